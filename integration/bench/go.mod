@@ -1,0 +1,3 @@
+module github.com/gotd/td/mtgobench
+
+go 1.26.8
