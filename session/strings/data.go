@@ -106,8 +106,8 @@ func joinAddr(f Format, host string, port int) (string, error) {
 	if port < 1 || port > 0xffff {
 		return "", formatError(f, ErrMalformed, "port %d out of range 1..65535", port)
 	}
-	if host == "" {
-		return "", formatError(f, ErrMalformed, "empty server address")
+	if !hostText([]byte(host)) {
+		return "", formatError(f, ErrMalformed, "server address %q is not a host name", host)
 	}
 	return net.JoinHostPort(host, strconv.Itoa(port)), nil
 }

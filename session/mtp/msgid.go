@@ -1,0 +1,58 @@
+package mtp
+
+import "time"
+
+// Message id kinds: the two low bits of a msg_id say who sent it and why.
+const (
+	// idClient marks every message sent by a client (msg_id divisible by 4).
+	idClient = 0
+	// idServerAnswer marks a server message answering a client message.
+	idServerAnswer = 1
+	// idServerOther marks any other server message (updates, pings of its own).
+	idServerOther = 3
+)
+
+// MsgIDTime returns the time encoded in a msg_id: the upper 32 bits are unix seconds, the lower
+// 32 bits a binary fraction of a second.
+func MsgIDTime(id int64) time.Time {
+	frac := uint64(uint32(id))
+	return time.Unix(id>>32, int64(frac*1e9>>32))
+}
+
+// msgIDAt returns the msg_id for time t with the two low bits cleared.
+func msgIDAt(t time.Time) int64 {
+	frac := uint64(t.Nanosecond()) << 32 / 1e9
+	return (t.Unix()<<32 | int64(frac)) &^ 3
+}
+
+// idGen hands out strictly increasing message ids from the server-corrected clock.
+type idGen struct {
+	last int64 // last id handed out, 0 before the first
+}
+
+// next returns a new id for a message sent at server time now; kind is one of idClient,
+// idServerAnswer or idServerOther. Two ids in the same tick are 4 apart, so ids stay unique
+// and ordered whatever the clock does.
+func (g *idGen) next(now time.Time, kind int64) int64 {
+	base := msgIDAt(now)
+	if last := g.last &^ 3; base <= last {
+		base = last + 4
+	}
+	g.last = base | kind
+	return g.last
+}
+
+// seqGen numbers outgoing messages: content-related messages get odd seqnos and advance the
+// counter, others repeat the current even value.
+type seqGen struct {
+	content int32 // content-related messages sent so far
+}
+
+func (s *seqGen) next(contentRelated bool) int32 {
+	if !contentRelated {
+		return s.content * 2
+	}
+	n := s.content*2 + 1
+	s.content++
+	return n
+}

@@ -1,0 +1,74 @@
+package mtp
+
+import (
+	"slices"
+	"time"
+)
+
+// Salt is one server salt and the server-time interval in which it is valid.
+type Salt struct {
+	ValidSince time.Time
+	ValidUntil time.Time
+	Salt       int64
+}
+
+// saltSet holds the current salt and the future salts announced by the server.
+type saltSet struct {
+	current int64
+	future  []Salt // sorted by ValidSince
+}
+
+// set replaces the current salt (from the key exchange, bad_server_salt or
+// new_session_created).
+func (s *saltSet) set(salt int64) { s.current = salt }
+
+// add merges salts announced in future_salts, dropping duplicates.
+func (s *saltSet) add(salts []Salt) {
+	for _, n := range salts {
+		if !slices.ContainsFunc(s.future, func(o Salt) bool { return o.Salt == n.Salt && o.ValidSince.Equal(n.ValidSince) }) {
+			s.future = append(s.future, n)
+		}
+	}
+	slices.SortFunc(s.future, func(a, b Salt) int { return a.ValidSince.Compare(b.ValidSince) })
+}
+
+// at returns the salt to use at server time now: the latest announced salt already valid, or
+// the current one. Expired salts are dropped.
+func (s *saltSet) at(now time.Time) int64 {
+	drop := 0
+	for drop < len(s.future) && !now.Before(s.future[drop].ValidUntil) {
+		drop++
+	}
+	if drop > 0 {
+		s.future = append(s.future[:0], s.future[drop:]...)
+	}
+	for i := len(s.future) - 1; i >= 0; i-- {
+		if !now.Before(s.future[i].ValidSince) {
+			s.current = s.future[i].Salt
+			break
+		}
+	}
+	return s.current
+}
+
+// coveredUntil returns the end of the last announced salt's validity, zero if none is known.
+func (s *saltSet) coveredUntil() time.Time {
+	if len(s.future) == 0 {
+		return time.Time{}
+	}
+	return s.future[len(s.future)-1].ValidUntil
+}
+
+// valid reports whether salt is the current salt or an announced one valid at now (server
+// side check).
+func (s *saltSet) valid(salt int64, now time.Time) bool {
+	if salt == s.current {
+		return true
+	}
+	for _, f := range s.future {
+		if f.Salt == salt && !now.Before(f.ValidSince) && now.Before(f.ValidUntil) {
+			return true
+		}
+	}
+	return false
+}
