@@ -1,0 +1,156 @@
+package crypto
+
+import (
+	"errors"
+	"fmt"
+	"math/bits"
+)
+
+// ErrFactorize reports a pq that is not a product of two factors greater than one.
+var ErrFactorize = errors.New("crypto: cannot factorize pq")
+
+// Factorize splits pq (the product of two primes that resPQ carries) into p <= q with
+// Pollard's rho in Brent's variant. It returns ErrFactorize for values below 4, primes, and when
+// its bounded search finds nothing; it never loops forever.
+func Factorize(pq uint64) (p, q uint64, err error) {
+	if pq < 4 {
+		return 0, 0, fmt.Errorf("factorize %d: %w", pq, ErrFactorize)
+	}
+	if pq%2 == 0 {
+		return order(2, pq/2)
+	}
+	if isPrime64(pq) {
+		return 0, 0, fmt.Errorf("factorize %d: %w (prime)", pq, ErrFactorize)
+	}
+	for c := uint64(1); c <= 32; c++ {
+		if d := brent(pq, 2, c); d != 0 {
+			return order(d, pq/d)
+		}
+	}
+	return 0, 0, fmt.Errorf("factorize %d: %w (search exhausted)", pq, ErrFactorize)
+}
+
+func order(a, b uint64) (uint64, uint64, error) {
+	if a > b {
+		a, b = b, a
+	}
+	return a, b, nil
+}
+
+// mulMod returns a*b mod n for a, b < n.
+func mulMod(a, b, n uint64) uint64 {
+	hi, lo := bits.Mul64(a, b)
+	_, r := bits.Div64(hi, lo, n)
+	return r
+}
+
+// powMod returns a^e mod n for a < n.
+func powMod(a, e, n uint64) uint64 {
+	r := uint64(1) % n
+	for e > 0 {
+		if e&1 == 1 {
+			r = mulMod(r, a, n)
+		}
+		a = mulMod(a, a, n)
+		e >>= 1
+	}
+	return r
+}
+
+func gcd(a, b uint64) uint64 {
+	for b != 0 {
+		a, b = b, a%b
+	}
+	return a
+}
+
+// isPrime64 is a deterministic Miller-Rabin test for 64-bit n (the first twelve prime bases
+// suffice below 3.3e24).
+func isPrime64(n uint64) bool {
+	if n < 2 {
+		return false
+	}
+	bases := [...]uint64{2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37}
+	for _, p := range bases {
+		if n%p == 0 {
+			return n == p
+		}
+	}
+	d, s := n-1, 0
+	for d%2 == 0 {
+		d /= 2
+		s++
+	}
+next:
+	for _, a := range bases {
+		x := powMod(a, d, n)
+		if x == 1 || x == n-1 {
+			continue
+		}
+		for range s - 1 {
+			x = mulMod(x, x, n)
+			if x == n-1 {
+				continue next
+			}
+		}
+		return false
+	}
+	return true
+}
+
+// brent runs one Pollard-Brent search with f(y) = y^2 + c mod n from y0 and returns a non-trivial
+// factor, or 0 if this (y0, c) pair failed. Products of |x-y| are accumulated m at a time so a
+// gcd is needed only once per batch.
+func brent(n, y0, c uint64) uint64 {
+	const m = 128
+	const maxSteps = 1 << 24
+	f := func(y uint64) uint64 {
+		y = mulMod(y, y, n) + c
+		if y >= n || y < c { // y < c catches the carry out of 64 bits
+			y -= n
+		}
+		return y
+	}
+	y, x, ys := y0%n, uint64(0), uint64(0)
+	g, r, qq := uint64(1), uint64(1), uint64(1)
+	steps := 0
+	for g == 1 {
+		x = y
+		for range r {
+			y = f(y)
+		}
+		for k := uint64(0); k < r && g == 1; k += m {
+			ys = y
+			for i := uint64(0); i < min(m, r-k); i++ {
+				y = f(y)
+				qq = mulMod(qq, absDiff(x, y), n)
+			}
+			g = gcd(qq, n)
+			steps += m
+		}
+		r *= 2
+		if steps > maxSteps {
+			return 0
+		}
+	}
+	if g == n {
+		// The batch overshot: walk it again one step at a time.
+		for range m {
+			ys = f(ys)
+			if g = gcd(absDiff(x, ys), n); g > 1 {
+				break
+			}
+		}
+	}
+	if g == n || g == 1 {
+		return 0
+	}
+	return g
+}
+
+func absDiff(a, b uint64) uint64 {
+	if a > b {
+		return a - b
+	}
+	return b - a
+}
