@@ -10,6 +10,10 @@ import (
 // AuthKeySize is the length in bytes of an MTProto auth key.
 const AuthKeySize = 256
 
+// maxAddr is the longest server address accepted (a DNS name has at most 253 characters); it
+// also fits the one-byte length of the MTGo format.
+const maxAddr = 255
+
 // Format names the library a session string was written by.
 type Format string
 
@@ -77,6 +81,9 @@ func (d *Data) check(sentinel error) error {
 	if len(d.AuthKey) != AuthKeySize {
 		return formatError(d.Format, sentinel, "auth key is %d bytes, want %d", len(d.AuthKey), AuthKeySize)
 	}
+	if len(d.Addr) > maxAddr {
+		return formatError(d.Format, sentinel, "address is %d bytes, at most %d", len(d.Addr), maxAddr)
+	}
 	if d.Addr != "" {
 		if _, err := splitAddr(d.Addr); err != nil {
 			return formatError(d.Format, sentinel, "address %q: %v", d.Addr, err)
@@ -91,8 +98,8 @@ func splitAddr(addr string) (port int, err error) {
 	if err != nil {
 		return 0, err
 	}
-	if host == "" {
-		return 0, errors.New("empty host")
+	if !hostText([]byte(host)) {
+		return 0, fmt.Errorf("host %q is not a host name", host)
 	}
 	port, err = strconv.Atoi(p)
 	if err != nil || port < 1 || port > 0xffff {
@@ -110,4 +117,17 @@ func joinAddr(f Format, host string, port int) (string, error) {
 		return "", formatError(f, ErrMalformed, "server address %q is not a host name", host)
 	}
 	return net.JoinHostPort(host, strconv.Itoa(port)), nil
+}
+
+// hostText reports whether b is a non-empty plausible host name or IP literal.
+func hostText(b []byte) bool {
+	for _, c := range b {
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+		case c == '.', c == '-', c == ':', c == '_':
+		default:
+			return false
+		}
+	}
+	return len(b) > 0
 }

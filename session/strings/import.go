@@ -105,13 +105,20 @@ func importURLSafe(text string) (Data, error) {
 	}
 }
 
+// Strict decoders reject non-zero trailing bits, so every string has one spelling and a change
+// to its last character cannot go unnoticed.
+var (
+	rawURL = base64.RawURLEncoding.Strict()
+	rawStd = base64.RawStdEncoding.Strict()
+)
+
 // decodeBase64 accepts both base64 alphabets (standard and URL-safe), padded or not: each
 // library picked one, and strings get re-encoded by the tools users pass them through.
 func decodeBase64(f Format, text string) ([]byte, error) {
 	text = stdstrings.TrimRight(text, "=")
-	enc := base64.RawURLEncoding
+	enc := rawURL
 	if stdstrings.ContainsAny(text, "+/") {
-		enc = base64.RawStdEncoding
+		enc = rawStd
 	}
 	p, err := enc.DecodeString(text)
 	if err != nil {

@@ -18,8 +18,6 @@ const (
 
 	// mtgoFixed is the payload size without the address.
 	mtgoFixed = 17 + AuthKeySize + 4
-	// maxAddr is the longest address the one-byte length can carry.
-	maxAddr = 255
 )
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
@@ -30,9 +28,6 @@ func Export(d Data) (string, error) {
 	d.Format = FormatMTGo
 	if err := d.check(ErrInvalidData); err != nil {
 		return "", err
-	}
-	if len(d.Addr) > maxAddr {
-		return "", formatError(FormatMTGo, ErrInvalidData, "address is %d bytes, at most %d", len(d.Addr), maxAddr)
 	}
 	p := make([]byte, 0, mtgoFixed+len(d.Addr))
 	var flags byte

@@ -36,19 +36,6 @@ func looksGramJS(p []byte) bool {
 	return n > 0 && len(p) == gramJSFixed+n && hostText(p[3:3+n])
 }
 
-// hostText reports whether b is a plausible host name or IP literal.
-func hostText(b []byte) bool {
-	for _, c := range b {
-		switch {
-		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
-		case c == '.', c == '-', c == ':', c == '_':
-		default:
-			return false
-		}
-	}
-	return len(b) > 0
-}
-
 // parseTelethon decodes a Telethon StringSession payload.
 func parseTelethon(p []byte) (Data, error) {
 	var ip netip.Addr
