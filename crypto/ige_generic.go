@@ -1,3 +1,5 @@
+//go:build !amd64 || purego
+
 package crypto
 
 // igeKey is the portable implementation on platforms without the assembly.
