@@ -1,0 +1,69 @@
+// Package tl is the runtime of the TL (Type Language) binary codec used by MTProto.
+//
+// It knows nothing about Telegram: it provides the Buffer that generated code encodes into and
+// decodes from, the primitive readers and writers, the Object interfaces, typed decode errors and
+// gzip_packed helpers. The generated packages tl/mt (MTProto service types) and tl/tg (the
+// Telegram API) are built on top of it.
+package tl
+
+// Buffer is an append-on-write, cursor-on-read byte buffer.
+//
+// Encoding appends to Buf; decoding reads Buf from an internal cursor that only moves forward,
+// so the offset of a failure can be reported. A zero Buffer is ready for use. A Buffer is not
+// safe for concurrent use.
+//
+// Strings decoded from a Buffer share one private copy of the bytes being decoded (taken on the
+// first string read after ResetTo), so decoding many short strings costs one allocation. The
+// copy is never written to, and Buf itself is never referenced by decoded values.
+type Buffer struct {
+	// Buf holds the encoded bytes. Decoding reads Buf[offset:].
+	Buf []byte
+
+	off int // read cursor into Buf
+
+	str     string // immutable copy of Buf[strBase:strEnd], made on demand for string views
+	strBase int    // offset in Buf where str starts
+	strEnd  int    // offset in Buf where str ends
+
+	arena arena // batched allocations for decoded values
+	werr  error // sticky encode error, see WriteErr
+}
+
+// Len returns the number of unread bytes.
+func (b *Buffer) Len() int { return len(b.Buf) - b.off }
+
+// Offset returns the read cursor: how many bytes of Buf have been consumed.
+func (b *Buffer) Offset() int { return b.off }
+
+// Raw returns the unread bytes. The slice aliases Buf.
+func (b *Buffer) Raw() []byte { return b.Buf[b.off:] }
+
+// Reset empties the buffer for encoding, keeping its capacity.
+func (b *Buffer) Reset() {
+	b.Buf = b.Buf[:0]
+	b.off = 0
+	b.dropStrings()
+}
+
+// ResetTo makes the buffer read p from the start. The buffer does not copy p; p must not be
+// modified while it is being decoded.
+func (b *Buffer) ResetTo(p []byte) {
+	b.Buf = p
+	b.off = 0
+	b.dropStrings()
+}
+
+// Skip advances the read cursor by n bytes.
+func (b *Buffer) Skip(n int) error {
+	if n < 0 || n > b.Len() {
+		return ErrUnexpectedEOF
+	}
+	b.off += n
+	return nil
+}
+
+func (b *Buffer) dropStrings() {
+	b.str = ""
+	b.strBase = 0
+	b.strEnd = 0
+}

@@ -1,0 +1,3 @@
+package emit
+
+func (e *emitter) roundTrip(f *file) {}

@@ -1,0 +1,90 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/mtgo-labs/mtgo/tools/tlgen/internal/emit"
+	"github.com/mtgo-labs/mtgo/tools/tlgen/internal/model"
+	"github.com/mtgo-labs/mtgo/tools/tlgen/internal/schema"
+)
+
+type options struct {
+	schema, pkg, out, base, basePkg, runtime string
+	strict                                   bool
+}
+
+// dirWriter writes generated files into a directory, removing stale *_gen.go files first.
+type dirWriter struct{ dir string }
+
+func (w dirWriter) WriteFile(name string, src []byte) error {
+	return os.WriteFile(filepath.Join(w.dir, name), src, 0o644)
+}
+
+func loadSchema(path string) (*schema.Schema, error) {
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return schema.Parse(path, string(src))
+}
+
+// generate parses and models the schema (and its base) and emits through w.
+func generate(o options, w emit.Writer, warn io.Writer) error {
+	if o.schema == "" || o.pkg == "" {
+		return errors.New("-schema and -pkg are required")
+	}
+	var base *model.Package
+	if o.base != "" {
+		if o.basePkg == "" {
+			return errors.New("-import-base needs -base-pkg")
+		}
+		bs, err := loadSchema(o.base)
+		if err != nil {
+			return err
+		}
+		base, err = model.Build(o.basePkg[strings.LastIndexByte(o.basePkg, '/')+1:], bs, nil)
+		if err != nil {
+			return err
+		}
+	}
+	s, err := loadSchema(o.schema)
+	if err != nil {
+		return err
+	}
+	p, err := model.Build(o.pkg, s, base)
+	if err != nil {
+		return err
+	}
+	for _, w := range p.Warns {
+		fmt.Fprintln(warn, "warning:", w)
+	}
+	if o.strict && len(p.Warns) > 0 {
+		return fmt.Errorf("%d constructor id mismatches", len(p.Warns))
+	}
+	cfg := emit.Config{RuntimeImport: o.runtime, BaseImport: o.basePkg, Generator: "tlgen"}
+	return emit.Emit(p, cfg, w)
+}
+
+func run(o options, warn io.Writer) error {
+	if o.out == "" {
+		return errors.New("-out is required")
+	}
+	if err := os.MkdirAll(o.out, 0o755); err != nil {
+		return err
+	}
+	old, err := filepath.Glob(filepath.Join(o.out, "*_gen*.go"))
+	if err != nil {
+		return err
+	}
+	for _, f := range old {
+		if err := os.Remove(f); err != nil {
+			return err
+		}
+	}
+	return generate(o, dirWriter{o.out}, warn)
+}
