@@ -9,6 +9,7 @@ type replayWindow struct {
 	next  int   // ring slot the next id goes to
 	full  bool  // ring wrapped at least once
 	floor int64 // largest id evicted so far
+	max   int64 // largest id recorded
 }
 
 func newReplayWindow(size int) *replayWindow {
@@ -43,6 +44,7 @@ func (w *replayWindow) add(id int64) {
 		w.floor = max(w.floor, old)
 	}
 	w.ring[w.next] = id
+	w.max = max(w.max, id)
 	w.seen[id] = struct{}{}
 	w.next++
 	if w.next == len(w.ring) {
@@ -59,5 +61,5 @@ func (w *replayWindow) has(id int64) bool {
 // reset forgets everything, for a new session.
 func (w *replayWindow) reset() {
 	clear(w.seen)
-	w.next, w.full, w.floor = 0, false, 0
+	w.next, w.full, w.floor, w.max = 0, false, 0, 0
 }

@@ -1,0 +1,110 @@
+package mtp
+
+import (
+	"fmt"
+	"time"
+)
+
+// onBadMsg handles bad_msg_notification#a7eff811 bad_msg_id:long bad_msg_seqno:int
+// error_code:int and bad_server_salt#edab447b (the same fields and new_server_salt:long): the
+// cause is corrected and the rejected messages are sent again with new ids. The server did not
+// process a rejected message, so sending it again is safe, unless it was itself a copy re-sent
+// under its old id after a reconnect: then the first copy may have run.
+func (e *Engine) onBadMsg(now time.Time, msgID int64, body []byte) {
+	salt := peekID(body) == idBadServerSalt
+	if len(body) < 20 || salt && len(body) < 28 {
+		e.drop("short bad_msg_notification", msgID)
+		return
+	}
+	bad := int64(le.Uint64(body[4:]))
+	code := int(int32(le.Uint32(body[16:])))
+	if salt {
+		// The salt is valid whoever the notice is about.
+		e.salts.set(int64(le.Uint64(body[20:])))
+		e.salts.future = e.salts.future[:0]
+		e.saltFetchDue = now
+	}
+
+	targets := e.badTargets(bad)
+	if len(targets) == 0 {
+		e.drop("bad_msg_notification about no pending message", bad)
+		return
+	}
+	e.log.Debug("mtp: message rejected", "msg_id", bad, "code", code, "reason", BadMsgText(code))
+
+	switch code {
+	case 16, 17:
+		// Our clock is off: the notice's own msg_id carries the server time.
+		e.offset = MsgIDTime(msgID).Sub(now)
+		e.synced = true
+		e.ids.last = 0
+	case 32:
+		e.seq.content += 64 // the server has seen higher seqnos
+	case 33:
+		e.seq.content = max(e.seq.content-16, 0)
+	case 48, 19, 20:
+		// Salt replaced above; 19 and 20 need only a new msg_id.
+	case 64:
+		for _, m := range targets {
+			m.alone = true
+		}
+	default:
+		for _, m := range targets {
+			e.failMsg(m, &BadMsgError{Code: code, MsgID: bad})
+		}
+		return
+	}
+	for _, m := range targets {
+		switch {
+		case m.sends >= e.cfg.MaxResends:
+			e.failMsg(m, &BadMsgError{Code: code, MsgID: bad})
+		case m.kind == kindPing:
+			// A fresh ping replaces it.
+			delete(e.sent, m.msgID)
+			if m == e.ping {
+				e.ping, e.pingDue, e.pongDue = nil, now, time.Time{}
+			}
+		case m.reused || code == 20:
+			e.resendNew(m, fmt.Sprintf("bad_msg_notification %d", code))
+		default:
+			m.keepID = false
+			if !m.queued {
+				delete(e.sent, m.msgID)
+				e.push(m)
+			}
+		}
+	}
+}
+
+// badTargets returns the pending messages a bad_msg_id names: one message or a container's.
+func (e *Engine) badTargets(bad int64) []*outMsg {
+	e.batch = e.batch[:0]
+	if c := e.containers[bad]; c != nil {
+		delete(e.containers, bad)
+		for _, id := range c.ids {
+			if m := e.sent[id]; m != nil && !m.queued {
+				e.batch = append(e.batch, m)
+			}
+		}
+		return e.batch
+	}
+	if m := e.sent[bad]; m != nil && !m.queued {
+		e.batch = append(e.batch, m)
+	}
+	return e.batch
+}
+
+// failMsg fails a call, or drops an engine message, that cannot be delivered.
+func (e *Engine) failMsg(m *outMsg, err error) {
+	if m.kind == kindCall {
+		e.failCall(m, err)
+		return
+	}
+	delete(e.sent, m.msgID)
+	if m == e.ping {
+		e.ping, e.pongDue = nil, time.Time{}
+	}
+	if m == e.saltReq {
+		e.saltReq = nil
+	}
+}

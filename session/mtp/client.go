@@ -1,0 +1,265 @@
+package mtp
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/mtgo-labs/mtgo/tl"
+)
+
+// clientDispatch handles the messages only a server sends.
+func (e *Engine) clientDispatch(now time.Time, msgID int64, body []byte) {
+	switch peekID(body) {
+	case idRPCResult:
+		e.onRPCResult(now, msgID, body)
+	case idBadMsgNotification, idBadServerSalt:
+		e.onBadMsg(now, msgID, body)
+	case idNewSessionCreated:
+		e.onNewSession(now, msgID, body)
+	case idPong:
+		e.onPong(now, body)
+	case idFutureSalts:
+		if len(body) < 12 {
+			e.drop("short future_salts", msgID)
+			return
+		}
+		e.onFutureSalts(now, e.sent[int64(le.Uint64(body[4:]))], body)
+	case idMsgsStateInfo:
+		e.onStateInfo(msgID, body)
+	case idMsgDetailedInfo, idMsgNewDetailedInfo:
+		e.onDetailedInfo(now, body)
+	case idDestroySessionOk, idDestroySessionNone:
+		// Answers to destroy_session arrive as plain messages; nothing waits on them.
+	default:
+		e.events = append(e.events, Event{Kind: EventUpdate, MsgID: msgID, Body: body})
+	}
+}
+
+// onRPCResult routes an rpc_result to the message it answers.
+func (e *Engine) onRPCResult(now time.Time, msgID int64, body []byte) {
+	if len(body) < 16 {
+		e.drop("short rpc_result", msgID)
+		return
+	}
+	req := int64(le.Uint64(body[4:]))
+	res := body[12:]
+	m := e.sent[req]
+	if m == nil {
+		e.drop("rpc_result nobody waits for", req)
+		return
+	}
+	if peekID(res) == idGzipPacked {
+		inner, err := e.unpack(res)
+		if err != nil {
+			e.failCall(m, fmt.Errorf("mtp: result of %#x: %w", req, err))
+			e.complete(m)
+			return
+		}
+		res = inner
+	}
+	switch m.kind {
+	case kindCall:
+		if peekID(res) == idRPCError {
+			code, msg, err := parseRPCError(res)
+			if err != nil {
+				e.failCall(m, fmt.Errorf("mtp: result of %#x: %w", req, err))
+				return
+			}
+			e.events = append(e.events, Event{Kind: EventRPCError, Call: m.call, MsgID: req, ErrorCode: code, ErrorMessage: msg})
+		} else {
+			e.events = append(e.events, Event{Kind: EventResult, Call: m.call, MsgID: req, Body: res})
+		}
+		e.complete(m)
+	case kindGetSalts:
+		e.onFutureSalts(now, m, res)
+	case kindPing:
+		e.onPong(now, res)
+	default:
+		e.complete(m)
+	}
+}
+
+// parseRPCError reads rpc_error#2144ca19 error_code:int error_message:string.
+func parseRPCError(body []byte) (int, string, error) {
+	var b tl.Buffer
+	b.ResetTo(body[4:])
+	code, err := b.Int32()
+	if err != nil {
+		return 0, "", fmt.Errorf("%w: rpc_error code: %w", ErrMalformed, err)
+	}
+	msg, err := b.String()
+	if err != nil {
+		return 0, "", fmt.Errorf("%w: rpc_error message: %w", ErrMalformed, err)
+	}
+	return int(code), msg, nil
+}
+
+// onNewSession handles new_session_created: the server (re)created our session, so messages
+// sent before first_msg_id were lost with the old one.
+func (e *Engine) onNewSession(now time.Time, msgID int64, body []byte) {
+	if len(body) < 28 {
+		e.drop("short new_session_created", msgID)
+		return
+	}
+	first := int64(le.Uint64(body[4:]))
+	e.salts.set(int64(le.Uint64(body[20:])))
+	for id, m := range e.sent {
+		if id < first && m.kind == kindCall && !m.queued {
+			e.resendNew(m, "new session")
+		}
+	}
+	e.events = append(e.events, Event{Kind: EventNewSession, MsgID: first})
+}
+
+// onPong matches a pong to the engine's ping (measuring the RTT) or to a caller's ping call.
+func (e *Engine) onPong(now time.Time, body []byte) {
+	if len(body) < 20 {
+		e.drop("short pong", 0)
+		return
+	}
+	m := e.sent[int64(le.Uint64(body[4:]))]
+	if m == nil {
+		return
+	}
+	switch m.kind {
+	case kindPing:
+		if m == e.ping {
+			e.observeRTT(now.Sub(m.sentAt))
+			e.ping, e.pongDue = nil, time.Time{}
+			e.pingDue = now.Add(e.cfg.PingInterval)
+		}
+		e.complete(m)
+	case kindCall:
+		e.events = append(e.events, Event{Kind: EventResult, Call: m.call, MsgID: m.msgID, Body: body})
+		e.complete(m)
+	}
+}
+
+// observeRTT folds one round trip sample into the smoothed RTT and its variance (RFC 6298).
+func (e *Engine) observeRTT(sample time.Duration) {
+	if e.srtt == 0 {
+		e.srtt, e.rttvar = sample, sample/2
+		return
+	}
+	e.rttvar = (3*e.rttvar + (e.srtt - sample).Abs()) / 4
+	e.srtt = (7*e.srtt + sample) / 8
+}
+
+// pongTimeout is how long to wait for a pong: the RTT plus four deviations, within the
+// configured bounds.
+func (e *Engine) pongTimeout() time.Duration {
+	if e.srtt == 0 {
+		return e.cfg.MaxPongTimeout
+	}
+	return min(max(e.srtt+4*e.rttvar, e.cfg.MinPongTimeout), e.cfg.MaxPongTimeout)
+}
+
+// onFutureSalts reads future_salts#ae500895 req_msg_id:long now:int salts:vector<future_salt>
+// (a bare vector of bare future_salt: valid_since:int valid_until:int salt:long) answering m.
+func (e *Engine) onFutureSalts(now time.Time, m *outMsg, body []byte) {
+	if m == nil {
+		return
+	}
+	salts, err := parseFutureSalts(body)
+	if err != nil {
+		e.drop(err.Error(), m.msgID)
+		return
+	}
+	e.salts.add(salts)
+	if m.kind == kindCall {
+		e.events = append(e.events, Event{Kind: EventResult, Call: m.call, MsgID: m.msgID, Body: body})
+	}
+	if m == e.saltReq {
+		e.saltReq = nil
+		e.scheduleSaltFetch(now)
+	}
+	e.complete(m)
+}
+
+func parseFutureSalts(body []byte) ([]Salt, error) {
+	if peekID(body) != idFutureSalts || len(body) < 20 {
+		return nil, fmt.Errorf("%w: future_salts", ErrMalformed)
+	}
+	n := int(int32(le.Uint32(body[16:])))
+	rest := body[20:]
+	if n < 0 || n > len(rest)/16 {
+		return nil, fmt.Errorf("%w: future_salts count %d", ErrMalformed, n)
+	}
+	salts := make([]Salt, n)
+	for i := range salts {
+		salts[i] = Salt{
+			ValidSince: time.Unix(int64(int32(le.Uint32(rest))), 0),
+			ValidUntil: time.Unix(int64(int32(le.Uint32(rest[4:]))), 0),
+			Salt:       int64(le.Uint64(rest[8:])),
+		}
+		rest = rest[16:]
+	}
+	return salts, nil
+}
+
+// onStateInfo acts on the answer to our msgs_state_req: messages the server does not have are
+// sent again, messages it has count as acknowledged.
+func (e *Engine) onStateInfo(msgID int64, body []byte) {
+	if len(body) < 12 {
+		e.drop("short msgs_state_info", msgID)
+		return
+	}
+	m := e.sent[int64(le.Uint64(body[4:]))]
+	if m == nil || m.kind != kindStateReq {
+		return
+	}
+	var b tl.Buffer
+	b.ResetTo(body[12:])
+	info, err := b.Bytes()
+	if err != nil {
+		e.drop("malformed msgs_state_info", msgID)
+		return
+	}
+	for i, id := range m.askedIDs {
+		t := e.sent[id]
+		if t == nil {
+			continue
+		}
+		t.stateAsk = false
+		if i >= len(info) {
+			continue
+		}
+		switch info[i] & 7 {
+		case 1, 2, 3: // the server never got it: sending it again cannot run it twice
+			t.keepID = false
+			if !t.queued {
+				delete(e.sent, t.msgID)
+				e.push(t)
+			}
+		case 4:
+			t.acked = true
+		}
+	}
+	e.complete(m)
+}
+
+// onDetailedInfo handles msg_detailed_info and msg_new_detailed_info: the server announces an
+// answer; acknowledge it if it arrived, ask for it again otherwise.
+func (e *Engine) onDetailedInfo(now time.Time, body []byte) {
+	var answer int64
+	switch peekID(body) {
+	case idMsgDetailedInfo:
+		if len(body) < 28 {
+			e.drop("short msg_detailed_info", 0)
+			return
+		}
+		e.markAcked(int64(le.Uint64(body[4:])))
+		answer = int64(le.Uint64(body[12:]))
+	default:
+		if len(body) < 20 {
+			e.drop("short msg_new_detailed_info", 0)
+			return
+		}
+		answer = int64(le.Uint64(body[4:]))
+	}
+	if e.replay.has(answer) {
+		e.ack(now, answer)
+		return
+	}
+	e.pushService(appendLongVector(le.AppendUint32(nil, idMsgResendReq), []int64{answer}), false)
+}

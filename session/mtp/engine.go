@@ -1,0 +1,410 @@
+package mtp
+
+import (
+	"fmt"
+	"io"
+	"log/slog"
+	"time"
+
+	"github.com/mtgo-labs/mtgo/crypto"
+)
+
+// CallID names a call of the loop that owns the Engine. Zero means "no call".
+type CallID uint64
+
+// Config configures an Engine. Zero fields take the defaults documented on each.
+type Config struct {
+	// Side is the end of the connection the engine plays: crypto.Client or crypto.Server.
+	Side crypto.Side
+	// AuthKey encrypts every message.
+	AuthKey crypto.AuthKey
+	// SessionID is the MTProto session id. A client picks a random non-zero one; a server
+	// engine starts with zero and adopts the client's (announcing it with
+	// new_session_created).
+	SessionID int64
+	// Salt is the current server salt (from the key exchange or the stored session).
+	Salt int64
+	// TimeOffset is the server clock minus the local clock.
+	TimeOffset time.Duration
+	// TimeSynced says TimeOffset was measured (key exchange or stored session), enabling the
+	// time checks on received messages. The engine also sets it after correcting its clock
+	// from a bad_msg_notification.
+	TimeSynced bool
+	// Rand supplies message padding, ping ids and the server's unique_id. Required.
+	Rand io.Reader
+	// Logger receives debug records of dropped and corrected messages; nil discards them.
+	Logger *slog.Logger
+
+	// MaxMessageSize bounds a single outgoing body and an unpacked incoming one
+	// (default 16 MiB).
+	MaxMessageSize int
+	// MaxContainerBytes bounds the payload of one outgoing container (default 512 KiB).
+	MaxContainerBytes int
+	// MaxContainerMessages bounds the messages in one outgoing container (default 1020).
+	MaxContainerMessages int
+	// GzipThreshold is the body size from which outgoing bodies are sent as gzip_packed when
+	// that makes them smaller (default 16 KiB; negative disables).
+	GzipThreshold int
+	// AckDelay is the longest an acknowledgement waits to be batched (default 100 ms).
+	AckDelay time.Duration
+	// AckBatch is the number of pending acknowledgements that are sent at once (default 64).
+	AckBatch int
+	// PingInterval is the time between keepalive pings (default 60 s; negative disables).
+	PingInterval time.Duration
+	// MinPongTimeout and MaxPongTimeout bound the wait for a pong, which otherwise follows the
+	// measured round trip time (defaults 5 s and 30 s).
+	MinPongTimeout, MaxPongTimeout time.Duration
+	// ReplayWindow is how many received msg_ids are remembered to drop duplicates
+	// (default 1024).
+	ReplayWindow int
+	// FutureSalts is how many salts get_future_salts asks for (default 32; negative disables
+	// fetching).
+	FutureSalts int
+	// SaltMargin is how long before the last known salt expires more are fetched
+	// (default 10 min).
+	SaltMargin time.Duration
+	// StateReqAfter is how long a sent call may go without an ack or answer before its state is
+	// asked with msgs_state_req (default 30 s; negative disables).
+	StateReqAfter time.Duration
+	// MaxResends is how many times one message is re-sent after bad_msg_notification before
+	// its call fails (default 5).
+	MaxResends int
+	// ResendMaxAge is the age up to which a message is re-sent with its original msg_id after a
+	// reconnect, so the server deduplicates it; older messages need a new msg_id (default 4 min,
+	// under the server's 5-minute window).
+	ResendMaxAge time.Duration
+}
+
+func (c *Config) setDefaults() {
+	def := func(v *int, d int) {
+		if *v == 0 {
+			*v = d
+		}
+	}
+	defDur := func(v *time.Duration, d time.Duration) {
+		if *v == 0 {
+			*v = d
+		}
+	}
+	def(&c.MaxMessageSize, 16<<20)
+	def(&c.MaxContainerBytes, 512<<10)
+	def(&c.MaxContainerMessages, 1020)
+	def(&c.GzipThreshold, 16<<10)
+	def(&c.AckBatch, 64)
+	def(&c.ReplayWindow, 1024)
+	def(&c.FutureSalts, 32)
+	def(&c.MaxResends, 5)
+	defDur(&c.AckDelay, 100*time.Millisecond)
+	defDur(&c.PingInterval, time.Minute)
+	defDur(&c.MinPongTimeout, 5*time.Second)
+	defDur(&c.MaxPongTimeout, 30*time.Second)
+	defDur(&c.SaltMargin, 10*time.Minute)
+	defDur(&c.StateReqAfter, 30*time.Second)
+	defDur(&c.ResendMaxAge, 4*time.Minute)
+	c.AckBatch = min(c.AckBatch, maxAckIDs)
+	c.MaxContainerMessages = max(c.MaxContainerMessages, 1)
+}
+
+// CallOptions adjust one call.
+type CallOptions struct {
+	// After names an earlier call that must complete first: the body is wrapped in
+	// invokeAfterMsg with that call's msg_id. Ignored when that call has already completed.
+	After CallID
+	// Repeatable marks a call that is safe to execute twice (a read). When its message must be
+	// sent again under a new msg_id the engine does so instead of failing it with
+	// ErrNotRepeated.
+	Repeatable bool
+}
+
+// msgKind says what an outgoing message is for.
+type msgKind uint8
+
+const (
+	kindCall       msgKind = iota // a caller's request (client) or a server push
+	kindPing                      // engine keepalive
+	kindGetSalts                  // engine get_future_salts
+	kindDropAnswer                // rpc_drop_answer for a cancelled call
+	kindStateReq                  // msgs_state_req about unanswered calls
+	kindService                   // other engine messages: state info, resend requests, answers
+)
+
+// outMsg is one outgoing message, from Enqueue until it is answered, acknowledged or dropped.
+type outMsg struct {
+	kind       msgKind
+	call       CallID
+	body       []byte
+	after      CallID
+	repeatable bool
+	answer     bool // server: msg_id 1 mod 4 (answers a client message)
+	content    bool
+
+	queued    bool // in the send queue
+	cancelled bool // removed while queued
+	keepID    bool // next send reuses msgID and seqNo
+	alone     bool // next send must not be in a container
+	msgID     int64
+	seqNo     int32
+	container int64
+	sentAt    time.Time
+	acked     bool
+	reused    bool  // last sent again under its old msg_id
+	sends     int   // times sent with a new msg_id
+	pingID    int64 // kindPing
+	askedIDs  []int64
+	stateAsk  bool // included in an outstanding msgs_state_req
+}
+
+// container remembers which messages went out in one msg_container.
+type container struct {
+	ids    []int64
+	sentAt time.Time
+}
+
+// Engine is the MTProto session state machine of one side of a connection. See the package
+// documentation for the calling protocol.
+type Engine struct {
+	cfg       Config
+	side      crypto.Side
+	log       *slog.Logger
+	sessionID int64
+	offset    time.Duration
+	synced    bool
+
+	ids    idGen
+	seq    seqGen
+	salts  saltSet
+	replay *replayWindow
+
+	queue      []*outMsg
+	live       int // queued messages not cancelled
+	sent       map[int64]*outMsg // by msg_id: sent, waiting for an answer or an ack
+	calls      map[CallID]*outMsg
+	containers map[int64]*container
+	acks       []int64
+	ackDue     time.Time
+	ackBuf     []byte
+
+	ping         *outMsg
+	nextPingID   int64
+	pingDue      time.Time
+	pongDue      time.Time
+	srtt, rttvar time.Duration
+
+	saltReq      *outMsg
+	saltFetchDue time.Time
+	stateDue     time.Time
+
+	// server side
+	disconnectAt time.Time
+	running      map[int64]struct{} // requests handed up and not answered yet
+	newSession   bool
+
+	events  []Event
+	sentIDs []CallID
+	batch   []*outMsg
+	scratch []int64
+}
+
+// New returns an engine for cfg. cfg.Rand must be set.
+func New(cfg Config) (*Engine, error) {
+	if cfg.Rand == nil {
+		return nil, fmt.Errorf("mtp: new engine: %w: Config.Rand is nil", ErrBadCall)
+	}
+	if cfg.Side != crypto.Client && cfg.Side != crypto.Server {
+		return nil, fmt.Errorf("mtp: new engine: %w: side %d", ErrBadCall, cfg.Side)
+	}
+	cfg.setDefaults()
+	log := cfg.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	e := &Engine{
+		cfg:        cfg,
+		side:       cfg.Side,
+		log:        log,
+		sessionID:  cfg.SessionID,
+		offset:     cfg.TimeOffset,
+		synced:     cfg.TimeSynced,
+		replay:     newReplayWindow(cfg.ReplayWindow),
+		sent:       make(map[int64]*outMsg),
+		calls:      make(map[CallID]*outMsg),
+		containers: make(map[int64]*container),
+		running:    make(map[int64]struct{}),
+	}
+	e.salts.set(cfg.Salt)
+	return e, nil
+}
+
+// SessionID returns the session id (on a server, the one adopted from the client).
+func (e *Engine) SessionID() int64 { return e.sessionID }
+
+// Salt returns the salt in use at local time now.
+func (e *Engine) Salt(now time.Time) int64 { return e.salts.at(e.serverTime(now)) }
+
+// SetSalt replaces the current server salt. A server engine uses it to rotate salts; a client
+// rarely needs it.
+func (e *Engine) SetSalt(salt int64) { e.salts.set(salt) }
+
+// AddSalts adds future salts: a client learns them from future_salts, a server engine
+// announces them in answer to get_future_salts and accepts them when valid.
+func (e *Engine) AddSalts(salts []Salt) { e.salts.add(salts) }
+
+// TimeOffset returns the server clock minus the local clock as the engine knows it.
+func (e *Engine) TimeOffset() time.Duration { return e.offset }
+
+// RTT returns the smoothed round trip time measured by pings, zero before the first pong.
+func (e *Engine) RTT() time.Duration { return e.srtt }
+
+// Pending returns the number of calls the engine holds: queued, sent and not yet answered.
+func (e *Engine) Pending() int { return len(e.calls) }
+
+func (e *Engine) serverTime(now time.Time) time.Time { return now.Add(e.offset) }
+
+// Enqueue queues the request body of call. The engine keeps body until the call completes; the
+// caller must not modify it. Enqueue fails with ErrBadCall for a zero or duplicate call or a
+// body that is not TL-aligned and with ErrTooLarge above Config.MaxMessageSize.
+func (e *Engine) Enqueue(call CallID, body []byte, opts CallOptions) error {
+	if call == 0 {
+		return fmt.Errorf("mtp: enqueue: %w: zero call id", ErrBadCall)
+	}
+	if _, dup := e.calls[call]; dup {
+		return fmt.Errorf("mtp: enqueue call %d: %w: duplicate call id", call, ErrBadCall)
+	}
+	if len(body) < 4 || len(body)%4 != 0 {
+		return fmt.Errorf("mtp: enqueue call %d: %w: body of %d bytes", call, ErrBadCall, len(body))
+	}
+	if len(body) > e.cfg.MaxMessageSize {
+		return fmt.Errorf("mtp: enqueue call %d: %w: %d bytes, limit %d", call, ErrTooLarge, len(body), e.cfg.MaxMessageSize)
+	}
+	m := &outMsg{kind: kindCall, call: call, body: e.pack(body), after: opts.After, repeatable: opts.Repeatable, content: true}
+	e.calls[call] = m
+	e.push(m)
+	return nil
+}
+
+// pack returns body as gzip_packed when it is above the threshold and compression helps.
+func (e *Engine) pack(body []byte) []byte {
+	if e.cfg.GzipThreshold < 0 || len(body) < e.cfg.GzipThreshold {
+		return body
+	}
+	packed, ok := gzipPacked(body)
+	if !ok || len(packed) >= len(body) {
+		return body
+	}
+	return packed
+}
+
+// push appends m to the send queue.
+func (e *Engine) push(m *outMsg) {
+	m.queued, m.cancelled = true, false
+	e.live++
+	e.queue = append(e.queue, m)
+}
+
+// unqueue takes a queued m out of the next packets.
+func (e *Engine) unqueue(m *outMsg) {
+	if m.queued && !m.cancelled {
+		m.cancelled = true
+		e.live--
+	}
+}
+
+// MsgID returns the msg_id call was last sent with, zero if it has not been sent.
+func (e *Engine) MsgID(call CallID) int64 {
+	if m := e.calls[call]; m != nil && !m.queued {
+		return m.msgID
+	}
+	return 0
+}
+
+// Cancel forgets call. A call still queued is never sent; a call already sent is answered with
+// rpc_drop_answer so the server can skip or drop its result. Cancel reports whether the engine
+// knew the call.
+func (e *Engine) Cancel(call CallID) bool {
+	m := e.calls[call]
+	if m == nil {
+		return false
+	}
+	delete(e.calls, call)
+	e.unqueue(m)
+	if m.msgID != 0 {
+		delete(e.sent, m.msgID)
+		if e.side == crypto.Client {
+			drop := &outMsg{kind: kindDropAnswer, content: true, repeatable: true,
+				body: le.AppendUint64(le.AppendUint32(nil, idRPCDropAnswer), uint64(m.msgID))}
+			e.push(drop)
+		}
+	}
+	return true
+}
+
+// OnConnect prepares the engine for a new connection; call it when each connection starts,
+// the first one included. Keepalive and salt fetching start over, and after a reconnect every
+// call sent but not answered is queued again. A call whose last
+// send is younger than Config.ResendMaxAge keeps its msg_id, so the server deduplicates it; an
+// older one gets a new msg_id if it is repeatable and fails with ErrNotRepeated otherwise. The
+// returned events report those failures.
+func (e *Engine) OnConnect(now time.Time) []Event {
+	e.events = e.events[:0]
+	e.ping, e.pongDue = nil, time.Time{}
+	e.pingDue = now.Add(e.cfg.PingInterval)
+	e.saltReq = nil
+	e.scheduleSaltFetch(now)
+	e.disconnectAt = time.Time{}
+	clear(e.containers)
+	for id, m := range e.sent {
+		m.stateAsk = false
+		delete(e.sent, id)
+		if m.kind != kindCall && m.kind != kindDropAnswer {
+			continue // the engine re-issues its own pings, salt and state requests
+		}
+		if m.queued {
+			continue
+		}
+		if now.Sub(m.sentAt) < e.cfg.ResendMaxAge {
+			m.keepID = true
+			e.push(m)
+			continue
+		}
+		e.resendNew(m, "reconnect")
+	}
+	// Keep the queue in msg_id order so re-sent messages keep their relative order.
+	sortQueue(e.queue)
+	return e.events
+}
+
+// resendNew queues m again under a new msg_id if that is safe, and fails its call otherwise.
+func (e *Engine) resendNew(m *outMsg, why string) {
+	if m.msgID != 0 {
+		delete(e.sent, m.msgID)
+	}
+	if m.kind == kindCall && !m.repeatable && m.acked {
+		e.failCall(m, fmt.Errorf("mtp: %s: %w", why, ErrNotRepeated))
+		return
+	}
+	m.keepID = false
+	if !m.queued {
+		e.push(m)
+	}
+}
+
+// failCall reports call m as failed with err and forgets it.
+func (e *Engine) failCall(m *outMsg, err error) {
+	if m.msgID != 0 {
+		delete(e.sent, m.msgID)
+	}
+	e.unqueue(m)
+	if m.kind != kindCall || e.calls[m.call] != m {
+		return
+	}
+	delete(e.calls, m.call)
+	e.events = append(e.events, Event{Kind: EventFailed, Call: m.call, MsgID: m.msgID, Err: err})
+}
+
+// complete forgets call m after its answer arrived.
+func (e *Engine) complete(m *outMsg) {
+	delete(e.sent, m.msgID)
+	if m.kind == kindCall && e.calls[m.call] == m {
+		delete(e.calls, m.call)
+	}
+}

@@ -1,0 +1,331 @@
+package mtp
+
+import (
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/mtgo-labs/mtgo/crypto"
+	"github.com/mtgo-labs/mtgo/tl"
+)
+
+// Time limits on received messages once the clock is synced.
+const (
+	maxFuture = 30 * time.Second
+	maxPast   = 300 * time.Second
+)
+
+// Receive decrypts packet in place and processes the messages it holds, returning what the
+// loop must act on. An error means the connection must be dropped: the packet is not under this
+// auth key (crypto.ErrAuthKeyID) or fails authentication (crypto.ErrDecrypt). Messages that are
+// merely unwanted (duplicates, other sessions, bad times, malformed service messages) are
+// dropped silently, with a debug log record.
+func (e *Engine) Receive(now time.Time, packet []byte) ([]Event, error) {
+	e.events = e.events[:0]
+	plain, err := crypto.DecryptMessage(packet[:0], &e.cfg.AuthKey, e.side.Other(), packet)
+	if err != nil {
+		return nil, fmt.Errorf("mtp: receive: %w", err)
+	}
+	e.receivePlain(now, plain)
+	return e.events, nil
+}
+
+// receivePlain processes a decrypted message: salt, session_id, msg_id, seqno, length, body.
+func (e *Engine) receivePlain(now time.Time, plain []byte) {
+	if len(plain) < innerHeaderSize {
+		e.drop("short message", 0)
+		return
+	}
+	salt := int64(le.Uint64(plain))
+	sid := int64(le.Uint64(plain[8:]))
+	msgID := int64(le.Uint64(plain[16:]))
+	seqNo := int32(le.Uint32(plain[24:]))
+	n := le.Uint32(plain[28:])
+	body := plain[innerHeaderSize:]
+	if uint64(n) > uint64(len(body)) || n%4 != 0 {
+		e.drop("bad message length", msgID)
+		return
+	}
+	body = body[:n]
+	if e.side == crypto.Server {
+		if sid != e.sessionID || e.sessionID == 0 {
+			e.adoptSession(now, sid, msgID)
+		}
+		if !e.salts.valid(salt, e.serverTime(now)) {
+			e.sendBadMsg(now, msgID, seqNo, 48)
+			return
+		}
+	} else if sid != e.sessionID {
+		e.drop("foreign session", msgID)
+		return
+	}
+	e.handle(now, msgID, seqNo, body, false)
+}
+
+func (e *Engine) drop(why string, msgID int64) {
+	e.log.Debug("mtp: message dropped", slog.String("reason", why), slog.Int64("msg_id", msgID))
+}
+
+// handle checks one message (top level or in a container) and dispatches its body.
+func (e *Engine) handle(now time.Time, msgID int64, seqNo int32, body []byte, inContainer bool) {
+	if !e.accept(now, msgID, seqNo, body) {
+		return
+	}
+	e.dispatch(now, msgID, body, inContainer, false)
+}
+
+// accept runs the checks every received message must pass and records it for acks and the
+// replay window.
+func (e *Engine) accept(now time.Time, msgID int64, seqNo int32, body []byte) bool {
+	if e.side == crypto.Client && msgID&1 == 0 {
+		e.drop("server msg_id is even", msgID)
+		return false
+	}
+	if e.side == crypto.Server && msgID&3 != 0 {
+		e.sendBadMsg(now, msgID, seqNo, 18)
+		return false
+	}
+	switch e.replay.check(msgID) {
+	case replayDuplicate:
+		if seqNo&1 == 1 {
+			e.ack(now, msgID) // our ack may have been lost
+		}
+		e.drop("duplicate msg_id", msgID)
+		return false
+	case replayTooOld:
+		e.drop("msg_id below the replay window", msgID)
+		return false
+	}
+	if e.synced || e.side == crypto.Server {
+		t, srv := MsgIDTime(msgID), e.serverTime(now)
+		future, past := t.After(srv.Add(maxFuture)), t.Before(srv.Add(-maxPast))
+		if (future || past) && !e.timeCorrection(body) {
+			if e.side == crypto.Server {
+				code := 16
+				if future {
+					code = 17
+				}
+				e.sendBadMsg(now, msgID, seqNo, code)
+				return false
+			}
+			e.drop("msg_id time out of range", msgID)
+			return false
+		}
+	}
+	if e.side == crypto.Server {
+		content := contentRelated(body)
+		if content && seqNo&1 == 0 {
+			e.sendBadMsg(now, msgID, seqNo, 34)
+			return false
+		}
+		if !content && seqNo&1 == 1 {
+			e.sendBadMsg(now, msgID, seqNo, 35)
+			return false
+		}
+	}
+	e.replay.add(msgID)
+	if seqNo&1 == 1 {
+		e.ack(now, msgID)
+	}
+	return true
+}
+
+// timeCorrection reports whether body is a bad_msg_notification with a clock error about a
+// message this client is waiting on: it must be read even though its own time is off, since it
+// is what corrects the clock.
+func (e *Engine) timeCorrection(body []byte) bool {
+	if e.side != crypto.Client || len(body) < 20 {
+		return false
+	}
+	if id := peekID(body); id != idBadMsgNotification {
+		return false
+	}
+	bad := int64(le.Uint64(body[4:]))
+	code := int32(le.Uint32(body[16:]))
+	if code != 16 && code != 17 {
+		return false
+	}
+	_, pending := e.sent[bad]
+	_, cont := e.containers[bad]
+	return pending || cont
+}
+
+// ack queues an acknowledgement of msgID.
+func (e *Engine) ack(now time.Time, msgID int64) {
+	if len(e.acks) == 0 {
+		e.ackDue = now.Add(e.cfg.AckDelay)
+	}
+	e.acks = append(e.acks, msgID)
+}
+
+// dispatch acts on the body of an accepted message.
+func (e *Engine) dispatch(now time.Time, msgID int64, body []byte, inContainer, unpacked bool) {
+	switch peekID(body) {
+	case idMsgContainer:
+		if inContainer {
+			e.drop("nested container", msgID)
+			return
+		}
+		e.onContainer(now, msgID, body)
+	case idGzipPacked:
+		if unpacked {
+			e.drop("gzip_packed inside gzip_packed", msgID)
+			return
+		}
+		inner, err := e.unpack(body)
+		if err != nil {
+			e.drop(err.Error(), msgID)
+			return
+		}
+		e.dispatch(now, msgID, inner, inContainer, true)
+	case idMsgsAck:
+		e.onAck(body)
+	case idMsgsStateReq:
+		e.onStateReq(msgID, body)
+	case idMsgResendReq:
+		e.onResendReq(body)
+	case idMsgsAllInfo, idMsgCopy, idHTTPWait:
+		// Informational or unused by MTProto 2.0 clients.
+	default:
+		if e.side == crypto.Server {
+			e.serverDispatch(now, msgID, body)
+		} else {
+			e.clientDispatch(now, msgID, body)
+		}
+	}
+}
+
+// onContainer processes the messages of a msg_container.
+func (e *Engine) onContainer(now time.Time, msgID int64, body []byte) {
+	if len(body) < 8 {
+		e.drop("short container", msgID)
+		return
+	}
+	count := int(le.Uint32(body[4:]))
+	rest := body[8:]
+	if count < 0 || count > len(rest)/containerItemHeader {
+		e.drop("container count above its size", msgID)
+		return
+	}
+	for range count {
+		if len(rest) < containerItemHeader {
+			e.drop("truncated container", msgID)
+			return
+		}
+		id := int64(le.Uint64(rest))
+		seq := int32(le.Uint32(rest[8:]))
+		n := le.Uint32(rest[12:])
+		rest = rest[containerItemHeader:]
+		if uint64(n) > uint64(len(rest)) || n%4 != 0 {
+			e.drop("container item length", msgID)
+			return
+		}
+		e.handle(now, id, seq, rest[:n], true)
+		rest = rest[n:]
+	}
+}
+
+// unpack returns the object inside a gzip_packed body, bounded by Config.MaxMessageSize.
+func (e *Engine) unpack(body []byte) ([]byte, error) {
+	var b tl.Buffer
+	b.ResetTo(body[4:])
+	data, err := b.Bytes()
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrUnpack, err)
+	}
+	inner, err := tl.Gunzip(nil, data, e.cfg.MaxMessageSize)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrUnpack, err)
+	}
+	if len(inner) < 4 || len(inner)%4 != 0 {
+		return nil, fmt.Errorf("%w: unpacked %d bytes", ErrUnpack, len(inner))
+	}
+	return inner, nil
+}
+
+// onAck marks acknowledged messages; the engine's own one-way messages are then forgotten.
+func (e *Engine) onAck(body []byte) {
+	var b tl.Buffer
+	b.ResetTo(body[4:])
+	ids, err := readLongVector(&b, e.scratch[:0])
+	e.scratch = ids[:0]
+	if err != nil {
+		e.drop("malformed msgs_ack", 0)
+		return
+	}
+	for _, id := range ids {
+		if c := e.containers[id]; c != nil {
+			for _, inner := range c.ids {
+				e.markAcked(inner)
+			}
+			continue
+		}
+		e.markAcked(id)
+	}
+}
+
+func (e *Engine) markAcked(id int64) {
+	m := e.sent[id]
+	if m == nil {
+		return
+	}
+	m.acked = true
+	if m.kind == kindService {
+		delete(e.sent, id)
+	}
+}
+
+// onStateReq answers msgs_state_req with msgs_state_info: one status byte per asked msg_id.
+func (e *Engine) onStateReq(msgID int64, body []byte) {
+	var b tl.Buffer
+	b.ResetTo(body[4:])
+	ids, err := readLongVector(&b, e.scratch[:0])
+	e.scratch = ids[:0]
+	if err != nil {
+		e.drop("malformed msgs_state_req", msgID)
+		return
+	}
+	info := make([]byte, len(ids))
+	for i, id := range ids {
+		info[i] = e.stateOf(id)
+	}
+	out := le.AppendUint32(nil, idMsgsStateInfo)
+	out = le.AppendUint64(out, uint64(msgID))
+	e.pushService(appendBytes(out, info), true)
+}
+
+// stateOf is the msgs_state_info status of a message the peer sent.
+func (e *Engine) stateOf(id int64) byte {
+	switch {
+	case e.replay.has(id):
+		return 4 // received (and this answer acknowledges it)
+	case e.replay.full && id <= e.replay.floor:
+		return 1 // too old to know
+	case id > e.ids.last && id > e.replay.max:
+		return 3 // not received, id above anything seen
+	}
+	return 2 // not received
+}
+
+// onResendReq sends again the messages the peer asks for, with their original ids.
+func (e *Engine) onResendReq(body []byte) {
+	var b tl.Buffer
+	b.ResetTo(body[4:])
+	ids, err := readLongVector(&b, e.scratch[:0])
+	e.scratch = ids[:0]
+	if err != nil {
+		e.drop("malformed msg_resend_req", 0)
+		return
+	}
+	for _, id := range ids {
+		if m := e.sent[id]; m != nil && !m.queued {
+			m.keepID = true
+			e.push(m)
+		}
+	}
+}
+
+// pushService queues a content-related message of the engine's own.
+func (e *Engine) pushService(body []byte, answer bool) {
+	e.push(&outMsg{kind: kindService, body: body, content: true, answer: answer})
+}

@@ -1,0 +1,152 @@
+package mtp
+
+import (
+	"time"
+
+	"github.com/mtgo-labs/mtgo/crypto"
+)
+
+// staleAfter is how long the engine remembers containers and its own unanswered one-way
+// messages: longer than the server's 300 s msg_id window, after which nothing can refer to them.
+const staleAfter = 2 * maxPast
+
+// NextDeadline returns the earliest time the engine needs OnTimer (or a Flush, for due
+// acknowledgements), zero if it needs nothing.
+func (e *Engine) NextDeadline() time.Time {
+	var d time.Time
+	earliest := func(t time.Time) {
+		if !t.IsZero() && (d.IsZero() || t.Before(d)) {
+			d = t
+		}
+	}
+	if len(e.acks) > 0 {
+		earliest(e.ackDue)
+	}
+	if e.side == crypto.Server {
+		earliest(e.disconnectAt)
+		return d
+	}
+	if e.cfg.PingInterval > 0 {
+		if e.ping != nil {
+			earliest(e.pongDue)
+		} else {
+			earliest(e.pingDue)
+		}
+	}
+	if e.cfg.FutureSalts > 0 && e.saltReq == nil {
+		earliest(e.saltFetchDue)
+	}
+	earliest(e.stateDue)
+	return d
+}
+
+// OnTimer does what is due at now: keepalive pings, future salt requests and msgs_state_req
+// about calls without an ack. It fails with ErrHealthTimeout when a pong (client) or the next
+// ping (server) is overdue; the loop must then drop the connection. Due acknowledgements go out
+// with the next Flush.
+func (e *Engine) OnTimer(now time.Time) ([]Event, error) {
+	e.events = e.events[:0]
+	if e.side == crypto.Server {
+		if !e.disconnectAt.IsZero() && !now.Before(e.disconnectAt) {
+			return e.events, ErrHealthTimeout
+		}
+		return e.events, nil
+	}
+	if e.ping != nil && !now.Before(e.pongDue) {
+		return e.events, ErrHealthTimeout
+	}
+	if e.cfg.PingInterval > 0 && e.ping == nil && !e.pingDue.IsZero() && !now.Before(e.pingDue) {
+		e.sendPing(now)
+	}
+	if e.cfg.FutureSalts > 0 && e.saltReq == nil && !e.saltFetchDue.IsZero() && !now.Before(e.saltFetchDue) {
+		body := le.AppendUint32(make([]byte, 0, 8), idGetFutureSalts)
+		body = le.AppendUint32(body, uint32(e.cfg.FutureSalts))
+		e.saltReq = &outMsg{kind: kindGetSalts, body: body, content: true}
+		e.push(e.saltReq)
+		e.saltFetchDue = now.Add(time.Minute) // asked again if no answer comes
+	}
+	if !e.stateDue.IsZero() && !now.Before(e.stateDue) {
+		e.checkStates(now)
+	}
+	return e.events, nil
+}
+
+// sendPing queues ping_delay_disconnect: the server closes the connection if the next ping
+// does not come within the delay, and the engine fails the connection if the pong does not
+// come within pongTimeout.
+func (e *Engine) sendPing(now time.Time) {
+	e.nextPingID++
+	delay := int32((e.cfg.PingInterval + e.cfg.MaxPongTimeout) / time.Second)
+	body := le.AppendUint32(make([]byte, 0, 16), idPingDelayDisconnect)
+	body = le.AppendUint64(body, uint64(e.nextPingID))
+	body = le.AppendUint32(body, uint32(delay))
+	e.ping = &outMsg{kind: kindPing, body: body, content: true, pingID: e.nextPingID}
+	e.push(e.ping)
+	e.pongDue = now.Add(e.pongTimeout())
+}
+
+// scheduleSaltFetch sets when to ask for future salts: SaltMargin before the last known salt
+// expires, or now if none is known.
+func (e *Engine) scheduleSaltFetch(now time.Time) {
+	if e.side == crypto.Server || e.cfg.FutureSalts <= 0 {
+		return
+	}
+	until := e.salts.coveredUntil()
+	if until.IsZero() {
+		e.saltFetchDue = now
+		return
+	}
+	due := until.Add(-e.cfg.SaltMargin).Add(-e.offset) // server time to local time
+	e.saltFetchDue = maxTime(due, now)
+}
+
+// checkStates asks the server about calls sent more than StateReqAfter ago and still neither
+// acknowledged nor answered, and forgets stale bookkeeping.
+func (e *Engine) checkStates(now time.Time) {
+	e.stateDue = time.Time{}
+	var ask []int64
+	for id, m := range e.sent {
+		if (m.kind == kindService || m.kind == kindStateReq) && now.Sub(m.sentAt) > staleAfter {
+			delete(e.sent, id)
+			for _, asked := range m.askedIDs {
+				if t := e.sent[asked]; t != nil {
+					t.stateAsk = false
+				}
+			}
+			continue
+		}
+		if m.kind != kindCall || m.acked || m.queued || m.stateAsk {
+			continue
+		}
+		due := m.sentAt.Add(e.cfg.StateReqAfter)
+		if now.Before(due) {
+			if e.stateDue.IsZero() || due.Before(e.stateDue) {
+				e.stateDue = due
+			}
+			continue
+		}
+		if len(ask) < maxAckIDs {
+			ask = append(ask, id)
+			m.stateAsk = true
+		}
+	}
+	for id, c := range e.containers {
+		if now.Sub(c.sentAt) > staleAfter {
+			delete(e.containers, id)
+		}
+	}
+	if len(ask) > 0 {
+		body := appendLongVector(le.AppendUint32(nil, idMsgsStateReq), ask)
+		e.push(&outMsg{kind: kindStateReq, body: body, content: true, askedIDs: ask})
+		if e.stateDue.IsZero() {
+			e.stateDue = now.Add(e.cfg.StateReqAfter)
+		}
+	}
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
