@@ -211,9 +211,6 @@ func (m *AccountPassword) EncodeBare(b *tl.Buffer) error {
 	if m.HasSecureValues {
 		f0 |= 1 << 1
 	}
-	if m.HasPassword {
-		f0 |= 1 << 2
-	}
 	if m.CurrentAlgo != nil {
 		f0 |= 1 << 2
 	}
@@ -228,6 +225,9 @@ func (m *AccountPassword) EncodeBare(b *tl.Buffer) error {
 	}
 	if (m.CurrentAlgo != nil) != (m.SRPID.Set) {
 		return tl.FlagGroupError("account.password", "srp_id")
+	}
+	if m.HasPassword && !(m.CurrentAlgo != nil) {
+		return tl.FlagGroupError("account.password", "has_password")
 	}
 	if m.Hint.Set {
 		f0 |= 1 << 3
@@ -4862,11 +4862,11 @@ func (m *AccountInitTakeoutSessionRequest) EncodeBare(b *tl.Buffer) error {
 	if m.MessageChannels {
 		f0 |= 1 << 4
 	}
-	if m.Files {
-		f0 |= 1 << 5
-	}
 	if m.FileMaxSize.Set {
 		f0 |= 1 << 5
+	}
+	if m.Files && !(m.FileMaxSize.Set) {
+		return tl.FlagGroupError("account.initTakeoutSession", "files")
 	}
 	b.PutUint32(f0)
 	if m.FileMaxSize.Set {

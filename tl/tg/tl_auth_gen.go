@@ -246,11 +246,11 @@ func (m *AuthAuthorization) Encode(b *tl.Buffer) error {
 // EncodeBare writes the fields without the constructor id.
 func (m *AuthAuthorization) EncodeBare(b *tl.Buffer) error {
 	var f0 uint32
-	if m.SetupPasswordRequired {
-		f0 |= 1 << 1
-	}
 	if m.OtherwiseReloginDays.Set {
 		f0 |= 1 << 1
+	}
+	if m.SetupPasswordRequired && !(m.OtherwiseReloginDays.Set) {
+		return tl.FlagGroupError("auth.authorization", "setup_password_required")
 	}
 	if m.TmpSessions.Set {
 		f0 |= 1 << 0

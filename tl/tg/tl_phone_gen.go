@@ -1902,11 +1902,11 @@ func (m *PhoneToggleGroupCallRecordRequest) EncodeBare(b *tl.Buffer) error {
 	if m.Start {
 		f0 |= 1 << 0
 	}
-	if m.Video {
-		f0 |= 1 << 2
-	}
 	if m.VideoPortrait.Set {
 		f0 |= 1 << 2
+	}
+	if m.Video && !(m.VideoPortrait.Set) {
+		return tl.FlagGroupError("phone.toggleGroupCallRecord", "video")
 	}
 	if m.Title.Set {
 		f0 |= 1 << 1
@@ -2753,9 +2753,6 @@ func (m *PhoneCreateConferenceCallRequest) EncodeBare(b *tl.Buffer) error {
 	if m.VideoStopped {
 		f0 |= 1 << 2
 	}
-	if m.Join {
-		f0 |= 1 << 3
-	}
 	if m.PublicKey.Set {
 		f0 |= 1 << 3
 	}
@@ -2770,6 +2767,9 @@ func (m *PhoneCreateConferenceCallRequest) EncodeBare(b *tl.Buffer) error {
 	}
 	if (m.PublicKey.Set) != (m.Params != nil) {
 		return tl.FlagGroupError("phone.createConferenceCall", "params")
+	}
+	if m.Join && !(m.PublicKey.Set) {
+		return tl.FlagGroupError("phone.createConferenceCall", "join")
 	}
 	b.PutUint32(f0)
 	b.PutInt32(m.RandomID)

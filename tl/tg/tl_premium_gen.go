@@ -241,11 +241,11 @@ func (m *PremiumBoostsStatus) Encode(b *tl.Buffer) error {
 // EncodeBare writes the fields without the constructor id.
 func (m *PremiumBoostsStatus) EncodeBare(b *tl.Buffer) error {
 	var f0 uint32
-	if m.MyBoost {
-		f0 |= 1 << 2
-	}
 	if m.MyBoostSlots != nil {
 		f0 |= 1 << 2
+	}
+	if m.MyBoost && !(m.MyBoostSlots != nil) {
+		return tl.FlagGroupError("premium.boostsStatus", "my_boost")
 	}
 	if m.GiftBoosts.Set {
 		f0 |= 1 << 4

@@ -1047,11 +1047,11 @@ func (m *InputMediaUploadedPhoto) EncodeBare(b *tl.Buffer) error {
 	if m.Spoiler {
 		f0 |= 1 << 2
 	}
-	if m.LivePhoto {
-		f0 |= 1 << 3
-	}
 	if m.Video != nil {
 		f0 |= 1 << 3
+	}
+	if m.LivePhoto && !(m.Video != nil) {
+		return tl.FlagGroupError("inputMediaUploadedPhoto", "live_photo")
 	}
 	if m.Stickers != nil {
 		f0 |= 1 << 0
@@ -1168,11 +1168,11 @@ func (m *InputMediaPhoto) EncodeBare(b *tl.Buffer) error {
 	if m.Spoiler {
 		f0 |= 1 << 1
 	}
-	if m.LivePhoto {
-		f0 |= 1 << 2
-	}
 	if m.Video != nil {
 		f0 |= 1 << 2
+	}
+	if m.LivePhoto && !(m.Video != nil) {
+		return tl.FlagGroupError("inputMediaPhoto", "live_photo")
 	}
 	if m.TTLSeconds.Set {
 		f0 |= 1 << 0
@@ -3905,11 +3905,11 @@ func (m *User) EncodeBare(b *tl.Buffer) error {
 	if m.Deleted {
 		f0 |= 1 << 13
 	}
-	if m.Bot {
-		f0 |= 1 << 14
-	}
 	if m.BotInfoVersion.Set {
 		f0 |= 1 << 14
+	}
+	if m.Bot && !(m.BotInfoVersion.Set) {
+		return tl.FlagGroupError("user", "bot")
 	}
 	if m.BotChatHistory {
 		f0 |= 1 << 15
@@ -3920,11 +3920,11 @@ func (m *User) EncodeBare(b *tl.Buffer) error {
 	if m.Verified {
 		f0 |= 1 << 17
 	}
-	if m.Restricted {
-		f0 |= 1 << 18
-	}
 	if m.RestrictionReason != nil {
 		f0 |= 1 << 18
+	}
+	if m.Restricted && !(m.RestrictionReason != nil) {
+		return tl.FlagGroupError("user", "restricted")
 	}
 	if m.Min {
 		f0 |= 1 << 20
@@ -5053,11 +5053,11 @@ func (m *Channel) EncodeBare(b *tl.Buffer) error {
 	if m.Megagroup {
 		f0 |= 1 << 8
 	}
-	if m.Restricted {
-		f0 |= 1 << 9
-	}
 	if m.RestrictionReason != nil {
 		f0 |= 1 << 9
+	}
+	if m.Restricted && !(m.RestrictionReason != nil) {
+		return tl.FlagGroupError("channel", "restricted")
 	}
 	if m.Signatures {
 		f0 |= 1 << 11
@@ -8278,11 +8278,11 @@ func (m *MessageMediaPhoto) EncodeBare(b *tl.Buffer) error {
 	if m.Spoiler {
 		f0 |= 1 << 3
 	}
-	if m.LivePhoto {
-		f0 |= 1 << 4
-	}
 	if m.Video != nil {
 		f0 |= 1 << 4
+	}
+	if m.LivePhoto && !(m.Video != nil) {
+		return tl.FlagGroupError("messageMediaPhoto", "live_photo")
 	}
 	if m.Photo != nil {
 		f0 |= 1 << 0
@@ -12720,11 +12720,11 @@ func (m *MessageActionStarGift) EncodeBare(b *tl.Buffer) error {
 	if m.Converted {
 		f0 |= 1 << 3
 	}
-	if m.Upgraded {
-		f0 |= 1 << 5
-	}
 	if m.UpgradeMsgID.Set {
 		f0 |= 1 << 5
+	}
+	if m.Upgraded && !(m.UpgradeMsgID.Set) {
+		return tl.FlagGroupError("messageActionStarGift", "upgraded")
 	}
 	if m.Refunded {
 		f0 |= 1 << 9
@@ -18800,9 +18800,6 @@ func (m *UpdateNewAuthorization) Encode(b *tl.Buffer) error {
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateNewAuthorization) EncodeBare(b *tl.Buffer) error {
 	var f0 uint32
-	if m.Unconfirmed {
-		f0 |= 1 << 0
-	}
 	if m.Date.Set {
 		f0 |= 1 << 0
 	}
@@ -18817,6 +18814,9 @@ func (m *UpdateNewAuthorization) EncodeBare(b *tl.Buffer) error {
 	}
 	if (m.Date.Set) != (m.Location.Set) {
 		return tl.FlagGroupError("updateNewAuthorization", "location")
+	}
+	if m.Unconfirmed && !(m.Date.Set) {
+		return tl.FlagGroupError("updateNewAuthorization", "unconfirmed")
 	}
 	b.PutUint32(f0)
 	b.PutInt64(m.Hash)
@@ -41031,11 +41031,11 @@ func (m *ChannelParticipantAdmin) EncodeBare(b *tl.Buffer) error {
 	if m.CanEdit {
 		f0 |= 1 << 0
 	}
-	if m.Self {
-		f0 |= 1 << 1
-	}
 	if m.InviterID.Set {
 		f0 |= 1 << 1
+	}
+	if m.Self && !(m.InviterID.Set) {
+		return tl.FlagGroupError("channelParticipantAdmin", "self")
 	}
 	if m.Rank.Set {
 		f0 |= 1 << 2
@@ -65701,11 +65701,11 @@ func (m *MessageReplies) Encode(b *tl.Buffer) error {
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageReplies) EncodeBare(b *tl.Buffer) error {
 	var f0 uint32
-	if m.Comments {
-		f0 |= 1 << 0
-	}
 	if m.ChannelID.Set {
 		f0 |= 1 << 0
+	}
+	if m.Comments && !(m.ChannelID.Set) {
+		return tl.FlagGroupError("messageReplies", "comments")
 	}
 	if m.RecentRepliers != nil {
 		f0 |= 1 << 1
@@ -68422,11 +68422,11 @@ func (m *AttachMenuBot) EncodeBare(b *tl.Buffer) error {
 	if m.RequestWriteAccess {
 		f0 |= 1 << 2
 	}
-	if m.ShowInAttachMenu {
-		f0 |= 1 << 3
-	}
 	if m.PeerTypes != nil {
 		f0 |= 1 << 3
+	}
+	if m.ShowInAttachMenu && !(m.PeerTypes != nil) {
+		return tl.FlagGroupError("attachMenuBot", "show_in_attach_menu")
 	}
 	if m.ShowInSideMenu {
 		f0 |= 1 << 4
@@ -76316,11 +76316,11 @@ func (m *Boost) EncodeBare(b *tl.Buffer) error {
 	if m.Gift {
 		f0 |= 1 << 1
 	}
-	if m.Giveaway {
-		f0 |= 1 << 2
-	}
 	if m.GiveawayMsgID.Set {
 		f0 |= 1 << 2
+	}
+	if m.Giveaway && !(m.GiveawayMsgID.Set) {
+		return tl.FlagGroupError("boost", "giveaway")
 	}
 	if m.Unclaimed {
 		f0 |= 1 << 3
@@ -81963,9 +81963,6 @@ func (m *StarGift) Encode(b *tl.Buffer) error {
 // EncodeBare writes the fields without the constructor id.
 func (m *StarGift) EncodeBare(b *tl.Buffer) error {
 	var f0 uint32
-	if m.Limited {
-		f0 |= 1 << 0
-	}
 	if m.AvailabilityRemains.Set {
 		f0 |= 1 << 0
 	}
@@ -81975,8 +81972,8 @@ func (m *StarGift) EncodeBare(b *tl.Buffer) error {
 	if (m.AvailabilityRemains.Set) != (m.AvailabilityTotal.Set) {
 		return tl.FlagGroupError("starGift", "availability_total")
 	}
-	if m.SoldOut {
-		f0 |= 1 << 1
+	if m.Limited && !(m.AvailabilityRemains.Set) {
+		return tl.FlagGroupError("starGift", "limited")
 	}
 	if m.FirstSaleDate.Set {
 		f0 |= 1 << 1
@@ -81987,14 +81984,14 @@ func (m *StarGift) EncodeBare(b *tl.Buffer) error {
 	if (m.FirstSaleDate.Set) != (m.LastSaleDate.Set) {
 		return tl.FlagGroupError("starGift", "last_sale_date")
 	}
+	if m.SoldOut && !(m.FirstSaleDate.Set) {
+		return tl.FlagGroupError("starGift", "sold_out")
+	}
 	if m.Birthday {
 		f0 |= 1 << 2
 	}
 	if m.RequirePremium {
 		f0 |= 1 << 7
-	}
-	if m.LimitedPerUser {
-		f0 |= 1 << 8
 	}
 	if m.PerUserTotal.Set {
 		f0 |= 1 << 8
@@ -82005,11 +82002,11 @@ func (m *StarGift) EncodeBare(b *tl.Buffer) error {
 	if (m.PerUserTotal.Set) != (m.PerUserRemains.Set) {
 		return tl.FlagGroupError("starGift", "per_user_remains")
 	}
+	if m.LimitedPerUser && !(m.PerUserTotal.Set) {
+		return tl.FlagGroupError("starGift", "limited_per_user")
+	}
 	if m.PeerColorAvailable {
 		f0 |= 1 << 10
-	}
-	if m.Auction {
-		f0 |= 1 << 11
 	}
 	if m.AuctionSlug.Set {
 		f0 |= 1 << 11
@@ -82025,6 +82022,9 @@ func (m *StarGift) EncodeBare(b *tl.Buffer) error {
 	}
 	if (m.AuctionSlug.Set) != (m.AuctionStartDate.Set) {
 		return tl.FlagGroupError("starGift", "auction_start_date")
+	}
+	if m.Auction && !(m.AuctionSlug.Set) {
+		return tl.FlagGroupError("starGift", "auction")
 	}
 	if m.AvailabilityResale.Set {
 		f0 |= 1 << 4

@@ -298,15 +298,30 @@ func (e *emitter) encodeBare(f *file, st *model.Struct) {
 			groups[k] = append(groups[k], fl)
 		}
 		for _, k := range order {
-			var valued []*model.Field
+			// A bit shared with valued fields follows their presence: a true field there only
+			// mirrors it (it must not be set alone), and all valued fields must agree.
+			var valued, flagsOnly []*model.Field
 			for _, fl := range groups[k] {
-				f.p("\tif %s {\n\t\t%s |= 1 << %d\n\t}", present(fl), flagVar(k.w), k.bit)
-				if fl.Type.Kind != model.KTrue {
+				if fl.Type.Kind == model.KTrue {
+					flagsOnly = append(flagsOnly, fl)
+				} else {
 					valued = append(valued, fl)
 				}
 			}
+			setters := valued
+			if len(valued) == 0 {
+				setters = flagsOnly
+			}
+			for _, fl := range setters {
+				f.p("\tif %s {\n\t\t%s |= 1 << %d\n\t}", present(fl), flagVar(k.w), k.bit)
+			}
 			for _, fl := range valued[min(1, len(valued)):] {
 				f.p("\tif (%s) != (%s) {\n\t\treturn tl.FlagGroupError(%q, %q)\n\t}", present(valued[0]), present(fl), st.TLName, fl.TLName)
+			}
+			if len(valued) > 0 {
+				for _, fl := range flagsOnly {
+					f.p("\tif %s && !(%s) {\n\t\treturn tl.FlagGroupError(%q, %q)\n\t}", present(fl), present(valued[0]), st.TLName, fl.TLName)
+				}
 			}
 		}
 	}

@@ -1,3 +1,0 @@
-package emit
-
-func (e *emitter) roundTrip(f *file) {}
