@@ -57,11 +57,24 @@ func powMod(a, e, n uint64) uint64 {
 	return r
 }
 
+// gcd is Stein's binary algorithm: shifts and subtractions instead of divisions.
 func gcd(a, b uint64) uint64 {
-	for b != 0 {
-		a, b = b, a%b
+	if a == 0 {
+		return b
 	}
-	return a
+	if b == 0 {
+		return a
+	}
+	shift := bits.TrailingZeros64(a | b)
+	a >>= bits.TrailingZeros64(a)
+	for b != 0 {
+		b >>= bits.TrailingZeros64(b)
+		if a > b {
+			a, b = b, a
+		}
+		b -= a
+	}
+	return a << shift
 }
 
 // isPrime64 is a deterministic Miller-Rabin test for 64-bit n (the first twelve prime bases
@@ -98,14 +111,43 @@ next:
 	return true
 }
 
-// brent runs one Pollard-Brent search with f(y) = y^2 + c mod n from y0 and returns a non-trivial
-// factor, or 0 if this (y0, c) pair failed. Products of |x-y| are accumulated m at a time so a
-// gcd is needed only once per batch.
+// montgomery is arithmetic modulo an odd n in Montgomery form (R = 2^64): a product costs two
+// 64x64 multiplications and no division, which is what makes rho fast.
+type montgomery struct {
+	n    uint64
+	ninv uint64 // -n^-1 mod 2^64
+}
+
+func newMontgomery(n uint64) montgomery {
+	inv := n // correct to 3 bits for odd n; each Newton step doubles that
+	for range 5 {
+		inv *= 2 - n*inv
+	}
+	return montgomery{n: n, ninv: -inv}
+}
+
+// mul returns a*b/R mod n for a, b < n.
+func (m montgomery) mul(a, b uint64) uint64 {
+	hi, lo := bits.Mul64(a, b)
+	q := lo * m.ninv
+	mh, ml := bits.Mul64(q, m.n)
+	_, c := bits.Add64(lo, ml, 0) // lo + ml is 0 mod 2^64; only its carry matters
+	t, c2 := bits.Add64(hi, mh, c)
+	if c2 != 0 || t >= m.n {
+		t -= m.n
+	}
+	return t
+}
+
+// brent runs one Pollard-Brent search with f(y) = y^2 + c (in Montgomery form) from y0 and
+// returns a non-trivial factor of the odd n, or 0 if this (y0, c) pair failed. Products of
+// |x-y| are accumulated m at a time so a gcd is needed only once per batch.
 func brent(n, y0, c uint64) uint64 {
 	const m = 128
-	const maxSteps = 1 << 24
+	const maxSteps = 1 << 26
+	mt := newMontgomery(n)
 	f := func(y uint64) uint64 {
-		y = mulMod(y, y, n) + c
+		y = mt.mul(y, y) + c
 		if y >= n || y < c { // y < c catches the carry out of 64 bits
 			y -= n
 		}
@@ -123,7 +165,7 @@ func brent(n, y0, c uint64) uint64 {
 			ys = y
 			for i := uint64(0); i < min(m, r-k); i++ {
 				y = f(y)
-				qq = mulMod(qq, absDiff(x, y), n)
+				qq = mt.mul(qq, absDiff(x, y))
 			}
 			g = gcd(qq, n)
 			steps += m
