@@ -104,7 +104,7 @@ func (e *Engine) onNewSession(now time.Time, msgID int64, body []byte) {
 	first := int64(le.Uint64(body[4:]))
 	e.salts.set(int64(le.Uint64(body[20:])))
 	for id, m := range e.sent {
-		if id < first && m.kind == kindCall && !m.queued {
+		if id < first && (m.container == 0 || m.container < first) && m.kind == kindCall && !m.queued {
 			e.resendNew(m, "new session")
 		}
 	}

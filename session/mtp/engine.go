@@ -176,7 +176,7 @@ type Engine struct {
 	replay *replayWindow
 
 	queue      []*outMsg
-	live       int // queued messages not cancelled
+	live       int               // queued messages not cancelled
 	sent       map[int64]*outMsg // by msg_id: sent, waiting for an answer or an ack
 	calls      map[CallID]*outMsg
 	containers map[int64]*container

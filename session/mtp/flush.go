@@ -38,7 +38,7 @@ func (e *Engine) Flush(now time.Time, dst []byte) (packet []byte, sent []CallID,
 	// Choose the messages.
 	var ackBody []byte
 	count, size := 0, 0
-	if len(e.acks) > 0 {
+	if len(e.acks) > 0 && (e.acksDue(now) || !e.firstAlone()) {
 		k := min(len(e.acks), maxAckIDs)
 		ackBody = appendLongVector(le.AppendUint32(e.ackBuf[:0], idMsgsAck), e.acks[:k])
 		e.ackBuf = ackBody
@@ -135,6 +135,17 @@ func (e *Engine) Flush(now time.Time, dst []byte) (packet []byte, sent []CallID,
 		return dst[:start], nil, fmt.Errorf("mtp: flush: %w", err)
 	}
 	return packet, e.sentIDs, nil
+}
+
+// firstAlone reports whether the next message to send must go without a container, so acks
+// that are not due yet wait for a later packet.
+func (e *Engine) firstAlone() bool {
+	for _, m := range e.queue {
+		if !m.cancelled {
+			return m.alone
+		}
+	}
+	return false
 }
 
 // plainKind is the msg_id kind of messages that answer nothing in particular (acks,

@@ -49,7 +49,7 @@ func (e *Engine) receivePlain(now time.Time, plain []byte) {
 	body = body[:n]
 	if e.side == crypto.Server {
 		if sid != e.sessionID || e.sessionID == 0 {
-			e.adoptSession(now, sid, msgID)
+			e.adoptSession(now, sid, firstID(msgID, body))
 		}
 		if !e.salts.valid(salt, e.serverTime(now)) {
 			e.sendBadMsg(now, msgID, seqNo, 48)
@@ -60,6 +60,15 @@ func (e *Engine) receivePlain(now time.Time, plain []byte) {
 		return
 	}
 	e.handle(now, msgID, seqNo, body, false)
+}
+
+// firstID returns the lowest msg_id in a message: a container's first item, whose id is below
+// the container's own.
+func firstID(msgID int64, body []byte) int64 {
+	if peekID(body) == idMsgContainer && len(body) >= 16 && le.Uint32(body[4:]) > 0 {
+		return min(msgID, int64(le.Uint64(body[8:])))
+	}
+	return msgID
 }
 
 func (e *Engine) drop(why string, msgID int64) {
@@ -130,14 +139,33 @@ func (e *Engine) accept(now time.Time, msgID int64, seqNo int32, body []byte) bo
 	return true
 }
 
-// timeCorrection reports whether body is a bad_msg_notification with a clock error about a
-// message this client is waiting on: it must be read even though its own time is off, since it
-// is what corrects the clock.
+// timeCorrection reports whether body is, or is a container holding, a bad_msg_notification
+// with a clock error about a message this client is waiting on: it must be read even though
+// its own time is off, since it is what corrects the clock.
 func (e *Engine) timeCorrection(body []byte) bool {
-	if e.side != crypto.Client || len(body) < 20 {
+	if e.side != crypto.Client {
 		return false
 	}
-	if id := peekID(body); id != idBadMsgNotification {
+	if peekID(body) == idMsgContainer && len(body) >= 8 {
+		rest := body[8:]
+		for len(rest) >= containerItemHeader {
+			n := le.Uint32(rest[12:])
+			rest = rest[containerItemHeader:]
+			if uint64(n) > uint64(len(rest)) {
+				return false
+			}
+			if e.isTimeCorrection(rest[:n]) {
+				return true
+			}
+			rest = rest[n:]
+		}
+		return false
+	}
+	return e.isTimeCorrection(body)
+}
+
+func (e *Engine) isTimeCorrection(body []byte) bool {
+	if peekID(body) != idBadMsgNotification || len(body) < 20 {
 		return false
 	}
 	bad := int64(le.Uint64(body[4:]))
