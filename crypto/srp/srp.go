@@ -141,6 +141,9 @@ func Check(password []byte, par Params, srpB []byte, rnd io.Reader) (Answer, err
 	if err != nil {
 		return Answer{}, err
 	}
+	if err := gr.checkPublic(srpB); err != nil {
+		return Answer{}, err
+	}
 	x, err := PasswordHash(password, par)
 	if err != nil {
 		return Answer{}, err
@@ -153,10 +156,7 @@ func Check(password []byte, par Params, srpB []byte, rnd io.Reader) (Answer, err
 		ans, err := check(gr, x, par, srpB, new(big.Int).SetBytes(buf[:]))
 		if errors.Is(err, crypto.ErrDHPublicUnsafe) || errors.Is(err, crypto.ErrDHPublicRange) ||
 			errors.Is(err, ErrZeroU) {
-			if len(srpB) == size && gr.checkPublic(srpB) != nil {
-				return Answer{}, err // B is at fault: a new a cannot help
-			}
-			continue // A was unlucky; draw another a
+			continue // B passed above, so A (or u) was unlucky: draw another a
 		}
 		return ans, err
 	}
@@ -231,17 +231,24 @@ func NewServer(par Params, verifier []byte, rnd io.Reader) (*Server, error) {
 		if _, err := io.ReadFull(rnd, buf[:]); err != nil {
 			return nil, fmt.Errorf("srp: read secret: %w", err)
 		}
-		b := new(big.Int).SetBytes(buf[:])
-		B := new(big.Int).Exp(gr.g, b, gr.p)
-		B.Add(B, new(big.Int).Mul(gr.k, v))
-		B.Mod(B, gr.p)
-		pubB := pad(B)
-		if gr.checkPublic(pubB) != nil {
-			continue
+		if s, ok := newServer(gr, par, v, new(big.Int).SetBytes(buf[:])); ok {
+			return s, nil
 		}
-		return &Server{gr: gr, par: par, v: v, b: b, pubB: pubB}, nil
 	}
 	return nil, fmt.Errorf("srp: no usable secret after 8 draws")
+}
+
+// newServer is NewServer with the secret b given; ok is false when B = k*v + g^b fails the range
+// checks and another b is needed.
+func newServer(gr *group, par Params, v, b *big.Int) (*Server, bool) {
+	B := new(big.Int).Exp(gr.g, b, gr.p)
+	B.Add(B, new(big.Int).Mul(gr.k, v))
+	B.Mod(B, gr.p)
+	pubB := pad(B)
+	if gr.checkPublic(pubB) != nil {
+		return nil, false
+	}
+	return &Server{gr: gr, par: par, v: v, b: b, pubB: pubB}, true
 }
 
 // B returns srp_B (256 bytes) to send in account.password.
