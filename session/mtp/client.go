@@ -59,6 +59,7 @@ func (e *Engine) onRPCResult(now time.Time, msgID int64, body []byte) {
 	}
 	switch m.kind {
 	case kindCall:
+		e.initDone = true
 		if peekID(res) == idRPCError {
 			code, msg, err := parseRPCError(res)
 			if err != nil {

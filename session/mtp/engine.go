@@ -190,6 +190,9 @@ type Engine struct {
 	pongDue      time.Time
 	srtt, rttvar time.Duration
 
+	initPrefix []byte // wraps calls until one is answered on this connection
+	initDone   bool
+
 	saltReq      *outMsg
 	saltFetchDue time.Time
 	stateDue     time.Time
@@ -309,6 +312,11 @@ func (e *Engine) unqueue(m *outMsg) {
 	}
 }
 
+// SetInitPrefix sets the bytes that wrap every call sent on a connection until one of them is
+// answered: the encoding of invokeWithLayer and initConnection up to their query field, which
+// is the call's body. A nil prefix sends calls as they are.
+func (e *Engine) SetInitPrefix(prefix []byte) { e.initPrefix = prefix }
+
 // MsgID returns the msg_id call was last sent with, zero if it has not been sent.
 func (e *Engine) MsgID(call CallID) int64 {
 	if m := e.calls[call]; m != nil && !m.queued {
@@ -348,6 +356,7 @@ func (e *Engine) OnConnect(now time.Time) []Event {
 	e.events = e.events[:0]
 	e.ping, e.pongDue = nil, time.Time{}
 	e.pingDue = now.Add(e.cfg.PingInterval)
+	e.initDone = false
 	e.saltReq = nil
 	e.scheduleSaltFetch(now)
 	e.disconnectAt = time.Time{}

@@ -202,15 +202,27 @@ func (e *Engine) afterOf(m *outMsg) *outMsg {
 	return nil
 }
 
-// bodyLen is the length of m's body on the wire, with the invokeAfterMsg prefix if any.
+// wrapsInit reports whether m goes out wrapped in the connection's init prefix.
+func (e *Engine) wrapsInit(m *outMsg) bool {
+	return m.kind == kindCall && !e.initDone && e.initPrefix != nil
+}
+
+// bodyLen is the length of m's body on the wire, with the init and invokeAfterMsg prefixes.
 func (e *Engine) bodyLen(m *outMsg) int {
-	if e.afterOf(m) != nil {
-		return 12 + len(m.body)
+	n := len(m.body)
+	if e.wrapsInit(m) {
+		n += len(e.initPrefix)
 	}
-	return len(m.body)
+	if e.afterOf(m) != nil {
+		n += 12
+	}
+	return n
 }
 
 func (e *Engine) appendBody(dst []byte, m *outMsg) []byte {
+	if e.wrapsInit(m) {
+		dst = append(dst, e.initPrefix...)
+	}
 	if a := e.afterOf(m); a != nil {
 		dst = le.AppendUint32(dst, idInvokeAfterMsg)
 		dst = le.AppendUint64(dst, uint64(a.msgID))

@@ -371,3 +371,34 @@ func TestServerRejects(t *testing.T) {
 		p.s.queue, p.s.live = p.s.queue[:0], 0
 	}
 }
+
+func TestInitPrefix(t *testing.T) {
+	p := newPair(t, nil)
+	prefix := body(0xda9b0d0d, 1)
+	p.c.SetInitPrefix(prefix)
+	first := p.call(body(0x1, 0), CallOptions{})
+	second := p.call(body(0x2, 0), CallOptions{After: first})
+	p.flushC()
+	reqs := only(p.deliverS(), EventRequest)
+	wantSecond := append(append([]byte(nil), prefix...), le.AppendUint64(le.AppendUint32(nil, idInvokeAfterMsg), uint64(reqs[0].MsgID))...)
+	wantSecond = append(wantSecond, body(0x2, 0)...)
+	if len(reqs) != 2 || !bytes.Equal(reqs[0].Body, append(append([]byte(nil), prefix...), body(0x1, 0)...)) || !bytes.Equal(reqs[1].Body, wantSecond) {
+		t.Fatalf("calls before the first answer not wrapped: %x", reqs)
+	}
+	p.echo(reqs[0])
+	p.echo(reqs[1])
+	p.roundTrip(nil)
+	p.call(body(0x3, 0), CallOptions{})
+	p.flushC()
+	if r := only(p.deliverS(), EventRequest); !bytes.Equal(r[0].Body, body(0x3, 0)) {
+		t.Errorf("call after the first answer still wrapped")
+	}
+	// A new connection wraps again.
+	p.c.OnConnect(p.now)
+	p.call(body(0x4, 0), CallOptions{})
+	p.flushC()
+	if r := only(p.deliverS(), EventRequest); !bytes.HasPrefix(r[0].Body, prefix) {
+		t.Errorf("first call of a new connection not wrapped")
+	}
+	_ = second
+}
