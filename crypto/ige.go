@@ -57,7 +57,8 @@ func (c *IGE) Encrypt(dst, src, iv []byte) error {
 	if err := checkIGE(dst, src, iv); err != nil {
 		return fmt.Errorf("ige encrypt: %w", err)
 	}
-	c.k.encrypt(dst[:len(src)], src, (*[32]byte)(iv))
+	chain := [32]byte(iv) // the loop advances its iv; the caller's stays untouched
+	c.k.encrypt(dst[:len(src)], src, &chain)
 	return nil
 }
 
@@ -67,7 +68,8 @@ func (c *IGE) Decrypt(dst, src, iv []byte) error {
 	if err := checkIGE(dst, src, iv); err != nil {
 		return fmt.Errorf("ige decrypt: %w", err)
 	}
-	c.k.decrypt(dst[:len(src)], src, (*[32]byte)(iv))
+	chain := [32]byte(iv)
+	c.k.decrypt(dst[:len(src)], src, &chain)
 	return nil
 }
 
@@ -137,6 +139,8 @@ func (k *genericKey) init(key *[32]byte) {
 
 // encrypt computes c_i = E(p_i ^ c_{i-1}) ^ p_{i-1}. Each block is read before its output is
 // written, so dst may equal src (and may start before src, which message decryption relies on).
+// On return iv holds the chain state (last c || last p), so a later call continues the stream;
+// every implementation of igeKey follows the same contract.
 func (k *genericKey) encrypt(dst, src []byte, iv *[32]byte) {
 	le := binary.LittleEndian
 	c0, c1 := le.Uint64(iv[0:]), le.Uint64(iv[8:])
@@ -152,9 +156,19 @@ func (k *genericKey) encrypt(dst, src []byte, iv *[32]byte) {
 		le.PutUint64(dst[i:], c0)
 		le.PutUint64(dst[i+8:], c1)
 	}
+	storeChain(iv, c0, c1, p0, p1)
 }
 
-// decrypt computes p_i = D(c_i ^ p_{i-1}) ^ c_{i-1}, reading each block before writing it.
+func storeChain(iv *[32]byte, c0, c1, p0, p1 uint64) {
+	le := binary.LittleEndian
+	le.PutUint64(iv[0:], c0)
+	le.PutUint64(iv[8:], c1)
+	le.PutUint64(iv[16:], p0)
+	le.PutUint64(iv[24:], p1)
+}
+
+// decrypt computes p_i = D(c_i ^ p_{i-1}) ^ c_{i-1}, reading each block before writing it, and
+// leaves the chain state in iv like encrypt.
 func (k *genericKey) decrypt(dst, src []byte, iv *[32]byte) {
 	le := binary.LittleEndian
 	c0, c1 := le.Uint64(iv[0:]), le.Uint64(iv[8:])
@@ -170,4 +184,5 @@ func (k *genericKey) decrypt(dst, src []byte, iv *[32]byte) {
 		le.PutUint64(dst[i:], p0)
 		le.PutUint64(dst[i+8:], p1)
 	}
+	storeChain(iv, c0, c1, p0, p1)
 }

@@ -144,6 +144,8 @@ encloop:
 	ADDQ  $16, DI
 	SUBQ  $16, CX
 	JNZ   encloop
+	MOVOU X0, 0(DX) // chain state for a continuation
+	MOVOU X1, 16(DX)
 	RET
 
 // func igeDecryptAsm(dec *[240]byte, dst, src *byte, n int, iv *[32]byte)
@@ -188,4 +190,6 @@ decloop:
 	ADDQ  $16, DI
 	SUBQ  $16, CX
 	JNZ   decloop
+	MOVOU X1, 0(DX) // chain state for a continuation
+	MOVOU X0, 16(DX)
 	RET
