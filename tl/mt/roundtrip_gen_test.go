@@ -621,6 +621,8 @@ var roundTripCases = []tltest.Case{
 	{Name: "destroy_session", New: func(r *tltest.Rand) tl.Object { return randDestroySessionRequest(r, 0) }},
 }
 
+var testRegistry = tltest.Registry{Decode: DecodeObject, NewObject: NewObject}
+
 func TestRoundTrip(t *testing.T) {
-	tltest.RoundTrip(t, roundTripCases, tltest.Registry{Decode: DecodeObject, NewObject: NewObject})
+	tltest.RoundTrip(t, roundTripCases, testRegistry)
 }

@@ -36384,6 +36384,8 @@ var roundTripCases = []tltest.Case{
 	{Name: "ephemeral.getCallbackAnswer", New: func(r *tltest.Rand) tl.Object { return randEphemeralGetCallbackAnswerRequest(r, 0) }},
 }
 
+var testRegistry = tltest.Registry{Decode: DecodeObject, NewObject: NewObject}
+
 func TestRoundTrip(t *testing.T) {
-	tltest.RoundTrip(t, roundTripCases, tltest.Registry{Decode: DecodeObject, NewObject: NewObject})
+	tltest.RoundTrip(t, roundTripCases, testRegistry)
 }

@@ -4,9 +4,15 @@ package tltest
 
 import (
 	"bytes"
+	"errors"
+	"fmt"
 	"hash/fnv"
 	"math"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -23,7 +29,9 @@ const MaxDepth = 4
 type Rand struct{ r *rand.Rand }
 
 // NewRand returns a Rand for seed.
-func NewRand(seed uint64) *Rand { return &Rand{r: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))} }
+func NewRand(seed uint64) *Rand {
+	return &Rand{r: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))}
+}
 
 // Intn returns a value in [0, n).
 func (r *Rand) Intn(n int) int { return r.r.IntN(n) }
@@ -199,6 +207,68 @@ func Prefixes(t *testing.T, wire []byte, decode func(b *tl.Buffer) (tl.Object, e
 		b.ResetTo(wire[:k])
 		if v, err := decode(&b); err == nil {
 			t.Fatalf("prefix of %d/%d bytes decoded to %T", k, len(wire), v)
+		}
+	}
+}
+
+// AllocBound is the most a decoder may allocate for n input bytes: generated structs are larger
+// than their shortest wire form, so a generous linear factor plus fixed slack for slabs and the
+// string snapshot.
+func AllocBound(n int) uint64 { return uint64(n)*256 + 256<<10 }
+
+// CheckDecode is the body of the generated packages' fuzz targets: decoding arbitrary bytes must
+// not panic or allocate far beyond the input size, and whatever decodes must re-encode and
+// decode again to an equal value.
+func CheckDecode(t *testing.T, data []byte, reg Registry) {
+	t.Helper()
+	var b tl.Buffer
+	b.ResetTo(data)
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	v, err := reg.Decode(&b)
+	runtime.ReadMemStats(&after)
+	if n := after.TotalAlloc - before.TotalAlloc; n > AllocBound(len(data)) {
+		t.Fatalf("decoding %d bytes allocated %d bytes", len(data), n)
+	}
+	if err != nil {
+		var de *tl.DecodeError
+		if !errors.As(err, &de) {
+			t.Fatalf("decode error %v is not a *tl.DecodeError", err)
+		}
+		return
+	}
+	var out tl.Buffer
+	if err := v.Encode(&out); err != nil {
+		t.Fatalf("decoded %T does not re-encode: %v", v, err)
+	}
+	b.ResetTo(out.Buf)
+	again, err := reg.Decode(&b)
+	if err != nil {
+		t.Fatalf("re-encoded %T does not decode: %v", v, err)
+	}
+	if diff := cmp.Diff(v, again); diff != "" {
+		t.Fatalf("re-decoded %T differs (-first +second):\n%s", v, diff)
+	}
+}
+
+// WriteCorpus writes the encoding of every step-th case (seed 0) as a seed file of the fuzz
+// target named target under testdata/fuzz. Packages call it from a test that runs only when
+// TL_WRITE_CORPUS=1, so the committed corpus can be refreshed after schema changes.
+func WriteCorpus(t *testing.T, target string, cases []Case, step int) {
+	t.Helper()
+	dir := filepath.Join("testdata", "fuzz", target)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < len(cases); i += step {
+		c := cases[i]
+		var b tl.Buffer
+		if err := c.New(NewRand(seedFor(c.Name, 0))).Encode(&b); err != nil {
+			t.Fatal(err)
+		}
+		body := fmt.Sprintf("go test fuzz v1\n[]byte(%q)\n", b.Buf)
+		if err := os.WriteFile(filepath.Join(dir, strings.ReplaceAll(c.Name, ".", "_")), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
 		}
 	}
 }

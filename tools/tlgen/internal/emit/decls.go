@@ -1,7 +1,6 @@
 package emit
 
 import (
-
 	"strings"
 
 	"github.com/mtgo-labs/mtgo/tools/tlgen/internal/model"

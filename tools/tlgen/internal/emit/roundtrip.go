@@ -40,8 +40,9 @@ func (e *emitter) roundTrip(f *file) {
 		f.p("\t{Name: %q, New: func(r *tltest.Rand) tl.Object { return rand%s(r, 0) }},", st.TLName, st.GoName)
 	}
 	f.p("}\n")
+	f.p("var testRegistry = tltest.Registry{Decode: DecodeObject, NewObject: NewObject}\n")
 	f.p("func TestRoundTrip(t *testing.T) {")
-	f.p("\ttltest.RoundTrip(t, roundTripCases, tltest.Registry{Decode: DecodeObject, NewObject: NewObject})")
+	f.p("\ttltest.RoundTrip(t, roundTripCases, testRegistry)")
 	f.p("}")
 }
 
