@@ -1,0 +1,5 @@
+package transport
+
+import "os"
+
+func osErrDeadline() error { return os.ErrDeadlineExceeded }
