@@ -106,9 +106,7 @@ func DecryptMessage(dst []byte, key *AuthKey, from Side, packet []byte) ([]byte,
 	aesKey, iv := messageKeyIV(key, from, &msgKey)
 	var k igeKey
 	k.init(&aesKey)
-	k.decrypt(out, ct, &iv)
-
-	want := messageKey(key, from, out)
+	want := decryptMessageKey(&k, key, from, out, ct, &iv)
 	ok := subtle.ConstantTimeCompare(want[:], msgKey[:])
 	// Branch-free checks: InnerHeaderSize+MinPadding <= total <= len(packet), so every operand
 	// below is far from 2^63 and ctLessOrEq is exact.
