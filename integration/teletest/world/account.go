@@ -1,0 +1,188 @@
+package world
+
+import (
+	"encoding/hex"
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// account is a person or a bot together with its update state and message box.
+type account struct {
+	id        int64
+	bot       bool
+	firstName string
+	lastName  string
+	username  string
+	phone     string
+	token     string // bots: "ID:HASH"
+	dc        int
+	about     string
+
+	password *password // nil without 2FA
+
+	// update state (see box.go)
+	pts, qts, seq, date int32
+}
+
+// UserSpec describes a person to create.
+type UserSpec struct {
+	FirstName string
+	LastName  string
+	Username  string // optional, unique, case-insensitive
+	Phone     string // digits only, unique
+	DC        int    // home data center; 0 means Config.DefaultDC
+	Password  string // 2FA password; empty means none
+}
+
+// BotSpec describes a bot to create.
+type BotSpec struct {
+	FirstName string
+	Username  string // required for bots; should end in "bot"
+	DC        int    // home data center; 0 means Config.DefaultDC
+}
+
+// User is a snapshot of an account as the test harness sees it.
+type User struct {
+	ID        int64
+	Bot       bool
+	FirstName string
+	LastName  string
+	Username  string
+	Phone     string
+	DC        int
+	// Token is the bot token "ID:HASH" for auth.importBotAuthorization; empty for people.
+	Token string
+}
+
+func (a *account) snapshot() User {
+	return User{
+		ID: a.id, Bot: a.bot, FirstName: a.firstName, LastName: a.lastName,
+		Username: a.username, Phone: a.phone, DC: a.dc, Token: a.token,
+	}
+}
+
+// CreateUser adds a person. The phone and username must be free.
+func (w *World) CreateUser(spec UserSpec) (User, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if spec.FirstName == "" {
+		return User{}, fmt.Errorf("world: create user: %w", ErrFirstNameInvalid)
+	}
+	if !validPhone(spec.Phone) {
+		return User{}, fmt.Errorf("world: create user %q: %w", spec.Phone, ErrPhoneNumberInvalid)
+	}
+	if _, ok := w.byPhone[spec.Phone]; ok {
+		return User{}, fmt.Errorf("world: create user %q: %w", spec.Phone, ErrPhoneNumberOccupied)
+	}
+	if err := w.checkUsernameFree(spec.Username); err != nil {
+		return User{}, fmt.Errorf("world: create user: %w", err)
+	}
+	a := w.newAccount(spec.DC)
+	a.firstName, a.lastName, a.phone = spec.FirstName, spec.LastName, spec.Phone
+	if spec.Password != "" {
+		pw, err := w.newPassword(spec.Password)
+		if err != nil {
+			return User{}, err
+		}
+		a.password = pw
+	}
+	w.byPhone[a.phone] = a.id
+	w.setUsername(a, spec.Username)
+	return a.snapshot(), nil
+}
+
+// CreateBot adds a bot and returns it with its token.
+func (w *World) CreateBot(spec BotSpec) (User, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if spec.FirstName == "" {
+		return User{}, fmt.Errorf("world: create bot: %w", ErrFirstNameInvalid)
+	}
+	if spec.Username == "" {
+		return User{}, fmt.Errorf("world: create bot: %w", ErrUsernameInvalid)
+	}
+	if err := w.checkUsernameFree(spec.Username); err != nil {
+		return User{}, fmt.Errorf("world: create bot: %w", err)
+	}
+	a := w.newAccount(spec.DC)
+	a.bot = true
+	a.firstName = spec.FirstName
+	var secret [17]byte
+	if err := w.random(secret[:]); err != nil {
+		return User{}, err
+	}
+	a.token = strconv.FormatInt(a.id, 10) + ":" + hex.EncodeToString(secret[:])
+	w.setUsername(a, spec.Username)
+	return a.snapshot(), nil
+}
+
+// User returns a snapshot of the account id.
+func (w *World) User(id int64) (User, bool) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	a := w.users[id]
+	if a == nil {
+		return User{}, false
+	}
+	return a.snapshot(), true
+}
+
+func (w *World) newAccount(dc int) *account {
+	if dc == 0 {
+		dc = w.cfg.DefaultDC
+	}
+	w.nextUser++
+	a := &account{id: w.nextUser, dc: dc}
+	w.initBox(a)
+	w.users[a.id] = a
+	return a
+}
+
+func validPhone(p string) bool {
+	if len(p) < 5 || len(p) > 20 {
+		return false
+	}
+	for _, c := range p {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+func validUsername(u string) bool {
+	if len(u) < 4 || len(u) > 32 {
+		return false
+	}
+	for i, c := range u {
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z':
+		case (c >= '0' && c <= '9' || c == '_') && i > 0:
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+func (w *World) checkUsernameFree(u string) error {
+	if u == "" {
+		return nil
+	}
+	if !validUsername(u) {
+		return ErrUsernameInvalid
+	}
+	if _, ok := w.byUsername[strings.ToLower(u)]; ok {
+		return ErrUsernameOccupied
+	}
+	return nil
+}
+
+func (w *World) setUsername(a *account, u string) {
+	if u == "" {
+		return
+	}
+	a.username = u
+	w.byUsername[strings.ToLower(u)] = UserPeer(a.id)
+}
