@@ -213,7 +213,9 @@ func TestClientChecksServerDHParams(t *testing.T) {
 		{"server_DH_params_fail", fail(func(*ClientAwaitDHParams, *mt.ServerDHParamsFail) {}), ErrDHParamsFail},
 		{"server_DH_params_fail bad hash", fail(func(_ *ClientAwaitDHParams, f *mt.ServerDHParamsFail) { f.NewNonceHash = flip128(f.NewNonceHash) }), ErrNewNonceHash},
 		{"server_DH_params_fail nonce", fail(func(_ *ClientAwaitDHParams, f *mt.ServerDHParamsFail) { f.Nonce = flip128(f.Nonce) }), ErrNonce},
-		{"server_DH_params_fail truncated", func(c *ClientAwaitDHParams) []byte { return fail(func(*ClientAwaitDHParams, *mt.ServerDHParamsFail) {})(c)[:20] }, ErrUnexpectedMessage},
+		{"server_DH_params_fail truncated", func(c *ClientAwaitDHParams) []byte {
+			return fail(func(*ClientAwaitDHParams, *mt.ServerDHParamsFail) {})(c)[:20]
+		}, ErrUnexpectedMessage},
 		{"wrong message", func(*ClientAwaitDHParams) []byte { return encodeOrFatal(t, &mt.DHGenOk{}) }, ErrUnexpectedMessage},
 		{"empty", func(*ClientAwaitDHParams) []byte { return nil }, ErrUnexpectedMessage},
 	} {
