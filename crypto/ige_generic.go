@@ -13,3 +13,13 @@ func decryptMessageKey(k *igeKey, key *AuthKey, from Side, out, ct []byte, iv *[
 	k.decrypt(out, ct, iv)
 	return messageKey(key, from, out)
 }
+
+// sum256 returns SHA-256(a || b).
+func sum256(a, b []byte) [32]byte {
+	return stdSum256(a, b)
+}
+
+// sum256Pair returns SHA-256 of two 52-byte inputs (the MTProto 2.0 KDF).
+func sum256Pair(a, b *[52]byte) (sa, sb [32]byte) {
+	return stdSum256(a[:], nil), stdSum256(b[:], nil)
+}

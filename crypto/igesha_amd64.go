@@ -33,6 +33,9 @@ func cpuHasSHA() bool {
 func sha256BlocksAsm(state *[8]uint32, p *byte, n int)
 
 //go:noescape
+func sha256Block2Asm(s1, s2 *[8]uint32, p1, p2 *byte)
+
+//go:noescape
 func igeDecryptSHAAsm(dec *[240]byte, dst, src *byte, iv *[32]byte, state *[8]uint32, hp *byte, n int)
 
 // sha256Digest is a minimal SHA-256 over sha256BlocksAsm, kept on the stack by its users.
@@ -43,8 +46,11 @@ type sha256Digest struct {
 	len uint64
 }
 
+// sha256IV is SHA-256's initial state.
+var sha256IV = [8]uint32{0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19}
+
 func (d *sha256Digest) reset() {
-	d.h = [8]uint32{0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19}
+	d.h = sha256IV
 	d.nx = 0
 	d.len = 0
 }
@@ -69,17 +75,53 @@ func (d *sha256Digest) write(p []byte) {
 }
 
 func (d *sha256Digest) sum() [32]byte {
-	bitLen := d.len * 8
-	var pad [72]byte
-	pad[0] = 0x80
-	n := 1 + (55-int(d.len%64)+64)%64 // 0x80 and zeros up to 56 mod 64
-	binary.BigEndian.PutUint64(pad[n:], bitLen)
-	d.write(pad[:n+8])
+	bitLen := d.len << 3
+	d.buf[d.nx] = 0x80
+	clear(d.buf[d.nx+1:])
+	if d.nx >= 56 { // no room for the length: it goes in one more block
+		sha256BlocksAsm(&d.h, &d.buf[0], 1)
+		clear(d.buf[:56])
+	}
+	binary.BigEndian.PutUint64(d.buf[56:], bitLen)
+	sha256BlocksAsm(&d.h, &d.buf[0], 1)
 	var out [32]byte
 	for i, v := range d.h {
 		binary.BigEndian.PutUint32(out[4*i:], v)
 	}
 	return out
+}
+
+// sum256Pair returns SHA-256 of two 52-byte inputs (the MTProto 2.0 KDF), computing both
+// single-block hashes side by side.
+func sum256Pair(a, b *[52]byte) (sa, sb [32]byte) {
+	if !hasSHAAsm {
+		return stdSum256(a[:], nil), stdSum256(b[:], nil)
+	}
+	var ba, bb [64]byte
+	copy(ba[:], a[:])
+	copy(bb[:], b[:])
+	ba[52], bb[52] = 0x80, 0x80
+	binary.BigEndian.PutUint64(ba[56:], 52*8)
+	binary.BigEndian.PutUint64(bb[56:], 52*8)
+	ha, hb := sha256IV, sha256IV
+	sha256Block2Asm(&ha, &hb, &ba[0], &bb[0])
+	for i := range 8 {
+		binary.BigEndian.PutUint32(sa[4*i:], ha[i])
+		binary.BigEndian.PutUint32(sb[4*i:], hb[i])
+	}
+	return sa, sb
+}
+
+// sum256 returns SHA-256(a || b).
+func sum256(a, b []byte) [32]byte {
+	if !hasSHAAsm {
+		return stdSum256(a, b)
+	}
+	var d sha256Digest
+	d.reset()
+	d.write(a)
+	d.write(b)
+	return d.sum()
 }
 
 // decryptMessageKey decrypts ct into out (IGE, chain state in iv) and returns the msg_key the

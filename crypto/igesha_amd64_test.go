@@ -100,3 +100,15 @@ func TestGeneratedAssembly(t *testing.T) {
 		t.Fatal("igesha_amd64.s is stale: run go generate")
 	}
 }
+
+func TestSum256Pair(t *testing.T) {
+	requireSHAAsm(t)
+	r := NewDeterministicReader(63)
+	for range 50 {
+		a, b := [52]byte(randBytes(t, r, 52)), [52]byte(randBytes(t, r, 52))
+		sa, sb := sum256Pair(&a, &b)
+		if sa != sha256.Sum256(a[:]) || sb != sha256.Sum256(b[:]) {
+			t.Fatal("sum256Pair differs from crypto/sha256")
+		}
+	}
+}

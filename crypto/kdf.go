@@ -5,7 +5,7 @@ import (
 	"crypto/sha256"
 )
 
-// msgKeyHash starts msg_key_large = SHA-256(auth_key[88+x : 120+x] || plaintext || padding).
+// msgKeyPrefix is the auth key slice that starts msg_key_large = SHA-256(auth_key[88+x : 120+x] || plaintext || padding).
 func msgKeyPrefix(key *AuthKey, from Side) []byte {
 	x := from.x()
 	return key.Value[88+x : 120+x]
@@ -14,14 +14,18 @@ func msgKeyPrefix(key *AuthKey, from Side) []byte {
 // messageKey returns msg_key: the middle 128 bits of msg_key_large over data (plaintext plus
 // padding) for messages sent by from.
 func messageKey(key *AuthKey, from Side, data []byte) [16]byte {
+	sum := sum256(msgKeyPrefix(key, from), data)
+	return [16]byte(sum[8:24])
+}
+
+// stdSum256 returns SHA-256(a || b) with crypto/sha256.
+func stdSum256(a, b []byte) [32]byte {
 	h := sha256.New()
-	h.Write(msgKeyPrefix(key, from))
-	h.Write(data)
+	h.Write(a)
+	h.Write(b)
 	var sum [32]byte
 	h.Sum(sum[:0])
-	var mk [16]byte
-	copy(mk[:], sum[8:24])
-	return mk
+	return sum
 }
 
 // messageKeyIV derives the MTProto 2.0 AES-256-IGE key and iv from msg_key for messages sent by
@@ -33,13 +37,12 @@ func messageKey(key *AuthKey, from Side, data []byte) [16]byte {
 //	iv  = b[0:8] + a[8:24] + b[24:32]
 func messageKeyIV(key *AuthKey, from Side, msgKey *[16]byte) (aesKey, iv [32]byte) {
 	x := from.x()
-	var buf [52]byte
-	copy(buf[:16], msgKey[:])
-	copy(buf[16:], key.Value[x:x+36])
-	a := sha256.Sum256(buf[:])
-	copy(buf[:36], key.Value[40+x:76+x])
-	copy(buf[36:], msgKey[:])
-	b := sha256.Sum256(buf[:])
+	var bufA, bufB [52]byte
+	copy(bufA[:16], msgKey[:])
+	copy(bufA[16:], key.Value[x:x+36])
+	copy(bufB[:36], key.Value[40+x:76+x])
+	copy(bufB[36:], msgKey[:])
+	a, b := sum256Pair(&bufA, &bufB)
 
 	copy(aesKey[0:8], a[0:8])
 	copy(aesKey[8:24], b[8:24])

@@ -82,13 +82,26 @@ const (
 	rKey   = "X15" // IGE: round key in flight
 )
 
-var msg = [4]string{"X3", "X4", "X5", "X6"}
+// lane names the registers of one SHA-256 computation; X0 (the implicit W+K operand of
+// SHA256RNDS2) is shared, register renaming keeps lanes independent.
+type lane struct {
+	s0, s1, tmp string
+	msg         [4]string
+}
+
+var (
+	// laneA serves sha256BlocksAsm and the fused loop.
+	laneA = lane{s0: state0, s1: state1, tmp: tmp, msg: [4]string{"X3", "X4", "X5", "X6"}}
+	// laneB is the second computation of sha256Block2Asm.
+	laneB = lane{s0: "X9", s1: "X10", tmp: "X15", msg: [4]string{"X11", "X12", "X13", "X14"}}
+)
 
 // shaGroup returns the instructions of quad-round i (rounds 4i..4i+3) reading the block at ptr.
 // Groups 0..3 load and byte-swap the message; later ones extend the schedule in place:
 // W[4i..] = msg2(msg1(W[4i-16..], W[4i-12..]) + W[4i-7..], W[4i-4..]).
-func shaGroup(i int, ptr string) []string {
+func (l lane) shaGroup(i int, ptr string) []string {
 	var s []string
+	msg, state0, state1, tmp := l.msg, l.s0, l.s1, l.tmp
 	m := msg[i%4]
 	if i < 4 {
 		s = append(s,
@@ -119,7 +132,7 @@ func shaBlock(ptr string) []string {
 		fmt.Sprintf("MOVO %s, %s", state1, save1),
 	}
 	for i := range 16 {
-		s = append(s, shaGroup(i, ptr)...)
+		s = append(s, laneA.shaGroup(i, ptr)...)
 	}
 	return append(s,
 		fmt.Sprintf("PADDD %s, %s", save0, state0),
@@ -153,23 +166,29 @@ func igeBlock(off int) [][]string {
 	return rounds
 }
 
-const stateShuffleIn = `	MOVOU 0(BX), X1 // a b c d
+// shuffleIn loads the state a..h at ptr into the A B E F / C D G H layout SHA256RNDS2 uses.
+func (l lane) shuffleIn(ptr string) string {
+	return strings.NewReplacer("BX", ptr, "X1", l.s0, "X2", l.s1, "X7", l.tmp).Replace(`	MOVOU 0(BX), X1 // a b c d
 	MOVOU 16(BX), X2 // e f g h
 	PSHUFD $0xb1, X1, X1 // c d a b (high to low)
 	PSHUFD $0x1b, X2, X2 // e f g h reversed
 	MOVO X1, X7
 	PALIGNR $8, X2, X1 // A B E F
 	PBLENDW $0xf0, X7, X2 // C D G H
-`
+`)
+}
 
-const stateShuffleOut = `	PSHUFD $0x1b, X1, X1
+// shuffleOut stores the state back as a..h.
+func (l lane) shuffleOut(ptr string) string {
+	return strings.NewReplacer("BX", ptr, "X1", l.s0, "X2", l.s1, "X7", l.tmp).Replace(`	PSHUFD $0x1b, X1, X1
 	PSHUFD $0xb1, X2, X2
 	MOVO X1, X7
 	PBLENDW $0xf0, X2, X1 // a b c d
 	PALIGNR $8, X7, X2 // e f g h
 	MOVOU X1, 0(BX)
 	MOVOU X2, 16(BX)
-`
+`)
+}
 
 func generate() []byte {
 	var w writer
@@ -200,7 +219,7 @@ func generate() []byte {
 	w.op("TESTQ CX, CX")
 	w.op("JZ shadone")
 	w.op("MOVOU ·sha256BSwap<>(SB), %s", bswap)
-	w.WriteString(stateShuffleIn)
+	w.WriteString(laneA.shuffleIn("BX"))
 	w.line("shaloop:")
 	for _, ins := range shaBlock("SI") {
 		w.op("%s", ins)
@@ -208,8 +227,39 @@ func generate() []byte {
 	w.op("ADDQ $64, SI")
 	w.op("DECQ CX")
 	w.op("JNZ shaloop")
-	w.WriteString(stateShuffleOut)
+	w.WriteString(laneA.shuffleOut("BX"))
 	w.line("shadone:")
+	w.op("RET")
+	w.line("")
+
+	w.line("// func sha256Block2Asm(s1, s2 *[8]uint32, p1, p2 *byte)")
+	w.line("// Compresses one block into each of two independent states, interleaved.")
+	w.line("TEXT ·sha256Block2Asm(SB), NOSPLIT, $64-32")
+	w.op("MOVQ s1+0(FP), BX")
+	w.op("MOVQ s2+8(FP), DX")
+	w.op("MOVQ p1+16(FP), SI")
+	w.op("MOVQ p2+24(FP), DI")
+	w.op("MOVOU ·sha256BSwap<>(SB), %s", bswap)
+	w.WriteString(laneA.shuffleIn("BX"))
+	w.WriteString(laneB.shuffleIn("DX"))
+	// Out of registers for the starting states: park them on the stack.
+	for i, r := range []string{laneA.s0, laneA.s1, laneB.s0, laneB.s1} {
+		w.op("MOVOU %s, %d(SP)", r, 16*i)
+	}
+	for i := range 16 {
+		for _, ins := range laneA.shaGroup(i, "SI") {
+			w.op("%s", ins)
+		}
+		for _, ins := range laneB.shaGroup(i, "DI") {
+			w.op("%s", ins)
+		}
+	}
+	for i, r := range []string{laneA.s0, laneA.s1, laneB.s0, laneB.s1} {
+		w.op("MOVOU %d(SP), X0", 16*i)
+		w.op("PADDD X0, %s", r)
+	}
+	w.WriteString(laneA.shuffleOut("BX"))
+	w.WriteString(laneB.shuffleOut("DX"))
 	w.op("RET")
 	w.line("")
 
@@ -227,7 +277,7 @@ func generate() []byte {
 	w.op("TESTQ CX, CX")
 	w.op("JZ fuseddone")
 	w.op("MOVOU ·sha256BSwap<>(SB), %s", bswap)
-	w.WriteString(stateShuffleIn)
+	w.WriteString(laneA.shuffleIn("BX"))
 	w.op("MOVOU 0(DX), %s", cChain)
 	w.op("MOVOU 16(DX), %s", pChain)
 	w.line("fusedloop:")
@@ -242,7 +292,7 @@ func generate() []byte {
 		fmt.Sprintf("MOVO %s, %s", state1, save1),
 	}}
 	for i := range 16 {
-		sha = append(sha, shaGroup(i, "R8"))
+		sha = append(sha, laneA.shaGroup(i, "R8"))
 	}
 	sha = append(sha, []string{
 		fmt.Sprintf("PADDD %s, %s", save0, state0),
@@ -272,7 +322,7 @@ func generate() []byte {
 	w.op("JNZ fusedloop")
 	w.op("MOVOU %s, 0(DX)", cChain)
 	w.op("MOVOU %s, 16(DX)", pChain)
-	w.WriteString(stateShuffleOut)
+	w.WriteString(laneA.shuffleOut("BX"))
 	w.line("fuseddone:")
 	w.op("RET")
 	return []byte(strings.ReplaceAll(w.String(), "\t\t", "\t"))
