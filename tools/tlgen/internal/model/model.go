@@ -418,23 +418,24 @@ func (b *builder) checkNames() {
 		seen[name] = what
 	}
 	p := b.pkg
+	for _, n := range reserved {
+		add(n, "a fixed package-level name", schema.Pos{})
+	}
 	for _, st := range p.Structs {
 		add(st.GoName, st.TLName, st.Pos)
 		add(st.IDConst(), st.TLName+" id", st.Pos)
 	}
 	for _, c := range p.Classes {
-		add(c.GoName, "type "+c.TLName, schema.Pos{})
-		add(c.DecodeFunc(), "decoder of "+c.TLName, schema.Pos{})
-		add(c.BoxName(), "box of "+c.TLName, schema.Pos{})
+		pos := c.Ctors[0].Pos
+		add(c.GoName, "type "+c.TLName, pos)
+		add(c.DecodeFunc(), "decoder of "+c.TLName, pos)
+		add(c.BoxName(), "box of "+c.TLName, pos)
 	}
 	for _, v := range p.Vectors {
 		add(VectorName(v), "vector result", schema.Pos{})
 	}
 	for _, k := range p.Boxes {
 		add(BoxName(k), "result box", schema.Pos{})
-	}
-	for _, n := range reserved {
-		add(n, "a fixed package-level name", schema.Pos{})
 	}
 }
 

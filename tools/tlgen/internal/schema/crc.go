@@ -14,6 +14,9 @@ func (d *Decl) Normalized() string { return d.normalized(false) }
 // normalized renders the canonical form; with bytesAsString a field of type bytes is written as
 // string, the historical form some ids were computed from.
 func (d *Decl) normalized(bytesAsString bool) string {
+	if d.Builtin || d.Result == nil {
+		return d.Name // built-in declarations have no constructor id
+	}
 	var sb strings.Builder
 	sb.WriteString(d.Name)
 	for _, g := range d.Generic {

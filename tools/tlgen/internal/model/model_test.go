@@ -1,0 +1,135 @@
+package model
+
+import (
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/mtgo-labs/mtgo/tools/tlgen/internal/schema"
+)
+
+func TestGoName(t *testing.T) {
+	tests := map[string]string{
+		"user_id":                 "UserID",
+		"messages.dialogs":        "MessagesDialogs",
+		"messages.sendMessage":    "MessagesSendMessage",
+		"p_q_inner_data":          "PQInnerData",
+		"server_DH_params_ok":     "ServerDHParamsOk",
+		"inputBotInlineMessageID": "InputBotInlineMessageID",
+		"JSONValue":               "JSONValue",
+		"ipPort":                  "IPPort",
+		"ipv6":                    "IPv6",
+		"dc_id":                   "DCID",
+		"ttl_seconds":             "TTLSeconds",
+		"url":                     "URL",
+		"api_id":                  "APIID",
+		"srp_id":                  "SRPID",
+		"help.configSimple":       "HelpConfigSimple",
+		"msg_ids":                 "MsgIDs",
+		"new_nonce_hash1":         "NewNonceHash1",
+	}
+	for in, want := range tests {
+		if got := GoName(in); got != want {
+			t.Errorf("GoName(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func build(t *testing.T, src string) (*Package, error) {
+	t.Helper()
+	s, err := schema.Parse("m.tl", src)
+	if err != nil {
+		t.Fatalf("parse: %v", err)
+	}
+	return Build("m", s, nil)
+}
+
+func TestBuildErrors(t *testing.T) {
+	tests := []struct{ name, src, want string }{
+		{"unknown type", "a#1 x:Nope = A;", "m.tl:1:5: unknown type \"Nope\""},
+		{"unknown bare", "a#1 x:%Nope = A;", "unknown bare type or constructor \"Nope\""},
+		{"ambiguous bare", "b#1 = B;\nc#2 = B;\na#3 x:%B = A;", "bare %B is ambiguous"},
+		{"vector without arg", "a#1 x:Vector = A;", "Vector needs an element type"},
+		{"arg on plain type", "a#1 x:int<long> = A;", "type int takes no type argument"},
+		{"field name clash", "a#1 user_id:int userID:int = A;", "both map to Go name UserID"},
+		{"struct name clash", "fooBar#1 = A;\nfoo_bar#2 = B;", "collides with"},
+		{"reserved name", "client#1 = Client;", "collides with a fixed package-level name"},
+		{"nested vector result", "---functions---\nf#1 = Vector<Vector<int>>;", "nested vectors"},
+		{"vector of true", "a#1 flags:# x:flags.0?Vector<true> = A;", "cannot be a vector element"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := build(t, tt.src)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("Build error = %v, want it to contain %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestBuildShapes(t *testing.T) {
+	src := `
+boolFalse#bc799737 = Bool;
+boolTrue#997275b5 = Bool;
+node#1 next:Node v:int = Node;
+leaf#2 flags:# a:flags.0?Node b:flags.0?int c:flags.1?Bool = Leaf;
+x#3 = X;
+y#4 = X;
+---functions---
+f#5 = Vector<X>;
+g#6 = Bool;
+h#7 {X:Type} q:!X = X;
+`
+	p, err := build(t, src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byName := map[string]*Struct{}
+	for _, st := range p.Structs {
+		byName[st.TLName] = st
+	}
+	if f := byName["node"].Fields()[0]; !f.Type.Ptr {
+		t.Error("self-referencing required field must be a pointer")
+	}
+	if f := byName["leaf"].Fields()[0]; !f.Type.Ptr || f.Type.Kind != KStruct {
+		t.Error("optional struct field must be a pointer")
+	}
+	if byName["boolTrue"].Class != nil {
+		t.Error("Bool constructors must not form a class")
+	}
+	var classes []string
+	for _, c := range p.Classes {
+		classes = append(classes, c.GoName)
+	}
+	if diff := cmp.Diff([]string{"XClass"}, classes); diff != "" {
+		t.Errorf("classes (-want +got):\n%s", diff)
+	}
+	if len(p.Vectors) != 1 || VectorName(p.Vectors[0]) != "XClassVector" {
+		t.Errorf("vector results: %v", p.Vectors)
+	}
+	if len(p.Boxes) != 1 || BoxName(p.Boxes[0]) != "BoolBox" {
+		t.Errorf("boxes: %v", p.Boxes)
+	}
+	if h := byName["h"]; !h.Generic || h.Fields()[0].Type.Kind != KQuery {
+		t.Error("generic function not modelled")
+	}
+}
+
+// FuzzBuild: any schema that parses models without panicking.
+func FuzzBuild(f *testing.F) {
+	src, err := os.ReadFile("../../testdata/mini.tl")
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(string(src))
+	f.Add("a#1 x:%b = A;\nb#2 y:Vector<%A> = B;")
+	f.Fuzz(func(t *testing.T, src string) {
+		s, err := schema.Parse("f.tl", src)
+		if err != nil {
+			return
+		}
+		_, _ = Build("f", s, nil)
+	})
+}
