@@ -1,0 +1,392 @@
+package updates
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/mtgo-labs/mtgo/tl/tg"
+)
+
+// phase is where a sequence's recovery stands.
+type phase uint8
+
+const (
+	phaseIdle     phase = iota // no recovery
+	phaseQueued                // waiting for a channel recovery slot
+	phaseInFlight              // a request was handed out and its answer is awaited
+	phaseRetry                 // the request failed; it is repeated at retryAt
+)
+
+// recovery follows one recovery cycle: the requests from the first one to the answer that
+// brings the sequence up to date.
+type recovery struct {
+	phase    phase
+	again    bool // something arrived during the cycle that needs one more
+	retryAt  time.Time
+	failures int
+	started  time.Time // zero outside a cycle
+	reason   string
+	updates  int
+	requests int
+}
+
+// busy reports whether a cycle is under way; updates of the sequence are then held, because
+// the answer will cover them or they will follow it.
+func (r *recovery) busy() bool { return r.phase != phaseIdle }
+
+// begin starts a cycle unless one is under way and reports whether it did.
+func (r *recovery) begin(now time.Time, reason string) bool {
+	if !r.started.IsZero() {
+		return false
+	}
+	r.started, r.reason, r.updates, r.requests = now, reason, 0, 0
+	return true
+}
+
+// end closes the cycle and returns its finished event.
+func (r *recovery) end(now time.Time, seq Sequence, channelID int64) Event {
+	e := Event{Kind: EventRecoveryFinished, Sequence: seq, ChannelID: channelID, Reason: r.reason,
+		Updates: r.updates, Requests: r.requests}
+	if !r.started.IsZero() {
+		e.Duration = now.Sub(r.started)
+	}
+	r.phase, r.started, r.failures, r.reason = phaseIdle, time.Time{}, 0, ""
+	return e
+}
+
+// fail moves an in-flight request to its backoff and returns when it is repeated.
+func (r *recovery) fail(now time.Time, cfg Config) time.Time {
+	r.failures++
+	r.phase = phaseRetry
+	r.retryAt = now.Add(backoff(cfg, r.failures))
+	return r.retryAt
+}
+
+// channel is the state of one channel's pts sequence.
+type channel struct {
+	id         int64
+	seq        sequence
+	rec        recovery
+	active     time.Time // last time anything arrived for it
+	accessHash int64
+	hasHash    bool
+}
+
+// due reports whether a deadline of c has passed.
+func (c *channel) due(now time.Time, cfg Config) bool {
+	d := c.deadline(cfg)
+	return !d.IsZero() && !now.Before(d)
+}
+
+// deadline is c's earliest deadline, zero when it waits for nothing.
+func (c *channel) deadline(cfg Config) time.Time {
+	switch c.rec.phase {
+	case phaseRetry:
+		return c.rec.retryAt
+	case phaseIdle:
+		idle := c.active.Add(cfg.ChannelIdle)
+		if !c.seq.gapAt.IsZero() && c.seq.gapAt.Before(idle) {
+			return c.seq.gapAt
+		}
+		return idle
+	}
+	return time.Time{}
+}
+
+// track returns the channel's state, creating it at pts when it is new.
+func (b *Box) track(now time.Time, id int64, pts int32) *channel {
+	if c, ok := b.channels[id]; ok {
+		return c
+	}
+	c := &channel{id: id, seq: sequence{pts: pts}, active: now}
+	b.channels[id] = c
+	b.lower(now.Add(b.cfg.ChannelIdle))
+	return c
+}
+
+// channelUpdate handles an update of a channel's pts sequence. The first update of a channel
+// the Box does not know starts tracking it.
+func (b *Box) channelUpdate(now time.Time, id int64, h held) {
+	c, ok := b.channels[id]
+	if !ok {
+		b.openFor(h.users, h.chats)
+		c = b.track(now, id, h.pts)
+		b.push(h.u)
+		b.touch(id, h.pts, false)
+		return
+	}
+	c.active = now
+	if c.rec.busy() {
+		if b.hold(&c.seq, h) {
+			b.overflow(SequenceChannel, id, &c.seq)
+			c.rec.again = true
+		}
+		return
+	}
+	switch check(c.seq.pts, h.pts, h.count) {
+	case apply:
+		b.openFor(h.users, h.chats)
+		c.seq.pts = h.pts
+		b.push(h.u)
+		b.touch(id, h.pts, false)
+		b.drain(&c.seq, c)
+	case gap:
+		b.gap(now, &c.seq, SequenceChannel, c, h)
+	}
+}
+
+// channelTooLong handles updateChannelTooLong: the channel has more news than fits a push.
+func (b *Box) channelTooLong(now time.Time, u *tg.UpdateChannelTooLong) {
+	pts, hasPts := u.Pts.Get()
+	c, ok := b.channels[u.ChannelID]
+	if !ok {
+		if hasPts {
+			b.openFor(nil, nil)
+			b.track(now, u.ChannelID, pts)
+			b.touch(u.ChannelID, pts, false)
+		}
+		return
+	}
+	c.active = now
+	if hasPts && pts <= c.seq.pts {
+		return
+	}
+	b.queueChannel(now, c, "updateChannelTooLong")
+}
+
+// learn records the access hashes of tracked channels from the chats of a container.
+func (b *Box) learn(chats []tg.ChatClass) {
+	for _, ch := range chats {
+		ch, ok := ch.(*tg.Channel)
+		if !ok || ch == nil || ch.Min {
+			continue
+		}
+		hash, ok := ch.AccessHash.Get()
+		if !ok {
+			continue
+		}
+		if c, ok := b.channels[ch.ID]; ok {
+			c.accessHash, c.hasHash = hash, true
+		}
+	}
+}
+
+// queueChannel starts a channel recovery, or queues it when MaxChannelRecoveries are in flight.
+func (b *Box) queueChannel(now time.Time, c *channel, reason string) {
+	switch c.rec.phase {
+	case phaseInFlight:
+		c.rec.again = true
+		return
+	case phaseQueued:
+		return
+	}
+	c.seq.gapAt = time.Time{}
+	if c.rec.begin(now, reason) {
+		b.event(Event{Kind: EventRecoveryStarted, Sequence: SequenceChannel, ChannelID: c.id, Local: c.seq.pts, Reason: reason})
+	}
+	if b.inflight < b.cfg.MaxChannelRecoveries {
+		b.sendChannel(c)
+		return
+	}
+	c.rec.phase = phaseQueued
+	b.queue = append(b.queue, c.id)
+}
+
+func (b *Box) sendChannel(c *channel) {
+	c.rec.phase = phaseInFlight
+	c.rec.requests++
+	b.inflight++
+	b.request(Request{Kind: RequestChannelDifference, ChannelID: c.id, Pts: c.seq.pts, Limit: b.cfg.ChannelDifferenceLimit})
+}
+
+// dequeue hands free recovery slots to queued channels in order.
+func (b *Box) dequeue() {
+	for b.inflight < b.cfg.MaxChannelRecoveries && len(b.queue) > 0 {
+		id := b.queue[0]
+		b.queue = b.queue[1:]
+		if c, ok := b.channels[id]; ok && c.rec.phase == phaseQueued {
+			b.sendChannel(c)
+		}
+	}
+	if len(b.queue) == 0 {
+		b.queue = nil
+	}
+}
+
+// release frees c's recovery slot if it holds one.
+func (b *Box) release(c *channel) {
+	if c.rec.phase == phaseInFlight {
+		b.inflight--
+		c.rec.phase = phaseIdle
+	}
+}
+
+// ApplyChannelDifference applies the answer of getChannelDifference for a channel. Answers for
+// channels the Box no longer tracks are ignored.
+func (b *Box) ApplyChannelDifference(now time.Time, channelID int64, d tg.UpdatesChannelDifferenceClass) (Output, error) {
+	b.begin()
+	b.startAt(now, nil)
+	err := b.channelDifference(now, channelID, d)
+	return b.finish(), err
+}
+
+func (b *Box) channelDifference(now time.Time, id int64, d tg.UpdatesChannelDifferenceClass) error {
+	c, ok := b.channels[id]
+	if !ok {
+		return nil
+	}
+	final := true
+	switch d := d.(type) {
+	case nil:
+		return ErrNil
+	case *tg.UpdatesChannelDifferenceEmpty:
+		if d == nil {
+			return ErrNil
+		}
+		b.openFor(nil, nil)
+		b.setChannelPts(c, d.Pts)
+	case *tg.UpdatesChannelDifference:
+		if d == nil {
+			return ErrNil
+		}
+		final = d.Final
+		b.openFor(d.Users, d.Chats)
+		b.learn(d.Chats)
+		c.rec.updates += b.pushMessages(d.NewMessages)
+		for _, u := range d.OtherUpdates {
+			if u == nil {
+				continue
+			}
+			if _, ok := u.(*tg.UpdateChannelTooLong); ok {
+				continue
+			}
+			b.push(u)
+			c.rec.updates++
+		}
+		b.setChannelPts(c, d.Pts)
+	case *tg.UpdatesChannelDifferenceTooLong:
+		if d == nil {
+			return ErrNil
+		}
+		final = d.Final
+		pts := c.seq.pts
+		if dialog, ok := d.Dialog.(*tg.Dialog); ok && dialog != nil {
+			pts = dialog.Pts.Or(pts)
+		}
+		b.event(Event{Kind: EventDifferenceTooLong, Sequence: SequenceChannel, ChannelID: id, Local: c.seq.pts, Remote: pts})
+		b.openFor(d.Users, d.Chats)
+		b.learn(d.Chats)
+		c.rec.updates += b.pushMessages(d.Messages)
+		b.setChannelPts(c, pts)
+	default:
+		return fmt.Errorf("%w: %s", ErrUnknownConstructor, d.TypeName())
+	}
+	b.release(c)
+	if c.rec.started.IsZero() {
+		c.rec.begin(now, "unrequested answer")
+	}
+	if !final {
+		// The slot just released is free, so the next slice goes out at once.
+		b.queueChannel(now, c, "difference slice")
+		return nil
+	}
+	b.event(c.rec.end(now, SequenceChannel, id))
+	c.active = now
+	b.drain(&c.seq, c)
+	if len(c.seq.pending) > 0 {
+		b.armGap(now, &c.seq, SequenceChannel, c)
+	}
+	if c.rec.again {
+		c.rec.again = false
+		b.queueChannel(now, c, "updates held during recovery")
+	}
+	b.dequeue()
+	return nil
+}
+
+func (b *Box) setChannelPts(c *channel, pts int32) {
+	if pts > c.seq.pts {
+		c.seq.pts = pts
+	}
+	b.touch(c.id, c.seq.pts, false)
+}
+
+// pushMessages adds messages from a difference as new-message updates: channel messages as
+// updateNewChannelMessage, others as updateNewMessage. Their pts fields are zero: a difference
+// does not carry them per message.
+func (b *Box) pushMessages(msgs []tg.MessageClass) int {
+	n := 0
+	for _, m := range msgs {
+		if m == nil {
+			continue
+		}
+		if _, ok := messagePeer(m).(*tg.PeerChannel); ok {
+			b.push(&tg.UpdateNewChannelMessage{Message: m})
+		} else {
+			b.push(&tg.UpdateNewMessage{Message: m})
+		}
+		n++
+	}
+	return n
+}
+
+func messagePeer(m tg.MessageClass) tg.PeerClass {
+	switch m := m.(type) {
+	case *tg.Message:
+		if m != nil {
+			return m.PeerID
+		}
+	case *tg.MessageService:
+		if m != nil {
+			return m.PeerID
+		}
+	case *tg.MessageEmpty:
+		if m != nil {
+			return m.PeerID
+		}
+	}
+	return nil
+}
+
+// DropChannel stops tracking a channel that became inaccessible (the loop saw CHANNEL_PRIVATE,
+// CHANNEL_INVALID or similar): its held updates are discarded, its recovery slot freed, a
+// commit removes it from the store and an EventChannelDropped reports it.
+func (b *Box) DropChannel(now time.Time, channelID int64, reason string) Output {
+	b.begin()
+	c, ok := b.channels[channelID]
+	if ok {
+		b.release(c)
+		b.dropPending(&c.seq)
+		delete(b.channels, channelID)
+		b.openFor(nil, nil)
+		b.touch(channelID, c.seq.pts, true)
+		b.event(Event{Kind: EventChannelDropped, Sequence: SequenceChannel, ChannelID: channelID, Local: c.seq.pts, Reason: reason})
+		b.dequeue()
+	}
+	return b.finish()
+}
+
+// RequestFailed reports that a request of the Box failed for a reason other than an
+// inaccessible channel; it is repeated after an exponential backoff.
+func (b *Box) RequestFailed(now time.Time, r Request, err error) Output {
+	b.begin()
+	reason := "request failed"
+	if err != nil {
+		reason = err.Error()
+	}
+	switch r.Kind {
+	case RequestState, RequestDifference:
+		if b.common.phase == phaseInFlight {
+			b.lower(b.common.fail(now, b.cfg))
+			b.event(Event{Kind: EventRecoveryFailed, Sequence: SequenceAccount, Local: b.pts.pts, Reason: reason})
+		}
+	case RequestChannelDifference:
+		if c, ok := b.channels[r.ChannelID]; ok && c.rec.phase == phaseInFlight {
+			b.inflight--
+			b.lower(c.rec.fail(now, b.cfg))
+			b.event(Event{Kind: EventRecoveryFailed, Sequence: SequenceChannel, ChannelID: c.id, Local: c.seq.pts, Reason: reason})
+			b.dequeue()
+		}
+	}
+	return b.finish()
+}

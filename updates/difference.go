@@ -1,0 +1,201 @@
+package updates
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/mtgo-labs/mtgo/tl/tg"
+)
+
+// startCommon asks for the account's difference (or its state, when none is known yet). While
+// it is in flight the account's sequenced updates are held; a second reason during the flight
+// asks for one more difference after it.
+func (b *Box) startCommon(now time.Time, reason string) {
+	if b.common.phase == phaseInFlight {
+		b.common.again = true
+		return
+	}
+	if b.common.begin(now, reason) {
+		b.event(Event{Kind: EventRecoveryStarted, Sequence: SequenceAccount, Local: b.pts.pts, Reason: reason})
+	}
+	b.pts.gapAt, b.qts.gapAt, b.seq.gapAt = time.Time{}, time.Time{}, time.Time{}
+	b.sendCommon()
+}
+
+func (b *Box) sendCommon() {
+	b.common.phase = phaseInFlight
+	b.common.requests++
+	if !b.stateKnown {
+		b.request(Request{Kind: RequestState})
+		return
+	}
+	b.request(Request{Kind: RequestDifference, Pts: b.pts.pts, Qts: b.qts.pts, Date: b.date, PtsTotalLimit: b.cfg.PtsTotalLimit})
+}
+
+// setState replaces the account state.
+func (b *Box) setState(s State) {
+	b.pts.pts, b.qts.pts, b.seq.seq, b.date = s.Pts, s.Qts, s.Seq, s.Date
+	b.stateKnown = true
+}
+
+// mergeState moves the account state forward to s; no value goes back, so nothing delivered
+// in this run is delivered again.
+func (b *Box) mergeState(s State) {
+	b.pts.pts = max(b.pts.pts, s.Pts)
+	b.qts.pts = max(b.qts.pts, s.Qts)
+	b.seq.seq = max(b.seq.seq, s.Seq)
+	b.date = max(b.date, s.Date)
+}
+
+func stateOf(s *tg.UpdatesState) State {
+	return State{Pts: s.Pts, Qts: s.Qts, Seq: s.Seq, Date: s.Date}
+}
+
+// ApplyState applies the answer of updates.getState. It only matters while no state is known:
+// updates that arrived before it are then delivered, and from here on every sequence is
+// checked.
+func (b *Box) ApplyState(now time.Time, st *tg.UpdatesState) (Output, error) {
+	b.begin()
+	if st == nil {
+		return b.finish(), ErrNil
+	}
+	b.startAt(now, nil)
+	if b.stateKnown {
+		if b.common.phase == phaseInFlight {
+			b.mergeState(stateOf(st))
+			b.finishCommon(now)
+		}
+		return b.finish(), nil
+	}
+	b.setState(stateOf(st))
+	b.common.updates += len(b.prestate)
+	b.replayPrestate(now)
+	b.finishCommon(now)
+	return b.finish(), nil
+}
+
+// ApplyDifference applies the answer of updates.getDifference: its messages and updates are
+// delivered with the users and chats that came with them, and the account state moves to the
+// one it carries. A differenceSlice or differenceTooLong asks for the next difference.
+func (b *Box) ApplyDifference(now time.Time, d tg.UpdatesDifferenceClass) (Output, error) {
+	b.begin()
+	b.startAt(now, nil)
+	err := b.difference(now, d)
+	return b.finish(), err
+}
+
+func (b *Box) difference(now time.Time, d tg.UpdatesDifferenceClass) error {
+	if d == nil {
+		return ErrNil
+	}
+	if !b.stateKnown {
+		return nil // only a state tells where a difference starts; getState is on its way
+	}
+	done := true
+	switch d := d.(type) {
+	case *tg.UpdatesDifferenceEmpty:
+		if d == nil {
+			return ErrNil
+		}
+		b.openFor(nil, nil)
+		b.seq.seq = max(b.seq.seq, d.Seq)
+		b.date = max(b.date, d.Date)
+	case *tg.UpdatesDifference:
+		if d == nil {
+			return ErrNil
+		}
+		b.differenceContents(now, d.NewMessages, d.NewEncryptedMessages, d.OtherUpdates, d.Users, d.Chats)
+		b.mergeState(stateOf(&d.State))
+	case *tg.UpdatesDifferenceSlice:
+		if d == nil {
+			return ErrNil
+		}
+		b.differenceContents(now, d.NewMessages, d.NewEncryptedMessages, d.OtherUpdates, d.Users, d.Chats)
+		b.mergeState(stateOf(&d.IntermediateState))
+		done = false
+	case *tg.UpdatesDifferenceTooLong:
+		if d == nil {
+			return ErrNil
+		}
+		b.event(Event{Kind: EventDifferenceTooLong, Sequence: SequencePts, Local: b.pts.pts, Remote: d.Pts})
+		b.openFor(nil, nil)
+		b.pts.pts = max(b.pts.pts, d.Pts)
+		done = false
+	default:
+		return fmt.Errorf("%w: %s", ErrUnknownConstructor, d.TypeName())
+	}
+	if b.common.started.IsZero() {
+		b.common.begin(now, "unrequested answer")
+	}
+	if !done {
+		b.sendCommon()
+		return nil
+	}
+	b.finishCommon(now)
+	return nil
+}
+
+// differenceContents delivers what a difference carries. Account updates in it are delivered as
+// they are (the difference's state covers them); channel updates go through their channel's
+// sequence, and updateChannelTooLong starts that channel's recovery.
+func (b *Box) differenceContents(now time.Time, msgs []tg.MessageClass, enc []tg.EncryptedMessageClass, other []tg.UpdateClass, users []tg.UserClass, chats []tg.ChatClass) {
+	b.openFor(users, chats)
+	n := b.pushMessages(msgs)
+	for _, m := range enc {
+		if m != nil {
+			b.push(&tg.UpdateNewEncryptedMessage{Message: m})
+			n++
+		}
+	}
+	channels := false
+	for _, u := range other {
+		if u == nil {
+			continue
+		}
+		if tl, ok := u.(*tg.UpdateChannelTooLong); ok {
+			b.channelTooLong(now, tl)
+			channels = true
+			continue
+		}
+		k, id, pts, count := classify(u)
+		if k == kindChannel {
+			b.channelUpdate(now, id, held{u: u, kind: k, pts: pts, count: count, users: users, chats: chats})
+			channels = true
+			continue
+		}
+		b.openFor(users, chats)
+		b.push(u)
+		n++
+	}
+	if channels {
+		b.learn(chats)
+	}
+	b.common.updates += n
+}
+
+// finishCommon closes the account's recovery cycle: held updates are applied or dropped as
+// duplicates, remaining gaps wait again, and one more difference is made if asked for.
+func (b *Box) finishCommon(now time.Time) {
+	b.event(b.common.end(now, SequenceAccount, 0))
+	b.active = now
+	b.drain(&b.pts, nil)
+	b.drain(&b.qts, nil)
+	b.drainSeq()
+	if b.common.again {
+		b.common.again = false
+		b.startCommon(now, "updates held during recovery")
+		return
+	}
+	if len(b.pts.pending) > 0 {
+		b.armGap(now, &b.pts, SequencePts, nil)
+	}
+	if len(b.qts.pending) > 0 {
+		b.armGap(now, &b.qts, SequenceQts, nil)
+	}
+	if len(b.seq.ranges) > 0 {
+		b.seq.gapAt = now.Add(b.cfg.GapWait)
+		b.lower(b.seq.gapAt)
+		b.event(Event{Kind: EventGap, Sequence: SequenceSeq, Local: b.seq.seq, Remote: b.seq.ranges[0].start})
+	}
+	b.lower(b.active.Add(b.cfg.Idle))
+}

@@ -1,0 +1,338 @@
+package updates
+
+import (
+	"slices"
+	"time"
+
+	"github.com/mtgo-labs/mtgo/tl/tg"
+)
+
+// kind says which sequence an update belongs to.
+type kind uint8
+
+const (
+	kindNone    kind = iota // no sequence: delivered as it comes
+	kindPts                 // the account's pts
+	kindQts                 // the account's qts
+	kindChannel             // a channel's pts
+)
+
+// classify tells which sequence u belongs to and where it puts it. Updates whose sequence
+// cannot be told (a channel update without its channel, a negative count) are unsequenced.
+func classify(u tg.UpdateClass) (k kind, channelID int64, pts, count int32) {
+	if p, c, ok := tg.UpdatePts(u); ok {
+		if c < 0 {
+			return kindNone, 0, 0, 0
+		}
+		if id, ok := tg.UpdateChannelID(u); ok {
+			return kindChannel, id, p, c
+		}
+		if isChannelUpdate(u) {
+			return kindNone, 0, 0, 0
+		}
+		return kindPts, 0, p, c
+	}
+	if q, ok := tg.UpdateQts(u); ok {
+		return kindQts, 0, q, 1
+	}
+	return kindNone, 0, 0, 0
+}
+
+// isChannelUpdate reports the channel pts updates, whose channel may be missing when the
+// message inside is empty.
+func isChannelUpdate(u tg.UpdateClass) bool {
+	switch u.(type) {
+	case *tg.UpdateNewChannelMessage, *tg.UpdateEditChannelMessage, *tg.UpdateDeleteChannelMessages,
+		*tg.UpdateChannelWebPage, *tg.UpdatePinnedChannelMessages:
+		return true
+	}
+	return false
+}
+
+// verdict is what to do with a sequenced update.
+type verdict uint8
+
+const (
+	apply     verdict = iota // it follows the local value
+	duplicate                // it was applied already
+	gap                      // updates before it are missing
+)
+
+// check applies Telegram's rule: local+count == remote applies, greater is a duplicate, smaller
+// is a gap.
+func check(local, remote, count int32) verdict {
+	want := int64(local) + int64(count)
+	switch {
+	case want == int64(remote):
+		return apply
+	case want > int64(remote):
+		return duplicate
+	}
+	return gap
+}
+
+// held is an update waiting in a pending buffer, with the users and chats of its container.
+type held struct {
+	u     tg.UpdateClass
+	kind  kind
+	pts   int32
+	count int32
+	users []tg.UserClass
+	chats []tg.ChatClass
+}
+
+func (h *held) start() int64 { return int64(h.pts) - int64(h.count) }
+
+// sequence is one pts-like sequence: the local value and the updates held after a gap.
+type sequence struct {
+	pts     int32
+	pending []held    // sorted by start, then pts
+	gapAt   time.Time // when the gap wait ends; zero without a gap
+}
+
+func compareHeld(a held, b held) int {
+	if c := int64Compare(a.start(), b.start()); c != 0 {
+		return c
+	}
+	return int64Compare(int64(a.pts), int64(b.pts))
+}
+
+func int64Compare(a, b int64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// insert holds h in order; it reports false when an equal update is held already.
+func (s *sequence) insert(h held) bool {
+	i, found := slices.BinarySearchFunc(s.pending, h, compareHeld)
+	if found {
+		return false
+	}
+	s.pending = slices.Insert(s.pending, i, h)
+	return true
+}
+
+// account handles an update of the pts or qts sequence.
+func (b *Box) account(now time.Time, s *sequence, name Sequence, h held) {
+	if !b.stateKnown {
+		b.holdPrestate(h)
+		return
+	}
+	if b.common.busy() {
+		if b.hold(s, h) {
+			b.overflow(name, 0, s)
+			b.common.again = true
+		}
+		return
+	}
+	switch check(s.pts, h.pts, h.count) {
+	case apply:
+		b.openFor(h.users, h.chats)
+		s.pts = h.pts
+		b.push(h.u)
+		b.drain(s, nil)
+	case gap:
+		b.gap(now, s, name, nil, h)
+	}
+}
+
+// hold adds h to s's pending buffer and reports whether a cap was exceeded, in which case the
+// buffer has been emptied.
+func (b *Box) hold(s *sequence, h held) bool {
+	if !s.insert(h) {
+		return false
+	}
+	b.pendingTotal++
+	if len(s.pending) <= b.cfg.MaxPending && b.pendingTotal <= b.cfg.MaxPendingTotal {
+		return false
+	}
+	b.dropPending(s)
+	return true
+}
+
+func (b *Box) dropPending(s *sequence) {
+	b.pendingTotal -= len(s.pending)
+	clear(s.pending)
+	s.pending = s.pending[:0]
+	s.gapAt = time.Time{}
+}
+
+func (b *Box) overflow(name Sequence, channelID int64, s *sequence) {
+	b.event(Event{Kind: EventOverflow, Sequence: name, ChannelID: channelID, Local: s.pts,
+		Reason: "pending buffer full: recovering by difference"})
+}
+
+// gap holds h after a gap, starting the gap wait; when the buffer is full the sequence is
+// recovered by difference right away.
+func (b *Box) gap(now time.Time, s *sequence, name Sequence, c *channel, h held) {
+	if b.hold(s, h) {
+		b.overflow(name, channelIDOf(c), s)
+		b.recover(now, c, "pending overflow")
+		return
+	}
+	if len(s.pending) > 0 && s.gapAt.IsZero() {
+		b.armGap(now, s, name, c)
+	}
+}
+
+func (b *Box) armGap(now time.Time, s *sequence, name Sequence, c *channel) {
+	s.gapAt = now.Add(b.cfg.GapWait)
+	b.lower(s.gapAt)
+	b.event(Event{Kind: EventGap, Sequence: name, ChannelID: channelIDOf(c), Local: s.pts,
+		Remote: int32(s.pending[0].start())})
+}
+
+// recover starts a difference for the account (c == nil) or a channel.
+func (b *Box) recover(now time.Time, c *channel, reason string) {
+	if c == nil {
+		b.startCommon(now, reason)
+		return
+	}
+	b.queueChannel(now, c, reason)
+}
+
+func channelIDOf(c *channel) int64 {
+	if c == nil {
+		return 0
+	}
+	return c.id
+}
+
+// drain applies held updates that now follow the local value and drops held duplicates. c is
+// the channel s belongs to, nil for the account.
+func (b *Box) drain(s *sequence, c *channel) {
+	n := 0
+	for n < len(s.pending) {
+		h := &s.pending[n]
+		v := check(s.pts, h.pts, h.count)
+		if v == gap {
+			break
+		}
+		if v == apply {
+			b.openFor(h.users, h.chats)
+			s.pts = h.pts
+			b.push(h.u)
+			if c != nil {
+				b.touch(c.id, s.pts, false)
+			}
+		}
+		n++
+	}
+	if n == 0 {
+		return
+	}
+	b.pendingTotal -= n
+	clear(s.pending[:n])
+	s.pending = slices.Delete(s.pending, 0, n)
+	if len(s.pending) == 0 {
+		s.gapAt = time.Time{}
+	}
+}
+
+// holdPrestate keeps an account update that arrived before the first state is known.
+func (b *Box) holdPrestate(h held) {
+	for i := range b.prestate {
+		p := &b.prestate[i]
+		if p.kind == h.kind && p.pts == h.pts && p.count == h.count {
+			return
+		}
+	}
+	if len(b.prestate) >= b.cfg.MaxPending {
+		b.event(Event{Kind: EventOverflow, Sequence: SequenceAccount, Remote: h.pts,
+			Reason: "update before the first state dropped: buffer full"})
+		return
+	}
+	b.prestate = append(b.prestate, h)
+}
+
+// replayPrestate runs the updates held before the state was known. Those the state already
+// counts happened before it but were never delivered, so they are delivered as they are.
+func (b *Box) replayPrestate(now time.Time) {
+	held := b.prestate
+	b.prestate = nil
+	for _, h := range held {
+		s, name := &b.pts, SequencePts
+		if h.kind == kindQts {
+			s, name = &b.qts, SequenceQts
+		}
+		if h.pts <= s.pts {
+			b.openFor(h.users, h.chats)
+			b.push(h.u)
+			continue
+		}
+		b.account(now, s, name, h)
+	}
+}
+
+// update routes one update of a container.
+func (b *Box) update(now time.Time, u tg.UpdateClass, users []tg.UserClass, chats []tg.ChatClass) (channelUpdate bool) {
+	if u == nil {
+		return false
+	}
+	if tl, ok := u.(*tg.UpdateChannelTooLong); ok {
+		b.channelTooLong(now, tl)
+		return true
+	}
+	k, id, pts, count := classify(u)
+	h := held{u: u, kind: k, pts: pts, count: count, users: users, chats: chats}
+	switch k {
+	case kindPts:
+		b.account(now, &b.pts, SequencePts, h)
+	case kindQts:
+		b.account(now, &b.qts, SequenceQts, h)
+	case kindChannel:
+		b.channelUpdate(now, id, h)
+		return true
+	default:
+		b.openFor(users, chats)
+		b.push(u)
+	}
+	return false
+}
+
+// container processes the updates of one container in order. seqStart..seq is its seq range,
+// zero for containers outside the seq sequence.
+func (b *Box) container(now time.Time, ups []tg.UpdateClass, users []tg.UserClass, chats []tg.ChatClass, date, seqStart, seq int32) {
+	b.active = now
+	advance := false
+	if seq != 0 && b.stateKnown {
+		start := seqStart
+		if start == 0 || start > seq {
+			start = seq
+		}
+		switch {
+		case check(b.seq.seq, start, 1) == duplicate:
+			return
+		case b.common.busy() || check(b.seq.seq, start, 1) == gap:
+			b.holdSeq(now, start, seq)
+		default:
+			advance = true
+		}
+	}
+	channels := false
+	for _, u := range ups {
+		if b.update(now, u, users, chats) {
+			channels = true
+		}
+	}
+	if channels {
+		b.learn(chats)
+	}
+	if !b.stateKnown {
+		return
+	}
+	if advance {
+		b.openFor(users, chats)
+		b.seq.seq = seq
+		b.drainSeq()
+	}
+	if date > b.date && !b.common.busy() {
+		b.openFor(users, chats)
+		b.date = date
+	}
+}
