@@ -194,7 +194,9 @@ func TestImportErrors(t *testing.T) {
 	withVersion := func(v byte) string { p := mtgoPayload(""); p[0] = v; return mtgoString(p) }
 	withFlags := func(f byte) string { p := mtgoPayload(""); p[1] = f; return mtgoString(p) }
 	withAddrLen := func(n byte) string { p := mtgoPayload("ab:1"); p[16] = n; return mtgoString(p) }
-	pyro := func(n int) string { return base64.RawURLEncoding.EncodeToString(append([]byte{2}, make([]byte, n-1)...)) }
+	pyro := func(n int) string {
+		return base64.RawURLEncoding.EncodeToString(append([]byte{2}, make([]byte, n-1)...))
+	}
 	tele := func(p []byte) string { return "1" + base64.URLEncoding.EncodeToString(p) }
 	mtcute := func(p ...[]byte) string { return base64.RawURLEncoding.EncodeToString(concat(p...)) }
 	tlKey := concat([]byte{254, 0, 1, 0}, testKey(1))
