@@ -413,6 +413,7 @@ func (e *Engine) failCall(m *outMsg, err error) {
 // complete forgets call m after its answer arrived.
 func (e *Engine) complete(m *outMsg) {
 	delete(e.sent, m.msgID)
+	e.unqueue(m) // answered while queued for a resend
 	if m.kind == kindCall && e.calls[m.call] == m {
 		delete(e.calls, m.call)
 	}

@@ -1,0 +1,326 @@
+package session
+
+import (
+	"context"
+	crand "crypto/rand"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/mtgo-labs/mtgo/crypto"
+	"github.com/mtgo-labs/mtgo/session/mtp"
+	"github.com/mtgo-labs/mtgo/tl"
+)
+
+var (
+	// ErrClosed fails calls made after Run returned, and calls still pending when it returns
+	// because its context ended.
+	ErrClosed = errors.New("session: connection closed")
+	// ErrRunning is returned by a second concurrent Run.
+	ErrRunning = errors.New("session: Run already called")
+	// ErrHealthTimeout is the cause of a reconnect after a missing pong.
+	ErrHealthTimeout = mtp.ErrHealthTimeout
+	// ErrNotRepeated fails a call that may have run on the server before the connection broke
+	// and is not marked repeatable (see WithRepeatable).
+	ErrNotRepeated = mtp.ErrNotRepeated
+)
+
+// UpdateHandler receives what the server sends on its own: Updates objects and other
+// server-initiated messages, one TL object per call, in the order they arrived (consumer
+// interface; the client's update engine implements it). body stays valid after the call
+// returns. HandleUpdates runs on a goroutine of its own; while it works, later updates wait.
+type UpdateHandler interface {
+	HandleUpdates(ctx context.Context, body []byte) error
+}
+
+// NewSessionHandler is optionally implemented by an UpdateHandler to learn that the server
+// created a new session (new_session_created): updates may have been lost and should be
+// fetched with updates.getDifference.
+type NewSessionHandler interface {
+	HandleNewSession(ctx context.Context) error
+}
+
+// Options configure a Conn.
+type Options struct {
+	// Session is the starting state when Store is nil or empty. DC and Addr must be set; with
+	// no AuthKey a key exchange runs first.
+	Session Session
+	// Store, when set, is loaded at Run and saved after the key exchange and whenever the salt
+	// or time offset changes.
+	Store Store
+	// Dialer opens packet connections; nil means TransportDialer{} (TCP, intermediate framing).
+	Dialer Dialer
+	// PublicKeys are the server RSA keys trusted in the key exchange; nil means
+	// crypto.TelegramKeys().
+	PublicKeys []crypto.PublicKey
+	// Init, when set, wraps the first calls of each connection in invokeWithLayer and
+	// initConnection.
+	Init *InitConnection
+	// Updates receives server-initiated messages; nil drops them.
+	Updates UpdateHandler
+	// MaxInFlight bounds the calls waiting for an answer; Invoke blocks (respecting its
+	// context) while the bound is reached (default 1024).
+	MaxInFlight int
+	// Reconnect bounds the attempts to restore a broken connection.
+	Reconnect ReconnectPolicy
+	// Engine, when set, adjusts the engine configuration (timeouts, batching) before use.
+	Engine func(*mtp.Config)
+	// Logger receives connection events; nil discards them.
+	Logger *slog.Logger
+	// Rand is the entropy source; nil means crypto/rand.
+	Rand io.Reader
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+}
+
+// Conn is a reliable RPC channel to one data center: Run owns the connection, and Invoke sends
+// calls through it from any goroutine. Conn implements tg.Invoker.
+type Conn struct {
+	opts  Options
+	log   *slog.Logger
+	slots chan struct{}
+	done  chan struct{}
+
+	running atomic.Bool
+	nextID  atomic.Uint64
+
+	box mailbox
+
+	mu      sync.Mutex
+	sess    Session
+	exitErr error
+	ready   chan struct{} // closed at the first working connection
+	isReady bool
+}
+
+// New returns a Conn for opts. Nothing is dialed until Run.
+func New(opts Options) (*Conn, error) {
+	if opts.Dialer == nil {
+		opts.Dialer = TransportDialer{}
+	}
+	if opts.PublicKeys == nil {
+		opts.PublicKeys = crypto.TelegramKeys()
+	}
+	if opts.MaxInFlight <= 0 {
+		opts.MaxInFlight = 1024
+	}
+	if opts.Rand == nil {
+		opts.Rand = crand.Reader
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	opts.Reconnect.setDefaults()
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	if err := opts.Session.Validate(); err != nil {
+		return nil, err
+	}
+	c := &Conn{
+		opts:  opts,
+		log:   log,
+		slots: make(chan struct{}, opts.MaxInFlight),
+		done:  make(chan struct{}),
+		sess:  opts.Session.Clone(),
+		ready: make(chan struct{}),
+	}
+	c.box.notify = make(chan struct{}, 1)
+	return c, nil
+}
+
+// Session returns a copy of the current session state.
+func (c *Conn) Session() Session {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.sess.Clone()
+}
+
+// Ready is closed once the first connection works (a packet was received under the key).
+func (c *Conn) Ready() <-chan struct{} { return c.ready }
+
+// Done is closed when Run has returned.
+func (c *Conn) Done() <-chan struct{} { return c.done }
+
+// call is one Invoke in flight. The loop owns it from the mailbox until it writes res.
+type call struct {
+	id   mtp.CallID
+	buf  tl.Buffer // holds the encoded request
+	opts mtp.CallOptions
+	res  chan result
+}
+
+type result struct {
+	body []byte
+	err  error
+}
+
+var callPool = sync.Pool{New: func() any { return &call{res: make(chan result, 1)} }}
+
+// mailbox hands calls and cancellations to the loop without ever blocking the caller.
+type mailbox struct {
+	mu      sync.Mutex
+	calls   []*call
+	cancels []mtp.CallID
+	closed  bool
+	err     error
+	notify  chan struct{}
+}
+
+func (b *mailbox) signal() {
+	select {
+	case b.notify <- struct{}{}:
+	default:
+	}
+}
+
+// CallOption adjusts one call; see WithRepeatable and Sequence.
+type CallOption func(*mtp.CallOptions)
+
+// WithRepeatable marks a call as safe to execute twice (a read): if the connection breaks after
+// the server received it, it is sent again instead of failing with ErrNotRepeated.
+func WithRepeatable() CallOption { return func(o *mtp.CallOptions) { o.Repeatable = true } }
+
+// Invoke sends in and decodes the answer into out. It implements tg.Invoker. An rpc_error
+// answer is returned as *RPCError. If ctx ends first, the call is removed (and the server told
+// with rpc_drop_answer if it was sent) and ctx's error is returned.
+func (c *Conn) Invoke(ctx context.Context, in tl.Encoder, out tl.Decoder) error {
+	return c.InvokeWith(ctx, in, out)
+}
+
+// InvokeWith is Invoke with call options.
+func (c *Conn) InvokeWith(ctx context.Context, in tl.Encoder, out tl.Decoder, opts ...CallOption) error {
+	var o mtp.CallOptions
+	for _, f := range opts {
+		f(&o)
+	}
+	_, err := c.invoke(ctx, in, out, o, nil)
+	return err
+}
+
+// invoke runs one call; started, when set, receives the call id once it is in the mailbox.
+func (c *Conn) invoke(ctx context.Context, in tl.Encoder, out tl.Decoder, o mtp.CallOptions, started func(mtp.CallID)) (mtp.CallID, error) {
+	select {
+	case c.slots <- struct{}{}:
+	case <-ctx.Done():
+		return 0, ctx.Err()
+	case <-c.done:
+		return 0, c.closedErr()
+	}
+	defer func() { <-c.slots }()
+
+	cl := callPool.Get().(*call)
+	cl.buf.Reset()
+	if err := in.Encode(&cl.buf); err != nil {
+		callPool.Put(cl)
+		return 0, fmt.Errorf("session: encode %T: %w", in, err)
+	}
+	cl.id = mtp.CallID(c.nextID.Add(1))
+	cl.opts = o
+	id := cl.id
+
+	c.box.mu.Lock()
+	if c.box.closed {
+		err := c.box.err
+		c.box.mu.Unlock()
+		callPool.Put(cl)
+		return 0, err
+	}
+	c.box.calls = append(c.box.calls, cl)
+	c.box.mu.Unlock()
+	c.box.signal()
+	if started != nil {
+		started(id)
+	}
+
+	select {
+	case r := <-cl.res:
+		callPool.Put(cl)
+		if r.err != nil {
+			return id, r.err
+		}
+		return id, decode(r.body, out)
+	case <-ctx.Done():
+		c.box.mu.Lock()
+		if !c.box.closed {
+			c.box.cancels = append(c.box.cancels, id)
+		}
+		c.box.mu.Unlock()
+		c.box.signal()
+		// cl is not reused: the loop may still answer it.
+		return id, ctx.Err()
+	}
+}
+
+var decodePool = sync.Pool{New: func() any { return new(tl.Buffer) }}
+
+func decode(body []byte, out tl.Decoder) error {
+	if out == nil {
+		return nil
+	}
+	b := decodePool.Get().(*tl.Buffer)
+	b.ResetTo(body)
+	err := out.Decode(b)
+	b.ResetTo(nil)
+	decodePool.Put(b)
+	if err != nil {
+		return fmt.Errorf("session: decode %T: %w", out, err)
+	}
+	return nil
+}
+
+func (c *Conn) closedErr() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.exitErr != nil {
+		return c.exitErr
+	}
+	return ErrClosed
+}
+
+// Sequence returns an invoker whose calls run on the server one after another: each is wrapped
+// in invokeAfterMsg naming the previous one while that is still pending.
+func (c *Conn) Sequence() *Sequence { return &Sequence{c: c} }
+
+// Sequence sends ordered calls; see Conn.Sequence. It is safe for concurrent use, the order
+// being the order in which calls enter Invoke.
+type Sequence struct {
+	c    *Conn
+	mu   sync.Mutex
+	last mtp.CallID
+}
+
+// Invoke implements tg.Invoker.
+func (s *Sequence) Invoke(ctx context.Context, in tl.Encoder, out tl.Decoder) error {
+	// The call id is known only once the call is in the mailbox; the lock is held until then
+	// so the next call names this one.
+	s.mu.Lock()
+	started := false
+	_, err := s.c.invoke(ctx, in, out, mtp.CallOptions{After: s.last}, func(id mtp.CallID) {
+		s.last, started = id, true
+		s.mu.Unlock()
+	})
+	if !started {
+		s.mu.Unlock()
+	}
+	return err
+}
+
+// randomID returns a non-zero random int64.
+func randomID(r io.Reader) (int64, error) {
+	var b [8]byte
+	for {
+		if _, err := io.ReadFull(r, b[:]); err != nil {
+			return 0, fmt.Errorf("session: read random: %w", err)
+		}
+		if v := int64(binary.LittleEndian.Uint64(b[:])); v != 0 {
+			return v, nil
+		}
+	}
+}

@@ -1,0 +1,494 @@
+package session
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/mtgo-labs/mtgo/crypto"
+	"github.com/mtgo-labs/mtgo/session/exchange"
+	"github.com/mtgo-labs/mtgo/session/mtp"
+	"github.com/mtgo-labs/mtgo/transport"
+)
+
+// ErrAuthKeyUnknown is returned by Run when the server answers transport error -404 to a stored
+// auth key: it no longer knows the key, so the session must log in again with a new one.
+var ErrAuthKeyUnknown = errors.New("session: server does not know the auth key")
+
+// connectTimeout bounds one dial plus key exchange.
+const connectTimeout = 30 * time.Second
+
+// Run connects, runs the key exchange if the session has no key, and serves calls until ctx
+// ends (returning ctx's error) or the connection cannot be restored (returning a
+// *ReconnectError). Broken connections are re-dialed with backoff; calls in flight are re-sent
+// on the new connection (see mtp.Engine.OnConnect for which are repeated). When Run returns,
+// every pending call has failed and every goroutine it started has ended. Run may be called
+// once.
+func (c *Conn) Run(ctx context.Context) error {
+	if !c.running.CompareAndSwap(false, true) {
+		return ErrRunning
+	}
+	l := &loop{c: c, log: c.log, calls: make(map[mtp.CallID]*call)}
+	var wg sync.WaitGroup
+	if c.opts.Updates != nil {
+		l.updates = make(chan updateMsg, 64)
+		uctx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			l.handleUpdates(uctx)
+		}()
+	}
+	err := l.run(ctx)
+	l.shutdown(err)
+	if l.updates != nil {
+		close(l.updates)
+	}
+	wg.Wait()
+	close(c.done)
+	return err
+}
+
+// loop is the state Run's goroutine owns.
+type loop struct {
+	c       *Conn
+	log     *slog.Logger
+	sess    Session
+	sid     int64
+	eng     *mtp.Engine
+	calls   map[mtp.CallID]*call // enqueued in the engine
+	waiting []*call              // arrived before the engine existed
+	updates chan updateMsg
+	wbuf    []byte
+	spare   []*call
+	spareID []mtp.CallID
+}
+
+type updateMsg struct {
+	body       []byte
+	newSession bool
+}
+
+func (l *loop) now() time.Time { return l.c.opts.Now() }
+
+func (l *loop) run(ctx context.Context) error {
+	sess := l.c.opts.Session
+	if st := l.c.opts.Store; st != nil {
+		stored, err := st.Load(ctx)
+		switch {
+		case err == nil:
+			sess = stored
+		case !errors.Is(err, ErrNoSession):
+			return fmt.Errorf("session: load: %w", err)
+		}
+	}
+	if err := sess.Validate(); err != nil {
+		return err
+	}
+	if sess.Addr == "" {
+		return fmt.Errorf("%w: no server address", ErrInvalidSession)
+	}
+	l.sess = sess.Clone()
+	l.publish()
+	sid, err := randomID(l.c.opts.Rand)
+	if err != nil {
+		return err
+	}
+	l.sid = sid
+
+	policy := l.c.opts.Reconnect
+	b := policy.backoff()
+	failures := 0
+	for {
+		worked, err := l.connect(ctx)
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		if pe := (*transport.ProtocolError)(nil); errors.As(err, &pe) && pe.Code == -404 && l.eng != nil {
+			return fmt.Errorf("%w: %w", ErrAuthKeyUnknown, err)
+		}
+		if worked {
+			failures = 0
+			b.Reset()
+		}
+		failures++
+		l.log.Info("session: connection lost", slog.Int("dc", l.sess.DC), slog.Int("failures", failures), slog.Any("err", err))
+		if policy.MaxAttempts >= 0 && failures >= policy.MaxAttempts {
+			return &ReconnectError{Attempts: failures, Err: err}
+		}
+		if err := l.idle(ctx, b.NextBackOff()); err != nil {
+			return err
+		}
+	}
+}
+
+// dcID is the DC id as the key exchange and the obfuscation header want it.
+func (l *loop) dcID() int {
+	if l.sess.TestMode {
+		return l.sess.DC + 10000
+	}
+	return l.sess.DC
+}
+
+// connect dials, runs the key exchange if needed, and serves the connection until it breaks.
+// worked reports whether the connection carried at least one valid packet.
+func (l *loop) connect(ctx context.Context) (worked bool, err error) {
+	dctx, cancel := context.WithTimeout(ctx, connectTimeout)
+	defer cancel()
+	pc, err := l.c.opts.Dialer.DialPacket(dctx, l.dcID(), l.sess.Addr)
+	if err != nil {
+		return false, err
+	}
+	if !l.sess.HasKey() {
+		res, err := exchange.RunClient(dctx, pc, exchange.ClientConfig{
+			Keys: l.c.opts.PublicKeys, DC: l.dcID(), Rand: l.c.opts.Rand, Now: l.c.opts.Now,
+		})
+		if err != nil {
+			_ = pc.Close()
+			return false, fmt.Errorf("session: key exchange: %w", err)
+		}
+		l.sess.AuthKey = append([]byte(nil), res.AuthKey.Value[:]...)
+		l.sess.Salt = res.ServerSalt
+		l.sess.TimeOffset = res.TimeOffset
+		l.publish()
+		if err := l.save(ctx); err != nil {
+			_ = pc.Close()
+			return false, err
+		}
+	}
+	if l.eng == nil {
+		if err := l.newEngine(); err != nil {
+			_ = pc.Close()
+			return false, err
+		}
+	}
+	return l.serve(ctx, pc)
+}
+
+func (l *loop) newEngine() error {
+	cfg := mtp.Config{
+		Side:       crypto.Client,
+		AuthKey:    crypto.NewAuthKey([AuthKeySize]byte(l.sess.AuthKey)),
+		SessionID:  l.sid,
+		Salt:       l.sess.Salt,
+		TimeOffset: l.sess.TimeOffset,
+		TimeSynced: true,
+		Rand:       l.c.opts.Rand,
+		Logger:     l.log,
+	}
+	if l.c.opts.Engine != nil {
+		l.c.opts.Engine(&cfg)
+	}
+	eng, err := mtp.New(cfg)
+	if err != nil {
+		return err
+	}
+	if l.c.opts.Init != nil {
+		prefix, err := l.c.opts.Init.Prefix()
+		if err != nil {
+			return err
+		}
+		eng.SetInitPrefix(prefix)
+	}
+	l.eng = eng
+	for _, cl := range l.waiting {
+		l.accept(cl)
+	}
+	clear(l.waiting)
+	l.waiting = l.waiting[:0]
+	return nil
+}
+
+// serve runs one connection: a reader goroutine forwards packets, this goroutine owns the
+// engine.
+func (l *loop) serve(ctx context.Context, pc PacketConn) (worked bool, err error) {
+	l.deliver(ctx, l.eng.OnConnect(l.now()))
+	pkts := make(chan []byte, 8)
+	rerr := make(chan error, 1)
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		readPackets(pc, pkts, rerr, stop)
+	}()
+	defer func() {
+		close(stop)
+		_ = pc.Close()
+		wg.Wait()
+	}()
+	timer := time.NewTimer(time.Hour)
+	defer timer.Stop()
+	for {
+		if err := l.flush(pc); err != nil {
+			return worked, err
+		}
+		if err := l.saveIfChanged(ctx); err != nil {
+			return worked, err
+		}
+		l.arm(timer)
+		select {
+		case <-ctx.Done():
+			return worked, ctx.Err()
+		case <-l.c.box.notify:
+			l.drainMailbox()
+		case p := <-pkts:
+			for {
+				events, err := l.eng.Receive(l.now(), p)
+				if err != nil {
+					return worked, err
+				}
+				if !worked {
+					worked = true
+					l.c.markReady()
+				}
+				l.deliver(ctx, events)
+				// Take whatever else has arrived before answering, so acks and calls batch.
+				select {
+				case p = <-pkts:
+					continue
+				default:
+				}
+				break
+			}
+		case err := <-rerr:
+			return worked, fmt.Errorf("session: read: %w", err)
+		case <-timer.C:
+			events, err := l.eng.OnTimer(l.now())
+			l.deliver(ctx, events)
+			if err != nil {
+				return worked, err
+			}
+		}
+	}
+}
+
+// readPackets forwards packets until the connection fails or stop closes. Each packet is copied
+// out of the transport's buffer: results handed to callers point into it.
+func readPackets(pc PacketConn, out chan<- []byte, errc chan<- error, stop <-chan struct{}) {
+	for {
+		p, err := pc.ReadPacket()
+		if err != nil {
+			errc <- err
+			return
+		}
+		cp := make([]byte, len(p))
+		copy(cp, p)
+		select {
+		case out <- cp:
+		case <-stop:
+			return
+		}
+	}
+}
+
+// idle waits out a backoff interval, still taking calls and cancellations.
+func (l *loop) idle(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-l.c.box.notify:
+			l.drainMailbox()
+		case <-t.C:
+			return nil
+		}
+	}
+}
+
+// flush writes every packet the engine has ready.
+func (l *loop) flush(pc PacketConn) error {
+	now := l.now()
+	for l.eng.HasPending(now) {
+		pkt, _, err := l.eng.Flush(now, l.wbuf[:0])
+		if err != nil {
+			return err
+		}
+		if len(pkt) == 0 {
+			return nil
+		}
+		l.wbuf = pkt[:0]
+		if err := pc.WritePacket(pkt); err != nil {
+			return fmt.Errorf("session: write: %w", err)
+		}
+	}
+	return nil
+}
+
+// arm sets the timer to the engine's next deadline.
+func (l *loop) arm(t *time.Timer) {
+	d := l.eng.NextDeadline()
+	if d.IsZero() {
+		t.Stop()
+		return
+	}
+	t.Reset(max(d.Sub(l.now()), 0))
+}
+
+// drainMailbox takes every call and cancellation callers left.
+func (l *loop) drainMailbox() {
+	box := &l.c.box
+	box.mu.Lock()
+	calls, cancels := box.calls, box.cancels
+	box.calls, box.cancels = l.spare, l.spareID
+	box.mu.Unlock()
+	for _, cl := range calls {
+		l.accept(cl)
+	}
+	for _, id := range cancels {
+		l.cancel(id)
+	}
+	clear(calls)
+	l.spare, l.spareID = calls[:0], cancels[:0]
+}
+
+func (l *loop) accept(cl *call) {
+	if l.eng == nil {
+		l.waiting = append(l.waiting, cl)
+		return
+	}
+	if err := l.eng.Enqueue(cl.id, cl.buf.Buf, cl.opts); err != nil {
+		cl.res <- result{err: err}
+		return
+	}
+	l.calls[cl.id] = cl
+}
+
+func (l *loop) cancel(id mtp.CallID) {
+	if _, ok := l.calls[id]; ok {
+		delete(l.calls, id)
+		l.eng.Cancel(id)
+		return
+	}
+	for i, cl := range l.waiting {
+		if cl.id == id {
+			l.waiting = append(l.waiting[:i], l.waiting[i+1:]...)
+			return
+		}
+	}
+}
+
+// deliver acts on engine events: answers go to their callers, updates to the handler.
+func (l *loop) deliver(ctx context.Context, events []mtp.Event) {
+	for _, ev := range events {
+		switch ev.Kind {
+		case mtp.EventResult, mtp.EventRPCError, mtp.EventFailed:
+			cl := l.calls[ev.Call]
+			if cl == nil {
+				continue
+			}
+			delete(l.calls, ev.Call)
+			switch ev.Kind {
+			case mtp.EventResult:
+				cl.res <- result{body: ev.Body}
+			case mtp.EventRPCError:
+				cl.res <- result{err: ParseRPCError(ev.ErrorCode, ev.ErrorMessage)}
+			default:
+				cl.res <- result{err: ev.Err}
+			}
+		case mtp.EventUpdate:
+			l.pushUpdate(ctx, updateMsg{body: ev.Body})
+		case mtp.EventNewSession:
+			l.pushUpdate(ctx, updateMsg{newSession: true})
+		}
+	}
+}
+
+func (l *loop) pushUpdate(ctx context.Context, u updateMsg) {
+	if l.updates == nil {
+		return
+	}
+	select {
+	case l.updates <- u:
+	case <-ctx.Done():
+	}
+}
+
+// handleUpdates runs the update handler in order, on its own goroutine.
+func (l *loop) handleUpdates(ctx context.Context) {
+	h := l.c.opts.Updates
+	ns, _ := h.(NewSessionHandler)
+	for u := range l.updates {
+		var err error
+		switch {
+		case u.newSession && ns != nil:
+			err = ns.HandleNewSession(ctx)
+		case !u.newSession:
+			err = h.HandleUpdates(ctx, u.body)
+		}
+		if err != nil {
+			l.log.Warn("session: update handler failed", slog.Any("err", err))
+		}
+	}
+}
+
+// saveIfChanged stores the salt and time offset when the engine changed them.
+func (l *loop) saveIfChanged(ctx context.Context) error {
+	salt, off := l.eng.Salt(l.now()), l.eng.TimeOffset()
+	if salt == l.sess.Salt && off == l.sess.TimeOffset {
+		return nil
+	}
+	l.sess.Salt, l.sess.TimeOffset = salt, off
+	l.publish()
+	return l.save(ctx)
+}
+
+func (l *loop) save(ctx context.Context) error {
+	if l.c.opts.Store == nil {
+		return nil
+	}
+	if err := l.c.opts.Store.Save(ctx, l.sess); err != nil {
+		return fmt.Errorf("session: save: %w", err)
+	}
+	return nil
+}
+
+// publish makes the loop's session visible to Conn.Session.
+func (l *loop) publish() {
+	l.c.mu.Lock()
+	l.c.sess = l.sess.Clone()
+	l.c.mu.Unlock()
+}
+
+func (c *Conn) markReady() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.isReady {
+		c.isReady = true
+		close(c.ready)
+	}
+}
+
+// shutdown fails every pending call with the reason Run ends and closes the mailbox.
+func (l *loop) shutdown(err error) {
+	callErr := ErrClosed
+	if err != nil && !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {
+		callErr = fmt.Errorf("%w: %w", ErrClosed, err)
+	}
+	box := &l.c.box
+	box.mu.Lock()
+	box.closed, box.err = true, callErr
+	left := box.calls
+	box.calls, box.cancels = nil, nil
+	box.mu.Unlock()
+	l.c.mu.Lock()
+	l.c.exitErr = callErr
+	l.c.mu.Unlock()
+	for _, cl := range l.calls {
+		cl.res <- result{err: callErr}
+	}
+	for _, cl := range l.waiting {
+		cl.res <- result{err: callErr}
+	}
+	for _, cl := range left {
+		cl.res <- result{err: callErr}
+	}
+	clear(l.calls)
+	l.waiting = nil
+}

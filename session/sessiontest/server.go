@@ -1,0 +1,415 @@
+// Package sessiontest is a scripted MTProto server for tests of code built on package session.
+// It is made of the same cores as the client: exchange's server steps for new keys and an
+// mtp.Engine with Side server for each connection, over in-memory pipes. Tests choose how
+// requests are answered and inject faults: cut connections, silence, salt rotation, clock skew.
+package sessiontest
+
+import (
+	"context"
+	crand "crypto/rand"
+	"crypto/rsa"
+	"errors"
+	"fmt"
+	"net"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/mtgo-labs/mtgo/crypto"
+	"github.com/mtgo-labs/mtgo/session"
+	"github.com/mtgo-labs/mtgo/session/exchange"
+	"github.com/mtgo-labs/mtgo/session/mtp"
+	"github.com/mtgo-labs/mtgo/transport"
+	"github.com/mtgo-labs/mtgo/transport/transporttest"
+)
+
+// Request is one client call as the server sees it. Answer it with Reply or Error, from the
+// handler or later from any goroutine; a request left unanswered stays pending.
+type Request struct {
+	// MsgID is the msg_id the client sent the request with.
+	MsgID int64
+	// Body is the request object, unpacked, still wrapped in invokeWithLayer and the like if the
+	// client sent it so.
+	Body []byte
+	// Conn is the number of the connection it came on (0 for the first).
+	Conn int
+	c    *serverConn
+}
+
+// Reply answers the request with an encoded result object.
+func (r Request) Reply(result []byte) { r.c.post(func(e *mtp.Engine) { e.Reply(r.MsgID, result) }) }
+
+// Error answers the request with rpc_error.
+func (r Request) Error(code int, message string) {
+	r.c.post(func(e *mtp.Engine) { e.ReplyError(r.MsgID, code, message) })
+}
+
+// Handler is called for each request on the connection's goroutine. It must not block.
+type Handler func(r Request)
+
+// Echo answers every request with its own body.
+func Echo(r Request) { r.Reply(r.Body) }
+
+// Server is a scripted MTProto server. Create it with NewServer; it stops when the test ends.
+type Server struct {
+	tb      testing.TB
+	key     *rsa.PrivateKey
+	pub     crypto.PublicKey
+	ctx     context.Context
+	cancel  context.CancelFunc
+	wg      sync.WaitGroup
+	handler atomic.Pointer[Handler]
+	skew    atomic.Int64 // server clock minus real clock, nanoseconds
+	silent  atomic.Bool
+	nconn   atomic.Int32
+	nreq    atomic.Int64
+
+	mu     sync.Mutex
+	keys   map[[8]byte]crypto.AuthKey
+	salt   int64
+	conns  map[*serverConn]struct{}
+	faults map[int]transporttest.Fault
+	engCfg func(*mtp.Config)
+}
+
+var (
+	keyOnce sync.Once
+	rsaKey  *rsa.PrivateKey
+	keyErr  error
+)
+
+// testKey returns an RSA key shared by every server of the test binary: generating one takes a
+// noticeable time.
+func testKey() (*rsa.PrivateKey, error) {
+	keyOnce.Do(func() { rsaKey, keyErr = rsa.GenerateKey(crand.Reader, 2048) })
+	return rsaKey, keyErr
+}
+
+// NewServer starts a server answering with Echo. It is closed when the test ends.
+func NewServer(tb testing.TB) *Server {
+	tb.Helper()
+	key, err := testKey()
+	if err != nil {
+		tb.Fatalf("sessiontest: rsa key: %v", err)
+	}
+	pub, err := crypto.NewPublicKey(&key.PublicKey)
+	if err != nil {
+		tb.Fatalf("sessiontest: public key: %v", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &Server{
+		tb: tb, key: key, pub: pub, ctx: ctx, cancel: cancel,
+		keys: make(map[[8]byte]crypto.AuthKey), conns: make(map[*serverConn]struct{}),
+		faults: make(map[int]transporttest.Fault), salt: 0x5a17,
+	}
+	h := Handler(Echo)
+	s.handler.Store(&h)
+	tb.Cleanup(s.Close)
+	return s
+}
+
+// Close stops every connection and waits for their goroutines.
+func (s *Server) Close() {
+	s.cancel()
+	s.mu.Lock()
+	for c := range s.conns {
+		_ = c.pc.Close()
+	}
+	s.mu.Unlock()
+	s.wg.Wait()
+}
+
+// PublicKeys returns the key clients must trust for the exchange.
+func (s *Server) PublicKeys() []crypto.PublicKey { return []crypto.PublicKey{s.pub} }
+
+// Handle replaces the request handler.
+func (s *Server) Handle(h Handler) { s.handler.Store(&h) }
+
+// SetSkew sets the server clock to the real clock plus d.
+func (s *Server) SetSkew(d time.Duration) { s.skew.Store(int64(d)) }
+
+// SetSilent makes the server stop (or resume) writing anything: a silent server lets pings go
+// unanswered.
+func (s *Server) SetSilent(v bool) { s.silent.Store(v) }
+
+// RotateSalt makes salt the only valid one: messages with the old salt get bad_server_salt.
+func (s *Server) RotateSalt(salt int64) {
+	s.mu.Lock()
+	s.salt = salt
+	s.mu.Unlock()
+}
+
+// Fault makes connection n (0 for the first) misbehave as f describes, on the server's end.
+func (s *Server) Fault(n int, f transporttest.Fault) {
+	s.mu.Lock()
+	s.faults[n] = f
+	s.mu.Unlock()
+}
+
+// Engine adjusts the configuration of the server engines of later connections.
+func (s *Server) Engine(f func(*mtp.Config)) {
+	s.mu.Lock()
+	s.engCfg = f
+	s.mu.Unlock()
+}
+
+// Connections returns how many connections the server accepted.
+func (s *Server) Connections() int { return int(s.nconn.Load()) }
+
+// Requests returns how many requests reached the handler.
+func (s *Server) Requests() int { return int(s.nreq.Load()) }
+
+// CutAll closes every open connection, as a network failure would.
+func (s *Server) CutAll() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for c := range s.conns {
+		_ = c.pc.Close()
+	}
+}
+
+func (s *Server) now() time.Time { return time.Now().Add(time.Duration(s.skew.Load())) }
+
+// Dialer returns a session.Dialer whose connections are in-memory pipes served by s.
+func (s *Server) Dialer() session.Dialer {
+	return session.DialerFunc(func(ctx context.Context, dc int, addr string) (session.PacketConn, error) {
+		if err := s.ctx.Err(); err != nil {
+			return nil, fmt.Errorf("sessiontest: server closed: %w", err)
+		}
+		cli, srv := transporttest.Pipe()
+		n := int(s.nconn.Add(1)) - 1
+		s.mu.Lock()
+		f, faulty := s.faults[n]
+		s.mu.Unlock()
+		if faulty {
+			srv = transporttest.Faulty(srv, f)
+		}
+		s.wg.Add(1)
+		go func() {
+			defer s.wg.Done()
+			s.serve(n, srv)
+		}()
+		pc, err := transport.NewClientConn(cli, transport.ClientOptions{})
+		if err != nil {
+			_ = cli.Close()
+			return nil, err
+		}
+		return pc, nil
+	})
+}
+
+// Session returns a session value for a client of s.
+func (s *Server) Session() session.Session {
+	return session.Session{DC: 2, Addr: "sessiontest:443"}
+}
+
+// serverConn is one accepted connection.
+type serverConn struct {
+	s      *Server
+	n      int
+	pc     transport.Conn
+	mu     sync.Mutex
+	posted []func(*mtp.Engine)
+	wake   chan struct{}
+}
+
+func (c *serverConn) post(f func(*mtp.Engine)) {
+	c.mu.Lock()
+	c.posted = append(c.posted, f)
+	c.mu.Unlock()
+	select {
+	case c.wake <- struct{}{}:
+	default:
+	}
+}
+
+// serve runs one connection: key exchange if the client has no key, then the engine loop.
+func (s *Server) serve(n int, nc net.Conn) {
+	pc, err := transport.NewServerConn(nc, transport.ServerOptions{})
+	if err != nil {
+		_ = nc.Close()
+		return
+	}
+	c := &serverConn{s: s, n: n, pc: pc, wake: make(chan struct{}, 1)}
+	s.mu.Lock()
+	if s.ctx.Err() != nil {
+		s.mu.Unlock()
+		_ = pc.Close()
+		return
+	}
+	s.conns[c] = struct{}{}
+	s.mu.Unlock()
+	defer func() {
+		_ = pc.Close()
+		s.mu.Lock()
+		delete(s.conns, c)
+		s.mu.Unlock()
+	}()
+	if err := c.run(); err != nil && !errors.Is(err, net.ErrClosed) && s.ctx.Err() == nil {
+		s.tb.Logf("sessiontest: connection %d: %v", n, err)
+	}
+}
+
+// pushback is a connection whose first ReadPacket returns a packet already read.
+type pushback struct {
+	transport.Conn
+	first []byte
+}
+
+func (p *pushback) ReadPacket() ([]byte, error) {
+	if f := p.first; f != nil {
+		p.first = nil
+		return f, nil
+	}
+	return p.Conn.ReadPacket()
+}
+
+func (c *serverConn) run() error {
+	s := c.s
+	first, err := c.pc.ReadPacket()
+	if err != nil {
+		return err
+	}
+	first = append([]byte(nil), first...)
+	var key crypto.AuthKey
+	var salt int64
+	if exchange.IsPlain(first) {
+		res, err := exchange.RunServer(s.ctx, &pushback{Conn: c.pc, first: first},
+			exchange.ServerConfig{Key: s.key, Rand: crand.Reader, Now: s.now})
+		if err != nil {
+			return fmt.Errorf("key exchange: %w", err)
+		}
+		key, salt = res.AuthKey, res.ServerSalt
+		s.mu.Lock()
+		s.keys[key.ID] = key
+		s.salt = salt
+		s.mu.Unlock()
+		first = nil
+	} else {
+		if len(first) < 8 {
+			return fmt.Errorf("short packet")
+		}
+		s.mu.Lock()
+		k, ok := s.keys[[8]byte(first[:8])]
+		salt = s.salt
+		s.mu.Unlock()
+		if !ok {
+			if sc, ok := c.pc.(*transport.StreamConn); ok {
+				_ = sc.WriteError(-404)
+			}
+			return fmt.Errorf("unknown auth key")
+		}
+		key = k
+	}
+	s.mu.Lock()
+	tune := s.engCfg
+	s.mu.Unlock()
+	cfg := mtp.Config{Side: crypto.Server, AuthKey: key, Salt: salt, Rand: crand.Reader}
+	if tune != nil {
+		tune(&cfg)
+	}
+	eng, err := mtp.New(cfg)
+	if err != nil {
+		return err
+	}
+	eng.OnConnect(s.now())
+
+	pkts := make(chan []byte, 8)
+	rerr := make(chan error, 1)
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for {
+			p, err := c.pc.ReadPacket()
+			if err != nil {
+				rerr <- err
+				return
+			}
+			select {
+			case pkts <- append([]byte(nil), p...):
+			case <-stop:
+				return
+			}
+		}
+	}()
+	defer func() {
+		close(stop)
+		_ = c.pc.Close()
+		wg.Wait()
+	}()
+	if first != nil {
+		pkts <- first
+	}
+	timer := time.NewTimer(time.Hour)
+	defer timer.Stop()
+	var wbuf []byte
+	for {
+		s.mu.Lock()
+		cur := s.salt
+		s.mu.Unlock()
+		if eng.Salt(s.now()) != cur {
+			eng.SetSalt(cur)
+		}
+		if !s.silent.Load() {
+			for now := s.now(); eng.HasPending(now); {
+				pkt, _, err := eng.Flush(now, wbuf[:0])
+				if err != nil {
+					return err
+				}
+				if len(pkt) == 0 {
+					break
+				}
+				wbuf = pkt[:0]
+				if err := c.pc.WritePacket(pkt); err != nil {
+					return err
+				}
+			}
+		}
+		if d := eng.NextDeadline(); !d.IsZero() {
+			timer.Reset(max(d.Sub(s.now()), time.Millisecond))
+		}
+		select {
+		case <-s.ctx.Done():
+			return nil
+		case err := <-rerr:
+			return err
+		case <-c.wake:
+			c.mu.Lock()
+			posted := c.posted
+			c.posted = nil
+			c.mu.Unlock()
+			for _, f := range posted {
+				f(eng)
+			}
+		case p := <-pkts:
+			events, err := eng.Receive(s.now(), p)
+			if err != nil {
+				return err
+			}
+			h := *s.handler.Load()
+			for _, ev := range events {
+				if ev.Kind == mtp.EventRequest {
+					s.nreq.Add(1)
+					h(Request{MsgID: ev.MsgID, Body: ev.Body, Conn: c.n, c: c})
+				}
+			}
+		case <-timer.C:
+			if _, err := eng.OnTimer(s.now()); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+// Push sends body (an Updates object, say) on every open connection as a server-initiated
+// message.
+func (s *Server) Push(body []byte) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for c := range s.conns {
+		c.post(func(e *mtp.Engine) { _ = e.Push(body) })
+	}
+}
