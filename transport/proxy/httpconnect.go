@@ -1,0 +1,79 @@
+package proxy
+
+import (
+	"bufio"
+	"context"
+	"encoding/base64"
+	"fmt"
+	"net"
+	"net/http"
+
+	"github.com/mtgo-labs/mtgo/transport"
+)
+
+// HTTPConnect dials through an HTTP proxy with the CONNECT method, sending
+// basic auth when Username is set.
+type HTTPConnect struct {
+	// Addr is the proxy's host:port.
+	Addr string
+	// Username and Password, when Username is not empty, are sent as
+	// Proxy-Authorization: Basic.
+	Username, Password string
+	// Forward reaches the proxy; nil means plain TCP.
+	Forward transport.Dialer
+}
+
+// DialContext connects to addr through the proxy.
+func (d *HTTPConnect) DialContext(ctx context.Context, network, addr string) (net.Conn, error) {
+	if err := checkNetwork(network); err != nil {
+		return nil, err
+	}
+	if _, _, err := splitHostPort(addr); err != nil {
+		return nil, err
+	}
+	c, err := forward(d.Forward).DialContext(ctx, "tcp", d.Addr)
+	if err != nil {
+		return nil, fmt.Errorf("proxy: http %s: %w", d.Addr, err)
+	}
+	var br *bufio.Reader
+	err = handshake(ctx, c, func() error {
+		req := "CONNECT " + addr + " HTTP/1.1\r\nHost: " + addr + "\r\n"
+		if d.Username != "" {
+			cred := base64.StdEncoding.EncodeToString([]byte(d.Username + ":" + d.Password))
+			req += "Proxy-Authorization: Basic " + cred + "\r\n"
+		}
+		req += "\r\n"
+		if _, err := c.Write([]byte(req)); err != nil {
+			return fmt.Errorf("write CONNECT: %w", err)
+		}
+		br = bufio.NewReader(c)
+		resp, err := http.ReadResponse(br, &http.Request{Method: http.MethodConnect})
+		if err != nil {
+			return fmt.Errorf("read response: %w: %w", ErrProtocol, noEOF(err))
+		}
+		_ = resp.Body.Close()
+		switch {
+		case resp.StatusCode == http.StatusProxyAuthRequired || resp.StatusCode == http.StatusUnauthorized:
+			return fmt.Errorf("%s: %w", resp.Status, ErrAuth)
+		case resp.StatusCode/100 != 2:
+			return fmt.Errorf("%s: %w", resp.Status, ErrRejected)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("proxy: http %s to %s: %w", d.Addr, addr, err)
+	}
+	if br.Buffered() > 0 {
+		// The tunnel's first bytes arrived with the response.
+		return &bufferedConn{Conn: c, r: br}, nil
+	}
+	return c, nil
+}
+
+// bufferedConn reads what the response reader buffered before the socket.
+type bufferedConn struct {
+	net.Conn
+	r *bufio.Reader
+}
+
+func (c *bufferedConn) Read(p []byte) (int, error) { return c.r.Read(p) }
