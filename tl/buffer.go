@@ -42,6 +42,7 @@ func (b *Buffer) Raw() []byte { return b.Buf[b.off:] }
 func (b *Buffer) Reset() {
 	b.Buf = b.Buf[:0]
 	b.off = 0
+	b.werr = nil
 	b.dropStrings()
 }
 
@@ -50,6 +51,7 @@ func (b *Buffer) Reset() {
 func (b *Buffer) ResetTo(p []byte) {
 	b.Buf = p
 	b.off = 0
+	b.werr = nil
 	b.dropStrings()
 }
 

@@ -173,10 +173,15 @@ func (b *Buffer) Bytes() ([]byte, error) {
 // checked against the bytes left, assuming each element takes at least four bytes, so a hostile
 // count is rejected before the caller allocates.
 func (b *Buffer) VectorHeader() (int, error) {
+	start := b.off
 	if err := b.ConsumeID(VectorID); err != nil {
 		return 0, err
 	}
-	return b.BareVectorHeader()
+	n, err := b.BareVectorHeader()
+	if err != nil {
+		b.off = start
+	}
+	return n, err
 }
 
 // BareVectorHeader reads the header of a bare vector (only the count), with the same bound

@@ -7,7 +7,6 @@ import (
 	"github.com/mtgo-labs/mtgo/tl/internal/tltest"
 )
 
-
 // FuzzDecodeObject feeds arbitrary bytes to the generic object decoder. The seed corpus in
 // testdata/fuzz/FuzzDecodeObject holds encodings of generated random values.
 func FuzzDecodeObject(f *testing.F) {

@@ -1,0 +1,352 @@
+package tl
+
+import (
+	"bytes"
+	"errors"
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestPrimitivesRoundTrip(t *testing.T) {
+	var b Buffer
+	i128 := Int128{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16}
+	var i256 Int256
+	for i := range i256 {
+		i256[i] = byte(255 - i)
+	}
+	long := strings.Repeat("x", 300)
+	b.PutID(0xdeadbeef)
+	b.PutInt32(-5)
+	b.PutUint32(math.MaxUint32)
+	b.PutInt64(math.MinInt64)
+	b.PutDouble(-1.5)
+	b.PutInt128(i128)
+	b.PutInt256(i256)
+	b.PutBool(true)
+	b.PutBool(false)
+	b.PutString("")
+	b.PutString("abc")
+	b.PutString(long)
+	b.PutBytes([]byte{1, 2, 3, 4})
+	b.PutBareVectorHeader(0)
+	b.PutVectorHeader(2)
+	b.PutInt64(0)
+	if len(b.Buf)%4 != 0 {
+		t.Fatalf("encoding not 4-byte aligned: %d", len(b.Buf))
+	}
+
+	type all struct {
+		ID          uint32
+		I32         int32
+		U32         uint32
+		I64         int64
+		D           float64
+		I128        Int128
+		I256        Int256
+		T, F        bool
+		S0, S3, SL  string
+		Bs          []byte
+		Vec, BareV  int
+		PeekOK      bool
+		ExhaustedOK bool
+	}
+	var got all
+	var err error
+	step := func(e error) {
+		if err == nil {
+			err = e
+		}
+	}
+	id, e := b.PeekID()
+	step(e)
+	got.PeekOK = id == 0xdeadbeef
+	got.ID, e = b.ID()
+	step(e)
+	got.I32, e = b.Int32()
+	step(e)
+	got.U32, e = b.Uint32()
+	step(e)
+	got.I64, e = b.Int64()
+	step(e)
+	got.D, e = b.Double()
+	step(e)
+	got.I128, e = b.Int128()
+	step(e)
+	got.I256, e = b.Int256()
+	step(e)
+	got.T, e = b.Bool()
+	step(e)
+	got.F, e = b.Bool()
+	step(e)
+	got.S0, e = b.String()
+	step(e)
+	got.S3, e = b.String()
+	step(e)
+	got.SL, e = b.String()
+	step(e)
+	got.Bs, e = b.Bytes()
+	step(e)
+	got.BareV, e = b.BareVectorHeader()
+	step(e)
+	got.Vec, e = b.VectorHeader()
+	step(e)
+	step(b.Skip(8))
+	got.ExhaustedOK = b.Len() == 0 && len(b.Raw()) == 0
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := all{0xdeadbeef, -5, math.MaxUint32, math.MinInt64, -1.5, i128, i256, true, false,
+		"", "abc", long, []byte{1, 2, 3, 4}, 2, 0, true, true}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Fatalf("(-want +got):\n%s", diff)
+	}
+}
+
+func TestStringWireForm(t *testing.T) {
+	tests := []struct {
+		n    int
+		head []byte
+		size int
+	}{
+		{0, []byte{0}, 4},
+		{3, []byte{3}, 4},
+		{4, []byte{4}, 8},
+		{253, []byte{253}, 256},
+		{254, []byte{254, 254, 0, 0}, 260},
+		{1000, []byte{254, 0xe8, 0x03, 0}, 1004},
+	}
+	for _, tt := range tests {
+		var b Buffer
+		b.PutString(strings.Repeat("a", tt.n))
+		if len(b.Buf) != tt.size || !bytes.HasPrefix(b.Buf, tt.head) {
+			t.Errorf("len %d: got %d bytes starting % x, want %d starting % x", tt.n, len(b.Buf), b.Buf[:min(4, len(b.Buf))], tt.size, tt.head)
+		}
+		for _, c := range b.Buf[len(tt.head)+tt.n:] {
+			if c != 0 {
+				t.Errorf("len %d: nonzero padding", tt.n)
+			}
+		}
+	}
+}
+
+func TestDecodeRejects(t *testing.T) {
+	tests := []struct {
+		name string
+		in   []byte
+		read func(b *Buffer) error
+		want error
+	}{
+		{"short int", []byte{1, 2, 3}, func(b *Buffer) error { _, err := b.Int32(); return err }, ErrUnexpectedEOF},
+		{"short long", []byte{1, 2, 3, 4}, func(b *Buffer) error { _, err := b.Int64(); return err }, ErrUnexpectedEOF},
+		{"short int128", make([]byte, 15), func(b *Buffer) error { _, err := b.Int128(); return err }, ErrUnexpectedEOF},
+		{"short int256", make([]byte, 31), func(b *Buffer) error { _, err := b.Int256(); return err }, ErrUnexpectedEOF},
+		{"bad bool", []byte{1, 0, 0, 0}, func(b *Buffer) error { _, err := b.Bool(); return err }, ErrUnexpectedID},
+		{"empty string", nil, func(b *Buffer) error { _, err := b.String(); return err }, ErrUnexpectedEOF},
+		{"string past end", []byte{5, 'a', 'b', 'c'}, func(b *Buffer) error { _, err := b.String(); return err }, ErrTooLarge},
+		{"long string past end", []byte{254, 0xff, 0xff, 0xff, 0}, func(b *Buffer) error { _, err := b.Bytes(); return err }, ErrTooLarge},
+		{"long header cut", []byte{254, 1}, func(b *Buffer) error { _, err := b.String(); return err }, ErrUnexpectedEOF},
+		{"0xff length", []byte{255, 0, 0, 0}, func(b *Buffer) error { _, err := b.String(); return err }, ErrInvalid},
+		{"padding missing", []byte{1, 'a'}, func(b *Buffer) error { _, err := b.String(); return err }, ErrTooLarge},
+		{"vector id", []byte{1, 0, 0, 0, 0, 0, 0, 0}, func(b *Buffer) error { _, err := b.VectorHeader(); return err }, ErrUnexpectedID},
+		{"vector count", []byte{0x15, 0xc4, 0xb5, 0x1c, 2, 0, 0, 0, 1, 0, 0, 0}, func(b *Buffer) error { _, err := b.VectorHeader(); return err }, ErrTooLarge},
+		{"negative count", []byte{0xff, 0xff, 0xff, 0xff}, func(b *Buffer) error { _, err := b.BareVectorHeader(); return err }, ErrTooLarge},
+		{"huge count", []byte{0xff, 0xff, 0xff, 0x7f}, func(b *Buffer) error { _, err := b.BareVectorHeader(); return err }, ErrTooLarge},
+		{"consume id", []byte{1, 0, 0, 0}, func(b *Buffer) error { return b.ConsumeID(2) }, ErrUnexpectedID},
+		{"skip past end", []byte{1}, func(b *Buffer) error { return b.Skip(2) }, ErrUnexpectedEOF},
+		{"skip negative", []byte{1}, func(b *Buffer) error { return b.Skip(-1) }, ErrUnexpectedEOF},
+		{"peek short", []byte{1}, func(b *Buffer) error { _, err := b.PeekID(); return err }, ErrUnexpectedEOF},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var b Buffer
+			b.ResetTo(tt.in)
+			err := tt.read(&b)
+			if !errors.Is(err, tt.want) {
+				t.Fatalf("got %v, want %v", err, tt.want)
+			}
+			if b.Offset() != 0 {
+				t.Fatalf("failed read moved the cursor to %d", b.Offset())
+			}
+		})
+	}
+}
+
+func TestStringViews(t *testing.T) {
+	var b Buffer
+	b.PutString("hello")
+	b.PutString("world")
+	src := append([]byte(nil), b.Buf...)
+	b.ResetTo(src)
+	s1, _ := b.String()
+	s2, _ := b.String()
+	for i := range src {
+		src[i] = 'X' // the caller reuses its buffer: decoded strings must not change
+	}
+	if s1 != "hello" || s2 != "world" {
+		t.Fatalf("strings alias the input: %q %q", s1, s2)
+	}
+	// A large input is not copied whole for one short string.
+	big := make([]byte, snapshotMax*2)
+	var w Buffer
+	w.PutString("abc")
+	copy(big, w.Buf)
+	b.ResetTo(big)
+	if s, err := b.String(); err != nil || s != "abc" || len(b.str) != 3 {
+		t.Fatalf("got %q %v, snapshot %d bytes", s, err, len(b.str))
+	}
+}
+
+func TestBytesAreCopies(t *testing.T) {
+	var b Buffer
+	b.PutBytes([]byte{1, 2, 3})
+	b.PutBytes([]byte{4, 5})
+	b.PutBytes(nil)
+	src := append([]byte(nil), b.Buf...)
+	b.ResetTo(src)
+	p1, _ := b.Bytes()
+	p2, _ := b.Bytes()
+	p3, _ := b.Bytes()
+	p1 = append(p1, 9) // must not overwrite p2 even though both come from one chunk
+	src[1] = 7
+	if !bytes.Equal(p2, []byte{4, 5}) || p1[0] != 1 || p3 == nil || len(p3) != 0 {
+		t.Fatalf("p1 %v p2 %v p3 %v", p1, p2, p3)
+	}
+}
+
+func TestResetAndRaw(t *testing.T) {
+	var b Buffer
+	b.PutInt32(1)
+	b.PutInt32(2)
+	if _, err := b.Int32(); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(b.Raw(), []byte{2, 0, 0, 0}) || b.Len() != 4 {
+		t.Fatalf("raw % x len %d", b.Raw(), b.Len())
+	}
+	if err := b.Skip(4); err != nil || b.Len() != 0 {
+		t.Fatal(err)
+	}
+	b.Reset()
+	if len(b.Buf) != 0 || b.Offset() != 0 || cap(b.Buf) == 0 {
+		t.Fatal("Reset did not empty the buffer keeping capacity")
+	}
+}
+
+func TestWriteErr(t *testing.T) {
+	var b Buffer
+	if b.WriteErr() != nil {
+		t.Fatal("fresh buffer has an error")
+	}
+	b.PutString(strings.Repeat("a", MaxStringLen+1))
+	err := b.WriteErr()
+	if !errors.Is(err, ErrTooLarge) {
+		t.Fatalf("got %v", err)
+	}
+	var ee *EncodeError
+	if !errors.As(err, &ee) {
+		t.Fatalf("%T is not *EncodeError", err)
+	}
+	b.Reset()
+	if b.WriteErr() != nil {
+		t.Fatal("Reset kept the error")
+	}
+	b.PutBytes(make([]byte, MaxStringLen+1))
+	if !errors.Is(b.WriteErr(), ErrTooLarge) {
+		t.Fatal("oversized bytes not reported")
+	}
+}
+
+func TestDecodeErr(t *testing.T) {
+	var b Buffer
+	b.ResetTo([]byte{1, 2, 3, 4, 5})
+	_, _ = b.Int32()
+	err := b.DecodeErr("user", "id", ErrUnexpectedEOF)
+	var de *DecodeError
+	if !errors.As(err, &de) || de.Type != "user" || de.Field != "id" || de.Offset != 4 || !errors.Is(err, ErrUnexpectedEOF) {
+		t.Fatalf("got %#v", err)
+	}
+	if got := err.Error(); got != "tl: decode user.id at offset 4: tl: unexpected end of input" {
+		t.Fatalf("message %q", got)
+	}
+	// The innermost location wins.
+	if outer := b.DecodeErr("updates", "users", err); outer != err {
+		t.Fatalf("outer wrap replaced the inner error: %v", outer)
+	}
+	uid := b.UnexpectedID("Peer", 0x1234)
+	if !errors.Is(uid, ErrUnexpectedID) || !strings.Contains(uid.Error(), "Peer at offset 0") || !strings.Contains(uid.Error(), "0x00001234") {
+		t.Fatalf("got %v", uid)
+	}
+	if NilFieldError("a", "b").Error() != "tl: encode a.b: tl: invalid value: required field is nil" {
+		t.Fatal(NilFieldError("a", "b"))
+	}
+	if !errors.Is(FlagGroupError("a", "b"), ErrInvalid) {
+		t.Fatal("FlagGroupError does not wrap ErrInvalid")
+	}
+}
+
+func TestOpt(t *testing.T) {
+	var o Opt[int32]
+	if v, ok := o.Get(); ok || v != 0 || o.Or(7) != 7 {
+		t.Fatal("zero Opt is not absent")
+	}
+	o = Some[int32](3)
+	if v, ok := o.Get(); !ok || v != 3 || o.Or(7) != 3 {
+		t.Fatal("Some is not present")
+	}
+}
+
+func TestGzip(t *testing.T) {
+	payload := bytes.Repeat([]byte("telegram "), 1000)
+	z, err := Gzip([]byte("prefix"), payload)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.HasPrefix(z, []byte("prefix")) {
+		t.Fatal("Gzip did not append")
+	}
+	out, err := Gunzip(nil, z[len("prefix"):], len(payload))
+	if err != nil || !bytes.Equal(out, payload) {
+		t.Fatalf("round trip: %v", err)
+	}
+	if _, err := Gunzip(nil, z[len("prefix"):], len(payload)-1); !errors.Is(err, ErrTooLarge) {
+		t.Fatalf("cap not enforced: %v", err)
+	}
+	if _, err := Gunzip(nil, []byte("not gzip"), 100); err == nil {
+		t.Fatal("garbage accepted")
+	}
+	if _, err := Gunzip(nil, z[len("prefix"):len(z)-10], 1<<20); err == nil {
+		t.Fatal("truncated stream accepted")
+	}
+}
+
+func TestNewSlabs(t *testing.T) {
+	type obj struct{ A, B int64 }
+	var b Buffer
+	seen := map[*obj]bool{}
+	for i := range 500 {
+		p := New[obj](&b, 1)
+		if *p != (obj{}) || seen[p] {
+			t.Fatalf("object %d reused or dirty", i)
+		}
+		p.A = int64(i)
+		seen[p] = true
+	}
+	if len(b.arena.slabs) != 1 {
+		t.Fatalf("%d slabs", len(b.arena.slabs))
+	}
+}
+
+func FuzzGunzip(f *testing.F) {
+	z, _ := Gzip(nil, []byte("hello hello hello"))
+	f.Add(z)
+	f.Add([]byte{0x1f, 0x8b})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		out, err := Gunzip(nil, data, 1<<16)
+		if err == nil && len(out) > 1<<16 {
+			t.Fatalf("output %d above cap", len(out))
+		}
+	})
+}
