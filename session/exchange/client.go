@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"math/big"
 	"time"
 
@@ -35,6 +36,8 @@ type ClientConfig struct {
 	Rand io.Reader
 	// Now is the local clock; nil means time.Now.
 	Now func() time.Time
+	// Logger receives RunClient's debug records (one per message); nil discards them.
+	Logger *slog.Logger
 }
 
 func (c *ClientConfig) validate() error {
@@ -52,6 +55,9 @@ func (c *ClientConfig) validate() error {
 	}
 	if c.Now == nil {
 		c.Now = time.Now
+	}
+	if c.Logger == nil {
+		c.Logger = discard
 	}
 	if c.MaxRetries == 0 {
 		c.MaxRetries = DefaultMaxRetries

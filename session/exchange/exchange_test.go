@@ -1,9 +1,12 @@
 package exchange
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"log/slog"
 	"math/big"
+	"strings"
 	"testing"
 	"time"
 
@@ -94,6 +97,23 @@ func TestRunClientServer(t *testing.T) {
 				t.Errorf("Temp() = %v", got)
 			}
 		})
+	}
+}
+
+func TestRunLogs(t *testing.T) {
+	cc, sc := testConfigs(t, 3)
+	var cbuf, sbuf bytes.Buffer
+	cc.Logger = slog.New(slog.NewTextHandler(&cbuf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	sc.Logger = slog.New(slog.NewTextHandler(&sbuf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	client, server := runBoth(context.Background(), t, cc, sc)
+	if client.err != nil || server.err != nil {
+		t.Fatalf("client: %v, server: %v", client.err, server.err)
+	}
+	for _, want := range []string{"type=req_pq_multi", "type=resPQ", "type=req_DH_params", "type=server_DH_params_ok",
+		"type=set_client_DH_params", "type=dh_gen_ok", "auth key created"} {
+		if !strings.Contains(cbuf.String(), want) || !strings.Contains(sbuf.String(), want) {
+			t.Errorf("logs lack %q:\nclient:\n%s\nserver:\n%s", want, cbuf.String(), sbuf.String())
+		}
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"crypto/subtle"
 	"fmt"
 	"io"
+	"log/slog"
 	"math/big"
 
 	"github.com/mtgo-labs/mtgo/crypto"
@@ -13,6 +14,9 @@ import (
 
 // This file holds what both sides share: TL encoding of one message, the SHA-1-prefixed
 // AES-IGE envelope of server_DH_inner_data and client_DH_inner_data, and the DH arithmetic.
+
+// discard is the logger used when none is configured.
+var discard = slog.New(slog.DiscardHandler)
 
 // encode returns the TL encoding of v.
 func encode(v tl.Encoder) ([]byte, error) {

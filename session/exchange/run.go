@@ -3,9 +3,11 @@ package exchange
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/mtgo-labs/mtgo/crypto"
+	"github.com/mtgo-labs/mtgo/tl/mt"
 )
 
 // Conn is the packet connection the drivers run over (declared here, its consumer);
@@ -26,7 +28,7 @@ func RunClient(ctx context.Context, conn Conn, cfg ClientConfig) (Result, error)
 		return Result{}, err
 	}
 	cfg = start.cfg
-	d := newDriver(ctx, conn, crypto.Client, cfg.Now)
+	d := newDriver(ctx, conn, crypto.Client, cfg.Now, cfg.Logger)
 	defer d.stop()
 
 	req, awaitPQ, err := start.ReqPQ()
@@ -57,6 +59,7 @@ func RunClient(ctx context.Context, conn Conn, cfg ClientConfig) (Result, error)
 			return Result{}, err
 		}
 		if out.Done() {
+			d.done(out.Result)
 			return out.Result, nil
 		}
 		req, awaitGen = out.Send, out.Next
@@ -70,7 +73,7 @@ func RunServer(ctx context.Context, conn Conn, cfg ServerConfig) (Result, error)
 	if err != nil {
 		return Result{}, err
 	}
-	d := newDriver(ctx, conn, crypto.Server, start.cfg.Now)
+	d := newDriver(ctx, conn, crypto.Server, start.cfg.Now, start.cfg.Logger)
 	defer d.stop()
 
 	req, err := d.read()
@@ -100,6 +103,7 @@ func RunServer(ctx context.Context, conn Conn, cfg ServerConfig) (Result, error)
 			if err := d.write(out.Send); err != nil {
 				return Result{}, d.fail(err)
 			}
+			d.done(out.Result)
 			return out.Result, nil
 		}
 		resp, awaitClient = out.Send, out.Next
@@ -113,18 +117,25 @@ type driver struct {
 	peer crypto.Side
 	ids  msgIDs
 	now  func() time.Time
+	log  *slog.Logger
 	stop func() bool
 }
 
-func newDriver(ctx context.Context, conn Conn, side crypto.Side, now func() time.Time) *driver {
+func newDriver(ctx context.Context, conn Conn, side crypto.Side, now func() time.Time, log *slog.Logger) *driver {
 	return &driver{
 		ctx:  ctx,
 		conn: conn,
 		peer: side.Other(),
 		ids:  msgIDs{side: side},
 		now:  now,
+		log:  log.With("side", side.String()),
 		stop: context.AfterFunc(ctx, func() { conn.Close() }),
 	}
+}
+
+func (d *driver) done(r Result) {
+	d.log.DebugContext(d.ctx, "auth key created", "key_id", KeyID(&r.AuthKey), "dc", r.DC,
+		"temp", r.Temp(), "time_offset", r.TimeOffset)
 }
 
 // fail prefers the context's error: a read cut short by the close in AfterFunc reports the
@@ -137,7 +148,9 @@ func (d *driver) fail(err error) error {
 }
 
 func (d *driver) write(body []byte) error {
-	if err := d.conn.WritePacket(AppendPlain(nil, d.ids.next(d.now()), body)); err != nil {
+	msgID := d.ids.next(d.now())
+	d.trace("send", msgID, body)
+	if err := d.conn.WritePacket(AppendPlain(nil, msgID, body)); err != nil {
 		return fmt.Errorf("exchange: write: %w", err)
 	}
 	return nil
@@ -148,8 +161,19 @@ func (d *driver) read() ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("exchange: read: %w", err)
 	}
-	_, body, err := ParsePlain(packet, d.peer)
-	return body, err
+	msgID, body, err := ParsePlain(packet, d.peer)
+	if err != nil {
+		return nil, err
+	}
+	d.trace("receive", msgID, body)
+	return body, nil
+}
+
+// trace logs one message at debug level.
+func (d *driver) trace(dir string, msgID int64, body []byte) {
+	if d.log.Enabled(d.ctx, slog.LevelDebug) {
+		d.log.DebugContext(d.ctx, "key exchange "+dir, "msg_id", msgID, "bytes", len(body), "type", typeName(body))
+	}
 }
 
 func (d *driver) roundTrip(body []byte) ([]byte, error) {
@@ -157,4 +181,16 @@ func (d *driver) roundTrip(body []byte) ([]byte, error) {
 		return nil, err
 	}
 	return d.read()
+}
+
+// typeName names the TL constructor at the start of body for logs.
+func typeName(body []byte) string {
+	id, err := peekID(body)
+	if err != nil {
+		return "?"
+	}
+	if name := mt.TypeName(id); name != "" {
+		return name
+	}
+	return fmt.Sprintf("%#08x", id)
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"math/big"
 	"time"
 
@@ -30,6 +31,8 @@ type ServerConfig struct {
 	Rand io.Reader
 	// Now is the server clock; nil means time.Now.
 	Now func() time.Time
+	// Logger receives RunServer's debug records (one per message); nil discards them.
+	Logger *slog.Logger
 }
 
 func (c *ServerConfig) validate() error {
@@ -41,6 +44,9 @@ func (c *ServerConfig) validate() error {
 	}
 	if c.Now == nil {
 		c.Now = time.Now
+	}
+	if c.Logger == nil {
+		c.Logger = discard
 	}
 	if c.DHPrime == nil {
 		c.DHPrime = crypto.KnownDHPrime
