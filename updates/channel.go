@@ -293,7 +293,7 @@ func (b *Box) channelDifference(now time.Time, id int64, d tg.UpdatesChannelDiff
 	b.event(c.rec.end(now, SequenceChannel, id))
 	c.active = now
 	b.drain(&c.seq, c)
-	if len(c.seq.pending) > 0 {
+	if len(c.seq.pending) > 0 && c.seq.gapAt.IsZero() {
 		b.armGap(now, &c.seq, SequenceChannel, c)
 	}
 	if c.rec.again {

@@ -68,8 +68,8 @@ func (b *Box) ApplyState(now time.Time, st *tg.UpdatesState) (Output, error) {
 		return b.finish(), nil
 	}
 	b.setState(stateOf(st))
-	b.common.updates += len(b.prestate)
-	b.replayPrestate(now)
+	b.common.phase = phaseIdle // the state is here: held updates now apply as they come
+	b.common.updates += b.replayPrestate(now)
 	b.finishCommon(now)
 	return b.finish(), nil
 }
@@ -186,13 +186,13 @@ func (b *Box) finishCommon(now time.Time) {
 		b.startCommon(now, "updates held during recovery")
 		return
 	}
-	if len(b.pts.pending) > 0 {
+	if len(b.pts.pending) > 0 && b.pts.gapAt.IsZero() {
 		b.armGap(now, &b.pts, SequencePts, nil)
 	}
-	if len(b.qts.pending) > 0 {
+	if len(b.qts.pending) > 0 && b.qts.gapAt.IsZero() {
 		b.armGap(now, &b.qts, SequenceQts, nil)
 	}
-	if len(b.seq.ranges) > 0 {
+	if len(b.seq.ranges) > 0 && b.seq.gapAt.IsZero() {
 		b.seq.gapAt = now.Add(b.cfg.GapWait)
 		b.lower(b.seq.gapAt)
 		b.event(Event{Kind: EventGap, Sequence: SequenceSeq, Local: b.seq.seq, Remote: b.seq.ranges[0].start})

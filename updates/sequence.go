@@ -251,10 +251,12 @@ func (b *Box) holdPrestate(h held) {
 }
 
 // replayPrestate runs the updates held before the state was known. Those the state already
-// counts happened before it but were never delivered, so they are delivered as they are.
-func (b *Box) replayPrestate(now time.Time) {
+// counts happened before it but were never delivered, so they are delivered as they are; it
+// returns how many.
+func (b *Box) replayPrestate(now time.Time) int {
 	held := b.prestate
 	b.prestate = nil
+	n := 0
 	for _, h := range held {
 		s, name := &b.pts, SequencePts
 		if h.kind == kindQts {
@@ -263,10 +265,12 @@ func (b *Box) replayPrestate(now time.Time) {
 		if h.pts <= s.pts {
 			b.openFor(h.users, h.chats)
 			b.push(h.u)
+			n++
 			continue
 		}
 		b.account(now, s, name, h)
 	}
+	return n
 }
 
 // update routes one update of a container.
