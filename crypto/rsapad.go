@@ -90,7 +90,7 @@ func RSAPad(rnd io.Reader, key *rsa.PublicKey, data []byte) ([]byte, error) {
 // data_with_padding (the payload followed by its random padding; a TL decoder reads the payload
 // and ignores the rest). Every failure is ErrRSAPadDecrypt.
 func RSAPadDecrypt(key *rsa.PrivateKey, enc []byte) ([]byte, error) {
-	if key == nil || key.N == nil || key.N.BitLen() != 2048 || len(enc) != rsaSize {
+	if key == nil || key.N == nil || key.D == nil || key.N.BitLen() != 2048 || len(enc) != rsaSize {
 		return nil, ErrRSAPadDecrypt
 	}
 	c := new(big.Int).SetBytes(enc)
