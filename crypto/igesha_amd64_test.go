@@ -112,3 +112,32 @@ func TestSum256Pair(t *testing.T) {
 		}
 	}
 }
+
+// TestFallbackWithoutExtensions runs the amd64 build as a CPU without AES-NI and SHA would: the
+// dispatch must fall back to the portable code and still interoperate with the fast path.
+func TestFallbackWithoutExtensions(t *testing.T) {
+	key := testKey(t, 64)
+	r := NewDeterministicReader(65)
+	pt := innerMessage(t, r, 500)
+	fast, err := EncryptMessage(nil, &key, Client, pt, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	savedIGE, savedSHA := hasIGEAsm, hasSHAAsm
+	hasIGEAsm, hasSHAAsm = false, false
+	defer func() { hasIGEAsm, hasSHAAsm = savedIGE, savedSHA }()
+
+	got, err := DecryptMessage(nil, &key, Client, fast)
+	if err != nil || !bytes.Equal(got, pt) {
+		t.Fatalf("portable path cannot decrypt the fast path's packet: %v", err)
+	}
+	slow, err := EncryptMessage(nil, &key, Server, pt, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hasIGEAsm, hasSHAAsm = savedIGE, savedSHA
+	got, err = DecryptMessage(nil, &key, Server, slow)
+	if err != nil || !bytes.Equal(got, pt) {
+		t.Fatalf("fast path cannot decrypt the portable path's packet: %v", err)
+	}
+}

@@ -20,7 +20,7 @@ const (
 	// InnerHeaderSize is salt(8) + session_id(8) + msg_id(8) + seq_no(4) + length(4), the
 	// plaintext before the message body.
 	InnerHeaderSize = 32
-	// MinPadding and MaxPadding bound the random padding after the body.
+	// MinPadding is the smallest random padding after the body.
 	MinPadding = 12
 	// MaxPadding is the largest padding MTProto 2.0 allows.
 	MaxPadding = 1024
