@@ -27,7 +27,8 @@ var (
 )
 
 // KnownDHPrime is the 2048-bit safe prime Telegram publishes in its security guidelines; it is
-// accepted without a primality test.
+// accepted without a primality test. It is shared: read it (Cmp, FillBytes, Bytes), never modify
+// it; copy with new(big.Int).Set first.
 var KnownDHPrime = mustHexInt("" +
 	"C71CAEB9C6B1C9048E6C522F70F13F73980D40238E3E21C14934D037563D930F" +
 	"48198A0AA7C14058229493D22530F4DBFA336F6E0AC925139543AED44CCE7C37" +

@@ -21,16 +21,19 @@ var (
 	ErrIGEShortDst = errors.New("crypto: IGE output shorter than input")
 	// ErrIGEOverlap reports output that overlaps the input other than exactly.
 	ErrIGEOverlap = errors.New("crypto: IGE output overlaps input inexactly")
+	// ErrIGENoKey reports use of an IGE whose Init was never called or failed.
+	ErrIGENoKey = errors.New("crypto: IGE used without a key")
 )
 
 // IGE is AES-256 in Infinite Garble Extension mode with a fixed key. The expanded key lives
 // inside the value, so a reused IGE (or one on the stack) costs no setup and no allocation
-// per call on platforms with assembly. The zero value is not usable; call Init.
+// per call on platforms with assembly. The zero value has no key (its methods return ErrIGENoKey); call Init.
 //
 // The 32-byte IV is c0 || p0: the first half plays the previous ciphertext block and the second
 // half the previous plaintext block. An IGE is safe for concurrent use once initialised.
 type IGE struct {
-	k igeKey
+	k     igeKey
+	ready bool
 }
 
 // NewIGE returns an IGE cipher for the 32-byte key.
@@ -48,13 +51,14 @@ func (c *IGE) Init(key []byte) error {
 		return fmt.Errorf("ige init: %w (got %d)", ErrIGEKeySize, len(key))
 	}
 	c.k.init((*[32]byte)(key))
+	c.ready = true
 	return nil
 }
 
 // Encrypt encrypts src into dst with the 32-byte iv. dst may be src itself; other overlaps are
 // rejected. len(src) must be a multiple of 16.
 func (c *IGE) Encrypt(dst, src, iv []byte) error {
-	if err := checkIGE(dst, src, iv); err != nil {
+	if err := c.check(dst, src, iv); err != nil {
 		return fmt.Errorf("ige encrypt: %w", err)
 	}
 	chain := [32]byte(iv) // the loop advances its iv; the caller's stays untouched
@@ -65,7 +69,7 @@ func (c *IGE) Encrypt(dst, src, iv []byte) error {
 // Decrypt decrypts src into dst with the 32-byte iv. dst may be src itself; other overlaps are
 // rejected. len(src) must be a multiple of 16.
 func (c *IGE) Decrypt(dst, src, iv []byte) error {
-	if err := checkIGE(dst, src, iv); err != nil {
+	if err := c.check(dst, src, iv); err != nil {
 		return fmt.Errorf("ige decrypt: %w", err)
 	}
 	chain := [32]byte(iv)
@@ -93,8 +97,10 @@ func IGEDecrypt(dst, src []byte, key, iv []byte) error {
 	return c.Decrypt(dst, src, iv)
 }
 
-func checkIGE(dst, src, iv []byte) error {
+func (c *IGE) check(dst, src, iv []byte) error {
 	switch {
+	case !c.ready:
+		return ErrIGENoKey
 	case len(iv) != 32:
 		return ErrIGEIVSize
 	case len(src)%16 != 0:

@@ -111,6 +111,13 @@ func TestIGEErrors(t *testing.T) {
 	if _, err := NewIGE(key[:31]); !errorIs(err, ErrIGEKeySize) {
 		t.Errorf("NewIGE(31 bytes) = %v", err)
 	}
+	var zero IGE
+	if err := zero.Encrypt(buf, buf, iv); !errorIs(err, ErrIGENoKey) {
+		t.Errorf("zero IGE: %v, want ErrIGENoKey", err)
+	}
+	if err := zero.Decrypt(buf, buf, iv); !errorIs(err, ErrIGENoKey) {
+		t.Errorf("zero IGE: %v, want ErrIGENoKey", err)
+	}
 	// Empty input is a valid no-op.
 	if err := IGEEncrypt(nil, nil, key, iv); err != nil {
 		t.Errorf("empty: %v", err)
