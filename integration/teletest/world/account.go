@@ -23,6 +23,7 @@ type account struct {
 
 	// update state (see box.go)
 	pts, qts, seq, date int32
+	box                 accountBox
 }
 
 // UserSpec describes a person to create.

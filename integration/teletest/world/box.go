@@ -1,6 +1,206 @@
 package world
 
+import (
+	"sort"
+
+	"github.com/mtgo-labs/mtgo/tl/tg"
+)
+
+// event is one pts-numbered entry of an account's or a channel's update log, as
+// updates.getDifference and updates.getChannelDifference replay it.
+type event struct {
+	pts    int32 // pts after the event
+	count  int32 // pts_count
+	date   int32
+	update tg.UpdateClass // the update with pts filled in (account logs, deletions)
+	refs   []Peer         // peers the update mentions
+
+	// Channel message events render per viewer at read time (out flag, admin view).
+	msg  *message
+	edit bool
+}
+
+// render returns the update of e as viewer sees it.
+func (w *World) eventUpdate(viewer int64, e event) tg.UpdateClass {
+	if e.msg == nil {
+		return e.update
+	}
+	m := w.tgMessage(viewer, e.msg)
+	if e.edit {
+		return &tg.UpdateEditChannelMessage{Message: m, Pts: e.pts, PtsCount: e.count}
+	}
+	return &tg.UpdateNewChannelMessage{Message: m, Pts: e.pts, PtsCount: e.count}
+}
+
+// log is a pts-ordered update log with a bounded length.
+type eventLog struct {
+	events []event
+}
+
+// append records e; when the log grows past keep*2 entries the oldest half is dropped (a
+// client that far behind gets a "too long" difference).
+func (l *eventLog) append(e event, keep int) {
+	l.events = append(l.events, e)
+	if len(l.events) > 2*keep {
+		n := len(l.events) - keep
+		l.events = append(l.events[:0:0], l.events[n:]...)
+	}
+}
+
+// since returns the events after pts, and whether the log still reaches back to pts.
+func (l *eventLog) since(pts int32) ([]event, bool) {
+	i := sort.Search(len(l.events), func(i int) bool { return l.events[i].pts > pts })
+	if i == 0 && len(l.events) > 0 && l.events[0].pts-l.events[0].count > pts {
+		return nil, false
+	}
+	return l.events[i:], true
+}
+
+// dialog is one entry of an account's chat list.
+type dialog struct {
+	peer      Peer
+	top       int32 // top message id (in the account box, or the channel's id space)
+	topDate   int32
+	readInbox int32
+	unread    int32
+}
+
+// accountBox is the part of an account holding its messages and pts log.
+type accountBox struct {
+	nextMsg  int32
+	msgs     map[int32]*message
+	log      eventLog
+	dialogs  map[Peer]*dialog
+	randomID map[int64]int32 // random_id -> message id, for deduplication
+}
+
 // initBox prepares a new account's update state and message box.
 func (w *World) initBox(a *account) {
 	a.date = w.now()
+	a.box = accountBox{
+		msgs:     make(map[int32]*message),
+		dialogs:  make(map[Peer]*dialog),
+		randomID: make(map[int64]int32),
+	}
+}
+
+// record appends a pts event to a's log, advancing a.pts by count, and returns the new pts.
+func (w *World) record(a *account, count int32, mk func(pts int32) tg.UpdateClass, mentions ...Peer) int32 {
+	a.pts += count
+	a.date = w.now()
+	u := mk(a.pts)
+	w.appendEvent(&a.box.log, event{pts: a.pts, count: count, date: a.date, update: u, refs: mentions})
+	return a.pts
+}
+
+func (w *World) appendEvent(l *eventLog, e event) {
+	l.append(e, w.cfg.TooLongAfter)
+}
+
+// store puts m into a's box with the next id and bumps the dialog.
+func (w *World) store(a *account, m *message) {
+	a.box.nextMsg++
+	m.id = a.box.nextMsg
+	a.box.msgs[m.id] = m
+	w.touchDialog(a, m.peer, m.id, m.date, m.from != a.id)
+}
+
+func (w *World) touchDialog(a *account, p Peer, top, date int32, incoming bool) {
+	d := a.box.dialogs[p]
+	if d == nil {
+		d = &dialog{peer: p}
+		a.box.dialogs[p] = d
+	}
+	d.top, d.topDate = top, date
+	if incoming {
+		d.unread++
+	}
+}
+
+// state returns a's updates.state.
+func (a *account) state() tg.UpdatesState {
+	var unread int32
+	for _, d := range a.box.dialogs {
+		unread += d.unread
+	}
+	return tg.UpdatesState{Pts: a.pts, Qts: a.qts, Date: a.date, Seq: a.seq, UnreadCount: unread}
+}
+
+// State answers updates.getState for the account on key.
+func (w *World) State(key KeyID) (*tg.UpdatesState, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	a, err := w.authorized(key)
+	if err != nil {
+		return nil, err
+	}
+	st := a.state()
+	st.Date = w.now()
+	return &st, nil
+}
+
+// Difference answers updates.getDifference. ptsTotalLimit (0: none) lowers the "too long"
+// threshold as the client asks.
+func (w *World) Difference(key KeyID, pts, date, qts, ptsTotalLimit int32) (tg.UpdatesDifferenceClass, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	a, err := w.authorized(key)
+	if err != nil {
+		return nil, err
+	}
+	if pts > a.pts || pts < 0 {
+		return nil, ErrPersistentTimestampInvalid
+	}
+	tooLong := int32(w.cfg.TooLongAfter)
+	if ptsTotalLimit > 0 && ptsTotalLimit < tooLong {
+		tooLong = ptsTotalLimit
+	}
+	evs, ok := a.box.log.since(pts)
+	if !ok || a.pts-pts > tooLong {
+		return &tg.UpdatesDifferenceTooLong{Pts: a.pts}, nil
+	}
+	if len(evs) == 0 {
+		return &tg.UpdatesDifferenceEmpty{Date: w.now(), Seq: a.seq}, nil
+	}
+	slice := len(evs) > w.cfg.DifferenceLimit
+	if slice {
+		evs = evs[:w.cfg.DifferenceLimit]
+	}
+	msgs, other, users, chats := w.splitEvents(a.id, evs)
+	st := a.state()
+	if slice {
+		last := evs[len(evs)-1]
+		st.Pts, st.Date = last.pts, last.date
+		return &tg.UpdatesDifferenceSlice{
+			NewMessages: msgs, NewEncryptedMessages: []tg.EncryptedMessageClass{},
+			OtherUpdates: other, Chats: chats, Users: users, IntermediateState: st,
+		}, nil
+	}
+	return &tg.UpdatesDifference{
+		NewMessages: msgs, NewEncryptedMessages: []tg.EncryptedMessageClass{},
+		OtherUpdates: other, Chats: chats, Users: users, State: st,
+	}, nil
+}
+
+// splitEvents separates new messages from other updates, as differences list them, and
+// collects the peers they mention.
+func (w *World) splitEvents(viewer int64, evs []event) ([]tg.MessageClass, []tg.UpdateClass, []tg.UserClass, []tg.ChatClass) {
+	msgs := []tg.MessageClass{}
+	other := []tg.UpdateClass{}
+	var r refs
+	for _, e := range evs {
+		switch u := w.eventUpdate(viewer, e).(type) {
+		case *tg.UpdateNewMessage:
+			msgs = append(msgs, u.Message)
+		case *tg.UpdateNewChannelMessage:
+			msgs = append(msgs, u.Message)
+		default:
+			other = append(other, u)
+		}
+		for _, p := range e.refs {
+			r.add(p)
+		}
+	}
+	users, chats := w.render(viewer, &r)
+	return msgs, other, users, chats
 }

@@ -67,7 +67,7 @@ func (w *World) Release(user int64, reversed bool) int {
 		slices.Reverse(held)
 	}
 	for _, h := range held {
-		w.deliver(user, h.skip, h.u)
+		w.fanOut(user, h.skip, h.u)
 	}
 	return len(held)
 }

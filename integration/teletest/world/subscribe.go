@@ -104,10 +104,10 @@ func (w *World) push(user int64, skip KeyID, u tg.UpdatesClass) {
 		f.held = append(f.held, heldUpdate{skip: skip, u: u})
 		return
 	}
-	w.deliver(user, skip, u)
+	w.fanOut(user, skip, u)
 }
 
-func (w *World) deliver(user int64, skip KeyID, u tg.UpdatesClass) {
+func (w *World) fanOut(user int64, skip KeyID, u tg.UpdatesClass) {
 	for key := range w.userKeys[user] {
 		if key == skip {
 			continue

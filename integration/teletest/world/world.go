@@ -90,7 +90,14 @@ type World struct {
 
 	subs map[KeyID][]*Subscription
 
-	nextUser, nextChat, nextChannel int64
+	copies map[origin][]copyRef // logical message -> per-member copies
+
+	uploads map[uploadKey]*upload
+	files   map[int64]*file
+	stories map[Peer]*peerStories
+	rtmp    map[Peer]string // stream keys for phone.getGroupCallStreamRtmpUrl
+
+	nextUser, nextChat, nextChannel, nextFile int64
 
 	faults faults
 }
@@ -113,9 +120,15 @@ func New(cfg Config) (*World, error) {
 		codes:       make(map[string]*loginCode),
 		srps:        make(map[int64]*srpCheck),
 		subs:        make(map[KeyID][]*Subscription),
+		copies:      make(map[origin][]copyRef),
+		uploads:     make(map[uploadKey]*upload),
+		files:       make(map[int64]*file),
+		stories:     make(map[Peer]*peerStories),
+		rtmp:        make(map[Peer]string),
 		nextUser:    1000000,
 		nextChat:    1000,
 		nextChannel: 1000000000,
+		nextFile:    5000000000,
 	}
 	if _, err := io.ReadFull(cfg.Rand, w.secret[:]); err != nil {
 		return nil, fmt.Errorf("world: read secret: %w", err)

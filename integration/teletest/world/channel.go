@@ -1,0 +1,343 @@
+package world
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/mtgo-labs/mtgo/tl"
+	"github.com/mtgo-labs/mtgo/tl/tg"
+)
+
+// channel is a broadcast channel or a supergroup: one message box and one pts shared by all
+// members.
+type channel struct {
+	id        int64
+	title     string
+	username  string
+	megagroup bool
+	creator   int64
+	date      int32
+
+	pts     int32
+	nextMsg int32
+	msgs    map[int32]*message
+	log     eventLog
+	members map[int64]*member
+	banned  map[int64]*ban
+}
+
+type member struct {
+	date    int32
+	inviter int64
+	admin   bool
+}
+
+type ban struct {
+	rights tg.ChatBannedRights
+	by     int64
+	date   int32
+}
+
+// ChannelSpec describes a channel or supergroup to create.
+type ChannelSpec struct {
+	Title     string
+	Username  string // optional; public channels can be joined without an invite
+	Megagroup bool   // supergroup instead of broadcast channel
+	Members   []int64
+	Admins    []int64 // members with admin rights besides the creator
+}
+
+// Channel is a snapshot of a channel or supergroup.
+type Channel struct {
+	ID        int64
+	Title     string
+	Username  string
+	Megagroup bool
+	Creator   int64
+	Pts       int32
+	Members   []int64 // sorted
+}
+
+// CreateChannel makes a channel owned by creator.
+func (w *World) CreateChannel(creator int64, spec ChannelSpec) (Channel, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.users[creator] == nil {
+		return Channel{}, fmt.Errorf("world: create channel: creator: %w", ErrUserIDInvalid)
+	}
+	if spec.Title == "" {
+		return Channel{}, fmt.Errorf("world: create channel: %w", rpcErr(400, "CHAT_TITLE_EMPTY"))
+	}
+	if err := w.checkUsernameFree(spec.Username); err != nil {
+		return Channel{}, fmt.Errorf("world: create channel: %w", err)
+	}
+	w.nextChannel++
+	now := w.now()
+	ch := &channel{
+		id: w.nextChannel, title: spec.Title, username: spec.Username, megagroup: spec.Megagroup,
+		creator: creator, date: now,
+		pts:     1,
+		msgs:    make(map[int32]*message),
+		members: map[int64]*member{creator: {date: now, admin: true}},
+		banned:  make(map[int64]*ban),
+	}
+	for _, id := range spec.Members {
+		if w.users[id] == nil {
+			return Channel{}, fmt.Errorf("world: create channel: member %d: %w", id, ErrUserIDInvalid)
+		}
+		ch.members[id] = &member{date: now, inviter: creator}
+	}
+	for _, id := range spec.Admins {
+		m := ch.members[id]
+		if m == nil {
+			return Channel{}, fmt.Errorf("world: create channel: admin %d is not a member: %w", id, ErrUserNotParticipant)
+		}
+		m.admin = true
+	}
+	w.channels[ch.id] = ch
+	if spec.Username != "" {
+		w.byUsername[strings.ToLower(spec.Username)] = ChannelPeer(ch.id)
+	}
+	for id := range ch.members {
+		w.touchDialog(w.users[id], ChannelPeer(ch.id), 0, now, false)
+	}
+	return ch.snapshot(), nil
+}
+
+// Channel returns a snapshot of channel id.
+func (w *World) Channel(id int64) (Channel, bool) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	ch := w.channels[id]
+	if ch == nil {
+		return Channel{}, false
+	}
+	return ch.snapshot(), true
+}
+
+func (ch *channel) snapshot() Channel {
+	return Channel{
+		ID: ch.id, Title: ch.title, Username: ch.username, Megagroup: ch.megagroup,
+		Creator: ch.creator, Pts: ch.pts, Members: ch.sortedMembers(),
+	}
+}
+
+func (ch *channel) sortedMembers() []int64 {
+	ids := make([]int64, 0, len(ch.members))
+	for id := range ch.members {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	return ids
+}
+
+func (ch *channel) isAdmin(user int64) bool {
+	m := ch.members[user]
+	return m != nil && m.admin
+}
+
+func (ch *channel) bannedFromViewing(user int64, now int32) bool {
+	b := ch.banned[user]
+	return b != nil && b.rights.ViewMessages && (b.rights.UntilDate == 0 || b.rights.UntilDate > now)
+}
+
+// canRead reports whether user may read the channel: members, and anyone for a public one,
+// unless banned from viewing.
+func (ch *channel) canRead(user int64, now int32) bool {
+	if ch.bannedFromViewing(user, now) {
+		return false
+	}
+	_, member := ch.members[user]
+	return member || ch.username != ""
+}
+
+// checkWrite reports why user may not post.
+func (ch *channel) checkWrite(user int64, now int32) error {
+	if _, member := ch.members[user]; !member {
+		if ch.bannedFromViewing(user, now) {
+			return ErrChannelPrivate
+		}
+		return ErrChatWriteForbidden
+	}
+	if !ch.megagroup && !ch.isAdmin(user) {
+		return ErrChatAdminRequired
+	}
+	if b := ch.banned[user]; b != nil && b.rights.SendMessages && (b.rights.UntilDate == 0 || b.rights.UntilDate > now) {
+		return ErrUserBannedInChannel
+	}
+	return nil
+}
+
+func fullAdminRights() tg.ChatAdminRights {
+	return tg.ChatAdminRights{
+		ChangeInfo: true, PostMessages: true, EditMessages: true, DeleteMessages: true,
+		BanUsers: true, InviteUsers: true, PinMessages: true, AddAdmins: true, ManageCall: true,
+		PostStories: true, EditStories: true, DeleteStories: true,
+	}
+}
+
+func (w *World) tgChannel(viewer int64, ch *channel) tg.ChatClass {
+	now := w.now()
+	hash := w.accessHash(viewer, PeerChannel, ch.id)
+	if ch.bannedFromViewing(viewer, now) {
+		out := &tg.ChannelForbidden{Broadcast: !ch.megagroup, Megagroup: ch.megagroup, ID: ch.id, AccessHash: hash, Title: ch.title}
+		if until := ch.banned[viewer].rights.UntilDate; until != 0 {
+			out.UntilDate = tl.Some(until)
+		}
+		return out
+	}
+	m := ch.members[viewer]
+	out := &tg.Channel{
+		Creator:           ch.creator == viewer,
+		Left:              m == nil,
+		Broadcast:         !ch.megagroup,
+		Megagroup:         ch.megagroup,
+		ID:                ch.id,
+		AccessHash:        tl.Some(hash),
+		Title:             ch.title,
+		Photo:             &tg.ChatPhotoEmpty{},
+		Date:              ch.date,
+		ParticipantsCount: tl.Some(int32(len(ch.members))),
+	}
+	if ch.username != "" {
+		out.Username = tl.Some(ch.username)
+	}
+	if m != nil && m.admin {
+		r := fullAdminRights()
+		out.AdminRights = &r
+	}
+	if b := ch.banned[viewer]; b != nil {
+		r := b.rights
+		out.BannedRights = &r
+	}
+	return out
+}
+
+// channelUpdates wraps non-pts channel updates into an `updates` for account a, advancing
+// a's seq as Telegram does for seq-numbered updates.
+func (w *World) seqUpdates(a *account, us []tg.UpdateClass, r *refs) *tg.Updates {
+	a.seq++
+	a.date = w.now()
+	users, chats := w.render(a.id, r)
+	return &tg.Updates{Updates: us, Users: users, Chats: chats, Date: a.date, Seq: a.seq}
+}
+
+// JoinChannel answers channels.joinChannel.
+func (w *World) JoinChannel(key KeyID, in tg.InputChannelClass) (tg.UpdatesClass, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	a, err := w.authorized(key)
+	if err != nil {
+		return nil, err
+	}
+	ch, err := w.resolveChannel(a, in)
+	if err != nil {
+		return nil, err
+	}
+	now := w.now()
+	if _, ok := ch.members[a.id]; ok {
+		return nil, ErrUserAlreadyParticipant
+	}
+	if ch.bannedFromViewing(a.id, now) {
+		return nil, ErrChannelPrivate
+	}
+	if ch.username == "" {
+		return nil, ErrChannelPrivate // private channels need an invite link
+	}
+	ch.members[a.id] = &member{date: now}
+	w.touchDialog(a, ChannelPeer(ch.id), ch.nextMsg, now, false)
+	return w.channelNotice(a, key, ch), nil
+}
+
+// channelNotice builds updateChannel for a (result for key, pushed to a's other keys).
+func (w *World) channelNotice(a *account, key KeyID, ch *channel) *tg.Updates {
+	var r refs
+	r.add(ChannelPeer(ch.id))
+	u := w.seqUpdates(a, []tg.UpdateClass{&tg.UpdateChannel{ChannelID: ch.id}}, &r)
+	w.push(a.id, key, u)
+	return u
+}
+
+// EditBanned answers channels.editBanned: restrict, ban (view_messages) or lift a ban.
+func (w *World) EditBanned(key KeyID, in tg.InputChannelClass, who tg.InputPeerClass, rights tg.ChatBannedRights) (tg.UpdatesClass, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	a, err := w.authorized(key)
+	if err != nil {
+		return nil, err
+	}
+	ch, err := w.resolveChannel(a, in)
+	if err != nil {
+		return nil, err
+	}
+	if !ch.isAdmin(a.id) {
+		return nil, ErrChatAdminRequired
+	}
+	p, err := w.resolvePeer(a, who)
+	if err != nil {
+		return nil, err
+	}
+	if p.Kind != PeerUser || p.ID == ch.creator {
+		return nil, ErrUserIDInvalid
+	}
+	if rights == (tg.ChatBannedRights{UntilDate: rights.UntilDate}) {
+		delete(ch.banned, p.ID)
+	} else {
+		ch.banned[p.ID] = &ban{rights: rights, by: a.id, date: w.now()}
+		if rights.ViewMessages {
+			delete(ch.members, p.ID)
+		}
+	}
+	if target := w.users[p.ID]; target != nil {
+		var r refs
+		r.add(ChannelPeer(ch.id))
+		w.push(target.id, KeyID{}, w.seqUpdates(target, []tg.UpdateClass{&tg.UpdateChannel{ChannelID: ch.id}}, &r))
+	}
+	return w.channelNotice(a, key, ch), nil
+}
+
+// Participant answers channels.getParticipant.
+func (w *World) Participant(key KeyID, in tg.InputChannelClass, who tg.InputPeerClass) (*tg.ChannelsChannelParticipant, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	a, err := w.authorized(key)
+	if err != nil {
+		return nil, err
+	}
+	ch, err := w.resolveChannel(a, in)
+	if err != nil {
+		return nil, err
+	}
+	if !ch.canRead(a.id, w.now()) {
+		return nil, ErrChannelPrivate
+	}
+	p, err := w.resolvePeer(a, who)
+	if err != nil {
+		return nil, err
+	}
+	var part tg.ChannelParticipantClass
+	m := ch.members[p.ID]
+	b := ch.banned[p.ID]
+	switch {
+	case p.Kind != PeerUser:
+		return nil, ErrUserNotParticipant
+	case p.ID == ch.creator:
+		part = &tg.ChannelParticipantCreator{UserID: p.ID, AdminRights: fullAdminRights()}
+	case m != nil && m.admin:
+		part = &tg.ChannelParticipantAdmin{Self: p.ID == a.id, UserID: p.ID, PromotedBy: ch.creator, Date: m.date, AdminRights: fullAdminRights()}
+	case b != nil:
+		part = &tg.ChannelParticipantBanned{Left: m == nil, Peer: peerTG(p), KickedBy: b.by, Date: b.date, BannedRights: b.rights}
+	case m != nil && p.ID == a.id:
+		part = &tg.ChannelParticipantSelf{UserID: p.ID, InviterID: m.inviter, Date: m.date}
+	case m != nil:
+		part = &tg.ChannelParticipant{UserID: p.ID, Date: m.date}
+	default:
+		return nil, ErrUserNotParticipant
+	}
+	var r refs
+	r.add(ChannelPeer(ch.id))
+	r.add(p)
+	users, chats := w.render(a.id, &r)
+	return &tg.ChannelsChannelParticipant{Participant: part, Chats: chats, Users: users}, nil
+}

@@ -1,0 +1,267 @@
+package world
+
+import (
+	"slices"
+	"unicode/utf8"
+
+	"github.com/mtgo-labs/mtgo/tl"
+	"github.com/mtgo-labs/mtgo/tl/tg"
+)
+
+func someInt32(v int32) tl.Opt[int32] { return tl.Some(v) }
+
+// Edit is a change to a message (messages.editMessage). Nil fields stay as they are.
+type Edit struct {
+	Text     *string
+	Entities []tg.MessageEntityClass
+	Media    tg.InputMediaClass
+}
+
+// EditMessage answers messages.editMessage: every copy of the message changes and each owner
+// gets updateEditMessage (updateEditChannelMessage in channels) with its own pts.
+func (w *World) EditMessage(key KeyID, in tg.InputPeerClass, id int32, e Edit) (tg.UpdatesClass, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	a, err := w.authorized(key)
+	if err != nil {
+		return nil, err
+	}
+	p, err := w.resolvePeer(a, in)
+	if err != nil {
+		return nil, err
+	}
+	var newMedia *media
+	if e.Media != nil {
+		if newMedia, err = w.inputMedia(a, e.Media); err != nil {
+			return nil, err
+		}
+	}
+	if e.Text != nil && utf8.RuneCountInString(*e.Text) > MaxMessageLength {
+		return nil, ErrMessageTooLong
+	}
+	apply := func(m *message) {
+		if e.Text != nil {
+			m.text = *e.Text
+			m.entities = e.Entities
+		}
+		if newMedia != nil {
+			m.media = newMedia
+		}
+		m.editDate = w.now()
+	}
+	unchanged := func(m *message) bool {
+		return (e.Text == nil || *e.Text == m.text) && newMedia == nil
+	}
+	now := w.now()
+	if p.Kind == PeerChannel {
+		ch := w.channels[p.ID]
+		m := ch.msgs[id]
+		if m == nil {
+			return nil, ErrMessageIDInvalid
+		}
+		if m.from != a.id && !(m.post && ch.isAdmin(a.id)) {
+			return nil, ErrMessageAuthorRequired
+		}
+		if unchanged(m) {
+			return nil, ErrMessageNotModified
+		}
+		apply(m)
+		ch.pts++
+		var r refs
+		r.addMessage(m)
+		w.appendEvent(&ch.log, event{pts: ch.pts, count: 1, date: now, msg: m, edit: true, refs: r.order})
+		for _, uid := range ch.sortedMembers() {
+			upd := &tg.UpdateEditChannelMessage{Message: w.tgMessage(uid, m), Pts: ch.pts, PtsCount: 1}
+			w.push(uid, key, w.longUpdates(uid, []tg.UpdateClass{upd}, &r, now))
+		}
+		upd := &tg.UpdateEditChannelMessage{Message: w.tgMessage(a.id, m), Pts: ch.pts, PtsCount: 1}
+		return w.longUpdates(a.id, []tg.UpdateClass{upd}, &r, now), nil
+	}
+	m := a.box.msgs[id]
+	if m == nil || m.peer != p {
+		return nil, ErrMessageIDInvalid
+	}
+	if m.from != a.id {
+		return nil, ErrMessageAuthorRequired
+	}
+	if unchanged(m) {
+		return nil, ErrMessageNotModified
+	}
+	var result *tg.Updates
+	for _, cp := range w.copiesOf(a.id, m) {
+		owner := w.users[cp.user]
+		cm := owner.box.msgs[cp.id]
+		if cm == nil {
+			continue // deleted by its owner
+		}
+		apply(cm)
+		var r refs
+		r.addMessage(cm)
+		var upd tg.UpdateClass
+		w.record(owner, 1, func(pts int32) tg.UpdateClass {
+			upd = &tg.UpdateEditMessage{Message: w.tgMessage(owner.id, cm), Pts: pts, PtsCount: 1}
+			return upd
+		}, r.order...)
+		u := w.longUpdates(owner.id, []tg.UpdateClass{upd}, &r, now)
+		w.push(owner.id, key, u)
+		if owner.id == a.id {
+			result = u
+		}
+	}
+	return result, nil
+}
+
+// copiesOf returns every copy of the logical message m (m included).
+func (w *World) copiesOf(owner int64, m *message) []copyRef {
+	if cps, ok := w.copies[m.origin]; ok {
+		return cps
+	}
+	return []copyRef{{user: owner, id: m.id}}
+}
+
+// DeleteMessages answers messages.deleteMessages (private chats and basic groups). With
+// revoke the copies of the other members go too (only the author may revoke in groups).
+func (w *World) DeleteMessages(key KeyID, ids []int32, revoke bool) (*tg.MessagesAffectedMessages, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	a, err := w.authorized(key)
+	if err != nil {
+		return nil, err
+	}
+	perOwner := map[int64][]int32{}
+	for _, id := range ids {
+		m := a.box.msgs[id]
+		if m == nil {
+			continue
+		}
+		if revoke && (m.peer.Kind == PeerUser || m.from == a.id) {
+			for _, cp := range w.copiesOf(a.id, m) {
+				perOwner[cp.user] = append(perOwner[cp.user], cp.id)
+			}
+		} else {
+			perOwner[a.id] = append(perOwner[a.id], id)
+		}
+	}
+	owners := make([]int64, 0, len(perOwner))
+	for uid := range perOwner {
+		owners = append(owners, uid)
+	}
+	slices.Sort(owners)
+	res := &tg.MessagesAffectedMessages{Pts: a.pts}
+	now := w.now()
+	for _, uid := range owners {
+		owner := w.users[uid]
+		var gone []int32
+		for _, id := range perOwner[uid] {
+			if owner.box.msgs[id] != nil {
+				delete(owner.box.msgs, id)
+				gone = append(gone, id)
+			}
+		}
+		if len(gone) == 0 {
+			continue
+		}
+		slices.Sort(gone)
+		n := int32(len(gone))
+		var upd tg.UpdateClass
+		pts := w.record(owner, n, func(pts int32) tg.UpdateClass {
+			upd = &tg.UpdateDeleteMessages{Messages: gone, Pts: pts, PtsCount: n}
+			return upd
+		})
+		w.push(uid, key, w.longUpdates(uid, []tg.UpdateClass{upd}, &refs{}, now))
+		if uid == a.id {
+			res.Pts, res.PtsCount = pts, n
+		}
+	}
+	return res, nil
+}
+
+// Forward describes messages.forwardMessages.
+type Forward struct {
+	From       tg.InputPeerClass
+	IDs        []int32
+	RandomIDs  []int64
+	To         tg.InputPeerClass
+	Silent     bool
+	DropAuthor bool
+}
+
+// ForwardMessages answers messages.forwardMessages: each message is delivered to the target
+// chat with a fwd_from header naming the original author; the result carries
+// updateMessageID and the new-message update for each.
+func (w *World) ForwardMessages(key KeyID, f Forward) (tg.UpdatesClass, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	a, err := w.authorized(key)
+	if err != nil {
+		return nil, err
+	}
+	if len(f.IDs) == 0 || len(f.IDs) != len(f.RandomIDs) {
+		return nil, rpcErr(400, "RANDOM_ID_INVALID")
+	}
+	from, err := w.resolvePeer(a, f.From)
+	if err != nil {
+		return nil, err
+	}
+	to, err := w.resolvePeer(a, f.To)
+	if err != nil {
+		return nil, err
+	}
+	var srcs []*message
+	for _, id := range f.IDs {
+		var m *message
+		if from.Kind == PeerChannel {
+			ch := w.channels[from.ID]
+			if !ch.canRead(a.id, w.now()) {
+				return nil, ErrChannelPrivate
+			}
+			m = ch.msgs[id]
+		} else if bm := a.box.msgs[id]; bm != nil && bm.peer == from {
+			m = bm
+		}
+		if m == nil {
+			return nil, ErrMessageIDInvalid
+		}
+		srcs = append(srcs, m)
+	}
+	for _, rid := range f.RandomIDs {
+		if _, dup := a.box.randomID[rid]; dup {
+			return nil, ErrRandomIDDuplicate
+		}
+	}
+	var us []tg.UpdateClass
+	var r refs
+	var date int32
+	for i, m := range srcs {
+		c := content{text: m.text, entities: m.entities, media: m.media, silent: f.Silent}
+		if !f.DropAuthor {
+			c.fwd = forwardHeader(m)
+		}
+		s, err := w.deliver(a, key, to, c)
+		if err != nil {
+			return nil, err
+		}
+		a.box.randomID[f.RandomIDs[i]] = s.id
+		us = append(us, &tg.UpdateMessageID{ID: s.id, RandomID: f.RandomIDs[i]}, s.update)
+		for _, p := range s.refs.order {
+			r.add(p)
+		}
+		date = s.date
+	}
+	return w.longUpdates(a.id, us, &r, date), nil
+}
+
+// forwardHeader names where m originally came from; a forwarded message keeps its origin.
+func forwardHeader(m *message) *tg.MessageFwdHeader {
+	if m.fwd != nil {
+		return m.fwd
+	}
+	h := &tg.MessageFwdHeader{Date: m.date}
+	if m.post {
+		h.FromID = &tg.PeerChannel{ChannelID: m.peer.ID}
+		h.ChannelPost = tl.Some(m.id)
+	} else {
+		h.FromID = &tg.PeerUser{UserID: m.from}
+	}
+	return h
+}

@@ -1,0 +1,319 @@
+package world
+
+import (
+	"slices"
+	"sort"
+
+	"github.com/mtgo-labs/mtgo/tl"
+	"github.com/mtgo-labs/mtgo/tl/tg"
+)
+
+// HistoryQuery holds messages.getHistory's paging parameters.
+type HistoryQuery struct {
+	OffsetID   int32
+	OffsetDate int32
+	AddOffset  int32
+	Limit      int32
+	MaxID      int32
+	MinID      int32
+}
+
+// maxHistoryLimit caps one page, as Telegram does.
+const maxHistoryLimit = 100
+
+// page applies Telegram's history paging to msgs sorted newest first: start at the first
+// message older than offset_id/offset_date, shift by add_offset, take limit, and keep only ids
+// strictly between min_id and max_id.
+func page(msgs []*message, q HistoryQuery) []*message {
+	start := 0
+	switch {
+	case q.OffsetID > 0:
+		start = sort.Search(len(msgs), func(i int) bool { return msgs[i].id < q.OffsetID })
+	case q.OffsetDate > 0:
+		start = sort.Search(len(msgs), func(i int) bool { return msgs[i].date < q.OffsetDate })
+	}
+	start += int(q.AddOffset)
+	limit := int(q.Limit)
+	if limit <= 0 || limit > maxHistoryLimit {
+		limit = maxHistoryLimit
+	}
+	end := start + limit
+	start = max(start, 0)
+	end = min(end, len(msgs))
+	if start >= end {
+		return nil
+	}
+	var out []*message
+	for _, m := range msgs[start:end] {
+		if (q.MaxID > 0 && m.id >= q.MaxID) || (q.MinID > 0 && m.id <= q.MinID) {
+			continue
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+func newestFirst(msgs []*message) {
+	slices.SortFunc(msgs, func(x, y *message) int { return int(y.id) - int(x.id) })
+}
+
+// History answers messages.getHistory.
+func (w *World) History(key KeyID, in tg.InputPeerClass, q HistoryQuery) (tg.MessagesMessagesClass, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	a, err := w.authorized(key)
+	if err != nil {
+		return nil, err
+	}
+	p, err := w.resolvePeer(a, in)
+	if err != nil {
+		return nil, err
+	}
+	var all []*message
+	if p.Kind == PeerChannel {
+		ch := w.channels[p.ID]
+		if !ch.canRead(a.id, w.now()) {
+			return nil, ErrChannelPrivate
+		}
+		for _, m := range ch.msgs {
+			all = append(all, m)
+		}
+	} else {
+		for _, m := range a.box.msgs {
+			if m.peer == p {
+				all = append(all, m)
+			}
+		}
+	}
+	newestFirst(all)
+	got := page(all, q)
+	msgs, users, chats := w.renderMessages(a.id, got)
+	if p.Kind == PeerChannel {
+		return &tg.MessagesChannelMessages{
+			Pts: w.channels[p.ID].pts, Count: int32(len(all)), Messages: msgs,
+			Topics: []tg.ForumTopicClass{}, Chats: chats, Users: users,
+		}, nil
+	}
+	if len(got) < len(all) {
+		return &tg.MessagesMessagesSlice{
+			Count: int32(len(all)), Messages: msgs, Topics: []tg.ForumTopicClass{}, Chats: chats, Users: users,
+		}, nil
+	}
+	return &tg.MessagesMessages{Messages: msgs, Topics: []tg.ForumTopicClass{}, Chats: chats, Users: users}, nil
+}
+
+func (w *World) renderMessages(viewer int64, ms []*message) ([]tg.MessageClass, []tg.UserClass, []tg.ChatClass) {
+	out := make([]tg.MessageClass, 0, len(ms))
+	var r refs
+	for _, m := range ms {
+		out = append(out, w.tgMessage(viewer, m))
+		r.addMessage(m)
+	}
+	users, chats := w.render(viewer, &r)
+	return out, users, chats
+}
+
+// messageIDs extracts the ids of inputMessageID and inputMessageReplyTo references (replies
+// resolve to the replied message); other kinds yield 0.
+func (w *World) messageIDs(lookup func(int32) *message, in []tg.InputMessageClass) []int32 {
+	ids := make([]int32, len(in))
+	for i, im := range in {
+		switch im := im.(type) {
+		case *tg.InputMessageID:
+			ids[i] = im.ID
+		case *tg.InputMessageReplyTo:
+			if m := lookup(im.ID); m != nil {
+				ids[i] = m.replyTo
+			}
+		}
+	}
+	return ids
+}
+
+// Messages answers messages.getMessages (the account's own box): messageEmpty for unknown
+// ids, in request order.
+func (w *World) Messages(key KeyID, in []tg.InputMessageClass) (*tg.MessagesMessages, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	a, err := w.authorized(key)
+	if err != nil {
+		return nil, err
+	}
+	lookup := func(id int32) *message { return a.box.msgs[id] }
+	return w.lookupMessages(a.id, lookup, w.messageIDs(lookup, in)), nil
+}
+
+func (w *World) lookupMessages(viewer int64, lookup func(int32) *message, ids []int32) *tg.MessagesMessages {
+	out := &tg.MessagesMessages{Topics: []tg.ForumTopicClass{}}
+	var r refs
+	for _, id := range ids {
+		m := lookup(id)
+		if m == nil {
+			out.Messages = append(out.Messages, &tg.MessageEmpty{ID: id})
+			continue
+		}
+		out.Messages = append(out.Messages, w.tgMessage(viewer, m))
+		r.addMessage(m)
+	}
+	if out.Messages == nil {
+		out.Messages = []tg.MessageClass{}
+	}
+	out.Users, out.Chats = w.render(viewer, &r)
+	return out
+}
+
+// ChannelMessages answers channels.getMessages.
+func (w *World) ChannelMessages(key KeyID, in tg.InputChannelClass, ids []tg.InputMessageClass) (*tg.MessagesChannelMessages, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	a, err := w.authorized(key)
+	if err != nil {
+		return nil, err
+	}
+	ch, err := w.resolveChannel(a, in)
+	if err != nil {
+		return nil, err
+	}
+	if !ch.canRead(a.id, w.now()) {
+		return nil, ErrChannelPrivate
+	}
+	lookup := func(id int32) *message { return ch.msgs[id] }
+	res := w.lookupMessages(a.id, lookup, w.messageIDs(lookup, ids))
+	return &tg.MessagesChannelMessages{
+		Pts: ch.pts, Count: int32(len(res.Messages)), Messages: res.Messages,
+		Topics: res.Topics, Chats: res.Chats, Users: res.Users,
+	}, nil
+}
+
+// DialogsQuery holds messages.getDialogs's paging parameters.
+type DialogsQuery struct {
+	OffsetDate int32
+	OffsetID   int32
+	Limit      int32
+}
+
+// Dialogs answers messages.getDialogs: chats ordered by their last message, newest first.
+func (w *World) Dialogs(key KeyID, q DialogsQuery) (tg.MessagesDialogsClass, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	a, err := w.authorized(key)
+	if err != nil {
+		return nil, err
+	}
+	all := make([]*dialog, 0, len(a.box.dialogs))
+	for _, d := range a.box.dialogs {
+		all = append(all, d)
+	}
+	slices.SortFunc(all, func(x, y *dialog) int {
+		if x.topDate != y.topDate {
+			return int(y.topDate) - int(x.topDate)
+		}
+		if x.top != y.top {
+			return int(y.top) - int(x.top)
+		}
+		if x.peer.Kind != y.peer.Kind {
+			return int(x.peer.Kind) - int(y.peer.Kind)
+		}
+		return int(x.peer.ID - y.peer.ID)
+	})
+	start := 0
+	if q.OffsetDate > 0 {
+		start = sort.Search(len(all), func(i int) bool {
+			d := all[i]
+			return d.topDate < q.OffsetDate || (d.topDate == q.OffsetDate && q.OffsetID > 0 && d.top < q.OffsetID)
+		})
+	}
+	limit := int(q.Limit)
+	if limit <= 0 || limit > maxHistoryLimit {
+		limit = maxHistoryLimit
+	}
+	got := all[start:min(start+limit, len(all))]
+	dialogs := make([]tg.DialogClass, 0, len(got))
+	msgs := []tg.MessageClass{}
+	var r refs
+	for _, d := range got {
+		td := &tg.Dialog{
+			Peer: peerTG(d.peer), TopMessage: d.top, ReadInboxMaxID: d.readInbox,
+			UnreadCount: d.unread, NotifySettings: tg.PeerNotifySettings{},
+		}
+		r.add(d.peer)
+		var top *message
+		if d.peer.Kind == PeerChannel {
+			ch := w.channels[d.peer.ID]
+			td.Pts = tl.Some(ch.pts)
+			top = ch.msgs[d.top]
+		} else {
+			top = a.box.msgs[d.top]
+		}
+		if top != nil {
+			msgs = append(msgs, w.tgMessage(a.id, top))
+			r.addMessage(top)
+		}
+		dialogs = append(dialogs, td)
+	}
+	users, chats := w.render(a.id, &r)
+	if len(got) < len(all) {
+		return &tg.MessagesDialogsSlice{Count: int32(len(all)), Dialogs: dialogs, Messages: msgs, Chats: chats, Users: users}, nil
+	}
+	return &tg.MessagesDialogs{Dialogs: dialogs, Messages: msgs, Chats: chats, Users: users}, nil
+}
+
+// ChannelDifference answers updates.getChannelDifference: the channel's events after pts,
+// at most limit of them (final false when more remain), or channelDifferenceTooLong with the
+// latest messages when pts is too far behind.
+func (w *World) ChannelDifference(key KeyID, in tg.InputChannelClass, pts, limit int32) (tg.UpdatesChannelDifferenceClass, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	a, err := w.authorized(key)
+	if err != nil {
+		return nil, err
+	}
+	ch, err := w.resolveChannel(a, in)
+	if err != nil {
+		return nil, err
+	}
+	if !ch.canRead(a.id, w.now()) {
+		return nil, ErrChannelPrivate
+	}
+	if pts <= 0 || pts > ch.pts {
+		return nil, ErrPersistentTimestampInvalid
+	}
+	maxLimit := int32(100)
+	if a.bot {
+		maxLimit = 100000
+	}
+	if limit <= 0 || limit > maxLimit {
+		limit = maxLimit
+	}
+	timeout := tl.Some[int32](30)
+	evs, ok := ch.log.since(pts)
+	if !ok || ch.pts-pts > int32(w.cfg.TooLongAfter) {
+		var latest []*message
+		for _, m := range ch.msgs {
+			latest = append(latest, m)
+		}
+		newestFirst(latest)
+		latest = latest[:min(len(latest), int(limit))]
+		msgs, users, chats := w.renderMessages(a.id, latest)
+		d := &tg.Dialog{Peer: peerTG(ChannelPeer(ch.id)), NotifySettings: tg.PeerNotifySettings{}, Pts: tl.Some(ch.pts)}
+		if len(latest) > 0 {
+			d.TopMessage = latest[0].id
+		}
+		if ad := a.box.dialogs[ChannelPeer(ch.id)]; ad != nil {
+			d.UnreadCount, d.ReadInboxMaxID = ad.unread, ad.readInbox
+		}
+		return &tg.UpdatesChannelDifferenceTooLong{Final: true, Timeout: timeout, Dialog: d, Messages: msgs, Chats: chats, Users: users}, nil
+	}
+	if len(evs) == 0 {
+		return &tg.UpdatesChannelDifferenceEmpty{Final: true, Pts: ch.pts, Timeout: timeout}, nil
+	}
+	final := len(evs) <= int(limit)
+	if !final {
+		evs = evs[:limit]
+	}
+	msgs, other, users, chats := w.splitEvents(a.id, evs)
+	return &tg.UpdatesChannelDifference{
+		Final: final, Pts: evs[len(evs)-1].pts, Timeout: timeout,
+		NewMessages: msgs, OtherUpdates: other, Chats: chats, Users: users,
+	}, nil
+}

@@ -1,0 +1,444 @@
+package world
+
+import (
+	"bytes"
+	"crypto/md5"
+	"encoding/hex"
+	"fmt"
+
+	"github.com/mtgo-labs/mtgo/tl/tg"
+)
+
+// Upload limits from Telegram's file upload documentation.
+const (
+	// MaxPartSize is the largest upload part (512 KiB).
+	MaxPartSize = 512 << 10
+	// MaxSmallFileSize is the largest file upload.saveFilePart may carry (10 MiB); larger
+	// files use upload.saveBigFilePart.
+	MaxSmallFileSize = 10 << 20
+	// MaxParts is the most parts a file may have.
+	MaxParts = 4000
+	// MaxChunk is the download window: upload.getFile never crosses a 1 MiB boundary and
+	// never asks for more.
+	MaxChunk = 1 << 20
+)
+
+// file is a stored photo or document.
+type file struct {
+	id         int64
+	accessHash int64
+	ref        []byte // file_reference; replaced by ExpireFileReference
+	dc         int
+	date       int32
+	data       []byte
+	photo      bool
+	mime       string
+	attrs      []tg.DocumentAttributeClass
+}
+
+// media is a message or story attachment referring to a stored file.
+type media struct {
+	file *file
+}
+
+// upload collects the parts of one file id.
+type upload struct {
+	parts map[int32][]byte
+	big   bool
+	total int32 // declared part count (big files)
+}
+
+type uploadKey struct {
+	user int64
+	id   int64
+}
+
+// FileInfo is a snapshot of a stored file for tests.
+type FileInfo struct {
+	ID    int64
+	DC    int
+	Size  int
+	Photo bool
+	Mime  string
+	Data  []byte
+}
+
+func checkPart(part int32, data []byte) error {
+	if part < 0 || part >= MaxParts {
+		return ErrFilePartInvalid
+	}
+	if len(data) == 0 {
+		return ErrFilePartEmpty
+	}
+	if len(data) > MaxPartSize {
+		return ErrFilePartTooBig
+	}
+	return nil
+}
+
+// SaveFilePart answers upload.saveFilePart.
+func (w *World) SaveFilePart(key KeyID, fileID int64, part int32, data []byte) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	a, err := w.authorized(key)
+	if err != nil {
+		return err
+	}
+	if err := checkPart(part, data); err != nil {
+		return err
+	}
+	up := w.uploadFor(a.id, fileID)
+	if up.big {
+		return ErrFileIDInvalid
+	}
+	up.parts[part] = bytes.Clone(data)
+	return nil
+}
+
+// SaveBigFilePart answers upload.saveBigFilePart.
+func (w *World) SaveBigFilePart(key KeyID, fileID int64, part, total int32, data []byte) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	a, err := w.authorized(key)
+	if err != nil {
+		return err
+	}
+	if total <= 0 || total > MaxParts || part >= total {
+		return ErrFilePartsInvalid
+	}
+	if err := checkPart(part, data); err != nil {
+		return err
+	}
+	up := w.uploadFor(a.id, fileID)
+	if len(up.parts) > 0 && !up.big {
+		return ErrFileIDInvalid
+	}
+	if up.total != 0 && up.total != total {
+		return ErrFilePartsInvalid
+	}
+	up.big, up.total = true, total
+	up.parts[part] = bytes.Clone(data)
+	return nil
+}
+
+func (w *World) uploadFor(user, id int64) *upload {
+	k := uploadKey{user: user, id: id}
+	up := w.uploads[k]
+	if up == nil {
+		up = &upload{parts: make(map[int32][]byte)}
+		w.uploads[k] = up
+	}
+	return up
+}
+
+// assemble joins the parts of an inputFile/inputFileBig, checking that every part is there,
+// that all parts but the last have one size that divides 512 KiB and is a multiple of 1 KiB,
+// and the md5 when given.
+func (w *World) assemble(a *account, in tg.InputFileClass) ([]byte, string, error) {
+	var id int64
+	var parts int32
+	var name, sum string
+	big := false
+	switch in := in.(type) {
+	case *tg.InputFile:
+		id, parts, name, sum = in.ID, in.Parts, in.Name, in.MD5Checksum
+	case *tg.InputFileBig:
+		id, parts, name, big = in.ID, in.Parts, in.Name, true
+	default:
+		return nil, "", ErrMediaInvalid
+	}
+	k := uploadKey{user: a.id, id: id}
+	up := w.uploads[k]
+	if up == nil || up.big != big {
+		return nil, "", ErrFileIDInvalid
+	}
+	if parts <= 0 || parts > MaxParts || (big && parts != up.total) {
+		return nil, "", ErrFilePartsInvalid
+	}
+	var data []byte
+	var size int
+	for i := range parts {
+		p, ok := up.parts[i]
+		if !ok {
+			return nil, "", FilePartMissing(int(i))
+		}
+		if i == 0 {
+			size = len(p)
+			if parts > 1 && (size%1024 != 0 || MaxPartSize%size != 0) {
+				return nil, "", ErrFilePartSizeInvalid
+			}
+		} else if i < parts-1 && len(p) != size || i == parts-1 && len(p) > size {
+			return nil, "", ErrFilePartSizeInvalid
+		}
+		data = append(data, p...)
+	}
+	if !big && len(data) > MaxSmallFileSize {
+		return nil, "", rpcErr(400, "FILE_PARTS_INVALID")
+	}
+	if sum != "" {
+		got := md5.Sum(data)
+		if hex.EncodeToString(got[:]) != sum {
+			return nil, "", ErrMD5ChecksumInvalid
+		}
+	}
+	delete(w.uploads, k)
+	return data, name, nil
+}
+
+// newFile stores data as a photo or document on dc.
+func (w *World) newFile(dc int, data []byte, photo bool, mime string, attrs []tg.DocumentAttributeClass) (*file, error) {
+	if dc == 0 {
+		dc = w.cfg.DefaultDC
+	}
+	ref := make([]byte, 16)
+	if err := w.random(ref); err != nil {
+		return nil, err
+	}
+	w.nextFile++
+	f := &file{
+		id: w.nextFile, accessHash: w.randomInt64(), ref: ref, dc: dc, date: w.now(),
+		data: data, photo: photo, mime: mime, attrs: attrs,
+	}
+	w.files[f.id] = f
+	return f, nil
+}
+
+// inputMedia turns an InputMedia into stored media: uploaded photos and documents are
+// assembled and stored; references to existing ones are checked (access hash and file
+// reference, FILE_REFERENCE_EXPIRED after ExpireFileReference).
+func (w *World) inputMedia(a *account, in tg.InputMediaClass) (*media, error) {
+	switch in := in.(type) {
+	case *tg.InputMediaUploadedPhoto:
+		data, _, err := w.assemble(a, in.File)
+		if err != nil {
+			return nil, err
+		}
+		f, err := w.newFile(a.dc, data, true, "image/jpeg", nil)
+		if err != nil {
+			return nil, err
+		}
+		return &media{file: f}, nil
+	case *tg.InputMediaUploadedDocument:
+		data, name, err := w.assemble(a, in.File)
+		if err != nil {
+			return nil, err
+		}
+		attrs := in.Attributes
+		if !hasFilename(attrs) && name != "" {
+			attrs = append(attrs, &tg.DocumentAttributeFilename{FileName: name})
+		}
+		mime := in.MimeType
+		if mime == "" {
+			mime = "application/octet-stream"
+		}
+		f, err := w.newFile(a.dc, data, false, mime, attrs)
+		if err != nil {
+			return nil, err
+		}
+		return &media{file: f}, nil
+	case *tg.InputMediaPhoto:
+		ip, ok := in.ID.(*tg.InputPhoto)
+		if !ok {
+			return nil, ErrMediaEmpty
+		}
+		f, err := w.lookupFile(ip.ID, ip.AccessHash, ip.FileReference, true)
+		if err != nil {
+			return nil, err
+		}
+		return &media{file: f}, nil
+	case *tg.InputMediaDocument:
+		id, ok := in.ID.(*tg.InputDocument)
+		if !ok {
+			return nil, ErrMediaEmpty
+		}
+		f, err := w.lookupFile(id.ID, id.AccessHash, id.FileReference, false)
+		if err != nil {
+			return nil, err
+		}
+		return &media{file: f}, nil
+	case *tg.InputMediaEmpty:
+		return nil, ErrMediaEmpty
+	}
+	return nil, ErrMediaInvalid
+}
+
+func hasFilename(attrs []tg.DocumentAttributeClass) bool {
+	for _, at := range attrs {
+		if _, ok := at.(*tg.DocumentAttributeFilename); ok {
+			return true
+		}
+	}
+	return false
+}
+
+func (w *World) lookupFile(id, hash int64, ref []byte, photo bool) (*file, error) {
+	f := w.files[id]
+	if f == nil || f.accessHash != hash || f.photo != photo {
+		return nil, ErrMediaInvalid
+	}
+	if !bytes.Equal(f.ref, ref) {
+		return nil, ErrFileReferenceExpired
+	}
+	return f, nil
+}
+
+// tgMedia renders stored media.
+func (w *World) tgMedia(_ int64, m *media) tg.MessageMediaClass {
+	f := m.file
+	if f.photo {
+		return &tg.MessageMediaPhoto{Photo: f.tgPhoto()}
+	}
+	return &tg.MessageMediaDocument{Document: f.tgDocument()}
+}
+
+func (f *file) tgPhoto() *tg.Photo {
+	return &tg.Photo{
+		ID: f.id, AccessHash: f.accessHash, FileReference: bytes.Clone(f.ref), Date: f.date,
+		Sizes: []tg.PhotoSizeClass{&tg.PhotoSize{Type: "x", W: 800, H: 600, Size: int32(len(f.data))}},
+		DCID:  int32(f.dc),
+	}
+}
+
+func (f *file) tgDocument() *tg.Document {
+	attrs := f.attrs
+	if attrs == nil {
+		attrs = []tg.DocumentAttributeClass{}
+	}
+	return &tg.Document{
+		ID: f.id, AccessHash: f.accessHash, FileReference: bytes.Clone(f.ref), Date: f.date,
+		MimeType: f.mime, Size: int64(len(f.data)), DCID: int32(f.dc), Attributes: attrs,
+	}
+}
+
+// UploadMedia answers messages.uploadMedia: stores the media without sending it.
+func (w *World) UploadMedia(key KeyID, in tg.InputMediaClass) (tg.MessageMediaClass, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	a, err := w.authorized(key)
+	if err != nil {
+		return nil, err
+	}
+	m, err := w.inputMedia(a, in)
+	if err != nil {
+		return nil, err
+	}
+	return w.tgMedia(a.id, m), nil
+}
+
+// GetFile answers upload.getFile with Telegram's checks: for a normal request limit is a
+// multiple of 4 KiB dividing 1 MiB and offset a multiple of limit; with precise, limit and
+// offset are multiples of 1 KiB, limit at most 1 MiB, and the window must not cross a 1 MiB
+// boundary. A file stored on another DC answers FILE_MIGRATE_X.
+func (w *World) GetFile(key KeyID, dc int, loc tg.InputFileLocationClass, offset int64, limit int32, precise bool) (*tg.UploadFile, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if _, err := w.authorized(key); err != nil {
+		return nil, err
+	}
+	var f *file
+	var err error
+	switch loc := loc.(type) {
+	case *tg.InputDocumentFileLocation:
+		f, err = w.locate(loc.ID, loc.AccessHash, loc.FileReference, false)
+	case *tg.InputPhotoFileLocation:
+		f, err = w.locate(loc.ID, loc.AccessHash, loc.FileReference, true)
+	default:
+		return nil, ErrLocationInvalid
+	}
+	if err != nil {
+		return nil, err
+	}
+	if dc != 0 && f.dc != dc {
+		return nil, Migrate("FILE", f.dc)
+	}
+	if err := checkWindow(offset, limit, precise); err != nil {
+		return nil, err
+	}
+	var chunk []byte
+	if offset < int64(len(f.data)) {
+		chunk = bytes.Clone(f.data[offset:min(int64(len(f.data)), offset+int64(limit))])
+	} else {
+		chunk = []byte{}
+	}
+	var typ tg.StorageFileTypeClass = &tg.StorageFilePartial{}
+	if f.photo {
+		typ = &tg.StorageFileJpeg{}
+	}
+	return &tg.UploadFile{Type: typ, Mtime: f.date, Bytes: chunk}, nil
+}
+
+func checkWindow(offset int64, limit int32, precise bool) error {
+	if limit <= 0 || limit > MaxChunk {
+		return ErrLimitInvalid
+	}
+	if offset < 0 {
+		return ErrOffsetInvalid
+	}
+	if precise {
+		if limit%1024 != 0 {
+			return ErrLimitInvalid
+		}
+		if offset%1024 != 0 || offset/MaxChunk != (offset+int64(limit)-1)/MaxChunk {
+			return ErrOffsetInvalid
+		}
+		return nil
+	}
+	if limit%4096 != 0 || MaxChunk%limit != 0 {
+		return ErrLimitInvalid
+	}
+	if offset%4096 != 0 || offset%int64(limit) != 0 {
+		return ErrOffsetInvalid
+	}
+	return nil
+}
+
+func (w *World) locate(id, hash int64, ref []byte, photo bool) (*file, error) {
+	f := w.files[id]
+	if f == nil || f.accessHash != hash || f.photo != photo {
+		return nil, ErrLocationInvalid
+	}
+	if !bytes.Equal(f.ref, ref) {
+		return nil, ErrFileReferenceExpired
+	}
+	return f, nil
+}
+
+// File returns a snapshot of stored file id.
+func (w *World) File(id int64) (FileInfo, bool) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	f := w.files[id]
+	if f == nil {
+		return FileInfo{}, false
+	}
+	return FileInfo{ID: f.id, DC: f.dc, Size: len(f.data), Photo: f.photo, Mime: f.mime, Data: bytes.Clone(f.data)}, true
+}
+
+// ExpireFileReference replaces the file_reference of file id, so requests carrying the old
+// one answer FILE_REFERENCE_EXPIRED until the client refetches the message.
+func (w *World) ExpireFileReference(id int64) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	f := w.files[id]
+	if f == nil {
+		return fmt.Errorf("world: expire file reference: %w", ErrFileIDInvalid)
+	}
+	ref := make([]byte, 16)
+	if err := w.random(ref); err != nil {
+		return err
+	}
+	f.ref = ref
+	return nil
+}
+
+// MoveFile stores file id on dc, so upload.getFile elsewhere answers FILE_MIGRATE_X.
+func (w *World) MoveFile(id int64, dc int) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	f := w.files[id]
+	if f == nil {
+		return fmt.Errorf("world: move file: %w", ErrFileIDInvalid)
+	}
+	f.dc = dc
+	return nil
+}

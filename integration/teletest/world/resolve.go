@@ -1,0 +1,175 @@
+package world
+
+import (
+	"strings"
+
+	"github.com/mtgo-labs/mtgo/tl"
+	"github.com/mtgo-labs/mtgo/tl/tg"
+)
+
+// Resolution of the client's Input* references. Access hashes are checked against the hash
+// the viewer was shown, so a client that reuses another account's hash fails as on Telegram.
+
+func (w *World) resolveUser(viewer *account, in tg.InputUserClass) (*account, error) {
+	switch in := in.(type) {
+	case *tg.InputUserSelf:
+		return viewer, nil
+	case *tg.InputUser:
+		a := w.users[in.UserID]
+		if a == nil || in.AccessHash != w.accessHash(viewer.id, PeerUser, a.id) {
+			return nil, ErrUserIDInvalid
+		}
+		return a, nil
+	case *tg.InputUserFromMessage:
+		a := w.users[in.UserID]
+		if a == nil {
+			return nil, ErrUserIDInvalid
+		}
+		if _, err := w.resolvePeer(viewer, in.Peer); err != nil {
+			return nil, err
+		}
+		return a, nil
+	}
+	return nil, ErrUserIDInvalid
+}
+
+func (w *World) resolvePeer(viewer *account, in tg.InputPeerClass) (Peer, error) {
+	switch in := in.(type) {
+	case *tg.InputPeerSelf:
+		return UserPeer(viewer.id), nil
+	case *tg.InputPeerUser:
+		a := w.users[in.UserID]
+		if a == nil || in.AccessHash != w.accessHash(viewer.id, PeerUser, a.id) {
+			return Peer{}, ErrPeerIDInvalid
+		}
+		return UserPeer(a.id), nil
+	case *tg.InputPeerChat:
+		c := w.chats[in.ChatID]
+		if c == nil {
+			return Peer{}, ErrChatIDInvalid
+		}
+		if _, ok := c.members[viewer.id]; !ok {
+			return Peer{}, ErrPeerIDInvalid
+		}
+		return ChatPeer(c.id), nil
+	case *tg.InputPeerChannel:
+		ch, err := w.resolveChannelID(viewer, in.ChannelID, in.AccessHash)
+		if err != nil {
+			return Peer{}, err
+		}
+		return ChannelPeer(ch.id), nil
+	case *tg.InputPeerUserFromMessage:
+		if _, err := w.resolvePeer(viewer, in.Peer); err != nil {
+			return Peer{}, err
+		}
+		if w.users[in.UserID] == nil {
+			return Peer{}, ErrPeerIDInvalid
+		}
+		return UserPeer(in.UserID), nil
+	case *tg.InputPeerChannelFromMessage:
+		if _, err := w.resolvePeer(viewer, in.Peer); err != nil {
+			return Peer{}, err
+		}
+		if w.channels[in.ChannelID] == nil {
+			return Peer{}, ErrChannelInvalid
+		}
+		return ChannelPeer(in.ChannelID), nil
+	}
+	return Peer{}, ErrPeerIDInvalid
+}
+
+func (w *World) resolveChannelID(viewer *account, id, hash int64) (*channel, error) {
+	ch := w.channels[id]
+	if ch == nil || hash != w.accessHash(viewer.id, PeerChannel, ch.id) {
+		return nil, ErrChannelInvalid
+	}
+	return ch, nil
+}
+
+func (w *World) resolveChannel(viewer *account, in tg.InputChannelClass) (*channel, error) {
+	switch in := in.(type) {
+	case *tg.InputChannel:
+		return w.resolveChannelID(viewer, in.ChannelID, in.AccessHash)
+	case *tg.InputChannelFromMessage:
+		if _, err := w.resolvePeer(viewer, in.Peer); err != nil {
+			return nil, err
+		}
+		if ch := w.channels[in.ChannelID]; ch != nil {
+			return ch, nil
+		}
+	}
+	return nil, ErrChannelInvalid
+}
+
+// ResolveUsername answers contacts.resolveUsername.
+func (w *World) ResolveUsername(key KeyID, username string) (*tg.ContactsResolvedPeer, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	viewer, err := w.authorized(key)
+	if err != nil {
+		return nil, err
+	}
+	username = strings.TrimPrefix(username, "@")
+	if !validUsername(username) {
+		return nil, ErrUsernameInvalid
+	}
+	p, ok := w.byUsername[strings.ToLower(username)]
+	if !ok {
+		return nil, ErrUsernameNotOccupied
+	}
+	var r refs
+	r.add(p)
+	users, chats := w.render(viewer.id, &r)
+	return &tg.ContactsResolvedPeer{Peer: peerTG(p), Chats: chats, Users: users}, nil
+}
+
+// Users answers users.getUsers: one entry per input, userEmpty for unknown ones.
+func (w *World) Users(key KeyID, in []tg.InputUserClass) ([]tg.UserClass, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	viewer, err := w.authorized(key)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]tg.UserClass, 0, len(in))
+	for _, iu := range in {
+		a, err := w.resolveUser(viewer, iu)
+		if err != nil {
+			if len(in) == 1 {
+				return nil, err
+			}
+			continue
+		}
+		out = append(out, w.tgUser(viewer.id, a))
+	}
+	return out, nil
+}
+
+// FullUser answers users.getFullUser.
+func (w *World) FullUser(key KeyID, in tg.InputUserClass) (*tg.UsersUserFull, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	viewer, err := w.authorized(key)
+	if err != nil {
+		return nil, err
+	}
+	a, err := w.resolveUser(viewer, in)
+	if err != nil {
+		return nil, err
+	}
+	full := tg.UserFull{
+		ID:             a.id,
+		Settings:       tg.PeerSettings{},
+		NotifySettings: tg.PeerNotifySettings{},
+	}
+	if a.about != "" {
+		full.About = tl.Some(a.about)
+	}
+	if a.bot {
+		full.BotInfo = &tg.BotInfo{UserID: tl.Some(a.id), Description: tl.Some(a.about)}
+	}
+	var r refs
+	r.add(UserPeer(a.id))
+	users, chats := w.render(viewer.id, &r)
+	return &tg.UsersUserFull{FullUser: full, Chats: chats, Users: users}, nil
+}

@@ -1,0 +1,276 @@
+package world
+
+import (
+	"unicode/utf8"
+
+	"github.com/mtgo-labs/mtgo/tl/tg"
+)
+
+// MaxMessageLength is the longest text a message may carry (help.getConfig's
+// message_length_max).
+const MaxMessageLength = 4096
+
+// Draft is the content of a message to send.
+type Draft struct {
+	RandomID int64
+	Text     string
+	Entities []tg.MessageEntityClass
+	ReplyTo  int32 // id of the replied message in the chat, 0 for none
+	Silent   bool
+	// Media is the attachment (messages.sendMedia); nil for a text message.
+	Media tg.InputMediaClass
+}
+
+// content is a message body ready to be stored.
+type content struct {
+	text     string
+	entities []tg.MessageEntityClass
+	media    *media
+	fwd      *tg.MessageFwdHeader
+	replyTo  int32
+	silent   bool
+}
+
+// sent is what one delivery produced for the sender.
+type sent struct {
+	id   int32
+	pts  int32
+	date int32
+	// update is the pts update for the sender's result (updateNewMessage or
+	// updateNewChannelMessage).
+	update tg.UpdateClass
+	refs   refs
+}
+
+// SendMessage answers messages.sendMessage and messages.sendMedia: stores the message for
+// every member of the chat, records the pts events and pushes the updates Telegram would
+// push (updateShortMessage, updateShortChatMessage, updates with updateNewChannelMessage).
+// The sender gets updateShortSentMessage for text in private chats and basic groups and
+// updates otherwise.
+func (w *World) SendMessage(key KeyID, to tg.InputPeerClass, d Draft) (tg.UpdatesClass, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	a, err := w.authorized(key)
+	if err != nil {
+		return nil, err
+	}
+	p, err := w.resolvePeer(a, to)
+	if err != nil {
+		return nil, err
+	}
+	c := content{text: d.Text, entities: d.Entities, replyTo: d.ReplyTo, silent: d.Silent}
+	if d.Media != nil {
+		m, err := w.inputMedia(a, d.Media)
+		if err != nil {
+			return nil, err
+		}
+		c.media = m
+	} else if d.Text == "" {
+		return nil, ErrMessageEmpty
+	}
+	if utf8.RuneCountInString(d.Text) > MaxMessageLength {
+		return nil, ErrMessageTooLong
+	}
+	if d.RandomID != 0 {
+		if _, dup := a.box.randomID[d.RandomID]; dup {
+			return nil, ErrRandomIDDuplicate
+		}
+	}
+	s, err := w.deliver(a, key, p, c)
+	if err != nil {
+		return nil, err
+	}
+	if d.RandomID != 0 {
+		a.box.randomID[d.RandomID] = s.id
+	}
+	if p.Kind != PeerChannel && c.media == nil {
+		return &tg.UpdateShortSentMessage{Out: true, ID: s.id, Pts: s.pts, PtsCount: 1, Date: s.date}, nil
+	}
+	users, chats := w.render(a.id, &s.refs)
+	return &tg.Updates{
+		Updates: []tg.UpdateClass{&tg.UpdateMessageID{ID: s.id, RandomID: d.RandomID}, s.update},
+		Users:   users, Chats: chats, Date: s.date,
+	}, nil
+}
+
+// deliver stores c in chat p from a and fans the updates out; skip is a's key that sent it.
+func (w *World) deliver(a *account, skip KeyID, p Peer, c content) (sent, error) {
+	switch p.Kind {
+	case PeerUser:
+		target := w.users[p.ID]
+		if target == nil {
+			return sent{}, ErrPeerIDInvalid
+		}
+		if a.bot && target.bot && a.id != target.id {
+			return sent{}, rpcErr(400, "USER_IS_BOT")
+		}
+		return w.deliverPrivate(a, skip, target, c), nil
+	case PeerChat:
+		ch := w.chats[p.ID]
+		if ch == nil {
+			return sent{}, ErrChatIDInvalid
+		}
+		if _, ok := ch.members[a.id]; !ok {
+			return sent{}, ErrChatWriteForbidden
+		}
+		return w.deliverChat(a, skip, ch, c), nil
+	case PeerChannel:
+		ch := w.channels[p.ID]
+		if ch == nil {
+			return sent{}, ErrChannelInvalid
+		}
+		if err := ch.checkWrite(a.id, w.now()); err != nil {
+			return sent{}, err
+		}
+		return w.deliverChannel(a, skip, ch, c), nil
+	}
+	return sent{}, ErrPeerIDInvalid
+}
+
+func (c content) message(peer Peer, from int64, date int32) *message {
+	return &message{
+		peer: peer, from: from, date: date, text: c.text, entities: c.entities, media: c.media,
+		fwd: c.fwd, replyTo: c.replyTo, silent: c.silent,
+	}
+}
+
+// shortable reports whether c fits the short update constructors (no media).
+func (c content) shortable() bool { return c.media == nil }
+
+func (m *message) replyHeader() tg.MessageReplyHeaderClass {
+	if m.replyTo == 0 {
+		return nil
+	}
+	return &tg.MessageReplyHeader{ReplyToMsgID: someInt32(m.replyTo)}
+}
+
+// newMessageEvent records updateNewMessage for m in owner's log and returns the pts.
+func (w *World) newMessageEvent(owner *account, m *message) (int32, tg.UpdateClass) {
+	var r refs
+	r.addMessage(m)
+	var u tg.UpdateClass
+	pts := w.record(owner, 1, func(pts int32) tg.UpdateClass {
+		u = &tg.UpdateNewMessage{Message: w.tgMessage(owner.id, m), Pts: pts, PtsCount: 1}
+		return u
+	}, r.order...)
+	return pts, u
+}
+
+// longUpdates wraps pts updates in `updates` (seq 0: pts-ordered, not seq-ordered).
+func (w *World) longUpdates(viewer int64, us []tg.UpdateClass, r *refs, date int32) *tg.Updates {
+	users, chats := w.render(viewer, r)
+	return &tg.Updates{Updates: us, Users: users, Chats: chats, Date: date}
+}
+
+func (w *World) deliverPrivate(a *account, skip KeyID, target *account, c content) sent {
+	now := w.now()
+	mine := c.message(UserPeer(target.id), a.id, now)
+	w.store(a, mine)
+	mine.origin = origin{author: a.id, id: mine.id}
+	pts, upd := w.newMessageEvent(a, mine)
+	s := sent{id: mine.id, pts: pts, date: now, update: upd}
+	s.refs.addMessage(mine)
+	copies := []copyRef{{user: a.id, id: mine.id}}
+
+	if target.id != a.id {
+		theirs := c.message(UserPeer(a.id), a.id, now)
+		theirs.origin = mine.origin
+		w.store(target, theirs)
+		tpts, tupd := w.newMessageEvent(target, theirs)
+		copies = append(copies, copyRef{user: target.id, id: theirs.id})
+		if c.shortable() {
+			w.push(target.id, skip, &tg.UpdateShortMessage{
+				Silent: c.silent, ID: theirs.id, UserID: a.id, Message: c.text, Pts: tpts, PtsCount: 1,
+				Date: now, FwdFrom: c.fwd, ReplyTo: theirs.replyHeader(), Entities: c.entities,
+			})
+		} else {
+			var r refs
+			r.addMessage(theirs)
+			w.push(target.id, skip, w.longUpdates(target.id, []tg.UpdateClass{tupd}, &r, now))
+		}
+	}
+	w.copies[mine.origin] = copies
+	// The sender's other sessions learn about the message too.
+	if c.shortable() {
+		w.push(a.id, skip, &tg.UpdateShortMessage{
+			Out: true, Silent: c.silent, ID: mine.id, UserID: target.id, Message: c.text, Pts: pts,
+			PtsCount: 1, Date: now, FwdFrom: c.fwd, ReplyTo: mine.replyHeader(), Entities: c.entities,
+		})
+	} else {
+		w.push(a.id, skip, w.longUpdates(a.id, []tg.UpdateClass{upd}, &s.refs, now))
+	}
+	return s
+}
+
+func (w *World) deliverChat(a *account, skip KeyID, ch *chat, c content) sent {
+	now := w.now()
+	var s sent
+	var o origin
+	var copies []copyRef
+	// The author's copy first, so its id is the origin of the others.
+	order := append([]int64{a.id}, ch.sortedMembers()...)
+	for _, uid := range order {
+		if uid == a.id && o.author != 0 {
+			continue
+		}
+		owner := w.users[uid]
+		m := c.message(ChatPeer(ch.id), a.id, now)
+		w.store(owner, m)
+		if o.author == 0 {
+			o = origin{author: a.id, id: m.id}
+		}
+		m.origin = o
+		copies = append(copies, copyRef{user: uid, id: m.id})
+		pts, upd := w.newMessageEvent(owner, m)
+		var push tg.UpdatesClass
+		if c.shortable() {
+			push = &tg.UpdateShortChatMessage{
+				Out: uid == a.id, Silent: c.silent, ID: m.id, FromID: a.id, ChatID: ch.id,
+				Message: c.text, Pts: pts, PtsCount: 1, Date: now, FwdFrom: c.fwd,
+				ReplyTo: m.replyHeader(), Entities: c.entities,
+			}
+		} else {
+			var r refs
+			r.addMessage(m)
+			push = w.longUpdates(uid, []tg.UpdateClass{upd}, &r, now)
+		}
+		w.push(uid, skip, push)
+		if uid == a.id {
+			s = sent{id: m.id, pts: pts, date: now, update: upd}
+			s.refs.addMessage(m)
+		}
+	}
+	w.copies[o] = copies
+	return s
+}
+
+func (w *World) deliverChannel(a *account, skip KeyID, ch *channel, c content) sent {
+	now := w.now()
+	ch.nextMsg++
+	m := c.message(ChannelPeer(ch.id), a.id, now)
+	m.id = ch.nextMsg
+	if !ch.megagroup {
+		m.post, m.from = true, 0
+	}
+	ch.msgs[m.id] = m
+	ch.pts++
+	var r refs
+	r.addMessage(m)
+	w.appendEvent(&ch.log, event{pts: ch.pts, count: 1, date: now, msg: m, refs: r.order})
+	for _, uid := range ch.sortedMembers() {
+		owner := w.users[uid]
+		w.touchDialog(owner, ChannelPeer(ch.id), m.id, now, uid != a.id)
+		if ch.bannedFromViewing(uid, now) {
+			continue
+		}
+		upd := &tg.UpdateNewChannelMessage{Message: w.tgMessage(uid, m), Pts: ch.pts, PtsCount: 1}
+		w.push(uid, skip, w.longUpdates(uid, []tg.UpdateClass{upd}, &r, now))
+	}
+	s := sent{
+		id: m.id, pts: ch.pts, date: now,
+		update: &tg.UpdateNewChannelMessage{Message: w.tgMessage(a.id, m), Pts: ch.pts, PtsCount: 1},
+		refs:   r,
+	}
+	s.refs.add(UserPeer(a.id))
+	return s
+}

@@ -1,0 +1,298 @@
+package world
+
+import (
+	"encoding/hex"
+	"slices"
+
+	"github.com/mtgo-labs/mtgo/tl"
+	"github.com/mtgo-labs/mtgo/tl/tg"
+)
+
+// story is one posted story.
+type story struct {
+	id       int32
+	date     int32
+	expire   int32
+	caption  string
+	entities []tg.MessageEntityClass
+	media    *media
+	privacy  []tg.PrivacyRuleClass
+	pinned   bool
+	edited   bool
+	author   int64
+}
+
+// peerStories holds the stories of one peer (a user or a channel).
+type peerStories struct {
+	next  int32
+	items map[int32]*story
+}
+
+// StoryDraft is the content of stories.sendStory / stories.editStory.
+type StoryDraft struct {
+	Media    tg.InputMediaClass // required when sending; nil keeps it when editing
+	Caption  *string            // nil keeps it when editing
+	Entities []tg.MessageEntityClass
+	Privacy  []tg.InputPrivacyRuleClass // nil keeps it when editing; empty means everybody
+	RandomID int64
+	Period   int32 // seconds; 0 means 86400
+	Pinned   bool
+}
+
+var storyPeriods = []int32{6 * 3600, 12 * 3600, 86400, 2 * 86400}
+
+// storyPeer resolves the peer a may post stories as: itself, or a channel it administers.
+func (w *World) storyPeer(a *account, in tg.InputPeerClass) (Peer, error) {
+	p, err := w.resolvePeer(a, in)
+	if err != nil {
+		return Peer{}, err
+	}
+	switch {
+	case p.Kind == PeerUser && p.ID == a.id:
+	case p.Kind == PeerChannel && w.channels[p.ID].isAdmin(a.id):
+	case p.Kind == PeerChannel:
+		return Peer{}, ErrChatAdminRequired
+	default:
+		return Peer{}, ErrPeerIDInvalid
+	}
+	return p, nil
+}
+
+func privacyRules(in []tg.InputPrivacyRuleClass) []tg.PrivacyRuleClass {
+	out := []tg.PrivacyRuleClass{}
+	for _, r := range in {
+		switch r.(type) {
+		case *tg.InputPrivacyValueAllowAll:
+			out = append(out, &tg.PrivacyValueAllowAll{})
+		case *tg.InputPrivacyValueAllowContacts:
+			out = append(out, &tg.PrivacyValueAllowContacts{})
+		case *tg.InputPrivacyValueAllowCloseFriends:
+			out = append(out, &tg.PrivacyValueAllowCloseFriends{})
+		case *tg.InputPrivacyValueDisallowAll:
+			out = append(out, &tg.PrivacyValueDisallowAll{})
+		case *tg.InputPrivacyValueDisallowContacts:
+			out = append(out, &tg.PrivacyValueDisallowContacts{})
+		}
+	}
+	if len(out) == 0 {
+		out = append(out, &tg.PrivacyValueAllowAll{})
+	}
+	return out
+}
+
+func (w *World) tgStory(viewer int64, s *story) *tg.StoryItem {
+	item := &tg.StoryItem{
+		Pinned:     s.pinned,
+		Edited:     s.edited,
+		Out:        s.author == viewer,
+		ID:         s.id,
+		Date:       s.date,
+		ExpireDate: s.expire,
+		Entities:   s.entities,
+		Media:      w.tgMedia(viewer, s.media),
+		Privacy:    s.privacy,
+	}
+	for _, r := range s.privacy {
+		if _, ok := r.(*tg.PrivacyValueAllowAll); ok {
+			item.Public = true
+		}
+	}
+	if s.caption != "" {
+		item.Caption = tl.Some(s.caption)
+	}
+	return item
+}
+
+// SendStory answers stories.sendStory: updateStoryID and updateStory for the poster.
+func (w *World) SendStory(key KeyID, in tg.InputPeerClass, d StoryDraft) (tg.UpdatesClass, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	a, err := w.authorized(key)
+	if err != nil {
+		return nil, err
+	}
+	p, err := w.storyPeer(a, in)
+	if err != nil {
+		return nil, err
+	}
+	if d.Media == nil {
+		return nil, ErrMediaEmpty
+	}
+	period := d.Period
+	if period == 0 {
+		period = 86400
+	}
+	if !slices.Contains(storyPeriods, period) {
+		return nil, rpcErr(400, "STORY_PERIOD_INVALID")
+	}
+	m, err := w.inputMedia(a, d.Media)
+	if err != nil {
+		return nil, err
+	}
+	ps := w.stories[p]
+	if ps == nil {
+		ps = &peerStories{items: make(map[int32]*story)}
+		w.stories[p] = ps
+	}
+	ps.next++
+	now := w.now()
+	s := &story{
+		id: ps.next, date: now, expire: now + period, media: m, entities: d.Entities,
+		privacy: privacyRules(d.Privacy), pinned: d.Pinned, author: a.id,
+	}
+	if d.Caption != nil {
+		s.caption = *d.Caption
+	}
+	ps.items[s.id] = s
+	var r refs
+	r.add(p)
+	upd := &tg.UpdateStory{Peer: peerTG(p), Story: w.tgStory(a.id, s)}
+	w.push(a.id, key, w.longUpdates(a.id, []tg.UpdateClass{upd}, &r, now))
+	return w.longUpdates(a.id, []tg.UpdateClass{&tg.UpdateStoryID{ID: s.id, RandomID: d.RandomID}, upd}, &r, now), nil
+}
+
+func (w *World) findStory(p Peer, id int32) *story {
+	ps := w.stories[p]
+	if ps == nil {
+		return nil
+	}
+	return ps.items[id]
+}
+
+// EditStory answers stories.editStory.
+func (w *World) EditStory(key KeyID, in tg.InputPeerClass, id int32, d StoryDraft) (tg.UpdatesClass, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	a, err := w.authorized(key)
+	if err != nil {
+		return nil, err
+	}
+	p, err := w.storyPeer(a, in)
+	if err != nil {
+		return nil, err
+	}
+	s := w.findStory(p, id)
+	if s == nil {
+		return nil, ErrStoryIDInvalid
+	}
+	if d.Media != nil {
+		m, err := w.inputMedia(a, d.Media)
+		if err != nil {
+			return nil, err
+		}
+		s.media = m
+	}
+	if d.Caption != nil {
+		s.caption, s.entities = *d.Caption, d.Entities
+	}
+	if d.Privacy != nil {
+		s.privacy = privacyRules(d.Privacy)
+	}
+	s.edited = true
+	var r refs
+	r.add(p)
+	now := w.now()
+	upd := &tg.UpdateStory{Peer: peerTG(p), Story: w.tgStory(a.id, s)}
+	out := w.longUpdates(a.id, []tg.UpdateClass{upd}, &r, now)
+	w.push(a.id, key, out)
+	return out, nil
+}
+
+// DeleteStories answers stories.deleteStories with the ids actually deleted.
+func (w *World) DeleteStories(key KeyID, in tg.InputPeerClass, ids []int32) ([]int32, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	a, err := w.authorized(key)
+	if err != nil {
+		return nil, err
+	}
+	p, err := w.storyPeer(a, in)
+	if err != nil {
+		return nil, err
+	}
+	gone := []int32{}
+	ps := w.stories[p]
+	var us []tg.UpdateClass
+	for _, id := range ids {
+		if ps == nil || ps.items[id] == nil {
+			continue
+		}
+		delete(ps.items, id)
+		gone = append(gone, id)
+		us = append(us, &tg.UpdateStory{Peer: peerTG(p), Story: &tg.StoryItemDeleted{ID: id}})
+	}
+	if len(us) > 0 {
+		var r refs
+		r.add(p)
+		w.push(a.id, key, w.longUpdates(a.id, us, &r, w.now()))
+	}
+	return gone, nil
+}
+
+// StoriesByID answers stories.getStoriesByID; unknown ids are left out.
+func (w *World) StoriesByID(key KeyID, in tg.InputPeerClass, ids []int32) (*tg.StoriesStories, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	a, err := w.authorized(key)
+	if err != nil {
+		return nil, err
+	}
+	p, err := w.resolvePeer(a, in)
+	if err != nil {
+		return nil, err
+	}
+	if p.Kind == PeerChat {
+		return nil, ErrPeerIDInvalid
+	}
+	out := &tg.StoriesStories{Stories: []tg.StoryItemClass{}}
+	for _, id := range ids {
+		if s := w.findStory(p, id); s != nil {
+			out.Stories = append(out.Stories, w.tgStory(a.id, s))
+		}
+	}
+	out.Count = int32(len(out.Stories))
+	var r refs
+	r.add(p)
+	out.Users, out.Chats = w.render(a.id, &r)
+	return out, nil
+}
+
+// StreamRTMPURL answers phone.getGroupCallStreamRtmpUrl: the RTMP URL and a stream key for a
+// peer the account may stream into (itself, a basic group it created, a channel it
+// administers); revoke replaces the key.
+func (w *World) StreamRTMPURL(key KeyID, in tg.InputPeerClass, revoke bool) (*tg.PhoneGroupCallStreamRTMPURL, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	a, err := w.authorized(key)
+	if err != nil {
+		return nil, err
+	}
+	p, err := w.resolvePeer(a, in)
+	if err != nil {
+		return nil, err
+	}
+	switch p.Kind {
+	case PeerUser:
+		if p.ID != a.id {
+			return nil, ErrPeerIDInvalid
+		}
+	case PeerChat:
+		if w.chats[p.ID].creator != a.id {
+			return nil, ErrChatAdminRequired
+		}
+	case PeerChannel:
+		if !w.channels[p.ID].isAdmin(a.id) {
+			return nil, ErrChatAdminRequired
+		}
+	}
+	k, ok := w.rtmp[p]
+	if !ok || revoke {
+		var raw [12]byte
+		if err := w.random(raw[:]); err != nil {
+			return nil, err
+		}
+		k = hex.EncodeToString(raw[:])
+		w.rtmp[p] = k
+	}
+	return &tg.PhoneGroupCallStreamRTMPURL{URL: "rtmps://localhost:443/s/", Key: k}, nil
+}
