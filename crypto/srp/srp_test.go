@@ -199,3 +199,30 @@ func BenchmarkCheck(b *testing.B) {
 		}
 	}
 }
+
+// FuzzServerValues feeds arbitrary srp_B values to the client and arbitrary (A, M1) to the
+// server; neither may panic, and garbage must never verify. PBKDF2 runs once, outside the loop.
+func FuzzServerValues(f *testing.F) {
+	k, par := loadKAT(f)
+	gr, err := newGroup(par)
+	if err != nil {
+		f.Fatal(err)
+	}
+	x := unhex(f, k.X)
+	srv, ok := newServer(gr, par, new(big.Int).SetBytes(unhex(f, k.V)), new(big.Int).SetBytes(unhex(f, k.B)))
+	if !ok {
+		f.Fatal("server secret rejected")
+	}
+	a := new(big.Int).SetBytes(unhex(f, k.A))
+	f.Add(unhex(f, k.SrpB), unhex(f, k.M1))
+	f.Add([]byte{}, []byte{})
+	f.Add(par.P, make([]byte, 32))
+	f.Fuzz(func(t *testing.T, value, m1 []byte) {
+		if _, err := check(gr, x, par, value, a); err == nil && len(value) > size {
+			t.Fatal("accepted an oversized srp_B")
+		}
+		if err := srv.Verify(Answer{A: value, M1: m1}); err == nil {
+			t.Fatal("garbage proof verified")
+		}
+	})
+}
