@@ -3,6 +3,7 @@ module github.com/mtgo-labs/mtgo/transport
 go 1.26.8
 
 require (
-	github.com/google/go-cmp v0.7.0 // indirect
-	go.uber.org/goleak v1.3.0 // indirect
+	github.com/coder/websocket v1.8.15
+	github.com/google/go-cmp v0.7.0
+	go.uber.org/goleak v1.3.0
 )

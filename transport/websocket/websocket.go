@@ -1,0 +1,129 @@
+// Package websocket carries the (obfuscated) MTProto byte stream over
+// WebSocket binary messages, for networks where only HTTP(S) gets through.
+// Telegram serves it at wss://<dc>.web.telegram.org/apiws with the "binary"
+// subprotocol; the stream inside must be obfuscated2 (set
+// transport.ClientOptions.Obfuscated).
+//
+// RFC 6455 framing, masking, control frames and the close handshake come
+// from github.com/coder/websocket; see the transport README for why.
+package websocket
+
+import (
+	"context"
+	"crypto/tls"
+	"fmt"
+	"net"
+	"net/http"
+	"strings"
+
+	ws "github.com/coder/websocket"
+
+	"github.com/mtgo-labs/mtgo/transport"
+)
+
+// Subprotocol is the WebSocket subprotocol Telegram's endpoints speak.
+const Subprotocol = "binary"
+
+// DefaultMaxMessage caps an incoming WebSocket message: one MTProto packet
+// of transport.DefaultMaxPacket with envelope room.
+const DefaultMaxMessage = transport.DefaultMaxPacket + 1024
+
+// Dialer opens WebSocket connections and returns them as net.Conn streams
+// of binary messages. It implements transport.Dialer: addr is the server's
+// host:port and the URL is built from Secure and Path.
+type Dialer struct {
+	// Secure selects wss (TLS) instead of ws.
+	Secure bool
+	// Path is the URL path; empty means "/apiws".
+	Path string
+	// TLSConfig configures wss; nil means the system roots and the host
+	// name from addr.
+	TLSConfig *tls.Config
+	// Forward reaches the server (a proxy, for instance); nil means plain
+	// TCP.
+	Forward transport.Dialer
+	// Header is sent with the upgrade request.
+	Header http.Header
+	// MaxMessage caps incoming messages; 0 means DefaultMaxMessage.
+	MaxMessage int64
+}
+
+// DialContext opens ws(s)://addr/path. The context bounds the dial and the
+// upgrade only; the returned connection lives until closed.
+func (d *Dialer) DialContext(ctx context.Context, network, addr string) (net.Conn, error) {
+	switch network {
+	case "tcp", "tcp4", "tcp6":
+	default:
+		return nil, fmt.Errorf("websocket: unsupported network %q", network)
+	}
+	scheme := "ws"
+	if d.Secure {
+		scheme = "wss"
+	}
+	path := d.Path
+	if path == "" {
+		path = "/apiws"
+	}
+	if !strings.HasPrefix(path, "/") {
+		path = "/" + path
+	}
+	return d.Dial(ctx, scheme+"://"+addr+path)
+}
+
+// Dial opens the WebSocket at url (ws:// or wss://).
+func (d *Dialer) Dial(ctx context.Context, url string) (net.Conn, error) {
+	fwd := d.Forward
+	if fwd == nil {
+		fwd = &transport.TCPDialer{}
+	}
+	rt := &http.Transport{
+		DialContext:       fwd.DialContext,
+		TLSClientConfig:   d.TLSConfig,
+		ForceAttemptHTTP2: false,
+		DisableKeepAlives: true,
+	}
+	defer rt.CloseIdleConnections()
+	c, resp, err := ws.Dial(ctx, url, &ws.DialOptions{
+		HTTPClient:   &http.Client{Transport: rt},
+		HTTPHeader:   d.Header,
+		Subprotocols: []string{Subprotocol},
+	})
+	if resp != nil && resp.Body != nil {
+		_ = resp.Body.Close()
+	}
+	if err != nil {
+		return nil, fmt.Errorf("websocket: dial %s: %w", url, err)
+	}
+	return wrap(c, d.MaxMessage), nil
+}
+
+// AcceptOptions configures Accept.
+type AcceptOptions struct {
+	// OriginPatterns lists allowed Origin hosts for browser clients; see
+	// github.com/coder/websocket.AcceptOptions.
+	OriginPatterns []string
+	// MaxMessage caps incoming messages; 0 means DefaultMaxMessage.
+	MaxMessage int64
+}
+
+// Accept upgrades an HTTP request to a WebSocket speaking the "binary"
+// subprotocol and returns it as a net.Conn, ready for
+// transport.NewServerConn. On error the response has been written.
+func Accept(w http.ResponseWriter, r *http.Request, opts AcceptOptions) (net.Conn, error) {
+	c, err := ws.Accept(w, r, &ws.AcceptOptions{
+		Subprotocols:   []string{Subprotocol},
+		OriginPatterns: opts.OriginPatterns,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("websocket: accept: %w", err)
+	}
+	return wrap(c, opts.MaxMessage), nil
+}
+
+func wrap(c *ws.Conn, max int64) net.Conn {
+	if max <= 0 {
+		max = DefaultMaxMessage
+	}
+	c.SetReadLimit(max)
+	return ws.NetConn(context.Background(), c, ws.MessageBinary)
+}

@@ -1,0 +1,127 @@
+package websocket
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+
+	"github.com/mtgo-labs/mtgo/transport"
+	"github.com/mtgo-labs/mtgo/transport/transporttest"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+// echoServer answers MTProto packets over WebSocket with the same packets.
+func echoServer(t *testing.T, secure bool) *httptest.Server {
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/apiws" {
+			http.NotFound(w, r)
+			return
+		}
+		nc, err := Accept(w, r, AcceptOptions{})
+		if err != nil {
+			return
+		}
+		defer nc.Close()
+		c, err := transport.NewServerConn(nc, transport.ServerOptions{RequireObfuscation: true})
+		if err != nil {
+			return
+		}
+		for {
+			p, err := c.ReadPacket()
+			if err != nil {
+				return
+			}
+			if c.WritePacket(p) != nil {
+				return
+			}
+		}
+	})
+	var srv *httptest.Server
+	if secure {
+		srv = httptest.NewTLSServer(h)
+	} else {
+		srv = httptest.NewServer(h)
+	}
+	t.Cleanup(func() {
+		srv.CloseClientConnections()
+		srv.Close()
+	})
+	return srv
+}
+
+func TestObfuscatedOverWebSocket(t *testing.T) {
+	for _, secure := range []bool{false, true} {
+		name := "ws"
+		if secure {
+			name = "wss"
+		}
+		t.Run(name, func(t *testing.T) {
+			srv := echoServer(t, secure)
+			d := &Dialer{Secure: secure}
+			if secure {
+				d.TLSConfig = srv.Client().Transport.(*http.Transport).TLSClientConfig.Clone()
+			}
+			addr := strings.TrimPrefix(strings.TrimPrefix(srv.URL, "https://"), "http://")
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			nc, err := d.DialContext(ctx, "tcp", addr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			c, err := transport.NewClientConn(nc, transport.ClientOptions{Codec: transport.Intermediate, Obfuscated: true, DC: 2})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer c.Close()
+			for _, n := range []int{40, 24 + 16*1000, 24 + 16*32768} {
+				p := make([]byte, n)
+				p[0] = 1
+				p[n-1] = 9
+				if err := c.WritePacket(p); err != nil {
+					t.Fatal(err)
+				}
+				got, err := c.ReadPacket()
+				if err != nil || !bytes.Equal(got, p) {
+					t.Fatalf("echo %d bytes: %d, %v", n, len(got), err)
+				}
+			}
+		})
+	}
+}
+
+func TestWebSocketErrors(t *testing.T) {
+	srv := echoServer(t, false)
+	addr := strings.TrimPrefix(srv.URL, "http://")
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if _, err := (&Dialer{Path: "nope"}).DialContext(ctx, "tcp", addr); err == nil {
+		t.Error("dial to a 404 path succeeded")
+	}
+	if _, err := (&Dialer{}).DialContext(ctx, "udp", addr); err == nil {
+		t.Error("udp accepted")
+	}
+	// A plain TCP echo server never completes the upgrade: the context
+	// bounds the wait.
+	echo := transporttest.EchoServer(t)
+	short, cancel2 := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel2()
+	start := time.Now()
+	if _, err := (&Dialer{}).DialContext(short, "tcp", echo); err == nil {
+		t.Error("upgrade against an echo server succeeded")
+	}
+	if d := time.Since(start); d > 3*time.Second {
+		t.Errorf("took %s", d)
+	}
+	// wss against a plain server fails the TLS handshake.
+	if _, err := (&Dialer{Secure: true, TLSConfig: &tls.Config{InsecureSkipVerify: true}}).DialContext(ctx, "tcp", addr); err == nil {
+		t.Error("wss against plain http succeeded")
+	}
+}
