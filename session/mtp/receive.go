@@ -108,7 +108,11 @@ func (e *Engine) accept(now time.Time, msgID int64, seqNo int32, body []byte) bo
 	if e.synced || e.side == crypto.Server {
 		t, srv := MsgIDTime(msgID), e.serverTime(now)
 		future, past := t.After(srv.Add(maxFuture)), t.Before(srv.Add(-maxPast))
-		if (future || past) && !e.timeCorrection(body) {
+		if (future || past) && e.answersPending(body) {
+			// An answer to a request of ours: our clock is what is off.
+			e.offset = t.Sub(now)
+			e.log.Debug("mtp: clock resynced from an answer", slog.Duration("offset", e.offset))
+		} else if future || past {
 			if e.side == crypto.Server {
 				code := 16
 				if future {
@@ -139,10 +143,11 @@ func (e *Engine) accept(now time.Time, msgID int64, seqNo int32, body []byte) bo
 	return true
 }
 
-// timeCorrection reports whether body is, or is a container holding, a bad_msg_notification
-// with a clock error about a message this client is waiting on: it must be read even though
-// its own time is off, since it is what corrects the clock.
-func (e *Engine) timeCorrection(body []byte) bool {
+// answersPending reports whether body is, or is a container holding, a message about a
+// request this client is waiting on: an rpc_result, a pong, or a bad_msg_notification with a
+// clock error. Such a message cannot be a replay (its request is new), so it is read even when
+// its msg_id time is off, and it tells the client its clock is wrong.
+func (e *Engine) answersPending(body []byte) bool {
 	if e.side != crypto.Client {
 		return false
 	}
@@ -154,28 +159,40 @@ func (e *Engine) timeCorrection(body []byte) bool {
 			if uint64(n) > uint64(len(rest)) {
 				return false
 			}
-			if e.isTimeCorrection(rest[:n]) {
+			if e.isAnswer(rest[:n]) {
 				return true
 			}
 			rest = rest[n:]
 		}
 		return false
 	}
-	return e.isTimeCorrection(body)
+	return e.isAnswer(body)
 }
 
-func (e *Engine) isTimeCorrection(body []byte) bool {
-	if peekID(body) != idBadMsgNotification || len(body) < 20 {
+func (e *Engine) isAnswer(body []byte) bool {
+	var about int64
+	switch peekID(body) {
+	case idRPCResult, idPong:
+		if len(body) < 12 {
+			return false
+		}
+		about = int64(le.Uint64(body[4:]))
+	case idBadMsgNotification:
+		if len(body) < 20 {
+			return false
+		}
+		if code := int32(le.Uint32(body[16:])); code != 16 && code != 17 {
+			return false
+		}
+		about = int64(le.Uint64(body[4:]))
+		if _, ok := e.containers[about]; ok {
+			return true
+		}
+	default:
 		return false
 	}
-	bad := int64(le.Uint64(body[4:]))
-	code := int32(le.Uint32(body[16:]))
-	if code != 16 && code != 17 {
-		return false
-	}
-	_, pending := e.sent[bad]
-	_, cont := e.containers[bad]
-	return pending || cont
+	m := e.sent[about]
+	return m != nil && !m.queued
 }
 
 // ack queues an acknowledgement of msgID.

@@ -76,7 +76,8 @@ func (e *Engine) OnTimer(now time.Time) ([]Event, error) {
 // come within pongTimeout.
 func (e *Engine) sendPing(now time.Time) {
 	e.nextPingID++
-	delay := int32((e.cfg.PingInterval + e.cfg.MaxPongTimeout) / time.Second)
+	// Whole seconds, rounded up: a zero delay would make the server hang up at once.
+	delay := int32((e.cfg.PingInterval + e.cfg.MaxPongTimeout + time.Second - 1) / time.Second)
 	body := le.AppendUint32(make([]byte, 0, 16), idPingDelayDisconnect)
 	body = le.AppendUint64(body, uint64(e.nextPingID))
 	body = le.AppendUint32(body, uint32(delay))

@@ -50,4 +50,3 @@ func TestServerUsage(t *testing.T) {
 	cancel()
 	<-done
 }
-
