@@ -304,10 +304,7 @@ func (c *StreamConn) ReadFrame() (Frame, error) {
 		}
 		m, err := c.nc.Read(c.rbuf[c.rend:])
 		if m > 0 {
-			if c.dec != nil {
-				c.dec.XORKeyStream(c.rbuf[c.rend:c.rend+m], c.rbuf[c.rend:c.rend+m])
-			}
-			c.rend += m
+			c.received(m)
 			continue
 		}
 		if err != nil {
@@ -318,6 +315,14 @@ func (c *StreamConn) ReadFrame() (Frame, error) {
 			return Frame{}, err
 		}
 	}
+}
+
+// received takes in m bytes just read after rend, decrypting them once.
+func (c *StreamConn) received(m int) {
+	if c.dec != nil {
+		c.dec.XORKeyStream(c.rbuf[c.rend:c.rend+m], c.rbuf[c.rend:c.rend+m])
+	}
+	c.rend += m
 }
 
 // WritePacket sends one packet.
