@@ -45,4 +45,5 @@ package services
 
 func (d *Dispatcher) registerAll() {
 	d.registerCore()
+	d.registerMethods()
 }
