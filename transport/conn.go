@@ -298,7 +298,9 @@ func (c *StreamConn) ReadFrame() (Frame, error) {
 			c.rstart = 0
 		}
 		if need > len(c.rbuf) {
-			nb := make([]byte, max(need, min(2*len(c.rbuf), need+c.max)))
+			// Headroom so frames a little larger (padding) do not grow it
+			// again; need was checked against the maximum by the codec.
+			nb := make([]byte, max(need, min(max(2*len(c.rbuf), need+need/4), c.max+64)))
 			copy(nb, c.rbuf[:c.rend])
 			c.rbuf = nb
 		}
