@@ -153,7 +153,7 @@ func validPhone(p string) bool {
 }
 
 func validUsername(u string) bool {
-	if len(u) < 4 || len(u) > 32 {
+	if len(u) < 5 || len(u) > 32 {
 		return false
 	}
 	for i, c := range u {
