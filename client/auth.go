@@ -1,0 +1,301 @@
+package mtgo
+
+import (
+	"context"
+	crand "crypto/rand"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/mtgo-labs/mtgo/crypto/srp"
+	"github.com/mtgo-labs/mtgo/session"
+	"github.com/mtgo-labs/mtgo/tl"
+	"github.com/mtgo-labs/mtgo/tl/tg"
+)
+
+// maxCodeAttempts bounds how often Login asks for the code after PHONE_CODE_INVALID.
+const maxCodeAttempts = 3
+
+// loginState remembers the phone login in progress between SendCode, SignIn, CheckPassword
+// and SignUp. Guarded by Client.mu.
+type loginState struct {
+	phone    string
+	codeHash string
+	terms    string
+}
+
+// SentCode describes the login code Telegram sent.
+type SentCode struct {
+	// PhoneCodeHash identifies the code request; SignIn and SignUp need it.
+	PhoneCodeHash string
+	// Info says how the code was delivered.
+	Info CodeInfo
+}
+
+// Login logs in with what the configuration offers: the bot token (Config.BotToken or
+// SetBotToken), else Config.PhoneNumber with the Code callback (and Password for two-step
+// verification, SignUp for unregistered numbers). The client must be connected. It fails with
+// ErrAlreadyAuthed when logged in and ErrNoLoginMethod when nothing is configured.
+func (c *Client) Login(ctx context.Context) error {
+	if c.authorized() {
+		return ErrAlreadyAuthed
+	}
+	if token := c.BotToken(); token != "" {
+		return c.LoginBot(ctx, token)
+	}
+	if c.cfg.PhoneNumber != "" && c.cfg.Code != nil {
+		return c.loginUser(ctx, c.cfg.PhoneNumber)
+	}
+	return ErrNoLoginMethod
+}
+
+// LoginBot logs in as the bot of token ("<id>:<secret>" from @BotFather).
+func (c *Client) LoginBot(ctx context.Context, token string) error {
+	if c.authorized() {
+		return ErrAlreadyAuthed
+	}
+	id, _, ok := strings.Cut(token, ":")
+	if _, err := strconv.ParseInt(id, 10, 64); !ok || err != nil {
+		return ErrInvalidBotToken
+	}
+	var res tg.AuthAuthorizationClassBox
+	err := c.invoker().Invoke(ctx, &tg.AuthImportBotAuthorizationRequest{
+		APIID: int32(c.apiID), APIHash: c.apiHash, BotAuthToken: token,
+	}, &res)
+	if err != nil {
+		return fmt.Errorf("mtgo: bot login: %w", err)
+	}
+	if err := c.authorize(ctx, res.AuthAuthorization); err != nil {
+		return err
+	}
+	c.mu.Lock()
+	c.botToken = token
+	c.mu.Unlock()
+	return nil
+}
+
+// loginUser runs the phone flow with the configured callbacks.
+func (c *Client) loginUser(ctx context.Context, phone string) error {
+	sent, err := c.SendCode(ctx, phone)
+	if err != nil {
+		if errors.Is(err, ErrAlreadyAuthed) && c.authorized() {
+			return nil // the server accepted a future auth token
+		}
+		return err
+	}
+	for attempt := 1; ; attempt++ {
+		code, err := c.cfg.Code(ctx, phone, sent.Info)
+		if err != nil {
+			return fmt.Errorf("mtgo: login code: %w", err)
+		}
+		err = c.SignIn(ctx, phone, sent.PhoneCodeHash, code)
+		switch {
+		case err == nil:
+			return nil
+		case errors.Is(err, Err2FARequired):
+			return c.loginPassword(ctx)
+		case errors.Is(err, ErrSignUpRequired):
+			if c.cfg.SignUp == nil {
+				return err
+			}
+			c.mu.Lock()
+			terms := c.login.terms
+			c.mu.Unlock()
+			first, last, err := c.cfg.SignUp(ctx, terms)
+			if err != nil {
+				return fmt.Errorf("mtgo: sign up: %w", err)
+			}
+			return c.SignUp(ctx, phone, sent.PhoneCodeHash, first, last)
+		case session.IsType(err, "PHONE_CODE_INVALID") && attempt < maxCodeAttempts:
+			c.Log.Warn("invalid login code, asking again", "attempt", attempt)
+		default:
+			return err
+		}
+	}
+}
+
+func (c *Client) loginPassword(ctx context.Context) error {
+	if c.cfg.Password == nil {
+		return Err2FARequired
+	}
+	pw, err := c.account(ctx)
+	if err != nil {
+		return err
+	}
+	password, err := c.cfg.Password(ctx, pw.Hint.Value)
+	if err != nil {
+		return fmt.Errorf("mtgo: password: %w", err)
+	}
+	return c.checkPassword(ctx, pw, password)
+}
+
+// SendCode asks Telegram to send a login code to phone.
+func (c *Client) SendCode(ctx context.Context, phone string) (*SentCode, error) {
+	if c.authorized() {
+		return nil, ErrAlreadyAuthed
+	}
+	var res tg.AuthSentCodeClassBox
+	err := c.invoker().Invoke(ctx, &tg.AuthSendCodeRequest{
+		PhoneNumber: phone, APIID: int32(c.apiID), APIHash: c.apiHash,
+	}, &res)
+	if err != nil {
+		return nil, fmt.Errorf("mtgo: send code: %w", err)
+	}
+	switch s := res.AuthSentCode.(type) {
+	case *tg.AuthSentCode:
+		c.mu.Lock()
+		c.login = loginState{phone: phone, codeHash: s.PhoneCodeHash}
+		c.mu.Unlock()
+		return &SentCode{PhoneCodeHash: s.PhoneCodeHash, Info: codeInfo(s)}, nil
+	case *tg.AuthSentCodeSuccess:
+		if err := c.authorize(ctx, s.Authorization); err != nil {
+			return nil, err
+		}
+		return nil, ErrAlreadyAuthed
+	}
+	return nil, fmt.Errorf("mtgo: send code: unsupported answer %T", res.AuthSentCode)
+}
+
+func codeInfo(s *tg.AuthSentCode) CodeInfo {
+	info := CodeInfo{Timeout: time.Duration(s.Timeout.Value) * time.Second}
+	if s.Type != nil {
+		info.Type = s.Type.TypeName()
+	}
+	switch t := s.Type.(type) {
+	case *tg.AuthSentCodeTypeApp:
+		info.Length = int(t.Length)
+	case *tg.AuthSentCodeTypeSms:
+		info.Length = int(t.Length)
+	case *tg.AuthSentCodeTypeCall:
+		info.Length = int(t.Length)
+	}
+	return info
+}
+
+// SignIn completes a phone login with the code. It returns Err2FARequired when the account
+// has a password (call CheckPassword) and ErrSignUpRequired when the number is not registered
+// (call SignUp).
+func (c *Client) SignIn(ctx context.Context, phone, phoneCodeHash, code string) error {
+	if c.authorized() {
+		return ErrAlreadyAuthed
+	}
+	var res tg.AuthAuthorizationClassBox
+	err := c.invoker().Invoke(ctx, &tg.AuthSignInRequest{
+		PhoneNumber: phone, PhoneCodeHash: phoneCodeHash, PhoneCode: tl.Some(code),
+	}, &res)
+	if session.IsType(err, "SESSION_PASSWORD_NEEDED") {
+		return fmt.Errorf("%w (%v)", Err2FARequired, err)
+	}
+	if err != nil {
+		return fmt.Errorf("mtgo: sign in: %w", err)
+	}
+	if up, ok := res.AuthAuthorization.(*tg.AuthAuthorizationSignUpRequired); ok {
+		c.mu.Lock()
+		c.login = loginState{phone: phone, codeHash: phoneCodeHash}
+		if up.TermsOfService != nil {
+			c.login.terms = up.TermsOfService.Text
+		}
+		c.mu.Unlock()
+		return ErrSignUpRequired
+	}
+	return c.authorize(ctx, res.AuthAuthorization)
+}
+
+// SignUp registers a new account for phone after SignIn returned ErrSignUpRequired.
+func (c *Client) SignUp(ctx context.Context, phone, phoneCodeHash, firstName, lastName string) error {
+	if c.authorized() {
+		return ErrAlreadyAuthed
+	}
+	var res tg.AuthAuthorizationClassBox
+	err := c.invoker().Invoke(ctx, &tg.AuthSignUpRequest{
+		PhoneNumber: phone, PhoneCodeHash: phoneCodeHash, FirstName: firstName, LastName: lastName,
+	}, &res)
+	if err != nil {
+		return fmt.Errorf("mtgo: sign up: %w", err)
+	}
+	return c.authorize(ctx, res.AuthAuthorization)
+}
+
+// CheckPassword completes a login that SignIn answered with Err2FARequired, proving the
+// two-step verification password with SRP (the password never leaves the process).
+func (c *Client) CheckPassword(ctx context.Context, password string) error {
+	if c.authorized() {
+		return ErrAlreadyAuthed
+	}
+	pw, err := c.account(ctx)
+	if err != nil {
+		return err
+	}
+	return c.checkPassword(ctx, pw, password)
+}
+
+func (c *Client) account(ctx context.Context) (*tg.AccountPassword, error) {
+	var pw tg.AccountPassword
+	if err := c.invoker().Invoke(ctx, &tg.AccountGetPasswordRequest{}, &pw); err != nil {
+		return nil, fmt.Errorf("mtgo: get password parameters: %w", err)
+	}
+	return &pw, nil
+}
+
+func (c *Client) checkPassword(ctx context.Context, pw *tg.AccountPassword, password string) error {
+	algo, ok := pw.CurrentAlgo.(*tg.PasswordKdfAlgoSHA256SHA256PBKDF2HMACSHA512iter100000SHA256ModPow)
+	if !ok || !pw.SRPB.Set || !pw.SRPID.Set {
+		return fmt.Errorf("mtgo: check password: unsupported password algorithm %T", pw.CurrentAlgo)
+	}
+	ans, err := srp.Check([]byte(password), srp.Params{Salt1: algo.Salt1, Salt2: algo.Salt2, G: int(algo.G), P: algo.P}, pw.SRPB.Value, crand.Reader)
+	if err != nil {
+		return fmt.Errorf("mtgo: check password: %w", err)
+	}
+	var res tg.AuthAuthorizationClassBox
+	err = c.invoker().Invoke(ctx, &tg.AuthCheckPasswordRequest{
+		Password: &tg.InputCheckPasswordSRP{SRPID: pw.SRPID.Value, A: ans.A, M1: ans.M1},
+	}, &res)
+	if err != nil {
+		return fmt.Errorf("mtgo: check password: %w", err)
+	}
+	return c.authorize(ctx, res.AuthAuthorization)
+}
+
+// authorize records a successful login and starts the update engine.
+func (c *Client) authorize(ctx context.Context, a tg.AuthAuthorizationClass) error {
+	auth, ok := a.(*tg.AuthAuthorization)
+	if !ok {
+		return fmt.Errorf("mtgo: login: unexpected answer %T", a)
+	}
+	u, ok := auth.User.(*tg.User)
+	if !ok {
+		return fmt.Errorf("mtgo: login: answer has no user (%T)", auth.User)
+	}
+	u.Self = true
+	c.setAuthorized(ctx, u)
+	c.mu.Lock()
+	c.login = loginState{}
+	c.mu.Unlock()
+	c.Log.Info("logged in", "user", u.ID, "bot", u.Bot)
+	c.startUpdates()
+	return nil
+}
+
+// LogOut ends the session on the server and forgets the identity (the auth key is kept for a
+// new login).
+func (c *Client) LogOut() error { return c.LogOutContext(context.Background()) }
+
+// LogOutContext is LogOut with a context.
+func (c *Client) LogOutContext(ctx context.Context) error {
+	if !c.IsConnected() {
+		return ErrNotConnected
+	}
+	var res tg.AuthLoggedOut
+	if err := c.invoker().Invoke(ctx, &tg.AuthLogOutRequest{}, &res); err != nil {
+		return fmt.Errorf("mtgo: log out: %w", err)
+	}
+	c.stopUpdates()
+	c.setAuthorized(ctx, nil)
+	c.pool.closeAll()
+	c.mu.Lock()
+	c.botToken = ""
+	c.mu.Unlock()
+	return nil
+}

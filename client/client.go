@@ -1,0 +1,602 @@
+package mtgo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"go.uber.org/dig"
+	"go.uber.org/fx"
+
+	"github.com/mtgo-labs/mtgo/client/types"
+	"github.com/mtgo-labs/mtgo/crypto"
+	"github.com/mtgo-labs/mtgo/session"
+	"github.com/mtgo-labs/mtgo/tl/tg"
+	"github.com/mtgo-labs/mtgo/transport"
+	"github.com/mtgo-labs/mtgo/transport/proxy"
+)
+
+// Dispatcher routes updates to handlers. The default dispatcher runs the OnMessage handlers;
+// SetDispatcher replaces it.
+type Dispatcher interface {
+	Dispatch(update tg.UpdatesClass)
+}
+
+// Client is a Telegram client: one connection to the home data center, per-DC sessions for
+// files and migrations, the update engine, the peer cache and the storage. Its methods are
+// safe for concurrent use.
+type Client struct {
+	// Log writes structured records at the level configured in Config.Log.
+	Log *Logger
+
+	apiID   int
+	apiHash string
+	cfg     Config
+	keys    []crypto.PublicKey
+	mtproxy *proxy.Link // nil without Config.MTProxy
+
+	store   Storage
+	dialer  transport.Dialer
+	factory SessionFactory
+	peers   PeerCache
+	updates UpdateManager // nil with NoUpdates
+	app     *fx.App
+	msgs    *messageDispatcher
+
+	life       context.Context // cancelled by Stop: the lifetime of every goroutine
+	lifeCancel context.CancelFunc
+	wg         sync.WaitGroup
+	stopped    chan struct{}
+	stopOnce   sync.Once
+
+	mu         sync.Mutex
+	closed     bool
+	connecting bool
+	home       *liveConn
+	homeDC     int
+	me         *types.User
+	userID     int64
+	bot        bool
+	botToken   string
+	dispatcher Dispatcher
+	dcs        dcTable
+	pool       *dcPool
+	migrateMu  sync.Mutex // one home migration at a time
+	login      loginState
+	updCancel  context.CancelFunc // stops the update manager's Run
+	updDone    chan struct{}
+}
+
+// clientDeps are the layers fx hands to newClient.
+type clientDeps struct {
+	fx.In
+
+	Params  *clientParams
+	Keys    []crypto.PublicKey
+	MTProxy *proxy.Link
+	Store   Storage
+	Dialer  transport.Dialer
+	Factory SessionFactory
+	Peers   PeerCache
+	Updates UpdateManager `optional:"true"`
+	Invoker *lateInvoker
+	Sink    *lateSink
+}
+
+// clientParams carries NewClient's arguments into the fx graph.
+type clientParams struct {
+	APIID   int
+	APIHash string
+	Config  Config
+	Logger  *Logger
+}
+
+func newClient(d clientDeps) *Client {
+	p := d.Params
+	life, cancel := context.WithCancel(context.Background())
+	c := &Client{
+		Log:        p.Logger,
+		apiID:      p.APIID,
+		apiHash:    p.APIHash,
+		cfg:        p.Config,
+		keys:       d.Keys,
+		mtproxy:    d.MTProxy,
+		store:      d.Store,
+		dialer:     d.Dialer,
+		factory:    d.Factory,
+		peers:      d.Peers,
+		updates:    d.Updates,
+		life:       life,
+		lifeCancel: cancel,
+		stopped:    make(chan struct{}),
+		homeDC:     p.Config.DC,
+		botToken:   p.Config.BotToken,
+		dcs:        newDCTable(p.Config),
+	}
+	if p.Config.NoUpdates {
+		c.updates = nil
+	}
+	c.msgs = newMessageDispatcher(c)
+	c.dispatcher = c.msgs
+	c.pool = newDCPool(c)
+	d.Invoker.set(c)
+	d.Sink.set(c)
+	return c
+}
+
+// NewClient creates a client for the application apiID/apiHash (from my.telegram.org). cfg
+// nil means DefaultConfig. The client is not connected: call Start, or Connect and log in.
+//
+// NewClient fails with ErrAPIIDRequired, ErrAPIHashRequired, ErrNoStorage,
+// ErrUnknownParseMode, ErrInvalidProxy (and the proxy sentinels) or ErrInvalidConfig for an
+// invalid configuration, and with the storage's error when the session cannot be opened.
+func NewClient(apiID int, apiHash string, cfg *Config) (*Client, error) {
+	if apiID <= 0 {
+		return nil, ErrAPIIDRequired
+	}
+	if apiHash == "" {
+		return nil, ErrAPIHashRequired
+	}
+	if cfg == nil {
+		cfg = &DefaultConfig
+	}
+	conf := cfg.withDefaults()
+	if err := conf.validate(); err != nil {
+		return nil, err
+	}
+	link, err := parseProxy(conf)
+	if err != nil {
+		return nil, err
+	}
+	keys, err := trustedKeys(conf)
+	if err != nil {
+		return nil, err
+	}
+	var c *Client
+	opts := []fx.Option{
+		fx.NopLogger,
+		Module,
+		fx.Supply(&clientParams{APIID: apiID, APIHash: apiHash, Config: conf, Logger: newLogger(conf.Log)}),
+		fx.Supply(keys),
+		fx.Supply(link),
+		fx.Options(conf.FxOptions...),
+		fx.Populate(&c),
+	}
+	app := fx.New(opts...)
+	if err := app.Err(); err != nil {
+		return nil, fmt.Errorf("mtgo: build client: %w", unwrapFx(err))
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := app.Start(ctx); err != nil {
+		return nil, fmt.Errorf("mtgo: start client: %w", unwrapFx(err))
+	}
+	c.app = app
+	if err := c.loadIdentity(ctx); err != nil {
+		_ = app.Stop(ctx)
+		return nil, err
+	}
+	return c, nil
+}
+
+// unwrapFx returns the error of the constructor that failed, without fx's wrapping.
+func unwrapFx(err error) error {
+	if root := dig.RootCause(err); root != nil {
+		return root
+	}
+	return err
+}
+
+// trustedKeys returns Telegram's RSA keys and the configured ones.
+func trustedKeys(cfg Config) ([]crypto.PublicKey, error) {
+	keys := append([]crypto.PublicKey(nil), crypto.TelegramKeys()...)
+	for i, k := range cfg.PublicKeys {
+		pk, err := crypto.NewPublicKey(k)
+		if err != nil {
+			return nil, fmt.Errorf("%w: PublicKeys[%d]: %w", ErrInvalidConfig, i, err)
+		}
+		keys = append(keys, pk)
+	}
+	return keys, nil
+}
+
+// loadIdentity imports Config.SessionString and reads the home DC and identity from storage.
+func (c *Client) loadIdentity(ctx context.Context) error {
+	if s := c.cfg.SessionString; s != "" {
+		if err := c.importSessionString(ctx, s); err != nil {
+			return err
+		}
+	}
+	dc, err := c.store.HomeDC(ctx)
+	if err != nil {
+		return fmt.Errorf("mtgo: read home dc: %w", err)
+	}
+	if dc > 0 {
+		c.homeDC = dc
+	}
+	sess, err := c.store.LoadSession(ctx, c.homeDC)
+	switch {
+	case errors.Is(err, session.ErrNoSession):
+	case err != nil:
+		return fmt.Errorf("mtgo: load session: %w", err)
+	default:
+		c.userID, c.bot = sess.UserID, sess.Bot
+	}
+	return nil
+}
+
+// Connect connects to the home data center within timeout (0 waits indefinitely). See
+// ConnectContext.
+func (c *Client) Connect(timeout time.Duration) error {
+	ctx := context.Background()
+	if timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, timeout)
+		defer cancel()
+	}
+	return c.ConnectContext(ctx)
+}
+
+// ConnectContext connects to the home data center (the stored one, else Config.DC), runs the
+// key exchange if the session has no key, sends initConnection with help.getConfig to learn
+// the data center list, and, when the session is authorized, loads the account and starts the
+// update engine. It does not log in: see Login and Start.
+//
+// It fails with ErrAlreadyConnected when connected, ErrClientClosed after Stop, or the
+// connection's error.
+func (c *Client) ConnectContext(ctx context.Context) error {
+	c.mu.Lock()
+	switch {
+	case c.closed:
+		c.mu.Unlock()
+		return ErrClientClosed
+	case c.home != nil || c.connecting:
+		c.mu.Unlock()
+		return ErrAlreadyConnected
+	}
+	c.connecting = true
+	dc := c.homeDC
+	c.mu.Unlock()
+	defer func() {
+		c.mu.Lock()
+		c.connecting = false
+		c.mu.Unlock()
+	}()
+
+	lc, err := c.dial(ctx, dc, false, false)
+	if err != nil {
+		return err
+	}
+	if err := c.fetchConfig(ctx, lc); err != nil {
+		lc.close()
+		return fmt.Errorf("mtgo: connect to dc %d: %w", dc, err)
+	}
+	c.mu.Lock()
+	if c.closed {
+		c.mu.Unlock()
+		lc.close()
+		return ErrClientClosed
+	}
+	c.home = lc
+	authorized := c.userID != 0
+	c.mu.Unlock()
+	c.Log.Info("connected", "dc", dc)
+
+	if authorized {
+		if err := c.loadSelf(ctx); err != nil {
+			if !errors.Is(err, ErrNotAuthorized) {
+				return err
+			}
+			c.Log.Warn("stored session is no longer authorized", "err", err)
+		}
+	}
+	c.startUpdates()
+	return nil
+}
+
+// fetchConfig sends help.getConfig (the first call, so it carries initConnection) and learns
+// the data center list from it.
+func (c *Client) fetchConfig(ctx context.Context, lc *liveConn) error {
+	var cfg tg.Config
+	if err := c.invokeConn(ctx, lc, &tg.HelpGetConfigRequest{}, &cfg); err != nil {
+		return err
+	}
+	c.mu.Lock()
+	c.dcs.learn(cfg.DCOptions)
+	c.mu.Unlock()
+	return nil
+}
+
+// loadSelf fetches the logged-in account; a 401 answer clears the stored identity and
+// returns ErrNotAuthorized.
+func (c *Client) loadSelf(ctx context.Context) error {
+	users, err := tg.NewClient(c.invoker()).UsersGetUsers(ctx, &tg.UsersGetUsersRequest{ID: []tg.InputUserClass{&tg.InputUserSelf{}}})
+	if err != nil {
+		if e, ok := session.AsRPCError(err); ok && e.Code == 401 {
+			c.setAuthorized(ctx, nil)
+			return fmt.Errorf("%w: %v", ErrNotAuthorized, err)
+		}
+		return fmt.Errorf("mtgo: load account: %w", err)
+	}
+	for _, u := range users {
+		if u, ok := u.(*tg.User); ok && u.Self {
+			c.setAuthorized(ctx, u)
+			return nil
+		}
+	}
+	return fmt.Errorf("mtgo: load account: %w", ErrNotAuthorized)
+}
+
+// setAuthorized records the logged-in account (nil: logged out) in memory and in the stored
+// home session.
+func (c *Client) setAuthorized(ctx context.Context, u *tg.User) {
+	c.mu.Lock()
+	if u == nil {
+		c.me, c.userID, c.bot = nil, 0, false
+	} else {
+		c.me = types.NewUser(u)
+		c.userID, c.bot = u.ID, u.Bot
+	}
+	dc, userID, bot := c.homeDC, c.userID, c.bot
+	home := c.home
+	c.mu.Unlock()
+	if u != nil {
+		c.peers.Learn([]tg.UserClass{u}, nil)
+	}
+	sess, err := c.store.LoadSession(ctx, dc)
+	if err != nil && !errors.Is(err, session.ErrNoSession) {
+		c.Log.Warn("load session to record identity", "err", err)
+		return
+	}
+	if home != nil && !sess.HasKey() {
+		sess = home.conn.Session()
+	}
+	sess.DC, sess.UserID, sess.Bot = dc, userID, bot
+	if err := c.store.SaveSession(ctx, sess); err != nil {
+		c.Log.Warn("save identity", "err", err)
+	}
+}
+
+// Start connects if needed, logs in when the session is not authorized (with BotToken, or
+// PhoneNumber and the Code, Password and SignUp callbacks), and blocks until Stop is called.
+func (c *Client) Start() error {
+	return c.StartContext(context.Background())
+}
+
+// StartContext is Start with a context: it returns when ctx is done (after stopping the
+// client) or when Stop is called.
+func (c *Client) StartContext(ctx context.Context) error {
+	if err := c.ConnectContext(ctx); err != nil && !errors.Is(err, ErrAlreadyConnected) {
+		return err
+	}
+	if !c.authorized() {
+		if err := c.Login(ctx); err != nil {
+			return err
+		}
+	}
+	select {
+	case <-c.stopped:
+		return nil
+	case <-ctx.Done():
+		c.Stop()
+		return ctx.Err()
+	}
+}
+
+// Idle blocks until Stop is called.
+func (c *Client) Idle() { <-c.stopped }
+
+// Done returns a channel closed when the client is stopped.
+func (c *Client) Done() <-chan struct{} { return c.stopped }
+
+// Stop shuts the client down: pending calls fail with ErrClientClosed, connections close,
+// handlers finish, the storage is saved and closed and every goroutine ends. Safe to call more
+// than once and from any goroutine.
+func (c *Client) Stop() {
+	c.stopOnce.Do(func() {
+		c.mu.Lock()
+		c.closed = true
+		home := c.home
+		c.home = nil
+		c.mu.Unlock()
+		c.stopUpdates()
+		c.lifeCancel()
+		if home != nil {
+			home.close()
+		}
+		c.pool.closeAll()
+		c.wg.Wait()
+		c.msgs.close()
+		if err := c.store.Save(); err != nil {
+			c.Log.Warn("save storage", "err", err)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if c.app != nil {
+			if err := c.app.Stop(ctx); err != nil {
+				c.Log.Warn("stop layers", "err", err)
+			}
+		}
+		close(c.stopped)
+		c.Log.Info("stopped")
+	})
+}
+
+// Disconnect closes the connections but keeps the client's state, handlers and storage, so
+// Connect can be called again. Calls pending on the closed connections fail with
+// ErrClientClosed. It fails with ErrNotConnected when not connected.
+func (c *Client) Disconnect() error {
+	c.mu.Lock()
+	home := c.home
+	c.home = nil
+	closed := c.closed
+	c.mu.Unlock()
+	if closed {
+		return ErrClientClosed
+	}
+	if home == nil {
+		return ErrNotConnected
+	}
+	c.stopUpdates()
+	home.close()
+	c.pool.closeAll()
+	if err := c.store.Save(); err != nil {
+		return fmt.Errorf("mtgo: save storage: %w", err)
+	}
+	c.Log.Info("disconnected")
+	return nil
+}
+
+// IsConnected reports whether the client has a connection to its home data center.
+func (c *Client) IsConnected() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.home != nil && !c.home.isDone()
+}
+
+// Me returns the logged-in account, or nil before login.
+func (c *Client) Me() *types.User {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.me
+}
+
+// SetMe sets the account the client considers logged in, for sessions whose identity is
+// known from elsewhere and for tests.
+func (c *Client) SetMe(user *types.User) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.me = user
+	if user != nil {
+		c.userID, c.bot = user.ID, user.IsBot
+	}
+}
+
+// IsBot reports whether the client is logged in as a bot, or, before login, whether it is
+// configured with a bot token.
+func (c *Client) IsBot() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.userID != 0 {
+		return c.bot
+	}
+	return c.botToken != ""
+}
+
+// SetBotToken sets the bot token used by the next login (Start or Login).
+func (c *Client) SetBotToken(token string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.botToken = token
+}
+
+// Session returns a copy of the home session (data center, auth key, ...), or nil before the
+// first connection when nothing is stored.
+func (c *Client) Session() *session.Session {
+	c.mu.Lock()
+	home, dc := c.home, c.homeDC
+	c.mu.Unlock()
+	if home != nil {
+		s := home.conn.Session()
+		if s.DC == 0 {
+			s.DC = dc
+		}
+		return &s
+	}
+	s, err := c.store.LoadSession(context.Background(), dc)
+	if err != nil {
+		return nil
+	}
+	return &s
+}
+
+// Storage returns the storage backend.
+func (c *Client) Storage() Storage { return c.store }
+
+// Config returns a copy of the active configuration.
+func (c *Client) Config() Config { return c.cfg.withDefaults() }
+
+// ServerTime returns the server's Unix time, using the clock offset measured on the home
+// connection.
+func (c *Client) ServerTime() int32 {
+	var off time.Duration
+	if s := c.Session(); s != nil {
+		off = s.TimeOffset
+	}
+	return int32(time.Now().Add(off).Unix())
+}
+
+// SetDispatcher replaces the default dispatcher (which runs the OnMessage handlers). Call it
+// before Connect or Start.
+func (c *Client) SetDispatcher(d Dispatcher) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if d == nil {
+		d = c.msgs
+	}
+	c.dispatcher = d
+}
+
+func (c *Client) currentDispatcher() Dispatcher {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.dispatcher
+}
+
+func (c *Client) authorized() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.userID != 0
+}
+
+// APIID returns the application id.
+func (c *Client) APIID() int { return c.apiID }
+
+// APIHash returns the application hash.
+func (c *Client) APIHash() string { return c.apiHash }
+
+// DC returns the home data center, 0 when not connected.
+func (c *Client) DC() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.home == nil {
+		return 0
+	}
+	return c.homeDC
+}
+
+// SessionName returns the configured session name.
+func (c *Client) SessionName() string { return c.cfg.SessionName }
+
+// BotToken returns the bot token, "" for user clients.
+func (c *Client) BotToken() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.botToken
+}
+
+// TestMode reports whether the client uses Telegram's test data centers.
+func (c *Client) TestMode() bool { return c.cfg.TestMode }
+
+// IPv6 reports whether IPv6 addresses are preferred.
+func (c *Client) IPv6() bool { return c.cfg.IPv6 }
+
+// NoUpdates reports whether updates are disabled.
+func (c *Client) NoUpdates() bool { return c.cfg.NoUpdates }
+
+// Workers returns the number of handler goroutines.
+func (c *Client) Workers() int { return c.cfg.Workers }
+
+// ParseMode returns the default parse mode (ParseModeNone is 0).
+func (c *Client) ParseMode() int { return c.cfg.ParseMode }
+
+// SleepThreshold returns the longest flood wait Invoke sleeps through.
+func (c *Client) SleepThreshold() time.Duration { return c.cfg.SleepThreshold }
+
+// MaxConcurrentTransmissions returns the bound on parallel file transfers.
+func (c *Client) MaxConcurrentTransmissions() int { return c.cfg.MaxConcurrentTransmissions }
+
+// MaxMessageCacheSize returns the size of the message cache.
+func (c *Client) MaxMessageCacheSize() int { return c.cfg.MaxMessageCacheSize }

@@ -1,0 +1,284 @@
+package mtgo
+
+import (
+	"context"
+	"crypto/rsa"
+	"fmt"
+	"log/slog"
+	"runtime"
+	"time"
+
+	"go.uber.org/fx"
+)
+
+// Version is the library version announced to Telegram in initConnection when
+// Config.Device.AppVersion is empty.
+const Version = "0.1.0"
+
+// Parse modes for Config.ParseMode and the ParseMode send option.
+const (
+	// ParseModeNone sends text as it is, without entities (the default).
+	ParseModeNone = 0
+	// ParseModeMarkdown reads **bold**, __italic__, ~~strike~~, ||spoiler||, `code`,
+	// ```pre``` and [text](url) from the text.
+	ParseModeMarkdown = 1
+	// ParseModeHTML reads <b>, <i>, <u>, <s>, <code>, <pre>, <a href>, <tg-spoiler> and
+	// <blockquote> from the text.
+	ParseModeHTML = 2
+)
+
+// Defaults used for zero Config fields.
+const (
+	// DefaultDC is the data center a client without a stored session connects to first.
+	DefaultDC = 2
+	// DefaultSleepThreshold is the longest FLOOD_WAIT Invoke sleeps through by itself.
+	DefaultSleepThreshold = 10 * time.Second
+	// DefaultRequestTimeout is the per-attempt timeout of Invoke when its timeout is 0.
+	DefaultRequestTimeout = 60 * time.Second
+	// DefaultMaxConcurrentTransmissions bounds parallel file transfers.
+	DefaultMaxConcurrentTransmissions = 1
+	// DefaultMaxMessageCacheSize is the number of messages kept in the message cache.
+	DefaultMaxMessageCacheSize = 10000
+	// DefaultSessionIdleTimeout is how long an unused per-DC session stays open.
+	DefaultSessionIdleTimeout = 5 * time.Minute
+	// DefaultPeerCacheSize bounds the peer cache.
+	DefaultPeerCacheSize = 100000
+)
+
+// CodeFunc returns the login code Telegram sent for phone. info says how it was sent.
+// It is called by the phone login flow; return an error to abort the login.
+type CodeFunc func(ctx context.Context, phone string, info CodeInfo) (string, error)
+
+// PasswordFunc returns the two-step verification password of the account; hint is the hint
+// the user set (possibly empty). Return an error to abort the login.
+type PasswordFunc func(ctx context.Context, hint string) (string, error)
+
+// SignUpFunc returns the name of a new account for a phone number that is not registered
+// yet. terms is the text of Telegram's terms of service the user accepts by signing up.
+// Return an error to abort.
+type SignUpFunc func(ctx context.Context, terms string) (firstName, lastName string, err error)
+
+// CodeInfo describes how a login code was delivered.
+type CodeInfo struct {
+	// Type is the TL name of the delivery, such as "auth.sentCodeTypeApp" or
+	// "auth.sentCodeTypeSms".
+	Type string
+	// Length is the number of digits, when known.
+	Length int
+	// Timeout is how long until another delivery may be requested, zero when unknown.
+	Timeout time.Duration
+}
+
+// DeviceConfig is what the client tells Telegram about itself in initConnection. Zero fields
+// take the defaults noted on each.
+type DeviceConfig struct {
+	// DeviceModel defaults to "MTGo".
+	DeviceModel string
+	// SystemVersion defaults to runtime.GOOS/runtime.GOARCH.
+	SystemVersion string
+	// AppVersion defaults to Version.
+	AppVersion string
+	// SystemLangCode defaults to "en".
+	SystemLangCode string
+	// LangPack is the language pack name; empty for none.
+	LangPack string
+	// LangCode defaults to "en".
+	LangCode string
+}
+
+// LogConfig says where the client's log records go. The zero value discards every record: the
+// library writes nothing anywhere unless a Handler is given.
+type LogConfig struct {
+	// Handler receives the records. Nil discards them.
+	Handler slog.Handler
+	// Level is the lowest level passed to Handler; nil means slog.LevelInfo.
+	Level slog.Leveler
+}
+
+// Config configures a Client. A zero field means "use the default" (see DefaultConfig), so
+// Config{} and DefaultConfig behave the same; booleans whose default is on are phrased
+// negatively (NoUpdates, NoCatchUp) so their zero value is the default.
+type Config struct {
+	// Workers is the number of goroutines running update handlers. Default: the number of
+	// CPUs plus four, at most 32.
+	Workers int
+
+	// SessionName names the session file (<SessionName>.session) used unless InMemory or
+	// Storage is set.
+	SessionName string
+	// SessionString is an exported session (ExportSessionString, or a Pyrogram, Telethon,
+	// GramJS or mtcute string) to start from instead of logging in.
+	SessionString string
+	// InMemory keeps the session in memory only: nothing is written to disk.
+	InMemory bool
+	// Storage is a storage backend to use instead of the one SessionName or InMemory selects.
+	Storage Storage
+
+	// BotToken logs in as a bot ("123456:ABC...") when the session is not authorized yet.
+	BotToken string
+	// PhoneNumber logs in as a user when the session is not authorized yet and BotToken is
+	// empty; Code must then be set.
+	PhoneNumber string
+	// Code supplies the login code for PhoneNumber.
+	Code CodeFunc
+	// Password supplies the two-step verification password when the account has one.
+	Password PasswordFunc
+	// SignUp supplies the name of a new account when PhoneNumber is not registered.
+	SignUp SignUpFunc
+
+	// TestMode connects to Telegram's test data centers.
+	TestMode bool
+	// IPv6 prefers the IPv6 addresses of the data centers.
+	IPv6 bool
+	// NoUpdates tells the server not to send updates and runs no update engine.
+	NoUpdates bool
+	// NoCatchUp skips fetching the updates missed while the client was offline.
+	NoCatchUp bool
+	// ParseMode is the default parse mode of sent text: ParseModeNone, ParseModeMarkdown or
+	// ParseModeHTML.
+	ParseMode int
+	// SleepThreshold is the longest FLOOD_WAIT Invoke sleeps through before repeating the
+	// call; longer waits fail with *FloodWaitError. Default 10 s; negative never sleeps.
+	SleepThreshold time.Duration
+	// RequestTimeout is the per-attempt timeout of Invoke when its own timeout is 0.
+	// Default 60 s.
+	RequestTimeout time.Duration
+	// MaxConcurrentTransmissions bounds parallel file transfers (default 1).
+	MaxConcurrentTransmissions int
+	// MaxMessageCacheSize is the number of recent messages kept in memory (default 10000).
+	MaxMessageCacheSize int
+	// PeerCacheSize bounds the peer cache (default 100000).
+	PeerCacheSize int
+	// SessionIdleTimeout is how long an unused per-DC session stays open (default 5 min).
+	SessionIdleTimeout time.Duration
+
+	// Proxy is a proxy URL: socks5://[user:pass@]host:port, socks4://host:port,
+	// socks4a://host:port or http://[user:pass@]host:port.
+	Proxy string
+	// MTProxy is an MTProxy link: tg://proxy?server=...&port=...&secret=... or its
+	// https://t.me/proxy?... form.
+	MTProxy string
+
+	// DC is the data center used when the storage holds no session (default 2).
+	DC int
+	// DCAddrs overrides the address ("host:port") of data centers by id, for custom servers.
+	DCAddrs map[int]string
+	// PublicKeys are RSA keys trusted for the key exchange in addition to Telegram's.
+	PublicKeys []*rsa.PublicKey
+
+	// Device is what the client announces in initConnection.
+	Device DeviceConfig
+	// Log says where log records go; silent by default.
+	Log LogConfig
+
+	// FxOptions are appended last to the client's fx application, so they can fx.Decorate
+	// or fx.Replace any layer (see Module and the Replace helpers).
+	FxOptions []fx.Option
+}
+
+// DefaultConfig is the configuration NewClient uses when given nil. Copy it and change fields.
+var DefaultConfig = Config{
+	Workers:                    defaultWorkers(),
+	SleepThreshold:             DefaultSleepThreshold,
+	RequestTimeout:             DefaultRequestTimeout,
+	MaxConcurrentTransmissions: DefaultMaxConcurrentTransmissions,
+	MaxMessageCacheSize:        DefaultMaxMessageCacheSize,
+	PeerCacheSize:              DefaultPeerCacheSize,
+	SessionIdleTimeout:         DefaultSessionIdleTimeout,
+	DC:                         DefaultDC,
+	Device:                     defaultDevice(),
+}
+
+func defaultWorkers() int { return min(32, runtime.NumCPU()+4) }
+
+func defaultDevice() DeviceConfig {
+	return DeviceConfig{
+		DeviceModel:    "MTGo",
+		SystemVersion:  runtime.GOOS + "/" + runtime.GOARCH,
+		AppVersion:     Version,
+		SystemLangCode: "en",
+		LangCode:       "en",
+	}
+}
+
+// withDefaults returns cfg with every zero field replaced by its default. Maps and slices are
+// copied so the caller's later changes do not reach the client.
+func (cfg Config) withDefaults() Config {
+	setInt := func(v *int, d int) {
+		if *v == 0 {
+			*v = d
+		}
+	}
+	setDur := func(v *time.Duration, d time.Duration) {
+		if *v == 0 {
+			*v = d
+		}
+	}
+	setStr := func(v *string, d string) {
+		if *v == "" {
+			*v = d
+		}
+	}
+	setInt(&cfg.Workers, defaultWorkers())
+	setInt(&cfg.MaxConcurrentTransmissions, DefaultMaxConcurrentTransmissions)
+	setInt(&cfg.MaxMessageCacheSize, DefaultMaxMessageCacheSize)
+	setInt(&cfg.PeerCacheSize, DefaultPeerCacheSize)
+	setInt(&cfg.DC, DefaultDC)
+	setDur(&cfg.SleepThreshold, DefaultSleepThreshold)
+	setDur(&cfg.RequestTimeout, DefaultRequestTimeout)
+	setDur(&cfg.SessionIdleTimeout, DefaultSessionIdleTimeout)
+	d := defaultDevice()
+	setStr(&cfg.Device.DeviceModel, d.DeviceModel)
+	setStr(&cfg.Device.SystemVersion, d.SystemVersion)
+	setStr(&cfg.Device.AppVersion, d.AppVersion)
+	setStr(&cfg.Device.SystemLangCode, d.SystemLangCode)
+	setStr(&cfg.Device.LangCode, d.LangCode)
+	if cfg.DCAddrs != nil {
+		m := make(map[int]string, len(cfg.DCAddrs))
+		for k, v := range cfg.DCAddrs {
+			m[k] = v
+		}
+		cfg.DCAddrs = m
+	}
+	cfg.PublicKeys = append([]*rsa.PublicKey(nil), cfg.PublicKeys...)
+	cfg.FxOptions = append([]fx.Option(nil), cfg.FxOptions...)
+	return cfg
+}
+
+// validate checks what a zero-filled config cannot fix. It runs after withDefaults.
+func (cfg *Config) validate() error {
+	switch cfg.ParseMode {
+	case ParseModeNone, ParseModeMarkdown, ParseModeHTML:
+	default:
+		return fmt.Errorf("%w: %d", ErrUnknownParseMode, cfg.ParseMode)
+	}
+	if cfg.Workers < 0 {
+		return fmt.Errorf("%w: Workers is %d", ErrInvalidConfig, cfg.Workers)
+	}
+	if cfg.MaxConcurrentTransmissions < 0 || cfg.MaxMessageCacheSize < 0 || cfg.PeerCacheSize < 0 {
+		return fmt.Errorf("%w: negative size limit", ErrInvalidConfig)
+	}
+	if cfg.RequestTimeout < 0 || cfg.SessionIdleTimeout < 0 {
+		return fmt.Errorf("%w: negative timeout", ErrInvalidConfig)
+	}
+	if cfg.DC < 0 {
+		return fmt.Errorf("%w: DC %d", ErrInvalidConfig, cfg.DC)
+	}
+	for dc, addr := range cfg.DCAddrs {
+		if dc <= 0 || addr == "" {
+			return fmt.Errorf("%w: DCAddrs[%d] = %q", ErrInvalidConfig, dc, addr)
+		}
+	}
+	for i, k := range cfg.PublicKeys {
+		if k == nil || k.N == nil {
+			return fmt.Errorf("%w: PublicKeys[%d] is empty", ErrInvalidConfig, i)
+		}
+	}
+	if cfg.Proxy != "" && cfg.MTProxy != "" {
+		return fmt.Errorf("%w: both Proxy and MTProxy are set", ErrInvalidProxy)
+	}
+	if cfg.Storage == nil && !cfg.InMemory && cfg.SessionName == "" && cfg.SessionString == "" {
+		return ErrNoStorage
+	}
+	return nil
+}

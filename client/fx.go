@@ -1,0 +1,103 @@
+package mtgo
+
+import (
+	"context"
+
+	"go.uber.org/fx"
+
+	"github.com/mtgo-labs/mtgo/transport"
+)
+
+// The client is assembled by go.uber.org/fx from one module per layer. Each layer is provided
+// as an interface declared in this package (transport.Dialer for the dialer), so a program can
+// swap any of them through Config.FxOptions with the Replace* and Decorate* helpers below or
+// with its own fx.Decorate / fx.Replace. NewClient appends those options last.
+
+// DialerModule provides the transport.Dialer every connection is opened with: TCP, behind
+// Config.Proxy when set.
+var DialerModule = fx.Module("mtgo.dialer",
+	fx.Provide(func(p *clientParams) (transport.Dialer, error) { return newStreamDialer(p.Config) }),
+)
+
+// SessionModule provides the SessionFactory: the session module's run loop.
+var SessionModule = fx.Module("mtgo.session",
+	fx.Provide(fx.Annotate(newSessionFactory, fx.As(new(SessionFactory)))),
+)
+
+// PeersModule provides the PeerCache.
+var PeersModule = fx.Module("mtgo.peers",
+	fx.Provide(fx.Annotate(
+		func(p *clientParams, inv *lateInvoker) (*peerCache, error) { return newPeerCache(p.Config, inv) },
+		fx.As(new(PeerCache)),
+	)),
+)
+
+// StorageModule provides the Storage: Config.Storage when set, memory with InMemory (or a
+// SessionString without a SessionName), else the session file of SessionName. The storage it
+// opened is closed when the client stops.
+var StorageModule = fx.Module("mtgo.storage",
+	fx.Provide(newStorage),
+)
+
+// coreModule provides the late-bound invoker and update sink (the layers built before the
+// client call the client through them) and the client itself.
+var coreModule = fx.Module("mtgo.client",
+	fx.Provide(
+		func() *lateInvoker { return &lateInvoker{} },
+		func() *lateSink { return &lateSink{} },
+		newClient,
+	),
+)
+
+// Module is every layer of the client. NewClient builds an fx application of Module, the
+// client's parameters and Config.FxOptions.
+var Module = fx.Options(DialerModule, SessionModule, PeersModule, UpdatesModule, StorageModule, coreModule)
+
+// newStorage builds the configured storage and closes it on stop (a Storage given in Config
+// belongs to the caller and is only saved).
+func newStorage(p *clientParams, lc fx.Lifecycle) (Storage, error) {
+	cfg := p.Config
+	if cfg.Storage != nil {
+		return cfg.Storage, nil
+	}
+	var st Storage
+	switch {
+	case cfg.InMemory || (cfg.SessionName == "" && cfg.SessionString != ""):
+		st = newMemoryStorage()
+	case cfg.SessionName != "":
+		var err error
+		if st, err = openFileStorage(cfg.SessionName); err != nil {
+			return nil, err
+		}
+	default:
+		return nil, ErrNoStorage
+	}
+	lc.Append(fx.StopHook(func(context.Context) error { return st.Close() }))
+	return st, nil
+}
+
+// ReplaceDialer makes the client open its connections with d.
+func ReplaceDialer(d transport.Dialer) fx.Option {
+	return fx.Replace(fx.Annotate(d, fx.As(new(transport.Dialer))))
+}
+
+// DecorateDialer wraps the dialer the client would use (for example to count bytes).
+func DecorateDialer(f func(transport.Dialer) transport.Dialer) fx.Option { return fx.Decorate(f) }
+
+// ReplaceStorage makes the client keep its state in s (which it saves but does not close).
+func ReplaceStorage(s Storage) fx.Option {
+	return fx.Replace(fx.Annotate(s, fx.As(new(Storage))))
+}
+
+// ReplaceSessionFactory makes the client build its connections with f.
+func ReplaceSessionFactory(f SessionFactory) fx.Option {
+	return fx.Replace(fx.Annotate(f, fx.As(new(SessionFactory))))
+}
+
+// DecorateSessionFactory wraps the session factory the client would use.
+func DecorateSessionFactory(f func(SessionFactory) SessionFactory) fx.Option { return fx.Decorate(f) }
+
+// ReplacePeerCache makes the client use p as its peer cache.
+func ReplacePeerCache(p PeerCache) fx.Option {
+	return fx.Replace(fx.Annotate(p, fx.As(new(PeerCache))))
+}

@@ -1,0 +1,256 @@
+package types
+
+import (
+	"context"
+	"time"
+
+	"github.com/mtgo-labs/mtgo/tl/tg"
+)
+
+// API is what the bound methods of Message need from the client that created it. The client
+// implements it; tests may pass their own.
+type API interface {
+	// SendText sends text to peer, as a reply to message replyTo when it is not zero.
+	SendText(ctx context.Context, peer tg.InputPeerClass, text string, replyTo int) (*Message, error)
+	// EditText replaces the text of message id in peer.
+	EditText(ctx context.Context, peer tg.InputPeerClass, id int, text string) (*Message, error)
+	// DeleteMessages deletes messages ids in peer for everyone.
+	DeleteMessages(ctx context.Context, peer tg.InputPeerClass, ids []int) error
+}
+
+// Message is a message in a chat.
+type Message struct {
+	// ID is the message id, unique within its chat (per account for private chats and
+	// basic groups).
+	ID int
+	// Date is when the message was sent.
+	Date time.Time
+	// EditDate is when the message was last edited, zero if never.
+	EditDate time.Time
+	// Chat is the chat the message belongs to.
+	Chat *Chat
+	// From is the user who sent the message; nil for messages sent on behalf of a chat
+	// (see SenderChat) or when the sender is unknown.
+	From *User
+	// SenderChat is the chat a message was sent on behalf of (channel posts, anonymous
+	// admins), nil otherwise.
+	SenderChat *Chat
+	// Text is the text of the message or the caption of its media.
+	Text string
+	// Entities mark up Text (bold, links, mentions, ...).
+	Entities []tg.MessageEntityClass
+	// ReplyToMessageID is the id of the message this one replies to, zero if none.
+	ReplyToMessageID int
+	// Outgoing is true for messages sent by the logged-in account.
+	Outgoing bool
+	// Mentioned is true when the logged-in account is mentioned.
+	Mentioned bool
+	// Media is the attached media, nil when there is none.
+	Media tg.MessageMediaClass
+	// Action is the action of a service message (user joined, title changed, ...), nil for
+	// ordinary messages.
+	Action tg.MessageActionClass
+	// Raw is the object the message was built from (*tg.Message or *tg.MessageService).
+	Raw tg.MessageClass
+
+	api API
+}
+
+// Entities are the users and chats that came with messages or updates, by id, so that
+// messages can name their senders and chats.
+type Entities struct {
+	// Users by user id.
+	Users map[int64]*tg.User
+	// Chats holds basic groups by chat id.
+	Chats map[int64]tg.ChatClass
+	// Channels holds channels and supergroups by channel id.
+	Channels map[int64]tg.ChatClass
+}
+
+// NewEntities indexes users and chats.
+func NewEntities(users []tg.UserClass, chats []tg.ChatClass) Entities {
+	e := Entities{
+		Users:    make(map[int64]*tg.User, len(users)),
+		Chats:    make(map[int64]tg.ChatClass),
+		Channels: make(map[int64]tg.ChatClass),
+	}
+	for _, u := range users {
+		if u, ok := u.(*tg.User); ok && u != nil {
+			e.Users[u.ID] = u
+		}
+	}
+	for _, c := range chats {
+		switch c := c.(type) {
+		case *tg.Chat:
+			e.Chats[c.ID] = c
+		case *tg.ChatForbidden:
+			e.Chats[c.ID] = c
+		case *tg.Channel:
+			e.Channels[c.ID] = c
+		case *tg.ChannelForbidden:
+			e.Channels[c.ID] = c
+		}
+	}
+	return e
+}
+
+// User returns the user with id, or nil.
+func (e Entities) User(id int64) *User {
+	if u, ok := e.Users[id]; ok {
+		return NewUser(u)
+	}
+	return nil
+}
+
+// Chat returns the chat p names. A user or chat missing from e still yields a Chat with its
+// id and kind (and no access hash); nil is returned only for a nil peer.
+func (e Entities) Chat(p tg.PeerClass) *Chat {
+	switch p := p.(type) {
+	case *tg.PeerUser:
+		if u := e.User(p.UserID); u != nil {
+			return u.Chat()
+		}
+		return &Chat{ID: p.UserID, Type: ChatPrivate}
+	case *tg.PeerChat:
+		if c := NewChat(e.Chats[p.ChatID]); c != nil {
+			return c
+		}
+		return &Chat{ID: -p.ChatID, Type: ChatGroup}
+	case *tg.PeerChannel:
+		if c := NewChat(e.Channels[p.ChannelID]); c != nil {
+			return c
+		}
+		return &Chat{ID: ChannelChatID(p.ChannelID), Type: ChatChannel}
+	}
+	return nil
+}
+
+// NewMessage builds a Message from m with the users and chats in e, bound to api (which may be
+// nil for an unbound value). It returns nil for messageEmpty and nil input.
+func NewMessage(api API, m tg.MessageClass, e Entities) *Message {
+	switch m := m.(type) {
+	case *tg.Message:
+		if m == nil {
+			return nil
+		}
+		msg := &Message{
+			ID:        int(m.ID),
+			Date:      unix(m.Date),
+			EditDate:  unix(m.EditDate.Value),
+			Chat:      e.Chat(m.PeerID),
+			Text:      m.Message,
+			Entities:  m.Entities,
+			Outgoing:  m.Out,
+			Mentioned: m.Mentioned,
+			Media:     m.Media,
+			Raw:       m,
+			api:       api,
+		}
+		msg.setSender(m.FromID, m.PeerID, e)
+		msg.ReplyToMessageID = replyTo(m.ReplyTo)
+		return msg
+	case *tg.MessageService:
+		if m == nil {
+			return nil
+		}
+		msg := &Message{
+			ID:        int(m.ID),
+			Date:      unix(m.Date),
+			Chat:      e.Chat(m.PeerID),
+			Outgoing:  m.Out,
+			Mentioned: m.Mentioned,
+			Action:    m.Action,
+			Raw:       m,
+			api:       api,
+		}
+		msg.setSender(m.FromID, m.PeerID, e)
+		msg.ReplyToMessageID = replyTo(m.ReplyTo)
+		return msg
+	}
+	return nil
+}
+
+// setSender fills From or SenderChat. In private chats an incoming message has no from_id:
+// the sender is the peer.
+func (m *Message) setSender(from, peer tg.PeerClass, e Entities) {
+	if from == nil && !m.Outgoing {
+		if _, ok := peer.(*tg.PeerUser); ok {
+			from = peer
+		} else if _, ok := peer.(*tg.PeerChannel); ok {
+			m.SenderChat = m.Chat
+			return
+		}
+	}
+	switch p := from.(type) {
+	case *tg.PeerUser:
+		if m.From = e.User(p.UserID); m.From == nil {
+			m.From = &User{ID: p.UserID}
+		}
+	case *tg.PeerChat, *tg.PeerChannel:
+		m.SenderChat = e.Chat(p)
+	}
+}
+
+func replyTo(h tg.MessageReplyHeaderClass) int {
+	if h, ok := h.(*tg.MessageReplyHeader); ok && h != nil {
+		return int(h.ReplyToMsgID.Value)
+	}
+	return 0
+}
+
+func unix(sec int32) time.Time {
+	if sec == 0 {
+		return time.Time{}
+	}
+	return time.Unix(int64(sec), 0)
+}
+
+// Bound reports whether the message was created by a client, so that its bound methods work.
+func (m *Message) Bound() bool { return m != nil && m.api != nil }
+
+func (m *Message) target() (API, tg.InputPeerClass, error) {
+	if m == nil || m.api == nil {
+		return nil, nil, ErrContextNoClient
+	}
+	if m.Chat == nil {
+		return nil, nil, ErrContextNoChat
+	}
+	return m.api, m.Chat.InputPeer(), nil
+}
+
+// Reply sends text to the message's chat as a reply to it.
+func (m *Message) Reply(ctx context.Context, text string) (*Message, error) {
+	api, peer, err := m.target()
+	if err != nil {
+		return nil, err
+	}
+	return api.SendText(ctx, peer, text, m.ID)
+}
+
+// Answer sends text to the message's chat without replying to it.
+func (m *Message) Answer(ctx context.Context, text string) (*Message, error) {
+	api, peer, err := m.target()
+	if err != nil {
+		return nil, err
+	}
+	return api.SendText(ctx, peer, text, 0)
+}
+
+// Edit replaces the message's text. Only messages the account sent (or, in channels, may
+// edit) can be edited.
+func (m *Message) Edit(ctx context.Context, text string) (*Message, error) {
+	api, peer, err := m.target()
+	if err != nil {
+		return nil, err
+	}
+	return api.EditText(ctx, peer, m.ID, text)
+}
+
+// Delete deletes the message for everyone.
+func (m *Message) Delete(ctx context.Context) error {
+	api, peer, err := m.target()
+	if err != nil {
+		return err
+	}
+	return api.DeleteMessages(ctx, peer, []int{m.ID})
+}

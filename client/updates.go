@@ -1,0 +1,232 @@
+package mtgo
+
+import (
+	"context"
+	"sync"
+
+	"github.com/mtgo-labs/mtgo/tl"
+	"github.com/mtgo-labs/mtgo/tl/tg"
+)
+
+// pushHandler receives what the home connection pushes (session.UpdateHandler and
+// session.NewSessionHandler).
+type pushHandler struct{ c *Client }
+
+// HandleUpdates implements session.UpdateHandler.
+func (h pushHandler) HandleUpdates(_ context.Context, body []byte) error {
+	h.c.onPush(body)
+	return nil
+}
+
+// HandleNewSession implements session.NewSessionHandler: updates may have been lost, so the
+// update engine fetches the difference when it can.
+func (h pushHandler) HandleNewSession(ctx context.Context) error {
+	if r, ok := h.c.updates.(interface{ Resync(context.Context) error }); ok && h.c.updatesRunning() {
+		return r.Resync(ctx)
+	}
+	return nil
+}
+
+func (c *Client) updatesRunning() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.updCancel != nil
+}
+
+// onPush decodes one pushed object; anything but an Updates object is ignored.
+func (c *Client) onPush(body []byte) {
+	var b tl.Buffer
+	b.ResetTo(body)
+	u, err := tg.DecodeUpdatesClass(&b)
+	if err != nil {
+		c.Log.Warn("undecodable update dropped", "err", err)
+		return
+	}
+	c.HandleUpdates(u)
+}
+
+// HandleUpdates feeds updates into the client's pipeline as if the server had pushed them:
+// the peer cache learns their users and chats, the update engine orders them (unless
+// NoUpdates) and the dispatcher routes them to the handlers.
+func (c *Client) HandleUpdates(updates tg.UpdatesClass) {
+	if updates == nil {
+		return
+	}
+	c.learnUpdates(updates)
+	c.mu.Lock()
+	running := c.updCancel != nil
+	c.mu.Unlock()
+	if running {
+		if err := c.updates.HandleUpdates(c.life, updates); err != nil {
+			c.Log.Warn("update engine rejected updates", "err", err)
+		}
+		return
+	}
+	c.dispatch(expandShort(updates, c.selfID()))
+}
+
+// Deliver implements UpdateSink: the update engine hands over ordered updates here.
+func (c *Client) Deliver(_ context.Context, u tg.UpdatesClass) error {
+	c.learnUpdates(u)
+	c.dispatch(u)
+	return nil
+}
+
+func (c *Client) dispatch(u tg.UpdatesClass) {
+	if d := c.currentDispatcher(); d != nil {
+		d.Dispatch(u)
+	}
+}
+
+func (c *Client) selfID() int64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.userID
+}
+
+// learnUpdates records the users and chats that came with updates.
+func (c *Client) learnUpdates(u tg.UpdatesClass) {
+	switch u := u.(type) {
+	case *tg.Updates:
+		c.peers.Learn(u.Users, u.Chats)
+	case *tg.UpdatesCombined:
+		c.peers.Learn(u.Users, u.Chats)
+	}
+}
+
+// absorb handles a call's result: users and chats go to the peer cache, updates to the update
+// pipeline (so pts stays in step with what the account did).
+func (c *Client) absorb(ctx context.Context, obj tl.Object) {
+	if obj == nil {
+		return
+	}
+	if u, ok := obj.(tg.UpdatesClass); ok {
+		c.mu.Lock()
+		running := c.updCancel != nil
+		c.mu.Unlock()
+		c.learnUpdates(u)
+		if running {
+			if err := c.updates.HandleUpdates(ctx, u); err != nil {
+				c.Log.Debug("update engine rejected a result", "err", err)
+			}
+		}
+		return
+	}
+	users, chats := extractPeers(obj)
+	if len(users) > 0 || len(chats) > 0 {
+		c.peers.Learn(users, chats)
+	}
+}
+
+// startUpdates runs the update engine while the client is connected and logged in.
+func (c *Client) startUpdates() {
+	if c.updates == nil {
+		return
+	}
+	c.mu.Lock()
+	if c.updCancel != nil || c.closed || c.userID == 0 || c.home == nil {
+		c.mu.Unlock()
+		return
+	}
+	ctx, cancel := context.WithCancel(c.life)
+	done := make(chan struct{})
+	c.updCancel, c.updDone = cancel, done
+	c.wg.Add(1)
+	c.mu.Unlock()
+	go func() {
+		defer c.wg.Done()
+		defer close(done)
+		if err := c.updates.Run(ctx); err != nil && ctx.Err() == nil {
+			c.Log.Error("update engine stopped", "err", err)
+		}
+	}()
+}
+
+// stopUpdates stops the update engine and waits for it.
+func (c *Client) stopUpdates() {
+	c.mu.Lock()
+	cancel, done := c.updCancel, c.updDone
+	c.updCancel, c.updDone = nil, nil
+	c.mu.Unlock()
+	if cancel != nil {
+		cancel()
+		<-done
+	}
+}
+
+// expandShort turns the short update forms into tg.Updates with full message objects, for
+// delivery without the update engine (which does the same itself).
+func expandShort(u tg.UpdatesClass, self int64) tg.UpdatesClass {
+	switch s := u.(type) {
+	case *tg.UpdateShort:
+		return &tg.Updates{Updates: []tg.UpdateClass{s.Update}, Date: s.Date}
+	case *tg.UpdateShortMessage:
+		from := s.UserID
+		if s.Out {
+			from = self
+		}
+		m := &tg.Message{
+			Out: s.Out, Mentioned: s.Mentioned, MediaUnread: s.MediaUnread, Silent: s.Silent,
+			ID: s.ID, FromID: &tg.PeerUser{UserID: from}, PeerID: &tg.PeerUser{UserID: s.UserID},
+			FwdFrom: s.FwdFrom, ViaBotID: s.ViaBotID, ReplyTo: s.ReplyTo, Date: s.Date,
+			Message: s.Message, Entities: s.Entities, TTLPeriod: s.TTLPeriod,
+		}
+		return &tg.Updates{Updates: []tg.UpdateClass{&tg.UpdateNewMessage{Message: m, Pts: s.Pts, PtsCount: s.PtsCount}}, Date: s.Date}
+	case *tg.UpdateShortChatMessage:
+		m := &tg.Message{
+			Out: s.Out, Mentioned: s.Mentioned, MediaUnread: s.MediaUnread, Silent: s.Silent,
+			ID: s.ID, FromID: &tg.PeerUser{UserID: s.FromID}, PeerID: &tg.PeerChat{ChatID: s.ChatID},
+			FwdFrom: s.FwdFrom, ViaBotID: s.ViaBotID, ReplyTo: s.ReplyTo, Date: s.Date,
+			Message: s.Message, Entities: s.Entities, TTLPeriod: s.TTLPeriod,
+		}
+		return &tg.Updates{Updates: []tg.UpdateClass{&tg.UpdateNewMessage{Message: m, Pts: s.Pts, PtsCount: s.PtsCount}}, Date: s.Date}
+	}
+	return u
+}
+
+// lateInvoker is the tg.Invoker the layers built before the client (peer cache, update
+// engine) call through; it forwards to the client once NewClient has built it.
+type lateInvoker struct {
+	mu sync.RWMutex
+	c  *Client
+}
+
+func (l *lateInvoker) set(c *Client) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.c = c
+}
+
+// Invoke implements tg.Invoker.
+func (l *lateInvoker) Invoke(ctx context.Context, in tl.Encoder, out tl.Decoder) error {
+	l.mu.RLock()
+	c := l.c
+	l.mu.RUnlock()
+	if c == nil {
+		return ErrNotConnected
+	}
+	return c.invoker().Invoke(ctx, in, out)
+}
+
+// lateSink is the UpdateSink handed to the update engine; it forwards to the client.
+type lateSink struct {
+	mu sync.RWMutex
+	c  *Client
+}
+
+func (l *lateSink) set(c *Client) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.c = c
+}
+
+// Deliver implements UpdateSink.
+func (l *lateSink) Deliver(ctx context.Context, u tg.UpdatesClass) error {
+	l.mu.RLock()
+	c := l.c
+	l.mu.RUnlock()
+	if c == nil {
+		return nil
+	}
+	return c.Deliver(ctx, u)
+}
