@@ -155,4 +155,3 @@ func channelPeer(t testing.TB, a *account, id int64) *tg.InputPeerChannel {
 	t.Fatalf("account %d has no dialog with channel %d", a.id, id)
 	return nil
 }
-

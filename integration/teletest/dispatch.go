@@ -1,0 +1,50 @@
+package teletest
+
+import (
+	"github.com/mtgo-labs/mtgo/tl"
+	"github.com/mtgo-labs/mtgo/tl/tg"
+)
+
+// maxWrapperDepth bounds how many wrappers innerMethod looks through.
+const maxWrapperDepth = 8
+
+// innerMethod returns the constructor id of the method a request finally invokes, looking
+// through invokeWithLayer, initConnection and the other wrappers, so network faults aimed at a
+// method fire however the client wrapped it.
+func innerMethod(req tl.Object) uint32 {
+	for range maxWrapperDepth {
+		var q tl.Encoder
+		switch r := req.(type) {
+		case *tg.InvokeWithLayerRequest:
+			q = r.Query
+		case *tg.InitConnectionRequest:
+			q = r.Query
+		case *tg.InvokeWithoutUpdatesRequest:
+			q = r.Query
+		case *tg.InvokeAfterMsgRequest:
+			q = r.Query
+		case *tg.InvokeAfterMsgsRequest:
+			q = r.Query
+		case *tg.InvokeWithMessagesRangeRequest:
+			q = r.Query
+		case *tg.InvokeWithTakeoutRequest:
+			q = r.Query
+		case *tg.InvokeWithBusinessConnectionRequest:
+			q = r.Query
+		case *tg.InvokeWithGooglePlayIntegrityRequest:
+			q = r.Query
+		case *tg.InvokeWithApnsSecretRequest:
+			q = r.Query
+		case *tg.InvokeWithReCaptchaRequest:
+			q = r.Query
+		default:
+			return req.TypeID()
+		}
+		inner, ok := q.(tl.Object)
+		if !ok || inner == nil {
+			return req.TypeID()
+		}
+		req = inner
+	}
+	return req.TypeID()
+}
