@@ -10,13 +10,13 @@
 package obfuscated
 
 import (
-	"crypto/aes"
 	"crypto/cipher"
-	"crypto/sha256"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
+
+	"github.com/mtgo-labs/mtgo/crypto"
 )
 
 // HeaderLen is the size of the obfuscated2 header.
@@ -39,39 +39,17 @@ type Header struct {
 // Streams derives the two AES-256-CTR streams from a 64-byte header as seen
 // in clear text. A client encrypts with the forward key; a server encrypts
 // with the reversed one. secret, when not empty, is the 16-byte MTProxy key.
+// The derivation itself lives in crypto.ObfuscatedStreams.
 func Streams(init *[HeaderLen]byte, secret []byte, server bool) (enc, dec cipher.Stream, err error) {
-	var fwd, rev [48]byte
-	copy(fwd[:], init[8:56])
-	for i := range rev {
-		rev[i] = fwd[47-i]
-	}
-	f, err := newCTR(fwd[:32], fwd[32:], secret)
-	if err != nil {
-		return nil, nil, err
-	}
-	r, err := newCTR(rev[:32], rev[32:], secret)
-	if err != nil {
-		return nil, nil, err
-	}
+	side := crypto.Client
 	if server {
-		return r, f, nil
+		side = crypto.Server
 	}
-	return f, r, nil
-}
-
-func newCTR(key, iv, secret []byte) (cipher.Stream, error) {
-	k := key
-	if len(secret) > 0 {
-		h := sha256.New()
-		h.Write(key)
-		h.Write(secret)
-		k = h.Sum(nil)
-	}
-	b, err := aes.NewCipher(k)
+	enc, dec, err = crypto.ObfuscatedStreams(init, secret, side)
 	if err != nil {
-		return nil, fmt.Errorf("obfuscated: aes key: %w", err)
+		return nil, nil, fmt.Errorf("obfuscated: %w", err)
 	}
-	return cipher.NewCTR(b, iv), nil
+	return enc, dec, nil
 }
 
 // Forbidden reports whether a random header would be mistaken for another
