@@ -19,8 +19,8 @@ type Faults struct {
 
 	mu      sync.Mutex
 	methods map[uint32][]*methodFault
-	refused map[int]*refusal        // by DC; 0 applies to every DC
-	delays  map[int]time.Duration   // packet write delay by DC; 0 applies to every DC
+	refused map[int]*refusal      // by DC; 0 applies to every DC
+	delays  map[int]time.Duration // packet write delay by DC; 0 applies to every DC
 }
 
 // methodFault is a network fault for one method.
