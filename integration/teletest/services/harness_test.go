@@ -64,6 +64,8 @@ type harness struct {
 	w     *world.World
 	d     *Dispatcher
 	keys  byte
+
+	randomID int64 // last random_id used by send
 }
 
 func newHarness(t testing.TB) *harness {
@@ -226,12 +228,10 @@ func dialogsUsers(d tg.MessagesDialogsClass) []tg.UserClass {
 	return nil
 }
 
-var randomIDs int64
-
 func (h *harness) send(from *account, to tg.InputPeerClass, text string) tg.UpdatesClass {
 	h.t.Helper()
-	randomIDs++
-	res, err := from.api.MessagesSendMessage(ctx(), &tg.MessagesSendMessageRequest{Peer: to, Message: text, RandomID: randomIDs})
+	h.randomID++
+	res, err := from.api.MessagesSendMessage(ctx(), &tg.MessagesSendMessageRequest{Peer: to, Message: text, RandomID: h.randomID})
 	if err != nil {
 		h.t.Fatalf("send %q: %v", text, err)
 	}

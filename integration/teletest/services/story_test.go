@@ -88,7 +88,7 @@ func TestStory(t *testing.T) {
 	if !ok || len(upd.Updates) != 2 {
 		t.Fatalf("channel send result = %#v", res)
 	}
-	if diff := cmp.Diff(&tg.UpdateMessageID{ID: 1, RandomID: randomIDs}, upd.Updates[0]); diff != "" {
+	if diff := cmp.Diff(&tg.UpdateMessageID{ID: 1, RandomID: h.randomID}, upd.Updates[0]); diff != "" {
 		t.Fatalf("updateMessageID (-want +got):\n%s", diff)
 	}
 	got := alice.updates()
