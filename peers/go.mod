@@ -1,3 +1,8 @@
 module github.com/mtgo-labs/mtgo/peers
 
 go 1.26.8
+
+require (
+	github.com/google/go-cmp v0.7.0
+	github.com/hashicorp/golang-lru/v2 v2.0.7
+)
