@@ -223,8 +223,9 @@ func (w *World) seqUpdates(a *account, us []tg.UpdateClass, r *refs) *tg.Updates
 	return &tg.Updates{Updates: us, Users: users, Chats: chats, Date: a.date, Seq: a.seq}
 }
 
-// JoinChannel answers channels.joinChannel.
-func (w *World) JoinChannel(key KeyID, in tg.InputChannelClass) (tg.UpdatesClass, error) {
+// JoinChannel answers channels.joinChannel (layer 228 wraps the updates in
+// messages.chatInviteJoinResultOk).
+func (w *World) JoinChannel(key KeyID, in tg.InputChannelClass) (tg.MessagesChatInviteJoinResultClass, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	a, err := w.authorized(key)
@@ -247,7 +248,7 @@ func (w *World) JoinChannel(key KeyID, in tg.InputChannelClass) (tg.UpdatesClass
 	}
 	ch.members[a.id] = &member{date: now}
 	w.touchDialog(a, ChannelPeer(ch.id), ch.nextMsg, now, false)
-	return w.channelNotice(a, key, ch), nil
+	return &tg.MessagesChatInviteJoinResultOk{Updates: w.channelNotice(a, key, ch)}, nil
 }
 
 // channelNotice builds updateChannel for a (result for key, pushed to a's other keys).

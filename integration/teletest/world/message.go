@@ -94,7 +94,7 @@ func (w *World) tgMessage(viewer int64, m *message) *tg.Message {
 		out.Media = w.tgMedia(viewer, m.media)
 	}
 	if m.post {
-		out.Views = tl.Some[int32](1)
+		out.Views, out.Forwards = tl.Some[int32](1), tl.Some[int32](0)
 	}
 	return out
 }
