@@ -72,13 +72,14 @@ func (s *Scenario) ctx() context.Context {
 	return ctx
 }
 
-// User creates a person named name (also its username) on the default data center,
-// connects it and logs it in with a login code.
+// User creates a person named name on the default data center, connects it and logs it in
+// with a login code. Its username is name, with a number appended when name is shorter than
+// Telegram's five characters.
 func (s *Scenario) User(name string) *Actor {
 	s.tb.Helper()
 	n := s.next()
 	u, err := s.cl.world.CreateUser(world.UserSpec{
-		FirstName: name, Username: name, Phone: fmt.Sprintf("999%07d", n),
+		FirstName: name, Username: username(name, n), Phone: fmt.Sprintf("999%07d", n),
 	})
 	if err != nil {
 		s.tb.Fatalf("teletest: create user %q: %v", name, err)
@@ -102,6 +103,14 @@ func (s *Scenario) User(name string) *Actor {
 		s.tb.Fatalf("teletest: %s: auth.signIn: %v", name, err)
 	}
 	return a
+}
+
+// username returns name if it is long enough to be a username, name_n otherwise.
+func username(name string, n int) string {
+	if len(name) >= 5 {
+		return name
+	}
+	return fmt.Sprintf("%s_%03d", name, n)
 }
 
 // Bot creates a bot with username name (which should end in "bot"), connects it and logs it
