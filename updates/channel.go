@@ -300,6 +300,7 @@ func (b *Box) channelDifference(now time.Time, id int64, d tg.UpdatesChannelDiff
 		c.rec.again = false
 		b.queueChannel(now, c, "updates held during recovery")
 	}
+	b.lower(c.deadline(b.cfg))
 	b.dequeue()
 	return nil
 }
