@@ -228,6 +228,15 @@ type Channel struct {
 // Ref implements Peer.
 func (c *Channel) Ref() world.Peer { return world.ChannelPeer(c.ID) }
 
+// Someone is an account without an actor, such as one a client under test logs in as. Actors
+// reach it by its username.
+type Someone struct {
+	world.User
+}
+
+// Ref implements Peer.
+func (u Someone) Ref() world.Peer { return world.UserPeer(u.ID) }
+
 // Actor is a person or bot of a scenario with its own live connection.
 type Actor struct {
 	// User is the account as the world created it (id, names, phone, bot token).
@@ -306,6 +315,8 @@ func (a *Actor) input(p Peer) tg.InputPeerClass {
 	switch v := p.(type) {
 	case *Actor:
 		username = v.User.Username
+	case Someone:
+		username = v.Username
 	case *Channel:
 		username = v.Username
 	}

@@ -250,3 +250,6 @@ func wantRPC(t testing.TB, err error, want *RPCError) {
 		t.Fatalf("error = %d %s, want %d %s", got.Code, got.Message, want.Code, want.Message)
 	}
 }
+
+func someStr(s string) tl.Opt[string] { return tl.Some(s) }
+func someI32(v int32) tl.Opt[int32]   { return tl.Some(v) }
