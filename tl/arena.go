@@ -1,25 +1,36 @@
 package tl
 
-// arena batches the allocations of one decoding Buffer: short byte strings are carved out of
-// shared chunks and generated structs come from per-type slabs (see New). Handed-out memory is
-// never reused, so decoded values stay valid after the Buffer moves on; the price is that one
-// live value keeps its chunk or slab alive.
+import "unsafe"
+
+// arena batches the allocations of one decoding Buffer: strings and short byte strings are
+// carved out of shared chunks, and generated structs come from per-type slabs (see New).
+// Handed-out memory is never written again or reused, so decoded values stay valid after the
+// Buffer moves on; the price is that one live value keeps its chunk or slab alive.
 type arena struct {
-	chunk []byte         // free tail of the current byte chunk
-	slabs map[uint32]any // type id -> *slab[T]
-	n     int            // objects allocated so far
+	chunk []byte     // free tail of the current byte chunk
+	slabs *slabTable // per-type slabs, allocated once the Buffer has decoded a few objects
+	n     int        // objects allocated one by one so far
 }
 
 const (
-	chunkSize    = 4 << 10 // bytes per shared chunk
-	chunkMaxItem = 512     // larger byte strings get their own allocation
+	chunkSize    = 8 << 10 // bytes per shared chunk
+	chunkMaxItem = 1 << 10 // larger strings get their own allocation
 	slabAfter    = 16      // allocate the first objects of a Buffer one by one
 	slabMin      = 4       // first slab size of a type
 	slabMax      = 64      // slab size cap
+	slabSlots    = 256     // entries of the direct-mapped slab table
 )
 
-// bytes returns a copy of p, carved out of a shared chunk when p is short.
-func (a *arena) bytes(p []byte) []byte {
+// slabTable maps a type id to its slab. It is direct-mapped: a colliding type replaces the
+// entry (the old slab's free elements are dropped, which is only a missed batching chance).
+type slabTable [slabSlots]struct {
+	id uint32
+	s  any // *slab[T]
+}
+
+// carve copies p into the shared chunk and returns the copy, capacity-limited so appending to it
+// never overwrites a neighbour. Long values get their own allocation.
+func (a *arena) carve(p []byte) []byte {
 	n := len(p)
 	if n > chunkMaxItem {
 		return append(make([]byte, 0, n), p...)
@@ -33,6 +44,16 @@ func (a *arena) bytes(p []byte) []byte {
 	return out
 }
 
+// bytes returns a private copy of p.
+func (a *arena) bytes(p []byte) []byte { return a.carve(p) }
+
+// string returns p as a string backed by a chunk. The chunk region is written once, here, and
+// never again (later carves only use the free tail), which is what makes the unsafe view sound.
+func (a *arena) string(p []byte) string {
+	c := a.carve(p)
+	return unsafe.String(unsafe.SliceData(c), len(c))
+}
+
 type slab[T any] struct {
 	free []T
 	size int
@@ -40,21 +61,22 @@ type slab[T any] struct {
 
 // New returns a pointer to a zero T for a decoder to fill. Once a Buffer has decoded a few
 // objects, New hands out elements of per-type slabs instead of allocating each object, which
-// divides the allocation count of large responses. id keys the slab and must be unique per T
-// (generated code passes the constructor id).
+// divides the allocation count of large responses. id keys the slab and should be unique per T
+// (generated code passes the constructor id); a clash is detected and only costs batching.
 func New[T any](b *Buffer, id uint32) *T {
 	a := &b.arena
-	if a.n < slabAfter {
-		a.n++
-		return new(T)
-	}
 	if a.slabs == nil {
-		a.slabs = make(map[uint32]any)
+		if a.n < slabAfter {
+			a.n++
+			return new(T)
+		}
+		a.slabs = new(slabTable)
 	}
-	s, _ := a.slabs[id].(*slab[T])
-	if s == nil {
+	e := &a.slabs[(id*0x9e3779b1)>>24]
+	s, ok := e.s.(*slab[T])
+	if !ok || e.id != id {
 		s = &slab[T]{size: slabMin / 2}
-		a.slabs[id] = s
+		e.id, e.s = id, s
 	}
 	if len(s.free) == 0 {
 		if s.size < slabMax {
@@ -65,4 +87,35 @@ func New[T any](b *Buffer, id uint32) *T {
 	p := &s.free[0]
 	s.free = s.free[1:]
 	return p
+}
+
+// sliceSlabMax is the largest vector carved out of a shared slab; longer ones are allocated
+// on their own.
+const sliceSlabMax = 64
+
+// MakeSlice returns a zeroed []T of length n for a decoder to fill (never nil, even for n == 0).
+// Short vectors are carved out of a per-type backing array, capacity-limited so appending to
+// one never overwrites another. key identifies the element type (generated code passes a hash
+// of the Go type); a clash is detected and only costs batching.
+func MakeSlice[T any](b *Buffer, key uint32, n int) []T {
+	a := &b.arena
+	if n == 0 || n > sliceSlabMax || a.slabs == nil {
+		return make([]T, n)
+	}
+	key ^= 0x5bd1e995 // keep vector slabs apart from struct slabs
+	e := &a.slabs[(key*0x9e3779b1)>>24]
+	s, ok := e.s.(*slab[T])
+	if !ok || e.id != key {
+		s = &slab[T]{size: slabMin}
+		e.id, e.s = key, s
+	}
+	if len(s.free) < n {
+		if s.size < slabMax*4 {
+			s.size *= 2
+		}
+		s.free = make([]T, max(s.size, n))
+	}
+	out := s.free[:n:n]
+	s.free = s.free[n:]
+	return out
 }

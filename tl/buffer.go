@@ -12,18 +12,13 @@ package tl
 // so the offset of a failure can be reported. A zero Buffer is ready for use. A Buffer is not
 // safe for concurrent use.
 //
-// Strings decoded from a Buffer share one private copy of the bytes being decoded (taken on the
-// first string read after ResetTo), so decoding many short strings costs one allocation. The
-// copy is never written to, and Buf itself is never referenced by decoded values.
+// Decoded strings, byte strings and generated structs are carved out of chunks and slabs owned
+// by the Buffer, so a large response costs few allocations. Decoded values never alias Buf.
 type Buffer struct {
 	// Buf holds the encoded bytes. Decoding reads Buf[offset:].
 	Buf []byte
 
 	off int // read cursor into Buf
-
-	str     string // immutable copy of Buf[strBase:strEnd], made on demand for string views
-	strBase int    // offset in Buf where str starts
-	strEnd  int    // offset in Buf where str ends
 
 	arena arena // batched allocations for decoded values
 	werr  error // sticky encode error, see WriteErr
@@ -43,7 +38,6 @@ func (b *Buffer) Reset() {
 	b.Buf = b.Buf[:0]
 	b.off = 0
 	b.werr = nil
-	b.dropStrings()
 }
 
 // ResetTo makes the buffer read p from the start. The buffer does not copy p; p must not be
@@ -52,7 +46,6 @@ func (b *Buffer) ResetTo(p []byte) {
 	b.Buf = p
 	b.off = 0
 	b.werr = nil
-	b.dropStrings()
 }
 
 // Skip advances the read cursor by n bytes.
@@ -62,10 +55,4 @@ func (b *Buffer) Skip(n int) error {
 	}
 	b.off += n
 	return nil
-}
-
-func (b *Buffer) dropStrings() {
-	b.str = ""
-	b.strBase = 0
-	b.strEnd = 0
 }

@@ -125,35 +125,15 @@ func (b *Buffer) stringSpan() (start, end int, err error) {
 	return start, end, nil
 }
 
-// String reads a TL string. The result shares memory with other strings decoded from the same
-// input (one private copy of the input, never Buf itself).
+// String reads a TL string. Decoded strings are copied out of the input into chunks shared
+// by the strings of one Buffer, so decoding many short strings costs few allocations and never
+// aliases Buf.
 func (b *Buffer) String() (string, error) {
 	start, end, err := b.stringSpan()
-	if err != nil {
+	if err != nil || start == end {
 		return "", err
 	}
-	if start == end {
-		return "", nil
-	}
-	if start < b.strBase || end > b.strEnd || b.strEnd == 0 {
-		b.snapshot(start, end)
-	}
-	return b.str[start-b.strBase : end-b.strBase], nil
-}
-
-// snapshotMax bounds the private copy made for string views. Inputs larger than this get one
-// copy per string instead, so a short string never pins a large response in memory.
-const snapshotMax = 256 << 10
-
-// snapshot copies the input from start into the immutable string that backs later String
-// results. Small inputs are copied to their end in one go; beyond snapshotMax only the current
-// string is copied, so a short string never pins a large response in memory.
-func (b *Buffer) snapshot(start, end int) {
-	if len(b.Buf)-start <= snapshotMax {
-		end = len(b.Buf)
-	}
-	b.str = string(b.Buf[start:end])
-	b.strBase, b.strEnd = start, end
+	return b.arena.string(b.Buf[start:end]), nil
 }
 
 // Bytes reads a TL bytes value into a newly allocated slice (nil for an empty value is never

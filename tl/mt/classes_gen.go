@@ -12,6 +12,7 @@ type BadMsgNotificationClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isBadMsgNotificationClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeBadMsgNotificationClass decodes a boxed BadMsgNotification, choosing the constructor by its id.
@@ -29,7 +30,7 @@ func DecodeBadMsgNotificationClass(b *tl.Buffer) (BadMsgNotificationClass, error
 	default:
 		return nil, b.UnexpectedID("BadMsgNotification", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -60,6 +61,7 @@ type DestroyAuthKeyResClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isDestroyAuthKeyResClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeDestroyAuthKeyResClass decodes a boxed DestroyAuthKeyRes, choosing the constructor by its id.
@@ -79,7 +81,7 @@ func DecodeDestroyAuthKeyResClass(b *tl.Buffer) (DestroyAuthKeyResClass, error) 
 	default:
 		return nil, b.UnexpectedID("DestroyAuthKeyRes", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -110,6 +112,7 @@ type DestroySessionResClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isDestroySessionResClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeDestroySessionResClass decodes a boxed DestroySessionRes, choosing the constructor by its id.
@@ -127,7 +130,7 @@ func DecodeDestroySessionResClass(b *tl.Buffer) (DestroySessionResClass, error) 
 	default:
 		return nil, b.UnexpectedID("DestroySessionRes", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -158,6 +161,7 @@ type IPPortClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isIPPortClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeIPPortClass decodes a boxed IpPort, choosing the constructor by its id.
@@ -175,7 +179,7 @@ func DecodeIPPortClass(b *tl.Buffer) (IPPortClass, error) {
 	default:
 		return nil, b.UnexpectedID("IpPort", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -206,6 +210,7 @@ type MsgDetailedInfoClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isMsgDetailedInfoClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeMsgDetailedInfoClass decodes a boxed MsgDetailedInfo, choosing the constructor by its id.
@@ -223,7 +228,7 @@ func DecodeMsgDetailedInfoClass(b *tl.Buffer) (MsgDetailedInfoClass, error) {
 	default:
 		return nil, b.UnexpectedID("MsgDetailedInfo", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -254,6 +259,7 @@ type PQInnerDataClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isPQInnerDataClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodePQInnerDataClass decodes a boxed P_Q_inner_data, choosing the constructor by its id.
@@ -275,7 +281,7 @@ func DecodePQInnerDataClass(b *tl.Buffer) (PQInnerDataClass, error) {
 	default:
 		return nil, b.UnexpectedID("P_Q_inner_data", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -306,6 +312,7 @@ type RpcDropAnswerClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isRpcDropAnswerClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeRpcDropAnswerClass decodes a boxed RpcDropAnswer, choosing the constructor by its id.
@@ -325,7 +332,7 @@ func DecodeRpcDropAnswerClass(b *tl.Buffer) (RpcDropAnswerClass, error) {
 	default:
 		return nil, b.UnexpectedID("RpcDropAnswer", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -356,6 +363,7 @@ type ServerDHParamsClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isServerDHParamsClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeServerDHParamsClass decodes a boxed Server_DH_Params, choosing the constructor by its id.
@@ -373,7 +381,7 @@ func DecodeServerDHParamsClass(b *tl.Buffer) (ServerDHParamsClass, error) {
 	default:
 		return nil, b.UnexpectedID("Server_DH_Params", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -404,6 +412,7 @@ type SetClientDHParamsAnswerClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isSetClientDHParamsAnswerClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeSetClientDHParamsAnswerClass decodes a boxed Set_client_DH_params_answer, choosing the constructor by its id.
@@ -423,7 +432,7 @@ func DecodeSetClientDHParamsAnswerClass(b *tl.Buffer) (SetClientDHParamsAnswerCl
 	default:
 		return nil, b.UnexpectedID("Set_client_DH_params_answer", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil

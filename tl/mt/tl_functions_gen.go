@@ -41,7 +41,12 @@ func (m *ReqPqRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ReqPqRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ReqPqRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ReqPqRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Nonce, err = b.Int128(); err != nil {
 		return b.DecodeErr("req_pq", "nonce", err)
 	}
@@ -83,7 +88,12 @@ func (m *ReqPqMultiRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ReqPqMultiRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ReqPqMultiRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ReqPqMultiRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Nonce, err = b.Int128(); err != nil {
 		return b.DecodeErr("req_pq_multi", "nonce", err)
 	}
@@ -135,7 +145,12 @@ func (m *ReqDHParamsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ReqDHParamsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ReqDHParamsRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ReqDHParamsRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Nonce, err = b.Int128(); err != nil {
 		return b.DecodeErr("req_DH_params", "nonce", err)
 	}
@@ -196,7 +211,12 @@ func (m *SetClientDHParamsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *SetClientDHParamsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *SetClientDHParamsRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *SetClientDHParamsRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Nonce, err = b.Int128(); err != nil {
 		return b.DecodeErr("set_client_DH_params", "nonce", err)
 	}
@@ -244,8 +264,11 @@ func (m *DestroyAuthKeyRequest) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *DestroyAuthKeyRequest) DecodeBare(b *tl.Buffer) error {
 	*m = DestroyAuthKeyRequest{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *DestroyAuthKeyRequest) decodeFields(b *tl.Buffer) error { return nil }
 
 // RpcDropAnswerRequest is the TL function rpc_drop_answer#58e4a740 (result RpcDropAnswer).
 type RpcDropAnswerRequest struct {
@@ -282,7 +305,12 @@ func (m *RpcDropAnswerRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *RpcDropAnswerRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *RpcDropAnswerRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *RpcDropAnswerRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.ReqMsgID, err = b.Int64(); err != nil {
 		return b.DecodeErr("rpc_drop_answer", "req_msg_id", err)
 	}
@@ -324,7 +352,12 @@ func (m *GetFutureSaltsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *GetFutureSaltsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *GetFutureSaltsRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *GetFutureSaltsRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Num, err = b.Int32(); err != nil {
 		return b.DecodeErr("get_future_salts", "num", err)
 	}
@@ -366,7 +399,12 @@ func (m *PingRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PingRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PingRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PingRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.PingID, err = b.Int64(); err != nil {
 		return b.DecodeErr("ping", "ping_id", err)
 	}
@@ -410,7 +448,12 @@ func (m *PingDelayDisconnectRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PingDelayDisconnectRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PingDelayDisconnectRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PingDelayDisconnectRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.PingID, err = b.Int64(); err != nil {
 		return b.DecodeErr("ping_delay_disconnect", "ping_id", err)
 	}
@@ -455,7 +498,12 @@ func (m *DestroySessionRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *DestroySessionRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *DestroySessionRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *DestroySessionRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.SessionID, err = b.Int64(); err != nil {
 		return b.DecodeErr("destroy_session", "session_id", err)
 	}

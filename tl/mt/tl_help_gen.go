@@ -50,7 +50,12 @@ func (m *HelpConfigSimple) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *HelpConfigSimple) DecodeBare(b *tl.Buffer) (err error) {
+func (m *HelpConfigSimple) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *HelpConfigSimple) decodeFields(b *tl.Buffer) (err error) {
 	if m.Date, err = b.Int32(); err != nil {
 		return b.DecodeErr("help.configSimple", "date", err)
 	}
@@ -62,9 +67,12 @@ func (m *HelpConfigSimple) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("help.configSimple", "rules", err)
 		}
-		m.Rules = make([]AccessPointRule, n0)
+		m.Rules = tl.MakeSlice[AccessPointRule](b, 0x911e3009, n0)
 		for i0 := range m.Rules {
-			if err = m.Rules[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(AccessPointRuleTypeID); err != nil {
+				return b.DecodeErr("help.configSimple", "rules", err)
+			}
+			if err = m.Rules[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("help.configSimple", "rules", err)
 			}
 		}

@@ -50,7 +50,12 @@ func (m *ResPQ) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ResPQ) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ResPQ) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ResPQ) decodeFields(b *tl.Buffer) (err error) {
 	if m.Nonce, err = b.Int128(); err != nil {
 		return b.DecodeErr("resPQ", "nonce", err)
 	}
@@ -65,7 +70,7 @@ func (m *ResPQ) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("resPQ", "server_public_key_fingerprints", err)
 		}
-		m.ServerPublicKeyFingerprints = make([]int64, n0)
+		m.ServerPublicKeyFingerprints = tl.MakeSlice[int64](b, 0xb825495a, n0)
 		for i0 := range m.ServerPublicKeyFingerprints {
 			if m.ServerPublicKeyFingerprints[i0], err = b.Int64(); err != nil {
 				return b.DecodeErr("resPQ", "server_public_key_fingerprints", err)
@@ -122,7 +127,12 @@ func (m *PQInnerData) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PQInnerData) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PQInnerData) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PQInnerData) decodeFields(b *tl.Buffer) (err error) {
 	if m.Pq, err = b.String(); err != nil {
 		return b.DecodeErr("p_q_inner_data", "pq", err)
 	}
@@ -193,7 +203,12 @@ func (m *PQInnerDataDC) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PQInnerDataDC) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PQInnerDataDC) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PQInnerDataDC) decodeFields(b *tl.Buffer) (err error) {
 	if m.Pq, err = b.String(); err != nil {
 		return b.DecodeErr("p_q_inner_data_dc", "pq", err)
 	}
@@ -267,7 +282,12 @@ func (m *PQInnerDataTemp) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PQInnerDataTemp) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PQInnerDataTemp) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PQInnerDataTemp) decodeFields(b *tl.Buffer) (err error) {
 	if m.Pq, err = b.String(); err != nil {
 		return b.DecodeErr("p_q_inner_data_temp", "pq", err)
 	}
@@ -343,7 +363,12 @@ func (m *PQInnerDataTempDC) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PQInnerDataTempDC) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PQInnerDataTempDC) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PQInnerDataTempDC) decodeFields(b *tl.Buffer) (err error) {
 	if m.Pq, err = b.String(); err != nil {
 		return b.DecodeErr("p_q_inner_data_temp_dc", "pq", err)
 	}
@@ -414,7 +439,12 @@ func (m *BindAuthKeyInner) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *BindAuthKeyInner) DecodeBare(b *tl.Buffer) (err error) {
+func (m *BindAuthKeyInner) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *BindAuthKeyInner) decodeFields(b *tl.Buffer) (err error) {
 	if m.Nonce, err = b.Int64(); err != nil {
 		return b.DecodeErr("bind_auth_key_inner", "nonce", err)
 	}
@@ -474,7 +504,12 @@ func (m *ServerDHParamsFail) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ServerDHParamsFail) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ServerDHParamsFail) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ServerDHParamsFail) decodeFields(b *tl.Buffer) (err error) {
 	if m.Nonce, err = b.Int128(); err != nil {
 		return b.DecodeErr("server_DH_params_fail", "nonce", err)
 	}
@@ -528,7 +563,12 @@ func (m *ServerDHParamsOk) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ServerDHParamsOk) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ServerDHParamsOk) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ServerDHParamsOk) decodeFields(b *tl.Buffer) (err error) {
 	if m.Nonce, err = b.Int128(); err != nil {
 		return b.DecodeErr("server_DH_params_ok", "nonce", err)
 	}
@@ -586,7 +626,12 @@ func (m *ServerDHInnerData) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ServerDHInnerData) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ServerDHInnerData) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ServerDHInnerData) decodeFields(b *tl.Buffer) (err error) {
 	if m.Nonce, err = b.Int128(); err != nil {
 		return b.DecodeErr("server_DH_inner_data", "nonce", err)
 	}
@@ -649,7 +694,12 @@ func (m *ClientDHInnerData) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ClientDHInnerData) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ClientDHInnerData) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ClientDHInnerData) decodeFields(b *tl.Buffer) (err error) {
 	if m.Nonce, err = b.Int128(); err != nil {
 		return b.DecodeErr("client_DH_inner_data", "nonce", err)
 	}
@@ -706,7 +756,12 @@ func (m *DHGenOk) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *DHGenOk) DecodeBare(b *tl.Buffer) (err error) {
+func (m *DHGenOk) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *DHGenOk) decodeFields(b *tl.Buffer) (err error) {
 	if m.Nonce, err = b.Int128(); err != nil {
 		return b.DecodeErr("dh_gen_ok", "nonce", err)
 	}
@@ -760,7 +815,12 @@ func (m *DHGenRetry) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *DHGenRetry) DecodeBare(b *tl.Buffer) (err error) {
+func (m *DHGenRetry) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *DHGenRetry) decodeFields(b *tl.Buffer) (err error) {
 	if m.Nonce, err = b.Int128(); err != nil {
 		return b.DecodeErr("dh_gen_retry", "nonce", err)
 	}
@@ -814,7 +874,12 @@ func (m *DHGenFail) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *DHGenFail) DecodeBare(b *tl.Buffer) (err error) {
+func (m *DHGenFail) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *DHGenFail) decodeFields(b *tl.Buffer) (err error) {
 	if m.Nonce, err = b.Int128(); err != nil {
 		return b.DecodeErr("dh_gen_fail", "nonce", err)
 	}
@@ -864,8 +929,11 @@ func (m *DestroyAuthKeyOk) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *DestroyAuthKeyOk) DecodeBare(b *tl.Buffer) error {
 	*m = DestroyAuthKeyOk{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *DestroyAuthKeyOk) decodeFields(b *tl.Buffer) error { return nil }
 
 // DestroyAuthKeyNone is the TL constructor destroy_auth_key_none#0a9f2259 (result DestroyAuthKeyRes).
 type DestroyAuthKeyNone struct {
@@ -904,8 +972,11 @@ func (m *DestroyAuthKeyNone) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *DestroyAuthKeyNone) DecodeBare(b *tl.Buffer) error {
 	*m = DestroyAuthKeyNone{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *DestroyAuthKeyNone) decodeFields(b *tl.Buffer) error { return nil }
 
 // DestroyAuthKeyFail is the TL constructor destroy_auth_key_fail#ea109b13 (result DestroyAuthKeyRes).
 type DestroyAuthKeyFail struct {
@@ -944,8 +1015,11 @@ func (m *DestroyAuthKeyFail) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *DestroyAuthKeyFail) DecodeBare(b *tl.Buffer) error {
 	*m = DestroyAuthKeyFail{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *DestroyAuthKeyFail) decodeFields(b *tl.Buffer) error { return nil }
 
 // MsgsAck is the TL constructor msgs_ack#62d6b459 (result MsgsAck).
 type MsgsAck struct {
@@ -985,13 +1059,18 @@ func (m *MsgsAck) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MsgsAck) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MsgsAck) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MsgsAck) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.VectorHeader()
 		if err != nil {
 			return b.DecodeErr("msgs_ack", "msg_ids", err)
 		}
-		m.MsgIDs = make([]int64, n0)
+		m.MsgIDs = tl.MakeSlice[int64](b, 0xb825495a, n0)
 		for i0 := range m.MsgIDs {
 			if m.MsgIDs[i0], err = b.Int64(); err != nil {
 				return b.DecodeErr("msgs_ack", "msg_ids", err)
@@ -1042,7 +1121,12 @@ func (m *BadMsgNotification) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *BadMsgNotification) DecodeBare(b *tl.Buffer) (err error) {
+func (m *BadMsgNotification) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *BadMsgNotification) decodeFields(b *tl.Buffer) (err error) {
 	if m.BadMsgID, err = b.Int64(); err != nil {
 		return b.DecodeErr("bad_msg_notification", "bad_msg_id", err)
 	}
@@ -1098,7 +1182,12 @@ func (m *BadServerSalt) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *BadServerSalt) DecodeBare(b *tl.Buffer) (err error) {
+func (m *BadServerSalt) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *BadServerSalt) decodeFields(b *tl.Buffer) (err error) {
 	if m.BadMsgID, err = b.Int64(); err != nil {
 		return b.DecodeErr("bad_server_salt", "bad_msg_id", err)
 	}
@@ -1152,13 +1241,18 @@ func (m *MsgsStateReq) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MsgsStateReq) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MsgsStateReq) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MsgsStateReq) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.VectorHeader()
 		if err != nil {
 			return b.DecodeErr("msgs_state_req", "msg_ids", err)
 		}
-		m.MsgIDs = make([]int64, n0)
+		m.MsgIDs = tl.MakeSlice[int64](b, 0xb825495a, n0)
 		for i0 := range m.MsgIDs {
 			if m.MsgIDs[i0], err = b.Int64(); err != nil {
 				return b.DecodeErr("msgs_state_req", "msg_ids", err)
@@ -1205,7 +1299,12 @@ func (m *MsgsStateInfo) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MsgsStateInfo) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MsgsStateInfo) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MsgsStateInfo) decodeFields(b *tl.Buffer) (err error) {
 	if m.ReqMsgID, err = b.Int64(); err != nil {
 		return b.DecodeErr("msgs_state_info", "req_msg_id", err)
 	}
@@ -1255,13 +1354,18 @@ func (m *MsgsAllInfo) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MsgsAllInfo) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MsgsAllInfo) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MsgsAllInfo) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.VectorHeader()
 		if err != nil {
 			return b.DecodeErr("msgs_all_info", "msg_ids", err)
 		}
-		m.MsgIDs = make([]int64, n0)
+		m.MsgIDs = tl.MakeSlice[int64](b, 0xb825495a, n0)
 		for i0 := range m.MsgIDs {
 			if m.MsgIDs[i0], err = b.Int64(); err != nil {
 				return b.DecodeErr("msgs_all_info", "msg_ids", err)
@@ -1317,7 +1421,12 @@ func (m *MsgDetailedInfo) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MsgDetailedInfo) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MsgDetailedInfo) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MsgDetailedInfo) decodeFields(b *tl.Buffer) (err error) {
 	if m.MsgID, err = b.Int64(); err != nil {
 		return b.DecodeErr("msg_detailed_info", "msg_id", err)
 	}
@@ -1374,7 +1483,12 @@ func (m *MsgNewDetailedInfo) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MsgNewDetailedInfo) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MsgNewDetailedInfo) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MsgNewDetailedInfo) decodeFields(b *tl.Buffer) (err error) {
 	if m.AnswerMsgID, err = b.Int64(); err != nil {
 		return b.DecodeErr("msg_new_detailed_info", "answer_msg_id", err)
 	}
@@ -1425,13 +1539,18 @@ func (m *MsgResendReq) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MsgResendReq) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MsgResendReq) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MsgResendReq) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.VectorHeader()
 		if err != nil {
 			return b.DecodeErr("msg_resend_req", "msg_ids", err)
 		}
-		m.MsgIDs = make([]int64, n0)
+		m.MsgIDs = tl.MakeSlice[int64](b, 0xb825495a, n0)
 		for i0 := range m.MsgIDs {
 			if m.MsgIDs[i0], err = b.Int64(); err != nil {
 				return b.DecodeErr("msg_resend_req", "msg_ids", err)
@@ -1478,7 +1597,12 @@ func (m *RpcError) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *RpcError) DecodeBare(b *tl.Buffer) (err error) {
+func (m *RpcError) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *RpcError) decodeFields(b *tl.Buffer) (err error) {
 	if m.ErrorCode, err = b.Int32(); err != nil {
 		return b.DecodeErr("rpc_error", "error_code", err)
 	}
@@ -1525,8 +1649,11 @@ func (m *RpcAnswerUnknown) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *RpcAnswerUnknown) DecodeBare(b *tl.Buffer) error {
 	*m = RpcAnswerUnknown{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *RpcAnswerUnknown) decodeFields(b *tl.Buffer) error { return nil }
 
 // RpcAnswerDroppedRunning is the TL constructor rpc_answer_dropped_running#cd78e586 (result RpcDropAnswer).
 type RpcAnswerDroppedRunning struct {
@@ -1565,8 +1692,11 @@ func (m *RpcAnswerDroppedRunning) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *RpcAnswerDroppedRunning) DecodeBare(b *tl.Buffer) error {
 	*m = RpcAnswerDroppedRunning{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *RpcAnswerDroppedRunning) decodeFields(b *tl.Buffer) error { return nil }
 
 // RpcAnswerDropped is the TL constructor rpc_answer_dropped#a43ad8b7 (result RpcDropAnswer).
 type RpcAnswerDropped struct {
@@ -1609,7 +1739,12 @@ func (m *RpcAnswerDropped) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *RpcAnswerDropped) DecodeBare(b *tl.Buffer) (err error) {
+func (m *RpcAnswerDropped) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *RpcAnswerDropped) decodeFields(b *tl.Buffer) (err error) {
 	if m.MsgID, err = b.Int64(); err != nil {
 		return b.DecodeErr("rpc_answer_dropped", "msg_id", err)
 	}
@@ -1661,7 +1796,12 @@ func (m *FutureSalt) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *FutureSalt) DecodeBare(b *tl.Buffer) (err error) {
+func (m *FutureSalt) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *FutureSalt) decodeFields(b *tl.Buffer) (err error) {
 	if m.ValidSince, err = b.Int32(); err != nil {
 		return b.DecodeErr("future_salt", "valid_since", err)
 	}
@@ -1718,7 +1858,12 @@ func (m *FutureSalts) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *FutureSalts) DecodeBare(b *tl.Buffer) (err error) {
+func (m *FutureSalts) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *FutureSalts) decodeFields(b *tl.Buffer) (err error) {
 	if m.ReqMsgID, err = b.Int64(); err != nil {
 		return b.DecodeErr("future_salts", "req_msg_id", err)
 	}
@@ -1730,9 +1875,9 @@ func (m *FutureSalts) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("future_salts", "salts", err)
 		}
-		m.Salts = make([]FutureSalt, n0)
+		m.Salts = tl.MakeSlice[FutureSalt](b, 0x2379fdf7, n0)
 		for i0 := range m.Salts {
-			if err = m.Salts[i0].DecodeBare(b); err != nil {
+			if err = m.Salts[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("future_salts", "salts", err)
 			}
 		}
@@ -1777,7 +1922,12 @@ func (m *Pong) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *Pong) DecodeBare(b *tl.Buffer) (err error) {
+func (m *Pong) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *Pong) decodeFields(b *tl.Buffer) (err error) {
 	if m.MsgID, err = b.Int64(); err != nil {
 		return b.DecodeErr("pong", "msg_id", err)
 	}
@@ -1824,7 +1974,12 @@ func (m *DestroySessionOk) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *DestroySessionOk) DecodeBare(b *tl.Buffer) (err error) {
+func (m *DestroySessionOk) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *DestroySessionOk) decodeFields(b *tl.Buffer) (err error) {
 	if m.SessionID, err = b.Int64(); err != nil {
 		return b.DecodeErr("destroy_session_ok", "session_id", err)
 	}
@@ -1868,7 +2023,12 @@ func (m *DestroySessionNone) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *DestroySessionNone) DecodeBare(b *tl.Buffer) (err error) {
+func (m *DestroySessionNone) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *DestroySessionNone) decodeFields(b *tl.Buffer) (err error) {
 	if m.SessionID, err = b.Int64(); err != nil {
 		return b.DecodeErr("destroy_session_none", "session_id", err)
 	}
@@ -1914,7 +2074,12 @@ func (m *NewSessionCreated) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *NewSessionCreated) DecodeBare(b *tl.Buffer) (err error) {
+func (m *NewSessionCreated) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *NewSessionCreated) decodeFields(b *tl.Buffer) (err error) {
 	if m.FirstMsgID, err = b.Int64(); err != nil {
 		return b.DecodeErr("new_session_created", "first_msg_id", err)
 	}
@@ -1966,7 +2131,12 @@ func (m *HTTPWait) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *HTTPWait) DecodeBare(b *tl.Buffer) (err error) {
+func (m *HTTPWait) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *HTTPWait) decodeFields(b *tl.Buffer) (err error) {
 	if m.MaxDelay, err = b.Int32(); err != nil {
 		return b.DecodeErr("http_wait", "max_delay", err)
 	}
@@ -2018,7 +2188,12 @@ func (m *IPPort) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *IPPort) DecodeBare(b *tl.Buffer) (err error) {
+func (m *IPPort) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *IPPort) decodeFields(b *tl.Buffer) (err error) {
 	if m.IPv4, err = b.Int32(); err != nil {
 		return b.DecodeErr("ipPort", "ipv4", err)
 	}
@@ -2069,7 +2244,12 @@ func (m *IPPortSecret) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *IPPortSecret) DecodeBare(b *tl.Buffer) (err error) {
+func (m *IPPortSecret) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *IPPortSecret) decodeFields(b *tl.Buffer) (err error) {
 	if m.IPv4, err = b.Int32(); err != nil {
 		return b.DecodeErr("ipPortSecret", "ipv4", err)
 	}
@@ -2129,7 +2309,12 @@ func (m *AccessPointRule) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccessPointRule) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccessPointRule) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccessPointRule) decodeFields(b *tl.Buffer) (err error) {
 	if m.PhonePrefixRules, err = b.String(); err != nil {
 		return b.DecodeErr("accessPointRule", "phone_prefix_rules", err)
 	}
@@ -2141,7 +2326,7 @@ func (m *AccessPointRule) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("accessPointRule", "ips", err)
 		}
-		m.Ips = make([]IPPortClass, n0)
+		m.Ips = tl.MakeSlice[IPPortClass](b, 0x2d8788a2, n0)
 		for i0 := range m.Ips {
 			if m.Ips[i0], err = DecodeIPPortClass(b); err != nil {
 				return b.DecodeErr("accessPointRule", "ips", err)

@@ -12,6 +12,7 @@ type AiComposeToneClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isAiComposeToneClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeAiComposeToneClass decodes a boxed AiComposeTone, choosing the constructor by its id.
@@ -29,7 +30,7 @@ func DecodeAiComposeToneClass(b *tl.Buffer) (AiComposeToneClass, error) {
 	default:
 		return nil, b.UnexpectedID("AiComposeTone", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -60,6 +61,7 @@ type AttachMenuBotsClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isAttachMenuBotsClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeAttachMenuBotsClass decodes a boxed AttachMenuBots, choosing the constructor by its id.
@@ -77,7 +79,7 @@ func DecodeAttachMenuBotsClass(b *tl.Buffer) (AttachMenuBotsClass, error) {
 	default:
 		return nil, b.UnexpectedID("AttachMenuBots", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -108,6 +110,7 @@ type AttachMenuPeerTypeClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isAttachMenuPeerTypeClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeAttachMenuPeerTypeClass decodes a boxed AttachMenuPeerType, choosing the constructor by its id.
@@ -131,7 +134,7 @@ func DecodeAttachMenuPeerTypeClass(b *tl.Buffer) (AttachMenuPeerTypeClass, error
 	default:
 		return nil, b.UnexpectedID("AttachMenuPeerType", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -162,6 +165,7 @@ type BaseThemeClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isBaseThemeClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeBaseThemeClass decodes a boxed BaseTheme, choosing the constructor by its id.
@@ -185,7 +189,7 @@ func DecodeBaseThemeClass(b *tl.Buffer) (BaseThemeClass, error) {
 	default:
 		return nil, b.UnexpectedID("BaseTheme", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -216,6 +220,7 @@ type BotAppClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isBotAppClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeBotAppClass decodes a boxed BotApp, choosing the constructor by its id.
@@ -233,7 +238,7 @@ func DecodeBotAppClass(b *tl.Buffer) (BotAppClass, error) {
 	default:
 		return nil, b.UnexpectedID("BotApp", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -264,6 +269,7 @@ type BotCommandScopeClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isBotCommandScopeClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeBotCommandScopeClass decodes a boxed BotCommandScope, choosing the constructor by its id.
@@ -291,7 +297,7 @@ func DecodeBotCommandScopeClass(b *tl.Buffer) (BotCommandScopeClass, error) {
 	default:
 		return nil, b.UnexpectedID("BotCommandScope", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -322,6 +328,7 @@ type BotInlineMessageClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isBotInlineMessageClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeBotInlineMessageClass decodes a boxed BotInlineMessage, choosing the constructor by its id.
@@ -351,7 +358,7 @@ func DecodeBotInlineMessageClass(b *tl.Buffer) (BotInlineMessageClass, error) {
 	default:
 		return nil, b.UnexpectedID("BotInlineMessage", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -382,6 +389,7 @@ type BotInlineResultClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isBotInlineResultClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeBotInlineResultClass decodes a boxed BotInlineResult, choosing the constructor by its id.
@@ -399,7 +407,7 @@ func DecodeBotInlineResultClass(b *tl.Buffer) (BotInlineResultClass, error) {
 	default:
 		return nil, b.UnexpectedID("BotInlineResult", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -430,6 +438,7 @@ type BotMenuButtonClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isBotMenuButtonClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeBotMenuButtonClass decodes a boxed BotMenuButton, choosing the constructor by its id.
@@ -449,7 +458,7 @@ func DecodeBotMenuButtonClass(b *tl.Buffer) (BotMenuButtonClass, error) {
 	default:
 		return nil, b.UnexpectedID("BotMenuButton", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -480,6 +489,7 @@ type BusinessAwayMessageScheduleClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isBusinessAwayMessageScheduleClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeBusinessAwayMessageScheduleClass decodes a boxed BusinessAwayMessageSchedule, choosing the constructor by its id.
@@ -499,7 +509,7 @@ func DecodeBusinessAwayMessageScheduleClass(b *tl.Buffer) (BusinessAwayMessageSc
 	default:
 		return nil, b.UnexpectedID("BusinessAwayMessageSchedule", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -530,6 +540,7 @@ type ChannelAdminLogEventActionClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isChannelAdminLogEventActionClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeChannelAdminLogEventActionClass decodes a boxed ChannelAdminLogEventAction, choosing the constructor by its id.
@@ -647,7 +658,7 @@ func DecodeChannelAdminLogEventActionClass(b *tl.Buffer) (ChannelAdminLogEventAc
 	default:
 		return nil, b.UnexpectedID("ChannelAdminLogEventAction", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -678,6 +689,7 @@ type ChannelLocationClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isChannelLocationClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeChannelLocationClass decodes a boxed ChannelLocation, choosing the constructor by its id.
@@ -695,7 +707,7 @@ func DecodeChannelLocationClass(b *tl.Buffer) (ChannelLocationClass, error) {
 	default:
 		return nil, b.UnexpectedID("ChannelLocation", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -726,6 +738,7 @@ type ChannelMessagesFilterClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isChannelMessagesFilterClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeChannelMessagesFilterClass decodes a boxed ChannelMessagesFilter, choosing the constructor by its id.
@@ -743,7 +756,7 @@ func DecodeChannelMessagesFilterClass(b *tl.Buffer) (ChannelMessagesFilterClass,
 	default:
 		return nil, b.UnexpectedID("ChannelMessagesFilter", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -774,6 +787,7 @@ type ChannelParticipantClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isChannelParticipantClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeChannelParticipantClass decodes a boxed ChannelParticipant, choosing the constructor by its id.
@@ -799,7 +813,7 @@ func DecodeChannelParticipantClass(b *tl.Buffer) (ChannelParticipantClass, error
 	default:
 		return nil, b.UnexpectedID("ChannelParticipant", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -830,6 +844,7 @@ type ChannelParticipantsFilterClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isChannelParticipantsFilterClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeChannelParticipantsFilterClass decodes a boxed ChannelParticipantsFilter, choosing the constructor by its id.
@@ -859,7 +874,7 @@ func DecodeChannelParticipantsFilterClass(b *tl.Buffer) (ChannelParticipantsFilt
 	default:
 		return nil, b.UnexpectedID("ChannelParticipantsFilter", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -890,6 +905,7 @@ type ChatClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isChatClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeChatClass decodes a boxed Chat, choosing the constructor by its id.
@@ -917,7 +933,7 @@ func DecodeChatClass(b *tl.Buffer) (ChatClass, error) {
 	default:
 		return nil, b.UnexpectedID("Chat", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -948,6 +964,7 @@ type ChatFullClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isChatFullClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeChatFullClass decodes a boxed ChatFull, choosing the constructor by its id.
@@ -967,7 +984,7 @@ func DecodeChatFullClass(b *tl.Buffer) (ChatFullClass, error) {
 	default:
 		return nil, b.UnexpectedID("ChatFull", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -998,6 +1015,7 @@ type ChatInviteClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isChatInviteClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeChatInviteClass decodes a boxed ChatInvite, choosing the constructor by its id.
@@ -1017,7 +1035,7 @@ func DecodeChatInviteClass(b *tl.Buffer) (ChatInviteClass, error) {
 	default:
 		return nil, b.UnexpectedID("ChatInvite", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -1048,6 +1066,7 @@ type ChatParticipantClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isChatParticipantClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeChatParticipantClass decodes a boxed ChatParticipant, choosing the constructor by its id.
@@ -1067,7 +1086,7 @@ func DecodeChatParticipantClass(b *tl.Buffer) (ChatParticipantClass, error) {
 	default:
 		return nil, b.UnexpectedID("ChatParticipant", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -1098,6 +1117,7 @@ type ChatParticipantsClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isChatParticipantsClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeChatParticipantsClass decodes a boxed ChatParticipants, choosing the constructor by its id.
@@ -1115,7 +1135,7 @@ func DecodeChatParticipantsClass(b *tl.Buffer) (ChatParticipantsClass, error) {
 	default:
 		return nil, b.UnexpectedID("ChatParticipants", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -1146,6 +1166,7 @@ type ChatPhotoClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isChatPhotoClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeChatPhotoClass decodes a boxed ChatPhoto, choosing the constructor by its id.
@@ -1163,7 +1184,7 @@ func DecodeChatPhotoClass(b *tl.Buffer) (ChatPhotoClass, error) {
 	default:
 		return nil, b.UnexpectedID("ChatPhoto", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -1194,6 +1215,7 @@ type ChatReactionsClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isChatReactionsClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeChatReactionsClass decodes a boxed ChatReactions, choosing the constructor by its id.
@@ -1213,7 +1235,7 @@ func DecodeChatReactionsClass(b *tl.Buffer) (ChatReactionsClass, error) {
 	default:
 		return nil, b.UnexpectedID("ChatReactions", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -1244,6 +1266,7 @@ type ChatThemeClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isChatThemeClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeChatThemeClass decodes a boxed ChatTheme, choosing the constructor by its id.
@@ -1261,7 +1284,7 @@ func DecodeChatThemeClass(b *tl.Buffer) (ChatThemeClass, error) {
 	default:
 		return nil, b.UnexpectedID("ChatTheme", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -1292,6 +1315,7 @@ type DialogClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isDialogClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeDialogClass decodes a boxed Dialog, choosing the constructor by its id.
@@ -1311,7 +1335,7 @@ func DecodeDialogClass(b *tl.Buffer) (DialogClass, error) {
 	default:
 		return nil, b.UnexpectedID("Dialog", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -1342,6 +1366,7 @@ type DialogFilterClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isDialogFilterClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeDialogFilterClass decodes a boxed DialogFilter, choosing the constructor by its id.
@@ -1361,7 +1386,7 @@ func DecodeDialogFilterClass(b *tl.Buffer) (DialogFilterClass, error) {
 	default:
 		return nil, b.UnexpectedID("DialogFilter", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -1392,6 +1417,7 @@ type DialogPeerClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isDialogPeerClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeDialogPeerClass decodes a boxed DialogPeer, choosing the constructor by its id.
@@ -1411,7 +1437,7 @@ func DecodeDialogPeerClass(b *tl.Buffer) (DialogPeerClass, error) {
 	default:
 		return nil, b.UnexpectedID("DialogPeer", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -1442,6 +1468,7 @@ type DocumentClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isDocumentClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeDocumentClass decodes a boxed Document, choosing the constructor by its id.
@@ -1459,7 +1486,7 @@ func DecodeDocumentClass(b *tl.Buffer) (DocumentClass, error) {
 	default:
 		return nil, b.UnexpectedID("Document", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -1490,6 +1517,7 @@ type DocumentAttributeClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isDocumentAttributeClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeDocumentAttributeClass decodes a boxed DocumentAttribute, choosing the constructor by its id.
@@ -1519,7 +1547,7 @@ func DecodeDocumentAttributeClass(b *tl.Buffer) (DocumentAttributeClass, error) 
 	default:
 		return nil, b.UnexpectedID("DocumentAttribute", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -1550,6 +1578,7 @@ type DraftMessageClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isDraftMessageClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeDraftMessageClass decodes a boxed DraftMessage, choosing the constructor by its id.
@@ -1567,7 +1596,7 @@ func DecodeDraftMessageClass(b *tl.Buffer) (DraftMessageClass, error) {
 	default:
 		return nil, b.UnexpectedID("DraftMessage", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -1598,6 +1627,7 @@ type EmailVerificationClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isEmailVerificationClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeEmailVerificationClass decodes a boxed EmailVerification, choosing the constructor by its id.
@@ -1617,7 +1647,7 @@ func DecodeEmailVerificationClass(b *tl.Buffer) (EmailVerificationClass, error) 
 	default:
 		return nil, b.UnexpectedID("EmailVerification", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -1648,6 +1678,7 @@ type EmailVerifyPurposeClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isEmailVerifyPurposeClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeEmailVerifyPurposeClass decodes a boxed EmailVerifyPurpose, choosing the constructor by its id.
@@ -1667,7 +1698,7 @@ func DecodeEmailVerifyPurposeClass(b *tl.Buffer) (EmailVerifyPurposeClass, error
 	default:
 		return nil, b.UnexpectedID("EmailVerifyPurpose", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -1698,6 +1729,7 @@ type EmojiGroupClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isEmojiGroupClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeEmojiGroupClass decodes a boxed EmojiGroup, choosing the constructor by its id.
@@ -1717,7 +1749,7 @@ func DecodeEmojiGroupClass(b *tl.Buffer) (EmojiGroupClass, error) {
 	default:
 		return nil, b.UnexpectedID("EmojiGroup", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -1748,6 +1780,7 @@ type EmojiKeywordClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isEmojiKeywordClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeEmojiKeywordClass decodes a boxed EmojiKeyword, choosing the constructor by its id.
@@ -1765,7 +1798,7 @@ func DecodeEmojiKeywordClass(b *tl.Buffer) (EmojiKeywordClass, error) {
 	default:
 		return nil, b.UnexpectedID("EmojiKeyword", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -1796,6 +1829,7 @@ type EmojiListClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isEmojiListClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeEmojiListClass decodes a boxed EmojiList, choosing the constructor by its id.
@@ -1813,7 +1847,7 @@ func DecodeEmojiListClass(b *tl.Buffer) (EmojiListClass, error) {
 	default:
 		return nil, b.UnexpectedID("EmojiList", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -1844,6 +1878,7 @@ type EmojiStatusClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isEmojiStatusClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeEmojiStatusClass decodes a boxed EmojiStatus, choosing the constructor by its id.
@@ -1865,7 +1900,7 @@ func DecodeEmojiStatusClass(b *tl.Buffer) (EmojiStatusClass, error) {
 	default:
 		return nil, b.UnexpectedID("EmojiStatus", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -1896,6 +1931,7 @@ type EncryptedChatClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isEncryptedChatClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeEncryptedChatClass decodes a boxed EncryptedChat, choosing the constructor by its id.
@@ -1919,7 +1955,7 @@ func DecodeEncryptedChatClass(b *tl.Buffer) (EncryptedChatClass, error) {
 	default:
 		return nil, b.UnexpectedID("EncryptedChat", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -1950,6 +1986,7 @@ type EncryptedFileClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isEncryptedFileClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeEncryptedFileClass decodes a boxed EncryptedFile, choosing the constructor by its id.
@@ -1967,7 +2004,7 @@ func DecodeEncryptedFileClass(b *tl.Buffer) (EncryptedFileClass, error) {
 	default:
 		return nil, b.UnexpectedID("EncryptedFile", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -1998,6 +2035,7 @@ type EncryptedMessageClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isEncryptedMessageClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeEncryptedMessageClass decodes a boxed EncryptedMessage, choosing the constructor by its id.
@@ -2015,7 +2053,7 @@ func DecodeEncryptedMessageClass(b *tl.Buffer) (EncryptedMessageClass, error) {
 	default:
 		return nil, b.UnexpectedID("EncryptedMessage", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -2046,6 +2084,7 @@ type ExportedChatInviteClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isExportedChatInviteClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeExportedChatInviteClass decodes a boxed ExportedChatInvite, choosing the constructor by its id.
@@ -2063,7 +2102,7 @@ func DecodeExportedChatInviteClass(b *tl.Buffer) (ExportedChatInviteClass, error
 	default:
 		return nil, b.UnexpectedID("ExportedChatInvite", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -2094,6 +2133,7 @@ type ForumTopicClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isForumTopicClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeForumTopicClass decodes a boxed ForumTopic, choosing the constructor by its id.
@@ -2111,7 +2151,7 @@ func DecodeForumTopicClass(b *tl.Buffer) (ForumTopicClass, error) {
 	default:
 		return nil, b.UnexpectedID("ForumTopic", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -2142,6 +2182,7 @@ type GeoPointClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isGeoPointClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeGeoPointClass decodes a boxed GeoPoint, choosing the constructor by its id.
@@ -2159,7 +2200,7 @@ func DecodeGeoPointClass(b *tl.Buffer) (GeoPointClass, error) {
 	default:
 		return nil, b.UnexpectedID("GeoPoint", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -2190,6 +2231,7 @@ type GroupCallClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isGroupCallClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeGroupCallClass decodes a boxed GroupCall, choosing the constructor by its id.
@@ -2207,7 +2249,7 @@ func DecodeGroupCallClass(b *tl.Buffer) (GroupCallClass, error) {
 	default:
 		return nil, b.UnexpectedID("GroupCall", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -2238,6 +2280,7 @@ type InlineQueryPeerTypeClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isInlineQueryPeerTypeClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeInlineQueryPeerTypeClass decodes a boxed InlineQueryPeerType, choosing the constructor by its id.
@@ -2263,7 +2306,7 @@ func DecodeInlineQueryPeerTypeClass(b *tl.Buffer) (InlineQueryPeerTypeClass, err
 	default:
 		return nil, b.UnexpectedID("InlineQueryPeerType", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -2294,6 +2337,7 @@ type InputAiComposeToneClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isInputAiComposeToneClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeInputAiComposeToneClass decodes a boxed InputAiComposeTone, choosing the constructor by its id.
@@ -2315,7 +2359,7 @@ func DecodeInputAiComposeToneClass(b *tl.Buffer) (InputAiComposeToneClass, error
 	default:
 		return nil, b.UnexpectedID("InputAiComposeTone", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -2346,6 +2390,7 @@ type InputBotAppClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isInputBotAppClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeInputBotAppClass decodes a boxed InputBotApp, choosing the constructor by its id.
@@ -2363,7 +2408,7 @@ func DecodeInputBotAppClass(b *tl.Buffer) (InputBotAppClass, error) {
 	default:
 		return nil, b.UnexpectedID("InputBotApp", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -2394,6 +2439,7 @@ type InputBotInlineMessageClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isInputBotInlineMessageClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeInputBotInlineMessageClass decodes a boxed InputBotInlineMessage, choosing the constructor by its id.
@@ -2425,7 +2471,7 @@ func DecodeInputBotInlineMessageClass(b *tl.Buffer) (InputBotInlineMessageClass,
 	default:
 		return nil, b.UnexpectedID("InputBotInlineMessage", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -2456,6 +2502,7 @@ type InputBotInlineMessageIDClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isInputBotInlineMessageIDClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeInputBotInlineMessageIDClass decodes a boxed InputBotInlineMessageID, choosing the constructor by its id.
@@ -2473,7 +2520,7 @@ func DecodeInputBotInlineMessageIDClass(b *tl.Buffer) (InputBotInlineMessageIDCl
 	default:
 		return nil, b.UnexpectedID("InputBotInlineMessageID", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -2504,6 +2551,7 @@ type InputBotInlineResultClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isInputBotInlineResultClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeInputBotInlineResultClass decodes a boxed InputBotInlineResult, choosing the constructor by its id.
@@ -2525,7 +2573,7 @@ func DecodeInputBotInlineResultClass(b *tl.Buffer) (InputBotInlineResultClass, e
 	default:
 		return nil, b.UnexpectedID("InputBotInlineResult", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -2556,6 +2604,7 @@ type InputChannelClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isInputChannelClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeInputChannelClass decodes a boxed InputChannel, choosing the constructor by its id.
@@ -2575,7 +2624,7 @@ func DecodeInputChannelClass(b *tl.Buffer) (InputChannelClass, error) {
 	default:
 		return nil, b.UnexpectedID("InputChannel", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -2606,6 +2655,7 @@ type InputChatPhotoClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isInputChatPhotoClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeInputChatPhotoClass decodes a boxed InputChatPhoto, choosing the constructor by its id.
@@ -2625,7 +2675,7 @@ func DecodeInputChatPhotoClass(b *tl.Buffer) (InputChatPhotoClass, error) {
 	default:
 		return nil, b.UnexpectedID("InputChatPhoto", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -2656,6 +2706,7 @@ type InputChatThemeClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isInputChatThemeClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeInputChatThemeClass decodes a boxed InputChatTheme, choosing the constructor by its id.
@@ -2675,7 +2726,7 @@ func DecodeInputChatThemeClass(b *tl.Buffer) (InputChatThemeClass, error) {
 	default:
 		return nil, b.UnexpectedID("InputChatTheme", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -2706,6 +2757,7 @@ type InputCheckPasswordSRPClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isInputCheckPasswordSRPClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeInputCheckPasswordSRPClass decodes a boxed InputCheckPasswordSRP, choosing the constructor by its id.
@@ -2723,7 +2775,7 @@ func DecodeInputCheckPasswordSRPClass(b *tl.Buffer) (InputCheckPasswordSRPClass,
 	default:
 		return nil, b.UnexpectedID("InputCheckPasswordSRP", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -2754,6 +2806,7 @@ type InputCollectibleClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isInputCollectibleClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeInputCollectibleClass decodes a boxed InputCollectible, choosing the constructor by its id.
@@ -2771,7 +2824,7 @@ func DecodeInputCollectibleClass(b *tl.Buffer) (InputCollectibleClass, error) {
 	default:
 		return nil, b.UnexpectedID("InputCollectible", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -2802,6 +2855,7 @@ type InputDialogPeerClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isInputDialogPeerClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeInputDialogPeerClass decodes a boxed InputDialogPeer, choosing the constructor by its id.
@@ -2821,7 +2875,7 @@ func DecodeInputDialogPeerClass(b *tl.Buffer) (InputDialogPeerClass, error) {
 	default:
 		return nil, b.UnexpectedID("InputDialogPeer", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -2852,6 +2906,7 @@ type InputDocumentClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isInputDocumentClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeInputDocumentClass decodes a boxed InputDocument, choosing the constructor by its id.
@@ -2869,7 +2924,7 @@ func DecodeInputDocumentClass(b *tl.Buffer) (InputDocumentClass, error) {
 	default:
 		return nil, b.UnexpectedID("InputDocument", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -2900,6 +2955,7 @@ type InputEncryptedFileClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isInputEncryptedFileClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeInputEncryptedFileClass decodes a boxed InputEncryptedFile, choosing the constructor by its id.
@@ -2921,7 +2977,7 @@ func DecodeInputEncryptedFileClass(b *tl.Buffer) (InputEncryptedFileClass, error
 	default:
 		return nil, b.UnexpectedID("InputEncryptedFile", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -2952,6 +3008,7 @@ type InputFileClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isInputFileClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeInputFileClass decodes a boxed InputFile, choosing the constructor by its id.
@@ -2971,7 +3028,7 @@ func DecodeInputFileClass(b *tl.Buffer) (InputFileClass, error) {
 	default:
 		return nil, b.UnexpectedID("InputFile", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -3002,6 +3059,7 @@ type InputFileLocationClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isInputFileLocationClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeInputFileLocationClass decodes a boxed InputFileLocation, choosing the constructor by its id.
@@ -3035,7 +3093,7 @@ func DecodeInputFileLocationClass(b *tl.Buffer) (InputFileLocationClass, error) 
 	default:
 		return nil, b.UnexpectedID("InputFileLocation", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -3066,6 +3124,7 @@ type InputGameClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isInputGameClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeInputGameClass decodes a boxed InputGame, choosing the constructor by its id.
@@ -3083,7 +3142,7 @@ func DecodeInputGameClass(b *tl.Buffer) (InputGameClass, error) {
 	default:
 		return nil, b.UnexpectedID("InputGame", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -3114,6 +3173,7 @@ type InputGeoPointClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isInputGeoPointClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeInputGeoPointClass decodes a boxed InputGeoPoint, choosing the constructor by its id.
@@ -3131,7 +3191,7 @@ func DecodeInputGeoPointClass(b *tl.Buffer) (InputGeoPointClass, error) {
 	default:
 		return nil, b.UnexpectedID("InputGeoPoint", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -3162,6 +3222,7 @@ type InputGroupCallClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isInputGroupCallClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeInputGroupCallClass decodes a boxed InputGroupCall, choosing the constructor by its id.
@@ -3181,7 +3242,7 @@ func DecodeInputGroupCallClass(b *tl.Buffer) (InputGroupCallClass, error) {
 	default:
 		return nil, b.UnexpectedID("InputGroupCall", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -3212,6 +3273,7 @@ type InputInvoiceClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isInputInvoiceClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeInputInvoiceClass decodes a boxed InputInvoice, choosing the constructor by its id.
@@ -3255,7 +3317,7 @@ func DecodeInputInvoiceClass(b *tl.Buffer) (InputInvoiceClass, error) {
 	default:
 		return nil, b.UnexpectedID("InputInvoice", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -3286,6 +3348,7 @@ type InputMediaClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isInputMediaClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeInputMediaClass decodes a boxed InputMedia, choosing the constructor by its id.
@@ -3339,7 +3402,7 @@ func DecodeInputMediaClass(b *tl.Buffer) (InputMediaClass, error) {
 	default:
 		return nil, b.UnexpectedID("InputMedia", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -3370,6 +3433,7 @@ type InputMessageClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isInputMessageClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeInputMessageClass decodes a boxed InputMessage, choosing the constructor by its id.
@@ -3391,7 +3455,7 @@ func DecodeInputMessageClass(b *tl.Buffer) (InputMessageClass, error) {
 	default:
 		return nil, b.UnexpectedID("InputMessage", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -3422,6 +3486,7 @@ type InputNotifyPeerClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isInputNotifyPeerClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeInputNotifyPeerClass decodes a boxed InputNotifyPeer, choosing the constructor by its id.
@@ -3447,7 +3512,7 @@ func DecodeInputNotifyPeerClass(b *tl.Buffer) (InputNotifyPeerClass, error) {
 	default:
 		return nil, b.UnexpectedID("InputNotifyPeer", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -3478,6 +3543,7 @@ type InputPasskeyCredentialClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isInputPasskeyCredentialClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeInputPasskeyCredentialClass decodes a boxed InputPasskeyCredential, choosing the constructor by its id.
@@ -3495,7 +3561,7 @@ func DecodeInputPasskeyCredentialClass(b *tl.Buffer) (InputPasskeyCredentialClas
 	default:
 		return nil, b.UnexpectedID("InputPasskeyCredential", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -3526,6 +3592,7 @@ type InputPasskeyResponseClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isInputPasskeyResponseClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeInputPasskeyResponseClass decodes a boxed InputPasskeyResponse, choosing the constructor by its id.
@@ -3543,7 +3610,7 @@ func DecodeInputPasskeyResponseClass(b *tl.Buffer) (InputPasskeyResponseClass, e
 	default:
 		return nil, b.UnexpectedID("InputPasskeyResponse", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -3574,6 +3641,7 @@ type InputPaymentCredentialsClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isInputPaymentCredentialsClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeInputPaymentCredentialsClass decodes a boxed InputPaymentCredentials, choosing the constructor by its id.
@@ -3595,7 +3663,7 @@ func DecodeInputPaymentCredentialsClass(b *tl.Buffer) (InputPaymentCredentialsCl
 	default:
 		return nil, b.UnexpectedID("InputPaymentCredentials", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -3626,6 +3694,7 @@ type InputPeerClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isInputPeerClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeInputPeerClass decodes a boxed InputPeer, choosing the constructor by its id.
@@ -3653,7 +3722,7 @@ func DecodeInputPeerClass(b *tl.Buffer) (InputPeerClass, error) {
 	default:
 		return nil, b.UnexpectedID("InputPeer", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -3684,6 +3753,7 @@ type InputPhotoClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isInputPhotoClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeInputPhotoClass decodes a boxed InputPhoto, choosing the constructor by its id.
@@ -3701,7 +3771,7 @@ func DecodeInputPhotoClass(b *tl.Buffer) (InputPhotoClass, error) {
 	default:
 		return nil, b.UnexpectedID("InputPhoto", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -3732,6 +3802,7 @@ type InputPrivacyKeyClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isInputPrivacyKeyClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeInputPrivacyKeyClass decodes a boxed InputPrivacyKey, choosing the constructor by its id.
@@ -3773,7 +3844,7 @@ func DecodeInputPrivacyKeyClass(b *tl.Buffer) (InputPrivacyKeyClass, error) {
 	default:
 		return nil, b.UnexpectedID("InputPrivacyKey", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -3804,6 +3875,7 @@ type InputPrivacyRuleClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isInputPrivacyRuleClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeInputPrivacyRuleClass decodes a boxed InputPrivacyRule, choosing the constructor by its id.
@@ -3841,7 +3913,7 @@ func DecodeInputPrivacyRuleClass(b *tl.Buffer) (InputPrivacyRuleClass, error) {
 	default:
 		return nil, b.UnexpectedID("InputPrivacyRule", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -3872,6 +3944,7 @@ type InputQuickReplyShortcutClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isInputQuickReplyShortcutClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeInputQuickReplyShortcutClass decodes a boxed InputQuickReplyShortcut, choosing the constructor by its id.
@@ -3889,7 +3962,7 @@ func DecodeInputQuickReplyShortcutClass(b *tl.Buffer) (InputQuickReplyShortcutCl
 	default:
 		return nil, b.UnexpectedID("InputQuickReplyShortcut", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -3920,6 +3993,7 @@ type InputReplyToClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isInputReplyToClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeInputReplyToClass decodes a boxed InputReplyTo, choosing the constructor by its id.
@@ -3941,7 +4015,7 @@ func DecodeInputReplyToClass(b *tl.Buffer) (InputReplyToClass, error) {
 	default:
 		return nil, b.UnexpectedID("InputReplyTo", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -3972,6 +4046,7 @@ type InputRichFileClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isInputRichFileClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeInputRichFileClass decodes a boxed InputRichFile, choosing the constructor by its id.
@@ -3989,7 +4064,7 @@ func DecodeInputRichFileClass(b *tl.Buffer) (InputRichFileClass, error) {
 	default:
 		return nil, b.UnexpectedID("InputRichFile", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -4020,6 +4095,7 @@ type InputRichMessageClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isInputRichMessageClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeInputRichMessageClass decodes a boxed InputRichMessage, choosing the constructor by its id.
@@ -4039,7 +4115,7 @@ func DecodeInputRichMessageClass(b *tl.Buffer) (InputRichMessageClass, error) {
 	default:
 		return nil, b.UnexpectedID("InputRichMessage", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -4070,6 +4146,7 @@ type InputSavedStarGiftClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isInputSavedStarGiftClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeInputSavedStarGiftClass decodes a boxed InputSavedStarGift, choosing the constructor by its id.
@@ -4089,7 +4166,7 @@ func DecodeInputSavedStarGiftClass(b *tl.Buffer) (InputSavedStarGiftClass, error
 	default:
 		return nil, b.UnexpectedID("InputSavedStarGift", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -4120,6 +4197,7 @@ type InputSecureFileClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isInputSecureFileClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeInputSecureFileClass decodes a boxed InputSecureFile, choosing the constructor by its id.
@@ -4137,7 +4215,7 @@ func DecodeInputSecureFileClass(b *tl.Buffer) (InputSecureFileClass, error) {
 	default:
 		return nil, b.UnexpectedID("InputSecureFile", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -4168,6 +4246,7 @@ type InputStarGiftAuctionClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isInputStarGiftAuctionClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeInputStarGiftAuctionClass decodes a boxed InputStarGiftAuction, choosing the constructor by its id.
@@ -4185,7 +4264,7 @@ func DecodeInputStarGiftAuctionClass(b *tl.Buffer) (InputStarGiftAuctionClass, e
 	default:
 		return nil, b.UnexpectedID("InputStarGiftAuction", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -4216,6 +4295,7 @@ type InputStickerSetClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isInputStickerSetClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeInputStickerSetClass decodes a boxed InputStickerSet, choosing the constructor by its id.
@@ -4253,7 +4333,7 @@ func DecodeInputStickerSetClass(b *tl.Buffer) (InputStickerSetClass, error) {
 	default:
 		return nil, b.UnexpectedID("InputStickerSet", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -4284,6 +4364,7 @@ type InputStickeredMediaClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isInputStickeredMediaClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeInputStickeredMediaClass decodes a boxed InputStickeredMedia, choosing the constructor by its id.
@@ -4301,7 +4382,7 @@ func DecodeInputStickeredMediaClass(b *tl.Buffer) (InputStickeredMediaClass, err
 	default:
 		return nil, b.UnexpectedID("InputStickeredMedia", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -4332,6 +4413,7 @@ type InputStorePaymentPurposeClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isInputStorePaymentPurposeClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeInputStorePaymentPurposeClass decodes a boxed InputStorePaymentPurpose, choosing the constructor by its id.
@@ -4361,7 +4443,7 @@ func DecodeInputStorePaymentPurposeClass(b *tl.Buffer) (InputStorePaymentPurpose
 	default:
 		return nil, b.UnexpectedID("InputStorePaymentPurpose", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -4392,6 +4474,7 @@ type InputThemeClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isInputThemeClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeInputThemeClass decodes a boxed InputTheme, choosing the constructor by its id.
@@ -4409,7 +4492,7 @@ func DecodeInputThemeClass(b *tl.Buffer) (InputThemeClass, error) {
 	default:
 		return nil, b.UnexpectedID("InputTheme", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -4440,6 +4523,7 @@ type InputUserClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isInputUserClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeInputUserClass decodes a boxed InputUser, choosing the constructor by its id.
@@ -4461,7 +4545,7 @@ func DecodeInputUserClass(b *tl.Buffer) (InputUserClass, error) {
 	default:
 		return nil, b.UnexpectedID("InputUser", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -4492,6 +4576,7 @@ type InputWallPaperClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isInputWallPaperClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeInputWallPaperClass decodes a boxed InputWallPaper, choosing the constructor by its id.
@@ -4511,7 +4596,7 @@ func DecodeInputWallPaperClass(b *tl.Buffer) (InputWallPaperClass, error) {
 	default:
 		return nil, b.UnexpectedID("InputWallPaper", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -4542,6 +4627,7 @@ type InputWebFileLocationClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isInputWebFileLocationClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeInputWebFileLocationClass decodes a boxed InputWebFileLocation, choosing the constructor by its id.
@@ -4561,7 +4647,7 @@ func DecodeInputWebFileLocationClass(b *tl.Buffer) (InputWebFileLocationClass, e
 	default:
 		return nil, b.UnexpectedID("InputWebFileLocation", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -4592,6 +4678,7 @@ type JSONValueClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isJSONValueClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeJSONValueClass decodes a boxed JSONValue, choosing the constructor by its id.
@@ -4617,7 +4704,7 @@ func DecodeJSONValueClass(b *tl.Buffer) (JSONValueClass, error) {
 	default:
 		return nil, b.UnexpectedID("JSONValue", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -4648,6 +4735,7 @@ type JoinChatBotResultClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isJoinChatBotResultClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeJoinChatBotResultClass decodes a boxed JoinChatBotResult, choosing the constructor by its id.
@@ -4669,7 +4757,7 @@ func DecodeJoinChatBotResultClass(b *tl.Buffer) (JoinChatBotResultClass, error) 
 	default:
 		return nil, b.UnexpectedID("JoinChatBotResult", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -4700,6 +4788,7 @@ type KeyboardButtonClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isKeyboardButtonClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeKeyboardButtonClass decodes a boxed KeyboardButton, choosing the constructor by its id.
@@ -4749,7 +4838,7 @@ func DecodeKeyboardButtonClass(b *tl.Buffer) (KeyboardButtonClass, error) {
 	default:
 		return nil, b.UnexpectedID("KeyboardButton", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -4780,6 +4869,7 @@ type LangPackStringClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isLangPackStringClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeLangPackStringClass decodes a boxed LangPackString, choosing the constructor by its id.
@@ -4799,7 +4889,7 @@ func DecodeLangPackStringClass(b *tl.Buffer) (LangPackStringClass, error) {
 	default:
 		return nil, b.UnexpectedID("LangPackString", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -4830,6 +4920,7 @@ type MediaAreaClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isMediaAreaClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeMediaAreaClass decodes a boxed MediaArea, choosing the constructor by its id.
@@ -4861,7 +4952,7 @@ func DecodeMediaAreaClass(b *tl.Buffer) (MediaAreaClass, error) {
 	default:
 		return nil, b.UnexpectedID("MediaArea", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -4892,6 +4983,7 @@ type MessageClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isMessageClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeMessageClass decodes a boxed Message, choosing the constructor by its id.
@@ -4911,7 +5003,7 @@ func DecodeMessageClass(b *tl.Buffer) (MessageClass, error) {
 	default:
 		return nil, b.UnexpectedID("Message", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -4942,6 +5034,7 @@ type MessageActionClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isMessageActionClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeMessageActionClass decodes a boxed MessageAction, choosing the constructor by its id.
@@ -5091,7 +5184,7 @@ func DecodeMessageActionClass(b *tl.Buffer) (MessageActionClass, error) {
 	default:
 		return nil, b.UnexpectedID("MessageAction", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -5122,6 +5215,7 @@ type MessageEntityClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isMessageEntityClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeMessageEntityClass decodes a boxed MessageEntity, choosing the constructor by its id.
@@ -5185,7 +5279,7 @@ func DecodeMessageEntityClass(b *tl.Buffer) (MessageEntityClass, error) {
 	default:
 		return nil, b.UnexpectedID("MessageEntity", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -5216,6 +5310,7 @@ type MessageExtendedMediaClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isMessageExtendedMediaClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeMessageExtendedMediaClass decodes a boxed MessageExtendedMedia, choosing the constructor by its id.
@@ -5233,7 +5328,7 @@ func DecodeMessageExtendedMediaClass(b *tl.Buffer) (MessageExtendedMediaClass, e
 	default:
 		return nil, b.UnexpectedID("MessageExtendedMedia", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -5264,6 +5359,7 @@ type MessageMediaClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isMessageMediaClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeMessageMediaClass decodes a boxed MessageMedia, choosing the constructor by its id.
@@ -5315,7 +5411,7 @@ func DecodeMessageMediaClass(b *tl.Buffer) (MessageMediaClass, error) {
 	default:
 		return nil, b.UnexpectedID("MessageMedia", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -5346,6 +5442,7 @@ type MessagePeerVoteClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isMessagePeerVoteClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeMessagePeerVoteClass decodes a boxed MessagePeerVote, choosing the constructor by its id.
@@ -5365,7 +5462,7 @@ func DecodeMessagePeerVoteClass(b *tl.Buffer) (MessagePeerVoteClass, error) {
 	default:
 		return nil, b.UnexpectedID("MessagePeerVote", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -5396,6 +5493,7 @@ type MessageReplyHeaderClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isMessageReplyHeaderClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeMessageReplyHeaderClass decodes a boxed MessageReplyHeader, choosing the constructor by its id.
@@ -5413,7 +5511,7 @@ func DecodeMessageReplyHeaderClass(b *tl.Buffer) (MessageReplyHeaderClass, error
 	default:
 		return nil, b.UnexpectedID("MessageReplyHeader", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -5444,6 +5542,7 @@ type MessagesFilterClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isMessagesFilterClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeMessagesFilterClass decodes a boxed MessagesFilter, choosing the constructor by its id.
@@ -5493,7 +5592,7 @@ func DecodeMessagesFilterClass(b *tl.Buffer) (MessagesFilterClass, error) {
 	default:
 		return nil, b.UnexpectedID("MessagesFilter", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -5524,6 +5623,7 @@ type NotificationSoundClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isNotificationSoundClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeNotificationSoundClass decodes a boxed NotificationSound, choosing the constructor by its id.
@@ -5545,7 +5645,7 @@ func DecodeNotificationSoundClass(b *tl.Buffer) (NotificationSoundClass, error) 
 	default:
 		return nil, b.UnexpectedID("NotificationSound", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -5576,6 +5676,7 @@ type NotifyPeerClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isNotifyPeerClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeNotifyPeerClass decodes a boxed NotifyPeer, choosing the constructor by its id.
@@ -5601,7 +5702,7 @@ func DecodeNotifyPeerClass(b *tl.Buffer) (NotifyPeerClass, error) {
 	default:
 		return nil, b.UnexpectedID("NotifyPeer", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -5632,6 +5733,7 @@ type PageBlockClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isPageBlockClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodePageBlockClass decodes a boxed PageBlock, choosing the constructor by its id.
@@ -5723,7 +5825,7 @@ func DecodePageBlockClass(b *tl.Buffer) (PageBlockClass, error) {
 	default:
 		return nil, b.UnexpectedID("PageBlock", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -5754,6 +5856,7 @@ type PageListItemClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isPageListItemClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodePageListItemClass decodes a boxed PageListItem, choosing the constructor by its id.
@@ -5771,7 +5874,7 @@ func DecodePageListItemClass(b *tl.Buffer) (PageListItemClass, error) {
 	default:
 		return nil, b.UnexpectedID("PageListItem", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -5802,6 +5905,7 @@ type PageListOrderedItemClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isPageListOrderedItemClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodePageListOrderedItemClass decodes a boxed PageListOrderedItem, choosing the constructor by its id.
@@ -5819,7 +5923,7 @@ func DecodePageListOrderedItemClass(b *tl.Buffer) (PageListOrderedItemClass, err
 	default:
 		return nil, b.UnexpectedID("PageListOrderedItem", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -5850,6 +5954,7 @@ type PaidReactionPrivacyClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isPaidReactionPrivacyClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodePaidReactionPrivacyClass decodes a boxed PaidReactionPrivacy, choosing the constructor by its id.
@@ -5869,7 +5974,7 @@ func DecodePaidReactionPrivacyClass(b *tl.Buffer) (PaidReactionPrivacyClass, err
 	default:
 		return nil, b.UnexpectedID("PaidReactionPrivacy", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -5900,6 +6005,7 @@ type PasswordKdfAlgoClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isPasswordKdfAlgoClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodePasswordKdfAlgoClass decodes a boxed PasswordKdfAlgo, choosing the constructor by its id.
@@ -5917,7 +6023,7 @@ func DecodePasswordKdfAlgoClass(b *tl.Buffer) (PasswordKdfAlgoClass, error) {
 	default:
 		return nil, b.UnexpectedID("PasswordKdfAlgo", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -5948,6 +6054,7 @@ type PeerClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isPeerClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodePeerClass decodes a boxed Peer, choosing the constructor by its id.
@@ -5967,7 +6074,7 @@ func DecodePeerClass(b *tl.Buffer) (PeerClass, error) {
 	default:
 		return nil, b.UnexpectedID("Peer", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -5998,6 +6105,7 @@ type PeerColorClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isPeerColorClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodePeerColorClass decodes a boxed PeerColor, choosing the constructor by its id.
@@ -6017,7 +6125,7 @@ func DecodePeerColorClass(b *tl.Buffer) (PeerColorClass, error) {
 	default:
 		return nil, b.UnexpectedID("PeerColor", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -6048,6 +6156,7 @@ type PeerLocatedClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isPeerLocatedClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodePeerLocatedClass decodes a boxed PeerLocated, choosing the constructor by its id.
@@ -6065,7 +6174,7 @@ func DecodePeerLocatedClass(b *tl.Buffer) (PeerLocatedClass, error) {
 	default:
 		return nil, b.UnexpectedID("PeerLocated", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -6096,6 +6205,7 @@ type PhoneCallClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isPhoneCallClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodePhoneCallClass decodes a boxed PhoneCall, choosing the constructor by its id.
@@ -6121,7 +6231,7 @@ func DecodePhoneCallClass(b *tl.Buffer) (PhoneCallClass, error) {
 	default:
 		return nil, b.UnexpectedID("PhoneCall", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -6152,6 +6262,7 @@ type PhoneCallDiscardReasonClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isPhoneCallDiscardReasonClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodePhoneCallDiscardReasonClass decodes a boxed PhoneCallDiscardReason, choosing the constructor by its id.
@@ -6175,7 +6286,7 @@ func DecodePhoneCallDiscardReasonClass(b *tl.Buffer) (PhoneCallDiscardReasonClas
 	default:
 		return nil, b.UnexpectedID("PhoneCallDiscardReason", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -6206,6 +6317,7 @@ type PhoneConnectionClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isPhoneConnectionClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodePhoneConnectionClass decodes a boxed PhoneConnection, choosing the constructor by its id.
@@ -6223,7 +6335,7 @@ func DecodePhoneConnectionClass(b *tl.Buffer) (PhoneConnectionClass, error) {
 	default:
 		return nil, b.UnexpectedID("PhoneConnection", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -6254,6 +6366,7 @@ type PhotoClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isPhotoClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodePhotoClass decodes a boxed Photo, choosing the constructor by its id.
@@ -6271,7 +6384,7 @@ func DecodePhotoClass(b *tl.Buffer) (PhotoClass, error) {
 	default:
 		return nil, b.UnexpectedID("Photo", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -6302,6 +6415,7 @@ type PhotoSizeClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isPhotoSizeClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodePhotoSizeClass decodes a boxed PhotoSize, choosing the constructor by its id.
@@ -6327,7 +6441,7 @@ func DecodePhotoSizeClass(b *tl.Buffer) (PhotoSizeClass, error) {
 	default:
 		return nil, b.UnexpectedID("PhotoSize", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -6358,6 +6472,7 @@ type PollAnswerClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isPollAnswerClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodePollAnswerClass decodes a boxed PollAnswer, choosing the constructor by its id.
@@ -6375,7 +6490,7 @@ func DecodePollAnswerClass(b *tl.Buffer) (PollAnswerClass, error) {
 	default:
 		return nil, b.UnexpectedID("PollAnswer", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -6406,6 +6521,7 @@ type PostInteractionCountersClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isPostInteractionCountersClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodePostInteractionCountersClass decodes a boxed PostInteractionCounters, choosing the constructor by its id.
@@ -6423,7 +6539,7 @@ func DecodePostInteractionCountersClass(b *tl.Buffer) (PostInteractionCountersCl
 	default:
 		return nil, b.UnexpectedID("PostInteractionCounters", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -6454,6 +6570,7 @@ type PrepaidGiveawayClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isPrepaidGiveawayClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodePrepaidGiveawayClass decodes a boxed PrepaidGiveaway, choosing the constructor by its id.
@@ -6471,7 +6588,7 @@ func DecodePrepaidGiveawayClass(b *tl.Buffer) (PrepaidGiveawayClass, error) {
 	default:
 		return nil, b.UnexpectedID("PrepaidGiveaway", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -6502,6 +6619,7 @@ type PrivacyKeyClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isPrivacyKeyClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodePrivacyKeyClass decodes a boxed PrivacyKey, choosing the constructor by its id.
@@ -6543,7 +6661,7 @@ func DecodePrivacyKeyClass(b *tl.Buffer) (PrivacyKeyClass, error) {
 	default:
 		return nil, b.UnexpectedID("PrivacyKey", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -6574,6 +6692,7 @@ type PrivacyRuleClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isPrivacyRuleClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodePrivacyRuleClass decodes a boxed PrivacyRule, choosing the constructor by its id.
@@ -6611,7 +6730,7 @@ func DecodePrivacyRuleClass(b *tl.Buffer) (PrivacyRuleClass, error) {
 	default:
 		return nil, b.UnexpectedID("PrivacyRule", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -6642,6 +6761,7 @@ type ProfileTabClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isProfileTabClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeProfileTabClass decodes a boxed ProfileTab, choosing the constructor by its id.
@@ -6671,7 +6791,7 @@ func DecodeProfileTabClass(b *tl.Buffer) (ProfileTabClass, error) {
 	default:
 		return nil, b.UnexpectedID("ProfileTab", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -6702,6 +6822,7 @@ type PublicForwardClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isPublicForwardClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodePublicForwardClass decodes a boxed PublicForward, choosing the constructor by its id.
@@ -6719,7 +6840,7 @@ func DecodePublicForwardClass(b *tl.Buffer) (PublicForwardClass, error) {
 	default:
 		return nil, b.UnexpectedID("PublicForward", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -6750,6 +6871,7 @@ type ReactionClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isReactionClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeReactionClass decodes a boxed Reaction, choosing the constructor by its id.
@@ -6771,7 +6893,7 @@ func DecodeReactionClass(b *tl.Buffer) (ReactionClass, error) {
 	default:
 		return nil, b.UnexpectedID("Reaction", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -6802,6 +6924,7 @@ type ReactionNotificationsFromClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isReactionNotificationsFromClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeReactionNotificationsFromClass decodes a boxed ReactionNotificationsFrom, choosing the constructor by its id.
@@ -6819,7 +6942,7 @@ func DecodeReactionNotificationsFromClass(b *tl.Buffer) (ReactionNotificationsFr
 	default:
 		return nil, b.UnexpectedID("ReactionNotificationsFrom", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -6850,6 +6973,7 @@ type RecentMeURLClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isRecentMeURLClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeRecentMeURLClass decodes a boxed RecentMeUrl, choosing the constructor by its id.
@@ -6873,7 +6997,7 @@ func DecodeRecentMeURLClass(b *tl.Buffer) (RecentMeURLClass, error) {
 	default:
 		return nil, b.UnexpectedID("RecentMeUrl", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -6904,6 +7028,7 @@ type ReplyMarkupClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isReplyMarkupClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeReplyMarkupClass decodes a boxed ReplyMarkup, choosing the constructor by its id.
@@ -6925,7 +7050,7 @@ func DecodeReplyMarkupClass(b *tl.Buffer) (ReplyMarkupClass, error) {
 	default:
 		return nil, b.UnexpectedID("ReplyMarkup", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -6956,6 +7081,7 @@ type ReportReasonClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isReportReasonClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeReportReasonClass decodes a boxed ReportReason, choosing the constructor by its id.
@@ -6989,7 +7115,7 @@ func DecodeReportReasonClass(b *tl.Buffer) (ReportReasonClass, error) {
 	default:
 		return nil, b.UnexpectedID("ReportReason", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -7020,6 +7146,7 @@ type ReportResultClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isReportResultClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeReportResultClass decodes a boxed ReportResult, choosing the constructor by its id.
@@ -7039,7 +7166,7 @@ func DecodeReportResultClass(b *tl.Buffer) (ReportResultClass, error) {
 	default:
 		return nil, b.UnexpectedID("ReportResult", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -7070,6 +7197,7 @@ type RequestPeerTypeClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isRequestPeerTypeClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeRequestPeerTypeClass decodes a boxed RequestPeerType, choosing the constructor by its id.
@@ -7091,7 +7219,7 @@ func DecodeRequestPeerTypeClass(b *tl.Buffer) (RequestPeerTypeClass, error) {
 	default:
 		return nil, b.UnexpectedID("RequestPeerType", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -7122,6 +7250,7 @@ type RequestedPeerClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isRequestedPeerClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeRequestedPeerClass decodes a boxed RequestedPeer, choosing the constructor by its id.
@@ -7141,7 +7270,7 @@ func DecodeRequestedPeerClass(b *tl.Buffer) (RequestedPeerClass, error) {
 	default:
 		return nil, b.UnexpectedID("RequestedPeer", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -7172,6 +7301,7 @@ type RequirementToContactClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isRequirementToContactClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeRequirementToContactClass decodes a boxed RequirementToContact, choosing the constructor by its id.
@@ -7191,7 +7321,7 @@ func DecodeRequirementToContactClass(b *tl.Buffer) (RequirementToContactClass, e
 	default:
 		return nil, b.UnexpectedID("RequirementToContact", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -7222,6 +7352,7 @@ type RichTextClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isRichTextClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeRichTextClass decodes a boxed RichText, choosing the constructor by its id.
@@ -7295,7 +7426,7 @@ func DecodeRichTextClass(b *tl.Buffer) (RichTextClass, error) {
 	default:
 		return nil, b.UnexpectedID("RichText", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -7326,6 +7457,7 @@ type SavedDialogClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isSavedDialogClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeSavedDialogClass decodes a boxed SavedDialog, choosing the constructor by its id.
@@ -7343,7 +7475,7 @@ func DecodeSavedDialogClass(b *tl.Buffer) (SavedDialogClass, error) {
 	default:
 		return nil, b.UnexpectedID("SavedDialog", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -7374,6 +7506,7 @@ type SecureFileClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isSecureFileClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeSecureFileClass decodes a boxed SecureFile, choosing the constructor by its id.
@@ -7391,7 +7524,7 @@ func DecodeSecureFileClass(b *tl.Buffer) (SecureFileClass, error) {
 	default:
 		return nil, b.UnexpectedID("SecureFile", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -7422,6 +7555,7 @@ type SecurePasswordKdfAlgoClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isSecurePasswordKdfAlgoClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeSecurePasswordKdfAlgoClass decodes a boxed SecurePasswordKdfAlgo, choosing the constructor by its id.
@@ -7441,7 +7575,7 @@ func DecodeSecurePasswordKdfAlgoClass(b *tl.Buffer) (SecurePasswordKdfAlgoClass,
 	default:
 		return nil, b.UnexpectedID("SecurePasswordKdfAlgo", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -7472,6 +7606,7 @@ type SecurePlainDataClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isSecurePlainDataClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeSecurePlainDataClass decodes a boxed SecurePlainData, choosing the constructor by its id.
@@ -7489,7 +7624,7 @@ func DecodeSecurePlainDataClass(b *tl.Buffer) (SecurePlainDataClass, error) {
 	default:
 		return nil, b.UnexpectedID("SecurePlainData", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -7520,6 +7655,7 @@ type SecureRequiredTypeClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isSecureRequiredTypeClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeSecureRequiredTypeClass decodes a boxed SecureRequiredType, choosing the constructor by its id.
@@ -7537,7 +7673,7 @@ func DecodeSecureRequiredTypeClass(b *tl.Buffer) (SecureRequiredTypeClass, error
 	default:
 		return nil, b.UnexpectedID("SecureRequiredType", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -7568,6 +7704,7 @@ type SecureValueErrorClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isSecureValueErrorClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeSecureValueErrorClass decodes a boxed SecureValueError, choosing the constructor by its id.
@@ -7599,7 +7736,7 @@ func DecodeSecureValueErrorClass(b *tl.Buffer) (SecureValueErrorClass, error) {
 	default:
 		return nil, b.UnexpectedID("SecureValueError", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -7630,6 +7767,7 @@ type SecureValueTypeClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isSecureValueTypeClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeSecureValueTypeClass decodes a boxed SecureValueType, choosing the constructor by its id.
@@ -7669,7 +7807,7 @@ func DecodeSecureValueTypeClass(b *tl.Buffer) (SecureValueTypeClass, error) {
 	default:
 		return nil, b.UnexpectedID("SecureValueType", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -7700,6 +7838,7 @@ type SendMessageActionClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isSendMessageActionClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeSendMessageActionClass decodes a boxed SendMessageAction, choosing the constructor by its id.
@@ -7755,7 +7894,7 @@ func DecodeSendMessageActionClass(b *tl.Buffer) (SendMessageActionClass, error) 
 	default:
 		return nil, b.UnexpectedID("SendMessageAction", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -7786,6 +7925,7 @@ type StarGiftClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isStarGiftClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeStarGiftClass decodes a boxed StarGift, choosing the constructor by its id.
@@ -7803,7 +7943,7 @@ func DecodeStarGiftClass(b *tl.Buffer) (StarGiftClass, error) {
 	default:
 		return nil, b.UnexpectedID("StarGift", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -7834,6 +7974,7 @@ type StarGiftAttributeClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isStarGiftAttributeClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeStarGiftAttributeClass decodes a boxed StarGiftAttribute, choosing the constructor by its id.
@@ -7855,7 +7996,7 @@ func DecodeStarGiftAttributeClass(b *tl.Buffer) (StarGiftAttributeClass, error) 
 	default:
 		return nil, b.UnexpectedID("StarGiftAttribute", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -7886,6 +8027,7 @@ type StarGiftAttributeIDClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isStarGiftAttributeIDClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeStarGiftAttributeIDClass decodes a boxed StarGiftAttributeId, choosing the constructor by its id.
@@ -7905,7 +8047,7 @@ func DecodeStarGiftAttributeIDClass(b *tl.Buffer) (StarGiftAttributeIDClass, err
 	default:
 		return nil, b.UnexpectedID("StarGiftAttributeId", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -7936,6 +8078,7 @@ type StarGiftAttributeRarityClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isStarGiftAttributeRarityClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeStarGiftAttributeRarityClass decodes a boxed StarGiftAttributeRarity, choosing the constructor by its id.
@@ -7959,7 +8102,7 @@ func DecodeStarGiftAttributeRarityClass(b *tl.Buffer) (StarGiftAttributeRarityCl
 	default:
 		return nil, b.UnexpectedID("StarGiftAttributeRarity", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -7990,6 +8133,7 @@ type StarGiftAuctionRoundClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isStarGiftAuctionRoundClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeStarGiftAuctionRoundClass decodes a boxed StarGiftAuctionRound, choosing the constructor by its id.
@@ -8007,7 +8151,7 @@ func DecodeStarGiftAuctionRoundClass(b *tl.Buffer) (StarGiftAuctionRoundClass, e
 	default:
 		return nil, b.UnexpectedID("StarGiftAuctionRound", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -8038,6 +8182,7 @@ type StarGiftAuctionStateClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isStarGiftAuctionStateClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeStarGiftAuctionStateClass decodes a boxed StarGiftAuctionState, choosing the constructor by its id.
@@ -8057,7 +8202,7 @@ func DecodeStarGiftAuctionStateClass(b *tl.Buffer) (StarGiftAuctionStateClass, e
 	default:
 		return nil, b.UnexpectedID("StarGiftAuctionState", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -8088,6 +8233,7 @@ type StarsAmountClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isStarsAmountClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeStarsAmountClass decodes a boxed StarsAmount, choosing the constructor by its id.
@@ -8105,7 +8251,7 @@ func DecodeStarsAmountClass(b *tl.Buffer) (StarsAmountClass, error) {
 	default:
 		return nil, b.UnexpectedID("StarsAmount", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -8136,6 +8282,7 @@ type StarsTransactionPeerClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isStarsTransactionPeerClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeStarsTransactionPeerClass decodes a boxed StarsTransactionPeer, choosing the constructor by its id.
@@ -8165,7 +8312,7 @@ func DecodeStarsTransactionPeerClass(b *tl.Buffer) (StarsTransactionPeerClass, e
 	default:
 		return nil, b.UnexpectedID("StarsTransactionPeer", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -8196,6 +8343,7 @@ type StatsGraphClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isStatsGraphClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeStatsGraphClass decodes a boxed StatsGraph, choosing the constructor by its id.
@@ -8215,7 +8363,7 @@ func DecodeStatsGraphClass(b *tl.Buffer) (StatsGraphClass, error) {
 	default:
 		return nil, b.UnexpectedID("StatsGraph", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -8246,6 +8394,7 @@ type StickerSetCoveredClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isStickerSetCoveredClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeStickerSetCoveredClass decodes a boxed StickerSetCovered, choosing the constructor by its id.
@@ -8267,7 +8416,7 @@ func DecodeStickerSetCoveredClass(b *tl.Buffer) (StickerSetCoveredClass, error) 
 	default:
 		return nil, b.UnexpectedID("StickerSetCovered", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -8298,6 +8447,7 @@ type StoryItemClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isStoryItemClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeStoryItemClass decodes a boxed StoryItem, choosing the constructor by its id.
@@ -8317,7 +8467,7 @@ func DecodeStoryItemClass(b *tl.Buffer) (StoryItemClass, error) {
 	default:
 		return nil, b.UnexpectedID("StoryItem", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -8348,6 +8498,7 @@ type StoryReactionClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isStoryReactionClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeStoryReactionClass decodes a boxed StoryReaction, choosing the constructor by its id.
@@ -8367,7 +8518,7 @@ func DecodeStoryReactionClass(b *tl.Buffer) (StoryReactionClass, error) {
 	default:
 		return nil, b.UnexpectedID("StoryReaction", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -8398,6 +8549,7 @@ type StoryViewClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isStoryViewClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeStoryViewClass decodes a boxed StoryView, choosing the constructor by its id.
@@ -8417,7 +8569,7 @@ func DecodeStoryViewClass(b *tl.Buffer) (StoryViewClass, error) {
 	default:
 		return nil, b.UnexpectedID("StoryView", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -8448,6 +8600,7 @@ type TopPeerCategoryClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isTopPeerCategoryClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeTopPeerCategoryClass decodes a boxed TopPeerCategory, choosing the constructor by its id.
@@ -8481,7 +8634,7 @@ func DecodeTopPeerCategoryClass(b *tl.Buffer) (TopPeerCategoryClass, error) {
 	default:
 		return nil, b.UnexpectedID("TopPeerCategory", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -8512,6 +8665,7 @@ type UpdateClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isUpdateClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeUpdateClass decodes a boxed Update, choosing the constructor by its id.
@@ -8853,7 +9007,7 @@ func DecodeUpdateClass(b *tl.Buffer) (UpdateClass, error) {
 	default:
 		return nil, b.UnexpectedID("Update", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -8884,6 +9038,7 @@ type UpdatesClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isUpdatesClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeUpdatesClass decodes a boxed Updates, choosing the constructor by its id.
@@ -8911,7 +9066,7 @@ func DecodeUpdatesClass(b *tl.Buffer) (UpdatesClass, error) {
 	default:
 		return nil, b.UnexpectedID("Updates", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -8942,6 +9097,7 @@ type URLAuthResultClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isURLAuthResultClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeURLAuthResultClass decodes a boxed UrlAuthResult, choosing the constructor by its id.
@@ -8961,7 +9117,7 @@ func DecodeURLAuthResultClass(b *tl.Buffer) (URLAuthResultClass, error) {
 	default:
 		return nil, b.UnexpectedID("UrlAuthResult", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -8992,6 +9148,7 @@ type UserClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isUserClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeUserClass decodes a boxed User, choosing the constructor by its id.
@@ -9009,7 +9166,7 @@ func DecodeUserClass(b *tl.Buffer) (UserClass, error) {
 	default:
 		return nil, b.UnexpectedID("User", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -9040,6 +9197,7 @@ type UserProfilePhotoClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isUserProfilePhotoClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeUserProfilePhotoClass decodes a boxed UserProfilePhoto, choosing the constructor by its id.
@@ -9057,7 +9215,7 @@ func DecodeUserProfilePhotoClass(b *tl.Buffer) (UserProfilePhotoClass, error) {
 	default:
 		return nil, b.UnexpectedID("UserProfilePhoto", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -9088,6 +9246,7 @@ type UserStatusClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isUserStatusClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeUserStatusClass decodes a boxed UserStatus, choosing the constructor by its id.
@@ -9113,7 +9272,7 @@ func DecodeUserStatusClass(b *tl.Buffer) (UserStatusClass, error) {
 	default:
 		return nil, b.UnexpectedID("UserStatus", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -9144,6 +9303,7 @@ type VideoSizeClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isVideoSizeClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeVideoSizeClass decodes a boxed VideoSize, choosing the constructor by its id.
@@ -9163,7 +9323,7 @@ func DecodeVideoSizeClass(b *tl.Buffer) (VideoSizeClass, error) {
 	default:
 		return nil, b.UnexpectedID("VideoSize", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -9194,6 +9354,7 @@ type WallPaperClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isWallPaperClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeWallPaperClass decodes a boxed WallPaper, choosing the constructor by its id.
@@ -9211,7 +9372,7 @@ func DecodeWallPaperClass(b *tl.Buffer) (WallPaperClass, error) {
 	default:
 		return nil, b.UnexpectedID("WallPaper", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -9242,6 +9403,7 @@ type WebDocumentClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isWebDocumentClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeWebDocumentClass decodes a boxed WebDocument, choosing the constructor by its id.
@@ -9259,7 +9421,7 @@ func DecodeWebDocumentClass(b *tl.Buffer) (WebDocumentClass, error) {
 	default:
 		return nil, b.UnexpectedID("WebDocument", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -9290,6 +9452,7 @@ type WebPageClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isWebPageClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeWebPageClass decodes a boxed WebPage, choosing the constructor by its id.
@@ -9311,7 +9474,7 @@ func DecodeWebPageClass(b *tl.Buffer) (WebPageClass, error) {
 	default:
 		return nil, b.UnexpectedID("WebPage", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -9342,6 +9505,7 @@ type WebPageAttributeClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isWebPageAttributeClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeWebPageAttributeClass decodes a boxed WebPageAttribute, choosing the constructor by its id.
@@ -9369,7 +9533,7 @@ func DecodeWebPageAttributeClass(b *tl.Buffer) (WebPageAttributeClass, error) {
 	default:
 		return nil, b.UnexpectedID("WebPageAttribute", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -9400,6 +9564,7 @@ type AccountChatThemesClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isAccountChatThemesClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeAccountChatThemesClass decodes a boxed account.ChatThemes, choosing the constructor by its id.
@@ -9417,7 +9582,7 @@ func DecodeAccountChatThemesClass(b *tl.Buffer) (AccountChatThemesClass, error) 
 	default:
 		return nil, b.UnexpectedID("account.ChatThemes", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -9448,6 +9613,7 @@ type AccountEmailVerifiedClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isAccountEmailVerifiedClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeAccountEmailVerifiedClass decodes a boxed account.EmailVerified, choosing the constructor by its id.
@@ -9465,7 +9631,7 @@ func DecodeAccountEmailVerifiedClass(b *tl.Buffer) (AccountEmailVerifiedClass, e
 	default:
 		return nil, b.UnexpectedID("account.EmailVerified", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -9496,6 +9662,7 @@ type AccountEmojiStatusesClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isAccountEmojiStatusesClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeAccountEmojiStatusesClass decodes a boxed account.EmojiStatuses, choosing the constructor by its id.
@@ -9513,7 +9680,7 @@ func DecodeAccountEmojiStatusesClass(b *tl.Buffer) (AccountEmojiStatusesClass, e
 	default:
 		return nil, b.UnexpectedID("account.EmojiStatuses", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -9544,6 +9711,7 @@ type AccountResetPasswordResultClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isAccountResetPasswordResultClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeAccountResetPasswordResultClass decodes a boxed account.ResetPasswordResult, choosing the constructor by its id.
@@ -9563,7 +9731,7 @@ func DecodeAccountResetPasswordResultClass(b *tl.Buffer) (AccountResetPasswordRe
 	default:
 		return nil, b.UnexpectedID("account.ResetPasswordResult", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -9594,6 +9762,7 @@ type AccountSavedMusicIDsClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isAccountSavedMusicIDsClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeAccountSavedMusicIDsClass decodes a boxed account.SavedMusicIds, choosing the constructor by its id.
@@ -9611,7 +9780,7 @@ func DecodeAccountSavedMusicIDsClass(b *tl.Buffer) (AccountSavedMusicIDsClass, e
 	default:
 		return nil, b.UnexpectedID("account.SavedMusicIds", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -9642,6 +9811,7 @@ type AccountSavedRingtoneClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isAccountSavedRingtoneClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeAccountSavedRingtoneClass decodes a boxed account.SavedRingtone, choosing the constructor by its id.
@@ -9659,7 +9829,7 @@ func DecodeAccountSavedRingtoneClass(b *tl.Buffer) (AccountSavedRingtoneClass, e
 	default:
 		return nil, b.UnexpectedID("account.SavedRingtone", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -9690,6 +9860,7 @@ type AccountSavedRingtonesClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isAccountSavedRingtonesClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeAccountSavedRingtonesClass decodes a boxed account.SavedRingtones, choosing the constructor by its id.
@@ -9707,7 +9878,7 @@ func DecodeAccountSavedRingtonesClass(b *tl.Buffer) (AccountSavedRingtonesClass,
 	default:
 		return nil, b.UnexpectedID("account.SavedRingtones", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -9738,6 +9909,7 @@ type AccountThemesClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isAccountThemesClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeAccountThemesClass decodes a boxed account.Themes, choosing the constructor by its id.
@@ -9755,7 +9927,7 @@ func DecodeAccountThemesClass(b *tl.Buffer) (AccountThemesClass, error) {
 	default:
 		return nil, b.UnexpectedID("account.Themes", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -9786,6 +9958,7 @@ type AccountWallPapersClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isAccountWallPapersClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeAccountWallPapersClass decodes a boxed account.WallPapers, choosing the constructor by its id.
@@ -9803,7 +9976,7 @@ func DecodeAccountWallPapersClass(b *tl.Buffer) (AccountWallPapersClass, error) 
 	default:
 		return nil, b.UnexpectedID("account.WallPapers", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -9834,6 +10007,7 @@ type AccountWebBrowserSettingsClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isAccountWebBrowserSettingsClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeAccountWebBrowserSettingsClass decodes a boxed account.WebBrowserSettings, choosing the constructor by its id.
@@ -9851,7 +10025,7 @@ func DecodeAccountWebBrowserSettingsClass(b *tl.Buffer) (AccountWebBrowserSettin
 	default:
 		return nil, b.UnexpectedID("account.WebBrowserSettings", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -9882,6 +10056,7 @@ type AicomposeTonesClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isAicomposeTonesClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeAicomposeTonesClass decodes a boxed aicompose.Tones, choosing the constructor by its id.
@@ -9899,7 +10074,7 @@ func DecodeAicomposeTonesClass(b *tl.Buffer) (AicomposeTonesClass, error) {
 	default:
 		return nil, b.UnexpectedID("aicompose.Tones", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -9930,6 +10105,7 @@ type AuthAuthorizationClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isAuthAuthorizationClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeAuthAuthorizationClass decodes a boxed auth.Authorization, choosing the constructor by its id.
@@ -9947,7 +10123,7 @@ func DecodeAuthAuthorizationClass(b *tl.Buffer) (AuthAuthorizationClass, error) 
 	default:
 		return nil, b.UnexpectedID("auth.Authorization", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -9978,6 +10154,7 @@ type AuthCodeTypeClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isAuthCodeTypeClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeAuthCodeTypeClass decodes a boxed auth.CodeType, choosing the constructor by its id.
@@ -10001,7 +10178,7 @@ func DecodeAuthCodeTypeClass(b *tl.Buffer) (AuthCodeTypeClass, error) {
 	default:
 		return nil, b.UnexpectedID("auth.CodeType", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -10032,6 +10209,7 @@ type AuthLoginTokenClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isAuthLoginTokenClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeAuthLoginTokenClass decodes a boxed auth.LoginToken, choosing the constructor by its id.
@@ -10051,7 +10229,7 @@ func DecodeAuthLoginTokenClass(b *tl.Buffer) (AuthLoginTokenClass, error) {
 	default:
 		return nil, b.UnexpectedID("auth.LoginToken", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -10082,6 +10260,7 @@ type AuthSentCodeClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isAuthSentCodeClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeAuthSentCodeClass decodes a boxed auth.SentCode, choosing the constructor by its id.
@@ -10101,7 +10280,7 @@ func DecodeAuthSentCodeClass(b *tl.Buffer) (AuthSentCodeClass, error) {
 	default:
 		return nil, b.UnexpectedID("auth.SentCode", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -10132,6 +10311,7 @@ type AuthSentCodeTypeClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isAuthSentCodeTypeClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeAuthSentCodeTypeClass decodes a boxed auth.SentCodeType, choosing the constructor by its id.
@@ -10167,7 +10347,7 @@ func DecodeAuthSentCodeTypeClass(b *tl.Buffer) (AuthSentCodeTypeClass, error) {
 	default:
 		return nil, b.UnexpectedID("auth.SentCodeType", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -10198,6 +10378,7 @@ type ChannelsChannelParticipantsClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isChannelsChannelParticipantsClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeChannelsChannelParticipantsClass decodes a boxed channels.ChannelParticipants, choosing the constructor by its id.
@@ -10215,7 +10396,7 @@ func DecodeChannelsChannelParticipantsClass(b *tl.Buffer) (ChannelsChannelPartic
 	default:
 		return nil, b.UnexpectedID("channels.ChannelParticipants", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -10246,6 +10427,7 @@ type ChannelsSponsoredMessageReportResultClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isChannelsSponsoredMessageReportResultClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeChannelsSponsoredMessageReportResultClass decodes a boxed channels.SponsoredMessageReportResult, choosing the constructor by its id.
@@ -10265,7 +10447,7 @@ func DecodeChannelsSponsoredMessageReportResultClass(b *tl.Buffer) (ChannelsSpon
 	default:
 		return nil, b.UnexpectedID("channels.SponsoredMessageReportResult", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -10296,6 +10478,7 @@ type ChatlistsChatlistInviteClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isChatlistsChatlistInviteClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeChatlistsChatlistInviteClass decodes a boxed chatlists.ChatlistInvite, choosing the constructor by its id.
@@ -10313,7 +10496,7 @@ func DecodeChatlistsChatlistInviteClass(b *tl.Buffer) (ChatlistsChatlistInviteCl
 	default:
 		return nil, b.UnexpectedID("chatlists.ChatlistInvite", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -10344,6 +10527,7 @@ type ContactsBlockedClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isContactsBlockedClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeContactsBlockedClass decodes a boxed contacts.Blocked, choosing the constructor by its id.
@@ -10361,7 +10545,7 @@ func DecodeContactsBlockedClass(b *tl.Buffer) (ContactsBlockedClass, error) {
 	default:
 		return nil, b.UnexpectedID("contacts.Blocked", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -10392,6 +10576,7 @@ type ContactsContactsClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isContactsContactsClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeContactsContactsClass decodes a boxed contacts.Contacts, choosing the constructor by its id.
@@ -10409,7 +10594,7 @@ func DecodeContactsContactsClass(b *tl.Buffer) (ContactsContactsClass, error) {
 	default:
 		return nil, b.UnexpectedID("contacts.Contacts", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -10440,6 +10625,7 @@ type ContactsSponsoredPeersClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isContactsSponsoredPeersClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeContactsSponsoredPeersClass decodes a boxed contacts.SponsoredPeers, choosing the constructor by its id.
@@ -10457,7 +10643,7 @@ func DecodeContactsSponsoredPeersClass(b *tl.Buffer) (ContactsSponsoredPeersClas
 	default:
 		return nil, b.UnexpectedID("contacts.SponsoredPeers", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -10488,6 +10674,7 @@ type ContactsTopPeersClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isContactsTopPeersClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeContactsTopPeersClass decodes a boxed contacts.TopPeers, choosing the constructor by its id.
@@ -10507,7 +10694,7 @@ func DecodeContactsTopPeersClass(b *tl.Buffer) (ContactsTopPeersClass, error) {
 	default:
 		return nil, b.UnexpectedID("contacts.TopPeers", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -10538,6 +10725,7 @@ type HelpAppConfigClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isHelpAppConfigClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeHelpAppConfigClass decodes a boxed help.AppConfig, choosing the constructor by its id.
@@ -10555,7 +10743,7 @@ func DecodeHelpAppConfigClass(b *tl.Buffer) (HelpAppConfigClass, error) {
 	default:
 		return nil, b.UnexpectedID("help.AppConfig", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -10586,6 +10774,7 @@ type HelpAppUpdateClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isHelpAppUpdateClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeHelpAppUpdateClass decodes a boxed help.AppUpdate, choosing the constructor by its id.
@@ -10603,7 +10792,7 @@ func DecodeHelpAppUpdateClass(b *tl.Buffer) (HelpAppUpdateClass, error) {
 	default:
 		return nil, b.UnexpectedID("help.AppUpdate", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -10634,6 +10823,7 @@ type HelpCountriesListClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isHelpCountriesListClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeHelpCountriesListClass decodes a boxed help.CountriesList, choosing the constructor by its id.
@@ -10651,7 +10841,7 @@ func DecodeHelpCountriesListClass(b *tl.Buffer) (HelpCountriesListClass, error) 
 	default:
 		return nil, b.UnexpectedID("help.CountriesList", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -10682,6 +10872,7 @@ type HelpDeepLinkInfoClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isHelpDeepLinkInfoClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeHelpDeepLinkInfoClass decodes a boxed help.DeepLinkInfo, choosing the constructor by its id.
@@ -10699,7 +10890,7 @@ func DecodeHelpDeepLinkInfoClass(b *tl.Buffer) (HelpDeepLinkInfoClass, error) {
 	default:
 		return nil, b.UnexpectedID("help.DeepLinkInfo", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -10730,6 +10921,7 @@ type HelpPassportConfigClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isHelpPassportConfigClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeHelpPassportConfigClass decodes a boxed help.PassportConfig, choosing the constructor by its id.
@@ -10747,7 +10939,7 @@ func DecodeHelpPassportConfigClass(b *tl.Buffer) (HelpPassportConfigClass, error
 	default:
 		return nil, b.UnexpectedID("help.PassportConfig", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -10778,6 +10970,7 @@ type HelpPeerColorSetClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isHelpPeerColorSetClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeHelpPeerColorSetClass decodes a boxed help.PeerColorSet, choosing the constructor by its id.
@@ -10795,7 +10988,7 @@ func DecodeHelpPeerColorSetClass(b *tl.Buffer) (HelpPeerColorSetClass, error) {
 	default:
 		return nil, b.UnexpectedID("help.PeerColorSet", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -10826,6 +11019,7 @@ type HelpPeerColorsClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isHelpPeerColorsClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeHelpPeerColorsClass decodes a boxed help.PeerColors, choosing the constructor by its id.
@@ -10843,7 +11037,7 @@ func DecodeHelpPeerColorsClass(b *tl.Buffer) (HelpPeerColorsClass, error) {
 	default:
 		return nil, b.UnexpectedID("help.PeerColors", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -10874,6 +11068,7 @@ type HelpPromoDataClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isHelpPromoDataClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeHelpPromoDataClass decodes a boxed help.PromoData, choosing the constructor by its id.
@@ -10891,7 +11086,7 @@ func DecodeHelpPromoDataClass(b *tl.Buffer) (HelpPromoDataClass, error) {
 	default:
 		return nil, b.UnexpectedID("help.PromoData", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -10922,6 +11117,7 @@ type HelpTermsOfServiceUpdateClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isHelpTermsOfServiceUpdateClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeHelpTermsOfServiceUpdateClass decodes a boxed help.TermsOfServiceUpdate, choosing the constructor by its id.
@@ -10939,7 +11135,7 @@ func DecodeHelpTermsOfServiceUpdateClass(b *tl.Buffer) (HelpTermsOfServiceUpdate
 	default:
 		return nil, b.UnexpectedID("help.TermsOfServiceUpdate", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -10970,6 +11166,7 @@ type HelpTimezonesListClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isHelpTimezonesListClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeHelpTimezonesListClass decodes a boxed help.TimezonesList, choosing the constructor by its id.
@@ -10987,7 +11184,7 @@ func DecodeHelpTimezonesListClass(b *tl.Buffer) (HelpTimezonesListClass, error) 
 	default:
 		return nil, b.UnexpectedID("help.TimezonesList", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -11018,6 +11215,7 @@ type HelpUserInfoClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isHelpUserInfoClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeHelpUserInfoClass decodes a boxed help.UserInfo, choosing the constructor by its id.
@@ -11035,7 +11233,7 @@ func DecodeHelpUserInfoClass(b *tl.Buffer) (HelpUserInfoClass, error) {
 	default:
 		return nil, b.UnexpectedID("help.UserInfo", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -11066,6 +11264,7 @@ type MessagesAllStickersClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isMessagesAllStickersClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeMessagesAllStickersClass decodes a boxed messages.AllStickers, choosing the constructor by its id.
@@ -11083,7 +11282,7 @@ func DecodeMessagesAllStickersClass(b *tl.Buffer) (MessagesAllStickersClass, err
 	default:
 		return nil, b.UnexpectedID("messages.AllStickers", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -11114,6 +11313,7 @@ type MessagesAvailableEffectsClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isMessagesAvailableEffectsClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeMessagesAvailableEffectsClass decodes a boxed messages.AvailableEffects, choosing the constructor by its id.
@@ -11131,7 +11331,7 @@ func DecodeMessagesAvailableEffectsClass(b *tl.Buffer) (MessagesAvailableEffects
 	default:
 		return nil, b.UnexpectedID("messages.AvailableEffects", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -11162,6 +11362,7 @@ type MessagesAvailableReactionsClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isMessagesAvailableReactionsClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeMessagesAvailableReactionsClass decodes a boxed messages.AvailableReactions, choosing the constructor by its id.
@@ -11179,7 +11380,7 @@ func DecodeMessagesAvailableReactionsClass(b *tl.Buffer) (MessagesAvailableReact
 	default:
 		return nil, b.UnexpectedID("messages.AvailableReactions", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -11210,6 +11411,7 @@ type MessagesChatInviteJoinResultClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isMessagesChatInviteJoinResultClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeMessagesChatInviteJoinResultClass decodes a boxed messages.ChatInviteJoinResult, choosing the constructor by its id.
@@ -11227,7 +11429,7 @@ func DecodeMessagesChatInviteJoinResultClass(b *tl.Buffer) (MessagesChatInviteJo
 	default:
 		return nil, b.UnexpectedID("messages.ChatInviteJoinResult", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -11258,6 +11460,7 @@ type MessagesChatsClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isMessagesChatsClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeMessagesChatsClass decodes a boxed messages.Chats, choosing the constructor by its id.
@@ -11275,7 +11478,7 @@ func DecodeMessagesChatsClass(b *tl.Buffer) (MessagesChatsClass, error) {
 	default:
 		return nil, b.UnexpectedID("messages.Chats", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -11306,6 +11509,7 @@ type MessagesDHConfigClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isMessagesDHConfigClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeMessagesDHConfigClass decodes a boxed messages.DhConfig, choosing the constructor by its id.
@@ -11323,7 +11527,7 @@ func DecodeMessagesDHConfigClass(b *tl.Buffer) (MessagesDHConfigClass, error) {
 	default:
 		return nil, b.UnexpectedID("messages.DhConfig", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -11354,6 +11558,7 @@ type MessagesDialogsClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isMessagesDialogsClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeMessagesDialogsClass decodes a boxed messages.Dialogs, choosing the constructor by its id.
@@ -11373,7 +11578,7 @@ func DecodeMessagesDialogsClass(b *tl.Buffer) (MessagesDialogsClass, error) {
 	default:
 		return nil, b.UnexpectedID("messages.Dialogs", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -11404,6 +11609,7 @@ type MessagesEmojiGameInfoClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isMessagesEmojiGameInfoClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeMessagesEmojiGameInfoClass decodes a boxed messages.EmojiGameInfo, choosing the constructor by its id.
@@ -11421,7 +11627,7 @@ func DecodeMessagesEmojiGameInfoClass(b *tl.Buffer) (MessagesEmojiGameInfoClass,
 	default:
 		return nil, b.UnexpectedID("messages.EmojiGameInfo", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -11452,6 +11658,7 @@ type MessagesEmojiGroupsClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isMessagesEmojiGroupsClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeMessagesEmojiGroupsClass decodes a boxed messages.EmojiGroups, choosing the constructor by its id.
@@ -11469,7 +11676,7 @@ func DecodeMessagesEmojiGroupsClass(b *tl.Buffer) (MessagesEmojiGroupsClass, err
 	default:
 		return nil, b.UnexpectedID("messages.EmojiGroups", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -11500,6 +11707,7 @@ type MessagesExportedChatInviteClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isMessagesExportedChatInviteClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeMessagesExportedChatInviteClass decodes a boxed messages.ExportedChatInvite, choosing the constructor by its id.
@@ -11517,7 +11725,7 @@ func DecodeMessagesExportedChatInviteClass(b *tl.Buffer) (MessagesExportedChatIn
 	default:
 		return nil, b.UnexpectedID("messages.ExportedChatInvite", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -11548,6 +11756,7 @@ type MessagesFavedStickersClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isMessagesFavedStickersClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeMessagesFavedStickersClass decodes a boxed messages.FavedStickers, choosing the constructor by its id.
@@ -11565,7 +11774,7 @@ func DecodeMessagesFavedStickersClass(b *tl.Buffer) (MessagesFavedStickersClass,
 	default:
 		return nil, b.UnexpectedID("messages.FavedStickers", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -11596,6 +11805,7 @@ type MessagesFeaturedStickersClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isMessagesFeaturedStickersClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeMessagesFeaturedStickersClass decodes a boxed messages.FeaturedStickers, choosing the constructor by its id.
@@ -11613,7 +11823,7 @@ func DecodeMessagesFeaturedStickersClass(b *tl.Buffer) (MessagesFeaturedStickers
 	default:
 		return nil, b.UnexpectedID("messages.FeaturedStickers", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -11644,6 +11854,7 @@ type MessagesFoundStickerSetsClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isMessagesFoundStickerSetsClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeMessagesFoundStickerSetsClass decodes a boxed messages.FoundStickerSets, choosing the constructor by its id.
@@ -11661,7 +11872,7 @@ func DecodeMessagesFoundStickerSetsClass(b *tl.Buffer) (MessagesFoundStickerSets
 	default:
 		return nil, b.UnexpectedID("messages.FoundStickerSets", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -11692,6 +11903,7 @@ type MessagesFoundStickersClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isMessagesFoundStickersClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeMessagesFoundStickersClass decodes a boxed messages.FoundStickers, choosing the constructor by its id.
@@ -11709,7 +11921,7 @@ func DecodeMessagesFoundStickersClass(b *tl.Buffer) (MessagesFoundStickersClass,
 	default:
 		return nil, b.UnexpectedID("messages.FoundStickers", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -11740,6 +11952,7 @@ type MessagesMessagesClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isMessagesMessagesClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeMessagesMessagesClass decodes a boxed messages.Messages, choosing the constructor by its id.
@@ -11761,7 +11974,7 @@ func DecodeMessagesMessagesClass(b *tl.Buffer) (MessagesMessagesClass, error) {
 	default:
 		return nil, b.UnexpectedID("messages.Messages", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -11792,6 +12005,7 @@ type MessagesQuickRepliesClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isMessagesQuickRepliesClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeMessagesQuickRepliesClass decodes a boxed messages.QuickReplies, choosing the constructor by its id.
@@ -11809,7 +12023,7 @@ func DecodeMessagesQuickRepliesClass(b *tl.Buffer) (MessagesQuickRepliesClass, e
 	default:
 		return nil, b.UnexpectedID("messages.QuickReplies", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -11840,6 +12054,7 @@ type MessagesReactionsClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isMessagesReactionsClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeMessagesReactionsClass decodes a boxed messages.Reactions, choosing the constructor by its id.
@@ -11857,7 +12072,7 @@ func DecodeMessagesReactionsClass(b *tl.Buffer) (MessagesReactionsClass, error) 
 	default:
 		return nil, b.UnexpectedID("messages.Reactions", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -11888,6 +12103,7 @@ type MessagesRecentStickersClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isMessagesRecentStickersClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeMessagesRecentStickersClass decodes a boxed messages.RecentStickers, choosing the constructor by its id.
@@ -11905,7 +12121,7 @@ func DecodeMessagesRecentStickersClass(b *tl.Buffer) (MessagesRecentStickersClas
 	default:
 		return nil, b.UnexpectedID("messages.RecentStickers", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -11936,6 +12152,7 @@ type MessagesSavedDialogsClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isMessagesSavedDialogsClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeMessagesSavedDialogsClass decodes a boxed messages.SavedDialogs, choosing the constructor by its id.
@@ -11955,7 +12172,7 @@ func DecodeMessagesSavedDialogsClass(b *tl.Buffer) (MessagesSavedDialogsClass, e
 	default:
 		return nil, b.UnexpectedID("messages.SavedDialogs", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -11986,6 +12203,7 @@ type MessagesSavedGifsClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isMessagesSavedGifsClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeMessagesSavedGifsClass decodes a boxed messages.SavedGifs, choosing the constructor by its id.
@@ -12003,7 +12221,7 @@ func DecodeMessagesSavedGifsClass(b *tl.Buffer) (MessagesSavedGifsClass, error) 
 	default:
 		return nil, b.UnexpectedID("messages.SavedGifs", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -12034,6 +12252,7 @@ type MessagesSavedReactionTagsClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isMessagesSavedReactionTagsClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeMessagesSavedReactionTagsClass decodes a boxed messages.SavedReactionTags, choosing the constructor by its id.
@@ -12051,7 +12270,7 @@ func DecodeMessagesSavedReactionTagsClass(b *tl.Buffer) (MessagesSavedReactionTa
 	default:
 		return nil, b.UnexpectedID("messages.SavedReactionTags", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -12082,6 +12301,7 @@ type MessagesSentEncryptedMessageClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isMessagesSentEncryptedMessageClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeMessagesSentEncryptedMessageClass decodes a boxed messages.SentEncryptedMessage, choosing the constructor by its id.
@@ -12099,7 +12319,7 @@ func DecodeMessagesSentEncryptedMessageClass(b *tl.Buffer) (MessagesSentEncrypte
 	default:
 		return nil, b.UnexpectedID("messages.SentEncryptedMessage", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -12130,6 +12350,7 @@ type MessagesSponsoredMessagesClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isMessagesSponsoredMessagesClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeMessagesSponsoredMessagesClass decodes a boxed messages.SponsoredMessages, choosing the constructor by its id.
@@ -12147,7 +12368,7 @@ func DecodeMessagesSponsoredMessagesClass(b *tl.Buffer) (MessagesSponsoredMessag
 	default:
 		return nil, b.UnexpectedID("messages.SponsoredMessages", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -12178,6 +12399,7 @@ type MessagesStickerSetClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isMessagesStickerSetClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeMessagesStickerSetClass decodes a boxed messages.StickerSet, choosing the constructor by its id.
@@ -12195,7 +12417,7 @@ func DecodeMessagesStickerSetClass(b *tl.Buffer) (MessagesStickerSetClass, error
 	default:
 		return nil, b.UnexpectedID("messages.StickerSet", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -12226,6 +12448,7 @@ type MessagesStickerSetInstallResultClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isMessagesStickerSetInstallResultClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeMessagesStickerSetInstallResultClass decodes a boxed messages.StickerSetInstallResult, choosing the constructor by its id.
@@ -12243,7 +12466,7 @@ func DecodeMessagesStickerSetInstallResultClass(b *tl.Buffer) (MessagesStickerSe
 	default:
 		return nil, b.UnexpectedID("messages.StickerSetInstallResult", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -12274,6 +12497,7 @@ type MessagesStickersClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isMessagesStickersClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeMessagesStickersClass decodes a boxed messages.Stickers, choosing the constructor by its id.
@@ -12291,7 +12515,7 @@ func DecodeMessagesStickersClass(b *tl.Buffer) (MessagesStickersClass, error) {
 	default:
 		return nil, b.UnexpectedID("messages.Stickers", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -12322,6 +12546,7 @@ type PaymentsCheckCanSendGiftResultClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isPaymentsCheckCanSendGiftResultClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodePaymentsCheckCanSendGiftResultClass decodes a boxed payments.CheckCanSendGiftResult, choosing the constructor by its id.
@@ -12339,7 +12564,7 @@ func DecodePaymentsCheckCanSendGiftResultClass(b *tl.Buffer) (PaymentsCheckCanSe
 	default:
 		return nil, b.UnexpectedID("payments.CheckCanSendGiftResult", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -12370,6 +12595,7 @@ type PaymentsGiveawayInfoClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isPaymentsGiveawayInfoClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodePaymentsGiveawayInfoClass decodes a boxed payments.GiveawayInfo, choosing the constructor by its id.
@@ -12387,7 +12613,7 @@ func DecodePaymentsGiveawayInfoClass(b *tl.Buffer) (PaymentsGiveawayInfoClass, e
 	default:
 		return nil, b.UnexpectedID("payments.GiveawayInfo", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -12418,6 +12644,7 @@ type PaymentsPaymentFormClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isPaymentsPaymentFormClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodePaymentsPaymentFormClass decodes a boxed payments.PaymentForm, choosing the constructor by its id.
@@ -12437,7 +12664,7 @@ func DecodePaymentsPaymentFormClass(b *tl.Buffer) (PaymentsPaymentFormClass, err
 	default:
 		return nil, b.UnexpectedID("payments.PaymentForm", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -12468,6 +12695,7 @@ type PaymentsPaymentReceiptClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isPaymentsPaymentReceiptClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodePaymentsPaymentReceiptClass decodes a boxed payments.PaymentReceipt, choosing the constructor by its id.
@@ -12485,7 +12713,7 @@ func DecodePaymentsPaymentReceiptClass(b *tl.Buffer) (PaymentsPaymentReceiptClas
 	default:
 		return nil, b.UnexpectedID("payments.PaymentReceipt", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -12516,6 +12744,7 @@ type PaymentsPaymentResultClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isPaymentsPaymentResultClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodePaymentsPaymentResultClass decodes a boxed payments.PaymentResult, choosing the constructor by its id.
@@ -12533,7 +12762,7 @@ func DecodePaymentsPaymentResultClass(b *tl.Buffer) (PaymentsPaymentResultClass,
 	default:
 		return nil, b.UnexpectedID("payments.PaymentResult", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -12564,6 +12793,7 @@ type PaymentsStarGiftActiveAuctionsClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isPaymentsStarGiftActiveAuctionsClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodePaymentsStarGiftActiveAuctionsClass decodes a boxed payments.StarGiftActiveAuctions, choosing the constructor by its id.
@@ -12581,7 +12811,7 @@ func DecodePaymentsStarGiftActiveAuctionsClass(b *tl.Buffer) (PaymentsStarGiftAc
 	default:
 		return nil, b.UnexpectedID("payments.StarGiftActiveAuctions", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -12612,6 +12842,7 @@ type PaymentsStarGiftCollectionsClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isPaymentsStarGiftCollectionsClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodePaymentsStarGiftCollectionsClass decodes a boxed payments.StarGiftCollections, choosing the constructor by its id.
@@ -12629,7 +12860,7 @@ func DecodePaymentsStarGiftCollectionsClass(b *tl.Buffer) (PaymentsStarGiftColle
 	default:
 		return nil, b.UnexpectedID("payments.StarGiftCollections", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -12660,6 +12891,7 @@ type PaymentsStarGiftsClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isPaymentsStarGiftsClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodePaymentsStarGiftsClass decodes a boxed payments.StarGifts, choosing the constructor by its id.
@@ -12677,7 +12909,7 @@ func DecodePaymentsStarGiftsClass(b *tl.Buffer) (PaymentsStarGiftsClass, error) 
 	default:
 		return nil, b.UnexpectedID("payments.StarGifts", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -12708,6 +12940,7 @@ type PhotosPhotosClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isPhotosPhotosClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodePhotosPhotosClass decodes a boxed photos.Photos, choosing the constructor by its id.
@@ -12725,7 +12958,7 @@ func DecodePhotosPhotosClass(b *tl.Buffer) (PhotosPhotosClass, error) {
 	default:
 		return nil, b.UnexpectedID("photos.Photos", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -12756,6 +12989,7 @@ type StorageFileTypeClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isStorageFileTypeClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeStorageFileTypeClass decodes a boxed storage.FileType, choosing the constructor by its id.
@@ -12789,7 +13023,7 @@ func DecodeStorageFileTypeClass(b *tl.Buffer) (StorageFileTypeClass, error) {
 	default:
 		return nil, b.UnexpectedID("storage.FileType", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -12820,6 +13054,7 @@ type StoriesAlbumsClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isStoriesAlbumsClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeStoriesAlbumsClass decodes a boxed stories.Albums, choosing the constructor by its id.
@@ -12837,7 +13072,7 @@ func DecodeStoriesAlbumsClass(b *tl.Buffer) (StoriesAlbumsClass, error) {
 	default:
 		return nil, b.UnexpectedID("stories.Albums", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -12868,6 +13103,7 @@ type StoriesAllStoriesClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isStoriesAllStoriesClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeStoriesAllStoriesClass decodes a boxed stories.AllStories, choosing the constructor by its id.
@@ -12885,7 +13121,7 @@ func DecodeStoriesAllStoriesClass(b *tl.Buffer) (StoriesAllStoriesClass, error) 
 	default:
 		return nil, b.UnexpectedID("stories.AllStories", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -12916,6 +13152,7 @@ type UpdatesChannelDifferenceClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isUpdatesChannelDifferenceClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeUpdatesChannelDifferenceClass decodes a boxed updates.ChannelDifference, choosing the constructor by its id.
@@ -12935,7 +13172,7 @@ func DecodeUpdatesChannelDifferenceClass(b *tl.Buffer) (UpdatesChannelDifference
 	default:
 		return nil, b.UnexpectedID("updates.ChannelDifference", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -12966,6 +13203,7 @@ type UpdatesDifferenceClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isUpdatesDifferenceClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeUpdatesDifferenceClass decodes a boxed updates.Difference, choosing the constructor by its id.
@@ -12987,7 +13225,7 @@ func DecodeUpdatesDifferenceClass(b *tl.Buffer) (UpdatesDifferenceClass, error) 
 	default:
 		return nil, b.UnexpectedID("updates.Difference", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -13018,6 +13256,7 @@ type UploadCdnFileClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isUploadCdnFileClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeUploadCdnFileClass decodes a boxed upload.CdnFile, choosing the constructor by its id.
@@ -13035,7 +13274,7 @@ func DecodeUploadCdnFileClass(b *tl.Buffer) (UploadCdnFileClass, error) {
 	default:
 		return nil, b.UnexpectedID("upload.CdnFile", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -13066,6 +13305,7 @@ type UploadFileClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isUploadFileClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeUploadFileClass decodes a boxed upload.File, choosing the constructor by its id.
@@ -13083,7 +13323,7 @@ func DecodeUploadFileClass(b *tl.Buffer) (UploadFileClass, error) {
 	default:
 		return nil, b.UnexpectedID("upload.File", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -13114,6 +13354,7 @@ type UsersSavedMusicClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isUsersSavedMusicClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeUsersSavedMusicClass decodes a boxed users.SavedMusic, choosing the constructor by its id.
@@ -13131,7 +13372,7 @@ func DecodeUsersSavedMusicClass(b *tl.Buffer) (UsersSavedMusicClass, error) {
 	default:
 		return nil, b.UnexpectedID("users.SavedMusic", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -13162,6 +13403,7 @@ type UsersUsersClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isUsersUsersClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeUsersUsersClass decodes a boxed users.Users, choosing the constructor by its id.
@@ -13179,7 +13421,7 @@ func DecodeUsersUsersClass(b *tl.Buffer) (UsersUsersClass, error) {
 	default:
 		return nil, b.UnexpectedID("users.Users", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil

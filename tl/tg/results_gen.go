@@ -18,9 +18,12 @@ func (x *BotCommandVector) Decode(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("Vector", "", err)
 		}
-		x.Elems = make([]BotCommand, n0)
+		x.Elems = tl.MakeSlice[BotCommand](b, 0x6882a2fa, n0)
 		for i0 := range x.Elems {
-			if err = x.Elems[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(BotCommandTypeID); err != nil {
+				return b.DecodeErr("Vector", "", err)
+			}
+			if err = x.Elems[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("Vector", "", err)
 			}
 		}
@@ -51,9 +54,12 @@ func (x *BotPreviewMediaVector) Decode(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("Vector", "", err)
 		}
-		x.Elems = make([]BotPreviewMedia, n0)
+		x.Elems = tl.MakeSlice[BotPreviewMedia](b, 0x76982cd9, n0)
 		for i0 := range x.Elems {
-			if err = x.Elems[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(BotPreviewMediaTypeID); err != nil {
+				return b.DecodeErr("Vector", "", err)
+			}
+			if err = x.Elems[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("Vector", "", err)
 			}
 		}
@@ -84,9 +90,12 @@ func (x *ContactStatusVector) Decode(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("Vector", "", err)
 		}
-		x.Elems = make([]ContactStatus, n0)
+		x.Elems = tl.MakeSlice[ContactStatus](b, 0x70fb6b23, n0)
 		for i0 := range x.Elems {
-			if err = x.Elems[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(ContactStatusTypeID); err != nil {
+				return b.DecodeErr("Vector", "", err)
+			}
+			if err = x.Elems[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("Vector", "", err)
 			}
 		}
@@ -117,9 +126,12 @@ func (x *DialogFilterSuggestedVector) Decode(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("Vector", "", err)
 		}
-		x.Elems = make([]DialogFilterSuggested, n0)
+		x.Elems = tl.MakeSlice[DialogFilterSuggested](b, 0xe1de5c68, n0)
 		for i0 := range x.Elems {
-			if err = x.Elems[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(DialogFilterSuggestedTypeID); err != nil {
+				return b.DecodeErr("Vector", "", err)
+			}
+			if err = x.Elems[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("Vector", "", err)
 			}
 		}
@@ -150,7 +162,7 @@ func (x *DialogPeerClassVector) Decode(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("Vector", "", err)
 		}
-		x.Elems = make([]DialogPeerClass, n0)
+		x.Elems = tl.MakeSlice[DialogPeerClass](b, 0x04d24366, n0)
 		for i0 := range x.Elems {
 			if x.Elems[i0], err = DecodeDialogPeerClass(b); err != nil {
 				return b.DecodeErr("Vector", "", err)
@@ -186,7 +198,7 @@ func (x *DocumentClassVector) Decode(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("Vector", "", err)
 		}
-		x.Elems = make([]DocumentClass, n0)
+		x.Elems = tl.MakeSlice[DocumentClass](b, 0x7d5e3d89, n0)
 		for i0 := range x.Elems {
 			if x.Elems[i0], err = DecodeDocumentClass(b); err != nil {
 				return b.DecodeErr("Vector", "", err)
@@ -222,9 +234,12 @@ func (x *EmojiLanguageVector) Decode(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("Vector", "", err)
 		}
-		x.Elems = make([]EmojiLanguage, n0)
+		x.Elems = tl.MakeSlice[EmojiLanguage](b, 0xbcb6b881, n0)
 		for i0 := range x.Elems {
-			if err = x.Elems[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(EmojiLanguageTypeID); err != nil {
+				return b.DecodeErr("Vector", "", err)
+			}
+			if err = x.Elems[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("Vector", "", err)
 			}
 		}
@@ -255,9 +270,12 @@ func (x *FactCheckVector) Decode(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("Vector", "", err)
 		}
-		x.Elems = make([]FactCheck, n0)
+		x.Elems = tl.MakeSlice[FactCheck](b, 0xdcbb5179, n0)
 		for i0 := range x.Elems {
-			if err = x.Elems[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(FactCheckTypeID); err != nil {
+				return b.DecodeErr("Vector", "", err)
+			}
+			if err = x.Elems[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("Vector", "", err)
 			}
 		}
@@ -288,9 +306,12 @@ func (x *FileHashVector) Decode(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("Vector", "", err)
 		}
-		x.Elems = make([]FileHash, n0)
+		x.Elems = tl.MakeSlice[FileHash](b, 0xae955432, n0)
 		for i0 := range x.Elems {
-			if err = x.Elems[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(FileHashTypeID); err != nil {
+				return b.DecodeErr("Vector", "", err)
+			}
+			if err = x.Elems[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("Vector", "", err)
 			}
 		}
@@ -321,7 +342,7 @@ func (x *IntVector) Decode(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("Vector", "", err)
 		}
-		x.Elems = make([]int32, n0)
+		x.Elems = tl.MakeSlice[int32](b, 0x2c31182a, n0)
 		for i0 := range x.Elems {
 			if x.Elems[i0], err = b.Int32(); err != nil {
 				return b.DecodeErr("Vector", "", err)
@@ -352,9 +373,12 @@ func (x *LangPackLanguageVector) Decode(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("Vector", "", err)
 		}
-		x.Elems = make([]LangPackLanguage, n0)
+		x.Elems = tl.MakeSlice[LangPackLanguage](b, 0x115c0d22, n0)
 		for i0 := range x.Elems {
-			if err = x.Elems[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(LangPackLanguageTypeID); err != nil {
+				return b.DecodeErr("Vector", "", err)
+			}
+			if err = x.Elems[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("Vector", "", err)
 			}
 		}
@@ -385,7 +409,7 @@ func (x *LangPackStringClassVector) Decode(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("Vector", "", err)
 		}
-		x.Elems = make([]LangPackStringClass, n0)
+		x.Elems = tl.MakeSlice[LangPackStringClass](b, 0xceceb72a, n0)
 		for i0 := range x.Elems {
 			if x.Elems[i0], err = DecodeLangPackStringClass(b); err != nil {
 				return b.DecodeErr("Vector", "", err)
@@ -421,7 +445,7 @@ func (x *LongVector) Decode(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("Vector", "", err)
 		}
-		x.Elems = make([]int64, n0)
+		x.Elems = tl.MakeSlice[int64](b, 0xb825495a, n0)
 		for i0 := range x.Elems {
 			if x.Elems[i0], err = b.Int64(); err != nil {
 				return b.DecodeErr("Vector", "", err)
@@ -452,9 +476,12 @@ func (x *MessageRangeVector) Decode(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("Vector", "", err)
 		}
-		x.Elems = make([]MessageRange, n0)
+		x.Elems = tl.MakeSlice[MessageRange](b, 0x323c5da0, n0)
 		for i0 := range x.Elems {
-			if err = x.Elems[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(MessageRangeTypeID); err != nil {
+				return b.DecodeErr("Vector", "", err)
+			}
+			if err = x.Elems[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("Vector", "", err)
 			}
 		}
@@ -485,9 +512,12 @@ func (x *MessagesSearchCounterVector) Decode(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("Vector", "", err)
 		}
-		x.Elems = make([]MessagesSearchCounter, n0)
+		x.Elems = tl.MakeSlice[MessagesSearchCounter](b, 0x74f75836, n0)
 		for i0 := range x.Elems {
-			if err = x.Elems[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(MessagesSearchCounterTypeID); err != nil {
+				return b.DecodeErr("Vector", "", err)
+			}
+			if err = x.Elems[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("Vector", "", err)
 			}
 		}
@@ -518,7 +548,7 @@ func (x *PeerClassVector) Decode(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("Vector", "", err)
 		}
-		x.Elems = make([]PeerClass, n0)
+		x.Elems = tl.MakeSlice[PeerClass](b, 0xe36707d3, n0)
 		for i0 := range x.Elems {
 			if x.Elems[i0], err = DecodePeerClass(b); err != nil {
 				return b.DecodeErr("Vector", "", err)
@@ -554,9 +584,12 @@ func (x *PremiumGiftCodeOptionVector) Decode(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("Vector", "", err)
 		}
-		x.Elems = make([]PremiumGiftCodeOption, n0)
+		x.Elems = tl.MakeSlice[PremiumGiftCodeOption](b, 0xd0126f2c, n0)
 		for i0 := range x.Elems {
-			if err = x.Elems[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(PremiumGiftCodeOptionTypeID); err != nil {
+				return b.DecodeErr("Vector", "", err)
+			}
+			if err = x.Elems[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("Vector", "", err)
 			}
 		}
@@ -587,9 +620,12 @@ func (x *ReadParticipantDateVector) Decode(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("Vector", "", err)
 		}
-		x.Elems = make([]ReadParticipantDate, n0)
+		x.Elems = tl.MakeSlice[ReadParticipantDate](b, 0xe48d5910, n0)
 		for i0 := range x.Elems {
-			if err = x.Elems[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(ReadParticipantDateTypeID); err != nil {
+				return b.DecodeErr("Vector", "", err)
+			}
+			if err = x.Elems[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("Vector", "", err)
 			}
 		}
@@ -620,9 +656,12 @@ func (x *ReceivedNotifyMessageVector) Decode(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("Vector", "", err)
 		}
-		x.Elems = make([]ReceivedNotifyMessage, n0)
+		x.Elems = tl.MakeSlice[ReceivedNotifyMessage](b, 0x795184f0, n0)
 		for i0 := range x.Elems {
-			if err = x.Elems[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(ReceivedNotifyMessageTypeID); err != nil {
+				return b.DecodeErr("Vector", "", err)
+			}
+			if err = x.Elems[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("Vector", "", err)
 			}
 		}
@@ -653,9 +692,12 @@ func (x *RecentStoryVector) Decode(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("Vector", "", err)
 		}
-		x.Elems = make([]RecentStory, n0)
+		x.Elems = tl.MakeSlice[RecentStory](b, 0x0e958993, n0)
 		for i0 := range x.Elems {
-			if err = x.Elems[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(RecentStoryTypeID); err != nil {
+				return b.DecodeErr("Vector", "", err)
+			}
+			if err = x.Elems[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("Vector", "", err)
 			}
 		}
@@ -686,7 +728,7 @@ func (x *RequirementToContactClassVector) Decode(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("Vector", "", err)
 		}
-		x.Elems = make([]RequirementToContactClass, n0)
+		x.Elems = tl.MakeSlice[RequirementToContactClass](b, 0xbd34aaf0, n0)
 		for i0 := range x.Elems {
 			if x.Elems[i0], err = DecodeRequirementToContactClass(b); err != nil {
 				return b.DecodeErr("Vector", "", err)
@@ -722,9 +764,12 @@ func (x *SavedPhoneContactVector) Decode(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("Vector", "", err)
 		}
-		x.Elems = make([]SavedPhoneContact, n0)
+		x.Elems = tl.MakeSlice[SavedPhoneContact](b, 0xc19f0484, n0)
 		for i0 := range x.Elems {
-			if err = x.Elems[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(SavedPhoneContactTypeID); err != nil {
+				return b.DecodeErr("Vector", "", err)
+			}
+			if err = x.Elems[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("Vector", "", err)
 			}
 		}
@@ -755,9 +800,12 @@ func (x *SecureValueVector) Decode(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("Vector", "", err)
 		}
-		x.Elems = make([]SecureValue, n0)
+		x.Elems = tl.MakeSlice[SecureValue](b, 0x2d751cf0, n0)
 		for i0 := range x.Elems {
-			if err = x.Elems[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(SecureValueTypeID); err != nil {
+				return b.DecodeErr("Vector", "", err)
+			}
+			if err = x.Elems[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("Vector", "", err)
 			}
 		}
@@ -788,9 +836,12 @@ func (x *StarsGiftOptionVector) Decode(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("Vector", "", err)
 		}
-		x.Elems = make([]StarsGiftOption, n0)
+		x.Elems = tl.MakeSlice[StarsGiftOption](b, 0x897fdb43, n0)
 		for i0 := range x.Elems {
-			if err = x.Elems[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(StarsGiftOptionTypeID); err != nil {
+				return b.DecodeErr("Vector", "", err)
+			}
+			if err = x.Elems[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("Vector", "", err)
 			}
 		}
@@ -821,9 +872,12 @@ func (x *StarsGiveawayOptionVector) Decode(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("Vector", "", err)
 		}
-		x.Elems = make([]StarsGiveawayOption, n0)
+		x.Elems = tl.MakeSlice[StarsGiveawayOption](b, 0x23a277f9, n0)
 		for i0 := range x.Elems {
-			if err = x.Elems[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(StarsGiveawayOptionTypeID); err != nil {
+				return b.DecodeErr("Vector", "", err)
+			}
+			if err = x.Elems[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("Vector", "", err)
 			}
 		}
@@ -854,9 +908,12 @@ func (x *StarsTopupOptionVector) Decode(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("Vector", "", err)
 		}
-		x.Elems = make([]StarsTopupOption, n0)
+		x.Elems = tl.MakeSlice[StarsTopupOption](b, 0x5f4c2179, n0)
 		for i0 := range x.Elems {
-			if err = x.Elems[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(StarsTopupOptionTypeID); err != nil {
+				return b.DecodeErr("Vector", "", err)
+			}
+			if err = x.Elems[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("Vector", "", err)
 			}
 		}
@@ -887,7 +944,7 @@ func (x *StickerSetCoveredClassVector) Decode(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("Vector", "", err)
 		}
-		x.Elems = make([]StickerSetCoveredClass, n0)
+		x.Elems = tl.MakeSlice[StickerSetCoveredClass](b, 0x9fde5693, n0)
 		for i0 := range x.Elems {
 			if x.Elems[i0], err = DecodeStickerSetCoveredClass(b); err != nil {
 				return b.DecodeErr("Vector", "", err)
@@ -923,7 +980,7 @@ func (x *UserClassVector) Decode(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("Vector", "", err)
 		}
-		x.Elems = make([]UserClass, n0)
+		x.Elems = tl.MakeSlice[UserClass](b, 0x13247a30, n0)
 		for i0 := range x.Elems {
 			if x.Elems[i0], err = DecodeUserClass(b); err != nil {
 				return b.DecodeErr("Vector", "", err)
@@ -959,7 +1016,7 @@ func (x *WallPaperClassVector) Decode(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("Vector", "", err)
 		}
-		x.Elems = make([]WallPaperClass, n0)
+		x.Elems = tl.MakeSlice[WallPaperClass](b, 0xc10bf573, n0)
 		for i0 := range x.Elems {
 			if x.Elems[i0], err = DecodeWallPaperClass(b); err != nil {
 				return b.DecodeErr("Vector", "", err)

@@ -69,13 +69,18 @@ func (m *AccountPrivacyRules) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountPrivacyRules) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountPrivacyRules) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountPrivacyRules) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.VectorHeader()
 		if err != nil {
 			return b.DecodeErr("account.privacyRules", "rules", err)
 		}
-		m.Rules = make([]PrivacyRuleClass, n0)
+		m.Rules = tl.MakeSlice[PrivacyRuleClass](b, 0x3e5c4e5f, n0)
 		for i0 := range m.Rules {
 			if m.Rules[i0], err = DecodePrivacyRuleClass(b); err != nil {
 				return b.DecodeErr("account.privacyRules", "rules", err)
@@ -87,7 +92,7 @@ func (m *AccountPrivacyRules) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("account.privacyRules", "chats", err)
 		}
-		m.Chats = make([]ChatClass, n0)
+		m.Chats = tl.MakeSlice[ChatClass](b, 0xcf39abb8, n0)
 		for i0 := range m.Chats {
 			if m.Chats[i0], err = DecodeChatClass(b); err != nil {
 				return b.DecodeErr("account.privacyRules", "chats", err)
@@ -99,7 +104,7 @@ func (m *AccountPrivacyRules) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("account.privacyRules", "users", err)
 		}
-		m.Users = make([]UserClass, n0)
+		m.Users = tl.MakeSlice[UserClass](b, 0x13247a30, n0)
 		for i0 := range m.Users {
 			if m.Users[i0], err = DecodeUserClass(b); err != nil {
 				return b.DecodeErr("account.privacyRules", "users", err)
@@ -151,7 +156,12 @@ func (m *AccountAuthorizations) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountAuthorizations) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountAuthorizations) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountAuthorizations) decodeFields(b *tl.Buffer) (err error) {
 	if m.AuthorizationTTLDays, err = b.Int32(); err != nil {
 		return b.DecodeErr("account.authorizations", "authorization_ttl_days", err)
 	}
@@ -160,9 +170,12 @@ func (m *AccountAuthorizations) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("account.authorizations", "authorizations", err)
 		}
-		m.Authorizations = make([]Authorization, n0)
+		m.Authorizations = tl.MakeSlice[Authorization](b, 0xd1287c75, n0)
 		for i0 := range m.Authorizations {
-			if err = m.Authorizations[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(AuthorizationTypeID); err != nil {
+				return b.DecodeErr("account.authorizations", "authorizations", err)
+			}
+			if err = m.Authorizations[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("account.authorizations", "authorizations", err)
 			}
 		}
@@ -290,8 +303,13 @@ func (m *AccountPassword) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountPassword) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountPassword) DecodeBare(b *tl.Buffer) error {
 	*m = AccountPassword{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountPassword) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("account.password", "flags", err)
@@ -403,8 +421,13 @@ func (m *AccountPasswordSettings) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountPasswordSettings) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountPasswordSettings) DecodeBare(b *tl.Buffer) error {
 	*m = AccountPasswordSettings{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountPasswordSettings) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("account.passwordSettings", "flags", err)
@@ -417,7 +440,10 @@ func (m *AccountPasswordSettings) DecodeBare(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<1) != 0 {
 		m.SecureSettings = tl.New[SecureSecretSettings](b, SecureSecretSettingsTypeID)
-		if err = m.SecureSettings.Decode(b); err != nil {
+		if err = b.ConsumeID(SecureSecretSettingsTypeID); err != nil {
+			return b.DecodeErr("account.passwordSettings", "secure_settings", err)
+		}
+		if err = m.SecureSettings.decodeFields(b); err != nil {
 			return b.DecodeErr("account.passwordSettings", "secure_settings", err)
 		}
 	}
@@ -504,8 +530,13 @@ func (m *AccountPasswordInputSettings) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountPasswordInputSettings) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountPasswordInputSettings) DecodeBare(b *tl.Buffer) error {
 	*m = AccountPasswordInputSettings{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountPasswordInputSettings) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("account.passwordInputSettings", "flags", err)
@@ -535,7 +566,10 @@ func (m *AccountPasswordInputSettings) DecodeBare(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<2) != 0 {
 		m.NewSecureSettings = tl.New[SecureSecretSettings](b, SecureSecretSettingsTypeID)
-		if err = m.NewSecureSettings.Decode(b); err != nil {
+		if err = b.ConsumeID(SecureSecretSettingsTypeID); err != nil {
+			return b.DecodeErr("account.passwordInputSettings", "new_secure_settings", err)
+		}
+		if err = m.NewSecureSettings.decodeFields(b); err != nil {
 			return b.DecodeErr("account.passwordInputSettings", "new_secure_settings", err)
 		}
 	}
@@ -579,7 +613,12 @@ func (m *AccountTmpPassword) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountTmpPassword) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountTmpPassword) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountTmpPassword) decodeFields(b *tl.Buffer) (err error) {
 	if m.TmpPassword, err = b.Bytes(); err != nil {
 		return b.DecodeErr("account.tmpPassword", "tmp_password", err)
 	}
@@ -639,15 +678,23 @@ func (m *AccountWebAuthorizations) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountWebAuthorizations) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountWebAuthorizations) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountWebAuthorizations) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.VectorHeader()
 		if err != nil {
 			return b.DecodeErr("account.webAuthorizations", "authorizations", err)
 		}
-		m.Authorizations = make([]WebAuthorization, n0)
+		m.Authorizations = tl.MakeSlice[WebAuthorization](b, 0xb986c9a5, n0)
 		for i0 := range m.Authorizations {
-			if err = m.Authorizations[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(WebAuthorizationTypeID); err != nil {
+				return b.DecodeErr("account.webAuthorizations", "authorizations", err)
+			}
+			if err = m.Authorizations[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("account.webAuthorizations", "authorizations", err)
 			}
 		}
@@ -657,7 +704,7 @@ func (m *AccountWebAuthorizations) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("account.webAuthorizations", "users", err)
 		}
-		m.Users = make([]UserClass, n0)
+		m.Users = tl.MakeSlice[UserClass](b, 0x13247a30, n0)
 		for i0 := range m.Users {
 			if m.Users[i0], err = DecodeUserClass(b); err != nil {
 				return b.DecodeErr("account.webAuthorizations", "users", err)
@@ -746,8 +793,13 @@ func (m *AccountAuthorizationForm) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountAuthorizationForm) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountAuthorizationForm) DecodeBare(b *tl.Buffer) error {
 	*m = AccountAuthorizationForm{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountAuthorizationForm) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("account.authorizationForm", "flags", err)
@@ -757,7 +809,7 @@ func (m *AccountAuthorizationForm) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("account.authorizationForm", "required_types", err)
 		}
-		m.RequiredTypes = make([]SecureRequiredTypeClass, n0)
+		m.RequiredTypes = tl.MakeSlice[SecureRequiredTypeClass](b, 0x8e23fe31, n0)
 		for i0 := range m.RequiredTypes {
 			if m.RequiredTypes[i0], err = DecodeSecureRequiredTypeClass(b); err != nil {
 				return b.DecodeErr("account.authorizationForm", "required_types", err)
@@ -769,9 +821,12 @@ func (m *AccountAuthorizationForm) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("account.authorizationForm", "values", err)
 		}
-		m.Values = make([]SecureValue, n0)
+		m.Values = tl.MakeSlice[SecureValue](b, 0x2d751cf0, n0)
 		for i0 := range m.Values {
-			if err = m.Values[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(SecureValueTypeID); err != nil {
+				return b.DecodeErr("account.authorizationForm", "values", err)
+			}
+			if err = m.Values[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("account.authorizationForm", "values", err)
 			}
 		}
@@ -781,7 +836,7 @@ func (m *AccountAuthorizationForm) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("account.authorizationForm", "errors", err)
 		}
-		m.Errors = make([]SecureValueErrorClass, n0)
+		m.Errors = tl.MakeSlice[SecureValueErrorClass](b, 0x6ae77238, n0)
 		for i0 := range m.Errors {
 			if m.Errors[i0], err = DecodeSecureValueErrorClass(b); err != nil {
 				return b.DecodeErr("account.authorizationForm", "errors", err)
@@ -793,7 +848,7 @@ func (m *AccountAuthorizationForm) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("account.authorizationForm", "users", err)
 		}
-		m.Users = make([]UserClass, n0)
+		m.Users = tl.MakeSlice[UserClass](b, 0x13247a30, n0)
 		for i0 := range m.Users {
 			if m.Users[i0], err = DecodeUserClass(b); err != nil {
 				return b.DecodeErr("account.authorizationForm", "users", err)
@@ -846,7 +901,12 @@ func (m *AccountSentEmailCode) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountSentEmailCode) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountSentEmailCode) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountSentEmailCode) decodeFields(b *tl.Buffer) (err error) {
 	if m.EmailPattern, err = b.String(); err != nil {
 		return b.DecodeErr("account.sentEmailCode", "email_pattern", err)
 	}
@@ -891,7 +951,12 @@ func (m *AccountTakeout) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountTakeout) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountTakeout) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountTakeout) decodeFields(b *tl.Buffer) (err error) {
 	if m.ID, err = b.Int64(); err != nil {
 		return b.DecodeErr("account.takeout", "id", err)
 	}
@@ -935,8 +1000,11 @@ func (m *AccountWallPapersNotModified) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *AccountWallPapersNotModified) DecodeBare(b *tl.Buffer) error {
 	*m = AccountWallPapersNotModified{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountWallPapersNotModified) decodeFields(b *tl.Buffer) error { return nil }
 
 // AccountWallPapers is the TL constructor account.wallPapers#cdc3858c (result account.WallPapers).
 type AccountWallPapers struct {
@@ -985,7 +1053,12 @@ func (m *AccountWallPapers) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountWallPapers) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountWallPapers) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountWallPapers) decodeFields(b *tl.Buffer) (err error) {
 	if m.Hash, err = b.Int64(); err != nil {
 		return b.DecodeErr("account.wallPapers", "hash", err)
 	}
@@ -994,7 +1067,7 @@ func (m *AccountWallPapers) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("account.wallPapers", "wallpapers", err)
 		}
-		m.Wallpapers = make([]WallPaperClass, n0)
+		m.Wallpapers = tl.MakeSlice[WallPaperClass](b, 0xc10bf573, n0)
 		for i0 := range m.Wallpapers {
 			if m.Wallpapers[i0], err = DecodeWallPaperClass(b); err != nil {
 				return b.DecodeErr("account.wallPapers", "wallpapers", err)
@@ -1049,14 +1122,28 @@ func (m *AccountAutoDownloadSettings) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountAutoDownloadSettings) DecodeBare(b *tl.Buffer) (err error) {
-	if err = m.Low.Decode(b); err != nil {
+func (m *AccountAutoDownloadSettings) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountAutoDownloadSettings) decodeFields(b *tl.Buffer) (err error) {
+	if err = b.ConsumeID(AutoDownloadSettingsTypeID); err != nil {
 		return b.DecodeErr("account.autoDownloadSettings", "low", err)
 	}
-	if err = m.Medium.Decode(b); err != nil {
+	if err = m.Low.decodeFields(b); err != nil {
+		return b.DecodeErr("account.autoDownloadSettings", "low", err)
+	}
+	if err = b.ConsumeID(AutoDownloadSettingsTypeID); err != nil {
 		return b.DecodeErr("account.autoDownloadSettings", "medium", err)
 	}
-	if err = m.High.Decode(b); err != nil {
+	if err = m.Medium.decodeFields(b); err != nil {
+		return b.DecodeErr("account.autoDownloadSettings", "medium", err)
+	}
+	if err = b.ConsumeID(AutoDownloadSettingsTypeID); err != nil {
+		return b.DecodeErr("account.autoDownloadSettings", "high", err)
+	}
+	if err = m.High.decodeFields(b); err != nil {
 		return b.DecodeErr("account.autoDownloadSettings", "high", err)
 	}
 	return nil
@@ -1099,8 +1186,11 @@ func (m *AccountThemesNotModified) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *AccountThemesNotModified) DecodeBare(b *tl.Buffer) error {
 	*m = AccountThemesNotModified{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountThemesNotModified) decodeFields(b *tl.Buffer) error { return nil }
 
 // AccountThemes is the TL constructor account.themes#9a3d8c6d (result account.Themes).
 type AccountThemes struct {
@@ -1146,7 +1236,12 @@ func (m *AccountThemes) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountThemes) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountThemes) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountThemes) decodeFields(b *tl.Buffer) (err error) {
 	if m.Hash, err = b.Int64(); err != nil {
 		return b.DecodeErr("account.themes", "hash", err)
 	}
@@ -1155,9 +1250,12 @@ func (m *AccountThemes) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("account.themes", "themes", err)
 		}
-		m.Themes = make([]Theme, n0)
+		m.Themes = tl.MakeSlice[Theme](b, 0x9c38460b, n0)
 		for i0 := range m.Themes {
-			if err = m.Themes[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(ThemeTypeID); err != nil {
+				return b.DecodeErr("account.themes", "themes", err)
+			}
+			if err = m.Themes[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("account.themes", "themes", err)
 			}
 		}
@@ -1208,8 +1306,13 @@ func (m *AccountContentSettings) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountContentSettings) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountContentSettings) DecodeBare(b *tl.Buffer) error {
 	*m = AccountContentSettings{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountContentSettings) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("account.contentSettings", "flags", err)
@@ -1256,7 +1359,12 @@ func (m *AccountResetPasswordFailedWait) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountResetPasswordFailedWait) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountResetPasswordFailedWait) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountResetPasswordFailedWait) decodeFields(b *tl.Buffer) (err error) {
 	if m.RetryDate, err = b.Int32(); err != nil {
 		return b.DecodeErr("account.resetPasswordFailedWait", "retry_date", err)
 	}
@@ -1304,7 +1412,12 @@ func (m *AccountResetPasswordRequestedWait) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountResetPasswordRequestedWait) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountResetPasswordRequestedWait) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountResetPasswordRequestedWait) decodeFields(b *tl.Buffer) (err error) {
 	if m.UntilDate, err = b.Int32(); err != nil {
 		return b.DecodeErr("account.resetPasswordRequestedWait", "until_date", err)
 	}
@@ -1348,8 +1461,11 @@ func (m *AccountResetPasswordOk) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *AccountResetPasswordOk) DecodeBare(b *tl.Buffer) error {
 	*m = AccountResetPasswordOk{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountResetPasswordOk) decodeFields(b *tl.Buffer) error { return nil }
 
 // AccountChatThemesNotModified is the TL constructor account.chatThemesNotModified#e011e1c4 (result account.ChatThemes).
 type AccountChatThemesNotModified struct {
@@ -1388,8 +1504,11 @@ func (m *AccountChatThemesNotModified) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *AccountChatThemesNotModified) DecodeBare(b *tl.Buffer) error {
 	*m = AccountChatThemesNotModified{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountChatThemesNotModified) decodeFields(b *tl.Buffer) error { return nil }
 
 // AccountChatThemes is the TL constructor account.chatThemes#be098173 (result account.ChatThemes).
 type AccountChatThemes struct {
@@ -1467,8 +1586,13 @@ func (m *AccountChatThemes) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountChatThemes) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountChatThemes) DecodeBare(b *tl.Buffer) error {
 	*m = AccountChatThemes{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountChatThemes) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("account.chatThemes", "flags", err)
@@ -1481,7 +1605,7 @@ func (m *AccountChatThemes) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("account.chatThemes", "themes", err)
 		}
-		m.Themes = make([]ChatThemeClass, n0)
+		m.Themes = tl.MakeSlice[ChatThemeClass](b, 0x0f353da6, n0)
 		for i0 := range m.Themes {
 			if m.Themes[i0], err = DecodeChatThemeClass(b); err != nil {
 				return b.DecodeErr("account.chatThemes", "themes", err)
@@ -1493,7 +1617,7 @@ func (m *AccountChatThemes) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("account.chatThemes", "chats", err)
 		}
-		m.Chats = make([]ChatClass, n0)
+		m.Chats = tl.MakeSlice[ChatClass](b, 0xcf39abb8, n0)
 		for i0 := range m.Chats {
 			if m.Chats[i0], err = DecodeChatClass(b); err != nil {
 				return b.DecodeErr("account.chatThemes", "chats", err)
@@ -1505,7 +1629,7 @@ func (m *AccountChatThemes) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("account.chatThemes", "users", err)
 		}
-		m.Users = make([]UserClass, n0)
+		m.Users = tl.MakeSlice[UserClass](b, 0x13247a30, n0)
 		for i0 := range m.Users {
 			if m.Users[i0], err = DecodeUserClass(b); err != nil {
 				return b.DecodeErr("account.chatThemes", "users", err)
@@ -1562,8 +1686,11 @@ func (m *AccountSavedRingtonesNotModified) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *AccountSavedRingtonesNotModified) DecodeBare(b *tl.Buffer) error {
 	*m = AccountSavedRingtonesNotModified{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountSavedRingtonesNotModified) decodeFields(b *tl.Buffer) error { return nil }
 
 // AccountSavedRingtones is the TL constructor account.savedRingtones#c1e92cc5 (result account.SavedRingtones).
 type AccountSavedRingtones struct {
@@ -1612,7 +1739,12 @@ func (m *AccountSavedRingtones) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountSavedRingtones) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountSavedRingtones) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountSavedRingtones) decodeFields(b *tl.Buffer) (err error) {
 	if m.Hash, err = b.Int64(); err != nil {
 		return b.DecodeErr("account.savedRingtones", "hash", err)
 	}
@@ -1621,7 +1753,7 @@ func (m *AccountSavedRingtones) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("account.savedRingtones", "ringtones", err)
 		}
-		m.Ringtones = make([]DocumentClass, n0)
+		m.Ringtones = tl.MakeSlice[DocumentClass](b, 0x7d5e3d89, n0)
 		for i0 := range m.Ringtones {
 			if m.Ringtones[i0], err = DecodeDocumentClass(b); err != nil {
 				return b.DecodeErr("account.savedRingtones", "ringtones", err)
@@ -1668,8 +1800,11 @@ func (m *AccountSavedRingtone) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *AccountSavedRingtone) DecodeBare(b *tl.Buffer) error {
 	*m = AccountSavedRingtone{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountSavedRingtone) decodeFields(b *tl.Buffer) error { return nil }
 
 // AccountSavedRingtoneConverted is the TL constructor account.savedRingtoneConverted#1f307eb7 (result account.SavedRingtone).
 type AccountSavedRingtoneConverted struct {
@@ -1713,7 +1848,12 @@ func (m *AccountSavedRingtoneConverted) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountSavedRingtoneConverted) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountSavedRingtoneConverted) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountSavedRingtoneConverted) decodeFields(b *tl.Buffer) (err error) {
 	if m.Document, err = DecodeDocumentClass(b); err != nil {
 		return b.DecodeErr("account.savedRingtoneConverted", "document", err)
 	}
@@ -1757,8 +1897,11 @@ func (m *AccountEmojiStatusesNotModified) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *AccountEmojiStatusesNotModified) DecodeBare(b *tl.Buffer) error {
 	*m = AccountEmojiStatusesNotModified{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountEmojiStatusesNotModified) decodeFields(b *tl.Buffer) error { return nil }
 
 // AccountEmojiStatuses is the TL constructor account.emojiStatuses#90c467d1 (result account.EmojiStatuses).
 type AccountEmojiStatuses struct {
@@ -1807,7 +1950,12 @@ func (m *AccountEmojiStatuses) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountEmojiStatuses) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountEmojiStatuses) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountEmojiStatuses) decodeFields(b *tl.Buffer) (err error) {
 	if m.Hash, err = b.Int64(); err != nil {
 		return b.DecodeErr("account.emojiStatuses", "hash", err)
 	}
@@ -1816,7 +1964,7 @@ func (m *AccountEmojiStatuses) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("account.emojiStatuses", "statuses", err)
 		}
-		m.Statuses = make([]EmojiStatusClass, n0)
+		m.Statuses = tl.MakeSlice[EmojiStatusClass](b, 0x43f0d7d2, n0)
 		for i0 := range m.Statuses {
 			if m.Statuses[i0], err = DecodeEmojiStatusClass(b); err != nil {
 				return b.DecodeErr("account.emojiStatuses", "statuses", err)
@@ -1863,7 +2011,12 @@ func (m *AccountEmailVerified) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountEmailVerified) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountEmailVerified) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountEmailVerified) decodeFields(b *tl.Buffer) (err error) {
 	if m.Email, err = b.String(); err != nil {
 		return b.DecodeErr("account.emailVerified", "email", err)
 	}
@@ -1914,7 +2067,12 @@ func (m *AccountEmailVerifiedLogin) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountEmailVerifiedLogin) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountEmailVerifiedLogin) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountEmailVerifiedLogin) decodeFields(b *tl.Buffer) (err error) {
 	if m.Email, err = b.String(); err != nil {
 		return b.DecodeErr("account.emailVerifiedLogin", "email", err)
 	}
@@ -1996,14 +2154,28 @@ func (m *AccountAutoSaveSettings) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountAutoSaveSettings) DecodeBare(b *tl.Buffer) (err error) {
-	if err = m.UsersSettings.Decode(b); err != nil {
+func (m *AccountAutoSaveSettings) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountAutoSaveSettings) decodeFields(b *tl.Buffer) (err error) {
+	if err = b.ConsumeID(AutoSaveSettingsTypeID); err != nil {
 		return b.DecodeErr("account.autoSaveSettings", "users_settings", err)
 	}
-	if err = m.ChatsSettings.Decode(b); err != nil {
+	if err = m.UsersSettings.decodeFields(b); err != nil {
+		return b.DecodeErr("account.autoSaveSettings", "users_settings", err)
+	}
+	if err = b.ConsumeID(AutoSaveSettingsTypeID); err != nil {
 		return b.DecodeErr("account.autoSaveSettings", "chats_settings", err)
 	}
-	if err = m.BroadcastsSettings.Decode(b); err != nil {
+	if err = m.ChatsSettings.decodeFields(b); err != nil {
+		return b.DecodeErr("account.autoSaveSettings", "chats_settings", err)
+	}
+	if err = b.ConsumeID(AutoSaveSettingsTypeID); err != nil {
+		return b.DecodeErr("account.autoSaveSettings", "broadcasts_settings", err)
+	}
+	if err = m.BroadcastsSettings.decodeFields(b); err != nil {
 		return b.DecodeErr("account.autoSaveSettings", "broadcasts_settings", err)
 	}
 	{
@@ -2011,9 +2183,12 @@ func (m *AccountAutoSaveSettings) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("account.autoSaveSettings", "exceptions", err)
 		}
-		m.Exceptions = make([]AutoSaveException, n0)
+		m.Exceptions = tl.MakeSlice[AutoSaveException](b, 0x5d591666, n0)
 		for i0 := range m.Exceptions {
-			if err = m.Exceptions[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(AutoSaveExceptionTypeID); err != nil {
+				return b.DecodeErr("account.autoSaveSettings", "exceptions", err)
+			}
+			if err = m.Exceptions[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("account.autoSaveSettings", "exceptions", err)
 			}
 		}
@@ -2023,7 +2198,7 @@ func (m *AccountAutoSaveSettings) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("account.autoSaveSettings", "chats", err)
 		}
-		m.Chats = make([]ChatClass, n0)
+		m.Chats = tl.MakeSlice[ChatClass](b, 0xcf39abb8, n0)
 		for i0 := range m.Chats {
 			if m.Chats[i0], err = DecodeChatClass(b); err != nil {
 				return b.DecodeErr("account.autoSaveSettings", "chats", err)
@@ -2035,7 +2210,7 @@ func (m *AccountAutoSaveSettings) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("account.autoSaveSettings", "users", err)
 		}
-		m.Users = make([]UserClass, n0)
+		m.Users = tl.MakeSlice[UserClass](b, 0x13247a30, n0)
 		for i0 := range m.Users {
 			if m.Users[i0], err = DecodeUserClass(b); err != nil {
 				return b.DecodeErr("account.autoSaveSettings", "users", err)
@@ -2095,15 +2270,23 @@ func (m *AccountConnectedBots) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountConnectedBots) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountConnectedBots) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountConnectedBots) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.VectorHeader()
 		if err != nil {
 			return b.DecodeErr("account.connectedBots", "connected_bots", err)
 		}
-		m.ConnectedBots = make([]ConnectedBot, n0)
+		m.ConnectedBots = tl.MakeSlice[ConnectedBot](b, 0xb9130349, n0)
 		for i0 := range m.ConnectedBots {
-			if err = m.ConnectedBots[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(ConnectedBotTypeID); err != nil {
+				return b.DecodeErr("account.connectedBots", "connected_bots", err)
+			}
+			if err = m.ConnectedBots[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("account.connectedBots", "connected_bots", err)
 			}
 		}
@@ -2113,7 +2296,7 @@ func (m *AccountConnectedBots) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("account.connectedBots", "users", err)
 		}
-		m.Users = make([]UserClass, n0)
+		m.Users = tl.MakeSlice[UserClass](b, 0x13247a30, n0)
 		for i0 := range m.Users {
 			if m.Users[i0], err = DecodeUserClass(b); err != nil {
 				return b.DecodeErr("account.connectedBots", "users", err)
@@ -2183,15 +2366,23 @@ func (m *AccountBusinessChatLinks) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountBusinessChatLinks) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountBusinessChatLinks) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountBusinessChatLinks) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.VectorHeader()
 		if err != nil {
 			return b.DecodeErr("account.businessChatLinks", "links", err)
 		}
-		m.Links = make([]BusinessChatLink, n0)
+		m.Links = tl.MakeSlice[BusinessChatLink](b, 0x86fdce1e, n0)
 		for i0 := range m.Links {
-			if err = m.Links[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(BusinessChatLinkTypeID); err != nil {
+				return b.DecodeErr("account.businessChatLinks", "links", err)
+			}
+			if err = m.Links[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("account.businessChatLinks", "links", err)
 			}
 		}
@@ -2201,7 +2392,7 @@ func (m *AccountBusinessChatLinks) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("account.businessChatLinks", "chats", err)
 		}
-		m.Chats = make([]ChatClass, n0)
+		m.Chats = tl.MakeSlice[ChatClass](b, 0xcf39abb8, n0)
 		for i0 := range m.Chats {
 			if m.Chats[i0], err = DecodeChatClass(b); err != nil {
 				return b.DecodeErr("account.businessChatLinks", "chats", err)
@@ -2213,7 +2404,7 @@ func (m *AccountBusinessChatLinks) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("account.businessChatLinks", "users", err)
 		}
-		m.Users = make([]UserClass, n0)
+		m.Users = tl.MakeSlice[UserClass](b, 0x13247a30, n0)
 		for i0 := range m.Users {
 			if m.Users[i0], err = DecodeUserClass(b); err != nil {
 				return b.DecodeErr("account.businessChatLinks", "users", err)
@@ -2306,8 +2497,13 @@ func (m *AccountResolvedBusinessChatLinks) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountResolvedBusinessChatLinks) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountResolvedBusinessChatLinks) DecodeBare(b *tl.Buffer) error {
 	*m = AccountResolvedBusinessChatLinks{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountResolvedBusinessChatLinks) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("account.resolvedBusinessChatLinks", "flags", err)
@@ -2324,7 +2520,7 @@ func (m *AccountResolvedBusinessChatLinks) DecodeBare(b *tl.Buffer) (err error) 
 			if err != nil {
 				return b.DecodeErr("account.resolvedBusinessChatLinks", "entities", err)
 			}
-			m.Entities = make([]MessageEntityClass, n1)
+			m.Entities = tl.MakeSlice[MessageEntityClass](b, 0xa8c1973d, n1)
 			for i1 := range m.Entities {
 				if m.Entities[i1], err = DecodeMessageEntityClass(b); err != nil {
 					return b.DecodeErr("account.resolvedBusinessChatLinks", "entities", err)
@@ -2337,7 +2533,7 @@ func (m *AccountResolvedBusinessChatLinks) DecodeBare(b *tl.Buffer) (err error) 
 		if err != nil {
 			return b.DecodeErr("account.resolvedBusinessChatLinks", "chats", err)
 		}
-		m.Chats = make([]ChatClass, n0)
+		m.Chats = tl.MakeSlice[ChatClass](b, 0xcf39abb8, n0)
 		for i0 := range m.Chats {
 			if m.Chats[i0], err = DecodeChatClass(b); err != nil {
 				return b.DecodeErr("account.resolvedBusinessChatLinks", "chats", err)
@@ -2349,7 +2545,7 @@ func (m *AccountResolvedBusinessChatLinks) DecodeBare(b *tl.Buffer) (err error) 
 		if err != nil {
 			return b.DecodeErr("account.resolvedBusinessChatLinks", "users", err)
 		}
-		m.Users = make([]UserClass, n0)
+		m.Users = tl.MakeSlice[UserClass](b, 0x13247a30, n0)
 		for i0 := range m.Users {
 			if m.Users[i0], err = DecodeUserClass(b); err != nil {
 				return b.DecodeErr("account.resolvedBusinessChatLinks", "users", err)
@@ -2394,7 +2590,12 @@ func (m *AccountPaidMessagesRevenue) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountPaidMessagesRevenue) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountPaidMessagesRevenue) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountPaidMessagesRevenue) decodeFields(b *tl.Buffer) (err error) {
 	if m.StarsAmount, err = b.Int64(); err != nil {
 		return b.DecodeErr("account.paidMessagesRevenue", "stars_amount", err)
 	}
@@ -2438,8 +2639,11 @@ func (m *AccountSavedMusicIDsNotModified) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *AccountSavedMusicIDsNotModified) DecodeBare(b *tl.Buffer) error {
 	*m = AccountSavedMusicIDsNotModified{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountSavedMusicIDsNotModified) decodeFields(b *tl.Buffer) error { return nil }
 
 // AccountSavedMusicIDs is the TL constructor account.savedMusicIds#998d6636 (result account.SavedMusicIds).
 type AccountSavedMusicIDs struct {
@@ -2481,13 +2685,18 @@ func (m *AccountSavedMusicIDs) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountSavedMusicIDs) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountSavedMusicIDs) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountSavedMusicIDs) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.VectorHeader()
 		if err != nil {
 			return b.DecodeErr("account.savedMusicIds", "ids", err)
 		}
-		m.IDs = make([]int64, n0)
+		m.IDs = tl.MakeSlice[int64](b, 0xb825495a, n0)
 		for i0 := range m.IDs {
 			if m.IDs[i0], err = b.Int64(); err != nil {
 				return b.DecodeErr("account.savedMusicIds", "ids", err)
@@ -2537,15 +2746,23 @@ func (m *AccountPasskeys) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountPasskeys) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountPasskeys) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountPasskeys) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.VectorHeader()
 		if err != nil {
 			return b.DecodeErr("account.passkeys", "passkeys", err)
 		}
-		m.Passkeys = make([]Passkey, n0)
+		m.Passkeys = tl.MakeSlice[Passkey](b, 0x8a79ff8c, n0)
 		for i0 := range m.Passkeys {
-			if err = m.Passkeys[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(PasskeyTypeID); err != nil {
+				return b.DecodeErr("account.passkeys", "passkeys", err)
+			}
+			if err = m.Passkeys[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("account.passkeys", "passkeys", err)
 			}
 		}
@@ -2594,8 +2811,16 @@ func (m *AccountPasskeyRegistrationOptions) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountPasskeyRegistrationOptions) DecodeBare(b *tl.Buffer) (err error) {
-	if err = m.Options.Decode(b); err != nil {
+func (m *AccountPasskeyRegistrationOptions) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountPasskeyRegistrationOptions) decodeFields(b *tl.Buffer) (err error) {
+	if err = b.ConsumeID(DataJSONTypeID); err != nil {
+		return b.DecodeErr("account.passkeyRegistrationOptions", "options", err)
+	}
+	if err = m.Options.decodeFields(b); err != nil {
 		return b.DecodeErr("account.passkeyRegistrationOptions", "options", err)
 	}
 	return nil
@@ -2642,8 +2867,11 @@ func (m *AccountWebBrowserSettingsNotModified) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *AccountWebBrowserSettingsNotModified) DecodeBare(b *tl.Buffer) error {
 	*m = AccountWebBrowserSettingsNotModified{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountWebBrowserSettingsNotModified) decodeFields(b *tl.Buffer) error { return nil }
 
 // AccountWebBrowserSettings is the TL constructor account.webBrowserSettings#79eb8cb3 (result account.WebBrowserSettings).
 type AccountWebBrowserSettings struct {
@@ -2706,8 +2934,13 @@ func (m *AccountWebBrowserSettings) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountWebBrowserSettings) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountWebBrowserSettings) DecodeBare(b *tl.Buffer) error {
 	*m = AccountWebBrowserSettings{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountWebBrowserSettings) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("account.webBrowserSettings", "flags", err)
@@ -2719,9 +2952,12 @@ func (m *AccountWebBrowserSettings) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("account.webBrowserSettings", "external_exceptions", err)
 		}
-		m.ExternalExceptions = make([]WebDomainException, n0)
+		m.ExternalExceptions = tl.MakeSlice[WebDomainException](b, 0x52324239, n0)
 		for i0 := range m.ExternalExceptions {
-			if err = m.ExternalExceptions[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(WebDomainExceptionTypeID); err != nil {
+				return b.DecodeErr("account.webBrowserSettings", "external_exceptions", err)
+			}
+			if err = m.ExternalExceptions[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("account.webBrowserSettings", "external_exceptions", err)
 			}
 		}
@@ -2731,9 +2967,12 @@ func (m *AccountWebBrowserSettings) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("account.webBrowserSettings", "inapp_exceptions", err)
 		}
-		m.InappExceptions = make([]WebDomainException, n0)
+		m.InappExceptions = tl.MakeSlice[WebDomainException](b, 0x52324239, n0)
 		for i0 := range m.InappExceptions {
-			if err = m.InappExceptions[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(WebDomainExceptionTypeID); err != nil {
+				return b.DecodeErr("account.webBrowserSettings", "inapp_exceptions", err)
+			}
+			if err = m.InappExceptions[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("account.webBrowserSettings", "inapp_exceptions", err)
 			}
 		}
@@ -2796,8 +3035,13 @@ func (m *AccountRegisterDeviceRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountRegisterDeviceRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountRegisterDeviceRequest) DecodeBare(b *tl.Buffer) error {
 	*m = AccountRegisterDeviceRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountRegisterDeviceRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("account.registerDevice", "flags", err)
@@ -2820,7 +3064,7 @@ func (m *AccountRegisterDeviceRequest) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("account.registerDevice", "other_uids", err)
 		}
-		m.OtherUids = make([]int64, n0)
+		m.OtherUids = tl.MakeSlice[int64](b, 0xb825495a, n0)
 		for i0 := range m.OtherUids {
 			if m.OtherUids[i0], err = b.Int64(); err != nil {
 				return b.DecodeErr("account.registerDevice", "other_uids", err)
@@ -2872,7 +3116,12 @@ func (m *AccountUnregisterDeviceRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountUnregisterDeviceRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountUnregisterDeviceRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountUnregisterDeviceRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.TokenType, err = b.Int32(); err != nil {
 		return b.DecodeErr("account.unregisterDevice", "token_type", err)
 	}
@@ -2884,7 +3133,7 @@ func (m *AccountUnregisterDeviceRequest) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("account.unregisterDevice", "other_uids", err)
 		}
-		m.OtherUids = make([]int64, n0)
+		m.OtherUids = tl.MakeSlice[int64](b, 0xb825495a, n0)
 		for i0 := range m.OtherUids {
 			if m.OtherUids[i0], err = b.Int64(); err != nil {
 				return b.DecodeErr("account.unregisterDevice", "other_uids", err)
@@ -2940,11 +3189,19 @@ func (m *AccountUpdateNotifySettingsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountUpdateNotifySettingsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountUpdateNotifySettingsRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountUpdateNotifySettingsRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputNotifyPeerClass(b); err != nil {
 		return b.DecodeErr("account.updateNotifySettings", "peer", err)
 	}
-	if err = m.Settings.Decode(b); err != nil {
+	if err = b.ConsumeID(InputPeerNotifySettingsTypeID); err != nil {
+		return b.DecodeErr("account.updateNotifySettings", "settings", err)
+	}
+	if err = m.Settings.decodeFields(b); err != nil {
 		return b.DecodeErr("account.updateNotifySettings", "settings", err)
 	}
 	return nil
@@ -2990,7 +3247,12 @@ func (m *AccountGetNotifySettingsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountGetNotifySettingsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountGetNotifySettingsRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountGetNotifySettingsRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputNotifyPeerClass(b); err != nil {
 		return b.DecodeErr("account.getNotifySettings", "peer", err)
 	}
@@ -3034,8 +3296,11 @@ func (m *AccountResetNotifySettingsRequest) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *AccountResetNotifySettingsRequest) DecodeBare(b *tl.Buffer) error {
 	*m = AccountResetNotifySettingsRequest{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountResetNotifySettingsRequest) decodeFields(b *tl.Buffer) error { return nil }
 
 // AccountUpdateProfileRequest is the TL function account.updateProfile#78515775 (result User).
 type AccountUpdateProfileRequest struct {
@@ -3093,8 +3358,13 @@ func (m *AccountUpdateProfileRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountUpdateProfileRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountUpdateProfileRequest) DecodeBare(b *tl.Buffer) error {
 	*m = AccountUpdateProfileRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountUpdateProfileRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("account.updateProfile", "flags", err)
@@ -3155,7 +3425,12 @@ func (m *AccountUpdateStatusRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountUpdateStatusRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountUpdateStatusRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountUpdateStatusRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Offline, err = b.Bool(); err != nil {
 		return b.DecodeErr("account.updateStatus", "offline", err)
 	}
@@ -3197,7 +3472,12 @@ func (m *AccountGetWallPapersRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountGetWallPapersRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountGetWallPapersRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountGetWallPapersRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Hash, err = b.Int64(); err != nil {
 		return b.DecodeErr("account.getWallPapers", "hash", err)
 	}
@@ -3253,7 +3533,12 @@ func (m *AccountReportPeerRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountReportPeerRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountReportPeerRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountReportPeerRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("account.reportPeer", "peer", err)
 	}
@@ -3301,7 +3586,12 @@ func (m *AccountCheckUsernameRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountCheckUsernameRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountCheckUsernameRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountCheckUsernameRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Username, err = b.String(); err != nil {
 		return b.DecodeErr("account.checkUsername", "username", err)
 	}
@@ -3343,7 +3633,12 @@ func (m *AccountUpdateUsernameRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountUpdateUsernameRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountUpdateUsernameRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountUpdateUsernameRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Username, err = b.String(); err != nil {
 		return b.DecodeErr("account.updateUsername", "username", err)
 	}
@@ -3390,7 +3685,12 @@ func (m *AccountGetPrivacyRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountGetPrivacyRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountGetPrivacyRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountGetPrivacyRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Key, err = DecodeInputPrivacyKeyClass(b); err != nil {
 		return b.DecodeErr("account.getPrivacy", "key", err)
 	}
@@ -3447,7 +3747,12 @@ func (m *AccountSetPrivacyRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountSetPrivacyRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountSetPrivacyRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountSetPrivacyRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Key, err = DecodeInputPrivacyKeyClass(b); err != nil {
 		return b.DecodeErr("account.setPrivacy", "key", err)
 	}
@@ -3456,7 +3761,7 @@ func (m *AccountSetPrivacyRequest) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("account.setPrivacy", "rules", err)
 		}
-		m.Rules = make([]InputPrivacyRuleClass, n0)
+		m.Rules = tl.MakeSlice[InputPrivacyRuleClass](b, 0xc3f539bc, n0)
 		for i0 := range m.Rules {
 			if m.Rules[i0], err = DecodeInputPrivacyRuleClass(b); err != nil {
 				return b.DecodeErr("account.setPrivacy", "rules", err)
@@ -3512,8 +3817,13 @@ func (m *AccountDeleteAccountRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountDeleteAccountRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountDeleteAccountRequest) DecodeBare(b *tl.Buffer) error {
 	*m = AccountDeleteAccountRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountDeleteAccountRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("account.deleteAccount", "flags", err)
@@ -3564,8 +3874,11 @@ func (m *AccountGetAccountTTLRequest) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *AccountGetAccountTTLRequest) DecodeBare(b *tl.Buffer) error {
 	*m = AccountGetAccountTTLRequest{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountGetAccountTTLRequest) decodeFields(b *tl.Buffer) error { return nil }
 
 // AccountSetAccountTTLRequest is the TL function account.setAccountTTL#2442485e (result Bool).
 type AccountSetAccountTTLRequest struct {
@@ -3604,8 +3917,16 @@ func (m *AccountSetAccountTTLRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountSetAccountTTLRequest) DecodeBare(b *tl.Buffer) (err error) {
-	if err = m.TTL.Decode(b); err != nil {
+func (m *AccountSetAccountTTLRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountSetAccountTTLRequest) decodeFields(b *tl.Buffer) (err error) {
+	if err = b.ConsumeID(AccountDaysTTLTypeID); err != nil {
+		return b.DecodeErr("account.setAccountTTL", "ttl", err)
+	}
+	if err = m.TTL.decodeFields(b); err != nil {
 		return b.DecodeErr("account.setAccountTTL", "ttl", err)
 	}
 	return nil
@@ -3652,11 +3973,19 @@ func (m *AccountSendChangePhoneCodeRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountSendChangePhoneCodeRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountSendChangePhoneCodeRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountSendChangePhoneCodeRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.PhoneNumber, err = b.String(); err != nil {
 		return b.DecodeErr("account.sendChangePhoneCode", "phone_number", err)
 	}
-	if err = m.Settings.Decode(b); err != nil {
+	if err = b.ConsumeID(CodeSettingsTypeID); err != nil {
+		return b.DecodeErr("account.sendChangePhoneCode", "settings", err)
+	}
+	if err = m.Settings.decodeFields(b); err != nil {
 		return b.DecodeErr("account.sendChangePhoneCode", "settings", err)
 	}
 	return nil
@@ -3701,7 +4030,12 @@ func (m *AccountChangePhoneRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountChangePhoneRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountChangePhoneRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountChangePhoneRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.PhoneNumber, err = b.String(); err != nil {
 		return b.DecodeErr("account.changePhone", "phone_number", err)
 	}
@@ -3751,7 +4085,12 @@ func (m *AccountUpdateDeviceLockedRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountUpdateDeviceLockedRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountUpdateDeviceLockedRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountUpdateDeviceLockedRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Period, err = b.Int32(); err != nil {
 		return b.DecodeErr("account.updateDeviceLocked", "period", err)
 	}
@@ -3793,8 +4132,11 @@ func (m *AccountGetAuthorizationsRequest) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *AccountGetAuthorizationsRequest) DecodeBare(b *tl.Buffer) error {
 	*m = AccountGetAuthorizationsRequest{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountGetAuthorizationsRequest) decodeFields(b *tl.Buffer) error { return nil }
 
 // AccountResetAuthorizationRequest is the TL function account.resetAuthorization#df77f3bc (result Bool).
 type AccountResetAuthorizationRequest struct {
@@ -3833,7 +4175,12 @@ func (m *AccountResetAuthorizationRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountResetAuthorizationRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountResetAuthorizationRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountResetAuthorizationRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Hash, err = b.Int64(); err != nil {
 		return b.DecodeErr("account.resetAuthorization", "hash", err)
 	}
@@ -3875,8 +4222,11 @@ func (m *AccountGetPasswordRequest) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *AccountGetPasswordRequest) DecodeBare(b *tl.Buffer) error {
 	*m = AccountGetPasswordRequest{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountGetPasswordRequest) decodeFields(b *tl.Buffer) error { return nil }
 
 // AccountGetPasswordSettingsRequest is the TL function account.getPasswordSettings#9cd4eaf9 (result account.PasswordSettings).
 type AccountGetPasswordSettingsRequest struct {
@@ -3920,7 +4270,12 @@ func (m *AccountGetPasswordSettingsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountGetPasswordSettingsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountGetPasswordSettingsRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountGetPasswordSettingsRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Password, err = DecodeInputCheckPasswordSRPClass(b); err != nil {
 		return b.DecodeErr("account.getPasswordSettings", "password", err)
 	}
@@ -3975,11 +4330,19 @@ func (m *AccountUpdatePasswordSettingsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountUpdatePasswordSettingsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountUpdatePasswordSettingsRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountUpdatePasswordSettingsRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Password, err = DecodeInputCheckPasswordSRPClass(b); err != nil {
 		return b.DecodeErr("account.updatePasswordSettings", "password", err)
 	}
-	if err = m.NewSettings.Decode(b); err != nil {
+	if err = b.ConsumeID(AccountPasswordInputSettingsTypeID); err != nil {
+		return b.DecodeErr("account.updatePasswordSettings", "new_settings", err)
+	}
+	if err = m.NewSettings.decodeFields(b); err != nil {
 		return b.DecodeErr("account.updatePasswordSettings", "new_settings", err)
 	}
 	return nil
@@ -4026,11 +4389,19 @@ func (m *AccountSendConfirmPhoneCodeRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountSendConfirmPhoneCodeRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountSendConfirmPhoneCodeRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountSendConfirmPhoneCodeRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Hash, err = b.String(); err != nil {
 		return b.DecodeErr("account.sendConfirmPhoneCode", "hash", err)
 	}
-	if err = m.Settings.Decode(b); err != nil {
+	if err = b.ConsumeID(CodeSettingsTypeID); err != nil {
+		return b.DecodeErr("account.sendConfirmPhoneCode", "settings", err)
+	}
+	if err = m.Settings.decodeFields(b); err != nil {
 		return b.DecodeErr("account.sendConfirmPhoneCode", "settings", err)
 	}
 	return nil
@@ -4073,7 +4444,12 @@ func (m *AccountConfirmPhoneRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountConfirmPhoneRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountConfirmPhoneRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountConfirmPhoneRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.PhoneCodeHash, err = b.String(); err != nil {
 		return b.DecodeErr("account.confirmPhone", "phone_code_hash", err)
 	}
@@ -4125,7 +4501,12 @@ func (m *AccountGetTmpPasswordRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountGetTmpPasswordRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountGetTmpPasswordRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountGetTmpPasswordRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Password, err = DecodeInputCheckPasswordSRPClass(b); err != nil {
 		return b.DecodeErr("account.getTmpPassword", "password", err)
 	}
@@ -4172,8 +4553,11 @@ func (m *AccountGetWebAuthorizationsRequest) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *AccountGetWebAuthorizationsRequest) DecodeBare(b *tl.Buffer) error {
 	*m = AccountGetWebAuthorizationsRequest{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountGetWebAuthorizationsRequest) decodeFields(b *tl.Buffer) error { return nil }
 
 // AccountResetWebAuthorizationRequest is the TL function account.resetWebAuthorization#2d01b9ef (result Bool).
 type AccountResetWebAuthorizationRequest struct {
@@ -4212,7 +4596,12 @@ func (m *AccountResetWebAuthorizationRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountResetWebAuthorizationRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountResetWebAuthorizationRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountResetWebAuthorizationRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Hash, err = b.Int64(); err != nil {
 		return b.DecodeErr("account.resetWebAuthorization", "hash", err)
 	}
@@ -4258,8 +4647,11 @@ func (m *AccountResetWebAuthorizationsRequest) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *AccountResetWebAuthorizationsRequest) DecodeBare(b *tl.Buffer) error {
 	*m = AccountResetWebAuthorizationsRequest{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountResetWebAuthorizationsRequest) decodeFields(b *tl.Buffer) error { return nil }
 
 // AccountGetAllSecureValuesRequest is the TL function account.getAllSecureValues#b288bc7d (result Vector).
 type AccountGetAllSecureValuesRequest struct {
@@ -4298,8 +4690,11 @@ func (m *AccountGetAllSecureValuesRequest) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *AccountGetAllSecureValuesRequest) DecodeBare(b *tl.Buffer) error {
 	*m = AccountGetAllSecureValuesRequest{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountGetAllSecureValuesRequest) decodeFields(b *tl.Buffer) error { return nil }
 
 // AccountGetSecureValueRequest is the TL function account.getSecureValue#73665bc2 (result Vector).
 type AccountGetSecureValueRequest struct {
@@ -4344,13 +4739,18 @@ func (m *AccountGetSecureValueRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountGetSecureValueRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountGetSecureValueRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountGetSecureValueRequest) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.VectorHeader()
 		if err != nil {
 			return b.DecodeErr("account.getSecureValue", "types", err)
 		}
-		m.Types = make([]SecureValueTypeClass, n0)
+		m.Types = tl.MakeSlice[SecureValueTypeClass](b, 0x9cd10fb1, n0)
 		for i0 := range m.Types {
 			if m.Types[i0], err = DecodeSecureValueTypeClass(b); err != nil {
 				return b.DecodeErr("account.getSecureValue", "types", err)
@@ -4399,8 +4799,16 @@ func (m *AccountSaveSecureValueRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountSaveSecureValueRequest) DecodeBare(b *tl.Buffer) (err error) {
-	if err = m.Value.Decode(b); err != nil {
+func (m *AccountSaveSecureValueRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountSaveSecureValueRequest) decodeFields(b *tl.Buffer) (err error) {
+	if err = b.ConsumeID(InputSecureValueTypeID); err != nil {
+		return b.DecodeErr("account.saveSecureValue", "value", err)
+	}
+	if err = m.Value.decodeFields(b); err != nil {
 		return b.DecodeErr("account.saveSecureValue", "value", err)
 	}
 	if m.SecureSecretID, err = b.Int64(); err != nil {
@@ -4452,13 +4860,18 @@ func (m *AccountDeleteSecureValueRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountDeleteSecureValueRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountDeleteSecureValueRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountDeleteSecureValueRequest) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.VectorHeader()
 		if err != nil {
 			return b.DecodeErr("account.deleteSecureValue", "types", err)
 		}
-		m.Types = make([]SecureValueTypeClass, n0)
+		m.Types = tl.MakeSlice[SecureValueTypeClass](b, 0x9cd10fb1, n0)
 		for i0 := range m.Types {
 			if m.Types[i0], err = DecodeSecureValueTypeClass(b); err != nil {
 				return b.DecodeErr("account.deleteSecureValue", "types", err)
@@ -4509,7 +4922,12 @@ func (m *AccountGetAuthorizationFormRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountGetAuthorizationFormRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountGetAuthorizationFormRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountGetAuthorizationFormRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.BotID, err = b.Int64(); err != nil {
 		return b.DecodeErr("account.getAuthorizationForm", "bot_id", err)
 	}
@@ -4574,7 +4992,12 @@ func (m *AccountAcceptAuthorizationRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountAcceptAuthorizationRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountAcceptAuthorizationRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountAcceptAuthorizationRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.BotID, err = b.Int64(); err != nil {
 		return b.DecodeErr("account.acceptAuthorization", "bot_id", err)
 	}
@@ -4589,14 +5012,20 @@ func (m *AccountAcceptAuthorizationRequest) DecodeBare(b *tl.Buffer) (err error)
 		if err != nil {
 			return b.DecodeErr("account.acceptAuthorization", "value_hashes", err)
 		}
-		m.ValueHashes = make([]SecureValueHash, n0)
+		m.ValueHashes = tl.MakeSlice[SecureValueHash](b, 0xf54750f3, n0)
 		for i0 := range m.ValueHashes {
-			if err = m.ValueHashes[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(SecureValueHashTypeID); err != nil {
+				return b.DecodeErr("account.acceptAuthorization", "value_hashes", err)
+			}
+			if err = m.ValueHashes[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("account.acceptAuthorization", "value_hashes", err)
 			}
 		}
 	}
-	if err = m.Credentials.Decode(b); err != nil {
+	if err = b.ConsumeID(SecureCredentialsEncryptedTypeID); err != nil {
+		return b.DecodeErr("account.acceptAuthorization", "credentials", err)
+	}
+	if err = m.Credentials.decodeFields(b); err != nil {
 		return b.DecodeErr("account.acceptAuthorization", "credentials", err)
 	}
 	return nil
@@ -4643,11 +5072,19 @@ func (m *AccountSendVerifyPhoneCodeRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountSendVerifyPhoneCodeRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountSendVerifyPhoneCodeRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountSendVerifyPhoneCodeRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.PhoneNumber, err = b.String(); err != nil {
 		return b.DecodeErr("account.sendVerifyPhoneCode", "phone_number", err)
 	}
-	if err = m.Settings.Decode(b); err != nil {
+	if err = b.ConsumeID(CodeSettingsTypeID); err != nil {
+		return b.DecodeErr("account.sendVerifyPhoneCode", "settings", err)
+	}
+	if err = m.Settings.decodeFields(b); err != nil {
 		return b.DecodeErr("account.sendVerifyPhoneCode", "settings", err)
 	}
 	return nil
@@ -4692,7 +5129,12 @@ func (m *AccountVerifyPhoneRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountVerifyPhoneRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountVerifyPhoneRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountVerifyPhoneRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.PhoneNumber, err = b.String(); err != nil {
 		return b.DecodeErr("account.verifyPhone", "phone_number", err)
 	}
@@ -4749,7 +5191,12 @@ func (m *AccountSendVerifyEmailCodeRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountSendVerifyEmailCodeRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountSendVerifyEmailCodeRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountSendVerifyEmailCodeRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Purpose, err = DecodeEmailVerifyPurposeClass(b); err != nil {
 		return b.DecodeErr("account.sendVerifyEmailCode", "purpose", err)
 	}
@@ -4806,7 +5253,12 @@ func (m *AccountVerifyEmailRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountVerifyEmailRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountVerifyEmailRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountVerifyEmailRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Purpose, err = DecodeEmailVerifyPurposeClass(b); err != nil {
 		return b.DecodeErr("account.verifyEmail", "purpose", err)
 	}
@@ -4884,8 +5336,13 @@ func (m *AccountInitTakeoutSessionRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountInitTakeoutSessionRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountInitTakeoutSessionRequest) DecodeBare(b *tl.Buffer) error {
 	*m = AccountInitTakeoutSessionRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountInitTakeoutSessionRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("account.initTakeoutSession", "flags", err)
@@ -4946,8 +5403,13 @@ func (m *AccountFinishTakeoutSessionRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountFinishTakeoutSessionRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountFinishTakeoutSessionRequest) DecodeBare(b *tl.Buffer) error {
 	*m = AccountFinishTakeoutSessionRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountFinishTakeoutSessionRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("account.finishTakeoutSession", "flags", err)
@@ -4993,7 +5455,12 @@ func (m *AccountConfirmPasswordEmailRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountConfirmPasswordEmailRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountConfirmPasswordEmailRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountConfirmPasswordEmailRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Code, err = b.String(); err != nil {
 		return b.DecodeErr("account.confirmPasswordEmail", "code", err)
 	}
@@ -5037,8 +5504,11 @@ func (m *AccountResendPasswordEmailRequest) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *AccountResendPasswordEmailRequest) DecodeBare(b *tl.Buffer) error {
 	*m = AccountResendPasswordEmailRequest{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountResendPasswordEmailRequest) decodeFields(b *tl.Buffer) error { return nil }
 
 // AccountCancelPasswordEmailRequest is the TL function account.cancelPasswordEmail#c1cbd5b6 (result Bool).
 type AccountCancelPasswordEmailRequest struct {
@@ -5077,8 +5547,11 @@ func (m *AccountCancelPasswordEmailRequest) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *AccountCancelPasswordEmailRequest) DecodeBare(b *tl.Buffer) error {
 	*m = AccountCancelPasswordEmailRequest{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountCancelPasswordEmailRequest) decodeFields(b *tl.Buffer) error { return nil }
 
 // AccountGetContactSignUpNotificationRequest is the TL function account.getContactSignUpNotification#9f07c728 (result Bool).
 type AccountGetContactSignUpNotificationRequest struct {
@@ -5119,8 +5592,11 @@ func (m *AccountGetContactSignUpNotificationRequest) Decode(b *tl.Buffer) error 
 // DecodeBare reads the fields without the constructor id.
 func (m *AccountGetContactSignUpNotificationRequest) DecodeBare(b *tl.Buffer) error {
 	*m = AccountGetContactSignUpNotificationRequest{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountGetContactSignUpNotificationRequest) decodeFields(b *tl.Buffer) error { return nil }
 
 // AccountSetContactSignUpNotificationRequest is the TL function account.setContactSignUpNotification#cff43f61 (result Bool).
 type AccountSetContactSignUpNotificationRequest struct {
@@ -5161,7 +5637,12 @@ func (m *AccountSetContactSignUpNotificationRequest) Decode(b *tl.Buffer) error 
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountSetContactSignUpNotificationRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountSetContactSignUpNotificationRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountSetContactSignUpNotificationRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Silent, err = b.Bool(); err != nil {
 		return b.DecodeErr("account.setContactSignUpNotification", "silent", err)
 	}
@@ -5222,8 +5703,13 @@ func (m *AccountGetNotifyExceptionsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountGetNotifyExceptionsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountGetNotifyExceptionsRequest) DecodeBare(b *tl.Buffer) error {
 	*m = AccountGetNotifyExceptionsRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountGetNotifyExceptionsRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("account.getNotifyExceptions", "flags", err)
@@ -5278,7 +5764,12 @@ func (m *AccountGetWallPaperRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountGetWallPaperRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountGetWallPaperRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountGetWallPaperRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Wallpaper, err = DecodeInputWallPaperClass(b); err != nil {
 		return b.DecodeErr("account.getWallPaper", "wallpaper", err)
 	}
@@ -5337,8 +5828,13 @@ func (m *AccountUploadWallPaperRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountUploadWallPaperRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountUploadWallPaperRequest) DecodeBare(b *tl.Buffer) error {
 	*m = AccountUploadWallPaperRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountUploadWallPaperRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("account.uploadWallPaper", "flags", err)
@@ -5350,7 +5846,10 @@ func (m *AccountUploadWallPaperRequest) DecodeBare(b *tl.Buffer) (err error) {
 	if m.MimeType, err = b.String(); err != nil {
 		return b.DecodeErr("account.uploadWallPaper", "mime_type", err)
 	}
-	if err = m.Settings.Decode(b); err != nil {
+	if err = b.ConsumeID(WallPaperSettingsTypeID); err != nil {
+		return b.DecodeErr("account.uploadWallPaper", "settings", err)
+	}
+	if err = m.Settings.decodeFields(b); err != nil {
 		return b.DecodeErr("account.uploadWallPaper", "settings", err)
 	}
 	return nil
@@ -5402,14 +5901,22 @@ func (m *AccountSaveWallPaperRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountSaveWallPaperRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountSaveWallPaperRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountSaveWallPaperRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Wallpaper, err = DecodeInputWallPaperClass(b); err != nil {
 		return b.DecodeErr("account.saveWallPaper", "wallpaper", err)
 	}
 	if m.Unsave, err = b.Bool(); err != nil {
 		return b.DecodeErr("account.saveWallPaper", "unsave", err)
 	}
-	if err = m.Settings.Decode(b); err != nil {
+	if err = b.ConsumeID(WallPaperSettingsTypeID); err != nil {
+		return b.DecodeErr("account.saveWallPaper", "settings", err)
+	}
+	if err = m.Settings.decodeFields(b); err != nil {
 		return b.DecodeErr("account.saveWallPaper", "settings", err)
 	}
 	return nil
@@ -5459,11 +5966,19 @@ func (m *AccountInstallWallPaperRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountInstallWallPaperRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountInstallWallPaperRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountInstallWallPaperRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Wallpaper, err = DecodeInputWallPaperClass(b); err != nil {
 		return b.DecodeErr("account.installWallPaper", "wallpaper", err)
 	}
-	if err = m.Settings.Decode(b); err != nil {
+	if err = b.ConsumeID(WallPaperSettingsTypeID); err != nil {
+		return b.DecodeErr("account.installWallPaper", "settings", err)
+	}
+	if err = m.Settings.decodeFields(b); err != nil {
 		return b.DecodeErr("account.installWallPaper", "settings", err)
 	}
 	return nil
@@ -5504,8 +6019,11 @@ func (m *AccountResetWallPapersRequest) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *AccountResetWallPapersRequest) DecodeBare(b *tl.Buffer) error {
 	*m = AccountResetWallPapersRequest{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountResetWallPapersRequest) decodeFields(b *tl.Buffer) error { return nil }
 
 // AccountGetAutoDownloadSettingsRequest is the TL function account.getAutoDownloadSettings#56da0b3f (result account.AutoDownloadSettings).
 type AccountGetAutoDownloadSettingsRequest struct {
@@ -5546,8 +6064,11 @@ func (m *AccountGetAutoDownloadSettingsRequest) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *AccountGetAutoDownloadSettingsRequest) DecodeBare(b *tl.Buffer) error {
 	*m = AccountGetAutoDownloadSettingsRequest{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountGetAutoDownloadSettingsRequest) decodeFields(b *tl.Buffer) error { return nil }
 
 // AccountSaveAutoDownloadSettingsRequest is the TL function account.saveAutoDownloadSettings#76f36233 (result Bool).
 type AccountSaveAutoDownloadSettingsRequest struct {
@@ -5600,15 +6121,23 @@ func (m *AccountSaveAutoDownloadSettingsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountSaveAutoDownloadSettingsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountSaveAutoDownloadSettingsRequest) DecodeBare(b *tl.Buffer) error {
 	*m = AccountSaveAutoDownloadSettingsRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountSaveAutoDownloadSettingsRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("account.saveAutoDownloadSettings", "flags", err)
 	}
 	m.Low = f0&(1<<0) != 0
 	m.High = f0&(1<<1) != 0
-	if err = m.Settings.Decode(b); err != nil {
+	if err = b.ConsumeID(AutoDownloadSettingsTypeID); err != nil {
+		return b.DecodeErr("account.saveAutoDownloadSettings", "settings", err)
+	}
+	if err = m.Settings.decodeFields(b); err != nil {
 		return b.DecodeErr("account.saveAutoDownloadSettings", "settings", err)
 	}
 	return nil
@@ -5669,8 +6198,13 @@ func (m *AccountUploadThemeRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountUploadThemeRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountUploadThemeRequest) DecodeBare(b *tl.Buffer) error {
 	*m = AccountUploadThemeRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountUploadThemeRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("account.uploadTheme", "flags", err)
@@ -5752,8 +6286,13 @@ func (m *AccountCreateThemeRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountCreateThemeRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountCreateThemeRequest) DecodeBare(b *tl.Buffer) error {
 	*m = AccountCreateThemeRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountCreateThemeRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("account.createTheme", "flags", err)
@@ -5775,9 +6314,12 @@ func (m *AccountCreateThemeRequest) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("account.createTheme", "settings", err)
 			}
-			m.Settings = make([]InputThemeSettings, n1)
+			m.Settings = tl.MakeSlice[InputThemeSettings](b, 0x65db4b14, n1)
 			for i1 := range m.Settings {
-				if err = m.Settings[i1].Decode(b); err != nil {
+				if err = b.ConsumeID(InputThemeSettingsTypeID); err != nil {
+					return b.DecodeErr("account.createTheme", "settings", err)
+				}
+				if err = m.Settings[i1].decodeFields(b); err != nil {
 					return b.DecodeErr("account.createTheme", "settings", err)
 				}
 			}
@@ -5865,8 +6407,13 @@ func (m *AccountUpdateThemeRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountUpdateThemeRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountUpdateThemeRequest) DecodeBare(b *tl.Buffer) error {
 	*m = AccountUpdateThemeRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountUpdateThemeRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("account.updateTheme", "flags", err)
@@ -5900,9 +6447,12 @@ func (m *AccountUpdateThemeRequest) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("account.updateTheme", "settings", err)
 			}
-			m.Settings = make([]InputThemeSettings, n1)
+			m.Settings = tl.MakeSlice[InputThemeSettings](b, 0x65db4b14, n1)
 			for i1 := range m.Settings {
-				if err = m.Settings[i1].Decode(b); err != nil {
+				if err = b.ConsumeID(InputThemeSettingsTypeID); err != nil {
+					return b.DecodeErr("account.updateTheme", "settings", err)
+				}
+				if err = m.Settings[i1].decodeFields(b); err != nil {
 					return b.DecodeErr("account.updateTheme", "settings", err)
 				}
 			}
@@ -5953,7 +6503,12 @@ func (m *AccountSaveThemeRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountSaveThemeRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountSaveThemeRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountSaveThemeRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Theme, err = DecodeInputThemeClass(b); err != nil {
 		return b.DecodeErr("account.saveTheme", "theme", err)
 	}
@@ -6027,8 +6582,13 @@ func (m *AccountInstallThemeRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountInstallThemeRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountInstallThemeRequest) DecodeBare(b *tl.Buffer) error {
 	*m = AccountInstallThemeRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountInstallThemeRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("account.installTheme", "flags", err)
@@ -6095,7 +6655,12 @@ func (m *AccountGetThemeRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountGetThemeRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountGetThemeRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountGetThemeRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Format, err = b.String(); err != nil {
 		return b.DecodeErr("account.getTheme", "format", err)
 	}
@@ -6142,7 +6707,12 @@ func (m *AccountGetThemesRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountGetThemesRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountGetThemesRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountGetThemesRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Format, err = b.String(); err != nil {
 		return b.DecodeErr("account.getThemes", "format", err)
 	}
@@ -6193,8 +6763,13 @@ func (m *AccountSetContentSettingsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountSetContentSettingsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountSetContentSettingsRequest) DecodeBare(b *tl.Buffer) error {
 	*m = AccountSetContentSettingsRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountSetContentSettingsRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("account.setContentSettings", "flags", err)
@@ -6240,8 +6815,11 @@ func (m *AccountGetContentSettingsRequest) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *AccountGetContentSettingsRequest) DecodeBare(b *tl.Buffer) error {
 	*m = AccountGetContentSettingsRequest{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountGetContentSettingsRequest) decodeFields(b *tl.Buffer) error { return nil }
 
 // AccountGetMultiWallPapersRequest is the TL function account.getMultiWallPapers#65ad71dc (result Vector).
 type AccountGetMultiWallPapersRequest struct {
@@ -6288,13 +6866,18 @@ func (m *AccountGetMultiWallPapersRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountGetMultiWallPapersRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountGetMultiWallPapersRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountGetMultiWallPapersRequest) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.VectorHeader()
 		if err != nil {
 			return b.DecodeErr("account.getMultiWallPapers", "wallpapers", err)
 		}
-		m.Wallpapers = make([]InputWallPaperClass, n0)
+		m.Wallpapers = tl.MakeSlice[InputWallPaperClass](b, 0x2e2163c3, n0)
 		for i0 := range m.Wallpapers {
 			if m.Wallpapers[i0], err = DecodeInputWallPaperClass(b); err != nil {
 				return b.DecodeErr("account.getMultiWallPapers", "wallpapers", err)
@@ -6343,8 +6926,11 @@ func (m *AccountGetGlobalPrivacySettingsRequest) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *AccountGetGlobalPrivacySettingsRequest) DecodeBare(b *tl.Buffer) error {
 	*m = AccountGetGlobalPrivacySettingsRequest{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountGetGlobalPrivacySettingsRequest) decodeFields(b *tl.Buffer) error { return nil }
 
 // AccountSetGlobalPrivacySettingsRequest is the TL function account.setGlobalPrivacySettings#1edaaac2 (result GlobalPrivacySettings).
 type AccountSetGlobalPrivacySettingsRequest struct {
@@ -6387,8 +6973,16 @@ func (m *AccountSetGlobalPrivacySettingsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountSetGlobalPrivacySettingsRequest) DecodeBare(b *tl.Buffer) (err error) {
-	if err = m.Settings.Decode(b); err != nil {
+func (m *AccountSetGlobalPrivacySettingsRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountSetGlobalPrivacySettingsRequest) decodeFields(b *tl.Buffer) (err error) {
+	if err = b.ConsumeID(GlobalPrivacySettingsTypeID); err != nil {
+		return b.DecodeErr("account.setGlobalPrivacySettings", "settings", err)
+	}
+	if err = m.Settings.decodeFields(b); err != nil {
 		return b.DecodeErr("account.setGlobalPrivacySettings", "settings", err)
 	}
 	return nil
@@ -6452,7 +7046,12 @@ func (m *AccountReportProfilePhotoRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountReportProfilePhotoRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountReportProfilePhotoRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountReportProfilePhotoRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("account.reportProfilePhoto", "peer", err)
 	}
@@ -6503,8 +7102,11 @@ func (m *AccountResetPasswordRequest) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *AccountResetPasswordRequest) DecodeBare(b *tl.Buffer) error {
 	*m = AccountResetPasswordRequest{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountResetPasswordRequest) decodeFields(b *tl.Buffer) error { return nil }
 
 // AccountDeclinePasswordResetRequest is the TL function account.declinePasswordReset#4c9409f6 (result Bool).
 type AccountDeclinePasswordResetRequest struct {
@@ -6543,8 +7145,11 @@ func (m *AccountDeclinePasswordResetRequest) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *AccountDeclinePasswordResetRequest) DecodeBare(b *tl.Buffer) error {
 	*m = AccountDeclinePasswordResetRequest{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountDeclinePasswordResetRequest) decodeFields(b *tl.Buffer) error { return nil }
 
 // AccountGetChatThemesRequest is the TL function account.getChatThemes#d638de89 (result account.Themes).
 type AccountGetChatThemesRequest struct {
@@ -6581,7 +7186,12 @@ func (m *AccountGetChatThemesRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountGetChatThemesRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountGetChatThemesRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountGetChatThemesRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Hash, err = b.Int64(); err != nil {
 		return b.DecodeErr("account.getChatThemes", "hash", err)
 	}
@@ -6625,7 +7235,12 @@ func (m *AccountSetAuthorizationTTLRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountSetAuthorizationTTLRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountSetAuthorizationTTLRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountSetAuthorizationTTLRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.AuthorizationTTLDays, err = b.Int32(); err != nil {
 		return b.DecodeErr("account.setAuthorizationTTL", "authorization_ttl_days", err)
 	}
@@ -6691,8 +7306,13 @@ func (m *AccountChangeAuthorizationSettingsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountChangeAuthorizationSettingsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountChangeAuthorizationSettingsRequest) DecodeBare(b *tl.Buffer) error {
 	*m = AccountChangeAuthorizationSettingsRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountChangeAuthorizationSettingsRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("account.changeAuthorizationSettings", "flags", err)
@@ -6751,7 +7371,12 @@ func (m *AccountGetSavedRingtonesRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountGetSavedRingtonesRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountGetSavedRingtonesRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountGetSavedRingtonesRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Hash, err = b.Int64(); err != nil {
 		return b.DecodeErr("account.getSavedRingtones", "hash", err)
 	}
@@ -6800,7 +7425,12 @@ func (m *AccountSaveRingtoneRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountSaveRingtoneRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountSaveRingtoneRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountSaveRingtoneRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.ID, err = DecodeInputDocumentClass(b); err != nil {
 		return b.DecodeErr("account.saveRingtone", "id", err)
 	}
@@ -6854,7 +7484,12 @@ func (m *AccountUploadRingtoneRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountUploadRingtoneRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountUploadRingtoneRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountUploadRingtoneRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.File, err = DecodeInputFileClass(b); err != nil {
 		return b.DecodeErr("account.uploadRingtone", "file", err)
 	}
@@ -6907,7 +7542,12 @@ func (m *AccountUpdateEmojiStatusRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountUpdateEmojiStatusRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountUpdateEmojiStatusRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountUpdateEmojiStatusRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.EmojiStatus, err = DecodeEmojiStatusClass(b); err != nil {
 		return b.DecodeErr("account.updateEmojiStatus", "emoji_status", err)
 	}
@@ -6953,7 +7593,12 @@ func (m *AccountGetDefaultEmojiStatusesRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountGetDefaultEmojiStatusesRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountGetDefaultEmojiStatusesRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountGetDefaultEmojiStatusesRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Hash, err = b.Int64(); err != nil {
 		return b.DecodeErr("account.getDefaultEmojiStatuses", "hash", err)
 	}
@@ -6999,7 +7644,12 @@ func (m *AccountGetRecentEmojiStatusesRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountGetRecentEmojiStatusesRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountGetRecentEmojiStatusesRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountGetRecentEmojiStatusesRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Hash, err = b.Int64(); err != nil {
 		return b.DecodeErr("account.getRecentEmojiStatuses", "hash", err)
 	}
@@ -7045,8 +7695,11 @@ func (m *AccountClearRecentEmojiStatusesRequest) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *AccountClearRecentEmojiStatusesRequest) DecodeBare(b *tl.Buffer) error {
 	*m = AccountClearRecentEmojiStatusesRequest{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountClearRecentEmojiStatusesRequest) decodeFields(b *tl.Buffer) error { return nil }
 
 // AccountReorderUsernamesRequest is the TL function account.reorderUsernames#ef500eab (result Bool).
 type AccountReorderUsernamesRequest struct {
@@ -7086,13 +7739,18 @@ func (m *AccountReorderUsernamesRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountReorderUsernamesRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountReorderUsernamesRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountReorderUsernamesRequest) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.VectorHeader()
 		if err != nil {
 			return b.DecodeErr("account.reorderUsernames", "order", err)
 		}
-		m.Order = make([]string, n0)
+		m.Order = tl.MakeSlice[string](b, 0x0010ab84, n0)
 		for i0 := range m.Order {
 			if m.Order[i0], err = b.String(); err != nil {
 				return b.DecodeErr("account.reorderUsernames", "order", err)
@@ -7139,7 +7797,12 @@ func (m *AccountToggleUsernameRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountToggleUsernameRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountToggleUsernameRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountToggleUsernameRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Username, err = b.String(); err != nil {
 		return b.DecodeErr("account.toggleUsername", "username", err)
 	}
@@ -7188,7 +7851,12 @@ func (m *AccountGetDefaultProfilePhotoEmojisRequest) Decode(b *tl.Buffer) error 
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountGetDefaultProfilePhotoEmojisRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountGetDefaultProfilePhotoEmojisRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountGetDefaultProfilePhotoEmojisRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Hash, err = b.Int64(); err != nil {
 		return b.DecodeErr("account.getDefaultProfilePhotoEmojis", "hash", err)
 	}
@@ -7234,7 +7902,12 @@ func (m *AccountGetDefaultGroupPhotoEmojisRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountGetDefaultGroupPhotoEmojisRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountGetDefaultGroupPhotoEmojisRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountGetDefaultGroupPhotoEmojisRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Hash, err = b.Int64(); err != nil {
 		return b.DecodeErr("account.getDefaultGroupPhotoEmojis", "hash", err)
 	}
@@ -7278,8 +7951,11 @@ func (m *AccountGetAutoSaveSettingsRequest) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *AccountGetAutoSaveSettingsRequest) DecodeBare(b *tl.Buffer) error {
 	*m = AccountGetAutoSaveSettingsRequest{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountGetAutoSaveSettingsRequest) decodeFields(b *tl.Buffer) error { return nil }
 
 // AccountSaveAutoSaveSettingsRequest is the TL function account.saveAutoSaveSettings#d69b8361 (result Bool).
 type AccountSaveAutoSaveSettingsRequest struct {
@@ -7343,8 +8019,13 @@ func (m *AccountSaveAutoSaveSettingsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountSaveAutoSaveSettingsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountSaveAutoSaveSettingsRequest) DecodeBare(b *tl.Buffer) error {
 	*m = AccountSaveAutoSaveSettingsRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountSaveAutoSaveSettingsRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("account.saveAutoSaveSettings", "flags", err)
@@ -7357,7 +8038,10 @@ func (m *AccountSaveAutoSaveSettingsRequest) DecodeBare(b *tl.Buffer) (err error
 			return b.DecodeErr("account.saveAutoSaveSettings", "peer", err)
 		}
 	}
-	if err = m.Settings.Decode(b); err != nil {
+	if err = b.ConsumeID(AutoSaveSettingsTypeID); err != nil {
+		return b.DecodeErr("account.saveAutoSaveSettings", "settings", err)
+	}
+	if err = m.Settings.decodeFields(b); err != nil {
 		return b.DecodeErr("account.saveAutoSaveSettings", "settings", err)
 	}
 	return nil
@@ -7402,8 +8086,11 @@ func (m *AccountDeleteAutoSaveExceptionsRequest) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *AccountDeleteAutoSaveExceptionsRequest) DecodeBare(b *tl.Buffer) error {
 	*m = AccountDeleteAutoSaveExceptionsRequest{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountDeleteAutoSaveExceptionsRequest) decodeFields(b *tl.Buffer) error { return nil }
 
 // AccountInvalidateSignInCodesRequest is the TL function account.invalidateSignInCodes#ca8ae8ba (result Bool).
 type AccountInvalidateSignInCodesRequest struct {
@@ -7445,13 +8132,18 @@ func (m *AccountInvalidateSignInCodesRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountInvalidateSignInCodesRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountInvalidateSignInCodesRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountInvalidateSignInCodesRequest) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.VectorHeader()
 		if err != nil {
 			return b.DecodeErr("account.invalidateSignInCodes", "codes", err)
 		}
-		m.Codes = make([]string, n0)
+		m.Codes = tl.MakeSlice[string](b, 0x0010ab84, n0)
 		for i0 := range m.Codes {
 			if m.Codes[i0], err = b.String(); err != nil {
 				return b.DecodeErr("account.invalidateSignInCodes", "codes", err)
@@ -7509,8 +8201,13 @@ func (m *AccountUpdateColorRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountUpdateColorRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountUpdateColorRequest) DecodeBare(b *tl.Buffer) error {
 	*m = AccountUpdateColorRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountUpdateColorRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("account.updateColor", "flags", err)
@@ -7563,7 +8260,12 @@ func (m *AccountGetDefaultBackgroundEmojisRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountGetDefaultBackgroundEmojisRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountGetDefaultBackgroundEmojisRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountGetDefaultBackgroundEmojisRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Hash, err = b.Int64(); err != nil {
 		return b.DecodeErr("account.getDefaultBackgroundEmojis", "hash", err)
 	}
@@ -7609,7 +8311,12 @@ func (m *AccountGetChannelDefaultEmojiStatusesRequest) Decode(b *tl.Buffer) erro
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountGetChannelDefaultEmojiStatusesRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountGetChannelDefaultEmojiStatusesRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountGetChannelDefaultEmojiStatusesRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Hash, err = b.Int64(); err != nil {
 		return b.DecodeErr("account.getChannelDefaultEmojiStatuses", "hash", err)
 	}
@@ -7655,7 +8362,12 @@ func (m *AccountGetChannelRestrictedStatusEmojisRequest) Decode(b *tl.Buffer) er
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountGetChannelRestrictedStatusEmojisRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountGetChannelRestrictedStatusEmojisRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountGetChannelRestrictedStatusEmojisRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Hash, err = b.Int64(); err != nil {
 		return b.DecodeErr("account.getChannelRestrictedStatusEmojis", "hash", err)
 	}
@@ -7710,15 +8422,23 @@ func (m *AccountUpdateBusinessWorkHoursRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountUpdateBusinessWorkHoursRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountUpdateBusinessWorkHoursRequest) DecodeBare(b *tl.Buffer) error {
 	*m = AccountUpdateBusinessWorkHoursRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountUpdateBusinessWorkHoursRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("account.updateBusinessWorkHours", "flags", err)
 	}
 	if f0&(1<<0) != 0 {
 		m.BusinessWorkHours = tl.New[BusinessWorkHours](b, BusinessWorkHoursTypeID)
-		if err = m.BusinessWorkHours.Decode(b); err != nil {
+		if err = b.ConsumeID(BusinessWorkHoursTypeID); err != nil {
+			return b.DecodeErr("account.updateBusinessWorkHours", "business_work_hours", err)
+		}
+		if err = m.BusinessWorkHours.decodeFields(b); err != nil {
 			return b.DecodeErr("account.updateBusinessWorkHours", "business_work_hours", err)
 		}
 	}
@@ -7780,8 +8500,13 @@ func (m *AccountUpdateBusinessLocationRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountUpdateBusinessLocationRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountUpdateBusinessLocationRequest) DecodeBare(b *tl.Buffer) error {
 	*m = AccountUpdateBusinessLocationRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountUpdateBusinessLocationRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("account.updateBusinessLocation", "flags", err)
@@ -7848,15 +8573,23 @@ func (m *AccountUpdateBusinessGreetingMessageRequest) Decode(b *tl.Buffer) error
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountUpdateBusinessGreetingMessageRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountUpdateBusinessGreetingMessageRequest) DecodeBare(b *tl.Buffer) error {
 	*m = AccountUpdateBusinessGreetingMessageRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountUpdateBusinessGreetingMessageRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("account.updateBusinessGreetingMessage", "flags", err)
 	}
 	if f0&(1<<0) != 0 {
 		m.Message = tl.New[InputBusinessGreetingMessage](b, InputBusinessGreetingMessageTypeID)
-		if err = m.Message.Decode(b); err != nil {
+		if err = b.ConsumeID(InputBusinessGreetingMessageTypeID); err != nil {
+			return b.DecodeErr("account.updateBusinessGreetingMessage", "message", err)
+		}
+		if err = m.Message.decodeFields(b); err != nil {
 			return b.DecodeErr("account.updateBusinessGreetingMessage", "message", err)
 		}
 	}
@@ -7911,15 +8644,23 @@ func (m *AccountUpdateBusinessAwayMessageRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountUpdateBusinessAwayMessageRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountUpdateBusinessAwayMessageRequest) DecodeBare(b *tl.Buffer) error {
 	*m = AccountUpdateBusinessAwayMessageRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountUpdateBusinessAwayMessageRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("account.updateBusinessAwayMessage", "flags", err)
 	}
 	if f0&(1<<0) != 0 {
 		m.Message = tl.New[InputBusinessAwayMessage](b, InputBusinessAwayMessageTypeID)
-		if err = m.Message.Decode(b); err != nil {
+		if err = b.ConsumeID(InputBusinessAwayMessageTypeID); err != nil {
+			return b.DecodeErr("account.updateBusinessAwayMessage", "message", err)
+		}
+		if err = m.Message.decodeFields(b); err != nil {
 			return b.DecodeErr("account.updateBusinessAwayMessage", "message", err)
 		}
 	}
@@ -7987,8 +8728,13 @@ func (m *AccountUpdateConnectedBotRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountUpdateConnectedBotRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountUpdateConnectedBotRequest) DecodeBare(b *tl.Buffer) error {
 	*m = AccountUpdateConnectedBotRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountUpdateConnectedBotRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("account.updateConnectedBot", "flags", err)
@@ -7996,14 +8742,20 @@ func (m *AccountUpdateConnectedBotRequest) DecodeBare(b *tl.Buffer) (err error) 
 	m.Deleted = f0&(1<<1) != 0
 	if f0&(1<<0) != 0 {
 		m.Rights = tl.New[BusinessBotRights](b, BusinessBotRightsTypeID)
-		if err = m.Rights.Decode(b); err != nil {
+		if err = b.ConsumeID(BusinessBotRightsTypeID); err != nil {
+			return b.DecodeErr("account.updateConnectedBot", "rights", err)
+		}
+		if err = m.Rights.decodeFields(b); err != nil {
 			return b.DecodeErr("account.updateConnectedBot", "rights", err)
 		}
 	}
 	if m.Bot, err = DecodeInputUserClass(b); err != nil {
 		return b.DecodeErr("account.updateConnectedBot", "bot", err)
 	}
-	if err = m.Recipients.Decode(b); err != nil {
+	if err = b.ConsumeID(InputBusinessBotRecipientsTypeID); err != nil {
+		return b.DecodeErr("account.updateConnectedBot", "recipients", err)
+	}
+	if err = m.Recipients.decodeFields(b); err != nil {
 		return b.DecodeErr("account.updateConnectedBot", "recipients", err)
 	}
 	return nil
@@ -8044,8 +8796,11 @@ func (m *AccountGetConnectedBotsRequest) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *AccountGetConnectedBotsRequest) DecodeBare(b *tl.Buffer) error {
 	*m = AccountGetConnectedBotsRequest{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountGetConnectedBotsRequest) decodeFields(b *tl.Buffer) error { return nil }
 
 // AccountGetBotBusinessConnectionRequest is the TL function account.getBotBusinessConnection#76a86270 (result Updates).
 type AccountGetBotBusinessConnectionRequest struct {
@@ -8086,7 +8841,12 @@ func (m *AccountGetBotBusinessConnectionRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountGetBotBusinessConnectionRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountGetBotBusinessConnectionRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountGetBotBusinessConnectionRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.ConnectionID, err = b.String(); err != nil {
 		return b.DecodeErr("account.getBotBusinessConnection", "connection_id", err)
 	}
@@ -8139,15 +8899,23 @@ func (m *AccountUpdateBusinessIntroRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountUpdateBusinessIntroRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountUpdateBusinessIntroRequest) DecodeBare(b *tl.Buffer) error {
 	*m = AccountUpdateBusinessIntroRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountUpdateBusinessIntroRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("account.updateBusinessIntro", "flags", err)
 	}
 	if f0&(1<<0) != 0 {
 		m.Intro = tl.New[InputBusinessIntro](b, InputBusinessIntroTypeID)
-		if err = m.Intro.Decode(b); err != nil {
+		if err = b.ConsumeID(InputBusinessIntroTypeID); err != nil {
+			return b.DecodeErr("account.updateBusinessIntro", "intro", err)
+		}
+		if err = m.Intro.decodeFields(b); err != nil {
 			return b.DecodeErr("account.updateBusinessIntro", "intro", err)
 		}
 	}
@@ -8200,7 +8968,12 @@ func (m *AccountToggleConnectedBotPausedRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountToggleConnectedBotPausedRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountToggleConnectedBotPausedRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountToggleConnectedBotPausedRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("account.toggleConnectedBotPaused", "peer", err)
 	}
@@ -8254,7 +9027,12 @@ func (m *AccountDisablePeerConnectedBotRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountDisablePeerConnectedBotRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountDisablePeerConnectedBotRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountDisablePeerConnectedBotRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("account.disablePeerConnectedBot", "peer", err)
 	}
@@ -8305,15 +9083,23 @@ func (m *AccountUpdateBirthdayRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountUpdateBirthdayRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountUpdateBirthdayRequest) DecodeBare(b *tl.Buffer) error {
 	*m = AccountUpdateBirthdayRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountUpdateBirthdayRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("account.updateBirthday", "flags", err)
 	}
 	if f0&(1<<0) != 0 {
 		m.Birthday = tl.New[Birthday](b, BirthdayTypeID)
-		if err = m.Birthday.Decode(b); err != nil {
+		if err = b.ConsumeID(BirthdayTypeID); err != nil {
+			return b.DecodeErr("account.updateBirthday", "birthday", err)
+		}
+		if err = m.Birthday.decodeFields(b); err != nil {
 			return b.DecodeErr("account.updateBirthday", "birthday", err)
 		}
 	}
@@ -8361,8 +9147,16 @@ func (m *AccountCreateBusinessChatLinkRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountCreateBusinessChatLinkRequest) DecodeBare(b *tl.Buffer) (err error) {
-	if err = m.Link.Decode(b); err != nil {
+func (m *AccountCreateBusinessChatLinkRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountCreateBusinessChatLinkRequest) decodeFields(b *tl.Buffer) (err error) {
+	if err = b.ConsumeID(InputBusinessChatLinkTypeID); err != nil {
+		return b.DecodeErr("account.createBusinessChatLink", "link", err)
+	}
+	if err = m.Link.decodeFields(b); err != nil {
 		return b.DecodeErr("account.createBusinessChatLink", "link", err)
 	}
 	return nil
@@ -8409,11 +9203,19 @@ func (m *AccountEditBusinessChatLinkRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountEditBusinessChatLinkRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountEditBusinessChatLinkRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountEditBusinessChatLinkRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Slug, err = b.String(); err != nil {
 		return b.DecodeErr("account.editBusinessChatLink", "slug", err)
 	}
-	if err = m.Link.Decode(b); err != nil {
+	if err = b.ConsumeID(InputBusinessChatLinkTypeID); err != nil {
+		return b.DecodeErr("account.editBusinessChatLink", "link", err)
+	}
+	if err = m.Link.decodeFields(b); err != nil {
 		return b.DecodeErr("account.editBusinessChatLink", "link", err)
 	}
 	return nil
@@ -8458,7 +9260,12 @@ func (m *AccountDeleteBusinessChatLinkRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountDeleteBusinessChatLinkRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountDeleteBusinessChatLinkRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountDeleteBusinessChatLinkRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Slug, err = b.String(); err != nil {
 		return b.DecodeErr("account.deleteBusinessChatLink", "slug", err)
 	}
@@ -8502,8 +9309,11 @@ func (m *AccountGetBusinessChatLinksRequest) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *AccountGetBusinessChatLinksRequest) DecodeBare(b *tl.Buffer) error {
 	*m = AccountGetBusinessChatLinksRequest{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountGetBusinessChatLinksRequest) decodeFields(b *tl.Buffer) error { return nil }
 
 // AccountResolveBusinessChatLinkRequest is the TL function account.resolveBusinessChatLink#5492e5ee (result account.ResolvedBusinessChatLinks).
 type AccountResolveBusinessChatLinkRequest struct {
@@ -8544,7 +9354,12 @@ func (m *AccountResolveBusinessChatLinkRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountResolveBusinessChatLinkRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountResolveBusinessChatLinkRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountResolveBusinessChatLinkRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Slug, err = b.String(); err != nil {
 		return b.DecodeErr("account.resolveBusinessChatLink", "slug", err)
 	}
@@ -8593,7 +9408,12 @@ func (m *AccountUpdatePersonalChannelRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountUpdatePersonalChannelRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountUpdatePersonalChannelRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountUpdatePersonalChannelRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Channel, err = DecodeInputChannelClass(b); err != nil {
 		return b.DecodeErr("account.updatePersonalChannel", "channel", err)
 	}
@@ -8639,7 +9459,12 @@ func (m *AccountToggleSponsoredMessagesRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountToggleSponsoredMessagesRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountToggleSponsoredMessagesRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountToggleSponsoredMessagesRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Enabled, err = b.Bool(); err != nil {
 		return b.DecodeErr("account.toggleSponsoredMessages", "enabled", err)
 	}
@@ -8685,8 +9510,11 @@ func (m *AccountGetReactionsNotifySettingsRequest) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *AccountGetReactionsNotifySettingsRequest) DecodeBare(b *tl.Buffer) error {
 	*m = AccountGetReactionsNotifySettingsRequest{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountGetReactionsNotifySettingsRequest) decodeFields(b *tl.Buffer) error { return nil }
 
 // AccountSetReactionsNotifySettingsRequest is the TL function account.setReactionsNotifySettings#316ce548 (result ReactionsNotifySettings).
 type AccountSetReactionsNotifySettingsRequest struct {
@@ -8729,8 +9557,16 @@ func (m *AccountSetReactionsNotifySettingsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountSetReactionsNotifySettingsRequest) DecodeBare(b *tl.Buffer) (err error) {
-	if err = m.Settings.Decode(b); err != nil {
+func (m *AccountSetReactionsNotifySettingsRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountSetReactionsNotifySettingsRequest) decodeFields(b *tl.Buffer) (err error) {
+	if err = b.ConsumeID(ReactionsNotifySettingsTypeID); err != nil {
+		return b.DecodeErr("account.setReactionsNotifySettings", "settings", err)
+	}
+	if err = m.Settings.decodeFields(b); err != nil {
 		return b.DecodeErr("account.setReactionsNotifySettings", "settings", err)
 	}
 	return nil
@@ -8775,7 +9611,12 @@ func (m *AccountGetCollectibleEmojiStatusesRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountGetCollectibleEmojiStatusesRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountGetCollectibleEmojiStatusesRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountGetCollectibleEmojiStatusesRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Hash, err = b.Int64(); err != nil {
 		return b.DecodeErr("account.getCollectibleEmojiStatuses", "hash", err)
 	}
@@ -8837,8 +9678,13 @@ func (m *AccountGetPaidMessagesRevenueRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountGetPaidMessagesRevenueRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountGetPaidMessagesRevenueRequest) DecodeBare(b *tl.Buffer) error {
 	*m = AccountGetPaidMessagesRevenueRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountGetPaidMessagesRevenueRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("account.getPaidMessagesRevenue", "flags", err)
@@ -8917,8 +9763,13 @@ func (m *AccountToggleNoPaidMessagesExceptionRequest) Decode(b *tl.Buffer) error
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountToggleNoPaidMessagesExceptionRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountToggleNoPaidMessagesExceptionRequest) DecodeBare(b *tl.Buffer) error {
 	*m = AccountToggleNoPaidMessagesExceptionRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountToggleNoPaidMessagesExceptionRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("account.toggleNoPaidMessagesException", "flags", err)
@@ -8976,7 +9827,12 @@ func (m *AccountSetMainProfileTabRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountSetMainProfileTabRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountSetMainProfileTabRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountSetMainProfileTabRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Tab, err = DecodeProfileTabClass(b); err != nil {
 		return b.DecodeErr("account.setMainProfileTab", "tab", err)
 	}
@@ -9038,8 +9894,13 @@ func (m *AccountSaveMusicRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountSaveMusicRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountSaveMusicRequest) DecodeBare(b *tl.Buffer) error {
 	*m = AccountSaveMusicRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountSaveMusicRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("account.saveMusic", "flags", err)
@@ -9091,7 +9952,12 @@ func (m *AccountGetSavedMusicIDsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountGetSavedMusicIDsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountGetSavedMusicIDsRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountGetSavedMusicIDsRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Hash, err = b.Int64(); err != nil {
 		return b.DecodeErr("account.getSavedMusicIds", "hash", err)
 	}
@@ -9141,7 +10007,12 @@ func (m *AccountGetUniqueGiftChatThemesRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountGetUniqueGiftChatThemesRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountGetUniqueGiftChatThemesRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountGetUniqueGiftChatThemesRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Offset, err = b.String(); err != nil {
 		return b.DecodeErr("account.getUniqueGiftChatThemes", "offset", err)
 	}
@@ -9193,8 +10064,11 @@ func (m *AccountInitPasskeyRegistrationRequest) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *AccountInitPasskeyRegistrationRequest) DecodeBare(b *tl.Buffer) error {
 	*m = AccountInitPasskeyRegistrationRequest{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountInitPasskeyRegistrationRequest) decodeFields(b *tl.Buffer) error { return nil }
 
 // AccountRegisterPasskeyRequest is the TL function account.registerPasskey#55b41fd6 (result Passkey).
 type AccountRegisterPasskeyRequest struct {
@@ -9236,7 +10110,12 @@ func (m *AccountRegisterPasskeyRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountRegisterPasskeyRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountRegisterPasskeyRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountRegisterPasskeyRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Credential, err = DecodeInputPasskeyCredentialClass(b); err != nil {
 		return b.DecodeErr("account.registerPasskey", "credential", err)
 	}
@@ -9278,8 +10157,11 @@ func (m *AccountGetPasskeysRequest) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *AccountGetPasskeysRequest) DecodeBare(b *tl.Buffer) error {
 	*m = AccountGetPasskeysRequest{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountGetPasskeysRequest) decodeFields(b *tl.Buffer) error { return nil }
 
 // AccountDeletePasskeyRequest is the TL function account.deletePasskey#f5b5563f (result Bool).
 type AccountDeletePasskeyRequest struct {
@@ -9316,7 +10198,12 @@ func (m *AccountDeletePasskeyRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountDeletePasskeyRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountDeletePasskeyRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountDeletePasskeyRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.ID, err = b.String(); err != nil {
 		return b.DecodeErr("account.deletePasskey", "id", err)
 	}
@@ -9365,7 +10252,12 @@ func (m *AccountConfirmBotConnectionRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountConfirmBotConnectionRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountConfirmBotConnectionRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountConfirmBotConnectionRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.BotID, err = DecodeInputUserClass(b); err != nil {
 		return b.DecodeErr("account.confirmBotConnection", "bot_id", err)
 	}
@@ -9409,7 +10301,12 @@ func (m *AccountGetWebBrowserSettingsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountGetWebBrowserSettingsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountGetWebBrowserSettingsRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountGetWebBrowserSettingsRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Hash, err = b.Int64(); err != nil {
 		return b.DecodeErr("account.getWebBrowserSettings", "hash", err)
 	}
@@ -9463,8 +10360,13 @@ func (m *AccountUpdateWebBrowserSettingsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountUpdateWebBrowserSettingsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountUpdateWebBrowserSettingsRequest) DecodeBare(b *tl.Buffer) error {
 	*m = AccountUpdateWebBrowserSettingsRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountUpdateWebBrowserSettingsRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("account.updateWebBrowserSettings", "flags", err)
@@ -9526,8 +10428,13 @@ func (m *AccountToggleWebBrowserSettingsExceptionRequest) Decode(b *tl.Buffer) e
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountToggleWebBrowserSettingsExceptionRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountToggleWebBrowserSettingsExceptionRequest) DecodeBare(b *tl.Buffer) error {
 	*m = AccountToggleWebBrowserSettingsExceptionRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountToggleWebBrowserSettingsExceptionRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("account.toggleWebBrowserSettingsException", "flags", err)
@@ -9584,5 +10491,10 @@ func (m *AccountDeleteWebBrowserSettingsExceptionsRequest) Decode(b *tl.Buffer) 
 // DecodeBare reads the fields without the constructor id.
 func (m *AccountDeleteWebBrowserSettingsExceptionsRequest) DecodeBare(b *tl.Buffer) error {
 	*m = AccountDeleteWebBrowserSettingsExceptionsRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountDeleteWebBrowserSettingsExceptionsRequest) decodeFields(b *tl.Buffer) error {
 	return nil
 }

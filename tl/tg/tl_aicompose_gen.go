@@ -43,8 +43,11 @@ func (m *AicomposeTonesNotModified) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *AicomposeTonesNotModified) DecodeBare(b *tl.Buffer) error {
 	*m = AicomposeTonesNotModified{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AicomposeTonesNotModified) decodeFields(b *tl.Buffer) error { return nil }
 
 // AicomposeTones is the TL constructor aicompose.tones#6c9d0efe (result aicompose.Tones).
 type AicomposeTones struct {
@@ -103,7 +106,12 @@ func (m *AicomposeTones) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AicomposeTones) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AicomposeTones) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AicomposeTones) decodeFields(b *tl.Buffer) (err error) {
 	if m.Hash, err = b.Int64(); err != nil {
 		return b.DecodeErr("aicompose.tones", "hash", err)
 	}
@@ -112,7 +120,7 @@ func (m *AicomposeTones) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("aicompose.tones", "tones", err)
 		}
-		m.Tones = make([]AiComposeToneClass, n0)
+		m.Tones = tl.MakeSlice[AiComposeToneClass](b, 0x1302dc0c, n0)
 		for i0 := range m.Tones {
 			if m.Tones[i0], err = DecodeAiComposeToneClass(b); err != nil {
 				return b.DecodeErr("aicompose.tones", "tones", err)
@@ -124,7 +132,7 @@ func (m *AicomposeTones) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("aicompose.tones", "users", err)
 		}
-		m.Users = make([]UserClass, n0)
+		m.Users = tl.MakeSlice[UserClass](b, 0x13247a30, n0)
 		for i0 := range m.Users {
 			if m.Users[i0], err = DecodeUserClass(b); err != nil {
 				return b.DecodeErr("aicompose.tones", "users", err)
@@ -179,8 +187,13 @@ func (m *AicomposeCreateToneRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AicomposeCreateToneRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AicomposeCreateToneRequest) DecodeBare(b *tl.Buffer) error {
 	*m = AicomposeCreateToneRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AicomposeCreateToneRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("aicompose.createTone", "flags", err)
@@ -268,8 +281,13 @@ func (m *AicomposeUpdateToneRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AicomposeUpdateToneRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AicomposeUpdateToneRequest) DecodeBare(b *tl.Buffer) error {
 	*m = AicomposeUpdateToneRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AicomposeUpdateToneRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("aicompose.updateTone", "flags", err)
@@ -346,7 +364,12 @@ func (m *AicomposeSaveToneRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AicomposeSaveToneRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AicomposeSaveToneRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AicomposeSaveToneRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Tone, err = DecodeInputAiComposeToneClass(b); err != nil {
 		return b.DecodeErr("aicompose.saveTone", "tone", err)
 	}
@@ -396,7 +419,12 @@ func (m *AicomposeDeleteToneRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AicomposeDeleteToneRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AicomposeDeleteToneRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AicomposeDeleteToneRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Tone, err = DecodeInputAiComposeToneClass(b); err != nil {
 		return b.DecodeErr("aicompose.deleteTone", "tone", err)
 	}
@@ -443,7 +471,12 @@ func (m *AicomposeGetToneRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AicomposeGetToneRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AicomposeGetToneRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AicomposeGetToneRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Tone, err = DecodeInputAiComposeToneClass(b); err != nil {
 		return b.DecodeErr("aicompose.getTone", "tone", err)
 	}
@@ -485,7 +518,12 @@ func (m *AicomposeGetTonesRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AicomposeGetTonesRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AicomposeGetTonesRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AicomposeGetTonesRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Hash, err = b.Int64(); err != nil {
 		return b.DecodeErr("aicompose.getTones", "hash", err)
 	}
@@ -534,7 +572,12 @@ func (m *AicomposeGetToneExampleRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AicomposeGetToneExampleRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AicomposeGetToneExampleRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AicomposeGetToneExampleRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Tone, err = DecodeInputAiComposeToneClass(b); err != nil {
 		return b.DecodeErr("aicompose.getToneExample", "tone", err)
 	}

@@ -68,8 +68,13 @@ func (m *AuthSentCode) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AuthSentCode) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AuthSentCode) DecodeBare(b *tl.Buffer) error {
 	*m = AuthSentCode{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AuthSentCode) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("auth.sentCode", "flags", err)
@@ -136,7 +141,12 @@ func (m *AuthSentCodeSuccess) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AuthSentCodeSuccess) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AuthSentCodeSuccess) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AuthSentCodeSuccess) decodeFields(b *tl.Buffer) (err error) {
 	if m.Authorization, err = DecodeAuthAuthorizationClass(b); err != nil {
 		return b.DecodeErr("auth.sentCodeSuccess", "authorization", err)
 	}
@@ -192,7 +202,12 @@ func (m *AuthSentCodePaymentRequired) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AuthSentCodePaymentRequired) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AuthSentCodePaymentRequired) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AuthSentCodePaymentRequired) decodeFields(b *tl.Buffer) (err error) {
 	if m.StoreProduct, err = b.String(); err != nil {
 		return b.DecodeErr("auth.sentCodePaymentRequired", "store_product", err)
 	}
@@ -286,8 +301,13 @@ func (m *AuthAuthorization) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AuthAuthorization) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AuthAuthorization) DecodeBare(b *tl.Buffer) error {
 	*m = AuthAuthorization{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AuthAuthorization) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("auth.authorization", "flags", err)
@@ -363,15 +383,23 @@ func (m *AuthAuthorizationSignUpRequired) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AuthAuthorizationSignUpRequired) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AuthAuthorizationSignUpRequired) DecodeBare(b *tl.Buffer) error {
 	*m = AuthAuthorizationSignUpRequired{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AuthAuthorizationSignUpRequired) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("auth.authorizationSignUpRequired", "flags", err)
 	}
 	if f0&(1<<0) != 0 {
 		m.TermsOfService = tl.New[HelpTermsOfService](b, HelpTermsOfServiceTypeID)
-		if err = m.TermsOfService.Decode(b); err != nil {
+		if err = b.ConsumeID(HelpTermsOfServiceTypeID); err != nil {
+			return b.DecodeErr("auth.authorizationSignUpRequired", "terms_of_service", err)
+		}
+		if err = m.TermsOfService.decodeFields(b); err != nil {
 			return b.DecodeErr("auth.authorizationSignUpRequired", "terms_of_service", err)
 		}
 	}
@@ -415,7 +443,12 @@ func (m *AuthExportedAuthorization) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AuthExportedAuthorization) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AuthExportedAuthorization) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AuthExportedAuthorization) decodeFields(b *tl.Buffer) (err error) {
 	if m.ID, err = b.Int64(); err != nil {
 		return b.DecodeErr("auth.exportedAuthorization", "id", err)
 	}
@@ -460,7 +493,12 @@ func (m *AuthPasswordRecovery) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AuthPasswordRecovery) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AuthPasswordRecovery) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AuthPasswordRecovery) decodeFields(b *tl.Buffer) (err error) {
 	if m.EmailPattern, err = b.String(); err != nil {
 		return b.DecodeErr("auth.passwordRecovery", "email_pattern", err)
 	}
@@ -504,8 +542,11 @@ func (m *AuthCodeTypeSms) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *AuthCodeTypeSms) DecodeBare(b *tl.Buffer) error {
 	*m = AuthCodeTypeSms{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AuthCodeTypeSms) decodeFields(b *tl.Buffer) error { return nil }
 
 // AuthCodeTypeCall is the TL constructor auth.codeTypeCall#741cd3e3 (result auth.CodeType).
 type AuthCodeTypeCall struct {
@@ -544,8 +585,11 @@ func (m *AuthCodeTypeCall) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *AuthCodeTypeCall) DecodeBare(b *tl.Buffer) error {
 	*m = AuthCodeTypeCall{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AuthCodeTypeCall) decodeFields(b *tl.Buffer) error { return nil }
 
 // AuthCodeTypeFlashCall is the TL constructor auth.codeTypeFlashCall#226ccefb (result auth.CodeType).
 type AuthCodeTypeFlashCall struct {
@@ -584,8 +628,11 @@ func (m *AuthCodeTypeFlashCall) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *AuthCodeTypeFlashCall) DecodeBare(b *tl.Buffer) error {
 	*m = AuthCodeTypeFlashCall{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AuthCodeTypeFlashCall) decodeFields(b *tl.Buffer) error { return nil }
 
 // AuthCodeTypeMissedCall is the TL constructor auth.codeTypeMissedCall#d61ad6ee (result auth.CodeType).
 type AuthCodeTypeMissedCall struct {
@@ -624,8 +671,11 @@ func (m *AuthCodeTypeMissedCall) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *AuthCodeTypeMissedCall) DecodeBare(b *tl.Buffer) error {
 	*m = AuthCodeTypeMissedCall{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AuthCodeTypeMissedCall) decodeFields(b *tl.Buffer) error { return nil }
 
 // AuthCodeTypeFragmentSms is the TL constructor auth.codeTypeFragmentSms#06ed998c (result auth.CodeType).
 type AuthCodeTypeFragmentSms struct {
@@ -664,8 +714,11 @@ func (m *AuthCodeTypeFragmentSms) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *AuthCodeTypeFragmentSms) DecodeBare(b *tl.Buffer) error {
 	*m = AuthCodeTypeFragmentSms{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AuthCodeTypeFragmentSms) decodeFields(b *tl.Buffer) error { return nil }
 
 // AuthSentCodeTypeApp is the TL constructor auth.sentCodeTypeApp#3dbb5986 (result auth.SentCodeType).
 type AuthSentCodeTypeApp struct {
@@ -704,7 +757,12 @@ func (m *AuthSentCodeTypeApp) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AuthSentCodeTypeApp) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AuthSentCodeTypeApp) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AuthSentCodeTypeApp) decodeFields(b *tl.Buffer) (err error) {
 	if m.Length, err = b.Int32(); err != nil {
 		return b.DecodeErr("auth.sentCodeTypeApp", "length", err)
 	}
@@ -748,7 +806,12 @@ func (m *AuthSentCodeTypeSms) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AuthSentCodeTypeSms) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AuthSentCodeTypeSms) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AuthSentCodeTypeSms) decodeFields(b *tl.Buffer) (err error) {
 	if m.Length, err = b.Int32(); err != nil {
 		return b.DecodeErr("auth.sentCodeTypeSms", "length", err)
 	}
@@ -792,7 +855,12 @@ func (m *AuthSentCodeTypeCall) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AuthSentCodeTypeCall) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AuthSentCodeTypeCall) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AuthSentCodeTypeCall) decodeFields(b *tl.Buffer) (err error) {
 	if m.Length, err = b.Int32(); err != nil {
 		return b.DecodeErr("auth.sentCodeTypeCall", "length", err)
 	}
@@ -836,7 +904,12 @@ func (m *AuthSentCodeTypeFlashCall) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AuthSentCodeTypeFlashCall) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AuthSentCodeTypeFlashCall) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AuthSentCodeTypeFlashCall) decodeFields(b *tl.Buffer) (err error) {
 	if m.Pattern, err = b.String(); err != nil {
 		return b.DecodeErr("auth.sentCodeTypeFlashCall", "pattern", err)
 	}
@@ -882,7 +955,12 @@ func (m *AuthSentCodeTypeMissedCall) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AuthSentCodeTypeMissedCall) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AuthSentCodeTypeMissedCall) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AuthSentCodeTypeMissedCall) decodeFields(b *tl.Buffer) (err error) {
 	if m.Prefix, err = b.String(); err != nil {
 		return b.DecodeErr("auth.sentCodeTypeMissedCall", "prefix", err)
 	}
@@ -955,8 +1033,13 @@ func (m *AuthSentCodeTypeEmailCode) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AuthSentCodeTypeEmailCode) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AuthSentCodeTypeEmailCode) DecodeBare(b *tl.Buffer) error {
 	*m = AuthSentCodeTypeEmailCode{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AuthSentCodeTypeEmailCode) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("auth.sentCodeTypeEmailCode", "flags", err)
@@ -1033,8 +1116,13 @@ func (m *AuthSentCodeTypeSetUpEmailRequired) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AuthSentCodeTypeSetUpEmailRequired) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AuthSentCodeTypeSetUpEmailRequired) DecodeBare(b *tl.Buffer) error {
 	*m = AuthSentCodeTypeSetUpEmailRequired{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AuthSentCodeTypeSetUpEmailRequired) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("auth.sentCodeTypeSetUpEmailRequired", "flags", err)
@@ -1083,7 +1171,12 @@ func (m *AuthSentCodeTypeFragmentSms) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AuthSentCodeTypeFragmentSms) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AuthSentCodeTypeFragmentSms) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AuthSentCodeTypeFragmentSms) decodeFields(b *tl.Buffer) (err error) {
 	if m.URL, err = b.String(); err != nil {
 		return b.DecodeErr("auth.sentCodeTypeFragmentSms", "url", err)
 	}
@@ -1173,8 +1266,13 @@ func (m *AuthSentCodeTypeFirebaseSms) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AuthSentCodeTypeFirebaseSms) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AuthSentCodeTypeFirebaseSms) DecodeBare(b *tl.Buffer) error {
 	*m = AuthSentCodeTypeFirebaseSms{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AuthSentCodeTypeFirebaseSms) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("auth.sentCodeTypeFirebaseSms", "flags", err)
@@ -1259,8 +1357,13 @@ func (m *AuthSentCodeTypeSmsWord) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AuthSentCodeTypeSmsWord) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AuthSentCodeTypeSmsWord) DecodeBare(b *tl.Buffer) error {
 	*m = AuthSentCodeTypeSmsWord{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AuthSentCodeTypeSmsWord) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("auth.sentCodeTypeSmsWord", "flags", err)
@@ -1318,8 +1421,13 @@ func (m *AuthSentCodeTypeSmsPhrase) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AuthSentCodeTypeSmsPhrase) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AuthSentCodeTypeSmsPhrase) DecodeBare(b *tl.Buffer) error {
 	*m = AuthSentCodeTypeSmsPhrase{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AuthSentCodeTypeSmsPhrase) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("auth.sentCodeTypeSmsPhrase", "flags", err)
@@ -1372,7 +1480,12 @@ func (m *AuthLoginToken) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AuthLoginToken) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AuthLoginToken) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AuthLoginToken) decodeFields(b *tl.Buffer) (err error) {
 	if m.Expires, err = b.Int32(); err != nil {
 		return b.DecodeErr("auth.loginToken", "expires", err)
 	}
@@ -1421,7 +1534,12 @@ func (m *AuthLoginTokenMigrateTo) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AuthLoginTokenMigrateTo) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AuthLoginTokenMigrateTo) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AuthLoginTokenMigrateTo) decodeFields(b *tl.Buffer) (err error) {
 	if m.DCID, err = b.Int32(); err != nil {
 		return b.DecodeErr("auth.loginTokenMigrateTo", "dc_id", err)
 	}
@@ -1473,7 +1591,12 @@ func (m *AuthLoginTokenSuccess) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AuthLoginTokenSuccess) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AuthLoginTokenSuccess) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AuthLoginTokenSuccess) decodeFields(b *tl.Buffer) (err error) {
 	if m.Authorization, err = DecodeAuthAuthorizationClass(b); err != nil {
 		return b.DecodeErr("auth.loginTokenSuccess", "authorization", err)
 	}
@@ -1522,8 +1645,13 @@ func (m *AuthLoggedOut) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AuthLoggedOut) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AuthLoggedOut) DecodeBare(b *tl.Buffer) error {
 	*m = AuthLoggedOut{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AuthLoggedOut) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("auth.loggedOut", "flags", err)
@@ -1574,8 +1702,16 @@ func (m *AuthPasskeyLoginOptions) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AuthPasskeyLoginOptions) DecodeBare(b *tl.Buffer) (err error) {
-	if err = m.Options.Decode(b); err != nil {
+func (m *AuthPasskeyLoginOptions) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AuthPasskeyLoginOptions) decodeFields(b *tl.Buffer) (err error) {
+	if err = b.ConsumeID(DataJSONTypeID); err != nil {
+		return b.DecodeErr("auth.passkeyLoginOptions", "options", err)
+	}
+	if err = m.Options.decodeFields(b); err != nil {
 		return b.DecodeErr("auth.passkeyLoginOptions", "options", err)
 	}
 	return nil
@@ -1624,7 +1760,12 @@ func (m *AuthSendCodeRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AuthSendCodeRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AuthSendCodeRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AuthSendCodeRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.PhoneNumber, err = b.String(); err != nil {
 		return b.DecodeErr("auth.sendCode", "phone_number", err)
 	}
@@ -1634,7 +1775,10 @@ func (m *AuthSendCodeRequest) DecodeBare(b *tl.Buffer) (err error) {
 	if m.APIHash, err = b.String(); err != nil {
 		return b.DecodeErr("auth.sendCode", "api_hash", err)
 	}
-	if err = m.Settings.Decode(b); err != nil {
+	if err = b.ConsumeID(CodeSettingsTypeID); err != nil {
+		return b.DecodeErr("auth.sendCode", "settings", err)
+	}
+	if err = m.Settings.decodeFields(b); err != nil {
 		return b.DecodeErr("auth.sendCode", "settings", err)
 	}
 	return nil
@@ -1687,8 +1831,13 @@ func (m *AuthSignUpRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AuthSignUpRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AuthSignUpRequest) DecodeBare(b *tl.Buffer) error {
 	*m = AuthSignUpRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AuthSignUpRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("auth.signUp", "flags", err)
@@ -1764,8 +1913,13 @@ func (m *AuthSignInRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AuthSignInRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AuthSignInRequest) DecodeBare(b *tl.Buffer) error {
 	*m = AuthSignInRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AuthSignInRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("auth.signIn", "flags", err)
@@ -1825,8 +1979,11 @@ func (m *AuthLogOutRequest) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *AuthLogOutRequest) DecodeBare(b *tl.Buffer) error {
 	*m = AuthLogOutRequest{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AuthLogOutRequest) decodeFields(b *tl.Buffer) error { return nil }
 
 // AuthResetAuthorizationsRequest is the TL function auth.resetAuthorizations#9fab0d1a (result Bool).
 type AuthResetAuthorizationsRequest struct {
@@ -1863,8 +2020,11 @@ func (m *AuthResetAuthorizationsRequest) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *AuthResetAuthorizationsRequest) DecodeBare(b *tl.Buffer) error {
 	*m = AuthResetAuthorizationsRequest{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AuthResetAuthorizationsRequest) decodeFields(b *tl.Buffer) error { return nil }
 
 // AuthExportAuthorizationRequest is the TL function auth.exportAuthorization#e5bfffcd (result auth.ExportedAuthorization).
 type AuthExportAuthorizationRequest struct {
@@ -1901,7 +2061,12 @@ func (m *AuthExportAuthorizationRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AuthExportAuthorizationRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AuthExportAuthorizationRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AuthExportAuthorizationRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.DCID, err = b.Int32(); err != nil {
 		return b.DecodeErr("auth.exportAuthorization", "dc_id", err)
 	}
@@ -1945,7 +2110,12 @@ func (m *AuthImportAuthorizationRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AuthImportAuthorizationRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AuthImportAuthorizationRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AuthImportAuthorizationRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.ID, err = b.Int64(); err != nil {
 		return b.DecodeErr("auth.importAuthorization", "id", err)
 	}
@@ -1996,7 +2166,12 @@ func (m *AuthBindTempAuthKeyRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AuthBindTempAuthKeyRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AuthBindTempAuthKeyRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AuthBindTempAuthKeyRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.PermAuthKeyID, err = b.Int64(); err != nil {
 		return b.DecodeErr("auth.bindTempAuthKey", "perm_auth_key_id", err)
 	}
@@ -2055,7 +2230,12 @@ func (m *AuthImportBotAuthorizationRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AuthImportBotAuthorizationRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AuthImportBotAuthorizationRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AuthImportBotAuthorizationRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Flags, err = b.Int32(); err != nil {
 		return b.DecodeErr("auth.importBotAuthorization", "flags", err)
 	}
@@ -2111,7 +2291,12 @@ func (m *AuthCheckPasswordRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AuthCheckPasswordRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AuthCheckPasswordRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AuthCheckPasswordRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Password, err = DecodeInputCheckPasswordSRPClass(b); err != nil {
 		return b.DecodeErr("auth.checkPassword", "password", err)
 	}
@@ -2155,8 +2340,11 @@ func (m *AuthRequestPasswordRecoveryRequest) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *AuthRequestPasswordRecoveryRequest) DecodeBare(b *tl.Buffer) error {
 	*m = AuthRequestPasswordRecoveryRequest{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AuthRequestPasswordRecoveryRequest) decodeFields(b *tl.Buffer) error { return nil }
 
 // AuthRecoverPasswordRequest is the TL function auth.recoverPassword#37096c70 (result auth.Authorization).
 type AuthRecoverPasswordRequest struct {
@@ -2204,8 +2392,13 @@ func (m *AuthRecoverPasswordRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AuthRecoverPasswordRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AuthRecoverPasswordRequest) DecodeBare(b *tl.Buffer) error {
 	*m = AuthRecoverPasswordRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AuthRecoverPasswordRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("auth.recoverPassword", "flags", err)
@@ -2215,7 +2408,10 @@ func (m *AuthRecoverPasswordRequest) DecodeBare(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<0) != 0 {
 		m.NewSettings = tl.New[AccountPasswordInputSettings](b, AccountPasswordInputSettingsTypeID)
-		if err = m.NewSettings.Decode(b); err != nil {
+		if err = b.ConsumeID(AccountPasswordInputSettingsTypeID); err != nil {
+			return b.DecodeErr("auth.recoverPassword", "new_settings", err)
+		}
+		if err = m.NewSettings.decodeFields(b); err != nil {
 			return b.DecodeErr("auth.recoverPassword", "new_settings", err)
 		}
 	}
@@ -2268,8 +2464,13 @@ func (m *AuthResendCodeRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AuthResendCodeRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AuthResendCodeRequest) DecodeBare(b *tl.Buffer) error {
 	*m = AuthResendCodeRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AuthResendCodeRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("auth.resendCode", "flags", err)
@@ -2326,7 +2527,12 @@ func (m *AuthCancelCodeRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AuthCancelCodeRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AuthCancelCodeRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AuthCancelCodeRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.PhoneNumber, err = b.String(); err != nil {
 		return b.DecodeErr("auth.cancelCode", "phone_number", err)
 	}
@@ -2374,13 +2580,18 @@ func (m *AuthDropTempAuthKeysRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AuthDropTempAuthKeysRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AuthDropTempAuthKeysRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AuthDropTempAuthKeysRequest) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.VectorHeader()
 		if err != nil {
 			return b.DecodeErr("auth.dropTempAuthKeys", "except_auth_keys", err)
 		}
-		m.ExceptAuthKeys = make([]int64, n0)
+		m.ExceptAuthKeys = tl.MakeSlice[int64](b, 0xb825495a, n0)
 		for i0 := range m.ExceptAuthKeys {
 			if m.ExceptAuthKeys[i0], err = b.Int64(); err != nil {
 				return b.DecodeErr("auth.dropTempAuthKeys", "except_auth_keys", err)
@@ -2432,7 +2643,12 @@ func (m *AuthExportLoginTokenRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AuthExportLoginTokenRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AuthExportLoginTokenRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AuthExportLoginTokenRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.APIID, err = b.Int32(); err != nil {
 		return b.DecodeErr("auth.exportLoginToken", "api_id", err)
 	}
@@ -2444,7 +2660,7 @@ func (m *AuthExportLoginTokenRequest) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("auth.exportLoginToken", "except_ids", err)
 		}
-		m.ExceptIDs = make([]int64, n0)
+		m.ExceptIDs = tl.MakeSlice[int64](b, 0xb825495a, n0)
 		for i0 := range m.ExceptIDs {
 			if m.ExceptIDs[i0], err = b.Int64(); err != nil {
 				return b.DecodeErr("auth.exportLoginToken", "except_ids", err)
@@ -2489,7 +2705,12 @@ func (m *AuthImportLoginTokenRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AuthImportLoginTokenRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AuthImportLoginTokenRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AuthImportLoginTokenRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Token, err = b.Bytes(); err != nil {
 		return b.DecodeErr("auth.importLoginToken", "token", err)
 	}
@@ -2531,7 +2752,12 @@ func (m *AuthAcceptLoginTokenRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AuthAcceptLoginTokenRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AuthAcceptLoginTokenRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AuthAcceptLoginTokenRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Token, err = b.Bytes(); err != nil {
 		return b.DecodeErr("auth.acceptLoginToken", "token", err)
 	}
@@ -2575,7 +2801,12 @@ func (m *AuthCheckRecoveryPasswordRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AuthCheckRecoveryPasswordRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AuthCheckRecoveryPasswordRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AuthCheckRecoveryPasswordRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Code, err = b.String(); err != nil {
 		return b.DecodeErr("auth.checkRecoveryPassword", "code", err)
 	}
@@ -2625,7 +2856,12 @@ func (m *AuthImportWebTokenAuthorizationRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AuthImportWebTokenAuthorizationRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AuthImportWebTokenAuthorizationRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AuthImportWebTokenAuthorizationRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.APIID, err = b.Int32(); err != nil {
 		return b.DecodeErr("auth.importWebTokenAuthorization", "api_id", err)
 	}
@@ -2698,8 +2934,13 @@ func (m *AuthRequestFirebaseSmsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AuthRequestFirebaseSmsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AuthRequestFirebaseSmsRequest) DecodeBare(b *tl.Buffer) error {
 	*m = AuthRequestFirebaseSmsRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AuthRequestFirebaseSmsRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("auth.requestFirebaseSms", "flags", err)
@@ -2768,7 +3009,12 @@ func (m *AuthResetLoginEmailRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AuthResetLoginEmailRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AuthResetLoginEmailRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AuthResetLoginEmailRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.PhoneNumber, err = b.String(); err != nil {
 		return b.DecodeErr("auth.resetLoginEmail", "phone_number", err)
 	}
@@ -2817,7 +3063,12 @@ func (m *AuthReportMissingCodeRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AuthReportMissingCodeRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AuthReportMissingCodeRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AuthReportMissingCodeRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.PhoneNumber, err = b.String(); err != nil {
 		return b.DecodeErr("auth.reportMissingCode", "phone_number", err)
 	}
@@ -2869,7 +3120,12 @@ func (m *AuthCheckPaidAuthRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AuthCheckPaidAuthRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AuthCheckPaidAuthRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AuthCheckPaidAuthRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.PhoneNumber, err = b.String(); err != nil {
 		return b.DecodeErr("auth.checkPaidAuth", "phone_number", err)
 	}
@@ -2919,7 +3175,12 @@ func (m *AuthInitPasskeyLoginRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AuthInitPasskeyLoginRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AuthInitPasskeyLoginRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AuthInitPasskeyLoginRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.APIID, err = b.Int32(); err != nil {
 		return b.DecodeErr("auth.initPasskeyLogin", "api_id", err)
 	}
@@ -2988,8 +3249,13 @@ func (m *AuthFinishPasskeyLoginRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AuthFinishPasskeyLoginRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AuthFinishPasskeyLoginRequest) DecodeBare(b *tl.Buffer) error {
 	*m = AuthFinishPasskeyLoginRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AuthFinishPasskeyLoginRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("auth.finishPasskeyLogin", "flags", err)

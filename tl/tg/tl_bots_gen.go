@@ -45,7 +45,12 @@ func (m *BotsBotInfo) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *BotsBotInfo) DecodeBare(b *tl.Buffer) (err error) {
+func (m *BotsBotInfo) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *BotsBotInfo) decodeFields(b *tl.Buffer) (err error) {
 	if m.Name, err = b.String(); err != nil {
 		return b.DecodeErr("bots.botInfo", "name", err)
 	}
@@ -110,8 +115,13 @@ func (m *BotsPopularAppBots) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *BotsPopularAppBots) DecodeBare(b *tl.Buffer) (err error) {
+func (m *BotsPopularAppBots) DecodeBare(b *tl.Buffer) error {
 	*m = BotsPopularAppBots{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *BotsPopularAppBots) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("bots.popularAppBots", "flags", err)
@@ -127,7 +137,7 @@ func (m *BotsPopularAppBots) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("bots.popularAppBots", "users", err)
 		}
-		m.Users = make([]UserClass, n0)
+		m.Users = tl.MakeSlice[UserClass](b, 0x13247a30, n0)
 		for i0 := range m.Users {
 			if m.Users[i0], err = DecodeUserClass(b); err != nil {
 				return b.DecodeErr("bots.popularAppBots", "users", err)
@@ -182,15 +192,23 @@ func (m *BotsPreviewInfo) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *BotsPreviewInfo) DecodeBare(b *tl.Buffer) (err error) {
+func (m *BotsPreviewInfo) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *BotsPreviewInfo) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.VectorHeader()
 		if err != nil {
 			return b.DecodeErr("bots.previewInfo", "media", err)
 		}
-		m.Media = make([]BotPreviewMedia, n0)
+		m.Media = tl.MakeSlice[BotPreviewMedia](b, 0x76982cd9, n0)
 		for i0 := range m.Media {
-			if err = m.Media[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(BotPreviewMediaTypeID); err != nil {
+				return b.DecodeErr("bots.previewInfo", "media", err)
+			}
+			if err = m.Media[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("bots.previewInfo", "media", err)
 			}
 		}
@@ -200,7 +218,7 @@ func (m *BotsPreviewInfo) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("bots.previewInfo", "lang_codes", err)
 		}
-		m.LangCodes = make([]string, n0)
+		m.LangCodes = tl.MakeSlice[string](b, 0x0010ab84, n0)
 		for i0 := range m.LangCodes {
 			if m.LangCodes[i0], err = b.String(); err != nil {
 				return b.DecodeErr("bots.previewInfo", "lang_codes", err)
@@ -245,7 +263,12 @@ func (m *BotsExportedBotToken) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *BotsExportedBotToken) DecodeBare(b *tl.Buffer) (err error) {
+func (m *BotsExportedBotToken) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *BotsExportedBotToken) decodeFields(b *tl.Buffer) (err error) {
 	if m.Token, err = b.String(); err != nil {
 		return b.DecodeErr("bots.exportedBotToken", "token", err)
 	}
@@ -287,7 +310,12 @@ func (m *BotsRequestedButton) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *BotsRequestedButton) DecodeBare(b *tl.Buffer) (err error) {
+func (m *BotsRequestedButton) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *BotsRequestedButton) decodeFields(b *tl.Buffer) (err error) {
 	if m.WebappReqID, err = b.String(); err != nil {
 		return b.DecodeErr("bots.requestedButton", "webapp_req_id", err)
 	}
@@ -348,8 +376,13 @@ func (m *BotsAccessSettings) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *BotsAccessSettings) DecodeBare(b *tl.Buffer) (err error) {
+func (m *BotsAccessSettings) DecodeBare(b *tl.Buffer) error {
 	*m = BotsAccessSettings{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *BotsAccessSettings) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("bots.accessSettings", "flags", err)
@@ -361,7 +394,7 @@ func (m *BotsAccessSettings) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("bots.accessSettings", "add_users", err)
 			}
-			m.AddUsers = make([]UserClass, n1)
+			m.AddUsers = tl.MakeSlice[UserClass](b, 0x13247a30, n1)
 			for i1 := range m.AddUsers {
 				if m.AddUsers[i1], err = DecodeUserClass(b); err != nil {
 					return b.DecodeErr("bots.accessSettings", "add_users", err)
@@ -411,11 +444,19 @@ func (m *BotsSendCustomRequestRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *BotsSendCustomRequestRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *BotsSendCustomRequestRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *BotsSendCustomRequestRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.CustomMethod, err = b.String(); err != nil {
 		return b.DecodeErr("bots.sendCustomRequest", "custom_method", err)
 	}
-	if err = m.Params.Decode(b); err != nil {
+	if err = b.ConsumeID(DataJSONTypeID); err != nil {
+		return b.DecodeErr("bots.sendCustomRequest", "params", err)
+	}
+	if err = m.Params.decodeFields(b); err != nil {
 		return b.DecodeErr("bots.sendCustomRequest", "params", err)
 	}
 	return nil
@@ -462,11 +503,19 @@ func (m *BotsAnswerWebhookJSONQueryRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *BotsAnswerWebhookJSONQueryRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *BotsAnswerWebhookJSONQueryRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *BotsAnswerWebhookJSONQueryRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.QueryID, err = b.Int64(); err != nil {
 		return b.DecodeErr("bots.answerWebhookJSONQuery", "query_id", err)
 	}
-	if err = m.Data.Decode(b); err != nil {
+	if err = b.ConsumeID(DataJSONTypeID); err != nil {
+		return b.DecodeErr("bots.answerWebhookJSONQuery", "data", err)
+	}
+	if err = m.Data.decodeFields(b); err != nil {
 		return b.DecodeErr("bots.answerWebhookJSONQuery", "data", err)
 	}
 	return nil
@@ -521,7 +570,12 @@ func (m *BotsSetBotCommandsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *BotsSetBotCommandsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *BotsSetBotCommandsRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *BotsSetBotCommandsRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Scope, err = DecodeBotCommandScopeClass(b); err != nil {
 		return b.DecodeErr("bots.setBotCommands", "scope", err)
 	}
@@ -533,9 +587,12 @@ func (m *BotsSetBotCommandsRequest) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("bots.setBotCommands", "commands", err)
 		}
-		m.Commands = make([]BotCommand, n0)
+		m.Commands = tl.MakeSlice[BotCommand](b, 0x6882a2fa, n0)
 		for i0 := range m.Commands {
-			if err = m.Commands[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(BotCommandTypeID); err != nil {
+				return b.DecodeErr("bots.setBotCommands", "commands", err)
+			}
+			if err = m.Commands[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("bots.setBotCommands", "commands", err)
 			}
 		}
@@ -585,7 +642,12 @@ func (m *BotsResetBotCommandsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *BotsResetBotCommandsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *BotsResetBotCommandsRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *BotsResetBotCommandsRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Scope, err = DecodeBotCommandScopeClass(b); err != nil {
 		return b.DecodeErr("bots.resetBotCommands", "scope", err)
 	}
@@ -637,7 +699,12 @@ func (m *BotsGetBotCommandsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *BotsGetBotCommandsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *BotsGetBotCommandsRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *BotsGetBotCommandsRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Scope, err = DecodeBotCommandScopeClass(b); err != nil {
 		return b.DecodeErr("bots.getBotCommands", "scope", err)
 	}
@@ -694,7 +761,12 @@ func (m *BotsSetBotMenuButtonRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *BotsSetBotMenuButtonRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *BotsSetBotMenuButtonRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *BotsSetBotMenuButtonRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.UserID, err = DecodeInputUserClass(b); err != nil {
 		return b.DecodeErr("bots.setBotMenuButton", "user_id", err)
 	}
@@ -744,7 +816,12 @@ func (m *BotsGetBotMenuButtonRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *BotsGetBotMenuButtonRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *BotsGetBotMenuButtonRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *BotsGetBotMenuButtonRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.UserID, err = DecodeInputUserClass(b); err != nil {
 		return b.DecodeErr("bots.getBotMenuButton", "user_id", err)
 	}
@@ -792,8 +869,16 @@ func (m *BotsSetBotBroadcastDefaultAdminRightsRequest) Decode(b *tl.Buffer) erro
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *BotsSetBotBroadcastDefaultAdminRightsRequest) DecodeBare(b *tl.Buffer) (err error) {
-	if err = m.AdminRights.Decode(b); err != nil {
+func (m *BotsSetBotBroadcastDefaultAdminRightsRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *BotsSetBotBroadcastDefaultAdminRightsRequest) decodeFields(b *tl.Buffer) (err error) {
+	if err = b.ConsumeID(ChatAdminRightsTypeID); err != nil {
+		return b.DecodeErr("bots.setBotBroadcastDefaultAdminRights", "admin_rights", err)
+	}
+	if err = m.AdminRights.decodeFields(b); err != nil {
 		return b.DecodeErr("bots.setBotBroadcastDefaultAdminRights", "admin_rights", err)
 	}
 	return nil
@@ -840,8 +925,16 @@ func (m *BotsSetBotGroupDefaultAdminRightsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *BotsSetBotGroupDefaultAdminRightsRequest) DecodeBare(b *tl.Buffer) (err error) {
-	if err = m.AdminRights.Decode(b); err != nil {
+func (m *BotsSetBotGroupDefaultAdminRightsRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *BotsSetBotGroupDefaultAdminRightsRequest) decodeFields(b *tl.Buffer) (err error) {
+	if err = b.ConsumeID(ChatAdminRightsTypeID); err != nil {
+		return b.DecodeErr("bots.setBotGroupDefaultAdminRights", "admin_rights", err)
+	}
+	if err = m.AdminRights.decodeFields(b); err != nil {
 		return b.DecodeErr("bots.setBotGroupDefaultAdminRights", "admin_rights", err)
 	}
 	return nil
@@ -914,8 +1007,13 @@ func (m *BotsSetBotInfoRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *BotsSetBotInfoRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *BotsSetBotInfoRequest) DecodeBare(b *tl.Buffer) error {
 	*m = BotsSetBotInfoRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *BotsSetBotInfoRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("bots.setBotInfo", "flags", err)
@@ -995,8 +1093,13 @@ func (m *BotsGetBotInfoRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *BotsGetBotInfoRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *BotsGetBotInfoRequest) DecodeBare(b *tl.Buffer) error {
 	*m = BotsGetBotInfoRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *BotsGetBotInfoRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("bots.getBotInfo", "flags", err)
@@ -1057,7 +1160,12 @@ func (m *BotsReorderUsernamesRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *BotsReorderUsernamesRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *BotsReorderUsernamesRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *BotsReorderUsernamesRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Bot, err = DecodeInputUserClass(b); err != nil {
 		return b.DecodeErr("bots.reorderUsernames", "bot", err)
 	}
@@ -1066,7 +1174,7 @@ func (m *BotsReorderUsernamesRequest) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("bots.reorderUsernames", "order", err)
 		}
-		m.Order = make([]string, n0)
+		m.Order = tl.MakeSlice[string](b, 0x0010ab84, n0)
 		for i0 := range m.Order {
 			if m.Order[i0], err = b.String(); err != nil {
 				return b.DecodeErr("bots.reorderUsernames", "order", err)
@@ -1120,7 +1228,12 @@ func (m *BotsToggleUsernameRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *BotsToggleUsernameRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *BotsToggleUsernameRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *BotsToggleUsernameRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Bot, err = DecodeInputUserClass(b); err != nil {
 		return b.DecodeErr("bots.toggleUsername", "bot", err)
 	}
@@ -1173,7 +1286,12 @@ func (m *BotsCanSendMessageRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *BotsCanSendMessageRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *BotsCanSendMessageRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *BotsCanSendMessageRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Bot, err = DecodeInputUserClass(b); err != nil {
 		return b.DecodeErr("bots.canSendMessage", "bot", err)
 	}
@@ -1220,7 +1338,12 @@ func (m *BotsAllowSendMessageRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *BotsAllowSendMessageRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *BotsAllowSendMessageRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *BotsAllowSendMessageRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Bot, err = DecodeInputUserClass(b); err != nil {
 		return b.DecodeErr("bots.allowSendMessage", "bot", err)
 	}
@@ -1277,14 +1400,22 @@ func (m *BotsInvokeWebViewCustomMethodRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *BotsInvokeWebViewCustomMethodRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *BotsInvokeWebViewCustomMethodRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *BotsInvokeWebViewCustomMethodRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Bot, err = DecodeInputUserClass(b); err != nil {
 		return b.DecodeErr("bots.invokeWebViewCustomMethod", "bot", err)
 	}
 	if m.CustomMethod, err = b.String(); err != nil {
 		return b.DecodeErr("bots.invokeWebViewCustomMethod", "custom_method", err)
 	}
-	if err = m.Params.Decode(b); err != nil {
+	if err = b.ConsumeID(DataJSONTypeID); err != nil {
+		return b.DecodeErr("bots.invokeWebViewCustomMethod", "params", err)
+	}
+	if err = m.Params.decodeFields(b); err != nil {
 		return b.DecodeErr("bots.invokeWebViewCustomMethod", "params", err)
 	}
 	return nil
@@ -1327,7 +1458,12 @@ func (m *BotsGetPopularAppBotsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *BotsGetPopularAppBotsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *BotsGetPopularAppBotsRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *BotsGetPopularAppBotsRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Offset, err = b.String(); err != nil {
 		return b.DecodeErr("bots.getPopularAppBots", "offset", err)
 	}
@@ -1386,7 +1522,12 @@ func (m *BotsAddPreviewMediaRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *BotsAddPreviewMediaRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *BotsAddPreviewMediaRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *BotsAddPreviewMediaRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Bot, err = DecodeInputUserClass(b); err != nil {
 		return b.DecodeErr("bots.addPreviewMedia", "bot", err)
 	}
@@ -1455,7 +1596,12 @@ func (m *BotsEditPreviewMediaRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *BotsEditPreviewMediaRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *BotsEditPreviewMediaRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *BotsEditPreviewMediaRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Bot, err = DecodeInputUserClass(b); err != nil {
 		return b.DecodeErr("bots.editPreviewMedia", "bot", err)
 	}
@@ -1523,7 +1669,12 @@ func (m *BotsDeletePreviewMediaRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *BotsDeletePreviewMediaRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *BotsDeletePreviewMediaRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *BotsDeletePreviewMediaRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Bot, err = DecodeInputUserClass(b); err != nil {
 		return b.DecodeErr("bots.deletePreviewMedia", "bot", err)
 	}
@@ -1535,7 +1686,7 @@ func (m *BotsDeletePreviewMediaRequest) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("bots.deletePreviewMedia", "media", err)
 		}
-		m.Media = make([]InputMediaClass, n0)
+		m.Media = tl.MakeSlice[InputMediaClass](b, 0x5a777c4c, n0)
 		for i0 := range m.Media {
 			if m.Media[i0], err = DecodeInputMediaClass(b); err != nil {
 				return b.DecodeErr("bots.deletePreviewMedia", "media", err)
@@ -1597,7 +1748,12 @@ func (m *BotsReorderPreviewMediasRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *BotsReorderPreviewMediasRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *BotsReorderPreviewMediasRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *BotsReorderPreviewMediasRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Bot, err = DecodeInputUserClass(b); err != nil {
 		return b.DecodeErr("bots.reorderPreviewMedias", "bot", err)
 	}
@@ -1609,7 +1765,7 @@ func (m *BotsReorderPreviewMediasRequest) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("bots.reorderPreviewMedias", "order", err)
 		}
-		m.Order = make([]InputMediaClass, n0)
+		m.Order = tl.MakeSlice[InputMediaClass](b, 0x5a777c4c, n0)
 		for i0 := range m.Order {
 			if m.Order[i0], err = DecodeInputMediaClass(b); err != nil {
 				return b.DecodeErr("bots.reorderPreviewMedias", "order", err)
@@ -1661,7 +1817,12 @@ func (m *BotsGetPreviewInfoRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *BotsGetPreviewInfoRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *BotsGetPreviewInfoRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *BotsGetPreviewInfoRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Bot, err = DecodeInputUserClass(b); err != nil {
 		return b.DecodeErr("bots.getPreviewInfo", "bot", err)
 	}
@@ -1711,7 +1872,12 @@ func (m *BotsGetPreviewMediasRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *BotsGetPreviewMediasRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *BotsGetPreviewMediasRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *BotsGetPreviewMediasRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Bot, err = DecodeInputUserClass(b); err != nil {
 		return b.DecodeErr("bots.getPreviewMedias", "bot", err)
 	}
@@ -1767,7 +1933,12 @@ func (m *BotsUpdateUserEmojiStatusRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *BotsUpdateUserEmojiStatusRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *BotsUpdateUserEmojiStatusRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *BotsUpdateUserEmojiStatusRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.UserID, err = DecodeInputUserClass(b); err != nil {
 		return b.DecodeErr("bots.updateUserEmojiStatus", "user_id", err)
 	}
@@ -1823,7 +1994,12 @@ func (m *BotsToggleUserEmojiStatusPermissionRequest) Decode(b *tl.Buffer) error 
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *BotsToggleUserEmojiStatusPermissionRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *BotsToggleUserEmojiStatusPermissionRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *BotsToggleUserEmojiStatusPermissionRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Bot, err = DecodeInputUserClass(b); err != nil {
 		return b.DecodeErr("bots.toggleUserEmojiStatusPermission", "bot", err)
 	}
@@ -1879,7 +2055,12 @@ func (m *BotsCheckDownloadFileParamsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *BotsCheckDownloadFileParamsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *BotsCheckDownloadFileParamsRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *BotsCheckDownloadFileParamsRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Bot, err = DecodeInputUserClass(b); err != nil {
 		return b.DecodeErr("bots.checkDownloadFileParams", "bot", err)
 	}
@@ -1927,8 +2108,11 @@ func (m *BotsGetAdminedBotsRequest) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *BotsGetAdminedBotsRequest) DecodeBare(b *tl.Buffer) error {
 	*m = BotsGetAdminedBotsRequest{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *BotsGetAdminedBotsRequest) decodeFields(b *tl.Buffer) error { return nil }
 
 // BotsUpdateStarRefProgramRequest is the TL function bots.updateStarRefProgram#778b5ab3 (result StarRefProgram).
 type BotsUpdateStarRefProgramRequest struct {
@@ -1981,8 +2165,13 @@ func (m *BotsUpdateStarRefProgramRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *BotsUpdateStarRefProgramRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *BotsUpdateStarRefProgramRequest) DecodeBare(b *tl.Buffer) error {
 	*m = BotsUpdateStarRefProgramRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *BotsUpdateStarRefProgramRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("bots.updateStarRefProgram", "flags", err)
@@ -2066,8 +2255,13 @@ func (m *BotsSetCustomVerificationRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *BotsSetCustomVerificationRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *BotsSetCustomVerificationRequest) DecodeBare(b *tl.Buffer) error {
 	*m = BotsSetCustomVerificationRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *BotsSetCustomVerificationRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("bots.setCustomVerification", "flags", err)
@@ -2132,7 +2326,12 @@ func (m *BotsGetBotRecommendationsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *BotsGetBotRecommendationsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *BotsGetBotRecommendationsRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *BotsGetBotRecommendationsRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Bot, err = DecodeInputUserClass(b); err != nil {
 		return b.DecodeErr("bots.getBotRecommendations", "bot", err)
 	}
@@ -2174,7 +2373,12 @@ func (m *BotsCheckUsernameRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *BotsCheckUsernameRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *BotsCheckUsernameRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *BotsCheckUsernameRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Username, err = b.String(); err != nil {
 		return b.DecodeErr("bots.checkUsername", "username", err)
 	}
@@ -2231,8 +2435,13 @@ func (m *BotsCreateBotRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *BotsCreateBotRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *BotsCreateBotRequest) DecodeBare(b *tl.Buffer) error {
 	*m = BotsCreateBotRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *BotsCreateBotRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("bots.createBot", "flags", err)
@@ -2292,7 +2501,12 @@ func (m *BotsExportBotTokenRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *BotsExportBotTokenRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *BotsExportBotTokenRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *BotsExportBotTokenRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Bot, err = DecodeInputUserClass(b); err != nil {
 		return b.DecodeErr("bots.exportBotToken", "bot", err)
 	}
@@ -2349,7 +2563,12 @@ func (m *BotsRequestWebViewButtonRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *BotsRequestWebViewButtonRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *BotsRequestWebViewButtonRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *BotsRequestWebViewButtonRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.UserID, err = DecodeInputUserClass(b); err != nil {
 		return b.DecodeErr("bots.requestWebViewButton", "user_id", err)
 	}
@@ -2405,7 +2624,12 @@ func (m *BotsGetRequestedWebViewButtonRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *BotsGetRequestedWebViewButtonRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *BotsGetRequestedWebViewButtonRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *BotsGetRequestedWebViewButtonRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Bot, err = DecodeInputUserClass(b); err != nil {
 		return b.DecodeErr("bots.getRequestedWebViewButton", "bot", err)
 	}
@@ -2455,7 +2679,12 @@ func (m *BotsGetAccessSettingsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *BotsGetAccessSettingsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *BotsGetAccessSettingsRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *BotsGetAccessSettingsRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Bot, err = DecodeInputUserClass(b); err != nil {
 		return b.DecodeErr("bots.getAccessSettings", "bot", err)
 	}
@@ -2523,8 +2752,13 @@ func (m *BotsEditAccessSettingsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *BotsEditAccessSettingsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *BotsEditAccessSettingsRequest) DecodeBare(b *tl.Buffer) error {
 	*m = BotsEditAccessSettingsRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *BotsEditAccessSettingsRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("bots.editAccessSettings", "flags", err)
@@ -2539,7 +2773,7 @@ func (m *BotsEditAccessSettingsRequest) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("bots.editAccessSettings", "add_users", err)
 			}
-			m.AddUsers = make([]InputUserClass, n1)
+			m.AddUsers = tl.MakeSlice[InputUserClass](b, 0x2c1f260e, n1)
 			for i1 := range m.AddUsers {
 				if m.AddUsers[i1], err = DecodeInputUserClass(b); err != nil {
 					return b.DecodeErr("bots.editAccessSettings", "add_users", err)
@@ -2592,7 +2826,12 @@ func (m *BotsSetJoinChatResultsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *BotsSetJoinChatResultsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *BotsSetJoinChatResultsRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *BotsSetJoinChatResultsRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.QueryID, err = b.Int64(); err != nil {
 		return b.DecodeErr("bots.setJoinChatResults", "query_id", err)
 	}

@@ -73,7 +73,12 @@ func (m *ChannelsChannelParticipants) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelsChannelParticipants) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelsChannelParticipants) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelsChannelParticipants) decodeFields(b *tl.Buffer) (err error) {
 	if m.Count, err = b.Int32(); err != nil {
 		return b.DecodeErr("channels.channelParticipants", "count", err)
 	}
@@ -82,7 +87,7 @@ func (m *ChannelsChannelParticipants) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("channels.channelParticipants", "participants", err)
 		}
-		m.Participants = make([]ChannelParticipantClass, n0)
+		m.Participants = tl.MakeSlice[ChannelParticipantClass](b, 0x769a4ca2, n0)
 		for i0 := range m.Participants {
 			if m.Participants[i0], err = DecodeChannelParticipantClass(b); err != nil {
 				return b.DecodeErr("channels.channelParticipants", "participants", err)
@@ -94,7 +99,7 @@ func (m *ChannelsChannelParticipants) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("channels.channelParticipants", "chats", err)
 		}
-		m.Chats = make([]ChatClass, n0)
+		m.Chats = tl.MakeSlice[ChatClass](b, 0xcf39abb8, n0)
 		for i0 := range m.Chats {
 			if m.Chats[i0], err = DecodeChatClass(b); err != nil {
 				return b.DecodeErr("channels.channelParticipants", "chats", err)
@@ -106,7 +111,7 @@ func (m *ChannelsChannelParticipants) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("channels.channelParticipants", "users", err)
 		}
-		m.Users = make([]UserClass, n0)
+		m.Users = tl.MakeSlice[UserClass](b, 0x13247a30, n0)
 		for i0 := range m.Users {
 			if m.Users[i0], err = DecodeUserClass(b); err != nil {
 				return b.DecodeErr("channels.channelParticipants", "users", err)
@@ -157,8 +162,11 @@ func (m *ChannelsChannelParticipantsNotModified) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *ChannelsChannelParticipantsNotModified) DecodeBare(b *tl.Buffer) error {
 	*m = ChannelsChannelParticipantsNotModified{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelsChannelParticipantsNotModified) decodeFields(b *tl.Buffer) error { return nil }
 
 // ChannelsChannelParticipant is the TL constructor channels.channelParticipant#dfb80317 (result channels.ChannelParticipant).
 type ChannelsChannelParticipant struct {
@@ -220,7 +228,12 @@ func (m *ChannelsChannelParticipant) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelsChannelParticipant) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelsChannelParticipant) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelsChannelParticipant) decodeFields(b *tl.Buffer) (err error) {
 	if m.Participant, err = DecodeChannelParticipantClass(b); err != nil {
 		return b.DecodeErr("channels.channelParticipant", "participant", err)
 	}
@@ -229,7 +242,7 @@ func (m *ChannelsChannelParticipant) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("channels.channelParticipant", "chats", err)
 		}
-		m.Chats = make([]ChatClass, n0)
+		m.Chats = tl.MakeSlice[ChatClass](b, 0xcf39abb8, n0)
 		for i0 := range m.Chats {
 			if m.Chats[i0], err = DecodeChatClass(b); err != nil {
 				return b.DecodeErr("channels.channelParticipant", "chats", err)
@@ -241,7 +254,7 @@ func (m *ChannelsChannelParticipant) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("channels.channelParticipant", "users", err)
 		}
-		m.Users = make([]UserClass, n0)
+		m.Users = tl.MakeSlice[UserClass](b, 0x13247a30, n0)
 		for i0 := range m.Users {
 			if m.Users[i0], err = DecodeUserClass(b); err != nil {
 				return b.DecodeErr("channels.channelParticipant", "users", err)
@@ -311,15 +324,23 @@ func (m *ChannelsAdminLogResults) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelsAdminLogResults) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelsAdminLogResults) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelsAdminLogResults) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.VectorHeader()
 		if err != nil {
 			return b.DecodeErr("channels.adminLogResults", "events", err)
 		}
-		m.Events = make([]ChannelAdminLogEvent, n0)
+		m.Events = tl.MakeSlice[ChannelAdminLogEvent](b, 0x1325107c, n0)
 		for i0 := range m.Events {
-			if err = m.Events[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(ChannelAdminLogEventTypeID); err != nil {
+				return b.DecodeErr("channels.adminLogResults", "events", err)
+			}
+			if err = m.Events[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("channels.adminLogResults", "events", err)
 			}
 		}
@@ -329,7 +350,7 @@ func (m *ChannelsAdminLogResults) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("channels.adminLogResults", "chats", err)
 		}
-		m.Chats = make([]ChatClass, n0)
+		m.Chats = tl.MakeSlice[ChatClass](b, 0xcf39abb8, n0)
 		for i0 := range m.Chats {
 			if m.Chats[i0], err = DecodeChatClass(b); err != nil {
 				return b.DecodeErr("channels.adminLogResults", "chats", err)
@@ -341,7 +362,7 @@ func (m *ChannelsAdminLogResults) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("channels.adminLogResults", "users", err)
 		}
-		m.Users = make([]UserClass, n0)
+		m.Users = tl.MakeSlice[UserClass](b, 0x13247a30, n0)
 		for i0 := range m.Users {
 			if m.Users[i0], err = DecodeUserClass(b); err != nil {
 				return b.DecodeErr("channels.adminLogResults", "users", err)
@@ -411,15 +432,23 @@ func (m *ChannelsSendAsPeers) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelsSendAsPeers) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelsSendAsPeers) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelsSendAsPeers) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.VectorHeader()
 		if err != nil {
 			return b.DecodeErr("channels.sendAsPeers", "peers", err)
 		}
-		m.Peers = make([]SendAsPeer, n0)
+		m.Peers = tl.MakeSlice[SendAsPeer](b, 0x22bf41dc, n0)
 		for i0 := range m.Peers {
-			if err = m.Peers[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(SendAsPeerTypeID); err != nil {
+				return b.DecodeErr("channels.sendAsPeers", "peers", err)
+			}
+			if err = m.Peers[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("channels.sendAsPeers", "peers", err)
 			}
 		}
@@ -429,7 +458,7 @@ func (m *ChannelsSendAsPeers) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("channels.sendAsPeers", "chats", err)
 		}
-		m.Chats = make([]ChatClass, n0)
+		m.Chats = tl.MakeSlice[ChatClass](b, 0xcf39abb8, n0)
 		for i0 := range m.Chats {
 			if m.Chats[i0], err = DecodeChatClass(b); err != nil {
 				return b.DecodeErr("channels.sendAsPeers", "chats", err)
@@ -441,7 +470,7 @@ func (m *ChannelsSendAsPeers) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("channels.sendAsPeers", "users", err)
 		}
-		m.Users = make([]UserClass, n0)
+		m.Users = tl.MakeSlice[UserClass](b, 0x13247a30, n0)
 		for i0 := range m.Users {
 			if m.Users[i0], err = DecodeUserClass(b); err != nil {
 				return b.DecodeErr("channels.sendAsPeers", "users", err)
@@ -500,7 +529,12 @@ func (m *ChannelsSponsoredMessageReportResultChooseOption) Decode(b *tl.Buffer) 
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelsSponsoredMessageReportResultChooseOption) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelsSponsoredMessageReportResultChooseOption) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelsSponsoredMessageReportResultChooseOption) decodeFields(b *tl.Buffer) (err error) {
 	if m.Title, err = b.String(); err != nil {
 		return b.DecodeErr("channels.sponsoredMessageReportResultChooseOption", "title", err)
 	}
@@ -509,9 +543,12 @@ func (m *ChannelsSponsoredMessageReportResultChooseOption) DecodeBare(b *tl.Buff
 		if err != nil {
 			return b.DecodeErr("channels.sponsoredMessageReportResultChooseOption", "options", err)
 		}
-		m.Options = make([]SponsoredMessageReportOption, n0)
+		m.Options = tl.MakeSlice[SponsoredMessageReportOption](b, 0x2370d293, n0)
 		for i0 := range m.Options {
-			if err = m.Options[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(SponsoredMessageReportOptionTypeID); err != nil {
+				return b.DecodeErr("channels.sponsoredMessageReportResultChooseOption", "options", err)
+			}
+			if err = m.Options[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("channels.sponsoredMessageReportResultChooseOption", "options", err)
 			}
 		}
@@ -560,8 +597,11 @@ func (m *ChannelsSponsoredMessageReportResultAdsHidden) Decode(b *tl.Buffer) err
 // DecodeBare reads the fields without the constructor id.
 func (m *ChannelsSponsoredMessageReportResultAdsHidden) DecodeBare(b *tl.Buffer) error {
 	*m = ChannelsSponsoredMessageReportResultAdsHidden{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelsSponsoredMessageReportResultAdsHidden) decodeFields(b *tl.Buffer) error { return nil }
 
 // ChannelsSponsoredMessageReportResultReported is the TL constructor channels.sponsoredMessageReportResultReported#ad798849 (result channels.SponsoredMessageReportResult).
 type ChannelsSponsoredMessageReportResultReported struct {
@@ -604,8 +644,11 @@ func (m *ChannelsSponsoredMessageReportResultReported) Decode(b *tl.Buffer) erro
 // DecodeBare reads the fields without the constructor id.
 func (m *ChannelsSponsoredMessageReportResultReported) DecodeBare(b *tl.Buffer) error {
 	*m = ChannelsSponsoredMessageReportResultReported{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelsSponsoredMessageReportResultReported) decodeFields(b *tl.Buffer) error { return nil }
 
 // ChannelsReadHistoryRequest is the TL function channels.readHistory#cc104937 (result Bool).
 type ChannelsReadHistoryRequest struct {
@@ -649,7 +692,12 @@ func (m *ChannelsReadHistoryRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelsReadHistoryRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelsReadHistoryRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelsReadHistoryRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Channel, err = DecodeInputChannelClass(b); err != nil {
 		return b.DecodeErr("channels.readHistory", "channel", err)
 	}
@@ -704,7 +752,12 @@ func (m *ChannelsDeleteMessagesRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelsDeleteMessagesRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelsDeleteMessagesRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelsDeleteMessagesRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Channel, err = DecodeInputChannelClass(b); err != nil {
 		return b.DecodeErr("channels.deleteMessages", "channel", err)
 	}
@@ -713,7 +766,7 @@ func (m *ChannelsDeleteMessagesRequest) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("channels.deleteMessages", "id", err)
 		}
-		m.ID = make([]int32, n0)
+		m.ID = tl.MakeSlice[int32](b, 0x2c31182a, n0)
 		for i0 := range m.ID {
 			if m.ID[i0], err = b.Int32(); err != nil {
 				return b.DecodeErr("channels.deleteMessages", "id", err)
@@ -775,7 +828,12 @@ func (m *ChannelsReportSpamRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelsReportSpamRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelsReportSpamRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelsReportSpamRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Channel, err = DecodeInputChannelClass(b); err != nil {
 		return b.DecodeErr("channels.reportSpam", "channel", err)
 	}
@@ -787,7 +845,7 @@ func (m *ChannelsReportSpamRequest) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("channels.reportSpam", "id", err)
 		}
-		m.ID = make([]int32, n0)
+		m.ID = tl.MakeSlice[int32](b, 0x2c31182a, n0)
 		for i0 := range m.ID {
 			if m.ID[i0], err = b.Int32(); err != nil {
 				return b.DecodeErr("channels.reportSpam", "id", err)
@@ -847,7 +905,12 @@ func (m *ChannelsGetMessagesRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelsGetMessagesRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelsGetMessagesRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelsGetMessagesRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Channel, err = DecodeInputChannelClass(b); err != nil {
 		return b.DecodeErr("channels.getMessages", "channel", err)
 	}
@@ -856,7 +919,7 @@ func (m *ChannelsGetMessagesRequest) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("channels.getMessages", "id", err)
 		}
-		m.ID = make([]InputMessageClass, n0)
+		m.ID = tl.MakeSlice[InputMessageClass](b, 0xc5002daf, n0)
 		for i0 := range m.ID {
 			if m.ID[i0], err = DecodeInputMessageClass(b); err != nil {
 				return b.DecodeErr("channels.getMessages", "id", err)
@@ -919,7 +982,12 @@ func (m *ChannelsGetParticipantsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelsGetParticipantsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelsGetParticipantsRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelsGetParticipantsRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Channel, err = DecodeInputChannelClass(b); err != nil {
 		return b.DecodeErr("channels.getParticipants", "channel", err)
 	}
@@ -985,7 +1053,12 @@ func (m *ChannelsGetParticipantRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelsGetParticipantRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelsGetParticipantRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelsGetParticipantRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Channel, err = DecodeInputChannelClass(b); err != nil {
 		return b.DecodeErr("channels.getParticipant", "channel", err)
 	}
@@ -1038,13 +1111,18 @@ func (m *ChannelsGetChannelsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelsGetChannelsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelsGetChannelsRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelsGetChannelsRequest) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.VectorHeader()
 		if err != nil {
 			return b.DecodeErr("channels.getChannels", "id", err)
 		}
-		m.ID = make([]InputChannelClass, n0)
+		m.ID = tl.MakeSlice[InputChannelClass](b, 0xf0c11508, n0)
 		for i0 := range m.ID {
 			if m.ID[i0], err = DecodeInputChannelClass(b); err != nil {
 				return b.DecodeErr("channels.getChannels", "id", err)
@@ -1094,7 +1172,12 @@ func (m *ChannelsGetFullChannelRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelsGetFullChannelRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelsGetFullChannelRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelsGetFullChannelRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Channel, err = DecodeInputChannelClass(b); err != nil {
 		return b.DecodeErr("channels.getFullChannel", "channel", err)
 	}
@@ -1182,8 +1265,13 @@ func (m *ChannelsCreateChannelRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelsCreateChannelRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelsCreateChannelRequest) DecodeBare(b *tl.Buffer) error {
 	*m = ChannelsCreateChannelRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelsCreateChannelRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("channels.createChannel", "flags", err)
@@ -1278,8 +1366,13 @@ func (m *ChannelsEditAdminRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelsEditAdminRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelsEditAdminRequest) DecodeBare(b *tl.Buffer) error {
 	*m = ChannelsEditAdminRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelsEditAdminRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("channels.editAdmin", "flags", err)
@@ -1290,7 +1383,10 @@ func (m *ChannelsEditAdminRequest) DecodeBare(b *tl.Buffer) (err error) {
 	if m.UserID, err = DecodeInputUserClass(b); err != nil {
 		return b.DecodeErr("channels.editAdmin", "user_id", err)
 	}
-	if err = m.AdminRights.Decode(b); err != nil {
+	if err = b.ConsumeID(ChatAdminRightsTypeID); err != nil {
+		return b.DecodeErr("channels.editAdmin", "admin_rights", err)
+	}
+	if err = m.AdminRights.decodeFields(b); err != nil {
 		return b.DecodeErr("channels.editAdmin", "admin_rights", err)
 	}
 	if f0&(1<<0) != 0 {
@@ -1344,7 +1440,12 @@ func (m *ChannelsEditTitleRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelsEditTitleRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelsEditTitleRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelsEditTitleRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Channel, err = DecodeInputChannelClass(b); err != nil {
 		return b.DecodeErr("channels.editTitle", "channel", err)
 	}
@@ -1401,7 +1502,12 @@ func (m *ChannelsEditPhotoRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelsEditPhotoRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelsEditPhotoRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelsEditPhotoRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Channel, err = DecodeInputChannelClass(b); err != nil {
 		return b.DecodeErr("channels.editPhoto", "channel", err)
 	}
@@ -1453,7 +1559,12 @@ func (m *ChannelsCheckUsernameRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelsCheckUsernameRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelsCheckUsernameRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelsCheckUsernameRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Channel, err = DecodeInputChannelClass(b); err != nil {
 		return b.DecodeErr("channels.checkUsername", "channel", err)
 	}
@@ -1505,7 +1616,12 @@ func (m *ChannelsUpdateUsernameRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelsUpdateUsernameRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelsUpdateUsernameRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelsUpdateUsernameRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Channel, err = DecodeInputChannelClass(b); err != nil {
 		return b.DecodeErr("channels.updateUsername", "channel", err)
 	}
@@ -1555,7 +1671,12 @@ func (m *ChannelsJoinChannelRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelsJoinChannelRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelsJoinChannelRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelsJoinChannelRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Channel, err = DecodeInputChannelClass(b); err != nil {
 		return b.DecodeErr("channels.joinChannel", "channel", err)
 	}
@@ -1602,7 +1723,12 @@ func (m *ChannelsLeaveChannelRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelsLeaveChannelRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelsLeaveChannelRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelsLeaveChannelRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Channel, err = DecodeInputChannelClass(b); err != nil {
 		return b.DecodeErr("channels.leaveChannel", "channel", err)
 	}
@@ -1659,7 +1785,12 @@ func (m *ChannelsInviteToChannelRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelsInviteToChannelRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelsInviteToChannelRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelsInviteToChannelRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Channel, err = DecodeInputChannelClass(b); err != nil {
 		return b.DecodeErr("channels.inviteToChannel", "channel", err)
 	}
@@ -1668,7 +1799,7 @@ func (m *ChannelsInviteToChannelRequest) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("channels.inviteToChannel", "users", err)
 		}
-		m.Users = make([]InputUserClass, n0)
+		m.Users = tl.MakeSlice[InputUserClass](b, 0x2c1f260e, n0)
 		for i0 := range m.Users {
 			if m.Users[i0], err = DecodeInputUserClass(b); err != nil {
 				return b.DecodeErr("channels.inviteToChannel", "users", err)
@@ -1718,7 +1849,12 @@ func (m *ChannelsDeleteChannelRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelsDeleteChannelRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelsDeleteChannelRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelsDeleteChannelRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Channel, err = DecodeInputChannelClass(b); err != nil {
 		return b.DecodeErr("channels.deleteChannel", "channel", err)
 	}
@@ -1779,8 +1915,13 @@ func (m *ChannelsExportMessageLinkRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelsExportMessageLinkRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelsExportMessageLinkRequest) DecodeBare(b *tl.Buffer) error {
 	*m = ChannelsExportMessageLinkRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelsExportMessageLinkRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("channels.exportMessageLink", "flags", err)
@@ -1846,8 +1987,13 @@ func (m *ChannelsToggleSignaturesRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelsToggleSignaturesRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelsToggleSignaturesRequest) DecodeBare(b *tl.Buffer) error {
 	*m = ChannelsToggleSignaturesRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelsToggleSignaturesRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("channels.toggleSignatures", "flags", err)
@@ -1915,8 +2061,13 @@ func (m *ChannelsGetAdminedPublicChannelsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelsGetAdminedPublicChannelsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelsGetAdminedPublicChannelsRequest) DecodeBare(b *tl.Buffer) error {
 	*m = ChannelsGetAdminedPublicChannelsRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelsGetAdminedPublicChannelsRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("channels.getAdminedPublicChannels", "flags", err)
@@ -1979,14 +2130,22 @@ func (m *ChannelsEditBannedRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelsEditBannedRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelsEditBannedRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelsEditBannedRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Channel, err = DecodeInputChannelClass(b); err != nil {
 		return b.DecodeErr("channels.editBanned", "channel", err)
 	}
 	if m.Participant, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("channels.editBanned", "participant", err)
 	}
-	if err = m.BannedRights.Decode(b); err != nil {
+	if err = b.ConsumeID(ChatBannedRightsTypeID); err != nil {
+		return b.DecodeErr("channels.editBanned", "banned_rights", err)
+	}
+	if err = m.BannedRights.decodeFields(b); err != nil {
 		return b.DecodeErr("channels.editBanned", "banned_rights", err)
 	}
 	return nil
@@ -2066,8 +2225,13 @@ func (m *ChannelsGetAdminLogRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelsGetAdminLogRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelsGetAdminLogRequest) DecodeBare(b *tl.Buffer) error {
 	*m = ChannelsGetAdminLogRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelsGetAdminLogRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("channels.getAdminLog", "flags", err)
@@ -2080,7 +2244,10 @@ func (m *ChannelsGetAdminLogRequest) DecodeBare(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<0) != 0 {
 		m.EventsFilter = tl.New[ChannelAdminLogEventsFilter](b, ChannelAdminLogEventsFilterTypeID)
-		if err = m.EventsFilter.Decode(b); err != nil {
+		if err = b.ConsumeID(ChannelAdminLogEventsFilterTypeID); err != nil {
+			return b.DecodeErr("channels.getAdminLog", "events_filter", err)
+		}
+		if err = m.EventsFilter.decodeFields(b); err != nil {
 			return b.DecodeErr("channels.getAdminLog", "events_filter", err)
 		}
 	}
@@ -2090,7 +2257,7 @@ func (m *ChannelsGetAdminLogRequest) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("channels.getAdminLog", "admins", err)
 			}
-			m.Admins = make([]InputUserClass, n1)
+			m.Admins = tl.MakeSlice[InputUserClass](b, 0x2c1f260e, n1)
 			for i1 := range m.Admins {
 				if m.Admins[i1], err = DecodeInputUserClass(b); err != nil {
 					return b.DecodeErr("channels.getAdminLog", "admins", err)
@@ -2157,7 +2324,12 @@ func (m *ChannelsSetStickersRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelsSetStickersRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelsSetStickersRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelsSetStickersRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Channel, err = DecodeInputChannelClass(b); err != nil {
 		return b.DecodeErr("channels.setStickers", "channel", err)
 	}
@@ -2214,7 +2386,12 @@ func (m *ChannelsReadMessageContentsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelsReadMessageContentsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelsReadMessageContentsRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelsReadMessageContentsRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Channel, err = DecodeInputChannelClass(b); err != nil {
 		return b.DecodeErr("channels.readMessageContents", "channel", err)
 	}
@@ -2223,7 +2400,7 @@ func (m *ChannelsReadMessageContentsRequest) DecodeBare(b *tl.Buffer) (err error
 		if err != nil {
 			return b.DecodeErr("channels.readMessageContents", "id", err)
 		}
-		m.ID = make([]int32, n0)
+		m.ID = tl.MakeSlice[int32](b, 0x2c31182a, n0)
 		for i0 := range m.ID {
 			if m.ID[i0], err = b.Int32(); err != nil {
 				return b.DecodeErr("channels.readMessageContents", "id", err)
@@ -2281,8 +2458,13 @@ func (m *ChannelsDeleteHistoryRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelsDeleteHistoryRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelsDeleteHistoryRequest) DecodeBare(b *tl.Buffer) error {
 	*m = ChannelsDeleteHistoryRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelsDeleteHistoryRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("channels.deleteHistory", "flags", err)
@@ -2343,7 +2525,12 @@ func (m *ChannelsTogglePreHistoryHiddenRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelsTogglePreHistoryHiddenRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelsTogglePreHistoryHiddenRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelsTogglePreHistoryHiddenRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Channel, err = DecodeInputChannelClass(b); err != nil {
 		return b.DecodeErr("channels.togglePreHistoryHidden", "channel", err)
 	}
@@ -2388,7 +2575,12 @@ func (m *ChannelsGetLeftChannelsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelsGetLeftChannelsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelsGetLeftChannelsRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelsGetLeftChannelsRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Offset, err = b.Int32(); err != nil {
 		return b.DecodeErr("channels.getLeftChannels", "offset", err)
 	}
@@ -2434,8 +2626,11 @@ func (m *ChannelsGetGroupsForDiscussionRequest) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *ChannelsGetGroupsForDiscussionRequest) DecodeBare(b *tl.Buffer) error {
 	*m = ChannelsGetGroupsForDiscussionRequest{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelsGetGroupsForDiscussionRequest) decodeFields(b *tl.Buffer) error { return nil }
 
 // ChannelsSetDiscussionGroupRequest is the TL function channels.setDiscussionGroup#40582bb2 (result Bool).
 type ChannelsSetDiscussionGroupRequest struct {
@@ -2486,7 +2681,12 @@ func (m *ChannelsSetDiscussionGroupRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelsSetDiscussionGroupRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelsSetDiscussionGroupRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelsSetDiscussionGroupRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Broadcast, err = DecodeInputChannelClass(b); err != nil {
 		return b.DecodeErr("channels.setDiscussionGroup", "broadcast", err)
 	}
@@ -2545,7 +2745,12 @@ func (m *ChannelsEditLocationRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelsEditLocationRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelsEditLocationRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelsEditLocationRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Channel, err = DecodeInputChannelClass(b); err != nil {
 		return b.DecodeErr("channels.editLocation", "channel", err)
 	}
@@ -2600,7 +2805,12 @@ func (m *ChannelsToggleSlowModeRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelsToggleSlowModeRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelsToggleSlowModeRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelsToggleSlowModeRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Channel, err = DecodeInputChannelClass(b); err != nil {
 		return b.DecodeErr("channels.toggleSlowMode", "channel", err)
 	}
@@ -2647,8 +2857,11 @@ func (m *ChannelsGetInactiveChannelsRequest) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *ChannelsGetInactiveChannelsRequest) DecodeBare(b *tl.Buffer) error {
 	*m = ChannelsGetInactiveChannelsRequest{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelsGetInactiveChannelsRequest) decodeFields(b *tl.Buffer) error { return nil }
 
 // ChannelsConvertToGigagroupRequest is the TL function channels.convertToGigagroup#0b290c69 (result Updates).
 type ChannelsConvertToGigagroupRequest struct {
@@ -2692,7 +2905,12 @@ func (m *ChannelsConvertToGigagroupRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelsConvertToGigagroupRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelsConvertToGigagroupRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelsConvertToGigagroupRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Channel, err = DecodeInputChannelClass(b); err != nil {
 		return b.DecodeErr("channels.convertToGigagroup", "channel", err)
 	}
@@ -2749,8 +2967,13 @@ func (m *ChannelsGetSendAsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelsGetSendAsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelsGetSendAsRequest) DecodeBare(b *tl.Buffer) error {
 	*m = ChannelsGetSendAsRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelsGetSendAsRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("channels.getSendAs", "flags", err)
@@ -2814,7 +3037,12 @@ func (m *ChannelsDeleteParticipantHistoryRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelsDeleteParticipantHistoryRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelsDeleteParticipantHistoryRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelsDeleteParticipantHistoryRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Channel, err = DecodeInputChannelClass(b); err != nil {
 		return b.DecodeErr("channels.deleteParticipantHistory", "channel", err)
 	}
@@ -2866,7 +3094,12 @@ func (m *ChannelsToggleJoinToSendRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelsToggleJoinToSendRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelsToggleJoinToSendRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelsToggleJoinToSendRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Channel, err = DecodeInputChannelClass(b); err != nil {
 		return b.DecodeErr("channels.toggleJoinToSend", "channel", err)
 	}
@@ -2935,8 +3168,13 @@ func (m *ChannelsToggleJoinRequestRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelsToggleJoinRequestRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelsToggleJoinRequestRequest) DecodeBare(b *tl.Buffer) error {
 	*m = ChannelsToggleJoinRequestRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelsToggleJoinRequestRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("channels.toggleJoinRequest", "flags", err)
@@ -3001,7 +3239,12 @@ func (m *ChannelsReorderUsernamesRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelsReorderUsernamesRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelsReorderUsernamesRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelsReorderUsernamesRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Channel, err = DecodeInputChannelClass(b); err != nil {
 		return b.DecodeErr("channels.reorderUsernames", "channel", err)
 	}
@@ -3010,7 +3253,7 @@ func (m *ChannelsReorderUsernamesRequest) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("channels.reorderUsernames", "order", err)
 		}
-		m.Order = make([]string, n0)
+		m.Order = tl.MakeSlice[string](b, 0x0010ab84, n0)
 		for i0 := range m.Order {
 			if m.Order[i0], err = b.String(); err != nil {
 				return b.DecodeErr("channels.reorderUsernames", "order", err)
@@ -3064,7 +3307,12 @@ func (m *ChannelsToggleUsernameRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelsToggleUsernameRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelsToggleUsernameRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelsToggleUsernameRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Channel, err = DecodeInputChannelClass(b); err != nil {
 		return b.DecodeErr("channels.toggleUsername", "channel", err)
 	}
@@ -3121,7 +3369,12 @@ func (m *ChannelsDeactivateAllUsernamesRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelsDeactivateAllUsernamesRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelsDeactivateAllUsernamesRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelsDeactivateAllUsernamesRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Channel, err = DecodeInputChannelClass(b); err != nil {
 		return b.DecodeErr("channels.deactivateAllUsernames", "channel", err)
 	}
@@ -3172,7 +3425,12 @@ func (m *ChannelsToggleForumRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelsToggleForumRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelsToggleForumRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelsToggleForumRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Channel, err = DecodeInputChannelClass(b); err != nil {
 		return b.DecodeErr("channels.toggleForum", "channel", err)
 	}
@@ -3227,7 +3485,12 @@ func (m *ChannelsToggleAntiSpamRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelsToggleAntiSpamRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelsToggleAntiSpamRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelsToggleAntiSpamRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Channel, err = DecodeInputChannelClass(b); err != nil {
 		return b.DecodeErr("channels.toggleAntiSpam", "channel", err)
 	}
@@ -3283,7 +3546,12 @@ func (m *ChannelsReportAntiSpamFalsePositiveRequest) Decode(b *tl.Buffer) error 
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelsReportAntiSpamFalsePositiveRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelsReportAntiSpamFalsePositiveRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelsReportAntiSpamFalsePositiveRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Channel, err = DecodeInputChannelClass(b); err != nil {
 		return b.DecodeErr("channels.reportAntiSpamFalsePositive", "channel", err)
 	}
@@ -3339,7 +3607,12 @@ func (m *ChannelsToggleParticipantsHiddenRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelsToggleParticipantsHiddenRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelsToggleParticipantsHiddenRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelsToggleParticipantsHiddenRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Channel, err = DecodeInputChannelClass(b); err != nil {
 		return b.DecodeErr("channels.toggleParticipantsHidden", "channel", err)
 	}
@@ -3409,8 +3682,13 @@ func (m *ChannelsUpdateColorRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelsUpdateColorRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelsUpdateColorRequest) DecodeBare(b *tl.Buffer) error {
 	*m = ChannelsUpdateColorRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelsUpdateColorRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("channels.updateColor", "flags", err)
@@ -3480,7 +3758,12 @@ func (m *ChannelsToggleViewForumAsMessagesRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelsToggleViewForumAsMessagesRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelsToggleViewForumAsMessagesRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelsToggleViewForumAsMessagesRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Channel, err = DecodeInputChannelClass(b); err != nil {
 		return b.DecodeErr("channels.toggleViewForumAsMessages", "channel", err)
 	}
@@ -3538,8 +3821,13 @@ func (m *ChannelsGetChannelRecommendationsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelsGetChannelRecommendationsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelsGetChannelRecommendationsRequest) DecodeBare(b *tl.Buffer) error {
 	*m = ChannelsGetChannelRecommendationsRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelsGetChannelRecommendationsRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("channels.getChannelRecommendations", "flags", err)
@@ -3601,7 +3889,12 @@ func (m *ChannelsUpdateEmojiStatusRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelsUpdateEmojiStatusRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelsUpdateEmojiStatusRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelsUpdateEmojiStatusRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Channel, err = DecodeInputChannelClass(b); err != nil {
 		return b.DecodeErr("channels.updateEmojiStatus", "channel", err)
 	}
@@ -3657,7 +3950,12 @@ func (m *ChannelsSetBoostsToUnblockRestrictionsRequest) Decode(b *tl.Buffer) err
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelsSetBoostsToUnblockRestrictionsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelsSetBoostsToUnblockRestrictionsRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelsSetBoostsToUnblockRestrictionsRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Channel, err = DecodeInputChannelClass(b); err != nil {
 		return b.DecodeErr("channels.setBoostsToUnblockRestrictions", "channel", err)
 	}
@@ -3714,7 +4012,12 @@ func (m *ChannelsSetEmojiStickersRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelsSetEmojiStickersRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelsSetEmojiStickersRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelsSetEmojiStickersRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Channel, err = DecodeInputChannelClass(b); err != nil {
 		return b.DecodeErr("channels.setEmojiStickers", "channel", err)
 	}
@@ -3770,7 +4073,12 @@ func (m *ChannelsRestrictSponsoredMessagesRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelsRestrictSponsoredMessagesRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelsRestrictSponsoredMessagesRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelsRestrictSponsoredMessagesRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Channel, err = DecodeInputChannelClass(b); err != nil {
 		return b.DecodeErr("channels.restrictSponsoredMessages", "channel", err)
 	}
@@ -3849,8 +4157,13 @@ func (m *ChannelsSearchPostsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelsSearchPostsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelsSearchPostsRequest) DecodeBare(b *tl.Buffer) error {
 	*m = ChannelsSearchPostsRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelsSearchPostsRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("channels.searchPosts", "flags", err)
@@ -3940,8 +4253,13 @@ func (m *ChannelsUpdatePaidMessagesPriceRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelsUpdatePaidMessagesPriceRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelsUpdatePaidMessagesPriceRequest) DecodeBare(b *tl.Buffer) error {
 	*m = ChannelsUpdatePaidMessagesPriceRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelsUpdatePaidMessagesPriceRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("channels.updatePaidMessagesPrice", "flags", err)
@@ -4002,7 +4320,12 @@ func (m *ChannelsToggleAutotranslationRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelsToggleAutotranslationRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelsToggleAutotranslationRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelsToggleAutotranslationRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Channel, err = DecodeInputChannelClass(b); err != nil {
 		return b.DecodeErr("channels.toggleAutotranslation", "channel", err)
 	}
@@ -4054,7 +4377,12 @@ func (m *ChannelsGetMessageAuthorRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelsGetMessageAuthorRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelsGetMessageAuthorRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelsGetMessageAuthorRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Channel, err = DecodeInputChannelClass(b); err != nil {
 		return b.DecodeErr("channels.getMessageAuthor", "channel", err)
 	}
@@ -4110,8 +4438,13 @@ func (m *ChannelsCheckSearchPostsFloodRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelsCheckSearchPostsFloodRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelsCheckSearchPostsFloodRequest) DecodeBare(b *tl.Buffer) error {
 	*m = ChannelsCheckSearchPostsFloodRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelsCheckSearchPostsFloodRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("channels.checkSearchPostsFlood", "flags", err)
@@ -4174,7 +4507,12 @@ func (m *ChannelsSetMainProfileTabRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelsSetMainProfileTabRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelsSetMainProfileTabRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelsSetMainProfileTabRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Channel, err = DecodeInputChannelClass(b); err != nil {
 		return b.DecodeErr("channels.setMainProfileTab", "channel", err)
 	}

@@ -50,11 +50,19 @@ func (m *ChatlistsExportedChatlistInvite) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChatlistsExportedChatlistInvite) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChatlistsExportedChatlistInvite) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChatlistsExportedChatlistInvite) decodeFields(b *tl.Buffer) (err error) {
 	if m.Filter, err = DecodeDialogFilterClass(b); err != nil {
 		return b.DecodeErr("chatlists.exportedChatlistInvite", "filter", err)
 	}
-	if err = m.Invite.Decode(b); err != nil {
+	if err = b.ConsumeID(ExportedChatlistInviteTypeID); err != nil {
+		return b.DecodeErr("chatlists.exportedChatlistInvite", "invite", err)
+	}
+	if err = m.Invite.decodeFields(b); err != nil {
 		return b.DecodeErr("chatlists.exportedChatlistInvite", "invite", err)
 	}
 	return nil
@@ -120,15 +128,23 @@ func (m *ChatlistsExportedInvites) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChatlistsExportedInvites) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChatlistsExportedInvites) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChatlistsExportedInvites) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.VectorHeader()
 		if err != nil {
 			return b.DecodeErr("chatlists.exportedInvites", "invites", err)
 		}
-		m.Invites = make([]ExportedChatlistInvite, n0)
+		m.Invites = tl.MakeSlice[ExportedChatlistInvite](b, 0x3073043c, n0)
 		for i0 := range m.Invites {
-			if err = m.Invites[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(ExportedChatlistInviteTypeID); err != nil {
+				return b.DecodeErr("chatlists.exportedInvites", "invites", err)
+			}
+			if err = m.Invites[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("chatlists.exportedInvites", "invites", err)
 			}
 		}
@@ -138,7 +154,7 @@ func (m *ChatlistsExportedInvites) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("chatlists.exportedInvites", "chats", err)
 		}
-		m.Chats = make([]ChatClass, n0)
+		m.Chats = tl.MakeSlice[ChatClass](b, 0xcf39abb8, n0)
 		for i0 := range m.Chats {
 			if m.Chats[i0], err = DecodeChatClass(b); err != nil {
 				return b.DecodeErr("chatlists.exportedInvites", "chats", err)
@@ -150,7 +166,7 @@ func (m *ChatlistsExportedInvites) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("chatlists.exportedInvites", "users", err)
 		}
-		m.Users = make([]UserClass, n0)
+		m.Users = tl.MakeSlice[UserClass](b, 0x13247a30, n0)
 		for i0 := range m.Users {
 			if m.Users[i0], err = DecodeUserClass(b); err != nil {
 				return b.DecodeErr("chatlists.exportedInvites", "users", err)
@@ -237,7 +253,12 @@ func (m *ChatlistsChatlistInviteAlready) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChatlistsChatlistInviteAlready) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChatlistsChatlistInviteAlready) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChatlistsChatlistInviteAlready) decodeFields(b *tl.Buffer) (err error) {
 	if m.FilterID, err = b.Int32(); err != nil {
 		return b.DecodeErr("chatlists.chatlistInviteAlready", "filter_id", err)
 	}
@@ -246,7 +267,7 @@ func (m *ChatlistsChatlistInviteAlready) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("chatlists.chatlistInviteAlready", "missing_peers", err)
 		}
-		m.MissingPeers = make([]PeerClass, n0)
+		m.MissingPeers = tl.MakeSlice[PeerClass](b, 0xe36707d3, n0)
 		for i0 := range m.MissingPeers {
 			if m.MissingPeers[i0], err = DecodePeerClass(b); err != nil {
 				return b.DecodeErr("chatlists.chatlistInviteAlready", "missing_peers", err)
@@ -258,7 +279,7 @@ func (m *ChatlistsChatlistInviteAlready) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("chatlists.chatlistInviteAlready", "already_peers", err)
 		}
-		m.AlreadyPeers = make([]PeerClass, n0)
+		m.AlreadyPeers = tl.MakeSlice[PeerClass](b, 0xe36707d3, n0)
 		for i0 := range m.AlreadyPeers {
 			if m.AlreadyPeers[i0], err = DecodePeerClass(b); err != nil {
 				return b.DecodeErr("chatlists.chatlistInviteAlready", "already_peers", err)
@@ -270,7 +291,7 @@ func (m *ChatlistsChatlistInviteAlready) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("chatlists.chatlistInviteAlready", "chats", err)
 		}
-		m.Chats = make([]ChatClass, n0)
+		m.Chats = tl.MakeSlice[ChatClass](b, 0xcf39abb8, n0)
 		for i0 := range m.Chats {
 			if m.Chats[i0], err = DecodeChatClass(b); err != nil {
 				return b.DecodeErr("chatlists.chatlistInviteAlready", "chats", err)
@@ -282,7 +303,7 @@ func (m *ChatlistsChatlistInviteAlready) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("chatlists.chatlistInviteAlready", "users", err)
 		}
-		m.Users = make([]UserClass, n0)
+		m.Users = tl.MakeSlice[UserClass](b, 0x13247a30, n0)
 		for i0 := range m.Users {
 			if m.Users[i0], err = DecodeUserClass(b); err != nil {
 				return b.DecodeErr("chatlists.chatlistInviteAlready", "users", err)
@@ -374,14 +395,22 @@ func (m *ChatlistsChatlistInvite) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChatlistsChatlistInvite) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChatlistsChatlistInvite) DecodeBare(b *tl.Buffer) error {
 	*m = ChatlistsChatlistInvite{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChatlistsChatlistInvite) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("chatlists.chatlistInvite", "flags", err)
 	}
 	m.TitleNoanimate = f0&(1<<1) != 0
-	if err = m.Title.Decode(b); err != nil {
+	if err = b.ConsumeID(TextWithEntitiesTypeID); err != nil {
+		return b.DecodeErr("chatlists.chatlistInvite", "title", err)
+	}
+	if err = m.Title.decodeFields(b); err != nil {
 		return b.DecodeErr("chatlists.chatlistInvite", "title", err)
 	}
 	if f0&(1<<0) != 0 {
@@ -395,7 +424,7 @@ func (m *ChatlistsChatlistInvite) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("chatlists.chatlistInvite", "peers", err)
 		}
-		m.Peers = make([]PeerClass, n0)
+		m.Peers = tl.MakeSlice[PeerClass](b, 0xe36707d3, n0)
 		for i0 := range m.Peers {
 			if m.Peers[i0], err = DecodePeerClass(b); err != nil {
 				return b.DecodeErr("chatlists.chatlistInvite", "peers", err)
@@ -407,7 +436,7 @@ func (m *ChatlistsChatlistInvite) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("chatlists.chatlistInvite", "chats", err)
 		}
-		m.Chats = make([]ChatClass, n0)
+		m.Chats = tl.MakeSlice[ChatClass](b, 0xcf39abb8, n0)
 		for i0 := range m.Chats {
 			if m.Chats[i0], err = DecodeChatClass(b); err != nil {
 				return b.DecodeErr("chatlists.chatlistInvite", "chats", err)
@@ -419,7 +448,7 @@ func (m *ChatlistsChatlistInvite) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("chatlists.chatlistInvite", "users", err)
 		}
-		m.Users = make([]UserClass, n0)
+		m.Users = tl.MakeSlice[UserClass](b, 0x13247a30, n0)
 		for i0 := range m.Users {
 			if m.Users[i0], err = DecodeUserClass(b); err != nil {
 				return b.DecodeErr("chatlists.chatlistInvite", "users", err)
@@ -492,13 +521,18 @@ func (m *ChatlistsChatlistUpdates) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChatlistsChatlistUpdates) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChatlistsChatlistUpdates) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChatlistsChatlistUpdates) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.VectorHeader()
 		if err != nil {
 			return b.DecodeErr("chatlists.chatlistUpdates", "missing_peers", err)
 		}
-		m.MissingPeers = make([]PeerClass, n0)
+		m.MissingPeers = tl.MakeSlice[PeerClass](b, 0xe36707d3, n0)
 		for i0 := range m.MissingPeers {
 			if m.MissingPeers[i0], err = DecodePeerClass(b); err != nil {
 				return b.DecodeErr("chatlists.chatlistUpdates", "missing_peers", err)
@@ -510,7 +544,7 @@ func (m *ChatlistsChatlistUpdates) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("chatlists.chatlistUpdates", "chats", err)
 		}
-		m.Chats = make([]ChatClass, n0)
+		m.Chats = tl.MakeSlice[ChatClass](b, 0xcf39abb8, n0)
 		for i0 := range m.Chats {
 			if m.Chats[i0], err = DecodeChatClass(b); err != nil {
 				return b.DecodeErr("chatlists.chatlistUpdates", "chats", err)
@@ -522,7 +556,7 @@ func (m *ChatlistsChatlistUpdates) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("chatlists.chatlistUpdates", "users", err)
 		}
-		m.Users = make([]UserClass, n0)
+		m.Users = tl.MakeSlice[UserClass](b, 0x13247a30, n0)
 		for i0 := range m.Users {
 			if m.Users[i0], err = DecodeUserClass(b); err != nil {
 				return b.DecodeErr("chatlists.chatlistUpdates", "users", err)
@@ -585,8 +619,16 @@ func (m *ChatlistsExportChatlistInviteRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChatlistsExportChatlistInviteRequest) DecodeBare(b *tl.Buffer) (err error) {
-	if err = m.Chatlist.Decode(b); err != nil {
+func (m *ChatlistsExportChatlistInviteRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChatlistsExportChatlistInviteRequest) decodeFields(b *tl.Buffer) (err error) {
+	if err = b.ConsumeID(InputChatlistDialogFilterTypeID); err != nil {
+		return b.DecodeErr("chatlists.exportChatlistInvite", "chatlist", err)
+	}
+	if err = m.Chatlist.decodeFields(b); err != nil {
 		return b.DecodeErr("chatlists.exportChatlistInvite", "chatlist", err)
 	}
 	if m.Title, err = b.String(); err != nil {
@@ -597,7 +639,7 @@ func (m *ChatlistsExportChatlistInviteRequest) DecodeBare(b *tl.Buffer) (err err
 		if err != nil {
 			return b.DecodeErr("chatlists.exportChatlistInvite", "peers", err)
 		}
-		m.Peers = make([]InputPeerClass, n0)
+		m.Peers = tl.MakeSlice[InputPeerClass](b, 0xdc5c5bed, n0)
 		for i0 := range m.Peers {
 			if m.Peers[i0], err = DecodeInputPeerClass(b); err != nil {
 				return b.DecodeErr("chatlists.exportChatlistInvite", "peers", err)
@@ -650,8 +692,16 @@ func (m *ChatlistsDeleteExportedInviteRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChatlistsDeleteExportedInviteRequest) DecodeBare(b *tl.Buffer) (err error) {
-	if err = m.Chatlist.Decode(b); err != nil {
+func (m *ChatlistsDeleteExportedInviteRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChatlistsDeleteExportedInviteRequest) decodeFields(b *tl.Buffer) (err error) {
+	if err = b.ConsumeID(InputChatlistDialogFilterTypeID); err != nil {
+		return b.DecodeErr("chatlists.deleteExportedInvite", "chatlist", err)
+	}
+	if err = m.Chatlist.decodeFields(b); err != nil {
 		return b.DecodeErr("chatlists.deleteExportedInvite", "chatlist", err)
 	}
 	if m.Slug, err = b.String(); err != nil {
@@ -725,13 +775,21 @@ func (m *ChatlistsEditExportedInviteRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChatlistsEditExportedInviteRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChatlistsEditExportedInviteRequest) DecodeBare(b *tl.Buffer) error {
 	*m = ChatlistsEditExportedInviteRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChatlistsEditExportedInviteRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("chatlists.editExportedInvite", "flags", err)
 	}
-	if err = m.Chatlist.Decode(b); err != nil {
+	if err = b.ConsumeID(InputChatlistDialogFilterTypeID); err != nil {
+		return b.DecodeErr("chatlists.editExportedInvite", "chatlist", err)
+	}
+	if err = m.Chatlist.decodeFields(b); err != nil {
 		return b.DecodeErr("chatlists.editExportedInvite", "chatlist", err)
 	}
 	if m.Slug, err = b.String(); err != nil {
@@ -749,7 +807,7 @@ func (m *ChatlistsEditExportedInviteRequest) DecodeBare(b *tl.Buffer) (err error
 			if err != nil {
 				return b.DecodeErr("chatlists.editExportedInvite", "peers", err)
 			}
-			m.Peers = make([]InputPeerClass, n1)
+			m.Peers = tl.MakeSlice[InputPeerClass](b, 0xdc5c5bed, n1)
 			for i1 := range m.Peers {
 				if m.Peers[i1], err = DecodeInputPeerClass(b); err != nil {
 					return b.DecodeErr("chatlists.editExportedInvite", "peers", err)
@@ -799,8 +857,16 @@ func (m *ChatlistsGetExportedInvitesRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChatlistsGetExportedInvitesRequest) DecodeBare(b *tl.Buffer) (err error) {
-	if err = m.Chatlist.Decode(b); err != nil {
+func (m *ChatlistsGetExportedInvitesRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChatlistsGetExportedInvitesRequest) decodeFields(b *tl.Buffer) (err error) {
+	if err = b.ConsumeID(InputChatlistDialogFilterTypeID); err != nil {
+		return b.DecodeErr("chatlists.getExportedInvites", "chatlist", err)
+	}
+	if err = m.Chatlist.decodeFields(b); err != nil {
 		return b.DecodeErr("chatlists.getExportedInvites", "chatlist", err)
 	}
 	return nil
@@ -843,7 +909,12 @@ func (m *ChatlistsCheckChatlistInviteRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChatlistsCheckChatlistInviteRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChatlistsCheckChatlistInviteRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChatlistsCheckChatlistInviteRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Slug, err = b.String(); err != nil {
 		return b.DecodeErr("chatlists.checkChatlistInvite", "slug", err)
 	}
@@ -897,7 +968,12 @@ func (m *ChatlistsJoinChatlistInviteRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChatlistsJoinChatlistInviteRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChatlistsJoinChatlistInviteRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChatlistsJoinChatlistInviteRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Slug, err = b.String(); err != nil {
 		return b.DecodeErr("chatlists.joinChatlistInvite", "slug", err)
 	}
@@ -906,7 +982,7 @@ func (m *ChatlistsJoinChatlistInviteRequest) DecodeBare(b *tl.Buffer) (err error
 		if err != nil {
 			return b.DecodeErr("chatlists.joinChatlistInvite", "peers", err)
 		}
-		m.Peers = make([]InputPeerClass, n0)
+		m.Peers = tl.MakeSlice[InputPeerClass](b, 0xdc5c5bed, n0)
 		for i0 := range m.Peers {
 			if m.Peers[i0], err = DecodeInputPeerClass(b); err != nil {
 				return b.DecodeErr("chatlists.joinChatlistInvite", "peers", err)
@@ -955,8 +1031,16 @@ func (m *ChatlistsGetChatlistUpdatesRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChatlistsGetChatlistUpdatesRequest) DecodeBare(b *tl.Buffer) (err error) {
-	if err = m.Chatlist.Decode(b); err != nil {
+func (m *ChatlistsGetChatlistUpdatesRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChatlistsGetChatlistUpdatesRequest) decodeFields(b *tl.Buffer) (err error) {
+	if err = b.ConsumeID(InputChatlistDialogFilterTypeID); err != nil {
+		return b.DecodeErr("chatlists.getChatlistUpdates", "chatlist", err)
+	}
+	if err = m.Chatlist.decodeFields(b); err != nil {
 		return b.DecodeErr("chatlists.getChatlistUpdates", "chatlist", err)
 	}
 	return nil
@@ -1011,8 +1095,16 @@ func (m *ChatlistsJoinChatlistUpdatesRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChatlistsJoinChatlistUpdatesRequest) DecodeBare(b *tl.Buffer) (err error) {
-	if err = m.Chatlist.Decode(b); err != nil {
+func (m *ChatlistsJoinChatlistUpdatesRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChatlistsJoinChatlistUpdatesRequest) decodeFields(b *tl.Buffer) (err error) {
+	if err = b.ConsumeID(InputChatlistDialogFilterTypeID); err != nil {
+		return b.DecodeErr("chatlists.joinChatlistUpdates", "chatlist", err)
+	}
+	if err = m.Chatlist.decodeFields(b); err != nil {
 		return b.DecodeErr("chatlists.joinChatlistUpdates", "chatlist", err)
 	}
 	{
@@ -1020,7 +1112,7 @@ func (m *ChatlistsJoinChatlistUpdatesRequest) DecodeBare(b *tl.Buffer) (err erro
 		if err != nil {
 			return b.DecodeErr("chatlists.joinChatlistUpdates", "peers", err)
 		}
-		m.Peers = make([]InputPeerClass, n0)
+		m.Peers = tl.MakeSlice[InputPeerClass](b, 0xdc5c5bed, n0)
 		for i0 := range m.Peers {
 			if m.Peers[i0], err = DecodeInputPeerClass(b); err != nil {
 				return b.DecodeErr("chatlists.joinChatlistUpdates", "peers", err)
@@ -1069,8 +1161,16 @@ func (m *ChatlistsHideChatlistUpdatesRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChatlistsHideChatlistUpdatesRequest) DecodeBare(b *tl.Buffer) (err error) {
-	if err = m.Chatlist.Decode(b); err != nil {
+func (m *ChatlistsHideChatlistUpdatesRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChatlistsHideChatlistUpdatesRequest) decodeFields(b *tl.Buffer) (err error) {
+	if err = b.ConsumeID(InputChatlistDialogFilterTypeID); err != nil {
+		return b.DecodeErr("chatlists.hideChatlistUpdates", "chatlist", err)
+	}
+	if err = m.Chatlist.decodeFields(b); err != nil {
 		return b.DecodeErr("chatlists.hideChatlistUpdates", "chatlist", err)
 	}
 	return nil
@@ -1117,8 +1217,16 @@ func (m *ChatlistsGetLeaveChatlistSuggestionsRequest) Decode(b *tl.Buffer) error
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChatlistsGetLeaveChatlistSuggestionsRequest) DecodeBare(b *tl.Buffer) (err error) {
-	if err = m.Chatlist.Decode(b); err != nil {
+func (m *ChatlistsGetLeaveChatlistSuggestionsRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChatlistsGetLeaveChatlistSuggestionsRequest) decodeFields(b *tl.Buffer) (err error) {
+	if err = b.ConsumeID(InputChatlistDialogFilterTypeID); err != nil {
+		return b.DecodeErr("chatlists.getLeaveChatlistSuggestions", "chatlist", err)
+	}
+	if err = m.Chatlist.decodeFields(b); err != nil {
 		return b.DecodeErr("chatlists.getLeaveChatlistSuggestions", "chatlist", err)
 	}
 	return nil
@@ -1171,8 +1279,16 @@ func (m *ChatlistsLeaveChatlistRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChatlistsLeaveChatlistRequest) DecodeBare(b *tl.Buffer) (err error) {
-	if err = m.Chatlist.Decode(b); err != nil {
+func (m *ChatlistsLeaveChatlistRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChatlistsLeaveChatlistRequest) decodeFields(b *tl.Buffer) (err error) {
+	if err = b.ConsumeID(InputChatlistDialogFilterTypeID); err != nil {
+		return b.DecodeErr("chatlists.leaveChatlist", "chatlist", err)
+	}
+	if err = m.Chatlist.decodeFields(b); err != nil {
 		return b.DecodeErr("chatlists.leaveChatlist", "chatlist", err)
 	}
 	{
@@ -1180,7 +1296,7 @@ func (m *ChatlistsLeaveChatlistRequest) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("chatlists.leaveChatlist", "peers", err)
 		}
-		m.Peers = make([]InputPeerClass, n0)
+		m.Peers = tl.MakeSlice[InputPeerClass](b, 0xdc5c5bed, n0)
 		for i0 := range m.Peers {
 			if m.Peers[i0], err = DecodeInputPeerClass(b); err != nil {
 				return b.DecodeErr("chatlists.leaveChatlist", "peers", err)

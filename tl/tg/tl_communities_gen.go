@@ -77,8 +77,13 @@ func (m *CommunitiesPeerLinkRequests) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *CommunitiesPeerLinkRequests) DecodeBare(b *tl.Buffer) (err error) {
+func (m *CommunitiesPeerLinkRequests) DecodeBare(b *tl.Buffer) error {
 	*m = CommunitiesPeerLinkRequests{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *CommunitiesPeerLinkRequests) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("communities.peerLinkRequests", "flags", err)
@@ -91,9 +96,12 @@ func (m *CommunitiesPeerLinkRequests) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("communities.peerLinkRequests", "requests", err)
 		}
-		m.Requests = make([]CommunityPeerRequest, n0)
+		m.Requests = tl.MakeSlice[CommunityPeerRequest](b, 0xaee6570d, n0)
 		for i0 := range m.Requests {
-			if err = m.Requests[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(CommunityPeerRequestTypeID); err != nil {
+				return b.DecodeErr("communities.peerLinkRequests", "requests", err)
+			}
+			if err = m.Requests[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("communities.peerLinkRequests", "requests", err)
 			}
 		}
@@ -109,7 +117,7 @@ func (m *CommunitiesPeerLinkRequests) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("communities.peerLinkRequests", "chats", err)
 		}
-		m.Chats = make([]ChatClass, n0)
+		m.Chats = tl.MakeSlice[ChatClass](b, 0xcf39abb8, n0)
 		for i0 := range m.Chats {
 			if m.Chats[i0], err = DecodeChatClass(b); err != nil {
 				return b.DecodeErr("communities.peerLinkRequests", "chats", err)
@@ -121,7 +129,7 @@ func (m *CommunitiesPeerLinkRequests) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("communities.peerLinkRequests", "users", err)
 		}
-		m.Users = make([]UserClass, n0)
+		m.Users = tl.MakeSlice[UserClass](b, 0x13247a30, n0)
 		for i0 := range m.Users {
 			if m.Users[i0], err = DecodeUserClass(b); err != nil {
 				return b.DecodeErr("communities.peerLinkRequests", "users", err)
@@ -198,13 +206,18 @@ func (m *CommunitiesParticipantJoinedChats) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *CommunitiesParticipantJoinedChats) DecodeBare(b *tl.Buffer) (err error) {
+func (m *CommunitiesParticipantJoinedChats) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *CommunitiesParticipantJoinedChats) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.VectorHeader()
 		if err != nil {
 			return b.DecodeErr("communities.participantJoinedChats", "creator_chat_ids", err)
 		}
-		m.CreatorChatIDs = make([]int64, n0)
+		m.CreatorChatIDs = tl.MakeSlice[int64](b, 0xb825495a, n0)
 		for i0 := range m.CreatorChatIDs {
 			if m.CreatorChatIDs[i0], err = b.Int64(); err != nil {
 				return b.DecodeErr("communities.participantJoinedChats", "creator_chat_ids", err)
@@ -216,7 +229,7 @@ func (m *CommunitiesParticipantJoinedChats) DecodeBare(b *tl.Buffer) (err error)
 		if err != nil {
 			return b.DecodeErr("communities.participantJoinedChats", "joined_chat_ids", err)
 		}
-		m.JoinedChatIDs = make([]int64, n0)
+		m.JoinedChatIDs = tl.MakeSlice[int64](b, 0xb825495a, n0)
 		for i0 := range m.JoinedChatIDs {
 			if m.JoinedChatIDs[i0], err = b.Int64(); err != nil {
 				return b.DecodeErr("communities.participantJoinedChats", "joined_chat_ids", err)
@@ -228,7 +241,7 @@ func (m *CommunitiesParticipantJoinedChats) DecodeBare(b *tl.Buffer) (err error)
 		if err != nil {
 			return b.DecodeErr("communities.participantJoinedChats", "chats", err)
 		}
-		m.Chats = make([]ChatClass, n0)
+		m.Chats = tl.MakeSlice[ChatClass](b, 0xcf39abb8, n0)
 		for i0 := range m.Chats {
 			if m.Chats[i0], err = DecodeChatClass(b); err != nil {
 				return b.DecodeErr("communities.participantJoinedChats", "chats", err)
@@ -240,7 +253,7 @@ func (m *CommunitiesParticipantJoinedChats) DecodeBare(b *tl.Buffer) (err error)
 		if err != nil {
 			return b.DecodeErr("communities.participantJoinedChats", "users", err)
 		}
-		m.Users = make([]UserClass, n0)
+		m.Users = tl.MakeSlice[UserClass](b, 0x13247a30, n0)
 		for i0 := range m.Users {
 			if m.Users[i0], err = DecodeUserClass(b); err != nil {
 				return b.DecodeErr("communities.participantJoinedChats", "users", err)
@@ -305,8 +318,13 @@ func (m *CommunitiesCreateRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *CommunitiesCreateRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *CommunitiesCreateRequest) DecodeBare(b *tl.Buffer) error {
 	*m = CommunitiesCreateRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *CommunitiesCreateRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("communities.create", "flags", err)
@@ -390,8 +408,13 @@ func (m *CommunitiesTogglePeerLinkRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *CommunitiesTogglePeerLinkRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *CommunitiesTogglePeerLinkRequest) DecodeBare(b *tl.Buffer) error {
 	*m = CommunitiesTogglePeerLinkRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *CommunitiesTogglePeerLinkRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("communities.togglePeerLink", "flags", err)
@@ -447,8 +470,11 @@ func (m *CommunitiesGetJoinedCommunitiesRequest) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *CommunitiesGetJoinedCommunitiesRequest) DecodeBare(b *tl.Buffer) error {
 	*m = CommunitiesGetJoinedCommunitiesRequest{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *CommunitiesGetJoinedCommunitiesRequest) decodeFields(b *tl.Buffer) error { return nil }
 
 // CommunitiesToggleCommunityCollapsedInDialogsRequest is the TL function communities.toggleCommunityCollapsedInDialogs#d766e3ea (result Updates).
 type CommunitiesToggleCommunityCollapsedInDialogsRequest struct {
@@ -500,8 +526,13 @@ func (m *CommunitiesToggleCommunityCollapsedInDialogsRequest) Decode(b *tl.Buffe
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *CommunitiesToggleCommunityCollapsedInDialogsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *CommunitiesToggleCommunityCollapsedInDialogsRequest) DecodeBare(b *tl.Buffer) error {
 	*m = CommunitiesToggleCommunityCollapsedInDialogsRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *CommunitiesToggleCommunityCollapsedInDialogsRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("communities.toggleCommunityCollapsedInDialogs", "flags", err)
@@ -561,7 +592,12 @@ func (m *CommunitiesGetPeerLinkRequestsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *CommunitiesGetPeerLinkRequestsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *CommunitiesGetPeerLinkRequestsRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *CommunitiesGetPeerLinkRequestsRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Community, err = DecodeInputChannelClass(b); err != nil {
 		return b.DecodeErr("communities.getPeerLinkRequests", "community", err)
 	}
@@ -631,8 +667,13 @@ func (m *CommunitiesTogglePeerLinkRequestApprovalRequest) Decode(b *tl.Buffer) e
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *CommunitiesTogglePeerLinkRequestApprovalRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *CommunitiesTogglePeerLinkRequestApprovalRequest) DecodeBare(b *tl.Buffer) error {
 	*m = CommunitiesTogglePeerLinkRequestApprovalRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *CommunitiesTogglePeerLinkRequestApprovalRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("communities.togglePeerLinkRequestApproval", "flags", err)
@@ -697,8 +738,13 @@ func (m *CommunitiesToggleAllPeerLinkRequestApprovalRequest) Decode(b *tl.Buffer
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *CommunitiesToggleAllPeerLinkRequestApprovalRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *CommunitiesToggleAllPeerLinkRequestApprovalRequest) DecodeBare(b *tl.Buffer) error {
 	*m = CommunitiesToggleAllPeerLinkRequestApprovalRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *CommunitiesToggleAllPeerLinkRequestApprovalRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("communities.toggleAllPeerLinkRequestApproval", "flags", err)
@@ -767,8 +813,13 @@ func (m *CommunitiesToggleParticipantBannedRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *CommunitiesToggleParticipantBannedRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *CommunitiesToggleParticipantBannedRequest) DecodeBare(b *tl.Buffer) error {
 	*m = CommunitiesToggleParticipantBannedRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *CommunitiesToggleParticipantBannedRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("communities.toggleParticipantBanned", "flags", err)
@@ -834,7 +885,12 @@ func (m *CommunitiesGetParticipantJoinedChatsRequest) Decode(b *tl.Buffer) error
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *CommunitiesGetParticipantJoinedChatsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *CommunitiesGetParticipantJoinedChatsRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *CommunitiesGetParticipantJoinedChatsRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Community, err = DecodeInputChannelClass(b); err != nil {
 		return b.DecodeErr("communities.getParticipantJoinedChats", "community", err)
 	}

@@ -43,8 +43,11 @@ func (m *ContactsContactsNotModified) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *ContactsContactsNotModified) DecodeBare(b *tl.Buffer) error {
 	*m = ContactsContactsNotModified{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ContactsContactsNotModified) decodeFields(b *tl.Buffer) error { return nil }
 
 // ContactsContacts is the TL constructor contacts.contacts#eae87e42 (result contacts.Contacts).
 type ContactsContacts struct {
@@ -100,15 +103,23 @@ func (m *ContactsContacts) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ContactsContacts) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ContactsContacts) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ContactsContacts) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.VectorHeader()
 		if err != nil {
 			return b.DecodeErr("contacts.contacts", "contacts", err)
 		}
-		m.Contacts = make([]Contact, n0)
+		m.Contacts = tl.MakeSlice[Contact](b, 0xc69e2dc8, n0)
 		for i0 := range m.Contacts {
-			if err = m.Contacts[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(ContactTypeID); err != nil {
+				return b.DecodeErr("contacts.contacts", "contacts", err)
+			}
+			if err = m.Contacts[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("contacts.contacts", "contacts", err)
 			}
 		}
@@ -121,7 +132,7 @@ func (m *ContactsContacts) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("contacts.contacts", "users", err)
 		}
-		m.Users = make([]UserClass, n0)
+		m.Users = tl.MakeSlice[UserClass](b, 0x13247a30, n0)
 		for i0 := range m.Users {
 			if m.Users[i0], err = DecodeUserClass(b); err != nil {
 				return b.DecodeErr("contacts.contacts", "users", err)
@@ -193,15 +204,23 @@ func (m *ContactsImportedContacts) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ContactsImportedContacts) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ContactsImportedContacts) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ContactsImportedContacts) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.VectorHeader()
 		if err != nil {
 			return b.DecodeErr("contacts.importedContacts", "imported", err)
 		}
-		m.Imported = make([]ImportedContact, n0)
+		m.Imported = tl.MakeSlice[ImportedContact](b, 0x95f72b2e, n0)
 		for i0 := range m.Imported {
-			if err = m.Imported[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(ImportedContactTypeID); err != nil {
+				return b.DecodeErr("contacts.importedContacts", "imported", err)
+			}
+			if err = m.Imported[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("contacts.importedContacts", "imported", err)
 			}
 		}
@@ -211,9 +230,12 @@ func (m *ContactsImportedContacts) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("contacts.importedContacts", "popular_invites", err)
 		}
-		m.PopularInvites = make([]PopularContact, n0)
+		m.PopularInvites = tl.MakeSlice[PopularContact](b, 0xd91c622f, n0)
 		for i0 := range m.PopularInvites {
-			if err = m.PopularInvites[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(PopularContactTypeID); err != nil {
+				return b.DecodeErr("contacts.importedContacts", "popular_invites", err)
+			}
+			if err = m.PopularInvites[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("contacts.importedContacts", "popular_invites", err)
 			}
 		}
@@ -223,7 +245,7 @@ func (m *ContactsImportedContacts) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("contacts.importedContacts", "retry_contacts", err)
 		}
-		m.RetryContacts = make([]int64, n0)
+		m.RetryContacts = tl.MakeSlice[int64](b, 0xb825495a, n0)
 		for i0 := range m.RetryContacts {
 			if m.RetryContacts[i0], err = b.Int64(); err != nil {
 				return b.DecodeErr("contacts.importedContacts", "retry_contacts", err)
@@ -235,7 +257,7 @@ func (m *ContactsImportedContacts) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("contacts.importedContacts", "users", err)
 		}
-		m.Users = make([]UserClass, n0)
+		m.Users = tl.MakeSlice[UserClass](b, 0x13247a30, n0)
 		for i0 := range m.Users {
 			if m.Users[i0], err = DecodeUserClass(b); err != nil {
 				return b.DecodeErr("contacts.importedContacts", "users", err)
@@ -307,15 +329,23 @@ func (m *ContactsBlocked) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ContactsBlocked) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ContactsBlocked) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ContactsBlocked) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.VectorHeader()
 		if err != nil {
 			return b.DecodeErr("contacts.blocked", "blocked", err)
 		}
-		m.Blocked = make([]PeerBlocked, n0)
+		m.Blocked = tl.MakeSlice[PeerBlocked](b, 0x7c96d8c6, n0)
 		for i0 := range m.Blocked {
-			if err = m.Blocked[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(PeerBlockedTypeID); err != nil {
+				return b.DecodeErr("contacts.blocked", "blocked", err)
+			}
+			if err = m.Blocked[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("contacts.blocked", "blocked", err)
 			}
 		}
@@ -325,7 +355,7 @@ func (m *ContactsBlocked) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("contacts.blocked", "chats", err)
 		}
-		m.Chats = make([]ChatClass, n0)
+		m.Chats = tl.MakeSlice[ChatClass](b, 0xcf39abb8, n0)
 		for i0 := range m.Chats {
 			if m.Chats[i0], err = DecodeChatClass(b); err != nil {
 				return b.DecodeErr("contacts.blocked", "chats", err)
@@ -337,7 +367,7 @@ func (m *ContactsBlocked) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("contacts.blocked", "users", err)
 		}
-		m.Users = make([]UserClass, n0)
+		m.Users = tl.MakeSlice[UserClass](b, 0x13247a30, n0)
 		for i0 := range m.Users {
 			if m.Users[i0], err = DecodeUserClass(b); err != nil {
 				return b.DecodeErr("contacts.blocked", "users", err)
@@ -411,7 +441,12 @@ func (m *ContactsBlockedSlice) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ContactsBlockedSlice) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ContactsBlockedSlice) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ContactsBlockedSlice) decodeFields(b *tl.Buffer) (err error) {
 	if m.Count, err = b.Int32(); err != nil {
 		return b.DecodeErr("contacts.blockedSlice", "count", err)
 	}
@@ -420,9 +455,12 @@ func (m *ContactsBlockedSlice) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("contacts.blockedSlice", "blocked", err)
 		}
-		m.Blocked = make([]PeerBlocked, n0)
+		m.Blocked = tl.MakeSlice[PeerBlocked](b, 0x7c96d8c6, n0)
 		for i0 := range m.Blocked {
-			if err = m.Blocked[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(PeerBlockedTypeID); err != nil {
+				return b.DecodeErr("contacts.blockedSlice", "blocked", err)
+			}
+			if err = m.Blocked[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("contacts.blockedSlice", "blocked", err)
 			}
 		}
@@ -432,7 +470,7 @@ func (m *ContactsBlockedSlice) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("contacts.blockedSlice", "chats", err)
 		}
-		m.Chats = make([]ChatClass, n0)
+		m.Chats = tl.MakeSlice[ChatClass](b, 0xcf39abb8, n0)
 		for i0 := range m.Chats {
 			if m.Chats[i0], err = DecodeChatClass(b); err != nil {
 				return b.DecodeErr("contacts.blockedSlice", "chats", err)
@@ -444,7 +482,7 @@ func (m *ContactsBlockedSlice) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("contacts.blockedSlice", "users", err)
 		}
-		m.Users = make([]UserClass, n0)
+		m.Users = tl.MakeSlice[UserClass](b, 0x13247a30, n0)
 		for i0 := range m.Users {
 			if m.Users[i0], err = DecodeUserClass(b); err != nil {
 				return b.DecodeErr("contacts.blockedSlice", "users", err)
@@ -527,13 +565,18 @@ func (m *ContactsFound) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ContactsFound) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ContactsFound) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ContactsFound) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.VectorHeader()
 		if err != nil {
 			return b.DecodeErr("contacts.found", "my_results", err)
 		}
-		m.MyResults = make([]PeerClass, n0)
+		m.MyResults = tl.MakeSlice[PeerClass](b, 0xe36707d3, n0)
 		for i0 := range m.MyResults {
 			if m.MyResults[i0], err = DecodePeerClass(b); err != nil {
 				return b.DecodeErr("contacts.found", "my_results", err)
@@ -545,7 +588,7 @@ func (m *ContactsFound) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("contacts.found", "results", err)
 		}
-		m.Results = make([]PeerClass, n0)
+		m.Results = tl.MakeSlice[PeerClass](b, 0xe36707d3, n0)
 		for i0 := range m.Results {
 			if m.Results[i0], err = DecodePeerClass(b); err != nil {
 				return b.DecodeErr("contacts.found", "results", err)
@@ -557,7 +600,7 @@ func (m *ContactsFound) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("contacts.found", "chats", err)
 		}
-		m.Chats = make([]ChatClass, n0)
+		m.Chats = tl.MakeSlice[ChatClass](b, 0xcf39abb8, n0)
 		for i0 := range m.Chats {
 			if m.Chats[i0], err = DecodeChatClass(b); err != nil {
 				return b.DecodeErr("contacts.found", "chats", err)
@@ -569,7 +612,7 @@ func (m *ContactsFound) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("contacts.found", "users", err)
 		}
-		m.Users = make([]UserClass, n0)
+		m.Users = tl.MakeSlice[UserClass](b, 0x13247a30, n0)
 		for i0 := range m.Users {
 			if m.Users[i0], err = DecodeUserClass(b); err != nil {
 				return b.DecodeErr("contacts.found", "users", err)
@@ -639,7 +682,12 @@ func (m *ContactsResolvedPeer) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ContactsResolvedPeer) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ContactsResolvedPeer) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ContactsResolvedPeer) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodePeerClass(b); err != nil {
 		return b.DecodeErr("contacts.resolvedPeer", "peer", err)
 	}
@@ -648,7 +696,7 @@ func (m *ContactsResolvedPeer) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("contacts.resolvedPeer", "chats", err)
 		}
-		m.Chats = make([]ChatClass, n0)
+		m.Chats = tl.MakeSlice[ChatClass](b, 0xcf39abb8, n0)
 		for i0 := range m.Chats {
 			if m.Chats[i0], err = DecodeChatClass(b); err != nil {
 				return b.DecodeErr("contacts.resolvedPeer", "chats", err)
@@ -660,7 +708,7 @@ func (m *ContactsResolvedPeer) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("contacts.resolvedPeer", "users", err)
 		}
-		m.Users = make([]UserClass, n0)
+		m.Users = tl.MakeSlice[UserClass](b, 0x13247a30, n0)
 		for i0 := range m.Users {
 			if m.Users[i0], err = DecodeUserClass(b); err != nil {
 				return b.DecodeErr("contacts.resolvedPeer", "users", err)
@@ -707,8 +755,11 @@ func (m *ContactsTopPeersNotModified) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *ContactsTopPeersNotModified) DecodeBare(b *tl.Buffer) error {
 	*m = ContactsTopPeersNotModified{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ContactsTopPeersNotModified) decodeFields(b *tl.Buffer) error { return nil }
 
 // ContactsTopPeers is the TL constructor contacts.topPeers#70b772a8 (result contacts.TopPeers).
 type ContactsTopPeers struct {
@@ -772,15 +823,23 @@ func (m *ContactsTopPeers) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ContactsTopPeers) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ContactsTopPeers) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ContactsTopPeers) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.VectorHeader()
 		if err != nil {
 			return b.DecodeErr("contacts.topPeers", "categories", err)
 		}
-		m.Categories = make([]TopPeerCategoryPeers, n0)
+		m.Categories = tl.MakeSlice[TopPeerCategoryPeers](b, 0x5704d0d5, n0)
 		for i0 := range m.Categories {
-			if err = m.Categories[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(TopPeerCategoryPeersTypeID); err != nil {
+				return b.DecodeErr("contacts.topPeers", "categories", err)
+			}
+			if err = m.Categories[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("contacts.topPeers", "categories", err)
 			}
 		}
@@ -790,7 +849,7 @@ func (m *ContactsTopPeers) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("contacts.topPeers", "chats", err)
 		}
-		m.Chats = make([]ChatClass, n0)
+		m.Chats = tl.MakeSlice[ChatClass](b, 0xcf39abb8, n0)
 		for i0 := range m.Chats {
 			if m.Chats[i0], err = DecodeChatClass(b); err != nil {
 				return b.DecodeErr("contacts.topPeers", "chats", err)
@@ -802,7 +861,7 @@ func (m *ContactsTopPeers) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("contacts.topPeers", "users", err)
 		}
-		m.Users = make([]UserClass, n0)
+		m.Users = tl.MakeSlice[UserClass](b, 0x13247a30, n0)
 		for i0 := range m.Users {
 			if m.Users[i0], err = DecodeUserClass(b); err != nil {
 				return b.DecodeErr("contacts.topPeers", "users", err)
@@ -849,8 +908,11 @@ func (m *ContactsTopPeersDisabled) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *ContactsTopPeersDisabled) DecodeBare(b *tl.Buffer) error {
 	*m = ContactsTopPeersDisabled{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ContactsTopPeersDisabled) decodeFields(b *tl.Buffer) error { return nil }
 
 // ContactsContactBirthdays is the TL constructor contacts.contactBirthdays#114ff30d (result contacts.ContactBirthdays).
 type ContactsContactBirthdays struct {
@@ -902,15 +964,23 @@ func (m *ContactsContactBirthdays) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ContactsContactBirthdays) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ContactsContactBirthdays) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ContactsContactBirthdays) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.VectorHeader()
 		if err != nil {
 			return b.DecodeErr("contacts.contactBirthdays", "contacts", err)
 		}
-		m.Contacts = make([]ContactBirthday, n0)
+		m.Contacts = tl.MakeSlice[ContactBirthday](b, 0xf86fb8f2, n0)
 		for i0 := range m.Contacts {
-			if err = m.Contacts[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(ContactBirthdayTypeID); err != nil {
+				return b.DecodeErr("contacts.contactBirthdays", "contacts", err)
+			}
+			if err = m.Contacts[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("contacts.contactBirthdays", "contacts", err)
 			}
 		}
@@ -920,7 +990,7 @@ func (m *ContactsContactBirthdays) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("contacts.contactBirthdays", "users", err)
 		}
-		m.Users = make([]UserClass, n0)
+		m.Users = tl.MakeSlice[UserClass](b, 0x13247a30, n0)
 		for i0 := range m.Users {
 			if m.Users[i0], err = DecodeUserClass(b); err != nil {
 				return b.DecodeErr("contacts.contactBirthdays", "users", err)
@@ -967,8 +1037,11 @@ func (m *ContactsSponsoredPeersEmpty) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *ContactsSponsoredPeersEmpty) DecodeBare(b *tl.Buffer) error {
 	*m = ContactsSponsoredPeersEmpty{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ContactsSponsoredPeersEmpty) decodeFields(b *tl.Buffer) error { return nil }
 
 // ContactsSponsoredPeers is the TL constructor contacts.sponsoredPeers#eb032884 (result contacts.SponsoredPeers).
 type ContactsSponsoredPeers struct {
@@ -1032,15 +1105,23 @@ func (m *ContactsSponsoredPeers) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ContactsSponsoredPeers) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ContactsSponsoredPeers) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ContactsSponsoredPeers) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.VectorHeader()
 		if err != nil {
 			return b.DecodeErr("contacts.sponsoredPeers", "peers", err)
 		}
-		m.Peers = make([]SponsoredPeer, n0)
+		m.Peers = tl.MakeSlice[SponsoredPeer](b, 0x274e3c61, n0)
 		for i0 := range m.Peers {
-			if err = m.Peers[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(SponsoredPeerTypeID); err != nil {
+				return b.DecodeErr("contacts.sponsoredPeers", "peers", err)
+			}
+			if err = m.Peers[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("contacts.sponsoredPeers", "peers", err)
 			}
 		}
@@ -1050,7 +1131,7 @@ func (m *ContactsSponsoredPeers) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("contacts.sponsoredPeers", "chats", err)
 		}
-		m.Chats = make([]ChatClass, n0)
+		m.Chats = tl.MakeSlice[ChatClass](b, 0xcf39abb8, n0)
 		for i0 := range m.Chats {
 			if m.Chats[i0], err = DecodeChatClass(b); err != nil {
 				return b.DecodeErr("contacts.sponsoredPeers", "chats", err)
@@ -1062,7 +1143,7 @@ func (m *ContactsSponsoredPeers) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("contacts.sponsoredPeers", "users", err)
 		}
-		m.Users = make([]UserClass, n0)
+		m.Users = tl.MakeSlice[UserClass](b, 0x13247a30, n0)
 		for i0 := range m.Users {
 			if m.Users[i0], err = DecodeUserClass(b); err != nil {
 				return b.DecodeErr("contacts.sponsoredPeers", "users", err)
@@ -1107,7 +1188,12 @@ func (m *ContactsGetContactIDsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ContactsGetContactIDsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ContactsGetContactIDsRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ContactsGetContactIDsRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Hash, err = b.Int64(); err != nil {
 		return b.DecodeErr("contacts.getContactIDs", "hash", err)
 	}
@@ -1149,8 +1235,11 @@ func (m *ContactsGetStatusesRequest) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *ContactsGetStatusesRequest) DecodeBare(b *tl.Buffer) error {
 	*m = ContactsGetStatusesRequest{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ContactsGetStatusesRequest) decodeFields(b *tl.Buffer) error { return nil }
 
 // ContactsGetContactsRequest is the TL function contacts.getContacts#5dd69e12 (result contacts.Contacts).
 type ContactsGetContactsRequest struct {
@@ -1187,7 +1276,12 @@ func (m *ContactsGetContactsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ContactsGetContactsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ContactsGetContactsRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ContactsGetContactsRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Hash, err = b.Int64(); err != nil {
 		return b.DecodeErr("contacts.getContacts", "hash", err)
 	}
@@ -1234,15 +1328,23 @@ func (m *ContactsImportContactsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ContactsImportContactsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ContactsImportContactsRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ContactsImportContactsRequest) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.VectorHeader()
 		if err != nil {
 			return b.DecodeErr("contacts.importContacts", "contacts", err)
 		}
-		m.Contacts = make([]InputPhoneContact, n0)
+		m.Contacts = tl.MakeSlice[InputPhoneContact](b, 0x9a476bde, n0)
 		for i0 := range m.Contacts {
-			if err = m.Contacts[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(InputPhoneContactTypeID); err != nil {
+				return b.DecodeErr("contacts.importContacts", "contacts", err)
+			}
+			if err = m.Contacts[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("contacts.importContacts", "contacts", err)
 			}
 		}
@@ -1293,13 +1395,18 @@ func (m *ContactsDeleteContactsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ContactsDeleteContactsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ContactsDeleteContactsRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ContactsDeleteContactsRequest) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.VectorHeader()
 		if err != nil {
 			return b.DecodeErr("contacts.deleteContacts", "id", err)
 		}
-		m.ID = make([]InputUserClass, n0)
+		m.ID = tl.MakeSlice[InputUserClass](b, 0x2c1f260e, n0)
 		for i0 := range m.ID {
 			if m.ID[i0], err = DecodeInputUserClass(b); err != nil {
 				return b.DecodeErr("contacts.deleteContacts", "id", err)
@@ -1347,13 +1454,18 @@ func (m *ContactsDeleteByPhonesRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ContactsDeleteByPhonesRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ContactsDeleteByPhonesRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ContactsDeleteByPhonesRequest) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.VectorHeader()
 		if err != nil {
 			return b.DecodeErr("contacts.deleteByPhones", "phones", err)
 		}
-		m.Phones = make([]string, n0)
+		m.Phones = tl.MakeSlice[string](b, 0x0010ab84, n0)
 		for i0 := range m.Phones {
 			if m.Phones[i0], err = b.String(); err != nil {
 				return b.DecodeErr("contacts.deleteByPhones", "phones", err)
@@ -1409,8 +1521,13 @@ func (m *ContactsBlockRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ContactsBlockRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ContactsBlockRequest) DecodeBare(b *tl.Buffer) error {
 	*m = ContactsBlockRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ContactsBlockRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("contacts.block", "flags", err)
@@ -1468,8 +1585,13 @@ func (m *ContactsUnblockRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ContactsUnblockRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ContactsUnblockRequest) DecodeBare(b *tl.Buffer) error {
 	*m = ContactsUnblockRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ContactsUnblockRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("contacts.unblock", "flags", err)
@@ -1524,8 +1646,13 @@ func (m *ContactsGetBlockedRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ContactsGetBlockedRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ContactsGetBlockedRequest) DecodeBare(b *tl.Buffer) error {
 	*m = ContactsGetBlockedRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ContactsGetBlockedRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("contacts.getBlocked", "flags", err)
@@ -1587,8 +1714,13 @@ func (m *ContactsSearchRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ContactsSearchRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ContactsSearchRequest) DecodeBare(b *tl.Buffer) error {
 	*m = ContactsSearchRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ContactsSearchRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("contacts.search", "flags", err)
@@ -1648,8 +1780,13 @@ func (m *ContactsResolveUsernameRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ContactsResolveUsernameRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ContactsResolveUsernameRequest) DecodeBare(b *tl.Buffer) error {
 	*m = ContactsResolveUsernameRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ContactsResolveUsernameRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("contacts.resolveUsername", "flags", err)
@@ -1747,8 +1884,13 @@ func (m *ContactsGetTopPeersRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ContactsGetTopPeersRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ContactsGetTopPeersRequest) DecodeBare(b *tl.Buffer) error {
 	*m = ContactsGetTopPeersRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ContactsGetTopPeersRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("contacts.getTopPeers", "flags", err)
@@ -1824,7 +1966,12 @@ func (m *ContactsResetTopPeerRatingRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ContactsResetTopPeerRatingRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ContactsResetTopPeerRatingRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ContactsResetTopPeerRatingRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Category, err = DecodeTopPeerCategoryClass(b); err != nil {
 		return b.DecodeErr("contacts.resetTopPeerRating", "category", err)
 	}
@@ -1869,8 +2016,11 @@ func (m *ContactsResetSavedRequest) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *ContactsResetSavedRequest) DecodeBare(b *tl.Buffer) error {
 	*m = ContactsResetSavedRequest{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ContactsResetSavedRequest) decodeFields(b *tl.Buffer) error { return nil }
 
 // ContactsGetSavedRequest is the TL function contacts.getSaved#82f1e39f (result Vector).
 type ContactsGetSavedRequest struct {
@@ -1907,8 +2057,11 @@ func (m *ContactsGetSavedRequest) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *ContactsGetSavedRequest) DecodeBare(b *tl.Buffer) error {
 	*m = ContactsGetSavedRequest{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ContactsGetSavedRequest) decodeFields(b *tl.Buffer) error { return nil }
 
 // ContactsToggleTopPeersRequest is the TL function contacts.toggleTopPeers#8514bdda (result Bool).
 type ContactsToggleTopPeersRequest struct {
@@ -1945,7 +2098,12 @@ func (m *ContactsToggleTopPeersRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ContactsToggleTopPeersRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ContactsToggleTopPeersRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ContactsToggleTopPeersRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Enabled, err = b.Bool(); err != nil {
 		return b.DecodeErr("contacts.toggleTopPeers", "enabled", err)
 	}
@@ -2013,8 +2171,13 @@ func (m *ContactsAddContactRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ContactsAddContactRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ContactsAddContactRequest) DecodeBare(b *tl.Buffer) error {
 	*m = ContactsAddContactRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ContactsAddContactRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("contacts.addContact", "flags", err)
@@ -2034,7 +2197,10 @@ func (m *ContactsAddContactRequest) DecodeBare(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<1) != 0 {
 		m.Note = tl.New[TextWithEntities](b, TextWithEntitiesTypeID)
-		if err = m.Note.Decode(b); err != nil {
+		if err = b.ConsumeID(TextWithEntitiesTypeID); err != nil {
+			return b.DecodeErr("contacts.addContact", "note", err)
+		}
+		if err = m.Note.decodeFields(b); err != nil {
 			return b.DecodeErr("contacts.addContact", "note", err)
 		}
 	}
@@ -2081,7 +2247,12 @@ func (m *ContactsAcceptContactRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ContactsAcceptContactRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ContactsAcceptContactRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ContactsAcceptContactRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.ID, err = DecodeInputUserClass(b); err != nil {
 		return b.DecodeErr("contacts.acceptContact", "id", err)
 	}
@@ -2141,8 +2312,13 @@ func (m *ContactsGetLocatedRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ContactsGetLocatedRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ContactsGetLocatedRequest) DecodeBare(b *tl.Buffer) error {
 	*m = ContactsGetLocatedRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ContactsGetLocatedRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("contacts.getLocated", "flags", err)
@@ -2209,8 +2385,13 @@ func (m *ContactsBlockFromRepliesRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ContactsBlockFromRepliesRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ContactsBlockFromRepliesRequest) DecodeBare(b *tl.Buffer) error {
 	*m = ContactsBlockFromRepliesRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ContactsBlockFromRepliesRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("contacts.blockFromReplies", "flags", err)
@@ -2259,7 +2440,12 @@ func (m *ContactsResolvePhoneRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ContactsResolvePhoneRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ContactsResolvePhoneRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ContactsResolvePhoneRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Phone, err = b.String(); err != nil {
 		return b.DecodeErr("contacts.resolvePhone", "phone", err)
 	}
@@ -2303,8 +2489,11 @@ func (m *ContactsExportContactTokenRequest) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *ContactsExportContactTokenRequest) DecodeBare(b *tl.Buffer) error {
 	*m = ContactsExportContactTokenRequest{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ContactsExportContactTokenRequest) decodeFields(b *tl.Buffer) error { return nil }
 
 // ContactsImportContactTokenRequest is the TL function contacts.importContactToken#13005788 (result User).
 type ContactsImportContactTokenRequest struct {
@@ -2343,7 +2532,12 @@ func (m *ContactsImportContactTokenRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ContactsImportContactTokenRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ContactsImportContactTokenRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ContactsImportContactTokenRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Token, err = b.String(); err != nil {
 		return b.DecodeErr("contacts.importContactToken", "token", err)
 	}
@@ -2388,13 +2582,18 @@ func (m *ContactsEditCloseFriendsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ContactsEditCloseFriendsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ContactsEditCloseFriendsRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ContactsEditCloseFriendsRequest) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.VectorHeader()
 		if err != nil {
 			return b.DecodeErr("contacts.editCloseFriends", "id", err)
 		}
-		m.ID = make([]int64, n0)
+		m.ID = tl.MakeSlice[int64](b, 0xb825495a, n0)
 		for i0 := range m.ID {
 			if m.ID[i0], err = b.Int64(); err != nil {
 				return b.DecodeErr("contacts.editCloseFriends", "id", err)
@@ -2455,8 +2654,13 @@ func (m *ContactsSetBlockedRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ContactsSetBlockedRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ContactsSetBlockedRequest) DecodeBare(b *tl.Buffer) error {
 	*m = ContactsSetBlockedRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ContactsSetBlockedRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("contacts.setBlocked", "flags", err)
@@ -2467,7 +2671,7 @@ func (m *ContactsSetBlockedRequest) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("contacts.setBlocked", "id", err)
 		}
-		m.ID = make([]InputPeerClass, n0)
+		m.ID = tl.MakeSlice[InputPeerClass](b, 0xdc5c5bed, n0)
 		for i0 := range m.ID {
 			if m.ID[i0], err = DecodeInputPeerClass(b); err != nil {
 				return b.DecodeErr("contacts.setBlocked", "id", err)
@@ -2515,8 +2719,11 @@ func (m *ContactsGetBirthdaysRequest) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *ContactsGetBirthdaysRequest) DecodeBare(b *tl.Buffer) error {
 	*m = ContactsGetBirthdaysRequest{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ContactsGetBirthdaysRequest) decodeFields(b *tl.Buffer) error { return nil }
 
 // ContactsGetSponsoredPeersRequest is the TL function contacts.getSponsoredPeers#b6c8c393 (result contacts.SponsoredPeers).
 type ContactsGetSponsoredPeersRequest struct {
@@ -2555,7 +2762,12 @@ func (m *ContactsGetSponsoredPeersRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ContactsGetSponsoredPeersRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ContactsGetSponsoredPeersRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ContactsGetSponsoredPeersRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Q, err = b.String(); err != nil {
 		return b.DecodeErr("contacts.getSponsoredPeers", "q", err)
 	}
@@ -2608,11 +2820,19 @@ func (m *ContactsUpdateContactNoteRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ContactsUpdateContactNoteRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ContactsUpdateContactNoteRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ContactsUpdateContactNoteRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.ID, err = DecodeInputUserClass(b); err != nil {
 		return b.DecodeErr("contacts.updateContactNote", "id", err)
 	}
-	if err = m.Note.Decode(b); err != nil {
+	if err = b.ConsumeID(TextWithEntitiesTypeID); err != nil {
+		return b.DecodeErr("contacts.updateContactNote", "note", err)
+	}
+	if err = m.Note.decodeFields(b); err != nil {
 		return b.DecodeErr("contacts.updateContactNote", "note", err)
 	}
 	return nil

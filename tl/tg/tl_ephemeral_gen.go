@@ -117,8 +117,13 @@ func (m *EphemeralSendMessageRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *EphemeralSendMessageRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *EphemeralSendMessageRequest) DecodeBare(b *tl.Buffer) error {
 	*m = EphemeralSendMessageRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *EphemeralSendMessageRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("ephemeral.sendMessage", "flags", err)
@@ -144,7 +149,7 @@ func (m *EphemeralSendMessageRequest) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("ephemeral.sendMessage", "entities", err)
 			}
-			m.Entities = make([]MessageEntityClass, n1)
+			m.Entities = tl.MakeSlice[MessageEntityClass](b, 0xa8c1973d, n1)
 			for i1 := range m.Entities {
 				if m.Entities[i1], err = DecodeMessageEntityClass(b); err != nil {
 					return b.DecodeErr("ephemeral.sendMessage", "entities", err)
@@ -227,7 +232,12 @@ func (m *EphemeralDeleteMessageRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *EphemeralDeleteMessageRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *EphemeralDeleteMessageRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *EphemeralDeleteMessageRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("ephemeral.deleteMessage", "peer", err)
 	}
@@ -286,7 +296,12 @@ func (m *EphemeralReportMessageRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *EphemeralReportMessageRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *EphemeralReportMessageRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *EphemeralReportMessageRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("ephemeral.reportMessage", "peer", err)
 	}
@@ -355,8 +370,13 @@ func (m *EphemeralGetCallbackAnswerRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *EphemeralGetCallbackAnswerRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *EphemeralGetCallbackAnswerRequest) DecodeBare(b *tl.Buffer) error {
 	*m = EphemeralGetCallbackAnswerRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *EphemeralGetCallbackAnswerRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("ephemeral.getCallbackAnswer", "flags", err)

@@ -46,15 +46,23 @@ func (m *FoldersEditPeerFoldersRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *FoldersEditPeerFoldersRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *FoldersEditPeerFoldersRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *FoldersEditPeerFoldersRequest) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.VectorHeader()
 		if err != nil {
 			return b.DecodeErr("folders.editPeerFolders", "folder_peers", err)
 		}
-		m.FolderPeers = make([]InputFolderPeer, n0)
+		m.FolderPeers = tl.MakeSlice[InputFolderPeer](b, 0x5430cef4, n0)
 		for i0 := range m.FolderPeers {
-			if err = m.FolderPeers[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(InputFolderPeerTypeID); err != nil {
+				return b.DecodeErr("folders.editPeerFolders", "folder_peers", err)
+			}
+			if err = m.FolderPeers[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("folders.editPeerFolders", "folder_peers", err)
 			}
 		}

@@ -51,7 +51,12 @@ func (m *FragmentCollectibleInfo) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *FragmentCollectibleInfo) DecodeBare(b *tl.Buffer) (err error) {
+func (m *FragmentCollectibleInfo) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *FragmentCollectibleInfo) decodeFields(b *tl.Buffer) (err error) {
 	if m.PurchaseDate, err = b.Int32(); err != nil {
 		return b.DecodeErr("fragment.collectibleInfo", "purchase_date", err)
 	}
@@ -115,7 +120,12 @@ func (m *FragmentGetCollectibleInfoRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *FragmentGetCollectibleInfoRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *FragmentGetCollectibleInfoRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *FragmentGetCollectibleInfoRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Collectible, err = DecodeInputCollectibleClass(b); err != nil {
 		return b.DecodeErr("fragment.getCollectibleInfo", "collectible", err)
 	}

@@ -48,7 +48,12 @@ func (m *InvokeAfterMsgRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InvokeAfterMsgRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InvokeAfterMsgRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InvokeAfterMsgRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.MsgID, err = b.Int64(); err != nil {
 		return b.DecodeErr("invokeAfterMsg", "msg_id", err)
 	}
@@ -103,13 +108,18 @@ func (m *InvokeAfterMsgsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InvokeAfterMsgsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InvokeAfterMsgsRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InvokeAfterMsgsRequest) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.VectorHeader()
 		if err != nil {
 			return b.DecodeErr("invokeAfterMsgs", "msg_ids", err)
 		}
-		m.MsgIDs = make([]int64, n0)
+		m.MsgIDs = tl.MakeSlice[int64](b, 0xb825495a, n0)
 		for i0 := range m.MsgIDs {
 			if m.MsgIDs[i0], err = b.Int64(); err != nil {
 				return b.DecodeErr("invokeAfterMsgs", "msg_ids", err)
@@ -196,8 +206,13 @@ func (m *InitConnectionRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InitConnectionRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InitConnectionRequest) DecodeBare(b *tl.Buffer) error {
 	*m = InitConnectionRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InitConnectionRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("initConnection", "flags", err)
@@ -225,7 +240,10 @@ func (m *InitConnectionRequest) DecodeBare(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<0) != 0 {
 		m.Proxy = tl.New[InputClientProxy](b, InputClientProxyTypeID)
-		if err = m.Proxy.Decode(b); err != nil {
+		if err = b.ConsumeID(InputClientProxyTypeID); err != nil {
+			return b.DecodeErr("initConnection", "proxy", err)
+		}
+		if err = m.Proxy.decodeFields(b); err != nil {
 			return b.DecodeErr("initConnection", "proxy", err)
 		}
 	}
@@ -282,7 +300,12 @@ func (m *InvokeWithLayerRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InvokeWithLayerRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InvokeWithLayerRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InvokeWithLayerRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Layer, err = b.Int32(); err != nil {
 		return b.DecodeErr("invokeWithLayer", "layer", err)
 	}
@@ -332,7 +355,12 @@ func (m *InvokeWithoutUpdatesRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InvokeWithoutUpdatesRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InvokeWithoutUpdatesRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InvokeWithoutUpdatesRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Query, err = DecodeObject(b); err != nil {
 		return b.DecodeErr("invokeWithoutUpdates", "query", err)
 	}
@@ -383,8 +411,16 @@ func (m *InvokeWithMessagesRangeRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InvokeWithMessagesRangeRequest) DecodeBare(b *tl.Buffer) (err error) {
-	if err = m.Range.Decode(b); err != nil {
+func (m *InvokeWithMessagesRangeRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InvokeWithMessagesRangeRequest) decodeFields(b *tl.Buffer) (err error) {
+	if err = b.ConsumeID(MessageRangeTypeID); err != nil {
+		return b.DecodeErr("invokeWithMessagesRange", "range", err)
+	}
+	if err = m.Range.decodeFields(b); err != nil {
 		return b.DecodeErr("invokeWithMessagesRange", "range", err)
 	}
 	if m.Query, err = DecodeObject(b); err != nil {
@@ -435,7 +471,12 @@ func (m *InvokeWithTakeoutRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InvokeWithTakeoutRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InvokeWithTakeoutRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InvokeWithTakeoutRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.TakeoutID, err = b.Int64(); err != nil {
 		return b.DecodeErr("invokeWithTakeout", "takeout_id", err)
 	}
@@ -489,7 +530,12 @@ func (m *InvokeWithBusinessConnectionRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InvokeWithBusinessConnectionRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InvokeWithBusinessConnectionRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InvokeWithBusinessConnectionRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.ConnectionID, err = b.String(); err != nil {
 		return b.DecodeErr("invokeWithBusinessConnection", "connection_id", err)
 	}
@@ -547,7 +593,12 @@ func (m *InvokeWithGooglePlayIntegrityRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InvokeWithGooglePlayIntegrityRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InvokeWithGooglePlayIntegrityRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InvokeWithGooglePlayIntegrityRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Nonce, err = b.String(); err != nil {
 		return b.DecodeErr("invokeWithGooglePlayIntegrity", "nonce", err)
 	}
@@ -604,7 +655,12 @@ func (m *InvokeWithApnsSecretRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InvokeWithApnsSecretRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InvokeWithApnsSecretRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InvokeWithApnsSecretRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Nonce, err = b.String(); err != nil {
 		return b.DecodeErr("invokeWithApnsSecret", "nonce", err)
 	}
@@ -659,7 +715,12 @@ func (m *InvokeWithReCaptchaRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InvokeWithReCaptchaRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InvokeWithReCaptchaRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InvokeWithReCaptchaRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Token, err = b.String(); err != nil {
 		return b.DecodeErr("invokeWithReCaptcha", "token", err)
 	}

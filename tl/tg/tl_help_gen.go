@@ -88,8 +88,13 @@ func (m *HelpAppUpdate) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *HelpAppUpdate) DecodeBare(b *tl.Buffer) (err error) {
+func (m *HelpAppUpdate) DecodeBare(b *tl.Buffer) error {
 	*m = HelpAppUpdate{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *HelpAppUpdate) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("help.appUpdate", "flags", err)
@@ -109,7 +114,7 @@ func (m *HelpAppUpdate) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("help.appUpdate", "entities", err)
 		}
-		m.Entities = make([]MessageEntityClass, n0)
+		m.Entities = tl.MakeSlice[MessageEntityClass](b, 0xa8c1973d, n0)
 		for i0 := range m.Entities {
 			if m.Entities[i0], err = DecodeMessageEntityClass(b); err != nil {
 				return b.DecodeErr("help.appUpdate", "entities", err)
@@ -172,8 +177,11 @@ func (m *HelpNoAppUpdate) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *HelpNoAppUpdate) DecodeBare(b *tl.Buffer) error {
 	*m = HelpNoAppUpdate{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *HelpNoAppUpdate) decodeFields(b *tl.Buffer) error { return nil }
 
 // HelpInviteText is the TL constructor help.inviteText#18cb9f78 (result help.InviteText).
 type HelpInviteText struct {
@@ -210,7 +218,12 @@ func (m *HelpInviteText) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *HelpInviteText) DecodeBare(b *tl.Buffer) (err error) {
+func (m *HelpInviteText) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *HelpInviteText) decodeFields(b *tl.Buffer) (err error) {
 	if m.Message, err = b.String(); err != nil {
 		return b.DecodeErr("help.inviteText", "message", err)
 	}
@@ -259,7 +272,12 @@ func (m *HelpSupport) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *HelpSupport) DecodeBare(b *tl.Buffer) (err error) {
+func (m *HelpSupport) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *HelpSupport) decodeFields(b *tl.Buffer) (err error) {
 	if m.PhoneNumber, err = b.String(); err != nil {
 		return b.DecodeErr("help.support", "phone_number", err)
 	}
@@ -331,14 +349,22 @@ func (m *HelpTermsOfService) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *HelpTermsOfService) DecodeBare(b *tl.Buffer) (err error) {
+func (m *HelpTermsOfService) DecodeBare(b *tl.Buffer) error {
 	*m = HelpTermsOfService{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *HelpTermsOfService) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("help.termsOfService", "flags", err)
 	}
 	m.Popup = f0&(1<<0) != 0
-	if err = m.ID.Decode(b); err != nil {
+	if err = b.ConsumeID(DataJSONTypeID); err != nil {
+		return b.DecodeErr("help.termsOfService", "id", err)
+	}
+	if err = m.ID.decodeFields(b); err != nil {
 		return b.DecodeErr("help.termsOfService", "id", err)
 	}
 	if m.Text, err = b.String(); err != nil {
@@ -349,7 +375,7 @@ func (m *HelpTermsOfService) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("help.termsOfService", "entities", err)
 		}
-		m.Entities = make([]MessageEntityClass, n0)
+		m.Entities = tl.MakeSlice[MessageEntityClass](b, 0xa8c1973d, n0)
 		for i0 := range m.Entities {
 			if m.Entities[i0], err = DecodeMessageEntityClass(b); err != nil {
 				return b.DecodeErr("help.termsOfService", "entities", err)
@@ -428,13 +454,18 @@ func (m *HelpRecentMeURLs) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *HelpRecentMeURLs) DecodeBare(b *tl.Buffer) (err error) {
+func (m *HelpRecentMeURLs) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *HelpRecentMeURLs) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.VectorHeader()
 		if err != nil {
 			return b.DecodeErr("help.recentMeUrls", "urls", err)
 		}
-		m.URLs = make([]RecentMeURLClass, n0)
+		m.URLs = tl.MakeSlice[RecentMeURLClass](b, 0x42fdc221, n0)
 		for i0 := range m.URLs {
 			if m.URLs[i0], err = DecodeRecentMeURLClass(b); err != nil {
 				return b.DecodeErr("help.recentMeUrls", "urls", err)
@@ -446,7 +477,7 @@ func (m *HelpRecentMeURLs) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("help.recentMeUrls", "chats", err)
 		}
-		m.Chats = make([]ChatClass, n0)
+		m.Chats = tl.MakeSlice[ChatClass](b, 0xcf39abb8, n0)
 		for i0 := range m.Chats {
 			if m.Chats[i0], err = DecodeChatClass(b); err != nil {
 				return b.DecodeErr("help.recentMeUrls", "chats", err)
@@ -458,7 +489,7 @@ func (m *HelpRecentMeURLs) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("help.recentMeUrls", "users", err)
 		}
-		m.Users = make([]UserClass, n0)
+		m.Users = tl.MakeSlice[UserClass](b, 0x13247a30, n0)
 		for i0 := range m.Users {
 			if m.Users[i0], err = DecodeUserClass(b); err != nil {
 				return b.DecodeErr("help.recentMeUrls", "users", err)
@@ -505,7 +536,12 @@ func (m *HelpTermsOfServiceUpdateEmpty) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *HelpTermsOfServiceUpdateEmpty) DecodeBare(b *tl.Buffer) (err error) {
+func (m *HelpTermsOfServiceUpdateEmpty) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *HelpTermsOfServiceUpdateEmpty) decodeFields(b *tl.Buffer) (err error) {
 	if m.Expires, err = b.Int32(); err != nil {
 		return b.DecodeErr("help.termsOfServiceUpdateEmpty", "expires", err)
 	}
@@ -553,11 +589,19 @@ func (m *HelpTermsOfServiceUpdate) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *HelpTermsOfServiceUpdate) DecodeBare(b *tl.Buffer) (err error) {
+func (m *HelpTermsOfServiceUpdate) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *HelpTermsOfServiceUpdate) decodeFields(b *tl.Buffer) (err error) {
 	if m.Expires, err = b.Int32(); err != nil {
 		return b.DecodeErr("help.termsOfServiceUpdate", "expires", err)
 	}
-	if err = m.TermsOfService.Decode(b); err != nil {
+	if err = b.ConsumeID(HelpTermsOfServiceTypeID); err != nil {
+		return b.DecodeErr("help.termsOfServiceUpdate", "terms_of_service", err)
+	}
+	if err = m.TermsOfService.decodeFields(b); err != nil {
 		return b.DecodeErr("help.termsOfServiceUpdate", "terms_of_service", err)
 	}
 	return nil
@@ -600,8 +644,11 @@ func (m *HelpDeepLinkInfoEmpty) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *HelpDeepLinkInfoEmpty) DecodeBare(b *tl.Buffer) error {
 	*m = HelpDeepLinkInfoEmpty{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *HelpDeepLinkInfoEmpty) decodeFields(b *tl.Buffer) error { return nil }
 
 // HelpDeepLinkInfo is the TL constructor help.deepLinkInfo#6a4ee832 (result help.DeepLinkInfo).
 type HelpDeepLinkInfo struct {
@@ -661,8 +708,13 @@ func (m *HelpDeepLinkInfo) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *HelpDeepLinkInfo) DecodeBare(b *tl.Buffer) (err error) {
+func (m *HelpDeepLinkInfo) DecodeBare(b *tl.Buffer) error {
 	*m = HelpDeepLinkInfo{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *HelpDeepLinkInfo) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("help.deepLinkInfo", "flags", err)
@@ -677,7 +729,7 @@ func (m *HelpDeepLinkInfo) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("help.deepLinkInfo", "entities", err)
 			}
-			m.Entities = make([]MessageEntityClass, n1)
+			m.Entities = tl.MakeSlice[MessageEntityClass](b, 0xa8c1973d, n1)
 			for i1 := range m.Entities {
 				if m.Entities[i1], err = DecodeMessageEntityClass(b); err != nil {
 					return b.DecodeErr("help.deepLinkInfo", "entities", err)
@@ -725,8 +777,11 @@ func (m *HelpPassportConfigNotModified) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *HelpPassportConfigNotModified) DecodeBare(b *tl.Buffer) error {
 	*m = HelpPassportConfigNotModified{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *HelpPassportConfigNotModified) decodeFields(b *tl.Buffer) error { return nil }
 
 // HelpPassportConfig is the TL constructor help.passportConfig#a098d6af (result help.PassportConfig).
 type HelpPassportConfig struct {
@@ -769,11 +824,19 @@ func (m *HelpPassportConfig) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *HelpPassportConfig) DecodeBare(b *tl.Buffer) (err error) {
+func (m *HelpPassportConfig) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *HelpPassportConfig) decodeFields(b *tl.Buffer) (err error) {
 	if m.Hash, err = b.Int32(); err != nil {
 		return b.DecodeErr("help.passportConfig", "hash", err)
 	}
-	if err = m.CountriesLangs.Decode(b); err != nil {
+	if err = b.ConsumeID(DataJSONTypeID); err != nil {
+		return b.DecodeErr("help.passportConfig", "countries_langs", err)
+	}
+	if err = m.CountriesLangs.decodeFields(b); err != nil {
 		return b.DecodeErr("help.passportConfig", "countries_langs", err)
 	}
 	return nil
@@ -814,7 +877,12 @@ func (m *HelpSupportName) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *HelpSupportName) DecodeBare(b *tl.Buffer) (err error) {
+func (m *HelpSupportName) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *HelpSupportName) decodeFields(b *tl.Buffer) (err error) {
 	if m.Name, err = b.String(); err != nil {
 		return b.DecodeErr("help.supportName", "name", err)
 	}
@@ -858,8 +926,11 @@ func (m *HelpUserInfoEmpty) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *HelpUserInfoEmpty) DecodeBare(b *tl.Buffer) error {
 	*m = HelpUserInfoEmpty{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *HelpUserInfoEmpty) decodeFields(b *tl.Buffer) error { return nil }
 
 // HelpUserInfo is the TL constructor help.userInfo#01eb3758 (result help.UserInfo).
 type HelpUserInfo struct {
@@ -912,7 +983,12 @@ func (m *HelpUserInfo) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *HelpUserInfo) DecodeBare(b *tl.Buffer) (err error) {
+func (m *HelpUserInfo) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *HelpUserInfo) decodeFields(b *tl.Buffer) (err error) {
 	if m.Message, err = b.String(); err != nil {
 		return b.DecodeErr("help.userInfo", "message", err)
 	}
@@ -921,7 +997,7 @@ func (m *HelpUserInfo) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("help.userInfo", "entities", err)
 		}
-		m.Entities = make([]MessageEntityClass, n0)
+		m.Entities = tl.MakeSlice[MessageEntityClass](b, 0xa8c1973d, n0)
 		for i0 := range m.Entities {
 			if m.Entities[i0], err = DecodeMessageEntityClass(b); err != nil {
 				return b.DecodeErr("help.userInfo", "entities", err)
@@ -974,7 +1050,12 @@ func (m *HelpPromoDataEmpty) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *HelpPromoDataEmpty) DecodeBare(b *tl.Buffer) (err error) {
+func (m *HelpPromoDataEmpty) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *HelpPromoDataEmpty) decodeFields(b *tl.Buffer) (err error) {
 	if m.Expires, err = b.Int32(); err != nil {
 		return b.DecodeErr("help.promoDataEmpty", "expires", err)
 	}
@@ -1086,8 +1167,13 @@ func (m *HelpPromoData) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *HelpPromoData) DecodeBare(b *tl.Buffer) (err error) {
+func (m *HelpPromoData) DecodeBare(b *tl.Buffer) error {
 	*m = HelpPromoData{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *HelpPromoData) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("help.promoData", "flags", err)
@@ -1118,7 +1204,7 @@ func (m *HelpPromoData) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("help.promoData", "pending_suggestions", err)
 		}
-		m.PendingSuggestions = make([]string, n0)
+		m.PendingSuggestions = tl.MakeSlice[string](b, 0x0010ab84, n0)
 		for i0 := range m.PendingSuggestions {
 			if m.PendingSuggestions[i0], err = b.String(); err != nil {
 				return b.DecodeErr("help.promoData", "pending_suggestions", err)
@@ -1130,7 +1216,7 @@ func (m *HelpPromoData) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("help.promoData", "dismissed_suggestions", err)
 		}
-		m.DismissedSuggestions = make([]string, n0)
+		m.DismissedSuggestions = tl.MakeSlice[string](b, 0x0010ab84, n0)
 		for i0 := range m.DismissedSuggestions {
 			if m.DismissedSuggestions[i0], err = b.String(); err != nil {
 				return b.DecodeErr("help.promoData", "dismissed_suggestions", err)
@@ -1139,7 +1225,10 @@ func (m *HelpPromoData) DecodeBare(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<4) != 0 {
 		m.CustomPendingSuggestion = tl.New[PendingSuggestion](b, PendingSuggestionTypeID)
-		if err = m.CustomPendingSuggestion.Decode(b); err != nil {
+		if err = b.ConsumeID(PendingSuggestionTypeID); err != nil {
+			return b.DecodeErr("help.promoData", "custom_pending_suggestion", err)
+		}
+		if err = m.CustomPendingSuggestion.decodeFields(b); err != nil {
 			return b.DecodeErr("help.promoData", "custom_pending_suggestion", err)
 		}
 	}
@@ -1148,7 +1237,7 @@ func (m *HelpPromoData) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("help.promoData", "chats", err)
 		}
-		m.Chats = make([]ChatClass, n0)
+		m.Chats = tl.MakeSlice[ChatClass](b, 0xcf39abb8, n0)
 		for i0 := range m.Chats {
 			if m.Chats[i0], err = DecodeChatClass(b); err != nil {
 				return b.DecodeErr("help.promoData", "chats", err)
@@ -1160,7 +1249,7 @@ func (m *HelpPromoData) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("help.promoData", "users", err)
 		}
-		m.Users = make([]UserClass, n0)
+		m.Users = tl.MakeSlice[UserClass](b, 0x13247a30, n0)
 		for i0 := range m.Users {
 			if m.Users[i0], err = DecodeUserClass(b); err != nil {
 				return b.DecodeErr("help.promoData", "users", err)
@@ -1227,8 +1316,13 @@ func (m *HelpCountryCode) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *HelpCountryCode) DecodeBare(b *tl.Buffer) (err error) {
+func (m *HelpCountryCode) DecodeBare(b *tl.Buffer) error {
 	*m = HelpCountryCode{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *HelpCountryCode) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("help.countryCode", "flags", err)
@@ -1242,7 +1336,7 @@ func (m *HelpCountryCode) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("help.countryCode", "prefixes", err)
 			}
-			m.Prefixes = make([]string, n1)
+			m.Prefixes = tl.MakeSlice[string](b, 0x0010ab84, n1)
 			for i1 := range m.Prefixes {
 				if m.Prefixes[i1], err = b.String(); err != nil {
 					return b.DecodeErr("help.countryCode", "prefixes", err)
@@ -1256,7 +1350,7 @@ func (m *HelpCountryCode) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("help.countryCode", "patterns", err)
 			}
-			m.Patterns = make([]string, n1)
+			m.Patterns = tl.MakeSlice[string](b, 0x0010ab84, n1)
 			for i1 := range m.Patterns {
 				if m.Patterns[i1], err = b.String(); err != nil {
 					return b.DecodeErr("help.countryCode", "patterns", err)
@@ -1324,8 +1418,13 @@ func (m *HelpCountry) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *HelpCountry) DecodeBare(b *tl.Buffer) (err error) {
+func (m *HelpCountry) DecodeBare(b *tl.Buffer) error {
 	*m = HelpCountry{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *HelpCountry) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("help.country", "flags", err)
@@ -1348,9 +1447,12 @@ func (m *HelpCountry) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("help.country", "country_codes", err)
 		}
-		m.CountryCodes = make([]HelpCountryCode, n0)
+		m.CountryCodes = tl.MakeSlice[HelpCountryCode](b, 0x0611a90a, n0)
 		for i0 := range m.CountryCodes {
-			if err = m.CountryCodes[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(HelpCountryCodeTypeID); err != nil {
+				return b.DecodeErr("help.country", "country_codes", err)
+			}
+			if err = m.CountryCodes[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("help.country", "country_codes", err)
 			}
 		}
@@ -1395,8 +1497,11 @@ func (m *HelpCountriesListNotModified) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *HelpCountriesListNotModified) DecodeBare(b *tl.Buffer) error {
 	*m = HelpCountriesListNotModified{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *HelpCountriesListNotModified) decodeFields(b *tl.Buffer) error { return nil }
 
 // HelpCountriesList is the TL constructor help.countriesList#87d0759e (result help.CountriesList).
 type HelpCountriesList struct {
@@ -1442,15 +1547,23 @@ func (m *HelpCountriesList) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *HelpCountriesList) DecodeBare(b *tl.Buffer) (err error) {
+func (m *HelpCountriesList) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *HelpCountriesList) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.VectorHeader()
 		if err != nil {
 			return b.DecodeErr("help.countriesList", "countries", err)
 		}
-		m.Countries = make([]HelpCountry, n0)
+		m.Countries = tl.MakeSlice[HelpCountry](b, 0x0f036e88, n0)
 		for i0 := range m.Countries {
-			if err = m.Countries[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(HelpCountryTypeID); err != nil {
+				return b.DecodeErr("help.countriesList", "countries", err)
+			}
+			if err = m.Countries[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("help.countriesList", "countries", err)
 			}
 		}
@@ -1538,7 +1651,12 @@ func (m *HelpPremiumPromo) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *HelpPremiumPromo) DecodeBare(b *tl.Buffer) (err error) {
+func (m *HelpPremiumPromo) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *HelpPremiumPromo) decodeFields(b *tl.Buffer) (err error) {
 	if m.StatusText, err = b.String(); err != nil {
 		return b.DecodeErr("help.premiumPromo", "status_text", err)
 	}
@@ -1547,7 +1665,7 @@ func (m *HelpPremiumPromo) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("help.premiumPromo", "status_entities", err)
 		}
-		m.StatusEntities = make([]MessageEntityClass, n0)
+		m.StatusEntities = tl.MakeSlice[MessageEntityClass](b, 0xa8c1973d, n0)
 		for i0 := range m.StatusEntities {
 			if m.StatusEntities[i0], err = DecodeMessageEntityClass(b); err != nil {
 				return b.DecodeErr("help.premiumPromo", "status_entities", err)
@@ -1559,7 +1677,7 @@ func (m *HelpPremiumPromo) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("help.premiumPromo", "video_sections", err)
 		}
-		m.VideoSections = make([]string, n0)
+		m.VideoSections = tl.MakeSlice[string](b, 0x0010ab84, n0)
 		for i0 := range m.VideoSections {
 			if m.VideoSections[i0], err = b.String(); err != nil {
 				return b.DecodeErr("help.premiumPromo", "video_sections", err)
@@ -1571,7 +1689,7 @@ func (m *HelpPremiumPromo) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("help.premiumPromo", "videos", err)
 		}
-		m.Videos = make([]DocumentClass, n0)
+		m.Videos = tl.MakeSlice[DocumentClass](b, 0x7d5e3d89, n0)
 		for i0 := range m.Videos {
 			if m.Videos[i0], err = DecodeDocumentClass(b); err != nil {
 				return b.DecodeErr("help.premiumPromo", "videos", err)
@@ -1583,9 +1701,12 @@ func (m *HelpPremiumPromo) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("help.premiumPromo", "period_options", err)
 		}
-		m.PeriodOptions = make([]PremiumSubscriptionOption, n0)
+		m.PeriodOptions = tl.MakeSlice[PremiumSubscriptionOption](b, 0xa67141a4, n0)
 		for i0 := range m.PeriodOptions {
-			if err = m.PeriodOptions[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(PremiumSubscriptionOptionTypeID); err != nil {
+				return b.DecodeErr("help.premiumPromo", "period_options", err)
+			}
+			if err = m.PeriodOptions[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("help.premiumPromo", "period_options", err)
 			}
 		}
@@ -1595,7 +1716,7 @@ func (m *HelpPremiumPromo) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("help.premiumPromo", "users", err)
 		}
-		m.Users = make([]UserClass, n0)
+		m.Users = tl.MakeSlice[UserClass](b, 0x13247a30, n0)
 		for i0 := range m.Users {
 			if m.Users[i0], err = DecodeUserClass(b); err != nil {
 				return b.DecodeErr("help.premiumPromo", "users", err)
@@ -1642,8 +1763,11 @@ func (m *HelpAppConfigNotModified) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *HelpAppConfigNotModified) DecodeBare(b *tl.Buffer) error {
 	*m = HelpAppConfigNotModified{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *HelpAppConfigNotModified) decodeFields(b *tl.Buffer) error { return nil }
 
 // HelpAppConfig is the TL constructor help.appConfig#dd18782e (result help.AppConfig).
 type HelpAppConfig struct {
@@ -1689,7 +1813,12 @@ func (m *HelpAppConfig) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *HelpAppConfig) DecodeBare(b *tl.Buffer) (err error) {
+func (m *HelpAppConfig) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *HelpAppConfig) decodeFields(b *tl.Buffer) (err error) {
 	if m.Hash, err = b.Int32(); err != nil {
 		return b.DecodeErr("help.appConfig", "hash", err)
 	}
@@ -1739,13 +1868,18 @@ func (m *HelpPeerColorSet) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *HelpPeerColorSet) DecodeBare(b *tl.Buffer) (err error) {
+func (m *HelpPeerColorSet) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *HelpPeerColorSet) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.VectorHeader()
 		if err != nil {
 			return b.DecodeErr("help.peerColorSet", "colors", err)
 		}
-		m.Colors = make([]int32, n0)
+		m.Colors = tl.MakeSlice[int32](b, 0x2c31182a, n0)
 		for i0 := range m.Colors {
 			if m.Colors[i0], err = b.Int32(); err != nil {
 				return b.DecodeErr("help.peerColorSet", "colors", err)
@@ -1805,13 +1939,18 @@ func (m *HelpPeerColorProfileSet) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *HelpPeerColorProfileSet) DecodeBare(b *tl.Buffer) (err error) {
+func (m *HelpPeerColorProfileSet) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *HelpPeerColorProfileSet) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.VectorHeader()
 		if err != nil {
 			return b.DecodeErr("help.peerColorProfileSet", "palette_colors", err)
 		}
-		m.PaletteColors = make([]int32, n0)
+		m.PaletteColors = tl.MakeSlice[int32](b, 0x2c31182a, n0)
 		for i0 := range m.PaletteColors {
 			if m.PaletteColors[i0], err = b.Int32(); err != nil {
 				return b.DecodeErr("help.peerColorProfileSet", "palette_colors", err)
@@ -1823,7 +1962,7 @@ func (m *HelpPeerColorProfileSet) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("help.peerColorProfileSet", "bg_colors", err)
 		}
-		m.BgColors = make([]int32, n0)
+		m.BgColors = tl.MakeSlice[int32](b, 0x2c31182a, n0)
 		for i0 := range m.BgColors {
 			if m.BgColors[i0], err = b.Int32(); err != nil {
 				return b.DecodeErr("help.peerColorProfileSet", "bg_colors", err)
@@ -1835,7 +1974,7 @@ func (m *HelpPeerColorProfileSet) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("help.peerColorProfileSet", "story_colors", err)
 		}
-		m.StoryColors = make([]int32, n0)
+		m.StoryColors = tl.MakeSlice[int32](b, 0x2c31182a, n0)
 		for i0 := range m.StoryColors {
 			if m.StoryColors[i0], err = b.Int32(); err != nil {
 				return b.DecodeErr("help.peerColorProfileSet", "story_colors", err)
@@ -1918,8 +2057,13 @@ func (m *HelpPeerColorOption) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *HelpPeerColorOption) DecodeBare(b *tl.Buffer) (err error) {
+func (m *HelpPeerColorOption) DecodeBare(b *tl.Buffer) error {
 	*m = HelpPeerColorOption{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *HelpPeerColorOption) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("help.peerColorOption", "flags", err)
@@ -1990,8 +2134,11 @@ func (m *HelpPeerColorsNotModified) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *HelpPeerColorsNotModified) DecodeBare(b *tl.Buffer) error {
 	*m = HelpPeerColorsNotModified{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *HelpPeerColorsNotModified) decodeFields(b *tl.Buffer) error { return nil }
 
 // HelpPeerColors is the TL constructor help.peerColors#00f8ed08 (result help.PeerColors).
 type HelpPeerColors struct {
@@ -2037,7 +2184,12 @@ func (m *HelpPeerColors) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *HelpPeerColors) DecodeBare(b *tl.Buffer) (err error) {
+func (m *HelpPeerColors) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *HelpPeerColors) decodeFields(b *tl.Buffer) (err error) {
 	if m.Hash, err = b.Int32(); err != nil {
 		return b.DecodeErr("help.peerColors", "hash", err)
 	}
@@ -2046,9 +2198,12 @@ func (m *HelpPeerColors) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("help.peerColors", "colors", err)
 		}
-		m.Colors = make([]HelpPeerColorOption, n0)
+		m.Colors = tl.MakeSlice[HelpPeerColorOption](b, 0xab0e3e02, n0)
 		for i0 := range m.Colors {
-			if err = m.Colors[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(HelpPeerColorOptionTypeID); err != nil {
+				return b.DecodeErr("help.peerColors", "colors", err)
+			}
+			if err = m.Colors[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("help.peerColors", "colors", err)
 			}
 		}
@@ -2093,8 +2248,11 @@ func (m *HelpTimezonesListNotModified) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *HelpTimezonesListNotModified) DecodeBare(b *tl.Buffer) error {
 	*m = HelpTimezonesListNotModified{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *HelpTimezonesListNotModified) decodeFields(b *tl.Buffer) error { return nil }
 
 // HelpTimezonesList is the TL constructor help.timezonesList#7b74ed71 (result help.TimezonesList).
 type HelpTimezonesList struct {
@@ -2140,15 +2298,23 @@ func (m *HelpTimezonesList) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *HelpTimezonesList) DecodeBare(b *tl.Buffer) (err error) {
+func (m *HelpTimezonesList) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *HelpTimezonesList) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.VectorHeader()
 		if err != nil {
 			return b.DecodeErr("help.timezonesList", "timezones", err)
 		}
-		m.Timezones = make([]Timezone, n0)
+		m.Timezones = tl.MakeSlice[Timezone](b, 0x8a36bc40, n0)
 		for i0 := range m.Timezones {
-			if err = m.Timezones[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(TimezoneTypeID); err != nil {
+				return b.DecodeErr("help.timezonesList", "timezones", err)
+			}
+			if err = m.Timezones[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("help.timezonesList", "timezones", err)
 			}
 		}
@@ -2194,8 +2360,11 @@ func (m *HelpGetConfigRequest) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *HelpGetConfigRequest) DecodeBare(b *tl.Buffer) error {
 	*m = HelpGetConfigRequest{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *HelpGetConfigRequest) decodeFields(b *tl.Buffer) error { return nil }
 
 // HelpGetNearestDCRequest is the TL function help.getNearestDc#1fb33026 (result NearestDc).
 type HelpGetNearestDCRequest struct {
@@ -2232,8 +2401,11 @@ func (m *HelpGetNearestDCRequest) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *HelpGetNearestDCRequest) DecodeBare(b *tl.Buffer) error {
 	*m = HelpGetNearestDCRequest{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *HelpGetNearestDCRequest) decodeFields(b *tl.Buffer) error { return nil }
 
 // HelpGetAppUpdateRequest is the TL function help.getAppUpdate#522d5a7d (result help.AppUpdate).
 type HelpGetAppUpdateRequest struct {
@@ -2270,7 +2442,12 @@ func (m *HelpGetAppUpdateRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *HelpGetAppUpdateRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *HelpGetAppUpdateRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *HelpGetAppUpdateRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Source, err = b.String(); err != nil {
 		return b.DecodeErr("help.getAppUpdate", "source", err)
 	}
@@ -2312,8 +2489,11 @@ func (m *HelpGetInviteTextRequest) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *HelpGetInviteTextRequest) DecodeBare(b *tl.Buffer) error {
 	*m = HelpGetInviteTextRequest{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *HelpGetInviteTextRequest) decodeFields(b *tl.Buffer) error { return nil }
 
 // HelpGetSupportRequest is the TL function help.getSupport#9cdf08cd (result help.Support).
 type HelpGetSupportRequest struct {
@@ -2350,8 +2530,11 @@ func (m *HelpGetSupportRequest) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *HelpGetSupportRequest) DecodeBare(b *tl.Buffer) error {
 	*m = HelpGetSupportRequest{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *HelpGetSupportRequest) decodeFields(b *tl.Buffer) error { return nil }
 
 // HelpSetBotUpdatesStatusRequest is the TL function help.setBotUpdatesStatus#ec22cfcd (result Bool).
 type HelpSetBotUpdatesStatusRequest struct {
@@ -2390,7 +2573,12 @@ func (m *HelpSetBotUpdatesStatusRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *HelpSetBotUpdatesStatusRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *HelpSetBotUpdatesStatusRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *HelpSetBotUpdatesStatusRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.PendingUpdatesCount, err = b.Int32(); err != nil {
 		return b.DecodeErr("help.setBotUpdatesStatus", "pending_updates_count", err)
 	}
@@ -2435,8 +2623,11 @@ func (m *HelpGetCdnConfigRequest) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *HelpGetCdnConfigRequest) DecodeBare(b *tl.Buffer) error {
 	*m = HelpGetCdnConfigRequest{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *HelpGetCdnConfigRequest) decodeFields(b *tl.Buffer) error { return nil }
 
 // HelpGetRecentMeURLsRequest is the TL function help.getRecentMeUrls#3dc0f114 (result help.RecentMeUrls).
 type HelpGetRecentMeURLsRequest struct {
@@ -2473,7 +2664,12 @@ func (m *HelpGetRecentMeURLsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *HelpGetRecentMeURLsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *HelpGetRecentMeURLsRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *HelpGetRecentMeURLsRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Referer, err = b.String(); err != nil {
 		return b.DecodeErr("help.getRecentMeUrls", "referer", err)
 	}
@@ -2517,8 +2713,11 @@ func (m *HelpGetTermsOfServiceUpdateRequest) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *HelpGetTermsOfServiceUpdateRequest) DecodeBare(b *tl.Buffer) error {
 	*m = HelpGetTermsOfServiceUpdateRequest{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *HelpGetTermsOfServiceUpdateRequest) decodeFields(b *tl.Buffer) error { return nil }
 
 // HelpAcceptTermsOfServiceRequest is the TL function help.acceptTermsOfService#ee72f79a (result Bool).
 type HelpAcceptTermsOfServiceRequest struct {
@@ -2557,8 +2756,16 @@ func (m *HelpAcceptTermsOfServiceRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *HelpAcceptTermsOfServiceRequest) DecodeBare(b *tl.Buffer) (err error) {
-	if err = m.ID.Decode(b); err != nil {
+func (m *HelpAcceptTermsOfServiceRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *HelpAcceptTermsOfServiceRequest) decodeFields(b *tl.Buffer) (err error) {
+	if err = b.ConsumeID(DataJSONTypeID); err != nil {
+		return b.DecodeErr("help.acceptTermsOfService", "id", err)
+	}
+	if err = m.ID.decodeFields(b); err != nil {
 		return b.DecodeErr("help.acceptTermsOfService", "id", err)
 	}
 	return nil
@@ -2599,7 +2806,12 @@ func (m *HelpGetDeepLinkInfoRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *HelpGetDeepLinkInfoRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *HelpGetDeepLinkInfoRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *HelpGetDeepLinkInfoRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Path, err = b.String(); err != nil {
 		return b.DecodeErr("help.getDeepLinkInfo", "path", err)
 	}
@@ -2641,7 +2853,12 @@ func (m *HelpGetAppConfigRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *HelpGetAppConfigRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *HelpGetAppConfigRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *HelpGetAppConfigRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Hash, err = b.Int32(); err != nil {
 		return b.DecodeErr("help.getAppConfig", "hash", err)
 	}
@@ -2688,15 +2905,23 @@ func (m *HelpSaveAppLogRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *HelpSaveAppLogRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *HelpSaveAppLogRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *HelpSaveAppLogRequest) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.VectorHeader()
 		if err != nil {
 			return b.DecodeErr("help.saveAppLog", "events", err)
 		}
-		m.Events = make([]InputAppEvent, n0)
+		m.Events = tl.MakeSlice[InputAppEvent](b, 0x91099d69, n0)
 		for i0 := range m.Events {
-			if err = m.Events[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(InputAppEventTypeID); err != nil {
+				return b.DecodeErr("help.saveAppLog", "events", err)
+			}
+			if err = m.Events[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("help.saveAppLog", "events", err)
 			}
 		}
@@ -2739,7 +2964,12 @@ func (m *HelpGetPassportConfigRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *HelpGetPassportConfigRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *HelpGetPassportConfigRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *HelpGetPassportConfigRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Hash, err = b.Int32(); err != nil {
 		return b.DecodeErr("help.getPassportConfig", "hash", err)
 	}
@@ -2781,8 +3011,11 @@ func (m *HelpGetSupportNameRequest) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *HelpGetSupportNameRequest) DecodeBare(b *tl.Buffer) error {
 	*m = HelpGetSupportNameRequest{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *HelpGetSupportNameRequest) decodeFields(b *tl.Buffer) error { return nil }
 
 // HelpGetUserInfoRequest is the TL function help.getUserInfo#038a08d3 (result help.UserInfo).
 type HelpGetUserInfoRequest struct {
@@ -2824,7 +3057,12 @@ func (m *HelpGetUserInfoRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *HelpGetUserInfoRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *HelpGetUserInfoRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *HelpGetUserInfoRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.UserID, err = DecodeInputUserClass(b); err != nil {
 		return b.DecodeErr("help.getUserInfo", "user_id", err)
 	}
@@ -2883,7 +3121,12 @@ func (m *HelpEditUserInfoRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *HelpEditUserInfoRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *HelpEditUserInfoRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *HelpEditUserInfoRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.UserID, err = DecodeInputUserClass(b); err != nil {
 		return b.DecodeErr("help.editUserInfo", "user_id", err)
 	}
@@ -2895,7 +3138,7 @@ func (m *HelpEditUserInfoRequest) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("help.editUserInfo", "entities", err)
 		}
-		m.Entities = make([]MessageEntityClass, n0)
+		m.Entities = tl.MakeSlice[MessageEntityClass](b, 0xa8c1973d, n0)
 		for i0 := range m.Entities {
 			if m.Entities[i0], err = DecodeMessageEntityClass(b); err != nil {
 				return b.DecodeErr("help.editUserInfo", "entities", err)
@@ -2940,8 +3183,11 @@ func (m *HelpGetPromoDataRequest) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *HelpGetPromoDataRequest) DecodeBare(b *tl.Buffer) error {
 	*m = HelpGetPromoDataRequest{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *HelpGetPromoDataRequest) decodeFields(b *tl.Buffer) error { return nil }
 
 // HelpHidePromoDataRequest is the TL function help.hidePromoData#1e251c95 (result Bool).
 type HelpHidePromoDataRequest struct {
@@ -2983,7 +3229,12 @@ func (m *HelpHidePromoDataRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *HelpHidePromoDataRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *HelpHidePromoDataRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *HelpHidePromoDataRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("help.hidePromoData", "peer", err)
 	}
@@ -3032,7 +3283,12 @@ func (m *HelpDismissSuggestionRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *HelpDismissSuggestionRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *HelpDismissSuggestionRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *HelpDismissSuggestionRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("help.dismissSuggestion", "peer", err)
 	}
@@ -3079,7 +3335,12 @@ func (m *HelpGetCountriesListRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *HelpGetCountriesListRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *HelpGetCountriesListRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *HelpGetCountriesListRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.LangCode, err = b.String(); err != nil {
 		return b.DecodeErr("help.getCountriesList", "lang_code", err)
 	}
@@ -3124,8 +3385,11 @@ func (m *HelpGetPremiumPromoRequest) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *HelpGetPremiumPromoRequest) DecodeBare(b *tl.Buffer) error {
 	*m = HelpGetPremiumPromoRequest{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *HelpGetPremiumPromoRequest) decodeFields(b *tl.Buffer) error { return nil }
 
 // HelpGetPeerColorsRequest is the TL function help.getPeerColors#da80f42f (result help.PeerColors).
 type HelpGetPeerColorsRequest struct {
@@ -3162,7 +3426,12 @@ func (m *HelpGetPeerColorsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *HelpGetPeerColorsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *HelpGetPeerColorsRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *HelpGetPeerColorsRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Hash, err = b.Int32(); err != nil {
 		return b.DecodeErr("help.getPeerColors", "hash", err)
 	}
@@ -3204,7 +3473,12 @@ func (m *HelpGetPeerProfileColorsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *HelpGetPeerProfileColorsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *HelpGetPeerProfileColorsRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *HelpGetPeerProfileColorsRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Hash, err = b.Int32(); err != nil {
 		return b.DecodeErr("help.getPeerProfileColors", "hash", err)
 	}
@@ -3246,7 +3520,12 @@ func (m *HelpGetTimezonesListRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *HelpGetTimezonesListRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *HelpGetTimezonesListRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *HelpGetTimezonesListRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Hash, err = b.Int32(); err != nil {
 		return b.DecodeErr("help.getTimezonesList", "hash", err)
 	}

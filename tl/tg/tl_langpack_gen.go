@@ -43,7 +43,12 @@ func (m *LangpackGetLangPackRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *LangpackGetLangPackRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *LangpackGetLangPackRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *LangpackGetLangPackRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.LangPack, err = b.String(); err != nil {
 		return b.DecodeErr("langpack.getLangPack", "lang_pack", err)
 	}
@@ -95,7 +100,12 @@ func (m *LangpackGetStringsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *LangpackGetStringsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *LangpackGetStringsRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *LangpackGetStringsRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.LangPack, err = b.String(); err != nil {
 		return b.DecodeErr("langpack.getStrings", "lang_pack", err)
 	}
@@ -107,7 +117,7 @@ func (m *LangpackGetStringsRequest) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("langpack.getStrings", "keys", err)
 		}
-		m.Keys = make([]string, n0)
+		m.Keys = tl.MakeSlice[string](b, 0x0010ab84, n0)
 		for i0 := range m.Keys {
 			if m.Keys[i0], err = b.String(); err != nil {
 				return b.DecodeErr("langpack.getStrings", "keys", err)
@@ -156,7 +166,12 @@ func (m *LangpackGetDifferenceRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *LangpackGetDifferenceRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *LangpackGetDifferenceRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *LangpackGetDifferenceRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.LangPack, err = b.String(); err != nil {
 		return b.DecodeErr("langpack.getDifference", "lang_pack", err)
 	}
@@ -204,7 +219,12 @@ func (m *LangpackGetLanguagesRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *LangpackGetLanguagesRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *LangpackGetLanguagesRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *LangpackGetLanguagesRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.LangPack, err = b.String(); err != nil {
 		return b.DecodeErr("langpack.getLanguages", "lang_pack", err)
 	}
@@ -248,7 +268,12 @@ func (m *LangpackGetLanguageRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *LangpackGetLanguageRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *LangpackGetLanguageRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *LangpackGetLanguageRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.LangPack, err = b.String(); err != nil {
 		return b.DecodeErr("langpack.getLanguage", "lang_pack", err)
 	}

@@ -81,13 +81,18 @@ func (m *MessagesDialogs) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesDialogs) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesDialogs) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesDialogs) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.VectorHeader()
 		if err != nil {
 			return b.DecodeErr("messages.dialogs", "dialogs", err)
 		}
-		m.Dialogs = make([]DialogClass, n0)
+		m.Dialogs = tl.MakeSlice[DialogClass](b, 0x467b321e, n0)
 		for i0 := range m.Dialogs {
 			if m.Dialogs[i0], err = DecodeDialogClass(b); err != nil {
 				return b.DecodeErr("messages.dialogs", "dialogs", err)
@@ -99,7 +104,7 @@ func (m *MessagesDialogs) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messages.dialogs", "messages", err)
 		}
-		m.Messages = make([]MessageClass, n0)
+		m.Messages = tl.MakeSlice[MessageClass](b, 0x4cf01e76, n0)
 		for i0 := range m.Messages {
 			if m.Messages[i0], err = DecodeMessageClass(b); err != nil {
 				return b.DecodeErr("messages.dialogs", "messages", err)
@@ -111,7 +116,7 @@ func (m *MessagesDialogs) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messages.dialogs", "chats", err)
 		}
-		m.Chats = make([]ChatClass, n0)
+		m.Chats = tl.MakeSlice[ChatClass](b, 0xcf39abb8, n0)
 		for i0 := range m.Chats {
 			if m.Chats[i0], err = DecodeChatClass(b); err != nil {
 				return b.DecodeErr("messages.dialogs", "chats", err)
@@ -123,7 +128,7 @@ func (m *MessagesDialogs) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messages.dialogs", "users", err)
 		}
-		m.Users = make([]UserClass, n0)
+		m.Users = tl.MakeSlice[UserClass](b, 0x13247a30, n0)
 		for i0 := range m.Users {
 			if m.Users[i0], err = DecodeUserClass(b); err != nil {
 				return b.DecodeErr("messages.dialogs", "users", err)
@@ -210,7 +215,12 @@ func (m *MessagesDialogsSlice) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesDialogsSlice) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesDialogsSlice) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesDialogsSlice) decodeFields(b *tl.Buffer) (err error) {
 	if m.Count, err = b.Int32(); err != nil {
 		return b.DecodeErr("messages.dialogsSlice", "count", err)
 	}
@@ -219,7 +229,7 @@ func (m *MessagesDialogsSlice) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messages.dialogsSlice", "dialogs", err)
 		}
-		m.Dialogs = make([]DialogClass, n0)
+		m.Dialogs = tl.MakeSlice[DialogClass](b, 0x467b321e, n0)
 		for i0 := range m.Dialogs {
 			if m.Dialogs[i0], err = DecodeDialogClass(b); err != nil {
 				return b.DecodeErr("messages.dialogsSlice", "dialogs", err)
@@ -231,7 +241,7 @@ func (m *MessagesDialogsSlice) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messages.dialogsSlice", "messages", err)
 		}
-		m.Messages = make([]MessageClass, n0)
+		m.Messages = tl.MakeSlice[MessageClass](b, 0x4cf01e76, n0)
 		for i0 := range m.Messages {
 			if m.Messages[i0], err = DecodeMessageClass(b); err != nil {
 				return b.DecodeErr("messages.dialogsSlice", "messages", err)
@@ -243,7 +253,7 @@ func (m *MessagesDialogsSlice) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messages.dialogsSlice", "chats", err)
 		}
-		m.Chats = make([]ChatClass, n0)
+		m.Chats = tl.MakeSlice[ChatClass](b, 0xcf39abb8, n0)
 		for i0 := range m.Chats {
 			if m.Chats[i0], err = DecodeChatClass(b); err != nil {
 				return b.DecodeErr("messages.dialogsSlice", "chats", err)
@@ -255,7 +265,7 @@ func (m *MessagesDialogsSlice) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messages.dialogsSlice", "users", err)
 		}
-		m.Users = make([]UserClass, n0)
+		m.Users = tl.MakeSlice[UserClass](b, 0x13247a30, n0)
 		for i0 := range m.Users {
 			if m.Users[i0], err = DecodeUserClass(b); err != nil {
 				return b.DecodeErr("messages.dialogsSlice", "users", err)
@@ -302,7 +312,12 @@ func (m *MessagesDialogsNotModified) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesDialogsNotModified) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesDialogsNotModified) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesDialogsNotModified) decodeFields(b *tl.Buffer) (err error) {
 	if m.Count, err = b.Int32(); err != nil {
 		return b.DecodeErr("messages.dialogsNotModified", "count", err)
 	}
@@ -384,13 +399,18 @@ func (m *MessagesMessages) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesMessages) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesMessages) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesMessages) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.VectorHeader()
 		if err != nil {
 			return b.DecodeErr("messages.messages", "messages", err)
 		}
-		m.Messages = make([]MessageClass, n0)
+		m.Messages = tl.MakeSlice[MessageClass](b, 0x4cf01e76, n0)
 		for i0 := range m.Messages {
 			if m.Messages[i0], err = DecodeMessageClass(b); err != nil {
 				return b.DecodeErr("messages.messages", "messages", err)
@@ -402,7 +422,7 @@ func (m *MessagesMessages) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messages.messages", "topics", err)
 		}
-		m.Topics = make([]ForumTopicClass, n0)
+		m.Topics = tl.MakeSlice[ForumTopicClass](b, 0xddbbafc4, n0)
 		for i0 := range m.Topics {
 			if m.Topics[i0], err = DecodeForumTopicClass(b); err != nil {
 				return b.DecodeErr("messages.messages", "topics", err)
@@ -414,7 +434,7 @@ func (m *MessagesMessages) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messages.messages", "chats", err)
 		}
-		m.Chats = make([]ChatClass, n0)
+		m.Chats = tl.MakeSlice[ChatClass](b, 0xcf39abb8, n0)
 		for i0 := range m.Chats {
 			if m.Chats[i0], err = DecodeChatClass(b); err != nil {
 				return b.DecodeErr("messages.messages", "chats", err)
@@ -426,7 +446,7 @@ func (m *MessagesMessages) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messages.messages", "users", err)
 		}
-		m.Users = make([]UserClass, n0)
+		m.Users = tl.MakeSlice[UserClass](b, 0x13247a30, n0)
 		for i0 := range m.Users {
 			if m.Users[i0], err = DecodeUserClass(b); err != nil {
 				return b.DecodeErr("messages.messages", "users", err)
@@ -542,8 +562,13 @@ func (m *MessagesMessagesSlice) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesMessagesSlice) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesMessagesSlice) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesMessagesSlice{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesMessagesSlice) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.messagesSlice", "flags", err)
@@ -566,7 +591,10 @@ func (m *MessagesMessagesSlice) DecodeBare(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<3) != 0 {
 		m.SearchFlood = tl.New[SearchPostsFlood](b, SearchPostsFloodTypeID)
-		if err = m.SearchFlood.Decode(b); err != nil {
+		if err = b.ConsumeID(SearchPostsFloodTypeID); err != nil {
+			return b.DecodeErr("messages.messagesSlice", "search_flood", err)
+		}
+		if err = m.SearchFlood.decodeFields(b); err != nil {
 			return b.DecodeErr("messages.messagesSlice", "search_flood", err)
 		}
 	}
@@ -575,7 +603,7 @@ func (m *MessagesMessagesSlice) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messages.messagesSlice", "messages", err)
 		}
-		m.Messages = make([]MessageClass, n0)
+		m.Messages = tl.MakeSlice[MessageClass](b, 0x4cf01e76, n0)
 		for i0 := range m.Messages {
 			if m.Messages[i0], err = DecodeMessageClass(b); err != nil {
 				return b.DecodeErr("messages.messagesSlice", "messages", err)
@@ -587,7 +615,7 @@ func (m *MessagesMessagesSlice) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messages.messagesSlice", "topics", err)
 		}
-		m.Topics = make([]ForumTopicClass, n0)
+		m.Topics = tl.MakeSlice[ForumTopicClass](b, 0xddbbafc4, n0)
 		for i0 := range m.Topics {
 			if m.Topics[i0], err = DecodeForumTopicClass(b); err != nil {
 				return b.DecodeErr("messages.messagesSlice", "topics", err)
@@ -599,7 +627,7 @@ func (m *MessagesMessagesSlice) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messages.messagesSlice", "chats", err)
 		}
-		m.Chats = make([]ChatClass, n0)
+		m.Chats = tl.MakeSlice[ChatClass](b, 0xcf39abb8, n0)
 		for i0 := range m.Chats {
 			if m.Chats[i0], err = DecodeChatClass(b); err != nil {
 				return b.DecodeErr("messages.messagesSlice", "chats", err)
@@ -611,7 +639,7 @@ func (m *MessagesMessagesSlice) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messages.messagesSlice", "users", err)
 		}
-		m.Users = make([]UserClass, n0)
+		m.Users = tl.MakeSlice[UserClass](b, 0x13247a30, n0)
 		for i0 := range m.Users {
 			if m.Users[i0], err = DecodeUserClass(b); err != nil {
 				return b.DecodeErr("messages.messagesSlice", "users", err)
@@ -713,8 +741,13 @@ func (m *MessagesChannelMessages) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesChannelMessages) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesChannelMessages) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesChannelMessages{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesChannelMessages) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.channelMessages", "flags", err)
@@ -737,7 +770,7 @@ func (m *MessagesChannelMessages) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messages.channelMessages", "messages", err)
 		}
-		m.Messages = make([]MessageClass, n0)
+		m.Messages = tl.MakeSlice[MessageClass](b, 0x4cf01e76, n0)
 		for i0 := range m.Messages {
 			if m.Messages[i0], err = DecodeMessageClass(b); err != nil {
 				return b.DecodeErr("messages.channelMessages", "messages", err)
@@ -749,7 +782,7 @@ func (m *MessagesChannelMessages) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messages.channelMessages", "topics", err)
 		}
-		m.Topics = make([]ForumTopicClass, n0)
+		m.Topics = tl.MakeSlice[ForumTopicClass](b, 0xddbbafc4, n0)
 		for i0 := range m.Topics {
 			if m.Topics[i0], err = DecodeForumTopicClass(b); err != nil {
 				return b.DecodeErr("messages.channelMessages", "topics", err)
@@ -761,7 +794,7 @@ func (m *MessagesChannelMessages) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messages.channelMessages", "chats", err)
 		}
-		m.Chats = make([]ChatClass, n0)
+		m.Chats = tl.MakeSlice[ChatClass](b, 0xcf39abb8, n0)
 		for i0 := range m.Chats {
 			if m.Chats[i0], err = DecodeChatClass(b); err != nil {
 				return b.DecodeErr("messages.channelMessages", "chats", err)
@@ -773,7 +806,7 @@ func (m *MessagesChannelMessages) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messages.channelMessages", "users", err)
 		}
-		m.Users = make([]UserClass, n0)
+		m.Users = tl.MakeSlice[UserClass](b, 0x13247a30, n0)
 		for i0 := range m.Users {
 			if m.Users[i0], err = DecodeUserClass(b); err != nil {
 				return b.DecodeErr("messages.channelMessages", "users", err)
@@ -820,7 +853,12 @@ func (m *MessagesMessagesNotModified) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesMessagesNotModified) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesMessagesNotModified) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesMessagesNotModified) decodeFields(b *tl.Buffer) (err error) {
 	if m.Count, err = b.Int32(); err != nil {
 		return b.DecodeErr("messages.messagesNotModified", "count", err)
 	}
@@ -872,13 +910,18 @@ func (m *MessagesChats) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesChats) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesChats) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesChats) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.VectorHeader()
 		if err != nil {
 			return b.DecodeErr("messages.chats", "chats", err)
 		}
-		m.Chats = make([]ChatClass, n0)
+		m.Chats = tl.MakeSlice[ChatClass](b, 0xcf39abb8, n0)
 		for i0 := range m.Chats {
 			if m.Chats[i0], err = DecodeChatClass(b); err != nil {
 				return b.DecodeErr("messages.chats", "chats", err)
@@ -935,7 +978,12 @@ func (m *MessagesChatsSlice) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesChatsSlice) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesChatsSlice) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesChatsSlice) decodeFields(b *tl.Buffer) (err error) {
 	if m.Count, err = b.Int32(); err != nil {
 		return b.DecodeErr("messages.chatsSlice", "count", err)
 	}
@@ -944,7 +992,7 @@ func (m *MessagesChatsSlice) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messages.chatsSlice", "chats", err)
 		}
-		m.Chats = make([]ChatClass, n0)
+		m.Chats = tl.MakeSlice[ChatClass](b, 0xcf39abb8, n0)
 		for i0 := range m.Chats {
 			if m.Chats[i0], err = DecodeChatClass(b); err != nil {
 				return b.DecodeErr("messages.chatsSlice", "chats", err)
@@ -1014,7 +1062,12 @@ func (m *MessagesChatFull) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesChatFull) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesChatFull) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesChatFull) decodeFields(b *tl.Buffer) (err error) {
 	if m.FullChat, err = DecodeChatFullClass(b); err != nil {
 		return b.DecodeErr("messages.chatFull", "full_chat", err)
 	}
@@ -1023,7 +1076,7 @@ func (m *MessagesChatFull) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messages.chatFull", "chats", err)
 		}
-		m.Chats = make([]ChatClass, n0)
+		m.Chats = tl.MakeSlice[ChatClass](b, 0xcf39abb8, n0)
 		for i0 := range m.Chats {
 			if m.Chats[i0], err = DecodeChatClass(b); err != nil {
 				return b.DecodeErr("messages.chatFull", "chats", err)
@@ -1035,7 +1088,7 @@ func (m *MessagesChatFull) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messages.chatFull", "users", err)
 		}
-		m.Users = make([]UserClass, n0)
+		m.Users = tl.MakeSlice[UserClass](b, 0x13247a30, n0)
 		for i0 := range m.Users {
 			if m.Users[i0], err = DecodeUserClass(b); err != nil {
 				return b.DecodeErr("messages.chatFull", "users", err)
@@ -1084,7 +1137,12 @@ func (m *MessagesAffectedHistory) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesAffectedHistory) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesAffectedHistory) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesAffectedHistory) decodeFields(b *tl.Buffer) (err error) {
 	if m.Pts, err = b.Int32(); err != nil {
 		return b.DecodeErr("messages.affectedHistory", "pts", err)
 	}
@@ -1134,7 +1192,12 @@ func (m *MessagesDHConfigNotModified) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesDHConfigNotModified) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesDHConfigNotModified) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesDHConfigNotModified) decodeFields(b *tl.Buffer) (err error) {
 	if m.Random, err = b.Bytes(); err != nil {
 		return b.DecodeErr("messages.dhConfigNotModified", "random", err)
 	}
@@ -1184,7 +1247,12 @@ func (m *MessagesDHConfig) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesDHConfig) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesDHConfig) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesDHConfig) decodeFields(b *tl.Buffer) (err error) {
 	if m.G, err = b.Int32(); err != nil {
 		return b.DecodeErr("messages.dhConfig", "g", err)
 	}
@@ -1237,7 +1305,12 @@ func (m *MessagesSentEncryptedMessage) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesSentEncryptedMessage) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesSentEncryptedMessage) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesSentEncryptedMessage) decodeFields(b *tl.Buffer) (err error) {
 	if m.Date, err = b.Int32(); err != nil {
 		return b.DecodeErr("messages.sentEncryptedMessage", "date", err)
 	}
@@ -1288,7 +1361,12 @@ func (m *MessagesSentEncryptedFile) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesSentEncryptedFile) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesSentEncryptedFile) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesSentEncryptedFile) decodeFields(b *tl.Buffer) (err error) {
 	if m.Date, err = b.Int32(); err != nil {
 		return b.DecodeErr("messages.sentEncryptedFile", "date", err)
 	}
@@ -1335,8 +1413,11 @@ func (m *MessagesStickersNotModified) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *MessagesStickersNotModified) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesStickersNotModified{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesStickersNotModified) decodeFields(b *tl.Buffer) error { return nil }
 
 // MessagesStickers is the TL constructor messages.stickers#30a6ec7e (result messages.Stickers).
 type MessagesStickers struct {
@@ -1385,7 +1466,12 @@ func (m *MessagesStickers) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesStickers) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesStickers) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesStickers) decodeFields(b *tl.Buffer) (err error) {
 	if m.Hash, err = b.Int64(); err != nil {
 		return b.DecodeErr("messages.stickers", "hash", err)
 	}
@@ -1394,7 +1480,7 @@ func (m *MessagesStickers) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messages.stickers", "stickers", err)
 		}
-		m.Stickers = make([]DocumentClass, n0)
+		m.Stickers = tl.MakeSlice[DocumentClass](b, 0x7d5e3d89, n0)
 		for i0 := range m.Stickers {
 			if m.Stickers[i0], err = DecodeDocumentClass(b); err != nil {
 				return b.DecodeErr("messages.stickers", "stickers", err)
@@ -1441,8 +1527,11 @@ func (m *MessagesAllStickersNotModified) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *MessagesAllStickersNotModified) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesAllStickersNotModified{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesAllStickersNotModified) decodeFields(b *tl.Buffer) error { return nil }
 
 // MessagesAllStickers is the TL constructor messages.allStickers#cdbbcebb (result messages.AllStickers).
 type MessagesAllStickers struct {
@@ -1488,7 +1577,12 @@ func (m *MessagesAllStickers) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesAllStickers) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesAllStickers) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesAllStickers) decodeFields(b *tl.Buffer) (err error) {
 	if m.Hash, err = b.Int64(); err != nil {
 		return b.DecodeErr("messages.allStickers", "hash", err)
 	}
@@ -1497,9 +1591,12 @@ func (m *MessagesAllStickers) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messages.allStickers", "sets", err)
 		}
-		m.Sets = make([]StickerSet, n0)
+		m.Sets = tl.MakeSlice[StickerSet](b, 0xdc4f3fa9, n0)
 		for i0 := range m.Sets {
-			if err = m.Sets[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(StickerSetTypeID); err != nil {
+				return b.DecodeErr("messages.allStickers", "sets", err)
+			}
+			if err = m.Sets[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("messages.allStickers", "sets", err)
 			}
 		}
@@ -1544,7 +1641,12 @@ func (m *MessagesAffectedMessages) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesAffectedMessages) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesAffectedMessages) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesAffectedMessages) decodeFields(b *tl.Buffer) (err error) {
 	if m.Pts, err = b.Int32(); err != nil {
 		return b.DecodeErr("messages.affectedMessages", "pts", err)
 	}
@@ -1617,8 +1719,16 @@ func (m *MessagesStickerSet) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesStickerSet) DecodeBare(b *tl.Buffer) (err error) {
-	if err = m.Set.Decode(b); err != nil {
+func (m *MessagesStickerSet) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesStickerSet) decodeFields(b *tl.Buffer) (err error) {
+	if err = b.ConsumeID(StickerSetTypeID); err != nil {
+		return b.DecodeErr("messages.stickerSet", "set", err)
+	}
+	if err = m.Set.decodeFields(b); err != nil {
 		return b.DecodeErr("messages.stickerSet", "set", err)
 	}
 	{
@@ -1626,9 +1736,12 @@ func (m *MessagesStickerSet) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messages.stickerSet", "packs", err)
 		}
-		m.Packs = make([]StickerPack, n0)
+		m.Packs = tl.MakeSlice[StickerPack](b, 0xb78b808a, n0)
 		for i0 := range m.Packs {
-			if err = m.Packs[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(StickerPackTypeID); err != nil {
+				return b.DecodeErr("messages.stickerSet", "packs", err)
+			}
+			if err = m.Packs[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("messages.stickerSet", "packs", err)
 			}
 		}
@@ -1638,9 +1751,12 @@ func (m *MessagesStickerSet) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messages.stickerSet", "keywords", err)
 		}
-		m.Keywords = make([]StickerKeyword, n0)
+		m.Keywords = tl.MakeSlice[StickerKeyword](b, 0x88805a1e, n0)
 		for i0 := range m.Keywords {
-			if err = m.Keywords[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(StickerKeywordTypeID); err != nil {
+				return b.DecodeErr("messages.stickerSet", "keywords", err)
+			}
+			if err = m.Keywords[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("messages.stickerSet", "keywords", err)
 			}
 		}
@@ -1650,7 +1766,7 @@ func (m *MessagesStickerSet) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messages.stickerSet", "documents", err)
 		}
-		m.Documents = make([]DocumentClass, n0)
+		m.Documents = tl.MakeSlice[DocumentClass](b, 0x7d5e3d89, n0)
 		for i0 := range m.Documents {
 			if m.Documents[i0], err = DecodeDocumentClass(b); err != nil {
 				return b.DecodeErr("messages.stickerSet", "documents", err)
@@ -1697,8 +1813,11 @@ func (m *MessagesStickerSetNotModified) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *MessagesStickerSetNotModified) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesStickerSetNotModified{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesStickerSetNotModified) decodeFields(b *tl.Buffer) error { return nil }
 
 // MessagesSavedGifsNotModified is the TL constructor messages.savedGifsNotModified#e8025ca2 (result messages.SavedGifs).
 type MessagesSavedGifsNotModified struct {
@@ -1737,8 +1856,11 @@ func (m *MessagesSavedGifsNotModified) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *MessagesSavedGifsNotModified) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesSavedGifsNotModified{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesSavedGifsNotModified) decodeFields(b *tl.Buffer) error { return nil }
 
 // MessagesSavedGifs is the TL constructor messages.savedGifs#84a02a0d (result messages.SavedGifs).
 type MessagesSavedGifs struct {
@@ -1787,7 +1909,12 @@ func (m *MessagesSavedGifs) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesSavedGifs) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesSavedGifs) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesSavedGifs) decodeFields(b *tl.Buffer) (err error) {
 	if m.Hash, err = b.Int64(); err != nil {
 		return b.DecodeErr("messages.savedGifs", "hash", err)
 	}
@@ -1796,7 +1923,7 @@ func (m *MessagesSavedGifs) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messages.savedGifs", "gifs", err)
 		}
-		m.Gifs = make([]DocumentClass, n0)
+		m.Gifs = tl.MakeSlice[DocumentClass](b, 0x7d5e3d89, n0)
 		for i0 := range m.Gifs {
 			if m.Gifs[i0], err = DecodeDocumentClass(b); err != nil {
 				return b.DecodeErr("messages.savedGifs", "gifs", err)
@@ -1894,8 +2021,13 @@ func (m *MessagesBotResults) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesBotResults) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesBotResults) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesBotResults{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesBotResults) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.botResults", "flags", err)
@@ -1912,13 +2044,19 @@ func (m *MessagesBotResults) DecodeBare(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<2) != 0 {
 		m.SwitchPm = tl.New[InlineBotSwitchPM](b, InlineBotSwitchPMTypeID)
-		if err = m.SwitchPm.Decode(b); err != nil {
+		if err = b.ConsumeID(InlineBotSwitchPMTypeID); err != nil {
+			return b.DecodeErr("messages.botResults", "switch_pm", err)
+		}
+		if err = m.SwitchPm.decodeFields(b); err != nil {
 			return b.DecodeErr("messages.botResults", "switch_pm", err)
 		}
 	}
 	if f0&(1<<3) != 0 {
 		m.SwitchWebview = tl.New[InlineBotWebView](b, InlineBotWebViewTypeID)
-		if err = m.SwitchWebview.Decode(b); err != nil {
+		if err = b.ConsumeID(InlineBotWebViewTypeID); err != nil {
+			return b.DecodeErr("messages.botResults", "switch_webview", err)
+		}
+		if err = m.SwitchWebview.decodeFields(b); err != nil {
 			return b.DecodeErr("messages.botResults", "switch_webview", err)
 		}
 	}
@@ -1927,7 +2065,7 @@ func (m *MessagesBotResults) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messages.botResults", "results", err)
 		}
-		m.Results = make([]BotInlineResultClass, n0)
+		m.Results = tl.MakeSlice[BotInlineResultClass](b, 0x0182b326, n0)
 		for i0 := range m.Results {
 			if m.Results[i0], err = DecodeBotInlineResultClass(b); err != nil {
 				return b.DecodeErr("messages.botResults", "results", err)
@@ -1942,7 +2080,7 @@ func (m *MessagesBotResults) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messages.botResults", "users", err)
 		}
-		m.Users = make([]UserClass, n0)
+		m.Users = tl.MakeSlice[UserClass](b, 0x13247a30, n0)
 		for i0 := range m.Users {
 			if m.Users[i0], err = DecodeUserClass(b); err != nil {
 				return b.DecodeErr("messages.botResults", "users", err)
@@ -2015,8 +2153,13 @@ func (m *MessagesBotCallbackAnswer) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesBotCallbackAnswer) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesBotCallbackAnswer) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesBotCallbackAnswer{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesBotCallbackAnswer) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.botCallbackAnswer", "flags", err)
@@ -2081,8 +2224,13 @@ func (m *MessagesMessageEditData) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesMessageEditData) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesMessageEditData) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesMessageEditData{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesMessageEditData) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.messageEditData", "flags", err)
@@ -2168,13 +2316,18 @@ func (m *MessagesPeerDialogs) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesPeerDialogs) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesPeerDialogs) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesPeerDialogs) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.VectorHeader()
 		if err != nil {
 			return b.DecodeErr("messages.peerDialogs", "dialogs", err)
 		}
-		m.Dialogs = make([]DialogClass, n0)
+		m.Dialogs = tl.MakeSlice[DialogClass](b, 0x467b321e, n0)
 		for i0 := range m.Dialogs {
 			if m.Dialogs[i0], err = DecodeDialogClass(b); err != nil {
 				return b.DecodeErr("messages.peerDialogs", "dialogs", err)
@@ -2186,7 +2339,7 @@ func (m *MessagesPeerDialogs) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messages.peerDialogs", "messages", err)
 		}
-		m.Messages = make([]MessageClass, n0)
+		m.Messages = tl.MakeSlice[MessageClass](b, 0x4cf01e76, n0)
 		for i0 := range m.Messages {
 			if m.Messages[i0], err = DecodeMessageClass(b); err != nil {
 				return b.DecodeErr("messages.peerDialogs", "messages", err)
@@ -2198,7 +2351,7 @@ func (m *MessagesPeerDialogs) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messages.peerDialogs", "chats", err)
 		}
-		m.Chats = make([]ChatClass, n0)
+		m.Chats = tl.MakeSlice[ChatClass](b, 0xcf39abb8, n0)
 		for i0 := range m.Chats {
 			if m.Chats[i0], err = DecodeChatClass(b); err != nil {
 				return b.DecodeErr("messages.peerDialogs", "chats", err)
@@ -2210,14 +2363,17 @@ func (m *MessagesPeerDialogs) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messages.peerDialogs", "users", err)
 		}
-		m.Users = make([]UserClass, n0)
+		m.Users = tl.MakeSlice[UserClass](b, 0x13247a30, n0)
 		for i0 := range m.Users {
 			if m.Users[i0], err = DecodeUserClass(b); err != nil {
 				return b.DecodeErr("messages.peerDialogs", "users", err)
 			}
 		}
 	}
-	if err = m.State.Decode(b); err != nil {
+	if err = b.ConsumeID(UpdatesStateTypeID); err != nil {
+		return b.DecodeErr("messages.peerDialogs", "state", err)
+	}
+	if err = m.State.decodeFields(b); err != nil {
 		return b.DecodeErr("messages.peerDialogs", "state", err)
 	}
 	return nil
@@ -2264,7 +2420,12 @@ func (m *MessagesFeaturedStickersNotModified) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesFeaturedStickersNotModified) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesFeaturedStickersNotModified) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesFeaturedStickersNotModified) decodeFields(b *tl.Buffer) (err error) {
 	if m.Count, err = b.Int32(); err != nil {
 		return b.DecodeErr("messages.featuredStickersNotModified", "count", err)
 	}
@@ -2331,8 +2492,13 @@ func (m *MessagesFeaturedStickers) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesFeaturedStickers) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesFeaturedStickers) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesFeaturedStickers{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesFeaturedStickers) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.featuredStickers", "flags", err)
@@ -2349,7 +2515,7 @@ func (m *MessagesFeaturedStickers) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messages.featuredStickers", "sets", err)
 		}
-		m.Sets = make([]StickerSetCoveredClass, n0)
+		m.Sets = tl.MakeSlice[StickerSetCoveredClass](b, 0x9fde5693, n0)
 		for i0 := range m.Sets {
 			if m.Sets[i0], err = DecodeStickerSetCoveredClass(b); err != nil {
 				return b.DecodeErr("messages.featuredStickers", "sets", err)
@@ -2361,7 +2527,7 @@ func (m *MessagesFeaturedStickers) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messages.featuredStickers", "unread", err)
 		}
-		m.Unread = make([]int64, n0)
+		m.Unread = tl.MakeSlice[int64](b, 0xb825495a, n0)
 		for i0 := range m.Unread {
 			if m.Unread[i0], err = b.Int64(); err != nil {
 				return b.DecodeErr("messages.featuredStickers", "unread", err)
@@ -2412,8 +2578,11 @@ func (m *MessagesRecentStickersNotModified) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *MessagesRecentStickersNotModified) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesRecentStickersNotModified{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesRecentStickersNotModified) decodeFields(b *tl.Buffer) error { return nil }
 
 // MessagesRecentStickers is the TL constructor messages.recentStickers#88d37c56 (result messages.RecentStickers).
 type MessagesRecentStickers struct {
@@ -2474,7 +2643,12 @@ func (m *MessagesRecentStickers) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesRecentStickers) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesRecentStickers) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesRecentStickers) decodeFields(b *tl.Buffer) (err error) {
 	if m.Hash, err = b.Int64(); err != nil {
 		return b.DecodeErr("messages.recentStickers", "hash", err)
 	}
@@ -2483,9 +2657,12 @@ func (m *MessagesRecentStickers) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messages.recentStickers", "packs", err)
 		}
-		m.Packs = make([]StickerPack, n0)
+		m.Packs = tl.MakeSlice[StickerPack](b, 0xb78b808a, n0)
 		for i0 := range m.Packs {
-			if err = m.Packs[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(StickerPackTypeID); err != nil {
+				return b.DecodeErr("messages.recentStickers", "packs", err)
+			}
+			if err = m.Packs[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("messages.recentStickers", "packs", err)
 			}
 		}
@@ -2495,7 +2672,7 @@ func (m *MessagesRecentStickers) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messages.recentStickers", "stickers", err)
 		}
-		m.Stickers = make([]DocumentClass, n0)
+		m.Stickers = tl.MakeSlice[DocumentClass](b, 0x7d5e3d89, n0)
 		for i0 := range m.Stickers {
 			if m.Stickers[i0], err = DecodeDocumentClass(b); err != nil {
 				return b.DecodeErr("messages.recentStickers", "stickers", err)
@@ -2507,7 +2684,7 @@ func (m *MessagesRecentStickers) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messages.recentStickers", "dates", err)
 		}
-		m.Dates = make([]int32, n0)
+		m.Dates = tl.MakeSlice[int32](b, 0x2c31182a, n0)
 		for i0 := range m.Dates {
 			if m.Dates[i0], err = b.Int32(); err != nil {
 				return b.DecodeErr("messages.recentStickers", "dates", err)
@@ -2562,7 +2739,12 @@ func (m *MessagesArchivedStickers) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesArchivedStickers) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesArchivedStickers) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesArchivedStickers) decodeFields(b *tl.Buffer) (err error) {
 	if m.Count, err = b.Int32(); err != nil {
 		return b.DecodeErr("messages.archivedStickers", "count", err)
 	}
@@ -2571,7 +2753,7 @@ func (m *MessagesArchivedStickers) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messages.archivedStickers", "sets", err)
 		}
-		m.Sets = make([]StickerSetCoveredClass, n0)
+		m.Sets = tl.MakeSlice[StickerSetCoveredClass](b, 0x9fde5693, n0)
 		for i0 := range m.Sets {
 			if m.Sets[i0], err = DecodeStickerSetCoveredClass(b); err != nil {
 				return b.DecodeErr("messages.archivedStickers", "sets", err)
@@ -2622,8 +2804,11 @@ func (m *MessagesStickerSetInstallResultSuccess) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *MessagesStickerSetInstallResultSuccess) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesStickerSetInstallResultSuccess{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesStickerSetInstallResultSuccess) decodeFields(b *tl.Buffer) error { return nil }
 
 // MessagesStickerSetInstallResultArchive is the TL constructor messages.stickerSetInstallResultArchive#35e410a8 (result messages.StickerSetInstallResult).
 type MessagesStickerSetInstallResultArchive struct {
@@ -2674,13 +2859,18 @@ func (m *MessagesStickerSetInstallResultArchive) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesStickerSetInstallResultArchive) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesStickerSetInstallResultArchive) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesStickerSetInstallResultArchive) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.VectorHeader()
 		if err != nil {
 			return b.DecodeErr("messages.stickerSetInstallResultArchive", "sets", err)
 		}
-		m.Sets = make([]StickerSetCoveredClass, n0)
+		m.Sets = tl.MakeSlice[StickerSetCoveredClass](b, 0x9fde5693, n0)
 		for i0 := range m.Sets {
 			if m.Sets[i0], err = DecodeStickerSetCoveredClass(b); err != nil {
 				return b.DecodeErr("messages.stickerSetInstallResultArchive", "sets", err)
@@ -2740,15 +2930,23 @@ func (m *MessagesHighScores) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesHighScores) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesHighScores) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesHighScores) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.VectorHeader()
 		if err != nil {
 			return b.DecodeErr("messages.highScores", "scores", err)
 		}
-		m.Scores = make([]HighScore, n0)
+		m.Scores = tl.MakeSlice[HighScore](b, 0x49d0ecef, n0)
 		for i0 := range m.Scores {
-			if err = m.Scores[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(HighScoreTypeID); err != nil {
+				return b.DecodeErr("messages.highScores", "scores", err)
+			}
+			if err = m.Scores[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("messages.highScores", "scores", err)
 			}
 		}
@@ -2758,7 +2956,7 @@ func (m *MessagesHighScores) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messages.highScores", "users", err)
 		}
-		m.Users = make([]UserClass, n0)
+		m.Users = tl.MakeSlice[UserClass](b, 0x13247a30, n0)
 		for i0 := range m.Users {
 			if m.Users[i0], err = DecodeUserClass(b); err != nil {
 				return b.DecodeErr("messages.highScores", "users", err)
@@ -2809,8 +3007,11 @@ func (m *MessagesFavedStickersNotModified) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *MessagesFavedStickersNotModified) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesFavedStickersNotModified{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesFavedStickersNotModified) decodeFields(b *tl.Buffer) error { return nil }
 
 // MessagesFavedStickers is the TL constructor messages.favedStickers#2cb51097 (result messages.FavedStickers).
 type MessagesFavedStickers struct {
@@ -2866,7 +3067,12 @@ func (m *MessagesFavedStickers) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesFavedStickers) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesFavedStickers) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesFavedStickers) decodeFields(b *tl.Buffer) (err error) {
 	if m.Hash, err = b.Int64(); err != nil {
 		return b.DecodeErr("messages.favedStickers", "hash", err)
 	}
@@ -2875,9 +3081,12 @@ func (m *MessagesFavedStickers) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messages.favedStickers", "packs", err)
 		}
-		m.Packs = make([]StickerPack, n0)
+		m.Packs = tl.MakeSlice[StickerPack](b, 0xb78b808a, n0)
 		for i0 := range m.Packs {
-			if err = m.Packs[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(StickerPackTypeID); err != nil {
+				return b.DecodeErr("messages.favedStickers", "packs", err)
+			}
+			if err = m.Packs[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("messages.favedStickers", "packs", err)
 			}
 		}
@@ -2887,7 +3096,7 @@ func (m *MessagesFavedStickers) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messages.favedStickers", "stickers", err)
 		}
-		m.Stickers = make([]DocumentClass, n0)
+		m.Stickers = tl.MakeSlice[DocumentClass](b, 0x7d5e3d89, n0)
 		for i0 := range m.Stickers {
 			if m.Stickers[i0], err = DecodeDocumentClass(b); err != nil {
 				return b.DecodeErr("messages.favedStickers", "stickers", err)
@@ -2938,8 +3147,11 @@ func (m *MessagesFoundStickerSetsNotModified) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *MessagesFoundStickerSetsNotModified) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesFoundStickerSetsNotModified{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesFoundStickerSetsNotModified) decodeFields(b *tl.Buffer) error { return nil }
 
 // MessagesFoundStickerSets is the TL constructor messages.foundStickerSets#8af09dd2 (result messages.FoundStickerSets).
 type MessagesFoundStickerSets struct {
@@ -2988,7 +3200,12 @@ func (m *MessagesFoundStickerSets) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesFoundStickerSets) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesFoundStickerSets) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesFoundStickerSets) decodeFields(b *tl.Buffer) (err error) {
 	if m.Hash, err = b.Int64(); err != nil {
 		return b.DecodeErr("messages.foundStickerSets", "hash", err)
 	}
@@ -2997,7 +3214,7 @@ func (m *MessagesFoundStickerSets) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messages.foundStickerSets", "sets", err)
 		}
-		m.Sets = make([]StickerSetCoveredClass, n0)
+		m.Sets = tl.MakeSlice[StickerSetCoveredClass](b, 0x9fde5693, n0)
 		for i0 := range m.Sets {
 			if m.Sets[i0], err = DecodeStickerSetCoveredClass(b); err != nil {
 				return b.DecodeErr("messages.foundStickerSets", "sets", err)
@@ -3055,8 +3272,13 @@ func (m *MessagesSearchCounter) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesSearchCounter) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesSearchCounter) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesSearchCounter{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesSearchCounter) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.searchCounter", "flags", err)
@@ -3129,13 +3351,18 @@ func (m *MessagesInactiveChats) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesInactiveChats) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesInactiveChats) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesInactiveChats) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.VectorHeader()
 		if err != nil {
 			return b.DecodeErr("messages.inactiveChats", "dates", err)
 		}
-		m.Dates = make([]int32, n0)
+		m.Dates = tl.MakeSlice[int32](b, 0x2c31182a, n0)
 		for i0 := range m.Dates {
 			if m.Dates[i0], err = b.Int32(); err != nil {
 				return b.DecodeErr("messages.inactiveChats", "dates", err)
@@ -3147,7 +3374,7 @@ func (m *MessagesInactiveChats) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messages.inactiveChats", "chats", err)
 		}
-		m.Chats = make([]ChatClass, n0)
+		m.Chats = tl.MakeSlice[ChatClass](b, 0xcf39abb8, n0)
 		for i0 := range m.Chats {
 			if m.Chats[i0], err = DecodeChatClass(b); err != nil {
 				return b.DecodeErr("messages.inactiveChats", "chats", err)
@@ -3159,7 +3386,7 @@ func (m *MessagesInactiveChats) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messages.inactiveChats", "users", err)
 		}
-		m.Users = make([]UserClass, n0)
+		m.Users = tl.MakeSlice[UserClass](b, 0x13247a30, n0)
 		for i0 := range m.Users {
 			if m.Users[i0], err = DecodeUserClass(b); err != nil {
 				return b.DecodeErr("messages.inactiveChats", "users", err)
@@ -3243,8 +3470,13 @@ func (m *MessagesVotesList) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesVotesList) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesVotesList) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesVotesList{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesVotesList) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.votesList", "flags", err)
@@ -3257,7 +3489,7 @@ func (m *MessagesVotesList) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messages.votesList", "votes", err)
 		}
-		m.Votes = make([]MessagePeerVoteClass, n0)
+		m.Votes = tl.MakeSlice[MessagePeerVoteClass](b, 0x10093a29, n0)
 		for i0 := range m.Votes {
 			if m.Votes[i0], err = DecodeMessagePeerVoteClass(b); err != nil {
 				return b.DecodeErr("messages.votesList", "votes", err)
@@ -3269,7 +3501,7 @@ func (m *MessagesVotesList) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messages.votesList", "chats", err)
 		}
-		m.Chats = make([]ChatClass, n0)
+		m.Chats = tl.MakeSlice[ChatClass](b, 0xcf39abb8, n0)
 		for i0 := range m.Chats {
 			if m.Chats[i0], err = DecodeChatClass(b); err != nil {
 				return b.DecodeErr("messages.votesList", "chats", err)
@@ -3281,7 +3513,7 @@ func (m *MessagesVotesList) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messages.votesList", "users", err)
 		}
-		m.Users = make([]UserClass, n0)
+		m.Users = tl.MakeSlice[UserClass](b, 0x13247a30, n0)
 		for i0 := range m.Users {
 			if m.Users[i0], err = DecodeUserClass(b); err != nil {
 				return b.DecodeErr("messages.votesList", "users", err)
@@ -3357,15 +3589,23 @@ func (m *MessagesMessageViews) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesMessageViews) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesMessageViews) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesMessageViews) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.VectorHeader()
 		if err != nil {
 			return b.DecodeErr("messages.messageViews", "views", err)
 		}
-		m.Views = make([]MessageViews, n0)
+		m.Views = tl.MakeSlice[MessageViews](b, 0xb04b9b6e, n0)
 		for i0 := range m.Views {
-			if err = m.Views[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(MessageViewsTypeID); err != nil {
+				return b.DecodeErr("messages.messageViews", "views", err)
+			}
+			if err = m.Views[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("messages.messageViews", "views", err)
 			}
 		}
@@ -3375,7 +3615,7 @@ func (m *MessagesMessageViews) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messages.messageViews", "chats", err)
 		}
-		m.Chats = make([]ChatClass, n0)
+		m.Chats = tl.MakeSlice[ChatClass](b, 0xcf39abb8, n0)
 		for i0 := range m.Chats {
 			if m.Chats[i0], err = DecodeChatClass(b); err != nil {
 				return b.DecodeErr("messages.messageViews", "chats", err)
@@ -3387,7 +3627,7 @@ func (m *MessagesMessageViews) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messages.messageViews", "users", err)
 		}
-		m.Users = make([]UserClass, n0)
+		m.Users = tl.MakeSlice[UserClass](b, 0x13247a30, n0)
 		for i0 := range m.Users {
 			if m.Users[i0], err = DecodeUserClass(b); err != nil {
 				return b.DecodeErr("messages.messageViews", "users", err)
@@ -3485,8 +3725,13 @@ func (m *MessagesDiscussionMessage) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesDiscussionMessage) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesDiscussionMessage) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesDiscussionMessage{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesDiscussionMessage) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.discussionMessage", "flags", err)
@@ -3496,7 +3741,7 @@ func (m *MessagesDiscussionMessage) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messages.discussionMessage", "messages", err)
 		}
-		m.Messages = make([]MessageClass, n0)
+		m.Messages = tl.MakeSlice[MessageClass](b, 0x4cf01e76, n0)
 		for i0 := range m.Messages {
 			if m.Messages[i0], err = DecodeMessageClass(b); err != nil {
 				return b.DecodeErr("messages.discussionMessage", "messages", err)
@@ -3529,7 +3774,7 @@ func (m *MessagesDiscussionMessage) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messages.discussionMessage", "chats", err)
 		}
-		m.Chats = make([]ChatClass, n0)
+		m.Chats = tl.MakeSlice[ChatClass](b, 0xcf39abb8, n0)
 		for i0 := range m.Chats {
 			if m.Chats[i0], err = DecodeChatClass(b); err != nil {
 				return b.DecodeErr("messages.discussionMessage", "chats", err)
@@ -3541,7 +3786,7 @@ func (m *MessagesDiscussionMessage) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messages.discussionMessage", "users", err)
 		}
-		m.Users = make([]UserClass, n0)
+		m.Users = tl.MakeSlice[UserClass](b, 0x13247a30, n0)
 		for i0 := range m.Users {
 			if m.Users[i0], err = DecodeUserClass(b); err != nil {
 				return b.DecodeErr("messages.discussionMessage", "users", err)
@@ -3586,7 +3831,12 @@ func (m *MessagesHistoryImport) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesHistoryImport) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesHistoryImport) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesHistoryImport) decodeFields(b *tl.Buffer) (err error) {
 	if m.ID, err = b.Int64(); err != nil {
 		return b.DecodeErr("messages.historyImport", "id", err)
 	}
@@ -3643,8 +3893,13 @@ func (m *MessagesHistoryImportParsed) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesHistoryImportParsed) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesHistoryImportParsed) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesHistoryImportParsed{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesHistoryImportParsed) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.historyImportParsed", "flags", err)
@@ -3704,7 +3959,12 @@ func (m *MessagesAffectedFoundMessages) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesAffectedFoundMessages) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesAffectedFoundMessages) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesAffectedFoundMessages) decodeFields(b *tl.Buffer) (err error) {
 	if m.Pts, err = b.Int32(); err != nil {
 		return b.DecodeErr("messages.affectedFoundMessages", "pts", err)
 	}
@@ -3719,7 +3979,7 @@ func (m *MessagesAffectedFoundMessages) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messages.affectedFoundMessages", "messages", err)
 		}
-		m.Messages = make([]int32, n0)
+		m.Messages = tl.MakeSlice[int32](b, 0x2c31182a, n0)
 		for i0 := range m.Messages {
 			if m.Messages[i0], err = b.Int32(); err != nil {
 				return b.DecodeErr("messages.affectedFoundMessages", "messages", err)
@@ -3784,7 +4044,12 @@ func (m *MessagesExportedChatInvites) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesExportedChatInvites) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesExportedChatInvites) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesExportedChatInvites) decodeFields(b *tl.Buffer) (err error) {
 	if m.Count, err = b.Int32(); err != nil {
 		return b.DecodeErr("messages.exportedChatInvites", "count", err)
 	}
@@ -3793,7 +4058,7 @@ func (m *MessagesExportedChatInvites) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messages.exportedChatInvites", "invites", err)
 		}
-		m.Invites = make([]ExportedChatInviteClass, n0)
+		m.Invites = tl.MakeSlice[ExportedChatInviteClass](b, 0x7776be08, n0)
 		for i0 := range m.Invites {
 			if m.Invites[i0], err = DecodeExportedChatInviteClass(b); err != nil {
 				return b.DecodeErr("messages.exportedChatInvites", "invites", err)
@@ -3805,7 +4070,7 @@ func (m *MessagesExportedChatInvites) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messages.exportedChatInvites", "users", err)
 		}
-		m.Users = make([]UserClass, n0)
+		m.Users = tl.MakeSlice[UserClass](b, 0x13247a30, n0)
 		for i0 := range m.Users {
 			if m.Users[i0], err = DecodeUserClass(b); err != nil {
 				return b.DecodeErr("messages.exportedChatInvites", "users", err)
@@ -3867,7 +4132,12 @@ func (m *MessagesExportedChatInvite) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesExportedChatInvite) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesExportedChatInvite) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesExportedChatInvite) decodeFields(b *tl.Buffer) (err error) {
 	if m.Invite, err = DecodeExportedChatInviteClass(b); err != nil {
 		return b.DecodeErr("messages.exportedChatInvite", "invite", err)
 	}
@@ -3876,7 +4146,7 @@ func (m *MessagesExportedChatInvite) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messages.exportedChatInvite", "users", err)
 		}
-		m.Users = make([]UserClass, n0)
+		m.Users = tl.MakeSlice[UserClass](b, 0x13247a30, n0)
 		for i0 := range m.Users {
 			if m.Users[i0], err = DecodeUserClass(b); err != nil {
 				return b.DecodeErr("messages.exportedChatInvite", "users", err)
@@ -3949,7 +4219,12 @@ func (m *MessagesExportedChatInviteReplaced) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesExportedChatInviteReplaced) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesExportedChatInviteReplaced) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesExportedChatInviteReplaced) decodeFields(b *tl.Buffer) (err error) {
 	if m.Invite, err = DecodeExportedChatInviteClass(b); err != nil {
 		return b.DecodeErr("messages.exportedChatInviteReplaced", "invite", err)
 	}
@@ -3961,7 +4236,7 @@ func (m *MessagesExportedChatInviteReplaced) DecodeBare(b *tl.Buffer) (err error
 		if err != nil {
 			return b.DecodeErr("messages.exportedChatInviteReplaced", "users", err)
 		}
-		m.Users = make([]UserClass, n0)
+		m.Users = tl.MakeSlice[UserClass](b, 0x13247a30, n0)
 		for i0 := range m.Users {
 			if m.Users[i0], err = DecodeUserClass(b); err != nil {
 				return b.DecodeErr("messages.exportedChatInviteReplaced", "users", err)
@@ -4023,7 +4298,12 @@ func (m *MessagesChatInviteImporters) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesChatInviteImporters) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesChatInviteImporters) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesChatInviteImporters) decodeFields(b *tl.Buffer) (err error) {
 	if m.Count, err = b.Int32(); err != nil {
 		return b.DecodeErr("messages.chatInviteImporters", "count", err)
 	}
@@ -4032,9 +4312,12 @@ func (m *MessagesChatInviteImporters) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messages.chatInviteImporters", "importers", err)
 		}
-		m.Importers = make([]ChatInviteImporter, n0)
+		m.Importers = tl.MakeSlice[ChatInviteImporter](b, 0xb5f1d7b8, n0)
 		for i0 := range m.Importers {
-			if err = m.Importers[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(ChatInviteImporterTypeID); err != nil {
+				return b.DecodeErr("messages.chatInviteImporters", "importers", err)
+			}
+			if err = m.Importers[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("messages.chatInviteImporters", "importers", err)
 			}
 		}
@@ -4044,7 +4327,7 @@ func (m *MessagesChatInviteImporters) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messages.chatInviteImporters", "users", err)
 		}
-		m.Users = make([]UserClass, n0)
+		m.Users = tl.MakeSlice[UserClass](b, 0x13247a30, n0)
 		for i0 := range m.Users {
 			if m.Users[i0], err = DecodeUserClass(b); err != nil {
 				return b.DecodeErr("messages.chatInviteImporters", "users", err)
@@ -4104,15 +4387,23 @@ func (m *MessagesChatAdminsWithInvites) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesChatAdminsWithInvites) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesChatAdminsWithInvites) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesChatAdminsWithInvites) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.VectorHeader()
 		if err != nil {
 			return b.DecodeErr("messages.chatAdminsWithInvites", "admins", err)
 		}
-		m.Admins = make([]ChatAdminWithInvites, n0)
+		m.Admins = tl.MakeSlice[ChatAdminWithInvites](b, 0x03c9ea7d, n0)
 		for i0 := range m.Admins {
-			if err = m.Admins[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(ChatAdminWithInvitesTypeID); err != nil {
+				return b.DecodeErr("messages.chatAdminsWithInvites", "admins", err)
+			}
+			if err = m.Admins[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("messages.chatAdminsWithInvites", "admins", err)
 			}
 		}
@@ -4122,7 +4413,7 @@ func (m *MessagesChatAdminsWithInvites) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messages.chatAdminsWithInvites", "users", err)
 		}
-		m.Users = make([]UserClass, n0)
+		m.Users = tl.MakeSlice[UserClass](b, 0x13247a30, n0)
 		for i0 := range m.Users {
 			if m.Users[i0], err = DecodeUserClass(b); err != nil {
 				return b.DecodeErr("messages.chatAdminsWithInvites", "users", err)
@@ -4171,7 +4462,12 @@ func (m *MessagesCheckedHistoryImportPeer) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesCheckedHistoryImportPeer) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesCheckedHistoryImportPeer) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesCheckedHistoryImportPeer) decodeFields(b *tl.Buffer) (err error) {
 	if m.ConfirmText, err = b.String(); err != nil {
 		return b.DecodeErr("messages.checkedHistoryImportPeer", "confirm_text", err)
 	}
@@ -4263,8 +4559,13 @@ func (m *MessagesSponsoredMessages) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesSponsoredMessages) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesSponsoredMessages) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesSponsoredMessages{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesSponsoredMessages) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.sponsoredMessages", "flags", err)
@@ -4292,9 +4593,12 @@ func (m *MessagesSponsoredMessages) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messages.sponsoredMessages", "messages", err)
 		}
-		m.Messages = make([]SponsoredMessage, n0)
+		m.Messages = tl.MakeSlice[SponsoredMessage](b, 0x5ba75ca3, n0)
 		for i0 := range m.Messages {
-			if err = m.Messages[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(SponsoredMessageTypeID); err != nil {
+				return b.DecodeErr("messages.sponsoredMessages", "messages", err)
+			}
+			if err = m.Messages[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("messages.sponsoredMessages", "messages", err)
 			}
 		}
@@ -4304,7 +4608,7 @@ func (m *MessagesSponsoredMessages) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messages.sponsoredMessages", "chats", err)
 		}
-		m.Chats = make([]ChatClass, n0)
+		m.Chats = tl.MakeSlice[ChatClass](b, 0xcf39abb8, n0)
 		for i0 := range m.Chats {
 			if m.Chats[i0], err = DecodeChatClass(b); err != nil {
 				return b.DecodeErr("messages.sponsoredMessages", "chats", err)
@@ -4316,7 +4620,7 @@ func (m *MessagesSponsoredMessages) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messages.sponsoredMessages", "users", err)
 		}
-		m.Users = make([]UserClass, n0)
+		m.Users = tl.MakeSlice[UserClass](b, 0x13247a30, n0)
 		for i0 := range m.Users {
 			if m.Users[i0], err = DecodeUserClass(b); err != nil {
 				return b.DecodeErr("messages.sponsoredMessages", "users", err)
@@ -4363,8 +4667,11 @@ func (m *MessagesSponsoredMessagesEmpty) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *MessagesSponsoredMessagesEmpty) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesSponsoredMessagesEmpty{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesSponsoredMessagesEmpty) decodeFields(b *tl.Buffer) error { return nil }
 
 // MessagesSearchResultsCalendar is the TL constructor messages.searchResultsCalendar#147ee23c (result messages.SearchResultsCalendar).
 type MessagesSearchResultsCalendar struct {
@@ -4455,8 +4762,13 @@ func (m *MessagesSearchResultsCalendar) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesSearchResultsCalendar) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesSearchResultsCalendar) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesSearchResultsCalendar{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesSearchResultsCalendar) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.searchResultsCalendar", "flags", err)
@@ -4482,9 +4794,12 @@ func (m *MessagesSearchResultsCalendar) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messages.searchResultsCalendar", "periods", err)
 		}
-		m.Periods = make([]SearchResultsCalendarPeriod, n0)
+		m.Periods = tl.MakeSlice[SearchResultsCalendarPeriod](b, 0x74320567, n0)
 		for i0 := range m.Periods {
-			if err = m.Periods[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(SearchResultsCalendarPeriodTypeID); err != nil {
+				return b.DecodeErr("messages.searchResultsCalendar", "periods", err)
+			}
+			if err = m.Periods[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("messages.searchResultsCalendar", "periods", err)
 			}
 		}
@@ -4494,7 +4809,7 @@ func (m *MessagesSearchResultsCalendar) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messages.searchResultsCalendar", "messages", err)
 		}
-		m.Messages = make([]MessageClass, n0)
+		m.Messages = tl.MakeSlice[MessageClass](b, 0x4cf01e76, n0)
 		for i0 := range m.Messages {
 			if m.Messages[i0], err = DecodeMessageClass(b); err != nil {
 				return b.DecodeErr("messages.searchResultsCalendar", "messages", err)
@@ -4506,7 +4821,7 @@ func (m *MessagesSearchResultsCalendar) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messages.searchResultsCalendar", "chats", err)
 		}
-		m.Chats = make([]ChatClass, n0)
+		m.Chats = tl.MakeSlice[ChatClass](b, 0xcf39abb8, n0)
 		for i0 := range m.Chats {
 			if m.Chats[i0], err = DecodeChatClass(b); err != nil {
 				return b.DecodeErr("messages.searchResultsCalendar", "chats", err)
@@ -4518,7 +4833,7 @@ func (m *MessagesSearchResultsCalendar) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messages.searchResultsCalendar", "users", err)
 		}
-		m.Users = make([]UserClass, n0)
+		m.Users = tl.MakeSlice[UserClass](b, 0x13247a30, n0)
 		for i0 := range m.Users {
 			if m.Users[i0], err = DecodeUserClass(b); err != nil {
 				return b.DecodeErr("messages.searchResultsCalendar", "users", err)
@@ -4570,7 +4885,12 @@ func (m *MessagesSearchResultsPositions) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesSearchResultsPositions) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesSearchResultsPositions) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesSearchResultsPositions) decodeFields(b *tl.Buffer) (err error) {
 	if m.Count, err = b.Int32(); err != nil {
 		return b.DecodeErr("messages.searchResultsPositions", "count", err)
 	}
@@ -4579,9 +4899,12 @@ func (m *MessagesSearchResultsPositions) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messages.searchResultsPositions", "positions", err)
 		}
-		m.Positions = make([]SearchResultPosition, n0)
+		m.Positions = tl.MakeSlice[SearchResultPosition](b, 0xe335a726, n0)
 		for i0 := range m.Positions {
-			if err = m.Positions[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(SearchResultPositionTypeID); err != nil {
+				return b.DecodeErr("messages.searchResultsPositions", "positions", err)
+			}
+			if err = m.Positions[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("messages.searchResultsPositions", "positions", err)
 			}
 		}
@@ -4646,8 +4969,16 @@ func (m *MessagesPeerSettings) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesPeerSettings) DecodeBare(b *tl.Buffer) (err error) {
-	if err = m.Settings.Decode(b); err != nil {
+func (m *MessagesPeerSettings) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesPeerSettings) decodeFields(b *tl.Buffer) (err error) {
+	if err = b.ConsumeID(PeerSettingsTypeID); err != nil {
+		return b.DecodeErr("messages.peerSettings", "settings", err)
+	}
+	if err = m.Settings.decodeFields(b); err != nil {
 		return b.DecodeErr("messages.peerSettings", "settings", err)
 	}
 	{
@@ -4655,7 +4986,7 @@ func (m *MessagesPeerSettings) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messages.peerSettings", "chats", err)
 		}
-		m.Chats = make([]ChatClass, n0)
+		m.Chats = tl.MakeSlice[ChatClass](b, 0xcf39abb8, n0)
 		for i0 := range m.Chats {
 			if m.Chats[i0], err = DecodeChatClass(b); err != nil {
 				return b.DecodeErr("messages.peerSettings", "chats", err)
@@ -4667,7 +4998,7 @@ func (m *MessagesPeerSettings) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messages.peerSettings", "users", err)
 		}
-		m.Users = make([]UserClass, n0)
+		m.Users = tl.MakeSlice[UserClass](b, 0x13247a30, n0)
 		for i0 := range m.Users {
 			if m.Users[i0], err = DecodeUserClass(b); err != nil {
 				return b.DecodeErr("messages.peerSettings", "users", err)
@@ -4748,8 +5079,13 @@ func (m *MessagesMessageReactionsList) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesMessageReactionsList) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesMessageReactionsList) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesMessageReactionsList{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesMessageReactionsList) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.messageReactionsList", "flags", err)
@@ -4762,9 +5098,12 @@ func (m *MessagesMessageReactionsList) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messages.messageReactionsList", "reactions", err)
 		}
-		m.Reactions = make([]MessagePeerReaction, n0)
+		m.Reactions = tl.MakeSlice[MessagePeerReaction](b, 0xb6f97757, n0)
 		for i0 := range m.Reactions {
-			if err = m.Reactions[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(MessagePeerReactionTypeID); err != nil {
+				return b.DecodeErr("messages.messageReactionsList", "reactions", err)
+			}
+			if err = m.Reactions[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("messages.messageReactionsList", "reactions", err)
 			}
 		}
@@ -4774,7 +5113,7 @@ func (m *MessagesMessageReactionsList) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messages.messageReactionsList", "chats", err)
 		}
-		m.Chats = make([]ChatClass, n0)
+		m.Chats = tl.MakeSlice[ChatClass](b, 0xcf39abb8, n0)
 		for i0 := range m.Chats {
 			if m.Chats[i0], err = DecodeChatClass(b); err != nil {
 				return b.DecodeErr("messages.messageReactionsList", "chats", err)
@@ -4786,7 +5125,7 @@ func (m *MessagesMessageReactionsList) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messages.messageReactionsList", "users", err)
 		}
-		m.Users = make([]UserClass, n0)
+		m.Users = tl.MakeSlice[UserClass](b, 0x13247a30, n0)
 		for i0 := range m.Users {
 			if m.Users[i0], err = DecodeUserClass(b); err != nil {
 				return b.DecodeErr("messages.messageReactionsList", "users", err)
@@ -4843,8 +5182,11 @@ func (m *MessagesAvailableReactionsNotModified) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *MessagesAvailableReactionsNotModified) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesAvailableReactionsNotModified{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesAvailableReactionsNotModified) decodeFields(b *tl.Buffer) error { return nil }
 
 // MessagesAvailableReactions is the TL constructor messages.availableReactions#768e3aad (result messages.AvailableReactions).
 type MessagesAvailableReactions struct {
@@ -4890,7 +5232,12 @@ func (m *MessagesAvailableReactions) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesAvailableReactions) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesAvailableReactions) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesAvailableReactions) decodeFields(b *tl.Buffer) (err error) {
 	if m.Hash, err = b.Int32(); err != nil {
 		return b.DecodeErr("messages.availableReactions", "hash", err)
 	}
@@ -4899,9 +5246,12 @@ func (m *MessagesAvailableReactions) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messages.availableReactions", "reactions", err)
 		}
-		m.Reactions = make([]AvailableReaction, n0)
+		m.Reactions = tl.MakeSlice[AvailableReaction](b, 0x0cc30a3c, n0)
 		for i0 := range m.Reactions {
-			if err = m.Reactions[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(AvailableReactionTypeID); err != nil {
+				return b.DecodeErr("messages.availableReactions", "reactions", err)
+			}
+			if err = m.Reactions[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("messages.availableReactions", "reactions", err)
 			}
 		}
@@ -4969,8 +5319,13 @@ func (m *MessagesTranscribedAudio) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesTranscribedAudio) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesTranscribedAudio) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesTranscribedAudio{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesTranscribedAudio) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.transcribedAudio", "flags", err)
@@ -5034,8 +5389,11 @@ func (m *MessagesReactionsNotModified) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *MessagesReactionsNotModified) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesReactionsNotModified{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesReactionsNotModified) decodeFields(b *tl.Buffer) error { return nil }
 
 // MessagesReactions is the TL constructor messages.reactions#eafdf716 (result messages.Reactions).
 type MessagesReactions struct {
@@ -5084,7 +5442,12 @@ func (m *MessagesReactions) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesReactions) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesReactions) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesReactions) decodeFields(b *tl.Buffer) (err error) {
 	if m.Hash, err = b.Int64(); err != nil {
 		return b.DecodeErr("messages.reactions", "hash", err)
 	}
@@ -5093,7 +5456,7 @@ func (m *MessagesReactions) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messages.reactions", "reactions", err)
 		}
-		m.Reactions = make([]ReactionClass, n0)
+		m.Reactions = tl.MakeSlice[ReactionClass](b, 0xa2a12fad, n0)
 		for i0 := range m.Reactions {
 			if m.Reactions[i0], err = DecodeReactionClass(b); err != nil {
 				return b.DecodeErr("messages.reactions", "reactions", err)
@@ -5186,8 +5549,13 @@ func (m *MessagesForumTopics) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesForumTopics) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesForumTopics) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesForumTopics{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesForumTopics) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.forumTopics", "flags", err)
@@ -5201,7 +5569,7 @@ func (m *MessagesForumTopics) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messages.forumTopics", "topics", err)
 		}
-		m.Topics = make([]ForumTopicClass, n0)
+		m.Topics = tl.MakeSlice[ForumTopicClass](b, 0xddbbafc4, n0)
 		for i0 := range m.Topics {
 			if m.Topics[i0], err = DecodeForumTopicClass(b); err != nil {
 				return b.DecodeErr("messages.forumTopics", "topics", err)
@@ -5213,7 +5581,7 @@ func (m *MessagesForumTopics) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messages.forumTopics", "messages", err)
 		}
-		m.Messages = make([]MessageClass, n0)
+		m.Messages = tl.MakeSlice[MessageClass](b, 0x4cf01e76, n0)
 		for i0 := range m.Messages {
 			if m.Messages[i0], err = DecodeMessageClass(b); err != nil {
 				return b.DecodeErr("messages.forumTopics", "messages", err)
@@ -5225,7 +5593,7 @@ func (m *MessagesForumTopics) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messages.forumTopics", "chats", err)
 		}
-		m.Chats = make([]ChatClass, n0)
+		m.Chats = tl.MakeSlice[ChatClass](b, 0xcf39abb8, n0)
 		for i0 := range m.Chats {
 			if m.Chats[i0], err = DecodeChatClass(b); err != nil {
 				return b.DecodeErr("messages.forumTopics", "chats", err)
@@ -5237,7 +5605,7 @@ func (m *MessagesForumTopics) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messages.forumTopics", "users", err)
 		}
-		m.Users = make([]UserClass, n0)
+		m.Users = tl.MakeSlice[UserClass](b, 0x13247a30, n0)
 		for i0 := range m.Users {
 			if m.Users[i0], err = DecodeUserClass(b); err != nil {
 				return b.DecodeErr("messages.forumTopics", "users", err)
@@ -5287,8 +5655,11 @@ func (m *MessagesEmojiGroupsNotModified) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *MessagesEmojiGroupsNotModified) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesEmojiGroupsNotModified{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesEmojiGroupsNotModified) decodeFields(b *tl.Buffer) error { return nil }
 
 // MessagesEmojiGroups is the TL constructor messages.emojiGroups#881fb94b (result messages.EmojiGroups).
 type MessagesEmojiGroups struct {
@@ -5337,7 +5708,12 @@ func (m *MessagesEmojiGroups) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesEmojiGroups) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesEmojiGroups) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesEmojiGroups) decodeFields(b *tl.Buffer) (err error) {
 	if m.Hash, err = b.Int32(); err != nil {
 		return b.DecodeErr("messages.emojiGroups", "hash", err)
 	}
@@ -5346,7 +5722,7 @@ func (m *MessagesEmojiGroups) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messages.emojiGroups", "groups", err)
 		}
-		m.Groups = make([]EmojiGroupClass, n0)
+		m.Groups = tl.MakeSlice[EmojiGroupClass](b, 0x0167fc7e, n0)
 		for i0 := range m.Groups {
 			if m.Groups[i0], err = DecodeEmojiGroupClass(b); err != nil {
 				return b.DecodeErr("messages.emojiGroups", "groups", err)
@@ -5396,15 +5772,23 @@ func (m *MessagesTranslateResult) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesTranslateResult) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesTranslateResult) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesTranslateResult) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.VectorHeader()
 		if err != nil {
 			return b.DecodeErr("messages.translateResult", "result", err)
 		}
-		m.Result = make([]TextWithEntities, n0)
+		m.Result = tl.MakeSlice[TextWithEntities](b, 0x2f3acf90, n0)
 		for i0 := range m.Result {
-			if err = m.Result[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(TextWithEntitiesTypeID); err != nil {
+				return b.DecodeErr("messages.translateResult", "result", err)
+			}
+			if err = m.Result[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("messages.translateResult", "result", err)
 			}
 		}
@@ -5466,8 +5850,13 @@ func (m *MessagesBotApp) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesBotApp) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesBotApp) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesBotApp{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesBotApp) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.botApp", "flags", err)
@@ -5541,7 +5930,12 @@ func (m *MessagesWebPage) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesWebPage) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesWebPage) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesWebPage) decodeFields(b *tl.Buffer) (err error) {
 	if m.Webpage, err = DecodeWebPageClass(b); err != nil {
 		return b.DecodeErr("messages.webPage", "webpage", err)
 	}
@@ -5550,7 +5944,7 @@ func (m *MessagesWebPage) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messages.webPage", "chats", err)
 		}
-		m.Chats = make([]ChatClass, n0)
+		m.Chats = tl.MakeSlice[ChatClass](b, 0xcf39abb8, n0)
 		for i0 := range m.Chats {
 			if m.Chats[i0], err = DecodeChatClass(b); err != nil {
 				return b.DecodeErr("messages.webPage", "chats", err)
@@ -5562,7 +5956,7 @@ func (m *MessagesWebPage) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messages.webPage", "users", err)
 		}
-		m.Users = make([]UserClass, n0)
+		m.Users = tl.MakeSlice[UserClass](b, 0x13247a30, n0)
 		for i0 := range m.Users {
 			if m.Users[i0], err = DecodeUserClass(b); err != nil {
 				return b.DecodeErr("messages.webPage", "users", err)
@@ -5647,13 +6041,18 @@ func (m *MessagesSavedDialogs) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesSavedDialogs) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesSavedDialogs) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesSavedDialogs) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.VectorHeader()
 		if err != nil {
 			return b.DecodeErr("messages.savedDialogs", "dialogs", err)
 		}
-		m.Dialogs = make([]SavedDialogClass, n0)
+		m.Dialogs = tl.MakeSlice[SavedDialogClass](b, 0x63a24c38, n0)
 		for i0 := range m.Dialogs {
 			if m.Dialogs[i0], err = DecodeSavedDialogClass(b); err != nil {
 				return b.DecodeErr("messages.savedDialogs", "dialogs", err)
@@ -5665,7 +6064,7 @@ func (m *MessagesSavedDialogs) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messages.savedDialogs", "messages", err)
 		}
-		m.Messages = make([]MessageClass, n0)
+		m.Messages = tl.MakeSlice[MessageClass](b, 0x4cf01e76, n0)
 		for i0 := range m.Messages {
 			if m.Messages[i0], err = DecodeMessageClass(b); err != nil {
 				return b.DecodeErr("messages.savedDialogs", "messages", err)
@@ -5677,7 +6076,7 @@ func (m *MessagesSavedDialogs) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messages.savedDialogs", "chats", err)
 		}
-		m.Chats = make([]ChatClass, n0)
+		m.Chats = tl.MakeSlice[ChatClass](b, 0xcf39abb8, n0)
 		for i0 := range m.Chats {
 			if m.Chats[i0], err = DecodeChatClass(b); err != nil {
 				return b.DecodeErr("messages.savedDialogs", "chats", err)
@@ -5689,7 +6088,7 @@ func (m *MessagesSavedDialogs) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messages.savedDialogs", "users", err)
 		}
-		m.Users = make([]UserClass, n0)
+		m.Users = tl.MakeSlice[UserClass](b, 0x13247a30, n0)
 		for i0 := range m.Users {
 			if m.Users[i0], err = DecodeUserClass(b); err != nil {
 				return b.DecodeErr("messages.savedDialogs", "users", err)
@@ -5776,7 +6175,12 @@ func (m *MessagesSavedDialogsSlice) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesSavedDialogsSlice) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesSavedDialogsSlice) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesSavedDialogsSlice) decodeFields(b *tl.Buffer) (err error) {
 	if m.Count, err = b.Int32(); err != nil {
 		return b.DecodeErr("messages.savedDialogsSlice", "count", err)
 	}
@@ -5785,7 +6189,7 @@ func (m *MessagesSavedDialogsSlice) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messages.savedDialogsSlice", "dialogs", err)
 		}
-		m.Dialogs = make([]SavedDialogClass, n0)
+		m.Dialogs = tl.MakeSlice[SavedDialogClass](b, 0x63a24c38, n0)
 		for i0 := range m.Dialogs {
 			if m.Dialogs[i0], err = DecodeSavedDialogClass(b); err != nil {
 				return b.DecodeErr("messages.savedDialogsSlice", "dialogs", err)
@@ -5797,7 +6201,7 @@ func (m *MessagesSavedDialogsSlice) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messages.savedDialogsSlice", "messages", err)
 		}
-		m.Messages = make([]MessageClass, n0)
+		m.Messages = tl.MakeSlice[MessageClass](b, 0x4cf01e76, n0)
 		for i0 := range m.Messages {
 			if m.Messages[i0], err = DecodeMessageClass(b); err != nil {
 				return b.DecodeErr("messages.savedDialogsSlice", "messages", err)
@@ -5809,7 +6213,7 @@ func (m *MessagesSavedDialogsSlice) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messages.savedDialogsSlice", "chats", err)
 		}
-		m.Chats = make([]ChatClass, n0)
+		m.Chats = tl.MakeSlice[ChatClass](b, 0xcf39abb8, n0)
 		for i0 := range m.Chats {
 			if m.Chats[i0], err = DecodeChatClass(b); err != nil {
 				return b.DecodeErr("messages.savedDialogsSlice", "chats", err)
@@ -5821,7 +6225,7 @@ func (m *MessagesSavedDialogsSlice) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messages.savedDialogsSlice", "users", err)
 		}
-		m.Users = make([]UserClass, n0)
+		m.Users = tl.MakeSlice[UserClass](b, 0x13247a30, n0)
 		for i0 := range m.Users {
 			if m.Users[i0], err = DecodeUserClass(b); err != nil {
 				return b.DecodeErr("messages.savedDialogsSlice", "users", err)
@@ -5868,7 +6272,12 @@ func (m *MessagesSavedDialogsNotModified) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesSavedDialogsNotModified) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesSavedDialogsNotModified) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesSavedDialogsNotModified) decodeFields(b *tl.Buffer) (err error) {
 	if m.Count, err = b.Int32(); err != nil {
 		return b.DecodeErr("messages.savedDialogsNotModified", "count", err)
 	}
@@ -5916,8 +6325,11 @@ func (m *MessagesSavedReactionTagsNotModified) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *MessagesSavedReactionTagsNotModified) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesSavedReactionTagsNotModified{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesSavedReactionTagsNotModified) decodeFields(b *tl.Buffer) error { return nil }
 
 // MessagesSavedReactionTags is the TL constructor messages.savedReactionTags#3259950a (result messages.SavedReactionTags).
 type MessagesSavedReactionTags struct {
@@ -5963,15 +6375,23 @@ func (m *MessagesSavedReactionTags) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesSavedReactionTags) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesSavedReactionTags) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesSavedReactionTags) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.VectorHeader()
 		if err != nil {
 			return b.DecodeErr("messages.savedReactionTags", "tags", err)
 		}
-		m.Tags = make([]SavedReactionTag, n0)
+		m.Tags = tl.MakeSlice[SavedReactionTag](b, 0x5798908d, n0)
 		for i0 := range m.Tags {
-			if err = m.Tags[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(SavedReactionTagTypeID); err != nil {
+				return b.DecodeErr("messages.savedReactionTags", "tags", err)
+			}
+			if err = m.Tags[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("messages.savedReactionTags", "tags", err)
 			}
 		}
@@ -6054,15 +6474,23 @@ func (m *MessagesQuickReplies) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesQuickReplies) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesQuickReplies) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesQuickReplies) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.VectorHeader()
 		if err != nil {
 			return b.DecodeErr("messages.quickReplies", "quick_replies", err)
 		}
-		m.QuickReplies = make([]QuickReply, n0)
+		m.QuickReplies = tl.MakeSlice[QuickReply](b, 0x8476cf2a, n0)
 		for i0 := range m.QuickReplies {
-			if err = m.QuickReplies[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(QuickReplyTypeID); err != nil {
+				return b.DecodeErr("messages.quickReplies", "quick_replies", err)
+			}
+			if err = m.QuickReplies[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("messages.quickReplies", "quick_replies", err)
 			}
 		}
@@ -6072,7 +6500,7 @@ func (m *MessagesQuickReplies) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messages.quickReplies", "messages", err)
 		}
-		m.Messages = make([]MessageClass, n0)
+		m.Messages = tl.MakeSlice[MessageClass](b, 0x4cf01e76, n0)
 		for i0 := range m.Messages {
 			if m.Messages[i0], err = DecodeMessageClass(b); err != nil {
 				return b.DecodeErr("messages.quickReplies", "messages", err)
@@ -6084,7 +6512,7 @@ func (m *MessagesQuickReplies) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messages.quickReplies", "chats", err)
 		}
-		m.Chats = make([]ChatClass, n0)
+		m.Chats = tl.MakeSlice[ChatClass](b, 0xcf39abb8, n0)
 		for i0 := range m.Chats {
 			if m.Chats[i0], err = DecodeChatClass(b); err != nil {
 				return b.DecodeErr("messages.quickReplies", "chats", err)
@@ -6096,7 +6524,7 @@ func (m *MessagesQuickReplies) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messages.quickReplies", "users", err)
 		}
-		m.Users = make([]UserClass, n0)
+		m.Users = tl.MakeSlice[UserClass](b, 0x13247a30, n0)
 		for i0 := range m.Users {
 			if m.Users[i0], err = DecodeUserClass(b); err != nil {
 				return b.DecodeErr("messages.quickReplies", "users", err)
@@ -6143,8 +6571,11 @@ func (m *MessagesQuickRepliesNotModified) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *MessagesQuickRepliesNotModified) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesQuickRepliesNotModified{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesQuickRepliesNotModified) decodeFields(b *tl.Buffer) error { return nil }
 
 // MessagesDialogFilters is the TL constructor messages.dialogFilters#2ad93719 (result messages.DialogFilters).
 type MessagesDialogFilters struct {
@@ -6195,8 +6626,13 @@ func (m *MessagesDialogFilters) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesDialogFilters) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesDialogFilters) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesDialogFilters{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesDialogFilters) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.dialogFilters", "flags", err)
@@ -6207,7 +6643,7 @@ func (m *MessagesDialogFilters) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messages.dialogFilters", "filters", err)
 		}
-		m.Filters = make([]DialogFilterClass, n0)
+		m.Filters = tl.MakeSlice[DialogFilterClass](b, 0x5f6eb2b1, n0)
 		for i0 := range m.Filters {
 			if m.Filters[i0], err = DecodeDialogFilterClass(b); err != nil {
 				return b.DecodeErr("messages.dialogFilters", "filters", err)
@@ -6262,7 +6698,12 @@ func (m *MessagesMyStickers) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesMyStickers) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesMyStickers) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesMyStickers) decodeFields(b *tl.Buffer) (err error) {
 	if m.Count, err = b.Int32(); err != nil {
 		return b.DecodeErr("messages.myStickers", "count", err)
 	}
@@ -6271,7 +6712,7 @@ func (m *MessagesMyStickers) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messages.myStickers", "sets", err)
 		}
-		m.Sets = make([]StickerSetCoveredClass, n0)
+		m.Sets = tl.MakeSlice[StickerSetCoveredClass](b, 0x9fde5693, n0)
 		for i0 := range m.Sets {
 			if m.Sets[i0], err = DecodeStickerSetCoveredClass(b); err != nil {
 				return b.DecodeErr("messages.myStickers", "sets", err)
@@ -6328,7 +6769,12 @@ func (m *MessagesInvitedUsers) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesInvitedUsers) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesInvitedUsers) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesInvitedUsers) decodeFields(b *tl.Buffer) (err error) {
 	if m.Updates, err = DecodeUpdatesClass(b); err != nil {
 		return b.DecodeErr("messages.invitedUsers", "updates", err)
 	}
@@ -6337,9 +6783,12 @@ func (m *MessagesInvitedUsers) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messages.invitedUsers", "missing_invitees", err)
 		}
-		m.MissingInvitees = make([]MissingInvitee, n0)
+		m.MissingInvitees = tl.MakeSlice[MissingInvitee](b, 0x8199eba9, n0)
 		for i0 := range m.MissingInvitees {
-			if err = m.MissingInvitees[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(MissingInviteeTypeID); err != nil {
+				return b.DecodeErr("messages.invitedUsers", "missing_invitees", err)
+			}
+			if err = m.MissingInvitees[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("messages.invitedUsers", "missing_invitees", err)
 			}
 		}
@@ -6388,8 +6837,11 @@ func (m *MessagesAvailableEffectsNotModified) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *MessagesAvailableEffectsNotModified) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesAvailableEffectsNotModified{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesAvailableEffectsNotModified) decodeFields(b *tl.Buffer) error { return nil }
 
 // MessagesAvailableEffects is the TL constructor messages.availableEffects#bddb616e (result messages.AvailableEffects).
 type MessagesAvailableEffects struct {
@@ -6445,7 +6897,12 @@ func (m *MessagesAvailableEffects) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesAvailableEffects) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesAvailableEffects) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesAvailableEffects) decodeFields(b *tl.Buffer) (err error) {
 	if m.Hash, err = b.Int32(); err != nil {
 		return b.DecodeErr("messages.availableEffects", "hash", err)
 	}
@@ -6454,9 +6911,12 @@ func (m *MessagesAvailableEffects) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messages.availableEffects", "effects", err)
 		}
-		m.Effects = make([]AvailableEffect, n0)
+		m.Effects = tl.MakeSlice[AvailableEffect](b, 0xb8e8bf75, n0)
 		for i0 := range m.Effects {
-			if err = m.Effects[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(AvailableEffectTypeID); err != nil {
+				return b.DecodeErr("messages.availableEffects", "effects", err)
+			}
+			if err = m.Effects[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("messages.availableEffects", "effects", err)
 			}
 		}
@@ -6466,7 +6926,7 @@ func (m *MessagesAvailableEffects) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messages.availableEffects", "documents", err)
 		}
-		m.Documents = make([]DocumentClass, n0)
+		m.Documents = tl.MakeSlice[DocumentClass](b, 0x7d5e3d89, n0)
 		for i0 := range m.Documents {
 			if m.Documents[i0], err = DecodeDocumentClass(b); err != nil {
 				return b.DecodeErr("messages.availableEffects", "documents", err)
@@ -6517,7 +6977,12 @@ func (m *MessagesBotPreparedInlineMessage) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesBotPreparedInlineMessage) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesBotPreparedInlineMessage) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesBotPreparedInlineMessage) decodeFields(b *tl.Buffer) (err error) {
 	if m.ID, err = b.String(); err != nil {
 		return b.DecodeErr("messages.botPreparedInlineMessage", "id", err)
 	}
@@ -6591,7 +7056,12 @@ func (m *MessagesPreparedInlineMessage) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesPreparedInlineMessage) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesPreparedInlineMessage) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesPreparedInlineMessage) decodeFields(b *tl.Buffer) (err error) {
 	if m.QueryID, err = b.Int64(); err != nil {
 		return b.DecodeErr("messages.preparedInlineMessage", "query_id", err)
 	}
@@ -6603,7 +7073,7 @@ func (m *MessagesPreparedInlineMessage) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messages.preparedInlineMessage", "peer_types", err)
 		}
-		m.PeerTypes = make([]InlineQueryPeerTypeClass, n0)
+		m.PeerTypes = tl.MakeSlice[InlineQueryPeerTypeClass](b, 0x9ffce3e5, n0)
 		for i0 := range m.PeerTypes {
 			if m.PeerTypes[i0], err = DecodeInlineQueryPeerTypeClass(b); err != nil {
 				return b.DecodeErr("messages.preparedInlineMessage", "peer_types", err)
@@ -6618,7 +7088,7 @@ func (m *MessagesPreparedInlineMessage) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messages.preparedInlineMessage", "users", err)
 		}
-		m.Users = make([]UserClass, n0)
+		m.Users = tl.MakeSlice[UserClass](b, 0x13247a30, n0)
 		for i0 := range m.Users {
 			if m.Users[i0], err = DecodeUserClass(b); err != nil {
 				return b.DecodeErr("messages.preparedInlineMessage", "users", err)
@@ -6676,8 +7146,13 @@ func (m *MessagesFoundStickersNotModified) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesFoundStickersNotModified) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesFoundStickersNotModified) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesFoundStickersNotModified{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesFoundStickersNotModified) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.foundStickersNotModified", "flags", err)
@@ -6747,8 +7222,13 @@ func (m *MessagesFoundStickers) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesFoundStickers) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesFoundStickers) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesFoundStickers{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesFoundStickers) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.foundStickers", "flags", err)
@@ -6767,7 +7247,7 @@ func (m *MessagesFoundStickers) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messages.foundStickers", "stickers", err)
 		}
-		m.Stickers = make([]DocumentClass, n0)
+		m.Stickers = tl.MakeSlice[DocumentClass](b, 0x7d5e3d89, n0)
 		for i0 := range m.Stickers {
 			if m.Stickers[i0], err = DecodeDocumentClass(b); err != nil {
 				return b.DecodeErr("messages.foundStickers", "stickers", err)
@@ -6837,7 +7317,12 @@ func (m *MessagesWebPagePreview) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesWebPagePreview) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesWebPagePreview) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesWebPagePreview) decodeFields(b *tl.Buffer) (err error) {
 	if m.Media, err = DecodeMessageMediaClass(b); err != nil {
 		return b.DecodeErr("messages.webPagePreview", "media", err)
 	}
@@ -6846,7 +7331,7 @@ func (m *MessagesWebPagePreview) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messages.webPagePreview", "chats", err)
 		}
-		m.Chats = make([]ChatClass, n0)
+		m.Chats = tl.MakeSlice[ChatClass](b, 0xcf39abb8, n0)
 		for i0 := range m.Chats {
 			if m.Chats[i0], err = DecodeChatClass(b); err != nil {
 				return b.DecodeErr("messages.webPagePreview", "chats", err)
@@ -6858,7 +7343,7 @@ func (m *MessagesWebPagePreview) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messages.webPagePreview", "users", err)
 		}
-		m.Users = make([]UserClass, n0)
+		m.Users = tl.MakeSlice[UserClass](b, 0x13247a30, n0)
 		for i0 := range m.Users {
 			if m.Users[i0], err = DecodeUserClass(b); err != nil {
 				return b.DecodeErr("messages.webPagePreview", "users", err)
@@ -6907,7 +7392,12 @@ func (m *MessagesEmojiGameOutcome) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesEmojiGameOutcome) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesEmojiGameOutcome) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesEmojiGameOutcome) decodeFields(b *tl.Buffer) (err error) {
 	if m.Seed, err = b.Bytes(); err != nil {
 		return b.DecodeErr("messages.emojiGameOutcome", "seed", err)
 	}
@@ -6957,8 +7447,11 @@ func (m *MessagesEmojiGameUnavailable) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *MessagesEmojiGameUnavailable) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesEmojiGameUnavailable{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesEmojiGameUnavailable) decodeFields(b *tl.Buffer) error { return nil }
 
 // MessagesEmojiGameDiceInfo is the TL constructor messages.emojiGameDiceInfo#44e56023 (result messages.EmojiGameInfo).
 type MessagesEmojiGameDiceInfo struct {
@@ -7015,8 +7508,13 @@ func (m *MessagesEmojiGameDiceInfo) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesEmojiGameDiceInfo) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesEmojiGameDiceInfo) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesEmojiGameDiceInfo{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesEmojiGameDiceInfo) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.emojiGameDiceInfo", "flags", err)
@@ -7035,7 +7533,7 @@ func (m *MessagesEmojiGameDiceInfo) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messages.emojiGameDiceInfo", "params", err)
 		}
-		m.Params = make([]int32, n0)
+		m.Params = tl.MakeSlice[int32](b, 0x2c31182a, n0)
 		for i0 := range m.Params {
 			if m.Params[i0], err = b.Int32(); err != nil {
 				return b.DecodeErr("messages.emojiGameDiceInfo", "params", err)
@@ -7099,18 +7597,29 @@ func (m *MessagesComposedMessageWithAI) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesComposedMessageWithAI) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesComposedMessageWithAI) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesComposedMessageWithAI{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesComposedMessageWithAI) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.composedMessageWithAI", "flags", err)
 	}
-	if err = m.ResultText.Decode(b); err != nil {
+	if err = b.ConsumeID(TextWithEntitiesTypeID); err != nil {
+		return b.DecodeErr("messages.composedMessageWithAI", "result_text", err)
+	}
+	if err = m.ResultText.decodeFields(b); err != nil {
 		return b.DecodeErr("messages.composedMessageWithAI", "result_text", err)
 	}
 	if f0&(1<<0) != 0 {
 		m.DiffText = tl.New[TextWithEntities](b, TextWithEntitiesTypeID)
-		if err = m.DiffText.Decode(b); err != nil {
+		if err = b.ConsumeID(TextWithEntitiesTypeID); err != nil {
+			return b.DecodeErr("messages.composedMessageWithAI", "diff_text", err)
+		}
+		if err = m.DiffText.decodeFields(b); err != nil {
 			return b.DecodeErr("messages.composedMessageWithAI", "diff_text", err)
 		}
 	}
@@ -7159,7 +7668,12 @@ func (m *MessagesChatInviteJoinResultOk) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesChatInviteJoinResultOk) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesChatInviteJoinResultOk) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesChatInviteJoinResultOk) decodeFields(b *tl.Buffer) (err error) {
 	if m.Updates, err = DecodeUpdatesClass(b); err != nil {
 		return b.DecodeErr("messages.chatInviteJoinResultOk", "updates", err)
 	}
@@ -7219,7 +7733,12 @@ func (m *MessagesChatInviteJoinResultWebView) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesChatInviteJoinResultWebView) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesChatInviteJoinResultWebView) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesChatInviteJoinResultWebView) decodeFields(b *tl.Buffer) (err error) {
 	if m.BotID, err = b.Int64(); err != nil {
 		return b.DecodeErr("messages.chatInviteJoinResultWebView", "bot_id", err)
 	}
@@ -7231,7 +7750,7 @@ func (m *MessagesChatInviteJoinResultWebView) DecodeBare(b *tl.Buffer) (err erro
 		if err != nil {
 			return b.DecodeErr("messages.chatInviteJoinResultWebView", "users", err)
 		}
-		m.Users = make([]UserClass, n0)
+		m.Users = tl.MakeSlice[UserClass](b, 0x13247a30, n0)
 		for i0 := range m.Users {
 			if m.Users[i0], err = DecodeUserClass(b); err != nil {
 				return b.DecodeErr("messages.chatInviteJoinResultWebView", "users", err)
@@ -7281,15 +7800,23 @@ func (m *MessagesTranslatedRichMessage) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesTranslatedRichMessage) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesTranslatedRichMessage) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesTranslatedRichMessage) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.VectorHeader()
 		if err != nil {
 			return b.DecodeErr("messages.translatedRichMessage", "result", err)
 		}
-		m.Result = make([]RichMessage, n0)
+		m.Result = tl.MakeSlice[RichMessage](b, 0xcc4f0e1f, n0)
 		for i0 := range m.Result {
-			if err = m.Result[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(RichMessageTypeID); err != nil {
+				return b.DecodeErr("messages.translatedRichMessage", "result", err)
+			}
+			if err = m.Result[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("messages.translatedRichMessage", "result", err)
 			}
 		}
@@ -7338,8 +7865,16 @@ func (m *MessagesComposedRichMessageWithAI) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesComposedRichMessageWithAI) DecodeBare(b *tl.Buffer) (err error) {
-	if err = m.Result.Decode(b); err != nil {
+func (m *MessagesComposedRichMessageWithAI) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesComposedRichMessageWithAI) decodeFields(b *tl.Buffer) (err error) {
+	if err = b.ConsumeID(RichMessageTypeID); err != nil {
+		return b.DecodeErr("messages.composedRichMessageWithAI", "result", err)
+	}
+	if err = m.Result.decodeFields(b); err != nil {
 		return b.DecodeErr("messages.composedRichMessageWithAI", "result", err)
 	}
 	return nil
@@ -7388,13 +7923,18 @@ func (m *MessagesGetMessagesRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesGetMessagesRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesGetMessagesRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesGetMessagesRequest) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.VectorHeader()
 		if err != nil {
 			return b.DecodeErr("messages.getMessages", "id", err)
 		}
-		m.ID = make([]InputMessageClass, n0)
+		m.ID = tl.MakeSlice[InputMessageClass](b, 0xc5002daf, n0)
 		for i0 := range m.ID {
 			if m.ID[i0], err = DecodeInputMessageClass(b); err != nil {
 				return b.DecodeErr("messages.getMessages", "id", err)
@@ -7465,8 +8005,13 @@ func (m *MessagesGetDialogsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesGetDialogsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesGetDialogsRequest) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesGetDialogsRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesGetDialogsRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.getDialogs", "flags", err)
@@ -7550,7 +8095,12 @@ func (m *MessagesGetHistoryRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesGetHistoryRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesGetHistoryRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesGetHistoryRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("messages.getHistory", "peer", err)
 	}
@@ -7685,8 +8235,13 @@ func (m *MessagesSearchRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesSearchRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesSearchRequest) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesSearchRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesSearchRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.search", "flags", err)
@@ -7713,7 +8268,7 @@ func (m *MessagesSearchRequest) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("messages.search", "saved_reaction", err)
 			}
-			m.SavedReaction = make([]ReactionClass, n1)
+			m.SavedReaction = tl.MakeSlice[ReactionClass](b, 0xa2a12fad, n1)
 			for i1 := range m.SavedReaction {
 				if m.SavedReaction[i1], err = DecodeReactionClass(b); err != nil {
 					return b.DecodeErr("messages.search", "saved_reaction", err)
@@ -7799,7 +8354,12 @@ func (m *MessagesReadHistoryRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesReadHistoryRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesReadHistoryRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesReadHistoryRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("messages.readHistory", "peer", err)
 	}
@@ -7875,8 +8435,13 @@ func (m *MessagesDeleteHistoryRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesDeleteHistoryRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesDeleteHistoryRequest) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesDeleteHistoryRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesDeleteHistoryRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.deleteHistory", "flags", err)
@@ -7948,8 +8513,13 @@ func (m *MessagesDeleteMessagesRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesDeleteMessagesRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesDeleteMessagesRequest) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesDeleteMessagesRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesDeleteMessagesRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.deleteMessages", "flags", err)
@@ -7960,7 +8530,7 @@ func (m *MessagesDeleteMessagesRequest) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messages.deleteMessages", "id", err)
 		}
-		m.ID = make([]int32, n0)
+		m.ID = tl.MakeSlice[int32](b, 0x2c31182a, n0)
 		for i0 := range m.ID {
 			if m.ID[i0], err = b.Int32(); err != nil {
 				return b.DecodeErr("messages.deleteMessages", "id", err)
@@ -8005,7 +8575,12 @@ func (m *MessagesReceivedMessagesRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesReceivedMessagesRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesReceivedMessagesRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesReceivedMessagesRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.MaxID, err = b.Int32(); err != nil {
 		return b.DecodeErr("messages.receivedMessages", "max_id", err)
 	}
@@ -8068,8 +8643,13 @@ func (m *MessagesSetTypingRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesSetTypingRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesSetTypingRequest) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesSetTypingRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesSetTypingRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.setTyping", "flags", err)
@@ -8264,8 +8844,13 @@ func (m *MessagesSendMessageRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesSendMessageRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesSendMessageRequest) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesSendMessageRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesSendMessageRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.sendMessage", "flags", err)
@@ -8303,7 +8888,7 @@ func (m *MessagesSendMessageRequest) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("messages.sendMessage", "entities", err)
 			}
-			m.Entities = make([]MessageEntityClass, n1)
+			m.Entities = tl.MakeSlice[MessageEntityClass](b, 0xa8c1973d, n1)
 			for i1 := range m.Entities {
 				if m.Entities[i1], err = DecodeMessageEntityClass(b); err != nil {
 					return b.DecodeErr("messages.sendMessage", "entities", err)
@@ -8347,7 +8932,10 @@ func (m *MessagesSendMessageRequest) DecodeBare(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<22) != 0 {
 		m.SuggestedPost = tl.New[SuggestedPost](b, SuggestedPostTypeID)
-		if err = m.SuggestedPost.Decode(b); err != nil {
+		if err = b.ConsumeID(SuggestedPostTypeID); err != nil {
+			return b.DecodeErr("messages.sendMessage", "suggested_post", err)
+		}
+		if err = m.SuggestedPost.decodeFields(b); err != nil {
 			return b.DecodeErr("messages.sendMessage", "suggested_post", err)
 		}
 	}
@@ -8528,8 +9116,13 @@ func (m *MessagesSendMediaRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesSendMediaRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesSendMediaRequest) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesSendMediaRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesSendMediaRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.sendMedia", "flags", err)
@@ -8569,7 +9162,7 @@ func (m *MessagesSendMediaRequest) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("messages.sendMedia", "entities", err)
 			}
-			m.Entities = make([]MessageEntityClass, n1)
+			m.Entities = tl.MakeSlice[MessageEntityClass](b, 0xa8c1973d, n1)
 			for i1 := range m.Entities {
 				if m.Entities[i1], err = DecodeMessageEntityClass(b); err != nil {
 					return b.DecodeErr("messages.sendMedia", "entities", err)
@@ -8613,7 +9206,10 @@ func (m *MessagesSendMediaRequest) DecodeBare(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<22) != 0 {
 		m.SuggestedPost = tl.New[SuggestedPost](b, SuggestedPostTypeID)
-		if err = m.SuggestedPost.Decode(b); err != nil {
+		if err = b.ConsumeID(SuggestedPostTypeID); err != nil {
+			return b.DecodeErr("messages.sendMedia", "suggested_post", err)
+		}
+		if err = m.SuggestedPost.decodeFields(b); err != nil {
 			return b.DecodeErr("messages.sendMedia", "suggested_post", err)
 		}
 	}
@@ -8785,8 +9381,13 @@ func (m *MessagesForwardMessagesRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesForwardMessagesRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesForwardMessagesRequest) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesForwardMessagesRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesForwardMessagesRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.forwardMessages", "flags", err)
@@ -8806,7 +9407,7 @@ func (m *MessagesForwardMessagesRequest) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messages.forwardMessages", "id", err)
 		}
-		m.ID = make([]int32, n0)
+		m.ID = tl.MakeSlice[int32](b, 0x2c31182a, n0)
 		for i0 := range m.ID {
 			if m.ID[i0], err = b.Int32(); err != nil {
 				return b.DecodeErr("messages.forwardMessages", "id", err)
@@ -8818,7 +9419,7 @@ func (m *MessagesForwardMessagesRequest) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messages.forwardMessages", "random_id", err)
 		}
-		m.RandomID = make([]int64, n0)
+		m.RandomID = tl.MakeSlice[int64](b, 0xb825495a, n0)
 		for i0 := range m.RandomID {
 			if m.RandomID[i0], err = b.Int64(); err != nil {
 				return b.DecodeErr("messages.forwardMessages", "random_id", err)
@@ -8881,7 +9482,10 @@ func (m *MessagesForwardMessagesRequest) DecodeBare(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<23) != 0 {
 		m.SuggestedPost = tl.New[SuggestedPost](b, SuggestedPostTypeID)
-		if err = m.SuggestedPost.Decode(b); err != nil {
+		if err = b.ConsumeID(SuggestedPostTypeID); err != nil {
+			return b.DecodeErr("messages.forwardMessages", "suggested_post", err)
+		}
+		if err = m.SuggestedPost.decodeFields(b); err != nil {
 			return b.DecodeErr("messages.forwardMessages", "suggested_post", err)
 		}
 	}
@@ -8928,7 +9532,12 @@ func (m *MessagesReportSpamRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesReportSpamRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesReportSpamRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesReportSpamRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("messages.reportSpam", "peer", err)
 	}
@@ -8975,7 +9584,12 @@ func (m *MessagesGetPeerSettingsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesGetPeerSettingsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesGetPeerSettingsRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesGetPeerSettingsRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("messages.getPeerSettings", "peer", err)
 	}
@@ -9031,7 +9645,12 @@ func (m *MessagesReportRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesReportRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesReportRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesReportRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("messages.report", "peer", err)
 	}
@@ -9040,7 +9659,7 @@ func (m *MessagesReportRequest) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messages.report", "id", err)
 		}
-		m.ID = make([]int32, n0)
+		m.ID = tl.MakeSlice[int32](b, 0x2c31182a, n0)
 		for i0 := range m.ID {
 			if m.ID[i0], err = b.Int32(); err != nil {
 				return b.DecodeErr("messages.report", "id", err)
@@ -9094,13 +9713,18 @@ func (m *MessagesGetChatsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesGetChatsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesGetChatsRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesGetChatsRequest) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.VectorHeader()
 		if err != nil {
 			return b.DecodeErr("messages.getChats", "id", err)
 		}
-		m.ID = make([]int64, n0)
+		m.ID = tl.MakeSlice[int64](b, 0xb825495a, n0)
 		for i0 := range m.ID {
 			if m.ID[i0], err = b.Int64(); err != nil {
 				return b.DecodeErr("messages.getChats", "id", err)
@@ -9145,7 +9769,12 @@ func (m *MessagesGetFullChatRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesGetFullChatRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesGetFullChatRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesGetFullChatRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.ChatID, err = b.Int64(); err != nil {
 		return b.DecodeErr("messages.getFullChat", "chat_id", err)
 	}
@@ -9189,7 +9818,12 @@ func (m *MessagesEditChatTitleRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesEditChatTitleRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesEditChatTitleRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesEditChatTitleRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.ChatID, err = b.Int64(); err != nil {
 		return b.DecodeErr("messages.editChatTitle", "chat_id", err)
 	}
@@ -9241,7 +9875,12 @@ func (m *MessagesEditChatPhotoRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesEditChatPhotoRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesEditChatPhotoRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesEditChatPhotoRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.ChatID, err = b.Int64(); err != nil {
 		return b.DecodeErr("messages.editChatPhoto", "chat_id", err)
 	}
@@ -9295,7 +9934,12 @@ func (m *MessagesAddChatUserRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesAddChatUserRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesAddChatUserRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesAddChatUserRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.ChatID, err = b.Int64(); err != nil {
 		return b.DecodeErr("messages.addChatUser", "chat_id", err)
 	}
@@ -9356,8 +10000,13 @@ func (m *MessagesDeleteChatUserRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesDeleteChatUserRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesDeleteChatUserRequest) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesDeleteChatUserRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesDeleteChatUserRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.deleteChatUser", "flags", err)
@@ -9426,8 +10075,13 @@ func (m *MessagesCreateChatRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesCreateChatRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesCreateChatRequest) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesCreateChatRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesCreateChatRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.createChat", "flags", err)
@@ -9437,7 +10091,7 @@ func (m *MessagesCreateChatRequest) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messages.createChat", "users", err)
 		}
-		m.Users = make([]InputUserClass, n0)
+		m.Users = tl.MakeSlice[InputUserClass](b, 0x2c1f260e, n0)
 		for i0 := range m.Users {
 			if m.Users[i0], err = DecodeInputUserClass(b); err != nil {
 				return b.DecodeErr("messages.createChat", "users", err)
@@ -9493,7 +10147,12 @@ func (m *MessagesGetDHConfigRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesGetDHConfigRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesGetDHConfigRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesGetDHConfigRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Version, err = b.Int32(); err != nil {
 		return b.DecodeErr("messages.getDhConfig", "version", err)
 	}
@@ -9549,7 +10208,12 @@ func (m *MessagesRequestEncryptionRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesRequestEncryptionRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesRequestEncryptionRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesRequestEncryptionRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.UserID, err = DecodeInputUserClass(b); err != nil {
 		return b.DecodeErr("messages.requestEncryption", "user_id", err)
 	}
@@ -9603,8 +10267,16 @@ func (m *MessagesAcceptEncryptionRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesAcceptEncryptionRequest) DecodeBare(b *tl.Buffer) (err error) {
-	if err = m.Peer.Decode(b); err != nil {
+func (m *MessagesAcceptEncryptionRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesAcceptEncryptionRequest) decodeFields(b *tl.Buffer) (err error) {
+	if err = b.ConsumeID(InputEncryptedChatTypeID); err != nil {
+		return b.DecodeErr("messages.acceptEncryption", "peer", err)
+	}
+	if err = m.Peer.decodeFields(b); err != nil {
 		return b.DecodeErr("messages.acceptEncryption", "peer", err)
 	}
 	if m.GB, err = b.Bytes(); err != nil {
@@ -9659,8 +10331,13 @@ func (m *MessagesDiscardEncryptionRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesDiscardEncryptionRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesDiscardEncryptionRequest) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesDiscardEncryptionRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesDiscardEncryptionRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.discardEncryption", "flags", err)
@@ -9713,8 +10390,16 @@ func (m *MessagesSetEncryptedTypingRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesSetEncryptedTypingRequest) DecodeBare(b *tl.Buffer) (err error) {
-	if err = m.Peer.Decode(b); err != nil {
+func (m *MessagesSetEncryptedTypingRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesSetEncryptedTypingRequest) decodeFields(b *tl.Buffer) (err error) {
+	if err = b.ConsumeID(InputEncryptedChatTypeID); err != nil {
+		return b.DecodeErr("messages.setEncryptedTyping", "peer", err)
+	}
+	if err = m.Peer.decodeFields(b); err != nil {
 		return b.DecodeErr("messages.setEncryptedTyping", "peer", err)
 	}
 	if m.Typing, err = b.Bool(); err != nil {
@@ -9764,8 +10449,16 @@ func (m *MessagesReadEncryptedHistoryRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesReadEncryptedHistoryRequest) DecodeBare(b *tl.Buffer) (err error) {
-	if err = m.Peer.Decode(b); err != nil {
+func (m *MessagesReadEncryptedHistoryRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesReadEncryptedHistoryRequest) decodeFields(b *tl.Buffer) (err error) {
+	if err = b.ConsumeID(InputEncryptedChatTypeID); err != nil {
+		return b.DecodeErr("messages.readEncryptedHistory", "peer", err)
+	}
+	if err = m.Peer.decodeFields(b); err != nil {
 		return b.DecodeErr("messages.readEncryptedHistory", "peer", err)
 	}
 	if m.MaxDate, err = b.Int32(); err != nil {
@@ -9821,14 +10514,22 @@ func (m *MessagesSendEncryptedRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesSendEncryptedRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesSendEncryptedRequest) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesSendEncryptedRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesSendEncryptedRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.sendEncrypted", "flags", err)
 	}
 	m.Silent = f0&(1<<0) != 0
-	if err = m.Peer.Decode(b); err != nil {
+	if err = b.ConsumeID(InputEncryptedChatTypeID); err != nil {
+		return b.DecodeErr("messages.sendEncrypted", "peer", err)
+	}
+	if err = m.Peer.decodeFields(b); err != nil {
 		return b.DecodeErr("messages.sendEncrypted", "peer", err)
 	}
 	if m.RandomID, err = b.Int64(); err != nil {
@@ -9896,14 +10597,22 @@ func (m *MessagesSendEncryptedFileRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesSendEncryptedFileRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesSendEncryptedFileRequest) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesSendEncryptedFileRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesSendEncryptedFileRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.sendEncryptedFile", "flags", err)
 	}
 	m.Silent = f0&(1<<0) != 0
-	if err = m.Peer.Decode(b); err != nil {
+	if err = b.ConsumeID(InputEncryptedChatTypeID); err != nil {
+		return b.DecodeErr("messages.sendEncryptedFile", "peer", err)
+	}
+	if err = m.Peer.decodeFields(b); err != nil {
 		return b.DecodeErr("messages.sendEncryptedFile", "peer", err)
 	}
 	if m.RandomID, err = b.Int64(); err != nil {
@@ -9961,8 +10670,16 @@ func (m *MessagesSendEncryptedServiceRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesSendEncryptedServiceRequest) DecodeBare(b *tl.Buffer) (err error) {
-	if err = m.Peer.Decode(b); err != nil {
+func (m *MessagesSendEncryptedServiceRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesSendEncryptedServiceRequest) decodeFields(b *tl.Buffer) (err error) {
+	if err = b.ConsumeID(InputEncryptedChatTypeID); err != nil {
+		return b.DecodeErr("messages.sendEncryptedService", "peer", err)
+	}
+	if err = m.Peer.decodeFields(b); err != nil {
 		return b.DecodeErr("messages.sendEncryptedService", "peer", err)
 	}
 	if m.RandomID, err = b.Int64(); err != nil {
@@ -10009,7 +10726,12 @@ func (m *MessagesReceivedQueueRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesReceivedQueueRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesReceivedQueueRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesReceivedQueueRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.MaxQts, err = b.Int32(); err != nil {
 		return b.DecodeErr("messages.receivedQueue", "max_qts", err)
 	}
@@ -10055,8 +10777,16 @@ func (m *MessagesReportEncryptedSpamRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesReportEncryptedSpamRequest) DecodeBare(b *tl.Buffer) (err error) {
-	if err = m.Peer.Decode(b); err != nil {
+func (m *MessagesReportEncryptedSpamRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesReportEncryptedSpamRequest) decodeFields(b *tl.Buffer) (err error) {
+	if err = b.ConsumeID(InputEncryptedChatTypeID); err != nil {
+		return b.DecodeErr("messages.reportEncryptedSpam", "peer", err)
+	}
+	if err = m.Peer.decodeFields(b); err != nil {
 		return b.DecodeErr("messages.reportEncryptedSpam", "peer", err)
 	}
 	return nil
@@ -10102,13 +10832,18 @@ func (m *MessagesReadMessageContentsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesReadMessageContentsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesReadMessageContentsRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesReadMessageContentsRequest) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.VectorHeader()
 		if err != nil {
 			return b.DecodeErr("messages.readMessageContents", "id", err)
 		}
-		m.ID = make([]int32, n0)
+		m.ID = tl.MakeSlice[int32](b, 0x2c31182a, n0)
 		for i0 := range m.ID {
 			if m.ID[i0], err = b.Int32(); err != nil {
 				return b.DecodeErr("messages.readMessageContents", "id", err)
@@ -10155,7 +10890,12 @@ func (m *MessagesGetStickersRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesGetStickersRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesGetStickersRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesGetStickersRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Emoticon, err = b.String(); err != nil {
 		return b.DecodeErr("messages.getStickers", "emoticon", err)
 	}
@@ -10200,7 +10940,12 @@ func (m *MessagesGetAllStickersRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesGetAllStickersRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesGetAllStickersRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesGetAllStickersRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Hash, err = b.Int64(); err != nil {
 		return b.DecodeErr("messages.getAllStickers", "hash", err)
 	}
@@ -10261,8 +11006,13 @@ func (m *MessagesGetWebPagePreviewRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesGetWebPagePreviewRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesGetWebPagePreviewRequest) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesGetWebPagePreviewRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesGetWebPagePreviewRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.getWebPagePreview", "flags", err)
@@ -10276,7 +11026,7 @@ func (m *MessagesGetWebPagePreviewRequest) DecodeBare(b *tl.Buffer) (err error) 
 			if err != nil {
 				return b.DecodeErr("messages.getWebPagePreview", "entities", err)
 			}
-			m.Entities = make([]MessageEntityClass, n1)
+			m.Entities = tl.MakeSlice[MessageEntityClass](b, 0xa8c1973d, n1)
 			for i1 := range m.Entities {
 				if m.Entities[i1], err = DecodeMessageEntityClass(b); err != nil {
 					return b.DecodeErr("messages.getWebPagePreview", "entities", err)
@@ -10367,8 +11117,13 @@ func (m *MessagesExportChatInviteRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesExportChatInviteRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesExportChatInviteRequest) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesExportChatInviteRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesExportChatInviteRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.exportChatInvite", "flags", err)
@@ -10398,7 +11153,10 @@ func (m *MessagesExportChatInviteRequest) DecodeBare(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<5) != 0 {
 		m.SubscriptionPricing = tl.New[StarsSubscriptionPricing](b, StarsSubscriptionPricingTypeID)
-		if err = m.SubscriptionPricing.Decode(b); err != nil {
+		if err = b.ConsumeID(StarsSubscriptionPricingTypeID); err != nil {
+			return b.DecodeErr("messages.exportChatInvite", "subscription_pricing", err)
+		}
+		if err = m.SubscriptionPricing.decodeFields(b); err != nil {
 			return b.DecodeErr("messages.exportChatInvite", "subscription_pricing", err)
 		}
 	}
@@ -10440,7 +11198,12 @@ func (m *MessagesCheckChatInviteRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesCheckChatInviteRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesCheckChatInviteRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesCheckChatInviteRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Hash, err = b.String(); err != nil {
 		return b.DecodeErr("messages.checkChatInvite", "hash", err)
 	}
@@ -10482,7 +11245,12 @@ func (m *MessagesImportChatInviteRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesImportChatInviteRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesImportChatInviteRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesImportChatInviteRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Hash, err = b.String(); err != nil {
 		return b.DecodeErr("messages.importChatInvite", "hash", err)
 	}
@@ -10531,7 +11299,12 @@ func (m *MessagesGetStickerSetRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesGetStickerSetRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesGetStickerSetRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesGetStickerSetRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Stickerset, err = DecodeInputStickerSetClass(b); err != nil {
 		return b.DecodeErr("messages.getStickerSet", "stickerset", err)
 	}
@@ -10585,7 +11358,12 @@ func (m *MessagesInstallStickerSetRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesInstallStickerSetRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesInstallStickerSetRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesInstallStickerSetRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Stickerset, err = DecodeInputStickerSetClass(b); err != nil {
 		return b.DecodeErr("messages.installStickerSet", "stickerset", err)
 	}
@@ -10637,7 +11415,12 @@ func (m *MessagesUninstallStickerSetRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesUninstallStickerSetRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesUninstallStickerSetRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesUninstallStickerSetRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Stickerset, err = DecodeInputStickerSetClass(b); err != nil {
 		return b.DecodeErr("messages.uninstallStickerSet", "stickerset", err)
 	}
@@ -10695,7 +11478,12 @@ func (m *MessagesStartBotRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesStartBotRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesStartBotRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesStartBotRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Bot, err = DecodeInputUserClass(b); err != nil {
 		return b.DecodeErr("messages.startBot", "bot", err)
 	}
@@ -10758,7 +11546,12 @@ func (m *MessagesGetMessagesViewsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesGetMessagesViewsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesGetMessagesViewsRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesGetMessagesViewsRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("messages.getMessagesViews", "peer", err)
 	}
@@ -10767,7 +11560,7 @@ func (m *MessagesGetMessagesViewsRequest) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messages.getMessagesViews", "id", err)
 		}
-		m.ID = make([]int32, n0)
+		m.ID = tl.MakeSlice[int32](b, 0x2c31182a, n0)
 		for i0 := range m.ID {
 			if m.ID[i0], err = b.Int32(); err != nil {
 				return b.DecodeErr("messages.getMessagesViews", "id", err)
@@ -10824,7 +11617,12 @@ func (m *MessagesEditChatAdminRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesEditChatAdminRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesEditChatAdminRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesEditChatAdminRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.ChatID, err = b.Int64(); err != nil {
 		return b.DecodeErr("messages.editChatAdmin", "chat_id", err)
 	}
@@ -10872,7 +11670,12 @@ func (m *MessagesMigrateChatRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesMigrateChatRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesMigrateChatRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesMigrateChatRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.ChatID, err = b.Int64(); err != nil {
 		return b.DecodeErr("messages.migrateChat", "chat_id", err)
 	}
@@ -10968,8 +11771,13 @@ func (m *MessagesSearchGlobalRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesSearchGlobalRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesSearchGlobalRequest) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesSearchGlobalRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesSearchGlobalRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.searchGlobal", "flags", err)
@@ -11065,8 +11873,13 @@ func (m *MessagesReorderStickerSetsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesReorderStickerSetsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesReorderStickerSetsRequest) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesReorderStickerSetsRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesReorderStickerSetsRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.reorderStickerSets", "flags", err)
@@ -11078,7 +11891,7 @@ func (m *MessagesReorderStickerSetsRequest) DecodeBare(b *tl.Buffer) (err error)
 		if err != nil {
 			return b.DecodeErr("messages.reorderStickerSets", "order", err)
 		}
-		m.Order = make([]int64, n0)
+		m.Order = tl.MakeSlice[int64](b, 0xb825495a, n0)
 		for i0 := range m.Order {
 			if m.Order[i0], err = b.Int64(); err != nil {
 				return b.DecodeErr("messages.reorderStickerSets", "order", err)
@@ -11129,7 +11942,12 @@ func (m *MessagesGetDocumentByHashRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesGetDocumentByHashRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesGetDocumentByHashRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesGetDocumentByHashRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.SHA256, err = b.Bytes(); err != nil {
 		return b.DecodeErr("messages.getDocumentByHash", "sha256", err)
 	}
@@ -11177,7 +11995,12 @@ func (m *MessagesGetSavedGifsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesGetSavedGifsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesGetSavedGifsRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesGetSavedGifsRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Hash, err = b.Int64(); err != nil {
 		return b.DecodeErr("messages.getSavedGifs", "hash", err)
 	}
@@ -11226,7 +12049,12 @@ func (m *MessagesSaveGifRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesSaveGifRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesSaveGifRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesSaveGifRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.ID, err = DecodeInputDocumentClass(b); err != nil {
 		return b.DecodeErr("messages.saveGif", "id", err)
 	}
@@ -11300,8 +12128,13 @@ func (m *MessagesGetInlineBotResultsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesGetInlineBotResultsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesGetInlineBotResultsRequest) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesGetInlineBotResultsRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesGetInlineBotResultsRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.getInlineBotResults", "flags", err)
@@ -11410,8 +12243,13 @@ func (m *MessagesSetInlineBotResultsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesSetInlineBotResultsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesSetInlineBotResultsRequest) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesSetInlineBotResultsRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesSetInlineBotResultsRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.setInlineBotResults", "flags", err)
@@ -11426,7 +12264,7 @@ func (m *MessagesSetInlineBotResultsRequest) DecodeBare(b *tl.Buffer) (err error
 		if err != nil {
 			return b.DecodeErr("messages.setInlineBotResults", "results", err)
 		}
-		m.Results = make([]InputBotInlineResultClass, n0)
+		m.Results = tl.MakeSlice[InputBotInlineResultClass](b, 0x283faa24, n0)
 		for i0 := range m.Results {
 			if m.Results[i0], err = DecodeInputBotInlineResultClass(b); err != nil {
 				return b.DecodeErr("messages.setInlineBotResults", "results", err)
@@ -11444,13 +12282,19 @@ func (m *MessagesSetInlineBotResultsRequest) DecodeBare(b *tl.Buffer) (err error
 	}
 	if f0&(1<<3) != 0 {
 		m.SwitchPm = tl.New[InlineBotSwitchPM](b, InlineBotSwitchPMTypeID)
-		if err = m.SwitchPm.Decode(b); err != nil {
+		if err = b.ConsumeID(InlineBotSwitchPMTypeID); err != nil {
+			return b.DecodeErr("messages.setInlineBotResults", "switch_pm", err)
+		}
+		if err = m.SwitchPm.decodeFields(b); err != nil {
 			return b.DecodeErr("messages.setInlineBotResults", "switch_pm", err)
 		}
 	}
 	if f0&(1<<4) != 0 {
 		m.SwitchWebview = tl.New[InlineBotWebView](b, InlineBotWebViewTypeID)
-		if err = m.SwitchWebview.Decode(b); err != nil {
+		if err = b.ConsumeID(InlineBotWebViewTypeID); err != nil {
+			return b.DecodeErr("messages.setInlineBotResults", "switch_webview", err)
+		}
+		if err = m.SwitchWebview.decodeFields(b); err != nil {
 			return b.DecodeErr("messages.setInlineBotResults", "switch_webview", err)
 		}
 	}
@@ -11564,8 +12408,13 @@ func (m *MessagesSendInlineBotResultRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesSendInlineBotResultRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesSendInlineBotResultRequest) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesSendInlineBotResultRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesSendInlineBotResultRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.sendInlineBotResult", "flags", err)
@@ -11660,7 +12509,12 @@ func (m *MessagesGetMessageEditDataRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesGetMessageEditDataRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesGetMessageEditDataRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesGetMessageEditDataRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("messages.getMessageEditData", "peer", err)
 	}
@@ -11792,8 +12646,13 @@ func (m *MessagesEditMessageRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesEditMessageRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesEditMessageRequest) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesEditMessageRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesEditMessageRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.editMessage", "flags", err)
@@ -11828,7 +12687,7 @@ func (m *MessagesEditMessageRequest) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("messages.editMessage", "entities", err)
 			}
-			m.Entities = make([]MessageEntityClass, n1)
+			m.Entities = tl.MakeSlice[MessageEntityClass](b, 0xa8c1973d, n1)
 			for i1 := range m.Entities {
 				if m.Entities[i1], err = DecodeMessageEntityClass(b); err != nil {
 					return b.DecodeErr("messages.editMessage", "entities", err)
@@ -11963,8 +12822,13 @@ func (m *MessagesEditInlineBotMessageRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesEditInlineBotMessageRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesEditInlineBotMessageRequest) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesEditInlineBotMessageRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesEditInlineBotMessageRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.editInlineBotMessage", "flags", err)
@@ -11996,7 +12860,7 @@ func (m *MessagesEditInlineBotMessageRequest) DecodeBare(b *tl.Buffer) (err erro
 			if err != nil {
 				return b.DecodeErr("messages.editInlineBotMessage", "entities", err)
 			}
-			m.Entities = make([]MessageEntityClass, n1)
+			m.Entities = tl.MakeSlice[MessageEntityClass](b, 0xa8c1973d, n1)
 			for i1 := range m.Entities {
 				if m.Entities[i1], err = DecodeMessageEntityClass(b); err != nil {
 					return b.DecodeErr("messages.editInlineBotMessage", "entities", err)
@@ -12078,8 +12942,13 @@ func (m *MessagesGetBotCallbackAnswerRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesGetBotCallbackAnswerRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesGetBotCallbackAnswerRequest) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesGetBotCallbackAnswerRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesGetBotCallbackAnswerRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.getBotCallbackAnswer", "flags", err)
@@ -12164,8 +13033,13 @@ func (m *MessagesSetBotCallbackAnswerRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesSetBotCallbackAnswerRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesSetBotCallbackAnswerRequest) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesSetBotCallbackAnswerRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesSetBotCallbackAnswerRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.setBotCallbackAnswer", "flags", err)
@@ -12235,13 +13109,18 @@ func (m *MessagesGetPeerDialogsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesGetPeerDialogsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesGetPeerDialogsRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesGetPeerDialogsRequest) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.VectorHeader()
 		if err != nil {
 			return b.DecodeErr("messages.getPeerDialogs", "peers", err)
 		}
-		m.Peers = make([]InputDialogPeerClass, n0)
+		m.Peers = tl.MakeSlice[InputDialogPeerClass](b, 0xcf5cda7c, n0)
 		for i0 := range m.Peers {
 			if m.Peers[i0], err = DecodeInputDialogPeerClass(b); err != nil {
 				return b.DecodeErr("messages.getPeerDialogs", "peers", err)
@@ -12361,8 +13240,13 @@ func (m *MessagesSaveDraftRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesSaveDraftRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesSaveDraftRequest) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesSaveDraftRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesSaveDraftRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.saveDraft", "flags", err)
@@ -12386,7 +13270,7 @@ func (m *MessagesSaveDraftRequest) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("messages.saveDraft", "entities", err)
 			}
-			m.Entities = make([]MessageEntityClass, n1)
+			m.Entities = tl.MakeSlice[MessageEntityClass](b, 0xa8c1973d, n1)
 			for i1 := range m.Entities {
 				if m.Entities[i1], err = DecodeMessageEntityClass(b); err != nil {
 					return b.DecodeErr("messages.saveDraft", "entities", err)
@@ -12407,7 +13291,10 @@ func (m *MessagesSaveDraftRequest) DecodeBare(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<8) != 0 {
 		m.SuggestedPost = tl.New[SuggestedPost](b, SuggestedPostTypeID)
-		if err = m.SuggestedPost.Decode(b); err != nil {
+		if err = b.ConsumeID(SuggestedPostTypeID); err != nil {
+			return b.DecodeErr("messages.saveDraft", "suggested_post", err)
+		}
+		if err = m.SuggestedPost.decodeFields(b); err != nil {
 			return b.DecodeErr("messages.saveDraft", "suggested_post", err)
 		}
 	}
@@ -12454,8 +13341,11 @@ func (m *MessagesGetAllDraftsRequest) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *MessagesGetAllDraftsRequest) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesGetAllDraftsRequest{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesGetAllDraftsRequest) decodeFields(b *tl.Buffer) error { return nil }
 
 // MessagesGetFeaturedStickersRequest is the TL function messages.getFeaturedStickers#64780b14 (result messages.FeaturedStickers).
 type MessagesGetFeaturedStickersRequest struct {
@@ -12494,7 +13384,12 @@ func (m *MessagesGetFeaturedStickersRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesGetFeaturedStickersRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesGetFeaturedStickersRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesGetFeaturedStickersRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Hash, err = b.Int64(); err != nil {
 		return b.DecodeErr("messages.getFeaturedStickers", "hash", err)
 	}
@@ -12541,13 +13436,18 @@ func (m *MessagesReadFeaturedStickersRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesReadFeaturedStickersRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesReadFeaturedStickersRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesReadFeaturedStickersRequest) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.VectorHeader()
 		if err != nil {
 			return b.DecodeErr("messages.readFeaturedStickers", "id", err)
 		}
-		m.ID = make([]int64, n0)
+		m.ID = tl.MakeSlice[int64](b, 0xb825495a, n0)
 		for i0 := range m.ID {
 			if m.ID[i0], err = b.Int64(); err != nil {
 				return b.DecodeErr("messages.readFeaturedStickers", "id", err)
@@ -12600,8 +13500,13 @@ func (m *MessagesGetRecentStickersRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesGetRecentStickersRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesGetRecentStickersRequest) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesGetRecentStickersRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesGetRecentStickersRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.getRecentStickers", "flags", err)
@@ -12663,8 +13568,13 @@ func (m *MessagesSaveRecentStickerRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesSaveRecentStickerRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesSaveRecentStickerRequest) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesSaveRecentStickerRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesSaveRecentStickerRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.saveRecentSticker", "flags", err)
@@ -12720,8 +13630,13 @@ func (m *MessagesClearRecentStickersRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesClearRecentStickersRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesClearRecentStickersRequest) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesClearRecentStickersRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesClearRecentStickersRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.clearRecentStickers", "flags", err)
@@ -12779,8 +13694,13 @@ func (m *MessagesGetArchivedStickersRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesGetArchivedStickersRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesGetArchivedStickersRequest) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesGetArchivedStickersRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesGetArchivedStickersRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.getArchivedStickers", "flags", err)
@@ -12831,7 +13751,12 @@ func (m *MessagesGetMaskStickersRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesGetMaskStickersRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesGetMaskStickersRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesGetMaskStickersRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Hash, err = b.Int64(); err != nil {
 		return b.DecodeErr("messages.getMaskStickers", "hash", err)
 	}
@@ -12880,7 +13805,12 @@ func (m *MessagesGetAttachedStickersRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesGetAttachedStickersRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesGetAttachedStickersRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesGetAttachedStickersRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Media, err = DecodeInputStickeredMediaClass(b); err != nil {
 		return b.DecodeErr("messages.getAttachedStickers", "media", err)
 	}
@@ -12948,8 +13878,13 @@ func (m *MessagesSetGameScoreRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesSetGameScoreRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesSetGameScoreRequest) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesSetGameScoreRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesSetGameScoreRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.setGameScore", "flags", err)
@@ -13032,8 +13967,13 @@ func (m *MessagesSetInlineGameScoreRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesSetInlineGameScoreRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesSetInlineGameScoreRequest) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesSetInlineGameScoreRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesSetInlineGameScoreRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.setInlineGameScore", "flags", err)
@@ -13103,7 +14043,12 @@ func (m *MessagesGetGameHighScoresRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesGetGameHighScoresRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesGetGameHighScoresRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesGetGameHighScoresRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("messages.getGameHighScores", "peer", err)
 	}
@@ -13167,7 +14112,12 @@ func (m *MessagesGetInlineGameHighScoresRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesGetInlineGameHighScoresRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesGetInlineGameHighScoresRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesGetInlineGameHighScoresRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.ID, err = DecodeInputBotInlineMessageIDClass(b); err != nil {
 		return b.DecodeErr("messages.getInlineGameHighScores", "id", err)
 	}
@@ -13221,7 +14171,12 @@ func (m *MessagesGetCommonChatsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesGetCommonChatsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesGetCommonChatsRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesGetCommonChatsRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.UserID, err = DecodeInputUserClass(b); err != nil {
 		return b.DecodeErr("messages.getCommonChats", "user_id", err)
 	}
@@ -13271,7 +14226,12 @@ func (m *MessagesGetWebPageRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesGetWebPageRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesGetWebPageRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesGetWebPageRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.URL, err = b.String(); err != nil {
 		return b.DecodeErr("messages.getWebPage", "url", err)
 	}
@@ -13327,8 +14287,13 @@ func (m *MessagesToggleDialogPinRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesToggleDialogPinRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesToggleDialogPinRequest) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesToggleDialogPinRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesToggleDialogPinRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.toggleDialogPin", "flags", err)
@@ -13393,8 +14358,13 @@ func (m *MessagesReorderPinnedDialogsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesReorderPinnedDialogsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesReorderPinnedDialogsRequest) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesReorderPinnedDialogsRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesReorderPinnedDialogsRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.reorderPinnedDialogs", "flags", err)
@@ -13408,7 +14378,7 @@ func (m *MessagesReorderPinnedDialogsRequest) DecodeBare(b *tl.Buffer) (err erro
 		if err != nil {
 			return b.DecodeErr("messages.reorderPinnedDialogs", "order", err)
 		}
-		m.Order = make([]InputDialogPeerClass, n0)
+		m.Order = tl.MakeSlice[InputDialogPeerClass](b, 0xcf5cda7c, n0)
 		for i0 := range m.Order {
 			if m.Order[i0], err = DecodeInputDialogPeerClass(b); err != nil {
 				return b.DecodeErr("messages.reorderPinnedDialogs", "order", err)
@@ -13453,7 +14423,12 @@ func (m *MessagesGetPinnedDialogsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesGetPinnedDialogsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesGetPinnedDialogsRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesGetPinnedDialogsRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.FolderID, err = b.Int32(); err != nil {
 		return b.DecodeErr("messages.getPinnedDialogs", "folder_id", err)
 	}
@@ -13520,8 +14495,13 @@ func (m *MessagesSetBotShippingResultsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesSetBotShippingResultsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesSetBotShippingResultsRequest) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesSetBotShippingResultsRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesSetBotShippingResultsRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.setBotShippingResults", "flags", err)
@@ -13541,9 +14521,12 @@ func (m *MessagesSetBotShippingResultsRequest) DecodeBare(b *tl.Buffer) (err err
 			if err != nil {
 				return b.DecodeErr("messages.setBotShippingResults", "shipping_options", err)
 			}
-			m.ShippingOptions = make([]ShippingOption, n1)
+			m.ShippingOptions = tl.MakeSlice[ShippingOption](b, 0x29fc0b0d, n1)
 			for i1 := range m.ShippingOptions {
-				if err = m.ShippingOptions[i1].Decode(b); err != nil {
+				if err = b.ConsumeID(ShippingOptionTypeID); err != nil {
+					return b.DecodeErr("messages.setBotShippingResults", "shipping_options", err)
+				}
+				if err = m.ShippingOptions[i1].decodeFields(b); err != nil {
 					return b.DecodeErr("messages.setBotShippingResults", "shipping_options", err)
 				}
 			}
@@ -13604,8 +14587,13 @@ func (m *MessagesSetBotPrecheckoutResultsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesSetBotPrecheckoutResultsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesSetBotPrecheckoutResultsRequest) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesSetBotPrecheckoutResultsRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesSetBotPrecheckoutResultsRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.setBotPrecheckoutResults", "flags", err)
@@ -13679,8 +14667,13 @@ func (m *MessagesUploadMediaRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesUploadMediaRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesUploadMediaRequest) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesUploadMediaRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesUploadMediaRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.uploadMedia", "flags", err)
@@ -13753,7 +14746,12 @@ func (m *MessagesSendScreenshotNotificationRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesSendScreenshotNotificationRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesSendScreenshotNotificationRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesSendScreenshotNotificationRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("messages.sendScreenshotNotification", "peer", err)
 	}
@@ -13801,7 +14799,12 @@ func (m *MessagesGetFavedStickersRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesGetFavedStickersRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesGetFavedStickersRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesGetFavedStickersRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Hash, err = b.Int64(); err != nil {
 		return b.DecodeErr("messages.getFavedStickers", "hash", err)
 	}
@@ -13850,7 +14853,12 @@ func (m *MessagesFaveStickerRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesFaveStickerRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesFaveStickerRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesFaveStickerRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.ID, err = DecodeInputDocumentClass(b); err != nil {
 		return b.DecodeErr("messages.faveSticker", "id", err)
 	}
@@ -13921,8 +14929,13 @@ func (m *MessagesGetUnreadMentionsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesGetUnreadMentionsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesGetUnreadMentionsRequest) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesGetUnreadMentionsRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesGetUnreadMentionsRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.getUnreadMentions", "flags", err)
@@ -14003,8 +15016,13 @@ func (m *MessagesReadMentionsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesReadMentionsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesReadMentionsRequest) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesReadMentionsRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesReadMentionsRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.readMentions", "flags", err)
@@ -14067,7 +15085,12 @@ func (m *MessagesGetRecentLocationsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesGetRecentLocationsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesGetRecentLocationsRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesGetRecentLocationsRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("messages.getRecentLocations", "peer", err)
 	}
@@ -14205,8 +15228,13 @@ func (m *MessagesSendMultiMediaRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesSendMultiMediaRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesSendMultiMediaRequest) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesSendMultiMediaRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesSendMultiMediaRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.sendMultiMedia", "flags", err)
@@ -14231,9 +15259,12 @@ func (m *MessagesSendMultiMediaRequest) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messages.sendMultiMedia", "multi_media", err)
 		}
-		m.MultiMedia = make([]InputSingleMedia, n0)
+		m.MultiMedia = tl.MakeSlice[InputSingleMedia](b, 0x9b3a0a4d, n0)
 		for i0 := range m.MultiMedia {
-			if err = m.MultiMedia[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(InputSingleMediaTypeID); err != nil {
+				return b.DecodeErr("messages.sendMultiMedia", "multi_media", err)
+			}
+			if err = m.MultiMedia[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("messages.sendMultiMedia", "multi_media", err)
 			}
 		}
@@ -14315,8 +15346,16 @@ func (m *MessagesUploadEncryptedFileRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesUploadEncryptedFileRequest) DecodeBare(b *tl.Buffer) (err error) {
-	if err = m.Peer.Decode(b); err != nil {
+func (m *MessagesUploadEncryptedFileRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesUploadEncryptedFileRequest) decodeFields(b *tl.Buffer) (err error) {
+	if err = b.ConsumeID(InputEncryptedChatTypeID); err != nil {
+		return b.DecodeErr("messages.uploadEncryptedFile", "peer", err)
+	}
+	if err = m.Peer.decodeFields(b); err != nil {
 		return b.DecodeErr("messages.uploadEncryptedFile", "peer", err)
 	}
 	if m.File, err = DecodeInputEncryptedFileClass(b); err != nil {
@@ -14370,8 +15409,13 @@ func (m *MessagesSearchStickerSetsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesSearchStickerSetsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesSearchStickerSetsRequest) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesSearchStickerSetsRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesSearchStickerSetsRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.searchStickerSets", "flags", err)
@@ -14421,8 +15465,11 @@ func (m *MessagesGetSplitRangesRequest) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *MessagesGetSplitRangesRequest) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesGetSplitRangesRequest{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesGetSplitRangesRequest) decodeFields(b *tl.Buffer) error { return nil }
 
 // MessagesMarkDialogUnreadRequest is the TL function messages.markDialogUnread#8c5006f8 (result Bool).
 type MessagesMarkDialogUnreadRequest struct {
@@ -14479,8 +15526,13 @@ func (m *MessagesMarkDialogUnreadRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesMarkDialogUnreadRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesMarkDialogUnreadRequest) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesMarkDialogUnreadRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesMarkDialogUnreadRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.markDialogUnread", "flags", err)
@@ -14543,8 +15595,13 @@ func (m *MessagesGetDialogUnreadMarksRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesGetDialogUnreadMarksRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesGetDialogUnreadMarksRequest) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesGetDialogUnreadMarksRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesGetDialogUnreadMarksRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.getDialogUnreadMarks", "flags", err)
@@ -14592,8 +15649,11 @@ func (m *MessagesClearAllDraftsRequest) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *MessagesClearAllDraftsRequest) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesClearAllDraftsRequest{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesClearAllDraftsRequest) decodeFields(b *tl.Buffer) error { return nil }
 
 // MessagesUpdatePinnedMessageRequest is the TL function messages.updatePinnedMessage#d2aaf7ec (result Updates).
 type MessagesUpdatePinnedMessageRequest struct {
@@ -14653,8 +15713,13 @@ func (m *MessagesUpdatePinnedMessageRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesUpdatePinnedMessageRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesUpdatePinnedMessageRequest) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesUpdatePinnedMessageRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesUpdatePinnedMessageRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.updatePinnedMessage", "flags", err)
@@ -14718,7 +15783,12 @@ func (m *MessagesSendVoteRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesSendVoteRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesSendVoteRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesSendVoteRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("messages.sendVote", "peer", err)
 	}
@@ -14730,7 +15800,7 @@ func (m *MessagesSendVoteRequest) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messages.sendVote", "options", err)
 		}
-		m.Options = make([][]byte, n0)
+		m.Options = tl.MakeSlice[[]byte](b, 0x35220eb2, n0)
 		for i0 := range m.Options {
 			if m.Options[i0], err = b.Bytes(); err != nil {
 				return b.DecodeErr("messages.sendVote", "options", err)
@@ -14784,7 +15854,12 @@ func (m *MessagesGetPollResultsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesGetPollResultsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesGetPollResultsRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesGetPollResultsRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("messages.getPollResults", "peer", err)
 	}
@@ -14837,7 +15912,12 @@ func (m *MessagesGetOnlinesRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesGetOnlinesRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesGetOnlinesRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesGetOnlinesRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("messages.getOnlines", "peer", err)
 	}
@@ -14886,7 +15966,12 @@ func (m *MessagesEditChatAboutRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesEditChatAboutRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesEditChatAboutRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesEditChatAboutRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("messages.editChatAbout", "peer", err)
 	}
@@ -14944,11 +16029,19 @@ func (m *MessagesEditChatDefaultBannedRightsRequest) Decode(b *tl.Buffer) error 
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesEditChatDefaultBannedRightsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesEditChatDefaultBannedRightsRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesEditChatDefaultBannedRightsRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("messages.editChatDefaultBannedRights", "peer", err)
 	}
-	if err = m.BannedRights.Decode(b); err != nil {
+	if err = b.ConsumeID(ChatBannedRightsTypeID); err != nil {
+		return b.DecodeErr("messages.editChatDefaultBannedRights", "banned_rights", err)
+	}
+	if err = m.BannedRights.decodeFields(b); err != nil {
 		return b.DecodeErr("messages.editChatDefaultBannedRights", "banned_rights", err)
 	}
 	return nil
@@ -14989,7 +16082,12 @@ func (m *MessagesGetEmojiKeywordsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesGetEmojiKeywordsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesGetEmojiKeywordsRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesGetEmojiKeywordsRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.LangCode, err = b.String(); err != nil {
 		return b.DecodeErr("messages.getEmojiKeywords", "lang_code", err)
 	}
@@ -15037,7 +16135,12 @@ func (m *MessagesGetEmojiKeywordsDifferenceRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesGetEmojiKeywordsDifferenceRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesGetEmojiKeywordsDifferenceRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesGetEmojiKeywordsDifferenceRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.LangCode, err = b.String(); err != nil {
 		return b.DecodeErr("messages.getEmojiKeywordsDifference", "lang_code", err)
 	}
@@ -15089,13 +16192,18 @@ func (m *MessagesGetEmojiKeywordsLanguagesRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesGetEmojiKeywordsLanguagesRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesGetEmojiKeywordsLanguagesRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesGetEmojiKeywordsLanguagesRequest) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.VectorHeader()
 		if err != nil {
 			return b.DecodeErr("messages.getEmojiKeywordsLanguages", "lang_codes", err)
 		}
-		m.LangCodes = make([]string, n0)
+		m.LangCodes = tl.MakeSlice[string](b, 0x0010ab84, n0)
 		for i0 := range m.LangCodes {
 			if m.LangCodes[i0], err = b.String(); err != nil {
 				return b.DecodeErr("messages.getEmojiKeywordsLanguages", "lang_codes", err)
@@ -15140,7 +16248,12 @@ func (m *MessagesGetEmojiURLRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesGetEmojiURLRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesGetEmojiURLRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesGetEmojiURLRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.LangCode, err = b.String(); err != nil {
 		return b.DecodeErr("messages.getEmojiURL", "lang_code", err)
 	}
@@ -15217,8 +16330,13 @@ func (m *MessagesGetSearchCountersRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesGetSearchCountersRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesGetSearchCountersRequest) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesGetSearchCountersRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesGetSearchCountersRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.getSearchCounters", "flags", err)
@@ -15242,7 +16360,7 @@ func (m *MessagesGetSearchCountersRequest) DecodeBare(b *tl.Buffer) (err error) 
 		if err != nil {
 			return b.DecodeErr("messages.getSearchCounters", "filters", err)
 		}
-		m.Filters = make([]MessagesFilterClass, n0)
+		m.Filters = tl.MakeSlice[MessagesFilterClass](b, 0xdd43c548, n0)
 		for i0 := range m.Filters {
 			if m.Filters[i0], err = DecodeMessagesFilterClass(b); err != nil {
 				return b.DecodeErr("messages.getSearchCounters", "filters", err)
@@ -15330,8 +16448,13 @@ func (m *MessagesRequestURLAuthRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesRequestURLAuthRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesRequestURLAuthRequest) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesRequestURLAuthRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesRequestURLAuthRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.requestUrlAuth", "flags", err)
@@ -15454,8 +16577,13 @@ func (m *MessagesAcceptURLAuthRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesAcceptURLAuthRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesAcceptURLAuthRequest) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesAcceptURLAuthRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesAcceptURLAuthRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.acceptUrlAuth", "flags", err)
@@ -15536,7 +16664,12 @@ func (m *MessagesHidePeerSettingsBarRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesHidePeerSettingsBarRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesHidePeerSettingsBarRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesHidePeerSettingsBarRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("messages.hidePeerSettingsBar", "peer", err)
 	}
@@ -15587,7 +16720,12 @@ func (m *MessagesGetScheduledHistoryRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesGetScheduledHistoryRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesGetScheduledHistoryRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesGetScheduledHistoryRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("messages.getScheduledHistory", "peer", err)
 	}
@@ -15644,7 +16782,12 @@ func (m *MessagesGetScheduledMessagesRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesGetScheduledMessagesRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesGetScheduledMessagesRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesGetScheduledMessagesRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("messages.getScheduledMessages", "peer", err)
 	}
@@ -15653,7 +16796,7 @@ func (m *MessagesGetScheduledMessagesRequest) DecodeBare(b *tl.Buffer) (err erro
 		if err != nil {
 			return b.DecodeErr("messages.getScheduledMessages", "id", err)
 		}
-		m.ID = make([]int32, n0)
+		m.ID = tl.MakeSlice[int32](b, 0x2c31182a, n0)
 		for i0 := range m.ID {
 			if m.ID[i0], err = b.Int32(); err != nil {
 				return b.DecodeErr("messages.getScheduledMessages", "id", err)
@@ -15712,7 +16855,12 @@ func (m *MessagesSendScheduledMessagesRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesSendScheduledMessagesRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesSendScheduledMessagesRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesSendScheduledMessagesRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("messages.sendScheduledMessages", "peer", err)
 	}
@@ -15721,7 +16869,7 @@ func (m *MessagesSendScheduledMessagesRequest) DecodeBare(b *tl.Buffer) (err err
 		if err != nil {
 			return b.DecodeErr("messages.sendScheduledMessages", "id", err)
 		}
-		m.ID = make([]int32, n0)
+		m.ID = tl.MakeSlice[int32](b, 0x2c31182a, n0)
 		for i0 := range m.ID {
 			if m.ID[i0], err = b.Int32(); err != nil {
 				return b.DecodeErr("messages.sendScheduledMessages", "id", err)
@@ -15780,7 +16928,12 @@ func (m *MessagesDeleteScheduledMessagesRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesDeleteScheduledMessagesRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesDeleteScheduledMessagesRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesDeleteScheduledMessagesRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("messages.deleteScheduledMessages", "peer", err)
 	}
@@ -15789,7 +16942,7 @@ func (m *MessagesDeleteScheduledMessagesRequest) DecodeBare(b *tl.Buffer) (err e
 		if err != nil {
 			return b.DecodeErr("messages.deleteScheduledMessages", "id", err)
 		}
-		m.ID = make([]int32, n0)
+		m.ID = tl.MakeSlice[int32](b, 0x2c31182a, n0)
 		for i0 := range m.ID {
 			if m.ID[i0], err = b.Int32(); err != nil {
 				return b.DecodeErr("messages.deleteScheduledMessages", "id", err)
@@ -15859,8 +17012,13 @@ func (m *MessagesGetPollVotesRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesGetPollVotesRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesGetPollVotesRequest) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesGetPollVotesRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesGetPollVotesRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.getPollVotes", "flags", err)
@@ -15948,8 +17106,13 @@ func (m *MessagesToggleStickerSetsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesToggleStickerSetsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesToggleStickerSetsRequest) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesToggleStickerSetsRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesToggleStickerSetsRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.toggleStickerSets", "flags", err)
@@ -15962,7 +17125,7 @@ func (m *MessagesToggleStickerSetsRequest) DecodeBare(b *tl.Buffer) (err error) 
 		if err != nil {
 			return b.DecodeErr("messages.toggleStickerSets", "stickersets", err)
 		}
-		m.Stickersets = make([]InputStickerSetClass, n0)
+		m.Stickersets = tl.MakeSlice[InputStickerSetClass](b, 0x6430fa7f, n0)
 		for i0 := range m.Stickersets {
 			if m.Stickersets[i0], err = DecodeInputStickerSetClass(b); err != nil {
 				return b.DecodeErr("messages.toggleStickerSets", "stickersets", err)
@@ -16007,8 +17170,11 @@ func (m *MessagesGetDialogFiltersRequest) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *MessagesGetDialogFiltersRequest) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesGetDialogFiltersRequest{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesGetDialogFiltersRequest) decodeFields(b *tl.Buffer) error { return nil }
 
 // MessagesGetSuggestedDialogFiltersRequest is the TL function messages.getSuggestedDialogFilters#a29cd42c (result Vector).
 type MessagesGetSuggestedDialogFiltersRequest struct {
@@ -16049,8 +17215,11 @@ func (m *MessagesGetSuggestedDialogFiltersRequest) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *MessagesGetSuggestedDialogFiltersRequest) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesGetSuggestedDialogFiltersRequest{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesGetSuggestedDialogFiltersRequest) decodeFields(b *tl.Buffer) error { return nil }
 
 // MessagesUpdateDialogFilterRequest is the TL function messages.updateDialogFilter#1ad4a04a (result Bool).
 type MessagesUpdateDialogFilterRequest struct {
@@ -16100,8 +17269,13 @@ func (m *MessagesUpdateDialogFilterRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesUpdateDialogFilterRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesUpdateDialogFilterRequest) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesUpdateDialogFilterRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesUpdateDialogFilterRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.updateDialogFilter", "flags", err)
@@ -16159,13 +17333,18 @@ func (m *MessagesUpdateDialogFiltersOrderRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesUpdateDialogFiltersOrderRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesUpdateDialogFiltersOrderRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesUpdateDialogFiltersOrderRequest) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.VectorHeader()
 		if err != nil {
 			return b.DecodeErr("messages.updateDialogFiltersOrder", "order", err)
 		}
-		m.Order = make([]int32, n0)
+		m.Order = tl.MakeSlice[int32](b, 0x2c31182a, n0)
 		for i0 := range m.Order {
 			if m.Order[i0], err = b.Int32(); err != nil {
 				return b.DecodeErr("messages.updateDialogFiltersOrder", "order", err)
@@ -16218,7 +17397,12 @@ func (m *MessagesGetOldFeaturedStickersRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesGetOldFeaturedStickersRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesGetOldFeaturedStickersRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesGetOldFeaturedStickersRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Offset, err = b.Int32(); err != nil {
 		return b.DecodeErr("messages.getOldFeaturedStickers", "offset", err)
 	}
@@ -16287,7 +17471,12 @@ func (m *MessagesGetRepliesRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesGetRepliesRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesGetRepliesRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesGetRepliesRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("messages.getReplies", "peer", err)
 	}
@@ -16362,7 +17551,12 @@ func (m *MessagesGetDiscussionMessageRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesGetDiscussionMessageRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesGetDiscussionMessageRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesGetDiscussionMessageRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("messages.getDiscussionMessage", "peer", err)
 	}
@@ -16416,7 +17610,12 @@ func (m *MessagesReadDiscussionRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesReadDiscussionRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesReadDiscussionRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesReadDiscussionRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("messages.readDiscussion", "peer", err)
 	}
@@ -16487,8 +17686,13 @@ func (m *MessagesUnpinAllMessagesRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesUnpinAllMessagesRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesUnpinAllMessagesRequest) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesUnpinAllMessagesRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesUnpinAllMessagesRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.unpinAllMessages", "flags", err)
@@ -16545,7 +17749,12 @@ func (m *MessagesDeleteChatRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesDeleteChatRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesDeleteChatRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesDeleteChatRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.ChatID, err = b.Int64(); err != nil {
 		return b.DecodeErr("messages.deleteChat", "chat_id", err)
 	}
@@ -16595,8 +17804,13 @@ func (m *MessagesDeletePhoneCallHistoryRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesDeletePhoneCallHistoryRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesDeletePhoneCallHistoryRequest) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesDeletePhoneCallHistoryRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesDeletePhoneCallHistoryRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.deletePhoneCallHistory", "flags", err)
@@ -16642,7 +17856,12 @@ func (m *MessagesCheckHistoryImportRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesCheckHistoryImportRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesCheckHistoryImportRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesCheckHistoryImportRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.ImportHead, err = b.String(); err != nil {
 		return b.DecodeErr("messages.checkHistoryImport", "import_head", err)
 	}
@@ -16700,7 +17919,12 @@ func (m *MessagesInitHistoryImportRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesInitHistoryImportRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesInitHistoryImportRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesInitHistoryImportRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("messages.initHistoryImport", "peer", err)
 	}
@@ -16766,7 +17990,12 @@ func (m *MessagesUploadImportedMediaRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesUploadImportedMediaRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesUploadImportedMediaRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesUploadImportedMediaRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("messages.uploadImportedMedia", "peer", err)
 	}
@@ -16826,7 +18055,12 @@ func (m *MessagesStartHistoryImportRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesStartHistoryImportRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesStartHistoryImportRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesStartHistoryImportRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("messages.startHistoryImport", "peer", err)
 	}
@@ -16912,8 +18146,13 @@ func (m *MessagesGetExportedChatInvitesRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesGetExportedChatInvitesRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesGetExportedChatInvitesRequest) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesGetExportedChatInvitesRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesGetExportedChatInvitesRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.getExportedChatInvites", "flags", err)
@@ -16989,7 +18228,12 @@ func (m *MessagesGetExportedChatInviteRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesGetExportedChatInviteRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesGetExportedChatInviteRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesGetExportedChatInviteRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("messages.getExportedChatInvite", "peer", err)
 	}
@@ -17079,8 +18323,13 @@ func (m *MessagesEditExportedChatInviteRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesEditExportedChatInviteRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesEditExportedChatInviteRequest) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesEditExportedChatInviteRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesEditExportedChatInviteRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.editExportedChatInvite", "flags", err)
@@ -17170,7 +18419,12 @@ func (m *MessagesDeleteRevokedExportedChatInvitesRequest) Decode(b *tl.Buffer) e
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesDeleteRevokedExportedChatInvitesRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesDeleteRevokedExportedChatInvitesRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesDeleteRevokedExportedChatInvitesRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("messages.deleteRevokedExportedChatInvites", "peer", err)
 	}
@@ -17226,7 +18480,12 @@ func (m *MessagesDeleteExportedChatInviteRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesDeleteExportedChatInviteRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesDeleteExportedChatInviteRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesDeleteExportedChatInviteRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("messages.deleteExportedChatInvite", "peer", err)
 	}
@@ -17278,7 +18537,12 @@ func (m *MessagesGetAdminsWithInvitesRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesGetAdminsWithInvitesRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesGetAdminsWithInvitesRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesGetAdminsWithInvitesRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("messages.getAdminsWithInvites", "peer", err)
 	}
@@ -17364,8 +18628,13 @@ func (m *MessagesGetChatInviteImportersRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesGetChatInviteImportersRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesGetChatInviteImportersRequest) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesGetChatInviteImportersRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesGetChatInviteImportersRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.getChatInviteImporters", "flags", err)
@@ -17441,7 +18710,12 @@ func (m *MessagesSetHistoryTTLRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesSetHistoryTTLRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesSetHistoryTTLRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesSetHistoryTTLRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("messages.setHistoryTTL", "peer", err)
 	}
@@ -17495,7 +18769,12 @@ func (m *MessagesCheckHistoryImportPeerRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesCheckHistoryImportPeerRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesCheckHistoryImportPeerRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesCheckHistoryImportPeerRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("messages.checkHistoryImportPeer", "peer", err)
 	}
@@ -17549,7 +18828,12 @@ func (m *MessagesSetChatThemeRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesSetChatThemeRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesSetChatThemeRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesSetChatThemeRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("messages.setChatTheme", "peer", err)
 	}
@@ -17605,7 +18889,12 @@ func (m *MessagesGetMessageReadParticipantsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesGetMessageReadParticipantsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesGetMessageReadParticipantsRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesGetMessageReadParticipantsRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("messages.getMessageReadParticipants", "peer", err)
 	}
@@ -17681,8 +18970,13 @@ func (m *MessagesGetSearchResultsCalendarRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesGetSearchResultsCalendarRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesGetSearchResultsCalendarRequest) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesGetSearchResultsCalendarRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesGetSearchResultsCalendarRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.getSearchResultsCalendar", "flags", err)
@@ -17773,8 +19067,13 @@ func (m *MessagesGetSearchResultsPositionsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesGetSearchResultsPositionsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesGetSearchResultsPositionsRequest) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesGetSearchResultsPositionsRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesGetSearchResultsPositionsRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.getSearchResultsPositions", "flags", err)
@@ -17854,8 +19153,13 @@ func (m *MessagesHideChatJoinRequestRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesHideChatJoinRequestRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesHideChatJoinRequestRequest) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesHideChatJoinRequestRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesHideChatJoinRequestRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.hideChatJoinRequest", "flags", err)
@@ -17927,8 +19231,13 @@ func (m *MessagesHideAllChatJoinRequestsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesHideAllChatJoinRequestsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesHideAllChatJoinRequestsRequest) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesHideAllChatJoinRequestsRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesHideAllChatJoinRequestsRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.hideAllChatJoinRequests", "flags", err)
@@ -17997,8 +19306,13 @@ func (m *MessagesToggleNoForwardsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesToggleNoForwardsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesToggleNoForwardsRequest) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesToggleNoForwardsRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesToggleNoForwardsRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.toggleNoForwards", "flags", err)
@@ -18067,7 +19381,12 @@ func (m *MessagesSaveDefaultSendAsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesSaveDefaultSendAsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesSaveDefaultSendAsRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesSaveDefaultSendAsRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("messages.saveDefaultSendAs", "peer", err)
 	}
@@ -18144,8 +19463,13 @@ func (m *MessagesSendReactionRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesSendReactionRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesSendReactionRequest) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesSendReactionRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesSendReactionRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.sendReaction", "flags", err)
@@ -18164,7 +19488,7 @@ func (m *MessagesSendReactionRequest) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("messages.sendReaction", "reaction", err)
 			}
-			m.Reaction = make([]ReactionClass, n1)
+			m.Reaction = tl.MakeSlice[ReactionClass](b, 0xa2a12fad, n1)
 			for i1 := range m.Reaction {
 				if m.Reaction[i1], err = DecodeReactionClass(b); err != nil {
 					return b.DecodeErr("messages.sendReaction", "reaction", err)
@@ -18222,7 +19546,12 @@ func (m *MessagesGetMessagesReactionsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesGetMessagesReactionsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesGetMessagesReactionsRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesGetMessagesReactionsRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("messages.getMessagesReactions", "peer", err)
 	}
@@ -18231,7 +19560,7 @@ func (m *MessagesGetMessagesReactionsRequest) DecodeBare(b *tl.Buffer) (err erro
 		if err != nil {
 			return b.DecodeErr("messages.getMessagesReactions", "id", err)
 		}
-		m.ID = make([]int32, n0)
+		m.ID = tl.MakeSlice[int32](b, 0x2c31182a, n0)
 		for i0 := range m.ID {
 			if m.ID[i0], err = b.Int32(); err != nil {
 				return b.DecodeErr("messages.getMessagesReactions", "id", err)
@@ -18307,8 +19636,13 @@ func (m *MessagesGetMessageReactionsListRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesGetMessageReactionsListRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesGetMessageReactionsListRequest) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesGetMessageReactionsListRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesGetMessageReactionsListRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.getMessageReactionsList", "flags", err)
@@ -18403,8 +19737,13 @@ func (m *MessagesSetChatAvailableReactionsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesSetChatAvailableReactionsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesSetChatAvailableReactionsRequest) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesSetChatAvailableReactionsRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesSetChatAvailableReactionsRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.setChatAvailableReactions", "flags", err)
@@ -18469,7 +19808,12 @@ func (m *MessagesGetAvailableReactionsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesGetAvailableReactionsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesGetAvailableReactionsRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesGetAvailableReactionsRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Hash, err = b.Int32(); err != nil {
 		return b.DecodeErr("messages.getAvailableReactions", "hash", err)
 	}
@@ -18518,7 +19862,12 @@ func (m *MessagesSetDefaultReactionRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesSetDefaultReactionRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesSetDefaultReactionRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesSetDefaultReactionRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Reaction, err = DecodeReactionClass(b); err != nil {
 		return b.DecodeErr("messages.setDefaultReaction", "reaction", err)
 	}
@@ -18603,8 +19952,13 @@ func (m *MessagesTranslateTextRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesTranslateTextRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesTranslateTextRequest) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesTranslateTextRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesTranslateTextRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.translateText", "flags", err)
@@ -18620,7 +19974,7 @@ func (m *MessagesTranslateTextRequest) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("messages.translateText", "id", err)
 			}
-			m.ID = make([]int32, n1)
+			m.ID = tl.MakeSlice[int32](b, 0x2c31182a, n1)
 			for i1 := range m.ID {
 				if m.ID[i1], err = b.Int32(); err != nil {
 					return b.DecodeErr("messages.translateText", "id", err)
@@ -18634,9 +19988,12 @@ func (m *MessagesTranslateTextRequest) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("messages.translateText", "text", err)
 			}
-			m.Text = make([]TextWithEntities, n1)
+			m.Text = tl.MakeSlice[TextWithEntities](b, 0x2f3acf90, n1)
 			for i1 := range m.Text {
-				if err = m.Text[i1].Decode(b); err != nil {
+				if err = b.ConsumeID(TextWithEntitiesTypeID); err != nil {
+					return b.DecodeErr("messages.translateText", "text", err)
+				}
+				if err = m.Text[i1].decodeFields(b); err != nil {
 					return b.DecodeErr("messages.translateText", "text", err)
 				}
 			}
@@ -18724,8 +20081,13 @@ func (m *MessagesGetUnreadReactionsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesGetUnreadReactionsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesGetUnreadReactionsRequest) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesGetUnreadReactionsRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesGetUnreadReactionsRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.getUnreadReactions", "flags", err)
@@ -18820,8 +20182,13 @@ func (m *MessagesReadReactionsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesReadReactionsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesReadReactionsRequest) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesReadReactionsRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesReadReactionsRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.readReactions", "flags", err)
@@ -18887,7 +20254,12 @@ func (m *MessagesSearchSentMediaRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesSearchSentMediaRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesSearchSentMediaRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesSearchSentMediaRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Q, err = b.String(); err != nil {
 		return b.DecodeErr("messages.searchSentMedia", "q", err)
 	}
@@ -18937,7 +20309,12 @@ func (m *MessagesGetAttachMenuBotsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesGetAttachMenuBotsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesGetAttachMenuBotsRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesGetAttachMenuBotsRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Hash, err = b.Int64(); err != nil {
 		return b.DecodeErr("messages.getAttachMenuBots", "hash", err)
 	}
@@ -18984,7 +20361,12 @@ func (m *MessagesGetAttachMenuBotRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesGetAttachMenuBotRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesGetAttachMenuBotRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesGetAttachMenuBotRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Bot, err = DecodeInputUserClass(b); err != nil {
 		return b.DecodeErr("messages.getAttachMenuBot", "bot", err)
 	}
@@ -19043,8 +20425,13 @@ func (m *MessagesToggleBotInAttachMenuRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesToggleBotInAttachMenuRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesToggleBotInAttachMenuRequest) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesToggleBotInAttachMenuRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesToggleBotInAttachMenuRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.toggleBotInAttachMenu", "flags", err)
@@ -19167,8 +20554,13 @@ func (m *MessagesRequestWebViewRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesRequestWebViewRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesRequestWebViewRequest) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesRequestWebViewRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesRequestWebViewRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.requestWebView", "flags", err)
@@ -19197,7 +20589,10 @@ func (m *MessagesRequestWebViewRequest) DecodeBare(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<2) != 0 {
 		m.ThemeParams = tl.New[DataJSON](b, DataJSONTypeID)
-		if err = m.ThemeParams.Decode(b); err != nil {
+		if err = b.ConsumeID(DataJSONTypeID); err != nil {
+			return b.DecodeErr("messages.requestWebView", "theme_params", err)
+		}
+		if err = m.ThemeParams.decodeFields(b); err != nil {
 			return b.DecodeErr("messages.requestWebView", "theme_params", err)
 		}
 	}
@@ -19290,8 +20685,13 @@ func (m *MessagesProlongWebViewRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesProlongWebViewRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesProlongWebViewRequest) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesProlongWebViewRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesProlongWebViewRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.prolongWebView", "flags", err)
@@ -19404,8 +20804,13 @@ func (m *MessagesRequestSimpleWebViewRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesRequestSimpleWebViewRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesRequestSimpleWebViewRequest) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesRequestSimpleWebViewRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesRequestSimpleWebViewRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.requestSimpleWebView", "flags", err)
@@ -19431,7 +20836,10 @@ func (m *MessagesRequestSimpleWebViewRequest) DecodeBare(b *tl.Buffer) (err erro
 	}
 	if f0&(1<<0) != 0 {
 		m.ThemeParams = tl.New[DataJSON](b, DataJSONTypeID)
-		if err = m.ThemeParams.Decode(b); err != nil {
+		if err = b.ConsumeID(DataJSONTypeID); err != nil {
+			return b.DecodeErr("messages.requestSimpleWebView", "theme_params", err)
+		}
+		if err = m.ThemeParams.decodeFields(b); err != nil {
 			return b.DecodeErr("messages.requestSimpleWebView", "theme_params", err)
 		}
 	}
@@ -19487,7 +20895,12 @@ func (m *MessagesSendWebViewResultMessageRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesSendWebViewResultMessageRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesSendWebViewResultMessageRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesSendWebViewResultMessageRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.BotQueryID, err = b.String(); err != nil {
 		return b.DecodeErr("messages.sendWebViewResultMessage", "bot_query_id", err)
 	}
@@ -19543,7 +20956,12 @@ func (m *MessagesSendWebViewDataRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesSendWebViewDataRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesSendWebViewDataRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesSendWebViewDataRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Bot, err = DecodeInputUserClass(b); err != nil {
 		return b.DecodeErr("messages.sendWebViewData", "bot", err)
 	}
@@ -19601,7 +21019,12 @@ func (m *MessagesTranscribeAudioRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesTranscribeAudioRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesTranscribeAudioRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesTranscribeAudioRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("messages.transcribeAudio", "peer", err)
 	}
@@ -19659,7 +21082,12 @@ func (m *MessagesRateTranscribedAudioRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesRateTranscribedAudioRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesRateTranscribedAudioRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesRateTranscribedAudioRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("messages.rateTranscribedAudio", "peer", err)
 	}
@@ -19717,13 +21145,18 @@ func (m *MessagesGetCustomEmojiDocumentsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesGetCustomEmojiDocumentsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesGetCustomEmojiDocumentsRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesGetCustomEmojiDocumentsRequest) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.VectorHeader()
 		if err != nil {
 			return b.DecodeErr("messages.getCustomEmojiDocuments", "document_id", err)
 		}
-		m.DocumentID = make([]int64, n0)
+		m.DocumentID = tl.MakeSlice[int64](b, 0xb825495a, n0)
 		for i0 := range m.DocumentID {
 			if m.DocumentID[i0], err = b.Int64(); err != nil {
 				return b.DecodeErr("messages.getCustomEmojiDocuments", "document_id", err)
@@ -19768,7 +21201,12 @@ func (m *MessagesGetEmojiStickersRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesGetEmojiStickersRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesGetEmojiStickersRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesGetEmojiStickersRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Hash, err = b.Int64(); err != nil {
 		return b.DecodeErr("messages.getEmojiStickers", "hash", err)
 	}
@@ -19814,7 +21252,12 @@ func (m *MessagesGetFeaturedEmojiStickersRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesGetFeaturedEmojiStickersRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesGetFeaturedEmojiStickersRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesGetFeaturedEmojiStickersRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Hash, err = b.Int64(); err != nil {
 		return b.DecodeErr("messages.getFeaturedEmojiStickers", "hash", err)
 	}
@@ -19870,7 +21313,12 @@ func (m *MessagesReportReactionRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesReportReactionRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesReportReactionRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesReportReactionRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("messages.reportReaction", "peer", err)
 	}
@@ -19920,7 +21368,12 @@ func (m *MessagesGetTopReactionsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesGetTopReactionsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesGetTopReactionsRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesGetTopReactionsRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Limit, err = b.Int32(); err != nil {
 		return b.DecodeErr("messages.getTopReactions", "limit", err)
 	}
@@ -19969,7 +21422,12 @@ func (m *MessagesGetRecentReactionsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesGetRecentReactionsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesGetRecentReactionsRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesGetRecentReactionsRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Limit, err = b.Int32(); err != nil {
 		return b.DecodeErr("messages.getRecentReactions", "limit", err)
 	}
@@ -20016,8 +21474,11 @@ func (m *MessagesClearRecentReactionsRequest) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *MessagesClearRecentReactionsRequest) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesClearRecentReactionsRequest{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesClearRecentReactionsRequest) decodeFields(b *tl.Buffer) error { return nil }
 
 // MessagesGetExtendedMediaRequest is the TL function messages.getExtendedMedia#84f80814 (result Updates).
 type MessagesGetExtendedMediaRequest struct {
@@ -20064,7 +21525,12 @@ func (m *MessagesGetExtendedMediaRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesGetExtendedMediaRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesGetExtendedMediaRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesGetExtendedMediaRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("messages.getExtendedMedia", "peer", err)
 	}
@@ -20073,7 +21539,7 @@ func (m *MessagesGetExtendedMediaRequest) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messages.getExtendedMedia", "id", err)
 		}
-		m.ID = make([]int32, n0)
+		m.ID = tl.MakeSlice[int32](b, 0x2c31182a, n0)
 		for i0 := range m.ID {
 			if m.ID[i0], err = b.Int32(); err != nil {
 				return b.DecodeErr("messages.getExtendedMedia", "id", err)
@@ -20120,7 +21586,12 @@ func (m *MessagesSetDefaultHistoryTTLRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesSetDefaultHistoryTTLRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesSetDefaultHistoryTTLRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesSetDefaultHistoryTTLRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Period, err = b.Int32(); err != nil {
 		return b.DecodeErr("messages.setDefaultHistoryTTL", "period", err)
 	}
@@ -20164,8 +21635,11 @@ func (m *MessagesGetDefaultHistoryTTLRequest) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *MessagesGetDefaultHistoryTTLRequest) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesGetDefaultHistoryTTLRequest{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesGetDefaultHistoryTTLRequest) decodeFields(b *tl.Buffer) error { return nil }
 
 // MessagesSendBotRequestedPeerRequest is the TL function messages.sendBotRequestedPeer#6c5cf2a7 (result Updates).
 type MessagesSendBotRequestedPeerRequest struct {
@@ -20237,8 +21711,13 @@ func (m *MessagesSendBotRequestedPeerRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesSendBotRequestedPeerRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesSendBotRequestedPeerRequest) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesSendBotRequestedPeerRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesSendBotRequestedPeerRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.sendBotRequestedPeer", "flags", err)
@@ -20266,7 +21745,7 @@ func (m *MessagesSendBotRequestedPeerRequest) DecodeBare(b *tl.Buffer) (err erro
 		if err != nil {
 			return b.DecodeErr("messages.sendBotRequestedPeer", "requested_peers", err)
 		}
-		m.RequestedPeers = make([]InputPeerClass, n0)
+		m.RequestedPeers = tl.MakeSlice[InputPeerClass](b, 0xdc5c5bed, n0)
 		for i0 := range m.RequestedPeers {
 			if m.RequestedPeers[i0], err = DecodeInputPeerClass(b); err != nil {
 				return b.DecodeErr("messages.sendBotRequestedPeer", "requested_peers", err)
@@ -20311,7 +21790,12 @@ func (m *MessagesGetEmojiGroupsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesGetEmojiGroupsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesGetEmojiGroupsRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesGetEmojiGroupsRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Hash, err = b.Int32(); err != nil {
 		return b.DecodeErr("messages.getEmojiGroups", "hash", err)
 	}
@@ -20355,7 +21839,12 @@ func (m *MessagesGetEmojiStatusGroupsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesGetEmojiStatusGroupsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesGetEmojiStatusGroupsRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesGetEmojiStatusGroupsRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Hash, err = b.Int32(); err != nil {
 		return b.DecodeErr("messages.getEmojiStatusGroups", "hash", err)
 	}
@@ -20401,7 +21890,12 @@ func (m *MessagesGetEmojiProfilePhotoGroupsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesGetEmojiProfilePhotoGroupsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesGetEmojiProfilePhotoGroupsRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesGetEmojiProfilePhotoGroupsRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Hash, err = b.Int32(); err != nil {
 		return b.DecodeErr("messages.getEmojiProfilePhotoGroups", "hash", err)
 	}
@@ -20447,7 +21941,12 @@ func (m *MessagesSearchCustomEmojiRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesSearchCustomEmojiRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesSearchCustomEmojiRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesSearchCustomEmojiRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Emoticon, err = b.String(); err != nil {
 		return b.DecodeErr("messages.searchCustomEmoji", "emoticon", err)
 	}
@@ -20507,8 +22006,13 @@ func (m *MessagesTogglePeerTranslationsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesTogglePeerTranslationsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesTogglePeerTranslationsRequest) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesTogglePeerTranslationsRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesTogglePeerTranslationsRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.togglePeerTranslations", "flags", err)
@@ -20562,7 +22066,12 @@ func (m *MessagesGetBotAppRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesGetBotAppRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesGetBotAppRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesGetBotAppRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.App, err = DecodeInputBotAppClass(b); err != nil {
 		return b.DecodeErr("messages.getBotApp", "app", err)
 	}
@@ -20653,8 +22162,13 @@ func (m *MessagesRequestAppWebViewRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesRequestAppWebViewRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesRequestAppWebViewRequest) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesRequestAppWebViewRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesRequestAppWebViewRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.requestAppWebView", "flags", err)
@@ -20676,7 +22190,10 @@ func (m *MessagesRequestAppWebViewRequest) DecodeBare(b *tl.Buffer) (err error) 
 	}
 	if f0&(1<<2) != 0 {
 		m.ThemeParams = tl.New[DataJSON](b, DataJSONTypeID)
-		if err = m.ThemeParams.Decode(b); err != nil {
+		if err = b.ConsumeID(DataJSONTypeID); err != nil {
+			return b.DecodeErr("messages.requestAppWebView", "theme_params", err)
+		}
+		if err = m.ThemeParams.decodeFields(b); err != nil {
 			return b.DecodeErr("messages.requestAppWebView", "theme_params", err)
 		}
 	}
@@ -20761,8 +22278,13 @@ func (m *MessagesSetChatWallPaperRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesSetChatWallPaperRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesSetChatWallPaperRequest) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesSetChatWallPaperRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesSetChatWallPaperRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.setChatWallPaper", "flags", err)
@@ -20779,7 +22301,10 @@ func (m *MessagesSetChatWallPaperRequest) DecodeBare(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<2) != 0 {
 		m.Settings = tl.New[WallPaperSettings](b, WallPaperSettingsTypeID)
-		if err = m.Settings.Decode(b); err != nil {
+		if err = b.ConsumeID(WallPaperSettingsTypeID); err != nil {
+			return b.DecodeErr("messages.setChatWallPaper", "settings", err)
+		}
+		if err = m.Settings.decodeFields(b); err != nil {
 			return b.DecodeErr("messages.setChatWallPaper", "settings", err)
 		}
 	}
@@ -20839,8 +22364,13 @@ func (m *MessagesSearchEmojiStickerSetsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesSearchEmojiStickerSetsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesSearchEmojiStickerSetsRequest) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesSearchEmojiStickerSetsRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesSearchEmojiStickerSetsRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.searchEmojiStickerSets", "flags", err)
@@ -20918,8 +22448,13 @@ func (m *MessagesGetSavedDialogsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesGetSavedDialogsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesGetSavedDialogsRequest) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesGetSavedDialogsRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesGetSavedDialogsRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.getSavedDialogs", "flags", err)
@@ -21013,8 +22548,13 @@ func (m *MessagesGetSavedHistoryRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesGetSavedHistoryRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesGetSavedHistoryRequest) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesGetSavedHistoryRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesGetSavedHistoryRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.getSavedHistory", "flags", err)
@@ -21120,8 +22660,13 @@ func (m *MessagesDeleteSavedHistoryRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesDeleteSavedHistoryRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesDeleteSavedHistoryRequest) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesDeleteSavedHistoryRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesDeleteSavedHistoryRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.deleteSavedHistory", "flags", err)
@@ -21191,8 +22736,11 @@ func (m *MessagesGetPinnedSavedDialogsRequest) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *MessagesGetPinnedSavedDialogsRequest) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesGetPinnedSavedDialogsRequest{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesGetPinnedSavedDialogsRequest) decodeFields(b *tl.Buffer) error { return nil }
 
 // MessagesToggleSavedDialogPinRequest is the TL function messages.toggleSavedDialogPin#ac81bbde (result Bool).
 type MessagesToggleSavedDialogPinRequest struct {
@@ -21242,8 +22790,13 @@ func (m *MessagesToggleSavedDialogPinRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesToggleSavedDialogPinRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesToggleSavedDialogPinRequest) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesToggleSavedDialogPinRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesToggleSavedDialogPinRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.toggleSavedDialogPin", "flags", err)
@@ -21308,8 +22861,13 @@ func (m *MessagesReorderPinnedSavedDialogsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesReorderPinnedSavedDialogsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesReorderPinnedSavedDialogsRequest) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesReorderPinnedSavedDialogsRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesReorderPinnedSavedDialogsRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.reorderPinnedSavedDialogs", "flags", err)
@@ -21320,7 +22878,7 @@ func (m *MessagesReorderPinnedSavedDialogsRequest) DecodeBare(b *tl.Buffer) (err
 		if err != nil {
 			return b.DecodeErr("messages.reorderPinnedSavedDialogs", "order", err)
 		}
-		m.Order = make([]InputDialogPeerClass, n0)
+		m.Order = tl.MakeSlice[InputDialogPeerClass](b, 0xcf5cda7c, n0)
 		for i0 := range m.Order {
 			if m.Order[i0], err = DecodeInputDialogPeerClass(b); err != nil {
 				return b.DecodeErr("messages.reorderPinnedSavedDialogs", "order", err)
@@ -21378,8 +22936,13 @@ func (m *MessagesGetSavedReactionTagsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesGetSavedReactionTagsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesGetSavedReactionTagsRequest) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesGetSavedReactionTagsRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesGetSavedReactionTagsRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.getSavedReactionTags", "flags", err)
@@ -21448,8 +23011,13 @@ func (m *MessagesUpdateSavedReactionTagRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesUpdateSavedReactionTagRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesUpdateSavedReactionTagRequest) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesUpdateSavedReactionTagRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesUpdateSavedReactionTagRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.updateSavedReactionTag", "flags", err)
@@ -21505,7 +23073,12 @@ func (m *MessagesGetDefaultTagReactionsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesGetDefaultTagReactionsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesGetDefaultTagReactionsRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesGetDefaultTagReactionsRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Hash, err = b.Int64(); err != nil {
 		return b.DecodeErr("messages.getDefaultTagReactions", "hash", err)
 	}
@@ -21556,7 +23129,12 @@ func (m *MessagesGetOutboxReadDateRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesGetOutboxReadDateRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesGetOutboxReadDateRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesGetOutboxReadDateRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("messages.getOutboxReadDate", "peer", err)
 	}
@@ -21601,7 +23179,12 @@ func (m *MessagesGetQuickRepliesRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesGetQuickRepliesRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesGetQuickRepliesRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesGetQuickRepliesRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Hash, err = b.Int64(); err != nil {
 		return b.DecodeErr("messages.getQuickReplies", "hash", err)
 	}
@@ -21648,13 +23231,18 @@ func (m *MessagesReorderQuickRepliesRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesReorderQuickRepliesRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesReorderQuickRepliesRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesReorderQuickRepliesRequest) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.VectorHeader()
 		if err != nil {
 			return b.DecodeErr("messages.reorderQuickReplies", "order", err)
 		}
-		m.Order = make([]int32, n0)
+		m.Order = tl.MakeSlice[int32](b, 0x2c31182a, n0)
 		for i0 := range m.Order {
 			if m.Order[i0], err = b.Int32(); err != nil {
 				return b.DecodeErr("messages.reorderQuickReplies", "order", err)
@@ -21703,7 +23291,12 @@ func (m *MessagesCheckQuickReplyShortcutRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesCheckQuickReplyShortcutRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesCheckQuickReplyShortcutRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesCheckQuickReplyShortcutRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Shortcut, err = b.String(); err != nil {
 		return b.DecodeErr("messages.checkQuickReplyShortcut", "shortcut", err)
 	}
@@ -21751,7 +23344,12 @@ func (m *MessagesEditQuickReplyShortcutRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesEditQuickReplyShortcutRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesEditQuickReplyShortcutRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesEditQuickReplyShortcutRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.ShortcutID, err = b.Int32(); err != nil {
 		return b.DecodeErr("messages.editQuickReplyShortcut", "shortcut_id", err)
 	}
@@ -21800,7 +23398,12 @@ func (m *MessagesDeleteQuickReplyShortcutRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesDeleteQuickReplyShortcutRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesDeleteQuickReplyShortcutRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesDeleteQuickReplyShortcutRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.ShortcutID, err = b.Int32(); err != nil {
 		return b.DecodeErr("messages.deleteQuickReplyShortcut", "shortcut_id", err)
 	}
@@ -21860,8 +23463,13 @@ func (m *MessagesGetQuickReplyMessagesRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesGetQuickReplyMessagesRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesGetQuickReplyMessagesRequest) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesGetQuickReplyMessagesRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesGetQuickReplyMessagesRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.getQuickReplyMessages", "flags", err)
@@ -21875,7 +23483,7 @@ func (m *MessagesGetQuickReplyMessagesRequest) DecodeBare(b *tl.Buffer) (err err
 			if err != nil {
 				return b.DecodeErr("messages.getQuickReplyMessages", "id", err)
 			}
-			m.ID = make([]int32, n1)
+			m.ID = tl.MakeSlice[int32](b, 0x2c31182a, n1)
 			for i1 := range m.ID {
 				if m.ID[i1], err = b.Int32(); err != nil {
 					return b.DecodeErr("messages.getQuickReplyMessages", "id", err)
@@ -21945,7 +23553,12 @@ func (m *MessagesSendQuickReplyMessagesRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesSendQuickReplyMessagesRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesSendQuickReplyMessagesRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesSendQuickReplyMessagesRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("messages.sendQuickReplyMessages", "peer", err)
 	}
@@ -21957,7 +23570,7 @@ func (m *MessagesSendQuickReplyMessagesRequest) DecodeBare(b *tl.Buffer) (err er
 		if err != nil {
 			return b.DecodeErr("messages.sendQuickReplyMessages", "id", err)
 		}
-		m.ID = make([]int32, n0)
+		m.ID = tl.MakeSlice[int32](b, 0x2c31182a, n0)
 		for i0 := range m.ID {
 			if m.ID[i0], err = b.Int32(); err != nil {
 				return b.DecodeErr("messages.sendQuickReplyMessages", "id", err)
@@ -21969,7 +23582,7 @@ func (m *MessagesSendQuickReplyMessagesRequest) DecodeBare(b *tl.Buffer) (err er
 		if err != nil {
 			return b.DecodeErr("messages.sendQuickReplyMessages", "random_id", err)
 		}
-		m.RandomID = make([]int64, n0)
+		m.RandomID = tl.MakeSlice[int64](b, 0xb825495a, n0)
 		for i0 := range m.RandomID {
 			if m.RandomID[i0], err = b.Int64(); err != nil {
 				return b.DecodeErr("messages.sendQuickReplyMessages", "random_id", err)
@@ -22023,7 +23636,12 @@ func (m *MessagesDeleteQuickReplyMessagesRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesDeleteQuickReplyMessagesRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesDeleteQuickReplyMessagesRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesDeleteQuickReplyMessagesRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.ShortcutID, err = b.Int32(); err != nil {
 		return b.DecodeErr("messages.deleteQuickReplyMessages", "shortcut_id", err)
 	}
@@ -22032,7 +23650,7 @@ func (m *MessagesDeleteQuickReplyMessagesRequest) DecodeBare(b *tl.Buffer) (err 
 		if err != nil {
 			return b.DecodeErr("messages.deleteQuickReplyMessages", "id", err)
 		}
-		m.ID = make([]int32, n0)
+		m.ID = tl.MakeSlice[int32](b, 0x2c31182a, n0)
 		for i0 := range m.ID {
 			if m.ID[i0], err = b.Int32(); err != nil {
 				return b.DecodeErr("messages.deleteQuickReplyMessages", "id", err)
@@ -22081,7 +23699,12 @@ func (m *MessagesToggleDialogFilterTagsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesToggleDialogFilterTagsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesToggleDialogFilterTagsRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesToggleDialogFilterTagsRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Enabled, err = b.Bool(); err != nil {
 		return b.DecodeErr("messages.toggleDialogFilterTags", "enabled", err)
 	}
@@ -22125,7 +23748,12 @@ func (m *MessagesGetMyStickersRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesGetMyStickersRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesGetMyStickersRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesGetMyStickersRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.OffsetID, err = b.Int64(); err != nil {
 		return b.DecodeErr("messages.getMyStickers", "offset_id", err)
 	}
@@ -22174,7 +23802,12 @@ func (m *MessagesGetEmojiStickerGroupsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesGetEmojiStickerGroupsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesGetEmojiStickerGroupsRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesGetEmojiStickerGroupsRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Hash, err = b.Int32(); err != nil {
 		return b.DecodeErr("messages.getEmojiStickerGroups", "hash", err)
 	}
@@ -22218,7 +23851,12 @@ func (m *MessagesGetAvailableEffectsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesGetAvailableEffectsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesGetAvailableEffectsRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesGetAvailableEffectsRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Hash, err = b.Int32(); err != nil {
 		return b.DecodeErr("messages.getAvailableEffects", "hash", err)
 	}
@@ -22271,14 +23909,22 @@ func (m *MessagesEditFactCheckRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesEditFactCheckRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesEditFactCheckRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesEditFactCheckRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("messages.editFactCheck", "peer", err)
 	}
 	if m.MsgID, err = b.Int32(); err != nil {
 		return b.DecodeErr("messages.editFactCheck", "msg_id", err)
 	}
-	if err = m.Text.Decode(b); err != nil {
+	if err = b.ConsumeID(TextWithEntitiesTypeID); err != nil {
+		return b.DecodeErr("messages.editFactCheck", "text", err)
+	}
+	if err = m.Text.decodeFields(b); err != nil {
 		return b.DecodeErr("messages.editFactCheck", "text", err)
 	}
 	return nil
@@ -22326,7 +23972,12 @@ func (m *MessagesDeleteFactCheckRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesDeleteFactCheckRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesDeleteFactCheckRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesDeleteFactCheckRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("messages.deleteFactCheck", "peer", err)
 	}
@@ -22381,7 +24032,12 @@ func (m *MessagesGetFactCheckRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesGetFactCheckRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesGetFactCheckRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesGetFactCheckRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("messages.getFactCheck", "peer", err)
 	}
@@ -22390,7 +24046,7 @@ func (m *MessagesGetFactCheckRequest) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messages.getFactCheck", "msg_id", err)
 		}
-		m.MsgID = make([]int32, n0)
+		m.MsgID = tl.MakeSlice[int32](b, 0x2c31182a, n0)
 		for i0 := range m.MsgID {
 			if m.MsgID[i0], err = b.Int32(); err != nil {
 				return b.DecodeErr("messages.getFactCheck", "msg_id", err)
@@ -22477,8 +24133,13 @@ func (m *MessagesRequestMainWebViewRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesRequestMainWebViewRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesRequestMainWebViewRequest) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesRequestMainWebViewRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesRequestMainWebViewRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.requestMainWebView", "flags", err)
@@ -22499,7 +24160,10 @@ func (m *MessagesRequestMainWebViewRequest) DecodeBare(b *tl.Buffer) (err error)
 	}
 	if f0&(1<<0) != 0 {
 		m.ThemeParams = tl.New[DataJSON](b, DataJSONTypeID)
-		if err = m.ThemeParams.Decode(b); err != nil {
+		if err = b.ConsumeID(DataJSONTypeID); err != nil {
+			return b.DecodeErr("messages.requestMainWebView", "theme_params", err)
+		}
+		if err = m.ThemeParams.decodeFields(b); err != nil {
 			return b.DecodeErr("messages.requestMainWebView", "theme_params", err)
 		}
 	}
@@ -22566,8 +24230,13 @@ func (m *MessagesSendPaidReactionRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesSendPaidReactionRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesSendPaidReactionRequest) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesSendPaidReactionRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesSendPaidReactionRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.sendPaidReaction", "flags", err)
@@ -22645,7 +24314,12 @@ func (m *MessagesTogglePaidReactionPrivacyRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesTogglePaidReactionPrivacyRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesTogglePaidReactionPrivacyRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesTogglePaidReactionPrivacyRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("messages.togglePaidReactionPrivacy", "peer", err)
 	}
@@ -22697,8 +24371,11 @@ func (m *MessagesGetPaidReactionPrivacyRequest) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *MessagesGetPaidReactionPrivacyRequest) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesGetPaidReactionPrivacyRequest{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesGetPaidReactionPrivacyRequest) decodeFields(b *tl.Buffer) error { return nil }
 
 // MessagesViewSponsoredMessageRequest is the TL function messages.viewSponsoredMessage#269e3643 (result Bool).
 type MessagesViewSponsoredMessageRequest struct {
@@ -22737,7 +24414,12 @@ func (m *MessagesViewSponsoredMessageRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesViewSponsoredMessageRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesViewSponsoredMessageRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesViewSponsoredMessageRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.RandomID, err = b.Bytes(); err != nil {
 		return b.DecodeErr("messages.viewSponsoredMessage", "random_id", err)
 	}
@@ -22793,8 +24475,13 @@ func (m *MessagesClickSponsoredMessageRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesClickSponsoredMessageRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesClickSponsoredMessageRequest) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesClickSponsoredMessageRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesClickSponsoredMessageRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.clickSponsoredMessage", "flags", err)
@@ -22848,7 +24535,12 @@ func (m *MessagesReportSponsoredMessageRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesReportSponsoredMessageRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesReportSponsoredMessageRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesReportSponsoredMessageRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.RandomID, err = b.Bytes(); err != nil {
 		return b.DecodeErr("messages.reportSponsoredMessage", "random_id", err)
 	}
@@ -22909,8 +24601,13 @@ func (m *MessagesGetSponsoredMessagesRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesGetSponsoredMessagesRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesGetSponsoredMessagesRequest) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesGetSponsoredMessagesRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesGetSponsoredMessagesRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.getSponsoredMessages", "flags", err)
@@ -22995,8 +24692,13 @@ func (m *MessagesSavePreparedInlineMessageRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesSavePreparedInlineMessageRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesSavePreparedInlineMessageRequest) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesSavePreparedInlineMessageRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesSavePreparedInlineMessageRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.savePreparedInlineMessage", "flags", err)
@@ -23013,7 +24715,7 @@ func (m *MessagesSavePreparedInlineMessageRequest) DecodeBare(b *tl.Buffer) (err
 			if err != nil {
 				return b.DecodeErr("messages.savePreparedInlineMessage", "peer_types", err)
 			}
-			m.PeerTypes = make([]InlineQueryPeerTypeClass, n1)
+			m.PeerTypes = tl.MakeSlice[InlineQueryPeerTypeClass](b, 0x9ffce3e5, n1)
 			for i1 := range m.PeerTypes {
 				if m.PeerTypes[i1], err = DecodeInlineQueryPeerTypeClass(b); err != nil {
 					return b.DecodeErr("messages.savePreparedInlineMessage", "peer_types", err)
@@ -23070,7 +24772,12 @@ func (m *MessagesGetPreparedInlineMessageRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesGetPreparedInlineMessageRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesGetPreparedInlineMessageRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesGetPreparedInlineMessageRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Bot, err = DecodeInputUserClass(b); err != nil {
 		return b.DecodeErr("messages.getPreparedInlineMessage", "bot", err)
 	}
@@ -23134,8 +24841,13 @@ func (m *MessagesSearchStickersRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesSearchStickersRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesSearchStickersRequest) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesSearchStickersRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesSearchStickersRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.searchStickers", "flags", err)
@@ -23152,7 +24864,7 @@ func (m *MessagesSearchStickersRequest) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messages.searchStickers", "lang_code", err)
 		}
-		m.LangCode = make([]string, n0)
+		m.LangCode = tl.MakeSlice[string](b, 0x0010ab84, n0)
 		for i0 := range m.LangCode {
 			if m.LangCode[i0], err = b.String(); err != nil {
 				return b.DecodeErr("messages.searchStickers", "lang_code", err)
@@ -23226,8 +24938,13 @@ func (m *MessagesReportMessagesDeliveryRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesReportMessagesDeliveryRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesReportMessagesDeliveryRequest) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesReportMessagesDeliveryRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesReportMessagesDeliveryRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.reportMessagesDelivery", "flags", err)
@@ -23241,7 +24958,7 @@ func (m *MessagesReportMessagesDeliveryRequest) DecodeBare(b *tl.Buffer) (err er
 		if err != nil {
 			return b.DecodeErr("messages.reportMessagesDelivery", "id", err)
 		}
-		m.ID = make([]int32, n0)
+		m.ID = tl.MakeSlice[int32](b, 0x2c31182a, n0)
 		for i0 := range m.ID {
 			if m.ID[i0], err = b.Int32(); err != nil {
 				return b.DecodeErr("messages.reportMessagesDelivery", "id", err)
@@ -23307,8 +25024,13 @@ func (m *MessagesGetSavedDialogsByIDRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesGetSavedDialogsByIDRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesGetSavedDialogsByIDRequest) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesGetSavedDialogsByIDRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesGetSavedDialogsByIDRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.getSavedDialogsByID", "flags", err)
@@ -23323,7 +25045,7 @@ func (m *MessagesGetSavedDialogsByIDRequest) DecodeBare(b *tl.Buffer) (err error
 		if err != nil {
 			return b.DecodeErr("messages.getSavedDialogsByID", "ids", err)
 		}
-		m.IDs = make([]InputPeerClass, n0)
+		m.IDs = tl.MakeSlice[InputPeerClass](b, 0xdc5c5bed, n0)
 		for i0 := range m.IDs {
 			if m.IDs[i0], err = DecodeInputPeerClass(b); err != nil {
 				return b.DecodeErr("messages.getSavedDialogsByID", "ids", err)
@@ -23382,7 +25104,12 @@ func (m *MessagesReadSavedHistoryRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesReadSavedHistoryRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesReadSavedHistoryRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesReadSavedHistoryRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.ParentPeer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("messages.readSavedHistory", "parent_peer", err)
 	}
@@ -23449,7 +25176,12 @@ func (m *MessagesToggleTodoCompletedRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesToggleTodoCompletedRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesToggleTodoCompletedRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesToggleTodoCompletedRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("messages.toggleTodoCompleted", "peer", err)
 	}
@@ -23461,7 +25193,7 @@ func (m *MessagesToggleTodoCompletedRequest) DecodeBare(b *tl.Buffer) (err error
 		if err != nil {
 			return b.DecodeErr("messages.toggleTodoCompleted", "completed", err)
 		}
-		m.Completed = make([]int32, n0)
+		m.Completed = tl.MakeSlice[int32](b, 0x2c31182a, n0)
 		for i0 := range m.Completed {
 			if m.Completed[i0], err = b.Int32(); err != nil {
 				return b.DecodeErr("messages.toggleTodoCompleted", "completed", err)
@@ -23473,7 +25205,7 @@ func (m *MessagesToggleTodoCompletedRequest) DecodeBare(b *tl.Buffer) (err error
 		if err != nil {
 			return b.DecodeErr("messages.toggleTodoCompleted", "incompleted", err)
 		}
-		m.Incompleted = make([]int32, n0)
+		m.Incompleted = tl.MakeSlice[int32](b, 0x2c31182a, n0)
 		for i0 := range m.Incompleted {
 			if m.Incompleted[i0], err = b.Int32(); err != nil {
 				return b.DecodeErr("messages.toggleTodoCompleted", "incompleted", err)
@@ -23532,7 +25264,12 @@ func (m *MessagesAppendTodoListRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesAppendTodoListRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesAppendTodoListRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesAppendTodoListRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("messages.appendTodoList", "peer", err)
 	}
@@ -23544,9 +25281,12 @@ func (m *MessagesAppendTodoListRequest) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messages.appendTodoList", "list", err)
 		}
-		m.List = make([]TodoItem, n0)
+		m.List = tl.MakeSlice[TodoItem](b, 0x9b9b8a34, n0)
 		for i0 := range m.List {
-			if err = m.List[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(TodoItemTypeID); err != nil {
+				return b.DecodeErr("messages.appendTodoList", "list", err)
+			}
+			if err = m.List[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("messages.appendTodoList", "list", err)
 			}
 		}
@@ -23620,8 +25360,13 @@ func (m *MessagesToggleSuggestedPostApprovalRequest) Decode(b *tl.Buffer) error 
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesToggleSuggestedPostApprovalRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesToggleSuggestedPostApprovalRequest) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesToggleSuggestedPostApprovalRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesToggleSuggestedPostApprovalRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.toggleSuggestedPostApproval", "flags", err)
@@ -23705,8 +25450,13 @@ func (m *MessagesGetForumTopicsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesGetForumTopicsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesGetForumTopicsRequest) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesGetForumTopicsRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesGetForumTopicsRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.getForumTopics", "flags", err)
@@ -23782,7 +25532,12 @@ func (m *MessagesGetForumTopicsByIDRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesGetForumTopicsByIDRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesGetForumTopicsByIDRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesGetForumTopicsByIDRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("messages.getForumTopicsByID", "peer", err)
 	}
@@ -23791,7 +25546,7 @@ func (m *MessagesGetForumTopicsByIDRequest) DecodeBare(b *tl.Buffer) (err error)
 		if err != nil {
 			return b.DecodeErr("messages.getForumTopicsByID", "topics", err)
 		}
-		m.Topics = make([]int32, n0)
+		m.Topics = tl.MakeSlice[int32](b, 0x2c31182a, n0)
 		for i0 := range m.Topics {
 			if m.Topics[i0], err = b.Int32(); err != nil {
 				return b.DecodeErr("messages.getForumTopicsByID", "topics", err)
@@ -23873,8 +25628,13 @@ func (m *MessagesEditForumTopicRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesEditForumTopicRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesEditForumTopicRequest) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesEditForumTopicRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesEditForumTopicRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.editForumTopic", "flags", err)
@@ -23960,7 +25720,12 @@ func (m *MessagesUpdatePinnedForumTopicRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesUpdatePinnedForumTopicRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesUpdatePinnedForumTopicRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesUpdatePinnedForumTopicRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("messages.updatePinnedForumTopic", "peer", err)
 	}
@@ -24028,8 +25793,13 @@ func (m *MessagesReorderPinnedForumTopicsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesReorderPinnedForumTopicsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesReorderPinnedForumTopicsRequest) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesReorderPinnedForumTopicsRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesReorderPinnedForumTopicsRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.reorderPinnedForumTopics", "flags", err)
@@ -24043,7 +25813,7 @@ func (m *MessagesReorderPinnedForumTopicsRequest) DecodeBare(b *tl.Buffer) (err 
 		if err != nil {
 			return b.DecodeErr("messages.reorderPinnedForumTopics", "order", err)
 		}
-		m.Order = make([]int32, n0)
+		m.Order = tl.MakeSlice[int32](b, 0x2c31182a, n0)
 		for i0 := range m.Order {
 			if m.Order[i0], err = b.Int32(); err != nil {
 				return b.DecodeErr("messages.reorderPinnedForumTopics", "order", err)
@@ -24126,8 +25896,13 @@ func (m *MessagesCreateForumTopicRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesCreateForumTopicRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesCreateForumTopicRequest) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesCreateForumTopicRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesCreateForumTopicRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.createForumTopic", "flags", err)
@@ -24206,7 +25981,12 @@ func (m *MessagesDeleteTopicHistoryRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesDeleteTopicHistoryRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesDeleteTopicHistoryRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesDeleteTopicHistoryRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("messages.deleteTopicHistory", "peer", err)
 	}
@@ -24251,8 +26031,11 @@ func (m *MessagesGetEmojiGameInfoRequest) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *MessagesGetEmojiGameInfoRequest) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesGetEmojiGameInfoRequest{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesGetEmojiGameInfoRequest) decodeFields(b *tl.Buffer) error { return nil }
 
 // MessagesSummarizeTextRequest is the TL function messages.summarizeText#abbbd346 (result TextWithEntities).
 type MessagesSummarizeTextRequest struct {
@@ -24312,8 +26095,13 @@ func (m *MessagesSummarizeTextRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesSummarizeTextRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesSummarizeTextRequest) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesSummarizeTextRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesSummarizeTextRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.summarizeText", "flags", err)
@@ -24393,7 +26181,12 @@ func (m *MessagesEditChatCreatorRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesEditChatCreatorRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesEditChatCreatorRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesEditChatCreatorRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("messages.editChatCreator", "peer", err)
 	}
@@ -24450,7 +26243,12 @@ func (m *MessagesGetFutureChatCreatorAfterLeaveRequest) Decode(b *tl.Buffer) err
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesGetFutureChatCreatorAfterLeaveRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesGetFutureChatCreatorAfterLeaveRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesGetFutureChatCreatorAfterLeaveRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("messages.getFutureChatCreatorAfterLeave", "peer", err)
 	}
@@ -24510,7 +26308,12 @@ func (m *MessagesEditChatParticipantRankRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesEditChatParticipantRankRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesEditChatParticipantRankRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesEditChatParticipantRankRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("messages.editChatParticipantRank", "peer", err)
 	}
@@ -24558,7 +26361,12 @@ func (m *MessagesDeclineURLAuthRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesDeclineURLAuthRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesDeclineURLAuthRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesDeclineURLAuthRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.URL, err = b.String(); err != nil {
 		return b.DecodeErr("messages.declineUrlAuth", "url", err)
 	}
@@ -24606,7 +26414,12 @@ func (m *MessagesCheckURLAuthMatchCodeRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesCheckURLAuthMatchCodeRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesCheckURLAuthMatchCodeRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesCheckURLAuthMatchCodeRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.URL, err = b.String(); err != nil {
 		return b.DecodeErr("messages.checkUrlAuthMatchCode", "url", err)
 	}
@@ -24681,15 +26494,23 @@ func (m *MessagesComposeMessageWithAIRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesComposeMessageWithAIRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesComposeMessageWithAIRequest) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesComposeMessageWithAIRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesComposeMessageWithAIRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.composeMessageWithAI", "flags", err)
 	}
 	m.Proofread = f0&(1<<0) != 0
 	m.Emojify = f0&(1<<3) != 0
-	if err = m.Text.Decode(b); err != nil {
+	if err = b.ConsumeID(TextWithEntitiesTypeID); err != nil {
+		return b.DecodeErr("messages.composeMessageWithAI", "text", err)
+	}
+	if err = m.Text.decodeFields(b); err != nil {
 		return b.DecodeErr("messages.composeMessageWithAI", "text", err)
 	}
 	if f0&(1<<1) != 0 {
@@ -24755,7 +26576,12 @@ func (m *MessagesReportReadMetricsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesReportReadMetricsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesReportReadMetricsRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesReportReadMetricsRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("messages.reportReadMetrics", "peer", err)
 	}
@@ -24764,9 +26590,12 @@ func (m *MessagesReportReadMetricsRequest) DecodeBare(b *tl.Buffer) (err error) 
 		if err != nil {
 			return b.DecodeErr("messages.reportReadMetrics", "metrics", err)
 		}
-		m.Metrics = make([]InputMessageReadMetric, n0)
+		m.Metrics = tl.MakeSlice[InputMessageReadMetric](b, 0xaa38a066, n0)
 		for i0 := range m.Metrics {
-			if err = m.Metrics[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(InputMessageReadMetricTypeID); err != nil {
+				return b.DecodeErr("messages.reportReadMetrics", "metrics", err)
+			}
+			if err = m.Metrics[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("messages.reportReadMetrics", "metrics", err)
 			}
 		}
@@ -24818,7 +26647,12 @@ func (m *MessagesReportMusicListenRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesReportMusicListenRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesReportMusicListenRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesReportMusicListenRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.ID, err = DecodeInputDocumentClass(b); err != nil {
 		return b.DecodeErr("messages.reportMusicListen", "id", err)
 	}
@@ -24877,7 +26711,12 @@ func (m *MessagesAddPollAnswerRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesAddPollAnswerRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesAddPollAnswerRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesAddPollAnswerRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("messages.addPollAnswer", "peer", err)
 	}
@@ -24934,7 +26773,12 @@ func (m *MessagesDeletePollAnswerRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesDeletePollAnswerRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesDeletePollAnswerRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesDeletePollAnswerRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("messages.deletePollAnswer", "peer", err)
 	}
@@ -25008,8 +26852,13 @@ func (m *MessagesGetUnreadPollVotesRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesGetUnreadPollVotesRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesGetUnreadPollVotesRequest) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesGetUnreadPollVotesRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesGetUnreadPollVotesRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.getUnreadPollVotes", "flags", err)
@@ -25090,8 +26939,13 @@ func (m *MessagesReadPollVotesRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesReadPollVotesRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesReadPollVotesRequest) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesReadPollVotesRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesReadPollVotesRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.readPollVotes", "flags", err)
@@ -25154,7 +27008,12 @@ func (m *MessagesSetBotGuestChatResultRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesSetBotGuestChatResultRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesSetBotGuestChatResultRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesSetBotGuestChatResultRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.QueryID, err = b.Int64(); err != nil {
 		return b.DecodeErr("messages.setBotGuestChatResult", "query_id", err)
 	}
@@ -25215,7 +27074,12 @@ func (m *MessagesDeleteParticipantReactionsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesDeleteParticipantReactionsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesDeleteParticipantReactionsRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesDeleteParticipantReactionsRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("messages.deleteParticipantReactions", "peer", err)
 	}
@@ -25278,7 +27142,12 @@ func (m *MessagesDeleteParticipantReactionRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesDeleteParticipantReactionRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesDeleteParticipantReactionRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesDeleteParticipantReactionRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("messages.deleteParticipantReaction", "peer", err)
 	}
@@ -25343,7 +27212,12 @@ func (m *MessagesGetPersonalChannelHistoryRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesGetPersonalChannelHistoryRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesGetPersonalChannelHistoryRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesGetPersonalChannelHistoryRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.UserID, err = DecodeInputUserClass(b); err != nil {
 		return b.DecodeErr("messages.getPersonalChannelHistory", "user_id", err)
 	}
@@ -25404,7 +27278,12 @@ func (m *MessagesGetRichMessageRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesGetRichMessageRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesGetRichMessageRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesGetRichMessageRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("messages.getRichMessage", "peer", err)
 	}
@@ -25497,8 +27376,13 @@ func (m *MessagesTranslateRichMessageRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesTranslateRichMessageRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesTranslateRichMessageRequest) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesTranslateRichMessageRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesTranslateRichMessageRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.translateRichMessage", "flags", err)
@@ -25514,7 +27398,7 @@ func (m *MessagesTranslateRichMessageRequest) DecodeBare(b *tl.Buffer) (err erro
 			if err != nil {
 				return b.DecodeErr("messages.translateRichMessage", "id", err)
 			}
-			m.ID = make([]int32, n1)
+			m.ID = tl.MakeSlice[int32](b, 0x2c31182a, n1)
 			for i1 := range m.ID {
 				if m.ID[i1], err = b.Int32(); err != nil {
 					return b.DecodeErr("messages.translateRichMessage", "id", err)
@@ -25528,7 +27412,7 @@ func (m *MessagesTranslateRichMessageRequest) DecodeBare(b *tl.Buffer) (err erro
 			if err != nil {
 				return b.DecodeErr("messages.translateRichMessage", "text", err)
 			}
-			m.Text = make([]InputRichMessageClass, n1)
+			m.Text = tl.MakeSlice[InputRichMessageClass](b, 0xcfc564a7, n1)
 			for i1 := range m.Text {
 				if m.Text[i1], err = DecodeInputRichMessageClass(b); err != nil {
 					return b.DecodeErr("messages.translateRichMessage", "text", err)
@@ -25620,8 +27504,13 @@ func (m *MessagesComposeRichMessageWithAIRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesComposeRichMessageWithAIRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesComposeRichMessageWithAIRequest) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesComposeRichMessageWithAIRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesComposeRichMessageWithAIRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.composeRichMessageWithAI", "flags", err)
@@ -25699,8 +27588,13 @@ func (m *MessagesRequestChatJoinWebViewRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagesRequestChatJoinWebViewRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagesRequestChatJoinWebViewRequest) DecodeBare(b *tl.Buffer) error {
 	*m = MessagesRequestChatJoinWebViewRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagesRequestChatJoinWebViewRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messages.requestChatJoinWebView", "flags", err)
@@ -25710,7 +27604,10 @@ func (m *MessagesRequestChatJoinWebViewRequest) DecodeBare(b *tl.Buffer) (err er
 	}
 	if f0&(1<<0) != 0 {
 		m.ThemeParams = tl.New[DataJSON](b, DataJSONTypeID)
-		if err = m.ThemeParams.Decode(b); err != nil {
+		if err = b.ConsumeID(DataJSONTypeID); err != nil {
+			return b.DecodeErr("messages.requestChatJoinWebView", "theme_params", err)
+		}
+		if err = m.ThemeParams.decodeFields(b); err != nil {
 			return b.DecodeErr("messages.requestChatJoinWebView", "theme_params", err)
 		}
 	}

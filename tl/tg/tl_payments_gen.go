@@ -138,8 +138,13 @@ func (m *PaymentsPaymentForm) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PaymentsPaymentForm) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PaymentsPaymentForm) DecodeBare(b *tl.Buffer) error {
 	*m = PaymentsPaymentForm{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PaymentsPaymentForm) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("payments.paymentForm", "flags", err)
@@ -163,7 +168,10 @@ func (m *PaymentsPaymentForm) DecodeBare(b *tl.Buffer) (err error) {
 			return b.DecodeErr("payments.paymentForm", "photo", err)
 		}
 	}
-	if err = m.Invoice.Decode(b); err != nil {
+	if err = b.ConsumeID(InvoiceTypeID); err != nil {
+		return b.DecodeErr("payments.paymentForm", "invoice", err)
+	}
+	if err = m.Invoice.decodeFields(b); err != nil {
 		return b.DecodeErr("payments.paymentForm", "invoice", err)
 	}
 	if m.ProviderID, err = b.Int64(); err != nil {
@@ -180,7 +188,10 @@ func (m *PaymentsPaymentForm) DecodeBare(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<4) != 0 {
 		m.NativeParams = tl.New[DataJSON](b, DataJSONTypeID)
-		if err = m.NativeParams.Decode(b); err != nil {
+		if err = b.ConsumeID(DataJSONTypeID); err != nil {
+			return b.DecodeErr("payments.paymentForm", "native_params", err)
+		}
+		if err = m.NativeParams.decodeFields(b); err != nil {
 			return b.DecodeErr("payments.paymentForm", "native_params", err)
 		}
 	}
@@ -190,9 +201,12 @@ func (m *PaymentsPaymentForm) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("payments.paymentForm", "additional_methods", err)
 			}
-			m.AdditionalMethods = make([]PaymentFormMethod, n1)
+			m.AdditionalMethods = tl.MakeSlice[PaymentFormMethod](b, 0xbf1e5f59, n1)
 			for i1 := range m.AdditionalMethods {
-				if err = m.AdditionalMethods[i1].Decode(b); err != nil {
+				if err = b.ConsumeID(PaymentFormMethodTypeID); err != nil {
+					return b.DecodeErr("payments.paymentForm", "additional_methods", err)
+				}
+				if err = m.AdditionalMethods[i1].decodeFields(b); err != nil {
 					return b.DecodeErr("payments.paymentForm", "additional_methods", err)
 				}
 			}
@@ -200,7 +214,10 @@ func (m *PaymentsPaymentForm) DecodeBare(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<0) != 0 {
 		m.SavedInfo = tl.New[PaymentRequestedInfo](b, PaymentRequestedInfoTypeID)
-		if err = m.SavedInfo.Decode(b); err != nil {
+		if err = b.ConsumeID(PaymentRequestedInfoTypeID); err != nil {
+			return b.DecodeErr("payments.paymentForm", "saved_info", err)
+		}
+		if err = m.SavedInfo.decodeFields(b); err != nil {
 			return b.DecodeErr("payments.paymentForm", "saved_info", err)
 		}
 	}
@@ -210,9 +227,12 @@ func (m *PaymentsPaymentForm) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("payments.paymentForm", "saved_credentials", err)
 			}
-			m.SavedCredentials = make([]PaymentSavedCredentialsCard, n1)
+			m.SavedCredentials = tl.MakeSlice[PaymentSavedCredentialsCard](b, 0xbf4e8aea, n1)
 			for i1 := range m.SavedCredentials {
-				if err = m.SavedCredentials[i1].Decode(b); err != nil {
+				if err = b.ConsumeID(PaymentSavedCredentialsCardTypeID); err != nil {
+					return b.DecodeErr("payments.paymentForm", "saved_credentials", err)
+				}
+				if err = m.SavedCredentials[i1].decodeFields(b); err != nil {
 					return b.DecodeErr("payments.paymentForm", "saved_credentials", err)
 				}
 			}
@@ -223,7 +243,7 @@ func (m *PaymentsPaymentForm) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("payments.paymentForm", "users", err)
 		}
-		m.Users = make([]UserClass, n0)
+		m.Users = tl.MakeSlice[UserClass](b, 0x13247a30, n0)
 		for i0 := range m.Users {
 			if m.Users[i0], err = DecodeUserClass(b); err != nil {
 				return b.DecodeErr("payments.paymentForm", "users", err)
@@ -301,8 +321,13 @@ func (m *PaymentsPaymentFormStars) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PaymentsPaymentFormStars) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PaymentsPaymentFormStars) DecodeBare(b *tl.Buffer) error {
 	*m = PaymentsPaymentFormStars{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PaymentsPaymentFormStars) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("payments.paymentFormStars", "flags", err)
@@ -324,7 +349,10 @@ func (m *PaymentsPaymentFormStars) DecodeBare(b *tl.Buffer) (err error) {
 			return b.DecodeErr("payments.paymentFormStars", "photo", err)
 		}
 	}
-	if err = m.Invoice.Decode(b); err != nil {
+	if err = b.ConsumeID(InvoiceTypeID); err != nil {
+		return b.DecodeErr("payments.paymentFormStars", "invoice", err)
+	}
+	if err = m.Invoice.decodeFields(b); err != nil {
 		return b.DecodeErr("payments.paymentFormStars", "invoice", err)
 	}
 	{
@@ -332,7 +360,7 @@ func (m *PaymentsPaymentFormStars) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("payments.paymentFormStars", "users", err)
 		}
-		m.Users = make([]UserClass, n0)
+		m.Users = tl.MakeSlice[UserClass](b, 0x13247a30, n0)
 		for i0 := range m.Users {
 			if m.Users[i0], err = DecodeUserClass(b); err != nil {
 				return b.DecodeErr("payments.paymentFormStars", "users", err)
@@ -383,11 +411,19 @@ func (m *PaymentsPaymentFormStarGift) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PaymentsPaymentFormStarGift) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PaymentsPaymentFormStarGift) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PaymentsPaymentFormStarGift) decodeFields(b *tl.Buffer) (err error) {
 	if m.FormID, err = b.Int64(); err != nil {
 		return b.DecodeErr("payments.paymentFormStarGift", "form_id", err)
 	}
-	if err = m.Invoice.Decode(b); err != nil {
+	if err = b.ConsumeID(InvoiceTypeID); err != nil {
+		return b.DecodeErr("payments.paymentFormStarGift", "invoice", err)
+	}
+	if err = m.Invoice.decodeFields(b); err != nil {
 		return b.DecodeErr("payments.paymentFormStarGift", "invoice", err)
 	}
 	return nil
@@ -447,8 +483,13 @@ func (m *PaymentsValidatedRequestedInfo) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PaymentsValidatedRequestedInfo) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PaymentsValidatedRequestedInfo) DecodeBare(b *tl.Buffer) error {
 	*m = PaymentsValidatedRequestedInfo{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PaymentsValidatedRequestedInfo) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("payments.validatedRequestedInfo", "flags", err)
@@ -465,9 +506,12 @@ func (m *PaymentsValidatedRequestedInfo) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("payments.validatedRequestedInfo", "shipping_options", err)
 			}
-			m.ShippingOptions = make([]ShippingOption, n1)
+			m.ShippingOptions = tl.MakeSlice[ShippingOption](b, 0x29fc0b0d, n1)
 			for i1 := range m.ShippingOptions {
-				if err = m.ShippingOptions[i1].Decode(b); err != nil {
+				if err = b.ConsumeID(ShippingOptionTypeID); err != nil {
+					return b.DecodeErr("payments.validatedRequestedInfo", "shipping_options", err)
+				}
+				if err = m.ShippingOptions[i1].decodeFields(b); err != nil {
 					return b.DecodeErr("payments.validatedRequestedInfo", "shipping_options", err)
 				}
 			}
@@ -518,7 +562,12 @@ func (m *PaymentsPaymentResult) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PaymentsPaymentResult) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PaymentsPaymentResult) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PaymentsPaymentResult) decodeFields(b *tl.Buffer) (err error) {
 	if m.Updates, err = DecodeUpdatesClass(b); err != nil {
 		return b.DecodeErr("payments.paymentResult", "updates", err)
 	}
@@ -566,7 +615,12 @@ func (m *PaymentsPaymentVerificationNeeded) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PaymentsPaymentVerificationNeeded) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PaymentsPaymentVerificationNeeded) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PaymentsPaymentVerificationNeeded) decodeFields(b *tl.Buffer) (err error) {
 	if m.URL, err = b.String(); err != nil {
 		return b.DecodeErr("payments.paymentVerificationNeeded", "url", err)
 	}
@@ -674,8 +728,13 @@ func (m *PaymentsPaymentReceipt) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PaymentsPaymentReceipt) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PaymentsPaymentReceipt) DecodeBare(b *tl.Buffer) error {
 	*m = PaymentsPaymentReceipt{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PaymentsPaymentReceipt) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("payments.paymentReceipt", "flags", err)
@@ -700,18 +759,27 @@ func (m *PaymentsPaymentReceipt) DecodeBare(b *tl.Buffer) (err error) {
 			return b.DecodeErr("payments.paymentReceipt", "photo", err)
 		}
 	}
-	if err = m.Invoice.Decode(b); err != nil {
+	if err = b.ConsumeID(InvoiceTypeID); err != nil {
+		return b.DecodeErr("payments.paymentReceipt", "invoice", err)
+	}
+	if err = m.Invoice.decodeFields(b); err != nil {
 		return b.DecodeErr("payments.paymentReceipt", "invoice", err)
 	}
 	if f0&(1<<0) != 0 {
 		m.Info = tl.New[PaymentRequestedInfo](b, PaymentRequestedInfoTypeID)
-		if err = m.Info.Decode(b); err != nil {
+		if err = b.ConsumeID(PaymentRequestedInfoTypeID); err != nil {
+			return b.DecodeErr("payments.paymentReceipt", "info", err)
+		}
+		if err = m.Info.decodeFields(b); err != nil {
 			return b.DecodeErr("payments.paymentReceipt", "info", err)
 		}
 	}
 	if f0&(1<<1) != 0 {
 		m.Shipping = tl.New[ShippingOption](b, ShippingOptionTypeID)
-		if err = m.Shipping.Decode(b); err != nil {
+		if err = b.ConsumeID(ShippingOptionTypeID); err != nil {
+			return b.DecodeErr("payments.paymentReceipt", "shipping", err)
+		}
+		if err = m.Shipping.decodeFields(b); err != nil {
 			return b.DecodeErr("payments.paymentReceipt", "shipping", err)
 		}
 	}
@@ -735,7 +803,7 @@ func (m *PaymentsPaymentReceipt) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("payments.paymentReceipt", "users", err)
 		}
-		m.Users = make([]UserClass, n0)
+		m.Users = tl.MakeSlice[UserClass](b, 0x13247a30, n0)
 		for i0 := range m.Users {
 			if m.Users[i0], err = DecodeUserClass(b); err != nil {
 				return b.DecodeErr("payments.paymentReceipt", "users", err)
@@ -819,8 +887,13 @@ func (m *PaymentsPaymentReceiptStars) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PaymentsPaymentReceiptStars) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PaymentsPaymentReceiptStars) DecodeBare(b *tl.Buffer) error {
 	*m = PaymentsPaymentReceiptStars{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PaymentsPaymentReceiptStars) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("payments.paymentReceiptStars", "flags", err)
@@ -842,7 +915,10 @@ func (m *PaymentsPaymentReceiptStars) DecodeBare(b *tl.Buffer) (err error) {
 			return b.DecodeErr("payments.paymentReceiptStars", "photo", err)
 		}
 	}
-	if err = m.Invoice.Decode(b); err != nil {
+	if err = b.ConsumeID(InvoiceTypeID); err != nil {
+		return b.DecodeErr("payments.paymentReceiptStars", "invoice", err)
+	}
+	if err = m.Invoice.decodeFields(b); err != nil {
 		return b.DecodeErr("payments.paymentReceiptStars", "invoice", err)
 	}
 	if m.Currency, err = b.String(); err != nil {
@@ -859,7 +935,7 @@ func (m *PaymentsPaymentReceiptStars) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("payments.paymentReceiptStars", "users", err)
 		}
-		m.Users = make([]UserClass, n0)
+		m.Users = tl.MakeSlice[UserClass](b, 0x13247a30, n0)
 		for i0 := range m.Users {
 			if m.Users[i0], err = DecodeUserClass(b); err != nil {
 				return b.DecodeErr("payments.paymentReceiptStars", "users", err)
@@ -917,8 +993,13 @@ func (m *PaymentsSavedInfo) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PaymentsSavedInfo) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PaymentsSavedInfo) DecodeBare(b *tl.Buffer) error {
 	*m = PaymentsSavedInfo{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PaymentsSavedInfo) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("payments.savedInfo", "flags", err)
@@ -926,7 +1007,10 @@ func (m *PaymentsSavedInfo) DecodeBare(b *tl.Buffer) (err error) {
 	m.HasSavedCredentials = f0&(1<<1) != 0
 	if f0&(1<<0) != 0 {
 		m.SavedInfo = tl.New[PaymentRequestedInfo](b, PaymentRequestedInfoTypeID)
-		if err = m.SavedInfo.Decode(b); err != nil {
+		if err = b.ConsumeID(PaymentRequestedInfoTypeID); err != nil {
+			return b.DecodeErr("payments.savedInfo", "saved_info", err)
+		}
+		if err = m.SavedInfo.decodeFields(b); err != nil {
 			return b.DecodeErr("payments.savedInfo", "saved_info", err)
 		}
 	}
@@ -975,7 +1059,12 @@ func (m *PaymentsBankCardData) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PaymentsBankCardData) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PaymentsBankCardData) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PaymentsBankCardData) decodeFields(b *tl.Buffer) (err error) {
 	if m.Title, err = b.String(); err != nil {
 		return b.DecodeErr("payments.bankCardData", "title", err)
 	}
@@ -984,9 +1073,12 @@ func (m *PaymentsBankCardData) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("payments.bankCardData", "open_urls", err)
 		}
-		m.OpenURLs = make([]BankCardOpenURL, n0)
+		m.OpenURLs = tl.MakeSlice[BankCardOpenURL](b, 0x7cbad290, n0)
 		for i0 := range m.OpenURLs {
-			if err = m.OpenURLs[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(BankCardOpenURLTypeID); err != nil {
+				return b.DecodeErr("payments.bankCardData", "open_urls", err)
+			}
+			if err = m.OpenURLs[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("payments.bankCardData", "open_urls", err)
 			}
 		}
@@ -1029,7 +1121,12 @@ func (m *PaymentsExportedInvoice) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PaymentsExportedInvoice) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PaymentsExportedInvoice) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PaymentsExportedInvoice) decodeFields(b *tl.Buffer) (err error) {
 	if m.URL, err = b.String(); err != nil {
 		return b.DecodeErr("payments.exportedInvoice", "url", err)
 	}
@@ -1129,8 +1226,13 @@ func (m *PaymentsCheckedGiftCode) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PaymentsCheckedGiftCode) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PaymentsCheckedGiftCode) DecodeBare(b *tl.Buffer) error {
 	*m = PaymentsCheckedGiftCode{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PaymentsCheckedGiftCode) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("payments.checkedGiftCode", "flags", err)
@@ -1170,7 +1272,7 @@ func (m *PaymentsCheckedGiftCode) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("payments.checkedGiftCode", "chats", err)
 		}
-		m.Chats = make([]ChatClass, n0)
+		m.Chats = tl.MakeSlice[ChatClass](b, 0xcf39abb8, n0)
 		for i0 := range m.Chats {
 			if m.Chats[i0], err = DecodeChatClass(b); err != nil {
 				return b.DecodeErr("payments.checkedGiftCode", "chats", err)
@@ -1182,7 +1284,7 @@ func (m *PaymentsCheckedGiftCode) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("payments.checkedGiftCode", "users", err)
 		}
-		m.Users = make([]UserClass, n0)
+		m.Users = tl.MakeSlice[UserClass](b, 0x13247a30, n0)
 		for i0 := range m.Users {
 			if m.Users[i0], err = DecodeUserClass(b); err != nil {
 				return b.DecodeErr("payments.checkedGiftCode", "users", err)
@@ -1260,8 +1362,13 @@ func (m *PaymentsGiveawayInfo) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PaymentsGiveawayInfo) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PaymentsGiveawayInfo) DecodeBare(b *tl.Buffer) error {
 	*m = PaymentsGiveawayInfo{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PaymentsGiveawayInfo) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("payments.giveawayInfo", "flags", err)
@@ -1364,8 +1471,13 @@ func (m *PaymentsGiveawayInfoResults) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PaymentsGiveawayInfoResults) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PaymentsGiveawayInfoResults) DecodeBare(b *tl.Buffer) error {
 	*m = PaymentsGiveawayInfoResults{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PaymentsGiveawayInfoResults) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("payments.giveawayInfoResults", "flags", err)
@@ -1509,8 +1621,13 @@ func (m *PaymentsStarsStatus) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PaymentsStarsStatus) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PaymentsStarsStatus) DecodeBare(b *tl.Buffer) error {
 	*m = PaymentsStarsStatus{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PaymentsStarsStatus) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("payments.starsStatus", "flags", err)
@@ -1524,9 +1641,12 @@ func (m *PaymentsStarsStatus) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("payments.starsStatus", "subscriptions", err)
 			}
-			m.Subscriptions = make([]StarsSubscription, n1)
+			m.Subscriptions = tl.MakeSlice[StarsSubscription](b, 0x6c32be8c, n1)
 			for i1 := range m.Subscriptions {
-				if err = m.Subscriptions[i1].Decode(b); err != nil {
+				if err = b.ConsumeID(StarsSubscriptionTypeID); err != nil {
+					return b.DecodeErr("payments.starsStatus", "subscriptions", err)
+				}
+				if err = m.Subscriptions[i1].decodeFields(b); err != nil {
 					return b.DecodeErr("payments.starsStatus", "subscriptions", err)
 				}
 			}
@@ -1550,9 +1670,12 @@ func (m *PaymentsStarsStatus) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("payments.starsStatus", "history", err)
 			}
-			m.History = make([]StarsTransaction, n1)
+			m.History = tl.MakeSlice[StarsTransaction](b, 0x3c78c3e7, n1)
 			for i1 := range m.History {
-				if err = m.History[i1].Decode(b); err != nil {
+				if err = b.ConsumeID(StarsTransactionTypeID); err != nil {
+					return b.DecodeErr("payments.starsStatus", "history", err)
+				}
+				if err = m.History[i1].decodeFields(b); err != nil {
 					return b.DecodeErr("payments.starsStatus", "history", err)
 				}
 			}
@@ -1569,7 +1692,7 @@ func (m *PaymentsStarsStatus) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("payments.starsStatus", "chats", err)
 		}
-		m.Chats = make([]ChatClass, n0)
+		m.Chats = tl.MakeSlice[ChatClass](b, 0xcf39abb8, n0)
 		for i0 := range m.Chats {
 			if m.Chats[i0], err = DecodeChatClass(b); err != nil {
 				return b.DecodeErr("payments.starsStatus", "chats", err)
@@ -1581,7 +1704,7 @@ func (m *PaymentsStarsStatus) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("payments.starsStatus", "users", err)
 		}
-		m.Users = make([]UserClass, n0)
+		m.Users = tl.MakeSlice[UserClass](b, 0x13247a30, n0)
 		for i0 := range m.Users {
 			if m.Users[i0], err = DecodeUserClass(b); err != nil {
 				return b.DecodeErr("payments.starsStatus", "users", err)
@@ -1648,8 +1771,13 @@ func (m *PaymentsStarsRevenueStats) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PaymentsStarsRevenueStats) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PaymentsStarsRevenueStats) DecodeBare(b *tl.Buffer) error {
 	*m = PaymentsStarsRevenueStats{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PaymentsStarsRevenueStats) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("payments.starsRevenueStats", "flags", err)
@@ -1662,7 +1790,10 @@ func (m *PaymentsStarsRevenueStats) DecodeBare(b *tl.Buffer) (err error) {
 	if m.RevenueGraph, err = DecodeStatsGraphClass(b); err != nil {
 		return b.DecodeErr("payments.starsRevenueStats", "revenue_graph", err)
 	}
-	if err = m.Status.Decode(b); err != nil {
+	if err = b.ConsumeID(StarsRevenueStatusTypeID); err != nil {
+		return b.DecodeErr("payments.starsRevenueStats", "status", err)
+	}
+	if err = m.Status.decodeFields(b); err != nil {
 		return b.DecodeErr("payments.starsRevenueStats", "status", err)
 	}
 	if m.UsdRate, err = b.Double(); err != nil {
@@ -1710,7 +1841,12 @@ func (m *PaymentsStarsRevenueWithdrawalURL) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PaymentsStarsRevenueWithdrawalURL) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PaymentsStarsRevenueWithdrawalURL) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PaymentsStarsRevenueWithdrawalURL) decodeFields(b *tl.Buffer) (err error) {
 	if m.URL, err = b.String(); err != nil {
 		return b.DecodeErr("payments.starsRevenueWithdrawalUrl", "url", err)
 	}
@@ -1756,7 +1892,12 @@ func (m *PaymentsStarsRevenueAdsAccountURL) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PaymentsStarsRevenueAdsAccountURL) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PaymentsStarsRevenueAdsAccountURL) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PaymentsStarsRevenueAdsAccountURL) decodeFields(b *tl.Buffer) (err error) {
 	if m.URL, err = b.String(); err != nil {
 		return b.DecodeErr("payments.starsRevenueAdsAccountUrl", "url", err)
 	}
@@ -1800,8 +1941,11 @@ func (m *PaymentsStarGiftsNotModified) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *PaymentsStarGiftsNotModified) DecodeBare(b *tl.Buffer) error {
 	*m = PaymentsStarGiftsNotModified{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PaymentsStarGiftsNotModified) decodeFields(b *tl.Buffer) error { return nil }
 
 // PaymentsStarGifts is the TL constructor payments.starGifts#2ed82995 (result payments.StarGifts).
 type PaymentsStarGifts struct {
@@ -1870,7 +2014,12 @@ func (m *PaymentsStarGifts) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PaymentsStarGifts) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PaymentsStarGifts) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PaymentsStarGifts) decodeFields(b *tl.Buffer) (err error) {
 	if m.Hash, err = b.Int32(); err != nil {
 		return b.DecodeErr("payments.starGifts", "hash", err)
 	}
@@ -1879,7 +2028,7 @@ func (m *PaymentsStarGifts) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("payments.starGifts", "gifts", err)
 		}
-		m.Gifts = make([]StarGiftClass, n0)
+		m.Gifts = tl.MakeSlice[StarGiftClass](b, 0x008f2554, n0)
 		for i0 := range m.Gifts {
 			if m.Gifts[i0], err = DecodeStarGiftClass(b); err != nil {
 				return b.DecodeErr("payments.starGifts", "gifts", err)
@@ -1891,7 +2040,7 @@ func (m *PaymentsStarGifts) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("payments.starGifts", "chats", err)
 		}
-		m.Chats = make([]ChatClass, n0)
+		m.Chats = tl.MakeSlice[ChatClass](b, 0xcf39abb8, n0)
 		for i0 := range m.Chats {
 			if m.Chats[i0], err = DecodeChatClass(b); err != nil {
 				return b.DecodeErr("payments.starGifts", "chats", err)
@@ -1903,7 +2052,7 @@ func (m *PaymentsStarGifts) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("payments.starGifts", "users", err)
 		}
-		m.Users = make([]UserClass, n0)
+		m.Users = tl.MakeSlice[UserClass](b, 0x13247a30, n0)
 		for i0 := range m.Users {
 			if m.Users[i0], err = DecodeUserClass(b); err != nil {
 				return b.DecodeErr("payments.starGifts", "users", err)
@@ -1965,7 +2114,12 @@ func (m *PaymentsConnectedStarRefBots) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PaymentsConnectedStarRefBots) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PaymentsConnectedStarRefBots) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PaymentsConnectedStarRefBots) decodeFields(b *tl.Buffer) (err error) {
 	if m.Count, err = b.Int32(); err != nil {
 		return b.DecodeErr("payments.connectedStarRefBots", "count", err)
 	}
@@ -1974,9 +2128,12 @@ func (m *PaymentsConnectedStarRefBots) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("payments.connectedStarRefBots", "connected_bots", err)
 		}
-		m.ConnectedBots = make([]ConnectedBotStarRef, n0)
+		m.ConnectedBots = tl.MakeSlice[ConnectedBotStarRef](b, 0xb9d85a7e, n0)
 		for i0 := range m.ConnectedBots {
-			if err = m.ConnectedBots[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(ConnectedBotStarRefTypeID); err != nil {
+				return b.DecodeErr("payments.connectedStarRefBots", "connected_bots", err)
+			}
+			if err = m.ConnectedBots[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("payments.connectedStarRefBots", "connected_bots", err)
 			}
 		}
@@ -1986,7 +2143,7 @@ func (m *PaymentsConnectedStarRefBots) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("payments.connectedStarRefBots", "users", err)
 		}
-		m.Users = make([]UserClass, n0)
+		m.Users = tl.MakeSlice[UserClass](b, 0x13247a30, n0)
 		for i0 := range m.Users {
 			if m.Users[i0], err = DecodeUserClass(b); err != nil {
 				return b.DecodeErr("payments.connectedStarRefBots", "users", err)
@@ -2057,8 +2214,13 @@ func (m *PaymentsSuggestedStarRefBots) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PaymentsSuggestedStarRefBots) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PaymentsSuggestedStarRefBots) DecodeBare(b *tl.Buffer) error {
 	*m = PaymentsSuggestedStarRefBots{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PaymentsSuggestedStarRefBots) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("payments.suggestedStarRefBots", "flags", err)
@@ -2071,9 +2233,12 @@ func (m *PaymentsSuggestedStarRefBots) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("payments.suggestedStarRefBots", "suggested_bots", err)
 		}
-		m.SuggestedBots = make([]StarRefProgram, n0)
+		m.SuggestedBots = tl.MakeSlice[StarRefProgram](b, 0x459da777, n0)
 		for i0 := range m.SuggestedBots {
-			if err = m.SuggestedBots[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(StarRefProgramTypeID); err != nil {
+				return b.DecodeErr("payments.suggestedStarRefBots", "suggested_bots", err)
+			}
+			if err = m.SuggestedBots[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("payments.suggestedStarRefBots", "suggested_bots", err)
 			}
 		}
@@ -2083,7 +2248,7 @@ func (m *PaymentsSuggestedStarRefBots) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("payments.suggestedStarRefBots", "users", err)
 		}
-		m.Users = make([]UserClass, n0)
+		m.Users = tl.MakeSlice[UserClass](b, 0x13247a30, n0)
 		for i0 := range m.Users {
 			if m.Users[i0], err = DecodeUserClass(b); err != nil {
 				return b.DecodeErr("payments.suggestedStarRefBots", "users", err)
@@ -2156,13 +2321,18 @@ func (m *PaymentsStarGiftUpgradePreview) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PaymentsStarGiftUpgradePreview) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PaymentsStarGiftUpgradePreview) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PaymentsStarGiftUpgradePreview) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.VectorHeader()
 		if err != nil {
 			return b.DecodeErr("payments.starGiftUpgradePreview", "sample_attributes", err)
 		}
-		m.SampleAttributes = make([]StarGiftAttributeClass, n0)
+		m.SampleAttributes = tl.MakeSlice[StarGiftAttributeClass](b, 0x503f8a6b, n0)
 		for i0 := range m.SampleAttributes {
 			if m.SampleAttributes[i0], err = DecodeStarGiftAttributeClass(b); err != nil {
 				return b.DecodeErr("payments.starGiftUpgradePreview", "sample_attributes", err)
@@ -2174,9 +2344,12 @@ func (m *PaymentsStarGiftUpgradePreview) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("payments.starGiftUpgradePreview", "prices", err)
 		}
-		m.Prices = make([]StarGiftUpgradePrice, n0)
+		m.Prices = tl.MakeSlice[StarGiftUpgradePrice](b, 0xa7f8e181, n0)
 		for i0 := range m.Prices {
-			if err = m.Prices[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(StarGiftUpgradePriceTypeID); err != nil {
+				return b.DecodeErr("payments.starGiftUpgradePreview", "prices", err)
+			}
+			if err = m.Prices[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("payments.starGiftUpgradePreview", "prices", err)
 			}
 		}
@@ -2186,9 +2359,12 @@ func (m *PaymentsStarGiftUpgradePreview) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("payments.starGiftUpgradePreview", "next_prices", err)
 		}
-		m.NextPrices = make([]StarGiftUpgradePrice, n0)
+		m.NextPrices = tl.MakeSlice[StarGiftUpgradePrice](b, 0xa7f8e181, n0)
 		for i0 := range m.NextPrices {
-			if err = m.NextPrices[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(StarGiftUpgradePriceTypeID); err != nil {
+				return b.DecodeErr("payments.starGiftUpgradePreview", "next_prices", err)
+			}
+			if err = m.NextPrices[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("payments.starGiftUpgradePreview", "next_prices", err)
 			}
 		}
@@ -2256,7 +2432,12 @@ func (m *PaymentsUniqueStarGift) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PaymentsUniqueStarGift) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PaymentsUniqueStarGift) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PaymentsUniqueStarGift) decodeFields(b *tl.Buffer) (err error) {
 	if m.Gift, err = DecodeStarGiftClass(b); err != nil {
 		return b.DecodeErr("payments.uniqueStarGift", "gift", err)
 	}
@@ -2265,7 +2446,7 @@ func (m *PaymentsUniqueStarGift) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("payments.uniqueStarGift", "chats", err)
 		}
-		m.Chats = make([]ChatClass, n0)
+		m.Chats = tl.MakeSlice[ChatClass](b, 0xcf39abb8, n0)
 		for i0 := range m.Chats {
 			if m.Chats[i0], err = DecodeChatClass(b); err != nil {
 				return b.DecodeErr("payments.uniqueStarGift", "chats", err)
@@ -2277,7 +2458,7 @@ func (m *PaymentsUniqueStarGift) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("payments.uniqueStarGift", "users", err)
 		}
-		m.Users = make([]UserClass, n0)
+		m.Users = tl.MakeSlice[UserClass](b, 0x13247a30, n0)
 		for i0 := range m.Users {
 			if m.Users[i0], err = DecodeUserClass(b); err != nil {
 				return b.DecodeErr("payments.uniqueStarGift", "users", err)
@@ -2365,8 +2546,13 @@ func (m *PaymentsSavedStarGifts) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PaymentsSavedStarGifts) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PaymentsSavedStarGifts) DecodeBare(b *tl.Buffer) error {
 	*m = PaymentsSavedStarGifts{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PaymentsSavedStarGifts) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("payments.savedStarGifts", "flags", err)
@@ -2385,9 +2571,12 @@ func (m *PaymentsSavedStarGifts) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("payments.savedStarGifts", "gifts", err)
 		}
-		m.Gifts = make([]SavedStarGift, n0)
+		m.Gifts = tl.MakeSlice[SavedStarGift](b, 0x9610807b, n0)
 		for i0 := range m.Gifts {
-			if err = m.Gifts[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(SavedStarGiftTypeID); err != nil {
+				return b.DecodeErr("payments.savedStarGifts", "gifts", err)
+			}
+			if err = m.Gifts[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("payments.savedStarGifts", "gifts", err)
 			}
 		}
@@ -2403,7 +2592,7 @@ func (m *PaymentsSavedStarGifts) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("payments.savedStarGifts", "chats", err)
 		}
-		m.Chats = make([]ChatClass, n0)
+		m.Chats = tl.MakeSlice[ChatClass](b, 0xcf39abb8, n0)
 		for i0 := range m.Chats {
 			if m.Chats[i0], err = DecodeChatClass(b); err != nil {
 				return b.DecodeErr("payments.savedStarGifts", "chats", err)
@@ -2415,7 +2604,7 @@ func (m *PaymentsSavedStarGifts) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("payments.savedStarGifts", "users", err)
 		}
-		m.Users = make([]UserClass, n0)
+		m.Users = tl.MakeSlice[UserClass](b, 0x13247a30, n0)
 		for i0 := range m.Users {
 			if m.Users[i0], err = DecodeUserClass(b); err != nil {
 				return b.DecodeErr("payments.savedStarGifts", "users", err)
@@ -2460,7 +2649,12 @@ func (m *PaymentsStarGiftWithdrawalURL) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PaymentsStarGiftWithdrawalURL) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PaymentsStarGiftWithdrawalURL) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PaymentsStarGiftWithdrawalURL) decodeFields(b *tl.Buffer) (err error) {
 	if m.URL, err = b.String(); err != nil {
 		return b.DecodeErr("payments.starGiftWithdrawalUrl", "url", err)
 	}
@@ -2578,8 +2772,13 @@ func (m *PaymentsResaleStarGifts) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PaymentsResaleStarGifts) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PaymentsResaleStarGifts) DecodeBare(b *tl.Buffer) error {
 	*m = PaymentsResaleStarGifts{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PaymentsResaleStarGifts) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("payments.resaleStarGifts", "flags", err)
@@ -2592,7 +2791,7 @@ func (m *PaymentsResaleStarGifts) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("payments.resaleStarGifts", "gifts", err)
 		}
-		m.Gifts = make([]StarGiftClass, n0)
+		m.Gifts = tl.MakeSlice[StarGiftClass](b, 0x008f2554, n0)
 		for i0 := range m.Gifts {
 			if m.Gifts[i0], err = DecodeStarGiftClass(b); err != nil {
 				return b.DecodeErr("payments.resaleStarGifts", "gifts", err)
@@ -2611,7 +2810,7 @@ func (m *PaymentsResaleStarGifts) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("payments.resaleStarGifts", "attributes", err)
 			}
-			m.Attributes = make([]StarGiftAttributeClass, n1)
+			m.Attributes = tl.MakeSlice[StarGiftAttributeClass](b, 0x503f8a6b, n1)
 			for i1 := range m.Attributes {
 				if m.Attributes[i1], err = DecodeStarGiftAttributeClass(b); err != nil {
 					return b.DecodeErr("payments.resaleStarGifts", "attributes", err)
@@ -2630,7 +2829,7 @@ func (m *PaymentsResaleStarGifts) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("payments.resaleStarGifts", "chats", err)
 		}
-		m.Chats = make([]ChatClass, n0)
+		m.Chats = tl.MakeSlice[ChatClass](b, 0xcf39abb8, n0)
 		for i0 := range m.Chats {
 			if m.Chats[i0], err = DecodeChatClass(b); err != nil {
 				return b.DecodeErr("payments.resaleStarGifts", "chats", err)
@@ -2643,9 +2842,12 @@ func (m *PaymentsResaleStarGifts) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("payments.resaleStarGifts", "counters", err)
 			}
-			m.Counters = make([]StarGiftAttributeCounter, n1)
+			m.Counters = tl.MakeSlice[StarGiftAttributeCounter](b, 0xd8f4cf4b, n1)
 			for i1 := range m.Counters {
-				if err = m.Counters[i1].Decode(b); err != nil {
+				if err = b.ConsumeID(StarGiftAttributeCounterTypeID); err != nil {
+					return b.DecodeErr("payments.resaleStarGifts", "counters", err)
+				}
+				if err = m.Counters[i1].decodeFields(b); err != nil {
 					return b.DecodeErr("payments.resaleStarGifts", "counters", err)
 				}
 			}
@@ -2656,7 +2858,7 @@ func (m *PaymentsResaleStarGifts) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("payments.resaleStarGifts", "users", err)
 		}
-		m.Users = make([]UserClass, n0)
+		m.Users = tl.MakeSlice[UserClass](b, 0x13247a30, n0)
 		for i0 := range m.Users {
 			if m.Users[i0], err = DecodeUserClass(b); err != nil {
 				return b.DecodeErr("payments.resaleStarGifts", "users", err)
@@ -2707,8 +2909,11 @@ func (m *PaymentsStarGiftCollectionsNotModified) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *PaymentsStarGiftCollectionsNotModified) DecodeBare(b *tl.Buffer) error {
 	*m = PaymentsStarGiftCollectionsNotModified{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PaymentsStarGiftCollectionsNotModified) decodeFields(b *tl.Buffer) error { return nil }
 
 // PaymentsStarGiftCollections is the TL constructor payments.starGiftCollections#8a2932f3 (result payments.StarGiftCollections).
 type PaymentsStarGiftCollections struct {
@@ -2752,15 +2957,23 @@ func (m *PaymentsStarGiftCollections) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PaymentsStarGiftCollections) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PaymentsStarGiftCollections) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PaymentsStarGiftCollections) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.VectorHeader()
 		if err != nil {
 			return b.DecodeErr("payments.starGiftCollections", "collections", err)
 		}
-		m.Collections = make([]StarGiftCollection, n0)
+		m.Collections = tl.MakeSlice[StarGiftCollection](b, 0xa50348dc, n0)
 		for i0 := range m.Collections {
-			if err = m.Collections[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(StarGiftCollectionTypeID); err != nil {
+				return b.DecodeErr("payments.starGiftCollections", "collections", err)
+			}
+			if err = m.Collections[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("payments.starGiftCollections", "collections", err)
 			}
 		}
@@ -2876,8 +3089,13 @@ func (m *PaymentsUniqueStarGiftValueInfo) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PaymentsUniqueStarGiftValueInfo) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PaymentsUniqueStarGiftValueInfo) DecodeBare(b *tl.Buffer) error {
 	*m = PaymentsUniqueStarGiftValueInfo{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PaymentsUniqueStarGiftValueInfo) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("payments.uniqueStarGiftValueInfo", "flags", err)
@@ -2985,8 +3203,11 @@ func (m *PaymentsCheckCanSendGiftResultOk) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *PaymentsCheckCanSendGiftResultOk) DecodeBare(b *tl.Buffer) error {
 	*m = PaymentsCheckCanSendGiftResultOk{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PaymentsCheckCanSendGiftResultOk) decodeFields(b *tl.Buffer) error { return nil }
 
 // PaymentsCheckCanSendGiftResultFail is the TL constructor payments.checkCanSendGiftResultFail#d5e58274 (result payments.CheckCanSendGiftResult).
 type PaymentsCheckCanSendGiftResultFail struct {
@@ -3031,8 +3252,16 @@ func (m *PaymentsCheckCanSendGiftResultFail) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PaymentsCheckCanSendGiftResultFail) DecodeBare(b *tl.Buffer) (err error) {
-	if err = m.Reason.Decode(b); err != nil {
+func (m *PaymentsCheckCanSendGiftResultFail) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PaymentsCheckCanSendGiftResultFail) decodeFields(b *tl.Buffer) (err error) {
+	if err = b.ConsumeID(TextWithEntitiesTypeID); err != nil {
+		return b.DecodeErr("payments.checkCanSendGiftResultFail", "reason", err)
+	}
+	if err = m.Reason.decodeFields(b); err != nil {
 		return b.DecodeErr("payments.checkCanSendGiftResultFail", "reason", err)
 	}
 	return nil
@@ -3111,14 +3340,22 @@ func (m *PaymentsStarGiftAuctionState) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PaymentsStarGiftAuctionState) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PaymentsStarGiftAuctionState) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PaymentsStarGiftAuctionState) decodeFields(b *tl.Buffer) (err error) {
 	if m.Gift, err = DecodeStarGiftClass(b); err != nil {
 		return b.DecodeErr("payments.starGiftAuctionState", "gift", err)
 	}
 	if m.State, err = DecodeStarGiftAuctionStateClass(b); err != nil {
 		return b.DecodeErr("payments.starGiftAuctionState", "state", err)
 	}
-	if err = m.UserState.Decode(b); err != nil {
+	if err = b.ConsumeID(StarGiftAuctionUserStateTypeID); err != nil {
+		return b.DecodeErr("payments.starGiftAuctionState", "user_state", err)
+	}
+	if err = m.UserState.decodeFields(b); err != nil {
 		return b.DecodeErr("payments.starGiftAuctionState", "user_state", err)
 	}
 	if m.Timeout, err = b.Int32(); err != nil {
@@ -3129,7 +3366,7 @@ func (m *PaymentsStarGiftAuctionState) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("payments.starGiftAuctionState", "users", err)
 		}
-		m.Users = make([]UserClass, n0)
+		m.Users = tl.MakeSlice[UserClass](b, 0x13247a30, n0)
 		for i0 := range m.Users {
 			if m.Users[i0], err = DecodeUserClass(b); err != nil {
 				return b.DecodeErr("payments.starGiftAuctionState", "users", err)
@@ -3141,7 +3378,7 @@ func (m *PaymentsStarGiftAuctionState) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("payments.starGiftAuctionState", "chats", err)
 		}
-		m.Chats = make([]ChatClass, n0)
+		m.Chats = tl.MakeSlice[ChatClass](b, 0xcf39abb8, n0)
 		for i0 := range m.Chats {
 			if m.Chats[i0], err = DecodeChatClass(b); err != nil {
 				return b.DecodeErr("payments.starGiftAuctionState", "chats", err)
@@ -3215,15 +3452,23 @@ func (m *PaymentsStarGiftAuctionAcquiredGifts) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PaymentsStarGiftAuctionAcquiredGifts) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PaymentsStarGiftAuctionAcquiredGifts) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PaymentsStarGiftAuctionAcquiredGifts) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.VectorHeader()
 		if err != nil {
 			return b.DecodeErr("payments.starGiftAuctionAcquiredGifts", "gifts", err)
 		}
-		m.Gifts = make([]StarGiftAuctionAcquiredGift, n0)
+		m.Gifts = tl.MakeSlice[StarGiftAuctionAcquiredGift](b, 0xb163afab, n0)
 		for i0 := range m.Gifts {
-			if err = m.Gifts[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(StarGiftAuctionAcquiredGiftTypeID); err != nil {
+				return b.DecodeErr("payments.starGiftAuctionAcquiredGifts", "gifts", err)
+			}
+			if err = m.Gifts[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("payments.starGiftAuctionAcquiredGifts", "gifts", err)
 			}
 		}
@@ -3233,7 +3478,7 @@ func (m *PaymentsStarGiftAuctionAcquiredGifts) DecodeBare(b *tl.Buffer) (err err
 		if err != nil {
 			return b.DecodeErr("payments.starGiftAuctionAcquiredGifts", "users", err)
 		}
-		m.Users = make([]UserClass, n0)
+		m.Users = tl.MakeSlice[UserClass](b, 0x13247a30, n0)
 		for i0 := range m.Users {
 			if m.Users[i0], err = DecodeUserClass(b); err != nil {
 				return b.DecodeErr("payments.starGiftAuctionAcquiredGifts", "users", err)
@@ -3245,7 +3490,7 @@ func (m *PaymentsStarGiftAuctionAcquiredGifts) DecodeBare(b *tl.Buffer) (err err
 		if err != nil {
 			return b.DecodeErr("payments.starGiftAuctionAcquiredGifts", "chats", err)
 		}
-		m.Chats = make([]ChatClass, n0)
+		m.Chats = tl.MakeSlice[ChatClass](b, 0xcf39abb8, n0)
 		for i0 := range m.Chats {
 			if m.Chats[i0], err = DecodeChatClass(b); err != nil {
 				return b.DecodeErr("payments.starGiftAuctionAcquiredGifts", "chats", err)
@@ -3296,8 +3541,11 @@ func (m *PaymentsStarGiftActiveAuctionsNotModified) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *PaymentsStarGiftActiveAuctionsNotModified) DecodeBare(b *tl.Buffer) error {
 	*m = PaymentsStarGiftActiveAuctionsNotModified{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PaymentsStarGiftActiveAuctionsNotModified) decodeFields(b *tl.Buffer) error { return nil }
 
 // PaymentsStarGiftActiveAuctions is the TL constructor payments.starGiftActiveAuctions#aef6abbc (result payments.StarGiftActiveAuctions).
 type PaymentsStarGiftActiveAuctions struct {
@@ -3361,15 +3609,23 @@ func (m *PaymentsStarGiftActiveAuctions) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PaymentsStarGiftActiveAuctions) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PaymentsStarGiftActiveAuctions) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PaymentsStarGiftActiveAuctions) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.VectorHeader()
 		if err != nil {
 			return b.DecodeErr("payments.starGiftActiveAuctions", "auctions", err)
 		}
-		m.Auctions = make([]StarGiftActiveAuctionState, n0)
+		m.Auctions = tl.MakeSlice[StarGiftActiveAuctionState](b, 0xde0ee3a3, n0)
 		for i0 := range m.Auctions {
-			if err = m.Auctions[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(StarGiftActiveAuctionStateTypeID); err != nil {
+				return b.DecodeErr("payments.starGiftActiveAuctions", "auctions", err)
+			}
+			if err = m.Auctions[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("payments.starGiftActiveAuctions", "auctions", err)
 			}
 		}
@@ -3379,7 +3635,7 @@ func (m *PaymentsStarGiftActiveAuctions) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("payments.starGiftActiveAuctions", "users", err)
 		}
-		m.Users = make([]UserClass, n0)
+		m.Users = tl.MakeSlice[UserClass](b, 0x13247a30, n0)
 		for i0 := range m.Users {
 			if m.Users[i0], err = DecodeUserClass(b); err != nil {
 				return b.DecodeErr("payments.starGiftActiveAuctions", "users", err)
@@ -3391,7 +3647,7 @@ func (m *PaymentsStarGiftActiveAuctions) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("payments.starGiftActiveAuctions", "chats", err)
 		}
-		m.Chats = make([]ChatClass, n0)
+		m.Chats = tl.MakeSlice[ChatClass](b, 0xcf39abb8, n0)
 		for i0 := range m.Chats {
 			if m.Chats[i0], err = DecodeChatClass(b); err != nil {
 				return b.DecodeErr("payments.starGiftActiveAuctions", "chats", err)
@@ -3448,13 +3704,18 @@ func (m *PaymentsStarGiftUpgradeAttributes) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PaymentsStarGiftUpgradeAttributes) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PaymentsStarGiftUpgradeAttributes) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PaymentsStarGiftUpgradeAttributes) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.VectorHeader()
 		if err != nil {
 			return b.DecodeErr("payments.starGiftUpgradeAttributes", "attributes", err)
 		}
-		m.Attributes = make([]StarGiftAttributeClass, n0)
+		m.Attributes = tl.MakeSlice[StarGiftAttributeClass](b, 0x503f8a6b, n0)
 		for i0 := range m.Attributes {
 			if m.Attributes[i0], err = DecodeStarGiftAttributeClass(b); err != nil {
 				return b.DecodeErr("payments.starGiftUpgradeAttributes", "attributes", err)
@@ -3515,8 +3776,13 @@ func (m *PaymentsGetPaymentFormRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PaymentsGetPaymentFormRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PaymentsGetPaymentFormRequest) DecodeBare(b *tl.Buffer) error {
 	*m = PaymentsGetPaymentFormRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PaymentsGetPaymentFormRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("payments.getPaymentForm", "flags", err)
@@ -3526,7 +3792,10 @@ func (m *PaymentsGetPaymentFormRequest) DecodeBare(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<0) != 0 {
 		m.ThemeParams = tl.New[DataJSON](b, DataJSONTypeID)
-		if err = m.ThemeParams.Decode(b); err != nil {
+		if err = b.ConsumeID(DataJSONTypeID); err != nil {
+			return b.DecodeErr("payments.getPaymentForm", "theme_params", err)
+		}
+		if err = m.ThemeParams.decodeFields(b); err != nil {
 			return b.DecodeErr("payments.getPaymentForm", "theme_params", err)
 		}
 	}
@@ -3577,7 +3846,12 @@ func (m *PaymentsGetPaymentReceiptRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PaymentsGetPaymentReceiptRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PaymentsGetPaymentReceiptRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PaymentsGetPaymentReceiptRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("payments.getPaymentReceipt", "peer", err)
 	}
@@ -3641,8 +3915,13 @@ func (m *PaymentsValidateRequestedInfoRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PaymentsValidateRequestedInfoRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PaymentsValidateRequestedInfoRequest) DecodeBare(b *tl.Buffer) error {
 	*m = PaymentsValidateRequestedInfoRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PaymentsValidateRequestedInfoRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("payments.validateRequestedInfo", "flags", err)
@@ -3651,7 +3930,10 @@ func (m *PaymentsValidateRequestedInfoRequest) DecodeBare(b *tl.Buffer) (err err
 	if m.Invoice, err = DecodeInputInvoiceClass(b); err != nil {
 		return b.DecodeErr("payments.validateRequestedInfo", "invoice", err)
 	}
-	if err = m.Info.Decode(b); err != nil {
+	if err = b.ConsumeID(PaymentRequestedInfoTypeID); err != nil {
+		return b.DecodeErr("payments.validateRequestedInfo", "info", err)
+	}
+	if err = m.Info.decodeFields(b); err != nil {
 		return b.DecodeErr("payments.validateRequestedInfo", "info", err)
 	}
 	return nil
@@ -3729,8 +4011,13 @@ func (m *PaymentsSendPaymentFormRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PaymentsSendPaymentFormRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PaymentsSendPaymentFormRequest) DecodeBare(b *tl.Buffer) error {
 	*m = PaymentsSendPaymentFormRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PaymentsSendPaymentFormRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("payments.sendPaymentForm", "flags", err)
@@ -3800,8 +4087,11 @@ func (m *PaymentsGetSavedInfoRequest) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *PaymentsGetSavedInfoRequest) DecodeBare(b *tl.Buffer) error {
 	*m = PaymentsGetSavedInfoRequest{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PaymentsGetSavedInfoRequest) decodeFields(b *tl.Buffer) error { return nil }
 
 // PaymentsClearSavedInfoRequest is the TL function payments.clearSavedInfo#d83d70c1 (result Bool).
 type PaymentsClearSavedInfoRequest struct {
@@ -3846,8 +4136,13 @@ func (m *PaymentsClearSavedInfoRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PaymentsClearSavedInfoRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PaymentsClearSavedInfoRequest) DecodeBare(b *tl.Buffer) error {
 	*m = PaymentsClearSavedInfoRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PaymentsClearSavedInfoRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("payments.clearSavedInfo", "flags", err)
@@ -3892,7 +4187,12 @@ func (m *PaymentsGetBankCardDataRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PaymentsGetBankCardDataRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PaymentsGetBankCardDataRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PaymentsGetBankCardDataRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Number, err = b.String(); err != nil {
 		return b.DecodeErr("payments.getBankCardData", "number", err)
 	}
@@ -3939,7 +4239,12 @@ func (m *PaymentsExportInvoiceRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PaymentsExportInvoiceRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PaymentsExportInvoiceRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PaymentsExportInvoiceRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.InvoiceMedia, err = DecodeInputMediaClass(b); err != nil {
 		return b.DecodeErr("payments.exportInvoice", "invoice_media", err)
 	}
@@ -3992,7 +4297,12 @@ func (m *PaymentsAssignAppStoreTransactionRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PaymentsAssignAppStoreTransactionRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PaymentsAssignAppStoreTransactionRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PaymentsAssignAppStoreTransactionRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Receipt, err = b.Bytes(); err != nil {
 		return b.DecodeErr("payments.assignAppStoreTransaction", "receipt", err)
 	}
@@ -4050,8 +4360,16 @@ func (m *PaymentsAssignPlayMarketTransactionRequest) Decode(b *tl.Buffer) error 
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PaymentsAssignPlayMarketTransactionRequest) DecodeBare(b *tl.Buffer) (err error) {
-	if err = m.Receipt.Decode(b); err != nil {
+func (m *PaymentsAssignPlayMarketTransactionRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PaymentsAssignPlayMarketTransactionRequest) decodeFields(b *tl.Buffer) (err error) {
+	if err = b.ConsumeID(DataJSONTypeID); err != nil {
+		return b.DecodeErr("payments.assignPlayMarketTransaction", "receipt", err)
+	}
+	if err = m.Receipt.decodeFields(b); err != nil {
 		return b.DecodeErr("payments.assignPlayMarketTransaction", "receipt", err)
 	}
 	if m.Purpose, err = DecodeInputStorePaymentPurposeClass(b); err != nil {
@@ -4108,8 +4426,13 @@ func (m *PaymentsGetPremiumGiftCodeOptionsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PaymentsGetPremiumGiftCodeOptionsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PaymentsGetPremiumGiftCodeOptionsRequest) DecodeBare(b *tl.Buffer) error {
 	*m = PaymentsGetPremiumGiftCodeOptionsRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PaymentsGetPremiumGiftCodeOptionsRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("payments.getPremiumGiftCodeOptions", "flags", err)
@@ -4157,7 +4480,12 @@ func (m *PaymentsCheckGiftCodeRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PaymentsCheckGiftCodeRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PaymentsCheckGiftCodeRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PaymentsCheckGiftCodeRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Slug, err = b.String(); err != nil {
 		return b.DecodeErr("payments.checkGiftCode", "slug", err)
 	}
@@ -4199,7 +4527,12 @@ func (m *PaymentsApplyGiftCodeRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PaymentsApplyGiftCodeRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PaymentsApplyGiftCodeRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PaymentsApplyGiftCodeRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Slug, err = b.String(); err != nil {
 		return b.DecodeErr("payments.applyGiftCode", "slug", err)
 	}
@@ -4248,7 +4581,12 @@ func (m *PaymentsGetGiveawayInfoRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PaymentsGetGiveawayInfoRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PaymentsGetGiveawayInfoRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PaymentsGetGiveawayInfoRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("payments.getGiveawayInfo", "peer", err)
 	}
@@ -4311,7 +4649,12 @@ func (m *PaymentsLaunchPrepaidGiveawayRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PaymentsLaunchPrepaidGiveawayRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PaymentsLaunchPrepaidGiveawayRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PaymentsLaunchPrepaidGiveawayRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("payments.launchPrepaidGiveaway", "peer", err)
 	}
@@ -4361,8 +4704,11 @@ func (m *PaymentsGetStarsTopupOptionsRequest) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *PaymentsGetStarsTopupOptionsRequest) DecodeBare(b *tl.Buffer) error {
 	*m = PaymentsGetStarsTopupOptionsRequest{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PaymentsGetStarsTopupOptionsRequest) decodeFields(b *tl.Buffer) error { return nil }
 
 // PaymentsGetStarsStatusRequest is the TL function payments.getStarsStatus#4ea9b3bf (result payments.StarsStatus).
 type PaymentsGetStarsStatusRequest struct {
@@ -4410,8 +4756,13 @@ func (m *PaymentsGetStarsStatusRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PaymentsGetStarsStatusRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PaymentsGetStarsStatusRequest) DecodeBare(b *tl.Buffer) error {
 	*m = PaymentsGetStarsStatusRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PaymentsGetStarsStatusRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("payments.getStarsStatus", "flags", err)
@@ -4494,8 +4845,13 @@ func (m *PaymentsGetStarsTransactionsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PaymentsGetStarsTransactionsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PaymentsGetStarsTransactionsRequest) DecodeBare(b *tl.Buffer) error {
 	*m = PaymentsGetStarsTransactionsRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PaymentsGetStarsTransactionsRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("payments.getStarsTransactions", "flags", err)
@@ -4564,7 +4920,12 @@ func (m *PaymentsSendStarsFormRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PaymentsSendStarsFormRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PaymentsSendStarsFormRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PaymentsSendStarsFormRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.FormID, err = b.Int64(); err != nil {
 		return b.DecodeErr("payments.sendStarsForm", "form_id", err)
 	}
@@ -4618,7 +4979,12 @@ func (m *PaymentsRefundStarsChargeRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PaymentsRefundStarsChargeRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PaymentsRefundStarsChargeRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PaymentsRefundStarsChargeRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.UserID, err = DecodeInputUserClass(b); err != nil {
 		return b.DecodeErr("payments.refundStarsCharge", "user_id", err)
 	}
@@ -4680,8 +5046,13 @@ func (m *PaymentsGetStarsRevenueStatsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PaymentsGetStarsRevenueStatsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PaymentsGetStarsRevenueStatsRequest) DecodeBare(b *tl.Buffer) error {
 	*m = PaymentsGetStarsRevenueStatsRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PaymentsGetStarsRevenueStatsRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("payments.getStarsRevenueStats", "flags", err)
@@ -4758,8 +5129,13 @@ func (m *PaymentsGetStarsRevenueWithdrawalURLRequest) Decode(b *tl.Buffer) error
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PaymentsGetStarsRevenueWithdrawalURLRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PaymentsGetStarsRevenueWithdrawalURLRequest) DecodeBare(b *tl.Buffer) error {
 	*m = PaymentsGetStarsRevenueWithdrawalURLRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PaymentsGetStarsRevenueWithdrawalURLRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("payments.getStarsRevenueWithdrawalUrl", "flags", err)
@@ -4824,7 +5200,12 @@ func (m *PaymentsGetStarsRevenueAdsAccountURLRequest) Decode(b *tl.Buffer) error
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PaymentsGetStarsRevenueAdsAccountURLRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PaymentsGetStarsRevenueAdsAccountURLRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PaymentsGetStarsRevenueAdsAccountURLRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("payments.getStarsRevenueAdsAccountUrl", "peer", err)
 	}
@@ -4888,8 +5269,13 @@ func (m *PaymentsGetStarsTransactionsByIDRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PaymentsGetStarsTransactionsByIDRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PaymentsGetStarsTransactionsByIDRequest) DecodeBare(b *tl.Buffer) error {
 	*m = PaymentsGetStarsTransactionsByIDRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PaymentsGetStarsTransactionsByIDRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("payments.getStarsTransactionsByID", "flags", err)
@@ -4903,9 +5289,12 @@ func (m *PaymentsGetStarsTransactionsByIDRequest) DecodeBare(b *tl.Buffer) (err 
 		if err != nil {
 			return b.DecodeErr("payments.getStarsTransactionsByID", "id", err)
 		}
-		m.ID = make([]InputStarsTransaction, n0)
+		m.ID = tl.MakeSlice[InputStarsTransaction](b, 0xc1d1b404, n0)
 		for i0 := range m.ID {
-			if err = m.ID[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(InputStarsTransactionTypeID); err != nil {
+				return b.DecodeErr("payments.getStarsTransactionsByID", "id", err)
+			}
+			if err = m.ID[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("payments.getStarsTransactionsByID", "id", err)
 			}
 		}
@@ -4959,8 +5348,13 @@ func (m *PaymentsGetStarsGiftOptionsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PaymentsGetStarsGiftOptionsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PaymentsGetStarsGiftOptionsRequest) DecodeBare(b *tl.Buffer) error {
 	*m = PaymentsGetStarsGiftOptionsRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PaymentsGetStarsGiftOptionsRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("payments.getStarsGiftOptions", "flags", err)
@@ -5025,8 +5419,13 @@ func (m *PaymentsGetStarsSubscriptionsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PaymentsGetStarsSubscriptionsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PaymentsGetStarsSubscriptionsRequest) DecodeBare(b *tl.Buffer) error {
 	*m = PaymentsGetStarsSubscriptionsRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PaymentsGetStarsSubscriptionsRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("payments.getStarsSubscriptions", "flags", err)
@@ -5096,8 +5495,13 @@ func (m *PaymentsChangeStarsSubscriptionRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PaymentsChangeStarsSubscriptionRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PaymentsChangeStarsSubscriptionRequest) DecodeBare(b *tl.Buffer) error {
 	*m = PaymentsChangeStarsSubscriptionRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PaymentsChangeStarsSubscriptionRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("payments.changeStarsSubscription", "flags", err)
@@ -5163,7 +5567,12 @@ func (m *PaymentsFulfillStarsSubscriptionRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PaymentsFulfillStarsSubscriptionRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PaymentsFulfillStarsSubscriptionRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PaymentsFulfillStarsSubscriptionRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("payments.fulfillStarsSubscription", "peer", err)
 	}
@@ -5212,8 +5621,11 @@ func (m *PaymentsGetStarsGiveawayOptionsRequest) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *PaymentsGetStarsGiveawayOptionsRequest) DecodeBare(b *tl.Buffer) error {
 	*m = PaymentsGetStarsGiveawayOptionsRequest{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PaymentsGetStarsGiveawayOptionsRequest) decodeFields(b *tl.Buffer) error { return nil }
 
 // PaymentsGetStarGiftsRequest is the TL function payments.getStarGifts#c4563590 (result payments.StarGifts).
 type PaymentsGetStarGiftsRequest struct {
@@ -5250,7 +5662,12 @@ func (m *PaymentsGetStarGiftsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PaymentsGetStarGiftsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PaymentsGetStarGiftsRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PaymentsGetStarGiftsRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Hash, err = b.Int32(); err != nil {
 		return b.DecodeErr("payments.getStarGifts", "hash", err)
 	}
@@ -5303,8 +5720,13 @@ func (m *PaymentsSaveStarGiftRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PaymentsSaveStarGiftRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PaymentsSaveStarGiftRequest) DecodeBare(b *tl.Buffer) error {
 	*m = PaymentsSaveStarGiftRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PaymentsSaveStarGiftRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("payments.saveStarGift", "flags", err)
@@ -5356,7 +5778,12 @@ func (m *PaymentsConvertStarGiftRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PaymentsConvertStarGiftRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PaymentsConvertStarGiftRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PaymentsConvertStarGiftRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Stargift, err = DecodeInputSavedStarGiftClass(b); err != nil {
 		return b.DecodeErr("payments.convertStarGift", "stargift", err)
 	}
@@ -5415,8 +5842,13 @@ func (m *PaymentsBotCancelStarsSubscriptionRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PaymentsBotCancelStarsSubscriptionRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PaymentsBotCancelStarsSubscriptionRequest) DecodeBare(b *tl.Buffer) error {
 	*m = PaymentsBotCancelStarsSubscriptionRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PaymentsBotCancelStarsSubscriptionRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("payments.botCancelStarsSubscription", "flags", err)
@@ -5496,8 +5928,13 @@ func (m *PaymentsGetConnectedStarRefBotsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PaymentsGetConnectedStarRefBotsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PaymentsGetConnectedStarRefBotsRequest) DecodeBare(b *tl.Buffer) error {
 	*m = PaymentsGetConnectedStarRefBotsRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PaymentsGetConnectedStarRefBotsRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("payments.getConnectedStarRefBots", "flags", err)
@@ -5574,7 +6011,12 @@ func (m *PaymentsGetConnectedStarRefBotRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PaymentsGetConnectedStarRefBotRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PaymentsGetConnectedStarRefBotRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PaymentsGetConnectedStarRefBotRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("payments.getConnectedStarRefBot", "peer", err)
 	}
@@ -5642,8 +6084,13 @@ func (m *PaymentsGetSuggestedStarRefBotsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PaymentsGetSuggestedStarRefBotsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PaymentsGetSuggestedStarRefBotsRequest) DecodeBare(b *tl.Buffer) error {
 	*m = PaymentsGetSuggestedStarRefBotsRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PaymentsGetSuggestedStarRefBotsRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("payments.getSuggestedStarRefBots", "flags", err)
@@ -5711,7 +6158,12 @@ func (m *PaymentsConnectStarRefBotRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PaymentsConnectStarRefBotRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PaymentsConnectStarRefBotRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PaymentsConnectStarRefBotRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("payments.connectStarRefBot", "peer", err)
 	}
@@ -5773,8 +6225,13 @@ func (m *PaymentsEditConnectedStarRefBotRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PaymentsEditConnectedStarRefBotRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PaymentsEditConnectedStarRefBotRequest) DecodeBare(b *tl.Buffer) error {
 	*m = PaymentsEditConnectedStarRefBotRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PaymentsEditConnectedStarRefBotRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("payments.editConnectedStarRefBot", "flags", err)
@@ -5828,7 +6285,12 @@ func (m *PaymentsGetStarGiftUpgradePreviewRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PaymentsGetStarGiftUpgradePreviewRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PaymentsGetStarGiftUpgradePreviewRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PaymentsGetStarGiftUpgradePreviewRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.GiftID, err = b.Int64(); err != nil {
 		return b.DecodeErr("payments.getStarGiftUpgradePreview", "gift_id", err)
 	}
@@ -5881,8 +6343,13 @@ func (m *PaymentsUpgradeStarGiftRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PaymentsUpgradeStarGiftRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PaymentsUpgradeStarGiftRequest) DecodeBare(b *tl.Buffer) error {
 	*m = PaymentsUpgradeStarGiftRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PaymentsUpgradeStarGiftRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("payments.upgradeStarGift", "flags", err)
@@ -5941,7 +6408,12 @@ func (m *PaymentsTransferStarGiftRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PaymentsTransferStarGiftRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PaymentsTransferStarGiftRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PaymentsTransferStarGiftRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Stargift, err = DecodeInputSavedStarGiftClass(b); err != nil {
 		return b.DecodeErr("payments.transferStarGift", "stargift", err)
 	}
@@ -5988,7 +6460,12 @@ func (m *PaymentsGetUniqueStarGiftRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PaymentsGetUniqueStarGiftRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PaymentsGetUniqueStarGiftRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PaymentsGetUniqueStarGiftRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Slug, err = b.String(); err != nil {
 		return b.DecodeErr("payments.getUniqueStarGift", "slug", err)
 	}
@@ -6086,8 +6563,13 @@ func (m *PaymentsGetSavedStarGiftsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PaymentsGetSavedStarGiftsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PaymentsGetSavedStarGiftsRequest) DecodeBare(b *tl.Buffer) error {
 	*m = PaymentsGetSavedStarGiftsRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PaymentsGetSavedStarGiftsRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("payments.getSavedStarGifts", "flags", err)
@@ -6162,13 +6644,18 @@ func (m *PaymentsGetSavedStarGiftRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PaymentsGetSavedStarGiftRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PaymentsGetSavedStarGiftRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PaymentsGetSavedStarGiftRequest) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.VectorHeader()
 		if err != nil {
 			return b.DecodeErr("payments.getSavedStarGift", "stargift", err)
 		}
-		m.Stargift = make([]InputSavedStarGiftClass, n0)
+		m.Stargift = tl.MakeSlice[InputSavedStarGiftClass](b, 0xcfde668b, n0)
 		for i0 := range m.Stargift {
 			if m.Stargift[i0], err = DecodeInputSavedStarGiftClass(b); err != nil {
 				return b.DecodeErr("payments.getSavedStarGift", "stargift", err)
@@ -6229,7 +6716,12 @@ func (m *PaymentsGetStarGiftWithdrawalURLRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PaymentsGetStarGiftWithdrawalURLRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PaymentsGetStarGiftWithdrawalURLRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PaymentsGetStarGiftWithdrawalURLRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Stargift, err = DecodeInputSavedStarGiftClass(b); err != nil {
 		return b.DecodeErr("payments.getStarGiftWithdrawalUrl", "stargift", err)
 	}
@@ -6289,8 +6781,13 @@ func (m *PaymentsToggleChatStarGiftNotificationsRequest) Decode(b *tl.Buffer) er
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PaymentsToggleChatStarGiftNotificationsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PaymentsToggleChatStarGiftNotificationsRequest) DecodeBare(b *tl.Buffer) error {
 	*m = PaymentsToggleChatStarGiftNotificationsRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PaymentsToggleChatStarGiftNotificationsRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("payments.toggleChatStarGiftNotifications", "flags", err)
@@ -6356,7 +6853,12 @@ func (m *PaymentsToggleStarGiftsPinnedToTopRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PaymentsToggleStarGiftsPinnedToTopRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PaymentsToggleStarGiftsPinnedToTopRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PaymentsToggleStarGiftsPinnedToTopRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("payments.toggleStarGiftsPinnedToTop", "peer", err)
 	}
@@ -6365,7 +6867,7 @@ func (m *PaymentsToggleStarGiftsPinnedToTopRequest) DecodeBare(b *tl.Buffer) (er
 		if err != nil {
 			return b.DecodeErr("payments.toggleStarGiftsPinnedToTop", "stargift", err)
 		}
-		m.Stargift = make([]InputSavedStarGiftClass, n0)
+		m.Stargift = tl.MakeSlice[InputSavedStarGiftClass](b, 0xcfde668b, n0)
 		for i0 := range m.Stargift {
 			if m.Stargift[i0], err = DecodeInputSavedStarGiftClass(b); err != nil {
 				return b.DecodeErr("payments.toggleStarGiftsPinnedToTop", "stargift", err)
@@ -6415,7 +6917,12 @@ func (m *PaymentsCanPurchaseStoreRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PaymentsCanPurchaseStoreRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PaymentsCanPurchaseStoreRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PaymentsCanPurchaseStoreRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Purpose, err = DecodeInputStorePaymentPurposeClass(b); err != nil {
 		return b.DecodeErr("payments.canPurchaseStore", "purpose", err)
 	}
@@ -6503,8 +7010,13 @@ func (m *PaymentsGetResaleStarGiftsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PaymentsGetResaleStarGiftsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PaymentsGetResaleStarGiftsRequest) DecodeBare(b *tl.Buffer) error {
 	*m = PaymentsGetResaleStarGiftsRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PaymentsGetResaleStarGiftsRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("payments.getResaleStarGifts", "flags", err)
@@ -6528,7 +7040,7 @@ func (m *PaymentsGetResaleStarGiftsRequest) DecodeBare(b *tl.Buffer) (err error)
 			if err != nil {
 				return b.DecodeErr("payments.getResaleStarGifts", "attributes", err)
 			}
-			m.Attributes = make([]StarGiftAttributeIDClass, n1)
+			m.Attributes = tl.MakeSlice[StarGiftAttributeIDClass](b, 0xe4f50487, n1)
 			for i1 := range m.Attributes {
 				if m.Attributes[i1], err = DecodeStarGiftAttributeIDClass(b); err != nil {
 					return b.DecodeErr("payments.getResaleStarGifts", "attributes", err)
@@ -6594,7 +7106,12 @@ func (m *PaymentsUpdateStarGiftPriceRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PaymentsUpdateStarGiftPriceRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PaymentsUpdateStarGiftPriceRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PaymentsUpdateStarGiftPriceRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Stargift, err = DecodeInputSavedStarGiftClass(b); err != nil {
 		return b.DecodeErr("payments.updateStarGiftPrice", "stargift", err)
 	}
@@ -6660,7 +7177,12 @@ func (m *PaymentsCreateStarGiftCollectionRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PaymentsCreateStarGiftCollectionRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PaymentsCreateStarGiftCollectionRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PaymentsCreateStarGiftCollectionRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("payments.createStarGiftCollection", "peer", err)
 	}
@@ -6672,7 +7194,7 @@ func (m *PaymentsCreateStarGiftCollectionRequest) DecodeBare(b *tl.Buffer) (err 
 		if err != nil {
 			return b.DecodeErr("payments.createStarGiftCollection", "stargift", err)
 		}
-		m.Stargift = make([]InputSavedStarGiftClass, n0)
+		m.Stargift = tl.MakeSlice[InputSavedStarGiftClass](b, 0xcfde668b, n0)
 		for i0 := range m.Stargift {
 			if m.Stargift[i0], err = DecodeInputSavedStarGiftClass(b); err != nil {
 				return b.DecodeErr("payments.createStarGiftCollection", "stargift", err)
@@ -6782,8 +7304,13 @@ func (m *PaymentsUpdateStarGiftCollectionRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PaymentsUpdateStarGiftCollectionRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PaymentsUpdateStarGiftCollectionRequest) DecodeBare(b *tl.Buffer) error {
 	*m = PaymentsUpdateStarGiftCollectionRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PaymentsUpdateStarGiftCollectionRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("payments.updateStarGiftCollection", "flags", err)
@@ -6806,7 +7333,7 @@ func (m *PaymentsUpdateStarGiftCollectionRequest) DecodeBare(b *tl.Buffer) (err 
 			if err != nil {
 				return b.DecodeErr("payments.updateStarGiftCollection", "delete_stargift", err)
 			}
-			m.DeleteStargift = make([]InputSavedStarGiftClass, n1)
+			m.DeleteStargift = tl.MakeSlice[InputSavedStarGiftClass](b, 0xcfde668b, n1)
 			for i1 := range m.DeleteStargift {
 				if m.DeleteStargift[i1], err = DecodeInputSavedStarGiftClass(b); err != nil {
 					return b.DecodeErr("payments.updateStarGiftCollection", "delete_stargift", err)
@@ -6820,7 +7347,7 @@ func (m *PaymentsUpdateStarGiftCollectionRequest) DecodeBare(b *tl.Buffer) (err 
 			if err != nil {
 				return b.DecodeErr("payments.updateStarGiftCollection", "add_stargift", err)
 			}
-			m.AddStargift = make([]InputSavedStarGiftClass, n1)
+			m.AddStargift = tl.MakeSlice[InputSavedStarGiftClass](b, 0xcfde668b, n1)
 			for i1 := range m.AddStargift {
 				if m.AddStargift[i1], err = DecodeInputSavedStarGiftClass(b); err != nil {
 					return b.DecodeErr("payments.updateStarGiftCollection", "add_stargift", err)
@@ -6834,7 +7361,7 @@ func (m *PaymentsUpdateStarGiftCollectionRequest) DecodeBare(b *tl.Buffer) (err 
 			if err != nil {
 				return b.DecodeErr("payments.updateStarGiftCollection", "order", err)
 			}
-			m.Order = make([]InputSavedStarGiftClass, n1)
+			m.Order = tl.MakeSlice[InputSavedStarGiftClass](b, 0xcfde668b, n1)
 			for i1 := range m.Order {
 				if m.Order[i1], err = DecodeInputSavedStarGiftClass(b); err != nil {
 					return b.DecodeErr("payments.updateStarGiftCollection", "order", err)
@@ -6894,7 +7421,12 @@ func (m *PaymentsReorderStarGiftCollectionsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PaymentsReorderStarGiftCollectionsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PaymentsReorderStarGiftCollectionsRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PaymentsReorderStarGiftCollectionsRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("payments.reorderStarGiftCollections", "peer", err)
 	}
@@ -6903,7 +7435,7 @@ func (m *PaymentsReorderStarGiftCollectionsRequest) DecodeBare(b *tl.Buffer) (er
 		if err != nil {
 			return b.DecodeErr("payments.reorderStarGiftCollections", "order", err)
 		}
-		m.Order = make([]int32, n0)
+		m.Order = tl.MakeSlice[int32](b, 0x2c31182a, n0)
 		for i0 := range m.Order {
 			if m.Order[i0], err = b.Int32(); err != nil {
 				return b.DecodeErr("payments.reorderStarGiftCollections", "order", err)
@@ -6959,7 +7491,12 @@ func (m *PaymentsDeleteStarGiftCollectionRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PaymentsDeleteStarGiftCollectionRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PaymentsDeleteStarGiftCollectionRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PaymentsDeleteStarGiftCollectionRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("payments.deleteStarGiftCollection", "peer", err)
 	}
@@ -7015,7 +7552,12 @@ func (m *PaymentsGetStarGiftCollectionsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PaymentsGetStarGiftCollectionsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PaymentsGetStarGiftCollectionsRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PaymentsGetStarGiftCollectionsRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("payments.getStarGiftCollections", "peer", err)
 	}
@@ -7064,7 +7606,12 @@ func (m *PaymentsGetUniqueStarGiftValueInfoRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PaymentsGetUniqueStarGiftValueInfoRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PaymentsGetUniqueStarGiftValueInfoRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PaymentsGetUniqueStarGiftValueInfoRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Slug, err = b.String(); err != nil {
 		return b.DecodeErr("payments.getUniqueStarGiftValueInfo", "slug", err)
 	}
@@ -7106,7 +7653,12 @@ func (m *PaymentsCheckCanSendGiftRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PaymentsCheckCanSendGiftRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PaymentsCheckCanSendGiftRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PaymentsCheckCanSendGiftRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.GiftID, err = b.Int64(); err != nil {
 		return b.DecodeErr("payments.checkCanSendGift", "gift_id", err)
 	}
@@ -7159,7 +7711,12 @@ func (m *PaymentsGetStarGiftAuctionStateRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PaymentsGetStarGiftAuctionStateRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PaymentsGetStarGiftAuctionStateRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PaymentsGetStarGiftAuctionStateRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Auction, err = DecodeInputStarGiftAuctionClass(b); err != nil {
 		return b.DecodeErr("payments.getStarGiftAuctionState", "auction", err)
 	}
@@ -7208,7 +7765,12 @@ func (m *PaymentsGetStarGiftAuctionAcquiredGiftsRequest) Decode(b *tl.Buffer) er
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PaymentsGetStarGiftAuctionAcquiredGiftsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PaymentsGetStarGiftAuctionAcquiredGiftsRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PaymentsGetStarGiftAuctionAcquiredGiftsRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.GiftID, err = b.Int64(); err != nil {
 		return b.DecodeErr("payments.getStarGiftAuctionAcquiredGifts", "gift_id", err)
 	}
@@ -7254,7 +7816,12 @@ func (m *PaymentsGetStarGiftActiveAuctionsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PaymentsGetStarGiftActiveAuctionsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PaymentsGetStarGiftActiveAuctionsRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PaymentsGetStarGiftActiveAuctionsRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Hash, err = b.Int64(); err != nil {
 		return b.DecodeErr("payments.getStarGiftActiveAuctions", "hash", err)
 	}
@@ -7304,8 +7871,13 @@ func (m *PaymentsResolveStarGiftOfferRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PaymentsResolveStarGiftOfferRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PaymentsResolveStarGiftOfferRequest) DecodeBare(b *tl.Buffer) error {
 	*m = PaymentsResolveStarGiftOfferRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PaymentsResolveStarGiftOfferRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("payments.resolveStarGiftOffer", "flags", err)
@@ -7381,8 +7953,13 @@ func (m *PaymentsSendStarGiftOfferRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PaymentsSendStarGiftOfferRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PaymentsSendStarGiftOfferRequest) DecodeBare(b *tl.Buffer) error {
 	*m = PaymentsSendStarGiftOfferRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PaymentsSendStarGiftOfferRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("payments.sendStarGiftOffer", "flags", err)
@@ -7450,7 +8027,12 @@ func (m *PaymentsGetStarGiftUpgradeAttributesRequest) Decode(b *tl.Buffer) error
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PaymentsGetStarGiftUpgradeAttributesRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PaymentsGetStarGiftUpgradeAttributesRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PaymentsGetStarGiftUpgradeAttributesRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.GiftID, err = b.Int64(); err != nil {
 		return b.DecodeErr("payments.getStarGiftUpgradeAttributes", "gift_id", err)
 	}
@@ -7498,7 +8080,12 @@ func (m *PaymentsGetCraftStarGiftsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PaymentsGetCraftStarGiftsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PaymentsGetCraftStarGiftsRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PaymentsGetCraftStarGiftsRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.GiftID, err = b.Int64(); err != nil {
 		return b.DecodeErr("payments.getCraftStarGifts", "gift_id", err)
 	}
@@ -7554,13 +8141,18 @@ func (m *PaymentsCraftStarGiftRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PaymentsCraftStarGiftRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PaymentsCraftStarGiftRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PaymentsCraftStarGiftRequest) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.VectorHeader()
 		if err != nil {
 			return b.DecodeErr("payments.craftStarGift", "stargift", err)
 		}
-		m.Stargift = make([]InputSavedStarGiftClass, n0)
+		m.Stargift = tl.MakeSlice[InputSavedStarGiftClass](b, 0xcfde668b, n0)
 		for i0 := range m.Stargift {
 			if m.Stargift[i0], err = DecodeInputSavedStarGiftClass(b); err != nil {
 				return b.DecodeErr("payments.craftStarGift", "stargift", err)

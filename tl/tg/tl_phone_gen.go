@@ -56,7 +56,12 @@ func (m *PhonePhoneCall) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PhonePhoneCall) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PhonePhoneCall) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PhonePhoneCall) decodeFields(b *tl.Buffer) (err error) {
 	if m.PhoneCall, err = DecodePhoneCallClass(b); err != nil {
 		return b.DecodeErr("phone.phoneCall", "phone_call", err)
 	}
@@ -65,7 +70,7 @@ func (m *PhonePhoneCall) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("phone.phoneCall", "users", err)
 		}
-		m.Users = make([]UserClass, n0)
+		m.Users = tl.MakeSlice[UserClass](b, 0x13247a30, n0)
 		for i0 := range m.Users {
 			if m.Users[i0], err = DecodeUserClass(b); err != nil {
 				return b.DecodeErr("phone.phoneCall", "users", err)
@@ -144,7 +149,12 @@ func (m *PhoneGroupCall) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PhoneGroupCall) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PhoneGroupCall) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PhoneGroupCall) decodeFields(b *tl.Buffer) (err error) {
 	if m.Call, err = DecodeGroupCallClass(b); err != nil {
 		return b.DecodeErr("phone.groupCall", "call", err)
 	}
@@ -153,9 +163,12 @@ func (m *PhoneGroupCall) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("phone.groupCall", "participants", err)
 		}
-		m.Participants = make([]GroupCallParticipant, n0)
+		m.Participants = tl.MakeSlice[GroupCallParticipant](b, 0x93b0b6a9, n0)
 		for i0 := range m.Participants {
-			if err = m.Participants[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(GroupCallParticipantTypeID); err != nil {
+				return b.DecodeErr("phone.groupCall", "participants", err)
+			}
+			if err = m.Participants[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("phone.groupCall", "participants", err)
 			}
 		}
@@ -168,7 +181,7 @@ func (m *PhoneGroupCall) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("phone.groupCall", "chats", err)
 		}
-		m.Chats = make([]ChatClass, n0)
+		m.Chats = tl.MakeSlice[ChatClass](b, 0xcf39abb8, n0)
 		for i0 := range m.Chats {
 			if m.Chats[i0], err = DecodeChatClass(b); err != nil {
 				return b.DecodeErr("phone.groupCall", "chats", err)
@@ -180,7 +193,7 @@ func (m *PhoneGroupCall) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("phone.groupCall", "users", err)
 		}
-		m.Users = make([]UserClass, n0)
+		m.Users = tl.MakeSlice[UserClass](b, 0x13247a30, n0)
 		for i0 := range m.Users {
 			if m.Users[i0], err = DecodeUserClass(b); err != nil {
 				return b.DecodeErr("phone.groupCall", "users", err)
@@ -256,7 +269,12 @@ func (m *PhoneGroupParticipants) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PhoneGroupParticipants) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PhoneGroupParticipants) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PhoneGroupParticipants) decodeFields(b *tl.Buffer) (err error) {
 	if m.Count, err = b.Int32(); err != nil {
 		return b.DecodeErr("phone.groupParticipants", "count", err)
 	}
@@ -265,9 +283,12 @@ func (m *PhoneGroupParticipants) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("phone.groupParticipants", "participants", err)
 		}
-		m.Participants = make([]GroupCallParticipant, n0)
+		m.Participants = tl.MakeSlice[GroupCallParticipant](b, 0x93b0b6a9, n0)
 		for i0 := range m.Participants {
-			if err = m.Participants[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(GroupCallParticipantTypeID); err != nil {
+				return b.DecodeErr("phone.groupParticipants", "participants", err)
+			}
+			if err = m.Participants[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("phone.groupParticipants", "participants", err)
 			}
 		}
@@ -280,7 +301,7 @@ func (m *PhoneGroupParticipants) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("phone.groupParticipants", "chats", err)
 		}
-		m.Chats = make([]ChatClass, n0)
+		m.Chats = tl.MakeSlice[ChatClass](b, 0xcf39abb8, n0)
 		for i0 := range m.Chats {
 			if m.Chats[i0], err = DecodeChatClass(b); err != nil {
 				return b.DecodeErr("phone.groupParticipants", "chats", err)
@@ -292,7 +313,7 @@ func (m *PhoneGroupParticipants) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("phone.groupParticipants", "users", err)
 		}
-		m.Users = make([]UserClass, n0)
+		m.Users = tl.MakeSlice[UserClass](b, 0x13247a30, n0)
 		for i0 := range m.Users {
 			if m.Users[i0], err = DecodeUserClass(b); err != nil {
 				return b.DecodeErr("phone.groupParticipants", "users", err)
@@ -368,13 +389,18 @@ func (m *PhoneJoinAsPeers) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PhoneJoinAsPeers) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PhoneJoinAsPeers) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PhoneJoinAsPeers) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.VectorHeader()
 		if err != nil {
 			return b.DecodeErr("phone.joinAsPeers", "peers", err)
 		}
-		m.Peers = make([]PeerClass, n0)
+		m.Peers = tl.MakeSlice[PeerClass](b, 0xe36707d3, n0)
 		for i0 := range m.Peers {
 			if m.Peers[i0], err = DecodePeerClass(b); err != nil {
 				return b.DecodeErr("phone.joinAsPeers", "peers", err)
@@ -386,7 +412,7 @@ func (m *PhoneJoinAsPeers) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("phone.joinAsPeers", "chats", err)
 		}
-		m.Chats = make([]ChatClass, n0)
+		m.Chats = tl.MakeSlice[ChatClass](b, 0xcf39abb8, n0)
 		for i0 := range m.Chats {
 			if m.Chats[i0], err = DecodeChatClass(b); err != nil {
 				return b.DecodeErr("phone.joinAsPeers", "chats", err)
@@ -398,7 +424,7 @@ func (m *PhoneJoinAsPeers) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("phone.joinAsPeers", "users", err)
 		}
-		m.Users = make([]UserClass, n0)
+		m.Users = tl.MakeSlice[UserClass](b, 0x13247a30, n0)
 		for i0 := range m.Users {
 			if m.Users[i0], err = DecodeUserClass(b); err != nil {
 				return b.DecodeErr("phone.joinAsPeers", "users", err)
@@ -443,7 +469,12 @@ func (m *PhoneExportedGroupCallInvite) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PhoneExportedGroupCallInvite) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PhoneExportedGroupCallInvite) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PhoneExportedGroupCallInvite) decodeFields(b *tl.Buffer) (err error) {
 	if m.Link, err = b.String(); err != nil {
 		return b.DecodeErr("phone.exportedGroupCallInvite", "link", err)
 	}
@@ -490,15 +521,23 @@ func (m *PhoneGroupCallStreamChannels) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PhoneGroupCallStreamChannels) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PhoneGroupCallStreamChannels) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PhoneGroupCallStreamChannels) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.VectorHeader()
 		if err != nil {
 			return b.DecodeErr("phone.groupCallStreamChannels", "channels", err)
 		}
-		m.Channels = make([]GroupCallStreamChannel, n0)
+		m.Channels = tl.MakeSlice[GroupCallStreamChannel](b, 0x9a264e9b, n0)
 		for i0 := range m.Channels {
-			if err = m.Channels[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(GroupCallStreamChannelTypeID); err != nil {
+				return b.DecodeErr("phone.groupCallStreamChannels", "channels", err)
+			}
+			if err = m.Channels[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("phone.groupCallStreamChannels", "channels", err)
 			}
 		}
@@ -543,7 +582,12 @@ func (m *PhoneGroupCallStreamRTMPURL) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PhoneGroupCallStreamRTMPURL) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PhoneGroupCallStreamRTMPURL) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PhoneGroupCallStreamRTMPURL) decodeFields(b *tl.Buffer) (err error) {
 	if m.URL, err = b.String(); err != nil {
 		return b.DecodeErr("phone.groupCallStreamRtmpUrl", "url", err)
 	}
@@ -615,7 +659,12 @@ func (m *PhoneGroupCallStars) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PhoneGroupCallStars) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PhoneGroupCallStars) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PhoneGroupCallStars) decodeFields(b *tl.Buffer) (err error) {
 	if m.TotalStars, err = b.Int64(); err != nil {
 		return b.DecodeErr("phone.groupCallStars", "total_stars", err)
 	}
@@ -624,9 +673,12 @@ func (m *PhoneGroupCallStars) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("phone.groupCallStars", "top_donors", err)
 		}
-		m.TopDonors = make([]GroupCallDonor, n0)
+		m.TopDonors = tl.MakeSlice[GroupCallDonor](b, 0xc9e7ccc5, n0)
 		for i0 := range m.TopDonors {
-			if err = m.TopDonors[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(GroupCallDonorTypeID); err != nil {
+				return b.DecodeErr("phone.groupCallStars", "top_donors", err)
+			}
+			if err = m.TopDonors[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("phone.groupCallStars", "top_donors", err)
 			}
 		}
@@ -636,7 +688,7 @@ func (m *PhoneGroupCallStars) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("phone.groupCallStars", "chats", err)
 		}
-		m.Chats = make([]ChatClass, n0)
+		m.Chats = tl.MakeSlice[ChatClass](b, 0xcf39abb8, n0)
 		for i0 := range m.Chats {
 			if m.Chats[i0], err = DecodeChatClass(b); err != nil {
 				return b.DecodeErr("phone.groupCallStars", "chats", err)
@@ -648,7 +700,7 @@ func (m *PhoneGroupCallStars) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("phone.groupCallStars", "users", err)
 		}
-		m.Users = make([]UserClass, n0)
+		m.Users = tl.MakeSlice[UserClass](b, 0x13247a30, n0)
 		for i0 := range m.Users {
 			if m.Users[i0], err = DecodeUserClass(b); err != nil {
 				return b.DecodeErr("phone.groupCallStars", "users", err)
@@ -693,8 +745,11 @@ func (m *PhoneGetCallConfigRequest) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *PhoneGetCallConfigRequest) DecodeBare(b *tl.Buffer) error {
 	*m = PhoneGetCallConfigRequest{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PhoneGetCallConfigRequest) decodeFields(b *tl.Buffer) error { return nil }
 
 // PhoneRequestCallRequest is the TL function phone.requestCall#42ff96ed (result phone.PhoneCall).
 type PhoneRequestCallRequest struct {
@@ -750,8 +805,13 @@ func (m *PhoneRequestCallRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PhoneRequestCallRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PhoneRequestCallRequest) DecodeBare(b *tl.Buffer) error {
 	*m = PhoneRequestCallRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PhoneRequestCallRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("phone.requestCall", "flags", err)
@@ -766,7 +826,10 @@ func (m *PhoneRequestCallRequest) DecodeBare(b *tl.Buffer) (err error) {
 	if m.GAHash, err = b.Bytes(); err != nil {
 		return b.DecodeErr("phone.requestCall", "g_a_hash", err)
 	}
-	if err = m.Protocol.Decode(b); err != nil {
+	if err = b.ConsumeID(PhoneCallProtocolTypeID); err != nil {
+		return b.DecodeErr("phone.requestCall", "protocol", err)
+	}
+	if err = m.Protocol.decodeFields(b); err != nil {
 		return b.DecodeErr("phone.requestCall", "protocol", err)
 	}
 	return nil
@@ -815,14 +878,25 @@ func (m *PhoneAcceptCallRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PhoneAcceptCallRequest) DecodeBare(b *tl.Buffer) (err error) {
-	if err = m.Peer.Decode(b); err != nil {
+func (m *PhoneAcceptCallRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PhoneAcceptCallRequest) decodeFields(b *tl.Buffer) (err error) {
+	if err = b.ConsumeID(InputPhoneCallTypeID); err != nil {
+		return b.DecodeErr("phone.acceptCall", "peer", err)
+	}
+	if err = m.Peer.decodeFields(b); err != nil {
 		return b.DecodeErr("phone.acceptCall", "peer", err)
 	}
 	if m.GB, err = b.Bytes(); err != nil {
 		return b.DecodeErr("phone.acceptCall", "g_b", err)
 	}
-	if err = m.Protocol.Decode(b); err != nil {
+	if err = b.ConsumeID(PhoneCallProtocolTypeID); err != nil {
+		return b.DecodeErr("phone.acceptCall", "protocol", err)
+	}
+	if err = m.Protocol.decodeFields(b); err != nil {
 		return b.DecodeErr("phone.acceptCall", "protocol", err)
 	}
 	return nil
@@ -873,8 +947,16 @@ func (m *PhoneConfirmCallRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PhoneConfirmCallRequest) DecodeBare(b *tl.Buffer) (err error) {
-	if err = m.Peer.Decode(b); err != nil {
+func (m *PhoneConfirmCallRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PhoneConfirmCallRequest) decodeFields(b *tl.Buffer) (err error) {
+	if err = b.ConsumeID(InputPhoneCallTypeID); err != nil {
+		return b.DecodeErr("phone.confirmCall", "peer", err)
+	}
+	if err = m.Peer.decodeFields(b); err != nil {
 		return b.DecodeErr("phone.confirmCall", "peer", err)
 	}
 	if m.GA, err = b.Bytes(); err != nil {
@@ -883,7 +965,10 @@ func (m *PhoneConfirmCallRequest) DecodeBare(b *tl.Buffer) (err error) {
 	if m.KeyFingerprint, err = b.Int64(); err != nil {
 		return b.DecodeErr("phone.confirmCall", "key_fingerprint", err)
 	}
-	if err = m.Protocol.Decode(b); err != nil {
+	if err = b.ConsumeID(PhoneCallProtocolTypeID); err != nil {
+		return b.DecodeErr("phone.confirmCall", "protocol", err)
+	}
+	if err = m.Protocol.decodeFields(b); err != nil {
 		return b.DecodeErr("phone.confirmCall", "protocol", err)
 	}
 	return nil
@@ -926,8 +1011,16 @@ func (m *PhoneReceivedCallRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PhoneReceivedCallRequest) DecodeBare(b *tl.Buffer) (err error) {
-	if err = m.Peer.Decode(b); err != nil {
+func (m *PhoneReceivedCallRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PhoneReceivedCallRequest) decodeFields(b *tl.Buffer) (err error) {
+	if err = b.ConsumeID(InputPhoneCallTypeID); err != nil {
+		return b.DecodeErr("phone.receivedCall", "peer", err)
+	}
+	if err = m.Peer.decodeFields(b); err != nil {
 		return b.DecodeErr("phone.receivedCall", "peer", err)
 	}
 	return nil
@@ -987,14 +1080,22 @@ func (m *PhoneDiscardCallRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PhoneDiscardCallRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PhoneDiscardCallRequest) DecodeBare(b *tl.Buffer) error {
 	*m = PhoneDiscardCallRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PhoneDiscardCallRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("phone.discardCall", "flags", err)
 	}
 	m.Video = f0&(1<<0) != 0
-	if err = m.Peer.Decode(b); err != nil {
+	if err = b.ConsumeID(InputPhoneCallTypeID); err != nil {
+		return b.DecodeErr("phone.discardCall", "peer", err)
+	}
+	if err = m.Peer.decodeFields(b); err != nil {
 		return b.DecodeErr("phone.discardCall", "peer", err)
 	}
 	if m.Duration, err = b.Int32(); err != nil {
@@ -1056,14 +1157,22 @@ func (m *PhoneSetCallRatingRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PhoneSetCallRatingRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PhoneSetCallRatingRequest) DecodeBare(b *tl.Buffer) error {
 	*m = PhoneSetCallRatingRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PhoneSetCallRatingRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("phone.setCallRating", "flags", err)
 	}
 	m.UserInitiative = f0&(1<<0) != 0
-	if err = m.Peer.Decode(b); err != nil {
+	if err = b.ConsumeID(InputPhoneCallTypeID); err != nil {
+		return b.DecodeErr("phone.setCallRating", "peer", err)
+	}
+	if err = m.Peer.decodeFields(b); err != nil {
 		return b.DecodeErr("phone.setCallRating", "peer", err)
 	}
 	if m.Rating, err = b.Int32(); err != nil {
@@ -1116,11 +1225,22 @@ func (m *PhoneSaveCallDebugRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PhoneSaveCallDebugRequest) DecodeBare(b *tl.Buffer) (err error) {
-	if err = m.Peer.Decode(b); err != nil {
+func (m *PhoneSaveCallDebugRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PhoneSaveCallDebugRequest) decodeFields(b *tl.Buffer) (err error) {
+	if err = b.ConsumeID(InputPhoneCallTypeID); err != nil {
 		return b.DecodeErr("phone.saveCallDebug", "peer", err)
 	}
-	if err = m.Debug.Decode(b); err != nil {
+	if err = m.Peer.decodeFields(b); err != nil {
+		return b.DecodeErr("phone.saveCallDebug", "peer", err)
+	}
+	if err = b.ConsumeID(DataJSONTypeID); err != nil {
+		return b.DecodeErr("phone.saveCallDebug", "debug", err)
+	}
+	if err = m.Debug.decodeFields(b); err != nil {
 		return b.DecodeErr("phone.saveCallDebug", "debug", err)
 	}
 	return nil
@@ -1165,8 +1285,16 @@ func (m *PhoneSendSignalingDataRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PhoneSendSignalingDataRequest) DecodeBare(b *tl.Buffer) (err error) {
-	if err = m.Peer.Decode(b); err != nil {
+func (m *PhoneSendSignalingDataRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PhoneSendSignalingDataRequest) decodeFields(b *tl.Buffer) (err error) {
+	if err = b.ConsumeID(InputPhoneCallTypeID); err != nil {
+		return b.DecodeErr("phone.sendSignalingData", "peer", err)
+	}
+	if err = m.Peer.decodeFields(b); err != nil {
 		return b.DecodeErr("phone.sendSignalingData", "peer", err)
 	}
 	if m.Data, err = b.Bytes(); err != nil {
@@ -1237,8 +1365,13 @@ func (m *PhoneCreateGroupCallRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PhoneCreateGroupCallRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PhoneCreateGroupCallRequest) DecodeBare(b *tl.Buffer) error {
 	*m = PhoneCreateGroupCallRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PhoneCreateGroupCallRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("phone.createGroupCall", "flags", err)
@@ -1350,8 +1483,13 @@ func (m *PhoneJoinGroupCallRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PhoneJoinGroupCallRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PhoneJoinGroupCallRequest) DecodeBare(b *tl.Buffer) error {
 	*m = PhoneJoinGroupCallRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PhoneJoinGroupCallRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("phone.joinGroupCall", "flags", err)
@@ -1382,7 +1520,10 @@ func (m *PhoneJoinGroupCallRequest) DecodeBare(b *tl.Buffer) (err error) {
 			return b.DecodeErr("phone.joinGroupCall", "block", err)
 		}
 	}
-	if err = m.Params.Decode(b); err != nil {
+	if err = b.ConsumeID(DataJSONTypeID); err != nil {
+		return b.DecodeErr("phone.joinGroupCall", "params", err)
+	}
+	if err = m.Params.decodeFields(b); err != nil {
 		return b.DecodeErr("phone.joinGroupCall", "params", err)
 	}
 	return nil
@@ -1430,7 +1571,12 @@ func (m *PhoneLeaveGroupCallRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PhoneLeaveGroupCallRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PhoneLeaveGroupCallRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PhoneLeaveGroupCallRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Call, err = DecodeInputGroupCallClass(b); err != nil {
 		return b.DecodeErr("phone.leaveGroupCall", "call", err)
 	}
@@ -1490,7 +1636,12 @@ func (m *PhoneInviteToGroupCallRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PhoneInviteToGroupCallRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PhoneInviteToGroupCallRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PhoneInviteToGroupCallRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Call, err = DecodeInputGroupCallClass(b); err != nil {
 		return b.DecodeErr("phone.inviteToGroupCall", "call", err)
 	}
@@ -1499,7 +1650,7 @@ func (m *PhoneInviteToGroupCallRequest) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("phone.inviteToGroupCall", "users", err)
 		}
-		m.Users = make([]InputUserClass, n0)
+		m.Users = tl.MakeSlice[InputUserClass](b, 0x2c1f260e, n0)
 		for i0 := range m.Users {
 			if m.Users[i0], err = DecodeInputUserClass(b); err != nil {
 				return b.DecodeErr("phone.inviteToGroupCall", "users", err)
@@ -1549,7 +1700,12 @@ func (m *PhoneDiscardGroupCallRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PhoneDiscardGroupCallRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PhoneDiscardGroupCallRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PhoneDiscardGroupCallRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Call, err = DecodeInputGroupCallClass(b); err != nil {
 		return b.DecodeErr("phone.discardGroupCall", "call", err)
 	}
@@ -1625,8 +1781,13 @@ func (m *PhoneToggleGroupCallSettingsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PhoneToggleGroupCallSettingsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PhoneToggleGroupCallSettingsRequest) DecodeBare(b *tl.Buffer) error {
 	*m = PhoneToggleGroupCallSettingsRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PhoneToggleGroupCallSettingsRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("phone.toggleGroupCallSettings", "flags", err)
@@ -1698,7 +1859,12 @@ func (m *PhoneGetGroupCallRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PhoneGetGroupCallRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PhoneGetGroupCallRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PhoneGetGroupCallRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Call, err = DecodeInputGroupCallClass(b); err != nil {
 		return b.DecodeErr("phone.getGroupCall", "call", err)
 	}
@@ -1769,7 +1935,12 @@ func (m *PhoneGetGroupParticipantsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PhoneGetGroupParticipantsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PhoneGetGroupParticipantsRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PhoneGetGroupParticipantsRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Call, err = DecodeInputGroupCallClass(b); err != nil {
 		return b.DecodeErr("phone.getGroupParticipants", "call", err)
 	}
@@ -1778,7 +1949,7 @@ func (m *PhoneGetGroupParticipantsRequest) DecodeBare(b *tl.Buffer) (err error) 
 		if err != nil {
 			return b.DecodeErr("phone.getGroupParticipants", "ids", err)
 		}
-		m.IDs = make([]InputPeerClass, n0)
+		m.IDs = tl.MakeSlice[InputPeerClass](b, 0xdc5c5bed, n0)
 		for i0 := range m.IDs {
 			if m.IDs[i0], err = DecodeInputPeerClass(b); err != nil {
 				return b.DecodeErr("phone.getGroupParticipants", "ids", err)
@@ -1790,7 +1961,7 @@ func (m *PhoneGetGroupParticipantsRequest) DecodeBare(b *tl.Buffer) (err error) 
 		if err != nil {
 			return b.DecodeErr("phone.getGroupParticipants", "sources", err)
 		}
-		m.Sources = make([]int32, n0)
+		m.Sources = tl.MakeSlice[int32](b, 0x2c31182a, n0)
 		for i0 := range m.Sources {
 			if m.Sources[i0], err = b.Int32(); err != nil {
 				return b.DecodeErr("phone.getGroupParticipants", "sources", err)
@@ -1851,7 +2022,12 @@ func (m *PhoneCheckGroupCallRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PhoneCheckGroupCallRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PhoneCheckGroupCallRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PhoneCheckGroupCallRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Call, err = DecodeInputGroupCallClass(b); err != nil {
 		return b.DecodeErr("phone.checkGroupCall", "call", err)
 	}
@@ -1860,7 +2036,7 @@ func (m *PhoneCheckGroupCallRequest) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("phone.checkGroupCall", "sources", err)
 		}
-		m.Sources = make([]int32, n0)
+		m.Sources = tl.MakeSlice[int32](b, 0x2c31182a, n0)
 		for i0 := range m.Sources {
 			if m.Sources[i0], err = b.Int32(); err != nil {
 				return b.DecodeErr("phone.checkGroupCall", "sources", err)
@@ -1936,8 +2112,13 @@ func (m *PhoneToggleGroupCallRecordRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PhoneToggleGroupCallRecordRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PhoneToggleGroupCallRecordRequest) DecodeBare(b *tl.Buffer) error {
 	*m = PhoneToggleGroupCallRecordRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PhoneToggleGroupCallRecordRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("phone.toggleGroupCallRecord", "flags", err)
@@ -2057,8 +2238,13 @@ func (m *PhoneEditGroupCallParticipantRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PhoneEditGroupCallParticipantRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PhoneEditGroupCallParticipantRequest) DecodeBare(b *tl.Buffer) error {
 	*m = PhoneEditGroupCallParticipantRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PhoneEditGroupCallParticipantRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("phone.editGroupCallParticipant", "flags", err)
@@ -2150,7 +2336,12 @@ func (m *PhoneEditGroupCallTitleRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PhoneEditGroupCallTitleRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PhoneEditGroupCallTitleRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PhoneEditGroupCallTitleRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Call, err = DecodeInputGroupCallClass(b); err != nil {
 		return b.DecodeErr("phone.editGroupCallTitle", "call", err)
 	}
@@ -2200,7 +2391,12 @@ func (m *PhoneGetGroupCallJoinAsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PhoneGetGroupCallJoinAsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PhoneGetGroupCallJoinAsRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PhoneGetGroupCallJoinAsRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("phone.getGroupCallJoinAs", "peer", err)
 	}
@@ -2255,8 +2451,13 @@ func (m *PhoneExportGroupCallInviteRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PhoneExportGroupCallInviteRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PhoneExportGroupCallInviteRequest) DecodeBare(b *tl.Buffer) error {
 	*m = PhoneExportGroupCallInviteRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PhoneExportGroupCallInviteRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("phone.exportGroupCallInvite", "flags", err)
@@ -2314,7 +2515,12 @@ func (m *PhoneToggleGroupCallStartSubscriptionRequest) Decode(b *tl.Buffer) erro
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PhoneToggleGroupCallStartSubscriptionRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PhoneToggleGroupCallStartSubscriptionRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PhoneToggleGroupCallStartSubscriptionRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Call, err = DecodeInputGroupCallClass(b); err != nil {
 		return b.DecodeErr("phone.toggleGroupCallStartSubscription", "call", err)
 	}
@@ -2366,7 +2572,12 @@ func (m *PhoneStartScheduledGroupCallRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PhoneStartScheduledGroupCallRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PhoneStartScheduledGroupCallRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PhoneStartScheduledGroupCallRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Call, err = DecodeInputGroupCallClass(b); err != nil {
 		return b.DecodeErr("phone.startScheduledGroupCall", "call", err)
 	}
@@ -2424,7 +2635,12 @@ func (m *PhoneSaveDefaultGroupCallJoinAsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PhoneSaveDefaultGroupCallJoinAsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PhoneSaveDefaultGroupCallJoinAsRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PhoneSaveDefaultGroupCallJoinAsRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("phone.saveDefaultGroupCallJoinAs", "peer", err)
 	}
@@ -2482,11 +2698,19 @@ func (m *PhoneJoinGroupCallPresentationRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PhoneJoinGroupCallPresentationRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PhoneJoinGroupCallPresentationRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PhoneJoinGroupCallPresentationRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Call, err = DecodeInputGroupCallClass(b); err != nil {
 		return b.DecodeErr("phone.joinGroupCallPresentation", "call", err)
 	}
-	if err = m.Params.Decode(b); err != nil {
+	if err = b.ConsumeID(DataJSONTypeID); err != nil {
+		return b.DecodeErr("phone.joinGroupCallPresentation", "params", err)
+	}
+	if err = m.Params.decodeFields(b); err != nil {
 		return b.DecodeErr("phone.joinGroupCallPresentation", "params", err)
 	}
 	return nil
@@ -2536,7 +2760,12 @@ func (m *PhoneLeaveGroupCallPresentationRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PhoneLeaveGroupCallPresentationRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PhoneLeaveGroupCallPresentationRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PhoneLeaveGroupCallPresentationRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Call, err = DecodeInputGroupCallClass(b); err != nil {
 		return b.DecodeErr("phone.leaveGroupCallPresentation", "call", err)
 	}
@@ -2587,7 +2816,12 @@ func (m *PhoneGetGroupCallStreamChannelsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PhoneGetGroupCallStreamChannelsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PhoneGetGroupCallStreamChannelsRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PhoneGetGroupCallStreamChannelsRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Call, err = DecodeInputGroupCallClass(b); err != nil {
 		return b.DecodeErr("phone.getGroupCallStreamChannels", "call", err)
 	}
@@ -2646,8 +2880,13 @@ func (m *PhoneGetGroupCallStreamRTMPURLRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PhoneGetGroupCallStreamRTMPURLRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PhoneGetGroupCallStreamRTMPURLRequest) DecodeBare(b *tl.Buffer) error {
 	*m = PhoneGetGroupCallStreamRTMPURLRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PhoneGetGroupCallStreamRTMPURLRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("phone.getGroupCallStreamRtmpUrl", "flags", err)
@@ -2706,8 +2945,16 @@ func (m *PhoneSaveCallLogRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PhoneSaveCallLogRequest) DecodeBare(b *tl.Buffer) (err error) {
-	if err = m.Peer.Decode(b); err != nil {
+func (m *PhoneSaveCallLogRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PhoneSaveCallLogRequest) decodeFields(b *tl.Buffer) (err error) {
+	if err = b.ConsumeID(InputPhoneCallTypeID); err != nil {
+		return b.DecodeErr("phone.saveCallLog", "peer", err)
+	}
+	if err = m.Peer.decodeFields(b); err != nil {
 		return b.DecodeErr("phone.saveCallLog", "peer", err)
 	}
 	if m.File, err = DecodeInputFileClass(b); err != nil {
@@ -2796,8 +3043,13 @@ func (m *PhoneCreateConferenceCallRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PhoneCreateConferenceCallRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PhoneCreateConferenceCallRequest) DecodeBare(b *tl.Buffer) error {
 	*m = PhoneCreateConferenceCallRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PhoneCreateConferenceCallRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("phone.createConferenceCall", "flags", err)
@@ -2822,7 +3074,10 @@ func (m *PhoneCreateConferenceCallRequest) DecodeBare(b *tl.Buffer) (err error) 
 	}
 	if f0&(1<<3) != 0 {
 		m.Params = tl.New[DataJSON](b, DataJSONTypeID)
-		if err = m.Params.Decode(b); err != nil {
+		if err = b.ConsumeID(DataJSONTypeID); err != nil {
+			return b.DecodeErr("phone.createConferenceCall", "params", err)
+		}
+		if err = m.Params.decodeFields(b); err != nil {
 			return b.DecodeErr("phone.createConferenceCall", "params", err)
 		}
 	}
@@ -2890,8 +3145,13 @@ func (m *PhoneDeleteConferenceCallParticipantsRequest) Decode(b *tl.Buffer) erro
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PhoneDeleteConferenceCallParticipantsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PhoneDeleteConferenceCallParticipantsRequest) DecodeBare(b *tl.Buffer) error {
 	*m = PhoneDeleteConferenceCallParticipantsRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PhoneDeleteConferenceCallParticipantsRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("phone.deleteConferenceCallParticipants", "flags", err)
@@ -2906,7 +3166,7 @@ func (m *PhoneDeleteConferenceCallParticipantsRequest) DecodeBare(b *tl.Buffer) 
 		if err != nil {
 			return b.DecodeErr("phone.deleteConferenceCallParticipants", "ids", err)
 		}
-		m.IDs = make([]int64, n0)
+		m.IDs = tl.MakeSlice[int64](b, 0xb825495a, n0)
 		for i0 := range m.IDs {
 			if m.IDs[i0], err = b.Int64(); err != nil {
 				return b.DecodeErr("phone.deleteConferenceCallParticipants", "ids", err)
@@ -2965,7 +3225,12 @@ func (m *PhoneSendConferenceCallBroadcastRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PhoneSendConferenceCallBroadcastRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PhoneSendConferenceCallBroadcastRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PhoneSendConferenceCallBroadcastRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Call, err = DecodeInputGroupCallClass(b); err != nil {
 		return b.DecodeErr("phone.sendConferenceCallBroadcast", "call", err)
 	}
@@ -3032,8 +3297,13 @@ func (m *PhoneInviteConferenceCallParticipantRequest) Decode(b *tl.Buffer) error
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PhoneInviteConferenceCallParticipantRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PhoneInviteConferenceCallParticipantRequest) DecodeBare(b *tl.Buffer) error {
 	*m = PhoneInviteConferenceCallParticipantRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PhoneInviteConferenceCallParticipantRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("phone.inviteConferenceCallParticipant", "flags", err)
@@ -3087,7 +3357,12 @@ func (m *PhoneDeclineConferenceCallInviteRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PhoneDeclineConferenceCallInviteRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PhoneDeclineConferenceCallInviteRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PhoneDeclineConferenceCallInviteRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.MsgID, err = b.Int32(); err != nil {
 		return b.DecodeErr("phone.declineConferenceCallInvite", "msg_id", err)
 	}
@@ -3142,7 +3417,12 @@ func (m *PhoneGetGroupCallChainBlocksRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PhoneGetGroupCallChainBlocksRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PhoneGetGroupCallChainBlocksRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PhoneGetGroupCallChainBlocksRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Call, err = DecodeInputGroupCallClass(b); err != nil {
 		return b.DecodeErr("phone.getGroupCallChainBlocks", "call", err)
 	}
@@ -3224,8 +3504,13 @@ func (m *PhoneSendGroupCallMessageRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PhoneSendGroupCallMessageRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PhoneSendGroupCallMessageRequest) DecodeBare(b *tl.Buffer) error {
 	*m = PhoneSendGroupCallMessageRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PhoneSendGroupCallMessageRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("phone.sendGroupCallMessage", "flags", err)
@@ -3236,7 +3521,10 @@ func (m *PhoneSendGroupCallMessageRequest) DecodeBare(b *tl.Buffer) (err error) 
 	if m.RandomID, err = b.Int64(); err != nil {
 		return b.DecodeErr("phone.sendGroupCallMessage", "random_id", err)
 	}
-	if err = m.Message.Decode(b); err != nil {
+	if err = b.ConsumeID(TextWithEntitiesTypeID); err != nil {
+		return b.DecodeErr("phone.sendGroupCallMessage", "message", err)
+	}
+	if err = m.Message.decodeFields(b); err != nil {
 		return b.DecodeErr("phone.sendGroupCallMessage", "message", err)
 	}
 	if f0&(1<<0) != 0 {
@@ -3299,7 +3587,12 @@ func (m *PhoneSendGroupCallEncryptedMessageRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PhoneSendGroupCallEncryptedMessageRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PhoneSendGroupCallEncryptedMessageRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PhoneSendGroupCallEncryptedMessageRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Call, err = DecodeInputGroupCallClass(b); err != nil {
 		return b.DecodeErr("phone.sendGroupCallEncryptedMessage", "call", err)
 	}
@@ -3362,8 +3655,13 @@ func (m *PhoneDeleteGroupCallMessagesRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PhoneDeleteGroupCallMessagesRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PhoneDeleteGroupCallMessagesRequest) DecodeBare(b *tl.Buffer) error {
 	*m = PhoneDeleteGroupCallMessagesRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PhoneDeleteGroupCallMessagesRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("phone.deleteGroupCallMessages", "flags", err)
@@ -3377,7 +3675,7 @@ func (m *PhoneDeleteGroupCallMessagesRequest) DecodeBare(b *tl.Buffer) (err erro
 		if err != nil {
 			return b.DecodeErr("phone.deleteGroupCallMessages", "messages", err)
 		}
-		m.Messages = make([]int32, n0)
+		m.Messages = tl.MakeSlice[int32](b, 0x2c31182a, n0)
 		for i0 := range m.Messages {
 			if m.Messages[i0], err = b.Int32(); err != nil {
 				return b.DecodeErr("phone.deleteGroupCallMessages", "messages", err)
@@ -3444,8 +3742,13 @@ func (m *PhoneDeleteGroupCallParticipantMessagesRequest) Decode(b *tl.Buffer) er
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PhoneDeleteGroupCallParticipantMessagesRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PhoneDeleteGroupCallParticipantMessagesRequest) DecodeBare(b *tl.Buffer) error {
 	*m = PhoneDeleteGroupCallParticipantMessagesRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PhoneDeleteGroupCallParticipantMessagesRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("phone.deleteGroupCallParticipantMessages", "flags", err)
@@ -3500,7 +3803,12 @@ func (m *PhoneGetGroupCallStarsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PhoneGetGroupCallStarsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PhoneGetGroupCallStarsRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PhoneGetGroupCallStarsRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Call, err = DecodeInputGroupCallClass(b); err != nil {
 		return b.DecodeErr("phone.getGroupCallStars", "call", err)
 	}
@@ -3554,7 +3862,12 @@ func (m *PhoneSaveDefaultSendAsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PhoneSaveDefaultSendAsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PhoneSaveDefaultSendAsRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PhoneSaveDefaultSendAsRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Call, err = DecodeInputGroupCallClass(b); err != nil {
 		return b.DecodeErr("phone.saveDefaultSendAs", "call", err)
 	}

@@ -61,13 +61,18 @@ func (m *PhotosPhotos) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PhotosPhotos) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PhotosPhotos) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PhotosPhotos) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.VectorHeader()
 		if err != nil {
 			return b.DecodeErr("photos.photos", "photos", err)
 		}
-		m.Photos = make([]PhotoClass, n0)
+		m.Photos = tl.MakeSlice[PhotoClass](b, 0xd95f379c, n0)
 		for i0 := range m.Photos {
 			if m.Photos[i0], err = DecodePhotoClass(b); err != nil {
 				return b.DecodeErr("photos.photos", "photos", err)
@@ -79,7 +84,7 @@ func (m *PhotosPhotos) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("photos.photos", "users", err)
 		}
-		m.Users = make([]UserClass, n0)
+		m.Users = tl.MakeSlice[UserClass](b, 0x13247a30, n0)
 		for i0 := range m.Users {
 			if m.Users[i0], err = DecodeUserClass(b); err != nil {
 				return b.DecodeErr("photos.photos", "users", err)
@@ -146,7 +151,12 @@ func (m *PhotosPhotosSlice) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PhotosPhotosSlice) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PhotosPhotosSlice) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PhotosPhotosSlice) decodeFields(b *tl.Buffer) (err error) {
 	if m.Count, err = b.Int32(); err != nil {
 		return b.DecodeErr("photos.photosSlice", "count", err)
 	}
@@ -155,7 +165,7 @@ func (m *PhotosPhotosSlice) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("photos.photosSlice", "photos", err)
 		}
-		m.Photos = make([]PhotoClass, n0)
+		m.Photos = tl.MakeSlice[PhotoClass](b, 0xd95f379c, n0)
 		for i0 := range m.Photos {
 			if m.Photos[i0], err = DecodePhotoClass(b); err != nil {
 				return b.DecodeErr("photos.photosSlice", "photos", err)
@@ -167,7 +177,7 @@ func (m *PhotosPhotosSlice) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("photos.photosSlice", "users", err)
 		}
-		m.Users = make([]UserClass, n0)
+		m.Users = tl.MakeSlice[UserClass](b, 0x13247a30, n0)
 		for i0 := range m.Users {
 			if m.Users[i0], err = DecodeUserClass(b); err != nil {
 				return b.DecodeErr("photos.photosSlice", "users", err)
@@ -227,7 +237,12 @@ func (m *PhotosPhoto) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PhotosPhoto) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PhotosPhoto) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PhotosPhoto) decodeFields(b *tl.Buffer) (err error) {
 	if m.Photo, err = DecodePhotoClass(b); err != nil {
 		return b.DecodeErr("photos.photo", "photo", err)
 	}
@@ -236,7 +251,7 @@ func (m *PhotosPhoto) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("photos.photo", "users", err)
 		}
-		m.Users = make([]UserClass, n0)
+		m.Users = tl.MakeSlice[UserClass](b, 0x13247a30, n0)
 		for i0 := range m.Users {
 			if m.Users[i0], err = DecodeUserClass(b); err != nil {
 				return b.DecodeErr("photos.photo", "users", err)
@@ -301,8 +316,13 @@ func (m *PhotosUpdateProfilePhotoRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PhotosUpdateProfilePhotoRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PhotosUpdateProfilePhotoRequest) DecodeBare(b *tl.Buffer) error {
 	*m = PhotosUpdateProfilePhotoRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PhotosUpdateProfilePhotoRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("photos.updateProfilePhoto", "flags", err)
@@ -401,8 +421,13 @@ func (m *PhotosUploadProfilePhotoRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PhotosUploadProfilePhotoRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PhotosUploadProfilePhotoRequest) DecodeBare(b *tl.Buffer) error {
 	*m = PhotosUploadProfilePhotoRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PhotosUploadProfilePhotoRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("photos.uploadProfilePhoto", "flags", err)
@@ -480,13 +505,18 @@ func (m *PhotosDeletePhotosRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PhotosDeletePhotosRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PhotosDeletePhotosRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PhotosDeletePhotosRequest) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.VectorHeader()
 		if err != nil {
 			return b.DecodeErr("photos.deletePhotos", "id", err)
 		}
-		m.ID = make([]InputPhotoClass, n0)
+		m.ID = tl.MakeSlice[InputPhotoClass](b, 0x1801116b, n0)
 		for i0 := range m.ID {
 			if m.ID[i0], err = DecodeInputPhotoClass(b); err != nil {
 				return b.DecodeErr("photos.deletePhotos", "id", err)
@@ -542,7 +572,12 @@ func (m *PhotosGetUserPhotosRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PhotosGetUserPhotosRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PhotosGetUserPhotosRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PhotosGetUserPhotosRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.UserID, err = DecodeInputUserClass(b); err != nil {
 		return b.DecodeErr("photos.getUserPhotos", "user_id", err)
 	}
@@ -646,8 +681,13 @@ func (m *PhotosUploadContactProfilePhotoRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PhotosUploadContactProfilePhotoRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PhotosUploadContactProfilePhotoRequest) DecodeBare(b *tl.Buffer) error {
 	*m = PhotosUploadContactProfilePhotoRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PhotosUploadContactProfilePhotoRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("photos.uploadContactProfilePhoto", "flags", err)

@@ -67,8 +67,13 @@ func (m *PremiumBoostsList) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PremiumBoostsList) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PremiumBoostsList) DecodeBare(b *tl.Buffer) error {
 	*m = PremiumBoostsList{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PremiumBoostsList) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("premium.boostsList", "flags", err)
@@ -81,9 +86,12 @@ func (m *PremiumBoostsList) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("premium.boostsList", "boosts", err)
 		}
-		m.Boosts = make([]Boost, n0)
+		m.Boosts = tl.MakeSlice[Boost](b, 0x5d29866b, n0)
 		for i0 := range m.Boosts {
-			if err = m.Boosts[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(BoostTypeID); err != nil {
+				return b.DecodeErr("premium.boostsList", "boosts", err)
+			}
+			if err = m.Boosts[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("premium.boostsList", "boosts", err)
 			}
 		}
@@ -99,7 +107,7 @@ func (m *PremiumBoostsList) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("premium.boostsList", "users", err)
 		}
-		m.Users = make([]UserClass, n0)
+		m.Users = tl.MakeSlice[UserClass](b, 0x13247a30, n0)
 		for i0 := range m.Users {
 			if m.Users[i0], err = DecodeUserClass(b); err != nil {
 				return b.DecodeErr("premium.boostsList", "users", err)
@@ -169,15 +177,23 @@ func (m *PremiumMyBoosts) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PremiumMyBoosts) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PremiumMyBoosts) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PremiumMyBoosts) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.VectorHeader()
 		if err != nil {
 			return b.DecodeErr("premium.myBoosts", "my_boosts", err)
 		}
-		m.MyBoosts = make([]MyBoost, n0)
+		m.MyBoosts = tl.MakeSlice[MyBoost](b, 0x805b9ad3, n0)
 		for i0 := range m.MyBoosts {
-			if err = m.MyBoosts[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(MyBoostTypeID); err != nil {
+				return b.DecodeErr("premium.myBoosts", "my_boosts", err)
+			}
+			if err = m.MyBoosts[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("premium.myBoosts", "my_boosts", err)
 			}
 		}
@@ -187,7 +203,7 @@ func (m *PremiumMyBoosts) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("premium.myBoosts", "chats", err)
 		}
-		m.Chats = make([]ChatClass, n0)
+		m.Chats = tl.MakeSlice[ChatClass](b, 0xcf39abb8, n0)
 		for i0 := range m.Chats {
 			if m.Chats[i0], err = DecodeChatClass(b); err != nil {
 				return b.DecodeErr("premium.myBoosts", "chats", err)
@@ -199,7 +215,7 @@ func (m *PremiumMyBoosts) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("premium.myBoosts", "users", err)
 		}
-		m.Users = make([]UserClass, n0)
+		m.Users = tl.MakeSlice[UserClass](b, 0x13247a30, n0)
 		for i0 := range m.Users {
 			if m.Users[i0], err = DecodeUserClass(b); err != nil {
 				return b.DecodeErr("premium.myBoosts", "users", err)
@@ -304,8 +320,13 @@ func (m *PremiumBoostsStatus) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PremiumBoostsStatus) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PremiumBoostsStatus) DecodeBare(b *tl.Buffer) error {
 	*m = PremiumBoostsStatus{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PremiumBoostsStatus) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("premium.boostsStatus", "flags", err)
@@ -334,7 +355,10 @@ func (m *PremiumBoostsStatus) DecodeBare(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<1) != 0 {
 		m.PremiumAudience = tl.New[StatsPercentValue](b, StatsPercentValueTypeID)
-		if err = m.PremiumAudience.Decode(b); err != nil {
+		if err = b.ConsumeID(StatsPercentValueTypeID); err != nil {
+			return b.DecodeErr("premium.boostsStatus", "premium_audience", err)
+		}
+		if err = m.PremiumAudience.decodeFields(b); err != nil {
 			return b.DecodeErr("premium.boostsStatus", "premium_audience", err)
 		}
 	}
@@ -347,7 +371,7 @@ func (m *PremiumBoostsStatus) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("premium.boostsStatus", "prepaid_giveaways", err)
 			}
-			m.PrepaidGiveaways = make([]PrepaidGiveawayClass, n1)
+			m.PrepaidGiveaways = tl.MakeSlice[PrepaidGiveawayClass](b, 0x863f46ae, n1)
 			for i1 := range m.PrepaidGiveaways {
 				if m.PrepaidGiveaways[i1], err = DecodePrepaidGiveawayClass(b); err != nil {
 					return b.DecodeErr("premium.boostsStatus", "prepaid_giveaways", err)
@@ -361,7 +385,7 @@ func (m *PremiumBoostsStatus) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("premium.boostsStatus", "my_boost_slots", err)
 			}
-			m.MyBoostSlots = make([]int32, n1)
+			m.MyBoostSlots = tl.MakeSlice[int32](b, 0x2c31182a, n1)
 			for i1 := range m.MyBoostSlots {
 				if m.MyBoostSlots[i1], err = b.Int32(); err != nil {
 					return b.DecodeErr("premium.boostsStatus", "my_boost_slots", err)
@@ -422,8 +446,13 @@ func (m *PremiumGetBoostsListRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PremiumGetBoostsListRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PremiumGetBoostsListRequest) DecodeBare(b *tl.Buffer) error {
 	*m = PremiumGetBoostsListRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PremiumGetBoostsListRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("premium.getBoostsList", "flags", err)
@@ -476,8 +505,11 @@ func (m *PremiumGetMyBoostsRequest) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *PremiumGetMyBoostsRequest) DecodeBare(b *tl.Buffer) error {
 	*m = PremiumGetMyBoostsRequest{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PremiumGetMyBoostsRequest) decodeFields(b *tl.Buffer) error { return nil }
 
 // PremiumApplyBoostRequest is the TL function premium.applyBoost#6b7da746 (result premium.MyBoosts).
 type PremiumApplyBoostRequest struct {
@@ -531,8 +563,13 @@ func (m *PremiumApplyBoostRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PremiumApplyBoostRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PremiumApplyBoostRequest) DecodeBare(b *tl.Buffer) error {
 	*m = PremiumApplyBoostRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PremiumApplyBoostRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("premium.applyBoost", "flags", err)
@@ -543,7 +580,7 @@ func (m *PremiumApplyBoostRequest) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("premium.applyBoost", "slots", err)
 			}
-			m.Slots = make([]int32, n1)
+			m.Slots = tl.MakeSlice[int32](b, 0x2c31182a, n1)
 			for i1 := range m.Slots {
 				if m.Slots[i1], err = b.Int32(); err != nil {
 					return b.DecodeErr("premium.applyBoost", "slots", err)
@@ -597,7 +634,12 @@ func (m *PremiumGetBoostsStatusRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PremiumGetBoostsStatusRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PremiumGetBoostsStatusRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PremiumGetBoostsStatusRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("premium.getBoostsStatus", "peer", err)
 	}
@@ -651,7 +693,12 @@ func (m *PremiumGetUserBoostsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PremiumGetUserBoostsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PremiumGetUserBoostsRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PremiumGetUserBoostsRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("premium.getUserBoosts", "peer", err)
 	}

@@ -43,7 +43,12 @@ func (m *SmsjobsEligibleToJoin) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *SmsjobsEligibleToJoin) DecodeBare(b *tl.Buffer) (err error) {
+func (m *SmsjobsEligibleToJoin) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *SmsjobsEligibleToJoin) decodeFields(b *tl.Buffer) (err error) {
 	if m.TermsURL, err = b.String(); err != nil {
 		return b.DecodeErr("smsjobs.eligibleToJoin", "terms_url", err)
 	}
@@ -111,8 +116,13 @@ func (m *SmsjobsStatus) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *SmsjobsStatus) DecodeBare(b *tl.Buffer) (err error) {
+func (m *SmsjobsStatus) DecodeBare(b *tl.Buffer) error {
 	*m = SmsjobsStatus{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *SmsjobsStatus) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("smsjobs.status", "flags", err)
@@ -180,8 +190,11 @@ func (m *SmsjobsIsEligibleToJoinRequest) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *SmsjobsIsEligibleToJoinRequest) DecodeBare(b *tl.Buffer) error {
 	*m = SmsjobsIsEligibleToJoinRequest{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *SmsjobsIsEligibleToJoinRequest) decodeFields(b *tl.Buffer) error { return nil }
 
 // SmsjobsJoinRequest is the TL function smsjobs.join#a74ece2d (result Bool).
 type SmsjobsJoinRequest struct {
@@ -218,8 +231,11 @@ func (m *SmsjobsJoinRequest) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *SmsjobsJoinRequest) DecodeBare(b *tl.Buffer) error {
 	*m = SmsjobsJoinRequest{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *SmsjobsJoinRequest) decodeFields(b *tl.Buffer) error { return nil }
 
 // SmsjobsLeaveRequest is the TL function smsjobs.leave#9898ad73 (result Bool).
 type SmsjobsLeaveRequest struct {
@@ -256,8 +272,11 @@ func (m *SmsjobsLeaveRequest) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *SmsjobsLeaveRequest) DecodeBare(b *tl.Buffer) error {
 	*m = SmsjobsLeaveRequest{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *SmsjobsLeaveRequest) decodeFields(b *tl.Buffer) error { return nil }
 
 // SmsjobsUpdateSettingsRequest is the TL function smsjobs.updateSettings#093fa0bf (result Bool).
 type SmsjobsUpdateSettingsRequest struct {
@@ -298,8 +317,13 @@ func (m *SmsjobsUpdateSettingsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *SmsjobsUpdateSettingsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *SmsjobsUpdateSettingsRequest) DecodeBare(b *tl.Buffer) error {
 	*m = SmsjobsUpdateSettingsRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *SmsjobsUpdateSettingsRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("smsjobs.updateSettings", "flags", err)
@@ -343,8 +367,11 @@ func (m *SmsjobsGetStatusRequest) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *SmsjobsGetStatusRequest) DecodeBare(b *tl.Buffer) error {
 	*m = SmsjobsGetStatusRequest{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *SmsjobsGetStatusRequest) decodeFields(b *tl.Buffer) error { return nil }
 
 // SmsjobsGetSmsJobRequest is the TL function smsjobs.getSmsJob#778d902f (result SmsJob).
 type SmsjobsGetSmsJobRequest struct {
@@ -381,7 +408,12 @@ func (m *SmsjobsGetSmsJobRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *SmsjobsGetSmsJobRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *SmsjobsGetSmsJobRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *SmsjobsGetSmsJobRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.JobID, err = b.String(); err != nil {
 		return b.DecodeErr("smsjobs.getSmsJob", "job_id", err)
 	}
@@ -432,8 +464,13 @@ func (m *SmsjobsFinishJobRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *SmsjobsFinishJobRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *SmsjobsFinishJobRequest) DecodeBare(b *tl.Buffer) error {
 	*m = SmsjobsFinishJobRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *SmsjobsFinishJobRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("smsjobs.finishJob", "flags", err)

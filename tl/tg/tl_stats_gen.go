@@ -169,32 +169,64 @@ func (m *StatsBroadcastStats) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StatsBroadcastStats) DecodeBare(b *tl.Buffer) (err error) {
-	if err = m.Period.Decode(b); err != nil {
+func (m *StatsBroadcastStats) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StatsBroadcastStats) decodeFields(b *tl.Buffer) (err error) {
+	if err = b.ConsumeID(StatsDateRangeDaysTypeID); err != nil {
 		return b.DecodeErr("stats.broadcastStats", "period", err)
 	}
-	if err = m.Followers.Decode(b); err != nil {
+	if err = m.Period.decodeFields(b); err != nil {
+		return b.DecodeErr("stats.broadcastStats", "period", err)
+	}
+	if err = b.ConsumeID(StatsAbsValueAndPrevTypeID); err != nil {
 		return b.DecodeErr("stats.broadcastStats", "followers", err)
 	}
-	if err = m.ViewsPerPost.Decode(b); err != nil {
+	if err = m.Followers.decodeFields(b); err != nil {
+		return b.DecodeErr("stats.broadcastStats", "followers", err)
+	}
+	if err = b.ConsumeID(StatsAbsValueAndPrevTypeID); err != nil {
 		return b.DecodeErr("stats.broadcastStats", "views_per_post", err)
 	}
-	if err = m.SharesPerPost.Decode(b); err != nil {
+	if err = m.ViewsPerPost.decodeFields(b); err != nil {
+		return b.DecodeErr("stats.broadcastStats", "views_per_post", err)
+	}
+	if err = b.ConsumeID(StatsAbsValueAndPrevTypeID); err != nil {
 		return b.DecodeErr("stats.broadcastStats", "shares_per_post", err)
 	}
-	if err = m.ReactionsPerPost.Decode(b); err != nil {
+	if err = m.SharesPerPost.decodeFields(b); err != nil {
+		return b.DecodeErr("stats.broadcastStats", "shares_per_post", err)
+	}
+	if err = b.ConsumeID(StatsAbsValueAndPrevTypeID); err != nil {
 		return b.DecodeErr("stats.broadcastStats", "reactions_per_post", err)
 	}
-	if err = m.ViewsPerStory.Decode(b); err != nil {
+	if err = m.ReactionsPerPost.decodeFields(b); err != nil {
+		return b.DecodeErr("stats.broadcastStats", "reactions_per_post", err)
+	}
+	if err = b.ConsumeID(StatsAbsValueAndPrevTypeID); err != nil {
 		return b.DecodeErr("stats.broadcastStats", "views_per_story", err)
 	}
-	if err = m.SharesPerStory.Decode(b); err != nil {
+	if err = m.ViewsPerStory.decodeFields(b); err != nil {
+		return b.DecodeErr("stats.broadcastStats", "views_per_story", err)
+	}
+	if err = b.ConsumeID(StatsAbsValueAndPrevTypeID); err != nil {
 		return b.DecodeErr("stats.broadcastStats", "shares_per_story", err)
 	}
-	if err = m.ReactionsPerStory.Decode(b); err != nil {
+	if err = m.SharesPerStory.decodeFields(b); err != nil {
+		return b.DecodeErr("stats.broadcastStats", "shares_per_story", err)
+	}
+	if err = b.ConsumeID(StatsAbsValueAndPrevTypeID); err != nil {
 		return b.DecodeErr("stats.broadcastStats", "reactions_per_story", err)
 	}
-	if err = m.EnabledNotifications.Decode(b); err != nil {
+	if err = m.ReactionsPerStory.decodeFields(b); err != nil {
+		return b.DecodeErr("stats.broadcastStats", "reactions_per_story", err)
+	}
+	if err = b.ConsumeID(StatsPercentValueTypeID); err != nil {
+		return b.DecodeErr("stats.broadcastStats", "enabled_notifications", err)
+	}
+	if err = m.EnabledNotifications.decodeFields(b); err != nil {
 		return b.DecodeErr("stats.broadcastStats", "enabled_notifications", err)
 	}
 	if m.GrowthGraph, err = DecodeStatsGraphClass(b); err != nil {
@@ -238,7 +270,7 @@ func (m *StatsBroadcastStats) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("stats.broadcastStats", "recent_posts_interactions", err)
 		}
-		m.RecentPostsInteractions = make([]PostInteractionCountersClass, n0)
+		m.RecentPostsInteractions = tl.MakeSlice[PostInteractionCountersClass](b, 0x5ea7b321, n0)
 		for i0 := range m.RecentPostsInteractions {
 			if m.RecentPostsInteractions[i0], err = DecodePostInteractionCountersClass(b); err != nil {
 				return b.DecodeErr("stats.broadcastStats", "recent_posts_interactions", err)
@@ -388,20 +420,40 @@ func (m *StatsMegagroupStats) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StatsMegagroupStats) DecodeBare(b *tl.Buffer) (err error) {
-	if err = m.Period.Decode(b); err != nil {
+func (m *StatsMegagroupStats) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StatsMegagroupStats) decodeFields(b *tl.Buffer) (err error) {
+	if err = b.ConsumeID(StatsDateRangeDaysTypeID); err != nil {
 		return b.DecodeErr("stats.megagroupStats", "period", err)
 	}
-	if err = m.Members.Decode(b); err != nil {
+	if err = m.Period.decodeFields(b); err != nil {
+		return b.DecodeErr("stats.megagroupStats", "period", err)
+	}
+	if err = b.ConsumeID(StatsAbsValueAndPrevTypeID); err != nil {
 		return b.DecodeErr("stats.megagroupStats", "members", err)
 	}
-	if err = m.Messages.Decode(b); err != nil {
+	if err = m.Members.decodeFields(b); err != nil {
+		return b.DecodeErr("stats.megagroupStats", "members", err)
+	}
+	if err = b.ConsumeID(StatsAbsValueAndPrevTypeID); err != nil {
 		return b.DecodeErr("stats.megagroupStats", "messages", err)
 	}
-	if err = m.Viewers.Decode(b); err != nil {
+	if err = m.Messages.decodeFields(b); err != nil {
+		return b.DecodeErr("stats.megagroupStats", "messages", err)
+	}
+	if err = b.ConsumeID(StatsAbsValueAndPrevTypeID); err != nil {
 		return b.DecodeErr("stats.megagroupStats", "viewers", err)
 	}
-	if err = m.Posters.Decode(b); err != nil {
+	if err = m.Viewers.decodeFields(b); err != nil {
+		return b.DecodeErr("stats.megagroupStats", "viewers", err)
+	}
+	if err = b.ConsumeID(StatsAbsValueAndPrevTypeID); err != nil {
+		return b.DecodeErr("stats.megagroupStats", "posters", err)
+	}
+	if err = m.Posters.decodeFields(b); err != nil {
 		return b.DecodeErr("stats.megagroupStats", "posters", err)
 	}
 	if m.GrowthGraph, err = DecodeStatsGraphClass(b); err != nil {
@@ -433,9 +485,12 @@ func (m *StatsMegagroupStats) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("stats.megagroupStats", "top_posters", err)
 		}
-		m.TopPosters = make([]StatsGroupTopPoster, n0)
+		m.TopPosters = tl.MakeSlice[StatsGroupTopPoster](b, 0x984f1bd1, n0)
 		for i0 := range m.TopPosters {
-			if err = m.TopPosters[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(StatsGroupTopPosterTypeID); err != nil {
+				return b.DecodeErr("stats.megagroupStats", "top_posters", err)
+			}
+			if err = m.TopPosters[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("stats.megagroupStats", "top_posters", err)
 			}
 		}
@@ -445,9 +500,12 @@ func (m *StatsMegagroupStats) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("stats.megagroupStats", "top_admins", err)
 		}
-		m.TopAdmins = make([]StatsGroupTopAdmin, n0)
+		m.TopAdmins = tl.MakeSlice[StatsGroupTopAdmin](b, 0x66d61fcb, n0)
 		for i0 := range m.TopAdmins {
-			if err = m.TopAdmins[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(StatsGroupTopAdminTypeID); err != nil {
+				return b.DecodeErr("stats.megagroupStats", "top_admins", err)
+			}
+			if err = m.TopAdmins[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("stats.megagroupStats", "top_admins", err)
 			}
 		}
@@ -457,9 +515,12 @@ func (m *StatsMegagroupStats) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("stats.megagroupStats", "top_inviters", err)
 		}
-		m.TopInviters = make([]StatsGroupTopInviter, n0)
+		m.TopInviters = tl.MakeSlice[StatsGroupTopInviter](b, 0xd6ab159f, n0)
 		for i0 := range m.TopInviters {
-			if err = m.TopInviters[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(StatsGroupTopInviterTypeID); err != nil {
+				return b.DecodeErr("stats.megagroupStats", "top_inviters", err)
+			}
+			if err = m.TopInviters[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("stats.megagroupStats", "top_inviters", err)
 			}
 		}
@@ -469,7 +530,7 @@ func (m *StatsMegagroupStats) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("stats.megagroupStats", "users", err)
 		}
-		m.Users = make([]UserClass, n0)
+		m.Users = tl.MakeSlice[UserClass](b, 0x13247a30, n0)
 		for i0 := range m.Users {
 			if m.Users[i0], err = DecodeUserClass(b); err != nil {
 				return b.DecodeErr("stats.megagroupStats", "users", err)
@@ -526,7 +587,12 @@ func (m *StatsMessageStats) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StatsMessageStats) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StatsMessageStats) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StatsMessageStats) decodeFields(b *tl.Buffer) (err error) {
 	if m.ViewsGraph, err = DecodeStatsGraphClass(b); err != nil {
 		return b.DecodeErr("stats.messageStats", "views_graph", err)
 	}
@@ -583,7 +649,12 @@ func (m *StatsStoryStats) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StatsStoryStats) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StatsStoryStats) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StatsStoryStats) decodeFields(b *tl.Buffer) (err error) {
 	if m.ViewsGraph, err = DecodeStatsGraphClass(b); err != nil {
 		return b.DecodeErr("stats.storyStats", "views_graph", err)
 	}
@@ -667,8 +738,13 @@ func (m *StatsPublicForwards) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StatsPublicForwards) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StatsPublicForwards) DecodeBare(b *tl.Buffer) error {
 	*m = StatsPublicForwards{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StatsPublicForwards) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("stats.publicForwards", "flags", err)
@@ -681,7 +757,7 @@ func (m *StatsPublicForwards) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("stats.publicForwards", "forwards", err)
 		}
-		m.Forwards = make([]PublicForwardClass, n0)
+		m.Forwards = tl.MakeSlice[PublicForwardClass](b, 0xc923a6fc, n0)
 		for i0 := range m.Forwards {
 			if m.Forwards[i0], err = DecodePublicForwardClass(b); err != nil {
 				return b.DecodeErr("stats.publicForwards", "forwards", err)
@@ -699,7 +775,7 @@ func (m *StatsPublicForwards) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("stats.publicForwards", "chats", err)
 		}
-		m.Chats = make([]ChatClass, n0)
+		m.Chats = tl.MakeSlice[ChatClass](b, 0xcf39abb8, n0)
 		for i0 := range m.Chats {
 			if m.Chats[i0], err = DecodeChatClass(b); err != nil {
 				return b.DecodeErr("stats.publicForwards", "chats", err)
@@ -711,7 +787,7 @@ func (m *StatsPublicForwards) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("stats.publicForwards", "users", err)
 		}
-		m.Users = make([]UserClass, n0)
+		m.Users = tl.MakeSlice[UserClass](b, 0x13247a30, n0)
 		for i0 := range m.Users {
 			if m.Users[i0], err = DecodeUserClass(b); err != nil {
 				return b.DecodeErr("stats.publicForwards", "users", err)
@@ -761,7 +837,12 @@ func (m *StatsPollStats) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StatsPollStats) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StatsPollStats) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StatsPollStats) decodeFields(b *tl.Buffer) (err error) {
 	if m.VotesGraph, err = DecodeStatsGraphClass(b); err != nil {
 		return b.DecodeErr("stats.pollStats", "votes_graph", err)
 	}
@@ -814,8 +895,13 @@ func (m *StatsGetBroadcastStatsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StatsGetBroadcastStatsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StatsGetBroadcastStatsRequest) DecodeBare(b *tl.Buffer) error {
 	*m = StatsGetBroadcastStatsRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StatsGetBroadcastStatsRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("stats.getBroadcastStats", "flags", err)
@@ -871,8 +957,13 @@ func (m *StatsLoadAsyncGraphRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StatsLoadAsyncGraphRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StatsLoadAsyncGraphRequest) DecodeBare(b *tl.Buffer) error {
 	*m = StatsLoadAsyncGraphRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StatsLoadAsyncGraphRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("stats.loadAsyncGraph", "flags", err)
@@ -935,8 +1026,13 @@ func (m *StatsGetMegagroupStatsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StatsGetMegagroupStatsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StatsGetMegagroupStatsRequest) DecodeBare(b *tl.Buffer) error {
 	*m = StatsGetMegagroupStatsRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StatsGetMegagroupStatsRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("stats.getMegagroupStats", "flags", err)
@@ -998,7 +1094,12 @@ func (m *StatsGetMessagePublicForwardsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StatsGetMessagePublicForwardsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StatsGetMessagePublicForwardsRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StatsGetMessagePublicForwardsRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Channel, err = DecodeInputChannelClass(b); err != nil {
 		return b.DecodeErr("stats.getMessagePublicForwards", "channel", err)
 	}
@@ -1062,8 +1163,13 @@ func (m *StatsGetMessageStatsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StatsGetMessageStatsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StatsGetMessageStatsRequest) DecodeBare(b *tl.Buffer) error {
 	*m = StatsGetMessageStatsRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StatsGetMessageStatsRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("stats.getMessageStats", "flags", err)
@@ -1126,8 +1232,13 @@ func (m *StatsGetStoryStatsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StatsGetStoryStatsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StatsGetStoryStatsRequest) DecodeBare(b *tl.Buffer) error {
 	*m = StatsGetStoryStatsRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StatsGetStoryStatsRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("stats.getStoryStats", "flags", err)
@@ -1190,7 +1301,12 @@ func (m *StatsGetStoryPublicForwardsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StatsGetStoryPublicForwardsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StatsGetStoryPublicForwardsRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StatsGetStoryPublicForwardsRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("stats.getStoryPublicForwards", "peer", err)
 	}
@@ -1254,8 +1370,13 @@ func (m *StatsGetPollStatsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StatsGetPollStatsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StatsGetPollStatsRequest) DecodeBare(b *tl.Buffer) error {
 	*m = StatsGetPollStatsRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StatsGetPollStatsRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("stats.getPollStats", "flags", err)

@@ -41,7 +41,12 @@ func (m *StickersSuggestedShortName) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StickersSuggestedShortName) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StickersSuggestedShortName) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StickersSuggestedShortName) decodeFields(b *tl.Buffer) (err error) {
 	if m.ShortName, err = b.String(); err != nil {
 		return b.DecodeErr("stickers.suggestedShortName", "short_name", err)
 	}
@@ -129,8 +134,13 @@ func (m *StickersCreateStickerSetRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StickersCreateStickerSetRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StickersCreateStickerSetRequest) DecodeBare(b *tl.Buffer) error {
 	*m = StickersCreateStickerSetRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StickersCreateStickerSetRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("stickers.createStickerSet", "flags", err)
@@ -157,9 +167,12 @@ func (m *StickersCreateStickerSetRequest) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("stickers.createStickerSet", "stickers", err)
 		}
-		m.Stickers = make([]InputStickerSetItem, n0)
+		m.Stickers = tl.MakeSlice[InputStickerSetItem](b, 0xb7d32587, n0)
 		for i0 := range m.Stickers {
-			if err = m.Stickers[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(InputStickerSetItemTypeID); err != nil {
+				return b.DecodeErr("stickers.createStickerSet", "stickers", err)
+			}
+			if err = m.Stickers[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("stickers.createStickerSet", "stickers", err)
 			}
 		}
@@ -215,7 +228,12 @@ func (m *StickersRemoveStickerFromSetRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StickersRemoveStickerFromSetRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StickersRemoveStickerFromSetRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StickersRemoveStickerFromSetRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Sticker, err = DecodeInputDocumentClass(b); err != nil {
 		return b.DecodeErr("stickers.removeStickerFromSet", "sticker", err)
 	}
@@ -268,7 +286,12 @@ func (m *StickersChangeStickerPositionRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StickersChangeStickerPositionRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StickersChangeStickerPositionRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StickersChangeStickerPositionRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Sticker, err = DecodeInputDocumentClass(b); err != nil {
 		return b.DecodeErr("stickers.changeStickerPosition", "sticker", err)
 	}
@@ -322,11 +345,19 @@ func (m *StickersAddStickerToSetRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StickersAddStickerToSetRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StickersAddStickerToSetRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StickersAddStickerToSetRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Stickerset, err = DecodeInputStickerSetClass(b); err != nil {
 		return b.DecodeErr("stickers.addStickerToSet", "stickerset", err)
 	}
-	if err = m.Sticker.Decode(b); err != nil {
+	if err = b.ConsumeID(InputStickerSetItemTypeID); err != nil {
+		return b.DecodeErr("stickers.addStickerToSet", "sticker", err)
+	}
+	if err = m.Sticker.decodeFields(b); err != nil {
 		return b.DecodeErr("stickers.addStickerToSet", "sticker", err)
 	}
 	return nil
@@ -392,8 +423,13 @@ func (m *StickersSetStickerSetThumbRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StickersSetStickerSetThumbRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StickersSetStickerSetThumbRequest) DecodeBare(b *tl.Buffer) error {
 	*m = StickersSetStickerSetThumbRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StickersSetStickerSetThumbRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("stickers.setStickerSetThumb", "flags", err)
@@ -450,7 +486,12 @@ func (m *StickersCheckShortNameRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StickersCheckShortNameRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StickersCheckShortNameRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StickersCheckShortNameRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.ShortName, err = b.String(); err != nil {
 		return b.DecodeErr("stickers.checkShortName", "short_name", err)
 	}
@@ -492,7 +533,12 @@ func (m *StickersSuggestShortNameRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StickersSuggestShortNameRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StickersSuggestShortNameRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StickersSuggestShortNameRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Title, err = b.String(); err != nil {
 		return b.DecodeErr("stickers.suggestShortName", "title", err)
 	}
@@ -564,8 +610,13 @@ func (m *StickersChangeStickerRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StickersChangeStickerRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StickersChangeStickerRequest) DecodeBare(b *tl.Buffer) error {
 	*m = StickersChangeStickerRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StickersChangeStickerRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("stickers.changeSticker", "flags", err)
@@ -581,7 +632,10 @@ func (m *StickersChangeStickerRequest) DecodeBare(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<1) != 0 {
 		m.MaskCoords = tl.New[MaskCoords](b, MaskCoordsTypeID)
-		if err = m.MaskCoords.Decode(b); err != nil {
+		if err = b.ConsumeID(MaskCoordsTypeID); err != nil {
+			return b.DecodeErr("stickers.changeSticker", "mask_coords", err)
+		}
+		if err = m.MaskCoords.decodeFields(b); err != nil {
 			return b.DecodeErr("stickers.changeSticker", "mask_coords", err)
 		}
 	}
@@ -636,7 +690,12 @@ func (m *StickersRenameStickerSetRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StickersRenameStickerSetRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StickersRenameStickerSetRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StickersRenameStickerSetRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Stickerset, err = DecodeInputStickerSetClass(b); err != nil {
 		return b.DecodeErr("stickers.renameStickerSet", "stickerset", err)
 	}
@@ -686,7 +745,12 @@ func (m *StickersDeleteStickerSetRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StickersDeleteStickerSetRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StickersDeleteStickerSetRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StickersDeleteStickerSetRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Stickerset, err = DecodeInputStickerSetClass(b); err != nil {
 		return b.DecodeErr("stickers.deleteStickerSet", "stickerset", err)
 	}
@@ -737,11 +801,19 @@ func (m *StickersReplaceStickerRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StickersReplaceStickerRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StickersReplaceStickerRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StickersReplaceStickerRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Sticker, err = DecodeInputDocumentClass(b); err != nil {
 		return b.DecodeErr("stickers.replaceSticker", "sticker", err)
 	}
-	if err = m.NewSticker.Decode(b); err != nil {
+	if err = b.ConsumeID(InputStickerSetItemTypeID); err != nil {
+		return b.DecodeErr("stickers.replaceSticker", "new_sticker", err)
+	}
+	if err = m.NewSticker.decodeFields(b); err != nil {
 		return b.DecodeErr("stickers.replaceSticker", "new_sticker", err)
 	}
 	return nil

@@ -43,8 +43,11 @@ func (m *StorageFileUnknown) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *StorageFileUnknown) DecodeBare(b *tl.Buffer) error {
 	*m = StorageFileUnknown{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StorageFileUnknown) decodeFields(b *tl.Buffer) error { return nil }
 
 // StorageFilePartial is the TL constructor storage.filePartial#40bc6f52 (result storage.FileType).
 type StorageFilePartial struct {
@@ -83,8 +86,11 @@ func (m *StorageFilePartial) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *StorageFilePartial) DecodeBare(b *tl.Buffer) error {
 	*m = StorageFilePartial{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StorageFilePartial) decodeFields(b *tl.Buffer) error { return nil }
 
 // StorageFileJpeg is the TL constructor storage.fileJpeg#007efe0e (result storage.FileType).
 type StorageFileJpeg struct {
@@ -123,8 +129,11 @@ func (m *StorageFileJpeg) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *StorageFileJpeg) DecodeBare(b *tl.Buffer) error {
 	*m = StorageFileJpeg{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StorageFileJpeg) decodeFields(b *tl.Buffer) error { return nil }
 
 // StorageFileGif is the TL constructor storage.fileGif#cae1aadf (result storage.FileType).
 type StorageFileGif struct {
@@ -163,8 +172,11 @@ func (m *StorageFileGif) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *StorageFileGif) DecodeBare(b *tl.Buffer) error {
 	*m = StorageFileGif{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StorageFileGif) decodeFields(b *tl.Buffer) error { return nil }
 
 // StorageFilePng is the TL constructor storage.filePng#0a4f63c0 (result storage.FileType).
 type StorageFilePng struct {
@@ -203,8 +215,11 @@ func (m *StorageFilePng) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *StorageFilePng) DecodeBare(b *tl.Buffer) error {
 	*m = StorageFilePng{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StorageFilePng) decodeFields(b *tl.Buffer) error { return nil }
 
 // StorageFilePdf is the TL constructor storage.filePdf#ae1e508d (result storage.FileType).
 type StorageFilePdf struct {
@@ -243,8 +258,11 @@ func (m *StorageFilePdf) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *StorageFilePdf) DecodeBare(b *tl.Buffer) error {
 	*m = StorageFilePdf{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StorageFilePdf) decodeFields(b *tl.Buffer) error { return nil }
 
 // StorageFileMp3 is the TL constructor storage.fileMp3#528a0677 (result storage.FileType).
 type StorageFileMp3 struct {
@@ -283,8 +301,11 @@ func (m *StorageFileMp3) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *StorageFileMp3) DecodeBare(b *tl.Buffer) error {
 	*m = StorageFileMp3{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StorageFileMp3) decodeFields(b *tl.Buffer) error { return nil }
 
 // StorageFileMov is the TL constructor storage.fileMov#4b09ebbc (result storage.FileType).
 type StorageFileMov struct {
@@ -323,8 +344,11 @@ func (m *StorageFileMov) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *StorageFileMov) DecodeBare(b *tl.Buffer) error {
 	*m = StorageFileMov{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StorageFileMov) decodeFields(b *tl.Buffer) error { return nil }
 
 // StorageFileMp4 is the TL constructor storage.fileMp4#b3cea0e4 (result storage.FileType).
 type StorageFileMp4 struct {
@@ -363,8 +387,11 @@ func (m *StorageFileMp4) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *StorageFileMp4) DecodeBare(b *tl.Buffer) error {
 	*m = StorageFileMp4{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StorageFileMp4) decodeFields(b *tl.Buffer) error { return nil }
 
 // StorageFileWebp is the TL constructor storage.fileWebp#1081464c (result storage.FileType).
 type StorageFileWebp struct {
@@ -403,5 +430,8 @@ func (m *StorageFileWebp) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *StorageFileWebp) DecodeBare(b *tl.Buffer) error {
 	*m = StorageFileWebp{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StorageFileWebp) decodeFields(b *tl.Buffer) error { return nil }

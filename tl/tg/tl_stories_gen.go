@@ -49,14 +49,22 @@ func (m *StoriesAllStoriesNotModified) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StoriesAllStoriesNotModified) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StoriesAllStoriesNotModified) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StoriesAllStoriesNotModified) decodeFields(b *tl.Buffer) (err error) {
 	if _, err = b.Uint32(); err != nil {
 		return b.DecodeErr("stories.allStoriesNotModified", "flags", err)
 	}
 	if m.State, err = b.String(); err != nil {
 		return b.DecodeErr("stories.allStoriesNotModified", "state", err)
 	}
-	if err = m.StealthMode.Decode(b); err != nil {
+	if err = b.ConsumeID(StoriesStealthModeTypeID); err != nil {
+		return b.DecodeErr("stories.allStoriesNotModified", "stealth_mode", err)
+	}
+	if err = m.StealthMode.decodeFields(b); err != nil {
 		return b.DecodeErr("stories.allStoriesNotModified", "stealth_mode", err)
 	}
 	return nil
@@ -138,8 +146,13 @@ func (m *StoriesAllStories) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StoriesAllStories) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StoriesAllStories) DecodeBare(b *tl.Buffer) error {
 	*m = StoriesAllStories{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StoriesAllStories) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("stories.allStories", "flags", err)
@@ -156,9 +169,12 @@ func (m *StoriesAllStories) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("stories.allStories", "peer_stories", err)
 		}
-		m.PeerStories = make([]PeerStories, n0)
+		m.PeerStories = tl.MakeSlice[PeerStories](b, 0x3a48ae19, n0)
 		for i0 := range m.PeerStories {
-			if err = m.PeerStories[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(PeerStoriesTypeID); err != nil {
+				return b.DecodeErr("stories.allStories", "peer_stories", err)
+			}
+			if err = m.PeerStories[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("stories.allStories", "peer_stories", err)
 			}
 		}
@@ -168,7 +184,7 @@ func (m *StoriesAllStories) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("stories.allStories", "chats", err)
 		}
-		m.Chats = make([]ChatClass, n0)
+		m.Chats = tl.MakeSlice[ChatClass](b, 0xcf39abb8, n0)
 		for i0 := range m.Chats {
 			if m.Chats[i0], err = DecodeChatClass(b); err != nil {
 				return b.DecodeErr("stories.allStories", "chats", err)
@@ -180,14 +196,17 @@ func (m *StoriesAllStories) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("stories.allStories", "users", err)
 		}
-		m.Users = make([]UserClass, n0)
+		m.Users = tl.MakeSlice[UserClass](b, 0x13247a30, n0)
 		for i0 := range m.Users {
 			if m.Users[i0], err = DecodeUserClass(b); err != nil {
 				return b.DecodeErr("stories.allStories", "users", err)
 			}
 		}
 	}
-	if err = m.StealthMode.Decode(b); err != nil {
+	if err = b.ConsumeID(StoriesStealthModeTypeID); err != nil {
+		return b.DecodeErr("stories.allStories", "stealth_mode", err)
+	}
+	if err = m.StealthMode.decodeFields(b); err != nil {
 		return b.DecodeErr("stories.allStories", "stealth_mode", err)
 	}
 	return nil
@@ -270,8 +289,13 @@ func (m *StoriesStories) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StoriesStories) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StoriesStories) DecodeBare(b *tl.Buffer) error {
 	*m = StoriesStories{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StoriesStories) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("stories.stories", "flags", err)
@@ -284,7 +308,7 @@ func (m *StoriesStories) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("stories.stories", "stories", err)
 		}
-		m.Stories = make([]StoryItemClass, n0)
+		m.Stories = tl.MakeSlice[StoryItemClass](b, 0x063ae489, n0)
 		for i0 := range m.Stories {
 			if m.Stories[i0], err = DecodeStoryItemClass(b); err != nil {
 				return b.DecodeErr("stories.stories", "stories", err)
@@ -297,7 +321,7 @@ func (m *StoriesStories) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("stories.stories", "pinned_to_top", err)
 			}
-			m.PinnedToTop = make([]int32, n1)
+			m.PinnedToTop = tl.MakeSlice[int32](b, 0x2c31182a, n1)
 			for i1 := range m.PinnedToTop {
 				if m.PinnedToTop[i1], err = b.Int32(); err != nil {
 					return b.DecodeErr("stories.stories", "pinned_to_top", err)
@@ -310,7 +334,7 @@ func (m *StoriesStories) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("stories.stories", "chats", err)
 		}
-		m.Chats = make([]ChatClass, n0)
+		m.Chats = tl.MakeSlice[ChatClass](b, 0xcf39abb8, n0)
 		for i0 := range m.Chats {
 			if m.Chats[i0], err = DecodeChatClass(b); err != nil {
 				return b.DecodeErr("stories.stories", "chats", err)
@@ -322,7 +346,7 @@ func (m *StoriesStories) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("stories.stories", "users", err)
 		}
-		m.Users = make([]UserClass, n0)
+		m.Users = tl.MakeSlice[UserClass](b, 0x13247a30, n0)
 		for i0 := range m.Users {
 			if m.Users[i0], err = DecodeUserClass(b); err != nil {
 				return b.DecodeErr("stories.stories", "users", err)
@@ -412,8 +436,13 @@ func (m *StoriesStoryViewsList) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StoriesStoryViewsList) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StoriesStoryViewsList) DecodeBare(b *tl.Buffer) error {
 	*m = StoriesStoryViewsList{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StoriesStoryViewsList) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("stories.storyViewsList", "flags", err)
@@ -435,7 +464,7 @@ func (m *StoriesStoryViewsList) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("stories.storyViewsList", "views", err)
 		}
-		m.Views = make([]StoryViewClass, n0)
+		m.Views = tl.MakeSlice[StoryViewClass](b, 0x30b06c2e, n0)
 		for i0 := range m.Views {
 			if m.Views[i0], err = DecodeStoryViewClass(b); err != nil {
 				return b.DecodeErr("stories.storyViewsList", "views", err)
@@ -447,7 +476,7 @@ func (m *StoriesStoryViewsList) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("stories.storyViewsList", "chats", err)
 		}
-		m.Chats = make([]ChatClass, n0)
+		m.Chats = tl.MakeSlice[ChatClass](b, 0xcf39abb8, n0)
 		for i0 := range m.Chats {
 			if m.Chats[i0], err = DecodeChatClass(b); err != nil {
 				return b.DecodeErr("stories.storyViewsList", "chats", err)
@@ -459,7 +488,7 @@ func (m *StoriesStoryViewsList) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("stories.storyViewsList", "users", err)
 		}
-		m.Users = make([]UserClass, n0)
+		m.Users = tl.MakeSlice[UserClass](b, 0x13247a30, n0)
 		for i0 := range m.Users {
 			if m.Users[i0], err = DecodeUserClass(b); err != nil {
 				return b.DecodeErr("stories.storyViewsList", "users", err)
@@ -525,15 +554,23 @@ func (m *StoriesStoryViews) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StoriesStoryViews) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StoriesStoryViews) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StoriesStoryViews) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.VectorHeader()
 		if err != nil {
 			return b.DecodeErr("stories.storyViews", "views", err)
 		}
-		m.Views = make([]StoryViews, n0)
+		m.Views = tl.MakeSlice[StoryViews](b, 0x32786c5e, n0)
 		for i0 := range m.Views {
-			if err = m.Views[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(StoryViewsTypeID); err != nil {
+				return b.DecodeErr("stories.storyViews", "views", err)
+			}
+			if err = m.Views[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("stories.storyViews", "views", err)
 			}
 		}
@@ -543,7 +580,7 @@ func (m *StoriesStoryViews) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("stories.storyViews", "users", err)
 		}
-		m.Users = make([]UserClass, n0)
+		m.Users = tl.MakeSlice[UserClass](b, 0x13247a30, n0)
 		for i0 := range m.Users {
 			if m.Users[i0], err = DecodeUserClass(b); err != nil {
 				return b.DecodeErr("stories.storyViews", "users", err)
@@ -610,8 +647,16 @@ func (m *StoriesPeerStories) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StoriesPeerStories) DecodeBare(b *tl.Buffer) (err error) {
-	if err = m.Stories.Decode(b); err != nil {
+func (m *StoriesPeerStories) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StoriesPeerStories) decodeFields(b *tl.Buffer) (err error) {
+	if err = b.ConsumeID(PeerStoriesTypeID); err != nil {
+		return b.DecodeErr("stories.peerStories", "stories", err)
+	}
+	if err = m.Stories.decodeFields(b); err != nil {
 		return b.DecodeErr("stories.peerStories", "stories", err)
 	}
 	{
@@ -619,7 +664,7 @@ func (m *StoriesPeerStories) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("stories.peerStories", "chats", err)
 		}
-		m.Chats = make([]ChatClass, n0)
+		m.Chats = tl.MakeSlice[ChatClass](b, 0xcf39abb8, n0)
 		for i0 := range m.Chats {
 			if m.Chats[i0], err = DecodeChatClass(b); err != nil {
 				return b.DecodeErr("stories.peerStories", "chats", err)
@@ -631,7 +676,7 @@ func (m *StoriesPeerStories) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("stories.peerStories", "users", err)
 		}
-		m.Users = make([]UserClass, n0)
+		m.Users = tl.MakeSlice[UserClass](b, 0x13247a30, n0)
 		for i0 := range m.Users {
 			if m.Users[i0], err = DecodeUserClass(b); err != nil {
 				return b.DecodeErr("stories.peerStories", "users", err)
@@ -715,8 +760,13 @@ func (m *StoriesStoryReactionsList) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StoriesStoryReactionsList) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StoriesStoryReactionsList) DecodeBare(b *tl.Buffer) error {
 	*m = StoriesStoryReactionsList{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StoriesStoryReactionsList) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("stories.storyReactionsList", "flags", err)
@@ -729,7 +779,7 @@ func (m *StoriesStoryReactionsList) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("stories.storyReactionsList", "reactions", err)
 		}
-		m.Reactions = make([]StoryReactionClass, n0)
+		m.Reactions = tl.MakeSlice[StoryReactionClass](b, 0x004a4cb8, n0)
 		for i0 := range m.Reactions {
 			if m.Reactions[i0], err = DecodeStoryReactionClass(b); err != nil {
 				return b.DecodeErr("stories.storyReactionsList", "reactions", err)
@@ -741,7 +791,7 @@ func (m *StoriesStoryReactionsList) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("stories.storyReactionsList", "chats", err)
 		}
-		m.Chats = make([]ChatClass, n0)
+		m.Chats = tl.MakeSlice[ChatClass](b, 0xcf39abb8, n0)
 		for i0 := range m.Chats {
 			if m.Chats[i0], err = DecodeChatClass(b); err != nil {
 				return b.DecodeErr("stories.storyReactionsList", "chats", err)
@@ -753,7 +803,7 @@ func (m *StoriesStoryReactionsList) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("stories.storyReactionsList", "users", err)
 		}
-		m.Users = make([]UserClass, n0)
+		m.Users = tl.MakeSlice[UserClass](b, 0x13247a30, n0)
 		for i0 := range m.Users {
 			if m.Users[i0], err = DecodeUserClass(b); err != nil {
 				return b.DecodeErr("stories.storyReactionsList", "users", err)
@@ -840,8 +890,13 @@ func (m *StoriesFoundStories) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StoriesFoundStories) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StoriesFoundStories) DecodeBare(b *tl.Buffer) error {
 	*m = StoriesFoundStories{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StoriesFoundStories) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("stories.foundStories", "flags", err)
@@ -854,9 +909,12 @@ func (m *StoriesFoundStories) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("stories.foundStories", "stories", err)
 		}
-		m.Stories = make([]FoundStory, n0)
+		m.Stories = tl.MakeSlice[FoundStory](b, 0xd581a8fd, n0)
 		for i0 := range m.Stories {
-			if err = m.Stories[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(FoundStoryTypeID); err != nil {
+				return b.DecodeErr("stories.foundStories", "stories", err)
+			}
+			if err = m.Stories[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("stories.foundStories", "stories", err)
 			}
 		}
@@ -872,7 +930,7 @@ func (m *StoriesFoundStories) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("stories.foundStories", "chats", err)
 		}
-		m.Chats = make([]ChatClass, n0)
+		m.Chats = tl.MakeSlice[ChatClass](b, 0xcf39abb8, n0)
 		for i0 := range m.Chats {
 			if m.Chats[i0], err = DecodeChatClass(b); err != nil {
 				return b.DecodeErr("stories.foundStories", "chats", err)
@@ -884,7 +942,7 @@ func (m *StoriesFoundStories) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("stories.foundStories", "users", err)
 		}
-		m.Users = make([]UserClass, n0)
+		m.Users = tl.MakeSlice[UserClass](b, 0x13247a30, n0)
 		for i0 := range m.Users {
 			if m.Users[i0], err = DecodeUserClass(b); err != nil {
 				return b.DecodeErr("stories.foundStories", "users", err)
@@ -929,7 +987,12 @@ func (m *StoriesCanSendStoryCount) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StoriesCanSendStoryCount) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StoriesCanSendStoryCount) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StoriesCanSendStoryCount) decodeFields(b *tl.Buffer) (err error) {
 	if m.CountRemains, err = b.Int32(); err != nil {
 		return b.DecodeErr("stories.canSendStoryCount", "count_remains", err)
 	}
@@ -973,8 +1036,11 @@ func (m *StoriesAlbumsNotModified) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *StoriesAlbumsNotModified) DecodeBare(b *tl.Buffer) error {
 	*m = StoriesAlbumsNotModified{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StoriesAlbumsNotModified) decodeFields(b *tl.Buffer) error { return nil }
 
 // StoriesAlbums is the TL constructor stories.albums#c3987a3a (result stories.Albums).
 type StoriesAlbums struct {
@@ -1020,7 +1086,12 @@ func (m *StoriesAlbums) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StoriesAlbums) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StoriesAlbums) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StoriesAlbums) decodeFields(b *tl.Buffer) (err error) {
 	if m.Hash, err = b.Int64(); err != nil {
 		return b.DecodeErr("stories.albums", "hash", err)
 	}
@@ -1029,9 +1100,12 @@ func (m *StoriesAlbums) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("stories.albums", "albums", err)
 		}
-		m.Albums = make([]StoryAlbum, n0)
+		m.Albums = tl.MakeSlice[StoryAlbum](b, 0x1a109e9a, n0)
 		for i0 := range m.Albums {
-			if err = m.Albums[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(StoryAlbumTypeID); err != nil {
+				return b.DecodeErr("stories.albums", "albums", err)
+			}
+			if err = m.Albums[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("stories.albums", "albums", err)
 			}
 		}
@@ -1079,7 +1153,12 @@ func (m *StoriesCanSendStoryRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StoriesCanSendStoryRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StoriesCanSendStoryRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StoriesCanSendStoryRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("stories.canSendStory", "peer", err)
 	}
@@ -1241,8 +1320,13 @@ func (m *StoriesSendStoryRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StoriesSendStoryRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StoriesSendStoryRequest) DecodeBare(b *tl.Buffer) error {
 	*m = StoriesSendStoryRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StoriesSendStoryRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("stories.sendStory", "flags", err)
@@ -1262,7 +1346,7 @@ func (m *StoriesSendStoryRequest) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("stories.sendStory", "media_areas", err)
 			}
-			m.MediaAreas = make([]MediaAreaClass, n1)
+			m.MediaAreas = tl.MakeSlice[MediaAreaClass](b, 0x00cbbf43, n1)
 			for i1 := range m.MediaAreas {
 				if m.MediaAreas[i1], err = DecodeMediaAreaClass(b); err != nil {
 					return b.DecodeErr("stories.sendStory", "media_areas", err)
@@ -1282,7 +1366,7 @@ func (m *StoriesSendStoryRequest) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("stories.sendStory", "entities", err)
 			}
-			m.Entities = make([]MessageEntityClass, n1)
+			m.Entities = tl.MakeSlice[MessageEntityClass](b, 0xa8c1973d, n1)
 			for i1 := range m.Entities {
 				if m.Entities[i1], err = DecodeMessageEntityClass(b); err != nil {
 					return b.DecodeErr("stories.sendStory", "entities", err)
@@ -1295,7 +1379,7 @@ func (m *StoriesSendStoryRequest) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("stories.sendStory", "privacy_rules", err)
 		}
-		m.PrivacyRules = make([]InputPrivacyRuleClass, n0)
+		m.PrivacyRules = tl.MakeSlice[InputPrivacyRuleClass](b, 0xc3f539bc, n0)
 		for i0 := range m.PrivacyRules {
 			if m.PrivacyRules[i0], err = DecodeInputPrivacyRuleClass(b); err != nil {
 				return b.DecodeErr("stories.sendStory", "privacy_rules", err)
@@ -1328,7 +1412,7 @@ func (m *StoriesSendStoryRequest) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("stories.sendStory", "albums", err)
 			}
-			m.Albums = make([]int32, n1)
+			m.Albums = tl.MakeSlice[int32](b, 0x2c31182a, n1)
 			for i1 := range m.Albums {
 				if m.Albums[i1], err = b.Int32(); err != nil {
 					return b.DecodeErr("stories.sendStory", "albums", err)
@@ -1461,8 +1545,13 @@ func (m *StoriesEditStoryRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StoriesEditStoryRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StoriesEditStoryRequest) DecodeBare(b *tl.Buffer) error {
 	*m = StoriesEditStoryRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StoriesEditStoryRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("stories.editStory", "flags", err)
@@ -1484,7 +1573,7 @@ func (m *StoriesEditStoryRequest) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("stories.editStory", "media_areas", err)
 			}
-			m.MediaAreas = make([]MediaAreaClass, n1)
+			m.MediaAreas = tl.MakeSlice[MediaAreaClass](b, 0x00cbbf43, n1)
 			for i1 := range m.MediaAreas {
 				if m.MediaAreas[i1], err = DecodeMediaAreaClass(b); err != nil {
 					return b.DecodeErr("stories.editStory", "media_areas", err)
@@ -1504,7 +1593,7 @@ func (m *StoriesEditStoryRequest) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("stories.editStory", "entities", err)
 			}
-			m.Entities = make([]MessageEntityClass, n1)
+			m.Entities = tl.MakeSlice[MessageEntityClass](b, 0xa8c1973d, n1)
 			for i1 := range m.Entities {
 				if m.Entities[i1], err = DecodeMessageEntityClass(b); err != nil {
 					return b.DecodeErr("stories.editStory", "entities", err)
@@ -1518,7 +1607,7 @@ func (m *StoriesEditStoryRequest) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("stories.editStory", "privacy_rules", err)
 			}
-			m.PrivacyRules = make([]InputPrivacyRuleClass, n1)
+			m.PrivacyRules = tl.MakeSlice[InputPrivacyRuleClass](b, 0xc3f539bc, n1)
 			for i1 := range m.PrivacyRules {
 				if m.PrivacyRules[i1], err = DecodeInputPrivacyRuleClass(b); err != nil {
 					return b.DecodeErr("stories.editStory", "privacy_rules", err)
@@ -1579,7 +1668,12 @@ func (m *StoriesDeleteStoriesRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StoriesDeleteStoriesRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StoriesDeleteStoriesRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StoriesDeleteStoriesRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("stories.deleteStories", "peer", err)
 	}
@@ -1588,7 +1682,7 @@ func (m *StoriesDeleteStoriesRequest) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("stories.deleteStories", "id", err)
 		}
-		m.ID = make([]int32, n0)
+		m.ID = tl.MakeSlice[int32](b, 0x2c31182a, n0)
 		for i0 := range m.ID {
 			if m.ID[i0], err = b.Int32(); err != nil {
 				return b.DecodeErr("stories.deleteStories", "id", err)
@@ -1645,7 +1739,12 @@ func (m *StoriesTogglePinnedRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StoriesTogglePinnedRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StoriesTogglePinnedRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StoriesTogglePinnedRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("stories.togglePinned", "peer", err)
 	}
@@ -1654,7 +1753,7 @@ func (m *StoriesTogglePinnedRequest) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("stories.togglePinned", "id", err)
 		}
-		m.ID = make([]int32, n0)
+		m.ID = tl.MakeSlice[int32](b, 0x2c31182a, n0)
 		for i0 := range m.ID {
 			if m.ID[i0], err = b.Int32(); err != nil {
 				return b.DecodeErr("stories.togglePinned", "id", err)
@@ -1717,8 +1816,13 @@ func (m *StoriesGetAllStoriesRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StoriesGetAllStoriesRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StoriesGetAllStoriesRequest) DecodeBare(b *tl.Buffer) error {
 	*m = StoriesGetAllStoriesRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StoriesGetAllStoriesRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("stories.getAllStories", "flags", err)
@@ -1778,7 +1882,12 @@ func (m *StoriesGetPinnedStoriesRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StoriesGetPinnedStoriesRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StoriesGetPinnedStoriesRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StoriesGetPinnedStoriesRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("stories.getPinnedStories", "peer", err)
 	}
@@ -1835,7 +1944,12 @@ func (m *StoriesGetStoriesArchiveRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StoriesGetStoriesArchiveRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StoriesGetStoriesArchiveRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StoriesGetStoriesArchiveRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("stories.getStoriesArchive", "peer", err)
 	}
@@ -1893,7 +2007,12 @@ func (m *StoriesGetStoriesByIDRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StoriesGetStoriesByIDRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StoriesGetStoriesByIDRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StoriesGetStoriesByIDRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("stories.getStoriesByID", "peer", err)
 	}
@@ -1902,7 +2021,7 @@ func (m *StoriesGetStoriesByIDRequest) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("stories.getStoriesByID", "id", err)
 		}
-		m.ID = make([]int32, n0)
+		m.ID = tl.MakeSlice[int32](b, 0x2c31182a, n0)
 		for i0 := range m.ID {
 			if m.ID[i0], err = b.Int32(); err != nil {
 				return b.DecodeErr("stories.getStoriesByID", "id", err)
@@ -1951,7 +2070,12 @@ func (m *StoriesToggleAllStoriesHiddenRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StoriesToggleAllStoriesHiddenRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StoriesToggleAllStoriesHiddenRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StoriesToggleAllStoriesHiddenRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Hidden, err = b.Bool(); err != nil {
 		return b.DecodeErr("stories.toggleAllStoriesHidden", "hidden", err)
 	}
@@ -2000,7 +2124,12 @@ func (m *StoriesReadStoriesRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StoriesReadStoriesRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StoriesReadStoriesRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StoriesReadStoriesRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("stories.readStories", "peer", err)
 	}
@@ -2057,7 +2186,12 @@ func (m *StoriesIncrementStoryViewsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StoriesIncrementStoryViewsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StoriesIncrementStoryViewsRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StoriesIncrementStoryViewsRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("stories.incrementStoryViews", "peer", err)
 	}
@@ -2066,7 +2200,7 @@ func (m *StoriesIncrementStoryViewsRequest) DecodeBare(b *tl.Buffer) (err error)
 		if err != nil {
 			return b.DecodeErr("stories.incrementStoryViews", "id", err)
 		}
-		m.ID = make([]int32, n0)
+		m.ID = tl.MakeSlice[int32](b, 0x2c31182a, n0)
 		for i0 := range m.ID {
 			if m.ID[i0], err = b.Int32(); err != nil {
 				return b.DecodeErr("stories.incrementStoryViews", "id", err)
@@ -2143,8 +2277,13 @@ func (m *StoriesGetStoryViewsListRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StoriesGetStoryViewsListRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StoriesGetStoryViewsListRequest) DecodeBare(b *tl.Buffer) error {
 	*m = StoriesGetStoryViewsListRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StoriesGetStoryViewsListRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("stories.getStoryViewsList", "flags", err)
@@ -2218,7 +2357,12 @@ func (m *StoriesGetStoriesViewsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StoriesGetStoriesViewsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StoriesGetStoriesViewsRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StoriesGetStoriesViewsRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("stories.getStoriesViews", "peer", err)
 	}
@@ -2227,7 +2371,7 @@ func (m *StoriesGetStoriesViewsRequest) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("stories.getStoriesViews", "id", err)
 		}
-		m.ID = make([]int32, n0)
+		m.ID = tl.MakeSlice[int32](b, 0x2c31182a, n0)
 		for i0 := range m.ID {
 			if m.ID[i0], err = b.Int32(); err != nil {
 				return b.DecodeErr("stories.getStoriesViews", "id", err)
@@ -2279,7 +2423,12 @@ func (m *StoriesExportStoryLinkRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StoriesExportStoryLinkRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StoriesExportStoryLinkRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StoriesExportStoryLinkRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("stories.exportStoryLink", "peer", err)
 	}
@@ -2338,7 +2487,12 @@ func (m *StoriesReportRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StoriesReportRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StoriesReportRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StoriesReportRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("stories.report", "peer", err)
 	}
@@ -2347,7 +2501,7 @@ func (m *StoriesReportRequest) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("stories.report", "id", err)
 		}
-		m.ID = make([]int32, n0)
+		m.ID = tl.MakeSlice[int32](b, 0x2c31182a, n0)
 		for i0 := range m.ID {
 			if m.ID[i0], err = b.Int32(); err != nil {
 				return b.DecodeErr("stories.report", "id", err)
@@ -2408,8 +2562,13 @@ func (m *StoriesActivateStealthModeRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StoriesActivateStealthModeRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StoriesActivateStealthModeRequest) DecodeBare(b *tl.Buffer) error {
 	*m = StoriesActivateStealthModeRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StoriesActivateStealthModeRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("stories.activateStealthMode", "flags", err)
@@ -2474,8 +2633,13 @@ func (m *StoriesSendReactionRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StoriesSendReactionRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StoriesSendReactionRequest) DecodeBare(b *tl.Buffer) error {
 	*m = StoriesSendReactionRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StoriesSendReactionRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("stories.sendReaction", "flags", err)
@@ -2533,7 +2697,12 @@ func (m *StoriesGetPeerStoriesRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StoriesGetPeerStoriesRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StoriesGetPeerStoriesRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StoriesGetPeerStoriesRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("stories.getPeerStories", "peer", err)
 	}
@@ -2577,8 +2746,11 @@ func (m *StoriesGetAllReadPeerStoriesRequest) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *StoriesGetAllReadPeerStoriesRequest) DecodeBare(b *tl.Buffer) error {
 	*m = StoriesGetAllReadPeerStoriesRequest{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StoriesGetAllReadPeerStoriesRequest) decodeFields(b *tl.Buffer) error { return nil }
 
 // StoriesGetPeerMaxIDsRequest is the TL function stories.getPeerMaxIDs#78499170 (result Vector).
 type StoriesGetPeerMaxIDsRequest struct {
@@ -2623,13 +2795,18 @@ func (m *StoriesGetPeerMaxIDsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StoriesGetPeerMaxIDsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StoriesGetPeerMaxIDsRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StoriesGetPeerMaxIDsRequest) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.VectorHeader()
 		if err != nil {
 			return b.DecodeErr("stories.getPeerMaxIDs", "id", err)
 		}
-		m.ID = make([]InputPeerClass, n0)
+		m.ID = tl.MakeSlice[InputPeerClass](b, 0xdc5c5bed, n0)
 		for i0 := range m.ID {
 			if m.ID[i0], err = DecodeInputPeerClass(b); err != nil {
 				return b.DecodeErr("stories.getPeerMaxIDs", "id", err)
@@ -2674,8 +2851,11 @@ func (m *StoriesGetChatsToSendRequest) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *StoriesGetChatsToSendRequest) DecodeBare(b *tl.Buffer) error {
 	*m = StoriesGetChatsToSendRequest{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StoriesGetChatsToSendRequest) decodeFields(b *tl.Buffer) error { return nil }
 
 // StoriesTogglePeerStoriesHiddenRequest is the TL function stories.togglePeerStoriesHidden#bd0415c4 (result Bool).
 type StoriesTogglePeerStoriesHiddenRequest struct {
@@ -2723,7 +2903,12 @@ func (m *StoriesTogglePeerStoriesHiddenRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StoriesTogglePeerStoriesHiddenRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StoriesTogglePeerStoriesHiddenRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StoriesTogglePeerStoriesHiddenRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("stories.togglePeerStoriesHidden", "peer", err)
 	}
@@ -2801,8 +2986,13 @@ func (m *StoriesGetStoryReactionsListRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StoriesGetStoryReactionsListRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StoriesGetStoryReactionsListRequest) DecodeBare(b *tl.Buffer) error {
 	*m = StoriesGetStoryReactionsListRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StoriesGetStoryReactionsListRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("stories.getStoryReactionsList", "flags", err)
@@ -2876,7 +3066,12 @@ func (m *StoriesTogglePinnedToTopRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StoriesTogglePinnedToTopRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StoriesTogglePinnedToTopRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StoriesTogglePinnedToTopRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("stories.togglePinnedToTop", "peer", err)
 	}
@@ -2885,7 +3080,7 @@ func (m *StoriesTogglePinnedToTopRequest) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("stories.togglePinnedToTop", "id", err)
 		}
-		m.ID = make([]int32, n0)
+		m.ID = tl.MakeSlice[int32](b, 0x2c31182a, n0)
 		for i0 := range m.ID {
 			if m.ID[i0], err = b.Int32(); err != nil {
 				return b.DecodeErr("stories.togglePinnedToTop", "id", err)
@@ -2959,8 +3154,13 @@ func (m *StoriesSearchPostsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StoriesSearchPostsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StoriesSearchPostsRequest) DecodeBare(b *tl.Buffer) error {
 	*m = StoriesSearchPostsRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StoriesSearchPostsRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("stories.searchPosts", "flags", err)
@@ -3037,7 +3237,12 @@ func (m *StoriesCreateAlbumRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StoriesCreateAlbumRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StoriesCreateAlbumRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StoriesCreateAlbumRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("stories.createAlbum", "peer", err)
 	}
@@ -3049,7 +3254,7 @@ func (m *StoriesCreateAlbumRequest) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("stories.createAlbum", "stories", err)
 		}
-		m.Stories = make([]int32, n0)
+		m.Stories = tl.MakeSlice[int32](b, 0x2c31182a, n0)
 		for i0 := range m.Stories {
 			if m.Stories[i0], err = b.Int32(); err != nil {
 				return b.DecodeErr("stories.createAlbum", "stories", err)
@@ -3140,8 +3345,13 @@ func (m *StoriesUpdateAlbumRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StoriesUpdateAlbumRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StoriesUpdateAlbumRequest) DecodeBare(b *tl.Buffer) error {
 	*m = StoriesUpdateAlbumRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StoriesUpdateAlbumRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("stories.updateAlbum", "flags", err)
@@ -3164,7 +3374,7 @@ func (m *StoriesUpdateAlbumRequest) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("stories.updateAlbum", "delete_stories", err)
 			}
-			m.DeleteStories = make([]int32, n1)
+			m.DeleteStories = tl.MakeSlice[int32](b, 0x2c31182a, n1)
 			for i1 := range m.DeleteStories {
 				if m.DeleteStories[i1], err = b.Int32(); err != nil {
 					return b.DecodeErr("stories.updateAlbum", "delete_stories", err)
@@ -3178,7 +3388,7 @@ func (m *StoriesUpdateAlbumRequest) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("stories.updateAlbum", "add_stories", err)
 			}
-			m.AddStories = make([]int32, n1)
+			m.AddStories = tl.MakeSlice[int32](b, 0x2c31182a, n1)
 			for i1 := range m.AddStories {
 				if m.AddStories[i1], err = b.Int32(); err != nil {
 					return b.DecodeErr("stories.updateAlbum", "add_stories", err)
@@ -3192,7 +3402,7 @@ func (m *StoriesUpdateAlbumRequest) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("stories.updateAlbum", "order", err)
 			}
-			m.Order = make([]int32, n1)
+			m.Order = tl.MakeSlice[int32](b, 0x2c31182a, n1)
 			for i1 := range m.Order {
 				if m.Order[i1], err = b.Int32(); err != nil {
 					return b.DecodeErr("stories.updateAlbum", "order", err)
@@ -3248,7 +3458,12 @@ func (m *StoriesReorderAlbumsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StoriesReorderAlbumsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StoriesReorderAlbumsRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StoriesReorderAlbumsRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("stories.reorderAlbums", "peer", err)
 	}
@@ -3257,7 +3472,7 @@ func (m *StoriesReorderAlbumsRequest) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("stories.reorderAlbums", "order", err)
 		}
-		m.Order = make([]int32, n0)
+		m.Order = tl.MakeSlice[int32](b, 0x2c31182a, n0)
 		for i0 := range m.Order {
 			if m.Order[i0], err = b.Int32(); err != nil {
 				return b.DecodeErr("stories.reorderAlbums", "order", err)
@@ -3309,7 +3524,12 @@ func (m *StoriesDeleteAlbumRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StoriesDeleteAlbumRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StoriesDeleteAlbumRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StoriesDeleteAlbumRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("stories.deleteAlbum", "peer", err)
 	}
@@ -3361,7 +3581,12 @@ func (m *StoriesGetAlbumsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StoriesGetAlbumsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StoriesGetAlbumsRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StoriesGetAlbumsRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("stories.getAlbums", "peer", err)
 	}
@@ -3417,7 +3642,12 @@ func (m *StoriesGetAlbumStoriesRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StoriesGetAlbumStoriesRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StoriesGetAlbumStoriesRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StoriesGetAlbumStoriesRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("stories.getAlbumStories", "peer", err)
 	}
@@ -3535,8 +3765,13 @@ func (m *StoriesStartLiveRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StoriesStartLiveRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StoriesStartLiveRequest) DecodeBare(b *tl.Buffer) error {
 	*m = StoriesStartLiveRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StoriesStartLiveRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("stories.startLive", "flags", err)
@@ -3559,7 +3794,7 @@ func (m *StoriesStartLiveRequest) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("stories.startLive", "entities", err)
 			}
-			m.Entities = make([]MessageEntityClass, n1)
+			m.Entities = tl.MakeSlice[MessageEntityClass](b, 0xa8c1973d, n1)
 			for i1 := range m.Entities {
 				if m.Entities[i1], err = DecodeMessageEntityClass(b); err != nil {
 					return b.DecodeErr("stories.startLive", "entities", err)
@@ -3572,7 +3807,7 @@ func (m *StoriesStartLiveRequest) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("stories.startLive", "privacy_rules", err)
 		}
-		m.PrivacyRules = make([]InputPrivacyRuleClass, n0)
+		m.PrivacyRules = tl.MakeSlice[InputPrivacyRuleClass](b, 0xc3f539bc, n0)
 		for i0 := range m.PrivacyRules {
 			if m.PrivacyRules[i0], err = DecodeInputPrivacyRuleClass(b); err != nil {
 				return b.DecodeErr("stories.startLive", "privacy_rules", err)

@@ -41,8 +41,11 @@ func (m *BoolFalse) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *BoolFalse) DecodeBare(b *tl.Buffer) error {
 	*m = BoolFalse{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *BoolFalse) decodeFields(b *tl.Buffer) error { return nil }
 
 // BoolTrue is the TL constructor boolTrue#997275b5 (result Bool).
 type BoolTrue struct {
@@ -79,8 +82,11 @@ func (m *BoolTrue) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *BoolTrue) DecodeBare(b *tl.Buffer) error {
 	*m = BoolTrue{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *BoolTrue) decodeFields(b *tl.Buffer) error { return nil }
 
 // True is the TL constructor true#3fedd339 (result True).
 type True struct {
@@ -117,8 +123,11 @@ func (m *True) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *True) DecodeBare(b *tl.Buffer) error {
 	*m = True{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *True) decodeFields(b *tl.Buffer) error { return nil }
 
 // Error is the TL constructor error#c4b9f9bb (result Error).
 type Error struct {
@@ -157,7 +166,12 @@ func (m *Error) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *Error) DecodeBare(b *tl.Buffer) (err error) {
+func (m *Error) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *Error) decodeFields(b *tl.Buffer) (err error) {
 	if m.Code, err = b.Int32(); err != nil {
 		return b.DecodeErr("error", "code", err)
 	}
@@ -202,8 +216,11 @@ func (m *Null) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *Null) DecodeBare(b *tl.Buffer) error {
 	*m = Null{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *Null) decodeFields(b *tl.Buffer) error { return nil }
 
 // InputPeerEmpty is the TL constructor inputPeerEmpty#7f3b18ea (result InputPeer).
 type InputPeerEmpty struct {
@@ -242,8 +259,11 @@ func (m *InputPeerEmpty) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *InputPeerEmpty) DecodeBare(b *tl.Buffer) error {
 	*m = InputPeerEmpty{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputPeerEmpty) decodeFields(b *tl.Buffer) error { return nil }
 
 // InputPeerSelf is the TL constructor inputPeerSelf#7da07ec9 (result InputPeer).
 type InputPeerSelf struct {
@@ -282,8 +302,11 @@ func (m *InputPeerSelf) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *InputPeerSelf) DecodeBare(b *tl.Buffer) error {
 	*m = InputPeerSelf{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputPeerSelf) decodeFields(b *tl.Buffer) error { return nil }
 
 // InputPeerChat is the TL constructor inputPeerChat#35a95cb9 (result InputPeer).
 type InputPeerChat struct {
@@ -322,7 +345,12 @@ func (m *InputPeerChat) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputPeerChat) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputPeerChat) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputPeerChat) decodeFields(b *tl.Buffer) (err error) {
 	if m.ChatID, err = b.Int64(); err != nil {
 		return b.DecodeErr("inputPeerChat", "chat_id", err)
 	}
@@ -368,7 +396,12 @@ func (m *InputPeerUser) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputPeerUser) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputPeerUser) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputPeerUser) decodeFields(b *tl.Buffer) (err error) {
 	if m.UserID, err = b.Int64(); err != nil {
 		return b.DecodeErr("inputPeerUser", "user_id", err)
 	}
@@ -417,7 +450,12 @@ func (m *InputPeerChannel) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputPeerChannel) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputPeerChannel) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputPeerChannel) decodeFields(b *tl.Buffer) (err error) {
 	if m.ChannelID, err = b.Int64(); err != nil {
 		return b.DecodeErr("inputPeerChannel", "channel_id", err)
 	}
@@ -473,7 +511,12 @@ func (m *InputPeerUserFromMessage) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputPeerUserFromMessage) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputPeerUserFromMessage) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputPeerUserFromMessage) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("inputPeerUserFromMessage", "peer", err)
 	}
@@ -532,7 +575,12 @@ func (m *InputPeerChannelFromMessage) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputPeerChannelFromMessage) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputPeerChannelFromMessage) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputPeerChannelFromMessage) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("inputPeerChannelFromMessage", "peer", err)
 	}
@@ -582,8 +630,11 @@ func (m *InputUserEmpty) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *InputUserEmpty) DecodeBare(b *tl.Buffer) error {
 	*m = InputUserEmpty{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputUserEmpty) decodeFields(b *tl.Buffer) error { return nil }
 
 // InputUserSelf is the TL constructor inputUserSelf#f7c1b13f (result InputUser).
 type InputUserSelf struct {
@@ -622,8 +673,11 @@ func (m *InputUserSelf) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *InputUserSelf) DecodeBare(b *tl.Buffer) error {
 	*m = InputUserSelf{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputUserSelf) decodeFields(b *tl.Buffer) error { return nil }
 
 // InputUser is the TL constructor inputUser#f21158c6 (result InputUser).
 type InputUser struct {
@@ -664,7 +718,12 @@ func (m *InputUser) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputUser) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputUser) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputUser) decodeFields(b *tl.Buffer) (err error) {
 	if m.UserID, err = b.Int64(); err != nil {
 		return b.DecodeErr("inputUser", "user_id", err)
 	}
@@ -720,7 +779,12 @@ func (m *InputUserFromMessage) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputUserFromMessage) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputUserFromMessage) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputUserFromMessage) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("inputUserFromMessage", "peer", err)
 	}
@@ -785,8 +849,13 @@ func (m *InputPhoneContact) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputPhoneContact) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputPhoneContact) DecodeBare(b *tl.Buffer) error {
 	*m = InputPhoneContact{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputPhoneContact) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("inputPhoneContact", "flags", err)
@@ -805,7 +874,10 @@ func (m *InputPhoneContact) DecodeBare(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<0) != 0 {
 		m.Note = tl.New[TextWithEntities](b, TextWithEntitiesTypeID)
-		if err = m.Note.Decode(b); err != nil {
+		if err = b.ConsumeID(TextWithEntitiesTypeID); err != nil {
+			return b.DecodeErr("inputPhoneContact", "note", err)
+		}
+		if err = m.Note.decodeFields(b); err != nil {
 			return b.DecodeErr("inputPhoneContact", "note", err)
 		}
 	}
@@ -855,7 +927,12 @@ func (m *InputFile) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputFile) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputFile) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputFile) decodeFields(b *tl.Buffer) (err error) {
 	if m.ID, err = b.Int64(); err != nil {
 		return b.DecodeErr("inputFile", "id", err)
 	}
@@ -912,7 +989,12 @@ func (m *InputFileBig) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputFileBig) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputFileBig) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputFileBig) decodeFields(b *tl.Buffer) (err error) {
 	if m.ID, err = b.Int64(); err != nil {
 		return b.DecodeErr("inputFileBig", "id", err)
 	}
@@ -967,7 +1049,12 @@ func (m *InputFileStoryDocument) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputFileStoryDocument) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputFileStoryDocument) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputFileStoryDocument) decodeFields(b *tl.Buffer) (err error) {
 	if m.ID, err = DecodeInputDocumentClass(b); err != nil {
 		return b.DecodeErr("inputFileStoryDocument", "id", err)
 	}
@@ -1011,8 +1098,11 @@ func (m *InputMediaEmpty) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *InputMediaEmpty) DecodeBare(b *tl.Buffer) error {
 	*m = InputMediaEmpty{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputMediaEmpty) decodeFields(b *tl.Buffer) error { return nil }
 
 // InputMediaUploadedPhoto is the TL constructor inputMediaUploadedPhoto#7d8375da (result InputMedia).
 type InputMediaUploadedPhoto struct {
@@ -1097,8 +1187,13 @@ func (m *InputMediaUploadedPhoto) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputMediaUploadedPhoto) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputMediaUploadedPhoto) DecodeBare(b *tl.Buffer) error {
 	*m = InputMediaUploadedPhoto{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputMediaUploadedPhoto) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("inputMediaUploadedPhoto", "flags", err)
@@ -1114,7 +1209,7 @@ func (m *InputMediaUploadedPhoto) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("inputMediaUploadedPhoto", "stickers", err)
 			}
-			m.Stickers = make([]InputDocumentClass, n1)
+			m.Stickers = tl.MakeSlice[InputDocumentClass](b, 0x82d8a7ca, n1)
 			for i1 := range m.Stickers {
 				if m.Stickers[i1], err = DecodeInputDocumentClass(b); err != nil {
 					return b.DecodeErr("inputMediaUploadedPhoto", "stickers", err)
@@ -1204,8 +1299,13 @@ func (m *InputMediaPhoto) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputMediaPhoto) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputMediaPhoto) DecodeBare(b *tl.Buffer) error {
 	*m = InputMediaPhoto{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputMediaPhoto) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("inputMediaPhoto", "flags", err)
@@ -1271,7 +1371,12 @@ func (m *InputMediaGeoPoint) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputMediaGeoPoint) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputMediaGeoPoint) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputMediaGeoPoint) decodeFields(b *tl.Buffer) (err error) {
 	if m.GeoPoint, err = DecodeInputGeoPointClass(b); err != nil {
 		return b.DecodeErr("inputMediaGeoPoint", "geo_point", err)
 	}
@@ -1321,7 +1426,12 @@ func (m *InputMediaContact) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputMediaContact) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputMediaContact) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputMediaContact) decodeFields(b *tl.Buffer) (err error) {
 	if m.PhoneNumber, err = b.String(); err != nil {
 		return b.DecodeErr("inputMediaContact", "phone_number", err)
 	}
@@ -1452,8 +1562,13 @@ func (m *InputMediaUploadedDocument) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputMediaUploadedDocument) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputMediaUploadedDocument) DecodeBare(b *tl.Buffer) error {
 	*m = InputMediaUploadedDocument{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputMediaUploadedDocument) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("inputMediaUploadedDocument", "flags", err)
@@ -1477,7 +1592,7 @@ func (m *InputMediaUploadedDocument) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("inputMediaUploadedDocument", "attributes", err)
 		}
-		m.Attributes = make([]DocumentAttributeClass, n0)
+		m.Attributes = tl.MakeSlice[DocumentAttributeClass](b, 0xa0211075, n0)
 		for i0 := range m.Attributes {
 			if m.Attributes[i0], err = DecodeDocumentAttributeClass(b); err != nil {
 				return b.DecodeErr("inputMediaUploadedDocument", "attributes", err)
@@ -1490,7 +1605,7 @@ func (m *InputMediaUploadedDocument) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("inputMediaUploadedDocument", "stickers", err)
 			}
-			m.Stickers = make([]InputDocumentClass, n1)
+			m.Stickers = tl.MakeSlice[InputDocumentClass](b, 0x82d8a7ca, n1)
 			for i1 := range m.Stickers {
 				if m.Stickers[i1], err = DecodeInputDocumentClass(b); err != nil {
 					return b.DecodeErr("inputMediaUploadedDocument", "stickers", err)
@@ -1596,8 +1711,13 @@ func (m *InputMediaDocument) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputMediaDocument) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputMediaDocument) DecodeBare(b *tl.Buffer) error {
 	*m = InputMediaDocument{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputMediaDocument) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("inputMediaDocument", "flags", err)
@@ -1684,7 +1804,12 @@ func (m *InputMediaVenue) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputMediaVenue) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputMediaVenue) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputMediaVenue) decodeFields(b *tl.Buffer) (err error) {
 	if m.GeoPoint, err = DecodeInputGeoPointClass(b); err != nil {
 		return b.DecodeErr("inputMediaVenue", "geo_point", err)
 	}
@@ -1756,8 +1881,13 @@ func (m *InputMediaPhotoExternal) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputMediaPhotoExternal) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputMediaPhotoExternal) DecodeBare(b *tl.Buffer) error {
 	*m = InputMediaPhotoExternal{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputMediaPhotoExternal) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("inputMediaPhotoExternal", "flags", err)
@@ -1841,8 +1971,13 @@ func (m *InputMediaDocumentExternal) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputMediaDocumentExternal) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputMediaDocumentExternal) DecodeBare(b *tl.Buffer) error {
 	*m = InputMediaDocumentExternal{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputMediaDocumentExternal) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("inputMediaDocumentExternal", "flags", err)
@@ -1913,7 +2048,12 @@ func (m *InputMediaGame) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputMediaGame) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputMediaGame) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputMediaGame) decodeFields(b *tl.Buffer) (err error) {
 	if m.ID, err = DecodeInputGameClass(b); err != nil {
 		return b.DecodeErr("inputMediaGame", "id", err)
 	}
@@ -2003,8 +2143,13 @@ func (m *InputMediaInvoice) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputMediaInvoice) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputMediaInvoice) DecodeBare(b *tl.Buffer) error {
 	*m = InputMediaInvoice{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputMediaInvoice) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("inputMediaInvoice", "flags", err)
@@ -2017,11 +2162,17 @@ func (m *InputMediaInvoice) DecodeBare(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<0) != 0 {
 		m.Photo = tl.New[InputWebDocument](b, InputWebDocumentTypeID)
-		if err = m.Photo.Decode(b); err != nil {
+		if err = b.ConsumeID(InputWebDocumentTypeID); err != nil {
+			return b.DecodeErr("inputMediaInvoice", "photo", err)
+		}
+		if err = m.Photo.decodeFields(b); err != nil {
 			return b.DecodeErr("inputMediaInvoice", "photo", err)
 		}
 	}
-	if err = m.Invoice.Decode(b); err != nil {
+	if err = b.ConsumeID(InvoiceTypeID); err != nil {
+		return b.DecodeErr("inputMediaInvoice", "invoice", err)
+	}
+	if err = m.Invoice.decodeFields(b); err != nil {
 		return b.DecodeErr("inputMediaInvoice", "invoice", err)
 	}
 	if m.Payload, err = b.Bytes(); err != nil {
@@ -2033,7 +2184,10 @@ func (m *InputMediaInvoice) DecodeBare(b *tl.Buffer) (err error) {
 			return b.DecodeErr("inputMediaInvoice", "provider", err)
 		}
 	}
-	if err = m.ProviderData.Decode(b); err != nil {
+	if err = b.ConsumeID(DataJSONTypeID); err != nil {
+		return b.DecodeErr("inputMediaInvoice", "provider_data", err)
+	}
+	if err = m.ProviderData.decodeFields(b); err != nil {
 		return b.DecodeErr("inputMediaInvoice", "provider_data", err)
 	}
 	if f0&(1<<1) != 0 {
@@ -2119,8 +2273,13 @@ func (m *InputMediaGeoLive) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputMediaGeoLive) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputMediaGeoLive) DecodeBare(b *tl.Buffer) error {
 	*m = InputMediaGeoLive{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputMediaGeoLive) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("inputMediaGeoLive", "flags", err)
@@ -2244,13 +2403,21 @@ func (m *InputMediaPoll) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputMediaPoll) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputMediaPoll) DecodeBare(b *tl.Buffer) error {
 	*m = InputMediaPoll{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputMediaPoll) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("inputMediaPoll", "flags", err)
 	}
-	if err = m.Poll.Decode(b); err != nil {
+	if err = b.ConsumeID(PollTypeID); err != nil {
+		return b.DecodeErr("inputMediaPoll", "poll", err)
+	}
+	if err = m.Poll.decodeFields(b); err != nil {
 		return b.DecodeErr("inputMediaPoll", "poll", err)
 	}
 	if f0&(1<<0) != 0 {
@@ -2259,7 +2426,7 @@ func (m *InputMediaPoll) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("inputMediaPoll", "correct_answers", err)
 			}
-			m.CorrectAnswers = make([]int32, n1)
+			m.CorrectAnswers = tl.MakeSlice[int32](b, 0x2c31182a, n1)
 			for i1 := range m.CorrectAnswers {
 				if m.CorrectAnswers[i1], err = b.Int32(); err != nil {
 					return b.DecodeErr("inputMediaPoll", "correct_answers", err)
@@ -2284,7 +2451,7 @@ func (m *InputMediaPoll) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("inputMediaPoll", "solution_entities", err)
 			}
-			m.SolutionEntities = make([]MessageEntityClass, n1)
+			m.SolutionEntities = tl.MakeSlice[MessageEntityClass](b, 0xa8c1973d, n1)
 			for i1 := range m.SolutionEntities {
 				if m.SolutionEntities[i1], err = DecodeMessageEntityClass(b); err != nil {
 					return b.DecodeErr("inputMediaPoll", "solution_entities", err)
@@ -2337,7 +2504,12 @@ func (m *InputMediaDice) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputMediaDice) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputMediaDice) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputMediaDice) decodeFields(b *tl.Buffer) (err error) {
 	if m.Emoticon, err = b.String(); err != nil {
 		return b.DecodeErr("inputMediaDice", "emoticon", err)
 	}
@@ -2388,7 +2560,12 @@ func (m *InputMediaStory) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputMediaStory) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputMediaStory) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputMediaStory) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("inputMediaStory", "peer", err)
 	}
@@ -2449,8 +2626,13 @@ func (m *InputMediaWebPage) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputMediaWebPage) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputMediaWebPage) DecodeBare(b *tl.Buffer) error {
 	*m = InputMediaWebPage{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputMediaWebPage) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("inputMediaWebPage", "flags", err)
@@ -2520,8 +2702,13 @@ func (m *InputMediaPaidMedia) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputMediaPaidMedia) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputMediaPaidMedia) DecodeBare(b *tl.Buffer) error {
 	*m = InputMediaPaidMedia{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputMediaPaidMedia) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("inputMediaPaidMedia", "flags", err)
@@ -2534,7 +2721,7 @@ func (m *InputMediaPaidMedia) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("inputMediaPaidMedia", "extended_media", err)
 		}
-		m.ExtendedMedia = make([]InputMediaClass, n0)
+		m.ExtendedMedia = tl.MakeSlice[InputMediaClass](b, 0x5a777c4c, n0)
 		for i0 := range m.ExtendedMedia {
 			if m.ExtendedMedia[i0], err = DecodeInputMediaClass(b); err != nil {
 				return b.DecodeErr("inputMediaPaidMedia", "extended_media", err)
@@ -2589,8 +2776,16 @@ func (m *InputMediaTodo) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputMediaTodo) DecodeBare(b *tl.Buffer) (err error) {
-	if err = m.Todo.Decode(b); err != nil {
+func (m *InputMediaTodo) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputMediaTodo) decodeFields(b *tl.Buffer) (err error) {
+	if err = b.ConsumeID(TodoListTypeID); err != nil {
+		return b.DecodeErr("inputMediaTodo", "todo", err)
+	}
+	if err = m.Todo.decodeFields(b); err != nil {
 		return b.DecodeErr("inputMediaTodo", "todo", err)
 	}
 	return nil
@@ -2637,7 +2832,12 @@ func (m *InputMediaStakeDice) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputMediaStakeDice) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputMediaStakeDice) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputMediaStakeDice) decodeFields(b *tl.Buffer) (err error) {
 	if m.GameHash, err = b.String(); err != nil {
 		return b.DecodeErr("inputMediaStakeDice", "game_hash", err)
 	}
@@ -2687,8 +2887,11 @@ func (m *InputChatPhotoEmpty) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *InputChatPhotoEmpty) DecodeBare(b *tl.Buffer) error {
 	*m = InputChatPhotoEmpty{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputChatPhotoEmpty) decodeFields(b *tl.Buffer) error { return nil }
 
 // InputChatUploadedPhoto is the TL constructor inputChatUploadedPhoto#bdcdaec0 (result InputChatPhoto).
 type InputChatUploadedPhoto struct {
@@ -2761,8 +2964,13 @@ func (m *InputChatUploadedPhoto) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputChatUploadedPhoto) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputChatUploadedPhoto) DecodeBare(b *tl.Buffer) error {
 	*m = InputChatUploadedPhoto{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputChatUploadedPhoto) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("inputChatUploadedPhoto", "flags", err)
@@ -2833,7 +3041,12 @@ func (m *InputChatPhoto) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputChatPhoto) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputChatPhoto) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputChatPhoto) decodeFields(b *tl.Buffer) (err error) {
 	if m.ID, err = DecodeInputPhotoClass(b); err != nil {
 		return b.DecodeErr("inputChatPhoto", "id", err)
 	}
@@ -2877,8 +3090,11 @@ func (m *InputGeoPointEmpty) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *InputGeoPointEmpty) DecodeBare(b *tl.Buffer) error {
 	*m = InputGeoPointEmpty{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputGeoPointEmpty) decodeFields(b *tl.Buffer) error { return nil }
 
 // InputGeoPoint is the TL constructor inputGeoPoint#48222faf (result InputGeoPoint).
 type InputGeoPoint struct {
@@ -2928,8 +3144,13 @@ func (m *InputGeoPoint) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputGeoPoint) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputGeoPoint) DecodeBare(b *tl.Buffer) error {
 	*m = InputGeoPoint{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputGeoPoint) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("inputGeoPoint", "flags", err)
@@ -2986,8 +3207,11 @@ func (m *InputPhotoEmpty) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *InputPhotoEmpty) DecodeBare(b *tl.Buffer) error {
 	*m = InputPhotoEmpty{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputPhotoEmpty) decodeFields(b *tl.Buffer) error { return nil }
 
 // InputPhoto is the TL constructor inputPhoto#3bb3b94a (result InputPhoto).
 type InputPhoto struct {
@@ -3030,7 +3254,12 @@ func (m *InputPhoto) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputPhoto) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputPhoto) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputPhoto) decodeFields(b *tl.Buffer) (err error) {
 	if m.ID, err = b.Int64(); err != nil {
 		return b.DecodeErr("inputPhoto", "id", err)
 	}
@@ -3086,7 +3315,12 @@ func (m *InputFileLocation) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputFileLocation) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputFileLocation) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputFileLocation) decodeFields(b *tl.Buffer) (err error) {
 	if m.VolumeID, err = b.Int64(); err != nil {
 		return b.DecodeErr("inputFileLocation", "volume_id", err)
 	}
@@ -3141,7 +3375,12 @@ func (m *InputEncryptedFileLocation) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputEncryptedFileLocation) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputEncryptedFileLocation) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputEncryptedFileLocation) decodeFields(b *tl.Buffer) (err error) {
 	if m.ID, err = b.Int64(); err != nil {
 		return b.DecodeErr("inputEncryptedFileLocation", "id", err)
 	}
@@ -3194,7 +3433,12 @@ func (m *InputDocumentFileLocation) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputDocumentFileLocation) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputDocumentFileLocation) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputDocumentFileLocation) decodeFields(b *tl.Buffer) (err error) {
 	if m.ID, err = b.Int64(); err != nil {
 		return b.DecodeErr("inputDocumentFileLocation", "id", err)
 	}
@@ -3249,7 +3493,12 @@ func (m *InputSecureFileLocation) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputSecureFileLocation) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputSecureFileLocation) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputSecureFileLocation) decodeFields(b *tl.Buffer) (err error) {
 	if m.ID, err = b.Int64(); err != nil {
 		return b.DecodeErr("inputSecureFileLocation", "id", err)
 	}
@@ -3296,8 +3545,11 @@ func (m *InputTakeoutFileLocation) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *InputTakeoutFileLocation) DecodeBare(b *tl.Buffer) error {
 	*m = InputTakeoutFileLocation{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputTakeoutFileLocation) decodeFields(b *tl.Buffer) error { return nil }
 
 // InputPhotoFileLocation is the TL constructor inputPhotoFileLocation#40181ffe (result InputFileLocation).
 type InputPhotoFileLocation struct {
@@ -3342,7 +3594,12 @@ func (m *InputPhotoFileLocation) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputPhotoFileLocation) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputPhotoFileLocation) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputPhotoFileLocation) decodeFields(b *tl.Buffer) (err error) {
 	if m.ID, err = b.Int64(); err != nil {
 		return b.DecodeErr("inputPhotoFileLocation", "id", err)
 	}
@@ -3405,7 +3662,12 @@ func (m *InputPhotoLegacyFileLocation) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputPhotoLegacyFileLocation) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputPhotoLegacyFileLocation) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputPhotoLegacyFileLocation) decodeFields(b *tl.Buffer) (err error) {
 	if m.ID, err = b.Int64(); err != nil {
 		return b.DecodeErr("inputPhotoLegacyFileLocation", "id", err)
 	}
@@ -3477,8 +3739,13 @@ func (m *InputPeerPhotoFileLocation) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputPeerPhotoFileLocation) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputPeerPhotoFileLocation) DecodeBare(b *tl.Buffer) error {
 	*m = InputPeerPhotoFileLocation{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputPeerPhotoFileLocation) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("inputPeerPhotoFileLocation", "flags", err)
@@ -3537,7 +3804,12 @@ func (m *InputStickerSetThumb) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputStickerSetThumb) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputStickerSetThumb) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputStickerSetThumb) decodeFields(b *tl.Buffer) (err error) {
 	if m.Stickerset, err = DecodeInputStickerSetClass(b); err != nil {
 		return b.DecodeErr("inputStickerSetThumb", "stickerset", err)
 	}
@@ -3612,8 +3884,13 @@ func (m *InputGroupCallStream) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputGroupCallStream) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputGroupCallStream) DecodeBare(b *tl.Buffer) error {
 	*m = InputGroupCallStream{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputGroupCallStream) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("inputGroupCallStream", "flags", err)
@@ -3679,7 +3956,12 @@ func (m *PeerUser) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PeerUser) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PeerUser) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PeerUser) decodeFields(b *tl.Buffer) (err error) {
 	if m.UserID, err = b.Int64(); err != nil {
 		return b.DecodeErr("peerUser", "user_id", err)
 	}
@@ -3723,7 +4005,12 @@ func (m *PeerChat) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PeerChat) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PeerChat) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PeerChat) decodeFields(b *tl.Buffer) (err error) {
 	if m.ChatID, err = b.Int64(); err != nil {
 		return b.DecodeErr("peerChat", "chat_id", err)
 	}
@@ -3767,7 +4054,12 @@ func (m *PeerChannel) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PeerChannel) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PeerChannel) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PeerChannel) decodeFields(b *tl.Buffer) (err error) {
 	if m.ChannelID, err = b.Int64(); err != nil {
 		return b.DecodeErr("peerChannel", "channel_id", err)
 	}
@@ -3811,7 +4103,12 @@ func (m *UserEmpty) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UserEmpty) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UserEmpty) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UserEmpty) decodeFields(b *tl.Buffer) (err error) {
 	if m.ID, err = b.Int64(); err != nil {
 		return b.DecodeErr("userEmpty", "id", err)
 	}
@@ -4140,8 +4437,13 @@ func (m *User) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *User) DecodeBare(b *tl.Buffer) (err error) {
+func (m *User) DecodeBare(b *tl.Buffer) error {
 	*m = User{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *User) decodeFields(b *tl.Buffer) (err error) {
 	var f0, f1 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("user", "flags", err)
@@ -4234,9 +4536,12 @@ func (m *User) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("user", "restriction_reason", err)
 			}
-			m.RestrictionReason = make([]RestrictionReason, n1)
+			m.RestrictionReason = tl.MakeSlice[RestrictionReason](b, 0x867202e2, n1)
 			for i1 := range m.RestrictionReason {
-				if err = m.RestrictionReason[i1].Decode(b); err != nil {
+				if err = b.ConsumeID(RestrictionReasonTypeID); err != nil {
+					return b.DecodeErr("user", "restriction_reason", err)
+				}
+				if err = m.RestrictionReason[i1].decodeFields(b); err != nil {
 					return b.DecodeErr("user", "restriction_reason", err)
 				}
 			}
@@ -4265,9 +4570,12 @@ func (m *User) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("user", "usernames", err)
 			}
-			m.Usernames = make([]Username, n1)
+			m.Usernames = tl.MakeSlice[Username](b, 0x456908a0, n1)
 			for i1 := range m.Usernames {
-				if err = m.Usernames[i1].Decode(b); err != nil {
+				if err = b.ConsumeID(UsernameTypeID); err != nil {
+					return b.DecodeErr("user", "usernames", err)
+				}
+				if err = m.Usernames[i1].decodeFields(b); err != nil {
 					return b.DecodeErr("user", "usernames", err)
 				}
 			}
@@ -4275,7 +4583,10 @@ func (m *User) DecodeBare(b *tl.Buffer) (err error) {
 	}
 	if f1&(1<<5) != 0 {
 		m.StoriesMaxID = tl.New[RecentStory](b, RecentStoryTypeID)
-		if err = m.StoriesMaxID.Decode(b); err != nil {
+		if err = b.ConsumeID(RecentStoryTypeID); err != nil {
+			return b.DecodeErr("user", "stories_max_id", err)
+		}
+		if err = m.StoriesMaxID.decodeFields(b); err != nil {
 			return b.DecodeErr("user", "stories_max_id", err)
 		}
 	}
@@ -4353,8 +4664,11 @@ func (m *UserProfilePhotoEmpty) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *UserProfilePhotoEmpty) DecodeBare(b *tl.Buffer) error {
 	*m = UserProfilePhotoEmpty{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UserProfilePhotoEmpty) decodeFields(b *tl.Buffer) error { return nil }
 
 // UserProfilePhoto is the TL constructor userProfilePhoto#82d1f706 (result UserProfilePhoto).
 type UserProfilePhoto struct {
@@ -4412,8 +4726,13 @@ func (m *UserProfilePhoto) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UserProfilePhoto) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UserProfilePhoto) DecodeBare(b *tl.Buffer) error {
 	*m = UserProfilePhoto{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UserProfilePhoto) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("userProfilePhoto", "flags", err)
@@ -4472,8 +4791,11 @@ func (m *UserStatusEmpty) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *UserStatusEmpty) DecodeBare(b *tl.Buffer) error {
 	*m = UserStatusEmpty{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UserStatusEmpty) decodeFields(b *tl.Buffer) error { return nil }
 
 // UserStatusOnline is the TL constructor userStatusOnline#edb93949 (result UserStatus).
 type UserStatusOnline struct {
@@ -4512,7 +4834,12 @@ func (m *UserStatusOnline) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UserStatusOnline) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UserStatusOnline) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UserStatusOnline) decodeFields(b *tl.Buffer) (err error) {
 	if m.Expires, err = b.Int32(); err != nil {
 		return b.DecodeErr("userStatusOnline", "expires", err)
 	}
@@ -4556,7 +4883,12 @@ func (m *UserStatusOffline) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UserStatusOffline) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UserStatusOffline) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UserStatusOffline) decodeFields(b *tl.Buffer) (err error) {
 	if m.WasOnline, err = b.Int32(); err != nil {
 		return b.DecodeErr("userStatusOffline", "was_online", err)
 	}
@@ -4604,8 +4936,13 @@ func (m *UserStatusRecently) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UserStatusRecently) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UserStatusRecently) DecodeBare(b *tl.Buffer) error {
 	*m = UserStatusRecently{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UserStatusRecently) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("userStatusRecently", "flags", err)
@@ -4655,8 +4992,13 @@ func (m *UserStatusLastWeek) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UserStatusLastWeek) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UserStatusLastWeek) DecodeBare(b *tl.Buffer) error {
 	*m = UserStatusLastWeek{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UserStatusLastWeek) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("userStatusLastWeek", "flags", err)
@@ -4706,8 +5048,13 @@ func (m *UserStatusLastMonth) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UserStatusLastMonth) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UserStatusLastMonth) DecodeBare(b *tl.Buffer) error {
 	*m = UserStatusLastMonth{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UserStatusLastMonth) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("userStatusLastMonth", "flags", err)
@@ -4753,7 +5100,12 @@ func (m *ChatEmpty) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChatEmpty) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChatEmpty) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChatEmpty) decodeFields(b *tl.Buffer) (err error) {
 	if m.ID, err = b.Int64(); err != nil {
 		return b.DecodeErr("chatEmpty", "id", err)
 	}
@@ -4865,8 +5217,13 @@ func (m *Chat) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *Chat) DecodeBare(b *tl.Buffer) (err error) {
+func (m *Chat) DecodeBare(b *tl.Buffer) error {
 	*m = Chat{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *Chat) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("chat", "flags", err)
@@ -4902,13 +5259,19 @@ func (m *Chat) DecodeBare(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<14) != 0 {
 		m.AdminRights = tl.New[ChatAdminRights](b, ChatAdminRightsTypeID)
-		if err = m.AdminRights.Decode(b); err != nil {
+		if err = b.ConsumeID(ChatAdminRightsTypeID); err != nil {
+			return b.DecodeErr("chat", "admin_rights", err)
+		}
+		if err = m.AdminRights.decodeFields(b); err != nil {
 			return b.DecodeErr("chat", "admin_rights", err)
 		}
 	}
 	if f0&(1<<18) != 0 {
 		m.DefaultBannedRights = tl.New[ChatBannedRights](b, ChatBannedRightsTypeID)
-		if err = m.DefaultBannedRights.Decode(b); err != nil {
+		if err = b.ConsumeID(ChatBannedRightsTypeID); err != nil {
+			return b.DecodeErr("chat", "default_banned_rights", err)
+		}
+		if err = m.DefaultBannedRights.decodeFields(b); err != nil {
 			return b.DecodeErr("chat", "default_banned_rights", err)
 		}
 	}
@@ -4954,7 +5317,12 @@ func (m *ChatForbidden) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChatForbidden) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChatForbidden) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChatForbidden) decodeFields(b *tl.Buffer) (err error) {
 	if m.ID, err = b.Int64(); err != nil {
 		return b.DecodeErr("chatForbidden", "id", err)
 	}
@@ -5277,8 +5645,13 @@ func (m *Channel) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *Channel) DecodeBare(b *tl.Buffer) (err error) {
+func (m *Channel) DecodeBare(b *tl.Buffer) error {
 	*m = Channel{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *Channel) decodeFields(b *tl.Buffer) (err error) {
 	var f0, f1 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("channel", "flags", err)
@@ -5344,9 +5717,12 @@ func (m *Channel) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("channel", "restriction_reason", err)
 			}
-			m.RestrictionReason = make([]RestrictionReason, n1)
+			m.RestrictionReason = tl.MakeSlice[RestrictionReason](b, 0x867202e2, n1)
 			for i1 := range m.RestrictionReason {
-				if err = m.RestrictionReason[i1].Decode(b); err != nil {
+				if err = b.ConsumeID(RestrictionReasonTypeID); err != nil {
+					return b.DecodeErr("channel", "restriction_reason", err)
+				}
+				if err = m.RestrictionReason[i1].decodeFields(b); err != nil {
 					return b.DecodeErr("channel", "restriction_reason", err)
 				}
 			}
@@ -5354,19 +5730,28 @@ func (m *Channel) DecodeBare(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<14) != 0 {
 		m.AdminRights = tl.New[ChatAdminRights](b, ChatAdminRightsTypeID)
-		if err = m.AdminRights.Decode(b); err != nil {
+		if err = b.ConsumeID(ChatAdminRightsTypeID); err != nil {
+			return b.DecodeErr("channel", "admin_rights", err)
+		}
+		if err = m.AdminRights.decodeFields(b); err != nil {
 			return b.DecodeErr("channel", "admin_rights", err)
 		}
 	}
 	if f0&(1<<15) != 0 {
 		m.BannedRights = tl.New[ChatBannedRights](b, ChatBannedRightsTypeID)
-		if err = m.BannedRights.Decode(b); err != nil {
+		if err = b.ConsumeID(ChatBannedRightsTypeID); err != nil {
+			return b.DecodeErr("channel", "banned_rights", err)
+		}
+		if err = m.BannedRights.decodeFields(b); err != nil {
 			return b.DecodeErr("channel", "banned_rights", err)
 		}
 	}
 	if f0&(1<<18) != 0 {
 		m.DefaultBannedRights = tl.New[ChatBannedRights](b, ChatBannedRightsTypeID)
-		if err = m.DefaultBannedRights.Decode(b); err != nil {
+		if err = b.ConsumeID(ChatBannedRightsTypeID); err != nil {
+			return b.DecodeErr("channel", "default_banned_rights", err)
+		}
+		if err = m.DefaultBannedRights.decodeFields(b); err != nil {
 			return b.DecodeErr("channel", "default_banned_rights", err)
 		}
 	}
@@ -5382,9 +5767,12 @@ func (m *Channel) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("channel", "usernames", err)
 			}
-			m.Usernames = make([]Username, n1)
+			m.Usernames = tl.MakeSlice[Username](b, 0x456908a0, n1)
 			for i1 := range m.Usernames {
-				if err = m.Usernames[i1].Decode(b); err != nil {
+				if err = b.ConsumeID(UsernameTypeID); err != nil {
+					return b.DecodeErr("channel", "usernames", err)
+				}
+				if err = m.Usernames[i1].decodeFields(b); err != nil {
 					return b.DecodeErr("channel", "usernames", err)
 				}
 			}
@@ -5392,7 +5780,10 @@ func (m *Channel) DecodeBare(b *tl.Buffer) (err error) {
 	}
 	if f1&(1<<4) != 0 {
 		m.StoriesMaxID = tl.New[RecentStory](b, RecentStoryTypeID)
-		if err = m.StoriesMaxID.Decode(b); err != nil {
+		if err = b.ConsumeID(RecentStoryTypeID); err != nil {
+			return b.DecodeErr("channel", "stories_max_id", err)
+		}
+		if err = m.StoriesMaxID.decodeFields(b); err != nil {
 			return b.DecodeErr("channel", "stories_max_id", err)
 		}
 	}
@@ -5512,8 +5903,13 @@ func (m *ChannelForbidden) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelForbidden) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelForbidden) DecodeBare(b *tl.Buffer) error {
 	*m = ChannelForbidden{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelForbidden) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("channelForbidden", "flags", err)
@@ -5587,8 +5983,13 @@ func (m *CommunityForbidden) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *CommunityForbidden) DecodeBare(b *tl.Buffer) (err error) {
+func (m *CommunityForbidden) DecodeBare(b *tl.Buffer) error {
 	*m = CommunityForbidden{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *CommunityForbidden) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("communityForbidden", "flags", err)
@@ -5700,8 +6101,13 @@ func (m *Community) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *Community) DecodeBare(b *tl.Buffer) (err error) {
+func (m *Community) DecodeBare(b *tl.Buffer) error {
 	*m = Community{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *Community) decodeFields(b *tl.Buffer) (err error) {
 	var f0, f1 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("community", "flags", err)
@@ -5733,13 +6139,19 @@ func (m *Community) DecodeBare(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<14) != 0 {
 		m.AdminRights = tl.New[ChatAdminRights](b, ChatAdminRightsTypeID)
-		if err = m.AdminRights.Decode(b); err != nil {
+		if err = b.ConsumeID(ChatAdminRightsTypeID); err != nil {
+			return b.DecodeErr("community", "admin_rights", err)
+		}
+		if err = m.AdminRights.decodeFields(b); err != nil {
 			return b.DecodeErr("community", "admin_rights", err)
 		}
 	}
 	if f0&(1<<18) != 0 {
 		m.DefaultBannedRights = tl.New[ChatBannedRights](b, ChatBannedRightsTypeID)
-		if err = m.DefaultBannedRights.Decode(b); err != nil {
+		if err = b.ConsumeID(ChatBannedRightsTypeID); err != nil {
+			return b.DecodeErr("community", "default_banned_rights", err)
+		}
+		if err = m.DefaultBannedRights.decodeFields(b); err != nil {
 			return b.DecodeErr("community", "default_banned_rights", err)
 		}
 	}
@@ -5922,8 +6334,13 @@ func (m *ChatFull) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChatFull) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChatFull) DecodeBare(b *tl.Buffer) error {
 	*m = ChatFull{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChatFull) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("chatFull", "flags", err)
@@ -5945,7 +6362,10 @@ func (m *ChatFull) DecodeBare(b *tl.Buffer) (err error) {
 			return b.DecodeErr("chatFull", "chat_photo", err)
 		}
 	}
-	if err = m.NotifySettings.Decode(b); err != nil {
+	if err = b.ConsumeID(PeerNotifySettingsTypeID); err != nil {
+		return b.DecodeErr("chatFull", "notify_settings", err)
+	}
+	if err = m.NotifySettings.decodeFields(b); err != nil {
 		return b.DecodeErr("chatFull", "notify_settings", err)
 	}
 	if f0&(1<<13) != 0 {
@@ -5959,9 +6379,12 @@ func (m *ChatFull) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("chatFull", "bot_info", err)
 			}
-			m.BotInfo = make([]BotInfo, n1)
+			m.BotInfo = tl.MakeSlice[BotInfo](b, 0xb4b6f3b7, n1)
 			for i1 := range m.BotInfo {
-				if err = m.BotInfo[i1].Decode(b); err != nil {
+				if err = b.ConsumeID(BotInfoTypeID); err != nil {
+					return b.DecodeErr("chatFull", "bot_info", err)
+				}
+				if err = m.BotInfo[i1].decodeFields(b); err != nil {
 					return b.DecodeErr("chatFull", "bot_info", err)
 				}
 			}
@@ -6013,7 +6436,7 @@ func (m *ChatFull) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("chatFull", "recent_requesters", err)
 			}
-			m.RecentRequesters = make([]int64, n1)
+			m.RecentRequesters = tl.MakeSlice[int64](b, 0xb825495a, n1)
 			for i1 := range m.RecentRequesters {
 				if m.RecentRequesters[i1], err = b.Int64(); err != nil {
 					return b.DecodeErr("chatFull", "recent_requesters", err)
@@ -6485,8 +6908,13 @@ func (m *ChannelFull) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelFull) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelFull) DecodeBare(b *tl.Buffer) error {
 	*m = ChannelFull{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelFull) decodeFields(b *tl.Buffer) (err error) {
 	var f0, f1 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("channelFull", "flags", err)
@@ -6563,7 +6991,10 @@ func (m *ChannelFull) DecodeBare(b *tl.Buffer) (err error) {
 	if m.ChatPhoto, err = DecodePhotoClass(b); err != nil {
 		return b.DecodeErr("channelFull", "chat_photo", err)
 	}
-	if err = m.NotifySettings.Decode(b); err != nil {
+	if err = b.ConsumeID(PeerNotifySettingsTypeID); err != nil {
+		return b.DecodeErr("channelFull", "notify_settings", err)
+	}
+	if err = m.NotifySettings.decodeFields(b); err != nil {
 		return b.DecodeErr("channelFull", "notify_settings", err)
 	}
 	if f0&(1<<23) != 0 {
@@ -6576,9 +7007,12 @@ func (m *ChannelFull) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("channelFull", "bot_info", err)
 		}
-		m.BotInfo = make([]BotInfo, n0)
+		m.BotInfo = tl.MakeSlice[BotInfo](b, 0xb4b6f3b7, n0)
 		for i0 := range m.BotInfo {
-			if err = m.BotInfo[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(BotInfoTypeID); err != nil {
+				return b.DecodeErr("channelFull", "bot_info", err)
+			}
+			if err = m.BotInfo[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("channelFull", "bot_info", err)
 			}
 		}
@@ -6603,7 +7037,10 @@ func (m *ChannelFull) DecodeBare(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<8) != 0 {
 		m.Stickerset = tl.New[StickerSet](b, StickerSetTypeID)
-		if err = m.Stickerset.Decode(b); err != nil {
+		if err = b.ConsumeID(StickerSetTypeID); err != nil {
+			return b.DecodeErr("channelFull", "stickerset", err)
+		}
+		if err = m.Stickerset.decodeFields(b); err != nil {
 			return b.DecodeErr("channelFull", "stickerset", err)
 		}
 	}
@@ -6668,7 +7105,7 @@ func (m *ChannelFull) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("channelFull", "pending_suggestions", err)
 			}
-			m.PendingSuggestions = make([]string, n1)
+			m.PendingSuggestions = tl.MakeSlice[string](b, 0x0010ab84, n1)
 			for i1 := range m.PendingSuggestions {
 				if m.PendingSuggestions[i1], err = b.String(); err != nil {
 					return b.DecodeErr("channelFull", "pending_suggestions", err)
@@ -6699,7 +7136,7 @@ func (m *ChannelFull) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("channelFull", "recent_requesters", err)
 			}
-			m.RecentRequesters = make([]int64, n1)
+			m.RecentRequesters = tl.MakeSlice[int64](b, 0xb825495a, n1)
 			for i1 := range m.RecentRequesters {
 				if m.RecentRequesters[i1], err = b.Int64(); err != nil {
 					return b.DecodeErr("channelFull", "recent_requesters", err)
@@ -6725,7 +7162,10 @@ func (m *ChannelFull) DecodeBare(b *tl.Buffer) (err error) {
 	}
 	if f1&(1<<4) != 0 {
 		m.Stories = tl.New[PeerStories](b, PeerStoriesTypeID)
-		if err = m.Stories.Decode(b); err != nil {
+		if err = b.ConsumeID(PeerStoriesTypeID); err != nil {
+			return b.DecodeErr("channelFull", "stories", err)
+		}
+		if err = m.Stories.decodeFields(b); err != nil {
 			return b.DecodeErr("channelFull", "stories", err)
 		}
 	}
@@ -6748,13 +7188,19 @@ func (m *ChannelFull) DecodeBare(b *tl.Buffer) (err error) {
 	}
 	if f1&(1<<10) != 0 {
 		m.Emojiset = tl.New[StickerSet](b, StickerSetTypeID)
-		if err = m.Emojiset.Decode(b); err != nil {
+		if err = b.ConsumeID(StickerSetTypeID); err != nil {
+			return b.DecodeErr("channelFull", "emojiset", err)
+		}
+		if err = m.Emojiset.decodeFields(b); err != nil {
 			return b.DecodeErr("channelFull", "emojiset", err)
 		}
 	}
 	if f1&(1<<17) != 0 {
 		m.BotVerification = tl.New[BotVerification](b, BotVerificationTypeID)
-		if err = m.BotVerification.Decode(b); err != nil {
+		if err = b.ConsumeID(BotVerificationTypeID); err != nil {
+			return b.DecodeErr("channelFull", "bot_verification", err)
+		}
+		if err = m.BotVerification.decodeFields(b); err != nil {
 			return b.DecodeErr("channelFull", "bot_verification", err)
 		}
 	}
@@ -6860,8 +7306,13 @@ func (m *CommunityFull) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *CommunityFull) DecodeBare(b *tl.Buffer) (err error) {
+func (m *CommunityFull) DecodeBare(b *tl.Buffer) error {
 	*m = CommunityFull{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *CommunityFull) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("communityFull", "flags", err)
@@ -6880,9 +7331,12 @@ func (m *CommunityFull) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("communityFull", "linked_peers", err)
 		}
-		m.LinkedPeers = make([]CommunityPeer, n0)
+		m.LinkedPeers = tl.MakeSlice[CommunityPeer](b, 0xd40dd9d9, n0)
 		for i0 := range m.LinkedPeers {
-			if err = m.LinkedPeers[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(CommunityPeerTypeID); err != nil {
+				return b.DecodeErr("communityFull", "linked_peers", err)
+			}
+			if err = m.LinkedPeers[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("communityFull", "linked_peers", err)
 			}
 		}
@@ -6958,8 +7412,13 @@ func (m *ChatParticipant) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChatParticipant) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChatParticipant) DecodeBare(b *tl.Buffer) error {
 	*m = ChatParticipant{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChatParticipant) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("chatParticipant", "flags", err)
@@ -7028,8 +7487,13 @@ func (m *ChatParticipantCreator) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChatParticipantCreator) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChatParticipantCreator) DecodeBare(b *tl.Buffer) error {
 	*m = ChatParticipantCreator{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChatParticipantCreator) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("chatParticipantCreator", "flags", err)
@@ -7096,8 +7560,13 @@ func (m *ChatParticipantAdmin) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChatParticipantAdmin) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChatParticipantAdmin) DecodeBare(b *tl.Buffer) error {
 	*m = ChatParticipantAdmin{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChatParticipantAdmin) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("chatParticipantAdmin", "flags", err)
@@ -7168,8 +7637,13 @@ func (m *ChatParticipantsForbidden) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChatParticipantsForbidden) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChatParticipantsForbidden) DecodeBare(b *tl.Buffer) error {
 	*m = ChatParticipantsForbidden{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChatParticipantsForbidden) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("chatParticipantsForbidden", "flags", err)
@@ -7234,7 +7708,12 @@ func (m *ChatParticipants) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChatParticipants) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChatParticipants) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChatParticipants) decodeFields(b *tl.Buffer) (err error) {
 	if m.ChatID, err = b.Int64(); err != nil {
 		return b.DecodeErr("chatParticipants", "chat_id", err)
 	}
@@ -7243,7 +7722,7 @@ func (m *ChatParticipants) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("chatParticipants", "participants", err)
 		}
-		m.Participants = make([]ChatParticipantClass, n0)
+		m.Participants = tl.MakeSlice[ChatParticipantClass](b, 0xe5b91b96, n0)
 		for i0 := range m.Participants {
 			if m.Participants[i0], err = DecodeChatParticipantClass(b); err != nil {
 				return b.DecodeErr("chatParticipants", "participants", err)
@@ -7293,8 +7772,11 @@ func (m *ChatPhotoEmpty) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *ChatPhotoEmpty) DecodeBare(b *tl.Buffer) error {
 	*m = ChatPhotoEmpty{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChatPhotoEmpty) decodeFields(b *tl.Buffer) error { return nil }
 
 // ChatPhoto is the TL constructor chatPhoto#1c6e1c11 (result ChatPhoto).
 type ChatPhoto struct {
@@ -7348,8 +7830,13 @@ func (m *ChatPhoto) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChatPhoto) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChatPhoto) DecodeBare(b *tl.Buffer) error {
 	*m = ChatPhoto{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChatPhoto) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("chatPhoto", "flags", err)
@@ -7418,8 +7905,13 @@ func (m *MessageEmpty) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessageEmpty) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessageEmpty) DecodeBare(b *tl.Buffer) error {
 	*m = MessageEmpty{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageEmpty) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messageEmpty", "flags", err)
@@ -7796,8 +8288,13 @@ func (m *Message) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *Message) DecodeBare(b *tl.Buffer) (err error) {
+func (m *Message) DecodeBare(b *tl.Buffer) error {
 	*m = Message{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *Message) decodeFields(b *tl.Buffer) (err error) {
 	var f0, f1 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("message", "flags", err)
@@ -7850,7 +8347,10 @@ func (m *Message) DecodeBare(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<2) != 0 {
 		m.FwdFrom = tl.New[MessageFwdHeader](b, MessageFwdHeaderTypeID)
-		if err = m.FwdFrom.Decode(b); err != nil {
+		if err = b.ConsumeID(MessageFwdHeaderTypeID); err != nil {
+			return b.DecodeErr("message", "fwd_from", err)
+		}
+		if err = m.FwdFrom.decodeFields(b); err != nil {
 			return b.DecodeErr("message", "fwd_from", err)
 		}
 	}
@@ -7898,7 +8398,7 @@ func (m *Message) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("message", "entities", err)
 			}
-			m.Entities = make([]MessageEntityClass, n1)
+			m.Entities = tl.MakeSlice[MessageEntityClass](b, 0xa8c1973d, n1)
 			for i1 := range m.Entities {
 				if m.Entities[i1], err = DecodeMessageEntityClass(b); err != nil {
 					return b.DecodeErr("message", "entities", err)
@@ -7920,7 +8420,10 @@ func (m *Message) DecodeBare(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<23) != 0 {
 		m.Replies = tl.New[MessageReplies](b, MessageRepliesTypeID)
-		if err = m.Replies.Decode(b); err != nil {
+		if err = b.ConsumeID(MessageRepliesTypeID); err != nil {
+			return b.DecodeErr("message", "replies", err)
+		}
+		if err = m.Replies.decodeFields(b); err != nil {
 			return b.DecodeErr("message", "replies", err)
 		}
 	}
@@ -7944,7 +8447,10 @@ func (m *Message) DecodeBare(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<20) != 0 {
 		m.Reactions = tl.New[MessageReactions](b, MessageReactionsTypeID)
-		if err = m.Reactions.Decode(b); err != nil {
+		if err = b.ConsumeID(MessageReactionsTypeID); err != nil {
+			return b.DecodeErr("message", "reactions", err)
+		}
+		if err = m.Reactions.decodeFields(b); err != nil {
 			return b.DecodeErr("message", "reactions", err)
 		}
 	}
@@ -7954,9 +8460,12 @@ func (m *Message) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("message", "restriction_reason", err)
 			}
-			m.RestrictionReason = make([]RestrictionReason, n1)
+			m.RestrictionReason = tl.MakeSlice[RestrictionReason](b, 0x867202e2, n1)
 			for i1 := range m.RestrictionReason {
-				if err = m.RestrictionReason[i1].Decode(b); err != nil {
+				if err = b.ConsumeID(RestrictionReasonTypeID); err != nil {
+					return b.DecodeErr("message", "restriction_reason", err)
+				}
+				if err = m.RestrictionReason[i1].decodeFields(b); err != nil {
 					return b.DecodeErr("message", "restriction_reason", err)
 				}
 			}
@@ -7982,7 +8491,10 @@ func (m *Message) DecodeBare(b *tl.Buffer) (err error) {
 	}
 	if f1&(1<<3) != 0 {
 		m.Factcheck = tl.New[FactCheck](b, FactCheckTypeID)
-		if err = m.Factcheck.Decode(b); err != nil {
+		if err = b.ConsumeID(FactCheckTypeID); err != nil {
+			return b.DecodeErr("message", "factcheck", err)
+		}
+		if err = m.Factcheck.decodeFields(b); err != nil {
 			return b.DecodeErr("message", "factcheck", err)
 		}
 	}
@@ -8000,7 +8512,10 @@ func (m *Message) DecodeBare(b *tl.Buffer) (err error) {
 	}
 	if f1&(1<<7) != 0 {
 		m.SuggestedPost = tl.New[SuggestedPost](b, SuggestedPostTypeID)
-		if err = m.SuggestedPost.Decode(b); err != nil {
+		if err = b.ConsumeID(SuggestedPostTypeID); err != nil {
+			return b.DecodeErr("message", "suggested_post", err)
+		}
+		if err = m.SuggestedPost.decodeFields(b); err != nil {
 			return b.DecodeErr("message", "suggested_post", err)
 		}
 	}
@@ -8018,7 +8533,10 @@ func (m *Message) DecodeBare(b *tl.Buffer) (err error) {
 	}
 	if f1&(1<<13) != 0 {
 		m.RichMessage = tl.New[RichMessage](b, RichMessageTypeID)
-		if err = m.RichMessage.Decode(b); err != nil {
+		if err = b.ConsumeID(RichMessageTypeID); err != nil {
+			return b.DecodeErr("message", "rich_message", err)
+		}
+		if err = m.RichMessage.decodeFields(b); err != nil {
 			return b.DecodeErr("message", "rich_message", err)
 		}
 	}
@@ -8151,8 +8669,13 @@ func (m *MessageService) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessageService) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessageService) DecodeBare(b *tl.Buffer) error {
 	*m = MessageService{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageService) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messageService", "flags", err)
@@ -8193,7 +8716,10 @@ func (m *MessageService) DecodeBare(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<20) != 0 {
 		m.Reactions = tl.New[MessageReactions](b, MessageReactionsTypeID)
-		if err = m.Reactions.Decode(b); err != nil {
+		if err = b.ConsumeID(MessageReactionsTypeID); err != nil {
+			return b.DecodeErr("messageService", "reactions", err)
+		}
+		if err = m.Reactions.decodeFields(b); err != nil {
 			return b.DecodeErr("messageService", "reactions", err)
 		}
 	}
@@ -8243,8 +8769,11 @@ func (m *MessageMediaEmpty) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *MessageMediaEmpty) DecodeBare(b *tl.Buffer) error {
 	*m = MessageMediaEmpty{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageMediaEmpty) decodeFields(b *tl.Buffer) error { return nil }
 
 // MessageMediaPhoto is the TL constructor messageMediaPhoto#e216eb63 (result MessageMedia).
 type MessageMediaPhoto struct {
@@ -8316,8 +8845,13 @@ func (m *MessageMediaPhoto) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessageMediaPhoto) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessageMediaPhoto) DecodeBare(b *tl.Buffer) error {
 	*m = MessageMediaPhoto{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageMediaPhoto) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messageMediaPhoto", "flags", err)
@@ -8385,7 +8919,12 @@ func (m *MessageMediaGeo) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessageMediaGeo) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessageMediaGeo) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageMediaGeo) decodeFields(b *tl.Buffer) (err error) {
 	if m.Geo, err = DecodeGeoPointClass(b); err != nil {
 		return b.DecodeErr("messageMediaGeo", "geo", err)
 	}
@@ -8437,7 +8976,12 @@ func (m *MessageMediaContact) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessageMediaContact) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessageMediaContact) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageMediaContact) decodeFields(b *tl.Buffer) (err error) {
 	if m.PhoneNumber, err = b.String(); err != nil {
 		return b.DecodeErr("messageMediaContact", "phone_number", err)
 	}
@@ -8493,8 +9037,11 @@ func (m *MessageMediaUnsupported) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *MessageMediaUnsupported) DecodeBare(b *tl.Buffer) error {
 	*m = MessageMediaUnsupported{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageMediaUnsupported) decodeFields(b *tl.Buffer) error { return nil }
 
 // MessageMediaDocument is the TL constructor messageMediaDocument#52d8ccd9 (result MessageMedia).
 type MessageMediaDocument struct {
@@ -8600,8 +9147,13 @@ func (m *MessageMediaDocument) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessageMediaDocument) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessageMediaDocument) DecodeBare(b *tl.Buffer) error {
 	*m = MessageMediaDocument{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageMediaDocument) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messageMediaDocument", "flags", err)
@@ -8622,7 +9174,7 @@ func (m *MessageMediaDocument) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("messageMediaDocument", "alt_documents", err)
 			}
-			m.AltDocuments = make([]DocumentClass, n1)
+			m.AltDocuments = tl.MakeSlice[DocumentClass](b, 0x7d5e3d89, n1)
 			for i1 := range m.AltDocuments {
 				if m.AltDocuments[i1], err = DecodeDocumentClass(b); err != nil {
 					return b.DecodeErr("messageMediaDocument", "alt_documents", err)
@@ -8710,8 +9262,13 @@ func (m *MessageMediaWebPage) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessageMediaWebPage) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessageMediaWebPage) DecodeBare(b *tl.Buffer) error {
 	*m = MessageMediaWebPage{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageMediaWebPage) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messageMediaWebPage", "flags", err)
@@ -8778,7 +9335,12 @@ func (m *MessageMediaVenue) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessageMediaVenue) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessageMediaVenue) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageMediaVenue) decodeFields(b *tl.Buffer) (err error) {
 	if m.Geo, err = DecodeGeoPointClass(b); err != nil {
 		return b.DecodeErr("messageMediaVenue", "geo", err)
 	}
@@ -8839,8 +9401,16 @@ func (m *MessageMediaGame) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessageMediaGame) DecodeBare(b *tl.Buffer) (err error) {
-	if err = m.Game.Decode(b); err != nil {
+func (m *MessageMediaGame) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageMediaGame) decodeFields(b *tl.Buffer) (err error) {
+	if err = b.ConsumeID(GameTypeID); err != nil {
+		return b.DecodeErr("messageMediaGame", "game", err)
+	}
+	if err = m.Game.decodeFields(b); err != nil {
 		return b.DecodeErr("messageMediaGame", "game", err)
 	}
 	return nil
@@ -8926,8 +9496,13 @@ func (m *MessageMediaInvoice) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessageMediaInvoice) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessageMediaInvoice) DecodeBare(b *tl.Buffer) error {
 	*m = MessageMediaInvoice{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageMediaInvoice) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messageMediaInvoice", "flags", err)
@@ -9028,8 +9603,13 @@ func (m *MessageMediaGeoLive) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessageMediaGeoLive) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessageMediaGeoLive) DecodeBare(b *tl.Buffer) error {
 	*m = MessageMediaGeoLive{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageMediaGeoLive) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messageMediaGeoLive", "flags", err)
@@ -9109,16 +9689,27 @@ func (m *MessageMediaPoll) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessageMediaPoll) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessageMediaPoll) DecodeBare(b *tl.Buffer) error {
 	*m = MessageMediaPoll{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageMediaPoll) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messageMediaPoll", "flags", err)
 	}
-	if err = m.Poll.Decode(b); err != nil {
+	if err = b.ConsumeID(PollTypeID); err != nil {
 		return b.DecodeErr("messageMediaPoll", "poll", err)
 	}
-	if err = m.Results.Decode(b); err != nil {
+	if err = m.Poll.decodeFields(b); err != nil {
+		return b.DecodeErr("messageMediaPoll", "poll", err)
+	}
+	if err = b.ConsumeID(PollResultsTypeID); err != nil {
+		return b.DecodeErr("messageMediaPoll", "results", err)
+	}
+	if err = m.Results.decodeFields(b); err != nil {
 		return b.DecodeErr("messageMediaPoll", "results", err)
 	}
 	if f0&(1<<0) != 0 {
@@ -9179,8 +9770,13 @@ func (m *MessageMediaDice) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessageMediaDice) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessageMediaDice) DecodeBare(b *tl.Buffer) error {
 	*m = MessageMediaDice{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageMediaDice) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messageMediaDice", "flags", err)
@@ -9193,7 +9789,10 @@ func (m *MessageMediaDice) DecodeBare(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<0) != 0 {
 		m.GameOutcome = tl.New[MessagesEmojiGameOutcome](b, MessagesEmojiGameOutcomeTypeID)
-		if err = m.GameOutcome.Decode(b); err != nil {
+		if err = b.ConsumeID(MessagesEmojiGameOutcomeTypeID); err != nil {
+			return b.DecodeErr("messageMediaDice", "game_outcome", err)
+		}
+		if err = m.GameOutcome.decodeFields(b); err != nil {
 			return b.DecodeErr("messageMediaDice", "game_outcome", err)
 		}
 	}
@@ -9259,8 +9858,13 @@ func (m *MessageMediaStory) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessageMediaStory) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessageMediaStory) DecodeBare(b *tl.Buffer) error {
 	*m = MessageMediaStory{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageMediaStory) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messageMediaStory", "flags", err)
@@ -9365,8 +9969,13 @@ func (m *MessageMediaGiveaway) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessageMediaGiveaway) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessageMediaGiveaway) DecodeBare(b *tl.Buffer) error {
 	*m = MessageMediaGiveaway{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageMediaGiveaway) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messageMediaGiveaway", "flags", err)
@@ -9378,7 +9987,7 @@ func (m *MessageMediaGiveaway) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messageMediaGiveaway", "channels", err)
 		}
-		m.Channels = make([]int64, n0)
+		m.Channels = tl.MakeSlice[int64](b, 0xb825495a, n0)
 		for i0 := range m.Channels {
 			if m.Channels[i0], err = b.Int64(); err != nil {
 				return b.DecodeErr("messageMediaGiveaway", "channels", err)
@@ -9391,7 +10000,7 @@ func (m *MessageMediaGiveaway) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("messageMediaGiveaway", "countries_iso2", err)
 			}
-			m.CountriesIso2 = make([]string, n1)
+			m.CountriesIso2 = tl.MakeSlice[string](b, 0x0010ab84, n1)
 			for i1 := range m.CountriesIso2 {
 				if m.CountriesIso2[i1], err = b.String(); err != nil {
 					return b.DecodeErr("messageMediaGiveaway", "countries_iso2", err)
@@ -9514,8 +10123,13 @@ func (m *MessageMediaGiveawayResults) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessageMediaGiveawayResults) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessageMediaGiveawayResults) DecodeBare(b *tl.Buffer) error {
 	*m = MessageMediaGiveawayResults{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageMediaGiveawayResults) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messageMediaGiveawayResults", "flags", err)
@@ -9545,7 +10159,7 @@ func (m *MessageMediaGiveawayResults) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messageMediaGiveawayResults", "winners", err)
 		}
-		m.Winners = make([]int64, n0)
+		m.Winners = tl.MakeSlice[int64](b, 0xb825495a, n0)
 		for i0 := range m.Winners {
 			if m.Winners[i0], err = b.Int64(); err != nil {
 				return b.DecodeErr("messageMediaGiveawayResults", "winners", err)
@@ -9623,7 +10237,12 @@ func (m *MessageMediaPaidMedia) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessageMediaPaidMedia) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessageMediaPaidMedia) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageMediaPaidMedia) decodeFields(b *tl.Buffer) (err error) {
 	if m.StarsAmount, err = b.Int64(); err != nil {
 		return b.DecodeErr("messageMediaPaidMedia", "stars_amount", err)
 	}
@@ -9632,7 +10251,7 @@ func (m *MessageMediaPaidMedia) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messageMediaPaidMedia", "extended_media", err)
 		}
-		m.ExtendedMedia = make([]MessageExtendedMediaClass, n0)
+		m.ExtendedMedia = tl.MakeSlice[MessageExtendedMediaClass](b, 0x3c0b01d1, n0)
 		for i0 := range m.ExtendedMedia {
 			if m.ExtendedMedia[i0], err = DecodeMessageExtendedMediaClass(b); err != nil {
 				return b.DecodeErr("messageMediaPaidMedia", "extended_media", err)
@@ -9695,13 +10314,21 @@ func (m *MessageMediaToDo) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessageMediaToDo) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessageMediaToDo) DecodeBare(b *tl.Buffer) error {
 	*m = MessageMediaToDo{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageMediaToDo) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messageMediaToDo", "flags", err)
 	}
-	if err = m.Todo.Decode(b); err != nil {
+	if err = b.ConsumeID(TodoListTypeID); err != nil {
+		return b.DecodeErr("messageMediaToDo", "todo", err)
+	}
+	if err = m.Todo.decodeFields(b); err != nil {
 		return b.DecodeErr("messageMediaToDo", "todo", err)
 	}
 	if f0&(1<<0) != 0 {
@@ -9710,9 +10337,12 @@ func (m *MessageMediaToDo) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("messageMediaToDo", "completions", err)
 			}
-			m.Completions = make([]TodoCompletion, n1)
+			m.Completions = tl.MakeSlice[TodoCompletion](b, 0x67f31c0e, n1)
 			for i1 := range m.Completions {
-				if err = m.Completions[i1].Decode(b); err != nil {
+				if err = b.ConsumeID(TodoCompletionTypeID); err != nil {
+					return b.DecodeErr("messageMediaToDo", "completions", err)
+				}
+				if err = m.Completions[i1].decodeFields(b); err != nil {
 					return b.DecodeErr("messageMediaToDo", "completions", err)
 				}
 			}
@@ -9769,8 +10399,13 @@ func (m *MessageMediaVideoStream) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessageMediaVideoStream) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessageMediaVideoStream) DecodeBare(b *tl.Buffer) error {
 	*m = MessageMediaVideoStream{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageMediaVideoStream) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messageMediaVideoStream", "flags", err)
@@ -9819,8 +10454,11 @@ func (m *MessageActionEmpty) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *MessageActionEmpty) DecodeBare(b *tl.Buffer) error {
 	*m = MessageActionEmpty{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageActionEmpty) decodeFields(b *tl.Buffer) error { return nil }
 
 // MessageActionChatCreate is the TL constructor messageActionChatCreate#bd47cbad (result MessageAction).
 type MessageActionChatCreate struct {
@@ -9864,7 +10502,12 @@ func (m *MessageActionChatCreate) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessageActionChatCreate) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessageActionChatCreate) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageActionChatCreate) decodeFields(b *tl.Buffer) (err error) {
 	if m.Title, err = b.String(); err != nil {
 		return b.DecodeErr("messageActionChatCreate", "title", err)
 	}
@@ -9873,7 +10516,7 @@ func (m *MessageActionChatCreate) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messageActionChatCreate", "users", err)
 		}
-		m.Users = make([]int64, n0)
+		m.Users = tl.MakeSlice[int64](b, 0xb825495a, n0)
 		for i0 := range m.Users {
 			if m.Users[i0], err = b.Int64(); err != nil {
 				return b.DecodeErr("messageActionChatCreate", "users", err)
@@ -9920,7 +10563,12 @@ func (m *MessageActionChatEditTitle) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessageActionChatEditTitle) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessageActionChatEditTitle) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageActionChatEditTitle) decodeFields(b *tl.Buffer) (err error) {
 	if m.Title, err = b.String(); err != nil {
 		return b.DecodeErr("messageActionChatEditTitle", "title", err)
 	}
@@ -9969,7 +10617,12 @@ func (m *MessageActionChatEditPhoto) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessageActionChatEditPhoto) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessageActionChatEditPhoto) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageActionChatEditPhoto) decodeFields(b *tl.Buffer) (err error) {
 	if m.Photo, err = DecodePhotoClass(b); err != nil {
 		return b.DecodeErr("messageActionChatEditPhoto", "photo", err)
 	}
@@ -10013,8 +10666,11 @@ func (m *MessageActionChatDeletePhoto) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *MessageActionChatDeletePhoto) DecodeBare(b *tl.Buffer) error {
 	*m = MessageActionChatDeletePhoto{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageActionChatDeletePhoto) decodeFields(b *tl.Buffer) error { return nil }
 
 // MessageActionChatAddUser is the TL constructor messageActionChatAddUser#15cefd00 (result MessageAction).
 type MessageActionChatAddUser struct {
@@ -10056,13 +10712,18 @@ func (m *MessageActionChatAddUser) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessageActionChatAddUser) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessageActionChatAddUser) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageActionChatAddUser) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.VectorHeader()
 		if err != nil {
 			return b.DecodeErr("messageActionChatAddUser", "users", err)
 		}
-		m.Users = make([]int64, n0)
+		m.Users = tl.MakeSlice[int64](b, 0xb825495a, n0)
 		for i0 := range m.Users {
 			if m.Users[i0], err = b.Int64(); err != nil {
 				return b.DecodeErr("messageActionChatAddUser", "users", err)
@@ -10109,7 +10770,12 @@ func (m *MessageActionChatDeleteUser) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessageActionChatDeleteUser) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessageActionChatDeleteUser) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageActionChatDeleteUser) decodeFields(b *tl.Buffer) (err error) {
 	if m.UserID, err = b.Int64(); err != nil {
 		return b.DecodeErr("messageActionChatDeleteUser", "user_id", err)
 	}
@@ -10153,7 +10819,12 @@ func (m *MessageActionChatJoinedByLink) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessageActionChatJoinedByLink) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessageActionChatJoinedByLink) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageActionChatJoinedByLink) decodeFields(b *tl.Buffer) (err error) {
 	if m.InviterID, err = b.Int64(); err != nil {
 		return b.DecodeErr("messageActionChatJoinedByLink", "inviter_id", err)
 	}
@@ -10197,7 +10868,12 @@ func (m *MessageActionChannelCreate) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessageActionChannelCreate) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessageActionChannelCreate) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageActionChannelCreate) decodeFields(b *tl.Buffer) (err error) {
 	if m.Title, err = b.String(); err != nil {
 		return b.DecodeErr("messageActionChannelCreate", "title", err)
 	}
@@ -10241,7 +10917,12 @@ func (m *MessageActionChatMigrateTo) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessageActionChatMigrateTo) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessageActionChatMigrateTo) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageActionChatMigrateTo) decodeFields(b *tl.Buffer) (err error) {
 	if m.ChannelID, err = b.Int64(); err != nil {
 		return b.DecodeErr("messageActionChatMigrateTo", "channel_id", err)
 	}
@@ -10287,7 +10968,12 @@ func (m *MessageActionChannelMigrateFrom) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessageActionChannelMigrateFrom) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessageActionChannelMigrateFrom) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageActionChannelMigrateFrom) decodeFields(b *tl.Buffer) (err error) {
 	if m.Title, err = b.String(); err != nil {
 		return b.DecodeErr("messageActionChannelMigrateFrom", "title", err)
 	}
@@ -10334,8 +11020,11 @@ func (m *MessageActionPinMessage) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *MessageActionPinMessage) DecodeBare(b *tl.Buffer) error {
 	*m = MessageActionPinMessage{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageActionPinMessage) decodeFields(b *tl.Buffer) error { return nil }
 
 // MessageActionHistoryClear is the TL constructor messageActionHistoryClear#9fbab604 (result MessageAction).
 type MessageActionHistoryClear struct {
@@ -10374,8 +11063,11 @@ func (m *MessageActionHistoryClear) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *MessageActionHistoryClear) DecodeBare(b *tl.Buffer) error {
 	*m = MessageActionHistoryClear{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageActionHistoryClear) decodeFields(b *tl.Buffer) error { return nil }
 
 // MessageActionGameScore is the TL constructor messageActionGameScore#92a72876 (result MessageAction).
 type MessageActionGameScore struct {
@@ -10416,7 +11108,12 @@ func (m *MessageActionGameScore) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessageActionGameScore) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessageActionGameScore) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageActionGameScore) decodeFields(b *tl.Buffer) (err error) {
 	if m.GameID, err = b.Int64(); err != nil {
 		return b.DecodeErr("messageActionGameScore", "game_id", err)
 	}
@@ -10504,8 +11201,13 @@ func (m *MessageActionPaymentSentMe) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessageActionPaymentSentMe) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessageActionPaymentSentMe) DecodeBare(b *tl.Buffer) error {
 	*m = MessageActionPaymentSentMe{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageActionPaymentSentMe) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messageActionPaymentSentMe", "flags", err)
@@ -10523,7 +11225,10 @@ func (m *MessageActionPaymentSentMe) DecodeBare(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<0) != 0 {
 		m.Info = tl.New[PaymentRequestedInfo](b, PaymentRequestedInfoTypeID)
-		if err = m.Info.Decode(b); err != nil {
+		if err = b.ConsumeID(PaymentRequestedInfoTypeID); err != nil {
+			return b.DecodeErr("messageActionPaymentSentMe", "info", err)
+		}
+		if err = m.Info.decodeFields(b); err != nil {
 			return b.DecodeErr("messageActionPaymentSentMe", "info", err)
 		}
 	}
@@ -10533,7 +11238,10 @@ func (m *MessageActionPaymentSentMe) DecodeBare(b *tl.Buffer) (err error) {
 			return b.DecodeErr("messageActionPaymentSentMe", "shipping_option_id", err)
 		}
 	}
-	if err = m.Charge.Decode(b); err != nil {
+	if err = b.ConsumeID(PaymentChargeTypeID); err != nil {
+		return b.DecodeErr("messageActionPaymentSentMe", "charge", err)
+	}
+	if err = m.Charge.decodeFields(b); err != nil {
 		return b.DecodeErr("messageActionPaymentSentMe", "charge", err)
 	}
 	if f0&(1<<4) != 0 {
@@ -10608,8 +11316,13 @@ func (m *MessageActionPaymentSent) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessageActionPaymentSent) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessageActionPaymentSent) DecodeBare(b *tl.Buffer) error {
 	*m = MessageActionPaymentSent{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageActionPaymentSent) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messageActionPaymentSent", "flags", err)
@@ -10696,8 +11409,13 @@ func (m *MessageActionPhoneCall) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessageActionPhoneCall) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessageActionPhoneCall) DecodeBare(b *tl.Buffer) error {
 	*m = MessageActionPhoneCall{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageActionPhoneCall) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messageActionPhoneCall", "flags", err)
@@ -10757,8 +11475,11 @@ func (m *MessageActionScreenshotTaken) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *MessageActionScreenshotTaken) DecodeBare(b *tl.Buffer) error {
 	*m = MessageActionScreenshotTaken{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageActionScreenshotTaken) decodeFields(b *tl.Buffer) error { return nil }
 
 // MessageActionCustomAction is the TL constructor messageActionCustomAction#fae69f56 (result MessageAction).
 type MessageActionCustomAction struct {
@@ -10797,7 +11518,12 @@ func (m *MessageActionCustomAction) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessageActionCustomAction) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessageActionCustomAction) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageActionCustomAction) decodeFields(b *tl.Buffer) (err error) {
 	if m.Message, err = b.String(); err != nil {
 		return b.DecodeErr("messageActionCustomAction", "message", err)
 	}
@@ -10865,8 +11591,13 @@ func (m *MessageActionBotAllowed) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessageActionBotAllowed) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessageActionBotAllowed) DecodeBare(b *tl.Buffer) error {
 	*m = MessageActionBotAllowed{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageActionBotAllowed) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messageActionBotAllowed", "flags", err)
@@ -10933,20 +11664,31 @@ func (m *MessageActionSecureValuesSentMe) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessageActionSecureValuesSentMe) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessageActionSecureValuesSentMe) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageActionSecureValuesSentMe) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.VectorHeader()
 		if err != nil {
 			return b.DecodeErr("messageActionSecureValuesSentMe", "values", err)
 		}
-		m.Values = make([]SecureValue, n0)
+		m.Values = tl.MakeSlice[SecureValue](b, 0x2d751cf0, n0)
 		for i0 := range m.Values {
-			if err = m.Values[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(SecureValueTypeID); err != nil {
+				return b.DecodeErr("messageActionSecureValuesSentMe", "values", err)
+			}
+			if err = m.Values[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("messageActionSecureValuesSentMe", "values", err)
 			}
 		}
 	}
-	if err = m.Credentials.Decode(b); err != nil {
+	if err = b.ConsumeID(SecureCredentialsEncryptedTypeID); err != nil {
+		return b.DecodeErr("messageActionSecureValuesSentMe", "credentials", err)
+	}
+	if err = m.Credentials.decodeFields(b); err != nil {
 		return b.DecodeErr("messageActionSecureValuesSentMe", "credentials", err)
 	}
 	return nil
@@ -10997,13 +11739,18 @@ func (m *MessageActionSecureValuesSent) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessageActionSecureValuesSent) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessageActionSecureValuesSent) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageActionSecureValuesSent) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.VectorHeader()
 		if err != nil {
 			return b.DecodeErr("messageActionSecureValuesSent", "types", err)
 		}
-		m.Types = make([]SecureValueTypeClass, n0)
+		m.Types = tl.MakeSlice[SecureValueTypeClass](b, 0x9cd10fb1, n0)
 		for i0 := range m.Types {
 			if m.Types[i0], err = DecodeSecureValueTypeClass(b); err != nil {
 				return b.DecodeErr("messageActionSecureValuesSent", "types", err)
@@ -11050,8 +11797,11 @@ func (m *MessageActionContactSignUp) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *MessageActionContactSignUp) DecodeBare(b *tl.Buffer) error {
 	*m = MessageActionContactSignUp{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageActionContactSignUp) decodeFields(b *tl.Buffer) error { return nil }
 
 // MessageActionGeoProximityReached is the TL constructor messageActionGeoProximityReached#98e0d697 (result MessageAction).
 type MessageActionGeoProximityReached struct {
@@ -11106,7 +11856,12 @@ func (m *MessageActionGeoProximityReached) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessageActionGeoProximityReached) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessageActionGeoProximityReached) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageActionGeoProximityReached) decodeFields(b *tl.Buffer) (err error) {
 	if m.FromID, err = DecodePeerClass(b); err != nil {
 		return b.DecodeErr("messageActionGeoProximityReached", "from_id", err)
 	}
@@ -11170,8 +11925,13 @@ func (m *MessageActionGroupCall) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessageActionGroupCall) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessageActionGroupCall) DecodeBare(b *tl.Buffer) error {
 	*m = MessageActionGroupCall{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageActionGroupCall) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messageActionGroupCall", "flags", err)
@@ -11235,7 +11995,12 @@ func (m *MessageActionInviteToGroupCall) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessageActionInviteToGroupCall) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessageActionInviteToGroupCall) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageActionInviteToGroupCall) decodeFields(b *tl.Buffer) (err error) {
 	if m.Call, err = DecodeInputGroupCallClass(b); err != nil {
 		return b.DecodeErr("messageActionInviteToGroupCall", "call", err)
 	}
@@ -11244,7 +12009,7 @@ func (m *MessageActionInviteToGroupCall) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messageActionInviteToGroupCall", "users", err)
 		}
-		m.Users = make([]int64, n0)
+		m.Users = tl.MakeSlice[int64](b, 0xb825495a, n0)
 		for i0 := range m.Users {
 			if m.Users[i0], err = b.Int64(); err != nil {
 				return b.DecodeErr("messageActionInviteToGroupCall", "users", err)
@@ -11300,8 +12065,13 @@ func (m *MessageActionSetMessagesTTL) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessageActionSetMessagesTTL) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessageActionSetMessagesTTL) DecodeBare(b *tl.Buffer) error {
 	*m = MessageActionSetMessagesTTL{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageActionSetMessagesTTL) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messageActionSetMessagesTTL", "flags", err)
@@ -11362,7 +12132,12 @@ func (m *MessageActionGroupCallScheduled) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessageActionGroupCallScheduled) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessageActionGroupCallScheduled) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageActionGroupCallScheduled) decodeFields(b *tl.Buffer) (err error) {
 	if m.Call, err = DecodeInputGroupCallClass(b); err != nil {
 		return b.DecodeErr("messageActionGroupCallScheduled", "call", err)
 	}
@@ -11414,7 +12189,12 @@ func (m *MessageActionSetChatTheme) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessageActionSetChatTheme) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessageActionSetChatTheme) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageActionSetChatTheme) decodeFields(b *tl.Buffer) (err error) {
 	if m.Theme, err = DecodeChatThemeClass(b); err != nil {
 		return b.DecodeErr("messageActionSetChatTheme", "theme", err)
 	}
@@ -11460,8 +12240,11 @@ func (m *MessageActionChatJoinedByRequest) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *MessageActionChatJoinedByRequest) DecodeBare(b *tl.Buffer) error {
 	*m = MessageActionChatJoinedByRequest{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageActionChatJoinedByRequest) decodeFields(b *tl.Buffer) error { return nil }
 
 // MessageActionWebViewDataSentMe is the TL constructor messageActionWebViewDataSentMe#47dd8079 (result MessageAction).
 type MessageActionWebViewDataSentMe struct {
@@ -11502,7 +12285,12 @@ func (m *MessageActionWebViewDataSentMe) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessageActionWebViewDataSentMe) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessageActionWebViewDataSentMe) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageActionWebViewDataSentMe) decodeFields(b *tl.Buffer) (err error) {
 	if m.Text, err = b.String(); err != nil {
 		return b.DecodeErr("messageActionWebViewDataSentMe", "text", err)
 	}
@@ -11549,7 +12337,12 @@ func (m *MessageActionWebViewDataSent) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessageActionWebViewDataSent) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessageActionWebViewDataSent) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageActionWebViewDataSent) decodeFields(b *tl.Buffer) (err error) {
 	if m.Text, err = b.String(); err != nil {
 		return b.DecodeErr("messageActionWebViewDataSent", "text", err)
 	}
@@ -11625,8 +12418,13 @@ func (m *MessageActionGiftPremium) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessageActionGiftPremium) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessageActionGiftPremium) DecodeBare(b *tl.Buffer) error {
 	*m = MessageActionGiftPremium{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageActionGiftPremium) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messageActionGiftPremium", "flags", err)
@@ -11654,7 +12452,10 @@ func (m *MessageActionGiftPremium) DecodeBare(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<1) != 0 {
 		m.Message = tl.New[TextWithEntities](b, TextWithEntitiesTypeID)
-		if err = m.Message.Decode(b); err != nil {
+		if err = b.ConsumeID(TextWithEntitiesTypeID); err != nil {
+			return b.DecodeErr("messageActionGiftPremium", "message", err)
+		}
+		if err = m.Message.decodeFields(b); err != nil {
 			return b.DecodeErr("messageActionGiftPremium", "message", err)
 		}
 	}
@@ -11713,8 +12514,13 @@ func (m *MessageActionTopicCreate) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessageActionTopicCreate) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessageActionTopicCreate) DecodeBare(b *tl.Buffer) error {
 	*m = MessageActionTopicCreate{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageActionTopicCreate) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messageActionTopicCreate", "flags", err)
@@ -11800,8 +12606,13 @@ func (m *MessageActionTopicEdit) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessageActionTopicEdit) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessageActionTopicEdit) DecodeBare(b *tl.Buffer) error {
 	*m = MessageActionTopicEdit{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageActionTopicEdit) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messageActionTopicEdit", "flags", err)
@@ -11877,7 +12688,12 @@ func (m *MessageActionSuggestProfilePhoto) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessageActionSuggestProfilePhoto) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessageActionSuggestProfilePhoto) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageActionSuggestProfilePhoto) decodeFields(b *tl.Buffer) (err error) {
 	if m.Photo, err = DecodePhotoClass(b); err != nil {
 		return b.DecodeErr("messageActionSuggestProfilePhoto", "photo", err)
 	}
@@ -11931,7 +12747,12 @@ func (m *MessageActionRequestedPeer) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessageActionRequestedPeer) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessageActionRequestedPeer) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageActionRequestedPeer) decodeFields(b *tl.Buffer) (err error) {
 	if m.ButtonID, err = b.Int32(); err != nil {
 		return b.DecodeErr("messageActionRequestedPeer", "button_id", err)
 	}
@@ -11940,7 +12761,7 @@ func (m *MessageActionRequestedPeer) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messageActionRequestedPeer", "peers", err)
 		}
-		m.Peers = make([]PeerClass, n0)
+		m.Peers = tl.MakeSlice[PeerClass](b, 0xe36707d3, n0)
 		for i0 := range m.Peers {
 			if m.Peers[i0], err = DecodePeerClass(b); err != nil {
 				return b.DecodeErr("messageActionRequestedPeer", "peers", err)
@@ -12002,8 +12823,13 @@ func (m *MessageActionSetChatWallPaper) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessageActionSetChatWallPaper) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessageActionSetChatWallPaper) DecodeBare(b *tl.Buffer) error {
 	*m = MessageActionSetChatWallPaper{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageActionSetChatWallPaper) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messageActionSetChatWallPaper", "flags", err)
@@ -12117,8 +12943,13 @@ func (m *MessageActionGiftCode) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessageActionGiftCode) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessageActionGiftCode) DecodeBare(b *tl.Buffer) error {
 	*m = MessageActionGiftCode{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageActionGiftCode) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messageActionGiftCode", "flags", err)
@@ -12162,7 +12993,10 @@ func (m *MessageActionGiftCode) DecodeBare(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<4) != 0 {
 		m.Message = tl.New[TextWithEntities](b, TextWithEntitiesTypeID)
-		if err = m.Message.Decode(b); err != nil {
+		if err = b.ConsumeID(TextWithEntitiesTypeID); err != nil {
+			return b.DecodeErr("messageActionGiftCode", "message", err)
+		}
+		if err = m.Message.decodeFields(b); err != nil {
 			return b.DecodeErr("messageActionGiftCode", "message", err)
 		}
 	}
@@ -12213,8 +13047,13 @@ func (m *MessageActionGiveawayLaunch) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessageActionGiveawayLaunch) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessageActionGiveawayLaunch) DecodeBare(b *tl.Buffer) error {
 	*m = MessageActionGiveawayLaunch{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageActionGiveawayLaunch) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messageActionGiveawayLaunch", "flags", err)
@@ -12273,8 +13112,13 @@ func (m *MessageActionGiveawayResults) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessageActionGiveawayResults) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessageActionGiveawayResults) DecodeBare(b *tl.Buffer) error {
 	*m = MessageActionGiveawayResults{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageActionGiveawayResults) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messageActionGiveawayResults", "flags", err)
@@ -12326,7 +13170,12 @@ func (m *MessageActionBoostApply) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessageActionBoostApply) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessageActionBoostApply) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageActionBoostApply) decodeFields(b *tl.Buffer) (err error) {
 	if m.Boosts, err = b.Int32(); err != nil {
 		return b.DecodeErr("messageActionBoostApply", "boosts", err)
 	}
@@ -12382,7 +13231,12 @@ func (m *MessageActionRequestedPeerSentMe) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessageActionRequestedPeerSentMe) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessageActionRequestedPeerSentMe) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageActionRequestedPeerSentMe) decodeFields(b *tl.Buffer) (err error) {
 	if m.ButtonID, err = b.Int32(); err != nil {
 		return b.DecodeErr("messageActionRequestedPeerSentMe", "button_id", err)
 	}
@@ -12391,7 +13245,7 @@ func (m *MessageActionRequestedPeerSentMe) DecodeBare(b *tl.Buffer) (err error) 
 		if err != nil {
 			return b.DecodeErr("messageActionRequestedPeerSentMe", "peers", err)
 		}
-		m.Peers = make([]RequestedPeerClass, n0)
+		m.Peers = tl.MakeSlice[RequestedPeerClass](b, 0x9d8ac25f, n0)
 		for i0 := range m.Peers {
 			if m.Peers[i0], err = DecodeRequestedPeerClass(b); err != nil {
 				return b.DecodeErr("messageActionRequestedPeerSentMe", "peers", err)
@@ -12460,8 +13314,13 @@ func (m *MessageActionPaymentRefunded) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessageActionPaymentRefunded) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessageActionPaymentRefunded) DecodeBare(b *tl.Buffer) error {
 	*m = MessageActionPaymentRefunded{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageActionPaymentRefunded) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messageActionPaymentRefunded", "flags", err)
@@ -12481,7 +13340,10 @@ func (m *MessageActionPaymentRefunded) DecodeBare(b *tl.Buffer) (err error) {
 			return b.DecodeErr("messageActionPaymentRefunded", "payload", err)
 		}
 	}
-	if err = m.Charge.Decode(b); err != nil {
+	if err = b.ConsumeID(PaymentChargeTypeID); err != nil {
+		return b.DecodeErr("messageActionPaymentRefunded", "charge", err)
+	}
+	if err = m.Charge.decodeFields(b); err != nil {
 		return b.DecodeErr("messageActionPaymentRefunded", "charge", err)
 	}
 	return nil
@@ -12554,8 +13416,13 @@ func (m *MessageActionGiftStars) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessageActionGiftStars) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessageActionGiftStars) DecodeBare(b *tl.Buffer) error {
 	*m = MessageActionGiftStars{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageActionGiftStars) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messageActionGiftStars", "flags", err)
@@ -12644,8 +13511,13 @@ func (m *MessageActionPrizeStars) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessageActionPrizeStars) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessageActionPrizeStars) DecodeBare(b *tl.Buffer) error {
 	*m = MessageActionPrizeStars{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageActionPrizeStars) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messageActionPrizeStars", "flags", err)
@@ -12834,8 +13706,13 @@ func (m *MessageActionStarGift) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessageActionStarGift) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessageActionStarGift) DecodeBare(b *tl.Buffer) error {
 	*m = MessageActionStarGift{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageActionStarGift) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messageActionStarGift", "flags", err)
@@ -12854,7 +13731,10 @@ func (m *MessageActionStarGift) DecodeBare(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<1) != 0 {
 		m.Message = tl.New[TextWithEntities](b, TextWithEntitiesTypeID)
-		if err = m.Message.Decode(b); err != nil {
+		if err = b.ConsumeID(TextWithEntitiesTypeID); err != nil {
+			return b.DecodeErr("messageActionStarGift", "message", err)
+		}
+		if err = m.Message.decodeFields(b); err != nil {
 			return b.DecodeErr("messageActionStarGift", "message", err)
 		}
 	}
@@ -13073,8 +13953,13 @@ func (m *MessageActionStarGiftUnique) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessageActionStarGiftUnique) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessageActionStarGiftUnique) DecodeBare(b *tl.Buffer) error {
 	*m = MessageActionStarGiftUnique{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageActionStarGiftUnique) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messageActionStarGiftUnique", "flags", err)
@@ -13193,7 +14078,12 @@ func (m *MessageActionPaidMessagesRefunded) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessageActionPaidMessagesRefunded) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessageActionPaidMessagesRefunded) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageActionPaidMessagesRefunded) decodeFields(b *tl.Buffer) (err error) {
 	if m.Count, err = b.Int32(); err != nil {
 		return b.DecodeErr("messageActionPaidMessagesRefunded", "count", err)
 	}
@@ -13246,8 +14136,13 @@ func (m *MessageActionPaidMessagesPrice) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessageActionPaidMessagesPrice) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessageActionPaidMessagesPrice) DecodeBare(b *tl.Buffer) error {
 	*m = MessageActionPaidMessagesPrice{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageActionPaidMessagesPrice) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messageActionPaidMessagesPrice", "flags", err)
@@ -13332,8 +14227,13 @@ func (m *MessageActionConferenceCall) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessageActionConferenceCall) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessageActionConferenceCall) DecodeBare(b *tl.Buffer) error {
 	*m = MessageActionConferenceCall{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageActionConferenceCall) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messageActionConferenceCall", "flags", err)
@@ -13356,7 +14256,7 @@ func (m *MessageActionConferenceCall) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("messageActionConferenceCall", "other_participants", err)
 			}
-			m.OtherParticipants = make([]PeerClass, n1)
+			m.OtherParticipants = tl.MakeSlice[PeerClass](b, 0xe36707d3, n1)
 			for i1 := range m.OtherParticipants {
 				if m.OtherParticipants[i1], err = DecodePeerClass(b); err != nil {
 					return b.DecodeErr("messageActionConferenceCall", "other_participants", err)
@@ -13412,13 +14312,18 @@ func (m *MessageActionTodoCompletions) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessageActionTodoCompletions) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessageActionTodoCompletions) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageActionTodoCompletions) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.VectorHeader()
 		if err != nil {
 			return b.DecodeErr("messageActionTodoCompletions", "completed", err)
 		}
-		m.Completed = make([]int32, n0)
+		m.Completed = tl.MakeSlice[int32](b, 0x2c31182a, n0)
 		for i0 := range m.Completed {
 			if m.Completed[i0], err = b.Int32(); err != nil {
 				return b.DecodeErr("messageActionTodoCompletions", "completed", err)
@@ -13430,7 +14335,7 @@ func (m *MessageActionTodoCompletions) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messageActionTodoCompletions", "incompleted", err)
 		}
-		m.Incompleted = make([]int32, n0)
+		m.Incompleted = tl.MakeSlice[int32](b, 0x2c31182a, n0)
 		for i0 := range m.Incompleted {
 			if m.Incompleted[i0], err = b.Int32(); err != nil {
 				return b.DecodeErr("messageActionTodoCompletions", "incompleted", err)
@@ -13482,15 +14387,23 @@ func (m *MessageActionTodoAppendTasks) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessageActionTodoAppendTasks) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessageActionTodoAppendTasks) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageActionTodoAppendTasks) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.VectorHeader()
 		if err != nil {
 			return b.DecodeErr("messageActionTodoAppendTasks", "list", err)
 		}
-		m.List = make([]TodoItem, n0)
+		m.List = tl.MakeSlice[TodoItem](b, 0x9b9b8a34, n0)
 		for i0 := range m.List {
-			if err = m.List[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(TodoItemTypeID); err != nil {
+				return b.DecodeErr("messageActionTodoAppendTasks", "list", err)
+			}
+			if err = m.List[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("messageActionTodoAppendTasks", "list", err)
 			}
 		}
@@ -13570,8 +14483,13 @@ func (m *MessageActionSuggestedPostApproval) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessageActionSuggestedPostApproval) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessageActionSuggestedPostApproval) DecodeBare(b *tl.Buffer) error {
 	*m = MessageActionSuggestedPostApproval{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageActionSuggestedPostApproval) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messageActionSuggestedPostApproval", "flags", err)
@@ -13644,7 +14562,12 @@ func (m *MessageActionSuggestedPostSuccess) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessageActionSuggestedPostSuccess) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessageActionSuggestedPostSuccess) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageActionSuggestedPostSuccess) decodeFields(b *tl.Buffer) (err error) {
 	if m.Price, err = DecodeStarsAmountClass(b); err != nil {
 		return b.DecodeErr("messageActionSuggestedPostSuccess", "price", err)
 	}
@@ -13694,8 +14617,13 @@ func (m *MessageActionSuggestedPostRefund) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessageActionSuggestedPostRefund) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessageActionSuggestedPostRefund) DecodeBare(b *tl.Buffer) error {
 	*m = MessageActionSuggestedPostRefund{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageActionSuggestedPostRefund) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messageActionSuggestedPostRefund", "flags", err)
@@ -13756,8 +14684,13 @@ func (m *MessageActionGiftTon) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessageActionGiftTon) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessageActionGiftTon) DecodeBare(b *tl.Buffer) error {
 	*m = MessageActionGiftTon{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageActionGiftTon) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messageActionGiftTon", "flags", err)
@@ -13822,8 +14755,16 @@ func (m *MessageActionSuggestBirthday) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessageActionSuggestBirthday) DecodeBare(b *tl.Buffer) (err error) {
-	if err = m.Birthday.Decode(b); err != nil {
+func (m *MessageActionSuggestBirthday) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageActionSuggestBirthday) decodeFields(b *tl.Buffer) (err error) {
+	if err = b.ConsumeID(BirthdayTypeID); err != nil {
+		return b.DecodeErr("messageActionSuggestBirthday", "birthday", err)
+	}
+	if err = m.Birthday.decodeFields(b); err != nil {
 		return b.DecodeErr("messageActionSuggestBirthday", "birthday", err)
 	}
 	return nil
@@ -13894,8 +14835,13 @@ func (m *MessageActionStarGiftPurchaseOffer) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessageActionStarGiftPurchaseOffer) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessageActionStarGiftPurchaseOffer) DecodeBare(b *tl.Buffer) error {
 	*m = MessageActionStarGiftPurchaseOffer{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageActionStarGiftPurchaseOffer) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messageActionStarGiftPurchaseOffer", "flags", err)
@@ -13973,8 +14919,13 @@ func (m *MessageActionStarGiftPurchaseOfferDeclined) Decode(b *tl.Buffer) error 
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessageActionStarGiftPurchaseOfferDeclined) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessageActionStarGiftPurchaseOfferDeclined) DecodeBare(b *tl.Buffer) error {
 	*m = MessageActionStarGiftPurchaseOfferDeclined{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageActionStarGiftPurchaseOfferDeclined) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messageActionStarGiftPurchaseOfferDeclined", "flags", err)
@@ -14026,7 +14977,12 @@ func (m *MessageActionNewCreatorPending) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessageActionNewCreatorPending) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessageActionNewCreatorPending) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageActionNewCreatorPending) decodeFields(b *tl.Buffer) (err error) {
 	if m.NewCreatorID, err = b.Int64(); err != nil {
 		return b.DecodeErr("messageActionNewCreatorPending", "new_creator_id", err)
 	}
@@ -14070,7 +15026,12 @@ func (m *MessageActionChangeCreator) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessageActionChangeCreator) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessageActionChangeCreator) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageActionChangeCreator) decodeFields(b *tl.Buffer) (err error) {
 	if m.NewCreatorID, err = b.Int64(); err != nil {
 		return b.DecodeErr("messageActionChangeCreator", "new_creator_id", err)
 	}
@@ -14116,7 +15077,12 @@ func (m *MessageActionNoForwardsToggle) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessageActionNoForwardsToggle) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessageActionNoForwardsToggle) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageActionNoForwardsToggle) decodeFields(b *tl.Buffer) (err error) {
 	if m.PrevValue, err = b.Bool(); err != nil {
 		return b.DecodeErr("messageActionNoForwardsToggle", "prev_value", err)
 	}
@@ -14171,8 +15137,13 @@ func (m *MessageActionNoForwardsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessageActionNoForwardsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessageActionNoForwardsRequest) DecodeBare(b *tl.Buffer) error {
 	*m = MessageActionNoForwardsRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageActionNoForwardsRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messageActionNoForwardsRequest", "flags", err)
@@ -14229,7 +15200,12 @@ func (m *MessageActionPollAppendAnswer) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessageActionPollAppendAnswer) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessageActionPollAppendAnswer) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageActionPollAppendAnswer) decodeFields(b *tl.Buffer) (err error) {
 	if m.Answer, err = DecodePollAnswerClass(b); err != nil {
 		return b.DecodeErr("messageActionPollAppendAnswer", "answer", err)
 	}
@@ -14278,7 +15254,12 @@ func (m *MessageActionPollDeleteAnswer) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessageActionPollDeleteAnswer) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessageActionPollDeleteAnswer) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageActionPollDeleteAnswer) decodeFields(b *tl.Buffer) (err error) {
 	if m.Answer, err = DecodePollAnswerClass(b); err != nil {
 		return b.DecodeErr("messageActionPollDeleteAnswer", "answer", err)
 	}
@@ -14322,7 +15303,12 @@ func (m *MessageActionManagedBotCreated) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessageActionManagedBotCreated) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessageActionManagedBotCreated) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageActionManagedBotCreated) decodeFields(b *tl.Buffer) (err error) {
 	if m.BotID, err = b.Int64(); err != nil {
 		return b.DecodeErr("messageActionManagedBotCreated", "bot_id", err)
 	}
@@ -14373,8 +15359,13 @@ func (m *MessageActionChangeCommunity) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessageActionChangeCommunity) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessageActionChangeCommunity) DecodeBare(b *tl.Buffer) error {
 	*m = MessageActionChangeCommunity{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageActionChangeCommunity) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messageActionChangeCommunity", "flags", err)
@@ -14492,8 +15483,13 @@ func (m *Dialog) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *Dialog) DecodeBare(b *tl.Buffer) (err error) {
+func (m *Dialog) DecodeBare(b *tl.Buffer) error {
 	*m = Dialog{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *Dialog) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("dialog", "flags", err)
@@ -14525,7 +15521,10 @@ func (m *Dialog) DecodeBare(b *tl.Buffer) (err error) {
 	if m.UnreadPollVotesCount, err = b.Int32(); err != nil {
 		return b.DecodeErr("dialog", "unread_poll_votes_count", err)
 	}
-	if err = m.NotifySettings.Decode(b); err != nil {
+	if err = b.ConsumeID(PeerNotifySettingsTypeID); err != nil {
+		return b.DecodeErr("dialog", "notify_settings", err)
+	}
+	if err = m.NotifySettings.decodeFields(b); err != nil {
 		return b.DecodeErr("dialog", "notify_settings", err)
 	}
 	if f0&(1<<0) != 0 {
@@ -14616,14 +15615,22 @@ func (m *DialogFolder) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *DialogFolder) DecodeBare(b *tl.Buffer) (err error) {
+func (m *DialogFolder) DecodeBare(b *tl.Buffer) error {
 	*m = DialogFolder{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *DialogFolder) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("dialogFolder", "flags", err)
 	}
 	m.Pinned = f0&(1<<2) != 0
-	if err = m.Folder.Decode(b); err != nil {
+	if err = b.ConsumeID(FolderTypeID); err != nil {
+		return b.DecodeErr("dialogFolder", "folder", err)
+	}
+	if err = m.Folder.decodeFields(b); err != nil {
 		return b.DecodeErr("dialogFolder", "folder", err)
 	}
 	if m.Peer, err = DecodePeerClass(b); err != nil {
@@ -14694,8 +15701,13 @@ func (m *DialogCommunity) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *DialogCommunity) DecodeBare(b *tl.Buffer) (err error) {
+func (m *DialogCommunity) DecodeBare(b *tl.Buffer) error {
 	*m = DialogCommunity{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *DialogCommunity) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("dialogCommunity", "flags", err)
@@ -14704,7 +15716,10 @@ func (m *DialogCommunity) DecodeBare(b *tl.Buffer) (err error) {
 	if m.CommunityID, err = b.Int64(); err != nil {
 		return b.DecodeErr("dialogCommunity", "community_id", err)
 	}
-	if err = m.NotifySettings.Decode(b); err != nil {
+	if err = b.ConsumeID(PeerNotifySettingsTypeID); err != nil {
+		return b.DecodeErr("dialogCommunity", "notify_settings", err)
+	}
+	if err = m.NotifySettings.decodeFields(b); err != nil {
 		return b.DecodeErr("dialogCommunity", "notify_settings", err)
 	}
 	return nil
@@ -14747,7 +15762,12 @@ func (m *PhotoEmpty) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PhotoEmpty) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PhotoEmpty) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PhotoEmpty) decodeFields(b *tl.Buffer) (err error) {
 	if m.ID, err = b.Int64(); err != nil {
 		return b.DecodeErr("photoEmpty", "id", err)
 	}
@@ -14830,8 +15850,13 @@ func (m *Photo) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *Photo) DecodeBare(b *tl.Buffer) (err error) {
+func (m *Photo) DecodeBare(b *tl.Buffer) error {
 	*m = Photo{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *Photo) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("photo", "flags", err)
@@ -14854,7 +15879,7 @@ func (m *Photo) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("photo", "sizes", err)
 		}
-		m.Sizes = make([]PhotoSizeClass, n0)
+		m.Sizes = tl.MakeSlice[PhotoSizeClass](b, 0x357667c0, n0)
 		for i0 := range m.Sizes {
 			if m.Sizes[i0], err = DecodePhotoSizeClass(b); err != nil {
 				return b.DecodeErr("photo", "sizes", err)
@@ -14867,7 +15892,7 @@ func (m *Photo) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("photo", "video_sizes", err)
 			}
-			m.VideoSizes = make([]VideoSizeClass, n1)
+			m.VideoSizes = tl.MakeSlice[VideoSizeClass](b, 0x0ec84af6, n1)
 			for i1 := range m.VideoSizes {
 				if m.VideoSizes[i1], err = DecodeVideoSizeClass(b); err != nil {
 					return b.DecodeErr("photo", "video_sizes", err)
@@ -14918,7 +15943,12 @@ func (m *PhotoSizeEmpty) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PhotoSizeEmpty) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PhotoSizeEmpty) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PhotoSizeEmpty) decodeFields(b *tl.Buffer) (err error) {
 	if m.Type, err = b.String(); err != nil {
 		return b.DecodeErr("photoSizeEmpty", "type", err)
 	}
@@ -14968,7 +15998,12 @@ func (m *PhotoSize) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PhotoSize) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PhotoSize) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PhotoSize) decodeFields(b *tl.Buffer) (err error) {
 	if m.Type, err = b.String(); err != nil {
 		return b.DecodeErr("photoSize", "type", err)
 	}
@@ -15027,7 +16062,12 @@ func (m *PhotoCachedSize) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PhotoCachedSize) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PhotoCachedSize) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PhotoCachedSize) decodeFields(b *tl.Buffer) (err error) {
 	if m.Type, err = b.String(); err != nil {
 		return b.DecodeErr("photoCachedSize", "type", err)
 	}
@@ -15082,7 +16122,12 @@ func (m *PhotoStrippedSize) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PhotoStrippedSize) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PhotoStrippedSize) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PhotoStrippedSize) decodeFields(b *tl.Buffer) (err error) {
 	if m.Type, err = b.String(); err != nil {
 		return b.DecodeErr("photoStrippedSize", "type", err)
 	}
@@ -15138,7 +16183,12 @@ func (m *PhotoSizeProgressive) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PhotoSizeProgressive) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PhotoSizeProgressive) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PhotoSizeProgressive) decodeFields(b *tl.Buffer) (err error) {
 	if m.Type, err = b.String(); err != nil {
 		return b.DecodeErr("photoSizeProgressive", "type", err)
 	}
@@ -15153,7 +16203,7 @@ func (m *PhotoSizeProgressive) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("photoSizeProgressive", "sizes", err)
 		}
-		m.Sizes = make([]int32, n0)
+		m.Sizes = tl.MakeSlice[int32](b, 0x2c31182a, n0)
 		for i0 := range m.Sizes {
 			if m.Sizes[i0], err = b.Int32(); err != nil {
 				return b.DecodeErr("photoSizeProgressive", "sizes", err)
@@ -15202,7 +16252,12 @@ func (m *PhotoPathSize) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PhotoPathSize) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PhotoPathSize) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PhotoPathSize) decodeFields(b *tl.Buffer) (err error) {
 	if m.Type, err = b.String(); err != nil {
 		return b.DecodeErr("photoPathSize", "type", err)
 	}
@@ -15249,8 +16304,11 @@ func (m *GeoPointEmpty) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *GeoPointEmpty) DecodeBare(b *tl.Buffer) error {
 	*m = GeoPointEmpty{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *GeoPointEmpty) decodeFields(b *tl.Buffer) error { return nil }
 
 // GeoPoint is the TL constructor geoPoint#b2a2f663 (result GeoPoint).
 type GeoPoint struct {
@@ -15302,8 +16360,13 @@ func (m *GeoPoint) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *GeoPoint) DecodeBare(b *tl.Buffer) (err error) {
+func (m *GeoPoint) DecodeBare(b *tl.Buffer) error {
 	*m = GeoPoint{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *GeoPoint) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("geoPoint", "flags", err)
@@ -15368,7 +16431,12 @@ func (m *InputNotifyPeer) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputNotifyPeer) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputNotifyPeer) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputNotifyPeer) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("inputNotifyPeer", "peer", err)
 	}
@@ -15412,8 +16480,11 @@ func (m *InputNotifyUsers) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *InputNotifyUsers) DecodeBare(b *tl.Buffer) error {
 	*m = InputNotifyUsers{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputNotifyUsers) decodeFields(b *tl.Buffer) error { return nil }
 
 // InputNotifyChats is the TL constructor inputNotifyChats#4a95e84e (result InputNotifyPeer).
 type InputNotifyChats struct {
@@ -15452,8 +16523,11 @@ func (m *InputNotifyChats) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *InputNotifyChats) DecodeBare(b *tl.Buffer) error {
 	*m = InputNotifyChats{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputNotifyChats) decodeFields(b *tl.Buffer) error { return nil }
 
 // InputNotifyBroadcasts is the TL constructor inputNotifyBroadcasts#b1db7c7e (result InputNotifyPeer).
 type InputNotifyBroadcasts struct {
@@ -15492,8 +16566,11 @@ func (m *InputNotifyBroadcasts) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *InputNotifyBroadcasts) DecodeBare(b *tl.Buffer) error {
 	*m = InputNotifyBroadcasts{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputNotifyBroadcasts) decodeFields(b *tl.Buffer) error { return nil }
 
 // InputNotifyForumTopic is the TL constructor inputNotifyForumTopic#5c467992 (result InputNotifyPeer).
 type InputNotifyForumTopic struct {
@@ -15539,7 +16616,12 @@ func (m *InputNotifyForumTopic) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputNotifyForumTopic) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputNotifyForumTopic) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputNotifyForumTopic) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("inputNotifyForumTopic", "peer", err)
 	}
@@ -15591,7 +16673,12 @@ func (m *InputNotifyCommunity) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputNotifyCommunity) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputNotifyCommunity) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputNotifyCommunity) decodeFields(b *tl.Buffer) (err error) {
 	if m.Community, err = DecodeInputChannelClass(b); err != nil {
 		return b.DecodeErr("inputNotifyCommunity", "community", err)
 	}
@@ -15686,8 +16773,13 @@ func (m *InputPeerNotifySettings) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputPeerNotifySettings) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputPeerNotifySettings) DecodeBare(b *tl.Buffer) error {
 	*m = InputPeerNotifySettings{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputPeerNotifySettings) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("inputPeerNotifySettings", "flags", err)
@@ -15859,8 +16951,13 @@ func (m *PeerNotifySettings) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PeerNotifySettings) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PeerNotifySettings) DecodeBare(b *tl.Buffer) error {
 	*m = PeerNotifySettings{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PeerNotifySettings) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("peerNotifySettings", "flags", err)
@@ -16083,8 +17180,13 @@ func (m *PeerSettings) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PeerSettings) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PeerSettings) DecodeBare(b *tl.Buffer) error {
 	*m = PeerSettings{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PeerSettings) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("peerSettings", "flags", err)
@@ -16238,8 +17340,13 @@ func (m *WallPaper) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *WallPaper) DecodeBare(b *tl.Buffer) (err error) {
+func (m *WallPaper) DecodeBare(b *tl.Buffer) error {
 	*m = WallPaper{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *WallPaper) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if m.ID, err = b.Int64(); err != nil {
 		return b.DecodeErr("wallPaper", "id", err)
@@ -16262,7 +17369,10 @@ func (m *WallPaper) DecodeBare(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<2) != 0 {
 		m.Settings = tl.New[WallPaperSettings](b, WallPaperSettingsTypeID)
-		if err = m.Settings.Decode(b); err != nil {
+		if err = b.ConsumeID(WallPaperSettingsTypeID); err != nil {
+			return b.DecodeErr("wallPaper", "settings", err)
+		}
+		if err = m.Settings.decodeFields(b); err != nil {
 			return b.DecodeErr("wallPaper", "settings", err)
 		}
 	}
@@ -16325,8 +17435,13 @@ func (m *WallPaperNoFile) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *WallPaperNoFile) DecodeBare(b *tl.Buffer) (err error) {
+func (m *WallPaperNoFile) DecodeBare(b *tl.Buffer) error {
 	*m = WallPaperNoFile{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *WallPaperNoFile) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if m.ID, err = b.Int64(); err != nil {
 		return b.DecodeErr("wallPaperNoFile", "id", err)
@@ -16338,7 +17453,10 @@ func (m *WallPaperNoFile) DecodeBare(b *tl.Buffer) (err error) {
 	m.Dark = f0&(1<<4) != 0
 	if f0&(1<<2) != 0 {
 		m.Settings = tl.New[WallPaperSettings](b, WallPaperSettingsTypeID)
-		if err = m.Settings.Decode(b); err != nil {
+		if err = b.ConsumeID(WallPaperSettingsTypeID); err != nil {
+			return b.DecodeErr("wallPaperNoFile", "settings", err)
+		}
+		if err = m.Settings.decodeFields(b); err != nil {
 			return b.DecodeErr("wallPaperNoFile", "settings", err)
 		}
 	}
@@ -16382,8 +17500,11 @@ func (m *InputReportReasonSpam) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *InputReportReasonSpam) DecodeBare(b *tl.Buffer) error {
 	*m = InputReportReasonSpam{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputReportReasonSpam) decodeFields(b *tl.Buffer) error { return nil }
 
 // InputReportReasonViolence is the TL constructor inputReportReasonViolence#1e22c78d (result ReportReason).
 type InputReportReasonViolence struct {
@@ -16422,8 +17543,11 @@ func (m *InputReportReasonViolence) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *InputReportReasonViolence) DecodeBare(b *tl.Buffer) error {
 	*m = InputReportReasonViolence{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputReportReasonViolence) decodeFields(b *tl.Buffer) error { return nil }
 
 // InputReportReasonPornography is the TL constructor inputReportReasonPornography#2e59d922 (result ReportReason).
 type InputReportReasonPornography struct {
@@ -16462,8 +17586,11 @@ func (m *InputReportReasonPornography) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *InputReportReasonPornography) DecodeBare(b *tl.Buffer) error {
 	*m = InputReportReasonPornography{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputReportReasonPornography) decodeFields(b *tl.Buffer) error { return nil }
 
 // InputReportReasonChildAbuse is the TL constructor inputReportReasonChildAbuse#adf44ee3 (result ReportReason).
 type InputReportReasonChildAbuse struct {
@@ -16502,8 +17629,11 @@ func (m *InputReportReasonChildAbuse) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *InputReportReasonChildAbuse) DecodeBare(b *tl.Buffer) error {
 	*m = InputReportReasonChildAbuse{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputReportReasonChildAbuse) decodeFields(b *tl.Buffer) error { return nil }
 
 // InputReportReasonOther is the TL constructor inputReportReasonOther#c1e4a2b1 (result ReportReason).
 type InputReportReasonOther struct {
@@ -16542,8 +17672,11 @@ func (m *InputReportReasonOther) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *InputReportReasonOther) DecodeBare(b *tl.Buffer) error {
 	*m = InputReportReasonOther{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputReportReasonOther) decodeFields(b *tl.Buffer) error { return nil }
 
 // InputReportReasonCopyright is the TL constructor inputReportReasonCopyright#9b89f93a (result ReportReason).
 type InputReportReasonCopyright struct {
@@ -16582,8 +17715,11 @@ func (m *InputReportReasonCopyright) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *InputReportReasonCopyright) DecodeBare(b *tl.Buffer) error {
 	*m = InputReportReasonCopyright{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputReportReasonCopyright) decodeFields(b *tl.Buffer) error { return nil }
 
 // InputReportReasonGeoIrrelevant is the TL constructor inputReportReasonGeoIrrelevant#dbd4feed (result ReportReason).
 type InputReportReasonGeoIrrelevant struct {
@@ -16622,8 +17758,11 @@ func (m *InputReportReasonGeoIrrelevant) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *InputReportReasonGeoIrrelevant) DecodeBare(b *tl.Buffer) error {
 	*m = InputReportReasonGeoIrrelevant{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputReportReasonGeoIrrelevant) decodeFields(b *tl.Buffer) error { return nil }
 
 // InputReportReasonFake is the TL constructor inputReportReasonFake#f5ddd6e7 (result ReportReason).
 type InputReportReasonFake struct {
@@ -16662,8 +17801,11 @@ func (m *InputReportReasonFake) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *InputReportReasonFake) DecodeBare(b *tl.Buffer) error {
 	*m = InputReportReasonFake{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputReportReasonFake) decodeFields(b *tl.Buffer) error { return nil }
 
 // InputReportReasonIllegalDrugs is the TL constructor inputReportReasonIllegalDrugs#0a8eb2be (result ReportReason).
 type InputReportReasonIllegalDrugs struct {
@@ -16702,8 +17844,11 @@ func (m *InputReportReasonIllegalDrugs) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *InputReportReasonIllegalDrugs) DecodeBare(b *tl.Buffer) error {
 	*m = InputReportReasonIllegalDrugs{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputReportReasonIllegalDrugs) decodeFields(b *tl.Buffer) error { return nil }
 
 // InputReportReasonPersonalDetails is the TL constructor inputReportReasonPersonalDetails#9ec7863d (result ReportReason).
 type InputReportReasonPersonalDetails struct {
@@ -16744,8 +17889,11 @@ func (m *InputReportReasonPersonalDetails) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *InputReportReasonPersonalDetails) DecodeBare(b *tl.Buffer) error {
 	*m = InputReportReasonPersonalDetails{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputReportReasonPersonalDetails) decodeFields(b *tl.Buffer) error { return nil }
 
 // UserFull is the TL constructor userFull#06cbe645 (result UserFull).
 type UserFull struct {
@@ -17165,8 +18313,13 @@ func (m *UserFull) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UserFull) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UserFull) DecodeBare(b *tl.Buffer) error {
 	*m = UserFull{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UserFull) decodeFields(b *tl.Buffer) (err error) {
 	var f0, f1 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("userFull", "flags", err)
@@ -17203,7 +18356,10 @@ func (m *UserFull) DecodeBare(b *tl.Buffer) (err error) {
 			return b.DecodeErr("userFull", "about", err)
 		}
 	}
-	if err = m.Settings.Decode(b); err != nil {
+	if err = b.ConsumeID(PeerSettingsTypeID); err != nil {
+		return b.DecodeErr("userFull", "settings", err)
+	}
+	if err = m.Settings.decodeFields(b); err != nil {
 		return b.DecodeErr("userFull", "settings", err)
 	}
 	if f0&(1<<21) != 0 {
@@ -17221,12 +18377,18 @@ func (m *UserFull) DecodeBare(b *tl.Buffer) (err error) {
 			return b.DecodeErr("userFull", "fallback_photo", err)
 		}
 	}
-	if err = m.NotifySettings.Decode(b); err != nil {
+	if err = b.ConsumeID(PeerNotifySettingsTypeID); err != nil {
+		return b.DecodeErr("userFull", "notify_settings", err)
+	}
+	if err = m.NotifySettings.decodeFields(b); err != nil {
 		return b.DecodeErr("userFull", "notify_settings", err)
 	}
 	if f0&(1<<3) != 0 {
 		m.BotInfo = tl.New[BotInfo](b, BotInfoTypeID)
-		if err = m.BotInfo.Decode(b); err != nil {
+		if err = b.ConsumeID(BotInfoTypeID); err != nil {
+			return b.DecodeErr("userFull", "bot_info", err)
+		}
+		if err = m.BotInfo.decodeFields(b); err != nil {
 			return b.DecodeErr("userFull", "bot_info", err)
 		}
 	}
@@ -17264,13 +18426,19 @@ func (m *UserFull) DecodeBare(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<17) != 0 {
 		m.BotGroupAdminRights = tl.New[ChatAdminRights](b, ChatAdminRightsTypeID)
-		if err = m.BotGroupAdminRights.Decode(b); err != nil {
+		if err = b.ConsumeID(ChatAdminRightsTypeID); err != nil {
+			return b.DecodeErr("userFull", "bot_group_admin_rights", err)
+		}
+		if err = m.BotGroupAdminRights.decodeFields(b); err != nil {
 			return b.DecodeErr("userFull", "bot_group_admin_rights", err)
 		}
 	}
 	if f0&(1<<18) != 0 {
 		m.BotBroadcastAdminRights = tl.New[ChatAdminRights](b, ChatAdminRightsTypeID)
-		if err = m.BotBroadcastAdminRights.Decode(b); err != nil {
+		if err = b.ConsumeID(ChatAdminRightsTypeID); err != nil {
+			return b.DecodeErr("userFull", "bot_broadcast_admin_rights", err)
+		}
+		if err = m.BotBroadcastAdminRights.decodeFields(b); err != nil {
 			return b.DecodeErr("userFull", "bot_broadcast_admin_rights", err)
 		}
 	}
@@ -17281,43 +18449,64 @@ func (m *UserFull) DecodeBare(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<25) != 0 {
 		m.Stories = tl.New[PeerStories](b, PeerStoriesTypeID)
-		if err = m.Stories.Decode(b); err != nil {
+		if err = b.ConsumeID(PeerStoriesTypeID); err != nil {
+			return b.DecodeErr("userFull", "stories", err)
+		}
+		if err = m.Stories.decodeFields(b); err != nil {
 			return b.DecodeErr("userFull", "stories", err)
 		}
 	}
 	if f1&(1<<0) != 0 {
 		m.BusinessWorkHours = tl.New[BusinessWorkHours](b, BusinessWorkHoursTypeID)
-		if err = m.BusinessWorkHours.Decode(b); err != nil {
+		if err = b.ConsumeID(BusinessWorkHoursTypeID); err != nil {
+			return b.DecodeErr("userFull", "business_work_hours", err)
+		}
+		if err = m.BusinessWorkHours.decodeFields(b); err != nil {
 			return b.DecodeErr("userFull", "business_work_hours", err)
 		}
 	}
 	if f1&(1<<1) != 0 {
 		m.BusinessLocation = tl.New[BusinessLocation](b, BusinessLocationTypeID)
-		if err = m.BusinessLocation.Decode(b); err != nil {
+		if err = b.ConsumeID(BusinessLocationTypeID); err != nil {
+			return b.DecodeErr("userFull", "business_location", err)
+		}
+		if err = m.BusinessLocation.decodeFields(b); err != nil {
 			return b.DecodeErr("userFull", "business_location", err)
 		}
 	}
 	if f1&(1<<2) != 0 {
 		m.BusinessGreetingMessage = tl.New[BusinessGreetingMessage](b, BusinessGreetingMessageTypeID)
-		if err = m.BusinessGreetingMessage.Decode(b); err != nil {
+		if err = b.ConsumeID(BusinessGreetingMessageTypeID); err != nil {
+			return b.DecodeErr("userFull", "business_greeting_message", err)
+		}
+		if err = m.BusinessGreetingMessage.decodeFields(b); err != nil {
 			return b.DecodeErr("userFull", "business_greeting_message", err)
 		}
 	}
 	if f1&(1<<3) != 0 {
 		m.BusinessAwayMessage = tl.New[BusinessAwayMessage](b, BusinessAwayMessageTypeID)
-		if err = m.BusinessAwayMessage.Decode(b); err != nil {
+		if err = b.ConsumeID(BusinessAwayMessageTypeID); err != nil {
+			return b.DecodeErr("userFull", "business_away_message", err)
+		}
+		if err = m.BusinessAwayMessage.decodeFields(b); err != nil {
 			return b.DecodeErr("userFull", "business_away_message", err)
 		}
 	}
 	if f1&(1<<4) != 0 {
 		m.BusinessIntro = tl.New[BusinessIntro](b, BusinessIntroTypeID)
-		if err = m.BusinessIntro.Decode(b); err != nil {
+		if err = b.ConsumeID(BusinessIntroTypeID); err != nil {
+			return b.DecodeErr("userFull", "business_intro", err)
+		}
+		if err = m.BusinessIntro.decodeFields(b); err != nil {
 			return b.DecodeErr("userFull", "business_intro", err)
 		}
 	}
 	if f1&(1<<5) != 0 {
 		m.Birthday = tl.New[Birthday](b, BirthdayTypeID)
-		if err = m.Birthday.Decode(b); err != nil {
+		if err = b.ConsumeID(BirthdayTypeID); err != nil {
+			return b.DecodeErr("userFull", "birthday", err)
+		}
+		if err = m.Birthday.decodeFields(b); err != nil {
 			return b.DecodeErr("userFull", "birthday", err)
 		}
 	}
@@ -17341,13 +18530,19 @@ func (m *UserFull) DecodeBare(b *tl.Buffer) (err error) {
 	}
 	if f1&(1<<11) != 0 {
 		m.StarrefProgram = tl.New[StarRefProgram](b, StarRefProgramTypeID)
-		if err = m.StarrefProgram.Decode(b); err != nil {
+		if err = b.ConsumeID(StarRefProgramTypeID); err != nil {
+			return b.DecodeErr("userFull", "starref_program", err)
+		}
+		if err = m.StarrefProgram.decodeFields(b); err != nil {
 			return b.DecodeErr("userFull", "starref_program", err)
 		}
 	}
 	if f1&(1<<12) != 0 {
 		m.BotVerification = tl.New[BotVerification](b, BotVerificationTypeID)
-		if err = m.BotVerification.Decode(b); err != nil {
+		if err = b.ConsumeID(BotVerificationTypeID); err != nil {
+			return b.DecodeErr("userFull", "bot_verification", err)
+		}
+		if err = m.BotVerification.decodeFields(b); err != nil {
 			return b.DecodeErr("userFull", "bot_verification", err)
 		}
 	}
@@ -17359,19 +18554,28 @@ func (m *UserFull) DecodeBare(b *tl.Buffer) (err error) {
 	}
 	if f1&(1<<15) != 0 {
 		m.DisallowedGifts = tl.New[DisallowedGiftsSettings](b, DisallowedGiftsSettingsTypeID)
-		if err = m.DisallowedGifts.Decode(b); err != nil {
+		if err = b.ConsumeID(DisallowedGiftsSettingsTypeID); err != nil {
+			return b.DecodeErr("userFull", "disallowed_gifts", err)
+		}
+		if err = m.DisallowedGifts.decodeFields(b); err != nil {
 			return b.DecodeErr("userFull", "disallowed_gifts", err)
 		}
 	}
 	if f1&(1<<17) != 0 {
 		m.StarsRating = tl.New[StarsRating](b, StarsRatingTypeID)
-		if err = m.StarsRating.Decode(b); err != nil {
+		if err = b.ConsumeID(StarsRatingTypeID); err != nil {
+			return b.DecodeErr("userFull", "stars_rating", err)
+		}
+		if err = m.StarsRating.decodeFields(b); err != nil {
 			return b.DecodeErr("userFull", "stars_rating", err)
 		}
 	}
 	if f1&(1<<18) != 0 {
 		m.StarsMyPendingRating = tl.New[StarsRating](b, StarsRatingTypeID)
-		if err = m.StarsMyPendingRating.Decode(b); err != nil {
+		if err = b.ConsumeID(StarsRatingTypeID); err != nil {
+			return b.DecodeErr("userFull", "stars_my_pending_rating", err)
+		}
+		if err = m.StarsMyPendingRating.decodeFields(b); err != nil {
 			return b.DecodeErr("userFull", "stars_my_pending_rating", err)
 		}
 	}
@@ -17393,7 +18597,10 @@ func (m *UserFull) DecodeBare(b *tl.Buffer) (err error) {
 	}
 	if f1&(1<<22) != 0 {
 		m.Note = tl.New[TextWithEntities](b, TextWithEntitiesTypeID)
-		if err = m.Note.Decode(b); err != nil {
+		if err = b.ConsumeID(TextWithEntitiesTypeID); err != nil {
+			return b.DecodeErr("userFull", "note", err)
+		}
+		if err = m.Note.decodeFields(b); err != nil {
 			return b.DecodeErr("userFull", "note", err)
 		}
 	}
@@ -17443,7 +18650,12 @@ func (m *Contact) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *Contact) DecodeBare(b *tl.Buffer) (err error) {
+func (m *Contact) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *Contact) decodeFields(b *tl.Buffer) (err error) {
 	if m.UserID, err = b.Int64(); err != nil {
 		return b.DecodeErr("contact", "user_id", err)
 	}
@@ -17490,7 +18702,12 @@ func (m *ImportedContact) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ImportedContact) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ImportedContact) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ImportedContact) decodeFields(b *tl.Buffer) (err error) {
 	if m.UserID, err = b.Int64(); err != nil {
 		return b.DecodeErr("importedContact", "user_id", err)
 	}
@@ -17542,7 +18759,12 @@ func (m *ContactStatus) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ContactStatus) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ContactStatus) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ContactStatus) decodeFields(b *tl.Buffer) (err error) {
 	if m.UserID, err = b.Int64(); err != nil {
 		return b.DecodeErr("contactStatus", "user_id", err)
 	}
@@ -17589,8 +18811,11 @@ func (m *InputMessagesFilterEmpty) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *InputMessagesFilterEmpty) DecodeBare(b *tl.Buffer) error {
 	*m = InputMessagesFilterEmpty{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputMessagesFilterEmpty) decodeFields(b *tl.Buffer) error { return nil }
 
 // InputMessagesFilterPhotos is the TL constructor inputMessagesFilterPhotos#9609a51c (result MessagesFilter).
 type InputMessagesFilterPhotos struct {
@@ -17629,8 +18854,11 @@ func (m *InputMessagesFilterPhotos) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *InputMessagesFilterPhotos) DecodeBare(b *tl.Buffer) error {
 	*m = InputMessagesFilterPhotos{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputMessagesFilterPhotos) decodeFields(b *tl.Buffer) error { return nil }
 
 // InputMessagesFilterVideo is the TL constructor inputMessagesFilterVideo#9fc00e65 (result MessagesFilter).
 type InputMessagesFilterVideo struct {
@@ -17669,8 +18897,11 @@ func (m *InputMessagesFilterVideo) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *InputMessagesFilterVideo) DecodeBare(b *tl.Buffer) error {
 	*m = InputMessagesFilterVideo{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputMessagesFilterVideo) decodeFields(b *tl.Buffer) error { return nil }
 
 // InputMessagesFilterPhotoVideo is the TL constructor inputMessagesFilterPhotoVideo#56e9f0e4 (result MessagesFilter).
 type InputMessagesFilterPhotoVideo struct {
@@ -17709,8 +18940,11 @@ func (m *InputMessagesFilterPhotoVideo) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *InputMessagesFilterPhotoVideo) DecodeBare(b *tl.Buffer) error {
 	*m = InputMessagesFilterPhotoVideo{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputMessagesFilterPhotoVideo) decodeFields(b *tl.Buffer) error { return nil }
 
 // InputMessagesFilterDocument is the TL constructor inputMessagesFilterDocument#9eddf188 (result MessagesFilter).
 type InputMessagesFilterDocument struct {
@@ -17749,8 +18983,11 @@ func (m *InputMessagesFilterDocument) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *InputMessagesFilterDocument) DecodeBare(b *tl.Buffer) error {
 	*m = InputMessagesFilterDocument{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputMessagesFilterDocument) decodeFields(b *tl.Buffer) error { return nil }
 
 // InputMessagesFilterURL is the TL constructor inputMessagesFilterUrl#7ef0dd87 (result MessagesFilter).
 type InputMessagesFilterURL struct {
@@ -17789,8 +19026,11 @@ func (m *InputMessagesFilterURL) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *InputMessagesFilterURL) DecodeBare(b *tl.Buffer) error {
 	*m = InputMessagesFilterURL{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputMessagesFilterURL) decodeFields(b *tl.Buffer) error { return nil }
 
 // InputMessagesFilterGif is the TL constructor inputMessagesFilterGif#ffc86587 (result MessagesFilter).
 type InputMessagesFilterGif struct {
@@ -17829,8 +19069,11 @@ func (m *InputMessagesFilterGif) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *InputMessagesFilterGif) DecodeBare(b *tl.Buffer) error {
 	*m = InputMessagesFilterGif{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputMessagesFilterGif) decodeFields(b *tl.Buffer) error { return nil }
 
 // InputMessagesFilterVoice is the TL constructor inputMessagesFilterVoice#50f5c392 (result MessagesFilter).
 type InputMessagesFilterVoice struct {
@@ -17869,8 +19112,11 @@ func (m *InputMessagesFilterVoice) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *InputMessagesFilterVoice) DecodeBare(b *tl.Buffer) error {
 	*m = InputMessagesFilterVoice{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputMessagesFilterVoice) decodeFields(b *tl.Buffer) error { return nil }
 
 // InputMessagesFilterMusic is the TL constructor inputMessagesFilterMusic#3751b49e (result MessagesFilter).
 type InputMessagesFilterMusic struct {
@@ -17909,8 +19155,11 @@ func (m *InputMessagesFilterMusic) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *InputMessagesFilterMusic) DecodeBare(b *tl.Buffer) error {
 	*m = InputMessagesFilterMusic{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputMessagesFilterMusic) decodeFields(b *tl.Buffer) error { return nil }
 
 // InputMessagesFilterChatPhotos is the TL constructor inputMessagesFilterChatPhotos#3a20ecb8 (result MessagesFilter).
 type InputMessagesFilterChatPhotos struct {
@@ -17949,8 +19198,11 @@ func (m *InputMessagesFilterChatPhotos) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *InputMessagesFilterChatPhotos) DecodeBare(b *tl.Buffer) error {
 	*m = InputMessagesFilterChatPhotos{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputMessagesFilterChatPhotos) decodeFields(b *tl.Buffer) error { return nil }
 
 // InputMessagesFilterPhoneCalls is the TL constructor inputMessagesFilterPhoneCalls#80c99768 (result MessagesFilter).
 type InputMessagesFilterPhoneCalls struct {
@@ -17993,8 +19245,13 @@ func (m *InputMessagesFilterPhoneCalls) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputMessagesFilterPhoneCalls) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputMessagesFilterPhoneCalls) DecodeBare(b *tl.Buffer) error {
 	*m = InputMessagesFilterPhoneCalls{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputMessagesFilterPhoneCalls) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("inputMessagesFilterPhoneCalls", "flags", err)
@@ -18040,8 +19297,11 @@ func (m *InputMessagesFilterRoundVoice) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *InputMessagesFilterRoundVoice) DecodeBare(b *tl.Buffer) error {
 	*m = InputMessagesFilterRoundVoice{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputMessagesFilterRoundVoice) decodeFields(b *tl.Buffer) error { return nil }
 
 // InputMessagesFilterRoundVideo is the TL constructor inputMessagesFilterRoundVideo#b549da53 (result MessagesFilter).
 type InputMessagesFilterRoundVideo struct {
@@ -18080,8 +19340,11 @@ func (m *InputMessagesFilterRoundVideo) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *InputMessagesFilterRoundVideo) DecodeBare(b *tl.Buffer) error {
 	*m = InputMessagesFilterRoundVideo{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputMessagesFilterRoundVideo) decodeFields(b *tl.Buffer) error { return nil }
 
 // InputMessagesFilterMyMentions is the TL constructor inputMessagesFilterMyMentions#c1f8e69a (result MessagesFilter).
 type InputMessagesFilterMyMentions struct {
@@ -18120,8 +19383,11 @@ func (m *InputMessagesFilterMyMentions) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *InputMessagesFilterMyMentions) DecodeBare(b *tl.Buffer) error {
 	*m = InputMessagesFilterMyMentions{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputMessagesFilterMyMentions) decodeFields(b *tl.Buffer) error { return nil }
 
 // InputMessagesFilterGeo is the TL constructor inputMessagesFilterGeo#e7026d0d (result MessagesFilter).
 type InputMessagesFilterGeo struct {
@@ -18160,8 +19426,11 @@ func (m *InputMessagesFilterGeo) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *InputMessagesFilterGeo) DecodeBare(b *tl.Buffer) error {
 	*m = InputMessagesFilterGeo{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputMessagesFilterGeo) decodeFields(b *tl.Buffer) error { return nil }
 
 // InputMessagesFilterContacts is the TL constructor inputMessagesFilterContacts#e062db83 (result MessagesFilter).
 type InputMessagesFilterContacts struct {
@@ -18200,8 +19469,11 @@ func (m *InputMessagesFilterContacts) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *InputMessagesFilterContacts) DecodeBare(b *tl.Buffer) error {
 	*m = InputMessagesFilterContacts{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputMessagesFilterContacts) decodeFields(b *tl.Buffer) error { return nil }
 
 // InputMessagesFilterPinned is the TL constructor inputMessagesFilterPinned#1bb00451 (result MessagesFilter).
 type InputMessagesFilterPinned struct {
@@ -18240,8 +19512,11 @@ func (m *InputMessagesFilterPinned) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *InputMessagesFilterPinned) DecodeBare(b *tl.Buffer) error {
 	*m = InputMessagesFilterPinned{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputMessagesFilterPinned) decodeFields(b *tl.Buffer) error { return nil }
 
 // InputMessagesFilterPoll is the TL constructor inputMessagesFilterPoll#fa2bc90a (result MessagesFilter).
 type InputMessagesFilterPoll struct {
@@ -18280,8 +19555,11 @@ func (m *InputMessagesFilterPoll) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *InputMessagesFilterPoll) DecodeBare(b *tl.Buffer) error {
 	*m = InputMessagesFilterPoll{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputMessagesFilterPoll) decodeFields(b *tl.Buffer) error { return nil }
 
 // UpdateNewMessage is the TL constructor updateNewMessage#1f2b0afd (result Update).
 type UpdateNewMessage struct {
@@ -18329,7 +19607,12 @@ func (m *UpdateNewMessage) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateNewMessage) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateNewMessage) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateNewMessage) decodeFields(b *tl.Buffer) (err error) {
 	if m.Message, err = DecodeMessageClass(b); err != nil {
 		return b.DecodeErr("updateNewMessage", "message", err)
 	}
@@ -18381,7 +19664,12 @@ func (m *UpdateMessageID) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateMessageID) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateMessageID) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateMessageID) decodeFields(b *tl.Buffer) (err error) {
 	if m.ID, err = b.Int32(); err != nil {
 		return b.DecodeErr("updateMessageID", "id", err)
 	}
@@ -18435,13 +19723,18 @@ func (m *UpdateDeleteMessages) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateDeleteMessages) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateDeleteMessages) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateDeleteMessages) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.VectorHeader()
 		if err != nil {
 			return b.DecodeErr("updateDeleteMessages", "messages", err)
 		}
-		m.Messages = make([]int32, n0)
+		m.Messages = tl.MakeSlice[int32](b, 0x2c31182a, n0)
 		for i0 := range m.Messages {
 			if m.Messages[i0], err = b.Int32(); err != nil {
 				return b.DecodeErr("updateDeleteMessages", "messages", err)
@@ -18510,8 +19803,13 @@ func (m *UpdateUserTyping) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateUserTyping) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateUserTyping) DecodeBare(b *tl.Buffer) error {
 	*m = UpdateUserTyping{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateUserTyping) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("updateUserTyping", "flags", err)
@@ -18582,7 +19880,12 @@ func (m *UpdateChatUserTyping) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateChatUserTyping) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateChatUserTyping) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateChatUserTyping) decodeFields(b *tl.Buffer) (err error) {
 	if m.ChatID, err = b.Int64(); err != nil {
 		return b.DecodeErr("updateChatUserTyping", "chat_id", err)
 	}
@@ -18637,7 +19940,12 @@ func (m *UpdateChatParticipants) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateChatParticipants) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateChatParticipants) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateChatParticipants) decodeFields(b *tl.Buffer) (err error) {
 	if m.Participants, err = DecodeChatParticipantsClass(b); err != nil {
 		return b.DecodeErr("updateChatParticipants", "participants", err)
 	}
@@ -18688,7 +19996,12 @@ func (m *UpdateUserStatus) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateUserStatus) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateUserStatus) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateUserStatus) decodeFields(b *tl.Buffer) (err error) {
 	if m.UserID, err = b.Int64(); err != nil {
 		return b.DecodeErr("updateUserStatus", "user_id", err)
 	}
@@ -18746,7 +20059,12 @@ func (m *UpdateUserName) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateUserName) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateUserName) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateUserName) decodeFields(b *tl.Buffer) (err error) {
 	if m.UserID, err = b.Int64(); err != nil {
 		return b.DecodeErr("updateUserName", "user_id", err)
 	}
@@ -18761,9 +20079,12 @@ func (m *UpdateUserName) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("updateUserName", "usernames", err)
 		}
-		m.Usernames = make([]Username, n0)
+		m.Usernames = tl.MakeSlice[Username](b, 0x456908a0, n0)
 		for i0 := range m.Usernames {
-			if err = m.Usernames[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(UsernameTypeID); err != nil {
+				return b.DecodeErr("updateUserName", "usernames", err)
+			}
+			if err = m.Usernames[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("updateUserName", "usernames", err)
 			}
 		}
@@ -18841,8 +20162,13 @@ func (m *UpdateNewAuthorization) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateNewAuthorization) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateNewAuthorization) DecodeBare(b *tl.Buffer) error {
 	*m = UpdateNewAuthorization{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateNewAuthorization) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("updateNewAuthorization", "flags", err)
@@ -18916,7 +20242,12 @@ func (m *UpdateNewEncryptedMessage) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateNewEncryptedMessage) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateNewEncryptedMessage) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateNewEncryptedMessage) decodeFields(b *tl.Buffer) (err error) {
 	if m.Message, err = DecodeEncryptedMessageClass(b); err != nil {
 		return b.DecodeErr("updateNewEncryptedMessage", "message", err)
 	}
@@ -18963,7 +20294,12 @@ func (m *UpdateEncryptedChatTyping) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateEncryptedChatTyping) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateEncryptedChatTyping) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateEncryptedChatTyping) decodeFields(b *tl.Buffer) (err error) {
 	if m.ChatID, err = b.Int32(); err != nil {
 		return b.DecodeErr("updateEncryptedChatTyping", "chat_id", err)
 	}
@@ -19014,7 +20350,12 @@ func (m *UpdateEncryption) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateEncryption) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateEncryption) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateEncryption) decodeFields(b *tl.Buffer) (err error) {
 	if m.Chat, err = DecodeEncryptedChatClass(b); err != nil {
 		return b.DecodeErr("updateEncryption", "chat", err)
 	}
@@ -19065,7 +20406,12 @@ func (m *UpdateEncryptedMessagesRead) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateEncryptedMessagesRead) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateEncryptedMessagesRead) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateEncryptedMessagesRead) decodeFields(b *tl.Buffer) (err error) {
 	if m.ChatID, err = b.Int32(); err != nil {
 		return b.DecodeErr("updateEncryptedMessagesRead", "chat_id", err)
 	}
@@ -19123,7 +20469,12 @@ func (m *UpdateChatParticipantAdd) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateChatParticipantAdd) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateChatParticipantAdd) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateChatParticipantAdd) decodeFields(b *tl.Buffer) (err error) {
 	if m.ChatID, err = b.Int64(); err != nil {
 		return b.DecodeErr("updateChatParticipantAdd", "chat_id", err)
 	}
@@ -19183,7 +20534,12 @@ func (m *UpdateChatParticipantDelete) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateChatParticipantDelete) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateChatParticipantDelete) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateChatParticipantDelete) decodeFields(b *tl.Buffer) (err error) {
 	if m.ChatID, err = b.Int64(); err != nil {
 		return b.DecodeErr("updateChatParticipantDelete", "chat_id", err)
 	}
@@ -19238,15 +20594,23 @@ func (m *UpdateDCOptions) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateDCOptions) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateDCOptions) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateDCOptions) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.VectorHeader()
 		if err != nil {
 			return b.DecodeErr("updateDcOptions", "dc_options", err)
 		}
-		m.DCOptions = make([]DCOption, n0)
+		m.DCOptions = tl.MakeSlice[DCOption](b, 0x15bfb43e, n0)
 		for i0 := range m.DCOptions {
-			if err = m.DCOptions[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(DCOptionTypeID); err != nil {
+				return b.DecodeErr("updateDcOptions", "dc_options", err)
+			}
+			if err = m.DCOptions[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("updateDcOptions", "dc_options", err)
 			}
 		}
@@ -19300,11 +20664,19 @@ func (m *UpdateNotifySettings) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateNotifySettings) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateNotifySettings) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateNotifySettings) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeNotifyPeerClass(b); err != nil {
 		return b.DecodeErr("updateNotifySettings", "peer", err)
 	}
-	if err = m.NotifySettings.Decode(b); err != nil {
+	if err = b.ConsumeID(PeerNotifySettingsTypeID); err != nil {
+		return b.DecodeErr("updateNotifySettings", "notify_settings", err)
+	}
+	if err = m.NotifySettings.decodeFields(b); err != nil {
 		return b.DecodeErr("updateNotifySettings", "notify_settings", err)
 	}
 	return nil
@@ -19383,8 +20755,13 @@ func (m *UpdateServiceNotification) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateServiceNotification) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateServiceNotification) DecodeBare(b *tl.Buffer) error {
 	*m = UpdateServiceNotification{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateServiceNotification) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("updateServiceNotification", "flags", err)
@@ -19411,7 +20788,7 @@ func (m *UpdateServiceNotification) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("updateServiceNotification", "entities", err)
 		}
-		m.Entities = make([]MessageEntityClass, n0)
+		m.Entities = tl.MakeSlice[MessageEntityClass](b, 0xa8c1973d, n0)
 		for i0 := range m.Entities {
 			if m.Entities[i0], err = DecodeMessageEntityClass(b); err != nil {
 				return b.DecodeErr("updateServiceNotification", "entities", err)
@@ -19473,7 +20850,12 @@ func (m *UpdatePrivacy) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdatePrivacy) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdatePrivacy) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdatePrivacy) decodeFields(b *tl.Buffer) (err error) {
 	if m.Key, err = DecodePrivacyKeyClass(b); err != nil {
 		return b.DecodeErr("updatePrivacy", "key", err)
 	}
@@ -19482,7 +20864,7 @@ func (m *UpdatePrivacy) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("updatePrivacy", "rules", err)
 		}
-		m.Rules = make([]PrivacyRuleClass, n0)
+		m.Rules = tl.MakeSlice[PrivacyRuleClass](b, 0x3e5c4e5f, n0)
 		for i0 := range m.Rules {
 			if m.Rules[i0], err = DecodePrivacyRuleClass(b); err != nil {
 				return b.DecodeErr("updatePrivacy", "rules", err)
@@ -19531,7 +20913,12 @@ func (m *UpdateUserPhone) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateUserPhone) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateUserPhone) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateUserPhone) decodeFields(b *tl.Buffer) (err error) {
 	if m.UserID, err = b.Int64(); err != nil {
 		return b.DecodeErr("updateUserPhone", "user_id", err)
 	}
@@ -19607,8 +20994,13 @@ func (m *UpdateReadHistoryInbox) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateReadHistoryInbox) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateReadHistoryInbox) DecodeBare(b *tl.Buffer) error {
 	*m = UpdateReadHistoryInbox{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateReadHistoryInbox) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("updateReadHistoryInbox", "flags", err)
@@ -19691,7 +21083,12 @@ func (m *UpdateReadHistoryOutbox) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateReadHistoryOutbox) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateReadHistoryOutbox) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateReadHistoryOutbox) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodePeerClass(b); err != nil {
 		return b.DecodeErr("updateReadHistoryOutbox", "peer", err)
 	}
@@ -19753,7 +21150,12 @@ func (m *UpdateWebPage) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateWebPage) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateWebPage) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateWebPage) decodeFields(b *tl.Buffer) (err error) {
 	if m.Webpage, err = DecodeWebPageClass(b); err != nil {
 		return b.DecodeErr("updateWebPage", "webpage", err)
 	}
@@ -19819,8 +21221,13 @@ func (m *UpdateReadMessagesContents) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateReadMessagesContents) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateReadMessagesContents) DecodeBare(b *tl.Buffer) error {
 	*m = UpdateReadMessagesContents{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateReadMessagesContents) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("updateReadMessagesContents", "flags", err)
@@ -19830,7 +21237,7 @@ func (m *UpdateReadMessagesContents) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("updateReadMessagesContents", "messages", err)
 		}
-		m.Messages = make([]int32, n0)
+		m.Messages = tl.MakeSlice[int32](b, 0x2c31182a, n0)
 		for i0 := range m.Messages {
 			if m.Messages[i0], err = b.Int32(); err != nil {
 				return b.DecodeErr("updateReadMessagesContents", "messages", err)
@@ -19898,8 +21305,13 @@ func (m *UpdateChannelTooLong) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateChannelTooLong) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateChannelTooLong) DecodeBare(b *tl.Buffer) error {
 	*m = UpdateChannelTooLong{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateChannelTooLong) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("updateChannelTooLong", "flags", err)
@@ -19953,7 +21365,12 @@ func (m *UpdateChannel) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateChannel) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateChannel) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateChannel) decodeFields(b *tl.Buffer) (err error) {
 	if m.ChannelID, err = b.Int64(); err != nil {
 		return b.DecodeErr("updateChannel", "channel_id", err)
 	}
@@ -20006,7 +21423,12 @@ func (m *UpdateNewChannelMessage) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateNewChannelMessage) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateNewChannelMessage) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateNewChannelMessage) decodeFields(b *tl.Buffer) (err error) {
 	if m.Message, err = DecodeMessageClass(b); err != nil {
 		return b.DecodeErr("updateNewChannelMessage", "message", err)
 	}
@@ -20071,8 +21493,13 @@ func (m *UpdateReadChannelInbox) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateReadChannelInbox) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateReadChannelInbox) DecodeBare(b *tl.Buffer) error {
 	*m = UpdateReadChannelInbox{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateReadChannelInbox) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("updateReadChannelInbox", "flags", err)
@@ -20144,7 +21571,12 @@ func (m *UpdateDeleteChannelMessages) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateDeleteChannelMessages) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateDeleteChannelMessages) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateDeleteChannelMessages) decodeFields(b *tl.Buffer) (err error) {
 	if m.ChannelID, err = b.Int64(); err != nil {
 		return b.DecodeErr("updateDeleteChannelMessages", "channel_id", err)
 	}
@@ -20153,7 +21585,7 @@ func (m *UpdateDeleteChannelMessages) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("updateDeleteChannelMessages", "messages", err)
 		}
-		m.Messages = make([]int32, n0)
+		m.Messages = tl.MakeSlice[int32](b, 0x2c31182a, n0)
 		for i0 := range m.Messages {
 			if m.Messages[i0], err = b.Int32(); err != nil {
 				return b.DecodeErr("updateDeleteChannelMessages", "messages", err)
@@ -20210,7 +21642,12 @@ func (m *UpdateChannelMessageViews) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateChannelMessageViews) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateChannelMessageViews) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateChannelMessageViews) decodeFields(b *tl.Buffer) (err error) {
 	if m.ChannelID, err = b.Int64(); err != nil {
 		return b.DecodeErr("updateChannelMessageViews", "channel_id", err)
 	}
@@ -20266,7 +21703,12 @@ func (m *UpdateChatParticipantAdmin) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateChatParticipantAdmin) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateChatParticipantAdmin) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateChatParticipantAdmin) decodeFields(b *tl.Buffer) (err error) {
 	if m.ChatID, err = b.Int64(); err != nil {
 		return b.DecodeErr("updateChatParticipantAdmin", "chat_id", err)
 	}
@@ -20324,7 +21766,12 @@ func (m *UpdateNewStickerSet) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateNewStickerSet) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateNewStickerSet) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateNewStickerSet) decodeFields(b *tl.Buffer) (err error) {
 	if m.Stickerset, err = DecodeMessagesStickerSetClass(b); err != nil {
 		return b.DecodeErr("updateNewStickerSet", "stickerset", err)
 	}
@@ -20381,8 +21828,13 @@ func (m *UpdateStickerSetsOrder) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateStickerSetsOrder) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateStickerSetsOrder) DecodeBare(b *tl.Buffer) error {
 	*m = UpdateStickerSetsOrder{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateStickerSetsOrder) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("updateStickerSetsOrder", "flags", err)
@@ -20394,7 +21846,7 @@ func (m *UpdateStickerSetsOrder) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("updateStickerSetsOrder", "order", err)
 		}
-		m.Order = make([]int64, n0)
+		m.Order = tl.MakeSlice[int64](b, 0xb825495a, n0)
 		for i0 := range m.Order {
 			if m.Order[i0], err = b.Int64(); err != nil {
 				return b.DecodeErr("updateStickerSetsOrder", "order", err)
@@ -20449,8 +21901,13 @@ func (m *UpdateStickerSets) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateStickerSets) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateStickerSets) DecodeBare(b *tl.Buffer) error {
 	*m = UpdateStickerSets{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateStickerSets) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("updateStickerSets", "flags", err)
@@ -20497,8 +21954,11 @@ func (m *UpdateSavedGifs) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *UpdateSavedGifs) DecodeBare(b *tl.Buffer) error {
 	*m = UpdateSavedGifs{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateSavedGifs) decodeFields(b *tl.Buffer) error { return nil }
 
 // UpdateBotInlineQuery is the TL constructor updateBotInlineQuery#496f379c (result Update).
 type UpdateBotInlineQuery struct {
@@ -20563,8 +22023,13 @@ func (m *UpdateBotInlineQuery) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateBotInlineQuery) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateBotInlineQuery) DecodeBare(b *tl.Buffer) error {
 	*m = UpdateBotInlineQuery{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateBotInlineQuery) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("updateBotInlineQuery", "flags", err)
@@ -20655,8 +22120,13 @@ func (m *UpdateBotInlineSend) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateBotInlineSend) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateBotInlineSend) DecodeBare(b *tl.Buffer) error {
 	*m = UpdateBotInlineSend{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateBotInlineSend) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("updateBotInlineSend", "flags", err)
@@ -20729,7 +22199,12 @@ func (m *UpdateEditChannelMessage) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateEditChannelMessage) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateEditChannelMessage) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateEditChannelMessage) decodeFields(b *tl.Buffer) (err error) {
 	if m.Message, err = DecodeMessageClass(b); err != nil {
 		return b.DecodeErr("updateEditChannelMessage", "message", err)
 	}
@@ -20808,8 +22283,13 @@ func (m *UpdateBotCallbackQuery) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateBotCallbackQuery) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateBotCallbackQuery) DecodeBare(b *tl.Buffer) error {
 	*m = UpdateBotCallbackQuery{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateBotCallbackQuery) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("updateBotCallbackQuery", "flags", err)
@@ -20890,7 +22370,12 @@ func (m *UpdateEditMessage) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateEditMessage) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateEditMessage) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateEditMessage) decodeFields(b *tl.Buffer) (err error) {
 	if m.Message, err = DecodeMessageClass(b); err != nil {
 		return b.DecodeErr("updateEditMessage", "message", err)
 	}
@@ -20967,8 +22452,13 @@ func (m *UpdateInlineBotCallbackQuery) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateInlineBotCallbackQuery) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateInlineBotCallbackQuery) DecodeBare(b *tl.Buffer) error {
 	*m = UpdateInlineBotCallbackQuery{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateInlineBotCallbackQuery) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("updateInlineBotCallbackQuery", "flags", err)
@@ -21039,7 +22529,12 @@ func (m *UpdateReadChannelOutbox) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateReadChannelOutbox) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateReadChannelOutbox) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateReadChannelOutbox) decodeFields(b *tl.Buffer) (err error) {
 	if m.ChannelID, err = b.Int64(); err != nil {
 		return b.DecodeErr("updateReadChannelOutbox", "channel_id", err)
 	}
@@ -21116,8 +22611,13 @@ func (m *UpdateDraftMessage) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateDraftMessage) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateDraftMessage) DecodeBare(b *tl.Buffer) error {
 	*m = UpdateDraftMessage{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateDraftMessage) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("updateDraftMessage", "flags", err)
@@ -21179,8 +22679,11 @@ func (m *UpdateReadFeaturedStickers) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *UpdateReadFeaturedStickers) DecodeBare(b *tl.Buffer) error {
 	*m = UpdateReadFeaturedStickers{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateReadFeaturedStickers) decodeFields(b *tl.Buffer) error { return nil }
 
 // UpdateRecentStickers is the TL constructor updateRecentStickers#9a422c20 (result Update).
 type UpdateRecentStickers struct {
@@ -21219,8 +22722,11 @@ func (m *UpdateRecentStickers) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *UpdateRecentStickers) DecodeBare(b *tl.Buffer) error {
 	*m = UpdateRecentStickers{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateRecentStickers) decodeFields(b *tl.Buffer) error { return nil }
 
 // UpdateConfig is the TL constructor updateConfig#a229dd06 (result Update).
 type UpdateConfig struct {
@@ -21259,8 +22765,11 @@ func (m *UpdateConfig) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *UpdateConfig) DecodeBare(b *tl.Buffer) error {
 	*m = UpdateConfig{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateConfig) decodeFields(b *tl.Buffer) error { return nil }
 
 // UpdatePtsChanged is the TL constructor updatePtsChanged#3354678f (result Update).
 type UpdatePtsChanged struct {
@@ -21299,8 +22808,11 @@ func (m *UpdatePtsChanged) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *UpdatePtsChanged) DecodeBare(b *tl.Buffer) error {
 	*m = UpdatePtsChanged{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdatePtsChanged) decodeFields(b *tl.Buffer) error { return nil }
 
 // UpdateChannelWebPage is the TL constructor updateChannelWebPage#2f2ba99f (result Update).
 type UpdateChannelWebPage struct {
@@ -21350,7 +22862,12 @@ func (m *UpdateChannelWebPage) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateChannelWebPage) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateChannelWebPage) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateChannelWebPage) decodeFields(b *tl.Buffer) (err error) {
 	if m.ChannelID, err = b.Int64(); err != nil {
 		return b.DecodeErr("updateChannelWebPage", "channel_id", err)
 	}
@@ -21421,8 +22938,13 @@ func (m *UpdateDialogPinned) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateDialogPinned) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateDialogPinned) DecodeBare(b *tl.Buffer) error {
 	*m = UpdateDialogPinned{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateDialogPinned) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("updateDialogPinned", "flags", err)
@@ -21499,8 +23021,13 @@ func (m *UpdatePinnedDialogs) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdatePinnedDialogs) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdatePinnedDialogs) DecodeBare(b *tl.Buffer) error {
 	*m = UpdatePinnedDialogs{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdatePinnedDialogs) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("updatePinnedDialogs", "flags", err)
@@ -21517,7 +23044,7 @@ func (m *UpdatePinnedDialogs) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("updatePinnedDialogs", "order", err)
 			}
-			m.Order = make([]DialogPeerClass, n1)
+			m.Order = tl.MakeSlice[DialogPeerClass](b, 0x04d24366, n1)
 			for i1 := range m.Order {
 				if m.Order[i1], err = DecodeDialogPeerClass(b); err != nil {
 					return b.DecodeErr("updatePinnedDialogs", "order", err)
@@ -21567,8 +23094,16 @@ func (m *UpdateBotWebhookJSON) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateBotWebhookJSON) DecodeBare(b *tl.Buffer) (err error) {
-	if err = m.Data.Decode(b); err != nil {
+func (m *UpdateBotWebhookJSON) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateBotWebhookJSON) decodeFields(b *tl.Buffer) (err error) {
+	if err = b.ConsumeID(DataJSONTypeID); err != nil {
+		return b.DecodeErr("updateBotWebhookJSON", "data", err)
+	}
+	if err = m.Data.decodeFields(b); err != nil {
 		return b.DecodeErr("updateBotWebhookJSON", "data", err)
 	}
 	return nil
@@ -21617,11 +23152,19 @@ func (m *UpdateBotWebhookJSONQuery) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateBotWebhookJSONQuery) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateBotWebhookJSONQuery) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateBotWebhookJSONQuery) decodeFields(b *tl.Buffer) (err error) {
 	if m.QueryID, err = b.Int64(); err != nil {
 		return b.DecodeErr("updateBotWebhookJSONQuery", "query_id", err)
 	}
-	if err = m.Data.Decode(b); err != nil {
+	if err = b.ConsumeID(DataJSONTypeID); err != nil {
+		return b.DecodeErr("updateBotWebhookJSONQuery", "data", err)
+	}
+	if err = m.Data.decodeFields(b); err != nil {
 		return b.DecodeErr("updateBotWebhookJSONQuery", "data", err)
 	}
 	if m.Timeout, err = b.Int32(); err != nil {
@@ -21675,7 +23218,12 @@ func (m *UpdateBotShippingQuery) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateBotShippingQuery) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateBotShippingQuery) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateBotShippingQuery) decodeFields(b *tl.Buffer) (err error) {
 	if m.QueryID, err = b.Int64(); err != nil {
 		return b.DecodeErr("updateBotShippingQuery", "query_id", err)
 	}
@@ -21685,7 +23233,10 @@ func (m *UpdateBotShippingQuery) DecodeBare(b *tl.Buffer) (err error) {
 	if m.Payload, err = b.Bytes(); err != nil {
 		return b.DecodeErr("updateBotShippingQuery", "payload", err)
 	}
-	if err = m.ShippingAddress.Decode(b); err != nil {
+	if err = b.ConsumeID(PostAddressTypeID); err != nil {
+		return b.DecodeErr("updateBotShippingQuery", "shipping_address", err)
+	}
+	if err = m.ShippingAddress.decodeFields(b); err != nil {
 		return b.DecodeErr("updateBotShippingQuery", "shipping_address", err)
 	}
 	return nil
@@ -21754,8 +23305,13 @@ func (m *UpdateBotPrecheckoutQuery) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateBotPrecheckoutQuery) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateBotPrecheckoutQuery) DecodeBare(b *tl.Buffer) error {
 	*m = UpdateBotPrecheckoutQuery{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateBotPrecheckoutQuery) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("updateBotPrecheckoutQuery", "flags", err)
@@ -21771,7 +23327,10 @@ func (m *UpdateBotPrecheckoutQuery) DecodeBare(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<0) != 0 {
 		m.Info = tl.New[PaymentRequestedInfo](b, PaymentRequestedInfoTypeID)
-		if err = m.Info.Decode(b); err != nil {
+		if err = b.ConsumeID(PaymentRequestedInfoTypeID); err != nil {
+			return b.DecodeErr("updateBotPrecheckoutQuery", "info", err)
+		}
+		if err = m.Info.decodeFields(b); err != nil {
 			return b.DecodeErr("updateBotPrecheckoutQuery", "info", err)
 		}
 	}
@@ -21832,7 +23391,12 @@ func (m *UpdatePhoneCall) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdatePhoneCall) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdatePhoneCall) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdatePhoneCall) decodeFields(b *tl.Buffer) (err error) {
 	if m.PhoneCall, err = DecodePhoneCallClass(b); err != nil {
 		return b.DecodeErr("updatePhoneCall", "phone_call", err)
 	}
@@ -21876,7 +23440,12 @@ func (m *UpdateLangPackTooLong) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateLangPackTooLong) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateLangPackTooLong) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateLangPackTooLong) decodeFields(b *tl.Buffer) (err error) {
 	if m.LangCode, err = b.String(); err != nil {
 		return b.DecodeErr("updateLangPackTooLong", "lang_code", err)
 	}
@@ -21922,8 +23491,16 @@ func (m *UpdateLangPack) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateLangPack) DecodeBare(b *tl.Buffer) (err error) {
-	if err = m.Difference.Decode(b); err != nil {
+func (m *UpdateLangPack) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateLangPack) decodeFields(b *tl.Buffer) (err error) {
+	if err = b.ConsumeID(LangPackDifferenceTypeID); err != nil {
+		return b.DecodeErr("updateLangPack", "difference", err)
+	}
+	if err = m.Difference.decodeFields(b); err != nil {
 		return b.DecodeErr("updateLangPack", "difference", err)
 	}
 	return nil
@@ -21966,8 +23543,11 @@ func (m *UpdateFavedStickers) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *UpdateFavedStickers) DecodeBare(b *tl.Buffer) error {
 	*m = UpdateFavedStickers{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateFavedStickers) decodeFields(b *tl.Buffer) error { return nil }
 
 // UpdateChannelReadMessagesContents is the TL constructor updateChannelReadMessagesContents#25f324f7 (result Update).
 type UpdateChannelReadMessagesContents struct {
@@ -22033,8 +23613,13 @@ func (m *UpdateChannelReadMessagesContents) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateChannelReadMessagesContents) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateChannelReadMessagesContents) DecodeBare(b *tl.Buffer) error {
 	*m = UpdateChannelReadMessagesContents{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateChannelReadMessagesContents) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("updateChannelReadMessagesContents", "flags", err)
@@ -22058,7 +23643,7 @@ func (m *UpdateChannelReadMessagesContents) DecodeBare(b *tl.Buffer) (err error)
 		if err != nil {
 			return b.DecodeErr("updateChannelReadMessagesContents", "messages", err)
 		}
-		m.Messages = make([]int32, n0)
+		m.Messages = tl.MakeSlice[int32](b, 0x2c31182a, n0)
 		for i0 := range m.Messages {
 			if m.Messages[i0], err = b.Int32(); err != nil {
 				return b.DecodeErr("updateChannelReadMessagesContents", "messages", err)
@@ -22105,8 +23690,11 @@ func (m *UpdateContactsReset) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *UpdateContactsReset) DecodeBare(b *tl.Buffer) error {
 	*m = UpdateContactsReset{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateContactsReset) decodeFields(b *tl.Buffer) error { return nil }
 
 // UpdateChannelAvailableMessages is the TL constructor updateChannelAvailableMessages#b23fc698 (result Update).
 type UpdateChannelAvailableMessages struct {
@@ -22147,7 +23735,12 @@ func (m *UpdateChannelAvailableMessages) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateChannelAvailableMessages) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateChannelAvailableMessages) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateChannelAvailableMessages) decodeFields(b *tl.Buffer) (err error) {
 	if m.ChannelID, err = b.Int64(); err != nil {
 		return b.DecodeErr("updateChannelAvailableMessages", "channel_id", err)
 	}
@@ -22214,8 +23807,13 @@ func (m *UpdateDialogUnreadMark) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateDialogUnreadMark) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateDialogUnreadMark) DecodeBare(b *tl.Buffer) error {
 	*m = UpdateDialogUnreadMark{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateDialogUnreadMark) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("updateDialogUnreadMark", "flags", err)
@@ -22310,8 +23908,13 @@ func (m *UpdateMessagePoll) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateMessagePoll) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateMessagePoll) DecodeBare(b *tl.Buffer) error {
 	*m = UpdateMessagePoll{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateMessagePoll) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("updateMessagePoll", "flags", err)
@@ -22338,11 +23941,17 @@ func (m *UpdateMessagePoll) DecodeBare(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<0) != 0 {
 		m.Poll = tl.New[Poll](b, PollTypeID)
-		if err = m.Poll.Decode(b); err != nil {
+		if err = b.ConsumeID(PollTypeID); err != nil {
+			return b.DecodeErr("updateMessagePoll", "poll", err)
+		}
+		if err = m.Poll.decodeFields(b); err != nil {
 			return b.DecodeErr("updateMessagePoll", "poll", err)
 		}
 	}
-	if err = m.Results.Decode(b); err != nil {
+	if err = b.ConsumeID(PollResultsTypeID); err != nil {
+		return b.DecodeErr("updateMessagePoll", "results", err)
+	}
+	if err = m.Results.decodeFields(b); err != nil {
 		return b.DecodeErr("updateMessagePoll", "results", err)
 	}
 	return nil
@@ -22396,11 +24005,19 @@ func (m *UpdateChatDefaultBannedRights) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateChatDefaultBannedRights) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateChatDefaultBannedRights) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateChatDefaultBannedRights) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodePeerClass(b); err != nil {
 		return b.DecodeErr("updateChatDefaultBannedRights", "peer", err)
 	}
-	if err = m.DefaultBannedRights.Decode(b); err != nil {
+	if err = b.ConsumeID(ChatBannedRightsTypeID); err != nil {
+		return b.DecodeErr("updateChatDefaultBannedRights", "default_banned_rights", err)
+	}
+	if err = m.DefaultBannedRights.decodeFields(b); err != nil {
 		return b.DecodeErr("updateChatDefaultBannedRights", "default_banned_rights", err)
 	}
 	if m.Version, err = b.Int32(); err != nil {
@@ -22455,15 +24072,23 @@ func (m *UpdateFolderPeers) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateFolderPeers) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateFolderPeers) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateFolderPeers) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.VectorHeader()
 		if err != nil {
 			return b.DecodeErr("updateFolderPeers", "folder_peers", err)
 		}
-		m.FolderPeers = make([]FolderPeer, n0)
+		m.FolderPeers = tl.MakeSlice[FolderPeer](b, 0x956ee803, n0)
 		for i0 := range m.FolderPeers {
-			if err = m.FolderPeers[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(FolderPeerTypeID); err != nil {
+				return b.DecodeErr("updateFolderPeers", "folder_peers", err)
+			}
+			if err = m.FolderPeers[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("updateFolderPeers", "folder_peers", err)
 			}
 		}
@@ -22523,11 +24148,19 @@ func (m *UpdatePeerSettings) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdatePeerSettings) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdatePeerSettings) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdatePeerSettings) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodePeerClass(b); err != nil {
 		return b.DecodeErr("updatePeerSettings", "peer", err)
 	}
-	if err = m.Settings.Decode(b); err != nil {
+	if err = b.ConsumeID(PeerSettingsTypeID); err != nil {
+		return b.DecodeErr("updatePeerSettings", "settings", err)
+	}
+	if err = m.Settings.decodeFields(b); err != nil {
 		return b.DecodeErr("updatePeerSettings", "settings", err)
 	}
 	return nil
@@ -22578,13 +24211,18 @@ func (m *UpdatePeerLocated) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdatePeerLocated) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdatePeerLocated) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdatePeerLocated) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.VectorHeader()
 		if err != nil {
 			return b.DecodeErr("updatePeerLocated", "peers", err)
 		}
-		m.Peers = make([]PeerLocatedClass, n0)
+		m.Peers = tl.MakeSlice[PeerLocatedClass](b, 0x32a916be, n0)
 		for i0 := range m.Peers {
 			if m.Peers[i0], err = DecodePeerLocatedClass(b); err != nil {
 				return b.DecodeErr("updatePeerLocated", "peers", err)
@@ -22636,7 +24274,12 @@ func (m *UpdateNewScheduledMessage) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateNewScheduledMessage) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateNewScheduledMessage) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateNewScheduledMessage) decodeFields(b *tl.Buffer) (err error) {
 	if m.Message, err = DecodeMessageClass(b); err != nil {
 		return b.DecodeErr("updateNewScheduledMessage", "message", err)
 	}
@@ -22702,8 +24345,13 @@ func (m *UpdateDeleteScheduledMessages) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateDeleteScheduledMessages) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateDeleteScheduledMessages) DecodeBare(b *tl.Buffer) error {
 	*m = UpdateDeleteScheduledMessages{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateDeleteScheduledMessages) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("updateDeleteScheduledMessages", "flags", err)
@@ -22716,7 +24364,7 @@ func (m *UpdateDeleteScheduledMessages) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("updateDeleteScheduledMessages", "messages", err)
 		}
-		m.Messages = make([]int32, n0)
+		m.Messages = tl.MakeSlice[int32](b, 0x2c31182a, n0)
 		for i0 := range m.Messages {
 			if m.Messages[i0], err = b.Int32(); err != nil {
 				return b.DecodeErr("updateDeleteScheduledMessages", "messages", err)
@@ -22729,7 +24377,7 @@ func (m *UpdateDeleteScheduledMessages) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("updateDeleteScheduledMessages", "sent_messages", err)
 			}
-			m.SentMessages = make([]int32, n1)
+			m.SentMessages = tl.MakeSlice[int32](b, 0x2c31182a, n1)
 			for i1 := range m.SentMessages {
 				if m.SentMessages[i1], err = b.Int32(); err != nil {
 					return b.DecodeErr("updateDeleteScheduledMessages", "sent_messages", err)
@@ -22779,8 +24427,16 @@ func (m *UpdateTheme) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateTheme) DecodeBare(b *tl.Buffer) (err error) {
-	if err = m.Theme.Decode(b); err != nil {
+func (m *UpdateTheme) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateTheme) decodeFields(b *tl.Buffer) (err error) {
+	if err = b.ConsumeID(ThemeTypeID); err != nil {
+		return b.DecodeErr("updateTheme", "theme", err)
+	}
+	if err = m.Theme.decodeFields(b); err != nil {
 		return b.DecodeErr("updateTheme", "theme", err)
 	}
 	return nil
@@ -22830,7 +24486,12 @@ func (m *UpdateGeoLiveViewed) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateGeoLiveViewed) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateGeoLiveViewed) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateGeoLiveViewed) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodePeerClass(b); err != nil {
 		return b.DecodeErr("updateGeoLiveViewed", "peer", err)
 	}
@@ -22877,8 +24538,11 @@ func (m *UpdateLoginToken) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *UpdateLoginToken) DecodeBare(b *tl.Buffer) error {
 	*m = UpdateLoginToken{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateLoginToken) decodeFields(b *tl.Buffer) error { return nil }
 
 // UpdateMessagePollVote is the TL constructor updateMessagePollVote#7699f014 (result Update).
 type UpdateMessagePollVote struct {
@@ -22936,7 +24600,12 @@ func (m *UpdateMessagePollVote) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateMessagePollVote) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateMessagePollVote) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateMessagePollVote) decodeFields(b *tl.Buffer) (err error) {
 	if m.PollID, err = b.Int64(); err != nil {
 		return b.DecodeErr("updateMessagePollVote", "poll_id", err)
 	}
@@ -22948,7 +24617,7 @@ func (m *UpdateMessagePollVote) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("updateMessagePollVote", "options", err)
 		}
-		m.Options = make([][]byte, n0)
+		m.Options = tl.MakeSlice[[]byte](b, 0x35220eb2, n0)
 		for i0 := range m.Options {
 			if m.Options[i0], err = b.Bytes(); err != nil {
 				return b.DecodeErr("updateMessagePollVote", "options", err)
@@ -22960,7 +24629,7 @@ func (m *UpdateMessagePollVote) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("updateMessagePollVote", "positions", err)
 		}
-		m.Positions = make([]int32, n0)
+		m.Positions = tl.MakeSlice[int32](b, 0x2c31182a, n0)
 		for i0 := range m.Positions {
 			if m.Positions[i0], err = b.Int32(); err != nil {
 				return b.DecodeErr("updateMessagePollVote", "positions", err)
@@ -23021,8 +24690,13 @@ func (m *UpdateDialogFilter) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateDialogFilter) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateDialogFilter) DecodeBare(b *tl.Buffer) error {
 	*m = UpdateDialogFilter{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateDialogFilter) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("updateDialogFilter", "flags", err)
@@ -23078,13 +24752,18 @@ func (m *UpdateDialogFilterOrder) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateDialogFilterOrder) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateDialogFilterOrder) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateDialogFilterOrder) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.VectorHeader()
 		if err != nil {
 			return b.DecodeErr("updateDialogFilterOrder", "order", err)
 		}
-		m.Order = make([]int32, n0)
+		m.Order = tl.MakeSlice[int32](b, 0x2c31182a, n0)
 		for i0 := range m.Order {
 			if m.Order[i0], err = b.Int32(); err != nil {
 				return b.DecodeErr("updateDialogFilterOrder", "order", err)
@@ -23131,8 +24810,11 @@ func (m *UpdateDialogFilters) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *UpdateDialogFilters) DecodeBare(b *tl.Buffer) error {
 	*m = UpdateDialogFilters{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateDialogFilters) decodeFields(b *tl.Buffer) error { return nil }
 
 // UpdatePhoneCallSignalingData is the TL constructor updatePhoneCallSignalingData#2661bf09 (result Update).
 type UpdatePhoneCallSignalingData struct {
@@ -23173,7 +24855,12 @@ func (m *UpdatePhoneCallSignalingData) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdatePhoneCallSignalingData) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdatePhoneCallSignalingData) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdatePhoneCallSignalingData) decodeFields(b *tl.Buffer) (err error) {
 	if m.PhoneCallID, err = b.Int64(); err != nil {
 		return b.DecodeErr("updatePhoneCallSignalingData", "phone_call_id", err)
 	}
@@ -23224,7 +24911,12 @@ func (m *UpdateChannelMessageForwards) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateChannelMessageForwards) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateChannelMessageForwards) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateChannelMessageForwards) decodeFields(b *tl.Buffer) (err error) {
 	if m.ChannelID, err = b.Int64(); err != nil {
 		return b.DecodeErr("updateChannelMessageForwards", "channel_id", err)
 	}
@@ -23299,8 +24991,13 @@ func (m *UpdateReadChannelDiscussionInbox) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateReadChannelDiscussionInbox) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateReadChannelDiscussionInbox) DecodeBare(b *tl.Buffer) error {
 	*m = UpdateReadChannelDiscussionInbox{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateReadChannelDiscussionInbox) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("updateReadChannelDiscussionInbox", "flags", err)
@@ -23374,7 +25071,12 @@ func (m *UpdateReadChannelDiscussionOutbox) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateReadChannelDiscussionOutbox) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateReadChannelDiscussionOutbox) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateReadChannelDiscussionOutbox) decodeFields(b *tl.Buffer) (err error) {
 	if m.ChannelID, err = b.Int64(); err != nil {
 		return b.DecodeErr("updateReadChannelDiscussionOutbox", "channel_id", err)
 	}
@@ -23439,8 +25141,13 @@ func (m *UpdatePeerBlocked) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdatePeerBlocked) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdatePeerBlocked) DecodeBare(b *tl.Buffer) error {
 	*m = UpdatePeerBlocked{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdatePeerBlocked) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("updatePeerBlocked", "flags", err)
@@ -23513,8 +25220,13 @@ func (m *UpdateChannelUserTyping) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateChannelUserTyping) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateChannelUserTyping) DecodeBare(b *tl.Buffer) error {
 	*m = UpdateChannelUserTyping{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateChannelUserTyping) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("updateChannelUserTyping", "flags", err)
@@ -23594,8 +25306,13 @@ func (m *UpdatePinnedMessages) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdatePinnedMessages) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdatePinnedMessages) DecodeBare(b *tl.Buffer) error {
 	*m = UpdatePinnedMessages{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdatePinnedMessages) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("updatePinnedMessages", "flags", err)
@@ -23609,7 +25326,7 @@ func (m *UpdatePinnedMessages) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("updatePinnedMessages", "messages", err)
 		}
-		m.Messages = make([]int32, n0)
+		m.Messages = tl.MakeSlice[int32](b, 0x2c31182a, n0)
 		for i0 := range m.Messages {
 			if m.Messages[i0], err = b.Int32(); err != nil {
 				return b.DecodeErr("updatePinnedMessages", "messages", err)
@@ -23677,8 +25394,13 @@ func (m *UpdatePinnedChannelMessages) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdatePinnedChannelMessages) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdatePinnedChannelMessages) DecodeBare(b *tl.Buffer) error {
 	*m = UpdatePinnedChannelMessages{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdatePinnedChannelMessages) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("updatePinnedChannelMessages", "flags", err)
@@ -23692,7 +25414,7 @@ func (m *UpdatePinnedChannelMessages) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("updatePinnedChannelMessages", "messages", err)
 		}
-		m.Messages = make([]int32, n0)
+		m.Messages = tl.MakeSlice[int32](b, 0x2c31182a, n0)
 		for i0 := range m.Messages {
 			if m.Messages[i0], err = b.Int32(); err != nil {
 				return b.DecodeErr("updatePinnedChannelMessages", "messages", err)
@@ -23745,7 +25467,12 @@ func (m *UpdateChat) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateChat) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateChat) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateChat) decodeFields(b *tl.Buffer) (err error) {
 	if m.ChatID, err = b.Int64(); err != nil {
 		return b.DecodeErr("updateChat", "chat_id", err)
 	}
@@ -23803,7 +25530,12 @@ func (m *UpdateGroupCallParticipants) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateGroupCallParticipants) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateGroupCallParticipants) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateGroupCallParticipants) decodeFields(b *tl.Buffer) (err error) {
 	if m.Call, err = DecodeInputGroupCallClass(b); err != nil {
 		return b.DecodeErr("updateGroupCallParticipants", "call", err)
 	}
@@ -23812,9 +25544,12 @@ func (m *UpdateGroupCallParticipants) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("updateGroupCallParticipants", "participants", err)
 		}
-		m.Participants = make([]GroupCallParticipant, n0)
+		m.Participants = tl.MakeSlice[GroupCallParticipant](b, 0x93b0b6a9, n0)
 		for i0 := range m.Participants {
-			if err = m.Participants[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(GroupCallParticipantTypeID); err != nil {
+				return b.DecodeErr("updateGroupCallParticipants", "participants", err)
+			}
+			if err = m.Participants[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("updateGroupCallParticipants", "participants", err)
 			}
 		}
@@ -23882,8 +25617,13 @@ func (m *UpdateGroupCall) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateGroupCall) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateGroupCall) DecodeBare(b *tl.Buffer) error {
 	*m = UpdateGroupCall{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateGroupCall) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("updateGroupCall", "flags", err)
@@ -23951,8 +25691,13 @@ func (m *UpdatePeerHistoryTTL) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdatePeerHistoryTTL) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdatePeerHistoryTTL) DecodeBare(b *tl.Buffer) error {
 	*m = UpdatePeerHistoryTTL{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdatePeerHistoryTTL) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("updatePeerHistoryTTL", "flags", err)
@@ -24043,8 +25788,13 @@ func (m *UpdateChatParticipant) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateChatParticipant) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateChatParticipant) DecodeBare(b *tl.Buffer) error {
 	*m = UpdateChatParticipant{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateChatParticipant) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("updateChatParticipant", "flags", err)
@@ -24160,8 +25910,13 @@ func (m *UpdateChannelParticipant) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateChannelParticipant) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateChannelParticipant) DecodeBare(b *tl.Buffer) error {
 	*m = UpdateChannelParticipant{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateChannelParticipant) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("updateChannelParticipant", "flags", err)
@@ -24243,7 +25998,12 @@ func (m *UpdateBotStopped) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateBotStopped) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateBotStopped) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateBotStopped) decodeFields(b *tl.Buffer) (err error) {
 	if m.UserID, err = b.Int64(); err != nil {
 		return b.DecodeErr("updateBotStopped", "user_id", err)
 	}
@@ -24304,14 +26064,22 @@ func (m *UpdateGroupCallConnection) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateGroupCallConnection) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateGroupCallConnection) DecodeBare(b *tl.Buffer) error {
 	*m = UpdateGroupCallConnection{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateGroupCallConnection) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("updateGroupCallConnection", "flags", err)
 	}
 	m.Presentation = f0&(1<<0) != 0
-	if err = m.Params.Decode(b); err != nil {
+	if err = b.ConsumeID(DataJSONTypeID); err != nil {
+		return b.DecodeErr("updateGroupCallConnection", "params", err)
+	}
+	if err = m.Params.decodeFields(b); err != nil {
 		return b.DecodeErr("updateGroupCallConnection", "params", err)
 	}
 	return nil
@@ -24368,7 +26136,12 @@ func (m *UpdateBotCommands) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateBotCommands) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateBotCommands) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateBotCommands) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodePeerClass(b); err != nil {
 		return b.DecodeErr("updateBotCommands", "peer", err)
 	}
@@ -24380,9 +26153,12 @@ func (m *UpdateBotCommands) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("updateBotCommands", "commands", err)
 		}
-		m.Commands = make([]BotCommand, n0)
+		m.Commands = tl.MakeSlice[BotCommand](b, 0x6882a2fa, n0)
 		for i0 := range m.Commands {
-			if err = m.Commands[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(BotCommandTypeID); err != nil {
+				return b.DecodeErr("updateBotCommands", "commands", err)
+			}
+			if err = m.Commands[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("updateBotCommands", "commands", err)
 			}
 		}
@@ -24439,7 +26215,12 @@ func (m *UpdatePendingJoinRequests) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdatePendingJoinRequests) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdatePendingJoinRequests) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdatePendingJoinRequests) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodePeerClass(b); err != nil {
 		return b.DecodeErr("updatePendingJoinRequests", "peer", err)
 	}
@@ -24451,7 +26232,7 @@ func (m *UpdatePendingJoinRequests) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("updatePendingJoinRequests", "recent_requesters", err)
 		}
-		m.RecentRequesters = make([]int64, n0)
+		m.RecentRequesters = tl.MakeSlice[int64](b, 0xb825495a, n0)
 		for i0 := range m.RecentRequesters {
 			if m.RecentRequesters[i0], err = b.Int64(); err != nil {
 				return b.DecodeErr("updatePendingJoinRequests", "recent_requesters", err)
@@ -24527,8 +26308,13 @@ func (m *UpdateBotChatInviteRequester) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateBotChatInviteRequester) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateBotChatInviteRequester) DecodeBare(b *tl.Buffer) error {
 	*m = UpdateBotChatInviteRequester{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateBotChatInviteRequester) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("updateBotChatInviteRequester", "flags", err)
@@ -24626,8 +26412,13 @@ func (m *UpdateMessageReactions) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateMessageReactions) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateMessageReactions) DecodeBare(b *tl.Buffer) error {
 	*m = UpdateMessageReactions{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateMessageReactions) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("updateMessageReactions", "flags", err)
@@ -24649,7 +26440,10 @@ func (m *UpdateMessageReactions) DecodeBare(b *tl.Buffer) (err error) {
 			return b.DecodeErr("updateMessageReactions", "saved_peer_id", err)
 		}
 	}
-	if err = m.Reactions.Decode(b); err != nil {
+	if err = b.ConsumeID(MessageReactionsTypeID); err != nil {
+		return b.DecodeErr("updateMessageReactions", "reactions", err)
+	}
+	if err = m.Reactions.decodeFields(b); err != nil {
 		return b.DecodeErr("updateMessageReactions", "reactions", err)
 	}
 	return nil
@@ -24692,8 +26486,11 @@ func (m *UpdateAttachMenuBots) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *UpdateAttachMenuBots) DecodeBare(b *tl.Buffer) error {
 	*m = UpdateAttachMenuBots{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateAttachMenuBots) decodeFields(b *tl.Buffer) error { return nil }
 
 // UpdateWebViewResultSent is the TL constructor updateWebViewResultSent#1592b79d (result Update).
 type UpdateWebViewResultSent struct {
@@ -24732,7 +26529,12 @@ func (m *UpdateWebViewResultSent) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateWebViewResultSent) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateWebViewResultSent) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateWebViewResultSent) decodeFields(b *tl.Buffer) (err error) {
 	if m.QueryID, err = b.Int64(); err != nil {
 		return b.DecodeErr("updateWebViewResultSent", "query_id", err)
 	}
@@ -24783,7 +26585,12 @@ func (m *UpdateBotMenuButton) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateBotMenuButton) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateBotMenuButton) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateBotMenuButton) decodeFields(b *tl.Buffer) (err error) {
 	if m.BotID, err = b.Int64(); err != nil {
 		return b.DecodeErr("updateBotMenuButton", "bot_id", err)
 	}
@@ -24830,8 +26637,11 @@ func (m *UpdateSavedRingtones) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *UpdateSavedRingtones) DecodeBare(b *tl.Buffer) error {
 	*m = UpdateSavedRingtones{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateSavedRingtones) decodeFields(b *tl.Buffer) error { return nil }
 
 // UpdateTranscribedAudio is the TL constructor updateTranscribedAudio#0084cd5a (result Update).
 type UpdateTranscribedAudio struct {
@@ -24887,8 +26697,13 @@ func (m *UpdateTranscribedAudio) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateTranscribedAudio) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateTranscribedAudio) DecodeBare(b *tl.Buffer) error {
 	*m = UpdateTranscribedAudio{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateTranscribedAudio) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("updateTranscribedAudio", "flags", err)
@@ -24946,8 +26761,11 @@ func (m *UpdateReadFeaturedEmojiStickers) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *UpdateReadFeaturedEmojiStickers) DecodeBare(b *tl.Buffer) error {
 	*m = UpdateReadFeaturedEmojiStickers{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateReadFeaturedEmojiStickers) decodeFields(b *tl.Buffer) error { return nil }
 
 // UpdateUserEmojiStatus is the TL constructor updateUserEmojiStatus#28373599 (result Update).
 type UpdateUserEmojiStatus struct {
@@ -24993,7 +26811,12 @@ func (m *UpdateUserEmojiStatus) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateUserEmojiStatus) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateUserEmojiStatus) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateUserEmojiStatus) decodeFields(b *tl.Buffer) (err error) {
 	if m.UserID, err = b.Int64(); err != nil {
 		return b.DecodeErr("updateUserEmojiStatus", "user_id", err)
 	}
@@ -25040,8 +26863,11 @@ func (m *UpdateRecentEmojiStatuses) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *UpdateRecentEmojiStatuses) DecodeBare(b *tl.Buffer) error {
 	*m = UpdateRecentEmojiStatuses{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateRecentEmojiStatuses) decodeFields(b *tl.Buffer) error { return nil }
 
 // UpdateRecentReactions is the TL constructor updateRecentReactions#6f7863f4 (result Update).
 type UpdateRecentReactions struct {
@@ -25080,8 +26906,11 @@ func (m *UpdateRecentReactions) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *UpdateRecentReactions) DecodeBare(b *tl.Buffer) error {
 	*m = UpdateRecentReactions{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateRecentReactions) decodeFields(b *tl.Buffer) error { return nil }
 
 // UpdateMoveStickerSetToTop is the TL constructor updateMoveStickerSetToTop#86fccf85 (result Update).
 type UpdateMoveStickerSetToTop struct {
@@ -25130,8 +26959,13 @@ func (m *UpdateMoveStickerSetToTop) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateMoveStickerSetToTop) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateMoveStickerSetToTop) DecodeBare(b *tl.Buffer) error {
 	*m = UpdateMoveStickerSetToTop{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateMoveStickerSetToTop) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("updateMoveStickerSetToTop", "flags", err)
@@ -25198,7 +27032,12 @@ func (m *UpdateMessageExtendedMedia) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateMessageExtendedMedia) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateMessageExtendedMedia) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateMessageExtendedMedia) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodePeerClass(b); err != nil {
 		return b.DecodeErr("updateMessageExtendedMedia", "peer", err)
 	}
@@ -25210,7 +27049,7 @@ func (m *UpdateMessageExtendedMedia) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("updateMessageExtendedMedia", "extended_media", err)
 		}
-		m.ExtendedMedia = make([]MessageExtendedMediaClass, n0)
+		m.ExtendedMedia = tl.MakeSlice[MessageExtendedMediaClass](b, 0x3c0b01d1, n0)
 		for i0 := range m.ExtendedMedia {
 			if m.ExtendedMedia[i0], err = DecodeMessageExtendedMediaClass(b); err != nil {
 				return b.DecodeErr("updateMessageExtendedMedia", "extended_media", err)
@@ -25257,7 +27096,12 @@ func (m *UpdateUser) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateUser) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateUser) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateUser) decodeFields(b *tl.Buffer) (err error) {
 	if m.UserID, err = b.Int64(); err != nil {
 		return b.DecodeErr("updateUser", "user_id", err)
 	}
@@ -25301,8 +27145,11 @@ func (m *UpdateAutoSaveSettings) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *UpdateAutoSaveSettings) DecodeBare(b *tl.Buffer) error {
 	*m = UpdateAutoSaveSettings{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateAutoSaveSettings) decodeFields(b *tl.Buffer) error { return nil }
 
 // UpdateStory is the TL constructor updateStory#75b3b798 (result Update).
 type UpdateStory struct {
@@ -25353,7 +27200,12 @@ func (m *UpdateStory) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateStory) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateStory) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateStory) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodePeerClass(b); err != nil {
 		return b.DecodeErr("updateStory", "peer", err)
 	}
@@ -25407,7 +27259,12 @@ func (m *UpdateReadStories) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateReadStories) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateReadStories) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateReadStories) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodePeerClass(b); err != nil {
 		return b.DecodeErr("updateReadStories", "peer", err)
 	}
@@ -25456,7 +27313,12 @@ func (m *UpdateStoryID) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateStoryID) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateStoryID) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateStoryID) decodeFields(b *tl.Buffer) (err error) {
 	if m.ID, err = b.Int32(); err != nil {
 		return b.DecodeErr("updateStoryID", "id", err)
 	}
@@ -25505,8 +27367,16 @@ func (m *UpdateStoriesStealthMode) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateStoriesStealthMode) DecodeBare(b *tl.Buffer) (err error) {
-	if err = m.StealthMode.Decode(b); err != nil {
+func (m *UpdateStoriesStealthMode) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateStoriesStealthMode) decodeFields(b *tl.Buffer) (err error) {
+	if err = b.ConsumeID(StoriesStealthModeTypeID); err != nil {
+		return b.DecodeErr("updateStoriesStealthMode", "stealth_mode", err)
+	}
+	if err = m.StealthMode.decodeFields(b); err != nil {
 		return b.DecodeErr("updateStoriesStealthMode", "stealth_mode", err)
 	}
 	return nil
@@ -25563,7 +27433,12 @@ func (m *UpdateSentStoryReaction) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateSentStoryReaction) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateSentStoryReaction) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateSentStoryReaction) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodePeerClass(b); err != nil {
 		return b.DecodeErr("updateSentStoryReaction", "peer", err)
 	}
@@ -25624,11 +27499,19 @@ func (m *UpdateBotChatBoost) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateBotChatBoost) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateBotChatBoost) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateBotChatBoost) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodePeerClass(b); err != nil {
 		return b.DecodeErr("updateBotChatBoost", "peer", err)
 	}
-	if err = m.Boost.Decode(b); err != nil {
+	if err = b.ConsumeID(BoostTypeID); err != nil {
+		return b.DecodeErr("updateBotChatBoost", "boost", err)
+	}
+	if err = m.Boost.decodeFields(b); err != nil {
 		return b.DecodeErr("updateBotChatBoost", "boost", err)
 	}
 	if m.Qts, err = b.Int32(); err != nil {
@@ -25678,7 +27561,12 @@ func (m *UpdateChannelViewForumAsMessages) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateChannelViewForumAsMessages) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateChannelViewForumAsMessages) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateChannelViewForumAsMessages) decodeFields(b *tl.Buffer) (err error) {
 	if m.ChannelID, err = b.Int64(); err != nil {
 		return b.DecodeErr("updateChannelViewForumAsMessages", "channel_id", err)
 	}
@@ -25745,8 +27633,13 @@ func (m *UpdatePeerWallpaper) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdatePeerWallpaper) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdatePeerWallpaper) DecodeBare(b *tl.Buffer) error {
 	*m = UpdatePeerWallpaper{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdatePeerWallpaper) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("updatePeerWallpaper", "flags", err)
@@ -25838,7 +27731,12 @@ func (m *UpdateBotMessageReaction) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateBotMessageReaction) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateBotMessageReaction) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateBotMessageReaction) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodePeerClass(b); err != nil {
 		return b.DecodeErr("updateBotMessageReaction", "peer", err)
 	}
@@ -25856,7 +27754,7 @@ func (m *UpdateBotMessageReaction) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("updateBotMessageReaction", "old_reactions", err)
 		}
-		m.OldReactions = make([]ReactionClass, n0)
+		m.OldReactions = tl.MakeSlice[ReactionClass](b, 0xa2a12fad, n0)
 		for i0 := range m.OldReactions {
 			if m.OldReactions[i0], err = DecodeReactionClass(b); err != nil {
 				return b.DecodeErr("updateBotMessageReaction", "old_reactions", err)
@@ -25868,7 +27766,7 @@ func (m *UpdateBotMessageReaction) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("updateBotMessageReaction", "new_reactions", err)
 		}
-		m.NewReactions = make([]ReactionClass, n0)
+		m.NewReactions = tl.MakeSlice[ReactionClass](b, 0xa2a12fad, n0)
 		for i0 := range m.NewReactions {
 			if m.NewReactions[i0], err = DecodeReactionClass(b); err != nil {
 				return b.DecodeErr("updateBotMessageReaction", "new_reactions", err)
@@ -25936,7 +27834,12 @@ func (m *UpdateBotMessageReactions) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateBotMessageReactions) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateBotMessageReactions) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateBotMessageReactions) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodePeerClass(b); err != nil {
 		return b.DecodeErr("updateBotMessageReactions", "peer", err)
 	}
@@ -25951,9 +27854,12 @@ func (m *UpdateBotMessageReactions) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("updateBotMessageReactions", "reactions", err)
 		}
-		m.Reactions = make([]ReactionCount, n0)
+		m.Reactions = tl.MakeSlice[ReactionCount](b, 0xca337250, n0)
 		for i0 := range m.Reactions {
-			if err = m.Reactions[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(ReactionCountTypeID); err != nil {
+				return b.DecodeErr("updateBotMessageReactions", "reactions", err)
+			}
+			if err = m.Reactions[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("updateBotMessageReactions", "reactions", err)
 			}
 		}
@@ -26012,8 +27918,13 @@ func (m *UpdateSavedDialogPinned) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateSavedDialogPinned) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateSavedDialogPinned) DecodeBare(b *tl.Buffer) error {
 	*m = UpdateSavedDialogPinned{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateSavedDialogPinned) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("updateSavedDialogPinned", "flags", err)
@@ -26077,8 +27988,13 @@ func (m *UpdatePinnedSavedDialogs) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdatePinnedSavedDialogs) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdatePinnedSavedDialogs) DecodeBare(b *tl.Buffer) error {
 	*m = UpdatePinnedSavedDialogs{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdatePinnedSavedDialogs) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("updatePinnedSavedDialogs", "flags", err)
@@ -26089,7 +28005,7 @@ func (m *UpdatePinnedSavedDialogs) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("updatePinnedSavedDialogs", "order", err)
 			}
-			m.Order = make([]DialogPeerClass, n1)
+			m.Order = tl.MakeSlice[DialogPeerClass](b, 0x04d24366, n1)
 			for i1 := range m.Order {
 				if m.Order[i1], err = DecodeDialogPeerClass(b); err != nil {
 					return b.DecodeErr("updatePinnedSavedDialogs", "order", err)
@@ -26137,8 +28053,11 @@ func (m *UpdateSavedReactionTags) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *UpdateSavedReactionTags) DecodeBare(b *tl.Buffer) error {
 	*m = UpdateSavedReactionTags{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateSavedReactionTags) decodeFields(b *tl.Buffer) error { return nil }
 
 // UpdateSmsJob is the TL constructor updateSmsJob#f16269d4 (result Update).
 type UpdateSmsJob struct {
@@ -26177,7 +28096,12 @@ func (m *UpdateSmsJob) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateSmsJob) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateSmsJob) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateSmsJob) decodeFields(b *tl.Buffer) (err error) {
 	if m.JobID, err = b.String(); err != nil {
 		return b.DecodeErr("updateSmsJob", "job_id", err)
 	}
@@ -26226,15 +28150,23 @@ func (m *UpdateQuickReplies) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateQuickReplies) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateQuickReplies) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateQuickReplies) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.VectorHeader()
 		if err != nil {
 			return b.DecodeErr("updateQuickReplies", "quick_replies", err)
 		}
-		m.QuickReplies = make([]QuickReply, n0)
+		m.QuickReplies = tl.MakeSlice[QuickReply](b, 0x8476cf2a, n0)
 		for i0 := range m.QuickReplies {
-			if err = m.QuickReplies[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(QuickReplyTypeID); err != nil {
+				return b.DecodeErr("updateQuickReplies", "quick_replies", err)
+			}
+			if err = m.QuickReplies[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("updateQuickReplies", "quick_replies", err)
 			}
 		}
@@ -26281,8 +28213,16 @@ func (m *UpdateNewQuickReply) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateNewQuickReply) DecodeBare(b *tl.Buffer) (err error) {
-	if err = m.QuickReply.Decode(b); err != nil {
+func (m *UpdateNewQuickReply) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateNewQuickReply) decodeFields(b *tl.Buffer) (err error) {
+	if err = b.ConsumeID(QuickReplyTypeID); err != nil {
+		return b.DecodeErr("updateNewQuickReply", "quick_reply", err)
+	}
+	if err = m.QuickReply.decodeFields(b); err != nil {
 		return b.DecodeErr("updateNewQuickReply", "quick_reply", err)
 	}
 	return nil
@@ -26325,7 +28265,12 @@ func (m *UpdateDeleteQuickReply) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateDeleteQuickReply) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateDeleteQuickReply) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateDeleteQuickReply) decodeFields(b *tl.Buffer) (err error) {
 	if m.ShortcutID, err = b.Int32(); err != nil {
 		return b.DecodeErr("updateDeleteQuickReply", "shortcut_id", err)
 	}
@@ -26374,7 +28319,12 @@ func (m *UpdateQuickReplyMessage) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateQuickReplyMessage) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateQuickReplyMessage) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateQuickReplyMessage) decodeFields(b *tl.Buffer) (err error) {
 	if m.Message, err = DecodeMessageClass(b); err != nil {
 		return b.DecodeErr("updateQuickReplyMessage", "message", err)
 	}
@@ -26423,7 +28373,12 @@ func (m *UpdateDeleteQuickReplyMessages) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateDeleteQuickReplyMessages) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateDeleteQuickReplyMessages) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateDeleteQuickReplyMessages) decodeFields(b *tl.Buffer) (err error) {
 	if m.ShortcutID, err = b.Int32(); err != nil {
 		return b.DecodeErr("updateDeleteQuickReplyMessages", "shortcut_id", err)
 	}
@@ -26432,7 +28387,7 @@ func (m *UpdateDeleteQuickReplyMessages) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("updateDeleteQuickReplyMessages", "messages", err)
 		}
-		m.Messages = make([]int32, n0)
+		m.Messages = tl.MakeSlice[int32](b, 0x2c31182a, n0)
 		for i0 := range m.Messages {
 			if m.Messages[i0], err = b.Int32(); err != nil {
 				return b.DecodeErr("updateDeleteQuickReplyMessages", "messages", err)
@@ -26483,8 +28438,16 @@ func (m *UpdateBotBusinessConnect) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateBotBusinessConnect) DecodeBare(b *tl.Buffer) (err error) {
-	if err = m.Connection.Decode(b); err != nil {
+func (m *UpdateBotBusinessConnect) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateBotBusinessConnect) decodeFields(b *tl.Buffer) (err error) {
+	if err = b.ConsumeID(BotBusinessConnectionTypeID); err != nil {
+		return b.DecodeErr("updateBotBusinessConnect", "connection", err)
+	}
+	if err = m.Connection.decodeFields(b); err != nil {
 		return b.DecodeErr("updateBotBusinessConnect", "connection", err)
 	}
 	if m.Qts, err = b.Int32(); err != nil {
@@ -26550,8 +28513,13 @@ func (m *UpdateBotNewBusinessMessage) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateBotNewBusinessMessage) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateBotNewBusinessMessage) DecodeBare(b *tl.Buffer) error {
 	*m = UpdateBotNewBusinessMessage{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateBotNewBusinessMessage) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("updateBotNewBusinessMessage", "flags", err)
@@ -26630,8 +28598,13 @@ func (m *UpdateBotEditBusinessMessage) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateBotEditBusinessMessage) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateBotEditBusinessMessage) DecodeBare(b *tl.Buffer) error {
 	*m = UpdateBotEditBusinessMessage{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateBotEditBusinessMessage) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("updateBotEditBusinessMessage", "flags", err)
@@ -26704,7 +28677,12 @@ func (m *UpdateBotDeleteBusinessMessage) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateBotDeleteBusinessMessage) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateBotDeleteBusinessMessage) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateBotDeleteBusinessMessage) decodeFields(b *tl.Buffer) (err error) {
 	if m.ConnectionID, err = b.String(); err != nil {
 		return b.DecodeErr("updateBotDeleteBusinessMessage", "connection_id", err)
 	}
@@ -26716,7 +28694,7 @@ func (m *UpdateBotDeleteBusinessMessage) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("updateBotDeleteBusinessMessage", "messages", err)
 		}
-		m.Messages = make([]int32, n0)
+		m.Messages = tl.MakeSlice[int32](b, 0x2c31182a, n0)
 		for i0 := range m.Messages {
 			if m.Messages[i0], err = b.Int32(); err != nil {
 				return b.DecodeErr("updateBotDeleteBusinessMessage", "messages", err)
@@ -26780,7 +28758,12 @@ func (m *UpdateNewStoryReaction) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateNewStoryReaction) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateNewStoryReaction) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateNewStoryReaction) decodeFields(b *tl.Buffer) (err error) {
 	if m.StoryID, err = b.Int32(); err != nil {
 		return b.DecodeErr("updateNewStoryReaction", "story_id", err)
 	}
@@ -26835,7 +28818,12 @@ func (m *UpdateStarsBalance) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateStarsBalance) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateStarsBalance) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateStarsBalance) decodeFields(b *tl.Buffer) (err error) {
 	if m.Balance, err = DecodeStarsAmountClass(b); err != nil {
 		return b.DecodeErr("updateStarsBalance", "balance", err)
 	}
@@ -26910,8 +28898,13 @@ func (m *UpdateBusinessBotCallbackQuery) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateBusinessBotCallbackQuery) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateBusinessBotCallbackQuery) DecodeBare(b *tl.Buffer) error {
 	*m = UpdateBusinessBotCallbackQuery{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateBusinessBotCallbackQuery) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("updateBusinessBotCallbackQuery", "flags", err)
@@ -26991,11 +28984,19 @@ func (m *UpdateStarsRevenueStatus) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateStarsRevenueStatus) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateStarsRevenueStatus) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateStarsRevenueStatus) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodePeerClass(b); err != nil {
 		return b.DecodeErr("updateStarsRevenueStatus", "peer", err)
 	}
-	if err = m.Status.Decode(b); err != nil {
+	if err = b.ConsumeID(StarsRevenueStatusTypeID); err != nil {
+		return b.DecodeErr("updateStarsRevenueStatus", "status", err)
+	}
+	if err = m.Status.decodeFields(b); err != nil {
 		return b.DecodeErr("updateStarsRevenueStatus", "status", err)
 	}
 	return nil
@@ -27042,7 +29043,12 @@ func (m *UpdateBotPurchasedPaidMedia) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateBotPurchasedPaidMedia) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateBotPurchasedPaidMedia) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateBotPurchasedPaidMedia) decodeFields(b *tl.Buffer) (err error) {
 	if m.UserID, err = b.Int64(); err != nil {
 		return b.DecodeErr("updateBotPurchasedPaidMedia", "user_id", err)
 	}
@@ -27097,7 +29103,12 @@ func (m *UpdatePaidReactionPrivacy) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdatePaidReactionPrivacy) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdatePaidReactionPrivacy) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdatePaidReactionPrivacy) decodeFields(b *tl.Buffer) (err error) {
 	if m.Private, err = DecodePaidReactionPrivacyClass(b); err != nil {
 		return b.DecodeErr("updatePaidReactionPrivacy", "private", err)
 	}
@@ -27146,7 +29157,12 @@ func (m *UpdateSentPhoneCode) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateSentPhoneCode) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateSentPhoneCode) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateSentPhoneCode) decodeFields(b *tl.Buffer) (err error) {
 	if m.SentCode, err = DecodeAuthSentCodeClass(b); err != nil {
 		return b.DecodeErr("updateSentPhoneCode", "sent_code", err)
 	}
@@ -27204,7 +29220,12 @@ func (m *UpdateGroupCallChainBlocks) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateGroupCallChainBlocks) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateGroupCallChainBlocks) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateGroupCallChainBlocks) decodeFields(b *tl.Buffer) (err error) {
 	if m.Call, err = DecodeInputGroupCallClass(b); err != nil {
 		return b.DecodeErr("updateGroupCallChainBlocks", "call", err)
 	}
@@ -27216,7 +29237,7 @@ func (m *UpdateGroupCallChainBlocks) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("updateGroupCallChainBlocks", "blocks", err)
 		}
-		m.Blocks = make([][]byte, n0)
+		m.Blocks = tl.MakeSlice[[]byte](b, 0x35220eb2, n0)
 		for i0 := range m.Blocks {
 			if m.Blocks[i0], err = b.Bytes(); err != nil {
 				return b.DecodeErr("updateGroupCallChainBlocks", "blocks", err)
@@ -27275,7 +29296,12 @@ func (m *UpdateReadMonoForumInbox) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateReadMonoForumInbox) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateReadMonoForumInbox) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateReadMonoForumInbox) decodeFields(b *tl.Buffer) (err error) {
 	if m.ChannelID, err = b.Int64(); err != nil {
 		return b.DecodeErr("updateReadMonoForumInbox", "channel_id", err)
 	}
@@ -27334,7 +29360,12 @@ func (m *UpdateReadMonoForumOutbox) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateReadMonoForumOutbox) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateReadMonoForumOutbox) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateReadMonoForumOutbox) decodeFields(b *tl.Buffer) (err error) {
 	if m.ChannelID, err = b.Int64(); err != nil {
 		return b.DecodeErr("updateReadMonoForumOutbox", "channel_id", err)
 	}
@@ -27397,8 +29428,13 @@ func (m *UpdateMonoForumNoPaidException) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateMonoForumNoPaidException) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateMonoForumNoPaidException) DecodeBare(b *tl.Buffer) error {
 	*m = UpdateMonoForumNoPaidException{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateMonoForumNoPaidException) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("updateMonoForumNoPaidException", "flags", err)
@@ -27459,11 +29495,19 @@ func (m *UpdateGroupCallMessage) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateGroupCallMessage) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateGroupCallMessage) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateGroupCallMessage) decodeFields(b *tl.Buffer) (err error) {
 	if m.Call, err = DecodeInputGroupCallClass(b); err != nil {
 		return b.DecodeErr("updateGroupCallMessage", "call", err)
 	}
-	if err = m.Message.Decode(b); err != nil {
+	if err = b.ConsumeID(GroupCallMessageTypeID); err != nil {
+		return b.DecodeErr("updateGroupCallMessage", "message", err)
+	}
+	if err = m.Message.decodeFields(b); err != nil {
 		return b.DecodeErr("updateGroupCallMessage", "message", err)
 	}
 	return nil
@@ -27520,7 +29564,12 @@ func (m *UpdateGroupCallEncryptedMessage) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateGroupCallEncryptedMessage) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateGroupCallEncryptedMessage) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateGroupCallEncryptedMessage) decodeFields(b *tl.Buffer) (err error) {
 	if m.Call, err = DecodeInputGroupCallClass(b); err != nil {
 		return b.DecodeErr("updateGroupCallEncryptedMessage", "call", err)
 	}
@@ -27583,8 +29632,13 @@ func (m *UpdatePinnedForumTopic) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdatePinnedForumTopic) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdatePinnedForumTopic) DecodeBare(b *tl.Buffer) error {
 	*m = UpdatePinnedForumTopic{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdatePinnedForumTopic) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("updatePinnedForumTopic", "flags", err)
@@ -27653,8 +29707,13 @@ func (m *UpdatePinnedForumTopics) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdatePinnedForumTopics) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdatePinnedForumTopics) DecodeBare(b *tl.Buffer) error {
 	*m = UpdatePinnedForumTopics{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdatePinnedForumTopics) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("updatePinnedForumTopics", "flags", err)
@@ -27668,7 +29727,7 @@ func (m *UpdatePinnedForumTopics) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("updatePinnedForumTopics", "order", err)
 			}
-			m.Order = make([]int32, n1)
+			m.Order = tl.MakeSlice[int32](b, 0x2c31182a, n1)
 			for i1 := range m.Order {
 				if m.Order[i1], err = b.Int32(); err != nil {
 					return b.DecodeErr("updatePinnedForumTopics", "order", err)
@@ -27726,7 +29785,12 @@ func (m *UpdateDeleteGroupCallMessages) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateDeleteGroupCallMessages) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateDeleteGroupCallMessages) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateDeleteGroupCallMessages) decodeFields(b *tl.Buffer) (err error) {
 	if m.Call, err = DecodeInputGroupCallClass(b); err != nil {
 		return b.DecodeErr("updateDeleteGroupCallMessages", "call", err)
 	}
@@ -27735,7 +29799,7 @@ func (m *UpdateDeleteGroupCallMessages) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("updateDeleteGroupCallMessages", "messages", err)
 		}
-		m.Messages = make([]int32, n0)
+		m.Messages = tl.MakeSlice[int32](b, 0x2c31182a, n0)
 		for i0 := range m.Messages {
 			if m.Messages[i0], err = b.Int32(); err != nil {
 				return b.DecodeErr("updateDeleteGroupCallMessages", "messages", err)
@@ -27789,7 +29853,12 @@ func (m *UpdateStarGiftAuctionState) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateStarGiftAuctionState) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateStarGiftAuctionState) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateStarGiftAuctionState) decodeFields(b *tl.Buffer) (err error) {
 	if m.GiftID, err = b.Int64(); err != nil {
 		return b.DecodeErr("updateStarGiftAuctionState", "gift_id", err)
 	}
@@ -27840,11 +29909,19 @@ func (m *UpdateStarGiftAuctionUserState) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateStarGiftAuctionUserState) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateStarGiftAuctionUserState) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateStarGiftAuctionUserState) decodeFields(b *tl.Buffer) (err error) {
 	if m.GiftID, err = b.Int64(); err != nil {
 		return b.DecodeErr("updateStarGiftAuctionUserState", "gift_id", err)
 	}
-	if err = m.UserState.Decode(b); err != nil {
+	if err = b.ConsumeID(StarGiftAuctionUserStateTypeID); err != nil {
+		return b.DecodeErr("updateStarGiftAuctionUserState", "user_state", err)
+	}
+	if err = m.UserState.decodeFields(b); err != nil {
 		return b.DecodeErr("updateStarGiftAuctionUserState", "user_state", err)
 	}
 	return nil
@@ -27892,7 +29969,12 @@ func (m *UpdateEmojiGameInfo) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateEmojiGameInfo) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateEmojiGameInfo) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateEmojiGameInfo) decodeFields(b *tl.Buffer) (err error) {
 	if m.Info, err = DecodeMessagesEmojiGameInfoClass(b); err != nil {
 		return b.DecodeErr("updateEmojiGameInfo", "info", err)
 	}
@@ -27936,8 +30018,11 @@ func (m *UpdateStarGiftCraftFail) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *UpdateStarGiftCraftFail) DecodeBare(b *tl.Buffer) error {
 	*m = UpdateStarGiftCraftFail{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateStarGiftCraftFail) decodeFields(b *tl.Buffer) error { return nil }
 
 // UpdateChatParticipantRank is the TL constructor updateChatParticipantRank#bd8367b9 (result Update).
 type UpdateChatParticipantRank struct {
@@ -27982,7 +30067,12 @@ func (m *UpdateChatParticipantRank) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateChatParticipantRank) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateChatParticipantRank) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateChatParticipantRank) decodeFields(b *tl.Buffer) (err error) {
 	if m.ChatID, err = b.Int64(); err != nil {
 		return b.DecodeErr("updateChatParticipantRank", "chat_id", err)
 	}
@@ -28039,7 +30129,12 @@ func (m *UpdateManagedBot) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateManagedBot) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateManagedBot) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateManagedBot) decodeFields(b *tl.Buffer) (err error) {
 	if m.UserID, err = b.Int64(); err != nil {
 		return b.DecodeErr("updateManagedBot", "user_id", err)
 	}
@@ -28115,8 +30210,13 @@ func (m *UpdateBotGuestChatQuery) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateBotGuestChatQuery) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateBotGuestChatQuery) DecodeBare(b *tl.Buffer) error {
 	*m = UpdateBotGuestChatQuery{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateBotGuestChatQuery) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("updateBotGuestChatQuery", "flags", err)
@@ -28133,7 +30233,7 @@ func (m *UpdateBotGuestChatQuery) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("updateBotGuestChatQuery", "reference_messages", err)
 			}
-			m.ReferenceMessages = make([]MessageClass, n1)
+			m.ReferenceMessages = tl.MakeSlice[MessageClass](b, 0x4cf01e76, n1)
 			for i1 := range m.ReferenceMessages {
 				if m.ReferenceMessages[i1], err = DecodeMessageClass(b); err != nil {
 					return b.DecodeErr("updateBotGuestChatQuery", "reference_messages", err)
@@ -28184,8 +30284,11 @@ func (m *UpdateAiComposeTones) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *UpdateAiComposeTones) DecodeBare(b *tl.Buffer) error {
 	*m = UpdateAiComposeTones{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateAiComposeTones) decodeFields(b *tl.Buffer) error { return nil }
 
 // UpdateJoinChatWebViewDecision is the TL constructor updateJoinChatWebViewDecision#bdac7e70 (result Update).
 type UpdateJoinChatWebViewDecision struct {
@@ -28238,7 +30341,12 @@ func (m *UpdateJoinChatWebViewDecision) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateJoinChatWebViewDecision) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateJoinChatWebViewDecision) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateJoinChatWebViewDecision) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodePeerClass(b); err != nil {
 		return b.DecodeErr("updateJoinChatWebViewDecision", "peer", err)
 	}
@@ -28321,8 +30429,13 @@ func (m *UpdateNewBotConnection) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateNewBotConnection) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateNewBotConnection) DecodeBare(b *tl.Buffer) error {
 	*m = UpdateNewBotConnection{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateNewBotConnection) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("updateNewBotConnection", "flags", err)
@@ -28397,8 +30510,13 @@ func (m *UpdateWebBrowserSettings) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateWebBrowserSettings) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateWebBrowserSettings) DecodeBare(b *tl.Buffer) error {
 	*m = UpdateWebBrowserSettings{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateWebBrowserSettings) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("updateWebBrowserSettings", "flags", err)
@@ -28460,8 +30578,13 @@ func (m *UpdateWebBrowserException) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateWebBrowserException) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateWebBrowserException) DecodeBare(b *tl.Buffer) error {
 	*m = UpdateWebBrowserException{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateWebBrowserException) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("updateWebBrowserException", "flags", err)
@@ -28473,7 +30596,10 @@ func (m *UpdateWebBrowserException) DecodeBare(b *tl.Buffer) (err error) {
 			return b.DecodeErr("updateWebBrowserException", "open_external_browser", err)
 		}
 	}
-	if err = m.Exception.Decode(b); err != nil {
+	if err = b.ConsumeID(WebDomainExceptionTypeID); err != nil {
+		return b.DecodeErr("updateWebBrowserException", "exception", err)
+	}
+	if err = m.Exception.decodeFields(b); err != nil {
 		return b.DecodeErr("updateWebBrowserException", "exception", err)
 	}
 	return nil
@@ -28518,8 +30644,16 @@ func (m *UpdateNewEphemeralMessage) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateNewEphemeralMessage) DecodeBare(b *tl.Buffer) (err error) {
-	if err = m.Message.Decode(b); err != nil {
+func (m *UpdateNewEphemeralMessage) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateNewEphemeralMessage) decodeFields(b *tl.Buffer) (err error) {
+	if err = b.ConsumeID(EphemeralMessageTypeID); err != nil {
+		return b.DecodeErr("updateNewEphemeralMessage", "message", err)
+	}
+	if err = m.Message.decodeFields(b); err != nil {
 		return b.DecodeErr("updateNewEphemeralMessage", "message", err)
 	}
 	return nil
@@ -28572,7 +30706,12 @@ func (m *UpdateDeleteEphemeralMessages) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateDeleteEphemeralMessages) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateDeleteEphemeralMessages) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateDeleteEphemeralMessages) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodePeerClass(b); err != nil {
 		return b.DecodeErr("updateDeleteEphemeralMessages", "peer", err)
 	}
@@ -28581,7 +30720,7 @@ func (m *UpdateDeleteEphemeralMessages) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("updateDeleteEphemeralMessages", "ids", err)
 		}
-		m.IDs = make([]int32, n0)
+		m.IDs = tl.MakeSlice[int32](b, 0x2c31182a, n0)
 		for i0 := range m.IDs {
 			if m.IDs[i0], err = b.Int32(); err != nil {
 				return b.DecodeErr("updateDeleteEphemeralMessages", "ids", err)
@@ -28630,8 +30769,16 @@ func (m *UpdateEditEphemeralMessage) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateEditEphemeralMessage) DecodeBare(b *tl.Buffer) (err error) {
-	if err = m.Message.Decode(b); err != nil {
+func (m *UpdateEditEphemeralMessage) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateEditEphemeralMessage) decodeFields(b *tl.Buffer) (err error) {
+	if err = b.ConsumeID(EphemeralMessageTypeID); err != nil {
+		return b.DecodeErr("updateEditEphemeralMessage", "message", err)
+	}
+	if err = m.Message.decodeFields(b); err != nil {
 		return b.DecodeErr("updateEditEphemeralMessage", "message", err)
 	}
 	return nil
@@ -28692,8 +30839,13 @@ func (m *UpdateBotStarsSubscription) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateBotStarsSubscription) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateBotStarsSubscription) DecodeBare(b *tl.Buffer) error {
 	*m = UpdateBotStarsSubscription{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateBotStarsSubscription) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("updateBotStarsSubscription", "flags", err)
@@ -28750,8 +30902,11 @@ func (m *UpdatesTooLong) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *UpdatesTooLong) DecodeBare(b *tl.Buffer) error {
 	*m = UpdatesTooLong{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdatesTooLong) decodeFields(b *tl.Buffer) error { return nil }
 
 // UpdateShortMessage is the TL constructor updateShortMessage#313bc7f8 (result Updates).
 type UpdateShortMessage struct {
@@ -28865,8 +31020,13 @@ func (m *UpdateShortMessage) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateShortMessage) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateShortMessage) DecodeBare(b *tl.Buffer) error {
 	*m = UpdateShortMessage{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateShortMessage) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("updateShortMessage", "flags", err)
@@ -28895,7 +31055,10 @@ func (m *UpdateShortMessage) DecodeBare(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<2) != 0 {
 		m.FwdFrom = tl.New[MessageFwdHeader](b, MessageFwdHeaderTypeID)
-		if err = m.FwdFrom.Decode(b); err != nil {
+		if err = b.ConsumeID(MessageFwdHeaderTypeID); err != nil {
+			return b.DecodeErr("updateShortMessage", "fwd_from", err)
+		}
+		if err = m.FwdFrom.decodeFields(b); err != nil {
 			return b.DecodeErr("updateShortMessage", "fwd_from", err)
 		}
 	}
@@ -28916,7 +31079,7 @@ func (m *UpdateShortMessage) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("updateShortMessage", "entities", err)
 			}
-			m.Entities = make([]MessageEntityClass, n1)
+			m.Entities = tl.MakeSlice[MessageEntityClass](b, 0xa8c1973d, n1)
 			for i1 := range m.Entities {
 				if m.Entities[i1], err = DecodeMessageEntityClass(b); err != nil {
 					return b.DecodeErr("updateShortMessage", "entities", err)
@@ -29047,8 +31210,13 @@ func (m *UpdateShortChatMessage) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateShortChatMessage) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateShortChatMessage) DecodeBare(b *tl.Buffer) error {
 	*m = UpdateShortChatMessage{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateShortChatMessage) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("updateShortChatMessage", "flags", err)
@@ -29080,7 +31248,10 @@ func (m *UpdateShortChatMessage) DecodeBare(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<2) != 0 {
 		m.FwdFrom = tl.New[MessageFwdHeader](b, MessageFwdHeaderTypeID)
-		if err = m.FwdFrom.Decode(b); err != nil {
+		if err = b.ConsumeID(MessageFwdHeaderTypeID); err != nil {
+			return b.DecodeErr("updateShortChatMessage", "fwd_from", err)
+		}
+		if err = m.FwdFrom.decodeFields(b); err != nil {
 			return b.DecodeErr("updateShortChatMessage", "fwd_from", err)
 		}
 	}
@@ -29101,7 +31272,7 @@ func (m *UpdateShortChatMessage) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("updateShortChatMessage", "entities", err)
 			}
-			m.Entities = make([]MessageEntityClass, n1)
+			m.Entities = tl.MakeSlice[MessageEntityClass](b, 0xa8c1973d, n1)
 			for i1 := range m.Entities {
 				if m.Entities[i1], err = DecodeMessageEntityClass(b); err != nil {
 					return b.DecodeErr("updateShortChatMessage", "entities", err)
@@ -29162,7 +31333,12 @@ func (m *UpdateShort) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateShort) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateShort) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateShort) decodeFields(b *tl.Buffer) (err error) {
 	if m.Update, err = DecodeUpdateClass(b); err != nil {
 		return b.DecodeErr("updateShort", "update", err)
 	}
@@ -29243,13 +31419,18 @@ func (m *UpdatesCombined) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdatesCombined) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdatesCombined) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdatesCombined) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.VectorHeader()
 		if err != nil {
 			return b.DecodeErr("updatesCombined", "updates", err)
 		}
-		m.Updates = make([]UpdateClass, n0)
+		m.Updates = tl.MakeSlice[UpdateClass](b, 0x0b3bba96, n0)
 		for i0 := range m.Updates {
 			if m.Updates[i0], err = DecodeUpdateClass(b); err != nil {
 				return b.DecodeErr("updatesCombined", "updates", err)
@@ -29261,7 +31442,7 @@ func (m *UpdatesCombined) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("updatesCombined", "users", err)
 		}
-		m.Users = make([]UserClass, n0)
+		m.Users = tl.MakeSlice[UserClass](b, 0x13247a30, n0)
 		for i0 := range m.Users {
 			if m.Users[i0], err = DecodeUserClass(b); err != nil {
 				return b.DecodeErr("updatesCombined", "users", err)
@@ -29273,7 +31454,7 @@ func (m *UpdatesCombined) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("updatesCombined", "chats", err)
 		}
-		m.Chats = make([]ChatClass, n0)
+		m.Chats = tl.MakeSlice[ChatClass](b, 0xcf39abb8, n0)
 		for i0 := range m.Chats {
 			if m.Chats[i0], err = DecodeChatClass(b); err != nil {
 				return b.DecodeErr("updatesCombined", "chats", err)
@@ -29361,13 +31542,18 @@ func (m *Updates) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *Updates) DecodeBare(b *tl.Buffer) (err error) {
+func (m *Updates) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *Updates) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.VectorHeader()
 		if err != nil {
 			return b.DecodeErr("updates", "updates", err)
 		}
-		m.Updates = make([]UpdateClass, n0)
+		m.Updates = tl.MakeSlice[UpdateClass](b, 0x0b3bba96, n0)
 		for i0 := range m.Updates {
 			if m.Updates[i0], err = DecodeUpdateClass(b); err != nil {
 				return b.DecodeErr("updates", "updates", err)
@@ -29379,7 +31565,7 @@ func (m *Updates) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("updates", "users", err)
 		}
-		m.Users = make([]UserClass, n0)
+		m.Users = tl.MakeSlice[UserClass](b, 0x13247a30, n0)
 		for i0 := range m.Users {
 			if m.Users[i0], err = DecodeUserClass(b); err != nil {
 				return b.DecodeErr("updates", "users", err)
@@ -29391,7 +31577,7 @@ func (m *Updates) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("updates", "chats", err)
 		}
-		m.Chats = make([]ChatClass, n0)
+		m.Chats = tl.MakeSlice[ChatClass](b, 0xcf39abb8, n0)
 		for i0 := range m.Chats {
 			if m.Chats[i0], err = DecodeChatClass(b); err != nil {
 				return b.DecodeErr("updates", "chats", err)
@@ -29487,8 +31673,13 @@ func (m *UpdateShortSentMessage) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdateShortSentMessage) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdateShortSentMessage) DecodeBare(b *tl.Buffer) error {
 	*m = UpdateShortSentMessage{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdateShortSentMessage) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("updateShortSentMessage", "flags", err)
@@ -29517,7 +31708,7 @@ func (m *UpdateShortSentMessage) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("updateShortSentMessage", "entities", err)
 			}
-			m.Entities = make([]MessageEntityClass, n1)
+			m.Entities = tl.MakeSlice[MessageEntityClass](b, 0xa8c1973d, n1)
 			for i1 := range m.Entities {
 				if m.Entities[i1], err = DecodeMessageEntityClass(b); err != nil {
 					return b.DecodeErr("updateShortSentMessage", "entities", err)
@@ -29606,8 +31797,13 @@ func (m *DCOption) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *DCOption) DecodeBare(b *tl.Buffer) (err error) {
+func (m *DCOption) DecodeBare(b *tl.Buffer) error {
 	*m = DCOption{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *DCOption) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("dcOption", "flags", err)
@@ -29843,8 +32039,13 @@ func (m *Config) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *Config) DecodeBare(b *tl.Buffer) (err error) {
+func (m *Config) DecodeBare(b *tl.Buffer) error {
 	*m = Config{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *Config) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("config", "flags", err)
@@ -29871,9 +32072,12 @@ func (m *Config) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("config", "dc_options", err)
 		}
-		m.DCOptions = make([]DCOption, n0)
+		m.DCOptions = tl.MakeSlice[DCOption](b, 0x15bfb43e, n0)
 		for i0 := range m.DCOptions {
-			if err = m.DCOptions[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(DCOptionTypeID); err != nil {
+				return b.DecodeErr("config", "dc_options", err)
+			}
+			if err = m.DCOptions[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("config", "dc_options", err)
 			}
 		}
@@ -30063,7 +32267,12 @@ func (m *NearestDC) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *NearestDC) DecodeBare(b *tl.Buffer) (err error) {
+func (m *NearestDC) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *NearestDC) decodeFields(b *tl.Buffer) (err error) {
 	if m.Country, err = b.String(); err != nil {
 		return b.DecodeErr("nearestDc", "country", err)
 	}
@@ -30113,7 +32322,12 @@ func (m *EncryptedChatEmpty) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *EncryptedChatEmpty) DecodeBare(b *tl.Buffer) (err error) {
+func (m *EncryptedChatEmpty) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *EncryptedChatEmpty) decodeFields(b *tl.Buffer) (err error) {
 	if m.ID, err = b.Int32(); err != nil {
 		return b.DecodeErr("encryptedChatEmpty", "id", err)
 	}
@@ -30165,7 +32379,12 @@ func (m *EncryptedChatWaiting) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *EncryptedChatWaiting) DecodeBare(b *tl.Buffer) (err error) {
+func (m *EncryptedChatWaiting) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *EncryptedChatWaiting) decodeFields(b *tl.Buffer) (err error) {
 	if m.ID, err = b.Int32(); err != nil {
 		return b.DecodeErr("encryptedChatWaiting", "id", err)
 	}
@@ -30240,8 +32459,13 @@ func (m *EncryptedChatRequested) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *EncryptedChatRequested) DecodeBare(b *tl.Buffer) (err error) {
+func (m *EncryptedChatRequested) DecodeBare(b *tl.Buffer) error {
 	*m = EncryptedChatRequested{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *EncryptedChatRequested) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("encryptedChatRequested", "flags", err)
@@ -30322,7 +32546,12 @@ func (m *EncryptedChat) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *EncryptedChat) DecodeBare(b *tl.Buffer) (err error) {
+func (m *EncryptedChat) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *EncryptedChat) decodeFields(b *tl.Buffer) (err error) {
 	if m.ID, err = b.Int32(); err != nil {
 		return b.DecodeErr("encryptedChat", "id", err)
 	}
@@ -30390,8 +32619,13 @@ func (m *EncryptedChatDiscarded) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *EncryptedChatDiscarded) DecodeBare(b *tl.Buffer) (err error) {
+func (m *EncryptedChatDiscarded) DecodeBare(b *tl.Buffer) error {
 	*m = EncryptedChatDiscarded{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *EncryptedChatDiscarded) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("encryptedChatDiscarded", "flags", err)
@@ -30440,7 +32674,12 @@ func (m *InputEncryptedChat) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputEncryptedChat) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputEncryptedChat) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputEncryptedChat) decodeFields(b *tl.Buffer) (err error) {
 	if m.ChatID, err = b.Int32(); err != nil {
 		return b.DecodeErr("inputEncryptedChat", "chat_id", err)
 	}
@@ -30487,8 +32726,11 @@ func (m *EncryptedFileEmpty) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *EncryptedFileEmpty) DecodeBare(b *tl.Buffer) error {
 	*m = EncryptedFileEmpty{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *EncryptedFileEmpty) decodeFields(b *tl.Buffer) error { return nil }
 
 // EncryptedFile is the TL constructor encryptedFile#a8008cd8 (result EncryptedFile).
 type EncryptedFile struct {
@@ -30535,7 +32777,12 @@ func (m *EncryptedFile) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *EncryptedFile) DecodeBare(b *tl.Buffer) (err error) {
+func (m *EncryptedFile) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *EncryptedFile) decodeFields(b *tl.Buffer) (err error) {
 	if m.ID, err = b.Int64(); err != nil {
 		return b.DecodeErr("encryptedFile", "id", err)
 	}
@@ -30591,8 +32838,11 @@ func (m *InputEncryptedFileEmpty) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *InputEncryptedFileEmpty) DecodeBare(b *tl.Buffer) error {
 	*m = InputEncryptedFileEmpty{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputEncryptedFileEmpty) decodeFields(b *tl.Buffer) error { return nil }
 
 // InputEncryptedFileUploaded is the TL constructor inputEncryptedFileUploaded#64bd0306 (result InputEncryptedFile).
 type InputEncryptedFileUploaded struct {
@@ -30637,7 +32887,12 @@ func (m *InputEncryptedFileUploaded) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputEncryptedFileUploaded) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputEncryptedFileUploaded) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputEncryptedFileUploaded) decodeFields(b *tl.Buffer) (err error) {
 	if m.ID, err = b.Int64(); err != nil {
 		return b.DecodeErr("inputEncryptedFileUploaded", "id", err)
 	}
@@ -30692,7 +32947,12 @@ func (m *InputEncryptedFile) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputEncryptedFile) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputEncryptedFile) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputEncryptedFile) decodeFields(b *tl.Buffer) (err error) {
 	if m.ID, err = b.Int64(); err != nil {
 		return b.DecodeErr("inputEncryptedFile", "id", err)
 	}
@@ -30743,7 +33003,12 @@ func (m *InputEncryptedFileBigUploaded) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputEncryptedFileBigUploaded) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputEncryptedFileBigUploaded) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputEncryptedFileBigUploaded) decodeFields(b *tl.Buffer) (err error) {
 	if m.ID, err = b.Int64(); err != nil {
 		return b.DecodeErr("inputEncryptedFileBigUploaded", "id", err)
 	}
@@ -30806,7 +33071,12 @@ func (m *EncryptedMessage) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *EncryptedMessage) DecodeBare(b *tl.Buffer) (err error) {
+func (m *EncryptedMessage) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *EncryptedMessage) decodeFields(b *tl.Buffer) (err error) {
 	if m.RandomID, err = b.Int64(); err != nil {
 		return b.DecodeErr("encryptedMessage", "random_id", err)
 	}
@@ -30868,7 +33138,12 @@ func (m *EncryptedMessageService) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *EncryptedMessageService) DecodeBare(b *tl.Buffer) (err error) {
+func (m *EncryptedMessageService) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *EncryptedMessageService) decodeFields(b *tl.Buffer) (err error) {
 	if m.RandomID, err = b.Int64(); err != nil {
 		return b.DecodeErr("encryptedMessageService", "random_id", err)
 	}
@@ -30921,8 +33196,11 @@ func (m *InputDocumentEmpty) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *InputDocumentEmpty) DecodeBare(b *tl.Buffer) error {
 	*m = InputDocumentEmpty{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputDocumentEmpty) decodeFields(b *tl.Buffer) error { return nil }
 
 // InputDocument is the TL constructor inputDocument#1abfb575 (result InputDocument).
 type InputDocument struct {
@@ -30965,7 +33243,12 @@ func (m *InputDocument) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputDocument) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputDocument) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputDocument) decodeFields(b *tl.Buffer) (err error) {
 	if m.ID, err = b.Int64(); err != nil {
 		return b.DecodeErr("inputDocument", "id", err)
 	}
@@ -31015,7 +33298,12 @@ func (m *DocumentEmpty) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *DocumentEmpty) DecodeBare(b *tl.Buffer) (err error) {
+func (m *DocumentEmpty) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *DocumentEmpty) decodeFields(b *tl.Buffer) (err error) {
 	if m.ID, err = b.Int64(); err != nil {
 		return b.DecodeErr("documentEmpty", "id", err)
 	}
@@ -31113,8 +33401,13 @@ func (m *Document) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *Document) DecodeBare(b *tl.Buffer) (err error) {
+func (m *Document) DecodeBare(b *tl.Buffer) error {
 	*m = Document{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *Document) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("document", "flags", err)
@@ -31143,7 +33436,7 @@ func (m *Document) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("document", "thumbs", err)
 			}
-			m.Thumbs = make([]PhotoSizeClass, n1)
+			m.Thumbs = tl.MakeSlice[PhotoSizeClass](b, 0x357667c0, n1)
 			for i1 := range m.Thumbs {
 				if m.Thumbs[i1], err = DecodePhotoSizeClass(b); err != nil {
 					return b.DecodeErr("document", "thumbs", err)
@@ -31157,7 +33450,7 @@ func (m *Document) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("document", "video_thumbs", err)
 			}
-			m.VideoThumbs = make([]VideoSizeClass, n1)
+			m.VideoThumbs = tl.MakeSlice[VideoSizeClass](b, 0x0ec84af6, n1)
 			for i1 := range m.VideoThumbs {
 				if m.VideoThumbs[i1], err = DecodeVideoSizeClass(b); err != nil {
 					return b.DecodeErr("document", "video_thumbs", err)
@@ -31173,7 +33466,7 @@ func (m *Document) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("document", "attributes", err)
 		}
-		m.Attributes = make([]DocumentAttributeClass, n0)
+		m.Attributes = tl.MakeSlice[DocumentAttributeClass](b, 0xa0211075, n0)
 		for i0 := range m.Attributes {
 			if m.Attributes[i0], err = DecodeDocumentAttributeClass(b); err != nil {
 				return b.DecodeErr("document", "attributes", err)
@@ -31225,7 +33518,12 @@ func (m *NotifyPeer) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *NotifyPeer) DecodeBare(b *tl.Buffer) (err error) {
+func (m *NotifyPeer) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *NotifyPeer) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodePeerClass(b); err != nil {
 		return b.DecodeErr("notifyPeer", "peer", err)
 	}
@@ -31269,8 +33567,11 @@ func (m *NotifyUsers) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *NotifyUsers) DecodeBare(b *tl.Buffer) error {
 	*m = NotifyUsers{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *NotifyUsers) decodeFields(b *tl.Buffer) error { return nil }
 
 // NotifyChats is the TL constructor notifyChats#c007cec3 (result NotifyPeer).
 type NotifyChats struct {
@@ -31309,8 +33610,11 @@ func (m *NotifyChats) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *NotifyChats) DecodeBare(b *tl.Buffer) error {
 	*m = NotifyChats{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *NotifyChats) decodeFields(b *tl.Buffer) error { return nil }
 
 // NotifyBroadcasts is the TL constructor notifyBroadcasts#d612e8ef (result NotifyPeer).
 type NotifyBroadcasts struct {
@@ -31349,8 +33653,11 @@ func (m *NotifyBroadcasts) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *NotifyBroadcasts) DecodeBare(b *tl.Buffer) error {
 	*m = NotifyBroadcasts{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *NotifyBroadcasts) decodeFields(b *tl.Buffer) error { return nil }
 
 // NotifyForumTopic is the TL constructor notifyForumTopic#226e6308 (result NotifyPeer).
 type NotifyForumTopic struct {
@@ -31396,7 +33703,12 @@ func (m *NotifyForumTopic) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *NotifyForumTopic) DecodeBare(b *tl.Buffer) (err error) {
+func (m *NotifyForumTopic) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *NotifyForumTopic) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodePeerClass(b); err != nil {
 		return b.DecodeErr("notifyForumTopic", "peer", err)
 	}
@@ -31443,7 +33755,12 @@ func (m *NotifyCommunity) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *NotifyCommunity) DecodeBare(b *tl.Buffer) (err error) {
+func (m *NotifyCommunity) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *NotifyCommunity) decodeFields(b *tl.Buffer) (err error) {
 	if m.CommunityID, err = b.Int64(); err != nil {
 		return b.DecodeErr("notifyCommunity", "community_id", err)
 	}
@@ -31487,8 +33804,11 @@ func (m *SendMessageTypingAction) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *SendMessageTypingAction) DecodeBare(b *tl.Buffer) error {
 	*m = SendMessageTypingAction{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *SendMessageTypingAction) decodeFields(b *tl.Buffer) error { return nil }
 
 // SendMessageCancelAction is the TL constructor sendMessageCancelAction#fd5ec8f5 (result SendMessageAction).
 type SendMessageCancelAction struct {
@@ -31527,8 +33847,11 @@ func (m *SendMessageCancelAction) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *SendMessageCancelAction) DecodeBare(b *tl.Buffer) error {
 	*m = SendMessageCancelAction{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *SendMessageCancelAction) decodeFields(b *tl.Buffer) error { return nil }
 
 // SendMessageRecordVideoAction is the TL constructor sendMessageRecordVideoAction#a187d66f (result SendMessageAction).
 type SendMessageRecordVideoAction struct {
@@ -31567,8 +33890,11 @@ func (m *SendMessageRecordVideoAction) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *SendMessageRecordVideoAction) DecodeBare(b *tl.Buffer) error {
 	*m = SendMessageRecordVideoAction{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *SendMessageRecordVideoAction) decodeFields(b *tl.Buffer) error { return nil }
 
 // SendMessageUploadVideoAction is the TL constructor sendMessageUploadVideoAction#e9763aec (result SendMessageAction).
 type SendMessageUploadVideoAction struct {
@@ -31607,7 +33933,12 @@ func (m *SendMessageUploadVideoAction) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *SendMessageUploadVideoAction) DecodeBare(b *tl.Buffer) (err error) {
+func (m *SendMessageUploadVideoAction) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *SendMessageUploadVideoAction) decodeFields(b *tl.Buffer) (err error) {
 	if m.Progress, err = b.Int32(); err != nil {
 		return b.DecodeErr("sendMessageUploadVideoAction", "progress", err)
 	}
@@ -31651,8 +33982,11 @@ func (m *SendMessageRecordAudioAction) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *SendMessageRecordAudioAction) DecodeBare(b *tl.Buffer) error {
 	*m = SendMessageRecordAudioAction{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *SendMessageRecordAudioAction) decodeFields(b *tl.Buffer) error { return nil }
 
 // SendMessageUploadAudioAction is the TL constructor sendMessageUploadAudioAction#f351d7ab (result SendMessageAction).
 type SendMessageUploadAudioAction struct {
@@ -31691,7 +34025,12 @@ func (m *SendMessageUploadAudioAction) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *SendMessageUploadAudioAction) DecodeBare(b *tl.Buffer) (err error) {
+func (m *SendMessageUploadAudioAction) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *SendMessageUploadAudioAction) decodeFields(b *tl.Buffer) (err error) {
 	if m.Progress, err = b.Int32(); err != nil {
 		return b.DecodeErr("sendMessageUploadAudioAction", "progress", err)
 	}
@@ -31735,7 +34074,12 @@ func (m *SendMessageUploadPhotoAction) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *SendMessageUploadPhotoAction) DecodeBare(b *tl.Buffer) (err error) {
+func (m *SendMessageUploadPhotoAction) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *SendMessageUploadPhotoAction) decodeFields(b *tl.Buffer) (err error) {
 	if m.Progress, err = b.Int32(); err != nil {
 		return b.DecodeErr("sendMessageUploadPhotoAction", "progress", err)
 	}
@@ -31779,7 +34123,12 @@ func (m *SendMessageUploadDocumentAction) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *SendMessageUploadDocumentAction) DecodeBare(b *tl.Buffer) (err error) {
+func (m *SendMessageUploadDocumentAction) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *SendMessageUploadDocumentAction) decodeFields(b *tl.Buffer) (err error) {
 	if m.Progress, err = b.Int32(); err != nil {
 		return b.DecodeErr("sendMessageUploadDocumentAction", "progress", err)
 	}
@@ -31823,8 +34172,11 @@ func (m *SendMessageGeoLocationAction) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *SendMessageGeoLocationAction) DecodeBare(b *tl.Buffer) error {
 	*m = SendMessageGeoLocationAction{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *SendMessageGeoLocationAction) decodeFields(b *tl.Buffer) error { return nil }
 
 // SendMessageChooseContactAction is the TL constructor sendMessageChooseContactAction#628cbc6f (result SendMessageAction).
 type SendMessageChooseContactAction struct {
@@ -31863,8 +34215,11 @@ func (m *SendMessageChooseContactAction) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *SendMessageChooseContactAction) DecodeBare(b *tl.Buffer) error {
 	*m = SendMessageChooseContactAction{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *SendMessageChooseContactAction) decodeFields(b *tl.Buffer) error { return nil }
 
 // SendMessageGamePlayAction is the TL constructor sendMessageGamePlayAction#dd6a8f48 (result SendMessageAction).
 type SendMessageGamePlayAction struct {
@@ -31903,8 +34258,11 @@ func (m *SendMessageGamePlayAction) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *SendMessageGamePlayAction) DecodeBare(b *tl.Buffer) error {
 	*m = SendMessageGamePlayAction{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *SendMessageGamePlayAction) decodeFields(b *tl.Buffer) error { return nil }
 
 // SendMessageRecordRoundAction is the TL constructor sendMessageRecordRoundAction#88f27fbc (result SendMessageAction).
 type SendMessageRecordRoundAction struct {
@@ -31943,8 +34301,11 @@ func (m *SendMessageRecordRoundAction) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *SendMessageRecordRoundAction) DecodeBare(b *tl.Buffer) error {
 	*m = SendMessageRecordRoundAction{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *SendMessageRecordRoundAction) decodeFields(b *tl.Buffer) error { return nil }
 
 // SendMessageUploadRoundAction is the TL constructor sendMessageUploadRoundAction#243e1c66 (result SendMessageAction).
 type SendMessageUploadRoundAction struct {
@@ -31983,7 +34344,12 @@ func (m *SendMessageUploadRoundAction) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *SendMessageUploadRoundAction) DecodeBare(b *tl.Buffer) (err error) {
+func (m *SendMessageUploadRoundAction) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *SendMessageUploadRoundAction) decodeFields(b *tl.Buffer) (err error) {
 	if m.Progress, err = b.Int32(); err != nil {
 		return b.DecodeErr("sendMessageUploadRoundAction", "progress", err)
 	}
@@ -32027,8 +34393,11 @@ func (m *SpeakingInGroupCallAction) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *SpeakingInGroupCallAction) DecodeBare(b *tl.Buffer) error {
 	*m = SpeakingInGroupCallAction{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *SpeakingInGroupCallAction) decodeFields(b *tl.Buffer) error { return nil }
 
 // SendMessageHistoryImportAction is the TL constructor sendMessageHistoryImportAction#dbda9246 (result SendMessageAction).
 type SendMessageHistoryImportAction struct {
@@ -32067,7 +34436,12 @@ func (m *SendMessageHistoryImportAction) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *SendMessageHistoryImportAction) DecodeBare(b *tl.Buffer) (err error) {
+func (m *SendMessageHistoryImportAction) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *SendMessageHistoryImportAction) decodeFields(b *tl.Buffer) (err error) {
 	if m.Progress, err = b.Int32(); err != nil {
 		return b.DecodeErr("sendMessageHistoryImportAction", "progress", err)
 	}
@@ -32111,8 +34485,11 @@ func (m *SendMessageChooseStickerAction) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *SendMessageChooseStickerAction) DecodeBare(b *tl.Buffer) error {
 	*m = SendMessageChooseStickerAction{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *SendMessageChooseStickerAction) decodeFields(b *tl.Buffer) error { return nil }
 
 // SendMessageEmojiInteraction is the TL constructor sendMessageEmojiInteraction#25972bcb (result SendMessageAction).
 type SendMessageEmojiInteraction struct {
@@ -32157,14 +34534,22 @@ func (m *SendMessageEmojiInteraction) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *SendMessageEmojiInteraction) DecodeBare(b *tl.Buffer) (err error) {
+func (m *SendMessageEmojiInteraction) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *SendMessageEmojiInteraction) decodeFields(b *tl.Buffer) (err error) {
 	if m.Emoticon, err = b.String(); err != nil {
 		return b.DecodeErr("sendMessageEmojiInteraction", "emoticon", err)
 	}
 	if m.MsgID, err = b.Int32(); err != nil {
 		return b.DecodeErr("sendMessageEmojiInteraction", "msg_id", err)
 	}
-	if err = m.Interaction.Decode(b); err != nil {
+	if err = b.ConsumeID(DataJSONTypeID); err != nil {
+		return b.DecodeErr("sendMessageEmojiInteraction", "interaction", err)
+	}
+	if err = m.Interaction.decodeFields(b); err != nil {
 		return b.DecodeErr("sendMessageEmojiInteraction", "interaction", err)
 	}
 	return nil
@@ -32207,7 +34592,12 @@ func (m *SendMessageEmojiInteractionSeen) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *SendMessageEmojiInteractionSeen) DecodeBare(b *tl.Buffer) (err error) {
+func (m *SendMessageEmojiInteractionSeen) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *SendMessageEmojiInteractionSeen) decodeFields(b *tl.Buffer) (err error) {
 	if m.Emoticon, err = b.String(); err != nil {
 		return b.DecodeErr("sendMessageEmojiInteractionSeen", "emoticon", err)
 	}
@@ -32255,11 +34645,19 @@ func (m *SendMessageTextDraftAction) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *SendMessageTextDraftAction) DecodeBare(b *tl.Buffer) (err error) {
+func (m *SendMessageTextDraftAction) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *SendMessageTextDraftAction) decodeFields(b *tl.Buffer) (err error) {
 	if m.RandomID, err = b.Int64(); err != nil {
 		return b.DecodeErr("sendMessageTextDraftAction", "random_id", err)
 	}
-	if err = m.Text.Decode(b); err != nil {
+	if err = b.ConsumeID(TextWithEntitiesTypeID); err != nil {
+		return b.DecodeErr("sendMessageTextDraftAction", "text", err)
+	}
+	if err = m.Text.decodeFields(b); err != nil {
 		return b.DecodeErr("sendMessageTextDraftAction", "text", err)
 	}
 	return nil
@@ -32313,7 +34711,12 @@ func (m *InputSendMessageRichMessageDraftAction) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputSendMessageRichMessageDraftAction) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputSendMessageRichMessageDraftAction) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputSendMessageRichMessageDraftAction) decodeFields(b *tl.Buffer) (err error) {
 	if m.RandomID, err = b.Int64(); err != nil {
 		return b.DecodeErr("inputSendMessageRichMessageDraftAction", "random_id", err)
 	}
@@ -32368,11 +34771,19 @@ func (m *SendMessageRichMessageDraftAction) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *SendMessageRichMessageDraftAction) DecodeBare(b *tl.Buffer) (err error) {
+func (m *SendMessageRichMessageDraftAction) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *SendMessageRichMessageDraftAction) decodeFields(b *tl.Buffer) (err error) {
 	if m.RandomID, err = b.Int64(); err != nil {
 		return b.DecodeErr("sendMessageRichMessageDraftAction", "random_id", err)
 	}
-	if err = m.RichMessage.Decode(b); err != nil {
+	if err = b.ConsumeID(RichMessageTypeID); err != nil {
+		return b.DecodeErr("sendMessageRichMessageDraftAction", "rich_message", err)
+	}
+	if err = m.RichMessage.decodeFields(b); err != nil {
 		return b.DecodeErr("sendMessageRichMessageDraftAction", "rich_message", err)
 	}
 	return nil
@@ -32415,8 +34826,11 @@ func (m *InputPrivacyKeyStatusTimestamp) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *InputPrivacyKeyStatusTimestamp) DecodeBare(b *tl.Buffer) error {
 	*m = InputPrivacyKeyStatusTimestamp{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputPrivacyKeyStatusTimestamp) decodeFields(b *tl.Buffer) error { return nil }
 
 // InputPrivacyKeyChatInvite is the TL constructor inputPrivacyKeyChatInvite#bdfb0426 (result InputPrivacyKey).
 type InputPrivacyKeyChatInvite struct {
@@ -32455,8 +34869,11 @@ func (m *InputPrivacyKeyChatInvite) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *InputPrivacyKeyChatInvite) DecodeBare(b *tl.Buffer) error {
 	*m = InputPrivacyKeyChatInvite{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputPrivacyKeyChatInvite) decodeFields(b *tl.Buffer) error { return nil }
 
 // InputPrivacyKeyPhoneCall is the TL constructor inputPrivacyKeyPhoneCall#fabadc5f (result InputPrivacyKey).
 type InputPrivacyKeyPhoneCall struct {
@@ -32495,8 +34912,11 @@ func (m *InputPrivacyKeyPhoneCall) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *InputPrivacyKeyPhoneCall) DecodeBare(b *tl.Buffer) error {
 	*m = InputPrivacyKeyPhoneCall{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputPrivacyKeyPhoneCall) decodeFields(b *tl.Buffer) error { return nil }
 
 // InputPrivacyKeyPhoneP2P is the TL constructor inputPrivacyKeyPhoneP2P#db9e70d2 (result InputPrivacyKey).
 type InputPrivacyKeyPhoneP2P struct {
@@ -32535,8 +34955,11 @@ func (m *InputPrivacyKeyPhoneP2P) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *InputPrivacyKeyPhoneP2P) DecodeBare(b *tl.Buffer) error {
 	*m = InputPrivacyKeyPhoneP2P{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputPrivacyKeyPhoneP2P) decodeFields(b *tl.Buffer) error { return nil }
 
 // InputPrivacyKeyForwards is the TL constructor inputPrivacyKeyForwards#a4dd4c08 (result InputPrivacyKey).
 type InputPrivacyKeyForwards struct {
@@ -32575,8 +34998,11 @@ func (m *InputPrivacyKeyForwards) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *InputPrivacyKeyForwards) DecodeBare(b *tl.Buffer) error {
 	*m = InputPrivacyKeyForwards{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputPrivacyKeyForwards) decodeFields(b *tl.Buffer) error { return nil }
 
 // InputPrivacyKeyProfilePhoto is the TL constructor inputPrivacyKeyProfilePhoto#5719bacc (result InputPrivacyKey).
 type InputPrivacyKeyProfilePhoto struct {
@@ -32615,8 +35041,11 @@ func (m *InputPrivacyKeyProfilePhoto) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *InputPrivacyKeyProfilePhoto) DecodeBare(b *tl.Buffer) error {
 	*m = InputPrivacyKeyProfilePhoto{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputPrivacyKeyProfilePhoto) decodeFields(b *tl.Buffer) error { return nil }
 
 // InputPrivacyKeyPhoneNumber is the TL constructor inputPrivacyKeyPhoneNumber#0352dafa (result InputPrivacyKey).
 type InputPrivacyKeyPhoneNumber struct {
@@ -32655,8 +35084,11 @@ func (m *InputPrivacyKeyPhoneNumber) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *InputPrivacyKeyPhoneNumber) DecodeBare(b *tl.Buffer) error {
 	*m = InputPrivacyKeyPhoneNumber{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputPrivacyKeyPhoneNumber) decodeFields(b *tl.Buffer) error { return nil }
 
 // InputPrivacyKeyAddedByPhone is the TL constructor inputPrivacyKeyAddedByPhone#d1219bdd (result InputPrivacyKey).
 type InputPrivacyKeyAddedByPhone struct {
@@ -32695,8 +35127,11 @@ func (m *InputPrivacyKeyAddedByPhone) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *InputPrivacyKeyAddedByPhone) DecodeBare(b *tl.Buffer) error {
 	*m = InputPrivacyKeyAddedByPhone{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputPrivacyKeyAddedByPhone) decodeFields(b *tl.Buffer) error { return nil }
 
 // InputPrivacyKeyVoiceMessages is the TL constructor inputPrivacyKeyVoiceMessages#aee69d68 (result InputPrivacyKey).
 type InputPrivacyKeyVoiceMessages struct {
@@ -32735,8 +35170,11 @@ func (m *InputPrivacyKeyVoiceMessages) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *InputPrivacyKeyVoiceMessages) DecodeBare(b *tl.Buffer) error {
 	*m = InputPrivacyKeyVoiceMessages{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputPrivacyKeyVoiceMessages) decodeFields(b *tl.Buffer) error { return nil }
 
 // InputPrivacyKeyAbout is the TL constructor inputPrivacyKeyAbout#3823cc40 (result InputPrivacyKey).
 type InputPrivacyKeyAbout struct {
@@ -32775,8 +35213,11 @@ func (m *InputPrivacyKeyAbout) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *InputPrivacyKeyAbout) DecodeBare(b *tl.Buffer) error {
 	*m = InputPrivacyKeyAbout{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputPrivacyKeyAbout) decodeFields(b *tl.Buffer) error { return nil }
 
 // InputPrivacyKeyBirthday is the TL constructor inputPrivacyKeyBirthday#d65a11cc (result InputPrivacyKey).
 type InputPrivacyKeyBirthday struct {
@@ -32815,8 +35256,11 @@ func (m *InputPrivacyKeyBirthday) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *InputPrivacyKeyBirthday) DecodeBare(b *tl.Buffer) error {
 	*m = InputPrivacyKeyBirthday{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputPrivacyKeyBirthday) decodeFields(b *tl.Buffer) error { return nil }
 
 // InputPrivacyKeyStarGiftsAutoSave is the TL constructor inputPrivacyKeyStarGiftsAutoSave#e1732341 (result InputPrivacyKey).
 type InputPrivacyKeyStarGiftsAutoSave struct {
@@ -32857,8 +35301,11 @@ func (m *InputPrivacyKeyStarGiftsAutoSave) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *InputPrivacyKeyStarGiftsAutoSave) DecodeBare(b *tl.Buffer) error {
 	*m = InputPrivacyKeyStarGiftsAutoSave{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputPrivacyKeyStarGiftsAutoSave) decodeFields(b *tl.Buffer) error { return nil }
 
 // InputPrivacyKeyNoPaidMessages is the TL constructor inputPrivacyKeyNoPaidMessages#bdc597b4 (result InputPrivacyKey).
 type InputPrivacyKeyNoPaidMessages struct {
@@ -32897,8 +35344,11 @@ func (m *InputPrivacyKeyNoPaidMessages) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *InputPrivacyKeyNoPaidMessages) DecodeBare(b *tl.Buffer) error {
 	*m = InputPrivacyKeyNoPaidMessages{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputPrivacyKeyNoPaidMessages) decodeFields(b *tl.Buffer) error { return nil }
 
 // InputPrivacyKeySavedMusic is the TL constructor inputPrivacyKeySavedMusic#4dbe9226 (result InputPrivacyKey).
 type InputPrivacyKeySavedMusic struct {
@@ -32937,8 +35387,11 @@ func (m *InputPrivacyKeySavedMusic) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *InputPrivacyKeySavedMusic) DecodeBare(b *tl.Buffer) error {
 	*m = InputPrivacyKeySavedMusic{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputPrivacyKeySavedMusic) decodeFields(b *tl.Buffer) error { return nil }
 
 // PrivacyKeyStatusTimestamp is the TL constructor privacyKeyStatusTimestamp#bc2eab30 (result PrivacyKey).
 type PrivacyKeyStatusTimestamp struct {
@@ -32977,8 +35430,11 @@ func (m *PrivacyKeyStatusTimestamp) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *PrivacyKeyStatusTimestamp) DecodeBare(b *tl.Buffer) error {
 	*m = PrivacyKeyStatusTimestamp{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PrivacyKeyStatusTimestamp) decodeFields(b *tl.Buffer) error { return nil }
 
 // PrivacyKeyChatInvite is the TL constructor privacyKeyChatInvite#500e6dfa (result PrivacyKey).
 type PrivacyKeyChatInvite struct {
@@ -33017,8 +35473,11 @@ func (m *PrivacyKeyChatInvite) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *PrivacyKeyChatInvite) DecodeBare(b *tl.Buffer) error {
 	*m = PrivacyKeyChatInvite{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PrivacyKeyChatInvite) decodeFields(b *tl.Buffer) error { return nil }
 
 // PrivacyKeyPhoneCall is the TL constructor privacyKeyPhoneCall#3d662b7b (result PrivacyKey).
 type PrivacyKeyPhoneCall struct {
@@ -33057,8 +35516,11 @@ func (m *PrivacyKeyPhoneCall) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *PrivacyKeyPhoneCall) DecodeBare(b *tl.Buffer) error {
 	*m = PrivacyKeyPhoneCall{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PrivacyKeyPhoneCall) decodeFields(b *tl.Buffer) error { return nil }
 
 // PrivacyKeyPhoneP2P is the TL constructor privacyKeyPhoneP2P#39491cc8 (result PrivacyKey).
 type PrivacyKeyPhoneP2P struct {
@@ -33097,8 +35559,11 @@ func (m *PrivacyKeyPhoneP2P) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *PrivacyKeyPhoneP2P) DecodeBare(b *tl.Buffer) error {
 	*m = PrivacyKeyPhoneP2P{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PrivacyKeyPhoneP2P) decodeFields(b *tl.Buffer) error { return nil }
 
 // PrivacyKeyForwards is the TL constructor privacyKeyForwards#69ec56a3 (result PrivacyKey).
 type PrivacyKeyForwards struct {
@@ -33137,8 +35602,11 @@ func (m *PrivacyKeyForwards) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *PrivacyKeyForwards) DecodeBare(b *tl.Buffer) error {
 	*m = PrivacyKeyForwards{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PrivacyKeyForwards) decodeFields(b *tl.Buffer) error { return nil }
 
 // PrivacyKeyProfilePhoto is the TL constructor privacyKeyProfilePhoto#96151fed (result PrivacyKey).
 type PrivacyKeyProfilePhoto struct {
@@ -33177,8 +35645,11 @@ func (m *PrivacyKeyProfilePhoto) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *PrivacyKeyProfilePhoto) DecodeBare(b *tl.Buffer) error {
 	*m = PrivacyKeyProfilePhoto{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PrivacyKeyProfilePhoto) decodeFields(b *tl.Buffer) error { return nil }
 
 // PrivacyKeyPhoneNumber is the TL constructor privacyKeyPhoneNumber#d19ae46d (result PrivacyKey).
 type PrivacyKeyPhoneNumber struct {
@@ -33217,8 +35688,11 @@ func (m *PrivacyKeyPhoneNumber) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *PrivacyKeyPhoneNumber) DecodeBare(b *tl.Buffer) error {
 	*m = PrivacyKeyPhoneNumber{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PrivacyKeyPhoneNumber) decodeFields(b *tl.Buffer) error { return nil }
 
 // PrivacyKeyAddedByPhone is the TL constructor privacyKeyAddedByPhone#42ffd42b (result PrivacyKey).
 type PrivacyKeyAddedByPhone struct {
@@ -33257,8 +35731,11 @@ func (m *PrivacyKeyAddedByPhone) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *PrivacyKeyAddedByPhone) DecodeBare(b *tl.Buffer) error {
 	*m = PrivacyKeyAddedByPhone{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PrivacyKeyAddedByPhone) decodeFields(b *tl.Buffer) error { return nil }
 
 // PrivacyKeyVoiceMessages is the TL constructor privacyKeyVoiceMessages#0697f414 (result PrivacyKey).
 type PrivacyKeyVoiceMessages struct {
@@ -33297,8 +35774,11 @@ func (m *PrivacyKeyVoiceMessages) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *PrivacyKeyVoiceMessages) DecodeBare(b *tl.Buffer) error {
 	*m = PrivacyKeyVoiceMessages{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PrivacyKeyVoiceMessages) decodeFields(b *tl.Buffer) error { return nil }
 
 // PrivacyKeyAbout is the TL constructor privacyKeyAbout#a486b761 (result PrivacyKey).
 type PrivacyKeyAbout struct {
@@ -33337,8 +35817,11 @@ func (m *PrivacyKeyAbout) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *PrivacyKeyAbout) DecodeBare(b *tl.Buffer) error {
 	*m = PrivacyKeyAbout{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PrivacyKeyAbout) decodeFields(b *tl.Buffer) error { return nil }
 
 // PrivacyKeyBirthday is the TL constructor privacyKeyBirthday#2000a518 (result PrivacyKey).
 type PrivacyKeyBirthday struct {
@@ -33377,8 +35860,11 @@ func (m *PrivacyKeyBirthday) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *PrivacyKeyBirthday) DecodeBare(b *tl.Buffer) error {
 	*m = PrivacyKeyBirthday{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PrivacyKeyBirthday) decodeFields(b *tl.Buffer) error { return nil }
 
 // PrivacyKeyStarGiftsAutoSave is the TL constructor privacyKeyStarGiftsAutoSave#2ca4fdf8 (result PrivacyKey).
 type PrivacyKeyStarGiftsAutoSave struct {
@@ -33417,8 +35903,11 @@ func (m *PrivacyKeyStarGiftsAutoSave) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *PrivacyKeyStarGiftsAutoSave) DecodeBare(b *tl.Buffer) error {
 	*m = PrivacyKeyStarGiftsAutoSave{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PrivacyKeyStarGiftsAutoSave) decodeFields(b *tl.Buffer) error { return nil }
 
 // PrivacyKeyNoPaidMessages is the TL constructor privacyKeyNoPaidMessages#17d348d2 (result PrivacyKey).
 type PrivacyKeyNoPaidMessages struct {
@@ -33457,8 +35946,11 @@ func (m *PrivacyKeyNoPaidMessages) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *PrivacyKeyNoPaidMessages) DecodeBare(b *tl.Buffer) error {
 	*m = PrivacyKeyNoPaidMessages{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PrivacyKeyNoPaidMessages) decodeFields(b *tl.Buffer) error { return nil }
 
 // PrivacyKeySavedMusic is the TL constructor privacyKeySavedMusic#ff7a571b (result PrivacyKey).
 type PrivacyKeySavedMusic struct {
@@ -33497,8 +35989,11 @@ func (m *PrivacyKeySavedMusic) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *PrivacyKeySavedMusic) DecodeBare(b *tl.Buffer) error {
 	*m = PrivacyKeySavedMusic{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PrivacyKeySavedMusic) decodeFields(b *tl.Buffer) error { return nil }
 
 // InputPrivacyValueAllowContacts is the TL constructor inputPrivacyValueAllowContacts#0d09e07b (result InputPrivacyRule).
 type InputPrivacyValueAllowContacts struct {
@@ -33537,8 +36032,11 @@ func (m *InputPrivacyValueAllowContacts) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *InputPrivacyValueAllowContacts) DecodeBare(b *tl.Buffer) error {
 	*m = InputPrivacyValueAllowContacts{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputPrivacyValueAllowContacts) decodeFields(b *tl.Buffer) error { return nil }
 
 // InputPrivacyValueAllowAll is the TL constructor inputPrivacyValueAllowAll#184b35ce (result InputPrivacyRule).
 type InputPrivacyValueAllowAll struct {
@@ -33577,8 +36075,11 @@ func (m *InputPrivacyValueAllowAll) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *InputPrivacyValueAllowAll) DecodeBare(b *tl.Buffer) error {
 	*m = InputPrivacyValueAllowAll{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputPrivacyValueAllowAll) decodeFields(b *tl.Buffer) error { return nil }
 
 // InputPrivacyValueAllowUsers is the TL constructor inputPrivacyValueAllowUsers#131cc67f (result InputPrivacyRule).
 type InputPrivacyValueAllowUsers struct {
@@ -33625,13 +36126,18 @@ func (m *InputPrivacyValueAllowUsers) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputPrivacyValueAllowUsers) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputPrivacyValueAllowUsers) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputPrivacyValueAllowUsers) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.VectorHeader()
 		if err != nil {
 			return b.DecodeErr("inputPrivacyValueAllowUsers", "users", err)
 		}
-		m.Users = make([]InputUserClass, n0)
+		m.Users = tl.MakeSlice[InputUserClass](b, 0x2c1f260e, n0)
 		for i0 := range m.Users {
 			if m.Users[i0], err = DecodeInputUserClass(b); err != nil {
 				return b.DecodeErr("inputPrivacyValueAllowUsers", "users", err)
@@ -33682,8 +36188,11 @@ func (m *InputPrivacyValueDisallowContacts) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *InputPrivacyValueDisallowContacts) DecodeBare(b *tl.Buffer) error {
 	*m = InputPrivacyValueDisallowContacts{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputPrivacyValueDisallowContacts) decodeFields(b *tl.Buffer) error { return nil }
 
 // InputPrivacyValueDisallowAll is the TL constructor inputPrivacyValueDisallowAll#d66b66c9 (result InputPrivacyRule).
 type InputPrivacyValueDisallowAll struct {
@@ -33722,8 +36231,11 @@ func (m *InputPrivacyValueDisallowAll) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *InputPrivacyValueDisallowAll) DecodeBare(b *tl.Buffer) error {
 	*m = InputPrivacyValueDisallowAll{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputPrivacyValueDisallowAll) decodeFields(b *tl.Buffer) error { return nil }
 
 // InputPrivacyValueDisallowUsers is the TL constructor inputPrivacyValueDisallowUsers#90110467 (result InputPrivacyRule).
 type InputPrivacyValueDisallowUsers struct {
@@ -33770,13 +36282,18 @@ func (m *InputPrivacyValueDisallowUsers) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputPrivacyValueDisallowUsers) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputPrivacyValueDisallowUsers) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputPrivacyValueDisallowUsers) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.VectorHeader()
 		if err != nil {
 			return b.DecodeErr("inputPrivacyValueDisallowUsers", "users", err)
 		}
-		m.Users = make([]InputUserClass, n0)
+		m.Users = tl.MakeSlice[InputUserClass](b, 0x2c1f260e, n0)
 		for i0 := range m.Users {
 			if m.Users[i0], err = DecodeInputUserClass(b); err != nil {
 				return b.DecodeErr("inputPrivacyValueDisallowUsers", "users", err)
@@ -33830,13 +36347,18 @@ func (m *InputPrivacyValueAllowChatParticipants) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputPrivacyValueAllowChatParticipants) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputPrivacyValueAllowChatParticipants) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputPrivacyValueAllowChatParticipants) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.VectorHeader()
 		if err != nil {
 			return b.DecodeErr("inputPrivacyValueAllowChatParticipants", "chats", err)
 		}
-		m.Chats = make([]int64, n0)
+		m.Chats = tl.MakeSlice[int64](b, 0xb825495a, n0)
 		for i0 := range m.Chats {
 			if m.Chats[i0], err = b.Int64(); err != nil {
 				return b.DecodeErr("inputPrivacyValueAllowChatParticipants", "chats", err)
@@ -33890,13 +36412,18 @@ func (m *InputPrivacyValueDisallowChatParticipants) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputPrivacyValueDisallowChatParticipants) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputPrivacyValueDisallowChatParticipants) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputPrivacyValueDisallowChatParticipants) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.VectorHeader()
 		if err != nil {
 			return b.DecodeErr("inputPrivacyValueDisallowChatParticipants", "chats", err)
 		}
-		m.Chats = make([]int64, n0)
+		m.Chats = tl.MakeSlice[int64](b, 0xb825495a, n0)
 		for i0 := range m.Chats {
 			if m.Chats[i0], err = b.Int64(); err != nil {
 				return b.DecodeErr("inputPrivacyValueDisallowChatParticipants", "chats", err)
@@ -33947,8 +36474,11 @@ func (m *InputPrivacyValueAllowCloseFriends) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *InputPrivacyValueAllowCloseFriends) DecodeBare(b *tl.Buffer) error {
 	*m = InputPrivacyValueAllowCloseFriends{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputPrivacyValueAllowCloseFriends) decodeFields(b *tl.Buffer) error { return nil }
 
 // InputPrivacyValueAllowPremium is the TL constructor inputPrivacyValueAllowPremium#77cdc9f1 (result InputPrivacyRule).
 type InputPrivacyValueAllowPremium struct {
@@ -33987,8 +36517,11 @@ func (m *InputPrivacyValueAllowPremium) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *InputPrivacyValueAllowPremium) DecodeBare(b *tl.Buffer) error {
 	*m = InputPrivacyValueAllowPremium{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputPrivacyValueAllowPremium) decodeFields(b *tl.Buffer) error { return nil }
 
 // InputPrivacyValueAllowBots is the TL constructor inputPrivacyValueAllowBots#5a4fcce5 (result InputPrivacyRule).
 type InputPrivacyValueAllowBots struct {
@@ -34027,8 +36560,11 @@ func (m *InputPrivacyValueAllowBots) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *InputPrivacyValueAllowBots) DecodeBare(b *tl.Buffer) error {
 	*m = InputPrivacyValueAllowBots{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputPrivacyValueAllowBots) decodeFields(b *tl.Buffer) error { return nil }
 
 // InputPrivacyValueDisallowBots is the TL constructor inputPrivacyValueDisallowBots#c4e57915 (result InputPrivacyRule).
 type InputPrivacyValueDisallowBots struct {
@@ -34067,8 +36603,11 @@ func (m *InputPrivacyValueDisallowBots) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *InputPrivacyValueDisallowBots) DecodeBare(b *tl.Buffer) error {
 	*m = InputPrivacyValueDisallowBots{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputPrivacyValueDisallowBots) decodeFields(b *tl.Buffer) error { return nil }
 
 // PrivacyValueAllowContacts is the TL constructor privacyValueAllowContacts#fffe1bac (result PrivacyRule).
 type PrivacyValueAllowContacts struct {
@@ -34107,8 +36646,11 @@ func (m *PrivacyValueAllowContacts) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *PrivacyValueAllowContacts) DecodeBare(b *tl.Buffer) error {
 	*m = PrivacyValueAllowContacts{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PrivacyValueAllowContacts) decodeFields(b *tl.Buffer) error { return nil }
 
 // PrivacyValueAllowAll is the TL constructor privacyValueAllowAll#65427b82 (result PrivacyRule).
 type PrivacyValueAllowAll struct {
@@ -34147,8 +36689,11 @@ func (m *PrivacyValueAllowAll) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *PrivacyValueAllowAll) DecodeBare(b *tl.Buffer) error {
 	*m = PrivacyValueAllowAll{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PrivacyValueAllowAll) decodeFields(b *tl.Buffer) error { return nil }
 
 // PrivacyValueAllowUsers is the TL constructor privacyValueAllowUsers#b8905fb2 (result PrivacyRule).
 type PrivacyValueAllowUsers struct {
@@ -34190,13 +36735,18 @@ func (m *PrivacyValueAllowUsers) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PrivacyValueAllowUsers) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PrivacyValueAllowUsers) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PrivacyValueAllowUsers) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.VectorHeader()
 		if err != nil {
 			return b.DecodeErr("privacyValueAllowUsers", "users", err)
 		}
-		m.Users = make([]int64, n0)
+		m.Users = tl.MakeSlice[int64](b, 0xb825495a, n0)
 		for i0 := range m.Users {
 			if m.Users[i0], err = b.Int64(); err != nil {
 				return b.DecodeErr("privacyValueAllowUsers", "users", err)
@@ -34243,8 +36793,11 @@ func (m *PrivacyValueDisallowContacts) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *PrivacyValueDisallowContacts) DecodeBare(b *tl.Buffer) error {
 	*m = PrivacyValueDisallowContacts{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PrivacyValueDisallowContacts) decodeFields(b *tl.Buffer) error { return nil }
 
 // PrivacyValueDisallowAll is the TL constructor privacyValueDisallowAll#8b73e763 (result PrivacyRule).
 type PrivacyValueDisallowAll struct {
@@ -34283,8 +36836,11 @@ func (m *PrivacyValueDisallowAll) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *PrivacyValueDisallowAll) DecodeBare(b *tl.Buffer) error {
 	*m = PrivacyValueDisallowAll{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PrivacyValueDisallowAll) decodeFields(b *tl.Buffer) error { return nil }
 
 // PrivacyValueDisallowUsers is the TL constructor privacyValueDisallowUsers#e4621141 (result PrivacyRule).
 type PrivacyValueDisallowUsers struct {
@@ -34326,13 +36882,18 @@ func (m *PrivacyValueDisallowUsers) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PrivacyValueDisallowUsers) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PrivacyValueDisallowUsers) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PrivacyValueDisallowUsers) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.VectorHeader()
 		if err != nil {
 			return b.DecodeErr("privacyValueDisallowUsers", "users", err)
 		}
-		m.Users = make([]int64, n0)
+		m.Users = tl.MakeSlice[int64](b, 0xb825495a, n0)
 		for i0 := range m.Users {
 			if m.Users[i0], err = b.Int64(); err != nil {
 				return b.DecodeErr("privacyValueDisallowUsers", "users", err)
@@ -34386,13 +36947,18 @@ func (m *PrivacyValueAllowChatParticipants) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PrivacyValueAllowChatParticipants) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PrivacyValueAllowChatParticipants) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PrivacyValueAllowChatParticipants) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.VectorHeader()
 		if err != nil {
 			return b.DecodeErr("privacyValueAllowChatParticipants", "chats", err)
 		}
-		m.Chats = make([]int64, n0)
+		m.Chats = tl.MakeSlice[int64](b, 0xb825495a, n0)
 		for i0 := range m.Chats {
 			if m.Chats[i0], err = b.Int64(); err != nil {
 				return b.DecodeErr("privacyValueAllowChatParticipants", "chats", err)
@@ -34446,13 +37012,18 @@ func (m *PrivacyValueDisallowChatParticipants) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PrivacyValueDisallowChatParticipants) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PrivacyValueDisallowChatParticipants) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PrivacyValueDisallowChatParticipants) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.VectorHeader()
 		if err != nil {
 			return b.DecodeErr("privacyValueDisallowChatParticipants", "chats", err)
 		}
-		m.Chats = make([]int64, n0)
+		m.Chats = tl.MakeSlice[int64](b, 0xb825495a, n0)
 		for i0 := range m.Chats {
 			if m.Chats[i0], err = b.Int64(); err != nil {
 				return b.DecodeErr("privacyValueDisallowChatParticipants", "chats", err)
@@ -34499,8 +37070,11 @@ func (m *PrivacyValueAllowCloseFriends) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *PrivacyValueAllowCloseFriends) DecodeBare(b *tl.Buffer) error {
 	*m = PrivacyValueAllowCloseFriends{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PrivacyValueAllowCloseFriends) decodeFields(b *tl.Buffer) error { return nil }
 
 // PrivacyValueAllowPremium is the TL constructor privacyValueAllowPremium#ece9814b (result PrivacyRule).
 type PrivacyValueAllowPremium struct {
@@ -34539,8 +37113,11 @@ func (m *PrivacyValueAllowPremium) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *PrivacyValueAllowPremium) DecodeBare(b *tl.Buffer) error {
 	*m = PrivacyValueAllowPremium{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PrivacyValueAllowPremium) decodeFields(b *tl.Buffer) error { return nil }
 
 // PrivacyValueAllowBots is the TL constructor privacyValueAllowBots#21461b5d (result PrivacyRule).
 type PrivacyValueAllowBots struct {
@@ -34579,8 +37156,11 @@ func (m *PrivacyValueAllowBots) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *PrivacyValueAllowBots) DecodeBare(b *tl.Buffer) error {
 	*m = PrivacyValueAllowBots{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PrivacyValueAllowBots) decodeFields(b *tl.Buffer) error { return nil }
 
 // PrivacyValueDisallowBots is the TL constructor privacyValueDisallowBots#f6a5f82f (result PrivacyRule).
 type PrivacyValueDisallowBots struct {
@@ -34619,8 +37199,11 @@ func (m *PrivacyValueDisallowBots) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *PrivacyValueDisallowBots) DecodeBare(b *tl.Buffer) error {
 	*m = PrivacyValueDisallowBots{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PrivacyValueDisallowBots) decodeFields(b *tl.Buffer) error { return nil }
 
 // AccountDaysTTL is the TL constructor accountDaysTTL#b8d0afdf (result AccountDaysTTL).
 type AccountDaysTTL struct {
@@ -34657,7 +37240,12 @@ func (m *AccountDaysTTL) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AccountDaysTTL) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AccountDaysTTL) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AccountDaysTTL) decodeFields(b *tl.Buffer) (err error) {
 	if m.Days, err = b.Int32(); err != nil {
 		return b.DecodeErr("accountDaysTTL", "days", err)
 	}
@@ -34703,7 +37291,12 @@ func (m *DocumentAttributeImageSize) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *DocumentAttributeImageSize) DecodeBare(b *tl.Buffer) (err error) {
+func (m *DocumentAttributeImageSize) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *DocumentAttributeImageSize) decodeFields(b *tl.Buffer) (err error) {
 	if m.W, err = b.Int32(); err != nil {
 		return b.DecodeErr("documentAttributeImageSize", "w", err)
 	}
@@ -34750,8 +37343,11 @@ func (m *DocumentAttributeAnimated) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *DocumentAttributeAnimated) DecodeBare(b *tl.Buffer) error {
 	*m = DocumentAttributeAnimated{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *DocumentAttributeAnimated) decodeFields(b *tl.Buffer) error { return nil }
 
 // DocumentAttributeSticker is the TL constructor documentAttributeSticker#6319d612 (result DocumentAttribute).
 type DocumentAttributeSticker struct {
@@ -34812,8 +37408,13 @@ func (m *DocumentAttributeSticker) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *DocumentAttributeSticker) DecodeBare(b *tl.Buffer) (err error) {
+func (m *DocumentAttributeSticker) DecodeBare(b *tl.Buffer) error {
 	*m = DocumentAttributeSticker{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *DocumentAttributeSticker) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("documentAttributeSticker", "flags", err)
@@ -34827,7 +37428,10 @@ func (m *DocumentAttributeSticker) DecodeBare(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<0) != 0 {
 		m.MaskCoords = tl.New[MaskCoords](b, MaskCoordsTypeID)
-		if err = m.MaskCoords.Decode(b); err != nil {
+		if err = b.ConsumeID(MaskCoordsTypeID); err != nil {
+			return b.DecodeErr("documentAttributeSticker", "mask_coords", err)
+		}
+		if err = m.MaskCoords.decodeFields(b); err != nil {
 			return b.DecodeErr("documentAttributeSticker", "mask_coords", err)
 		}
 	}
@@ -34910,8 +37514,13 @@ func (m *DocumentAttributeVideo) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *DocumentAttributeVideo) DecodeBare(b *tl.Buffer) (err error) {
+func (m *DocumentAttributeVideo) DecodeBare(b *tl.Buffer) error {
 	*m = DocumentAttributeVideo{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *DocumentAttributeVideo) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("documentAttributeVideo", "flags", err)
@@ -35013,8 +37622,13 @@ func (m *DocumentAttributeAudio) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *DocumentAttributeAudio) DecodeBare(b *tl.Buffer) (err error) {
+func (m *DocumentAttributeAudio) DecodeBare(b *tl.Buffer) error {
 	*m = DocumentAttributeAudio{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *DocumentAttributeAudio) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("documentAttributeAudio", "flags", err)
@@ -35081,7 +37695,12 @@ func (m *DocumentAttributeFilename) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *DocumentAttributeFilename) DecodeBare(b *tl.Buffer) (err error) {
+func (m *DocumentAttributeFilename) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *DocumentAttributeFilename) decodeFields(b *tl.Buffer) (err error) {
 	if m.FileName, err = b.String(); err != nil {
 		return b.DecodeErr("documentAttributeFilename", "file_name", err)
 	}
@@ -35125,8 +37744,11 @@ func (m *DocumentAttributeHasStickers) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *DocumentAttributeHasStickers) DecodeBare(b *tl.Buffer) error {
 	*m = DocumentAttributeHasStickers{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *DocumentAttributeHasStickers) decodeFields(b *tl.Buffer) error { return nil }
 
 // DocumentAttributeCustomEmoji is the TL constructor documentAttributeCustomEmoji#fd149899 (result DocumentAttribute).
 type DocumentAttributeCustomEmoji struct {
@@ -35182,8 +37804,13 @@ func (m *DocumentAttributeCustomEmoji) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *DocumentAttributeCustomEmoji) DecodeBare(b *tl.Buffer) (err error) {
+func (m *DocumentAttributeCustomEmoji) DecodeBare(b *tl.Buffer) error {
 	*m = DocumentAttributeCustomEmoji{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *DocumentAttributeCustomEmoji) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("documentAttributeCustomEmoji", "flags", err)
@@ -35239,7 +37866,12 @@ func (m *StickerPack) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StickerPack) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StickerPack) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StickerPack) decodeFields(b *tl.Buffer) (err error) {
 	if m.Emoticon, err = b.String(); err != nil {
 		return b.DecodeErr("stickerPack", "emoticon", err)
 	}
@@ -35248,7 +37880,7 @@ func (m *StickerPack) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("stickerPack", "documents", err)
 		}
-		m.Documents = make([]int64, n0)
+		m.Documents = tl.MakeSlice[int64](b, 0xb825495a, n0)
 		for i0 := range m.Documents {
 			if m.Documents[i0], err = b.Int64(); err != nil {
 				return b.DecodeErr("stickerPack", "documents", err)
@@ -35304,8 +37936,13 @@ func (m *WebPageEmpty) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *WebPageEmpty) DecodeBare(b *tl.Buffer) (err error) {
+func (m *WebPageEmpty) DecodeBare(b *tl.Buffer) error {
 	*m = WebPageEmpty{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *WebPageEmpty) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("webPageEmpty", "flags", err)
@@ -35370,8 +38007,13 @@ func (m *WebPagePending) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *WebPagePending) DecodeBare(b *tl.Buffer) (err error) {
+func (m *WebPagePending) DecodeBare(b *tl.Buffer) error {
 	*m = WebPagePending{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *WebPagePending) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("webPagePending", "flags", err)
@@ -35562,8 +38204,13 @@ func (m *WebPage) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *WebPage) DecodeBare(b *tl.Buffer) (err error) {
+func (m *WebPage) DecodeBare(b *tl.Buffer) error {
 	*m = WebPage{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *WebPage) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("webPage", "flags", err)
@@ -35654,7 +38301,10 @@ func (m *WebPage) DecodeBare(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<10) != 0 {
 		m.CachedPage = tl.New[Page](b, PageTypeID)
-		if err = m.CachedPage.Decode(b); err != nil {
+		if err = b.ConsumeID(PageTypeID); err != nil {
+			return b.DecodeErr("webPage", "cached_page", err)
+		}
+		if err = m.CachedPage.decodeFields(b); err != nil {
 			return b.DecodeErr("webPage", "cached_page", err)
 		}
 	}
@@ -35664,7 +38314,7 @@ func (m *WebPage) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("webPage", "attributes", err)
 			}
-			m.Attributes = make([]WebPageAttributeClass, n1)
+			m.Attributes = tl.MakeSlice[WebPageAttributeClass](b, 0xbf97c157, n1)
 			for i1 := range m.Attributes {
 				if m.Attributes[i1], err = DecodeWebPageAttributeClass(b); err != nil {
 					return b.DecodeErr("webPage", "attributes", err)
@@ -35719,8 +38369,13 @@ func (m *WebPageNotModified) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *WebPageNotModified) DecodeBare(b *tl.Buffer) (err error) {
+func (m *WebPageNotModified) DecodeBare(b *tl.Buffer) error {
 	*m = WebPageNotModified{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *WebPageNotModified) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("webPageNotModified", "flags", err)
@@ -35817,8 +38472,13 @@ func (m *Authorization) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *Authorization) DecodeBare(b *tl.Buffer) (err error) {
+func (m *Authorization) DecodeBare(b *tl.Buffer) error {
 	*m = Authorization{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *Authorization) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("authorization", "flags", err)
@@ -35905,7 +38565,12 @@ func (m *ReceivedNotifyMessage) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ReceivedNotifyMessage) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ReceivedNotifyMessage) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ReceivedNotifyMessage) decodeFields(b *tl.Buffer) (err error) {
 	if m.ID, err = b.Int32(); err != nil {
 		return b.DecodeErr("receivedNotifyMessage", "id", err)
 	}
@@ -36028,8 +38693,13 @@ func (m *ChatInviteExported) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChatInviteExported) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChatInviteExported) DecodeBare(b *tl.Buffer) error {
 	*m = ChatInviteExported{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChatInviteExported) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("chatInviteExported", "flags", err)
@@ -36090,7 +38760,10 @@ func (m *ChatInviteExported) DecodeBare(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<9) != 0 {
 		m.SubscriptionPricing = tl.New[StarsSubscriptionPricing](b, StarsSubscriptionPricingTypeID)
-		if err = m.SubscriptionPricing.Decode(b); err != nil {
+		if err = b.ConsumeID(StarsSubscriptionPricingTypeID); err != nil {
+			return b.DecodeErr("chatInviteExported", "subscription_pricing", err)
+		}
+		if err = m.SubscriptionPricing.decodeFields(b); err != nil {
 			return b.DecodeErr("chatInviteExported", "subscription_pricing", err)
 		}
 	}
@@ -36134,8 +38807,11 @@ func (m *ChatInvitePublicJoinRequests) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *ChatInvitePublicJoinRequests) DecodeBare(b *tl.Buffer) error {
 	*m = ChatInvitePublicJoinRequests{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChatInvitePublicJoinRequests) decodeFields(b *tl.Buffer) error { return nil }
 
 // ChatInviteAlready is the TL constructor chatInviteAlready#5a686d7c (result ChatInvite).
 type ChatInviteAlready struct {
@@ -36179,7 +38855,12 @@ func (m *ChatInviteAlready) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChatInviteAlready) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChatInviteAlready) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChatInviteAlready) decodeFields(b *tl.Buffer) (err error) {
 	if m.Chat, err = DecodeChatClass(b); err != nil {
 		return b.DecodeErr("chatInviteAlready", "chat", err)
 	}
@@ -36319,8 +39000,13 @@ func (m *ChatInvite) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChatInvite) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChatInvite) DecodeBare(b *tl.Buffer) error {
 	*m = ChatInvite{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChatInvite) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("chatInvite", "flags", err)
@@ -36355,7 +39041,7 @@ func (m *ChatInvite) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("chatInvite", "participants", err)
 			}
-			m.Participants = make([]UserClass, n1)
+			m.Participants = tl.MakeSlice[UserClass](b, 0x13247a30, n1)
 			for i1 := range m.Participants {
 				if m.Participants[i1], err = DecodeUserClass(b); err != nil {
 					return b.DecodeErr("chatInvite", "participants", err)
@@ -36368,7 +39054,10 @@ func (m *ChatInvite) DecodeBare(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<10) != 0 {
 		m.SubscriptionPricing = tl.New[StarsSubscriptionPricing](b, StarsSubscriptionPricingTypeID)
-		if err = m.SubscriptionPricing.Decode(b); err != nil {
+		if err = b.ConsumeID(StarsSubscriptionPricingTypeID); err != nil {
+			return b.DecodeErr("chatInvite", "subscription_pricing", err)
+		}
+		if err = m.SubscriptionPricing.decodeFields(b); err != nil {
 			return b.DecodeErr("chatInvite", "subscription_pricing", err)
 		}
 	}
@@ -36380,7 +39069,10 @@ func (m *ChatInvite) DecodeBare(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<13) != 0 {
 		m.BotVerification = tl.New[BotVerification](b, BotVerificationTypeID)
-		if err = m.BotVerification.Decode(b); err != nil {
+		if err = b.ConsumeID(BotVerificationTypeID); err != nil {
+			return b.DecodeErr("chatInvite", "bot_verification", err)
+		}
+		if err = m.BotVerification.decodeFields(b); err != nil {
 			return b.DecodeErr("chatInvite", "bot_verification", err)
 		}
 	}
@@ -36431,7 +39123,12 @@ func (m *ChatInvitePeek) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChatInvitePeek) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChatInvitePeek) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChatInvitePeek) decodeFields(b *tl.Buffer) (err error) {
 	if m.Chat, err = DecodeChatClass(b); err != nil {
 		return b.DecodeErr("chatInvitePeek", "chat", err)
 	}
@@ -36478,8 +39175,11 @@ func (m *InputStickerSetEmpty) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *InputStickerSetEmpty) DecodeBare(b *tl.Buffer) error {
 	*m = InputStickerSetEmpty{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputStickerSetEmpty) decodeFields(b *tl.Buffer) error { return nil }
 
 // InputStickerSetID is the TL constructor inputStickerSetID#9de7a269 (result InputStickerSet).
 type InputStickerSetID struct {
@@ -36520,7 +39220,12 @@ func (m *InputStickerSetID) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputStickerSetID) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputStickerSetID) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputStickerSetID) decodeFields(b *tl.Buffer) (err error) {
 	if m.ID, err = b.Int64(); err != nil {
 		return b.DecodeErr("inputStickerSetID", "id", err)
 	}
@@ -36567,7 +39272,12 @@ func (m *InputStickerSetShortName) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputStickerSetShortName) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputStickerSetShortName) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputStickerSetShortName) decodeFields(b *tl.Buffer) (err error) {
 	if m.ShortName, err = b.String(); err != nil {
 		return b.DecodeErr("inputStickerSetShortName", "short_name", err)
 	}
@@ -36611,8 +39321,11 @@ func (m *InputStickerSetAnimatedEmoji) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *InputStickerSetAnimatedEmoji) DecodeBare(b *tl.Buffer) error {
 	*m = InputStickerSetAnimatedEmoji{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputStickerSetAnimatedEmoji) decodeFields(b *tl.Buffer) error { return nil }
 
 // InputStickerSetDice is the TL constructor inputStickerSetDice#e67f520e (result InputStickerSet).
 type InputStickerSetDice struct {
@@ -36651,7 +39364,12 @@ func (m *InputStickerSetDice) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputStickerSetDice) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputStickerSetDice) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputStickerSetDice) decodeFields(b *tl.Buffer) (err error) {
 	if m.Emoticon, err = b.String(); err != nil {
 		return b.DecodeErr("inputStickerSetDice", "emoticon", err)
 	}
@@ -36699,8 +39417,11 @@ func (m *InputStickerSetAnimatedEmojiAnimations) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *InputStickerSetAnimatedEmojiAnimations) DecodeBare(b *tl.Buffer) error {
 	*m = InputStickerSetAnimatedEmojiAnimations{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputStickerSetAnimatedEmojiAnimations) decodeFields(b *tl.Buffer) error { return nil }
 
 // InputStickerSetPremiumGifts is the TL constructor inputStickerSetPremiumGifts#c88b3b02 (result InputStickerSet).
 type InputStickerSetPremiumGifts struct {
@@ -36739,8 +39460,11 @@ func (m *InputStickerSetPremiumGifts) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *InputStickerSetPremiumGifts) DecodeBare(b *tl.Buffer) error {
 	*m = InputStickerSetPremiumGifts{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputStickerSetPremiumGifts) decodeFields(b *tl.Buffer) error { return nil }
 
 // InputStickerSetEmojiGenericAnimations is the TL constructor inputStickerSetEmojiGenericAnimations#04c4d4ce (result InputStickerSet).
 type InputStickerSetEmojiGenericAnimations struct {
@@ -36783,8 +39507,11 @@ func (m *InputStickerSetEmojiGenericAnimations) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *InputStickerSetEmojiGenericAnimations) DecodeBare(b *tl.Buffer) error {
 	*m = InputStickerSetEmojiGenericAnimations{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputStickerSetEmojiGenericAnimations) decodeFields(b *tl.Buffer) error { return nil }
 
 // InputStickerSetEmojiDefaultStatuses is the TL constructor inputStickerSetEmojiDefaultStatuses#29d0f5ee (result InputStickerSet).
 type InputStickerSetEmojiDefaultStatuses struct {
@@ -36827,8 +39554,11 @@ func (m *InputStickerSetEmojiDefaultStatuses) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *InputStickerSetEmojiDefaultStatuses) DecodeBare(b *tl.Buffer) error {
 	*m = InputStickerSetEmojiDefaultStatuses{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputStickerSetEmojiDefaultStatuses) decodeFields(b *tl.Buffer) error { return nil }
 
 // InputStickerSetEmojiDefaultTopicIcons is the TL constructor inputStickerSetEmojiDefaultTopicIcons#44c1f8e9 (result InputStickerSet).
 type InputStickerSetEmojiDefaultTopicIcons struct {
@@ -36871,8 +39601,11 @@ func (m *InputStickerSetEmojiDefaultTopicIcons) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *InputStickerSetEmojiDefaultTopicIcons) DecodeBare(b *tl.Buffer) error {
 	*m = InputStickerSetEmojiDefaultTopicIcons{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputStickerSetEmojiDefaultTopicIcons) decodeFields(b *tl.Buffer) error { return nil }
 
 // InputStickerSetEmojiChannelDefaultStatuses is the TL constructor inputStickerSetEmojiChannelDefaultStatuses#49748553 (result InputStickerSet).
 type InputStickerSetEmojiChannelDefaultStatuses struct {
@@ -36915,8 +39648,11 @@ func (m *InputStickerSetEmojiChannelDefaultStatuses) Decode(b *tl.Buffer) error 
 // DecodeBare reads the fields without the constructor id.
 func (m *InputStickerSetEmojiChannelDefaultStatuses) DecodeBare(b *tl.Buffer) error {
 	*m = InputStickerSetEmojiChannelDefaultStatuses{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputStickerSetEmojiChannelDefaultStatuses) decodeFields(b *tl.Buffer) error { return nil }
 
 // InputStickerSetTonGifts is the TL constructor inputStickerSetTonGifts#1cf671a0 (result InputStickerSet).
 type InputStickerSetTonGifts struct {
@@ -36955,8 +39691,11 @@ func (m *InputStickerSetTonGifts) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *InputStickerSetTonGifts) DecodeBare(b *tl.Buffer) error {
 	*m = InputStickerSetTonGifts{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputStickerSetTonGifts) decodeFields(b *tl.Buffer) error { return nil }
 
 // StickerSet is the TL constructor stickerSet#2dd14edc (result StickerSet).
 type StickerSet struct {
@@ -37082,8 +39821,13 @@ func (m *StickerSet) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StickerSet) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StickerSet) DecodeBare(b *tl.Buffer) error {
 	*m = StickerSet{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StickerSet) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("stickerSet", "flags", err)
@@ -37119,7 +39863,7 @@ func (m *StickerSet) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("stickerSet", "thumbs", err)
 			}
-			m.Thumbs = make([]PhotoSizeClass, n1)
+			m.Thumbs = tl.MakeSlice[PhotoSizeClass](b, 0x357667c0, n1)
 			for i1 := range m.Thumbs {
 				if m.Thumbs[i1], err = DecodePhotoSizeClass(b); err != nil {
 					return b.DecodeErr("stickerSet", "thumbs", err)
@@ -37197,8 +39941,13 @@ func (m *BotCommand) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *BotCommand) DecodeBare(b *tl.Buffer) (err error) {
+func (m *BotCommand) DecodeBare(b *tl.Buffer) error {
 	*m = BotCommand{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *BotCommand) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("botCommand", "flags", err)
@@ -37330,8 +40079,13 @@ func (m *BotInfo) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *BotInfo) DecodeBare(b *tl.Buffer) (err error) {
+func (m *BotInfo) DecodeBare(b *tl.Buffer) error {
 	*m = BotInfo{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *BotInfo) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("botInfo", "flags", err)
@@ -37365,9 +40119,12 @@ func (m *BotInfo) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("botInfo", "commands", err)
 			}
-			m.Commands = make([]BotCommand, n1)
+			m.Commands = tl.MakeSlice[BotCommand](b, 0x6882a2fa, n1)
 			for i1 := range m.Commands {
-				if err = m.Commands[i1].Decode(b); err != nil {
+				if err = b.ConsumeID(BotCommandTypeID); err != nil {
+					return b.DecodeErr("botInfo", "commands", err)
+				}
+				if err = m.Commands[i1].decodeFields(b); err != nil {
 					return b.DecodeErr("botInfo", "commands", err)
 				}
 			}
@@ -37386,13 +40143,19 @@ func (m *BotInfo) DecodeBare(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<8) != 0 {
 		m.AppSettings = tl.New[BotAppSettings](b, BotAppSettingsTypeID)
-		if err = m.AppSettings.Decode(b); err != nil {
+		if err = b.ConsumeID(BotAppSettingsTypeID); err != nil {
+			return b.DecodeErr("botInfo", "app_settings", err)
+		}
+		if err = m.AppSettings.decodeFields(b); err != nil {
 			return b.DecodeErr("botInfo", "app_settings", err)
 		}
 	}
 	if f0&(1<<9) != 0 {
 		m.VerifierSettings = tl.New[BotVerifierSettings](b, BotVerifierSettingsTypeID)
-		if err = m.VerifierSettings.Decode(b); err != nil {
+		if err = b.ConsumeID(BotVerifierSettingsTypeID); err != nil {
+			return b.DecodeErr("botInfo", "verifier_settings", err)
+		}
+		if err = m.VerifierSettings.decodeFields(b); err != nil {
 			return b.DecodeErr("botInfo", "verifier_settings", err)
 		}
 	}
@@ -37447,15 +40210,23 @@ func (m *KeyboardButton) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *KeyboardButton) DecodeBare(b *tl.Buffer) (err error) {
+func (m *KeyboardButton) DecodeBare(b *tl.Buffer) error {
 	*m = KeyboardButton{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *KeyboardButton) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("keyboardButton", "flags", err)
 	}
 	if f0&(1<<10) != 0 {
 		m.Style = tl.New[KeyboardButtonStyle](b, KeyboardButtonStyleTypeID)
-		if err = m.Style.Decode(b); err != nil {
+		if err = b.ConsumeID(KeyboardButtonStyleTypeID); err != nil {
+			return b.DecodeErr("keyboardButton", "style", err)
+		}
+		if err = m.Style.decodeFields(b); err != nil {
 			return b.DecodeErr("keyboardButton", "style", err)
 		}
 	}
@@ -37515,15 +40286,23 @@ func (m *KeyboardButtonURL) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *KeyboardButtonURL) DecodeBare(b *tl.Buffer) (err error) {
+func (m *KeyboardButtonURL) DecodeBare(b *tl.Buffer) error {
 	*m = KeyboardButtonURL{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *KeyboardButtonURL) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("keyboardButtonUrl", "flags", err)
 	}
 	if f0&(1<<10) != 0 {
 		m.Style = tl.New[KeyboardButtonStyle](b, KeyboardButtonStyleTypeID)
-		if err = m.Style.Decode(b); err != nil {
+		if err = b.ConsumeID(KeyboardButtonStyleTypeID); err != nil {
+			return b.DecodeErr("keyboardButtonUrl", "style", err)
+		}
+		if err = m.Style.decodeFields(b); err != nil {
 			return b.DecodeErr("keyboardButtonUrl", "style", err)
 		}
 	}
@@ -37590,8 +40369,13 @@ func (m *KeyboardButtonCallback) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *KeyboardButtonCallback) DecodeBare(b *tl.Buffer) (err error) {
+func (m *KeyboardButtonCallback) DecodeBare(b *tl.Buffer) error {
 	*m = KeyboardButtonCallback{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *KeyboardButtonCallback) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("keyboardButtonCallback", "flags", err)
@@ -37599,7 +40383,10 @@ func (m *KeyboardButtonCallback) DecodeBare(b *tl.Buffer) (err error) {
 	m.RequiresPassword = f0&(1<<0) != 0
 	if f0&(1<<10) != 0 {
 		m.Style = tl.New[KeyboardButtonStyle](b, KeyboardButtonStyleTypeID)
-		if err = m.Style.Decode(b); err != nil {
+		if err = b.ConsumeID(KeyboardButtonStyleTypeID); err != nil {
+			return b.DecodeErr("keyboardButtonCallback", "style", err)
+		}
+		if err = m.Style.decodeFields(b); err != nil {
 			return b.DecodeErr("keyboardButtonCallback", "style", err)
 		}
 	}
@@ -37660,15 +40447,23 @@ func (m *KeyboardButtonRequestPhone) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *KeyboardButtonRequestPhone) DecodeBare(b *tl.Buffer) (err error) {
+func (m *KeyboardButtonRequestPhone) DecodeBare(b *tl.Buffer) error {
 	*m = KeyboardButtonRequestPhone{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *KeyboardButtonRequestPhone) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("keyboardButtonRequestPhone", "flags", err)
 	}
 	if f0&(1<<10) != 0 {
 		m.Style = tl.New[KeyboardButtonStyle](b, KeyboardButtonStyleTypeID)
-		if err = m.Style.Decode(b); err != nil {
+		if err = b.ConsumeID(KeyboardButtonStyleTypeID); err != nil {
+			return b.DecodeErr("keyboardButtonRequestPhone", "style", err)
+		}
+		if err = m.Style.decodeFields(b); err != nil {
 			return b.DecodeErr("keyboardButtonRequestPhone", "style", err)
 		}
 	}
@@ -37728,15 +40523,23 @@ func (m *KeyboardButtonRequestGeoLocation) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *KeyboardButtonRequestGeoLocation) DecodeBare(b *tl.Buffer) (err error) {
+func (m *KeyboardButtonRequestGeoLocation) DecodeBare(b *tl.Buffer) error {
 	*m = KeyboardButtonRequestGeoLocation{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *KeyboardButtonRequestGeoLocation) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("keyboardButtonRequestGeoLocation", "flags", err)
 	}
 	if f0&(1<<10) != 0 {
 		m.Style = tl.New[KeyboardButtonStyle](b, KeyboardButtonStyleTypeID)
-		if err = m.Style.Decode(b); err != nil {
+		if err = b.ConsumeID(KeyboardButtonStyleTypeID); err != nil {
+			return b.DecodeErr("keyboardButtonRequestGeoLocation", "style", err)
+		}
+		if err = m.Style.decodeFields(b); err != nil {
 			return b.DecodeErr("keyboardButtonRequestGeoLocation", "style", err)
 		}
 	}
@@ -37815,8 +40618,13 @@ func (m *KeyboardButtonSwitchInline) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *KeyboardButtonSwitchInline) DecodeBare(b *tl.Buffer) (err error) {
+func (m *KeyboardButtonSwitchInline) DecodeBare(b *tl.Buffer) error {
 	*m = KeyboardButtonSwitchInline{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *KeyboardButtonSwitchInline) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("keyboardButtonSwitchInline", "flags", err)
@@ -37824,7 +40632,10 @@ func (m *KeyboardButtonSwitchInline) DecodeBare(b *tl.Buffer) (err error) {
 	m.SamePeer = f0&(1<<0) != 0
 	if f0&(1<<10) != 0 {
 		m.Style = tl.New[KeyboardButtonStyle](b, KeyboardButtonStyleTypeID)
-		if err = m.Style.Decode(b); err != nil {
+		if err = b.ConsumeID(KeyboardButtonStyleTypeID); err != nil {
+			return b.DecodeErr("keyboardButtonSwitchInline", "style", err)
+		}
+		if err = m.Style.decodeFields(b); err != nil {
 			return b.DecodeErr("keyboardButtonSwitchInline", "style", err)
 		}
 	}
@@ -37840,7 +40651,7 @@ func (m *KeyboardButtonSwitchInline) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("keyboardButtonSwitchInline", "peer_types", err)
 			}
-			m.PeerTypes = make([]InlineQueryPeerTypeClass, n1)
+			m.PeerTypes = tl.MakeSlice[InlineQueryPeerTypeClass](b, 0x9ffce3e5, n1)
 			for i1 := range m.PeerTypes {
 				if m.PeerTypes[i1], err = DecodeInlineQueryPeerTypeClass(b); err != nil {
 					return b.DecodeErr("keyboardButtonSwitchInline", "peer_types", err)
@@ -37899,15 +40710,23 @@ func (m *KeyboardButtonGame) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *KeyboardButtonGame) DecodeBare(b *tl.Buffer) (err error) {
+func (m *KeyboardButtonGame) DecodeBare(b *tl.Buffer) error {
 	*m = KeyboardButtonGame{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *KeyboardButtonGame) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("keyboardButtonGame", "flags", err)
 	}
 	if f0&(1<<10) != 0 {
 		m.Style = tl.New[KeyboardButtonStyle](b, KeyboardButtonStyleTypeID)
-		if err = m.Style.Decode(b); err != nil {
+		if err = b.ConsumeID(KeyboardButtonStyleTypeID); err != nil {
+			return b.DecodeErr("keyboardButtonGame", "style", err)
+		}
+		if err = m.Style.decodeFields(b); err != nil {
 			return b.DecodeErr("keyboardButtonGame", "style", err)
 		}
 	}
@@ -37965,15 +40784,23 @@ func (m *KeyboardButtonBuy) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *KeyboardButtonBuy) DecodeBare(b *tl.Buffer) (err error) {
+func (m *KeyboardButtonBuy) DecodeBare(b *tl.Buffer) error {
 	*m = KeyboardButtonBuy{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *KeyboardButtonBuy) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("keyboardButtonBuy", "flags", err)
 	}
 	if f0&(1<<10) != 0 {
 		m.Style = tl.New[KeyboardButtonStyle](b, KeyboardButtonStyleTypeID)
-		if err = m.Style.Decode(b); err != nil {
+		if err = b.ConsumeID(KeyboardButtonStyleTypeID); err != nil {
+			return b.DecodeErr("keyboardButtonBuy", "style", err)
+		}
+		if err = m.Style.decodeFields(b); err != nil {
 			return b.DecodeErr("keyboardButtonBuy", "style", err)
 		}
 	}
@@ -38042,15 +40869,23 @@ func (m *KeyboardButtonURLAuth) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *KeyboardButtonURLAuth) DecodeBare(b *tl.Buffer) (err error) {
+func (m *KeyboardButtonURLAuth) DecodeBare(b *tl.Buffer) error {
 	*m = KeyboardButtonURLAuth{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *KeyboardButtonURLAuth) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("keyboardButtonUrlAuth", "flags", err)
 	}
 	if f0&(1<<10) != 0 {
 		m.Style = tl.New[KeyboardButtonStyle](b, KeyboardButtonStyleTypeID)
-		if err = m.Style.Decode(b); err != nil {
+		if err = b.ConsumeID(KeyboardButtonStyleTypeID); err != nil {
+			return b.DecodeErr("keyboardButtonUrlAuth", "style", err)
+		}
+		if err = m.Style.decodeFields(b); err != nil {
 			return b.DecodeErr("keyboardButtonUrlAuth", "style", err)
 		}
 	}
@@ -38140,8 +40975,13 @@ func (m *InputKeyboardButtonURLAuth) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputKeyboardButtonURLAuth) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputKeyboardButtonURLAuth) DecodeBare(b *tl.Buffer) error {
 	*m = InputKeyboardButtonURLAuth{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputKeyboardButtonURLAuth) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("inputKeyboardButtonUrlAuth", "flags", err)
@@ -38149,7 +40989,10 @@ func (m *InputKeyboardButtonURLAuth) DecodeBare(b *tl.Buffer) (err error) {
 	m.RequestWriteAccess = f0&(1<<0) != 0
 	if f0&(1<<10) != 0 {
 		m.Style = tl.New[KeyboardButtonStyle](b, KeyboardButtonStyleTypeID)
-		if err = m.Style.Decode(b); err != nil {
+		if err = b.ConsumeID(KeyboardButtonStyleTypeID); err != nil {
+			return b.DecodeErr("inputKeyboardButtonUrlAuth", "style", err)
+		}
+		if err = m.Style.decodeFields(b); err != nil {
 			return b.DecodeErr("inputKeyboardButtonUrlAuth", "style", err)
 		}
 	}
@@ -38226,15 +41069,23 @@ func (m *KeyboardButtonRequestPoll) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *KeyboardButtonRequestPoll) DecodeBare(b *tl.Buffer) (err error) {
+func (m *KeyboardButtonRequestPoll) DecodeBare(b *tl.Buffer) error {
 	*m = KeyboardButtonRequestPoll{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *KeyboardButtonRequestPoll) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("keyboardButtonRequestPoll", "flags", err)
 	}
 	if f0&(1<<10) != 0 {
 		m.Style = tl.New[KeyboardButtonStyle](b, KeyboardButtonStyleTypeID)
-		if err = m.Style.Decode(b); err != nil {
+		if err = b.ConsumeID(KeyboardButtonStyleTypeID); err != nil {
+			return b.DecodeErr("keyboardButtonRequestPoll", "style", err)
+		}
+		if err = m.Style.decodeFields(b); err != nil {
 			return b.DecodeErr("keyboardButtonRequestPoll", "style", err)
 		}
 	}
@@ -38305,15 +41156,23 @@ func (m *InputKeyboardButtonUserProfile) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputKeyboardButtonUserProfile) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputKeyboardButtonUserProfile) DecodeBare(b *tl.Buffer) error {
 	*m = InputKeyboardButtonUserProfile{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputKeyboardButtonUserProfile) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("inputKeyboardButtonUserProfile", "flags", err)
 	}
 	if f0&(1<<10) != 0 {
 		m.Style = tl.New[KeyboardButtonStyle](b, KeyboardButtonStyleTypeID)
-		if err = m.Style.Decode(b); err != nil {
+		if err = b.ConsumeID(KeyboardButtonStyleTypeID); err != nil {
+			return b.DecodeErr("inputKeyboardButtonUserProfile", "style", err)
+		}
+		if err = m.Style.decodeFields(b); err != nil {
 			return b.DecodeErr("inputKeyboardButtonUserProfile", "style", err)
 		}
 	}
@@ -38376,15 +41235,23 @@ func (m *KeyboardButtonUserProfile) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *KeyboardButtonUserProfile) DecodeBare(b *tl.Buffer) (err error) {
+func (m *KeyboardButtonUserProfile) DecodeBare(b *tl.Buffer) error {
 	*m = KeyboardButtonUserProfile{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *KeyboardButtonUserProfile) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("keyboardButtonUserProfile", "flags", err)
 	}
 	if f0&(1<<10) != 0 {
 		m.Style = tl.New[KeyboardButtonStyle](b, KeyboardButtonStyleTypeID)
-		if err = m.Style.Decode(b); err != nil {
+		if err = b.ConsumeID(KeyboardButtonStyleTypeID); err != nil {
+			return b.DecodeErr("keyboardButtonUserProfile", "style", err)
+		}
+		if err = m.Style.decodeFields(b); err != nil {
 			return b.DecodeErr("keyboardButtonUserProfile", "style", err)
 		}
 	}
@@ -38447,15 +41314,23 @@ func (m *KeyboardButtonWebView) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *KeyboardButtonWebView) DecodeBare(b *tl.Buffer) (err error) {
+func (m *KeyboardButtonWebView) DecodeBare(b *tl.Buffer) error {
 	*m = KeyboardButtonWebView{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *KeyboardButtonWebView) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("keyboardButtonWebView", "flags", err)
 	}
 	if f0&(1<<10) != 0 {
 		m.Style = tl.New[KeyboardButtonStyle](b, KeyboardButtonStyleTypeID)
-		if err = m.Style.Decode(b); err != nil {
+		if err = b.ConsumeID(KeyboardButtonStyleTypeID); err != nil {
+			return b.DecodeErr("keyboardButtonWebView", "style", err)
+		}
+		if err = m.Style.decodeFields(b); err != nil {
 			return b.DecodeErr("keyboardButtonWebView", "style", err)
 		}
 	}
@@ -38518,15 +41393,23 @@ func (m *KeyboardButtonSimpleWebView) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *KeyboardButtonSimpleWebView) DecodeBare(b *tl.Buffer) (err error) {
+func (m *KeyboardButtonSimpleWebView) DecodeBare(b *tl.Buffer) error {
 	*m = KeyboardButtonSimpleWebView{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *KeyboardButtonSimpleWebView) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("keyboardButtonSimpleWebView", "flags", err)
 	}
 	if f0&(1<<10) != 0 {
 		m.Style = tl.New[KeyboardButtonStyle](b, KeyboardButtonStyleTypeID)
-		if err = m.Style.Decode(b); err != nil {
+		if err = b.ConsumeID(KeyboardButtonStyleTypeID); err != nil {
+			return b.DecodeErr("keyboardButtonSimpleWebView", "style", err)
+		}
+		if err = m.Style.decodeFields(b); err != nil {
 			return b.DecodeErr("keyboardButtonSimpleWebView", "style", err)
 		}
 	}
@@ -38598,15 +41481,23 @@ func (m *KeyboardButtonRequestPeer) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *KeyboardButtonRequestPeer) DecodeBare(b *tl.Buffer) (err error) {
+func (m *KeyboardButtonRequestPeer) DecodeBare(b *tl.Buffer) error {
 	*m = KeyboardButtonRequestPeer{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *KeyboardButtonRequestPeer) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("keyboardButtonRequestPeer", "flags", err)
 	}
 	if f0&(1<<10) != 0 {
 		m.Style = tl.New[KeyboardButtonStyle](b, KeyboardButtonStyleTypeID)
-		if err = m.Style.Decode(b); err != nil {
+		if err = b.ConsumeID(KeyboardButtonStyleTypeID); err != nil {
+			return b.DecodeErr("keyboardButtonRequestPeer", "style", err)
+		}
+		if err = m.Style.decodeFields(b); err != nil {
 			return b.DecodeErr("keyboardButtonRequestPeer", "style", err)
 		}
 	}
@@ -38696,8 +41587,13 @@ func (m *InputKeyboardButtonRequestPeer) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputKeyboardButtonRequestPeer) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputKeyboardButtonRequestPeer) DecodeBare(b *tl.Buffer) error {
 	*m = InputKeyboardButtonRequestPeer{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputKeyboardButtonRequestPeer) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("inputKeyboardButtonRequestPeer", "flags", err)
@@ -38707,7 +41603,10 @@ func (m *InputKeyboardButtonRequestPeer) DecodeBare(b *tl.Buffer) (err error) {
 	m.PhotoRequested = f0&(1<<2) != 0
 	if f0&(1<<10) != 0 {
 		m.Style = tl.New[KeyboardButtonStyle](b, KeyboardButtonStyleTypeID)
-		if err = m.Style.Decode(b); err != nil {
+		if err = b.ConsumeID(KeyboardButtonStyleTypeID); err != nil {
+			return b.DecodeErr("inputKeyboardButtonRequestPeer", "style", err)
+		}
+		if err = m.Style.decodeFields(b); err != nil {
 			return b.DecodeErr("inputKeyboardButtonRequestPeer", "style", err)
 		}
 	}
@@ -38776,15 +41675,23 @@ func (m *KeyboardButtonCopy) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *KeyboardButtonCopy) DecodeBare(b *tl.Buffer) (err error) {
+func (m *KeyboardButtonCopy) DecodeBare(b *tl.Buffer) error {
 	*m = KeyboardButtonCopy{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *KeyboardButtonCopy) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("keyboardButtonCopy", "flags", err)
 	}
 	if f0&(1<<10) != 0 {
 		m.Style = tl.New[KeyboardButtonStyle](b, KeyboardButtonStyleTypeID)
-		if err = m.Style.Decode(b); err != nil {
+		if err = b.ConsumeID(KeyboardButtonStyleTypeID); err != nil {
+			return b.DecodeErr("keyboardButtonCopy", "style", err)
+		}
+		if err = m.Style.decodeFields(b); err != nil {
 			return b.DecodeErr("keyboardButtonCopy", "style", err)
 		}
 	}
@@ -38840,13 +41747,18 @@ func (m *KeyboardButtonRow) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *KeyboardButtonRow) DecodeBare(b *tl.Buffer) (err error) {
+func (m *KeyboardButtonRow) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *KeyboardButtonRow) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.VectorHeader()
 		if err != nil {
 			return b.DecodeErr("keyboardButtonRow", "buttons", err)
 		}
-		m.Buttons = make([]KeyboardButtonClass, n0)
+		m.Buttons = tl.MakeSlice[KeyboardButtonClass](b, 0xd48e261c, n0)
 		for i0 := range m.Buttons {
 			if m.Buttons[i0], err = DecodeKeyboardButtonClass(b); err != nil {
 				return b.DecodeErr("keyboardButtonRow", "buttons", err)
@@ -38897,8 +41809,13 @@ func (m *ReplyKeyboardHide) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ReplyKeyboardHide) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ReplyKeyboardHide) DecodeBare(b *tl.Buffer) error {
 	*m = ReplyKeyboardHide{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ReplyKeyboardHide) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("replyKeyboardHide", "flags", err)
@@ -38959,8 +41876,13 @@ func (m *ReplyKeyboardForceReply) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ReplyKeyboardForceReply) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ReplyKeyboardForceReply) DecodeBare(b *tl.Buffer) error {
 	*m = ReplyKeyboardForceReply{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ReplyKeyboardForceReply) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("replyKeyboardForceReply", "flags", err)
@@ -39043,8 +41965,13 @@ func (m *ReplyKeyboardMarkup) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ReplyKeyboardMarkup) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ReplyKeyboardMarkup) DecodeBare(b *tl.Buffer) error {
 	*m = ReplyKeyboardMarkup{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ReplyKeyboardMarkup) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("replyKeyboardMarkup", "flags", err)
@@ -39058,9 +41985,12 @@ func (m *ReplyKeyboardMarkup) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("replyKeyboardMarkup", "rows", err)
 		}
-		m.Rows = make([]KeyboardButtonRow, n0)
+		m.Rows = tl.MakeSlice[KeyboardButtonRow](b, 0x04a8a7e1, n0)
 		for i0 := range m.Rows {
-			if err = m.Rows[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(KeyboardButtonRowTypeID); err != nil {
+				return b.DecodeErr("replyKeyboardMarkup", "rows", err)
+			}
+			if err = m.Rows[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("replyKeyboardMarkup", "rows", err)
 			}
 		}
@@ -39116,15 +42046,23 @@ func (m *ReplyInlineMarkup) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ReplyInlineMarkup) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ReplyInlineMarkup) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ReplyInlineMarkup) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.VectorHeader()
 		if err != nil {
 			return b.DecodeErr("replyInlineMarkup", "rows", err)
 		}
-		m.Rows = make([]KeyboardButtonRow, n0)
+		m.Rows = tl.MakeSlice[KeyboardButtonRow](b, 0x04a8a7e1, n0)
 		for i0 := range m.Rows {
-			if err = m.Rows[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(KeyboardButtonRowTypeID); err != nil {
+				return b.DecodeErr("replyInlineMarkup", "rows", err)
+			}
+			if err = m.Rows[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("replyInlineMarkup", "rows", err)
 			}
 		}
@@ -39171,7 +42109,12 @@ func (m *MessageEntityUnknown) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessageEntityUnknown) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessageEntityUnknown) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageEntityUnknown) decodeFields(b *tl.Buffer) (err error) {
 	if m.Offset, err = b.Int32(); err != nil {
 		return b.DecodeErr("messageEntityUnknown", "offset", err)
 	}
@@ -39220,7 +42163,12 @@ func (m *MessageEntityMention) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessageEntityMention) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessageEntityMention) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageEntityMention) decodeFields(b *tl.Buffer) (err error) {
 	if m.Offset, err = b.Int32(); err != nil {
 		return b.DecodeErr("messageEntityMention", "offset", err)
 	}
@@ -39269,7 +42217,12 @@ func (m *MessageEntityHashtag) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessageEntityHashtag) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessageEntityHashtag) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageEntityHashtag) decodeFields(b *tl.Buffer) (err error) {
 	if m.Offset, err = b.Int32(); err != nil {
 		return b.DecodeErr("messageEntityHashtag", "offset", err)
 	}
@@ -39318,7 +42271,12 @@ func (m *MessageEntityBotCommand) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessageEntityBotCommand) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessageEntityBotCommand) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageEntityBotCommand) decodeFields(b *tl.Buffer) (err error) {
 	if m.Offset, err = b.Int32(); err != nil {
 		return b.DecodeErr("messageEntityBotCommand", "offset", err)
 	}
@@ -39367,7 +42325,12 @@ func (m *MessageEntityURL) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessageEntityURL) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessageEntityURL) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageEntityURL) decodeFields(b *tl.Buffer) (err error) {
 	if m.Offset, err = b.Int32(); err != nil {
 		return b.DecodeErr("messageEntityUrl", "offset", err)
 	}
@@ -39416,7 +42379,12 @@ func (m *MessageEntityEmail) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessageEntityEmail) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessageEntityEmail) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageEntityEmail) decodeFields(b *tl.Buffer) (err error) {
 	if m.Offset, err = b.Int32(); err != nil {
 		return b.DecodeErr("messageEntityEmail", "offset", err)
 	}
@@ -39465,7 +42433,12 @@ func (m *MessageEntityBold) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessageEntityBold) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessageEntityBold) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageEntityBold) decodeFields(b *tl.Buffer) (err error) {
 	if m.Offset, err = b.Int32(); err != nil {
 		return b.DecodeErr("messageEntityBold", "offset", err)
 	}
@@ -39514,7 +42487,12 @@ func (m *MessageEntityItalic) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessageEntityItalic) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessageEntityItalic) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageEntityItalic) decodeFields(b *tl.Buffer) (err error) {
 	if m.Offset, err = b.Int32(); err != nil {
 		return b.DecodeErr("messageEntityItalic", "offset", err)
 	}
@@ -39563,7 +42541,12 @@ func (m *MessageEntityCode) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessageEntityCode) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessageEntityCode) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageEntityCode) decodeFields(b *tl.Buffer) (err error) {
 	if m.Offset, err = b.Int32(); err != nil {
 		return b.DecodeErr("messageEntityCode", "offset", err)
 	}
@@ -39614,7 +42597,12 @@ func (m *MessageEntityPre) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessageEntityPre) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessageEntityPre) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageEntityPre) decodeFields(b *tl.Buffer) (err error) {
 	if m.Offset, err = b.Int32(); err != nil {
 		return b.DecodeErr("messageEntityPre", "offset", err)
 	}
@@ -39668,7 +42656,12 @@ func (m *MessageEntityTextURL) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessageEntityTextURL) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessageEntityTextURL) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageEntityTextURL) decodeFields(b *tl.Buffer) (err error) {
 	if m.Offset, err = b.Int32(); err != nil {
 		return b.DecodeErr("messageEntityTextUrl", "offset", err)
 	}
@@ -39722,7 +42715,12 @@ func (m *MessageEntityMentionName) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessageEntityMentionName) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessageEntityMentionName) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageEntityMentionName) decodeFields(b *tl.Buffer) (err error) {
 	if m.Offset, err = b.Int32(); err != nil {
 		return b.DecodeErr("messageEntityMentionName", "offset", err)
 	}
@@ -39781,7 +42779,12 @@ func (m *InputMessageEntityMentionName) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputMessageEntityMentionName) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputMessageEntityMentionName) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputMessageEntityMentionName) decodeFields(b *tl.Buffer) (err error) {
 	if m.Offset, err = b.Int32(); err != nil {
 		return b.DecodeErr("inputMessageEntityMentionName", "offset", err)
 	}
@@ -39833,7 +42836,12 @@ func (m *MessageEntityPhone) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessageEntityPhone) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessageEntityPhone) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageEntityPhone) decodeFields(b *tl.Buffer) (err error) {
 	if m.Offset, err = b.Int32(); err != nil {
 		return b.DecodeErr("messageEntityPhone", "offset", err)
 	}
@@ -39882,7 +42890,12 @@ func (m *MessageEntityCashtag) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessageEntityCashtag) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessageEntityCashtag) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageEntityCashtag) decodeFields(b *tl.Buffer) (err error) {
 	if m.Offset, err = b.Int32(); err != nil {
 		return b.DecodeErr("messageEntityCashtag", "offset", err)
 	}
@@ -39931,7 +42944,12 @@ func (m *MessageEntityUnderline) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessageEntityUnderline) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessageEntityUnderline) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageEntityUnderline) decodeFields(b *tl.Buffer) (err error) {
 	if m.Offset, err = b.Int32(); err != nil {
 		return b.DecodeErr("messageEntityUnderline", "offset", err)
 	}
@@ -39980,7 +42998,12 @@ func (m *MessageEntityStrike) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessageEntityStrike) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessageEntityStrike) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageEntityStrike) decodeFields(b *tl.Buffer) (err error) {
 	if m.Offset, err = b.Int32(); err != nil {
 		return b.DecodeErr("messageEntityStrike", "offset", err)
 	}
@@ -40029,7 +43052,12 @@ func (m *MessageEntityBankCard) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessageEntityBankCard) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessageEntityBankCard) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageEntityBankCard) decodeFields(b *tl.Buffer) (err error) {
 	if m.Offset, err = b.Int32(); err != nil {
 		return b.DecodeErr("messageEntityBankCard", "offset", err)
 	}
@@ -40078,7 +43106,12 @@ func (m *MessageEntitySpoiler) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessageEntitySpoiler) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessageEntitySpoiler) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageEntitySpoiler) decodeFields(b *tl.Buffer) (err error) {
 	if m.Offset, err = b.Int32(); err != nil {
 		return b.DecodeErr("messageEntitySpoiler", "offset", err)
 	}
@@ -40129,7 +43162,12 @@ func (m *MessageEntityCustomEmoji) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessageEntityCustomEmoji) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessageEntityCustomEmoji) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageEntityCustomEmoji) decodeFields(b *tl.Buffer) (err error) {
 	if m.Offset, err = b.Int32(); err != nil {
 		return b.DecodeErr("messageEntityCustomEmoji", "offset", err)
 	}
@@ -40187,8 +43225,13 @@ func (m *MessageEntityBlockquote) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessageEntityBlockquote) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessageEntityBlockquote) DecodeBare(b *tl.Buffer) error {
 	*m = MessageEntityBlockquote{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageEntityBlockquote) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messageEntityBlockquote", "flags", err)
@@ -40270,8 +43313,13 @@ func (m *MessageEntityFormattedDate) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessageEntityFormattedDate) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessageEntityFormattedDate) DecodeBare(b *tl.Buffer) error {
 	*m = MessageEntityFormattedDate{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageEntityFormattedDate) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messageEntityFormattedDate", "flags", err)
@@ -40333,7 +43381,12 @@ func (m *MessageEntityDiffInsert) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessageEntityDiffInsert) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessageEntityDiffInsert) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageEntityDiffInsert) decodeFields(b *tl.Buffer) (err error) {
 	if m.Offset, err = b.Int32(); err != nil {
 		return b.DecodeErr("messageEntityDiffInsert", "offset", err)
 	}
@@ -40384,7 +43437,12 @@ func (m *MessageEntityDiffReplace) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessageEntityDiffReplace) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessageEntityDiffReplace) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageEntityDiffReplace) decodeFields(b *tl.Buffer) (err error) {
 	if m.Offset, err = b.Int32(); err != nil {
 		return b.DecodeErr("messageEntityDiffReplace", "offset", err)
 	}
@@ -40436,7 +43494,12 @@ func (m *MessageEntityDiffDelete) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessageEntityDiffDelete) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessageEntityDiffDelete) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageEntityDiffDelete) decodeFields(b *tl.Buffer) (err error) {
 	if m.Offset, err = b.Int32(); err != nil {
 		return b.DecodeErr("messageEntityDiffDelete", "offset", err)
 	}
@@ -40483,8 +43546,11 @@ func (m *InputChannelEmpty) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *InputChannelEmpty) DecodeBare(b *tl.Buffer) error {
 	*m = InputChannelEmpty{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputChannelEmpty) decodeFields(b *tl.Buffer) error { return nil }
 
 // InputChannel is the TL constructor inputChannel#f35aec28 (result InputChannel).
 type InputChannel struct {
@@ -40525,7 +43591,12 @@ func (m *InputChannel) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputChannel) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputChannel) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputChannel) decodeFields(b *tl.Buffer) (err error) {
 	if m.ChannelID, err = b.Int64(); err != nil {
 		return b.DecodeErr("inputChannel", "channel_id", err)
 	}
@@ -40581,7 +43652,12 @@ func (m *InputChannelFromMessage) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputChannelFromMessage) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputChannelFromMessage) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputChannelFromMessage) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("inputChannelFromMessage", "peer", err)
 	}
@@ -40631,7 +43707,12 @@ func (m *MessageRange) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessageRange) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessageRange) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageRange) decodeFields(b *tl.Buffer) (err error) {
 	if m.MinID, err = b.Int32(); err != nil {
 		return b.DecodeErr("messageRange", "min_id", err)
 	}
@@ -40678,8 +43759,11 @@ func (m *ChannelMessagesFilterEmpty) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *ChannelMessagesFilterEmpty) DecodeBare(b *tl.Buffer) error {
 	*m = ChannelMessagesFilterEmpty{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelMessagesFilterEmpty) decodeFields(b *tl.Buffer) error { return nil }
 
 // ChannelMessagesFilter is the TL constructor channelMessagesFilter#cd77d957 (result ChannelMessagesFilter).
 type ChannelMessagesFilter struct {
@@ -40729,8 +43813,13 @@ func (m *ChannelMessagesFilter) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelMessagesFilter) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelMessagesFilter) DecodeBare(b *tl.Buffer) error {
 	*m = ChannelMessagesFilter{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelMessagesFilter) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("channelMessagesFilter", "flags", err)
@@ -40741,9 +43830,12 @@ func (m *ChannelMessagesFilter) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("channelMessagesFilter", "ranges", err)
 		}
-		m.Ranges = make([]MessageRange, n0)
+		m.Ranges = tl.MakeSlice[MessageRange](b, 0x323c5da0, n0)
 		for i0 := range m.Ranges {
-			if err = m.Ranges[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(MessageRangeTypeID); err != nil {
+				return b.DecodeErr("channelMessagesFilter", "ranges", err)
+			}
+			if err = m.Ranges[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("channelMessagesFilter", "ranges", err)
 			}
 		}
@@ -40806,8 +43898,13 @@ func (m *ChannelParticipant) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelParticipant) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelParticipant) DecodeBare(b *tl.Buffer) error {
 	*m = ChannelParticipant{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelParticipant) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("channelParticipant", "flags", err)
@@ -40894,8 +43991,13 @@ func (m *ChannelParticipantSelf) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelParticipantSelf) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelParticipantSelf) DecodeBare(b *tl.Buffer) error {
 	*m = ChannelParticipantSelf{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelParticipantSelf) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("channelParticipantSelf", "flags", err)
@@ -40975,8 +44077,13 @@ func (m *ChannelParticipantCreator) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelParticipantCreator) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelParticipantCreator) DecodeBare(b *tl.Buffer) error {
 	*m = ChannelParticipantCreator{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelParticipantCreator) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("channelParticipantCreator", "flags", err)
@@ -40984,7 +44091,10 @@ func (m *ChannelParticipantCreator) DecodeBare(b *tl.Buffer) (err error) {
 	if m.UserID, err = b.Int64(); err != nil {
 		return b.DecodeErr("channelParticipantCreator", "user_id", err)
 	}
-	if err = m.AdminRights.Decode(b); err != nil {
+	if err = b.ConsumeID(ChatAdminRightsTypeID); err != nil {
+		return b.DecodeErr("channelParticipantCreator", "admin_rights", err)
+	}
+	if err = m.AdminRights.decodeFields(b); err != nil {
 		return b.DecodeErr("channelParticipantCreator", "admin_rights", err)
 	}
 	if f0&(1<<0) != 0 {
@@ -41065,8 +44175,13 @@ func (m *ChannelParticipantAdmin) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelParticipantAdmin) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelParticipantAdmin) DecodeBare(b *tl.Buffer) error {
 	*m = ChannelParticipantAdmin{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelParticipantAdmin) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("channelParticipantAdmin", "flags", err)
@@ -41088,7 +44203,10 @@ func (m *ChannelParticipantAdmin) DecodeBare(b *tl.Buffer) (err error) {
 	if m.Date, err = b.Int32(); err != nil {
 		return b.DecodeErr("channelParticipantAdmin", "date", err)
 	}
-	if err = m.AdminRights.Decode(b); err != nil {
+	if err = b.ConsumeID(ChatAdminRightsTypeID); err != nil {
+		return b.DecodeErr("channelParticipantAdmin", "admin_rights", err)
+	}
+	if err = m.AdminRights.decodeFields(b); err != nil {
 		return b.DecodeErr("channelParticipantAdmin", "admin_rights", err)
 	}
 	if f0&(1<<2) != 0 {
@@ -41163,8 +44281,13 @@ func (m *ChannelParticipantBanned) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelParticipantBanned) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelParticipantBanned) DecodeBare(b *tl.Buffer) error {
 	*m = ChannelParticipantBanned{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelParticipantBanned) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("channelParticipantBanned", "flags", err)
@@ -41179,7 +44302,10 @@ func (m *ChannelParticipantBanned) DecodeBare(b *tl.Buffer) (err error) {
 	if m.Date, err = b.Int32(); err != nil {
 		return b.DecodeErr("channelParticipantBanned", "date", err)
 	}
-	if err = m.BannedRights.Decode(b); err != nil {
+	if err = b.ConsumeID(ChatBannedRightsTypeID); err != nil {
+		return b.DecodeErr("channelParticipantBanned", "banned_rights", err)
+	}
+	if err = m.BannedRights.decodeFields(b); err != nil {
 		return b.DecodeErr("channelParticipantBanned", "banned_rights", err)
 	}
 	if f0&(1<<2) != 0 {
@@ -41233,7 +44359,12 @@ func (m *ChannelParticipantLeft) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelParticipantLeft) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelParticipantLeft) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelParticipantLeft) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodePeerClass(b); err != nil {
 		return b.DecodeErr("channelParticipantLeft", "peer", err)
 	}
@@ -41277,8 +44408,11 @@ func (m *ChannelParticipantsRecent) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *ChannelParticipantsRecent) DecodeBare(b *tl.Buffer) error {
 	*m = ChannelParticipantsRecent{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelParticipantsRecent) decodeFields(b *tl.Buffer) error { return nil }
 
 // ChannelParticipantsAdmins is the TL constructor channelParticipantsAdmins#b4608969 (result ChannelParticipantsFilter).
 type ChannelParticipantsAdmins struct {
@@ -41317,8 +44451,11 @@ func (m *ChannelParticipantsAdmins) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *ChannelParticipantsAdmins) DecodeBare(b *tl.Buffer) error {
 	*m = ChannelParticipantsAdmins{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelParticipantsAdmins) decodeFields(b *tl.Buffer) error { return nil }
 
 // ChannelParticipantsKicked is the TL constructor channelParticipantsKicked#a3b54985 (result ChannelParticipantsFilter).
 type ChannelParticipantsKicked struct {
@@ -41357,7 +44494,12 @@ func (m *ChannelParticipantsKicked) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelParticipantsKicked) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelParticipantsKicked) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelParticipantsKicked) decodeFields(b *tl.Buffer) (err error) {
 	if m.Q, err = b.String(); err != nil {
 		return b.DecodeErr("channelParticipantsKicked", "q", err)
 	}
@@ -41401,8 +44543,11 @@ func (m *ChannelParticipantsBots) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *ChannelParticipantsBots) DecodeBare(b *tl.Buffer) error {
 	*m = ChannelParticipantsBots{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelParticipantsBots) decodeFields(b *tl.Buffer) error { return nil }
 
 // ChannelParticipantsBanned is the TL constructor channelParticipantsBanned#1427a5e1 (result ChannelParticipantsFilter).
 type ChannelParticipantsBanned struct {
@@ -41441,7 +44586,12 @@ func (m *ChannelParticipantsBanned) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelParticipantsBanned) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelParticipantsBanned) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelParticipantsBanned) decodeFields(b *tl.Buffer) (err error) {
 	if m.Q, err = b.String(); err != nil {
 		return b.DecodeErr("channelParticipantsBanned", "q", err)
 	}
@@ -41485,7 +44635,12 @@ func (m *ChannelParticipantsSearch) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelParticipantsSearch) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelParticipantsSearch) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelParticipantsSearch) decodeFields(b *tl.Buffer) (err error) {
 	if m.Q, err = b.String(); err != nil {
 		return b.DecodeErr("channelParticipantsSearch", "q", err)
 	}
@@ -41529,7 +44684,12 @@ func (m *ChannelParticipantsContacts) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelParticipantsContacts) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelParticipantsContacts) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelParticipantsContacts) decodeFields(b *tl.Buffer) (err error) {
 	if m.Q, err = b.String(); err != nil {
 		return b.DecodeErr("channelParticipantsContacts", "q", err)
 	}
@@ -41587,8 +44747,13 @@ func (m *ChannelParticipantsMentions) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelParticipantsMentions) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelParticipantsMentions) DecodeBare(b *tl.Buffer) error {
 	*m = ChannelParticipantsMentions{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelParticipantsMentions) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("channelParticipantsMentions", "flags", err)
@@ -41675,8 +44840,13 @@ func (m *InputBotInlineMessageMediaAuto) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputBotInlineMessageMediaAuto) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputBotInlineMessageMediaAuto) DecodeBare(b *tl.Buffer) error {
 	*m = InputBotInlineMessageMediaAuto{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputBotInlineMessageMediaAuto) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("inputBotInlineMessageMediaAuto", "flags", err)
@@ -41691,7 +44861,7 @@ func (m *InputBotInlineMessageMediaAuto) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("inputBotInlineMessageMediaAuto", "entities", err)
 			}
-			m.Entities = make([]MessageEntityClass, n1)
+			m.Entities = tl.MakeSlice[MessageEntityClass](b, 0xa8c1973d, n1)
 			for i1 := range m.Entities {
 				if m.Entities[i1], err = DecodeMessageEntityClass(b); err != nil {
 					return b.DecodeErr("inputBotInlineMessageMediaAuto", "entities", err)
@@ -41778,8 +44948,13 @@ func (m *InputBotInlineMessageText) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputBotInlineMessageText) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputBotInlineMessageText) DecodeBare(b *tl.Buffer) error {
 	*m = InputBotInlineMessageText{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputBotInlineMessageText) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("inputBotInlineMessageText", "flags", err)
@@ -41795,7 +44970,7 @@ func (m *InputBotInlineMessageText) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("inputBotInlineMessageText", "entities", err)
 			}
-			m.Entities = make([]MessageEntityClass, n1)
+			m.Entities = tl.MakeSlice[MessageEntityClass](b, 0xa8c1973d, n1)
 			for i1 := range m.Entities {
 				if m.Entities[i1], err = DecodeMessageEntityClass(b); err != nil {
 					return b.DecodeErr("inputBotInlineMessageText", "entities", err)
@@ -41885,8 +45060,13 @@ func (m *InputBotInlineMessageMediaGeo) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputBotInlineMessageMediaGeo) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputBotInlineMessageMediaGeo) DecodeBare(b *tl.Buffer) error {
 	*m = InputBotInlineMessageMediaGeo{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputBotInlineMessageMediaGeo) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("inputBotInlineMessageMediaGeo", "flags", err)
@@ -41983,8 +45163,13 @@ func (m *InputBotInlineMessageMediaVenue) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputBotInlineMessageMediaVenue) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputBotInlineMessageMediaVenue) DecodeBare(b *tl.Buffer) error {
 	*m = InputBotInlineMessageMediaVenue{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputBotInlineMessageMediaVenue) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("inputBotInlineMessageMediaVenue", "flags", err)
@@ -42073,8 +45258,13 @@ func (m *InputBotInlineMessageMediaContact) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputBotInlineMessageMediaContact) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputBotInlineMessageMediaContact) DecodeBare(b *tl.Buffer) error {
 	*m = InputBotInlineMessageMediaContact{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputBotInlineMessageMediaContact) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("inputBotInlineMessageMediaContact", "flags", err)
@@ -42145,8 +45335,13 @@ func (m *InputBotInlineMessageGame) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputBotInlineMessageGame) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputBotInlineMessageGame) DecodeBare(b *tl.Buffer) error {
 	*m = InputBotInlineMessageGame{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputBotInlineMessageGame) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("inputBotInlineMessageGame", "flags", err)
@@ -42234,8 +45429,13 @@ func (m *InputBotInlineMessageMediaInvoice) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputBotInlineMessageMediaInvoice) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputBotInlineMessageMediaInvoice) DecodeBare(b *tl.Buffer) error {
 	*m = InputBotInlineMessageMediaInvoice{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputBotInlineMessageMediaInvoice) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("inputBotInlineMessageMediaInvoice", "flags", err)
@@ -42248,11 +45448,17 @@ func (m *InputBotInlineMessageMediaInvoice) DecodeBare(b *tl.Buffer) (err error)
 	}
 	if f0&(1<<0) != 0 {
 		m.Photo = tl.New[InputWebDocument](b, InputWebDocumentTypeID)
-		if err = m.Photo.Decode(b); err != nil {
+		if err = b.ConsumeID(InputWebDocumentTypeID); err != nil {
+			return b.DecodeErr("inputBotInlineMessageMediaInvoice", "photo", err)
+		}
+		if err = m.Photo.decodeFields(b); err != nil {
 			return b.DecodeErr("inputBotInlineMessageMediaInvoice", "photo", err)
 		}
 	}
-	if err = m.Invoice.Decode(b); err != nil {
+	if err = b.ConsumeID(InvoiceTypeID); err != nil {
+		return b.DecodeErr("inputBotInlineMessageMediaInvoice", "invoice", err)
+	}
+	if err = m.Invoice.decodeFields(b); err != nil {
 		return b.DecodeErr("inputBotInlineMessageMediaInvoice", "invoice", err)
 	}
 	if m.Payload, err = b.Bytes(); err != nil {
@@ -42261,7 +45467,10 @@ func (m *InputBotInlineMessageMediaInvoice) DecodeBare(b *tl.Buffer) (err error)
 	if m.Provider, err = b.String(); err != nil {
 		return b.DecodeErr("inputBotInlineMessageMediaInvoice", "provider", err)
 	}
-	if err = m.ProviderData.Decode(b); err != nil {
+	if err = b.ConsumeID(DataJSONTypeID); err != nil {
+		return b.DecodeErr("inputBotInlineMessageMediaInvoice", "provider_data", err)
+	}
+	if err = m.ProviderData.decodeFields(b); err != nil {
 		return b.DecodeErr("inputBotInlineMessageMediaInvoice", "provider_data", err)
 	}
 	if f0&(1<<2) != 0 {
@@ -42357,8 +45566,13 @@ func (m *InputBotInlineMessageMediaWebPage) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputBotInlineMessageMediaWebPage) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputBotInlineMessageMediaWebPage) DecodeBare(b *tl.Buffer) error {
 	*m = InputBotInlineMessageMediaWebPage{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputBotInlineMessageMediaWebPage) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("inputBotInlineMessageMediaWebPage", "flags", err)
@@ -42376,7 +45590,7 @@ func (m *InputBotInlineMessageMediaWebPage) DecodeBare(b *tl.Buffer) (err error)
 			if err != nil {
 				return b.DecodeErr("inputBotInlineMessageMediaWebPage", "entities", err)
 			}
-			m.Entities = make([]MessageEntityClass, n1)
+			m.Entities = tl.MakeSlice[MessageEntityClass](b, 0xa8c1973d, n1)
 			for i1 := range m.Entities {
 				if m.Entities[i1], err = DecodeMessageEntityClass(b); err != nil {
 					return b.DecodeErr("inputBotInlineMessageMediaWebPage", "entities", err)
@@ -42450,8 +45664,13 @@ func (m *InputBotInlineMessageRichMessage) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputBotInlineMessageRichMessage) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputBotInlineMessageRichMessage) DecodeBare(b *tl.Buffer) error {
 	*m = InputBotInlineMessageRichMessage{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputBotInlineMessageRichMessage) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("inputBotInlineMessageRichMessage", "flags", err)
@@ -42554,8 +45773,13 @@ func (m *InputBotInlineResult) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputBotInlineResult) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputBotInlineResult) DecodeBare(b *tl.Buffer) error {
 	*m = InputBotInlineResult{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputBotInlineResult) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("inputBotInlineResult", "flags", err)
@@ -42586,13 +45810,19 @@ func (m *InputBotInlineResult) DecodeBare(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<4) != 0 {
 		m.Thumb = tl.New[InputWebDocument](b, InputWebDocumentTypeID)
-		if err = m.Thumb.Decode(b); err != nil {
+		if err = b.ConsumeID(InputWebDocumentTypeID); err != nil {
+			return b.DecodeErr("inputBotInlineResult", "thumb", err)
+		}
+		if err = m.Thumb.decodeFields(b); err != nil {
 			return b.DecodeErr("inputBotInlineResult", "thumb", err)
 		}
 	}
 	if f0&(1<<5) != 0 {
 		m.Content = tl.New[InputWebDocument](b, InputWebDocumentTypeID)
-		if err = m.Content.Decode(b); err != nil {
+		if err = b.ConsumeID(InputWebDocumentTypeID); err != nil {
+			return b.DecodeErr("inputBotInlineResult", "content", err)
+		}
+		if err = m.Content.decodeFields(b); err != nil {
 			return b.DecodeErr("inputBotInlineResult", "content", err)
 		}
 	}
@@ -42655,7 +45885,12 @@ func (m *InputBotInlineResultPhoto) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputBotInlineResultPhoto) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputBotInlineResultPhoto) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputBotInlineResultPhoto) decodeFields(b *tl.Buffer) (err error) {
 	if m.ID, err = b.String(); err != nil {
 		return b.DecodeErr("inputBotInlineResultPhoto", "id", err)
 	}
@@ -42740,8 +45975,13 @@ func (m *InputBotInlineResultDocument) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputBotInlineResultDocument) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputBotInlineResultDocument) DecodeBare(b *tl.Buffer) error {
 	*m = InputBotInlineResultDocument{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputBotInlineResultDocument) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("inputBotInlineResultDocument", "flags", err)
@@ -42819,7 +46059,12 @@ func (m *InputBotInlineResultGame) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputBotInlineResultGame) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputBotInlineResultGame) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputBotInlineResultGame) decodeFields(b *tl.Buffer) (err error) {
 	if m.ID, err = b.String(); err != nil {
 		return b.DecodeErr("inputBotInlineResultGame", "id", err)
 	}
@@ -42899,8 +46144,13 @@ func (m *BotInlineMessageMediaAuto) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *BotInlineMessageMediaAuto) DecodeBare(b *tl.Buffer) (err error) {
+func (m *BotInlineMessageMediaAuto) DecodeBare(b *tl.Buffer) error {
 	*m = BotInlineMessageMediaAuto{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *BotInlineMessageMediaAuto) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("botInlineMessageMediaAuto", "flags", err)
@@ -42915,7 +46165,7 @@ func (m *BotInlineMessageMediaAuto) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("botInlineMessageMediaAuto", "entities", err)
 			}
-			m.Entities = make([]MessageEntityClass, n1)
+			m.Entities = tl.MakeSlice[MessageEntityClass](b, 0xa8c1973d, n1)
 			for i1 := range m.Entities {
 				if m.Entities[i1], err = DecodeMessageEntityClass(b); err != nil {
 					return b.DecodeErr("botInlineMessageMediaAuto", "entities", err)
@@ -43002,8 +46252,13 @@ func (m *BotInlineMessageText) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *BotInlineMessageText) DecodeBare(b *tl.Buffer) (err error) {
+func (m *BotInlineMessageText) DecodeBare(b *tl.Buffer) error {
 	*m = BotInlineMessageText{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *BotInlineMessageText) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("botInlineMessageText", "flags", err)
@@ -43019,7 +46274,7 @@ func (m *BotInlineMessageText) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("botInlineMessageText", "entities", err)
 			}
-			m.Entities = make([]MessageEntityClass, n1)
+			m.Entities = tl.MakeSlice[MessageEntityClass](b, 0xa8c1973d, n1)
 			for i1 := range m.Entities {
 				if m.Entities[i1], err = DecodeMessageEntityClass(b); err != nil {
 					return b.DecodeErr("botInlineMessageText", "entities", err)
@@ -43109,8 +46364,13 @@ func (m *BotInlineMessageMediaGeo) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *BotInlineMessageMediaGeo) DecodeBare(b *tl.Buffer) (err error) {
+func (m *BotInlineMessageMediaGeo) DecodeBare(b *tl.Buffer) error {
 	*m = BotInlineMessageMediaGeo{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *BotInlineMessageMediaGeo) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("botInlineMessageMediaGeo", "flags", err)
@@ -43207,8 +46467,13 @@ func (m *BotInlineMessageMediaVenue) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *BotInlineMessageMediaVenue) DecodeBare(b *tl.Buffer) (err error) {
+func (m *BotInlineMessageMediaVenue) DecodeBare(b *tl.Buffer) error {
 	*m = BotInlineMessageMediaVenue{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *BotInlineMessageMediaVenue) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("botInlineMessageMediaVenue", "flags", err)
@@ -43293,8 +46558,13 @@ func (m *BotInlineMessageMediaContact) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *BotInlineMessageMediaContact) DecodeBare(b *tl.Buffer) (err error) {
+func (m *BotInlineMessageMediaContact) DecodeBare(b *tl.Buffer) error {
 	*m = BotInlineMessageMediaContact{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *BotInlineMessageMediaContact) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("botInlineMessageMediaContact", "flags", err)
@@ -43390,8 +46660,13 @@ func (m *BotInlineMessageMediaInvoice) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *BotInlineMessageMediaInvoice) DecodeBare(b *tl.Buffer) (err error) {
+func (m *BotInlineMessageMediaInvoice) DecodeBare(b *tl.Buffer) error {
 	*m = BotInlineMessageMediaInvoice{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *BotInlineMessageMediaInvoice) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("botInlineMessageMediaInvoice", "flags", err)
@@ -43508,8 +46783,13 @@ func (m *BotInlineMessageMediaWebPage) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *BotInlineMessageMediaWebPage) DecodeBare(b *tl.Buffer) (err error) {
+func (m *BotInlineMessageMediaWebPage) DecodeBare(b *tl.Buffer) error {
 	*m = BotInlineMessageMediaWebPage{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *BotInlineMessageMediaWebPage) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("botInlineMessageMediaWebPage", "flags", err)
@@ -43528,7 +46808,7 @@ func (m *BotInlineMessageMediaWebPage) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("botInlineMessageMediaWebPage", "entities", err)
 			}
-			m.Entities = make([]MessageEntityClass, n1)
+			m.Entities = tl.MakeSlice[MessageEntityClass](b, 0xa8c1973d, n1)
 			for i1 := range m.Entities {
 				if m.Entities[i1], err = DecodeMessageEntityClass(b); err != nil {
 					return b.DecodeErr("botInlineMessageMediaWebPage", "entities", err)
@@ -43597,8 +46877,13 @@ func (m *BotInlineMessageRichMessage) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *BotInlineMessageRichMessage) DecodeBare(b *tl.Buffer) (err error) {
+func (m *BotInlineMessageRichMessage) DecodeBare(b *tl.Buffer) error {
 	*m = BotInlineMessageRichMessage{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *BotInlineMessageRichMessage) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("botInlineMessageRichMessage", "flags", err)
@@ -43608,7 +46893,10 @@ func (m *BotInlineMessageRichMessage) DecodeBare(b *tl.Buffer) (err error) {
 			return b.DecodeErr("botInlineMessageRichMessage", "reply_markup", err)
 		}
 	}
-	if err = m.RichMessage.Decode(b); err != nil {
+	if err = b.ConsumeID(RichMessageTypeID); err != nil {
+		return b.DecodeErr("botInlineMessageRichMessage", "rich_message", err)
+	}
+	if err = m.RichMessage.decodeFields(b); err != nil {
 		return b.DecodeErr("botInlineMessageRichMessage", "rich_message", err)
 	}
 	return nil
@@ -43701,8 +46989,13 @@ func (m *BotInlineResult) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *BotInlineResult) DecodeBare(b *tl.Buffer) (err error) {
+func (m *BotInlineResult) DecodeBare(b *tl.Buffer) error {
 	*m = BotInlineResult{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *BotInlineResult) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("botInlineResult", "flags", err)
@@ -43827,8 +47120,13 @@ func (m *BotInlineMediaResult) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *BotInlineMediaResult) DecodeBare(b *tl.Buffer) (err error) {
+func (m *BotInlineMediaResult) DecodeBare(b *tl.Buffer) error {
 	*m = BotInlineMediaResult{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *BotInlineMediaResult) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("botInlineMediaResult", "flags", err)
@@ -43904,7 +47202,12 @@ func (m *ExportedMessageLink) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ExportedMessageLink) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ExportedMessageLink) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ExportedMessageLink) decodeFields(b *tl.Buffer) (err error) {
 	if m.Link, err = b.String(); err != nil {
 		return b.DecodeErr("exportedMessageLink", "link", err)
 	}
@@ -44038,8 +47341,13 @@ func (m *MessageFwdHeader) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessageFwdHeader) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessageFwdHeader) DecodeBare(b *tl.Buffer) error {
 	*m = MessageFwdHeader{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageFwdHeader) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messageFwdHeader", "flags", err)
@@ -44150,7 +47458,12 @@ func (m *InputBotInlineMessageID) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputBotInlineMessageID) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputBotInlineMessageID) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputBotInlineMessageID) decodeFields(b *tl.Buffer) (err error) {
 	if m.DCID, err = b.Int32(); err != nil {
 		return b.DecodeErr("inputBotInlineMessageID", "dc_id", err)
 	}
@@ -44206,7 +47519,12 @@ func (m *InputBotInlineMessageID64) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputBotInlineMessageID64) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputBotInlineMessageID64) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputBotInlineMessageID64) decodeFields(b *tl.Buffer) (err error) {
 	if m.DCID, err = b.Int32(); err != nil {
 		return b.DecodeErr("inputBotInlineMessageID64", "dc_id", err)
 	}
@@ -44259,7 +47577,12 @@ func (m *InlineBotSwitchPM) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InlineBotSwitchPM) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InlineBotSwitchPM) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InlineBotSwitchPM) decodeFields(b *tl.Buffer) (err error) {
 	if m.Text, err = b.String(); err != nil {
 		return b.DecodeErr("inlineBotSwitchPM", "text", err)
 	}
@@ -44311,7 +47634,12 @@ func (m *TopPeer) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *TopPeer) DecodeBare(b *tl.Buffer) (err error) {
+func (m *TopPeer) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *TopPeer) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodePeerClass(b); err != nil {
 		return b.DecodeErr("topPeer", "peer", err)
 	}
@@ -44358,8 +47686,11 @@ func (m *TopPeerCategoryBotsPM) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *TopPeerCategoryBotsPM) DecodeBare(b *tl.Buffer) error {
 	*m = TopPeerCategoryBotsPM{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *TopPeerCategoryBotsPM) decodeFields(b *tl.Buffer) error { return nil }
 
 // TopPeerCategoryBotsInline is the TL constructor topPeerCategoryBotsInline#148677e2 (result TopPeerCategory).
 type TopPeerCategoryBotsInline struct {
@@ -44398,8 +47729,11 @@ func (m *TopPeerCategoryBotsInline) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *TopPeerCategoryBotsInline) DecodeBare(b *tl.Buffer) error {
 	*m = TopPeerCategoryBotsInline{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *TopPeerCategoryBotsInline) decodeFields(b *tl.Buffer) error { return nil }
 
 // TopPeerCategoryCorrespondents is the TL constructor topPeerCategoryCorrespondents#0637b7ed (result TopPeerCategory).
 type TopPeerCategoryCorrespondents struct {
@@ -44438,8 +47772,11 @@ func (m *TopPeerCategoryCorrespondents) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *TopPeerCategoryCorrespondents) DecodeBare(b *tl.Buffer) error {
 	*m = TopPeerCategoryCorrespondents{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *TopPeerCategoryCorrespondents) decodeFields(b *tl.Buffer) error { return nil }
 
 // TopPeerCategoryGroups is the TL constructor topPeerCategoryGroups#bd17a14a (result TopPeerCategory).
 type TopPeerCategoryGroups struct {
@@ -44478,8 +47815,11 @@ func (m *TopPeerCategoryGroups) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *TopPeerCategoryGroups) DecodeBare(b *tl.Buffer) error {
 	*m = TopPeerCategoryGroups{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *TopPeerCategoryGroups) decodeFields(b *tl.Buffer) error { return nil }
 
 // TopPeerCategoryChannels is the TL constructor topPeerCategoryChannels#161d9628 (result TopPeerCategory).
 type TopPeerCategoryChannels struct {
@@ -44518,8 +47858,11 @@ func (m *TopPeerCategoryChannels) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *TopPeerCategoryChannels) DecodeBare(b *tl.Buffer) error {
 	*m = TopPeerCategoryChannels{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *TopPeerCategoryChannels) decodeFields(b *tl.Buffer) error { return nil }
 
 // TopPeerCategoryPhoneCalls is the TL constructor topPeerCategoryPhoneCalls#1e76a78c (result TopPeerCategory).
 type TopPeerCategoryPhoneCalls struct {
@@ -44558,8 +47901,11 @@ func (m *TopPeerCategoryPhoneCalls) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *TopPeerCategoryPhoneCalls) DecodeBare(b *tl.Buffer) error {
 	*m = TopPeerCategoryPhoneCalls{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *TopPeerCategoryPhoneCalls) decodeFields(b *tl.Buffer) error { return nil }
 
 // TopPeerCategoryForwardUsers is the TL constructor topPeerCategoryForwardUsers#a8406ca9 (result TopPeerCategory).
 type TopPeerCategoryForwardUsers struct {
@@ -44598,8 +47944,11 @@ func (m *TopPeerCategoryForwardUsers) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *TopPeerCategoryForwardUsers) DecodeBare(b *tl.Buffer) error {
 	*m = TopPeerCategoryForwardUsers{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *TopPeerCategoryForwardUsers) decodeFields(b *tl.Buffer) error { return nil }
 
 // TopPeerCategoryForwardChats is the TL constructor topPeerCategoryForwardChats#fbeec0f0 (result TopPeerCategory).
 type TopPeerCategoryForwardChats struct {
@@ -44638,8 +47987,11 @@ func (m *TopPeerCategoryForwardChats) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *TopPeerCategoryForwardChats) DecodeBare(b *tl.Buffer) error {
 	*m = TopPeerCategoryForwardChats{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *TopPeerCategoryForwardChats) decodeFields(b *tl.Buffer) error { return nil }
 
 // TopPeerCategoryBotsApp is the TL constructor topPeerCategoryBotsApp#fd9e7bec (result TopPeerCategory).
 type TopPeerCategoryBotsApp struct {
@@ -44678,8 +48030,11 @@ func (m *TopPeerCategoryBotsApp) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *TopPeerCategoryBotsApp) DecodeBare(b *tl.Buffer) error {
 	*m = TopPeerCategoryBotsApp{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *TopPeerCategoryBotsApp) decodeFields(b *tl.Buffer) error { return nil }
 
 // TopPeerCategoryBotsGuestChat is the TL constructor topPeerCategoryBotsGuestChat#6c24f3dd (result TopPeerCategory).
 type TopPeerCategoryBotsGuestChat struct {
@@ -44718,8 +48073,11 @@ func (m *TopPeerCategoryBotsGuestChat) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *TopPeerCategoryBotsGuestChat) DecodeBare(b *tl.Buffer) error {
 	*m = TopPeerCategoryBotsGuestChat{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *TopPeerCategoryBotsGuestChat) decodeFields(b *tl.Buffer) error { return nil }
 
 // TopPeerCategoryPeers is the TL constructor topPeerCategoryPeers#fb834291 (result TopPeerCategoryPeers).
 type TopPeerCategoryPeers struct {
@@ -44770,7 +48128,12 @@ func (m *TopPeerCategoryPeers) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *TopPeerCategoryPeers) DecodeBare(b *tl.Buffer) (err error) {
+func (m *TopPeerCategoryPeers) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *TopPeerCategoryPeers) decodeFields(b *tl.Buffer) (err error) {
 	if m.Category, err = DecodeTopPeerCategoryClass(b); err != nil {
 		return b.DecodeErr("topPeerCategoryPeers", "category", err)
 	}
@@ -44782,9 +48145,12 @@ func (m *TopPeerCategoryPeers) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("topPeerCategoryPeers", "peers", err)
 		}
-		m.Peers = make([]TopPeer, n0)
+		m.Peers = tl.MakeSlice[TopPeer](b, 0x2c57346d, n0)
 		for i0 := range m.Peers {
-			if err = m.Peers[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(TopPeerTypeID); err != nil {
+				return b.DecodeErr("topPeerCategoryPeers", "peers", err)
+			}
+			if err = m.Peers[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("topPeerCategoryPeers", "peers", err)
 			}
 		}
@@ -44836,8 +48202,13 @@ func (m *DraftMessageEmpty) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *DraftMessageEmpty) DecodeBare(b *tl.Buffer) (err error) {
+func (m *DraftMessageEmpty) DecodeBare(b *tl.Buffer) error {
 	*m = DraftMessageEmpty{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *DraftMessageEmpty) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("draftMessageEmpty", "flags", err)
@@ -44958,8 +48329,13 @@ func (m *DraftMessage) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *DraftMessage) DecodeBare(b *tl.Buffer) (err error) {
+func (m *DraftMessage) DecodeBare(b *tl.Buffer) error {
 	*m = DraftMessage{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *DraftMessage) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("draftMessage", "flags", err)
@@ -44980,7 +48356,7 @@ func (m *DraftMessage) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("draftMessage", "entities", err)
 			}
-			m.Entities = make([]MessageEntityClass, n1)
+			m.Entities = tl.MakeSlice[MessageEntityClass](b, 0xa8c1973d, n1)
 			for i1 := range m.Entities {
 				if m.Entities[i1], err = DecodeMessageEntityClass(b); err != nil {
 					return b.DecodeErr("draftMessage", "entities", err)
@@ -45004,13 +48380,19 @@ func (m *DraftMessage) DecodeBare(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<8) != 0 {
 		m.SuggestedPost = tl.New[SuggestedPost](b, SuggestedPostTypeID)
-		if err = m.SuggestedPost.Decode(b); err != nil {
+		if err = b.ConsumeID(SuggestedPostTypeID); err != nil {
+			return b.DecodeErr("draftMessage", "suggested_post", err)
+		}
+		if err = m.SuggestedPost.decodeFields(b); err != nil {
 			return b.DecodeErr("draftMessage", "suggested_post", err)
 		}
 	}
 	if f0&(1<<9) != 0 {
 		m.RichMessage = tl.New[RichMessage](b, RichMessageTypeID)
-		if err = m.RichMessage.Decode(b); err != nil {
+		if err = b.ConsumeID(RichMessageTypeID); err != nil {
+			return b.DecodeErr("draftMessage", "rich_message", err)
+		}
+		if err = m.RichMessage.decodeFields(b); err != nil {
 			return b.DecodeErr("draftMessage", "rich_message", err)
 		}
 	}
@@ -45063,8 +48445,16 @@ func (m *StickerSetCovered) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StickerSetCovered) DecodeBare(b *tl.Buffer) (err error) {
-	if err = m.Set.Decode(b); err != nil {
+func (m *StickerSetCovered) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StickerSetCovered) decodeFields(b *tl.Buffer) (err error) {
+	if err = b.ConsumeID(StickerSetTypeID); err != nil {
+		return b.DecodeErr("stickerSetCovered", "set", err)
+	}
+	if err = m.Set.decodeFields(b); err != nil {
 		return b.DecodeErr("stickerSetCovered", "set", err)
 	}
 	if m.Cover, err = DecodeDocumentClass(b); err != nil {
@@ -45122,8 +48512,16 @@ func (m *StickerSetMultiCovered) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StickerSetMultiCovered) DecodeBare(b *tl.Buffer) (err error) {
-	if err = m.Set.Decode(b); err != nil {
+func (m *StickerSetMultiCovered) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StickerSetMultiCovered) decodeFields(b *tl.Buffer) (err error) {
+	if err = b.ConsumeID(StickerSetTypeID); err != nil {
+		return b.DecodeErr("stickerSetMultiCovered", "set", err)
+	}
+	if err = m.Set.decodeFields(b); err != nil {
 		return b.DecodeErr("stickerSetMultiCovered", "set", err)
 	}
 	{
@@ -45131,7 +48529,7 @@ func (m *StickerSetMultiCovered) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("stickerSetMultiCovered", "covers", err)
 		}
-		m.Covers = make([]DocumentClass, n0)
+		m.Covers = tl.MakeSlice[DocumentClass](b, 0x7d5e3d89, n0)
 		for i0 := range m.Covers {
 			if m.Covers[i0], err = DecodeDocumentClass(b); err != nil {
 				return b.DecodeErr("stickerSetMultiCovered", "covers", err)
@@ -45204,8 +48602,16 @@ func (m *StickerSetFullCovered) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StickerSetFullCovered) DecodeBare(b *tl.Buffer) (err error) {
-	if err = m.Set.Decode(b); err != nil {
+func (m *StickerSetFullCovered) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StickerSetFullCovered) decodeFields(b *tl.Buffer) (err error) {
+	if err = b.ConsumeID(StickerSetTypeID); err != nil {
+		return b.DecodeErr("stickerSetFullCovered", "set", err)
+	}
+	if err = m.Set.decodeFields(b); err != nil {
 		return b.DecodeErr("stickerSetFullCovered", "set", err)
 	}
 	{
@@ -45213,9 +48619,12 @@ func (m *StickerSetFullCovered) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("stickerSetFullCovered", "packs", err)
 		}
-		m.Packs = make([]StickerPack, n0)
+		m.Packs = tl.MakeSlice[StickerPack](b, 0xb78b808a, n0)
 		for i0 := range m.Packs {
-			if err = m.Packs[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(StickerPackTypeID); err != nil {
+				return b.DecodeErr("stickerSetFullCovered", "packs", err)
+			}
+			if err = m.Packs[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("stickerSetFullCovered", "packs", err)
 			}
 		}
@@ -45225,9 +48634,12 @@ func (m *StickerSetFullCovered) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("stickerSetFullCovered", "keywords", err)
 		}
-		m.Keywords = make([]StickerKeyword, n0)
+		m.Keywords = tl.MakeSlice[StickerKeyword](b, 0x88805a1e, n0)
 		for i0 := range m.Keywords {
-			if err = m.Keywords[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(StickerKeywordTypeID); err != nil {
+				return b.DecodeErr("stickerSetFullCovered", "keywords", err)
+			}
+			if err = m.Keywords[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("stickerSetFullCovered", "keywords", err)
 			}
 		}
@@ -45237,7 +48649,7 @@ func (m *StickerSetFullCovered) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("stickerSetFullCovered", "documents", err)
 		}
-		m.Documents = make([]DocumentClass, n0)
+		m.Documents = tl.MakeSlice[DocumentClass](b, 0x7d5e3d89, n0)
 		for i0 := range m.Documents {
 			if m.Documents[i0], err = DecodeDocumentClass(b); err != nil {
 				return b.DecodeErr("stickerSetFullCovered", "documents", err)
@@ -45286,8 +48698,16 @@ func (m *StickerSetNoCovered) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StickerSetNoCovered) DecodeBare(b *tl.Buffer) (err error) {
-	if err = m.Set.Decode(b); err != nil {
+func (m *StickerSetNoCovered) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StickerSetNoCovered) decodeFields(b *tl.Buffer) (err error) {
+	if err = b.ConsumeID(StickerSetTypeID); err != nil {
+		return b.DecodeErr("stickerSetNoCovered", "set", err)
+	}
+	if err = m.Set.decodeFields(b); err != nil {
 		return b.DecodeErr("stickerSetNoCovered", "set", err)
 	}
 	return nil
@@ -45334,7 +48754,12 @@ func (m *MaskCoords) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MaskCoords) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MaskCoords) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MaskCoords) decodeFields(b *tl.Buffer) (err error) {
 	if m.N, err = b.Int32(); err != nil {
 		return b.DecodeErr("maskCoords", "n", err)
 	}
@@ -45392,7 +48817,12 @@ func (m *InputStickeredMediaPhoto) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputStickeredMediaPhoto) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputStickeredMediaPhoto) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputStickeredMediaPhoto) decodeFields(b *tl.Buffer) (err error) {
 	if m.ID, err = DecodeInputPhotoClass(b); err != nil {
 		return b.DecodeErr("inputStickeredMediaPhoto", "id", err)
 	}
@@ -45441,7 +48871,12 @@ func (m *InputStickeredMediaDocument) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputStickeredMediaDocument) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputStickeredMediaDocument) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputStickeredMediaDocument) decodeFields(b *tl.Buffer) (err error) {
 	if m.ID, err = DecodeInputDocumentClass(b); err != nil {
 		return b.DecodeErr("inputStickeredMediaDocument", "id", err)
 	}
@@ -45509,8 +48944,13 @@ func (m *Game) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *Game) DecodeBare(b *tl.Buffer) (err error) {
+func (m *Game) DecodeBare(b *tl.Buffer) error {
 	*m = Game{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *Game) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("game", "flags", err)
@@ -45580,7 +49020,12 @@ func (m *InputGameID) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputGameID) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputGameID) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputGameID) decodeFields(b *tl.Buffer) (err error) {
 	if m.ID, err = b.Int64(); err != nil {
 		return b.DecodeErr("inputGameID", "id", err)
 	}
@@ -45634,7 +49079,12 @@ func (m *InputGameShortName) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputGameShortName) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputGameShortName) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputGameShortName) decodeFields(b *tl.Buffer) (err error) {
 	if m.BotID, err = DecodeInputUserClass(b); err != nil {
 		return b.DecodeErr("inputGameShortName", "bot_id", err)
 	}
@@ -45683,7 +49133,12 @@ func (m *HighScore) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *HighScore) DecodeBare(b *tl.Buffer) (err error) {
+func (m *HighScore) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *HighScore) decodeFields(b *tl.Buffer) (err error) {
 	if m.Pos, err = b.Int32(); err != nil {
 		return b.DecodeErr("highScore", "pos", err)
 	}
@@ -45733,8 +49188,11 @@ func (m *TextEmpty) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *TextEmpty) DecodeBare(b *tl.Buffer) error {
 	*m = TextEmpty{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *TextEmpty) decodeFields(b *tl.Buffer) error { return nil }
 
 // TextPlain is the TL constructor textPlain#744694e0 (result RichText).
 type TextPlain struct {
@@ -45773,7 +49231,12 @@ func (m *TextPlain) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *TextPlain) DecodeBare(b *tl.Buffer) (err error) {
+func (m *TextPlain) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *TextPlain) decodeFields(b *tl.Buffer) (err error) {
 	if m.Text, err = b.String(); err != nil {
 		return b.DecodeErr("textPlain", "text", err)
 	}
@@ -45822,7 +49285,12 @@ func (m *TextBold) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *TextBold) DecodeBare(b *tl.Buffer) (err error) {
+func (m *TextBold) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *TextBold) decodeFields(b *tl.Buffer) (err error) {
 	if m.Text, err = DecodeRichTextClass(b); err != nil {
 		return b.DecodeErr("textBold", "text", err)
 	}
@@ -45871,7 +49339,12 @@ func (m *TextItalic) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *TextItalic) DecodeBare(b *tl.Buffer) (err error) {
+func (m *TextItalic) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *TextItalic) decodeFields(b *tl.Buffer) (err error) {
 	if m.Text, err = DecodeRichTextClass(b); err != nil {
 		return b.DecodeErr("textItalic", "text", err)
 	}
@@ -45920,7 +49393,12 @@ func (m *TextUnderline) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *TextUnderline) DecodeBare(b *tl.Buffer) (err error) {
+func (m *TextUnderline) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *TextUnderline) decodeFields(b *tl.Buffer) (err error) {
 	if m.Text, err = DecodeRichTextClass(b); err != nil {
 		return b.DecodeErr("textUnderline", "text", err)
 	}
@@ -45969,7 +49447,12 @@ func (m *TextStrike) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *TextStrike) DecodeBare(b *tl.Buffer) (err error) {
+func (m *TextStrike) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *TextStrike) decodeFields(b *tl.Buffer) (err error) {
 	if m.Text, err = DecodeRichTextClass(b); err != nil {
 		return b.DecodeErr("textStrike", "text", err)
 	}
@@ -46018,7 +49501,12 @@ func (m *TextFixed) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *TextFixed) DecodeBare(b *tl.Buffer) (err error) {
+func (m *TextFixed) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *TextFixed) decodeFields(b *tl.Buffer) (err error) {
 	if m.Text, err = DecodeRichTextClass(b); err != nil {
 		return b.DecodeErr("textFixed", "text", err)
 	}
@@ -46071,7 +49559,12 @@ func (m *TextURL) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *TextURL) DecodeBare(b *tl.Buffer) (err error) {
+func (m *TextURL) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *TextURL) decodeFields(b *tl.Buffer) (err error) {
 	if m.Text, err = DecodeRichTextClass(b); err != nil {
 		return b.DecodeErr("textUrl", "text", err)
 	}
@@ -46128,7 +49621,12 @@ func (m *TextEmail) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *TextEmail) DecodeBare(b *tl.Buffer) (err error) {
+func (m *TextEmail) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *TextEmail) decodeFields(b *tl.Buffer) (err error) {
 	if m.Text, err = DecodeRichTextClass(b); err != nil {
 		return b.DecodeErr("textEmail", "text", err)
 	}
@@ -46183,13 +49681,18 @@ func (m *TextConcat) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *TextConcat) DecodeBare(b *tl.Buffer) (err error) {
+func (m *TextConcat) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *TextConcat) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.VectorHeader()
 		if err != nil {
 			return b.DecodeErr("textConcat", "texts", err)
 		}
-		m.Texts = make([]RichTextClass, n0)
+		m.Texts = tl.MakeSlice[RichTextClass](b, 0xd24d344b, n0)
 		for i0 := range m.Texts {
 			if m.Texts[i0], err = DecodeRichTextClass(b); err != nil {
 				return b.DecodeErr("textConcat", "texts", err)
@@ -46241,7 +49744,12 @@ func (m *TextSubscript) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *TextSubscript) DecodeBare(b *tl.Buffer) (err error) {
+func (m *TextSubscript) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *TextSubscript) decodeFields(b *tl.Buffer) (err error) {
 	if m.Text, err = DecodeRichTextClass(b); err != nil {
 		return b.DecodeErr("textSubscript", "text", err)
 	}
@@ -46290,7 +49798,12 @@ func (m *TextSuperscript) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *TextSuperscript) DecodeBare(b *tl.Buffer) (err error) {
+func (m *TextSuperscript) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *TextSuperscript) decodeFields(b *tl.Buffer) (err error) {
 	if m.Text, err = DecodeRichTextClass(b); err != nil {
 		return b.DecodeErr("textSuperscript", "text", err)
 	}
@@ -46339,7 +49852,12 @@ func (m *TextMarked) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *TextMarked) DecodeBare(b *tl.Buffer) (err error) {
+func (m *TextMarked) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *TextMarked) decodeFields(b *tl.Buffer) (err error) {
 	if m.Text, err = DecodeRichTextClass(b); err != nil {
 		return b.DecodeErr("textMarked", "text", err)
 	}
@@ -46390,7 +49908,12 @@ func (m *TextPhone) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *TextPhone) DecodeBare(b *tl.Buffer) (err error) {
+func (m *TextPhone) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *TextPhone) decodeFields(b *tl.Buffer) (err error) {
 	if m.Text, err = DecodeRichTextClass(b); err != nil {
 		return b.DecodeErr("textPhone", "text", err)
 	}
@@ -46441,7 +49964,12 @@ func (m *TextImage) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *TextImage) DecodeBare(b *tl.Buffer) (err error) {
+func (m *TextImage) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *TextImage) decodeFields(b *tl.Buffer) (err error) {
 	if m.DocumentID, err = b.Int64(); err != nil {
 		return b.DecodeErr("textImage", "document_id", err)
 	}
@@ -46498,7 +50026,12 @@ func (m *TextAnchor) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *TextAnchor) DecodeBare(b *tl.Buffer) (err error) {
+func (m *TextAnchor) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *TextAnchor) decodeFields(b *tl.Buffer) (err error) {
 	if m.Text, err = DecodeRichTextClass(b); err != nil {
 		return b.DecodeErr("textAnchor", "text", err)
 	}
@@ -46545,7 +50078,12 @@ func (m *TextMath) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *TextMath) DecodeBare(b *tl.Buffer) (err error) {
+func (m *TextMath) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *TextMath) decodeFields(b *tl.Buffer) (err error) {
 	if m.Source, err = b.String(); err != nil {
 		return b.DecodeErr("textMath", "source", err)
 	}
@@ -46591,7 +50129,12 @@ func (m *TextCustomEmoji) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *TextCustomEmoji) DecodeBare(b *tl.Buffer) (err error) {
+func (m *TextCustomEmoji) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *TextCustomEmoji) decodeFields(b *tl.Buffer) (err error) {
 	if m.DocumentID, err = b.Int64(); err != nil {
 		return b.DecodeErr("textCustomEmoji", "document_id", err)
 	}
@@ -46643,7 +50186,12 @@ func (m *TextSpoiler) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *TextSpoiler) DecodeBare(b *tl.Buffer) (err error) {
+func (m *TextSpoiler) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *TextSpoiler) decodeFields(b *tl.Buffer) (err error) {
 	if m.Text, err = DecodeRichTextClass(b); err != nil {
 		return b.DecodeErr("textSpoiler", "text", err)
 	}
@@ -46692,7 +50240,12 @@ func (m *TextMention) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *TextMention) DecodeBare(b *tl.Buffer) (err error) {
+func (m *TextMention) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *TextMention) decodeFields(b *tl.Buffer) (err error) {
 	if m.Text, err = DecodeRichTextClass(b); err != nil {
 		return b.DecodeErr("textMention", "text", err)
 	}
@@ -46741,7 +50294,12 @@ func (m *TextHashtag) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *TextHashtag) DecodeBare(b *tl.Buffer) (err error) {
+func (m *TextHashtag) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *TextHashtag) decodeFields(b *tl.Buffer) (err error) {
 	if m.Text, err = DecodeRichTextClass(b); err != nil {
 		return b.DecodeErr("textHashtag", "text", err)
 	}
@@ -46790,7 +50348,12 @@ func (m *TextBotCommand) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *TextBotCommand) DecodeBare(b *tl.Buffer) (err error) {
+func (m *TextBotCommand) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *TextBotCommand) decodeFields(b *tl.Buffer) (err error) {
 	if m.Text, err = DecodeRichTextClass(b); err != nil {
 		return b.DecodeErr("textBotCommand", "text", err)
 	}
@@ -46839,7 +50402,12 @@ func (m *TextCashtag) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *TextCashtag) DecodeBare(b *tl.Buffer) (err error) {
+func (m *TextCashtag) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *TextCashtag) decodeFields(b *tl.Buffer) (err error) {
 	if m.Text, err = DecodeRichTextClass(b); err != nil {
 		return b.DecodeErr("textCashtag", "text", err)
 	}
@@ -46888,7 +50456,12 @@ func (m *TextAutoURL) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *TextAutoURL) DecodeBare(b *tl.Buffer) (err error) {
+func (m *TextAutoURL) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *TextAutoURL) decodeFields(b *tl.Buffer) (err error) {
 	if m.Text, err = DecodeRichTextClass(b); err != nil {
 		return b.DecodeErr("textAutoUrl", "text", err)
 	}
@@ -46937,7 +50510,12 @@ func (m *TextAutoEmail) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *TextAutoEmail) DecodeBare(b *tl.Buffer) (err error) {
+func (m *TextAutoEmail) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *TextAutoEmail) decodeFields(b *tl.Buffer) (err error) {
 	if m.Text, err = DecodeRichTextClass(b); err != nil {
 		return b.DecodeErr("textAutoEmail", "text", err)
 	}
@@ -46986,7 +50564,12 @@ func (m *TextAutoPhone) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *TextAutoPhone) DecodeBare(b *tl.Buffer) (err error) {
+func (m *TextAutoPhone) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *TextAutoPhone) decodeFields(b *tl.Buffer) (err error) {
 	if m.Text, err = DecodeRichTextClass(b); err != nil {
 		return b.DecodeErr("textAutoPhone", "text", err)
 	}
@@ -47035,7 +50618,12 @@ func (m *TextBankCard) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *TextBankCard) DecodeBare(b *tl.Buffer) (err error) {
+func (m *TextBankCard) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *TextBankCard) decodeFields(b *tl.Buffer) (err error) {
 	if m.Text, err = DecodeRichTextClass(b); err != nil {
 		return b.DecodeErr("textBankCard", "text", err)
 	}
@@ -47086,7 +50674,12 @@ func (m *TextMentionName) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *TextMentionName) DecodeBare(b *tl.Buffer) (err error) {
+func (m *TextMentionName) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *TextMentionName) decodeFields(b *tl.Buffer) (err error) {
 	if m.Text, err = DecodeRichTextClass(b); err != nil {
 		return b.DecodeErr("textMentionName", "text", err)
 	}
@@ -47166,8 +50759,13 @@ func (m *TextDate) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *TextDate) DecodeBare(b *tl.Buffer) (err error) {
+func (m *TextDate) DecodeBare(b *tl.Buffer) error {
 	*m = TextDate{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *TextDate) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("textDate", "flags", err)
@@ -47236,7 +50834,12 @@ func (m *TextDiff) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *TextDiff) DecodeBare(b *tl.Buffer) (err error) {
+func (m *TextDiff) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *TextDiff) decodeFields(b *tl.Buffer) (err error) {
 	if m.Text, err = DecodeRichTextClass(b); err != nil {
 		return b.DecodeErr("textDiff", "text", err)
 	}
@@ -47283,8 +50886,11 @@ func (m *PageBlockUnsupported) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *PageBlockUnsupported) DecodeBare(b *tl.Buffer) error {
 	*m = PageBlockUnsupported{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PageBlockUnsupported) decodeFields(b *tl.Buffer) error { return nil }
 
 // PageBlockTitle is the TL constructor pageBlockTitle#70abc3fd (result PageBlock).
 type PageBlockTitle struct {
@@ -47328,7 +50934,12 @@ func (m *PageBlockTitle) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PageBlockTitle) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PageBlockTitle) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PageBlockTitle) decodeFields(b *tl.Buffer) (err error) {
 	if m.Text, err = DecodeRichTextClass(b); err != nil {
 		return b.DecodeErr("pageBlockTitle", "text", err)
 	}
@@ -47377,7 +50988,12 @@ func (m *PageBlockSubtitle) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PageBlockSubtitle) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PageBlockSubtitle) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PageBlockSubtitle) decodeFields(b *tl.Buffer) (err error) {
 	if m.Text, err = DecodeRichTextClass(b); err != nil {
 		return b.DecodeErr("pageBlockSubtitle", "text", err)
 	}
@@ -47428,7 +51044,12 @@ func (m *PageBlockAuthorDate) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PageBlockAuthorDate) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PageBlockAuthorDate) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PageBlockAuthorDate) decodeFields(b *tl.Buffer) (err error) {
 	if m.Author, err = DecodeRichTextClass(b); err != nil {
 		return b.DecodeErr("pageBlockAuthorDate", "author", err)
 	}
@@ -47480,7 +51101,12 @@ func (m *PageBlockHeader) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PageBlockHeader) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PageBlockHeader) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PageBlockHeader) decodeFields(b *tl.Buffer) (err error) {
 	if m.Text, err = DecodeRichTextClass(b); err != nil {
 		return b.DecodeErr("pageBlockHeader", "text", err)
 	}
@@ -47529,7 +51155,12 @@ func (m *PageBlockSubheader) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PageBlockSubheader) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PageBlockSubheader) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PageBlockSubheader) decodeFields(b *tl.Buffer) (err error) {
 	if m.Text, err = DecodeRichTextClass(b); err != nil {
 		return b.DecodeErr("pageBlockSubheader", "text", err)
 	}
@@ -47578,7 +51209,12 @@ func (m *PageBlockParagraph) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PageBlockParagraph) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PageBlockParagraph) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PageBlockParagraph) decodeFields(b *tl.Buffer) (err error) {
 	if m.Text, err = DecodeRichTextClass(b); err != nil {
 		return b.DecodeErr("pageBlockParagraph", "text", err)
 	}
@@ -47629,7 +51265,12 @@ func (m *PageBlockPreformatted) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PageBlockPreformatted) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PageBlockPreformatted) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PageBlockPreformatted) decodeFields(b *tl.Buffer) (err error) {
 	if m.Text, err = DecodeRichTextClass(b); err != nil {
 		return b.DecodeErr("pageBlockPreformatted", "text", err)
 	}
@@ -47681,7 +51322,12 @@ func (m *PageBlockFooter) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PageBlockFooter) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PageBlockFooter) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PageBlockFooter) decodeFields(b *tl.Buffer) (err error) {
 	if m.Text, err = DecodeRichTextClass(b); err != nil {
 		return b.DecodeErr("pageBlockFooter", "text", err)
 	}
@@ -47725,8 +51371,11 @@ func (m *PageBlockDivider) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *PageBlockDivider) DecodeBare(b *tl.Buffer) error {
 	*m = PageBlockDivider{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PageBlockDivider) decodeFields(b *tl.Buffer) error { return nil }
 
 // PageBlockAnchor is the TL constructor pageBlockAnchor#ce0d37b0 (result PageBlock).
 type PageBlockAnchor struct {
@@ -47765,7 +51414,12 @@ func (m *PageBlockAnchor) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PageBlockAnchor) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PageBlockAnchor) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PageBlockAnchor) decodeFields(b *tl.Buffer) (err error) {
 	if m.Name, err = b.String(); err != nil {
 		return b.DecodeErr("pageBlockAnchor", "name", err)
 	}
@@ -47817,13 +51471,18 @@ func (m *PageBlockList) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PageBlockList) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PageBlockList) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PageBlockList) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.VectorHeader()
 		if err != nil {
 			return b.DecodeErr("pageBlockList", "items", err)
 		}
-		m.Items = make([]PageListItemClass, n0)
+		m.Items = tl.MakeSlice[PageListItemClass](b, 0x9286d67f, n0)
 		for i0 := range m.Items {
 			if m.Items[i0], err = DecodePageListItemClass(b); err != nil {
 				return b.DecodeErr("pageBlockList", "items", err)
@@ -47882,7 +51541,12 @@ func (m *PageBlockBlockquote) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PageBlockBlockquote) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PageBlockBlockquote) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PageBlockBlockquote) decodeFields(b *tl.Buffer) (err error) {
 	if m.Text, err = DecodeRichTextClass(b); err != nil {
 		return b.DecodeErr("pageBlockBlockquote", "text", err)
 	}
@@ -47941,7 +51605,12 @@ func (m *PageBlockPullquote) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PageBlockPullquote) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PageBlockPullquote) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PageBlockPullquote) decodeFields(b *tl.Buffer) (err error) {
 	if m.Text, err = DecodeRichTextClass(b); err != nil {
 		return b.DecodeErr("pageBlockPullquote", "text", err)
 	}
@@ -48015,8 +51684,13 @@ func (m *PageBlockPhoto) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PageBlockPhoto) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PageBlockPhoto) DecodeBare(b *tl.Buffer) error {
 	*m = PageBlockPhoto{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PageBlockPhoto) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("pageBlockPhoto", "flags", err)
@@ -48025,7 +51699,10 @@ func (m *PageBlockPhoto) DecodeBare(b *tl.Buffer) (err error) {
 	if m.PhotoID, err = b.Int64(); err != nil {
 		return b.DecodeErr("pageBlockPhoto", "photo_id", err)
 	}
-	if err = m.Caption.Decode(b); err != nil {
+	if err = b.ConsumeID(PageCaptionTypeID); err != nil {
+		return b.DecodeErr("pageBlockPhoto", "caption", err)
+	}
+	if err = m.Caption.decodeFields(b); err != nil {
 		return b.DecodeErr("pageBlockPhoto", "caption", err)
 	}
 	if f0&(1<<0) != 0 {
@@ -48098,8 +51775,13 @@ func (m *PageBlockVideo) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PageBlockVideo) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PageBlockVideo) DecodeBare(b *tl.Buffer) error {
 	*m = PageBlockVideo{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PageBlockVideo) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("pageBlockVideo", "flags", err)
@@ -48110,7 +51792,10 @@ func (m *PageBlockVideo) DecodeBare(b *tl.Buffer) (err error) {
 	if m.VideoID, err = b.Int64(); err != nil {
 		return b.DecodeErr("pageBlockVideo", "video_id", err)
 	}
-	if err = m.Caption.Decode(b); err != nil {
+	if err = b.ConsumeID(PageCaptionTypeID); err != nil {
+		return b.DecodeErr("pageBlockVideo", "caption", err)
+	}
+	if err = m.Caption.decodeFields(b); err != nil {
 		return b.DecodeErr("pageBlockVideo", "caption", err)
 	}
 	return nil
@@ -48158,7 +51843,12 @@ func (m *PageBlockCover) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PageBlockCover) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PageBlockCover) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PageBlockCover) decodeFields(b *tl.Buffer) (err error) {
 	if m.Cover, err = DecodePageBlockClass(b); err != nil {
 		return b.DecodeErr("pageBlockCover", "cover", err)
 	}
@@ -48252,8 +51942,13 @@ func (m *PageBlockEmbed) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PageBlockEmbed) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PageBlockEmbed) DecodeBare(b *tl.Buffer) error {
 	*m = PageBlockEmbed{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PageBlockEmbed) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("pageBlockEmbed", "flags", err)
@@ -48290,7 +51985,10 @@ func (m *PageBlockEmbed) DecodeBare(b *tl.Buffer) (err error) {
 			return b.DecodeErr("pageBlockEmbed", "h", err)
 		}
 	}
-	if err = m.Caption.Decode(b); err != nil {
+	if err = b.ConsumeID(PageCaptionTypeID); err != nil {
+		return b.DecodeErr("pageBlockEmbed", "caption", err)
+	}
+	if err = m.Caption.decodeFields(b); err != nil {
 		return b.DecodeErr("pageBlockEmbed", "caption", err)
 	}
 	return nil
@@ -48355,7 +52053,12 @@ func (m *PageBlockEmbedPost) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PageBlockEmbedPost) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PageBlockEmbedPost) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PageBlockEmbedPost) decodeFields(b *tl.Buffer) (err error) {
 	if m.URL, err = b.String(); err != nil {
 		return b.DecodeErr("pageBlockEmbedPost", "url", err)
 	}
@@ -48376,14 +52079,17 @@ func (m *PageBlockEmbedPost) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("pageBlockEmbedPost", "blocks", err)
 		}
-		m.Blocks = make([]PageBlockClass, n0)
+		m.Blocks = tl.MakeSlice[PageBlockClass](b, 0x9e9f3654, n0)
 		for i0 := range m.Blocks {
 			if m.Blocks[i0], err = DecodePageBlockClass(b); err != nil {
 				return b.DecodeErr("pageBlockEmbedPost", "blocks", err)
 			}
 		}
 	}
-	if err = m.Caption.Decode(b); err != nil {
+	if err = b.ConsumeID(PageCaptionTypeID); err != nil {
+		return b.DecodeErr("pageBlockEmbedPost", "caption", err)
+	}
+	if err = m.Caption.decodeFields(b); err != nil {
 		return b.DecodeErr("pageBlockEmbedPost", "caption", err)
 	}
 	return nil
@@ -48438,20 +52144,28 @@ func (m *PageBlockCollage) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PageBlockCollage) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PageBlockCollage) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PageBlockCollage) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.VectorHeader()
 		if err != nil {
 			return b.DecodeErr("pageBlockCollage", "items", err)
 		}
-		m.Items = make([]PageBlockClass, n0)
+		m.Items = tl.MakeSlice[PageBlockClass](b, 0x9e9f3654, n0)
 		for i0 := range m.Items {
 			if m.Items[i0], err = DecodePageBlockClass(b); err != nil {
 				return b.DecodeErr("pageBlockCollage", "items", err)
 			}
 		}
 	}
-	if err = m.Caption.Decode(b); err != nil {
+	if err = b.ConsumeID(PageCaptionTypeID); err != nil {
+		return b.DecodeErr("pageBlockCollage", "caption", err)
+	}
+	if err = m.Caption.decodeFields(b); err != nil {
 		return b.DecodeErr("pageBlockCollage", "caption", err)
 	}
 	return nil
@@ -48506,20 +52220,28 @@ func (m *PageBlockSlideshow) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PageBlockSlideshow) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PageBlockSlideshow) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PageBlockSlideshow) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.VectorHeader()
 		if err != nil {
 			return b.DecodeErr("pageBlockSlideshow", "items", err)
 		}
-		m.Items = make([]PageBlockClass, n0)
+		m.Items = tl.MakeSlice[PageBlockClass](b, 0x9e9f3654, n0)
 		for i0 := range m.Items {
 			if m.Items[i0], err = DecodePageBlockClass(b); err != nil {
 				return b.DecodeErr("pageBlockSlideshow", "items", err)
 			}
 		}
 	}
-	if err = m.Caption.Decode(b); err != nil {
+	if err = b.ConsumeID(PageCaptionTypeID); err != nil {
+		return b.DecodeErr("pageBlockSlideshow", "caption", err)
+	}
+	if err = m.Caption.decodeFields(b); err != nil {
 		return b.DecodeErr("pageBlockSlideshow", "caption", err)
 	}
 	return nil
@@ -48567,7 +52289,12 @@ func (m *PageBlockChannel) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PageBlockChannel) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PageBlockChannel) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PageBlockChannel) decodeFields(b *tl.Buffer) (err error) {
 	if m.Channel, err = DecodeChatClass(b); err != nil {
 		return b.DecodeErr("pageBlockChannel", "channel", err)
 	}
@@ -48615,11 +52342,19 @@ func (m *PageBlockAudio) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PageBlockAudio) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PageBlockAudio) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PageBlockAudio) decodeFields(b *tl.Buffer) (err error) {
 	if m.AudioID, err = b.Int64(); err != nil {
 		return b.DecodeErr("pageBlockAudio", "audio_id", err)
 	}
-	if err = m.Caption.Decode(b); err != nil {
+	if err = b.ConsumeID(PageCaptionTypeID); err != nil {
+		return b.DecodeErr("pageBlockAudio", "caption", err)
+	}
+	if err = m.Caption.decodeFields(b); err != nil {
 		return b.DecodeErr("pageBlockAudio", "caption", err)
 	}
 	return nil
@@ -48667,7 +52402,12 @@ func (m *PageBlockKicker) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PageBlockKicker) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PageBlockKicker) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PageBlockKicker) decodeFields(b *tl.Buffer) (err error) {
 	if m.Text, err = DecodeRichTextClass(b); err != nil {
 		return b.DecodeErr("pageBlockKicker", "text", err)
 	}
@@ -48733,8 +52473,13 @@ func (m *PageBlockTable) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PageBlockTable) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PageBlockTable) DecodeBare(b *tl.Buffer) error {
 	*m = PageBlockTable{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PageBlockTable) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("pageBlockTable", "flags", err)
@@ -48749,9 +52494,12 @@ func (m *PageBlockTable) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("pageBlockTable", "rows", err)
 		}
-		m.Rows = make([]PageTableRow, n0)
+		m.Rows = tl.MakeSlice[PageTableRow](b, 0xd557f6c6, n0)
 		for i0 := range m.Rows {
-			if err = m.Rows[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(PageTableRowTypeID); err != nil {
+				return b.DecodeErr("pageBlockTable", "rows", err)
+			}
+			if err = m.Rows[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("pageBlockTable", "rows", err)
 			}
 		}
@@ -48824,8 +52572,13 @@ func (m *PageBlockOrderedList) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PageBlockOrderedList) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PageBlockOrderedList) DecodeBare(b *tl.Buffer) error {
 	*m = PageBlockOrderedList{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PageBlockOrderedList) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("pageBlockOrderedList", "flags", err)
@@ -48836,7 +52589,7 @@ func (m *PageBlockOrderedList) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("pageBlockOrderedList", "items", err)
 		}
-		m.Items = make([]PageListOrderedItemClass, n0)
+		m.Items = tl.MakeSlice[PageListOrderedItemClass](b, 0xf8dd1121, n0)
 		for i0 := range m.Items {
 			if m.Items[i0], err = DecodePageListOrderedItemClass(b); err != nil {
 				return b.DecodeErr("pageBlockOrderedList", "items", err)
@@ -48916,8 +52669,13 @@ func (m *PageBlockDetails) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PageBlockDetails) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PageBlockDetails) DecodeBare(b *tl.Buffer) error {
 	*m = PageBlockDetails{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PageBlockDetails) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("pageBlockDetails", "flags", err)
@@ -48928,7 +52686,7 @@ func (m *PageBlockDetails) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("pageBlockDetails", "blocks", err)
 		}
-		m.Blocks = make([]PageBlockClass, n0)
+		m.Blocks = tl.MakeSlice[PageBlockClass](b, 0x9e9f3654, n0)
 		for i0 := range m.Blocks {
 			if m.Blocks[i0], err = DecodePageBlockClass(b); err != nil {
 				return b.DecodeErr("pageBlockDetails", "blocks", err)
@@ -48990,7 +52748,12 @@ func (m *PageBlockRelatedArticles) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PageBlockRelatedArticles) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PageBlockRelatedArticles) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PageBlockRelatedArticles) decodeFields(b *tl.Buffer) (err error) {
 	if m.Title, err = DecodeRichTextClass(b); err != nil {
 		return b.DecodeErr("pageBlockRelatedArticles", "title", err)
 	}
@@ -48999,9 +52762,12 @@ func (m *PageBlockRelatedArticles) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("pageBlockRelatedArticles", "articles", err)
 		}
-		m.Articles = make([]PageRelatedArticle, n0)
+		m.Articles = tl.MakeSlice[PageRelatedArticle](b, 0xd033dbb4, n0)
 		for i0 := range m.Articles {
-			if err = m.Articles[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(PageRelatedArticleTypeID); err != nil {
+				return b.DecodeErr("pageBlockRelatedArticles", "articles", err)
+			}
+			if err = m.Articles[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("pageBlockRelatedArticles", "articles", err)
 			}
 		}
@@ -49061,7 +52827,12 @@ func (m *PageBlockMap) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PageBlockMap) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PageBlockMap) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PageBlockMap) decodeFields(b *tl.Buffer) (err error) {
 	if m.Geo, err = DecodeGeoPointClass(b); err != nil {
 		return b.DecodeErr("pageBlockMap", "geo", err)
 	}
@@ -49074,7 +52845,10 @@ func (m *PageBlockMap) DecodeBare(b *tl.Buffer) (err error) {
 	if m.H, err = b.Int32(); err != nil {
 		return b.DecodeErr("pageBlockMap", "h", err)
 	}
-	if err = m.Caption.Decode(b); err != nil {
+	if err = b.ConsumeID(PageCaptionTypeID); err != nil {
+		return b.DecodeErr("pageBlockMap", "caption", err)
+	}
+	if err = m.Caption.decodeFields(b); err != nil {
 		return b.DecodeErr("pageBlockMap", "caption", err)
 	}
 	return nil
@@ -49122,7 +52896,12 @@ func (m *PageBlockHeading1) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PageBlockHeading1) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PageBlockHeading1) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PageBlockHeading1) decodeFields(b *tl.Buffer) (err error) {
 	if m.Text, err = DecodeRichTextClass(b); err != nil {
 		return b.DecodeErr("pageBlockHeading1", "text", err)
 	}
@@ -49171,7 +52950,12 @@ func (m *PageBlockHeading2) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PageBlockHeading2) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PageBlockHeading2) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PageBlockHeading2) decodeFields(b *tl.Buffer) (err error) {
 	if m.Text, err = DecodeRichTextClass(b); err != nil {
 		return b.DecodeErr("pageBlockHeading2", "text", err)
 	}
@@ -49220,7 +53004,12 @@ func (m *PageBlockHeading3) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PageBlockHeading3) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PageBlockHeading3) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PageBlockHeading3) decodeFields(b *tl.Buffer) (err error) {
 	if m.Text, err = DecodeRichTextClass(b); err != nil {
 		return b.DecodeErr("pageBlockHeading3", "text", err)
 	}
@@ -49269,7 +53058,12 @@ func (m *PageBlockHeading4) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PageBlockHeading4) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PageBlockHeading4) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PageBlockHeading4) decodeFields(b *tl.Buffer) (err error) {
 	if m.Text, err = DecodeRichTextClass(b); err != nil {
 		return b.DecodeErr("pageBlockHeading4", "text", err)
 	}
@@ -49318,7 +53112,12 @@ func (m *PageBlockHeading5) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PageBlockHeading5) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PageBlockHeading5) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PageBlockHeading5) decodeFields(b *tl.Buffer) (err error) {
 	if m.Text, err = DecodeRichTextClass(b); err != nil {
 		return b.DecodeErr("pageBlockHeading5", "text", err)
 	}
@@ -49367,7 +53166,12 @@ func (m *PageBlockHeading6) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PageBlockHeading6) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PageBlockHeading6) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PageBlockHeading6) decodeFields(b *tl.Buffer) (err error) {
 	if m.Text, err = DecodeRichTextClass(b); err != nil {
 		return b.DecodeErr("pageBlockHeading6", "text", err)
 	}
@@ -49411,7 +53215,12 @@ func (m *PageBlockMath) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PageBlockMath) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PageBlockMath) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PageBlockMath) decodeFields(b *tl.Buffer) (err error) {
 	if m.Source, err = b.String(); err != nil {
 		return b.DecodeErr("pageBlockMath", "source", err)
 	}
@@ -49460,7 +53269,12 @@ func (m *PageBlockThinking) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PageBlockThinking) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PageBlockThinking) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PageBlockThinking) decodeFields(b *tl.Buffer) (err error) {
 	if m.Text, err = DecodeRichTextClass(b); err != nil {
 		return b.DecodeErr("pageBlockThinking", "text", err)
 	}
@@ -49519,7 +53333,12 @@ func (m *InputPageBlockMap) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputPageBlockMap) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputPageBlockMap) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputPageBlockMap) decodeFields(b *tl.Buffer) (err error) {
 	if m.Geo, err = DecodeInputGeoPointClass(b); err != nil {
 		return b.DecodeErr("inputPageBlockMap", "geo", err)
 	}
@@ -49532,7 +53351,10 @@ func (m *InputPageBlockMap) DecodeBare(b *tl.Buffer) (err error) {
 	if m.H, err = b.Int32(); err != nil {
 		return b.DecodeErr("inputPageBlockMap", "h", err)
 	}
-	if err = m.Caption.Decode(b); err != nil {
+	if err = b.ConsumeID(PageCaptionTypeID); err != nil {
+		return b.DecodeErr("inputPageBlockMap", "caption", err)
+	}
+	if err = m.Caption.decodeFields(b); err != nil {
 		return b.DecodeErr("inputPageBlockMap", "caption", err)
 	}
 	return nil
@@ -49590,13 +53412,18 @@ func (m *PageBlockBlockquoteBlocks) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PageBlockBlockquoteBlocks) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PageBlockBlockquoteBlocks) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PageBlockBlockquoteBlocks) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.VectorHeader()
 		if err != nil {
 			return b.DecodeErr("pageBlockBlockquoteBlocks", "blocks", err)
 		}
-		m.Blocks = make([]PageBlockClass, n0)
+		m.Blocks = tl.MakeSlice[PageBlockClass](b, 0x9e9f3654, n0)
 		for i0 := range m.Blocks {
 			if m.Blocks[i0], err = DecodePageBlockClass(b); err != nil {
 				return b.DecodeErr("pageBlockBlockquoteBlocks", "blocks", err)
@@ -49646,8 +53473,11 @@ func (m *PhoneCallDiscardReasonMissed) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *PhoneCallDiscardReasonMissed) DecodeBare(b *tl.Buffer) error {
 	*m = PhoneCallDiscardReasonMissed{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PhoneCallDiscardReasonMissed) decodeFields(b *tl.Buffer) error { return nil }
 
 // PhoneCallDiscardReasonDisconnect is the TL constructor phoneCallDiscardReasonDisconnect#e095c1a0 (result PhoneCallDiscardReason).
 type PhoneCallDiscardReasonDisconnect struct {
@@ -49688,8 +53518,11 @@ func (m *PhoneCallDiscardReasonDisconnect) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *PhoneCallDiscardReasonDisconnect) DecodeBare(b *tl.Buffer) error {
 	*m = PhoneCallDiscardReasonDisconnect{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PhoneCallDiscardReasonDisconnect) decodeFields(b *tl.Buffer) error { return nil }
 
 // PhoneCallDiscardReasonHangup is the TL constructor phoneCallDiscardReasonHangup#57adc690 (result PhoneCallDiscardReason).
 type PhoneCallDiscardReasonHangup struct {
@@ -49728,8 +53561,11 @@ func (m *PhoneCallDiscardReasonHangup) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *PhoneCallDiscardReasonHangup) DecodeBare(b *tl.Buffer) error {
 	*m = PhoneCallDiscardReasonHangup{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PhoneCallDiscardReasonHangup) decodeFields(b *tl.Buffer) error { return nil }
 
 // PhoneCallDiscardReasonBusy is the TL constructor phoneCallDiscardReasonBusy#faf7e8c9 (result PhoneCallDiscardReason).
 type PhoneCallDiscardReasonBusy struct {
@@ -49768,8 +53604,11 @@ func (m *PhoneCallDiscardReasonBusy) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *PhoneCallDiscardReasonBusy) DecodeBare(b *tl.Buffer) error {
 	*m = PhoneCallDiscardReasonBusy{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PhoneCallDiscardReasonBusy) decodeFields(b *tl.Buffer) error { return nil }
 
 // PhoneCallDiscardReasonMigrateConferenceCall is the TL constructor phoneCallDiscardReasonMigrateConferenceCall#9fbbf1f7 (result PhoneCallDiscardReason).
 type PhoneCallDiscardReasonMigrateConferenceCall struct {
@@ -49812,7 +53651,12 @@ func (m *PhoneCallDiscardReasonMigrateConferenceCall) Decode(b *tl.Buffer) error
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PhoneCallDiscardReasonMigrateConferenceCall) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PhoneCallDiscardReasonMigrateConferenceCall) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PhoneCallDiscardReasonMigrateConferenceCall) decodeFields(b *tl.Buffer) (err error) {
 	if m.Slug, err = b.String(); err != nil {
 		return b.DecodeErr("phoneCallDiscardReasonMigrateConferenceCall", "slug", err)
 	}
@@ -49854,7 +53698,12 @@ func (m *DataJSON) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *DataJSON) DecodeBare(b *tl.Buffer) (err error) {
+func (m *DataJSON) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *DataJSON) decodeFields(b *tl.Buffer) (err error) {
 	if m.Data, err = b.String(); err != nil {
 		return b.DecodeErr("dataJSON", "data", err)
 	}
@@ -49898,7 +53747,12 @@ func (m *LabeledPrice) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *LabeledPrice) DecodeBare(b *tl.Buffer) (err error) {
+func (m *LabeledPrice) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *LabeledPrice) decodeFields(b *tl.Buffer) (err error) {
 	if m.Label, err = b.String(); err != nil {
 		return b.DecodeErr("labeledPrice", "label", err)
 	}
@@ -50022,8 +53876,13 @@ func (m *Invoice) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *Invoice) DecodeBare(b *tl.Buffer) (err error) {
+func (m *Invoice) DecodeBare(b *tl.Buffer) error {
 	*m = Invoice{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *Invoice) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("invoice", "flags", err)
@@ -50045,9 +53904,12 @@ func (m *Invoice) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("invoice", "prices", err)
 		}
-		m.Prices = make([]LabeledPrice, n0)
+		m.Prices = tl.MakeSlice[LabeledPrice](b, 0x907f1cad, n0)
 		for i0 := range m.Prices {
-			if err = m.Prices[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(LabeledPriceTypeID); err != nil {
+				return b.DecodeErr("invoice", "prices", err)
+			}
+			if err = m.Prices[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("invoice", "prices", err)
 			}
 		}
@@ -50064,7 +53926,7 @@ func (m *Invoice) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("invoice", "suggested_tip_amounts", err)
 			}
-			m.SuggestedTipAmounts = make([]int64, n1)
+			m.SuggestedTipAmounts = tl.MakeSlice[int64](b, 0xb825495a, n1)
 			for i1 := range m.SuggestedTipAmounts {
 				if m.SuggestedTipAmounts[i1], err = b.Int64(); err != nil {
 					return b.DecodeErr("invoice", "suggested_tip_amounts", err)
@@ -50124,7 +53986,12 @@ func (m *PaymentCharge) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PaymentCharge) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PaymentCharge) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PaymentCharge) decodeFields(b *tl.Buffer) (err error) {
 	if m.ID, err = b.String(); err != nil {
 		return b.DecodeErr("paymentCharge", "id", err)
 	}
@@ -50179,7 +54046,12 @@ func (m *PostAddress) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PostAddress) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PostAddress) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PostAddress) decodeFields(b *tl.Buffer) (err error) {
 	if m.StreetLine1, err = b.String(); err != nil {
 		return b.DecodeErr("postAddress", "street_line1", err)
 	}
@@ -50266,8 +54138,13 @@ func (m *PaymentRequestedInfo) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PaymentRequestedInfo) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PaymentRequestedInfo) DecodeBare(b *tl.Buffer) error {
 	*m = PaymentRequestedInfo{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PaymentRequestedInfo) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("paymentRequestedInfo", "flags", err)
@@ -50292,7 +54169,10 @@ func (m *PaymentRequestedInfo) DecodeBare(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<3) != 0 {
 		m.ShippingAddress = tl.New[PostAddress](b, PostAddressTypeID)
-		if err = m.ShippingAddress.Decode(b); err != nil {
+		if err = b.ConsumeID(PostAddressTypeID); err != nil {
+			return b.DecodeErr("paymentRequestedInfo", "shipping_address", err)
+		}
+		if err = m.ShippingAddress.decodeFields(b); err != nil {
 			return b.DecodeErr("paymentRequestedInfo", "shipping_address", err)
 		}
 	}
@@ -50336,7 +54216,12 @@ func (m *PaymentSavedCredentialsCard) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PaymentSavedCredentialsCard) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PaymentSavedCredentialsCard) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PaymentSavedCredentialsCard) decodeFields(b *tl.Buffer) (err error) {
 	if m.ID, err = b.String(); err != nil {
 		return b.DecodeErr("paymentSavedCredentialsCard", "id", err)
 	}
@@ -50399,7 +54284,12 @@ func (m *WebDocument) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *WebDocument) DecodeBare(b *tl.Buffer) (err error) {
+func (m *WebDocument) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *WebDocument) decodeFields(b *tl.Buffer) (err error) {
 	if m.URL, err = b.String(); err != nil {
 		return b.DecodeErr("webDocument", "url", err)
 	}
@@ -50417,7 +54307,7 @@ func (m *WebDocument) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("webDocument", "attributes", err)
 		}
-		m.Attributes = make([]DocumentAttributeClass, n0)
+		m.Attributes = tl.MakeSlice[DocumentAttributeClass](b, 0xa0211075, n0)
 		for i0 := range m.Attributes {
 			if m.Attributes[i0], err = DecodeDocumentAttributeClass(b); err != nil {
 				return b.DecodeErr("webDocument", "attributes", err)
@@ -50478,7 +54368,12 @@ func (m *WebDocumentNoProxy) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *WebDocumentNoProxy) DecodeBare(b *tl.Buffer) (err error) {
+func (m *WebDocumentNoProxy) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *WebDocumentNoProxy) decodeFields(b *tl.Buffer) (err error) {
 	if m.URL, err = b.String(); err != nil {
 		return b.DecodeErr("webDocumentNoProxy", "url", err)
 	}
@@ -50493,7 +54388,7 @@ func (m *WebDocumentNoProxy) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("webDocumentNoProxy", "attributes", err)
 		}
-		m.Attributes = make([]DocumentAttributeClass, n0)
+		m.Attributes = tl.MakeSlice[DocumentAttributeClass](b, 0xa0211075, n0)
 		for i0 := range m.Attributes {
 			if m.Attributes[i0], err = DecodeDocumentAttributeClass(b); err != nil {
 				return b.DecodeErr("webDocumentNoProxy", "attributes", err)
@@ -50552,7 +54447,12 @@ func (m *InputWebDocument) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputWebDocument) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputWebDocument) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputWebDocument) decodeFields(b *tl.Buffer) (err error) {
 	if m.URL, err = b.String(); err != nil {
 		return b.DecodeErr("inputWebDocument", "url", err)
 	}
@@ -50567,7 +54467,7 @@ func (m *InputWebDocument) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("inputWebDocument", "attributes", err)
 		}
-		m.Attributes = make([]DocumentAttributeClass, n0)
+		m.Attributes = tl.MakeSlice[DocumentAttributeClass](b, 0xa0211075, n0)
 		for i0 := range m.Attributes {
 			if m.Attributes[i0], err = DecodeDocumentAttributeClass(b); err != nil {
 				return b.DecodeErr("inputWebDocument", "attributes", err)
@@ -50616,7 +54516,12 @@ func (m *InputWebFileLocation) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputWebFileLocation) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputWebFileLocation) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputWebFileLocation) decodeFields(b *tl.Buffer) (err error) {
 	if m.URL, err = b.String(); err != nil {
 		return b.DecodeErr("inputWebFileLocation", "url", err)
 	}
@@ -50678,7 +54583,12 @@ func (m *InputWebFileGeoPointLocation) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputWebFileGeoPointLocation) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputWebFileGeoPointLocation) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputWebFileGeoPointLocation) decodeFields(b *tl.Buffer) (err error) {
 	if m.GeoPoint, err = DecodeInputGeoPointClass(b); err != nil {
 		return b.DecodeErr("inputWebFileGeoPointLocation", "geo_point", err)
 	}
@@ -50771,8 +54681,13 @@ func (m *InputWebFileAudioAlbumThumbLocation) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputWebFileAudioAlbumThumbLocation) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputWebFileAudioAlbumThumbLocation) DecodeBare(b *tl.Buffer) error {
 	*m = InputWebFileAudioAlbumThumbLocation{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputWebFileAudioAlbumThumbLocation) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("inputWebFileAudioAlbumThumbLocation", "flags", err)
@@ -50837,7 +54752,12 @@ func (m *InputPaymentCredentialsSaved) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputPaymentCredentialsSaved) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputPaymentCredentialsSaved) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputPaymentCredentialsSaved) decodeFields(b *tl.Buffer) (err error) {
 	if m.ID, err = b.String(); err != nil {
 		return b.DecodeErr("inputPaymentCredentialsSaved", "id", err)
 	}
@@ -50892,14 +54812,22 @@ func (m *InputPaymentCredentials) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputPaymentCredentials) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputPaymentCredentials) DecodeBare(b *tl.Buffer) error {
 	*m = InputPaymentCredentials{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputPaymentCredentials) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("inputPaymentCredentials", "flags", err)
 	}
 	m.Save = f0&(1<<0) != 0
-	if err = m.Data.Decode(b); err != nil {
+	if err = b.ConsumeID(DataJSONTypeID); err != nil {
+		return b.DecodeErr("inputPaymentCredentials", "data", err)
+	}
+	if err = m.Data.decodeFields(b); err != nil {
 		return b.DecodeErr("inputPaymentCredentials", "data", err)
 	}
 	return nil
@@ -50944,8 +54872,16 @@ func (m *InputPaymentCredentialsApplePay) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputPaymentCredentialsApplePay) DecodeBare(b *tl.Buffer) (err error) {
-	if err = m.PaymentData.Decode(b); err != nil {
+func (m *InputPaymentCredentialsApplePay) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputPaymentCredentialsApplePay) decodeFields(b *tl.Buffer) (err error) {
+	if err = b.ConsumeID(DataJSONTypeID); err != nil {
+		return b.DecodeErr("inputPaymentCredentialsApplePay", "payment_data", err)
+	}
+	if err = m.PaymentData.decodeFields(b); err != nil {
 		return b.DecodeErr("inputPaymentCredentialsApplePay", "payment_data", err)
 	}
 	return nil
@@ -50992,8 +54928,16 @@ func (m *InputPaymentCredentialsGooglePay) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputPaymentCredentialsGooglePay) DecodeBare(b *tl.Buffer) (err error) {
-	if err = m.PaymentToken.Decode(b); err != nil {
+func (m *InputPaymentCredentialsGooglePay) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputPaymentCredentialsGooglePay) decodeFields(b *tl.Buffer) (err error) {
+	if err = b.ConsumeID(DataJSONTypeID); err != nil {
+		return b.DecodeErr("inputPaymentCredentialsGooglePay", "payment_token", err)
+	}
+	if err = m.PaymentToken.decodeFields(b); err != nil {
 		return b.DecodeErr("inputPaymentCredentialsGooglePay", "payment_token", err)
 	}
 	return nil
@@ -51043,7 +54987,12 @@ func (m *ShippingOption) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ShippingOption) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ShippingOption) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ShippingOption) decodeFields(b *tl.Buffer) (err error) {
 	if m.ID, err = b.String(); err != nil {
 		return b.DecodeErr("shippingOption", "id", err)
 	}
@@ -51055,9 +55004,12 @@ func (m *ShippingOption) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("shippingOption", "prices", err)
 		}
-		m.Prices = make([]LabeledPrice, n0)
+		m.Prices = tl.MakeSlice[LabeledPrice](b, 0x907f1cad, n0)
 		for i0 := range m.Prices {
-			if err = m.Prices[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(LabeledPriceTypeID); err != nil {
+				return b.DecodeErr("shippingOption", "prices", err)
+			}
+			if err = m.Prices[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("shippingOption", "prices", err)
 			}
 		}
@@ -51125,8 +55077,13 @@ func (m *InputStickerSetItem) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputStickerSetItem) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputStickerSetItem) DecodeBare(b *tl.Buffer) error {
 	*m = InputStickerSetItem{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputStickerSetItem) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("inputStickerSetItem", "flags", err)
@@ -51139,7 +55096,10 @@ func (m *InputStickerSetItem) DecodeBare(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<0) != 0 {
 		m.MaskCoords = tl.New[MaskCoords](b, MaskCoordsTypeID)
-		if err = m.MaskCoords.Decode(b); err != nil {
+		if err = b.ConsumeID(MaskCoordsTypeID); err != nil {
+			return b.DecodeErr("inputStickerSetItem", "mask_coords", err)
+		}
+		if err = m.MaskCoords.decodeFields(b); err != nil {
 			return b.DecodeErr("inputStickerSetItem", "mask_coords", err)
 		}
 	}
@@ -51189,7 +55149,12 @@ func (m *InputPhoneCall) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputPhoneCall) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputPhoneCall) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputPhoneCall) decodeFields(b *tl.Buffer) (err error) {
 	if m.ID, err = b.Int64(); err != nil {
 		return b.DecodeErr("inputPhoneCall", "id", err)
 	}
@@ -51236,7 +55201,12 @@ func (m *PhoneCallEmpty) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PhoneCallEmpty) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PhoneCallEmpty) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PhoneCallEmpty) decodeFields(b *tl.Buffer) (err error) {
 	if m.ID, err = b.Int64(); err != nil {
 		return b.DecodeErr("phoneCallEmpty", "id", err)
 	}
@@ -51305,8 +55275,13 @@ func (m *PhoneCallWaiting) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PhoneCallWaiting) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PhoneCallWaiting) DecodeBare(b *tl.Buffer) error {
 	*m = PhoneCallWaiting{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PhoneCallWaiting) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("phoneCallWaiting", "flags", err)
@@ -51327,7 +55302,10 @@ func (m *PhoneCallWaiting) DecodeBare(b *tl.Buffer) (err error) {
 	if m.ParticipantID, err = b.Int64(); err != nil {
 		return b.DecodeErr("phoneCallWaiting", "participant_id", err)
 	}
-	if err = m.Protocol.Decode(b); err != nil {
+	if err = b.ConsumeID(PhoneCallProtocolTypeID); err != nil {
+		return b.DecodeErr("phoneCallWaiting", "protocol", err)
+	}
+	if err = m.Protocol.decodeFields(b); err != nil {
 		return b.DecodeErr("phoneCallWaiting", "protocol", err)
 	}
 	if f0&(1<<0) != 0 {
@@ -51396,8 +55374,13 @@ func (m *PhoneCallRequested) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PhoneCallRequested) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PhoneCallRequested) DecodeBare(b *tl.Buffer) error {
 	*m = PhoneCallRequested{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PhoneCallRequested) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("phoneCallRequested", "flags", err)
@@ -51421,7 +55404,10 @@ func (m *PhoneCallRequested) DecodeBare(b *tl.Buffer) (err error) {
 	if m.GAHash, err = b.Bytes(); err != nil {
 		return b.DecodeErr("phoneCallRequested", "g_a_hash", err)
 	}
-	if err = m.Protocol.Decode(b); err != nil {
+	if err = b.ConsumeID(PhoneCallProtocolTypeID); err != nil {
+		return b.DecodeErr("phoneCallRequested", "protocol", err)
+	}
+	if err = m.Protocol.decodeFields(b); err != nil {
 		return b.DecodeErr("phoneCallRequested", "protocol", err)
 	}
 	return nil
@@ -51484,8 +55470,13 @@ func (m *PhoneCallAccepted) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PhoneCallAccepted) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PhoneCallAccepted) DecodeBare(b *tl.Buffer) error {
 	*m = PhoneCallAccepted{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PhoneCallAccepted) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("phoneCallAccepted", "flags", err)
@@ -51509,7 +55500,10 @@ func (m *PhoneCallAccepted) DecodeBare(b *tl.Buffer) (err error) {
 	if m.GB, err = b.Bytes(); err != nil {
 		return b.DecodeErr("phoneCallAccepted", "g_b", err)
 	}
-	if err = m.Protocol.Decode(b); err != nil {
+	if err = b.ConsumeID(PhoneCallProtocolTypeID); err != nil {
+		return b.DecodeErr("phoneCallAccepted", "protocol", err)
+	}
+	if err = m.Protocol.decodeFields(b); err != nil {
 		return b.DecodeErr("phoneCallAccepted", "protocol", err)
 	}
 	return nil
@@ -51603,8 +55597,13 @@ func (m *PhoneCall) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PhoneCall) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PhoneCall) DecodeBare(b *tl.Buffer) error {
 	*m = PhoneCall{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PhoneCall) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("phoneCall", "flags", err)
@@ -51633,7 +55632,10 @@ func (m *PhoneCall) DecodeBare(b *tl.Buffer) (err error) {
 	if m.KeyFingerprint, err = b.Int64(); err != nil {
 		return b.DecodeErr("phoneCall", "key_fingerprint", err)
 	}
-	if err = m.Protocol.Decode(b); err != nil {
+	if err = b.ConsumeID(PhoneCallProtocolTypeID); err != nil {
+		return b.DecodeErr("phoneCall", "protocol", err)
+	}
+	if err = m.Protocol.decodeFields(b); err != nil {
 		return b.DecodeErr("phoneCall", "protocol", err)
 	}
 	{
@@ -51641,7 +55643,7 @@ func (m *PhoneCall) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("phoneCall", "connections", err)
 		}
-		m.Connections = make([]PhoneConnectionClass, n0)
+		m.Connections = tl.MakeSlice[PhoneConnectionClass](b, 0x63a8e110, n0)
 		for i0 := range m.Connections {
 			if m.Connections[i0], err = DecodePhoneConnectionClass(b); err != nil {
 				return b.DecodeErr("phoneCall", "connections", err)
@@ -51653,7 +55655,10 @@ func (m *PhoneCall) DecodeBare(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<7) != 0 {
 		m.CustomParameters = tl.New[DataJSON](b, DataJSONTypeID)
-		if err = m.CustomParameters.Decode(b); err != nil {
+		if err = b.ConsumeID(DataJSONTypeID); err != nil {
+			return b.DecodeErr("phoneCall", "custom_parameters", err)
+		}
+		if err = m.CustomParameters.decodeFields(b); err != nil {
 			return b.DecodeErr("phoneCall", "custom_parameters", err)
 		}
 	}
@@ -51727,8 +55732,13 @@ func (m *PhoneCallDiscarded) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PhoneCallDiscarded) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PhoneCallDiscarded) DecodeBare(b *tl.Buffer) error {
 	*m = PhoneCallDiscarded{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PhoneCallDiscarded) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("phoneCallDiscarded", "flags", err)
@@ -51804,8 +55814,13 @@ func (m *PhoneConnection) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PhoneConnection) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PhoneConnection) DecodeBare(b *tl.Buffer) error {
 	*m = PhoneConnection{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PhoneConnection) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("phoneConnection", "flags", err)
@@ -51886,8 +55901,13 @@ func (m *PhoneConnectionWebrtc) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PhoneConnectionWebrtc) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PhoneConnectionWebrtc) DecodeBare(b *tl.Buffer) error {
 	*m = PhoneConnectionWebrtc{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PhoneConnectionWebrtc) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("phoneConnectionWebrtc", "flags", err)
@@ -51967,8 +55987,13 @@ func (m *PhoneCallProtocol) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PhoneCallProtocol) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PhoneCallProtocol) DecodeBare(b *tl.Buffer) error {
 	*m = PhoneCallProtocol{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PhoneCallProtocol) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("phoneCallProtocol", "flags", err)
@@ -51986,7 +56011,7 @@ func (m *PhoneCallProtocol) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("phoneCallProtocol", "library_versions", err)
 		}
-		m.LibraryVersions = make([]string, n0)
+		m.LibraryVersions = tl.MakeSlice[string](b, 0x0010ab84, n0)
 		for i0 := range m.LibraryVersions {
 			if m.LibraryVersions[i0], err = b.String(); err != nil {
 				return b.DecodeErr("phoneCallProtocol", "library_versions", err)
@@ -52033,7 +56058,12 @@ func (m *CdnPublicKey) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *CdnPublicKey) DecodeBare(b *tl.Buffer) (err error) {
+func (m *CdnPublicKey) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *CdnPublicKey) decodeFields(b *tl.Buffer) (err error) {
 	if m.DCID, err = b.Int32(); err != nil {
 		return b.DecodeErr("cdnPublicKey", "dc_id", err)
 	}
@@ -52083,15 +56113,23 @@ func (m *CdnConfig) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *CdnConfig) DecodeBare(b *tl.Buffer) (err error) {
+func (m *CdnConfig) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *CdnConfig) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.VectorHeader()
 		if err != nil {
 			return b.DecodeErr("cdnConfig", "public_keys", err)
 		}
-		m.PublicKeys = make([]CdnPublicKey, n0)
+		m.PublicKeys = tl.MakeSlice[CdnPublicKey](b, 0x9a205f24, n0)
 		for i0 := range m.PublicKeys {
-			if err = m.PublicKeys[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(CdnPublicKeyTypeID); err != nil {
+				return b.DecodeErr("cdnConfig", "public_keys", err)
+			}
+			if err = m.PublicKeys[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("cdnConfig", "public_keys", err)
 			}
 		}
@@ -52138,7 +56176,12 @@ func (m *LangPackString) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *LangPackString) DecodeBare(b *tl.Buffer) (err error) {
+func (m *LangPackString) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *LangPackString) decodeFields(b *tl.Buffer) (err error) {
 	if m.Key, err = b.String(); err != nil {
 		return b.DecodeErr("langPackString", "key", err)
 	}
@@ -52224,8 +56267,13 @@ func (m *LangPackStringPluralized) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *LangPackStringPluralized) DecodeBare(b *tl.Buffer) (err error) {
+func (m *LangPackStringPluralized) DecodeBare(b *tl.Buffer) error {
 	*m = LangPackStringPluralized{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *LangPackStringPluralized) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("langPackStringPluralized", "flags", err)
@@ -52306,7 +56354,12 @@ func (m *LangPackStringDeleted) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *LangPackStringDeleted) DecodeBare(b *tl.Buffer) (err error) {
+func (m *LangPackStringDeleted) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *LangPackStringDeleted) decodeFields(b *tl.Buffer) (err error) {
 	if m.Key, err = b.String(); err != nil {
 		return b.DecodeErr("langPackStringDeleted", "key", err)
 	}
@@ -52362,7 +56415,12 @@ func (m *LangPackDifference) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *LangPackDifference) DecodeBare(b *tl.Buffer) (err error) {
+func (m *LangPackDifference) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *LangPackDifference) decodeFields(b *tl.Buffer) (err error) {
 	if m.LangCode, err = b.String(); err != nil {
 		return b.DecodeErr("langPackDifference", "lang_code", err)
 	}
@@ -52377,7 +56435,7 @@ func (m *LangPackDifference) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("langPackDifference", "strings", err)
 		}
-		m.Strings = make([]LangPackStringClass, n0)
+		m.Strings = tl.MakeSlice[LangPackStringClass](b, 0xceceb72a, n0)
 		for i0 := range m.Strings {
 			if m.Strings[i0], err = DecodeLangPackStringClass(b); err != nil {
 				return b.DecodeErr("langPackDifference", "strings", err)
@@ -52455,8 +56513,13 @@ func (m *LangPackLanguage) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *LangPackLanguage) DecodeBare(b *tl.Buffer) (err error) {
+func (m *LangPackLanguage) DecodeBare(b *tl.Buffer) error {
 	*m = LangPackLanguage{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *LangPackLanguage) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("langPackLanguage", "flags", err)
@@ -52537,7 +56600,12 @@ func (m *ChannelAdminLogEventActionChangeTitle) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelAdminLogEventActionChangeTitle) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelAdminLogEventActionChangeTitle) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelAdminLogEventActionChangeTitle) decodeFields(b *tl.Buffer) (err error) {
 	if m.PrevValue, err = b.String(); err != nil {
 		return b.DecodeErr("channelAdminLogEventActionChangeTitle", "prev_value", err)
 	}
@@ -52590,7 +56658,12 @@ func (m *ChannelAdminLogEventActionChangeAbout) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelAdminLogEventActionChangeAbout) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelAdminLogEventActionChangeAbout) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelAdminLogEventActionChangeAbout) decodeFields(b *tl.Buffer) (err error) {
 	if m.PrevValue, err = b.String(); err != nil {
 		return b.DecodeErr("channelAdminLogEventActionChangeAbout", "prev_value", err)
 	}
@@ -52643,7 +56716,12 @@ func (m *ChannelAdminLogEventActionChangeUsername) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelAdminLogEventActionChangeUsername) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelAdminLogEventActionChangeUsername) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelAdminLogEventActionChangeUsername) decodeFields(b *tl.Buffer) (err error) {
 	if m.PrevValue, err = b.String(); err != nil {
 		return b.DecodeErr("channelAdminLogEventActionChangeUsername", "prev_value", err)
 	}
@@ -52706,7 +56784,12 @@ func (m *ChannelAdminLogEventActionChangePhoto) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelAdminLogEventActionChangePhoto) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelAdminLogEventActionChangePhoto) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelAdminLogEventActionChangePhoto) decodeFields(b *tl.Buffer) (err error) {
 	if m.PrevPhoto, err = DecodePhotoClass(b); err != nil {
 		return b.DecodeErr("channelAdminLogEventActionChangePhoto", "prev_photo", err)
 	}
@@ -52757,7 +56840,12 @@ func (m *ChannelAdminLogEventActionToggleInvites) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelAdminLogEventActionToggleInvites) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelAdminLogEventActionToggleInvites) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelAdminLogEventActionToggleInvites) decodeFields(b *tl.Buffer) (err error) {
 	if m.NewValue, err = b.Bool(); err != nil {
 		return b.DecodeErr("channelAdminLogEventActionToggleInvites", "new_value", err)
 	}
@@ -52805,7 +56893,12 @@ func (m *ChannelAdminLogEventActionToggleSignatures) Decode(b *tl.Buffer) error 
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelAdminLogEventActionToggleSignatures) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelAdminLogEventActionToggleSignatures) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelAdminLogEventActionToggleSignatures) decodeFields(b *tl.Buffer) (err error) {
 	if m.NewValue, err = b.Bool(); err != nil {
 		return b.DecodeErr("channelAdminLogEventActionToggleSignatures", "new_value", err)
 	}
@@ -52858,7 +56951,12 @@ func (m *ChannelAdminLogEventActionUpdatePinned) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelAdminLogEventActionUpdatePinned) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelAdminLogEventActionUpdatePinned) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelAdminLogEventActionUpdatePinned) decodeFields(b *tl.Buffer) (err error) {
 	if m.Message, err = DecodeMessageClass(b); err != nil {
 		return b.DecodeErr("channelAdminLogEventActionUpdatePinned", "message", err)
 	}
@@ -52918,7 +57016,12 @@ func (m *ChannelAdminLogEventActionEditMessage) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelAdminLogEventActionEditMessage) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelAdminLogEventActionEditMessage) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelAdminLogEventActionEditMessage) decodeFields(b *tl.Buffer) (err error) {
 	if m.PrevMessage, err = DecodeMessageClass(b); err != nil {
 		return b.DecodeErr("channelAdminLogEventActionEditMessage", "prev_message", err)
 	}
@@ -52974,7 +57077,12 @@ func (m *ChannelAdminLogEventActionDeleteMessage) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelAdminLogEventActionDeleteMessage) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelAdminLogEventActionDeleteMessage) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelAdminLogEventActionDeleteMessage) decodeFields(b *tl.Buffer) (err error) {
 	if m.Message, err = DecodeMessageClass(b); err != nil {
 		return b.DecodeErr("channelAdminLogEventActionDeleteMessage", "message", err)
 	}
@@ -53022,8 +57130,11 @@ func (m *ChannelAdminLogEventActionParticipantJoin) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *ChannelAdminLogEventActionParticipantJoin) DecodeBare(b *tl.Buffer) error {
 	*m = ChannelAdminLogEventActionParticipantJoin{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelAdminLogEventActionParticipantJoin) decodeFields(b *tl.Buffer) error { return nil }
 
 // ChannelAdminLogEventActionParticipantLeave is the TL constructor channelAdminLogEventActionParticipantLeave#f89777f2 (result ChannelAdminLogEventAction).
 type ChannelAdminLogEventActionParticipantLeave struct {
@@ -53066,8 +57177,11 @@ func (m *ChannelAdminLogEventActionParticipantLeave) Decode(b *tl.Buffer) error 
 // DecodeBare reads the fields without the constructor id.
 func (m *ChannelAdminLogEventActionParticipantLeave) DecodeBare(b *tl.Buffer) error {
 	*m = ChannelAdminLogEventActionParticipantLeave{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelAdminLogEventActionParticipantLeave) decodeFields(b *tl.Buffer) error { return nil }
 
 // ChannelAdminLogEventActionParticipantInvite is the TL constructor channelAdminLogEventActionParticipantInvite#e31c34d8 (result ChannelAdminLogEventAction).
 type ChannelAdminLogEventActionParticipantInvite struct {
@@ -53115,7 +57229,12 @@ func (m *ChannelAdminLogEventActionParticipantInvite) Decode(b *tl.Buffer) error
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelAdminLogEventActionParticipantInvite) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelAdminLogEventActionParticipantInvite) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelAdminLogEventActionParticipantInvite) decodeFields(b *tl.Buffer) (err error) {
 	if m.Participant, err = DecodeChannelParticipantClass(b); err != nil {
 		return b.DecodeErr("channelAdminLogEventActionParticipantInvite", "participant", err)
 	}
@@ -53175,7 +57294,12 @@ func (m *ChannelAdminLogEventActionParticipantToggleBan) Decode(b *tl.Buffer) er
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelAdminLogEventActionParticipantToggleBan) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelAdminLogEventActionParticipantToggleBan) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelAdminLogEventActionParticipantToggleBan) decodeFields(b *tl.Buffer) (err error) {
 	if m.PrevParticipant, err = DecodeChannelParticipantClass(b); err != nil {
 		return b.DecodeErr("channelAdminLogEventActionParticipantToggleBan", "prev_participant", err)
 	}
@@ -53238,7 +57362,12 @@ func (m *ChannelAdminLogEventActionParticipantToggleAdmin) Decode(b *tl.Buffer) 
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelAdminLogEventActionParticipantToggleAdmin) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelAdminLogEventActionParticipantToggleAdmin) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelAdminLogEventActionParticipantToggleAdmin) decodeFields(b *tl.Buffer) (err error) {
 	if m.PrevParticipant, err = DecodeChannelParticipantClass(b); err != nil {
 		return b.DecodeErr("channelAdminLogEventActionParticipantToggleAdmin", "prev_participant", err)
 	}
@@ -53301,7 +57430,12 @@ func (m *ChannelAdminLogEventActionChangeStickerSet) Decode(b *tl.Buffer) error 
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelAdminLogEventActionChangeStickerSet) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelAdminLogEventActionChangeStickerSet) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelAdminLogEventActionChangeStickerSet) decodeFields(b *tl.Buffer) (err error) {
 	if m.PrevStickerset, err = DecodeInputStickerSetClass(b); err != nil {
 		return b.DecodeErr("channelAdminLogEventActionChangeStickerSet", "prev_stickerset", err)
 	}
@@ -53352,7 +57486,12 @@ func (m *ChannelAdminLogEventActionTogglePreHistoryHidden) Decode(b *tl.Buffer) 
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelAdminLogEventActionTogglePreHistoryHidden) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelAdminLogEventActionTogglePreHistoryHidden) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelAdminLogEventActionTogglePreHistoryHidden) decodeFields(b *tl.Buffer) (err error) {
 	if m.NewValue, err = b.Bool(); err != nil {
 		return b.DecodeErr("channelAdminLogEventActionTogglePreHistoryHidden", "new_value", err)
 	}
@@ -53406,11 +57545,22 @@ func (m *ChannelAdminLogEventActionDefaultBannedRights) Decode(b *tl.Buffer) err
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelAdminLogEventActionDefaultBannedRights) DecodeBare(b *tl.Buffer) (err error) {
-	if err = m.PrevBannedRights.Decode(b); err != nil {
+func (m *ChannelAdminLogEventActionDefaultBannedRights) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelAdminLogEventActionDefaultBannedRights) decodeFields(b *tl.Buffer) (err error) {
+	if err = b.ConsumeID(ChatBannedRightsTypeID); err != nil {
 		return b.DecodeErr("channelAdminLogEventActionDefaultBannedRights", "prev_banned_rights", err)
 	}
-	if err = m.NewBannedRights.Decode(b); err != nil {
+	if err = m.PrevBannedRights.decodeFields(b); err != nil {
+		return b.DecodeErr("channelAdminLogEventActionDefaultBannedRights", "prev_banned_rights", err)
+	}
+	if err = b.ConsumeID(ChatBannedRightsTypeID); err != nil {
+		return b.DecodeErr("channelAdminLogEventActionDefaultBannedRights", "new_banned_rights", err)
+	}
+	if err = m.NewBannedRights.decodeFields(b); err != nil {
 		return b.DecodeErr("channelAdminLogEventActionDefaultBannedRights", "new_banned_rights", err)
 	}
 	return nil
@@ -53462,7 +57612,12 @@ func (m *ChannelAdminLogEventActionStopPoll) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelAdminLogEventActionStopPoll) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelAdminLogEventActionStopPoll) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelAdminLogEventActionStopPoll) decodeFields(b *tl.Buffer) (err error) {
 	if m.Message, err = DecodeMessageClass(b); err != nil {
 		return b.DecodeErr("channelAdminLogEventActionStopPoll", "message", err)
 	}
@@ -53512,7 +57667,12 @@ func (m *ChannelAdminLogEventActionChangeLinkedChat) Decode(b *tl.Buffer) error 
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelAdminLogEventActionChangeLinkedChat) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelAdminLogEventActionChangeLinkedChat) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelAdminLogEventActionChangeLinkedChat) decodeFields(b *tl.Buffer) (err error) {
 	if m.PrevValue, err = b.Int64(); err != nil {
 		return b.DecodeErr("channelAdminLogEventActionChangeLinkedChat", "prev_value", err)
 	}
@@ -53575,7 +57735,12 @@ func (m *ChannelAdminLogEventActionChangeLocation) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelAdminLogEventActionChangeLocation) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelAdminLogEventActionChangeLocation) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelAdminLogEventActionChangeLocation) decodeFields(b *tl.Buffer) (err error) {
 	if m.PrevValue, err = DecodeChannelLocationClass(b); err != nil {
 		return b.DecodeErr("channelAdminLogEventActionChangeLocation", "prev_value", err)
 	}
@@ -53628,7 +57793,12 @@ func (m *ChannelAdminLogEventActionToggleSlowMode) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelAdminLogEventActionToggleSlowMode) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelAdminLogEventActionToggleSlowMode) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelAdminLogEventActionToggleSlowMode) decodeFields(b *tl.Buffer) (err error) {
 	if m.PrevValue, err = b.Int32(); err != nil {
 		return b.DecodeErr("channelAdminLogEventActionToggleSlowMode", "prev_value", err)
 	}
@@ -53684,7 +57854,12 @@ func (m *ChannelAdminLogEventActionStartGroupCall) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelAdminLogEventActionStartGroupCall) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelAdminLogEventActionStartGroupCall) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelAdminLogEventActionStartGroupCall) decodeFields(b *tl.Buffer) (err error) {
 	if m.Call, err = DecodeInputGroupCallClass(b); err != nil {
 		return b.DecodeErr("channelAdminLogEventActionStartGroupCall", "call", err)
 	}
@@ -53737,7 +57912,12 @@ func (m *ChannelAdminLogEventActionDiscardGroupCall) Decode(b *tl.Buffer) error 
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelAdminLogEventActionDiscardGroupCall) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelAdminLogEventActionDiscardGroupCall) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelAdminLogEventActionDiscardGroupCall) decodeFields(b *tl.Buffer) (err error) {
 	if m.Call, err = DecodeInputGroupCallClass(b); err != nil {
 		return b.DecodeErr("channelAdminLogEventActionDiscardGroupCall", "call", err)
 	}
@@ -53787,8 +57967,16 @@ func (m *ChannelAdminLogEventActionParticipantMute) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelAdminLogEventActionParticipantMute) DecodeBare(b *tl.Buffer) (err error) {
-	if err = m.Participant.Decode(b); err != nil {
+func (m *ChannelAdminLogEventActionParticipantMute) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelAdminLogEventActionParticipantMute) decodeFields(b *tl.Buffer) (err error) {
+	if err = b.ConsumeID(GroupCallParticipantTypeID); err != nil {
+		return b.DecodeErr("channelAdminLogEventActionParticipantMute", "participant", err)
+	}
+	if err = m.Participant.decodeFields(b); err != nil {
 		return b.DecodeErr("channelAdminLogEventActionParticipantMute", "participant", err)
 	}
 	return nil
@@ -53837,8 +58025,16 @@ func (m *ChannelAdminLogEventActionParticipantUnmute) Decode(b *tl.Buffer) error
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelAdminLogEventActionParticipantUnmute) DecodeBare(b *tl.Buffer) (err error) {
-	if err = m.Participant.Decode(b); err != nil {
+func (m *ChannelAdminLogEventActionParticipantUnmute) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelAdminLogEventActionParticipantUnmute) decodeFields(b *tl.Buffer) (err error) {
+	if err = b.ConsumeID(GroupCallParticipantTypeID); err != nil {
+		return b.DecodeErr("channelAdminLogEventActionParticipantUnmute", "participant", err)
+	}
+	if err = m.Participant.decodeFields(b); err != nil {
 		return b.DecodeErr("channelAdminLogEventActionParticipantUnmute", "participant", err)
 	}
 	return nil
@@ -53885,7 +58081,12 @@ func (m *ChannelAdminLogEventActionToggleGroupCallSetting) Decode(b *tl.Buffer) 
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelAdminLogEventActionToggleGroupCallSetting) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelAdminLogEventActionToggleGroupCallSetting) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelAdminLogEventActionToggleGroupCallSetting) decodeFields(b *tl.Buffer) (err error) {
 	if m.JoinMuted, err = b.Bool(); err != nil {
 		return b.DecodeErr("channelAdminLogEventActionToggleGroupCallSetting", "join_muted", err)
 	}
@@ -53944,8 +58145,13 @@ func (m *ChannelAdminLogEventActionParticipantJoinByInvite) Decode(b *tl.Buffer)
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelAdminLogEventActionParticipantJoinByInvite) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelAdminLogEventActionParticipantJoinByInvite) DecodeBare(b *tl.Buffer) error {
 	*m = ChannelAdminLogEventActionParticipantJoinByInvite{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelAdminLogEventActionParticipantJoinByInvite) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("channelAdminLogEventActionParticipantJoinByInvite", "flags", err)
@@ -54003,7 +58209,12 @@ func (m *ChannelAdminLogEventActionExportedInviteDelete) Decode(b *tl.Buffer) er
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelAdminLogEventActionExportedInviteDelete) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelAdminLogEventActionExportedInviteDelete) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelAdminLogEventActionExportedInviteDelete) decodeFields(b *tl.Buffer) (err error) {
 	if m.Invite, err = DecodeExportedChatInviteClass(b); err != nil {
 		return b.DecodeErr("channelAdminLogEventActionExportedInviteDelete", "invite", err)
 	}
@@ -54056,7 +58267,12 @@ func (m *ChannelAdminLogEventActionExportedInviteRevoke) Decode(b *tl.Buffer) er
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelAdminLogEventActionExportedInviteRevoke) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelAdminLogEventActionExportedInviteRevoke) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelAdminLogEventActionExportedInviteRevoke) decodeFields(b *tl.Buffer) (err error) {
 	if m.Invite, err = DecodeExportedChatInviteClass(b); err != nil {
 		return b.DecodeErr("channelAdminLogEventActionExportedInviteRevoke", "invite", err)
 	}
@@ -54116,7 +58332,12 @@ func (m *ChannelAdminLogEventActionExportedInviteEdit) Decode(b *tl.Buffer) erro
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelAdminLogEventActionExportedInviteEdit) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelAdminLogEventActionExportedInviteEdit) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelAdminLogEventActionExportedInviteEdit) decodeFields(b *tl.Buffer) (err error) {
 	if m.PrevInvite, err = DecodeExportedChatInviteClass(b); err != nil {
 		return b.DecodeErr("channelAdminLogEventActionExportedInviteEdit", "prev_invite", err)
 	}
@@ -54169,8 +58390,16 @@ func (m *ChannelAdminLogEventActionParticipantVolume) Decode(b *tl.Buffer) error
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelAdminLogEventActionParticipantVolume) DecodeBare(b *tl.Buffer) (err error) {
-	if err = m.Participant.Decode(b); err != nil {
+func (m *ChannelAdminLogEventActionParticipantVolume) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelAdminLogEventActionParticipantVolume) decodeFields(b *tl.Buffer) (err error) {
+	if err = b.ConsumeID(GroupCallParticipantTypeID); err != nil {
+		return b.DecodeErr("channelAdminLogEventActionParticipantVolume", "participant", err)
+	}
+	if err = m.Participant.decodeFields(b); err != nil {
 		return b.DecodeErr("channelAdminLogEventActionParticipantVolume", "participant", err)
 	}
 	return nil
@@ -54219,7 +58448,12 @@ func (m *ChannelAdminLogEventActionChangeHistoryTTL) Decode(b *tl.Buffer) error 
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelAdminLogEventActionChangeHistoryTTL) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelAdminLogEventActionChangeHistoryTTL) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelAdminLogEventActionChangeHistoryTTL) decodeFields(b *tl.Buffer) (err error) {
 	if m.PrevValue, err = b.Int32(); err != nil {
 		return b.DecodeErr("channelAdminLogEventActionChangeHistoryTTL", "prev_value", err)
 	}
@@ -54277,7 +58511,12 @@ func (m *ChannelAdminLogEventActionParticipantJoinByRequest) Decode(b *tl.Buffer
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelAdminLogEventActionParticipantJoinByRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelAdminLogEventActionParticipantJoinByRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelAdminLogEventActionParticipantJoinByRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Invite, err = DecodeExportedChatInviteClass(b); err != nil {
 		return b.DecodeErr("channelAdminLogEventActionParticipantJoinByRequest", "invite", err)
 	}
@@ -54328,7 +58567,12 @@ func (m *ChannelAdminLogEventActionToggleNoForwards) Decode(b *tl.Buffer) error 
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelAdminLogEventActionToggleNoForwards) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelAdminLogEventActionToggleNoForwards) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelAdminLogEventActionToggleNoForwards) decodeFields(b *tl.Buffer) (err error) {
 	if m.NewValue, err = b.Bool(); err != nil {
 		return b.DecodeErr("channelAdminLogEventActionToggleNoForwards", "new_value", err)
 	}
@@ -54381,7 +58625,12 @@ func (m *ChannelAdminLogEventActionSendMessage) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelAdminLogEventActionSendMessage) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelAdminLogEventActionSendMessage) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelAdminLogEventActionSendMessage) decodeFields(b *tl.Buffer) (err error) {
 	if m.Message, err = DecodeMessageClass(b); err != nil {
 		return b.DecodeErr("channelAdminLogEventActionSendMessage", "message", err)
 	}
@@ -54441,7 +58690,12 @@ func (m *ChannelAdminLogEventActionChangeAvailableReactions) Decode(b *tl.Buffer
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelAdminLogEventActionChangeAvailableReactions) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelAdminLogEventActionChangeAvailableReactions) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelAdminLogEventActionChangeAvailableReactions) decodeFields(b *tl.Buffer) (err error) {
 	if m.PrevValue, err = DecodeChatReactionsClass(b); err != nil {
 		return b.DecodeErr("channelAdminLogEventActionChangeAvailableReactions", "prev_value", err)
 	}
@@ -54500,13 +58754,18 @@ func (m *ChannelAdminLogEventActionChangeUsernames) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelAdminLogEventActionChangeUsernames) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelAdminLogEventActionChangeUsernames) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelAdminLogEventActionChangeUsernames) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.VectorHeader()
 		if err != nil {
 			return b.DecodeErr("channelAdminLogEventActionChangeUsernames", "prev_value", err)
 		}
-		m.PrevValue = make([]string, n0)
+		m.PrevValue = tl.MakeSlice[string](b, 0x0010ab84, n0)
 		for i0 := range m.PrevValue {
 			if m.PrevValue[i0], err = b.String(); err != nil {
 				return b.DecodeErr("channelAdminLogEventActionChangeUsernames", "prev_value", err)
@@ -54518,7 +58777,7 @@ func (m *ChannelAdminLogEventActionChangeUsernames) DecodeBare(b *tl.Buffer) (er
 		if err != nil {
 			return b.DecodeErr("channelAdminLogEventActionChangeUsernames", "new_value", err)
 		}
-		m.NewValue = make([]string, n0)
+		m.NewValue = tl.MakeSlice[string](b, 0x0010ab84, n0)
 		for i0 := range m.NewValue {
 			if m.NewValue[i0], err = b.String(); err != nil {
 				return b.DecodeErr("channelAdminLogEventActionChangeUsernames", "new_value", err)
@@ -54569,7 +58828,12 @@ func (m *ChannelAdminLogEventActionToggleForum) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelAdminLogEventActionToggleForum) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelAdminLogEventActionToggleForum) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelAdminLogEventActionToggleForum) decodeFields(b *tl.Buffer) (err error) {
 	if m.NewValue, err = b.Bool(); err != nil {
 		return b.DecodeErr("channelAdminLogEventActionToggleForum", "new_value", err)
 	}
@@ -54622,7 +58886,12 @@ func (m *ChannelAdminLogEventActionCreateTopic) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelAdminLogEventActionCreateTopic) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelAdminLogEventActionCreateTopic) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelAdminLogEventActionCreateTopic) decodeFields(b *tl.Buffer) (err error) {
 	if m.Topic, err = DecodeForumTopicClass(b); err != nil {
 		return b.DecodeErr("channelAdminLogEventActionCreateTopic", "topic", err)
 	}
@@ -54682,7 +58951,12 @@ func (m *ChannelAdminLogEventActionEditTopic) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelAdminLogEventActionEditTopic) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelAdminLogEventActionEditTopic) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelAdminLogEventActionEditTopic) decodeFields(b *tl.Buffer) (err error) {
 	if m.PrevTopic, err = DecodeForumTopicClass(b); err != nil {
 		return b.DecodeErr("channelAdminLogEventActionEditTopic", "prev_topic", err)
 	}
@@ -54738,7 +59012,12 @@ func (m *ChannelAdminLogEventActionDeleteTopic) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelAdminLogEventActionDeleteTopic) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelAdminLogEventActionDeleteTopic) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelAdminLogEventActionDeleteTopic) decodeFields(b *tl.Buffer) (err error) {
 	if m.Topic, err = DecodeForumTopicClass(b); err != nil {
 		return b.DecodeErr("channelAdminLogEventActionDeleteTopic", "topic", err)
 	}
@@ -54804,8 +59083,13 @@ func (m *ChannelAdminLogEventActionPinTopic) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelAdminLogEventActionPinTopic) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelAdminLogEventActionPinTopic) DecodeBare(b *tl.Buffer) error {
 	*m = ChannelAdminLogEventActionPinTopic{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelAdminLogEventActionPinTopic) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("channelAdminLogEventActionPinTopic", "flags", err)
@@ -54864,7 +59148,12 @@ func (m *ChannelAdminLogEventActionToggleAntiSpam) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelAdminLogEventActionToggleAntiSpam) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelAdminLogEventActionToggleAntiSpam) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelAdminLogEventActionToggleAntiSpam) decodeFields(b *tl.Buffer) (err error) {
 	if m.NewValue, err = b.Bool(); err != nil {
 		return b.DecodeErr("channelAdminLogEventActionToggleAntiSpam", "new_value", err)
 	}
@@ -54924,7 +59213,12 @@ func (m *ChannelAdminLogEventActionChangePeerColor) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelAdminLogEventActionChangePeerColor) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelAdminLogEventActionChangePeerColor) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelAdminLogEventActionChangePeerColor) decodeFields(b *tl.Buffer) (err error) {
 	if m.PrevValue, err = DecodePeerColorClass(b); err != nil {
 		return b.DecodeErr("channelAdminLogEventActionChangePeerColor", "prev_value", err)
 	}
@@ -54987,7 +59281,12 @@ func (m *ChannelAdminLogEventActionChangeProfilePeerColor) Decode(b *tl.Buffer) 
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelAdminLogEventActionChangeProfilePeerColor) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelAdminLogEventActionChangeProfilePeerColor) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelAdminLogEventActionChangeProfilePeerColor) decodeFields(b *tl.Buffer) (err error) {
 	if m.PrevValue, err = DecodePeerColorClass(b); err != nil {
 		return b.DecodeErr("channelAdminLogEventActionChangeProfilePeerColor", "prev_value", err)
 	}
@@ -55050,7 +59349,12 @@ func (m *ChannelAdminLogEventActionChangeWallpaper) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelAdminLogEventActionChangeWallpaper) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelAdminLogEventActionChangeWallpaper) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelAdminLogEventActionChangeWallpaper) decodeFields(b *tl.Buffer) (err error) {
 	if m.PrevValue, err = DecodeWallPaperClass(b); err != nil {
 		return b.DecodeErr("channelAdminLogEventActionChangeWallpaper", "prev_value", err)
 	}
@@ -55113,7 +59417,12 @@ func (m *ChannelAdminLogEventActionChangeEmojiStatus) Decode(b *tl.Buffer) error
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelAdminLogEventActionChangeEmojiStatus) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelAdminLogEventActionChangeEmojiStatus) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelAdminLogEventActionChangeEmojiStatus) decodeFields(b *tl.Buffer) (err error) {
 	if m.PrevValue, err = DecodeEmojiStatusClass(b); err != nil {
 		return b.DecodeErr("channelAdminLogEventActionChangeEmojiStatus", "prev_value", err)
 	}
@@ -55176,7 +59485,12 @@ func (m *ChannelAdminLogEventActionChangeEmojiStickerSet) Decode(b *tl.Buffer) e
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelAdminLogEventActionChangeEmojiStickerSet) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelAdminLogEventActionChangeEmojiStickerSet) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelAdminLogEventActionChangeEmojiStickerSet) decodeFields(b *tl.Buffer) (err error) {
 	if m.PrevStickerset, err = DecodeInputStickerSetClass(b); err != nil {
 		return b.DecodeErr("channelAdminLogEventActionChangeEmojiStickerSet", "prev_stickerset", err)
 	}
@@ -55227,7 +59541,12 @@ func (m *ChannelAdminLogEventActionToggleSignatureProfiles) Decode(b *tl.Buffer)
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelAdminLogEventActionToggleSignatureProfiles) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelAdminLogEventActionToggleSignatureProfiles) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelAdminLogEventActionToggleSignatureProfiles) decodeFields(b *tl.Buffer) (err error) {
 	if m.NewValue, err = b.Bool(); err != nil {
 		return b.DecodeErr("channelAdminLogEventActionToggleSignatureProfiles", "new_value", err)
 	}
@@ -55287,7 +59606,12 @@ func (m *ChannelAdminLogEventActionParticipantSubExtend) Decode(b *tl.Buffer) er
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelAdminLogEventActionParticipantSubExtend) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelAdminLogEventActionParticipantSubExtend) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelAdminLogEventActionParticipantSubExtend) decodeFields(b *tl.Buffer) (err error) {
 	if m.PrevParticipant, err = DecodeChannelParticipantClass(b); err != nil {
 		return b.DecodeErr("channelAdminLogEventActionParticipantSubExtend", "prev_participant", err)
 	}
@@ -55338,7 +59662,12 @@ func (m *ChannelAdminLogEventActionToggleAutotranslation) Decode(b *tl.Buffer) e
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelAdminLogEventActionToggleAutotranslation) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelAdminLogEventActionToggleAutotranslation) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelAdminLogEventActionToggleAutotranslation) decodeFields(b *tl.Buffer) (err error) {
 	if m.NewValue, err = b.Bool(); err != nil {
 		return b.DecodeErr("channelAdminLogEventActionToggleAutotranslation", "new_value", err)
 	}
@@ -55390,7 +59719,12 @@ func (m *ChannelAdminLogEventActionParticipantEditRank) Decode(b *tl.Buffer) err
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelAdminLogEventActionParticipantEditRank) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelAdminLogEventActionParticipantEditRank) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelAdminLogEventActionParticipantEditRank) decodeFields(b *tl.Buffer) (err error) {
 	if m.UserID, err = b.Int64(); err != nil {
 		return b.DecodeErr("channelAdminLogEventActionParticipantEditRank", "user_id", err)
 	}
@@ -55449,7 +59783,12 @@ func (m *ChannelAdminLogEvent) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelAdminLogEvent) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelAdminLogEvent) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelAdminLogEvent) decodeFields(b *tl.Buffer) (err error) {
 	if m.ID, err = b.Int64(); err != nil {
 		return b.DecodeErr("channelAdminLogEvent", "id", err)
 	}
@@ -55580,8 +59919,13 @@ func (m *ChannelAdminLogEventsFilter) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelAdminLogEventsFilter) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelAdminLogEventsFilter) DecodeBare(b *tl.Buffer) error {
 	*m = ChannelAdminLogEventsFilter{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelAdminLogEventsFilter) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("channelAdminLogEventsFilter", "flags", err)
@@ -55646,7 +59990,12 @@ func (m *PopularContact) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PopularContact) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PopularContact) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PopularContact) decodeFields(b *tl.Buffer) (err error) {
 	if m.ClientID, err = b.Int64(); err != nil {
 		return b.DecodeErr("popularContact", "client_id", err)
 	}
@@ -55693,7 +60042,12 @@ func (m *RecentMeURLUnknown) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *RecentMeURLUnknown) DecodeBare(b *tl.Buffer) (err error) {
+func (m *RecentMeURLUnknown) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *RecentMeURLUnknown) decodeFields(b *tl.Buffer) (err error) {
 	if m.URL, err = b.String(); err != nil {
 		return b.DecodeErr("recentMeUrlUnknown", "url", err)
 	}
@@ -55739,7 +60093,12 @@ func (m *RecentMeURLUser) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *RecentMeURLUser) DecodeBare(b *tl.Buffer) (err error) {
+func (m *RecentMeURLUser) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *RecentMeURLUser) decodeFields(b *tl.Buffer) (err error) {
 	if m.URL, err = b.String(); err != nil {
 		return b.DecodeErr("recentMeUrlUser", "url", err)
 	}
@@ -55788,7 +60147,12 @@ func (m *RecentMeURLChat) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *RecentMeURLChat) DecodeBare(b *tl.Buffer) (err error) {
+func (m *RecentMeURLChat) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *RecentMeURLChat) decodeFields(b *tl.Buffer) (err error) {
 	if m.URL, err = b.String(); err != nil {
 		return b.DecodeErr("recentMeUrlChat", "url", err)
 	}
@@ -55842,7 +60206,12 @@ func (m *RecentMeURLChatInvite) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *RecentMeURLChatInvite) DecodeBare(b *tl.Buffer) (err error) {
+func (m *RecentMeURLChatInvite) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *RecentMeURLChatInvite) decodeFields(b *tl.Buffer) (err error) {
 	if m.URL, err = b.String(); err != nil {
 		return b.DecodeErr("recentMeUrlChatInvite", "url", err)
 	}
@@ -55896,7 +60265,12 @@ func (m *RecentMeURLStickerSet) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *RecentMeURLStickerSet) DecodeBare(b *tl.Buffer) (err error) {
+func (m *RecentMeURLStickerSet) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *RecentMeURLStickerSet) decodeFields(b *tl.Buffer) (err error) {
 	if m.URL, err = b.String(); err != nil {
 		return b.DecodeErr("recentMeUrlStickerSet", "url", err)
 	}
@@ -55967,8 +60341,13 @@ func (m *InputSingleMedia) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputSingleMedia) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputSingleMedia) DecodeBare(b *tl.Buffer) error {
 	*m = InputSingleMedia{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputSingleMedia) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("inputSingleMedia", "flags", err)
@@ -55988,7 +60367,7 @@ func (m *InputSingleMedia) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("inputSingleMedia", "entities", err)
 			}
-			m.Entities = make([]MessageEntityClass, n1)
+			m.Entities = tl.MakeSlice[MessageEntityClass](b, 0xa8c1973d, n1)
 			for i1 := range m.Entities {
 				if m.Entities[i1], err = DecodeMessageEntityClass(b); err != nil {
 					return b.DecodeErr("inputSingleMedia", "entities", err)
@@ -56050,7 +60429,12 @@ func (m *WebAuthorization) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *WebAuthorization) DecodeBare(b *tl.Buffer) (err error) {
+func (m *WebAuthorization) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *WebAuthorization) decodeFields(b *tl.Buffer) (err error) {
 	if m.Hash, err = b.Int64(); err != nil {
 		return b.DecodeErr("webAuthorization", "hash", err)
 	}
@@ -56118,7 +60502,12 @@ func (m *InputMessageID) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputMessageID) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputMessageID) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputMessageID) decodeFields(b *tl.Buffer) (err error) {
 	if m.ID, err = b.Int32(); err != nil {
 		return b.DecodeErr("inputMessageID", "id", err)
 	}
@@ -56162,7 +60551,12 @@ func (m *InputMessageReplyTo) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputMessageReplyTo) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputMessageReplyTo) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputMessageReplyTo) decodeFields(b *tl.Buffer) (err error) {
 	if m.ID, err = b.Int32(); err != nil {
 		return b.DecodeErr("inputMessageReplyTo", "id", err)
 	}
@@ -56206,8 +60600,11 @@ func (m *InputMessagePinned) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *InputMessagePinned) DecodeBare(b *tl.Buffer) error {
 	*m = InputMessagePinned{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputMessagePinned) decodeFields(b *tl.Buffer) error { return nil }
 
 // InputMessageCallbackQuery is the TL constructor inputMessageCallbackQuery#acfa1a7e (result InputMessage).
 type InputMessageCallbackQuery struct {
@@ -56248,7 +60645,12 @@ func (m *InputMessageCallbackQuery) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputMessageCallbackQuery) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputMessageCallbackQuery) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputMessageCallbackQuery) decodeFields(b *tl.Buffer) (err error) {
 	if m.ID, err = b.Int32(); err != nil {
 		return b.DecodeErr("inputMessageCallbackQuery", "id", err)
 	}
@@ -56300,7 +60702,12 @@ func (m *InputDialogPeer) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputDialogPeer) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputDialogPeer) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputDialogPeer) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("inputDialogPeer", "peer", err)
 	}
@@ -56344,7 +60751,12 @@ func (m *InputDialogPeerFolder) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputDialogPeerFolder) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputDialogPeerFolder) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputDialogPeerFolder) decodeFields(b *tl.Buffer) (err error) {
 	if m.FolderID, err = b.Int32(); err != nil {
 		return b.DecodeErr("inputDialogPeerFolder", "folder_id", err)
 	}
@@ -56393,7 +60805,12 @@ func (m *InputDialogPeerCommunity) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputDialogPeerCommunity) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputDialogPeerCommunity) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputDialogPeerCommunity) decodeFields(b *tl.Buffer) (err error) {
 	if m.Community, err = DecodeInputChannelClass(b); err != nil {
 		return b.DecodeErr("inputDialogPeerCommunity", "community", err)
 	}
@@ -56442,7 +60859,12 @@ func (m *DialogPeer) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *DialogPeer) DecodeBare(b *tl.Buffer) (err error) {
+func (m *DialogPeer) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *DialogPeer) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodePeerClass(b); err != nil {
 		return b.DecodeErr("dialogPeer", "peer", err)
 	}
@@ -56486,7 +60908,12 @@ func (m *DialogPeerFolder) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *DialogPeerFolder) DecodeBare(b *tl.Buffer) (err error) {
+func (m *DialogPeerFolder) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *DialogPeerFolder) decodeFields(b *tl.Buffer) (err error) {
 	if m.FolderID, err = b.Int32(); err != nil {
 		return b.DecodeErr("dialogPeerFolder", "folder_id", err)
 	}
@@ -56530,7 +60957,12 @@ func (m *DialogPeerCommunity) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *DialogPeerCommunity) DecodeBare(b *tl.Buffer) (err error) {
+func (m *DialogPeerCommunity) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *DialogPeerCommunity) decodeFields(b *tl.Buffer) (err error) {
 	if m.CommunityID, err = b.Int64(); err != nil {
 		return b.DecodeErr("dialogPeerCommunity", "community_id", err)
 	}
@@ -56576,7 +61008,12 @@ func (m *FileHash) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *FileHash) DecodeBare(b *tl.Buffer) (err error) {
+func (m *FileHash) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *FileHash) decodeFields(b *tl.Buffer) (err error) {
 	if m.Offset, err = b.Int64(); err != nil {
 		return b.DecodeErr("fileHash", "offset", err)
 	}
@@ -56626,7 +61063,12 @@ func (m *InputClientProxy) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputClientProxy) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputClientProxy) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputClientProxy) decodeFields(b *tl.Buffer) (err error) {
 	if m.Address, err = b.String(); err != nil {
 		return b.DecodeErr("inputClientProxy", "address", err)
 	}
@@ -56681,7 +61123,12 @@ func (m *InputSecureFileUploaded) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputSecureFileUploaded) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputSecureFileUploaded) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputSecureFileUploaded) decodeFields(b *tl.Buffer) (err error) {
 	if m.ID, err = b.Int64(); err != nil {
 		return b.DecodeErr("inputSecureFileUploaded", "id", err)
 	}
@@ -56739,7 +61186,12 @@ func (m *InputSecureFile) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputSecureFile) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputSecureFile) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputSecureFile) decodeFields(b *tl.Buffer) (err error) {
 	if m.ID, err = b.Int64(); err != nil {
 		return b.DecodeErr("inputSecureFile", "id", err)
 	}
@@ -56786,8 +61238,11 @@ func (m *SecureFileEmpty) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *SecureFileEmpty) DecodeBare(b *tl.Buffer) error {
 	*m = SecureFileEmpty{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *SecureFileEmpty) decodeFields(b *tl.Buffer) error { return nil }
 
 // SecureFile is the TL constructor secureFile#7d09c27e (result SecureFile).
 type SecureFile struct {
@@ -56838,7 +61293,12 @@ func (m *SecureFile) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *SecureFile) DecodeBare(b *tl.Buffer) (err error) {
+func (m *SecureFile) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *SecureFile) decodeFields(b *tl.Buffer) (err error) {
 	if m.ID, err = b.Int64(); err != nil {
 		return b.DecodeErr("secureFile", "id", err)
 	}
@@ -56902,7 +61362,12 @@ func (m *SecureData) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *SecureData) DecodeBare(b *tl.Buffer) (err error) {
+func (m *SecureData) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *SecureData) decodeFields(b *tl.Buffer) (err error) {
 	if m.Data, err = b.Bytes(); err != nil {
 		return b.DecodeErr("secureData", "data", err)
 	}
@@ -56952,7 +61417,12 @@ func (m *SecurePlainPhone) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *SecurePlainPhone) DecodeBare(b *tl.Buffer) (err error) {
+func (m *SecurePlainPhone) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *SecurePlainPhone) decodeFields(b *tl.Buffer) (err error) {
 	if m.Phone, err = b.String(); err != nil {
 		return b.DecodeErr("securePlainPhone", "phone", err)
 	}
@@ -56996,7 +61466,12 @@ func (m *SecurePlainEmail) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *SecurePlainEmail) DecodeBare(b *tl.Buffer) (err error) {
+func (m *SecurePlainEmail) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *SecurePlainEmail) decodeFields(b *tl.Buffer) (err error) {
 	if m.Email, err = b.String(); err != nil {
 		return b.DecodeErr("securePlainEmail", "email", err)
 	}
@@ -57040,8 +61515,11 @@ func (m *SecureValueTypePersonalDetails) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *SecureValueTypePersonalDetails) DecodeBare(b *tl.Buffer) error {
 	*m = SecureValueTypePersonalDetails{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *SecureValueTypePersonalDetails) decodeFields(b *tl.Buffer) error { return nil }
 
 // SecureValueTypePassport is the TL constructor secureValueTypePassport#3dac6a00 (result SecureValueType).
 type SecureValueTypePassport struct {
@@ -57080,8 +61558,11 @@ func (m *SecureValueTypePassport) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *SecureValueTypePassport) DecodeBare(b *tl.Buffer) error {
 	*m = SecureValueTypePassport{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *SecureValueTypePassport) decodeFields(b *tl.Buffer) error { return nil }
 
 // SecureValueTypeDriverLicense is the TL constructor secureValueTypeDriverLicense#06e425c4 (result SecureValueType).
 type SecureValueTypeDriverLicense struct {
@@ -57120,8 +61601,11 @@ func (m *SecureValueTypeDriverLicense) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *SecureValueTypeDriverLicense) DecodeBare(b *tl.Buffer) error {
 	*m = SecureValueTypeDriverLicense{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *SecureValueTypeDriverLicense) decodeFields(b *tl.Buffer) error { return nil }
 
 // SecureValueTypeIdentityCard is the TL constructor secureValueTypeIdentityCard#a0d0744b (result SecureValueType).
 type SecureValueTypeIdentityCard struct {
@@ -57160,8 +61644,11 @@ func (m *SecureValueTypeIdentityCard) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *SecureValueTypeIdentityCard) DecodeBare(b *tl.Buffer) error {
 	*m = SecureValueTypeIdentityCard{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *SecureValueTypeIdentityCard) decodeFields(b *tl.Buffer) error { return nil }
 
 // SecureValueTypeInternalPassport is the TL constructor secureValueTypeInternalPassport#99a48f23 (result SecureValueType).
 type SecureValueTypeInternalPassport struct {
@@ -57200,8 +61687,11 @@ func (m *SecureValueTypeInternalPassport) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *SecureValueTypeInternalPassport) DecodeBare(b *tl.Buffer) error {
 	*m = SecureValueTypeInternalPassport{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *SecureValueTypeInternalPassport) decodeFields(b *tl.Buffer) error { return nil }
 
 // SecureValueTypeAddress is the TL constructor secureValueTypeAddress#cbe31e26 (result SecureValueType).
 type SecureValueTypeAddress struct {
@@ -57240,8 +61730,11 @@ func (m *SecureValueTypeAddress) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *SecureValueTypeAddress) DecodeBare(b *tl.Buffer) error {
 	*m = SecureValueTypeAddress{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *SecureValueTypeAddress) decodeFields(b *tl.Buffer) error { return nil }
 
 // SecureValueTypeUtilityBill is the TL constructor secureValueTypeUtilityBill#fc36954e (result SecureValueType).
 type SecureValueTypeUtilityBill struct {
@@ -57280,8 +61773,11 @@ func (m *SecureValueTypeUtilityBill) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *SecureValueTypeUtilityBill) DecodeBare(b *tl.Buffer) error {
 	*m = SecureValueTypeUtilityBill{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *SecureValueTypeUtilityBill) decodeFields(b *tl.Buffer) error { return nil }
 
 // SecureValueTypeBankStatement is the TL constructor secureValueTypeBankStatement#89137c0d (result SecureValueType).
 type SecureValueTypeBankStatement struct {
@@ -57320,8 +61816,11 @@ func (m *SecureValueTypeBankStatement) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *SecureValueTypeBankStatement) DecodeBare(b *tl.Buffer) error {
 	*m = SecureValueTypeBankStatement{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *SecureValueTypeBankStatement) decodeFields(b *tl.Buffer) error { return nil }
 
 // SecureValueTypeRentalAgreement is the TL constructor secureValueTypeRentalAgreement#8b883488 (result SecureValueType).
 type SecureValueTypeRentalAgreement struct {
@@ -57360,8 +61859,11 @@ func (m *SecureValueTypeRentalAgreement) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *SecureValueTypeRentalAgreement) DecodeBare(b *tl.Buffer) error {
 	*m = SecureValueTypeRentalAgreement{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *SecureValueTypeRentalAgreement) decodeFields(b *tl.Buffer) error { return nil }
 
 // SecureValueTypePassportRegistration is the TL constructor secureValueTypePassportRegistration#99e3806a (result SecureValueType).
 type SecureValueTypePassportRegistration struct {
@@ -57404,8 +61906,11 @@ func (m *SecureValueTypePassportRegistration) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *SecureValueTypePassportRegistration) DecodeBare(b *tl.Buffer) error {
 	*m = SecureValueTypePassportRegistration{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *SecureValueTypePassportRegistration) decodeFields(b *tl.Buffer) error { return nil }
 
 // SecureValueTypeTemporaryRegistration is the TL constructor secureValueTypeTemporaryRegistration#ea02ec33 (result SecureValueType).
 type SecureValueTypeTemporaryRegistration struct {
@@ -57448,8 +61953,11 @@ func (m *SecureValueTypeTemporaryRegistration) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *SecureValueTypeTemporaryRegistration) DecodeBare(b *tl.Buffer) error {
 	*m = SecureValueTypeTemporaryRegistration{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *SecureValueTypeTemporaryRegistration) decodeFields(b *tl.Buffer) error { return nil }
 
 // SecureValueTypePhone is the TL constructor secureValueTypePhone#b320aadb (result SecureValueType).
 type SecureValueTypePhone struct {
@@ -57488,8 +61996,11 @@ func (m *SecureValueTypePhone) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *SecureValueTypePhone) DecodeBare(b *tl.Buffer) error {
 	*m = SecureValueTypePhone{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *SecureValueTypePhone) decodeFields(b *tl.Buffer) error { return nil }
 
 // SecureValueTypeEmail is the TL constructor secureValueTypeEmail#8e3ca7ee (result SecureValueType).
 type SecureValueTypeEmail struct {
@@ -57528,8 +62039,11 @@ func (m *SecureValueTypeEmail) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *SecureValueTypeEmail) DecodeBare(b *tl.Buffer) error {
 	*m = SecureValueTypeEmail{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *SecureValueTypeEmail) decodeFields(b *tl.Buffer) error { return nil }
 
 // SecureValue is the TL constructor secureValue#187fa0ca (result SecureValue).
 type SecureValue struct {
@@ -57650,8 +62164,13 @@ func (m *SecureValue) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *SecureValue) DecodeBare(b *tl.Buffer) (err error) {
+func (m *SecureValue) DecodeBare(b *tl.Buffer) error {
 	*m = SecureValue{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *SecureValue) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("secureValue", "flags", err)
@@ -57661,7 +62180,10 @@ func (m *SecureValue) DecodeBare(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<0) != 0 {
 		m.Data = tl.New[SecureData](b, SecureDataTypeID)
-		if err = m.Data.Decode(b); err != nil {
+		if err = b.ConsumeID(SecureDataTypeID); err != nil {
+			return b.DecodeErr("secureValue", "data", err)
+		}
+		if err = m.Data.decodeFields(b); err != nil {
 			return b.DecodeErr("secureValue", "data", err)
 		}
 	}
@@ -57686,7 +62208,7 @@ func (m *SecureValue) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("secureValue", "translation", err)
 			}
-			m.Translation = make([]SecureFileClass, n1)
+			m.Translation = tl.MakeSlice[SecureFileClass](b, 0x6200208d, n1)
 			for i1 := range m.Translation {
 				if m.Translation[i1], err = DecodeSecureFileClass(b); err != nil {
 					return b.DecodeErr("secureValue", "translation", err)
@@ -57700,7 +62222,7 @@ func (m *SecureValue) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("secureValue", "files", err)
 			}
-			m.Files = make([]SecureFileClass, n1)
+			m.Files = tl.MakeSlice[SecureFileClass](b, 0x6200208d, n1)
 			for i1 := range m.Files {
 				if m.Files[i1], err = DecodeSecureFileClass(b); err != nil {
 					return b.DecodeErr("secureValue", "files", err)
@@ -57836,8 +62358,13 @@ func (m *InputSecureValue) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputSecureValue) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputSecureValue) DecodeBare(b *tl.Buffer) error {
 	*m = InputSecureValue{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputSecureValue) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("inputSecureValue", "flags", err)
@@ -57847,7 +62374,10 @@ func (m *InputSecureValue) DecodeBare(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<0) != 0 {
 		m.Data = tl.New[SecureData](b, SecureDataTypeID)
-		if err = m.Data.Decode(b); err != nil {
+		if err = b.ConsumeID(SecureDataTypeID); err != nil {
+			return b.DecodeErr("inputSecureValue", "data", err)
+		}
+		if err = m.Data.decodeFields(b); err != nil {
 			return b.DecodeErr("inputSecureValue", "data", err)
 		}
 	}
@@ -57872,7 +62402,7 @@ func (m *InputSecureValue) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("inputSecureValue", "translation", err)
 			}
-			m.Translation = make([]InputSecureFileClass, n1)
+			m.Translation = tl.MakeSlice[InputSecureFileClass](b, 0xa98eb997, n1)
 			for i1 := range m.Translation {
 				if m.Translation[i1], err = DecodeInputSecureFileClass(b); err != nil {
 					return b.DecodeErr("inputSecureValue", "translation", err)
@@ -57886,7 +62416,7 @@ func (m *InputSecureValue) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("inputSecureValue", "files", err)
 			}
-			m.Files = make([]InputSecureFileClass, n1)
+			m.Files = tl.MakeSlice[InputSecureFileClass](b, 0xa98eb997, n1)
 			for i1 := range m.Files {
 				if m.Files[i1], err = DecodeInputSecureFileClass(b); err != nil {
 					return b.DecodeErr("inputSecureValue", "files", err)
@@ -57944,7 +62474,12 @@ func (m *SecureValueHash) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *SecureValueHash) DecodeBare(b *tl.Buffer) (err error) {
+func (m *SecureValueHash) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *SecureValueHash) decodeFields(b *tl.Buffer) (err error) {
 	if m.Type, err = DecodeSecureValueTypeClass(b); err != nil {
 		return b.DecodeErr("secureValueHash", "type", err)
 	}
@@ -58002,7 +62537,12 @@ func (m *SecureValueErrorData) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *SecureValueErrorData) DecodeBare(b *tl.Buffer) (err error) {
+func (m *SecureValueErrorData) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *SecureValueErrorData) decodeFields(b *tl.Buffer) (err error) {
 	if m.Type, err = DecodeSecureValueTypeClass(b); err != nil {
 		return b.DecodeErr("secureValueErrorData", "type", err)
 	}
@@ -58064,7 +62604,12 @@ func (m *SecureValueErrorFrontSide) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *SecureValueErrorFrontSide) DecodeBare(b *tl.Buffer) (err error) {
+func (m *SecureValueErrorFrontSide) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *SecureValueErrorFrontSide) decodeFields(b *tl.Buffer) (err error) {
 	if m.Type, err = DecodeSecureValueTypeClass(b); err != nil {
 		return b.DecodeErr("secureValueErrorFrontSide", "type", err)
 	}
@@ -58123,7 +62668,12 @@ func (m *SecureValueErrorReverseSide) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *SecureValueErrorReverseSide) DecodeBare(b *tl.Buffer) (err error) {
+func (m *SecureValueErrorReverseSide) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *SecureValueErrorReverseSide) decodeFields(b *tl.Buffer) (err error) {
 	if m.Type, err = DecodeSecureValueTypeClass(b); err != nil {
 		return b.DecodeErr("secureValueErrorReverseSide", "type", err)
 	}
@@ -58182,7 +62732,12 @@ func (m *SecureValueErrorSelfie) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *SecureValueErrorSelfie) DecodeBare(b *tl.Buffer) (err error) {
+func (m *SecureValueErrorSelfie) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *SecureValueErrorSelfie) decodeFields(b *tl.Buffer) (err error) {
 	if m.Type, err = DecodeSecureValueTypeClass(b); err != nil {
 		return b.DecodeErr("secureValueErrorSelfie", "type", err)
 	}
@@ -58241,7 +62796,12 @@ func (m *SecureValueErrorFile) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *SecureValueErrorFile) DecodeBare(b *tl.Buffer) (err error) {
+func (m *SecureValueErrorFile) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *SecureValueErrorFile) decodeFields(b *tl.Buffer) (err error) {
 	if m.Type, err = DecodeSecureValueTypeClass(b); err != nil {
 		return b.DecodeErr("secureValueErrorFile", "type", err)
 	}
@@ -58303,7 +62863,12 @@ func (m *SecureValueErrorFiles) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *SecureValueErrorFiles) DecodeBare(b *tl.Buffer) (err error) {
+func (m *SecureValueErrorFiles) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *SecureValueErrorFiles) decodeFields(b *tl.Buffer) (err error) {
 	if m.Type, err = DecodeSecureValueTypeClass(b); err != nil {
 		return b.DecodeErr("secureValueErrorFiles", "type", err)
 	}
@@ -58312,7 +62877,7 @@ func (m *SecureValueErrorFiles) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("secureValueErrorFiles", "file_hash", err)
 		}
-		m.FileHash = make([][]byte, n0)
+		m.FileHash = tl.MakeSlice[[]byte](b, 0x35220eb2, n0)
 		for i0 := range m.FileHash {
 			if m.FileHash[i0], err = b.Bytes(); err != nil {
 				return b.DecodeErr("secureValueErrorFiles", "file_hash", err)
@@ -58371,7 +62936,12 @@ func (m *SecureValueError) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *SecureValueError) DecodeBare(b *tl.Buffer) (err error) {
+func (m *SecureValueError) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *SecureValueError) decodeFields(b *tl.Buffer) (err error) {
 	if m.Type, err = DecodeSecureValueTypeClass(b); err != nil {
 		return b.DecodeErr("secureValueError", "type", err)
 	}
@@ -58430,7 +63000,12 @@ func (m *SecureValueErrorTranslationFile) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *SecureValueErrorTranslationFile) DecodeBare(b *tl.Buffer) (err error) {
+func (m *SecureValueErrorTranslationFile) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *SecureValueErrorTranslationFile) decodeFields(b *tl.Buffer) (err error) {
 	if m.Type, err = DecodeSecureValueTypeClass(b); err != nil {
 		return b.DecodeErr("secureValueErrorTranslationFile", "type", err)
 	}
@@ -58494,7 +63069,12 @@ func (m *SecureValueErrorTranslationFiles) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *SecureValueErrorTranslationFiles) DecodeBare(b *tl.Buffer) (err error) {
+func (m *SecureValueErrorTranslationFiles) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *SecureValueErrorTranslationFiles) decodeFields(b *tl.Buffer) (err error) {
 	if m.Type, err = DecodeSecureValueTypeClass(b); err != nil {
 		return b.DecodeErr("secureValueErrorTranslationFiles", "type", err)
 	}
@@ -58503,7 +63083,7 @@ func (m *SecureValueErrorTranslationFiles) DecodeBare(b *tl.Buffer) (err error) 
 		if err != nil {
 			return b.DecodeErr("secureValueErrorTranslationFiles", "file_hash", err)
 		}
-		m.FileHash = make([][]byte, n0)
+		m.FileHash = tl.MakeSlice[[]byte](b, 0x35220eb2, n0)
 		for i0 := range m.FileHash {
 			if m.FileHash[i0], err = b.Bytes(); err != nil {
 				return b.DecodeErr("secureValueErrorTranslationFiles", "file_hash", err)
@@ -58555,7 +63135,12 @@ func (m *SecureCredentialsEncrypted) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *SecureCredentialsEncrypted) DecodeBare(b *tl.Buffer) (err error) {
+func (m *SecureCredentialsEncrypted) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *SecureCredentialsEncrypted) decodeFields(b *tl.Buffer) (err error) {
 	if m.Data, err = b.Bytes(); err != nil {
 		return b.DecodeErr("secureCredentialsEncrypted", "data", err)
 	}
@@ -58609,7 +63194,12 @@ func (m *SavedPhoneContact) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *SavedPhoneContact) DecodeBare(b *tl.Buffer) (err error) {
+func (m *SavedPhoneContact) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *SavedPhoneContact) decodeFields(b *tl.Buffer) (err error) {
 	if m.Phone, err = b.String(); err != nil {
 		return b.DecodeErr("savedPhoneContact", "phone", err)
 	}
@@ -58662,8 +63252,11 @@ func (m *PasswordKdfAlgoUnknown) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *PasswordKdfAlgoUnknown) DecodeBare(b *tl.Buffer) error {
 	*m = PasswordKdfAlgoUnknown{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PasswordKdfAlgoUnknown) decodeFields(b *tl.Buffer) error { return nil }
 
 // PasswordKdfAlgoSHA256SHA256PBKDF2HMACSHA512iter100000SHA256ModPow is the TL constructor passwordKdfAlgoSHA256SHA256PBKDF2HMACSHA512iter100000SHA256ModPow#3a912d4a (result PasswordKdfAlgo).
 type PasswordKdfAlgoSHA256SHA256PBKDF2HMACSHA512iter100000SHA256ModPow struct {
@@ -58712,7 +63305,12 @@ func (m *PasswordKdfAlgoSHA256SHA256PBKDF2HMACSHA512iter100000SHA256ModPow) Deco
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PasswordKdfAlgoSHA256SHA256PBKDF2HMACSHA512iter100000SHA256ModPow) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PasswordKdfAlgoSHA256SHA256PBKDF2HMACSHA512iter100000SHA256ModPow) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PasswordKdfAlgoSHA256SHA256PBKDF2HMACSHA512iter100000SHA256ModPow) decodeFields(b *tl.Buffer) (err error) {
 	if m.Salt1, err = b.Bytes(); err != nil {
 		return b.DecodeErr("passwordKdfAlgoSHA256SHA256PBKDF2HMACSHA512iter100000SHA256ModPow", "salt1", err)
 	}
@@ -58765,8 +63363,11 @@ func (m *SecurePasswordKdfAlgoUnknown) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *SecurePasswordKdfAlgoUnknown) DecodeBare(b *tl.Buffer) error {
 	*m = SecurePasswordKdfAlgoUnknown{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *SecurePasswordKdfAlgoUnknown) decodeFields(b *tl.Buffer) error { return nil }
 
 // SecurePasswordKdfAlgoPBKDF2HMACSHA512iter100000 is the TL constructor securePasswordKdfAlgoPBKDF2HMACSHA512iter100000#bbf2dda0 (result SecurePasswordKdfAlgo).
 type SecurePasswordKdfAlgoPBKDF2HMACSHA512iter100000 struct {
@@ -58809,7 +63410,12 @@ func (m *SecurePasswordKdfAlgoPBKDF2HMACSHA512iter100000) Decode(b *tl.Buffer) e
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *SecurePasswordKdfAlgoPBKDF2HMACSHA512iter100000) DecodeBare(b *tl.Buffer) (err error) {
+func (m *SecurePasswordKdfAlgoPBKDF2HMACSHA512iter100000) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *SecurePasswordKdfAlgoPBKDF2HMACSHA512iter100000) decodeFields(b *tl.Buffer) (err error) {
 	if m.Salt, err = b.Bytes(); err != nil {
 		return b.DecodeErr("securePasswordKdfAlgoPBKDF2HMACSHA512iter100000", "salt", err)
 	}
@@ -58853,7 +63459,12 @@ func (m *SecurePasswordKdfAlgoSHA512) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *SecurePasswordKdfAlgoSHA512) DecodeBare(b *tl.Buffer) (err error) {
+func (m *SecurePasswordKdfAlgoSHA512) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *SecurePasswordKdfAlgoSHA512) decodeFields(b *tl.Buffer) (err error) {
 	if m.Salt, err = b.Bytes(); err != nil {
 		return b.DecodeErr("securePasswordKdfAlgoSHA512", "salt", err)
 	}
@@ -58904,7 +63515,12 @@ func (m *SecureSecretSettings) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *SecureSecretSettings) DecodeBare(b *tl.Buffer) (err error) {
+func (m *SecureSecretSettings) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *SecureSecretSettings) decodeFields(b *tl.Buffer) (err error) {
 	if m.SecureAlgo, err = DecodeSecurePasswordKdfAlgoClass(b); err != nil {
 		return b.DecodeErr("secureSecretSettings", "secure_algo", err)
 	}
@@ -58954,8 +63570,11 @@ func (m *InputCheckPasswordEmpty) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *InputCheckPasswordEmpty) DecodeBare(b *tl.Buffer) error {
 	*m = InputCheckPasswordEmpty{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputCheckPasswordEmpty) decodeFields(b *tl.Buffer) error { return nil }
 
 // InputCheckPasswordSRP is the TL constructor inputCheckPasswordSRP#d27ff082 (result InputCheckPasswordSRP).
 type InputCheckPasswordSRP struct {
@@ -58998,7 +63617,12 @@ func (m *InputCheckPasswordSRP) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputCheckPasswordSRP) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputCheckPasswordSRP) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputCheckPasswordSRP) decodeFields(b *tl.Buffer) (err error) {
 	if m.SRPID, err = b.Int64(); err != nil {
 		return b.DecodeErr("inputCheckPasswordSRP", "srp_id", err)
 	}
@@ -59067,8 +63691,13 @@ func (m *SecureRequiredType) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *SecureRequiredType) DecodeBare(b *tl.Buffer) (err error) {
+func (m *SecureRequiredType) DecodeBare(b *tl.Buffer) error {
 	*m = SecureRequiredType{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *SecureRequiredType) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("secureRequiredType", "flags", err)
@@ -59127,13 +63756,18 @@ func (m *SecureRequiredTypeOneOf) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *SecureRequiredTypeOneOf) DecodeBare(b *tl.Buffer) (err error) {
+func (m *SecureRequiredTypeOneOf) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *SecureRequiredTypeOneOf) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.VectorHeader()
 		if err != nil {
 			return b.DecodeErr("secureRequiredTypeOneOf", "types", err)
 		}
-		m.Types = make([]SecureRequiredTypeClass, n0)
+		m.Types = tl.MakeSlice[SecureRequiredTypeClass](b, 0x8e23fe31, n0)
 		for i0 := range m.Types {
 			if m.Types[i0], err = DecodeSecureRequiredTypeClass(b); err != nil {
 				return b.DecodeErr("secureRequiredTypeOneOf", "types", err)
@@ -59189,7 +63823,12 @@ func (m *InputAppEvent) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputAppEvent) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputAppEvent) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputAppEvent) decodeFields(b *tl.Buffer) (err error) {
 	if m.Time, err = b.Double(); err != nil {
 		return b.DecodeErr("inputAppEvent", "time", err)
 	}
@@ -59247,7 +63886,12 @@ func (m *JSONObjectValue) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *JSONObjectValue) DecodeBare(b *tl.Buffer) (err error) {
+func (m *JSONObjectValue) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *JSONObjectValue) decodeFields(b *tl.Buffer) (err error) {
 	if m.Key, err = b.String(); err != nil {
 		return b.DecodeErr("jsonObjectValue", "key", err)
 	}
@@ -59294,8 +63938,11 @@ func (m *JSONNull) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *JSONNull) DecodeBare(b *tl.Buffer) error {
 	*m = JSONNull{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *JSONNull) decodeFields(b *tl.Buffer) error { return nil }
 
 // JSONBool is the TL constructor jsonBool#c7345e6a (result JSONValue).
 type JSONBool struct {
@@ -59334,7 +63981,12 @@ func (m *JSONBool) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *JSONBool) DecodeBare(b *tl.Buffer) (err error) {
+func (m *JSONBool) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *JSONBool) decodeFields(b *tl.Buffer) (err error) {
 	if m.Value, err = b.Bool(); err != nil {
 		return b.DecodeErr("jsonBool", "value", err)
 	}
@@ -59378,7 +64030,12 @@ func (m *JSONNumber) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *JSONNumber) DecodeBare(b *tl.Buffer) (err error) {
+func (m *JSONNumber) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *JSONNumber) decodeFields(b *tl.Buffer) (err error) {
 	if m.Value, err = b.Double(); err != nil {
 		return b.DecodeErr("jsonNumber", "value", err)
 	}
@@ -59422,7 +64079,12 @@ func (m *JSONString) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *JSONString) DecodeBare(b *tl.Buffer) (err error) {
+func (m *JSONString) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *JSONString) decodeFields(b *tl.Buffer) (err error) {
 	if m.Value, err = b.String(); err != nil {
 		return b.DecodeErr("jsonString", "value", err)
 	}
@@ -59474,13 +64136,18 @@ func (m *JSONArray) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *JSONArray) DecodeBare(b *tl.Buffer) (err error) {
+func (m *JSONArray) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *JSONArray) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.VectorHeader()
 		if err != nil {
 			return b.DecodeErr("jsonArray", "value", err)
 		}
-		m.Value = make([]JSONValueClass, n0)
+		m.Value = tl.MakeSlice[JSONValueClass](b, 0x993e24f0, n0)
 		for i0 := range m.Value {
 			if m.Value[i0], err = DecodeJSONValueClass(b); err != nil {
 				return b.DecodeErr("jsonArray", "value", err)
@@ -59532,15 +64199,23 @@ func (m *JSONObject) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *JSONObject) DecodeBare(b *tl.Buffer) (err error) {
+func (m *JSONObject) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *JSONObject) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.VectorHeader()
 		if err != nil {
 			return b.DecodeErr("jsonObject", "value", err)
 		}
-		m.Value = make([]JSONObjectValue, n0)
+		m.Value = tl.MakeSlice[JSONObjectValue](b, 0xb3cd5e4d, n0)
 		for i0 := range m.Value {
-			if err = m.Value[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(JSONObjectValueTypeID); err != nil {
+				return b.DecodeErr("jsonObject", "value", err)
+			}
+			if err = m.Value[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("jsonObject", "value", err)
 			}
 		}
@@ -59626,8 +64301,13 @@ func (m *PageTableCell) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PageTableCell) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PageTableCell) DecodeBare(b *tl.Buffer) error {
 	*m = PageTableCell{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PageTableCell) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("pageTableCell", "flags", err)
@@ -59697,15 +64377,23 @@ func (m *PageTableRow) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PageTableRow) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PageTableRow) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PageTableRow) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.VectorHeader()
 		if err != nil {
 			return b.DecodeErr("pageTableRow", "cells", err)
 		}
-		m.Cells = make([]PageTableCell, n0)
+		m.Cells = tl.MakeSlice[PageTableCell](b, 0xa8d08c3b, n0)
 		for i0 := range m.Cells {
-			if err = m.Cells[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(PageTableCellTypeID); err != nil {
+				return b.DecodeErr("pageTableRow", "cells", err)
+			}
+			if err = m.Cells[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("pageTableRow", "cells", err)
 			}
 		}
@@ -59760,7 +64448,12 @@ func (m *PageCaption) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PageCaption) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PageCaption) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PageCaption) decodeFields(b *tl.Buffer) (err error) {
 	if m.Text, err = DecodeRichTextClass(b); err != nil {
 		return b.DecodeErr("pageCaption", "text", err)
 	}
@@ -59822,8 +64515,13 @@ func (m *PageListItemText) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PageListItemText) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PageListItemText) DecodeBare(b *tl.Buffer) error {
 	*m = PageListItemText{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PageListItemText) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("pageListItemText", "flags", err)
@@ -59891,8 +64589,13 @@ func (m *PageListItemBlocks) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PageListItemBlocks) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PageListItemBlocks) DecodeBare(b *tl.Buffer) error {
 	*m = PageListItemBlocks{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PageListItemBlocks) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("pageListItemBlocks", "flags", err)
@@ -59904,7 +64607,7 @@ func (m *PageListItemBlocks) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("pageListItemBlocks", "blocks", err)
 		}
-		m.Blocks = make([]PageBlockClass, n0)
+		m.Blocks = tl.MakeSlice[PageBlockClass](b, 0x9e9f3654, n0)
 		for i0 := range m.Blocks {
 			if m.Blocks[i0], err = DecodePageBlockClass(b); err != nil {
 				return b.DecodeErr("pageListItemBlocks", "blocks", err)
@@ -59987,8 +64690,13 @@ func (m *PageListOrderedItemText) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PageListOrderedItemText) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PageListOrderedItemText) DecodeBare(b *tl.Buffer) error {
 	*m = PageListOrderedItemText{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PageListOrderedItemText) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("pageListOrderedItemText", "flags", err)
@@ -60095,8 +64803,13 @@ func (m *PageListOrderedItemBlocks) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PageListOrderedItemBlocks) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PageListOrderedItemBlocks) DecodeBare(b *tl.Buffer) error {
 	*m = PageListOrderedItemBlocks{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PageListOrderedItemBlocks) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("pageListOrderedItemBlocks", "flags", err)
@@ -60114,7 +64827,7 @@ func (m *PageListOrderedItemBlocks) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("pageListOrderedItemBlocks", "blocks", err)
 		}
-		m.Blocks = make([]PageBlockClass, n0)
+		m.Blocks = tl.MakeSlice[PageBlockClass](b, 0x9e9f3654, n0)
 		for i0 := range m.Blocks {
 			if m.Blocks[i0], err = DecodePageBlockClass(b); err != nil {
 				return b.DecodeErr("pageListOrderedItemBlocks", "blocks", err)
@@ -60210,8 +64923,13 @@ func (m *PageRelatedArticle) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PageRelatedArticle) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PageRelatedArticle) DecodeBare(b *tl.Buffer) error {
 	*m = PageRelatedArticle{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PageRelatedArticle) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("pageRelatedArticle", "flags", err)
@@ -60341,8 +65059,13 @@ func (m *Page) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *Page) DecodeBare(b *tl.Buffer) (err error) {
+func (m *Page) DecodeBare(b *tl.Buffer) error {
 	*m = Page{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *Page) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("page", "flags", err)
@@ -60358,7 +65081,7 @@ func (m *Page) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("page", "blocks", err)
 		}
-		m.Blocks = make([]PageBlockClass, n0)
+		m.Blocks = tl.MakeSlice[PageBlockClass](b, 0x9e9f3654, n0)
 		for i0 := range m.Blocks {
 			if m.Blocks[i0], err = DecodePageBlockClass(b); err != nil {
 				return b.DecodeErr("page", "blocks", err)
@@ -60370,7 +65093,7 @@ func (m *Page) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("page", "photos", err)
 		}
-		m.Photos = make([]PhotoClass, n0)
+		m.Photos = tl.MakeSlice[PhotoClass](b, 0xd95f379c, n0)
 		for i0 := range m.Photos {
 			if m.Photos[i0], err = DecodePhotoClass(b); err != nil {
 				return b.DecodeErr("page", "photos", err)
@@ -60382,7 +65105,7 @@ func (m *Page) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("page", "documents", err)
 		}
-		m.Documents = make([]DocumentClass, n0)
+		m.Documents = tl.MakeSlice[DocumentClass](b, 0x7d5e3d89, n0)
 		for i0 := range m.Documents {
 			if m.Documents[i0], err = DecodeDocumentClass(b); err != nil {
 				return b.DecodeErr("page", "documents", err)
@@ -60469,13 +65192,21 @@ func (m *PollAnswer) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PollAnswer) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PollAnswer) DecodeBare(b *tl.Buffer) error {
 	*m = PollAnswer{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PollAnswer) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("pollAnswer", "flags", err)
 	}
-	if err = m.Text.Decode(b); err != nil {
+	if err = b.ConsumeID(TextWithEntitiesTypeID); err != nil {
+		return b.DecodeErr("pollAnswer", "text", err)
+	}
+	if err = m.Text.decodeFields(b); err != nil {
 		return b.DecodeErr("pollAnswer", "text", err)
 	}
 	if m.Option, err = b.Bytes(); err != nil {
@@ -60550,13 +65281,21 @@ func (m *InputPollAnswer) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputPollAnswer) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputPollAnswer) DecodeBare(b *tl.Buffer) error {
 	*m = InputPollAnswer{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputPollAnswer) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("inputPollAnswer", "flags", err)
 	}
-	if err = m.Text.Decode(b); err != nil {
+	if err = b.ConsumeID(TextWithEntitiesTypeID); err != nil {
+		return b.DecodeErr("inputPollAnswer", "text", err)
+	}
+	if err = m.Text.decodeFields(b); err != nil {
 		return b.DecodeErr("inputPollAnswer", "text", err)
 	}
 	if f0&(1<<0) != 0 {
@@ -60684,8 +65423,13 @@ func (m *Poll) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *Poll) DecodeBare(b *tl.Buffer) (err error) {
+func (m *Poll) DecodeBare(b *tl.Buffer) error {
 	*m = Poll{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *Poll) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if m.ID, err = b.Int64(); err != nil {
 		return b.DecodeErr("poll", "id", err)
@@ -60703,7 +65447,10 @@ func (m *Poll) DecodeBare(b *tl.Buffer) (err error) {
 	m.HideResultsUntilClose = f0&(1<<9) != 0
 	m.Creator = f0&(1<<10) != 0
 	m.SubscribersOnly = f0&(1<<11) != 0
-	if err = m.Question.Decode(b); err != nil {
+	if err = b.ConsumeID(TextWithEntitiesTypeID); err != nil {
+		return b.DecodeErr("poll", "question", err)
+	}
+	if err = m.Question.decodeFields(b); err != nil {
 		return b.DecodeErr("poll", "question", err)
 	}
 	{
@@ -60711,7 +65458,7 @@ func (m *Poll) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("poll", "answers", err)
 		}
-		m.Answers = make([]PollAnswerClass, n0)
+		m.Answers = tl.MakeSlice[PollAnswerClass](b, 0xd83f95a9, n0)
 		for i0 := range m.Answers {
 			if m.Answers[i0], err = DecodePollAnswerClass(b); err != nil {
 				return b.DecodeErr("poll", "answers", err)
@@ -60736,7 +65483,7 @@ func (m *Poll) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("poll", "countries_iso2", err)
 			}
-			m.CountriesIso2 = make([]string, n1)
+			m.CountriesIso2 = tl.MakeSlice[string](b, 0x0010ab84, n1)
 			for i1 := range m.CountriesIso2 {
 				if m.CountriesIso2[i1], err = b.String(); err != nil {
 					return b.DecodeErr("poll", "countries_iso2", err)
@@ -60820,8 +65567,13 @@ func (m *PollAnswerVoters) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PollAnswerVoters) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PollAnswerVoters) DecodeBare(b *tl.Buffer) error {
 	*m = PollAnswerVoters{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PollAnswerVoters) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("pollAnswerVoters", "flags", err)
@@ -60843,7 +65595,7 @@ func (m *PollAnswerVoters) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("pollAnswerVoters", "recent_voters", err)
 			}
-			m.RecentVoters = make([]PeerClass, n1)
+			m.RecentVoters = tl.MakeSlice[PeerClass](b, 0xe36707d3, n1)
 			for i1 := range m.RecentVoters {
 				if m.RecentVoters[i1], err = DecodePeerClass(b); err != nil {
 					return b.DecodeErr("pollAnswerVoters", "recent_voters", err)
@@ -60969,8 +65721,13 @@ func (m *PollResults) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PollResults) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PollResults) DecodeBare(b *tl.Buffer) error {
 	*m = PollResults{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PollResults) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("pollResults", "flags", err)
@@ -60984,9 +65741,12 @@ func (m *PollResults) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("pollResults", "results", err)
 			}
-			m.Results = make([]PollAnswerVoters, n1)
+			m.Results = tl.MakeSlice[PollAnswerVoters](b, 0xc6104b04, n1)
 			for i1 := range m.Results {
-				if err = m.Results[i1].Decode(b); err != nil {
+				if err = b.ConsumeID(PollAnswerVotersTypeID); err != nil {
+					return b.DecodeErr("pollResults", "results", err)
+				}
+				if err = m.Results[i1].decodeFields(b); err != nil {
 					return b.DecodeErr("pollResults", "results", err)
 				}
 			}
@@ -61004,7 +65764,7 @@ func (m *PollResults) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("pollResults", "recent_voters", err)
 			}
-			m.RecentVoters = make([]PeerClass, n1)
+			m.RecentVoters = tl.MakeSlice[PeerClass](b, 0xe36707d3, n1)
 			for i1 := range m.RecentVoters {
 				if m.RecentVoters[i1], err = DecodePeerClass(b); err != nil {
 					return b.DecodeErr("pollResults", "recent_voters", err)
@@ -61024,7 +65784,7 @@ func (m *PollResults) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("pollResults", "solution_entities", err)
 			}
-			m.SolutionEntities = make([]MessageEntityClass, n1)
+			m.SolutionEntities = tl.MakeSlice[MessageEntityClass](b, 0xa8c1973d, n1)
 			for i1 := range m.SolutionEntities {
 				if m.SolutionEntities[i1], err = DecodeMessageEntityClass(b); err != nil {
 					return b.DecodeErr("pollResults", "solution_entities", err)
@@ -61075,7 +65835,12 @@ func (m *ChatOnlines) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChatOnlines) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChatOnlines) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChatOnlines) decodeFields(b *tl.Buffer) (err error) {
 	if m.Onlines, err = b.Int32(); err != nil {
 		return b.DecodeErr("chatOnlines", "onlines", err)
 	}
@@ -61117,7 +65882,12 @@ func (m *StatsURL) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StatsURL) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StatsURL) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StatsURL) decodeFields(b *tl.Buffer) (err error) {
 	if m.URL, err = b.String(); err != nil {
 		return b.DecodeErr("statsURL", "url", err)
 	}
@@ -61231,8 +66001,13 @@ func (m *ChatAdminRights) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChatAdminRights) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChatAdminRights) DecodeBare(b *tl.Buffer) error {
 	*m = ChatAdminRights{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChatAdminRights) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("chatAdminRights", "flags", err)
@@ -61387,8 +66162,13 @@ func (m *ChatBannedRights) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChatBannedRights) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChatBannedRights) DecodeBare(b *tl.Buffer) error {
 	*m = ChatBannedRights{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChatBannedRights) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("chatBannedRights", "flags", err)
@@ -61461,7 +66241,12 @@ func (m *InputWallPaper) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputWallPaper) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputWallPaper) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputWallPaper) decodeFields(b *tl.Buffer) (err error) {
 	if m.ID, err = b.Int64(); err != nil {
 		return b.DecodeErr("inputWallPaper", "id", err)
 	}
@@ -61508,7 +66293,12 @@ func (m *InputWallPaperSlug) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputWallPaperSlug) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputWallPaperSlug) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputWallPaperSlug) decodeFields(b *tl.Buffer) (err error) {
 	if m.Slug, err = b.String(); err != nil {
 		return b.DecodeErr("inputWallPaperSlug", "slug", err)
 	}
@@ -61552,7 +66342,12 @@ func (m *InputWallPaperNoFile) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputWallPaperNoFile) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputWallPaperNoFile) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputWallPaperNoFile) decodeFields(b *tl.Buffer) (err error) {
 	if m.ID, err = b.Int64(); err != nil {
 		return b.DecodeErr("inputWallPaperNoFile", "id", err)
 	}
@@ -61645,8 +66440,13 @@ func (m *CodeSettings) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *CodeSettings) DecodeBare(b *tl.Buffer) (err error) {
+func (m *CodeSettings) DecodeBare(b *tl.Buffer) error {
 	*m = CodeSettings{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *CodeSettings) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("codeSettings", "flags", err)
@@ -61663,7 +66463,7 @@ func (m *CodeSettings) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("codeSettings", "logout_tokens", err)
 			}
-			m.LogoutTokens = make([][]byte, n1)
+			m.LogoutTokens = tl.MakeSlice[[]byte](b, 0x35220eb2, n1)
 			for i1 := range m.LogoutTokens {
 				if m.LogoutTokens[i1], err = b.Bytes(); err != nil {
 					return b.DecodeErr("codeSettings", "logout_tokens", err)
@@ -61781,8 +66581,13 @@ func (m *WallPaperSettings) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *WallPaperSettings) DecodeBare(b *tl.Buffer) (err error) {
+func (m *WallPaperSettings) DecodeBare(b *tl.Buffer) error {
 	*m = WallPaperSettings{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *WallPaperSettings) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("wallPaperSettings", "flags", err)
@@ -61901,8 +66706,13 @@ func (m *AutoDownloadSettings) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AutoDownloadSettings) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AutoDownloadSettings) DecodeBare(b *tl.Buffer) error {
 	*m = AutoDownloadSettings{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AutoDownloadSettings) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("autoDownloadSettings", "flags", err)
@@ -61975,7 +66785,12 @@ func (m *EmojiKeyword) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *EmojiKeyword) DecodeBare(b *tl.Buffer) (err error) {
+func (m *EmojiKeyword) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *EmojiKeyword) decodeFields(b *tl.Buffer) (err error) {
 	if m.Keyword, err = b.String(); err != nil {
 		return b.DecodeErr("emojiKeyword", "keyword", err)
 	}
@@ -61984,7 +66799,7 @@ func (m *EmojiKeyword) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("emojiKeyword", "emoticons", err)
 		}
-		m.Emoticons = make([]string, n0)
+		m.Emoticons = tl.MakeSlice[string](b, 0x0010ab84, n0)
 		for i0 := range m.Emoticons {
 			if m.Emoticons[i0], err = b.String(); err != nil {
 				return b.DecodeErr("emojiKeyword", "emoticons", err)
@@ -62036,7 +66851,12 @@ func (m *EmojiKeywordDeleted) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *EmojiKeywordDeleted) DecodeBare(b *tl.Buffer) (err error) {
+func (m *EmojiKeywordDeleted) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *EmojiKeywordDeleted) decodeFields(b *tl.Buffer) (err error) {
 	if m.Keyword, err = b.String(); err != nil {
 		return b.DecodeErr("emojiKeywordDeleted", "keyword", err)
 	}
@@ -62045,7 +66865,7 @@ func (m *EmojiKeywordDeleted) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("emojiKeywordDeleted", "emoticons", err)
 		}
-		m.Emoticons = make([]string, n0)
+		m.Emoticons = tl.MakeSlice[string](b, 0x0010ab84, n0)
 		for i0 := range m.Emoticons {
 			if m.Emoticons[i0], err = b.String(); err != nil {
 				return b.DecodeErr("emojiKeywordDeleted", "emoticons", err)
@@ -62104,7 +66924,12 @@ func (m *EmojiKeywordsDifference) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *EmojiKeywordsDifference) DecodeBare(b *tl.Buffer) (err error) {
+func (m *EmojiKeywordsDifference) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *EmojiKeywordsDifference) decodeFields(b *tl.Buffer) (err error) {
 	if m.LangCode, err = b.String(); err != nil {
 		return b.DecodeErr("emojiKeywordsDifference", "lang_code", err)
 	}
@@ -62119,7 +66944,7 @@ func (m *EmojiKeywordsDifference) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("emojiKeywordsDifference", "keywords", err)
 		}
-		m.Keywords = make([]EmojiKeywordClass, n0)
+		m.Keywords = tl.MakeSlice[EmojiKeywordClass](b, 0xe4f4f53b, n0)
 		for i0 := range m.Keywords {
 			if m.Keywords[i0], err = DecodeEmojiKeywordClass(b); err != nil {
 				return b.DecodeErr("emojiKeywordsDifference", "keywords", err)
@@ -62164,7 +66989,12 @@ func (m *EmojiURL) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *EmojiURL) DecodeBare(b *tl.Buffer) (err error) {
+func (m *EmojiURL) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *EmojiURL) decodeFields(b *tl.Buffer) (err error) {
 	if m.URL, err = b.String(); err != nil {
 		return b.DecodeErr("emojiURL", "url", err)
 	}
@@ -62206,7 +67036,12 @@ func (m *EmojiLanguage) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *EmojiLanguage) DecodeBare(b *tl.Buffer) (err error) {
+func (m *EmojiLanguage) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *EmojiLanguage) decodeFields(b *tl.Buffer) (err error) {
 	if m.LangCode, err = b.String(); err != nil {
 		return b.DecodeErr("emojiLanguage", "lang_code", err)
 	}
@@ -62273,8 +67108,13 @@ func (m *Folder) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *Folder) DecodeBare(b *tl.Buffer) (err error) {
+func (m *Folder) DecodeBare(b *tl.Buffer) error {
 	*m = Folder{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *Folder) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("folder", "flags", err)
@@ -62338,7 +67178,12 @@ func (m *InputFolderPeer) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputFolderPeer) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputFolderPeer) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputFolderPeer) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("inputFolderPeer", "peer", err)
 	}
@@ -62390,7 +67235,12 @@ func (m *FolderPeer) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *FolderPeer) DecodeBare(b *tl.Buffer) (err error) {
+func (m *FolderPeer) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *FolderPeer) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodePeerClass(b); err != nil {
 		return b.DecodeErr("folderPeer", "peer", err)
 	}
@@ -62523,8 +67373,13 @@ func (m *URLAuthResultRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *URLAuthResultRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *URLAuthResultRequest) DecodeBare(b *tl.Buffer) error {
 	*m = URLAuthResultRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *URLAuthResultRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("urlAuthResultRequest", "flags", err)
@@ -62569,7 +67424,7 @@ func (m *URLAuthResultRequest) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("urlAuthResultRequest", "match_codes", err)
 			}
-			m.MatchCodes = make([]string, n1)
+			m.MatchCodes = tl.MakeSlice[string](b, 0x0010ab84, n1)
 			for i1 := range m.MatchCodes {
 				if m.MatchCodes[i1], err = b.String(); err != nil {
 					return b.DecodeErr("urlAuthResultRequest", "match_codes", err)
@@ -62636,8 +67491,13 @@ func (m *URLAuthResultAccepted) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *URLAuthResultAccepted) DecodeBare(b *tl.Buffer) (err error) {
+func (m *URLAuthResultAccepted) DecodeBare(b *tl.Buffer) error {
 	*m = URLAuthResultAccepted{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *URLAuthResultAccepted) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("urlAuthResultAccepted", "flags", err)
@@ -62688,8 +67548,11 @@ func (m *URLAuthResultDefault) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *URLAuthResultDefault) DecodeBare(b *tl.Buffer) error {
 	*m = URLAuthResultDefault{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *URLAuthResultDefault) decodeFields(b *tl.Buffer) error { return nil }
 
 // ChannelLocationEmpty is the TL constructor channelLocationEmpty#bfb5ad8b (result ChannelLocation).
 type ChannelLocationEmpty struct {
@@ -62728,8 +67591,11 @@ func (m *ChannelLocationEmpty) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *ChannelLocationEmpty) DecodeBare(b *tl.Buffer) error {
 	*m = ChannelLocationEmpty{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelLocationEmpty) decodeFields(b *tl.Buffer) error { return nil }
 
 // ChannelLocation is the TL constructor channelLocation#209b82db (result ChannelLocation).
 type ChannelLocation struct {
@@ -62775,7 +67641,12 @@ func (m *ChannelLocation) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChannelLocation) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChannelLocation) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChannelLocation) decodeFields(b *tl.Buffer) (err error) {
 	if m.GeoPoint, err = DecodeGeoPointClass(b); err != nil {
 		return b.DecodeErr("channelLocation", "geo_point", err)
 	}
@@ -62831,7 +67702,12 @@ func (m *PeerLocated) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PeerLocated) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PeerLocated) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PeerLocated) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodePeerClass(b); err != nil {
 		return b.DecodeErr("peerLocated", "peer", err)
 	}
@@ -62881,7 +67757,12 @@ func (m *PeerSelfLocated) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PeerSelfLocated) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PeerSelfLocated) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PeerSelfLocated) decodeFields(b *tl.Buffer) (err error) {
 	if m.Expires, err = b.Int32(); err != nil {
 		return b.DecodeErr("peerSelfLocated", "expires", err)
 	}
@@ -62927,7 +67808,12 @@ func (m *RestrictionReason) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *RestrictionReason) DecodeBare(b *tl.Buffer) (err error) {
+func (m *RestrictionReason) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *RestrictionReason) decodeFields(b *tl.Buffer) (err error) {
 	if m.Platform, err = b.String(); err != nil {
 		return b.DecodeErr("restrictionReason", "platform", err)
 	}
@@ -62979,7 +67865,12 @@ func (m *InputTheme) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputTheme) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputTheme) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputTheme) decodeFields(b *tl.Buffer) (err error) {
 	if m.ID, err = b.Int64(); err != nil {
 		return b.DecodeErr("inputTheme", "id", err)
 	}
@@ -63026,7 +67917,12 @@ func (m *InputThemeSlug) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputThemeSlug) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputThemeSlug) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputThemeSlug) decodeFields(b *tl.Buffer) (err error) {
 	if m.Slug, err = b.String(); err != nil {
 		return b.DecodeErr("inputThemeSlug", "slug", err)
 	}
@@ -63123,8 +68019,13 @@ func (m *Theme) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *Theme) DecodeBare(b *tl.Buffer) (err error) {
+func (m *Theme) DecodeBare(b *tl.Buffer) error {
 	*m = Theme{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *Theme) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("theme", "flags", err)
@@ -63155,9 +68056,12 @@ func (m *Theme) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("theme", "settings", err)
 			}
-			m.Settings = make([]ThemeSettings, n1)
+			m.Settings = tl.MakeSlice[ThemeSettings](b, 0x9a5dd157, n1)
 			for i1 := range m.Settings {
-				if err = m.Settings[i1].Decode(b); err != nil {
+				if err = b.ConsumeID(ThemeSettingsTypeID); err != nil {
+					return b.DecodeErr("theme", "settings", err)
+				}
+				if err = m.Settings[i1].decodeFields(b); err != nil {
 					return b.DecodeErr("theme", "settings", err)
 				}
 			}
@@ -63215,8 +68119,11 @@ func (m *BaseThemeClassic) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *BaseThemeClassic) DecodeBare(b *tl.Buffer) error {
 	*m = BaseThemeClassic{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *BaseThemeClassic) decodeFields(b *tl.Buffer) error { return nil }
 
 // BaseThemeDay is the TL constructor baseThemeDay#fbd81688 (result BaseTheme).
 type BaseThemeDay struct {
@@ -63255,8 +68162,11 @@ func (m *BaseThemeDay) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *BaseThemeDay) DecodeBare(b *tl.Buffer) error {
 	*m = BaseThemeDay{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *BaseThemeDay) decodeFields(b *tl.Buffer) error { return nil }
 
 // BaseThemeNight is the TL constructor baseThemeNight#b7b31ea8 (result BaseTheme).
 type BaseThemeNight struct {
@@ -63295,8 +68205,11 @@ func (m *BaseThemeNight) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *BaseThemeNight) DecodeBare(b *tl.Buffer) error {
 	*m = BaseThemeNight{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *BaseThemeNight) decodeFields(b *tl.Buffer) error { return nil }
 
 // BaseThemeTinted is the TL constructor baseThemeTinted#6d5f77ee (result BaseTheme).
 type BaseThemeTinted struct {
@@ -63335,8 +68248,11 @@ func (m *BaseThemeTinted) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *BaseThemeTinted) DecodeBare(b *tl.Buffer) error {
 	*m = BaseThemeTinted{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *BaseThemeTinted) decodeFields(b *tl.Buffer) error { return nil }
 
 // BaseThemeArctic is the TL constructor baseThemeArctic#5b11125a (result BaseTheme).
 type BaseThemeArctic struct {
@@ -63375,8 +68291,11 @@ func (m *BaseThemeArctic) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *BaseThemeArctic) DecodeBare(b *tl.Buffer) error {
 	*m = BaseThemeArctic{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *BaseThemeArctic) decodeFields(b *tl.Buffer) error { return nil }
 
 // InputThemeSettings is the TL constructor inputThemeSettings#8fde504f (result InputThemeSettings).
 type InputThemeSettings struct {
@@ -63464,8 +68383,13 @@ func (m *InputThemeSettings) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputThemeSettings) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputThemeSettings) DecodeBare(b *tl.Buffer) error {
 	*m = InputThemeSettings{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputThemeSettings) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("inputThemeSettings", "flags", err)
@@ -63489,7 +68413,7 @@ func (m *InputThemeSettings) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("inputThemeSettings", "message_colors", err)
 			}
-			m.MessageColors = make([]int32, n1)
+			m.MessageColors = tl.MakeSlice[int32](b, 0x2c31182a, n1)
 			for i1 := range m.MessageColors {
 				if m.MessageColors[i1], err = b.Int32(); err != nil {
 					return b.DecodeErr("inputThemeSettings", "message_colors", err)
@@ -63504,7 +68428,10 @@ func (m *InputThemeSettings) DecodeBare(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<1) != 0 {
 		m.WallpaperSettings = tl.New[WallPaperSettings](b, WallPaperSettingsTypeID)
-		if err = m.WallpaperSettings.Decode(b); err != nil {
+		if err = b.ConsumeID(WallPaperSettingsTypeID); err != nil {
+			return b.DecodeErr("inputThemeSettings", "wallpaper_settings", err)
+		}
+		if err = m.WallpaperSettings.decodeFields(b); err != nil {
 			return b.DecodeErr("inputThemeSettings", "wallpaper_settings", err)
 		}
 	}
@@ -63585,8 +68512,13 @@ func (m *ThemeSettings) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ThemeSettings) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ThemeSettings) DecodeBare(b *tl.Buffer) error {
 	*m = ThemeSettings{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ThemeSettings) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("themeSettings", "flags", err)
@@ -63610,7 +68542,7 @@ func (m *ThemeSettings) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("themeSettings", "message_colors", err)
 			}
-			m.MessageColors = make([]int32, n1)
+			m.MessageColors = tl.MakeSlice[int32](b, 0x2c31182a, n1)
 			for i1 := range m.MessageColors {
 				if m.MessageColors[i1], err = b.Int32(); err != nil {
 					return b.DecodeErr("themeSettings", "message_colors", err)
@@ -63687,8 +68619,13 @@ func (m *WebPageAttributeTheme) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *WebPageAttributeTheme) DecodeBare(b *tl.Buffer) (err error) {
+func (m *WebPageAttributeTheme) DecodeBare(b *tl.Buffer) error {
 	*m = WebPageAttributeTheme{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *WebPageAttributeTheme) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("webPageAttributeTheme", "flags", err)
@@ -63699,7 +68636,7 @@ func (m *WebPageAttributeTheme) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("webPageAttributeTheme", "documents", err)
 			}
-			m.Documents = make([]DocumentClass, n1)
+			m.Documents = tl.MakeSlice[DocumentClass](b, 0x7d5e3d89, n1)
 			for i1 := range m.Documents {
 				if m.Documents[i1], err = DecodeDocumentClass(b); err != nil {
 					return b.DecodeErr("webPageAttributeTheme", "documents", err)
@@ -63709,7 +68646,10 @@ func (m *WebPageAttributeTheme) DecodeBare(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<1) != 0 {
 		m.Settings = tl.New[ThemeSettings](b, ThemeSettingsTypeID)
-		if err = m.Settings.Decode(b); err != nil {
+		if err = b.ConsumeID(ThemeSettingsTypeID); err != nil {
+			return b.DecodeErr("webPageAttributeTheme", "settings", err)
+		}
+		if err = m.Settings.decodeFields(b); err != nil {
 			return b.DecodeErr("webPageAttributeTheme", "settings", err)
 		}
 	}
@@ -63771,8 +68711,13 @@ func (m *WebPageAttributeStory) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *WebPageAttributeStory) DecodeBare(b *tl.Buffer) (err error) {
+func (m *WebPageAttributeStory) DecodeBare(b *tl.Buffer) error {
 	*m = WebPageAttributeStory{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *WebPageAttributeStory) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("webPageAttributeStory", "flags", err)
@@ -63846,8 +68791,13 @@ func (m *WebPageAttributeStickerSet) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *WebPageAttributeStickerSet) DecodeBare(b *tl.Buffer) (err error) {
+func (m *WebPageAttributeStickerSet) DecodeBare(b *tl.Buffer) error {
 	*m = WebPageAttributeStickerSet{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *WebPageAttributeStickerSet) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("webPageAttributeStickerSet", "flags", err)
@@ -63859,7 +68809,7 @@ func (m *WebPageAttributeStickerSet) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("webPageAttributeStickerSet", "stickers", err)
 		}
-		m.Stickers = make([]DocumentClass, n0)
+		m.Stickers = tl.MakeSlice[DocumentClass](b, 0x7d5e3d89, n0)
 		for i0 := range m.Stickers {
 			if m.Stickers[i0], err = DecodeDocumentClass(b); err != nil {
 				return b.DecodeErr("webPageAttributeStickerSet", "stickers", err)
@@ -63911,7 +68861,12 @@ func (m *WebPageAttributeUniqueStarGift) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *WebPageAttributeUniqueStarGift) DecodeBare(b *tl.Buffer) (err error) {
+func (m *WebPageAttributeUniqueStarGift) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *WebPageAttributeUniqueStarGift) decodeFields(b *tl.Buffer) (err error) {
 	if m.Gift, err = DecodeStarGiftClass(b); err != nil {
 		return b.DecodeErr("webPageAttributeUniqueStarGift", "gift", err)
 	}
@@ -63967,13 +68922,18 @@ func (m *WebPageAttributeStarGiftCollection) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *WebPageAttributeStarGiftCollection) DecodeBare(b *tl.Buffer) (err error) {
+func (m *WebPageAttributeStarGiftCollection) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *WebPageAttributeStarGiftCollection) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.VectorHeader()
 		if err != nil {
 			return b.DecodeErr("webPageAttributeStarGiftCollection", "icons", err)
 		}
-		m.Icons = make([]DocumentClass, n0)
+		m.Icons = tl.MakeSlice[DocumentClass](b, 0x7d5e3d89, n0)
 		for i0 := range m.Icons {
 			if m.Icons[i0], err = DecodeDocumentClass(b); err != nil {
 				return b.DecodeErr("webPageAttributeStarGiftCollection", "icons", err)
@@ -64027,7 +68987,12 @@ func (m *WebPageAttributeStarGiftAuction) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *WebPageAttributeStarGiftAuction) DecodeBare(b *tl.Buffer) (err error) {
+func (m *WebPageAttributeStarGiftAuction) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *WebPageAttributeStarGiftAuction) decodeFields(b *tl.Buffer) (err error) {
 	if m.Gift, err = DecodeStarGiftClass(b); err != nil {
 		return b.DecodeErr("webPageAttributeStarGiftAuction", "gift", err)
 	}
@@ -64074,7 +69039,12 @@ func (m *WebPageAttributeAiComposeTone) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *WebPageAttributeAiComposeTone) DecodeBare(b *tl.Buffer) (err error) {
+func (m *WebPageAttributeAiComposeTone) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *WebPageAttributeAiComposeTone) decodeFields(b *tl.Buffer) (err error) {
 	if m.EmojiID, err = b.Int64(); err != nil {
 		return b.DecodeErr("webPageAttributeAiComposeTone", "emoji_id", err)
 	}
@@ -64118,7 +69088,12 @@ func (m *BankCardOpenURL) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *BankCardOpenURL) DecodeBare(b *tl.Buffer) (err error) {
+func (m *BankCardOpenURL) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *BankCardOpenURL) decodeFields(b *tl.Buffer) (err error) {
 	if m.URL, err = b.String(); err != nil {
 		return b.DecodeErr("bankCardOpenUrl", "url", err)
 	}
@@ -64251,8 +69226,13 @@ func (m *DialogFilter) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *DialogFilter) DecodeBare(b *tl.Buffer) (err error) {
+func (m *DialogFilter) DecodeBare(b *tl.Buffer) error {
 	*m = DialogFilter{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *DialogFilter) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("dialogFilter", "flags", err)
@@ -64269,7 +69249,10 @@ func (m *DialogFilter) DecodeBare(b *tl.Buffer) (err error) {
 	if m.ID, err = b.Int32(); err != nil {
 		return b.DecodeErr("dialogFilter", "id", err)
 	}
-	if err = m.Title.Decode(b); err != nil {
+	if err = b.ConsumeID(TextWithEntitiesTypeID); err != nil {
+		return b.DecodeErr("dialogFilter", "title", err)
+	}
+	if err = m.Title.decodeFields(b); err != nil {
 		return b.DecodeErr("dialogFilter", "title", err)
 	}
 	if f0&(1<<25) != 0 {
@@ -64289,7 +69272,7 @@ func (m *DialogFilter) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("dialogFilter", "pinned_peers", err)
 		}
-		m.PinnedPeers = make([]InputPeerClass, n0)
+		m.PinnedPeers = tl.MakeSlice[InputPeerClass](b, 0xdc5c5bed, n0)
 		for i0 := range m.PinnedPeers {
 			if m.PinnedPeers[i0], err = DecodeInputPeerClass(b); err != nil {
 				return b.DecodeErr("dialogFilter", "pinned_peers", err)
@@ -64301,7 +69284,7 @@ func (m *DialogFilter) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("dialogFilter", "include_peers", err)
 		}
-		m.IncludePeers = make([]InputPeerClass, n0)
+		m.IncludePeers = tl.MakeSlice[InputPeerClass](b, 0xdc5c5bed, n0)
 		for i0 := range m.IncludePeers {
 			if m.IncludePeers[i0], err = DecodeInputPeerClass(b); err != nil {
 				return b.DecodeErr("dialogFilter", "include_peers", err)
@@ -64313,7 +69296,7 @@ func (m *DialogFilter) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("dialogFilter", "exclude_peers", err)
 		}
-		m.ExcludePeers = make([]InputPeerClass, n0)
+		m.ExcludePeers = tl.MakeSlice[InputPeerClass](b, 0xdc5c5bed, n0)
 		for i0 := range m.ExcludePeers {
 			if m.ExcludePeers[i0], err = DecodeInputPeerClass(b); err != nil {
 				return b.DecodeErr("dialogFilter", "exclude_peers", err)
@@ -64360,8 +69343,11 @@ func (m *DialogFilterDefault) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *DialogFilterDefault) DecodeBare(b *tl.Buffer) error {
 	*m = DialogFilterDefault{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *DialogFilterDefault) decodeFields(b *tl.Buffer) error { return nil }
 
 // DialogFilterChatlist is the TL constructor dialogFilterChatlist#96537bd7 (result DialogFilter).
 type DialogFilterChatlist struct {
@@ -64448,8 +69434,13 @@ func (m *DialogFilterChatlist) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *DialogFilterChatlist) DecodeBare(b *tl.Buffer) (err error) {
+func (m *DialogFilterChatlist) DecodeBare(b *tl.Buffer) error {
 	*m = DialogFilterChatlist{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *DialogFilterChatlist) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("dialogFilterChatlist", "flags", err)
@@ -64459,7 +69450,10 @@ func (m *DialogFilterChatlist) DecodeBare(b *tl.Buffer) (err error) {
 	if m.ID, err = b.Int32(); err != nil {
 		return b.DecodeErr("dialogFilterChatlist", "id", err)
 	}
-	if err = m.Title.Decode(b); err != nil {
+	if err = b.ConsumeID(TextWithEntitiesTypeID); err != nil {
+		return b.DecodeErr("dialogFilterChatlist", "title", err)
+	}
+	if err = m.Title.decodeFields(b); err != nil {
 		return b.DecodeErr("dialogFilterChatlist", "title", err)
 	}
 	if f0&(1<<25) != 0 {
@@ -64479,7 +69473,7 @@ func (m *DialogFilterChatlist) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("dialogFilterChatlist", "pinned_peers", err)
 		}
-		m.PinnedPeers = make([]InputPeerClass, n0)
+		m.PinnedPeers = tl.MakeSlice[InputPeerClass](b, 0xdc5c5bed, n0)
 		for i0 := range m.PinnedPeers {
 			if m.PinnedPeers[i0], err = DecodeInputPeerClass(b); err != nil {
 				return b.DecodeErr("dialogFilterChatlist", "pinned_peers", err)
@@ -64491,7 +69485,7 @@ func (m *DialogFilterChatlist) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("dialogFilterChatlist", "include_peers", err)
 		}
-		m.IncludePeers = make([]InputPeerClass, n0)
+		m.IncludePeers = tl.MakeSlice[InputPeerClass](b, 0xdc5c5bed, n0)
 		for i0 := range m.IncludePeers {
 			if m.IncludePeers[i0], err = DecodeInputPeerClass(b); err != nil {
 				return b.DecodeErr("dialogFilterChatlist", "include_peers", err)
@@ -64543,7 +69537,12 @@ func (m *DialogFilterSuggested) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *DialogFilterSuggested) DecodeBare(b *tl.Buffer) (err error) {
+func (m *DialogFilterSuggested) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *DialogFilterSuggested) decodeFields(b *tl.Buffer) (err error) {
 	if m.Filter, err = DecodeDialogFilterClass(b); err != nil {
 		return b.DecodeErr("dialogFilterSuggested", "filter", err)
 	}
@@ -64590,7 +69589,12 @@ func (m *StatsDateRangeDays) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StatsDateRangeDays) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StatsDateRangeDays) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StatsDateRangeDays) decodeFields(b *tl.Buffer) (err error) {
 	if m.MinDate, err = b.Int32(); err != nil {
 		return b.DecodeErr("statsDateRangeDays", "min_date", err)
 	}
@@ -64637,7 +69641,12 @@ func (m *StatsAbsValueAndPrev) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StatsAbsValueAndPrev) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StatsAbsValueAndPrev) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StatsAbsValueAndPrev) decodeFields(b *tl.Buffer) (err error) {
 	if m.Current, err = b.Double(); err != nil {
 		return b.DecodeErr("statsAbsValueAndPrev", "current", err)
 	}
@@ -64684,7 +69693,12 @@ func (m *StatsPercentValue) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StatsPercentValue) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StatsPercentValue) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StatsPercentValue) decodeFields(b *tl.Buffer) (err error) {
 	if m.Part, err = b.Double(); err != nil {
 		return b.DecodeErr("statsPercentValue", "part", err)
 	}
@@ -64731,7 +69745,12 @@ func (m *StatsGraphAsync) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StatsGraphAsync) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StatsGraphAsync) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StatsGraphAsync) decodeFields(b *tl.Buffer) (err error) {
 	if m.Token, err = b.String(); err != nil {
 		return b.DecodeErr("statsGraphAsync", "token", err)
 	}
@@ -64775,7 +69794,12 @@ func (m *StatsGraphError) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StatsGraphError) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StatsGraphError) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StatsGraphError) decodeFields(b *tl.Buffer) (err error) {
 	if m.Error, err = b.String(); err != nil {
 		return b.DecodeErr("statsGraphError", "error", err)
 	}
@@ -64830,13 +69854,21 @@ func (m *StatsGraph) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StatsGraph) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StatsGraph) DecodeBare(b *tl.Buffer) error {
 	*m = StatsGraph{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StatsGraph) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("statsGraph", "flags", err)
 	}
-	if err = m.JSON.Decode(b); err != nil {
+	if err = b.ConsumeID(DataJSONTypeID); err != nil {
+		return b.DecodeErr("statsGraph", "json", err)
+	}
+	if err = m.JSON.decodeFields(b); err != nil {
 		return b.DecodeErr("statsGraph", "json", err)
 	}
 	if f0&(1<<0) != 0 {
@@ -64900,8 +69932,13 @@ func (m *VideoSize) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *VideoSize) DecodeBare(b *tl.Buffer) (err error) {
+func (m *VideoSize) DecodeBare(b *tl.Buffer) error {
 	*m = VideoSize{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *VideoSize) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("videoSize", "flags", err)
@@ -64969,7 +70006,12 @@ func (m *VideoSizeEmojiMarkup) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *VideoSizeEmojiMarkup) DecodeBare(b *tl.Buffer) (err error) {
+func (m *VideoSizeEmojiMarkup) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *VideoSizeEmojiMarkup) decodeFields(b *tl.Buffer) (err error) {
 	if m.EmojiID, err = b.Int64(); err != nil {
 		return b.DecodeErr("videoSizeEmojiMarkup", "emoji_id", err)
 	}
@@ -64978,7 +70020,7 @@ func (m *VideoSizeEmojiMarkup) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("videoSizeEmojiMarkup", "background_colors", err)
 		}
-		m.BackgroundColors = make([]int32, n0)
+		m.BackgroundColors = tl.MakeSlice[int32](b, 0x2c31182a, n0)
 		for i0 := range m.BackgroundColors {
 			if m.BackgroundColors[i0], err = b.Int32(); err != nil {
 				return b.DecodeErr("videoSizeEmojiMarkup", "background_colors", err)
@@ -65037,7 +70079,12 @@ func (m *VideoSizeStickerMarkup) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *VideoSizeStickerMarkup) DecodeBare(b *tl.Buffer) (err error) {
+func (m *VideoSizeStickerMarkup) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *VideoSizeStickerMarkup) decodeFields(b *tl.Buffer) (err error) {
 	if m.Stickerset, err = DecodeInputStickerSetClass(b); err != nil {
 		return b.DecodeErr("videoSizeStickerMarkup", "stickerset", err)
 	}
@@ -65049,7 +70096,7 @@ func (m *VideoSizeStickerMarkup) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("videoSizeStickerMarkup", "background_colors", err)
 		}
-		m.BackgroundColors = make([]int32, n0)
+		m.BackgroundColors = tl.MakeSlice[int32](b, 0x2c31182a, n0)
 		for i0 := range m.BackgroundColors {
 			if m.BackgroundColors[i0], err = b.Int32(); err != nil {
 				return b.DecodeErr("videoSizeStickerMarkup", "background_colors", err)
@@ -65098,7 +70145,12 @@ func (m *StatsGroupTopPoster) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StatsGroupTopPoster) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StatsGroupTopPoster) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StatsGroupTopPoster) decodeFields(b *tl.Buffer) (err error) {
 	if m.UserID, err = b.Int64(); err != nil {
 		return b.DecodeErr("statsGroupTopPoster", "user_id", err)
 	}
@@ -65152,7 +70204,12 @@ func (m *StatsGroupTopAdmin) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StatsGroupTopAdmin) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StatsGroupTopAdmin) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StatsGroupTopAdmin) decodeFields(b *tl.Buffer) (err error) {
 	if m.UserID, err = b.Int64(); err != nil {
 		return b.DecodeErr("statsGroupTopAdmin", "user_id", err)
 	}
@@ -65205,7 +70262,12 @@ func (m *StatsGroupTopInviter) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StatsGroupTopInviter) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StatsGroupTopInviter) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StatsGroupTopInviter) decodeFields(b *tl.Buffer) (err error) {
 	if m.UserID, err = b.Int64(); err != nil {
 		return b.DecodeErr("statsGroupTopInviter", "user_id", err)
 	}
@@ -65290,8 +70352,13 @@ func (m *GlobalPrivacySettings) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *GlobalPrivacySettings) DecodeBare(b *tl.Buffer) (err error) {
+func (m *GlobalPrivacySettings) DecodeBare(b *tl.Buffer) error {
 	*m = GlobalPrivacySettings{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *GlobalPrivacySettings) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("globalPrivacySettings", "flags", err)
@@ -65310,7 +70377,10 @@ func (m *GlobalPrivacySettings) DecodeBare(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<6) != 0 {
 		m.DisallowedGifts = tl.New[DisallowedGiftsSettings](b, DisallowedGiftsSettingsTypeID)
-		if err = m.DisallowedGifts.Decode(b); err != nil {
+		if err = b.ConsumeID(DisallowedGiftsSettingsTypeID); err != nil {
+			return b.DecodeErr("globalPrivacySettings", "disallowed_gifts", err)
+		}
+		if err = m.DisallowedGifts.decodeFields(b); err != nil {
 			return b.DecodeErr("globalPrivacySettings", "disallowed_gifts", err)
 		}
 	}
@@ -65375,8 +70445,13 @@ func (m *MessageViews) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessageViews) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessageViews) DecodeBare(b *tl.Buffer) error {
 	*m = MessageViews{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageViews) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messageViews", "flags", err)
@@ -65395,7 +70470,10 @@ func (m *MessageViews) DecodeBare(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<2) != 0 {
 		m.Replies = tl.New[MessageReplies](b, MessageRepliesTypeID)
-		if err = m.Replies.Decode(b); err != nil {
+		if err = b.ConsumeID(MessageRepliesTypeID); err != nil {
+			return b.DecodeErr("messageViews", "replies", err)
+		}
+		if err = m.Replies.decodeFields(b); err != nil {
 			return b.DecodeErr("messageViews", "replies", err)
 		}
 	}
@@ -65539,8 +70617,13 @@ func (m *MessageReplyHeader) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessageReplyHeader) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessageReplyHeader) DecodeBare(b *tl.Buffer) error {
 	*m = MessageReplyHeader{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageReplyHeader) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messageReplyHeader", "flags", err)
@@ -65562,7 +70645,10 @@ func (m *MessageReplyHeader) DecodeBare(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<5) != 0 {
 		m.ReplyFrom = tl.New[MessageFwdHeader](b, MessageFwdHeaderTypeID)
-		if err = m.ReplyFrom.Decode(b); err != nil {
+		if err = b.ConsumeID(MessageFwdHeaderTypeID); err != nil {
+			return b.DecodeErr("messageReplyHeader", "reply_from", err)
+		}
+		if err = m.ReplyFrom.decodeFields(b); err != nil {
 			return b.DecodeErr("messageReplyHeader", "reply_from", err)
 		}
 	}
@@ -65589,7 +70675,7 @@ func (m *MessageReplyHeader) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("messageReplyHeader", "quote_entities", err)
 			}
-			m.QuoteEntities = make([]MessageEntityClass, n1)
+			m.QuoteEntities = tl.MakeSlice[MessageEntityClass](b, 0xa8c1973d, n1)
 			for i1 := range m.QuoteEntities {
 				if m.QuoteEntities[i1], err = DecodeMessageEntityClass(b); err != nil {
 					return b.DecodeErr("messageReplyHeader", "quote_entities", err)
@@ -65662,7 +70748,12 @@ func (m *MessageReplyStoryHeader) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessageReplyStoryHeader) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessageReplyStoryHeader) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageReplyStoryHeader) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodePeerClass(b); err != nil {
 		return b.DecodeErr("messageReplyStoryHeader", "peer", err)
 	}
@@ -65751,8 +70842,13 @@ func (m *MessageReplies) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessageReplies) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessageReplies) DecodeBare(b *tl.Buffer) error {
 	*m = MessageReplies{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageReplies) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messageReplies", "flags", err)
@@ -65770,7 +70866,7 @@ func (m *MessageReplies) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("messageReplies", "recent_repliers", err)
 			}
-			m.RecentRepliers = make([]PeerClass, n1)
+			m.RecentRepliers = tl.MakeSlice[PeerClass](b, 0xe36707d3, n1)
 			for i1 := range m.RecentRepliers {
 				if m.RecentRepliers[i1], err = DecodePeerClass(b); err != nil {
 					return b.DecodeErr("messageReplies", "recent_repliers", err)
@@ -65841,7 +70937,12 @@ func (m *PeerBlocked) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PeerBlocked) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PeerBlocked) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PeerBlocked) decodeFields(b *tl.Buffer) (err error) {
 	if m.PeerID, err = DecodePeerClass(b); err != nil {
 		return b.DecodeErr("peerBlocked", "peer_id", err)
 	}
@@ -65892,7 +70993,12 @@ func (m *GroupCallDiscarded) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *GroupCallDiscarded) DecodeBare(b *tl.Buffer) (err error) {
+func (m *GroupCallDiscarded) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *GroupCallDiscarded) decodeFields(b *tl.Buffer) (err error) {
 	if m.ID, err = b.Int64(); err != nil {
 		return b.DecodeErr("groupCallDiscarded", "id", err)
 	}
@@ -66062,8 +71168,13 @@ func (m *GroupCall) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *GroupCall) DecodeBare(b *tl.Buffer) (err error) {
+func (m *GroupCall) DecodeBare(b *tl.Buffer) error {
 	*m = GroupCall{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *GroupCall) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("groupCall", "flags", err)
@@ -66185,7 +71296,12 @@ func (m *InputGroupCall) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputGroupCall) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputGroupCall) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputGroupCall) decodeFields(b *tl.Buffer) (err error) {
 	if m.ID, err = b.Int64(); err != nil {
 		return b.DecodeErr("inputGroupCall", "id", err)
 	}
@@ -66232,7 +71348,12 @@ func (m *InputGroupCallSlug) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputGroupCallSlug) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputGroupCallSlug) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputGroupCallSlug) decodeFields(b *tl.Buffer) (err error) {
 	if m.Slug, err = b.String(); err != nil {
 		return b.DecodeErr("inputGroupCallSlug", "slug", err)
 	}
@@ -66276,7 +71397,12 @@ func (m *InputGroupCallInviteMessage) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputGroupCallInviteMessage) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputGroupCallInviteMessage) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputGroupCallInviteMessage) decodeFields(b *tl.Buffer) (err error) {
 	if m.MsgID, err = b.Int32(); err != nil {
 		return b.DecodeErr("inputGroupCallInviteMessage", "msg_id", err)
 	}
@@ -66422,8 +71548,13 @@ func (m *GroupCallParticipant) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *GroupCallParticipant) DecodeBare(b *tl.Buffer) (err error) {
+func (m *GroupCallParticipant) DecodeBare(b *tl.Buffer) error {
 	*m = GroupCallParticipant{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *GroupCallParticipant) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("groupCallParticipant", "flags", err)
@@ -66473,13 +71604,19 @@ func (m *GroupCallParticipant) DecodeBare(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<6) != 0 {
 		m.Video = tl.New[GroupCallParticipantVideo](b, GroupCallParticipantVideoTypeID)
-		if err = m.Video.Decode(b); err != nil {
+		if err = b.ConsumeID(GroupCallParticipantVideoTypeID); err != nil {
+			return b.DecodeErr("groupCallParticipant", "video", err)
+		}
+		if err = m.Video.decodeFields(b); err != nil {
 			return b.DecodeErr("groupCallParticipant", "video", err)
 		}
 	}
 	if f0&(1<<14) != 0 {
 		m.Presentation = tl.New[GroupCallParticipantVideo](b, GroupCallParticipantVideoTypeID)
-		if err = m.Presentation.Decode(b); err != nil {
+		if err = b.ConsumeID(GroupCallParticipantVideoTypeID); err != nil {
+			return b.DecodeErr("groupCallParticipant", "presentation", err)
+		}
+		if err = m.Presentation.decodeFields(b); err != nil {
 			return b.DecodeErr("groupCallParticipant", "presentation", err)
 		}
 	}
@@ -66529,8 +71666,11 @@ func (m *InlineQueryPeerTypeSameBotPM) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *InlineQueryPeerTypeSameBotPM) DecodeBare(b *tl.Buffer) error {
 	*m = InlineQueryPeerTypeSameBotPM{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InlineQueryPeerTypeSameBotPM) decodeFields(b *tl.Buffer) error { return nil }
 
 // InlineQueryPeerTypePM is the TL constructor inlineQueryPeerTypePM#833c0fac (result InlineQueryPeerType).
 type InlineQueryPeerTypePM struct {
@@ -66569,8 +71709,11 @@ func (m *InlineQueryPeerTypePM) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *InlineQueryPeerTypePM) DecodeBare(b *tl.Buffer) error {
 	*m = InlineQueryPeerTypePM{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InlineQueryPeerTypePM) decodeFields(b *tl.Buffer) error { return nil }
 
 // InlineQueryPeerTypeChat is the TL constructor inlineQueryPeerTypeChat#d766c50a (result InlineQueryPeerType).
 type InlineQueryPeerTypeChat struct {
@@ -66609,8 +71752,11 @@ func (m *InlineQueryPeerTypeChat) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *InlineQueryPeerTypeChat) DecodeBare(b *tl.Buffer) error {
 	*m = InlineQueryPeerTypeChat{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InlineQueryPeerTypeChat) decodeFields(b *tl.Buffer) error { return nil }
 
 // InlineQueryPeerTypeMegagroup is the TL constructor inlineQueryPeerTypeMegagroup#5ec4be43 (result InlineQueryPeerType).
 type InlineQueryPeerTypeMegagroup struct {
@@ -66649,8 +71795,11 @@ func (m *InlineQueryPeerTypeMegagroup) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *InlineQueryPeerTypeMegagroup) DecodeBare(b *tl.Buffer) error {
 	*m = InlineQueryPeerTypeMegagroup{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InlineQueryPeerTypeMegagroup) decodeFields(b *tl.Buffer) error { return nil }
 
 // InlineQueryPeerTypeBroadcast is the TL constructor inlineQueryPeerTypeBroadcast#6334ee9a (result InlineQueryPeerType).
 type InlineQueryPeerTypeBroadcast struct {
@@ -66689,8 +71838,11 @@ func (m *InlineQueryPeerTypeBroadcast) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *InlineQueryPeerTypeBroadcast) DecodeBare(b *tl.Buffer) error {
 	*m = InlineQueryPeerTypeBroadcast{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InlineQueryPeerTypeBroadcast) decodeFields(b *tl.Buffer) error { return nil }
 
 // InlineQueryPeerTypeBotPM is the TL constructor inlineQueryPeerTypeBotPM#0e3b2d0c (result InlineQueryPeerType).
 type InlineQueryPeerTypeBotPM struct {
@@ -66729,8 +71881,11 @@ func (m *InlineQueryPeerTypeBotPM) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *InlineQueryPeerTypeBotPM) DecodeBare(b *tl.Buffer) error {
 	*m = InlineQueryPeerTypeBotPM{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InlineQueryPeerTypeBotPM) decodeFields(b *tl.Buffer) error { return nil }
 
 // ChatInviteImporter is the TL constructor chatInviteImporter#8c5adfd9 (result ChatInviteImporter).
 type ChatInviteImporter struct {
@@ -66793,8 +71948,13 @@ func (m *ChatInviteImporter) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChatInviteImporter) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChatInviteImporter) DecodeBare(b *tl.Buffer) error {
 	*m = ChatInviteImporter{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChatInviteImporter) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("chatInviteImporter", "flags", err)
@@ -66861,7 +72021,12 @@ func (m *ChatAdminWithInvites) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChatAdminWithInvites) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChatAdminWithInvites) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChatAdminWithInvites) decodeFields(b *tl.Buffer) (err error) {
 	if m.AdminID, err = b.Int64(); err != nil {
 		return b.DecodeErr("chatAdminWithInvites", "admin_id", err)
 	}
@@ -66918,7 +72083,12 @@ func (m *GroupCallParticipantVideoSourceGroup) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *GroupCallParticipantVideoSourceGroup) DecodeBare(b *tl.Buffer) (err error) {
+func (m *GroupCallParticipantVideoSourceGroup) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *GroupCallParticipantVideoSourceGroup) decodeFields(b *tl.Buffer) (err error) {
 	if m.Semantics, err = b.String(); err != nil {
 		return b.DecodeErr("groupCallParticipantVideoSourceGroup", "semantics", err)
 	}
@@ -66927,7 +72097,7 @@ func (m *GroupCallParticipantVideoSourceGroup) DecodeBare(b *tl.Buffer) (err err
 		if err != nil {
 			return b.DecodeErr("groupCallParticipantVideoSourceGroup", "sources", err)
 		}
-		m.Sources = make([]int32, n0)
+		m.Sources = tl.MakeSlice[int32](b, 0x2c31182a, n0)
 		for i0 := range m.Sources {
 			if m.Sources[i0], err = b.Int32(); err != nil {
 				return b.DecodeErr("groupCallParticipantVideoSourceGroup", "sources", err)
@@ -66992,8 +72162,13 @@ func (m *GroupCallParticipantVideo) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *GroupCallParticipantVideo) DecodeBare(b *tl.Buffer) (err error) {
+func (m *GroupCallParticipantVideo) DecodeBare(b *tl.Buffer) error {
 	*m = GroupCallParticipantVideo{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *GroupCallParticipantVideo) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("groupCallParticipantVideo", "flags", err)
@@ -67007,9 +72182,12 @@ func (m *GroupCallParticipantVideo) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("groupCallParticipantVideo", "source_groups", err)
 		}
-		m.SourceGroups = make([]GroupCallParticipantVideoSourceGroup, n0)
+		m.SourceGroups = tl.MakeSlice[GroupCallParticipantVideoSourceGroup](b, 0x3580db27, n0)
 		for i0 := range m.SourceGroups {
-			if err = m.SourceGroups[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(GroupCallParticipantVideoSourceGroupTypeID); err != nil {
+				return b.DecodeErr("groupCallParticipantVideo", "source_groups", err)
+			}
+			if err = m.SourceGroups[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("groupCallParticipantVideo", "source_groups", err)
 			}
 		}
@@ -67060,8 +72238,11 @@ func (m *BotCommandScopeDefault) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *BotCommandScopeDefault) DecodeBare(b *tl.Buffer) error {
 	*m = BotCommandScopeDefault{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *BotCommandScopeDefault) decodeFields(b *tl.Buffer) error { return nil }
 
 // BotCommandScopeUsers is the TL constructor botCommandScopeUsers#3c4f04d8 (result BotCommandScope).
 type BotCommandScopeUsers struct {
@@ -67100,8 +72281,11 @@ func (m *BotCommandScopeUsers) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *BotCommandScopeUsers) DecodeBare(b *tl.Buffer) error {
 	*m = BotCommandScopeUsers{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *BotCommandScopeUsers) decodeFields(b *tl.Buffer) error { return nil }
 
 // BotCommandScopeChats is the TL constructor botCommandScopeChats#6fe1a881 (result BotCommandScope).
 type BotCommandScopeChats struct {
@@ -67140,8 +72324,11 @@ func (m *BotCommandScopeChats) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *BotCommandScopeChats) DecodeBare(b *tl.Buffer) error {
 	*m = BotCommandScopeChats{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *BotCommandScopeChats) decodeFields(b *tl.Buffer) error { return nil }
 
 // BotCommandScopeChatAdmins is the TL constructor botCommandScopeChatAdmins#b9aa606a (result BotCommandScope).
 type BotCommandScopeChatAdmins struct {
@@ -67180,8 +72367,11 @@ func (m *BotCommandScopeChatAdmins) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *BotCommandScopeChatAdmins) DecodeBare(b *tl.Buffer) error {
 	*m = BotCommandScopeChatAdmins{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *BotCommandScopeChatAdmins) decodeFields(b *tl.Buffer) error { return nil }
 
 // BotCommandScopePeer is the TL constructor botCommandScopePeer#db9d897d (result BotCommandScope).
 type BotCommandScopePeer struct {
@@ -67225,7 +72415,12 @@ func (m *BotCommandScopePeer) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *BotCommandScopePeer) DecodeBare(b *tl.Buffer) (err error) {
+func (m *BotCommandScopePeer) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *BotCommandScopePeer) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("botCommandScopePeer", "peer", err)
 	}
@@ -67274,7 +72469,12 @@ func (m *BotCommandScopePeerAdmins) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *BotCommandScopePeerAdmins) DecodeBare(b *tl.Buffer) (err error) {
+func (m *BotCommandScopePeerAdmins) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *BotCommandScopePeerAdmins) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("botCommandScopePeerAdmins", "peer", err)
 	}
@@ -67330,7 +72530,12 @@ func (m *BotCommandScopePeerUser) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *BotCommandScopePeerUser) DecodeBare(b *tl.Buffer) (err error) {
+func (m *BotCommandScopePeerUser) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *BotCommandScopePeerUser) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("botCommandScopePeerUser", "peer", err)
 	}
@@ -67377,7 +72582,12 @@ func (m *ChatTheme) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChatTheme) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChatTheme) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChatTheme) decodeFields(b *tl.Buffer) (err error) {
 	if m.Emoticon, err = b.String(); err != nil {
 		return b.DecodeErr("chatTheme", "emoticon", err)
 	}
@@ -67433,7 +72643,12 @@ func (m *ChatThemeUniqueGift) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChatThemeUniqueGift) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChatThemeUniqueGift) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChatThemeUniqueGift) decodeFields(b *tl.Buffer) (err error) {
 	if m.Gift, err = DecodeStarGiftClass(b); err != nil {
 		return b.DecodeErr("chatThemeUniqueGift", "gift", err)
 	}
@@ -67442,9 +72657,12 @@ func (m *ChatThemeUniqueGift) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("chatThemeUniqueGift", "theme_settings", err)
 		}
-		m.ThemeSettings = make([]ThemeSettings, n0)
+		m.ThemeSettings = tl.MakeSlice[ThemeSettings](b, 0x9a5dd157, n0)
 		for i0 := range m.ThemeSettings {
-			if err = m.ThemeSettings[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(ThemeSettingsTypeID); err != nil {
+				return b.DecodeErr("chatThemeUniqueGift", "theme_settings", err)
+			}
+			if err = m.ThemeSettings[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("chatThemeUniqueGift", "theme_settings", err)
 			}
 		}
@@ -67578,8 +72796,13 @@ func (m *SponsoredMessage) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *SponsoredMessage) DecodeBare(b *tl.Buffer) (err error) {
+func (m *SponsoredMessage) DecodeBare(b *tl.Buffer) error {
 	*m = SponsoredMessage{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *SponsoredMessage) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("sponsoredMessage", "flags", err)
@@ -67604,7 +72827,7 @@ func (m *SponsoredMessage) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("sponsoredMessage", "entities", err)
 			}
-			m.Entities = make([]MessageEntityClass, n1)
+			m.Entities = tl.MakeSlice[MessageEntityClass](b, 0xa8c1973d, n1)
 			for i1 := range m.Entities {
 				if m.Entities[i1], err = DecodeMessageEntityClass(b); err != nil {
 					return b.DecodeErr("sponsoredMessage", "entities", err)
@@ -67698,7 +72921,12 @@ func (m *SearchResultsCalendarPeriod) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *SearchResultsCalendarPeriod) DecodeBare(b *tl.Buffer) (err error) {
+func (m *SearchResultsCalendarPeriod) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *SearchResultsCalendarPeriod) decodeFields(b *tl.Buffer) (err error) {
 	if m.Date, err = b.Int32(); err != nil {
 		return b.DecodeErr("searchResultsCalendarPeriod", "date", err)
 	}
@@ -67753,7 +72981,12 @@ func (m *SearchResultPosition) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *SearchResultPosition) DecodeBare(b *tl.Buffer) (err error) {
+func (m *SearchResultPosition) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *SearchResultPosition) decodeFields(b *tl.Buffer) (err error) {
 	if m.MsgID, err = b.Int32(); err != nil {
 		return b.DecodeErr("searchResultPosition", "msg_id", err)
 	}
@@ -67817,8 +73050,13 @@ func (m *ReactionCount) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ReactionCount) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ReactionCount) DecodeBare(b *tl.Buffer) error {
 	*m = ReactionCount{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ReactionCount) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("reactionCount", "flags", err)
@@ -67916,8 +73154,13 @@ func (m *MessageReactions) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessageReactions) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessageReactions) DecodeBare(b *tl.Buffer) error {
 	*m = MessageReactions{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageReactions) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messageReactions", "flags", err)
@@ -67930,9 +73173,12 @@ func (m *MessageReactions) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messageReactions", "results", err)
 		}
-		m.Results = make([]ReactionCount, n0)
+		m.Results = tl.MakeSlice[ReactionCount](b, 0xca337250, n0)
 		for i0 := range m.Results {
-			if err = m.Results[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(ReactionCountTypeID); err != nil {
+				return b.DecodeErr("messageReactions", "results", err)
+			}
+			if err = m.Results[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("messageReactions", "results", err)
 			}
 		}
@@ -67943,9 +73189,12 @@ func (m *MessageReactions) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("messageReactions", "recent_reactions", err)
 			}
-			m.RecentReactions = make([]MessagePeerReaction, n1)
+			m.RecentReactions = tl.MakeSlice[MessagePeerReaction](b, 0xb6f97757, n1)
 			for i1 := range m.RecentReactions {
-				if err = m.RecentReactions[i1].Decode(b); err != nil {
+				if err = b.ConsumeID(MessagePeerReactionTypeID); err != nil {
+					return b.DecodeErr("messageReactions", "recent_reactions", err)
+				}
+				if err = m.RecentReactions[i1].decodeFields(b); err != nil {
 					return b.DecodeErr("messageReactions", "recent_reactions", err)
 				}
 			}
@@ -67957,9 +73206,12 @@ func (m *MessageReactions) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("messageReactions", "top_reactors", err)
 			}
-			m.TopReactors = make([]MessageReactor, n1)
+			m.TopReactors = tl.MakeSlice[MessageReactor](b, 0x2d2d5dcc, n1)
 			for i1 := range m.TopReactors {
-				if err = m.TopReactors[i1].Decode(b); err != nil {
+				if err = b.ConsumeID(MessageReactorTypeID); err != nil {
+					return b.DecodeErr("messageReactions", "top_reactors", err)
+				}
+				if err = m.TopReactors[i1].decodeFields(b); err != nil {
 					return b.DecodeErr("messageReactions", "top_reactors", err)
 				}
 			}
@@ -68071,8 +73323,13 @@ func (m *AvailableReaction) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AvailableReaction) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AvailableReaction) DecodeBare(b *tl.Buffer) error {
 	*m = AvailableReaction{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AvailableReaction) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("availableReaction", "flags", err)
@@ -68176,8 +73433,13 @@ func (m *MessagePeerReaction) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagePeerReaction) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagePeerReaction) DecodeBare(b *tl.Buffer) error {
 	*m = MessagePeerReaction{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagePeerReaction) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messagePeerReaction", "flags", err)
@@ -68236,7 +73498,12 @@ func (m *GroupCallStreamChannel) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *GroupCallStreamChannel) DecodeBare(b *tl.Buffer) (err error) {
+func (m *GroupCallStreamChannel) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *GroupCallStreamChannel) decodeFields(b *tl.Buffer) (err error) {
 	if m.Channel, err = b.Int32(); err != nil {
 		return b.DecodeErr("groupCallStreamChannel", "channel", err)
 	}
@@ -68286,7 +73553,12 @@ func (m *AttachMenuBotIconColor) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AttachMenuBotIconColor) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AttachMenuBotIconColor) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AttachMenuBotIconColor) decodeFields(b *tl.Buffer) (err error) {
 	if m.Name, err = b.String(); err != nil {
 		return b.DecodeErr("attachMenuBotIconColor", "name", err)
 	}
@@ -68352,8 +73624,13 @@ func (m *AttachMenuBotIcon) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AttachMenuBotIcon) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AttachMenuBotIcon) DecodeBare(b *tl.Buffer) error {
 	*m = AttachMenuBotIcon{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AttachMenuBotIcon) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("attachMenuBotIcon", "flags", err)
@@ -68370,9 +73647,12 @@ func (m *AttachMenuBotIcon) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("attachMenuBotIcon", "colors", err)
 			}
-			m.Colors = make([]AttachMenuBotIconColor, n1)
+			m.Colors = tl.MakeSlice[AttachMenuBotIconColor](b, 0xf9c637a9, n1)
 			for i1 := range m.Colors {
-				if err = m.Colors[i1].Decode(b); err != nil {
+				if err = b.ConsumeID(AttachMenuBotIconColorTypeID); err != nil {
+					return b.DecodeErr("attachMenuBotIcon", "colors", err)
+				}
+				if err = m.Colors[i1].decodeFields(b); err != nil {
 					return b.DecodeErr("attachMenuBotIcon", "colors", err)
 				}
 			}
@@ -68466,8 +73746,13 @@ func (m *AttachMenuBot) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AttachMenuBot) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AttachMenuBot) DecodeBare(b *tl.Buffer) error {
 	*m = AttachMenuBot{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AttachMenuBot) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("attachMenuBot", "flags", err)
@@ -68490,7 +73775,7 @@ func (m *AttachMenuBot) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("attachMenuBot", "peer_types", err)
 			}
-			m.PeerTypes = make([]AttachMenuPeerTypeClass, n1)
+			m.PeerTypes = tl.MakeSlice[AttachMenuPeerTypeClass](b, 0x74dec105, n1)
 			for i1 := range m.PeerTypes {
 				if m.PeerTypes[i1], err = DecodeAttachMenuPeerTypeClass(b); err != nil {
 					return b.DecodeErr("attachMenuBot", "peer_types", err)
@@ -68503,9 +73788,12 @@ func (m *AttachMenuBot) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("attachMenuBot", "icons", err)
 		}
-		m.Icons = make([]AttachMenuBotIcon, n0)
+		m.Icons = tl.MakeSlice[AttachMenuBotIcon](b, 0x0097d21a, n0)
 		for i0 := range m.Icons {
-			if err = m.Icons[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(AttachMenuBotIconTypeID); err != nil {
+				return b.DecodeErr("attachMenuBot", "icons", err)
+			}
+			if err = m.Icons[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("attachMenuBot", "icons", err)
 			}
 		}
@@ -68550,8 +73838,11 @@ func (m *AttachMenuBotsNotModified) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *AttachMenuBotsNotModified) DecodeBare(b *tl.Buffer) error {
 	*m = AttachMenuBotsNotModified{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AttachMenuBotsNotModified) decodeFields(b *tl.Buffer) error { return nil }
 
 // AttachMenuBots is the TL constructor attachMenuBots#3c4301c0 (result AttachMenuBots).
 type AttachMenuBots struct {
@@ -68607,7 +73898,12 @@ func (m *AttachMenuBots) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AttachMenuBots) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AttachMenuBots) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AttachMenuBots) decodeFields(b *tl.Buffer) (err error) {
 	if m.Hash, err = b.Int64(); err != nil {
 		return b.DecodeErr("attachMenuBots", "hash", err)
 	}
@@ -68616,9 +73912,12 @@ func (m *AttachMenuBots) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("attachMenuBots", "bots", err)
 		}
-		m.Bots = make([]AttachMenuBot, n0)
+		m.Bots = tl.MakeSlice[AttachMenuBot](b, 0x8733c829, n0)
 		for i0 := range m.Bots {
-			if err = m.Bots[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(AttachMenuBotTypeID); err != nil {
+				return b.DecodeErr("attachMenuBots", "bots", err)
+			}
+			if err = m.Bots[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("attachMenuBots", "bots", err)
 			}
 		}
@@ -68628,7 +73927,7 @@ func (m *AttachMenuBots) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("attachMenuBots", "users", err)
 		}
-		m.Users = make([]UserClass, n0)
+		m.Users = tl.MakeSlice[UserClass](b, 0x13247a30, n0)
 		for i0 := range m.Users {
 			if m.Users[i0], err = DecodeUserClass(b); err != nil {
 				return b.DecodeErr("attachMenuBots", "users", err)
@@ -68685,8 +73984,16 @@ func (m *AttachMenuBotsBot) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AttachMenuBotsBot) DecodeBare(b *tl.Buffer) (err error) {
-	if err = m.Bot.Decode(b); err != nil {
+func (m *AttachMenuBotsBot) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AttachMenuBotsBot) decodeFields(b *tl.Buffer) (err error) {
+	if err = b.ConsumeID(AttachMenuBotTypeID); err != nil {
+		return b.DecodeErr("attachMenuBotsBot", "bot", err)
+	}
+	if err = m.Bot.decodeFields(b); err != nil {
 		return b.DecodeErr("attachMenuBotsBot", "bot", err)
 	}
 	{
@@ -68694,7 +74001,7 @@ func (m *AttachMenuBotsBot) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("attachMenuBotsBot", "users", err)
 		}
-		m.Users = make([]UserClass, n0)
+		m.Users = tl.MakeSlice[UserClass](b, 0x13247a30, n0)
 		for i0 := range m.Users {
 			if m.Users[i0], err = DecodeUserClass(b); err != nil {
 				return b.DecodeErr("attachMenuBotsBot", "users", err)
@@ -68760,8 +74067,13 @@ func (m *WebViewResultURL) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *WebViewResultURL) DecodeBare(b *tl.Buffer) (err error) {
+func (m *WebViewResultURL) DecodeBare(b *tl.Buffer) error {
 	*m = WebViewResultURL{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *WebViewResultURL) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("webViewResultUrl", "flags", err)
@@ -68825,8 +74137,13 @@ func (m *WebViewMessageSent) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *WebViewMessageSent) DecodeBare(b *tl.Buffer) (err error) {
+func (m *WebViewMessageSent) DecodeBare(b *tl.Buffer) error {
 	*m = WebViewMessageSent{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *WebViewMessageSent) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("webViewMessageSent", "flags", err)
@@ -68876,8 +74193,11 @@ func (m *BotMenuButtonDefault) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *BotMenuButtonDefault) DecodeBare(b *tl.Buffer) error {
 	*m = BotMenuButtonDefault{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *BotMenuButtonDefault) decodeFields(b *tl.Buffer) error { return nil }
 
 // BotMenuButtonCommands is the TL constructor botMenuButtonCommands#4258c205 (result BotMenuButton).
 type BotMenuButtonCommands struct {
@@ -68916,8 +74236,11 @@ func (m *BotMenuButtonCommands) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *BotMenuButtonCommands) DecodeBare(b *tl.Buffer) error {
 	*m = BotMenuButtonCommands{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *BotMenuButtonCommands) decodeFields(b *tl.Buffer) error { return nil }
 
 // BotMenuButton is the TL constructor botMenuButton#c7b57ce6 (result BotMenuButton).
 type BotMenuButton struct {
@@ -68958,7 +74281,12 @@ func (m *BotMenuButton) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *BotMenuButton) DecodeBare(b *tl.Buffer) (err error) {
+func (m *BotMenuButton) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *BotMenuButton) decodeFields(b *tl.Buffer) (err error) {
 	if m.Text, err = b.String(); err != nil {
 		return b.DecodeErr("botMenuButton", "text", err)
 	}
@@ -69005,8 +74333,11 @@ func (m *NotificationSoundDefault) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *NotificationSoundDefault) DecodeBare(b *tl.Buffer) error {
 	*m = NotificationSoundDefault{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *NotificationSoundDefault) decodeFields(b *tl.Buffer) error { return nil }
 
 // NotificationSoundNone is the TL constructor notificationSoundNone#6f0c34df (result NotificationSound).
 type NotificationSoundNone struct {
@@ -69045,8 +74376,11 @@ func (m *NotificationSoundNone) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *NotificationSoundNone) DecodeBare(b *tl.Buffer) error {
 	*m = NotificationSoundNone{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *NotificationSoundNone) decodeFields(b *tl.Buffer) error { return nil }
 
 // NotificationSoundLocal is the TL constructor notificationSoundLocal#830b9ae4 (result NotificationSound).
 type NotificationSoundLocal struct {
@@ -69087,7 +74421,12 @@ func (m *NotificationSoundLocal) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *NotificationSoundLocal) DecodeBare(b *tl.Buffer) (err error) {
+func (m *NotificationSoundLocal) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *NotificationSoundLocal) decodeFields(b *tl.Buffer) (err error) {
 	if m.Title, err = b.String(); err != nil {
 		return b.DecodeErr("notificationSoundLocal", "title", err)
 	}
@@ -69134,7 +74473,12 @@ func (m *NotificationSoundRingtone) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *NotificationSoundRingtone) DecodeBare(b *tl.Buffer) (err error) {
+func (m *NotificationSoundRingtone) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *NotificationSoundRingtone) decodeFields(b *tl.Buffer) (err error) {
 	if m.ID, err = b.Int64(); err != nil {
 		return b.DecodeErr("notificationSoundRingtone", "id", err)
 	}
@@ -69178,8 +74522,11 @@ func (m *AttachMenuPeerTypeSameBotPM) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *AttachMenuPeerTypeSameBotPM) DecodeBare(b *tl.Buffer) error {
 	*m = AttachMenuPeerTypeSameBotPM{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AttachMenuPeerTypeSameBotPM) decodeFields(b *tl.Buffer) error { return nil }
 
 // AttachMenuPeerTypeBotPM is the TL constructor attachMenuPeerTypeBotPM#c32bfa1a (result AttachMenuPeerType).
 type AttachMenuPeerTypeBotPM struct {
@@ -69218,8 +74565,11 @@ func (m *AttachMenuPeerTypeBotPM) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *AttachMenuPeerTypeBotPM) DecodeBare(b *tl.Buffer) error {
 	*m = AttachMenuPeerTypeBotPM{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AttachMenuPeerTypeBotPM) decodeFields(b *tl.Buffer) error { return nil }
 
 // AttachMenuPeerTypePM is the TL constructor attachMenuPeerTypePM#f146d31f (result AttachMenuPeerType).
 type AttachMenuPeerTypePM struct {
@@ -69258,8 +74608,11 @@ func (m *AttachMenuPeerTypePM) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *AttachMenuPeerTypePM) DecodeBare(b *tl.Buffer) error {
 	*m = AttachMenuPeerTypePM{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AttachMenuPeerTypePM) decodeFields(b *tl.Buffer) error { return nil }
 
 // AttachMenuPeerTypeChat is the TL constructor attachMenuPeerTypeChat#0509113f (result AttachMenuPeerType).
 type AttachMenuPeerTypeChat struct {
@@ -69298,8 +74651,11 @@ func (m *AttachMenuPeerTypeChat) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *AttachMenuPeerTypeChat) DecodeBare(b *tl.Buffer) error {
 	*m = AttachMenuPeerTypeChat{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AttachMenuPeerTypeChat) decodeFields(b *tl.Buffer) error { return nil }
 
 // AttachMenuPeerTypeBroadcast is the TL constructor attachMenuPeerTypeBroadcast#7bfbdefc (result AttachMenuPeerType).
 type AttachMenuPeerTypeBroadcast struct {
@@ -69338,8 +74694,11 @@ func (m *AttachMenuPeerTypeBroadcast) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *AttachMenuPeerTypeBroadcast) DecodeBare(b *tl.Buffer) error {
 	*m = AttachMenuPeerTypeBroadcast{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AttachMenuPeerTypeBroadcast) decodeFields(b *tl.Buffer) error { return nil }
 
 // InputInvoiceMessage is the TL constructor inputInvoiceMessage#c5b56859 (result InputInvoice).
 type InputInvoiceMessage struct {
@@ -69385,7 +74744,12 @@ func (m *InputInvoiceMessage) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputInvoiceMessage) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputInvoiceMessage) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputInvoiceMessage) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("inputInvoiceMessage", "peer", err)
 	}
@@ -69432,7 +74796,12 @@ func (m *InputInvoiceSlug) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputInvoiceSlug) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputInvoiceSlug) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputInvoiceSlug) decodeFields(b *tl.Buffer) (err error) {
 	if m.Slug, err = b.String(); err != nil {
 		return b.DecodeErr("inputInvoiceSlug", "slug", err)
 	}
@@ -69485,11 +74854,19 @@ func (m *InputInvoicePremiumGiftCode) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputInvoicePremiumGiftCode) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputInvoicePremiumGiftCode) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputInvoicePremiumGiftCode) decodeFields(b *tl.Buffer) (err error) {
 	if m.Purpose, err = DecodeInputStorePaymentPurposeClass(b); err != nil {
 		return b.DecodeErr("inputInvoicePremiumGiftCode", "purpose", err)
 	}
-	if err = m.Option.Decode(b); err != nil {
+	if err = b.ConsumeID(PremiumGiftCodeOptionTypeID); err != nil {
+		return b.DecodeErr("inputInvoicePremiumGiftCode", "option", err)
+	}
+	if err = m.Option.decodeFields(b); err != nil {
 		return b.DecodeErr("inputInvoicePremiumGiftCode", "option", err)
 	}
 	return nil
@@ -69537,7 +74914,12 @@ func (m *InputInvoiceStars) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputInvoiceStars) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputInvoiceStars) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputInvoiceStars) decodeFields(b *tl.Buffer) (err error) {
 	if m.Purpose, err = DecodeInputStorePaymentPurposeClass(b); err != nil {
 		return b.DecodeErr("inputInvoiceStars", "purpose", err)
 	}
@@ -69585,7 +74967,12 @@ func (m *InputInvoiceChatInviteSubscription) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputInvoiceChatInviteSubscription) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputInvoiceChatInviteSubscription) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputInvoiceChatInviteSubscription) decodeFields(b *tl.Buffer) (err error) {
 	if m.Hash, err = b.String(); err != nil {
 		return b.DecodeErr("inputInvoiceChatInviteSubscription", "hash", err)
 	}
@@ -69655,8 +75042,13 @@ func (m *InputInvoiceStarGift) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputInvoiceStarGift) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputInvoiceStarGift) DecodeBare(b *tl.Buffer) error {
 	*m = InputInvoiceStarGift{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputInvoiceStarGift) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("inputInvoiceStarGift", "flags", err)
@@ -69671,7 +75063,10 @@ func (m *InputInvoiceStarGift) DecodeBare(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<1) != 0 {
 		m.Message = tl.New[TextWithEntities](b, TextWithEntitiesTypeID)
-		if err = m.Message.Decode(b); err != nil {
+		if err = b.ConsumeID(TextWithEntitiesTypeID); err != nil {
+			return b.DecodeErr("inputInvoiceStarGift", "message", err)
+		}
+		if err = m.Message.decodeFields(b); err != nil {
 			return b.DecodeErr("inputInvoiceStarGift", "message", err)
 		}
 	}
@@ -69726,8 +75121,13 @@ func (m *InputInvoiceStarGiftUpgrade) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputInvoiceStarGiftUpgrade) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputInvoiceStarGiftUpgrade) DecodeBare(b *tl.Buffer) error {
 	*m = InputInvoiceStarGiftUpgrade{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputInvoiceStarGiftUpgrade) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("inputInvoiceStarGiftUpgrade", "flags", err)
@@ -69788,7 +75188,12 @@ func (m *InputInvoiceStarGiftTransfer) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputInvoiceStarGiftTransfer) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputInvoiceStarGiftTransfer) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputInvoiceStarGiftTransfer) decodeFields(b *tl.Buffer) (err error) {
 	if m.Stargift, err = DecodeInputSavedStarGiftClass(b); err != nil {
 		return b.DecodeErr("inputInvoiceStarGiftTransfer", "stargift", err)
 	}
@@ -69853,8 +75258,13 @@ func (m *InputInvoicePremiumGiftStars) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputInvoicePremiumGiftStars) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputInvoicePremiumGiftStars) DecodeBare(b *tl.Buffer) error {
 	*m = InputInvoicePremiumGiftStars{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputInvoicePremiumGiftStars) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("inputInvoicePremiumGiftStars", "flags", err)
@@ -69867,7 +75277,10 @@ func (m *InputInvoicePremiumGiftStars) DecodeBare(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<0) != 0 {
 		m.Message = tl.New[TextWithEntities](b, TextWithEntitiesTypeID)
-		if err = m.Message.Decode(b); err != nil {
+		if err = b.ConsumeID(TextWithEntitiesTypeID); err != nil {
+			return b.DecodeErr("inputInvoicePremiumGiftStars", "message", err)
+		}
+		if err = m.Message.decodeFields(b); err != nil {
 			return b.DecodeErr("inputInvoicePremiumGiftStars", "message", err)
 		}
 	}
@@ -69922,7 +75335,12 @@ func (m *InputInvoiceBusinessBotTransferStars) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputInvoiceBusinessBotTransferStars) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputInvoiceBusinessBotTransferStars) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputInvoiceBusinessBotTransferStars) decodeFields(b *tl.Buffer) (err error) {
 	if m.Bot, err = DecodeInputUserClass(b); err != nil {
 		return b.DecodeErr("inputInvoiceBusinessBotTransferStars", "bot", err)
 	}
@@ -69982,8 +75400,13 @@ func (m *InputInvoiceStarGiftResale) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputInvoiceStarGiftResale) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputInvoiceStarGiftResale) DecodeBare(b *tl.Buffer) error {
 	*m = InputInvoiceStarGiftResale{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputInvoiceStarGiftResale) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("inputInvoiceStarGiftResale", "flags", err)
@@ -70046,7 +75469,12 @@ func (m *InputInvoiceStarGiftPrepaidUpgrade) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputInvoiceStarGiftPrepaidUpgrade) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputInvoiceStarGiftPrepaidUpgrade) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputInvoiceStarGiftPrepaidUpgrade) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("inputInvoiceStarGiftPrepaidUpgrade", "peer", err)
 	}
@@ -70098,7 +75526,12 @@ func (m *InputInvoicePremiumAuthCode) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputInvoicePremiumAuthCode) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputInvoicePremiumAuthCode) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputInvoicePremiumAuthCode) decodeFields(b *tl.Buffer) (err error) {
 	if m.Purpose, err = DecodeInputStorePaymentPurposeClass(b); err != nil {
 		return b.DecodeErr("inputInvoicePremiumAuthCode", "purpose", err)
 	}
@@ -70151,7 +75584,12 @@ func (m *InputInvoiceStarGiftDropOriginalDetails) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputInvoiceStarGiftDropOriginalDetails) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputInvoiceStarGiftDropOriginalDetails) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputInvoiceStarGiftDropOriginalDetails) decodeFields(b *tl.Buffer) (err error) {
 	if m.Stargift, err = DecodeInputSavedStarGiftClass(b); err != nil {
 		return b.DecodeErr("inputInvoiceStarGiftDropOriginalDetails", "stargift", err)
 	}
@@ -70225,8 +75663,13 @@ func (m *InputInvoiceStarGiftAuctionBid) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputInvoiceStarGiftAuctionBid) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputInvoiceStarGiftAuctionBid) DecodeBare(b *tl.Buffer) error {
 	*m = InputInvoiceStarGiftAuctionBid{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputInvoiceStarGiftAuctionBid) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("inputInvoiceStarGiftAuctionBid", "flags", err)
@@ -70246,7 +75689,10 @@ func (m *InputInvoiceStarGiftAuctionBid) DecodeBare(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<1) != 0 {
 		m.Message = tl.New[TextWithEntities](b, TextWithEntitiesTypeID)
-		if err = m.Message.Decode(b); err != nil {
+		if err = b.ConsumeID(TextWithEntitiesTypeID); err != nil {
+			return b.DecodeErr("inputInvoiceStarGiftAuctionBid", "message", err)
+		}
+		if err = m.Message.decodeFields(b); err != nil {
 			return b.DecodeErr("inputInvoiceStarGiftAuctionBid", "message", err)
 		}
 	}
@@ -70302,8 +75748,13 @@ func (m *InputStorePaymentPremiumSubscription) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputStorePaymentPremiumSubscription) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputStorePaymentPremiumSubscription) DecodeBare(b *tl.Buffer) error {
 	*m = InputStorePaymentPremiumSubscription{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputStorePaymentPremiumSubscription) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("inputStorePaymentPremiumSubscription", "flags", err)
@@ -70359,7 +75810,12 @@ func (m *InputStorePaymentGiftPremium) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputStorePaymentGiftPremium) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputStorePaymentGiftPremium) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputStorePaymentGiftPremium) decodeFields(b *tl.Buffer) (err error) {
 	if m.UserID, err = DecodeInputUserClass(b); err != nil {
 		return b.DecodeErr("inputStorePaymentGiftPremium", "user_id", err)
 	}
@@ -70443,8 +75899,13 @@ func (m *InputStorePaymentPremiumGiftCode) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputStorePaymentPremiumGiftCode) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputStorePaymentPremiumGiftCode) DecodeBare(b *tl.Buffer) error {
 	*m = InputStorePaymentPremiumGiftCode{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputStorePaymentPremiumGiftCode) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("inputStorePaymentPremiumGiftCode", "flags", err)
@@ -70454,7 +75915,7 @@ func (m *InputStorePaymentPremiumGiftCode) DecodeBare(b *tl.Buffer) (err error) 
 		if err != nil {
 			return b.DecodeErr("inputStorePaymentPremiumGiftCode", "users", err)
 		}
-		m.Users = make([]InputUserClass, n0)
+		m.Users = tl.MakeSlice[InputUserClass](b, 0x2c1f260e, n0)
 		for i0 := range m.Users {
 			if m.Users[i0], err = DecodeInputUserClass(b); err != nil {
 				return b.DecodeErr("inputStorePaymentPremiumGiftCode", "users", err)
@@ -70474,7 +75935,10 @@ func (m *InputStorePaymentPremiumGiftCode) DecodeBare(b *tl.Buffer) (err error) 
 	}
 	if f0&(1<<1) != 0 {
 		m.Message = tl.New[TextWithEntities](b, TextWithEntitiesTypeID)
-		if err = m.Message.Decode(b); err != nil {
+		if err = b.ConsumeID(TextWithEntitiesTypeID); err != nil {
+			return b.DecodeErr("inputStorePaymentPremiumGiftCode", "message", err)
+		}
+		if err = m.Message.decodeFields(b); err != nil {
 			return b.DecodeErr("inputStorePaymentPremiumGiftCode", "message", err)
 		}
 	}
@@ -70575,8 +76039,13 @@ func (m *InputStorePaymentPremiumGiveaway) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputStorePaymentPremiumGiveaway) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputStorePaymentPremiumGiveaway) DecodeBare(b *tl.Buffer) error {
 	*m = InputStorePaymentPremiumGiveaway{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputStorePaymentPremiumGiveaway) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("inputStorePaymentPremiumGiveaway", "flags", err)
@@ -70592,7 +76061,7 @@ func (m *InputStorePaymentPremiumGiveaway) DecodeBare(b *tl.Buffer) (err error) 
 			if err != nil {
 				return b.DecodeErr("inputStorePaymentPremiumGiveaway", "additional_peers", err)
 			}
-			m.AdditionalPeers = make([]InputPeerClass, n1)
+			m.AdditionalPeers = tl.MakeSlice[InputPeerClass](b, 0xdc5c5bed, n1)
 			for i1 := range m.AdditionalPeers {
 				if m.AdditionalPeers[i1], err = DecodeInputPeerClass(b); err != nil {
 					return b.DecodeErr("inputStorePaymentPremiumGiveaway", "additional_peers", err)
@@ -70606,7 +76075,7 @@ func (m *InputStorePaymentPremiumGiveaway) DecodeBare(b *tl.Buffer) (err error) 
 			if err != nil {
 				return b.DecodeErr("inputStorePaymentPremiumGiveaway", "countries_iso2", err)
 			}
-			m.CountriesIso2 = make([]string, n1)
+			m.CountriesIso2 = tl.MakeSlice[string](b, 0x0010ab84, n1)
 			for i1 := range m.CountriesIso2 {
 				if m.CountriesIso2[i1], err = b.String(); err != nil {
 					return b.DecodeErr("inputStorePaymentPremiumGiveaway", "countries_iso2", err)
@@ -70687,8 +76156,13 @@ func (m *InputStorePaymentStarsTopup) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputStorePaymentStarsTopup) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputStorePaymentStarsTopup) DecodeBare(b *tl.Buffer) error {
 	*m = InputStorePaymentStarsTopup{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputStorePaymentStarsTopup) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("inputStorePaymentStarsTopup", "flags", err)
@@ -70758,7 +76232,12 @@ func (m *InputStorePaymentStarsGift) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputStorePaymentStarsGift) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputStorePaymentStarsGift) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputStorePaymentStarsGift) decodeFields(b *tl.Buffer) (err error) {
 	if m.UserID, err = DecodeInputUserClass(b); err != nil {
 		return b.DecodeErr("inputStorePaymentStarsGift", "user_id", err)
 	}
@@ -70870,8 +76349,13 @@ func (m *InputStorePaymentStarsGiveaway) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputStorePaymentStarsGiveaway) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputStorePaymentStarsGiveaway) DecodeBare(b *tl.Buffer) error {
 	*m = InputStorePaymentStarsGiveaway{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputStorePaymentStarsGiveaway) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("inputStorePaymentStarsGiveaway", "flags", err)
@@ -70890,7 +76374,7 @@ func (m *InputStorePaymentStarsGiveaway) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("inputStorePaymentStarsGiveaway", "additional_peers", err)
 			}
-			m.AdditionalPeers = make([]InputPeerClass, n1)
+			m.AdditionalPeers = tl.MakeSlice[InputPeerClass](b, 0xdc5c5bed, n1)
 			for i1 := range m.AdditionalPeers {
 				if m.AdditionalPeers[i1], err = DecodeInputPeerClass(b); err != nil {
 					return b.DecodeErr("inputStorePaymentStarsGiveaway", "additional_peers", err)
@@ -70904,7 +76388,7 @@ func (m *InputStorePaymentStarsGiveaway) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("inputStorePaymentStarsGiveaway", "countries_iso2", err)
 			}
-			m.CountriesIso2 = make([]string, n1)
+			m.CountriesIso2 = tl.MakeSlice[string](b, 0x0010ab84, n1)
 			for i1 := range m.CountriesIso2 {
 				if m.CountriesIso2[i1], err = b.String(); err != nil {
 					return b.DecodeErr("inputStorePaymentStarsGiveaway", "countries_iso2", err)
@@ -70987,8 +76471,13 @@ func (m *InputStorePaymentAuthCode) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputStorePaymentAuthCode) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputStorePaymentAuthCode) DecodeBare(b *tl.Buffer) error {
 	*m = InputStorePaymentAuthCode{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputStorePaymentAuthCode) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("inputStorePaymentAuthCode", "flags", err)
@@ -71049,7 +76538,12 @@ func (m *PaymentFormMethod) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PaymentFormMethod) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PaymentFormMethod) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PaymentFormMethod) decodeFields(b *tl.Buffer) (err error) {
 	if m.URL, err = b.String(); err != nil {
 		return b.DecodeErr("paymentFormMethod", "url", err)
 	}
@@ -71096,8 +76590,11 @@ func (m *EmojiStatusEmpty) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *EmojiStatusEmpty) DecodeBare(b *tl.Buffer) error {
 	*m = EmojiStatusEmpty{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *EmojiStatusEmpty) decodeFields(b *tl.Buffer) error { return nil }
 
 // EmojiStatus is the TL constructor emojiStatus#e7ff068a (result EmojiStatus).
 type EmojiStatus struct {
@@ -71145,8 +76642,13 @@ func (m *EmojiStatus) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *EmojiStatus) DecodeBare(b *tl.Buffer) (err error) {
+func (m *EmojiStatus) DecodeBare(b *tl.Buffer) error {
 	*m = EmojiStatus{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *EmojiStatus) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("emojiStatus", "flags", err)
@@ -71225,8 +76727,13 @@ func (m *EmojiStatusCollectible) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *EmojiStatusCollectible) DecodeBare(b *tl.Buffer) (err error) {
+func (m *EmojiStatusCollectible) DecodeBare(b *tl.Buffer) error {
 	*m = EmojiStatusCollectible{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *EmojiStatusCollectible) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("emojiStatusCollectible", "flags", err)
@@ -71313,8 +76820,13 @@ func (m *InputEmojiStatusCollectible) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputEmojiStatusCollectible) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputEmojiStatusCollectible) DecodeBare(b *tl.Buffer) error {
 	*m = InputEmojiStatusCollectible{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputEmojiStatusCollectible) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("inputEmojiStatusCollectible", "flags", err)
@@ -71368,8 +76880,11 @@ func (m *ReactionEmpty) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *ReactionEmpty) DecodeBare(b *tl.Buffer) error {
 	*m = ReactionEmpty{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ReactionEmpty) decodeFields(b *tl.Buffer) error { return nil }
 
 // ReactionEmoji is the TL constructor reactionEmoji#1b2286b8 (result Reaction).
 type ReactionEmoji struct {
@@ -71408,7 +76923,12 @@ func (m *ReactionEmoji) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ReactionEmoji) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ReactionEmoji) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ReactionEmoji) decodeFields(b *tl.Buffer) (err error) {
 	if m.Emoticon, err = b.String(); err != nil {
 		return b.DecodeErr("reactionEmoji", "emoticon", err)
 	}
@@ -71452,7 +76972,12 @@ func (m *ReactionCustomEmoji) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ReactionCustomEmoji) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ReactionCustomEmoji) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ReactionCustomEmoji) decodeFields(b *tl.Buffer) (err error) {
 	if m.DocumentID, err = b.Int64(); err != nil {
 		return b.DecodeErr("reactionCustomEmoji", "document_id", err)
 	}
@@ -71496,8 +77021,11 @@ func (m *ReactionPaid) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *ReactionPaid) DecodeBare(b *tl.Buffer) error {
 	*m = ReactionPaid{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ReactionPaid) decodeFields(b *tl.Buffer) error { return nil }
 
 // ChatReactionsNone is the TL constructor chatReactionsNone#eafc32bc (result ChatReactions).
 type ChatReactionsNone struct {
@@ -71536,8 +77064,11 @@ func (m *ChatReactionsNone) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *ChatReactionsNone) DecodeBare(b *tl.Buffer) error {
 	*m = ChatReactionsNone{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChatReactionsNone) decodeFields(b *tl.Buffer) error { return nil }
 
 // ChatReactionsAll is the TL constructor chatReactionsAll#52928bca (result ChatReactions).
 type ChatReactionsAll struct {
@@ -71580,8 +77111,13 @@ func (m *ChatReactionsAll) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChatReactionsAll) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChatReactionsAll) DecodeBare(b *tl.Buffer) error {
 	*m = ChatReactionsAll{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChatReactionsAll) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("chatReactionsAll", "flags", err)
@@ -71635,13 +77171,18 @@ func (m *ChatReactionsSome) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ChatReactionsSome) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ChatReactionsSome) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ChatReactionsSome) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.VectorHeader()
 		if err != nil {
 			return b.DecodeErr("chatReactionsSome", "reactions", err)
 		}
-		m.Reactions = make([]ReactionClass, n0)
+		m.Reactions = tl.MakeSlice[ReactionClass](b, 0xa2a12fad, n0)
 		for i0 := range m.Reactions {
 			if m.Reactions[i0], err = DecodeReactionClass(b); err != nil {
 				return b.DecodeErr("chatReactionsSome", "reactions", err)
@@ -71690,7 +77231,12 @@ func (m *EmailVerifyPurposeLoginSetup) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *EmailVerifyPurposeLoginSetup) DecodeBare(b *tl.Buffer) (err error) {
+func (m *EmailVerifyPurposeLoginSetup) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *EmailVerifyPurposeLoginSetup) decodeFields(b *tl.Buffer) (err error) {
 	if m.PhoneNumber, err = b.String(); err != nil {
 		return b.DecodeErr("emailVerifyPurposeLoginSetup", "phone_number", err)
 	}
@@ -71737,8 +77283,11 @@ func (m *EmailVerifyPurposeLoginChange) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *EmailVerifyPurposeLoginChange) DecodeBare(b *tl.Buffer) error {
 	*m = EmailVerifyPurposeLoginChange{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *EmailVerifyPurposeLoginChange) decodeFields(b *tl.Buffer) error { return nil }
 
 // EmailVerifyPurposePassport is the TL constructor emailVerifyPurposePassport#bbf51685 (result EmailVerifyPurpose).
 type EmailVerifyPurposePassport struct {
@@ -71777,8 +77326,11 @@ func (m *EmailVerifyPurposePassport) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *EmailVerifyPurposePassport) DecodeBare(b *tl.Buffer) error {
 	*m = EmailVerifyPurposePassport{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *EmailVerifyPurposePassport) decodeFields(b *tl.Buffer) error { return nil }
 
 // EmailVerificationCode is the TL constructor emailVerificationCode#922e55a9 (result EmailVerification).
 type EmailVerificationCode struct {
@@ -71817,7 +77369,12 @@ func (m *EmailVerificationCode) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *EmailVerificationCode) DecodeBare(b *tl.Buffer) (err error) {
+func (m *EmailVerificationCode) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *EmailVerificationCode) decodeFields(b *tl.Buffer) (err error) {
 	if m.Code, err = b.String(); err != nil {
 		return b.DecodeErr("emailVerificationCode", "code", err)
 	}
@@ -71861,7 +77418,12 @@ func (m *EmailVerificationGoogle) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *EmailVerificationGoogle) DecodeBare(b *tl.Buffer) (err error) {
+func (m *EmailVerificationGoogle) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *EmailVerificationGoogle) decodeFields(b *tl.Buffer) (err error) {
 	if m.Token, err = b.String(); err != nil {
 		return b.DecodeErr("emailVerificationGoogle", "token", err)
 	}
@@ -71905,7 +77467,12 @@ func (m *EmailVerificationApple) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *EmailVerificationApple) DecodeBare(b *tl.Buffer) (err error) {
+func (m *EmailVerificationApple) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *EmailVerificationApple) decodeFields(b *tl.Buffer) (err error) {
 	if m.Token, err = b.String(); err != nil {
 		return b.DecodeErr("emailVerificationApple", "token", err)
 	}
@@ -71977,8 +77544,13 @@ func (m *PremiumSubscriptionOption) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PremiumSubscriptionOption) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PremiumSubscriptionOption) DecodeBare(b *tl.Buffer) error {
 	*m = PremiumSubscriptionOption{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PremiumSubscriptionOption) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("premiumSubscriptionOption", "flags", err)
@@ -72058,8 +77630,13 @@ func (m *SendAsPeer) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *SendAsPeer) DecodeBare(b *tl.Buffer) (err error) {
+func (m *SendAsPeer) DecodeBare(b *tl.Buffer) error {
 	*m = SendAsPeer{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *SendAsPeer) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("sendAsPeer", "flags", err)
@@ -72141,8 +77718,13 @@ func (m *MessageExtendedMediaPreview) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessageExtendedMediaPreview) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessageExtendedMediaPreview) DecodeBare(b *tl.Buffer) error {
 	*m = MessageExtendedMediaPreview{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageExtendedMediaPreview) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messageExtendedMediaPreview", "flags", err)
@@ -72215,7 +77797,12 @@ func (m *MessageExtendedMedia) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessageExtendedMedia) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessageExtendedMedia) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageExtendedMedia) decodeFields(b *tl.Buffer) (err error) {
 	if m.Media, err = DecodeMessageMediaClass(b); err != nil {
 		return b.DecodeErr("messageExtendedMedia", "media", err)
 	}
@@ -72262,7 +77849,12 @@ func (m *StickerKeyword) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StickerKeyword) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StickerKeyword) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StickerKeyword) decodeFields(b *tl.Buffer) (err error) {
 	if m.DocumentID, err = b.Int64(); err != nil {
 		return b.DecodeErr("stickerKeyword", "document_id", err)
 	}
@@ -72271,7 +77863,7 @@ func (m *StickerKeyword) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("stickerKeyword", "keyword", err)
 		}
-		m.Keyword = make([]string, n0)
+		m.Keyword = tl.MakeSlice[string](b, 0x0010ab84, n0)
 		for i0 := range m.Keyword {
 			if m.Keyword[i0], err = b.String(); err != nil {
 				return b.DecodeErr("stickerKeyword", "keyword", err)
@@ -72326,8 +77918,13 @@ func (m *Username) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *Username) DecodeBare(b *tl.Buffer) (err error) {
+func (m *Username) DecodeBare(b *tl.Buffer) error {
 	*m = Username{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *Username) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("username", "flags", err)
@@ -72377,7 +77974,12 @@ func (m *ForumTopicDeleted) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ForumTopicDeleted) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ForumTopicDeleted) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ForumTopicDeleted) decodeFields(b *tl.Buffer) (err error) {
 	if m.ID, err = b.Int32(); err != nil {
 		return b.DecodeErr("forumTopicDeleted", "id", err)
 	}
@@ -72501,8 +78103,13 @@ func (m *ForumTopic) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ForumTopic) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ForumTopic) DecodeBare(b *tl.Buffer) error {
 	*m = ForumTopic{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ForumTopic) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("forumTopic", "flags", err)
@@ -72558,7 +78165,10 @@ func (m *ForumTopic) DecodeBare(b *tl.Buffer) (err error) {
 	if m.FromID, err = DecodePeerClass(b); err != nil {
 		return b.DecodeErr("forumTopic", "from_id", err)
 	}
-	if err = m.NotifySettings.Decode(b); err != nil {
+	if err = b.ConsumeID(PeerNotifySettingsTypeID); err != nil {
+		return b.DecodeErr("forumTopic", "notify_settings", err)
+	}
+	if err = m.NotifySettings.decodeFields(b); err != nil {
 		return b.DecodeErr("forumTopic", "notify_settings", err)
 	}
 	if f0&(1<<4) != 0 {
@@ -72604,7 +78214,12 @@ func (m *DefaultHistoryTTL) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *DefaultHistoryTTL) DecodeBare(b *tl.Buffer) (err error) {
+func (m *DefaultHistoryTTL) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *DefaultHistoryTTL) decodeFields(b *tl.Buffer) (err error) {
 	if m.Period, err = b.Int32(); err != nil {
 		return b.DecodeErr("defaultHistoryTTL", "period", err)
 	}
@@ -72648,7 +78263,12 @@ func (m *ExportedContactToken) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ExportedContactToken) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ExportedContactToken) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ExportedContactToken) decodeFields(b *tl.Buffer) (err error) {
 	if m.URL, err = b.String(); err != nil {
 		return b.DecodeErr("exportedContactToken", "url", err)
 	}
@@ -72709,8 +78329,13 @@ func (m *RequestPeerTypeUser) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *RequestPeerTypeUser) DecodeBare(b *tl.Buffer) (err error) {
+func (m *RequestPeerTypeUser) DecodeBare(b *tl.Buffer) error {
 	*m = RequestPeerTypeUser{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *RequestPeerTypeUser) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("requestPeerTypeUser", "flags", err)
@@ -72807,8 +78432,13 @@ func (m *RequestPeerTypeChat) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *RequestPeerTypeChat) DecodeBare(b *tl.Buffer) (err error) {
+func (m *RequestPeerTypeChat) DecodeBare(b *tl.Buffer) error {
 	*m = RequestPeerTypeChat{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *RequestPeerTypeChat) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("requestPeerTypeChat", "flags", err)
@@ -72829,13 +78459,19 @@ func (m *RequestPeerTypeChat) DecodeBare(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<1) != 0 {
 		m.UserAdminRights = tl.New[ChatAdminRights](b, ChatAdminRightsTypeID)
-		if err = m.UserAdminRights.Decode(b); err != nil {
+		if err = b.ConsumeID(ChatAdminRightsTypeID); err != nil {
+			return b.DecodeErr("requestPeerTypeChat", "user_admin_rights", err)
+		}
+		if err = m.UserAdminRights.decodeFields(b); err != nil {
 			return b.DecodeErr("requestPeerTypeChat", "user_admin_rights", err)
 		}
 	}
 	if f0&(1<<2) != 0 {
 		m.BotAdminRights = tl.New[ChatAdminRights](b, ChatAdminRightsTypeID)
-		if err = m.BotAdminRights.Decode(b); err != nil {
+		if err = b.ConsumeID(ChatAdminRightsTypeID); err != nil {
+			return b.DecodeErr("requestPeerTypeChat", "bot_admin_rights", err)
+		}
+		if err = m.BotAdminRights.decodeFields(b); err != nil {
 			return b.DecodeErr("requestPeerTypeChat", "bot_admin_rights", err)
 		}
 	}
@@ -72908,8 +78544,13 @@ func (m *RequestPeerTypeBroadcast) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *RequestPeerTypeBroadcast) DecodeBare(b *tl.Buffer) (err error) {
+func (m *RequestPeerTypeBroadcast) DecodeBare(b *tl.Buffer) error {
 	*m = RequestPeerTypeBroadcast{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *RequestPeerTypeBroadcast) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("requestPeerTypeBroadcast", "flags", err)
@@ -72923,13 +78564,19 @@ func (m *RequestPeerTypeBroadcast) DecodeBare(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<1) != 0 {
 		m.UserAdminRights = tl.New[ChatAdminRights](b, ChatAdminRightsTypeID)
-		if err = m.UserAdminRights.Decode(b); err != nil {
+		if err = b.ConsumeID(ChatAdminRightsTypeID); err != nil {
+			return b.DecodeErr("requestPeerTypeBroadcast", "user_admin_rights", err)
+		}
+		if err = m.UserAdminRights.decodeFields(b); err != nil {
 			return b.DecodeErr("requestPeerTypeBroadcast", "user_admin_rights", err)
 		}
 	}
 	if f0&(1<<2) != 0 {
 		m.BotAdminRights = tl.New[ChatAdminRights](b, ChatAdminRightsTypeID)
-		if err = m.BotAdminRights.Decode(b); err != nil {
+		if err = b.ConsumeID(ChatAdminRightsTypeID); err != nil {
+			return b.DecodeErr("requestPeerTypeBroadcast", "bot_admin_rights", err)
+		}
+		if err = m.BotAdminRights.decodeFields(b); err != nil {
 			return b.DecodeErr("requestPeerTypeBroadcast", "bot_admin_rights", err)
 		}
 	}
@@ -72991,8 +78638,13 @@ func (m *RequestPeerTypeCreateBot) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *RequestPeerTypeCreateBot) DecodeBare(b *tl.Buffer) (err error) {
+func (m *RequestPeerTypeCreateBot) DecodeBare(b *tl.Buffer) error {
 	*m = RequestPeerTypeCreateBot{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *RequestPeerTypeCreateBot) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("requestPeerTypeCreateBot", "flags", err)
@@ -73050,8 +78702,11 @@ func (m *EmojiListNotModified) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *EmojiListNotModified) DecodeBare(b *tl.Buffer) error {
 	*m = EmojiListNotModified{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *EmojiListNotModified) decodeFields(b *tl.Buffer) error { return nil }
 
 // EmojiList is the TL constructor emojiList#7a1e11d1 (result EmojiList).
 type EmojiList struct {
@@ -73095,7 +78750,12 @@ func (m *EmojiList) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *EmojiList) DecodeBare(b *tl.Buffer) (err error) {
+func (m *EmojiList) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *EmojiList) decodeFields(b *tl.Buffer) (err error) {
 	if m.Hash, err = b.Int64(); err != nil {
 		return b.DecodeErr("emojiList", "hash", err)
 	}
@@ -73104,7 +78764,7 @@ func (m *EmojiList) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("emojiList", "document_id", err)
 		}
-		m.DocumentID = make([]int64, n0)
+		m.DocumentID = tl.MakeSlice[int64](b, 0xb825495a, n0)
 		for i0 := range m.DocumentID {
 			if m.DocumentID[i0], err = b.Int64(); err != nil {
 				return b.DecodeErr("emojiList", "document_id", err)
@@ -73158,7 +78818,12 @@ func (m *EmojiGroup) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *EmojiGroup) DecodeBare(b *tl.Buffer) (err error) {
+func (m *EmojiGroup) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *EmojiGroup) decodeFields(b *tl.Buffer) (err error) {
 	if m.Title, err = b.String(); err != nil {
 		return b.DecodeErr("emojiGroup", "title", err)
 	}
@@ -73170,7 +78835,7 @@ func (m *EmojiGroup) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("emojiGroup", "emoticons", err)
 		}
-		m.Emoticons = make([]string, n0)
+		m.Emoticons = tl.MakeSlice[string](b, 0x0010ab84, n0)
 		for i0 := range m.Emoticons {
 			if m.Emoticons[i0], err = b.String(); err != nil {
 				return b.DecodeErr("emojiGroup", "emoticons", err)
@@ -73224,7 +78889,12 @@ func (m *EmojiGroupGreeting) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *EmojiGroupGreeting) DecodeBare(b *tl.Buffer) (err error) {
+func (m *EmojiGroupGreeting) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *EmojiGroupGreeting) decodeFields(b *tl.Buffer) (err error) {
 	if m.Title, err = b.String(); err != nil {
 		return b.DecodeErr("emojiGroupGreeting", "title", err)
 	}
@@ -73236,7 +78906,7 @@ func (m *EmojiGroupGreeting) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("emojiGroupGreeting", "emoticons", err)
 		}
-		m.Emoticons = make([]string, n0)
+		m.Emoticons = tl.MakeSlice[string](b, 0x0010ab84, n0)
 		for i0 := range m.Emoticons {
 			if m.Emoticons[i0], err = b.String(); err != nil {
 				return b.DecodeErr("emojiGroupGreeting", "emoticons", err)
@@ -73285,7 +78955,12 @@ func (m *EmojiGroupPremium) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *EmojiGroupPremium) DecodeBare(b *tl.Buffer) (err error) {
+func (m *EmojiGroupPremium) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *EmojiGroupPremium) decodeFields(b *tl.Buffer) (err error) {
 	if m.Title, err = b.String(); err != nil {
 		return b.DecodeErr("emojiGroupPremium", "title", err)
 	}
@@ -73340,7 +79015,12 @@ func (m *TextWithEntities) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *TextWithEntities) DecodeBare(b *tl.Buffer) (err error) {
+func (m *TextWithEntities) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *TextWithEntities) decodeFields(b *tl.Buffer) (err error) {
 	if m.Text, err = b.String(); err != nil {
 		return b.DecodeErr("textWithEntities", "text", err)
 	}
@@ -73349,7 +79029,7 @@ func (m *TextWithEntities) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("textWithEntities", "entities", err)
 		}
-		m.Entities = make([]MessageEntityClass, n0)
+		m.Entities = tl.MakeSlice[MessageEntityClass](b, 0xa8c1973d, n0)
 		for i0 := range m.Entities {
 			if m.Entities[i0], err = DecodeMessageEntityClass(b); err != nil {
 				return b.DecodeErr("textWithEntities", "entities", err)
@@ -73409,8 +79089,13 @@ func (m *AutoSaveSettings) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AutoSaveSettings) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AutoSaveSettings) DecodeBare(b *tl.Buffer) error {
 	*m = AutoSaveSettings{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AutoSaveSettings) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("autoSaveSettings", "flags", err)
@@ -73470,11 +79155,19 @@ func (m *AutoSaveException) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AutoSaveException) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AutoSaveException) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AutoSaveException) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodePeerClass(b); err != nil {
 		return b.DecodeErr("autoSaveException", "peer", err)
 	}
-	if err = m.Settings.Decode(b); err != nil {
+	if err = b.ConsumeID(AutoSaveSettingsTypeID); err != nil {
+		return b.DecodeErr("autoSaveException", "settings", err)
+	}
+	if err = m.Settings.decodeFields(b); err != nil {
 		return b.DecodeErr("autoSaveException", "settings", err)
 	}
 	return nil
@@ -73519,7 +79212,12 @@ func (m *InputBotAppID) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputBotAppID) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputBotAppID) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputBotAppID) decodeFields(b *tl.Buffer) (err error) {
 	if m.ID, err = b.Int64(); err != nil {
 		return b.DecodeErr("inputBotAppID", "id", err)
 	}
@@ -73573,7 +79271,12 @@ func (m *InputBotAppShortName) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputBotAppShortName) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputBotAppShortName) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputBotAppShortName) decodeFields(b *tl.Buffer) (err error) {
 	if m.BotID, err = DecodeInputUserClass(b); err != nil {
 		return b.DecodeErr("inputBotAppShortName", "bot_id", err)
 	}
@@ -73620,8 +79323,11 @@ func (m *BotAppNotModified) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *BotAppNotModified) DecodeBare(b *tl.Buffer) error {
 	*m = BotAppNotModified{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *BotAppNotModified) decodeFields(b *tl.Buffer) error { return nil }
 
 // BotApp is the TL constructor botApp#95fcd1d6 (result BotApp).
 type BotApp struct {
@@ -73688,8 +79394,13 @@ func (m *BotApp) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *BotApp) DecodeBare(b *tl.Buffer) (err error) {
+func (m *BotApp) DecodeBare(b *tl.Buffer) error {
 	*m = BotApp{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *BotApp) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("botApp", "flags", err)
@@ -73760,7 +79471,12 @@ func (m *InlineBotWebView) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InlineBotWebView) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InlineBotWebView) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InlineBotWebView) decodeFields(b *tl.Buffer) (err error) {
 	if m.Text, err = b.String(); err != nil {
 		return b.DecodeErr("inlineBotWebView", "text", err)
 	}
@@ -73807,7 +79523,12 @@ func (m *ReadParticipantDate) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ReadParticipantDate) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ReadParticipantDate) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ReadParticipantDate) decodeFields(b *tl.Buffer) (err error) {
 	if m.UserID, err = b.Int64(); err != nil {
 		return b.DecodeErr("readParticipantDate", "user_id", err)
 	}
@@ -73852,7 +79573,12 @@ func (m *InputChatlistDialogFilter) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputChatlistDialogFilter) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputChatlistDialogFilter) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputChatlistDialogFilter) decodeFields(b *tl.Buffer) (err error) {
 	if m.FilterID, err = b.Int32(); err != nil {
 		return b.DecodeErr("inputChatlistDialogFilter", "filter_id", err)
 	}
@@ -73908,7 +79634,12 @@ func (m *ExportedChatlistInvite) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ExportedChatlistInvite) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ExportedChatlistInvite) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ExportedChatlistInvite) decodeFields(b *tl.Buffer) (err error) {
 	if _, err = b.Uint32(); err != nil {
 		return b.DecodeErr("exportedChatlistInvite", "flags", err)
 	}
@@ -73923,7 +79654,7 @@ func (m *ExportedChatlistInvite) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("exportedChatlistInvite", "peers", err)
 		}
-		m.Peers = make([]PeerClass, n0)
+		m.Peers = tl.MakeSlice[PeerClass](b, 0xe36707d3, n0)
 		for i0 := range m.Peers {
 			if m.Peers[i0], err = DecodePeerClass(b); err != nil {
 				return b.DecodeErr("exportedChatlistInvite", "peers", err)
@@ -73979,7 +79710,12 @@ func (m *MessagePeerVote) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagePeerVote) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagePeerVote) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagePeerVote) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodePeerClass(b); err != nil {
 		return b.DecodeErr("messagePeerVote", "peer", err)
 	}
@@ -74036,7 +79772,12 @@ func (m *MessagePeerVoteInputOption) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagePeerVoteInputOption) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagePeerVoteInputOption) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagePeerVoteInputOption) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodePeerClass(b); err != nil {
 		return b.DecodeErr("messagePeerVoteInputOption", "peer", err)
 	}
@@ -74095,7 +79836,12 @@ func (m *MessagePeerVoteMultiple) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessagePeerVoteMultiple) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessagePeerVoteMultiple) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessagePeerVoteMultiple) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodePeerClass(b); err != nil {
 		return b.DecodeErr("messagePeerVoteMultiple", "peer", err)
 	}
@@ -74104,7 +79850,7 @@ func (m *MessagePeerVoteMultiple) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("messagePeerVoteMultiple", "options", err)
 		}
-		m.Options = make([][]byte, n0)
+		m.Options = tl.MakeSlice[[]byte](b, 0x35220eb2, n0)
 		for i0 := range m.Options {
 			if m.Options[i0], err = b.Bytes(); err != nil {
 				return b.DecodeErr("messagePeerVoteMultiple", "options", err)
@@ -74194,8 +79940,13 @@ func (m *StoryViews) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StoryViews) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StoryViews) DecodeBare(b *tl.Buffer) error {
 	*m = StoryViews{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StoryViews) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("storyViews", "flags", err)
@@ -74216,9 +79967,12 @@ func (m *StoryViews) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("storyViews", "reactions", err)
 			}
-			m.Reactions = make([]ReactionCount, n1)
+			m.Reactions = tl.MakeSlice[ReactionCount](b, 0xca337250, n1)
 			for i1 := range m.Reactions {
-				if err = m.Reactions[i1].Decode(b); err != nil {
+				if err = b.ConsumeID(ReactionCountTypeID); err != nil {
+					return b.DecodeErr("storyViews", "reactions", err)
+				}
+				if err = m.Reactions[i1].decodeFields(b); err != nil {
 					return b.DecodeErr("storyViews", "reactions", err)
 				}
 			}
@@ -74236,7 +79990,7 @@ func (m *StoryViews) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("storyViews", "recent_viewers", err)
 			}
-			m.RecentViewers = make([]int64, n1)
+			m.RecentViewers = tl.MakeSlice[int64](b, 0xb825495a, n1)
 			for i1 := range m.RecentViewers {
 				if m.RecentViewers[i1], err = b.Int64(); err != nil {
 					return b.DecodeErr("storyViews", "recent_viewers", err)
@@ -74284,7 +80038,12 @@ func (m *StoryItemDeleted) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StoryItemDeleted) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StoryItemDeleted) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StoryItemDeleted) decodeFields(b *tl.Buffer) (err error) {
 	if m.ID, err = b.Int32(); err != nil {
 		return b.DecodeErr("storyItemDeleted", "id", err)
 	}
@@ -74342,8 +80101,13 @@ func (m *StoryItemSkipped) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StoryItemSkipped) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StoryItemSkipped) DecodeBare(b *tl.Buffer) error {
 	*m = StoryItemSkipped{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StoryItemSkipped) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("storyItemSkipped", "flags", err)
@@ -74555,8 +80319,13 @@ func (m *StoryItem) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StoryItem) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StoryItem) DecodeBare(b *tl.Buffer) error {
 	*m = StoryItem{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StoryItem) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("storyItem", "flags", err)
@@ -74583,7 +80352,10 @@ func (m *StoryItem) DecodeBare(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<17) != 0 {
 		m.FwdFrom = tl.New[StoryFwdHeader](b, StoryFwdHeaderTypeID)
-		if err = m.FwdFrom.Decode(b); err != nil {
+		if err = b.ConsumeID(StoryFwdHeaderTypeID); err != nil {
+			return b.DecodeErr("storyItem", "fwd_from", err)
+		}
+		if err = m.FwdFrom.decodeFields(b); err != nil {
 			return b.DecodeErr("storyItem", "fwd_from", err)
 		}
 	}
@@ -74602,7 +80374,7 @@ func (m *StoryItem) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("storyItem", "entities", err)
 			}
-			m.Entities = make([]MessageEntityClass, n1)
+			m.Entities = tl.MakeSlice[MessageEntityClass](b, 0xa8c1973d, n1)
 			for i1 := range m.Entities {
 				if m.Entities[i1], err = DecodeMessageEntityClass(b); err != nil {
 					return b.DecodeErr("storyItem", "entities", err)
@@ -74619,7 +80391,7 @@ func (m *StoryItem) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("storyItem", "media_areas", err)
 			}
-			m.MediaAreas = make([]MediaAreaClass, n1)
+			m.MediaAreas = tl.MakeSlice[MediaAreaClass](b, 0x00cbbf43, n1)
 			for i1 := range m.MediaAreas {
 				if m.MediaAreas[i1], err = DecodeMediaAreaClass(b); err != nil {
 					return b.DecodeErr("storyItem", "media_areas", err)
@@ -74633,7 +80405,7 @@ func (m *StoryItem) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("storyItem", "privacy", err)
 			}
-			m.Privacy = make([]PrivacyRuleClass, n1)
+			m.Privacy = tl.MakeSlice[PrivacyRuleClass](b, 0x3e5c4e5f, n1)
 			for i1 := range m.Privacy {
 				if m.Privacy[i1], err = DecodePrivacyRuleClass(b); err != nil {
 					return b.DecodeErr("storyItem", "privacy", err)
@@ -74643,7 +80415,10 @@ func (m *StoryItem) DecodeBare(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<3) != 0 {
 		m.Views = tl.New[StoryViews](b, StoryViewsTypeID)
-		if err = m.Views.Decode(b); err != nil {
+		if err = b.ConsumeID(StoryViewsTypeID); err != nil {
+			return b.DecodeErr("storyItem", "views", err)
+		}
+		if err = m.Views.decodeFields(b); err != nil {
 			return b.DecodeErr("storyItem", "views", err)
 		}
 	}
@@ -74658,7 +80433,7 @@ func (m *StoryItem) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("storyItem", "albums", err)
 			}
-			m.Albums = make([]int32, n1)
+			m.Albums = tl.MakeSlice[int32](b, 0x2c31182a, n1)
 			for i1 := range m.Albums {
 				if m.Albums[i1], err = b.Int32(); err != nil {
 					return b.DecodeErr("storyItem", "albums", err)
@@ -74732,8 +80507,13 @@ func (m *StoryView) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StoryView) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StoryView) DecodeBare(b *tl.Buffer) error {
 	*m = StoryView{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StoryView) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("storyView", "flags", err)
@@ -74806,8 +80586,13 @@ func (m *StoryViewPublicForward) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StoryViewPublicForward) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StoryViewPublicForward) DecodeBare(b *tl.Buffer) error {
 	*m = StoryViewPublicForward{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StoryViewPublicForward) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("storyViewPublicForward", "flags", err)
@@ -74879,8 +80664,13 @@ func (m *StoryViewPublicRepost) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StoryViewPublicRepost) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StoryViewPublicRepost) DecodeBare(b *tl.Buffer) error {
 	*m = StoryViewPublicRepost{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StoryViewPublicRepost) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("storyViewPublicRepost", "flags", err)
@@ -75003,8 +80793,13 @@ func (m *InputReplyToMessage) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputReplyToMessage) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputReplyToMessage) DecodeBare(b *tl.Buffer) error {
 	*m = InputReplyToMessage{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputReplyToMessage) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("inputReplyToMessage", "flags", err)
@@ -75035,7 +80830,7 @@ func (m *InputReplyToMessage) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("inputReplyToMessage", "quote_entities", err)
 			}
-			m.QuoteEntities = make([]MessageEntityClass, n1)
+			m.QuoteEntities = tl.MakeSlice[MessageEntityClass](b, 0xa8c1973d, n1)
 			for i1 := range m.QuoteEntities {
 				if m.QuoteEntities[i1], err = DecodeMessageEntityClass(b); err != nil {
 					return b.DecodeErr("inputReplyToMessage", "quote_entities", err)
@@ -75113,7 +80908,12 @@ func (m *InputReplyToStory) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputReplyToStory) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputReplyToStory) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputReplyToStory) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("inputReplyToStory", "peer", err)
 	}
@@ -75165,7 +80965,12 @@ func (m *InputReplyToMonoForum) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputReplyToMonoForum) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputReplyToMonoForum) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputReplyToMonoForum) decodeFields(b *tl.Buffer) (err error) {
 	if m.MonoforumPeerID, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("inputReplyToMonoForum", "monoforum_peer_id", err)
 	}
@@ -75209,7 +81014,12 @@ func (m *InputReplyToEphemeralMessage) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputReplyToEphemeralMessage) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputReplyToEphemeralMessage) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputReplyToEphemeralMessage) decodeFields(b *tl.Buffer) (err error) {
 	if m.ID, err = b.Int32(); err != nil {
 		return b.DecodeErr("inputReplyToEphemeralMessage", "id", err)
 	}
@@ -75251,7 +81061,12 @@ func (m *ExportedStoryLink) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ExportedStoryLink) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ExportedStoryLink) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ExportedStoryLink) decodeFields(b *tl.Buffer) (err error) {
 	if m.Link, err = b.String(); err != nil {
 		return b.DecodeErr("exportedStoryLink", "link", err)
 	}
@@ -75307,8 +81122,13 @@ func (m *StoriesStealthMode) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StoriesStealthMode) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StoriesStealthMode) DecodeBare(b *tl.Buffer) error {
 	*m = StoriesStealthMode{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StoriesStealthMode) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("storiesStealthMode", "flags", err)
@@ -75380,8 +81200,13 @@ func (m *MediaAreaCoordinates) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MediaAreaCoordinates) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MediaAreaCoordinates) DecodeBare(b *tl.Buffer) error {
 	*m = MediaAreaCoordinates{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MediaAreaCoordinates) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("mediaAreaCoordinates", "flags", err)
@@ -75466,8 +81291,16 @@ func (m *MediaAreaVenue) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MediaAreaVenue) DecodeBare(b *tl.Buffer) (err error) {
-	if err = m.Coordinates.Decode(b); err != nil {
+func (m *MediaAreaVenue) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MediaAreaVenue) decodeFields(b *tl.Buffer) (err error) {
+	if err = b.ConsumeID(MediaAreaCoordinatesTypeID); err != nil {
+		return b.DecodeErr("mediaAreaVenue", "coordinates", err)
+	}
+	if err = m.Coordinates.decodeFields(b); err != nil {
 		return b.DecodeErr("mediaAreaVenue", "coordinates", err)
 	}
 	if m.Geo, err = DecodeGeoPointClass(b); err != nil {
@@ -75534,8 +81367,16 @@ func (m *InputMediaAreaVenue) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputMediaAreaVenue) DecodeBare(b *tl.Buffer) (err error) {
-	if err = m.Coordinates.Decode(b); err != nil {
+func (m *InputMediaAreaVenue) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputMediaAreaVenue) decodeFields(b *tl.Buffer) (err error) {
+	if err = b.ConsumeID(MediaAreaCoordinatesTypeID); err != nil {
+		return b.DecodeErr("inputMediaAreaVenue", "coordinates", err)
+	}
+	if err = m.Coordinates.decodeFields(b); err != nil {
 		return b.DecodeErr("inputMediaAreaVenue", "coordinates", err)
 	}
 	if m.QueryID, err = b.Int64(); err != nil {
@@ -75604,13 +81445,21 @@ func (m *MediaAreaGeoPoint) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MediaAreaGeoPoint) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MediaAreaGeoPoint) DecodeBare(b *tl.Buffer) error {
 	*m = MediaAreaGeoPoint{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MediaAreaGeoPoint) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("mediaAreaGeoPoint", "flags", err)
 	}
-	if err = m.Coordinates.Decode(b); err != nil {
+	if err = b.ConsumeID(MediaAreaCoordinatesTypeID); err != nil {
+		return b.DecodeErr("mediaAreaGeoPoint", "coordinates", err)
+	}
+	if err = m.Coordinates.decodeFields(b); err != nil {
 		return b.DecodeErr("mediaAreaGeoPoint", "coordinates", err)
 	}
 	if m.Geo, err = DecodeGeoPointClass(b); err != nil {
@@ -75618,7 +81467,10 @@ func (m *MediaAreaGeoPoint) DecodeBare(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<0) != 0 {
 		m.Address = tl.New[GeoPointAddress](b, GeoPointAddressTypeID)
-		if err = m.Address.Decode(b); err != nil {
+		if err = b.ConsumeID(GeoPointAddressTypeID); err != nil {
+			return b.DecodeErr("mediaAreaGeoPoint", "address", err)
+		}
+		if err = m.Address.decodeFields(b); err != nil {
 			return b.DecodeErr("mediaAreaGeoPoint", "address", err)
 		}
 	}
@@ -75681,15 +81533,23 @@ func (m *MediaAreaSuggestedReaction) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MediaAreaSuggestedReaction) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MediaAreaSuggestedReaction) DecodeBare(b *tl.Buffer) error {
 	*m = MediaAreaSuggestedReaction{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MediaAreaSuggestedReaction) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("mediaAreaSuggestedReaction", "flags", err)
 	}
 	m.Dark = f0&(1<<0) != 0
 	m.Flipped = f0&(1<<1) != 0
-	if err = m.Coordinates.Decode(b); err != nil {
+	if err = b.ConsumeID(MediaAreaCoordinatesTypeID); err != nil {
+		return b.DecodeErr("mediaAreaSuggestedReaction", "coordinates", err)
+	}
+	if err = m.Coordinates.decodeFields(b); err != nil {
 		return b.DecodeErr("mediaAreaSuggestedReaction", "coordinates", err)
 	}
 	if m.Reaction, err = DecodeReactionClass(b); err != nil {
@@ -75741,8 +81601,16 @@ func (m *MediaAreaChannelPost) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MediaAreaChannelPost) DecodeBare(b *tl.Buffer) (err error) {
-	if err = m.Coordinates.Decode(b); err != nil {
+func (m *MediaAreaChannelPost) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MediaAreaChannelPost) decodeFields(b *tl.Buffer) (err error) {
+	if err = b.ConsumeID(MediaAreaCoordinatesTypeID); err != nil {
+		return b.DecodeErr("mediaAreaChannelPost", "coordinates", err)
+	}
+	if err = m.Coordinates.decodeFields(b); err != nil {
 		return b.DecodeErr("mediaAreaChannelPost", "coordinates", err)
 	}
 	if m.ChannelID, err = b.Int64(); err != nil {
@@ -75802,8 +81670,16 @@ func (m *InputMediaAreaChannelPost) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputMediaAreaChannelPost) DecodeBare(b *tl.Buffer) (err error) {
-	if err = m.Coordinates.Decode(b); err != nil {
+func (m *InputMediaAreaChannelPost) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputMediaAreaChannelPost) decodeFields(b *tl.Buffer) (err error) {
+	if err = b.ConsumeID(MediaAreaCoordinatesTypeID); err != nil {
+		return b.DecodeErr("inputMediaAreaChannelPost", "coordinates", err)
+	}
+	if err = m.Coordinates.decodeFields(b); err != nil {
 		return b.DecodeErr("inputMediaAreaChannelPost", "coordinates", err)
 	}
 	if m.Channel, err = DecodeInputChannelClass(b); err != nil {
@@ -75856,8 +81732,16 @@ func (m *MediaAreaURL) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MediaAreaURL) DecodeBare(b *tl.Buffer) (err error) {
-	if err = m.Coordinates.Decode(b); err != nil {
+func (m *MediaAreaURL) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MediaAreaURL) decodeFields(b *tl.Buffer) (err error) {
+	if err = b.ConsumeID(MediaAreaCoordinatesTypeID); err != nil {
+		return b.DecodeErr("mediaAreaUrl", "coordinates", err)
+	}
+	if err = m.Coordinates.decodeFields(b); err != nil {
 		return b.DecodeErr("mediaAreaUrl", "coordinates", err)
 	}
 	if m.URL, err = b.String(); err != nil {
@@ -75911,8 +81795,16 @@ func (m *MediaAreaWeather) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MediaAreaWeather) DecodeBare(b *tl.Buffer) (err error) {
-	if err = m.Coordinates.Decode(b); err != nil {
+func (m *MediaAreaWeather) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MediaAreaWeather) decodeFields(b *tl.Buffer) (err error) {
+	if err = b.ConsumeID(MediaAreaCoordinatesTypeID); err != nil {
+		return b.DecodeErr("mediaAreaWeather", "coordinates", err)
+	}
+	if err = m.Coordinates.decodeFields(b); err != nil {
 		return b.DecodeErr("mediaAreaWeather", "coordinates", err)
 	}
 	if m.Emoji, err = b.String(); err != nil {
@@ -75968,8 +81860,16 @@ func (m *MediaAreaStarGift) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MediaAreaStarGift) DecodeBare(b *tl.Buffer) (err error) {
-	if err = m.Coordinates.Decode(b); err != nil {
+func (m *MediaAreaStarGift) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MediaAreaStarGift) decodeFields(b *tl.Buffer) (err error) {
+	if err = b.ConsumeID(MediaAreaCoordinatesTypeID); err != nil {
+		return b.DecodeErr("mediaAreaStarGift", "coordinates", err)
+	}
+	if err = m.Coordinates.decodeFields(b); err != nil {
 		return b.DecodeErr("mediaAreaStarGift", "coordinates", err)
 	}
 	if m.Slug, err = b.String(); err != nil {
@@ -76037,8 +81937,13 @@ func (m *PeerStories) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PeerStories) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PeerStories) DecodeBare(b *tl.Buffer) error {
 	*m = PeerStories{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PeerStories) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("peerStories", "flags", err)
@@ -76057,7 +81962,7 @@ func (m *PeerStories) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("peerStories", "stories", err)
 		}
-		m.Stories = make([]StoryItemClass, n0)
+		m.Stories = tl.MakeSlice[StoryItemClass](b, 0x063ae489, n0)
 		for i0 := range m.Stories {
 			if m.Stories[i0], err = DecodeStoryItemClass(b); err != nil {
 				return b.DecodeErr("peerStories", "stories", err)
@@ -76124,8 +82029,13 @@ func (m *PremiumGiftCodeOption) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PremiumGiftCodeOption) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PremiumGiftCodeOption) DecodeBare(b *tl.Buffer) error {
 	*m = PremiumGiftCodeOption{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PremiumGiftCodeOption) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("premiumGiftCodeOption", "flags", err)
@@ -76200,7 +82110,12 @@ func (m *PrepaidGiveaway) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PrepaidGiveaway) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PrepaidGiveaway) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PrepaidGiveaway) decodeFields(b *tl.Buffer) (err error) {
 	if m.ID, err = b.Int64(); err != nil {
 		return b.DecodeErr("prepaidGiveaway", "id", err)
 	}
@@ -76261,7 +82176,12 @@ func (m *PrepaidStarsGiveaway) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PrepaidStarsGiveaway) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PrepaidStarsGiveaway) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PrepaidStarsGiveaway) decodeFields(b *tl.Buffer) (err error) {
 	if m.ID, err = b.Int64(); err != nil {
 		return b.DecodeErr("prepaidStarsGiveaway", "id", err)
 	}
@@ -76368,8 +82288,13 @@ func (m *Boost) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *Boost) DecodeBare(b *tl.Buffer) (err error) {
+func (m *Boost) DecodeBare(b *tl.Buffer) error {
 	*m = Boost{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *Boost) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("boost", "flags", err)
@@ -76476,8 +82401,13 @@ func (m *MyBoost) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MyBoost) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MyBoost) DecodeBare(b *tl.Buffer) error {
 	*m = MyBoost{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MyBoost) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("myBoost", "flags", err)
@@ -76567,8 +82497,13 @@ func (m *StoryFwdHeader) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StoryFwdHeader) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StoryFwdHeader) DecodeBare(b *tl.Buffer) error {
 	*m = StoryFwdHeader{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StoryFwdHeader) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("storyFwdHeader", "flags", err)
@@ -76637,7 +82572,12 @@ func (m *PostInteractionCountersMessage) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PostInteractionCountersMessage) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PostInteractionCountersMessage) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PostInteractionCountersMessage) decodeFields(b *tl.Buffer) (err error) {
 	if m.MsgID, err = b.Int32(); err != nil {
 		return b.DecodeErr("postInteractionCountersMessage", "msg_id", err)
 	}
@@ -76696,7 +82636,12 @@ func (m *PostInteractionCountersStory) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PostInteractionCountersStory) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PostInteractionCountersStory) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PostInteractionCountersStory) decodeFields(b *tl.Buffer) (err error) {
 	if m.StoryID, err = b.Int32(); err != nil {
 		return b.DecodeErr("postInteractionCountersStory", "story_id", err)
 	}
@@ -76754,7 +82699,12 @@ func (m *PublicForwardMessage) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PublicForwardMessage) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PublicForwardMessage) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PublicForwardMessage) decodeFields(b *tl.Buffer) (err error) {
 	if m.Message, err = DecodeMessageClass(b); err != nil {
 		return b.DecodeErr("publicForwardMessage", "message", err)
 	}
@@ -76810,7 +82760,12 @@ func (m *PublicForwardStory) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PublicForwardStory) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PublicForwardStory) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PublicForwardStory) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodePeerClass(b); err != nil {
 		return b.DecodeErr("publicForwardStory", "peer", err)
 	}
@@ -76871,8 +82826,13 @@ func (m *PeerColor) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PeerColor) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PeerColor) DecodeBare(b *tl.Buffer) error {
 	*m = PeerColor{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PeerColor) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("peerColor", "flags", err)
@@ -76959,8 +82919,13 @@ func (m *PeerColorCollectible) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PeerColorCollectible) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PeerColorCollectible) DecodeBare(b *tl.Buffer) error {
 	*m = PeerColorCollectible{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PeerColorCollectible) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("peerColorCollectible", "flags", err)
@@ -76982,7 +82947,7 @@ func (m *PeerColorCollectible) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("peerColorCollectible", "colors", err)
 		}
-		m.Colors = make([]int32, n0)
+		m.Colors = tl.MakeSlice[int32](b, 0x2c31182a, n0)
 		for i0 := range m.Colors {
 			if m.Colors[i0], err = b.Int32(); err != nil {
 				return b.DecodeErr("peerColorCollectible", "colors", err)
@@ -77001,7 +82966,7 @@ func (m *PeerColorCollectible) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("peerColorCollectible", "dark_colors", err)
 			}
-			m.DarkColors = make([]int32, n1)
+			m.DarkColors = tl.MakeSlice[int32](b, 0x2c31182a, n1)
 			for i1 := range m.DarkColors {
 				if m.DarkColors[i1], err = b.Int32(); err != nil {
 					return b.DecodeErr("peerColorCollectible", "dark_colors", err)
@@ -77049,7 +83014,12 @@ func (m *InputPeerColorCollectible) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputPeerColorCollectible) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputPeerColorCollectible) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputPeerColorCollectible) decodeFields(b *tl.Buffer) (err error) {
 	if m.CollectibleID, err = b.Int64(); err != nil {
 		return b.DecodeErr("inputPeerColorCollectible", "collectible_id", err)
 	}
@@ -77107,7 +83077,12 @@ func (m *StoryReaction) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StoryReaction) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StoryReaction) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StoryReaction) decodeFields(b *tl.Buffer) (err error) {
 	if m.PeerID, err = DecodePeerClass(b); err != nil {
 		return b.DecodeErr("storyReaction", "peer_id", err)
 	}
@@ -77162,7 +83137,12 @@ func (m *StoryReactionPublicForward) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StoryReactionPublicForward) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StoryReactionPublicForward) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StoryReactionPublicForward) decodeFields(b *tl.Buffer) (err error) {
 	if m.Message, err = DecodeMessageClass(b); err != nil {
 		return b.DecodeErr("storyReactionPublicForward", "message", err)
 	}
@@ -77218,7 +83198,12 @@ func (m *StoryReactionPublicRepost) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StoryReactionPublicRepost) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StoryReactionPublicRepost) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StoryReactionPublicRepost) decodeFields(b *tl.Buffer) (err error) {
 	if m.PeerID, err = DecodePeerClass(b); err != nil {
 		return b.DecodeErr("storyReactionPublicRepost", "peer_id", err)
 	}
@@ -77278,8 +83263,13 @@ func (m *SavedDialog) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *SavedDialog) DecodeBare(b *tl.Buffer) (err error) {
+func (m *SavedDialog) DecodeBare(b *tl.Buffer) error {
 	*m = SavedDialog{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *SavedDialog) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("savedDialog", "flags", err)
@@ -77365,8 +83355,13 @@ func (m *MonoForumDialog) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MonoForumDialog) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MonoForumDialog) DecodeBare(b *tl.Buffer) error {
 	*m = MonoForumDialog{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MonoForumDialog) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("monoForumDialog", "flags", err)
@@ -77450,8 +83445,13 @@ func (m *SavedReactionTag) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *SavedReactionTag) DecodeBare(b *tl.Buffer) (err error) {
+func (m *SavedReactionTag) DecodeBare(b *tl.Buffer) error {
 	*m = SavedReactionTag{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *SavedReactionTag) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("savedReactionTag", "flags", err)
@@ -77506,7 +83506,12 @@ func (m *OutboxReadDate) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *OutboxReadDate) DecodeBare(b *tl.Buffer) (err error) {
+func (m *OutboxReadDate) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *OutboxReadDate) decodeFields(b *tl.Buffer) (err error) {
 	if m.Date, err = b.Int32(); err != nil {
 		return b.DecodeErr("outboxReadDate", "date", err)
 	}
@@ -77552,7 +83557,12 @@ func (m *SmsJob) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *SmsJob) DecodeBare(b *tl.Buffer) (err error) {
+func (m *SmsJob) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *SmsJob) decodeFields(b *tl.Buffer) (err error) {
 	if m.JobID, err = b.String(); err != nil {
 		return b.DecodeErr("smsJob", "job_id", err)
 	}
@@ -77602,7 +83612,12 @@ func (m *BusinessWeeklyOpen) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *BusinessWeeklyOpen) DecodeBare(b *tl.Buffer) (err error) {
+func (m *BusinessWeeklyOpen) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *BusinessWeeklyOpen) decodeFields(b *tl.Buffer) (err error) {
 	if m.StartMinute, err = b.Int32(); err != nil {
 		return b.DecodeErr("businessWeeklyOpen", "start_minute", err)
 	}
@@ -77660,8 +83675,13 @@ func (m *BusinessWorkHours) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *BusinessWorkHours) DecodeBare(b *tl.Buffer) (err error) {
+func (m *BusinessWorkHours) DecodeBare(b *tl.Buffer) error {
 	*m = BusinessWorkHours{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *BusinessWorkHours) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("businessWorkHours", "flags", err)
@@ -77675,9 +83695,12 @@ func (m *BusinessWorkHours) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("businessWorkHours", "weekly_open", err)
 		}
-		m.WeeklyOpen = make([]BusinessWeeklyOpen, n0)
+		m.WeeklyOpen = tl.MakeSlice[BusinessWeeklyOpen](b, 0xfea3a5b1, n0)
 		for i0 := range m.WeeklyOpen {
-			if err = m.WeeklyOpen[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(BusinessWeeklyOpenTypeID); err != nil {
+				return b.DecodeErr("businessWorkHours", "weekly_open", err)
+			}
+			if err = m.WeeklyOpen[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("businessWorkHours", "weekly_open", err)
 			}
 		}
@@ -77731,8 +83754,13 @@ func (m *BusinessLocation) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *BusinessLocation) DecodeBare(b *tl.Buffer) (err error) {
+func (m *BusinessLocation) DecodeBare(b *tl.Buffer) error {
 	*m = BusinessLocation{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *BusinessLocation) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("businessLocation", "flags", err)
@@ -77818,8 +83846,13 @@ func (m *InputBusinessRecipients) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputBusinessRecipients) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputBusinessRecipients) DecodeBare(b *tl.Buffer) error {
 	*m = InputBusinessRecipients{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputBusinessRecipients) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("inputBusinessRecipients", "flags", err)
@@ -77835,7 +83868,7 @@ func (m *InputBusinessRecipients) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("inputBusinessRecipients", "users", err)
 			}
-			m.Users = make([]InputUserClass, n1)
+			m.Users = tl.MakeSlice[InputUserClass](b, 0x2c1f260e, n1)
 			for i1 := range m.Users {
 				if m.Users[i1], err = DecodeInputUserClass(b); err != nil {
 					return b.DecodeErr("inputBusinessRecipients", "users", err)
@@ -77911,8 +83944,13 @@ func (m *BusinessRecipients) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *BusinessRecipients) DecodeBare(b *tl.Buffer) (err error) {
+func (m *BusinessRecipients) DecodeBare(b *tl.Buffer) error {
 	*m = BusinessRecipients{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *BusinessRecipients) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("businessRecipients", "flags", err)
@@ -77928,7 +83966,7 @@ func (m *BusinessRecipients) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("businessRecipients", "users", err)
 			}
-			m.Users = make([]int64, n1)
+			m.Users = tl.MakeSlice[int64](b, 0xb825495a, n1)
 			for i1 := range m.Users {
 				if m.Users[i1], err = b.Int64(); err != nil {
 					return b.DecodeErr("businessRecipients", "users", err)
@@ -77980,8 +84018,11 @@ func (m *BusinessAwayMessageScheduleAlways) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *BusinessAwayMessageScheduleAlways) DecodeBare(b *tl.Buffer) error {
 	*m = BusinessAwayMessageScheduleAlways{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *BusinessAwayMessageScheduleAlways) decodeFields(b *tl.Buffer) error { return nil }
 
 // BusinessAwayMessageScheduleOutsideWorkHours is the TL constructor businessAwayMessageScheduleOutsideWorkHours#c3f2f501 (result BusinessAwayMessageSchedule).
 type BusinessAwayMessageScheduleOutsideWorkHours struct {
@@ -78024,8 +84065,11 @@ func (m *BusinessAwayMessageScheduleOutsideWorkHours) Decode(b *tl.Buffer) error
 // DecodeBare reads the fields without the constructor id.
 func (m *BusinessAwayMessageScheduleOutsideWorkHours) DecodeBare(b *tl.Buffer) error {
 	*m = BusinessAwayMessageScheduleOutsideWorkHours{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *BusinessAwayMessageScheduleOutsideWorkHours) decodeFields(b *tl.Buffer) error { return nil }
 
 // BusinessAwayMessageScheduleCustom is the TL constructor businessAwayMessageScheduleCustom#cc4d9ecc (result BusinessAwayMessageSchedule).
 type BusinessAwayMessageScheduleCustom struct {
@@ -78070,7 +84114,12 @@ func (m *BusinessAwayMessageScheduleCustom) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *BusinessAwayMessageScheduleCustom) DecodeBare(b *tl.Buffer) (err error) {
+func (m *BusinessAwayMessageScheduleCustom) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *BusinessAwayMessageScheduleCustom) decodeFields(b *tl.Buffer) (err error) {
 	if m.StartDate, err = b.Int32(); err != nil {
 		return b.DecodeErr("businessAwayMessageScheduleCustom", "start_date", err)
 	}
@@ -78121,11 +84170,19 @@ func (m *InputBusinessGreetingMessage) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputBusinessGreetingMessage) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputBusinessGreetingMessage) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputBusinessGreetingMessage) decodeFields(b *tl.Buffer) (err error) {
 	if m.ShortcutID, err = b.Int32(); err != nil {
 		return b.DecodeErr("inputBusinessGreetingMessage", "shortcut_id", err)
 	}
-	if err = m.Recipients.Decode(b); err != nil {
+	if err = b.ConsumeID(InputBusinessRecipientsTypeID); err != nil {
+		return b.DecodeErr("inputBusinessGreetingMessage", "recipients", err)
+	}
+	if err = m.Recipients.decodeFields(b); err != nil {
 		return b.DecodeErr("inputBusinessGreetingMessage", "recipients", err)
 	}
 	if m.NoActivityDays, err = b.Int32(); err != nil {
@@ -78175,11 +84232,19 @@ func (m *BusinessGreetingMessage) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *BusinessGreetingMessage) DecodeBare(b *tl.Buffer) (err error) {
+func (m *BusinessGreetingMessage) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *BusinessGreetingMessage) decodeFields(b *tl.Buffer) (err error) {
 	if m.ShortcutID, err = b.Int32(); err != nil {
 		return b.DecodeErr("businessGreetingMessage", "shortcut_id", err)
 	}
-	if err = m.Recipients.Decode(b); err != nil {
+	if err = b.ConsumeID(BusinessRecipientsTypeID); err != nil {
+		return b.DecodeErr("businessGreetingMessage", "recipients", err)
+	}
+	if err = m.Recipients.decodeFields(b); err != nil {
 		return b.DecodeErr("businessGreetingMessage", "recipients", err)
 	}
 	if m.NoActivityDays, err = b.Int32(); err != nil {
@@ -78240,8 +84305,13 @@ func (m *InputBusinessAwayMessage) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputBusinessAwayMessage) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputBusinessAwayMessage) DecodeBare(b *tl.Buffer) error {
 	*m = InputBusinessAwayMessage{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputBusinessAwayMessage) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("inputBusinessAwayMessage", "flags", err)
@@ -78253,7 +84323,10 @@ func (m *InputBusinessAwayMessage) DecodeBare(b *tl.Buffer) (err error) {
 	if m.Schedule, err = DecodeBusinessAwayMessageScheduleClass(b); err != nil {
 		return b.DecodeErr("inputBusinessAwayMessage", "schedule", err)
 	}
-	if err = m.Recipients.Decode(b); err != nil {
+	if err = b.ConsumeID(InputBusinessRecipientsTypeID); err != nil {
+		return b.DecodeErr("inputBusinessAwayMessage", "recipients", err)
+	}
+	if err = m.Recipients.decodeFields(b); err != nil {
 		return b.DecodeErr("inputBusinessAwayMessage", "recipients", err)
 	}
 	return nil
@@ -78311,8 +84384,13 @@ func (m *BusinessAwayMessage) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *BusinessAwayMessage) DecodeBare(b *tl.Buffer) (err error) {
+func (m *BusinessAwayMessage) DecodeBare(b *tl.Buffer) error {
 	*m = BusinessAwayMessage{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *BusinessAwayMessage) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("businessAwayMessage", "flags", err)
@@ -78324,7 +84402,10 @@ func (m *BusinessAwayMessage) DecodeBare(b *tl.Buffer) (err error) {
 	if m.Schedule, err = DecodeBusinessAwayMessageScheduleClass(b); err != nil {
 		return b.DecodeErr("businessAwayMessage", "schedule", err)
 	}
-	if err = m.Recipients.Decode(b); err != nil {
+	if err = b.ConsumeID(BusinessRecipientsTypeID); err != nil {
+		return b.DecodeErr("businessAwayMessage", "recipients", err)
+	}
+	if err = m.Recipients.decodeFields(b); err != nil {
 		return b.DecodeErr("businessAwayMessage", "recipients", err)
 	}
 	return nil
@@ -78369,7 +84450,12 @@ func (m *Timezone) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *Timezone) DecodeBare(b *tl.Buffer) (err error) {
+func (m *Timezone) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *Timezone) decodeFields(b *tl.Buffer) (err error) {
 	if m.ID, err = b.String(); err != nil {
 		return b.DecodeErr("timezone", "id", err)
 	}
@@ -78423,7 +84509,12 @@ func (m *QuickReply) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *QuickReply) DecodeBare(b *tl.Buffer) (err error) {
+func (m *QuickReply) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *QuickReply) decodeFields(b *tl.Buffer) (err error) {
 	if m.ShortcutID, err = b.Int32(); err != nil {
 		return b.DecodeErr("quickReply", "shortcut_id", err)
 	}
@@ -78476,7 +84567,12 @@ func (m *InputQuickReplyShortcut) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputQuickReplyShortcut) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputQuickReplyShortcut) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputQuickReplyShortcut) decodeFields(b *tl.Buffer) (err error) {
 	if m.Shortcut, err = b.String(); err != nil {
 		return b.DecodeErr("inputQuickReplyShortcut", "shortcut", err)
 	}
@@ -78520,7 +84616,12 @@ func (m *InputQuickReplyShortcutID) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputQuickReplyShortcutID) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputQuickReplyShortcutID) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputQuickReplyShortcutID) decodeFields(b *tl.Buffer) (err error) {
 	if m.ShortcutID, err = b.Int32(); err != nil {
 		return b.DecodeErr("inputQuickReplyShortcutId", "shortcut_id", err)
 	}
@@ -78593,8 +84694,13 @@ func (m *ConnectedBot) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ConnectedBot) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ConnectedBot) DecodeBare(b *tl.Buffer) error {
 	*m = ConnectedBot{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ConnectedBot) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("connectedBot", "flags", err)
@@ -78602,10 +84708,16 @@ func (m *ConnectedBot) DecodeBare(b *tl.Buffer) (err error) {
 	if m.BotID, err = b.Int64(); err != nil {
 		return b.DecodeErr("connectedBot", "bot_id", err)
 	}
-	if err = m.Recipients.Decode(b); err != nil {
+	if err = b.ConsumeID(BusinessBotRecipientsTypeID); err != nil {
 		return b.DecodeErr("connectedBot", "recipients", err)
 	}
-	if err = m.Rights.Decode(b); err != nil {
+	if err = m.Recipients.decodeFields(b); err != nil {
+		return b.DecodeErr("connectedBot", "recipients", err)
+	}
+	if err = b.ConsumeID(BusinessBotRightsTypeID); err != nil {
+		return b.DecodeErr("connectedBot", "rights", err)
+	}
+	if err = m.Rights.decodeFields(b); err != nil {
 		return b.DecodeErr("connectedBot", "rights", err)
 	}
 	if f0&(1<<0) != 0 {
@@ -78675,8 +84787,13 @@ func (m *Birthday) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *Birthday) DecodeBare(b *tl.Buffer) (err error) {
+func (m *Birthday) DecodeBare(b *tl.Buffer) error {
 	*m = Birthday{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *Birthday) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("birthday", "flags", err)
@@ -78752,8 +84869,13 @@ func (m *BotBusinessConnection) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *BotBusinessConnection) DecodeBare(b *tl.Buffer) (err error) {
+func (m *BotBusinessConnection) DecodeBare(b *tl.Buffer) error {
 	*m = BotBusinessConnection{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *BotBusinessConnection) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("botBusinessConnection", "flags", err)
@@ -78773,7 +84895,10 @@ func (m *BotBusinessConnection) DecodeBare(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<2) != 0 {
 		m.Rights = tl.New[BusinessBotRights](b, BusinessBotRightsTypeID)
-		if err = m.Rights.Decode(b); err != nil {
+		if err = b.ConsumeID(BusinessBotRightsTypeID); err != nil {
+			return b.DecodeErr("botBusinessConnection", "rights", err)
+		}
+		if err = m.Rights.decodeFields(b); err != nil {
 			return b.DecodeErr("botBusinessConnection", "rights", err)
 		}
 	}
@@ -78828,8 +84953,13 @@ func (m *InputBusinessIntro) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputBusinessIntro) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputBusinessIntro) DecodeBare(b *tl.Buffer) error {
 	*m = InputBusinessIntro{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputBusinessIntro) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("inputBusinessIntro", "flags", err)
@@ -78896,8 +85026,13 @@ func (m *BusinessIntro) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *BusinessIntro) DecodeBare(b *tl.Buffer) (err error) {
+func (m *BusinessIntro) DecodeBare(b *tl.Buffer) error {
 	*m = BusinessIntro{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *BusinessIntro) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("businessIntro", "flags", err)
@@ -78953,7 +85088,12 @@ func (m *InputCollectibleUsername) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputCollectibleUsername) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputCollectibleUsername) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputCollectibleUsername) decodeFields(b *tl.Buffer) (err error) {
 	if m.Username, err = b.String(); err != nil {
 		return b.DecodeErr("inputCollectibleUsername", "username", err)
 	}
@@ -78997,7 +85137,12 @@ func (m *InputCollectiblePhone) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputCollectiblePhone) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputCollectiblePhone) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputCollectiblePhone) decodeFields(b *tl.Buffer) (err error) {
 	if m.Phone, err = b.String(); err != nil {
 		return b.DecodeErr("inputCollectiblePhone", "phone", err)
 	}
@@ -79089,8 +85234,13 @@ func (m *InputBusinessBotRecipients) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputBusinessBotRecipients) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputBusinessBotRecipients) DecodeBare(b *tl.Buffer) error {
 	*m = InputBusinessBotRecipients{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputBusinessBotRecipients) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("inputBusinessBotRecipients", "flags", err)
@@ -79106,7 +85256,7 @@ func (m *InputBusinessBotRecipients) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("inputBusinessBotRecipients", "users", err)
 			}
-			m.Users = make([]InputUserClass, n1)
+			m.Users = tl.MakeSlice[InputUserClass](b, 0x2c1f260e, n1)
 			for i1 := range m.Users {
 				if m.Users[i1], err = DecodeInputUserClass(b); err != nil {
 					return b.DecodeErr("inputBusinessBotRecipients", "users", err)
@@ -79120,7 +85270,7 @@ func (m *InputBusinessBotRecipients) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("inputBusinessBotRecipients", "exclude_users", err)
 			}
-			m.ExcludeUsers = make([]InputUserClass, n1)
+			m.ExcludeUsers = tl.MakeSlice[InputUserClass](b, 0x2c1f260e, n1)
 			for i1 := range m.ExcludeUsers {
 				if m.ExcludeUsers[i1], err = DecodeInputUserClass(b); err != nil {
 					return b.DecodeErr("inputBusinessBotRecipients", "exclude_users", err)
@@ -79206,8 +85356,13 @@ func (m *BusinessBotRecipients) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *BusinessBotRecipients) DecodeBare(b *tl.Buffer) (err error) {
+func (m *BusinessBotRecipients) DecodeBare(b *tl.Buffer) error {
 	*m = BusinessBotRecipients{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *BusinessBotRecipients) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("businessBotRecipients", "flags", err)
@@ -79223,7 +85378,7 @@ func (m *BusinessBotRecipients) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("businessBotRecipients", "users", err)
 			}
-			m.Users = make([]int64, n1)
+			m.Users = tl.MakeSlice[int64](b, 0xb825495a, n1)
 			for i1 := range m.Users {
 				if m.Users[i1], err = b.Int64(); err != nil {
 					return b.DecodeErr("businessBotRecipients", "users", err)
@@ -79237,7 +85392,7 @@ func (m *BusinessBotRecipients) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("businessBotRecipients", "exclude_users", err)
 			}
-			m.ExcludeUsers = make([]int64, n1)
+			m.ExcludeUsers = tl.MakeSlice[int64](b, 0xb825495a, n1)
 			for i1 := range m.ExcludeUsers {
 				if m.ExcludeUsers[i1], err = b.Int64(); err != nil {
 					return b.DecodeErr("businessBotRecipients", "exclude_users", err)
@@ -79287,11 +85442,19 @@ func (m *ContactBirthday) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ContactBirthday) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ContactBirthday) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ContactBirthday) decodeFields(b *tl.Buffer) (err error) {
 	if m.ContactID, err = b.Int64(); err != nil {
 		return b.DecodeErr("contactBirthday", "contact_id", err)
 	}
-	if err = m.Birthday.Decode(b); err != nil {
+	if err = b.ConsumeID(BirthdayTypeID); err != nil {
+		return b.DecodeErr("contactBirthday", "birthday", err)
+	}
+	if err = m.Birthday.decodeFields(b); err != nil {
 		return b.DecodeErr("contactBirthday", "birthday", err)
 	}
 	return nil
@@ -79342,8 +85505,13 @@ func (m *MissingInvitee) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MissingInvitee) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MissingInvitee) DecodeBare(b *tl.Buffer) error {
 	*m = MissingInvitee{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MissingInvitee) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("missingInvitee", "flags", err)
@@ -79415,8 +85583,13 @@ func (m *InputBusinessChatLink) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputBusinessChatLink) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputBusinessChatLink) DecodeBare(b *tl.Buffer) error {
 	*m = InputBusinessChatLink{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputBusinessChatLink) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("inputBusinessChatLink", "flags", err)
@@ -79430,7 +85603,7 @@ func (m *InputBusinessChatLink) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("inputBusinessChatLink", "entities", err)
 			}
-			m.Entities = make([]MessageEntityClass, n1)
+			m.Entities = tl.MakeSlice[MessageEntityClass](b, 0xa8c1973d, n1)
 			for i1 := range m.Entities {
 				if m.Entities[i1], err = DecodeMessageEntityClass(b); err != nil {
 					return b.DecodeErr("inputBusinessChatLink", "entities", err)
@@ -79510,8 +85683,13 @@ func (m *BusinessChatLink) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *BusinessChatLink) DecodeBare(b *tl.Buffer) (err error) {
+func (m *BusinessChatLink) DecodeBare(b *tl.Buffer) error {
 	*m = BusinessChatLink{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *BusinessChatLink) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("businessChatLink", "flags", err)
@@ -79528,7 +85706,7 @@ func (m *BusinessChatLink) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("businessChatLink", "entities", err)
 			}
-			m.Entities = make([]MessageEntityClass, n1)
+			m.Entities = tl.MakeSlice[MessageEntityClass](b, 0xa8c1973d, n1)
 			for i1 := range m.Entities {
 				if m.Entities[i1], err = DecodeMessageEntityClass(b); err != nil {
 					return b.DecodeErr("businessChatLink", "entities", err)
@@ -79620,8 +85798,13 @@ func (m *RequestedPeerUser) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *RequestedPeerUser) DecodeBare(b *tl.Buffer) (err error) {
+func (m *RequestedPeerUser) DecodeBare(b *tl.Buffer) error {
 	*m = RequestedPeerUser{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *RequestedPeerUser) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("requestedPeerUser", "flags", err)
@@ -79710,8 +85893,13 @@ func (m *RequestedPeerChat) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *RequestedPeerChat) DecodeBare(b *tl.Buffer) (err error) {
+func (m *RequestedPeerChat) DecodeBare(b *tl.Buffer) error {
 	*m = RequestedPeerChat{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *RequestedPeerChat) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("requestedPeerChat", "flags", err)
@@ -79795,8 +85983,13 @@ func (m *RequestedPeerChannel) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *RequestedPeerChannel) DecodeBare(b *tl.Buffer) (err error) {
+func (m *RequestedPeerChannel) DecodeBare(b *tl.Buffer) error {
 	*m = RequestedPeerChannel{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *RequestedPeerChannel) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("requestedPeerChannel", "flags", err)
@@ -79861,7 +86054,12 @@ func (m *SponsoredMessageReportOption) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *SponsoredMessageReportOption) DecodeBare(b *tl.Buffer) (err error) {
+func (m *SponsoredMessageReportOption) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *SponsoredMessageReportOption) decodeFields(b *tl.Buffer) (err error) {
 	if m.Text, err = b.String(); err != nil {
 		return b.DecodeErr("sponsoredMessageReportOption", "text", err)
 	}
@@ -79912,8 +86110,11 @@ func (m *ReactionNotificationsFromContacts) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *ReactionNotificationsFromContacts) DecodeBare(b *tl.Buffer) error {
 	*m = ReactionNotificationsFromContacts{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ReactionNotificationsFromContacts) decodeFields(b *tl.Buffer) error { return nil }
 
 // ReactionNotificationsFromAll is the TL constructor reactionNotificationsFromAll#4b9e22a0 (result ReactionNotificationsFrom).
 type ReactionNotificationsFromAll struct {
@@ -79952,8 +86153,11 @@ func (m *ReactionNotificationsFromAll) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *ReactionNotificationsFromAll) DecodeBare(b *tl.Buffer) error {
 	*m = ReactionNotificationsFromAll{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ReactionNotificationsFromAll) decodeFields(b *tl.Buffer) error { return nil }
 
 // ReactionsNotifySettings is the TL constructor reactionsNotifySettings#71e4ea58 (result ReactionsNotifySettings).
 type ReactionsNotifySettings struct {
@@ -80026,8 +86230,13 @@ func (m *ReactionsNotifySettings) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ReactionsNotifySettings) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ReactionsNotifySettings) DecodeBare(b *tl.Buffer) error {
 	*m = ReactionsNotifySettings{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ReactionsNotifySettings) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("reactionsNotifySettings", "flags", err)
@@ -80115,8 +86324,13 @@ func (m *AvailableEffect) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AvailableEffect) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AvailableEffect) DecodeBare(b *tl.Buffer) error {
 	*m = AvailableEffect{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AvailableEffect) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("availableEffect", "flags", err)
@@ -80206,8 +86420,13 @@ func (m *FactCheck) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *FactCheck) DecodeBare(b *tl.Buffer) (err error) {
+func (m *FactCheck) DecodeBare(b *tl.Buffer) error {
 	*m = FactCheck{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *FactCheck) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("factCheck", "flags", err)
@@ -80221,7 +86440,10 @@ func (m *FactCheck) DecodeBare(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<1) != 0 {
 		m.Text = tl.New[TextWithEntities](b, TextWithEntitiesTypeID)
-		if err = m.Text.Decode(b); err != nil {
+		if err = b.ConsumeID(TextWithEntitiesTypeID); err != nil {
+			return b.DecodeErr("factCheck", "text", err)
+		}
+		if err = m.Text.decodeFields(b); err != nil {
 			return b.DecodeErr("factCheck", "text", err)
 		}
 	}
@@ -80268,8 +86490,11 @@ func (m *StarsTransactionPeerUnsupported) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *StarsTransactionPeerUnsupported) DecodeBare(b *tl.Buffer) error {
 	*m = StarsTransactionPeerUnsupported{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StarsTransactionPeerUnsupported) decodeFields(b *tl.Buffer) error { return nil }
 
 // StarsTransactionPeerAppStore is the TL constructor starsTransactionPeerAppStore#b457b375 (result StarsTransactionPeer).
 type StarsTransactionPeerAppStore struct {
@@ -80308,8 +86533,11 @@ func (m *StarsTransactionPeerAppStore) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *StarsTransactionPeerAppStore) DecodeBare(b *tl.Buffer) error {
 	*m = StarsTransactionPeerAppStore{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StarsTransactionPeerAppStore) decodeFields(b *tl.Buffer) error { return nil }
 
 // StarsTransactionPeerPlayMarket is the TL constructor starsTransactionPeerPlayMarket#7b560a0b (result StarsTransactionPeer).
 type StarsTransactionPeerPlayMarket struct {
@@ -80348,8 +86576,11 @@ func (m *StarsTransactionPeerPlayMarket) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *StarsTransactionPeerPlayMarket) DecodeBare(b *tl.Buffer) error {
 	*m = StarsTransactionPeerPlayMarket{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StarsTransactionPeerPlayMarket) decodeFields(b *tl.Buffer) error { return nil }
 
 // StarsTransactionPeerPremiumBot is the TL constructor starsTransactionPeerPremiumBot#250dbaf8 (result StarsTransactionPeer).
 type StarsTransactionPeerPremiumBot struct {
@@ -80388,8 +86619,11 @@ func (m *StarsTransactionPeerPremiumBot) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *StarsTransactionPeerPremiumBot) DecodeBare(b *tl.Buffer) error {
 	*m = StarsTransactionPeerPremiumBot{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StarsTransactionPeerPremiumBot) decodeFields(b *tl.Buffer) error { return nil }
 
 // StarsTransactionPeerFragment is the TL constructor starsTransactionPeerFragment#e92fd902 (result StarsTransactionPeer).
 type StarsTransactionPeerFragment struct {
@@ -80428,8 +86662,11 @@ func (m *StarsTransactionPeerFragment) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *StarsTransactionPeerFragment) DecodeBare(b *tl.Buffer) error {
 	*m = StarsTransactionPeerFragment{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StarsTransactionPeerFragment) decodeFields(b *tl.Buffer) error { return nil }
 
 // StarsTransactionPeer is the TL constructor starsTransactionPeer#d80da15d (result StarsTransactionPeer).
 type StarsTransactionPeer struct {
@@ -80473,7 +86710,12 @@ func (m *StarsTransactionPeer) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StarsTransactionPeer) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StarsTransactionPeer) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StarsTransactionPeer) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodePeerClass(b); err != nil {
 		return b.DecodeErr("starsTransactionPeer", "peer", err)
 	}
@@ -80517,8 +86759,11 @@ func (m *StarsTransactionPeerAds) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *StarsTransactionPeerAds) DecodeBare(b *tl.Buffer) error {
 	*m = StarsTransactionPeerAds{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StarsTransactionPeerAds) decodeFields(b *tl.Buffer) error { return nil }
 
 // StarsTransactionPeerAPI is the TL constructor starsTransactionPeerAPI#f9677aad (result StarsTransactionPeer).
 type StarsTransactionPeerAPI struct {
@@ -80557,8 +86802,11 @@ func (m *StarsTransactionPeerAPI) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *StarsTransactionPeerAPI) DecodeBare(b *tl.Buffer) error {
 	*m = StarsTransactionPeerAPI{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StarsTransactionPeerAPI) decodeFields(b *tl.Buffer) error { return nil }
 
 // StarsTopupOption is the TL constructor starsTopupOption#0bd915c0 (result StarsTopupOption).
 type StarsTopupOption struct {
@@ -80612,8 +86860,13 @@ func (m *StarsTopupOption) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StarsTopupOption) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StarsTopupOption) DecodeBare(b *tl.Buffer) error {
 	*m = StarsTopupOption{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StarsTopupOption) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("starsTopupOption", "flags", err)
@@ -80904,8 +87157,13 @@ func (m *StarsTransaction) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StarsTransaction) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StarsTransaction) DecodeBare(b *tl.Buffer) error {
 	*m = StarsTransaction{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StarsTransaction) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("starsTransaction", "flags", err)
@@ -80983,7 +87241,7 @@ func (m *StarsTransaction) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("starsTransaction", "extended_media", err)
 			}
-			m.ExtendedMedia = make([]MessageMediaClass, n1)
+			m.ExtendedMedia = tl.MakeSlice[MessageMediaClass](b, 0x74ec981d, n1)
 			for i1 := range m.ExtendedMedia {
 				if m.ExtendedMedia[i1], err = DecodeMessageMediaClass(b); err != nil {
 					return b.DecodeErr("starsTransaction", "extended_media", err)
@@ -81104,7 +87362,12 @@ func (m *FoundStory) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *FoundStory) DecodeBare(b *tl.Buffer) (err error) {
+func (m *FoundStory) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *FoundStory) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodePeerClass(b); err != nil {
 		return b.DecodeErr("foundStory", "peer", err)
 	}
@@ -81172,8 +87435,13 @@ func (m *GeoPointAddress) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *GeoPointAddress) DecodeBare(b *tl.Buffer) (err error) {
+func (m *GeoPointAddress) DecodeBare(b *tl.Buffer) error {
 	*m = GeoPointAddress{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *GeoPointAddress) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("geoPointAddress", "flags", err)
@@ -81269,8 +87537,13 @@ func (m *StarsRevenueStatus) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StarsRevenueStatus) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StarsRevenueStatus) DecodeBare(b *tl.Buffer) error {
 	*m = StarsRevenueStatus{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StarsRevenueStatus) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("starsRevenueStatus", "flags", err)
@@ -81335,8 +87608,13 @@ func (m *InputStarsTransaction) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputStarsTransaction) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputStarsTransaction) DecodeBare(b *tl.Buffer) error {
 	*m = InputStarsTransaction{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputStarsTransaction) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("inputStarsTransaction", "flags", err)
@@ -81400,8 +87678,13 @@ func (m *StarsGiftOption) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StarsGiftOption) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StarsGiftOption) DecodeBare(b *tl.Buffer) error {
 	*m = StarsGiftOption{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StarsGiftOption) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("starsGiftOption", "flags", err)
@@ -81467,7 +87750,12 @@ func (m *BotPreviewMedia) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *BotPreviewMedia) DecodeBare(b *tl.Buffer) (err error) {
+func (m *BotPreviewMedia) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *BotPreviewMedia) decodeFields(b *tl.Buffer) (err error) {
 	if m.Date, err = b.Int32(); err != nil {
 		return b.DecodeErr("botPreviewMedia", "date", err)
 	}
@@ -81514,7 +87802,12 @@ func (m *StarsSubscriptionPricing) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StarsSubscriptionPricing) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StarsSubscriptionPricing) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StarsSubscriptionPricing) decodeFields(b *tl.Buffer) (err error) {
 	if m.Period, err = b.Int32(); err != nil {
 		return b.DecodeErr("starsSubscriptionPricing", "period", err)
 	}
@@ -81620,8 +87913,13 @@ func (m *StarsSubscription) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StarsSubscription) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StarsSubscription) DecodeBare(b *tl.Buffer) error {
 	*m = StarsSubscription{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StarsSubscription) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("starsSubscription", "flags", err)
@@ -81639,7 +87937,10 @@ func (m *StarsSubscription) DecodeBare(b *tl.Buffer) (err error) {
 	if m.UntilDate, err = b.Int32(); err != nil {
 		return b.DecodeErr("starsSubscription", "until_date", err)
 	}
-	if err = m.Pricing.Decode(b); err != nil {
+	if err = b.ConsumeID(StarsSubscriptionPricingTypeID); err != nil {
+		return b.DecodeErr("starsSubscription", "pricing", err)
+	}
+	if err = m.Pricing.decodeFields(b); err != nil {
 		return b.DecodeErr("starsSubscription", "pricing", err)
 	}
 	if f0&(1<<3) != 0 {
@@ -81726,8 +88027,13 @@ func (m *MessageReactor) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessageReactor) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessageReactor) DecodeBare(b *tl.Buffer) error {
 	*m = MessageReactor{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageReactor) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("messageReactor", "flags", err)
@@ -81811,8 +88117,13 @@ func (m *StarsGiveawayOption) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StarsGiveawayOption) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StarsGiveawayOption) DecodeBare(b *tl.Buffer) error {
 	*m = StarsGiveawayOption{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StarsGiveawayOption) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("starsGiveawayOption", "flags", err)
@@ -81842,9 +88153,12 @@ func (m *StarsGiveawayOption) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("starsGiveawayOption", "winners", err)
 		}
-		m.Winners = make([]StarsGiveawayWinnersOption, n0)
+		m.Winners = tl.MakeSlice[StarsGiveawayWinnersOption](b, 0x9cafb4ae, n0)
 		for i0 := range m.Winners {
-			if err = m.Winners[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(StarsGiveawayWinnersOptionTypeID); err != nil {
+				return b.DecodeErr("starsGiveawayOption", "winners", err)
+			}
+			if err = m.Winners[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("starsGiveawayOption", "winners", err)
 			}
 		}
@@ -81895,8 +88209,13 @@ func (m *StarsGiveawayWinnersOption) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StarsGiveawayWinnersOption) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StarsGiveawayWinnersOption) DecodeBare(b *tl.Buffer) error {
 	*m = StarsGiveawayWinnersOption{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StarsGiveawayWinnersOption) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("starsGiveawayWinnersOption", "flags", err)
@@ -82130,8 +88449,13 @@ func (m *StarGift) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StarGift) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StarGift) DecodeBare(b *tl.Buffer) error {
 	*m = StarGift{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StarGift) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("starGift", "flags", err)
@@ -82252,7 +88576,10 @@ func (m *StarGift) DecodeBare(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<13) != 0 {
 		m.Background = tl.New[StarGiftBackground](b, StarGiftBackgroundTypeID)
-		if err = m.Background.Decode(b); err != nil {
+		if err = b.ConsumeID(StarGiftBackgroundTypeID); err != nil {
+			return b.DecodeErr("starGift", "background", err)
+		}
+		if err = m.Background.decodeFields(b); err != nil {
 			return b.DecodeErr("starGift", "background", err)
 		}
 	}
@@ -82462,8 +88789,13 @@ func (m *StarGiftUnique) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StarGiftUnique) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StarGiftUnique) DecodeBare(b *tl.Buffer) error {
 	*m = StarGiftUnique{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StarGiftUnique) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("starGiftUnique", "flags", err)
@@ -82510,7 +88842,7 @@ func (m *StarGiftUnique) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("starGiftUnique", "attributes", err)
 		}
-		m.Attributes = make([]StarGiftAttributeClass, n0)
+		m.Attributes = tl.MakeSlice[StarGiftAttributeClass](b, 0x503f8a6b, n0)
 		for i0 := range m.Attributes {
 			if m.Attributes[i0], err = DecodeStarGiftAttributeClass(b); err != nil {
 				return b.DecodeErr("starGiftUnique", "attributes", err)
@@ -82535,7 +88867,7 @@ func (m *StarGiftUnique) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("starGiftUnique", "resell_amount", err)
 			}
-			m.ResellAmount = make([]StarsAmountClass, n1)
+			m.ResellAmount = tl.MakeSlice[StarsAmountClass](b, 0x5673d98a, n1)
 			for i1 := range m.ResellAmount {
 				if m.ResellAmount[i1], err = DecodeStarsAmountClass(b); err != nil {
 					return b.DecodeErr("starGiftUnique", "resell_amount", err)
@@ -82633,7 +88965,12 @@ func (m *MessageReportOption) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *MessageReportOption) DecodeBare(b *tl.Buffer) (err error) {
+func (m *MessageReportOption) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *MessageReportOption) decodeFields(b *tl.Buffer) (err error) {
 	if m.Text, err = b.String(); err != nil {
 		return b.DecodeErr("messageReportOption", "text", err)
 	}
@@ -82687,7 +89024,12 @@ func (m *ReportResultChooseOption) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ReportResultChooseOption) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ReportResultChooseOption) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ReportResultChooseOption) decodeFields(b *tl.Buffer) (err error) {
 	if m.Title, err = b.String(); err != nil {
 		return b.DecodeErr("reportResultChooseOption", "title", err)
 	}
@@ -82696,9 +89038,12 @@ func (m *ReportResultChooseOption) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("reportResultChooseOption", "options", err)
 		}
-		m.Options = make([]MessageReportOption, n0)
+		m.Options = tl.MakeSlice[MessageReportOption](b, 0xe4f37a7a, n0)
 		for i0 := range m.Options {
-			if err = m.Options[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(MessageReportOptionTypeID); err != nil {
+				return b.DecodeErr("reportResultChooseOption", "options", err)
+			}
+			if err = m.Options[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("reportResultChooseOption", "options", err)
 			}
 		}
@@ -82749,8 +89094,13 @@ func (m *ReportResultAddComment) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ReportResultAddComment) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ReportResultAddComment) DecodeBare(b *tl.Buffer) error {
 	*m = ReportResultAddComment{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ReportResultAddComment) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("reportResultAddComment", "flags", err)
@@ -82799,8 +89149,11 @@ func (m *ReportResultReported) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *ReportResultReported) DecodeBare(b *tl.Buffer) error {
 	*m = ReportResultReported{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ReportResultReported) decodeFields(b *tl.Buffer) error { return nil }
 
 // BotAppSettings is the TL constructor botAppSettings#c99b1950 (result BotAppSettings).
 type BotAppSettings struct {
@@ -82872,8 +89225,13 @@ func (m *BotAppSettings) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *BotAppSettings) DecodeBare(b *tl.Buffer) (err error) {
+func (m *BotAppSettings) DecodeBare(b *tl.Buffer) error {
 	*m = BotAppSettings{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *BotAppSettings) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("botAppSettings", "flags", err)
@@ -82973,8 +89331,13 @@ func (m *StarRefProgram) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StarRefProgram) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StarRefProgram) DecodeBare(b *tl.Buffer) error {
 	*m = StarRefProgram{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StarRefProgram) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("starRefProgram", "flags", err)
@@ -83063,8 +89426,13 @@ func (m *ConnectedBotStarRef) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ConnectedBotStarRef) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ConnectedBotStarRef) DecodeBare(b *tl.Buffer) error {
 	*m = ConnectedBotStarRef{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ConnectedBotStarRef) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("connectedBotStarRef", "flags", err)
@@ -83136,7 +89504,12 @@ func (m *StarsAmount) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StarsAmount) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StarsAmount) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StarsAmount) decodeFields(b *tl.Buffer) (err error) {
 	if m.Amount, err = b.Int64(); err != nil {
 		return b.DecodeErr("starsAmount", "amount", err)
 	}
@@ -83183,7 +89556,12 @@ func (m *StarsTonAmount) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StarsTonAmount) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StarsTonAmount) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StarsTonAmount) decodeFields(b *tl.Buffer) (err error) {
 	if m.Amount, err = b.Int64(); err != nil {
 		return b.DecodeErr("starsTonAmount", "amount", err)
 	}
@@ -83240,8 +89618,13 @@ func (m *BotVerifierSettings) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *BotVerifierSettings) DecodeBare(b *tl.Buffer) (err error) {
+func (m *BotVerifierSettings) DecodeBare(b *tl.Buffer) error {
 	*m = BotVerifierSettings{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *BotVerifierSettings) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("botVerifierSettings", "flags", err)
@@ -83301,7 +89684,12 @@ func (m *BotVerification) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *BotVerification) DecodeBare(b *tl.Buffer) (err error) {
+func (m *BotVerification) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *BotVerification) decodeFields(b *tl.Buffer) (err error) {
 	if m.BotID, err = b.Int64(); err != nil {
 		return b.DecodeErr("botVerification", "bot_id", err)
 	}
@@ -83371,8 +89759,13 @@ func (m *StarGiftAttributeModel) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StarGiftAttributeModel) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StarGiftAttributeModel) DecodeBare(b *tl.Buffer) error {
 	*m = StarGiftAttributeModel{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StarGiftAttributeModel) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("starGiftAttributeModel", "flags", err)
@@ -83441,7 +89834,12 @@ func (m *StarGiftAttributePattern) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StarGiftAttributePattern) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StarGiftAttributePattern) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StarGiftAttributePattern) decodeFields(b *tl.Buffer) (err error) {
 	if m.Name, err = b.String(); err != nil {
 		return b.DecodeErr("starGiftAttributePattern", "name", err)
 	}
@@ -83508,7 +89906,12 @@ func (m *StarGiftAttributeBackdrop) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StarGiftAttributeBackdrop) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StarGiftAttributeBackdrop) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StarGiftAttributeBackdrop) decodeFields(b *tl.Buffer) (err error) {
 	if m.Name, err = b.String(); err != nil {
 		return b.DecodeErr("starGiftAttributeBackdrop", "name", err)
 	}
@@ -83599,8 +90002,13 @@ func (m *StarGiftAttributeOriginalDetails) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StarGiftAttributeOriginalDetails) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StarGiftAttributeOriginalDetails) DecodeBare(b *tl.Buffer) error {
 	*m = StarGiftAttributeOriginalDetails{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StarGiftAttributeOriginalDetails) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("starGiftAttributeOriginalDetails", "flags", err)
@@ -83618,7 +90026,10 @@ func (m *StarGiftAttributeOriginalDetails) DecodeBare(b *tl.Buffer) (err error) 
 	}
 	if f0&(1<<1) != 0 {
 		m.Message = tl.New[TextWithEntities](b, TextWithEntitiesTypeID)
-		if err = m.Message.Decode(b); err != nil {
+		if err = b.ConsumeID(TextWithEntitiesTypeID); err != nil {
+			return b.DecodeErr("starGiftAttributeOriginalDetails", "message", err)
+		}
+		if err = m.Message.decodeFields(b); err != nil {
 			return b.DecodeErr("starGiftAttributeOriginalDetails", "message", err)
 		}
 	}
@@ -83805,8 +90216,13 @@ func (m *SavedStarGift) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *SavedStarGift) DecodeBare(b *tl.Buffer) (err error) {
+func (m *SavedStarGift) DecodeBare(b *tl.Buffer) error {
 	*m = SavedStarGift{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *SavedStarGift) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("savedStarGift", "flags", err)
@@ -83830,7 +90246,10 @@ func (m *SavedStarGift) DecodeBare(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<2) != 0 {
 		m.Message = tl.New[TextWithEntities](b, TextWithEntitiesTypeID)
-		if err = m.Message.Decode(b); err != nil {
+		if err = b.ConsumeID(TextWithEntitiesTypeID); err != nil {
+			return b.DecodeErr("savedStarGift", "message", err)
+		}
+		if err = m.Message.decodeFields(b); err != nil {
 			return b.DecodeErr("savedStarGift", "message", err)
 		}
 	}
@@ -83888,7 +90307,7 @@ func (m *SavedStarGift) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("savedStarGift", "collection_id", err)
 			}
-			m.CollectionID = make([]int32, n1)
+			m.CollectionID = tl.MakeSlice[int32](b, 0x2c31182a, n1)
 			for i1 := range m.CollectionID {
 				if m.CollectionID[i1], err = b.Int32(); err != nil {
 					return b.DecodeErr("savedStarGift", "collection_id", err)
@@ -83960,7 +90379,12 @@ func (m *InputSavedStarGiftUser) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputSavedStarGiftUser) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputSavedStarGiftUser) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputSavedStarGiftUser) decodeFields(b *tl.Buffer) (err error) {
 	if m.MsgID, err = b.Int32(); err != nil {
 		return b.DecodeErr("inputSavedStarGiftUser", "msg_id", err)
 	}
@@ -84011,7 +90435,12 @@ func (m *InputSavedStarGiftChat) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputSavedStarGiftChat) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputSavedStarGiftChat) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputSavedStarGiftChat) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("inputSavedStarGiftChat", "peer", err)
 	}
@@ -84058,7 +90487,12 @@ func (m *InputSavedStarGiftSlug) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputSavedStarGiftSlug) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputSavedStarGiftSlug) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputSavedStarGiftSlug) decodeFields(b *tl.Buffer) (err error) {
 	if m.Slug, err = b.String(); err != nil {
 		return b.DecodeErr("inputSavedStarGiftSlug", "slug", err)
 	}
@@ -84102,8 +90536,11 @@ func (m *PaidReactionPrivacyDefault) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *PaidReactionPrivacyDefault) DecodeBare(b *tl.Buffer) error {
 	*m = PaidReactionPrivacyDefault{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PaidReactionPrivacyDefault) decodeFields(b *tl.Buffer) error { return nil }
 
 // PaidReactionPrivacyAnonymous is the TL constructor paidReactionPrivacyAnonymous#1f0c1ad9 (result PaidReactionPrivacy).
 type PaidReactionPrivacyAnonymous struct {
@@ -84142,8 +90579,11 @@ func (m *PaidReactionPrivacyAnonymous) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *PaidReactionPrivacyAnonymous) DecodeBare(b *tl.Buffer) error {
 	*m = PaidReactionPrivacyAnonymous{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PaidReactionPrivacyAnonymous) decodeFields(b *tl.Buffer) error { return nil }
 
 // PaidReactionPrivacyPeer is the TL constructor paidReactionPrivacyPeer#dc6cfcf0 (result PaidReactionPrivacy).
 type PaidReactionPrivacyPeer struct {
@@ -84187,7 +90627,12 @@ func (m *PaidReactionPrivacyPeer) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PaidReactionPrivacyPeer) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PaidReactionPrivacyPeer) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PaidReactionPrivacyPeer) decodeFields(b *tl.Buffer) (err error) {
 	if m.Peer, err = DecodeInputPeerClass(b); err != nil {
 		return b.DecodeErr("paidReactionPrivacyPeer", "peer", err)
 	}
@@ -84231,8 +90676,11 @@ func (m *RequirementToContactEmpty) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *RequirementToContactEmpty) DecodeBare(b *tl.Buffer) error {
 	*m = RequirementToContactEmpty{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *RequirementToContactEmpty) decodeFields(b *tl.Buffer) error { return nil }
 
 // RequirementToContactPremium is the TL constructor requirementToContactPremium#e581e4e9 (result RequirementToContact).
 type RequirementToContactPremium struct {
@@ -84271,8 +90719,11 @@ func (m *RequirementToContactPremium) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *RequirementToContactPremium) DecodeBare(b *tl.Buffer) error {
 	*m = RequirementToContactPremium{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *RequirementToContactPremium) decodeFields(b *tl.Buffer) error { return nil }
 
 // RequirementToContactPaidMessages is the TL constructor requirementToContactPaidMessages#b4f67e93 (result RequirementToContact).
 type RequirementToContactPaidMessages struct {
@@ -84313,7 +90764,12 @@ func (m *RequirementToContactPaidMessages) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *RequirementToContactPaidMessages) DecodeBare(b *tl.Buffer) (err error) {
+func (m *RequirementToContactPaidMessages) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *RequirementToContactPaidMessages) decodeFields(b *tl.Buffer) (err error) {
 	if m.StarsAmount, err = b.Int64(); err != nil {
 		return b.DecodeErr("requirementToContactPaidMessages", "stars_amount", err)
 	}
@@ -84411,8 +90867,13 @@ func (m *BusinessBotRights) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *BusinessBotRights) DecodeBare(b *tl.Buffer) (err error) {
+func (m *BusinessBotRights) DecodeBare(b *tl.Buffer) error {
 	*m = BusinessBotRights{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *BusinessBotRights) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("businessBotRights", "flags", err)
@@ -84489,8 +90950,13 @@ func (m *DisallowedGiftsSettings) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *DisallowedGiftsSettings) DecodeBare(b *tl.Buffer) (err error) {
+func (m *DisallowedGiftsSettings) DecodeBare(b *tl.Buffer) error {
 	*m = DisallowedGiftsSettings{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *DisallowedGiftsSettings) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("disallowedGiftsSettings", "flags", err)
@@ -84561,8 +91027,13 @@ func (m *SponsoredPeer) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *SponsoredPeer) DecodeBare(b *tl.Buffer) (err error) {
+func (m *SponsoredPeer) DecodeBare(b *tl.Buffer) error {
 	*m = SponsoredPeer{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *SponsoredPeer) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("sponsoredPeer", "flags", err)
@@ -84625,7 +91096,12 @@ func (m *StarGiftAttributeIDModel) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StarGiftAttributeIDModel) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StarGiftAttributeIDModel) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StarGiftAttributeIDModel) decodeFields(b *tl.Buffer) (err error) {
 	if m.DocumentID, err = b.Int64(); err != nil {
 		return b.DecodeErr("starGiftAttributeIdModel", "document_id", err)
 	}
@@ -84669,7 +91145,12 @@ func (m *StarGiftAttributeIDPattern) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StarGiftAttributeIDPattern) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StarGiftAttributeIDPattern) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StarGiftAttributeIDPattern) decodeFields(b *tl.Buffer) (err error) {
 	if m.DocumentID, err = b.Int64(); err != nil {
 		return b.DecodeErr("starGiftAttributeIdPattern", "document_id", err)
 	}
@@ -84713,7 +91194,12 @@ func (m *StarGiftAttributeIDBackdrop) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StarGiftAttributeIDBackdrop) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StarGiftAttributeIDBackdrop) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StarGiftAttributeIDBackdrop) decodeFields(b *tl.Buffer) (err error) {
 	if m.BackdropID, err = b.Int32(); err != nil {
 		return b.DecodeErr("starGiftAttributeIdBackdrop", "backdrop_id", err)
 	}
@@ -84762,7 +91248,12 @@ func (m *StarGiftAttributeCounter) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StarGiftAttributeCounter) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StarGiftAttributeCounter) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StarGiftAttributeCounter) decodeFields(b *tl.Buffer) (err error) {
 	if m.Attribute, err = DecodeStarGiftAttributeIDClass(b); err != nil {
 		return b.DecodeErr("starGiftAttributeCounter", "attribute", err)
 	}
@@ -84817,14 +91308,25 @@ func (m *PendingSuggestion) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *PendingSuggestion) DecodeBare(b *tl.Buffer) (err error) {
+func (m *PendingSuggestion) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *PendingSuggestion) decodeFields(b *tl.Buffer) (err error) {
 	if m.Suggestion, err = b.String(); err != nil {
 		return b.DecodeErr("pendingSuggestion", "suggestion", err)
 	}
-	if err = m.Title.Decode(b); err != nil {
+	if err = b.ConsumeID(TextWithEntitiesTypeID); err != nil {
 		return b.DecodeErr("pendingSuggestion", "title", err)
 	}
-	if err = m.Description.Decode(b); err != nil {
+	if err = m.Title.decodeFields(b); err != nil {
+		return b.DecodeErr("pendingSuggestion", "title", err)
+	}
+	if err = b.ConsumeID(TextWithEntitiesTypeID); err != nil {
+		return b.DecodeErr("pendingSuggestion", "description", err)
+	}
+	if err = m.Description.decodeFields(b); err != nil {
 		return b.DecodeErr("pendingSuggestion", "description", err)
 	}
 	if m.URL, err = b.String(); err != nil {
@@ -84872,11 +91374,19 @@ func (m *TodoItem) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *TodoItem) DecodeBare(b *tl.Buffer) (err error) {
+func (m *TodoItem) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *TodoItem) decodeFields(b *tl.Buffer) (err error) {
 	if m.ID, err = b.Int32(); err != nil {
 		return b.DecodeErr("todoItem", "id", err)
 	}
-	if err = m.Title.Decode(b); err != nil {
+	if err = b.ConsumeID(TextWithEntitiesTypeID); err != nil {
+		return b.DecodeErr("todoItem", "title", err)
+	}
+	if err = m.Title.decodeFields(b); err != nil {
 		return b.DecodeErr("todoItem", "title", err)
 	}
 	return nil
@@ -84936,15 +91446,23 @@ func (m *TodoList) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *TodoList) DecodeBare(b *tl.Buffer) (err error) {
+func (m *TodoList) DecodeBare(b *tl.Buffer) error {
 	*m = TodoList{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *TodoList) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("todoList", "flags", err)
 	}
 	m.OthersCanAppend = f0&(1<<0) != 0
 	m.OthersCanComplete = f0&(1<<1) != 0
-	if err = m.Title.Decode(b); err != nil {
+	if err = b.ConsumeID(TextWithEntitiesTypeID); err != nil {
+		return b.DecodeErr("todoList", "title", err)
+	}
+	if err = m.Title.decodeFields(b); err != nil {
 		return b.DecodeErr("todoList", "title", err)
 	}
 	{
@@ -84952,9 +91470,12 @@ func (m *TodoList) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("todoList", "list", err)
 		}
-		m.List = make([]TodoItem, n0)
+		m.List = tl.MakeSlice[TodoItem](b, 0x9b9b8a34, n0)
 		for i0 := range m.List {
-			if err = m.List[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(TodoItemTypeID); err != nil {
+				return b.DecodeErr("todoList", "list", err)
+			}
+			if err = m.List[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("todoList", "list", err)
 			}
 		}
@@ -85006,7 +91527,12 @@ func (m *TodoCompletion) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *TodoCompletion) DecodeBare(b *tl.Buffer) (err error) {
+func (m *TodoCompletion) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *TodoCompletion) decodeFields(b *tl.Buffer) (err error) {
 	if m.ID, err = b.Int32(); err != nil {
 		return b.DecodeErr("todoCompletion", "id", err)
 	}
@@ -85078,8 +91604,13 @@ func (m *SuggestedPost) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *SuggestedPost) DecodeBare(b *tl.Buffer) (err error) {
+func (m *SuggestedPost) DecodeBare(b *tl.Buffer) error {
 	*m = SuggestedPost{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *SuggestedPost) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("suggestedPost", "flags", err)
@@ -85148,8 +91679,13 @@ func (m *StarsRating) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StarsRating) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StarsRating) DecodeBare(b *tl.Buffer) error {
 	*m = StarsRating{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StarsRating) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("starsRating", "flags", err)
@@ -85224,8 +91760,13 @@ func (m *StarGiftCollection) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StarGiftCollection) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StarGiftCollection) DecodeBare(b *tl.Buffer) error {
 	*m = StarGiftCollection{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StarGiftCollection) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("starGiftCollection", "flags", err)
@@ -85307,8 +91848,13 @@ func (m *StoryAlbum) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StoryAlbum) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StoryAlbum) DecodeBare(b *tl.Buffer) error {
 	*m = StoryAlbum{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StoryAlbum) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("storyAlbum", "flags", err)
@@ -85384,8 +91930,13 @@ func (m *SearchPostsFlood) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *SearchPostsFlood) DecodeBare(b *tl.Buffer) (err error) {
+func (m *SearchPostsFlood) DecodeBare(b *tl.Buffer) error {
 	*m = SearchPostsFlood{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *SearchPostsFlood) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("searchPostsFlood", "flags", err)
@@ -85446,8 +91997,11 @@ func (m *ProfileTabPosts) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *ProfileTabPosts) DecodeBare(b *tl.Buffer) error {
 	*m = ProfileTabPosts{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ProfileTabPosts) decodeFields(b *tl.Buffer) error { return nil }
 
 // ProfileTabGifts is the TL constructor profileTabGifts#4d4bd46a (result ProfileTab).
 type ProfileTabGifts struct {
@@ -85486,8 +92040,11 @@ func (m *ProfileTabGifts) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *ProfileTabGifts) DecodeBare(b *tl.Buffer) error {
 	*m = ProfileTabGifts{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ProfileTabGifts) decodeFields(b *tl.Buffer) error { return nil }
 
 // ProfileTabMedia is the TL constructor profileTabMedia#72c64955 (result ProfileTab).
 type ProfileTabMedia struct {
@@ -85526,8 +92083,11 @@ func (m *ProfileTabMedia) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *ProfileTabMedia) DecodeBare(b *tl.Buffer) error {
 	*m = ProfileTabMedia{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ProfileTabMedia) decodeFields(b *tl.Buffer) error { return nil }
 
 // ProfileTabFiles is the TL constructor profileTabFiles#ab339c00 (result ProfileTab).
 type ProfileTabFiles struct {
@@ -85566,8 +92126,11 @@ func (m *ProfileTabFiles) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *ProfileTabFiles) DecodeBare(b *tl.Buffer) error {
 	*m = ProfileTabFiles{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ProfileTabFiles) decodeFields(b *tl.Buffer) error { return nil }
 
 // ProfileTabMusic is the TL constructor profileTabMusic#9f27d26e (result ProfileTab).
 type ProfileTabMusic struct {
@@ -85606,8 +92169,11 @@ func (m *ProfileTabMusic) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *ProfileTabMusic) DecodeBare(b *tl.Buffer) error {
 	*m = ProfileTabMusic{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ProfileTabMusic) decodeFields(b *tl.Buffer) error { return nil }
 
 // ProfileTabVoice is the TL constructor profileTabVoice#e477092e (result ProfileTab).
 type ProfileTabVoice struct {
@@ -85646,8 +92212,11 @@ func (m *ProfileTabVoice) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *ProfileTabVoice) DecodeBare(b *tl.Buffer) error {
 	*m = ProfileTabVoice{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ProfileTabVoice) decodeFields(b *tl.Buffer) error { return nil }
 
 // ProfileTabLinks is the TL constructor profileTabLinks#d3656499 (result ProfileTab).
 type ProfileTabLinks struct {
@@ -85686,8 +92255,11 @@ func (m *ProfileTabLinks) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *ProfileTabLinks) DecodeBare(b *tl.Buffer) error {
 	*m = ProfileTabLinks{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ProfileTabLinks) decodeFields(b *tl.Buffer) error { return nil }
 
 // ProfileTabGifs is the TL constructor profileTabGifs#a2c0f695 (result ProfileTab).
 type ProfileTabGifs struct {
@@ -85726,8 +92298,11 @@ func (m *ProfileTabGifs) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *ProfileTabGifs) DecodeBare(b *tl.Buffer) error {
 	*m = ProfileTabGifs{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ProfileTabGifs) decodeFields(b *tl.Buffer) error { return nil }
 
 // InputChatThemeEmpty is the TL constructor inputChatThemeEmpty#83268483 (result InputChatTheme).
 type InputChatThemeEmpty struct {
@@ -85766,8 +92341,11 @@ func (m *InputChatThemeEmpty) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *InputChatThemeEmpty) DecodeBare(b *tl.Buffer) error {
 	*m = InputChatThemeEmpty{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputChatThemeEmpty) decodeFields(b *tl.Buffer) error { return nil }
 
 // InputChatTheme is the TL constructor inputChatTheme#c93de95c (result InputChatTheme).
 type InputChatTheme struct {
@@ -85806,7 +92384,12 @@ func (m *InputChatTheme) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputChatTheme) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputChatTheme) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputChatTheme) decodeFields(b *tl.Buffer) (err error) {
 	if m.Emoticon, err = b.String(); err != nil {
 		return b.DecodeErr("inputChatTheme", "emoticon", err)
 	}
@@ -85850,7 +92433,12 @@ func (m *InputChatThemeUniqueGift) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputChatThemeUniqueGift) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputChatThemeUniqueGift) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputChatThemeUniqueGift) decodeFields(b *tl.Buffer) (err error) {
 	if m.Slug, err = b.String(); err != nil {
 		return b.DecodeErr("inputChatThemeUniqueGift", "slug", err)
 	}
@@ -85894,7 +92482,12 @@ func (m *StarGiftUpgradePrice) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StarGiftUpgradePrice) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StarGiftUpgradePrice) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StarGiftUpgradePrice) decodeFields(b *tl.Buffer) (err error) {
 	if m.Date, err = b.Int32(); err != nil {
 		return b.DecodeErr("starGiftUpgradePrice", "date", err)
 	}
@@ -85965,8 +92558,13 @@ func (m *GroupCallMessage) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *GroupCallMessage) DecodeBare(b *tl.Buffer) (err error) {
+func (m *GroupCallMessage) DecodeBare(b *tl.Buffer) error {
 	*m = GroupCallMessage{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *GroupCallMessage) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("groupCallMessage", "flags", err)
@@ -85981,7 +92579,10 @@ func (m *GroupCallMessage) DecodeBare(b *tl.Buffer) (err error) {
 	if m.Date, err = b.Int32(); err != nil {
 		return b.DecodeErr("groupCallMessage", "date", err)
 	}
-	if err = m.Message.Decode(b); err != nil {
+	if err = b.ConsumeID(TextWithEntitiesTypeID); err != nil {
+		return b.DecodeErr("groupCallMessage", "message", err)
+	}
+	if err = m.Message.decodeFields(b); err != nil {
 		return b.DecodeErr("groupCallMessage", "message", err)
 	}
 	if f0&(1<<0) != 0 {
@@ -86047,8 +92648,13 @@ func (m *GroupCallDonor) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *GroupCallDonor) DecodeBare(b *tl.Buffer) (err error) {
+func (m *GroupCallDonor) DecodeBare(b *tl.Buffer) error {
 	*m = GroupCallDonor{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *GroupCallDonor) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("groupCallDonor", "flags", err)
@@ -86112,8 +92718,13 @@ func (m *RecentStory) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *RecentStory) DecodeBare(b *tl.Buffer) (err error) {
+func (m *RecentStory) DecodeBare(b *tl.Buffer) error {
 	*m = RecentStory{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *RecentStory) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("recentStory", "flags", err)
@@ -86167,7 +92778,12 @@ func (m *AuctionBidLevel) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AuctionBidLevel) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AuctionBidLevel) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AuctionBidLevel) decodeFields(b *tl.Buffer) (err error) {
 	if m.Pos, err = b.Int32(); err != nil {
 		return b.DecodeErr("auctionBidLevel", "pos", err)
 	}
@@ -86217,8 +92833,11 @@ func (m *StarGiftAuctionStateNotModified) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *StarGiftAuctionStateNotModified) DecodeBare(b *tl.Buffer) error {
 	*m = StarGiftAuctionStateNotModified{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StarGiftAuctionStateNotModified) decodeFields(b *tl.Buffer) error { return nil }
 
 // StarGiftAuctionState is the TL constructor starGiftAuctionState#771a4e66 (result StarGiftAuctionState).
 type StarGiftAuctionState struct {
@@ -86295,7 +92914,12 @@ func (m *StarGiftAuctionState) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StarGiftAuctionState) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StarGiftAuctionState) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StarGiftAuctionState) decodeFields(b *tl.Buffer) (err error) {
 	if m.Version, err = b.Int32(); err != nil {
 		return b.DecodeErr("starGiftAuctionState", "version", err)
 	}
@@ -86313,9 +92937,12 @@ func (m *StarGiftAuctionState) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("starGiftAuctionState", "bid_levels", err)
 		}
-		m.BidLevels = make([]AuctionBidLevel, n0)
+		m.BidLevels = tl.MakeSlice[AuctionBidLevel](b, 0x9af6da23, n0)
 		for i0 := range m.BidLevels {
-			if err = m.BidLevels[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(AuctionBidLevelTypeID); err != nil {
+				return b.DecodeErr("starGiftAuctionState", "bid_levels", err)
+			}
+			if err = m.BidLevels[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("starGiftAuctionState", "bid_levels", err)
 			}
 		}
@@ -86325,7 +92952,7 @@ func (m *StarGiftAuctionState) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("starGiftAuctionState", "top_bidders", err)
 		}
-		m.TopBidders = make([]int64, n0)
+		m.TopBidders = tl.MakeSlice[int64](b, 0xb825495a, n0)
 		for i0 := range m.TopBidders {
 			if m.TopBidders[i0], err = b.Int64(); err != nil {
 				return b.DecodeErr("starGiftAuctionState", "top_bidders", err)
@@ -86352,7 +92979,7 @@ func (m *StarGiftAuctionState) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("starGiftAuctionState", "rounds", err)
 		}
-		m.Rounds = make([]StarGiftAuctionRoundClass, n0)
+		m.Rounds = tl.MakeSlice[StarGiftAuctionRoundClass](b, 0x28b5dfee, n0)
 		for i0 := range m.Rounds {
 			if m.Rounds[i0], err = DecodeStarGiftAuctionRoundClass(b); err != nil {
 				return b.DecodeErr("starGiftAuctionState", "rounds", err)
@@ -86429,8 +93056,13 @@ func (m *StarGiftAuctionStateFinished) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StarGiftAuctionStateFinished) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StarGiftAuctionStateFinished) DecodeBare(b *tl.Buffer) error {
 	*m = StarGiftAuctionStateFinished{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StarGiftAuctionStateFinished) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("starGiftAuctionStateFinished", "flags", err)
@@ -86545,8 +93177,13 @@ func (m *StarGiftAuctionUserState) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StarGiftAuctionUserState) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StarGiftAuctionUserState) DecodeBare(b *tl.Buffer) error {
 	*m = StarGiftAuctionUserState{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StarGiftAuctionUserState) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("starGiftAuctionUserState", "flags", err)
@@ -86651,8 +93288,13 @@ func (m *StarGiftAuctionAcquiredGift) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StarGiftAuctionAcquiredGift) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StarGiftAuctionAcquiredGift) DecodeBare(b *tl.Buffer) error {
 	*m = StarGiftAuctionAcquiredGift{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StarGiftAuctionAcquiredGift) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("starGiftAuctionAcquiredGift", "flags", err)
@@ -86675,7 +93317,10 @@ func (m *StarGiftAuctionAcquiredGift) DecodeBare(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<1) != 0 {
 		m.Message = tl.New[TextWithEntities](b, TextWithEntitiesTypeID)
-		if err = m.Message.Decode(b); err != nil {
+		if err = b.ConsumeID(TextWithEntitiesTypeID); err != nil {
+			return b.DecodeErr("starGiftAuctionAcquiredGift", "message", err)
+		}
+		if err = m.Message.decodeFields(b); err != nil {
 			return b.DecodeErr("starGiftAuctionAcquiredGift", "message", err)
 		}
 	}
@@ -86739,14 +93384,22 @@ func (m *StarGiftActiveAuctionState) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StarGiftActiveAuctionState) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StarGiftActiveAuctionState) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StarGiftActiveAuctionState) decodeFields(b *tl.Buffer) (err error) {
 	if m.Gift, err = DecodeStarGiftClass(b); err != nil {
 		return b.DecodeErr("starGiftActiveAuctionState", "gift", err)
 	}
 	if m.State, err = DecodeStarGiftAuctionStateClass(b); err != nil {
 		return b.DecodeErr("starGiftActiveAuctionState", "state", err)
 	}
-	if err = m.UserState.Decode(b); err != nil {
+	if err = b.ConsumeID(StarGiftAuctionUserStateTypeID); err != nil {
+		return b.DecodeErr("starGiftActiveAuctionState", "user_state", err)
+	}
+	if err = m.UserState.decodeFields(b); err != nil {
 		return b.DecodeErr("starGiftActiveAuctionState", "user_state", err)
 	}
 	return nil
@@ -86789,7 +93442,12 @@ func (m *InputStarGiftAuction) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputStarGiftAuction) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputStarGiftAuction) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputStarGiftAuction) decodeFields(b *tl.Buffer) (err error) {
 	if m.GiftID, err = b.Int64(); err != nil {
 		return b.DecodeErr("inputStarGiftAuction", "gift_id", err)
 	}
@@ -86833,7 +93491,12 @@ func (m *InputStarGiftAuctionSlug) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputStarGiftAuctionSlug) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputStarGiftAuctionSlug) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputStarGiftAuctionSlug) decodeFields(b *tl.Buffer) (err error) {
 	if m.Slug, err = b.String(); err != nil {
 		return b.DecodeErr("inputStarGiftAuctionSlug", "slug", err)
 	}
@@ -86895,8 +93558,13 @@ func (m *Passkey) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *Passkey) DecodeBare(b *tl.Buffer) (err error) {
+func (m *Passkey) DecodeBare(b *tl.Buffer) error {
 	*m = Passkey{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *Passkey) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("passkey", "flags", err)
@@ -86966,8 +93634,16 @@ func (m *InputPasskeyResponseRegister) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputPasskeyResponseRegister) DecodeBare(b *tl.Buffer) (err error) {
-	if err = m.ClientData.Decode(b); err != nil {
+func (m *InputPasskeyResponseRegister) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputPasskeyResponseRegister) decodeFields(b *tl.Buffer) (err error) {
+	if err = b.ConsumeID(DataJSONTypeID); err != nil {
+		return b.DecodeErr("inputPasskeyResponseRegister", "client_data", err)
+	}
+	if err = m.ClientData.decodeFields(b); err != nil {
 		return b.DecodeErr("inputPasskeyResponseRegister", "client_data", err)
 	}
 	if m.AttestationData, err = b.Bytes(); err != nil {
@@ -87021,8 +93697,16 @@ func (m *InputPasskeyResponseLogin) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputPasskeyResponseLogin) DecodeBare(b *tl.Buffer) (err error) {
-	if err = m.ClientData.Decode(b); err != nil {
+func (m *InputPasskeyResponseLogin) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputPasskeyResponseLogin) decodeFields(b *tl.Buffer) (err error) {
+	if err = b.ConsumeID(DataJSONTypeID); err != nil {
+		return b.DecodeErr("inputPasskeyResponseLogin", "client_data", err)
+	}
+	if err = m.ClientData.decodeFields(b); err != nil {
 		return b.DecodeErr("inputPasskeyResponseLogin", "client_data", err)
 	}
 	if m.AuthenticatorData, err = b.Bytes(); err != nil {
@@ -87083,7 +93767,12 @@ func (m *InputPasskeyCredentialPublicKey) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputPasskeyCredentialPublicKey) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputPasskeyCredentialPublicKey) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputPasskeyCredentialPublicKey) decodeFields(b *tl.Buffer) (err error) {
 	if m.ID, err = b.String(); err != nil {
 		return b.DecodeErr("inputPasskeyCredentialPublicKey", "id", err)
 	}
@@ -87137,7 +93826,12 @@ func (m *InputPasskeyCredentialFirebasePNV) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputPasskeyCredentialFirebasePNV) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputPasskeyCredentialFirebasePNV) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputPasskeyCredentialFirebasePNV) decodeFields(b *tl.Buffer) (err error) {
 	if m.PnvToken, err = b.String(); err != nil {
 		return b.DecodeErr("inputPasskeyCredentialFirebasePNV", "pnv_token", err)
 	}
@@ -87183,7 +93877,12 @@ func (m *StarGiftBackground) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StarGiftBackground) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StarGiftBackground) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StarGiftBackground) decodeFields(b *tl.Buffer) (err error) {
 	if m.CenterColor, err = b.Int32(); err != nil {
 		return b.DecodeErr("starGiftBackground", "center_color", err)
 	}
@@ -87235,7 +93934,12 @@ func (m *StarGiftAuctionRound) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StarGiftAuctionRound) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StarGiftAuctionRound) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StarGiftAuctionRound) decodeFields(b *tl.Buffer) (err error) {
 	if m.Num, err = b.Int32(); err != nil {
 		return b.DecodeErr("starGiftAuctionRound", "num", err)
 	}
@@ -87288,7 +93992,12 @@ func (m *StarGiftAuctionRoundExtendable) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StarGiftAuctionRoundExtendable) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StarGiftAuctionRoundExtendable) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StarGiftAuctionRoundExtendable) decodeFields(b *tl.Buffer) (err error) {
 	if m.Num, err = b.Int32(); err != nil {
 		return b.DecodeErr("starGiftAuctionRoundExtendable", "num", err)
 	}
@@ -87341,7 +94050,12 @@ func (m *StarGiftAttributeRarity) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StarGiftAttributeRarity) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StarGiftAttributeRarity) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StarGiftAttributeRarity) decodeFields(b *tl.Buffer) (err error) {
 	if m.Permille, err = b.Int32(); err != nil {
 		return b.DecodeErr("starGiftAttributeRarity", "permille", err)
 	}
@@ -87385,8 +94099,11 @@ func (m *StarGiftAttributeRarityUncommon) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *StarGiftAttributeRarityUncommon) DecodeBare(b *tl.Buffer) error {
 	*m = StarGiftAttributeRarityUncommon{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StarGiftAttributeRarityUncommon) decodeFields(b *tl.Buffer) error { return nil }
 
 // StarGiftAttributeRarityRare is the TL constructor starGiftAttributeRarityRare#f08d516b (result StarGiftAttributeRarity).
 type StarGiftAttributeRarityRare struct {
@@ -87425,8 +94142,11 @@ func (m *StarGiftAttributeRarityRare) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *StarGiftAttributeRarityRare) DecodeBare(b *tl.Buffer) error {
 	*m = StarGiftAttributeRarityRare{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StarGiftAttributeRarityRare) decodeFields(b *tl.Buffer) error { return nil }
 
 // StarGiftAttributeRarityEpic is the TL constructor starGiftAttributeRarityEpic#78fbf3a8 (result StarGiftAttributeRarity).
 type StarGiftAttributeRarityEpic struct {
@@ -87465,8 +94185,11 @@ func (m *StarGiftAttributeRarityEpic) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *StarGiftAttributeRarityEpic) DecodeBare(b *tl.Buffer) error {
 	*m = StarGiftAttributeRarityEpic{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StarGiftAttributeRarityEpic) decodeFields(b *tl.Buffer) error { return nil }
 
 // StarGiftAttributeRarityLegendary is the TL constructor starGiftAttributeRarityLegendary#cef7e7a8 (result StarGiftAttributeRarity).
 type StarGiftAttributeRarityLegendary struct {
@@ -87507,8 +94230,11 @@ func (m *StarGiftAttributeRarityLegendary) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *StarGiftAttributeRarityLegendary) DecodeBare(b *tl.Buffer) error {
 	*m = StarGiftAttributeRarityLegendary{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StarGiftAttributeRarityLegendary) decodeFields(b *tl.Buffer) error { return nil }
 
 // KeyboardButtonStyle is the TL constructor keyboardButtonStyle#4fdd3430 (result KeyboardButtonStyle).
 type KeyboardButtonStyle struct {
@@ -87564,8 +94290,13 @@ func (m *KeyboardButtonStyle) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *KeyboardButtonStyle) DecodeBare(b *tl.Buffer) (err error) {
+func (m *KeyboardButtonStyle) DecodeBare(b *tl.Buffer) error {
 	*m = KeyboardButtonStyle{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *KeyboardButtonStyle) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("keyboardButtonStyle", "flags", err)
@@ -87627,7 +94358,12 @@ func (m *InputMessageReadMetric) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputMessageReadMetric) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputMessageReadMetric) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputMessageReadMetric) decodeFields(b *tl.Buffer) (err error) {
 	if m.MsgID, err = b.Int32(); err != nil {
 		return b.DecodeErr("inputMessageReadMetric", "msg_id", err)
 	}
@@ -87686,7 +94422,12 @@ func (m *InputAiComposeToneDefault) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputAiComposeToneDefault) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputAiComposeToneDefault) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputAiComposeToneDefault) decodeFields(b *tl.Buffer) (err error) {
 	if m.Tone, err = b.String(); err != nil {
 		return b.DecodeErr("inputAiComposeToneDefault", "tone", err)
 	}
@@ -87732,7 +94473,12 @@ func (m *InputAiComposeToneID) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputAiComposeToneID) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputAiComposeToneID) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputAiComposeToneID) decodeFields(b *tl.Buffer) (err error) {
 	if m.ID, err = b.Int64(); err != nil {
 		return b.DecodeErr("inputAiComposeToneID", "id", err)
 	}
@@ -87779,7 +94525,12 @@ func (m *InputAiComposeToneSlug) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputAiComposeToneSlug) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputAiComposeToneSlug) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputAiComposeToneSlug) decodeFields(b *tl.Buffer) (err error) {
 	if m.Slug, err = b.String(); err != nil {
 		return b.DecodeErr("inputAiComposeToneSlug", "slug", err)
 	}
@@ -87823,7 +94574,12 @@ func (m *InputAiComposeToneSingleUse) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputAiComposeToneSingleUse) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputAiComposeToneSingleUse) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputAiComposeToneSingleUse) decodeFields(b *tl.Buffer) (err error) {
 	if m.CustomPrompt, err = b.String(); err != nil {
 		return b.DecodeErr("inputAiComposeToneSingleUse", "custom_prompt", err)
 	}
@@ -87916,8 +94672,13 @@ func (m *AiComposeTone) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AiComposeTone) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AiComposeTone) DecodeBare(b *tl.Buffer) error {
 	*m = AiComposeTone{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AiComposeTone) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("aiComposeTone", "flags", err)
@@ -87961,7 +94722,10 @@ func (m *AiComposeTone) DecodeBare(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<5) != 0 {
 		m.ExampleEnglish = tl.New[AiComposeToneExample](b, AiComposeToneExampleTypeID)
-		if err = m.ExampleEnglish.Decode(b); err != nil {
+		if err = b.ConsumeID(AiComposeToneExampleTypeID); err != nil {
+			return b.DecodeErr("aiComposeTone", "example_english", err)
+		}
+		if err = m.ExampleEnglish.decodeFields(b); err != nil {
 			return b.DecodeErr("aiComposeTone", "example_english", err)
 		}
 	}
@@ -88009,7 +94773,12 @@ func (m *AiComposeToneDefault) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AiComposeToneDefault) DecodeBare(b *tl.Buffer) (err error) {
+func (m *AiComposeToneDefault) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AiComposeToneDefault) decodeFields(b *tl.Buffer) (err error) {
 	if m.Tone, err = b.String(); err != nil {
 		return b.DecodeErr("aiComposeToneDefault", "tone", err)
 	}
@@ -88063,11 +94832,22 @@ func (m *AiComposeToneExample) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *AiComposeToneExample) DecodeBare(b *tl.Buffer) (err error) {
-	if err = m.From.Decode(b); err != nil {
+func (m *AiComposeToneExample) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *AiComposeToneExample) decodeFields(b *tl.Buffer) (err error) {
+	if err = b.ConsumeID(TextWithEntitiesTypeID); err != nil {
 		return b.DecodeErr("aiComposeToneExample", "from", err)
 	}
-	if err = m.To.Decode(b); err != nil {
+	if err = m.From.decodeFields(b); err != nil {
+		return b.DecodeErr("aiComposeToneExample", "from", err)
+	}
+	if err = b.ConsumeID(TextWithEntitiesTypeID); err != nil {
+		return b.DecodeErr("aiComposeToneExample", "to", err)
+	}
+	if err = m.To.decodeFields(b); err != nil {
 		return b.DecodeErr("aiComposeToneExample", "to", err)
 	}
 	return nil
@@ -88110,8 +94890,11 @@ func (m *JoinChatBotResultApproved) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *JoinChatBotResultApproved) DecodeBare(b *tl.Buffer) error {
 	*m = JoinChatBotResultApproved{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *JoinChatBotResultApproved) decodeFields(b *tl.Buffer) error { return nil }
 
 // JoinChatBotResultDeclined is the TL constructor joinChatBotResultDeclined#0efa0194 (result JoinChatBotResult).
 type JoinChatBotResultDeclined struct {
@@ -88150,8 +94933,11 @@ func (m *JoinChatBotResultDeclined) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *JoinChatBotResultDeclined) DecodeBare(b *tl.Buffer) error {
 	*m = JoinChatBotResultDeclined{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *JoinChatBotResultDeclined) decodeFields(b *tl.Buffer) error { return nil }
 
 // JoinChatBotResultQueued is the TL constructor joinChatBotResultQueued#98a3a840 (result JoinChatBotResult).
 type JoinChatBotResultQueued struct {
@@ -88190,8 +94976,11 @@ func (m *JoinChatBotResultQueued) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *JoinChatBotResultQueued) DecodeBare(b *tl.Buffer) error {
 	*m = JoinChatBotResultQueued{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *JoinChatBotResultQueued) decodeFields(b *tl.Buffer) error { return nil }
 
 // JoinChatBotResultWebView is the TL constructor joinChatBotResultWebView#d6e3b813 (result JoinChatBotResult).
 type JoinChatBotResultWebView struct {
@@ -88230,7 +95019,12 @@ func (m *JoinChatBotResultWebView) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *JoinChatBotResultWebView) DecodeBare(b *tl.Buffer) (err error) {
+func (m *JoinChatBotResultWebView) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *JoinChatBotResultWebView) decodeFields(b *tl.Buffer) (err error) {
 	if m.URL, err = b.String(); err != nil {
 		return b.DecodeErr("joinChatBotResultWebView", "url", err)
 	}
@@ -88285,8 +95079,13 @@ func (m *WebDomainException) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *WebDomainException) DecodeBare(b *tl.Buffer) (err error) {
+func (m *WebDomainException) DecodeBare(b *tl.Buffer) error {
 	*m = WebDomainException{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *WebDomainException) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("webDomainException", "flags", err)
@@ -88353,7 +95152,12 @@ func (m *InputRichFilePhoto) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputRichFilePhoto) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputRichFilePhoto) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputRichFilePhoto) decodeFields(b *tl.Buffer) (err error) {
 	if m.ID, err = b.String(); err != nil {
 		return b.DecodeErr("inputRichFilePhoto", "id", err)
 	}
@@ -88407,7 +95211,12 @@ func (m *InputRichFileDocument) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputRichFileDocument) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputRichFileDocument) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputRichFileDocument) decodeFields(b *tl.Buffer) (err error) {
 	if m.ID, err = b.String(); err != nil {
 		return b.DecodeErr("inputRichFileDocument", "id", err)
 	}
@@ -88517,8 +95326,13 @@ func (m *InputRichMessage) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputRichMessage) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputRichMessage) DecodeBare(b *tl.Buffer) error {
 	*m = InputRichMessage{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputRichMessage) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("inputRichMessage", "flags", err)
@@ -88530,7 +95344,7 @@ func (m *InputRichMessage) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("inputRichMessage", "blocks", err)
 		}
-		m.Blocks = make([]PageBlockClass, n0)
+		m.Blocks = tl.MakeSlice[PageBlockClass](b, 0x9e9f3654, n0)
 		for i0 := range m.Blocks {
 			if m.Blocks[i0], err = DecodePageBlockClass(b); err != nil {
 				return b.DecodeErr("inputRichMessage", "blocks", err)
@@ -88543,7 +95357,7 @@ func (m *InputRichMessage) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("inputRichMessage", "photos", err)
 			}
-			m.Photos = make([]InputPhotoClass, n1)
+			m.Photos = tl.MakeSlice[InputPhotoClass](b, 0x1801116b, n1)
 			for i1 := range m.Photos {
 				if m.Photos[i1], err = DecodeInputPhotoClass(b); err != nil {
 					return b.DecodeErr("inputRichMessage", "photos", err)
@@ -88557,7 +95371,7 @@ func (m *InputRichMessage) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("inputRichMessage", "documents", err)
 			}
-			m.Documents = make([]InputDocumentClass, n1)
+			m.Documents = tl.MakeSlice[InputDocumentClass](b, 0x82d8a7ca, n1)
 			for i1 := range m.Documents {
 				if m.Documents[i1], err = DecodeInputDocumentClass(b); err != nil {
 					return b.DecodeErr("inputRichMessage", "documents", err)
@@ -88571,7 +95385,7 @@ func (m *InputRichMessage) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("inputRichMessage", "users", err)
 			}
-			m.Users = make([]InputUserClass, n1)
+			m.Users = tl.MakeSlice[InputUserClass](b, 0x2c1f260e, n1)
 			for i1 := range m.Users {
 				if m.Users[i1], err = DecodeInputUserClass(b); err != nil {
 					return b.DecodeErr("inputRichMessage", "users", err)
@@ -88644,8 +95458,13 @@ func (m *InputRichMessageHTML) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputRichMessageHTML) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputRichMessageHTML) DecodeBare(b *tl.Buffer) error {
 	*m = InputRichMessageHTML{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputRichMessageHTML) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("inputRichMessageHTML", "flags", err)
@@ -88661,7 +95480,7 @@ func (m *InputRichMessageHTML) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("inputRichMessageHTML", "files", err)
 			}
-			m.Files = make([]InputRichFileClass, n1)
+			m.Files = tl.MakeSlice[InputRichFileClass](b, 0xa349b853, n1)
 			for i1 := range m.Files {
 				if m.Files[i1], err = DecodeInputRichFileClass(b); err != nil {
 					return b.DecodeErr("inputRichMessageHTML", "files", err)
@@ -88734,8 +95553,13 @@ func (m *InputRichMessageMarkdown) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InputRichMessageMarkdown) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InputRichMessageMarkdown) DecodeBare(b *tl.Buffer) error {
 	*m = InputRichMessageMarkdown{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InputRichMessageMarkdown) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("inputRichMessageMarkdown", "flags", err)
@@ -88751,7 +95575,7 @@ func (m *InputRichMessageMarkdown) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("inputRichMessageMarkdown", "files", err)
 			}
-			m.Files = make([]InputRichFileClass, n1)
+			m.Files = tl.MakeSlice[InputRichFileClass](b, 0xa349b853, n1)
 			for i1 := range m.Files {
 				if m.Files[i1], err = DecodeInputRichFileClass(b); err != nil {
 					return b.DecodeErr("inputRichMessageMarkdown", "files", err)
@@ -88835,8 +95659,13 @@ func (m *RichMessage) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *RichMessage) DecodeBare(b *tl.Buffer) (err error) {
+func (m *RichMessage) DecodeBare(b *tl.Buffer) error {
 	*m = RichMessage{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *RichMessage) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("richMessage", "flags", err)
@@ -88848,7 +95677,7 @@ func (m *RichMessage) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("richMessage", "blocks", err)
 		}
-		m.Blocks = make([]PageBlockClass, n0)
+		m.Blocks = tl.MakeSlice[PageBlockClass](b, 0x9e9f3654, n0)
 		for i0 := range m.Blocks {
 			if m.Blocks[i0], err = DecodePageBlockClass(b); err != nil {
 				return b.DecodeErr("richMessage", "blocks", err)
@@ -88860,7 +95689,7 @@ func (m *RichMessage) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("richMessage", "photos", err)
 		}
-		m.Photos = make([]PhotoClass, n0)
+		m.Photos = tl.MakeSlice[PhotoClass](b, 0xd95f379c, n0)
 		for i0 := range m.Photos {
 			if m.Photos[i0], err = DecodePhotoClass(b); err != nil {
 				return b.DecodeErr("richMessage", "photos", err)
@@ -88872,7 +95701,7 @@ func (m *RichMessage) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("richMessage", "documents", err)
 		}
-		m.Documents = make([]DocumentClass, n0)
+		m.Documents = tl.MakeSlice[DocumentClass](b, 0x7d5e3d89, n0)
 		for i0 := range m.Documents {
 			if m.Documents[i0], err = DecodeDocumentClass(b); err != nil {
 				return b.DecodeErr("richMessage", "documents", err)
@@ -88935,8 +95764,13 @@ func (m *CommunityPeer) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *CommunityPeer) DecodeBare(b *tl.Buffer) (err error) {
+func (m *CommunityPeer) DecodeBare(b *tl.Buffer) error {
 	*m = CommunityPeer{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *CommunityPeer) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("communityPeer", "flags", err)
@@ -89004,8 +95838,13 @@ func (m *CommunityPeerRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *CommunityPeerRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *CommunityPeerRequest) DecodeBare(b *tl.Buffer) error {
 	*m = CommunityPeerRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *CommunityPeerRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("communityPeerRequest", "flags", err)
@@ -89133,8 +95972,13 @@ func (m *EphemeralMessage) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *EphemeralMessage) DecodeBare(b *tl.Buffer) (err error) {
+func (m *EphemeralMessage) DecodeBare(b *tl.Buffer) error {
 	*m = EphemeralMessage{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *EphemeralMessage) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("ephemeralMessage", "flags", err)
@@ -89170,7 +96014,7 @@ func (m *EphemeralMessage) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("ephemeralMessage", "entities", err)
 			}
-			m.Entities = make([]MessageEntityClass, n1)
+			m.Entities = tl.MakeSlice[MessageEntityClass](b, 0xa8c1973d, n1)
 			for i1 := range m.Entities {
 				if m.Entities[i1], err = DecodeMessageEntityClass(b); err != nil {
 					return b.DecodeErr("ephemeralMessage", "entities", err)

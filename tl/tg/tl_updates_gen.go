@@ -49,7 +49,12 @@ func (m *UpdatesState) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdatesState) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdatesState) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdatesState) decodeFields(b *tl.Buffer) (err error) {
 	if m.Pts, err = b.Int32(); err != nil {
 		return b.DecodeErr("updates.state", "pts", err)
 	}
@@ -107,7 +112,12 @@ func (m *UpdatesDifferenceEmpty) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdatesDifferenceEmpty) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdatesDifferenceEmpty) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdatesDifferenceEmpty) decodeFields(b *tl.Buffer) (err error) {
 	if m.Date, err = b.Int32(); err != nil {
 		return b.DecodeErr("updates.differenceEmpty", "date", err)
 	}
@@ -206,13 +216,18 @@ func (m *UpdatesDifference) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdatesDifference) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdatesDifference) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdatesDifference) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.VectorHeader()
 		if err != nil {
 			return b.DecodeErr("updates.difference", "new_messages", err)
 		}
-		m.NewMessages = make([]MessageClass, n0)
+		m.NewMessages = tl.MakeSlice[MessageClass](b, 0x4cf01e76, n0)
 		for i0 := range m.NewMessages {
 			if m.NewMessages[i0], err = DecodeMessageClass(b); err != nil {
 				return b.DecodeErr("updates.difference", "new_messages", err)
@@ -224,7 +239,7 @@ func (m *UpdatesDifference) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("updates.difference", "new_encrypted_messages", err)
 		}
-		m.NewEncryptedMessages = make([]EncryptedMessageClass, n0)
+		m.NewEncryptedMessages = tl.MakeSlice[EncryptedMessageClass](b, 0xf1c13caf, n0)
 		for i0 := range m.NewEncryptedMessages {
 			if m.NewEncryptedMessages[i0], err = DecodeEncryptedMessageClass(b); err != nil {
 				return b.DecodeErr("updates.difference", "new_encrypted_messages", err)
@@ -236,7 +251,7 @@ func (m *UpdatesDifference) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("updates.difference", "other_updates", err)
 		}
-		m.OtherUpdates = make([]UpdateClass, n0)
+		m.OtherUpdates = tl.MakeSlice[UpdateClass](b, 0x0b3bba96, n0)
 		for i0 := range m.OtherUpdates {
 			if m.OtherUpdates[i0], err = DecodeUpdateClass(b); err != nil {
 				return b.DecodeErr("updates.difference", "other_updates", err)
@@ -248,7 +263,7 @@ func (m *UpdatesDifference) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("updates.difference", "chats", err)
 		}
-		m.Chats = make([]ChatClass, n0)
+		m.Chats = tl.MakeSlice[ChatClass](b, 0xcf39abb8, n0)
 		for i0 := range m.Chats {
 			if m.Chats[i0], err = DecodeChatClass(b); err != nil {
 				return b.DecodeErr("updates.difference", "chats", err)
@@ -260,14 +275,17 @@ func (m *UpdatesDifference) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("updates.difference", "users", err)
 		}
-		m.Users = make([]UserClass, n0)
+		m.Users = tl.MakeSlice[UserClass](b, 0x13247a30, n0)
 		for i0 := range m.Users {
 			if m.Users[i0], err = DecodeUserClass(b); err != nil {
 				return b.DecodeErr("updates.difference", "users", err)
 			}
 		}
 	}
-	if err = m.State.Decode(b); err != nil {
+	if err = b.ConsumeID(UpdatesStateTypeID); err != nil {
+		return b.DecodeErr("updates.difference", "state", err)
+	}
+	if err = m.State.decodeFields(b); err != nil {
 		return b.DecodeErr("updates.difference", "state", err)
 	}
 	return nil
@@ -362,13 +380,18 @@ func (m *UpdatesDifferenceSlice) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdatesDifferenceSlice) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdatesDifferenceSlice) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdatesDifferenceSlice) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.VectorHeader()
 		if err != nil {
 			return b.DecodeErr("updates.differenceSlice", "new_messages", err)
 		}
-		m.NewMessages = make([]MessageClass, n0)
+		m.NewMessages = tl.MakeSlice[MessageClass](b, 0x4cf01e76, n0)
 		for i0 := range m.NewMessages {
 			if m.NewMessages[i0], err = DecodeMessageClass(b); err != nil {
 				return b.DecodeErr("updates.differenceSlice", "new_messages", err)
@@ -380,7 +403,7 @@ func (m *UpdatesDifferenceSlice) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("updates.differenceSlice", "new_encrypted_messages", err)
 		}
-		m.NewEncryptedMessages = make([]EncryptedMessageClass, n0)
+		m.NewEncryptedMessages = tl.MakeSlice[EncryptedMessageClass](b, 0xf1c13caf, n0)
 		for i0 := range m.NewEncryptedMessages {
 			if m.NewEncryptedMessages[i0], err = DecodeEncryptedMessageClass(b); err != nil {
 				return b.DecodeErr("updates.differenceSlice", "new_encrypted_messages", err)
@@ -392,7 +415,7 @@ func (m *UpdatesDifferenceSlice) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("updates.differenceSlice", "other_updates", err)
 		}
-		m.OtherUpdates = make([]UpdateClass, n0)
+		m.OtherUpdates = tl.MakeSlice[UpdateClass](b, 0x0b3bba96, n0)
 		for i0 := range m.OtherUpdates {
 			if m.OtherUpdates[i0], err = DecodeUpdateClass(b); err != nil {
 				return b.DecodeErr("updates.differenceSlice", "other_updates", err)
@@ -404,7 +427,7 @@ func (m *UpdatesDifferenceSlice) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("updates.differenceSlice", "chats", err)
 		}
-		m.Chats = make([]ChatClass, n0)
+		m.Chats = tl.MakeSlice[ChatClass](b, 0xcf39abb8, n0)
 		for i0 := range m.Chats {
 			if m.Chats[i0], err = DecodeChatClass(b); err != nil {
 				return b.DecodeErr("updates.differenceSlice", "chats", err)
@@ -416,14 +439,17 @@ func (m *UpdatesDifferenceSlice) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("updates.differenceSlice", "users", err)
 		}
-		m.Users = make([]UserClass, n0)
+		m.Users = tl.MakeSlice[UserClass](b, 0x13247a30, n0)
 		for i0 := range m.Users {
 			if m.Users[i0], err = DecodeUserClass(b); err != nil {
 				return b.DecodeErr("updates.differenceSlice", "users", err)
 			}
 		}
 	}
-	if err = m.IntermediateState.Decode(b); err != nil {
+	if err = b.ConsumeID(UpdatesStateTypeID); err != nil {
+		return b.DecodeErr("updates.differenceSlice", "intermediate_state", err)
+	}
+	if err = m.IntermediateState.decodeFields(b); err != nil {
 		return b.DecodeErr("updates.differenceSlice", "intermediate_state", err)
 	}
 	return nil
@@ -466,7 +492,12 @@ func (m *UpdatesDifferenceTooLong) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdatesDifferenceTooLong) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdatesDifferenceTooLong) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdatesDifferenceTooLong) decodeFields(b *tl.Buffer) (err error) {
 	if m.Pts, err = b.Int32(); err != nil {
 		return b.DecodeErr("updates.differenceTooLong", "pts", err)
 	}
@@ -523,8 +554,13 @@ func (m *UpdatesChannelDifferenceEmpty) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdatesChannelDifferenceEmpty) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdatesChannelDifferenceEmpty) DecodeBare(b *tl.Buffer) error {
 	*m = UpdatesChannelDifferenceEmpty{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdatesChannelDifferenceEmpty) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("updates.channelDifferenceEmpty", "flags", err)
@@ -627,8 +663,13 @@ func (m *UpdatesChannelDifferenceTooLong) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdatesChannelDifferenceTooLong) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdatesChannelDifferenceTooLong) DecodeBare(b *tl.Buffer) error {
 	*m = UpdatesChannelDifferenceTooLong{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdatesChannelDifferenceTooLong) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("updates.channelDifferenceTooLong", "flags", err)
@@ -648,7 +689,7 @@ func (m *UpdatesChannelDifferenceTooLong) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("updates.channelDifferenceTooLong", "messages", err)
 		}
-		m.Messages = make([]MessageClass, n0)
+		m.Messages = tl.MakeSlice[MessageClass](b, 0x4cf01e76, n0)
 		for i0 := range m.Messages {
 			if m.Messages[i0], err = DecodeMessageClass(b); err != nil {
 				return b.DecodeErr("updates.channelDifferenceTooLong", "messages", err)
@@ -660,7 +701,7 @@ func (m *UpdatesChannelDifferenceTooLong) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("updates.channelDifferenceTooLong", "chats", err)
 		}
-		m.Chats = make([]ChatClass, n0)
+		m.Chats = tl.MakeSlice[ChatClass](b, 0xcf39abb8, n0)
 		for i0 := range m.Chats {
 			if m.Chats[i0], err = DecodeChatClass(b); err != nil {
 				return b.DecodeErr("updates.channelDifferenceTooLong", "chats", err)
@@ -672,7 +713,7 @@ func (m *UpdatesChannelDifferenceTooLong) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("updates.channelDifferenceTooLong", "users", err)
 		}
-		m.Users = make([]UserClass, n0)
+		m.Users = tl.MakeSlice[UserClass](b, 0x13247a30, n0)
 		for i0 := range m.Users {
 			if m.Users[i0], err = DecodeUserClass(b); err != nil {
 				return b.DecodeErr("updates.channelDifferenceTooLong", "users", err)
@@ -772,8 +813,13 @@ func (m *UpdatesChannelDifference) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdatesChannelDifference) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdatesChannelDifference) DecodeBare(b *tl.Buffer) error {
 	*m = UpdatesChannelDifference{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdatesChannelDifference) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("updates.channelDifference", "flags", err)
@@ -793,7 +839,7 @@ func (m *UpdatesChannelDifference) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("updates.channelDifference", "new_messages", err)
 		}
-		m.NewMessages = make([]MessageClass, n0)
+		m.NewMessages = tl.MakeSlice[MessageClass](b, 0x4cf01e76, n0)
 		for i0 := range m.NewMessages {
 			if m.NewMessages[i0], err = DecodeMessageClass(b); err != nil {
 				return b.DecodeErr("updates.channelDifference", "new_messages", err)
@@ -805,7 +851,7 @@ func (m *UpdatesChannelDifference) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("updates.channelDifference", "other_updates", err)
 		}
-		m.OtherUpdates = make([]UpdateClass, n0)
+		m.OtherUpdates = tl.MakeSlice[UpdateClass](b, 0x0b3bba96, n0)
 		for i0 := range m.OtherUpdates {
 			if m.OtherUpdates[i0], err = DecodeUpdateClass(b); err != nil {
 				return b.DecodeErr("updates.channelDifference", "other_updates", err)
@@ -817,7 +863,7 @@ func (m *UpdatesChannelDifference) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("updates.channelDifference", "chats", err)
 		}
-		m.Chats = make([]ChatClass, n0)
+		m.Chats = tl.MakeSlice[ChatClass](b, 0xcf39abb8, n0)
 		for i0 := range m.Chats {
 			if m.Chats[i0], err = DecodeChatClass(b); err != nil {
 				return b.DecodeErr("updates.channelDifference", "chats", err)
@@ -829,7 +875,7 @@ func (m *UpdatesChannelDifference) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("updates.channelDifference", "users", err)
 		}
-		m.Users = make([]UserClass, n0)
+		m.Users = tl.MakeSlice[UserClass](b, 0x13247a30, n0)
 		for i0 := range m.Users {
 			if m.Users[i0], err = DecodeUserClass(b); err != nil {
 				return b.DecodeErr("updates.channelDifference", "users", err)
@@ -874,8 +920,11 @@ func (m *UpdatesGetStateRequest) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *UpdatesGetStateRequest) DecodeBare(b *tl.Buffer) error {
 	*m = UpdatesGetStateRequest{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdatesGetStateRequest) decodeFields(b *tl.Buffer) error { return nil }
 
 // UpdatesGetDifferenceRequest is the TL function updates.getDifference#19c2f763 (result updates.Difference).
 type UpdatesGetDifferenceRequest struct {
@@ -939,8 +988,13 @@ func (m *UpdatesGetDifferenceRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdatesGetDifferenceRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdatesGetDifferenceRequest) DecodeBare(b *tl.Buffer) error {
 	*m = UpdatesGetDifferenceRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdatesGetDifferenceRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("updates.getDifference", "flags", err)
@@ -1034,8 +1088,13 @@ func (m *UpdatesGetChannelDifferenceRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UpdatesGetChannelDifferenceRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UpdatesGetChannelDifferenceRequest) DecodeBare(b *tl.Buffer) error {
 	*m = UpdatesGetChannelDifferenceRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UpdatesGetChannelDifferenceRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("updates.getChannelDifference", "flags", err)

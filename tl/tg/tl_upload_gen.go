@@ -52,7 +52,12 @@ func (m *UploadFile) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UploadFile) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UploadFile) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UploadFile) decodeFields(b *tl.Buffer) (err error) {
 	if m.Type, err = DecodeStorageFileTypeClass(b); err != nil {
 		return b.DecodeErr("upload.file", "type", err)
 	}
@@ -115,7 +120,12 @@ func (m *UploadFileCdnRedirect) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UploadFileCdnRedirect) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UploadFileCdnRedirect) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UploadFileCdnRedirect) decodeFields(b *tl.Buffer) (err error) {
 	if m.DCID, err = b.Int32(); err != nil {
 		return b.DecodeErr("upload.fileCdnRedirect", "dc_id", err)
 	}
@@ -133,9 +143,12 @@ func (m *UploadFileCdnRedirect) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("upload.fileCdnRedirect", "file_hashes", err)
 		}
-		m.FileHashes = make([]FileHash, n0)
+		m.FileHashes = tl.MakeSlice[FileHash](b, 0xae955432, n0)
 		for i0 := range m.FileHashes {
-			if err = m.FileHashes[i0].Decode(b); err != nil {
+			if err = b.ConsumeID(FileHashTypeID); err != nil {
+				return b.DecodeErr("upload.fileCdnRedirect", "file_hashes", err)
+			}
+			if err = m.FileHashes[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("upload.fileCdnRedirect", "file_hashes", err)
 			}
 		}
@@ -191,7 +204,12 @@ func (m *UploadWebFile) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UploadWebFile) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UploadWebFile) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UploadWebFile) decodeFields(b *tl.Buffer) (err error) {
 	if m.Size, err = b.Int32(); err != nil {
 		return b.DecodeErr("upload.webFile", "size", err)
 	}
@@ -247,7 +265,12 @@ func (m *UploadCdnFileReuploadNeeded) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UploadCdnFileReuploadNeeded) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UploadCdnFileReuploadNeeded) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UploadCdnFileReuploadNeeded) decodeFields(b *tl.Buffer) (err error) {
 	if m.RequestToken, err = b.Bytes(); err != nil {
 		return b.DecodeErr("upload.cdnFileReuploadNeeded", "request_token", err)
 	}
@@ -291,7 +314,12 @@ func (m *UploadCdnFile) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UploadCdnFile) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UploadCdnFile) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UploadCdnFile) decodeFields(b *tl.Buffer) (err error) {
 	if m.Bytes, err = b.Bytes(); err != nil {
 		return b.DecodeErr("upload.cdnFile", "bytes", err)
 	}
@@ -337,7 +365,12 @@ func (m *UploadSaveFilePartRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UploadSaveFilePartRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UploadSaveFilePartRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UploadSaveFilePartRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.FileID, err = b.Int64(); err != nil {
 		return b.DecodeErr("upload.saveFilePart", "file_id", err)
 	}
@@ -404,8 +437,13 @@ func (m *UploadGetFileRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UploadGetFileRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UploadGetFileRequest) DecodeBare(b *tl.Buffer) error {
 	*m = UploadGetFileRequest{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UploadGetFileRequest) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("upload.getFile", "flags", err)
@@ -465,7 +503,12 @@ func (m *UploadSaveBigFilePartRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UploadSaveBigFilePartRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UploadSaveBigFilePartRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UploadSaveBigFilePartRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.FileID, err = b.Int64(); err != nil {
 		return b.DecodeErr("upload.saveBigFilePart", "file_id", err)
 	}
@@ -525,7 +568,12 @@ func (m *UploadGetWebFileRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UploadGetWebFileRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UploadGetWebFileRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UploadGetWebFileRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Location, err = DecodeInputWebFileLocationClass(b); err != nil {
 		return b.DecodeErr("upload.getWebFile", "location", err)
 	}
@@ -577,7 +625,12 @@ func (m *UploadGetCdnFileRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UploadGetCdnFileRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UploadGetCdnFileRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UploadGetCdnFileRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.FileToken, err = b.Bytes(); err != nil {
 		return b.DecodeErr("upload.getCdnFile", "file_token", err)
 	}
@@ -627,7 +680,12 @@ func (m *UploadReuploadCdnFileRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UploadReuploadCdnFileRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UploadReuploadCdnFileRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UploadReuploadCdnFileRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.FileToken, err = b.Bytes(); err != nil {
 		return b.DecodeErr("upload.reuploadCdnFile", "file_token", err)
 	}
@@ -674,7 +732,12 @@ func (m *UploadGetCdnFileHashesRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UploadGetCdnFileHashesRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UploadGetCdnFileHashesRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UploadGetCdnFileHashesRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.FileToken, err = b.Bytes(); err != nil {
 		return b.DecodeErr("upload.getCdnFileHashes", "file_token", err)
 	}
@@ -726,7 +789,12 @@ func (m *UploadGetFileHashesRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UploadGetFileHashesRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UploadGetFileHashesRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UploadGetFileHashesRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Location, err = DecodeInputFileLocationClass(b); err != nil {
 		return b.DecodeErr("upload.getFileHashes", "location", err)
 	}

@@ -63,8 +63,16 @@ func (m *UsersUserFull) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UsersUserFull) DecodeBare(b *tl.Buffer) (err error) {
-	if err = m.FullUser.Decode(b); err != nil {
+func (m *UsersUserFull) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UsersUserFull) decodeFields(b *tl.Buffer) (err error) {
+	if err = b.ConsumeID(UserFullTypeID); err != nil {
+		return b.DecodeErr("users.userFull", "full_user", err)
+	}
+	if err = m.FullUser.decodeFields(b); err != nil {
 		return b.DecodeErr("users.userFull", "full_user", err)
 	}
 	{
@@ -72,7 +80,7 @@ func (m *UsersUserFull) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("users.userFull", "chats", err)
 		}
-		m.Chats = make([]ChatClass, n0)
+		m.Chats = tl.MakeSlice[ChatClass](b, 0xcf39abb8, n0)
 		for i0 := range m.Chats {
 			if m.Chats[i0], err = DecodeChatClass(b); err != nil {
 				return b.DecodeErr("users.userFull", "chats", err)
@@ -84,7 +92,7 @@ func (m *UsersUserFull) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("users.userFull", "users", err)
 		}
-		m.Users = make([]UserClass, n0)
+		m.Users = tl.MakeSlice[UserClass](b, 0x13247a30, n0)
 		for i0 := range m.Users {
 			if m.Users[i0], err = DecodeUserClass(b); err != nil {
 				return b.DecodeErr("users.userFull", "users", err)
@@ -139,13 +147,18 @@ func (m *UsersUsers) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UsersUsers) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UsersUsers) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UsersUsers) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.VectorHeader()
 		if err != nil {
 			return b.DecodeErr("users.users", "users", err)
 		}
-		m.Users = make([]UserClass, n0)
+		m.Users = tl.MakeSlice[UserClass](b, 0x13247a30, n0)
 		for i0 := range m.Users {
 			if m.Users[i0], err = DecodeUserClass(b); err != nil {
 				return b.DecodeErr("users.users", "users", err)
@@ -202,7 +215,12 @@ func (m *UsersUsersSlice) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UsersUsersSlice) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UsersUsersSlice) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UsersUsersSlice) decodeFields(b *tl.Buffer) (err error) {
 	if m.Count, err = b.Int32(); err != nil {
 		return b.DecodeErr("users.usersSlice", "count", err)
 	}
@@ -211,7 +229,7 @@ func (m *UsersUsersSlice) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("users.usersSlice", "users", err)
 		}
-		m.Users = make([]UserClass, n0)
+		m.Users = tl.MakeSlice[UserClass](b, 0x13247a30, n0)
 		for i0 := range m.Users {
 			if m.Users[i0], err = DecodeUserClass(b); err != nil {
 				return b.DecodeErr("users.usersSlice", "users", err)
@@ -258,7 +276,12 @@ func (m *UsersSavedMusicNotModified) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UsersSavedMusicNotModified) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UsersSavedMusicNotModified) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UsersSavedMusicNotModified) decodeFields(b *tl.Buffer) (err error) {
 	if m.Count, err = b.Int32(); err != nil {
 		return b.DecodeErr("users.savedMusicNotModified", "count", err)
 	}
@@ -312,7 +335,12 @@ func (m *UsersSavedMusic) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UsersSavedMusic) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UsersSavedMusic) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UsersSavedMusic) decodeFields(b *tl.Buffer) (err error) {
 	if m.Count, err = b.Int32(); err != nil {
 		return b.DecodeErr("users.savedMusic", "count", err)
 	}
@@ -321,7 +349,7 @@ func (m *UsersSavedMusic) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("users.savedMusic", "documents", err)
 		}
-		m.Documents = make([]DocumentClass, n0)
+		m.Documents = tl.MakeSlice[DocumentClass](b, 0x7d5e3d89, n0)
 		for i0 := range m.Documents {
 			if m.Documents[i0], err = DecodeDocumentClass(b); err != nil {
 				return b.DecodeErr("users.savedMusic", "documents", err)
@@ -374,13 +402,18 @@ func (m *UsersGetUsersRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UsersGetUsersRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UsersGetUsersRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UsersGetUsersRequest) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.VectorHeader()
 		if err != nil {
 			return b.DecodeErr("users.getUsers", "id", err)
 		}
-		m.ID = make([]InputUserClass, n0)
+		m.ID = tl.MakeSlice[InputUserClass](b, 0x2c1f260e, n0)
 		for i0 := range m.ID {
 			if m.ID[i0], err = DecodeInputUserClass(b); err != nil {
 				return b.DecodeErr("users.getUsers", "id", err)
@@ -430,7 +463,12 @@ func (m *UsersGetFullUserRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UsersGetFullUserRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UsersGetFullUserRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UsersGetFullUserRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.ID, err = DecodeInputUserClass(b); err != nil {
 		return b.DecodeErr("users.getFullUser", "id", err)
 	}
@@ -489,7 +527,12 @@ func (m *UsersSetSecureValueErrorsRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UsersSetSecureValueErrorsRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UsersSetSecureValueErrorsRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UsersSetSecureValueErrorsRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.ID, err = DecodeInputUserClass(b); err != nil {
 		return b.DecodeErr("users.setSecureValueErrors", "id", err)
 	}
@@ -498,7 +541,7 @@ func (m *UsersSetSecureValueErrorsRequest) DecodeBare(b *tl.Buffer) (err error) 
 		if err != nil {
 			return b.DecodeErr("users.setSecureValueErrors", "errors", err)
 		}
-		m.Errors = make([]SecureValueErrorClass, n0)
+		m.Errors = tl.MakeSlice[SecureValueErrorClass](b, 0x6ae77238, n0)
 		for i0 := range m.Errors {
 			if m.Errors[i0], err = DecodeSecureValueErrorClass(b); err != nil {
 				return b.DecodeErr("users.setSecureValueErrors", "errors", err)
@@ -555,13 +598,18 @@ func (m *UsersGetRequirementsToContactRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UsersGetRequirementsToContactRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UsersGetRequirementsToContactRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UsersGetRequirementsToContactRequest) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.VectorHeader()
 		if err != nil {
 			return b.DecodeErr("users.getRequirementsToContact", "id", err)
 		}
-		m.ID = make([]InputUserClass, n0)
+		m.ID = tl.MakeSlice[InputUserClass](b, 0x2c1f260e, n0)
 		for i0 := range m.ID {
 			if m.ID[i0], err = DecodeInputUserClass(b); err != nil {
 				return b.DecodeErr("users.getRequirementsToContact", "id", err)
@@ -617,7 +665,12 @@ func (m *UsersGetSavedMusicRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UsersGetSavedMusicRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UsersGetSavedMusicRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UsersGetSavedMusicRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.ID, err = DecodeInputUserClass(b); err != nil {
 		return b.DecodeErr("users.getSavedMusic", "id", err)
 	}
@@ -683,7 +736,12 @@ func (m *UsersGetSavedMusicByIDRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UsersGetSavedMusicByIDRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UsersGetSavedMusicByIDRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UsersGetSavedMusicByIDRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.ID, err = DecodeInputUserClass(b); err != nil {
 		return b.DecodeErr("users.getSavedMusicByID", "id", err)
 	}
@@ -692,7 +750,7 @@ func (m *UsersGetSavedMusicByIDRequest) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("users.getSavedMusicByID", "documents", err)
 		}
-		m.Documents = make([]InputDocumentClass, n0)
+		m.Documents = tl.MakeSlice[InputDocumentClass](b, 0x82d8a7ca, n0)
 		for i0 := range m.Documents {
 			if m.Documents[i0], err = DecodeInputDocumentClass(b); err != nil {
 				return b.DecodeErr("users.getSavedMusicByID", "documents", err)
@@ -746,11 +804,19 @@ func (m *UsersSuggestBirthdayRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *UsersSuggestBirthdayRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *UsersSuggestBirthdayRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *UsersSuggestBirthdayRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.ID, err = DecodeInputUserClass(b); err != nil {
 		return b.DecodeErr("users.suggestBirthday", "id", err)
 	}
-	if err = m.Birthday.Decode(b); err != nil {
+	if err = b.ConsumeID(BirthdayTypeID); err != nil {
+		return b.DecodeErr("users.suggestBirthday", "birthday", err)
+	}
+	if err = m.Birthday.decodeFields(b); err != nil {
 		return b.DecodeErr("users.suggestBirthday", "birthday", err)
 	}
 	return nil

@@ -12,6 +12,7 @@ type ShapeClass interface {
 	tl.BareEncoder
 	tl.BareDecoder
 	isShapeClass()
+	decodeFields(b *tl.Buffer) error
 }
 
 // DecodeShapeClass decodes a boxed Shape, choosing the constructor by its id.
@@ -31,7 +32,7 @@ func DecodeShapeClass(b *tl.Buffer) (ShapeClass, error) {
 	default:
 		return nil, b.UnexpectedID("Shape", id)
 	}
-	if err := v.DecodeBare(b); err != nil {
+	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
 	return v, nil

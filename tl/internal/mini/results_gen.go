@@ -18,7 +18,7 @@ func (x *LongVector) Decode(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("Vector", "", err)
 		}
-		x.Elems = make([]int64, n0)
+		x.Elems = tl.MakeSlice[int64](b, 0xb825495a, n0)
 		for i0 := range x.Elems {
 			if x.Elems[i0], err = b.Int64(); err != nil {
 				return b.DecodeErr("Vector", "", err)
@@ -49,7 +49,7 @@ func (x *ShapeClassVector) Decode(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("Vector", "", err)
 		}
-		x.Elems = make([]ShapeClass, n0)
+		x.Elems = tl.MakeSlice[ShapeClass](b, 0x723699d8, n0)
 		for i0 := range x.Elems {
 			if x.Elems[i0], err = DecodeShapeClass(b); err != nil {
 				return b.DecodeErr("Vector", "", err)

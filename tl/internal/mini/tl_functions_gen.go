@@ -41,7 +41,12 @@ func (m *GetItemRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *GetItemRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *GetItemRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *GetItemRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.ID, err = b.Int64(); err != nil {
 		return b.DecodeErr("getItem", "id", err)
 	}
@@ -86,13 +91,18 @@ func (m *GetShapesRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *GetShapesRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *GetShapesRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *GetShapesRequest) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.VectorHeader()
 		if err != nil {
 			return b.DecodeErr("getShapes", "ids", err)
 		}
-		m.IDs = make([]int32, n0)
+		m.IDs = tl.MakeSlice[int32](b, 0x2c31182a, n0)
 		for i0 := range m.IDs {
 			if m.IDs[i0], err = b.Int32(); err != nil {
 				return b.DecodeErr("getShapes", "ids", err)
@@ -137,8 +147,11 @@ func (m *GetIDsRequest) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *GetIDsRequest) DecodeBare(b *tl.Buffer) error {
 	*m = GetIDsRequest{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *GetIDsRequest) decodeFields(b *tl.Buffer) error { return nil }
 
 // SetPointRequest is the TL function setPoint#e17c6335 (result Bool).
 type SetPointRequest struct {
@@ -177,8 +190,16 @@ func (m *SetPointRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *SetPointRequest) DecodeBare(b *tl.Buffer) (err error) {
-	if err = m.Point.Decode(b); err != nil {
+func (m *SetPointRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *SetPointRequest) decodeFields(b *tl.Buffer) (err error) {
+	if err = b.ConsumeID(PointTypeID); err != nil {
+		return b.DecodeErr("setPoint", "point", err)
+	}
+	if err = m.Point.decodeFields(b); err != nil {
 		return b.DecodeErr("setPoint", "point", err)
 	}
 	return nil
@@ -226,7 +247,12 @@ func (m *InvokeWithTagRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *InvokeWithTagRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *InvokeWithTagRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *InvokeWithTagRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Tag, err = b.String(); err != nil {
 		return b.DecodeErr("invokeWithTag", "tag", err)
 	}

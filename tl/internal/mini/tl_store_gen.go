@@ -52,8 +52,13 @@ func (m *StoreNode) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StoreNode) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StoreNode) DecodeBare(b *tl.Buffer) error {
 	*m = StoreNode{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StoreNode) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("store.node", "flags", err)
@@ -63,7 +68,10 @@ func (m *StoreNode) DecodeBare(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<0) != 0 {
 		m.Next = tl.New[StoreNode](b, StoreNodeTypeID)
-		if err = m.Next.Decode(b); err != nil {
+		if err = b.ConsumeID(StoreNodeTypeID); err != nil {
+			return b.DecodeErr("store.node", "next", err)
+		}
+		if err = m.Next.decodeFields(b); err != nil {
 			return b.DecodeErr("store.node", "next", err)
 		}
 	}
@@ -105,7 +113,12 @@ func (m *StoreGetNodeRequest) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *StoreGetNodeRequest) DecodeBare(b *tl.Buffer) (err error) {
+func (m *StoreGetNodeRequest) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *StoreGetNodeRequest) decodeFields(b *tl.Buffer) (err error) {
 	if m.Value, err = b.Int32(); err != nil {
 		return b.DecodeErr("store.getNode", "value", err)
 	}

@@ -41,8 +41,11 @@ func (m *BoolFalse) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *BoolFalse) DecodeBare(b *tl.Buffer) error {
 	*m = BoolFalse{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *BoolFalse) decodeFields(b *tl.Buffer) error { return nil }
 
 // BoolTrue is the TL constructor boolTrue#997275b5 (result Bool).
 type BoolTrue struct {
@@ -79,8 +82,11 @@ func (m *BoolTrue) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *BoolTrue) DecodeBare(b *tl.Buffer) error {
 	*m = BoolTrue{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *BoolTrue) decodeFields(b *tl.Buffer) error { return nil }
 
 // True is the TL constructor true#3fedd339 (result True).
 type True struct {
@@ -117,8 +123,11 @@ func (m *True) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *True) DecodeBare(b *tl.Buffer) error {
 	*m = True{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *True) decodeFields(b *tl.Buffer) error { return nil }
 
 // Point is the TL constructor point#1a13f5b9 (result Point).
 type Point struct {
@@ -157,7 +166,12 @@ func (m *Point) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *Point) DecodeBare(b *tl.Buffer) (err error) {
+func (m *Point) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *Point) decodeFields(b *tl.Buffer) (err error) {
 	if m.X, err = b.Double(); err != nil {
 		return b.DecodeErr("point", "x", err)
 	}
@@ -204,7 +218,12 @@ func (m *Pair) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *Pair) DecodeBare(b *tl.Buffer) (err error) {
+func (m *Pair) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *Pair) decodeFields(b *tl.Buffer) (err error) {
 	if m.Key, err = b.String(); err != nil {
 		return b.DecodeErr("pair", "key", err)
 	}
@@ -251,8 +270,11 @@ func (m *ShapeEmpty) Decode(b *tl.Buffer) error {
 // DecodeBare reads the fields without the constructor id.
 func (m *ShapeEmpty) DecodeBare(b *tl.Buffer) error {
 	*m = ShapeEmpty{}
-	return nil
+	return m.decodeFields(b)
 }
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ShapeEmpty) decodeFields(b *tl.Buffer) error { return nil }
 
 // ShapeCircle is the TL constructor shapeCircle#880bc6d3 (result Shape).
 type ShapeCircle struct {
@@ -295,8 +317,16 @@ func (m *ShapeCircle) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ShapeCircle) DecodeBare(b *tl.Buffer) (err error) {
-	if err = m.Center.Decode(b); err != nil {
+func (m *ShapeCircle) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ShapeCircle) decodeFields(b *tl.Buffer) (err error) {
+	if err = b.ConsumeID(PointTypeID); err != nil {
+		return b.DecodeErr("shapeCircle", "center", err)
+	}
+	if err = m.Center.decodeFields(b); err != nil {
 		return b.DecodeErr("shapeCircle", "center", err)
 	}
 	if m.Radius, err = b.Double(); err != nil {
@@ -363,8 +393,13 @@ func (m *ShapeGroup) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *ShapeGroup) DecodeBare(b *tl.Buffer) (err error) {
+func (m *ShapeGroup) DecodeBare(b *tl.Buffer) error {
 	*m = ShapeGroup{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *ShapeGroup) decodeFields(b *tl.Buffer) (err error) {
 	var f0 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("shapeGroup", "flags", err)
@@ -381,7 +416,7 @@ func (m *ShapeGroup) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("shapeGroup", "children", err)
 		}
-		m.Children = make([]ShapeClass, n0)
+		m.Children = tl.MakeSlice[ShapeClass](b, 0x723699d8, n0)
 		for i0 := range m.Children {
 			if m.Children[i0], err = DecodeShapeClass(b); err != nil {
 				return b.DecodeErr("shapeGroup", "children", err)
@@ -524,8 +559,13 @@ func (m *Item) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *Item) DecodeBare(b *tl.Buffer) (err error) {
+func (m *Item) DecodeBare(b *tl.Buffer) error {
 	*m = Item{}
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *Item) decodeFields(b *tl.Buffer) (err error) {
 	var f0, f1 uint32
 	if f0, err = b.Uint32(); err != nil {
 		return b.DecodeErr("item", "flags", err)
@@ -583,7 +623,10 @@ func (m *Item) DecodeBare(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<8) != 0 {
 		m.Where = tl.New[Point](b, PointTypeID)
-		if err = m.Where.Decode(b); err != nil {
+		if err = b.ConsumeID(PointTypeID); err != nil {
+			return b.DecodeErr("item", "where", err)
+		}
+		if err = m.Where.decodeFields(b); err != nil {
 			return b.DecodeErr("item", "where", err)
 		}
 	}
@@ -593,7 +636,7 @@ func (m *Item) DecodeBare(b *tl.Buffer) (err error) {
 			if err != nil {
 				return b.DecodeErr("item", "tags", err)
 			}
-			m.Tags = make([]string, n1)
+			m.Tags = tl.MakeSlice[string](b, 0x0010ab84, n1)
 			for i1 := range m.Tags {
 				if m.Tags[i1], err = b.String(); err != nil {
 					return b.DecodeErr("item", "tags", err)
@@ -668,20 +711,25 @@ func (m *Listing) Decode(b *tl.Buffer) error {
 }
 
 // DecodeBare reads the fields without the constructor id.
-func (m *Listing) DecodeBare(b *tl.Buffer) (err error) {
+func (m *Listing) DecodeBare(b *tl.Buffer) error {
+	return m.decodeFields(b)
+}
+
+// decodeFields reads the fields into a value whose optional fields are zero.
+func (m *Listing) decodeFields(b *tl.Buffer) (err error) {
 	{
 		n0, err := b.BareVectorHeader()
 		if err != nil {
 			return b.DecodeErr("listing", "items", err)
 		}
-		m.Items = make([]Pair, n0)
+		m.Items = tl.MakeSlice[Pair](b, 0x9f243ca6, n0)
 		for i0 := range m.Items {
-			if err = m.Items[i0].DecodeBare(b); err != nil {
+			if err = m.Items[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("listing", "items", err)
 			}
 		}
 	}
-	if err = m.First.DecodeBare(b); err != nil {
+	if err = m.First.decodeFields(b); err != nil {
 		return b.DecodeErr("listing", "first", err)
 	}
 	{
@@ -689,7 +737,7 @@ func (m *Listing) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("listing", "nums", err)
 		}
-		m.Nums = make([]int64, n0)
+		m.Nums = tl.MakeSlice[int64](b, 0xb825495a, n0)
 		for i0 := range m.Nums {
 			if m.Nums[i0], err = b.Int64(); err != nil {
 				return b.DecodeErr("listing", "nums", err)
@@ -701,7 +749,7 @@ func (m *Listing) DecodeBare(b *tl.Buffer) (err error) {
 		if err != nil {
 			return b.DecodeErr("listing", "ints", err)
 		}
-		m.Ints = make([]int32, n0)
+		m.Ints = tl.MakeSlice[int32](b, 0x2c31182a, n0)
 		for i0 := range m.Ints {
 			if m.Ints[i0], err = b.Int32(); err != nil {
 				return b.DecodeErr("listing", "ints", err)

@@ -22,6 +22,7 @@ func (e *emitter) classDecl(f *file, c *model.Class) {
 	f.p("\ttl.BareEncoder")
 	f.p("\ttl.BareDecoder")
 	f.p("\tis%s()", c.GoName)
+	f.p("\tdecodeFields(b *tl.Buffer) error")
 	f.p("}\n")
 	f.p("// %s decodes a boxed %s, choosing the constructor by its id.", c.DecodeFunc(), c.TLName)
 	f.p("func %s(b *tl.Buffer) (%s, error) {", c.DecodeFunc(), c.GoName)
@@ -33,7 +34,7 @@ func (e *emitter) classDecl(f *file, c *model.Class) {
 		f.p("\tcase %s:\n\t\tv = tl.New[%s](b, id)", st.IDConst(), st.GoName)
 	}
 	f.p("\tdefault:\n\t\treturn nil, b.UnexpectedID(%q, id)\n\t}", c.TLName)
-	f.p("\tif err := v.DecodeBare(b); err != nil {\n\t\treturn nil, err\n\t}")
+	f.p("\tif err := v.decodeFields(b); err != nil {\n\t\treturn nil, err\n\t}")
 	f.p("\treturn v, nil")
 	f.p("}\n")
 	f.p("// %s holds a %s; it implements tl.Encoder and tl.Decoder, e.g. as an RPC result.", c.BoxName(), c.TLName)

@@ -6,6 +6,7 @@ package emit
 
 import (
 	"bytes"
+	"hash/crc32"
 	"errors"
 	"fmt"
 	"go/format"
@@ -414,26 +415,30 @@ func (e *emitter) encodeValue(f *file, st *model.Struct, fl *model.Field, t *mod
 }
 
 func (e *emitter) decodeBare(f *file, st *model.Struct) {
-	f.p("// DecodeBare reads the fields without the constructor id.")
-	fields := st.Fields()
-	if len(fields) == 0 && len(st.Params) == 0 {
-		f.p("func (m *%s) DecodeBare(b *tl.Buffer) error {", st.GoName)
-		f.p("\t*m = %s{}", st.GoName)
-		f.p("\treturn nil")
-		f.p("}\n")
-		return
-	}
-	f.p("func (m *%s) DecodeBare(b *tl.Buffer) (err error) {", st.GoName)
-	used := map[int]bool{}
 	optional := false
 	for _, fl := range st.Params {
 		if fl.Optional() {
-			used[fl.CondIdx] = true
 			optional = true
 		}
 	}
-	if optional {
+	f.p("// DecodeBare reads the fields without the constructor id.")
+	f.p("func (m *%s) DecodeBare(b *tl.Buffer) error {", st.GoName)
+	if optional || len(st.Params) == 0 {
 		f.p("\t*m = %s{}", st.GoName)
+	}
+	f.p("\treturn m.decodeFields(b)")
+	f.p("}\n")
+	f.p("// decodeFields reads the fields into a value whose optional fields are zero.")
+	if len(st.Params) == 0 {
+		f.p("func (m *%s) decodeFields(b *tl.Buffer) error { return nil }\n", st.GoName)
+		return
+	}
+	f.p("func (m *%s) decodeFields(b *tl.Buffer) (err error) {", st.GoName)
+	used := map[int]bool{}
+	for _, fl := range st.Params {
+		if fl.Optional() {
+			used[fl.CondIdx] = true
+		}
 	}
 	var names []string
 	for _, fl := range st.Params {
@@ -495,11 +500,19 @@ func (e *emitter) decodeValue(f *file, st *model.Struct, fl *model.Field, t *mod
 		if t.Ptr {
 			f.p("%s%s = tl.New[%s](b, %s)", ind, v, f.qual(t.Struct.Pkg, t.Struct.GoName), f.qual(t.Struct.Pkg, t.Struct.IDConst()))
 		}
-		m := "Decode"
-		if t.Bare {
-			m = "DecodeBare"
+		if t.Struct.Pkg != e.p { // another package's structs only offer the exported methods
+			m := "Decode"
+			if t.Bare {
+				m = "DecodeBare"
+			}
+			f.p("%sif err = %s.%s(b); err != nil {\n%s", ind, v, m, fail)
+			return
 		}
-		f.p("%sif err = %s.%s(b); err != nil {\n%s", ind, v, m, fail)
+		// The target is freshly allocated or zeroed: skip DecodeBare's reset.
+		if !t.Bare {
+			f.p("%sif err = b.ConsumeID(%s); err != nil {\n%s", ind, t.Struct.IDConst(), fail)
+		}
+		f.p("%sif err = %s.decodeFields(b); err != nil {\n%s", ind, v, fail)
 	case model.KClass:
 		f.p("%sif %s, err = %s(b); err != nil {\n%s", ind, v, f.qual(t.Class.Pkg, t.Class.DecodeFunc()), fail)
 	case model.KQuery, model.KObject:
@@ -511,13 +524,13 @@ func (e *emitter) decodeValue(f *file, st *model.Struct, fl *model.Field, t *mod
 		}
 		nv := fmt.Sprintf("n%d", depth)
 		f.p("%s{", ind)
-		f.p("%s	%s, err := b.%s()", ind, nv, hdr)
-		f.p("%s	if err != nil {\n\t%s", ind, strings.ReplaceAll(fail, "\n", "\n\t"))
-		f.p("%s	%s = make(%s, %s)", ind, v, f.goType(t), nv)
+		f.p("%s\t%s, err := b.%s()", ind, nv, hdr)
+		f.p("%s\tif err != nil {\n\t%s", ind, strings.ReplaceAll(fail, "\n", "\n\t"))
+		f.p("%s\t%s = tl.MakeSlice[%s](b, 0x%08x, %s)", ind, v, f.goType(t.Elem), crc32.ChecksumIEEE([]byte(f.goType(t))), nv)
 		iv := fmt.Sprintf("i%d", depth)
-		f.p("%s	for %s := range %s {", ind, iv, v)
+		f.p("%s\tfor %s := range %s {", ind, iv, v)
 		e.decodeValue(f, st, fl, t.Elem, v+"["+iv+"]", depth+2)
-		f.p("%s	}", ind)
+		f.p("%s\t}", ind)
 		f.p("%s}", ind)
 	default:
 		e.fail(fmt.Sprintf("emit: cannot decode kind %d", t.Kind))
