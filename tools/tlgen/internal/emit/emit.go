@@ -6,10 +6,10 @@ package emit
 
 import (
 	"bytes"
-	"hash/crc32"
 	"errors"
 	"fmt"
 	"go/format"
+	"hash/crc32"
 	"sort"
 	"strings"
 
