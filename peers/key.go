@@ -3,6 +3,7 @@ package peers
 import (
 	"encoding/binary"
 	"fmt"
+	"math"
 	"strconv"
 
 	"github.com/mtgo-labs/mtgo/tl/tg"
@@ -84,15 +85,15 @@ func (k Key) BotAPIID() int64 {
 }
 
 // KeyFromBotAPI interprets a Bot API style id: positive ids are users, -1..-999999999999 basic
-// groups, and anything below -10^12 a channel (-100... in decimal). Zero and -10^12 name
-// nothing and give ok == false.
+// groups, and anything below -10^12 a channel (-100... in decimal). Zero, -10^12 and
+// math.MinInt64 (whose channel id has no Bot API form to return to) give ok == false.
 func KeyFromBotAPI(id int64) (k Key, ok bool) {
 	switch {
 	case id > 0:
 		return UserKey(id), true
 	case id >= -maxChatID && id < 0:
 		return ChatKey(-id), true
-	case id < -channelOffset:
+	case id < -channelOffset && id != math.MinInt64:
 		return ChannelKey(-(id + channelOffset)), true
 	}
 	return Key{}, false
@@ -115,7 +116,10 @@ func KeyOfPeer(p tg.PeerClass) (Key, bool) {
 			k = ChannelKey(p.ChannelID)
 		}
 	}
-	return k, k.Valid()
+	if !k.Valid() {
+		return Key{}, false
+	}
+	return k, true
 }
 
 // KeyOfInputPeer returns the key an input peer names, including the peer of the *FromMessage
@@ -144,7 +148,10 @@ func KeyOfInputPeer(p tg.InputPeerClass) (Key, bool) {
 			k = ChannelKey(p.ChannelID)
 		}
 	}
-	return k, k.Valid()
+	if !k.Valid() {
+		return Key{}, false
+	}
+	return k, true
 }
 
 // Peer returns the key as a tg.PeerClass, nil for an invalid key.

@@ -80,7 +80,7 @@ func ParseQuery(s string) (Query, error) {
 	if s == "" {
 		return Query{}, queryError(ErrInvalidQuery, s, "empty")
 	}
-	switch strings.ToLower(s) {
+	switch asciiLower(s) {
 	case "me", "self":
 		return Query{Kind: QuerySelf}, nil
 	}
@@ -147,7 +147,7 @@ func ValidUsername(name string) bool {
 // NormalizeUsername returns the form usernames are compared in: without "@", ASCII lowercase.
 // Usernames are case-insensitive on Telegram.
 func NormalizeUsername(name string) string {
-	return strings.ToLower(strings.TrimPrefix(strings.TrimSpace(name), "@"))
+	return asciiLower(strings.TrimPrefix(strings.TrimSpace(name), "@"))
 }
 
 // NormalizePhone returns the digits of a phone number, dropping a leading "+" and the
@@ -188,7 +188,7 @@ var reservedPaths = map[string]bool{
 // parseLink parses s as a Telegram link. ok is false when s is not a link at all (so the
 // caller tries it as a username).
 func parseLink(s string) (q Query, ok bool, err error) {
-	lower := strings.ToLower(s)
+	lower := asciiLower(s)
 	if rest, found := strings.CutPrefix(lower, "tg://"); found {
 		return parseTGLink(s, s[len(s)-len(rest):])
 	}
@@ -203,7 +203,7 @@ func parseLink(s string) (q Query, ok bool, err error) {
 	if hostEnd < 0 {
 		hostEnd = len(rest)
 	}
-	host := strings.ToLower(rest[:hostEnd])
+	host := asciiLower(rest[:hostEnd])
 	host = strings.TrimPrefix(host, "www.")
 	path := rest[hostEnd:]
 	if i := strings.IndexAny(path, "?#"); i >= 0 {
@@ -242,7 +242,7 @@ func parseTMePath(orig string, segs []string) (Query, bool, error) {
 		return Query{}, true, queryError(ErrUnsupportedLink, orig, "no path")
 	}
 	first := segs[0]
-	switch lf := strings.ToLower(first); {
+	switch lf := asciiLower(first); {
 	case first[0] == '+':
 		if p := NormalizePhone(first[1:]); p != "" && allDigits(first[1:]) {
 			return Query{Kind: QueryPhone, Phone: p}, true, nil
@@ -309,7 +309,7 @@ func parseTGLink(orig, rest string) (Query, bool, error) {
 	if err != nil {
 		return Query{}, true, queryError(ErrInvalidQuery, orig, "bad query string")
 	}
-	switch strings.ToLower(strings.TrimSuffix(action, "/")) {
+	switch asciiLower(strings.TrimSuffix(action, "/")) {
 	case "resolve":
 		if d := params.Get("domain"); d != "" {
 			q, err := usernameQuery(orig, d)
@@ -352,4 +352,21 @@ func allDigits(s string) bool {
 		}
 	}
 	return true
+}
+
+// asciiLower lowercases ASCII letters only, so the result has the same length as s and byte
+// offsets found in it apply to s (strings.ToLower rewrites invalid UTF-8).
+func asciiLower(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 'A' && c <= 'Z' {
+			b := []byte(s)
+			for j := i; j < len(b); j++ {
+				if c := b[j]; c >= 'A' && c <= 'Z' {
+					b[j] = c + 'a' - 'A'
+				}
+			}
+			return string(b)
+		}
+	}
+	return s
 }

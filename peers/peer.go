@@ -103,7 +103,7 @@ const (
 )
 
 // AppendBinary appends the peer's stable binary record to b (it implements
-// encoding.BinaryAppender). Seen is kept to the second.
+// encoding.BinaryAppender). Seen is kept to the second; times before 1970 read back as zero.
 func (p Peer) AppendBinary(b []byte) ([]byte, error) {
 	if !p.Valid() {
 		return b, fmt.Errorf("peers: encode %v: invalid key", p.Key)
@@ -125,10 +125,8 @@ func (p Peer) AppendBinary(b []byte) ([]byte, error) {
 		flags |= flagBot
 	}
 	b = append(b, flags)
-	var seen int64
-	if !p.Seen.IsZero() {
-		seen = p.Seen.Unix()
-	}
+	seen := max(p.Seen.Unix(), 0) // the zero time and times before 1970 are stored as "never"
+
 	b = binary.BigEndian.AppendUint64(b, uint64(seen))
 	b = binary.AppendUvarint(b, uint64(len(p.Usernames)))
 	for _, u := range p.Usernames {
@@ -167,7 +165,10 @@ func (p *Peer) UnmarshalBinary(data []byte) error {
 		return fmt.Errorf("%w: unknown flags %#x", ErrCorruptRecord, flags)
 	}
 	out.Min, out.Bot = flags&flagMin != 0, flags&flagBot != 0
-	if seen := int64(binary.BigEndian.Uint64(data[off:])); seen != 0 {
+	switch seen := int64(binary.BigEndian.Uint64(data[off:])); {
+	case seen < 0:
+		return fmt.Errorf("%w: seen time %d", ErrCorruptRecord, seen)
+	case seen > 0:
 		out.Seen = time.Unix(seen, 0)
 	}
 	off += 8
@@ -198,7 +199,8 @@ func (p *Peer) UnmarshalBinary(data []byte) error {
 
 func readUvarint(b *[]byte, limit uint64, what string) (int, error) {
 	v, n := binary.Uvarint(*b)
-	if n <= 0 {
+	if n <= 0 || n > 1 && (*b)[n-1] == 0 {
+		// Truncated, overflowing or not in its shortest form: one value, one encoding.
 		return 0, fmt.Errorf("%w: bad %s", ErrCorruptRecord, what)
 	}
 	if v > limit {
