@@ -63,3 +63,30 @@ func TestMemoryStore(t *testing.T) {
 		t.Errorf("Save with cancelled ctx = %v", err)
 	}
 }
+
+func TestSessionStringRoundTrip(t *testing.T) {
+	key := make([]byte, AuthKeySize)
+	for i := range key {
+		key[i] = byte(i)
+	}
+	in := Session{DC: 4, Addr: "149.154.167.91:443", TestMode: true, AuthKey: key, UserID: 777, Bot: true,
+		Salt: 5, TimeOffset: time.Second}
+	str, err := ExportString(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := ImportString(str)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in.Salt, in.TimeOffset = 0, 0 // not carried
+	if diff := cmp.Diff(in, got); diff != "" {
+		t.Errorf("round trip (-want +got):\n%s", diff)
+	}
+	if _, err := ExportString(Session{DC: 2}); !errors.Is(err, ErrInvalidSession) {
+		t.Errorf("export without key = %v", err)
+	}
+	if _, err := ImportString(str[:len(str)-3]); err == nil {
+		t.Error("truncated string imported")
+	}
+}

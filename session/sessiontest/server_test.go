@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"go.uber.org/goleak"
+
 	"github.com/mtgo-labs/mtgo/session"
 	"github.com/mtgo-labs/mtgo/session/sessiontest"
 	"github.com/mtgo-labs/mtgo/tl/mt"
@@ -49,4 +51,8 @@ func TestServerUsage(t *testing.T) {
 	}
 	cancel()
 	<-done
+}
+
+func TestMain(m *testing.M) {
+	goleak.VerifyTestMain(m)
 }
