@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/gotd/td/telegram"
-	"github.com/gotd/td/telegram/auth"
 	"github.com/gotd/td/telegram/dcs"
 	gotdtg "github.com/gotd/td/tg"
 	"go.uber.org/zap/zaptest"
