@@ -277,8 +277,5 @@ func (cfg *Config) validate() error {
 	if cfg.Proxy != "" && cfg.MTProxy != "" {
 		return fmt.Errorf("%w: both Proxy and MTProxy are set", ErrInvalidProxy)
 	}
-	if cfg.Storage == nil && !cfg.InMemory && cfg.SessionName == "" && cfg.SessionString == "" {
-		return ErrNoStorage
-	}
 	return nil
 }

@@ -88,8 +88,37 @@ func (i clientInvoker) Invoke(ctx context.Context, in tl.Encoder, out tl.Decoder
 	if err := i.c.invoke(ctx, route{}, in, out, invokeOpts{managed: true}); err != nil {
 		return err
 	}
-	if obj, ok := out.(tl.Object); ok {
+	if obj := unbox(out); obj != nil {
 		i.c.absorb(ctx, obj)
+	}
+	return nil
+}
+
+// unbox returns the object a typed helper's result holder carries, for absorb.
+func unbox(out tl.Decoder) tl.Object {
+	switch o := out.(type) {
+	case *tg.UpdatesClassBox:
+		return o.Updates
+	case *tg.MessagesMessagesClassBox:
+		return o.MessagesMessages
+	case *tg.MessagesDialogsClassBox:
+		return o.MessagesDialogs
+	case *tg.MessagesChatsClassBox:
+		return o.MessagesChats
+	case *tg.UpdatesDifferenceClassBox:
+		return o.UpdatesDifference
+	case *tg.UpdatesChannelDifferenceClassBox:
+		return o.UpdatesChannelDifference
+	case *tg.AuthAuthorizationClassBox:
+		return o.AuthAuthorization
+	case *tg.UserClassVector:
+		v := &Vector{Elems: make([]tg.TLObject, 0, len(o.Elems))}
+		for _, u := range o.Elems {
+			v.Elems = append(v.Elems, u)
+		}
+		return v
+	case tl.Object:
+		return o
 	}
 	return nil
 }

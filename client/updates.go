@@ -62,7 +62,48 @@ func (c *Client) HandleUpdates(updates tg.UpdatesClass) {
 		}
 		return
 	}
-	c.dispatch(expandShort(updates, c.selfID()))
+	c.dispatch(c.completeShort(c.life, updates))
+}
+
+// completeShort expands a short update for delivery without the update engine. A short
+// message names its sender only by id; when the peer cache does not know that user (no access
+// hash to answer with), the message is fetched again with messages.getMessages, whose answer
+// carries the users and chats.
+func (c *Client) completeShort(ctx context.Context, u tg.UpdatesClass) tg.UpdatesClass {
+	var id int32
+	var users []int64
+	switch s := u.(type) {
+	case *tg.UpdateShortMessage:
+		id, users = s.ID, []int64{s.UserID}
+	case *tg.UpdateShortChatMessage:
+		id, users = s.ID, []int64{s.FromID}
+	default:
+		return expandShort(u, c.selfID())
+	}
+	known := true
+	for _, uid := range users {
+		if _, ok := c.peers.Lookup(uid); !ok {
+			known = false
+		}
+	}
+	if known {
+		return expandShort(u, c.selfID())
+	}
+	var res tg.MessagesMessagesClassBox
+	err := c.invoker().Invoke(ctx, &tg.MessagesGetMessagesRequest{ID: []tg.InputMessageClass{&tg.InputMessageID{ID: id}}}, &res)
+	if err != nil {
+		c.Log.Debug("fetch short message", "id", id, "err", err)
+		return expandShort(u, c.selfID())
+	}
+	full := expandShort(u, c.selfID()).(*tg.Updates)
+	switch m := res.MessagesMessages.(type) {
+	case *tg.MessagesMessages:
+		full.Users, full.Chats = m.Users, m.Chats
+	case *tg.MessagesMessagesSlice:
+		full.Users, full.Chats = m.Users, m.Chats
+	}
+	c.peers.Learn(full.Users, full.Chats)
+	return full
 }
 
 // Deliver implements UpdateSink: the update engine hands over ordered updates here.
