@@ -223,6 +223,9 @@ func (r *propertyRun) verify(want []sim.Event) {
 		delete(seen, e.ID)
 	}
 	if len(missing) > 0 || len(twice) > 0 || len(seen) > 0 {
+		if r.b == nil {
+			t.Fatalf("%d events: missing %v, delivered twice %v, unknown %v", len(want), missing, twice, seen)
+		}
 		st, _ := r.b.State()
 		t.Logf("box state %+v common %+v pts pending %d qts pending %d seq %+v next %v now %v", st, r.b.common, len(r.b.pts.pending), len(r.b.qts.pending), r.b.seq, r.b.NextDeadline(), r.now)
 		t.Fatalf("%d events: missing %v, delivered twice %v, unknown %v", len(want), missing, twice, seen)

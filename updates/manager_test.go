@@ -1,0 +1,439 @@
+package updates
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"slices"
+	"sync"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/mtgo-labs/mtgo/tl/tg"
+	"github.com/mtgo-labs/mtgo/updates/internal/sim"
+	"go.uber.org/goleak"
+)
+
+func TestMain(m *testing.M) {
+	goleak.VerifyTestMain(m)
+}
+
+// recorder is a Handler and a Hook that remembers what it saw.
+type recorder struct {
+	mu     sync.Mutex
+	ids    []string
+	users  int
+	events []Event
+	fail   func(b Batch) error
+}
+
+func (r *recorder) HandleUpdates(_ context.Context, b Batch) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.fail != nil {
+		if err := r.fail(b); err != nil {
+			return err
+		}
+	}
+	for _, u := range b.Updates {
+		r.ids = append(r.ids, sim.Identity(u))
+	}
+	r.users += len(b.Users)
+	return nil
+}
+
+func (r *recorder) OnEvent(e Event) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.events = append(r.events, e)
+}
+
+func (r *recorder) seen() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return slices.Clone(r.ids)
+}
+
+func (r *recorder) kinds() []EventKind {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var k []EventKind
+	for _, e := range r.events {
+		k = append(k, e.Kind)
+	}
+	return k
+}
+
+// countingAPI wraps the simulated server, counting calls and optionally failing them.
+type countingAPI struct {
+	*sim.Server
+	mu    sync.Mutex
+	calls map[string]int
+	fail  func(method string) error
+}
+
+func newCountingAPI(srv *sim.Server) *countingAPI {
+	return &countingAPI{Server: srv, calls: make(map[string]int)}
+}
+
+func (a *countingAPI) enter(method string) error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.calls[method]++
+	if a.fail != nil {
+		return a.fail(method)
+	}
+	return nil
+}
+
+func (a *countingAPI) count(method string) int {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.calls[method]
+}
+
+func (a *countingAPI) UpdatesGetState(ctx context.Context, req *tg.UpdatesGetStateRequest) (*tg.UpdatesState, error) {
+	if err := a.enter("getState"); err != nil {
+		return nil, err
+	}
+	return a.Server.UpdatesGetState(ctx, req)
+}
+
+func (a *countingAPI) UpdatesGetDifference(ctx context.Context, req *tg.UpdatesGetDifferenceRequest) (tg.UpdatesDifferenceClass, error) {
+	if err := a.enter("getDifference"); err != nil {
+		return nil, err
+	}
+	return a.Server.UpdatesGetDifference(ctx, req)
+}
+
+func (a *countingAPI) UpdatesGetChannelDifference(ctx context.Context, req *tg.UpdatesGetChannelDifferenceRequest) (tg.UpdatesChannelDifferenceClass, error) {
+	if err := a.enter("getChannelDifference"); err != nil {
+		return nil, err
+	}
+	return a.Server.UpdatesGetChannelDifference(ctx, req)
+}
+
+// simHashes knows the access hashes the simulated server hands out.
+var simHashes = AccessHashesFunc(func(id int64) (int64, bool) { return id * 7, true })
+
+// running is a Manager started in the background of a synctest bubble.
+type running struct {
+	m      *Manager
+	cancel context.CancelFunc
+	errc   chan error
+}
+
+func start(t *testing.T, opts Options) *running {
+	t.Helper()
+	m, err := NewManager(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	r := &running{m: m, cancel: cancel, errc: make(chan error, 1)}
+	go func() { r.errc <- m.Run(ctx) }()
+	synctest.Wait()
+	return r
+}
+
+func (r *running) push(t *testing.T, u tg.UpdatesClass) {
+	t.Helper()
+	if err := r.m.HandleUpdates(t.Context(), u); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (r *running) stop(t *testing.T) error {
+	t.Helper()
+	r.cancel()
+	err := <-r.errc
+	if errors.Is(err, context.Canceled) {
+		return nil
+	}
+	return err
+}
+
+func TestManagerFreshStartAndGap(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		srv := sim.New(1, 77)
+		api := newCountingAPI(srv)
+		rec := &recorder{}
+		store := NewMemoryStore()
+		r := start(t, Options{API: api, Handler: rec, Hook: rec, Store: store, Logger: slog.New(slog.DiscardHandler)})
+		if api.count("getState") != 1 {
+			t.Fatalf("getState calls %d", api.count("getState"))
+		}
+		a := srv.Message()
+		_ = srv.Message() // lost on the way
+		c := srv.Message()
+		ch := srv.ChannelMessage(77)
+		r.push(t, a)
+		r.push(t, c)
+		r.push(t, ch)
+		synctest.Wait()
+		if got := rec.seen(); len(got) != 2 {
+			t.Fatalf("before the gap wait: %v", got)
+		}
+		time.Sleep(DefaultGapWait)
+		synctest.Wait()
+		want := []string{"m1", "m4", "m2", "m3"} // the channel is its own sequence
+		if diff := cmp.Diff(want, rec.seen()); diff != "" {
+			t.Errorf("delivered (-want +got):\n%s", diff)
+		}
+		if api.count("getDifference") != 1 {
+			t.Errorf("getDifference calls %d", api.count("getDifference"))
+		}
+		saved, ok, _ := store.Load(t.Context())
+		st := srv.State()
+		wantSaved := Saved{State: State{Pts: st.Pts, Qts: st.Qts, Seq: st.Seq, Date: st.Date}, Channels: []ChannelPts{{ChannelID: 77, Pts: 1001}}}
+		if diff := cmp.Diff(wantSaved, saved); !ok || diff != "" {
+			t.Errorf("saved (-want +got):\n%s", diff)
+		}
+		if err := r.stop(t); err != nil {
+			t.Fatal(err)
+		}
+		if err := r.m.HandleUpdates(t.Context(), a); !errors.Is(err, ErrStopped) {
+			t.Errorf("HandleUpdates after stop: %v", err)
+		}
+		if err := r.m.Run(t.Context()); !errors.Is(err, ErrRunning) {
+			t.Errorf("second Run: %v", err)
+		}
+	})
+}
+
+func TestManagerCatchUpAndNoCatchUp(t *testing.T) {
+	for _, noCatchUp := range []bool{false, true} {
+		t.Run(fmt.Sprint("NoCatchUp=", noCatchUp), func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				srv := sim.New(2, 5)
+				api := newCountingAPI(srv)
+				store := NewMemoryStore()
+				rec := &recorder{}
+				r := start(t, Options{API: api, Handler: rec, Store: store})
+				r.push(t, srv.Message())
+				r.push(t, srv.ChannelMessage(5))
+				synctest.Wait()
+				if err := r.stop(t); err != nil {
+					t.Fatal(err)
+				}
+				// While the program is down.
+				srv.Message()
+				srv.ChannelMessage(5)
+				srv.ChannelMessage(5)
+
+				rec2 := &recorder{}
+				r2 := start(t, Options{API: api, Handler: rec2, Store: store, NoCatchUp: noCatchUp, AccessHashes: simHashes})
+				synctest.Wait()
+				want := []string{"m3", "m4", "m5"} // the account's and the channel's catch-ups run concurrently
+				if noCatchUp {
+					want = nil
+				}
+				got := rec2.seen()
+				slices.Sort(got)
+				if diff := cmp.Diff(want, got, cmpEmpty); diff != "" {
+					t.Errorf("delivered after restart (-want +got):\n%s", diff)
+				}
+				if err := r2.stop(t); err != nil {
+					t.Fatal(err)
+				}
+				saved, _, _ := store.Load(t.Context())
+				if noCatchUp && len(saved.Channels) != 0 {
+					t.Errorf("saved channels kept with NoCatchUp: %+v", saved.Channels)
+				}
+			})
+		})
+	}
+}
+
+func TestManagerDropsInaccessibleChannel(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		srv := sim.New(3, 9)
+		store := NewMemoryStore()
+		rec := &recorder{}
+		r := start(t, Options{API: srv, Handler: rec, Hook: rec, Store: store})
+		r.push(t, srv.ChannelMessage(9))
+		srv.ChannelMessage(9) // lost
+		third := srv.ChannelMessage(9)
+		srv.SetPrivate(9)
+		r.push(t, third)
+		time.Sleep(time.Second)
+		synctest.Wait()
+		if !slices.Contains(rec.kinds(), EventChannelDropped) {
+			t.Errorf("events %v, want a channel dropped", rec.kinds())
+		}
+		saved, _, _ := store.Load(t.Context())
+		if len(saved.Channels) != 0 {
+			t.Errorf("dropped channel still saved: %+v", saved.Channels)
+		}
+		if err := r.stop(t); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+func TestManagerNoAccessHash(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		srv := sim.New(4, 9)
+		store := NewMemoryStore()
+		st := srv.State()
+		// A saved channel whose hash nobody knows: its catch-up cannot be asked for.
+		if err := store.Save(t.Context(), Commit{State: State{Pts: st.Pts, Qts: st.Qts, Seq: st.Seq, Date: st.Date}, HasState: true,
+			Channels: []ChannelPts{{ChannelID: 9, Pts: 1000}}}); err != nil {
+			t.Fatal(err)
+		}
+		rec := &recorder{}
+		r := start(t, Options{API: srv, Handler: rec, Hook: rec, Store: store})
+		if !slices.Contains(rec.kinds(), EventChannelDropped) {
+			t.Errorf("events %v, want a channel dropped", rec.kinds())
+		}
+		if err := r.stop(t); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+func TestManagerRetriesFailedCalls(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		srv := sim.New(5)
+		api := newCountingAPI(srv)
+		failures := 2
+		api.fail = func(string) error {
+			if failures > 0 {
+				failures--
+				return errors.New("connection reset")
+			}
+			return nil
+		}
+		rec := &recorder{}
+		r := start(t, Options{API: api, Handler: rec, Hook: rec})
+		r.push(t, srv.Message())
+		synctest.Wait()
+		if len(rec.seen()) != 0 {
+			t.Fatal("delivered before the state was known")
+		}
+		time.Sleep(3 * time.Second) // backoffs of 1 s and 2 s
+		synctest.Wait()
+		if diff := cmp.Diff([]string{"m1"}, rec.seen()); diff != "" {
+			t.Errorf("delivered (-want +got):\n%s", diff)
+		}
+		if api.count("getState") != 3 {
+			t.Errorf("getState calls %d, want 3", api.count("getState"))
+		}
+		// Every reconnect asks for the difference.
+		if err := r.m.Reconnected(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		synctest.Wait()
+		if api.count("getDifference") != 1 {
+			t.Errorf("getDifference calls %d, want 1", api.count("getDifference"))
+		}
+		if err := r.stop(t); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+func TestManagerHandlerErrorKeepsState(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		srv := sim.New(6)
+		store := NewMemoryStore()
+		rec := &recorder{}
+		r := start(t, Options{API: srv, Handler: rec, Store: store})
+		r.push(t, srv.Message())
+		synctest.Wait()
+		boom := errors.New("boom")
+		rec.mu.Lock()
+		rec.fail = func(Batch) error { return boom }
+		rec.mu.Unlock()
+		r.push(t, srv.Message())
+		if err := <-r.errc; !errors.Is(err, boom) {
+			t.Fatalf("Run returned %v, want the handler's error", err)
+		}
+		r.errc <- nil
+		_ = r.stop(t)
+		// The failed batch was not committed: the next run delivers it again.
+		rec2 := &recorder{}
+		r2 := start(t, Options{API: srv, Handler: rec2, Store: store})
+		if diff := cmp.Diff([]string{"m2"}, rec2.seen()); diff != "" {
+			t.Errorf("redelivered (-want +got):\n%s", diff)
+		}
+		if err := r2.stop(t); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+// TestManagerUnderFaults runs the whole loop against the simulated server while pushes are
+// withheld, reordered and duplicated and the connection "reconnects" every few hundred
+// milliseconds; halfway the program stops, more happens, and a new Manager on the same store
+// catches up. Every event must be handled exactly once, messages in order per sequence.
+func TestManagerUnderFaults(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		channels := []int64{101, 102, 103, 104, 105}
+		srv := sim.New(7, channels...)
+		srv.Limit = 50
+		store := NewMemoryStore()
+		// The client knows its channels from the start (as from messages.getDialogs), so even a
+		// channel's first update may be withheld.
+		st := srv.State()
+		initial := Commit{State: State{Pts: st.Pts, Qts: st.Qts, Seq: st.Seq, Date: st.Date}, HasState: true}
+		for _, ch := range channels {
+			initial.Channels = append(initial.Channels, ChannelPts{ChannelID: ch, Pts: srv.ChannelPts(ch)})
+		}
+		if err := store.Save(t.Context(), initial); err != nil {
+			t.Fatal(err)
+		}
+		rec := &recorder{}
+		rng := rand.New(rand.NewPCG(7, 7))
+		const total = 2000
+		var (
+			held []tg.UpdatesClass
+			r    = start(t, Options{API: srv, Handler: rec, Store: store, AccessHashes: simHashes})
+		)
+		for i := range total {
+			if i == total/2 {
+				if err := r.stop(t); err != nil {
+					t.Fatal(err)
+				}
+				held = nil // lost with the connection
+				for range 100 {
+					srv.Step() // while the program is down
+				}
+				r = start(t, Options{API: srv, Handler: rec, Store: store, AccessHashes: simHashes})
+			}
+			u := srv.Step()
+			switch a := rng.IntN(100); {
+			case a < 10: // withheld
+			case a < 30:
+				held = append(held, u)
+			default:
+				r.push(t, u)
+				if a < 35 {
+					r.push(t, u)
+				}
+			}
+			if len(held) > 0 && rng.IntN(4) == 0 {
+				r.push(t, held[len(held)-1]) // late and out of order
+				held = held[:len(held)-1]
+			}
+			if rng.IntN(50) == 0 {
+				if err := r.m.Reconnected(t.Context()); err != nil {
+					t.Fatal(err)
+				}
+			}
+			time.Sleep(time.Duration(rng.IntN(20)) * time.Millisecond)
+		}
+		time.Sleep(DefaultIdle + time.Minute) // idle checks reach withheld tails of channels
+		synctest.Wait()
+		if err := r.stop(t); err != nil {
+			t.Fatal(err)
+		}
+		pr := &propertyRun{t: t, srv: srv, delivered: rec.seen()}
+		pr.stored, _, _ = store.Load(t.Context())
+		pr.verify(srv.Events())
+	})
+}
