@@ -1,0 +1,135 @@
+package media
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"strconv"
+	"time"
+
+	"github.com/mtgo-labs/mtgo/tl/tg"
+)
+
+// Kind says which sort of connection to a data center a transfer wants.
+type Kind uint8
+
+const (
+	// KindMain is the ordinary connection of a data center.
+	KindMain Kind = iota
+	// KindMedia is a connection reserved for file transfers (media-only address when the data
+	// center has one).
+	KindMedia
+	// KindCDN is a connection to a CDN data center: keys from help.getCdnConfig, no
+	// authorization.
+	KindCDN
+)
+
+// String returns "main", "media" or "cdn".
+func (k Kind) String() string {
+	switch k {
+	case KindMain:
+		return "main"
+	case KindMedia:
+		return "media"
+	case KindCDN:
+		return "cdn"
+	}
+	return "kind(" + strconv.Itoa(int(k)) + ")"
+}
+
+// Pool hands out RPC invokers per data center (consumer interface; the client implements it).
+// dc 0 names the account's home data center. An invoker must report rpc_error answers as
+// *session.RPCError (possibly wrapped) and must not apply its own flood-wait or migration
+// policy: the transfer loops handle FLOOD_WAIT, FILE_MIGRATE and FILE_REFERENCE_EXPIRED per
+// part. Invokers are used from several goroutines at once.
+type Pool interface {
+	DC(ctx context.Context, dc int, kind Kind) (tg.Invoker, error)
+}
+
+// PoolFunc adapts a function to Pool.
+type PoolFunc func(ctx context.Context, dc int, kind Kind) (tg.Invoker, error)
+
+// DC calls f.
+func (f PoolFunc) DC(ctx context.Context, dc int, kind Kind) (tg.Invoker, error) {
+	return f(ctx, dc, kind)
+}
+
+// Refresher returns a fresh location for a file whose reference expired
+// (FILE_REFERENCE_EXPIRED), typically by fetching the message or document again (consumer; the
+// client provides it). old is the location that failed.
+type Refresher func(ctx context.Context, old tg.InputFileLocationClass) (tg.InputFileLocationClass, error)
+
+// Location is a downloadable file: where it lives and how to name it to upload.getFile.
+type Location struct {
+	// DC is the data center storing the file (Document.DCID, Photo.DCID); 0 for the home data
+	// center. FILE_MIGRATE_X answers move the transfer anyway.
+	DC int
+	// Input names the file to upload.getFile.
+	Input tg.InputFileLocationClass
+	// Size is the file size in bytes when known, 0 when unknown (the download then ends at the
+	// first short chunk).
+	Size int64
+}
+
+// Progress is a snapshot of a transfer, passed to the progress callback.
+type Progress struct {
+	// Done is the number of bytes transferred so far (written to the destination, or
+	// acknowledged by the server for uploads).
+	Done int64
+	// Total is the size of the transfer, -1 when unknown.
+	Total int64
+	// Rate is the average speed since the transfer started, in bytes per second.
+	Rate float64
+}
+
+// Options configures a Client. The zero value is usable.
+type Options struct {
+	// Workers is the number of parts in flight per transfer (default 4; the client passes its
+	// MaxConcurrentTransmissions).
+	Workers int
+	// PartSize is the preferred upload part size: a power of two from 1 KiB to 512 KiB
+	// (default 512 KiB). It is raised when a file would need more than MaxParts parts.
+	PartSize int
+	// ChunkSize is the download request size: a power of two from 4 KiB to 1 MiB (default
+	// 1 MiB). CDN downloads use at least 128 KiB, the span of one CDN hash.
+	ChunkSize int
+	// MaxParts is the most parts an uploaded file may have (default 4000; 8000 for premium
+	// accounts).
+	MaxParts int
+	// Retries is how many times a part is repeated after transient failures (internal server
+	// errors, lost connections) before the transfer fails naming it (default 5; negative: none).
+	Retries int
+	// RetryDelay is the first pause before repeating a failed part, doubled on each repeat
+	// (default 100 ms).
+	RetryDelay time.Duration
+	// MaxFloodWait is the longest FLOOD_WAIT a part sleeps through; a longer one fails the
+	// transfer (default 1 minute).
+	MaxFloodWait time.Duration
+	// DisableCDN stops asking for CDN redirects (cdn_supported is not sent).
+	DisableCDN bool
+	// Rand supplies upload file ids (default crypto/rand).
+	Rand io.Reader
+	// Logger receives debug records about retries, migrations and redirects (default: discard).
+	Logger *slog.Logger
+}
+
+// Option adjusts one transfer.
+type Option func(*call)
+
+// call holds the per-transfer options.
+type call struct {
+	progress func(Progress)
+	refresh  Refresher
+	workers  int
+}
+
+// WithProgress calls fn after each part with the transfer's progress. fn is called from one
+// goroutine at a time, in order, and must return quickly.
+func WithProgress(fn func(Progress)) Option { return func(c *call) { c.progress = fn } }
+
+// WithRefresher sets the function asked for a fresh location when the file reference expires
+// in the middle of a download; without one FILE_REFERENCE_EXPIRED fails the download.
+func WithRefresher(r Refresher) Option { return func(c *call) { c.refresh = r } }
+
+// WithWorkers overrides Options.Workers for one transfer.
+func WithWorkers(n int) Option { return func(c *call) { c.workers = n } }

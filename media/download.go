@@ -1,0 +1,502 @@
+package media
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"iter"
+	"os"
+	"sync"
+	"sync/atomic"
+
+	"github.com/mtgo-labs/mtgo/tl"
+	"github.com/mtgo-labs/mtgo/tl/tg"
+)
+
+// maxRefreshes bounds how often one download asks the refresher for a new file reference.
+const maxRefreshes = 3
+
+// Download writes the file at loc to w, in order, and returns the number of bytes written.
+//
+// Chunks are fetched with upload.getFile on Options.Workers calls at once (at most twice that
+// many chunks are held in memory) and written as soon as all earlier ones are. FILE_MIGRATE_X
+// moves the download to data center X; upload.fileCdnRedirect moves it to the CDN, whose parts
+// are decrypted and checked against the master's hashes (a mismatch fails the download before
+// the part is written); FILE_REFERENCE_EXPIRED asks the refresher of WithRefresher for a new
+// location and repeats the chunk. Transient failures and flood waits repeat a chunk; one that
+// still fails ends the download with a *PartError, after every earlier chunk was written.
+func (c *Client) Download(ctx context.Context, loc Location, w io.Writer, opts ...Option) (int64, error) {
+	d, err := c.newDownload(loc, 0, -1, opts)
+	if err != nil {
+		return 0, err
+	}
+	return d.run(ctx, func(p []byte) error {
+		n, err := w.Write(p)
+		if err == nil && n != len(p) {
+			err = io.ErrShortWrite
+		}
+		if err != nil {
+			return fmt.Errorf("media: download: write: %w", err)
+		}
+		return nil
+	})
+}
+
+// DownloadToFile downloads the file at loc to path and returns its size. The data first goes
+// to path+".part"; an existing .part file is resumed from its last whole chunk, so a download
+// that failed or was cancelled continues where it stopped. The .part file is renamed to path
+// once complete; it stays in place when the download fails.
+func (c *Client) DownloadToFile(ctx context.Context, loc Location, path string, opts ...Option) (int64, error) {
+	part := path + ".part"
+	f, err := os.OpenFile(part, os.O_RDWR|os.O_CREATE, 0o644)
+	if err != nil {
+		return 0, fmt.Errorf("media: download: %w", err)
+	}
+	defer func() {
+		if f != nil {
+			f.Close()
+		}
+	}()
+	st, err := f.Stat()
+	if err != nil {
+		return 0, fmt.Errorf("media: download: %w", err)
+	}
+	have := st.Size()
+	if loc.Size > 0 && have > loc.Size {
+		have = 0 // not a prefix of this file
+	}
+	limit := int64(c.chunkLimit())
+	start := have / limit * limit
+	if err := f.Truncate(start); err != nil {
+		return 0, fmt.Errorf("media: download: %w", err)
+	}
+	if _, err := f.Seek(start, io.SeekStart); err != nil {
+		return 0, fmt.Errorf("media: download: %w", err)
+	}
+	d, err := c.newDownload(loc, start, -1, opts)
+	if err != nil {
+		return 0, err
+	}
+	d.meter.done = start
+	if start > 0 {
+		c.log.Debug("resuming download", "path", part, "offset", start)
+	}
+	n, err := d.run(ctx, func(p []byte) error {
+		if _, err := f.Write(p); err != nil {
+			return fmt.Errorf("media: download: write %s: %w", part, err)
+		}
+		return nil
+	})
+	if err != nil {
+		return start + n, err
+	}
+	err = f.Close()
+	f = nil
+	if err != nil {
+		return start + n, fmt.Errorf("media: download: %w", err)
+	}
+	if err := os.Rename(part, path); err != nil {
+		return start + n, fmt.Errorf("media: download: %w", err)
+	}
+	return start + n, nil
+}
+
+// Range streams the bytes [from, to) of the file at loc (to < 0: to the end) as a sequence of
+// chunks, in order, for media players and partial reads. A chunk is valid until the loop asks
+// for the next one. An error ends the sequence as its last element; breaking out of the loop
+// stops the download, and its goroutines have ended when the loop statement completes.
+func (c *Client) Range(ctx context.Context, loc Location, from, to int64, opts ...Option) iter.Seq2[[]byte, error] {
+	return func(yield func([]byte, error) bool) {
+		d, err := c.newDownload(loc, from, to, opts)
+		if err != nil {
+			yield(nil, err)
+			return
+		}
+		stopped := false
+		_, err = d.run(ctx, func(p []byte) error {
+			if !yield(p, nil) {
+				stopped = true
+				return errStopped
+			}
+			return nil
+		})
+		if err != nil && !stopped {
+			yield(nil, err)
+		}
+	}
+}
+
+// errStopped ends a download whose consumer went away.
+var errStopped = errors.New("media: stopped by the consumer")
+
+// chunkLimit returns the getFile limit: Options.ChunkSize, at least one CDN hash span when CDN
+// redirects may happen.
+func (c *Client) chunkLimit() int {
+	if c.opt.DisableCDN {
+		return c.opt.ChunkSize
+	}
+	return max(c.opt.ChunkSize, CDNHashSize)
+}
+
+// download is one download in progress. The writer side (run) is owned by the calling
+// goroutine; src is shared by the workers under mu.
+type download struct {
+	c       *Client
+	plan    ChunkPlan
+	refresh Refresher
+	workers int
+	meter   *meter
+	bufSize int
+
+	mu        sync.Mutex
+	src       source
+	moves     int
+	refreshMu sync.Mutex // one refresher call at a time
+	refreshes int
+}
+
+// source is where chunks come from; gen changes with every move so that workers hitting the
+// same error apply one move, not one each.
+type source struct {
+	gen   int
+	dc    int
+	input tg.InputFileLocationClass
+	cdn   *cdnSource
+}
+
+// cdnSource is an active CDN redirect.
+type cdnSource struct {
+	dc     int
+	token  []byte
+	cipher *CDNCipher
+	mu     sync.RWMutex // guards hashes
+	hashes CDNHashes
+}
+
+func (c *Client) newDownload(loc Location, from, to int64, opts []Option) (*download, error) {
+	if loc.Input == nil {
+		return nil, fmt.Errorf("media: download: %w: no input location", ErrMediaNil)
+	}
+	if err := CheckChunkSize(c.opt.ChunkSize); err != nil {
+		return nil, err
+	}
+	plan, err := NewChunkPlan(loc.Size, from, to, c.chunkLimit())
+	if err != nil {
+		return nil, err
+	}
+	k := c.callOptions(opts)
+	workers := k.workers
+	if n := plan.Count(); n >= 0 {
+		workers = max(min(workers, n), 1)
+	}
+	bufSize := plan.Limit()
+	if loc.Size > 0 {
+		bufSize = int(min(int64(bufSize), loc.Size))
+	}
+	return &download{
+		c: c, plan: plan, refresh: k.refresh, workers: workers, bufSize: bufSize,
+		meter: newMeter(k.progress, max(plan.Len(), -1)),
+		src:   source{dc: loc.DC, input: loc.Input},
+	}, nil
+}
+
+// fetched is a chunk answered (or finally failed) by a worker.
+type fetched struct {
+	chunk    Chunk
+	buf      []byte // the slot's buffer, to recycle
+	data     []byte
+	attempts int
+	err      error
+}
+
+// run fetches the plan's chunks on the workers and hands them to sink in order from the
+// calling goroutine. It returns the bytes given to sink.
+func (d *download) run(parent context.Context, sink func([]byte) error) (int64, error) {
+	count := d.plan.Count()
+	if count == 0 {
+		return 0, nil
+	}
+	ctx, cancel := context.WithCancel(parent)
+	window := 2 * d.workers
+	slots := make(chan []byte, window)
+	for range window {
+		slots <- nil // buffers are allocated on first use
+	}
+	results := make(chan fetched, window)
+	var next atomic.Int64
+	var end atomic.Int64 // index of the last chunk once known
+	end.Store(int64(count) - 1)
+	if count < 0 {
+		end.Store(1<<62 - 1)
+	}
+	var wg sync.WaitGroup
+	for range d.workers {
+		wg.Go(func() {
+			for {
+				var buf []byte
+				select {
+				case buf = <-slots:
+				case <-ctx.Done():
+					return
+				}
+				i := int(next.Add(1) - 1)
+				ch, ok := d.plan.Chunk(i)
+				if !ok || int64(i) > end.Load() {
+					slots <- buf
+					return
+				}
+				if buf == nil {
+					buf = make([]byte, d.bufSize)
+				}
+				data, attempts, err := d.fetch(ctx, ch, buf)
+				results <- fetched{chunk: ch, buf: buf, data: data, attempts: attempts, err: err}
+			}
+		})
+	}
+	defer func() {
+		cancel()
+		wg.Wait()
+	}()
+
+	pending := make(map[int]fetched, window)
+	var written int64
+	for want := 0; ; {
+		var f fetched
+		select {
+		case f = <-results:
+		case <-ctx.Done():
+			return written, contextErr(parent, ctx.Err())
+		}
+		pending[f.chunk.Index] = f
+		for {
+			f, ok := pending[want]
+			if !ok {
+				break
+			}
+			delete(pending, want)
+			if f.err != nil {
+				return written, contextErr(parent, &PartError{Op: "download", Part: want, Offset: f.chunk.Offset, Attempts: f.attempts, Err: f.err})
+			}
+			out, last, err := d.plan.Trim(f.chunk, f.data)
+			if err != nil {
+				return written, &PartError{Op: "download", Part: want, Offset: f.chunk.Offset, Attempts: f.attempts, Err: err}
+			}
+			if len(out) > 0 {
+				if err := sink(out); err != nil {
+					return written, err
+				}
+				written += int64(len(out))
+				d.meter.add(len(out))
+			}
+			slots <- f.buf
+			if last {
+				end.Store(int64(want))
+				return written, nil
+			}
+			want++
+		}
+	}
+}
+
+func (d *download) snapshot() source {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.src
+}
+
+// fetch gets one chunk into buf, following the source through migrations, CDN redirects and
+// reference refreshes, and repeating it after transient failures and flood waits.
+func (d *download) fetch(ctx context.Context, ch Chunk, buf []byte) (data []byte, attempts int, err error) {
+	opt := &d.c.opt
+	floods, failures := 0, 0
+	for {
+		attempts++
+		src := d.snapshot()
+		if src.cdn != nil {
+			data, err = d.fetchCDN(ctx, src, ch, buf)
+		} else {
+			var redirect *tg.UploadFileCdnRedirect
+			data, redirect, err = d.fetchMaster(ctx, src, ch, buf)
+			if err == nil && redirect != nil {
+				if err := d.toCDN(src.gen, redirect); err != nil {
+					return nil, attempts, err
+				}
+				continue
+			}
+		}
+		if err == nil {
+			return data, attempts, nil
+		}
+		v, wait, dc := judge(ctx, err)
+		switch {
+		case v == flood && wait <= opt.MaxFloodWait && floods < maxFloods:
+			floods++
+			d.c.log.Debug("download chunk flood wait", "chunk", ch.Index, "wait", wait)
+			if err := sleep(ctx, wait); err != nil {
+				return nil, attempts, err
+			}
+		case v == flood && wait > opt.MaxFloodWait:
+			return nil, attempts, fmt.Errorf("%w: %s: %w", ErrFloodWait, wait, err)
+		case v == migrate && src.cdn == nil:
+			if err := d.move(src.gen, func(s *source) { s.dc = dc }); err != nil {
+				return nil, attempts, err
+			}
+			d.c.log.Debug("download migrated", "dc", dc)
+		case v == refresh && src.cdn == nil:
+			if rerr := d.refreshLocation(ctx, src, err); rerr != nil {
+				return nil, attempts, rerr
+			}
+		case v == cdnToken && src.cdn != nil:
+			if err := d.move(src.gen, func(s *source) { s.cdn = nil }); err != nil {
+				return nil, attempts, err
+			}
+			d.c.log.Debug("cdn token expired, asking the master again")
+		case v == retry && failures < opt.Retries:
+			failures++
+			d.c.log.Debug("download chunk retry", "chunk", ch.Index, "attempt", attempts, "err", err)
+			if err := sleep(ctx, backoff(opt.RetryDelay, failures)); err != nil {
+				return nil, attempts, err
+			}
+		default:
+			return nil, attempts, err
+		}
+	}
+}
+
+// move applies change to the source unless another worker already moved it since gen.
+func (d *download) move(gen int, change func(*source)) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.src.gen != gen {
+		return nil
+	}
+	if d.moves++; d.moves > maxMoves {
+		return fmt.Errorf("%w: %d moves", ErrTooManyMigrations, d.moves-1)
+	}
+	change(&d.src)
+	d.src.gen++
+	return nil
+}
+
+func (d *download) toCDN(gen int, r *tg.UploadFileCdnRedirect) error {
+	ciph, err := NewCDNCipher(r.EncryptionKey, r.EncryptionIv)
+	if err != nil {
+		return err
+	}
+	cdn := &cdnSource{dc: int(r.DCID), token: r.FileToken, cipher: ciph}
+	cdn.hashes.Add(r.FileHashes)
+	d.c.log.Debug("download redirected to cdn", "dc", r.DCID)
+	return d.move(gen, func(s *source) { s.cdn = cdn })
+}
+
+// refreshLocation asks the refresher for a new location, once for all workers that saw the
+// reference of src expire.
+func (d *download) refreshLocation(ctx context.Context, src source, cause error) error {
+	d.refreshMu.Lock()
+	defer d.refreshMu.Unlock()
+	if d.snapshot().gen != src.gen {
+		return nil // refreshed meanwhile
+	}
+	if d.refresh == nil {
+		return fmt.Errorf("%w: no refresher: %w", ErrReferenceExpired, cause)
+	}
+	if d.refreshes++; d.refreshes > maxRefreshes {
+		return fmt.Errorf("%w: still expired after %d refreshes: %w", ErrReferenceExpired, maxRefreshes, cause)
+	}
+	loc, err := d.refresh(ctx, src.input)
+	if err != nil {
+		return fmt.Errorf("%w: refresher: %w", ErrReferenceExpired, err)
+	}
+	if loc == nil {
+		return fmt.Errorf("%w: refresher returned no location", ErrReferenceExpired)
+	}
+	d.c.log.Debug("file reference refreshed")
+	return d.move(src.gen, func(s *source) { s.input = loc })
+}
+
+// fetchMaster asks the file's data center for a chunk.
+func (d *download) fetchMaster(ctx context.Context, src source, ch Chunk, buf []byte) ([]byte, *tg.UploadFileCdnRedirect, error) {
+	inv, err := d.c.pool.DC(ctx, src.dc, KindMedia)
+	if err != nil {
+		return nil, nil, fmt.Errorf("media: connection to dc %d: %w", src.dc, err)
+	}
+	ans := fileAnswer{buf: buf}
+	req := &tg.UploadGetFileRequest{CdnSupported: !d.c.opt.DisableCDN, Location: src.input, Offset: ch.Offset, Limit: ch.Limit}
+	if err := inv.Invoke(ctx, req, &ans); err != nil {
+		return nil, nil, err
+	}
+	return ans.data, ans.redirect, nil
+}
+
+// fetchCDN gets a chunk from the CDN, decrypts it and verifies it against the master's hashes.
+func (d *download) fetchCDN(ctx context.Context, src source, ch Chunk, buf []byte) ([]byte, error) {
+	cdn := src.cdn
+	inv, err := d.c.pool.DC(ctx, cdn.dc, KindCDN)
+	if err != nil {
+		return nil, fmt.Errorf("media: connection to cdn dc %d: %w", cdn.dc, err)
+	}
+	ans := cdnAnswer{buf: buf}
+	for reuploads := 0; ; reuploads++ {
+		req := &tg.UploadGetCdnFileRequest{FileToken: cdn.token, Offset: ch.Offset, Limit: ch.Limit}
+		if err := inv.Invoke(ctx, req, &ans); err != nil {
+			return nil, err
+		}
+		if ans.reupload == nil {
+			break
+		}
+		if reuploads == maxMoves {
+			return nil, fatal(fmt.Errorf("%w: cdn still asks for a reupload after %d", ErrTooManyMigrations, reuploads))
+		}
+		var hashes tg.FileHashVector
+		if err := d.master(ctx, src, &tg.UploadReuploadCdnFileRequest{FileToken: cdn.token, RequestToken: ans.reupload}, &hashes); err != nil {
+			return nil, err
+		}
+		cdn.mu.Lock()
+		cdn.hashes.Add(hashes.Elems)
+		cdn.mu.Unlock()
+		d.c.log.Debug("cdn file reuploaded", "offset", ch.Offset)
+	}
+	data := ans.data
+	if len(data) > int(ch.Limit) {
+		return nil, fatal(fmt.Errorf("%w: %d bytes for %d", ErrChunkTooLarge, len(data), ch.Limit))
+	}
+	if err := cdn.cipher.XOR(data, data, ch.Offset); err != nil {
+		return nil, fatal(err)
+	}
+	final := len(data) < int(ch.Limit)
+	for asked := 0; ; asked++ {
+		cdn.mu.RLock()
+		at, missing := cdn.hashes.Missing(ch.Offset, len(data))
+		cdn.mu.RUnlock()
+		if !missing {
+			break
+		}
+		if asked == 4 {
+			return nil, fatal(fmt.Errorf("%w: block at offset %d", ErrCDNHashMissing, at))
+		}
+		var hashes tg.FileHashVector
+		if err := d.master(ctx, src, &tg.UploadGetCdnFileHashesRequest{FileToken: cdn.token, Offset: at}, &hashes); err != nil {
+			return nil, err
+		}
+		cdn.mu.Lock()
+		cdn.hashes.Add(hashes.Elems)
+		cdn.mu.Unlock()
+	}
+	cdn.mu.RLock()
+	err = cdn.hashes.Verify(ch.Offset, data, final)
+	cdn.mu.RUnlock()
+	if err != nil {
+		return nil, fatal(err)
+	}
+	return data, nil
+}
+
+// master calls the file's own data center (CDN hashes and reuploads).
+func (d *download) master(ctx context.Context, src source, in tl.Encoder, out *tg.FileHashVector) error {
+	inv, err := d.c.pool.DC(ctx, src.dc, KindMedia)
+	if err != nil {
+		return fmt.Errorf("media: connection to dc %d: %w", src.dc, err)
+	}
+	return inv.Invoke(ctx, in, out)
+}

@@ -1,0 +1,195 @@
+package media
+
+import (
+	"fmt"
+
+	"github.com/mtgo-labs/mtgo/tl/tg"
+)
+
+// MediaLocation returns the file to download for message media: the largest size of a photo,
+// the document of a document, web page, game or paid media. nil media fails with ErrMediaNil,
+// media without a file (contacts, polls, geo points, ...) with ErrNoDownloadableMedia.
+func MediaLocation(m tg.MessageMediaClass) (Location, error) {
+	switch m := m.(type) {
+	case nil:
+		return Location{}, ErrMediaNil
+	case *tg.MessageMediaPhoto:
+		if m.Photo == nil {
+			return Location{}, ErrPhotoNoData
+		}
+		return PhotoLocation(m.Photo, "")
+	case *tg.MessageMediaDocument:
+		return DocumentLocation(m.Document)
+	case *tg.MessageMediaWebPage:
+		if wp, ok := m.Webpage.(*tg.WebPage); ok {
+			if _, ok := wp.Document.(*tg.Document); ok {
+				return DocumentLocation(wp.Document)
+			}
+			if wp.Photo != nil {
+				return PhotoLocation(wp.Photo, "")
+			}
+		}
+	case *tg.MessageMediaGame:
+		if _, ok := m.Game.Document.(*tg.Document); ok {
+			return DocumentLocation(m.Game.Document)
+		}
+		if m.Game.Photo != nil {
+			return PhotoLocation(m.Game.Photo, "")
+		}
+	case *tg.MessageMediaInvoice:
+		if em, ok := m.ExtendedMedia.(*tg.MessageExtendedMedia); ok {
+			return MediaLocation(em.Media)
+		}
+	}
+	return Location{}, ErrNoDownloadableMedia
+}
+
+// PhotoLocation returns the location of the size named sizeType of photo p ("" for the best
+// size, see BestPhotoSize). A photoEmpty fails with ErrPhotoNoData, a photo without a
+// downloadable size with ErrPhotoNoSizes, a missing named size with ErrNoThumb.
+func PhotoLocation(p tg.PhotoClass, sizeType string) (Location, error) {
+	ph, ok := p.(*tg.Photo)
+	if !ok || ph == nil {
+		if p == nil {
+			return Location{}, ErrMediaNil
+		}
+		return Location{}, ErrPhotoNoData
+	}
+	var size tg.PhotoSizeClass
+	if sizeType == "" {
+		if size, ok = BestPhotoSize(ph.Sizes); !ok {
+			return Location{}, ErrPhotoNoSizes
+		}
+	} else if size, ok = findSize(ph.Sizes, sizeType); !ok {
+		return Location{}, fmt.Errorf("%w: photo %d has no size %q", ErrNoThumb, ph.ID, sizeType)
+	}
+	return Location{
+		DC: int(ph.DCID),
+		Input: &tg.InputPhotoFileLocation{
+			ID: ph.ID, AccessHash: ph.AccessHash, FileReference: ph.FileReference, ThumbSize: sizeTypeOf(size),
+		},
+		Size: sizeBytes(size),
+	}, nil
+}
+
+// DocumentLocation returns the location of document d's file. A nil or empty document fails
+// with ErrNoDownloadableMedia.
+func DocumentLocation(d tg.DocumentClass) (Location, error) {
+	doc, ok := d.(*tg.Document)
+	if !ok || doc == nil {
+		return Location{}, ErrNoDownloadableMedia
+	}
+	return Location{
+		DC:    int(doc.DCID),
+		Input: &tg.InputDocumentFileLocation{ID: doc.ID, AccessHash: doc.AccessHash, FileReference: doc.FileReference},
+		Size:  doc.Size,
+	}, nil
+}
+
+// ThumbLocation returns the location of a thumbnail of document d: the size named thumbType,
+// or the best one for "". A document without thumbnails fails with ErrNoThumb.
+func ThumbLocation(d tg.DocumentClass, thumbType string) (Location, error) {
+	doc, ok := d.(*tg.Document)
+	if !ok || doc == nil {
+		return Location{}, ErrNoDownloadableMedia
+	}
+	var size tg.PhotoSizeClass
+	if thumbType == "" {
+		size, ok = BestPhotoSize(doc.Thumbs)
+	} else {
+		size, ok = findSize(doc.Thumbs, thumbType)
+	}
+	if !ok {
+		return Location{}, fmt.Errorf("%w: document %d, thumb %q", ErrNoThumb, doc.ID, thumbType)
+	}
+	return Location{
+		DC: int(doc.DCID),
+		Input: &tg.InputDocumentFileLocation{
+			ID: doc.ID, AccessHash: doc.AccessHash, FileReference: doc.FileReference, ThumbSize: sizeTypeOf(size),
+		},
+		Size: sizeBytes(size),
+	}, nil
+}
+
+// InlineThumb returns the bytes of a thumbnail sent inside the object itself
+// (photoCachedSize), which needs no download, and whether there is one. Stripped and path
+// sizes are not returned: they are not image files.
+func InlineThumb(sizes []tg.PhotoSizeClass) ([]byte, bool) {
+	for _, s := range sizes {
+		if c, ok := s.(*tg.PhotoCachedSize); ok && len(c.Bytes) > 0 {
+			return c.Bytes, true
+		}
+	}
+	return nil, false
+}
+
+// BestPhotoSize returns the downloadable size with the most pixels (the largest byte size
+// breaking ties): photoSize, photoSizeProgressive or photoCachedSize. Empty, stripped and
+// path sizes are skipped: they cannot be fetched with upload.getFile.
+func BestPhotoSize(sizes []tg.PhotoSizeClass) (tg.PhotoSizeClass, bool) {
+	var best tg.PhotoSizeClass
+	var bestArea, bestBytes int64
+	for _, s := range sizes {
+		var w, h int32
+		switch s := s.(type) {
+		case *tg.PhotoSize:
+			w, h = s.W, s.H
+		case *tg.PhotoSizeProgressive:
+			w, h = s.W, s.H
+		case *tg.PhotoCachedSize:
+			w, h = s.W, s.H
+		default:
+			continue
+		}
+		area, n := int64(w)*int64(h), sizeBytes(s)
+		if best == nil || area > bestArea || (area == bestArea && n > bestBytes) {
+			best, bestArea, bestBytes = s, area, n
+		}
+	}
+	return best, best != nil
+}
+
+func findSize(sizes []tg.PhotoSizeClass, typ string) (tg.PhotoSizeClass, bool) {
+	for _, s := range sizes {
+		if sizeTypeOf(s) == typ {
+			switch s.(type) {
+			case *tg.PhotoSize, *tg.PhotoSizeProgressive, *tg.PhotoCachedSize:
+				return s, true
+			}
+		}
+	}
+	return nil, false
+}
+
+func sizeTypeOf(s tg.PhotoSizeClass) string {
+	switch s := s.(type) {
+	case *tg.PhotoSize:
+		return s.Type
+	case *tg.PhotoSizeProgressive:
+		return s.Type
+	case *tg.PhotoCachedSize:
+		return s.Type
+	case *tg.PhotoStrippedSize:
+		return s.Type
+	case *tg.PhotoPathSize:
+		return s.Type
+	case *tg.PhotoSizeEmpty:
+		return s.Type
+	}
+	return ""
+}
+
+// sizeBytes returns the file size of a photo size, 0 when unknown.
+func sizeBytes(s tg.PhotoSizeClass) int64 {
+	switch s := s.(type) {
+	case *tg.PhotoSize:
+		return int64(s.Size)
+	case *tg.PhotoSizeProgressive:
+		if n := len(s.Sizes); n > 0 {
+			return int64(s.Sizes[n-1])
+		}
+	case *tg.PhotoCachedSize:
+		return int64(len(s.Bytes))
+	}
+	return 0
+}

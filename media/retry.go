@@ -1,0 +1,89 @@
+package media
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/mtgo-labs/mtgo/session"
+	"github.com/mtgo-labs/mtgo/tl"
+)
+
+// verdict is what a transfer loop does after a failed call.
+type verdict uint8
+
+const (
+	fail      verdict = iota // give up: the error is final for this part
+	retry                    // transient: repeat after a backoff, counting an attempt
+	flood                    // FLOOD_WAIT: sleep the demanded time, then repeat
+	migrate                  // FILE_MIGRATE_X: repeat on data center X
+	refresh                  // FILE_REFERENCE_EXPIRED: ask the refresher, then repeat
+	cdnToken                 // the CDN file token is no longer valid: ask the master again
+)
+
+// judge classifies err. A cancelled context always fails.
+func judge(ctx context.Context, err error) (v verdict, wait time.Duration, dc int) {
+	if ctx.Err() != nil || errors.Is(err, context.Canceled) {
+		return fail, 0, 0
+	}
+	rpc, ok := session.AsRPCError(err)
+	if !ok {
+		var fatal *fatalError
+		var decode *tl.DecodeError
+		if errors.As(err, &fatal) || errors.As(err, &decode) || errors.Is(err, ErrChunkTooLarge) {
+			return fail, 0, 0 // a malformed answer is not fixed by asking again
+		}
+		return retry, 0, 0 // lost connection, timeout of one attempt, ...
+	}
+	if d, ok := rpc.FloodWait(); ok {
+		return flood, d, 0
+	}
+	if rpc.Type == "FILE_MIGRATE" {
+		if dc, ok := rpc.MigrateDC(); ok {
+			return migrate, 0, dc
+		}
+	}
+	switch rpc.Type {
+	case "FILE_REFERENCE_EXPIRED", "FILE_REFERENCE_X_EXPIRED", "FILE_REFERENCE_INVALID":
+		return refresh, 0, 0
+	case "FILE_TOKEN_INVALID", "CDN_UPLOAD_TIMEOUT":
+		return cdnToken, 0, 0
+	}
+	if rpc.Temporary() {
+		return retry, 0, 0
+	}
+	return fail, 0, 0
+}
+
+// fatalError marks a local error no repetition can fix (a malformed answer, a hash mismatch).
+type fatalError struct{ err error }
+
+func (e *fatalError) Error() string { return e.err.Error() }
+func (e *fatalError) Unwrap() error { return e.err }
+
+func fatal(err error) error { return &fatalError{err: err} }
+
+// sleep waits d or until ctx ends.
+func sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// backoff returns the pause before repeat number n (from 1): base doubled each time, capped
+// at 30 times base.
+func backoff(base time.Duration, n int) time.Duration {
+	d := base
+	for i := 1; i < n && d < 30*base; i++ {
+		d *= 2
+	}
+	return min(d, 30*base)
+}
