@@ -63,7 +63,7 @@ func (c *Cache) Learn(users []tg.UserClass, chats []tg.ChatClass) {
 }
 
 // LearnFrom records the users and chats carried by a result or updates object (see Entities).
-func (c *Cache) LearnFrom(obj tl.Object) {
+func (c *Cache) LearnFrom(obj any) {
 	users, chats := Entities(obj)
 	c.Learn(users, chats)
 }
