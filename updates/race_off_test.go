@@ -1,0 +1,5 @@
+//go:build !race
+
+package updates
+
+const raceEnabled = false
