@@ -51,7 +51,7 @@ func (r *ring) next() *tg.Updates {
 
 func startedBox(b testing.TB, pts int32) (*Box, time.Time) {
 	// No idle checks: a long benchmark moves the clock by many gap waits.
-	box := NewBox(Config{Idle: 1 << 40, ChannelIdle: 1 << 40})
+	box := NewBox(Config{Idle: 100000 * time.Hour, ChannelIdle: 100000 * time.Hour})
 	now := time.Unix(1_700_000_000, 0)
 	box.Start(now, &Saved{State: State{Pts: pts, Qts: 1, Seq: 1, Date: 100}, Channels: []ChannelPts{{ChannelID: 5, Pts: pts}}})
 	if _, err := box.ApplyDifference(now, &tg.UpdatesDifferenceEmpty{Date: 100, Seq: 1}); err != nil {
