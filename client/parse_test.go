@@ -1,0 +1,135 @@
+package mtgo_test
+
+import (
+	"errors"
+	"testing"
+	"unicode/utf16"
+
+	"github.com/google/go-cmp/cmp"
+
+	mtgo "github.com/mtgo-labs/mtgo/client"
+	"github.com/mtgo-labs/mtgo/tl/tg"
+)
+
+func TestParseText(t *testing.T) {
+	tests := []struct {
+		name string
+		mode int
+		in   string
+		text string
+		ents []tg.MessageEntityClass
+	}{
+		{"plain", mtgo.ParseModeNone, "**not** parsed", "**not** parsed", nil},
+		{"md bold italic", mtgo.ParseModeMarkdown, "**bold** and __it__", "bold and it", []tg.MessageEntityClass{
+			&tg.MessageEntityBold{Offset: 0, Length: 4}, &tg.MessageEntityItalic{Offset: 9, Length: 2}}},
+		{"md utf16 offsets", mtgo.ParseModeMarkdown, "😀 **x**", "😀 x", []tg.MessageEntityClass{
+			&tg.MessageEntityBold{Offset: 3, Length: 1}}},
+		{"md nested", mtgo.ParseModeMarkdown, "**a __b__**", "a b", []tg.MessageEntityClass{
+			&tg.MessageEntityItalic{Offset: 2, Length: 1}, &tg.MessageEntityBold{Offset: 0, Length: 3}}},
+		{"md code keeps markers", mtgo.ParseModeMarkdown, "`a**b`", "a**b", []tg.MessageEntityClass{
+			&tg.MessageEntityCode{Offset: 0, Length: 4}}},
+		{"md pre with language", mtgo.ParseModeMarkdown, "```go\nx := 1```", "x := 1", []tg.MessageEntityClass{
+			&tg.MessageEntityPre{Offset: 0, Length: 6, Language: "go"}}},
+		{"md link with bold", mtgo.ParseModeMarkdown, "see [**b**](http://u)!", "see b!", []tg.MessageEntityClass{
+			&tg.MessageEntityBold{Offset: 4, Length: 1}, &tg.MessageEntityTextURL{Offset: 4, Length: 1, URL: "http://u"}}},
+		{"md escapes", mtgo.ParseModeMarkdown, `\*\*x\*\* ~~s~~ ||p|| --u--`, "**x** s p u", []tg.MessageEntityClass{
+			&tg.MessageEntityStrike{Offset: 6, Length: 1}, &tg.MessageEntitySpoiler{Offset: 8, Length: 1},
+			&tg.MessageEntityUnderline{Offset: 10, Length: 1}}},
+		{"html tags", mtgo.ParseModeHTML, `<b>a</b> <a href="http://x?a=1&amp;b=2">l</a> &lt;3`, "a l <3", []tg.MessageEntityClass{
+			&tg.MessageEntityBold{Offset: 0, Length: 1}, &tg.MessageEntityTextURL{Offset: 2, Length: 1, URL: "http://x?a=1&b=2"}}},
+		{"html pre language", mtgo.ParseModeHTML, `<pre><code class="language-go">x</code></pre>`, "x", []tg.MessageEntityClass{
+			&tg.MessageEntityPre{Offset: 0, Length: 1, Language: "go"}}},
+		{"html spoiler emoji quote", mtgo.ParseModeHTML, `<tg-spoiler>s</tg-spoiler><span class="tg-spoiler">t</span><tg-emoji emoji-id="5">e</tg-emoji><blockquote>q</blockquote><br>`, "steq\n", []tg.MessageEntityClass{
+			&tg.MessageEntitySpoiler{Offset: 0, Length: 1}, &tg.MessageEntitySpoiler{Offset: 1, Length: 1},
+			&tg.MessageEntityCustomEmoji{Offset: 2, Length: 1, DocumentID: 5}, &tg.MessageEntityBlockquote{Offset: 3, Length: 1}}},
+		{"html numeric refs", mtgo.ParseModeHTML, "&#65;&#x42;&bogus; &", "AB&bogus; &", nil},
+		{"html empty element", mtgo.ParseModeHTML, "<b></b>x", "x", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			text, ents, err := mtgo.ParseText(tt.mode, tt.in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if text != tt.text {
+				t.Fatalf("text = %q, want %q", text, tt.text)
+			}
+			if diff := cmp.Diff(tt.ents, ents); diff != "" {
+				t.Fatalf("entities (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestParseTextErrors(t *testing.T) {
+	for _, tt := range []struct {
+		mode int
+		in   string
+		want error
+	}{
+		{mtgo.ParseModeMarkdown, "**open", mtgo.ErrParse},
+		{mtgo.ParseModeMarkdown, "__a**b__**", mtgo.ErrParse},
+		{mtgo.ParseModeHTML, "<b>x", mtgo.ErrParse},
+		{mtgo.ParseModeHTML, "<b>x</i>", mtgo.ErrParse},
+		{mtgo.ParseModeHTML, "<foo>x</foo>", mtgo.ErrParse},
+		{mtgo.ParseModeHTML, "<b", mtgo.ErrParse},
+		{mtgo.ParseModeHTML, "<span>x</span>", mtgo.ErrParse},
+		{9, "x", mtgo.ErrUnknownParseMode},
+	} {
+		if _, _, err := mtgo.ParseText(tt.mode, tt.in); !errors.Is(err, tt.want) {
+			t.Errorf("ParseText(%d, %q) = %v, want %v", tt.mode, tt.in, err, tt.want)
+		}
+	}
+}
+
+// FuzzParseText checks that no input panics and that every entity lies inside the text.
+func FuzzParseText(f *testing.F) {
+	for _, s := range []string{
+		"**bold** and __it__", "😀 **x**", "```go\nx```", "[**b**](http://u)", `\*x`,
+		`<b>a</b> <a href="h">l</a> &lt;`, `<pre><code class="language-go">x</code></pre>`,
+		"<b><i><u>x</u></i></b>", "&#x1F600;", "[a](", "<a href='x", "``````",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, mode := range []int{mtgo.ParseModeMarkdown, mtgo.ParseModeHTML} {
+			text, ents, err := mtgo.ParseText(mode, s)
+			if err != nil {
+				continue
+			}
+			n := int32(len(utf16.Encode([]rune(text))))
+			for _, e := range ents {
+				off, length := entitySpan(e)
+				if off < 0 || length <= 0 || off+length > n {
+					t.Fatalf("mode %d input %q: entity %#v outside text %q (%d units)", mode, s, e, text, n)
+				}
+			}
+		}
+	})
+}
+
+func entitySpan(e tg.MessageEntityClass) (int32, int32) {
+	switch e := e.(type) {
+	case *tg.MessageEntityBold:
+		return e.Offset, e.Length
+	case *tg.MessageEntityItalic:
+		return e.Offset, e.Length
+	case *tg.MessageEntityUnderline:
+		return e.Offset, e.Length
+	case *tg.MessageEntityStrike:
+		return e.Offset, e.Length
+	case *tg.MessageEntitySpoiler:
+		return e.Offset, e.Length
+	case *tg.MessageEntityCode:
+		return e.Offset, e.Length
+	case *tg.MessageEntityPre:
+		return e.Offset, e.Length
+	case *tg.MessageEntityTextURL:
+		return e.Offset, e.Length
+	case *tg.MessageEntityBlockquote:
+		return e.Offset, e.Length
+	case *tg.MessageEntityCustomEmoji:
+		return e.Offset, e.Length
+	}
+	return -1, -1
+}
