@@ -467,3 +467,23 @@ func TestSequence(t *testing.T) {
 		t.Errorf("no call of the sequence went out as invokeAfterMsg")
 	}
 }
+
+func TestUnknownAuthKey(t *testing.T) {
+	srv := sessiontest.NewServer(t)
+	sess := srv.Session()
+	sess.AuthKey = bytes.Repeat([]byte{7}, session.AuthKeySize) // a key the server never saw
+	conn, err := session.New(session.Options{Session: sess, Dialer: srv.Dialer(), PublicKeys: srv.PublicKeys()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	errc := make(chan error, 1)
+	go func() { errc <- conn.Invoke(ctx, &sessiontest.Payload{N: 1}, &sessiontest.Payload{}) }()
+	if err := conn.Run(ctx); !errors.Is(err, session.ErrAuthKeyUnknown) {
+		t.Fatalf("Run = %v, want ErrAuthKeyUnknown", err)
+	}
+	if err := <-errc; !errors.Is(err, session.ErrAuthKeyUnknown) {
+		t.Errorf("pending call = %v", err)
+	}
+}

@@ -223,22 +223,25 @@ func (l *loop) serve(ctx context.Context, pc PacketConn) (worked bool, err error
 	}()
 	timer := time.NewTimer(time.Hour)
 	defer timer.Stop()
+	var armed time.Time
 	for {
-		if err := l.flush(pc); err != nil {
+		now := l.now()
+		if err := l.flush(pc, now); err != nil {
 			return worked, err
 		}
-		if err := l.saveIfChanged(ctx); err != nil {
+		if err := l.saveIfChanged(ctx, now); err != nil {
 			return worked, err
 		}
-		l.arm(timer)
+		armed = l.arm(timer, armed, now)
 		select {
 		case <-ctx.Done():
 			return worked, ctx.Err()
 		case <-l.c.box.notify:
 			l.drainMailbox()
 		case p := <-pkts:
+			now := l.now()
 			for {
-				events, err := l.eng.Receive(l.now(), p)
+				events, err := l.eng.Receive(now, p)
 				if err != nil {
 					return worked, err
 				}
@@ -258,6 +261,7 @@ func (l *loop) serve(ctx context.Context, pc PacketConn) (worked bool, err error
 		case err := <-rerr:
 			return worked, fmt.Errorf("session: read: %w", err)
 		case <-timer.C:
+			armed = time.Time{}
 			events, err := l.eng.OnTimer(l.now())
 			l.deliver(ctx, events)
 			if err != nil {
@@ -303,8 +307,7 @@ func (l *loop) idle(ctx context.Context, d time.Duration) error {
 }
 
 // flush writes every packet the engine has ready.
-func (l *loop) flush(pc PacketConn) error {
-	now := l.now()
+func (l *loop) flush(pc PacketConn, now time.Time) error {
 	for l.eng.HasPending(now) {
 		pkt, _, err := l.eng.Flush(now, l.wbuf[:0])
 		if err != nil {
@@ -321,14 +324,19 @@ func (l *loop) flush(pc PacketConn) error {
 	return nil
 }
 
-// arm sets the timer to the engine's next deadline.
-func (l *loop) arm(t *time.Timer) {
+// arm sets the timer to the engine's next deadline unless it is already set to it, and returns
+// the deadline now armed.
+func (l *loop) arm(t *time.Timer, armed, now time.Time) time.Time {
 	d := l.eng.NextDeadline()
+	if d.Equal(armed) {
+		return armed
+	}
 	if d.IsZero() {
 		t.Stop()
-		return
+		return d
 	}
-	t.Reset(max(d.Sub(l.now()), 0))
+	t.Reset(max(d.Sub(now), 0))
+	return d
 }
 
 // drainMailbox takes every call and cancellation callers left.
@@ -429,8 +437,8 @@ func (l *loop) handleUpdates(ctx context.Context) {
 }
 
 // saveIfChanged stores the salt and time offset when the engine changed them.
-func (l *loop) saveIfChanged(ctx context.Context) error {
-	salt, off := l.eng.Salt(l.now()), l.eng.TimeOffset()
+func (l *loop) saveIfChanged(ctx context.Context, now time.Time) error {
+	salt, off := l.eng.Salt(now), l.eng.TimeOffset()
 	if salt == l.sess.Salt && off == l.sess.TimeOffset {
 		return nil
 	}

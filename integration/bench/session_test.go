@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -68,7 +69,7 @@ func runCallers(b *testing.B, callers int, call func() error) {
 	b.Helper()
 	b.ReportAllocs()
 	b.ResetTimer()
-	start := time.Now()
+	start, cpu0 := time.Now(), cpuTime()
 	var wg sync.WaitGroup
 	per, extra := b.N/callers, b.N%callers
 	for i := range callers {
@@ -90,6 +91,7 @@ func runCallers(b *testing.B, callers int, call func() error) {
 	wg.Wait()
 	b.StopTimer()
 	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "calls/s")
+	b.ReportMetric(float64(cpuTime()-cpu0)/float64(b.N), "cpu-ns/call")
 }
 
 // BenchmarkSessionPing compares pipelined ping round trips of MTGo's session.Conn and gotd's
@@ -159,4 +161,14 @@ func BenchmarkSessionPing(b *testing.B) {
 			runCallers(b, callers, ping)
 		})
 	}
+}
+
+// cpuTime returns the CPU time (user + system) the process used so far, client and server
+// together. On a machine shared with other work, CPU per call is steadier than calls per second.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
