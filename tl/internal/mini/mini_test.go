@@ -1,0 +1,180 @@
+package mini
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"sync"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/mtgo-labs/mtgo/tl"
+)
+
+func fullItem() *Item {
+	return &Item{
+		Pinned: true, ID: 7,
+		Count: tl.Some[int32](0), Label: tl.Some(""), Data: tl.Some([]byte{1}),
+		Big: tl.Some(tl.Int128{1}), Huge: tl.Some(tl.Int256{2}), Ratio: tl.Some(0.5), Ok: tl.Some(false),
+		Shape: &ShapeGroup{Name: tl.Some("g"), Children: []ShapeClass{&ShapeEmpty{}, &ShapeCircle{Radius: 1}}},
+		Where: &Point{X: 1, Y: 2}, Tags: []string{}, Starred: true, Hint: tl.Some("h"),
+	}
+}
+
+// TestEncodeIsReadOnly: one value encoded by several goroutines at once (run under -race) gives
+// identical bytes and stays unchanged.
+func TestEncodeIsReadOnly(t *testing.T) {
+	v := fullItem()
+	var want tl.Buffer
+	if err := v.Encode(&want); err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() {
+			var b tl.Buffer
+			for range 50 {
+				b.Reset()
+				if err := v.Encode(&b); err != nil || !bytes.Equal(b.Buf, want.Buf) {
+					t.Errorf("concurrent encode differs (err %v)", err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if diff := cmp.Diff(fullItem(), v); diff != "" {
+		t.Fatalf("encode changed the value:\n%s", diff)
+	}
+}
+
+// TestFlagsFromPresence: present zero values are encoded, absent ones are not, and decoding into
+// a used struct clears what the wire does not carry.
+func TestFlagsFromPresence(t *testing.T) {
+	var b tl.Buffer
+	if err := fullItem().Encode(&b); err != nil {
+		t.Fatal(err)
+	}
+	full := len(b.Buf)
+	bare := &Item{ID: 7}
+	b.Reset()
+	if err := bare.Encode(&b); err != nil {
+		t.Fatal(err)
+	}
+	// id + flags + long + flags2
+	if len(b.Buf) != 4+4+8+4 {
+		t.Fatalf("minimal item is %d bytes", len(b.Buf))
+	}
+	got := fullItem()
+	if err := got.Decode(&b); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(bare, got); diff != "" {
+		t.Fatalf("stale fields survived decoding (-want +got):\n%s", diff)
+	}
+	if full <= len(b.Buf) {
+		t.Fatal("full item not larger than minimal")
+	}
+	// Big and Huge share flags.4: one without the other cannot be encoded.
+	err := (&Item{Big: tl.Some(tl.Int128{})}).Encode(&b)
+	if !errors.Is(err, tl.ErrInvalid) {
+		t.Fatalf("half a flag group encoded: %v", err)
+	}
+}
+
+func TestBareForms(t *testing.T) {
+	l := &Listing{Items: []Pair{{Key: "k", Value: []byte{1, 2}}}, First: Point{X: 3}, Nums: []int64{1}, Ints: []int32{}}
+	var b tl.Buffer
+	if err := l.Encode(&b); err != nil {
+		t.Fatal(err)
+	}
+	// listing id, bare vector count 1, bare pair (no id), bare point (no id), boxed vectors.
+	want := 4 + 4 + (4 + 4) + 16 + (8 + 8) + 8
+	if len(b.Buf) != want {
+		t.Fatalf("listing is %d bytes, want %d", len(b.Buf), want)
+	}
+	var got Listing
+	if err := got.Decode(&b); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(l, &got); diff != "" {
+		t.Fatalf("(-want +got):\n%s", diff)
+	}
+}
+
+type echo struct{ answer tl.Encoder }
+
+func (e echo) Invoke(_ context.Context, in tl.Encoder, out tl.Decoder) error {
+	var b tl.Buffer
+	if err := e.answer.Encode(&b); err != nil {
+		return err
+	}
+	return out.Decode(&b)
+}
+
+func TestClientResults(t *testing.T) {
+	ctx := context.Background()
+	shapes := []ShapeClass{&ShapeEmpty{}, &ShapeCircle{Center: Point{X: 1}}}
+	got, err := NewClient(echo{&ShapeClassVector{Elems: shapes}}).GetShapes(ctx, &GetShapesRequest{IDs: []int32{1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(shapes, got); diff != "" {
+		t.Fatalf("(-want +got):\n%s", diff)
+	}
+	ids, err := NewClient(echo{&LongVector{Elems: []int64{5, 6}}}).GetIDs(ctx, &GetIDsRequest{})
+	if err != nil || !cmp.Equal(ids, []int64{5, 6}) {
+		t.Fatalf("%v %v", ids, err)
+	}
+	ok, err := NewClient(echo{&BoolBox{Bool: true}}).SetPoint(ctx, &SetPointRequest{})
+	if err != nil || !ok {
+		t.Fatalf("%v %v", ok, err)
+	}
+	node, err := NewClient(echo{&StoreNode{Value: 1, Next: &StoreNode{Value: 2}}}).StoreGetNode(ctx, &StoreGetNodeRequest{})
+	if err != nil || node.Next.Value != 2 {
+		t.Fatalf("%v %v", node, err)
+	}
+	var item Item
+	if err := NewClient(echo{fullItem()}).InvokeWithTag(ctx, &InvokeWithTagRequest{Tag: "t", Query: &GetItemRequest{ID: 7}}, &item); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(fullItem(), &item); diff != "" {
+		t.Fatalf("(-want +got):\n%s", diff)
+	}
+	if _, err := NewClient(echo{&BoolBox{}}).GetShapes(ctx, &GetShapesRequest{}); !errors.Is(err, tl.ErrUnexpectedID) {
+		t.Fatalf("wrong result type: %v", err)
+	}
+	var box ShapeClassBox
+	if err := box.Encode(&tl.Buffer{}); !errors.Is(err, tl.ErrInvalid) {
+		t.Fatalf("empty box encoded: %v", err)
+	}
+}
+
+// TestDecodeAllocs bounds the allocations of decoding a batch of objects with one Buffer:
+// structs and vectors come from slabs, strings from shared chunks.
+func TestDecodeAllocs(t *testing.T) {
+	if testing.Short() {
+		t.Skip()
+	}
+	var group ShapeGroup
+	for i := range 200 {
+		group.Children = append(group.Children, &ShapeGroup{Name: tl.Some("child"), Children: []ShapeClass{&ShapeCircle{Radius: float64(i)}}})
+	}
+	var b tl.Buffer
+	if err := group.Encode(&b); err != nil {
+		t.Fatal(err)
+	}
+	wire := b.Buf
+	var d tl.Buffer
+	allocs := testing.AllocsPerRun(20, func() {
+		d.ResetTo(wire)
+		if _, err := DecodeShapeClass(&d); err != nil {
+			t.Fatal(err)
+		}
+	})
+	// 601 objects and 201 vectors; allocating each would be ~800 allocations.
+	if !raceEnabled && allocs > 60 {
+		t.Fatalf("decoding 800 values took %.0f allocations", allocs)
+	}
+}
