@@ -168,8 +168,16 @@ var ErrInputFetch = &RPCError{Code: 400, Message: "INPUT_FETCH_ERROR"}
 // ErrInputFetch for anything else malformed, including trailing bytes.
 func DecodeRequest(body []byte) (tl.Object, error) {
 	var b tl.Buffer
+	return DecodeRequestWith(&b, body)
+}
+
+// DecodeRequestWith is DecodeRequest decoding through b, which a connection keeps and reuses
+// for every request: the tl runtime then batches the allocations of decoded strings and
+// structs across requests (a fresh Buffer costs an 8 KiB string chunk per request). Decoded
+// values stay valid after b moves on; b must not be used concurrently.
+func DecodeRequestWith(b *tl.Buffer, body []byte) (tl.Object, error) {
 	b.ResetTo(body)
-	req, err := tg.DecodeObject(&b)
+	req, err := tg.DecodeObject(b)
 	if err != nil {
 		var de *tl.DecodeError
 		if errors.As(err, &de) && de.Type == "Object" && errors.Is(err, tl.ErrUnexpectedID) {

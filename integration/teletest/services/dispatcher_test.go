@@ -223,3 +223,24 @@ func TestMethodsRegistered(t *testing.T) {
 		}
 	}
 }
+
+func TestDecodeRequestWithReusesBuffer(t *testing.T) {
+	var b tl.Buffer
+	first, err := DecodeRequestWith(&b, encode(t, &tg.ContactsResolveUsernameRequest{Username: "first_name"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, err := DecodeRequestWith(&b, encode(t, &tg.ContactsResolveUsernameRequest{Username: "second_name"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The first value must survive the buffer moving on.
+	if got := first.(*tg.ContactsResolveUsernameRequest).Username; got != "first_name" {
+		t.Fatalf("first request changed to %q", got)
+	}
+	if got := second.(*tg.ContactsResolveUsernameRequest).Username; got != "second_name" {
+		t.Fatalf("second request = %q", got)
+	}
+	_, err = DecodeRequestWith(&b, []byte{1})
+	wantRPC(t, err, ErrInputFetch)
+}
