@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime"
 	"sync"
 	"time"
 
@@ -237,6 +238,8 @@ func (l *loop) serve(ctx context.Context, pc PacketConn) (worked bool, err error
 		case <-ctx.Done():
 			return worked, ctx.Err()
 		case <-l.c.box.notify:
+			// Let callers that are about to invoke do so, so their calls share a container.
+			runtime.Gosched()
 			l.drainMailbox()
 		case p := <-pkts:
 			now := l.now()
