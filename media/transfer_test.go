@@ -1,0 +1,749 @@
+package media_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"sync/atomic"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"go.uber.org/goleak"
+
+	"github.com/mtgo-labs/mtgo/media"
+	"github.com/mtgo-labs/mtgo/media/mediatest"
+	"github.com/mtgo-labs/mtgo/session"
+	"github.com/mtgo-labs/mtgo/tl/tg"
+)
+
+var large = flag.Bool("media.large", false, "also run the 200 MiB round trip")
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+// This is how the fake server is used: store or upload a file, transfer it, compare.
+func TestServerUsage(t *testing.T) {
+	srv := mediatest.New(mediatest.Options{})
+	c := media.New(srv.Pool(), media.Options{Workers: 2})
+	ctx := context.Background()
+
+	in, err := c.Upload(ctx, bytes.NewReader([]byte("hello")), 5, "hello.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := srv.Uploaded(in) // what messages.sendMedia would store
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := srv.AddFile(data)
+	var out bytes.Buffer
+	if _, err := c.Download(ctx, srv.Location(f), &out); err != nil {
+		t.Fatal(err)
+	}
+	if out.String() != "hello" {
+		t.Fatalf("got %q", out.String())
+	}
+}
+
+func randomData(n int, seed uint64) []byte {
+	b := make([]byte, n)
+	var s [32]byte
+	for i := range 8 {
+		s[i] = byte(seed >> (8 * i))
+	}
+	_, _ = rand.NewChaCha8(s).Read(b)
+	return b
+}
+
+// onlyReader hides other interfaces of a reader (an upload of unknown size from a stream).
+type onlyReader struct{ r io.Reader }
+
+func (o onlyReader) Read(p []byte) (int, error) { return o.r.Read(p) }
+
+func TestRoundTrip(t *testing.T) {
+	sizes := []int{1, 1000, 512 << 10, 10<<20 - 1, 10 << 20, 10<<20 + 1}
+	if *large {
+		sizes = append(sizes, 200<<20)
+	}
+	for _, size := range sizes {
+		for _, known := range []bool{true, false} {
+			t.Run(fmt.Sprintf("%d/known=%v", size, known), func(t *testing.T) {
+				srv := mediatest.New(mediatest.Options{})
+				c := media.New(srv.Pool(), media.Options{Workers: 4})
+				data := randomData(size, uint64(size))
+				ctx := context.Background()
+				declared := int64(size)
+				var r io.Reader = bytes.NewReader(data)
+				if !known {
+					declared, r = -1, onlyReader{r}
+				}
+				in, err := c.Upload(ctx, r, declared, "f.bin")
+				if err != nil {
+					t.Fatal(err)
+				}
+				_, big := in.(*tg.InputFileBig)
+				if big != (size > media.SmallFileLimit) {
+					t.Fatalf("InputFileBig = %v for %d bytes", big, size)
+				}
+				stored, err := srv.Uploaded(in)
+				if err != nil {
+					t.Fatalf("server assembly: %v", err)
+				}
+				if sha256.Sum256(stored) != sha256.Sum256(data) {
+					t.Fatal("uploaded bytes differ")
+				}
+				f := srv.AddFile(stored)
+				loc := srv.Location(f)
+				if !known {
+					loc.Size = 0
+				}
+				h := sha256.New()
+				n, err := c.Download(ctx, loc, h)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if n != int64(size) || !bytes.Equal(h.Sum(nil), sum(data)) {
+					t.Fatalf("downloaded %d bytes, sha256 differs or size (want %d)", n, size)
+				}
+			})
+		}
+	}
+}
+
+func sum(b []byte) []byte { s := sha256.Sum256(b); return s[:] }
+
+func TestEmptyFile(t *testing.T) {
+	srv := mediatest.New(mediatest.Options{})
+	c := media.New(srv.Pool(), media.Options{})
+	ctx := context.Background()
+	// Telegram stores no empty files: the upload fails before any call.
+	if _, err := c.Upload(ctx, bytes.NewReader(nil), 0, "e"); !errors.Is(err, media.ErrEmptyFile) {
+		t.Fatalf("known size 0: %v", err)
+	}
+	if _, err := c.Upload(ctx, onlyReader{bytes.NewReader(nil)}, -1, "e"); !errors.Is(err, media.ErrEmptyFile) {
+		t.Fatalf("unknown size, empty stream: %v", err)
+	}
+	if n := srv.Calls("upload.saveFilePart"); n != 0 {
+		t.Fatalf("%d calls for an empty file", n)
+	}
+	// An empty stored file downloads as zero bytes, with its size known or not.
+	f := srv.AddFile([]byte{})
+	for _, size := range []int64{0} {
+		loc := srv.Location(f)
+		loc.Size = size
+		var out bytes.Buffer
+		n, err := c.Download(ctx, loc, &out)
+		if err != nil || n != 0 || out.Len() != 0 {
+			t.Fatalf("download of an empty file: n=%d err=%v", n, err)
+		}
+	}
+}
+
+func TestUploadSizeMismatch(t *testing.T) {
+	srv := mediatest.New(mediatest.Options{})
+	c := media.New(srv.Pool(), media.Options{})
+	ctx := context.Background()
+	data := randomData(3000, 1)
+	if _, err := c.Upload(ctx, bytes.NewReader(data[:2000]), 3000, "short"); !errors.Is(err, media.ErrSizeMismatch) {
+		t.Fatalf("short reader: %v", err)
+	}
+	if _, err := c.Upload(ctx, bytes.NewReader(data), 2000, "long"); !errors.Is(err, media.ErrSizeMismatch) {
+		t.Fatalf("long reader: %v", err)
+	}
+}
+
+func TestUploadPartsAndMethods(t *testing.T) {
+	tests := []struct {
+		size, partSize int
+		method         string
+		parts          int
+	}{
+		{size: 10 << 20, partSize: 0, method: "upload.saveFilePart", parts: 20},
+		{size: 10<<20 + 1, partSize: 0, method: "upload.saveBigFilePart", parts: 21},
+		{size: 100 << 10, partSize: 1 << 10, method: "upload.saveFilePart", parts: 100},
+		// 5000 KiB does not fit 4000 parts of 1 KiB: the part size doubles.
+		{size: 5000 << 10, partSize: 1 << 10, method: "upload.saveFilePart", parts: 2500},
+	}
+	for _, tt := range tests {
+		t.Run(fmt.Sprint(tt.size, "/", tt.partSize), func(t *testing.T) {
+			srv := mediatest.New(mediatest.Options{})
+			c := media.New(srv.Pool(), media.Options{PartSize: tt.partSize, Workers: 8})
+			data := randomData(tt.size, 2)
+			in, err := c.Upload(context.Background(), bytes.NewReader(data), int64(tt.size), "x")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := srv.Calls(tt.method); got != tt.parts {
+				t.Errorf("%s calls = %d, want %d", tt.method, got, tt.parts)
+			}
+			if _, err := srv.Uploaded(in); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+}
+
+func TestUploadUnknownSizeStreamsTotals(t *testing.T) {
+	srv := mediatest.New(mediatest.Options{})
+	c := media.New(srv.Pool(), media.Options{PartSize: 256 << 10, Workers: 3})
+	size := 12<<20 + 5
+	data := randomData(size, 3)
+	var totals atomic.Int32
+	srv.OnCall(func(call mediatest.Call) {
+		if call.Method == "upload.saveBigFilePart" {
+			totals.Add(1)
+		}
+	})
+	in, err := c.Upload(context.Background(), onlyReader{bytes.NewReader(data)}, -1, "stream")
+	if err != nil {
+		t.Fatal(err)
+	}
+	big, ok := in.(*tg.InputFileBig)
+	if !ok || int(big.Parts) != (size+256<<10-1)/(256<<10) {
+		t.Fatalf("got %#v", in)
+	}
+	got, err := srv.Uploaded(in)
+	if err != nil || !bytes.Equal(got, data) {
+		t.Fatalf("assembly: %v", err)
+	}
+}
+
+func TestUploadTooLarge(t *testing.T) {
+	srv := mediatest.New(mediatest.Options{MaxParts: 8000})
+	c := media.New(srv.Pool(), media.Options{MaxParts: 4})
+	// 4 parts of 512 KiB is the most; a stream going past it fails.
+	if _, err := c.Upload(context.Background(), onlyReader{bytes.NewReader(make([]byte, 2<<20+1))}, -1, "x"); !errors.Is(err, media.ErrFileTooLarge) {
+		t.Fatalf("stream: %v", err)
+	}
+	if _, err := c.Upload(context.Background(), bytes.NewReader(nil), 2<<20+1, "x"); !errors.Is(err, media.ErrFileTooLarge) {
+		t.Fatalf("known size: %v", err)
+	}
+}
+
+var errInternal = mediatest.RPCError(500, "INTERNAL_SERVER_ERROR")
+
+func TestUploadPartRetried(t *testing.T) {
+	srv := mediatest.New(mediatest.Options{})
+	c := media.New(srv.Pool(), media.Options{Workers: 4, RetryDelay: time.Millisecond})
+	data := randomData(3<<20, 4)
+	srv.Fail("upload.saveFilePart", 2, 3, errInternal)
+	in, err := c.Upload(context.Background(), bytes.NewReader(data), int64(len(data)), "x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := srv.Calls("upload.saveFilePart"), 6+3; got != want {
+		t.Errorf("calls = %d, want %d (6 parts, part 2 three more times)", got, want)
+	}
+	if got, err := srv.Uploaded(in); err != nil || !bytes.Equal(got, data) {
+		t.Fatalf("assembly: %v", err)
+	}
+}
+
+func TestUploadPartFailsForGood(t *testing.T) {
+	srv := mediatest.New(mediatest.Options{})
+	c := media.New(srv.Pool(), media.Options{Workers: 4, RetryDelay: time.Millisecond, Retries: 2})
+	data := randomData(30<<20, 5)
+	srv.Fail("upload.saveBigFilePart", 7, -1, errInternal)
+	in, err := c.Upload(context.Background(), bytes.NewReader(data), int64(len(data)), "x")
+	var pe *media.PartError
+	if !errors.As(err, &pe) || pe.Part != 7 || pe.Attempts != 3 || pe.Op != "upload" {
+		t.Fatalf("err = %v, want part 7 after 3 attempts", err)
+	}
+	if in != nil {
+		t.Fatalf("an InputFile came back with the error: %#v", in)
+	}
+	if !errors.Is(err, &session.RPCError{Code: 500}) {
+		t.Fatalf("cause lost: %v", err)
+	}
+	// Final errors are not repeated.
+	srv2 := mediatest.New(mediatest.Options{})
+	c2 := media.New(srv2.Pool(), media.Options{})
+	srv2.Fail("upload.saveFilePart", 0, -1, mediatest.RPCError(400, "FILE_PART_INVALID"))
+	_, err = c2.Upload(context.Background(), bytes.NewReader(data[:100]), 100, "x")
+	if !errors.As(err, &pe) || pe.Attempts != 1 {
+		t.Fatalf("err = %v, want one attempt", err)
+	}
+}
+
+func TestFloodWaitRespected(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		srv := mediatest.New(mediatest.Options{})
+		c := media.New(srv.Pool(), media.Options{Workers: 2})
+		data := randomData(2<<20, 6)
+		srv.Fail("upload.saveFilePart", 1, 1, mediatest.RPCError(420, "FLOOD_WAIT_30"))
+		start := time.Now()
+		in, err := c.Upload(context.Background(), bytes.NewReader(data), int64(len(data)), "x")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if el := time.Since(start); el < 30*time.Second || el > 31*time.Second {
+			t.Fatalf("upload took %s, want the 30 s flood wait", el)
+		}
+		if _, err := srv.Uploaded(in); err != nil {
+			t.Fatal(err)
+		}
+		f := srv.AddFile(data)
+		srv.FailOffset("upload.getFile", 1<<20, 1, mediatest.RPCError(420, "FLOOD_WAIT_5"))
+		start = time.Now()
+		if _, err := c.Download(context.Background(), srv.Location(f), io.Discard); err != nil {
+			t.Fatal(err)
+		}
+		if el := time.Since(start); el < 5*time.Second {
+			t.Fatalf("download took %s, want the 5 s flood wait", el)
+		}
+		// A wait beyond MaxFloodWait fails instead of sleeping.
+		srv.Fail("upload.saveFilePart", -1, 1, mediatest.RPCError(420, "FLOOD_WAIT_3600"))
+		_, err = c.Upload(context.Background(), bytes.NewReader(data), int64(len(data)), "x")
+		if !errors.Is(err, media.ErrFloodWait) {
+			t.Fatalf("long flood wait: %v", err)
+		}
+	})
+}
+
+func TestDownloadPartRetried(t *testing.T) {
+	srv := mediatest.New(mediatest.Options{})
+	c := media.New(srv.Pool(), media.Options{Workers: 4, RetryDelay: time.Millisecond})
+	data := randomData(5<<20+17, 7)
+	f := srv.AddFile(data)
+	srv.FailOffset("upload.getFile", 3<<20, 3, errInternal)
+	var out bytes.Buffer
+	if _, err := c.Download(context.Background(), srv.Location(f), &out); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(out.Bytes(), data) {
+		t.Fatal("bytes differ")
+	}
+	if got := srv.Calls("upload.getFile"); got != 6+3 {
+		t.Fatalf("getFile calls = %d, want 9", got)
+	}
+}
+
+func TestDownloadPartFailsForGood(t *testing.T) {
+	srv := mediatest.New(mediatest.Options{})
+	c := media.New(srv.Pool(), media.Options{Workers: 4, RetryDelay: time.Millisecond, Retries: 1})
+	data := randomData(8<<20, 8)
+	f := srv.AddFile(data)
+	srv.FailOffset("upload.getFile", 5<<20, -1, errInternal)
+	var out bytes.Buffer
+	n, err := c.Download(context.Background(), srv.Location(f), &out)
+	var pe *media.PartError
+	if !errors.As(err, &pe) || pe.Part != 5 || pe.Offset != 5<<20 || pe.Attempts != 2 {
+		t.Fatalf("err = %v, want chunk 5 after 2 attempts", err)
+	}
+	// Everything before the failed chunk was written, nothing after it.
+	if n != 5<<20 || !bytes.Equal(out.Bytes(), data[:5<<20]) {
+		t.Fatalf("wrote %d bytes (%d in the writer), want the 5 MiB before the failure", n, out.Len())
+	}
+}
+
+func TestDownloadSizeMismatch(t *testing.T) {
+	srv := mediatest.New(mediatest.Options{})
+	c := media.New(srv.Pool(), media.Options{})
+	f := srv.AddFile(randomData(3<<20, 9))
+	loc := srv.Location(f)
+	loc.Size = 4 << 20 // declared larger than the file
+	_, err := c.Download(context.Background(), loc, io.Discard)
+	if !errors.Is(err, media.ErrSizeMismatch) {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestCancelMidTransfer(t *testing.T) {
+	for _, op := range []string{"upload", "download"} {
+		t.Run(op, func(t *testing.T) {
+			defer goleak.VerifyNone(t)
+			srv := mediatest.New(mediatest.Options{Latency: time.Millisecond})
+			c := media.New(srv.Pool(), media.Options{Workers: 4})
+			data := randomData(20<<20, 10)
+			f := srv.AddFile(data)
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			var calls atomic.Int32
+			srv.OnCall(func(mediatest.Call) {
+				if calls.Add(1) == 6 {
+					cancel()
+				}
+			})
+			var err error
+			var out bytes.Buffer
+			if op == "upload" {
+				var in tg.InputFileClass
+				in, err = c.Upload(ctx, bytes.NewReader(data), int64(len(data)), "x")
+				if in != nil {
+					t.Fatal("an InputFile came back from a cancelled upload")
+				}
+			} else {
+				_, err = c.Download(ctx, srv.Location(f), &out)
+				if out.Len() >= len(data) {
+					t.Fatal("the whole file was written")
+				}
+			}
+			if !errors.Is(err, context.Canceled) {
+				t.Fatalf("err = %v", err)
+			}
+		})
+	}
+}
+
+func TestCancelWhileReaderBlocks(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	srv := mediatest.New(mediatest.Options{})
+	c := media.New(srv.Pool(), media.Options{Workers: 2})
+	pr, pw := io.Pipe()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		_, err := c.Upload(ctx, pr, -1, "pipe")
+		done <- err
+	}()
+	chunk := make([]byte, 64<<10)
+	for range 200 { // 12.5 MiB: past the small-file limit, parts are in flight
+		if _, err := pw.Write(chunk); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cancel()
+	pw.CloseWithError(errors.New("writer gone")) // a reader blocked in Read must be released by its owner
+	if err := <-done; !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestParallelism(t *testing.T) {
+	srv := mediatest.New(mediatest.Options{Latency: 2 * time.Millisecond})
+	c := media.New(srv.Pool(), media.Options{Workers: 6})
+	data := randomData(16<<20, 11)
+	if _, err := c.Upload(context.Background(), bytes.NewReader(data), int64(len(data)), "x"); err != nil {
+		t.Fatal(err)
+	}
+	if p := srv.PeakInFlight(); p != 6 {
+		t.Fatalf("upload peak in flight = %d, want 6", p)
+	}
+	srv2 := mediatest.New(mediatest.Options{Latency: 2 * time.Millisecond})
+	f := srv2.AddFile(data)
+	c2 := media.New(srv2.Pool(), media.Options{Workers: 6})
+	if _, err := c2.Download(context.Background(), srv2.Location(f), io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if p := srv2.PeakInFlight(); p != 6 {
+		t.Fatalf("download peak in flight = %d, want 6", p)
+	}
+}
+
+func TestProgress(t *testing.T) {
+	srv := mediatest.New(mediatest.Options{})
+	c := media.New(srv.Pool(), media.Options{Workers: 3})
+	data := randomData(5<<20+3, 12)
+	var seen []media.Progress
+	record := media.WithProgress(func(p media.Progress) { seen = append(seen, p) })
+	in, err := c.Upload(context.Background(), bytes.NewReader(data), int64(len(data)), "x", record)
+	if err != nil {
+		t.Fatal(err)
+	}
+	check := func(what string, total int64, calls int) {
+		t.Helper()
+		if len(seen) != calls {
+			t.Fatalf("%s: %d progress calls, want %d", what, len(seen), calls)
+		}
+		for i, p := range seen {
+			if p.Total != total || p.Rate < 0 || (i > 0 && p.Done <= seen[i-1].Done) {
+				t.Fatalf("%s: progress %d = %+v", what, i, p)
+			}
+		}
+		if last := seen[len(seen)-1]; last.Done != int64(len(data)) {
+			t.Fatalf("%s: last progress %+v", what, last)
+		}
+	}
+	check("upload", int64(len(data)), 11)
+	stored, _ := srv.Uploaded(in)
+	f := srv.AddFile(stored)
+	seen = nil
+	if _, err := c.Download(context.Background(), srv.Location(f), io.Discard, record); err != nil {
+		t.Fatal(err)
+	}
+	check("download", int64(len(data)), 6)
+}
+
+func TestFileMigrate(t *testing.T) {
+	srv := mediatest.New(mediatest.Options{HomeDC: 2})
+	c := media.New(srv.Pool(), media.Options{Workers: 4})
+	data := randomData(6<<20+100, 13)
+	f := srv.AddFile(data, mediatest.OnDC(4))
+	var dcs [6]atomic.Int32
+	srv.OnCall(func(call mediatest.Call) { dcs[call.DC].Add(1) })
+	loc := srv.Location(f)
+	loc.DC = 2 // wrong on purpose: the server sends FILE_MIGRATE_4
+	h := sha256.New()
+	if _, err := c.Download(context.Background(), loc, h); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(h.Sum(nil), sum(data)) {
+		t.Fatal("bytes differ")
+	}
+	if dcs[4].Load() < 7 || dcs[2].Load() == 0 || dcs[2].Load() > 4 {
+		t.Fatalf("calls per dc: 2=%d 4=%d", dcs[2].Load(), dcs[4].Load())
+	}
+}
+
+func TestReferenceExpiredMidDownload(t *testing.T) {
+	for _, refresher := range []bool{true, false} {
+		t.Run(fmt.Sprint("refresher=", refresher), func(t *testing.T) {
+			srv := mediatest.New(mediatest.Options{})
+			c := media.New(srv.Pool(), media.Options{Workers: 2})
+			data := randomData(9<<20, 14)
+			f := srv.AddFile(data)
+			var once atomic.Bool
+			srv.OnCall(func(call mediatest.Call) {
+				// Chunk 4 starts only after chunk 0 was written (a window of 2x2 chunks).
+				if call.Method == "upload.getFile" && call.Offset == 4<<20 && once.CompareAndSwap(false, true) {
+					srv.ExpireReference(f.ID)
+				}
+			})
+			var opts []media.Option
+			if refresher {
+				opts = append(opts, media.WithRefresher(srv.Refresher()))
+			}
+			var out bytes.Buffer
+			n, err := c.Download(context.Background(), srv.Location(f), &out, opts...)
+			if !refresher {
+				if !errors.Is(err, media.ErrReferenceExpired) || n == 0 || !bytes.Equal(out.Bytes(), data[:n]) {
+					t.Fatalf("n=%d err=%v", n, err)
+				}
+				return
+			}
+			if err != nil || !bytes.Equal(out.Bytes(), data) {
+				t.Fatalf("n=%d err=%v", n, err)
+			}
+			// One refresh, every chunk fetched once with success: 9 chunks plus the ones
+			// rejected with the old reference (at most one per worker).
+			if got := srv.Calls("upload.getFile"); got < 10 || got > 11 {
+				t.Fatalf("getFile calls = %d", got)
+			}
+		})
+	}
+}
+
+func TestCDN(t *testing.T) {
+	data := randomData(5<<20+1000, 15)
+	t.Run("good", func(t *testing.T) {
+		srv := mediatest.New(mediatest.Options{})
+		f := srv.AddFile(data, mediatest.ViaCDN(203))
+		c := media.New(srv.Pool(), media.Options{Workers: 4})
+		h := sha256.New()
+		if _, err := c.Download(context.Background(), srv.Location(f), h); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(h.Sum(nil), sum(data)) {
+			t.Fatal("bytes differ")
+		}
+		if srv.Calls("upload.getCdnFile") != 6 || srv.Calls("upload.getCdnFileHashes") == 0 {
+			t.Fatalf("getCdnFile %d, hashes %d", srv.Calls("upload.getCdnFile"), srv.Calls("upload.getCdnFileHashes"))
+		}
+	})
+	t.Run("tampered", func(t *testing.T) {
+		srv := mediatest.New(mediatest.Options{})
+		f := srv.AddFile(data, mediatest.ViaCDN(203))
+		srv.TamperCDN(f.ID, 3<<20+200<<10)
+		c := media.New(srv.Pool(), media.Options{Workers: 4})
+		var out bytes.Buffer
+		n, err := c.Download(context.Background(), srv.Location(f), &out)
+		var hm *media.HashMismatchError
+		if !errors.Is(err, media.ErrCDNHashMismatch) || !errors.As(err, &hm) || hm.Offset != 3<<20+128<<10 {
+			t.Fatalf("err = %v", err)
+		}
+		if n != 3<<20 || !bytes.Equal(out.Bytes(), data[:3<<20]) {
+			t.Fatalf("wrote %d bytes; the tampered chunk must not be written", n)
+		}
+	})
+	t.Run("disabled", func(t *testing.T) {
+		srv := mediatest.New(mediatest.Options{})
+		f := srv.AddFile(data, mediatest.ViaCDN(203))
+		c := media.New(srv.Pool(), media.Options{DisableCDN: true})
+		var out bytes.Buffer
+		if _, err := c.Download(context.Background(), srv.Location(f), &out); err != nil || !bytes.Equal(out.Bytes(), data) {
+			t.Fatal(err)
+		}
+		if srv.Calls("upload.getCdnFile") != 0 {
+			t.Fatal("cdn used")
+		}
+	})
+	t.Run("reupload", func(t *testing.T) {
+		srv := mediatest.New(mediatest.Options{})
+		f := srv.AddFile(data, mediatest.ViaCDN(203))
+		srv.RequireReupload(f.ID, 2)
+		c := media.New(srv.Pool(), media.Options{Workers: 1})
+		var out bytes.Buffer
+		if _, err := c.Download(context.Background(), srv.Location(f), &out); err != nil || !bytes.Equal(out.Bytes(), data) {
+			t.Fatal(err)
+		}
+		if got := srv.Calls("upload.reuploadCdnFile"); got != 2 {
+			t.Fatalf("reuploads = %d", got)
+		}
+	})
+	t.Run("token expired", func(t *testing.T) {
+		srv := mediatest.New(mediatest.Options{})
+		f := srv.AddFile(data, mediatest.ViaCDN(203))
+		var n atomic.Int32
+		srv.OnCall(func(call mediatest.Call) {
+			if call.Method == "upload.getCdnFile" && n.Add(1) == 3 {
+				srv.ExpireCDNToken(f.ID)
+			}
+		})
+		c := media.New(srv.Pool(), media.Options{Workers: 2})
+		var out bytes.Buffer
+		if _, err := c.Download(context.Background(), srv.Location(f), &out); err != nil || !bytes.Equal(out.Bytes(), data) {
+			t.Fatal(err)
+		}
+		if got := srv.Calls("upload.getFile"); got < 2 {
+			t.Fatalf("getFile calls = %d, want a second redirect", got)
+		}
+	})
+}
+
+func TestDownloadToFileResume(t *testing.T) {
+	srv := mediatest.New(mediatest.Options{})
+	c := media.New(srv.Pool(), media.Options{Workers: 3})
+	data := randomData(7<<20+300, 16)
+	f := srv.AddFile(data)
+	dir := t.TempDir()
+	path := filepath.Join(dir, "video.mp4")
+	// A download interrupted after 3.5 MiB (half a chunk of the fourth).
+	if err := os.WriteFile(path+".part", data[:3<<20+512<<10], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var first media.Progress
+	n, err := c.DownloadToFile(context.Background(), srv.Location(f), path, media.WithProgress(func(p media.Progress) {
+		if first.Done == 0 {
+			first = p
+		}
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile(path)
+	if err != nil || n != int64(len(data)) || !bytes.Equal(got, data) {
+		t.Fatalf("n=%d err=%v, bytes equal=%v", n, err, bytes.Equal(got, data))
+	}
+	if _, err := os.Stat(path + ".part"); !os.IsNotExist(err) {
+		t.Fatalf(".part left behind: %v", err)
+	}
+	if calls := srv.Calls("upload.getFile"); calls != 5 {
+		t.Fatalf("getFile calls = %d, want the 5 chunks from 3 MiB", calls)
+	}
+	if first.Done != 4<<20 {
+		t.Fatalf("first progress %+v, want Done counting the resumed 3 MiB plus one chunk", first)
+	}
+
+	// A failed download leaves the .part file, and the next call finishes it.
+	path2 := filepath.Join(dir, "b.bin")
+	srv.FailOffset("upload.getFile", 4<<20, -1, mediatest.RPCError(400, "LOCATION_INVALID"))
+	if _, err := c.DownloadToFile(context.Background(), srv.Location(f), path2); err == nil {
+		t.Fatal("no error")
+	}
+	st, err := os.Stat(path2 + ".part")
+	if err != nil || st.Size() != 4<<20 {
+		t.Fatalf(".part after failure: %v", err)
+	}
+	srv2 := mediatest.New(mediatest.Options{})
+	f2 := srv2.AddFile(data)
+	c2 := media.New(srv2.Pool(), media.Options{})
+	if _, err := c2.DownloadToFile(context.Background(), srv2.Location(f2), path2); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := os.ReadFile(path2); !bytes.Equal(got, data) {
+		t.Fatal("resumed file differs")
+	}
+	if calls := srv2.Calls("upload.getFile"); calls != 4 {
+		t.Fatalf("resume made %d calls, want 4", calls)
+	}
+}
+
+func TestRange(t *testing.T) {
+	srv := mediatest.New(mediatest.Options{})
+	c := media.New(srv.Pool(), media.Options{Workers: 3, ChunkSize: 128 << 10})
+	data := randomData(3<<20+777, 17)
+	f := srv.AddFile(data)
+	r := rand.New(rand.NewPCG(1, 2))
+	for i := range 40 {
+		from := r.Int64N(int64(len(data)) + 1)
+		to := from + r.Int64N(int64(len(data))-from+1)
+		if i%5 == 0 {
+			to = -1
+		}
+		loc := srv.Location(f)
+		if i%3 == 0 {
+			loc.Size = 0 // unknown size
+		}
+		var got []byte
+		for chunk, err := range c.Range(context.Background(), loc, from, to) {
+			if err != nil {
+				t.Fatalf("[%d,%d): %v", from, to, err)
+			}
+			got = append(got, chunk...)
+		}
+		want := data[from:]
+		if to >= 0 {
+			want = data[from:to]
+		}
+		if !bytes.Equal(got, want) {
+			t.Fatalf("[%d,%d): got %d bytes, want %d", from, to, len(got), len(want))
+		}
+	}
+}
+
+func TestRangeBreak(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	srv := mediatest.New(mediatest.Options{})
+	c := media.New(srv.Pool(), media.Options{Workers: 4})
+	data := randomData(20<<20, 18)
+	f := srv.AddFile(data)
+	n := 0
+	for chunk, err := range c.Range(context.Background(), srv.Location(f), 1<<20, -1) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(chunk, data[1<<20+n:1<<20+n+len(chunk)]) {
+			t.Fatal("chunk differs")
+		}
+		if n += len(chunk); n >= 2<<20 {
+			break
+		}
+	}
+	if calls := srv.Calls("upload.getFile"); calls > 2+8 {
+		t.Fatalf("%d calls for 2 chunks: the window is not bounded", calls)
+	}
+}
+
+func TestRangeErrors(t *testing.T) {
+	srv := mediatest.New(mediatest.Options{})
+	c := media.New(srv.Pool(), media.Options{})
+	f := srv.AddFile(randomData(1000, 19))
+	var errs []error
+	for _, err := range c.Range(context.Background(), srv.Location(f), 500, 100) {
+		errs = append(errs, err)
+	}
+	if len(errs) != 1 || !errors.Is(errs[0], media.ErrBadRange) {
+		t.Fatalf("errs = %v", errs)
+	}
+	if _, err := c.Download(context.Background(), media.Location{}, io.Discard); !errors.Is(err, media.ErrMediaNil) {
+		t.Fatalf("nil location: %v", err)
+	}
+}
+
+func TestOptionsDefaults(t *testing.T) {
+	got := media.New(nil, media.Options{}).Options()
+	got.Rand = nil
+	want := media.Options{Workers: 4, PartSize: 512 << 10, ChunkSize: 1 << 20, MaxParts: 4000, Retries: 5,
+		RetryDelay: 100 * time.Millisecond, MaxFloodWait: time.Minute}
+	if d := cmp.Diff(want, got, cmp.FilterPath(func(p cmp.Path) bool { return p.String() == "Logger" }, cmp.Ignore())); d != "" {
+		t.Fatal(d)
+	}
+}
