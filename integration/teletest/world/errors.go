@@ -41,7 +41,6 @@ var (
 	ErrAccessTokenInvalid         = rpcErr(400, "ACCESS_TOKEN_INVALID")
 	ErrPhoneNumberInvalid         = rpcErr(400, "PHONE_NUMBER_INVALID")
 	ErrPhoneNumberOccupied        = rpcErr(400, "PHONE_NUMBER_OCCUPIED")
-	ErrPhoneNumberUnoccupied      = rpcErr(400, "PHONE_NUMBER_UNOCCUPIED")
 	ErrPhoneCodeInvalid           = rpcErr(400, "PHONE_CODE_INVALID")
 	ErrPhoneCodeEmpty             = rpcErr(400, "PHONE_CODE_EMPTY")
 	ErrPhoneCodeExpired           = rpcErr(400, "PHONE_CODE_EXPIRED")
@@ -83,7 +82,7 @@ var (
 	ErrLimitInvalid               = rpcErr(400, "LIMIT_INVALID")
 	ErrOffsetInvalid              = rpcErr(400, "OFFSET_INVALID")
 	ErrStoryIDInvalid             = rpcErr(400, "STORY_ID_INVALID")
-	ErrStoriesNeverCreated        = rpcErr(400, "STORIES_NEVER_CREATED")
+	ErrBotMethodInvalid           = rpcErr(400, "BOT_METHOD_INVALID")
 )
 
 // FilePartMissing returns FILE_PART_<n>_MISSING.

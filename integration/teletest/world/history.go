@@ -57,13 +57,17 @@ func newestFirst(msgs []*message) {
 	slices.SortFunc(msgs, func(x, y *message) int { return int(y.id) - int(x.id) })
 }
 
-// History answers messages.getHistory.
+// History answers messages.getHistory. Bots may not call it (BOT_METHOD_INVALID), as on
+// Telegram.
 func (w *World) History(key KeyID, in tg.InputPeerClass, q HistoryQuery) (tg.MessagesMessagesClass, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	a, err := w.authorized(key)
 	if err != nil {
 		return nil, err
+	}
+	if a.bot {
+		return nil, ErrBotMethodInvalid
 	}
 	p, err := w.resolvePeer(a, in)
 	if err != nil {
@@ -193,12 +197,16 @@ type DialogsQuery struct {
 }
 
 // Dialogs answers messages.getDialogs: chats ordered by their last message, newest first.
+// Bots may not call it (BOT_METHOD_INVALID).
 func (w *World) Dialogs(key KeyID, q DialogsQuery) (tg.MessagesDialogsClass, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	a, err := w.authorized(key)
 	if err != nil {
 		return nil, err
+	}
+	if a.bot {
+		return nil, ErrBotMethodInvalid
 	}
 	all := make([]*dialog, 0, len(a.box.dialogs))
 	for _, d := range a.box.dialogs {
