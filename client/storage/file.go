@@ -1,0 +1,568 @@
+package storage
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
+
+	"github.com/mtgo-labs/mtgo/peers"
+	"github.com/mtgo-labs/mtgo/session"
+	"github.com/mtgo-labs/mtgo/updates"
+)
+
+// SessionExt is the file name extension of session files.
+const SessionExt = ".session"
+
+// DefaultLockTimeout is how long Open waits for another client's lock on the file before
+// failing with ErrSessionInUse.
+const DefaultLockTimeout = 200 * time.Millisecond
+
+// formatVersion is the layout of buckets and records this package writes.
+const formatVersion = 1
+
+// Buckets and keys of the file.
+var (
+	bucketMeta     = []byte("meta")     // format, home_dc, identity
+	bucketSessions = []byte("sessions") // dc (uint32 BE) -> session record
+	bucketPeers    = []byte("peers")    // peers.Key binary -> peers.Peer binary
+	bucketNames    = []byte("peer_usernames")
+	bucketPhones   = []byte("peer_phones")
+	bucketUpdates  = []byte("updates")  // "state" -> pts qts seq date
+	bucketChannels = []byte("channels") // channel id (int64 BE) -> pts (int32 BE)
+
+	keyFormat   = []byte("format")
+	keyHomeDC   = []byte("home_dc")
+	keyIdentity = []byte("identity")
+	keyState    = []byte("state")
+
+	dataBuckets = [][]byte{bucketSessions, bucketPeers, bucketNames, bucketPhones, bucketUpdates, bucketChannels}
+)
+
+// FileOptions configure Open. The zero value (or nil) gives the defaults.
+type FileOptions struct {
+	// LockTimeout is how long to wait for the file lock another client holds before
+	// failing with ErrSessionInUse; 0 means DefaultLockTimeout.
+	LockTimeout time.Duration
+	// SkipCheck skips the consistency check of the whole file on open. The check reads
+	// every page, which for large peer caches takes a moment; without it, a damaged file
+	// may only be detected when the damaged part is read.
+	SkipCheck bool
+}
+
+// File is a Storage in one bbolt database file. Every write is a transaction committed to disk
+// before it returns, so a crash at any moment leaves a file that opens with every completed
+// write in it. The file is locked while open: a second client (in any process) opening it gets
+// ErrSessionInUse. It is safe for concurrent use.
+type File struct {
+	path string
+	db   *bolt.DB
+
+	mu     sync.RWMutex // held shared by calls, exclusively by Close
+	closed bool
+}
+
+// SessionPath returns the file name of a session: name with SessionExt appended unless it
+// already ends with it.
+func SessionPath(name string) string {
+	if strings.HasSuffix(name, SessionExt) {
+		return name
+	}
+	return name + SessionExt
+}
+
+// OpenSession opens (creating if needed) the session file of name with the default options.
+func OpenSession(name string) (*File, error) { return Open(SessionPath(name), nil) }
+
+// Open opens the session database at path, creating it if it does not exist. It fails with
+// ErrSessionInUse when another client holds the file, ErrCorrupt when it is not a valid
+// session database, and ErrUnsupportedVersion when a newer version wrote it.
+//
+// A new file is built under a temporary name and linked into place complete, so a crash while
+// creating it leaves either no file or a whole one.
+func Open(path string, opts *FileOptions) (*File, error) {
+	var o FileOptions
+	if opts != nil {
+		o = *opts
+	}
+	if o.LockTimeout <= 0 {
+		o.LockTimeout = DefaultLockTimeout
+	}
+	info, err := os.Stat(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist) || err == nil && info.Size() == 0:
+		if err := create(path, o, err == nil); err != nil {
+			return nil, err
+		}
+	case err != nil:
+		return nil, fmt.Errorf("storage: open %s: %w", path, err)
+	case info.IsDir():
+		return nil, fmt.Errorf("storage: open %s: is a directory", path)
+	}
+	db, err := openChecked(path, o)
+	if err != nil {
+		return nil, err
+	}
+	return &File{path: path, db: db}, nil
+}
+
+// create builds an empty session database next to path and links (or, replacing an empty
+// file, renames) it into place. Losing a race to another creator is not an error: the other
+// file is as empty as ours.
+func create(path string, o FileOptions, replace bool) error {
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	tmp, err := os.CreateTemp(dir, base+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("storage: create %s: %w", path, err)
+	}
+	tmpName := tmp.Name()
+	defer os.Remove(tmpName)
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("storage: create %s: %w", path, err)
+	}
+	db, err := bolt.Open(tmpName, 0o600, &bolt.Options{Timeout: o.LockTimeout})
+	if err != nil {
+		return fmt.Errorf("storage: create %s: %w", path, err)
+	}
+	err = db.Update(initBuckets)
+	if cerr := db.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("storage: create %s: %w", path, err)
+	}
+	if replace {
+		err = os.Rename(tmpName, path)
+	} else if err = os.Link(tmpName, path); errors.Is(err, fs.ErrExist) {
+		err = nil
+	}
+	if err != nil {
+		return fmt.Errorf("storage: create %s: %w", path, err)
+	}
+	if d, err := os.Open(dir); err == nil {
+		_ = d.Sync() // make the new directory entry durable where the platform allows
+		_ = d.Close()
+	}
+	return nil
+}
+
+func initBuckets(tx *bolt.Tx) error {
+	meta, err := tx.CreateBucketIfNotExists(bucketMeta)
+	if err != nil {
+		return err
+	}
+	if err := meta.Put(keyFormat, []byte{formatVersion}); err != nil {
+		return err
+	}
+	for _, name := range dataBuckets {
+		if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// openChecked opens path, checks the format and (unless skipped) every page. bbolt may panic
+// on a damaged file while loading it; that panic is the file's content speaking, so it is
+// turned into ErrCorrupt here, at the boundary, instead of crashing the program.
+func openChecked(path string, o FileOptions) (db *bolt.DB, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			if db != nil {
+				_ = db.Close()
+			}
+			db, err = nil, fmt.Errorf("%w: %s: %v", ErrCorrupt, path, r)
+		}
+	}()
+	db, err = bolt.Open(path, 0o600, &bolt.Options{Timeout: o.LockTimeout})
+	if err != nil {
+		return nil, openError(path, err)
+	}
+	if err := checkFile(db, o); err != nil {
+		_ = db.Close()
+		return nil, fmt.Errorf("storage: open %s: %w", path, err)
+	}
+	return db, nil
+}
+
+func openError(path string, err error) error {
+	switch {
+	case errors.Is(err, bolterrors.ErrTimeout):
+		return fmt.Errorf("%w: %s is locked", ErrSessionInUse, path)
+	case errors.Is(err, bolterrors.ErrInvalid), errors.Is(err, bolterrors.ErrVersionMismatch),
+		errors.Is(err, bolterrors.ErrChecksum), errors.Is(err, bolterrors.ErrInvalidMapping),
+		strings.Contains(err.Error(), "file size too small"):
+		return fmt.Errorf("%w: %s: %w", ErrCorrupt, path, err)
+	}
+	return fmt.Errorf("storage: open %s: %w", path, err)
+}
+
+// checkFile verifies the format version, the buckets and, unless skipped, every page.
+func checkFile(db *bolt.DB, o FileOptions) error {
+	return db.Update(func(tx *bolt.Tx) error {
+		meta := tx.Bucket(bucketMeta)
+		if meta == nil {
+			return fmt.Errorf("%w: not a session file (no meta bucket)", ErrCorrupt)
+		}
+		switch v := meta.Get(keyFormat); {
+		case len(v) != 1:
+			return fmt.Errorf("%w: bad format record %x", ErrCorrupt, v)
+		case v[0] > formatVersion:
+			return fmt.Errorf("%w: format %d, this version reads up to %d", ErrUnsupportedVersion, v[0], formatVersion)
+		case v[0] == 0:
+			return fmt.Errorf("%w: format 0", ErrCorrupt)
+		}
+		if !o.SkipCheck {
+			var errs []error
+			for err := range tx.Check() {
+				errs = append(errs, err)
+			}
+			if len(errs) > 0 {
+				return fmt.Errorf("%w: %w", ErrCorrupt, errors.Join(errs...))
+			}
+		}
+		// Buckets a crash cannot have lost (the file is created whole), but a file from a
+		// future minor layout might lack; create them rather than fail every call.
+		for _, name := range dataBuckets {
+			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// Path returns the file's path.
+func (f *File) Path() string { return f.path }
+
+// view and update run fn in a read or write transaction, mapping a closed database to
+// ErrClosed and wrapping failures with what was being done.
+func (f *File) view(ctx context.Context, what string, fn func(tx *bolt.Tx) error) error {
+	return f.run(ctx, what, func() error { return f.db.View(fn) })
+}
+
+func (f *File) update(ctx context.Context, what string, fn func(tx *bolt.Tx) error) error {
+	return f.run(ctx, what, func() error { return f.db.Update(fn) })
+}
+
+func (f *File) run(ctx context.Context, what string, fn func() error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	f.mu.RLock()
+	defer f.mu.RUnlock()
+	if f.closed {
+		return fmt.Errorf("storage: %s: %w", what, ErrClosed)
+	}
+	return f.wrap(what, fn())
+}
+
+func (f *File) wrap(what string, err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, bolterrors.ErrDatabaseNotOpen):
+		return fmt.Errorf("storage: %s: %w", what, ErrClosed)
+	}
+	return fmt.Errorf("storage: %s: %w", what, err)
+}
+
+// LoadSession implements Storage.
+func (f *File) LoadSession(ctx context.Context, dc int) (session.Session, error) {
+	var s session.Session
+	err := f.view(ctx, fmt.Sprintf("load session of dc %d", dc), func(tx *bolt.Tx) error {
+		if dc < 0 || dc > maxDC {
+			return session.ErrNoSession
+		}
+		v := tx.Bucket(bucketSessions).Get(dcKey(dc))
+		if v == nil {
+			return session.ErrNoSession
+		}
+		var err error
+		s, err = decodeSession(v)
+		return err
+	})
+	return s, err
+}
+
+// SaveSession implements Storage.
+func (f *File) SaveSession(ctx context.Context, s session.Session) error {
+	rec, err := appendSession(nil, s)
+	if err != nil {
+		return fmt.Errorf("storage: save session of dc %d: %w", s.DC, err)
+	}
+	return f.update(ctx, fmt.Sprintf("save session of dc %d", s.DC), func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketSessions).Put(dcKey(s.DC), rec)
+	})
+}
+
+// HomeDC implements Storage.
+func (f *File) HomeDC(ctx context.Context) (int, error) {
+	var dc int
+	err := f.view(ctx, "load home dc", func(tx *bolt.Tx) error {
+		v := tx.Bucket(bucketMeta).Get(keyHomeDC)
+		if v == nil {
+			return nil
+		}
+		var err error
+		dc, err = decodeDC(v)
+		return err
+	})
+	return dc, err
+}
+
+// SetHomeDC implements Storage.
+func (f *File) SetHomeDC(ctx context.Context, dc int) error {
+	if dc < 0 || dc > maxDC {
+		return fmt.Errorf("storage: home dc %d out of range", dc)
+	}
+	return f.update(ctx, "save home dc", func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketMeta).Put(keyHomeDC, dcKey(dc))
+	})
+}
+
+// Identity implements Storage.
+func (f *File) Identity(ctx context.Context) (Identity, error) {
+	var id Identity
+	err := f.view(ctx, "load identity", func(tx *bolt.Tx) error {
+		v := tx.Bucket(bucketMeta).Get(keyIdentity)
+		if v == nil {
+			return nil
+		}
+		var err error
+		id, err = decodeIdentity(v)
+		return err
+	})
+	return id, err
+}
+
+// SetIdentity implements Storage.
+func (f *File) SetIdentity(ctx context.Context, id Identity) error {
+	return f.update(ctx, "save identity", func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketMeta).Put(keyIdentity, appendIdentity(nil, id))
+	})
+}
+
+// LoadPeer implements peers.Store.
+func (f *File) LoadPeer(ctx context.Context, k peers.Key) (peers.Peer, bool, error) {
+	var (
+		p  peers.Peer
+		ok bool
+	)
+	err := f.view(ctx, "load peer "+k.String(), func(tx *bolt.Tx) (err error) {
+		p, ok, err = getPeer(tx, k)
+		return err
+	})
+	return p, ok, err
+}
+
+func getPeer(tx *bolt.Tx, k peers.Key) (peers.Peer, bool, error) {
+	kb, _ := k.AppendBinary(nil)
+	v := tx.Bucket(bucketPeers).Get(kb)
+	if v == nil {
+		return peers.Peer{}, false, nil
+	}
+	var p peers.Peer
+	if err := p.UnmarshalBinary(v); err != nil {
+		return peers.Peer{}, false, fmt.Errorf("%w: peer %v: %w", ErrCorrupt, k, err)
+	}
+	if p.Key != k {
+		return peers.Peer{}, false, fmt.Errorf("%w: record of %v stored under %v", ErrCorrupt, p.Key, k)
+	}
+	return p, true, nil
+}
+
+// PeerByUsername implements peers.Store.
+func (f *File) PeerByUsername(ctx context.Context, username string) (peers.Peer, bool, error) {
+	name := peers.NormalizeUsername(username)
+	return f.peerByIndex(ctx, bucketNames, name, func(p peers.Peer) bool { return p.HasUsername(name) })
+}
+
+// PeerByPhone implements peers.Store.
+func (f *File) PeerByPhone(ctx context.Context, phone string) (peers.Peer, bool, error) {
+	return f.peerByIndex(ctx, bucketPhones, phone, func(p peers.Peer) bool { return p.Phone == phone })
+}
+
+// peerByIndex follows an index entry to its peer, which must still carry the indexed value.
+func (f *File) peerByIndex(ctx context.Context, bucket []byte, value string, still func(peers.Peer) bool) (peers.Peer, bool, error) {
+	var (
+		p  peers.Peer
+		ok bool
+	)
+	if value == "" {
+		return p, false, nil
+	}
+	err := f.view(ctx, "find peer", func(tx *bolt.Tx) error {
+		kb := tx.Bucket(bucket).Get([]byte(value))
+		if kb == nil {
+			return nil
+		}
+		k, err := peers.ParseKey(kb)
+		if err != nil {
+			return fmt.Errorf("%w: index entry %q: %w", ErrCorrupt, value, err)
+		}
+		p, ok, err = getPeer(tx, k)
+		if err != nil || !ok || !still(p) {
+			p, ok = peers.Peer{}, false
+		}
+		return err
+	})
+	return p, ok, err
+}
+
+// SavePeers implements peers.Store: one transaction for the whole batch.
+func (f *File) SavePeers(ctx context.Context, ps []peers.Peer) error {
+	if len(ps) == 0 {
+		return ctx.Err()
+	}
+	return f.update(ctx, fmt.Sprintf("save %d peers", len(ps)), func(tx *bolt.Tx) error {
+		recs, names, phones := tx.Bucket(bucketPeers), tx.Bucket(bucketNames), tx.Bucket(bucketPhones)
+		var buf []byte
+		for _, p := range ps {
+			if !p.Valid() {
+				continue
+			}
+			kb, _ := p.Key.AppendBinary(nil)
+			if old, ok, err := getPeer(tx, p.Key); err == nil && ok {
+				// Drop the index entries the peer no longer carries, if still ours.
+				for _, n := range old.Usernames {
+					n = peers.NormalizeUsername(n)
+					if !p.HasUsername(n) && bytes.Equal(names.Get([]byte(n)), kb) {
+						if err := names.Delete([]byte(n)); err != nil {
+							return err
+						}
+					}
+				}
+				if old.Phone != "" && old.Phone != p.Phone && bytes.Equal(phones.Get([]byte(old.Phone)), kb) {
+					if err := phones.Delete([]byte(old.Phone)); err != nil {
+						return err
+					}
+				}
+			}
+			var err error
+			if buf, err = p.AppendBinary(buf[:0]); err != nil {
+				return err
+			}
+			if err := recs.Put(kb, bytes.Clone(buf)); err != nil {
+				return err
+			}
+			for _, n := range p.Usernames {
+				if n = peers.NormalizeUsername(n); n != "" {
+					if err := names.Put([]byte(n), kb); err != nil {
+						return err
+					}
+				}
+			}
+			if p.Phone != "" {
+				if err := phones.Put([]byte(p.Phone), kb); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+}
+
+// LoadUpdates implements Storage. Channels come sorted by id.
+func (f *File) LoadUpdates(ctx context.Context) (updates.Saved, bool, error) {
+	var (
+		s  updates.Saved
+		ok bool
+	)
+	err := f.view(ctx, "load update state", func(tx *bolt.Tx) error {
+		if v := tx.Bucket(bucketUpdates).Get(keyState); v != nil {
+			st, err := decodeState(v)
+			if err != nil {
+				return err
+			}
+			s.State, ok = st, true
+		}
+		return tx.Bucket(bucketChannels).ForEach(func(k, v []byte) error {
+			ch, err := decodeChannel(k, v)
+			if err != nil {
+				return err
+			}
+			s.Channels = append(s.Channels, ch)
+			return nil
+		})
+	})
+	if err != nil {
+		return updates.Saved{}, false, err
+	}
+	return s, ok, nil
+}
+
+// CommitUpdates implements Storage: the account state and every channel of the commit in one
+// transaction.
+func (f *File) CommitUpdates(ctx context.Context, c updates.Commit) error {
+	if c.Empty() {
+		return ctx.Err()
+	}
+	return f.update(ctx, "save update state", func(tx *bolt.Tx) error {
+		if c.HasState {
+			if err := tx.Bucket(bucketUpdates).Put(keyState, appendState(nil, c.State)); err != nil {
+				return err
+			}
+		}
+		chans := tx.Bucket(bucketChannels)
+		for _, ch := range c.Channels {
+			var err error
+			if ch.Removed {
+				err = chans.Delete(channelKey(ch.ChannelID))
+			} else {
+				err = chans.Put(channelKey(ch.ChannelID), appendPts(ch.Pts))
+			}
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// Reset implements Storage: one transaction empties every bucket and the identity.
+func (f *File) Reset(ctx context.Context) error {
+	return f.update(ctx, "reset", func(tx *bolt.Tx) error {
+		for _, name := range dataBuckets {
+			if err := tx.DeleteBucket(name); err != nil && !errors.Is(err, bolterrors.ErrBucketNotFound) {
+				return err
+			}
+			if _, err := tx.CreateBucket(name); err != nil {
+				return err
+			}
+		}
+		meta := tx.Bucket(bucketMeta)
+		if err := meta.Delete(keyHomeDC); err != nil {
+			return err
+		}
+		return meta.Delete(keyIdentity)
+	})
+}
+
+// Save implements Storage: every write is already committed; Save syncs the file once more.
+func (f *File) Save() error {
+	return f.run(context.Background(), "sync", f.db.Sync)
+}
+
+// Close implements Storage: it releases the file and its lock. Closing twice is not an error.
+func (f *File) Close() error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.closed {
+		return nil
+	}
+	f.closed = true
+	return f.wrap("close", f.db.Close())
+}
