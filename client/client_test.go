@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
 	"go.uber.org/goleak"
 
 	mtgo "github.com/mtgo-labs/mtgo/client"
@@ -696,7 +697,7 @@ func TestResolvePeerAndCache(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p2, err := c.ResolvePeer(ctx, target.ID); err != nil || p2 != p {
+	if p2, err := c.ResolvePeer(ctx, target.ID); err != nil || !cmp.Equal(p2, p) {
 		t.Fatalf("ResolvePeer(int64) = %v, %v", p2, err)
 	}
 	if p, err := c.ResolvePeer(ctx, "me"); err != nil || p.TypeName() != "inputPeerSelf" {

@@ -153,4 +153,3 @@ func TestSetDispatcherAndShortUpdates(t *testing.T) {
 		t.Fatalf("expanded short message = %+v", nm)
 	}
 }
-

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/mtgo-labs/mtgo/client/types"
+	"github.com/mtgo-labs/mtgo/peers"
 	"github.com/mtgo-labs/mtgo/session"
 	"github.com/mtgo-labs/mtgo/transport/mtproxy"
 	"github.com/mtgo-labs/mtgo/transport/proxy"
@@ -19,8 +20,9 @@ var (
 	ErrNotConnected = errors.New("mtgo: not connected")
 	// ErrAlreadyConnected reports Connect on a client that is already connected.
 	ErrAlreadyConnected = errors.New("mtgo: already connected")
-	// ErrPeerNotFound reports a peer (user, chat or channel) that cannot be resolved.
-	ErrPeerNotFound = errors.New("mtgo: peer not found")
+	// ErrPeerNotFound reports a peer (user, chat or channel) that cannot be resolved (the
+	// peers module's sentinel).
+	ErrPeerNotFound = peers.ErrPeerNotFound
 	// ErrClientClosed reports an operation on a client stopped with Stop, or a call that was
 	// pending when the client stopped or disconnected.
 	ErrClientClosed = errors.New("mtgo: client closed")

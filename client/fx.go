@@ -5,6 +5,8 @@ import (
 
 	"go.uber.org/fx"
 
+	"github.com/mtgo-labs/mtgo/peers"
+	"github.com/mtgo-labs/mtgo/tl/tg"
 	"github.com/mtgo-labs/mtgo/transport"
 )
 
@@ -24,13 +26,21 @@ var SessionModule = fx.Module("mtgo.session",
 	fx.Provide(fx.Annotate(newSessionFactory, fx.As(new(SessionFactory)))),
 )
 
-// PeersModule provides the PeerCache.
+// PeersModule provides the PeerCache: the peers module's cache and resolver, persisted in the
+// Storage when it keeps peers (implements peers.Store) and flushed when the client stops.
 var PeersModule = fx.Module("mtgo.peers",
-	fx.Provide(fx.Annotate(
-		func(p *clientParams, inv *lateInvoker) (*peerCache, error) { return newPeerCache(p.Config, inv) },
-		fx.As(new(PeerCache)),
-	)),
+	fx.Provide(fx.Annotate(newPeers, fx.As(new(PeerCache)))),
 )
+
+func newPeers(p *clientParams, st Storage, inv *lateInvoker, lc fx.Lifecycle) *peers.Resolver {
+	opts := peers.Options{Size: p.Config.PeerCacheSize, Logger: p.Logger.Slog().With("layer", "peers")}
+	if s, ok := st.(peers.Store); ok {
+		opts.Store = s
+	}
+	cache := peers.NewCache(opts)
+	lc.Append(fx.StopHook(func(ctx context.Context) error { return cache.Flush(ctx) }))
+	return peers.NewResolver(cache, tg.NewClient(inv), peers.ResolverOptions{})
+}
 
 // StorageModule provides the Storage: Config.Storage when set, memory with InMemory (or a
 // SessionString without a SessionName), else the session file of SessionName. The storage it

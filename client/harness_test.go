@@ -4,6 +4,8 @@ import (
 	"context"
 	crand "crypto/rand"
 	"errors"
+	"log/slog"
+	"os"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -101,6 +103,9 @@ func (h *harness) client(edit ...func(*mtgo.Config)) *testClient {
 	cfg.InMemory = true
 	cfg.SleepThreshold = 2 * time.Second
 	cfg.RequestTimeout = 10 * time.Second
+	if os.Getenv("MTGO_TEST_LOG") != "" {
+		cfg.Log = mtgo.LogConfig{Handler: slog.NewTextHandler(os.Stderr, nil), Level: slog.LevelDebug}
+	}
 	for _, e := range edit {
 		e(&cfg)
 	}

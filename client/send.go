@@ -9,6 +9,7 @@ import (
 	"github.com/mtgo-labs/mtgo/client/types"
 	"github.com/mtgo-labs/mtgo/tl"
 	"github.com/mtgo-labs/mtgo/tl/tg"
+	"github.com/mtgo-labs/mtgo/updates"
 )
 
 // SendOption adjusts one SendMessage call.
@@ -78,10 +79,35 @@ func (c *Client) SendMessage(ctx context.Context, peer interface{}, text string,
 		req.ReplyTo = &tg.InputReplyToMessage{ReplyToMsgID: int32(o.replyTo)}
 	}
 	var res tg.UpdatesClassBox
-	if err := c.invoker().Invoke(ctx, req, &res); err != nil {
+	if err := c.invoke(ctx, route{}, req, &res, invokeOpts{managed: true}); err != nil {
 		return nil, fmt.Errorf("mtgo: send message: %w", err)
 	}
+	sent := updates.Sent{Peer: inputToPeer(ip, c.selfID()), Message: text, Silent: o.silent}
+	if o.replyTo != 0 {
+		sent.ReplyTo = &tg.MessageReplyHeader{ReplyToMsgID: tl.Some(int32(o.replyTo))}
+	}
+	c.absorbSent(ctx, sent, res.Updates)
 	return c.sentMessage(res.Updates, req.RandomID, ip, text, ents)
+}
+
+// absorbSent hands the answer to a sent message to the update engine, completed with what was
+// sent (an updateShortSentMessage carries neither text nor peer).
+func (c *Client) absorbSent(ctx context.Context, s updates.Sent, u tg.UpdatesClass) {
+	c.learnUpdates(u)
+	if !c.updatesRunning() {
+		return
+	}
+	var err error
+	if hs, ok := c.updates.(interface {
+		HandleSent(context.Context, updates.Sent, tg.UpdatesClass) error
+	}); ok {
+		err = hs.HandleSent(ctx, s, u)
+	} else {
+		err = c.updates.HandleUpdates(ctx, u)
+	}
+	if err != nil {
+		c.Log.Debug("update engine rejected a sent message", "err", err)
+	}
 }
 
 // sentMessage finds the message a send produced in its answer.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"sync"
 
+	"github.com/mtgo-labs/mtgo/peers"
 	"github.com/mtgo-labs/mtgo/tl"
 	"github.com/mtgo-labs/mtgo/tl/tg"
 )
@@ -21,8 +22,8 @@ func (h pushHandler) HandleUpdates(_ context.Context, body []byte) error {
 // HandleNewSession implements session.NewSessionHandler: updates may have been lost, so the
 // update engine fetches the difference when it can.
 func (h pushHandler) HandleNewSession(ctx context.Context) error {
-	if r, ok := h.c.updates.(interface{ Resync(context.Context) error }); ok && h.c.updatesRunning() {
-		return r.Resync(ctx)
+	if r, ok := h.c.updates.(interface{ Reconnected(context.Context) error }); ok && h.c.updatesRunning() {
+		return r.Reconnected(ctx)
 	}
 	return nil
 }
@@ -62,54 +63,70 @@ func (c *Client) HandleUpdates(updates tg.UpdatesClass) {
 		}
 		return
 	}
-	c.dispatch(c.completeShort(c.life, updates))
+	full := c.completeUsers(c.life, expandShort(updates, c.selfID()))
+	c.learnUpdates(full)
+	c.dispatch(full)
 }
 
-// completeShort expands a short update for delivery without the update engine. A short
-// message names its sender only by id; when the peer cache does not know that user (no access
-// hash to answer with), the message is fetched again with messages.getMessages, whose answer
-// carries the users and chats.
-func (c *Client) completeShort(ctx context.Context, u tg.UpdatesClass) tg.UpdatesClass {
-	var id int32
-	var users []int64
-	switch s := u.(type) {
-	case *tg.UpdateShortMessage:
-		id, users = s.ID, []int64{s.UserID}
-	case *tg.UpdateShortChatMessage:
-		id, users = s.ID, []int64{s.FromID}
-	default:
-		return expandShort(u, c.selfID())
+// completeUsers makes sure the users new messages name come with them. Short updates (and the
+// messages the update engine builds from them) name their sender only by id; when neither the
+// updates nor the peer cache know that user, there is no access hash to answer with, so the
+// messages are fetched again with messages.getMessages, whose answer carries the users.
+// Channel messages always come with their users.
+func (c *Client) completeUsers(ctx context.Context, u tg.UpdatesClass) tg.UpdatesClass {
+	up, ok := u.(*tg.Updates)
+	if !ok {
+		return u
 	}
-	known := true
-	for _, uid := range users {
-		if _, ok := c.peers.Lookup(uid); !ok {
-			known = false
+	known := func(id int64) bool {
+		for _, x := range up.Users {
+			if x, ok := x.(*tg.User); ok && x.ID == id {
+				return true
+			}
+		}
+		_, ok := c.peers.Lookup(id)
+		return ok
+	}
+	var ids []tg.InputMessageClass
+	for _, upd := range up.Updates {
+		nm, ok := upd.(*tg.UpdateNewMessage)
+		if !ok {
+			continue
+		}
+		m, ok := nm.Message.(*tg.Message)
+		if !ok {
+			continue
+		}
+		for _, p := range []tg.PeerClass{m.PeerID, m.FromID} {
+			if pu, ok := p.(*tg.PeerUser); ok && !known(pu.UserID) {
+				ids = append(ids, &tg.InputMessageID{ID: m.ID})
+				break
+			}
 		}
 	}
-	if known {
-		return expandShort(u, c.selfID())
+	if len(ids) == 0 {
+		return u
 	}
 	var res tg.MessagesMessagesClassBox
-	err := c.invoker().Invoke(ctx, &tg.MessagesGetMessagesRequest{ID: []tg.InputMessageClass{&tg.InputMessageID{ID: id}}}, &res)
-	if err != nil {
-		c.Log.Debug("fetch short message", "id", id, "err", err)
-		return expandShort(u, c.selfID())
+	if err := c.invoker().Invoke(ctx, &tg.MessagesGetMessagesRequest{ID: ids}, &res); err != nil {
+		c.Log.Debug("fetch senders of new messages", "err", err)
+		return u
 	}
-	full := expandShort(u, c.selfID()).(*tg.Updates)
-	switch m := res.MessagesMessages.(type) {
-	case *tg.MessagesMessages:
-		full.Users, full.Chats = m.Users, m.Chats
-	case *tg.MessagesMessagesSlice:
-		full.Users, full.Chats = m.Users, m.Chats
-	}
-	c.peers.Learn(full.Users, full.Chats)
-	return full
+	users, chats := peers.Entities(res.MessagesMessages)
+	full := *up
+	full.Users = append(append([]tg.UserClass(nil), up.Users...), users...)
+	full.Chats = append(append([]tg.ChatClass(nil), up.Chats...), chats...)
+	return &full
 }
 
 // Deliver implements UpdateSink: the update engine hands over ordered updates here.
-func (c *Client) Deliver(_ context.Context, u tg.UpdatesClass) error {
+func (c *Client) Deliver(ctx context.Context, u tg.UpdatesClass) error {
 	c.learnUpdates(u)
-	c.dispatch(u)
+	full := c.completeUsers(ctx, u)
+	if full != u {
+		c.learnUpdates(full)
+	}
+	c.dispatch(full)
 	return nil
 }
 
@@ -142,18 +159,24 @@ func (c *Client) absorb(ctx context.Context, obj tl.Object) {
 		return
 	}
 	if u, ok := obj.(tg.UpdatesClass); ok {
-		c.mu.Lock()
-		running := c.updCancel != nil
-		c.mu.Unlock()
 		c.learnUpdates(u)
-		if running {
+		if c.updatesRunning() {
 			if err := c.updates.HandleUpdates(ctx, u); err != nil {
 				c.Log.Debug("update engine rejected a result", "err", err)
 			}
 		}
 		return
 	}
-	users, chats := extractPeers(obj)
+	var users []tg.UserClass
+	var chats []tg.ChatClass
+	if v, ok := obj.(*Vector); ok {
+		for _, e := range v.Elems {
+			u, c := peers.Entities(e)
+			users, chats = append(users, u...), append(chats, c...)
+		}
+	} else {
+		users, chats = peers.Entities(obj)
+	}
 	if len(users) > 0 || len(chats) > 0 {
 		c.peers.Learn(users, chats)
 	}
