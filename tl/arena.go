@@ -19,6 +19,7 @@ const (
 	slabMin      = 4       // first slab size of a type
 	slabMax      = 64      // slab size cap
 	slabSlots    = 256     // entries of the direct-mapped slab table
+	slabBytes    = 8 << 10 // a slab stops growing once it would exceed this size
 )
 
 // slabTable maps a type id to its slab. It is direct-mapped: a colliding type replaces the
@@ -79,7 +80,7 @@ func New[T any](b *Buffer, id uint32) *T {
 		e.id, e.s = id, s
 	}
 	if len(s.free) == 0 {
-		if s.size < slabMax {
+		if s.size < slabMax && (s.size+1)*int(unsafe.Sizeof(*new(T))) <= slabBytes {
 			s.size *= 2
 		}
 		s.free = make([]T, s.size)
