@@ -85,6 +85,7 @@ type conn struct {
 	caller *services.Caller
 	sub    *world.Subscription
 
+	fresh   bool // the session is new: new_session_created is about to be sent
 	delayed []delayedReply
 	wbuf    []byte
 	ebuf    tl.Buffer
@@ -222,6 +223,9 @@ func (c *conn) onPacket(ctx context.Context, p []byte) error {
 	if salt := c.srv.keys.saltOf(c.key); c.eng.Salt(now) != salt {
 		c.eng.SetSalt(salt)
 	}
+	if l := c.layer(); l != 0 && l != Layer {
+		p = seqNoCompat(&c.key.key, p, c.srv.cl.rand)
+	}
 	events, err := c.eng.Receive(now, p)
 	if err != nil {
 		return &TransportError{Code: CodeAuthKeyNotFound, Err: err}
@@ -229,6 +233,16 @@ func (c *conn) onPacket(ctx context.Context, p []byte) error {
 	if sid := c.eng.SessionID(); sid != c.sess.key.id {
 		c.srv.sessions.rekey(c.sess, sid)
 		c.caller = c.newCaller(sid)
+		c.fresh = true
+	}
+	if c.fresh {
+		// new_session_created goes out in a packet of its own, ahead of any answer: gotd
+		// handles the messages of one container in order and blocks on new_session_created
+		// until the answer to its first call arrives, which must not sit behind it.
+		c.fresh = false
+		if err := c.flush(); err != nil {
+			return err
+		}
 	}
 	for _, ev := range events {
 		if ev.Kind == mtp.EventRequest {
@@ -275,7 +289,7 @@ func (c *conn) attach(ctx context.Context, id [8]byte, p []byte, now time.Time) 
 		c.srv.sessions.detach(c.sess, c, now)
 		c.sess, c.eng = nil, nil
 	}
-	s, _, err := c.srv.sessions.attach(ctx, c, sessionKey{key: id, id: sid}, now, func() (*mtp.Engine, error) {
+	s, created, err := c.srv.sessions.attach(ctx, c, sessionKey{key: id, id: sid}, now, func() (*mtp.Engine, error) {
 		cfg := mtp.Config{
 			Side:       crypto.Server,
 			AuthKey:    k.key,
@@ -293,6 +307,7 @@ func (c *conn) attach(ctx context.Context, id [8]byte, p []byte, now time.Time) 
 		return err
 	}
 	c.key, c.sess, c.eng = k, s, s.eng
+	c.fresh = created
 	c.eng.OnConnect(now)
 	c.caller = c.newCaller(sid)
 	c.resubscribe()
@@ -317,6 +332,9 @@ func (c *conn) resubscribe() {
 
 // request answers one client request through the dispatcher.
 func (c *conn) request(ctx context.Context, msgID int64, body []byte) error {
+	if c.layer() == Layer170 {
+		body = upgradeRequest(body)
+	}
 	req, err := services.DecodeRequest(body)
 	if err != nil {
 		c.answer(msgID, nil, services.AsRPCError(err, c.log), 0)
@@ -329,12 +347,10 @@ func (c *conn) request(ctx context.Context, msgID int64, body []byte) error {
 	}
 	hctx := services.WithMsgID(context.WithValue(ctx, connCtxKey{}, c), msgID)
 	res, err := c.srv.cl.disp.Handle(hctx, c.caller, req)
-	layer := c.caller.Layer()
-	if layer != 0 {
-		c.srv.keys.setLayer(c.key, layer)
-	} else {
-		layer = c.srv.keys.layerOf(c.key)
+	if l := c.caller.Layer(); l != 0 {
+		c.srv.keys.setLayer(c.key, l)
 	}
+	layer := c.layer()
 	if err != nil {
 		c.answer(msgID, nil, services.AsRPCError(err, c.log), delay)
 		return nil
@@ -346,6 +362,15 @@ func (c *conn) request(ctx context.Context, msgID int64, body []byte) error {
 	}
 	c.answer(msgID, out, nil, delay)
 	return nil
+}
+
+// layer returns the layer the client announced on this connection, or earlier under the same
+// key, 0 if none.
+func (c *conn) layer() int32 {
+	if l := c.caller.Layer(); l != 0 {
+		return l
+	}
+	return c.srv.keys.layerOf(c.key)
 }
 
 // encode encodes a result or update in the form the client's layer expects.
@@ -375,10 +400,7 @@ func (c *conn) pushUpdates() {
 	if c.eng == nil {
 		return
 	}
-	layer := c.caller.Layer()
-	if layer == 0 {
-		layer = c.srv.keys.layerOf(c.key)
-	}
+	layer := c.layer()
 	for _, u := range c.sub.Take() {
 		body, err := c.encode(layer, u)
 		if err != nil {

@@ -118,14 +118,25 @@ func TestGotdInterop(t *testing.T) {
 		for {
 			select {
 			case u := <-updates:
-				if m, ok := u.(*gotdtg.UpdateShortMessage); ok {
-					if m.Message != "hello gotd" || m.UserID != alice.ID() || m.Out {
-						t.Fatalf("gotd: received %#v", m)
-					}
-					return nil
+				// gotd turns updateShortMessage into updateShort{updateNewMessage}.
+				short, ok := u.(*gotdtg.UpdateShort)
+				if !ok {
+					t.Fatalf("gotd: received %T", u)
 				}
+				nm, ok := short.Update.(*gotdtg.UpdateNewMessage)
+				if !ok {
+					t.Fatalf("gotd: received updateShort with %T", short.Update)
+				}
+				m, ok := nm.Message.(*gotdtg.Message)
+				if !ok || m.Message != "hello gotd" || m.Out || nm.Pts != state.Pts+2 {
+					t.Fatalf("gotd: received %#v (pts %d, state pts %d)", nm.Message, nm.Pts, state.Pts)
+				}
+				if from, ok := m.FromID.(*gotdtg.PeerUser); !ok || from.UserID != alice.ID() {
+					t.Fatalf("gotd: message from %#v, want alice %d", m.FromID, alice.ID())
+				}
+				return nil
 			case <-ctx.Done():
-				t.Fatalf("gotd: no updateShortMessage from alice")
+				t.Fatalf("gotd: no message from alice")
 			}
 		}
 	})
