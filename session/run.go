@@ -156,10 +156,7 @@ func (l *loop) connect(ctx context.Context) (worked bool, err error) {
 		l.sess.Salt = res.ServerSalt
 		l.sess.TimeOffset = res.TimeOffset
 		l.publish()
-		if err := l.save(ctx); err != nil {
-			_ = pc.Close()
-			return false, err
-		}
+		l.save(ctx)
 	}
 	if l.eng == nil {
 		if err := l.newEngine(); err != nil {
@@ -230,9 +227,7 @@ func (l *loop) serve(ctx context.Context, pc PacketConn) (worked bool, err error
 		if err := l.flush(pc, now); err != nil {
 			return worked, err
 		}
-		if err := l.saveIfChanged(ctx, now); err != nil {
-			return worked, err
-		}
+		l.saveIfChanged(ctx, now)
 		armed = l.arm(timer, armed, now)
 		select {
 		case <-ctx.Done():
@@ -440,24 +435,25 @@ func (l *loop) handleUpdates(ctx context.Context) {
 }
 
 // saveIfChanged stores the salt and time offset when the engine changed them.
-func (l *loop) saveIfChanged(ctx context.Context, now time.Time) error {
+func (l *loop) saveIfChanged(ctx context.Context, now time.Time) {
 	salt, off := l.eng.Salt(now), l.eng.TimeOffset()
 	if salt == l.sess.Salt && off == l.sess.TimeOffset {
-		return nil
+		return
 	}
 	l.sess.Salt, l.sess.TimeOffset = salt, off
 	l.publish()
-	return l.save(ctx)
+	l.save(ctx)
 }
 
-func (l *loop) save(ctx context.Context) error {
+// save writes the session to the store. A failing store does not stop the connection: the state
+// stays in memory (and in Conn.Session) and the next change tries again.
+func (l *loop) save(ctx context.Context) {
 	if l.c.opts.Store == nil {
-		return nil
+		return
 	}
 	if err := l.c.opts.Store.Save(ctx, l.sess); err != nil {
-		return fmt.Errorf("session: save: %w", err)
+		l.log.Warn("session: save failed", slog.Any("err", err))
 	}
-	return nil
 }
 
 // publish makes the loop's session visible to Conn.Session.
