@@ -67,11 +67,7 @@ func (e *Engine) onBadMsg(now time.Time, msgID int64, body []byte) {
 		case m.reused || code == 20:
 			e.resendNew(m, fmt.Sprintf("bad_msg_notification %d", code))
 		default:
-			m.keepID = false
-			if !m.queued {
-				delete(e.sent, m.msgID)
-				e.push(m)
-			}
+			e.requeueNew(m)
 		}
 	}
 }

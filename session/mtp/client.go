@@ -227,11 +227,7 @@ func (e *Engine) onStateInfo(msgID int64, body []byte) {
 		}
 		switch info[i] & 7 {
 		case 1, 2, 3: // the server never got it: sending it again cannot run it twice
-			t.keepID = false
-			if !t.queued {
-				delete(e.sent, t.msgID)
-				e.push(t)
-			}
+			e.requeueNew(t)
 		case 4:
 			t.acked = true
 		}

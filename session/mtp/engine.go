@@ -114,6 +114,12 @@ type CallOptions struct {
 	// sent again under a new msg_id the engine does so instead of failing it with
 	// ErrNotRepeated.
 	Repeatable bool
+	// MsgID, when set, is the msg_id the call is sent with, reserved with ReserveMsgID, for
+	// bodies that embed their own msg_id (auth.bindTempAuthKey). Such a call cannot be sent
+	// under another id: where it would have to be, it fails with ErrNotRepeated instead.
+	MsgID int64
+	// NoInit sends the call without the connection's init prefix (see SetInitPrefix).
+	NoInit bool
 }
 
 // msgKind says what an outgoing message is for.
@@ -135,6 +141,8 @@ type outMsg struct {
 	body       []byte
 	after      CallID
 	repeatable bool
+	fixedID    int64 // CallOptions.MsgID
+	noInit     bool
 	answer     bool // server: msg_id 1 mod 4 (answers a client message)
 	content    bool
 
@@ -279,7 +287,8 @@ func (e *Engine) Enqueue(call CallID, body []byte, opts CallOptions) error {
 	if len(body) > e.cfg.MaxMessageSize {
 		return fmt.Errorf("mtp: enqueue call %d: %w: %d bytes, limit %d", call, ErrTooLarge, len(body), e.cfg.MaxMessageSize)
 	}
-	m := &outMsg{kind: kindCall, call: call, body: e.pack(body), after: opts.After, repeatable: opts.Repeatable, content: true}
+	m := &outMsg{kind: kindCall, call: call, body: e.pack(body), after: opts.After, repeatable: opts.Repeatable,
+		content: true, fixedID: opts.MsgID, noInit: opts.NoInit}
 	e.calls[call] = m
 	e.push(m)
 	return nil
@@ -310,6 +319,22 @@ func (e *Engine) unqueue(m *outMsg) {
 		m.cancelled = true
 		e.live--
 	}
+}
+
+// ReserveMsgID returns a fresh msg_id for a call that must know it before it is enqueued (see
+// CallOptions.MsgID).
+func (e *Engine) ReserveMsgID(now time.Time) int64 {
+	return e.ids.next(e.serverTime(now), e.plainKind())
+}
+
+// CallState reports whether call has been sent and whether the server acknowledged it; known
+// is false when the engine does not hold the call.
+func (e *Engine) CallState(call CallID) (known, sent, acked bool) {
+	m := e.calls[call]
+	if m == nil {
+		return false, false, false
+	}
+	return true, m.msgID != 0, m.acked
 }
 
 // SetInitPrefix sets the bytes that wrap every call sent on a connection until one of them is
@@ -390,6 +415,19 @@ func (e *Engine) resendNew(m *outMsg, why string) {
 	if m.kind == kindCall && !m.repeatable && m.acked {
 		e.failCall(m, fmt.Errorf("mtp: %s: %w", why, ErrNotRepeated))
 		return
+	}
+	e.requeueNew(m)
+}
+
+// requeueNew queues m to be sent again under a new msg_id, or fails it if its body embeds the
+// msg_id it was sent with (CallOptions.MsgID).
+func (e *Engine) requeueNew(m *outMsg) {
+	if m.fixedID != 0 && m.msgID != 0 {
+		e.failCall(m, fmt.Errorf("mtp: message must keep msg_id %#x: %w", m.fixedID, ErrNotRepeated))
+		return
+	}
+	if m.msgID != 0 {
+		delete(e.sent, m.msgID)
 	}
 	m.keepID = false
 	if !m.queued {

@@ -176,7 +176,11 @@ func (e *Engine) stamp(m *outMsg, now, srv time.Time) {
 				kind = idServerAnswer
 			}
 		}
-		m.msgID = e.ids.next(srv, kind)
+		if m.fixedID != 0 {
+			m.msgID = m.fixedID
+		} else {
+			m.msgID = e.ids.next(srv, kind)
+		}
 		m.seqNo = e.seq.next(m.content)
 	}
 	m.sentAt, m.alone, m.acked, m.container = now, false, false, 0
@@ -204,7 +208,7 @@ func (e *Engine) afterOf(m *outMsg) *outMsg {
 
 // wrapsInit reports whether m goes out wrapped in the connection's init prefix.
 func (e *Engine) wrapsInit(m *outMsg) bool {
-	return m.kind == kindCall && !e.initDone && e.initPrefix != nil
+	return m.kind == kindCall && !m.noInit && !e.initDone && e.initPrefix != nil
 }
 
 // bodyLen is the length of m's body on the wire, with the init and invokeAfterMsg prefixes.

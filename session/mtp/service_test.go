@@ -402,3 +402,27 @@ func TestInitPrefix(t *testing.T) {
 	}
 	_ = second
 }
+
+func TestReservedMsgID(t *testing.T) {
+	p := newPair(t, nil)
+	p.c.SetInitPrefix(body(0xda9b0d0d, 1))
+	id := p.c.ReserveMsgID(p.now)
+	call := p.call(body(0xb1, 0), CallOptions{MsgID: id, NoInit: true})
+	p.flushC()
+	reqs := only(p.deliverS(), EventRequest)
+	if len(reqs) != 1 || reqs[0].MsgID != id || !bytes.Equal(reqs[0].Body, body(0xb1, 0)) {
+		t.Fatalf("requests %+v, want the call under the reserved id %#x, unwrapped", reqs, id)
+	}
+	if known, sent, _ := p.c.CallState(call); !known || !sent {
+		t.Errorf("CallState = %v %v, want known and sent", known, sent)
+	}
+	// Rejected for its salt, it cannot go out under a new id: it fails.
+	clear(p.s.running)
+	p.badMsg(id, 48, 0x99)
+	p.flushS()
+	p.deliverC()
+	p.flushC()
+	if f := only(p.cEv, EventFailed); len(f) != 1 || f[0].Call != call || !errors.Is(f[0].Err, ErrNotRepeated) {
+		t.Errorf("events %+v, want the reserved-id call failed", p.cEv)
+	}
+}
