@@ -60,10 +60,10 @@ func TestHandleUnimplementedAndWrappers(t *testing.T) {
 	h := newHarness(t)
 	c := h.conn(2)
 	// A method the schema knows but the server does not implement answers at once.
-	_, err := h.d.HandleBytes(ctx(), c.caller, encode(t, &tg.MessagesGetChatsRequest{ID: []int64{1}}))
+	_, err := h.d.HandleBytes(ctx(), c.caller, encode(t, &tg.MessagesGetFullChatRequest{ChatID: 1}))
 	wantRPC(t, err, ErrMethodNotImplemented)
 	// Also when wrapped.
-	_, err = h.d.HandleBytes(ctx(), c.caller, encode(t, wrapped(&tg.MessagesGetChatsRequest{ID: []int64{1}})))
+	_, err = h.d.HandleBytes(ctx(), c.caller, encode(t, wrapped(&tg.MessagesGetFullChatRequest{ChatID: 1})))
 	wantRPC(t, err, ErrMethodNotImplemented)
 	// A constructor is not a method.
 	_, err = h.d.Handle(ctx(), c.caller, &tg.User{ID: 1})
@@ -216,7 +216,9 @@ func TestMethodsRegistered(t *testing.T) {
 		tg.UploadSaveFilePartRequestTypeID, tg.UploadSaveBigFilePartRequestTypeID, tg.UploadGetFileRequestTypeID,
 		tg.MessagesSendMediaRequestTypeID, tg.MessagesUploadMediaRequestTypeID, tg.StoriesSendStoryRequestTypeID,
 		tg.StoriesEditStoryRequestTypeID, tg.StoriesDeleteStoriesRequestTypeID, tg.StoriesGetStoriesByIDRequestTypeID,
-		tg.PhoneGetGroupCallStreamRTMPURLRequestTypeID, mt.PingRequestTypeID,
+		tg.PhoneGetGroupCallStreamRTMPURLRequestTypeID, mt.PingRequestTypeID, tg.MessagesGetChatsRequestTypeID,
+		tg.ChannelsGetChannelsRequestTypeID, tg.MessagesSetTypingRequestTypeID, tg.AccountUpdateStatusRequestTypeID,
+		tg.MessagesReadHistoryRequestTypeID, tg.ChannelsReadHistoryRequestTypeID,
 	} {
 		if !ids[id] {
 			t.Errorf("%s has no handler", tg.TypeName(id))

@@ -193,6 +193,26 @@ func (d *Dispatcher) registerMethods() {
 		return answer(w.StoriesByID(c.AuthKeyID, r.Peer, r.ID))
 	})
 
+	// Routine calls of real clients beyond issue 6's list.
+	h[tg.MessagesGetChatsRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.MessagesGetChatsRequest) (tl.Encoder, error) {
+		return answer(w.Chats(c.AuthKeyID, r.ID))
+	})
+	h[tg.ChannelsGetChannelsRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.ChannelsGetChannelsRequest) (tl.Encoder, error) {
+		return answer(w.Channels(c.AuthKeyID, r.ID))
+	})
+	h[tg.MessagesSetTypingRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.MessagesSetTypingRequest) (tl.Encoder, error) {
+		return done(w.SetTyping(c.AuthKeyID, r.Peer, r.Action))
+	})
+	h[tg.AccountUpdateStatusRequestTypeID] = typed(func(_ context.Context, c *Caller, _ *tg.AccountUpdateStatusRequest) (tl.Encoder, error) {
+		return done(w.UpdateStatus(c.AuthKeyID))
+	})
+	h[tg.MessagesReadHistoryRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.MessagesReadHistoryRequest) (tl.Encoder, error) {
+		return answer(w.ReadHistory(c.AuthKeyID, r.Peer, r.MaxID))
+	})
+	h[tg.ChannelsReadHistoryRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.ChannelsReadHistoryRequest) (tl.Encoder, error) {
+		return done(w.ReadChannelHistory(c.AuthKeyID, r.Channel, r.MaxID))
+	})
+
 	// phone.getGroupCallStreamRtmpUrl
 	h[tg.PhoneGetGroupCallStreamRTMPURLRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.PhoneGetGroupCallStreamRTMPURLRequest) (tl.Encoder, error) {
 		return answer(w.StreamRTMPURL(c.AuthKeyID, r.Peer, r.Revoke))
