@@ -1,0 +1,203 @@
+package media
+
+import (
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestCheckPartSize(t *testing.T) {
+	for _, p := range []int{1 << 10, 2 << 10, 4 << 10, 64 << 10, 128 << 10, 256 << 10, 512 << 10} {
+		if err := CheckPartSize(p); err != nil {
+			t.Errorf("%d: %v", p, err)
+		}
+	}
+	for _, p := range []int{0, -1024, 512, 1000, 3 << 10, 1536, 1 << 20, 1<<20 + 1024, 768 << 10} {
+		if err := CheckPartSize(p); !errors.Is(err, ErrBadPartSize) {
+			t.Errorf("%d: %v", p, err)
+		}
+	}
+}
+
+func TestCheckChunkSize(t *testing.T) {
+	for _, n := range []int{4 << 10, 8 << 10, 128 << 10, 512 << 10, 1 << 20} {
+		if err := CheckChunkSize(n); err != nil {
+			t.Errorf("%d: %v", n, err)
+		}
+	}
+	for _, n := range []int{0, 1 << 10, 2 << 10, 12 << 10, 2 << 20, 1<<20 - 4096} {
+		if err := CheckChunkSize(n); !errors.Is(err, ErrBadPartSize) {
+			t.Errorf("%d: %v", n, err)
+		}
+	}
+}
+
+func TestPlanUpload(t *testing.T) {
+	const KiB, MiB = 1 << 10, 1 << 20
+	tests := []struct {
+		size      int64
+		preferred int
+		maxParts  int
+		want      UploadPlan
+		err       error
+	}{
+		{size: 1, want: UploadPlan{Size: 1, PartSize: 512 * KiB, Parts: 1}},
+		{size: 10 * MiB, want: UploadPlan{Size: 10 * MiB, PartSize: 512 * KiB, Parts: 20}},
+		{size: 10*MiB + 1, want: UploadPlan{Size: 10*MiB + 1, PartSize: 512 * KiB, Parts: 21, Big: true}},
+		// The part limit at 512 KiB parts: 4000 parts (2000 MiB) for everyone, 8000 for premium.
+		{size: 4000 * 512 * KiB, want: UploadPlan{Size: 4000 * 512 * KiB, PartSize: 512 * KiB, Parts: 4000, Big: true}},
+		{size: 4000*512*KiB + 1, err: ErrFileTooLarge},
+		{size: 4000*512*KiB + 1, maxParts: PremiumMaxParts, want: UploadPlan{Size: 4000*512*KiB + 1, PartSize: 512 * KiB, Parts: 4001, Big: true}},
+		{size: 8000 * 512 * KiB, maxParts: PremiumMaxParts, want: UploadPlan{Size: 8000 * 512 * KiB, PartSize: 512 * KiB, Parts: 8000, Big: true}},
+		{size: 8000*512*KiB + 1, maxParts: PremiumMaxParts, err: ErrFileTooLarge},
+		// A small preferred size is kept while it fits and doubled when it does not.
+		{size: 4000 * KiB, preferred: KiB, want: UploadPlan{Size: 4000 * KiB, PartSize: KiB, Parts: 4000}},
+		{size: 4000*KiB + 1, preferred: KiB, want: UploadPlan{Size: 4000*KiB + 1, PartSize: 2 * KiB, Parts: 2001}},
+		{size: 3 * MiB, preferred: KiB, want: UploadPlan{Size: 3 * MiB, PartSize: KiB, Parts: 3072}},
+		{size: 5 * MiB, preferred: KiB, maxParts: 10, want: UploadPlan{Size: 5 * MiB, PartSize: 512 * KiB, Parts: 10}},
+		{size: 0, err: ErrEmptyFile},
+		{size: -5, err: ErrEmptyFile},
+		{size: 10, preferred: 3 * KiB, err: ErrBadPartSize},
+	}
+	for _, tt := range tests {
+		t.Run(fmt.Sprint(tt.size, "/", tt.preferred, "/", tt.maxParts), func(t *testing.T) {
+			got, err := PlanUpload(tt.size, tt.preferred, tt.maxParts)
+			if tt.err != nil {
+				if !errors.Is(err, tt.err) {
+					t.Fatalf("err = %v, want %v", err, tt.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d := cmp.Diff(tt.want, got); d != "" {
+				t.Fatal(d)
+			}
+			var total int64
+			for i := range got.Parts {
+				n := got.PartLen(i)
+				if n <= 0 || n > got.PartSize || (i < got.Parts-1 && n != got.PartSize) {
+					t.Fatalf("part %d has %d bytes", i, n)
+				}
+				total += int64(n)
+			}
+			if total != tt.size {
+				t.Fatalf("parts sum to %d", total)
+			}
+		})
+	}
+}
+
+func TestChunkPlanTable(t *testing.T) {
+	const KiB, MiB = 1 << 10, 1 << 20
+	tests := []struct {
+		size, from, to int64
+		limit          int
+		count          int
+		first          Chunk
+		length         int64
+	}{
+		{size: 0, from: 0, to: -1, count: -1, first: Chunk{Offset: 0, Limit: MiB}, length: -1},
+		{size: 1, from: 0, to: -1, count: 1, first: Chunk{Offset: 0, Limit: MiB}, length: 1},
+		{size: 3*MiB + 1, from: 0, to: -1, count: 4, first: Chunk{Offset: 0, Limit: MiB}, length: 3*MiB + 1},
+		{size: 3 * MiB, from: MiB + 5, to: 2*MiB + 1, count: 2, first: Chunk{Offset: MiB, Limit: MiB}, length: MiB - 4},
+		{size: 3 * MiB, from: 100 * KiB, to: 300 * KiB, limit: 64 * KiB, count: 4, first: Chunk{Offset: 64 * KiB, Limit: 64 * KiB}, length: 200 * KiB},
+		{size: 3 * MiB, from: 3 * MiB, to: -1, count: 0, length: 0},
+		{size: 5, from: 2, to: 99, count: 1, first: Chunk{Offset: 0, Limit: MiB}, length: 3},
+	}
+	for _, tt := range tests {
+		p, err := NewChunkPlan(tt.size, tt.from, tt.to, tt.limit)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.Count() != tt.count || p.Len() != tt.length {
+			t.Errorf("%+v: count %d len %d", tt, p.Count(), p.Len())
+		}
+		if c, ok := p.Chunk(0); ok != (tt.count != 0) || c != tt.first {
+			t.Errorf("%+v: first chunk %+v %v", tt, c, ok)
+		}
+	}
+	for _, bad := range [][3]int64{{10, 5, 2}, {10, -1, 5}, {10, 11, -1}} {
+		if _, err := NewChunkPlan(bad[0], bad[1], bad[2], 0); !errors.Is(err, ErrBadRange) {
+			t.Errorf("%v: %v", bad, err)
+		}
+	}
+	if _, err := NewChunkPlan(10, 0, -1, 6<<10); !errors.Is(err, ErrBadPartSize) {
+		t.Errorf("bad limit: %v", err)
+	}
+}
+
+// Every planned request obeys upload.getFile's rules, and trimming the answers of a file
+// reproduces exactly the asked range, for random sizes, ranges and limits.
+func TestChunkPlanProperties(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	file := make([]byte, 5<<20)
+	for i := range file {
+		file[i] = byte(i * 7)
+	}
+	for range 2000 {
+		size := r.Int64N(int64(len(file)) + 1)
+		from := r.Int64N(size + 1)
+		to := int64(-1)
+		if r.IntN(2) == 0 {
+			to = from + r.Int64N(size-from+1)
+		}
+		limit := 4096 << r.IntN(9)
+		declared := size
+		if r.IntN(3) == 0 {
+			declared = 0 // unknown
+		}
+		p, err := NewChunkPlan(declared, from, to, limit)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []byte
+		done := false
+		for i := 0; !done; i++ {
+			c, ok := p.Chunk(i)
+			if !ok {
+				break
+			}
+			if c.Limit%4096 != 0 || (1<<20)%c.Limit != 0 || c.Offset%int64(c.Limit) != 0 ||
+				c.Offset/(1<<20) != (c.Offset+int64(c.Limit)-1)/(1<<20) {
+				t.Fatalf("chunk %+v breaks the getFile rules", c)
+			}
+			answer := file[min(c.Offset, size):min(c.Offset+int64(c.Limit), size)]
+			out, last, err := p.Trim(c, answer)
+			if err != nil {
+				t.Fatalf("size %d [%d,%d) limit %d chunk %+v: %v", size, from, to, limit, c, err)
+			}
+			got = append(got, out...)
+			done = last
+			if i > 10000 {
+				t.Fatal("no end")
+			}
+		}
+		end := size
+		if to >= 0 {
+			end = to
+		}
+		if string(got) != string(file[from:end]) {
+			t.Fatalf("size %d [%d,%d) limit %d: got %d bytes, want %d", size, from, to, limit, len(got), end-from)
+		}
+	}
+}
+
+func TestChunkPlanTrimErrors(t *testing.T) {
+	p, _ := NewChunkPlan(10000, 0, -1, 4096)
+	c, _ := p.Chunk(0)
+	if _, _, err := p.Trim(c, make([]byte, 4097)); !errors.Is(err, ErrChunkTooLarge) {
+		t.Errorf("too large: %v", err)
+	}
+	if _, _, err := p.Trim(c, make([]byte, 100)); !errors.Is(err, ErrSizeMismatch) {
+		t.Errorf("short before the end: %v", err)
+	}
+	c, _ = p.Chunk(2)
+	if _, _, err := p.Trim(c, make([]byte, 4096)); !errors.Is(err, ErrSizeMismatch) {
+		t.Errorf("past the declared end: %v", err)
+	}
+}
