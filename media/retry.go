@@ -13,12 +13,12 @@ import (
 type verdict uint8
 
 const (
-	fail      verdict = iota // give up: the error is final for this part
-	retry                    // transient: repeat after a backoff, counting an attempt
-	flood                    // FLOOD_WAIT: sleep the demanded time, then repeat
-	migrate                  // FILE_MIGRATE_X: repeat on data center X
-	refresh                  // FILE_REFERENCE_EXPIRED: ask the refresher, then repeat
-	cdnToken                 // the CDN file token is no longer valid: ask the master again
+	fail     verdict = iota // give up: the error is final for this part
+	retry                   // transient: repeat after a backoff, counting an attempt
+	flood                   // FLOOD_WAIT: sleep the demanded time, then repeat
+	migrate                 // FILE_MIGRATE_X: repeat on data center X
+	refresh                 // FILE_REFERENCE_EXPIRED: ask the refresher, then repeat
+	cdnToken                // the CDN file token is no longer valid: ask the master again
 )
 
 // judge classifies err. A cancelled context always fails.

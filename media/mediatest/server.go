@@ -275,7 +275,9 @@ func (s *Server) Pool() media.Pool {
 }
 
 // Invoker returns the invoker of data center dc (for use without the pool).
-func (s *Server) Invoker(dc int, kind media.Kind) tg.Invoker { return &invoker{s: s, dc: dc, kind: kind} }
+func (s *Server) Invoker(dc int, kind media.Kind) tg.Invoker {
+	return &invoker{s: s, dc: dc, kind: kind}
+}
 
 type invoker struct {
 	s    *Server
