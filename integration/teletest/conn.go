@@ -134,7 +134,7 @@ func (c *conn) serve(ctx context.Context) error {
 		case <-c.kicked:
 			return nil
 		case err := <-rerr:
-			return err
+			return c.fail(err)
 		case p := <-pkts:
 			if err := c.onPacket(ctx, p); err != nil {
 				return c.fail(err)
@@ -158,6 +158,12 @@ func (c *conn) read(out chan<- []byte, errc chan<- error, done <-chan struct{}) 
 		}
 		p, err := c.pc.ReadPacket()
 		if err != nil {
+			var pe *transport.ProtocolError
+			if errors.As(err, &pe) {
+				// A 4-byte packet reads as a transport error code; from a client it is just a
+				// packet too short to mean anything.
+				err = &TransportError{Code: CodeAuthKeyNotFound, Err: fmt.Errorf("%w: 4 bytes", ErrShortPacket)}
+			}
 			errc <- fmt.Errorf("teletest: read: %w", err)
 			return
 		}

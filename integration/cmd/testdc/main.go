@@ -1,0 +1,129 @@
+// Command testdc runs the MTGo test Telegram (package teletest) on loopback until Ctrl-C, and
+// prints how to connect to it: the address of every data center, the WebSocket endpoints, the
+// RSA public key clients must trust, and a bot and a person to log in as.
+//
+//	go run ./integration/cmd/testdc -dcs 3 -ws
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"slices"
+	"strconv"
+	"sync"
+	"syscall"
+
+	"github.com/mtgo-labs/mtgo/integration/teletest"
+	"github.com/mtgo-labs/mtgo/integration/teletest/services"
+	"github.com/mtgo-labs/mtgo/integration/teletest/world"
+	"github.com/mtgo-labs/mtgo/tl"
+	"github.com/mtgo-labs/mtgo/tl/tg"
+)
+
+func main() {
+	if err := run(os.Args[1:], os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "testdc:", err)
+		os.Exit(1)
+	}
+}
+
+// run parses flags, starts the cluster, prints the connection details to out and waits for
+// SIGINT or SIGTERM.
+func run(args []string, out io.Writer) error {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return serve(ctx, args, out)
+}
+
+// serve is run without the signal handling: it returns when ctx ends.
+func serve(ctx context.Context, args []string, out io.Writer) error {
+	fs := flag.NewFlagSet("testdc", flag.ContinueOnError)
+	fs.SetOutput(out)
+	dcs := fs.Int("dcs", 3, "number of data centers")
+	host := fs.String("host", "127.0.0.1", "address to listen on")
+	ws := fs.Bool("ws", false, "also listen for WebSocket connections (/apiws)")
+	verbose := fs.Bool("v", false, "log connections and errors to stderr")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	cfg := teletest.Config{DCs: *dcs, Host: *host, WebSocket: *ws}
+	if *verbose {
+		cfg.Logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
+	cl, err := teletest.Start(cfg)
+	if err != nil {
+		return err
+	}
+	defer cl.Close()
+
+	bot, err := cl.World().CreateBot(world.BotSpec{FirstName: "Test Bot", Username: "test_bot"})
+	if err != nil {
+		return err
+	}
+	user, err := cl.World().CreateUser(world.UserSpec{FirstName: "Test", LastName: "User", Username: "test_user", Phone: "9996621234"})
+	if err != nil {
+		return err
+	}
+
+	w := &lockedWriter{w: out}
+	cl.Dispatcher().Use(printCodes(cl, w))
+	out = w
+
+	fmt.Fprintf(out, "MTGo test Telegram, layer %d, %d data centers on %s\n\n", teletest.Layer, *dcs, *host)
+	addrs := cl.Addrs()
+	ids := make([]int, 0, len(addrs))
+	for id := range addrs {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	for _, id := range ids {
+		line := "  DC " + strconv.Itoa(id) + "  tcp " + addrs[id]
+		if u := cl.DC(id).WebSocketURL(); u != "" {
+			line += "  ws " + u
+		}
+		fmt.Fprintln(out, line)
+	}
+	fmt.Fprintf(out, "\nEvery transport is accepted (abridged, intermediate, padded, full, obfuscated2).\n")
+	fmt.Fprintf(out, "Trust this RSA key for the key exchange (fingerprint %#016x):\n\n%s\n",
+		uint64(cl.PublicKey().Fingerprint), cl.PublicKeyPEM())
+	fmt.Fprintf(out, "Bot  @%s  token %s\n", bot.Username, bot.Token)
+	fmt.Fprintf(out, "User @%s  phone %s  (the login code is printed when it is requested)\n\n", user.Username, user.Phone)
+	fmt.Fprintln(out, "Press Ctrl-C to stop.")
+
+	<-ctx.Done()
+	fmt.Fprintln(out, "stopping")
+	return nil
+}
+
+// printCodes is a dispatcher middleware that prints the login code of every successful
+// auth.sendCode, so a person can log in by hand.
+func printCodes(cl *teletest.Cluster, out io.Writer) services.Middleware {
+	return func(next services.Handler) services.Handler {
+		return func(ctx context.Context, c *services.Caller, req tl.Object) (tl.Encoder, error) {
+			res, err := next(ctx, c, req)
+			if r, ok := req.(*tg.AuthSendCodeRequest); ok && err == nil {
+				if code, ok := cl.World().AuthCode(r.PhoneNumber); ok {
+					fmt.Fprintf(out, "login code for %s: %s\n", r.PhoneNumber, code)
+				}
+			}
+			return res, err
+		}
+	}
+}
+
+// lockedWriter serialises writes from the connections' goroutines.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}
