@@ -275,11 +275,12 @@ func (c *Client) authorize(ctx context.Context, a tg.AuthAuthorizationClass) err
 	c.mu.Unlock()
 	c.Log.Info("logged in", "user", u.ID, "bot", u.Bot)
 	c.startUpdates()
+	c.waitUpdates(ctx)
 	return nil
 }
 
-// LogOut ends the session on the server and forgets the identity (the auth key is kept for a
-// new login).
+// LogOut ends the session on the server and clears the local data (sessions, identity, peers,
+// update state). The connection stays open; a new login creates a fresh state.
 func (c *Client) LogOut() error { return c.LogOutContext(context.Background()) }
 
 // LogOutContext is LogOut with a context.
@@ -294,6 +295,9 @@ func (c *Client) LogOutContext(ctx context.Context) error {
 	c.stopUpdates()
 	c.setAuthorized(ctx, nil)
 	c.pool.closeAll()
+	if err := c.store.Reset(ctx); err != nil {
+		return fmt.Errorf("mtgo: log out: clear storage: %w", err)
+	}
 	c.mu.Lock()
 	c.botToken = ""
 	c.mu.Unlock()

@@ -10,6 +10,7 @@ import (
 	"go.uber.org/dig"
 	"go.uber.org/fx"
 
+	"github.com/mtgo-labs/mtgo/client/storage"
 	"github.com/mtgo-labs/mtgo/client/types"
 	"github.com/mtgo-labs/mtgo/crypto"
 	"github.com/mtgo-labs/mtgo/session"
@@ -216,6 +217,15 @@ func (c *Client) loadIdentity(ctx context.Context) error {
 	if dc > 0 {
 		c.homeDC = dc
 	}
+	id, err := c.store.Identity(ctx)
+	if err != nil {
+		return fmt.Errorf("mtgo: read identity: %w", err)
+	}
+	c.userID, c.bot = id.UserID, id.Bot
+	if id.UserID != 0 {
+		return nil
+	}
+	// Sessions imported from strings carry the identity in the session itself.
 	sess, err := c.store.LoadSession(ctx, c.homeDC)
 	switch {
 	case errors.Is(err, session.ErrNoSession):
@@ -293,6 +303,7 @@ func (c *Client) ConnectContext(ctx context.Context) error {
 		}
 	}
 	c.startUpdates()
+	c.waitUpdates(ctx)
 	return nil
 }
 
@@ -344,6 +355,12 @@ func (c *Client) setAuthorized(ctx context.Context, u *tg.User) {
 	c.mu.Unlock()
 	if u != nil {
 		c.peers.Learn([]tg.UserClass{u}, nil)
+		if s, ok := c.peers.(interface{ SetSelf(int64, bool) }); ok {
+			s.SetSelf(u.ID, u.Bot)
+		}
+	}
+	if err := c.store.SetIdentity(ctx, storage.Identity{UserID: userID, Bot: bot}); err != nil {
+		c.Log.Warn("save identity", "err", err)
 	}
 	sess, err := c.store.LoadSession(ctx, dc)
 	if err != nil && !errors.Is(err, session.ErrNoSession) {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -13,6 +12,7 @@ import (
 	"go.uber.org/goleak"
 
 	mtgo "github.com/mtgo-labs/mtgo/client"
+	"github.com/mtgo-labs/mtgo/client/storage"
 	"github.com/mtgo-labs/mtgo/client/types"
 	"github.com/mtgo-labs/mtgo/integration/teletest/world"
 	"github.com/mtgo-labs/mtgo/session"
@@ -638,7 +638,7 @@ func TestSessionStringRoundTrip(t *testing.T) {
 
 func TestRestartOnSameStorage(t *testing.T) {
 	h := newHarness(t)
-	st := newSharedStorage()
+	st := storage.NewInMemory()
 	c, u := h.loggedInUser(t, "Again", "15550050", func(cfg *mtgo.Config) {
 		cfg.FxOptions = append(cfg.FxOptions, mtgo.ReplaceStorage(st))
 	})
@@ -659,6 +659,10 @@ func TestRestartOnSameStorage(t *testing.T) {
 	}
 	if c2.Storage() != mtgo.Storage(st) {
 		t.Fatal("Storage() is not the replaced storage")
+	}
+	// Peers learned in the first run are still known.
+	if _, err := c2.ResolvePeerCache(u.ID); err != nil {
+		t.Fatalf("own user not cached after restart: %v", err)
 	}
 }
 
@@ -711,52 +715,3 @@ func TestResolvePeerAndCache(t *testing.T) {
 		t.Fatalf("CachePeer then ResolvePeerCache = %v, %v", p, err)
 	}
 }
-
-// sharedStorage is a custom Storage kept across clients, as a program would bring its own.
-type sharedStorage struct {
-	mu       sync.Mutex
-	sessions map[int]session.Session
-	home     int
-	saves    int
-}
-
-func newSharedStorage() *sharedStorage { return &sharedStorage{sessions: map[int]session.Session{}} }
-
-func (s *sharedStorage) LoadSession(_ context.Context, dc int) (session.Session, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	v, ok := s.sessions[dc]
-	if !ok {
-		return session.Session{}, session.ErrNoSession
-	}
-	return v.Clone(), nil
-}
-
-func (s *sharedStorage) SaveSession(_ context.Context, v session.Session) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.sessions[v.DC] = v.Clone()
-	return nil
-}
-
-func (s *sharedStorage) HomeDC(context.Context) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.home, nil
-}
-
-func (s *sharedStorage) SetHomeDC(_ context.Context, dc int) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.home = dc
-	return nil
-}
-
-func (s *sharedStorage) Save() error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.saves++
-	return nil
-}
-
-func (s *sharedStorage) Close() error { return nil }

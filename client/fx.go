@@ -2,9 +2,11 @@ package mtgo
 
 import (
 	"context"
+	"fmt"
 
 	"go.uber.org/fx"
 
+	"github.com/mtgo-labs/mtgo/client/storage"
 	"github.com/mtgo-labs/mtgo/peers"
 	"github.com/mtgo-labs/mtgo/tl/tg"
 	"github.com/mtgo-labs/mtgo/transport"
@@ -27,16 +29,13 @@ var SessionModule = fx.Module("mtgo.session",
 )
 
 // PeersModule provides the PeerCache: the peers module's cache and resolver, persisted in the
-// Storage when it keeps peers (implements peers.Store) and flushed when the client stops.
+// Storage and flushed when the client stops.
 var PeersModule = fx.Module("mtgo.peers",
 	fx.Provide(fx.Annotate(newPeers, fx.As(new(PeerCache)))),
 )
 
 func newPeers(p *clientParams, st Storage, inv *lateInvoker, lc fx.Lifecycle) *peers.Resolver {
-	opts := peers.Options{Size: p.Config.PeerCacheSize, Logger: p.Logger.Slog().With("layer", "peers")}
-	if s, ok := st.(peers.Store); ok {
-		opts.Store = s
-	}
+	opts := peers.Options{Size: p.Config.PeerCacheSize, Store: st, Logger: p.Logger.Slog().With("layer", "peers")}
 	cache := peers.NewCache(opts)
 	lc.Append(fx.StopHook(func(ctx context.Context) error { return cache.Flush(ctx) }))
 	return peers.NewResolver(cache, tg.NewClient(inv), peers.ResolverOptions{})
@@ -73,12 +72,13 @@ func newStorage(p *clientParams, lc fx.Lifecycle) (Storage, error) {
 	var st Storage
 	switch {
 	case cfg.InMemory || (cfg.SessionName == "" && cfg.SessionString != ""):
-		st = newMemoryStorage()
+		st = storage.NewInMemory()
 	case cfg.SessionName != "":
-		var err error
-		if st, err = openFileStorage(cfg.SessionName); err != nil {
-			return nil, err
+		f, err := storage.OpenSession(cfg.SessionName)
+		if err != nil {
+			return nil, fmt.Errorf("mtgo: open session %q: %w", cfg.SessionName, err)
 		}
+		st = f
 	default:
 		return nil, ErrNoStorage
 	}

@@ -3,6 +3,7 @@ package mtgo
 import (
 	"context"
 	"sync"
+	"time"
 
 	"github.com/mtgo-labs/mtgo/peers"
 	"github.com/mtgo-labs/mtgo/tl"
@@ -204,6 +205,23 @@ func (c *Client) startUpdates() {
 			c.Log.Error("update engine stopped", "err", err)
 		}
 	}()
+}
+
+// waitUpdates waits (bounded by ctx and Config.RequestTimeout) until the update engine knows
+// its starting state, so that updates caused after Connect or Login returns are delivered.
+func (c *Client) waitUpdates(ctx context.Context) {
+	r, ok := c.updates.(interface{ Ready() <-chan struct{} })
+	if !ok || !c.updatesRunning() {
+		return
+	}
+	t := time.NewTimer(c.cfg.RequestTimeout)
+	defer t.Stop()
+	select {
+	case <-r.Ready():
+	case <-ctx.Done():
+	case <-t.C:
+		c.Log.Warn("update engine is still catching up")
+	}
 }
 
 // stopUpdates stops the update engine and waits for it.

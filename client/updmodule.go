@@ -6,41 +6,26 @@ import (
 
 	"go.uber.org/fx"
 
+	"github.com/mtgo-labs/mtgo/client/storage"
 	"github.com/mtgo-labs/mtgo/tl/tg"
 	"github.com/mtgo-labs/mtgo/updates"
 )
 
 // UpdatesModule provides the UpdateManager: the updates module's engine (pts/qts/seq ordering,
-// gap recovery with getDifference, catch-up after restarts). Its state goes to the Storage when
-// the storage keeps update state (implements updates.Store), else it stays in memory.
+// gap recovery with getDifference, catch-up after restarts). Its state is kept in the Storage.
 var UpdatesModule = fx.Module("mtgo.updates",
 	fx.Provide(fx.Annotate(newUpdateEngine, fx.As(new(UpdateManager)))),
 )
-
-// updateStateStore is the part of a Storage that keeps the update state.
-type updateStateStore interface {
-	LoadUpdates(ctx context.Context) (updates.Saved, bool, error)
-	CommitUpdates(ctx context.Context, c updates.Commit) error
-}
-
-// updateState adapts an updateStateStore to updates.Store.
-type updateState struct{ s updateStateStore }
-
-func (u updateState) Load(ctx context.Context) (updates.Saved, bool, error) {
-	return u.s.LoadUpdates(ctx)
-}
-
-func (u updateState) Save(ctx context.Context, c updates.Commit) error {
-	return u.s.CommitUpdates(ctx, c)
-}
 
 // updateEngine runs one updates.Manager per connected period (a Manager runs once): Run builds
 // a fresh one unless updates arrived first and built it already.
 type updateEngine struct {
 	opts updates.Options
+	log  *Logger
 
-	mu  sync.Mutex
-	cur *updates.Manager
+	mu    sync.Mutex
+	cur   *updates.Manager
+	ready chan struct{} // closed when the current Manager has its starting state
 }
 
 func newUpdateEngine(p *clientParams, st Storage, pc PeerCache, inv *lateInvoker, sink *lateSink) *updateEngine {
@@ -52,15 +37,47 @@ func newUpdateEngine(p *clientParams, st Storage, pc PeerCache, inv *lateInvoker
 		Logger:    p.Logger.Slog().With("layer", "updates"),
 		NoCatchUp: p.Config.NoCatchUp,
 	}
-	if s, ok := st.(updateStateStore); ok {
-		opts.Store = updateState{s}
-	} else {
-		opts.Store = updates.NewMemoryStore()
-	}
+	opts.Store = storage.UpdateState(st)
 	if ah, ok := pc.(updates.AccessHashes); ok {
 		opts.AccessHashes = ah
 	}
-	return &updateEngine{opts: opts}
+	e := &updateEngine{opts: opts, log: p.Logger}
+	e.opts.Hook = updates.HookFunc(e.onEvent)
+	return e
+}
+
+// onEvent logs the engine's events and notes when the starting state is known.
+func (e *updateEngine) onEvent(ev updates.Event) {
+	switch ev.Kind {
+	case updates.EventRecoveryFinished:
+		if ev.Sequence == updates.SequenceAccount {
+			e.mu.Lock()
+			if e.ready != nil {
+				select {
+				case <-e.ready:
+				default:
+					close(e.ready)
+				}
+			}
+			e.mu.Unlock()
+		}
+		e.log.Debug("updates recovered", "event", ev)
+	case updates.EventGap, updates.EventRecoveryStarted:
+		e.log.Debug("updates", "event", ev)
+	default:
+		e.log.Warn("updates", "event", ev)
+	}
+}
+
+// Ready returns a channel closed once the running engine knows its starting state (after
+// the catch-up): updates pushed from then on are delivered.
+func (e *updateEngine) Ready() <-chan struct{} {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.ready == nil {
+		e.ready = make(chan struct{})
+	}
+	return e.ready
 }
 
 // current returns the Manager of this period, building it if needed.
@@ -73,6 +90,9 @@ func (e *updateEngine) current() (*updates.Manager, error) {
 			return nil, err
 		}
 		e.cur = m
+		if e.ready == nil {
+			e.ready = make(chan struct{})
+		}
 	}
 	return e.cur, nil
 }
@@ -86,7 +106,7 @@ func (e *updateEngine) Run(ctx context.Context) error {
 	defer func() {
 		e.mu.Lock()
 		if e.cur == m {
-			e.cur = nil
+			e.cur, e.ready = nil, nil
 		}
 		e.mu.Unlock()
 	}()
