@@ -68,6 +68,14 @@ type Options struct {
 	MaxInFlight int
 	// Reconnect bounds the attempts to restore a broken connection.
 	Reconnect ReconnectPolicy
+	// TempKeyTTL, when positive, turns on perfect forward secrecy: messages are encrypted with a
+	// temporary key of this lifetime, created on the connection and bound to the permanent key
+	// with auth.bindTempAuthKey before any call goes out, and replaced on a new connection
+	// before it expires. Temporary keys are never stored.
+	TempKeyTTL time.Duration
+	// Media marks a connection to a media DC: the DC id in the key exchange and the obfuscation
+	// header is negated.
+	Media bool
 	// Engine, when set, adjusts the engine configuration (timeouts, batching) before use.
 	Engine func(*mtp.Config)
 	// Logger receives connection events; nil discards them.

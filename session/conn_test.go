@@ -487,3 +487,48 @@ func TestUnknownAuthKey(t *testing.T) {
 		t.Errorf("pending call = %v", err)
 	}
 }
+
+func TestTempKeyBoundAndRenewed(t *testing.T) {
+	srv := sessiontest.NewServer(t)
+	const ttl = 2 * time.Second
+	h := start(t, srv, func(o *session.Options) { o.TempKeyTTL = ttl })
+	if err := h.echo(h.ctx, 1); err != nil {
+		t.Fatal(err)
+	}
+	if srv.Binds() != 1 || srv.KeyExchanges() != 2 {
+		t.Fatalf("binds %d, key exchanges %d: want the permanent and one bound temporary key", srv.Binds(), srv.KeyExchanges())
+	}
+	perm := h.conn.Session().AuthKey
+	// Keep calling across the renewal (a quarter of the lifetime before expiry).
+	deadline := time.Now().Add(ttl)
+	for i := int64(2); time.Now().Before(deadline); i++ {
+		if err := h.echo(h.ctx, i); err != nil {
+			t.Fatalf("call %d across the renewal: %v", i, err)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if srv.Binds() < 2 || srv.KeyExchanges() < 3 {
+		t.Errorf("binds %d, key exchanges %d: the temporary key was not renewed", srv.Binds(), srv.KeyExchanges())
+	}
+	if !bytes.Equal(h.conn.Session().AuthKey, perm) {
+		t.Error("the stored (permanent) key changed")
+	}
+}
+
+func TestCallsWaitForBinding(t *testing.T) {
+	// Calls made before the connection exists go out only after the binding: the server answers
+	// anything else under an unbound temporary key with 401 AUTH_KEY_UNREGISTERED.
+	srv := sessiontest.NewServer(t)
+	var wg sync.WaitGroup
+	h := start(t, srv, func(o *session.Options) { o.TempKeyTTL = time.Hour })
+	for i := range 20 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := h.echo(h.ctx, int64(i)); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+}

@@ -1,11 +1,13 @@
 package session
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
 	"runtime"
+	"slices"
 	"sync"
 	"time"
 
@@ -59,11 +61,11 @@ type loop struct {
 	c       *Conn
 	log     *slog.Logger
 	sess    Session
-	sid     int64
 	eng     *mtp.Engine
 	calls   map[mtp.CallID]*call // enqueued in the engine
 	waiting []*call              // arrived before the engine existed
 	updates chan updateMsg
+	pfs     tempKey
 	wbuf    []byte
 	spare   []*call
 	spareID []mtp.CallID
@@ -95,11 +97,6 @@ func (l *loop) run(ctx context.Context) error {
 	}
 	l.sess = sess.Clone()
 	l.publish()
-	sid, err := randomID(l.c.opts.Rand)
-	if err != nil {
-		return err
-	}
-	l.sid = sid
 
 	policy := l.c.opts.Reconnect
 	b := policy.backoff()
@@ -108,6 +105,11 @@ func (l *loop) run(ctx context.Context) error {
 		worked, err := l.connect(ctx)
 		if ctx.Err() != nil {
 			return ctx.Err()
+		}
+		if errors.Is(err, errTempKeyRenewal) {
+			b.Reset()
+			failures = 0
+			continue
 		}
 		if pe := (*transport.ProtocolError)(nil); errors.As(err, &pe) && pe.Code == -404 && l.eng != nil {
 			return fmt.Errorf("%w: %w", ErrAuthKeyUnknown, err)
@@ -129,10 +131,14 @@ func (l *loop) run(ctx context.Context) error {
 
 // dcID is the DC id as the key exchange and the obfuscation header want it.
 func (l *loop) dcID() int {
+	id := l.sess.DC
 	if l.sess.TestMode {
-		return l.sess.DC + 10000
+		id += 10000
 	}
-	return l.sess.DC
+	if l.c.opts.Media {
+		id = -id
+	}
+	return id
 }
 
 // connect dials, runs the key exchange if needed, and serves the connection until it breaks.
@@ -158,8 +164,13 @@ func (l *loop) connect(ctx context.Context) (worked bool, err error) {
 		l.publish()
 		l.save(ctx)
 	}
-	if l.eng == nil {
-		if err := l.newEngine(); err != nil {
+	if l.c.opts.TempKeyTTL > 0 {
+		if err := l.ensureTempKey(dctx, pc); err != nil {
+			_ = pc.Close()
+			return false, err
+		}
+	} else if l.eng == nil {
+		if err := l.newEngine(crypto.NewAuthKey([AuthKeySize]byte(l.sess.AuthKey)), l.sess.Salt); err != nil {
 			_ = pc.Close()
 			return false, err
 		}
@@ -167,12 +178,19 @@ func (l *loop) connect(ctx context.Context) (worked bool, err error) {
 	return l.serve(ctx, pc)
 }
 
-func (l *loop) newEngine() error {
+// newEngine starts an engine (and an MTProto session) under key. Calls held by a previous
+// engine move to the new one: those the server may have run already fail with ErrNotRepeated
+// unless they are repeatable, the others are sent again.
+func (l *loop) newEngine(key crypto.AuthKey, salt int64) error {
+	sid, err := randomID(l.c.opts.Rand)
+	if err != nil {
+		return err
+	}
 	cfg := mtp.Config{
 		Side:       crypto.Client,
-		AuthKey:    crypto.NewAuthKey([AuthKeySize]byte(l.sess.AuthKey)),
-		SessionID:  l.sid,
-		Salt:       l.sess.Salt,
+		AuthKey:    key,
+		SessionID:  sid,
+		Salt:       salt,
 		TimeOffset: l.sess.TimeOffset,
 		TimeSynced: true,
 		Rand:       l.c.opts.Rand,
@@ -192,19 +210,47 @@ func (l *loop) newEngine() error {
 		}
 		eng.SetInitPrefix(prefix)
 	}
+	if old := l.eng; old != nil {
+		moved := make([]*call, 0, len(l.calls))
+		for id, cl := range l.calls {
+			delete(l.calls, id)
+			if _, sent, acked := old.CallState(id); sent && acked && !cl.opts.Repeatable {
+				cl.res <- result{err: fmt.Errorf("session: new key: %w", ErrNotRepeated)}
+				continue
+			}
+			cl.opts.After = 0
+			moved = append(moved, cl)
+		}
+		slices.SortFunc(moved, func(a, b *call) int { return cmp.Compare(a.id, b.id) })
+		l.waiting = append(moved, l.waiting...)
+	}
 	l.eng = eng
+	l.release()
+	return nil
+}
+
+// release hands the calls that waited for an engine (or for the temporary key's binding) to the
+// engine.
+func (l *loop) release() {
+	if l.eng == nil || l.pfs.binding != 0 {
+		return
+	}
 	for _, cl := range l.waiting {
 		l.accept(cl)
 	}
 	clear(l.waiting)
 	l.waiting = l.waiting[:0]
-	return nil
 }
 
 // serve runs one connection: a reader goroutine forwards packets, this goroutine owns the
 // engine.
 func (l *loop) serve(ctx context.Context, pc PacketConn) (worked bool, err error) {
 	l.deliver(ctx, l.eng.OnConnect(l.now()))
+	if err := l.startBind(); err != nil {
+		return false, err
+	}
+	renew := l.renewTimer()
+	defer renew.Stop()
 	pkts := make(chan []byte, 8)
 	rerr := make(chan error, 1)
 	stop := make(chan struct{})
@@ -229,9 +275,19 @@ func (l *loop) serve(ctx context.Context, pc PacketConn) (worked bool, err error
 		}
 		l.saveIfChanged(ctx, now)
 		armed = l.arm(timer, armed, now)
+		if err := l.pfs.err; err != nil {
+			l.pfs.err = nil
+			return worked, err
+		}
+		if l.pfs.draining && (l.eng.Pending() == 0 || !now.Before(l.pfs.expires)) {
+			l.pfs.draining = false
+			return worked, errTempKeyRenewal
+		}
 		select {
 		case <-ctx.Done():
 			return worked, ctx.Err()
+		case <-renew.C:
+			l.pfs.draining = true
 		case <-l.c.box.notify:
 			// Let callers that are about to invoke do so, so their calls share a container.
 			runtime.Gosched()
@@ -355,7 +411,7 @@ func (l *loop) drainMailbox() {
 }
 
 func (l *loop) accept(cl *call) {
-	if l.eng == nil {
+	if l.eng == nil || l.pfs.binding != 0 || l.pfs.draining {
 		l.waiting = append(l.waiting, cl)
 		return
 	}
@@ -385,6 +441,10 @@ func (l *loop) deliver(ctx context.Context, events []mtp.Event) {
 	for _, ev := range events {
 		switch ev.Kind {
 		case mtp.EventResult, mtp.EventRPCError, mtp.EventFailed:
+			if ev.Call == l.pfs.binding && ev.Call != 0 {
+				l.bound(ev)
+				continue
+			}
 			cl := l.calls[ev.Call]
 			if cl == nil {
 				continue

@@ -8,8 +8,10 @@ import (
 	"context"
 	crand "crypto/rand"
 	"crypto/rsa"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"sync"
 	"sync/atomic"
@@ -20,6 +22,8 @@ import (
 	"github.com/mtgo-labs/mtgo/session"
 	"github.com/mtgo-labs/mtgo/session/exchange"
 	"github.com/mtgo-labs/mtgo/session/mtp"
+	"github.com/mtgo-labs/mtgo/tl"
+	"github.com/mtgo-labs/mtgo/tl/tg"
 	"github.com/mtgo-labs/mtgo/transport"
 	"github.com/mtgo-labs/mtgo/transport/transporttest"
 )
@@ -64,9 +68,12 @@ type Server struct {
 	silent  atomic.Bool
 	nconn   atomic.Int32
 	nreq    atomic.Int64
+	nbind   atomic.Int32
+	nkeys   atomic.Int32
 
 	mu     sync.Mutex
 	keys   map[[8]byte]crypto.AuthKey
+	temp   map[[8]byte]bool // temporary keys: bound or not
 	salt   int64
 	conns  map[*serverConn]struct{}
 	faults map[int]transporttest.Fault
@@ -100,7 +107,7 @@ func NewServer(tb testing.TB) *Server {
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &Server{
 		tb: tb, key: key, pub: pub, ctx: ctx, cancel: cancel,
-		keys: make(map[[8]byte]crypto.AuthKey), conns: make(map[*serverConn]struct{}),
+		keys: make(map[[8]byte]crypto.AuthKey), temp: make(map[[8]byte]bool), conns: make(map[*serverConn]struct{}),
 		faults: make(map[int]transporttest.Fault), salt: 0x5a17,
 	}
 	h := Handler(Echo)
@@ -159,6 +166,12 @@ func (s *Server) Connections() int { return int(s.nconn.Load()) }
 
 // Requests returns how many requests reached the handler.
 func (s *Server) Requests() int { return int(s.nreq.Load()) }
+
+// KeyExchanges returns how many auth keys (permanent and temporary) clients created.
+func (s *Server) KeyExchanges() int { return int(s.nkeys.Load()) }
+
+// Binds returns how many temporary keys were bound with auth.bindTempAuthKey.
+func (s *Server) Binds() int { return int(s.nbind.Load()) }
 
 // CutAll closes every open connection, as a network failure would.
 func (s *Server) CutAll() {
@@ -246,7 +259,7 @@ func (s *Server) serve(n int, nc net.Conn) {
 		delete(s.conns, c)
 		s.mu.Unlock()
 	}()
-	if err := c.run(); err != nil && !errors.Is(err, net.ErrClosed) && s.ctx.Err() == nil {
+	if err := c.run(); err != nil && !errors.Is(err, net.ErrClosed) && !errors.Is(err, io.EOF) && s.ctx.Err() == nil {
 		s.tb.Logf("sessiontest: connection %d: %v", n, err)
 	}
 }
@@ -272,35 +285,38 @@ func (c *serverConn) run() error {
 		return err
 	}
 	first = append([]byte(nil), first...)
-	var key crypto.AuthKey
-	var salt int64
-	if exchange.IsPlain(first) {
+	// Any number of key exchanges (a permanent key, then a temporary one) may come first.
+	for exchange.IsPlain(first) {
 		res, err := exchange.RunServer(s.ctx, &pushback{Conn: c.pc, first: first},
 			exchange.ServerConfig{Key: s.key, Rand: crand.Reader, Now: s.now})
 		if err != nil {
 			return fmt.Errorf("key exchange: %w", err)
 		}
-		key, salt = res.AuthKey, res.ServerSalt
+		s.nkeys.Add(1)
 		s.mu.Lock()
-		s.keys[key.ID] = key
-		s.salt = salt
-		s.mu.Unlock()
-		first = nil
-	} else {
-		if len(first) < 8 {
-			return fmt.Errorf("short packet")
+		s.keys[res.AuthKey.ID] = res.AuthKey
+		if res.Temp() {
+			s.temp[res.AuthKey.ID] = false
 		}
-		s.mu.Lock()
-		k, ok := s.keys[[8]byte(first[:8])]
-		salt = s.salt
+		s.salt = res.ServerSalt
 		s.mu.Unlock()
-		if !ok {
-			if sc, ok := c.pc.(*transport.StreamConn); ok {
-				_ = sc.WriteError(-404)
-			}
-			return fmt.Errorf("unknown auth key")
+		if first, err = c.pc.ReadPacket(); err != nil {
+			return err
 		}
-		key = k
+		first = append([]byte(nil), first...)
+	}
+	if len(first) < 8 {
+		return fmt.Errorf("short packet")
+	}
+	s.mu.Lock()
+	key, ok := s.keys[[8]byte(first[:8])]
+	salt := s.salt
+	s.mu.Unlock()
+	if !ok {
+		if sc, ok := c.pc.(*transport.StreamConn); ok {
+			_ = sc.WriteError(-404)
+		}
+		return fmt.Errorf("unknown auth key")
 	}
 	s.mu.Lock()
 	tune := s.engCfg
@@ -391,10 +407,15 @@ func (c *serverConn) run() error {
 			}
 			h := *s.handler.Load()
 			for _, ev := range events {
-				if ev.Kind == mtp.EventRequest {
-					s.nreq.Add(1)
-					h(Request{MsgID: ev.MsgID, Body: ev.Body, Conn: c.n, c: c})
+				if ev.Kind != mtp.EventRequest {
+					continue
 				}
+				if s.unboundTemp(key) {
+					s.bind(eng, &key, ev)
+					continue
+				}
+				s.nreq.Add(1)
+				h(Request{MsgID: ev.MsgID, Body: ev.Body, Conn: c.n, c: c})
 			}
 		case <-timer.C:
 			if _, err := eng.OnTimer(s.now()); err != nil {
@@ -412,4 +433,49 @@ func (s *Server) Push(body []byte) {
 	for c := range s.conns {
 		c.post(func(e *mtp.Engine) { _ = e.Push(body) })
 	}
+}
+
+// unboundTemp reports whether key is a temporary key not bound yet.
+func (s *Server) unboundTemp(key crypto.AuthKey) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	bound, temp := s.temp[key.ID]
+	return temp && !bound
+}
+
+// bind answers requests under an unbound temporary key: auth.bindTempAuthKey is checked (the
+// permanent key must be known, the encrypted message must name this key, session and msg_id);
+// anything else gets 401 AUTH_KEY_UNREGISTERED, as Telegram does.
+func (s *Server) bind(eng *mtp.Engine, temp *crypto.AuthKey, ev mtp.Event) {
+	var req tg.AuthBindTempAuthKeyRequest
+	var b tl.Buffer
+	b.ResetTo(ev.Body)
+	if err := req.Decode(&b); err != nil {
+		eng.ReplyError(ev.MsgID, 401, "AUTH_KEY_UNREGISTERED")
+		return
+	}
+	s.mu.Lock()
+	var perm *crypto.AuthKey
+	for id, k := range s.keys {
+		if _, isTemp := s.temp[id]; !isTemp && exchange.KeyID(&k) == req.PermAuthKeyID {
+			perm = &k
+			break
+		}
+	}
+	s.mu.Unlock()
+	if perm == nil {
+		eng.ReplyError(ev.MsgID, 400, "PERM_AUTH_KEY_INVALID")
+		return
+	}
+	want := exchange.Bind{Nonce: req.Nonce, TempSessionID: eng.SessionID(),
+		ExpiresAt: time.Unix(int64(req.ExpiresAt), 0), MsgID: ev.MsgID}
+	if err := exchange.CheckBind(perm, temp, want, req.EncryptedMessage); err != nil {
+		eng.ReplyError(ev.MsgID, 400, "ENCRYPTED_MESSAGE_INVALID")
+		return
+	}
+	s.mu.Lock()
+	s.temp[temp.ID] = true
+	s.mu.Unlock()
+	s.nbind.Add(1)
+	eng.Reply(ev.MsgID, binary.LittleEndian.AppendUint32(nil, tl.BoolTrueID))
 }
