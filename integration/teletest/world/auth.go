@@ -106,6 +106,46 @@ func (w *World) authorized(key KeyID) (*account, error) {
 	return u, nil
 }
 
+// authorizedPeer returns the account on key and the chat it names with in (under w.mu).
+func (w *World) authorizedPeer(key KeyID, in tg.InputPeerClass) (*account, Peer, error) {
+	a, err := w.authorized(key)
+	if err != nil {
+		return nil, Peer{}, err
+	}
+	p, err := w.resolvePeer(a, in)
+	if err != nil {
+		return nil, Peer{}, err
+	}
+	return a, p, nil
+}
+
+// authorizedChannel returns the account on key and the channel it names with in (under
+// w.mu).
+func (w *World) authorizedChannel(key KeyID, in tg.InputChannelClass) (*account, *channel, error) {
+	a, err := w.authorized(key)
+	if err != nil {
+		return nil, nil, err
+	}
+	ch, err := w.resolveChannel(a, in)
+	if err != nil {
+		return nil, nil, err
+	}
+	return a, ch, nil
+}
+
+// readableChannel is authorizedChannel for reading: CHANNEL_PRIVATE when the account may
+// not read the channel (not a member of a private one, or banned from viewing).
+func (w *World) readableChannel(key KeyID, in tg.InputChannelClass) (*account, *channel, error) {
+	a, ch, err := w.authorizedChannel(key, in)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !ch.canRead(a.id, w.now()) {
+		return nil, nil, ErrChannelPrivate
+	}
+	return a, ch, nil
+}
+
 // Authorized returns the id of the account signed in on key, or AUTH_KEY_UNREGISTERED.
 func (w *World) Authorized(key KeyID) (int64, error) {
 	w.mu.Lock()

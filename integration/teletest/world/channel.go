@@ -228,11 +228,7 @@ func (w *World) seqUpdates(a *account, us []tg.UpdateClass, r *refs) *tg.Updates
 func (w *World) JoinChannel(key KeyID, in tg.InputChannelClass) (tg.MessagesChatInviteJoinResultClass, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	a, err := w.authorized(key)
-	if err != nil {
-		return nil, err
-	}
-	ch, err := w.resolveChannel(a, in)
+	a, ch, err := w.authorizedChannel(key, in)
 	if err != nil {
 		return nil, err
 	}
@@ -264,11 +260,7 @@ func (w *World) channelNotice(a *account, key KeyID, ch *channel) *tg.Updates {
 func (w *World) EditBanned(key KeyID, in tg.InputChannelClass, who tg.InputPeerClass, rights tg.ChatBannedRights) (tg.UpdatesClass, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	a, err := w.authorized(key)
-	if err != nil {
-		return nil, err
-	}
-	ch, err := w.resolveChannel(a, in)
+	a, ch, err := w.authorizedChannel(key, in)
 	if err != nil {
 		return nil, err
 	}
@@ -302,16 +294,9 @@ func (w *World) EditBanned(key KeyID, in tg.InputChannelClass, who tg.InputPeerC
 func (w *World) Participant(key KeyID, in tg.InputChannelClass, who tg.InputPeerClass) (*tg.ChannelsChannelParticipant, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	a, err := w.authorized(key)
+	a, ch, err := w.readableChannel(key, in)
 	if err != nil {
 		return nil, err
-	}
-	ch, err := w.resolveChannel(a, in)
-	if err != nil {
-		return nil, err
-	}
-	if !ch.canRead(a.id, w.now()) {
-		return nil, ErrChannelPrivate
 	}
 	p, err := w.resolvePeer(a, who)
 	if err != nil {

@@ -22,11 +22,7 @@ type Edit struct {
 func (w *World) EditMessage(key KeyID, in tg.InputPeerClass, id int32, e Edit) (tg.UpdatesClass, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	a, err := w.authorized(key)
-	if err != nil {
-		return nil, err
-	}
-	p, err := w.resolvePeer(a, in)
+	a, p, err := w.authorizedPeer(key, in)
 	if err != nil {
 		return nil, err
 	}

@@ -54,11 +54,7 @@ func (w *World) Channels(key KeyID, in []tg.InputChannelClass) (*tg.MessagesChat
 func (w *World) SetTyping(key KeyID, in tg.InputPeerClass, action tg.SendMessageActionClass) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	a, err := w.authorized(key)
-	if err != nil {
-		return err
-	}
-	p, err := w.resolvePeer(a, in)
+	a, p, err := w.authorizedPeer(key, in)
 	if err != nil {
 		return err
 	}
@@ -96,11 +92,7 @@ func (w *World) UpdateStatus(key KeyID) error {
 func (w *World) ReadHistory(key KeyID, in tg.InputPeerClass, maxID int32) (*tg.MessagesAffectedMessages, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	a, err := w.authorized(key)
-	if err != nil {
-		return nil, err
-	}
-	p, err := w.resolvePeer(a, in)
+	a, p, err := w.authorizedPeer(key, in)
 	if err != nil {
 		return nil, err
 	}
@@ -140,11 +132,7 @@ func (w *World) ReadHistory(key KeyID, in tg.InputPeerClass, maxID int32) (*tg.M
 func (w *World) ReadChannelHistory(key KeyID, in tg.InputChannelClass, maxID int32) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	a, err := w.authorized(key)
-	if err != nil {
-		return err
-	}
-	ch, err := w.resolveChannel(a, in)
+	a, ch, err := w.authorizedChannel(key, in)
 	if err != nil {
 		return err
 	}

@@ -170,16 +170,9 @@ func (w *World) lookupMessages(viewer int64, lookup func(int32) *message, ids []
 func (w *World) ChannelMessages(key KeyID, in tg.InputChannelClass, ids []tg.InputMessageClass) (*tg.MessagesChannelMessages, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	a, err := w.authorized(key)
+	a, ch, err := w.readableChannel(key, in)
 	if err != nil {
 		return nil, err
-	}
-	ch, err := w.resolveChannel(a, in)
-	if err != nil {
-		return nil, err
-	}
-	if !ch.canRead(a.id, w.now()) {
-		return nil, ErrChannelPrivate
 	}
 	lookup := func(id int32) *message { return ch.msgs[id] }
 	res := w.lookupMessages(a.id, lookup, w.messageIDs(lookup, ids))
@@ -272,16 +265,9 @@ func (w *World) Dialogs(key KeyID, q DialogsQuery) (tg.MessagesDialogsClass, err
 func (w *World) ChannelDifference(key KeyID, in tg.InputChannelClass, pts, limit int32) (tg.UpdatesChannelDifferenceClass, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	a, err := w.authorized(key)
+	a, ch, err := w.readableChannel(key, in)
 	if err != nil {
 		return nil, err
-	}
-	ch, err := w.resolveChannel(a, in)
-	if err != nil {
-		return nil, err
-	}
-	if !ch.canRead(a.id, w.now()) {
-		return nil, ErrChannelPrivate
 	}
 	if pts <= 0 || pts > ch.pts {
 		return nil, ErrPersistentTimestampInvalid

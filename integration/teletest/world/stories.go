@@ -41,6 +41,19 @@ type StoryDraft struct {
 
 var storyPeriods = []int32{6 * 3600, 12 * 3600, 86400, 2 * 86400}
 
+// authorizedStoryPeer returns the account on key and the peer it posts stories as.
+func (w *World) authorizedStoryPeer(key KeyID, in tg.InputPeerClass) (*account, Peer, error) {
+	a, err := w.authorized(key)
+	if err != nil {
+		return nil, Peer{}, err
+	}
+	p, err := w.storyPeer(a, in)
+	if err != nil {
+		return nil, Peer{}, err
+	}
+	return a, p, nil
+}
+
 // storyPeer resolves the peer a may post stories as: itself, or a channel it administers.
 func (w *World) storyPeer(a *account, in tg.InputPeerClass) (Peer, error) {
 	p, err := w.resolvePeer(a, in)
@@ -107,11 +120,7 @@ func (w *World) tgStory(viewer int64, s *story) *tg.StoryItem {
 func (w *World) SendStory(key KeyID, in tg.InputPeerClass, d StoryDraft) (tg.UpdatesClass, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	a, err := w.authorized(key)
-	if err != nil {
-		return nil, err
-	}
-	p, err := w.storyPeer(a, in)
+	a, p, err := w.authorizedStoryPeer(key, in)
 	if err != nil {
 		return nil, err
 	}
@@ -163,11 +172,7 @@ func (w *World) findStory(p Peer, id int32) *story {
 func (w *World) EditStory(key KeyID, in tg.InputPeerClass, id int32, d StoryDraft) (tg.UpdatesClass, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	a, err := w.authorized(key)
-	if err != nil {
-		return nil, err
-	}
-	p, err := w.storyPeer(a, in)
+	a, p, err := w.authorizedStoryPeer(key, in)
 	if err != nil {
 		return nil, err
 	}
@@ -202,11 +207,7 @@ func (w *World) EditStory(key KeyID, in tg.InputPeerClass, id int32, d StoryDraf
 func (w *World) DeleteStories(key KeyID, in tg.InputPeerClass, ids []int32) ([]int32, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	a, err := w.authorized(key)
-	if err != nil {
-		return nil, err
-	}
-	p, err := w.storyPeer(a, in)
+	a, p, err := w.authorizedStoryPeer(key, in)
 	if err != nil {
 		return nil, err
 	}
@@ -233,11 +234,7 @@ func (w *World) DeleteStories(key KeyID, in tg.InputPeerClass, ids []int32) ([]i
 func (w *World) StoriesByID(key KeyID, in tg.InputPeerClass, ids []int32) (*tg.StoriesStories, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	a, err := w.authorized(key)
-	if err != nil {
-		return nil, err
-	}
-	p, err := w.resolvePeer(a, in)
+	a, p, err := w.authorizedPeer(key, in)
 	if err != nil {
 		return nil, err
 	}
@@ -263,11 +260,7 @@ func (w *World) StoriesByID(key KeyID, in tg.InputPeerClass, ids []int32) (*tg.S
 func (w *World) StreamRTMPURL(key KeyID, in tg.InputPeerClass, revoke bool) (*tg.PhoneGroupCallStreamRTMPURL, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	a, err := w.authorized(key)
-	if err != nil {
-		return nil, err
-	}
-	p, err := w.resolvePeer(a, in)
+	a, p, err := w.authorizedPeer(key, in)
 	if err != nil {
 		return nil, err
 	}
