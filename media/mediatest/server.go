@@ -49,6 +49,9 @@ type Options struct {
 	// RedirectHashes is how many block hashes a CDN redirect carries (default 2); the rest come
 	// from upload.getCdnFileHashes.
 	RedirectHashes int
+	// DiscardUploads checks upload parts but does not keep their bytes (for benchmarks and
+	// memory tests); Uploaded then only checks the part count.
+	DiscardUploads bool
 }
 
 // Server is the fake. It is safe for concurrent use.
@@ -323,12 +326,19 @@ func (v *invoker) Invoke(ctx context.Context, in tl.Encoder, out tl.Decoder) err
 	if err != nil {
 		return err
 	}
-	var b tl.Buffer
-	if err := res.Encode(&b); err != nil {
+	b := encodePool.Get().(*tl.Buffer)
+	defer encodePool.Put(b)
+	b.Reset()
+	if err := res.Encode(b); err != nil {
 		return fmt.Errorf("mediatest: encode answer: %w", err)
 	}
-	return out.Decode(&b)
+	b.ResetTo(b.Buf)
+	return out.Decode(b)
 }
+
+// encodePool recycles answer buffers, so the server's own garbage does not hide the client's
+// in memory measurements. Decoded values never alias a tl.Buffer's bytes.
+var encodePool = sync.Pool{New: func() any { return new(tl.Buffer) }}
 
 func describe(dc int, kind media.Kind, in tl.Encoder) Call {
 	c := Call{DC: dc, Kind: kind, Part: -1, Offset: -1}
@@ -438,10 +448,14 @@ func (s *Server) savePart(id int64, part, total int32, big bool, data []byte) (t
 		}
 		up.total = total
 	}
-	if prev, ok := up.parts[part]; ok && len(prev) != len(data) {
+	if prev, ok := up.parts[part]; ok && !s.opt.DiscardUploads && len(prev) != len(data) {
 		return nil, errPartSizeChanged
 	}
-	up.parts[part] = bytes.Clone(data)
+	if s.opt.DiscardUploads {
+		up.parts[part] = nil
+	} else {
+		up.parts[part] = bytes.Clone(data)
+	}
 	return &tg.BoolBox{Bool: true}, nil
 }
 
@@ -469,6 +483,9 @@ func (s *Server) Uploaded(in tg.InputFileClass) ([]byte, error) {
 	}
 	if parts <= 0 || int(parts) > s.opt.MaxParts || (big && up.total != parts) || len(up.parts) != int(parts) {
 		return nil, errPartsInvalid
+	}
+	if s.opt.DiscardUploads {
+		return nil, nil
 	}
 	var out []byte
 	size := 0
