@@ -346,7 +346,7 @@ func (e *Engine) stateOf(id int64) byte {
 		return 4 // received (and this answer acknowledges it)
 	case e.replay.full && id <= e.replay.floor:
 		return 1 // too old to know
-	case id > e.ids.last && id > e.replay.max:
+	case id > e.replay.max:
 		return 3 // not received, id above anything seen
 	}
 	return 2 // not received
