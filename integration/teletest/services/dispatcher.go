@@ -199,7 +199,12 @@ func (d *Dispatcher) route(ctx context.Context, c *Caller, req tl.Object) (tl.En
 	if h == nil {
 		return nil, ErrMethodNotImplemented
 	}
-	return h(ctx, c, req)
+	res, err := h(ctx, c, req)
+	if err == nil && res == nil {
+		// A handler bug; never hand the network layer a nil result to encode.
+		return nil, fmt.Errorf("services: %s handler returned neither result nor error", req.TypeName())
+	}
+	return res, err
 }
 
 // inner dispatches the query of a wrapper through the whole chain (so middlewares and faults

@@ -246,3 +246,14 @@ func TestDecodeRequestWithReusesBuffer(t *testing.T) {
 	_, err = DecodeRequestWith(&b, []byte{1})
 	wantRPC(t, err, ErrInputFetch)
 }
+
+func TestHandlerWithoutResultIsInternal(t *testing.T) {
+	h := newHarness(t)
+	h.d.Register(tg.HelpGetNearestDCRequestTypeID, func(context.Context, *Caller, tl.Object) (tl.Encoder, error) {
+		return nil, nil
+	})
+	_, err := h.d.Handle(ctx(), h.conn(2).caller, &tg.HelpGetNearestDCRequest{})
+	if err == nil || AsRPCError(err, nil) != ErrInternal {
+		t.Fatalf("error = %v, want an internal error", err)
+	}
+}

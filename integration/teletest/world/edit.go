@@ -104,6 +104,9 @@ func (w *World) EditMessage(key KeyID, in tg.InputPeerClass, id int32, e Edit) (
 			result = u
 		}
 	}
+	if result == nil { // the editor's own copy is always among the copies; be safe anyway
+		return nil, ErrMessageIDInvalid
+	}
 	return result, nil
 }
 
