@@ -258,3 +258,55 @@ func TestWithholdAndReorder(t *testing.T) {
 		t.Fatalf("released order (-want +got):\n%s", diff)
 	}
 }
+
+func TestChannelEditAndForwardPost(t *testing.T) {
+	h := newHarness(t)
+	owner := h.user("Owner", "79990002401")
+	reader := h.user("Reader", "79990002402")
+	news, err := h.w.CreateChannel(owner.id, world.ChannelSpec{Title: "News", Members: []int64{reader.id}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	op := channelPeer(t, owner, news.ID)
+	h.send(owner, op, "draft")
+	reader.updates()
+	res, err := owner.api.MessagesEditMessage(ctx(), &tg.MessagesEditMessageRequest{Peer: op, ID: 1, Message: tl.Some("final")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ed := res.(*tg.Updates).Updates[0].(*tg.UpdateEditChannelMessage)
+	if ed.Pts != 3 || ed.Message.(*tg.Message).Message != "final" || !ed.Message.(*tg.Message).Out {
+		t.Fatalf("owner's edit %+v", ed)
+	}
+	pushed := reader.updates()
+	red := pushed[0].(*tg.Updates).Updates[0].(*tg.UpdateEditChannelMessage)
+	if red.Pts != 3 || red.Message.(*tg.Message).Out {
+		t.Fatalf("reader's edit %+v", red)
+	}
+	_, err = reader.api.MessagesEditMessage(ctx(), &tg.MessagesEditMessageRequest{Peer: channelPeer(t, reader, news.ID), ID: 1, Message: tl.Some("hack")})
+	wantRPC(t, err, world.ErrMessageAuthorRequired)
+
+	// The reader forwards the post to Saved Messages: the header names the channel post.
+	fw, err := reader.api.MessagesForwardMessages(ctx(), &tg.MessagesForwardMessagesRequest{
+		FromPeer: channelPeer(t, reader, news.ID), ID: []int32{1}, RandomID: []int64{1}, ToPeer: &tg.InputPeerSelf{},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := fw.(*tg.Updates).Updates[1].(*tg.UpdateNewMessage).Message.(*tg.Message)
+	want := &tg.MessageFwdHeader{FromID: &tg.PeerChannel{ChannelID: news.ID}, Date: m.FwdFrom.Date, ChannelPost: tl.Some[int32](1)}
+	if diff := cmp.Diff(want, m.FwdFrom); diff != "" {
+		t.Fatalf("forward header (-want +got):\n%s", diff)
+	}
+	// The channel difference shows the post as it is now, rendered for the reader.
+	cd, err := reader.api.UpdatesGetChannelDifference(ctx(), &tg.UpdatesGetChannelDifferenceRequest{
+		Channel: inputChannel(channelPeer(t, reader, news.ID)), Filter: &tg.ChannelMessagesFilterEmpty{}, Pts: 1, Limit: 10,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := cd.(*tg.UpdatesChannelDifference)
+	if len(d.NewMessages) != 1 || len(d.OtherUpdates) != 1 || d.Pts != 3 {
+		t.Fatalf("channel difference %+v", d)
+	}
+}
