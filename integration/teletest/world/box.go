@@ -68,6 +68,7 @@ type dialog struct {
 // accountBox is the part of an account holding its messages and pts log.
 type accountBox struct {
 	nextMsg  int32
+	oldest   int32 // every id up to it has been evicted (see evictOld)
 	msgs     map[int32]*message
 	log      eventLog
 	dialogs  map[Peer]*dialog
@@ -102,6 +103,7 @@ func (w *World) store(a *account, m *message) {
 	a.box.nextMsg++
 	m.id = a.box.nextMsg
 	a.box.msgs[m.id] = m
+	w.evictOld(a.id, a.box.msgs, &a.box.oldest)
 	w.touchDialog(a, m.peer, m.id, m.date, m.from != a.id)
 }
 
@@ -114,6 +116,23 @@ func (w *World) touchDialog(a *account, p Peer, top, date int32, incoming bool) 
 	d.top, d.topDate = top, date
 	if incoming {
 		d.unread++
+	}
+}
+
+// evictOld forgets the oldest messages of a box holding more than Config.MaxBoxMessages;
+// owner is the account of an account box (0 for a channel), whose authored messages anchor
+// the copies index.
+func (w *World) evictOld(owner int64, msgs map[int32]*message, oldest *int32) {
+	for len(msgs) > w.cfg.MaxBoxMessages {
+		*oldest++
+		m := msgs[*oldest]
+		if m == nil {
+			continue // deleted earlier
+		}
+		delete(msgs, *oldest)
+		if owner != 0 && m.origin.author == owner && m.origin.id == m.id {
+			delete(w.copies, m.origin)
+		}
 	}
 }
 

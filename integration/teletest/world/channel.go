@@ -21,6 +21,7 @@ type channel struct {
 
 	pts     int32
 	nextMsg int32
+	oldest  int32 // every id up to it has been evicted
 	msgs    map[int32]*message
 	log     eventLog
 	members map[int64]*member

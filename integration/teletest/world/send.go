@@ -253,6 +253,7 @@ func (w *World) deliverChannel(a *account, skip KeyID, ch *channel, c content) s
 		m.post, m.from = true, 0
 	}
 	ch.msgs[m.id] = m
+	w.evictOld(0, ch.msgs, &ch.oldest)
 	ch.pts++
 	var r refs
 	r.addMessage(m)

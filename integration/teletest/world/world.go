@@ -44,6 +44,10 @@ type Config struct {
 	// TooLongAfter is how many pts a client may lag behind before getDifference and
 	// getChannelDifference answer "too long" instead of listing events. Default 1000.
 	TooLongAfter int
+	// MaxBoxMessages caps the messages kept per account box and per channel; beyond it the
+	// oldest are forgotten (history simply ends there), which keeps a long load test's memory
+	// bounded. Default 10000.
+	MaxBoxMessages int
 }
 
 func (c *Config) setDefaults() error {
@@ -64,6 +68,9 @@ func (c *Config) setDefaults() error {
 	}
 	if c.TooLongAfter == 0 {
 		c.TooLongAfter = 1000
+	}
+	if c.MaxBoxMessages == 0 {
+		c.MaxBoxMessages = 10000
 	}
 	return nil
 }

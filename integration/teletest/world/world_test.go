@@ -197,3 +197,34 @@ func TestEventLogTrimming(t *testing.T) {
 		t.Fatalf("since(8) = %d events, ok %v", len(evs), ok)
 	}
 }
+
+func TestBoxEviction(t *testing.T) {
+	w := newWorld(t, Config{MaxBoxMessages: 3})
+	a, _ := w.CreateUser(UserSpec{FirstName: "A", Phone: "70000000001"})
+	b, _ := w.CreateUser(UserSpec{FirstName: "B", Phone: "70000000002", Username: "bobby"})
+	ka := KeyID{1}
+	_ = w.Authorize(ka, a.ID)
+	res, _ := w.ResolveUsername(ka, "bobby")
+	u := res.Users[0].(*tg.User)
+	peer := &tg.InputPeerUser{UserID: u.ID, AccessHash: u.AccessHash.Value}
+	for i := range 5 {
+		if _, err := w.SendMessage(ka, peer, Draft{Text: fmt.Sprint(i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	hist, err := w.History(ka, peer, HistoryQuery{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []int32
+	for _, m := range hist.(*tg.MessagesMessages).Messages {
+		ids = append(ids, m.(*tg.Message).ID)
+	}
+	if diff := cmp.Diff([]int32{5, 4, 3}, ids); diff != "" {
+		t.Fatalf("kept ids (-want +got):\n%s", diff)
+	}
+	if len(w.copies) != 3 {
+		t.Fatalf("copies index holds %d logical messages, want 3", len(w.copies))
+	}
+	_ = b
+}
