@@ -337,7 +337,7 @@ func (c *conn) resubscribe() {
 }
 
 // request answers one client request through the dispatcher.
-func (c *conn) request(ctx context.Context, msgID int64, body []byte) error {
+func (c *conn) request(ctx context.Context, msgID int64, body []byte) (err error) {
 	if c.layer() == Layer170 {
 		body = upgradeRequest(body)
 	}
@@ -349,7 +349,13 @@ func (c *conn) request(ctx context.Context, msgID int64, body []byte) error {
 	method := innerMethod(req)
 	delay, code := c.srv.cl.faults.method(method)
 	if code != 0 {
-		return &TransportError{Code: code, Err: fmt.Errorf("%w: method %#08x", ErrFaultClosed, method)}
+		// The call runs and its answer stays queued in the session: the connection breaks
+		// before it is written, and the client gets it on the connection it opens next.
+		defer func() {
+			if err == nil {
+				err = &TransportError{Code: code, Err: fmt.Errorf("%w: method %#08x", ErrFaultClosed, method)}
+			}
+		}()
 	}
 	hctx := services.WithMsgID(context.WithValue(ctx, connCtxKey{}, c), msgID)
 	res, err := c.srv.cl.disp.Handle(hctx, c.caller, req)

@@ -122,9 +122,11 @@ func (f *Faults) DelayMethod(method uint32, d time.Duration, n int) {
 	f.addMethod(method, &methodFault{delay: d, left: times(n)})
 }
 
-// TransportError answers the next n calls of method (n <= 0: every call until ClearFaults)
-// by sending transport error code (CodeAuthKeyNotFound, CodeFlood) and closing the
-// connection, without running the call.
+// TransportError breaks the connection on the next n calls of method (n <= 0: every call
+// until ClearFaults): the call runs, but before its answer is written the server sends
+// transport error code (CodeFlood, CodeAuthKeyNotFound) and closes the connection. The answer
+// stays queued in the MTProto session, so a client that reconnects with the same session
+// receives it, as after a real network failure.
 func (f *Faults) TransportError(method uint32, code int32, n int) {
 	f.addMethod(method, &methodFault{code: code, left: times(n)})
 }
@@ -184,10 +186,21 @@ func (f *Faults) RotateSalt(dc int) {
 	}
 }
 
-// SkewClock sets the server clock (every DC and the world) to the configured clock plus d. A
-// skew beyond 30 s makes clients' msg_ids look out of range, which the server answers with
-// bad_msg_notification 16 or 17.
-func (f *Faults) SkewClock(d time.Duration) { f.cl.skew.Store(int64(d)) }
+// SkewClock sets the server clock (every DC and the world) to the configured clock plus d, as
+// if the clients' clocks had drifted by -d: a skew beyond 30 s makes their msg_ids look out of
+// range, which the server answers with bad_msg_notification 16 or 17.
+//
+// Server msg_ids never decrease within a session, so a clock moved backwards would not show in
+// them; the change therefore acts like a failover to a server with that clock: every
+// connection is dropped and the servers forget their MTProto sessions (auth keys and logins
+// stay). Clients reconnect, get new_session_created, and correct their clocks.
+func (f *Faults) SkewClock(d time.Duration) {
+	f.cl.skew.Store(int64(d))
+	for _, s := range f.cl.servers {
+		s.sessions.reset()
+		s.dropAll()
+	}
+}
 
 // Withhold holds the updates pushed to user until Release, creating a pts gap for its client.
 func (f *Faults) Withhold(user int64) { f.cl.world.Withhold(user) }
@@ -201,14 +214,16 @@ func (f *Faults) Release(user int64, reversed bool) int { return f.cl.world.Rele
 func (f *Faults) DropUpdates(user int64, n int) { f.cl.world.DropUpdates(user, n) }
 
 // ClearFaults removes every network fault (delays, refusals, method faults) and the clock
-// skew. Errors injected with RPCError are cleared per method with ClearRPCError.
+// skew (resetting sessions as SkewClock does, if there was one). Errors injected with RPCError are cleared per method with ClearRPCError.
 func (f *Faults) ClearFaults() {
 	f.mu.Lock()
 	clear(f.methods)
 	clear(f.refused)
 	clear(f.delays)
 	f.mu.Unlock()
-	f.cl.skew.Store(0)
+	if f.cl.skew.Load() != 0 {
+		f.SkewClock(0)
+	}
 }
 
 // ClearRPCError removes the errors injected for method.

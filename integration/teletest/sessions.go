@@ -128,3 +128,10 @@ func (t *sessionTable) len() int {
 	defer t.mu.Unlock()
 	return len(t.m)
 }
+
+// reset forgets every session. Connections that own one keep it until they close.
+func (t *sessionTable) reset() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	clear(t.m)
+}
