@@ -10,14 +10,19 @@
 //	d.Handle(ctx, caller, req)        // req: tl.Object, e.g. from DecodeRequestWith
 //	d.HandleBytes(ctx, caller, body)  // or straight from the message body
 //
-// A connection should keep one tl.Buffer and decode with DecodeRequestWith(&buf, body): the
-// tl runtime then batches decode allocations across requests (about 20x fewer bytes for a
-// small request than a fresh Buffer each time).
-//
 // and sends back rpc_result with the returned tl.Encoder, or rpc_error built from
 // AsRPCError(err, log). Handle never blocks on anything but the world's lock and never
 // panics; an unknown method answers ErrMethodNotImplemented (400 METHOD_NOT_IMPLEMENTED),
 // never a hang. Use WithMsgID(ctx, msgID) so ping can fill pong.msg_id.
+//
+// A connection should keep one tl.Buffer and decode with DecodeRequestWith(&buf, body): the
+// tl runtime then batches decode allocations across requests (about 20x fewer bytes for a
+// small request than a fresh Buffer each time).
+//
+// Results are layer 228 values. Caller.Layer tells which layer the client announced; adapting
+// results for older layers (for example channels.joinChannel, which answers
+// messages.chatInviteJoinResultOk in layer 228 but plain Updates in older layers) is the
+// network layer's job.
 //
 // A *Caller is created by the network layer once per connection with DC, AuthKeyID and
 // SessionID filled; the services record the layer and initConnection data on it. The login
