@@ -5,13 +5,17 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"go.uber.org/fx"
 
 	mtgo "github.com/mtgo-labs/mtgo/client"
+	"github.com/mtgo-labs/mtgo/client/storage"
 )
 
 func TestNewClientValidation(t *testing.T) {
@@ -209,5 +213,24 @@ func TestNotConnectedErrors(t *testing.T) {
 	c.Stop() // twice is fine
 	if err := c.ConnectContext(context.Background()); !errors.Is(err, mtgo.ErrClientClosed) {
 		t.Fatalf("Connect after Stop = %v", err)
+	}
+}
+
+func TestReplaceStorageSkipsTheDefault(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "unused")
+	cfg := mtgo.DefaultConfig
+	cfg.SessionName = path
+	st := storage.NewInMemory()
+	cfg.FxOptions = []fx.Option{mtgo.ReplaceStorage(st)}
+	c, err := mtgo.NewClient(1, "hash", &cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Stop()
+	if c.Storage() != mtgo.Storage(st) {
+		t.Fatal("Storage() is not the replacement")
+	}
+	if _, err := os.Stat(storage.SessionPath(path)); !os.IsNotExist(err) {
+		t.Fatalf("the default session file was opened: %v", err)
 	}
 }

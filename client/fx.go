@@ -86,28 +86,41 @@ func newStorage(p *clientParams, lc fx.Lifecycle) (Storage, error) {
 	return st, nil
 }
 
-// ReplaceDialer makes the client open its connections with d.
+// ReplaceDialer makes the client open its connections with d (nil changes nothing).
 func ReplaceDialer(d transport.Dialer) fx.Option {
+	if d == nil {
+		return fx.Options()
+	}
 	return fx.Replace(fx.Annotate(d, fx.As(new(transport.Dialer))))
 }
 
 // DecorateDialer wraps the dialer the client would use (for example to count bytes).
 func DecorateDialer(f func(transport.Dialer) transport.Dialer) fx.Option { return fx.Decorate(f) }
 
-// ReplaceStorage makes the client keep its state in s (which it saves but does not close).
+// ReplaceStorage makes the client keep its state in s, which it saves but does not close
+// (nil changes nothing).
 func ReplaceStorage(s Storage) fx.Option {
+	if s == nil {
+		return fx.Options()
+	}
 	return fx.Replace(fx.Annotate(s, fx.As(new(Storage))))
 }
 
-// ReplaceSessionFactory makes the client build its connections with f.
+// ReplaceSessionFactory makes the client build its connections with f (nil changes nothing).
 func ReplaceSessionFactory(f SessionFactory) fx.Option {
+	if f == nil {
+		return fx.Options()
+	}
 	return fx.Replace(fx.Annotate(f, fx.As(new(SessionFactory))))
 }
 
 // DecorateSessionFactory wraps the session factory the client would use.
 func DecorateSessionFactory(f func(SessionFactory) SessionFactory) fx.Option { return fx.Decorate(f) }
 
-// ReplacePeerCache makes the client use p as its peer cache.
+// ReplacePeerCache makes the client use p as its peer cache (nil changes nothing).
 func ReplacePeerCache(p PeerCache) fx.Option {
+	if p == nil {
+		return fx.Options()
+	}
 	return fx.Replace(fx.Annotate(p, fx.As(new(PeerCache))))
 }
