@@ -205,6 +205,9 @@ func (c *Cluster) Addr(dc int) string {
 // PublicKey returns the key clients must trust for the key exchange.
 func (c *Cluster) PublicKey() crypto.PublicKey { return c.pub }
 
+// PublicKeys returns PublicKey as a list, the form client options take.
+func (c *Cluster) PublicKeys() []crypto.PublicKey { return []crypto.PublicKey{c.pub} }
+
 // RSAPublicKey returns the servers' RSA public key.
 func (c *Cluster) RSAPublicKey() *rsa.PublicKey { return &c.key.PublicKey }
 
