@@ -8,8 +8,10 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -175,9 +177,10 @@ func initBuckets(tx *bolt.Tx) error {
 }
 
 // openChecked opens path, checks the format and (unless skipped) every page. bbolt may panic
-// on a damaged file while loading it; that panic is the file's content speaking, so it is
+// (or fault) on a damaged file while loading it; that is the file's content speaking, so it is
 // turned into ErrCorrupt here, at the boundary, instead of crashing the program.
 func openChecked(path string, o FileOptions) (db *bolt.DB, err error) {
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	defer func() {
 		if r := recover(); r != nil {
 			if db != nil {
@@ -225,6 +228,12 @@ func checkFile(db *bolt.DB, o FileOptions) error {
 			return fmt.Errorf("%w: format 0", ErrCorrupt)
 		}
 		if !o.SkipCheck {
+			// Read every key and value first, on this goroutine, where a fault on damaged
+			// offsets becomes a recoverable panic; bbolt's own check runs on a goroutine of
+			// its own where such a fault would kill the program.
+			if err := walk(tx.Cursor(), 0); err != nil {
+				return err
+			}
 			var errs []error
 			for err := range tx.Check() {
 				errs = append(errs, err)
@@ -244,17 +253,84 @@ func checkFile(db *bolt.DB, o FileOptions) error {
 	})
 }
 
+// maxDepth bounds bucket nesting during the walk; this package nests none, so anything deeper
+// than a few levels is damage.
+const maxDepth = 4
+
+// walk reads every byte of every key and value under c, checks that keys come in order, and
+// descends into nested buckets.
+func walk(c *bolt.Cursor, depth int) error {
+	if depth > maxDepth {
+		return fmt.Errorf("%w: buckets nested %d deep", ErrCorrupt, depth)
+	}
+	b := c.Bucket()
+	var (
+		prev []byte
+		sum  byte
+	)
+	defer func() { touched.Add(uint32(sum)) }()
+	for k, v := c.First(); k != nil; k, v = c.Next() {
+		if prev != nil && bytes.Compare(prev, k) >= 0 {
+			return fmt.Errorf("%w: keys out of order", ErrCorrupt)
+		}
+		prev = k
+		sum ^= touch(v)
+		if v != nil {
+			continue
+		}
+		nested := b.Bucket(k)
+		if nested == nil {
+			if depth == 0 {
+				return fmt.Errorf("%w: top-level key %q is not a bucket", ErrCorrupt, k)
+			}
+			continue
+		}
+		if err := walk(nested.Cursor(), depth+1); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// touched keeps walk's reads from being optimized away.
+var touched atomic.Uint32
+
+// touch reads every byte of b, so a damaged length or offset faults here, under guard.
+func touch(b []byte) byte {
+	var x byte
+	for _, c := range b {
+		x ^= c
+	}
+	return x
+}
+
 // Path returns the file's path.
 func (f *File) Path() string { return f.path }
 
 // view and update run fn in a read or write transaction, mapping a closed database to
 // ErrClosed and wrapping failures with what was being done.
 func (f *File) view(ctx context.Context, what string, fn func(tx *bolt.Tx) error) error {
-	return f.run(ctx, what, func() error { return f.db.View(fn) })
+	return f.run(ctx, what, func() error { return f.db.View(guard(fn)) })
 }
 
 func (f *File) update(ctx context.Context, what string, fn func(tx *bolt.Tx) error) error {
-	return f.run(ctx, what, func() error { return f.db.Update(fn) })
+	return f.run(ctx, what, func() error { return f.db.Update(guard(fn)) })
+}
+
+// guard runs fn so that a fault while reading a damaged file becomes ErrCorrupt. bbolt trusts
+// the offsets and lengths stored in its pages (the open-time check covers the page tree, not
+// every element), so damaged data can make it index out of range or touch memory outside the
+// mapping. Inside the transaction, the recovered fault rolls it back like any error.
+func guard(fn func(tx *bolt.Tx) error) func(tx *bolt.Tx) error {
+	return func(tx *bolt.Tx) (err error) {
+		defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+		defer func() {
+			if r := recover(); r != nil {
+				err = fmt.Errorf("%w: reading the file failed: %v", ErrCorrupt, r)
+			}
+		}()
+		return fn(tx)
+	}
 }
 
 func (f *File) run(ctx context.Context, what string, fn func() error) error {
