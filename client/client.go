@@ -43,7 +43,7 @@ type Client struct {
 	factory SessionFactory
 	peers   PeerCache
 	updates UpdateManager // nil with NoUpdates
-	app     *fx.App
+	stop    *stopHooks
 	msgs    *messageDispatcher
 
 	life       context.Context // cancelled by Stop: the lifetime of every goroutine
@@ -84,6 +84,7 @@ type clientDeps struct {
 	Updates UpdateManager `optional:"true"`
 	Invoker *lateInvoker
 	Sink    *lateSink
+	Stop    *stopHooks
 }
 
 // clientParams carries NewClient's arguments into the fx graph.
@@ -109,6 +110,7 @@ func newClient(d clientDeps) *Client {
 		factory:    d.Factory,
 		peers:      d.Peers,
 		updates:    d.Updates,
+		stop:       d.Stop,
 		life:       life,
 		lifeCancel: cancel,
 		stopped:    make(chan struct{}),
@@ -171,12 +173,8 @@ func NewClient(apiID int, apiHash string, cfg *Config) (*Client, error) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	if err := app.Start(ctx); err != nil {
-		return nil, fmt.Errorf("mtgo: start client: %w", unwrapFx(err))
-	}
-	c.app = app
 	if err := c.loadIdentity(ctx); err != nil {
-		_ = app.Stop(ctx)
+		_ = c.stop.run(ctx)
 		return nil, err
 	}
 	return c, nil
@@ -431,10 +429,8 @@ func (c *Client) Stop() {
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
-		if c.app != nil {
-			if err := c.app.Stop(ctx); err != nil {
-				c.Log.Warn("stop layers", "err", err)
-			}
+		if err := c.stop.run(ctx); err != nil {
+			c.Log.Warn("stop layers", "err", err)
 		}
 		close(c.stopped)
 		c.Log.Info("stopped")

@@ -2,7 +2,9 @@ package mtgo
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"sync"
 
 	"go.uber.org/fx"
 
@@ -34,10 +36,10 @@ var PeersModule = fx.Module("mtgo.peers",
 	fx.Provide(fx.Annotate(newPeers, fx.As(new(PeerCache)))),
 )
 
-func newPeers(p *clientParams, st Storage, inv *lateInvoker, lc fx.Lifecycle) *peers.Resolver {
+func newPeers(p *clientParams, st Storage, inv *lateInvoker, stop *stopHooks) *peers.Resolver {
 	opts := peers.Options{Size: p.Config.PeerCacheSize, Store: st, Logger: p.Logger.Slog().With("layer", "peers")}
 	cache := peers.NewCache(opts)
-	lc.Append(fx.StopHook(func(ctx context.Context) error { return cache.Flush(ctx) }))
+	stop.add(cache.Flush)
 	return peers.NewResolver(cache, tg.NewClient(inv), peers.ResolverOptions{})
 }
 
@@ -49,14 +51,45 @@ var StorageModule = fx.Module("mtgo.storage",
 )
 
 // coreModule provides the late-bound invoker and update sink (the layers built before the
-// client call the client through them) and the client itself.
+// client call the client through them), the stop hooks and the client itself.
 var coreModule = fx.Module("mtgo.client",
 	fx.Provide(
 		func() *lateInvoker { return &lateInvoker{} },
 		func() *lateSink { return &lateSink{} },
+		func() *stopHooks { return &stopHooks{} },
 		newClient,
 	),
 )
+
+// stopHooks are what layers must do when the client stops (flush, close), run by Client.Stop
+// in reverse order of registration. The layers start no goroutines when they are built, so
+// the client needs no fx lifecycle: once the graph is built, the fx application and its
+// container are dropped (they would cost an idle client some 70 KB of heap).
+type stopHooks struct {
+	mu  sync.Mutex
+	fns []func(context.Context) error
+}
+
+func (s *stopHooks) add(fn func(context.Context) error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.fns = append(s.fns, fn)
+}
+
+// run calls every hook, last registered first, and joins their errors.
+func (s *stopHooks) run(ctx context.Context) error {
+	s.mu.Lock()
+	fns := s.fns
+	s.fns = nil
+	s.mu.Unlock()
+	var errs []error
+	for i := len(fns) - 1; i >= 0; i-- {
+		if err := fns[i](ctx); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
 
 // Module is every layer of the client. NewClient builds an fx application of Module, the
 // client's parameters and Config.FxOptions.
@@ -64,7 +97,7 @@ var Module = fx.Options(DialerModule, SessionModule, PeersModule, UpdatesModule,
 
 // newStorage builds the configured storage and closes it on stop (a Storage given in Config
 // belongs to the caller and is only saved).
-func newStorage(p *clientParams, lc fx.Lifecycle) (Storage, error) {
+func newStorage(p *clientParams, stop *stopHooks) (Storage, error) {
 	cfg := p.Config
 	if cfg.Storage != nil {
 		return cfg.Storage, nil
@@ -82,7 +115,7 @@ func newStorage(p *clientParams, lc fx.Lifecycle) (Storage, error) {
 	default:
 		return nil, ErrNoStorage
 	}
-	lc.Append(fx.StopHook(func(context.Context) error { return st.Close() }))
+	stop.add(func(context.Context) error { return st.Close() })
 	return st, nil
 }
 
