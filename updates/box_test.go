@@ -142,13 +142,27 @@ func TestStateBeforeStart(t *testing.T) {
 	h.process(updates(0, msg(1, 11)))
 	h.process(updates(0, msg(4, 14)))
 	h.expectDelivered()
-	// The state counts 11 and 12; they were never delivered, so they are now. 14 has a gap.
+	// Updates came before the state: pushes sent before it may still be on the way, so the
+	// account starts at the earliest one seen (pts 10) and asks for the difference from there.
 	h.must(h.b.ApplyState(h.now, &tg.UpdatesState{Pts: 12, Qts: 1, Seq: 1, Date: 100}))
-	h.expectDelivered("msg1", "msg2")
-	h.expectEvents(EventRecoveryStarted, EventGap, EventRecoveryFinished)
-	h.process(updates(0, msg(3, 13)))
-	h.expectDelivered("msg3", "msg4")
+	h.expectDelivered()
+	h.expectRequests(Request{Kind: RequestDifference, Pts: 10, Qts: 1, Date: 100})
+	h.difference(&tg.UpdatesDifference{
+		NewMessages: []tg.MessageClass{message(1), message(2), message(3)},
+		State:       tg.UpdatesState{Pts: 13, Qts: 1, Seq: 1, Date: 100},
+	})
+	h.expectDelivered("msg1", "msg2", "msg3", "msg4")
+	h.expectEvents(EventRecoveryStarted, EventRecoveryFinished)
 	h.expectState(State{Pts: 14, Qts: 1, Seq: 1, Date: 100})
+
+	// Without updates before it, the state is where delivery starts.
+	h2 := newHarness(t, Config{})
+	h2.process(updates(0, typing(1)))
+	h2.expectRequests(Request{Kind: RequestState})
+	h2.must(h2.b.ApplyState(h2.now, &tg.UpdatesState{Pts: 12, Qts: 1, Seq: 1, Date: 100}))
+	h2.expectRequests()
+	h2.process(updates(0, msg(13, 13)))
+	h2.expectDelivered("typing1", "msg13")
 }
 
 func TestCatchUp(t *testing.T) {

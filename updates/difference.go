@@ -51,9 +51,11 @@ func stateOf(s *tg.UpdatesState) State {
 	return State{Pts: s.Pts, Qts: s.Qts, Seq: s.Seq, Date: s.Date}
 }
 
-// ApplyState applies the answer of updates.getState. It only matters while no state is known:
-// updates that arrived before it are then delivered, and from here on every sequence is
-// checked.
+// ApplyState applies the answer of updates.getState. It only matters while no state is known.
+// When no update arrived before it, the state is where delivery starts. When some did, pushes
+// sent before the answer may still be on their way and would look like duplicates of the state,
+// so the account starts from the earliest update seen instead and fetches the difference from
+// there, which covers the updates held and those still in flight.
 func (b *Box) ApplyState(now time.Time, st *tg.UpdatesState) (Output, error) {
 	b.begin()
 	if st == nil {
@@ -67,10 +69,26 @@ func (b *Box) ApplyState(now time.Time, st *tg.UpdatesState) (Output, error) {
 		}
 		return b.finish(), nil
 	}
-	b.setState(stateOf(st))
-	b.common.phase = phaseIdle // the state is here: held updates now apply as they come
-	b.common.updates += b.replayPrestate(now)
-	b.finishCommon(now)
+	s, anchored := stateOf(st), false
+	for i := range b.prestate {
+		h := &b.prestate[i]
+		start := int32(max(h.start(), 0))
+		switch {
+		case h.kind == kindPts && start < s.Pts:
+			s.Pts, anchored = start, true
+		case h.kind == kindQts && start < s.Qts:
+			s.Qts, anchored = start, true
+		}
+	}
+	b.setState(s)
+	b.common.phase = phaseIdle
+	if anchored {
+		b.sendCommon() // the held updates wait for this difference
+	}
+	b.replayPrestate(now)
+	if !anchored {
+		b.finishCommon(now)
+	}
 	return b.finish(), nil
 }
 

@@ -250,27 +250,17 @@ func (b *Box) holdPrestate(h held) {
 	b.prestate = append(b.prestate, h)
 }
 
-// replayPrestate runs the updates held before the state was known. Those the state already
-// counts happened before it but were never delivered, so they are delivered as they are; it
-// returns how many.
-func (b *Box) replayPrestate(now time.Time) int {
+// replayPrestate runs the updates held before the state was known through their sequences.
+func (b *Box) replayPrestate(now time.Time) {
 	held := b.prestate
 	b.prestate = nil
-	n := 0
 	for _, h := range held {
-		s, name := &b.pts, SequencePts
 		if h.kind == kindQts {
-			s, name = &b.qts, SequenceQts
+			b.account(now, &b.qts, SequenceQts, h)
+		} else {
+			b.account(now, &b.pts, SequencePts, h)
 		}
-		if h.pts <= s.pts {
-			b.openFor(h.users, h.chats)
-			b.push(h.u)
-			n++
-			continue
-		}
-		b.account(now, s, name, h)
 	}
-	return n
 }
 
 // update routes one update of a container.
