@@ -37,7 +37,7 @@ func (c *Conn) Run(ctx context.Context) error {
 	l := &loop{c: c, log: c.log, calls: make(map[mtp.CallID]*call)}
 	var wg sync.WaitGroup
 	if c.opts.Updates != nil {
-		l.updates = make(chan updateMsg, 64)
+		l.updates = &updateQueue{wake: make(chan struct{}, 1)}
 		uctx, cancel := context.WithCancel(ctx)
 		defer cancel()
 		wg.Add(1)
@@ -49,7 +49,7 @@ func (c *Conn) Run(ctx context.Context) error {
 	err := l.run(ctx)
 	l.shutdown(err)
 	if l.updates != nil {
-		close(l.updates)
+		l.updates.close()
 	}
 	wg.Wait()
 	close(c.done)
@@ -64,7 +64,7 @@ type loop struct {
 	eng     *mtp.Engine
 	calls   map[mtp.CallID]*call // enqueued in the engine
 	waiting []*call              // arrived before the engine existed
-	updates chan updateMsg
+	updates *updateQueue
 	pfs     tempKey
 	wbuf    []byte
 	spare   []*call
@@ -232,7 +232,7 @@ func (l *loop) newEngine(key crypto.AuthKey, salt int64) error {
 // release hands the calls that waited for an engine (or for the temporary key's binding) to the
 // engine.
 func (l *loop) release() {
-	if l.eng == nil || l.pfs.binding != 0 {
+	if l.holding() {
 		return
 	}
 	for _, cl := range l.waiting {
@@ -410,8 +410,14 @@ func (l *loop) drainMailbox() {
 	l.spare, l.spareID = calls[:0], cancels[:0]
 }
 
+// holding reports whether new calls must wait instead of going to the engine: there is no
+// engine yet, the temporary key is not bound yet, or it is being renewed.
+func (l *loop) holding() bool {
+	return l.eng == nil || l.pfs.draining || l.pfs.key != nil && !l.pfs.bound
+}
+
 func (l *loop) accept(cl *call) {
-	if l.eng == nil || l.pfs.binding != 0 || l.pfs.draining {
+	if l.holding() {
 		l.waiting = append(l.waiting, cl)
 		return
 	}
@@ -459,38 +465,96 @@ func (l *loop) deliver(ctx context.Context, events []mtp.Event) {
 				cl.res <- result{err: ev.Err}
 			}
 		case mtp.EventUpdate:
-			l.pushUpdate(ctx, updateMsg{body: ev.Body})
+			l.pushUpdate(updateMsg{body: ev.Body})
 		case mtp.EventNewSession:
-			l.pushUpdate(ctx, updateMsg{newSession: true})
+			l.pushUpdate(updateMsg{newSession: true})
 		}
 	}
 }
 
-func (l *loop) pushUpdate(ctx context.Context, u updateMsg) {
-	if l.updates == nil {
-		return
+func (l *loop) pushUpdate(u updateMsg) {
+	if l.updates != nil {
+		l.updates.push(u)
 	}
+}
+
+// updateQueue hands updates from the loop to the handler goroutine. It is unbounded on
+// purpose: the loop must never wait for the handler, which may itself be waiting on a call
+// (updates.getDifference) only the loop can complete.
+type updateQueue struct {
+	mu     sync.Mutex
+	items  []updateMsg
+	closed bool
+	wake   chan struct{}
+}
+
+func (q *updateQueue) push(u updateMsg) {
+	q.mu.Lock()
+	q.items = append(q.items, u)
+	q.mu.Unlock()
 	select {
-	case l.updates <- u:
-	case <-ctx.Done():
+	case q.wake <- struct{}{}:
+	default:
+	}
+}
+
+func (q *updateQueue) close() {
+	q.mu.Lock()
+	q.closed = true
+	q.mu.Unlock()
+	select {
+	case q.wake <- struct{}{}:
+	default:
+	}
+}
+
+// take waits for queued updates and returns them in order; ok is false once the queue is
+// closed and empty.
+func (q *updateQueue) take(spare []updateMsg) (items []updateMsg, ok bool) {
+	for {
+		q.mu.Lock()
+		items, closed := q.items, q.closed
+		if len(items) > 0 {
+			q.items = spare[:0]
+		}
+		q.mu.Unlock()
+		if len(items) > 0 {
+			return items, true
+		}
+		if closed {
+			return nil, false
+		}
+		<-q.wake
 	}
 }
 
 // handleUpdates runs the update handler in order, on its own goroutine.
 func (l *loop) handleUpdates(ctx context.Context) {
+	var spare []updateMsg
+	for {
+		items, ok := l.updates.take(spare)
+		if !ok {
+			return
+		}
+		for _, u := range items {
+			l.handleUpdate(ctx, u)
+		}
+		clear(items)
+		spare = items[:0]
+	}
+}
+
+func (l *loop) handleUpdate(ctx context.Context, u updateMsg) {
 	h := l.c.opts.Updates
-	ns, _ := h.(NewSessionHandler)
-	for u := range l.updates {
-		var err error
-		switch {
-		case u.newSession && ns != nil:
-			err = ns.HandleNewSession(ctx)
-		case !u.newSession:
-			err = h.HandleUpdates(ctx, u.body)
-		}
-		if err != nil {
-			l.log.Warn("session: update handler failed", slog.Any("err", err))
-		}
+	var err error
+	switch ns, ok := h.(NewSessionHandler); {
+	case u.newSession && ok:
+		err = ns.HandleNewSession(ctx)
+	case !u.newSession:
+		err = h.HandleUpdates(ctx, u.body)
+	}
+	if err != nil {
+		l.log.Warn("session: update handler failed", slog.Any("err", err))
 	}
 }
 

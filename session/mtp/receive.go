@@ -62,13 +62,27 @@ func (e *Engine) receivePlain(now time.Time, plain []byte) {
 	e.handle(now, msgID, seqNo, body, false)
 }
 
-// firstID returns the lowest msg_id in a message: a container's first item, whose id is below
-// the container's own.
+// firstID returns the lowest msg_id in a message: for a container, the lowest of its items,
+// whose ids are below the container's own.
 func firstID(msgID int64, body []byte) int64 {
-	if peekID(body) == idMsgContainer && len(body) >= 16 && le.Uint32(body[4:]) > 0 {
-		return min(msgID, int64(le.Uint64(body[8:])))
+	if peekID(body) != idMsgContainer || len(body) < 8 {
+		return msgID
 	}
-	return msgID
+	first := msgID
+	rest := body[8:]
+	for range le.Uint32(body[4:]) {
+		if len(rest) < containerItemHeader {
+			break
+		}
+		first = min(first, int64(le.Uint64(rest)))
+		n := le.Uint32(rest[12:])
+		rest = rest[containerItemHeader:]
+		if uint64(n) > uint64(len(rest)) {
+			break
+		}
+		rest = rest[n:]
+	}
+	return first
 }
 
 func (e *Engine) drop(why string, msgID int64) {

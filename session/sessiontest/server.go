@@ -332,6 +332,9 @@ func (c *serverConn) run() error {
 	eng.OnConnect(s.now())
 
 	pkts := make(chan []byte, 8)
+	if first != nil {
+		pkts <- first // before the reader starts, so it stays first
+	}
 	rerr := make(chan error, 1)
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
@@ -356,9 +359,6 @@ func (c *serverConn) run() error {
 		_ = c.pc.Close()
 		wg.Wait()
 	}()
-	if first != nil {
-		pkts <- first
-	}
 	timer := time.NewTimer(time.Hour)
 	defer timer.Stop()
 	var wbuf []byte
@@ -410,7 +410,7 @@ func (c *serverConn) run() error {
 				if ev.Kind != mtp.EventRequest {
 					continue
 				}
-				if s.unboundTemp(key) {
+				if s.isTemp(key) && (s.unboundTemp(key) || isBind(ev.Body)) {
 					s.bind(eng, &key, ev)
 					continue
 				}
@@ -435,6 +435,18 @@ func (s *Server) Push(body []byte) {
 	}
 }
 
+// isTemp reports whether key is a temporary key.
+func (s *Server) isTemp(key crypto.AuthKey) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_, temp := s.temp[key.ID]
+	return temp
+}
+
+func isBind(body []byte) bool {
+	return len(body) >= 4 && binary.LittleEndian.Uint32(body) == tg.AuthBindTempAuthKeyRequestTypeID
+}
+
 // unboundTemp reports whether key is a temporary key not bound yet.
 func (s *Server) unboundTemp(key crypto.AuthKey) bool {
 	s.mu.Lock()
@@ -450,6 +462,10 @@ func (s *Server) bind(eng *mtp.Engine, temp *crypto.AuthKey, ev mtp.Event) {
 	var req tg.AuthBindTempAuthKeyRequest
 	var b tl.Buffer
 	b.ResetTo(ev.Body)
+	if !isBind(ev.Body) {
+		eng.ReplyError(ev.MsgID, 401, "AUTH_KEY_UNREGISTERED")
+		return
+	}
 	if err := req.Decode(&b); err != nil {
 		eng.ReplyError(ev.MsgID, 401, "AUTH_KEY_UNREGISTERED")
 		return
