@@ -33,7 +33,8 @@ var (
 // UpdateHandler receives what the server sends on its own: Updates objects and other
 // server-initiated messages, one TL object per call, in the order they arrived (consumer
 // interface; the client's update engine implements it). body stays valid after the call
-// returns. HandleUpdates runs on a goroutine of its own; while it works, later updates wait.
+// returns. HandleUpdates runs on a goroutine of its own; while it works, later updates queue
+// (without bound, so the handler may itself Invoke on the same Conn, e.g. updates.getDifference).
 type UpdateHandler interface {
 	HandleUpdates(ctx context.Context, body []byte) error
 }
