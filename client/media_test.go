@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/rand"
 	"errors"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"testing"
@@ -12,6 +13,7 @@ import (
 
 	mtgo "github.com/mtgo-labs/mtgo/client"
 	"github.com/mtgo-labs/mtgo/client/types"
+	"github.com/mtgo-labs/mtgo/integration/teletest/services"
 	"github.com/mtgo-labs/mtgo/media"
 	"github.com/mtgo-labs/mtgo/tl/tg"
 )
@@ -103,6 +105,65 @@ func TestMediaUploadSendDownload(t *testing.T) {
 	}
 	if _, err := b.DownloadMedia(ctx, &tg.MessageMediaContact{}, &out); !errors.Is(err, mtgo.ErrNoDownloadableMedia) || !errors.Is(err, media.ErrNoDownloadableMedia) {
 		t.Fatalf("contact: %v", err)
+	}
+}
+
+// A file served by the CDN: the client opens a CDN session (key from help.getCdnConfig, address
+// from help.getConfig) and the media module decrypts and verifies the parts.
+func TestMediaDownloadThroughCDN(t *testing.T) {
+	h := newHarness(t)
+	pem, err := os.ReadFile("/work/shared/telegram/server-keys.pem")
+	if err != nil {
+		t.Skip("no RSA key to stand for the CDN's:", err)
+	}
+	cdn := services.EnableCDN(h.d, services.CDNOptions{DC: 203, Addr: netip.MustParseAddrPort("127.0.0.1:1203"), PublicKey: string(pem)})
+	bot := h.bot("cdn_bot")
+	b := h.client(func(cfg *mtgo.Config) { cfg.BotToken = bot.Token; cfg.MaxConcurrentTransmissions = 2 })
+	got := make(chan *types.Message, 1)
+	b.OnMessage(func(_ context.Context, msg *types.Message) error {
+		got <- msg
+		return nil
+	})
+	if err := b.Start0(t); err != nil {
+		t.Fatal(err)
+	}
+	u, _ := h.loggedInUser(t, "Cid", "15550031")
+	ctx := ctxT(t)
+	data := make([]byte, 2<<20+77)
+	_, _ = rand.Read(data)
+	in, err := u.Upload(ctx, bytes.NewReader(data), int64(len(data)), "c.bin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	peer, err := u.ResolvePeer(ctx, "@cdn_bot")
+	if err != nil {
+		t.Fatal(err)
+	}
+	send := &tg.MessagesSendMediaRequest{Peer: peer, RandomID: 43,
+		Media: &tg.InputMediaUploadedDocument{File: in, MimeType: "application/octet-stream", Attributes: []tg.DocumentAttributeClass{}}}
+	if _, err := u.InvokeContext(ctx, send, 0, 0); err != nil {
+		t.Fatal(err)
+	}
+	var msg *types.Message
+	select {
+	case msg = <-got:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the bot got no message")
+	}
+	doc := msg.Media.(*tg.MessageMediaDocument).Document.(*tg.Document)
+	if err := cdn.Serve(doc.ID); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if _, err := msg.Download(ctx, &out); err != nil || !bytes.Equal(out.Bytes(), data) {
+		t.Fatalf("download through the cdn: %v", err)
+	}
+	onCDN := false
+	for _, c := range h.f.running() {
+		onCDN = onCDN || (c.cc.DC == 203 && c.cc.CDN)
+	}
+	if !onCDN {
+		t.Fatal("no CDN session was opened")
 	}
 }
 

@@ -21,8 +21,8 @@ import (
 var (
 	// ErrFileTokenInvalid answers a CDN call with an unknown or expired file token.
 	ErrFileTokenInvalid = &RPCError{Code: 400, Message: "FILE_TOKEN_INVALID"}
-	// ErrCDNMethodInvalid answers a CDN method on an ordinary data center, or an ordinary
-	// method on the CDN data center.
+	// ErrCDNMethodInvalid answers upload.getCdnFile on an ordinary data center, or a file
+	// method of the master on the CDN data center.
 	ErrCDNMethodInvalid = &RPCError{Code: 400, Message: "CDN_METHOD_INVALID"}
 	// ErrRequestTokenInvalid answers upload.reuploadCdnFile with a wrong request token.
 	ErrRequestTokenInvalid = &RPCError{Code: 400, Message: "REQUEST_TOKEN_INVALID"}
@@ -168,7 +168,10 @@ func (c *CDN) middleware(next Handler) Handler {
 			return &tg.CdnConfig{PublicKeys: []tg.CdnPublicKey{{DCID: int32(c.opt.DC), PublicKey: c.opt.PublicKey}}}, nil
 		}
 		if onCDN {
-			return nil, ErrCDNMethodInvalid
+			switch req.(type) {
+			case *tg.UploadGetFileRequest, *tg.UploadSaveFilePartRequest, *tg.UploadSaveBigFilePartRequest, *tg.UploadGetFileHashesRequest:
+				return nil, ErrCDNMethodInvalid // wrappers and service calls pass on
+			}
 		}
 		res, err := next(ctx, caller, req)
 		if err != nil {
