@@ -234,3 +234,27 @@ func TestTooOldMessage(t *testing.T) {
 		})
 	}
 }
+
+func TestClockResyncFromAnswer(t *testing.T) {
+	// The client's idea of the server clock jumps 10 minutes back while its msg_ids keep
+	// increasing, so the server accepts its calls; the answers look 10 minutes ahead. They
+	// answer pending calls, so they are read and the offset corrected; an unsolicited update
+	// with the same time would be dropped.
+	p := newPair(t, nil)
+	p.call(body(1, 0), CallOptions{})
+	p.roundTrip(p.echo)
+	p.c.offset = -10 * time.Minute
+	p.s.Push(body(0x99, 0))
+	p.flushS()
+	if ev := p.deliverC(); len(ev) != 0 {
+		t.Fatalf("unsolicited message 10 minutes off accepted: %v", kinds(ev))
+	}
+	call := p.call(body(2, 0), CallOptions{})
+	ev := p.roundTrip(p.echo)
+	if r := only(ev, EventResult); len(r) != 1 || r[0].Call != call {
+		t.Fatalf("events %v: want the answer despite the clock", kinds(ev))
+	}
+	if off := p.c.TimeOffset(); off.Abs() > time.Second {
+		t.Errorf("offset after resync = %v, want about 0", off)
+	}
+}
