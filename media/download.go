@@ -308,8 +308,7 @@ func (d *download) snapshot() source {
 // fetch gets one chunk into buf, following the source through migrations, CDN redirects and
 // reference refreshes, and repeating it after transient failures and flood waits.
 func (d *download) fetch(ctx context.Context, ch Chunk, buf []byte) (data []byte, attempts int, err error) {
-	opt := &d.c.opt
-	floods, failures := 0, 0
+	p := pacer{opt: &d.c.opt, log: d.c.log.With("download chunk", ch.Index)}
 	for {
 		attempts++
 		src := d.snapshot()
@@ -330,14 +329,6 @@ func (d *download) fetch(ctx context.Context, ch Chunk, buf []byte) (data []byte
 		}
 		v, wait, dc := judge(ctx, err)
 		switch {
-		case v == flood && wait <= opt.MaxFloodWait && floods < maxFloods:
-			floods++
-			d.c.log.Debug("download chunk flood wait", "chunk", ch.Index, "wait", wait)
-			if err := sleep(ctx, wait); err != nil {
-				return nil, attempts, err
-			}
-		case v == flood && wait > opt.MaxFloodWait:
-			return nil, attempts, fmt.Errorf("%w: %s: %w", ErrFloodWait, wait, err)
 		case v == migrate && src.cdn == nil:
 			if err := d.move(src.gen, func(s *source) { s.dc = dc }); err != nil {
 				return nil, attempts, err
@@ -352,14 +343,10 @@ func (d *download) fetch(ctx context.Context, ch Chunk, buf []byte) (data []byte
 				return nil, attempts, err
 			}
 			d.c.log.Debug("cdn token expired, asking the master again")
-		case v == retry && failures < opt.Retries:
-			failures++
-			d.c.log.Debug("download chunk retry", "chunk", ch.Index, "attempt", attempts, "err", err)
-			if err := sleep(ctx, backoff(opt.RetryDelay, failures)); err != nil {
+		default:
+			if err := p.again(ctx, v, wait, err); err != nil {
 				return nil, attempts, err
 			}
-		default:
-			return nil, attempts, err
 		}
 	}
 }

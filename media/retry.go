@@ -3,6 +3,8 @@ package media
 import (
 	"context"
 	"errors"
+	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/mtgo-labs/mtgo/session"
@@ -53,6 +55,34 @@ func judge(ctx context.Context, err error) (v verdict, wait time.Duration, dc in
 		return retry, 0, 0
 	}
 	return fail, 0, 0
+}
+
+// pacer counts the repeats of one part and sleeps before each: flood waits up to
+// Options.MaxFloodWait (at most maxFloods of them) and transient failures with a doubling
+// backoff (at most Options.Retries).
+type pacer struct {
+	opt      *Options
+	log      *slog.Logger
+	floods   int
+	failures int
+}
+
+// again handles the flood and retry verdicts: it sleeps and returns nil when the part should
+// be repeated, and the error to fail the part with otherwise (err for other verdicts).
+func (p *pacer) again(ctx context.Context, v verdict, wait time.Duration, err error) error {
+	switch {
+	case v == flood && wait > p.opt.MaxFloodWait:
+		return fmt.Errorf("%w: %s: %w", ErrFloodWait, wait, err)
+	case v == flood && p.floods < maxFloods:
+		p.floods++
+		p.log.Debug("flood wait", "wait", wait)
+		return sleep(ctx, wait)
+	case v == retry && p.failures < p.opt.Retries:
+		p.failures++
+		p.log.Debug("repeating after a failure", "failures", p.failures, "err", err)
+		return sleep(ctx, backoff(p.opt.RetryDelay, p.failures))
+	}
+	return err
 }
 
 // fatalError marks a local error no repetition can fix (a malformed answer, a hash mismatch).

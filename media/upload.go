@@ -317,8 +317,7 @@ func (u *uploader) send(ctx context.Context, j job) (attempts int, err error) {
 	} else {
 		req = &tg.UploadSaveFilePartRequest{FileID: u.id, FilePart: int32(j.part), Bytes: j.data}
 	}
-	opt := &u.c.opt
-	floods, failures := 0, 0
+	p := pacer{opt: &u.c.opt, log: u.c.log.With("upload part", j.part)}
 	for {
 		attempts++
 		var ok tg.BoolBox
@@ -330,22 +329,7 @@ func (u *uploader) send(ctx context.Context, j job) (attempts int, err error) {
 			err = errFalse
 		}
 		v, wait, _ := judge(ctx, err)
-		switch {
-		case v == flood && wait <= opt.MaxFloodWait && floods < maxFloods:
-			floods++
-			u.c.log.Debug("upload part flood wait", "part", j.part, "wait", wait)
-			if err := sleep(ctx, wait); err != nil {
-				return attempts, err
-			}
-		case v == flood && wait > opt.MaxFloodWait:
-			return attempts, fmt.Errorf("%w: %s: %w", ErrFloodWait, wait, err)
-		case v == retry && failures < opt.Retries:
-			failures++
-			u.c.log.Debug("upload part retry", "part", j.part, "attempt", attempts, "err", err)
-			if err := sleep(ctx, backoff(opt.RetryDelay, failures)); err != nil {
-				return attempts, err
-			}
-		default:
+		if err := p.again(ctx, v, wait, err); err != nil {
 			return attempts, err
 		}
 	}
