@@ -22,6 +22,7 @@ type Buffer struct {
 
 	arena arena // batched allocations for decoded values
 	werr  error // sticky encode error, see WriteErr
+	depth int   // nesting depth of the value being decoded, see Enter
 }
 
 // Len returns the number of unread bytes.
@@ -38,6 +39,7 @@ func (b *Buffer) Reset() {
 	b.Buf = b.Buf[:0]
 	b.off = 0
 	b.werr = nil
+	b.depth = 0
 }
 
 // ResetTo makes the buffer read p from the start. The buffer does not copy p; p must not be
@@ -46,6 +48,7 @@ func (b *Buffer) ResetTo(p []byte) {
 	b.Buf = p
 	b.off = 0
 	b.werr = nil
+	b.depth = 0
 }
 
 // Skip advances the read cursor by n bytes.
@@ -56,3 +59,20 @@ func (b *Buffer) Skip(n int) error {
 	b.off += n
 	return nil
 }
+
+// MaxDepth bounds how deeply decoded values may nest (objects inside objects), so hostile input
+// cannot exhaust the stack through recursive types.
+const MaxDepth = 128
+
+// Enter is called by generated decoders before decoding a nested object; it fails with
+// ErrTooDeep beyond MaxDepth. Each successful Enter is paired with Leave.
+func (b *Buffer) Enter() error {
+	b.depth++
+	if b.depth > MaxDepth {
+		return ErrTooDeep
+	}
+	return nil
+}
+
+// Leave ends a nested object started with Enter.
+func (b *Buffer) Leave() { b.depth-- }

@@ -358,3 +358,20 @@ func FuzzGunzip(f *testing.F) {
 		}
 	})
 }
+
+func TestDepth(t *testing.T) {
+	var b Buffer
+	for range MaxDepth {
+		if err := b.Enter(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := b.Enter(); !errors.Is(err, ErrTooDeep) {
+		t.Fatalf("got %v", err)
+	}
+	b.ResetTo(nil)
+	if err := b.Enter(); err != nil {
+		t.Fatal("ResetTo kept the depth")
+	}
+	b.Leave()
+}

@@ -13,6 +13,8 @@ var (
 	ErrUnexpectedID = errors.New("tl: unexpected constructor id")
 	// ErrTooLarge means a declared length or count exceeds the bytes left or a size cap.
 	ErrTooLarge = errors.New("tl: length too large")
+	// ErrTooDeep means values nest deeper than MaxDepth.
+	ErrTooDeep = errors.New("tl: values nested too deeply")
 	// ErrInvalid means a value is malformed (bad padding, inconsistent optional fields, nil
 	// required field).
 	ErrInvalid = errors.New("tl: invalid value")

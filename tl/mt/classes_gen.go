@@ -30,9 +30,13 @@ func DecodeBadMsgNotificationClass(b *tl.Buffer) (BadMsgNotificationClass, error
 	default:
 		return nil, b.UnexpectedID("BadMsgNotification", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("BadMsgNotification", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -81,9 +85,13 @@ func DecodeDestroyAuthKeyResClass(b *tl.Buffer) (DestroyAuthKeyResClass, error) 
 	default:
 		return nil, b.UnexpectedID("DestroyAuthKeyRes", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("DestroyAuthKeyRes", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -130,9 +138,13 @@ func DecodeDestroySessionResClass(b *tl.Buffer) (DestroySessionResClass, error) 
 	default:
 		return nil, b.UnexpectedID("DestroySessionRes", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("DestroySessionRes", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -179,9 +191,13 @@ func DecodeIPPortClass(b *tl.Buffer) (IPPortClass, error) {
 	default:
 		return nil, b.UnexpectedID("IpPort", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("IpPort", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -228,9 +244,13 @@ func DecodeMsgDetailedInfoClass(b *tl.Buffer) (MsgDetailedInfoClass, error) {
 	default:
 		return nil, b.UnexpectedID("MsgDetailedInfo", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("MsgDetailedInfo", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -281,9 +301,13 @@ func DecodePQInnerDataClass(b *tl.Buffer) (PQInnerDataClass, error) {
 	default:
 		return nil, b.UnexpectedID("P_Q_inner_data", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("P_Q_inner_data", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -332,9 +356,13 @@ func DecodeRpcDropAnswerClass(b *tl.Buffer) (RpcDropAnswerClass, error) {
 	default:
 		return nil, b.UnexpectedID("RpcDropAnswer", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("RpcDropAnswer", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -381,9 +409,13 @@ func DecodeServerDHParamsClass(b *tl.Buffer) (ServerDHParamsClass, error) {
 	default:
 		return nil, b.UnexpectedID("Server_DH_Params", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("Server_DH_Params", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -432,9 +464,13 @@ func DecodeSetClientDHParamsAnswerClass(b *tl.Buffer) (SetClientDHParamsAnswerCl
 	default:
 		return nil, b.UnexpectedID("Set_client_DH_params_answer", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("Set_client_DH_params_answer", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 

@@ -30,9 +30,13 @@ func DecodeAiComposeToneClass(b *tl.Buffer) (AiComposeToneClass, error) {
 	default:
 		return nil, b.UnexpectedID("AiComposeTone", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("AiComposeTone", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -79,9 +83,13 @@ func DecodeAttachMenuBotsClass(b *tl.Buffer) (AttachMenuBotsClass, error) {
 	default:
 		return nil, b.UnexpectedID("AttachMenuBots", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("AttachMenuBots", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -134,9 +142,13 @@ func DecodeAttachMenuPeerTypeClass(b *tl.Buffer) (AttachMenuPeerTypeClass, error
 	default:
 		return nil, b.UnexpectedID("AttachMenuPeerType", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("AttachMenuPeerType", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -189,9 +201,13 @@ func DecodeBaseThemeClass(b *tl.Buffer) (BaseThemeClass, error) {
 	default:
 		return nil, b.UnexpectedID("BaseTheme", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("BaseTheme", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -238,9 +254,13 @@ func DecodeBotAppClass(b *tl.Buffer) (BotAppClass, error) {
 	default:
 		return nil, b.UnexpectedID("BotApp", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("BotApp", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -297,9 +317,13 @@ func DecodeBotCommandScopeClass(b *tl.Buffer) (BotCommandScopeClass, error) {
 	default:
 		return nil, b.UnexpectedID("BotCommandScope", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("BotCommandScope", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -358,9 +382,13 @@ func DecodeBotInlineMessageClass(b *tl.Buffer) (BotInlineMessageClass, error) {
 	default:
 		return nil, b.UnexpectedID("BotInlineMessage", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("BotInlineMessage", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -407,9 +435,13 @@ func DecodeBotInlineResultClass(b *tl.Buffer) (BotInlineResultClass, error) {
 	default:
 		return nil, b.UnexpectedID("BotInlineResult", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("BotInlineResult", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -458,9 +490,13 @@ func DecodeBotMenuButtonClass(b *tl.Buffer) (BotMenuButtonClass, error) {
 	default:
 		return nil, b.UnexpectedID("BotMenuButton", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("BotMenuButton", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -509,9 +545,13 @@ func DecodeBusinessAwayMessageScheduleClass(b *tl.Buffer) (BusinessAwayMessageSc
 	default:
 		return nil, b.UnexpectedID("BusinessAwayMessageSchedule", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("BusinessAwayMessageSchedule", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -658,9 +698,13 @@ func DecodeChannelAdminLogEventActionClass(b *tl.Buffer) (ChannelAdminLogEventAc
 	default:
 		return nil, b.UnexpectedID("ChannelAdminLogEventAction", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("ChannelAdminLogEventAction", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -707,9 +751,13 @@ func DecodeChannelLocationClass(b *tl.Buffer) (ChannelLocationClass, error) {
 	default:
 		return nil, b.UnexpectedID("ChannelLocation", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("ChannelLocation", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -756,9 +804,13 @@ func DecodeChannelMessagesFilterClass(b *tl.Buffer) (ChannelMessagesFilterClass,
 	default:
 		return nil, b.UnexpectedID("ChannelMessagesFilter", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("ChannelMessagesFilter", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -813,9 +865,13 @@ func DecodeChannelParticipantClass(b *tl.Buffer) (ChannelParticipantClass, error
 	default:
 		return nil, b.UnexpectedID("ChannelParticipant", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("ChannelParticipant", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -874,9 +930,13 @@ func DecodeChannelParticipantsFilterClass(b *tl.Buffer) (ChannelParticipantsFilt
 	default:
 		return nil, b.UnexpectedID("ChannelParticipantsFilter", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("ChannelParticipantsFilter", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -933,9 +993,13 @@ func DecodeChatClass(b *tl.Buffer) (ChatClass, error) {
 	default:
 		return nil, b.UnexpectedID("Chat", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("Chat", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -984,9 +1048,13 @@ func DecodeChatFullClass(b *tl.Buffer) (ChatFullClass, error) {
 	default:
 		return nil, b.UnexpectedID("ChatFull", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("ChatFull", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -1035,9 +1103,13 @@ func DecodeChatInviteClass(b *tl.Buffer) (ChatInviteClass, error) {
 	default:
 		return nil, b.UnexpectedID("ChatInvite", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("ChatInvite", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -1086,9 +1158,13 @@ func DecodeChatParticipantClass(b *tl.Buffer) (ChatParticipantClass, error) {
 	default:
 		return nil, b.UnexpectedID("ChatParticipant", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("ChatParticipant", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -1135,9 +1211,13 @@ func DecodeChatParticipantsClass(b *tl.Buffer) (ChatParticipantsClass, error) {
 	default:
 		return nil, b.UnexpectedID("ChatParticipants", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("ChatParticipants", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -1184,9 +1264,13 @@ func DecodeChatPhotoClass(b *tl.Buffer) (ChatPhotoClass, error) {
 	default:
 		return nil, b.UnexpectedID("ChatPhoto", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("ChatPhoto", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -1235,9 +1319,13 @@ func DecodeChatReactionsClass(b *tl.Buffer) (ChatReactionsClass, error) {
 	default:
 		return nil, b.UnexpectedID("ChatReactions", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("ChatReactions", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -1284,9 +1372,13 @@ func DecodeChatThemeClass(b *tl.Buffer) (ChatThemeClass, error) {
 	default:
 		return nil, b.UnexpectedID("ChatTheme", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("ChatTheme", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -1335,9 +1427,13 @@ func DecodeDialogClass(b *tl.Buffer) (DialogClass, error) {
 	default:
 		return nil, b.UnexpectedID("Dialog", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("Dialog", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -1386,9 +1482,13 @@ func DecodeDialogFilterClass(b *tl.Buffer) (DialogFilterClass, error) {
 	default:
 		return nil, b.UnexpectedID("DialogFilter", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("DialogFilter", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -1437,9 +1537,13 @@ func DecodeDialogPeerClass(b *tl.Buffer) (DialogPeerClass, error) {
 	default:
 		return nil, b.UnexpectedID("DialogPeer", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("DialogPeer", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -1486,9 +1590,13 @@ func DecodeDocumentClass(b *tl.Buffer) (DocumentClass, error) {
 	default:
 		return nil, b.UnexpectedID("Document", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("Document", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -1547,9 +1655,13 @@ func DecodeDocumentAttributeClass(b *tl.Buffer) (DocumentAttributeClass, error) 
 	default:
 		return nil, b.UnexpectedID("DocumentAttribute", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("DocumentAttribute", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -1596,9 +1708,13 @@ func DecodeDraftMessageClass(b *tl.Buffer) (DraftMessageClass, error) {
 	default:
 		return nil, b.UnexpectedID("DraftMessage", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("DraftMessage", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -1647,9 +1763,13 @@ func DecodeEmailVerificationClass(b *tl.Buffer) (EmailVerificationClass, error) 
 	default:
 		return nil, b.UnexpectedID("EmailVerification", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("EmailVerification", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -1698,9 +1818,13 @@ func DecodeEmailVerifyPurposeClass(b *tl.Buffer) (EmailVerifyPurposeClass, error
 	default:
 		return nil, b.UnexpectedID("EmailVerifyPurpose", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("EmailVerifyPurpose", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -1749,9 +1873,13 @@ func DecodeEmojiGroupClass(b *tl.Buffer) (EmojiGroupClass, error) {
 	default:
 		return nil, b.UnexpectedID("EmojiGroup", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("EmojiGroup", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -1798,9 +1926,13 @@ func DecodeEmojiKeywordClass(b *tl.Buffer) (EmojiKeywordClass, error) {
 	default:
 		return nil, b.UnexpectedID("EmojiKeyword", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("EmojiKeyword", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -1847,9 +1979,13 @@ func DecodeEmojiListClass(b *tl.Buffer) (EmojiListClass, error) {
 	default:
 		return nil, b.UnexpectedID("EmojiList", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("EmojiList", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -1900,9 +2036,13 @@ func DecodeEmojiStatusClass(b *tl.Buffer) (EmojiStatusClass, error) {
 	default:
 		return nil, b.UnexpectedID("EmojiStatus", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("EmojiStatus", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -1955,9 +2095,13 @@ func DecodeEncryptedChatClass(b *tl.Buffer) (EncryptedChatClass, error) {
 	default:
 		return nil, b.UnexpectedID("EncryptedChat", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("EncryptedChat", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -2004,9 +2148,13 @@ func DecodeEncryptedFileClass(b *tl.Buffer) (EncryptedFileClass, error) {
 	default:
 		return nil, b.UnexpectedID("EncryptedFile", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("EncryptedFile", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -2053,9 +2201,13 @@ func DecodeEncryptedMessageClass(b *tl.Buffer) (EncryptedMessageClass, error) {
 	default:
 		return nil, b.UnexpectedID("EncryptedMessage", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("EncryptedMessage", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -2102,9 +2254,13 @@ func DecodeExportedChatInviteClass(b *tl.Buffer) (ExportedChatInviteClass, error
 	default:
 		return nil, b.UnexpectedID("ExportedChatInvite", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("ExportedChatInvite", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -2151,9 +2307,13 @@ func DecodeForumTopicClass(b *tl.Buffer) (ForumTopicClass, error) {
 	default:
 		return nil, b.UnexpectedID("ForumTopic", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("ForumTopic", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -2200,9 +2360,13 @@ func DecodeGeoPointClass(b *tl.Buffer) (GeoPointClass, error) {
 	default:
 		return nil, b.UnexpectedID("GeoPoint", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("GeoPoint", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -2249,9 +2413,13 @@ func DecodeGroupCallClass(b *tl.Buffer) (GroupCallClass, error) {
 	default:
 		return nil, b.UnexpectedID("GroupCall", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("GroupCall", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -2306,9 +2474,13 @@ func DecodeInlineQueryPeerTypeClass(b *tl.Buffer) (InlineQueryPeerTypeClass, err
 	default:
 		return nil, b.UnexpectedID("InlineQueryPeerType", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("InlineQueryPeerType", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -2359,9 +2531,13 @@ func DecodeInputAiComposeToneClass(b *tl.Buffer) (InputAiComposeToneClass, error
 	default:
 		return nil, b.UnexpectedID("InputAiComposeTone", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("InputAiComposeTone", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -2408,9 +2584,13 @@ func DecodeInputBotAppClass(b *tl.Buffer) (InputBotAppClass, error) {
 	default:
 		return nil, b.UnexpectedID("InputBotApp", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("InputBotApp", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -2471,9 +2651,13 @@ func DecodeInputBotInlineMessageClass(b *tl.Buffer) (InputBotInlineMessageClass,
 	default:
 		return nil, b.UnexpectedID("InputBotInlineMessage", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("InputBotInlineMessage", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -2520,9 +2704,13 @@ func DecodeInputBotInlineMessageIDClass(b *tl.Buffer) (InputBotInlineMessageIDCl
 	default:
 		return nil, b.UnexpectedID("InputBotInlineMessageID", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("InputBotInlineMessageID", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -2573,9 +2761,13 @@ func DecodeInputBotInlineResultClass(b *tl.Buffer) (InputBotInlineResultClass, e
 	default:
 		return nil, b.UnexpectedID("InputBotInlineResult", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("InputBotInlineResult", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -2624,9 +2816,13 @@ func DecodeInputChannelClass(b *tl.Buffer) (InputChannelClass, error) {
 	default:
 		return nil, b.UnexpectedID("InputChannel", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("InputChannel", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -2675,9 +2871,13 @@ func DecodeInputChatPhotoClass(b *tl.Buffer) (InputChatPhotoClass, error) {
 	default:
 		return nil, b.UnexpectedID("InputChatPhoto", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("InputChatPhoto", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -2726,9 +2926,13 @@ func DecodeInputChatThemeClass(b *tl.Buffer) (InputChatThemeClass, error) {
 	default:
 		return nil, b.UnexpectedID("InputChatTheme", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("InputChatTheme", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -2775,9 +2979,13 @@ func DecodeInputCheckPasswordSRPClass(b *tl.Buffer) (InputCheckPasswordSRPClass,
 	default:
 		return nil, b.UnexpectedID("InputCheckPasswordSRP", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("InputCheckPasswordSRP", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -2824,9 +3032,13 @@ func DecodeInputCollectibleClass(b *tl.Buffer) (InputCollectibleClass, error) {
 	default:
 		return nil, b.UnexpectedID("InputCollectible", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("InputCollectible", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -2875,9 +3087,13 @@ func DecodeInputDialogPeerClass(b *tl.Buffer) (InputDialogPeerClass, error) {
 	default:
 		return nil, b.UnexpectedID("InputDialogPeer", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("InputDialogPeer", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -2924,9 +3140,13 @@ func DecodeInputDocumentClass(b *tl.Buffer) (InputDocumentClass, error) {
 	default:
 		return nil, b.UnexpectedID("InputDocument", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("InputDocument", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -2977,9 +3197,13 @@ func DecodeInputEncryptedFileClass(b *tl.Buffer) (InputEncryptedFileClass, error
 	default:
 		return nil, b.UnexpectedID("InputEncryptedFile", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("InputEncryptedFile", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -3028,9 +3252,13 @@ func DecodeInputFileClass(b *tl.Buffer) (InputFileClass, error) {
 	default:
 		return nil, b.UnexpectedID("InputFile", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("InputFile", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -3093,9 +3321,13 @@ func DecodeInputFileLocationClass(b *tl.Buffer) (InputFileLocationClass, error) 
 	default:
 		return nil, b.UnexpectedID("InputFileLocation", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("InputFileLocation", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -3142,9 +3374,13 @@ func DecodeInputGameClass(b *tl.Buffer) (InputGameClass, error) {
 	default:
 		return nil, b.UnexpectedID("InputGame", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("InputGame", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -3191,9 +3427,13 @@ func DecodeInputGeoPointClass(b *tl.Buffer) (InputGeoPointClass, error) {
 	default:
 		return nil, b.UnexpectedID("InputGeoPoint", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("InputGeoPoint", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -3242,9 +3482,13 @@ func DecodeInputGroupCallClass(b *tl.Buffer) (InputGroupCallClass, error) {
 	default:
 		return nil, b.UnexpectedID("InputGroupCall", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("InputGroupCall", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -3317,9 +3561,13 @@ func DecodeInputInvoiceClass(b *tl.Buffer) (InputInvoiceClass, error) {
 	default:
 		return nil, b.UnexpectedID("InputInvoice", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("InputInvoice", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -3402,9 +3650,13 @@ func DecodeInputMediaClass(b *tl.Buffer) (InputMediaClass, error) {
 	default:
 		return nil, b.UnexpectedID("InputMedia", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("InputMedia", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -3455,9 +3707,13 @@ func DecodeInputMessageClass(b *tl.Buffer) (InputMessageClass, error) {
 	default:
 		return nil, b.UnexpectedID("InputMessage", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("InputMessage", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -3512,9 +3768,13 @@ func DecodeInputNotifyPeerClass(b *tl.Buffer) (InputNotifyPeerClass, error) {
 	default:
 		return nil, b.UnexpectedID("InputNotifyPeer", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("InputNotifyPeer", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -3561,9 +3821,13 @@ func DecodeInputPasskeyCredentialClass(b *tl.Buffer) (InputPasskeyCredentialClas
 	default:
 		return nil, b.UnexpectedID("InputPasskeyCredential", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("InputPasskeyCredential", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -3610,9 +3874,13 @@ func DecodeInputPasskeyResponseClass(b *tl.Buffer) (InputPasskeyResponseClass, e
 	default:
 		return nil, b.UnexpectedID("InputPasskeyResponse", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("InputPasskeyResponse", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -3663,9 +3931,13 @@ func DecodeInputPaymentCredentialsClass(b *tl.Buffer) (InputPaymentCredentialsCl
 	default:
 		return nil, b.UnexpectedID("InputPaymentCredentials", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("InputPaymentCredentials", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -3722,9 +3994,13 @@ func DecodeInputPeerClass(b *tl.Buffer) (InputPeerClass, error) {
 	default:
 		return nil, b.UnexpectedID("InputPeer", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("InputPeer", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -3771,9 +4047,13 @@ func DecodeInputPhotoClass(b *tl.Buffer) (InputPhotoClass, error) {
 	default:
 		return nil, b.UnexpectedID("InputPhoto", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("InputPhoto", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -3844,9 +4124,13 @@ func DecodeInputPrivacyKeyClass(b *tl.Buffer) (InputPrivacyKeyClass, error) {
 	default:
 		return nil, b.UnexpectedID("InputPrivacyKey", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("InputPrivacyKey", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -3913,9 +4197,13 @@ func DecodeInputPrivacyRuleClass(b *tl.Buffer) (InputPrivacyRuleClass, error) {
 	default:
 		return nil, b.UnexpectedID("InputPrivacyRule", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("InputPrivacyRule", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -3962,9 +4250,13 @@ func DecodeInputQuickReplyShortcutClass(b *tl.Buffer) (InputQuickReplyShortcutCl
 	default:
 		return nil, b.UnexpectedID("InputQuickReplyShortcut", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("InputQuickReplyShortcut", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -4015,9 +4307,13 @@ func DecodeInputReplyToClass(b *tl.Buffer) (InputReplyToClass, error) {
 	default:
 		return nil, b.UnexpectedID("InputReplyTo", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("InputReplyTo", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -4064,9 +4360,13 @@ func DecodeInputRichFileClass(b *tl.Buffer) (InputRichFileClass, error) {
 	default:
 		return nil, b.UnexpectedID("InputRichFile", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("InputRichFile", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -4115,9 +4415,13 @@ func DecodeInputRichMessageClass(b *tl.Buffer) (InputRichMessageClass, error) {
 	default:
 		return nil, b.UnexpectedID("InputRichMessage", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("InputRichMessage", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -4166,9 +4470,13 @@ func DecodeInputSavedStarGiftClass(b *tl.Buffer) (InputSavedStarGiftClass, error
 	default:
 		return nil, b.UnexpectedID("InputSavedStarGift", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("InputSavedStarGift", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -4215,9 +4523,13 @@ func DecodeInputSecureFileClass(b *tl.Buffer) (InputSecureFileClass, error) {
 	default:
 		return nil, b.UnexpectedID("InputSecureFile", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("InputSecureFile", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -4264,9 +4576,13 @@ func DecodeInputStarGiftAuctionClass(b *tl.Buffer) (InputStarGiftAuctionClass, e
 	default:
 		return nil, b.UnexpectedID("InputStarGiftAuction", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("InputStarGiftAuction", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -4333,9 +4649,13 @@ func DecodeInputStickerSetClass(b *tl.Buffer) (InputStickerSetClass, error) {
 	default:
 		return nil, b.UnexpectedID("InputStickerSet", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("InputStickerSet", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -4382,9 +4702,13 @@ func DecodeInputStickeredMediaClass(b *tl.Buffer) (InputStickeredMediaClass, err
 	default:
 		return nil, b.UnexpectedID("InputStickeredMedia", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("InputStickeredMedia", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -4443,9 +4767,13 @@ func DecodeInputStorePaymentPurposeClass(b *tl.Buffer) (InputStorePaymentPurpose
 	default:
 		return nil, b.UnexpectedID("InputStorePaymentPurpose", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("InputStorePaymentPurpose", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -4492,9 +4820,13 @@ func DecodeInputThemeClass(b *tl.Buffer) (InputThemeClass, error) {
 	default:
 		return nil, b.UnexpectedID("InputTheme", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("InputTheme", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -4545,9 +4877,13 @@ func DecodeInputUserClass(b *tl.Buffer) (InputUserClass, error) {
 	default:
 		return nil, b.UnexpectedID("InputUser", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("InputUser", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -4596,9 +4932,13 @@ func DecodeInputWallPaperClass(b *tl.Buffer) (InputWallPaperClass, error) {
 	default:
 		return nil, b.UnexpectedID("InputWallPaper", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("InputWallPaper", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -4647,9 +4987,13 @@ func DecodeInputWebFileLocationClass(b *tl.Buffer) (InputWebFileLocationClass, e
 	default:
 		return nil, b.UnexpectedID("InputWebFileLocation", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("InputWebFileLocation", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -4704,9 +5048,13 @@ func DecodeJSONValueClass(b *tl.Buffer) (JSONValueClass, error) {
 	default:
 		return nil, b.UnexpectedID("JSONValue", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("JSONValue", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -4757,9 +5105,13 @@ func DecodeJoinChatBotResultClass(b *tl.Buffer) (JoinChatBotResultClass, error) 
 	default:
 		return nil, b.UnexpectedID("JoinChatBotResult", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("JoinChatBotResult", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -4838,9 +5190,13 @@ func DecodeKeyboardButtonClass(b *tl.Buffer) (KeyboardButtonClass, error) {
 	default:
 		return nil, b.UnexpectedID("KeyboardButton", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("KeyboardButton", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -4889,9 +5245,13 @@ func DecodeLangPackStringClass(b *tl.Buffer) (LangPackStringClass, error) {
 	default:
 		return nil, b.UnexpectedID("LangPackString", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("LangPackString", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -4952,9 +5312,13 @@ func DecodeMediaAreaClass(b *tl.Buffer) (MediaAreaClass, error) {
 	default:
 		return nil, b.UnexpectedID("MediaArea", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("MediaArea", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -5003,9 +5367,13 @@ func DecodeMessageClass(b *tl.Buffer) (MessageClass, error) {
 	default:
 		return nil, b.UnexpectedID("Message", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("Message", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -5184,9 +5552,13 @@ func DecodeMessageActionClass(b *tl.Buffer) (MessageActionClass, error) {
 	default:
 		return nil, b.UnexpectedID("MessageAction", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("MessageAction", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -5279,9 +5651,13 @@ func DecodeMessageEntityClass(b *tl.Buffer) (MessageEntityClass, error) {
 	default:
 		return nil, b.UnexpectedID("MessageEntity", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("MessageEntity", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -5328,9 +5704,13 @@ func DecodeMessageExtendedMediaClass(b *tl.Buffer) (MessageExtendedMediaClass, e
 	default:
 		return nil, b.UnexpectedID("MessageExtendedMedia", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("MessageExtendedMedia", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -5411,9 +5791,13 @@ func DecodeMessageMediaClass(b *tl.Buffer) (MessageMediaClass, error) {
 	default:
 		return nil, b.UnexpectedID("MessageMedia", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("MessageMedia", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -5462,9 +5846,13 @@ func DecodeMessagePeerVoteClass(b *tl.Buffer) (MessagePeerVoteClass, error) {
 	default:
 		return nil, b.UnexpectedID("MessagePeerVote", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("MessagePeerVote", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -5511,9 +5899,13 @@ func DecodeMessageReplyHeaderClass(b *tl.Buffer) (MessageReplyHeaderClass, error
 	default:
 		return nil, b.UnexpectedID("MessageReplyHeader", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("MessageReplyHeader", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -5592,9 +5984,13 @@ func DecodeMessagesFilterClass(b *tl.Buffer) (MessagesFilterClass, error) {
 	default:
 		return nil, b.UnexpectedID("MessagesFilter", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("MessagesFilter", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -5645,9 +6041,13 @@ func DecodeNotificationSoundClass(b *tl.Buffer) (NotificationSoundClass, error) 
 	default:
 		return nil, b.UnexpectedID("NotificationSound", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("NotificationSound", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -5702,9 +6102,13 @@ func DecodeNotifyPeerClass(b *tl.Buffer) (NotifyPeerClass, error) {
 	default:
 		return nil, b.UnexpectedID("NotifyPeer", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("NotifyPeer", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -5825,9 +6229,13 @@ func DecodePageBlockClass(b *tl.Buffer) (PageBlockClass, error) {
 	default:
 		return nil, b.UnexpectedID("PageBlock", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("PageBlock", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -5874,9 +6282,13 @@ func DecodePageListItemClass(b *tl.Buffer) (PageListItemClass, error) {
 	default:
 		return nil, b.UnexpectedID("PageListItem", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("PageListItem", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -5923,9 +6335,13 @@ func DecodePageListOrderedItemClass(b *tl.Buffer) (PageListOrderedItemClass, err
 	default:
 		return nil, b.UnexpectedID("PageListOrderedItem", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("PageListOrderedItem", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -5974,9 +6390,13 @@ func DecodePaidReactionPrivacyClass(b *tl.Buffer) (PaidReactionPrivacyClass, err
 	default:
 		return nil, b.UnexpectedID("PaidReactionPrivacy", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("PaidReactionPrivacy", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -6023,9 +6443,13 @@ func DecodePasswordKdfAlgoClass(b *tl.Buffer) (PasswordKdfAlgoClass, error) {
 	default:
 		return nil, b.UnexpectedID("PasswordKdfAlgo", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("PasswordKdfAlgo", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -6074,9 +6498,13 @@ func DecodePeerClass(b *tl.Buffer) (PeerClass, error) {
 	default:
 		return nil, b.UnexpectedID("Peer", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("Peer", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -6125,9 +6553,13 @@ func DecodePeerColorClass(b *tl.Buffer) (PeerColorClass, error) {
 	default:
 		return nil, b.UnexpectedID("PeerColor", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("PeerColor", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -6174,9 +6606,13 @@ func DecodePeerLocatedClass(b *tl.Buffer) (PeerLocatedClass, error) {
 	default:
 		return nil, b.UnexpectedID("PeerLocated", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("PeerLocated", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -6231,9 +6667,13 @@ func DecodePhoneCallClass(b *tl.Buffer) (PhoneCallClass, error) {
 	default:
 		return nil, b.UnexpectedID("PhoneCall", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("PhoneCall", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -6286,9 +6726,13 @@ func DecodePhoneCallDiscardReasonClass(b *tl.Buffer) (PhoneCallDiscardReasonClas
 	default:
 		return nil, b.UnexpectedID("PhoneCallDiscardReason", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("PhoneCallDiscardReason", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -6335,9 +6779,13 @@ func DecodePhoneConnectionClass(b *tl.Buffer) (PhoneConnectionClass, error) {
 	default:
 		return nil, b.UnexpectedID("PhoneConnection", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("PhoneConnection", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -6384,9 +6832,13 @@ func DecodePhotoClass(b *tl.Buffer) (PhotoClass, error) {
 	default:
 		return nil, b.UnexpectedID("Photo", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("Photo", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -6441,9 +6893,13 @@ func DecodePhotoSizeClass(b *tl.Buffer) (PhotoSizeClass, error) {
 	default:
 		return nil, b.UnexpectedID("PhotoSize", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("PhotoSize", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -6490,9 +6946,13 @@ func DecodePollAnswerClass(b *tl.Buffer) (PollAnswerClass, error) {
 	default:
 		return nil, b.UnexpectedID("PollAnswer", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("PollAnswer", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -6539,9 +6999,13 @@ func DecodePostInteractionCountersClass(b *tl.Buffer) (PostInteractionCountersCl
 	default:
 		return nil, b.UnexpectedID("PostInteractionCounters", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("PostInteractionCounters", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -6588,9 +7052,13 @@ func DecodePrepaidGiveawayClass(b *tl.Buffer) (PrepaidGiveawayClass, error) {
 	default:
 		return nil, b.UnexpectedID("PrepaidGiveaway", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("PrepaidGiveaway", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -6661,9 +7129,13 @@ func DecodePrivacyKeyClass(b *tl.Buffer) (PrivacyKeyClass, error) {
 	default:
 		return nil, b.UnexpectedID("PrivacyKey", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("PrivacyKey", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -6730,9 +7202,13 @@ func DecodePrivacyRuleClass(b *tl.Buffer) (PrivacyRuleClass, error) {
 	default:
 		return nil, b.UnexpectedID("PrivacyRule", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("PrivacyRule", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -6791,9 +7267,13 @@ func DecodeProfileTabClass(b *tl.Buffer) (ProfileTabClass, error) {
 	default:
 		return nil, b.UnexpectedID("ProfileTab", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("ProfileTab", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -6840,9 +7320,13 @@ func DecodePublicForwardClass(b *tl.Buffer) (PublicForwardClass, error) {
 	default:
 		return nil, b.UnexpectedID("PublicForward", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("PublicForward", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -6893,9 +7377,13 @@ func DecodeReactionClass(b *tl.Buffer) (ReactionClass, error) {
 	default:
 		return nil, b.UnexpectedID("Reaction", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("Reaction", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -6942,9 +7430,13 @@ func DecodeReactionNotificationsFromClass(b *tl.Buffer) (ReactionNotificationsFr
 	default:
 		return nil, b.UnexpectedID("ReactionNotificationsFrom", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("ReactionNotificationsFrom", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -6997,9 +7489,13 @@ func DecodeRecentMeURLClass(b *tl.Buffer) (RecentMeURLClass, error) {
 	default:
 		return nil, b.UnexpectedID("RecentMeUrl", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("RecentMeUrl", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -7050,9 +7546,13 @@ func DecodeReplyMarkupClass(b *tl.Buffer) (ReplyMarkupClass, error) {
 	default:
 		return nil, b.UnexpectedID("ReplyMarkup", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("ReplyMarkup", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -7115,9 +7615,13 @@ func DecodeReportReasonClass(b *tl.Buffer) (ReportReasonClass, error) {
 	default:
 		return nil, b.UnexpectedID("ReportReason", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("ReportReason", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -7166,9 +7670,13 @@ func DecodeReportResultClass(b *tl.Buffer) (ReportResultClass, error) {
 	default:
 		return nil, b.UnexpectedID("ReportResult", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("ReportResult", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -7219,9 +7727,13 @@ func DecodeRequestPeerTypeClass(b *tl.Buffer) (RequestPeerTypeClass, error) {
 	default:
 		return nil, b.UnexpectedID("RequestPeerType", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("RequestPeerType", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -7270,9 +7782,13 @@ func DecodeRequestedPeerClass(b *tl.Buffer) (RequestedPeerClass, error) {
 	default:
 		return nil, b.UnexpectedID("RequestedPeer", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("RequestedPeer", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -7321,9 +7837,13 @@ func DecodeRequirementToContactClass(b *tl.Buffer) (RequirementToContactClass, e
 	default:
 		return nil, b.UnexpectedID("RequirementToContact", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("RequirementToContact", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -7426,9 +7946,13 @@ func DecodeRichTextClass(b *tl.Buffer) (RichTextClass, error) {
 	default:
 		return nil, b.UnexpectedID("RichText", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("RichText", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -7475,9 +7999,13 @@ func DecodeSavedDialogClass(b *tl.Buffer) (SavedDialogClass, error) {
 	default:
 		return nil, b.UnexpectedID("SavedDialog", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("SavedDialog", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -7524,9 +8052,13 @@ func DecodeSecureFileClass(b *tl.Buffer) (SecureFileClass, error) {
 	default:
 		return nil, b.UnexpectedID("SecureFile", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("SecureFile", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -7575,9 +8107,13 @@ func DecodeSecurePasswordKdfAlgoClass(b *tl.Buffer) (SecurePasswordKdfAlgoClass,
 	default:
 		return nil, b.UnexpectedID("SecurePasswordKdfAlgo", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("SecurePasswordKdfAlgo", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -7624,9 +8160,13 @@ func DecodeSecurePlainDataClass(b *tl.Buffer) (SecurePlainDataClass, error) {
 	default:
 		return nil, b.UnexpectedID("SecurePlainData", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("SecurePlainData", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -7673,9 +8213,13 @@ func DecodeSecureRequiredTypeClass(b *tl.Buffer) (SecureRequiredTypeClass, error
 	default:
 		return nil, b.UnexpectedID("SecureRequiredType", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("SecureRequiredType", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -7736,9 +8280,13 @@ func DecodeSecureValueErrorClass(b *tl.Buffer) (SecureValueErrorClass, error) {
 	default:
 		return nil, b.UnexpectedID("SecureValueError", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("SecureValueError", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -7807,9 +8355,13 @@ func DecodeSecureValueTypeClass(b *tl.Buffer) (SecureValueTypeClass, error) {
 	default:
 		return nil, b.UnexpectedID("SecureValueType", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("SecureValueType", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -7894,9 +8446,13 @@ func DecodeSendMessageActionClass(b *tl.Buffer) (SendMessageActionClass, error) 
 	default:
 		return nil, b.UnexpectedID("SendMessageAction", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("SendMessageAction", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -7943,9 +8499,13 @@ func DecodeStarGiftClass(b *tl.Buffer) (StarGiftClass, error) {
 	default:
 		return nil, b.UnexpectedID("StarGift", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("StarGift", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -7996,9 +8556,13 @@ func DecodeStarGiftAttributeClass(b *tl.Buffer) (StarGiftAttributeClass, error) 
 	default:
 		return nil, b.UnexpectedID("StarGiftAttribute", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("StarGiftAttribute", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -8047,9 +8611,13 @@ func DecodeStarGiftAttributeIDClass(b *tl.Buffer) (StarGiftAttributeIDClass, err
 	default:
 		return nil, b.UnexpectedID("StarGiftAttributeId", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("StarGiftAttributeId", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -8102,9 +8670,13 @@ func DecodeStarGiftAttributeRarityClass(b *tl.Buffer) (StarGiftAttributeRarityCl
 	default:
 		return nil, b.UnexpectedID("StarGiftAttributeRarity", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("StarGiftAttributeRarity", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -8151,9 +8723,13 @@ func DecodeStarGiftAuctionRoundClass(b *tl.Buffer) (StarGiftAuctionRoundClass, e
 	default:
 		return nil, b.UnexpectedID("StarGiftAuctionRound", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("StarGiftAuctionRound", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -8202,9 +8778,13 @@ func DecodeStarGiftAuctionStateClass(b *tl.Buffer) (StarGiftAuctionStateClass, e
 	default:
 		return nil, b.UnexpectedID("StarGiftAuctionState", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("StarGiftAuctionState", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -8251,9 +8831,13 @@ func DecodeStarsAmountClass(b *tl.Buffer) (StarsAmountClass, error) {
 	default:
 		return nil, b.UnexpectedID("StarsAmount", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("StarsAmount", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -8312,9 +8896,13 @@ func DecodeStarsTransactionPeerClass(b *tl.Buffer) (StarsTransactionPeerClass, e
 	default:
 		return nil, b.UnexpectedID("StarsTransactionPeer", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("StarsTransactionPeer", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -8363,9 +8951,13 @@ func DecodeStatsGraphClass(b *tl.Buffer) (StatsGraphClass, error) {
 	default:
 		return nil, b.UnexpectedID("StatsGraph", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("StatsGraph", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -8416,9 +9008,13 @@ func DecodeStickerSetCoveredClass(b *tl.Buffer) (StickerSetCoveredClass, error) 
 	default:
 		return nil, b.UnexpectedID("StickerSetCovered", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("StickerSetCovered", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -8467,9 +9063,13 @@ func DecodeStoryItemClass(b *tl.Buffer) (StoryItemClass, error) {
 	default:
 		return nil, b.UnexpectedID("StoryItem", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("StoryItem", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -8518,9 +9118,13 @@ func DecodeStoryReactionClass(b *tl.Buffer) (StoryReactionClass, error) {
 	default:
 		return nil, b.UnexpectedID("StoryReaction", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("StoryReaction", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -8569,9 +9173,13 @@ func DecodeStoryViewClass(b *tl.Buffer) (StoryViewClass, error) {
 	default:
 		return nil, b.UnexpectedID("StoryView", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("StoryView", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -8634,9 +9242,13 @@ func DecodeTopPeerCategoryClass(b *tl.Buffer) (TopPeerCategoryClass, error) {
 	default:
 		return nil, b.UnexpectedID("TopPeerCategory", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("TopPeerCategory", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -9007,9 +9619,13 @@ func DecodeUpdateClass(b *tl.Buffer) (UpdateClass, error) {
 	default:
 		return nil, b.UnexpectedID("Update", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("Update", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -9066,9 +9682,13 @@ func DecodeUpdatesClass(b *tl.Buffer) (UpdatesClass, error) {
 	default:
 		return nil, b.UnexpectedID("Updates", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("Updates", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -9117,9 +9737,13 @@ func DecodeURLAuthResultClass(b *tl.Buffer) (URLAuthResultClass, error) {
 	default:
 		return nil, b.UnexpectedID("UrlAuthResult", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("UrlAuthResult", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -9166,9 +9790,13 @@ func DecodeUserClass(b *tl.Buffer) (UserClass, error) {
 	default:
 		return nil, b.UnexpectedID("User", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("User", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -9215,9 +9843,13 @@ func DecodeUserProfilePhotoClass(b *tl.Buffer) (UserProfilePhotoClass, error) {
 	default:
 		return nil, b.UnexpectedID("UserProfilePhoto", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("UserProfilePhoto", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -9272,9 +9904,13 @@ func DecodeUserStatusClass(b *tl.Buffer) (UserStatusClass, error) {
 	default:
 		return nil, b.UnexpectedID("UserStatus", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("UserStatus", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -9323,9 +9959,13 @@ func DecodeVideoSizeClass(b *tl.Buffer) (VideoSizeClass, error) {
 	default:
 		return nil, b.UnexpectedID("VideoSize", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("VideoSize", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -9372,9 +10012,13 @@ func DecodeWallPaperClass(b *tl.Buffer) (WallPaperClass, error) {
 	default:
 		return nil, b.UnexpectedID("WallPaper", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("WallPaper", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -9421,9 +10065,13 @@ func DecodeWebDocumentClass(b *tl.Buffer) (WebDocumentClass, error) {
 	default:
 		return nil, b.UnexpectedID("WebDocument", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("WebDocument", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -9474,9 +10122,13 @@ func DecodeWebPageClass(b *tl.Buffer) (WebPageClass, error) {
 	default:
 		return nil, b.UnexpectedID("WebPage", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("WebPage", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -9533,9 +10185,13 @@ func DecodeWebPageAttributeClass(b *tl.Buffer) (WebPageAttributeClass, error) {
 	default:
 		return nil, b.UnexpectedID("WebPageAttribute", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("WebPageAttribute", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -9582,9 +10238,13 @@ func DecodeAccountChatThemesClass(b *tl.Buffer) (AccountChatThemesClass, error) 
 	default:
 		return nil, b.UnexpectedID("account.ChatThemes", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("account.ChatThemes", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -9631,9 +10291,13 @@ func DecodeAccountEmailVerifiedClass(b *tl.Buffer) (AccountEmailVerifiedClass, e
 	default:
 		return nil, b.UnexpectedID("account.EmailVerified", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("account.EmailVerified", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -9680,9 +10344,13 @@ func DecodeAccountEmojiStatusesClass(b *tl.Buffer) (AccountEmojiStatusesClass, e
 	default:
 		return nil, b.UnexpectedID("account.EmojiStatuses", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("account.EmojiStatuses", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -9731,9 +10399,13 @@ func DecodeAccountResetPasswordResultClass(b *tl.Buffer) (AccountResetPasswordRe
 	default:
 		return nil, b.UnexpectedID("account.ResetPasswordResult", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("account.ResetPasswordResult", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -9780,9 +10452,13 @@ func DecodeAccountSavedMusicIDsClass(b *tl.Buffer) (AccountSavedMusicIDsClass, e
 	default:
 		return nil, b.UnexpectedID("account.SavedMusicIds", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("account.SavedMusicIds", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -9829,9 +10505,13 @@ func DecodeAccountSavedRingtoneClass(b *tl.Buffer) (AccountSavedRingtoneClass, e
 	default:
 		return nil, b.UnexpectedID("account.SavedRingtone", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("account.SavedRingtone", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -9878,9 +10558,13 @@ func DecodeAccountSavedRingtonesClass(b *tl.Buffer) (AccountSavedRingtonesClass,
 	default:
 		return nil, b.UnexpectedID("account.SavedRingtones", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("account.SavedRingtones", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -9927,9 +10611,13 @@ func DecodeAccountThemesClass(b *tl.Buffer) (AccountThemesClass, error) {
 	default:
 		return nil, b.UnexpectedID("account.Themes", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("account.Themes", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -9976,9 +10664,13 @@ func DecodeAccountWallPapersClass(b *tl.Buffer) (AccountWallPapersClass, error) 
 	default:
 		return nil, b.UnexpectedID("account.WallPapers", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("account.WallPapers", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -10025,9 +10717,13 @@ func DecodeAccountWebBrowserSettingsClass(b *tl.Buffer) (AccountWebBrowserSettin
 	default:
 		return nil, b.UnexpectedID("account.WebBrowserSettings", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("account.WebBrowserSettings", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -10074,9 +10770,13 @@ func DecodeAicomposeTonesClass(b *tl.Buffer) (AicomposeTonesClass, error) {
 	default:
 		return nil, b.UnexpectedID("aicompose.Tones", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("aicompose.Tones", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -10123,9 +10823,13 @@ func DecodeAuthAuthorizationClass(b *tl.Buffer) (AuthAuthorizationClass, error) 
 	default:
 		return nil, b.UnexpectedID("auth.Authorization", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("auth.Authorization", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -10178,9 +10882,13 @@ func DecodeAuthCodeTypeClass(b *tl.Buffer) (AuthCodeTypeClass, error) {
 	default:
 		return nil, b.UnexpectedID("auth.CodeType", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("auth.CodeType", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -10229,9 +10937,13 @@ func DecodeAuthLoginTokenClass(b *tl.Buffer) (AuthLoginTokenClass, error) {
 	default:
 		return nil, b.UnexpectedID("auth.LoginToken", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("auth.LoginToken", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -10280,9 +10992,13 @@ func DecodeAuthSentCodeClass(b *tl.Buffer) (AuthSentCodeClass, error) {
 	default:
 		return nil, b.UnexpectedID("auth.SentCode", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("auth.SentCode", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -10347,9 +11063,13 @@ func DecodeAuthSentCodeTypeClass(b *tl.Buffer) (AuthSentCodeTypeClass, error) {
 	default:
 		return nil, b.UnexpectedID("auth.SentCodeType", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("auth.SentCodeType", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -10396,9 +11116,13 @@ func DecodeChannelsChannelParticipantsClass(b *tl.Buffer) (ChannelsChannelPartic
 	default:
 		return nil, b.UnexpectedID("channels.ChannelParticipants", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("channels.ChannelParticipants", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -10447,9 +11171,13 @@ func DecodeChannelsSponsoredMessageReportResultClass(b *tl.Buffer) (ChannelsSpon
 	default:
 		return nil, b.UnexpectedID("channels.SponsoredMessageReportResult", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("channels.SponsoredMessageReportResult", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -10496,9 +11224,13 @@ func DecodeChatlistsChatlistInviteClass(b *tl.Buffer) (ChatlistsChatlistInviteCl
 	default:
 		return nil, b.UnexpectedID("chatlists.ChatlistInvite", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("chatlists.ChatlistInvite", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -10545,9 +11277,13 @@ func DecodeContactsBlockedClass(b *tl.Buffer) (ContactsBlockedClass, error) {
 	default:
 		return nil, b.UnexpectedID("contacts.Blocked", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("contacts.Blocked", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -10594,9 +11330,13 @@ func DecodeContactsContactsClass(b *tl.Buffer) (ContactsContactsClass, error) {
 	default:
 		return nil, b.UnexpectedID("contacts.Contacts", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("contacts.Contacts", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -10643,9 +11383,13 @@ func DecodeContactsSponsoredPeersClass(b *tl.Buffer) (ContactsSponsoredPeersClas
 	default:
 		return nil, b.UnexpectedID("contacts.SponsoredPeers", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("contacts.SponsoredPeers", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -10694,9 +11438,13 @@ func DecodeContactsTopPeersClass(b *tl.Buffer) (ContactsTopPeersClass, error) {
 	default:
 		return nil, b.UnexpectedID("contacts.TopPeers", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("contacts.TopPeers", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -10743,9 +11491,13 @@ func DecodeHelpAppConfigClass(b *tl.Buffer) (HelpAppConfigClass, error) {
 	default:
 		return nil, b.UnexpectedID("help.AppConfig", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("help.AppConfig", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -10792,9 +11544,13 @@ func DecodeHelpAppUpdateClass(b *tl.Buffer) (HelpAppUpdateClass, error) {
 	default:
 		return nil, b.UnexpectedID("help.AppUpdate", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("help.AppUpdate", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -10841,9 +11597,13 @@ func DecodeHelpCountriesListClass(b *tl.Buffer) (HelpCountriesListClass, error) 
 	default:
 		return nil, b.UnexpectedID("help.CountriesList", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("help.CountriesList", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -10890,9 +11650,13 @@ func DecodeHelpDeepLinkInfoClass(b *tl.Buffer) (HelpDeepLinkInfoClass, error) {
 	default:
 		return nil, b.UnexpectedID("help.DeepLinkInfo", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("help.DeepLinkInfo", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -10939,9 +11703,13 @@ func DecodeHelpPassportConfigClass(b *tl.Buffer) (HelpPassportConfigClass, error
 	default:
 		return nil, b.UnexpectedID("help.PassportConfig", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("help.PassportConfig", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -10988,9 +11756,13 @@ func DecodeHelpPeerColorSetClass(b *tl.Buffer) (HelpPeerColorSetClass, error) {
 	default:
 		return nil, b.UnexpectedID("help.PeerColorSet", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("help.PeerColorSet", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -11037,9 +11809,13 @@ func DecodeHelpPeerColorsClass(b *tl.Buffer) (HelpPeerColorsClass, error) {
 	default:
 		return nil, b.UnexpectedID("help.PeerColors", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("help.PeerColors", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -11086,9 +11862,13 @@ func DecodeHelpPromoDataClass(b *tl.Buffer) (HelpPromoDataClass, error) {
 	default:
 		return nil, b.UnexpectedID("help.PromoData", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("help.PromoData", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -11135,9 +11915,13 @@ func DecodeHelpTermsOfServiceUpdateClass(b *tl.Buffer) (HelpTermsOfServiceUpdate
 	default:
 		return nil, b.UnexpectedID("help.TermsOfServiceUpdate", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("help.TermsOfServiceUpdate", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -11184,9 +11968,13 @@ func DecodeHelpTimezonesListClass(b *tl.Buffer) (HelpTimezonesListClass, error) 
 	default:
 		return nil, b.UnexpectedID("help.TimezonesList", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("help.TimezonesList", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -11233,9 +12021,13 @@ func DecodeHelpUserInfoClass(b *tl.Buffer) (HelpUserInfoClass, error) {
 	default:
 		return nil, b.UnexpectedID("help.UserInfo", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("help.UserInfo", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -11282,9 +12074,13 @@ func DecodeMessagesAllStickersClass(b *tl.Buffer) (MessagesAllStickersClass, err
 	default:
 		return nil, b.UnexpectedID("messages.AllStickers", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("messages.AllStickers", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -11331,9 +12127,13 @@ func DecodeMessagesAvailableEffectsClass(b *tl.Buffer) (MessagesAvailableEffects
 	default:
 		return nil, b.UnexpectedID("messages.AvailableEffects", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("messages.AvailableEffects", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -11380,9 +12180,13 @@ func DecodeMessagesAvailableReactionsClass(b *tl.Buffer) (MessagesAvailableReact
 	default:
 		return nil, b.UnexpectedID("messages.AvailableReactions", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("messages.AvailableReactions", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -11429,9 +12233,13 @@ func DecodeMessagesChatInviteJoinResultClass(b *tl.Buffer) (MessagesChatInviteJo
 	default:
 		return nil, b.UnexpectedID("messages.ChatInviteJoinResult", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("messages.ChatInviteJoinResult", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -11478,9 +12286,13 @@ func DecodeMessagesChatsClass(b *tl.Buffer) (MessagesChatsClass, error) {
 	default:
 		return nil, b.UnexpectedID("messages.Chats", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("messages.Chats", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -11527,9 +12339,13 @@ func DecodeMessagesDHConfigClass(b *tl.Buffer) (MessagesDHConfigClass, error) {
 	default:
 		return nil, b.UnexpectedID("messages.DhConfig", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("messages.DhConfig", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -11578,9 +12394,13 @@ func DecodeMessagesDialogsClass(b *tl.Buffer) (MessagesDialogsClass, error) {
 	default:
 		return nil, b.UnexpectedID("messages.Dialogs", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("messages.Dialogs", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -11627,9 +12447,13 @@ func DecodeMessagesEmojiGameInfoClass(b *tl.Buffer) (MessagesEmojiGameInfoClass,
 	default:
 		return nil, b.UnexpectedID("messages.EmojiGameInfo", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("messages.EmojiGameInfo", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -11676,9 +12500,13 @@ func DecodeMessagesEmojiGroupsClass(b *tl.Buffer) (MessagesEmojiGroupsClass, err
 	default:
 		return nil, b.UnexpectedID("messages.EmojiGroups", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("messages.EmojiGroups", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -11725,9 +12553,13 @@ func DecodeMessagesExportedChatInviteClass(b *tl.Buffer) (MessagesExportedChatIn
 	default:
 		return nil, b.UnexpectedID("messages.ExportedChatInvite", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("messages.ExportedChatInvite", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -11774,9 +12606,13 @@ func DecodeMessagesFavedStickersClass(b *tl.Buffer) (MessagesFavedStickersClass,
 	default:
 		return nil, b.UnexpectedID("messages.FavedStickers", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("messages.FavedStickers", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -11823,9 +12659,13 @@ func DecodeMessagesFeaturedStickersClass(b *tl.Buffer) (MessagesFeaturedStickers
 	default:
 		return nil, b.UnexpectedID("messages.FeaturedStickers", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("messages.FeaturedStickers", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -11872,9 +12712,13 @@ func DecodeMessagesFoundStickerSetsClass(b *tl.Buffer) (MessagesFoundStickerSets
 	default:
 		return nil, b.UnexpectedID("messages.FoundStickerSets", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("messages.FoundStickerSets", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -11921,9 +12765,13 @@ func DecodeMessagesFoundStickersClass(b *tl.Buffer) (MessagesFoundStickersClass,
 	default:
 		return nil, b.UnexpectedID("messages.FoundStickers", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("messages.FoundStickers", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -11974,9 +12822,13 @@ func DecodeMessagesMessagesClass(b *tl.Buffer) (MessagesMessagesClass, error) {
 	default:
 		return nil, b.UnexpectedID("messages.Messages", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("messages.Messages", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -12023,9 +12875,13 @@ func DecodeMessagesQuickRepliesClass(b *tl.Buffer) (MessagesQuickRepliesClass, e
 	default:
 		return nil, b.UnexpectedID("messages.QuickReplies", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("messages.QuickReplies", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -12072,9 +12928,13 @@ func DecodeMessagesReactionsClass(b *tl.Buffer) (MessagesReactionsClass, error) 
 	default:
 		return nil, b.UnexpectedID("messages.Reactions", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("messages.Reactions", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -12121,9 +12981,13 @@ func DecodeMessagesRecentStickersClass(b *tl.Buffer) (MessagesRecentStickersClas
 	default:
 		return nil, b.UnexpectedID("messages.RecentStickers", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("messages.RecentStickers", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -12172,9 +13036,13 @@ func DecodeMessagesSavedDialogsClass(b *tl.Buffer) (MessagesSavedDialogsClass, e
 	default:
 		return nil, b.UnexpectedID("messages.SavedDialogs", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("messages.SavedDialogs", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -12221,9 +13089,13 @@ func DecodeMessagesSavedGifsClass(b *tl.Buffer) (MessagesSavedGifsClass, error) 
 	default:
 		return nil, b.UnexpectedID("messages.SavedGifs", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("messages.SavedGifs", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -12270,9 +13142,13 @@ func DecodeMessagesSavedReactionTagsClass(b *tl.Buffer) (MessagesSavedReactionTa
 	default:
 		return nil, b.UnexpectedID("messages.SavedReactionTags", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("messages.SavedReactionTags", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -12319,9 +13195,13 @@ func DecodeMessagesSentEncryptedMessageClass(b *tl.Buffer) (MessagesSentEncrypte
 	default:
 		return nil, b.UnexpectedID("messages.SentEncryptedMessage", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("messages.SentEncryptedMessage", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -12368,9 +13248,13 @@ func DecodeMessagesSponsoredMessagesClass(b *tl.Buffer) (MessagesSponsoredMessag
 	default:
 		return nil, b.UnexpectedID("messages.SponsoredMessages", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("messages.SponsoredMessages", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -12417,9 +13301,13 @@ func DecodeMessagesStickerSetClass(b *tl.Buffer) (MessagesStickerSetClass, error
 	default:
 		return nil, b.UnexpectedID("messages.StickerSet", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("messages.StickerSet", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -12466,9 +13354,13 @@ func DecodeMessagesStickerSetInstallResultClass(b *tl.Buffer) (MessagesStickerSe
 	default:
 		return nil, b.UnexpectedID("messages.StickerSetInstallResult", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("messages.StickerSetInstallResult", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -12515,9 +13407,13 @@ func DecodeMessagesStickersClass(b *tl.Buffer) (MessagesStickersClass, error) {
 	default:
 		return nil, b.UnexpectedID("messages.Stickers", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("messages.Stickers", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -12564,9 +13460,13 @@ func DecodePaymentsCheckCanSendGiftResultClass(b *tl.Buffer) (PaymentsCheckCanSe
 	default:
 		return nil, b.UnexpectedID("payments.CheckCanSendGiftResult", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("payments.CheckCanSendGiftResult", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -12613,9 +13513,13 @@ func DecodePaymentsGiveawayInfoClass(b *tl.Buffer) (PaymentsGiveawayInfoClass, e
 	default:
 		return nil, b.UnexpectedID("payments.GiveawayInfo", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("payments.GiveawayInfo", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -12664,9 +13568,13 @@ func DecodePaymentsPaymentFormClass(b *tl.Buffer) (PaymentsPaymentFormClass, err
 	default:
 		return nil, b.UnexpectedID("payments.PaymentForm", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("payments.PaymentForm", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -12713,9 +13621,13 @@ func DecodePaymentsPaymentReceiptClass(b *tl.Buffer) (PaymentsPaymentReceiptClas
 	default:
 		return nil, b.UnexpectedID("payments.PaymentReceipt", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("payments.PaymentReceipt", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -12762,9 +13674,13 @@ func DecodePaymentsPaymentResultClass(b *tl.Buffer) (PaymentsPaymentResultClass,
 	default:
 		return nil, b.UnexpectedID("payments.PaymentResult", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("payments.PaymentResult", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -12811,9 +13727,13 @@ func DecodePaymentsStarGiftActiveAuctionsClass(b *tl.Buffer) (PaymentsStarGiftAc
 	default:
 		return nil, b.UnexpectedID("payments.StarGiftActiveAuctions", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("payments.StarGiftActiveAuctions", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -12860,9 +13780,13 @@ func DecodePaymentsStarGiftCollectionsClass(b *tl.Buffer) (PaymentsStarGiftColle
 	default:
 		return nil, b.UnexpectedID("payments.StarGiftCollections", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("payments.StarGiftCollections", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -12909,9 +13833,13 @@ func DecodePaymentsStarGiftsClass(b *tl.Buffer) (PaymentsStarGiftsClass, error) 
 	default:
 		return nil, b.UnexpectedID("payments.StarGifts", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("payments.StarGifts", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -12958,9 +13886,13 @@ func DecodePhotosPhotosClass(b *tl.Buffer) (PhotosPhotosClass, error) {
 	default:
 		return nil, b.UnexpectedID("photos.Photos", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("photos.Photos", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -13023,9 +13955,13 @@ func DecodeStorageFileTypeClass(b *tl.Buffer) (StorageFileTypeClass, error) {
 	default:
 		return nil, b.UnexpectedID("storage.FileType", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("storage.FileType", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -13072,9 +14008,13 @@ func DecodeStoriesAlbumsClass(b *tl.Buffer) (StoriesAlbumsClass, error) {
 	default:
 		return nil, b.UnexpectedID("stories.Albums", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("stories.Albums", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -13121,9 +14061,13 @@ func DecodeStoriesAllStoriesClass(b *tl.Buffer) (StoriesAllStoriesClass, error) 
 	default:
 		return nil, b.UnexpectedID("stories.AllStories", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("stories.AllStories", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -13172,9 +14116,13 @@ func DecodeUpdatesChannelDifferenceClass(b *tl.Buffer) (UpdatesChannelDifference
 	default:
 		return nil, b.UnexpectedID("updates.ChannelDifference", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("updates.ChannelDifference", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -13225,9 +14173,13 @@ func DecodeUpdatesDifferenceClass(b *tl.Buffer) (UpdatesDifferenceClass, error) 
 	default:
 		return nil, b.UnexpectedID("updates.Difference", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("updates.Difference", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -13274,9 +14226,13 @@ func DecodeUploadCdnFileClass(b *tl.Buffer) (UploadCdnFileClass, error) {
 	default:
 		return nil, b.UnexpectedID("upload.CdnFile", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("upload.CdnFile", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -13323,9 +14279,13 @@ func DecodeUploadFileClass(b *tl.Buffer) (UploadFileClass, error) {
 	default:
 		return nil, b.UnexpectedID("upload.File", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("upload.File", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -13372,9 +14332,13 @@ func DecodeUsersSavedMusicClass(b *tl.Buffer) (UsersSavedMusicClass, error) {
 	default:
 		return nil, b.UnexpectedID("users.SavedMusic", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("users.SavedMusic", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 
@@ -13421,9 +14385,13 @@ func DecodeUsersUsersClass(b *tl.Buffer) (UsersUsersClass, error) {
 	default:
 		return nil, b.UnexpectedID("users.Users", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("users.Users", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 

@@ -443,9 +443,13 @@ func (m *AccountPasswordSettings) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.ConsumeID(SecureSecretSettingsTypeID); err != nil {
 			return b.DecodeErr("account.passwordSettings", "secure_settings", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("account.passwordSettings", "secure_settings", err)
+		}
 		if err = m.SecureSettings.decodeFields(b); err != nil {
 			return b.DecodeErr("account.passwordSettings", "secure_settings", err)
 		}
+		b.Leave()
 	}
 	return nil
 }
@@ -569,9 +573,13 @@ func (m *AccountPasswordInputSettings) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.ConsumeID(SecureSecretSettingsTypeID); err != nil {
 			return b.DecodeErr("account.passwordInputSettings", "new_secure_settings", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("account.passwordInputSettings", "new_secure_settings", err)
+		}
 		if err = m.NewSecureSettings.decodeFields(b); err != nil {
 			return b.DecodeErr("account.passwordInputSettings", "new_secure_settings", err)
 		}
+		b.Leave()
 	}
 	return nil
 }
@@ -8438,9 +8446,13 @@ func (m *AccountUpdateBusinessWorkHoursRequest) decodeFields(b *tl.Buffer) (err 
 		if err = b.ConsumeID(BusinessWorkHoursTypeID); err != nil {
 			return b.DecodeErr("account.updateBusinessWorkHours", "business_work_hours", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("account.updateBusinessWorkHours", "business_work_hours", err)
+		}
 		if err = m.BusinessWorkHours.decodeFields(b); err != nil {
 			return b.DecodeErr("account.updateBusinessWorkHours", "business_work_hours", err)
 		}
+		b.Leave()
 	}
 	return nil
 }
@@ -8589,9 +8601,13 @@ func (m *AccountUpdateBusinessGreetingMessageRequest) decodeFields(b *tl.Buffer)
 		if err = b.ConsumeID(InputBusinessGreetingMessageTypeID); err != nil {
 			return b.DecodeErr("account.updateBusinessGreetingMessage", "message", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("account.updateBusinessGreetingMessage", "message", err)
+		}
 		if err = m.Message.decodeFields(b); err != nil {
 			return b.DecodeErr("account.updateBusinessGreetingMessage", "message", err)
 		}
+		b.Leave()
 	}
 	return nil
 }
@@ -8660,9 +8676,13 @@ func (m *AccountUpdateBusinessAwayMessageRequest) decodeFields(b *tl.Buffer) (er
 		if err = b.ConsumeID(InputBusinessAwayMessageTypeID); err != nil {
 			return b.DecodeErr("account.updateBusinessAwayMessage", "message", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("account.updateBusinessAwayMessage", "message", err)
+		}
 		if err = m.Message.decodeFields(b); err != nil {
 			return b.DecodeErr("account.updateBusinessAwayMessage", "message", err)
 		}
+		b.Leave()
 	}
 	return nil
 }
@@ -8745,9 +8765,13 @@ func (m *AccountUpdateConnectedBotRequest) decodeFields(b *tl.Buffer) (err error
 		if err = b.ConsumeID(BusinessBotRightsTypeID); err != nil {
 			return b.DecodeErr("account.updateConnectedBot", "rights", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("account.updateConnectedBot", "rights", err)
+		}
 		if err = m.Rights.decodeFields(b); err != nil {
 			return b.DecodeErr("account.updateConnectedBot", "rights", err)
 		}
+		b.Leave()
 	}
 	if m.Bot, err = DecodeInputUserClass(b); err != nil {
 		return b.DecodeErr("account.updateConnectedBot", "bot", err)
@@ -8915,9 +8939,13 @@ func (m *AccountUpdateBusinessIntroRequest) decodeFields(b *tl.Buffer) (err erro
 		if err = b.ConsumeID(InputBusinessIntroTypeID); err != nil {
 			return b.DecodeErr("account.updateBusinessIntro", "intro", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("account.updateBusinessIntro", "intro", err)
+		}
 		if err = m.Intro.decodeFields(b); err != nil {
 			return b.DecodeErr("account.updateBusinessIntro", "intro", err)
 		}
+		b.Leave()
 	}
 	return nil
 }
@@ -9099,9 +9127,13 @@ func (m *AccountUpdateBirthdayRequest) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.ConsumeID(BirthdayTypeID); err != nil {
 			return b.DecodeErr("account.updateBirthday", "birthday", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("account.updateBirthday", "birthday", err)
+		}
 		if err = m.Birthday.decodeFields(b); err != nil {
 			return b.DecodeErr("account.updateBirthday", "birthday", err)
 		}
+		b.Leave()
 	}
 	return nil
 }

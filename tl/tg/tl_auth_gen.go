@@ -399,9 +399,13 @@ func (m *AuthAuthorizationSignUpRequired) decodeFields(b *tl.Buffer) (err error)
 		if err = b.ConsumeID(HelpTermsOfServiceTypeID); err != nil {
 			return b.DecodeErr("auth.authorizationSignUpRequired", "terms_of_service", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("auth.authorizationSignUpRequired", "terms_of_service", err)
+		}
 		if err = m.TermsOfService.decodeFields(b); err != nil {
 			return b.DecodeErr("auth.authorizationSignUpRequired", "terms_of_service", err)
 		}
+		b.Leave()
 	}
 	return nil
 }
@@ -2411,9 +2415,13 @@ func (m *AuthRecoverPasswordRequest) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.ConsumeID(AccountPasswordInputSettingsTypeID); err != nil {
 			return b.DecodeErr("auth.recoverPassword", "new_settings", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("auth.recoverPassword", "new_settings", err)
+		}
 		if err = m.NewSettings.decodeFields(b); err != nil {
 			return b.DecodeErr("auth.recoverPassword", "new_settings", err)
 		}
+		b.Leave()
 	}
 	return nil
 }

@@ -2247,9 +2247,13 @@ func (m *ChannelsGetAdminLogRequest) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.ConsumeID(ChannelAdminLogEventsFilterTypeID); err != nil {
 			return b.DecodeErr("channels.getAdminLog", "events_filter", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("channels.getAdminLog", "events_filter", err)
+		}
 		if err = m.EventsFilter.decodeFields(b); err != nil {
 			return b.DecodeErr("channels.getAdminLog", "events_filter", err)
 		}
+		b.Leave()
 	}
 	if f0&(1<<1) != 0 {
 		{

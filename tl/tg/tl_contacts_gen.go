@@ -2200,9 +2200,13 @@ func (m *ContactsAddContactRequest) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.ConsumeID(TextWithEntitiesTypeID); err != nil {
 			return b.DecodeErr("contacts.addContact", "note", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("contacts.addContact", "note", err)
+		}
 		if err = m.Note.decodeFields(b); err != nil {
 			return b.DecodeErr("contacts.addContact", "note", err)
 		}
+		b.Leave()
 	}
 	return nil
 }

@@ -1228,9 +1228,13 @@ func (m *HelpPromoData) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.ConsumeID(PendingSuggestionTypeID); err != nil {
 			return b.DecodeErr("help.promoData", "custom_pending_suggestion", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("help.promoData", "custom_pending_suggestion", err)
+		}
 		if err = m.CustomPendingSuggestion.decodeFields(b); err != nil {
 			return b.DecodeErr("help.promoData", "custom_pending_suggestion", err)
 		}
+		b.Leave()
 	}
 	{
 		n0, err := b.VectorHeader()

@@ -594,9 +594,13 @@ func (m *MessagesMessagesSlice) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.ConsumeID(SearchPostsFloodTypeID); err != nil {
 			return b.DecodeErr("messages.messagesSlice", "search_flood", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("messages.messagesSlice", "search_flood", err)
+		}
 		if err = m.SearchFlood.decodeFields(b); err != nil {
 			return b.DecodeErr("messages.messagesSlice", "search_flood", err)
 		}
+		b.Leave()
 	}
 	{
 		n0, err := b.VectorHeader()
@@ -2047,18 +2051,26 @@ func (m *MessagesBotResults) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.ConsumeID(InlineBotSwitchPMTypeID); err != nil {
 			return b.DecodeErr("messages.botResults", "switch_pm", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("messages.botResults", "switch_pm", err)
+		}
 		if err = m.SwitchPm.decodeFields(b); err != nil {
 			return b.DecodeErr("messages.botResults", "switch_pm", err)
 		}
+		b.Leave()
 	}
 	if f0&(1<<3) != 0 {
 		m.SwitchWebview = tl.New[InlineBotWebView](b, InlineBotWebViewTypeID)
 		if err = b.ConsumeID(InlineBotWebViewTypeID); err != nil {
 			return b.DecodeErr("messages.botResults", "switch_webview", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("messages.botResults", "switch_webview", err)
+		}
 		if err = m.SwitchWebview.decodeFields(b); err != nil {
 			return b.DecodeErr("messages.botResults", "switch_webview", err)
 		}
+		b.Leave()
 	}
 	{
 		n0, err := b.VectorHeader()
@@ -7619,9 +7631,13 @@ func (m *MessagesComposedMessageWithAI) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.ConsumeID(TextWithEntitiesTypeID); err != nil {
 			return b.DecodeErr("messages.composedMessageWithAI", "diff_text", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("messages.composedMessageWithAI", "diff_text", err)
+		}
 		if err = m.DiffText.decodeFields(b); err != nil {
 			return b.DecodeErr("messages.composedMessageWithAI", "diff_text", err)
 		}
+		b.Leave()
 	}
 	return nil
 }
@@ -8935,9 +8951,13 @@ func (m *MessagesSendMessageRequest) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.ConsumeID(SuggestedPostTypeID); err != nil {
 			return b.DecodeErr("messages.sendMessage", "suggested_post", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("messages.sendMessage", "suggested_post", err)
+		}
 		if err = m.SuggestedPost.decodeFields(b); err != nil {
 			return b.DecodeErr("messages.sendMessage", "suggested_post", err)
 		}
+		b.Leave()
 	}
 	if f0&(1<<23) != 0 {
 		if m.RichMessage, err = DecodeInputRichMessageClass(b); err != nil {
@@ -9209,9 +9229,13 @@ func (m *MessagesSendMediaRequest) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.ConsumeID(SuggestedPostTypeID); err != nil {
 			return b.DecodeErr("messages.sendMedia", "suggested_post", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("messages.sendMedia", "suggested_post", err)
+		}
 		if err = m.SuggestedPost.decodeFields(b); err != nil {
 			return b.DecodeErr("messages.sendMedia", "suggested_post", err)
 		}
+		b.Leave()
 	}
 	return nil
 }
@@ -9485,9 +9509,13 @@ func (m *MessagesForwardMessagesRequest) decodeFields(b *tl.Buffer) (err error) 
 		if err = b.ConsumeID(SuggestedPostTypeID); err != nil {
 			return b.DecodeErr("messages.forwardMessages", "suggested_post", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("messages.forwardMessages", "suggested_post", err)
+		}
 		if err = m.SuggestedPost.decodeFields(b); err != nil {
 			return b.DecodeErr("messages.forwardMessages", "suggested_post", err)
 		}
+		b.Leave()
 	}
 	return nil
 }
@@ -11156,9 +11184,13 @@ func (m *MessagesExportChatInviteRequest) decodeFields(b *tl.Buffer) (err error)
 		if err = b.ConsumeID(StarsSubscriptionPricingTypeID); err != nil {
 			return b.DecodeErr("messages.exportChatInvite", "subscription_pricing", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("messages.exportChatInvite", "subscription_pricing", err)
+		}
 		if err = m.SubscriptionPricing.decodeFields(b); err != nil {
 			return b.DecodeErr("messages.exportChatInvite", "subscription_pricing", err)
 		}
+		b.Leave()
 	}
 	return nil
 }
@@ -12285,18 +12317,26 @@ func (m *MessagesSetInlineBotResultsRequest) decodeFields(b *tl.Buffer) (err err
 		if err = b.ConsumeID(InlineBotSwitchPMTypeID); err != nil {
 			return b.DecodeErr("messages.setInlineBotResults", "switch_pm", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("messages.setInlineBotResults", "switch_pm", err)
+		}
 		if err = m.SwitchPm.decodeFields(b); err != nil {
 			return b.DecodeErr("messages.setInlineBotResults", "switch_pm", err)
 		}
+		b.Leave()
 	}
 	if f0&(1<<4) != 0 {
 		m.SwitchWebview = tl.New[InlineBotWebView](b, InlineBotWebViewTypeID)
 		if err = b.ConsumeID(InlineBotWebViewTypeID); err != nil {
 			return b.DecodeErr("messages.setInlineBotResults", "switch_webview", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("messages.setInlineBotResults", "switch_webview", err)
+		}
 		if err = m.SwitchWebview.decodeFields(b); err != nil {
 			return b.DecodeErr("messages.setInlineBotResults", "switch_webview", err)
 		}
+		b.Leave()
 	}
 	return nil
 }
@@ -13294,9 +13334,13 @@ func (m *MessagesSaveDraftRequest) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.ConsumeID(SuggestedPostTypeID); err != nil {
 			return b.DecodeErr("messages.saveDraft", "suggested_post", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("messages.saveDraft", "suggested_post", err)
+		}
 		if err = m.SuggestedPost.decodeFields(b); err != nil {
 			return b.DecodeErr("messages.saveDraft", "suggested_post", err)
 		}
+		b.Leave()
 	}
 	if f0&(1<<9) != 0 {
 		if m.RichMessage, err = DecodeInputRichMessageClass(b); err != nil {
@@ -20592,9 +20636,13 @@ func (m *MessagesRequestWebViewRequest) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.ConsumeID(DataJSONTypeID); err != nil {
 			return b.DecodeErr("messages.requestWebView", "theme_params", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("messages.requestWebView", "theme_params", err)
+		}
 		if err = m.ThemeParams.decodeFields(b); err != nil {
 			return b.DecodeErr("messages.requestWebView", "theme_params", err)
 		}
+		b.Leave()
 	}
 	if m.Platform, err = b.String(); err != nil {
 		return b.DecodeErr("messages.requestWebView", "platform", err)
@@ -20839,9 +20887,13 @@ func (m *MessagesRequestSimpleWebViewRequest) decodeFields(b *tl.Buffer) (err er
 		if err = b.ConsumeID(DataJSONTypeID); err != nil {
 			return b.DecodeErr("messages.requestSimpleWebView", "theme_params", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("messages.requestSimpleWebView", "theme_params", err)
+		}
 		if err = m.ThemeParams.decodeFields(b); err != nil {
 			return b.DecodeErr("messages.requestSimpleWebView", "theme_params", err)
 		}
+		b.Leave()
 	}
 	if m.Platform, err = b.String(); err != nil {
 		return b.DecodeErr("messages.requestSimpleWebView", "platform", err)
@@ -22193,9 +22245,13 @@ func (m *MessagesRequestAppWebViewRequest) decodeFields(b *tl.Buffer) (err error
 		if err = b.ConsumeID(DataJSONTypeID); err != nil {
 			return b.DecodeErr("messages.requestAppWebView", "theme_params", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("messages.requestAppWebView", "theme_params", err)
+		}
 		if err = m.ThemeParams.decodeFields(b); err != nil {
 			return b.DecodeErr("messages.requestAppWebView", "theme_params", err)
 		}
+		b.Leave()
 	}
 	if m.Platform, err = b.String(); err != nil {
 		return b.DecodeErr("messages.requestAppWebView", "platform", err)
@@ -22304,9 +22360,13 @@ func (m *MessagesSetChatWallPaperRequest) decodeFields(b *tl.Buffer) (err error)
 		if err = b.ConsumeID(WallPaperSettingsTypeID); err != nil {
 			return b.DecodeErr("messages.setChatWallPaper", "settings", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("messages.setChatWallPaper", "settings", err)
+		}
 		if err = m.Settings.decodeFields(b); err != nil {
 			return b.DecodeErr("messages.setChatWallPaper", "settings", err)
 		}
+		b.Leave()
 	}
 	if f0&(1<<1) != 0 {
 		m.ID.Set = true
@@ -24163,9 +24223,13 @@ func (m *MessagesRequestMainWebViewRequest) decodeFields(b *tl.Buffer) (err erro
 		if err = b.ConsumeID(DataJSONTypeID); err != nil {
 			return b.DecodeErr("messages.requestMainWebView", "theme_params", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("messages.requestMainWebView", "theme_params", err)
+		}
 		if err = m.ThemeParams.decodeFields(b); err != nil {
 			return b.DecodeErr("messages.requestMainWebView", "theme_params", err)
 		}
+		b.Leave()
 	}
 	if m.Platform, err = b.String(); err != nil {
 		return b.DecodeErr("messages.requestMainWebView", "platform", err)
@@ -27607,9 +27671,13 @@ func (m *MessagesRequestChatJoinWebViewRequest) decodeFields(b *tl.Buffer) (err 
 		if err = b.ConsumeID(DataJSONTypeID); err != nil {
 			return b.DecodeErr("messages.requestChatJoinWebView", "theme_params", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("messages.requestChatJoinWebView", "theme_params", err)
+		}
 		if err = m.ThemeParams.decodeFields(b); err != nil {
 			return b.DecodeErr("messages.requestChatJoinWebView", "theme_params", err)
 		}
+		b.Leave()
 	}
 	if m.Platform, err = b.String(); err != nil {
 		return b.DecodeErr("messages.requestChatJoinWebView", "platform", err)

@@ -191,9 +191,13 @@ func (m *PaymentsPaymentForm) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.ConsumeID(DataJSONTypeID); err != nil {
 			return b.DecodeErr("payments.paymentForm", "native_params", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("payments.paymentForm", "native_params", err)
+		}
 		if err = m.NativeParams.decodeFields(b); err != nil {
 			return b.DecodeErr("payments.paymentForm", "native_params", err)
 		}
+		b.Leave()
 	}
 	if f0&(1<<6) != 0 {
 		{
@@ -217,9 +221,13 @@ func (m *PaymentsPaymentForm) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.ConsumeID(PaymentRequestedInfoTypeID); err != nil {
 			return b.DecodeErr("payments.paymentForm", "saved_info", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("payments.paymentForm", "saved_info", err)
+		}
 		if err = m.SavedInfo.decodeFields(b); err != nil {
 			return b.DecodeErr("payments.paymentForm", "saved_info", err)
 		}
+		b.Leave()
 	}
 	if f0&(1<<1) != 0 {
 		{
@@ -770,18 +778,26 @@ func (m *PaymentsPaymentReceipt) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.ConsumeID(PaymentRequestedInfoTypeID); err != nil {
 			return b.DecodeErr("payments.paymentReceipt", "info", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("payments.paymentReceipt", "info", err)
+		}
 		if err = m.Info.decodeFields(b); err != nil {
 			return b.DecodeErr("payments.paymentReceipt", "info", err)
 		}
+		b.Leave()
 	}
 	if f0&(1<<1) != 0 {
 		m.Shipping = tl.New[ShippingOption](b, ShippingOptionTypeID)
 		if err = b.ConsumeID(ShippingOptionTypeID); err != nil {
 			return b.DecodeErr("payments.paymentReceipt", "shipping", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("payments.paymentReceipt", "shipping", err)
+		}
 		if err = m.Shipping.decodeFields(b); err != nil {
 			return b.DecodeErr("payments.paymentReceipt", "shipping", err)
 		}
+		b.Leave()
 	}
 	if f0&(1<<3) != 0 {
 		m.TipAmount.Set = true
@@ -1010,9 +1026,13 @@ func (m *PaymentsSavedInfo) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.ConsumeID(PaymentRequestedInfoTypeID); err != nil {
 			return b.DecodeErr("payments.savedInfo", "saved_info", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("payments.savedInfo", "saved_info", err)
+		}
 		if err = m.SavedInfo.decodeFields(b); err != nil {
 			return b.DecodeErr("payments.savedInfo", "saved_info", err)
 		}
+		b.Leave()
 	}
 	return nil
 }
@@ -3795,9 +3815,13 @@ func (m *PaymentsGetPaymentFormRequest) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.ConsumeID(DataJSONTypeID); err != nil {
 			return b.DecodeErr("payments.getPaymentForm", "theme_params", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("payments.getPaymentForm", "theme_params", err)
+		}
 		if err = m.ThemeParams.decodeFields(b); err != nil {
 			return b.DecodeErr("payments.getPaymentForm", "theme_params", err)
 		}
+		b.Leave()
 	}
 	return nil
 }

@@ -3077,9 +3077,13 @@ func (m *PhoneCreateConferenceCallRequest) decodeFields(b *tl.Buffer) (err error
 		if err = b.ConsumeID(DataJSONTypeID); err != nil {
 			return b.DecodeErr("phone.createConferenceCall", "params", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("phone.createConferenceCall", "params", err)
+		}
 		if err = m.Params.decodeFields(b); err != nil {
 			return b.DecodeErr("phone.createConferenceCall", "params", err)
 		}
+		b.Leave()
 	}
 	return nil
 }

@@ -635,9 +635,13 @@ func (m *StickersChangeStickerRequest) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.ConsumeID(MaskCoordsTypeID); err != nil {
 			return b.DecodeErr("stickers.changeSticker", "mask_coords", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("stickers.changeSticker", "mask_coords", err)
+		}
 		if err = m.MaskCoords.decodeFields(b); err != nil {
 			return b.DecodeErr("stickers.changeSticker", "mask_coords", err)
 		}
+		b.Leave()
 	}
 	if f0&(1<<2) != 0 {
 		m.Keywords.Set = true

@@ -877,9 +877,13 @@ func (m *InputPhoneContact) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.ConsumeID(TextWithEntitiesTypeID); err != nil {
 			return b.DecodeErr("inputPhoneContact", "note", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("inputPhoneContact", "note", err)
+		}
 		if err = m.Note.decodeFields(b); err != nil {
 			return b.DecodeErr("inputPhoneContact", "note", err)
 		}
+		b.Leave()
 	}
 	return nil
 }
@@ -2165,9 +2169,13 @@ func (m *InputMediaInvoice) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.ConsumeID(InputWebDocumentTypeID); err != nil {
 			return b.DecodeErr("inputMediaInvoice", "photo", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("inputMediaInvoice", "photo", err)
+		}
 		if err = m.Photo.decodeFields(b); err != nil {
 			return b.DecodeErr("inputMediaInvoice", "photo", err)
 		}
+		b.Leave()
 	}
 	if err = b.ConsumeID(InvoiceTypeID); err != nil {
 		return b.DecodeErr("inputMediaInvoice", "invoice", err)
@@ -4586,9 +4594,13 @@ func (m *User) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.ConsumeID(RecentStoryTypeID); err != nil {
 			return b.DecodeErr("user", "stories_max_id", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("user", "stories_max_id", err)
+		}
 		if err = m.StoriesMaxID.decodeFields(b); err != nil {
 			return b.DecodeErr("user", "stories_max_id", err)
 		}
+		b.Leave()
 	}
 	if f1&(1<<8) != 0 {
 		if m.Color, err = DecodePeerColorClass(b); err != nil {
@@ -5262,18 +5274,26 @@ func (m *Chat) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.ConsumeID(ChatAdminRightsTypeID); err != nil {
 			return b.DecodeErr("chat", "admin_rights", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("chat", "admin_rights", err)
+		}
 		if err = m.AdminRights.decodeFields(b); err != nil {
 			return b.DecodeErr("chat", "admin_rights", err)
 		}
+		b.Leave()
 	}
 	if f0&(1<<18) != 0 {
 		m.DefaultBannedRights = tl.New[ChatBannedRights](b, ChatBannedRightsTypeID)
 		if err = b.ConsumeID(ChatBannedRightsTypeID); err != nil {
 			return b.DecodeErr("chat", "default_banned_rights", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("chat", "default_banned_rights", err)
+		}
 		if err = m.DefaultBannedRights.decodeFields(b); err != nil {
 			return b.DecodeErr("chat", "default_banned_rights", err)
 		}
+		b.Leave()
 	}
 	return nil
 }
@@ -5733,27 +5753,39 @@ func (m *Channel) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.ConsumeID(ChatAdminRightsTypeID); err != nil {
 			return b.DecodeErr("channel", "admin_rights", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("channel", "admin_rights", err)
+		}
 		if err = m.AdminRights.decodeFields(b); err != nil {
 			return b.DecodeErr("channel", "admin_rights", err)
 		}
+		b.Leave()
 	}
 	if f0&(1<<15) != 0 {
 		m.BannedRights = tl.New[ChatBannedRights](b, ChatBannedRightsTypeID)
 		if err = b.ConsumeID(ChatBannedRightsTypeID); err != nil {
 			return b.DecodeErr("channel", "banned_rights", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("channel", "banned_rights", err)
+		}
 		if err = m.BannedRights.decodeFields(b); err != nil {
 			return b.DecodeErr("channel", "banned_rights", err)
 		}
+		b.Leave()
 	}
 	if f0&(1<<18) != 0 {
 		m.DefaultBannedRights = tl.New[ChatBannedRights](b, ChatBannedRightsTypeID)
 		if err = b.ConsumeID(ChatBannedRightsTypeID); err != nil {
 			return b.DecodeErr("channel", "default_banned_rights", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("channel", "default_banned_rights", err)
+		}
 		if err = m.DefaultBannedRights.decodeFields(b); err != nil {
 			return b.DecodeErr("channel", "default_banned_rights", err)
 		}
+		b.Leave()
 	}
 	if f0&(1<<17) != 0 {
 		m.ParticipantsCount.Set = true
@@ -5783,9 +5815,13 @@ func (m *Channel) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.ConsumeID(RecentStoryTypeID); err != nil {
 			return b.DecodeErr("channel", "stories_max_id", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("channel", "stories_max_id", err)
+		}
 		if err = m.StoriesMaxID.decodeFields(b); err != nil {
 			return b.DecodeErr("channel", "stories_max_id", err)
 		}
+		b.Leave()
 	}
 	if f1&(1<<7) != 0 {
 		if m.Color, err = DecodePeerColorClass(b); err != nil {
@@ -6142,18 +6178,26 @@ func (m *Community) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.ConsumeID(ChatAdminRightsTypeID); err != nil {
 			return b.DecodeErr("community", "admin_rights", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("community", "admin_rights", err)
+		}
 		if err = m.AdminRights.decodeFields(b); err != nil {
 			return b.DecodeErr("community", "admin_rights", err)
 		}
+		b.Leave()
 	}
 	if f0&(1<<18) != 0 {
 		m.DefaultBannedRights = tl.New[ChatBannedRights](b, ChatBannedRightsTypeID)
 		if err = b.ConsumeID(ChatBannedRightsTypeID); err != nil {
 			return b.DecodeErr("community", "default_banned_rights", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("community", "default_banned_rights", err)
+		}
 		if err = m.DefaultBannedRights.decodeFields(b); err != nil {
 			return b.DecodeErr("community", "default_banned_rights", err)
 		}
+		b.Leave()
 	}
 	return nil
 }
@@ -7040,9 +7084,13 @@ func (m *ChannelFull) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.ConsumeID(StickerSetTypeID); err != nil {
 			return b.DecodeErr("channelFull", "stickerset", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("channelFull", "stickerset", err)
+		}
 		if err = m.Stickerset.decodeFields(b); err != nil {
 			return b.DecodeErr("channelFull", "stickerset", err)
 		}
+		b.Leave()
 	}
 	if f0&(1<<9) != 0 {
 		m.AvailableMinID.Set = true
@@ -7165,9 +7213,13 @@ func (m *ChannelFull) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.ConsumeID(PeerStoriesTypeID); err != nil {
 			return b.DecodeErr("channelFull", "stories", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("channelFull", "stories", err)
+		}
 		if err = m.Stories.decodeFields(b); err != nil {
 			return b.DecodeErr("channelFull", "stories", err)
 		}
+		b.Leave()
 	}
 	if f1&(1<<7) != 0 {
 		if m.Wallpaper, err = DecodeWallPaperClass(b); err != nil {
@@ -7191,18 +7243,26 @@ func (m *ChannelFull) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.ConsumeID(StickerSetTypeID); err != nil {
 			return b.DecodeErr("channelFull", "emojiset", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("channelFull", "emojiset", err)
+		}
 		if err = m.Emojiset.decodeFields(b); err != nil {
 			return b.DecodeErr("channelFull", "emojiset", err)
 		}
+		b.Leave()
 	}
 	if f1&(1<<17) != 0 {
 		m.BotVerification = tl.New[BotVerification](b, BotVerificationTypeID)
 		if err = b.ConsumeID(BotVerificationTypeID); err != nil {
 			return b.DecodeErr("channelFull", "bot_verification", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("channelFull", "bot_verification", err)
+		}
 		if err = m.BotVerification.decodeFields(b); err != nil {
 			return b.DecodeErr("channelFull", "bot_verification", err)
 		}
+		b.Leave()
 	}
 	if f1&(1<<18) != 0 {
 		m.StargiftsCount.Set = true
@@ -8350,9 +8410,13 @@ func (m *Message) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.ConsumeID(MessageFwdHeaderTypeID); err != nil {
 			return b.DecodeErr("message", "fwd_from", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("message", "fwd_from", err)
+		}
 		if err = m.FwdFrom.decodeFields(b); err != nil {
 			return b.DecodeErr("message", "fwd_from", err)
 		}
+		b.Leave()
 	}
 	if f0&(1<<11) != 0 {
 		m.ViaBotID.Set = true
@@ -8423,9 +8487,13 @@ func (m *Message) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.ConsumeID(MessageRepliesTypeID); err != nil {
 			return b.DecodeErr("message", "replies", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("message", "replies", err)
+		}
 		if err = m.Replies.decodeFields(b); err != nil {
 			return b.DecodeErr("message", "replies", err)
 		}
+		b.Leave()
 	}
 	if f0&(1<<15) != 0 {
 		m.EditDate.Set = true
@@ -8450,9 +8518,13 @@ func (m *Message) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.ConsumeID(MessageReactionsTypeID); err != nil {
 			return b.DecodeErr("message", "reactions", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("message", "reactions", err)
+		}
 		if err = m.Reactions.decodeFields(b); err != nil {
 			return b.DecodeErr("message", "reactions", err)
 		}
+		b.Leave()
 	}
 	if f0&(1<<22) != 0 {
 		{
@@ -8494,9 +8566,13 @@ func (m *Message) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.ConsumeID(FactCheckTypeID); err != nil {
 			return b.DecodeErr("message", "factcheck", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("message", "factcheck", err)
+		}
 		if err = m.Factcheck.decodeFields(b); err != nil {
 			return b.DecodeErr("message", "factcheck", err)
 		}
+		b.Leave()
 	}
 	if f1&(1<<5) != 0 {
 		m.ReportDeliveryUntilDate.Set = true
@@ -8515,9 +8591,13 @@ func (m *Message) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.ConsumeID(SuggestedPostTypeID); err != nil {
 			return b.DecodeErr("message", "suggested_post", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("message", "suggested_post", err)
+		}
 		if err = m.SuggestedPost.decodeFields(b); err != nil {
 			return b.DecodeErr("message", "suggested_post", err)
 		}
+		b.Leave()
 	}
 	if f1&(1<<10) != 0 {
 		m.ScheduleRepeatPeriod.Set = true
@@ -8536,9 +8616,13 @@ func (m *Message) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.ConsumeID(RichMessageTypeID); err != nil {
 			return b.DecodeErr("message", "rich_message", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("message", "rich_message", err)
+		}
 		if err = m.RichMessage.decodeFields(b); err != nil {
 			return b.DecodeErr("message", "rich_message", err)
 		}
+		b.Leave()
 	}
 	return nil
 }
@@ -8719,9 +8803,13 @@ func (m *MessageService) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.ConsumeID(MessageReactionsTypeID); err != nil {
 			return b.DecodeErr("messageService", "reactions", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("messageService", "reactions", err)
+		}
 		if err = m.Reactions.decodeFields(b); err != nil {
 			return b.DecodeErr("messageService", "reactions", err)
 		}
+		b.Leave()
 	}
 	if f0&(1<<25) != 0 {
 		m.TTLPeriod.Set = true
@@ -9792,9 +9880,13 @@ func (m *MessageMediaDice) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.ConsumeID(MessagesEmojiGameOutcomeTypeID); err != nil {
 			return b.DecodeErr("messageMediaDice", "game_outcome", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("messageMediaDice", "game_outcome", err)
+		}
 		if err = m.GameOutcome.decodeFields(b); err != nil {
 			return b.DecodeErr("messageMediaDice", "game_outcome", err)
 		}
+		b.Leave()
 	}
 	return nil
 }
@@ -11228,9 +11320,13 @@ func (m *MessageActionPaymentSentMe) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.ConsumeID(PaymentRequestedInfoTypeID); err != nil {
 			return b.DecodeErr("messageActionPaymentSentMe", "info", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("messageActionPaymentSentMe", "info", err)
+		}
 		if err = m.Info.decodeFields(b); err != nil {
 			return b.DecodeErr("messageActionPaymentSentMe", "info", err)
 		}
+		b.Leave()
 	}
 	if f0&(1<<1) != 0 {
 		m.ShippingOptionID.Set = true
@@ -12455,9 +12551,13 @@ func (m *MessageActionGiftPremium) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.ConsumeID(TextWithEntitiesTypeID); err != nil {
 			return b.DecodeErr("messageActionGiftPremium", "message", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("messageActionGiftPremium", "message", err)
+		}
 		if err = m.Message.decodeFields(b); err != nil {
 			return b.DecodeErr("messageActionGiftPremium", "message", err)
 		}
+		b.Leave()
 	}
 	return nil
 }
@@ -12996,9 +13096,13 @@ func (m *MessageActionGiftCode) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.ConsumeID(TextWithEntitiesTypeID); err != nil {
 			return b.DecodeErr("messageActionGiftCode", "message", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("messageActionGiftCode", "message", err)
+		}
 		if err = m.Message.decodeFields(b); err != nil {
 			return b.DecodeErr("messageActionGiftCode", "message", err)
 		}
+		b.Leave()
 	}
 	return nil
 }
@@ -13734,9 +13838,13 @@ func (m *MessageActionStarGift) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.ConsumeID(TextWithEntitiesTypeID); err != nil {
 			return b.DecodeErr("messageActionStarGift", "message", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("messageActionStarGift", "message", err)
+		}
 		if err = m.Message.decodeFields(b); err != nil {
 			return b.DecodeErr("messageActionStarGift", "message", err)
 		}
+		b.Leave()
 	}
 	if f0&(1<<4) != 0 {
 		m.ConvertStars.Set = true
@@ -17372,9 +17480,13 @@ func (m *WallPaper) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.ConsumeID(WallPaperSettingsTypeID); err != nil {
 			return b.DecodeErr("wallPaper", "settings", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("wallPaper", "settings", err)
+		}
 		if err = m.Settings.decodeFields(b); err != nil {
 			return b.DecodeErr("wallPaper", "settings", err)
 		}
+		b.Leave()
 	}
 	return nil
 }
@@ -17456,9 +17568,13 @@ func (m *WallPaperNoFile) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.ConsumeID(WallPaperSettingsTypeID); err != nil {
 			return b.DecodeErr("wallPaperNoFile", "settings", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("wallPaperNoFile", "settings", err)
+		}
 		if err = m.Settings.decodeFields(b); err != nil {
 			return b.DecodeErr("wallPaperNoFile", "settings", err)
 		}
+		b.Leave()
 	}
 	return nil
 }
@@ -18388,9 +18504,13 @@ func (m *UserFull) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.ConsumeID(BotInfoTypeID); err != nil {
 			return b.DecodeErr("userFull", "bot_info", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("userFull", "bot_info", err)
+		}
 		if err = m.BotInfo.decodeFields(b); err != nil {
 			return b.DecodeErr("userFull", "bot_info", err)
 		}
+		b.Leave()
 	}
 	if f0&(1<<6) != 0 {
 		m.PinnedMsgID.Set = true
@@ -18429,18 +18549,26 @@ func (m *UserFull) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.ConsumeID(ChatAdminRightsTypeID); err != nil {
 			return b.DecodeErr("userFull", "bot_group_admin_rights", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("userFull", "bot_group_admin_rights", err)
+		}
 		if err = m.BotGroupAdminRights.decodeFields(b); err != nil {
 			return b.DecodeErr("userFull", "bot_group_admin_rights", err)
 		}
+		b.Leave()
 	}
 	if f0&(1<<18) != 0 {
 		m.BotBroadcastAdminRights = tl.New[ChatAdminRights](b, ChatAdminRightsTypeID)
 		if err = b.ConsumeID(ChatAdminRightsTypeID); err != nil {
 			return b.DecodeErr("userFull", "bot_broadcast_admin_rights", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("userFull", "bot_broadcast_admin_rights", err)
+		}
 		if err = m.BotBroadcastAdminRights.decodeFields(b); err != nil {
 			return b.DecodeErr("userFull", "bot_broadcast_admin_rights", err)
 		}
+		b.Leave()
 	}
 	if f0&(1<<24) != 0 {
 		if m.Wallpaper, err = DecodeWallPaperClass(b); err != nil {
@@ -18452,63 +18580,91 @@ func (m *UserFull) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.ConsumeID(PeerStoriesTypeID); err != nil {
 			return b.DecodeErr("userFull", "stories", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("userFull", "stories", err)
+		}
 		if err = m.Stories.decodeFields(b); err != nil {
 			return b.DecodeErr("userFull", "stories", err)
 		}
+		b.Leave()
 	}
 	if f1&(1<<0) != 0 {
 		m.BusinessWorkHours = tl.New[BusinessWorkHours](b, BusinessWorkHoursTypeID)
 		if err = b.ConsumeID(BusinessWorkHoursTypeID); err != nil {
 			return b.DecodeErr("userFull", "business_work_hours", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("userFull", "business_work_hours", err)
+		}
 		if err = m.BusinessWorkHours.decodeFields(b); err != nil {
 			return b.DecodeErr("userFull", "business_work_hours", err)
 		}
+		b.Leave()
 	}
 	if f1&(1<<1) != 0 {
 		m.BusinessLocation = tl.New[BusinessLocation](b, BusinessLocationTypeID)
 		if err = b.ConsumeID(BusinessLocationTypeID); err != nil {
 			return b.DecodeErr("userFull", "business_location", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("userFull", "business_location", err)
+		}
 		if err = m.BusinessLocation.decodeFields(b); err != nil {
 			return b.DecodeErr("userFull", "business_location", err)
 		}
+		b.Leave()
 	}
 	if f1&(1<<2) != 0 {
 		m.BusinessGreetingMessage = tl.New[BusinessGreetingMessage](b, BusinessGreetingMessageTypeID)
 		if err = b.ConsumeID(BusinessGreetingMessageTypeID); err != nil {
 			return b.DecodeErr("userFull", "business_greeting_message", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("userFull", "business_greeting_message", err)
+		}
 		if err = m.BusinessGreetingMessage.decodeFields(b); err != nil {
 			return b.DecodeErr("userFull", "business_greeting_message", err)
 		}
+		b.Leave()
 	}
 	if f1&(1<<3) != 0 {
 		m.BusinessAwayMessage = tl.New[BusinessAwayMessage](b, BusinessAwayMessageTypeID)
 		if err = b.ConsumeID(BusinessAwayMessageTypeID); err != nil {
 			return b.DecodeErr("userFull", "business_away_message", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("userFull", "business_away_message", err)
+		}
 		if err = m.BusinessAwayMessage.decodeFields(b); err != nil {
 			return b.DecodeErr("userFull", "business_away_message", err)
 		}
+		b.Leave()
 	}
 	if f1&(1<<4) != 0 {
 		m.BusinessIntro = tl.New[BusinessIntro](b, BusinessIntroTypeID)
 		if err = b.ConsumeID(BusinessIntroTypeID); err != nil {
 			return b.DecodeErr("userFull", "business_intro", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("userFull", "business_intro", err)
+		}
 		if err = m.BusinessIntro.decodeFields(b); err != nil {
 			return b.DecodeErr("userFull", "business_intro", err)
 		}
+		b.Leave()
 	}
 	if f1&(1<<5) != 0 {
 		m.Birthday = tl.New[Birthday](b, BirthdayTypeID)
 		if err = b.ConsumeID(BirthdayTypeID); err != nil {
 			return b.DecodeErr("userFull", "birthday", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("userFull", "birthday", err)
+		}
 		if err = m.Birthday.decodeFields(b); err != nil {
 			return b.DecodeErr("userFull", "birthday", err)
 		}
+		b.Leave()
 	}
 	if f1&(1<<6) != 0 {
 		m.PersonalChannelID.Set = true
@@ -18533,18 +18689,26 @@ func (m *UserFull) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.ConsumeID(StarRefProgramTypeID); err != nil {
 			return b.DecodeErr("userFull", "starref_program", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("userFull", "starref_program", err)
+		}
 		if err = m.StarrefProgram.decodeFields(b); err != nil {
 			return b.DecodeErr("userFull", "starref_program", err)
 		}
+		b.Leave()
 	}
 	if f1&(1<<12) != 0 {
 		m.BotVerification = tl.New[BotVerification](b, BotVerificationTypeID)
 		if err = b.ConsumeID(BotVerificationTypeID); err != nil {
 			return b.DecodeErr("userFull", "bot_verification", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("userFull", "bot_verification", err)
+		}
 		if err = m.BotVerification.decodeFields(b); err != nil {
 			return b.DecodeErr("userFull", "bot_verification", err)
 		}
+		b.Leave()
 	}
 	if f1&(1<<14) != 0 {
 		m.SendPaidMessagesStars.Set = true
@@ -18557,27 +18721,39 @@ func (m *UserFull) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.ConsumeID(DisallowedGiftsSettingsTypeID); err != nil {
 			return b.DecodeErr("userFull", "disallowed_gifts", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("userFull", "disallowed_gifts", err)
+		}
 		if err = m.DisallowedGifts.decodeFields(b); err != nil {
 			return b.DecodeErr("userFull", "disallowed_gifts", err)
 		}
+		b.Leave()
 	}
 	if f1&(1<<17) != 0 {
 		m.StarsRating = tl.New[StarsRating](b, StarsRatingTypeID)
 		if err = b.ConsumeID(StarsRatingTypeID); err != nil {
 			return b.DecodeErr("userFull", "stars_rating", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("userFull", "stars_rating", err)
+		}
 		if err = m.StarsRating.decodeFields(b); err != nil {
 			return b.DecodeErr("userFull", "stars_rating", err)
 		}
+		b.Leave()
 	}
 	if f1&(1<<18) != 0 {
 		m.StarsMyPendingRating = tl.New[StarsRating](b, StarsRatingTypeID)
 		if err = b.ConsumeID(StarsRatingTypeID); err != nil {
 			return b.DecodeErr("userFull", "stars_my_pending_rating", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("userFull", "stars_my_pending_rating", err)
+		}
 		if err = m.StarsMyPendingRating.decodeFields(b); err != nil {
 			return b.DecodeErr("userFull", "stars_my_pending_rating", err)
 		}
+		b.Leave()
 	}
 	if f1&(1<<18) != 0 {
 		m.StarsMyPendingRatingDate.Set = true
@@ -18600,9 +18776,13 @@ func (m *UserFull) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.ConsumeID(TextWithEntitiesTypeID); err != nil {
 			return b.DecodeErr("userFull", "note", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("userFull", "note", err)
+		}
 		if err = m.Note.decodeFields(b); err != nil {
 			return b.DecodeErr("userFull", "note", err)
 		}
+		b.Leave()
 	}
 	if f1&(1<<25) != 0 {
 		m.BotManagerID.Set = true
@@ -23330,9 +23510,13 @@ func (m *UpdateBotPrecheckoutQuery) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.ConsumeID(PaymentRequestedInfoTypeID); err != nil {
 			return b.DecodeErr("updateBotPrecheckoutQuery", "info", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("updateBotPrecheckoutQuery", "info", err)
+		}
 		if err = m.Info.decodeFields(b); err != nil {
 			return b.DecodeErr("updateBotPrecheckoutQuery", "info", err)
 		}
+		b.Leave()
 	}
 	if f0&(1<<1) != 0 {
 		m.ShippingOptionID.Set = true
@@ -23944,9 +24128,13 @@ func (m *UpdateMessagePoll) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.ConsumeID(PollTypeID); err != nil {
 			return b.DecodeErr("updateMessagePoll", "poll", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("updateMessagePoll", "poll", err)
+		}
 		if err = m.Poll.decodeFields(b); err != nil {
 			return b.DecodeErr("updateMessagePoll", "poll", err)
 		}
+		b.Leave()
 	}
 	if err = b.ConsumeID(PollResultsTypeID); err != nil {
 		return b.DecodeErr("updateMessagePoll", "results", err)
@@ -31058,9 +31246,13 @@ func (m *UpdateShortMessage) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.ConsumeID(MessageFwdHeaderTypeID); err != nil {
 			return b.DecodeErr("updateShortMessage", "fwd_from", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("updateShortMessage", "fwd_from", err)
+		}
 		if err = m.FwdFrom.decodeFields(b); err != nil {
 			return b.DecodeErr("updateShortMessage", "fwd_from", err)
 		}
+		b.Leave()
 	}
 	if f0&(1<<11) != 0 {
 		m.ViaBotID.Set = true
@@ -31251,9 +31443,13 @@ func (m *UpdateShortChatMessage) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.ConsumeID(MessageFwdHeaderTypeID); err != nil {
 			return b.DecodeErr("updateShortChatMessage", "fwd_from", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("updateShortChatMessage", "fwd_from", err)
+		}
 		if err = m.FwdFrom.decodeFields(b); err != nil {
 			return b.DecodeErr("updateShortChatMessage", "fwd_from", err)
 		}
+		b.Leave()
 	}
 	if f0&(1<<11) != 0 {
 		m.ViaBotID.Set = true
@@ -37431,9 +37627,13 @@ func (m *DocumentAttributeSticker) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.ConsumeID(MaskCoordsTypeID); err != nil {
 			return b.DecodeErr("documentAttributeSticker", "mask_coords", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("documentAttributeSticker", "mask_coords", err)
+		}
 		if err = m.MaskCoords.decodeFields(b); err != nil {
 			return b.DecodeErr("documentAttributeSticker", "mask_coords", err)
 		}
+		b.Leave()
 	}
 	return nil
 }
@@ -38304,9 +38504,13 @@ func (m *WebPage) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.ConsumeID(PageTypeID); err != nil {
 			return b.DecodeErr("webPage", "cached_page", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("webPage", "cached_page", err)
+		}
 		if err = m.CachedPage.decodeFields(b); err != nil {
 			return b.DecodeErr("webPage", "cached_page", err)
 		}
+		b.Leave()
 	}
 	if f0&(1<<12) != 0 {
 		{
@@ -38763,9 +38967,13 @@ func (m *ChatInviteExported) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.ConsumeID(StarsSubscriptionPricingTypeID); err != nil {
 			return b.DecodeErr("chatInviteExported", "subscription_pricing", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("chatInviteExported", "subscription_pricing", err)
+		}
 		if err = m.SubscriptionPricing.decodeFields(b); err != nil {
 			return b.DecodeErr("chatInviteExported", "subscription_pricing", err)
 		}
+		b.Leave()
 	}
 	return nil
 }
@@ -39057,9 +39265,13 @@ func (m *ChatInvite) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.ConsumeID(StarsSubscriptionPricingTypeID); err != nil {
 			return b.DecodeErr("chatInvite", "subscription_pricing", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("chatInvite", "subscription_pricing", err)
+		}
 		if err = m.SubscriptionPricing.decodeFields(b); err != nil {
 			return b.DecodeErr("chatInvite", "subscription_pricing", err)
 		}
+		b.Leave()
 	}
 	if f0&(1<<12) != 0 {
 		m.SubscriptionFormID.Set = true
@@ -39072,9 +39284,13 @@ func (m *ChatInvite) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.ConsumeID(BotVerificationTypeID); err != nil {
 			return b.DecodeErr("chatInvite", "bot_verification", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("chatInvite", "bot_verification", err)
+		}
 		if err = m.BotVerification.decodeFields(b); err != nil {
 			return b.DecodeErr("chatInvite", "bot_verification", err)
 		}
+		b.Leave()
 	}
 	return nil
 }
@@ -40146,18 +40362,26 @@ func (m *BotInfo) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.ConsumeID(BotAppSettingsTypeID); err != nil {
 			return b.DecodeErr("botInfo", "app_settings", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("botInfo", "app_settings", err)
+		}
 		if err = m.AppSettings.decodeFields(b); err != nil {
 			return b.DecodeErr("botInfo", "app_settings", err)
 		}
+		b.Leave()
 	}
 	if f0&(1<<9) != 0 {
 		m.VerifierSettings = tl.New[BotVerifierSettings](b, BotVerifierSettingsTypeID)
 		if err = b.ConsumeID(BotVerifierSettingsTypeID); err != nil {
 			return b.DecodeErr("botInfo", "verifier_settings", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("botInfo", "verifier_settings", err)
+		}
 		if err = m.VerifierSettings.decodeFields(b); err != nil {
 			return b.DecodeErr("botInfo", "verifier_settings", err)
 		}
+		b.Leave()
 	}
 	return nil
 }
@@ -40226,9 +40450,13 @@ func (m *KeyboardButton) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.ConsumeID(KeyboardButtonStyleTypeID); err != nil {
 			return b.DecodeErr("keyboardButton", "style", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("keyboardButton", "style", err)
+		}
 		if err = m.Style.decodeFields(b); err != nil {
 			return b.DecodeErr("keyboardButton", "style", err)
 		}
+		b.Leave()
 	}
 	if m.Text, err = b.String(); err != nil {
 		return b.DecodeErr("keyboardButton", "text", err)
@@ -40302,9 +40530,13 @@ func (m *KeyboardButtonURL) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.ConsumeID(KeyboardButtonStyleTypeID); err != nil {
 			return b.DecodeErr("keyboardButtonUrl", "style", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("keyboardButtonUrl", "style", err)
+		}
 		if err = m.Style.decodeFields(b); err != nil {
 			return b.DecodeErr("keyboardButtonUrl", "style", err)
 		}
+		b.Leave()
 	}
 	if m.Text, err = b.String(); err != nil {
 		return b.DecodeErr("keyboardButtonUrl", "text", err)
@@ -40386,9 +40618,13 @@ func (m *KeyboardButtonCallback) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.ConsumeID(KeyboardButtonStyleTypeID); err != nil {
 			return b.DecodeErr("keyboardButtonCallback", "style", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("keyboardButtonCallback", "style", err)
+		}
 		if err = m.Style.decodeFields(b); err != nil {
 			return b.DecodeErr("keyboardButtonCallback", "style", err)
 		}
+		b.Leave()
 	}
 	if m.Text, err = b.String(); err != nil {
 		return b.DecodeErr("keyboardButtonCallback", "text", err)
@@ -40463,9 +40699,13 @@ func (m *KeyboardButtonRequestPhone) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.ConsumeID(KeyboardButtonStyleTypeID); err != nil {
 			return b.DecodeErr("keyboardButtonRequestPhone", "style", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("keyboardButtonRequestPhone", "style", err)
+		}
 		if err = m.Style.decodeFields(b); err != nil {
 			return b.DecodeErr("keyboardButtonRequestPhone", "style", err)
 		}
+		b.Leave()
 	}
 	if m.Text, err = b.String(); err != nil {
 		return b.DecodeErr("keyboardButtonRequestPhone", "text", err)
@@ -40539,9 +40779,13 @@ func (m *KeyboardButtonRequestGeoLocation) decodeFields(b *tl.Buffer) (err error
 		if err = b.ConsumeID(KeyboardButtonStyleTypeID); err != nil {
 			return b.DecodeErr("keyboardButtonRequestGeoLocation", "style", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("keyboardButtonRequestGeoLocation", "style", err)
+		}
 		if err = m.Style.decodeFields(b); err != nil {
 			return b.DecodeErr("keyboardButtonRequestGeoLocation", "style", err)
 		}
+		b.Leave()
 	}
 	if m.Text, err = b.String(); err != nil {
 		return b.DecodeErr("keyboardButtonRequestGeoLocation", "text", err)
@@ -40635,9 +40879,13 @@ func (m *KeyboardButtonSwitchInline) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.ConsumeID(KeyboardButtonStyleTypeID); err != nil {
 			return b.DecodeErr("keyboardButtonSwitchInline", "style", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("keyboardButtonSwitchInline", "style", err)
+		}
 		if err = m.Style.decodeFields(b); err != nil {
 			return b.DecodeErr("keyboardButtonSwitchInline", "style", err)
 		}
+		b.Leave()
 	}
 	if m.Text, err = b.String(); err != nil {
 		return b.DecodeErr("keyboardButtonSwitchInline", "text", err)
@@ -40726,9 +40974,13 @@ func (m *KeyboardButtonGame) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.ConsumeID(KeyboardButtonStyleTypeID); err != nil {
 			return b.DecodeErr("keyboardButtonGame", "style", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("keyboardButtonGame", "style", err)
+		}
 		if err = m.Style.decodeFields(b); err != nil {
 			return b.DecodeErr("keyboardButtonGame", "style", err)
 		}
+		b.Leave()
 	}
 	if m.Text, err = b.String(); err != nil {
 		return b.DecodeErr("keyboardButtonGame", "text", err)
@@ -40800,9 +41052,13 @@ func (m *KeyboardButtonBuy) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.ConsumeID(KeyboardButtonStyleTypeID); err != nil {
 			return b.DecodeErr("keyboardButtonBuy", "style", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("keyboardButtonBuy", "style", err)
+		}
 		if err = m.Style.decodeFields(b); err != nil {
 			return b.DecodeErr("keyboardButtonBuy", "style", err)
 		}
+		b.Leave()
 	}
 	if m.Text, err = b.String(); err != nil {
 		return b.DecodeErr("keyboardButtonBuy", "text", err)
@@ -40885,9 +41141,13 @@ func (m *KeyboardButtonURLAuth) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.ConsumeID(KeyboardButtonStyleTypeID); err != nil {
 			return b.DecodeErr("keyboardButtonUrlAuth", "style", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("keyboardButtonUrlAuth", "style", err)
+		}
 		if err = m.Style.decodeFields(b); err != nil {
 			return b.DecodeErr("keyboardButtonUrlAuth", "style", err)
 		}
+		b.Leave()
 	}
 	if m.Text, err = b.String(); err != nil {
 		return b.DecodeErr("keyboardButtonUrlAuth", "text", err)
@@ -40992,9 +41252,13 @@ func (m *InputKeyboardButtonURLAuth) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.ConsumeID(KeyboardButtonStyleTypeID); err != nil {
 			return b.DecodeErr("inputKeyboardButtonUrlAuth", "style", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("inputKeyboardButtonUrlAuth", "style", err)
+		}
 		if err = m.Style.decodeFields(b); err != nil {
 			return b.DecodeErr("inputKeyboardButtonUrlAuth", "style", err)
 		}
+		b.Leave()
 	}
 	if m.Text, err = b.String(); err != nil {
 		return b.DecodeErr("inputKeyboardButtonUrlAuth", "text", err)
@@ -41085,9 +41349,13 @@ func (m *KeyboardButtonRequestPoll) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.ConsumeID(KeyboardButtonStyleTypeID); err != nil {
 			return b.DecodeErr("keyboardButtonRequestPoll", "style", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("keyboardButtonRequestPoll", "style", err)
+		}
 		if err = m.Style.decodeFields(b); err != nil {
 			return b.DecodeErr("keyboardButtonRequestPoll", "style", err)
 		}
+		b.Leave()
 	}
 	if f0&(1<<0) != 0 {
 		m.Quiz.Set = true
@@ -41172,9 +41440,13 @@ func (m *InputKeyboardButtonUserProfile) decodeFields(b *tl.Buffer) (err error) 
 		if err = b.ConsumeID(KeyboardButtonStyleTypeID); err != nil {
 			return b.DecodeErr("inputKeyboardButtonUserProfile", "style", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("inputKeyboardButtonUserProfile", "style", err)
+		}
 		if err = m.Style.decodeFields(b); err != nil {
 			return b.DecodeErr("inputKeyboardButtonUserProfile", "style", err)
 		}
+		b.Leave()
 	}
 	if m.Text, err = b.String(); err != nil {
 		return b.DecodeErr("inputKeyboardButtonUserProfile", "text", err)
@@ -41251,9 +41523,13 @@ func (m *KeyboardButtonUserProfile) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.ConsumeID(KeyboardButtonStyleTypeID); err != nil {
 			return b.DecodeErr("keyboardButtonUserProfile", "style", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("keyboardButtonUserProfile", "style", err)
+		}
 		if err = m.Style.decodeFields(b); err != nil {
 			return b.DecodeErr("keyboardButtonUserProfile", "style", err)
 		}
+		b.Leave()
 	}
 	if m.Text, err = b.String(); err != nil {
 		return b.DecodeErr("keyboardButtonUserProfile", "text", err)
@@ -41330,9 +41606,13 @@ func (m *KeyboardButtonWebView) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.ConsumeID(KeyboardButtonStyleTypeID); err != nil {
 			return b.DecodeErr("keyboardButtonWebView", "style", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("keyboardButtonWebView", "style", err)
+		}
 		if err = m.Style.decodeFields(b); err != nil {
 			return b.DecodeErr("keyboardButtonWebView", "style", err)
 		}
+		b.Leave()
 	}
 	if m.Text, err = b.String(); err != nil {
 		return b.DecodeErr("keyboardButtonWebView", "text", err)
@@ -41409,9 +41689,13 @@ func (m *KeyboardButtonSimpleWebView) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.ConsumeID(KeyboardButtonStyleTypeID); err != nil {
 			return b.DecodeErr("keyboardButtonSimpleWebView", "style", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("keyboardButtonSimpleWebView", "style", err)
+		}
 		if err = m.Style.decodeFields(b); err != nil {
 			return b.DecodeErr("keyboardButtonSimpleWebView", "style", err)
 		}
+		b.Leave()
 	}
 	if m.Text, err = b.String(); err != nil {
 		return b.DecodeErr("keyboardButtonSimpleWebView", "text", err)
@@ -41497,9 +41781,13 @@ func (m *KeyboardButtonRequestPeer) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.ConsumeID(KeyboardButtonStyleTypeID); err != nil {
 			return b.DecodeErr("keyboardButtonRequestPeer", "style", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("keyboardButtonRequestPeer", "style", err)
+		}
 		if err = m.Style.decodeFields(b); err != nil {
 			return b.DecodeErr("keyboardButtonRequestPeer", "style", err)
 		}
+		b.Leave()
 	}
 	if m.Text, err = b.String(); err != nil {
 		return b.DecodeErr("keyboardButtonRequestPeer", "text", err)
@@ -41606,9 +41894,13 @@ func (m *InputKeyboardButtonRequestPeer) decodeFields(b *tl.Buffer) (err error) 
 		if err = b.ConsumeID(KeyboardButtonStyleTypeID); err != nil {
 			return b.DecodeErr("inputKeyboardButtonRequestPeer", "style", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("inputKeyboardButtonRequestPeer", "style", err)
+		}
 		if err = m.Style.decodeFields(b); err != nil {
 			return b.DecodeErr("inputKeyboardButtonRequestPeer", "style", err)
 		}
+		b.Leave()
 	}
 	if m.Text, err = b.String(); err != nil {
 		return b.DecodeErr("inputKeyboardButtonRequestPeer", "text", err)
@@ -41691,9 +41983,13 @@ func (m *KeyboardButtonCopy) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.ConsumeID(KeyboardButtonStyleTypeID); err != nil {
 			return b.DecodeErr("keyboardButtonCopy", "style", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("keyboardButtonCopy", "style", err)
+		}
 		if err = m.Style.decodeFields(b); err != nil {
 			return b.DecodeErr("keyboardButtonCopy", "style", err)
 		}
+		b.Leave()
 	}
 	if m.Text, err = b.String(); err != nil {
 		return b.DecodeErr("keyboardButtonCopy", "text", err)
@@ -45451,9 +45747,13 @@ func (m *InputBotInlineMessageMediaInvoice) decodeFields(b *tl.Buffer) (err erro
 		if err = b.ConsumeID(InputWebDocumentTypeID); err != nil {
 			return b.DecodeErr("inputBotInlineMessageMediaInvoice", "photo", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("inputBotInlineMessageMediaInvoice", "photo", err)
+		}
 		if err = m.Photo.decodeFields(b); err != nil {
 			return b.DecodeErr("inputBotInlineMessageMediaInvoice", "photo", err)
 		}
+		b.Leave()
 	}
 	if err = b.ConsumeID(InvoiceTypeID); err != nil {
 		return b.DecodeErr("inputBotInlineMessageMediaInvoice", "invoice", err)
@@ -45813,18 +46113,26 @@ func (m *InputBotInlineResult) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.ConsumeID(InputWebDocumentTypeID); err != nil {
 			return b.DecodeErr("inputBotInlineResult", "thumb", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("inputBotInlineResult", "thumb", err)
+		}
 		if err = m.Thumb.decodeFields(b); err != nil {
 			return b.DecodeErr("inputBotInlineResult", "thumb", err)
 		}
+		b.Leave()
 	}
 	if f0&(1<<5) != 0 {
 		m.Content = tl.New[InputWebDocument](b, InputWebDocumentTypeID)
 		if err = b.ConsumeID(InputWebDocumentTypeID); err != nil {
 			return b.DecodeErr("inputBotInlineResult", "content", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("inputBotInlineResult", "content", err)
+		}
 		if err = m.Content.decodeFields(b); err != nil {
 			return b.DecodeErr("inputBotInlineResult", "content", err)
 		}
+		b.Leave()
 	}
 	if m.SendMessage, err = DecodeInputBotInlineMessageClass(b); err != nil {
 		return b.DecodeErr("inputBotInlineResult", "send_message", err)
@@ -48383,18 +48691,26 @@ func (m *DraftMessage) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.ConsumeID(SuggestedPostTypeID); err != nil {
 			return b.DecodeErr("draftMessage", "suggested_post", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("draftMessage", "suggested_post", err)
+		}
 		if err = m.SuggestedPost.decodeFields(b); err != nil {
 			return b.DecodeErr("draftMessage", "suggested_post", err)
 		}
+		b.Leave()
 	}
 	if f0&(1<<9) != 0 {
 		m.RichMessage = tl.New[RichMessage](b, RichMessageTypeID)
 		if err = b.ConsumeID(RichMessageTypeID); err != nil {
 			return b.DecodeErr("draftMessage", "rich_message", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("draftMessage", "rich_message", err)
+		}
 		if err = m.RichMessage.decodeFields(b); err != nil {
 			return b.DecodeErr("draftMessage", "rich_message", err)
 		}
+		b.Leave()
 	}
 	return nil
 }
@@ -54172,9 +54488,13 @@ func (m *PaymentRequestedInfo) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.ConsumeID(PostAddressTypeID); err != nil {
 			return b.DecodeErr("paymentRequestedInfo", "shipping_address", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("paymentRequestedInfo", "shipping_address", err)
+		}
 		if err = m.ShippingAddress.decodeFields(b); err != nil {
 			return b.DecodeErr("paymentRequestedInfo", "shipping_address", err)
 		}
+		b.Leave()
 	}
 	return nil
 }
@@ -55099,9 +55419,13 @@ func (m *InputStickerSetItem) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.ConsumeID(MaskCoordsTypeID); err != nil {
 			return b.DecodeErr("inputStickerSetItem", "mask_coords", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("inputStickerSetItem", "mask_coords", err)
+		}
 		if err = m.MaskCoords.decodeFields(b); err != nil {
 			return b.DecodeErr("inputStickerSetItem", "mask_coords", err)
 		}
+		b.Leave()
 	}
 	if f0&(1<<1) != 0 {
 		m.Keywords.Set = true
@@ -55658,9 +55982,13 @@ func (m *PhoneCall) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.ConsumeID(DataJSONTypeID); err != nil {
 			return b.DecodeErr("phoneCall", "custom_parameters", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("phoneCall", "custom_parameters", err)
+		}
 		if err = m.CustomParameters.decodeFields(b); err != nil {
 			return b.DecodeErr("phoneCall", "custom_parameters", err)
 		}
+		b.Leave()
 	}
 	return nil
 }
@@ -62183,9 +62511,13 @@ func (m *SecureValue) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.ConsumeID(SecureDataTypeID); err != nil {
 			return b.DecodeErr("secureValue", "data", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("secureValue", "data", err)
+		}
 		if err = m.Data.decodeFields(b); err != nil {
 			return b.DecodeErr("secureValue", "data", err)
 		}
+		b.Leave()
 	}
 	if f0&(1<<1) != 0 {
 		if m.FrontSide, err = DecodeSecureFileClass(b); err != nil {
@@ -62377,9 +62709,13 @@ func (m *InputSecureValue) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.ConsumeID(SecureDataTypeID); err != nil {
 			return b.DecodeErr("inputSecureValue", "data", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("inputSecureValue", "data", err)
+		}
 		if err = m.Data.decodeFields(b); err != nil {
 			return b.DecodeErr("inputSecureValue", "data", err)
 		}
+		b.Leave()
 	}
 	if f0&(1<<1) != 0 {
 		if m.FrontSide, err = DecodeInputSecureFileClass(b); err != nil {
@@ -68431,9 +68767,13 @@ func (m *InputThemeSettings) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.ConsumeID(WallPaperSettingsTypeID); err != nil {
 			return b.DecodeErr("inputThemeSettings", "wallpaper_settings", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("inputThemeSettings", "wallpaper_settings", err)
+		}
 		if err = m.WallpaperSettings.decodeFields(b); err != nil {
 			return b.DecodeErr("inputThemeSettings", "wallpaper_settings", err)
 		}
+		b.Leave()
 	}
 	return nil
 }
@@ -68649,9 +68989,13 @@ func (m *WebPageAttributeTheme) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.ConsumeID(ThemeSettingsTypeID); err != nil {
 			return b.DecodeErr("webPageAttributeTheme", "settings", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("webPageAttributeTheme", "settings", err)
+		}
 		if err = m.Settings.decodeFields(b); err != nil {
 			return b.DecodeErr("webPageAttributeTheme", "settings", err)
 		}
+		b.Leave()
 	}
 	return nil
 }
@@ -70380,9 +70724,13 @@ func (m *GlobalPrivacySettings) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.ConsumeID(DisallowedGiftsSettingsTypeID); err != nil {
 			return b.DecodeErr("globalPrivacySettings", "disallowed_gifts", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("globalPrivacySettings", "disallowed_gifts", err)
+		}
 		if err = m.DisallowedGifts.decodeFields(b); err != nil {
 			return b.DecodeErr("globalPrivacySettings", "disallowed_gifts", err)
 		}
+		b.Leave()
 	}
 	return nil
 }
@@ -70473,9 +70821,13 @@ func (m *MessageViews) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.ConsumeID(MessageRepliesTypeID); err != nil {
 			return b.DecodeErr("messageViews", "replies", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("messageViews", "replies", err)
+		}
 		if err = m.Replies.decodeFields(b); err != nil {
 			return b.DecodeErr("messageViews", "replies", err)
 		}
+		b.Leave()
 	}
 	return nil
 }
@@ -70648,9 +71000,13 @@ func (m *MessageReplyHeader) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.ConsumeID(MessageFwdHeaderTypeID); err != nil {
 			return b.DecodeErr("messageReplyHeader", "reply_from", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("messageReplyHeader", "reply_from", err)
+		}
 		if err = m.ReplyFrom.decodeFields(b); err != nil {
 			return b.DecodeErr("messageReplyHeader", "reply_from", err)
 		}
+		b.Leave()
 	}
 	if f0&(1<<8) != 0 {
 		if m.ReplyMedia, err = DecodeMessageMediaClass(b); err != nil {
@@ -71607,18 +71963,26 @@ func (m *GroupCallParticipant) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.ConsumeID(GroupCallParticipantVideoTypeID); err != nil {
 			return b.DecodeErr("groupCallParticipant", "video", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("groupCallParticipant", "video", err)
+		}
 		if err = m.Video.decodeFields(b); err != nil {
 			return b.DecodeErr("groupCallParticipant", "video", err)
 		}
+		b.Leave()
 	}
 	if f0&(1<<14) != 0 {
 		m.Presentation = tl.New[GroupCallParticipantVideo](b, GroupCallParticipantVideoTypeID)
 		if err = b.ConsumeID(GroupCallParticipantVideoTypeID); err != nil {
 			return b.DecodeErr("groupCallParticipant", "presentation", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("groupCallParticipant", "presentation", err)
+		}
 		if err = m.Presentation.decodeFields(b); err != nil {
 			return b.DecodeErr("groupCallParticipant", "presentation", err)
 		}
+		b.Leave()
 	}
 	if f0&(1<<16) != 0 {
 		m.PaidStarsTotal.Set = true
@@ -75066,9 +75430,13 @@ func (m *InputInvoiceStarGift) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.ConsumeID(TextWithEntitiesTypeID); err != nil {
 			return b.DecodeErr("inputInvoiceStarGift", "message", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("inputInvoiceStarGift", "message", err)
+		}
 		if err = m.Message.decodeFields(b); err != nil {
 			return b.DecodeErr("inputInvoiceStarGift", "message", err)
 		}
+		b.Leave()
 	}
 	return nil
 }
@@ -75280,9 +75648,13 @@ func (m *InputInvoicePremiumGiftStars) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.ConsumeID(TextWithEntitiesTypeID); err != nil {
 			return b.DecodeErr("inputInvoicePremiumGiftStars", "message", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("inputInvoicePremiumGiftStars", "message", err)
+		}
 		if err = m.Message.decodeFields(b); err != nil {
 			return b.DecodeErr("inputInvoicePremiumGiftStars", "message", err)
 		}
+		b.Leave()
 	}
 	return nil
 }
@@ -75692,9 +76064,13 @@ func (m *InputInvoiceStarGiftAuctionBid) decodeFields(b *tl.Buffer) (err error) 
 		if err = b.ConsumeID(TextWithEntitiesTypeID); err != nil {
 			return b.DecodeErr("inputInvoiceStarGiftAuctionBid", "message", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("inputInvoiceStarGiftAuctionBid", "message", err)
+		}
 		if err = m.Message.decodeFields(b); err != nil {
 			return b.DecodeErr("inputInvoiceStarGiftAuctionBid", "message", err)
 		}
+		b.Leave()
 	}
 	return nil
 }
@@ -75938,9 +76314,13 @@ func (m *InputStorePaymentPremiumGiftCode) decodeFields(b *tl.Buffer) (err error
 		if err = b.ConsumeID(TextWithEntitiesTypeID); err != nil {
 			return b.DecodeErr("inputStorePaymentPremiumGiftCode", "message", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("inputStorePaymentPremiumGiftCode", "message", err)
+		}
 		if err = m.Message.decodeFields(b); err != nil {
 			return b.DecodeErr("inputStorePaymentPremiumGiftCode", "message", err)
 		}
+		b.Leave()
 	}
 	return nil
 }
@@ -78462,18 +78842,26 @@ func (m *RequestPeerTypeChat) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.ConsumeID(ChatAdminRightsTypeID); err != nil {
 			return b.DecodeErr("requestPeerTypeChat", "user_admin_rights", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("requestPeerTypeChat", "user_admin_rights", err)
+		}
 		if err = m.UserAdminRights.decodeFields(b); err != nil {
 			return b.DecodeErr("requestPeerTypeChat", "user_admin_rights", err)
 		}
+		b.Leave()
 	}
 	if f0&(1<<2) != 0 {
 		m.BotAdminRights = tl.New[ChatAdminRights](b, ChatAdminRightsTypeID)
 		if err = b.ConsumeID(ChatAdminRightsTypeID); err != nil {
 			return b.DecodeErr("requestPeerTypeChat", "bot_admin_rights", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("requestPeerTypeChat", "bot_admin_rights", err)
+		}
 		if err = m.BotAdminRights.decodeFields(b); err != nil {
 			return b.DecodeErr("requestPeerTypeChat", "bot_admin_rights", err)
 		}
+		b.Leave()
 	}
 	return nil
 }
@@ -78567,18 +78955,26 @@ func (m *RequestPeerTypeBroadcast) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.ConsumeID(ChatAdminRightsTypeID); err != nil {
 			return b.DecodeErr("requestPeerTypeBroadcast", "user_admin_rights", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("requestPeerTypeBroadcast", "user_admin_rights", err)
+		}
 		if err = m.UserAdminRights.decodeFields(b); err != nil {
 			return b.DecodeErr("requestPeerTypeBroadcast", "user_admin_rights", err)
 		}
+		b.Leave()
 	}
 	if f0&(1<<2) != 0 {
 		m.BotAdminRights = tl.New[ChatAdminRights](b, ChatAdminRightsTypeID)
 		if err = b.ConsumeID(ChatAdminRightsTypeID); err != nil {
 			return b.DecodeErr("requestPeerTypeBroadcast", "bot_admin_rights", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("requestPeerTypeBroadcast", "bot_admin_rights", err)
+		}
 		if err = m.BotAdminRights.decodeFields(b); err != nil {
 			return b.DecodeErr("requestPeerTypeBroadcast", "bot_admin_rights", err)
 		}
+		b.Leave()
 	}
 	return nil
 }
@@ -80355,9 +80751,13 @@ func (m *StoryItem) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.ConsumeID(StoryFwdHeaderTypeID); err != nil {
 			return b.DecodeErr("storyItem", "fwd_from", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("storyItem", "fwd_from", err)
+		}
 		if err = m.FwdFrom.decodeFields(b); err != nil {
 			return b.DecodeErr("storyItem", "fwd_from", err)
 		}
+		b.Leave()
 	}
 	if m.ExpireDate, err = b.Int32(); err != nil {
 		return b.DecodeErr("storyItem", "expire_date", err)
@@ -80418,9 +80818,13 @@ func (m *StoryItem) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.ConsumeID(StoryViewsTypeID); err != nil {
 			return b.DecodeErr("storyItem", "views", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("storyItem", "views", err)
+		}
 		if err = m.Views.decodeFields(b); err != nil {
 			return b.DecodeErr("storyItem", "views", err)
 		}
+		b.Leave()
 	}
 	if f0&(1<<15) != 0 {
 		if m.SentReaction, err = DecodeReactionClass(b); err != nil {
@@ -81470,9 +81874,13 @@ func (m *MediaAreaGeoPoint) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.ConsumeID(GeoPointAddressTypeID); err != nil {
 			return b.DecodeErr("mediaAreaGeoPoint", "address", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("mediaAreaGeoPoint", "address", err)
+		}
 		if err = m.Address.decodeFields(b); err != nil {
 			return b.DecodeErr("mediaAreaGeoPoint", "address", err)
 		}
+		b.Leave()
 	}
 	return nil
 }
@@ -84898,9 +85306,13 @@ func (m *BotBusinessConnection) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.ConsumeID(BusinessBotRightsTypeID); err != nil {
 			return b.DecodeErr("botBusinessConnection", "rights", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("botBusinessConnection", "rights", err)
+		}
 		if err = m.Rights.decodeFields(b); err != nil {
 			return b.DecodeErr("botBusinessConnection", "rights", err)
 		}
+		b.Leave()
 	}
 	return nil
 }
@@ -86443,9 +86855,13 @@ func (m *FactCheck) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.ConsumeID(TextWithEntitiesTypeID); err != nil {
 			return b.DecodeErr("factCheck", "text", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("factCheck", "text", err)
+		}
 		if err = m.Text.decodeFields(b); err != nil {
 			return b.DecodeErr("factCheck", "text", err)
 		}
+		b.Leave()
 	}
 	if m.Hash, err = b.Int64(); err != nil {
 		return b.DecodeErr("factCheck", "hash", err)
@@ -88579,9 +88995,13 @@ func (m *StarGift) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.ConsumeID(StarGiftBackgroundTypeID); err != nil {
 			return b.DecodeErr("starGift", "background", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("starGift", "background", err)
+		}
 		if err = m.Background.decodeFields(b); err != nil {
 			return b.DecodeErr("starGift", "background", err)
 		}
+		b.Leave()
 	}
 	return nil
 }
@@ -90029,9 +90449,13 @@ func (m *StarGiftAttributeOriginalDetails) decodeFields(b *tl.Buffer) (err error
 		if err = b.ConsumeID(TextWithEntitiesTypeID); err != nil {
 			return b.DecodeErr("starGiftAttributeOriginalDetails", "message", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("starGiftAttributeOriginalDetails", "message", err)
+		}
 		if err = m.Message.decodeFields(b); err != nil {
 			return b.DecodeErr("starGiftAttributeOriginalDetails", "message", err)
 		}
+		b.Leave()
 	}
 	return nil
 }
@@ -90249,9 +90673,13 @@ func (m *SavedStarGift) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.ConsumeID(TextWithEntitiesTypeID); err != nil {
 			return b.DecodeErr("savedStarGift", "message", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("savedStarGift", "message", err)
+		}
 		if err = m.Message.decodeFields(b); err != nil {
 			return b.DecodeErr("savedStarGift", "message", err)
 		}
+		b.Leave()
 	}
 	if f0&(1<<3) != 0 {
 		m.MsgID.Set = true
@@ -93320,9 +93748,13 @@ func (m *StarGiftAuctionAcquiredGift) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.ConsumeID(TextWithEntitiesTypeID); err != nil {
 			return b.DecodeErr("starGiftAuctionAcquiredGift", "message", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("starGiftAuctionAcquiredGift", "message", err)
+		}
 		if err = m.Message.decodeFields(b); err != nil {
 			return b.DecodeErr("starGiftAuctionAcquiredGift", "message", err)
 		}
+		b.Leave()
 	}
 	if f0&(1<<2) != 0 {
 		m.GiftNum.Set = true
@@ -94725,9 +95157,13 @@ func (m *AiComposeTone) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.ConsumeID(AiComposeToneExampleTypeID); err != nil {
 			return b.DecodeErr("aiComposeTone", "example_english", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("aiComposeTone", "example_english", err)
+		}
 		if err = m.ExampleEnglish.decodeFields(b); err != nil {
 			return b.DecodeErr("aiComposeTone", "example_english", err)
 		}
+		b.Leave()
 	}
 	return nil
 }

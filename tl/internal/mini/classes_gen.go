@@ -32,9 +32,13 @@ func DecodeShapeClass(b *tl.Buffer) (ShapeClass, error) {
 	default:
 		return nil, b.UnexpectedID("Shape", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("Shape", "", err)
+	}
 	if err := v.decodeFields(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }
 

@@ -178,3 +178,60 @@ func TestDecodeAllocs(t *testing.T) {
 		t.Fatalf("decoding 800 values took %.0f allocations", allocs)
 	}
 }
+
+// TestDepthLimit: hostile nesting fails with ErrTooDeep instead of exhausting the stack, through
+// classes, self-referencing pointers and generic queries alike.
+func TestDepthLimit(t *testing.T) {
+	// Every wrapper only prefixes its inner value, so n levels are n copies of the prefix.
+	deep := func(n int, wrap func(inner []byte) []byte, leaf []byte) []byte {
+		return append(bytes.Repeat(wrap(nil), n), leaf...)
+	}
+	var leafB tl.Buffer
+	_ = (&ShapeEmpty{}).Encode(&leafB)
+	group := func(inner []byte) []byte {
+		var b tl.Buffer
+		b.PutID(ShapeGroupTypeID)
+		b.PutUint32(0)
+		b.PutVectorHeader(1)
+		return append(b.Buf, inner...)
+	}
+	var nodeLeaf tl.Buffer
+	_ = (&StoreNode{}).Encode(&nodeLeaf)
+	node := func(inner []byte) []byte {
+		var b tl.Buffer
+		b.PutID(StoreNodeTypeID)
+		b.PutUint32(1)
+		b.PutInt32(0)
+		return append(b.Buf, inner...)
+	}
+	var q tl.Buffer
+	_ = (&GetIDsRequest{}).Encode(&q)
+	query := func(inner []byte) []byte {
+		var b tl.Buffer
+		b.PutID(InvokeWithTagRequestTypeID)
+		b.PutString("")
+		return append(b.Buf, inner...)
+	}
+	tests := []struct {
+		name string
+		wrap func([]byte) []byte
+		leaf []byte
+	}{
+		{"class", group, leafB.Buf},
+		{"pointer", node, nodeLeaf.Buf},
+		{"query", query, q.Buf},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var b tl.Buffer
+			b.ResetTo(deep(tl.MaxDepth/2, tt.wrap, tt.leaf))
+			if _, err := DecodeObject(&b); err != nil {
+				t.Fatalf("moderate nesting rejected: %v", err)
+			}
+			b.ResetTo(deep(100000, tt.wrap, tt.leaf))
+			if _, err := DecodeObject(&b); !errors.Is(err, tl.ErrTooDeep) {
+				t.Fatalf("got %v, want ErrTooDeep", err)
+			}
+		})
+	}
+}

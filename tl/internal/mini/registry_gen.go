@@ -102,8 +102,12 @@ func DecodeObject(b *tl.Buffer) (tl.Object, error) {
 		_ = b.Skip(4)
 		return nil, b.UnexpectedID("Object", id)
 	}
+	if err := b.Enter(); err != nil {
+		return nil, b.DecodeErr("Object", "", err)
+	}
 	if err := v.Decode(b); err != nil {
 		return nil, err
 	}
+	b.Leave()
 	return v, nil
 }

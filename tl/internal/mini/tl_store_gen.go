@@ -71,9 +71,13 @@ func (m *StoreNode) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.ConsumeID(StoreNodeTypeID); err != nil {
 			return b.DecodeErr("store.node", "next", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("store.node", "next", err)
+		}
 		if err = m.Next.decodeFields(b); err != nil {
 			return b.DecodeErr("store.node", "next", err)
 		}
+		b.Leave()
 	}
 	return nil
 }

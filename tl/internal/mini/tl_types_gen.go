@@ -626,9 +626,13 @@ func (m *Item) decodeFields(b *tl.Buffer) (err error) {
 		if err = b.ConsumeID(PointTypeID); err != nil {
 			return b.DecodeErr("item", "where", err)
 		}
+		if err = b.Enter(); err != nil {
+			return b.DecodeErr("item", "where", err)
+		}
 		if err = m.Where.decodeFields(b); err != nil {
 			return b.DecodeErr("item", "where", err)
 		}
+		b.Leave()
 	}
 	if f0&(1<<9) != 0 {
 		{

@@ -34,7 +34,9 @@ func (e *emitter) classDecl(f *file, c *model.Class) {
 		f.p("\tcase %s:\n\t\tv = tl.New[%s](b, id)", st.IDConst(), st.GoName)
 	}
 	f.p("\tdefault:\n\t\treturn nil, b.UnexpectedID(%q, id)\n\t}", c.TLName)
+	f.p("\tif err := b.Enter(); err != nil {\n\t\treturn nil, b.DecodeErr(%q, \"\", err)\n\t}", c.TLName)
 	f.p("\tif err := v.decodeFields(b); err != nil {\n\t\treturn nil, err\n\t}")
+	f.p("\tb.Leave()")
 	f.p("\treturn v, nil")
 	f.p("}\n")
 	f.p("// %s holds a %s; it implements tl.Encoder and tl.Decoder, e.g. as an RPC result.", c.BoxName(), c.TLName)
@@ -147,7 +149,9 @@ func (e *emitter) registry(f *file) {
 	f.p("\tif err != nil {\n\t\treturn nil, b.DecodeErr(\"Object\", \"\", err)\n\t}")
 	f.p("\tv := NewObject(id)")
 	f.p("\tif v == nil {\n\t\t_ = b.Skip(4)\n\t\treturn nil, b.UnexpectedID(\"Object\", id)\n\t}")
+	f.p("\tif err := b.Enter(); err != nil {\n\t\treturn nil, b.DecodeErr(\"Object\", \"\", err)\n\t}")
 	f.p("\tif err := v.Decode(b); err != nil {\n\t\treturn nil, err\n\t}")
+	f.p("\tb.Leave()")
 	f.p("\treturn v, nil")
 	f.p("}")
 }

@@ -512,7 +512,13 @@ func (e *emitter) decodeValue(f *file, st *model.Struct, fl *model.Field, t *mod
 		if !t.Bare {
 			f.p("%sif err = b.ConsumeID(%s); err != nil {\n%s", ind, t.Struct.IDConst(), fail)
 		}
+		if t.Ptr { // pointers may form recursive chains: bound their depth
+			f.p("%sif err = b.Enter(); err != nil {\n%s", ind, fail)
+		}
 		f.p("%sif err = %s.decodeFields(b); err != nil {\n%s", ind, v, fail)
+		if t.Ptr {
+			f.p("%sb.Leave()", ind)
+		}
 	case model.KClass:
 		f.p("%sif %s, err = %s(b); err != nil {\n%s", ind, v, f.qual(t.Class.Pkg, t.Class.DecodeFunc()), fail)
 	case model.KQuery, model.KObject:
