@@ -12,8 +12,9 @@
 // With TG_API_ID, TG_API_HASH and TG_BOT_TOKEN set it logs the bot in to the real Telegram
 // instead and prints who it is.
 //
-// The demo uses the session layer directly; when the high-level client (package mtgo) lands,
-// its bot login, handlers, upload and download replace the raw calls here.
+// Then it tells the same story with the high-level client (package mtgo, client.go): a bot
+// echoing through an OnMessage handler, a code login through a callback, a message round
+// trip, Invoke, and a client resumed from a session string.
 package main
 
 import (
@@ -329,6 +330,9 @@ func runLocal(ctx context.Context, out io.Writer) error {
 		return fmt.Errorf("the imported session is %+v, want the bot", self[0])
 	}
 	t.step("new connection from the imported string: still logged in as @%s, no key exchange", botUser.Username)
+	if err := runClientDemo(ctx, t, cl); err != nil {
+		return err
+	}
 	t.step("done; stopping the clients and the cluster")
 	return nil
 }

@@ -15,7 +15,8 @@ func TestDemoTranscript(t *testing.T) {
 	for _, want := range []string{
 		"auth key exchange done", "logged in with its token as @demo_bot", "login code",
 		`alice -> bot: "hello bot"`, `bot -> alice: "echo: hello bot"`, "md5 matches",
-		"exported its session string", "still logged in as @demo_bot", "done",
+		"exported its session string", "still logged in as @demo_bot",
+		"client: bot connected", `bot's handler replied "echo: hi from the client"`, "without logging in", "done",
 	} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("transcript lacks %q:\n%s", want, out.String())
