@@ -11,7 +11,6 @@ import (
 	"runtime/debug"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -55,9 +54,10 @@ type FileOptions struct {
 	// LockTimeout is how long to wait for the file lock another client holds before
 	// failing with ErrSessionInUse; 0 means DefaultLockTimeout.
 	LockTimeout time.Duration
-	// SkipCheck skips the consistency check of the whole file on open. The check reads
-	// every page, which for large peer caches takes a moment; without it, a damaged file
-	// may only be detected when the damaged part is read.
+	// SkipCheck skips the structure check of the whole file on open (checkBolt). The
+	// check reads every page in use, which for large peer caches takes a moment; without it,
+	// a damaged file may only be detected when the damaged part is read, and damage bbolt
+	// does not expect can then stop the program.
 	SkipCheck bool
 }
 
@@ -189,15 +189,48 @@ func openChecked(path string, o FileOptions) (db *bolt.DB, err error) {
 			db, err = nil, fmt.Errorf("%w: %s: %v", ErrCorrupt, path, r)
 		}
 	}()
+	if !o.SkipCheck {
+		if err := precheck(path, o); err != nil {
+			return nil, err
+		}
+	}
 	db, err = bolt.Open(path, 0o600, &bolt.Options{Timeout: o.LockTimeout})
 	if err != nil {
 		return nil, openError(path, err)
 	}
-	if err := checkFile(db, o); err != nil {
+	if err := checkFile(db); err != nil {
 		_ = db.Close()
 		return nil, fmt.Errorf("storage: open %s: %w", path, err)
 	}
 	return db, nil
+}
+
+// errLocked reports that another client holds the file's lock.
+var errLocked = errors.New("locked")
+
+// precheck validates the file's page structure (checkBolt) under the file lock, before bbolt
+// reads anything from it.
+func precheck(path string, o FileOptions) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("storage: open %s: %w", path, err)
+	}
+	defer f.Close()
+	if err := lockForCheck(f, o.LockTimeout); err != nil {
+		if errors.Is(err, errLocked) {
+			return fmt.Errorf("%w: %s is locked", ErrSessionInUse, path)
+		}
+		return fmt.Errorf("storage: lock %s: %w", path, err)
+	}
+	defer unlock(f)
+	info, err := f.Stat()
+	if err != nil {
+		return fmt.Errorf("storage: open %s: %w", path, err)
+	}
+	if err := checkBolt(f, info.Size()); err != nil {
+		return fmt.Errorf("storage: open %s: %w", path, err)
+	}
+	return nil
 }
 
 func openError(path string, err error) error {
@@ -212,8 +245,8 @@ func openError(path string, err error) error {
 	return fmt.Errorf("storage: open %s: %w", path, err)
 }
 
-// checkFile verifies the format version, the buckets and, unless skipped, every page.
-func checkFile(db *bolt.DB, o FileOptions) error {
+// checkFile verifies the format version and the buckets.
+func checkFile(db *bolt.DB) error {
 	return db.Update(func(tx *bolt.Tx) error {
 		meta := tx.Bucket(bucketMeta)
 		if meta == nil {
@@ -227,21 +260,6 @@ func checkFile(db *bolt.DB, o FileOptions) error {
 		case v[0] == 0:
 			return fmt.Errorf("%w: format 0", ErrCorrupt)
 		}
-		if !o.SkipCheck {
-			// Read every key and value first, on this goroutine, where a fault on damaged
-			// offsets becomes a recoverable panic; bbolt's own check runs on a goroutine of
-			// its own where such a fault would kill the program.
-			if err := walk(tx.Cursor(), 0); err != nil {
-				return err
-			}
-			var errs []error
-			for err := range tx.Check() {
-				errs = append(errs, err)
-			}
-			if len(errs) > 0 {
-				return fmt.Errorf("%w: %w", ErrCorrupt, errors.Join(errs...))
-			}
-		}
 		// Buckets a crash cannot have lost (the file is created whole), but a file from a
 		// future minor layout might lack; create them rather than fail every call.
 		for _, name := range dataBuckets {
@@ -251,57 +269,6 @@ func checkFile(db *bolt.DB, o FileOptions) error {
 		}
 		return nil
 	})
-}
-
-// maxDepth bounds bucket nesting during the walk; this package nests none, so anything deeper
-// than a few levels is damage.
-const maxDepth = 4
-
-// walk reads every byte of every key and value under c, checks that keys come in order, and
-// descends into nested buckets.
-func walk(c *bolt.Cursor, depth int) error {
-	if depth > maxDepth {
-		return fmt.Errorf("%w: buckets nested %d deep", ErrCorrupt, depth)
-	}
-	b := c.Bucket()
-	var (
-		prev []byte
-		sum  byte
-	)
-	defer func() { touched.Add(uint32(sum)) }()
-	for k, v := c.First(); k != nil; k, v = c.Next() {
-		if prev != nil && bytes.Compare(prev, k) >= 0 {
-			return fmt.Errorf("%w: keys out of order", ErrCorrupt)
-		}
-		prev = k
-		sum ^= touch(v)
-		if v != nil {
-			continue
-		}
-		nested := b.Bucket(k)
-		if nested == nil {
-			if depth == 0 {
-				return fmt.Errorf("%w: top-level key %q is not a bucket", ErrCorrupt, k)
-			}
-			continue
-		}
-		if err := walk(nested.Cursor(), depth+1); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// touched keeps walk's reads from being optimized away.
-var touched atomic.Uint32
-
-// touch reads every byte of b, so a damaged length or offset faults here, under guard.
-func touch(b []byte) byte {
-	var x byte
-	for _, c := range b {
-		x ^= c
-	}
-	return x
 }
 
 // Path returns the file's path.
