@@ -213,6 +213,14 @@ func (b *Box) dequeue() {
 	}
 }
 
+// channelFailures returns how many requests for a channel failed in a row.
+func (b *Box) channelFailures(id int64) int {
+	if c, ok := b.channels[id]; ok {
+		return c.rec.failures
+	}
+	return 0
+}
+
 // release frees c's recovery slot if it holds one.
 func (b *Box) release(c *channel) {
 	if c.rec.phase == phaseInFlight {

@@ -16,6 +16,10 @@ import (
 // DefaultRequestTimeout bounds each difference call the Manager makes.
 const DefaultRequestTimeout = 30 * time.Second
 
+// noHashRetries is how many times a channel difference waits (with backoff) for an access hash
+// nobody knows before the channel is dropped.
+const noHashRetries = 5
+
 // Options configure a Manager. API and Handler are required.
 type Options struct {
 	// API makes the getState and difference calls.
@@ -275,7 +279,10 @@ func (m *Manager) input(ctx context.Context, in input) Output {
 func (m *Manager) apply(ctx context.Context, r result) Output {
 	now := time.Now()
 	if r.err != nil {
-		if r.req.Kind == RequestChannelDifference && isInaccessible(r.err) {
+		// An unknown access hash may still come with the channel's next update (the Box learns
+		// it from the chats of held updates), so it is retried a few times before giving up.
+		retry := errors.Is(r.err, errNoAccessHash) && m.box.channelFailures(r.req.ChannelID) < noHashRetries
+		if r.req.Kind == RequestChannelDifference && isInaccessible(r.err) && !retry {
 			return m.box.DropChannel(now, r.req.ChannelID, r.err.Error())
 		}
 		m.log.LogAttrs(ctx, slog.LevelWarn, "updates: call failed", slog.String("method", r.req.Kind.String()),

@@ -277,18 +277,43 @@ func TestManagerDropsInaccessibleChannel(t *testing.T) {
 
 func TestManagerNoAccessHash(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		srv := sim.New(4, 9)
+		srv := sim.New(4, 9, 10)
 		store := NewMemoryStore()
 		st := srv.State()
-		// A saved channel whose hash nobody knows: its catch-up cannot be asked for.
+		// Saved channels whose hashes nobody knows: their catch-up cannot be asked for yet.
 		if err := store.Save(t.Context(), Commit{State: State{Pts: st.Pts, Qts: st.Qts, Seq: st.Seq, Date: st.Date}, HasState: true,
-			Channels: []ChannelPts{{ChannelID: 9, Pts: 1000}}}); err != nil {
+			Channels: []ChannelPts{{ChannelID: 9, Pts: 1000}, {ChannelID: 10, Pts: 1000}}}); err != nil {
 			t.Fatal(err)
 		}
+		srv.ChannelMessage(9) // missed while down
 		rec := &recorder{}
 		r := start(t, Options{API: srv, Handler: rec, Hook: rec, Store: store})
-		if !slices.Contains(rec.kinds(), EventChannelDropped) {
-			t.Errorf("events %v, want a channel dropped", rec.kinds())
+		if slices.Contains(rec.kinds(), EventChannelDropped) {
+			t.Fatalf("dropped at once: %v", rec.kinds())
+		}
+		// Channel 9's next update brings its hash: the retry fetches what was missed.
+		time.Sleep(500 * time.Millisecond)
+		r.push(t, srv.ChannelMessage(9))
+		time.Sleep(2 * time.Second)
+		synctest.Wait()
+		got := rec.seen()
+		slices.Sort(got)
+		if diff := cmp.Diff([]string{"m1", "m2"}, got); diff != "" {
+			t.Errorf("delivered (-want +got):\n%s", diff)
+		}
+		// Channel 10's hash never comes: it is dropped after the retries.
+		time.Sleep(time.Minute)
+		synctest.Wait()
+		var dropped []int64
+		rec.mu.Lock()
+		for _, e := range rec.events {
+			if e.Kind == EventChannelDropped {
+				dropped = append(dropped, e.ChannelID)
+			}
+		}
+		rec.mu.Unlock()
+		if diff := cmp.Diff([]int64{10}, dropped); diff != "" {
+			t.Errorf("dropped (-want +got):\n%s", diff)
 		}
 		if err := r.stop(t); err != nil {
 			t.Fatal(err)
