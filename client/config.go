@@ -134,6 +134,9 @@ type Config struct {
 	NoUpdates bool
 	// NoCatchUp skips fetching the updates missed while the client was offline.
 	NoCatchUp bool
+	// NoObfuscation sends the MTProto framing as it is instead of inside obfuscated2 (for
+	// servers that do not accept obfuscation; Telegram does). Ignored with MTProxy.
+	NoObfuscation bool
 	// ParseMode is the default parse mode of sent text: ParseModeNone, ParseModeMarkdown or
 	// ParseModeHTML.
 	ParseMode int

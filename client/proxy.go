@@ -52,7 +52,7 @@ func newStreamDialer(cfg Config) (transport.Dialer, error) {
 }
 
 // packetDialer returns how the session layer reaches a data center: through the MTProxy, or
-// with the stream dialer and obfuscated framing. Media connections announce a negative DC in
+// with the stream dialer and (unless Config.NoObfuscation) obfuscated framing. Media connections announce a negative DC in
 // the obfuscation header, as the protocol wants.
 func (c *Client) packetDialer(media bool) session.Dialer {
 	sign := 1
@@ -68,7 +68,7 @@ func (c *Client) packetDialer(media bool) session.Dialer {
 			return mtproxy.Dial(ctx, cfg)
 		})
 	}
-	td := session.TransportDialer{Dialer: c.dialer, Options: transport.ClientOptions{Obfuscated: true}}
+	td := session.TransportDialer{Dialer: c.dialer, Options: transport.ClientOptions{Obfuscated: !c.cfg.NoObfuscation}}
 	return session.DialerFunc(func(ctx context.Context, dc int, addr string) (session.PacketConn, error) {
 		return td.DialPacket(ctx, sign*dc, addr)
 	})
