@@ -81,7 +81,7 @@ func Example_swapLayers() {
 
 	cfg := mtgo.DefaultConfig
 	cfg.BotToken = bot.Token
-	cfg.DCAddrs = cl.Addrs()                                // the test server's data centers
+	cfg.DCAddrs = cl.Addrs()                             // the test server's data centers
 	cfg.PublicKeys = []*rsa.PublicKey{cl.RSAPublicKey()} // and its key
 	cfg.FxOptions = []fx.Option{
 		mtgo.DecorateDialer(func(d transport.Dialer) transport.Dialer {
