@@ -24,6 +24,7 @@ type InitConnection struct {
 // noQuery encodes nothing: it stands for the wrapped query when building the prefix.
 type noQuery struct{}
 
+// Encode writes nothing.
 func (noQuery) Encode(*tl.Buffer) error { return nil }
 
 // Prefix returns the encoding of invokeWithLayer and initConnection up to their query field:

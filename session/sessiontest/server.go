@@ -270,6 +270,7 @@ type pushback struct {
 	first []byte
 }
 
+// ReadPacket returns the pushed-back packet first, then reads from the connection.
 func (p *pushback) ReadPacket() ([]byte, error) {
 	if f := p.first; f != nil {
 		p.first = nil
