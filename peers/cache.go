@@ -25,7 +25,7 @@ const (
 // Options configure a Cache. The zero value is a cache of DefaultSize peers without a Store.
 type Options struct {
 	// Size bounds the peers kept in memory (least recently used go first); 0 means
-	// DefaultSize. The username and phone indexes are bounded by the same number.
+	// DefaultSize. The username and phone indexes cover the peers in memory only.
 	Size int
 	// Store keeps peers across restarts; nil keeps them in memory only. The cache reads
 	// through it on a miss.
@@ -54,8 +54,8 @@ type Cache struct {
 
 	mu       sync.Mutex
 	peers    *simplelru.LRU[Key, Peer]
-	names    *simplelru.LRU[string, Key] // normalized username -> key
-	phones   *simplelru.LRU[string, Key] // digits -> key
+	names    map[string]Key // normalized username -> key, for the peers in memory
+	phones   map[string]Key // digits -> key, for the peers in memory
 	dirty    map[Key]Peer                // changed, not yet handed to the store
 	inflight map[Key]Peer                // being written by Flush
 	selfID   int64
@@ -82,15 +82,19 @@ func NewCache(opts Options) *Cache {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	// NewLRU fails only for a size below 1, excluded above.
-	peers, _ := simplelru.NewLRU[Key, Peer](size, nil)
-	names, _ := simplelru.NewLRU[string, Key](size, nil)
-	phones, _ := simplelru.NewLRU[string, Key](size, nil)
-	return &Cache{
+	c := &Cache{
 		store: opts.Store, batchSize: batch, now: now, log: log,
-		peers: peers, names: names, phones: phones,
+		names: make(map[string]Key), phones: make(map[string]Key),
 		dirty: make(map[Key]Peer),
 	}
+	// NewLRU fails only for a size below 1, excluded above.
+	c.peers, _ = simplelru.NewLRU(size, c.evicted)
+	return c
+}
+
+// evicted drops the index entries of a peer leaving memory (called by the LRU under mu).
+func (c *Cache) evicted(k Key, p Peer) {
+	c.unindexLocked(p, Peer{Key: k})
 }
 
 // SetSelf records the logged-in account's user id and whether it is a bot. Learn also sets it
@@ -157,7 +161,7 @@ func (c *Cache) ByUsername(ctx context.Context, username string) (Peer, bool, er
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if k, ok := c.names.Get(n); ok {
+	if k, ok := c.names[n]; ok {
 		p, ok, err := c.getLocked(ctx, k)
 		if err != nil {
 			return Peer{}, false, err
@@ -165,7 +169,7 @@ func (c *Cache) ByUsername(ctx context.Context, username string) (Peer, bool, er
 		if ok && p.HasUsername(n) {
 			return p.clone(), true, nil
 		}
-		c.names.Remove(n)
+		delete(c.names, n)
 	}
 	if c.store == nil {
 		return Peer{}, false, nil
@@ -186,7 +190,7 @@ func (c *Cache) ByPhone(ctx context.Context, phone string) (Peer, bool, error) {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if k, ok := c.phones.Get(n); ok {
+	if k, ok := c.phones[n]; ok {
 		p, ok, err := c.getLocked(ctx, k)
 		if err != nil {
 			return Peer{}, false, err
@@ -194,7 +198,7 @@ func (c *Cache) ByPhone(ctx context.Context, phone string) (Peer, bool, error) {
 		if ok && p.Phone == n {
 			return p.clone(), true, nil
 		}
-		c.phones.Remove(n)
+		delete(c.phones, n)
 	}
 	if c.store == nil {
 		return Peer{}, false, nil
@@ -337,32 +341,41 @@ func (c *Cache) Add(id int64, peer tg.InputPeerClass) {
 // putLocked stores next in memory and, if its information differs from old, marks it for the
 // Store.
 func (c *Cache) putLocked(old Peer, found bool, next Peer) {
+	if found && old.sameInfo(next) {
+		// Seen again, nothing new: refresh Seen and the LRU order only.
+		c.peers.Add(next.Key, next)
+		return
+	}
 	c.peers.Add(next.Key, next)
 	c.indexLocked(old, next)
-	if !found || !old.sameInfo(next) {
-		c.dirty[next.Key] = next
-	}
+	c.dirty[next.Key] = next
 }
 
 // indexLocked points the username and phone indexes at next, dropping the entries old had
 // that next no longer has.
 func (c *Cache) indexLocked(old, next Peer) {
+	c.unindexLocked(old, next)
+	for _, n := range next.Usernames {
+		c.names[NormalizeUsername(n)] = next.Key
+	}
+	if next.Phone != "" {
+		c.phones[next.Phone] = next.Key
+	}
+}
+
+// unindexLocked drops the index entries of old that still point to its key and that next (a
+// record of the same key) does not carry.
+func (c *Cache) unindexLocked(old, next Peer) {
 	for _, n := range old.Usernames {
 		n = NormalizeUsername(n)
-		if k, ok := c.names.Peek(n); ok && k == next.Key && !next.HasUsername(n) {
-			c.names.Remove(n)
+		if k, ok := c.names[n]; ok && k == next.Key && !next.HasUsername(n) {
+			delete(c.names, n)
 		}
 	}
 	if old.Phone != "" && old.Phone != next.Phone {
-		if k, ok := c.phones.Peek(old.Phone); ok && k == next.Key {
-			c.phones.Remove(old.Phone)
+		if k, ok := c.phones[old.Phone]; ok && k == next.Key {
+			delete(c.phones, old.Phone)
 		}
-	}
-	for _, n := range next.Usernames {
-		c.names.Add(NormalizeUsername(n), next.Key)
-	}
-	if next.Phone != "" {
-		c.phones.Add(next.Phone, next.Key)
 	}
 }
 

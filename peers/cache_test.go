@@ -494,3 +494,59 @@ func TestCacheConcurrent(t *testing.T) {
 		}
 	}
 }
+
+func TestLearnKnownAllocs(t *testing.T) {
+	if raceEnabled {
+		t.Skip("allocation counts differ under the race detector")
+	}
+	users := []tg.UserClass{fullUser(1, 10, "alice"), fullUser(2, 20, ""), minUser(1, 99)}
+	c := NewCache(Options{Store: &MemoryStore{}})
+	c.Learn(users, nil)
+	if n := testing.AllocsPerRun(100, func() { c.Learn(users, nil) }); n != 0 {
+		t.Errorf("Learn of known users allocates %v times, want 0", n)
+	}
+}
+
+// The fast path for known users must agree with the full merge: every change is seen.
+func TestLearnDetectsChanges(t *testing.T) {
+	base := func() *tg.User {
+		return &tg.User{ID: 1, AccessHash: tl.Some(int64(10)), Phone: tl.Some("15550100"),
+			Usernames: []tg.Username{{Username: "a_one", Active: true}, {Username: "a_two", Active: true}}}
+	}
+	tests := []struct {
+		name   string
+		change func(u *tg.User)
+	}{
+		{"hash", func(u *tg.User) { u.AccessHash = tl.Some(int64(11)) }},
+		{"bot", func(u *tg.User) { u.Bot = true }},
+		{"phone", func(u *tg.User) { u.Phone = tl.Some("15550199") }},
+		{"phone hidden", func(u *tg.User) { u.Phone = tl.Opt[string]{} }},
+		{"username dropped", func(u *tg.User) { u.Usernames = u.Usernames[:1] }},
+		{"username deactivated", func(u *tg.User) { u.Usernames[1].Active = false }},
+		{"username reordered", func(u *tg.User) { u.Usernames[0], u.Usernames[1] = u.Usernames[1], u.Usernames[0] }},
+		{"single username", func(u *tg.User) { u.Usernames = nil; u.Username = tl.Some("solo_name") }},
+		{"no username", func(u *tg.User) { u.Usernames = nil }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := NewCache(Options{Now: newClock().Now})
+			c.Learn([]tg.UserClass{base()}, nil)
+			next := base()
+			tt.change(next)
+			c.Learn([]tg.UserClass{next}, nil)
+			got, _, _ := c.Get(context.Background(), UserKey(1))
+			if diff := cmp.Diff(userPeer(next, t0), got); diff != "" {
+				t.Errorf("after the change (-want +got):\n%s", diff)
+			}
+		})
+	}
+	// Formatting alone is no change.
+	c := NewCache(Options{Store: &MemoryStore{}, BatchSize: 100})
+	c.Learn([]tg.UserClass{base()}, nil)
+	again := base()
+	again.Phone = tl.Some("+1 555 0100")
+	c.Learn([]tg.UserClass{again}, nil)
+	if c.Pending() != 1 {
+		t.Errorf("re-learning with a formatted phone made %d pending, want 1", c.Pending())
+	}
+}

@@ -28,6 +28,15 @@ func (c *Cache) Learn(users []tg.UserClass, chats []tg.ChatClass) {
 			if u.Self {
 				c.selfID, c.selfBot = u.ID, u.Bot
 			}
+			if old, ok := c.peers.Get(UserKey(u.ID)); ok && userUnchanged(old, u) {
+				// The common case on every update: a known user, nothing new. Only Seen
+				// moves, without building a record.
+				if !u.Min {
+					old.Seen = now
+					c.peers.Add(old.Key, old)
+				}
+				continue
+			}
 			c.learnLocked(userPeer(u, now), u.Min, u.AccessHash.Set)
 		}
 	}
@@ -82,6 +91,35 @@ func userPeer(u *tg.User, now time.Time) Peer {
 		p.Phone = NormalizePhone(u.Phone.Value)
 	}
 	return p
+}
+
+// userUnchanged reports whether learning u would change nothing in old but Seen: a min user
+// over a full record, or a full user carrying exactly old's information.
+func userUnchanged(old Peer, u *tg.User) bool {
+	if u.Min {
+		return !old.Min
+	}
+	if !u.AccessHash.Set || u.AccessHash.Value != old.AccessHash || old.Min || u.Bot != old.Bot {
+		return false
+	}
+	if phone, _ := u.Phone.Get(); phone != old.Phone && NormalizePhone(phone) != old.Phone {
+		return false
+	}
+	// The usernames activeUsernames would build, compared without building them.
+	i := 0
+	for _, n := range u.Usernames {
+		if !n.Active || n.Username == "" {
+			continue
+		}
+		if i >= len(old.Usernames) || old.Usernames[i] != n.Username {
+			return false
+		}
+		i++
+	}
+	if i == 0 && u.Username.Set && u.Username.Value != "" {
+		return len(old.Usernames) == 1 && old.Usernames[0] == u.Username.Value
+	}
+	return i == len(old.Usernames)
 }
 
 // learnLocked merges an incoming peer into the cache. min says the object was a min
