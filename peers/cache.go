@@ -56,8 +56,8 @@ type Cache struct {
 	peers    *simplelru.LRU[Key, Peer]
 	names    map[string]Key // normalized username -> key, for the peers in memory
 	phones   map[string]Key // digits -> key, for the peers in memory
-	dirty    map[Key]Peer                // changed, not yet handed to the store
-	inflight map[Key]Peer                // being written by Flush
+	dirty    map[Key]Peer   // changed, not yet handed to the store
+	inflight map[Key]Peer   // being written by Flush
 	selfID   int64
 	selfBot  bool
 
