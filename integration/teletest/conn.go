@@ -88,8 +88,9 @@ type conn struct {
 	fresh   bool // the session is new: new_session_created is about to be sent
 	delayed []delayedReply
 	wbuf    []byte
-	ebuf    tl.Buffer
-	packets int // packets received
+	ebuf    tl.Buffer // encodes results and updates
+	dbuf    tl.Buffer // decodes requests (its arena batches their allocations)
+	packets int       // packets received
 }
 
 // stop closes the connection from any goroutine: serve returns and everything is released.
@@ -341,7 +342,7 @@ func (c *conn) request(ctx context.Context, msgID int64, body []byte) (err error
 	if c.layer() == Layer170 {
 		body = upgradeRequest(body)
 	}
-	req, err := services.DecodeRequest(body)
+	req, err := services.DecodeRequestWith(&c.dbuf, body)
 	if err != nil {
 		c.answer(msgID, nil, services.AsRPCError(err, c.log), 0)
 		return nil
