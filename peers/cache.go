@@ -348,7 +348,9 @@ func (c *Cache) putLocked(old Peer, found bool, next Peer) {
 	}
 	c.peers.Add(next.Key, next)
 	c.indexLocked(old, next)
-	c.dirty[next.Key] = next
+	if c.store != nil {
+		c.dirty[next.Key] = next
+	}
 }
 
 // indexLocked points the username and phone indexes at next, dropping the entries old had

@@ -550,3 +550,14 @@ func TestLearnDetectsChanges(t *testing.T) {
 		t.Errorf("re-learning with a formatted phone made %d pending, want 1", c.Pending())
 	}
 }
+
+func TestNoStoreKeepsNothingPending(t *testing.T) {
+	c := NewCache(Options{Size: 10})
+	c.Learn(benchUsers(1000), nil)
+	if n := c.Pending(); n != 0 {
+		t.Errorf("a cache without a store holds %d pending peers", n)
+	}
+	if n := c.Len(); n != 10 {
+		t.Errorf("Len() = %d, want the bound 10", n)
+	}
+}
