@@ -137,3 +137,10 @@ func TestThumbs(t *testing.T) {
 		t.Fatalf("nil photo: %v", err)
 	}
 }
+
+func TestKindString(t *testing.T) {
+	got := []string{KindMain.String(), KindMedia.String(), KindCDN.String(), Kind(7).String()}
+	if d := cmp.Diff([]string{"main", "media", "cdn", "kind(7)"}, got); d != "" {
+		t.Fatal(d)
+	}
+}
