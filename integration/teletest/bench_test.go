@@ -2,11 +2,14 @@ package teletest
 
 import (
 	"context"
+	crand "crypto/rand"
 	"testing"
 
 	"github.com/mtgo-labs/mtgo/integration/teletest/services"
+	"github.com/mtgo-labs/mtgo/session/exchange"
 	"github.com/mtgo-labs/mtgo/tl"
 	"github.com/mtgo-labs/mtgo/tl/tg"
+	"github.com/mtgo-labs/mtgo/transport"
 )
 
 // BenchmarkCall measures one help.getNearestDc three ways in the same run, so the README can
@@ -62,4 +65,19 @@ func BenchmarkCall(b *testing.B) {
 			}
 		})
 	})
+}
+
+// BenchmarkKeyExchange measures a whole key exchange with a data center over loopback TCP
+// (client and server side in one process).
+func BenchmarkKeyExchange(b *testing.B) {
+	cl := startCluster(b, Config{DCs: 1})
+	for b.Loop() {
+		r := rawDial(b, cl.Addr(1), transport.ClientOptions{})
+		if _, err := exchange.RunClient(context.Background(), r.pc, exchange.ClientConfig{
+			Keys: cl.PublicKeys(), DC: 1, Rand: crand.Reader,
+		}); err != nil {
+			b.Fatal(err)
+		}
+		_ = r.nc.Close()
+	}
 }
