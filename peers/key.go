@@ -154,6 +154,57 @@ func KeyOfInputPeer(p tg.InputPeerClass) (Key, bool) {
 	return k, true
 }
 
+// KeyOfUser returns the key of a user object (user or userEmpty).
+func KeyOfUser(u tg.UserClass) (Key, bool) {
+	var k Key
+	switch u := u.(type) {
+	case *tg.User:
+		if u != nil {
+			k = UserKey(u.ID)
+		}
+	case *tg.UserEmpty:
+		if u != nil {
+			k = UserKey(u.ID)
+		}
+	}
+	if !k.Valid() {
+		return Key{}, false
+	}
+	return k, true
+}
+
+// KeyOfChat returns the key of a chat object: chat, chatForbidden and chatEmpty are basic
+// groups, channel and channelForbidden channels.
+func KeyOfChat(c tg.ChatClass) (Key, bool) {
+	var k Key
+	switch c := c.(type) {
+	case *tg.Chat:
+		if c != nil {
+			k = ChatKey(c.ID)
+		}
+	case *tg.ChatForbidden:
+		if c != nil {
+			k = ChatKey(c.ID)
+		}
+	case *tg.ChatEmpty:
+		if c != nil {
+			k = ChatKey(c.ID)
+		}
+	case *tg.Channel:
+		if c != nil {
+			k = ChannelKey(c.ID)
+		}
+	case *tg.ChannelForbidden:
+		if c != nil {
+			k = ChannelKey(c.ID)
+		}
+	}
+	if !k.Valid() {
+		return Key{}, false
+	}
+	return k, true
+}
+
 // Peer returns the key as a tg.PeerClass, nil for an invalid key.
 func (k Key) Peer() tg.PeerClass {
 	if !k.Valid() {

@@ -68,6 +68,15 @@ func TestKeysOfTGValues(t *testing.T) {
 		{"user from message", func() (Key, bool) { return KeyOfInputPeer(&tg.InputPeerUserFromMessage{UserID: 7}) }, UserKey(7)},
 		{"channel from message", func() (Key, bool) { return KeyOfInputPeer(&tg.InputPeerChannelFromMessage{ChannelID: 7}) }, ChannelKey(7)},
 		{"self", func() (Key, bool) { return KeyOfInputPeer(&tg.InputPeerSelf{}) }, Key{}},
+		{"user", func() (Key, bool) { return KeyOfUser(&tg.User{ID: 8}) }, UserKey(8)},
+		{"userEmpty", func() (Key, bool) { return KeyOfUser(&tg.UserEmpty{ID: 8}) }, UserKey(8)},
+		{"nil user", func() (Key, bool) { return KeyOfUser((*tg.User)(nil)) }, Key{}},
+		{"chat", func() (Key, bool) { return KeyOfChat(&tg.Chat{ID: 9}) }, ChatKey(9)},
+		{"chatForbidden", func() (Key, bool) { return KeyOfChat(&tg.ChatForbidden{ID: 9}) }, ChatKey(9)},
+		{"chatEmpty", func() (Key, bool) { return KeyOfChat(&tg.ChatEmpty{ID: 9}) }, ChatKey(9)},
+		{"channel", func() (Key, bool) { return KeyOfChat(&tg.Channel{ID: 9}) }, ChannelKey(9)},
+		{"channelForbidden", func() (Key, bool) { return KeyOfChat(&tg.ChannelForbidden{ID: 9}) }, ChannelKey(9)},
+		{"nil chat", func() (Key, bool) { return KeyOfChat(nil) }, Key{}},
 		{"empty", func() (Key, bool) { return KeyOfInputPeer(&tg.InputPeerEmpty{}) }, Key{}},
 	}
 	for _, tt := range tests {

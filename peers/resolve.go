@@ -325,17 +325,7 @@ func (r *Resolver) ResolveInvite(ctx context.Context, hash string) (Peer, error)
 			return Peer{}, notFound("invite: the account is not a member")
 		}
 		r.Learn(nil, []tg.ChatClass{chat})
-		var k Key
-		switch c := chat.(type) {
-		case *tg.Chat:
-			k = ChatKey(c.ID)
-		case *tg.ChatForbidden:
-			k = ChatKey(c.ID)
-		case *tg.Channel:
-			k = ChannelKey(c.ID)
-		case *tg.ChannelForbidden:
-			k = ChannelKey(c.ID)
-		}
+		k, _ := KeyOfChat(chat)
 		return r.addressable(ctx, k)
 	})
 }
@@ -392,50 +382,19 @@ func (r *Resolver) resolveInputChannel(ctx context.Context, c tg.InputChannelCla
 
 // resolveObject learns a user or chat object and resolves its key.
 func (r *Resolver) resolveObject(ctx context.Context, u tg.UserClass, c tg.ChatClass) (tg.InputPeerClass, error) {
-	var k Key
-	switch v := u.(type) {
-	case *tg.User:
-		if v != nil {
-			if v.Self {
-				r.Learn([]tg.UserClass{v}, nil)
-				return &tg.InputPeerSelf{}, nil
-			}
-			k = UserKey(v.ID)
-		}
-	case *tg.UserEmpty:
-		if v != nil {
-			k = UserKey(v.ID)
-		}
+	k, ok := KeyOfUser(u)
+	if c != nil {
+		k, ok = KeyOfChat(c)
 	}
-	switch v := c.(type) {
-	case *tg.Chat:
-		if v != nil {
-			k = ChatKey(v.ID)
-		}
-	case *tg.ChatForbidden:
-		if v != nil {
-			k = ChatKey(v.ID)
-		}
-	case *tg.ChatEmpty:
-		if v != nil {
-			k = ChatKey(v.ID)
-		}
-	case *tg.Channel:
-		if v != nil {
-			k = ChannelKey(v.ID)
-		}
-	case *tg.ChannelForbidden:
-		if v != nil {
-			k = ChannelKey(v.ID)
-		}
-	}
-	if !k.Valid() {
+	if !ok {
 		return nil, notFound("object names no peer")
 	}
 	if u != nil {
 		r.Learn([]tg.UserClass{u}, nil)
-	}
-	if c != nil {
+		if v, isUser := u.(*tg.User); isUser && v.Self {
+			return &tg.InputPeerSelf{}, nil
+		}
+	} else {
 		r.Learn(nil, []tg.ChatClass{c})
 	}
 	return r.resolveKeyInput(ctx, k)
