@@ -1,0 +1,36 @@
+// Package teletest is an in-process Telegram for tests: a cluster of data centers on loopback
+// TCP (and WebSocket) that speaks real MTProto, built from MTGo's own cores, in front of the
+// in-memory world of package world and the method handlers of package services.
+//
+// Start a cluster, point any MTProto client at its addresses with its public key, and steer it
+// from the test:
+//
+//	cl, err := teletest.Start(teletest.Config{DCs: 3})
+//	...
+//	defer cl.Close()
+//	bot, _ := cl.World().CreateBot(world.BotSpec{FirstName: "Bot", Username: "echo_bot"})
+//	// connect a client to cl.Addr(2) trusting cl.PublicKeys(), log in with bot.Token
+//	cl.Faults().FloodWait(tg.MessagesSendMessageRequestTypeID, 3, 1)
+//
+// or let a Scenario run clients for you:
+//
+//	s := teletest.NewScenario(t, teletest.Config{})
+//	alice, bot := s.User("alice"), s.Bot("echo_bot")
+//	alice.Send(bot, "hello")
+//	bot.Expect(teletest.Text("hello").From(alice))
+//
+// # Files
+//
+//	cluster.go    Config, Start, Cluster: data centers, world, dispatcher, RSA key, clock
+//	server.go     Server: one data center's listeners, accept loop, transport detection
+//	conn.go       conn: the loop owning one connection (packets, requests, updates, timers)
+//	exchange.go   keyExchange: server key-exchange steps driven per unencrypted packet
+//	keys.go       keyStore: a data center's auth keys, salts, temp-key bindings, layers
+//	sessions.go   sessionTable: MTProto sessions that outlive connections, take-over
+//	bind.go       auth.bindTempAuthKey
+//	dispatch.go   innerMethod: the method inside invokeWithLayer and other wrappers
+//	layer.go      answers re-encoded for clients announcing layer 170 (gotd/td v0.93.0)
+//	compat.go     layer 170 requests upgraded; lenient seqno for foreign service queries
+//	faults.go     Faults: fault injection
+//	scenario.go   Scenario, Actor, Group, Channel, Someone, Match, Message
+package teletest
