@@ -47,10 +47,11 @@ type Options struct {
 // A Cache with a Store reads through it on a miss and writes the peers whose information
 // changed (not merely seen again) in batches; call Flush before exiting to write the rest.
 type Cache struct {
-	store     Store
-	batchSize int
-	now       func() time.Time
-	log       *slog.Logger
+	store      Store
+	batchSize  int
+	maxPending int // pending peers kept across failed writes
+	now        func() time.Time
+	log        *slog.Logger
 
 	mu       sync.Mutex
 	peers    *simplelru.LRU[Key, Peer]
@@ -83,7 +84,7 @@ func NewCache(opts Options) *Cache {
 		log = slog.New(slog.DiscardHandler)
 	}
 	c := &Cache{
-		store: opts.Store, batchSize: batch, now: now, log: log,
+		store: opts.Store, batchSize: batch, maxPending: max(size, 4*batch), now: now, log: log,
 		names: make(map[string]Key), phones: make(map[string]Key),
 		dirty: make(map[Key]Peer),
 	}
@@ -413,7 +414,8 @@ func (c *Cache) maybeFlush() {
 }
 
 // Flush writes every changed peer to the Store. On failure the peers stay pending, so a later
-// Flush retries them. Without a Store it only clears the pending set.
+// Flush retries them, up to Options.Size of them (beyond that they are dropped and logged:
+// they can be learned again). Without a Store it only clears the pending set.
 func (c *Cache) Flush(ctx context.Context) error {
 	c.flushMu.Lock()
 	defer c.flushMu.Unlock()
@@ -440,6 +442,12 @@ func (c *Cache) Flush(ctx context.Context) error {
 			if _, newer := c.dirty[k]; !newer {
 				c.dirty[k] = p
 			}
+		}
+		if n := len(c.dirty); n > c.maxPending {
+			// A store that keeps failing must not make memory grow without bound; the
+			// peers will be learned again from the next results and updates.
+			clear(c.dirty)
+			c.log.Error("peers: the store keeps failing; dropped unsaved peers", slog.Int("peers", n), slog.Any("err", err))
 		}
 		return fmt.Errorf("peers: save %d peers: %w", len(ps), err)
 	}

@@ -561,3 +561,13 @@ func TestNoStoreKeepsNothingPending(t *testing.T) {
 		t.Errorf("Len() = %d, want the bound 10", n)
 	}
 }
+
+func TestFailingStoreBoundsPending(t *testing.T) {
+	store := &flakyStore{}
+	store.set(true, false)
+	c := NewCache(Options{Size: 100, Store: store, BatchSize: 10})
+	c.Learn(benchUsers(1000), nil)
+	if n := c.Pending(); n > 100 {
+		t.Errorf("%d peers pending behind a failing store, want at most 100", n)
+	}
+}
