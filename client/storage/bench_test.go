@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/mtgo-labs/mtgo/client/storage"
 	"github.com/mtgo-labs/mtgo/peers"
@@ -43,7 +44,7 @@ func BenchmarkSaveSession(b *testing.B) {
 
 func BenchmarkCommitUpdates(b *testing.B) {
 	ctx := context.Background()
-	benchBackends(b, func(b *testing.B, s storage.Storage) {
+	commit := func(b *testing.B, s storage.Storage) {
 		b.ReportAllocs()
 		for i := 0; b.Loop(); i++ {
 			c := updates.Commit{HasState: true, State: updates.State{Pts: int32(i)},
@@ -52,6 +53,15 @@ func BenchmarkCommitUpdates(b *testing.B) {
 				b.Fatal(err)
 			}
 		}
+	}
+	benchBackends(b, commit)
+	b.Run("File/UpdateCommitDelay=1s", func(b *testing.B) {
+		f, err := storage.Open(filepath.Join(b.TempDir(), "bench.session"), &storage.FileOptions{UpdateCommitDelay: time.Second})
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer f.Close()
+		commit(b, f)
 	})
 }
 

@@ -2,6 +2,7 @@ package storage
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -54,6 +56,13 @@ type FileOptions struct {
 	// LockTimeout is how long to wait for the file lock another client holds before
 	// failing with ErrSessionInUse; 0 means DefaultLockTimeout.
 	LockTimeout time.Duration
+	// UpdateCommitDelay, when positive, lets CommitUpdates write the update state at most
+	// once per delay: commits in between are merged in memory (LoadUpdates sees them) and
+	// written with the next commit after the delay, or by Save or Close. A crash then loses up
+	// to that much update state, and the update engine delivers those updates again after the
+	// restart (its guarantee is at least once across crashes), in exchange for not paying a
+	// durable commit per update batch. Zero writes every commit before returning.
+	UpdateCommitDelay time.Duration
 	// SkipCheck skips the structure check of the whole file on open (checkBolt). The
 	// check reads every page in use, which for large peer caches takes a moment; without it,
 	// a damaged file may only be detected when the damaged part is read, and damage bbolt
@@ -71,6 +80,68 @@ type File struct {
 
 	mu     sync.RWMutex // held shared by calls, exclusively by Close
 	closed bool
+
+	// Update commits merged but not yet written (UpdateCommitDelay).
+	updDelay   time.Duration
+	updMu      sync.Mutex
+	updPending pendingUpdates
+	updWritten time.Time
+}
+
+// pendingUpdates is the merge of update commits not yet written.
+type pendingUpdates struct {
+	state    updates.State
+	hasState bool
+	channels map[int64]updates.ChannelPts
+}
+
+func (p *pendingUpdates) empty() bool { return !p.hasState && len(p.channels) == 0 }
+
+func (p *pendingUpdates) merge(c updates.Commit) {
+	if c.HasState {
+		p.state, p.hasState = c.State, true
+	}
+	for _, ch := range c.Channels {
+		if p.channels == nil {
+			p.channels = make(map[int64]updates.ChannelPts)
+		}
+		p.channels[ch.ChannelID] = ch
+	}
+}
+
+func (p *pendingUpdates) commit() updates.Commit {
+	c := updates.Commit{State: p.state, HasState: p.hasState}
+	for _, ch := range p.channels {
+		c.Channels = append(c.Channels, ch)
+	}
+	slices.SortFunc(c.Channels, func(a, b updates.ChannelPts) int { return cmp.Compare(a.ChannelID, b.ChannelID) })
+	return c
+}
+
+// overlay applies the pending commits to a state read from the file.
+func (p *pendingUpdates) overlay(s *updates.Saved, ok *bool) {
+	if p.empty() {
+		return
+	}
+	if p.hasState {
+		s.State, *ok = p.state, true
+	}
+	byID := make(map[int64]int32, len(s.Channels))
+	for _, ch := range s.Channels {
+		byID[ch.ChannelID] = ch.Pts
+	}
+	for id, ch := range p.channels {
+		if ch.Removed {
+			delete(byID, id)
+		} else {
+			byID[id] = ch.Pts
+		}
+	}
+	s.Channels = s.Channels[:0]
+	for id, pts := range byID {
+		s.Channels = append(s.Channels, updates.ChannelPts{ChannelID: id, Pts: pts})
+	}
+	slices.SortFunc(s.Channels, func(a, b updates.ChannelPts) int { return cmp.Compare(a.ChannelID, b.ChannelID) })
 }
 
 // SessionPath returns the file name of a session: name with SessionExt appended unless it
@@ -114,7 +185,7 @@ func Open(path string, opts *FileOptions) (*File, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &File{path: path, db: db}, nil
+	return &File{path: path, db: db, updDelay: o.UpdateCommitDelay}, nil
 }
 
 // create builds an empty session database next to path and links (or, replacing an empty
@@ -544,15 +615,49 @@ func (f *File) LoadUpdates(ctx context.Context) (updates.Saved, bool, error) {
 	if err != nil {
 		return updates.Saved{}, false, err
 	}
+	f.updMu.Lock()
+	f.updPending.overlay(&s, &ok)
+	f.updMu.Unlock()
 	return s, ok, nil
 }
 
 // CommitUpdates implements Storage: the account state and every channel of the commit in one
-// transaction.
+// transaction, written before it returns unless FileOptions.UpdateCommitDelay merges it with
+// the next ones.
 func (f *File) CommitUpdates(ctx context.Context, c updates.Commit) error {
 	if c.Empty() {
 		return ctx.Err()
 	}
+	if f.updDelay <= 0 {
+		return f.writeUpdates(ctx, c)
+	}
+	if err := f.run(ctx, "save update state", func() error { return nil }); err != nil {
+		return err // closed or canceled
+	}
+	f.updMu.Lock()
+	defer f.updMu.Unlock()
+	f.updPending.merge(c)
+	if time.Since(f.updWritten) < f.updDelay {
+		return nil
+	}
+	return f.flushUpdatesLocked(ctx)
+}
+
+// flushUpdatesLocked writes the merged commits; the caller holds updMu. On failure they stay
+// pending for the next attempt.
+func (f *File) flushUpdatesLocked(ctx context.Context) error {
+	if f.updPending.empty() {
+		return nil
+	}
+	if err := f.writeUpdates(ctx, f.updPending.commit()); err != nil {
+		return err
+	}
+	f.updPending = pendingUpdates{}
+	f.updWritten = time.Now()
+	return nil
+}
+
+func (f *File) writeUpdates(ctx context.Context, c updates.Commit) error {
 	return f.update(ctx, "save update state", func(tx *bolt.Tx) error {
 		if c.HasState {
 			if err := tx.Bucket(bucketUpdates).Put(keyState, appendState(nil, c.State)); err != nil {
@@ -577,6 +682,9 @@ func (f *File) CommitUpdates(ctx context.Context, c updates.Commit) error {
 
 // Reset implements Storage: one transaction empties every bucket and the identity.
 func (f *File) Reset(ctx context.Context) error {
+	f.updMu.Lock()
+	defer f.updMu.Unlock()
+	f.updPending = pendingUpdates{}
 	return f.update(ctx, "reset", func(tx *bolt.Tx) error {
 		for _, name := range dataBuckets {
 			if err := tx.DeleteBucket(name); err != nil && !errors.Is(err, bolterrors.ErrBucketNotFound) {
@@ -596,16 +704,27 @@ func (f *File) Reset(ctx context.Context) error {
 
 // Save implements Storage: every write is already committed; Save syncs the file once more.
 func (f *File) Save() error {
+	f.updMu.Lock()
+	defer f.updMu.Unlock()
+	if err := f.flushUpdatesLocked(context.Background()); err != nil {
+		return err
+	}
 	return f.run(context.Background(), "sync", f.db.Sync)
 }
 
 // Close implements Storage: it releases the file and its lock. Closing twice is not an error.
 func (f *File) Close() error {
+	f.updMu.Lock()
+	flushErr := f.flushUpdatesLocked(context.Background())
+	f.updMu.Unlock()
+	if errors.Is(flushErr, ErrClosed) {
+		flushErr = nil
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.closed {
 		return nil
 	}
 	f.closed = true
-	return f.wrap("close", f.db.Close())
+	return errors.Join(flushErr, f.wrap("close", f.db.Close()))
 }

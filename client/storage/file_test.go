@@ -511,3 +511,55 @@ func TestBitFlips(t *testing.T) {
 	}
 	t.Logf("%d damaged files opened (damage in free space or values), %d reported corrupt", opened, corrupt)
 }
+
+func TestUpdateCommitDelay(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "delay.session")
+	open := func(delay time.Duration) *storage.File {
+		f, err := storage.Open(path, &storage.FileOptions{UpdateCommitDelay: delay})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return f
+	}
+	onDisk := func() updates.Saved {
+		t.Helper()
+		f := open(0)
+		defer f.Close()
+		s, _, err := f.LoadUpdates(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	commit := func(pts int32, ch ...updates.ChannelPts) updates.Commit {
+		return updates.Commit{HasState: true, State: updates.State{Pts: pts}, Channels: ch}
+	}
+
+	f := open(time.Hour)
+	must(t, f.CommitUpdates(ctx, commit(1, updates.ChannelPts{ChannelID: 5, Pts: 1}))) // first one is written
+	must(t, f.CommitUpdates(ctx, commit(2, updates.ChannelPts{ChannelID: 6, Pts: 1})))
+	must(t, f.CommitUpdates(ctx, commit(3, updates.ChannelPts{ChannelID: 5, Removed: true})))
+	want := updates.Saved{State: updates.State{Pts: 3}, Channels: []updates.ChannelPts{{ChannelID: 6, Pts: 1}}}
+	got, ok, err := f.LoadUpdates(ctx)
+	if err != nil || !ok {
+		t.Fatal(ok, err)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("LoadUpdates sees the merged commits (-want +got):\n%s", diff)
+	}
+	must(t, f.Close()) // writes the merged commits
+	if diff := cmp.Diff(want, onDisk()); diff != "" {
+		t.Errorf("after Close (-want +got):\n%s", diff)
+	}
+
+	// Save writes them too.
+	f = open(time.Hour)
+	must(t, f.CommitUpdates(ctx, commit(4)))
+	must(t, f.CommitUpdates(ctx, commit(5)))
+	must(t, f.Save())
+	must(t, f.Close())
+	if got := onDisk().State.Pts; got != 5 {
+		t.Errorf("after Save: pts %d, want 5", got)
+	}
+}

@@ -33,6 +33,15 @@ var backends = []struct {
 		t.Cleanup(func() { _ = f.Close() })
 		return f
 	}},
+	{"File/UpdateCommitDelay", func(t *testing.T) storage.Storage {
+		t.Helper()
+		f, err := storage.Open(filepath.Join(t.TempDir(), "test.session"), &storage.FileOptions{UpdateCommitDelay: time.Hour})
+		if err != nil {
+			t.Fatalf("Open: %v", err)
+		}
+		t.Cleanup(func() { _ = f.Close() })
+		return f
+	}},
 }
 
 func forEach(t *testing.T, fn func(t *testing.T, s storage.Storage)) {
