@@ -172,14 +172,14 @@ func Open(path string, opts *FileOptions) (*File, error) {
 	}
 	info, err := os.Stat(path)
 	switch {
+	case err == nil && info.IsDir():
+		return nil, fmt.Errorf("storage: open %s: is a directory", path)
 	case errors.Is(err, fs.ErrNotExist) || err == nil && info.Size() == 0:
 		if err := create(path, o, err == nil); err != nil {
 			return nil, err
 		}
 	case err != nil:
 		return nil, fmt.Errorf("storage: open %s: %w", path, err)
-	case info.IsDir():
-		return nil, fmt.Errorf("storage: open %s: is a directory", path)
 	}
 	db, err := openChecked(path, o)
 	if err != nil {
