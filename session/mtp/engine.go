@@ -43,7 +43,8 @@ type Config struct {
 	// MaxContainerMessages bounds the messages in one outgoing container (default 1020).
 	MaxContainerMessages int
 	// GzipThreshold is the body size from which outgoing bodies are sent as gzip_packed when
-	// that makes them smaller (default 16 KiB; negative disables).
+	// that makes them smaller (default 16 KiB; negative disables). Bodies whose sampled bytes
+	// look random (already compressed or encrypted files) are never gzipped.
 	GzipThreshold int
 	// AckDelay is the longest an acknowledgement waits to be batched (default 100 ms).
 	AckDelay time.Duration
@@ -295,8 +296,9 @@ func (e *Engine) Enqueue(call CallID, body []byte, opts CallOptions) error {
 }
 
 // pack returns body as gzip_packed when it is above the threshold and compression helps.
+// Bodies that sample as incompressible (file parts, media answers) skip the gzip pass.
 func (e *Engine) pack(body []byte) []byte {
-	if e.cfg.GzipThreshold < 0 || len(body) < e.cfg.GzipThreshold {
+	if e.cfg.GzipThreshold < 0 || len(body) < e.cfg.GzipThreshold || !looksCompressible(body) {
 		return body
 	}
 	packed, ok := gzipPacked(body)
