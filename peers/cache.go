@@ -382,6 +382,21 @@ func (c *Cache) unindexLocked(old, next Peer) {
 	}
 }
 
+// Reset forgets every peer in memory, the pending writes and the logged-in account: access
+// hashes belong to the account, so logging out (or into another account) must drop them. It
+// does not touch the Store; reset that too (client/storage's Reset does).
+func (c *Cache) Reset() {
+	c.flushMu.Lock()
+	defer c.flushMu.Unlock()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.peers.Purge()
+	clear(c.names)
+	clear(c.phones)
+	clear(c.dirty)
+	c.selfID, c.selfBot = 0, false
+}
+
 // Len returns the number of peers in memory.
 func (c *Cache) Len() int {
 	c.mu.Lock()

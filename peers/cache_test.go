@@ -571,3 +571,24 @@ func TestFailingStoreBoundsPending(t *testing.T) {
 		t.Errorf("%d peers pending behind a failing store, want at most 100", n)
 	}
 }
+
+func TestReset(t *testing.T) {
+	store := &MemoryStore{}
+	c := NewCache(Options{Store: store, BatchSize: 100})
+	u := fullUser(1, 10, "alice")
+	u.Self = true
+	c.Learn([]tg.UserClass{u, fullUser(2, 20, "")}, nil)
+	c.Reset()
+	if c.Len() != 0 || c.Pending() != 0 {
+		t.Errorf("after Reset: %d in memory, %d pending", c.Len(), c.Pending())
+	}
+	if _, _, ok := c.Self(); ok {
+		t.Error("self survived Reset")
+	}
+	if _, ok, _ := c.ByUsername(context.Background(), "alice"); ok {
+		t.Error("username survived Reset")
+	}
+	if _, ok := c.Lookup(2); ok {
+		t.Error("peer survived Reset")
+	}
+}
