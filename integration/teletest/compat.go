@@ -15,6 +15,11 @@ const (
 	idGetFutureSalts      = 0xb921bd04 // get_future_salts#b921bd04
 )
 
+// maxServiceQueryPacket bounds the encrypted packet of a lone ping, ping_delay_disconnect or
+// get_future_salts: 24 bytes of envelope, 32 of header, at most 16 of body and the padding
+// (88 bytes with the usual 12..27 bytes of padding; larger paddings up to 56 bytes pass).
+const maxServiceQueryPacket = 128
+
 // seqNoCompat makes a top-level ping, ping_delay_disconnect or get_future_salts with an even
 // seqno acceptable to the session engine by re-sealing it with the odd seqno the protocol
 // asks for. It returns packet unchanged when nothing needs fixing, or on any error (the
@@ -26,6 +31,9 @@ const (
 // even seqno, and Telegram's servers answer them anyway. The server applies this only to
 // clients announcing a layer other than its own, so MTGo's client is held to the rule.
 func seqNoCompat(key *crypto.AuthKey, packet []byte, rnd interface{ Read([]byte) (int, error) }) []byte {
+	if len(packet) > maxServiceQueryPacket {
+		return packet // too long to hold one of these queries alone: skip the extra decryption
+	}
 	plain, err := crypto.DecryptMessage(nil, key, crypto.Client, packet)
 	if err != nil || len(plain) < crypto.InnerHeaderSize+4 {
 		return packet

@@ -152,7 +152,7 @@ func FuzzSeqNoCompat(f *testing.F) {
 		if inErr == nil && err != nil {
 			t.Fatalf("re-sealed packet does not decrypt: %v", err)
 		}
-		if err == nil && binary.LittleEndian.Uint32(plain[24:])&1 == 0 && len(plain) >= crypto.InnerHeaderSize+4 {
+		if err == nil && len(packet) <= maxServiceQueryPacket && binary.LittleEndian.Uint32(plain[24:])&1 == 0 && len(plain) >= crypto.InnerHeaderSize+4 {
 			switch binary.LittleEndian.Uint32(plain[crypto.InnerHeaderSize:]) {
 			case idPing, idPingDelayDisconnect, idGetFutureSalts:
 				t.Fatal("a service query kept its even seqno")
