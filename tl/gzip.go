@@ -27,6 +27,7 @@ type limitWriter struct {
 	left int
 }
 
+// Write appends p unless that would pass the cap.
 func (w *limitWriter) Write(p []byte) (int, error) {
 	if len(p) > w.left {
 		return 0, fmt.Errorf("%w: gzip output above cap", ErrTooLarge)

@@ -18,9 +18,10 @@ type options struct {
 	strict                                   bool
 }
 
-// dirWriter writes generated files into a directory, removing stale *_gen.go files first.
+// dirWriter writes generated files into a directory (run removes stale *_gen*.go files first).
 type dirWriter struct{ dir string }
 
+// WriteFile implements emit.Writer.
 func (w dirWriter) WriteFile(name string, src []byte) error {
 	return os.WriteFile(filepath.Join(w.dir, name), src, 0o644)
 }
