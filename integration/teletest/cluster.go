@@ -60,6 +60,10 @@ type Config struct {
 	// MaxSessions caps the MTProto sessions one data center remembers after their
 	// connections closed. Default 10000.
 	MaxSessions int
+	// SessionTTL is how long a session without a connection is remembered, with the updates
+	// queued for it (up to world.Config.MaxQueued). Default 10 min; negative keeps sessions
+	// until MaxSessions pushes them out.
+	SessionTTL time.Duration
 }
 
 func (c *Config) setDefaults() {
@@ -86,6 +90,9 @@ func (c *Config) setDefaults() {
 	}
 	if c.MaxSessions <= 0 {
 		c.MaxSessions = 10000
+	}
+	if c.SessionTTL == 0 {
+		c.SessionTTL = 10 * time.Minute
 	}
 }
 

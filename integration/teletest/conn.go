@@ -12,7 +12,6 @@ import (
 
 	"github.com/mtgo-labs/mtgo/crypto"
 	"github.com/mtgo-labs/mtgo/integration/teletest/services"
-	"github.com/mtgo-labs/mtgo/integration/teletest/world"
 	"github.com/mtgo-labs/mtgo/session/exchange"
 	"github.com/mtgo-labs/mtgo/session/mtp"
 	"github.com/mtgo-labs/mtgo/tl"
@@ -83,7 +82,6 @@ type conn struct {
 	sess   *mtSession
 	eng    *mtp.Engine
 	caller *services.Caller
-	sub    *world.Subscription
 
 	fresh   bool // the session is new: new_session_created is about to be sent
 	delayed []delayedReply
@@ -126,8 +124,8 @@ func (c *conn) serve(ctx context.Context) error {
 		}
 		c.arm(timer)
 		var ready <-chan struct{}
-		if c.sub != nil {
-			ready = c.sub.Ready()
+		if c.sess != nil && c.sess.sub != nil {
+			ready = c.sess.sub.Ready()
 		}
 		select {
 		case <-ctx.Done():
@@ -193,12 +191,9 @@ func (c *conn) writeError(code int32) {
 	}
 }
 
-// release gives back the session and the subscription.
+// release gives back the session (with its subscription, which keeps queueing updates for
+// the client's next connection).
 func (c *conn) release() {
-	if c.sub != nil {
-		c.sub.Close()
-		c.sub = nil
-	}
 	if c.sess != nil {
 		c.srv.sessions.detach(c.sess, c, c.srv.cl.now())
 		c.sess, c.eng = nil, nil
@@ -326,15 +321,16 @@ func (c *conn) newCaller(sid int64) *services.Caller {
 	return &services.Caller{DC: c.srv.dc, AuthKeyID: c.srv.keys.account(c.key), SessionID: sid}
 }
 
-// resubscribe makes the update subscription follow the account key of the caller.
+// resubscribe makes the session's update subscription follow the account key of the caller.
 func (c *conn) resubscribe() {
-	if c.sub != nil && c.sub.Key() == c.caller.AuthKeyID {
+	s := c.sess
+	if s.sub != nil && s.sub.Key() == c.caller.AuthKeyID {
 		return
 	}
-	if c.sub != nil {
-		c.sub.Close()
+	if s.sub != nil {
+		s.sub.Close()
 	}
-	c.sub = c.srv.cl.world.Subscribe(c.caller.AuthKeyID)
+	s.sub = c.srv.cl.world.Subscribe(c.caller.AuthKeyID)
 }
 
 // request answers one client request through the dispatcher.
@@ -408,13 +404,13 @@ func (c *conn) answer(msgID int64, body []byte, rpcErr *services.RPCError, delay
 	c.eng.Reply(msgID, body)
 }
 
-// pushUpdates sends the updates the world queued for the connection's account.
+// pushUpdates sends the updates the world queued for the session's account.
 func (c *conn) pushUpdates() {
-	if c.eng == nil {
+	if c.eng == nil || c.sess.sub == nil {
 		return
 	}
 	layer := c.layer()
-	for _, u := range c.sub.Take() {
+	for _, u := range c.sess.sub.Take() {
 		body, err := c.encode(layer, u)
 		if err != nil {
 			c.log.Error("encode update", slog.Any("error", err))

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/mtgo-labs/mtgo/crypto"
+	"github.com/mtgo-labs/mtgo/integration/teletest/world"
 	"github.com/mtgo-labs/mtgo/session"
 	"github.com/mtgo-labs/mtgo/tl/tg"
 )
@@ -83,5 +85,27 @@ func TestUpdateGap(t *testing.T) {
 	}
 	if len(texts) != 2 || texts[0] != "lost" || texts[1] != "after" {
 		t.Fatalf("difference lists %q, want lost and after", texts)
+	}
+}
+
+// TestUpdatesQueuedWhileAway: updates for a client whose connection is down wait in its
+// MTProto session and arrive, pushed, when it reconnects with the same session.
+func TestUpdatesQueuedWhileAway(t *testing.T) {
+	s := NewScenario(t, Config{Key: testKey(t)})
+	alice, bob := s.User("alice"), s.User("bob")
+	alice.Send(bob, "before")
+	bob.Expect(Text("before"))
+
+	f := s.Cluster().Faults()
+	f.RefuseConnections(2, CodeFlood, 0)
+	f.DropConnections(2)
+	key := crypto.NewAuthKey([256]byte(alice.Conn().Session().AuthKey))
+	if _, err := s.Cluster().World().SendMessage(world.KeyID(key.ID), alice.input(bob), world.Draft{RandomID: 99, Text: "while away"}); err != nil {
+		t.Fatal(err)
+	}
+	f.ClearFaults()
+	bob.Expect(Text("while away").From(alice))
+	if n := s.Cluster().DC(2).Sessions(); n != 2 {
+		t.Fatalf("%d sessions, want alice's and bob's", n)
 	}
 }

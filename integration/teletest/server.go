@@ -44,7 +44,7 @@ func newServer(cl *Cluster, dc int) (*Server, error) {
 		dc:       dc,
 		log:      cl.log.With(slog.Int("dc", dc)),
 		keys:     newKeyStore(),
-		sessions: newSessionTable(cl.cfg.MaxSessions),
+		sessions: newSessionTable(cl.cfg.MaxSessions, cl.cfg.SessionTTL),
 		seen:     newHeaderSet(4096),
 		conns:    make(map[*conn]struct{}),
 	}

@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/mtgo-labs/mtgo/integration/teletest/world"
 	"github.com/mtgo-labs/mtgo/session/mtp"
 )
 
@@ -15,14 +16,17 @@ type sessionKey struct {
 	id  int64
 }
 
-// mtSession is the server's state of one MTProto session: the server-side mtp.Engine, which
-// outlives connections so that a client reconnecting with the same session_id keeps its
-// replay window and gets no new_session_created, as on Telegram.
+// mtSession is the server's state of one MTProto session: the server-side mtp.Engine and the
+// world subscription for its account's updates. Both outlive connections, so a client
+// reconnecting with the same session_id keeps its replay window, gets no new_session_created
+// and receives the updates queued while it was away, as on Telegram.
 //
-// At most one connection owns a session at a time; only the owner's goroutine touches eng.
+// At most one connection owns a session at a time; only the owner's goroutine touches eng and
+// sub. A detached session's sub is closed only under sessionTable.mu, when it is forgotten.
 type mtSession struct {
 	key sessionKey
 	eng *mtp.Engine
+	sub *world.Subscription
 
 	// guarded by sessionTable.mu
 	owner    *conn
@@ -34,11 +38,23 @@ type mtSession struct {
 type sessionTable struct {
 	mu  sync.Mutex
 	m   map[sessionKey]*mtSession
-	max int // detached sessions beyond this are forgotten, oldest first
+	max int           // detached sessions beyond this are forgotten, oldest first
+	ttl time.Duration // detached sessions idle this long are forgotten
 }
 
-func newSessionTable(max int) *sessionTable {
-	return &sessionTable{m: make(map[sessionKey]*mtSession), max: max}
+func newSessionTable(max int, ttl time.Duration) *sessionTable {
+	return &sessionTable{m: make(map[sessionKey]*mtSession), max: max, ttl: ttl}
+}
+
+// forgetLocked drops a detached session and its subscription. The caller holds t.mu.
+func (t *sessionTable) forgetLocked(s *mtSession) {
+	if t.m[s.key] == s {
+		delete(t.m, s.key)
+	}
+	if s.owner == nil && s.sub != nil {
+		s.sub.Close()
+		s.sub = nil
+	}
 }
 
 // attach makes c the owner of the session k, creating it with newEngine if the server has not
@@ -54,9 +70,9 @@ func (t *sessionTable) attach(ctx context.Context, c *conn, k sessionKey, now ti
 				t.mu.Unlock()
 				return nil, false, err
 			}
+			t.evictLocked(now)
 			s = &mtSession{key: k, eng: eng}
 			t.m[k] = s
-			t.evictLocked()
 			created = true
 		}
 		if s.owner == nil {
@@ -77,7 +93,8 @@ func (t *sessionTable) attach(ctx context.Context, c *conn, k sessionKey, now ti
 	}
 }
 
-// detach lets go of s if c owns it.
+// detach lets go of s if c owns it. A session the table no longer holds (reset, replaced)
+// is forgotten for good.
 func (t *sessionTable) detach(s *mtSession, c *conn, now time.Time) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -86,6 +103,9 @@ func (t *sessionTable) detach(s *mtSession, c *conn, now time.Time) {
 	}
 	s.owner, s.lastUsed = nil, now
 	close(s.released)
+	if t.m[s.key] != s {
+		t.forgetLocked(s)
+	}
 }
 
 // rekey moves s to the session id its engine adopted (a client may start a new session on a
@@ -97,18 +117,28 @@ func (t *sessionTable) rekey(s *mtSession, id int64) {
 		delete(t.m, s.key)
 	}
 	s.key.id = id
-	if old := t.m[s.key]; old != nil && old.owner != nil {
-		// Another connection runs a session with this id under the same key; keep both apart
-		// by leaving this one unfiled: it lives as long as its connection.
-		return
+	if old := t.m[s.key]; old != nil {
+		if old.owner != nil {
+			// Another connection runs a session with this id under the same key; keep both
+			// apart by leaving this one unfiled: it lives as long as its connection.
+			return
+		}
+		t.forgetLocked(old)
 	}
 	t.m[s.key] = s
 }
 
-// evictLocked forgets the least recently used detached sessions while the table is over its
-// size. The caller holds t.mu.
-func (t *sessionTable) evictLocked() {
-	for len(t.m) > t.max {
+// evictLocked forgets detached sessions idle for longer than the TTL, then the least recently
+// used detached ones while the table is full. The caller holds t.mu.
+func (t *sessionTable) evictLocked(now time.Time) {
+	if t.ttl > 0 {
+		for _, s := range t.m {
+			if s.owner == nil && now.Sub(s.lastUsed) > t.ttl {
+				t.forgetLocked(s)
+			}
+		}
+	}
+	for len(t.m) >= t.max {
 		var oldest *mtSession
 		for _, s := range t.m {
 			if s.owner == nil && (oldest == nil || s.lastUsed.Before(oldest.lastUsed)) {
@@ -118,7 +148,7 @@ func (t *sessionTable) evictLocked() {
 		if oldest == nil {
 			return // every session is in use
 		}
-		delete(t.m, oldest.key)
+		t.forgetLocked(oldest)
 	}
 }
 
@@ -133,5 +163,8 @@ func (t *sessionTable) len() int {
 func (t *sessionTable) reset() {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	for _, s := range t.m {
+		t.forgetLocked(s)
+	}
 	clear(t.m)
 }
