@@ -156,6 +156,7 @@ func TestUploadErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantRPC(t, big(2, 1, 3, []byte{1}), world.ErrFilePartsInvalid)
+	wantRPC(t, big(2, 0, -2, []byte{1}), world.ErrFilePartsInvalid)
 
 	upload := func(in tg.InputFileClass) error {
 		_, err := dave.api.MessagesUploadMedia(ctx(), &tg.MessagesUploadMediaRequest{Peer: &tg.InputPeerSelf{}, Media: &tg.InputMediaUploadedDocument{File: in, MimeType: "x/y", Attributes: []tg.DocumentAttributeClass{}}})
@@ -195,6 +196,34 @@ func TestUploadErrors(t *testing.T) {
 	_, err = dave.api.MessagesSendMedia(ctx(), &tg.MessagesSendMediaRequest{Peer: &tg.InputPeerSelf{}, RandomID: 6,
 		Media: &tg.InputMediaPhoto{ID: &tg.InputPhoto{ID: ph.ID, AccessHash: ph.AccessHash, FileReference: []byte("old")}}})
 	wantRPC(t, err, world.ErrFileReferenceExpired)
+}
+
+// TestStreamedBigUpload covers uploads of unknown length: every part but the last says
+// file_total_parts = -1 and the last gives the count, which must then match inputFileBig.
+func TestStreamedBigUpload(t *testing.T) {
+	_, _, dave := pair(t)
+	big := func(n, total int32, b []byte) error {
+		_, err := dave.api.UploadSaveBigFilePart(ctx(), &tg.UploadSaveBigFilePartRequest{FileID: 7, FilePart: n, FileTotalParts: total, Bytes: b})
+		return err
+	}
+	for n := range int32(2) {
+		if err := big(n, -1, bytes.Repeat([]byte{byte(n)}, 1024)); err != nil {
+			t.Fatalf("part %d of unknown total: %v", n, err)
+		}
+	}
+	if err := big(2, 3, []byte{2}); err != nil {
+		t.Fatalf("last part: %v", err)
+	}
+	wantRPC(t, big(3, 5, []byte{3}), world.ErrFilePartsInvalid) // count changed after it was given
+	mm, err := dave.api.MessagesUploadMedia(ctx(), &tg.MessagesUploadMediaRequest{Peer: &tg.InputPeerSelf{},
+		Media: &tg.InputMediaUploadedDocument{File: &tg.InputFileBig{ID: 7, Parts: 3, Name: "s"}, MimeType: "x/y", Attributes: []tg.DocumentAttributeClass{}}})
+	if err != nil {
+		t.Fatalf("uploadMedia of a streamed file: %v", err)
+	}
+	doc := mm.(*tg.MessageMediaDocument).Document.(*tg.Document)
+	if doc.Size != 2*1024+1 {
+		t.Errorf("size = %d, want %d", doc.Size, 2*1024+1)
+	}
 }
 
 func TestStoriesAndRTMP(t *testing.T) {

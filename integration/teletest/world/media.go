@@ -95,7 +95,9 @@ func (w *World) SaveFilePart(key KeyID, fileID int64, part int32, data []byte) e
 	return nil
 }
 
-// SaveBigFilePart answers upload.saveBigFilePart.
+// SaveBigFilePart answers upload.saveBigFilePart. A total of -1 marks a stream of unknown
+// length: every part but the last carries -1 and the last one the real part count, as
+// Telegram accepts from clients that upload while reading.
 func (w *World) SaveBigFilePart(key KeyID, fileID int64, part, total int32, data []byte) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -103,7 +105,8 @@ func (w *World) SaveBigFilePart(key KeyID, fileID int64, part, total int32, data
 	if err != nil {
 		return err
 	}
-	if total <= 0 || total > MaxParts || part >= total {
+	streaming := total == -1
+	if !streaming && (total <= 0 || total > MaxParts || part >= total) {
 		return ErrFilePartsInvalid
 	}
 	if err := checkPart(part, data); err != nil {
@@ -113,10 +116,13 @@ func (w *World) SaveBigFilePart(key KeyID, fileID int64, part, total int32, data
 	if len(up.parts) > 0 && !up.big {
 		return ErrFileIDInvalid
 	}
-	if up.total != 0 && up.total != total {
-		return ErrFilePartsInvalid
+	if !streaming {
+		if up.total != 0 && up.total != total {
+			return ErrFilePartsInvalid
+		}
+		up.total = total
 	}
-	up.big, up.total = true, total
+	up.big = true
 	up.parts[part] = bytes.Clone(data)
 	return nil
 }
