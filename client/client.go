@@ -38,13 +38,14 @@ type Client struct {
 	keys    []crypto.PublicKey
 	mtproxy *proxy.Link // nil without Config.MTProxy
 
-	store   Storage
-	dialer  transport.Dialer
-	factory SessionFactory
-	peers   PeerCache
-	updates UpdateManager // nil with NoUpdates
-	stop    *stopHooks
-	msgs    *messageDispatcher
+	store    Storage
+	dialer   transport.Dialer
+	factory  SessionFactory
+	peers    PeerCache
+	updates  UpdateManager // nil with NoUpdates
+	stop     *stopHooks
+	msgs     *messageDispatcher
+	msgCache *messageCache
 
 	life       context.Context // cancelled by Stop: the lifetime of every goroutine
 	lifeCancel context.CancelFunc
@@ -122,6 +123,7 @@ func newClient(d clientDeps) *Client {
 		c.updates = nil
 	}
 	c.msgs = newMessageDispatcher(c)
+	c.msgCache = newMessageCache(p.Config.MaxMessageCacheSize)
 	c.dispatcher = c.msgs
 	c.pool = newDCPool(c)
 	d.Invoker.set(c)

@@ -110,6 +110,7 @@ func (d *messageDispatcher) Dispatch(u tg.UpdatesClass) {
 		if msg == nil || msg.Chat == nil {
 			continue
 		}
+		d.c.msgCache.add(msg)
 		d.enqueue(msg.Chat.ID, msg)
 	}
 }

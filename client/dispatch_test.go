@@ -74,6 +74,12 @@ func TestOnMessageOrderPerChatAndParallelChats(t *testing.T) {
 			t.Fatal("handlers did not run")
 		}
 	}
+	if m, ok := c.CachedMessage(2, 3); !ok || m.ID != 3 || m.Chat.ID != 2 {
+		t.Fatalf("CachedMessage(2, 3) = %+v, %v", m, ok)
+	}
+	if _, ok := c.CachedMessage(2, 99); ok {
+		t.Fatal("CachedMessage found a message never seen")
+	}
 	mu.Lock()
 	defer mu.Unlock()
 	want := map[int64][]int{1: {1, 2, 3, 4, 5, 6, 7}, 2: {1, 2, 3}}

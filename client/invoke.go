@@ -127,6 +127,7 @@ func unbox(out tl.Decoder) tl.Object {
 func (c *Client) invoke(ctx context.Context, rt route, in tl.Encoder, out tl.Decoder, o invokeOpts) error {
 	retries := max(o.retries, 0)
 	migrations := 0
+	reauthorized := false
 	for {
 		err := c.attempt(ctx, rt, in, out, o.timeout)
 		if err == nil {
@@ -180,9 +181,9 @@ func (c *Client) invoke(ctx context.Context, rt route, in tl.Encoder, out tl.Dec
 			c.Log.Info("migrated call", "method", method, "type", rpc.Type, "dc", dc)
 			continue
 		}
-		if rpc.Code == 401 && rt.dc != 0 && o.managed && migrations == 0 {
+		if rpc.Code == 401 && rt.dc != 0 && o.managed && !reauthorized {
 			// The per-DC session lost its imported authorization: import it again once.
-			migrations++
+			reauthorized = true
 			c.pool.forget(rt.dc, rt.media)
 			continue
 		}

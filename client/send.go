@@ -87,7 +87,11 @@ func (c *Client) SendMessage(ctx context.Context, peer interface{}, text string,
 		sent.ReplyTo = &tg.MessageReplyHeader{ReplyToMsgID: tl.Some(int32(o.replyTo))}
 	}
 	c.absorbSent(ctx, sent, res.Updates)
-	return c.sentMessage(res.Updates, req.RandomID, ip, text, ents)
+	msg, err := c.sentMessage(res.Updates, req.RandomID, ip, text, ents)
+	if err == nil {
+		c.msgCache.add(msg)
+	}
+	return msg, err
 }
 
 // absorbSent hands the answer to a sent message to the update engine, completed with what was
