@@ -154,6 +154,10 @@ type Config struct {
 	PeerCacheSize int
 	// SessionIdleTimeout is how long an unused per-DC session stays open (default 5 min).
 	SessionIdleTimeout time.Duration
+	// ReconnectAttempts is how many consecutive failed attempts to restore a broken
+	// connection are made before its calls fail with *ReconnectError (default 8; negative
+	// never gives up).
+	ReconnectAttempts int
 
 	// Proxy is a proxy URL: socks5://[user:pass@]host:port, socks4://host:port,
 	// socks4a://host:port or http://[user:pass@]host:port.

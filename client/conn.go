@@ -96,7 +96,8 @@ func (c *Client) dial(ctx context.Context, dc int, media, cdn bool) (*liveConn, 
 			LangPack:       d.LangPack,
 			LangCode:       d.LangCode,
 		},
-		Logger: c.Log.Slog().With("dc", dc, "media", media),
+		Reconnect: session.ReconnectPolicy{MaxAttempts: c.cfg.ReconnectAttempts},
+		Logger:    c.Log.Slog().With("dc", dc, "media", media),
 	}
 	if !media && !cdn {
 		cc.Updates = pushHandler{c: c}

@@ -80,13 +80,13 @@ func e2eClient(t testing.TB, cl *teletest.Cluster, edit ...func(*mtgo.Config)) *
 	return &testClient{Client: c, t: t}
 }
 
-func e2eBot(t testing.TB, cl *teletest.Cluster, name string) (*testClient, world.User) {
+func e2eBot(t testing.TB, cl *teletest.Cluster, name string, edit ...func(*mtgo.Config)) (*testClient, world.User) {
 	t.Helper()
 	bot, err := cl.World().CreateBot(world.BotSpec{FirstName: name, Username: name})
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := e2eClient(t, cl, func(cfg *mtgo.Config) { cfg.BotToken = bot.Token })
+	c := e2eClient(t, cl, append([]func(*mtgo.Config){func(cfg *mtgo.Config) { cfg.BotToken = bot.Token }}, edit...)...)
 	if err := c.Start0(t); err != nil {
 		t.Fatal(err)
 	}
@@ -369,4 +369,22 @@ func TestE2EUpdatesAfterGap(t *testing.T) {
 		t.Fatalf("received %v", texts)
 	}
 	_ = session.ErrClosed
+}
+
+func TestE2EReconnectFailed(t *testing.T) {
+	cl := cluster(t)
+	c, _ := e2eBot(t, cl, "e2e_gone_bot", func(cfg *mtgo.Config) { cfg.ReconnectAttempts = 2 })
+	_ = cl.Close() // the server goes away for good
+	_, err := c.Invoke(&tg.HelpGetNearestDCRequest{}, 0, 20*time.Second)
+	var re *mtgo.ReconnectError
+	if !errors.As(err, &re) || !errors.Is(err, mtgo.ErrReconnectFailed) || re.Attempts != 2 {
+		t.Fatalf("call with the server gone = %v, want *ReconnectError after 2 attempts", err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for c.IsConnected() {
+		if time.Now().After(deadline) {
+			t.Fatal("IsConnected after reconnection gave up")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }

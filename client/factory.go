@@ -18,6 +18,7 @@ func (sessionFactory) NewConn(cc ConnConfig) (Conn, error) {
 		Dialer:     cc.Dialer,
 		PublicKeys: cc.PublicKeys,
 		Init:       cc.Init,
+		Reconnect:  cc.Reconnect,
 		Updates:    cc.Updates,
 		Logger:     cc.Logger,
 	})

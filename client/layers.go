@@ -49,6 +49,8 @@ type ConnConfig struct {
 	// Init describes the client for the invokeWithLayer(initConnection) wrapping of the first
 	// calls of every connection; the Conn must apply it.
 	Init *session.InitConnection
+	// Reconnect bounds the attempts to restore a broken connection.
+	Reconnect session.ReconnectPolicy
 	// Updates receives what the server pushes; nil drops it.
 	Updates session.UpdateHandler
 	// Logger receives the connection's log records.
