@@ -295,6 +295,9 @@ func (c *Client) LogOutContext(ctx context.Context) error {
 	c.stopUpdates()
 	c.setAuthorized(ctx, nil)
 	c.pool.closeAll()
+	if r, ok := c.peers.(interface{ Reset() }); ok {
+		r.Reset() // access hashes belong to the account
+	}
 	if err := c.store.Reset(ctx); err != nil {
 		return fmt.Errorf("mtgo: log out: clear storage: %w", err)
 	}

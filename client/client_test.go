@@ -669,11 +669,21 @@ func TestRestartOnSameStorage(t *testing.T) {
 func TestLogOut(t *testing.T) {
 	h := newHarness(t)
 	c, _ := h.loggedInUser(t, "Leaving", "15550060")
+	known := h.user(world.UserSpec{FirstName: "Known", Phone: "15550061", Username: "known_user"})
+	if _, err := c.ResolvePeer(ctxT(t), "@known_user"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.ResolvePeerCache(known.ID); err != nil {
+		t.Fatalf("resolved peer not cached: %v", err)
+	}
 	if err := c.LogOut(); err != nil {
 		t.Fatal(err)
 	}
 	if c.Me() != nil {
 		t.Fatal("Me after LogOut")
+	}
+	if _, err := c.ResolvePeerCache(known.ID); err == nil {
+		t.Fatal("peers of the old account are still cached after LogOut")
 	}
 	if _, err := c.Invoke(&tg.UsersGetUsersRequest{ID: []tg.InputUserClass{&tg.InputUserSelf{}}}, 0, 0); !session.IsType(err, "AUTH_KEY_UNREGISTERED") {
 		t.Fatalf("call after LogOut = %v", err)
