@@ -51,7 +51,11 @@ type dcTable struct {
 }
 
 func newDCTable(cfg Config) dcTable {
-	return dcTable{test: cfg.TestMode, ipv6: cfg.IPv6, override: cfg.DCAddrs, learned: map[dcKey]string{}}
+	override := make(map[int]string, len(cfg.DCAddrs))
+	for dc, addr := range cfg.DCAddrs {
+		override[dc] = addr
+	}
+	return dcTable{test: cfg.TestMode, ipv6: cfg.IPv6, override: override, learned: map[dcKey]string{}}
 }
 
 // learn records the options of help.getConfig, keeping the first address of each kind.

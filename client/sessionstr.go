@@ -64,9 +64,6 @@ func (c *Client) importSessionString(ctx context.Context, str string) error {
 	if d.Addr != "" {
 		c.mu.Lock()
 		if _, ok := c.dcs.override[d.DC]; !ok {
-			if c.dcs.override == nil {
-				c.dcs.override = map[int]string{}
-			}
 			c.dcs.override[d.DC] = d.Addr
 		}
 		c.mu.Unlock()
