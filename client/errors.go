@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/mtgo-labs/mtgo/client/types"
+	"github.com/mtgo-labs/mtgo/media"
 	"github.com/mtgo-labs/mtgo/peers"
 	"github.com/mtgo-labs/mtgo/session"
 	"github.com/mtgo-labs/mtgo/transport/mtproxy"
@@ -90,14 +91,15 @@ var (
 
 // Media and message errors.
 var (
-	// ErrMediaNil reports a nil media object.
-	ErrMediaNil = errors.New("mtgo: media is nil")
-	// ErrPhotoNoData reports a photo without its data.
-	ErrPhotoNoData = errors.New("mtgo: photo has no data")
-	// ErrPhotoNoSizes reports a photo without downloadable sizes.
-	ErrPhotoNoSizes = errors.New("mtgo: photo has no sizes")
-	// ErrNoDownloadableMedia reports a message without downloadable content.
-	ErrNoDownloadableMedia = errors.New("mtgo: no downloadable media")
+	// ErrMediaNil reports a nil media object. It is the media module's error.
+	ErrMediaNil = media.ErrMediaNil
+	// ErrPhotoNoData reports a photo without its data. It is the media module's error.
+	ErrPhotoNoData = media.ErrPhotoNoData
+	// ErrPhotoNoSizes reports a photo without downloadable sizes. It is the media module's error.
+	ErrPhotoNoSizes = media.ErrPhotoNoSizes
+	// ErrNoDownloadableMedia reports a message without downloadable content. It is the media
+	// module's error.
+	ErrNoDownloadableMedia = media.ErrNoDownloadableMedia
 	// ErrNoMessage reports that an expected message was not found.
 	ErrNoMessage = errors.New("mtgo: message not found")
 	// ErrNoMessageUpdates reports an Updates answer without the expected message.

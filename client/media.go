@@ -2,7 +2,6 @@ package mtgo
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 
@@ -44,14 +43,12 @@ func (c *Client) UploadFile(ctx context.Context, path string, opts ...media.Opti
 // Download writes the file at loc to w and returns the bytes written. See
 // media.Client.Download; media.MediaLocation and friends build locations.
 func (c *Client) Download(ctx context.Context, loc media.Location, w io.Writer, opts ...media.Option) (int64, error) {
-	n, err := c.Media().Download(ctx, loc, w, opts...)
-	return n, mediaErr(err)
+	return c.Media().Download(ctx, loc, w, opts...)
 }
 
 // DownloadToFile downloads the file at loc to path, resuming path+".part" when present.
 func (c *Client) DownloadToFile(ctx context.Context, loc media.Location, path string, opts ...media.Option) (int64, error) {
-	n, err := c.Media().DownloadToFile(ctx, loc, path, opts...)
-	return n, mediaErr(err)
+	return c.Media().DownloadToFile(ctx, loc, path, opts...)
 }
 
 // DownloadMedia downloads the file of message media m (the largest photo size, the document)
@@ -60,7 +57,7 @@ func (c *Client) DownloadToFile(ctx context.Context, loc media.Location, path st
 func (c *Client) DownloadMedia(ctx context.Context, m tg.MessageMediaClass, w io.Writer, opts ...media.Option) (int64, error) {
 	loc, err := media.MediaLocation(m)
 	if err != nil {
-		return 0, mediaErr(err)
+		return 0, err
 	}
 	return c.Download(ctx, loc, w, opts...)
 }
@@ -93,7 +90,7 @@ func (c *Client) messageLocation(msg *types.Message, opts []media.Option) (media
 	}
 	loc, err := media.MediaLocation(msg.Media)
 	if err != nil {
-		return media.Location{}, nil, mediaErr(err)
+		return media.Location{}, nil, err
 	}
 	refresh := media.WithRefresher(func(ctx context.Context, _ tg.InputFileLocationClass) (tg.InputFileLocationClass, error) {
 		return c.refetchLocation(ctx, msg)
@@ -129,7 +126,7 @@ func (c *Client) refetchLocation(ctx context.Context, msg *types.Message) (tg.In
 		if m, ok := m.(*tg.Message); ok && int(m.ID) == msg.ID {
 			loc, err := media.MediaLocation(m.Media)
 			if err != nil {
-				return nil, mediaErr(err)
+				return nil, err
 			}
 			return loc.Input, nil
 		}
@@ -145,22 +142,6 @@ func (a clientAPI) DownloadMessage(ctx context.Context, msg *types.Message, w io
 // DownloadMessageToFile implements types.MediaAPI for bound messages.
 func (a clientAPI) DownloadMessageToFile(ctx context.Context, msg *types.Message, path string, opts ...media.Option) (int64, error) {
 	return a.c.DownloadMessageToFile(ctx, msg, path, opts...)
-}
-
-// mediaErr adds the client's media sentinels to errors of package media, so both match.
-func mediaErr(err error) error {
-	pairs := []struct{ from, to error }{
-		{media.ErrMediaNil, ErrMediaNil},
-		{media.ErrPhotoNoData, ErrPhotoNoData},
-		{media.ErrPhotoNoSizes, ErrPhotoNoSizes},
-		{media.ErrNoDownloadableMedia, ErrNoDownloadableMedia},
-	}
-	for _, p := range pairs {
-		if errors.Is(err, p.from) && !errors.Is(err, p.to) {
-			return fmt.Errorf("%w: %w", p.to, err)
-		}
-	}
-	return err
 }
 
 // mediaPool implements media.Pool over the client's connections: the home connection, pooled
