@@ -318,6 +318,9 @@ func (m *Manager) handle(ctx context.Context, wg *sync.WaitGroup, out Output) er
 	}
 	for _, d := range out.Deliveries {
 		if len(d.Updates) > 0 {
+			if err := ctx.Err(); err != nil {
+				return err // not handed over, not saved: the next run delivers it
+			}
 			if err := m.handler.HandleUpdates(ctx, d.Batch); err != nil {
 				return fmt.Errorf("updates: handler: %w", err)
 			}
@@ -325,11 +328,20 @@ func (m *Manager) handle(ctx context.Context, wg *sync.WaitGroup, out Output) er
 		if d.Commit.Empty() {
 			continue
 		}
-		if err := m.store.Save(ctx, d.Commit); err != nil {
+		if err := m.save(ctx, d.Commit); err != nil {
 			return fmt.Errorf("updates: save state: %w", err)
 		}
 	}
 	return nil
+}
+
+// save persists a commit whose batch the Handler has taken. It does so even when ctx was
+// cancelled meanwhile (the program is stopping): skipping it would deliver the batch again
+// after the restart.
+func (m *Manager) save(ctx context.Context, c Commit) error {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), m.opts.RequestTimeout)
+	defer cancel()
+	return m.store.Save(ctx, c)
 }
 
 func (m *Manager) report(ctx context.Context, e Event) {

@@ -466,3 +466,53 @@ func TestManagerUnderFaults(t *testing.T) {
 		pr.verify(srv.Events())
 	})
 }
+
+// cancelStore cancels the Manager's context while a commit is being saved, as a shutdown that
+// races with a batch would, and checks the save still gets a live context.
+type cancelStore struct {
+	*MemoryStore
+	cancel context.CancelFunc
+	saves  int
+	dead   int
+}
+
+func (s *cancelStore) Save(ctx context.Context, c Commit) error {
+	s.saves++
+	if s.saves == 2 {
+		s.cancel()
+	}
+	if ctx.Err() != nil {
+		s.dead++
+	}
+	return s.MemoryStore.Save(ctx, c)
+}
+
+func TestManagerSavesHandledBatchOnShutdown(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		srv := sim.New(8)
+		ctx, cancel := context.WithCancel(t.Context())
+		store := &cancelStore{MemoryStore: NewMemoryStore()}
+		m, err := NewManager(Options{API: srv, Handler: &recorder{}, Store: store})
+		if err != nil {
+			t.Fatal(err)
+		}
+		store.cancel = cancel
+		errc := make(chan error, 1)
+		go func() { errc <- m.Run(ctx) }()
+		synctest.Wait()
+		u := srv.Message()
+		if err := m.HandleUpdates(t.Context(), u); err != nil {
+			t.Fatal(err)
+		}
+		if err := <-errc; !errors.Is(err, context.Canceled) {
+			t.Fatalf("Run: %v", err)
+		}
+		if store.dead != 0 {
+			t.Errorf("%d saves got a cancelled context", store.dead)
+		}
+		saved, _, _ := store.Load(t.Context())
+		if want := srv.State().Pts; saved.State.Pts != want {
+			t.Errorf("saved pts %d, want %d", saved.State.Pts, want)
+		}
+	})
+}
