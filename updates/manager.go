@@ -95,6 +95,7 @@ type Manager struct {
 	done    chan struct{}
 	running atomic.Bool
 	local   []result // results the loop produced itself, applied before waiting again
+	saveCtx context.Context
 }
 
 type inputKind uint8
@@ -193,6 +194,7 @@ func (m *Manager) Run(ctx context.Context) (err error) {
 	defer close(m.done)
 	var wg sync.WaitGroup
 	defer wg.Wait()
+	m.saveCtx = context.WithoutCancel(ctx)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
@@ -328,20 +330,17 @@ func (m *Manager) handle(ctx context.Context, wg *sync.WaitGroup, out Output) er
 		if d.Commit.Empty() {
 			continue
 		}
-		if err := m.save(ctx, d.Commit); err != nil {
+		if err := m.save(d.Commit); err != nil {
 			return fmt.Errorf("updates: save state: %w", err)
 		}
 	}
 	return nil
 }
 
-// save persists a commit whose batch the Handler has taken. It does so even when ctx was
-// cancelled meanwhile (the program is stopping): skipping it would deliver the batch again
-// after the restart.
-func (m *Manager) save(ctx context.Context, c Commit) error {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), m.opts.RequestTimeout)
-	defer cancel()
-	return m.store.Save(ctx, c)
+// save persists a commit whose batch the Handler has taken, with a context that shutdown does
+// not cancel: skipping the save would deliver the batch again after the restart.
+func (m *Manager) save(c Commit) error {
+	return m.store.Save(m.saveCtx, c)
 }
 
 func (m *Manager) report(ctx context.Context, e Event) {
