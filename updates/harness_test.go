@@ -8,6 +8,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/mtgo-labs/mtgo/tl/tg"
+	"github.com/mtgo-labs/mtgo/updates/internal/sim"
 )
 
 // TestHarnessUsage shows how the harness drives a Box: start from a known state, feed
@@ -162,9 +163,9 @@ var cmpEmpty = cmpopts.EquateEmpty()
 func describe(u tg.UpdateClass) string {
 	switch u := u.(type) {
 	case *tg.UpdateNewMessage:
-		return "msg" + fmt.Sprint(messageID(u.Message))
+		return "msg" + fmt.Sprint(sim.MessageID(u.Message))
 	case *tg.UpdateNewChannelMessage:
-		return fmt.Sprintf("ch%d/%d", channelOf(u.Message), messageID(u.Message))
+		return fmt.Sprintf("ch%d/%d", channelOf(u.Message), sim.MessageID(u.Message))
 	case *tg.UpdateDeleteMessages:
 		return fmt.Sprintf("del%v", u.Messages)
 	case *tg.UpdateBotStopped:
@@ -173,18 +174,6 @@ func describe(u tg.UpdateClass) string {
 		return fmt.Sprintf("typing%d", u.UserID)
 	}
 	return u.TypeName()
-}
-
-func messageID(m tg.MessageClass) int32 {
-	switch m := m.(type) {
-	case *tg.Message:
-		return m.ID
-	case *tg.MessageService:
-		return m.ID
-	case *tg.MessageEmpty:
-		return m.ID
-	}
-	return -1
 }
 
 func channelOf(m tg.MessageClass) int64 {

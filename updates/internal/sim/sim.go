@@ -350,9 +350,9 @@ func (s *Server) UpdatesGetChannelDifference(ctx context.Context, req *tg.Update
 func Identity(u tg.UpdateClass) string {
 	switch u := u.(type) {
 	case *tg.UpdateNewMessage:
-		return fmt.Sprint("m", messageID(u.Message))
+		return fmt.Sprint("m", MessageID(u.Message))
 	case *tg.UpdateNewChannelMessage:
-		return fmt.Sprint("m", messageID(u.Message))
+		return fmt.Sprint("m", MessageID(u.Message))
 	case *tg.UpdateDeleteMessages:
 		return fmt.Sprint("d", u.Messages)
 	case *tg.UpdateDeleteChannelMessages:
@@ -363,7 +363,8 @@ func Identity(u tg.UpdateClass) string {
 	return u.TypeName()
 }
 
-func messageID(m tg.MessageClass) int32 {
+// MessageID returns the id of any message constructor, -1 for nil.
+func MessageID(m tg.MessageClass) int32 {
 	switch m := m.(type) {
 	case *tg.Message:
 		return m.ID
