@@ -99,8 +99,11 @@ func (c *Client) dial(ctx context.Context, dc int, media, cdn bool) (*liveConn, 
 		Reconnect: session.ReconnectPolicy{MaxAttempts: c.cfg.ReconnectAttempts},
 		Logger:    c.Log.Slog().With("dc", dc, "media", media),
 	}
+	var redialed chan struct{}
 	if !media && !cdn {
 		cc.Updates = pushHandler{c: c}
+		redialed = make(chan struct{}, 1)
+		cc.Dialer = &homeDialer{Dialer: cc.Dialer, redialed: redialed}
 	}
 	conn, err := c.factory.NewConn(cc)
 	if err != nil {
@@ -117,6 +120,13 @@ func (c *Client) dial(ctx context.Context, dc int, media, cdn bool) (*liveConn, 
 	lc.cancel = cancel
 	c.wg.Add(1)
 	c.mu.Unlock()
+	if redialed != nil {
+		c.wg.Add(1)
+		go func() {
+			defer c.wg.Done()
+			c.reconnectedLoop(runCtx, redialed)
+		}()
+	}
 	go func() {
 		defer c.wg.Done()
 		defer close(lc.done)
@@ -126,6 +136,54 @@ func (c *Client) dial(ctx context.Context, dc int, media, cdn bool) (*liveConn, 
 		}
 	}()
 	return lc, nil
+}
+
+// homeDialer is the Dialer of the home connection: every successful dial after the first
+// (a reconnect of the session's run loop) is signalled on redialed, because pushes sent while
+// the connection was down are lost and only a getDifference brings them back.
+type homeDialer struct {
+	session.Dialer
+	dials    atomic.Int64
+	redialed chan struct{} // capacity 1: signals coalesce
+}
+
+// DialPacket implements session.Dialer.
+func (d *homeDialer) DialPacket(ctx context.Context, dc int, addr string) (session.PacketConn, error) {
+	pc, err := d.Dialer.DialPacket(ctx, dc, addr)
+	if err != nil {
+		return nil, err
+	}
+	if d.dials.Add(1) > 1 {
+		select {
+		case d.redialed <- struct{}{}:
+		default:
+		}
+	}
+	return pc, nil
+}
+
+// reconnectedLoop tells the update engine about every reconnect of the home connection, until
+// ctx (the connection's lifetime) ends. It runs on its own goroutine so the session's dial
+// never waits for the engine. A reconnect while the engine is not running needs nothing: its
+// next Run catches up from the saved state.
+func (c *Client) reconnectedLoop(ctx context.Context, redialed <-chan struct{}) {
+	r, ok := c.updates.(interface{ Reconnected(context.Context) error })
+	if !ok {
+		return
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-redialed:
+		}
+		if !c.updatesRunning() {
+			continue
+		}
+		if err := r.Reconnected(ctx); err != nil && ctx.Err() == nil {
+			c.Log.Debug("update engine rejected a reconnect", "err", err)
+		}
+	}
 }
 
 // invokeConn sends one call on lc (wrapped in invokeWithoutUpdates with NoUpdates); reads are

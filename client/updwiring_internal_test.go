@@ -1,0 +1,70 @@
+package mtgo
+
+import (
+	"context"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/mtgo-labs/mtgo/session"
+	"github.com/mtgo-labs/mtgo/tl/tg"
+)
+
+// countingEngine is an UpdateManager that counts Reconnected calls.
+type countingEngine struct {
+	reconnects atomic.Int32
+	got        chan struct{}
+}
+
+func (e *countingEngine) HandleUpdates(context.Context, tg.UpdatesClass) error { return nil }
+func (e *countingEngine) Run(ctx context.Context) error                        { <-ctx.Done(); return nil }
+func (e *countingEngine) Reconnected(context.Context) error {
+	e.reconnects.Add(1)
+	e.got <- struct{}{}
+	return nil
+}
+
+// TestReconnectedAfterEveryRedial checks that every dial of the home connection after the
+// first reaches the update engine as Reconnected, and the first does not.
+func TestReconnectedAfterEveryRedial(t *testing.T) {
+	eng := &countingEngine{got: make(chan struct{}, 8)}
+	c := &Client{Log: newLogger(LogConfig{}), updates: eng}
+	_, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	c.updCancel = cancel // the engine counts as running
+
+	redialed := make(chan struct{}, 1)
+	d := &homeDialer{
+		Dialer: session.DialerFunc(func(context.Context, int, string) (session.PacketConn, error) {
+			return nil, nil
+		}),
+		redialed: redialed,
+	}
+	ctx, stop := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); c.reconnectedLoop(ctx, redialed) }()
+
+	if _, err := d.DialPacket(ctx, 2, "x"); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-eng.got:
+		t.Fatal("the first dial is not a reconnect")
+	case <-time.After(50 * time.Millisecond):
+	}
+	for i := range 3 {
+		if _, err := d.DialPacket(ctx, 2, "x"); err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case <-eng.got:
+		case <-time.After(5 * time.Second):
+			t.Fatalf("redial %d did not reach the engine", i+1)
+		}
+	}
+	stop()
+	<-done
+	if n := eng.reconnects.Load(); n != 3 {
+		t.Fatalf("Reconnected called %d times, want 3", n)
+	}
+}
