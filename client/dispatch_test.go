@@ -20,6 +20,8 @@ func offlineClient(t *testing.T, workers int) *mtgo.Client {
 	cfg := mtgo.DefaultConfig
 	cfg.InMemory = true
 	cfg.Workers = workers
+	// Without a server the update engine never runs; these tests drive the dispatcher alone.
+	cfg.NoUpdates = true
 	c, err := mtgo.NewClient(1, "hash", &cfg)
 	if err != nil {
 		t.Fatal(err)

@@ -98,7 +98,7 @@ func (c *Client) SendMessage(ctx context.Context, peer interface{}, text string,
 // sent (an updateShortSentMessage carries neither text nor peer).
 func (c *Client) absorbSent(ctx context.Context, s updates.Sent, u tg.UpdatesClass) {
 	c.learnUpdates(u)
-	if !c.updatesRunning() {
+	if c.updates == nil {
 		return
 	}
 	var err error

@@ -48,25 +48,24 @@ func (c *Client) onPush(body []byte) {
 }
 
 // HandleUpdates feeds updates into the client's pipeline as if the server had pushed them:
-// the peer cache learns their users and chats, the update engine orders them (unless
-// NoUpdates) and the dispatcher routes them to the handlers.
+// the peer cache learns their users and chats, the update engine orders them and the
+// dispatcher routes them to the handlers. Unless NoUpdates, everything goes through the
+// engine, also while it is not running (before login, between Disconnect and Connect): it
+// keeps the input and orders it once it runs, so nothing bypasses the sequence checks. The
+// engine's input is bounded; beyond it the call waits for the engine (or for Stop). With
+// NoUpdates the updates go to the dispatcher directly.
 func (c *Client) HandleUpdates(updates tg.UpdatesClass) {
 	if updates == nil {
 		return
 	}
 	c.learnUpdates(updates)
-	c.mu.Lock()
-	running := c.updCancel != nil
-	c.mu.Unlock()
-	if running {
-		if err := c.updates.HandleUpdates(c.life, updates); err != nil {
+	if c.updates != nil {
+		if err := c.updates.HandleUpdates(c.life, updates); err != nil && c.life.Err() == nil {
 			c.Log.Warn("update engine rejected updates", "err", err)
 		}
 		return
 	}
-	full := c.completeUsers(c.life, expandShort(updates, c.selfID()))
-	c.learnUpdates(full)
-	c.dispatch(full)
+	c.dispatch(expandShort(updates, c.selfID()))
 }
 
 // completeUsers makes sure the users new messages name come with them. Short updates (and the
@@ -161,7 +160,7 @@ func (c *Client) absorb(ctx context.Context, obj tl.Object) {
 	}
 	if u, ok := obj.(tg.UpdatesClass); ok {
 		c.learnUpdates(u)
-		if c.updatesRunning() {
+		if c.updates != nil {
 			if err := c.updates.HandleUpdates(ctx, u); err != nil {
 				c.Log.Debug("update engine rejected a result", "err", err)
 			}

@@ -2,6 +2,7 @@ package mtgo
 
 import (
 	"context"
+	"errors"
 	"sync"
 
 	"go.uber.org/fx"
@@ -113,30 +114,42 @@ func (e *updateEngine) Run(ctx context.Context) error {
 	return m.Run(ctx)
 }
 
-// HandleUpdates implements UpdateManager.
-func (e *updateEngine) HandleUpdates(ctx context.Context, u tg.UpdatesClass) error {
+// feed hands one input to the Manager of this period. A Manager that has just stopped (its
+// Run returned and Run has not yet forgotten it) refuses input with updates.ErrStopped; the
+// input then goes to the Manager of the next period, which runs it once the client is
+// connected again, instead of being lost.
+func (e *updateEngine) feed(f func(*updates.Manager) error) error {
 	m, err := e.current()
 	if err != nil {
 		return err
 	}
-	return m.HandleUpdates(ctx, u)
+	err = f(m)
+	if !errors.Is(err, updates.ErrStopped) {
+		return err
+	}
+	e.mu.Lock()
+	if e.cur == m {
+		e.cur, e.ready = nil, nil
+	}
+	e.mu.Unlock()
+	if m, err = e.current(); err != nil {
+		return err
+	}
+	return f(m)
+}
+
+// HandleUpdates implements UpdateManager.
+func (e *updateEngine) HandleUpdates(ctx context.Context, u tg.UpdatesClass) error {
+	return e.feed(func(m *updates.Manager) error { return m.HandleUpdates(ctx, u) })
 }
 
 // HandleSent feeds the answer to a sent message, completed with what was sent.
 func (e *updateEngine) HandleSent(ctx context.Context, s updates.Sent, u tg.UpdatesClass) error {
-	m, err := e.current()
-	if err != nil {
-		return err
-	}
-	return m.HandleSent(ctx, s, u)
+	return e.feed(func(m *updates.Manager) error { return m.HandleSent(ctx, s, u) })
 }
 
 // Reconnected asks for the difference after the connection was restored or the server
 // started a new session.
 func (e *updateEngine) Reconnected(ctx context.Context) error {
-	m, err := e.current()
-	if err != nil {
-		return err
-	}
-	return m.Reconnected(ctx)
+	return e.feed(func(m *updates.Manager) error { return m.Reconnected(ctx) })
 }

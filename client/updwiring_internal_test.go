@@ -68,3 +68,39 @@ func TestReconnectedAfterEveryRedial(t *testing.T) {
 		t.Fatalf("Reconnected called %d times, want 3", n)
 	}
 }
+
+// recordingEngine is an UpdateManager that records what it was fed, never running.
+type recordingEngine struct{ fed chan tg.UpdatesClass }
+
+func (e *recordingEngine) HandleUpdates(_ context.Context, u tg.UpdatesClass) error {
+	e.fed <- u
+	return nil
+}
+func (e *recordingEngine) Run(ctx context.Context) error { <-ctx.Done(); return nil }
+
+type chanDispatcher chan tg.UpdatesClass
+
+func (d chanDispatcher) Dispatch(u tg.UpdatesClass) { d <- u }
+
+// TestPushesGoThroughEngineWhileStopped checks that updates handed to the client while the
+// engine is not running go to the engine, never straight to the dispatcher.
+func TestPushesGoThroughEngineWhileStopped(t *testing.T) {
+	eng := &recordingEngine{fed: make(chan tg.UpdatesClass, 1)}
+	disp := make(chanDispatcher, 1)
+	c := &Client{Log: newLogger(LogConfig{}), updates: eng, life: t.Context(), dispatcher: disp}
+	push := &tg.UpdateShortMessage{ID: 4, UserID: 9, Message: "hi", Pts: 1, PtsCount: 1, Date: 5}
+	c.HandleUpdates(push)
+	select {
+	case u := <-eng.fed:
+		if u != push {
+			t.Fatalf("engine got %+v, want the push", u)
+		}
+	default:
+		t.Fatal("the push did not reach the engine")
+	}
+	select {
+	case u := <-disp:
+		t.Fatalf("dispatched around the engine: %+v", u)
+	default:
+	}
+}
