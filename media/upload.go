@@ -121,7 +121,13 @@ func (u *uploader) run(parent context.Context, r io.Reader) (tg.InputFileClass, 
 		wg.Go(func() {
 			for j := range jobs {
 				attempts, err := u.send(ctx, j)
-				results <- jobResult{job: j, attempts: attempts, err: err}
+				// Once run has given up it reads no more results: up to 2*workers parts can
+				// be outstanding, more than results holds, so a blind send could block
+				// wg.Wait forever.
+				select {
+				case results <- jobResult{job: j, attempts: attempts, err: err}:
+				case <-ctx.Done():
+				}
 			}
 		})
 	}
