@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/mtgo-labs/mtgo/client/types"
+	"github.com/mtgo-labs/mtgo/peers"
 	"github.com/mtgo-labs/mtgo/tl/tg"
 )
 
@@ -49,9 +50,18 @@ type messageDispatcher struct {
 
 // chatQueue holds the messages of one chat waiting for their turn.
 type chatQueue struct {
-	msgs    []*types.Message
+	msgs    []queued
 	busy    bool // a goroutine is handling this chat
 	inReady bool
+}
+
+// queued is a message waiting for the handlers.
+type queued struct {
+	msg *types.Message
+	raw *tg.Message
+	// fetch: neither the updates nor the peer cache knew a user the message names, so the
+	// worker fetches the message again (its answer carries the users) before the handlers run.
+	fetch bool
 }
 
 func newMessageDispatcher(c *Client) *messageDispatcher {
@@ -89,6 +99,14 @@ func (d *messageDispatcher) Dispatch(u tg.UpdatesClass) {
 	}
 	var ents types.Entities
 	entsReady := false
+	batchUser := func(id int64) bool {
+		for _, x := range users {
+			if x, ok := x.(*tg.User); ok && x.ID == id {
+				return true
+			}
+		}
+		return false
+	}
 	for _, up := range list {
 		var m tg.MessageClass
 		switch up := up.(type) {
@@ -110,13 +128,24 @@ func (d *messageDispatcher) Dispatch(u tg.UpdatesClass) {
 		if msg == nil || msg.Chat == nil {
 			continue
 		}
-		d.c.msgCache.add(msg)
-		d.enqueue(msg.Chat.ID, msg)
+		fetch := false
+		if _, channel := up.(*tg.UpdateNewChannelMessage); !channel {
+			for _, p := range []tg.PeerClass{raw.PeerID, raw.FromID} {
+				if pu, ok := p.(*tg.PeerUser); ok && !batchUser(pu.UserID) && !d.c.knownUser(pu.UserID) {
+					fetch = true
+					break
+				}
+			}
+		}
+		if !fetch {
+			d.c.msgCache.add(msg) // else once completeSender has filled it in
+		}
+		d.enqueue(msg.Chat.ID, queued{msg: msg, raw: raw, fetch: fetch})
 	}
 }
 
 // enqueue queues msg for its chat, starting a goroutine when fewer than Workers run.
-func (d *messageDispatcher) enqueue(chat int64, msg *types.Message) {
+func (d *messageDispatcher) enqueue(chat int64, msg queued) {
 	workers := max(d.c.cfg.Workers, 1)
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -170,14 +199,18 @@ func (d *messageDispatcher) work(chat int64) {
 			continue
 		}
 		msg := q.msgs[0]
-		q.msgs[0] = nil
+		q.msgs[0] = queued{}
 		q.msgs = q.msgs[1:]
 		d.queued--
 		handlers := d.handlers
 		d.cond.Broadcast()
 		d.mu.Unlock()
 
-		d.run(handlers, msg)
+		if msg.fetch {
+			d.completeSender(msg)
+			d.c.msgCache.add(msg.msg)
+		}
+		d.run(handlers, msg.msg)
 
 		d.mu.Lock()
 		if len(q.msgs) > 0 && len(d.ready) > 0 {
@@ -188,6 +221,36 @@ func (d *messageDispatcher) work(chat int64) {
 			chat = next
 		}
 		d.mu.Unlock()
+	}
+}
+
+// completeSender fetches a message whose sender nobody knew with messages.getMessages: its
+// answer carries the users, which the peer cache learns (so handlers can answer the sender)
+// and which fill in msg.From. It runs in the chat's worker, never inside the update engine's
+// handler, so the call cannot wait on the push path the engine drains. A failure leaves From
+// with the sender's id only.
+func (d *messageDispatcher) completeSender(q queued) {
+	c := d.c
+	ctx, cancel := context.WithTimeout(c.life, c.cfg.RequestTimeout)
+	defer cancel()
+	var res tg.MessagesMessagesClassBox
+	if err := c.invoker().Invoke(ctx, &tg.MessagesGetMessagesRequest{ID: []tg.InputMessageClass{&tg.InputMessageID{ID: q.raw.ID}}}, &res); err != nil {
+		c.Log.Debug("fetch the sender of a new message", "msg", q.msg.ID, "err", err)
+		return
+	}
+	users, _ := peers.Entities(res.MessagesMessages)
+	from, ok := q.raw.FromID.(*tg.PeerUser)
+	if !ok {
+		from, ok = q.raw.PeerID.(*tg.PeerUser)
+	}
+	if !ok || q.msg.Outgoing {
+		return
+	}
+	for _, u := range users {
+		if u, ok := u.(*tg.User); ok && u.ID == from.UserID {
+			q.msg.From = types.NewUser(u)
+			return
+		}
 	}
 }
 

@@ -68,66 +68,21 @@ func (c *Client) HandleUpdates(updates tg.UpdatesClass) {
 	c.dispatch(expandShort(updates, c.selfID()))
 }
 
-// completeUsers makes sure the users new messages name come with them. Short updates (and the
-// messages the update engine builds from them) name their sender only by id; when neither the
-// updates nor the peer cache know that user, there is no access hash to answer with, so the
-// messages are fetched again with messages.getMessages, whose answer carries the users.
-// Channel messages always come with their users.
-func (c *Client) completeUsers(ctx context.Context, u tg.UpdatesClass) tg.UpdatesClass {
-	up, ok := u.(*tg.Updates)
-	if !ok {
-		return u
-	}
-	known := func(id int64) bool {
-		for _, x := range up.Users {
-			if x, ok := x.(*tg.User); ok && x.ID == id {
-				return true
-			}
-		}
-		_, ok := c.peers.Lookup(id)
-		return ok
-	}
-	var ids []tg.InputMessageClass
-	for _, upd := range up.Updates {
-		nm, ok := upd.(*tg.UpdateNewMessage)
-		if !ok {
-			continue
-		}
-		m, ok := nm.Message.(*tg.Message)
-		if !ok {
-			continue
-		}
-		for _, p := range []tg.PeerClass{m.PeerID, m.FromID} {
-			if pu, ok := p.(*tg.PeerUser); ok && !known(pu.UserID) {
-				ids = append(ids, &tg.InputMessageID{ID: m.ID})
-				break
-			}
-		}
-	}
-	if len(ids) == 0 {
-		return u
-	}
-	var res tg.MessagesMessagesClassBox
-	if err := c.invoker().Invoke(ctx, &tg.MessagesGetMessagesRequest{ID: ids}, &res); err != nil {
-		c.Log.Debug("fetch senders of new messages", "err", err)
-		return u
-	}
-	users, chats := peers.Entities(res.MessagesMessages)
-	full := *up
-	full.Users = append(append([]tg.UserClass(nil), up.Users...), users...)
-	full.Chats = append(append([]tg.ChatClass(nil), up.Chats...), chats...)
-	return &full
-}
-
-// Deliver implements UpdateSink: the update engine hands over ordered updates here.
+// Deliver implements UpdateSink: the update engine hands over ordered updates here. It runs
+// inside the engine's Handler, so it makes no network call: a call could wait on the push
+// path, which waits on the engine. A new message whose sender came neither with the updates
+// nor earlier is fetched by the dispatcher's worker for the message's chat, outside this
+// handler (see messageDispatcher.completeSender).
 func (c *Client) Deliver(ctx context.Context, u tg.UpdatesClass) error {
 	c.learnUpdates(u)
-	full := c.completeUsers(ctx, u)
-	if full != u {
-		c.learnUpdates(full)
-	}
-	c.dispatch(full)
+	c.dispatch(u)
 	return nil
+}
+
+// knownUser reports whether the peer cache has the user with id.
+func (c *Client) knownUser(id int64) bool {
+	_, ok := c.peers.Lookup(id)
+	return ok
 }
 
 func (c *Client) dispatch(u tg.UpdatesClass) {

@@ -1,0 +1,63 @@
+package mtgo_test
+
+import (
+	"context"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	mtgo "github.com/mtgo-labs/mtgo/client"
+	"github.com/mtgo-labs/mtgo/client/types"
+	"github.com/mtgo-labs/mtgo/integration/teletest/world"
+	"github.com/mtgo-labs/mtgo/tl"
+	"github.com/mtgo-labs/mtgo/tl/tg"
+)
+
+// TestUnknownSenderCompletedByWorker checks that a message from a sender the client does not
+// know (a short push names the sender by id only) reaches the handlers with the full sender,
+// fetched with one messages.getMessages by the chat's worker, and that the peer cache learned
+// the sender so handlers can answer.
+func TestUnknownSenderCompletedByWorker(t *testing.T) {
+	h := newHarness(t)
+	bot := h.bot("quiet_bot")
+	stranger := h.user(world.UserSpec{FirstName: "Stranger", Phone: "15550091"})
+	var fetches atomic.Int32
+	h.f.hook = func(_ mtgo.ConnConfig, req tl.Object) error {
+		if _, ok := req.(*tg.MessagesGetMessagesRequest); ok {
+			fetches.Add(1)
+		}
+		return nil
+	}
+	c := h.client(func(cfg *mtgo.Config) { cfg.BotToken = bot.Token })
+	got := make(chan *types.Message, 1)
+	c.OnMessage(func(_ context.Context, m *types.Message) error { got <- m; return nil })
+	if err := c.Start0(t); err != nil {
+		t.Fatal(err)
+	}
+	key := world.KeyID{0x5e, 0x4d, 1, 2, 3, 4, 5, 6}
+	if err := h.w.Authorize(key, stranger.ID); err != nil {
+		t.Fatal(err)
+	}
+	res, err := h.w.ResolveUsername(key, "quiet_bot")
+	if err != nil {
+		t.Fatal(err)
+	}
+	hash := res.Users[0].(*tg.User).AccessHash.Value
+	if _, err := h.w.SendMessage(key, &tg.InputPeerUser{UserID: bot.ID, AccessHash: hash}, world.Draft{Text: "hello"}); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case m := <-got:
+		if m.Text != "hello" || m.From == nil || m.From.ID != stranger.ID || m.From.FirstName != "Stranger" {
+			t.Fatalf("delivered %+v (from %+v), want hello from %d", m, m.From, stranger.ID)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("message not delivered")
+	}
+	if n := fetches.Load(); n != 1 {
+		t.Fatalf("made %d messages.getMessages calls for the unknown sender, want 1", n)
+	}
+	if _, err := c.ResolvePeerCache(stranger.ID); err != nil {
+		t.Fatalf("sender not learned: %v", err)
+	}
+}
