@@ -46,6 +46,7 @@ type Client struct {
 	stop     *stopHooks
 	msgs     *messageDispatcher
 	msgCache *messageCache
+	results  resultFeed // updates returned by calls, on their way to the engine
 
 	life       context.Context // cancelled by Stop: the lifetime of every goroutine
 	lifeCancel context.CancelFunc
@@ -425,6 +426,7 @@ func (c *Client) Stop() {
 		}
 		c.pool.closeAll()
 		c.wg.Wait()
+		c.closeFeed()
 		c.msgs.close()
 		if err := c.store.Save(); err != nil {
 			c.Log.Warn("save storage", "err", err)

@@ -62,6 +62,8 @@ type queued struct {
 	// fetch: neither the updates nor the peer cache knew a user the message names, so the
 	// worker fetches the message again (its answer carries the users) before the handlers run.
 	fetch bool
+	// batch, when set, is told when the handlers finished this message (or it was dropped).
+	batch *sync.WaitGroup
 }
 
 func newMessageDispatcher(c *Client) *messageDispatcher {
@@ -76,8 +78,20 @@ func (d *messageDispatcher) add(h MessageHandler) {
 	d.handlers = append(d.handlers, h)
 }
 
-// Dispatch implements Dispatcher.
-func (d *messageDispatcher) Dispatch(u tg.UpdatesClass) {
+// Dispatch implements Dispatcher: it queues the messages and returns.
+func (d *messageDispatcher) Dispatch(u tg.UpdatesClass) { d.dispatch(u, nil) }
+
+// dispatchAndWait queues the messages of u and returns when the handlers finished all of them
+// (the messages of one chat in order, different chats in parallel), or the dispatcher closed.
+// The update engine's handler uses it, so the engine commits a batch only after the handlers
+// ran: a stop or crash before that delivers the batch again in the next run.
+func (d *messageDispatcher) dispatchAndWait(u tg.UpdatesClass) {
+	var wg sync.WaitGroup
+	d.dispatch(u, &wg)
+	wg.Wait()
+}
+
+func (d *messageDispatcher) dispatch(u tg.UpdatesClass, batch *sync.WaitGroup) {
 	d.mu.Lock()
 	none := len(d.handlers) == 0
 	d.mu.Unlock()
@@ -140,7 +154,7 @@ func (d *messageDispatcher) Dispatch(u tg.UpdatesClass) {
 		if !fetch {
 			d.c.msgCache.add(msg) // else once completeSender has filled it in
 		}
-		d.enqueue(msg.Chat.ID, queued{msg: msg, raw: raw, fetch: fetch})
+		d.enqueue(msg.Chat.ID, queued{msg: msg, raw: raw, fetch: fetch, batch: batch})
 	}
 }
 
@@ -162,6 +176,9 @@ func (d *messageDispatcher) enqueue(chat int64, msg queued) {
 	}
 	q.msgs = append(q.msgs, msg)
 	d.queued++
+	if msg.batch != nil {
+		msg.batch.Add(1)
+	}
 	if q.busy || q.inReady {
 		return
 	}
@@ -211,6 +228,9 @@ func (d *messageDispatcher) work(chat int64) {
 			d.c.msgCache.add(msg.msg)
 		}
 		d.run(handlers, msg.msg)
+		if msg.batch != nil {
+			msg.batch.Done()
+		}
 
 		d.mu.Lock()
 		if len(q.msgs) > 0 && len(d.ready) > 0 {
@@ -286,10 +306,19 @@ func (d *messageDispatcher) call(ctx context.Context, h MessageHandler, msg *typ
 	return h(ctx, msg)
 }
 
-// close drops queued messages and waits for running handlers.
+// close drops queued messages and waits for running handlers. The update engine is stopped
+// before, and its handler waits for the messages it handed over, so nothing the engine
+// committed is dropped here.
 func (d *messageDispatcher) close() {
 	d.mu.Lock()
 	d.closed = true
+	for _, q := range d.chats {
+		for _, m := range q.msgs {
+			if m.batch != nil {
+				m.batch.Done()
+			}
+		}
+	}
 	d.chats = map[int64]*chatQueue{}
 	d.ready = nil
 	d.queued = 0

@@ -101,17 +101,14 @@ func (c *Client) absorbSent(ctx context.Context, s updates.Sent, u tg.UpdatesCla
 	if c.updates == nil {
 		return
 	}
-	var err error
-	if hs, ok := c.updates.(interface {
-		HandleSent(context.Context, updates.Sent, tg.UpdatesClass) error
-	}); ok {
-		err = hs.HandleSent(ctx, s, u)
-	} else {
-		err = c.updates.HandleUpdates(ctx, u)
-	}
-	if err != nil {
-		c.Log.Debug("update engine rejected a sent message", "err", err)
-	}
+	c.feedEngine(func(ctx context.Context) error {
+		if hs, ok := c.updates.(interface {
+			HandleSent(context.Context, updates.Sent, tg.UpdatesClass) error
+		}); ok {
+			return hs.HandleSent(ctx, s, u)
+		}
+		return c.updates.HandleUpdates(ctx, u)
+	})
 }
 
 // sentMessage finds the message a send produced in its answer.

@@ -73,9 +73,19 @@ func (c *Client) HandleUpdates(updates tg.UpdatesClass) {
 // path, which waits on the engine. A new message whose sender came neither with the updates
 // nor earlier is fetched by the dispatcher's worker for the message's chat, outside this
 // handler (see messageDispatcher.completeSender).
+//
+// With the default dispatcher it returns only when the OnMessage handlers finished the batch,
+// so the engine saves the state after the handlers ran (at least once across a stop or crash).
+// It waits even when ctx ends: a stop lets the handlers finish what the engine handed over.
+// A Dispatcher set with SetDispatcher is done with a batch when its Dispatch returns.
 func (c *Client) Deliver(ctx context.Context, u tg.UpdatesClass) error {
 	c.learnUpdates(u)
-	c.dispatch(u)
+	d := c.currentDispatcher()
+	if d == Dispatcher(c.msgs) {
+		c.msgs.dispatchAndWait(u)
+	} else if d != nil {
+		d.Dispatch(u)
+	}
 	return nil
 }
 
@@ -116,9 +126,7 @@ func (c *Client) absorb(ctx context.Context, obj tl.Object) {
 	if u, ok := obj.(tg.UpdatesClass); ok {
 		c.learnUpdates(u)
 		if c.updates != nil {
-			if err := c.updates.HandleUpdates(ctx, u); err != nil {
-				c.Log.Debug("update engine rejected a result", "err", err)
-			}
+			c.feedEngine(func(ctx context.Context) error { return c.updates.HandleUpdates(ctx, u) })
 		}
 		return
 	}
@@ -135,6 +143,65 @@ func (c *Client) absorb(ctx context.Context, obj tl.Object) {
 	if len(users) > 0 || len(chats) > 0 {
 		c.peers.Learn(users, chats)
 	}
+}
+
+// resultFeed hands the updates that calls returned to the update engine, in order, on a
+// goroutine of its own that exists while there is work. A call's caller never waits for the
+// engine: OnMessage handlers run while the engine's handler waits for them, so a handler whose
+// call waited for room in the engine's input would wait for itself.
+type resultFeed struct {
+	mu      sync.Mutex
+	pending []func(context.Context) error
+	running bool
+	closed  bool
+	wg      sync.WaitGroup
+}
+
+// feedEngine queues f (which feeds the engine) for the result feed.
+func (c *Client) feedEngine(f func(context.Context) error) {
+	rf := &c.results
+	rf.mu.Lock()
+	defer rf.mu.Unlock()
+	if rf.closed {
+		return
+	}
+	rf.pending = append(rf.pending, f)
+	if rf.running {
+		return
+	}
+	rf.running = true
+	rf.wg.Add(1)
+	go c.runFeed()
+}
+
+func (c *Client) runFeed() {
+	rf := &c.results
+	defer rf.wg.Done()
+	var batch []func(context.Context) error
+	for {
+		rf.mu.Lock()
+		if len(rf.pending) == 0 {
+			rf.running = false
+			rf.mu.Unlock()
+			return
+		}
+		batch, rf.pending = rf.pending, batch[:0]
+		rf.mu.Unlock()
+		for i, f := range batch {
+			if err := f(c.life); err != nil && c.life.Err() == nil {
+				c.Log.Debug("update engine rejected a result", "err", err)
+			}
+			batch[i] = nil
+		}
+	}
+}
+
+// closeFeed stops the result feed (after Stop cancelled the client's lifetime) and waits for it.
+func (c *Client) closeFeed() {
+	c.results.mu.Lock()
+	c.results.closed = true
+	c.results.mu.Unlock()
+	c.results.wg.Wait()
 }
 
 // startUpdates runs the update engine while the client is connected and logged in.

@@ -61,3 +61,42 @@ func TestUnknownSenderCompletedByWorker(t *testing.T) {
 		t.Fatalf("sender not learned: %v", err)
 	}
 }
+
+// TestDeliverWaitsForHandlers checks that the update engine's handler (Client.Deliver)
+// returns only after the OnMessage handlers finished every message of the batch, so the
+// engine commits the batch only after it was handled.
+func TestDeliverWaitsForHandlers(t *testing.T) {
+	c := offlineClient(t, 2)
+	release := make(chan struct{})
+	var handled atomic.Int32
+	c.OnMessage(func(_ context.Context, m *types.Message) error {
+		<-release
+		handled.Add(1)
+		return nil
+	})
+	batch := incoming(1, 1, 2, 3)
+	other := incoming(2, 1, 2)
+	batch.Updates = append(batch.Updates, other.Updates...)
+	batch.Users = append(batch.Users, other.Users...)
+	returned := make(chan struct{})
+	go func() {
+		defer close(returned)
+		if err := c.Deliver(t.Context(), batch); err != nil {
+			t.Error(err)
+		}
+	}()
+	select {
+	case <-returned:
+		t.Fatal("Deliver returned before the handlers ran")
+	case <-time.After(50 * time.Millisecond):
+	}
+	close(release)
+	select {
+	case <-returned:
+	case <-time.After(5 * time.Second):
+		t.Fatal("Deliver did not return after the handlers finished")
+	}
+	if n := handled.Load(); n != 5 {
+		t.Fatalf("Deliver returned after %d of 5 messages were handled", n)
+	}
+}
