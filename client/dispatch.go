@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"runtime/debug"
 	"sync"
+	"time"
 
 	"github.com/mtgo-labs/mtgo/client/types"
 	"github.com/mtgo-labs/mtgo/peers"
@@ -81,14 +82,38 @@ func (d *messageDispatcher) add(h MessageHandler) {
 // Dispatch implements Dispatcher: it queues the messages and returns.
 func (d *messageDispatcher) Dispatch(u tg.UpdatesClass) { d.dispatch(u, nil) }
 
+// handlerStopGrace is how long the update engine's handler still waits for running
+// handlers once the engine is being stopped (Stop, Disconnect), so a handler that waits for
+// its context cannot hold the stop forever.
+var handlerStopGrace = 5 * time.Second // a variable for tests
+
 // dispatchAndWait queues the messages of u and returns when the handlers finished all of them
 // (the messages of one chat in order, different chats in parallel), or the dispatcher closed.
-// The update engine's handler uses it, so the engine commits a batch only after the handlers
-// ran: a stop or crash before that delivers the batch again in the next run.
-func (d *messageDispatcher) dispatchAndWait(u tg.UpdatesClass) {
+// The update engine's handler uses it, so the engine commits a batch only after it was
+// handled: a stop or crash before that delivers the batch again in the next run. When ctx
+// ends (the engine is stopping) it waits handlerStopGrace more and then fails, which leaves
+// the batch uncommitted: delivered again by the next run rather than lost.
+func (d *messageDispatcher) dispatchAndWait(ctx context.Context, u tg.UpdatesClass) error {
 	var wg sync.WaitGroup
 	d.dispatch(u, &wg)
-	wg.Wait()
+	done := make(chan struct{})
+	go func() {
+		wg.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+	}
+	t := time.NewTimer(handlerStopGrace)
+	defer t.Stop()
+	select {
+	case <-done:
+		return nil
+	case <-t.C:
+		return fmt.Errorf("mtgo: message handlers still running when the update engine stopped: %w", ctx.Err())
+	}
 }
 
 func (d *messageDispatcher) dispatch(u tg.UpdatesClass, batch *sync.WaitGroup) {

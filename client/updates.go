@@ -76,14 +76,16 @@ func (c *Client) HandleUpdates(updates tg.UpdatesClass) {
 //
 // With the default dispatcher it returns only when the OnMessage handlers finished the batch,
 // so the engine saves the state after the handlers ran (at least once across a stop or crash).
-// It waits even when ctx ends: a stop lets the handlers finish what the engine handed over.
-// A Dispatcher set with SetDispatcher is done with a batch when its Dispatch returns.
+// When ctx ends (a stop) the handlers get a few more seconds; after that Deliver fails, so the
+// batch stays uncommitted and the next run delivers it again. A Dispatcher set with
+// SetDispatcher is done with a batch when its Dispatch returns.
 func (c *Client) Deliver(ctx context.Context, u tg.UpdatesClass) error {
 	c.learnUpdates(u)
 	d := c.currentDispatcher()
 	if d == Dispatcher(c.msgs) {
-		c.msgs.dispatchAndWait(u)
-	} else if d != nil {
+		return c.msgs.dispatchAndWait(ctx, u)
+	}
+	if d != nil {
 		d.Dispatch(u)
 	}
 	return nil

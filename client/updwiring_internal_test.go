@@ -2,11 +2,14 @@ package mtgo
 
 import (
 	"context"
+	"errors"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/mtgo-labs/mtgo/client/types"
 	"github.com/mtgo-labs/mtgo/session"
+	"github.com/mtgo-labs/mtgo/tl"
 	"github.com/mtgo-labs/mtgo/tl/tg"
 )
 
@@ -102,5 +105,42 @@ func TestPushesGoThroughEngineWhileStopped(t *testing.T) {
 	case u := <-disp:
 		t.Fatalf("dispatched around the engine: %+v", u)
 	default:
+	}
+}
+
+// TestDeliverAtStopGivesHandlersGrace checks that when the update engine stops while a handler
+// still runs, Deliver waits the grace period and then fails (the batch stays uncommitted)
+// instead of holding the stop forever, and succeeds when the handler finishes in time.
+func TestDeliverAtStopGivesHandlersGrace(t *testing.T) {
+	defer func(g time.Duration) { handlerStopGrace = g }(handlerStopGrace)
+	handlerStopGrace = 100 * time.Millisecond
+	cfg := DefaultConfig
+	cfg.InMemory, cfg.NoUpdates = true, true
+	c, err := NewClient(1, "hash", &cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Stop()
+	release := make(chan struct{})
+	c.OnMessage(func(_ context.Context, m *types.Message) error {
+		if m.ID == 1 {
+			<-release
+		}
+		return nil
+	})
+	msg := func(id int32) *tg.Updates {
+		return &tg.Updates{
+			Users:   []tg.UserClass{&tg.User{ID: 7, FirstName: tl.Some("u"), AccessHash: tl.Some(int64(1))}},
+			Updates: []tg.UpdateClass{&tg.UpdateNewMessage{Message: &tg.Message{ID: id, PeerID: &tg.PeerUser{UserID: 7}, Message: "m"}}},
+		}
+	}
+	stopped, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := c.Deliver(stopped, msg(1)); !errors.Is(err, context.Canceled) {
+		t.Fatalf("Deliver with a stuck handler at stop = %v, want context.Canceled", err)
+	}
+	close(release)
+	if err := c.Deliver(stopped, msg(2)); err != nil {
+		t.Fatalf("Deliver with handlers finishing in time = %v", err)
 	}
 }
