@@ -10,7 +10,7 @@ import (
 
 // Layer is the API layer of the schema in tl/tg (tl/schema/api.tl), announced with
 // invokeWithLayer on every new connection.
-const Layer = 228
+const Layer = tg.Layer
 
 // Vector is the result of a request that returns a vector of objects (users.getUsers and the
 // like), as Invoke returns it.

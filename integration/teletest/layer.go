@@ -8,7 +8,7 @@ import (
 )
 
 // Layer is the API layer the server speaks (the layer of tl/tg).
-const Layer = 228
+const Layer = tg.Layer
 
 // Layer170 is the layer gotd/td v0.93.0 announces. For clients that announce it, results
 // and updates carrying users are re-encoded in layer 170's forms (see downgrade); everything

@@ -7,6 +7,9 @@ import (
 	"github.com/mtgo-labs/mtgo/tl/mt"
 )
 
+// Layer is the API layer of the schema this package was generated from.
+const Layer = 228
+
 // TLObject is any TL constructor or function of this package.
 type TLObject = tl.Object
 

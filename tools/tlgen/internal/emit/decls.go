@@ -115,6 +115,10 @@ func (e *emitter) registry(f *file) {
 		f.use(e.cfg.BaseImport)
 		base = e.p.Base.Name
 	}
+	if e.p.Layer > 0 {
+		f.p("// Layer is the API layer of the schema this package was generated from.")
+		f.p("const Layer = %d\n", e.p.Layer)
+	}
 	f.p("// TLObject is any TL constructor or function of this package.")
 	f.p("type TLObject = tl.Object\n")
 	f.p("// TypeName returns the TL name of the constructor or function with the given id, or \"\".")

@@ -60,6 +60,7 @@ type Package struct {
 	Vectors []*Type   // Vector result types that need a decoder type
 	Boxes   []Kind    // scalar result kinds that need a box type (KBool)
 	Base    *Package  // package re-exported through aliases (mt for tg), may be nil
+	Layer   int       // API layer of the schema, 0 when it declares none
 	Warns   []error   // constructor id mismatches
 }
 
@@ -154,6 +155,7 @@ var builtinKinds = map[string]Kind{
 
 func (b *builder) build(s *schema.Schema) (*Package, error) {
 	p := b.pkg
+	p.Layer = s.Layer
 	for _, e := range s.CheckIDs() {
 		p.Warns = append(p.Warns, e)
 	}

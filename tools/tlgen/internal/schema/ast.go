@@ -16,6 +16,7 @@ import (
 // Schema is a parsed TL file.
 type Schema struct {
 	File  string
+	Layer int // from a "// LAYER N" comment line, 0 when the file has none
 	Decls []*Decl
 }
 

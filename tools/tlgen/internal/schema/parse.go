@@ -15,7 +15,7 @@ func Parse(file, src string) (*Schema, error) {
 		return nil, err
 	}
 	p := &parser{file: file, toks: toks}
-	s := &Schema{File: file}
+	s := &Schema{File: file, Layer: layerOf(src)}
 	var errs []error
 	for p.peek().kind != tokEOF && len(errs) < 20 {
 		t := p.peek()
@@ -360,4 +360,21 @@ func (s *Schema) checkUnique() []error {
 		ids[id] = d
 	}
 	return errs
+}
+
+// layerOf returns N from the schema's "// LAYER N" comment line, or 0.
+func layerOf(src string) int {
+	for line := range strings.Lines(src) {
+		rest, ok := strings.CutPrefix(strings.TrimSpace(line), "//")
+		if !ok {
+			continue
+		}
+		f := strings.Fields(rest)
+		if len(f) == 2 && f[0] == "LAYER" {
+			if n, err := strconv.Atoi(f[1]); err == nil && n > 0 {
+				return n
+			}
+		}
+	}
+	return 0
 }

@@ -153,3 +153,26 @@ func FuzzParse(f *testing.F) {
 		_ = s.CheckIDs()
 	})
 }
+
+func TestLayerComment(t *testing.T) {
+	tests := []struct {
+		src  string
+		want int
+	}{
+		{"a#1 = A;\n// LAYER 228\n", 228},
+		{"//LAYER 7\na#1 = A;", 7},
+		{"a#1 = A;\n", 0},
+		{"// LAYER x\n", 0},
+		{"// LAYER -3\n", 0},
+		{"// the LAYER 5 of it\n", 0},
+	}
+	for _, tt := range tests {
+		s, err := Parse("t.tl", tt.src)
+		if err != nil {
+			t.Fatalf("Parse(%q): %v", tt.src, err)
+		}
+		if s.Layer != tt.want {
+			t.Errorf("Parse(%q).Layer = %d, want %d", tt.src, s.Layer, tt.want)
+		}
+	}
+}
