@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/mtgo-labs/mtgo/crypto"
+	"github.com/mtgo-labs/mtgo/session/mtp"
 )
 
 // PlainHeaderSize is the header of an unencrypted message: auth_key_id (0), msg_id, length.
@@ -66,14 +67,6 @@ type msgIDs struct {
 // next returns the msg_id for a message sent at now: unix time in the upper 32 bits, a fraction
 // of a second below, low bits 0 from a client and 1 (an answer) from a server.
 func (g *msgIDs) next(now time.Time) int64 {
-	id := now.Unix()<<32 | int64(uint64(now.Nanosecond())<<32/1e9)
-	id &^= 3
-	if id <= g.last&^3 {
-		id = g.last&^3 + 4
-	}
-	if g.side == crypto.Server {
-		id |= 1
-	}
-	g.last = id
-	return id
+	g.last = mtp.NextMsgID(g.last, now, g.side == crypto.Server)
+	return g.last
 }

@@ -34,12 +34,27 @@ type idGen struct {
 // idServerAnswer or idServerOther. Two ids in the same tick are 4 apart, so ids stay unique
 // and ordered whatever the clock does.
 func (g *idGen) next(now time.Time, kind int64) int64 {
-	base := msgIDAt(now)
-	if last := g.last &^ 3; base <= last {
-		base = last + 4
-	}
-	g.last = base | kind
+	g.last = nextMsgID(g.last, now, kind)
 	return g.last
+}
+
+// NextMsgID returns the msg_id that follows last for a message sent at now: from a client
+// (divisible by 4) or, with answer set, a server's answer (1 mod 4). session/exchange numbers
+// its unencrypted messages with it.
+func NextMsgID(last int64, now time.Time, answer bool) int64 {
+	kind := int64(idClient)
+	if answer {
+		kind = idServerAnswer
+	}
+	return nextMsgID(last, now, kind)
+}
+
+func nextMsgID(last int64, now time.Time, kind int64) int64 {
+	base := msgIDAt(now)
+	if l := last &^ 3; base <= l {
+		base = l + 4
+	}
+	return base | kind
 }
 
 // seqGen numbers outgoing messages: content-related messages get odd seqnos and advance the
