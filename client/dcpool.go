@@ -12,17 +12,25 @@ import (
 	"github.com/mtgo-labs/mtgo/tl/tg"
 )
 
-// poolKey names one pooled session.
+// poolKey names one pooled session. File transfers spread their calls over up to
+// maxTransferLanes sessions per data center (lanes), so that parts in flight do not queue
+// behind one connection's reader and writer; every other use takes lane 0.
 type poolKey struct {
 	dc         int
 	media, cdn bool
+	lane       int
 }
+
+// maxTransferLanes caps the connections one data center's file transfers use, as Telegram's
+// own clients open a few download sessions per data center.
+const maxTransferLanes = 8
 
 // poolEntry is one pooled session; mu serializes its creation so one data center gets one
 // key exchange and one authorization import.
 type poolEntry struct {
-	mu sync.Mutex
-	lc *liveConn
+	mu     sync.Mutex
+	lc     *liveConn
+	claims int // transfer calls routed here and not finished; guarded by dcPool.mu
 }
 
 // dcPool holds the per-DC sessions: created on demand, authorized once by exporting the home
@@ -75,6 +83,52 @@ func (p *dcPool) get(ctx context.Context, dc int, media, cdn bool) (*liveConn, e
 		e = &poolEntry{}
 		p.entries[k] = e
 	}
+	return p.connect(ctx, k, e)
+}
+
+// claim returns a connection for one file transfer call to (dc, media, cdn) and the function
+// that ends the claim. It takes the lane with the fewest calls in flight and opens a new lane
+// when every open one is busy and fewer than maxTransferLanes exist, so n parallel workers
+// end up on n connections.
+func (p *dcPool) claim(ctx context.Context, dc int, media, cdn bool) (*liveConn, func(), error) {
+	p.mu.Lock()
+	var best *poolEntry
+	bestKey, free := poolKey{}, -1
+	for lane := range maxTransferLanes {
+		k := poolKey{dc: dc, media: media, cdn: cdn, lane: lane}
+		e, ok := p.entries[k]
+		switch {
+		case !ok:
+			if free < 0 {
+				free = lane
+			}
+		case best == nil || e.claims < best.claims:
+			best, bestKey = e, k
+		}
+	}
+	if best == nil || (best.claims > 0 && free >= 0) {
+		best, bestKey = &poolEntry{}, poolKey{dc: dc, media: media, cdn: cdn, lane: free}
+		p.entries[bestKey] = best
+	}
+	best.claims++
+	e := best
+	release := func() {
+		p.mu.Lock()
+		e.claims--
+		p.mu.Unlock()
+	}
+	lc, err := p.connect(ctx, bestKey, e) // unlocks p.mu
+	if err != nil {
+		release()
+		return nil, nil, err
+	}
+	return lc, release, nil
+}
+
+// connect returns e's running connection, opening it if needed. It is called with p.mu held
+// and releases it.
+func (p *dcPool) connect(ctx context.Context, k poolKey, e *poolEntry) (*liveConn, error) {
+	dc, media, cdn := k.dc, k.media, k.cdn
 	startJanitor := !p.janitor
 	p.janitor = true
 	dl := p.dcLocks[dc]

@@ -165,9 +165,10 @@ type mediaInvoker struct {
 func (i mediaInvoker) Invoke(ctx context.Context, in tl.Encoder, out tl.Decoder) error {
 	for reauth := false; ; reauth = true {
 		actx, cancel := context.WithTimeout(ctx, i.c.cfg.RequestTimeout)
-		lc, dc, err := i.c.mediaConn(actx, i.dc, i.kind)
+		lc, dc, release, err := i.c.mediaConn(actx, i.dc, i.kind)
 		if err == nil {
 			err = i.c.invokeConn(actx, lc, in, out)
+			release()
 		}
 		timedOut := err != nil && ctx.Err() == nil && actx.Err() != nil
 		cancel()
@@ -189,32 +190,30 @@ func (c *Client) homeConn() *liveConn {
 	return c.home
 }
 
-// mediaConn returns the connection for (dc, kind); dc 0 is the home data center.
-func (c *Client) mediaConn(ctx context.Context, dc int, kind media.Kind) (*liveConn, int, error) {
+// mediaConn returns the connection for one call of (dc, kind), dc 0 being the home data
+// center, and the function to call when the call is done. Media and CDN calls are spread over
+// the data center's transfer lanes.
+func (c *Client) mediaConn(ctx context.Context, dc int, kind media.Kind) (*liveConn, int, func(), error) {
 	c.mu.Lock()
 	closed, home, homeDC := c.closed, c.home, c.homeDC
 	c.mu.Unlock()
 	if closed {
-		return nil, dc, ErrClientClosed
+		return nil, dc, nil, ErrClientClosed
 	}
 	if home == nil {
-		return nil, dc, ErrNotConnected
+		return nil, dc, nil, ErrNotConnected
 	}
 	if dc == 0 {
 		dc = homeDC
 	}
-	var lc *liveConn
-	var err error
-	switch kind {
-	case media.KindCDN:
-		lc, err = c.pool.get(ctx, dc, false, true)
-	case media.KindMedia:
-		lc, err = c.pool.get(ctx, dc, true, false)
+	switch {
+	case kind == media.KindCDN || kind == media.KindMedia:
+		lc, release, err := c.pool.claim(ctx, dc, kind == media.KindMedia, kind == media.KindCDN)
+		return lc, dc, release, err
+	case dc == homeDC:
+		return home, dc, func() {}, nil
 	default:
-		if dc == homeDC {
-			return home, dc, nil
-		}
-		lc, err = c.pool.get(ctx, dc, false, false)
+		lc, err := c.pool.get(ctx, dc, false, false)
+		return lc, dc, func() {}, err
 	}
-	return lc, dc, err
 }
