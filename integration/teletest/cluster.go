@@ -64,6 +64,8 @@ type Config struct {
 	// queued for it (up to world.Config.MaxQueued). Default 10 min; negative keeps sessions
 	// until MaxSessions pushes them out.
 	SessionTTL time.Duration
+	// CDN, when set, adds a CDN data center (see CDNConfig and Cluster.CDN). Nil runs none.
+	CDN *CDNConfig
 }
 
 func (c *Config) setDefaults() {
@@ -109,7 +111,11 @@ type Cluster struct {
 	faults *Faults
 
 	skew    atomic.Int64 // nanoseconds added to cfg.Now
-	servers []*Server
+	servers []*Server    // the ordinary data centers, DC i at index i-1
+
+	cdnSrv *Server // the CDN data center, nil without Config.CDN
+	cdnPub crypto.PublicKey
+	cdn    *services.CDN
 
 	ctx       context.Context
 	cancel    context.CancelFunc
@@ -147,7 +153,7 @@ func Start(cfg Config) (*Cluster, error) {
 	cl.ctx, cl.cancel = context.WithCancel(context.Background())
 	var dcs []services.DCOption
 	for dc := 1; dc <= cfg.DCs; dc++ {
-		s, err := newServer(cl, dc)
+		s, err := newServer(cl, dc, key, false)
 		if err != nil {
 			cl.Close()
 			return nil, err
@@ -158,10 +164,24 @@ func Start(cfg Config) (*Cluster, error) {
 		}
 	}
 	cl.disp.SetDCs(dcs)
-	for _, s := range cl.servers {
+	if cfg.CDN != nil {
+		if err := cl.startCDN(*cfg.CDN); err != nil {
+			cl.Close()
+			return nil, err
+		}
+	}
+	for _, s := range cl.all() {
 		s.start(cl.ctx)
 	}
 	return cl, nil
+}
+
+// all returns every data center, the CDN's last.
+func (c *Cluster) all() []*Server {
+	if c.cdnSrv == nil {
+		return c.servers
+	}
+	return append(c.servers[:len(c.servers):len(c.servers)], c.cdnSrv)
 }
 
 // Close stops every data center and waits until all their goroutines have returned. It is
@@ -171,7 +191,7 @@ func (c *Cluster) Close() error {
 		if c.cancel != nil {
 			c.cancel()
 		}
-		for _, s := range c.servers {
+		for _, s := range c.all() {
 			s.close()
 		}
 	})
@@ -184,15 +204,19 @@ func (c *Cluster) now() time.Time { return c.cfg.Now().Add(time.Duration(c.skew.
 // Now returns the cluster's current time (including an injected skew).
 func (c *Cluster) Now() time.Time { return c.now() }
 
-// DC returns data center id, or nil if the cluster has none with that id.
+// DC returns data center id (the CDN's too), or nil if the cluster has none with that id.
 func (c *Cluster) DC(id int) *Server {
+	if c.cdnSrv != nil && id == c.cdnSrv.dc {
+		return c.cdnSrv
+	}
 	if id < 1 || id > len(c.servers) {
 		return nil
 	}
 	return c.servers[id-1]
 }
 
-// Addrs returns the TCP address of every data center, keyed by DC id.
+// Addrs returns the TCP address of every ordinary data center, keyed by DC id. The CDN data
+// center is not listed: clients learn it from help.getConfig (see CDNAddr).
 func (c *Cluster) Addrs() map[int]string {
 	m := make(map[int]string, len(c.servers))
 	for _, s := range c.servers {
@@ -201,7 +225,7 @@ func (c *Cluster) Addrs() map[int]string {
 	return m
 }
 
-// Addr returns the TCP address of data center dc, empty if there is none.
+// Addr returns the TCP address of data center dc (the CDN's too), empty if there is none.
 func (c *Cluster) Addr(dc int) string {
 	if s := c.DC(dc); s != nil {
 		return s.Addr()

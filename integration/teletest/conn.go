@@ -322,8 +322,12 @@ func (c *conn) newCaller(sid int64) *services.Caller {
 }
 
 // resubscribe makes the session's update subscription follow the account key of the caller.
+// Sessions of a CDN data center have no account and get no updates.
 func (c *conn) resubscribe() {
 	s := c.sess
+	if c.srv.cdn {
+		return
+	}
 	if s.sub != nil && s.sub.Key() == c.caller.AuthKeyID {
 		return
 	}
@@ -341,6 +345,10 @@ func (c *conn) request(ctx context.Context, msgID int64, body []byte) (err error
 	req, err := services.DecodeRequestWith(&c.dbuf, body)
 	if err != nil {
 		c.answer(msgID, nil, services.AsRPCError(err, c.log), 0)
+		return nil
+	}
+	if c.srv.cdn && !cdnAllows(req) {
+		c.answer(msgID, nil, services.ErrCDNMethodInvalid, 0)
 		return nil
 	}
 	method := innerMethod(req)

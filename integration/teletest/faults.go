@@ -58,7 +58,7 @@ func times(n int) int {
 // reconnect and go on.
 func (f *Faults) DropConnections(dc int) int {
 	n := 0
-	for _, s := range f.cl.servers {
+	for _, s := range f.cl.all() {
 		if dc == 0 || s.dc == dc {
 			n += s.dropAll()
 		}
@@ -179,7 +179,7 @@ func (f *Faults) Migrate(method uint32, kind string, dc, n int) {
 // RotateSalt gives every auth key of data center dc (0: of every DC) a new server salt: the
 // next message under the old one is answered with bad_server_salt.
 func (f *Faults) RotateSalt(dc int) {
-	for _, s := range f.cl.servers {
+	for _, s := range f.cl.all() {
 		if dc == 0 || s.dc == dc {
 			s.keys.rotate(f.cl.randomSalt)
 		}
@@ -196,7 +196,7 @@ func (f *Faults) RotateSalt(dc int) {
 // stay). Clients reconnect, get new_session_created, and correct their clocks.
 func (f *Faults) SkewClock(d time.Duration) {
 	f.cl.skew.Store(int64(d))
-	for _, s := range f.cl.servers {
+	for _, s := range f.cl.all() {
 		s.sessions.reset()
 		s.dropAll()
 	}

@@ -2,6 +2,7 @@ package teletest
 
 import (
 	"context"
+	"crypto/rsa"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -22,6 +23,8 @@ import (
 type Server struct {
 	cl   *Cluster
 	dc   int
+	cdn  bool            // a CDN data center: no accounts, only upload.getCdnFile
+	key  *rsa.PrivateKey // the RSA key of its key exchange
 	log  *slog.Logger
 	keys *keyStore
 
@@ -38,15 +41,20 @@ type Server struct {
 	wg     sync.WaitGroup
 }
 
-func newServer(cl *Cluster, dc int) (*Server, error) {
+func newServer(cl *Cluster, dc int, key *rsa.PrivateKey, cdn bool) (*Server, error) {
 	s := &Server{
 		cl:       cl,
 		dc:       dc,
+		cdn:      cdn,
+		key:      key,
 		log:      cl.log.With(slog.Int("dc", dc)),
 		keys:     newKeyStore(),
 		sessions: newSessionTable(cl.cfg.MaxSessions, cl.cfg.SessionTTL),
 		seen:     newHeaderSet(4096),
 		conns:    make(map[*conn]struct{}),
+	}
+	if cdn {
+		s.log = s.log.With(slog.Bool("cdn", true))
 	}
 	var err error
 	if s.tcp, err = net.Listen("tcp", net.JoinHostPort(cl.cfg.Host, "0")); err != nil {
@@ -84,6 +92,9 @@ func (s *Server) start(ctx context.Context) {
 
 // DC returns the data center id.
 func (s *Server) DC() int { return s.dc }
+
+// CDN reports whether this is the cluster's CDN data center.
+func (s *Server) CDN() bool { return s.cdn }
 
 // Addr returns the TCP address ("127.0.0.1:port").
 func (s *Server) Addr() string { return s.tcp.Addr().String() }
@@ -167,7 +178,7 @@ func (s *Server) serveWebSocket(w http.ResponseWriter, r *http.Request) {
 func (s *Server) serveConn(ctx context.Context, nc net.Conn) {
 	c := &conn{srv: s, nc: nc, kicked: make(chan struct{})}
 	c.x.cfg = exchange.ServerConfig{
-		Key:      s.cl.key,
+		Key:      s.key,
 		KeyTaken: s.keys.taken,
 		Rand:     s.cl.rand,
 		Now:      s.cl.now,
