@@ -59,6 +59,23 @@ type CDN struct {
 	mu      sync.Mutex
 	byFile  map[int64]*cdnFile
 	byToken map[string]*cdnFile
+	stats   CDNStats
+}
+
+// CDNStats counts the CDN calls answered, so a test can tell that a client really went
+// through the CDN.
+type CDNStats struct {
+	// Redirects is how many upload.getFile calls were answered upload.fileCdnRedirect.
+	Redirects int
+	// Parts is how many upload.getCdnFile calls were answered with encrypted bytes.
+	Parts int
+	// ReuploadsNeeded is how many upload.getCdnFile calls were answered
+	// upload.cdnFileReuploadNeeded.
+	ReuploadsNeeded int
+	// Reuploads is how many upload.reuploadCdnFile calls the master accepted.
+	Reuploads int
+	// HashCalls is how many upload.getCdnFileHashes calls the master answered.
+	HashCalls int
 }
 
 type cdnFile struct {
@@ -90,6 +107,13 @@ func EnableCDN(d *Dispatcher, opt CDNOptions) *CDN {
 
 // DC returns the CDN data center id.
 func (c *CDN) DC() int { return c.opt.DC }
+
+// Stats returns the counts of CDN calls answered so far.
+func (c *CDN) Stats() CDNStats {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.stats
+}
 
 // Serve makes stored file id (a photo or document) go through the CDN from now on.
 func (c *CDN) Serve(id int64) error {
@@ -161,7 +185,11 @@ func (c *CDN) middleware(next Handler) Handler {
 			}
 			return c.getCdnFile(r)
 		case *tg.UploadGetCdnFileHashesRequest:
-			return c.hashes(r.FileToken, r.Offset, 8)
+			res, err := c.hashes(r.FileToken, r.Offset, 8)
+			if err == nil {
+				c.count(func(s *CDNStats) { s.HashCalls++ })
+			}
+			return res, err
 		case *tg.UploadReuploadCdnFileRequest:
 			return c.reupload(r)
 		case *tg.HelpGetCdnConfigRequest:
@@ -213,6 +241,7 @@ func (c *CDN) redirect(loc tg.InputFileLocationClass) *tg.UploadFileCdnRedirect 
 	if f == nil {
 		return nil
 	}
+	c.stats.Redirects++
 	return &tg.UploadFileCdnRedirect{
 		DCID: int32(c.opt.DC), FileToken: bytes.Clone(f.token), EncryptionKey: bytes.Clone(f.key),
 		EncryptionIv: bytes.Clone(f.iv), FileHashes: f.hashes(0, c.opt.RedirectHashes),
@@ -249,6 +278,7 @@ func (c *CDN) reupload(r *tg.UploadReuploadCdnFileRequest) (tl.Encoder, error) {
 		c.mu.Unlock()
 		return nil, ErrRequestTokenInvalid
 	}
+	c.stats.Reuploads++
 	c.mu.Unlock()
 	return c.hashes(r.FileToken, 0, 8)
 }
@@ -269,6 +299,7 @@ func (c *CDN) getCdnFile(r *tg.UploadGetCdnFileRequest) (tl.Encoder, error) {
 	}
 	if f.reuploads > 0 {
 		f.reuploads--
+		c.stats.ReuploadsNeeded++
 		return &tg.UploadCdnFileClassBox{UploadCdnFile: &tg.UploadCdnFileReuploadNeeded{RequestToken: bytes.Clone(f.requestTok)}}, nil
 	}
 	var plain []byte
@@ -288,5 +319,13 @@ func (c *CDN) getCdnFile(r *tg.UploadGetCdnFileRequest) (tl.Encoder, error) {
 			enc[off-r.Offset] ^= 0xff
 		}
 	}
+	c.stats.Parts++
 	return &tg.UploadCdnFileClassBox{UploadCdnFile: &tg.UploadCdnFile{Bytes: enc}}, nil
+}
+
+// count updates the stats under the lock.
+func (c *CDN) count(f func(*CDNStats)) {
+	c.mu.Lock()
+	f(&c.stats)
+	c.mu.Unlock()
 }

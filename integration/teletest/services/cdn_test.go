@@ -73,6 +73,9 @@ func TestCDNWithMediaClient(t *testing.T) {
 	if edge.Load() != 4 || master.Load() < 2 {
 		t.Fatalf("calls: cdn %d, master %d", edge.Load(), master.Load())
 	}
+	if st := cdn.Stats(); st.Parts != 4 || st.Redirects == 0 || st.Reuploads != 0 || st.ReuploadsNeeded != 0 {
+		t.Fatalf("stats after one download: %+v", st)
+	}
 
 	if err := cdn.RequireReupload(doc.ID, 2); err != nil {
 		t.Fatal(err)
@@ -80,6 +83,9 @@ func TestCDNWithMediaClient(t *testing.T) {
 	out.Reset()
 	if _, err := media.New(pool, media.Options{Workers: 1}).Download(ctx(), loc, &out); err != nil || !bytes.Equal(out.Bytes(), data) {
 		t.Fatalf("download with reuploads: %v", err)
+	}
+	if st := cdn.Stats(); st.ReuploadsNeeded != 2 || st.Reuploads == 0 || st.Parts != 8 {
+		t.Fatalf("stats after the reuploads: %+v", st)
 	}
 
 	cdn.Tamper(doc.ID, 2<<20+300<<10)
