@@ -27,7 +27,8 @@ type Config struct {
 	// DCs is the number of data centers, numbered 1..DCs, each on its own loopback port.
 	// Default 3.
 	DCs int
-	// Key is the servers' RSA-2048 private key for the key exchange. Nil generates one at
+	// Key is the ordinary data centers' RSA-2048 private key for the key exchange (the CDN
+	// data center has its own, CDNConfig.Key). Nil generates one at
 	// start (clients learn it from Cluster.PublicKey).
 	Key *rsa.PrivateKey
 	// Host is the address to listen on. Default "127.0.0.1".

@@ -12,6 +12,17 @@
 //	// connect a client to cl.Addr(2) trusting cl.PublicKeys(), log in with bot.Token
 //	cl.Faults().FloodWait(tg.MessagesSendMessageRequestTypeID, 3, 1)
 //
+// With Config.CDN the cluster also runs a CDN data center (DC 203 by default) with its own RSA
+// key, as Telegram does: the master redirects the files chosen with Cluster.CDN().Serve
+// (upload.fileCdnRedirect), the CDN answers only upload.getCdnFile and ping, and needs no
+// authorization; help.getConfig lists its address with the cdn flag and help.getCdnConfig its
+// key:
+//
+//	cl, err := teletest.Start(teletest.Config{CDN: &teletest.CDNConfig{}})
+//	...
+//	cl.CDN().Serve(doc.ID)          // downloads of doc now go through the CDN
+//	cl.CDN().Tamper(doc.ID, 1<<20)  // and one of its blocks is served corrupted
+//
 // or let a Scenario run clients for you:
 //
 //	s := teletest.NewScenario(t, teletest.Config{})
@@ -22,6 +33,7 @@
 // # Files
 //
 //	cluster.go    Config, Start, Cluster: data centers, world, dispatcher, RSA key, clock
+//	cdn.go        CDNConfig, the CDN data center: its key, address, method filter
 //	server.go     Server: one data center's listeners, accept loop, transport detection
 //	conn.go       conn: the loop owning one connection (packets, requests, updates, timers)
 //	exchange.go   keyExchange: server key-exchange steps driven per unencrypted packet
