@@ -28,8 +28,8 @@ type Config struct {
 	// Default 3.
 	DCs int
 	// Key is the ordinary data centers' RSA-2048 private key for the key exchange (the CDN
-	// data center has its own, CDNConfig.Key). Nil generates one at
-	// start (clients learn it from Cluster.PublicKey).
+	// data center has its own, CDNConfig.Key). Nil generates one at start (clients learn it
+	// from Cluster.PublicKey).
 	Key *rsa.PrivateKey
 	// Host is the address to listen on. Default "127.0.0.1".
 	Host string
