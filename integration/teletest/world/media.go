@@ -45,7 +45,9 @@ type media struct {
 type upload struct {
 	parts map[int32][]byte
 	big   bool
-	total int32 // declared part count (big files)
+	total int32  // declared part count (big files)
+	seq   uint64 // creation order, oldest forgotten first
+	bytes int    // sum of the parts' lengths
 }
 
 type uploadKey struct {
@@ -76,7 +78,8 @@ func checkPart(part int32, data []byte) error {
 	return nil
 }
 
-// SaveFilePart answers upload.saveFilePart.
+// SaveFilePart answers upload.saveFilePart. The world keeps data as the part: the caller must
+// not modify it afterwards (a decoded request's bytes are already a private copy).
 func (w *World) SaveFilePart(key KeyID, fileID int64, part int32, data []byte) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -91,13 +94,13 @@ func (w *World) SaveFilePart(key KeyID, fileID int64, part int32, data []byte) e
 	if up.big {
 		return ErrFileIDInvalid
 	}
-	up.parts[part] = bytes.Clone(data)
+	w.putPart(a.id, up, part, data)
 	return nil
 }
 
 // SaveBigFilePart answers upload.saveBigFilePart. A total of -1 marks a stream of unknown
 // length: every part but the last carries -1 and the last one the real part count, as
-// Telegram accepts from clients that upload while reading.
+// Telegram accepts from clients that upload while reading. Like SaveFilePart it keeps data.
 func (w *World) SaveBigFilePart(key KeyID, fileID int64, part, total int32, data []byte) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -123,7 +126,7 @@ func (w *World) SaveBigFilePart(key KeyID, fileID int64, part, total int32, data
 		up.total = total
 	}
 	up.big = true
-	up.parts[part] = bytes.Clone(data)
+	w.putPart(a.id, up, part, data)
 	return nil
 }
 
@@ -131,10 +134,46 @@ func (w *World) uploadFor(user, id int64) *upload {
 	k := uploadKey{user: user, id: id}
 	up := w.uploads[k]
 	if up == nil {
-		up = &upload{parts: make(map[int32][]byte)}
+		w.nextUpload++
+		up = &upload{parts: make(map[int32][]byte), seq: w.nextUpload}
 		w.uploads[k] = up
 	}
 	return up
+}
+
+// putPart stores one part of user's upload up (a repeated part replaces the earlier one) and
+// forgets the user's oldest other unfinished uploads while they hold more than
+// Config.MaxUploadBytes.
+func (w *World) putPart(user int64, up *upload, part int32, data []byte) {
+	grow := len(data) - len(up.parts[part])
+	up.parts[part] = data
+	up.bytes += grow
+	w.uploadBytes[user] += grow
+	for w.uploadBytes[user] > w.cfg.MaxUploadBytes {
+		var oldest uploadKey
+		var found *upload
+		for k, u := range w.uploads {
+			if k.user == user && u != up && (found == nil || u.seq < found.seq) {
+				oldest, found = k, u
+			}
+		}
+		if found == nil {
+			return // the upload being written is alone over the cap: it stays
+		}
+		w.dropUpload(oldest)
+	}
+}
+
+// dropUpload forgets an unfinished upload.
+func (w *World) dropUpload(k uploadKey) {
+	up := w.uploads[k]
+	if up == nil {
+		return
+	}
+	delete(w.uploads, k)
+	if w.uploadBytes[k.user] -= up.bytes; w.uploadBytes[k.user] <= 0 {
+		delete(w.uploadBytes, k.user)
+	}
 }
 
 // assemble joins the parts of an inputFile/inputFileBig, checking that every part is there,
@@ -161,8 +200,7 @@ func (w *World) assemble(a *account, in tg.InputFileClass) ([]byte, string, erro
 	if parts <= 0 || parts > MaxParts || (big && parts != up.total) {
 		return nil, "", ErrFilePartsInvalid
 	}
-	var data []byte
-	var size int
+	var size, total int
 	for i := range parts {
 		p, ok := up.parts[i]
 		if !ok {
@@ -176,10 +214,14 @@ func (w *World) assemble(a *account, in tg.InputFileClass) ([]byte, string, erro
 		} else if i < parts-1 && len(p) != size || i == parts-1 && len(p) > size {
 			return nil, "", ErrFilePartSizeInvalid
 		}
-		data = append(data, p...)
+		total += len(p)
 	}
-	if !big && len(data) > MaxSmallFileSize {
+	if !big && total > MaxSmallFileSize {
 		return nil, "", rpcErr(400, "FILE_PARTS_INVALID")
+	}
+	data := make([]byte, 0, total)
+	for i := range parts {
+		data = append(data, up.parts[i]...)
 	}
 	if sum != "" {
 		got := md5.Sum(data)
@@ -187,7 +229,7 @@ func (w *World) assemble(a *account, in tg.InputFileClass) ([]byte, string, erro
 			return nil, "", ErrMD5ChecksumInvalid
 		}
 	}
-	delete(w.uploads, k)
+	w.dropUpload(k)
 	return data, name, nil
 }
 
@@ -334,7 +376,9 @@ func (w *World) UploadMedia(key KeyID, in tg.InputMediaClass) (tg.MessageMediaCl
 // GetFile answers upload.getFile with Telegram's checks: for a normal request limit is a
 // multiple of 4 KiB dividing 1 MiB and offset a multiple of limit; with precise, limit and
 // offset are multiples of 1 KiB, limit at most 1 MiB, and the window must not cross a 1 MiB
-// boundary. A file stored on another DC answers FILE_MIGRATE_X.
+// boundary. A file stored on another DC answers FILE_MIGRATE_X. The answer's bytes share the
+// stored file's memory (stored files never change, and the answer is only encoded): callers
+// must not modify them.
 func (w *World) GetFile(key KeyID, dc int, loc tg.InputFileLocationClass, offset int64, limit int32, precise bool) (*tg.UploadFile, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -362,7 +406,8 @@ func (w *World) GetFile(key KeyID, dc int, loc tg.InputFileLocationClass, offset
 	}
 	var chunk []byte
 	if offset < int64(len(f.data)) {
-		chunk = bytes.Clone(f.data[offset:min(int64(len(f.data)), offset+int64(limit))])
+		end := min(int64(len(f.data)), offset+int64(limit))
+		chunk = f.data[offset:end:end]
 	} else {
 		chunk = []byte{}
 	}

@@ -48,6 +48,11 @@ type Config struct {
 	// oldest are forgotten (history simply ends there), which keeps a long load test's memory
 	// bounded. Default 10000.
 	MaxBoxMessages int
+	// MaxUploadBytes caps the bytes of unfinished uploads (parts saved but not yet used in a
+	// message) kept per account. Beyond it the account's oldest unfinished uploads are
+	// forgotten, never the one being written, as Telegram forgets abandoned uploads; a later
+	// use of a forgotten file id answers FILE_ID_INVALID. Default 1 GiB.
+	MaxUploadBytes int
 }
 
 func (c *Config) setDefaults() error {
@@ -71,6 +76,9 @@ func (c *Config) setDefaults() error {
 	}
 	if c.MaxBoxMessages == 0 {
 		c.MaxBoxMessages = 10000
+	}
+	if c.MaxUploadBytes == 0 {
+		c.MaxUploadBytes = 1 << 30
 	}
 	return nil
 }
@@ -99,12 +107,14 @@ type World struct {
 
 	copies map[origin][]copyRef // logical message -> per-member copies
 
-	uploads map[uploadKey]*upload
-	files   map[int64]*file
-	stories map[Peer]*peerStories
-	rtmp    map[Peer]string // stream keys for phone.getGroupCallStreamRtmpUrl
+	uploads     map[uploadKey]*upload
+	uploadBytes map[int64]int // user -> bytes held by its unfinished uploads
+	files       map[int64]*file
+	stories     map[Peer]*peerStories
+	rtmp        map[Peer]string // stream keys for phone.getGroupCallStreamRtmpUrl
 
 	nextUser, nextChat, nextChannel, nextFile int64
+	nextUpload                                uint64 // orders unfinished uploads by age
 
 	faults faults
 }
@@ -129,6 +139,7 @@ func New(cfg Config) (*World, error) {
 		subs:        make(map[KeyID][]*Subscription),
 		copies:      make(map[origin][]copyRef),
 		uploads:     make(map[uploadKey]*upload),
+		uploadBytes: make(map[int64]int),
 		files:       make(map[int64]*file),
 		stories:     make(map[Peer]*peerStories),
 		rtmp:        make(map[Peer]string),
