@@ -2,7 +2,7 @@
 // prints how to connect to it: the address of every data center, the WebSocket endpoints, the
 // RSA public key clients must trust, and a bot and a person to log in as.
 //
-//	go run ./integration/cmd/testdc -dcs 3 -ws
+//	go run ./integration/cmd/testdc -dcs 3 -ws -cdn
 package main
 
 import (
@@ -47,11 +47,15 @@ func serve(ctx context.Context, args []string, out io.Writer) error {
 	dcs := fs.Int("dcs", 3, "number of data centers")
 	host := fs.String("host", "127.0.0.1", "address to listen on")
 	ws := fs.Bool("ws", false, "also listen for WebSocket connections (/apiws)")
+	cdn := fs.Bool("cdn", false, "also run a CDN data center (id 203) with a key of its own")
 	verbose := fs.Bool("v", false, "log connections and errors to stderr")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	cfg := teletest.Config{DCs: *dcs, Host: *host, WebSocket: *ws}
+	if *cdn {
+		cfg.CDN = &teletest.CDNConfig{}
+	}
 	if *verbose {
 		cfg.Logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
@@ -91,6 +95,10 @@ func serve(ctx context.Context, args []string, out io.Writer) error {
 	fmt.Fprintf(out, "\nEvery transport is accepted (abridged, intermediate, padded, full, obfuscated2).\n")
 	fmt.Fprintf(out, "Trust this RSA key for the key exchange (fingerprint %#016x):\n\n%s\n",
 		uint64(cl.PublicKey().Fingerprint), cl.PublicKeyPEM())
+	if cl.CDN() != nil {
+		fmt.Fprintf(out, "CDN data center %d on %s (clients learn its key from help.getCdnConfig):\n\n%s\n",
+			teletest.DefaultCDNDC, cl.CDNAddr(), cl.CDNPublicKeyPEM())
+	}
 	fmt.Fprintf(out, "Bot  @%s  token %s\n", bot.Username, bot.Token)
 	fmt.Fprintf(out, "User @%s  phone %s  (the login code is printed when it is requested)\n\n", user.Username, user.Phone)
 	fmt.Fprintln(out, "Press Ctrl-C to stop.")

@@ -31,7 +31,7 @@ func TestServePrintsHowToConnect(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	var out syncBuffer
 	done := make(chan error, 1)
-	go func() { done <- serve(ctx, []string{"-dcs", "2", "-ws"}, &out) }()
+	go func() { done <- serve(ctx, []string{"-dcs", "2", "-ws", "-cdn"}, &out) }()
 	deadline := time.Now().Add(30 * time.Second)
 	for !strings.Contains(out.String(), "Ctrl-C") {
 		if time.Now().After(deadline) {
@@ -44,7 +44,7 @@ func TestServePrintsHowToConnect(t *testing.T) {
 		t.Fatalf("serve: %v", err)
 	}
 	got := out.String()
-	for _, want := range []string{"DC 1  tcp 127.0.0.1:", "DC 2  tcp 127.0.0.1:", "ws ws://127.0.0.1:", "BEGIN RSA PUBLIC KEY", "@test_bot  token ", "phone 9996621234", "stopping"} {
+	for _, want := range []string{"DC 1  tcp 127.0.0.1:", "DC 2  tcp 127.0.0.1:", "ws ws://127.0.0.1:", "BEGIN RSA PUBLIC KEY", "@test_bot  token ", "phone 9996621234", "CDN data center 203 on 127.0.0.1:", "stopping"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("output lacks %q:\n%s", want, got)
 		}
