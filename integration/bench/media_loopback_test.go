@@ -188,14 +188,30 @@ func loginGotd(ctx context.Context, tb testing.TB, cl *teletest.Cluster) (*teleg
 	return client, stop
 }
 
-// gotdPool opens gotd's pooled invoker to the home DC with n connections.
+// gotdPool opens gotd's pooled invoker to the home DC with up to n connections, and opens
+// them with n concurrent small reads, as MTGo's transfer lanes are already open when a timed
+// transfer starts.
 func (e *loopbackEnv) gotdPool(tb testing.TB, n int) (*gotdtg.Client, func()) {
 	tb.Helper()
 	inv, err := e.gotd.Pool(int64(n))
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return gotdtg.NewClient(inv), func() { _ = inv.Close() }
+	api := gotdtg.NewClient(inv)
+	errs := make(chan error, n)
+	for range n {
+		go func() {
+			_, err := api.UploadGetFile(context.Background(), &gotdtg.UploadGetFileRequest{Location: e.gloc, Limit: 4096})
+			errs <- err
+		}()
+	}
+	for range n {
+		if err := <-errs; err != nil {
+			_ = inv.Close()
+			tb.Fatalf("gotd pool warm-up: %v", err)
+		}
+	}
+	return api, func() { _ = inv.Close() }
 }
 
 // setRTT delays every file call's answer by d (0: none).
