@@ -7,7 +7,8 @@ import "unsafe"
 // Handed-out memory is never written again or reused, so decoded values stay valid after the
 // Buffer moves on; the price is that one live value keeps its chunk or slab alive.
 type arena struct {
-	chunk []byte     // free tail of the current byte chunk
+	chunk []byte     // the current byte chunk; chunk[used:] is free
+	used  int        // bytes of chunk handed out
 	slabs *slabTable // per-type slabs, allocated once the Buffer has decoded a few objects
 	n     int        // objects allocated one by one so far
 }
@@ -36,11 +37,13 @@ func (a *arena) carve(p []byte) []byte {
 	if n > chunkMaxItem {
 		return append(make([]byte, 0, n), p...)
 	}
-	if n > len(a.chunk) {
-		a.chunk = make([]byte, chunkSize)
+	// Only the offset moves between carves: storing a re-sliced chunk would be a pointer
+	// write, which costs a write barrier per string while the collector is marking.
+	if n > len(a.chunk)-a.used {
+		a.chunk, a.used = make([]byte, chunkSize), 0
 	}
-	out := a.chunk[:n:n]
-	a.chunk = a.chunk[n:]
+	out := a.chunk[a.used : a.used+n : a.used+n]
+	a.used += n
 	copy(out, p)
 	return out
 }
@@ -55,8 +58,11 @@ func (a *arena) string(p []byte) string {
 	return unsafe.String(unsafe.SliceData(c), len(c))
 }
 
+// slab hands out buf[next:] one element or vector at a time. Only next moves, so handing out
+// an element writes no pointer (no write barrier while the collector is marking).
 type slab[T any] struct {
-	free []T
+	buf  []T
+	next int
 	size int
 }
 
@@ -79,14 +85,14 @@ func New[T any](b *Buffer, id uint32) *T {
 		s = &slab[T]{size: slabMin / 2}
 		e.id, e.s = id, s
 	}
-	if len(s.free) == 0 {
+	if s.next == len(s.buf) {
 		if s.size < slabMax && (s.size+1)*int(unsafe.Sizeof(*new(T))) <= slabBytes {
 			s.size *= 2
 		}
-		s.free = make([]T, s.size)
+		s.buf, s.next = make([]T, s.size), 0
 	}
-	p := &s.free[0]
-	s.free = s.free[1:]
+	p := &s.buf[s.next]
+	s.next++
 	return p
 }
 
@@ -110,13 +116,13 @@ func MakeSlice[T any](b *Buffer, key uint32, n int) []T {
 		s = &slab[T]{size: slabMin}
 		e.id, e.s = key, s
 	}
-	if len(s.free) < n {
+	if len(s.buf)-s.next < n {
 		if s.size < slabMax*4 {
 			s.size *= 2
 		}
-		s.free = make([]T, max(s.size, n))
+		s.buf, s.next = make([]T, max(s.size, n)), 0
 	}
-	out := s.free[:n:n]
-	s.free = s.free[n:]
+	out := s.buf[s.next : s.next+n : s.next+n]
+	s.next += n
 	return out
 }
