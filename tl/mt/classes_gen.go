@@ -21,19 +21,21 @@ func DecodeBadMsgNotificationClass(b *tl.Buffer) (BadMsgNotificationClass, error
 	if err != nil {
 		return nil, b.DecodeErr("BadMsgNotification", "", err)
 	}
-	var v BadMsgNotificationClass
-	switch id {
-	case BadMsgNotificationTypeID:
-		v = tl.New[BadMsgNotification](b, id)
-	case BadServerSaltTypeID:
-		v = tl.New[BadServerSalt](b, id)
-	default:
-		return nil, b.UnexpectedID("BadMsgNotification", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("BadMsgNotification", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v BadMsgNotificationClass
+	switch id {
+	case BadMsgNotificationTypeID:
+		m := tl.New[BadMsgNotification](b, id)
+		err, v = m.decodeFields(b), m
+	case BadServerSaltTypeID:
+		m := tl.New[BadServerSalt](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("BadMsgNotification", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -74,21 +76,24 @@ func DecodeDestroyAuthKeyResClass(b *tl.Buffer) (DestroyAuthKeyResClass, error) 
 	if err != nil {
 		return nil, b.DecodeErr("DestroyAuthKeyRes", "", err)
 	}
-	var v DestroyAuthKeyResClass
-	switch id {
-	case DestroyAuthKeyOkTypeID:
-		v = tl.New[DestroyAuthKeyOk](b, id)
-	case DestroyAuthKeyNoneTypeID:
-		v = tl.New[DestroyAuthKeyNone](b, id)
-	case DestroyAuthKeyFailTypeID:
-		v = tl.New[DestroyAuthKeyFail](b, id)
-	default:
-		return nil, b.UnexpectedID("DestroyAuthKeyRes", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("DestroyAuthKeyRes", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v DestroyAuthKeyResClass
+	switch id {
+	case DestroyAuthKeyOkTypeID:
+		m := tl.New[DestroyAuthKeyOk](b, id)
+		err, v = m.decodeFields(b), m
+	case DestroyAuthKeyNoneTypeID:
+		m := tl.New[DestroyAuthKeyNone](b, id)
+		err, v = m.decodeFields(b), m
+	case DestroyAuthKeyFailTypeID:
+		m := tl.New[DestroyAuthKeyFail](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("DestroyAuthKeyRes", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -129,19 +134,21 @@ func DecodeDestroySessionResClass(b *tl.Buffer) (DestroySessionResClass, error) 
 	if err != nil {
 		return nil, b.DecodeErr("DestroySessionRes", "", err)
 	}
-	var v DestroySessionResClass
-	switch id {
-	case DestroySessionOkTypeID:
-		v = tl.New[DestroySessionOk](b, id)
-	case DestroySessionNoneTypeID:
-		v = tl.New[DestroySessionNone](b, id)
-	default:
-		return nil, b.UnexpectedID("DestroySessionRes", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("DestroySessionRes", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v DestroySessionResClass
+	switch id {
+	case DestroySessionOkTypeID:
+		m := tl.New[DestroySessionOk](b, id)
+		err, v = m.decodeFields(b), m
+	case DestroySessionNoneTypeID:
+		m := tl.New[DestroySessionNone](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("DestroySessionRes", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -182,19 +189,21 @@ func DecodeIPPortClass(b *tl.Buffer) (IPPortClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("IpPort", "", err)
 	}
-	var v IPPortClass
-	switch id {
-	case IPPortTypeID:
-		v = tl.New[IPPort](b, id)
-	case IPPortSecretTypeID:
-		v = tl.New[IPPortSecret](b, id)
-	default:
-		return nil, b.UnexpectedID("IpPort", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("IpPort", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v IPPortClass
+	switch id {
+	case IPPortTypeID:
+		m := tl.New[IPPort](b, id)
+		err, v = m.decodeFields(b), m
+	case IPPortSecretTypeID:
+		m := tl.New[IPPortSecret](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("IpPort", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -235,19 +244,21 @@ func DecodeMsgDetailedInfoClass(b *tl.Buffer) (MsgDetailedInfoClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("MsgDetailedInfo", "", err)
 	}
-	var v MsgDetailedInfoClass
-	switch id {
-	case MsgDetailedInfoTypeID:
-		v = tl.New[MsgDetailedInfo](b, id)
-	case MsgNewDetailedInfoTypeID:
-		v = tl.New[MsgNewDetailedInfo](b, id)
-	default:
-		return nil, b.UnexpectedID("MsgDetailedInfo", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("MsgDetailedInfo", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v MsgDetailedInfoClass
+	switch id {
+	case MsgDetailedInfoTypeID:
+		m := tl.New[MsgDetailedInfo](b, id)
+		err, v = m.decodeFields(b), m
+	case MsgNewDetailedInfoTypeID:
+		m := tl.New[MsgNewDetailedInfo](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("MsgDetailedInfo", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -288,23 +299,27 @@ func DecodePQInnerDataClass(b *tl.Buffer) (PQInnerDataClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("P_Q_inner_data", "", err)
 	}
-	var v PQInnerDataClass
-	switch id {
-	case PQInnerDataTypeID:
-		v = tl.New[PQInnerData](b, id)
-	case PQInnerDataDCTypeID:
-		v = tl.New[PQInnerDataDC](b, id)
-	case PQInnerDataTempTypeID:
-		v = tl.New[PQInnerDataTemp](b, id)
-	case PQInnerDataTempDCTypeID:
-		v = tl.New[PQInnerDataTempDC](b, id)
-	default:
-		return nil, b.UnexpectedID("P_Q_inner_data", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("P_Q_inner_data", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v PQInnerDataClass
+	switch id {
+	case PQInnerDataTypeID:
+		m := tl.New[PQInnerData](b, id)
+		err, v = m.decodeFields(b), m
+	case PQInnerDataDCTypeID:
+		m := tl.New[PQInnerDataDC](b, id)
+		err, v = m.decodeFields(b), m
+	case PQInnerDataTempTypeID:
+		m := tl.New[PQInnerDataTemp](b, id)
+		err, v = m.decodeFields(b), m
+	case PQInnerDataTempDCTypeID:
+		m := tl.New[PQInnerDataTempDC](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("P_Q_inner_data", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -345,21 +360,24 @@ func DecodeRpcDropAnswerClass(b *tl.Buffer) (RpcDropAnswerClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("RpcDropAnswer", "", err)
 	}
-	var v RpcDropAnswerClass
-	switch id {
-	case RpcAnswerUnknownTypeID:
-		v = tl.New[RpcAnswerUnknown](b, id)
-	case RpcAnswerDroppedRunningTypeID:
-		v = tl.New[RpcAnswerDroppedRunning](b, id)
-	case RpcAnswerDroppedTypeID:
-		v = tl.New[RpcAnswerDropped](b, id)
-	default:
-		return nil, b.UnexpectedID("RpcDropAnswer", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("RpcDropAnswer", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v RpcDropAnswerClass
+	switch id {
+	case RpcAnswerUnknownTypeID:
+		m := tl.New[RpcAnswerUnknown](b, id)
+		err, v = m.decodeFields(b), m
+	case RpcAnswerDroppedRunningTypeID:
+		m := tl.New[RpcAnswerDroppedRunning](b, id)
+		err, v = m.decodeFields(b), m
+	case RpcAnswerDroppedTypeID:
+		m := tl.New[RpcAnswerDropped](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("RpcDropAnswer", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -400,19 +418,21 @@ func DecodeServerDHParamsClass(b *tl.Buffer) (ServerDHParamsClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("Server_DH_Params", "", err)
 	}
-	var v ServerDHParamsClass
-	switch id {
-	case ServerDHParamsFailTypeID:
-		v = tl.New[ServerDHParamsFail](b, id)
-	case ServerDHParamsOkTypeID:
-		v = tl.New[ServerDHParamsOk](b, id)
-	default:
-		return nil, b.UnexpectedID("Server_DH_Params", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("Server_DH_Params", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v ServerDHParamsClass
+	switch id {
+	case ServerDHParamsFailTypeID:
+		m := tl.New[ServerDHParamsFail](b, id)
+		err, v = m.decodeFields(b), m
+	case ServerDHParamsOkTypeID:
+		m := tl.New[ServerDHParamsOk](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("Server_DH_Params", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -453,21 +473,24 @@ func DecodeSetClientDHParamsAnswerClass(b *tl.Buffer) (SetClientDHParamsAnswerCl
 	if err != nil {
 		return nil, b.DecodeErr("Set_client_DH_params_answer", "", err)
 	}
-	var v SetClientDHParamsAnswerClass
-	switch id {
-	case DHGenOkTypeID:
-		v = tl.New[DHGenOk](b, id)
-	case DHGenRetryTypeID:
-		v = tl.New[DHGenRetry](b, id)
-	case DHGenFailTypeID:
-		v = tl.New[DHGenFail](b, id)
-	default:
-		return nil, b.UnexpectedID("Set_client_DH_params_answer", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("Set_client_DH_params_answer", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v SetClientDHParamsAnswerClass
+	switch id {
+	case DHGenOkTypeID:
+		m := tl.New[DHGenOk](b, id)
+		err, v = m.decodeFields(b), m
+	case DHGenRetryTypeID:
+		m := tl.New[DHGenRetry](b, id)
+		err, v = m.decodeFields(b), m
+	case DHGenFailTypeID:
+		m := tl.New[DHGenFail](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("Set_client_DH_params_answer", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()

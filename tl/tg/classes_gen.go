@@ -21,19 +21,21 @@ func DecodeAiComposeToneClass(b *tl.Buffer) (AiComposeToneClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("AiComposeTone", "", err)
 	}
-	var v AiComposeToneClass
-	switch id {
-	case AiComposeToneTypeID:
-		v = tl.New[AiComposeTone](b, id)
-	case AiComposeToneDefaultTypeID:
-		v = tl.New[AiComposeToneDefault](b, id)
-	default:
-		return nil, b.UnexpectedID("AiComposeTone", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("AiComposeTone", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v AiComposeToneClass
+	switch id {
+	case AiComposeToneTypeID:
+		m := tl.New[AiComposeTone](b, id)
+		err, v = m.decodeFields(b), m
+	case AiComposeToneDefaultTypeID:
+		m := tl.New[AiComposeToneDefault](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("AiComposeTone", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -74,19 +76,21 @@ func DecodeAttachMenuBotsClass(b *tl.Buffer) (AttachMenuBotsClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("AttachMenuBots", "", err)
 	}
-	var v AttachMenuBotsClass
-	switch id {
-	case AttachMenuBotsNotModifiedTypeID:
-		v = tl.New[AttachMenuBotsNotModified](b, id)
-	case AttachMenuBotsTypeID:
-		v = tl.New[AttachMenuBots](b, id)
-	default:
-		return nil, b.UnexpectedID("AttachMenuBots", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("AttachMenuBots", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v AttachMenuBotsClass
+	switch id {
+	case AttachMenuBotsNotModifiedTypeID:
+		m := tl.New[AttachMenuBotsNotModified](b, id)
+		err, v = m.decodeFields(b), m
+	case AttachMenuBotsTypeID:
+		m := tl.New[AttachMenuBots](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("AttachMenuBots", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -127,25 +131,30 @@ func DecodeAttachMenuPeerTypeClass(b *tl.Buffer) (AttachMenuPeerTypeClass, error
 	if err != nil {
 		return nil, b.DecodeErr("AttachMenuPeerType", "", err)
 	}
-	var v AttachMenuPeerTypeClass
-	switch id {
-	case AttachMenuPeerTypeSameBotPMTypeID:
-		v = tl.New[AttachMenuPeerTypeSameBotPM](b, id)
-	case AttachMenuPeerTypeBotPMTypeID:
-		v = tl.New[AttachMenuPeerTypeBotPM](b, id)
-	case AttachMenuPeerTypePMTypeID:
-		v = tl.New[AttachMenuPeerTypePM](b, id)
-	case AttachMenuPeerTypeChatTypeID:
-		v = tl.New[AttachMenuPeerTypeChat](b, id)
-	case AttachMenuPeerTypeBroadcastTypeID:
-		v = tl.New[AttachMenuPeerTypeBroadcast](b, id)
-	default:
-		return nil, b.UnexpectedID("AttachMenuPeerType", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("AttachMenuPeerType", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v AttachMenuPeerTypeClass
+	switch id {
+	case AttachMenuPeerTypeSameBotPMTypeID:
+		m := tl.New[AttachMenuPeerTypeSameBotPM](b, id)
+		err, v = m.decodeFields(b), m
+	case AttachMenuPeerTypeBotPMTypeID:
+		m := tl.New[AttachMenuPeerTypeBotPM](b, id)
+		err, v = m.decodeFields(b), m
+	case AttachMenuPeerTypePMTypeID:
+		m := tl.New[AttachMenuPeerTypePM](b, id)
+		err, v = m.decodeFields(b), m
+	case AttachMenuPeerTypeChatTypeID:
+		m := tl.New[AttachMenuPeerTypeChat](b, id)
+		err, v = m.decodeFields(b), m
+	case AttachMenuPeerTypeBroadcastTypeID:
+		m := tl.New[AttachMenuPeerTypeBroadcast](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("AttachMenuPeerType", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -186,25 +195,30 @@ func DecodeBaseThemeClass(b *tl.Buffer) (BaseThemeClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("BaseTheme", "", err)
 	}
-	var v BaseThemeClass
-	switch id {
-	case BaseThemeClassicTypeID:
-		v = tl.New[BaseThemeClassic](b, id)
-	case BaseThemeDayTypeID:
-		v = tl.New[BaseThemeDay](b, id)
-	case BaseThemeNightTypeID:
-		v = tl.New[BaseThemeNight](b, id)
-	case BaseThemeTintedTypeID:
-		v = tl.New[BaseThemeTinted](b, id)
-	case BaseThemeArcticTypeID:
-		v = tl.New[BaseThemeArctic](b, id)
-	default:
-		return nil, b.UnexpectedID("BaseTheme", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("BaseTheme", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v BaseThemeClass
+	switch id {
+	case BaseThemeClassicTypeID:
+		m := tl.New[BaseThemeClassic](b, id)
+		err, v = m.decodeFields(b), m
+	case BaseThemeDayTypeID:
+		m := tl.New[BaseThemeDay](b, id)
+		err, v = m.decodeFields(b), m
+	case BaseThemeNightTypeID:
+		m := tl.New[BaseThemeNight](b, id)
+		err, v = m.decodeFields(b), m
+	case BaseThemeTintedTypeID:
+		m := tl.New[BaseThemeTinted](b, id)
+		err, v = m.decodeFields(b), m
+	case BaseThemeArcticTypeID:
+		m := tl.New[BaseThemeArctic](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("BaseTheme", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -245,19 +259,21 @@ func DecodeBotAppClass(b *tl.Buffer) (BotAppClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("BotApp", "", err)
 	}
-	var v BotAppClass
-	switch id {
-	case BotAppNotModifiedTypeID:
-		v = tl.New[BotAppNotModified](b, id)
-	case BotAppTypeID:
-		v = tl.New[BotApp](b, id)
-	default:
-		return nil, b.UnexpectedID("BotApp", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("BotApp", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v BotAppClass
+	switch id {
+	case BotAppNotModifiedTypeID:
+		m := tl.New[BotAppNotModified](b, id)
+		err, v = m.decodeFields(b), m
+	case BotAppTypeID:
+		m := tl.New[BotApp](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("BotApp", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -298,29 +314,36 @@ func DecodeBotCommandScopeClass(b *tl.Buffer) (BotCommandScopeClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("BotCommandScope", "", err)
 	}
-	var v BotCommandScopeClass
-	switch id {
-	case BotCommandScopeDefaultTypeID:
-		v = tl.New[BotCommandScopeDefault](b, id)
-	case BotCommandScopeUsersTypeID:
-		v = tl.New[BotCommandScopeUsers](b, id)
-	case BotCommandScopeChatsTypeID:
-		v = tl.New[BotCommandScopeChats](b, id)
-	case BotCommandScopeChatAdminsTypeID:
-		v = tl.New[BotCommandScopeChatAdmins](b, id)
-	case BotCommandScopePeerTypeID:
-		v = tl.New[BotCommandScopePeer](b, id)
-	case BotCommandScopePeerAdminsTypeID:
-		v = tl.New[BotCommandScopePeerAdmins](b, id)
-	case BotCommandScopePeerUserTypeID:
-		v = tl.New[BotCommandScopePeerUser](b, id)
-	default:
-		return nil, b.UnexpectedID("BotCommandScope", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("BotCommandScope", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v BotCommandScopeClass
+	switch id {
+	case BotCommandScopeDefaultTypeID:
+		m := tl.New[BotCommandScopeDefault](b, id)
+		err, v = m.decodeFields(b), m
+	case BotCommandScopeUsersTypeID:
+		m := tl.New[BotCommandScopeUsers](b, id)
+		err, v = m.decodeFields(b), m
+	case BotCommandScopeChatsTypeID:
+		m := tl.New[BotCommandScopeChats](b, id)
+		err, v = m.decodeFields(b), m
+	case BotCommandScopeChatAdminsTypeID:
+		m := tl.New[BotCommandScopeChatAdmins](b, id)
+		err, v = m.decodeFields(b), m
+	case BotCommandScopePeerTypeID:
+		m := tl.New[BotCommandScopePeer](b, id)
+		err, v = m.decodeFields(b), m
+	case BotCommandScopePeerAdminsTypeID:
+		m := tl.New[BotCommandScopePeerAdmins](b, id)
+		err, v = m.decodeFields(b), m
+	case BotCommandScopePeerUserTypeID:
+		m := tl.New[BotCommandScopePeerUser](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("BotCommandScope", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -361,31 +384,39 @@ func DecodeBotInlineMessageClass(b *tl.Buffer) (BotInlineMessageClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("BotInlineMessage", "", err)
 	}
-	var v BotInlineMessageClass
-	switch id {
-	case BotInlineMessageMediaAutoTypeID:
-		v = tl.New[BotInlineMessageMediaAuto](b, id)
-	case BotInlineMessageTextTypeID:
-		v = tl.New[BotInlineMessageText](b, id)
-	case BotInlineMessageMediaGeoTypeID:
-		v = tl.New[BotInlineMessageMediaGeo](b, id)
-	case BotInlineMessageMediaVenueTypeID:
-		v = tl.New[BotInlineMessageMediaVenue](b, id)
-	case BotInlineMessageMediaContactTypeID:
-		v = tl.New[BotInlineMessageMediaContact](b, id)
-	case BotInlineMessageMediaInvoiceTypeID:
-		v = tl.New[BotInlineMessageMediaInvoice](b, id)
-	case BotInlineMessageMediaWebPageTypeID:
-		v = tl.New[BotInlineMessageMediaWebPage](b, id)
-	case BotInlineMessageRichMessageTypeID:
-		v = tl.New[BotInlineMessageRichMessage](b, id)
-	default:
-		return nil, b.UnexpectedID("BotInlineMessage", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("BotInlineMessage", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v BotInlineMessageClass
+	switch id {
+	case BotInlineMessageMediaAutoTypeID:
+		m := tl.New[BotInlineMessageMediaAuto](b, id)
+		err, v = m.decodeFields(b), m
+	case BotInlineMessageTextTypeID:
+		m := tl.New[BotInlineMessageText](b, id)
+		err, v = m.decodeFields(b), m
+	case BotInlineMessageMediaGeoTypeID:
+		m := tl.New[BotInlineMessageMediaGeo](b, id)
+		err, v = m.decodeFields(b), m
+	case BotInlineMessageMediaVenueTypeID:
+		m := tl.New[BotInlineMessageMediaVenue](b, id)
+		err, v = m.decodeFields(b), m
+	case BotInlineMessageMediaContactTypeID:
+		m := tl.New[BotInlineMessageMediaContact](b, id)
+		err, v = m.decodeFields(b), m
+	case BotInlineMessageMediaInvoiceTypeID:
+		m := tl.New[BotInlineMessageMediaInvoice](b, id)
+		err, v = m.decodeFields(b), m
+	case BotInlineMessageMediaWebPageTypeID:
+		m := tl.New[BotInlineMessageMediaWebPage](b, id)
+		err, v = m.decodeFields(b), m
+	case BotInlineMessageRichMessageTypeID:
+		m := tl.New[BotInlineMessageRichMessage](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("BotInlineMessage", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -426,19 +457,21 @@ func DecodeBotInlineResultClass(b *tl.Buffer) (BotInlineResultClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("BotInlineResult", "", err)
 	}
-	var v BotInlineResultClass
-	switch id {
-	case BotInlineResultTypeID:
-		v = tl.New[BotInlineResult](b, id)
-	case BotInlineMediaResultTypeID:
-		v = tl.New[BotInlineMediaResult](b, id)
-	default:
-		return nil, b.UnexpectedID("BotInlineResult", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("BotInlineResult", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v BotInlineResultClass
+	switch id {
+	case BotInlineResultTypeID:
+		m := tl.New[BotInlineResult](b, id)
+		err, v = m.decodeFields(b), m
+	case BotInlineMediaResultTypeID:
+		m := tl.New[BotInlineMediaResult](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("BotInlineResult", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -479,21 +512,24 @@ func DecodeBotMenuButtonClass(b *tl.Buffer) (BotMenuButtonClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("BotMenuButton", "", err)
 	}
-	var v BotMenuButtonClass
-	switch id {
-	case BotMenuButtonDefaultTypeID:
-		v = tl.New[BotMenuButtonDefault](b, id)
-	case BotMenuButtonCommandsTypeID:
-		v = tl.New[BotMenuButtonCommands](b, id)
-	case BotMenuButtonTypeID:
-		v = tl.New[BotMenuButton](b, id)
-	default:
-		return nil, b.UnexpectedID("BotMenuButton", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("BotMenuButton", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v BotMenuButtonClass
+	switch id {
+	case BotMenuButtonDefaultTypeID:
+		m := tl.New[BotMenuButtonDefault](b, id)
+		err, v = m.decodeFields(b), m
+	case BotMenuButtonCommandsTypeID:
+		m := tl.New[BotMenuButtonCommands](b, id)
+		err, v = m.decodeFields(b), m
+	case BotMenuButtonTypeID:
+		m := tl.New[BotMenuButton](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("BotMenuButton", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -534,21 +570,24 @@ func DecodeBusinessAwayMessageScheduleClass(b *tl.Buffer) (BusinessAwayMessageSc
 	if err != nil {
 		return nil, b.DecodeErr("BusinessAwayMessageSchedule", "", err)
 	}
-	var v BusinessAwayMessageScheduleClass
-	switch id {
-	case BusinessAwayMessageScheduleAlwaysTypeID:
-		v = tl.New[BusinessAwayMessageScheduleAlways](b, id)
-	case BusinessAwayMessageScheduleOutsideWorkHoursTypeID:
-		v = tl.New[BusinessAwayMessageScheduleOutsideWorkHours](b, id)
-	case BusinessAwayMessageScheduleCustomTypeID:
-		v = tl.New[BusinessAwayMessageScheduleCustom](b, id)
-	default:
-		return nil, b.UnexpectedID("BusinessAwayMessageSchedule", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("BusinessAwayMessageSchedule", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v BusinessAwayMessageScheduleClass
+	switch id {
+	case BusinessAwayMessageScheduleAlwaysTypeID:
+		m := tl.New[BusinessAwayMessageScheduleAlways](b, id)
+		err, v = m.decodeFields(b), m
+	case BusinessAwayMessageScheduleOutsideWorkHoursTypeID:
+		m := tl.New[BusinessAwayMessageScheduleOutsideWorkHours](b, id)
+		err, v = m.decodeFields(b), m
+	case BusinessAwayMessageScheduleCustomTypeID:
+		m := tl.New[BusinessAwayMessageScheduleCustom](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("BusinessAwayMessageSchedule", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -589,119 +628,171 @@ func DecodeChannelAdminLogEventActionClass(b *tl.Buffer) (ChannelAdminLogEventAc
 	if err != nil {
 		return nil, b.DecodeErr("ChannelAdminLogEventAction", "", err)
 	}
-	var v ChannelAdminLogEventActionClass
-	switch id {
-	case ChannelAdminLogEventActionChangeTitleTypeID:
-		v = tl.New[ChannelAdminLogEventActionChangeTitle](b, id)
-	case ChannelAdminLogEventActionChangeAboutTypeID:
-		v = tl.New[ChannelAdminLogEventActionChangeAbout](b, id)
-	case ChannelAdminLogEventActionChangeUsernameTypeID:
-		v = tl.New[ChannelAdminLogEventActionChangeUsername](b, id)
-	case ChannelAdminLogEventActionChangePhotoTypeID:
-		v = tl.New[ChannelAdminLogEventActionChangePhoto](b, id)
-	case ChannelAdminLogEventActionToggleInvitesTypeID:
-		v = tl.New[ChannelAdminLogEventActionToggleInvites](b, id)
-	case ChannelAdminLogEventActionToggleSignaturesTypeID:
-		v = tl.New[ChannelAdminLogEventActionToggleSignatures](b, id)
-	case ChannelAdminLogEventActionUpdatePinnedTypeID:
-		v = tl.New[ChannelAdminLogEventActionUpdatePinned](b, id)
-	case ChannelAdminLogEventActionEditMessageTypeID:
-		v = tl.New[ChannelAdminLogEventActionEditMessage](b, id)
-	case ChannelAdminLogEventActionDeleteMessageTypeID:
-		v = tl.New[ChannelAdminLogEventActionDeleteMessage](b, id)
-	case ChannelAdminLogEventActionParticipantJoinTypeID:
-		v = tl.New[ChannelAdminLogEventActionParticipantJoin](b, id)
-	case ChannelAdminLogEventActionParticipantLeaveTypeID:
-		v = tl.New[ChannelAdminLogEventActionParticipantLeave](b, id)
-	case ChannelAdminLogEventActionParticipantInviteTypeID:
-		v = tl.New[ChannelAdminLogEventActionParticipantInvite](b, id)
-	case ChannelAdminLogEventActionParticipantToggleBanTypeID:
-		v = tl.New[ChannelAdminLogEventActionParticipantToggleBan](b, id)
-	case ChannelAdminLogEventActionParticipantToggleAdminTypeID:
-		v = tl.New[ChannelAdminLogEventActionParticipantToggleAdmin](b, id)
-	case ChannelAdminLogEventActionChangeStickerSetTypeID:
-		v = tl.New[ChannelAdminLogEventActionChangeStickerSet](b, id)
-	case ChannelAdminLogEventActionTogglePreHistoryHiddenTypeID:
-		v = tl.New[ChannelAdminLogEventActionTogglePreHistoryHidden](b, id)
-	case ChannelAdminLogEventActionDefaultBannedRightsTypeID:
-		v = tl.New[ChannelAdminLogEventActionDefaultBannedRights](b, id)
-	case ChannelAdminLogEventActionStopPollTypeID:
-		v = tl.New[ChannelAdminLogEventActionStopPoll](b, id)
-	case ChannelAdminLogEventActionChangeLinkedChatTypeID:
-		v = tl.New[ChannelAdminLogEventActionChangeLinkedChat](b, id)
-	case ChannelAdminLogEventActionChangeLocationTypeID:
-		v = tl.New[ChannelAdminLogEventActionChangeLocation](b, id)
-	case ChannelAdminLogEventActionToggleSlowModeTypeID:
-		v = tl.New[ChannelAdminLogEventActionToggleSlowMode](b, id)
-	case ChannelAdminLogEventActionStartGroupCallTypeID:
-		v = tl.New[ChannelAdminLogEventActionStartGroupCall](b, id)
-	case ChannelAdminLogEventActionDiscardGroupCallTypeID:
-		v = tl.New[ChannelAdminLogEventActionDiscardGroupCall](b, id)
-	case ChannelAdminLogEventActionParticipantMuteTypeID:
-		v = tl.New[ChannelAdminLogEventActionParticipantMute](b, id)
-	case ChannelAdminLogEventActionParticipantUnmuteTypeID:
-		v = tl.New[ChannelAdminLogEventActionParticipantUnmute](b, id)
-	case ChannelAdminLogEventActionToggleGroupCallSettingTypeID:
-		v = tl.New[ChannelAdminLogEventActionToggleGroupCallSetting](b, id)
-	case ChannelAdminLogEventActionParticipantJoinByInviteTypeID:
-		v = tl.New[ChannelAdminLogEventActionParticipantJoinByInvite](b, id)
-	case ChannelAdminLogEventActionExportedInviteDeleteTypeID:
-		v = tl.New[ChannelAdminLogEventActionExportedInviteDelete](b, id)
-	case ChannelAdminLogEventActionExportedInviteRevokeTypeID:
-		v = tl.New[ChannelAdminLogEventActionExportedInviteRevoke](b, id)
-	case ChannelAdminLogEventActionExportedInviteEditTypeID:
-		v = tl.New[ChannelAdminLogEventActionExportedInviteEdit](b, id)
-	case ChannelAdminLogEventActionParticipantVolumeTypeID:
-		v = tl.New[ChannelAdminLogEventActionParticipantVolume](b, id)
-	case ChannelAdminLogEventActionChangeHistoryTTLTypeID:
-		v = tl.New[ChannelAdminLogEventActionChangeHistoryTTL](b, id)
-	case ChannelAdminLogEventActionParticipantJoinByRequestTypeID:
-		v = tl.New[ChannelAdminLogEventActionParticipantJoinByRequest](b, id)
-	case ChannelAdminLogEventActionToggleNoForwardsTypeID:
-		v = tl.New[ChannelAdminLogEventActionToggleNoForwards](b, id)
-	case ChannelAdminLogEventActionSendMessageTypeID:
-		v = tl.New[ChannelAdminLogEventActionSendMessage](b, id)
-	case ChannelAdminLogEventActionChangeAvailableReactionsTypeID:
-		v = tl.New[ChannelAdminLogEventActionChangeAvailableReactions](b, id)
-	case ChannelAdminLogEventActionChangeUsernamesTypeID:
-		v = tl.New[ChannelAdminLogEventActionChangeUsernames](b, id)
-	case ChannelAdminLogEventActionToggleForumTypeID:
-		v = tl.New[ChannelAdminLogEventActionToggleForum](b, id)
-	case ChannelAdminLogEventActionCreateTopicTypeID:
-		v = tl.New[ChannelAdminLogEventActionCreateTopic](b, id)
-	case ChannelAdminLogEventActionEditTopicTypeID:
-		v = tl.New[ChannelAdminLogEventActionEditTopic](b, id)
-	case ChannelAdminLogEventActionDeleteTopicTypeID:
-		v = tl.New[ChannelAdminLogEventActionDeleteTopic](b, id)
-	case ChannelAdminLogEventActionPinTopicTypeID:
-		v = tl.New[ChannelAdminLogEventActionPinTopic](b, id)
-	case ChannelAdminLogEventActionToggleAntiSpamTypeID:
-		v = tl.New[ChannelAdminLogEventActionToggleAntiSpam](b, id)
-	case ChannelAdminLogEventActionChangePeerColorTypeID:
-		v = tl.New[ChannelAdminLogEventActionChangePeerColor](b, id)
-	case ChannelAdminLogEventActionChangeProfilePeerColorTypeID:
-		v = tl.New[ChannelAdminLogEventActionChangeProfilePeerColor](b, id)
-	case ChannelAdminLogEventActionChangeWallpaperTypeID:
-		v = tl.New[ChannelAdminLogEventActionChangeWallpaper](b, id)
-	case ChannelAdminLogEventActionChangeEmojiStatusTypeID:
-		v = tl.New[ChannelAdminLogEventActionChangeEmojiStatus](b, id)
-	case ChannelAdminLogEventActionChangeEmojiStickerSetTypeID:
-		v = tl.New[ChannelAdminLogEventActionChangeEmojiStickerSet](b, id)
-	case ChannelAdminLogEventActionToggleSignatureProfilesTypeID:
-		v = tl.New[ChannelAdminLogEventActionToggleSignatureProfiles](b, id)
-	case ChannelAdminLogEventActionParticipantSubExtendTypeID:
-		v = tl.New[ChannelAdminLogEventActionParticipantSubExtend](b, id)
-	case ChannelAdminLogEventActionToggleAutotranslationTypeID:
-		v = tl.New[ChannelAdminLogEventActionToggleAutotranslation](b, id)
-	case ChannelAdminLogEventActionParticipantEditRankTypeID:
-		v = tl.New[ChannelAdminLogEventActionParticipantEditRank](b, id)
-	default:
-		return nil, b.UnexpectedID("ChannelAdminLogEventAction", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("ChannelAdminLogEventAction", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v ChannelAdminLogEventActionClass
+	switch id {
+	case ChannelAdminLogEventActionChangeTitleTypeID:
+		m := tl.New[ChannelAdminLogEventActionChangeTitle](b, id)
+		err, v = m.decodeFields(b), m
+	case ChannelAdminLogEventActionChangeAboutTypeID:
+		m := tl.New[ChannelAdminLogEventActionChangeAbout](b, id)
+		err, v = m.decodeFields(b), m
+	case ChannelAdminLogEventActionChangeUsernameTypeID:
+		m := tl.New[ChannelAdminLogEventActionChangeUsername](b, id)
+		err, v = m.decodeFields(b), m
+	case ChannelAdminLogEventActionChangePhotoTypeID:
+		m := tl.New[ChannelAdminLogEventActionChangePhoto](b, id)
+		err, v = m.decodeFields(b), m
+	case ChannelAdminLogEventActionToggleInvitesTypeID:
+		m := tl.New[ChannelAdminLogEventActionToggleInvites](b, id)
+		err, v = m.decodeFields(b), m
+	case ChannelAdminLogEventActionToggleSignaturesTypeID:
+		m := tl.New[ChannelAdminLogEventActionToggleSignatures](b, id)
+		err, v = m.decodeFields(b), m
+	case ChannelAdminLogEventActionUpdatePinnedTypeID:
+		m := tl.New[ChannelAdminLogEventActionUpdatePinned](b, id)
+		err, v = m.decodeFields(b), m
+	case ChannelAdminLogEventActionEditMessageTypeID:
+		m := tl.New[ChannelAdminLogEventActionEditMessage](b, id)
+		err, v = m.decodeFields(b), m
+	case ChannelAdminLogEventActionDeleteMessageTypeID:
+		m := tl.New[ChannelAdminLogEventActionDeleteMessage](b, id)
+		err, v = m.decodeFields(b), m
+	case ChannelAdminLogEventActionParticipantJoinTypeID:
+		m := tl.New[ChannelAdminLogEventActionParticipantJoin](b, id)
+		err, v = m.decodeFields(b), m
+	case ChannelAdminLogEventActionParticipantLeaveTypeID:
+		m := tl.New[ChannelAdminLogEventActionParticipantLeave](b, id)
+		err, v = m.decodeFields(b), m
+	case ChannelAdminLogEventActionParticipantInviteTypeID:
+		m := tl.New[ChannelAdminLogEventActionParticipantInvite](b, id)
+		err, v = m.decodeFields(b), m
+	case ChannelAdminLogEventActionParticipantToggleBanTypeID:
+		m := tl.New[ChannelAdminLogEventActionParticipantToggleBan](b, id)
+		err, v = m.decodeFields(b), m
+	case ChannelAdminLogEventActionParticipantToggleAdminTypeID:
+		m := tl.New[ChannelAdminLogEventActionParticipantToggleAdmin](b, id)
+		err, v = m.decodeFields(b), m
+	case ChannelAdminLogEventActionChangeStickerSetTypeID:
+		m := tl.New[ChannelAdminLogEventActionChangeStickerSet](b, id)
+		err, v = m.decodeFields(b), m
+	case ChannelAdminLogEventActionTogglePreHistoryHiddenTypeID:
+		m := tl.New[ChannelAdminLogEventActionTogglePreHistoryHidden](b, id)
+		err, v = m.decodeFields(b), m
+	case ChannelAdminLogEventActionDefaultBannedRightsTypeID:
+		m := tl.New[ChannelAdminLogEventActionDefaultBannedRights](b, id)
+		err, v = m.decodeFields(b), m
+	case ChannelAdminLogEventActionStopPollTypeID:
+		m := tl.New[ChannelAdminLogEventActionStopPoll](b, id)
+		err, v = m.decodeFields(b), m
+	case ChannelAdminLogEventActionChangeLinkedChatTypeID:
+		m := tl.New[ChannelAdminLogEventActionChangeLinkedChat](b, id)
+		err, v = m.decodeFields(b), m
+	case ChannelAdminLogEventActionChangeLocationTypeID:
+		m := tl.New[ChannelAdminLogEventActionChangeLocation](b, id)
+		err, v = m.decodeFields(b), m
+	case ChannelAdminLogEventActionToggleSlowModeTypeID:
+		m := tl.New[ChannelAdminLogEventActionToggleSlowMode](b, id)
+		err, v = m.decodeFields(b), m
+	case ChannelAdminLogEventActionStartGroupCallTypeID:
+		m := tl.New[ChannelAdminLogEventActionStartGroupCall](b, id)
+		err, v = m.decodeFields(b), m
+	case ChannelAdminLogEventActionDiscardGroupCallTypeID:
+		m := tl.New[ChannelAdminLogEventActionDiscardGroupCall](b, id)
+		err, v = m.decodeFields(b), m
+	case ChannelAdminLogEventActionParticipantMuteTypeID:
+		m := tl.New[ChannelAdminLogEventActionParticipantMute](b, id)
+		err, v = m.decodeFields(b), m
+	case ChannelAdminLogEventActionParticipantUnmuteTypeID:
+		m := tl.New[ChannelAdminLogEventActionParticipantUnmute](b, id)
+		err, v = m.decodeFields(b), m
+	case ChannelAdminLogEventActionToggleGroupCallSettingTypeID:
+		m := tl.New[ChannelAdminLogEventActionToggleGroupCallSetting](b, id)
+		err, v = m.decodeFields(b), m
+	case ChannelAdminLogEventActionParticipantJoinByInviteTypeID:
+		m := tl.New[ChannelAdminLogEventActionParticipantJoinByInvite](b, id)
+		err, v = m.decodeFields(b), m
+	case ChannelAdminLogEventActionExportedInviteDeleteTypeID:
+		m := tl.New[ChannelAdminLogEventActionExportedInviteDelete](b, id)
+		err, v = m.decodeFields(b), m
+	case ChannelAdminLogEventActionExportedInviteRevokeTypeID:
+		m := tl.New[ChannelAdminLogEventActionExportedInviteRevoke](b, id)
+		err, v = m.decodeFields(b), m
+	case ChannelAdminLogEventActionExportedInviteEditTypeID:
+		m := tl.New[ChannelAdminLogEventActionExportedInviteEdit](b, id)
+		err, v = m.decodeFields(b), m
+	case ChannelAdminLogEventActionParticipantVolumeTypeID:
+		m := tl.New[ChannelAdminLogEventActionParticipantVolume](b, id)
+		err, v = m.decodeFields(b), m
+	case ChannelAdminLogEventActionChangeHistoryTTLTypeID:
+		m := tl.New[ChannelAdminLogEventActionChangeHistoryTTL](b, id)
+		err, v = m.decodeFields(b), m
+	case ChannelAdminLogEventActionParticipantJoinByRequestTypeID:
+		m := tl.New[ChannelAdminLogEventActionParticipantJoinByRequest](b, id)
+		err, v = m.decodeFields(b), m
+	case ChannelAdminLogEventActionToggleNoForwardsTypeID:
+		m := tl.New[ChannelAdminLogEventActionToggleNoForwards](b, id)
+		err, v = m.decodeFields(b), m
+	case ChannelAdminLogEventActionSendMessageTypeID:
+		m := tl.New[ChannelAdminLogEventActionSendMessage](b, id)
+		err, v = m.decodeFields(b), m
+	case ChannelAdminLogEventActionChangeAvailableReactionsTypeID:
+		m := tl.New[ChannelAdminLogEventActionChangeAvailableReactions](b, id)
+		err, v = m.decodeFields(b), m
+	case ChannelAdminLogEventActionChangeUsernamesTypeID:
+		m := tl.New[ChannelAdminLogEventActionChangeUsernames](b, id)
+		err, v = m.decodeFields(b), m
+	case ChannelAdminLogEventActionToggleForumTypeID:
+		m := tl.New[ChannelAdminLogEventActionToggleForum](b, id)
+		err, v = m.decodeFields(b), m
+	case ChannelAdminLogEventActionCreateTopicTypeID:
+		m := tl.New[ChannelAdminLogEventActionCreateTopic](b, id)
+		err, v = m.decodeFields(b), m
+	case ChannelAdminLogEventActionEditTopicTypeID:
+		m := tl.New[ChannelAdminLogEventActionEditTopic](b, id)
+		err, v = m.decodeFields(b), m
+	case ChannelAdminLogEventActionDeleteTopicTypeID:
+		m := tl.New[ChannelAdminLogEventActionDeleteTopic](b, id)
+		err, v = m.decodeFields(b), m
+	case ChannelAdminLogEventActionPinTopicTypeID:
+		m := tl.New[ChannelAdminLogEventActionPinTopic](b, id)
+		err, v = m.decodeFields(b), m
+	case ChannelAdminLogEventActionToggleAntiSpamTypeID:
+		m := tl.New[ChannelAdminLogEventActionToggleAntiSpam](b, id)
+		err, v = m.decodeFields(b), m
+	case ChannelAdminLogEventActionChangePeerColorTypeID:
+		m := tl.New[ChannelAdminLogEventActionChangePeerColor](b, id)
+		err, v = m.decodeFields(b), m
+	case ChannelAdminLogEventActionChangeProfilePeerColorTypeID:
+		m := tl.New[ChannelAdminLogEventActionChangeProfilePeerColor](b, id)
+		err, v = m.decodeFields(b), m
+	case ChannelAdminLogEventActionChangeWallpaperTypeID:
+		m := tl.New[ChannelAdminLogEventActionChangeWallpaper](b, id)
+		err, v = m.decodeFields(b), m
+	case ChannelAdminLogEventActionChangeEmojiStatusTypeID:
+		m := tl.New[ChannelAdminLogEventActionChangeEmojiStatus](b, id)
+		err, v = m.decodeFields(b), m
+	case ChannelAdminLogEventActionChangeEmojiStickerSetTypeID:
+		m := tl.New[ChannelAdminLogEventActionChangeEmojiStickerSet](b, id)
+		err, v = m.decodeFields(b), m
+	case ChannelAdminLogEventActionToggleSignatureProfilesTypeID:
+		m := tl.New[ChannelAdminLogEventActionToggleSignatureProfiles](b, id)
+		err, v = m.decodeFields(b), m
+	case ChannelAdminLogEventActionParticipantSubExtendTypeID:
+		m := tl.New[ChannelAdminLogEventActionParticipantSubExtend](b, id)
+		err, v = m.decodeFields(b), m
+	case ChannelAdminLogEventActionToggleAutotranslationTypeID:
+		m := tl.New[ChannelAdminLogEventActionToggleAutotranslation](b, id)
+		err, v = m.decodeFields(b), m
+	case ChannelAdminLogEventActionParticipantEditRankTypeID:
+		m := tl.New[ChannelAdminLogEventActionParticipantEditRank](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("ChannelAdminLogEventAction", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -742,19 +833,21 @@ func DecodeChannelLocationClass(b *tl.Buffer) (ChannelLocationClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("ChannelLocation", "", err)
 	}
-	var v ChannelLocationClass
-	switch id {
-	case ChannelLocationEmptyTypeID:
-		v = tl.New[ChannelLocationEmpty](b, id)
-	case ChannelLocationTypeID:
-		v = tl.New[ChannelLocation](b, id)
-	default:
-		return nil, b.UnexpectedID("ChannelLocation", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("ChannelLocation", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v ChannelLocationClass
+	switch id {
+	case ChannelLocationEmptyTypeID:
+		m := tl.New[ChannelLocationEmpty](b, id)
+		err, v = m.decodeFields(b), m
+	case ChannelLocationTypeID:
+		m := tl.New[ChannelLocation](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("ChannelLocation", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -795,19 +888,21 @@ func DecodeChannelMessagesFilterClass(b *tl.Buffer) (ChannelMessagesFilterClass,
 	if err != nil {
 		return nil, b.DecodeErr("ChannelMessagesFilter", "", err)
 	}
-	var v ChannelMessagesFilterClass
-	switch id {
-	case ChannelMessagesFilterEmptyTypeID:
-		v = tl.New[ChannelMessagesFilterEmpty](b, id)
-	case ChannelMessagesFilterTypeID:
-		v = tl.New[ChannelMessagesFilter](b, id)
-	default:
-		return nil, b.UnexpectedID("ChannelMessagesFilter", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("ChannelMessagesFilter", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v ChannelMessagesFilterClass
+	switch id {
+	case ChannelMessagesFilterEmptyTypeID:
+		m := tl.New[ChannelMessagesFilterEmpty](b, id)
+		err, v = m.decodeFields(b), m
+	case ChannelMessagesFilterTypeID:
+		m := tl.New[ChannelMessagesFilter](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("ChannelMessagesFilter", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -848,27 +943,33 @@ func DecodeChannelParticipantClass(b *tl.Buffer) (ChannelParticipantClass, error
 	if err != nil {
 		return nil, b.DecodeErr("ChannelParticipant", "", err)
 	}
-	var v ChannelParticipantClass
-	switch id {
-	case ChannelParticipantTypeID:
-		v = tl.New[ChannelParticipant](b, id)
-	case ChannelParticipantSelfTypeID:
-		v = tl.New[ChannelParticipantSelf](b, id)
-	case ChannelParticipantCreatorTypeID:
-		v = tl.New[ChannelParticipantCreator](b, id)
-	case ChannelParticipantAdminTypeID:
-		v = tl.New[ChannelParticipantAdmin](b, id)
-	case ChannelParticipantBannedTypeID:
-		v = tl.New[ChannelParticipantBanned](b, id)
-	case ChannelParticipantLeftTypeID:
-		v = tl.New[ChannelParticipantLeft](b, id)
-	default:
-		return nil, b.UnexpectedID("ChannelParticipant", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("ChannelParticipant", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v ChannelParticipantClass
+	switch id {
+	case ChannelParticipantTypeID:
+		m := tl.New[ChannelParticipant](b, id)
+		err, v = m.decodeFields(b), m
+	case ChannelParticipantSelfTypeID:
+		m := tl.New[ChannelParticipantSelf](b, id)
+		err, v = m.decodeFields(b), m
+	case ChannelParticipantCreatorTypeID:
+		m := tl.New[ChannelParticipantCreator](b, id)
+		err, v = m.decodeFields(b), m
+	case ChannelParticipantAdminTypeID:
+		m := tl.New[ChannelParticipantAdmin](b, id)
+		err, v = m.decodeFields(b), m
+	case ChannelParticipantBannedTypeID:
+		m := tl.New[ChannelParticipantBanned](b, id)
+		err, v = m.decodeFields(b), m
+	case ChannelParticipantLeftTypeID:
+		m := tl.New[ChannelParticipantLeft](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("ChannelParticipant", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -909,31 +1010,39 @@ func DecodeChannelParticipantsFilterClass(b *tl.Buffer) (ChannelParticipantsFilt
 	if err != nil {
 		return nil, b.DecodeErr("ChannelParticipantsFilter", "", err)
 	}
-	var v ChannelParticipantsFilterClass
-	switch id {
-	case ChannelParticipantsRecentTypeID:
-		v = tl.New[ChannelParticipantsRecent](b, id)
-	case ChannelParticipantsAdminsTypeID:
-		v = tl.New[ChannelParticipantsAdmins](b, id)
-	case ChannelParticipantsKickedTypeID:
-		v = tl.New[ChannelParticipantsKicked](b, id)
-	case ChannelParticipantsBotsTypeID:
-		v = tl.New[ChannelParticipantsBots](b, id)
-	case ChannelParticipantsBannedTypeID:
-		v = tl.New[ChannelParticipantsBanned](b, id)
-	case ChannelParticipantsSearchTypeID:
-		v = tl.New[ChannelParticipantsSearch](b, id)
-	case ChannelParticipantsContactsTypeID:
-		v = tl.New[ChannelParticipantsContacts](b, id)
-	case ChannelParticipantsMentionsTypeID:
-		v = tl.New[ChannelParticipantsMentions](b, id)
-	default:
-		return nil, b.UnexpectedID("ChannelParticipantsFilter", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("ChannelParticipantsFilter", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v ChannelParticipantsFilterClass
+	switch id {
+	case ChannelParticipantsRecentTypeID:
+		m := tl.New[ChannelParticipantsRecent](b, id)
+		err, v = m.decodeFields(b), m
+	case ChannelParticipantsAdminsTypeID:
+		m := tl.New[ChannelParticipantsAdmins](b, id)
+		err, v = m.decodeFields(b), m
+	case ChannelParticipantsKickedTypeID:
+		m := tl.New[ChannelParticipantsKicked](b, id)
+		err, v = m.decodeFields(b), m
+	case ChannelParticipantsBotsTypeID:
+		m := tl.New[ChannelParticipantsBots](b, id)
+		err, v = m.decodeFields(b), m
+	case ChannelParticipantsBannedTypeID:
+		m := tl.New[ChannelParticipantsBanned](b, id)
+		err, v = m.decodeFields(b), m
+	case ChannelParticipantsSearchTypeID:
+		m := tl.New[ChannelParticipantsSearch](b, id)
+		err, v = m.decodeFields(b), m
+	case ChannelParticipantsContactsTypeID:
+		m := tl.New[ChannelParticipantsContacts](b, id)
+		err, v = m.decodeFields(b), m
+	case ChannelParticipantsMentionsTypeID:
+		m := tl.New[ChannelParticipantsMentions](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("ChannelParticipantsFilter", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -974,29 +1083,36 @@ func DecodeChatClass(b *tl.Buffer) (ChatClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("Chat", "", err)
 	}
-	var v ChatClass
-	switch id {
-	case ChatEmptyTypeID:
-		v = tl.New[ChatEmpty](b, id)
-	case ChatTypeID:
-		v = tl.New[Chat](b, id)
-	case ChatForbiddenTypeID:
-		v = tl.New[ChatForbidden](b, id)
-	case ChannelTypeID:
-		v = tl.New[Channel](b, id)
-	case ChannelForbiddenTypeID:
-		v = tl.New[ChannelForbidden](b, id)
-	case CommunityForbiddenTypeID:
-		v = tl.New[CommunityForbidden](b, id)
-	case CommunityTypeID:
-		v = tl.New[Community](b, id)
-	default:
-		return nil, b.UnexpectedID("Chat", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("Chat", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v ChatClass
+	switch id {
+	case ChatEmptyTypeID:
+		m := tl.New[ChatEmpty](b, id)
+		err, v = m.decodeFields(b), m
+	case ChatTypeID:
+		m := tl.New[Chat](b, id)
+		err, v = m.decodeFields(b), m
+	case ChatForbiddenTypeID:
+		m := tl.New[ChatForbidden](b, id)
+		err, v = m.decodeFields(b), m
+	case ChannelTypeID:
+		m := tl.New[Channel](b, id)
+		err, v = m.decodeFields(b), m
+	case ChannelForbiddenTypeID:
+		m := tl.New[ChannelForbidden](b, id)
+		err, v = m.decodeFields(b), m
+	case CommunityForbiddenTypeID:
+		m := tl.New[CommunityForbidden](b, id)
+		err, v = m.decodeFields(b), m
+	case CommunityTypeID:
+		m := tl.New[Community](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("Chat", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -1037,21 +1153,24 @@ func DecodeChatFullClass(b *tl.Buffer) (ChatFullClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("ChatFull", "", err)
 	}
-	var v ChatFullClass
-	switch id {
-	case ChatFullTypeID:
-		v = tl.New[ChatFull](b, id)
-	case ChannelFullTypeID:
-		v = tl.New[ChannelFull](b, id)
-	case CommunityFullTypeID:
-		v = tl.New[CommunityFull](b, id)
-	default:
-		return nil, b.UnexpectedID("ChatFull", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("ChatFull", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v ChatFullClass
+	switch id {
+	case ChatFullTypeID:
+		m := tl.New[ChatFull](b, id)
+		err, v = m.decodeFields(b), m
+	case ChannelFullTypeID:
+		m := tl.New[ChannelFull](b, id)
+		err, v = m.decodeFields(b), m
+	case CommunityFullTypeID:
+		m := tl.New[CommunityFull](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("ChatFull", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -1092,21 +1211,24 @@ func DecodeChatInviteClass(b *tl.Buffer) (ChatInviteClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("ChatInvite", "", err)
 	}
-	var v ChatInviteClass
-	switch id {
-	case ChatInviteAlreadyTypeID:
-		v = tl.New[ChatInviteAlready](b, id)
-	case ChatInviteTypeID:
-		v = tl.New[ChatInvite](b, id)
-	case ChatInvitePeekTypeID:
-		v = tl.New[ChatInvitePeek](b, id)
-	default:
-		return nil, b.UnexpectedID("ChatInvite", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("ChatInvite", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v ChatInviteClass
+	switch id {
+	case ChatInviteAlreadyTypeID:
+		m := tl.New[ChatInviteAlready](b, id)
+		err, v = m.decodeFields(b), m
+	case ChatInviteTypeID:
+		m := tl.New[ChatInvite](b, id)
+		err, v = m.decodeFields(b), m
+	case ChatInvitePeekTypeID:
+		m := tl.New[ChatInvitePeek](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("ChatInvite", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -1147,21 +1269,24 @@ func DecodeChatParticipantClass(b *tl.Buffer) (ChatParticipantClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("ChatParticipant", "", err)
 	}
-	var v ChatParticipantClass
-	switch id {
-	case ChatParticipantTypeID:
-		v = tl.New[ChatParticipant](b, id)
-	case ChatParticipantCreatorTypeID:
-		v = tl.New[ChatParticipantCreator](b, id)
-	case ChatParticipantAdminTypeID:
-		v = tl.New[ChatParticipantAdmin](b, id)
-	default:
-		return nil, b.UnexpectedID("ChatParticipant", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("ChatParticipant", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v ChatParticipantClass
+	switch id {
+	case ChatParticipantTypeID:
+		m := tl.New[ChatParticipant](b, id)
+		err, v = m.decodeFields(b), m
+	case ChatParticipantCreatorTypeID:
+		m := tl.New[ChatParticipantCreator](b, id)
+		err, v = m.decodeFields(b), m
+	case ChatParticipantAdminTypeID:
+		m := tl.New[ChatParticipantAdmin](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("ChatParticipant", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -1202,19 +1327,21 @@ func DecodeChatParticipantsClass(b *tl.Buffer) (ChatParticipantsClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("ChatParticipants", "", err)
 	}
-	var v ChatParticipantsClass
-	switch id {
-	case ChatParticipantsForbiddenTypeID:
-		v = tl.New[ChatParticipantsForbidden](b, id)
-	case ChatParticipantsTypeID:
-		v = tl.New[ChatParticipants](b, id)
-	default:
-		return nil, b.UnexpectedID("ChatParticipants", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("ChatParticipants", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v ChatParticipantsClass
+	switch id {
+	case ChatParticipantsForbiddenTypeID:
+		m := tl.New[ChatParticipantsForbidden](b, id)
+		err, v = m.decodeFields(b), m
+	case ChatParticipantsTypeID:
+		m := tl.New[ChatParticipants](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("ChatParticipants", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -1255,19 +1382,21 @@ func DecodeChatPhotoClass(b *tl.Buffer) (ChatPhotoClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("ChatPhoto", "", err)
 	}
-	var v ChatPhotoClass
-	switch id {
-	case ChatPhotoEmptyTypeID:
-		v = tl.New[ChatPhotoEmpty](b, id)
-	case ChatPhotoTypeID:
-		v = tl.New[ChatPhoto](b, id)
-	default:
-		return nil, b.UnexpectedID("ChatPhoto", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("ChatPhoto", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v ChatPhotoClass
+	switch id {
+	case ChatPhotoEmptyTypeID:
+		m := tl.New[ChatPhotoEmpty](b, id)
+		err, v = m.decodeFields(b), m
+	case ChatPhotoTypeID:
+		m := tl.New[ChatPhoto](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("ChatPhoto", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -1308,21 +1437,24 @@ func DecodeChatReactionsClass(b *tl.Buffer) (ChatReactionsClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("ChatReactions", "", err)
 	}
-	var v ChatReactionsClass
-	switch id {
-	case ChatReactionsNoneTypeID:
-		v = tl.New[ChatReactionsNone](b, id)
-	case ChatReactionsAllTypeID:
-		v = tl.New[ChatReactionsAll](b, id)
-	case ChatReactionsSomeTypeID:
-		v = tl.New[ChatReactionsSome](b, id)
-	default:
-		return nil, b.UnexpectedID("ChatReactions", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("ChatReactions", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v ChatReactionsClass
+	switch id {
+	case ChatReactionsNoneTypeID:
+		m := tl.New[ChatReactionsNone](b, id)
+		err, v = m.decodeFields(b), m
+	case ChatReactionsAllTypeID:
+		m := tl.New[ChatReactionsAll](b, id)
+		err, v = m.decodeFields(b), m
+	case ChatReactionsSomeTypeID:
+		m := tl.New[ChatReactionsSome](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("ChatReactions", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -1363,19 +1495,21 @@ func DecodeChatThemeClass(b *tl.Buffer) (ChatThemeClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("ChatTheme", "", err)
 	}
-	var v ChatThemeClass
-	switch id {
-	case ChatThemeTypeID:
-		v = tl.New[ChatTheme](b, id)
-	case ChatThemeUniqueGiftTypeID:
-		v = tl.New[ChatThemeUniqueGift](b, id)
-	default:
-		return nil, b.UnexpectedID("ChatTheme", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("ChatTheme", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v ChatThemeClass
+	switch id {
+	case ChatThemeTypeID:
+		m := tl.New[ChatTheme](b, id)
+		err, v = m.decodeFields(b), m
+	case ChatThemeUniqueGiftTypeID:
+		m := tl.New[ChatThemeUniqueGift](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("ChatTheme", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -1416,21 +1550,24 @@ func DecodeDialogClass(b *tl.Buffer) (DialogClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("Dialog", "", err)
 	}
-	var v DialogClass
-	switch id {
-	case DialogTypeID:
-		v = tl.New[Dialog](b, id)
-	case DialogFolderTypeID:
-		v = tl.New[DialogFolder](b, id)
-	case DialogCommunityTypeID:
-		v = tl.New[DialogCommunity](b, id)
-	default:
-		return nil, b.UnexpectedID("Dialog", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("Dialog", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v DialogClass
+	switch id {
+	case DialogTypeID:
+		m := tl.New[Dialog](b, id)
+		err, v = m.decodeFields(b), m
+	case DialogFolderTypeID:
+		m := tl.New[DialogFolder](b, id)
+		err, v = m.decodeFields(b), m
+	case DialogCommunityTypeID:
+		m := tl.New[DialogCommunity](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("Dialog", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -1471,21 +1608,24 @@ func DecodeDialogFilterClass(b *tl.Buffer) (DialogFilterClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("DialogFilter", "", err)
 	}
-	var v DialogFilterClass
-	switch id {
-	case DialogFilterTypeID:
-		v = tl.New[DialogFilter](b, id)
-	case DialogFilterDefaultTypeID:
-		v = tl.New[DialogFilterDefault](b, id)
-	case DialogFilterChatlistTypeID:
-		v = tl.New[DialogFilterChatlist](b, id)
-	default:
-		return nil, b.UnexpectedID("DialogFilter", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("DialogFilter", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v DialogFilterClass
+	switch id {
+	case DialogFilterTypeID:
+		m := tl.New[DialogFilter](b, id)
+		err, v = m.decodeFields(b), m
+	case DialogFilterDefaultTypeID:
+		m := tl.New[DialogFilterDefault](b, id)
+		err, v = m.decodeFields(b), m
+	case DialogFilterChatlistTypeID:
+		m := tl.New[DialogFilterChatlist](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("DialogFilter", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -1526,21 +1666,24 @@ func DecodeDialogPeerClass(b *tl.Buffer) (DialogPeerClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("DialogPeer", "", err)
 	}
-	var v DialogPeerClass
-	switch id {
-	case DialogPeerTypeID:
-		v = tl.New[DialogPeer](b, id)
-	case DialogPeerFolderTypeID:
-		v = tl.New[DialogPeerFolder](b, id)
-	case DialogPeerCommunityTypeID:
-		v = tl.New[DialogPeerCommunity](b, id)
-	default:
-		return nil, b.UnexpectedID("DialogPeer", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("DialogPeer", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v DialogPeerClass
+	switch id {
+	case DialogPeerTypeID:
+		m := tl.New[DialogPeer](b, id)
+		err, v = m.decodeFields(b), m
+	case DialogPeerFolderTypeID:
+		m := tl.New[DialogPeerFolder](b, id)
+		err, v = m.decodeFields(b), m
+	case DialogPeerCommunityTypeID:
+		m := tl.New[DialogPeerCommunity](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("DialogPeer", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -1581,19 +1724,21 @@ func DecodeDocumentClass(b *tl.Buffer) (DocumentClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("Document", "", err)
 	}
-	var v DocumentClass
-	switch id {
-	case DocumentEmptyTypeID:
-		v = tl.New[DocumentEmpty](b, id)
-	case DocumentTypeID:
-		v = tl.New[Document](b, id)
-	default:
-		return nil, b.UnexpectedID("Document", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("Document", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v DocumentClass
+	switch id {
+	case DocumentEmptyTypeID:
+		m := tl.New[DocumentEmpty](b, id)
+		err, v = m.decodeFields(b), m
+	case DocumentTypeID:
+		m := tl.New[Document](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("Document", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -1634,31 +1779,39 @@ func DecodeDocumentAttributeClass(b *tl.Buffer) (DocumentAttributeClass, error) 
 	if err != nil {
 		return nil, b.DecodeErr("DocumentAttribute", "", err)
 	}
-	var v DocumentAttributeClass
-	switch id {
-	case DocumentAttributeImageSizeTypeID:
-		v = tl.New[DocumentAttributeImageSize](b, id)
-	case DocumentAttributeAnimatedTypeID:
-		v = tl.New[DocumentAttributeAnimated](b, id)
-	case DocumentAttributeStickerTypeID:
-		v = tl.New[DocumentAttributeSticker](b, id)
-	case DocumentAttributeVideoTypeID:
-		v = tl.New[DocumentAttributeVideo](b, id)
-	case DocumentAttributeAudioTypeID:
-		v = tl.New[DocumentAttributeAudio](b, id)
-	case DocumentAttributeFilenameTypeID:
-		v = tl.New[DocumentAttributeFilename](b, id)
-	case DocumentAttributeHasStickersTypeID:
-		v = tl.New[DocumentAttributeHasStickers](b, id)
-	case DocumentAttributeCustomEmojiTypeID:
-		v = tl.New[DocumentAttributeCustomEmoji](b, id)
-	default:
-		return nil, b.UnexpectedID("DocumentAttribute", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("DocumentAttribute", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v DocumentAttributeClass
+	switch id {
+	case DocumentAttributeImageSizeTypeID:
+		m := tl.New[DocumentAttributeImageSize](b, id)
+		err, v = m.decodeFields(b), m
+	case DocumentAttributeAnimatedTypeID:
+		m := tl.New[DocumentAttributeAnimated](b, id)
+		err, v = m.decodeFields(b), m
+	case DocumentAttributeStickerTypeID:
+		m := tl.New[DocumentAttributeSticker](b, id)
+		err, v = m.decodeFields(b), m
+	case DocumentAttributeVideoTypeID:
+		m := tl.New[DocumentAttributeVideo](b, id)
+		err, v = m.decodeFields(b), m
+	case DocumentAttributeAudioTypeID:
+		m := tl.New[DocumentAttributeAudio](b, id)
+		err, v = m.decodeFields(b), m
+	case DocumentAttributeFilenameTypeID:
+		m := tl.New[DocumentAttributeFilename](b, id)
+		err, v = m.decodeFields(b), m
+	case DocumentAttributeHasStickersTypeID:
+		m := tl.New[DocumentAttributeHasStickers](b, id)
+		err, v = m.decodeFields(b), m
+	case DocumentAttributeCustomEmojiTypeID:
+		m := tl.New[DocumentAttributeCustomEmoji](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("DocumentAttribute", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -1699,19 +1852,21 @@ func DecodeDraftMessageClass(b *tl.Buffer) (DraftMessageClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("DraftMessage", "", err)
 	}
-	var v DraftMessageClass
-	switch id {
-	case DraftMessageEmptyTypeID:
-		v = tl.New[DraftMessageEmpty](b, id)
-	case DraftMessageTypeID:
-		v = tl.New[DraftMessage](b, id)
-	default:
-		return nil, b.UnexpectedID("DraftMessage", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("DraftMessage", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v DraftMessageClass
+	switch id {
+	case DraftMessageEmptyTypeID:
+		m := tl.New[DraftMessageEmpty](b, id)
+		err, v = m.decodeFields(b), m
+	case DraftMessageTypeID:
+		m := tl.New[DraftMessage](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("DraftMessage", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -1752,21 +1907,24 @@ func DecodeEmailVerificationClass(b *tl.Buffer) (EmailVerificationClass, error) 
 	if err != nil {
 		return nil, b.DecodeErr("EmailVerification", "", err)
 	}
-	var v EmailVerificationClass
-	switch id {
-	case EmailVerificationCodeTypeID:
-		v = tl.New[EmailVerificationCode](b, id)
-	case EmailVerificationGoogleTypeID:
-		v = tl.New[EmailVerificationGoogle](b, id)
-	case EmailVerificationAppleTypeID:
-		v = tl.New[EmailVerificationApple](b, id)
-	default:
-		return nil, b.UnexpectedID("EmailVerification", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("EmailVerification", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v EmailVerificationClass
+	switch id {
+	case EmailVerificationCodeTypeID:
+		m := tl.New[EmailVerificationCode](b, id)
+		err, v = m.decodeFields(b), m
+	case EmailVerificationGoogleTypeID:
+		m := tl.New[EmailVerificationGoogle](b, id)
+		err, v = m.decodeFields(b), m
+	case EmailVerificationAppleTypeID:
+		m := tl.New[EmailVerificationApple](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("EmailVerification", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -1807,21 +1965,24 @@ func DecodeEmailVerifyPurposeClass(b *tl.Buffer) (EmailVerifyPurposeClass, error
 	if err != nil {
 		return nil, b.DecodeErr("EmailVerifyPurpose", "", err)
 	}
-	var v EmailVerifyPurposeClass
-	switch id {
-	case EmailVerifyPurposeLoginSetupTypeID:
-		v = tl.New[EmailVerifyPurposeLoginSetup](b, id)
-	case EmailVerifyPurposeLoginChangeTypeID:
-		v = tl.New[EmailVerifyPurposeLoginChange](b, id)
-	case EmailVerifyPurposePassportTypeID:
-		v = tl.New[EmailVerifyPurposePassport](b, id)
-	default:
-		return nil, b.UnexpectedID("EmailVerifyPurpose", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("EmailVerifyPurpose", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v EmailVerifyPurposeClass
+	switch id {
+	case EmailVerifyPurposeLoginSetupTypeID:
+		m := tl.New[EmailVerifyPurposeLoginSetup](b, id)
+		err, v = m.decodeFields(b), m
+	case EmailVerifyPurposeLoginChangeTypeID:
+		m := tl.New[EmailVerifyPurposeLoginChange](b, id)
+		err, v = m.decodeFields(b), m
+	case EmailVerifyPurposePassportTypeID:
+		m := tl.New[EmailVerifyPurposePassport](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("EmailVerifyPurpose", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -1862,21 +2023,24 @@ func DecodeEmojiGroupClass(b *tl.Buffer) (EmojiGroupClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("EmojiGroup", "", err)
 	}
-	var v EmojiGroupClass
-	switch id {
-	case EmojiGroupTypeID:
-		v = tl.New[EmojiGroup](b, id)
-	case EmojiGroupGreetingTypeID:
-		v = tl.New[EmojiGroupGreeting](b, id)
-	case EmojiGroupPremiumTypeID:
-		v = tl.New[EmojiGroupPremium](b, id)
-	default:
-		return nil, b.UnexpectedID("EmojiGroup", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("EmojiGroup", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v EmojiGroupClass
+	switch id {
+	case EmojiGroupTypeID:
+		m := tl.New[EmojiGroup](b, id)
+		err, v = m.decodeFields(b), m
+	case EmojiGroupGreetingTypeID:
+		m := tl.New[EmojiGroupGreeting](b, id)
+		err, v = m.decodeFields(b), m
+	case EmojiGroupPremiumTypeID:
+		m := tl.New[EmojiGroupPremium](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("EmojiGroup", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -1917,19 +2081,21 @@ func DecodeEmojiKeywordClass(b *tl.Buffer) (EmojiKeywordClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("EmojiKeyword", "", err)
 	}
-	var v EmojiKeywordClass
-	switch id {
-	case EmojiKeywordTypeID:
-		v = tl.New[EmojiKeyword](b, id)
-	case EmojiKeywordDeletedTypeID:
-		v = tl.New[EmojiKeywordDeleted](b, id)
-	default:
-		return nil, b.UnexpectedID("EmojiKeyword", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("EmojiKeyword", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v EmojiKeywordClass
+	switch id {
+	case EmojiKeywordTypeID:
+		m := tl.New[EmojiKeyword](b, id)
+		err, v = m.decodeFields(b), m
+	case EmojiKeywordDeletedTypeID:
+		m := tl.New[EmojiKeywordDeleted](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("EmojiKeyword", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -1970,19 +2136,21 @@ func DecodeEmojiListClass(b *tl.Buffer) (EmojiListClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("EmojiList", "", err)
 	}
-	var v EmojiListClass
-	switch id {
-	case EmojiListNotModifiedTypeID:
-		v = tl.New[EmojiListNotModified](b, id)
-	case EmojiListTypeID:
-		v = tl.New[EmojiList](b, id)
-	default:
-		return nil, b.UnexpectedID("EmojiList", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("EmojiList", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v EmojiListClass
+	switch id {
+	case EmojiListNotModifiedTypeID:
+		m := tl.New[EmojiListNotModified](b, id)
+		err, v = m.decodeFields(b), m
+	case EmojiListTypeID:
+		m := tl.New[EmojiList](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("EmojiList", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -2023,23 +2191,27 @@ func DecodeEmojiStatusClass(b *tl.Buffer) (EmojiStatusClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("EmojiStatus", "", err)
 	}
-	var v EmojiStatusClass
-	switch id {
-	case EmojiStatusEmptyTypeID:
-		v = tl.New[EmojiStatusEmpty](b, id)
-	case EmojiStatusTypeID:
-		v = tl.New[EmojiStatus](b, id)
-	case EmojiStatusCollectibleTypeID:
-		v = tl.New[EmojiStatusCollectible](b, id)
-	case InputEmojiStatusCollectibleTypeID:
-		v = tl.New[InputEmojiStatusCollectible](b, id)
-	default:
-		return nil, b.UnexpectedID("EmojiStatus", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("EmojiStatus", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v EmojiStatusClass
+	switch id {
+	case EmojiStatusEmptyTypeID:
+		m := tl.New[EmojiStatusEmpty](b, id)
+		err, v = m.decodeFields(b), m
+	case EmojiStatusTypeID:
+		m := tl.New[EmojiStatus](b, id)
+		err, v = m.decodeFields(b), m
+	case EmojiStatusCollectibleTypeID:
+		m := tl.New[EmojiStatusCollectible](b, id)
+		err, v = m.decodeFields(b), m
+	case InputEmojiStatusCollectibleTypeID:
+		m := tl.New[InputEmojiStatusCollectible](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("EmojiStatus", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -2080,25 +2252,30 @@ func DecodeEncryptedChatClass(b *tl.Buffer) (EncryptedChatClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("EncryptedChat", "", err)
 	}
-	var v EncryptedChatClass
-	switch id {
-	case EncryptedChatEmptyTypeID:
-		v = tl.New[EncryptedChatEmpty](b, id)
-	case EncryptedChatWaitingTypeID:
-		v = tl.New[EncryptedChatWaiting](b, id)
-	case EncryptedChatRequestedTypeID:
-		v = tl.New[EncryptedChatRequested](b, id)
-	case EncryptedChatTypeID:
-		v = tl.New[EncryptedChat](b, id)
-	case EncryptedChatDiscardedTypeID:
-		v = tl.New[EncryptedChatDiscarded](b, id)
-	default:
-		return nil, b.UnexpectedID("EncryptedChat", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("EncryptedChat", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v EncryptedChatClass
+	switch id {
+	case EncryptedChatEmptyTypeID:
+		m := tl.New[EncryptedChatEmpty](b, id)
+		err, v = m.decodeFields(b), m
+	case EncryptedChatWaitingTypeID:
+		m := tl.New[EncryptedChatWaiting](b, id)
+		err, v = m.decodeFields(b), m
+	case EncryptedChatRequestedTypeID:
+		m := tl.New[EncryptedChatRequested](b, id)
+		err, v = m.decodeFields(b), m
+	case EncryptedChatTypeID:
+		m := tl.New[EncryptedChat](b, id)
+		err, v = m.decodeFields(b), m
+	case EncryptedChatDiscardedTypeID:
+		m := tl.New[EncryptedChatDiscarded](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("EncryptedChat", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -2139,19 +2316,21 @@ func DecodeEncryptedFileClass(b *tl.Buffer) (EncryptedFileClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("EncryptedFile", "", err)
 	}
-	var v EncryptedFileClass
-	switch id {
-	case EncryptedFileEmptyTypeID:
-		v = tl.New[EncryptedFileEmpty](b, id)
-	case EncryptedFileTypeID:
-		v = tl.New[EncryptedFile](b, id)
-	default:
-		return nil, b.UnexpectedID("EncryptedFile", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("EncryptedFile", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v EncryptedFileClass
+	switch id {
+	case EncryptedFileEmptyTypeID:
+		m := tl.New[EncryptedFileEmpty](b, id)
+		err, v = m.decodeFields(b), m
+	case EncryptedFileTypeID:
+		m := tl.New[EncryptedFile](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("EncryptedFile", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -2192,19 +2371,21 @@ func DecodeEncryptedMessageClass(b *tl.Buffer) (EncryptedMessageClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("EncryptedMessage", "", err)
 	}
-	var v EncryptedMessageClass
-	switch id {
-	case EncryptedMessageTypeID:
-		v = tl.New[EncryptedMessage](b, id)
-	case EncryptedMessageServiceTypeID:
-		v = tl.New[EncryptedMessageService](b, id)
-	default:
-		return nil, b.UnexpectedID("EncryptedMessage", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("EncryptedMessage", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v EncryptedMessageClass
+	switch id {
+	case EncryptedMessageTypeID:
+		m := tl.New[EncryptedMessage](b, id)
+		err, v = m.decodeFields(b), m
+	case EncryptedMessageServiceTypeID:
+		m := tl.New[EncryptedMessageService](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("EncryptedMessage", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -2245,19 +2426,21 @@ func DecodeExportedChatInviteClass(b *tl.Buffer) (ExportedChatInviteClass, error
 	if err != nil {
 		return nil, b.DecodeErr("ExportedChatInvite", "", err)
 	}
-	var v ExportedChatInviteClass
-	switch id {
-	case ChatInviteExportedTypeID:
-		v = tl.New[ChatInviteExported](b, id)
-	case ChatInvitePublicJoinRequestsTypeID:
-		v = tl.New[ChatInvitePublicJoinRequests](b, id)
-	default:
-		return nil, b.UnexpectedID("ExportedChatInvite", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("ExportedChatInvite", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v ExportedChatInviteClass
+	switch id {
+	case ChatInviteExportedTypeID:
+		m := tl.New[ChatInviteExported](b, id)
+		err, v = m.decodeFields(b), m
+	case ChatInvitePublicJoinRequestsTypeID:
+		m := tl.New[ChatInvitePublicJoinRequests](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("ExportedChatInvite", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -2298,19 +2481,21 @@ func DecodeForumTopicClass(b *tl.Buffer) (ForumTopicClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("ForumTopic", "", err)
 	}
-	var v ForumTopicClass
-	switch id {
-	case ForumTopicDeletedTypeID:
-		v = tl.New[ForumTopicDeleted](b, id)
-	case ForumTopicTypeID:
-		v = tl.New[ForumTopic](b, id)
-	default:
-		return nil, b.UnexpectedID("ForumTopic", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("ForumTopic", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v ForumTopicClass
+	switch id {
+	case ForumTopicDeletedTypeID:
+		m := tl.New[ForumTopicDeleted](b, id)
+		err, v = m.decodeFields(b), m
+	case ForumTopicTypeID:
+		m := tl.New[ForumTopic](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("ForumTopic", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -2351,19 +2536,21 @@ func DecodeGeoPointClass(b *tl.Buffer) (GeoPointClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("GeoPoint", "", err)
 	}
-	var v GeoPointClass
-	switch id {
-	case GeoPointEmptyTypeID:
-		v = tl.New[GeoPointEmpty](b, id)
-	case GeoPointTypeID:
-		v = tl.New[GeoPoint](b, id)
-	default:
-		return nil, b.UnexpectedID("GeoPoint", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("GeoPoint", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v GeoPointClass
+	switch id {
+	case GeoPointEmptyTypeID:
+		m := tl.New[GeoPointEmpty](b, id)
+		err, v = m.decodeFields(b), m
+	case GeoPointTypeID:
+		m := tl.New[GeoPoint](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("GeoPoint", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -2404,19 +2591,21 @@ func DecodeGroupCallClass(b *tl.Buffer) (GroupCallClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("GroupCall", "", err)
 	}
-	var v GroupCallClass
-	switch id {
-	case GroupCallDiscardedTypeID:
-		v = tl.New[GroupCallDiscarded](b, id)
-	case GroupCallTypeID:
-		v = tl.New[GroupCall](b, id)
-	default:
-		return nil, b.UnexpectedID("GroupCall", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("GroupCall", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v GroupCallClass
+	switch id {
+	case GroupCallDiscardedTypeID:
+		m := tl.New[GroupCallDiscarded](b, id)
+		err, v = m.decodeFields(b), m
+	case GroupCallTypeID:
+		m := tl.New[GroupCall](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("GroupCall", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -2457,27 +2646,33 @@ func DecodeInlineQueryPeerTypeClass(b *tl.Buffer) (InlineQueryPeerTypeClass, err
 	if err != nil {
 		return nil, b.DecodeErr("InlineQueryPeerType", "", err)
 	}
-	var v InlineQueryPeerTypeClass
-	switch id {
-	case InlineQueryPeerTypeSameBotPMTypeID:
-		v = tl.New[InlineQueryPeerTypeSameBotPM](b, id)
-	case InlineQueryPeerTypePMTypeID:
-		v = tl.New[InlineQueryPeerTypePM](b, id)
-	case InlineQueryPeerTypeChatTypeID:
-		v = tl.New[InlineQueryPeerTypeChat](b, id)
-	case InlineQueryPeerTypeMegagroupTypeID:
-		v = tl.New[InlineQueryPeerTypeMegagroup](b, id)
-	case InlineQueryPeerTypeBroadcastTypeID:
-		v = tl.New[InlineQueryPeerTypeBroadcast](b, id)
-	case InlineQueryPeerTypeBotPMTypeID:
-		v = tl.New[InlineQueryPeerTypeBotPM](b, id)
-	default:
-		return nil, b.UnexpectedID("InlineQueryPeerType", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("InlineQueryPeerType", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v InlineQueryPeerTypeClass
+	switch id {
+	case InlineQueryPeerTypeSameBotPMTypeID:
+		m := tl.New[InlineQueryPeerTypeSameBotPM](b, id)
+		err, v = m.decodeFields(b), m
+	case InlineQueryPeerTypePMTypeID:
+		m := tl.New[InlineQueryPeerTypePM](b, id)
+		err, v = m.decodeFields(b), m
+	case InlineQueryPeerTypeChatTypeID:
+		m := tl.New[InlineQueryPeerTypeChat](b, id)
+		err, v = m.decodeFields(b), m
+	case InlineQueryPeerTypeMegagroupTypeID:
+		m := tl.New[InlineQueryPeerTypeMegagroup](b, id)
+		err, v = m.decodeFields(b), m
+	case InlineQueryPeerTypeBroadcastTypeID:
+		m := tl.New[InlineQueryPeerTypeBroadcast](b, id)
+		err, v = m.decodeFields(b), m
+	case InlineQueryPeerTypeBotPMTypeID:
+		m := tl.New[InlineQueryPeerTypeBotPM](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("InlineQueryPeerType", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -2518,23 +2713,27 @@ func DecodeInputAiComposeToneClass(b *tl.Buffer) (InputAiComposeToneClass, error
 	if err != nil {
 		return nil, b.DecodeErr("InputAiComposeTone", "", err)
 	}
-	var v InputAiComposeToneClass
-	switch id {
-	case InputAiComposeToneDefaultTypeID:
-		v = tl.New[InputAiComposeToneDefault](b, id)
-	case InputAiComposeToneIDTypeID:
-		v = tl.New[InputAiComposeToneID](b, id)
-	case InputAiComposeToneSlugTypeID:
-		v = tl.New[InputAiComposeToneSlug](b, id)
-	case InputAiComposeToneSingleUseTypeID:
-		v = tl.New[InputAiComposeToneSingleUse](b, id)
-	default:
-		return nil, b.UnexpectedID("InputAiComposeTone", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("InputAiComposeTone", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v InputAiComposeToneClass
+	switch id {
+	case InputAiComposeToneDefaultTypeID:
+		m := tl.New[InputAiComposeToneDefault](b, id)
+		err, v = m.decodeFields(b), m
+	case InputAiComposeToneIDTypeID:
+		m := tl.New[InputAiComposeToneID](b, id)
+		err, v = m.decodeFields(b), m
+	case InputAiComposeToneSlugTypeID:
+		m := tl.New[InputAiComposeToneSlug](b, id)
+		err, v = m.decodeFields(b), m
+	case InputAiComposeToneSingleUseTypeID:
+		m := tl.New[InputAiComposeToneSingleUse](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("InputAiComposeTone", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -2575,19 +2774,21 @@ func DecodeInputBotAppClass(b *tl.Buffer) (InputBotAppClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("InputBotApp", "", err)
 	}
-	var v InputBotAppClass
-	switch id {
-	case InputBotAppIDTypeID:
-		v = tl.New[InputBotAppID](b, id)
-	case InputBotAppShortNameTypeID:
-		v = tl.New[InputBotAppShortName](b, id)
-	default:
-		return nil, b.UnexpectedID("InputBotApp", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("InputBotApp", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v InputBotAppClass
+	switch id {
+	case InputBotAppIDTypeID:
+		m := tl.New[InputBotAppID](b, id)
+		err, v = m.decodeFields(b), m
+	case InputBotAppShortNameTypeID:
+		m := tl.New[InputBotAppShortName](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("InputBotApp", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -2628,33 +2829,42 @@ func DecodeInputBotInlineMessageClass(b *tl.Buffer) (InputBotInlineMessageClass,
 	if err != nil {
 		return nil, b.DecodeErr("InputBotInlineMessage", "", err)
 	}
-	var v InputBotInlineMessageClass
-	switch id {
-	case InputBotInlineMessageMediaAutoTypeID:
-		v = tl.New[InputBotInlineMessageMediaAuto](b, id)
-	case InputBotInlineMessageTextTypeID:
-		v = tl.New[InputBotInlineMessageText](b, id)
-	case InputBotInlineMessageMediaGeoTypeID:
-		v = tl.New[InputBotInlineMessageMediaGeo](b, id)
-	case InputBotInlineMessageMediaVenueTypeID:
-		v = tl.New[InputBotInlineMessageMediaVenue](b, id)
-	case InputBotInlineMessageMediaContactTypeID:
-		v = tl.New[InputBotInlineMessageMediaContact](b, id)
-	case InputBotInlineMessageGameTypeID:
-		v = tl.New[InputBotInlineMessageGame](b, id)
-	case InputBotInlineMessageMediaInvoiceTypeID:
-		v = tl.New[InputBotInlineMessageMediaInvoice](b, id)
-	case InputBotInlineMessageMediaWebPageTypeID:
-		v = tl.New[InputBotInlineMessageMediaWebPage](b, id)
-	case InputBotInlineMessageRichMessageTypeID:
-		v = tl.New[InputBotInlineMessageRichMessage](b, id)
-	default:
-		return nil, b.UnexpectedID("InputBotInlineMessage", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("InputBotInlineMessage", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v InputBotInlineMessageClass
+	switch id {
+	case InputBotInlineMessageMediaAutoTypeID:
+		m := tl.New[InputBotInlineMessageMediaAuto](b, id)
+		err, v = m.decodeFields(b), m
+	case InputBotInlineMessageTextTypeID:
+		m := tl.New[InputBotInlineMessageText](b, id)
+		err, v = m.decodeFields(b), m
+	case InputBotInlineMessageMediaGeoTypeID:
+		m := tl.New[InputBotInlineMessageMediaGeo](b, id)
+		err, v = m.decodeFields(b), m
+	case InputBotInlineMessageMediaVenueTypeID:
+		m := tl.New[InputBotInlineMessageMediaVenue](b, id)
+		err, v = m.decodeFields(b), m
+	case InputBotInlineMessageMediaContactTypeID:
+		m := tl.New[InputBotInlineMessageMediaContact](b, id)
+		err, v = m.decodeFields(b), m
+	case InputBotInlineMessageGameTypeID:
+		m := tl.New[InputBotInlineMessageGame](b, id)
+		err, v = m.decodeFields(b), m
+	case InputBotInlineMessageMediaInvoiceTypeID:
+		m := tl.New[InputBotInlineMessageMediaInvoice](b, id)
+		err, v = m.decodeFields(b), m
+	case InputBotInlineMessageMediaWebPageTypeID:
+		m := tl.New[InputBotInlineMessageMediaWebPage](b, id)
+		err, v = m.decodeFields(b), m
+	case InputBotInlineMessageRichMessageTypeID:
+		m := tl.New[InputBotInlineMessageRichMessage](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("InputBotInlineMessage", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -2695,19 +2905,21 @@ func DecodeInputBotInlineMessageIDClass(b *tl.Buffer) (InputBotInlineMessageIDCl
 	if err != nil {
 		return nil, b.DecodeErr("InputBotInlineMessageID", "", err)
 	}
-	var v InputBotInlineMessageIDClass
-	switch id {
-	case InputBotInlineMessageIDTypeID:
-		v = tl.New[InputBotInlineMessageID](b, id)
-	case InputBotInlineMessageID64TypeID:
-		v = tl.New[InputBotInlineMessageID64](b, id)
-	default:
-		return nil, b.UnexpectedID("InputBotInlineMessageID", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("InputBotInlineMessageID", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v InputBotInlineMessageIDClass
+	switch id {
+	case InputBotInlineMessageIDTypeID:
+		m := tl.New[InputBotInlineMessageID](b, id)
+		err, v = m.decodeFields(b), m
+	case InputBotInlineMessageID64TypeID:
+		m := tl.New[InputBotInlineMessageID64](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("InputBotInlineMessageID", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -2748,23 +2960,27 @@ func DecodeInputBotInlineResultClass(b *tl.Buffer) (InputBotInlineResultClass, e
 	if err != nil {
 		return nil, b.DecodeErr("InputBotInlineResult", "", err)
 	}
-	var v InputBotInlineResultClass
-	switch id {
-	case InputBotInlineResultTypeID:
-		v = tl.New[InputBotInlineResult](b, id)
-	case InputBotInlineResultPhotoTypeID:
-		v = tl.New[InputBotInlineResultPhoto](b, id)
-	case InputBotInlineResultDocumentTypeID:
-		v = tl.New[InputBotInlineResultDocument](b, id)
-	case InputBotInlineResultGameTypeID:
-		v = tl.New[InputBotInlineResultGame](b, id)
-	default:
-		return nil, b.UnexpectedID("InputBotInlineResult", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("InputBotInlineResult", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v InputBotInlineResultClass
+	switch id {
+	case InputBotInlineResultTypeID:
+		m := tl.New[InputBotInlineResult](b, id)
+		err, v = m.decodeFields(b), m
+	case InputBotInlineResultPhotoTypeID:
+		m := tl.New[InputBotInlineResultPhoto](b, id)
+		err, v = m.decodeFields(b), m
+	case InputBotInlineResultDocumentTypeID:
+		m := tl.New[InputBotInlineResultDocument](b, id)
+		err, v = m.decodeFields(b), m
+	case InputBotInlineResultGameTypeID:
+		m := tl.New[InputBotInlineResultGame](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("InputBotInlineResult", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -2805,21 +3021,24 @@ func DecodeInputChannelClass(b *tl.Buffer) (InputChannelClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("InputChannel", "", err)
 	}
-	var v InputChannelClass
-	switch id {
-	case InputChannelEmptyTypeID:
-		v = tl.New[InputChannelEmpty](b, id)
-	case InputChannelTypeID:
-		v = tl.New[InputChannel](b, id)
-	case InputChannelFromMessageTypeID:
-		v = tl.New[InputChannelFromMessage](b, id)
-	default:
-		return nil, b.UnexpectedID("InputChannel", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("InputChannel", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v InputChannelClass
+	switch id {
+	case InputChannelEmptyTypeID:
+		m := tl.New[InputChannelEmpty](b, id)
+		err, v = m.decodeFields(b), m
+	case InputChannelTypeID:
+		m := tl.New[InputChannel](b, id)
+		err, v = m.decodeFields(b), m
+	case InputChannelFromMessageTypeID:
+		m := tl.New[InputChannelFromMessage](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("InputChannel", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -2860,21 +3079,24 @@ func DecodeInputChatPhotoClass(b *tl.Buffer) (InputChatPhotoClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("InputChatPhoto", "", err)
 	}
-	var v InputChatPhotoClass
-	switch id {
-	case InputChatPhotoEmptyTypeID:
-		v = tl.New[InputChatPhotoEmpty](b, id)
-	case InputChatUploadedPhotoTypeID:
-		v = tl.New[InputChatUploadedPhoto](b, id)
-	case InputChatPhotoTypeID:
-		v = tl.New[InputChatPhoto](b, id)
-	default:
-		return nil, b.UnexpectedID("InputChatPhoto", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("InputChatPhoto", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v InputChatPhotoClass
+	switch id {
+	case InputChatPhotoEmptyTypeID:
+		m := tl.New[InputChatPhotoEmpty](b, id)
+		err, v = m.decodeFields(b), m
+	case InputChatUploadedPhotoTypeID:
+		m := tl.New[InputChatUploadedPhoto](b, id)
+		err, v = m.decodeFields(b), m
+	case InputChatPhotoTypeID:
+		m := tl.New[InputChatPhoto](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("InputChatPhoto", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -2915,21 +3137,24 @@ func DecodeInputChatThemeClass(b *tl.Buffer) (InputChatThemeClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("InputChatTheme", "", err)
 	}
-	var v InputChatThemeClass
-	switch id {
-	case InputChatThemeEmptyTypeID:
-		v = tl.New[InputChatThemeEmpty](b, id)
-	case InputChatThemeTypeID:
-		v = tl.New[InputChatTheme](b, id)
-	case InputChatThemeUniqueGiftTypeID:
-		v = tl.New[InputChatThemeUniqueGift](b, id)
-	default:
-		return nil, b.UnexpectedID("InputChatTheme", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("InputChatTheme", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v InputChatThemeClass
+	switch id {
+	case InputChatThemeEmptyTypeID:
+		m := tl.New[InputChatThemeEmpty](b, id)
+		err, v = m.decodeFields(b), m
+	case InputChatThemeTypeID:
+		m := tl.New[InputChatTheme](b, id)
+		err, v = m.decodeFields(b), m
+	case InputChatThemeUniqueGiftTypeID:
+		m := tl.New[InputChatThemeUniqueGift](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("InputChatTheme", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -2970,19 +3195,21 @@ func DecodeInputCheckPasswordSRPClass(b *tl.Buffer) (InputCheckPasswordSRPClass,
 	if err != nil {
 		return nil, b.DecodeErr("InputCheckPasswordSRP", "", err)
 	}
-	var v InputCheckPasswordSRPClass
-	switch id {
-	case InputCheckPasswordEmptyTypeID:
-		v = tl.New[InputCheckPasswordEmpty](b, id)
-	case InputCheckPasswordSRPTypeID:
-		v = tl.New[InputCheckPasswordSRP](b, id)
-	default:
-		return nil, b.UnexpectedID("InputCheckPasswordSRP", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("InputCheckPasswordSRP", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v InputCheckPasswordSRPClass
+	switch id {
+	case InputCheckPasswordEmptyTypeID:
+		m := tl.New[InputCheckPasswordEmpty](b, id)
+		err, v = m.decodeFields(b), m
+	case InputCheckPasswordSRPTypeID:
+		m := tl.New[InputCheckPasswordSRP](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("InputCheckPasswordSRP", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -3023,19 +3250,21 @@ func DecodeInputCollectibleClass(b *tl.Buffer) (InputCollectibleClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("InputCollectible", "", err)
 	}
-	var v InputCollectibleClass
-	switch id {
-	case InputCollectibleUsernameTypeID:
-		v = tl.New[InputCollectibleUsername](b, id)
-	case InputCollectiblePhoneTypeID:
-		v = tl.New[InputCollectiblePhone](b, id)
-	default:
-		return nil, b.UnexpectedID("InputCollectible", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("InputCollectible", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v InputCollectibleClass
+	switch id {
+	case InputCollectibleUsernameTypeID:
+		m := tl.New[InputCollectibleUsername](b, id)
+		err, v = m.decodeFields(b), m
+	case InputCollectiblePhoneTypeID:
+		m := tl.New[InputCollectiblePhone](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("InputCollectible", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -3076,21 +3305,24 @@ func DecodeInputDialogPeerClass(b *tl.Buffer) (InputDialogPeerClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("InputDialogPeer", "", err)
 	}
-	var v InputDialogPeerClass
-	switch id {
-	case InputDialogPeerTypeID:
-		v = tl.New[InputDialogPeer](b, id)
-	case InputDialogPeerFolderTypeID:
-		v = tl.New[InputDialogPeerFolder](b, id)
-	case InputDialogPeerCommunityTypeID:
-		v = tl.New[InputDialogPeerCommunity](b, id)
-	default:
-		return nil, b.UnexpectedID("InputDialogPeer", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("InputDialogPeer", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v InputDialogPeerClass
+	switch id {
+	case InputDialogPeerTypeID:
+		m := tl.New[InputDialogPeer](b, id)
+		err, v = m.decodeFields(b), m
+	case InputDialogPeerFolderTypeID:
+		m := tl.New[InputDialogPeerFolder](b, id)
+		err, v = m.decodeFields(b), m
+	case InputDialogPeerCommunityTypeID:
+		m := tl.New[InputDialogPeerCommunity](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("InputDialogPeer", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -3131,19 +3363,21 @@ func DecodeInputDocumentClass(b *tl.Buffer) (InputDocumentClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("InputDocument", "", err)
 	}
-	var v InputDocumentClass
-	switch id {
-	case InputDocumentEmptyTypeID:
-		v = tl.New[InputDocumentEmpty](b, id)
-	case InputDocumentTypeID:
-		v = tl.New[InputDocument](b, id)
-	default:
-		return nil, b.UnexpectedID("InputDocument", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("InputDocument", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v InputDocumentClass
+	switch id {
+	case InputDocumentEmptyTypeID:
+		m := tl.New[InputDocumentEmpty](b, id)
+		err, v = m.decodeFields(b), m
+	case InputDocumentTypeID:
+		m := tl.New[InputDocument](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("InputDocument", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -3184,23 +3418,27 @@ func DecodeInputEncryptedFileClass(b *tl.Buffer) (InputEncryptedFileClass, error
 	if err != nil {
 		return nil, b.DecodeErr("InputEncryptedFile", "", err)
 	}
-	var v InputEncryptedFileClass
-	switch id {
-	case InputEncryptedFileEmptyTypeID:
-		v = tl.New[InputEncryptedFileEmpty](b, id)
-	case InputEncryptedFileUploadedTypeID:
-		v = tl.New[InputEncryptedFileUploaded](b, id)
-	case InputEncryptedFileTypeID:
-		v = tl.New[InputEncryptedFile](b, id)
-	case InputEncryptedFileBigUploadedTypeID:
-		v = tl.New[InputEncryptedFileBigUploaded](b, id)
-	default:
-		return nil, b.UnexpectedID("InputEncryptedFile", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("InputEncryptedFile", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v InputEncryptedFileClass
+	switch id {
+	case InputEncryptedFileEmptyTypeID:
+		m := tl.New[InputEncryptedFileEmpty](b, id)
+		err, v = m.decodeFields(b), m
+	case InputEncryptedFileUploadedTypeID:
+		m := tl.New[InputEncryptedFileUploaded](b, id)
+		err, v = m.decodeFields(b), m
+	case InputEncryptedFileTypeID:
+		m := tl.New[InputEncryptedFile](b, id)
+		err, v = m.decodeFields(b), m
+	case InputEncryptedFileBigUploadedTypeID:
+		m := tl.New[InputEncryptedFileBigUploaded](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("InputEncryptedFile", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -3241,21 +3479,24 @@ func DecodeInputFileClass(b *tl.Buffer) (InputFileClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("InputFile", "", err)
 	}
-	var v InputFileClass
-	switch id {
-	case InputFileTypeID:
-		v = tl.New[InputFile](b, id)
-	case InputFileBigTypeID:
-		v = tl.New[InputFileBig](b, id)
-	case InputFileStoryDocumentTypeID:
-		v = tl.New[InputFileStoryDocument](b, id)
-	default:
-		return nil, b.UnexpectedID("InputFile", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("InputFile", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v InputFileClass
+	switch id {
+	case InputFileTypeID:
+		m := tl.New[InputFile](b, id)
+		err, v = m.decodeFields(b), m
+	case InputFileBigTypeID:
+		m := tl.New[InputFileBig](b, id)
+		err, v = m.decodeFields(b), m
+	case InputFileStoryDocumentTypeID:
+		m := tl.New[InputFileStoryDocument](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("InputFile", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -3296,35 +3537,45 @@ func DecodeInputFileLocationClass(b *tl.Buffer) (InputFileLocationClass, error) 
 	if err != nil {
 		return nil, b.DecodeErr("InputFileLocation", "", err)
 	}
-	var v InputFileLocationClass
-	switch id {
-	case InputFileLocationTypeID:
-		v = tl.New[InputFileLocation](b, id)
-	case InputEncryptedFileLocationTypeID:
-		v = tl.New[InputEncryptedFileLocation](b, id)
-	case InputDocumentFileLocationTypeID:
-		v = tl.New[InputDocumentFileLocation](b, id)
-	case InputSecureFileLocationTypeID:
-		v = tl.New[InputSecureFileLocation](b, id)
-	case InputTakeoutFileLocationTypeID:
-		v = tl.New[InputTakeoutFileLocation](b, id)
-	case InputPhotoFileLocationTypeID:
-		v = tl.New[InputPhotoFileLocation](b, id)
-	case InputPhotoLegacyFileLocationTypeID:
-		v = tl.New[InputPhotoLegacyFileLocation](b, id)
-	case InputPeerPhotoFileLocationTypeID:
-		v = tl.New[InputPeerPhotoFileLocation](b, id)
-	case InputStickerSetThumbTypeID:
-		v = tl.New[InputStickerSetThumb](b, id)
-	case InputGroupCallStreamTypeID:
-		v = tl.New[InputGroupCallStream](b, id)
-	default:
-		return nil, b.UnexpectedID("InputFileLocation", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("InputFileLocation", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v InputFileLocationClass
+	switch id {
+	case InputFileLocationTypeID:
+		m := tl.New[InputFileLocation](b, id)
+		err, v = m.decodeFields(b), m
+	case InputEncryptedFileLocationTypeID:
+		m := tl.New[InputEncryptedFileLocation](b, id)
+		err, v = m.decodeFields(b), m
+	case InputDocumentFileLocationTypeID:
+		m := tl.New[InputDocumentFileLocation](b, id)
+		err, v = m.decodeFields(b), m
+	case InputSecureFileLocationTypeID:
+		m := tl.New[InputSecureFileLocation](b, id)
+		err, v = m.decodeFields(b), m
+	case InputTakeoutFileLocationTypeID:
+		m := tl.New[InputTakeoutFileLocation](b, id)
+		err, v = m.decodeFields(b), m
+	case InputPhotoFileLocationTypeID:
+		m := tl.New[InputPhotoFileLocation](b, id)
+		err, v = m.decodeFields(b), m
+	case InputPhotoLegacyFileLocationTypeID:
+		m := tl.New[InputPhotoLegacyFileLocation](b, id)
+		err, v = m.decodeFields(b), m
+	case InputPeerPhotoFileLocationTypeID:
+		m := tl.New[InputPeerPhotoFileLocation](b, id)
+		err, v = m.decodeFields(b), m
+	case InputStickerSetThumbTypeID:
+		m := tl.New[InputStickerSetThumb](b, id)
+		err, v = m.decodeFields(b), m
+	case InputGroupCallStreamTypeID:
+		m := tl.New[InputGroupCallStream](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("InputFileLocation", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -3365,19 +3616,21 @@ func DecodeInputGameClass(b *tl.Buffer) (InputGameClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("InputGame", "", err)
 	}
-	var v InputGameClass
-	switch id {
-	case InputGameIDTypeID:
-		v = tl.New[InputGameID](b, id)
-	case InputGameShortNameTypeID:
-		v = tl.New[InputGameShortName](b, id)
-	default:
-		return nil, b.UnexpectedID("InputGame", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("InputGame", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v InputGameClass
+	switch id {
+	case InputGameIDTypeID:
+		m := tl.New[InputGameID](b, id)
+		err, v = m.decodeFields(b), m
+	case InputGameShortNameTypeID:
+		m := tl.New[InputGameShortName](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("InputGame", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -3418,19 +3671,21 @@ func DecodeInputGeoPointClass(b *tl.Buffer) (InputGeoPointClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("InputGeoPoint", "", err)
 	}
-	var v InputGeoPointClass
-	switch id {
-	case InputGeoPointEmptyTypeID:
-		v = tl.New[InputGeoPointEmpty](b, id)
-	case InputGeoPointTypeID:
-		v = tl.New[InputGeoPoint](b, id)
-	default:
-		return nil, b.UnexpectedID("InputGeoPoint", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("InputGeoPoint", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v InputGeoPointClass
+	switch id {
+	case InputGeoPointEmptyTypeID:
+		m := tl.New[InputGeoPointEmpty](b, id)
+		err, v = m.decodeFields(b), m
+	case InputGeoPointTypeID:
+		m := tl.New[InputGeoPoint](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("InputGeoPoint", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -3471,21 +3726,24 @@ func DecodeInputGroupCallClass(b *tl.Buffer) (InputGroupCallClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("InputGroupCall", "", err)
 	}
-	var v InputGroupCallClass
-	switch id {
-	case InputGroupCallTypeID:
-		v = tl.New[InputGroupCall](b, id)
-	case InputGroupCallSlugTypeID:
-		v = tl.New[InputGroupCallSlug](b, id)
-	case InputGroupCallInviteMessageTypeID:
-		v = tl.New[InputGroupCallInviteMessage](b, id)
-	default:
-		return nil, b.UnexpectedID("InputGroupCall", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("InputGroupCall", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v InputGroupCallClass
+	switch id {
+	case InputGroupCallTypeID:
+		m := tl.New[InputGroupCall](b, id)
+		err, v = m.decodeFields(b), m
+	case InputGroupCallSlugTypeID:
+		m := tl.New[InputGroupCallSlug](b, id)
+		err, v = m.decodeFields(b), m
+	case InputGroupCallInviteMessageTypeID:
+		m := tl.New[InputGroupCallInviteMessage](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("InputGroupCall", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -3526,45 +3784,60 @@ func DecodeInputInvoiceClass(b *tl.Buffer) (InputInvoiceClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("InputInvoice", "", err)
 	}
-	var v InputInvoiceClass
-	switch id {
-	case InputInvoiceMessageTypeID:
-		v = tl.New[InputInvoiceMessage](b, id)
-	case InputInvoiceSlugTypeID:
-		v = tl.New[InputInvoiceSlug](b, id)
-	case InputInvoicePremiumGiftCodeTypeID:
-		v = tl.New[InputInvoicePremiumGiftCode](b, id)
-	case InputInvoiceStarsTypeID:
-		v = tl.New[InputInvoiceStars](b, id)
-	case InputInvoiceChatInviteSubscriptionTypeID:
-		v = tl.New[InputInvoiceChatInviteSubscription](b, id)
-	case InputInvoiceStarGiftTypeID:
-		v = tl.New[InputInvoiceStarGift](b, id)
-	case InputInvoiceStarGiftUpgradeTypeID:
-		v = tl.New[InputInvoiceStarGiftUpgrade](b, id)
-	case InputInvoiceStarGiftTransferTypeID:
-		v = tl.New[InputInvoiceStarGiftTransfer](b, id)
-	case InputInvoicePremiumGiftStarsTypeID:
-		v = tl.New[InputInvoicePremiumGiftStars](b, id)
-	case InputInvoiceBusinessBotTransferStarsTypeID:
-		v = tl.New[InputInvoiceBusinessBotTransferStars](b, id)
-	case InputInvoiceStarGiftResaleTypeID:
-		v = tl.New[InputInvoiceStarGiftResale](b, id)
-	case InputInvoiceStarGiftPrepaidUpgradeTypeID:
-		v = tl.New[InputInvoiceStarGiftPrepaidUpgrade](b, id)
-	case InputInvoicePremiumAuthCodeTypeID:
-		v = tl.New[InputInvoicePremiumAuthCode](b, id)
-	case InputInvoiceStarGiftDropOriginalDetailsTypeID:
-		v = tl.New[InputInvoiceStarGiftDropOriginalDetails](b, id)
-	case InputInvoiceStarGiftAuctionBidTypeID:
-		v = tl.New[InputInvoiceStarGiftAuctionBid](b, id)
-	default:
-		return nil, b.UnexpectedID("InputInvoice", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("InputInvoice", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v InputInvoiceClass
+	switch id {
+	case InputInvoiceMessageTypeID:
+		m := tl.New[InputInvoiceMessage](b, id)
+		err, v = m.decodeFields(b), m
+	case InputInvoiceSlugTypeID:
+		m := tl.New[InputInvoiceSlug](b, id)
+		err, v = m.decodeFields(b), m
+	case InputInvoicePremiumGiftCodeTypeID:
+		m := tl.New[InputInvoicePremiumGiftCode](b, id)
+		err, v = m.decodeFields(b), m
+	case InputInvoiceStarsTypeID:
+		m := tl.New[InputInvoiceStars](b, id)
+		err, v = m.decodeFields(b), m
+	case InputInvoiceChatInviteSubscriptionTypeID:
+		m := tl.New[InputInvoiceChatInviteSubscription](b, id)
+		err, v = m.decodeFields(b), m
+	case InputInvoiceStarGiftTypeID:
+		m := tl.New[InputInvoiceStarGift](b, id)
+		err, v = m.decodeFields(b), m
+	case InputInvoiceStarGiftUpgradeTypeID:
+		m := tl.New[InputInvoiceStarGiftUpgrade](b, id)
+		err, v = m.decodeFields(b), m
+	case InputInvoiceStarGiftTransferTypeID:
+		m := tl.New[InputInvoiceStarGiftTransfer](b, id)
+		err, v = m.decodeFields(b), m
+	case InputInvoicePremiumGiftStarsTypeID:
+		m := tl.New[InputInvoicePremiumGiftStars](b, id)
+		err, v = m.decodeFields(b), m
+	case InputInvoiceBusinessBotTransferStarsTypeID:
+		m := tl.New[InputInvoiceBusinessBotTransferStars](b, id)
+		err, v = m.decodeFields(b), m
+	case InputInvoiceStarGiftResaleTypeID:
+		m := tl.New[InputInvoiceStarGiftResale](b, id)
+		err, v = m.decodeFields(b), m
+	case InputInvoiceStarGiftPrepaidUpgradeTypeID:
+		m := tl.New[InputInvoiceStarGiftPrepaidUpgrade](b, id)
+		err, v = m.decodeFields(b), m
+	case InputInvoicePremiumAuthCodeTypeID:
+		m := tl.New[InputInvoicePremiumAuthCode](b, id)
+		err, v = m.decodeFields(b), m
+	case InputInvoiceStarGiftDropOriginalDetailsTypeID:
+		m := tl.New[InputInvoiceStarGiftDropOriginalDetails](b, id)
+		err, v = m.decodeFields(b), m
+	case InputInvoiceStarGiftAuctionBidTypeID:
+		m := tl.New[InputInvoiceStarGiftAuctionBid](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("InputInvoice", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -3605,55 +3878,75 @@ func DecodeInputMediaClass(b *tl.Buffer) (InputMediaClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("InputMedia", "", err)
 	}
-	var v InputMediaClass
-	switch id {
-	case InputMediaEmptyTypeID:
-		v = tl.New[InputMediaEmpty](b, id)
-	case InputMediaUploadedPhotoTypeID:
-		v = tl.New[InputMediaUploadedPhoto](b, id)
-	case InputMediaPhotoTypeID:
-		v = tl.New[InputMediaPhoto](b, id)
-	case InputMediaGeoPointTypeID:
-		v = tl.New[InputMediaGeoPoint](b, id)
-	case InputMediaContactTypeID:
-		v = tl.New[InputMediaContact](b, id)
-	case InputMediaUploadedDocumentTypeID:
-		v = tl.New[InputMediaUploadedDocument](b, id)
-	case InputMediaDocumentTypeID:
-		v = tl.New[InputMediaDocument](b, id)
-	case InputMediaVenueTypeID:
-		v = tl.New[InputMediaVenue](b, id)
-	case InputMediaPhotoExternalTypeID:
-		v = tl.New[InputMediaPhotoExternal](b, id)
-	case InputMediaDocumentExternalTypeID:
-		v = tl.New[InputMediaDocumentExternal](b, id)
-	case InputMediaGameTypeID:
-		v = tl.New[InputMediaGame](b, id)
-	case InputMediaInvoiceTypeID:
-		v = tl.New[InputMediaInvoice](b, id)
-	case InputMediaGeoLiveTypeID:
-		v = tl.New[InputMediaGeoLive](b, id)
-	case InputMediaPollTypeID:
-		v = tl.New[InputMediaPoll](b, id)
-	case InputMediaDiceTypeID:
-		v = tl.New[InputMediaDice](b, id)
-	case InputMediaStoryTypeID:
-		v = tl.New[InputMediaStory](b, id)
-	case InputMediaWebPageTypeID:
-		v = tl.New[InputMediaWebPage](b, id)
-	case InputMediaPaidMediaTypeID:
-		v = tl.New[InputMediaPaidMedia](b, id)
-	case InputMediaTodoTypeID:
-		v = tl.New[InputMediaTodo](b, id)
-	case InputMediaStakeDiceTypeID:
-		v = tl.New[InputMediaStakeDice](b, id)
-	default:
-		return nil, b.UnexpectedID("InputMedia", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("InputMedia", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v InputMediaClass
+	switch id {
+	case InputMediaEmptyTypeID:
+		m := tl.New[InputMediaEmpty](b, id)
+		err, v = m.decodeFields(b), m
+	case InputMediaUploadedPhotoTypeID:
+		m := tl.New[InputMediaUploadedPhoto](b, id)
+		err, v = m.decodeFields(b), m
+	case InputMediaPhotoTypeID:
+		m := tl.New[InputMediaPhoto](b, id)
+		err, v = m.decodeFields(b), m
+	case InputMediaGeoPointTypeID:
+		m := tl.New[InputMediaGeoPoint](b, id)
+		err, v = m.decodeFields(b), m
+	case InputMediaContactTypeID:
+		m := tl.New[InputMediaContact](b, id)
+		err, v = m.decodeFields(b), m
+	case InputMediaUploadedDocumentTypeID:
+		m := tl.New[InputMediaUploadedDocument](b, id)
+		err, v = m.decodeFields(b), m
+	case InputMediaDocumentTypeID:
+		m := tl.New[InputMediaDocument](b, id)
+		err, v = m.decodeFields(b), m
+	case InputMediaVenueTypeID:
+		m := tl.New[InputMediaVenue](b, id)
+		err, v = m.decodeFields(b), m
+	case InputMediaPhotoExternalTypeID:
+		m := tl.New[InputMediaPhotoExternal](b, id)
+		err, v = m.decodeFields(b), m
+	case InputMediaDocumentExternalTypeID:
+		m := tl.New[InputMediaDocumentExternal](b, id)
+		err, v = m.decodeFields(b), m
+	case InputMediaGameTypeID:
+		m := tl.New[InputMediaGame](b, id)
+		err, v = m.decodeFields(b), m
+	case InputMediaInvoiceTypeID:
+		m := tl.New[InputMediaInvoice](b, id)
+		err, v = m.decodeFields(b), m
+	case InputMediaGeoLiveTypeID:
+		m := tl.New[InputMediaGeoLive](b, id)
+		err, v = m.decodeFields(b), m
+	case InputMediaPollTypeID:
+		m := tl.New[InputMediaPoll](b, id)
+		err, v = m.decodeFields(b), m
+	case InputMediaDiceTypeID:
+		m := tl.New[InputMediaDice](b, id)
+		err, v = m.decodeFields(b), m
+	case InputMediaStoryTypeID:
+		m := tl.New[InputMediaStory](b, id)
+		err, v = m.decodeFields(b), m
+	case InputMediaWebPageTypeID:
+		m := tl.New[InputMediaWebPage](b, id)
+		err, v = m.decodeFields(b), m
+	case InputMediaPaidMediaTypeID:
+		m := tl.New[InputMediaPaidMedia](b, id)
+		err, v = m.decodeFields(b), m
+	case InputMediaTodoTypeID:
+		m := tl.New[InputMediaTodo](b, id)
+		err, v = m.decodeFields(b), m
+	case InputMediaStakeDiceTypeID:
+		m := tl.New[InputMediaStakeDice](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("InputMedia", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -3694,23 +3987,27 @@ func DecodeInputMessageClass(b *tl.Buffer) (InputMessageClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("InputMessage", "", err)
 	}
-	var v InputMessageClass
-	switch id {
-	case InputMessageIDTypeID:
-		v = tl.New[InputMessageID](b, id)
-	case InputMessageReplyToTypeID:
-		v = tl.New[InputMessageReplyTo](b, id)
-	case InputMessagePinnedTypeID:
-		v = tl.New[InputMessagePinned](b, id)
-	case InputMessageCallbackQueryTypeID:
-		v = tl.New[InputMessageCallbackQuery](b, id)
-	default:
-		return nil, b.UnexpectedID("InputMessage", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("InputMessage", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v InputMessageClass
+	switch id {
+	case InputMessageIDTypeID:
+		m := tl.New[InputMessageID](b, id)
+		err, v = m.decodeFields(b), m
+	case InputMessageReplyToTypeID:
+		m := tl.New[InputMessageReplyTo](b, id)
+		err, v = m.decodeFields(b), m
+	case InputMessagePinnedTypeID:
+		m := tl.New[InputMessagePinned](b, id)
+		err, v = m.decodeFields(b), m
+	case InputMessageCallbackQueryTypeID:
+		m := tl.New[InputMessageCallbackQuery](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("InputMessage", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -3751,27 +4048,33 @@ func DecodeInputNotifyPeerClass(b *tl.Buffer) (InputNotifyPeerClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("InputNotifyPeer", "", err)
 	}
-	var v InputNotifyPeerClass
-	switch id {
-	case InputNotifyPeerTypeID:
-		v = tl.New[InputNotifyPeer](b, id)
-	case InputNotifyUsersTypeID:
-		v = tl.New[InputNotifyUsers](b, id)
-	case InputNotifyChatsTypeID:
-		v = tl.New[InputNotifyChats](b, id)
-	case InputNotifyBroadcastsTypeID:
-		v = tl.New[InputNotifyBroadcasts](b, id)
-	case InputNotifyForumTopicTypeID:
-		v = tl.New[InputNotifyForumTopic](b, id)
-	case InputNotifyCommunityTypeID:
-		v = tl.New[InputNotifyCommunity](b, id)
-	default:
-		return nil, b.UnexpectedID("InputNotifyPeer", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("InputNotifyPeer", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v InputNotifyPeerClass
+	switch id {
+	case InputNotifyPeerTypeID:
+		m := tl.New[InputNotifyPeer](b, id)
+		err, v = m.decodeFields(b), m
+	case InputNotifyUsersTypeID:
+		m := tl.New[InputNotifyUsers](b, id)
+		err, v = m.decodeFields(b), m
+	case InputNotifyChatsTypeID:
+		m := tl.New[InputNotifyChats](b, id)
+		err, v = m.decodeFields(b), m
+	case InputNotifyBroadcastsTypeID:
+		m := tl.New[InputNotifyBroadcasts](b, id)
+		err, v = m.decodeFields(b), m
+	case InputNotifyForumTopicTypeID:
+		m := tl.New[InputNotifyForumTopic](b, id)
+		err, v = m.decodeFields(b), m
+	case InputNotifyCommunityTypeID:
+		m := tl.New[InputNotifyCommunity](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("InputNotifyPeer", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -3812,19 +4115,21 @@ func DecodeInputPasskeyCredentialClass(b *tl.Buffer) (InputPasskeyCredentialClas
 	if err != nil {
 		return nil, b.DecodeErr("InputPasskeyCredential", "", err)
 	}
-	var v InputPasskeyCredentialClass
-	switch id {
-	case InputPasskeyCredentialPublicKeyTypeID:
-		v = tl.New[InputPasskeyCredentialPublicKey](b, id)
-	case InputPasskeyCredentialFirebasePNVTypeID:
-		v = tl.New[InputPasskeyCredentialFirebasePNV](b, id)
-	default:
-		return nil, b.UnexpectedID("InputPasskeyCredential", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("InputPasskeyCredential", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v InputPasskeyCredentialClass
+	switch id {
+	case InputPasskeyCredentialPublicKeyTypeID:
+		m := tl.New[InputPasskeyCredentialPublicKey](b, id)
+		err, v = m.decodeFields(b), m
+	case InputPasskeyCredentialFirebasePNVTypeID:
+		m := tl.New[InputPasskeyCredentialFirebasePNV](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("InputPasskeyCredential", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -3865,19 +4170,21 @@ func DecodeInputPasskeyResponseClass(b *tl.Buffer) (InputPasskeyResponseClass, e
 	if err != nil {
 		return nil, b.DecodeErr("InputPasskeyResponse", "", err)
 	}
-	var v InputPasskeyResponseClass
-	switch id {
-	case InputPasskeyResponseRegisterTypeID:
-		v = tl.New[InputPasskeyResponseRegister](b, id)
-	case InputPasskeyResponseLoginTypeID:
-		v = tl.New[InputPasskeyResponseLogin](b, id)
-	default:
-		return nil, b.UnexpectedID("InputPasskeyResponse", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("InputPasskeyResponse", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v InputPasskeyResponseClass
+	switch id {
+	case InputPasskeyResponseRegisterTypeID:
+		m := tl.New[InputPasskeyResponseRegister](b, id)
+		err, v = m.decodeFields(b), m
+	case InputPasskeyResponseLoginTypeID:
+		m := tl.New[InputPasskeyResponseLogin](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("InputPasskeyResponse", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -3918,23 +4225,27 @@ func DecodeInputPaymentCredentialsClass(b *tl.Buffer) (InputPaymentCredentialsCl
 	if err != nil {
 		return nil, b.DecodeErr("InputPaymentCredentials", "", err)
 	}
-	var v InputPaymentCredentialsClass
-	switch id {
-	case InputPaymentCredentialsSavedTypeID:
-		v = tl.New[InputPaymentCredentialsSaved](b, id)
-	case InputPaymentCredentialsTypeID:
-		v = tl.New[InputPaymentCredentials](b, id)
-	case InputPaymentCredentialsApplePayTypeID:
-		v = tl.New[InputPaymentCredentialsApplePay](b, id)
-	case InputPaymentCredentialsGooglePayTypeID:
-		v = tl.New[InputPaymentCredentialsGooglePay](b, id)
-	default:
-		return nil, b.UnexpectedID("InputPaymentCredentials", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("InputPaymentCredentials", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v InputPaymentCredentialsClass
+	switch id {
+	case InputPaymentCredentialsSavedTypeID:
+		m := tl.New[InputPaymentCredentialsSaved](b, id)
+		err, v = m.decodeFields(b), m
+	case InputPaymentCredentialsTypeID:
+		m := tl.New[InputPaymentCredentials](b, id)
+		err, v = m.decodeFields(b), m
+	case InputPaymentCredentialsApplePayTypeID:
+		m := tl.New[InputPaymentCredentialsApplePay](b, id)
+		err, v = m.decodeFields(b), m
+	case InputPaymentCredentialsGooglePayTypeID:
+		m := tl.New[InputPaymentCredentialsGooglePay](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("InputPaymentCredentials", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -3975,29 +4286,36 @@ func DecodeInputPeerClass(b *tl.Buffer) (InputPeerClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("InputPeer", "", err)
 	}
-	var v InputPeerClass
-	switch id {
-	case InputPeerEmptyTypeID:
-		v = tl.New[InputPeerEmpty](b, id)
-	case InputPeerSelfTypeID:
-		v = tl.New[InputPeerSelf](b, id)
-	case InputPeerChatTypeID:
-		v = tl.New[InputPeerChat](b, id)
-	case InputPeerUserTypeID:
-		v = tl.New[InputPeerUser](b, id)
-	case InputPeerChannelTypeID:
-		v = tl.New[InputPeerChannel](b, id)
-	case InputPeerUserFromMessageTypeID:
-		v = tl.New[InputPeerUserFromMessage](b, id)
-	case InputPeerChannelFromMessageTypeID:
-		v = tl.New[InputPeerChannelFromMessage](b, id)
-	default:
-		return nil, b.UnexpectedID("InputPeer", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("InputPeer", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v InputPeerClass
+	switch id {
+	case InputPeerEmptyTypeID:
+		m := tl.New[InputPeerEmpty](b, id)
+		err, v = m.decodeFields(b), m
+	case InputPeerSelfTypeID:
+		m := tl.New[InputPeerSelf](b, id)
+		err, v = m.decodeFields(b), m
+	case InputPeerChatTypeID:
+		m := tl.New[InputPeerChat](b, id)
+		err, v = m.decodeFields(b), m
+	case InputPeerUserTypeID:
+		m := tl.New[InputPeerUser](b, id)
+		err, v = m.decodeFields(b), m
+	case InputPeerChannelTypeID:
+		m := tl.New[InputPeerChannel](b, id)
+		err, v = m.decodeFields(b), m
+	case InputPeerUserFromMessageTypeID:
+		m := tl.New[InputPeerUserFromMessage](b, id)
+		err, v = m.decodeFields(b), m
+	case InputPeerChannelFromMessageTypeID:
+		m := tl.New[InputPeerChannelFromMessage](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("InputPeer", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -4038,19 +4356,21 @@ func DecodeInputPhotoClass(b *tl.Buffer) (InputPhotoClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("InputPhoto", "", err)
 	}
-	var v InputPhotoClass
-	switch id {
-	case InputPhotoEmptyTypeID:
-		v = tl.New[InputPhotoEmpty](b, id)
-	case InputPhotoTypeID:
-		v = tl.New[InputPhoto](b, id)
-	default:
-		return nil, b.UnexpectedID("InputPhoto", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("InputPhoto", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v InputPhotoClass
+	switch id {
+	case InputPhotoEmptyTypeID:
+		m := tl.New[InputPhotoEmpty](b, id)
+		err, v = m.decodeFields(b), m
+	case InputPhotoTypeID:
+		m := tl.New[InputPhoto](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("InputPhoto", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -4091,43 +4411,57 @@ func DecodeInputPrivacyKeyClass(b *tl.Buffer) (InputPrivacyKeyClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("InputPrivacyKey", "", err)
 	}
-	var v InputPrivacyKeyClass
-	switch id {
-	case InputPrivacyKeyStatusTimestampTypeID:
-		v = tl.New[InputPrivacyKeyStatusTimestamp](b, id)
-	case InputPrivacyKeyChatInviteTypeID:
-		v = tl.New[InputPrivacyKeyChatInvite](b, id)
-	case InputPrivacyKeyPhoneCallTypeID:
-		v = tl.New[InputPrivacyKeyPhoneCall](b, id)
-	case InputPrivacyKeyPhoneP2PTypeID:
-		v = tl.New[InputPrivacyKeyPhoneP2P](b, id)
-	case InputPrivacyKeyForwardsTypeID:
-		v = tl.New[InputPrivacyKeyForwards](b, id)
-	case InputPrivacyKeyProfilePhotoTypeID:
-		v = tl.New[InputPrivacyKeyProfilePhoto](b, id)
-	case InputPrivacyKeyPhoneNumberTypeID:
-		v = tl.New[InputPrivacyKeyPhoneNumber](b, id)
-	case InputPrivacyKeyAddedByPhoneTypeID:
-		v = tl.New[InputPrivacyKeyAddedByPhone](b, id)
-	case InputPrivacyKeyVoiceMessagesTypeID:
-		v = tl.New[InputPrivacyKeyVoiceMessages](b, id)
-	case InputPrivacyKeyAboutTypeID:
-		v = tl.New[InputPrivacyKeyAbout](b, id)
-	case InputPrivacyKeyBirthdayTypeID:
-		v = tl.New[InputPrivacyKeyBirthday](b, id)
-	case InputPrivacyKeyStarGiftsAutoSaveTypeID:
-		v = tl.New[InputPrivacyKeyStarGiftsAutoSave](b, id)
-	case InputPrivacyKeyNoPaidMessagesTypeID:
-		v = tl.New[InputPrivacyKeyNoPaidMessages](b, id)
-	case InputPrivacyKeySavedMusicTypeID:
-		v = tl.New[InputPrivacyKeySavedMusic](b, id)
-	default:
-		return nil, b.UnexpectedID("InputPrivacyKey", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("InputPrivacyKey", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v InputPrivacyKeyClass
+	switch id {
+	case InputPrivacyKeyStatusTimestampTypeID:
+		m := tl.New[InputPrivacyKeyStatusTimestamp](b, id)
+		err, v = m.decodeFields(b), m
+	case InputPrivacyKeyChatInviteTypeID:
+		m := tl.New[InputPrivacyKeyChatInvite](b, id)
+		err, v = m.decodeFields(b), m
+	case InputPrivacyKeyPhoneCallTypeID:
+		m := tl.New[InputPrivacyKeyPhoneCall](b, id)
+		err, v = m.decodeFields(b), m
+	case InputPrivacyKeyPhoneP2PTypeID:
+		m := tl.New[InputPrivacyKeyPhoneP2P](b, id)
+		err, v = m.decodeFields(b), m
+	case InputPrivacyKeyForwardsTypeID:
+		m := tl.New[InputPrivacyKeyForwards](b, id)
+		err, v = m.decodeFields(b), m
+	case InputPrivacyKeyProfilePhotoTypeID:
+		m := tl.New[InputPrivacyKeyProfilePhoto](b, id)
+		err, v = m.decodeFields(b), m
+	case InputPrivacyKeyPhoneNumberTypeID:
+		m := tl.New[InputPrivacyKeyPhoneNumber](b, id)
+		err, v = m.decodeFields(b), m
+	case InputPrivacyKeyAddedByPhoneTypeID:
+		m := tl.New[InputPrivacyKeyAddedByPhone](b, id)
+		err, v = m.decodeFields(b), m
+	case InputPrivacyKeyVoiceMessagesTypeID:
+		m := tl.New[InputPrivacyKeyVoiceMessages](b, id)
+		err, v = m.decodeFields(b), m
+	case InputPrivacyKeyAboutTypeID:
+		m := tl.New[InputPrivacyKeyAbout](b, id)
+		err, v = m.decodeFields(b), m
+	case InputPrivacyKeyBirthdayTypeID:
+		m := tl.New[InputPrivacyKeyBirthday](b, id)
+		err, v = m.decodeFields(b), m
+	case InputPrivacyKeyStarGiftsAutoSaveTypeID:
+		m := tl.New[InputPrivacyKeyStarGiftsAutoSave](b, id)
+		err, v = m.decodeFields(b), m
+	case InputPrivacyKeyNoPaidMessagesTypeID:
+		m := tl.New[InputPrivacyKeyNoPaidMessages](b, id)
+		err, v = m.decodeFields(b), m
+	case InputPrivacyKeySavedMusicTypeID:
+		m := tl.New[InputPrivacyKeySavedMusic](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("InputPrivacyKey", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -4168,39 +4502,51 @@ func DecodeInputPrivacyRuleClass(b *tl.Buffer) (InputPrivacyRuleClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("InputPrivacyRule", "", err)
 	}
-	var v InputPrivacyRuleClass
-	switch id {
-	case InputPrivacyValueAllowContactsTypeID:
-		v = tl.New[InputPrivacyValueAllowContacts](b, id)
-	case InputPrivacyValueAllowAllTypeID:
-		v = tl.New[InputPrivacyValueAllowAll](b, id)
-	case InputPrivacyValueAllowUsersTypeID:
-		v = tl.New[InputPrivacyValueAllowUsers](b, id)
-	case InputPrivacyValueDisallowContactsTypeID:
-		v = tl.New[InputPrivacyValueDisallowContacts](b, id)
-	case InputPrivacyValueDisallowAllTypeID:
-		v = tl.New[InputPrivacyValueDisallowAll](b, id)
-	case InputPrivacyValueDisallowUsersTypeID:
-		v = tl.New[InputPrivacyValueDisallowUsers](b, id)
-	case InputPrivacyValueAllowChatParticipantsTypeID:
-		v = tl.New[InputPrivacyValueAllowChatParticipants](b, id)
-	case InputPrivacyValueDisallowChatParticipantsTypeID:
-		v = tl.New[InputPrivacyValueDisallowChatParticipants](b, id)
-	case InputPrivacyValueAllowCloseFriendsTypeID:
-		v = tl.New[InputPrivacyValueAllowCloseFriends](b, id)
-	case InputPrivacyValueAllowPremiumTypeID:
-		v = tl.New[InputPrivacyValueAllowPremium](b, id)
-	case InputPrivacyValueAllowBotsTypeID:
-		v = tl.New[InputPrivacyValueAllowBots](b, id)
-	case InputPrivacyValueDisallowBotsTypeID:
-		v = tl.New[InputPrivacyValueDisallowBots](b, id)
-	default:
-		return nil, b.UnexpectedID("InputPrivacyRule", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("InputPrivacyRule", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v InputPrivacyRuleClass
+	switch id {
+	case InputPrivacyValueAllowContactsTypeID:
+		m := tl.New[InputPrivacyValueAllowContacts](b, id)
+		err, v = m.decodeFields(b), m
+	case InputPrivacyValueAllowAllTypeID:
+		m := tl.New[InputPrivacyValueAllowAll](b, id)
+		err, v = m.decodeFields(b), m
+	case InputPrivacyValueAllowUsersTypeID:
+		m := tl.New[InputPrivacyValueAllowUsers](b, id)
+		err, v = m.decodeFields(b), m
+	case InputPrivacyValueDisallowContactsTypeID:
+		m := tl.New[InputPrivacyValueDisallowContacts](b, id)
+		err, v = m.decodeFields(b), m
+	case InputPrivacyValueDisallowAllTypeID:
+		m := tl.New[InputPrivacyValueDisallowAll](b, id)
+		err, v = m.decodeFields(b), m
+	case InputPrivacyValueDisallowUsersTypeID:
+		m := tl.New[InputPrivacyValueDisallowUsers](b, id)
+		err, v = m.decodeFields(b), m
+	case InputPrivacyValueAllowChatParticipantsTypeID:
+		m := tl.New[InputPrivacyValueAllowChatParticipants](b, id)
+		err, v = m.decodeFields(b), m
+	case InputPrivacyValueDisallowChatParticipantsTypeID:
+		m := tl.New[InputPrivacyValueDisallowChatParticipants](b, id)
+		err, v = m.decodeFields(b), m
+	case InputPrivacyValueAllowCloseFriendsTypeID:
+		m := tl.New[InputPrivacyValueAllowCloseFriends](b, id)
+		err, v = m.decodeFields(b), m
+	case InputPrivacyValueAllowPremiumTypeID:
+		m := tl.New[InputPrivacyValueAllowPremium](b, id)
+		err, v = m.decodeFields(b), m
+	case InputPrivacyValueAllowBotsTypeID:
+		m := tl.New[InputPrivacyValueAllowBots](b, id)
+		err, v = m.decodeFields(b), m
+	case InputPrivacyValueDisallowBotsTypeID:
+		m := tl.New[InputPrivacyValueDisallowBots](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("InputPrivacyRule", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -4241,19 +4587,21 @@ func DecodeInputQuickReplyShortcutClass(b *tl.Buffer) (InputQuickReplyShortcutCl
 	if err != nil {
 		return nil, b.DecodeErr("InputQuickReplyShortcut", "", err)
 	}
-	var v InputQuickReplyShortcutClass
-	switch id {
-	case InputQuickReplyShortcutTypeID:
-		v = tl.New[InputQuickReplyShortcut](b, id)
-	case InputQuickReplyShortcutIDTypeID:
-		v = tl.New[InputQuickReplyShortcutID](b, id)
-	default:
-		return nil, b.UnexpectedID("InputQuickReplyShortcut", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("InputQuickReplyShortcut", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v InputQuickReplyShortcutClass
+	switch id {
+	case InputQuickReplyShortcutTypeID:
+		m := tl.New[InputQuickReplyShortcut](b, id)
+		err, v = m.decodeFields(b), m
+	case InputQuickReplyShortcutIDTypeID:
+		m := tl.New[InputQuickReplyShortcutID](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("InputQuickReplyShortcut", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -4294,23 +4642,27 @@ func DecodeInputReplyToClass(b *tl.Buffer) (InputReplyToClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("InputReplyTo", "", err)
 	}
-	var v InputReplyToClass
-	switch id {
-	case InputReplyToMessageTypeID:
-		v = tl.New[InputReplyToMessage](b, id)
-	case InputReplyToStoryTypeID:
-		v = tl.New[InputReplyToStory](b, id)
-	case InputReplyToMonoForumTypeID:
-		v = tl.New[InputReplyToMonoForum](b, id)
-	case InputReplyToEphemeralMessageTypeID:
-		v = tl.New[InputReplyToEphemeralMessage](b, id)
-	default:
-		return nil, b.UnexpectedID("InputReplyTo", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("InputReplyTo", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v InputReplyToClass
+	switch id {
+	case InputReplyToMessageTypeID:
+		m := tl.New[InputReplyToMessage](b, id)
+		err, v = m.decodeFields(b), m
+	case InputReplyToStoryTypeID:
+		m := tl.New[InputReplyToStory](b, id)
+		err, v = m.decodeFields(b), m
+	case InputReplyToMonoForumTypeID:
+		m := tl.New[InputReplyToMonoForum](b, id)
+		err, v = m.decodeFields(b), m
+	case InputReplyToEphemeralMessageTypeID:
+		m := tl.New[InputReplyToEphemeralMessage](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("InputReplyTo", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -4351,19 +4703,21 @@ func DecodeInputRichFileClass(b *tl.Buffer) (InputRichFileClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("InputRichFile", "", err)
 	}
-	var v InputRichFileClass
-	switch id {
-	case InputRichFilePhotoTypeID:
-		v = tl.New[InputRichFilePhoto](b, id)
-	case InputRichFileDocumentTypeID:
-		v = tl.New[InputRichFileDocument](b, id)
-	default:
-		return nil, b.UnexpectedID("InputRichFile", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("InputRichFile", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v InputRichFileClass
+	switch id {
+	case InputRichFilePhotoTypeID:
+		m := tl.New[InputRichFilePhoto](b, id)
+		err, v = m.decodeFields(b), m
+	case InputRichFileDocumentTypeID:
+		m := tl.New[InputRichFileDocument](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("InputRichFile", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -4404,21 +4758,24 @@ func DecodeInputRichMessageClass(b *tl.Buffer) (InputRichMessageClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("InputRichMessage", "", err)
 	}
-	var v InputRichMessageClass
-	switch id {
-	case InputRichMessageTypeID:
-		v = tl.New[InputRichMessage](b, id)
-	case InputRichMessageHTMLTypeID:
-		v = tl.New[InputRichMessageHTML](b, id)
-	case InputRichMessageMarkdownTypeID:
-		v = tl.New[InputRichMessageMarkdown](b, id)
-	default:
-		return nil, b.UnexpectedID("InputRichMessage", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("InputRichMessage", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v InputRichMessageClass
+	switch id {
+	case InputRichMessageTypeID:
+		m := tl.New[InputRichMessage](b, id)
+		err, v = m.decodeFields(b), m
+	case InputRichMessageHTMLTypeID:
+		m := tl.New[InputRichMessageHTML](b, id)
+		err, v = m.decodeFields(b), m
+	case InputRichMessageMarkdownTypeID:
+		m := tl.New[InputRichMessageMarkdown](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("InputRichMessage", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -4459,21 +4816,24 @@ func DecodeInputSavedStarGiftClass(b *tl.Buffer) (InputSavedStarGiftClass, error
 	if err != nil {
 		return nil, b.DecodeErr("InputSavedStarGift", "", err)
 	}
-	var v InputSavedStarGiftClass
-	switch id {
-	case InputSavedStarGiftUserTypeID:
-		v = tl.New[InputSavedStarGiftUser](b, id)
-	case InputSavedStarGiftChatTypeID:
-		v = tl.New[InputSavedStarGiftChat](b, id)
-	case InputSavedStarGiftSlugTypeID:
-		v = tl.New[InputSavedStarGiftSlug](b, id)
-	default:
-		return nil, b.UnexpectedID("InputSavedStarGift", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("InputSavedStarGift", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v InputSavedStarGiftClass
+	switch id {
+	case InputSavedStarGiftUserTypeID:
+		m := tl.New[InputSavedStarGiftUser](b, id)
+		err, v = m.decodeFields(b), m
+	case InputSavedStarGiftChatTypeID:
+		m := tl.New[InputSavedStarGiftChat](b, id)
+		err, v = m.decodeFields(b), m
+	case InputSavedStarGiftSlugTypeID:
+		m := tl.New[InputSavedStarGiftSlug](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("InputSavedStarGift", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -4514,19 +4874,21 @@ func DecodeInputSecureFileClass(b *tl.Buffer) (InputSecureFileClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("InputSecureFile", "", err)
 	}
-	var v InputSecureFileClass
-	switch id {
-	case InputSecureFileUploadedTypeID:
-		v = tl.New[InputSecureFileUploaded](b, id)
-	case InputSecureFileTypeID:
-		v = tl.New[InputSecureFile](b, id)
-	default:
-		return nil, b.UnexpectedID("InputSecureFile", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("InputSecureFile", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v InputSecureFileClass
+	switch id {
+	case InputSecureFileUploadedTypeID:
+		m := tl.New[InputSecureFileUploaded](b, id)
+		err, v = m.decodeFields(b), m
+	case InputSecureFileTypeID:
+		m := tl.New[InputSecureFile](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("InputSecureFile", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -4567,19 +4929,21 @@ func DecodeInputStarGiftAuctionClass(b *tl.Buffer) (InputStarGiftAuctionClass, e
 	if err != nil {
 		return nil, b.DecodeErr("InputStarGiftAuction", "", err)
 	}
-	var v InputStarGiftAuctionClass
-	switch id {
-	case InputStarGiftAuctionTypeID:
-		v = tl.New[InputStarGiftAuction](b, id)
-	case InputStarGiftAuctionSlugTypeID:
-		v = tl.New[InputStarGiftAuctionSlug](b, id)
-	default:
-		return nil, b.UnexpectedID("InputStarGiftAuction", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("InputStarGiftAuction", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v InputStarGiftAuctionClass
+	switch id {
+	case InputStarGiftAuctionTypeID:
+		m := tl.New[InputStarGiftAuction](b, id)
+		err, v = m.decodeFields(b), m
+	case InputStarGiftAuctionSlugTypeID:
+		m := tl.New[InputStarGiftAuctionSlug](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("InputStarGiftAuction", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -4620,39 +4984,51 @@ func DecodeInputStickerSetClass(b *tl.Buffer) (InputStickerSetClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("InputStickerSet", "", err)
 	}
-	var v InputStickerSetClass
-	switch id {
-	case InputStickerSetEmptyTypeID:
-		v = tl.New[InputStickerSetEmpty](b, id)
-	case InputStickerSetIDTypeID:
-		v = tl.New[InputStickerSetID](b, id)
-	case InputStickerSetShortNameTypeID:
-		v = tl.New[InputStickerSetShortName](b, id)
-	case InputStickerSetAnimatedEmojiTypeID:
-		v = tl.New[InputStickerSetAnimatedEmoji](b, id)
-	case InputStickerSetDiceTypeID:
-		v = tl.New[InputStickerSetDice](b, id)
-	case InputStickerSetAnimatedEmojiAnimationsTypeID:
-		v = tl.New[InputStickerSetAnimatedEmojiAnimations](b, id)
-	case InputStickerSetPremiumGiftsTypeID:
-		v = tl.New[InputStickerSetPremiumGifts](b, id)
-	case InputStickerSetEmojiGenericAnimationsTypeID:
-		v = tl.New[InputStickerSetEmojiGenericAnimations](b, id)
-	case InputStickerSetEmojiDefaultStatusesTypeID:
-		v = tl.New[InputStickerSetEmojiDefaultStatuses](b, id)
-	case InputStickerSetEmojiDefaultTopicIconsTypeID:
-		v = tl.New[InputStickerSetEmojiDefaultTopicIcons](b, id)
-	case InputStickerSetEmojiChannelDefaultStatusesTypeID:
-		v = tl.New[InputStickerSetEmojiChannelDefaultStatuses](b, id)
-	case InputStickerSetTonGiftsTypeID:
-		v = tl.New[InputStickerSetTonGifts](b, id)
-	default:
-		return nil, b.UnexpectedID("InputStickerSet", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("InputStickerSet", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v InputStickerSetClass
+	switch id {
+	case InputStickerSetEmptyTypeID:
+		m := tl.New[InputStickerSetEmpty](b, id)
+		err, v = m.decodeFields(b), m
+	case InputStickerSetIDTypeID:
+		m := tl.New[InputStickerSetID](b, id)
+		err, v = m.decodeFields(b), m
+	case InputStickerSetShortNameTypeID:
+		m := tl.New[InputStickerSetShortName](b, id)
+		err, v = m.decodeFields(b), m
+	case InputStickerSetAnimatedEmojiTypeID:
+		m := tl.New[InputStickerSetAnimatedEmoji](b, id)
+		err, v = m.decodeFields(b), m
+	case InputStickerSetDiceTypeID:
+		m := tl.New[InputStickerSetDice](b, id)
+		err, v = m.decodeFields(b), m
+	case InputStickerSetAnimatedEmojiAnimationsTypeID:
+		m := tl.New[InputStickerSetAnimatedEmojiAnimations](b, id)
+		err, v = m.decodeFields(b), m
+	case InputStickerSetPremiumGiftsTypeID:
+		m := tl.New[InputStickerSetPremiumGifts](b, id)
+		err, v = m.decodeFields(b), m
+	case InputStickerSetEmojiGenericAnimationsTypeID:
+		m := tl.New[InputStickerSetEmojiGenericAnimations](b, id)
+		err, v = m.decodeFields(b), m
+	case InputStickerSetEmojiDefaultStatusesTypeID:
+		m := tl.New[InputStickerSetEmojiDefaultStatuses](b, id)
+		err, v = m.decodeFields(b), m
+	case InputStickerSetEmojiDefaultTopicIconsTypeID:
+		m := tl.New[InputStickerSetEmojiDefaultTopicIcons](b, id)
+		err, v = m.decodeFields(b), m
+	case InputStickerSetEmojiChannelDefaultStatusesTypeID:
+		m := tl.New[InputStickerSetEmojiChannelDefaultStatuses](b, id)
+		err, v = m.decodeFields(b), m
+	case InputStickerSetTonGiftsTypeID:
+		m := tl.New[InputStickerSetTonGifts](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("InputStickerSet", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -4693,19 +5069,21 @@ func DecodeInputStickeredMediaClass(b *tl.Buffer) (InputStickeredMediaClass, err
 	if err != nil {
 		return nil, b.DecodeErr("InputStickeredMedia", "", err)
 	}
-	var v InputStickeredMediaClass
-	switch id {
-	case InputStickeredMediaPhotoTypeID:
-		v = tl.New[InputStickeredMediaPhoto](b, id)
-	case InputStickeredMediaDocumentTypeID:
-		v = tl.New[InputStickeredMediaDocument](b, id)
-	default:
-		return nil, b.UnexpectedID("InputStickeredMedia", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("InputStickeredMedia", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v InputStickeredMediaClass
+	switch id {
+	case InputStickeredMediaPhotoTypeID:
+		m := tl.New[InputStickeredMediaPhoto](b, id)
+		err, v = m.decodeFields(b), m
+	case InputStickeredMediaDocumentTypeID:
+		m := tl.New[InputStickeredMediaDocument](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("InputStickeredMedia", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -4746,31 +5124,39 @@ func DecodeInputStorePaymentPurposeClass(b *tl.Buffer) (InputStorePaymentPurpose
 	if err != nil {
 		return nil, b.DecodeErr("InputStorePaymentPurpose", "", err)
 	}
-	var v InputStorePaymentPurposeClass
-	switch id {
-	case InputStorePaymentPremiumSubscriptionTypeID:
-		v = tl.New[InputStorePaymentPremiumSubscription](b, id)
-	case InputStorePaymentGiftPremiumTypeID:
-		v = tl.New[InputStorePaymentGiftPremium](b, id)
-	case InputStorePaymentPremiumGiftCodeTypeID:
-		v = tl.New[InputStorePaymentPremiumGiftCode](b, id)
-	case InputStorePaymentPremiumGiveawayTypeID:
-		v = tl.New[InputStorePaymentPremiumGiveaway](b, id)
-	case InputStorePaymentStarsTopupTypeID:
-		v = tl.New[InputStorePaymentStarsTopup](b, id)
-	case InputStorePaymentStarsGiftTypeID:
-		v = tl.New[InputStorePaymentStarsGift](b, id)
-	case InputStorePaymentStarsGiveawayTypeID:
-		v = tl.New[InputStorePaymentStarsGiveaway](b, id)
-	case InputStorePaymentAuthCodeTypeID:
-		v = tl.New[InputStorePaymentAuthCode](b, id)
-	default:
-		return nil, b.UnexpectedID("InputStorePaymentPurpose", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("InputStorePaymentPurpose", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v InputStorePaymentPurposeClass
+	switch id {
+	case InputStorePaymentPremiumSubscriptionTypeID:
+		m := tl.New[InputStorePaymentPremiumSubscription](b, id)
+		err, v = m.decodeFields(b), m
+	case InputStorePaymentGiftPremiumTypeID:
+		m := tl.New[InputStorePaymentGiftPremium](b, id)
+		err, v = m.decodeFields(b), m
+	case InputStorePaymentPremiumGiftCodeTypeID:
+		m := tl.New[InputStorePaymentPremiumGiftCode](b, id)
+		err, v = m.decodeFields(b), m
+	case InputStorePaymentPremiumGiveawayTypeID:
+		m := tl.New[InputStorePaymentPremiumGiveaway](b, id)
+		err, v = m.decodeFields(b), m
+	case InputStorePaymentStarsTopupTypeID:
+		m := tl.New[InputStorePaymentStarsTopup](b, id)
+		err, v = m.decodeFields(b), m
+	case InputStorePaymentStarsGiftTypeID:
+		m := tl.New[InputStorePaymentStarsGift](b, id)
+		err, v = m.decodeFields(b), m
+	case InputStorePaymentStarsGiveawayTypeID:
+		m := tl.New[InputStorePaymentStarsGiveaway](b, id)
+		err, v = m.decodeFields(b), m
+	case InputStorePaymentAuthCodeTypeID:
+		m := tl.New[InputStorePaymentAuthCode](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("InputStorePaymentPurpose", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -4811,19 +5197,21 @@ func DecodeInputThemeClass(b *tl.Buffer) (InputThemeClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("InputTheme", "", err)
 	}
-	var v InputThemeClass
-	switch id {
-	case InputThemeTypeID:
-		v = tl.New[InputTheme](b, id)
-	case InputThemeSlugTypeID:
-		v = tl.New[InputThemeSlug](b, id)
-	default:
-		return nil, b.UnexpectedID("InputTheme", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("InputTheme", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v InputThemeClass
+	switch id {
+	case InputThemeTypeID:
+		m := tl.New[InputTheme](b, id)
+		err, v = m.decodeFields(b), m
+	case InputThemeSlugTypeID:
+		m := tl.New[InputThemeSlug](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("InputTheme", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -4864,23 +5252,27 @@ func DecodeInputUserClass(b *tl.Buffer) (InputUserClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("InputUser", "", err)
 	}
-	var v InputUserClass
-	switch id {
-	case InputUserEmptyTypeID:
-		v = tl.New[InputUserEmpty](b, id)
-	case InputUserSelfTypeID:
-		v = tl.New[InputUserSelf](b, id)
-	case InputUserTypeID:
-		v = tl.New[InputUser](b, id)
-	case InputUserFromMessageTypeID:
-		v = tl.New[InputUserFromMessage](b, id)
-	default:
-		return nil, b.UnexpectedID("InputUser", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("InputUser", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v InputUserClass
+	switch id {
+	case InputUserEmptyTypeID:
+		m := tl.New[InputUserEmpty](b, id)
+		err, v = m.decodeFields(b), m
+	case InputUserSelfTypeID:
+		m := tl.New[InputUserSelf](b, id)
+		err, v = m.decodeFields(b), m
+	case InputUserTypeID:
+		m := tl.New[InputUser](b, id)
+		err, v = m.decodeFields(b), m
+	case InputUserFromMessageTypeID:
+		m := tl.New[InputUserFromMessage](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("InputUser", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -4921,21 +5313,24 @@ func DecodeInputWallPaperClass(b *tl.Buffer) (InputWallPaperClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("InputWallPaper", "", err)
 	}
-	var v InputWallPaperClass
-	switch id {
-	case InputWallPaperTypeID:
-		v = tl.New[InputWallPaper](b, id)
-	case InputWallPaperSlugTypeID:
-		v = tl.New[InputWallPaperSlug](b, id)
-	case InputWallPaperNoFileTypeID:
-		v = tl.New[InputWallPaperNoFile](b, id)
-	default:
-		return nil, b.UnexpectedID("InputWallPaper", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("InputWallPaper", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v InputWallPaperClass
+	switch id {
+	case InputWallPaperTypeID:
+		m := tl.New[InputWallPaper](b, id)
+		err, v = m.decodeFields(b), m
+	case InputWallPaperSlugTypeID:
+		m := tl.New[InputWallPaperSlug](b, id)
+		err, v = m.decodeFields(b), m
+	case InputWallPaperNoFileTypeID:
+		m := tl.New[InputWallPaperNoFile](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("InputWallPaper", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -4976,21 +5371,24 @@ func DecodeInputWebFileLocationClass(b *tl.Buffer) (InputWebFileLocationClass, e
 	if err != nil {
 		return nil, b.DecodeErr("InputWebFileLocation", "", err)
 	}
-	var v InputWebFileLocationClass
-	switch id {
-	case InputWebFileLocationTypeID:
-		v = tl.New[InputWebFileLocation](b, id)
-	case InputWebFileGeoPointLocationTypeID:
-		v = tl.New[InputWebFileGeoPointLocation](b, id)
-	case InputWebFileAudioAlbumThumbLocationTypeID:
-		v = tl.New[InputWebFileAudioAlbumThumbLocation](b, id)
-	default:
-		return nil, b.UnexpectedID("InputWebFileLocation", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("InputWebFileLocation", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v InputWebFileLocationClass
+	switch id {
+	case InputWebFileLocationTypeID:
+		m := tl.New[InputWebFileLocation](b, id)
+		err, v = m.decodeFields(b), m
+	case InputWebFileGeoPointLocationTypeID:
+		m := tl.New[InputWebFileGeoPointLocation](b, id)
+		err, v = m.decodeFields(b), m
+	case InputWebFileAudioAlbumThumbLocationTypeID:
+		m := tl.New[InputWebFileAudioAlbumThumbLocation](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("InputWebFileLocation", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -5031,27 +5429,33 @@ func DecodeJSONValueClass(b *tl.Buffer) (JSONValueClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("JSONValue", "", err)
 	}
-	var v JSONValueClass
-	switch id {
-	case JSONNullTypeID:
-		v = tl.New[JSONNull](b, id)
-	case JSONBoolTypeID:
-		v = tl.New[JSONBool](b, id)
-	case JSONNumberTypeID:
-		v = tl.New[JSONNumber](b, id)
-	case JSONStringTypeID:
-		v = tl.New[JSONString](b, id)
-	case JSONArrayTypeID:
-		v = tl.New[JSONArray](b, id)
-	case JSONObjectTypeID:
-		v = tl.New[JSONObject](b, id)
-	default:
-		return nil, b.UnexpectedID("JSONValue", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("JSONValue", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v JSONValueClass
+	switch id {
+	case JSONNullTypeID:
+		m := tl.New[JSONNull](b, id)
+		err, v = m.decodeFields(b), m
+	case JSONBoolTypeID:
+		m := tl.New[JSONBool](b, id)
+		err, v = m.decodeFields(b), m
+	case JSONNumberTypeID:
+		m := tl.New[JSONNumber](b, id)
+		err, v = m.decodeFields(b), m
+	case JSONStringTypeID:
+		m := tl.New[JSONString](b, id)
+		err, v = m.decodeFields(b), m
+	case JSONArrayTypeID:
+		m := tl.New[JSONArray](b, id)
+		err, v = m.decodeFields(b), m
+	case JSONObjectTypeID:
+		m := tl.New[JSONObject](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("JSONValue", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -5092,23 +5496,27 @@ func DecodeJoinChatBotResultClass(b *tl.Buffer) (JoinChatBotResultClass, error) 
 	if err != nil {
 		return nil, b.DecodeErr("JoinChatBotResult", "", err)
 	}
-	var v JoinChatBotResultClass
-	switch id {
-	case JoinChatBotResultApprovedTypeID:
-		v = tl.New[JoinChatBotResultApproved](b, id)
-	case JoinChatBotResultDeclinedTypeID:
-		v = tl.New[JoinChatBotResultDeclined](b, id)
-	case JoinChatBotResultQueuedTypeID:
-		v = tl.New[JoinChatBotResultQueued](b, id)
-	case JoinChatBotResultWebViewTypeID:
-		v = tl.New[JoinChatBotResultWebView](b, id)
-	default:
-		return nil, b.UnexpectedID("JoinChatBotResult", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("JoinChatBotResult", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v JoinChatBotResultClass
+	switch id {
+	case JoinChatBotResultApprovedTypeID:
+		m := tl.New[JoinChatBotResultApproved](b, id)
+		err, v = m.decodeFields(b), m
+	case JoinChatBotResultDeclinedTypeID:
+		m := tl.New[JoinChatBotResultDeclined](b, id)
+		err, v = m.decodeFields(b), m
+	case JoinChatBotResultQueuedTypeID:
+		m := tl.New[JoinChatBotResultQueued](b, id)
+		err, v = m.decodeFields(b), m
+	case JoinChatBotResultWebViewTypeID:
+		m := tl.New[JoinChatBotResultWebView](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("JoinChatBotResult", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -5149,51 +5557,69 @@ func DecodeKeyboardButtonClass(b *tl.Buffer) (KeyboardButtonClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("KeyboardButton", "", err)
 	}
-	var v KeyboardButtonClass
-	switch id {
-	case KeyboardButtonTypeID:
-		v = tl.New[KeyboardButton](b, id)
-	case KeyboardButtonURLTypeID:
-		v = tl.New[KeyboardButtonURL](b, id)
-	case KeyboardButtonCallbackTypeID:
-		v = tl.New[KeyboardButtonCallback](b, id)
-	case KeyboardButtonRequestPhoneTypeID:
-		v = tl.New[KeyboardButtonRequestPhone](b, id)
-	case KeyboardButtonRequestGeoLocationTypeID:
-		v = tl.New[KeyboardButtonRequestGeoLocation](b, id)
-	case KeyboardButtonSwitchInlineTypeID:
-		v = tl.New[KeyboardButtonSwitchInline](b, id)
-	case KeyboardButtonGameTypeID:
-		v = tl.New[KeyboardButtonGame](b, id)
-	case KeyboardButtonBuyTypeID:
-		v = tl.New[KeyboardButtonBuy](b, id)
-	case KeyboardButtonURLAuthTypeID:
-		v = tl.New[KeyboardButtonURLAuth](b, id)
-	case InputKeyboardButtonURLAuthTypeID:
-		v = tl.New[InputKeyboardButtonURLAuth](b, id)
-	case KeyboardButtonRequestPollTypeID:
-		v = tl.New[KeyboardButtonRequestPoll](b, id)
-	case InputKeyboardButtonUserProfileTypeID:
-		v = tl.New[InputKeyboardButtonUserProfile](b, id)
-	case KeyboardButtonUserProfileTypeID:
-		v = tl.New[KeyboardButtonUserProfile](b, id)
-	case KeyboardButtonWebViewTypeID:
-		v = tl.New[KeyboardButtonWebView](b, id)
-	case KeyboardButtonSimpleWebViewTypeID:
-		v = tl.New[KeyboardButtonSimpleWebView](b, id)
-	case KeyboardButtonRequestPeerTypeID:
-		v = tl.New[KeyboardButtonRequestPeer](b, id)
-	case InputKeyboardButtonRequestPeerTypeID:
-		v = tl.New[InputKeyboardButtonRequestPeer](b, id)
-	case KeyboardButtonCopyTypeID:
-		v = tl.New[KeyboardButtonCopy](b, id)
-	default:
-		return nil, b.UnexpectedID("KeyboardButton", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("KeyboardButton", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v KeyboardButtonClass
+	switch id {
+	case KeyboardButtonTypeID:
+		m := tl.New[KeyboardButton](b, id)
+		err, v = m.decodeFields(b), m
+	case KeyboardButtonURLTypeID:
+		m := tl.New[KeyboardButtonURL](b, id)
+		err, v = m.decodeFields(b), m
+	case KeyboardButtonCallbackTypeID:
+		m := tl.New[KeyboardButtonCallback](b, id)
+		err, v = m.decodeFields(b), m
+	case KeyboardButtonRequestPhoneTypeID:
+		m := tl.New[KeyboardButtonRequestPhone](b, id)
+		err, v = m.decodeFields(b), m
+	case KeyboardButtonRequestGeoLocationTypeID:
+		m := tl.New[KeyboardButtonRequestGeoLocation](b, id)
+		err, v = m.decodeFields(b), m
+	case KeyboardButtonSwitchInlineTypeID:
+		m := tl.New[KeyboardButtonSwitchInline](b, id)
+		err, v = m.decodeFields(b), m
+	case KeyboardButtonGameTypeID:
+		m := tl.New[KeyboardButtonGame](b, id)
+		err, v = m.decodeFields(b), m
+	case KeyboardButtonBuyTypeID:
+		m := tl.New[KeyboardButtonBuy](b, id)
+		err, v = m.decodeFields(b), m
+	case KeyboardButtonURLAuthTypeID:
+		m := tl.New[KeyboardButtonURLAuth](b, id)
+		err, v = m.decodeFields(b), m
+	case InputKeyboardButtonURLAuthTypeID:
+		m := tl.New[InputKeyboardButtonURLAuth](b, id)
+		err, v = m.decodeFields(b), m
+	case KeyboardButtonRequestPollTypeID:
+		m := tl.New[KeyboardButtonRequestPoll](b, id)
+		err, v = m.decodeFields(b), m
+	case InputKeyboardButtonUserProfileTypeID:
+		m := tl.New[InputKeyboardButtonUserProfile](b, id)
+		err, v = m.decodeFields(b), m
+	case KeyboardButtonUserProfileTypeID:
+		m := tl.New[KeyboardButtonUserProfile](b, id)
+		err, v = m.decodeFields(b), m
+	case KeyboardButtonWebViewTypeID:
+		m := tl.New[KeyboardButtonWebView](b, id)
+		err, v = m.decodeFields(b), m
+	case KeyboardButtonSimpleWebViewTypeID:
+		m := tl.New[KeyboardButtonSimpleWebView](b, id)
+		err, v = m.decodeFields(b), m
+	case KeyboardButtonRequestPeerTypeID:
+		m := tl.New[KeyboardButtonRequestPeer](b, id)
+		err, v = m.decodeFields(b), m
+	case InputKeyboardButtonRequestPeerTypeID:
+		m := tl.New[InputKeyboardButtonRequestPeer](b, id)
+		err, v = m.decodeFields(b), m
+	case KeyboardButtonCopyTypeID:
+		m := tl.New[KeyboardButtonCopy](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("KeyboardButton", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -5234,21 +5660,24 @@ func DecodeLangPackStringClass(b *tl.Buffer) (LangPackStringClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("LangPackString", "", err)
 	}
-	var v LangPackStringClass
-	switch id {
-	case LangPackStringTypeID:
-		v = tl.New[LangPackString](b, id)
-	case LangPackStringPluralizedTypeID:
-		v = tl.New[LangPackStringPluralized](b, id)
-	case LangPackStringDeletedTypeID:
-		v = tl.New[LangPackStringDeleted](b, id)
-	default:
-		return nil, b.UnexpectedID("LangPackString", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("LangPackString", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v LangPackStringClass
+	switch id {
+	case LangPackStringTypeID:
+		m := tl.New[LangPackString](b, id)
+		err, v = m.decodeFields(b), m
+	case LangPackStringPluralizedTypeID:
+		m := tl.New[LangPackStringPluralized](b, id)
+		err, v = m.decodeFields(b), m
+	case LangPackStringDeletedTypeID:
+		m := tl.New[LangPackStringDeleted](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("LangPackString", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -5289,33 +5718,42 @@ func DecodeMediaAreaClass(b *tl.Buffer) (MediaAreaClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("MediaArea", "", err)
 	}
-	var v MediaAreaClass
-	switch id {
-	case MediaAreaVenueTypeID:
-		v = tl.New[MediaAreaVenue](b, id)
-	case InputMediaAreaVenueTypeID:
-		v = tl.New[InputMediaAreaVenue](b, id)
-	case MediaAreaGeoPointTypeID:
-		v = tl.New[MediaAreaGeoPoint](b, id)
-	case MediaAreaSuggestedReactionTypeID:
-		v = tl.New[MediaAreaSuggestedReaction](b, id)
-	case MediaAreaChannelPostTypeID:
-		v = tl.New[MediaAreaChannelPost](b, id)
-	case InputMediaAreaChannelPostTypeID:
-		v = tl.New[InputMediaAreaChannelPost](b, id)
-	case MediaAreaURLTypeID:
-		v = tl.New[MediaAreaURL](b, id)
-	case MediaAreaWeatherTypeID:
-		v = tl.New[MediaAreaWeather](b, id)
-	case MediaAreaStarGiftTypeID:
-		v = tl.New[MediaAreaStarGift](b, id)
-	default:
-		return nil, b.UnexpectedID("MediaArea", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("MediaArea", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v MediaAreaClass
+	switch id {
+	case MediaAreaVenueTypeID:
+		m := tl.New[MediaAreaVenue](b, id)
+		err, v = m.decodeFields(b), m
+	case InputMediaAreaVenueTypeID:
+		m := tl.New[InputMediaAreaVenue](b, id)
+		err, v = m.decodeFields(b), m
+	case MediaAreaGeoPointTypeID:
+		m := tl.New[MediaAreaGeoPoint](b, id)
+		err, v = m.decodeFields(b), m
+	case MediaAreaSuggestedReactionTypeID:
+		m := tl.New[MediaAreaSuggestedReaction](b, id)
+		err, v = m.decodeFields(b), m
+	case MediaAreaChannelPostTypeID:
+		m := tl.New[MediaAreaChannelPost](b, id)
+		err, v = m.decodeFields(b), m
+	case InputMediaAreaChannelPostTypeID:
+		m := tl.New[InputMediaAreaChannelPost](b, id)
+		err, v = m.decodeFields(b), m
+	case MediaAreaURLTypeID:
+		m := tl.New[MediaAreaURL](b, id)
+		err, v = m.decodeFields(b), m
+	case MediaAreaWeatherTypeID:
+		m := tl.New[MediaAreaWeather](b, id)
+		err, v = m.decodeFields(b), m
+	case MediaAreaStarGiftTypeID:
+		m := tl.New[MediaAreaStarGift](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("MediaArea", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -5356,21 +5794,24 @@ func DecodeMessageClass(b *tl.Buffer) (MessageClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("Message", "", err)
 	}
-	var v MessageClass
-	switch id {
-	case MessageEmptyTypeID:
-		v = tl.New[MessageEmpty](b, id)
-	case MessageTypeID:
-		v = tl.New[Message](b, id)
-	case MessageServiceTypeID:
-		v = tl.New[MessageService](b, id)
-	default:
-		return nil, b.UnexpectedID("Message", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("Message", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v MessageClass
+	switch id {
+	case MessageEmptyTypeID:
+		m := tl.New[MessageEmpty](b, id)
+		err, v = m.decodeFields(b), m
+	case MessageTypeID:
+		m := tl.New[Message](b, id)
+		err, v = m.decodeFields(b), m
+	case MessageServiceTypeID:
+		m := tl.New[MessageService](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("Message", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -5411,151 +5852,219 @@ func DecodeMessageActionClass(b *tl.Buffer) (MessageActionClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("MessageAction", "", err)
 	}
-	var v MessageActionClass
-	switch id {
-	case MessageActionEmptyTypeID:
-		v = tl.New[MessageActionEmpty](b, id)
-	case MessageActionChatCreateTypeID:
-		v = tl.New[MessageActionChatCreate](b, id)
-	case MessageActionChatEditTitleTypeID:
-		v = tl.New[MessageActionChatEditTitle](b, id)
-	case MessageActionChatEditPhotoTypeID:
-		v = tl.New[MessageActionChatEditPhoto](b, id)
-	case MessageActionChatDeletePhotoTypeID:
-		v = tl.New[MessageActionChatDeletePhoto](b, id)
-	case MessageActionChatAddUserTypeID:
-		v = tl.New[MessageActionChatAddUser](b, id)
-	case MessageActionChatDeleteUserTypeID:
-		v = tl.New[MessageActionChatDeleteUser](b, id)
-	case MessageActionChatJoinedByLinkTypeID:
-		v = tl.New[MessageActionChatJoinedByLink](b, id)
-	case MessageActionChannelCreateTypeID:
-		v = tl.New[MessageActionChannelCreate](b, id)
-	case MessageActionChatMigrateToTypeID:
-		v = tl.New[MessageActionChatMigrateTo](b, id)
-	case MessageActionChannelMigrateFromTypeID:
-		v = tl.New[MessageActionChannelMigrateFrom](b, id)
-	case MessageActionPinMessageTypeID:
-		v = tl.New[MessageActionPinMessage](b, id)
-	case MessageActionHistoryClearTypeID:
-		v = tl.New[MessageActionHistoryClear](b, id)
-	case MessageActionGameScoreTypeID:
-		v = tl.New[MessageActionGameScore](b, id)
-	case MessageActionPaymentSentMeTypeID:
-		v = tl.New[MessageActionPaymentSentMe](b, id)
-	case MessageActionPaymentSentTypeID:
-		v = tl.New[MessageActionPaymentSent](b, id)
-	case MessageActionPhoneCallTypeID:
-		v = tl.New[MessageActionPhoneCall](b, id)
-	case MessageActionScreenshotTakenTypeID:
-		v = tl.New[MessageActionScreenshotTaken](b, id)
-	case MessageActionCustomActionTypeID:
-		v = tl.New[MessageActionCustomAction](b, id)
-	case MessageActionBotAllowedTypeID:
-		v = tl.New[MessageActionBotAllowed](b, id)
-	case MessageActionSecureValuesSentMeTypeID:
-		v = tl.New[MessageActionSecureValuesSentMe](b, id)
-	case MessageActionSecureValuesSentTypeID:
-		v = tl.New[MessageActionSecureValuesSent](b, id)
-	case MessageActionContactSignUpTypeID:
-		v = tl.New[MessageActionContactSignUp](b, id)
-	case MessageActionGeoProximityReachedTypeID:
-		v = tl.New[MessageActionGeoProximityReached](b, id)
-	case MessageActionGroupCallTypeID:
-		v = tl.New[MessageActionGroupCall](b, id)
-	case MessageActionInviteToGroupCallTypeID:
-		v = tl.New[MessageActionInviteToGroupCall](b, id)
-	case MessageActionSetMessagesTTLTypeID:
-		v = tl.New[MessageActionSetMessagesTTL](b, id)
-	case MessageActionGroupCallScheduledTypeID:
-		v = tl.New[MessageActionGroupCallScheduled](b, id)
-	case MessageActionSetChatThemeTypeID:
-		v = tl.New[MessageActionSetChatTheme](b, id)
-	case MessageActionChatJoinedByRequestTypeID:
-		v = tl.New[MessageActionChatJoinedByRequest](b, id)
-	case MessageActionWebViewDataSentMeTypeID:
-		v = tl.New[MessageActionWebViewDataSentMe](b, id)
-	case MessageActionWebViewDataSentTypeID:
-		v = tl.New[MessageActionWebViewDataSent](b, id)
-	case MessageActionGiftPremiumTypeID:
-		v = tl.New[MessageActionGiftPremium](b, id)
-	case MessageActionTopicCreateTypeID:
-		v = tl.New[MessageActionTopicCreate](b, id)
-	case MessageActionTopicEditTypeID:
-		v = tl.New[MessageActionTopicEdit](b, id)
-	case MessageActionSuggestProfilePhotoTypeID:
-		v = tl.New[MessageActionSuggestProfilePhoto](b, id)
-	case MessageActionRequestedPeerTypeID:
-		v = tl.New[MessageActionRequestedPeer](b, id)
-	case MessageActionSetChatWallPaperTypeID:
-		v = tl.New[MessageActionSetChatWallPaper](b, id)
-	case MessageActionGiftCodeTypeID:
-		v = tl.New[MessageActionGiftCode](b, id)
-	case MessageActionGiveawayLaunchTypeID:
-		v = tl.New[MessageActionGiveawayLaunch](b, id)
-	case MessageActionGiveawayResultsTypeID:
-		v = tl.New[MessageActionGiveawayResults](b, id)
-	case MessageActionBoostApplyTypeID:
-		v = tl.New[MessageActionBoostApply](b, id)
-	case MessageActionRequestedPeerSentMeTypeID:
-		v = tl.New[MessageActionRequestedPeerSentMe](b, id)
-	case MessageActionPaymentRefundedTypeID:
-		v = tl.New[MessageActionPaymentRefunded](b, id)
-	case MessageActionGiftStarsTypeID:
-		v = tl.New[MessageActionGiftStars](b, id)
-	case MessageActionPrizeStarsTypeID:
-		v = tl.New[MessageActionPrizeStars](b, id)
-	case MessageActionStarGiftTypeID:
-		v = tl.New[MessageActionStarGift](b, id)
-	case MessageActionStarGiftUniqueTypeID:
-		v = tl.New[MessageActionStarGiftUnique](b, id)
-	case MessageActionPaidMessagesRefundedTypeID:
-		v = tl.New[MessageActionPaidMessagesRefunded](b, id)
-	case MessageActionPaidMessagesPriceTypeID:
-		v = tl.New[MessageActionPaidMessagesPrice](b, id)
-	case MessageActionConferenceCallTypeID:
-		v = tl.New[MessageActionConferenceCall](b, id)
-	case MessageActionTodoCompletionsTypeID:
-		v = tl.New[MessageActionTodoCompletions](b, id)
-	case MessageActionTodoAppendTasksTypeID:
-		v = tl.New[MessageActionTodoAppendTasks](b, id)
-	case MessageActionSuggestedPostApprovalTypeID:
-		v = tl.New[MessageActionSuggestedPostApproval](b, id)
-	case MessageActionSuggestedPostSuccessTypeID:
-		v = tl.New[MessageActionSuggestedPostSuccess](b, id)
-	case MessageActionSuggestedPostRefundTypeID:
-		v = tl.New[MessageActionSuggestedPostRefund](b, id)
-	case MessageActionGiftTonTypeID:
-		v = tl.New[MessageActionGiftTon](b, id)
-	case MessageActionSuggestBirthdayTypeID:
-		v = tl.New[MessageActionSuggestBirthday](b, id)
-	case MessageActionStarGiftPurchaseOfferTypeID:
-		v = tl.New[MessageActionStarGiftPurchaseOffer](b, id)
-	case MessageActionStarGiftPurchaseOfferDeclinedTypeID:
-		v = tl.New[MessageActionStarGiftPurchaseOfferDeclined](b, id)
-	case MessageActionNewCreatorPendingTypeID:
-		v = tl.New[MessageActionNewCreatorPending](b, id)
-	case MessageActionChangeCreatorTypeID:
-		v = tl.New[MessageActionChangeCreator](b, id)
-	case MessageActionNoForwardsToggleTypeID:
-		v = tl.New[MessageActionNoForwardsToggle](b, id)
-	case MessageActionNoForwardsRequestTypeID:
-		v = tl.New[MessageActionNoForwardsRequest](b, id)
-	case MessageActionPollAppendAnswerTypeID:
-		v = tl.New[MessageActionPollAppendAnswer](b, id)
-	case MessageActionPollDeleteAnswerTypeID:
-		v = tl.New[MessageActionPollDeleteAnswer](b, id)
-	case MessageActionManagedBotCreatedTypeID:
-		v = tl.New[MessageActionManagedBotCreated](b, id)
-	case MessageActionChangeCommunityTypeID:
-		v = tl.New[MessageActionChangeCommunity](b, id)
-	default:
-		return nil, b.UnexpectedID("MessageAction", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("MessageAction", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v MessageActionClass
+	switch id {
+	case MessageActionEmptyTypeID:
+		m := tl.New[MessageActionEmpty](b, id)
+		err, v = m.decodeFields(b), m
+	case MessageActionChatCreateTypeID:
+		m := tl.New[MessageActionChatCreate](b, id)
+		err, v = m.decodeFields(b), m
+	case MessageActionChatEditTitleTypeID:
+		m := tl.New[MessageActionChatEditTitle](b, id)
+		err, v = m.decodeFields(b), m
+	case MessageActionChatEditPhotoTypeID:
+		m := tl.New[MessageActionChatEditPhoto](b, id)
+		err, v = m.decodeFields(b), m
+	case MessageActionChatDeletePhotoTypeID:
+		m := tl.New[MessageActionChatDeletePhoto](b, id)
+		err, v = m.decodeFields(b), m
+	case MessageActionChatAddUserTypeID:
+		m := tl.New[MessageActionChatAddUser](b, id)
+		err, v = m.decodeFields(b), m
+	case MessageActionChatDeleteUserTypeID:
+		m := tl.New[MessageActionChatDeleteUser](b, id)
+		err, v = m.decodeFields(b), m
+	case MessageActionChatJoinedByLinkTypeID:
+		m := tl.New[MessageActionChatJoinedByLink](b, id)
+		err, v = m.decodeFields(b), m
+	case MessageActionChannelCreateTypeID:
+		m := tl.New[MessageActionChannelCreate](b, id)
+		err, v = m.decodeFields(b), m
+	case MessageActionChatMigrateToTypeID:
+		m := tl.New[MessageActionChatMigrateTo](b, id)
+		err, v = m.decodeFields(b), m
+	case MessageActionChannelMigrateFromTypeID:
+		m := tl.New[MessageActionChannelMigrateFrom](b, id)
+		err, v = m.decodeFields(b), m
+	case MessageActionPinMessageTypeID:
+		m := tl.New[MessageActionPinMessage](b, id)
+		err, v = m.decodeFields(b), m
+	case MessageActionHistoryClearTypeID:
+		m := tl.New[MessageActionHistoryClear](b, id)
+		err, v = m.decodeFields(b), m
+	case MessageActionGameScoreTypeID:
+		m := tl.New[MessageActionGameScore](b, id)
+		err, v = m.decodeFields(b), m
+	case MessageActionPaymentSentMeTypeID:
+		m := tl.New[MessageActionPaymentSentMe](b, id)
+		err, v = m.decodeFields(b), m
+	case MessageActionPaymentSentTypeID:
+		m := tl.New[MessageActionPaymentSent](b, id)
+		err, v = m.decodeFields(b), m
+	case MessageActionPhoneCallTypeID:
+		m := tl.New[MessageActionPhoneCall](b, id)
+		err, v = m.decodeFields(b), m
+	case MessageActionScreenshotTakenTypeID:
+		m := tl.New[MessageActionScreenshotTaken](b, id)
+		err, v = m.decodeFields(b), m
+	case MessageActionCustomActionTypeID:
+		m := tl.New[MessageActionCustomAction](b, id)
+		err, v = m.decodeFields(b), m
+	case MessageActionBotAllowedTypeID:
+		m := tl.New[MessageActionBotAllowed](b, id)
+		err, v = m.decodeFields(b), m
+	case MessageActionSecureValuesSentMeTypeID:
+		m := tl.New[MessageActionSecureValuesSentMe](b, id)
+		err, v = m.decodeFields(b), m
+	case MessageActionSecureValuesSentTypeID:
+		m := tl.New[MessageActionSecureValuesSent](b, id)
+		err, v = m.decodeFields(b), m
+	case MessageActionContactSignUpTypeID:
+		m := tl.New[MessageActionContactSignUp](b, id)
+		err, v = m.decodeFields(b), m
+	case MessageActionGeoProximityReachedTypeID:
+		m := tl.New[MessageActionGeoProximityReached](b, id)
+		err, v = m.decodeFields(b), m
+	case MessageActionGroupCallTypeID:
+		m := tl.New[MessageActionGroupCall](b, id)
+		err, v = m.decodeFields(b), m
+	case MessageActionInviteToGroupCallTypeID:
+		m := tl.New[MessageActionInviteToGroupCall](b, id)
+		err, v = m.decodeFields(b), m
+	case MessageActionSetMessagesTTLTypeID:
+		m := tl.New[MessageActionSetMessagesTTL](b, id)
+		err, v = m.decodeFields(b), m
+	case MessageActionGroupCallScheduledTypeID:
+		m := tl.New[MessageActionGroupCallScheduled](b, id)
+		err, v = m.decodeFields(b), m
+	case MessageActionSetChatThemeTypeID:
+		m := tl.New[MessageActionSetChatTheme](b, id)
+		err, v = m.decodeFields(b), m
+	case MessageActionChatJoinedByRequestTypeID:
+		m := tl.New[MessageActionChatJoinedByRequest](b, id)
+		err, v = m.decodeFields(b), m
+	case MessageActionWebViewDataSentMeTypeID:
+		m := tl.New[MessageActionWebViewDataSentMe](b, id)
+		err, v = m.decodeFields(b), m
+	case MessageActionWebViewDataSentTypeID:
+		m := tl.New[MessageActionWebViewDataSent](b, id)
+		err, v = m.decodeFields(b), m
+	case MessageActionGiftPremiumTypeID:
+		m := tl.New[MessageActionGiftPremium](b, id)
+		err, v = m.decodeFields(b), m
+	case MessageActionTopicCreateTypeID:
+		m := tl.New[MessageActionTopicCreate](b, id)
+		err, v = m.decodeFields(b), m
+	case MessageActionTopicEditTypeID:
+		m := tl.New[MessageActionTopicEdit](b, id)
+		err, v = m.decodeFields(b), m
+	case MessageActionSuggestProfilePhotoTypeID:
+		m := tl.New[MessageActionSuggestProfilePhoto](b, id)
+		err, v = m.decodeFields(b), m
+	case MessageActionRequestedPeerTypeID:
+		m := tl.New[MessageActionRequestedPeer](b, id)
+		err, v = m.decodeFields(b), m
+	case MessageActionSetChatWallPaperTypeID:
+		m := tl.New[MessageActionSetChatWallPaper](b, id)
+		err, v = m.decodeFields(b), m
+	case MessageActionGiftCodeTypeID:
+		m := tl.New[MessageActionGiftCode](b, id)
+		err, v = m.decodeFields(b), m
+	case MessageActionGiveawayLaunchTypeID:
+		m := tl.New[MessageActionGiveawayLaunch](b, id)
+		err, v = m.decodeFields(b), m
+	case MessageActionGiveawayResultsTypeID:
+		m := tl.New[MessageActionGiveawayResults](b, id)
+		err, v = m.decodeFields(b), m
+	case MessageActionBoostApplyTypeID:
+		m := tl.New[MessageActionBoostApply](b, id)
+		err, v = m.decodeFields(b), m
+	case MessageActionRequestedPeerSentMeTypeID:
+		m := tl.New[MessageActionRequestedPeerSentMe](b, id)
+		err, v = m.decodeFields(b), m
+	case MessageActionPaymentRefundedTypeID:
+		m := tl.New[MessageActionPaymentRefunded](b, id)
+		err, v = m.decodeFields(b), m
+	case MessageActionGiftStarsTypeID:
+		m := tl.New[MessageActionGiftStars](b, id)
+		err, v = m.decodeFields(b), m
+	case MessageActionPrizeStarsTypeID:
+		m := tl.New[MessageActionPrizeStars](b, id)
+		err, v = m.decodeFields(b), m
+	case MessageActionStarGiftTypeID:
+		m := tl.New[MessageActionStarGift](b, id)
+		err, v = m.decodeFields(b), m
+	case MessageActionStarGiftUniqueTypeID:
+		m := tl.New[MessageActionStarGiftUnique](b, id)
+		err, v = m.decodeFields(b), m
+	case MessageActionPaidMessagesRefundedTypeID:
+		m := tl.New[MessageActionPaidMessagesRefunded](b, id)
+		err, v = m.decodeFields(b), m
+	case MessageActionPaidMessagesPriceTypeID:
+		m := tl.New[MessageActionPaidMessagesPrice](b, id)
+		err, v = m.decodeFields(b), m
+	case MessageActionConferenceCallTypeID:
+		m := tl.New[MessageActionConferenceCall](b, id)
+		err, v = m.decodeFields(b), m
+	case MessageActionTodoCompletionsTypeID:
+		m := tl.New[MessageActionTodoCompletions](b, id)
+		err, v = m.decodeFields(b), m
+	case MessageActionTodoAppendTasksTypeID:
+		m := tl.New[MessageActionTodoAppendTasks](b, id)
+		err, v = m.decodeFields(b), m
+	case MessageActionSuggestedPostApprovalTypeID:
+		m := tl.New[MessageActionSuggestedPostApproval](b, id)
+		err, v = m.decodeFields(b), m
+	case MessageActionSuggestedPostSuccessTypeID:
+		m := tl.New[MessageActionSuggestedPostSuccess](b, id)
+		err, v = m.decodeFields(b), m
+	case MessageActionSuggestedPostRefundTypeID:
+		m := tl.New[MessageActionSuggestedPostRefund](b, id)
+		err, v = m.decodeFields(b), m
+	case MessageActionGiftTonTypeID:
+		m := tl.New[MessageActionGiftTon](b, id)
+		err, v = m.decodeFields(b), m
+	case MessageActionSuggestBirthdayTypeID:
+		m := tl.New[MessageActionSuggestBirthday](b, id)
+		err, v = m.decodeFields(b), m
+	case MessageActionStarGiftPurchaseOfferTypeID:
+		m := tl.New[MessageActionStarGiftPurchaseOffer](b, id)
+		err, v = m.decodeFields(b), m
+	case MessageActionStarGiftPurchaseOfferDeclinedTypeID:
+		m := tl.New[MessageActionStarGiftPurchaseOfferDeclined](b, id)
+		err, v = m.decodeFields(b), m
+	case MessageActionNewCreatorPendingTypeID:
+		m := tl.New[MessageActionNewCreatorPending](b, id)
+		err, v = m.decodeFields(b), m
+	case MessageActionChangeCreatorTypeID:
+		m := tl.New[MessageActionChangeCreator](b, id)
+		err, v = m.decodeFields(b), m
+	case MessageActionNoForwardsToggleTypeID:
+		m := tl.New[MessageActionNoForwardsToggle](b, id)
+		err, v = m.decodeFields(b), m
+	case MessageActionNoForwardsRequestTypeID:
+		m := tl.New[MessageActionNoForwardsRequest](b, id)
+		err, v = m.decodeFields(b), m
+	case MessageActionPollAppendAnswerTypeID:
+		m := tl.New[MessageActionPollAppendAnswer](b, id)
+		err, v = m.decodeFields(b), m
+	case MessageActionPollDeleteAnswerTypeID:
+		m := tl.New[MessageActionPollDeleteAnswer](b, id)
+		err, v = m.decodeFields(b), m
+	case MessageActionManagedBotCreatedTypeID:
+		m := tl.New[MessageActionManagedBotCreated](b, id)
+		err, v = m.decodeFields(b), m
+	case MessageActionChangeCommunityTypeID:
+		m := tl.New[MessageActionChangeCommunity](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("MessageAction", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -5596,65 +6105,90 @@ func DecodeMessageEntityClass(b *tl.Buffer) (MessageEntityClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("MessageEntity", "", err)
 	}
-	var v MessageEntityClass
-	switch id {
-	case MessageEntityUnknownTypeID:
-		v = tl.New[MessageEntityUnknown](b, id)
-	case MessageEntityMentionTypeID:
-		v = tl.New[MessageEntityMention](b, id)
-	case MessageEntityHashtagTypeID:
-		v = tl.New[MessageEntityHashtag](b, id)
-	case MessageEntityBotCommandTypeID:
-		v = tl.New[MessageEntityBotCommand](b, id)
-	case MessageEntityURLTypeID:
-		v = tl.New[MessageEntityURL](b, id)
-	case MessageEntityEmailTypeID:
-		v = tl.New[MessageEntityEmail](b, id)
-	case MessageEntityBoldTypeID:
-		v = tl.New[MessageEntityBold](b, id)
-	case MessageEntityItalicTypeID:
-		v = tl.New[MessageEntityItalic](b, id)
-	case MessageEntityCodeTypeID:
-		v = tl.New[MessageEntityCode](b, id)
-	case MessageEntityPreTypeID:
-		v = tl.New[MessageEntityPre](b, id)
-	case MessageEntityTextURLTypeID:
-		v = tl.New[MessageEntityTextURL](b, id)
-	case MessageEntityMentionNameTypeID:
-		v = tl.New[MessageEntityMentionName](b, id)
-	case InputMessageEntityMentionNameTypeID:
-		v = tl.New[InputMessageEntityMentionName](b, id)
-	case MessageEntityPhoneTypeID:
-		v = tl.New[MessageEntityPhone](b, id)
-	case MessageEntityCashtagTypeID:
-		v = tl.New[MessageEntityCashtag](b, id)
-	case MessageEntityUnderlineTypeID:
-		v = tl.New[MessageEntityUnderline](b, id)
-	case MessageEntityStrikeTypeID:
-		v = tl.New[MessageEntityStrike](b, id)
-	case MessageEntityBankCardTypeID:
-		v = tl.New[MessageEntityBankCard](b, id)
-	case MessageEntitySpoilerTypeID:
-		v = tl.New[MessageEntitySpoiler](b, id)
-	case MessageEntityCustomEmojiTypeID:
-		v = tl.New[MessageEntityCustomEmoji](b, id)
-	case MessageEntityBlockquoteTypeID:
-		v = tl.New[MessageEntityBlockquote](b, id)
-	case MessageEntityFormattedDateTypeID:
-		v = tl.New[MessageEntityFormattedDate](b, id)
-	case MessageEntityDiffInsertTypeID:
-		v = tl.New[MessageEntityDiffInsert](b, id)
-	case MessageEntityDiffReplaceTypeID:
-		v = tl.New[MessageEntityDiffReplace](b, id)
-	case MessageEntityDiffDeleteTypeID:
-		v = tl.New[MessageEntityDiffDelete](b, id)
-	default:
-		return nil, b.UnexpectedID("MessageEntity", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("MessageEntity", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v MessageEntityClass
+	switch id {
+	case MessageEntityUnknownTypeID:
+		m := tl.New[MessageEntityUnknown](b, id)
+		err, v = m.decodeFields(b), m
+	case MessageEntityMentionTypeID:
+		m := tl.New[MessageEntityMention](b, id)
+		err, v = m.decodeFields(b), m
+	case MessageEntityHashtagTypeID:
+		m := tl.New[MessageEntityHashtag](b, id)
+		err, v = m.decodeFields(b), m
+	case MessageEntityBotCommandTypeID:
+		m := tl.New[MessageEntityBotCommand](b, id)
+		err, v = m.decodeFields(b), m
+	case MessageEntityURLTypeID:
+		m := tl.New[MessageEntityURL](b, id)
+		err, v = m.decodeFields(b), m
+	case MessageEntityEmailTypeID:
+		m := tl.New[MessageEntityEmail](b, id)
+		err, v = m.decodeFields(b), m
+	case MessageEntityBoldTypeID:
+		m := tl.New[MessageEntityBold](b, id)
+		err, v = m.decodeFields(b), m
+	case MessageEntityItalicTypeID:
+		m := tl.New[MessageEntityItalic](b, id)
+		err, v = m.decodeFields(b), m
+	case MessageEntityCodeTypeID:
+		m := tl.New[MessageEntityCode](b, id)
+		err, v = m.decodeFields(b), m
+	case MessageEntityPreTypeID:
+		m := tl.New[MessageEntityPre](b, id)
+		err, v = m.decodeFields(b), m
+	case MessageEntityTextURLTypeID:
+		m := tl.New[MessageEntityTextURL](b, id)
+		err, v = m.decodeFields(b), m
+	case MessageEntityMentionNameTypeID:
+		m := tl.New[MessageEntityMentionName](b, id)
+		err, v = m.decodeFields(b), m
+	case InputMessageEntityMentionNameTypeID:
+		m := tl.New[InputMessageEntityMentionName](b, id)
+		err, v = m.decodeFields(b), m
+	case MessageEntityPhoneTypeID:
+		m := tl.New[MessageEntityPhone](b, id)
+		err, v = m.decodeFields(b), m
+	case MessageEntityCashtagTypeID:
+		m := tl.New[MessageEntityCashtag](b, id)
+		err, v = m.decodeFields(b), m
+	case MessageEntityUnderlineTypeID:
+		m := tl.New[MessageEntityUnderline](b, id)
+		err, v = m.decodeFields(b), m
+	case MessageEntityStrikeTypeID:
+		m := tl.New[MessageEntityStrike](b, id)
+		err, v = m.decodeFields(b), m
+	case MessageEntityBankCardTypeID:
+		m := tl.New[MessageEntityBankCard](b, id)
+		err, v = m.decodeFields(b), m
+	case MessageEntitySpoilerTypeID:
+		m := tl.New[MessageEntitySpoiler](b, id)
+		err, v = m.decodeFields(b), m
+	case MessageEntityCustomEmojiTypeID:
+		m := tl.New[MessageEntityCustomEmoji](b, id)
+		err, v = m.decodeFields(b), m
+	case MessageEntityBlockquoteTypeID:
+		m := tl.New[MessageEntityBlockquote](b, id)
+		err, v = m.decodeFields(b), m
+	case MessageEntityFormattedDateTypeID:
+		m := tl.New[MessageEntityFormattedDate](b, id)
+		err, v = m.decodeFields(b), m
+	case MessageEntityDiffInsertTypeID:
+		m := tl.New[MessageEntityDiffInsert](b, id)
+		err, v = m.decodeFields(b), m
+	case MessageEntityDiffReplaceTypeID:
+		m := tl.New[MessageEntityDiffReplace](b, id)
+		err, v = m.decodeFields(b), m
+	case MessageEntityDiffDeleteTypeID:
+		m := tl.New[MessageEntityDiffDelete](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("MessageEntity", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -5695,19 +6229,21 @@ func DecodeMessageExtendedMediaClass(b *tl.Buffer) (MessageExtendedMediaClass, e
 	if err != nil {
 		return nil, b.DecodeErr("MessageExtendedMedia", "", err)
 	}
-	var v MessageExtendedMediaClass
-	switch id {
-	case MessageExtendedMediaPreviewTypeID:
-		v = tl.New[MessageExtendedMediaPreview](b, id)
-	case MessageExtendedMediaTypeID:
-		v = tl.New[MessageExtendedMedia](b, id)
-	default:
-		return nil, b.UnexpectedID("MessageExtendedMedia", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("MessageExtendedMedia", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v MessageExtendedMediaClass
+	switch id {
+	case MessageExtendedMediaPreviewTypeID:
+		m := tl.New[MessageExtendedMediaPreview](b, id)
+		err, v = m.decodeFields(b), m
+	case MessageExtendedMediaTypeID:
+		m := tl.New[MessageExtendedMedia](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("MessageExtendedMedia", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -5748,53 +6284,72 @@ func DecodeMessageMediaClass(b *tl.Buffer) (MessageMediaClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("MessageMedia", "", err)
 	}
-	var v MessageMediaClass
-	switch id {
-	case MessageMediaEmptyTypeID:
-		v = tl.New[MessageMediaEmpty](b, id)
-	case MessageMediaPhotoTypeID:
-		v = tl.New[MessageMediaPhoto](b, id)
-	case MessageMediaGeoTypeID:
-		v = tl.New[MessageMediaGeo](b, id)
-	case MessageMediaContactTypeID:
-		v = tl.New[MessageMediaContact](b, id)
-	case MessageMediaUnsupportedTypeID:
-		v = tl.New[MessageMediaUnsupported](b, id)
-	case MessageMediaDocumentTypeID:
-		v = tl.New[MessageMediaDocument](b, id)
-	case MessageMediaWebPageTypeID:
-		v = tl.New[MessageMediaWebPage](b, id)
-	case MessageMediaVenueTypeID:
-		v = tl.New[MessageMediaVenue](b, id)
-	case MessageMediaGameTypeID:
-		v = tl.New[MessageMediaGame](b, id)
-	case MessageMediaInvoiceTypeID:
-		v = tl.New[MessageMediaInvoice](b, id)
-	case MessageMediaGeoLiveTypeID:
-		v = tl.New[MessageMediaGeoLive](b, id)
-	case MessageMediaPollTypeID:
-		v = tl.New[MessageMediaPoll](b, id)
-	case MessageMediaDiceTypeID:
-		v = tl.New[MessageMediaDice](b, id)
-	case MessageMediaStoryTypeID:
-		v = tl.New[MessageMediaStory](b, id)
-	case MessageMediaGiveawayTypeID:
-		v = tl.New[MessageMediaGiveaway](b, id)
-	case MessageMediaGiveawayResultsTypeID:
-		v = tl.New[MessageMediaGiveawayResults](b, id)
-	case MessageMediaPaidMediaTypeID:
-		v = tl.New[MessageMediaPaidMedia](b, id)
-	case MessageMediaToDoTypeID:
-		v = tl.New[MessageMediaToDo](b, id)
-	case MessageMediaVideoStreamTypeID:
-		v = tl.New[MessageMediaVideoStream](b, id)
-	default:
-		return nil, b.UnexpectedID("MessageMedia", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("MessageMedia", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v MessageMediaClass
+	switch id {
+	case MessageMediaEmptyTypeID:
+		m := tl.New[MessageMediaEmpty](b, id)
+		err, v = m.decodeFields(b), m
+	case MessageMediaPhotoTypeID:
+		m := tl.New[MessageMediaPhoto](b, id)
+		err, v = m.decodeFields(b), m
+	case MessageMediaGeoTypeID:
+		m := tl.New[MessageMediaGeo](b, id)
+		err, v = m.decodeFields(b), m
+	case MessageMediaContactTypeID:
+		m := tl.New[MessageMediaContact](b, id)
+		err, v = m.decodeFields(b), m
+	case MessageMediaUnsupportedTypeID:
+		m := tl.New[MessageMediaUnsupported](b, id)
+		err, v = m.decodeFields(b), m
+	case MessageMediaDocumentTypeID:
+		m := tl.New[MessageMediaDocument](b, id)
+		err, v = m.decodeFields(b), m
+	case MessageMediaWebPageTypeID:
+		m := tl.New[MessageMediaWebPage](b, id)
+		err, v = m.decodeFields(b), m
+	case MessageMediaVenueTypeID:
+		m := tl.New[MessageMediaVenue](b, id)
+		err, v = m.decodeFields(b), m
+	case MessageMediaGameTypeID:
+		m := tl.New[MessageMediaGame](b, id)
+		err, v = m.decodeFields(b), m
+	case MessageMediaInvoiceTypeID:
+		m := tl.New[MessageMediaInvoice](b, id)
+		err, v = m.decodeFields(b), m
+	case MessageMediaGeoLiveTypeID:
+		m := tl.New[MessageMediaGeoLive](b, id)
+		err, v = m.decodeFields(b), m
+	case MessageMediaPollTypeID:
+		m := tl.New[MessageMediaPoll](b, id)
+		err, v = m.decodeFields(b), m
+	case MessageMediaDiceTypeID:
+		m := tl.New[MessageMediaDice](b, id)
+		err, v = m.decodeFields(b), m
+	case MessageMediaStoryTypeID:
+		m := tl.New[MessageMediaStory](b, id)
+		err, v = m.decodeFields(b), m
+	case MessageMediaGiveawayTypeID:
+		m := tl.New[MessageMediaGiveaway](b, id)
+		err, v = m.decodeFields(b), m
+	case MessageMediaGiveawayResultsTypeID:
+		m := tl.New[MessageMediaGiveawayResults](b, id)
+		err, v = m.decodeFields(b), m
+	case MessageMediaPaidMediaTypeID:
+		m := tl.New[MessageMediaPaidMedia](b, id)
+		err, v = m.decodeFields(b), m
+	case MessageMediaToDoTypeID:
+		m := tl.New[MessageMediaToDo](b, id)
+		err, v = m.decodeFields(b), m
+	case MessageMediaVideoStreamTypeID:
+		m := tl.New[MessageMediaVideoStream](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("MessageMedia", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -5835,21 +6390,24 @@ func DecodeMessagePeerVoteClass(b *tl.Buffer) (MessagePeerVoteClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("MessagePeerVote", "", err)
 	}
-	var v MessagePeerVoteClass
-	switch id {
-	case MessagePeerVoteTypeID:
-		v = tl.New[MessagePeerVote](b, id)
-	case MessagePeerVoteInputOptionTypeID:
-		v = tl.New[MessagePeerVoteInputOption](b, id)
-	case MessagePeerVoteMultipleTypeID:
-		v = tl.New[MessagePeerVoteMultiple](b, id)
-	default:
-		return nil, b.UnexpectedID("MessagePeerVote", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("MessagePeerVote", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v MessagePeerVoteClass
+	switch id {
+	case MessagePeerVoteTypeID:
+		m := tl.New[MessagePeerVote](b, id)
+		err, v = m.decodeFields(b), m
+	case MessagePeerVoteInputOptionTypeID:
+		m := tl.New[MessagePeerVoteInputOption](b, id)
+		err, v = m.decodeFields(b), m
+	case MessagePeerVoteMultipleTypeID:
+		m := tl.New[MessagePeerVoteMultiple](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("MessagePeerVote", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -5890,19 +6448,21 @@ func DecodeMessageReplyHeaderClass(b *tl.Buffer) (MessageReplyHeaderClass, error
 	if err != nil {
 		return nil, b.DecodeErr("MessageReplyHeader", "", err)
 	}
-	var v MessageReplyHeaderClass
-	switch id {
-	case MessageReplyHeaderTypeID:
-		v = tl.New[MessageReplyHeader](b, id)
-	case MessageReplyStoryHeaderTypeID:
-		v = tl.New[MessageReplyStoryHeader](b, id)
-	default:
-		return nil, b.UnexpectedID("MessageReplyHeader", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("MessageReplyHeader", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v MessageReplyHeaderClass
+	switch id {
+	case MessageReplyHeaderTypeID:
+		m := tl.New[MessageReplyHeader](b, id)
+		err, v = m.decodeFields(b), m
+	case MessageReplyStoryHeaderTypeID:
+		m := tl.New[MessageReplyStoryHeader](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("MessageReplyHeader", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -5943,51 +6503,69 @@ func DecodeMessagesFilterClass(b *tl.Buffer) (MessagesFilterClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("MessagesFilter", "", err)
 	}
-	var v MessagesFilterClass
-	switch id {
-	case InputMessagesFilterEmptyTypeID:
-		v = tl.New[InputMessagesFilterEmpty](b, id)
-	case InputMessagesFilterPhotosTypeID:
-		v = tl.New[InputMessagesFilterPhotos](b, id)
-	case InputMessagesFilterVideoTypeID:
-		v = tl.New[InputMessagesFilterVideo](b, id)
-	case InputMessagesFilterPhotoVideoTypeID:
-		v = tl.New[InputMessagesFilterPhotoVideo](b, id)
-	case InputMessagesFilterDocumentTypeID:
-		v = tl.New[InputMessagesFilterDocument](b, id)
-	case InputMessagesFilterURLTypeID:
-		v = tl.New[InputMessagesFilterURL](b, id)
-	case InputMessagesFilterGifTypeID:
-		v = tl.New[InputMessagesFilterGif](b, id)
-	case InputMessagesFilterVoiceTypeID:
-		v = tl.New[InputMessagesFilterVoice](b, id)
-	case InputMessagesFilterMusicTypeID:
-		v = tl.New[InputMessagesFilterMusic](b, id)
-	case InputMessagesFilterChatPhotosTypeID:
-		v = tl.New[InputMessagesFilterChatPhotos](b, id)
-	case InputMessagesFilterPhoneCallsTypeID:
-		v = tl.New[InputMessagesFilterPhoneCalls](b, id)
-	case InputMessagesFilterRoundVoiceTypeID:
-		v = tl.New[InputMessagesFilterRoundVoice](b, id)
-	case InputMessagesFilterRoundVideoTypeID:
-		v = tl.New[InputMessagesFilterRoundVideo](b, id)
-	case InputMessagesFilterMyMentionsTypeID:
-		v = tl.New[InputMessagesFilterMyMentions](b, id)
-	case InputMessagesFilterGeoTypeID:
-		v = tl.New[InputMessagesFilterGeo](b, id)
-	case InputMessagesFilterContactsTypeID:
-		v = tl.New[InputMessagesFilterContacts](b, id)
-	case InputMessagesFilterPinnedTypeID:
-		v = tl.New[InputMessagesFilterPinned](b, id)
-	case InputMessagesFilterPollTypeID:
-		v = tl.New[InputMessagesFilterPoll](b, id)
-	default:
-		return nil, b.UnexpectedID("MessagesFilter", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("MessagesFilter", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v MessagesFilterClass
+	switch id {
+	case InputMessagesFilterEmptyTypeID:
+		m := tl.New[InputMessagesFilterEmpty](b, id)
+		err, v = m.decodeFields(b), m
+	case InputMessagesFilterPhotosTypeID:
+		m := tl.New[InputMessagesFilterPhotos](b, id)
+		err, v = m.decodeFields(b), m
+	case InputMessagesFilterVideoTypeID:
+		m := tl.New[InputMessagesFilterVideo](b, id)
+		err, v = m.decodeFields(b), m
+	case InputMessagesFilterPhotoVideoTypeID:
+		m := tl.New[InputMessagesFilterPhotoVideo](b, id)
+		err, v = m.decodeFields(b), m
+	case InputMessagesFilterDocumentTypeID:
+		m := tl.New[InputMessagesFilterDocument](b, id)
+		err, v = m.decodeFields(b), m
+	case InputMessagesFilterURLTypeID:
+		m := tl.New[InputMessagesFilterURL](b, id)
+		err, v = m.decodeFields(b), m
+	case InputMessagesFilterGifTypeID:
+		m := tl.New[InputMessagesFilterGif](b, id)
+		err, v = m.decodeFields(b), m
+	case InputMessagesFilterVoiceTypeID:
+		m := tl.New[InputMessagesFilterVoice](b, id)
+		err, v = m.decodeFields(b), m
+	case InputMessagesFilterMusicTypeID:
+		m := tl.New[InputMessagesFilterMusic](b, id)
+		err, v = m.decodeFields(b), m
+	case InputMessagesFilterChatPhotosTypeID:
+		m := tl.New[InputMessagesFilterChatPhotos](b, id)
+		err, v = m.decodeFields(b), m
+	case InputMessagesFilterPhoneCallsTypeID:
+		m := tl.New[InputMessagesFilterPhoneCalls](b, id)
+		err, v = m.decodeFields(b), m
+	case InputMessagesFilterRoundVoiceTypeID:
+		m := tl.New[InputMessagesFilterRoundVoice](b, id)
+		err, v = m.decodeFields(b), m
+	case InputMessagesFilterRoundVideoTypeID:
+		m := tl.New[InputMessagesFilterRoundVideo](b, id)
+		err, v = m.decodeFields(b), m
+	case InputMessagesFilterMyMentionsTypeID:
+		m := tl.New[InputMessagesFilterMyMentions](b, id)
+		err, v = m.decodeFields(b), m
+	case InputMessagesFilterGeoTypeID:
+		m := tl.New[InputMessagesFilterGeo](b, id)
+		err, v = m.decodeFields(b), m
+	case InputMessagesFilterContactsTypeID:
+		m := tl.New[InputMessagesFilterContacts](b, id)
+		err, v = m.decodeFields(b), m
+	case InputMessagesFilterPinnedTypeID:
+		m := tl.New[InputMessagesFilterPinned](b, id)
+		err, v = m.decodeFields(b), m
+	case InputMessagesFilterPollTypeID:
+		m := tl.New[InputMessagesFilterPoll](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("MessagesFilter", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -6028,23 +6606,27 @@ func DecodeNotificationSoundClass(b *tl.Buffer) (NotificationSoundClass, error) 
 	if err != nil {
 		return nil, b.DecodeErr("NotificationSound", "", err)
 	}
-	var v NotificationSoundClass
-	switch id {
-	case NotificationSoundDefaultTypeID:
-		v = tl.New[NotificationSoundDefault](b, id)
-	case NotificationSoundNoneTypeID:
-		v = tl.New[NotificationSoundNone](b, id)
-	case NotificationSoundLocalTypeID:
-		v = tl.New[NotificationSoundLocal](b, id)
-	case NotificationSoundRingtoneTypeID:
-		v = tl.New[NotificationSoundRingtone](b, id)
-	default:
-		return nil, b.UnexpectedID("NotificationSound", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("NotificationSound", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v NotificationSoundClass
+	switch id {
+	case NotificationSoundDefaultTypeID:
+		m := tl.New[NotificationSoundDefault](b, id)
+		err, v = m.decodeFields(b), m
+	case NotificationSoundNoneTypeID:
+		m := tl.New[NotificationSoundNone](b, id)
+		err, v = m.decodeFields(b), m
+	case NotificationSoundLocalTypeID:
+		m := tl.New[NotificationSoundLocal](b, id)
+		err, v = m.decodeFields(b), m
+	case NotificationSoundRingtoneTypeID:
+		m := tl.New[NotificationSoundRingtone](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("NotificationSound", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -6085,27 +6667,33 @@ func DecodeNotifyPeerClass(b *tl.Buffer) (NotifyPeerClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("NotifyPeer", "", err)
 	}
-	var v NotifyPeerClass
-	switch id {
-	case NotifyPeerTypeID:
-		v = tl.New[NotifyPeer](b, id)
-	case NotifyUsersTypeID:
-		v = tl.New[NotifyUsers](b, id)
-	case NotifyChatsTypeID:
-		v = tl.New[NotifyChats](b, id)
-	case NotifyBroadcastsTypeID:
-		v = tl.New[NotifyBroadcasts](b, id)
-	case NotifyForumTopicTypeID:
-		v = tl.New[NotifyForumTopic](b, id)
-	case NotifyCommunityTypeID:
-		v = tl.New[NotifyCommunity](b, id)
-	default:
-		return nil, b.UnexpectedID("NotifyPeer", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("NotifyPeer", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v NotifyPeerClass
+	switch id {
+	case NotifyPeerTypeID:
+		m := tl.New[NotifyPeer](b, id)
+		err, v = m.decodeFields(b), m
+	case NotifyUsersTypeID:
+		m := tl.New[NotifyUsers](b, id)
+		err, v = m.decodeFields(b), m
+	case NotifyChatsTypeID:
+		m := tl.New[NotifyChats](b, id)
+		err, v = m.decodeFields(b), m
+	case NotifyBroadcastsTypeID:
+		m := tl.New[NotifyBroadcasts](b, id)
+		err, v = m.decodeFields(b), m
+	case NotifyForumTopicTypeID:
+		m := tl.New[NotifyForumTopic](b, id)
+		err, v = m.decodeFields(b), m
+	case NotifyCommunityTypeID:
+		m := tl.New[NotifyCommunity](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("NotifyPeer", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -6146,93 +6734,132 @@ func DecodePageBlockClass(b *tl.Buffer) (PageBlockClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("PageBlock", "", err)
 	}
-	var v PageBlockClass
-	switch id {
-	case PageBlockUnsupportedTypeID:
-		v = tl.New[PageBlockUnsupported](b, id)
-	case PageBlockTitleTypeID:
-		v = tl.New[PageBlockTitle](b, id)
-	case PageBlockSubtitleTypeID:
-		v = tl.New[PageBlockSubtitle](b, id)
-	case PageBlockAuthorDateTypeID:
-		v = tl.New[PageBlockAuthorDate](b, id)
-	case PageBlockHeaderTypeID:
-		v = tl.New[PageBlockHeader](b, id)
-	case PageBlockSubheaderTypeID:
-		v = tl.New[PageBlockSubheader](b, id)
-	case PageBlockParagraphTypeID:
-		v = tl.New[PageBlockParagraph](b, id)
-	case PageBlockPreformattedTypeID:
-		v = tl.New[PageBlockPreformatted](b, id)
-	case PageBlockFooterTypeID:
-		v = tl.New[PageBlockFooter](b, id)
-	case PageBlockDividerTypeID:
-		v = tl.New[PageBlockDivider](b, id)
-	case PageBlockAnchorTypeID:
-		v = tl.New[PageBlockAnchor](b, id)
-	case PageBlockListTypeID:
-		v = tl.New[PageBlockList](b, id)
-	case PageBlockBlockquoteTypeID:
-		v = tl.New[PageBlockBlockquote](b, id)
-	case PageBlockPullquoteTypeID:
-		v = tl.New[PageBlockPullquote](b, id)
-	case PageBlockPhotoTypeID:
-		v = tl.New[PageBlockPhoto](b, id)
-	case PageBlockVideoTypeID:
-		v = tl.New[PageBlockVideo](b, id)
-	case PageBlockCoverTypeID:
-		v = tl.New[PageBlockCover](b, id)
-	case PageBlockEmbedTypeID:
-		v = tl.New[PageBlockEmbed](b, id)
-	case PageBlockEmbedPostTypeID:
-		v = tl.New[PageBlockEmbedPost](b, id)
-	case PageBlockCollageTypeID:
-		v = tl.New[PageBlockCollage](b, id)
-	case PageBlockSlideshowTypeID:
-		v = tl.New[PageBlockSlideshow](b, id)
-	case PageBlockChannelTypeID:
-		v = tl.New[PageBlockChannel](b, id)
-	case PageBlockAudioTypeID:
-		v = tl.New[PageBlockAudio](b, id)
-	case PageBlockKickerTypeID:
-		v = tl.New[PageBlockKicker](b, id)
-	case PageBlockTableTypeID:
-		v = tl.New[PageBlockTable](b, id)
-	case PageBlockOrderedListTypeID:
-		v = tl.New[PageBlockOrderedList](b, id)
-	case PageBlockDetailsTypeID:
-		v = tl.New[PageBlockDetails](b, id)
-	case PageBlockRelatedArticlesTypeID:
-		v = tl.New[PageBlockRelatedArticles](b, id)
-	case PageBlockMapTypeID:
-		v = tl.New[PageBlockMap](b, id)
-	case PageBlockHeading1TypeID:
-		v = tl.New[PageBlockHeading1](b, id)
-	case PageBlockHeading2TypeID:
-		v = tl.New[PageBlockHeading2](b, id)
-	case PageBlockHeading3TypeID:
-		v = tl.New[PageBlockHeading3](b, id)
-	case PageBlockHeading4TypeID:
-		v = tl.New[PageBlockHeading4](b, id)
-	case PageBlockHeading5TypeID:
-		v = tl.New[PageBlockHeading5](b, id)
-	case PageBlockHeading6TypeID:
-		v = tl.New[PageBlockHeading6](b, id)
-	case PageBlockMathTypeID:
-		v = tl.New[PageBlockMath](b, id)
-	case PageBlockThinkingTypeID:
-		v = tl.New[PageBlockThinking](b, id)
-	case InputPageBlockMapTypeID:
-		v = tl.New[InputPageBlockMap](b, id)
-	case PageBlockBlockquoteBlocksTypeID:
-		v = tl.New[PageBlockBlockquoteBlocks](b, id)
-	default:
-		return nil, b.UnexpectedID("PageBlock", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("PageBlock", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v PageBlockClass
+	switch id {
+	case PageBlockUnsupportedTypeID:
+		m := tl.New[PageBlockUnsupported](b, id)
+		err, v = m.decodeFields(b), m
+	case PageBlockTitleTypeID:
+		m := tl.New[PageBlockTitle](b, id)
+		err, v = m.decodeFields(b), m
+	case PageBlockSubtitleTypeID:
+		m := tl.New[PageBlockSubtitle](b, id)
+		err, v = m.decodeFields(b), m
+	case PageBlockAuthorDateTypeID:
+		m := tl.New[PageBlockAuthorDate](b, id)
+		err, v = m.decodeFields(b), m
+	case PageBlockHeaderTypeID:
+		m := tl.New[PageBlockHeader](b, id)
+		err, v = m.decodeFields(b), m
+	case PageBlockSubheaderTypeID:
+		m := tl.New[PageBlockSubheader](b, id)
+		err, v = m.decodeFields(b), m
+	case PageBlockParagraphTypeID:
+		m := tl.New[PageBlockParagraph](b, id)
+		err, v = m.decodeFields(b), m
+	case PageBlockPreformattedTypeID:
+		m := tl.New[PageBlockPreformatted](b, id)
+		err, v = m.decodeFields(b), m
+	case PageBlockFooterTypeID:
+		m := tl.New[PageBlockFooter](b, id)
+		err, v = m.decodeFields(b), m
+	case PageBlockDividerTypeID:
+		m := tl.New[PageBlockDivider](b, id)
+		err, v = m.decodeFields(b), m
+	case PageBlockAnchorTypeID:
+		m := tl.New[PageBlockAnchor](b, id)
+		err, v = m.decodeFields(b), m
+	case PageBlockListTypeID:
+		m := tl.New[PageBlockList](b, id)
+		err, v = m.decodeFields(b), m
+	case PageBlockBlockquoteTypeID:
+		m := tl.New[PageBlockBlockquote](b, id)
+		err, v = m.decodeFields(b), m
+	case PageBlockPullquoteTypeID:
+		m := tl.New[PageBlockPullquote](b, id)
+		err, v = m.decodeFields(b), m
+	case PageBlockPhotoTypeID:
+		m := tl.New[PageBlockPhoto](b, id)
+		err, v = m.decodeFields(b), m
+	case PageBlockVideoTypeID:
+		m := tl.New[PageBlockVideo](b, id)
+		err, v = m.decodeFields(b), m
+	case PageBlockCoverTypeID:
+		m := tl.New[PageBlockCover](b, id)
+		err, v = m.decodeFields(b), m
+	case PageBlockEmbedTypeID:
+		m := tl.New[PageBlockEmbed](b, id)
+		err, v = m.decodeFields(b), m
+	case PageBlockEmbedPostTypeID:
+		m := tl.New[PageBlockEmbedPost](b, id)
+		err, v = m.decodeFields(b), m
+	case PageBlockCollageTypeID:
+		m := tl.New[PageBlockCollage](b, id)
+		err, v = m.decodeFields(b), m
+	case PageBlockSlideshowTypeID:
+		m := tl.New[PageBlockSlideshow](b, id)
+		err, v = m.decodeFields(b), m
+	case PageBlockChannelTypeID:
+		m := tl.New[PageBlockChannel](b, id)
+		err, v = m.decodeFields(b), m
+	case PageBlockAudioTypeID:
+		m := tl.New[PageBlockAudio](b, id)
+		err, v = m.decodeFields(b), m
+	case PageBlockKickerTypeID:
+		m := tl.New[PageBlockKicker](b, id)
+		err, v = m.decodeFields(b), m
+	case PageBlockTableTypeID:
+		m := tl.New[PageBlockTable](b, id)
+		err, v = m.decodeFields(b), m
+	case PageBlockOrderedListTypeID:
+		m := tl.New[PageBlockOrderedList](b, id)
+		err, v = m.decodeFields(b), m
+	case PageBlockDetailsTypeID:
+		m := tl.New[PageBlockDetails](b, id)
+		err, v = m.decodeFields(b), m
+	case PageBlockRelatedArticlesTypeID:
+		m := tl.New[PageBlockRelatedArticles](b, id)
+		err, v = m.decodeFields(b), m
+	case PageBlockMapTypeID:
+		m := tl.New[PageBlockMap](b, id)
+		err, v = m.decodeFields(b), m
+	case PageBlockHeading1TypeID:
+		m := tl.New[PageBlockHeading1](b, id)
+		err, v = m.decodeFields(b), m
+	case PageBlockHeading2TypeID:
+		m := tl.New[PageBlockHeading2](b, id)
+		err, v = m.decodeFields(b), m
+	case PageBlockHeading3TypeID:
+		m := tl.New[PageBlockHeading3](b, id)
+		err, v = m.decodeFields(b), m
+	case PageBlockHeading4TypeID:
+		m := tl.New[PageBlockHeading4](b, id)
+		err, v = m.decodeFields(b), m
+	case PageBlockHeading5TypeID:
+		m := tl.New[PageBlockHeading5](b, id)
+		err, v = m.decodeFields(b), m
+	case PageBlockHeading6TypeID:
+		m := tl.New[PageBlockHeading6](b, id)
+		err, v = m.decodeFields(b), m
+	case PageBlockMathTypeID:
+		m := tl.New[PageBlockMath](b, id)
+		err, v = m.decodeFields(b), m
+	case PageBlockThinkingTypeID:
+		m := tl.New[PageBlockThinking](b, id)
+		err, v = m.decodeFields(b), m
+	case InputPageBlockMapTypeID:
+		m := tl.New[InputPageBlockMap](b, id)
+		err, v = m.decodeFields(b), m
+	case PageBlockBlockquoteBlocksTypeID:
+		m := tl.New[PageBlockBlockquoteBlocks](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("PageBlock", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -6273,19 +6900,21 @@ func DecodePageListItemClass(b *tl.Buffer) (PageListItemClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("PageListItem", "", err)
 	}
-	var v PageListItemClass
-	switch id {
-	case PageListItemTextTypeID:
-		v = tl.New[PageListItemText](b, id)
-	case PageListItemBlocksTypeID:
-		v = tl.New[PageListItemBlocks](b, id)
-	default:
-		return nil, b.UnexpectedID("PageListItem", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("PageListItem", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v PageListItemClass
+	switch id {
+	case PageListItemTextTypeID:
+		m := tl.New[PageListItemText](b, id)
+		err, v = m.decodeFields(b), m
+	case PageListItemBlocksTypeID:
+		m := tl.New[PageListItemBlocks](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("PageListItem", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -6326,19 +6955,21 @@ func DecodePageListOrderedItemClass(b *tl.Buffer) (PageListOrderedItemClass, err
 	if err != nil {
 		return nil, b.DecodeErr("PageListOrderedItem", "", err)
 	}
-	var v PageListOrderedItemClass
-	switch id {
-	case PageListOrderedItemTextTypeID:
-		v = tl.New[PageListOrderedItemText](b, id)
-	case PageListOrderedItemBlocksTypeID:
-		v = tl.New[PageListOrderedItemBlocks](b, id)
-	default:
-		return nil, b.UnexpectedID("PageListOrderedItem", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("PageListOrderedItem", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v PageListOrderedItemClass
+	switch id {
+	case PageListOrderedItemTextTypeID:
+		m := tl.New[PageListOrderedItemText](b, id)
+		err, v = m.decodeFields(b), m
+	case PageListOrderedItemBlocksTypeID:
+		m := tl.New[PageListOrderedItemBlocks](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("PageListOrderedItem", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -6379,21 +7010,24 @@ func DecodePaidReactionPrivacyClass(b *tl.Buffer) (PaidReactionPrivacyClass, err
 	if err != nil {
 		return nil, b.DecodeErr("PaidReactionPrivacy", "", err)
 	}
-	var v PaidReactionPrivacyClass
-	switch id {
-	case PaidReactionPrivacyDefaultTypeID:
-		v = tl.New[PaidReactionPrivacyDefault](b, id)
-	case PaidReactionPrivacyAnonymousTypeID:
-		v = tl.New[PaidReactionPrivacyAnonymous](b, id)
-	case PaidReactionPrivacyPeerTypeID:
-		v = tl.New[PaidReactionPrivacyPeer](b, id)
-	default:
-		return nil, b.UnexpectedID("PaidReactionPrivacy", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("PaidReactionPrivacy", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v PaidReactionPrivacyClass
+	switch id {
+	case PaidReactionPrivacyDefaultTypeID:
+		m := tl.New[PaidReactionPrivacyDefault](b, id)
+		err, v = m.decodeFields(b), m
+	case PaidReactionPrivacyAnonymousTypeID:
+		m := tl.New[PaidReactionPrivacyAnonymous](b, id)
+		err, v = m.decodeFields(b), m
+	case PaidReactionPrivacyPeerTypeID:
+		m := tl.New[PaidReactionPrivacyPeer](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("PaidReactionPrivacy", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -6434,19 +7068,21 @@ func DecodePasswordKdfAlgoClass(b *tl.Buffer) (PasswordKdfAlgoClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("PasswordKdfAlgo", "", err)
 	}
-	var v PasswordKdfAlgoClass
-	switch id {
-	case PasswordKdfAlgoUnknownTypeID:
-		v = tl.New[PasswordKdfAlgoUnknown](b, id)
-	case PasswordKdfAlgoSHA256SHA256PBKDF2HMACSHA512iter100000SHA256ModPowTypeID:
-		v = tl.New[PasswordKdfAlgoSHA256SHA256PBKDF2HMACSHA512iter100000SHA256ModPow](b, id)
-	default:
-		return nil, b.UnexpectedID("PasswordKdfAlgo", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("PasswordKdfAlgo", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v PasswordKdfAlgoClass
+	switch id {
+	case PasswordKdfAlgoUnknownTypeID:
+		m := tl.New[PasswordKdfAlgoUnknown](b, id)
+		err, v = m.decodeFields(b), m
+	case PasswordKdfAlgoSHA256SHA256PBKDF2HMACSHA512iter100000SHA256ModPowTypeID:
+		m := tl.New[PasswordKdfAlgoSHA256SHA256PBKDF2HMACSHA512iter100000SHA256ModPow](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("PasswordKdfAlgo", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -6487,21 +7123,24 @@ func DecodePeerClass(b *tl.Buffer) (PeerClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("Peer", "", err)
 	}
-	var v PeerClass
-	switch id {
-	case PeerUserTypeID:
-		v = tl.New[PeerUser](b, id)
-	case PeerChatTypeID:
-		v = tl.New[PeerChat](b, id)
-	case PeerChannelTypeID:
-		v = tl.New[PeerChannel](b, id)
-	default:
-		return nil, b.UnexpectedID("Peer", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("Peer", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v PeerClass
+	switch id {
+	case PeerUserTypeID:
+		m := tl.New[PeerUser](b, id)
+		err, v = m.decodeFields(b), m
+	case PeerChatTypeID:
+		m := tl.New[PeerChat](b, id)
+		err, v = m.decodeFields(b), m
+	case PeerChannelTypeID:
+		m := tl.New[PeerChannel](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("Peer", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -6542,21 +7181,24 @@ func DecodePeerColorClass(b *tl.Buffer) (PeerColorClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("PeerColor", "", err)
 	}
-	var v PeerColorClass
-	switch id {
-	case PeerColorTypeID:
-		v = tl.New[PeerColor](b, id)
-	case PeerColorCollectibleTypeID:
-		v = tl.New[PeerColorCollectible](b, id)
-	case InputPeerColorCollectibleTypeID:
-		v = tl.New[InputPeerColorCollectible](b, id)
-	default:
-		return nil, b.UnexpectedID("PeerColor", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("PeerColor", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v PeerColorClass
+	switch id {
+	case PeerColorTypeID:
+		m := tl.New[PeerColor](b, id)
+		err, v = m.decodeFields(b), m
+	case PeerColorCollectibleTypeID:
+		m := tl.New[PeerColorCollectible](b, id)
+		err, v = m.decodeFields(b), m
+	case InputPeerColorCollectibleTypeID:
+		m := tl.New[InputPeerColorCollectible](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("PeerColor", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -6597,19 +7239,21 @@ func DecodePeerLocatedClass(b *tl.Buffer) (PeerLocatedClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("PeerLocated", "", err)
 	}
-	var v PeerLocatedClass
-	switch id {
-	case PeerLocatedTypeID:
-		v = tl.New[PeerLocated](b, id)
-	case PeerSelfLocatedTypeID:
-		v = tl.New[PeerSelfLocated](b, id)
-	default:
-		return nil, b.UnexpectedID("PeerLocated", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("PeerLocated", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v PeerLocatedClass
+	switch id {
+	case PeerLocatedTypeID:
+		m := tl.New[PeerLocated](b, id)
+		err, v = m.decodeFields(b), m
+	case PeerSelfLocatedTypeID:
+		m := tl.New[PeerSelfLocated](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("PeerLocated", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -6650,27 +7294,33 @@ func DecodePhoneCallClass(b *tl.Buffer) (PhoneCallClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("PhoneCall", "", err)
 	}
-	var v PhoneCallClass
-	switch id {
-	case PhoneCallEmptyTypeID:
-		v = tl.New[PhoneCallEmpty](b, id)
-	case PhoneCallWaitingTypeID:
-		v = tl.New[PhoneCallWaiting](b, id)
-	case PhoneCallRequestedTypeID:
-		v = tl.New[PhoneCallRequested](b, id)
-	case PhoneCallAcceptedTypeID:
-		v = tl.New[PhoneCallAccepted](b, id)
-	case PhoneCallTypeID:
-		v = tl.New[PhoneCall](b, id)
-	case PhoneCallDiscardedTypeID:
-		v = tl.New[PhoneCallDiscarded](b, id)
-	default:
-		return nil, b.UnexpectedID("PhoneCall", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("PhoneCall", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v PhoneCallClass
+	switch id {
+	case PhoneCallEmptyTypeID:
+		m := tl.New[PhoneCallEmpty](b, id)
+		err, v = m.decodeFields(b), m
+	case PhoneCallWaitingTypeID:
+		m := tl.New[PhoneCallWaiting](b, id)
+		err, v = m.decodeFields(b), m
+	case PhoneCallRequestedTypeID:
+		m := tl.New[PhoneCallRequested](b, id)
+		err, v = m.decodeFields(b), m
+	case PhoneCallAcceptedTypeID:
+		m := tl.New[PhoneCallAccepted](b, id)
+		err, v = m.decodeFields(b), m
+	case PhoneCallTypeID:
+		m := tl.New[PhoneCall](b, id)
+		err, v = m.decodeFields(b), m
+	case PhoneCallDiscardedTypeID:
+		m := tl.New[PhoneCallDiscarded](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("PhoneCall", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -6711,25 +7361,30 @@ func DecodePhoneCallDiscardReasonClass(b *tl.Buffer) (PhoneCallDiscardReasonClas
 	if err != nil {
 		return nil, b.DecodeErr("PhoneCallDiscardReason", "", err)
 	}
-	var v PhoneCallDiscardReasonClass
-	switch id {
-	case PhoneCallDiscardReasonMissedTypeID:
-		v = tl.New[PhoneCallDiscardReasonMissed](b, id)
-	case PhoneCallDiscardReasonDisconnectTypeID:
-		v = tl.New[PhoneCallDiscardReasonDisconnect](b, id)
-	case PhoneCallDiscardReasonHangupTypeID:
-		v = tl.New[PhoneCallDiscardReasonHangup](b, id)
-	case PhoneCallDiscardReasonBusyTypeID:
-		v = tl.New[PhoneCallDiscardReasonBusy](b, id)
-	case PhoneCallDiscardReasonMigrateConferenceCallTypeID:
-		v = tl.New[PhoneCallDiscardReasonMigrateConferenceCall](b, id)
-	default:
-		return nil, b.UnexpectedID("PhoneCallDiscardReason", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("PhoneCallDiscardReason", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v PhoneCallDiscardReasonClass
+	switch id {
+	case PhoneCallDiscardReasonMissedTypeID:
+		m := tl.New[PhoneCallDiscardReasonMissed](b, id)
+		err, v = m.decodeFields(b), m
+	case PhoneCallDiscardReasonDisconnectTypeID:
+		m := tl.New[PhoneCallDiscardReasonDisconnect](b, id)
+		err, v = m.decodeFields(b), m
+	case PhoneCallDiscardReasonHangupTypeID:
+		m := tl.New[PhoneCallDiscardReasonHangup](b, id)
+		err, v = m.decodeFields(b), m
+	case PhoneCallDiscardReasonBusyTypeID:
+		m := tl.New[PhoneCallDiscardReasonBusy](b, id)
+		err, v = m.decodeFields(b), m
+	case PhoneCallDiscardReasonMigrateConferenceCallTypeID:
+		m := tl.New[PhoneCallDiscardReasonMigrateConferenceCall](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("PhoneCallDiscardReason", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -6770,19 +7425,21 @@ func DecodePhoneConnectionClass(b *tl.Buffer) (PhoneConnectionClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("PhoneConnection", "", err)
 	}
-	var v PhoneConnectionClass
-	switch id {
-	case PhoneConnectionTypeID:
-		v = tl.New[PhoneConnection](b, id)
-	case PhoneConnectionWebrtcTypeID:
-		v = tl.New[PhoneConnectionWebrtc](b, id)
-	default:
-		return nil, b.UnexpectedID("PhoneConnection", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("PhoneConnection", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v PhoneConnectionClass
+	switch id {
+	case PhoneConnectionTypeID:
+		m := tl.New[PhoneConnection](b, id)
+		err, v = m.decodeFields(b), m
+	case PhoneConnectionWebrtcTypeID:
+		m := tl.New[PhoneConnectionWebrtc](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("PhoneConnection", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -6823,19 +7480,21 @@ func DecodePhotoClass(b *tl.Buffer) (PhotoClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("Photo", "", err)
 	}
-	var v PhotoClass
-	switch id {
-	case PhotoEmptyTypeID:
-		v = tl.New[PhotoEmpty](b, id)
-	case PhotoTypeID:
-		v = tl.New[Photo](b, id)
-	default:
-		return nil, b.UnexpectedID("Photo", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("Photo", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v PhotoClass
+	switch id {
+	case PhotoEmptyTypeID:
+		m := tl.New[PhotoEmpty](b, id)
+		err, v = m.decodeFields(b), m
+	case PhotoTypeID:
+		m := tl.New[Photo](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("Photo", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -6876,27 +7535,33 @@ func DecodePhotoSizeClass(b *tl.Buffer) (PhotoSizeClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("PhotoSize", "", err)
 	}
-	var v PhotoSizeClass
-	switch id {
-	case PhotoSizeEmptyTypeID:
-		v = tl.New[PhotoSizeEmpty](b, id)
-	case PhotoSizeTypeID:
-		v = tl.New[PhotoSize](b, id)
-	case PhotoCachedSizeTypeID:
-		v = tl.New[PhotoCachedSize](b, id)
-	case PhotoStrippedSizeTypeID:
-		v = tl.New[PhotoStrippedSize](b, id)
-	case PhotoSizeProgressiveTypeID:
-		v = tl.New[PhotoSizeProgressive](b, id)
-	case PhotoPathSizeTypeID:
-		v = tl.New[PhotoPathSize](b, id)
-	default:
-		return nil, b.UnexpectedID("PhotoSize", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("PhotoSize", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v PhotoSizeClass
+	switch id {
+	case PhotoSizeEmptyTypeID:
+		m := tl.New[PhotoSizeEmpty](b, id)
+		err, v = m.decodeFields(b), m
+	case PhotoSizeTypeID:
+		m := tl.New[PhotoSize](b, id)
+		err, v = m.decodeFields(b), m
+	case PhotoCachedSizeTypeID:
+		m := tl.New[PhotoCachedSize](b, id)
+		err, v = m.decodeFields(b), m
+	case PhotoStrippedSizeTypeID:
+		m := tl.New[PhotoStrippedSize](b, id)
+		err, v = m.decodeFields(b), m
+	case PhotoSizeProgressiveTypeID:
+		m := tl.New[PhotoSizeProgressive](b, id)
+		err, v = m.decodeFields(b), m
+	case PhotoPathSizeTypeID:
+		m := tl.New[PhotoPathSize](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("PhotoSize", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -6937,19 +7602,21 @@ func DecodePollAnswerClass(b *tl.Buffer) (PollAnswerClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("PollAnswer", "", err)
 	}
-	var v PollAnswerClass
-	switch id {
-	case PollAnswerTypeID:
-		v = tl.New[PollAnswer](b, id)
-	case InputPollAnswerTypeID:
-		v = tl.New[InputPollAnswer](b, id)
-	default:
-		return nil, b.UnexpectedID("PollAnswer", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("PollAnswer", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v PollAnswerClass
+	switch id {
+	case PollAnswerTypeID:
+		m := tl.New[PollAnswer](b, id)
+		err, v = m.decodeFields(b), m
+	case InputPollAnswerTypeID:
+		m := tl.New[InputPollAnswer](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("PollAnswer", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -6990,19 +7657,21 @@ func DecodePostInteractionCountersClass(b *tl.Buffer) (PostInteractionCountersCl
 	if err != nil {
 		return nil, b.DecodeErr("PostInteractionCounters", "", err)
 	}
-	var v PostInteractionCountersClass
-	switch id {
-	case PostInteractionCountersMessageTypeID:
-		v = tl.New[PostInteractionCountersMessage](b, id)
-	case PostInteractionCountersStoryTypeID:
-		v = tl.New[PostInteractionCountersStory](b, id)
-	default:
-		return nil, b.UnexpectedID("PostInteractionCounters", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("PostInteractionCounters", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v PostInteractionCountersClass
+	switch id {
+	case PostInteractionCountersMessageTypeID:
+		m := tl.New[PostInteractionCountersMessage](b, id)
+		err, v = m.decodeFields(b), m
+	case PostInteractionCountersStoryTypeID:
+		m := tl.New[PostInteractionCountersStory](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("PostInteractionCounters", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -7043,19 +7712,21 @@ func DecodePrepaidGiveawayClass(b *tl.Buffer) (PrepaidGiveawayClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("PrepaidGiveaway", "", err)
 	}
-	var v PrepaidGiveawayClass
-	switch id {
-	case PrepaidGiveawayTypeID:
-		v = tl.New[PrepaidGiveaway](b, id)
-	case PrepaidStarsGiveawayTypeID:
-		v = tl.New[PrepaidStarsGiveaway](b, id)
-	default:
-		return nil, b.UnexpectedID("PrepaidGiveaway", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("PrepaidGiveaway", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v PrepaidGiveawayClass
+	switch id {
+	case PrepaidGiveawayTypeID:
+		m := tl.New[PrepaidGiveaway](b, id)
+		err, v = m.decodeFields(b), m
+	case PrepaidStarsGiveawayTypeID:
+		m := tl.New[PrepaidStarsGiveaway](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("PrepaidGiveaway", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -7096,43 +7767,57 @@ func DecodePrivacyKeyClass(b *tl.Buffer) (PrivacyKeyClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("PrivacyKey", "", err)
 	}
-	var v PrivacyKeyClass
-	switch id {
-	case PrivacyKeyStatusTimestampTypeID:
-		v = tl.New[PrivacyKeyStatusTimestamp](b, id)
-	case PrivacyKeyChatInviteTypeID:
-		v = tl.New[PrivacyKeyChatInvite](b, id)
-	case PrivacyKeyPhoneCallTypeID:
-		v = tl.New[PrivacyKeyPhoneCall](b, id)
-	case PrivacyKeyPhoneP2PTypeID:
-		v = tl.New[PrivacyKeyPhoneP2P](b, id)
-	case PrivacyKeyForwardsTypeID:
-		v = tl.New[PrivacyKeyForwards](b, id)
-	case PrivacyKeyProfilePhotoTypeID:
-		v = tl.New[PrivacyKeyProfilePhoto](b, id)
-	case PrivacyKeyPhoneNumberTypeID:
-		v = tl.New[PrivacyKeyPhoneNumber](b, id)
-	case PrivacyKeyAddedByPhoneTypeID:
-		v = tl.New[PrivacyKeyAddedByPhone](b, id)
-	case PrivacyKeyVoiceMessagesTypeID:
-		v = tl.New[PrivacyKeyVoiceMessages](b, id)
-	case PrivacyKeyAboutTypeID:
-		v = tl.New[PrivacyKeyAbout](b, id)
-	case PrivacyKeyBirthdayTypeID:
-		v = tl.New[PrivacyKeyBirthday](b, id)
-	case PrivacyKeyStarGiftsAutoSaveTypeID:
-		v = tl.New[PrivacyKeyStarGiftsAutoSave](b, id)
-	case PrivacyKeyNoPaidMessagesTypeID:
-		v = tl.New[PrivacyKeyNoPaidMessages](b, id)
-	case PrivacyKeySavedMusicTypeID:
-		v = tl.New[PrivacyKeySavedMusic](b, id)
-	default:
-		return nil, b.UnexpectedID("PrivacyKey", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("PrivacyKey", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v PrivacyKeyClass
+	switch id {
+	case PrivacyKeyStatusTimestampTypeID:
+		m := tl.New[PrivacyKeyStatusTimestamp](b, id)
+		err, v = m.decodeFields(b), m
+	case PrivacyKeyChatInviteTypeID:
+		m := tl.New[PrivacyKeyChatInvite](b, id)
+		err, v = m.decodeFields(b), m
+	case PrivacyKeyPhoneCallTypeID:
+		m := tl.New[PrivacyKeyPhoneCall](b, id)
+		err, v = m.decodeFields(b), m
+	case PrivacyKeyPhoneP2PTypeID:
+		m := tl.New[PrivacyKeyPhoneP2P](b, id)
+		err, v = m.decodeFields(b), m
+	case PrivacyKeyForwardsTypeID:
+		m := tl.New[PrivacyKeyForwards](b, id)
+		err, v = m.decodeFields(b), m
+	case PrivacyKeyProfilePhotoTypeID:
+		m := tl.New[PrivacyKeyProfilePhoto](b, id)
+		err, v = m.decodeFields(b), m
+	case PrivacyKeyPhoneNumberTypeID:
+		m := tl.New[PrivacyKeyPhoneNumber](b, id)
+		err, v = m.decodeFields(b), m
+	case PrivacyKeyAddedByPhoneTypeID:
+		m := tl.New[PrivacyKeyAddedByPhone](b, id)
+		err, v = m.decodeFields(b), m
+	case PrivacyKeyVoiceMessagesTypeID:
+		m := tl.New[PrivacyKeyVoiceMessages](b, id)
+		err, v = m.decodeFields(b), m
+	case PrivacyKeyAboutTypeID:
+		m := tl.New[PrivacyKeyAbout](b, id)
+		err, v = m.decodeFields(b), m
+	case PrivacyKeyBirthdayTypeID:
+		m := tl.New[PrivacyKeyBirthday](b, id)
+		err, v = m.decodeFields(b), m
+	case PrivacyKeyStarGiftsAutoSaveTypeID:
+		m := tl.New[PrivacyKeyStarGiftsAutoSave](b, id)
+		err, v = m.decodeFields(b), m
+	case PrivacyKeyNoPaidMessagesTypeID:
+		m := tl.New[PrivacyKeyNoPaidMessages](b, id)
+		err, v = m.decodeFields(b), m
+	case PrivacyKeySavedMusicTypeID:
+		m := tl.New[PrivacyKeySavedMusic](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("PrivacyKey", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -7173,39 +7858,51 @@ func DecodePrivacyRuleClass(b *tl.Buffer) (PrivacyRuleClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("PrivacyRule", "", err)
 	}
-	var v PrivacyRuleClass
-	switch id {
-	case PrivacyValueAllowContactsTypeID:
-		v = tl.New[PrivacyValueAllowContacts](b, id)
-	case PrivacyValueAllowAllTypeID:
-		v = tl.New[PrivacyValueAllowAll](b, id)
-	case PrivacyValueAllowUsersTypeID:
-		v = tl.New[PrivacyValueAllowUsers](b, id)
-	case PrivacyValueDisallowContactsTypeID:
-		v = tl.New[PrivacyValueDisallowContacts](b, id)
-	case PrivacyValueDisallowAllTypeID:
-		v = tl.New[PrivacyValueDisallowAll](b, id)
-	case PrivacyValueDisallowUsersTypeID:
-		v = tl.New[PrivacyValueDisallowUsers](b, id)
-	case PrivacyValueAllowChatParticipantsTypeID:
-		v = tl.New[PrivacyValueAllowChatParticipants](b, id)
-	case PrivacyValueDisallowChatParticipantsTypeID:
-		v = tl.New[PrivacyValueDisallowChatParticipants](b, id)
-	case PrivacyValueAllowCloseFriendsTypeID:
-		v = tl.New[PrivacyValueAllowCloseFriends](b, id)
-	case PrivacyValueAllowPremiumTypeID:
-		v = tl.New[PrivacyValueAllowPremium](b, id)
-	case PrivacyValueAllowBotsTypeID:
-		v = tl.New[PrivacyValueAllowBots](b, id)
-	case PrivacyValueDisallowBotsTypeID:
-		v = tl.New[PrivacyValueDisallowBots](b, id)
-	default:
-		return nil, b.UnexpectedID("PrivacyRule", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("PrivacyRule", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v PrivacyRuleClass
+	switch id {
+	case PrivacyValueAllowContactsTypeID:
+		m := tl.New[PrivacyValueAllowContacts](b, id)
+		err, v = m.decodeFields(b), m
+	case PrivacyValueAllowAllTypeID:
+		m := tl.New[PrivacyValueAllowAll](b, id)
+		err, v = m.decodeFields(b), m
+	case PrivacyValueAllowUsersTypeID:
+		m := tl.New[PrivacyValueAllowUsers](b, id)
+		err, v = m.decodeFields(b), m
+	case PrivacyValueDisallowContactsTypeID:
+		m := tl.New[PrivacyValueDisallowContacts](b, id)
+		err, v = m.decodeFields(b), m
+	case PrivacyValueDisallowAllTypeID:
+		m := tl.New[PrivacyValueDisallowAll](b, id)
+		err, v = m.decodeFields(b), m
+	case PrivacyValueDisallowUsersTypeID:
+		m := tl.New[PrivacyValueDisallowUsers](b, id)
+		err, v = m.decodeFields(b), m
+	case PrivacyValueAllowChatParticipantsTypeID:
+		m := tl.New[PrivacyValueAllowChatParticipants](b, id)
+		err, v = m.decodeFields(b), m
+	case PrivacyValueDisallowChatParticipantsTypeID:
+		m := tl.New[PrivacyValueDisallowChatParticipants](b, id)
+		err, v = m.decodeFields(b), m
+	case PrivacyValueAllowCloseFriendsTypeID:
+		m := tl.New[PrivacyValueAllowCloseFriends](b, id)
+		err, v = m.decodeFields(b), m
+	case PrivacyValueAllowPremiumTypeID:
+		m := tl.New[PrivacyValueAllowPremium](b, id)
+		err, v = m.decodeFields(b), m
+	case PrivacyValueAllowBotsTypeID:
+		m := tl.New[PrivacyValueAllowBots](b, id)
+		err, v = m.decodeFields(b), m
+	case PrivacyValueDisallowBotsTypeID:
+		m := tl.New[PrivacyValueDisallowBots](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("PrivacyRule", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -7246,31 +7943,39 @@ func DecodeProfileTabClass(b *tl.Buffer) (ProfileTabClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("ProfileTab", "", err)
 	}
-	var v ProfileTabClass
-	switch id {
-	case ProfileTabPostsTypeID:
-		v = tl.New[ProfileTabPosts](b, id)
-	case ProfileTabGiftsTypeID:
-		v = tl.New[ProfileTabGifts](b, id)
-	case ProfileTabMediaTypeID:
-		v = tl.New[ProfileTabMedia](b, id)
-	case ProfileTabFilesTypeID:
-		v = tl.New[ProfileTabFiles](b, id)
-	case ProfileTabMusicTypeID:
-		v = tl.New[ProfileTabMusic](b, id)
-	case ProfileTabVoiceTypeID:
-		v = tl.New[ProfileTabVoice](b, id)
-	case ProfileTabLinksTypeID:
-		v = tl.New[ProfileTabLinks](b, id)
-	case ProfileTabGifsTypeID:
-		v = tl.New[ProfileTabGifs](b, id)
-	default:
-		return nil, b.UnexpectedID("ProfileTab", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("ProfileTab", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v ProfileTabClass
+	switch id {
+	case ProfileTabPostsTypeID:
+		m := tl.New[ProfileTabPosts](b, id)
+		err, v = m.decodeFields(b), m
+	case ProfileTabGiftsTypeID:
+		m := tl.New[ProfileTabGifts](b, id)
+		err, v = m.decodeFields(b), m
+	case ProfileTabMediaTypeID:
+		m := tl.New[ProfileTabMedia](b, id)
+		err, v = m.decodeFields(b), m
+	case ProfileTabFilesTypeID:
+		m := tl.New[ProfileTabFiles](b, id)
+		err, v = m.decodeFields(b), m
+	case ProfileTabMusicTypeID:
+		m := tl.New[ProfileTabMusic](b, id)
+		err, v = m.decodeFields(b), m
+	case ProfileTabVoiceTypeID:
+		m := tl.New[ProfileTabVoice](b, id)
+		err, v = m.decodeFields(b), m
+	case ProfileTabLinksTypeID:
+		m := tl.New[ProfileTabLinks](b, id)
+		err, v = m.decodeFields(b), m
+	case ProfileTabGifsTypeID:
+		m := tl.New[ProfileTabGifs](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("ProfileTab", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -7311,19 +8016,21 @@ func DecodePublicForwardClass(b *tl.Buffer) (PublicForwardClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("PublicForward", "", err)
 	}
-	var v PublicForwardClass
-	switch id {
-	case PublicForwardMessageTypeID:
-		v = tl.New[PublicForwardMessage](b, id)
-	case PublicForwardStoryTypeID:
-		v = tl.New[PublicForwardStory](b, id)
-	default:
-		return nil, b.UnexpectedID("PublicForward", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("PublicForward", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v PublicForwardClass
+	switch id {
+	case PublicForwardMessageTypeID:
+		m := tl.New[PublicForwardMessage](b, id)
+		err, v = m.decodeFields(b), m
+	case PublicForwardStoryTypeID:
+		m := tl.New[PublicForwardStory](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("PublicForward", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -7364,23 +8071,27 @@ func DecodeReactionClass(b *tl.Buffer) (ReactionClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("Reaction", "", err)
 	}
-	var v ReactionClass
-	switch id {
-	case ReactionEmptyTypeID:
-		v = tl.New[ReactionEmpty](b, id)
-	case ReactionEmojiTypeID:
-		v = tl.New[ReactionEmoji](b, id)
-	case ReactionCustomEmojiTypeID:
-		v = tl.New[ReactionCustomEmoji](b, id)
-	case ReactionPaidTypeID:
-		v = tl.New[ReactionPaid](b, id)
-	default:
-		return nil, b.UnexpectedID("Reaction", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("Reaction", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v ReactionClass
+	switch id {
+	case ReactionEmptyTypeID:
+		m := tl.New[ReactionEmpty](b, id)
+		err, v = m.decodeFields(b), m
+	case ReactionEmojiTypeID:
+		m := tl.New[ReactionEmoji](b, id)
+		err, v = m.decodeFields(b), m
+	case ReactionCustomEmojiTypeID:
+		m := tl.New[ReactionCustomEmoji](b, id)
+		err, v = m.decodeFields(b), m
+	case ReactionPaidTypeID:
+		m := tl.New[ReactionPaid](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("Reaction", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -7421,19 +8132,21 @@ func DecodeReactionNotificationsFromClass(b *tl.Buffer) (ReactionNotificationsFr
 	if err != nil {
 		return nil, b.DecodeErr("ReactionNotificationsFrom", "", err)
 	}
-	var v ReactionNotificationsFromClass
-	switch id {
-	case ReactionNotificationsFromContactsTypeID:
-		v = tl.New[ReactionNotificationsFromContacts](b, id)
-	case ReactionNotificationsFromAllTypeID:
-		v = tl.New[ReactionNotificationsFromAll](b, id)
-	default:
-		return nil, b.UnexpectedID("ReactionNotificationsFrom", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("ReactionNotificationsFrom", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v ReactionNotificationsFromClass
+	switch id {
+	case ReactionNotificationsFromContactsTypeID:
+		m := tl.New[ReactionNotificationsFromContacts](b, id)
+		err, v = m.decodeFields(b), m
+	case ReactionNotificationsFromAllTypeID:
+		m := tl.New[ReactionNotificationsFromAll](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("ReactionNotificationsFrom", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -7474,25 +8187,30 @@ func DecodeRecentMeURLClass(b *tl.Buffer) (RecentMeURLClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("RecentMeUrl", "", err)
 	}
-	var v RecentMeURLClass
-	switch id {
-	case RecentMeURLUnknownTypeID:
-		v = tl.New[RecentMeURLUnknown](b, id)
-	case RecentMeURLUserTypeID:
-		v = tl.New[RecentMeURLUser](b, id)
-	case RecentMeURLChatTypeID:
-		v = tl.New[RecentMeURLChat](b, id)
-	case RecentMeURLChatInviteTypeID:
-		v = tl.New[RecentMeURLChatInvite](b, id)
-	case RecentMeURLStickerSetTypeID:
-		v = tl.New[RecentMeURLStickerSet](b, id)
-	default:
-		return nil, b.UnexpectedID("RecentMeUrl", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("RecentMeUrl", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v RecentMeURLClass
+	switch id {
+	case RecentMeURLUnknownTypeID:
+		m := tl.New[RecentMeURLUnknown](b, id)
+		err, v = m.decodeFields(b), m
+	case RecentMeURLUserTypeID:
+		m := tl.New[RecentMeURLUser](b, id)
+		err, v = m.decodeFields(b), m
+	case RecentMeURLChatTypeID:
+		m := tl.New[RecentMeURLChat](b, id)
+		err, v = m.decodeFields(b), m
+	case RecentMeURLChatInviteTypeID:
+		m := tl.New[RecentMeURLChatInvite](b, id)
+		err, v = m.decodeFields(b), m
+	case RecentMeURLStickerSetTypeID:
+		m := tl.New[RecentMeURLStickerSet](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("RecentMeUrl", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -7533,23 +8251,27 @@ func DecodeReplyMarkupClass(b *tl.Buffer) (ReplyMarkupClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("ReplyMarkup", "", err)
 	}
-	var v ReplyMarkupClass
-	switch id {
-	case ReplyKeyboardHideTypeID:
-		v = tl.New[ReplyKeyboardHide](b, id)
-	case ReplyKeyboardForceReplyTypeID:
-		v = tl.New[ReplyKeyboardForceReply](b, id)
-	case ReplyKeyboardMarkupTypeID:
-		v = tl.New[ReplyKeyboardMarkup](b, id)
-	case ReplyInlineMarkupTypeID:
-		v = tl.New[ReplyInlineMarkup](b, id)
-	default:
-		return nil, b.UnexpectedID("ReplyMarkup", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("ReplyMarkup", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v ReplyMarkupClass
+	switch id {
+	case ReplyKeyboardHideTypeID:
+		m := tl.New[ReplyKeyboardHide](b, id)
+		err, v = m.decodeFields(b), m
+	case ReplyKeyboardForceReplyTypeID:
+		m := tl.New[ReplyKeyboardForceReply](b, id)
+		err, v = m.decodeFields(b), m
+	case ReplyKeyboardMarkupTypeID:
+		m := tl.New[ReplyKeyboardMarkup](b, id)
+		err, v = m.decodeFields(b), m
+	case ReplyInlineMarkupTypeID:
+		m := tl.New[ReplyInlineMarkup](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("ReplyMarkup", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -7590,35 +8312,45 @@ func DecodeReportReasonClass(b *tl.Buffer) (ReportReasonClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("ReportReason", "", err)
 	}
-	var v ReportReasonClass
-	switch id {
-	case InputReportReasonSpamTypeID:
-		v = tl.New[InputReportReasonSpam](b, id)
-	case InputReportReasonViolenceTypeID:
-		v = tl.New[InputReportReasonViolence](b, id)
-	case InputReportReasonPornographyTypeID:
-		v = tl.New[InputReportReasonPornography](b, id)
-	case InputReportReasonChildAbuseTypeID:
-		v = tl.New[InputReportReasonChildAbuse](b, id)
-	case InputReportReasonOtherTypeID:
-		v = tl.New[InputReportReasonOther](b, id)
-	case InputReportReasonCopyrightTypeID:
-		v = tl.New[InputReportReasonCopyright](b, id)
-	case InputReportReasonGeoIrrelevantTypeID:
-		v = tl.New[InputReportReasonGeoIrrelevant](b, id)
-	case InputReportReasonFakeTypeID:
-		v = tl.New[InputReportReasonFake](b, id)
-	case InputReportReasonIllegalDrugsTypeID:
-		v = tl.New[InputReportReasonIllegalDrugs](b, id)
-	case InputReportReasonPersonalDetailsTypeID:
-		v = tl.New[InputReportReasonPersonalDetails](b, id)
-	default:
-		return nil, b.UnexpectedID("ReportReason", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("ReportReason", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v ReportReasonClass
+	switch id {
+	case InputReportReasonSpamTypeID:
+		m := tl.New[InputReportReasonSpam](b, id)
+		err, v = m.decodeFields(b), m
+	case InputReportReasonViolenceTypeID:
+		m := tl.New[InputReportReasonViolence](b, id)
+		err, v = m.decodeFields(b), m
+	case InputReportReasonPornographyTypeID:
+		m := tl.New[InputReportReasonPornography](b, id)
+		err, v = m.decodeFields(b), m
+	case InputReportReasonChildAbuseTypeID:
+		m := tl.New[InputReportReasonChildAbuse](b, id)
+		err, v = m.decodeFields(b), m
+	case InputReportReasonOtherTypeID:
+		m := tl.New[InputReportReasonOther](b, id)
+		err, v = m.decodeFields(b), m
+	case InputReportReasonCopyrightTypeID:
+		m := tl.New[InputReportReasonCopyright](b, id)
+		err, v = m.decodeFields(b), m
+	case InputReportReasonGeoIrrelevantTypeID:
+		m := tl.New[InputReportReasonGeoIrrelevant](b, id)
+		err, v = m.decodeFields(b), m
+	case InputReportReasonFakeTypeID:
+		m := tl.New[InputReportReasonFake](b, id)
+		err, v = m.decodeFields(b), m
+	case InputReportReasonIllegalDrugsTypeID:
+		m := tl.New[InputReportReasonIllegalDrugs](b, id)
+		err, v = m.decodeFields(b), m
+	case InputReportReasonPersonalDetailsTypeID:
+		m := tl.New[InputReportReasonPersonalDetails](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("ReportReason", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -7659,21 +8391,24 @@ func DecodeReportResultClass(b *tl.Buffer) (ReportResultClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("ReportResult", "", err)
 	}
-	var v ReportResultClass
-	switch id {
-	case ReportResultChooseOptionTypeID:
-		v = tl.New[ReportResultChooseOption](b, id)
-	case ReportResultAddCommentTypeID:
-		v = tl.New[ReportResultAddComment](b, id)
-	case ReportResultReportedTypeID:
-		v = tl.New[ReportResultReported](b, id)
-	default:
-		return nil, b.UnexpectedID("ReportResult", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("ReportResult", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v ReportResultClass
+	switch id {
+	case ReportResultChooseOptionTypeID:
+		m := tl.New[ReportResultChooseOption](b, id)
+		err, v = m.decodeFields(b), m
+	case ReportResultAddCommentTypeID:
+		m := tl.New[ReportResultAddComment](b, id)
+		err, v = m.decodeFields(b), m
+	case ReportResultReportedTypeID:
+		m := tl.New[ReportResultReported](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("ReportResult", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -7714,23 +8449,27 @@ func DecodeRequestPeerTypeClass(b *tl.Buffer) (RequestPeerTypeClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("RequestPeerType", "", err)
 	}
-	var v RequestPeerTypeClass
-	switch id {
-	case RequestPeerTypeUserTypeID:
-		v = tl.New[RequestPeerTypeUser](b, id)
-	case RequestPeerTypeChatTypeID:
-		v = tl.New[RequestPeerTypeChat](b, id)
-	case RequestPeerTypeBroadcastTypeID:
-		v = tl.New[RequestPeerTypeBroadcast](b, id)
-	case RequestPeerTypeCreateBotTypeID:
-		v = tl.New[RequestPeerTypeCreateBot](b, id)
-	default:
-		return nil, b.UnexpectedID("RequestPeerType", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("RequestPeerType", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v RequestPeerTypeClass
+	switch id {
+	case RequestPeerTypeUserTypeID:
+		m := tl.New[RequestPeerTypeUser](b, id)
+		err, v = m.decodeFields(b), m
+	case RequestPeerTypeChatTypeID:
+		m := tl.New[RequestPeerTypeChat](b, id)
+		err, v = m.decodeFields(b), m
+	case RequestPeerTypeBroadcastTypeID:
+		m := tl.New[RequestPeerTypeBroadcast](b, id)
+		err, v = m.decodeFields(b), m
+	case RequestPeerTypeCreateBotTypeID:
+		m := tl.New[RequestPeerTypeCreateBot](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("RequestPeerType", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -7771,21 +8510,24 @@ func DecodeRequestedPeerClass(b *tl.Buffer) (RequestedPeerClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("RequestedPeer", "", err)
 	}
-	var v RequestedPeerClass
-	switch id {
-	case RequestedPeerUserTypeID:
-		v = tl.New[RequestedPeerUser](b, id)
-	case RequestedPeerChatTypeID:
-		v = tl.New[RequestedPeerChat](b, id)
-	case RequestedPeerChannelTypeID:
-		v = tl.New[RequestedPeerChannel](b, id)
-	default:
-		return nil, b.UnexpectedID("RequestedPeer", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("RequestedPeer", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v RequestedPeerClass
+	switch id {
+	case RequestedPeerUserTypeID:
+		m := tl.New[RequestedPeerUser](b, id)
+		err, v = m.decodeFields(b), m
+	case RequestedPeerChatTypeID:
+		m := tl.New[RequestedPeerChat](b, id)
+		err, v = m.decodeFields(b), m
+	case RequestedPeerChannelTypeID:
+		m := tl.New[RequestedPeerChannel](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("RequestedPeer", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -7826,21 +8568,24 @@ func DecodeRequirementToContactClass(b *tl.Buffer) (RequirementToContactClass, e
 	if err != nil {
 		return nil, b.DecodeErr("RequirementToContact", "", err)
 	}
-	var v RequirementToContactClass
-	switch id {
-	case RequirementToContactEmptyTypeID:
-		v = tl.New[RequirementToContactEmpty](b, id)
-	case RequirementToContactPremiumTypeID:
-		v = tl.New[RequirementToContactPremium](b, id)
-	case RequirementToContactPaidMessagesTypeID:
-		v = tl.New[RequirementToContactPaidMessages](b, id)
-	default:
-		return nil, b.UnexpectedID("RequirementToContact", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("RequirementToContact", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v RequirementToContactClass
+	switch id {
+	case RequirementToContactEmptyTypeID:
+		m := tl.New[RequirementToContactEmpty](b, id)
+		err, v = m.decodeFields(b), m
+	case RequirementToContactPremiumTypeID:
+		m := tl.New[RequirementToContactPremium](b, id)
+		err, v = m.decodeFields(b), m
+	case RequirementToContactPaidMessagesTypeID:
+		m := tl.New[RequirementToContactPaidMessages](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("RequirementToContact", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -7881,75 +8626,105 @@ func DecodeRichTextClass(b *tl.Buffer) (RichTextClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("RichText", "", err)
 	}
-	var v RichTextClass
-	switch id {
-	case TextEmptyTypeID:
-		v = tl.New[TextEmpty](b, id)
-	case TextPlainTypeID:
-		v = tl.New[TextPlain](b, id)
-	case TextBoldTypeID:
-		v = tl.New[TextBold](b, id)
-	case TextItalicTypeID:
-		v = tl.New[TextItalic](b, id)
-	case TextUnderlineTypeID:
-		v = tl.New[TextUnderline](b, id)
-	case TextStrikeTypeID:
-		v = tl.New[TextStrike](b, id)
-	case TextFixedTypeID:
-		v = tl.New[TextFixed](b, id)
-	case TextURLTypeID:
-		v = tl.New[TextURL](b, id)
-	case TextEmailTypeID:
-		v = tl.New[TextEmail](b, id)
-	case TextConcatTypeID:
-		v = tl.New[TextConcat](b, id)
-	case TextSubscriptTypeID:
-		v = tl.New[TextSubscript](b, id)
-	case TextSuperscriptTypeID:
-		v = tl.New[TextSuperscript](b, id)
-	case TextMarkedTypeID:
-		v = tl.New[TextMarked](b, id)
-	case TextPhoneTypeID:
-		v = tl.New[TextPhone](b, id)
-	case TextImageTypeID:
-		v = tl.New[TextImage](b, id)
-	case TextAnchorTypeID:
-		v = tl.New[TextAnchor](b, id)
-	case TextMathTypeID:
-		v = tl.New[TextMath](b, id)
-	case TextCustomEmojiTypeID:
-		v = tl.New[TextCustomEmoji](b, id)
-	case TextSpoilerTypeID:
-		v = tl.New[TextSpoiler](b, id)
-	case TextMentionTypeID:
-		v = tl.New[TextMention](b, id)
-	case TextHashtagTypeID:
-		v = tl.New[TextHashtag](b, id)
-	case TextBotCommandTypeID:
-		v = tl.New[TextBotCommand](b, id)
-	case TextCashtagTypeID:
-		v = tl.New[TextCashtag](b, id)
-	case TextAutoURLTypeID:
-		v = tl.New[TextAutoURL](b, id)
-	case TextAutoEmailTypeID:
-		v = tl.New[TextAutoEmail](b, id)
-	case TextAutoPhoneTypeID:
-		v = tl.New[TextAutoPhone](b, id)
-	case TextBankCardTypeID:
-		v = tl.New[TextBankCard](b, id)
-	case TextMentionNameTypeID:
-		v = tl.New[TextMentionName](b, id)
-	case TextDateTypeID:
-		v = tl.New[TextDate](b, id)
-	case TextDiffTypeID:
-		v = tl.New[TextDiff](b, id)
-	default:
-		return nil, b.UnexpectedID("RichText", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("RichText", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v RichTextClass
+	switch id {
+	case TextEmptyTypeID:
+		m := tl.New[TextEmpty](b, id)
+		err, v = m.decodeFields(b), m
+	case TextPlainTypeID:
+		m := tl.New[TextPlain](b, id)
+		err, v = m.decodeFields(b), m
+	case TextBoldTypeID:
+		m := tl.New[TextBold](b, id)
+		err, v = m.decodeFields(b), m
+	case TextItalicTypeID:
+		m := tl.New[TextItalic](b, id)
+		err, v = m.decodeFields(b), m
+	case TextUnderlineTypeID:
+		m := tl.New[TextUnderline](b, id)
+		err, v = m.decodeFields(b), m
+	case TextStrikeTypeID:
+		m := tl.New[TextStrike](b, id)
+		err, v = m.decodeFields(b), m
+	case TextFixedTypeID:
+		m := tl.New[TextFixed](b, id)
+		err, v = m.decodeFields(b), m
+	case TextURLTypeID:
+		m := tl.New[TextURL](b, id)
+		err, v = m.decodeFields(b), m
+	case TextEmailTypeID:
+		m := tl.New[TextEmail](b, id)
+		err, v = m.decodeFields(b), m
+	case TextConcatTypeID:
+		m := tl.New[TextConcat](b, id)
+		err, v = m.decodeFields(b), m
+	case TextSubscriptTypeID:
+		m := tl.New[TextSubscript](b, id)
+		err, v = m.decodeFields(b), m
+	case TextSuperscriptTypeID:
+		m := tl.New[TextSuperscript](b, id)
+		err, v = m.decodeFields(b), m
+	case TextMarkedTypeID:
+		m := tl.New[TextMarked](b, id)
+		err, v = m.decodeFields(b), m
+	case TextPhoneTypeID:
+		m := tl.New[TextPhone](b, id)
+		err, v = m.decodeFields(b), m
+	case TextImageTypeID:
+		m := tl.New[TextImage](b, id)
+		err, v = m.decodeFields(b), m
+	case TextAnchorTypeID:
+		m := tl.New[TextAnchor](b, id)
+		err, v = m.decodeFields(b), m
+	case TextMathTypeID:
+		m := tl.New[TextMath](b, id)
+		err, v = m.decodeFields(b), m
+	case TextCustomEmojiTypeID:
+		m := tl.New[TextCustomEmoji](b, id)
+		err, v = m.decodeFields(b), m
+	case TextSpoilerTypeID:
+		m := tl.New[TextSpoiler](b, id)
+		err, v = m.decodeFields(b), m
+	case TextMentionTypeID:
+		m := tl.New[TextMention](b, id)
+		err, v = m.decodeFields(b), m
+	case TextHashtagTypeID:
+		m := tl.New[TextHashtag](b, id)
+		err, v = m.decodeFields(b), m
+	case TextBotCommandTypeID:
+		m := tl.New[TextBotCommand](b, id)
+		err, v = m.decodeFields(b), m
+	case TextCashtagTypeID:
+		m := tl.New[TextCashtag](b, id)
+		err, v = m.decodeFields(b), m
+	case TextAutoURLTypeID:
+		m := tl.New[TextAutoURL](b, id)
+		err, v = m.decodeFields(b), m
+	case TextAutoEmailTypeID:
+		m := tl.New[TextAutoEmail](b, id)
+		err, v = m.decodeFields(b), m
+	case TextAutoPhoneTypeID:
+		m := tl.New[TextAutoPhone](b, id)
+		err, v = m.decodeFields(b), m
+	case TextBankCardTypeID:
+		m := tl.New[TextBankCard](b, id)
+		err, v = m.decodeFields(b), m
+	case TextMentionNameTypeID:
+		m := tl.New[TextMentionName](b, id)
+		err, v = m.decodeFields(b), m
+	case TextDateTypeID:
+		m := tl.New[TextDate](b, id)
+		err, v = m.decodeFields(b), m
+	case TextDiffTypeID:
+		m := tl.New[TextDiff](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("RichText", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -7990,19 +8765,21 @@ func DecodeSavedDialogClass(b *tl.Buffer) (SavedDialogClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("SavedDialog", "", err)
 	}
-	var v SavedDialogClass
-	switch id {
-	case SavedDialogTypeID:
-		v = tl.New[SavedDialog](b, id)
-	case MonoForumDialogTypeID:
-		v = tl.New[MonoForumDialog](b, id)
-	default:
-		return nil, b.UnexpectedID("SavedDialog", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("SavedDialog", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v SavedDialogClass
+	switch id {
+	case SavedDialogTypeID:
+		m := tl.New[SavedDialog](b, id)
+		err, v = m.decodeFields(b), m
+	case MonoForumDialogTypeID:
+		m := tl.New[MonoForumDialog](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("SavedDialog", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -8043,19 +8820,21 @@ func DecodeSecureFileClass(b *tl.Buffer) (SecureFileClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("SecureFile", "", err)
 	}
-	var v SecureFileClass
-	switch id {
-	case SecureFileEmptyTypeID:
-		v = tl.New[SecureFileEmpty](b, id)
-	case SecureFileTypeID:
-		v = tl.New[SecureFile](b, id)
-	default:
-		return nil, b.UnexpectedID("SecureFile", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("SecureFile", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v SecureFileClass
+	switch id {
+	case SecureFileEmptyTypeID:
+		m := tl.New[SecureFileEmpty](b, id)
+		err, v = m.decodeFields(b), m
+	case SecureFileTypeID:
+		m := tl.New[SecureFile](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("SecureFile", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -8096,21 +8875,24 @@ func DecodeSecurePasswordKdfAlgoClass(b *tl.Buffer) (SecurePasswordKdfAlgoClass,
 	if err != nil {
 		return nil, b.DecodeErr("SecurePasswordKdfAlgo", "", err)
 	}
-	var v SecurePasswordKdfAlgoClass
-	switch id {
-	case SecurePasswordKdfAlgoUnknownTypeID:
-		v = tl.New[SecurePasswordKdfAlgoUnknown](b, id)
-	case SecurePasswordKdfAlgoPBKDF2HMACSHA512iter100000TypeID:
-		v = tl.New[SecurePasswordKdfAlgoPBKDF2HMACSHA512iter100000](b, id)
-	case SecurePasswordKdfAlgoSHA512TypeID:
-		v = tl.New[SecurePasswordKdfAlgoSHA512](b, id)
-	default:
-		return nil, b.UnexpectedID("SecurePasswordKdfAlgo", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("SecurePasswordKdfAlgo", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v SecurePasswordKdfAlgoClass
+	switch id {
+	case SecurePasswordKdfAlgoUnknownTypeID:
+		m := tl.New[SecurePasswordKdfAlgoUnknown](b, id)
+		err, v = m.decodeFields(b), m
+	case SecurePasswordKdfAlgoPBKDF2HMACSHA512iter100000TypeID:
+		m := tl.New[SecurePasswordKdfAlgoPBKDF2HMACSHA512iter100000](b, id)
+		err, v = m.decodeFields(b), m
+	case SecurePasswordKdfAlgoSHA512TypeID:
+		m := tl.New[SecurePasswordKdfAlgoSHA512](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("SecurePasswordKdfAlgo", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -8151,19 +8933,21 @@ func DecodeSecurePlainDataClass(b *tl.Buffer) (SecurePlainDataClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("SecurePlainData", "", err)
 	}
-	var v SecurePlainDataClass
-	switch id {
-	case SecurePlainPhoneTypeID:
-		v = tl.New[SecurePlainPhone](b, id)
-	case SecurePlainEmailTypeID:
-		v = tl.New[SecurePlainEmail](b, id)
-	default:
-		return nil, b.UnexpectedID("SecurePlainData", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("SecurePlainData", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v SecurePlainDataClass
+	switch id {
+	case SecurePlainPhoneTypeID:
+		m := tl.New[SecurePlainPhone](b, id)
+		err, v = m.decodeFields(b), m
+	case SecurePlainEmailTypeID:
+		m := tl.New[SecurePlainEmail](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("SecurePlainData", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -8204,19 +8988,21 @@ func DecodeSecureRequiredTypeClass(b *tl.Buffer) (SecureRequiredTypeClass, error
 	if err != nil {
 		return nil, b.DecodeErr("SecureRequiredType", "", err)
 	}
-	var v SecureRequiredTypeClass
-	switch id {
-	case SecureRequiredTypeTypeID:
-		v = tl.New[SecureRequiredType](b, id)
-	case SecureRequiredTypeOneOfTypeID:
-		v = tl.New[SecureRequiredTypeOneOf](b, id)
-	default:
-		return nil, b.UnexpectedID("SecureRequiredType", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("SecureRequiredType", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v SecureRequiredTypeClass
+	switch id {
+	case SecureRequiredTypeTypeID:
+		m := tl.New[SecureRequiredType](b, id)
+		err, v = m.decodeFields(b), m
+	case SecureRequiredTypeOneOfTypeID:
+		m := tl.New[SecureRequiredTypeOneOf](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("SecureRequiredType", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -8257,33 +9043,42 @@ func DecodeSecureValueErrorClass(b *tl.Buffer) (SecureValueErrorClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("SecureValueError", "", err)
 	}
-	var v SecureValueErrorClass
-	switch id {
-	case SecureValueErrorDataTypeID:
-		v = tl.New[SecureValueErrorData](b, id)
-	case SecureValueErrorFrontSideTypeID:
-		v = tl.New[SecureValueErrorFrontSide](b, id)
-	case SecureValueErrorReverseSideTypeID:
-		v = tl.New[SecureValueErrorReverseSide](b, id)
-	case SecureValueErrorSelfieTypeID:
-		v = tl.New[SecureValueErrorSelfie](b, id)
-	case SecureValueErrorFileTypeID:
-		v = tl.New[SecureValueErrorFile](b, id)
-	case SecureValueErrorFilesTypeID:
-		v = tl.New[SecureValueErrorFiles](b, id)
-	case SecureValueErrorTypeID:
-		v = tl.New[SecureValueError](b, id)
-	case SecureValueErrorTranslationFileTypeID:
-		v = tl.New[SecureValueErrorTranslationFile](b, id)
-	case SecureValueErrorTranslationFilesTypeID:
-		v = tl.New[SecureValueErrorTranslationFiles](b, id)
-	default:
-		return nil, b.UnexpectedID("SecureValueError", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("SecureValueError", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v SecureValueErrorClass
+	switch id {
+	case SecureValueErrorDataTypeID:
+		m := tl.New[SecureValueErrorData](b, id)
+		err, v = m.decodeFields(b), m
+	case SecureValueErrorFrontSideTypeID:
+		m := tl.New[SecureValueErrorFrontSide](b, id)
+		err, v = m.decodeFields(b), m
+	case SecureValueErrorReverseSideTypeID:
+		m := tl.New[SecureValueErrorReverseSide](b, id)
+		err, v = m.decodeFields(b), m
+	case SecureValueErrorSelfieTypeID:
+		m := tl.New[SecureValueErrorSelfie](b, id)
+		err, v = m.decodeFields(b), m
+	case SecureValueErrorFileTypeID:
+		m := tl.New[SecureValueErrorFile](b, id)
+		err, v = m.decodeFields(b), m
+	case SecureValueErrorFilesTypeID:
+		m := tl.New[SecureValueErrorFiles](b, id)
+		err, v = m.decodeFields(b), m
+	case SecureValueErrorTypeID:
+		m := tl.New[SecureValueError](b, id)
+		err, v = m.decodeFields(b), m
+	case SecureValueErrorTranslationFileTypeID:
+		m := tl.New[SecureValueErrorTranslationFile](b, id)
+		err, v = m.decodeFields(b), m
+	case SecureValueErrorTranslationFilesTypeID:
+		m := tl.New[SecureValueErrorTranslationFiles](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("SecureValueError", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -8324,41 +9119,54 @@ func DecodeSecureValueTypeClass(b *tl.Buffer) (SecureValueTypeClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("SecureValueType", "", err)
 	}
-	var v SecureValueTypeClass
-	switch id {
-	case SecureValueTypePersonalDetailsTypeID:
-		v = tl.New[SecureValueTypePersonalDetails](b, id)
-	case SecureValueTypePassportTypeID:
-		v = tl.New[SecureValueTypePassport](b, id)
-	case SecureValueTypeDriverLicenseTypeID:
-		v = tl.New[SecureValueTypeDriverLicense](b, id)
-	case SecureValueTypeIdentityCardTypeID:
-		v = tl.New[SecureValueTypeIdentityCard](b, id)
-	case SecureValueTypeInternalPassportTypeID:
-		v = tl.New[SecureValueTypeInternalPassport](b, id)
-	case SecureValueTypeAddressTypeID:
-		v = tl.New[SecureValueTypeAddress](b, id)
-	case SecureValueTypeUtilityBillTypeID:
-		v = tl.New[SecureValueTypeUtilityBill](b, id)
-	case SecureValueTypeBankStatementTypeID:
-		v = tl.New[SecureValueTypeBankStatement](b, id)
-	case SecureValueTypeRentalAgreementTypeID:
-		v = tl.New[SecureValueTypeRentalAgreement](b, id)
-	case SecureValueTypePassportRegistrationTypeID:
-		v = tl.New[SecureValueTypePassportRegistration](b, id)
-	case SecureValueTypeTemporaryRegistrationTypeID:
-		v = tl.New[SecureValueTypeTemporaryRegistration](b, id)
-	case SecureValueTypePhoneTypeID:
-		v = tl.New[SecureValueTypePhone](b, id)
-	case SecureValueTypeEmailTypeID:
-		v = tl.New[SecureValueTypeEmail](b, id)
-	default:
-		return nil, b.UnexpectedID("SecureValueType", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("SecureValueType", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v SecureValueTypeClass
+	switch id {
+	case SecureValueTypePersonalDetailsTypeID:
+		m := tl.New[SecureValueTypePersonalDetails](b, id)
+		err, v = m.decodeFields(b), m
+	case SecureValueTypePassportTypeID:
+		m := tl.New[SecureValueTypePassport](b, id)
+		err, v = m.decodeFields(b), m
+	case SecureValueTypeDriverLicenseTypeID:
+		m := tl.New[SecureValueTypeDriverLicense](b, id)
+		err, v = m.decodeFields(b), m
+	case SecureValueTypeIdentityCardTypeID:
+		m := tl.New[SecureValueTypeIdentityCard](b, id)
+		err, v = m.decodeFields(b), m
+	case SecureValueTypeInternalPassportTypeID:
+		m := tl.New[SecureValueTypeInternalPassport](b, id)
+		err, v = m.decodeFields(b), m
+	case SecureValueTypeAddressTypeID:
+		m := tl.New[SecureValueTypeAddress](b, id)
+		err, v = m.decodeFields(b), m
+	case SecureValueTypeUtilityBillTypeID:
+		m := tl.New[SecureValueTypeUtilityBill](b, id)
+		err, v = m.decodeFields(b), m
+	case SecureValueTypeBankStatementTypeID:
+		m := tl.New[SecureValueTypeBankStatement](b, id)
+		err, v = m.decodeFields(b), m
+	case SecureValueTypeRentalAgreementTypeID:
+		m := tl.New[SecureValueTypeRentalAgreement](b, id)
+		err, v = m.decodeFields(b), m
+	case SecureValueTypePassportRegistrationTypeID:
+		m := tl.New[SecureValueTypePassportRegistration](b, id)
+		err, v = m.decodeFields(b), m
+	case SecureValueTypeTemporaryRegistrationTypeID:
+		m := tl.New[SecureValueTypeTemporaryRegistration](b, id)
+		err, v = m.decodeFields(b), m
+	case SecureValueTypePhoneTypeID:
+		m := tl.New[SecureValueTypePhone](b, id)
+		err, v = m.decodeFields(b), m
+	case SecureValueTypeEmailTypeID:
+		m := tl.New[SecureValueTypeEmail](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("SecureValueType", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -8399,57 +9207,78 @@ func DecodeSendMessageActionClass(b *tl.Buffer) (SendMessageActionClass, error) 
 	if err != nil {
 		return nil, b.DecodeErr("SendMessageAction", "", err)
 	}
-	var v SendMessageActionClass
-	switch id {
-	case SendMessageTypingActionTypeID:
-		v = tl.New[SendMessageTypingAction](b, id)
-	case SendMessageCancelActionTypeID:
-		v = tl.New[SendMessageCancelAction](b, id)
-	case SendMessageRecordVideoActionTypeID:
-		v = tl.New[SendMessageRecordVideoAction](b, id)
-	case SendMessageUploadVideoActionTypeID:
-		v = tl.New[SendMessageUploadVideoAction](b, id)
-	case SendMessageRecordAudioActionTypeID:
-		v = tl.New[SendMessageRecordAudioAction](b, id)
-	case SendMessageUploadAudioActionTypeID:
-		v = tl.New[SendMessageUploadAudioAction](b, id)
-	case SendMessageUploadPhotoActionTypeID:
-		v = tl.New[SendMessageUploadPhotoAction](b, id)
-	case SendMessageUploadDocumentActionTypeID:
-		v = tl.New[SendMessageUploadDocumentAction](b, id)
-	case SendMessageGeoLocationActionTypeID:
-		v = tl.New[SendMessageGeoLocationAction](b, id)
-	case SendMessageChooseContactActionTypeID:
-		v = tl.New[SendMessageChooseContactAction](b, id)
-	case SendMessageGamePlayActionTypeID:
-		v = tl.New[SendMessageGamePlayAction](b, id)
-	case SendMessageRecordRoundActionTypeID:
-		v = tl.New[SendMessageRecordRoundAction](b, id)
-	case SendMessageUploadRoundActionTypeID:
-		v = tl.New[SendMessageUploadRoundAction](b, id)
-	case SpeakingInGroupCallActionTypeID:
-		v = tl.New[SpeakingInGroupCallAction](b, id)
-	case SendMessageHistoryImportActionTypeID:
-		v = tl.New[SendMessageHistoryImportAction](b, id)
-	case SendMessageChooseStickerActionTypeID:
-		v = tl.New[SendMessageChooseStickerAction](b, id)
-	case SendMessageEmojiInteractionTypeID:
-		v = tl.New[SendMessageEmojiInteraction](b, id)
-	case SendMessageEmojiInteractionSeenTypeID:
-		v = tl.New[SendMessageEmojiInteractionSeen](b, id)
-	case SendMessageTextDraftActionTypeID:
-		v = tl.New[SendMessageTextDraftAction](b, id)
-	case InputSendMessageRichMessageDraftActionTypeID:
-		v = tl.New[InputSendMessageRichMessageDraftAction](b, id)
-	case SendMessageRichMessageDraftActionTypeID:
-		v = tl.New[SendMessageRichMessageDraftAction](b, id)
-	default:
-		return nil, b.UnexpectedID("SendMessageAction", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("SendMessageAction", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v SendMessageActionClass
+	switch id {
+	case SendMessageTypingActionTypeID:
+		m := tl.New[SendMessageTypingAction](b, id)
+		err, v = m.decodeFields(b), m
+	case SendMessageCancelActionTypeID:
+		m := tl.New[SendMessageCancelAction](b, id)
+		err, v = m.decodeFields(b), m
+	case SendMessageRecordVideoActionTypeID:
+		m := tl.New[SendMessageRecordVideoAction](b, id)
+		err, v = m.decodeFields(b), m
+	case SendMessageUploadVideoActionTypeID:
+		m := tl.New[SendMessageUploadVideoAction](b, id)
+		err, v = m.decodeFields(b), m
+	case SendMessageRecordAudioActionTypeID:
+		m := tl.New[SendMessageRecordAudioAction](b, id)
+		err, v = m.decodeFields(b), m
+	case SendMessageUploadAudioActionTypeID:
+		m := tl.New[SendMessageUploadAudioAction](b, id)
+		err, v = m.decodeFields(b), m
+	case SendMessageUploadPhotoActionTypeID:
+		m := tl.New[SendMessageUploadPhotoAction](b, id)
+		err, v = m.decodeFields(b), m
+	case SendMessageUploadDocumentActionTypeID:
+		m := tl.New[SendMessageUploadDocumentAction](b, id)
+		err, v = m.decodeFields(b), m
+	case SendMessageGeoLocationActionTypeID:
+		m := tl.New[SendMessageGeoLocationAction](b, id)
+		err, v = m.decodeFields(b), m
+	case SendMessageChooseContactActionTypeID:
+		m := tl.New[SendMessageChooseContactAction](b, id)
+		err, v = m.decodeFields(b), m
+	case SendMessageGamePlayActionTypeID:
+		m := tl.New[SendMessageGamePlayAction](b, id)
+		err, v = m.decodeFields(b), m
+	case SendMessageRecordRoundActionTypeID:
+		m := tl.New[SendMessageRecordRoundAction](b, id)
+		err, v = m.decodeFields(b), m
+	case SendMessageUploadRoundActionTypeID:
+		m := tl.New[SendMessageUploadRoundAction](b, id)
+		err, v = m.decodeFields(b), m
+	case SpeakingInGroupCallActionTypeID:
+		m := tl.New[SpeakingInGroupCallAction](b, id)
+		err, v = m.decodeFields(b), m
+	case SendMessageHistoryImportActionTypeID:
+		m := tl.New[SendMessageHistoryImportAction](b, id)
+		err, v = m.decodeFields(b), m
+	case SendMessageChooseStickerActionTypeID:
+		m := tl.New[SendMessageChooseStickerAction](b, id)
+		err, v = m.decodeFields(b), m
+	case SendMessageEmojiInteractionTypeID:
+		m := tl.New[SendMessageEmojiInteraction](b, id)
+		err, v = m.decodeFields(b), m
+	case SendMessageEmojiInteractionSeenTypeID:
+		m := tl.New[SendMessageEmojiInteractionSeen](b, id)
+		err, v = m.decodeFields(b), m
+	case SendMessageTextDraftActionTypeID:
+		m := tl.New[SendMessageTextDraftAction](b, id)
+		err, v = m.decodeFields(b), m
+	case InputSendMessageRichMessageDraftActionTypeID:
+		m := tl.New[InputSendMessageRichMessageDraftAction](b, id)
+		err, v = m.decodeFields(b), m
+	case SendMessageRichMessageDraftActionTypeID:
+		m := tl.New[SendMessageRichMessageDraftAction](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("SendMessageAction", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -8490,19 +9319,21 @@ func DecodeStarGiftClass(b *tl.Buffer) (StarGiftClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("StarGift", "", err)
 	}
-	var v StarGiftClass
-	switch id {
-	case StarGiftTypeID:
-		v = tl.New[StarGift](b, id)
-	case StarGiftUniqueTypeID:
-		v = tl.New[StarGiftUnique](b, id)
-	default:
-		return nil, b.UnexpectedID("StarGift", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("StarGift", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v StarGiftClass
+	switch id {
+	case StarGiftTypeID:
+		m := tl.New[StarGift](b, id)
+		err, v = m.decodeFields(b), m
+	case StarGiftUniqueTypeID:
+		m := tl.New[StarGiftUnique](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("StarGift", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -8543,23 +9374,27 @@ func DecodeStarGiftAttributeClass(b *tl.Buffer) (StarGiftAttributeClass, error) 
 	if err != nil {
 		return nil, b.DecodeErr("StarGiftAttribute", "", err)
 	}
-	var v StarGiftAttributeClass
-	switch id {
-	case StarGiftAttributeModelTypeID:
-		v = tl.New[StarGiftAttributeModel](b, id)
-	case StarGiftAttributePatternTypeID:
-		v = tl.New[StarGiftAttributePattern](b, id)
-	case StarGiftAttributeBackdropTypeID:
-		v = tl.New[StarGiftAttributeBackdrop](b, id)
-	case StarGiftAttributeOriginalDetailsTypeID:
-		v = tl.New[StarGiftAttributeOriginalDetails](b, id)
-	default:
-		return nil, b.UnexpectedID("StarGiftAttribute", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("StarGiftAttribute", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v StarGiftAttributeClass
+	switch id {
+	case StarGiftAttributeModelTypeID:
+		m := tl.New[StarGiftAttributeModel](b, id)
+		err, v = m.decodeFields(b), m
+	case StarGiftAttributePatternTypeID:
+		m := tl.New[StarGiftAttributePattern](b, id)
+		err, v = m.decodeFields(b), m
+	case StarGiftAttributeBackdropTypeID:
+		m := tl.New[StarGiftAttributeBackdrop](b, id)
+		err, v = m.decodeFields(b), m
+	case StarGiftAttributeOriginalDetailsTypeID:
+		m := tl.New[StarGiftAttributeOriginalDetails](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("StarGiftAttribute", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -8600,21 +9435,24 @@ func DecodeStarGiftAttributeIDClass(b *tl.Buffer) (StarGiftAttributeIDClass, err
 	if err != nil {
 		return nil, b.DecodeErr("StarGiftAttributeId", "", err)
 	}
-	var v StarGiftAttributeIDClass
-	switch id {
-	case StarGiftAttributeIDModelTypeID:
-		v = tl.New[StarGiftAttributeIDModel](b, id)
-	case StarGiftAttributeIDPatternTypeID:
-		v = tl.New[StarGiftAttributeIDPattern](b, id)
-	case StarGiftAttributeIDBackdropTypeID:
-		v = tl.New[StarGiftAttributeIDBackdrop](b, id)
-	default:
-		return nil, b.UnexpectedID("StarGiftAttributeId", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("StarGiftAttributeId", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v StarGiftAttributeIDClass
+	switch id {
+	case StarGiftAttributeIDModelTypeID:
+		m := tl.New[StarGiftAttributeIDModel](b, id)
+		err, v = m.decodeFields(b), m
+	case StarGiftAttributeIDPatternTypeID:
+		m := tl.New[StarGiftAttributeIDPattern](b, id)
+		err, v = m.decodeFields(b), m
+	case StarGiftAttributeIDBackdropTypeID:
+		m := tl.New[StarGiftAttributeIDBackdrop](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("StarGiftAttributeId", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -8655,25 +9493,30 @@ func DecodeStarGiftAttributeRarityClass(b *tl.Buffer) (StarGiftAttributeRarityCl
 	if err != nil {
 		return nil, b.DecodeErr("StarGiftAttributeRarity", "", err)
 	}
-	var v StarGiftAttributeRarityClass
-	switch id {
-	case StarGiftAttributeRarityTypeID:
-		v = tl.New[StarGiftAttributeRarity](b, id)
-	case StarGiftAttributeRarityUncommonTypeID:
-		v = tl.New[StarGiftAttributeRarityUncommon](b, id)
-	case StarGiftAttributeRarityRareTypeID:
-		v = tl.New[StarGiftAttributeRarityRare](b, id)
-	case StarGiftAttributeRarityEpicTypeID:
-		v = tl.New[StarGiftAttributeRarityEpic](b, id)
-	case StarGiftAttributeRarityLegendaryTypeID:
-		v = tl.New[StarGiftAttributeRarityLegendary](b, id)
-	default:
-		return nil, b.UnexpectedID("StarGiftAttributeRarity", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("StarGiftAttributeRarity", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v StarGiftAttributeRarityClass
+	switch id {
+	case StarGiftAttributeRarityTypeID:
+		m := tl.New[StarGiftAttributeRarity](b, id)
+		err, v = m.decodeFields(b), m
+	case StarGiftAttributeRarityUncommonTypeID:
+		m := tl.New[StarGiftAttributeRarityUncommon](b, id)
+		err, v = m.decodeFields(b), m
+	case StarGiftAttributeRarityRareTypeID:
+		m := tl.New[StarGiftAttributeRarityRare](b, id)
+		err, v = m.decodeFields(b), m
+	case StarGiftAttributeRarityEpicTypeID:
+		m := tl.New[StarGiftAttributeRarityEpic](b, id)
+		err, v = m.decodeFields(b), m
+	case StarGiftAttributeRarityLegendaryTypeID:
+		m := tl.New[StarGiftAttributeRarityLegendary](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("StarGiftAttributeRarity", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -8714,19 +9557,21 @@ func DecodeStarGiftAuctionRoundClass(b *tl.Buffer) (StarGiftAuctionRoundClass, e
 	if err != nil {
 		return nil, b.DecodeErr("StarGiftAuctionRound", "", err)
 	}
-	var v StarGiftAuctionRoundClass
-	switch id {
-	case StarGiftAuctionRoundTypeID:
-		v = tl.New[StarGiftAuctionRound](b, id)
-	case StarGiftAuctionRoundExtendableTypeID:
-		v = tl.New[StarGiftAuctionRoundExtendable](b, id)
-	default:
-		return nil, b.UnexpectedID("StarGiftAuctionRound", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("StarGiftAuctionRound", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v StarGiftAuctionRoundClass
+	switch id {
+	case StarGiftAuctionRoundTypeID:
+		m := tl.New[StarGiftAuctionRound](b, id)
+		err, v = m.decodeFields(b), m
+	case StarGiftAuctionRoundExtendableTypeID:
+		m := tl.New[StarGiftAuctionRoundExtendable](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("StarGiftAuctionRound", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -8767,21 +9612,24 @@ func DecodeStarGiftAuctionStateClass(b *tl.Buffer) (StarGiftAuctionStateClass, e
 	if err != nil {
 		return nil, b.DecodeErr("StarGiftAuctionState", "", err)
 	}
-	var v StarGiftAuctionStateClass
-	switch id {
-	case StarGiftAuctionStateNotModifiedTypeID:
-		v = tl.New[StarGiftAuctionStateNotModified](b, id)
-	case StarGiftAuctionStateTypeID:
-		v = tl.New[StarGiftAuctionState](b, id)
-	case StarGiftAuctionStateFinishedTypeID:
-		v = tl.New[StarGiftAuctionStateFinished](b, id)
-	default:
-		return nil, b.UnexpectedID("StarGiftAuctionState", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("StarGiftAuctionState", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v StarGiftAuctionStateClass
+	switch id {
+	case StarGiftAuctionStateNotModifiedTypeID:
+		m := tl.New[StarGiftAuctionStateNotModified](b, id)
+		err, v = m.decodeFields(b), m
+	case StarGiftAuctionStateTypeID:
+		m := tl.New[StarGiftAuctionState](b, id)
+		err, v = m.decodeFields(b), m
+	case StarGiftAuctionStateFinishedTypeID:
+		m := tl.New[StarGiftAuctionStateFinished](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("StarGiftAuctionState", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -8822,19 +9670,21 @@ func DecodeStarsAmountClass(b *tl.Buffer) (StarsAmountClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("StarsAmount", "", err)
 	}
-	var v StarsAmountClass
-	switch id {
-	case StarsAmountTypeID:
-		v = tl.New[StarsAmount](b, id)
-	case StarsTonAmountTypeID:
-		v = tl.New[StarsTonAmount](b, id)
-	default:
-		return nil, b.UnexpectedID("StarsAmount", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("StarsAmount", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v StarsAmountClass
+	switch id {
+	case StarsAmountTypeID:
+		m := tl.New[StarsAmount](b, id)
+		err, v = m.decodeFields(b), m
+	case StarsTonAmountTypeID:
+		m := tl.New[StarsTonAmount](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("StarsAmount", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -8875,31 +9725,39 @@ func DecodeStarsTransactionPeerClass(b *tl.Buffer) (StarsTransactionPeerClass, e
 	if err != nil {
 		return nil, b.DecodeErr("StarsTransactionPeer", "", err)
 	}
-	var v StarsTransactionPeerClass
-	switch id {
-	case StarsTransactionPeerUnsupportedTypeID:
-		v = tl.New[StarsTransactionPeerUnsupported](b, id)
-	case StarsTransactionPeerAppStoreTypeID:
-		v = tl.New[StarsTransactionPeerAppStore](b, id)
-	case StarsTransactionPeerPlayMarketTypeID:
-		v = tl.New[StarsTransactionPeerPlayMarket](b, id)
-	case StarsTransactionPeerPremiumBotTypeID:
-		v = tl.New[StarsTransactionPeerPremiumBot](b, id)
-	case StarsTransactionPeerFragmentTypeID:
-		v = tl.New[StarsTransactionPeerFragment](b, id)
-	case StarsTransactionPeerTypeID:
-		v = tl.New[StarsTransactionPeer](b, id)
-	case StarsTransactionPeerAdsTypeID:
-		v = tl.New[StarsTransactionPeerAds](b, id)
-	case StarsTransactionPeerAPITypeID:
-		v = tl.New[StarsTransactionPeerAPI](b, id)
-	default:
-		return nil, b.UnexpectedID("StarsTransactionPeer", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("StarsTransactionPeer", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v StarsTransactionPeerClass
+	switch id {
+	case StarsTransactionPeerUnsupportedTypeID:
+		m := tl.New[StarsTransactionPeerUnsupported](b, id)
+		err, v = m.decodeFields(b), m
+	case StarsTransactionPeerAppStoreTypeID:
+		m := tl.New[StarsTransactionPeerAppStore](b, id)
+		err, v = m.decodeFields(b), m
+	case StarsTransactionPeerPlayMarketTypeID:
+		m := tl.New[StarsTransactionPeerPlayMarket](b, id)
+		err, v = m.decodeFields(b), m
+	case StarsTransactionPeerPremiumBotTypeID:
+		m := tl.New[StarsTransactionPeerPremiumBot](b, id)
+		err, v = m.decodeFields(b), m
+	case StarsTransactionPeerFragmentTypeID:
+		m := tl.New[StarsTransactionPeerFragment](b, id)
+		err, v = m.decodeFields(b), m
+	case StarsTransactionPeerTypeID:
+		m := tl.New[StarsTransactionPeer](b, id)
+		err, v = m.decodeFields(b), m
+	case StarsTransactionPeerAdsTypeID:
+		m := tl.New[StarsTransactionPeerAds](b, id)
+		err, v = m.decodeFields(b), m
+	case StarsTransactionPeerAPITypeID:
+		m := tl.New[StarsTransactionPeerAPI](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("StarsTransactionPeer", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -8940,21 +9798,24 @@ func DecodeStatsGraphClass(b *tl.Buffer) (StatsGraphClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("StatsGraph", "", err)
 	}
-	var v StatsGraphClass
-	switch id {
-	case StatsGraphAsyncTypeID:
-		v = tl.New[StatsGraphAsync](b, id)
-	case StatsGraphErrorTypeID:
-		v = tl.New[StatsGraphError](b, id)
-	case StatsGraphTypeID:
-		v = tl.New[StatsGraph](b, id)
-	default:
-		return nil, b.UnexpectedID("StatsGraph", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("StatsGraph", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v StatsGraphClass
+	switch id {
+	case StatsGraphAsyncTypeID:
+		m := tl.New[StatsGraphAsync](b, id)
+		err, v = m.decodeFields(b), m
+	case StatsGraphErrorTypeID:
+		m := tl.New[StatsGraphError](b, id)
+		err, v = m.decodeFields(b), m
+	case StatsGraphTypeID:
+		m := tl.New[StatsGraph](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("StatsGraph", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -8995,23 +9856,27 @@ func DecodeStickerSetCoveredClass(b *tl.Buffer) (StickerSetCoveredClass, error) 
 	if err != nil {
 		return nil, b.DecodeErr("StickerSetCovered", "", err)
 	}
-	var v StickerSetCoveredClass
-	switch id {
-	case StickerSetCoveredTypeID:
-		v = tl.New[StickerSetCovered](b, id)
-	case StickerSetMultiCoveredTypeID:
-		v = tl.New[StickerSetMultiCovered](b, id)
-	case StickerSetFullCoveredTypeID:
-		v = tl.New[StickerSetFullCovered](b, id)
-	case StickerSetNoCoveredTypeID:
-		v = tl.New[StickerSetNoCovered](b, id)
-	default:
-		return nil, b.UnexpectedID("StickerSetCovered", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("StickerSetCovered", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v StickerSetCoveredClass
+	switch id {
+	case StickerSetCoveredTypeID:
+		m := tl.New[StickerSetCovered](b, id)
+		err, v = m.decodeFields(b), m
+	case StickerSetMultiCoveredTypeID:
+		m := tl.New[StickerSetMultiCovered](b, id)
+		err, v = m.decodeFields(b), m
+	case StickerSetFullCoveredTypeID:
+		m := tl.New[StickerSetFullCovered](b, id)
+		err, v = m.decodeFields(b), m
+	case StickerSetNoCoveredTypeID:
+		m := tl.New[StickerSetNoCovered](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("StickerSetCovered", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -9052,21 +9917,24 @@ func DecodeStoryItemClass(b *tl.Buffer) (StoryItemClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("StoryItem", "", err)
 	}
-	var v StoryItemClass
-	switch id {
-	case StoryItemDeletedTypeID:
-		v = tl.New[StoryItemDeleted](b, id)
-	case StoryItemSkippedTypeID:
-		v = tl.New[StoryItemSkipped](b, id)
-	case StoryItemTypeID:
-		v = tl.New[StoryItem](b, id)
-	default:
-		return nil, b.UnexpectedID("StoryItem", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("StoryItem", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v StoryItemClass
+	switch id {
+	case StoryItemDeletedTypeID:
+		m := tl.New[StoryItemDeleted](b, id)
+		err, v = m.decodeFields(b), m
+	case StoryItemSkippedTypeID:
+		m := tl.New[StoryItemSkipped](b, id)
+		err, v = m.decodeFields(b), m
+	case StoryItemTypeID:
+		m := tl.New[StoryItem](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("StoryItem", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -9107,21 +9975,24 @@ func DecodeStoryReactionClass(b *tl.Buffer) (StoryReactionClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("StoryReaction", "", err)
 	}
-	var v StoryReactionClass
-	switch id {
-	case StoryReactionTypeID:
-		v = tl.New[StoryReaction](b, id)
-	case StoryReactionPublicForwardTypeID:
-		v = tl.New[StoryReactionPublicForward](b, id)
-	case StoryReactionPublicRepostTypeID:
-		v = tl.New[StoryReactionPublicRepost](b, id)
-	default:
-		return nil, b.UnexpectedID("StoryReaction", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("StoryReaction", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v StoryReactionClass
+	switch id {
+	case StoryReactionTypeID:
+		m := tl.New[StoryReaction](b, id)
+		err, v = m.decodeFields(b), m
+	case StoryReactionPublicForwardTypeID:
+		m := tl.New[StoryReactionPublicForward](b, id)
+		err, v = m.decodeFields(b), m
+	case StoryReactionPublicRepostTypeID:
+		m := tl.New[StoryReactionPublicRepost](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("StoryReaction", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -9162,21 +10033,24 @@ func DecodeStoryViewClass(b *tl.Buffer) (StoryViewClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("StoryView", "", err)
 	}
-	var v StoryViewClass
-	switch id {
-	case StoryViewTypeID:
-		v = tl.New[StoryView](b, id)
-	case StoryViewPublicForwardTypeID:
-		v = tl.New[StoryViewPublicForward](b, id)
-	case StoryViewPublicRepostTypeID:
-		v = tl.New[StoryViewPublicRepost](b, id)
-	default:
-		return nil, b.UnexpectedID("StoryView", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("StoryView", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v StoryViewClass
+	switch id {
+	case StoryViewTypeID:
+		m := tl.New[StoryView](b, id)
+		err, v = m.decodeFields(b), m
+	case StoryViewPublicForwardTypeID:
+		m := tl.New[StoryViewPublicForward](b, id)
+		err, v = m.decodeFields(b), m
+	case StoryViewPublicRepostTypeID:
+		m := tl.New[StoryViewPublicRepost](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("StoryView", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -9217,35 +10091,45 @@ func DecodeTopPeerCategoryClass(b *tl.Buffer) (TopPeerCategoryClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("TopPeerCategory", "", err)
 	}
-	var v TopPeerCategoryClass
-	switch id {
-	case TopPeerCategoryBotsPMTypeID:
-		v = tl.New[TopPeerCategoryBotsPM](b, id)
-	case TopPeerCategoryBotsInlineTypeID:
-		v = tl.New[TopPeerCategoryBotsInline](b, id)
-	case TopPeerCategoryCorrespondentsTypeID:
-		v = tl.New[TopPeerCategoryCorrespondents](b, id)
-	case TopPeerCategoryGroupsTypeID:
-		v = tl.New[TopPeerCategoryGroups](b, id)
-	case TopPeerCategoryChannelsTypeID:
-		v = tl.New[TopPeerCategoryChannels](b, id)
-	case TopPeerCategoryPhoneCallsTypeID:
-		v = tl.New[TopPeerCategoryPhoneCalls](b, id)
-	case TopPeerCategoryForwardUsersTypeID:
-		v = tl.New[TopPeerCategoryForwardUsers](b, id)
-	case TopPeerCategoryForwardChatsTypeID:
-		v = tl.New[TopPeerCategoryForwardChats](b, id)
-	case TopPeerCategoryBotsAppTypeID:
-		v = tl.New[TopPeerCategoryBotsApp](b, id)
-	case TopPeerCategoryBotsGuestChatTypeID:
-		v = tl.New[TopPeerCategoryBotsGuestChat](b, id)
-	default:
-		return nil, b.UnexpectedID("TopPeerCategory", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("TopPeerCategory", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v TopPeerCategoryClass
+	switch id {
+	case TopPeerCategoryBotsPMTypeID:
+		m := tl.New[TopPeerCategoryBotsPM](b, id)
+		err, v = m.decodeFields(b), m
+	case TopPeerCategoryBotsInlineTypeID:
+		m := tl.New[TopPeerCategoryBotsInline](b, id)
+		err, v = m.decodeFields(b), m
+	case TopPeerCategoryCorrespondentsTypeID:
+		m := tl.New[TopPeerCategoryCorrespondents](b, id)
+		err, v = m.decodeFields(b), m
+	case TopPeerCategoryGroupsTypeID:
+		m := tl.New[TopPeerCategoryGroups](b, id)
+		err, v = m.decodeFields(b), m
+	case TopPeerCategoryChannelsTypeID:
+		m := tl.New[TopPeerCategoryChannels](b, id)
+		err, v = m.decodeFields(b), m
+	case TopPeerCategoryPhoneCallsTypeID:
+		m := tl.New[TopPeerCategoryPhoneCalls](b, id)
+		err, v = m.decodeFields(b), m
+	case TopPeerCategoryForwardUsersTypeID:
+		m := tl.New[TopPeerCategoryForwardUsers](b, id)
+		err, v = m.decodeFields(b), m
+	case TopPeerCategoryForwardChatsTypeID:
+		m := tl.New[TopPeerCategoryForwardChats](b, id)
+		err, v = m.decodeFields(b), m
+	case TopPeerCategoryBotsAppTypeID:
+		m := tl.New[TopPeerCategoryBotsApp](b, id)
+		err, v = m.decodeFields(b), m
+	case TopPeerCategoryBotsGuestChatTypeID:
+		m := tl.New[TopPeerCategoryBotsGuestChat](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("TopPeerCategory", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -9286,343 +10170,507 @@ func DecodeUpdateClass(b *tl.Buffer) (UpdateClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("Update", "", err)
 	}
-	var v UpdateClass
-	switch id {
-	case UpdateNewMessageTypeID:
-		v = tl.New[UpdateNewMessage](b, id)
-	case UpdateMessageIDTypeID:
-		v = tl.New[UpdateMessageID](b, id)
-	case UpdateDeleteMessagesTypeID:
-		v = tl.New[UpdateDeleteMessages](b, id)
-	case UpdateUserTypingTypeID:
-		v = tl.New[UpdateUserTyping](b, id)
-	case UpdateChatUserTypingTypeID:
-		v = tl.New[UpdateChatUserTyping](b, id)
-	case UpdateChatParticipantsTypeID:
-		v = tl.New[UpdateChatParticipants](b, id)
-	case UpdateUserStatusTypeID:
-		v = tl.New[UpdateUserStatus](b, id)
-	case UpdateUserNameTypeID:
-		v = tl.New[UpdateUserName](b, id)
-	case UpdateNewAuthorizationTypeID:
-		v = tl.New[UpdateNewAuthorization](b, id)
-	case UpdateNewEncryptedMessageTypeID:
-		v = tl.New[UpdateNewEncryptedMessage](b, id)
-	case UpdateEncryptedChatTypingTypeID:
-		v = tl.New[UpdateEncryptedChatTyping](b, id)
-	case UpdateEncryptionTypeID:
-		v = tl.New[UpdateEncryption](b, id)
-	case UpdateEncryptedMessagesReadTypeID:
-		v = tl.New[UpdateEncryptedMessagesRead](b, id)
-	case UpdateChatParticipantAddTypeID:
-		v = tl.New[UpdateChatParticipantAdd](b, id)
-	case UpdateChatParticipantDeleteTypeID:
-		v = tl.New[UpdateChatParticipantDelete](b, id)
-	case UpdateDCOptionsTypeID:
-		v = tl.New[UpdateDCOptions](b, id)
-	case UpdateNotifySettingsTypeID:
-		v = tl.New[UpdateNotifySettings](b, id)
-	case UpdateServiceNotificationTypeID:
-		v = tl.New[UpdateServiceNotification](b, id)
-	case UpdatePrivacyTypeID:
-		v = tl.New[UpdatePrivacy](b, id)
-	case UpdateUserPhoneTypeID:
-		v = tl.New[UpdateUserPhone](b, id)
-	case UpdateReadHistoryInboxTypeID:
-		v = tl.New[UpdateReadHistoryInbox](b, id)
-	case UpdateReadHistoryOutboxTypeID:
-		v = tl.New[UpdateReadHistoryOutbox](b, id)
-	case UpdateWebPageTypeID:
-		v = tl.New[UpdateWebPage](b, id)
-	case UpdateReadMessagesContentsTypeID:
-		v = tl.New[UpdateReadMessagesContents](b, id)
-	case UpdateChannelTooLongTypeID:
-		v = tl.New[UpdateChannelTooLong](b, id)
-	case UpdateChannelTypeID:
-		v = tl.New[UpdateChannel](b, id)
-	case UpdateNewChannelMessageTypeID:
-		v = tl.New[UpdateNewChannelMessage](b, id)
-	case UpdateReadChannelInboxTypeID:
-		v = tl.New[UpdateReadChannelInbox](b, id)
-	case UpdateDeleteChannelMessagesTypeID:
-		v = tl.New[UpdateDeleteChannelMessages](b, id)
-	case UpdateChannelMessageViewsTypeID:
-		v = tl.New[UpdateChannelMessageViews](b, id)
-	case UpdateChatParticipantAdminTypeID:
-		v = tl.New[UpdateChatParticipantAdmin](b, id)
-	case UpdateNewStickerSetTypeID:
-		v = tl.New[UpdateNewStickerSet](b, id)
-	case UpdateStickerSetsOrderTypeID:
-		v = tl.New[UpdateStickerSetsOrder](b, id)
-	case UpdateStickerSetsTypeID:
-		v = tl.New[UpdateStickerSets](b, id)
-	case UpdateSavedGifsTypeID:
-		v = tl.New[UpdateSavedGifs](b, id)
-	case UpdateBotInlineQueryTypeID:
-		v = tl.New[UpdateBotInlineQuery](b, id)
-	case UpdateBotInlineSendTypeID:
-		v = tl.New[UpdateBotInlineSend](b, id)
-	case UpdateEditChannelMessageTypeID:
-		v = tl.New[UpdateEditChannelMessage](b, id)
-	case UpdateBotCallbackQueryTypeID:
-		v = tl.New[UpdateBotCallbackQuery](b, id)
-	case UpdateEditMessageTypeID:
-		v = tl.New[UpdateEditMessage](b, id)
-	case UpdateInlineBotCallbackQueryTypeID:
-		v = tl.New[UpdateInlineBotCallbackQuery](b, id)
-	case UpdateReadChannelOutboxTypeID:
-		v = tl.New[UpdateReadChannelOutbox](b, id)
-	case UpdateDraftMessageTypeID:
-		v = tl.New[UpdateDraftMessage](b, id)
-	case UpdateReadFeaturedStickersTypeID:
-		v = tl.New[UpdateReadFeaturedStickers](b, id)
-	case UpdateRecentStickersTypeID:
-		v = tl.New[UpdateRecentStickers](b, id)
-	case UpdateConfigTypeID:
-		v = tl.New[UpdateConfig](b, id)
-	case UpdatePtsChangedTypeID:
-		v = tl.New[UpdatePtsChanged](b, id)
-	case UpdateChannelWebPageTypeID:
-		v = tl.New[UpdateChannelWebPage](b, id)
-	case UpdateDialogPinnedTypeID:
-		v = tl.New[UpdateDialogPinned](b, id)
-	case UpdatePinnedDialogsTypeID:
-		v = tl.New[UpdatePinnedDialogs](b, id)
-	case UpdateBotWebhookJSONTypeID:
-		v = tl.New[UpdateBotWebhookJSON](b, id)
-	case UpdateBotWebhookJSONQueryTypeID:
-		v = tl.New[UpdateBotWebhookJSONQuery](b, id)
-	case UpdateBotShippingQueryTypeID:
-		v = tl.New[UpdateBotShippingQuery](b, id)
-	case UpdateBotPrecheckoutQueryTypeID:
-		v = tl.New[UpdateBotPrecheckoutQuery](b, id)
-	case UpdatePhoneCallTypeID:
-		v = tl.New[UpdatePhoneCall](b, id)
-	case UpdateLangPackTooLongTypeID:
-		v = tl.New[UpdateLangPackTooLong](b, id)
-	case UpdateLangPackTypeID:
-		v = tl.New[UpdateLangPack](b, id)
-	case UpdateFavedStickersTypeID:
-		v = tl.New[UpdateFavedStickers](b, id)
-	case UpdateChannelReadMessagesContentsTypeID:
-		v = tl.New[UpdateChannelReadMessagesContents](b, id)
-	case UpdateContactsResetTypeID:
-		v = tl.New[UpdateContactsReset](b, id)
-	case UpdateChannelAvailableMessagesTypeID:
-		v = tl.New[UpdateChannelAvailableMessages](b, id)
-	case UpdateDialogUnreadMarkTypeID:
-		v = tl.New[UpdateDialogUnreadMark](b, id)
-	case UpdateMessagePollTypeID:
-		v = tl.New[UpdateMessagePoll](b, id)
-	case UpdateChatDefaultBannedRightsTypeID:
-		v = tl.New[UpdateChatDefaultBannedRights](b, id)
-	case UpdateFolderPeersTypeID:
-		v = tl.New[UpdateFolderPeers](b, id)
-	case UpdatePeerSettingsTypeID:
-		v = tl.New[UpdatePeerSettings](b, id)
-	case UpdatePeerLocatedTypeID:
-		v = tl.New[UpdatePeerLocated](b, id)
-	case UpdateNewScheduledMessageTypeID:
-		v = tl.New[UpdateNewScheduledMessage](b, id)
-	case UpdateDeleteScheduledMessagesTypeID:
-		v = tl.New[UpdateDeleteScheduledMessages](b, id)
-	case UpdateThemeTypeID:
-		v = tl.New[UpdateTheme](b, id)
-	case UpdateGeoLiveViewedTypeID:
-		v = tl.New[UpdateGeoLiveViewed](b, id)
-	case UpdateLoginTokenTypeID:
-		v = tl.New[UpdateLoginToken](b, id)
-	case UpdateMessagePollVoteTypeID:
-		v = tl.New[UpdateMessagePollVote](b, id)
-	case UpdateDialogFilterTypeID:
-		v = tl.New[UpdateDialogFilter](b, id)
-	case UpdateDialogFilterOrderTypeID:
-		v = tl.New[UpdateDialogFilterOrder](b, id)
-	case UpdateDialogFiltersTypeID:
-		v = tl.New[UpdateDialogFilters](b, id)
-	case UpdatePhoneCallSignalingDataTypeID:
-		v = tl.New[UpdatePhoneCallSignalingData](b, id)
-	case UpdateChannelMessageForwardsTypeID:
-		v = tl.New[UpdateChannelMessageForwards](b, id)
-	case UpdateReadChannelDiscussionInboxTypeID:
-		v = tl.New[UpdateReadChannelDiscussionInbox](b, id)
-	case UpdateReadChannelDiscussionOutboxTypeID:
-		v = tl.New[UpdateReadChannelDiscussionOutbox](b, id)
-	case UpdatePeerBlockedTypeID:
-		v = tl.New[UpdatePeerBlocked](b, id)
-	case UpdateChannelUserTypingTypeID:
-		v = tl.New[UpdateChannelUserTyping](b, id)
-	case UpdatePinnedMessagesTypeID:
-		v = tl.New[UpdatePinnedMessages](b, id)
-	case UpdatePinnedChannelMessagesTypeID:
-		v = tl.New[UpdatePinnedChannelMessages](b, id)
-	case UpdateChatTypeID:
-		v = tl.New[UpdateChat](b, id)
-	case UpdateGroupCallParticipantsTypeID:
-		v = tl.New[UpdateGroupCallParticipants](b, id)
-	case UpdateGroupCallTypeID:
-		v = tl.New[UpdateGroupCall](b, id)
-	case UpdatePeerHistoryTTLTypeID:
-		v = tl.New[UpdatePeerHistoryTTL](b, id)
-	case UpdateChatParticipantTypeID:
-		v = tl.New[UpdateChatParticipant](b, id)
-	case UpdateChannelParticipantTypeID:
-		v = tl.New[UpdateChannelParticipant](b, id)
-	case UpdateBotStoppedTypeID:
-		v = tl.New[UpdateBotStopped](b, id)
-	case UpdateGroupCallConnectionTypeID:
-		v = tl.New[UpdateGroupCallConnection](b, id)
-	case UpdateBotCommandsTypeID:
-		v = tl.New[UpdateBotCommands](b, id)
-	case UpdatePendingJoinRequestsTypeID:
-		v = tl.New[UpdatePendingJoinRequests](b, id)
-	case UpdateBotChatInviteRequesterTypeID:
-		v = tl.New[UpdateBotChatInviteRequester](b, id)
-	case UpdateMessageReactionsTypeID:
-		v = tl.New[UpdateMessageReactions](b, id)
-	case UpdateAttachMenuBotsTypeID:
-		v = tl.New[UpdateAttachMenuBots](b, id)
-	case UpdateWebViewResultSentTypeID:
-		v = tl.New[UpdateWebViewResultSent](b, id)
-	case UpdateBotMenuButtonTypeID:
-		v = tl.New[UpdateBotMenuButton](b, id)
-	case UpdateSavedRingtonesTypeID:
-		v = tl.New[UpdateSavedRingtones](b, id)
-	case UpdateTranscribedAudioTypeID:
-		v = tl.New[UpdateTranscribedAudio](b, id)
-	case UpdateReadFeaturedEmojiStickersTypeID:
-		v = tl.New[UpdateReadFeaturedEmojiStickers](b, id)
-	case UpdateUserEmojiStatusTypeID:
-		v = tl.New[UpdateUserEmojiStatus](b, id)
-	case UpdateRecentEmojiStatusesTypeID:
-		v = tl.New[UpdateRecentEmojiStatuses](b, id)
-	case UpdateRecentReactionsTypeID:
-		v = tl.New[UpdateRecentReactions](b, id)
-	case UpdateMoveStickerSetToTopTypeID:
-		v = tl.New[UpdateMoveStickerSetToTop](b, id)
-	case UpdateMessageExtendedMediaTypeID:
-		v = tl.New[UpdateMessageExtendedMedia](b, id)
-	case UpdateUserTypeID:
-		v = tl.New[UpdateUser](b, id)
-	case UpdateAutoSaveSettingsTypeID:
-		v = tl.New[UpdateAutoSaveSettings](b, id)
-	case UpdateStoryTypeID:
-		v = tl.New[UpdateStory](b, id)
-	case UpdateReadStoriesTypeID:
-		v = tl.New[UpdateReadStories](b, id)
-	case UpdateStoryIDTypeID:
-		v = tl.New[UpdateStoryID](b, id)
-	case UpdateStoriesStealthModeTypeID:
-		v = tl.New[UpdateStoriesStealthMode](b, id)
-	case UpdateSentStoryReactionTypeID:
-		v = tl.New[UpdateSentStoryReaction](b, id)
-	case UpdateBotChatBoostTypeID:
-		v = tl.New[UpdateBotChatBoost](b, id)
-	case UpdateChannelViewForumAsMessagesTypeID:
-		v = tl.New[UpdateChannelViewForumAsMessages](b, id)
-	case UpdatePeerWallpaperTypeID:
-		v = tl.New[UpdatePeerWallpaper](b, id)
-	case UpdateBotMessageReactionTypeID:
-		v = tl.New[UpdateBotMessageReaction](b, id)
-	case UpdateBotMessageReactionsTypeID:
-		v = tl.New[UpdateBotMessageReactions](b, id)
-	case UpdateSavedDialogPinnedTypeID:
-		v = tl.New[UpdateSavedDialogPinned](b, id)
-	case UpdatePinnedSavedDialogsTypeID:
-		v = tl.New[UpdatePinnedSavedDialogs](b, id)
-	case UpdateSavedReactionTagsTypeID:
-		v = tl.New[UpdateSavedReactionTags](b, id)
-	case UpdateSmsJobTypeID:
-		v = tl.New[UpdateSmsJob](b, id)
-	case UpdateQuickRepliesTypeID:
-		v = tl.New[UpdateQuickReplies](b, id)
-	case UpdateNewQuickReplyTypeID:
-		v = tl.New[UpdateNewQuickReply](b, id)
-	case UpdateDeleteQuickReplyTypeID:
-		v = tl.New[UpdateDeleteQuickReply](b, id)
-	case UpdateQuickReplyMessageTypeID:
-		v = tl.New[UpdateQuickReplyMessage](b, id)
-	case UpdateDeleteQuickReplyMessagesTypeID:
-		v = tl.New[UpdateDeleteQuickReplyMessages](b, id)
-	case UpdateBotBusinessConnectTypeID:
-		v = tl.New[UpdateBotBusinessConnect](b, id)
-	case UpdateBotNewBusinessMessageTypeID:
-		v = tl.New[UpdateBotNewBusinessMessage](b, id)
-	case UpdateBotEditBusinessMessageTypeID:
-		v = tl.New[UpdateBotEditBusinessMessage](b, id)
-	case UpdateBotDeleteBusinessMessageTypeID:
-		v = tl.New[UpdateBotDeleteBusinessMessage](b, id)
-	case UpdateNewStoryReactionTypeID:
-		v = tl.New[UpdateNewStoryReaction](b, id)
-	case UpdateStarsBalanceTypeID:
-		v = tl.New[UpdateStarsBalance](b, id)
-	case UpdateBusinessBotCallbackQueryTypeID:
-		v = tl.New[UpdateBusinessBotCallbackQuery](b, id)
-	case UpdateStarsRevenueStatusTypeID:
-		v = tl.New[UpdateStarsRevenueStatus](b, id)
-	case UpdateBotPurchasedPaidMediaTypeID:
-		v = tl.New[UpdateBotPurchasedPaidMedia](b, id)
-	case UpdatePaidReactionPrivacyTypeID:
-		v = tl.New[UpdatePaidReactionPrivacy](b, id)
-	case UpdateSentPhoneCodeTypeID:
-		v = tl.New[UpdateSentPhoneCode](b, id)
-	case UpdateGroupCallChainBlocksTypeID:
-		v = tl.New[UpdateGroupCallChainBlocks](b, id)
-	case UpdateReadMonoForumInboxTypeID:
-		v = tl.New[UpdateReadMonoForumInbox](b, id)
-	case UpdateReadMonoForumOutboxTypeID:
-		v = tl.New[UpdateReadMonoForumOutbox](b, id)
-	case UpdateMonoForumNoPaidExceptionTypeID:
-		v = tl.New[UpdateMonoForumNoPaidException](b, id)
-	case UpdateGroupCallMessageTypeID:
-		v = tl.New[UpdateGroupCallMessage](b, id)
-	case UpdateGroupCallEncryptedMessageTypeID:
-		v = tl.New[UpdateGroupCallEncryptedMessage](b, id)
-	case UpdatePinnedForumTopicTypeID:
-		v = tl.New[UpdatePinnedForumTopic](b, id)
-	case UpdatePinnedForumTopicsTypeID:
-		v = tl.New[UpdatePinnedForumTopics](b, id)
-	case UpdateDeleteGroupCallMessagesTypeID:
-		v = tl.New[UpdateDeleteGroupCallMessages](b, id)
-	case UpdateStarGiftAuctionStateTypeID:
-		v = tl.New[UpdateStarGiftAuctionState](b, id)
-	case UpdateStarGiftAuctionUserStateTypeID:
-		v = tl.New[UpdateStarGiftAuctionUserState](b, id)
-	case UpdateEmojiGameInfoTypeID:
-		v = tl.New[UpdateEmojiGameInfo](b, id)
-	case UpdateStarGiftCraftFailTypeID:
-		v = tl.New[UpdateStarGiftCraftFail](b, id)
-	case UpdateChatParticipantRankTypeID:
-		v = tl.New[UpdateChatParticipantRank](b, id)
-	case UpdateManagedBotTypeID:
-		v = tl.New[UpdateManagedBot](b, id)
-	case UpdateBotGuestChatQueryTypeID:
-		v = tl.New[UpdateBotGuestChatQuery](b, id)
-	case UpdateAiComposeTonesTypeID:
-		v = tl.New[UpdateAiComposeTones](b, id)
-	case UpdateJoinChatWebViewDecisionTypeID:
-		v = tl.New[UpdateJoinChatWebViewDecision](b, id)
-	case UpdateNewBotConnectionTypeID:
-		v = tl.New[UpdateNewBotConnection](b, id)
-	case UpdateWebBrowserSettingsTypeID:
-		v = tl.New[UpdateWebBrowserSettings](b, id)
-	case UpdateWebBrowserExceptionTypeID:
-		v = tl.New[UpdateWebBrowserException](b, id)
-	case UpdateNewEphemeralMessageTypeID:
-		v = tl.New[UpdateNewEphemeralMessage](b, id)
-	case UpdateDeleteEphemeralMessagesTypeID:
-		v = tl.New[UpdateDeleteEphemeralMessages](b, id)
-	case UpdateEditEphemeralMessageTypeID:
-		v = tl.New[UpdateEditEphemeralMessage](b, id)
-	case UpdateBotStarsSubscriptionTypeID:
-		v = tl.New[UpdateBotStarsSubscription](b, id)
-	default:
-		return nil, b.UnexpectedID("Update", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("Update", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v UpdateClass
+	switch id {
+	case UpdateNewMessageTypeID:
+		m := tl.New[UpdateNewMessage](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateMessageIDTypeID:
+		m := tl.New[UpdateMessageID](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateDeleteMessagesTypeID:
+		m := tl.New[UpdateDeleteMessages](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateUserTypingTypeID:
+		m := tl.New[UpdateUserTyping](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateChatUserTypingTypeID:
+		m := tl.New[UpdateChatUserTyping](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateChatParticipantsTypeID:
+		m := tl.New[UpdateChatParticipants](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateUserStatusTypeID:
+		m := tl.New[UpdateUserStatus](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateUserNameTypeID:
+		m := tl.New[UpdateUserName](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateNewAuthorizationTypeID:
+		m := tl.New[UpdateNewAuthorization](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateNewEncryptedMessageTypeID:
+		m := tl.New[UpdateNewEncryptedMessage](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateEncryptedChatTypingTypeID:
+		m := tl.New[UpdateEncryptedChatTyping](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateEncryptionTypeID:
+		m := tl.New[UpdateEncryption](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateEncryptedMessagesReadTypeID:
+		m := tl.New[UpdateEncryptedMessagesRead](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateChatParticipantAddTypeID:
+		m := tl.New[UpdateChatParticipantAdd](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateChatParticipantDeleteTypeID:
+		m := tl.New[UpdateChatParticipantDelete](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateDCOptionsTypeID:
+		m := tl.New[UpdateDCOptions](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateNotifySettingsTypeID:
+		m := tl.New[UpdateNotifySettings](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateServiceNotificationTypeID:
+		m := tl.New[UpdateServiceNotification](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdatePrivacyTypeID:
+		m := tl.New[UpdatePrivacy](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateUserPhoneTypeID:
+		m := tl.New[UpdateUserPhone](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateReadHistoryInboxTypeID:
+		m := tl.New[UpdateReadHistoryInbox](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateReadHistoryOutboxTypeID:
+		m := tl.New[UpdateReadHistoryOutbox](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateWebPageTypeID:
+		m := tl.New[UpdateWebPage](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateReadMessagesContentsTypeID:
+		m := tl.New[UpdateReadMessagesContents](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateChannelTooLongTypeID:
+		m := tl.New[UpdateChannelTooLong](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateChannelTypeID:
+		m := tl.New[UpdateChannel](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateNewChannelMessageTypeID:
+		m := tl.New[UpdateNewChannelMessage](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateReadChannelInboxTypeID:
+		m := tl.New[UpdateReadChannelInbox](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateDeleteChannelMessagesTypeID:
+		m := tl.New[UpdateDeleteChannelMessages](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateChannelMessageViewsTypeID:
+		m := tl.New[UpdateChannelMessageViews](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateChatParticipantAdminTypeID:
+		m := tl.New[UpdateChatParticipantAdmin](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateNewStickerSetTypeID:
+		m := tl.New[UpdateNewStickerSet](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateStickerSetsOrderTypeID:
+		m := tl.New[UpdateStickerSetsOrder](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateStickerSetsTypeID:
+		m := tl.New[UpdateStickerSets](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateSavedGifsTypeID:
+		m := tl.New[UpdateSavedGifs](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateBotInlineQueryTypeID:
+		m := tl.New[UpdateBotInlineQuery](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateBotInlineSendTypeID:
+		m := tl.New[UpdateBotInlineSend](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateEditChannelMessageTypeID:
+		m := tl.New[UpdateEditChannelMessage](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateBotCallbackQueryTypeID:
+		m := tl.New[UpdateBotCallbackQuery](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateEditMessageTypeID:
+		m := tl.New[UpdateEditMessage](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateInlineBotCallbackQueryTypeID:
+		m := tl.New[UpdateInlineBotCallbackQuery](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateReadChannelOutboxTypeID:
+		m := tl.New[UpdateReadChannelOutbox](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateDraftMessageTypeID:
+		m := tl.New[UpdateDraftMessage](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateReadFeaturedStickersTypeID:
+		m := tl.New[UpdateReadFeaturedStickers](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateRecentStickersTypeID:
+		m := tl.New[UpdateRecentStickers](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateConfigTypeID:
+		m := tl.New[UpdateConfig](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdatePtsChangedTypeID:
+		m := tl.New[UpdatePtsChanged](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateChannelWebPageTypeID:
+		m := tl.New[UpdateChannelWebPage](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateDialogPinnedTypeID:
+		m := tl.New[UpdateDialogPinned](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdatePinnedDialogsTypeID:
+		m := tl.New[UpdatePinnedDialogs](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateBotWebhookJSONTypeID:
+		m := tl.New[UpdateBotWebhookJSON](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateBotWebhookJSONQueryTypeID:
+		m := tl.New[UpdateBotWebhookJSONQuery](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateBotShippingQueryTypeID:
+		m := tl.New[UpdateBotShippingQuery](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateBotPrecheckoutQueryTypeID:
+		m := tl.New[UpdateBotPrecheckoutQuery](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdatePhoneCallTypeID:
+		m := tl.New[UpdatePhoneCall](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateLangPackTooLongTypeID:
+		m := tl.New[UpdateLangPackTooLong](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateLangPackTypeID:
+		m := tl.New[UpdateLangPack](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateFavedStickersTypeID:
+		m := tl.New[UpdateFavedStickers](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateChannelReadMessagesContentsTypeID:
+		m := tl.New[UpdateChannelReadMessagesContents](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateContactsResetTypeID:
+		m := tl.New[UpdateContactsReset](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateChannelAvailableMessagesTypeID:
+		m := tl.New[UpdateChannelAvailableMessages](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateDialogUnreadMarkTypeID:
+		m := tl.New[UpdateDialogUnreadMark](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateMessagePollTypeID:
+		m := tl.New[UpdateMessagePoll](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateChatDefaultBannedRightsTypeID:
+		m := tl.New[UpdateChatDefaultBannedRights](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateFolderPeersTypeID:
+		m := tl.New[UpdateFolderPeers](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdatePeerSettingsTypeID:
+		m := tl.New[UpdatePeerSettings](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdatePeerLocatedTypeID:
+		m := tl.New[UpdatePeerLocated](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateNewScheduledMessageTypeID:
+		m := tl.New[UpdateNewScheduledMessage](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateDeleteScheduledMessagesTypeID:
+		m := tl.New[UpdateDeleteScheduledMessages](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateThemeTypeID:
+		m := tl.New[UpdateTheme](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateGeoLiveViewedTypeID:
+		m := tl.New[UpdateGeoLiveViewed](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateLoginTokenTypeID:
+		m := tl.New[UpdateLoginToken](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateMessagePollVoteTypeID:
+		m := tl.New[UpdateMessagePollVote](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateDialogFilterTypeID:
+		m := tl.New[UpdateDialogFilter](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateDialogFilterOrderTypeID:
+		m := tl.New[UpdateDialogFilterOrder](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateDialogFiltersTypeID:
+		m := tl.New[UpdateDialogFilters](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdatePhoneCallSignalingDataTypeID:
+		m := tl.New[UpdatePhoneCallSignalingData](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateChannelMessageForwardsTypeID:
+		m := tl.New[UpdateChannelMessageForwards](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateReadChannelDiscussionInboxTypeID:
+		m := tl.New[UpdateReadChannelDiscussionInbox](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateReadChannelDiscussionOutboxTypeID:
+		m := tl.New[UpdateReadChannelDiscussionOutbox](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdatePeerBlockedTypeID:
+		m := tl.New[UpdatePeerBlocked](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateChannelUserTypingTypeID:
+		m := tl.New[UpdateChannelUserTyping](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdatePinnedMessagesTypeID:
+		m := tl.New[UpdatePinnedMessages](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdatePinnedChannelMessagesTypeID:
+		m := tl.New[UpdatePinnedChannelMessages](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateChatTypeID:
+		m := tl.New[UpdateChat](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateGroupCallParticipantsTypeID:
+		m := tl.New[UpdateGroupCallParticipants](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateGroupCallTypeID:
+		m := tl.New[UpdateGroupCall](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdatePeerHistoryTTLTypeID:
+		m := tl.New[UpdatePeerHistoryTTL](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateChatParticipantTypeID:
+		m := tl.New[UpdateChatParticipant](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateChannelParticipantTypeID:
+		m := tl.New[UpdateChannelParticipant](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateBotStoppedTypeID:
+		m := tl.New[UpdateBotStopped](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateGroupCallConnectionTypeID:
+		m := tl.New[UpdateGroupCallConnection](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateBotCommandsTypeID:
+		m := tl.New[UpdateBotCommands](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdatePendingJoinRequestsTypeID:
+		m := tl.New[UpdatePendingJoinRequests](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateBotChatInviteRequesterTypeID:
+		m := tl.New[UpdateBotChatInviteRequester](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateMessageReactionsTypeID:
+		m := tl.New[UpdateMessageReactions](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateAttachMenuBotsTypeID:
+		m := tl.New[UpdateAttachMenuBots](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateWebViewResultSentTypeID:
+		m := tl.New[UpdateWebViewResultSent](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateBotMenuButtonTypeID:
+		m := tl.New[UpdateBotMenuButton](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateSavedRingtonesTypeID:
+		m := tl.New[UpdateSavedRingtones](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateTranscribedAudioTypeID:
+		m := tl.New[UpdateTranscribedAudio](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateReadFeaturedEmojiStickersTypeID:
+		m := tl.New[UpdateReadFeaturedEmojiStickers](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateUserEmojiStatusTypeID:
+		m := tl.New[UpdateUserEmojiStatus](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateRecentEmojiStatusesTypeID:
+		m := tl.New[UpdateRecentEmojiStatuses](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateRecentReactionsTypeID:
+		m := tl.New[UpdateRecentReactions](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateMoveStickerSetToTopTypeID:
+		m := tl.New[UpdateMoveStickerSetToTop](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateMessageExtendedMediaTypeID:
+		m := tl.New[UpdateMessageExtendedMedia](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateUserTypeID:
+		m := tl.New[UpdateUser](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateAutoSaveSettingsTypeID:
+		m := tl.New[UpdateAutoSaveSettings](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateStoryTypeID:
+		m := tl.New[UpdateStory](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateReadStoriesTypeID:
+		m := tl.New[UpdateReadStories](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateStoryIDTypeID:
+		m := tl.New[UpdateStoryID](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateStoriesStealthModeTypeID:
+		m := tl.New[UpdateStoriesStealthMode](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateSentStoryReactionTypeID:
+		m := tl.New[UpdateSentStoryReaction](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateBotChatBoostTypeID:
+		m := tl.New[UpdateBotChatBoost](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateChannelViewForumAsMessagesTypeID:
+		m := tl.New[UpdateChannelViewForumAsMessages](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdatePeerWallpaperTypeID:
+		m := tl.New[UpdatePeerWallpaper](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateBotMessageReactionTypeID:
+		m := tl.New[UpdateBotMessageReaction](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateBotMessageReactionsTypeID:
+		m := tl.New[UpdateBotMessageReactions](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateSavedDialogPinnedTypeID:
+		m := tl.New[UpdateSavedDialogPinned](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdatePinnedSavedDialogsTypeID:
+		m := tl.New[UpdatePinnedSavedDialogs](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateSavedReactionTagsTypeID:
+		m := tl.New[UpdateSavedReactionTags](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateSmsJobTypeID:
+		m := tl.New[UpdateSmsJob](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateQuickRepliesTypeID:
+		m := tl.New[UpdateQuickReplies](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateNewQuickReplyTypeID:
+		m := tl.New[UpdateNewQuickReply](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateDeleteQuickReplyTypeID:
+		m := tl.New[UpdateDeleteQuickReply](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateQuickReplyMessageTypeID:
+		m := tl.New[UpdateQuickReplyMessage](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateDeleteQuickReplyMessagesTypeID:
+		m := tl.New[UpdateDeleteQuickReplyMessages](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateBotBusinessConnectTypeID:
+		m := tl.New[UpdateBotBusinessConnect](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateBotNewBusinessMessageTypeID:
+		m := tl.New[UpdateBotNewBusinessMessage](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateBotEditBusinessMessageTypeID:
+		m := tl.New[UpdateBotEditBusinessMessage](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateBotDeleteBusinessMessageTypeID:
+		m := tl.New[UpdateBotDeleteBusinessMessage](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateNewStoryReactionTypeID:
+		m := tl.New[UpdateNewStoryReaction](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateStarsBalanceTypeID:
+		m := tl.New[UpdateStarsBalance](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateBusinessBotCallbackQueryTypeID:
+		m := tl.New[UpdateBusinessBotCallbackQuery](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateStarsRevenueStatusTypeID:
+		m := tl.New[UpdateStarsRevenueStatus](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateBotPurchasedPaidMediaTypeID:
+		m := tl.New[UpdateBotPurchasedPaidMedia](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdatePaidReactionPrivacyTypeID:
+		m := tl.New[UpdatePaidReactionPrivacy](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateSentPhoneCodeTypeID:
+		m := tl.New[UpdateSentPhoneCode](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateGroupCallChainBlocksTypeID:
+		m := tl.New[UpdateGroupCallChainBlocks](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateReadMonoForumInboxTypeID:
+		m := tl.New[UpdateReadMonoForumInbox](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateReadMonoForumOutboxTypeID:
+		m := tl.New[UpdateReadMonoForumOutbox](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateMonoForumNoPaidExceptionTypeID:
+		m := tl.New[UpdateMonoForumNoPaidException](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateGroupCallMessageTypeID:
+		m := tl.New[UpdateGroupCallMessage](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateGroupCallEncryptedMessageTypeID:
+		m := tl.New[UpdateGroupCallEncryptedMessage](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdatePinnedForumTopicTypeID:
+		m := tl.New[UpdatePinnedForumTopic](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdatePinnedForumTopicsTypeID:
+		m := tl.New[UpdatePinnedForumTopics](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateDeleteGroupCallMessagesTypeID:
+		m := tl.New[UpdateDeleteGroupCallMessages](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateStarGiftAuctionStateTypeID:
+		m := tl.New[UpdateStarGiftAuctionState](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateStarGiftAuctionUserStateTypeID:
+		m := tl.New[UpdateStarGiftAuctionUserState](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateEmojiGameInfoTypeID:
+		m := tl.New[UpdateEmojiGameInfo](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateStarGiftCraftFailTypeID:
+		m := tl.New[UpdateStarGiftCraftFail](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateChatParticipantRankTypeID:
+		m := tl.New[UpdateChatParticipantRank](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateManagedBotTypeID:
+		m := tl.New[UpdateManagedBot](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateBotGuestChatQueryTypeID:
+		m := tl.New[UpdateBotGuestChatQuery](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateAiComposeTonesTypeID:
+		m := tl.New[UpdateAiComposeTones](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateJoinChatWebViewDecisionTypeID:
+		m := tl.New[UpdateJoinChatWebViewDecision](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateNewBotConnectionTypeID:
+		m := tl.New[UpdateNewBotConnection](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateWebBrowserSettingsTypeID:
+		m := tl.New[UpdateWebBrowserSettings](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateWebBrowserExceptionTypeID:
+		m := tl.New[UpdateWebBrowserException](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateNewEphemeralMessageTypeID:
+		m := tl.New[UpdateNewEphemeralMessage](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateDeleteEphemeralMessagesTypeID:
+		m := tl.New[UpdateDeleteEphemeralMessages](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateEditEphemeralMessageTypeID:
+		m := tl.New[UpdateEditEphemeralMessage](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateBotStarsSubscriptionTypeID:
+		m := tl.New[UpdateBotStarsSubscription](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("Update", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -9663,29 +10711,36 @@ func DecodeUpdatesClass(b *tl.Buffer) (UpdatesClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("Updates", "", err)
 	}
-	var v UpdatesClass
-	switch id {
-	case UpdatesTooLongTypeID:
-		v = tl.New[UpdatesTooLong](b, id)
-	case UpdateShortMessageTypeID:
-		v = tl.New[UpdateShortMessage](b, id)
-	case UpdateShortChatMessageTypeID:
-		v = tl.New[UpdateShortChatMessage](b, id)
-	case UpdateShortTypeID:
-		v = tl.New[UpdateShort](b, id)
-	case UpdatesCombinedTypeID:
-		v = tl.New[UpdatesCombined](b, id)
-	case UpdatesTypeID:
-		v = tl.New[Updates](b, id)
-	case UpdateShortSentMessageTypeID:
-		v = tl.New[UpdateShortSentMessage](b, id)
-	default:
-		return nil, b.UnexpectedID("Updates", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("Updates", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v UpdatesClass
+	switch id {
+	case UpdatesTooLongTypeID:
+		m := tl.New[UpdatesTooLong](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateShortMessageTypeID:
+		m := tl.New[UpdateShortMessage](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateShortChatMessageTypeID:
+		m := tl.New[UpdateShortChatMessage](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateShortTypeID:
+		m := tl.New[UpdateShort](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdatesCombinedTypeID:
+		m := tl.New[UpdatesCombined](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdatesTypeID:
+		m := tl.New[Updates](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdateShortSentMessageTypeID:
+		m := tl.New[UpdateShortSentMessage](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("Updates", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -9726,21 +10781,24 @@ func DecodeURLAuthResultClass(b *tl.Buffer) (URLAuthResultClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("UrlAuthResult", "", err)
 	}
-	var v URLAuthResultClass
-	switch id {
-	case URLAuthResultRequestTypeID:
-		v = tl.New[URLAuthResultRequest](b, id)
-	case URLAuthResultAcceptedTypeID:
-		v = tl.New[URLAuthResultAccepted](b, id)
-	case URLAuthResultDefaultTypeID:
-		v = tl.New[URLAuthResultDefault](b, id)
-	default:
-		return nil, b.UnexpectedID("UrlAuthResult", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("UrlAuthResult", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v URLAuthResultClass
+	switch id {
+	case URLAuthResultRequestTypeID:
+		m := tl.New[URLAuthResultRequest](b, id)
+		err, v = m.decodeFields(b), m
+	case URLAuthResultAcceptedTypeID:
+		m := tl.New[URLAuthResultAccepted](b, id)
+		err, v = m.decodeFields(b), m
+	case URLAuthResultDefaultTypeID:
+		m := tl.New[URLAuthResultDefault](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("UrlAuthResult", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -9781,19 +10839,21 @@ func DecodeUserClass(b *tl.Buffer) (UserClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("User", "", err)
 	}
-	var v UserClass
-	switch id {
-	case UserEmptyTypeID:
-		v = tl.New[UserEmpty](b, id)
-	case UserTypeID:
-		v = tl.New[User](b, id)
-	default:
-		return nil, b.UnexpectedID("User", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("User", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v UserClass
+	switch id {
+	case UserEmptyTypeID:
+		m := tl.New[UserEmpty](b, id)
+		err, v = m.decodeFields(b), m
+	case UserTypeID:
+		m := tl.New[User](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("User", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -9834,19 +10894,21 @@ func DecodeUserProfilePhotoClass(b *tl.Buffer) (UserProfilePhotoClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("UserProfilePhoto", "", err)
 	}
-	var v UserProfilePhotoClass
-	switch id {
-	case UserProfilePhotoEmptyTypeID:
-		v = tl.New[UserProfilePhotoEmpty](b, id)
-	case UserProfilePhotoTypeID:
-		v = tl.New[UserProfilePhoto](b, id)
-	default:
-		return nil, b.UnexpectedID("UserProfilePhoto", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("UserProfilePhoto", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v UserProfilePhotoClass
+	switch id {
+	case UserProfilePhotoEmptyTypeID:
+		m := tl.New[UserProfilePhotoEmpty](b, id)
+		err, v = m.decodeFields(b), m
+	case UserProfilePhotoTypeID:
+		m := tl.New[UserProfilePhoto](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("UserProfilePhoto", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -9887,27 +10949,33 @@ func DecodeUserStatusClass(b *tl.Buffer) (UserStatusClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("UserStatus", "", err)
 	}
-	var v UserStatusClass
-	switch id {
-	case UserStatusEmptyTypeID:
-		v = tl.New[UserStatusEmpty](b, id)
-	case UserStatusOnlineTypeID:
-		v = tl.New[UserStatusOnline](b, id)
-	case UserStatusOfflineTypeID:
-		v = tl.New[UserStatusOffline](b, id)
-	case UserStatusRecentlyTypeID:
-		v = tl.New[UserStatusRecently](b, id)
-	case UserStatusLastWeekTypeID:
-		v = tl.New[UserStatusLastWeek](b, id)
-	case UserStatusLastMonthTypeID:
-		v = tl.New[UserStatusLastMonth](b, id)
-	default:
-		return nil, b.UnexpectedID("UserStatus", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("UserStatus", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v UserStatusClass
+	switch id {
+	case UserStatusEmptyTypeID:
+		m := tl.New[UserStatusEmpty](b, id)
+		err, v = m.decodeFields(b), m
+	case UserStatusOnlineTypeID:
+		m := tl.New[UserStatusOnline](b, id)
+		err, v = m.decodeFields(b), m
+	case UserStatusOfflineTypeID:
+		m := tl.New[UserStatusOffline](b, id)
+		err, v = m.decodeFields(b), m
+	case UserStatusRecentlyTypeID:
+		m := tl.New[UserStatusRecently](b, id)
+		err, v = m.decodeFields(b), m
+	case UserStatusLastWeekTypeID:
+		m := tl.New[UserStatusLastWeek](b, id)
+		err, v = m.decodeFields(b), m
+	case UserStatusLastMonthTypeID:
+		m := tl.New[UserStatusLastMonth](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("UserStatus", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -9948,21 +11016,24 @@ func DecodeVideoSizeClass(b *tl.Buffer) (VideoSizeClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("VideoSize", "", err)
 	}
-	var v VideoSizeClass
-	switch id {
-	case VideoSizeTypeID:
-		v = tl.New[VideoSize](b, id)
-	case VideoSizeEmojiMarkupTypeID:
-		v = tl.New[VideoSizeEmojiMarkup](b, id)
-	case VideoSizeStickerMarkupTypeID:
-		v = tl.New[VideoSizeStickerMarkup](b, id)
-	default:
-		return nil, b.UnexpectedID("VideoSize", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("VideoSize", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v VideoSizeClass
+	switch id {
+	case VideoSizeTypeID:
+		m := tl.New[VideoSize](b, id)
+		err, v = m.decodeFields(b), m
+	case VideoSizeEmojiMarkupTypeID:
+		m := tl.New[VideoSizeEmojiMarkup](b, id)
+		err, v = m.decodeFields(b), m
+	case VideoSizeStickerMarkupTypeID:
+		m := tl.New[VideoSizeStickerMarkup](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("VideoSize", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -10003,19 +11074,21 @@ func DecodeWallPaperClass(b *tl.Buffer) (WallPaperClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("WallPaper", "", err)
 	}
-	var v WallPaperClass
-	switch id {
-	case WallPaperTypeID:
-		v = tl.New[WallPaper](b, id)
-	case WallPaperNoFileTypeID:
-		v = tl.New[WallPaperNoFile](b, id)
-	default:
-		return nil, b.UnexpectedID("WallPaper", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("WallPaper", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v WallPaperClass
+	switch id {
+	case WallPaperTypeID:
+		m := tl.New[WallPaper](b, id)
+		err, v = m.decodeFields(b), m
+	case WallPaperNoFileTypeID:
+		m := tl.New[WallPaperNoFile](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("WallPaper", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -10056,19 +11129,21 @@ func DecodeWebDocumentClass(b *tl.Buffer) (WebDocumentClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("WebDocument", "", err)
 	}
-	var v WebDocumentClass
-	switch id {
-	case WebDocumentTypeID:
-		v = tl.New[WebDocument](b, id)
-	case WebDocumentNoProxyTypeID:
-		v = tl.New[WebDocumentNoProxy](b, id)
-	default:
-		return nil, b.UnexpectedID("WebDocument", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("WebDocument", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v WebDocumentClass
+	switch id {
+	case WebDocumentTypeID:
+		m := tl.New[WebDocument](b, id)
+		err, v = m.decodeFields(b), m
+	case WebDocumentNoProxyTypeID:
+		m := tl.New[WebDocumentNoProxy](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("WebDocument", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -10109,23 +11184,27 @@ func DecodeWebPageClass(b *tl.Buffer) (WebPageClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("WebPage", "", err)
 	}
-	var v WebPageClass
-	switch id {
-	case WebPageEmptyTypeID:
-		v = tl.New[WebPageEmpty](b, id)
-	case WebPagePendingTypeID:
-		v = tl.New[WebPagePending](b, id)
-	case WebPageTypeID:
-		v = tl.New[WebPage](b, id)
-	case WebPageNotModifiedTypeID:
-		v = tl.New[WebPageNotModified](b, id)
-	default:
-		return nil, b.UnexpectedID("WebPage", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("WebPage", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v WebPageClass
+	switch id {
+	case WebPageEmptyTypeID:
+		m := tl.New[WebPageEmpty](b, id)
+		err, v = m.decodeFields(b), m
+	case WebPagePendingTypeID:
+		m := tl.New[WebPagePending](b, id)
+		err, v = m.decodeFields(b), m
+	case WebPageTypeID:
+		m := tl.New[WebPage](b, id)
+		err, v = m.decodeFields(b), m
+	case WebPageNotModifiedTypeID:
+		m := tl.New[WebPageNotModified](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("WebPage", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -10166,29 +11245,36 @@ func DecodeWebPageAttributeClass(b *tl.Buffer) (WebPageAttributeClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("WebPageAttribute", "", err)
 	}
-	var v WebPageAttributeClass
-	switch id {
-	case WebPageAttributeThemeTypeID:
-		v = tl.New[WebPageAttributeTheme](b, id)
-	case WebPageAttributeStoryTypeID:
-		v = tl.New[WebPageAttributeStory](b, id)
-	case WebPageAttributeStickerSetTypeID:
-		v = tl.New[WebPageAttributeStickerSet](b, id)
-	case WebPageAttributeUniqueStarGiftTypeID:
-		v = tl.New[WebPageAttributeUniqueStarGift](b, id)
-	case WebPageAttributeStarGiftCollectionTypeID:
-		v = tl.New[WebPageAttributeStarGiftCollection](b, id)
-	case WebPageAttributeStarGiftAuctionTypeID:
-		v = tl.New[WebPageAttributeStarGiftAuction](b, id)
-	case WebPageAttributeAiComposeToneTypeID:
-		v = tl.New[WebPageAttributeAiComposeTone](b, id)
-	default:
-		return nil, b.UnexpectedID("WebPageAttribute", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("WebPageAttribute", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v WebPageAttributeClass
+	switch id {
+	case WebPageAttributeThemeTypeID:
+		m := tl.New[WebPageAttributeTheme](b, id)
+		err, v = m.decodeFields(b), m
+	case WebPageAttributeStoryTypeID:
+		m := tl.New[WebPageAttributeStory](b, id)
+		err, v = m.decodeFields(b), m
+	case WebPageAttributeStickerSetTypeID:
+		m := tl.New[WebPageAttributeStickerSet](b, id)
+		err, v = m.decodeFields(b), m
+	case WebPageAttributeUniqueStarGiftTypeID:
+		m := tl.New[WebPageAttributeUniqueStarGift](b, id)
+		err, v = m.decodeFields(b), m
+	case WebPageAttributeStarGiftCollectionTypeID:
+		m := tl.New[WebPageAttributeStarGiftCollection](b, id)
+		err, v = m.decodeFields(b), m
+	case WebPageAttributeStarGiftAuctionTypeID:
+		m := tl.New[WebPageAttributeStarGiftAuction](b, id)
+		err, v = m.decodeFields(b), m
+	case WebPageAttributeAiComposeToneTypeID:
+		m := tl.New[WebPageAttributeAiComposeTone](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("WebPageAttribute", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -10229,19 +11315,21 @@ func DecodeAccountChatThemesClass(b *tl.Buffer) (AccountChatThemesClass, error) 
 	if err != nil {
 		return nil, b.DecodeErr("account.ChatThemes", "", err)
 	}
-	var v AccountChatThemesClass
-	switch id {
-	case AccountChatThemesNotModifiedTypeID:
-		v = tl.New[AccountChatThemesNotModified](b, id)
-	case AccountChatThemesTypeID:
-		v = tl.New[AccountChatThemes](b, id)
-	default:
-		return nil, b.UnexpectedID("account.ChatThemes", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("account.ChatThemes", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v AccountChatThemesClass
+	switch id {
+	case AccountChatThemesNotModifiedTypeID:
+		m := tl.New[AccountChatThemesNotModified](b, id)
+		err, v = m.decodeFields(b), m
+	case AccountChatThemesTypeID:
+		m := tl.New[AccountChatThemes](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("account.ChatThemes", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -10282,19 +11370,21 @@ func DecodeAccountEmailVerifiedClass(b *tl.Buffer) (AccountEmailVerifiedClass, e
 	if err != nil {
 		return nil, b.DecodeErr("account.EmailVerified", "", err)
 	}
-	var v AccountEmailVerifiedClass
-	switch id {
-	case AccountEmailVerifiedTypeID:
-		v = tl.New[AccountEmailVerified](b, id)
-	case AccountEmailVerifiedLoginTypeID:
-		v = tl.New[AccountEmailVerifiedLogin](b, id)
-	default:
-		return nil, b.UnexpectedID("account.EmailVerified", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("account.EmailVerified", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v AccountEmailVerifiedClass
+	switch id {
+	case AccountEmailVerifiedTypeID:
+		m := tl.New[AccountEmailVerified](b, id)
+		err, v = m.decodeFields(b), m
+	case AccountEmailVerifiedLoginTypeID:
+		m := tl.New[AccountEmailVerifiedLogin](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("account.EmailVerified", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -10335,19 +11425,21 @@ func DecodeAccountEmojiStatusesClass(b *tl.Buffer) (AccountEmojiStatusesClass, e
 	if err != nil {
 		return nil, b.DecodeErr("account.EmojiStatuses", "", err)
 	}
-	var v AccountEmojiStatusesClass
-	switch id {
-	case AccountEmojiStatusesNotModifiedTypeID:
-		v = tl.New[AccountEmojiStatusesNotModified](b, id)
-	case AccountEmojiStatusesTypeID:
-		v = tl.New[AccountEmojiStatuses](b, id)
-	default:
-		return nil, b.UnexpectedID("account.EmojiStatuses", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("account.EmojiStatuses", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v AccountEmojiStatusesClass
+	switch id {
+	case AccountEmojiStatusesNotModifiedTypeID:
+		m := tl.New[AccountEmojiStatusesNotModified](b, id)
+		err, v = m.decodeFields(b), m
+	case AccountEmojiStatusesTypeID:
+		m := tl.New[AccountEmojiStatuses](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("account.EmojiStatuses", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -10388,21 +11480,24 @@ func DecodeAccountResetPasswordResultClass(b *tl.Buffer) (AccountResetPasswordRe
 	if err != nil {
 		return nil, b.DecodeErr("account.ResetPasswordResult", "", err)
 	}
-	var v AccountResetPasswordResultClass
-	switch id {
-	case AccountResetPasswordFailedWaitTypeID:
-		v = tl.New[AccountResetPasswordFailedWait](b, id)
-	case AccountResetPasswordRequestedWaitTypeID:
-		v = tl.New[AccountResetPasswordRequestedWait](b, id)
-	case AccountResetPasswordOkTypeID:
-		v = tl.New[AccountResetPasswordOk](b, id)
-	default:
-		return nil, b.UnexpectedID("account.ResetPasswordResult", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("account.ResetPasswordResult", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v AccountResetPasswordResultClass
+	switch id {
+	case AccountResetPasswordFailedWaitTypeID:
+		m := tl.New[AccountResetPasswordFailedWait](b, id)
+		err, v = m.decodeFields(b), m
+	case AccountResetPasswordRequestedWaitTypeID:
+		m := tl.New[AccountResetPasswordRequestedWait](b, id)
+		err, v = m.decodeFields(b), m
+	case AccountResetPasswordOkTypeID:
+		m := tl.New[AccountResetPasswordOk](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("account.ResetPasswordResult", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -10443,19 +11538,21 @@ func DecodeAccountSavedMusicIDsClass(b *tl.Buffer) (AccountSavedMusicIDsClass, e
 	if err != nil {
 		return nil, b.DecodeErr("account.SavedMusicIds", "", err)
 	}
-	var v AccountSavedMusicIDsClass
-	switch id {
-	case AccountSavedMusicIDsNotModifiedTypeID:
-		v = tl.New[AccountSavedMusicIDsNotModified](b, id)
-	case AccountSavedMusicIDsTypeID:
-		v = tl.New[AccountSavedMusicIDs](b, id)
-	default:
-		return nil, b.UnexpectedID("account.SavedMusicIds", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("account.SavedMusicIds", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v AccountSavedMusicIDsClass
+	switch id {
+	case AccountSavedMusicIDsNotModifiedTypeID:
+		m := tl.New[AccountSavedMusicIDsNotModified](b, id)
+		err, v = m.decodeFields(b), m
+	case AccountSavedMusicIDsTypeID:
+		m := tl.New[AccountSavedMusicIDs](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("account.SavedMusicIds", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -10496,19 +11593,21 @@ func DecodeAccountSavedRingtoneClass(b *tl.Buffer) (AccountSavedRingtoneClass, e
 	if err != nil {
 		return nil, b.DecodeErr("account.SavedRingtone", "", err)
 	}
-	var v AccountSavedRingtoneClass
-	switch id {
-	case AccountSavedRingtoneTypeID:
-		v = tl.New[AccountSavedRingtone](b, id)
-	case AccountSavedRingtoneConvertedTypeID:
-		v = tl.New[AccountSavedRingtoneConverted](b, id)
-	default:
-		return nil, b.UnexpectedID("account.SavedRingtone", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("account.SavedRingtone", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v AccountSavedRingtoneClass
+	switch id {
+	case AccountSavedRingtoneTypeID:
+		m := tl.New[AccountSavedRingtone](b, id)
+		err, v = m.decodeFields(b), m
+	case AccountSavedRingtoneConvertedTypeID:
+		m := tl.New[AccountSavedRingtoneConverted](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("account.SavedRingtone", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -10549,19 +11648,21 @@ func DecodeAccountSavedRingtonesClass(b *tl.Buffer) (AccountSavedRingtonesClass,
 	if err != nil {
 		return nil, b.DecodeErr("account.SavedRingtones", "", err)
 	}
-	var v AccountSavedRingtonesClass
-	switch id {
-	case AccountSavedRingtonesNotModifiedTypeID:
-		v = tl.New[AccountSavedRingtonesNotModified](b, id)
-	case AccountSavedRingtonesTypeID:
-		v = tl.New[AccountSavedRingtones](b, id)
-	default:
-		return nil, b.UnexpectedID("account.SavedRingtones", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("account.SavedRingtones", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v AccountSavedRingtonesClass
+	switch id {
+	case AccountSavedRingtonesNotModifiedTypeID:
+		m := tl.New[AccountSavedRingtonesNotModified](b, id)
+		err, v = m.decodeFields(b), m
+	case AccountSavedRingtonesTypeID:
+		m := tl.New[AccountSavedRingtones](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("account.SavedRingtones", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -10602,19 +11703,21 @@ func DecodeAccountThemesClass(b *tl.Buffer) (AccountThemesClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("account.Themes", "", err)
 	}
-	var v AccountThemesClass
-	switch id {
-	case AccountThemesNotModifiedTypeID:
-		v = tl.New[AccountThemesNotModified](b, id)
-	case AccountThemesTypeID:
-		v = tl.New[AccountThemes](b, id)
-	default:
-		return nil, b.UnexpectedID("account.Themes", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("account.Themes", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v AccountThemesClass
+	switch id {
+	case AccountThemesNotModifiedTypeID:
+		m := tl.New[AccountThemesNotModified](b, id)
+		err, v = m.decodeFields(b), m
+	case AccountThemesTypeID:
+		m := tl.New[AccountThemes](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("account.Themes", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -10655,19 +11758,21 @@ func DecodeAccountWallPapersClass(b *tl.Buffer) (AccountWallPapersClass, error) 
 	if err != nil {
 		return nil, b.DecodeErr("account.WallPapers", "", err)
 	}
-	var v AccountWallPapersClass
-	switch id {
-	case AccountWallPapersNotModifiedTypeID:
-		v = tl.New[AccountWallPapersNotModified](b, id)
-	case AccountWallPapersTypeID:
-		v = tl.New[AccountWallPapers](b, id)
-	default:
-		return nil, b.UnexpectedID("account.WallPapers", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("account.WallPapers", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v AccountWallPapersClass
+	switch id {
+	case AccountWallPapersNotModifiedTypeID:
+		m := tl.New[AccountWallPapersNotModified](b, id)
+		err, v = m.decodeFields(b), m
+	case AccountWallPapersTypeID:
+		m := tl.New[AccountWallPapers](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("account.WallPapers", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -10708,19 +11813,21 @@ func DecodeAccountWebBrowserSettingsClass(b *tl.Buffer) (AccountWebBrowserSettin
 	if err != nil {
 		return nil, b.DecodeErr("account.WebBrowserSettings", "", err)
 	}
-	var v AccountWebBrowserSettingsClass
-	switch id {
-	case AccountWebBrowserSettingsNotModifiedTypeID:
-		v = tl.New[AccountWebBrowserSettingsNotModified](b, id)
-	case AccountWebBrowserSettingsTypeID:
-		v = tl.New[AccountWebBrowserSettings](b, id)
-	default:
-		return nil, b.UnexpectedID("account.WebBrowserSettings", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("account.WebBrowserSettings", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v AccountWebBrowserSettingsClass
+	switch id {
+	case AccountWebBrowserSettingsNotModifiedTypeID:
+		m := tl.New[AccountWebBrowserSettingsNotModified](b, id)
+		err, v = m.decodeFields(b), m
+	case AccountWebBrowserSettingsTypeID:
+		m := tl.New[AccountWebBrowserSettings](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("account.WebBrowserSettings", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -10761,19 +11868,21 @@ func DecodeAicomposeTonesClass(b *tl.Buffer) (AicomposeTonesClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("aicompose.Tones", "", err)
 	}
-	var v AicomposeTonesClass
-	switch id {
-	case AicomposeTonesNotModifiedTypeID:
-		v = tl.New[AicomposeTonesNotModified](b, id)
-	case AicomposeTonesTypeID:
-		v = tl.New[AicomposeTones](b, id)
-	default:
-		return nil, b.UnexpectedID("aicompose.Tones", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("aicompose.Tones", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v AicomposeTonesClass
+	switch id {
+	case AicomposeTonesNotModifiedTypeID:
+		m := tl.New[AicomposeTonesNotModified](b, id)
+		err, v = m.decodeFields(b), m
+	case AicomposeTonesTypeID:
+		m := tl.New[AicomposeTones](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("aicompose.Tones", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -10814,19 +11923,21 @@ func DecodeAuthAuthorizationClass(b *tl.Buffer) (AuthAuthorizationClass, error) 
 	if err != nil {
 		return nil, b.DecodeErr("auth.Authorization", "", err)
 	}
-	var v AuthAuthorizationClass
-	switch id {
-	case AuthAuthorizationTypeID:
-		v = tl.New[AuthAuthorization](b, id)
-	case AuthAuthorizationSignUpRequiredTypeID:
-		v = tl.New[AuthAuthorizationSignUpRequired](b, id)
-	default:
-		return nil, b.UnexpectedID("auth.Authorization", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("auth.Authorization", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v AuthAuthorizationClass
+	switch id {
+	case AuthAuthorizationTypeID:
+		m := tl.New[AuthAuthorization](b, id)
+		err, v = m.decodeFields(b), m
+	case AuthAuthorizationSignUpRequiredTypeID:
+		m := tl.New[AuthAuthorizationSignUpRequired](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("auth.Authorization", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -10867,25 +11978,30 @@ func DecodeAuthCodeTypeClass(b *tl.Buffer) (AuthCodeTypeClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("auth.CodeType", "", err)
 	}
-	var v AuthCodeTypeClass
-	switch id {
-	case AuthCodeTypeSmsTypeID:
-		v = tl.New[AuthCodeTypeSms](b, id)
-	case AuthCodeTypeCallTypeID:
-		v = tl.New[AuthCodeTypeCall](b, id)
-	case AuthCodeTypeFlashCallTypeID:
-		v = tl.New[AuthCodeTypeFlashCall](b, id)
-	case AuthCodeTypeMissedCallTypeID:
-		v = tl.New[AuthCodeTypeMissedCall](b, id)
-	case AuthCodeTypeFragmentSmsTypeID:
-		v = tl.New[AuthCodeTypeFragmentSms](b, id)
-	default:
-		return nil, b.UnexpectedID("auth.CodeType", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("auth.CodeType", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v AuthCodeTypeClass
+	switch id {
+	case AuthCodeTypeSmsTypeID:
+		m := tl.New[AuthCodeTypeSms](b, id)
+		err, v = m.decodeFields(b), m
+	case AuthCodeTypeCallTypeID:
+		m := tl.New[AuthCodeTypeCall](b, id)
+		err, v = m.decodeFields(b), m
+	case AuthCodeTypeFlashCallTypeID:
+		m := tl.New[AuthCodeTypeFlashCall](b, id)
+		err, v = m.decodeFields(b), m
+	case AuthCodeTypeMissedCallTypeID:
+		m := tl.New[AuthCodeTypeMissedCall](b, id)
+		err, v = m.decodeFields(b), m
+	case AuthCodeTypeFragmentSmsTypeID:
+		m := tl.New[AuthCodeTypeFragmentSms](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("auth.CodeType", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -10926,21 +12042,24 @@ func DecodeAuthLoginTokenClass(b *tl.Buffer) (AuthLoginTokenClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("auth.LoginToken", "", err)
 	}
-	var v AuthLoginTokenClass
-	switch id {
-	case AuthLoginTokenTypeID:
-		v = tl.New[AuthLoginToken](b, id)
-	case AuthLoginTokenMigrateToTypeID:
-		v = tl.New[AuthLoginTokenMigrateTo](b, id)
-	case AuthLoginTokenSuccessTypeID:
-		v = tl.New[AuthLoginTokenSuccess](b, id)
-	default:
-		return nil, b.UnexpectedID("auth.LoginToken", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("auth.LoginToken", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v AuthLoginTokenClass
+	switch id {
+	case AuthLoginTokenTypeID:
+		m := tl.New[AuthLoginToken](b, id)
+		err, v = m.decodeFields(b), m
+	case AuthLoginTokenMigrateToTypeID:
+		m := tl.New[AuthLoginTokenMigrateTo](b, id)
+		err, v = m.decodeFields(b), m
+	case AuthLoginTokenSuccessTypeID:
+		m := tl.New[AuthLoginTokenSuccess](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("auth.LoginToken", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -10981,21 +12100,24 @@ func DecodeAuthSentCodeClass(b *tl.Buffer) (AuthSentCodeClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("auth.SentCode", "", err)
 	}
-	var v AuthSentCodeClass
-	switch id {
-	case AuthSentCodeTypeID:
-		v = tl.New[AuthSentCode](b, id)
-	case AuthSentCodeSuccessTypeID:
-		v = tl.New[AuthSentCodeSuccess](b, id)
-	case AuthSentCodePaymentRequiredTypeID:
-		v = tl.New[AuthSentCodePaymentRequired](b, id)
-	default:
-		return nil, b.UnexpectedID("auth.SentCode", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("auth.SentCode", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v AuthSentCodeClass
+	switch id {
+	case AuthSentCodeTypeID:
+		m := tl.New[AuthSentCode](b, id)
+		err, v = m.decodeFields(b), m
+	case AuthSentCodeSuccessTypeID:
+		m := tl.New[AuthSentCodeSuccess](b, id)
+		err, v = m.decodeFields(b), m
+	case AuthSentCodePaymentRequiredTypeID:
+		m := tl.New[AuthSentCodePaymentRequired](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("auth.SentCode", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -11036,37 +12158,48 @@ func DecodeAuthSentCodeTypeClass(b *tl.Buffer) (AuthSentCodeTypeClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("auth.SentCodeType", "", err)
 	}
-	var v AuthSentCodeTypeClass
-	switch id {
-	case AuthSentCodeTypeAppTypeID:
-		v = tl.New[AuthSentCodeTypeApp](b, id)
-	case AuthSentCodeTypeSmsTypeID:
-		v = tl.New[AuthSentCodeTypeSms](b, id)
-	case AuthSentCodeTypeCallTypeID:
-		v = tl.New[AuthSentCodeTypeCall](b, id)
-	case AuthSentCodeTypeFlashCallTypeID:
-		v = tl.New[AuthSentCodeTypeFlashCall](b, id)
-	case AuthSentCodeTypeMissedCallTypeID:
-		v = tl.New[AuthSentCodeTypeMissedCall](b, id)
-	case AuthSentCodeTypeEmailCodeTypeID:
-		v = tl.New[AuthSentCodeTypeEmailCode](b, id)
-	case AuthSentCodeTypeSetUpEmailRequiredTypeID:
-		v = tl.New[AuthSentCodeTypeSetUpEmailRequired](b, id)
-	case AuthSentCodeTypeFragmentSmsTypeID:
-		v = tl.New[AuthSentCodeTypeFragmentSms](b, id)
-	case AuthSentCodeTypeFirebaseSmsTypeID:
-		v = tl.New[AuthSentCodeTypeFirebaseSms](b, id)
-	case AuthSentCodeTypeSmsWordTypeID:
-		v = tl.New[AuthSentCodeTypeSmsWord](b, id)
-	case AuthSentCodeTypeSmsPhraseTypeID:
-		v = tl.New[AuthSentCodeTypeSmsPhrase](b, id)
-	default:
-		return nil, b.UnexpectedID("auth.SentCodeType", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("auth.SentCodeType", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v AuthSentCodeTypeClass
+	switch id {
+	case AuthSentCodeTypeAppTypeID:
+		m := tl.New[AuthSentCodeTypeApp](b, id)
+		err, v = m.decodeFields(b), m
+	case AuthSentCodeTypeSmsTypeID:
+		m := tl.New[AuthSentCodeTypeSms](b, id)
+		err, v = m.decodeFields(b), m
+	case AuthSentCodeTypeCallTypeID:
+		m := tl.New[AuthSentCodeTypeCall](b, id)
+		err, v = m.decodeFields(b), m
+	case AuthSentCodeTypeFlashCallTypeID:
+		m := tl.New[AuthSentCodeTypeFlashCall](b, id)
+		err, v = m.decodeFields(b), m
+	case AuthSentCodeTypeMissedCallTypeID:
+		m := tl.New[AuthSentCodeTypeMissedCall](b, id)
+		err, v = m.decodeFields(b), m
+	case AuthSentCodeTypeEmailCodeTypeID:
+		m := tl.New[AuthSentCodeTypeEmailCode](b, id)
+		err, v = m.decodeFields(b), m
+	case AuthSentCodeTypeSetUpEmailRequiredTypeID:
+		m := tl.New[AuthSentCodeTypeSetUpEmailRequired](b, id)
+		err, v = m.decodeFields(b), m
+	case AuthSentCodeTypeFragmentSmsTypeID:
+		m := tl.New[AuthSentCodeTypeFragmentSms](b, id)
+		err, v = m.decodeFields(b), m
+	case AuthSentCodeTypeFirebaseSmsTypeID:
+		m := tl.New[AuthSentCodeTypeFirebaseSms](b, id)
+		err, v = m.decodeFields(b), m
+	case AuthSentCodeTypeSmsWordTypeID:
+		m := tl.New[AuthSentCodeTypeSmsWord](b, id)
+		err, v = m.decodeFields(b), m
+	case AuthSentCodeTypeSmsPhraseTypeID:
+		m := tl.New[AuthSentCodeTypeSmsPhrase](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("auth.SentCodeType", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -11107,19 +12240,21 @@ func DecodeChannelsChannelParticipantsClass(b *tl.Buffer) (ChannelsChannelPartic
 	if err != nil {
 		return nil, b.DecodeErr("channels.ChannelParticipants", "", err)
 	}
-	var v ChannelsChannelParticipantsClass
-	switch id {
-	case ChannelsChannelParticipantsTypeID:
-		v = tl.New[ChannelsChannelParticipants](b, id)
-	case ChannelsChannelParticipantsNotModifiedTypeID:
-		v = tl.New[ChannelsChannelParticipantsNotModified](b, id)
-	default:
-		return nil, b.UnexpectedID("channels.ChannelParticipants", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("channels.ChannelParticipants", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v ChannelsChannelParticipantsClass
+	switch id {
+	case ChannelsChannelParticipantsTypeID:
+		m := tl.New[ChannelsChannelParticipants](b, id)
+		err, v = m.decodeFields(b), m
+	case ChannelsChannelParticipantsNotModifiedTypeID:
+		m := tl.New[ChannelsChannelParticipantsNotModified](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("channels.ChannelParticipants", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -11160,21 +12295,24 @@ func DecodeChannelsSponsoredMessageReportResultClass(b *tl.Buffer) (ChannelsSpon
 	if err != nil {
 		return nil, b.DecodeErr("channels.SponsoredMessageReportResult", "", err)
 	}
-	var v ChannelsSponsoredMessageReportResultClass
-	switch id {
-	case ChannelsSponsoredMessageReportResultChooseOptionTypeID:
-		v = tl.New[ChannelsSponsoredMessageReportResultChooseOption](b, id)
-	case ChannelsSponsoredMessageReportResultAdsHiddenTypeID:
-		v = tl.New[ChannelsSponsoredMessageReportResultAdsHidden](b, id)
-	case ChannelsSponsoredMessageReportResultReportedTypeID:
-		v = tl.New[ChannelsSponsoredMessageReportResultReported](b, id)
-	default:
-		return nil, b.UnexpectedID("channels.SponsoredMessageReportResult", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("channels.SponsoredMessageReportResult", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v ChannelsSponsoredMessageReportResultClass
+	switch id {
+	case ChannelsSponsoredMessageReportResultChooseOptionTypeID:
+		m := tl.New[ChannelsSponsoredMessageReportResultChooseOption](b, id)
+		err, v = m.decodeFields(b), m
+	case ChannelsSponsoredMessageReportResultAdsHiddenTypeID:
+		m := tl.New[ChannelsSponsoredMessageReportResultAdsHidden](b, id)
+		err, v = m.decodeFields(b), m
+	case ChannelsSponsoredMessageReportResultReportedTypeID:
+		m := tl.New[ChannelsSponsoredMessageReportResultReported](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("channels.SponsoredMessageReportResult", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -11215,19 +12353,21 @@ func DecodeChatlistsChatlistInviteClass(b *tl.Buffer) (ChatlistsChatlistInviteCl
 	if err != nil {
 		return nil, b.DecodeErr("chatlists.ChatlistInvite", "", err)
 	}
-	var v ChatlistsChatlistInviteClass
-	switch id {
-	case ChatlistsChatlistInviteAlreadyTypeID:
-		v = tl.New[ChatlistsChatlistInviteAlready](b, id)
-	case ChatlistsChatlistInviteTypeID:
-		v = tl.New[ChatlistsChatlistInvite](b, id)
-	default:
-		return nil, b.UnexpectedID("chatlists.ChatlistInvite", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("chatlists.ChatlistInvite", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v ChatlistsChatlistInviteClass
+	switch id {
+	case ChatlistsChatlistInviteAlreadyTypeID:
+		m := tl.New[ChatlistsChatlistInviteAlready](b, id)
+		err, v = m.decodeFields(b), m
+	case ChatlistsChatlistInviteTypeID:
+		m := tl.New[ChatlistsChatlistInvite](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("chatlists.ChatlistInvite", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -11268,19 +12408,21 @@ func DecodeContactsBlockedClass(b *tl.Buffer) (ContactsBlockedClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("contacts.Blocked", "", err)
 	}
-	var v ContactsBlockedClass
-	switch id {
-	case ContactsBlockedTypeID:
-		v = tl.New[ContactsBlocked](b, id)
-	case ContactsBlockedSliceTypeID:
-		v = tl.New[ContactsBlockedSlice](b, id)
-	default:
-		return nil, b.UnexpectedID("contacts.Blocked", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("contacts.Blocked", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v ContactsBlockedClass
+	switch id {
+	case ContactsBlockedTypeID:
+		m := tl.New[ContactsBlocked](b, id)
+		err, v = m.decodeFields(b), m
+	case ContactsBlockedSliceTypeID:
+		m := tl.New[ContactsBlockedSlice](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("contacts.Blocked", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -11321,19 +12463,21 @@ func DecodeContactsContactsClass(b *tl.Buffer) (ContactsContactsClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("contacts.Contacts", "", err)
 	}
-	var v ContactsContactsClass
-	switch id {
-	case ContactsContactsNotModifiedTypeID:
-		v = tl.New[ContactsContactsNotModified](b, id)
-	case ContactsContactsTypeID:
-		v = tl.New[ContactsContacts](b, id)
-	default:
-		return nil, b.UnexpectedID("contacts.Contacts", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("contacts.Contacts", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v ContactsContactsClass
+	switch id {
+	case ContactsContactsNotModifiedTypeID:
+		m := tl.New[ContactsContactsNotModified](b, id)
+		err, v = m.decodeFields(b), m
+	case ContactsContactsTypeID:
+		m := tl.New[ContactsContacts](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("contacts.Contacts", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -11374,19 +12518,21 @@ func DecodeContactsSponsoredPeersClass(b *tl.Buffer) (ContactsSponsoredPeersClas
 	if err != nil {
 		return nil, b.DecodeErr("contacts.SponsoredPeers", "", err)
 	}
-	var v ContactsSponsoredPeersClass
-	switch id {
-	case ContactsSponsoredPeersEmptyTypeID:
-		v = tl.New[ContactsSponsoredPeersEmpty](b, id)
-	case ContactsSponsoredPeersTypeID:
-		v = tl.New[ContactsSponsoredPeers](b, id)
-	default:
-		return nil, b.UnexpectedID("contacts.SponsoredPeers", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("contacts.SponsoredPeers", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v ContactsSponsoredPeersClass
+	switch id {
+	case ContactsSponsoredPeersEmptyTypeID:
+		m := tl.New[ContactsSponsoredPeersEmpty](b, id)
+		err, v = m.decodeFields(b), m
+	case ContactsSponsoredPeersTypeID:
+		m := tl.New[ContactsSponsoredPeers](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("contacts.SponsoredPeers", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -11427,21 +12573,24 @@ func DecodeContactsTopPeersClass(b *tl.Buffer) (ContactsTopPeersClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("contacts.TopPeers", "", err)
 	}
-	var v ContactsTopPeersClass
-	switch id {
-	case ContactsTopPeersNotModifiedTypeID:
-		v = tl.New[ContactsTopPeersNotModified](b, id)
-	case ContactsTopPeersTypeID:
-		v = tl.New[ContactsTopPeers](b, id)
-	case ContactsTopPeersDisabledTypeID:
-		v = tl.New[ContactsTopPeersDisabled](b, id)
-	default:
-		return nil, b.UnexpectedID("contacts.TopPeers", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("contacts.TopPeers", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v ContactsTopPeersClass
+	switch id {
+	case ContactsTopPeersNotModifiedTypeID:
+		m := tl.New[ContactsTopPeersNotModified](b, id)
+		err, v = m.decodeFields(b), m
+	case ContactsTopPeersTypeID:
+		m := tl.New[ContactsTopPeers](b, id)
+		err, v = m.decodeFields(b), m
+	case ContactsTopPeersDisabledTypeID:
+		m := tl.New[ContactsTopPeersDisabled](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("contacts.TopPeers", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -11482,19 +12631,21 @@ func DecodeHelpAppConfigClass(b *tl.Buffer) (HelpAppConfigClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("help.AppConfig", "", err)
 	}
-	var v HelpAppConfigClass
-	switch id {
-	case HelpAppConfigNotModifiedTypeID:
-		v = tl.New[HelpAppConfigNotModified](b, id)
-	case HelpAppConfigTypeID:
-		v = tl.New[HelpAppConfig](b, id)
-	default:
-		return nil, b.UnexpectedID("help.AppConfig", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("help.AppConfig", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v HelpAppConfigClass
+	switch id {
+	case HelpAppConfigNotModifiedTypeID:
+		m := tl.New[HelpAppConfigNotModified](b, id)
+		err, v = m.decodeFields(b), m
+	case HelpAppConfigTypeID:
+		m := tl.New[HelpAppConfig](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("help.AppConfig", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -11535,19 +12686,21 @@ func DecodeHelpAppUpdateClass(b *tl.Buffer) (HelpAppUpdateClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("help.AppUpdate", "", err)
 	}
-	var v HelpAppUpdateClass
-	switch id {
-	case HelpAppUpdateTypeID:
-		v = tl.New[HelpAppUpdate](b, id)
-	case HelpNoAppUpdateTypeID:
-		v = tl.New[HelpNoAppUpdate](b, id)
-	default:
-		return nil, b.UnexpectedID("help.AppUpdate", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("help.AppUpdate", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v HelpAppUpdateClass
+	switch id {
+	case HelpAppUpdateTypeID:
+		m := tl.New[HelpAppUpdate](b, id)
+		err, v = m.decodeFields(b), m
+	case HelpNoAppUpdateTypeID:
+		m := tl.New[HelpNoAppUpdate](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("help.AppUpdate", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -11588,19 +12741,21 @@ func DecodeHelpCountriesListClass(b *tl.Buffer) (HelpCountriesListClass, error) 
 	if err != nil {
 		return nil, b.DecodeErr("help.CountriesList", "", err)
 	}
-	var v HelpCountriesListClass
-	switch id {
-	case HelpCountriesListNotModifiedTypeID:
-		v = tl.New[HelpCountriesListNotModified](b, id)
-	case HelpCountriesListTypeID:
-		v = tl.New[HelpCountriesList](b, id)
-	default:
-		return nil, b.UnexpectedID("help.CountriesList", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("help.CountriesList", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v HelpCountriesListClass
+	switch id {
+	case HelpCountriesListNotModifiedTypeID:
+		m := tl.New[HelpCountriesListNotModified](b, id)
+		err, v = m.decodeFields(b), m
+	case HelpCountriesListTypeID:
+		m := tl.New[HelpCountriesList](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("help.CountriesList", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -11641,19 +12796,21 @@ func DecodeHelpDeepLinkInfoClass(b *tl.Buffer) (HelpDeepLinkInfoClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("help.DeepLinkInfo", "", err)
 	}
-	var v HelpDeepLinkInfoClass
-	switch id {
-	case HelpDeepLinkInfoEmptyTypeID:
-		v = tl.New[HelpDeepLinkInfoEmpty](b, id)
-	case HelpDeepLinkInfoTypeID:
-		v = tl.New[HelpDeepLinkInfo](b, id)
-	default:
-		return nil, b.UnexpectedID("help.DeepLinkInfo", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("help.DeepLinkInfo", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v HelpDeepLinkInfoClass
+	switch id {
+	case HelpDeepLinkInfoEmptyTypeID:
+		m := tl.New[HelpDeepLinkInfoEmpty](b, id)
+		err, v = m.decodeFields(b), m
+	case HelpDeepLinkInfoTypeID:
+		m := tl.New[HelpDeepLinkInfo](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("help.DeepLinkInfo", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -11694,19 +12851,21 @@ func DecodeHelpPassportConfigClass(b *tl.Buffer) (HelpPassportConfigClass, error
 	if err != nil {
 		return nil, b.DecodeErr("help.PassportConfig", "", err)
 	}
-	var v HelpPassportConfigClass
-	switch id {
-	case HelpPassportConfigNotModifiedTypeID:
-		v = tl.New[HelpPassportConfigNotModified](b, id)
-	case HelpPassportConfigTypeID:
-		v = tl.New[HelpPassportConfig](b, id)
-	default:
-		return nil, b.UnexpectedID("help.PassportConfig", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("help.PassportConfig", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v HelpPassportConfigClass
+	switch id {
+	case HelpPassportConfigNotModifiedTypeID:
+		m := tl.New[HelpPassportConfigNotModified](b, id)
+		err, v = m.decodeFields(b), m
+	case HelpPassportConfigTypeID:
+		m := tl.New[HelpPassportConfig](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("help.PassportConfig", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -11747,19 +12906,21 @@ func DecodeHelpPeerColorSetClass(b *tl.Buffer) (HelpPeerColorSetClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("help.PeerColorSet", "", err)
 	}
-	var v HelpPeerColorSetClass
-	switch id {
-	case HelpPeerColorSetTypeID:
-		v = tl.New[HelpPeerColorSet](b, id)
-	case HelpPeerColorProfileSetTypeID:
-		v = tl.New[HelpPeerColorProfileSet](b, id)
-	default:
-		return nil, b.UnexpectedID("help.PeerColorSet", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("help.PeerColorSet", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v HelpPeerColorSetClass
+	switch id {
+	case HelpPeerColorSetTypeID:
+		m := tl.New[HelpPeerColorSet](b, id)
+		err, v = m.decodeFields(b), m
+	case HelpPeerColorProfileSetTypeID:
+		m := tl.New[HelpPeerColorProfileSet](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("help.PeerColorSet", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -11800,19 +12961,21 @@ func DecodeHelpPeerColorsClass(b *tl.Buffer) (HelpPeerColorsClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("help.PeerColors", "", err)
 	}
-	var v HelpPeerColorsClass
-	switch id {
-	case HelpPeerColorsNotModifiedTypeID:
-		v = tl.New[HelpPeerColorsNotModified](b, id)
-	case HelpPeerColorsTypeID:
-		v = tl.New[HelpPeerColors](b, id)
-	default:
-		return nil, b.UnexpectedID("help.PeerColors", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("help.PeerColors", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v HelpPeerColorsClass
+	switch id {
+	case HelpPeerColorsNotModifiedTypeID:
+		m := tl.New[HelpPeerColorsNotModified](b, id)
+		err, v = m.decodeFields(b), m
+	case HelpPeerColorsTypeID:
+		m := tl.New[HelpPeerColors](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("help.PeerColors", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -11853,19 +13016,21 @@ func DecodeHelpPromoDataClass(b *tl.Buffer) (HelpPromoDataClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("help.PromoData", "", err)
 	}
-	var v HelpPromoDataClass
-	switch id {
-	case HelpPromoDataEmptyTypeID:
-		v = tl.New[HelpPromoDataEmpty](b, id)
-	case HelpPromoDataTypeID:
-		v = tl.New[HelpPromoData](b, id)
-	default:
-		return nil, b.UnexpectedID("help.PromoData", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("help.PromoData", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v HelpPromoDataClass
+	switch id {
+	case HelpPromoDataEmptyTypeID:
+		m := tl.New[HelpPromoDataEmpty](b, id)
+		err, v = m.decodeFields(b), m
+	case HelpPromoDataTypeID:
+		m := tl.New[HelpPromoData](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("help.PromoData", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -11906,19 +13071,21 @@ func DecodeHelpTermsOfServiceUpdateClass(b *tl.Buffer) (HelpTermsOfServiceUpdate
 	if err != nil {
 		return nil, b.DecodeErr("help.TermsOfServiceUpdate", "", err)
 	}
-	var v HelpTermsOfServiceUpdateClass
-	switch id {
-	case HelpTermsOfServiceUpdateEmptyTypeID:
-		v = tl.New[HelpTermsOfServiceUpdateEmpty](b, id)
-	case HelpTermsOfServiceUpdateTypeID:
-		v = tl.New[HelpTermsOfServiceUpdate](b, id)
-	default:
-		return nil, b.UnexpectedID("help.TermsOfServiceUpdate", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("help.TermsOfServiceUpdate", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v HelpTermsOfServiceUpdateClass
+	switch id {
+	case HelpTermsOfServiceUpdateEmptyTypeID:
+		m := tl.New[HelpTermsOfServiceUpdateEmpty](b, id)
+		err, v = m.decodeFields(b), m
+	case HelpTermsOfServiceUpdateTypeID:
+		m := tl.New[HelpTermsOfServiceUpdate](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("help.TermsOfServiceUpdate", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -11959,19 +13126,21 @@ func DecodeHelpTimezonesListClass(b *tl.Buffer) (HelpTimezonesListClass, error) 
 	if err != nil {
 		return nil, b.DecodeErr("help.TimezonesList", "", err)
 	}
-	var v HelpTimezonesListClass
-	switch id {
-	case HelpTimezonesListNotModifiedTypeID:
-		v = tl.New[HelpTimezonesListNotModified](b, id)
-	case HelpTimezonesListTypeID:
-		v = tl.New[HelpTimezonesList](b, id)
-	default:
-		return nil, b.UnexpectedID("help.TimezonesList", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("help.TimezonesList", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v HelpTimezonesListClass
+	switch id {
+	case HelpTimezonesListNotModifiedTypeID:
+		m := tl.New[HelpTimezonesListNotModified](b, id)
+		err, v = m.decodeFields(b), m
+	case HelpTimezonesListTypeID:
+		m := tl.New[HelpTimezonesList](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("help.TimezonesList", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -12012,19 +13181,21 @@ func DecodeHelpUserInfoClass(b *tl.Buffer) (HelpUserInfoClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("help.UserInfo", "", err)
 	}
-	var v HelpUserInfoClass
-	switch id {
-	case HelpUserInfoEmptyTypeID:
-		v = tl.New[HelpUserInfoEmpty](b, id)
-	case HelpUserInfoTypeID:
-		v = tl.New[HelpUserInfo](b, id)
-	default:
-		return nil, b.UnexpectedID("help.UserInfo", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("help.UserInfo", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v HelpUserInfoClass
+	switch id {
+	case HelpUserInfoEmptyTypeID:
+		m := tl.New[HelpUserInfoEmpty](b, id)
+		err, v = m.decodeFields(b), m
+	case HelpUserInfoTypeID:
+		m := tl.New[HelpUserInfo](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("help.UserInfo", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -12065,19 +13236,21 @@ func DecodeMessagesAllStickersClass(b *tl.Buffer) (MessagesAllStickersClass, err
 	if err != nil {
 		return nil, b.DecodeErr("messages.AllStickers", "", err)
 	}
-	var v MessagesAllStickersClass
-	switch id {
-	case MessagesAllStickersNotModifiedTypeID:
-		v = tl.New[MessagesAllStickersNotModified](b, id)
-	case MessagesAllStickersTypeID:
-		v = tl.New[MessagesAllStickers](b, id)
-	default:
-		return nil, b.UnexpectedID("messages.AllStickers", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("messages.AllStickers", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v MessagesAllStickersClass
+	switch id {
+	case MessagesAllStickersNotModifiedTypeID:
+		m := tl.New[MessagesAllStickersNotModified](b, id)
+		err, v = m.decodeFields(b), m
+	case MessagesAllStickersTypeID:
+		m := tl.New[MessagesAllStickers](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("messages.AllStickers", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -12118,19 +13291,21 @@ func DecodeMessagesAvailableEffectsClass(b *tl.Buffer) (MessagesAvailableEffects
 	if err != nil {
 		return nil, b.DecodeErr("messages.AvailableEffects", "", err)
 	}
-	var v MessagesAvailableEffectsClass
-	switch id {
-	case MessagesAvailableEffectsNotModifiedTypeID:
-		v = tl.New[MessagesAvailableEffectsNotModified](b, id)
-	case MessagesAvailableEffectsTypeID:
-		v = tl.New[MessagesAvailableEffects](b, id)
-	default:
-		return nil, b.UnexpectedID("messages.AvailableEffects", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("messages.AvailableEffects", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v MessagesAvailableEffectsClass
+	switch id {
+	case MessagesAvailableEffectsNotModifiedTypeID:
+		m := tl.New[MessagesAvailableEffectsNotModified](b, id)
+		err, v = m.decodeFields(b), m
+	case MessagesAvailableEffectsTypeID:
+		m := tl.New[MessagesAvailableEffects](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("messages.AvailableEffects", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -12171,19 +13346,21 @@ func DecodeMessagesAvailableReactionsClass(b *tl.Buffer) (MessagesAvailableReact
 	if err != nil {
 		return nil, b.DecodeErr("messages.AvailableReactions", "", err)
 	}
-	var v MessagesAvailableReactionsClass
-	switch id {
-	case MessagesAvailableReactionsNotModifiedTypeID:
-		v = tl.New[MessagesAvailableReactionsNotModified](b, id)
-	case MessagesAvailableReactionsTypeID:
-		v = tl.New[MessagesAvailableReactions](b, id)
-	default:
-		return nil, b.UnexpectedID("messages.AvailableReactions", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("messages.AvailableReactions", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v MessagesAvailableReactionsClass
+	switch id {
+	case MessagesAvailableReactionsNotModifiedTypeID:
+		m := tl.New[MessagesAvailableReactionsNotModified](b, id)
+		err, v = m.decodeFields(b), m
+	case MessagesAvailableReactionsTypeID:
+		m := tl.New[MessagesAvailableReactions](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("messages.AvailableReactions", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -12224,19 +13401,21 @@ func DecodeMessagesChatInviteJoinResultClass(b *tl.Buffer) (MessagesChatInviteJo
 	if err != nil {
 		return nil, b.DecodeErr("messages.ChatInviteJoinResult", "", err)
 	}
-	var v MessagesChatInviteJoinResultClass
-	switch id {
-	case MessagesChatInviteJoinResultOkTypeID:
-		v = tl.New[MessagesChatInviteJoinResultOk](b, id)
-	case MessagesChatInviteJoinResultWebViewTypeID:
-		v = tl.New[MessagesChatInviteJoinResultWebView](b, id)
-	default:
-		return nil, b.UnexpectedID("messages.ChatInviteJoinResult", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("messages.ChatInviteJoinResult", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v MessagesChatInviteJoinResultClass
+	switch id {
+	case MessagesChatInviteJoinResultOkTypeID:
+		m := tl.New[MessagesChatInviteJoinResultOk](b, id)
+		err, v = m.decodeFields(b), m
+	case MessagesChatInviteJoinResultWebViewTypeID:
+		m := tl.New[MessagesChatInviteJoinResultWebView](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("messages.ChatInviteJoinResult", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -12277,19 +13456,21 @@ func DecodeMessagesChatsClass(b *tl.Buffer) (MessagesChatsClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("messages.Chats", "", err)
 	}
-	var v MessagesChatsClass
-	switch id {
-	case MessagesChatsTypeID:
-		v = tl.New[MessagesChats](b, id)
-	case MessagesChatsSliceTypeID:
-		v = tl.New[MessagesChatsSlice](b, id)
-	default:
-		return nil, b.UnexpectedID("messages.Chats", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("messages.Chats", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v MessagesChatsClass
+	switch id {
+	case MessagesChatsTypeID:
+		m := tl.New[MessagesChats](b, id)
+		err, v = m.decodeFields(b), m
+	case MessagesChatsSliceTypeID:
+		m := tl.New[MessagesChatsSlice](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("messages.Chats", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -12330,19 +13511,21 @@ func DecodeMessagesDHConfigClass(b *tl.Buffer) (MessagesDHConfigClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("messages.DhConfig", "", err)
 	}
-	var v MessagesDHConfigClass
-	switch id {
-	case MessagesDHConfigNotModifiedTypeID:
-		v = tl.New[MessagesDHConfigNotModified](b, id)
-	case MessagesDHConfigTypeID:
-		v = tl.New[MessagesDHConfig](b, id)
-	default:
-		return nil, b.UnexpectedID("messages.DhConfig", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("messages.DhConfig", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v MessagesDHConfigClass
+	switch id {
+	case MessagesDHConfigNotModifiedTypeID:
+		m := tl.New[MessagesDHConfigNotModified](b, id)
+		err, v = m.decodeFields(b), m
+	case MessagesDHConfigTypeID:
+		m := tl.New[MessagesDHConfig](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("messages.DhConfig", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -12383,21 +13566,24 @@ func DecodeMessagesDialogsClass(b *tl.Buffer) (MessagesDialogsClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("messages.Dialogs", "", err)
 	}
-	var v MessagesDialogsClass
-	switch id {
-	case MessagesDialogsTypeID:
-		v = tl.New[MessagesDialogs](b, id)
-	case MessagesDialogsSliceTypeID:
-		v = tl.New[MessagesDialogsSlice](b, id)
-	case MessagesDialogsNotModifiedTypeID:
-		v = tl.New[MessagesDialogsNotModified](b, id)
-	default:
-		return nil, b.UnexpectedID("messages.Dialogs", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("messages.Dialogs", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v MessagesDialogsClass
+	switch id {
+	case MessagesDialogsTypeID:
+		m := tl.New[MessagesDialogs](b, id)
+		err, v = m.decodeFields(b), m
+	case MessagesDialogsSliceTypeID:
+		m := tl.New[MessagesDialogsSlice](b, id)
+		err, v = m.decodeFields(b), m
+	case MessagesDialogsNotModifiedTypeID:
+		m := tl.New[MessagesDialogsNotModified](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("messages.Dialogs", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -12438,19 +13624,21 @@ func DecodeMessagesEmojiGameInfoClass(b *tl.Buffer) (MessagesEmojiGameInfoClass,
 	if err != nil {
 		return nil, b.DecodeErr("messages.EmojiGameInfo", "", err)
 	}
-	var v MessagesEmojiGameInfoClass
-	switch id {
-	case MessagesEmojiGameUnavailableTypeID:
-		v = tl.New[MessagesEmojiGameUnavailable](b, id)
-	case MessagesEmojiGameDiceInfoTypeID:
-		v = tl.New[MessagesEmojiGameDiceInfo](b, id)
-	default:
-		return nil, b.UnexpectedID("messages.EmojiGameInfo", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("messages.EmojiGameInfo", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v MessagesEmojiGameInfoClass
+	switch id {
+	case MessagesEmojiGameUnavailableTypeID:
+		m := tl.New[MessagesEmojiGameUnavailable](b, id)
+		err, v = m.decodeFields(b), m
+	case MessagesEmojiGameDiceInfoTypeID:
+		m := tl.New[MessagesEmojiGameDiceInfo](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("messages.EmojiGameInfo", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -12491,19 +13679,21 @@ func DecodeMessagesEmojiGroupsClass(b *tl.Buffer) (MessagesEmojiGroupsClass, err
 	if err != nil {
 		return nil, b.DecodeErr("messages.EmojiGroups", "", err)
 	}
-	var v MessagesEmojiGroupsClass
-	switch id {
-	case MessagesEmojiGroupsNotModifiedTypeID:
-		v = tl.New[MessagesEmojiGroupsNotModified](b, id)
-	case MessagesEmojiGroupsTypeID:
-		v = tl.New[MessagesEmojiGroups](b, id)
-	default:
-		return nil, b.UnexpectedID("messages.EmojiGroups", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("messages.EmojiGroups", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v MessagesEmojiGroupsClass
+	switch id {
+	case MessagesEmojiGroupsNotModifiedTypeID:
+		m := tl.New[MessagesEmojiGroupsNotModified](b, id)
+		err, v = m.decodeFields(b), m
+	case MessagesEmojiGroupsTypeID:
+		m := tl.New[MessagesEmojiGroups](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("messages.EmojiGroups", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -12544,19 +13734,21 @@ func DecodeMessagesExportedChatInviteClass(b *tl.Buffer) (MessagesExportedChatIn
 	if err != nil {
 		return nil, b.DecodeErr("messages.ExportedChatInvite", "", err)
 	}
-	var v MessagesExportedChatInviteClass
-	switch id {
-	case MessagesExportedChatInviteTypeID:
-		v = tl.New[MessagesExportedChatInvite](b, id)
-	case MessagesExportedChatInviteReplacedTypeID:
-		v = tl.New[MessagesExportedChatInviteReplaced](b, id)
-	default:
-		return nil, b.UnexpectedID("messages.ExportedChatInvite", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("messages.ExportedChatInvite", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v MessagesExportedChatInviteClass
+	switch id {
+	case MessagesExportedChatInviteTypeID:
+		m := tl.New[MessagesExportedChatInvite](b, id)
+		err, v = m.decodeFields(b), m
+	case MessagesExportedChatInviteReplacedTypeID:
+		m := tl.New[MessagesExportedChatInviteReplaced](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("messages.ExportedChatInvite", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -12597,19 +13789,21 @@ func DecodeMessagesFavedStickersClass(b *tl.Buffer) (MessagesFavedStickersClass,
 	if err != nil {
 		return nil, b.DecodeErr("messages.FavedStickers", "", err)
 	}
-	var v MessagesFavedStickersClass
-	switch id {
-	case MessagesFavedStickersNotModifiedTypeID:
-		v = tl.New[MessagesFavedStickersNotModified](b, id)
-	case MessagesFavedStickersTypeID:
-		v = tl.New[MessagesFavedStickers](b, id)
-	default:
-		return nil, b.UnexpectedID("messages.FavedStickers", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("messages.FavedStickers", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v MessagesFavedStickersClass
+	switch id {
+	case MessagesFavedStickersNotModifiedTypeID:
+		m := tl.New[MessagesFavedStickersNotModified](b, id)
+		err, v = m.decodeFields(b), m
+	case MessagesFavedStickersTypeID:
+		m := tl.New[MessagesFavedStickers](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("messages.FavedStickers", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -12650,19 +13844,21 @@ func DecodeMessagesFeaturedStickersClass(b *tl.Buffer) (MessagesFeaturedStickers
 	if err != nil {
 		return nil, b.DecodeErr("messages.FeaturedStickers", "", err)
 	}
-	var v MessagesFeaturedStickersClass
-	switch id {
-	case MessagesFeaturedStickersNotModifiedTypeID:
-		v = tl.New[MessagesFeaturedStickersNotModified](b, id)
-	case MessagesFeaturedStickersTypeID:
-		v = tl.New[MessagesFeaturedStickers](b, id)
-	default:
-		return nil, b.UnexpectedID("messages.FeaturedStickers", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("messages.FeaturedStickers", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v MessagesFeaturedStickersClass
+	switch id {
+	case MessagesFeaturedStickersNotModifiedTypeID:
+		m := tl.New[MessagesFeaturedStickersNotModified](b, id)
+		err, v = m.decodeFields(b), m
+	case MessagesFeaturedStickersTypeID:
+		m := tl.New[MessagesFeaturedStickers](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("messages.FeaturedStickers", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -12703,19 +13899,21 @@ func DecodeMessagesFoundStickerSetsClass(b *tl.Buffer) (MessagesFoundStickerSets
 	if err != nil {
 		return nil, b.DecodeErr("messages.FoundStickerSets", "", err)
 	}
-	var v MessagesFoundStickerSetsClass
-	switch id {
-	case MessagesFoundStickerSetsNotModifiedTypeID:
-		v = tl.New[MessagesFoundStickerSetsNotModified](b, id)
-	case MessagesFoundStickerSetsTypeID:
-		v = tl.New[MessagesFoundStickerSets](b, id)
-	default:
-		return nil, b.UnexpectedID("messages.FoundStickerSets", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("messages.FoundStickerSets", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v MessagesFoundStickerSetsClass
+	switch id {
+	case MessagesFoundStickerSetsNotModifiedTypeID:
+		m := tl.New[MessagesFoundStickerSetsNotModified](b, id)
+		err, v = m.decodeFields(b), m
+	case MessagesFoundStickerSetsTypeID:
+		m := tl.New[MessagesFoundStickerSets](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("messages.FoundStickerSets", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -12756,19 +13954,21 @@ func DecodeMessagesFoundStickersClass(b *tl.Buffer) (MessagesFoundStickersClass,
 	if err != nil {
 		return nil, b.DecodeErr("messages.FoundStickers", "", err)
 	}
-	var v MessagesFoundStickersClass
-	switch id {
-	case MessagesFoundStickersNotModifiedTypeID:
-		v = tl.New[MessagesFoundStickersNotModified](b, id)
-	case MessagesFoundStickersTypeID:
-		v = tl.New[MessagesFoundStickers](b, id)
-	default:
-		return nil, b.UnexpectedID("messages.FoundStickers", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("messages.FoundStickers", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v MessagesFoundStickersClass
+	switch id {
+	case MessagesFoundStickersNotModifiedTypeID:
+		m := tl.New[MessagesFoundStickersNotModified](b, id)
+		err, v = m.decodeFields(b), m
+	case MessagesFoundStickersTypeID:
+		m := tl.New[MessagesFoundStickers](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("messages.FoundStickers", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -12809,23 +14009,27 @@ func DecodeMessagesMessagesClass(b *tl.Buffer) (MessagesMessagesClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("messages.Messages", "", err)
 	}
-	var v MessagesMessagesClass
-	switch id {
-	case MessagesMessagesTypeID:
-		v = tl.New[MessagesMessages](b, id)
-	case MessagesMessagesSliceTypeID:
-		v = tl.New[MessagesMessagesSlice](b, id)
-	case MessagesChannelMessagesTypeID:
-		v = tl.New[MessagesChannelMessages](b, id)
-	case MessagesMessagesNotModifiedTypeID:
-		v = tl.New[MessagesMessagesNotModified](b, id)
-	default:
-		return nil, b.UnexpectedID("messages.Messages", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("messages.Messages", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v MessagesMessagesClass
+	switch id {
+	case MessagesMessagesTypeID:
+		m := tl.New[MessagesMessages](b, id)
+		err, v = m.decodeFields(b), m
+	case MessagesMessagesSliceTypeID:
+		m := tl.New[MessagesMessagesSlice](b, id)
+		err, v = m.decodeFields(b), m
+	case MessagesChannelMessagesTypeID:
+		m := tl.New[MessagesChannelMessages](b, id)
+		err, v = m.decodeFields(b), m
+	case MessagesMessagesNotModifiedTypeID:
+		m := tl.New[MessagesMessagesNotModified](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("messages.Messages", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -12866,19 +14070,21 @@ func DecodeMessagesQuickRepliesClass(b *tl.Buffer) (MessagesQuickRepliesClass, e
 	if err != nil {
 		return nil, b.DecodeErr("messages.QuickReplies", "", err)
 	}
-	var v MessagesQuickRepliesClass
-	switch id {
-	case MessagesQuickRepliesTypeID:
-		v = tl.New[MessagesQuickReplies](b, id)
-	case MessagesQuickRepliesNotModifiedTypeID:
-		v = tl.New[MessagesQuickRepliesNotModified](b, id)
-	default:
-		return nil, b.UnexpectedID("messages.QuickReplies", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("messages.QuickReplies", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v MessagesQuickRepliesClass
+	switch id {
+	case MessagesQuickRepliesTypeID:
+		m := tl.New[MessagesQuickReplies](b, id)
+		err, v = m.decodeFields(b), m
+	case MessagesQuickRepliesNotModifiedTypeID:
+		m := tl.New[MessagesQuickRepliesNotModified](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("messages.QuickReplies", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -12919,19 +14125,21 @@ func DecodeMessagesReactionsClass(b *tl.Buffer) (MessagesReactionsClass, error) 
 	if err != nil {
 		return nil, b.DecodeErr("messages.Reactions", "", err)
 	}
-	var v MessagesReactionsClass
-	switch id {
-	case MessagesReactionsNotModifiedTypeID:
-		v = tl.New[MessagesReactionsNotModified](b, id)
-	case MessagesReactionsTypeID:
-		v = tl.New[MessagesReactions](b, id)
-	default:
-		return nil, b.UnexpectedID("messages.Reactions", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("messages.Reactions", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v MessagesReactionsClass
+	switch id {
+	case MessagesReactionsNotModifiedTypeID:
+		m := tl.New[MessagesReactionsNotModified](b, id)
+		err, v = m.decodeFields(b), m
+	case MessagesReactionsTypeID:
+		m := tl.New[MessagesReactions](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("messages.Reactions", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -12972,19 +14180,21 @@ func DecodeMessagesRecentStickersClass(b *tl.Buffer) (MessagesRecentStickersClas
 	if err != nil {
 		return nil, b.DecodeErr("messages.RecentStickers", "", err)
 	}
-	var v MessagesRecentStickersClass
-	switch id {
-	case MessagesRecentStickersNotModifiedTypeID:
-		v = tl.New[MessagesRecentStickersNotModified](b, id)
-	case MessagesRecentStickersTypeID:
-		v = tl.New[MessagesRecentStickers](b, id)
-	default:
-		return nil, b.UnexpectedID("messages.RecentStickers", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("messages.RecentStickers", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v MessagesRecentStickersClass
+	switch id {
+	case MessagesRecentStickersNotModifiedTypeID:
+		m := tl.New[MessagesRecentStickersNotModified](b, id)
+		err, v = m.decodeFields(b), m
+	case MessagesRecentStickersTypeID:
+		m := tl.New[MessagesRecentStickers](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("messages.RecentStickers", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -13025,21 +14235,24 @@ func DecodeMessagesSavedDialogsClass(b *tl.Buffer) (MessagesSavedDialogsClass, e
 	if err != nil {
 		return nil, b.DecodeErr("messages.SavedDialogs", "", err)
 	}
-	var v MessagesSavedDialogsClass
-	switch id {
-	case MessagesSavedDialogsTypeID:
-		v = tl.New[MessagesSavedDialogs](b, id)
-	case MessagesSavedDialogsSliceTypeID:
-		v = tl.New[MessagesSavedDialogsSlice](b, id)
-	case MessagesSavedDialogsNotModifiedTypeID:
-		v = tl.New[MessagesSavedDialogsNotModified](b, id)
-	default:
-		return nil, b.UnexpectedID("messages.SavedDialogs", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("messages.SavedDialogs", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v MessagesSavedDialogsClass
+	switch id {
+	case MessagesSavedDialogsTypeID:
+		m := tl.New[MessagesSavedDialogs](b, id)
+		err, v = m.decodeFields(b), m
+	case MessagesSavedDialogsSliceTypeID:
+		m := tl.New[MessagesSavedDialogsSlice](b, id)
+		err, v = m.decodeFields(b), m
+	case MessagesSavedDialogsNotModifiedTypeID:
+		m := tl.New[MessagesSavedDialogsNotModified](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("messages.SavedDialogs", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -13080,19 +14293,21 @@ func DecodeMessagesSavedGifsClass(b *tl.Buffer) (MessagesSavedGifsClass, error) 
 	if err != nil {
 		return nil, b.DecodeErr("messages.SavedGifs", "", err)
 	}
-	var v MessagesSavedGifsClass
-	switch id {
-	case MessagesSavedGifsNotModifiedTypeID:
-		v = tl.New[MessagesSavedGifsNotModified](b, id)
-	case MessagesSavedGifsTypeID:
-		v = tl.New[MessagesSavedGifs](b, id)
-	default:
-		return nil, b.UnexpectedID("messages.SavedGifs", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("messages.SavedGifs", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v MessagesSavedGifsClass
+	switch id {
+	case MessagesSavedGifsNotModifiedTypeID:
+		m := tl.New[MessagesSavedGifsNotModified](b, id)
+		err, v = m.decodeFields(b), m
+	case MessagesSavedGifsTypeID:
+		m := tl.New[MessagesSavedGifs](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("messages.SavedGifs", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -13133,19 +14348,21 @@ func DecodeMessagesSavedReactionTagsClass(b *tl.Buffer) (MessagesSavedReactionTa
 	if err != nil {
 		return nil, b.DecodeErr("messages.SavedReactionTags", "", err)
 	}
-	var v MessagesSavedReactionTagsClass
-	switch id {
-	case MessagesSavedReactionTagsNotModifiedTypeID:
-		v = tl.New[MessagesSavedReactionTagsNotModified](b, id)
-	case MessagesSavedReactionTagsTypeID:
-		v = tl.New[MessagesSavedReactionTags](b, id)
-	default:
-		return nil, b.UnexpectedID("messages.SavedReactionTags", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("messages.SavedReactionTags", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v MessagesSavedReactionTagsClass
+	switch id {
+	case MessagesSavedReactionTagsNotModifiedTypeID:
+		m := tl.New[MessagesSavedReactionTagsNotModified](b, id)
+		err, v = m.decodeFields(b), m
+	case MessagesSavedReactionTagsTypeID:
+		m := tl.New[MessagesSavedReactionTags](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("messages.SavedReactionTags", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -13186,19 +14403,21 @@ func DecodeMessagesSentEncryptedMessageClass(b *tl.Buffer) (MessagesSentEncrypte
 	if err != nil {
 		return nil, b.DecodeErr("messages.SentEncryptedMessage", "", err)
 	}
-	var v MessagesSentEncryptedMessageClass
-	switch id {
-	case MessagesSentEncryptedMessageTypeID:
-		v = tl.New[MessagesSentEncryptedMessage](b, id)
-	case MessagesSentEncryptedFileTypeID:
-		v = tl.New[MessagesSentEncryptedFile](b, id)
-	default:
-		return nil, b.UnexpectedID("messages.SentEncryptedMessage", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("messages.SentEncryptedMessage", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v MessagesSentEncryptedMessageClass
+	switch id {
+	case MessagesSentEncryptedMessageTypeID:
+		m := tl.New[MessagesSentEncryptedMessage](b, id)
+		err, v = m.decodeFields(b), m
+	case MessagesSentEncryptedFileTypeID:
+		m := tl.New[MessagesSentEncryptedFile](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("messages.SentEncryptedMessage", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -13239,19 +14458,21 @@ func DecodeMessagesSponsoredMessagesClass(b *tl.Buffer) (MessagesSponsoredMessag
 	if err != nil {
 		return nil, b.DecodeErr("messages.SponsoredMessages", "", err)
 	}
-	var v MessagesSponsoredMessagesClass
-	switch id {
-	case MessagesSponsoredMessagesTypeID:
-		v = tl.New[MessagesSponsoredMessages](b, id)
-	case MessagesSponsoredMessagesEmptyTypeID:
-		v = tl.New[MessagesSponsoredMessagesEmpty](b, id)
-	default:
-		return nil, b.UnexpectedID("messages.SponsoredMessages", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("messages.SponsoredMessages", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v MessagesSponsoredMessagesClass
+	switch id {
+	case MessagesSponsoredMessagesTypeID:
+		m := tl.New[MessagesSponsoredMessages](b, id)
+		err, v = m.decodeFields(b), m
+	case MessagesSponsoredMessagesEmptyTypeID:
+		m := tl.New[MessagesSponsoredMessagesEmpty](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("messages.SponsoredMessages", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -13292,19 +14513,21 @@ func DecodeMessagesStickerSetClass(b *tl.Buffer) (MessagesStickerSetClass, error
 	if err != nil {
 		return nil, b.DecodeErr("messages.StickerSet", "", err)
 	}
-	var v MessagesStickerSetClass
-	switch id {
-	case MessagesStickerSetTypeID:
-		v = tl.New[MessagesStickerSet](b, id)
-	case MessagesStickerSetNotModifiedTypeID:
-		v = tl.New[MessagesStickerSetNotModified](b, id)
-	default:
-		return nil, b.UnexpectedID("messages.StickerSet", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("messages.StickerSet", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v MessagesStickerSetClass
+	switch id {
+	case MessagesStickerSetTypeID:
+		m := tl.New[MessagesStickerSet](b, id)
+		err, v = m.decodeFields(b), m
+	case MessagesStickerSetNotModifiedTypeID:
+		m := tl.New[MessagesStickerSetNotModified](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("messages.StickerSet", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -13345,19 +14568,21 @@ func DecodeMessagesStickerSetInstallResultClass(b *tl.Buffer) (MessagesStickerSe
 	if err != nil {
 		return nil, b.DecodeErr("messages.StickerSetInstallResult", "", err)
 	}
-	var v MessagesStickerSetInstallResultClass
-	switch id {
-	case MessagesStickerSetInstallResultSuccessTypeID:
-		v = tl.New[MessagesStickerSetInstallResultSuccess](b, id)
-	case MessagesStickerSetInstallResultArchiveTypeID:
-		v = tl.New[MessagesStickerSetInstallResultArchive](b, id)
-	default:
-		return nil, b.UnexpectedID("messages.StickerSetInstallResult", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("messages.StickerSetInstallResult", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v MessagesStickerSetInstallResultClass
+	switch id {
+	case MessagesStickerSetInstallResultSuccessTypeID:
+		m := tl.New[MessagesStickerSetInstallResultSuccess](b, id)
+		err, v = m.decodeFields(b), m
+	case MessagesStickerSetInstallResultArchiveTypeID:
+		m := tl.New[MessagesStickerSetInstallResultArchive](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("messages.StickerSetInstallResult", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -13398,19 +14623,21 @@ func DecodeMessagesStickersClass(b *tl.Buffer) (MessagesStickersClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("messages.Stickers", "", err)
 	}
-	var v MessagesStickersClass
-	switch id {
-	case MessagesStickersNotModifiedTypeID:
-		v = tl.New[MessagesStickersNotModified](b, id)
-	case MessagesStickersTypeID:
-		v = tl.New[MessagesStickers](b, id)
-	default:
-		return nil, b.UnexpectedID("messages.Stickers", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("messages.Stickers", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v MessagesStickersClass
+	switch id {
+	case MessagesStickersNotModifiedTypeID:
+		m := tl.New[MessagesStickersNotModified](b, id)
+		err, v = m.decodeFields(b), m
+	case MessagesStickersTypeID:
+		m := tl.New[MessagesStickers](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("messages.Stickers", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -13451,19 +14678,21 @@ func DecodePaymentsCheckCanSendGiftResultClass(b *tl.Buffer) (PaymentsCheckCanSe
 	if err != nil {
 		return nil, b.DecodeErr("payments.CheckCanSendGiftResult", "", err)
 	}
-	var v PaymentsCheckCanSendGiftResultClass
-	switch id {
-	case PaymentsCheckCanSendGiftResultOkTypeID:
-		v = tl.New[PaymentsCheckCanSendGiftResultOk](b, id)
-	case PaymentsCheckCanSendGiftResultFailTypeID:
-		v = tl.New[PaymentsCheckCanSendGiftResultFail](b, id)
-	default:
-		return nil, b.UnexpectedID("payments.CheckCanSendGiftResult", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("payments.CheckCanSendGiftResult", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v PaymentsCheckCanSendGiftResultClass
+	switch id {
+	case PaymentsCheckCanSendGiftResultOkTypeID:
+		m := tl.New[PaymentsCheckCanSendGiftResultOk](b, id)
+		err, v = m.decodeFields(b), m
+	case PaymentsCheckCanSendGiftResultFailTypeID:
+		m := tl.New[PaymentsCheckCanSendGiftResultFail](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("payments.CheckCanSendGiftResult", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -13504,19 +14733,21 @@ func DecodePaymentsGiveawayInfoClass(b *tl.Buffer) (PaymentsGiveawayInfoClass, e
 	if err != nil {
 		return nil, b.DecodeErr("payments.GiveawayInfo", "", err)
 	}
-	var v PaymentsGiveawayInfoClass
-	switch id {
-	case PaymentsGiveawayInfoTypeID:
-		v = tl.New[PaymentsGiveawayInfo](b, id)
-	case PaymentsGiveawayInfoResultsTypeID:
-		v = tl.New[PaymentsGiveawayInfoResults](b, id)
-	default:
-		return nil, b.UnexpectedID("payments.GiveawayInfo", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("payments.GiveawayInfo", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v PaymentsGiveawayInfoClass
+	switch id {
+	case PaymentsGiveawayInfoTypeID:
+		m := tl.New[PaymentsGiveawayInfo](b, id)
+		err, v = m.decodeFields(b), m
+	case PaymentsGiveawayInfoResultsTypeID:
+		m := tl.New[PaymentsGiveawayInfoResults](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("payments.GiveawayInfo", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -13557,21 +14788,24 @@ func DecodePaymentsPaymentFormClass(b *tl.Buffer) (PaymentsPaymentFormClass, err
 	if err != nil {
 		return nil, b.DecodeErr("payments.PaymentForm", "", err)
 	}
-	var v PaymentsPaymentFormClass
-	switch id {
-	case PaymentsPaymentFormTypeID:
-		v = tl.New[PaymentsPaymentForm](b, id)
-	case PaymentsPaymentFormStarsTypeID:
-		v = tl.New[PaymentsPaymentFormStars](b, id)
-	case PaymentsPaymentFormStarGiftTypeID:
-		v = tl.New[PaymentsPaymentFormStarGift](b, id)
-	default:
-		return nil, b.UnexpectedID("payments.PaymentForm", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("payments.PaymentForm", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v PaymentsPaymentFormClass
+	switch id {
+	case PaymentsPaymentFormTypeID:
+		m := tl.New[PaymentsPaymentForm](b, id)
+		err, v = m.decodeFields(b), m
+	case PaymentsPaymentFormStarsTypeID:
+		m := tl.New[PaymentsPaymentFormStars](b, id)
+		err, v = m.decodeFields(b), m
+	case PaymentsPaymentFormStarGiftTypeID:
+		m := tl.New[PaymentsPaymentFormStarGift](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("payments.PaymentForm", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -13612,19 +14846,21 @@ func DecodePaymentsPaymentReceiptClass(b *tl.Buffer) (PaymentsPaymentReceiptClas
 	if err != nil {
 		return nil, b.DecodeErr("payments.PaymentReceipt", "", err)
 	}
-	var v PaymentsPaymentReceiptClass
-	switch id {
-	case PaymentsPaymentReceiptTypeID:
-		v = tl.New[PaymentsPaymentReceipt](b, id)
-	case PaymentsPaymentReceiptStarsTypeID:
-		v = tl.New[PaymentsPaymentReceiptStars](b, id)
-	default:
-		return nil, b.UnexpectedID("payments.PaymentReceipt", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("payments.PaymentReceipt", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v PaymentsPaymentReceiptClass
+	switch id {
+	case PaymentsPaymentReceiptTypeID:
+		m := tl.New[PaymentsPaymentReceipt](b, id)
+		err, v = m.decodeFields(b), m
+	case PaymentsPaymentReceiptStarsTypeID:
+		m := tl.New[PaymentsPaymentReceiptStars](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("payments.PaymentReceipt", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -13665,19 +14901,21 @@ func DecodePaymentsPaymentResultClass(b *tl.Buffer) (PaymentsPaymentResultClass,
 	if err != nil {
 		return nil, b.DecodeErr("payments.PaymentResult", "", err)
 	}
-	var v PaymentsPaymentResultClass
-	switch id {
-	case PaymentsPaymentResultTypeID:
-		v = tl.New[PaymentsPaymentResult](b, id)
-	case PaymentsPaymentVerificationNeededTypeID:
-		v = tl.New[PaymentsPaymentVerificationNeeded](b, id)
-	default:
-		return nil, b.UnexpectedID("payments.PaymentResult", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("payments.PaymentResult", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v PaymentsPaymentResultClass
+	switch id {
+	case PaymentsPaymentResultTypeID:
+		m := tl.New[PaymentsPaymentResult](b, id)
+		err, v = m.decodeFields(b), m
+	case PaymentsPaymentVerificationNeededTypeID:
+		m := tl.New[PaymentsPaymentVerificationNeeded](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("payments.PaymentResult", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -13718,19 +14956,21 @@ func DecodePaymentsStarGiftActiveAuctionsClass(b *tl.Buffer) (PaymentsStarGiftAc
 	if err != nil {
 		return nil, b.DecodeErr("payments.StarGiftActiveAuctions", "", err)
 	}
-	var v PaymentsStarGiftActiveAuctionsClass
-	switch id {
-	case PaymentsStarGiftActiveAuctionsNotModifiedTypeID:
-		v = tl.New[PaymentsStarGiftActiveAuctionsNotModified](b, id)
-	case PaymentsStarGiftActiveAuctionsTypeID:
-		v = tl.New[PaymentsStarGiftActiveAuctions](b, id)
-	default:
-		return nil, b.UnexpectedID("payments.StarGiftActiveAuctions", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("payments.StarGiftActiveAuctions", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v PaymentsStarGiftActiveAuctionsClass
+	switch id {
+	case PaymentsStarGiftActiveAuctionsNotModifiedTypeID:
+		m := tl.New[PaymentsStarGiftActiveAuctionsNotModified](b, id)
+		err, v = m.decodeFields(b), m
+	case PaymentsStarGiftActiveAuctionsTypeID:
+		m := tl.New[PaymentsStarGiftActiveAuctions](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("payments.StarGiftActiveAuctions", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -13771,19 +15011,21 @@ func DecodePaymentsStarGiftCollectionsClass(b *tl.Buffer) (PaymentsStarGiftColle
 	if err != nil {
 		return nil, b.DecodeErr("payments.StarGiftCollections", "", err)
 	}
-	var v PaymentsStarGiftCollectionsClass
-	switch id {
-	case PaymentsStarGiftCollectionsNotModifiedTypeID:
-		v = tl.New[PaymentsStarGiftCollectionsNotModified](b, id)
-	case PaymentsStarGiftCollectionsTypeID:
-		v = tl.New[PaymentsStarGiftCollections](b, id)
-	default:
-		return nil, b.UnexpectedID("payments.StarGiftCollections", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("payments.StarGiftCollections", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v PaymentsStarGiftCollectionsClass
+	switch id {
+	case PaymentsStarGiftCollectionsNotModifiedTypeID:
+		m := tl.New[PaymentsStarGiftCollectionsNotModified](b, id)
+		err, v = m.decodeFields(b), m
+	case PaymentsStarGiftCollectionsTypeID:
+		m := tl.New[PaymentsStarGiftCollections](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("payments.StarGiftCollections", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -13824,19 +15066,21 @@ func DecodePaymentsStarGiftsClass(b *tl.Buffer) (PaymentsStarGiftsClass, error) 
 	if err != nil {
 		return nil, b.DecodeErr("payments.StarGifts", "", err)
 	}
-	var v PaymentsStarGiftsClass
-	switch id {
-	case PaymentsStarGiftsNotModifiedTypeID:
-		v = tl.New[PaymentsStarGiftsNotModified](b, id)
-	case PaymentsStarGiftsTypeID:
-		v = tl.New[PaymentsStarGifts](b, id)
-	default:
-		return nil, b.UnexpectedID("payments.StarGifts", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("payments.StarGifts", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v PaymentsStarGiftsClass
+	switch id {
+	case PaymentsStarGiftsNotModifiedTypeID:
+		m := tl.New[PaymentsStarGiftsNotModified](b, id)
+		err, v = m.decodeFields(b), m
+	case PaymentsStarGiftsTypeID:
+		m := tl.New[PaymentsStarGifts](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("payments.StarGifts", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -13877,19 +15121,21 @@ func DecodePhotosPhotosClass(b *tl.Buffer) (PhotosPhotosClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("photos.Photos", "", err)
 	}
-	var v PhotosPhotosClass
-	switch id {
-	case PhotosPhotosTypeID:
-		v = tl.New[PhotosPhotos](b, id)
-	case PhotosPhotosSliceTypeID:
-		v = tl.New[PhotosPhotosSlice](b, id)
-	default:
-		return nil, b.UnexpectedID("photos.Photos", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("photos.Photos", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v PhotosPhotosClass
+	switch id {
+	case PhotosPhotosTypeID:
+		m := tl.New[PhotosPhotos](b, id)
+		err, v = m.decodeFields(b), m
+	case PhotosPhotosSliceTypeID:
+		m := tl.New[PhotosPhotosSlice](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("photos.Photos", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -13930,35 +15176,45 @@ func DecodeStorageFileTypeClass(b *tl.Buffer) (StorageFileTypeClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("storage.FileType", "", err)
 	}
-	var v StorageFileTypeClass
-	switch id {
-	case StorageFileUnknownTypeID:
-		v = tl.New[StorageFileUnknown](b, id)
-	case StorageFilePartialTypeID:
-		v = tl.New[StorageFilePartial](b, id)
-	case StorageFileJpegTypeID:
-		v = tl.New[StorageFileJpeg](b, id)
-	case StorageFileGifTypeID:
-		v = tl.New[StorageFileGif](b, id)
-	case StorageFilePngTypeID:
-		v = tl.New[StorageFilePng](b, id)
-	case StorageFilePdfTypeID:
-		v = tl.New[StorageFilePdf](b, id)
-	case StorageFileMp3TypeID:
-		v = tl.New[StorageFileMp3](b, id)
-	case StorageFileMovTypeID:
-		v = tl.New[StorageFileMov](b, id)
-	case StorageFileMp4TypeID:
-		v = tl.New[StorageFileMp4](b, id)
-	case StorageFileWebpTypeID:
-		v = tl.New[StorageFileWebp](b, id)
-	default:
-		return nil, b.UnexpectedID("storage.FileType", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("storage.FileType", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v StorageFileTypeClass
+	switch id {
+	case StorageFileUnknownTypeID:
+		m := tl.New[StorageFileUnknown](b, id)
+		err, v = m.decodeFields(b), m
+	case StorageFilePartialTypeID:
+		m := tl.New[StorageFilePartial](b, id)
+		err, v = m.decodeFields(b), m
+	case StorageFileJpegTypeID:
+		m := tl.New[StorageFileJpeg](b, id)
+		err, v = m.decodeFields(b), m
+	case StorageFileGifTypeID:
+		m := tl.New[StorageFileGif](b, id)
+		err, v = m.decodeFields(b), m
+	case StorageFilePngTypeID:
+		m := tl.New[StorageFilePng](b, id)
+		err, v = m.decodeFields(b), m
+	case StorageFilePdfTypeID:
+		m := tl.New[StorageFilePdf](b, id)
+		err, v = m.decodeFields(b), m
+	case StorageFileMp3TypeID:
+		m := tl.New[StorageFileMp3](b, id)
+		err, v = m.decodeFields(b), m
+	case StorageFileMovTypeID:
+		m := tl.New[StorageFileMov](b, id)
+		err, v = m.decodeFields(b), m
+	case StorageFileMp4TypeID:
+		m := tl.New[StorageFileMp4](b, id)
+		err, v = m.decodeFields(b), m
+	case StorageFileWebpTypeID:
+		m := tl.New[StorageFileWebp](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("storage.FileType", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -13999,19 +15255,21 @@ func DecodeStoriesAlbumsClass(b *tl.Buffer) (StoriesAlbumsClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("stories.Albums", "", err)
 	}
-	var v StoriesAlbumsClass
-	switch id {
-	case StoriesAlbumsNotModifiedTypeID:
-		v = tl.New[StoriesAlbumsNotModified](b, id)
-	case StoriesAlbumsTypeID:
-		v = tl.New[StoriesAlbums](b, id)
-	default:
-		return nil, b.UnexpectedID("stories.Albums", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("stories.Albums", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v StoriesAlbumsClass
+	switch id {
+	case StoriesAlbumsNotModifiedTypeID:
+		m := tl.New[StoriesAlbumsNotModified](b, id)
+		err, v = m.decodeFields(b), m
+	case StoriesAlbumsTypeID:
+		m := tl.New[StoriesAlbums](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("stories.Albums", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -14052,19 +15310,21 @@ func DecodeStoriesAllStoriesClass(b *tl.Buffer) (StoriesAllStoriesClass, error) 
 	if err != nil {
 		return nil, b.DecodeErr("stories.AllStories", "", err)
 	}
-	var v StoriesAllStoriesClass
-	switch id {
-	case StoriesAllStoriesNotModifiedTypeID:
-		v = tl.New[StoriesAllStoriesNotModified](b, id)
-	case StoriesAllStoriesTypeID:
-		v = tl.New[StoriesAllStories](b, id)
-	default:
-		return nil, b.UnexpectedID("stories.AllStories", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("stories.AllStories", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v StoriesAllStoriesClass
+	switch id {
+	case StoriesAllStoriesNotModifiedTypeID:
+		m := tl.New[StoriesAllStoriesNotModified](b, id)
+		err, v = m.decodeFields(b), m
+	case StoriesAllStoriesTypeID:
+		m := tl.New[StoriesAllStories](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("stories.AllStories", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -14105,21 +15365,24 @@ func DecodeUpdatesChannelDifferenceClass(b *tl.Buffer) (UpdatesChannelDifference
 	if err != nil {
 		return nil, b.DecodeErr("updates.ChannelDifference", "", err)
 	}
-	var v UpdatesChannelDifferenceClass
-	switch id {
-	case UpdatesChannelDifferenceEmptyTypeID:
-		v = tl.New[UpdatesChannelDifferenceEmpty](b, id)
-	case UpdatesChannelDifferenceTooLongTypeID:
-		v = tl.New[UpdatesChannelDifferenceTooLong](b, id)
-	case UpdatesChannelDifferenceTypeID:
-		v = tl.New[UpdatesChannelDifference](b, id)
-	default:
-		return nil, b.UnexpectedID("updates.ChannelDifference", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("updates.ChannelDifference", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v UpdatesChannelDifferenceClass
+	switch id {
+	case UpdatesChannelDifferenceEmptyTypeID:
+		m := tl.New[UpdatesChannelDifferenceEmpty](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdatesChannelDifferenceTooLongTypeID:
+		m := tl.New[UpdatesChannelDifferenceTooLong](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdatesChannelDifferenceTypeID:
+		m := tl.New[UpdatesChannelDifference](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("updates.ChannelDifference", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -14160,23 +15423,27 @@ func DecodeUpdatesDifferenceClass(b *tl.Buffer) (UpdatesDifferenceClass, error) 
 	if err != nil {
 		return nil, b.DecodeErr("updates.Difference", "", err)
 	}
-	var v UpdatesDifferenceClass
-	switch id {
-	case UpdatesDifferenceEmptyTypeID:
-		v = tl.New[UpdatesDifferenceEmpty](b, id)
-	case UpdatesDifferenceTypeID:
-		v = tl.New[UpdatesDifference](b, id)
-	case UpdatesDifferenceSliceTypeID:
-		v = tl.New[UpdatesDifferenceSlice](b, id)
-	case UpdatesDifferenceTooLongTypeID:
-		v = tl.New[UpdatesDifferenceTooLong](b, id)
-	default:
-		return nil, b.UnexpectedID("updates.Difference", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("updates.Difference", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v UpdatesDifferenceClass
+	switch id {
+	case UpdatesDifferenceEmptyTypeID:
+		m := tl.New[UpdatesDifferenceEmpty](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdatesDifferenceTypeID:
+		m := tl.New[UpdatesDifference](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdatesDifferenceSliceTypeID:
+		m := tl.New[UpdatesDifferenceSlice](b, id)
+		err, v = m.decodeFields(b), m
+	case UpdatesDifferenceTooLongTypeID:
+		m := tl.New[UpdatesDifferenceTooLong](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("updates.Difference", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -14217,19 +15484,21 @@ func DecodeUploadCdnFileClass(b *tl.Buffer) (UploadCdnFileClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("upload.CdnFile", "", err)
 	}
-	var v UploadCdnFileClass
-	switch id {
-	case UploadCdnFileReuploadNeededTypeID:
-		v = tl.New[UploadCdnFileReuploadNeeded](b, id)
-	case UploadCdnFileTypeID:
-		v = tl.New[UploadCdnFile](b, id)
-	default:
-		return nil, b.UnexpectedID("upload.CdnFile", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("upload.CdnFile", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v UploadCdnFileClass
+	switch id {
+	case UploadCdnFileReuploadNeededTypeID:
+		m := tl.New[UploadCdnFileReuploadNeeded](b, id)
+		err, v = m.decodeFields(b), m
+	case UploadCdnFileTypeID:
+		m := tl.New[UploadCdnFile](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("upload.CdnFile", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -14270,19 +15539,21 @@ func DecodeUploadFileClass(b *tl.Buffer) (UploadFileClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("upload.File", "", err)
 	}
-	var v UploadFileClass
-	switch id {
-	case UploadFileTypeID:
-		v = tl.New[UploadFile](b, id)
-	case UploadFileCdnRedirectTypeID:
-		v = tl.New[UploadFileCdnRedirect](b, id)
-	default:
-		return nil, b.UnexpectedID("upload.File", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("upload.File", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v UploadFileClass
+	switch id {
+	case UploadFileTypeID:
+		m := tl.New[UploadFile](b, id)
+		err, v = m.decodeFields(b), m
+	case UploadFileCdnRedirectTypeID:
+		m := tl.New[UploadFileCdnRedirect](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("upload.File", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -14323,19 +15594,21 @@ func DecodeUsersSavedMusicClass(b *tl.Buffer) (UsersSavedMusicClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("users.SavedMusic", "", err)
 	}
-	var v UsersSavedMusicClass
-	switch id {
-	case UsersSavedMusicNotModifiedTypeID:
-		v = tl.New[UsersSavedMusicNotModified](b, id)
-	case UsersSavedMusicTypeID:
-		v = tl.New[UsersSavedMusic](b, id)
-	default:
-		return nil, b.UnexpectedID("users.SavedMusic", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("users.SavedMusic", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v UsersSavedMusicClass
+	switch id {
+	case UsersSavedMusicNotModifiedTypeID:
+		m := tl.New[UsersSavedMusicNotModified](b, id)
+		err, v = m.decodeFields(b), m
+	case UsersSavedMusicTypeID:
+		m := tl.New[UsersSavedMusic](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("users.SavedMusic", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
@@ -14376,19 +15649,21 @@ func DecodeUsersUsersClass(b *tl.Buffer) (UsersUsersClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("users.Users", "", err)
 	}
-	var v UsersUsersClass
-	switch id {
-	case UsersUsersTypeID:
-		v = tl.New[UsersUsers](b, id)
-	case UsersUsersSliceTypeID:
-		v = tl.New[UsersUsersSlice](b, id)
-	default:
-		return nil, b.UnexpectedID("users.Users", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("users.Users", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v UsersUsersClass
+	switch id {
+	case UsersUsersTypeID:
+		m := tl.New[UsersUsers](b, id)
+		err, v = m.decodeFields(b), m
+	case UsersUsersSliceTypeID:
+		m := tl.New[UsersUsersSlice](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("users.Users", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()

@@ -21,21 +21,24 @@ func DecodeShapeClass(b *tl.Buffer) (ShapeClass, error) {
 	if err != nil {
 		return nil, b.DecodeErr("Shape", "", err)
 	}
-	var v ShapeClass
-	switch id {
-	case ShapeEmptyTypeID:
-		v = tl.New[ShapeEmpty](b, id)
-	case ShapeCircleTypeID:
-		v = tl.New[ShapeCircle](b, id)
-	case ShapeGroupTypeID:
-		v = tl.New[ShapeGroup](b, id)
-	default:
-		return nil, b.UnexpectedID("Shape", id)
-	}
 	if err := b.Enter(); err != nil {
 		return nil, b.DecodeErr("Shape", "", err)
 	}
-	if err := v.decodeFields(b); err != nil {
+	var v ShapeClass
+	switch id {
+	case ShapeEmptyTypeID:
+		m := tl.New[ShapeEmpty](b, id)
+		err, v = m.decodeFields(b), m
+	case ShapeCircleTypeID:
+		m := tl.New[ShapeCircle](b, id)
+		err, v = m.decodeFields(b), m
+	case ShapeGroupTypeID:
+		m := tl.New[ShapeGroup](b, id)
+		err, v = m.decodeFields(b), m
+	default:
+		return nil, b.UnexpectedID("Shape", id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.Leave()
