@@ -127,6 +127,9 @@ func loginMTGo(ctx context.Context, tb testing.TB, cl *teletest.Cluster) *mtgo.C
 	cfg.PublicKeys = []*rsa.PublicKey{cl.RSAPublicKey()}
 	cfg.BotToken = bot.Token
 	cfg.RequestTimeout = time.Minute
+	// gotd's Plain resolver dials the intermediate framing without obfuscation; MTGo's default
+	// wraps it in obfuscated2 (AES-CTR both ways). The comparison uses the same framing.
+	cfg.NoObfuscation = true
 	c, err := mtgo.NewClient(4242, "loopback-bench", &cfg)
 	if err != nil {
 		tb.Fatal(err)

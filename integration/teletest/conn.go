@@ -1,6 +1,7 @@
 package teletest
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
 	"errors"
@@ -390,18 +391,20 @@ func (c *conn) layer() int32 {
 	return c.srv.keys.layerOf(c.key)
 }
 
-// encode encodes a result or update in the form the client's layer expects.
+// encode encodes a result or update in the form the client's layer expects. The bytes live in
+// the connection's encode buffer until the next encode: callers that keep them copy them.
 func (c *conn) encode(layer int32, v tl.Encoder) ([]byte, error) {
 	c.ebuf.Reset()
 	if err := downgrade(layer, v).Encode(&c.ebuf); err != nil {
 		return nil, fmt.Errorf("teletest: encode %T: %w", v, err)
 	}
-	return append([]byte(nil), c.ebuf.Buf...), nil
+	return c.ebuf.Buf, nil
 }
 
 // answer replies to msgID now or, with a delay fault, later.
 func (c *conn) answer(msgID int64, body []byte, rpcErr *services.RPCError, delay time.Duration) {
 	if delay > 0 {
+		body = bytes.Clone(body) // body may be the encode buffer
 		c.delayed = append(c.delayed, delayedReply{due: c.now().Add(delay), msgID: msgID, body: body, err: rpcErr})
 		return
 	}
@@ -424,7 +427,7 @@ func (c *conn) pushUpdates() {
 			c.log.Error("encode update", slog.Any("error", err))
 			continue
 		}
-		if err := c.eng.Push(body); err != nil {
+		if err := c.eng.Push(bytes.Clone(body)); err != nil { // the engine keeps body
 			c.log.Error("push update", slog.Any("error", err))
 		}
 	}
