@@ -107,14 +107,16 @@ func TestMTProtoThroughProxies(t *testing.T) {
 			}
 		}
 	})
-	dialers := map[string]func() transport.Dialer{
-		"socks5": func() transport.Dialer { return &SOCKS5{Addr: transporttest.Require(t, microsocks)} },
-		"socks4": func() transport.Dialer { return &SOCKS4{Addr: transporttest.Require(t, dante)} },
-		"http":   func() transport.Dialer { return &HTTPConnect{Addr: transporttest.Require(t, tinyproxy)} },
+	// Each factory requires its proxy on the subtest's t, so a missing proxy fails (or skips)
+	// that subtest only.
+	dialers := map[string]func(t *testing.T) transport.Dialer{
+		"socks5": func(t *testing.T) transport.Dialer { return &SOCKS5{Addr: transporttest.Require(t, microsocks)} },
+		"socks4": func(t *testing.T) transport.Dialer { return &SOCKS4{Addr: transporttest.Require(t, dante)} },
+		"http":   func(t *testing.T) transport.Dialer { return &HTTPConnect{Addr: transporttest.Require(t, tinyproxy)} },
 	}
 	for name, mk := range dialers {
 		t.Run(name, func(t *testing.T) {
-			nc, err := mk().DialContext(ctxT(t), "tcp", srv)
+			nc, err := mk(t).DialContext(ctxT(t), "tcp", srv)
 			if err != nil {
 				t.Fatal(err)
 			}
