@@ -5,12 +5,10 @@ import (
 	"crypto/aes"
 	"crypto/cipher"
 	crand "crypto/rand"
-	"crypto/rsa"
 	"encoding/binary"
 	"errors"
 	"net"
 	"strconv"
-	"sync"
 	"testing"
 	"time"
 
@@ -23,23 +21,6 @@ import (
 	"github.com/mtgo-labs/mtgo/tl/tg"
 	"github.com/mtgo-labs/mtgo/transport"
 )
-
-var (
-	cdnKeyOnce sync.Once
-	cdnKey     *rsa.PrivateKey
-	cdnKeyErr  error
-)
-
-// testCDNKey returns one RSA key, other than testKey, for the CDN data centers of the test
-// binary.
-func testCDNKey(tb testing.TB) *rsa.PrivateKey {
-	tb.Helper()
-	cdnKeyOnce.Do(func() { cdnKey, cdnKeyErr = rsa.GenerateKey(crand.Reader, 2048) })
-	if cdnKeyErr != nil {
-		tb.Fatalf("cdn rsa key: %v", cdnKeyErr)
-	}
-	return cdnKey
-}
 
 // cdnDecrypt undoes the CDN's AES-256-CTR for the part starting at offset.
 func cdnDecrypt(tb testing.TB, key, iv []byte, offset int64, enc []byte) []byte {

@@ -13,21 +13,30 @@ import (
 	"github.com/mtgo-labs/mtgo/session"
 )
 
-var (
-	keyOnce sync.Once
-	rsaKey  *rsa.PrivateKey
-	keyErr  error
-)
-
-// testKey returns one RSA key for every cluster of the test binary: generating keys is slow.
-func testKey(tb testing.TB) *rsa.PrivateKey {
-	tb.Helper()
-	keyOnce.Do(func() { rsaKey, keyErr = rsa.GenerateKey(crand.Reader, 2048) })
-	if keyErr != nil {
-		tb.Fatalf("rsa key: %v", keyErr)
+// lazyKey returns a function that hands out one RSA-2048 key for the whole test binary,
+// generated on first use: generating keys is slow.
+func lazyKey(what string) func(testing.TB) *rsa.PrivateKey {
+	var (
+		once sync.Once
+		key  *rsa.PrivateKey
+		err  error
+	)
+	return func(tb testing.TB) *rsa.PrivateKey {
+		tb.Helper()
+		once.Do(func() { key, err = rsa.GenerateKey(crand.Reader, 2048) })
+		if err != nil {
+			tb.Fatalf("%s rsa key: %v", what, err)
+		}
+		return key
 	}
-	return rsaKey
 }
+
+// testKey is the servers' key for every cluster of the test binary; testCDNKey, another one,
+// is the CDN data centers'.
+var (
+	testKey    = lazyKey("server")
+	testCDNKey = lazyKey("cdn")
+)
 
 // startCluster starts a cluster closed when the test ends.
 func startCluster(tb testing.TB, cfg Config) *Cluster {
