@@ -26,21 +26,29 @@ import (
 // obfuscated transport over loopback TCP, update engine, peers, storage) against the
 // integration test server's cluster.
 
-var (
-	serverKeyOnce sync.Once
-	serverKey     *rsa.PrivateKey
-)
-
-// sharedKey returns the servers' RSA key, generated once for all tests (it is slow).
-func sharedKey(t testing.TB) *rsa.PrivateKey {
-	serverKeyOnce.Do(func() {
-		var err error
-		if serverKey, err = rsa.GenerateKey(crand.Reader, 2048); err != nil {
-			t.Fatal(err)
+// lazyKey returns a function that hands out one RSA-2048 key for all tests, generated on
+// first use (it is slow).
+func lazyKey(what string) func(testing.TB) *rsa.PrivateKey {
+	var (
+		once sync.Once
+		key  *rsa.PrivateKey
+		err  error
+	)
+	return func(t testing.TB) *rsa.PrivateKey {
+		t.Helper()
+		once.Do(func() { key, err = rsa.GenerateKey(crand.Reader, 2048) })
+		if err != nil {
+			t.Fatalf("%s rsa key: %v", what, err)
 		}
-	})
-	return serverKey
+		return key
+	}
 }
+
+// sharedKey is the servers' RSA key; cdnKey, another one, is the CDN data center's.
+var (
+	sharedKey = lazyKey("server")
+	cdnKey    = lazyKey("cdn")
+)
 
 // cluster starts a test cluster, closed when the test ends.
 func cluster(t testing.TB) *teletest.Cluster {

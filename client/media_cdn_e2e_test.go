@@ -4,10 +4,8 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
-	"crypto/rsa"
 	"crypto/sha256"
 	"errors"
-	"sync"
 	"testing"
 
 	"github.com/mtgo-labs/mtgo/integration/teletest"
@@ -16,22 +14,11 @@ import (
 	"github.com/mtgo-labs/mtgo/tl/tg"
 )
 
-var (
-	cdnKeyOnce sync.Once
-	cdnKey     *rsa.PrivateKey
-)
-
 // cdnCluster starts a test cluster with a CDN data center (DC 203, its own RSA key, listed by
 // help.getConfig and help.getCdnConfig), closed when the test ends.
 func cdnCluster(t testing.TB) *teletest.Cluster {
 	t.Helper()
-	cdnKeyOnce.Do(func() {
-		var err error
-		if cdnKey, err = rsa.GenerateKey(rand.Reader, 2048); err != nil {
-			t.Fatal(err)
-		}
-	})
-	cl, err := teletest.Start(teletest.Config{Key: sharedKey(t), CDN: &teletest.CDNConfig{Key: cdnKey}})
+	cl, err := teletest.Start(teletest.Config{Key: sharedKey(t), CDN: &teletest.CDNConfig{Key: cdnKey(t)}})
 	if err != nil {
 		t.Fatal(err)
 	}
