@@ -66,7 +66,8 @@ type Client struct {
 	dispatcher Dispatcher
 	dcs        dcTable
 	pool       *dcPool
-	migrateMu  sync.Mutex // one home migration at a time
+	cdnMem     map[int]*cdnMemory // CDN sessions by data center, shared by their connections
+	migrateMu  sync.Mutex         // one home migration at a time
 	login      loginState
 	updCancel  context.CancelFunc // stops the update manager's Run
 	updDone    chan struct{}

@@ -83,7 +83,7 @@ func (c *Client) dial(ctx context.Context, dc int, media, cdn bool) (*liveConn, 
 		TestMode:   c.cfg.TestMode,
 		Media:      media,
 		CDN:        cdn,
-		Store:      &dcStore{st: c.store, dc: dc, addr: addr, cdn: cdn},
+		Store:      &dcStore{st: c.store, dc: dc, addr: addr, mem: c.cdnMemoryOf(dc, cdn)},
 		PublicKeys: keys,
 		Dialer:     c.packetDialer(media),
 		Init: &session.InitConnection{
@@ -236,24 +236,49 @@ func (e *migratedError) Unwrap() error { return e.err }
 // fields (UserID, Bot) belong to the client: a connection saving its key or salt keeps the
 // stored identity.
 type dcStore struct {
-	st         Storage
-	dc         int
-	addr       string // the address in use, which wins over a stored one
-	cdn        bool
-	mu         sync.Mutex
-	cdnSession session.Session // CDN sessions are not persisted
-	cdnSaved   bool
+	st   Storage
+	dc   int
+	addr string     // the address in use, which wins over a stored one
+	mem  *cdnMemory // a CDN data center's session, kept in memory; nil: persisted in st
+	mu   sync.Mutex
+}
+
+// cdnMemory holds a CDN data center's session in memory: CDN sessions are not persisted, but
+// every connection to the data center (transfer lanes, reconnects) reuses one key.
+type cdnMemory struct {
+	mu    sync.Mutex
+	sess  session.Session
+	saved bool
+}
+
+// cdnMemoryOf returns the shared in-memory session of CDN data center dc, nil when cdn is
+// false.
+func (c *Client) cdnMemoryOf(dc int, cdn bool) *cdnMemory {
+	if !cdn {
+		return nil
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.cdnMem == nil {
+		c.cdnMem = map[int]*cdnMemory{}
+	}
+	m := c.cdnMem[dc]
+	if m == nil {
+		m = &cdnMemory{}
+		c.cdnMem[dc] = m
+	}
+	return m
 }
 
 // Load implements session.Store.
 func (s *dcStore) Load(ctx context.Context) (session.Session, error) {
-	if s.cdn {
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		if !s.cdnSaved {
+	if m := s.mem; m != nil {
+		m.mu.Lock()
+		defer m.mu.Unlock()
+		if !m.saved {
 			return session.Session{}, session.ErrNoSession
 		}
-		return s.cdnSession.Clone(), nil
+		return m.sess.Clone(), nil
 	}
 	sess, err := s.st.LoadSession(ctx, s.dc)
 	if err == nil && s.addr != "" {
@@ -265,10 +290,10 @@ func (s *dcStore) Load(ctx context.Context) (session.Session, error) {
 // Save implements session.Store.
 func (s *dcStore) Save(ctx context.Context, sess session.Session) error {
 	sess.DC = s.dc
-	if s.cdn {
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		s.cdnSession, s.cdnSaved = sess.Clone(), true
+	if m := s.mem; m != nil {
+		m.mu.Lock()
+		defer m.mu.Unlock()
+		m.sess, m.saved = sess.Clone(), true
 		return nil
 	}
 	s.mu.Lock()

@@ -44,16 +44,28 @@ func TestE2EMediaDownloadThroughCDN(t *testing.T) {
 	}
 	ctx := context.Background()
 
+	// One worker opens one connection to the CDN, which makes the client's CDN key.
 	h := sha256.New()
-	if n, err := c.Media().Download(ctx, loc, h, media.WithWorkers(4)); err != nil || n != int64(len(data)) {
+	if n, err := c.Media().Download(ctx, loc, h, media.WithWorkers(1)); err != nil || n != int64(len(data)) {
 		t.Fatalf("download through the cdn: n=%d err=%v", n, err)
 	}
 	if !bytes.Equal(h.Sum(nil), want[:]) {
 		t.Fatal("sha256 of the download through the cdn differs")
 	}
 	cdn := cl.DC(teletest.DefaultCDNDC)
-	if cdn == nil || !cdn.CDN() || cdn.AuthKeys() == 0 || cdn.Sessions() == 0 {
+	if cdn == nil || !cdn.CDN() || cdn.AuthKeys() != 1 || cdn.Sessions() == 0 {
 		t.Fatal("no session was opened with the cdn data center")
+	}
+	// Four workers open more connections; they reuse that key instead of making their own.
+	h.Reset()
+	if n, err := c.Media().Download(ctx, loc, h, media.WithWorkers(4)); err != nil || n != int64(len(data)) {
+		t.Fatalf("download through the cdn with 4 workers: n=%d err=%v", n, err)
+	}
+	if !bytes.Equal(h.Sum(nil), want[:]) {
+		t.Fatal("sha256 of the 4-worker download through the cdn differs")
+	}
+	if cdn.Connections() < 2 || cdn.AuthKeys() != 1 {
+		t.Fatalf("4 workers: %d cdn connections, %d keys; want several connections sharing one key", cdn.Connections(), cdn.AuthKeys())
 	}
 	if st := cl.CDN().Stats(); st.Redirects == 0 || st.Parts < len(data)>>20 || st.HashCalls == 0 {
 		t.Fatalf("the cluster's cdn counts %+v for a %d-byte download", st, len(data))
