@@ -289,24 +289,32 @@ func expandShort(u tg.UpdatesClass, self int64) tg.UpdatesClass {
 	return u
 }
 
-// lateInvoker is the tg.Invoker the layers built before the client (peer cache, update
-// engine) call through; it forwards to the client once NewClient has built it.
-type lateInvoker struct {
+// lateClient holds the client for the layers built before it (peer cache, update engine);
+// NewClient sets it once the client exists.
+type lateClient struct {
 	mu sync.RWMutex
 	c  *Client
 }
 
-func (l *lateInvoker) set(c *Client) {
+func (l *lateClient) set(c *Client) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.c = c
 }
 
+// get returns the client, nil before NewClient has built it.
+func (l *lateClient) get() *Client {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	return l.c
+}
+
+// lateInvoker is the tg.Invoker those layers call through; it forwards to the client.
+type lateInvoker struct{ lateClient }
+
 // Invoke implements tg.Invoker.
 func (l *lateInvoker) Invoke(ctx context.Context, in tl.Encoder, out tl.Decoder) error {
-	l.mu.RLock()
-	c := l.c
-	l.mu.RUnlock()
+	c := l.get()
 	if c == nil {
 		return ErrNotConnected
 	}
@@ -314,22 +322,11 @@ func (l *lateInvoker) Invoke(ctx context.Context, in tl.Encoder, out tl.Decoder)
 }
 
 // lateSink is the UpdateSink handed to the update engine; it forwards to the client.
-type lateSink struct {
-	mu sync.RWMutex
-	c  *Client
-}
-
-func (l *lateSink) set(c *Client) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.c = c
-}
+type lateSink struct{ lateClient }
 
 // Deliver implements UpdateSink.
 func (l *lateSink) Deliver(ctx context.Context, u tg.UpdatesClass) error {
-	l.mu.RLock()
-	c := l.c
-	l.mu.RUnlock()
+	c := l.get()
 	if c == nil {
 		return nil
 	}
