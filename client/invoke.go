@@ -46,15 +46,12 @@ func (c *Client) Invoke(query tg.TLObject, retries int, timeout time.Duration) (
 
 // InvokeContext is Invoke with a context for cancellation.
 func (c *Client) InvokeContext(ctx context.Context, query tg.TLObject, retries int, timeout time.Duration) (tg.TLObject, error) {
-	if query == nil {
-		return nil, fmt.Errorf("mtgo: invoke: nil query")
-	}
-	r := resultFor(query)
-	if err := c.invoke(ctx, route{}, query, r, invokeOpts{retries: retries, timeout: timeout, managed: true}); err != nil {
+	obj, err := c.invokeQuery(ctx, query, invokeOpts{retries: retries, timeout: timeout, managed: true})
+	if err != nil {
 		return nil, err
 	}
-	c.absorb(ctx, r.obj)
-	return r.obj, nil
+	c.absorb(ctx, obj)
+	return obj, nil
 }
 
 // InvokeRaw sends query on the home connection without the flood-wait and migration
@@ -68,11 +65,16 @@ func (c *Client) InvokeRaw(query tg.TLObject, retries int, timeout time.Duration
 
 // InvokeRawContext is InvokeRaw with a context for cancellation.
 func (c *Client) InvokeRawContext(ctx context.Context, query tg.TLObject, retries int, timeout time.Duration) (tg.TLObject, error) {
+	return c.invokeQuery(ctx, query, invokeOpts{retries: retries, timeout: timeout})
+}
+
+// invokeQuery sends query from the home data center with o and returns the decoded answer.
+func (c *Client) invokeQuery(ctx context.Context, query tg.TLObject, o invokeOpts) (tg.TLObject, error) {
 	if query == nil {
 		return nil, fmt.Errorf("mtgo: invoke: nil query")
 	}
 	r := resultFor(query)
-	if err := c.invoke(ctx, route{}, query, r, invokeOpts{retries: retries, timeout: timeout}); err != nil {
+	if err := c.invoke(ctx, route{}, query, r, o); err != nil {
 		return nil, err
 	}
 	return r.obj, nil
