@@ -88,18 +88,7 @@ func BenchmarkUpdatesManager(b *testing.B) {
 				b.Fatal(err)
 			}
 		}
-		c.expect(1)
-		push(updatesStartPts + 1) // goes through once the state is known
-		<-c.done
-		b.ReportAllocs()
-		b.ResetTimer()
-		c.expect(int64(b.N) + 1)
-		for i := range b.N {
-			push(updatesStartPts + 2 + i)
-		}
-		<-c.done
-		b.StopTimer()
-		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "updates/s")
+		timeUpdates(b, c, push)
 		cancel()
 		<-errc
 	})
@@ -125,19 +114,25 @@ func BenchmarkUpdatesManager(b *testing.B) {
 				b.Fatal(err)
 			}
 		}
-		c.expect(1)
-		push(updatesStartPts + 1)
-		<-c.done
-		b.ReportAllocs()
-		b.ResetTimer()
-		c.expect(int64(b.N) + 1)
-		for i := range b.N {
-			push(updatesStartPts + 2 + i)
-		}
-		<-c.done
-		b.StopTimer()
-		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "updates/s")
+		timeUpdates(b, c, push)
 		cancel()
 		<-errc
 	})
+}
+
+// timeUpdates pushes one update that goes through once the state is known, then times b.N
+// more in order, each counted by c once handled.
+func timeUpdates(b *testing.B, c *countUntil, push func(pts int)) {
+	c.expect(1)
+	push(updatesStartPts + 1)
+	<-c.done
+	b.ReportAllocs()
+	b.ResetTimer()
+	c.expect(int64(b.N) + 1)
+	for i := range b.N {
+		push(updatesStartPts + 2 + i)
+	}
+	<-c.done
+	b.StopTimer()
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "updates/s")
 }
