@@ -13,6 +13,7 @@ import (
 
 	mtgo "github.com/mtgo-labs/mtgo/client"
 	"github.com/mtgo-labs/mtgo/client/types"
+	"github.com/mtgo-labs/mtgo/integration/teletest"
 	"github.com/mtgo-labs/mtgo/integration/teletest/services"
 	"github.com/mtgo-labs/mtgo/media"
 	"github.com/mtgo-labs/mtgo/tl/tg"
@@ -112,10 +113,7 @@ func TestMediaUploadSendDownload(t *testing.T) {
 // from help.getConfig) and the media module decrypts and verifies the parts.
 func TestMediaDownloadThroughCDN(t *testing.T) {
 	h := newHarness(t)
-	pem, err := os.ReadFile("/work/shared/telegram/server-keys.pem")
-	if err != nil {
-		t.Skip("no RSA key to stand for the CDN's:", err)
-	}
+	pem := teletest.PublicKeyPEM(&cdnKey(t).PublicKey)
 	cdn := services.EnableCDN(h.d, services.CDNOptions{DC: 203, Addr: netip.MustParseAddrPort("127.0.0.1:1203"), PublicKey: string(pem)})
 	bot := h.bot("cdn_bot")
 	b := h.client(func(cfg *mtgo.Config) { cfg.BotToken = bot.Token; cfg.MaxConcurrentTransmissions = 2 })

@@ -3,8 +3,6 @@ package teletest
 import (
 	crand "crypto/rand"
 	"crypto/rsa"
-	"crypto/x509"
-	"encoding/pem"
 	"errors"
 	"fmt"
 	"net/netip"
@@ -110,7 +108,7 @@ func (c *Cluster) CDNPublicKeyPEM() []byte {
 	if c.cdnSrv == nil {
 		return nil
 	}
-	return pem.EncodeToMemory(&pem.Block{Type: "RSA PUBLIC KEY", Bytes: x509.MarshalPKCS1PublicKey(&c.cdnSrv.key.PublicKey)})
+	return PublicKeyPEM(&c.cdnSrv.key.PublicKey)
 }
 
 // cdnAllows reports whether a CDN data center answers req: upload.getCdnFile and ping, also

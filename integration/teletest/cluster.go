@@ -245,8 +245,12 @@ func (c *Cluster) RSAPublicKey() *rsa.PublicKey { return &c.key.PublicKey }
 
 // PublicKeyPEM returns the public key as a PEM "RSA PUBLIC KEY" block (PKCS #1), the form
 // Telegram publishes its keys in.
-func (c *Cluster) PublicKeyPEM() []byte {
-	return pem.EncodeToMemory(&pem.Block{Type: "RSA PUBLIC KEY", Bytes: x509.MarshalPKCS1PublicKey(&c.key.PublicKey)})
+func (c *Cluster) PublicKeyPEM() []byte { return PublicKeyPEM(&c.key.PublicKey) }
+
+// PublicKeyPEM returns k as a PEM "RSA PUBLIC KEY" block (PKCS #1), the form Telegram
+// publishes its keys in and help.getCdnConfig lists CDN keys in.
+func PublicKeyPEM(k *rsa.PublicKey) []byte {
+	return pem.EncodeToMemory(&pem.Block{Type: "RSA PUBLIC KEY", Bytes: x509.MarshalPKCS1PublicKey(k)})
 }
 
 // World returns the in-memory Telegram the cluster serves.
