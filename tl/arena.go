@@ -14,13 +14,13 @@ type arena struct {
 }
 
 const (
-	chunkSize    = 8 << 10 // bytes per shared chunk
-	chunkMaxItem = 1 << 10 // larger strings get their own allocation
-	slabAfter    = 16      // allocate the first objects of a Buffer one by one
-	slabMin      = 4       // first slab size of a type
-	slabMax      = 64      // slab size cap
-	slabSlots    = 256     // entries of the direct-mapped slab table
-	slabBytes    = 8 << 10 // a slab stops growing once it would exceed this size
+	chunkSize    = 16 << 10 // bytes per shared chunk
+	chunkMaxItem = 1 << 10  // larger strings get their own allocation
+	slabAfter    = 16       // allocate the first objects of a Buffer one by one
+	slabMin      = 4        // first slab size of a type
+	slabMax      = 64       // slab size cap
+	slabSlots    = 256      // entries of the direct-mapped slab table
+	slabBytes    = 16 << 10 // a slab stops growing here; a size class of the runtime allocator
 )
 
 // slabTable maps a type id to its slab. It is direct-mapped: a colliding type replaces the
@@ -86,14 +86,25 @@ func New[T any](b *Buffer, id uint32) *T {
 		e.id, e.s = id, s
 	}
 	if s.next == len(s.buf) {
-		if s.size < slabMax && (s.size+1)*int(unsafe.Sizeof(*new(T))) <= slabBytes {
-			s.size *= 2
-		}
+		s.size = nextSlabLen(s.size, int(unsafe.Sizeof(*new(T))))
 		s.buf, s.next = make([]T, s.size), 0
 	}
 	p := &s.buf[s.next]
 	s.next++
 	return p
+}
+
+// nextSlabLen returns the element count of a type's next slab: it doubles n while the slab
+// stays within slabBytes, and then fills slabBytes (a size class of the runtime's allocator)
+// as exactly as the element size allows, so no slab wastes the tail of its size class.
+func nextSlabLen(n, size int) int {
+	if size == 0 {
+		return slabMax
+	}
+	if 2*n*size <= slabBytes && 2*n <= slabMax {
+		return 2 * n
+	}
+	return max(1, min(slabMax, slabBytes/size))
 }
 
 // sliceSlabMax is the largest vector carved out of a shared slab; longer ones are allocated

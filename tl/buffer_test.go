@@ -347,6 +347,37 @@ func TestNewSlabs(t *testing.T) {
 	}
 }
 
+func TestNextSlabLen(t *testing.T) {
+	tests := []struct {
+		name       string
+		n, size    int
+		want       int
+		wantFilled bool // the slab fills slabBytes to within one element
+	}{
+		{name: "small type doubles", n: 4, size: 16, want: 8},
+		{name: "doubling stops at slabMax", n: slabMax, size: 8, want: slabMax},
+		{name: "message-sized type fills the class", n: 32, size: 472, want: slabBytes / 472, wantFilled: true},
+		{name: "user-sized type fills the class", n: 32, size: 400, want: slabBytes / 400, wantFilled: true},
+		{name: "doubling would overshoot", n: 16, size: 600, want: slabBytes / 600, wantFilled: true},
+		{name: "type larger than a slab", n: 2, size: slabBytes + 1, want: 1},
+		{name: "zero-sized type", n: 2, size: 0, want: slabMax},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := nextSlabLen(tt.n, tt.size)
+			if got != tt.want {
+				t.Fatalf("nextSlabLen(%d, %d) = %d, want %d", tt.n, tt.size, got, tt.want)
+			}
+			if got*tt.size > slabBytes && got > 1 {
+				t.Fatalf("slab of %d x %d bytes exceeds %d", got, tt.size, slabBytes)
+			}
+			if tt.wantFilled && slabBytes-got*tt.size >= tt.size {
+				t.Fatalf("slab of %d x %d bytes leaves a whole element of %d free", got, tt.size, slabBytes)
+			}
+		})
+	}
+}
+
 func FuzzGunzip(f *testing.F) {
 	z, _ := Gzip(nil, []byte("hello hello hello"))
 	f.Add(z)
