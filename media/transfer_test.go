@@ -417,8 +417,22 @@ func TestCancelWhileReaderBlocks(t *testing.T) {
 	}
 }
 
+// holdUntilPeak returns a call hook that holds every call until srv has had want calls in
+// flight at once, or until a deadline. On a loaded machine a fixed latency alone does not
+// make all workers overlap; holding the early calls does, so a peak below want means the
+// client really sent fewer calls at once.
+func holdUntilPeak(srv *mediatest.Server, want int) func(mediatest.Call) {
+	deadline := time.Now().Add(10 * time.Second)
+	return func(mediatest.Call) {
+		for srv.PeakInFlight() < want && time.Now().Before(deadline) {
+			time.Sleep(200 * time.Microsecond)
+		}
+	}
+}
+
 func TestParallelism(t *testing.T) {
 	srv := mediatest.New(mediatest.Options{Latency: 2 * time.Millisecond})
+	srv.OnCall(holdUntilPeak(srv, 6))
 	c := media.New(srv.Pool(), media.Options{Workers: 6})
 	data := randomData(16<<20, 11)
 	if _, err := c.Upload(context.Background(), bytes.NewReader(data), int64(len(data)), "x"); err != nil {
@@ -428,6 +442,7 @@ func TestParallelism(t *testing.T) {
 		t.Fatalf("upload peak in flight = %d, want 6", p)
 	}
 	srv2 := mediatest.New(mediatest.Options{Latency: 2 * time.Millisecond})
+	srv2.OnCall(holdUntilPeak(srv2, 6))
 	f := srv2.AddFile(data)
 	c2 := media.New(srv2.Pool(), media.Options{Workers: 6})
 	if _, err := c2.Download(context.Background(), srv2.Location(f), io.Discard); err != nil {
