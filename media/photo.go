@@ -55,12 +55,11 @@ func PhotoLocation(p tg.PhotoClass, sizeType string) (Location, error) {
 		}
 		return Location{}, ErrPhotoNoData
 	}
-	var size tg.PhotoSizeClass
-	if sizeType == "" {
-		if size, ok = BestPhotoSize(ph.Sizes); !ok {
-			return Location{}, ErrPhotoNoSizes
-		}
-	} else if size, ok = findSize(ph.Sizes, sizeType); !ok {
+	size, ok := pickSize(ph.Sizes, sizeType)
+	switch {
+	case !ok && sizeType == "":
+		return Location{}, ErrPhotoNoSizes
+	case !ok:
 		return Location{}, fmt.Errorf("%w: photo %d has no size %q", ErrNoThumb, ph.ID, sizeType)
 	}
 	return Location{
@@ -93,12 +92,7 @@ func ThumbLocation(d tg.DocumentClass, thumbType string) (Location, error) {
 	if !ok || doc == nil {
 		return Location{}, ErrNoDownloadableMedia
 	}
-	var size tg.PhotoSizeClass
-	if thumbType == "" {
-		size, ok = BestPhotoSize(doc.Thumbs)
-	} else {
-		size, ok = findSize(doc.Thumbs, thumbType)
-	}
+	size, ok := pickSize(doc.Thumbs, thumbType)
 	if !ok {
 		return Location{}, fmt.Errorf("%w: document %d, thumb %q", ErrNoThumb, doc.ID, thumbType)
 	}
@@ -147,6 +141,14 @@ func BestPhotoSize(sizes []tg.PhotoSizeClass) (tg.PhotoSizeClass, bool) {
 		}
 	}
 	return best, best != nil
+}
+
+// pickSize returns the size named typ of sizes, or the best downloadable one for "".
+func pickSize(sizes []tg.PhotoSizeClass, typ string) (tg.PhotoSizeClass, bool) {
+	if typ == "" {
+		return BestPhotoSize(sizes)
+	}
+	return findSize(sizes, typ)
 }
 
 func findSize(sizes []tg.PhotoSizeClass, typ string) (tg.PhotoSizeClass, bool) {

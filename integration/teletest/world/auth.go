@@ -106,6 +106,19 @@ func (w *World) authorized(key KeyID) (*account, error) {
 	return u, nil
 }
 
+// authorizedUser is authorized for methods bots may not call: BOT_METHOD_INVALID for a bot
+// (under w.mu).
+func (w *World) authorizedUser(key KeyID) (*account, error) {
+	a, err := w.authorized(key)
+	if err != nil {
+		return nil, err
+	}
+	if a.bot {
+		return nil, ErrBotMethodInvalid
+	}
+	return a, nil
+}
+
 // authorizedPeer returns the account on key and the chat it names with in (under w.mu).
 func (w *World) authorizedPeer(key KeyID, in tg.InputPeerClass) (*account, Peer, error) {
 	a, err := w.authorized(key)

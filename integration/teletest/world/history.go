@@ -62,12 +62,9 @@ func newestFirst(msgs []*message) {
 func (w *World) History(key KeyID, in tg.InputPeerClass, q HistoryQuery) (tg.MessagesMessagesClass, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	a, err := w.authorized(key)
+	a, err := w.authorizedUser(key)
 	if err != nil {
 		return nil, err
-	}
-	if a.bot {
-		return nil, ErrBotMethodInvalid
 	}
 	p, err := w.resolvePeer(a, in)
 	if err != nil {
@@ -194,12 +191,9 @@ type DialogsQuery struct {
 func (w *World) Dialogs(key KeyID, q DialogsQuery) (tg.MessagesDialogsClass, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	a, err := w.authorized(key)
+	a, err := w.authorizedUser(key)
 	if err != nil {
 		return nil, err
-	}
-	if a.bot {
-		return nil, ErrBotMethodInvalid
 	}
 	all := make([]*dialog, 0, len(a.box.dialogs))
 	for _, d := range a.box.dialogs {

@@ -228,3 +228,45 @@ func TestBoxEviction(t *testing.T) {
 	}
 	_ = b
 }
+
+func TestUserOnlyMethodsRejectBots(t *testing.T) {
+	w := newWorld(t, Config{})
+	bot, err := w.CreateBot(BotSpec{FirstName: "B", Username: "helper_bot"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	person, _ := w.CreateUser(UserSpec{FirstName: "A", Phone: "70000000001"})
+	kb, kp := KeyID{1}, KeyID{2}
+	for key, id := range map[KeyID]int64{kb: bot.ID, kp: person.ID} {
+		if err := w.Authorize(key, id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	peer := &tg.InputPeerSelf{}
+	tests := []struct {
+		name string
+		key  KeyID
+		call func(KeyID) error
+		want error
+	}{
+		{"bot history", kb, func(k KeyID) error { _, err := w.History(k, peer, HistoryQuery{Limit: 10}); return err }, ErrBotMethodInvalid},
+		{"bot dialogs", kb, func(k KeyID) error { _, err := w.Dialogs(k, DialogsQuery{Limit: 10}); return err }, ErrBotMethodInvalid},
+		{"person history", kp, func(k KeyID) error { _, err := w.History(k, peer, HistoryQuery{Limit: 10}); return err }, nil},
+		{"person dialogs", kp, func(k KeyID) error { _, err := w.Dialogs(k, DialogsQuery{Limit: 10}); return err }, nil},
+		{"unknown key", KeyID{9}, func(k KeyID) error { _, err := w.Dialogs(k, DialogsQuery{Limit: 10}); return err }, ErrAuthKeyUnregistered},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := tt.call(tt.key)
+			if tt.want == nil {
+				if err != nil {
+					t.Fatalf("err = %v", err)
+				}
+				return
+			}
+			if !errors.Is(err, tt.want) {
+				t.Fatalf("err = %v, want %v", err, tt.want)
+			}
+		})
+	}
+}
