@@ -81,6 +81,12 @@ func (d *Dispatcher) registerMethods() {
 	h[tg.ContactsResolveUsernameRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.ContactsResolveUsernameRequest) (tl.Encoder, error) {
 		return answer(w.ResolveUsername(c.AuthKeyID, r.Username))
 	})
+	h[tg.ContactsBlockRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.ContactsBlockRequest) (tl.Encoder, error) {
+		return done(w.Block(c.AuthKeyID, r.ID))
+	})
+	h[tg.ContactsUnblockRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.ContactsUnblockRequest) (tl.Encoder, error) {
+		return done(w.Unblock(c.AuthKeyID, r.ID))
+	})
 
 	// messages.*
 	h[tg.MessagesSendMessageRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.MessagesSendMessageRequest) (tl.Encoder, error) {

@@ -24,6 +24,8 @@ type account struct {
 	// update state (see box.go)
 	pts, qts, seq, date int32
 	box                 accountBox
+
+	blocked map[int64]bool // users this account blocked (contacts.block)
 }
 
 // UserSpec describes a person to create.

@@ -70,7 +70,8 @@ type accountBox struct {
 	nextMsg  int32
 	oldest   int32 // every id up to it has been evicted (see evictOld)
 	msgs     map[int32]*message
-	log      eventLog
+	log      eventLog // pts events
+	qlog     eventLog // qts events (bot updates), numbered in their pts field
 	dialogs  map[Peer]*dialog
 	randomID map[int64]int32 // random_id -> message id, for deduplication
 }
@@ -92,6 +93,15 @@ func (w *World) record(a *account, count int32, mk func(pts int32) tg.UpdateClas
 	u := mk(a.pts)
 	w.appendEvent(&a.box.log, event{pts: a.pts, count: count, date: a.date, update: u, refs: mentions})
 	return a.pts
+}
+
+// recordQts appends a qts event to a's qts log, advancing a.qts by one, and returns the
+// update mk builds for the new qts.
+func (w *World) recordQts(a *account, mk func(qts int32) tg.UpdateClass, mentions ...Peer) tg.UpdateClass {
+	a.qts++
+	u := mk(a.qts)
+	w.appendEvent(&a.box.qlog, event{pts: a.qts, count: 1, date: w.now(), update: u, refs: mentions})
+	return u
 }
 
 func (w *World) appendEvent(l *eventLog, e event) {
@@ -159,7 +169,9 @@ func (w *World) State(key KeyID) (*tg.UpdatesState, error) {
 }
 
 // Difference answers updates.getDifference. ptsTotalLimit (0: none) lowers the "too long"
-// threshold as the client asks.
+// threshold as the client asks. Events of both logs after pts and qts are returned, qts events
+// first; a difference longer than Config.DifferenceLimit comes as a slice whose intermediate
+// state covers exactly the events it carries.
 func (w *World) Difference(key KeyID, pts, date, qts, ptsTotalLimit int32) (tg.UpdatesDifferenceClass, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -167,7 +179,7 @@ func (w *World) Difference(key KeyID, pts, date, qts, ptsTotalLimit int32) (tg.U
 	if err != nil {
 		return nil, err
 	}
-	if pts > a.pts || pts < 0 {
+	if pts > a.pts || pts < 0 || qts > a.qts || qts < 0 {
 		return nil, ErrPersistentTimestampInvalid
 	}
 	tooLong := int32(w.cfg.TooLongAfter)
@@ -175,21 +187,30 @@ func (w *World) Difference(key KeyID, pts, date, qts, ptsTotalLimit int32) (tg.U
 		tooLong = ptsTotalLimit
 	}
 	evs, ok := a.box.log.since(pts)
-	if !ok || a.pts-pts > tooLong {
+	qevs, qok := a.box.qlog.since(qts)
+	if !ok || !qok || a.pts-pts > tooLong {
 		return &tg.UpdatesDifferenceTooLong{Pts: a.pts}, nil
 	}
-	if len(evs) == 0 {
+	if len(evs) == 0 && len(qevs) == 0 {
 		return &tg.UpdatesDifferenceEmpty{Date: w.now(), Seq: a.seq}, nil
 	}
-	slice := len(evs) > w.cfg.DifferenceLimit
-	if slice {
-		evs = evs[:w.cfg.DifferenceLimit]
-	}
-	msgs, other, users, chats := w.splitEvents(a.id, evs)
 	st := a.state()
+	limit := w.cfg.DifferenceLimit
+	slice := len(qevs)+len(evs) > limit
 	if slice {
-		last := evs[len(evs)-1]
-		st.Pts, st.Date = last.pts, last.date
+		qevs = qevs[:min(len(qevs), limit)]
+		evs = evs[:min(len(evs), limit-len(qevs))]
+		st.Pts, st.Qts = pts, qts
+		if len(evs) > 0 {
+			last := evs[len(evs)-1]
+			st.Pts, st.Date = last.pts, last.date
+		}
+		if len(qevs) > 0 {
+			st.Qts = qevs[len(qevs)-1].pts
+		}
+	}
+	msgs, other, users, chats := w.splitEvents(a.id, append(qevs[:len(qevs):len(qevs)], evs...))
+	if slice {
 		return &tg.UpdatesDifferenceSlice{
 			NewMessages: msgs, NewEncryptedMessages: []tg.EncryptedMessageClass{},
 			OtherUpdates: other, Chats: chats, Users: users, IntermediateState: st,

@@ -50,6 +50,7 @@ var (
 	ErrDCIDInvalid                = rpcErr(400, "DC_ID_INVALID")
 	ErrUserIDInvalid              = rpcErr(400, "USER_ID_INVALID")
 	ErrPeerIDInvalid              = rpcErr(400, "PEER_ID_INVALID")
+	ErrContactIDInvalid           = rpcErr(400, "CONTACT_ID_INVALID")
 	ErrChannelInvalid             = rpcErr(400, "CHANNEL_INVALID")
 	ErrChannelPrivate             = rpcErr(406, "CHANNEL_PRIVATE")
 	ErrChatIDInvalid              = rpcErr(400, "CHAT_ID_INVALID")
