@@ -14,7 +14,7 @@ type arena struct {
 }
 
 const (
-	chunkSize    = 16 << 10 // bytes per shared chunk
+	chunkSize    = 16 << 10 // bytes per shared chunk, once a Buffer has filled smaller ones
 	chunkMaxItem = 1 << 10  // larger strings get their own allocation
 	slabAfter    = 16       // allocate the first objects of a Buffer one by one
 	slabMin      = 4        // first slab size of a type
@@ -40,7 +40,9 @@ func (a *arena) carve(p []byte) []byte {
 	// Only the offset moves between carves: storing a re-sliced chunk would be a pointer
 	// write, which costs a write barrier per string while the collector is marking.
 	if n > len(a.chunk)-a.used {
-		a.chunk, a.used = make([]byte, chunkSize), 0
+		// Chunks start at chunkMaxItem and double up to chunkSize, so a Buffer that only
+		// ever decodes a few short strings (an idle connection's reader) keeps a small one.
+		a.chunk, a.used = make([]byte, min(chunkSize, max(chunkMaxItem, 2*len(a.chunk)))), 0
 	}
 	out := a.chunk[a.used : a.used+n : a.used+n]
 	a.used += n

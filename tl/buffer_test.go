@@ -202,6 +202,37 @@ func TestStringViews(t *testing.T) {
 	}
 }
 
+func TestChunkGrowth(t *testing.T) {
+	var w Buffer
+	item := strings.Repeat("s", 100)
+	for range 1000 {
+		w.PutString(item)
+	}
+	var b Buffer
+	b.ResetTo(w.Buf)
+	var sizes []int // chunk size after each new chunk
+	var got []string
+	for range 1000 {
+		s, err := b.String()
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, s)
+		if n := len(b.arena.chunk); len(sizes) == 0 || sizes[len(sizes)-1] != n {
+			sizes = append(sizes, n)
+		}
+	}
+	want := []int{chunkMaxItem, 2 * chunkMaxItem, 4 * chunkMaxItem, 8 * chunkMaxItem, chunkSize}
+	if diff := cmp.Diff(want, sizes); diff != "" {
+		t.Fatalf("chunk sizes (-want +got):\n%s", diff)
+	}
+	for i, s := range got {
+		if s != item {
+			t.Fatalf("string %d changed: %q", i, s)
+		}
+	}
+}
+
 func TestBytesAreCopies(t *testing.T) {
 	var b Buffer
 	b.PutBytes([]byte{1, 2, 3})
