@@ -117,6 +117,9 @@ func makeEntity(k entityKind, off, n int32) tg.MessageEntityClass {
 	case "pre":
 		return &tg.MessageEntityPre{Offset: off, Length: n, Language: k.arg}
 	case "url":
+		if id, ok := mentionUserID(k.arg); ok {
+			return &tg.MessageEntityMentionName{Offset: off, Length: n, UserID: id}
+		}
 		return &tg.MessageEntityTextURL{Offset: off, Length: n, URL: k.arg}
 	case "quote":
 		return &tg.MessageEntityBlockquote{Offset: off, Length: n}
@@ -125,6 +128,22 @@ func makeEntity(k entityKind, off, n int32) tg.MessageEntityClass {
 		return &tg.MessageEntityCustomEmoji{Offset: off, Length: n, DocumentID: id}
 	}
 	return &tg.MessageEntityUnknown{Offset: off, Length: n}
+}
+
+// mentionURLPrefix starts a link that mentions a user by id, as in [Ann](tg://user?id=42).
+const mentionURLPrefix = "tg://user?id="
+
+// mentionUserID returns the user id of a mention link (tg://user?id=N with N > 0).
+func mentionUserID(url string) (int64, bool) {
+	rest, ok := strings.CutPrefix(url, mentionURLPrefix)
+	if !ok {
+		return 0, false
+	}
+	id, err := strconv.ParseInt(rest, 10, 64)
+	if err != nil || id <= 0 {
+		return 0, false
+	}
+	return id, true
 }
 
 // markdown markers, longest first.
@@ -137,7 +156,8 @@ var mdMarkers = [...]struct {
 }
 
 // parseMarkdown reads **bold**, __italic__, --underline--, ~~strike~~, ||spoiler||, `code`,
-// ```lang\npre``` and [text](url); a backslash escapes the next character.
+// ```lang\npre``` and [text](url) (a mention for tg://user?id=N); a backslash escapes the
+// next character.
 func parseMarkdown(s string) (string, []tg.MessageEntityClass, error) {
 	var b textBuilder
 	inCode := func() bool {
@@ -257,6 +277,8 @@ func shiftEntity(e tg.MessageEntityClass, base int32) tg.MessageEntityClass {
 		e.Offset += base
 	case *tg.MessageEntityTextURL:
 		e.Offset += base
+	case *tg.MessageEntityMentionName:
+		e.Offset += base
 	case *tg.MessageEntityBlockquote:
 		e.Offset += base
 	case *tg.MessageEntityCustomEmoji:
@@ -275,9 +297,9 @@ var htmlTags = map[string]string{
 	"span": "spoiler",
 }
 
-// parseHTML reads <b>, <i>, <u>, <s>, <code>, <pre>, <a href>, <tg-spoiler>,
-// <span class="tg-spoiler">, <blockquote>, <tg-emoji emoji-id> and the entities &lt; &gt;
-// &amp; &quot; and numeric character references.
+// parseHTML reads <b>, <i>, <u>, <s>, <code>, <pre>, <a href> (a mention for
+// tg://user?id=N), <tg-spoiler>, <span class="tg-spoiler">, <blockquote>, <tg-emoji emoji-id>
+// and the entities &lt; &gt; &amp; &quot; and numeric character references.
 func parseHTML(s string) (string, []tg.MessageEntityClass, error) {
 	var b textBuilder
 	for i := 0; i < len(s); {

@@ -44,6 +44,14 @@ func TestParseText(t *testing.T) {
 			&tg.MessageEntityCustomEmoji{Offset: 2, Length: 1, DocumentID: 5}, &tg.MessageEntityBlockquote{Offset: 3, Length: 1}}},
 		{"html numeric refs", mtgo.ParseModeHTML, "&#65;&#x42;&bogus; &", "AB&bogus; &", nil},
 		{"html empty element", mtgo.ParseModeHTML, "<b></b>x", "x", nil},
+		{"md mention", mtgo.ParseModeMarkdown, "😀 hi [Ann](tg://user?id=42)", "😀 hi Ann", []tg.MessageEntityClass{
+			&tg.MessageEntityMentionName{Offset: 6, Length: 3, UserID: 42}}},
+		{"html mention", mtgo.ParseModeHTML, `<a href="tg://user?id=7"><b>Bo</b></a>`, "Bo", []tg.MessageEntityClass{
+			&tg.MessageEntityBold{Offset: 0, Length: 2}, &tg.MessageEntityMentionName{Offset: 0, Length: 2, UserID: 7}}},
+		{"not a mention", mtgo.ParseModeMarkdown, "[a](tg://user?id=x) [b](tg://user?id=0) [c](tg://user?id=-5)", "a b c", []tg.MessageEntityClass{
+			&tg.MessageEntityTextURL{Offset: 0, Length: 1, URL: "tg://user?id=x"},
+			&tg.MessageEntityTextURL{Offset: 2, Length: 1, URL: "tg://user?id=0"},
+			&tg.MessageEntityTextURL{Offset: 4, Length: 1, URL: "tg://user?id=-5"}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -73,7 +73,7 @@ func (c *Client) SendMessage(ctx context.Context, peer interface{}, text string,
 		Message:     text,
 		RandomID:    randomID(),
 		ReplyMarkup: o.markup,
-		Entities:    ents,
+		Entities:    c.inputEntities(ctx, ents),
 	}
 	if o.replyTo != 0 {
 		req.ReplyTo = &tg.InputReplyToMessage{ReplyToMsgID: int32(o.replyTo)}
@@ -219,7 +219,7 @@ func (a clientAPI) EditText(ctx context.Context, peer tg.InputPeerClass, id int,
 	if err != nil {
 		return nil, err
 	}
-	req := &tg.MessagesEditMessageRequest{Peer: peer, ID: int32(id), Message: tl.Some(text), Entities: ents}
+	req := &tg.MessagesEditMessageRequest{Peer: peer, ID: int32(id), Message: tl.Some(text), Entities: a.c.inputEntities(ctx, ents)}
 	var res tg.UpdatesClassBox
 	if err := a.c.invoker().Invoke(ctx, req, &res); err != nil {
 		return nil, fmt.Errorf("mtgo: edit message: %w", err)

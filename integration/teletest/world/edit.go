@@ -35,10 +35,14 @@ func (w *World) EditMessage(key KeyID, in tg.InputPeerClass, id int32, e Edit) (
 	if e.Text != nil && utf8.RuneCountInString(*e.Text) > MaxMessageLength {
 		return nil, ErrMessageTooLong
 	}
+	ents, err := w.storedEntities(a, e.Entities)
+	if err != nil {
+		return nil, err
+	}
 	apply := func(m *message) {
 		if e.Text != nil {
 			m.text = *e.Text
-			m.entities = e.Entities
+			m.entities = ents
 		}
 		if newMedia != nil {
 			m.media = newMedia

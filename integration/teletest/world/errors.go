@@ -51,6 +51,7 @@ var (
 	ErrUserIDInvalid              = rpcErr(400, "USER_ID_INVALID")
 	ErrPeerIDInvalid              = rpcErr(400, "PEER_ID_INVALID")
 	ErrContactIDInvalid           = rpcErr(400, "CONTACT_ID_INVALID")
+	ErrEntityMentionUserInvalid   = rpcErr(400, "ENTITY_MENTION_USER_INVALID")
 	ErrChannelInvalid             = rpcErr(400, "CHANNEL_INVALID")
 	ErrChannelPrivate             = rpcErr(406, "CHANNEL_PRIVATE")
 	ErrChatIDInvalid              = rpcErr(400, "CHAT_ID_INVALID")

@@ -99,7 +99,7 @@ func (w *World) tgMessage(viewer int64, m *message) *tg.Message {
 	return out
 }
 
-// refs adds the peers m mentions (chat and author) to r.
+// refs adds the peers m mentions (chat, author, forward source, mentioned users) to r.
 func (r *refs) addMessage(m *message) {
 	r.add(m.peer)
 	if m.from != 0 {
@@ -108,6 +108,11 @@ func (r *refs) addMessage(m *message) {
 	if m.fwd != nil {
 		if p, ok := peerFromTG(m.fwd.FromID); ok {
 			r.add(p)
+		}
+	}
+	for _, e := range m.entities {
+		if e, ok := e.(*tg.MessageEntityMentionName); ok {
+			r.add(UserPeer(e.UserID))
 		}
 	}
 }

@@ -10,6 +10,37 @@ import (
 // Resolution of the client's Input* references. Access hashes are checked against the hash
 // the viewer was shown, so a client that reuses another account's hash fails as on Telegram.
 
+// storedEntities returns the entities of a message viewer sends as Telegram stores them:
+// inputMessageEntityMentionName becomes messageEntityMentionName once its user resolves
+// (ENTITY_MENTION_USER_INVALID otherwise), and a messageEntityMentionName sent as is, which
+// proves no access to the user, is dropped. ents itself is not changed.
+func (w *World) storedEntities(viewer *account, ents []tg.MessageEntityClass) ([]tg.MessageEntityClass, error) {
+	out := ents[:0:0]
+	changed := false
+	for _, e := range ents {
+		switch m := e.(type) {
+		case *tg.InputMessageEntityMentionName:
+			u, err := w.resolveUser(viewer, m.UserID)
+			if err != nil {
+				return nil, ErrEntityMentionUserInvalid
+			}
+			out = append(out, &tg.MessageEntityMentionName{Offset: m.Offset, Length: m.Length, UserID: u.id})
+			changed = true
+		case *tg.MessageEntityMentionName:
+			changed = true
+		default:
+			out = append(out, e)
+		}
+	}
+	if !changed {
+		return ents, nil
+	}
+	if len(out) == 0 {
+		return nil, nil
+	}
+	return out, nil
+}
+
 func (w *World) resolveUser(viewer *account, in tg.InputUserClass) (*account, error) {
 	switch in := in.(type) {
 	case *tg.InputUserSelf:

@@ -58,7 +58,11 @@ func (w *World) SendMessage(key KeyID, to tg.InputPeerClass, d Draft) (tg.Update
 	if err != nil {
 		return nil, err
 	}
-	c := content{text: d.Text, entities: d.Entities, replyTo: d.ReplyTo, silent: d.Silent}
+	ents, err := w.storedEntities(a, d.Entities)
+	if err != nil {
+		return nil, err
+	}
+	c := content{text: d.Text, entities: ents, replyTo: d.ReplyTo, silent: d.Silent}
 	if d.Media != nil {
 		m, err := w.inputMedia(a, d.Media)
 		if err != nil {

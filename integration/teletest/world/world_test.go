@@ -270,3 +270,74 @@ func TestUserOnlyMethodsRejectBots(t *testing.T) {
 		})
 	}
 }
+
+func TestMentionEntities(t *testing.T) {
+	w := newWorld(t, Config{})
+	alice, _ := w.CreateUser(UserSpec{FirstName: "A", Phone: "70000000001"})
+	bob, _ := w.CreateUser(UserSpec{FirstName: "B", Phone: "70000000002"})
+	ka := KeyID{1}
+	if err := w.Authorize(ka, alice.ID); err != nil {
+		t.Fatal(err)
+	}
+	toBob := &tg.InputPeerUser{UserID: bob.ID, AccessHash: w.accessHash(alice.ID, PeerUser, bob.ID)}
+	goodUser := &tg.InputUser{UserID: bob.ID, AccessHash: w.accessHash(alice.ID, PeerUser, bob.ID)}
+	tests := []struct {
+		name string
+		in   []tg.MessageEntityClass
+		want []tg.MessageEntityClass
+		err  error
+	}{
+		{"input mention stored as mention", []tg.MessageEntityClass{
+			&tg.MessageEntityBold{Offset: 0, Length: 1},
+			&tg.InputMessageEntityMentionName{Offset: 2, Length: 3, UserID: goodUser},
+		}, []tg.MessageEntityClass{
+			&tg.MessageEntityBold{Offset: 0, Length: 1},
+			&tg.MessageEntityMentionName{Offset: 2, Length: 3, UserID: bob.ID},
+		}, nil},
+		{"output mention sent as is is dropped", []tg.MessageEntityClass{
+			&tg.MessageEntityMentionName{Offset: 2, Length: 3, UserID: bob.ID},
+		}, nil, nil},
+		{"wrong access hash", []tg.MessageEntityClass{
+			&tg.InputMessageEntityMentionName{Offset: 2, Length: 3, UserID: &tg.InputUser{UserID: bob.ID, AccessHash: 1}},
+		}, nil, ErrEntityMentionUserInvalid},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, err := w.SendMessage(ka, toBob, Draft{Text: "x Bob", Entities: tt.in})
+			if tt.err != nil {
+				if !errors.Is(err, tt.err) {
+					t.Fatalf("err = %v, want %v", err, tt.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			var id int32
+			switch r := res.(type) {
+			case *tg.UpdateShortSentMessage:
+				id = r.ID
+			default:
+				t.Fatalf("answer %T", res)
+			}
+			h, err := w.History(ka, toBob, HistoryQuery{Limit: 1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var msgs []tg.MessageClass
+			switch h := h.(type) {
+			case *tg.MessagesMessages:
+				msgs = h.Messages
+			case *tg.MessagesMessagesSlice:
+				msgs = h.Messages
+			}
+			m := msgs[0].(*tg.Message)
+			if m.ID != id {
+				t.Fatalf("newest message %d, sent %d", m.ID, id)
+			}
+			if diff := cmp.Diff(tt.want, m.Entities); diff != "" {
+				t.Fatalf("stored entities (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
