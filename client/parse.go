@@ -171,6 +171,21 @@ func parseMarkdown(s string) (string, []tg.MessageEntityClass, error) {
 			i += 1 + n
 			continue
 		}
+		if inCode() {
+			// Inside code only the code's own closing marker counts: "`x````" closes the
+			// code after x and opens a pre, whatever the longest marker would be.
+			if o, _ := b.top(); strings.HasPrefix(s[i:], o.tag) {
+				if err := b.pop(o.tag); err != nil {
+					return "", nil, err
+				}
+				i += len(o.tag)
+				continue
+			}
+			r, n := utf8.DecodeRuneInString(s[i:])
+			b.writeRune(r)
+			i += n
+			continue
+		}
 		matched := false
 		for _, m := range mdMarkers {
 			if !strings.HasPrefix(s[i:], m.marker) {
@@ -183,9 +198,6 @@ func parseMarkdown(s string) (string, []tg.MessageEntityClass, error) {
 				i += len(m.marker)
 				matched = true
 				break
-			}
-			if inCode() {
-				break // markers are literal inside code
 			}
 			k := entityKind{name: m.kind}
 			i += len(m.marker)

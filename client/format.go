@@ -1,0 +1,315 @@
+package mtgo
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf16"
+
+	"github.com/mtgo-labs/mtgo/tl/tg"
+)
+
+// FormatText writes text with its entities in parse mode mode: the Markdown or HTML that
+// ParseText reads back to the same text and formatting. It is how a received message is
+// echoed or stored with its formatting (Pyrogram's message.text.markdown).
+//
+// Entities that cross each other are split so the markup nests. Entities the mode cannot
+// express are left out (their text stays): in Markdown blockquotes, custom emoji and anything
+// inside code or pre; in both modes the kinds Telegram detects by itself (mentions by
+// username, hashtags, URLs, ...). Offsets out of range are clipped.
+func FormatText(mode int, text string, ents []tg.MessageEntityClass) (string, error) {
+	var w markupWriter
+	switch mode {
+	case ParseModeNone:
+		return text, nil
+	case ParseModeMarkdown:
+		w = markdownWriter{}
+	case ParseModeHTML:
+		w = htmlWriter{}
+	default:
+		return "", fmt.Errorf("%w: %d", ErrUnknownParseMode, mode)
+	}
+	bounds := runeBounds(text)
+	spans := formatSpans(bounds.n16, ents, w)
+	var out strings.Builder
+	var stack []span // spans open in the output, outermost first
+	cuts := spanCuts(spans, bounds.n16)
+	for i, at := range cuts {
+		want := w.filter(outermostOfKind(activeSpans(spans, at)))
+		keep := 0
+		for keep < len(stack) && keep < len(want) && stack[keep] == want[keep] {
+			keep++
+		}
+		for j := len(stack) - 1; j >= keep; j-- {
+			out.WriteString(w.close(stack[j]))
+		}
+		stack = append(stack[:keep], want[keep:]...)
+		for _, s := range want[keep:] {
+			out.WriteString(w.open(s))
+		}
+		if i+1 < len(cuts) {
+			run := text[bounds.byteAt(at):bounds.byteAt(cuts[i+1])]
+			out.WriteString(w.escape(run))
+		}
+	}
+	for j := len(stack) - 1; j >= 0; j-- {
+		out.WriteString(w.close(stack[j]))
+	}
+	return out.String(), nil
+}
+
+// span is one entity to write, in UTF-16 units of the text.
+type span struct {
+	start, end int32
+	kind       entityKind
+	order      int // position in the input, to keep the nesting of equal spans stable
+}
+
+// formatSpans turns the entities w can write into spans, clipped to the text.
+func formatSpans(n16 int32, ents []tg.MessageEntityClass, w markupWriter) []span {
+	var out []span
+	for i, e := range ents {
+		k, off, n, ok := entityOf(e)
+		if !ok || !w.can(k) {
+			continue
+		}
+		start, end := max(off, 0), min(int64(off)+int64(n), int64(n16))
+		if int64(start) >= end {
+			continue
+		}
+		out = append(out, span{start: start, end: int32(end), kind: k, order: i})
+	}
+	// Outer spans first: earlier start, then longer, then input order.
+	slices.SortStableFunc(out, func(a, b span) int {
+		if a.start != b.start {
+			return int(a.start - b.start)
+		}
+		if a.end != b.end {
+			return int(b.end - a.end)
+		}
+		return a.order - b.order
+	})
+	return out
+}
+
+// entityOf is the inverse of makeEntity: the kind of e with its UTF-16 offset and length.
+func entityOf(e tg.MessageEntityClass) (k entityKind, off, n int32, ok bool) {
+	switch e := e.(type) {
+	case *tg.MessageEntityBold:
+		return entityKind{name: "bold"}, e.Offset, e.Length, true
+	case *tg.MessageEntityItalic:
+		return entityKind{name: "italic"}, e.Offset, e.Length, true
+	case *tg.MessageEntityUnderline:
+		return entityKind{name: "underline"}, e.Offset, e.Length, true
+	case *tg.MessageEntityStrike:
+		return entityKind{name: "strike"}, e.Offset, e.Length, true
+	case *tg.MessageEntitySpoiler:
+		return entityKind{name: "spoiler"}, e.Offset, e.Length, true
+	case *tg.MessageEntityCode:
+		return entityKind{name: "code"}, e.Offset, e.Length, true
+	case *tg.MessageEntityPre:
+		return entityKind{name: "pre", arg: e.Language}, e.Offset, e.Length, true
+	case *tg.MessageEntityTextURL:
+		return entityKind{name: "url", arg: e.URL}, e.Offset, e.Length, true
+	case *tg.MessageEntityMentionName:
+		return entityKind{name: "url", arg: mentionURLPrefix + strconv.FormatInt(e.UserID, 10)}, e.Offset, e.Length, true
+	case *tg.MessageEntityBlockquote:
+		return entityKind{name: "quote"}, e.Offset, e.Length, true
+	case *tg.MessageEntityCustomEmoji:
+		return entityKind{name: "emoji", arg: strconv.FormatInt(e.DocumentID, 10)}, e.Offset, e.Length, true
+	}
+	return entityKind{}, 0, 0, false
+}
+
+// spanCuts returns the sorted UTF-16 positions where some span starts or ends, with 0 and
+// the text's end.
+func spanCuts(spans []span, n16 int32) []int32 {
+	cuts := []int32{0, n16}
+	for _, s := range spans {
+		cuts = append(cuts, s.start, s.end)
+	}
+	slices.Sort(cuts)
+	return slices.Compact(cuts)
+}
+
+// activeSpans returns the spans covering the UTF-16 unit at, outermost first.
+func activeSpans(spans []span, at int32) []span {
+	var out []span
+	for _, s := range spans {
+		if s.start <= at && at < s.end {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// outermostOfKind drops each span nested in a span of the same kind and argument: it adds
+// nothing, and Markdown could not write it (the inner "__" would close the outer italic).
+func outermostOfKind(active []span) []span {
+	out := active[:0:0]
+	for _, s := range active {
+		if !slices.ContainsFunc(out, func(o span) bool { return o.kind == s.kind }) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// runeIndex maps UTF-16 positions of a text to byte offsets.
+type runeIndex struct {
+	n16   int32
+	bytes []int // byte offset at each UTF-16 position; -1 inside a surrogate pair
+}
+
+func runeBounds(text string) runeIndex {
+	ix := runeIndex{bytes: make([]int, 0, len(text)+1)}
+	for i, r := range text {
+		ix.bytes = append(ix.bytes, i)
+		if utf16.RuneLen(r) == 2 {
+			ix.bytes = append(ix.bytes, -1)
+		}
+	}
+	ix.bytes = append(ix.bytes, len(text))
+	ix.n16 = int32(len(ix.bytes) - 1)
+	return ix
+}
+
+// byteAt returns the byte offset of UTF-16 position p, or of the rune that contains it when
+// p falls inside a surrogate pair.
+func (ix runeIndex) byteAt(p int32) int {
+	for ; p > 0 && ix.bytes[p] < 0; p-- {
+	}
+	return ix.bytes[p]
+}
+
+// markupWriter writes one parse mode's markup.
+type markupWriter interface {
+	can(k entityKind) bool       // whether the mode has markup for k
+	filter(active []span) []span // the active spans the mode can nest, outermost first
+	open(s span) string          // markup that starts s
+	close(s span) string         // markup that ends s
+	escape(run string) string    // text made literal
+}
+
+// markdownMarkers is the marker of each kind ParseText's Markdown reads.
+var markdownMarkers = map[string]string{
+	"bold": "**", "italic": "__", "underline": "--", "strike": "~~", "spoiler": "||", "code": "`",
+}
+
+type markdownWriter struct{}
+
+func (markdownWriter) can(k entityKind) bool {
+	_, ok := markdownMarkers[k.name]
+	return ok || k.name == "pre" || k.name == "url"
+}
+
+// filter drops what Markdown cannot nest: everything inside code or pre.
+func (markdownWriter) filter(active []span) []span {
+	for i, s := range active {
+		if s.kind.name == "code" || s.kind.name == "pre" {
+			return active[:i+1]
+		}
+	}
+	return active
+}
+
+func (markdownWriter) open(s span) string {
+	switch s.kind.name {
+	case "pre":
+		lang := s.kind.arg
+		if strings.ContainsAny(lang, " `\n") {
+			lang = ""
+		}
+		return "```" + lang + "\n"
+	case "url":
+		return "["
+	}
+	return markdownMarkers[s.kind.name]
+}
+
+func (markdownWriter) close(s span) string {
+	switch s.kind.name {
+	case "pre":
+		return "```"
+	case "url":
+		return "](" + strings.ReplaceAll(s.kind.arg, ")", "%29") + ")"
+	}
+	return markdownMarkers[s.kind.name]
+}
+
+// escape puts a backslash before every character that could start or end markup: the
+// backslash, backticks and brackets always, and *_-~| where two of them meet or at either
+// end of the run, where a neighbouring marker could join them.
+func (markdownWriter) escape(run string) string {
+	var b strings.Builder
+	rs := []rune(run)
+	for i, r := range rs {
+		switch r {
+		case '\\', '`', '[', ']':
+			b.WriteByte('\\')
+		case '*', '_', '-', '~', '|':
+			if i == 0 || i == len(rs)-1 || rs[i-1] == r || rs[i+1] == r {
+				b.WriteByte('\\')
+			}
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// htmlTagOf is the tag ParseText's HTML reads for each kind.
+var htmlTagOf = map[string]string{
+	"bold": "b", "italic": "i", "underline": "u", "strike": "s", "spoiler": "tg-spoiler",
+	"code": "code", "pre": "pre", "url": "a", "quote": "blockquote", "emoji": "tg-emoji",
+}
+
+type htmlWriter struct{}
+
+func (htmlWriter) can(k entityKind) bool {
+	_, ok := htmlTagOf[k.name]
+	return ok
+}
+
+// filter drops a code span directly inside a pre: ParseText reads <pre><code> as the pre's
+// language, not as code.
+func (htmlWriter) filter(active []span) []span {
+	out := active[:0:0]
+	for _, s := range active {
+		if s.kind.name == "code" && len(out) > 0 && out[len(out)-1].kind.name == "pre" {
+			continue
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+func (htmlWriter) open(s span) string {
+	switch s.kind.name {
+	case "pre":
+		if s.kind.arg != "" {
+			return `<pre><code class="language-` + htmlAttr(s.kind.arg) + `">`
+		}
+	case "url":
+		return `<a href="` + htmlAttr(s.kind.arg) + `">`
+	case "emoji":
+		return `<tg-emoji emoji-id="` + htmlAttr(s.kind.arg) + `">`
+	}
+	return "<" + htmlTagOf[s.kind.name] + ">"
+}
+
+func (htmlWriter) close(s span) string {
+	if s.kind.name == "pre" && s.kind.arg != "" {
+		return "</code></pre>"
+	}
+	return "</" + htmlTagOf[s.kind.name] + ">"
+}
+
+func (htmlWriter) escape(run string) string {
+	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(run)
+}
+
+// htmlAttr escapes an attribute value written in double quotes.
+func htmlAttr(v string) string {
+	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;").Replace(v)
+}

@@ -1,0 +1,378 @@
+package mtgo_test
+
+import (
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+	"unicode/utf16"
+
+	"github.com/google/go-cmp/cmp"
+
+	mtgo "github.com/mtgo-labs/mtgo/client"
+	"github.com/mtgo-labs/mtgo/tl/tg"
+)
+
+func TestFormatText(t *testing.T) {
+	tests := []struct {
+		name string
+		mode int
+		text string
+		ents []tg.MessageEntityClass
+		want string
+	}{
+		{"none", mtgo.ParseModeNone, "a*b", []tg.MessageEntityClass{&tg.MessageEntityBold{Offset: 0, Length: 1}}, "a*b"},
+		{"md bold and link", mtgo.ParseModeMarkdown, "hi Ann, see docs", []tg.MessageEntityClass{
+			&tg.MessageEntityBold{Offset: 0, Length: 2},
+			&tg.MessageEntityMentionName{Offset: 3, Length: 3, UserID: 42},
+			&tg.MessageEntityTextURL{Offset: 12, Length: 4, URL: "http://x/(y)"},
+		}, "**hi** [Ann](tg://user?id=42), see [docs](http://x/(y%29)"},
+		{"md escapes", mtgo.ParseModeMarkdown, "a_b **c** [d] `e` x-y --z", nil, `a_b \*\*c\*\* \[d\] \` + "`" + `e\` + "`" + ` x-y \-\-z`},
+		{"md crossing spans split", mtgo.ParseModeMarkdown, "abcd", []tg.MessageEntityClass{
+			&tg.MessageEntityBold{Offset: 0, Length: 3},
+			&tg.MessageEntityItalic{Offset: 1, Length: 3},
+		}, "**a__bc__**__d__"},
+		{"md pre with language, nothing nests in it", mtgo.ParseModeMarkdown, "x := 1", []tg.MessageEntityClass{
+			&tg.MessageEntityPre{Offset: 0, Length: 6, Language: "go"},
+			&tg.MessageEntityBold{Offset: 0, Length: 1},
+		}, "```go\nx := 1```"},
+		{"md drops what it cannot write", mtgo.ParseModeMarkdown, "q e", []tg.MessageEntityClass{
+			&tg.MessageEntityBlockquote{Offset: 0, Length: 1},
+			&tg.MessageEntityCustomEmoji{Offset: 2, Length: 1, DocumentID: 5},
+			&tg.MessageEntityHashtag{Offset: 0, Length: 1},
+		}, "q e"},
+		{"md utf16 offsets", mtgo.ParseModeMarkdown, "😀 ok", []tg.MessageEntityClass{&tg.MessageEntityBold{Offset: 3, Length: 2}}, "😀 **ok**"},
+		{"md clipped", mtgo.ParseModeMarkdown, "ab", []tg.MessageEntityClass{&tg.MessageEntityBold{Offset: 1, Length: 100}}, "a**b**"},
+		{"html all kinds", mtgo.ParseModeHTML, "a<b & q e", []tg.MessageEntityClass{
+			&tg.MessageEntityBold{Offset: 0, Length: 1},
+			&tg.MessageEntityTextURL{Offset: 1, Length: 2, URL: `http://x?a=1&b="2"`},
+			&tg.MessageEntityBlockquote{Offset: 6, Length: 1},
+			&tg.MessageEntityCustomEmoji{Offset: 8, Length: 1, DocumentID: 5},
+		}, `<b>a</b><a href="http://x?a=1&amp;b=&quot;2&quot;">&lt;b</a> &amp; <blockquote>q</blockquote> <tg-emoji emoji-id="5">e</tg-emoji>`},
+		{"html pre language", mtgo.ParseModeHTML, "x", []tg.MessageEntityClass{&tg.MessageEntityPre{Offset: 0, Length: 1, Language: "go"}},
+			`<pre><code class="language-go">x</code></pre>`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := mtgo.FormatText(tt.mode, tt.text, tt.ents)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != tt.want {
+				t.Fatalf("FormatText = %q, want %q", got, tt.want)
+			}
+		})
+	}
+	if _, err := mtgo.FormatText(9, "x", nil); !errors.Is(err, mtgo.ErrUnknownParseMode) {
+		t.Fatalf("unknown mode: err = %v", err)
+	}
+}
+
+// coverage lists, for each kind and argument, the UTF-16 units its entities cover, so that
+// formatting compares equal whether a span came back whole or split in pieces.
+func coverage(ents []tg.MessageEntityClass) map[string][]int32 {
+	out := map[string][]int32{}
+	for _, e := range ents {
+		key, off, n := describeEntity(e)
+		for u := off; u < off+n; u++ {
+			if !slices.Contains(out[key], u) {
+				out[key] = append(out[key], u)
+			}
+		}
+	}
+	for k := range out {
+		slices.Sort(out[k])
+	}
+	return out
+}
+
+// describeEntity returns the kind of e (with its argument) and its UTF-16 span.
+func describeEntity(e tg.MessageEntityClass) (string, int32, int32) {
+	switch e := e.(type) {
+	case *tg.MessageEntityBold:
+		return "bold", e.Offset, e.Length
+	case *tg.MessageEntityItalic:
+		return "italic", e.Offset, e.Length
+	case *tg.MessageEntityUnderline:
+		return "underline", e.Offset, e.Length
+	case *tg.MessageEntityStrike:
+		return "strike", e.Offset, e.Length
+	case *tg.MessageEntitySpoiler:
+		return "spoiler", e.Offset, e.Length
+	case *tg.MessageEntityCode:
+		return "code", e.Offset, e.Length
+	case *tg.MessageEntityPre:
+		return "pre " + e.Language, e.Offset, e.Length
+	case *tg.MessageEntityTextURL:
+		return "url " + e.URL, e.Offset, e.Length
+	case *tg.MessageEntityMentionName:
+		return fmt.Sprint("mention ", e.UserID), e.Offset, e.Length
+	case *tg.MessageEntityBlockquote:
+		return "quote", e.Offset, e.Length
+	case *tg.MessageEntityCustomEmoji:
+		return fmt.Sprint("emoji ", e.DocumentID), e.Offset, e.Length
+	}
+	return fmt.Sprintf("%T", e), -1, -1 // a kind ParseText never makes
+}
+
+// randomFormatted builds a text from an alphabet full of markup characters and a set of
+// entities over it that HTML can express entirely (no code directly in a pre).
+func randomFormatted(rng *rand.Rand) (string, []tg.MessageEntityClass) {
+	alphabet := []rune("ab *_-~|`[]()\\<>&\"\n😀é")
+	rs := make([]rune, 1+rng.IntN(30))
+	for i := range rs {
+		rs[i] = alphabet[rng.IntN(len(alphabet))]
+	}
+	text := string(rs)
+	n16 := int32(len(utf16.Encode(rs)))
+	// Unit positions that start a rune, so entities never split a surrogate pair.
+	var starts []int32
+	var u int32
+	for _, r := range rs {
+		starts = append(starts, u)
+		u += int32(utf16.RuneLen(r))
+	}
+	starts = append(starts, n16)
+	var ents []tg.MessageEntityClass
+	for range rng.IntN(6) {
+		a, b := starts[rng.IntN(len(starts))], starts[rng.IntN(len(starts))]
+		if a == b {
+			continue
+		}
+		ents = append(ents, entityOfKind(rng.IntN(9*7), min(a, b), max(a, b)-min(a, b)))
+	}
+	return text, ents
+}
+
+// TestFormatRoundTrip formats random texts and entities and parses them back: the text must
+// come back as it was, and every kind must cover the same units, except what the mode leaves
+// out (in Markdown, anything inside code or pre; in HTML, code directly inside pre).
+func TestFormatRoundTrip(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 9))
+	for range 20000 {
+		text, ents := randomFormatted(rng)
+		checkFormatRoundTrip(t, text, ents)
+	}
+}
+
+// FuzzFormatText is TestFormatRoundTrip with the text and the entities chosen by the fuzzer:
+// every 3 bytes of spec are one entity (kind, offset, length, taken modulo what fits).
+func FuzzFormatText(f *testing.F) {
+	f.Add("hello *world* [x]", []byte{0, 0, 5, 7, 6, 7, 5, 2, 9})
+	f.Add("😀 a`b", []byte{8, 0, 6, 1, 3, 2})
+	f.Fuzz(func(t *testing.T, text string, spec []byte) {
+		text = strings.ToValidUTF8(text, "?")
+		rs := []rune(text)
+		var starts []int32
+		var u int32
+		for _, r := range rs {
+			starts = append(starts, u)
+			u += int32(utf16.RuneLen(r))
+		}
+		starts = append(starts, u)
+		var ents []tg.MessageEntityClass
+		for i := 0; i+2 < len(spec) && len(ents) < 16; i += 3 {
+			a := starts[int(spec[i+1])%len(starts)]
+			b := starts[int(spec[i+2])%len(starts)]
+			if a == b {
+				continue
+			}
+			off, n := min(a, b), max(a, b)-min(a, b)
+			ents = append(ents, entityOfKind(int(spec[i]), off, n))
+		}
+		checkFormatRoundTrip(t, text, ents)
+	})
+}
+
+// entityOfKind returns an entity of one of the kinds the round trip checks.
+func entityOfKind(kind int, off, n int32) tg.MessageEntityClass {
+	switch kind % 9 {
+	case 0:
+		return &tg.MessageEntityBold{Offset: off, Length: n}
+	case 1:
+		return &tg.MessageEntityItalic{Offset: off, Length: n}
+	case 2:
+		return &tg.MessageEntityUnderline{Offset: off, Length: n}
+	case 3:
+		return &tg.MessageEntityStrike{Offset: off, Length: n}
+	case 4:
+		return &tg.MessageEntitySpoiler{Offset: off, Length: n}
+	case 5:
+		return &tg.MessageEntityTextURL{Offset: off, Length: n, URL: "http://e.x/p?q=1&r=\"s\""}
+	case 6:
+		return &tg.MessageEntityMentionName{Offset: off, Length: n, UserID: int64(1 + kind%7)}
+	case 7:
+		return &tg.MessageEntityCode{Offset: off, Length: n}
+	}
+	return &tg.MessageEntityPre{Offset: off, Length: n, Language: "go"}
+}
+
+func checkFormatRoundTrip(t *testing.T, text string, ents []tg.MessageEntityClass) {
+	t.Helper()
+	for _, mode := range []int{mtgo.ParseModeMarkdown, mtgo.ParseModeHTML} {
+		out, err := mtgo.FormatText(mode, text, ents)
+		if err != nil {
+			t.Fatal(err)
+		}
+		back, got, err := mtgo.ParseText(mode, out)
+		if err != nil {
+			t.Fatalf("mode %d: %q with %s formats to %q, which does not parse: %v", mode, text, dump(ents), out, err)
+		}
+		if back != text {
+			t.Fatalf("mode %d: %q with %s formats to %q, which parses to text %q", mode, text, dump(ents), out, back)
+		}
+		want := coverage(expressible(mode, ents))
+		if diff := cmp.Diff(want, coverage(got)); diff != "" {
+			t.Fatalf("mode %d: %q with %s formats to %q; coverage (-want +got):\n%s", mode, text, dump(ents), out, diff)
+		}
+	}
+}
+
+// expressible removes, unit by unit, what mode cannot write: the reference for the round trip.
+func expressible(mode int, ents []tg.MessageEntityClass) []tg.MessageEntityClass {
+	if mode != mtgo.ParseModeMarkdown {
+		return htmlExpressible(ents)
+	}
+	// Markdown: a unit covered by code or pre keeps only the outermost code or pre there
+	// (the first by start, then length, then input order) and what encloses it.
+	return dropInside(ents, func(e tg.MessageEntityClass) bool {
+		switch e.(type) {
+		case *tg.MessageEntityCode, *tg.MessageEntityPre:
+			return true
+		}
+		return false
+	})
+}
+
+func htmlExpressible(ents []tg.MessageEntityClass) []tg.MessageEntityClass {
+	var out []tg.MessageEntityClass
+	for u := range int32(64) {
+		act := outermostOfKind(activeAt(ents, u))
+		for i, e := range act {
+			if _, ok := e.(*tg.MessageEntityCode); ok && i > 0 {
+				if _, ok := act[i-1].(*tg.MessageEntityPre); ok {
+					// dropped; what follows now nests in the pre
+					act = append(act[:i:i], act[i+1:]...)
+					break
+				}
+			}
+		}
+		out = append(out, unitEntities(act, u)...)
+	}
+	return out
+}
+
+func dropInside(ents []tg.MessageEntityClass, isCode func(tg.MessageEntityClass) bool) []tg.MessageEntityClass {
+	var out []tg.MessageEntityClass
+	for u := range int32(64) {
+		act := activeAt(ents, u)
+		for i, e := range act {
+			if isCode(e) {
+				act = act[:i+1]
+				break
+			}
+		}
+		out = append(out, unitEntities(act, u)...)
+	}
+	return out
+}
+
+// activeAt returns the entities covering unit u, outermost first (earlier start, then longer,
+// then input order), as FormatText nests them.
+func activeAt(ents []tg.MessageEntityClass, u int32) []tg.MessageEntityClass {
+	type item struct {
+		e           tg.MessageEntityClass
+		off, end, i int32
+	}
+	var act []item
+	for i, e := range ents {
+		_, off, n := describeEntity(e)
+		if off <= u && u < off+n {
+			act = append(act, item{e, off, off + n, int32(i)})
+		}
+	}
+	slices.SortStableFunc(act, func(a, b item) int {
+		if a.off != b.off {
+			return int(a.off - b.off)
+		}
+		if a.end != b.end {
+			return int(b.end - a.end)
+		}
+		return int(a.i - b.i)
+	})
+	out := make([]tg.MessageEntityClass, len(act))
+	for i, a := range act {
+		out[i] = a.e
+	}
+	return out
+}
+
+// outermostOfKind keeps the first entity of each kind and argument in act.
+func outermostOfKind(act []tg.MessageEntityClass) []tg.MessageEntityClass {
+	var out []tg.MessageEntityClass
+	seen := map[string]bool{}
+	for _, e := range act {
+		k, _, _ := describeEntity(e)
+		if !seen[k] {
+			seen[k] = true
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// unitEntities returns one-unit entities of the kinds in act at unit u.
+func unitEntities(act []tg.MessageEntityClass, u int32) []tg.MessageEntityClass {
+	var out []tg.MessageEntityClass
+	for _, e := range act {
+		switch e := e.(type) {
+		case *tg.MessageEntityBold:
+			out = append(out, &tg.MessageEntityBold{Offset: u, Length: 1})
+		case *tg.MessageEntityItalic:
+			out = append(out, &tg.MessageEntityItalic{Offset: u, Length: 1})
+		case *tg.MessageEntityUnderline:
+			out = append(out, &tg.MessageEntityUnderline{Offset: u, Length: 1})
+		case *tg.MessageEntityStrike:
+			out = append(out, &tg.MessageEntityStrike{Offset: u, Length: 1})
+		case *tg.MessageEntitySpoiler:
+			out = append(out, &tg.MessageEntitySpoiler{Offset: u, Length: 1})
+		case *tg.MessageEntityCode:
+			out = append(out, &tg.MessageEntityCode{Offset: u, Length: 1})
+		case *tg.MessageEntityPre:
+			out = append(out, &tg.MessageEntityPre{Offset: u, Length: 1, Language: e.Language})
+		case *tg.MessageEntityTextURL:
+			out = append(out, &tg.MessageEntityTextURL{Offset: u, Length: 1, URL: e.URL})
+		case *tg.MessageEntityMentionName:
+			out = append(out, &tg.MessageEntityMentionName{Offset: u, Length: 1, UserID: e.UserID})
+		}
+	}
+	return out
+}
+
+func dump(ents []tg.MessageEntityClass) string {
+	var s []string
+	for _, e := range ents {
+		k, off, n := describeEntity(e)
+		s = append(s, fmt.Sprintf("%s@%d+%d", k, off, n))
+	}
+	return fmt.Sprint(s)
+}
+
+// A received message's text and entities, written back as Markdown and as HTML.
+func ExampleFormatText() {
+	text := "Ann, see the docs"
+	ents := []tg.MessageEntityClass{
+		&tg.MessageEntityMentionName{Offset: 0, Length: 3, UserID: 42},
+		&tg.MessageEntityBold{Offset: 9, Length: 8},
+		&tg.MessageEntityTextURL{Offset: 13, Length: 4, URL: "https://core.telegram.org"},
+	}
+	md, _ := mtgo.FormatText(mtgo.ParseModeMarkdown, text, ents)
+	html, _ := mtgo.FormatText(mtgo.ParseModeHTML, text, ents)
+	fmt.Println(md)
+	fmt.Println(html)
+	// Output:
+	// [Ann](tg://user?id=42), see **the [docs](https://core.telegram.org)**
+	// <a href="tg://user?id=42">Ann</a>, see <b>the <a href="https://core.telegram.org">docs</a></b>
+}
