@@ -231,52 +231,41 @@ func checkFormatRoundTrip(t *testing.T, text string, ents []tg.MessageEntityClas
 }
 
 // expressible removes, unit by unit, what mode cannot write: the reference for the round trip.
+// At each unit the covering entities are nested as FormatText nests them; an entity inside one
+// of the same kind adds nothing and is dropped.
 func expressible(mode int, ents []tg.MessageEntityClass) []tg.MessageEntityClass {
-	if mode != mtgo.ParseModeMarkdown {
-		return htmlExpressible(ents)
+	keep := htmlKeeps
+	if mode == mtgo.ParseModeMarkdown {
+		keep = markdownKeeps
 	}
-	// Markdown: a unit covered by code or pre keeps only the outermost code or pre there
-	// (the first by start, then length, then input order) and what encloses it.
-	return dropInside(ents, func(e tg.MessageEntityClass) bool {
+	var out []tg.MessageEntityClass
+	for u := range int32(64) {
+		out = append(out, unitEntities(keep(outermostOfKind(activeAt(ents, u))), u)...)
+	}
+	return out
+}
+
+// markdownKeeps drops everything inside the outermost code or pre.
+func markdownKeeps(act []tg.MessageEntityClass) []tg.MessageEntityClass {
+	for i, e := range act {
 		switch e.(type) {
 		case *tg.MessageEntityCode, *tg.MessageEntityPre:
-			return true
+			return act[:i+1]
 		}
-		return false
-	})
+	}
+	return act
 }
 
-func htmlExpressible(ents []tg.MessageEntityClass) []tg.MessageEntityClass {
-	var out []tg.MessageEntityClass
-	for u := range int32(64) {
-		act := outermostOfKind(activeAt(ents, u))
-		for i, e := range act {
-			if _, ok := e.(*tg.MessageEntityCode); ok && i > 0 {
-				if _, ok := act[i-1].(*tg.MessageEntityPre); ok {
-					// dropped; what follows now nests in the pre
-					act = append(act[:i:i], act[i+1:]...)
-					break
-				}
+// htmlKeeps drops a code directly inside a pre (ParseText reads it as the pre's language).
+func htmlKeeps(act []tg.MessageEntityClass) []tg.MessageEntityClass {
+	for i, e := range act {
+		if _, ok := e.(*tg.MessageEntityCode); ok && i > 0 {
+			if _, ok := act[i-1].(*tg.MessageEntityPre); ok {
+				return append(act[:i:i], act[i+1:]...)
 			}
 		}
-		out = append(out, unitEntities(act, u)...)
 	}
-	return out
-}
-
-func dropInside(ents []tg.MessageEntityClass, isCode func(tg.MessageEntityClass) bool) []tg.MessageEntityClass {
-	var out []tg.MessageEntityClass
-	for u := range int32(64) {
-		act := activeAt(ents, u)
-		for i, e := range act {
-			if isCode(e) {
-				act = act[:i+1]
-				break
-			}
-		}
-		out = append(out, unitEntities(act, u)...)
-	}
-	return out
+	return act
 }
 
 // activeAt returns the entities covering unit u, outermost first (earlier start, then longer,
