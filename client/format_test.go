@@ -125,25 +125,35 @@ func randomFormatted(rng *rand.Rand) (string, []tg.MessageEntityClass) {
 	for i := range rs {
 		rs[i] = alphabet[rng.IntN(len(alphabet))]
 	}
-	text := string(rs)
-	n16 := int32(len(utf16.Encode(rs)))
-	// Unit positions that start a rune, so entities never split a surrogate pair.
-	var starts []int32
+	starts := runeStarts(rs)
+	var ents []tg.MessageEntityClass
+	for range rng.IntN(6) {
+		if e := entityBetween(rng.IntN(9*7), starts[rng.IntN(len(starts))], starts[rng.IntN(len(starts))]); e != nil {
+			ents = append(ents, e)
+		}
+	}
+	return string(rs), ents
+}
+
+// runeStarts returns the UTF-16 positions where the runes of rs start, and the end, so that
+// entities built on them never split a surrogate pair.
+func runeStarts(rs []rune) []int32 {
+	starts := make([]int32, 0, len(rs)+1)
 	var u int32
 	for _, r := range rs {
 		starts = append(starts, u)
 		u += int32(utf16.RuneLen(r))
 	}
-	starts = append(starts, n16)
-	var ents []tg.MessageEntityClass
-	for range rng.IntN(6) {
-		a, b := starts[rng.IntN(len(starts))], starts[rng.IntN(len(starts))]
-		if a == b {
-			continue
-		}
-		ents = append(ents, entityOfKind(rng.IntN(9*7), min(a, b), max(a, b)-min(a, b)))
+	return append(starts, u)
+}
+
+// entityBetween returns an entity of kind (see entityOfKind) between positions a and b in
+// either order, or nil when they are equal.
+func entityBetween(kind int, a, b int32) tg.MessageEntityClass {
+	if a == b {
+		return nil
 	}
-	return text, ents
+	return entityOfKind(kind, min(a, b), max(a, b)-min(a, b))
 }
 
 // TestFormatRoundTrip formats random texts and entities and parses them back: the text must
@@ -164,23 +174,13 @@ func FuzzFormatText(f *testing.F) {
 	f.Add("😀 a`b", []byte{8, 0, 6, 1, 3, 2})
 	f.Fuzz(func(t *testing.T, text string, spec []byte) {
 		text = strings.ToValidUTF8(text, "?")
-		rs := []rune(text)
-		var starts []int32
-		var u int32
-		for _, r := range rs {
-			starts = append(starts, u)
-			u += int32(utf16.RuneLen(r))
-		}
-		starts = append(starts, u)
+		starts := runeStarts([]rune(text))
 		var ents []tg.MessageEntityClass
 		for i := 0; i+2 < len(spec) && len(ents) < 16; i += 3 {
-			a := starts[int(spec[i+1])%len(starts)]
-			b := starts[int(spec[i+2])%len(starts)]
-			if a == b {
-				continue
+			pick := func(b byte) int32 { return starts[int(b)%len(starts)] }
+			if e := entityBetween(int(spec[i]), pick(spec[i+1]), pick(spec[i+2])); e != nil {
+				ents = append(ents, e)
 			}
-			off, n := min(a, b), max(a, b)-min(a, b)
-			ents = append(ents, entityOfKind(int(spec[i]), off, n))
 		}
 		checkFormatRoundTrip(t, text, ents)
 	})
