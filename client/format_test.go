@@ -238,8 +238,13 @@ func expressible(mode int, ents []tg.MessageEntityClass) []tg.MessageEntityClass
 	if mode == mtgo.ParseModeMarkdown {
 		keep = markdownKeeps
 	}
+	var end int32
+	for _, e := range ents {
+		_, off, n := describeEntity(e)
+		end = max(end, off+n)
+	}
 	var out []tg.MessageEntityClass
-	for u := range int32(64) {
+	for u := range end {
 		out = append(out, unitEntities(keep(outermostOfKind(activeAt(ents, u))), u)...)
 	}
 	return out
