@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"go.uber.org/fx"
+
+	"github.com/mtgo-labs/mtgo/client/markup"
 )
 
 // Version is the library version announced to Telegram in initConnection when
@@ -18,13 +20,13 @@ const Version = "0.1.0"
 // Parse modes for Config.ParseMode and the ParseMode send option.
 const (
 	// ParseModeNone sends text as it is, without entities (the default).
-	ParseModeNone = 0
+	ParseModeNone = markup.None
 	// ParseModeMarkdown reads **bold**, __italic__, ~~strike~~, ||spoiler||, `code`,
 	// ```pre``` and [text](url) from the text.
-	ParseModeMarkdown = 1
+	ParseModeMarkdown = markup.Markdown
 	// ParseModeHTML reads <b>, <i>, <u>, <s>, <code>, <pre>, <a href>, <tg-spoiler> and
 	// <blockquote> from the text.
-	ParseModeHTML = 2
+	ParseModeHTML = markup.HTML
 )
 
 // Defaults used for zero Config fields.
@@ -254,9 +256,7 @@ func (cfg Config) withDefaults() Config {
 
 // validate checks what a zero-filled config cannot fix. It runs after withDefaults.
 func (cfg *Config) validate() error {
-	switch cfg.ParseMode {
-	case ParseModeNone, ParseModeMarkdown, ParseModeHTML:
-	default:
+	if !knownParseMode(cfg.ParseMode) {
 		return fmt.Errorf("%w: %d", ErrUnknownParseMode, cfg.ParseMode)
 	}
 	if cfg.Workers < 0 {

@@ -49,6 +49,9 @@ func TestE2EMentionByID(t *testing.T) {
 		if diff := cmp.Diff(want, m.Entities); diff != "" {
 			t.Fatalf("bot's entities (-want +got):\n%s", diff)
 		}
+		if m.Markdown() != text {
+			t.Fatalf("the bot's message as Markdown is %q, want what was sent: %q", m.Markdown(), text)
+		}
 	case <-time.After(15 * time.Second):
 		t.Fatal("the bot received nothing")
 	}

@@ -2,8 +2,8 @@ package mtgo
 
 import (
 	"context"
-	"strconv"
 
+	"github.com/mtgo-labs/mtgo/client/markup"
 	"github.com/mtgo-labs/mtgo/tl/tg"
 )
 
@@ -40,7 +40,7 @@ func (c *Client) inputMention(ctx context.Context, m *tg.MessageEntityMentionNam
 	}
 	if user == nil {
 		c.Log.Debug("mention of an unknown user sent as a link", "user_id", m.UserID)
-		return &tg.MessageEntityTextURL{Offset: m.Offset, Length: m.Length, URL: mentionURLPrefix + strconv.FormatInt(m.UserID, 10)}
+		return &tg.MessageEntityTextURL{Offset: m.Offset, Length: m.Length, URL: markup.MentionURL(m.UserID)}
 	}
 	return &tg.InputMessageEntityMentionName{Offset: m.Offset, Length: m.Length, UserID: user}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/mtgo-labs/mtgo/client/markup"
 	"github.com/mtgo-labs/mtgo/tl/tg"
 )
 
@@ -54,6 +55,20 @@ type Message struct {
 	Raw tg.MessageClass
 
 	api API
+}
+
+// Markdown returns Text with its Entities as Markdown that the Markdown parse mode reads back
+// to the same formatting (what Markdown cannot write is left out; see markup.Format).
+func (m *Message) Markdown() string {
+	s, _ := markup.Format(markup.Markdown, m.Text, m.Entities)
+	return s
+}
+
+// HTML returns Text with its Entities as HTML that the HTML parse mode reads back to the same
+// formatting.
+func (m *Message) HTML() string {
+	s, _ := markup.Format(markup.HTML, m.Text, m.Entities)
+	return s
 }
 
 // Entities are the users and chats that came with messages or updates, by id, so that

@@ -136,3 +136,19 @@ func TestNewMessage(t *testing.T) {
 		t.Fatal("messageEmpty built a message")
 	}
 }
+
+func TestMessageMarkup(t *testing.T) {
+	m := &types.Message{Text: "hi Ann <3", Entities: []tg.MessageEntityClass{
+		&tg.MessageEntityBold{Offset: 0, Length: 2},
+		&tg.MessageEntityMentionName{Offset: 3, Length: 3, UserID: 42},
+	}}
+	if got, want := m.Markdown(), "**hi** [Ann](tg://user?id=42) <3"; got != want {
+		t.Fatalf("Markdown() = %q, want %q", got, want)
+	}
+	if got, want := m.HTML(), `<b>hi</b> <a href="tg://user?id=42">Ann</a> &lt;3`; got != want {
+		t.Fatalf("HTML() = %q, want %q", got, want)
+	}
+	if got := (&types.Message{Text: "plain"}).Markdown(); got != "plain" {
+		t.Fatalf("Markdown() of plain text = %q", got)
+	}
+}

@@ -1,4 +1,4 @@
-package mtgo_test
+package markup_test
 
 import (
 	"errors"
@@ -11,11 +11,11 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	mtgo "github.com/mtgo-labs/mtgo/client"
+	"github.com/mtgo-labs/mtgo/client/markup"
 	"github.com/mtgo-labs/mtgo/tl/tg"
 )
 
-func TestFormatText(t *testing.T) {
+func TestFormat(t *testing.T) {
 	tests := []struct {
 		name string
 		mode int
@@ -23,49 +23,49 @@ func TestFormatText(t *testing.T) {
 		ents []tg.MessageEntityClass
 		want string
 	}{
-		{"none", mtgo.ParseModeNone, "a*b", []tg.MessageEntityClass{&tg.MessageEntityBold{Offset: 0, Length: 1}}, "a*b"},
-		{"md bold and link", mtgo.ParseModeMarkdown, "hi Ann, see docs", []tg.MessageEntityClass{
+		{"none", markup.None, "a*b", []tg.MessageEntityClass{&tg.MessageEntityBold{Offset: 0, Length: 1}}, "a*b"},
+		{"md bold and link", markup.Markdown, "hi Ann, see docs", []tg.MessageEntityClass{
 			&tg.MessageEntityBold{Offset: 0, Length: 2},
 			&tg.MessageEntityMentionName{Offset: 3, Length: 3, UserID: 42},
 			&tg.MessageEntityTextURL{Offset: 12, Length: 4, URL: "http://x/(y)"},
 		}, "**hi** [Ann](tg://user?id=42), see [docs](http://x/(y%29)"},
-		{"md escapes", mtgo.ParseModeMarkdown, "a_b **c** [d] `e` x-y --z", nil, `a_b \*\*c\*\* \[d\] \` + "`" + `e\` + "`" + ` x-y \-\-z`},
-		{"md crossing spans split", mtgo.ParseModeMarkdown, "abcd", []tg.MessageEntityClass{
+		{"md escapes", markup.Markdown, "a_b **c** [d] `e` x-y --z", nil, `a_b \*\*c\*\* \[d\] \` + "`" + `e\` + "`" + ` x-y \-\-z`},
+		{"md crossing spans split", markup.Markdown, "abcd", []tg.MessageEntityClass{
 			&tg.MessageEntityBold{Offset: 0, Length: 3},
 			&tg.MessageEntityItalic{Offset: 1, Length: 3},
 		}, "**a__bc__**__d__"},
-		{"md pre with language, nothing nests in it", mtgo.ParseModeMarkdown, "x := 1", []tg.MessageEntityClass{
+		{"md pre with language, nothing nests in it", markup.Markdown, "x := 1", []tg.MessageEntityClass{
 			&tg.MessageEntityPre{Offset: 0, Length: 6, Language: "go"},
 			&tg.MessageEntityBold{Offset: 0, Length: 1},
 		}, "```go\nx := 1```"},
-		{"md drops what it cannot write", mtgo.ParseModeMarkdown, "q e", []tg.MessageEntityClass{
+		{"md drops what it cannot write", markup.Markdown, "q e", []tg.MessageEntityClass{
 			&tg.MessageEntityBlockquote{Offset: 0, Length: 1},
 			&tg.MessageEntityCustomEmoji{Offset: 2, Length: 1, DocumentID: 5},
 			&tg.MessageEntityHashtag{Offset: 0, Length: 1},
 		}, "q e"},
-		{"md utf16 offsets", mtgo.ParseModeMarkdown, "😀 ok", []tg.MessageEntityClass{&tg.MessageEntityBold{Offset: 3, Length: 2}}, "😀 **ok**"},
-		{"md clipped", mtgo.ParseModeMarkdown, "ab", []tg.MessageEntityClass{&tg.MessageEntityBold{Offset: 1, Length: 100}}, "a**b**"},
-		{"html all kinds", mtgo.ParseModeHTML, "a<b & q e", []tg.MessageEntityClass{
+		{"md utf16 offsets", markup.Markdown, "😀 ok", []tg.MessageEntityClass{&tg.MessageEntityBold{Offset: 3, Length: 2}}, "😀 **ok**"},
+		{"md clipped", markup.Markdown, "ab", []tg.MessageEntityClass{&tg.MessageEntityBold{Offset: 1, Length: 100}}, "a**b**"},
+		{"html all kinds", markup.HTML, "a<b & q e", []tg.MessageEntityClass{
 			&tg.MessageEntityBold{Offset: 0, Length: 1},
 			&tg.MessageEntityTextURL{Offset: 1, Length: 2, URL: `http://x?a=1&b="2"`},
 			&tg.MessageEntityBlockquote{Offset: 6, Length: 1},
 			&tg.MessageEntityCustomEmoji{Offset: 8, Length: 1, DocumentID: 5},
 		}, `<b>a</b><a href="http://x?a=1&amp;b=&quot;2&quot;">&lt;b</a> &amp; <blockquote>q</blockquote> <tg-emoji emoji-id="5">e</tg-emoji>`},
-		{"html pre language", mtgo.ParseModeHTML, "x", []tg.MessageEntityClass{&tg.MessageEntityPre{Offset: 0, Length: 1, Language: "go"}},
+		{"html pre language", markup.HTML, "x", []tg.MessageEntityClass{&tg.MessageEntityPre{Offset: 0, Length: 1, Language: "go"}},
 			`<pre><code class="language-go">x</code></pre>`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := mtgo.FormatText(tt.mode, tt.text, tt.ents)
+			got, err := markup.Format(tt.mode, tt.text, tt.ents)
 			if err != nil {
 				t.Fatal(err)
 			}
 			if got != tt.want {
-				t.Fatalf("FormatText = %q, want %q", got, tt.want)
+				t.Fatalf("Format = %q, want %q", got, tt.want)
 			}
 		})
 	}
-	if _, err := mtgo.FormatText(9, "x", nil); !errors.Is(err, mtgo.ErrUnknownParseMode) {
+	if _, err := markup.Format(9, "x", nil); !errors.Is(err, markup.ErrUnknownMode) {
 		t.Fatalf("unknown mode: err = %v", err)
 	}
 }
@@ -114,7 +114,7 @@ func describeEntity(e tg.MessageEntityClass) (string, int32, int32) {
 	case *tg.MessageEntityCustomEmoji:
 		return fmt.Sprint("emoji ", e.DocumentID), e.Offset, e.Length
 	}
-	return fmt.Sprintf("%T", e), -1, -1 // a kind ParseText never makes
+	return fmt.Sprintf("%T", e), -1, -1 // a kind Parse never makes
 }
 
 // randomFormatted builds a text from an alphabet full of markup characters and a set of
@@ -167,9 +167,9 @@ func TestFormatRoundTrip(t *testing.T) {
 	}
 }
 
-// FuzzFormatText is TestFormatRoundTrip with the text and the entities chosen by the fuzzer:
+// FuzzFormat is TestFormatRoundTrip with the text and the entities chosen by the fuzzer:
 // every 3 bytes of spec are one entity (kind, offset, length, taken modulo what fits).
-func FuzzFormatText(f *testing.F) {
+func FuzzFormat(f *testing.F) {
 	f.Add("hello *world* [x]", []byte{0, 0, 5, 7, 6, 7, 5, 2, 9})
 	f.Add("😀 a`b", []byte{8, 0, 6, 1, 3, 2})
 	f.Fuzz(func(t *testing.T, text string, spec []byte) {
@@ -211,12 +211,12 @@ func entityOfKind(kind int, off, n int32) tg.MessageEntityClass {
 
 func checkFormatRoundTrip(t *testing.T, text string, ents []tg.MessageEntityClass) {
 	t.Helper()
-	for _, mode := range []int{mtgo.ParseModeMarkdown, mtgo.ParseModeHTML} {
-		out, err := mtgo.FormatText(mode, text, ents)
+	for _, mode := range []int{markup.Markdown, markup.HTML} {
+		out, err := markup.Format(mode, text, ents)
 		if err != nil {
 			t.Fatal(err)
 		}
-		back, got, err := mtgo.ParseText(mode, out)
+		back, got, err := markup.Parse(mode, out)
 		if err != nil {
 			t.Fatalf("mode %d: %q with %s formats to %q, which does not parse: %v", mode, text, dump(ents), out, err)
 		}
@@ -231,11 +231,11 @@ func checkFormatRoundTrip(t *testing.T, text string, ents []tg.MessageEntityClas
 }
 
 // expressible removes, unit by unit, what mode cannot write: the reference for the round trip.
-// At each unit the covering entities are nested as FormatText nests them; an entity inside one
+// At each unit the covering entities are nested as Format nests them; an entity inside one
 // of the same kind adds nothing and is dropped.
 func expressible(mode int, ents []tg.MessageEntityClass) []tg.MessageEntityClass {
 	keep := htmlKeeps
-	if mode == mtgo.ParseModeMarkdown {
+	if mode == markup.Markdown {
 		keep = markdownKeeps
 	}
 	var end int32
@@ -261,7 +261,7 @@ func markdownKeeps(act []tg.MessageEntityClass) []tg.MessageEntityClass {
 	return act
 }
 
-// htmlKeeps drops a code directly inside a pre (ParseText reads it as the pre's language).
+// htmlKeeps drops a code directly inside a pre (Parse reads it as the pre's language).
 func htmlKeeps(act []tg.MessageEntityClass) []tg.MessageEntityClass {
 	for i, e := range act {
 		if _, ok := e.(*tg.MessageEntityCode); ok && i > 0 {
@@ -274,7 +274,7 @@ func htmlKeeps(act []tg.MessageEntityClass) []tg.MessageEntityClass {
 }
 
 // activeAt returns the entities covering unit u, outermost first (earlier start, then longer,
-// then input order), as FormatText nests them.
+// then input order), as Format nests them.
 func activeAt(ents []tg.MessageEntityClass, u int32) []tg.MessageEntityClass {
 	type item struct {
 		e           tg.MessageEntityClass
@@ -355,15 +355,15 @@ func dump(ents []tg.MessageEntityClass) string {
 }
 
 // A received message's text and entities, written back as Markdown and as HTML.
-func ExampleFormatText() {
+func ExampleFormat() {
 	text := "Ann, see the docs"
 	ents := []tg.MessageEntityClass{
 		&tg.MessageEntityMentionName{Offset: 0, Length: 3, UserID: 42},
 		&tg.MessageEntityBold{Offset: 9, Length: 8},
 		&tg.MessageEntityTextURL{Offset: 13, Length: 4, URL: "https://core.telegram.org"},
 	}
-	md, _ := mtgo.FormatText(mtgo.ParseModeMarkdown, text, ents)
-	html, _ := mtgo.FormatText(mtgo.ParseModeHTML, text, ents)
+	md, _ := markup.Format(markup.Markdown, text, ents)
+	html, _ := markup.Format(markup.HTML, text, ents)
 	fmt.Println(md)
 	fmt.Println(html)
 	// Output:

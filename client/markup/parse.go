@@ -1,4 +1,7 @@
-package mtgo
+// Package markup reads and writes Telegram's formatted text: Markdown and HTML markup on one
+// side, plain text with message entities (UTF-16 offsets) on the other. It is what the
+// client's parse modes use, and it needs no client.
+package markup
 
 import (
 	"errors"
@@ -11,26 +14,38 @@ import (
 	"github.com/mtgo-labs/mtgo/tl/tg"
 )
 
-// ErrParse reports text that the parse mode cannot read (an unclosed tag or marker, an
-// unknown HTML tag).
-var ErrParse = errors.New("mtgo: cannot parse formatted text")
+// The parse modes, with the values of the client's ParseMode constants.
+const (
+	None     = 0 // plain text, no entities
+	Markdown = 1 // **bold**, __italic__, --underline--, ~~strike~~, ||spoiler||, `code`, ```pre```, [text](url)
+	HTML     = 2 // <b>, <i>, <u>, <s>, <tg-spoiler>, <code>, <pre>, <a href>, <blockquote>, <tg-emoji>
+)
+
+var (
+	// ErrParse reports text that the parse mode cannot read (an unclosed tag or marker, an
+	// unknown HTML tag).
+	ErrParse = errors.New("markup: cannot parse formatted text")
+	// ErrUnknownMode reports a mode that is none of None, Markdown and HTML.
+	ErrUnknownMode = errors.New("markup: unknown parse mode")
+)
 
 // maxParseDepth bounds nested formatting.
 const maxParseDepth = 32
 
-// ParseText reads formatted text in parse mode mode (ParseModeNone, ParseModeMarkdown or
-// ParseModeHTML) and returns the plain text with its entities. Entity offsets and lengths are
-// in UTF-16 code units, as Telegram counts them.
-func ParseText(mode int, text string) (string, []tg.MessageEntityClass, error) {
+// Parse reads formatted text in mode (None, Markdown or HTML) and returns the plain text with
+// its entities. Entity offsets and lengths are in UTF-16 code units, as Telegram counts them.
+// A link to tg://user?id=N becomes a messageEntityMentionName of user N; a request must carry
+// it as inputMessageEntityMentionName, with the user's access hash.
+func Parse(mode int, text string) (string, []tg.MessageEntityClass, error) {
 	switch mode {
-	case ParseModeNone:
+	case None:
 		return text, nil, nil
-	case ParseModeMarkdown:
+	case Markdown:
 		return parseMarkdown(text)
-	case ParseModeHTML:
+	case HTML:
 		return parseHTML(text)
 	}
-	return "", nil, fmt.Errorf("%w: %d", ErrUnknownParseMode, mode)
+	return "", nil, fmt.Errorf("%w: %d", ErrUnknownMode, mode)
 }
 
 // entityKind is one formatting kind with its extra argument.
@@ -117,7 +132,7 @@ func makeEntity(k entityKind, off, n int32) tg.MessageEntityClass {
 	case "pre":
 		return &tg.MessageEntityPre{Offset: off, Length: n, Language: k.arg}
 	case "url":
-		if id, ok := mentionUserID(k.arg); ok {
+		if id, ok := MentionUserID(k.arg); ok {
 			return &tg.MessageEntityMentionName{Offset: off, Length: n, UserID: id}
 		}
 		return &tg.MessageEntityTextURL{Offset: off, Length: n, URL: k.arg}
@@ -133,8 +148,11 @@ func makeEntity(k entityKind, off, n int32) tg.MessageEntityClass {
 // mentionURLPrefix starts a link that mentions a user by id, as in [Ann](tg://user?id=42).
 const mentionURLPrefix = "tg://user?id="
 
-// mentionUserID returns the user id of a mention link (tg://user?id=N with N > 0).
-func mentionUserID(url string) (int64, bool) {
+// MentionURL returns the link that mentions user id: tg://user?id=N.
+func MentionURL(id int64) string { return mentionURLPrefix + strconv.FormatInt(id, 10) }
+
+// MentionUserID returns the user id of a mention link (tg://user?id=N with N > 0).
+func MentionUserID(url string) (int64, bool) {
 	rest, ok := strings.CutPrefix(url, mentionURLPrefix)
 	if !ok {
 		return 0, false

@@ -1,4 +1,4 @@
-package mtgo
+package markup
 
 import (
 	"fmt"
@@ -10,25 +10,25 @@ import (
 	"github.com/mtgo-labs/mtgo/tl/tg"
 )
 
-// FormatText writes text with its entities in parse mode mode: the Markdown or HTML that
-// ParseText reads back to the same text and formatting. It is how a received message is
-// echoed or stored with its formatting (Pyrogram's message.text.markdown).
+// Format writes text with its entities in mode: the Markdown or HTML that Parse reads back to
+// the same text and formatting. It is how a received message is echoed or stored with its
+// formatting (Pyrogram's message.text.markdown).
 //
 // Entities that cross each other are split so the markup nests. Entities the mode cannot
 // express are left out (their text stays): in Markdown blockquotes, custom emoji and anything
 // inside code or pre; in both modes the kinds Telegram detects by itself (mentions by
 // username, hashtags, URLs, ...). Offsets out of range are clipped.
-func FormatText(mode int, text string, ents []tg.MessageEntityClass) (string, error) {
+func Format(mode int, text string, ents []tg.MessageEntityClass) (string, error) {
 	var w markupWriter
 	switch mode {
-	case ParseModeNone:
+	case None:
 		return text, nil
-	case ParseModeMarkdown:
+	case Markdown:
 		w = markdownWriter{}
-	case ParseModeHTML:
+	case HTML:
 		w = htmlWriter{}
 	default:
-		return "", fmt.Errorf("%w: %d", ErrUnknownParseMode, mode)
+		return "", fmt.Errorf("%w: %d", ErrUnknownMode, mode)
 	}
 	bounds := runeBounds(text)
 	spans := formatSpans(bounds.n16, ents, w)
@@ -113,7 +113,7 @@ func entityOf(e tg.MessageEntityClass) (k entityKind, off, n int32, ok bool) {
 	case *tg.MessageEntityTextURL:
 		return entityKind{name: "url", arg: e.URL}, e.Offset, e.Length, true
 	case *tg.MessageEntityMentionName:
-		return entityKind{name: "url", arg: mentionURLPrefix + strconv.FormatInt(e.UserID, 10)}, e.Offset, e.Length, true
+		return entityKind{name: "url", arg: MentionURL(e.UserID)}, e.Offset, e.Length, true
 	case *tg.MessageEntityBlockquote:
 		return entityKind{name: "quote"}, e.Offset, e.Length, true
 	case *tg.MessageEntityCustomEmoji:
@@ -192,7 +192,7 @@ type markupWriter interface {
 	escape(run string) string    // text made literal
 }
 
-// markdownMarkers is the marker of each kind ParseText's Markdown reads.
+// markdownMarkers is the marker of each kind Parse's Markdown reads.
 var markdownMarkers = map[string]string{
 	"bold": "**", "italic": "__", "underline": "--", "strike": "~~", "spoiler": "||", "code": "`",
 }
@@ -258,7 +258,7 @@ func (markdownWriter) escape(run string) string {
 	return b.String()
 }
 
-// htmlTagOf is the tag ParseText's HTML reads for each kind.
+// htmlTagOf is the tag Parse's HTML reads for each kind.
 var htmlTagOf = map[string]string{
 	"bold": "b", "italic": "i", "underline": "u", "strike": "s", "spoiler": "tg-spoiler",
 	"code": "code", "pre": "pre", "url": "a", "quote": "blockquote", "emoji": "tg-emoji",
@@ -271,7 +271,7 @@ func (htmlWriter) can(k entityKind) bool {
 	return ok
 }
 
-// filter drops a code span directly inside a pre: ParseText reads <pre><code> as the pre's
+// filter drops a code span directly inside a pre: Parse reads <pre><code> as the pre's
 // language, not as code.
 func (htmlWriter) filter(active []span) []span {
 	out := active[:0:0]
