@@ -17,7 +17,9 @@ import (
 // Entities that cross each other are split so the markup nests. Entities the mode cannot
 // express are left out (their text stays): in Markdown blockquotes, custom emoji and anything
 // inside code or pre; in both modes the kinds Telegram detects by itself (mentions by
-// username, hashtags, URLs, ...). Offsets out of range are clipped.
+// username, hashtags, URLs, ...). Offsets out of range are clipped. Only the first
+// MaxFormatEntities entities are written: crossing entities multiply the markup, so a hostile
+// message with very many of them could otherwise make the output grow with their square.
 func Format(mode int, text string, ents []tg.MessageEntityClass) (string, error) {
 	var w markupWriter
 	switch mode {
@@ -59,6 +61,11 @@ func Format(mode int, text string, ents []tg.MessageEntityClass) (string, error)
 	return out.String(), nil
 }
 
+// MaxFormatEntities is how many entities Format writes at most: one per 16 characters of the
+// longest message. In the worst case (each entity crossing all the others) the markup of 256
+// entities stays under a megabyte.
+const MaxFormatEntities = 256
+
 // span is one entity to write, in UTF-16 units of the text.
 type span struct {
 	start, end int32
@@ -69,7 +76,7 @@ type span struct {
 // formatSpans turns the entities w can write into spans, clipped to the text.
 func formatSpans(n16 int32, ents []tg.MessageEntityClass, w markupWriter) []span {
 	var out []span
-	for i, e := range ents {
+	for i, e := range ents[:min(len(ents), MaxFormatEntities)] {
 		k, off, n, ok := entityOf(e)
 		if !ok || !w.can(k) {
 			continue

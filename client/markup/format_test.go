@@ -370,3 +370,22 @@ func ExampleFormat() {
 	// [Ann](tg://user?id=42), see **the [docs](https://core.telegram.org)**
 	// <a href="tg://user?id=42">Ann</a>, see <b>the <a href="https://core.telegram.org">docs</a></b>
 }
+
+// TestFormatBoundsHostileEntities gives Format many mutually crossing links, each with its own
+// URL so none is folded into another. Every cut reopens all the links still open, so the
+// markup grows with the square of their number; Format writes at most MaxFormatEntities.
+func TestFormatBoundsHostileEntities(t *testing.T) {
+	text := strings.Repeat("a", 4096)
+	var ents []tg.MessageEntityClass
+	for i := range int32(20000) {
+		ents = append(ents, &tg.MessageEntityTextURL{Offset: i % 2048, Length: 2048, URL: fmt.Sprint("u", i)})
+	}
+	out, err := markup.Format(markup.HTML, text, ents)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%d bytes", len(out))
+	if len(out) > 1<<20 {
+		t.Fatalf("%d entities wrote %d bytes of markup", len(ents), len(out))
+	}
+}
