@@ -125,6 +125,8 @@ func entityOf(e tg.MessageEntityClass) (k entityKind, off, n int32, ok bool) {
 		return entityKind{name: "quote"}, e.Offset, e.Length, true
 	case *tg.MessageEntityCustomEmoji:
 		return entityKind{name: "emoji", arg: strconv.FormatInt(e.DocumentID, 10)}, e.Offset, e.Length, true
+	case *tg.MessageEntityUnknown:
+		return entityKind{name: "unknown"}, e.Offset, e.Length, true
 	}
 	return entityKind{}, 0, 0, false
 }
@@ -199,16 +201,20 @@ type markupWriter interface {
 	escape(run string) string    // text made literal
 }
 
-// markdownMarkers is the marker of each kind Parse's Markdown reads.
-var markdownMarkers = map[string]string{
-	"bold": "**", "italic": "__", "underline": "--", "strike": "~~", "spoiler": "||", "code": "`",
+// markdownMarker returns the marker Parse's Markdown reads for kind ("" for none).
+func markdownMarker(kind string) string {
+	for _, m := range mdMarkers {
+		if m.kind == kind {
+			return m.marker
+		}
+	}
+	return ""
 }
 
 type markdownWriter struct{}
 
 func (markdownWriter) can(k entityKind) bool {
-	_, ok := markdownMarkers[k.name]
-	return ok || k.name == "pre" || k.name == "url"
+	return markdownMarker(k.name) != "" || k.name == "url"
 }
 
 // filter drops what Markdown cannot nest: everything inside code or pre.
@@ -232,17 +238,14 @@ func (markdownWriter) open(s span) string {
 	case "url":
 		return "["
 	}
-	return markdownMarkers[s.kind.name]
+	return markdownMarker(s.kind.name)
 }
 
 func (markdownWriter) close(s span) string {
-	switch s.kind.name {
-	case "pre":
-		return "```"
-	case "url":
+	if s.kind.name == "url" {
 		return "](" + strings.ReplaceAll(s.kind.arg, ")", "%29") + ")"
 	}
-	return markdownMarkers[s.kind.name]
+	return markdownMarker(s.kind.name)
 }
 
 // escape puts a backslash before every character that could start or end markup: the
@@ -312,11 +315,14 @@ func (htmlWriter) close(s span) string {
 	return "</" + htmlTagOf[s.kind.name] + ">"
 }
 
-func (htmlWriter) escape(run string) string {
-	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(run)
-}
+// htmlText and htmlAttrValue escape text and double-quoted attribute values; built once,
+// since a replacer compiles its table on first use.
+var (
+	htmlText      = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
+	htmlAttrValue = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;")
+)
+
+func (htmlWriter) escape(run string) string { return htmlText.Replace(run) }
 
 // htmlAttr escapes an attribute value written in double quotes.
-func htmlAttr(v string) string {
-	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;").Replace(v)
-}
+func htmlAttr(v string) string { return htmlAttrValue.Replace(v) }

@@ -234,7 +234,7 @@ func parseMarkdown(s string) (string, []tg.MessageEntityClass, error) {
 		if matched {
 			continue
 		}
-		if s[i] == '[' && !inCode() {
+		if s[i] == '[' {
 			if text, url, n, ok := mdLink(s[i:]); ok {
 				if err := b.push(entityKind{name: "url", arg: url}, "]"); err != nil {
 					return "", nil, err
@@ -288,35 +288,14 @@ func mdLink(s string) (text, url string, n int, ok bool) {
 	return "", "", 0, false
 }
 
-// shiftEntity moves an entity of nested text by base UTF-16 units.
+// shiftEntity returns an entity of nested text (as makeEntity made it) moved by base UTF-16
+// units.
 func shiftEntity(e tg.MessageEntityClass, base int32) tg.MessageEntityClass {
-	switch e := e.(type) {
-	case *tg.MessageEntityBold:
-		e.Offset += base
-	case *tg.MessageEntityItalic:
-		e.Offset += base
-	case *tg.MessageEntityUnderline:
-		e.Offset += base
-	case *tg.MessageEntityStrike:
-		e.Offset += base
-	case *tg.MessageEntitySpoiler:
-		e.Offset += base
-	case *tg.MessageEntityCode:
-		e.Offset += base
-	case *tg.MessageEntityPre:
-		e.Offset += base
-	case *tg.MessageEntityTextURL:
-		e.Offset += base
-	case *tg.MessageEntityMentionName:
-		e.Offset += base
-	case *tg.MessageEntityBlockquote:
-		e.Offset += base
-	case *tg.MessageEntityCustomEmoji:
-		e.Offset += base
-	case *tg.MessageEntityUnknown:
-		e.Offset += base
+	k, off, n, ok := entityOf(e)
+	if !ok {
+		return e
 	}
-	return e
+	return makeEntity(k, off+base, n)
 }
 
 // htmlTags maps tag names to entity kinds.
