@@ -45,9 +45,9 @@ func (w *World) setBlocked(key KeyID, in tg.InputPeerClass, block bool) error {
 		return nil
 	}
 	date := w.now()
-	u := w.recordQts(target, func(qts int32) tg.UpdateClass {
+	u := w.appendNumbered(&target.box.qlog, &target.qts, 1, date, func(qts int32) tg.UpdateClass {
 		return &tg.UpdateBotStopped{UserID: a.id, Date: date, Stopped: block, Qts: qts}
-	}, UserPeer(a.id))
+	}, []Peer{UserPeer(a.id)})
 	var r refs
 	r.add(UserPeer(a.id))
 	w.push(target.id, KeyID{}, w.longUpdates(target.id, []tg.UpdateClass{u}, &r, date))

@@ -88,19 +88,17 @@ func (w *World) initBox(a *account) {
 
 // record appends a pts event to a's log, advancing a.pts by count, and returns the new pts.
 func (w *World) record(a *account, count int32, mk func(pts int32) tg.UpdateClass, mentions ...Peer) int32 {
-	a.pts += count
 	a.date = w.now()
-	u := mk(a.pts)
-	w.appendEvent(&a.box.log, event{pts: a.pts, count: count, date: a.date, update: u, refs: mentions})
+	w.appendNumbered(&a.box.log, &a.pts, count, a.date, mk, mentions)
 	return a.pts
 }
 
-// recordQts appends a qts event to a's qts log, advancing a.qts by one, and returns the
-// update mk builds for the new qts.
-func (w *World) recordQts(a *account, mk func(qts int32) tg.UpdateClass, mentions ...Peer) tg.UpdateClass {
-	a.qts++
-	u := mk(a.qts)
-	w.appendEvent(&a.box.qlog, event{pts: a.qts, count: 1, date: w.now(), update: u, refs: mentions})
+// appendNumbered advances the sequence *seq (pts or qts) by count, appends the event mk builds
+// for the new value to l, and returns its update.
+func (w *World) appendNumbered(l *eventLog, seq *int32, count, date int32, mk func(int32) tg.UpdateClass, mentions []Peer) tg.UpdateClass {
+	*seq += count
+	u := mk(*seq)
+	w.appendEvent(l, event{pts: *seq, count: count, date: date, update: u, refs: mentions})
 	return u
 }
 
