@@ -486,6 +486,66 @@ func TestUnknownAuthKey(t *testing.T) {
 	if err := <-errc; !errors.Is(err, session.ErrAuthKeyUnknown) {
 		t.Errorf("pending call = %v", err)
 	}
+	if n := srv.Connections(); n != 3 {
+		t.Errorf("gave the key up after %d connections, want 3", n)
+	}
+}
+
+// TestForgedKeyUnknown: a -404 frame carries no authentication, so one injected into a working
+// connection costs a reconnect, not the key. The key is given up only after three connections
+// in a row end so; a message decrypted in between resets the count.
+func TestForgedKeyUnknown(t *testing.T) {
+	tests := []struct {
+		name   string
+		reject []int // connections the server answers with -404
+		// steps: after a working connection, inject -404 this many times in total
+		injects int
+		wantErr bool
+	}{
+		{name: "one forged frame", injects: 1},
+		{name: "forged frames with work in between", reject: []int{1, 3}, injects: 2},
+		{name: "three in a row", reject: []int{1, 2}, injects: 1, wantErr: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := sessiontest.NewServer(t)
+			for _, n := range tt.reject {
+				srv.RejectKey(n)
+			}
+			h := start(t, srv, nil)
+			for i := range tt.injects {
+				if err := h.echo(h.ctx, int64(i)); err != nil {
+					t.Fatalf("echo before injection %d: %v", i, err)
+				}
+				before := srv.Connections()
+				srv.InjectTransportError(-404)
+				if tt.wantErr {
+					break
+				}
+				// The call goes out on a later connection that works.
+				if err := h.echo(h.ctx, int64(100+i)); err != nil {
+					t.Fatalf("echo after injection %d: %v", i, err)
+				}
+				if srv.Connections() <= before {
+					t.Fatalf("injection %d: no reconnect", i)
+				}
+			}
+			if !tt.wantErr {
+				select {
+				case err := <-h.runErr:
+					t.Fatalf("Run returned %v", err)
+				default:
+				}
+				return
+			}
+			if err := <-h.runErr; !errors.Is(err, session.ErrAuthKeyUnknown) {
+				t.Fatalf("Run = %v, want ErrAuthKeyUnknown", err)
+			}
+			if n := srv.Connections(); n != 3 {
+				t.Errorf("gave the key up after %d connections, want 3", n)
+			}
+		})
+	}
 }
 
 func TestTempKeyBoundAndRenewed(t *testing.T) {

@@ -17,9 +17,15 @@ import (
 	"github.com/mtgo-labs/mtgo/transport"
 )
 
-// ErrAuthKeyUnknown is returned by Run when the server answers transport error -404 to a stored
-// auth key: it no longer knows the key, so the session must log in again with a new one.
+// ErrAuthKeyUnknown is returned by Run when the server answers transport error -404 to the
+// auth key on unknownKeyLimit connections in a row: it no longer knows the key, so the session
+// must log in again with a new one.
 var ErrAuthKeyUnknown = errors.New("session: server does not know the auth key")
+
+// unknownKeyLimit is how many connections in a row must end in transport error -404, with no
+// message decrypted under the key in between, before Run gives the key up. The 4-byte frame is
+// not authenticated: anyone on the path can forge one, so one alone only costs a reconnect.
+const unknownKeyLimit = 3
 
 // connectTimeout bounds one dial plus key exchange.
 const connectTimeout = 30 * time.Second
@@ -100,7 +106,7 @@ func (l *loop) run(ctx context.Context) error {
 
 	policy := l.c.opts.Reconnect
 	b := policy.backoff()
-	failures := 0
+	failures, unknownKey := 0, 0
 	for {
 		worked, err := l.connect(ctx)
 		if ctx.Err() != nil {
@@ -111,12 +117,17 @@ func (l *loop) run(ctx context.Context) error {
 			failures = 0
 			continue
 		}
-		if pe := (*transport.ProtocolError)(nil); errors.As(err, &pe) && pe.Code == -404 && l.eng != nil {
-			return fmt.Errorf("%w: %w", ErrAuthKeyUnknown, err)
-		}
 		if worked {
-			failures = 0
+			failures, unknownKey = 0, 0
 			b.Reset()
+		}
+		if keyUnknown(err) && l.eng != nil {
+			unknownKey++
+			if unknownKey >= unknownKeyLimit {
+				return fmt.Errorf("%w: %d connections in a row: %w", ErrAuthKeyUnknown, unknownKey, err)
+			}
+			// A temporary key the server forgot is replaced on the next connection.
+			l.pfs = tempKey{}
 		}
 		failures++
 		l.log.Info("session: connection lost", slog.Int("dc", l.sess.DC), slog.Int("failures", failures), slog.Any("err", err))
@@ -127,6 +138,12 @@ func (l *loop) run(ctx context.Context) error {
 			return err
 		}
 	}
+}
+
+// keyUnknown reports whether err is the transport error -404: the server does not know the key.
+func keyUnknown(err error) bool {
+	pe := (*transport.ProtocolError)(nil)
+	return errors.As(err, &pe) && pe.Code == -404
 }
 
 // dcID is the DC id as the key exchange and the obfuscation header want it.

@@ -77,6 +77,7 @@ type Server struct {
 	salt   int64
 	conns  map[*serverConn]struct{}
 	faults map[int]transporttest.Fault
+	reject map[int]bool // connections answering -404 to the first encrypted packet
 	engCfg func(*mtp.Config)
 }
 
@@ -108,7 +109,7 @@ func NewServer(tb testing.TB) *Server {
 	s := &Server{
 		tb: tb, key: key, pub: pub, ctx: ctx, cancel: cancel,
 		keys: make(map[[8]byte]crypto.AuthKey), temp: make(map[[8]byte]bool), conns: make(map[*serverConn]struct{}),
-		faults: make(map[int]transporttest.Fault), salt: 0x5a17,
+		faults: make(map[int]transporttest.Fault), reject: make(map[int]bool), salt: 0x5a17,
 	}
 	h := Handler(Echo)
 	s.handler.Store(&h)
@@ -152,6 +153,25 @@ func (s *Server) Fault(n int, f transporttest.Fault) {
 	s.mu.Lock()
 	s.faults[n] = f
 	s.mu.Unlock()
+}
+
+// RejectKey makes connection n (0 for the first) answer the client's first encrypted packet
+// with transport error -404, as a server that lost the key, or a forger on the path, would.
+func (s *Server) RejectKey(n int) {
+	s.mu.Lock()
+	s.reject[n] = true
+	s.mu.Unlock()
+}
+
+// InjectTransportError sends the 4-byte transport error code (such as -404) on every open
+// connection that is past its key exchange, in place of a packet: the unauthenticated frame
+// anyone on the path could forge.
+func (s *Server) InjectTransportError(code int32) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for c := range s.conns {
+		c.post(func(*mtp.Engine) { _ = c.writeError(code) })
+	}
 }
 
 // Engine adjusts the configuration of the server engines of later connections.
@@ -225,6 +245,15 @@ type serverConn struct {
 	mu     sync.Mutex
 	posted []func(*mtp.Engine)
 	wake   chan struct{}
+}
+
+// writeError sends a transport error code in place of a packet.
+func (c *serverConn) writeError(code int32) error {
+	sc, ok := c.pc.(*transport.StreamConn)
+	if !ok {
+		return fmt.Errorf("sessiontest: %T cannot send transport errors", c.pc)
+	}
+	return sc.WriteError(code)
 }
 
 func (c *serverConn) post(f func(*mtp.Engine)) {
@@ -311,13 +340,16 @@ func (c *serverConn) run() error {
 	}
 	s.mu.Lock()
 	key, ok := s.keys[[8]byte(first[:8])]
-	salt := s.salt
+	salt, reject := s.salt, s.reject[c.n]
 	s.mu.Unlock()
-	if !ok {
-		if sc, ok := c.pc.(*transport.StreamConn); ok {
-			_ = sc.WriteError(-404)
+	if !ok || reject {
+		// Answer -404 and leave the closing to the client, so the frame is what it reads.
+		_ = c.writeError(-404)
+		for {
+			if _, err := c.pc.ReadPacket(); err != nil {
+				return nil
+			}
 		}
-		return fmt.Errorf("unknown auth key")
 	}
 	s.mu.Lock()
 	tune := s.engCfg
