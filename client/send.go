@@ -6,86 +6,36 @@ import (
 	"encoding/binary"
 	"fmt"
 
+	"github.com/mtgo-labs/mtgo/client/option"
 	"github.com/mtgo-labs/mtgo/client/types"
-	"github.com/mtgo-labs/mtgo/tl"
 	"github.com/mtgo-labs/mtgo/tl/tg"
 	"github.com/mtgo-labs/mtgo/updates"
 )
 
-// SendOption adjusts one SendMessage call.
-type SendOption func(*sendOptions)
-
-type sendOptions struct {
-	parseMode    int
-	parseModeSet bool
-	replyTo      int
-	silent       bool
-	noWebpage    bool
-	entities     []tg.MessageEntityClass
-	markup       tg.ReplyMarkupClass
-}
-
-// WithReplyTo sends the message as a reply to message id.
-func WithReplyTo(id int) SendOption { return func(o *sendOptions) { o.replyTo = id } }
-
-// WithParseMode overrides Config.ParseMode for this message.
-func WithParseMode(mode int) SendOption {
-	return func(o *sendOptions) { o.parseMode, o.parseModeSet = mode, true }
-}
-
-// WithSilent sends the message without a notification sound.
-func WithSilent() SendOption { return func(o *sendOptions) { o.silent = true } }
-
-// WithNoWebpage disables the link preview.
-func WithNoWebpage() SendOption { return func(o *sendOptions) { o.noWebpage = true } }
-
-// WithEntities sends text with these entities as they are (no parse mode applies).
-func WithEntities(e []tg.MessageEntityClass) SendOption {
-	return func(o *sendOptions) { o.entities = e }
-}
-
-// WithReplyMarkup attaches a keyboard or inline buttons.
-func WithReplyMarkup(m tg.ReplyMarkupClass) SendOption {
-	return func(o *sendOptions) { o.markup = m }
-}
-
 // SendMessage sends text to peer (anything ResolvePeer accepts) and returns the sent message.
-// The text is read with Config.ParseMode unless WithParseMode or WithEntities say otherwise.
-func (c *Client) SendMessage(ctx context.Context, peer interface{}, text string, opts ...SendOption) (*types.Message, error) {
-	o := sendOptions{parseMode: c.cfg.ParseMode}
-	for _, opt := range opts {
-		opt(&o)
-	}
+// The text is read with Config.ParseMode unless WithParseMode or WithEntities say otherwise;
+// every SendOption applies (reply, topic, silent, schedule, protect, send-as, effect, markup).
+func (c *Client) SendMessage(ctx context.Context, peer any, text string, opts ...SendOption) (*types.Message, error) {
+	p := option.CollectSend(opts)
 	ip, err := c.ResolvePeer(ctx, peer)
 	if err != nil {
 		return nil, err
 	}
-	ents := o.entities
-	if ents == nil {
-		if text, ents, err = ParseText(o.parseMode, text); err != nil {
-			return nil, err
-		}
+	text, ents, err := c.messageText(ctx, text, p.Text)
+	if err != nil {
+		return nil, err
 	}
-	req := &tg.MessagesSendMessageRequest{
-		NoWebpage:   o.noWebpage,
-		Silent:      o.silent,
-		Peer:        ip,
-		Message:     text,
-		RandomID:    randomID(),
-		ReplyMarkup: o.markup,
-		Entities:    c.inputEntities(ctx, ents),
+	out, err := c.resolveSend(ctx, p)
+	if err != nil {
+		return nil, err
 	}
-	if o.replyTo != 0 {
-		req.ReplyTo = &tg.InputReplyToMessage{ReplyToMsgID: int32(o.replyTo)}
-	}
+	req := &tg.MessagesSendMessageRequest{Peer: ip, Message: text, RandomID: randomID(), Entities: ents}
+	out.toMessage(req)
 	var res tg.UpdatesClassBox
 	if err := c.invoke(ctx, route{}, req, &res, invokeOpts{managed: true}); err != nil {
 		return nil, fmt.Errorf("mtgo: send message: %w", err)
 	}
-	sent := updates.Sent{Peer: inputToPeer(ip, c.selfID()), Message: text, Silent: o.silent}
-	if o.replyTo != 0 {
-		sent.ReplyTo = &tg.MessageReplyHeader{ReplyToMsgID: tl.Some(int32(o.replyTo))}
-	}
+	sent := updates.Sent{Peer: inputToPeer(ip, c.selfID()), Message: text, Silent: out.silent, ReplyTo: out.replyHeader}
 	c.absorbSent(ctx, sent, res.Updates)
 	msg, err := c.sentMessage(res.Updates, req.RandomID, ip, text, ents)
 	if err == nil {
@@ -205,34 +155,16 @@ func randomID() int64 {
 type clientAPI struct{ c *Client }
 
 // SendText implements types.API.
-func (a clientAPI) SendText(ctx context.Context, peer tg.InputPeerClass, text string, replyTo int) (*types.Message, error) {
-	opts := []SendOption{}
+func (a clientAPI) SendText(ctx context.Context, peer tg.InputPeerClass, text string, replyTo int, opts ...SendOption) (*types.Message, error) {
 	if replyTo != 0 {
-		opts = append(opts, WithReplyTo(replyTo))
+		opts = append([]SendOption{WithReplyTo(replyTo)}, opts...)
 	}
 	return a.c.SendMessage(ctx, peer, text, opts...)
 }
 
 // EditText implements types.API.
-func (a clientAPI) EditText(ctx context.Context, peer tg.InputPeerClass, id int, text string) (*types.Message, error) {
-	text, ents, err := ParseText(a.c.cfg.ParseMode, text)
-	if err != nil {
-		return nil, err
-	}
-	req := &tg.MessagesEditMessageRequest{Peer: peer, ID: int32(id), Message: tl.Some(text), Entities: a.c.inputEntities(ctx, ents)}
-	var res tg.UpdatesClassBox
-	if err := a.c.invoker().Invoke(ctx, req, &res); err != nil {
-		return nil, fmt.Errorf("mtgo: edit message: %w", err)
-	}
-	switch u := res.Updates.(type) {
-	case *tg.Updates:
-		return findSent(a, u.Updates, u.Users, u.Chats, 0)
-	case *tg.UpdatesCombined:
-		return findSent(a, u.Updates, u.Users, u.Chats, 0)
-	case *tg.UpdateShort:
-		return findSent(a, []tg.UpdateClass{u.Update}, nil, nil, 0)
-	}
-	return nil, ErrNoMessageUpdates
+func (a clientAPI) EditText(ctx context.Context, peer tg.InputPeerClass, id int, text string, opts ...EditOption) (*types.Message, error) {
+	return a.c.EditMessageText(ctx, peer, id, text, opts...)
 }
 
 // DeleteMessages implements types.API.

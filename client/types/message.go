@@ -5,16 +5,19 @@ import (
 	"time"
 
 	"github.com/mtgo-labs/mtgo/client/markup"
+	"github.com/mtgo-labs/mtgo/client/option"
 	"github.com/mtgo-labs/mtgo/tl/tg"
 )
 
 // API is what the bound methods of Message need from the client that created it. The client
 // implements it; tests may pass their own.
 type API interface {
-	// SendText sends text to peer, as a reply to message replyTo when it is not zero.
-	SendText(ctx context.Context, peer tg.InputPeerClass, text string, replyTo int) (*Message, error)
-	// EditText replaces the text of message id in peer.
-	EditText(ctx context.Context, peer tg.InputPeerClass, id int, text string) (*Message, error)
+	// SendText sends text to peer, as a reply to message replyTo when it is not zero, with
+	// the options of the client's SendMessage.
+	SendText(ctx context.Context, peer tg.InputPeerClass, text string, replyTo int, opts ...option.Send) (*Message, error)
+	// EditText replaces the text of message id in peer, with the options of the client's
+	// EditMessageText.
+	EditText(ctx context.Context, peer tg.InputPeerClass, id int, text string, opts ...option.Edit) (*Message, error)
 	// DeleteMessages deletes messages ids in peer for everyone.
 	DeleteMessages(ctx context.Context, peer tg.InputPeerClass, ids []int) error
 }
@@ -233,32 +236,34 @@ func (m *Message) target() (API, tg.InputPeerClass, error) {
 	return m.api, m.Chat.InputPeer(), nil
 }
 
-// Reply sends text to the message's chat as a reply to it.
-func (m *Message) Reply(ctx context.Context, text string) (*Message, error) {
+// Reply sends text to the message's chat as a reply to it; opts are the client's send
+// options (mtgo.WithParseMode, mtgo.WithReplyMarkup, ...).
+func (m *Message) Reply(ctx context.Context, text string, opts ...option.Send) (*Message, error) {
 	api, peer, err := m.target()
 	if err != nil {
 		return nil, err
 	}
-	return api.SendText(ctx, peer, text, m.ID)
+	return api.SendText(ctx, peer, text, m.ID, opts...)
 }
 
-// Answer sends text to the message's chat without replying to it.
-func (m *Message) Answer(ctx context.Context, text string) (*Message, error) {
+// Answer sends text to the message's chat without replying to it; opts as for Reply.
+func (m *Message) Answer(ctx context.Context, text string, opts ...option.Send) (*Message, error) {
 	api, peer, err := m.target()
 	if err != nil {
 		return nil, err
 	}
-	return api.SendText(ctx, peer, text, 0)
+	return api.SendText(ctx, peer, text, 0, opts...)
 }
 
 // Edit replaces the message's text. Only messages the account sent (or, in channels, may
-// edit) can be edited.
-func (m *Message) Edit(ctx context.Context, text string) (*Message, error) {
+// edit) can be edited;
+// opts are the client's edit options (mtgo.WithParseMode, mtgo.WithReplyMarkup, ...).
+func (m *Message) Edit(ctx context.Context, text string, opts ...option.Edit) (*Message, error) {
 	api, peer, err := m.target()
 	if err != nil {
 		return nil, err
 	}
-	return api.EditText(ctx, peer, m.ID, text)
+	return api.EditText(ctx, peer, m.ID, text, opts...)
 }
 
 // Delete deletes the message for everyone.

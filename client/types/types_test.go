@@ -9,6 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
+	"github.com/mtgo-labs/mtgo/client/option"
 	"github.com/mtgo-labs/mtgo/client/types"
 	"github.com/mtgo-labs/mtgo/tl"
 	"github.com/mtgo-labs/mtgo/tl/tg"
@@ -69,12 +70,12 @@ func TestNewUser(t *testing.T) {
 
 type fakeAPI struct{ sent []string }
 
-func (f *fakeAPI) SendText(_ context.Context, peer tg.InputPeerClass, text string, replyTo int) (*types.Message, error) {
+func (f *fakeAPI) SendText(_ context.Context, peer tg.InputPeerClass, text string, replyTo int, _ ...option.Send) (*types.Message, error) {
 	f.sent = append(f.sent, text)
 	return &types.Message{Text: text, ReplyToMessageID: replyTo}, nil
 }
 
-func (f *fakeAPI) EditText(_ context.Context, _ tg.InputPeerClass, id int, text string) (*types.Message, error) {
+func (f *fakeAPI) EditText(_ context.Context, _ tg.InputPeerClass, id int, text string, _ ...option.Edit) (*types.Message, error) {
 	return &types.Message{ID: id, Text: text}, nil
 }
 

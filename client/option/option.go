@@ -1,0 +1,154 @@
+// Package option is the vocabulary the client's message methods share: the option interfaces
+// and the parameters they set. Package mtgo builds the options (mtgo.WithReplyTo,
+// mtgo.WithParseMode, ...); package types takes them in Message.Reply and Message.Edit; the
+// client reads the collected parameters when it builds a request. Keeping the vocabulary here,
+// below both, lets every send-like and edit-like method take the same options without an
+// import cycle and without one option type per method.
+//
+// Two lists, one per kind of call:
+//
+//   - Send: calls that post a message (text, each media kind, albums, polls, dice, forwards,
+//     copies). Reply-to, topic, silent, schedule, protect, send-as, effect and caption live
+//     here only.
+//   - Edit: calls that change a message already sent (text, caption, media, reply markup).
+//
+// An option that means the same thing for both (parse mode, entities, reply markup, link
+// preview, media above text, schedule) implements both interfaces, so the compiler accepts
+// it in either list and rejects a send-only option passed to an edit.
+package option
+
+import (
+	"time"
+
+	"github.com/mtgo-labs/mtgo/tl/tg"
+)
+
+// Send configures a call that posts a message.
+type Send interface {
+	ApplySend(*SendParams)
+}
+
+// Edit configures a call that changes a message already sent.
+type Edit interface {
+	ApplyEdit(*EditParams)
+}
+
+// SendEdit is an option that works in both lists.
+type SendEdit interface {
+	Send
+	Edit
+}
+
+// Text says how a text or caption is read into entities.
+type Text struct {
+	// ParseMode overrides the client's Config.ParseMode when ParseModeSet.
+	ParseMode    int
+	ParseModeSet bool
+	// Entities, when set, are sent as they are and no parse mode applies.
+	Entities    []tg.MessageEntityClass
+	EntitiesSet bool
+}
+
+// Common holds the parameters both kinds of call take.
+type Common struct {
+	Text
+	// ReplyMarkup is the keyboard or the inline buttons attached to the message.
+	ReplyMarkup tg.ReplyMarkupClass
+	// NoWebpage turns the link preview off.
+	NoWebpage bool
+	// InvertMedia shows the media (or link preview) above the text.
+	InvertMedia bool
+	// Schedule, when not zero, schedules the message (or moves a scheduled one) to that time.
+	Schedule time.Time
+}
+
+// Reply names the message a new one answers.
+type Reply struct {
+	// MessageID is the message replied to; zero for no reply.
+	MessageID int
+	// Chat is the chat of that message when it is another chat than the one sent to, in any
+	// form ResolvePeer takes; nil for the same chat.
+	Chat any
+	// Quote is the part of the replied message's text to quote; empty for none.
+	Quote string
+}
+
+// SendParams is what the options of a send-like call set.
+type SendParams struct {
+	Common
+	// Reply is the message replied to.
+	Reply Reply
+	// TopicID is the forum topic (its first message id) to post in; zero for none.
+	TopicID int
+	// Silent sends without a notification sound.
+	Silent bool
+	// Protect forbids forwarding and saving the message.
+	Protect bool
+	// SendAs is the chat or channel to post as, in any form ResolvePeer takes; nil for the
+	// account itself.
+	SendAs any
+	// Effect is the id of the message effect to play; zero for none.
+	Effect int64
+	// Caption is the text of a media message; CaptionSet tells an empty caption from none.
+	Caption    string
+	CaptionSet bool
+	// PaidStars is the price in Stars the sender agrees to pay where the recipient charges
+	// for messages; zero for none.
+	PaidStars int64
+}
+
+// EditParams is what the options of an edit-like call set.
+type EditParams struct {
+	Common
+}
+
+// CollectSend applies opts in order to a zero SendParams; later options win. Nil options are
+// skipped.
+func CollectSend(opts []Send) SendParams {
+	var p SendParams
+	for _, o := range opts {
+		if o != nil {
+			o.ApplySend(&p)
+		}
+	}
+	return p
+}
+
+// CollectEdit applies opts in order to a zero EditParams; later options win. Nil options are
+// skipped.
+func CollectEdit(opts []Edit) EditParams {
+	var p EditParams
+	for _, o := range opts {
+		if o != nil {
+			o.ApplyEdit(&p)
+		}
+	}
+	return p
+}
+
+// CommonFunc is a SendEdit built from a function over the parameters both calls share.
+type CommonFunc func(*Common)
+
+// ApplySend implements Send.
+func (f CommonFunc) ApplySend(p *SendParams) { f(&p.Common) }
+
+// ApplyEdit implements Edit.
+func (f CommonFunc) ApplyEdit(p *EditParams) { f(&p.Common) }
+
+// SendFunc is a Send built from a function.
+type SendFunc func(*SendParams)
+
+// ApplySend implements Send.
+func (f SendFunc) ApplySend(p *SendParams) { f(p) }
+
+// EditFunc is an Edit built from a function.
+type EditFunc func(*EditParams)
+
+// ApplyEdit implements Edit.
+func (f EditFunc) ApplyEdit(p *EditParams) { f(p) }
+
+var (
+	_ SendEdit = CommonFunc(nil)
+	_ Send     = SendFunc(nil)
+	_ Edit     = EditFunc(nil)
+)

@@ -1,0 +1,118 @@
+package mtgo
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/mtgo-labs/mtgo/client/option"
+	"github.com/mtgo-labs/mtgo/tl"
+	"github.com/mtgo-labs/mtgo/tl/tg"
+)
+
+// outgoing is what the options of a send-like call come to in TL terms. Every send-like
+// request (sendMessage, sendMedia, sendMultiMedia, forwardMessages, ...) takes its fields from
+// one of these, so an option is resolved in one place whatever the method.
+type outgoing struct {
+	replyTo     tg.InputReplyToClass
+	replyHeader tg.MessageReplyHeaderClass // what the server will show, for short answers
+	schedule    tl.Opt[int32]
+	sendAs      tg.InputPeerClass
+	effect      tl.Opt[int64]
+	paidStars   tl.Opt[int64]
+	markup      tg.ReplyMarkupClass
+	silent      bool
+	protect     bool
+	noWebpage   bool
+	invertMedia bool
+}
+
+// resolveSend turns send options into request fields, resolving the peers they name.
+func (c *Client) resolveSend(ctx context.Context, p option.SendParams) (outgoing, error) {
+	o := outgoing{
+		markup:      p.ReplyMarkup,
+		silent:      p.Silent,
+		protect:     p.Protect,
+		noWebpage:   p.NoWebpage,
+		invertMedia: p.InvertMedia,
+		schedule:    scheduleDate(p.Schedule.Unix(), p.Schedule.IsZero()),
+	}
+	if p.Effect != 0 {
+		o.effect = tl.Some(p.Effect)
+	}
+	if p.PaidStars != 0 {
+		o.paidStars = tl.Some(p.PaidStars)
+	}
+	if p.SendAs != nil {
+		as, err := c.ResolvePeer(ctx, p.SendAs)
+		if err != nil {
+			return o, fmt.Errorf("mtgo: send as: %w", err)
+		}
+		o.sendAs = as
+	}
+	if p.Reply.MessageID != 0 || p.TopicID != 0 {
+		in := &tg.InputReplyToMessage{ReplyToMsgID: int32(p.Reply.MessageID)}
+		hdr := &tg.MessageReplyHeader{}
+		if p.Reply.MessageID != 0 {
+			hdr.ReplyToMsgID = tl.Some(int32(p.Reply.MessageID))
+		}
+		if p.TopicID != 0 {
+			in.TopMsgID, hdr.ForumTopic = tl.Some(int32(p.TopicID)), true
+			if p.Reply.MessageID == 0 { // a plain post in a topic replies to its first message
+				in.ReplyToMsgID, hdr.ReplyToMsgID = int32(p.TopicID), tl.Some(int32(p.TopicID))
+			} else {
+				hdr.ReplyToTopID = tl.Some(int32(p.TopicID))
+			}
+		}
+		if p.Reply.Chat != nil {
+			chat, err := c.ResolvePeer(ctx, p.Reply.Chat)
+			if err != nil {
+				return o, fmt.Errorf("mtgo: reply to: %w", err)
+			}
+			in.ReplyToPeerID = chat
+			hdr.ReplyToPeerID = inputToPeer(chat, c.selfID())
+		}
+		if p.Reply.Quote != "" {
+			in.QuoteText = tl.Some(p.Reply.Quote)
+			hdr.Quote, hdr.QuoteText = true, tl.Some(p.Reply.Quote)
+		}
+		o.replyTo, o.replyHeader = in, hdr
+	}
+	return o, nil
+}
+
+// scheduleDate is the schedule_date of a request: absent for "now".
+func scheduleDate(unix int64, now bool) tl.Opt[int32] {
+	if now {
+		return tl.Opt[int32]{}
+	}
+	return tl.Some(int32(unix))
+}
+
+// toMessage copies the fields into messages.sendMessage.
+func (o *outgoing) toMessage(r *tg.MessagesSendMessageRequest) {
+	r.ReplyTo, r.ScheduleDate, r.SendAs, r.Effect, r.AllowPaidStars = o.replyTo, o.schedule, o.sendAs, o.effect, o.paidStars
+	r.ReplyMarkup, r.Silent, r.Noforwards, r.NoWebpage, r.InvertMedia = o.markup, o.silent, o.protect, o.noWebpage, o.invertMedia
+}
+
+// toMedia copies the fields into messages.sendMedia (a media message has no link preview).
+func (o *outgoing) toMedia(r *tg.MessagesSendMediaRequest) {
+	r.ReplyTo, r.ScheduleDate, r.SendAs, r.Effect, r.AllowPaidStars = o.replyTo, o.schedule, o.sendAs, o.effect, o.paidStars
+	r.ReplyMarkup, r.Silent, r.Noforwards, r.InvertMedia = o.markup, o.silent, o.protect, o.invertMedia
+}
+
+// messageText reads text with the options' parse mode (Config.ParseMode by default) or takes
+// their entities as they are, and turns mentions of cached users into input mentions.
+func (c *Client) messageText(ctx context.Context, text string, t option.Text) (string, []tg.MessageEntityClass, error) {
+	ents := t.Entities
+	if !t.EntitiesSet {
+		mode := c.cfg.ParseMode
+		if t.ParseModeSet {
+			mode = t.ParseMode
+		}
+		var err error
+		if text, ents, err = ParseText(mode, text); err != nil {
+			return "", nil, err
+		}
+	}
+	return text, c.inputEntities(ctx, ents), nil
+}
