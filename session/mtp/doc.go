@@ -15,7 +15,8 @@
 //     bodies, invokeAfterMsg for ordered calls;
 //   - inbound checks: auth_key_id and msg_key (package crypto), session_id, msg_id parity, a
 //     replay window, message time (>30 s in the future or >300 s in the past once the clock is
-//     synced), containers not nested, gzip_packed unpacked with a cap;
+//     synced), containers not nested, gzip_packed unpacked with a cap per value and a budget
+//     per packet;
 //   - rpc_result routing by req_msg_id, rpc_error reported with its code and message, results
 //     nobody waits for dropped; acks batched by count and delay;
 //   - bad_msg_notification codes 16, 17 (clock corrected), 32, 33 (seqno corrected), 48 (salt)

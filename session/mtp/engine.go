@@ -9,6 +9,11 @@ import (
 	"github.com/mtgo-labs/mtgo/crypto"
 )
 
+// UnpackBudgetFactor is the default decompression budget of one received packet in multiples of
+// Config.MaxMessageSize: room for a couple of large gzip_packed answers in one container, while
+// a packet of hundreds of small, highly compressed items costs at most this much inflating.
+const UnpackBudgetFactor = 2
+
 // CallID names a call of the loop that owns the Engine. Zero means "no call".
 type CallID uint64
 
@@ -38,6 +43,10 @@ type Config struct {
 	// MaxMessageSize bounds a single outgoing body and an unpacked incoming one
 	// (default 16 MiB).
 	MaxMessageSize int
+	// MaxUnpackedPerPacket bounds the bytes all gzip_packed values of one received packet may
+	// inflate to together (default UnpackBudgetFactor × MaxMessageSize, at least
+	// MaxMessageSize). A gzip_packed value past the budget is rejected without inflating it.
+	MaxUnpackedPerPacket int
 	// MaxContainerBytes bounds the payload of one outgoing container (default 512 KiB).
 	MaxContainerBytes int
 	// MaxContainerMessages bounds the messages in one outgoing container (default 1020).
@@ -88,6 +97,8 @@ func (c *Config) setDefaults() {
 		}
 	}
 	def(&c.MaxMessageSize, 16<<20)
+	def(&c.MaxUnpackedPerPacket, UnpackBudgetFactor*c.MaxMessageSize)
+	c.MaxUnpackedPerPacket = max(c.MaxUnpackedPerPacket, c.MaxMessageSize)
 	def(&c.MaxContainerBytes, 512<<10)
 	def(&c.MaxContainerMessages, 1020)
 	def(&c.GzipThreshold, 16<<10)
@@ -210,6 +221,8 @@ type Engine struct {
 	disconnectAt time.Time
 	running      map[int64]struct{} // requests handed up and not answered yet
 	newSession   bool
+
+	unpackLeft int // decompression budget left in the packet being received
 
 	events  []Event
 	sentIDs []CallID

@@ -32,6 +32,7 @@ func (e *Engine) Receive(now time.Time, packet []byte) ([]Event, error) {
 
 // receivePlain processes a decrypted message: salt, session_id, msg_id, seqno, length, body.
 func (e *Engine) receivePlain(now time.Time, plain []byte) {
+	e.unpackLeft = e.cfg.MaxUnpackedPerPacket
 	if len(plain) < innerHeaderSize {
 		e.drop("short message", 0)
 		return
@@ -284,18 +285,27 @@ func (e *Engine) onContainer(now time.Time, msgID int64, body []byte) {
 	}
 }
 
-// unpack returns the object inside a gzip_packed body, bounded by Config.MaxMessageSize.
+// unpack returns the object inside a gzip_packed body, bounded by Config.MaxMessageSize and by
+// what is left of the packet's budget (Config.MaxUnpackedPerPacket). The budget is charged with
+// the inflated size, or with the whole allowance when inflating fails, since a stream that lies
+// about its size may have cost that much.
 func (e *Engine) unpack(body []byte) ([]byte, error) {
+	if e.unpackLeft <= 0 {
+		return nil, fmt.Errorf("%w: the packet's decompression budget of %d bytes is spent", ErrUnpack, e.cfg.MaxUnpackedPerPacket)
+	}
 	var b tl.Buffer
 	b.ResetTo(body[4:])
 	data, err := b.Bytes()
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrUnpack, err)
 	}
-	inner, err := tl.Gunzip(nil, data, e.cfg.MaxMessageSize)
+	allowed := min(e.cfg.MaxMessageSize, e.unpackLeft)
+	inner, err := tl.Gunzip(nil, data, allowed)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrUnpack, err)
+		e.unpackLeft -= allowed
+		return nil, fmt.Errorf("%w: %d bytes allowed (packet budget %d): %w", ErrUnpack, allowed, e.cfg.MaxUnpackedPerPacket, err)
 	}
+	e.unpackLeft -= len(inner)
 	if len(inner) < 4 || len(inner)%4 != 0 {
 		return nil, fmt.Errorf("%w: unpacked %d bytes", ErrUnpack, len(inner))
 	}
