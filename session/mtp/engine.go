@@ -222,7 +222,7 @@ type Engine struct {
 	running      map[int64]struct{} // requests handed up and not answered yet
 	newSession   bool
 
-	unpackLeft int // decompression budget left in the packet being received
+	unpacked int // bytes gzip_packed values of the packet being received inflated to
 
 	events  []Event
 	sentIDs []CallID

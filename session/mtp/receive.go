@@ -32,7 +32,7 @@ func (e *Engine) Receive(now time.Time, packet []byte) ([]Event, error) {
 
 // receivePlain processes a decrypted message: salt, session_id, msg_id, seqno, length, body.
 func (e *Engine) receivePlain(now time.Time, plain []byte) {
-	e.unpackLeft = e.cfg.MaxUnpackedPerPacket
+	e.unpacked = 0
 	if len(plain) < innerHeaderSize {
 		e.drop("short message", 0)
 		return
@@ -290,7 +290,8 @@ func (e *Engine) onContainer(now time.Time, msgID int64, body []byte) {
 // the inflated size, or with the whole allowance when inflating fails, since a stream that lies
 // about its size may have cost that much.
 func (e *Engine) unpack(body []byte) ([]byte, error) {
-	if e.unpackLeft <= 0 {
+	left := e.cfg.MaxUnpackedPerPacket - e.unpacked
+	if left <= 0 {
 		return nil, fmt.Errorf("%w: the packet's decompression budget of %d bytes is spent", ErrUnpack, e.cfg.MaxUnpackedPerPacket)
 	}
 	var b tl.Buffer
@@ -299,13 +300,13 @@ func (e *Engine) unpack(body []byte) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrUnpack, err)
 	}
-	allowed := min(e.cfg.MaxMessageSize, e.unpackLeft)
+	allowed := min(e.cfg.MaxMessageSize, left)
 	inner, err := tl.Gunzip(nil, data, allowed)
 	if err != nil {
-		e.unpackLeft -= allowed
+		e.unpacked += allowed
 		return nil, fmt.Errorf("%w: %d bytes allowed (packet budget %d): %w", ErrUnpack, allowed, e.cfg.MaxUnpackedPerPacket, err)
 	}
-	e.unpackLeft -= len(inner)
+	e.unpacked += len(inner)
 	if len(inner) < 4 || len(inner)%4 != 0 {
 		return nil, fmt.Errorf("%w: unpacked %d bytes", ErrUnpack, len(inner))
 	}
