@@ -39,7 +39,7 @@ func (k Kind) String() string {
 
 // Pool hands out RPC invokers per data center (consumer interface; the client implements it).
 // dc 0 names the account's home data center. An invoker must report rpc_error answers as
-// *session.RPCError (possibly wrapped) and must not apply its own flood-wait or migration
+// *rpcerr.Error (possibly wrapped) and must not apply its own flood-wait or migration
 // policy: the transfer loops handle FLOOD_WAIT, FILE_MIGRATE and FILE_REFERENCE_EXPIRED per
 // part. Invokers are used from several goroutines at once.
 type Pool interface {
@@ -102,9 +102,10 @@ type Options struct {
 	// RetryDelay is the first pause before repeating a failed part, doubled on each repeat
 	// (default 100 ms).
 	RetryDelay time.Duration
-	// MaxFloodWait is the longest FLOOD_WAIT a part sleeps through; a longer one fails the
-	// transfer (default 1 minute).
-	MaxFloodWait time.Duration
+	// FloodSleepThreshold is the longest FLOOD_WAIT a part sleeps through before repeating; a
+	// longer one fails the transfer with ErrFloodWait. Default 10 s, the default of the
+	// client's Config.SleepThreshold (which the client passes here); negative never sleeps.
+	FloodSleepThreshold time.Duration
 	// DisableCDN stops asking for CDN redirects (cdn_supported is not sent).
 	DisableCDN bool
 	// Rand supplies upload file ids (default crypto/rand).

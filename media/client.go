@@ -12,10 +12,12 @@ import (
 
 // Defaults of Options.
 const (
-	DefaultWorkers      = 4
-	DefaultRetries      = 5
-	DefaultRetryDelay   = 100 * time.Millisecond
-	DefaultMaxFloodWait = time.Minute
+	DefaultWorkers    = 4
+	DefaultRetries    = 5
+	DefaultRetryDelay = 100 * time.Millisecond
+	// DefaultFloodSleepThreshold is the default of Options.FloodSleepThreshold, the same as
+	// the client's default Config.SleepThreshold.
+	DefaultFloodSleepThreshold = 10 * time.Second
 	// maxFloods bounds the flood waits one part sleeps through.
 	maxFloods = 16
 	// maxMoves bounds the data center migrations, CDN redirects and reference refreshes of one
@@ -55,8 +57,8 @@ func New(pool Pool, opt Options) *Client {
 	if opt.RetryDelay <= 0 {
 		opt.RetryDelay = DefaultRetryDelay
 	}
-	if opt.MaxFloodWait <= 0 {
-		opt.MaxFloodWait = DefaultMaxFloodWait
+	if opt.FloodSleepThreshold == 0 {
+		opt.FloodSleepThreshold = DefaultFloodSleepThreshold
 	}
 	if opt.Rand == nil {
 		opt.Rand = rand.Reader

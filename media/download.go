@@ -327,13 +327,13 @@ func (d *download) fetch(ctx context.Context, ch Chunk, buf []byte) (data []byte
 		if err == nil {
 			return data, attempts, nil
 		}
-		v, wait, dc := judge(ctx, err)
+		v, why := judge(ctx, err)
 		switch {
 		case v == migrate && src.cdn == nil:
-			if err := d.move(src.gen, func(s *source) { s.dc = dc }); err != nil {
+			if err := d.move(src.gen, func(s *source) { s.dc = why.DC }); err != nil {
 				return nil, attempts, err
 			}
-			d.c.log.Debug("download migrated", "dc", dc)
+			d.c.log.Debug("download migrated", "dc", why.DC)
 		case v == refresh && src.cdn == nil:
 			if rerr := d.refreshLocation(ctx, src, err); rerr != nil {
 				return nil, attempts, rerr
@@ -344,7 +344,7 @@ func (d *download) fetch(ctx context.Context, ch Chunk, buf []byte) (data []byte
 			}
 			d.c.log.Debug("cdn token expired, asking the master again")
 		default:
-			if err := p.again(ctx, v, wait, err); err != nil {
+			if err := p.again(ctx, v, why, err); err != nil {
 				return nil, attempts, err
 			}
 		}

@@ -46,7 +46,7 @@ var (
 	// ErrTooManyMigrations reports a transfer bounced between data centers or CDN tokens more
 	// often than allowed.
 	ErrTooManyMigrations = errors.New("media: too many migrations")
-	// ErrFloodWait reports a FLOOD_WAIT longer than Options.MaxFloodWait.
+	// ErrFloodWait reports a FLOOD_WAIT longer than Options.FloodSleepThreshold.
 	ErrFloodWait = errors.New("media: flood wait too long")
 )
 

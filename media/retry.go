@@ -7,8 +7,8 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/mtgo-labs/mtgo/session"
 	"github.com/mtgo-labs/mtgo/tl"
+	"github.com/mtgo-labs/mtgo/tl/rpcerr"
 )
 
 // verdict is what a transfer loop does after a failed call.
@@ -23,43 +23,44 @@ const (
 	cdnToken                // the CDN file token is no longer valid: ask the master again
 )
 
-// judge classifies err. A cancelled context always fails.
-func judge(ctx context.Context, err error) (v verdict, wait time.Duration, dc int) {
+// judge classifies err: rpcerr.Classify's decision, refined by what only a transfer knows
+// (file references, CDN tokens, which migrations apply to files). A cancelled context always
+// fails.
+func judge(ctx context.Context, err error) (verdict, rpcerr.Decision) {
 	if ctx.Err() != nil || errors.Is(err, context.Canceled) {
-		return fail, 0, 0
+		return fail, rpcerr.Decision{}
 	}
-	rpc, ok := session.AsRPCError(err)
-	if !ok {
+	d := rpcerr.Classify(err)
+	if d.Err == nil {
 		var fatal *fatalError
 		var decode *tl.DecodeError
 		if errors.As(err, &fatal) || errors.As(err, &decode) || errors.Is(err, ErrChunkTooLarge) {
-			return fail, 0, 0 // a malformed answer is not fixed by asking again
+			return fail, d // a malformed answer is not fixed by asking again
 		}
-		return retry, 0, 0 // lost connection, timeout of one attempt, ...
+		return retry, d // lost connection, timeout of one attempt, ...
 	}
-	if d, ok := rpc.FloodWait(); ok {
-		return flood, d, 0
-	}
-	if rpc.Type == "FILE_MIGRATE" {
-		if dc, ok := rpc.MigrateDC(); ok {
-			return migrate, 0, dc
-		}
-	}
-	switch rpc.Type {
+	switch d.Err.Type {
 	case "FILE_REFERENCE_EXPIRED", "FILE_REFERENCE_X_EXPIRED", "FILE_REFERENCE_INVALID":
-		return refresh, 0, 0
+		return refresh, d
 	case "FILE_TOKEN_INVALID", "CDN_UPLOAD_TIMEOUT":
-		return cdnToken, 0, 0
+		return cdnToken, d
 	}
-	if rpc.Temporary() {
-		return retry, 0, 0
+	switch d.Action {
+	case rpcerr.ActionWait:
+		return flood, d
+	case rpcerr.ActionMigrate:
+		if d.Err.Type == "FILE_MIGRATE" {
+			return migrate, d
+		}
+	case rpcerr.ActionRetry:
+		return retry, d
 	}
-	return fail, 0, 0
+	return fail, d
 }
 
 // pacer counts the repeats of one part and sleeps before each: flood waits up to
-// Options.MaxFloodWait (at most maxFloods of them) and transient failures with a doubling
-// backoff (at most Options.Retries).
+// Options.FloodSleepThreshold (at most maxFloods of them) and transient failures with a
+// doubling backoff (at most Options.Retries).
 type pacer struct {
 	opt      *Options
 	log      *slog.Logger
@@ -69,14 +70,14 @@ type pacer struct {
 
 // again handles the flood and retry verdicts: it sleeps and returns nil when the part should
 // be repeated, and the error to fail the part with otherwise (err for other verdicts).
-func (p *pacer) again(ctx context.Context, v verdict, wait time.Duration, err error) error {
+func (p *pacer) again(ctx context.Context, v verdict, d rpcerr.Decision, err error) error {
 	switch {
-	case v == flood && wait > p.opt.MaxFloodWait:
-		return fmt.Errorf("%w: %s: %w", ErrFloodWait, wait, err)
+	case v == flood && !d.WaitWithin(p.opt.FloodSleepThreshold):
+		return fmt.Errorf("%w: %s: %w", ErrFloodWait, d.Wait, err)
 	case v == flood && p.floods < maxFloods:
 		p.floods++
-		p.log.Debug("flood wait", "wait", wait)
-		return sleep(ctx, wait)
+		p.log.Debug("flood wait", "wait", d.Wait)
+		return sleep(ctx, d.Wait)
 	case v == retry && p.failures < p.opt.Retries:
 		p.failures++
 		p.log.Debug("repeating after a failure", "failures", p.failures, "err", err)

@@ -21,7 +21,7 @@ import (
 
 	"github.com/mtgo-labs/mtgo/media"
 	"github.com/mtgo-labs/mtgo/media/mediatest"
-	"github.com/mtgo-labs/mtgo/session"
+	"github.com/mtgo-labs/mtgo/tl/rpcerr"
 	"github.com/mtgo-labs/mtgo/tl/tg"
 )
 
@@ -260,7 +260,7 @@ func TestUploadPartFailsForGood(t *testing.T) {
 	if in != nil {
 		t.Fatalf("an InputFile came back with the error: %#v", in)
 	}
-	if !errors.Is(err, &session.RPCError{Code: 500}) {
+	if !errors.Is(err, &rpcerr.Error{Code: 500}) {
 		t.Fatalf("cause lost: %v", err)
 	}
 	// Final errors are not repeated.
@@ -276,7 +276,7 @@ func TestUploadPartFailsForGood(t *testing.T) {
 func TestFloodWaitRespected(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		srv := mediatest.New(mediatest.Options{})
-		c := media.New(srv.Pool(), media.Options{Workers: 2})
+		c := media.New(srv.Pool(), media.Options{Workers: 2, FloodSleepThreshold: time.Minute})
 		data := randomData(2<<20, 6)
 		srv.Fail("upload.saveFilePart", 1, 1, mediatest.RPCError(420, "FLOOD_WAIT_30"))
 		start := time.Now()
@@ -284,7 +284,7 @@ func TestFloodWaitRespected(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if el := time.Since(start); el < 30*time.Second || el > 31*time.Second {
+		if el := time.Since(start); el != 30*time.Second {
 			t.Fatalf("upload took %s, want the 30 s flood wait", el)
 		}
 		if _, err := srv.Uploaded(in); err != nil {
@@ -296,16 +296,64 @@ func TestFloodWaitRespected(t *testing.T) {
 		if _, err := c.Download(context.Background(), srv.Location(f), io.Discard); err != nil {
 			t.Fatal(err)
 		}
-		if el := time.Since(start); el < 5*time.Second {
+		if el := time.Since(start); el != 5*time.Second {
 			t.Fatalf("download took %s, want the 5 s flood wait", el)
 		}
-		// A wait beyond MaxFloodWait fails instead of sleeping.
-		srv.Fail("upload.saveFilePart", -1, 1, mediatest.RPCError(420, "FLOOD_WAIT_3600"))
-		_, err = c.Upload(context.Background(), bytes.NewReader(data), int64(len(data)), "x")
-		if !errors.Is(err, media.ErrFloodWait) {
-			t.Fatalf("long flood wait: %v", err)
-		}
 	})
+}
+
+// The flood limit is Options.FloodSleepThreshold (the client passes its SleepThreshold): a
+// wait up to it is slept through, a longer one fails at once, and a negative threshold never
+// sleeps.
+func TestFloodSleepThreshold(t *testing.T) {
+	tests := []struct {
+		name      string
+		threshold time.Duration // Options.FloodSleepThreshold
+		wait      int           // FLOOD_WAIT_X
+		slept     time.Duration // time the transfer took (in the synctest bubble)
+		fails     bool
+	}{
+		{"default, below", 0, 9, 9 * time.Second, false},
+		{"default, at", 0, 10, 10 * time.Second, false},
+		{"default, above", 0, 11, 0, true},
+		{"default, an hour", 0, 3600, 0, true},
+		{"raised", 2 * time.Minute, 90, 90 * time.Second, false},
+		{"lowered", time.Second, 2, 0, true},
+		{"never", -1, 0, 0, true},
+		{"never, long", -1, 30, 0, true},
+	}
+	for _, tt := range tests {
+		for _, op := range []string{"upload", "download"} {
+			t.Run(tt.name+"/"+op, func(t *testing.T) {
+				synctest.Test(t, func(t *testing.T) {
+					srv := mediatest.New(mediatest.Options{})
+					c := media.New(srv.Pool(), media.Options{Workers: 2, FloodSleepThreshold: tt.threshold})
+					data := randomData(3<<20, 6)
+					flood := mediatest.RPCError(420, fmt.Sprintf("FLOOD_WAIT_%d", tt.wait))
+					start := time.Now()
+					var err error
+					if op == "upload" {
+						srv.Fail("upload.saveFilePart", 1, 1, flood)
+						_, err = c.Upload(context.Background(), bytes.NewReader(data), int64(len(data)), "x")
+					} else {
+						f := srv.AddFile(data)
+						srv.FailOffset("upload.getFile", 1<<20, 1, flood)
+						_, err = c.Download(context.Background(), srv.Location(f), io.Discard)
+					}
+					if el := time.Since(start); el != tt.slept {
+						t.Errorf("took %s, want %s", el, tt.slept)
+					}
+					if tt.fails {
+						if !errors.Is(err, media.ErrFloodWait) || !errors.Is(err, &rpcerr.Error{Type: "FLOOD_WAIT"}) {
+							t.Fatalf("err = %v, want ErrFloodWait wrapping the FLOOD_WAIT", err)
+						}
+					} else if err != nil {
+						t.Fatal(err)
+					}
+				})
+			})
+		}
+	}
 }
 
 func TestDownloadPartRetried(t *testing.T) {
@@ -757,7 +805,7 @@ func TestOptionsDefaults(t *testing.T) {
 	got := media.New(nil, media.Options{}).Options()
 	got.Rand = nil
 	want := media.Options{Workers: 4, PartSize: 512 << 10, ChunkSize: 1 << 20, MaxParts: 4000, Retries: 5,
-		RetryDelay: 100 * time.Millisecond, MaxFloodWait: time.Minute}
+		RetryDelay: 100 * time.Millisecond, FloodSleepThreshold: 10 * time.Second}
 	if d := cmp.Diff(want, got, cmp.FilterPath(func(p cmp.Path) bool { return p.String() == "Logger" }, cmp.Ignore())); d != "" {
 		t.Fatal(d)
 	}

@@ -334,8 +334,8 @@ func (u *uploader) send(ctx context.Context, j job) (attempts int, err error) {
 		if err == nil {
 			err = errFalse
 		}
-		v, wait, _ := judge(ctx, err)
-		if err := p.again(ctx, v, wait, err); err != nil {
+		v, why := judge(ctx, err)
+		if err := p.again(ctx, v, why, err); err != nil {
 			return attempts, err
 		}
 	}

@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/mtgo-labs/mtgo/session"
+	"github.com/mtgo-labs/mtgo/tl/rpcerr"
 	"github.com/mtgo-labs/mtgo/tl/tg"
 )
 
@@ -440,7 +440,7 @@ func notFound(format string, args ...any) error {
 // the channel-access errors) also matches ErrPeerNotFound; other errors keep only their cause.
 func serverError(err error, format string, args ...any) error {
 	what := fmt.Sprintf(format, args...)
-	var rpc *session.RPCError
+	var rpc *rpcerr.Error
 	if errors.As(err, &rpc) && (rpc.Code == 400 || rpc.Type == "CHANNEL_PRIVATE" || rpc.Type == "CHANNEL_PUBLIC_GROUP_NA") {
 		return fmt.Errorf("peers: %s: %w: %w", what, ErrPeerNotFound, err)
 	}

@@ -10,8 +10,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/mtgo-labs/mtgo/session"
 	"github.com/mtgo-labs/mtgo/tl"
+	"github.com/mtgo-labs/mtgo/tl/rpcerr"
 	"github.com/mtgo-labs/mtgo/tl/tg"
 )
 
@@ -41,7 +41,7 @@ func (f *fakeAPI) wait(ctx context.Context) error {
 	}
 }
 
-func rpcErr(code int, msg string) error { return session.ParseRPCError(code, msg) }
+func rpcErr(code int, msg string) error { return rpcerr.Parse(code, msg) }
 
 func (f *fakeAPI) ContactsResolveUsername(ctx context.Context, req *tg.ContactsResolveUsernameRequest) (*tg.ContactsResolvedPeer, error) {
 	if err := f.wait(ctx); err != nil {
@@ -220,13 +220,13 @@ func TestResolveNotFound(t *testing.T) {
 		also    error // another error the result must match, if any
 		notFind bool  // the result must NOT match ErrPeerNotFound
 	}{
-		{name: "unknown username", in: "nobody_here", also: &session.RPCError{Type: "USERNAME_NOT_OCCUPIED"}},
+		{name: "unknown username", in: "nobody_here", also: &rpcerr.Error{Type: "USERNAME_NOT_OCCUPIED"}},
 		{name: "answer without the peer", in: "liar_liar"},
-		{name: "unknown phone", in: "+1 555 0199", also: &session.RPCError{Type: "PHONE_NOT_OCCUPIED"}},
+		{name: "unknown phone", in: "+1 555 0199", also: &rpcerr.Error{Type: "PHONE_NOT_OCCUPIED"}},
 		{name: "empty user", in: int64(8)},
-		{name: "invalid channel", in: int64(-1000000000013), also: &session.RPCError{Type: "CHANNEL_INVALID"}},
+		{name: "invalid channel", in: int64(-1000000000013), also: &rpcerr.Error{Type: "CHANNEL_INVALID"}},
 		{name: "invite outsider", in: "t.me/joinchat/outsider"},
-		{name: "invite invalid", in: "t.me/+nope", also: &session.RPCError{Type: "INVITE_HASH_INVALID"}},
+		{name: "invite invalid", in: "t.me/+nope", also: &rpcerr.Error{Type: "INVITE_HASH_INVALID"}},
 		{name: "bad username", in: "bad name!", also: ErrInvalidQuery},
 		{name: "sticker link", in: "t.me/addstickers/x", also: ErrUnsupportedLink},
 		{name: "zero id", in: int64(0), also: ErrInvalidQuery},

@@ -9,7 +9,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/mtgo-labs/mtgo/session"
+	"github.com/mtgo-labs/mtgo/tl/rpcerr"
 	"github.com/mtgo-labs/mtgo/tl/tg"
 )
 
@@ -61,7 +61,7 @@ func isInaccessible(err error) bool {
 	if errors.Is(err, errNoAccessHash) {
 		return true
 	}
-	var rpc *session.RPCError
+	var rpc *rpcerr.Error
 	if !errors.As(err, &rpc) {
 		return false
 	}

@@ -23,8 +23,8 @@ import (
 	"time"
 
 	"github.com/mtgo-labs/mtgo/media"
-	"github.com/mtgo-labs/mtgo/session"
 	"github.com/mtgo-labs/mtgo/tl"
+	"github.com/mtgo-labs/mtgo/tl/rpcerr"
 	"github.com/mtgo-labs/mtgo/tl/tg"
 )
 
@@ -265,7 +265,7 @@ func (s *Server) addFault(f *fault) {
 }
 
 // RPCError returns the error an rpc_error answer with code and message becomes.
-func RPCError(code int, message string) error { return session.ParseRPCError(code, message) }
+func RPCError(code int, message string) error { return rpcerr.Parse(code, message) }
 
 // Pool returns the server as a media.Pool.
 func (s *Server) Pool() media.Pool {

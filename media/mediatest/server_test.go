@@ -10,7 +10,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/mtgo-labs/mtgo/media"
-	"github.com/mtgo-labs/mtgo/session"
+	"github.com/mtgo-labs/mtgo/tl/rpcerr"
 	"github.com/mtgo-labs/mtgo/tl/tg"
 )
 
@@ -39,7 +39,7 @@ func TestUsage(t *testing.T) {
 }
 
 func rpcType(err error) string {
-	if e, ok := session.AsRPCError(err); ok {
+	if e, ok := rpcerr.As(err); ok {
 		return e.Message
 	}
 	return "not rpc: " + errString(err)
@@ -148,7 +148,7 @@ func TestFaultsAndMigration(t *testing.T) {
 	var res tg.UploadFileClassBox
 	req := &tg.UploadGetFileRequest{Location: s.Location(f).Input, Limit: 4096}
 	err := s.Invoker(2, media.KindMedia).Invoke(ctx, req, &res)
-	if dc, ok := session.MigrateDC(err); !ok || dc != 4 {
+	if dc, ok := rpcerr.MigrateDC(err); !ok || dc != 4 {
 		t.Fatalf("err = %v", err)
 	}
 	s.Fail("upload.getFile", -1, 2, RPCError(500, "X"))

@@ -12,8 +12,8 @@ import (
 	"math/rand/v2"
 	"sync"
 
-	"github.com/mtgo-labs/mtgo/session"
 	"github.com/mtgo-labs/mtgo/tl"
+	"github.com/mtgo-labs/mtgo/tl/rpcerr"
 	"github.com/mtgo-labs/mtgo/tl/tg"
 )
 
@@ -281,10 +281,10 @@ func (s *Server) ChannelDifference(id int64, pts, limit int32) (tg.UpdatesChanne
 	defer s.mu.Unlock()
 	c, ok := s.channels[id]
 	if !ok {
-		return nil, session.ParseRPCError(400, "CHANNEL_INVALID")
+		return nil, rpcerr.Parse(400, "CHANNEL_INVALID")
 	}
 	if c.private {
-		return nil, session.ParseRPCError(400, "CHANNEL_PRIVATE")
+		return nil, rpcerr.Parse(400, "CHANNEL_PRIVATE")
 	}
 	n := s.Limit
 	if limit > 0 && int(limit) < n {
@@ -340,7 +340,7 @@ func (s *Server) UpdatesGetChannelDifference(ctx context.Context, req *tg.Update
 	}
 	in, ok := req.Channel.(*tg.InputChannel)
 	if !ok || in.AccessHash != in.ChannelID*7 {
-		return nil, session.ParseRPCError(400, "CHANNEL_INVALID")
+		return nil, rpcerr.Parse(400, "CHANNEL_INVALID")
 	}
 	return s.ChannelDifference(in.ChannelID, req.Pts, req.Limit)
 }
