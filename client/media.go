@@ -22,7 +22,11 @@ import (
 // options of package media (ranges, part sizes); Upload and Download below cover the
 // common cases.
 func (c *Client) Media() *media.Client {
-	opt := media.Options{Workers: max(c.cfg.MaxConcurrentTransmissions, 1), Logger: c.Log.Slog().With("module", "media")}
+	opt := media.Options{
+		Workers:             max(c.cfg.MaxConcurrentTransmissions, 1),
+		FloodSleepThreshold: c.cfg.SleepThreshold, // one flood limit for Invoke and transfers
+		Logger:              c.Log.Slog().With("module", "media"),
+	}
 	if me := c.Me(); me != nil && me.IsPremium {
 		opt.MaxParts = media.PremiumMaxParts
 	}
