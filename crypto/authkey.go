@@ -2,9 +2,13 @@ package crypto
 
 import (
 	"crypto/sha1"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"log/slog"
 	"math/big"
+
+	"github.com/mtgo-labs/mtgo/crypto/redact"
 )
 
 // AuthKey is a 2048-bit MTProto authorization key together with its identifier.
@@ -50,3 +54,24 @@ func AuxHash(authKey *AuthKey) [8]byte {
 	copy(out[:], sum[:8])
 	return out
 }
+
+// redacted is the printable form of k: its id (sent in clear in every packet), never its value.
+func (k AuthKey) redacted() redact.Fields {
+	value := redact.Mark
+	if k.IsZero() {
+		value = "zero"
+	}
+	return redact.Of("crypto.AuthKey", slog.String("ID", hex.EncodeToString(k.ID[:])), slog.String("Value", value))
+}
+
+// String describes k by its id; the key itself is never printed.
+func (k AuthKey) String() string { return k.redacted().String() }
+
+// GoString is String: %#v must not print the key either.
+func (k AuthKey) GoString() string { return k.redacted().String() }
+
+// Format implements fmt.Formatter so that no verb prints the key.
+func (k AuthKey) Format(s fmt.State, verb rune) { k.redacted().Format(s, verb) }
+
+// LogValue implements slog.LogValuer: the id, the key redacted.
+func (k AuthKey) LogValue() slog.Value { return k.redacted().LogValue() }

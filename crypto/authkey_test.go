@@ -3,8 +3,12 @@ package crypto
 import (
 	"bytes"
 	"crypto/sha1"
+	"encoding/hex"
 	"math/big"
+	"strings"
 	"testing"
+
+	"github.com/mtgo-labs/mtgo/crypto/redact"
 )
 
 func TestNewAuthKeyFromInt(t *testing.T) {
@@ -45,5 +49,24 @@ func TestSide(t *testing.T) {
 	}
 	if Client.Other() != Server || Server.Other() != Client || Client.x() != 0 || Server.x() != 8 {
 		t.Fatal("Side.Other or x")
+	}
+}
+
+// TestAuthKeyRedacted: no fmt verb and no slog handler prints the key, alone or inside a
+// struct, by value or by pointer.
+func TestAuthKeyRedacted(t *testing.T) {
+	var v [256]byte
+	for i := range v {
+		v[i] = byte(i*37 + 11)
+	}
+	k := NewAuthKey(v)
+	type holder struct{ Key AuthKey }
+	for _, x := range []any{k, &k, holder{k}, []AuthKey{k}} {
+		if err := redact.Check(x, k.Value[:]); err != nil {
+			t.Error(err)
+		}
+	}
+	if got := k.String(); !strings.Contains(got, hex.EncodeToString(k.ID[:])) {
+		t.Errorf("String = %q, want the key id", got)
 	}
 }

@@ -1,0 +1,70 @@
+package redact
+
+import (
+	"encoding/base64"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	"strings"
+	"testing"
+)
+
+var secret = []byte{0x9c, 0x41, 0xe7, 0x03, 0x5a, 0xb2, 0x6d, 0xf0, 0x18, 0xc5}
+
+func TestLeak(t *testing.T) {
+	tests := []struct {
+		name, text, want string
+	}{
+		{name: "clean", text: "key [redacted 10 bytes]"},
+		{name: "raw", text: "x" + string(secret[3:7]) + "y", want: "raw"},
+		{name: "hex", text: "key=" + hex.EncodeToString(secret[2:8]), want: "hex"},
+		{name: "upper hex", text: strings.ToUpper(hex.EncodeToString(secret)), want: "hex"},
+		{name: "decimal", text: fmt.Sprint(secret), want: "decimal"},
+		{name: "base64", text: base64.StdEncoding.EncodeToString(secret), want: "base64"},
+		{name: "base64 shifted", text: base64.URLEncoding.EncodeToString(secret[1:]), want: "base64"},
+		{name: "base64 shifted twice", text: base64.RawStdEncoding.EncodeToString(secret[2:]), want: "base64"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			form, ok := Leak(tt.text, secret)
+			if form != tt.want || ok != (tt.want != "") {
+				t.Errorf("Leak = %q, %v; want %q", form, ok, tt.want)
+			}
+		})
+	}
+}
+
+type holder struct {
+	Name string
+	Key  []byte
+}
+
+func (h holder) redacted() Fields {
+	return Of("redact.holder", slog.String("Name", h.Name), slog.String("Key", Bytes(h.Key)))
+}
+func (h holder) String() string                { return h.redacted().String() }
+func (h holder) GoString() string              { return h.redacted().String() }
+func (h holder) Format(s fmt.State, verb rune) { h.redacted().Format(s, verb) }
+func (h holder) LogValue() slog.Value          { return h.redacted().LogValue() }
+
+type plain struct{ Key []byte }
+
+func TestCheck(t *testing.T) {
+	h := holder{Name: "n", Key: secret}
+	if err := Check(h, secret); err != nil {
+		t.Error(err)
+	}
+	if err := Check(&h, secret); err != nil {
+		t.Error(err)
+	}
+	if got, want := h.String(), "redact.holder{Name:n Key:[redacted 10 bytes]}"; got != want {
+		t.Errorf("String = %q, want %q", got, want)
+	}
+	err := Check(plain{Key: secret}, secret)
+	if err == nil {
+		t.Fatal("a struct without redaction passed")
+	}
+	if _, ok := Leak(err.Error(), secret); ok {
+		t.Errorf("Check's error leaks the secret: %v", err)
+	}
+}
