@@ -31,6 +31,12 @@ var (
 	ErrBadPartSize = errors.New("media: invalid part size")
 	// ErrBadRange reports a download range that is empty or negative.
 	ErrBadRange = errors.New("media: invalid range")
+	// ErrLimitInvalid reports an upload.getFile limit Telegram refuses (LIMIT_INVALID); see
+	// CheckChunk.
+	ErrLimitInvalid = errors.New("media: getFile limit invalid")
+	// ErrOffsetInvalid reports an upload.getFile offset Telegram refuses for its limit
+	// (OFFSET_INVALID); see CheckChunk.
+	ErrOffsetInvalid = errors.New("media: getFile offset invalid")
 	// ErrChunkTooLarge reports a server answer with more bytes than requested.
 	ErrChunkTooLarge = errors.New("media: chunk larger than requested")
 	// ErrCDNHashMismatch reports a CDN part whose SHA-256 differs from the master data

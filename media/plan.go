@@ -39,8 +39,42 @@ func CheckPartSize(p int) error {
 // CheckChunkSize reports whether n is a valid upload.getFile limit for aligned requests: a
 // multiple of 4 KiB that divides 1 MiB, which makes it a power of two from 4 KiB to 1 MiB.
 func CheckChunkSize(n int) error {
-	if n < MinChunkSize || n > MaxChunkSize || bits.OnesCount(uint(n)) != 1 {
+	if !alignedLimit(int64(n)) {
 		return fmt.Errorf("%w: chunk size %d is not a power of two from 4 KiB to 1 MiB", ErrBadPartSize, n)
+	}
+	return nil
+}
+
+// alignedLimit reports whether n is a multiple of 4 KiB dividing 1 MiB.
+func alignedLimit(n int64) bool {
+	return n >= MinChunkSize && n <= MaxChunkSize && bits.OnesCount64(uint64(n)) == 1
+}
+
+// CheckChunk applies Telegram's rules for the window of one upload.getFile or
+// upload.getCdnFile request: limit at most 1 MiB and a multiple of 4 KiB that divides 1 MiB,
+// offset a multiple of limit; with precise, limit and offset need only be multiples of 1 KiB
+// (limit still at most 1 MiB), and the window must not cross a 1 MiB boundary. The error
+// wraps ErrLimitInvalid or ErrOffsetInvalid, which Telegram answers with LIMIT_INVALID and
+// OFFSET_INVALID. It is the one copy of these rules, used by the fake servers too.
+func CheckChunk(offset int64, limit int32, precise bool) error {
+	n := int64(limit)
+	switch {
+	case n <= 0 || n > MaxChunkSize:
+		return fmt.Errorf("%w: %d bytes is not from 1 byte to 1 MiB", ErrLimitInvalid, n)
+	case offset < 0:
+		return fmt.Errorf("%w: negative offset %d", ErrOffsetInvalid, offset)
+	case precise && n%(1<<10) != 0:
+		return fmt.Errorf("%w: %d bytes is not a multiple of 1 KiB", ErrLimitInvalid, n)
+	case precise && offset%(1<<10) != 0:
+		return fmt.Errorf("%w: offset %d is not a multiple of 1 KiB", ErrOffsetInvalid, offset)
+	case precise && offset/MaxChunkSize != (offset+n-1)/MaxChunkSize:
+		return fmt.Errorf("%w: %d bytes at offset %d cross a 1 MiB boundary", ErrOffsetInvalid, n, offset)
+	case precise:
+		return nil
+	case !alignedLimit(n):
+		return fmt.Errorf("%w: %d bytes is not a power of two from 4 KiB to 1 MiB", ErrLimitInvalid, n)
+	case offset%n != 0:
+		return fmt.Errorf("%w: offset %d is not a multiple of the limit %d", ErrOffsetInvalid, offset, n)
 	}
 	return nil
 }

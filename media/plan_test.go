@@ -35,6 +35,45 @@ func TestCheckChunkSize(t *testing.T) {
 	}
 }
 
+func TestCheckChunk(t *testing.T) {
+	tests := []struct {
+		name    string
+		offset  int64
+		limit   int32
+		precise bool
+		want    error
+	}{
+		{"1 MiB at 0", 0, 1 << 20, false, nil},
+		{"512 KiB at 1 MiB", 1 << 20, 512 << 10, false, nil},
+		{"4 KiB at 4 KiB", 4096, 4096, false, nil},
+		{"far past any file", 1 << 40, 4096, false, nil},
+		{"limit zero", 0, 0, false, ErrLimitInvalid},
+		{"negative limit", 0, -4096, false, ErrLimitInvalid},
+		{"limit above 1 MiB", 0, 2 << 20, false, ErrLimitInvalid},
+		{"limit not a 4 KiB multiple", 0, 1000, false, ErrLimitInvalid},
+		{"limit not dividing 1 MiB", 0, 12 << 10, false, ErrLimitInvalid},
+		{"offset not a multiple of limit", 4096, 8192, false, ErrOffsetInvalid},
+		{"offset not a 4 KiB multiple", 1024, 4096, false, ErrOffsetInvalid},
+		{"negative offset", -4096, 4096, false, ErrOffsetInvalid},
+		{"negative offset and bad limit", -1, 0, false, ErrLimitInvalid},
+		{"precise 1 KiB", 1024, 1024, true, nil},
+		{"precise 3 KiB", 1024, 3072, true, nil},
+		{"precise up to 1 MiB", 1<<20 - 4096, 4096, true, nil},
+		{"precise whole MiB", 1 << 20, 1 << 20, true, nil},
+		{"precise crossing 1 MiB", 1<<20 - 1024, 2048, true, ErrOffsetInvalid},
+		{"precise offset not 1 KiB", 512, 1024, true, ErrOffsetInvalid},
+		{"precise limit not 1 KiB", 0, 1000, true, ErrLimitInvalid},
+		{"precise limit above 1 MiB", 0, 1<<20 + 1024, true, ErrLimitInvalid},
+		{"precise negative offset", -1024, 1024, true, ErrOffsetInvalid},
+	}
+	for _, tt := range tests {
+		err := CheckChunk(tt.offset, tt.limit, tt.precise)
+		if !errors.Is(err, tt.want) || (tt.want == nil) != (err == nil) {
+			t.Errorf("%s: CheckChunk(%d, %d, %v) = %v, want %v", tt.name, tt.offset, tt.limit, tt.precise, err, tt.want)
+		}
+	}
+}
+
 func TestPlanUpload(t *testing.T) {
 	const KiB, MiB = 1 << 10, 1 << 20
 	tests := []struct {
@@ -162,9 +201,11 @@ func TestChunkPlanProperties(t *testing.T) {
 			if !ok {
 				break
 			}
-			if c.Limit%4096 != 0 || (1<<20)%c.Limit != 0 || c.Offset%int64(c.Limit) != 0 ||
-				c.Offset/(1<<20) != (c.Offset+int64(c.Limit)-1)/(1<<20) {
-				t.Fatalf("chunk %+v breaks the getFile rules", c)
+			if err := CheckChunk(c.Offset, c.Limit, false); err != nil {
+				t.Fatalf("chunk %+v breaks the getFile rules: %v", c, err)
+			}
+			if err := CheckChunk(c.Offset, c.Limit, true); err != nil {
+				t.Fatalf("chunk %+v breaks the precise getFile rules: %v", c, err)
 			}
 			answer := file[min(c.Offset, size):min(c.Offset+int64(c.Limit), size)]
 			out, last, err := p.Trim(c, answer)

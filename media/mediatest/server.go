@@ -18,6 +18,7 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -32,7 +33,7 @@ import (
 const (
 	MaxPartSize    = 512 << 10
 	SmallFileLimit = 10 << 20
-	MaxChunk       = 1 << 20
+	MaxChunk       = media.MaxChunkSize
 	HashBlock      = 128 << 10
 	// hashesPerAnswer is how many block hashes upload.getCdnFileHashes returns at once.
 	hashesPerAnswer = 8
@@ -517,29 +518,13 @@ func (s *Server) Uploaded(in tg.InputFileClass) ([]byte, error) {
 	return out, nil
 }
 
-// CheckWindow applies upload.getFile's rules: limit a multiple of 4 KiB dividing 1 MiB and
-// offset a multiple of limit; with precise, multiples of 1 KiB, limit at most 1 MiB and no
-// crossing of a 1 MiB boundary.
+// CheckWindow applies upload.getFile's window rules (media.CheckChunk) and returns the
+// rpc_error Telegram answers a refused window with: LIMIT_INVALID or OFFSET_INVALID.
 func CheckWindow(offset int64, limit int32, precise bool) error {
-	if limit <= 0 || limit > MaxChunk {
+	switch err := media.CheckChunk(offset, limit, precise); {
+	case errors.Is(err, media.ErrLimitInvalid):
 		return errLimitInvalid
-	}
-	if offset < 0 {
-		return errOffsetInvalid
-	}
-	if precise {
-		if limit%1024 != 0 {
-			return errLimitInvalid
-		}
-		if offset%1024 != 0 || offset/MaxChunk != (offset+int64(limit)-1)/MaxChunk {
-			return errOffsetInvalid
-		}
-		return nil
-	}
-	if limit%4096 != 0 || MaxChunk%limit != 0 {
-		return errLimitInvalid
-	}
-	if offset%int64(limit) != 0 {
+	case err != nil:
 		return errOffsetInvalid
 	}
 	return nil
