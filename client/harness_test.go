@@ -13,22 +13,22 @@ import (
 
 	mtgo "github.com/mtgo-labs/mtgo/client"
 	"github.com/mtgo-labs/mtgo/crypto"
-	"github.com/mtgo-labs/mtgo/integration/teletest/services"
-	"github.com/mtgo-labs/mtgo/integration/teletest/world"
 	"github.com/mtgo-labs/mtgo/session"
+	"github.com/mtgo-labs/mtgo/teletest/services"
+	"github.com/mtgo-labs/mtgo/teletest/world"
 	"github.com/mtgo-labs/mtgo/tl"
 	"github.com/mtgo-labs/mtgo/tl/tg"
 )
 
 // This file holds a test harness that runs the client against the integration server's world
-// and method handlers (integration/teletest/services) through an in-memory SessionFactory:
+// and method handlers (teletest/services) through an in-memory SessionFactory:
 // every call is encoded, handed to the dispatcher as the network server would, and the answer
 // decoded, so the client's policy (login flows, flood waits, migrations, dispatch) is tested
 // against real Telegram semantics without sockets or crypto. The session layer itself is
 // covered by its own tests and by the end-to-end tests over the network server.
 //
-// The client module's tests import integration/teletest (never the reverse), so the two
-// modules may depend on each other without a package cycle.
+// The client module's tests import teletest, a module that never imports the client, so
+// there is no module cycle.
 
 // TestHarnessExample shows the harness: a world, a bot, a client logged in as that bot.
 func TestHarnessExample(t *testing.T) {

@@ -8,9 +8,9 @@ import (
 	"errors"
 	"testing"
 
-	"github.com/mtgo-labs/mtgo/integration/teletest"
-	"github.com/mtgo-labs/mtgo/integration/teletest/world"
 	"github.com/mtgo-labs/mtgo/media"
+	"github.com/mtgo-labs/mtgo/teletest"
+	"github.com/mtgo-labs/mtgo/teletest/world"
 	"github.com/mtgo-labs/mtgo/tl/tg"
 )
 

@@ -13,9 +13,9 @@ import (
 
 	mtgo "github.com/mtgo-labs/mtgo/client"
 	"github.com/mtgo-labs/mtgo/client/types"
-	"github.com/mtgo-labs/mtgo/integration/teletest"
-	"github.com/mtgo-labs/mtgo/integration/teletest/services"
 	"github.com/mtgo-labs/mtgo/media"
+	"github.com/mtgo-labs/mtgo/teletest"
+	"github.com/mtgo-labs/mtgo/teletest/services"
 	"github.com/mtgo-labs/mtgo/tl/tg"
 )
 

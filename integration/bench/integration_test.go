@@ -14,7 +14,7 @@ import (
 	"github.com/gotd/td/tgtest/services"
 	"github.com/gotd/td/tgtest/services/config"
 
-	"github.com/mtgo-labs/mtgo/integration/teletest"
+	"github.com/mtgo-labs/mtgo/teletest"
 )
 
 // BenchmarkTestServer compares the two in-process test servers with the same client: gotd's

@@ -30,10 +30,10 @@ import (
 	"time"
 
 	"github.com/mtgo-labs/mtgo/crypto"
-	"github.com/mtgo-labs/mtgo/integration/teletest"
-	"github.com/mtgo-labs/mtgo/integration/teletest/world"
 	"github.com/mtgo-labs/mtgo/session"
 	sessionstrings "github.com/mtgo-labs/mtgo/session/strings"
+	"github.com/mtgo-labs/mtgo/teletest"
+	"github.com/mtgo-labs/mtgo/teletest/world"
 	"github.com/mtgo-labs/mtgo/tl"
 	"github.com/mtgo-labs/mtgo/tl/tg"
 )

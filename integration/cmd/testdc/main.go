@@ -18,9 +18,9 @@ import (
 	"sync"
 	"syscall"
 
-	"github.com/mtgo-labs/mtgo/integration/teletest"
-	"github.com/mtgo-labs/mtgo/integration/teletest/services"
-	"github.com/mtgo-labs/mtgo/integration/teletest/world"
+	"github.com/mtgo-labs/mtgo/teletest"
+	"github.com/mtgo-labs/mtgo/teletest/services"
+	"github.com/mtgo-labs/mtgo/teletest/world"
 	"github.com/mtgo-labs/mtgo/tl"
 	"github.com/mtgo-labs/mtgo/tl/tg"
 )

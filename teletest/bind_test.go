@@ -1,0 +1,119 @@
+package teletest
+
+import (
+	"context"
+	crand "crypto/rand"
+	"encoding/binary"
+	"testing"
+	"time"
+
+	"github.com/mtgo-labs/mtgo/session/exchange"
+	"github.com/mtgo-labs/mtgo/teletest/world"
+	"github.com/mtgo-labs/mtgo/tl"
+	"github.com/mtgo-labs/mtgo/tl/tg"
+	"github.com/mtgo-labs/mtgo/transport"
+)
+
+// rpcAnswer reads until the rpc_result for msgID and returns the result object (or
+// rpc_error) it carries.
+func (r *rawClient) rpcAnswer(msgID int64) []byte {
+	r.tb.Helper()
+	for {
+		for _, m := range r.readRaw(1) {
+			if m.id() == idRPCResult && int64(binary.LittleEndian.Uint64(m.body[4:])) == msgID {
+				return m.body[12:]
+			}
+		}
+	}
+}
+
+// rpcErrorMessage returns the message of an rpc_error object, "" for anything else.
+func rpcErrorMessage(obj []byte) string {
+	var b tl.Buffer
+	b.ResetTo(obj)
+	var e tg.RpcError
+	if binary.LittleEndian.Uint32(obj) != 0x2144ca19 || e.Decode(&b) != nil {
+		return ""
+	}
+	return e.ErrorMessage
+}
+
+// TestBindTempAuthKey: a client with a permanent key runs a second exchange for a temporary
+// key on the same connection, binds it with auth.bindTempAuthKey, and from then on acts as
+// the permanent key's account. Binding twice or under a permanent key fails as on Telegram.
+func TestBindTempAuthKey(t *testing.T) {
+	cl := startCluster(t, Config{DCs: 1})
+	r := rawDial(t, cl.Addr(1), transport.ClientOptions{})
+	r.exchange(cl, 1)
+	perm := r.key
+	u, err := cl.World().CreateUser(world.UserSpec{FirstName: "Perm", Phone: "99911"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cl.World().Authorize(world.KeyID(perm.ID), u.ID); err != nil {
+		t.Fatal(err)
+	}
+
+	// A binding under the permanent key itself is refused.
+	seq := int32(1)
+	call := func(req tl.Encoder, msgID int64) []byte {
+		t.Helper()
+		r.write(r.sealRaw(r.salt, msgID, seq, encode(t, req)))
+		seq += 2
+		return r.rpcAnswer(msgID)
+	}
+	msgID := clientMsgID(0, 0)
+	if got := rpcErrorMessage(call(&tg.AuthBindTempAuthKeyRequest{PermAuthKeyID: exchange.KeyID(&perm), Nonce: 1, ExpiresAt: 1, EncryptedMessage: []byte{1}}, msgID)); got != ErrTempAuthKeyEmpty.Message {
+		t.Fatalf("binding under the permanent key: %q, want %s", got, ErrTempAuthKeyEmpty.Message)
+	}
+
+	res, err := exchange.RunClient(context.Background(), r.pc, exchange.ClientConfig{
+		Keys: cl.PublicKeys(), DC: 1, Temp: time.Hour, Rand: crand.Reader,
+	})
+	if err != nil {
+		t.Fatalf("temporary key exchange: %v", err)
+	}
+	r.key, r.salt, seq = res.AuthKey, res.ServerSalt, 1
+
+	bind := func(msgID, innerMsgID, nonce int64) []byte {
+		t.Helper()
+		expires := time.Now().Add(time.Hour).Truncate(time.Second)
+		enc, err := exchange.BindMessage(exchange.Bind{
+			Perm: &perm, Temp: &r.key, Nonce: nonce, TempSessionID: rawSessionID,
+			ExpiresAt: expires, MsgID: innerMsgID,
+		}, crand.Reader)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return call(&tg.AuthBindTempAuthKeyRequest{
+			PermAuthKeyID: exchange.KeyID(&perm), Nonce: nonce, ExpiresAt: int32(expires.Unix()), EncryptedMessage: enc,
+		}, msgID)
+	}
+	// Before binding, the temporary key has no account.
+	if got := rpcErrorMessage(call(&tg.UsersGetUsersRequest{ID: []tg.InputUserClass{&tg.InputUserSelf{}}}, clientMsgID(0, 1))); got == "" {
+		t.Fatal("users.getUsers under an unbound temporary key succeeded")
+	}
+	// A binding whose encrypted_message names another msg_id is refused.
+	msgID = clientMsgID(0, 2)
+	if got := rpcErrorMessage(bind(msgID, msgID+4, 7)); got != ErrEncryptedMessageInvalid.Message {
+		t.Fatalf("binding with a foreign msg_id: %q, want %s", got, ErrEncryptedMessageInvalid.Message)
+	}
+	msgID = clientMsgID(0, 3)
+	if got := bind(msgID, msgID, 8); binary.LittleEndian.Uint32(got) != tg.BoolTrueTypeID {
+		t.Fatalf("bind answered %#x (%q)", binary.LittleEndian.Uint32(got), rpcErrorMessage(got))
+	}
+	users := call(&tg.UsersGetUsersRequest{ID: []tg.InputUserClass{&tg.InputUserSelf{}}}, clientMsgID(0, 4))
+	var b tl.Buffer
+	b.ResetTo(users)
+	var v tg.UserClassVector
+	if err := v.Decode(&b); err != nil || len(v.Elems) != 1 {
+		t.Fatalf("users.getUsers after binding: %v (%q)", err, rpcErrorMessage(users))
+	}
+	if self, ok := v.Elems[0].(*tg.User); !ok || self.ID != u.ID || !self.Self {
+		t.Fatalf("self after binding: %+v, want user %d", v.Elems[0], u.ID)
+	}
+	msgID = clientMsgID(0, 5)
+	if got := rpcErrorMessage(bind(msgID, msgID, 9)); got != ErrTempAuthKeyAlreadyBound.Message {
+		t.Fatalf("second binding: %q, want %s", got, ErrTempAuthKeyAlreadyBound.Message)
+	}
+}

@@ -1,0 +1,527 @@
+package teletest
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"sync"
+	"time"
+
+	"github.com/mtgo-labs/mtgo/crypto"
+	"github.com/mtgo-labs/mtgo/session/exchange"
+	"github.com/mtgo-labs/mtgo/session/mtp"
+	"github.com/mtgo-labs/mtgo/teletest/services"
+	"github.com/mtgo-labs/mtgo/tl"
+	"github.com/mtgo-labs/mtgo/transport"
+)
+
+// Transport error codes the server sends in place of a packet before closing a connection.
+const (
+	// CodeAuthKeyNotFound (-404) answers a packet under an auth key the data center does not
+	// know, one that does not decrypt, or anything else that cannot be read at the packet level.
+	CodeAuthKeyNotFound int32 = -404
+	// CodeFlood (-429) answers a connection over the data center's limit, or a fault.
+	CodeFlood int32 = -429
+)
+
+// TransportError is why the server closed a connection with a transport error code.
+type TransportError struct {
+	// Code is the code sent (CodeAuthKeyNotFound, CodeFlood, or one chosen by a fault).
+	Code int32
+	// Err says what was wrong with the connection's input.
+	Err error
+}
+
+// Error implements error.
+func (e *TransportError) Error() string {
+	return fmt.Sprintf("teletest: closing with transport error %d: %v", e.Code, e.Err)
+}
+
+// Unwrap returns the cause.
+func (e *TransportError) Unwrap() error { return e.Err }
+
+// Errors that close a connection with a transport error code.
+var (
+	// ErrUnknownAuthKey reports a packet under an auth key this data center does not hold.
+	ErrUnknownAuthKey = errors.New("teletest: unknown auth key")
+	// ErrShortPacket reports a packet too short to carry an auth_key_id.
+	ErrShortPacket = errors.New("teletest: packet shorter than its header")
+	// ErrRefused reports a connection refused by a fault or the connection limit.
+	ErrRefused = errors.New("teletest: connection refused")
+	// ErrFaultClosed reports a call answered by closing the connection (a fault).
+	ErrFaultClosed = errors.New("teletest: connection closed by a fault")
+)
+
+// delayedReply is an answer held back by a method delay fault.
+type delayedReply struct {
+	due   time.Time
+	msgID int64
+	body  []byte
+	err   *services.RPCError
+}
+
+// connCtxKey carries the *conn into handlers the network layer registers on the dispatcher.
+type connCtxKey struct{}
+
+// conn is one accepted client connection. One goroutine (serve) owns everything here; a
+// second one only reads packets and forwards them.
+type conn struct {
+	srv *Server
+	nc  net.Conn
+	pc  transport.Conn
+	log *slog.Logger
+
+	kicked   chan struct{}
+	stopOnce sync.Once
+
+	x      keyExchange
+	key    *authKey
+	sess   *mtSession
+	eng    *mtp.Engine
+	caller *services.Caller
+
+	fresh   bool // the session is new: new_session_created is about to be sent
+	delayed []delayedReply
+	wbuf    []byte
+	ebuf    tl.Buffer // encodes results and updates
+	dbuf    tl.Buffer // decodes requests (its arena batches their allocations)
+	packets int       // packets received
+}
+
+// stop closes the connection from any goroutine: serve returns and everything is released.
+func (c *conn) stop() {
+	c.stopOnce.Do(func() {
+		close(c.kicked)
+		_ = c.nc.Close()
+	})
+}
+
+// serve runs the connection until it fails, ctx ends or stop is called.
+func (c *conn) serve(ctx context.Context) error {
+	pkts := make(chan []byte, 16)
+	rerr := make(chan error, 1)
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		c.read(pkts, rerr, done)
+	}()
+	defer func() {
+		close(done)
+		c.stop()
+		wg.Wait()
+		c.release()
+	}()
+	timer := time.NewTimer(time.Hour)
+	defer timer.Stop()
+	for {
+		if err := c.flush(); err != nil {
+			return err
+		}
+		c.arm(timer)
+		var ready <-chan struct{}
+		if c.sess != nil && c.sess.sub != nil {
+			ready = c.sess.sub.Ready()
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-c.kicked:
+			return nil
+		case err := <-rerr:
+			return c.fail(err)
+		case p := <-pkts:
+			if err := c.onPacket(ctx, p); err != nil {
+				return c.fail(err)
+			}
+		case <-ready:
+			c.pushUpdates()
+		case <-timer.C:
+			if err := c.onTimer(); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+// read forwards packets, each in a buffer of its own (requests decoded from it may be kept).
+func (c *conn) read(out chan<- []byte, errc chan<- error, done <-chan struct{}) {
+	idle := c.srv.cl.cfg.IdleTimeout
+	for {
+		if idle > 0 {
+			_ = c.nc.SetReadDeadline(time.Now().Add(idle))
+		}
+		p, err := c.pc.ReadPacket()
+		if err != nil {
+			var pe *transport.ProtocolError
+			if errors.As(err, &pe) {
+				// A 4-byte packet reads as a transport error code; from a client it is just a
+				// packet too short to mean anything.
+				err = &TransportError{Code: CodeAuthKeyNotFound, Err: fmt.Errorf("%w: 4 bytes", ErrShortPacket)}
+			}
+			errc <- fmt.Errorf("teletest: read: %w", err)
+			return
+		}
+		select {
+		case out <- append([]byte(nil), p...):
+		case <-done:
+			return
+		}
+	}
+}
+
+// fail sends the transport error code err carries, if any, and returns err.
+func (c *conn) fail(err error) error {
+	var te *TransportError
+	if errors.As(err, &te) {
+		c.writeError(te.Code)
+	}
+	return err
+}
+
+// writeError sends a transport error code in place of a packet.
+func (c *conn) writeError(code int32) {
+	if sc, ok := c.pc.(interface{ WriteError(int32) error }); ok {
+		_ = c.nc.SetWriteDeadline(time.Now().Add(time.Second))
+		_ = sc.WriteError(code)
+	}
+}
+
+// release gives back the session (with its subscription, which keeps queueing updates for
+// the client's next connection).
+func (c *conn) release() {
+	if c.sess != nil {
+		c.srv.sessions.detach(c.sess, c, c.srv.cl.now())
+		c.sess, c.eng = nil, nil
+	}
+}
+
+func (c *conn) now() time.Time { return c.srv.cl.now() }
+
+// onPacket routes one packet: unencrypted ones to the key exchange, the others to the session.
+func (c *conn) onPacket(ctx context.Context, p []byte) error {
+	c.packets++
+	if c.packets == 1 {
+		if code, ok := c.srv.cl.faults.refuse(c.srv.dc); ok {
+			return &TransportError{Code: code, Err: ErrRefused}
+		}
+	}
+	if len(p) < 8 {
+		return &TransportError{Code: CodeAuthKeyNotFound, Err: fmt.Errorf("%w: %d bytes", ErrShortPacket, len(p))}
+	}
+	if exchange.IsPlain(p) {
+		return c.onPlain(p)
+	}
+	now := c.now()
+	if c.key == nil || [8]byte(p[:8]) != c.key.key.ID {
+		if err := c.attach(ctx, [8]byte(p[:8]), p, now); err != nil {
+			return err
+		}
+	}
+	if salt := c.srv.keys.saltOf(c.key); c.eng.Salt(now) != salt {
+		c.eng.SetSalt(salt)
+	}
+	if l := c.layer(); l != 0 && l != Layer {
+		p = seqNoCompat(&c.key.key, p, c.srv.cl.rand)
+	}
+	events, err := c.eng.Receive(now, p)
+	if err != nil {
+		return &TransportError{Code: CodeAuthKeyNotFound, Err: err}
+	}
+	if sid := c.eng.SessionID(); sid != c.sess.key.id {
+		c.srv.sessions.rekey(c.sess, sid)
+		c.caller = c.newCaller(sid)
+		c.fresh = true
+	}
+	if c.fresh {
+		// new_session_created goes out in a packet of its own, ahead of any answer: gotd
+		// handles the messages of one container in order and blocks on new_session_created
+		// until the answer to its first call arrives, which must not sit behind it.
+		c.fresh = false
+		if err := c.flush(); err != nil {
+			return err
+		}
+	}
+	for _, ev := range events {
+		if ev.Kind == mtp.EventRequest {
+			if err := c.request(ctx, ev.MsgID, ev.Body); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// onPlain runs one step of a key exchange.
+func (c *conn) onPlain(p []byte) error {
+	reply, res, err := c.x.step(c.now(), p)
+	if err != nil {
+		return &TransportError{Code: CodeAuthKeyNotFound, Err: err}
+	}
+	if err := c.write(reply); err != nil {
+		return err
+	}
+	if res != nil {
+		c.srv.keys.add(res.AuthKey, res.ServerSalt, res.ExpiresAt)
+		c.log.Debug("auth key created", slog.Int64("key_id", exchange.KeyID(&res.AuthKey)), slog.Bool("temp", res.Temp()))
+	}
+	return nil
+}
+
+// attach switches the connection to the auth key id and to the session of packet p (whose
+// session_id is read by decrypting a copy).
+func (c *conn) attach(ctx context.Context, id [8]byte, p []byte, now time.Time) error {
+	k, ok := c.srv.keys.lookup(id, now)
+	if !ok {
+		return &TransportError{Code: CodeAuthKeyNotFound, Err: fmt.Errorf("%w: %#016x", ErrUnknownAuthKey, binary.LittleEndian.Uint64(id[:]))}
+	}
+	plain, err := crypto.DecryptMessage(nil, &k.key, crypto.Client, p)
+	if err != nil {
+		return &TransportError{Code: CodeAuthKeyNotFound, Err: err}
+	}
+	if len(plain) < 16 {
+		return &TransportError{Code: CodeAuthKeyNotFound, Err: ErrShortPacket}
+	}
+	sid := int64(binary.LittleEndian.Uint64(plain[8:]))
+	if c.sess != nil {
+		c.srv.sessions.detach(c.sess, c, now)
+		c.sess, c.eng = nil, nil
+	}
+	s, created, err := c.srv.sessions.attach(ctx, c, sessionKey{key: id, id: sid}, now, func() (*mtp.Engine, error) {
+		cfg := mtp.Config{
+			Side:       crypto.Server,
+			AuthKey:    k.key,
+			Salt:       c.srv.keys.saltOf(k),
+			TimeSynced: true,
+			Rand:       c.srv.cl.rand,
+			Logger:     c.log,
+		}
+		if tune := c.srv.cl.cfg.Engine; tune != nil {
+			tune(&cfg)
+		}
+		return mtp.New(cfg)
+	})
+	if err != nil {
+		return err
+	}
+	c.key, c.sess, c.eng = k, s, s.eng
+	c.fresh = created
+	c.eng.OnConnect(now)
+	c.caller = c.newCaller(sid)
+	c.resubscribe()
+	return nil
+}
+
+// newCaller describes the connection to the services for session sid.
+func (c *conn) newCaller(sid int64) *services.Caller {
+	return &services.Caller{DC: c.srv.dc, AuthKeyID: c.srv.keys.account(c.key), SessionID: sid}
+}
+
+// resubscribe makes the session's update subscription follow the account key of the caller.
+// Sessions of a CDN data center have no account and get no updates.
+func (c *conn) resubscribe() {
+	s := c.sess
+	if c.srv.cdn {
+		return
+	}
+	if s.sub != nil && s.sub.Key() == c.caller.AuthKeyID {
+		return
+	}
+	if s.sub != nil {
+		s.sub.Close()
+	}
+	s.sub = c.srv.cl.world.Subscribe(c.caller.AuthKeyID)
+}
+
+// request answers one client request through the dispatcher.
+func (c *conn) request(ctx context.Context, msgID int64, body []byte) (err error) {
+	if c.layer() == Layer170 {
+		body = upgradeRequest(body)
+	}
+	req, err := services.DecodeRequestWith(&c.dbuf, body)
+	if err != nil {
+		c.answer(msgID, nil, services.AsRPCError(err, c.log), 0)
+		return nil
+	}
+	if c.srv.cdn && !cdnAllows(req) {
+		c.answer(msgID, nil, services.ErrCDNMethodInvalid, 0)
+		return nil
+	}
+	method := innerMethod(req)
+	delay, code := c.srv.cl.faults.method(method)
+	if code != 0 {
+		// The call runs and its answer stays queued in the session: the connection breaks
+		// before it is written, and the client gets it on the connection it opens next.
+		defer func() {
+			if err == nil {
+				err = &TransportError{Code: code, Err: fmt.Errorf("%w: method %#08x", ErrFaultClosed, method)}
+			}
+		}()
+	}
+	hctx := services.WithMsgID(context.WithValue(ctx, connCtxKey{}, c), msgID)
+	res, err := c.srv.cl.disp.Handle(hctx, c.caller, req)
+	if l := c.caller.Layer(); l != 0 {
+		c.srv.keys.setLayer(c.key, l)
+	}
+	layer := c.layer()
+	if err != nil {
+		c.answer(msgID, nil, services.AsRPCError(err, c.log), delay)
+		return nil
+	}
+	out, err := c.encode(layer, res)
+	if err != nil {
+		c.answer(msgID, nil, services.AsRPCError(err, c.log), delay)
+		return nil
+	}
+	c.answer(msgID, out, nil, delay)
+	return nil
+}
+
+// layer returns the layer the client announced on this connection, or earlier under the same
+// key, 0 if none.
+func (c *conn) layer() int32 {
+	if l := c.caller.Layer(); l != 0 {
+		return l
+	}
+	return c.srv.keys.layerOf(c.key)
+}
+
+// encode encodes a result or update in the form the client's layer expects. The bytes live in
+// the connection's encode buffer until the next encode: callers that keep them copy them.
+func (c *conn) encode(layer int32, v tl.Encoder) ([]byte, error) {
+	c.ebuf.Reset()
+	if err := downgrade(layer, v).Encode(&c.ebuf); err != nil {
+		return nil, fmt.Errorf("teletest: encode %T: %w", v, err)
+	}
+	return c.ebuf.Buf, nil
+}
+
+// answer replies to msgID now or, with a delay fault, later.
+func (c *conn) answer(msgID int64, body []byte, rpcErr *services.RPCError, delay time.Duration) {
+	if delay > 0 {
+		body = bytes.Clone(body) // body may be the encode buffer
+		c.delayed = append(c.delayed, delayedReply{due: c.now().Add(delay), msgID: msgID, body: body, err: rpcErr})
+		return
+	}
+	if rpcErr != nil {
+		c.eng.ReplyError(msgID, rpcErr.Code, rpcErr.Message)
+		return
+	}
+	c.eng.Reply(msgID, body)
+}
+
+// pushUpdates sends the updates the world queued for the session's account.
+func (c *conn) pushUpdates() {
+	if c.eng == nil || c.sess.sub == nil {
+		return
+	}
+	layer := c.layer()
+	for _, u := range c.sess.sub.Take() {
+		body, err := c.encode(layer, u)
+		if err != nil {
+			c.log.Error("encode update", slog.Any("error", err))
+			continue
+		}
+		if err := c.eng.Push(bytes.Clone(body)); err != nil { // the engine keeps body
+			c.log.Error("push update", slog.Any("error", err))
+		}
+	}
+}
+
+// onTimer runs the engine's timers and sends the delayed answers that are due.
+func (c *conn) onTimer() error {
+	now := c.now()
+	kept := c.delayed[:0]
+	for _, d := range c.delayed {
+		if now.Before(d.due) {
+			kept = append(kept, d)
+			continue
+		}
+		if c.eng == nil {
+			continue
+		}
+		if d.err != nil {
+			c.eng.ReplyError(d.msgID, d.err.Code, d.err.Message)
+		} else {
+			c.eng.Reply(d.msgID, d.body)
+		}
+	}
+	clear(c.delayed[len(kept):])
+	c.delayed = kept
+	if c.eng == nil {
+		return nil
+	}
+	if _, err := c.eng.OnTimer(now); err != nil {
+		return fmt.Errorf("teletest: connection timer: %w", err)
+	}
+	return nil
+}
+
+// arm sets the timer to the earliest of the engine's deadline and the delayed answers.
+func (c *conn) arm(t *time.Timer) {
+	var d time.Time
+	if c.eng != nil {
+		d = c.eng.NextDeadline()
+	}
+	for _, r := range c.delayed {
+		if d.IsZero() || r.due.Before(d) {
+			d = r.due
+		}
+	}
+	if !t.Stop() {
+		select {
+		case <-t.C:
+		default:
+		}
+	}
+	if d.IsZero() {
+		return
+	}
+	t.Reset(max(d.Sub(c.now()), time.Millisecond))
+}
+
+// flush writes every packet the engine has ready.
+func (c *conn) flush() error {
+	if c.eng == nil {
+		return nil
+	}
+	now := c.now()
+	for c.eng.HasPending(now) {
+		pkt, _, err := c.eng.Flush(now, c.wbuf[:0])
+		if err != nil {
+			return fmt.Errorf("teletest: flush: %w", err)
+		}
+		if len(pkt) == 0 {
+			return nil
+		}
+		c.wbuf = pkt[:0]
+		if err := c.write(pkt); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// writeTimeout bounds one packet write: a client that stops reading is dropped.
+const writeTimeout = 30 * time.Second
+
+// write sends one packet, after the delay a fault asks for.
+func (c *conn) write(pkt []byte) error {
+	if d := c.srv.cl.faults.writeDelay(c.srv.dc); d > 0 {
+		select {
+		case <-time.After(d):
+		case <-c.kicked:
+			return net.ErrClosed
+		}
+	}
+	_ = c.nc.SetWriteDeadline(time.Now().Add(writeTimeout))
+	if err := c.pc.WritePacket(pkt); err != nil {
+		return fmt.Errorf("teletest: write: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,117 @@
+package teletest
+
+import (
+	"sync"
+	"time"
+
+	"github.com/mtgo-labs/mtgo/crypto"
+	"github.com/mtgo-labs/mtgo/teletest/world"
+)
+
+// authKey is one auth key a data center knows: created by a key exchange on that DC (auth keys
+// are per data center, as on Telegram).
+type authKey struct {
+	key crypto.AuthKey
+	// expires is when a temporary key stops being accepted; zero for a permanent key.
+	expires time.Time
+
+	// guarded by keyStore.mu
+	perm  world.KeyID // the permanent key a temporary one is bound to; zero when unbound
+	salt  int64       // the current server salt for this key
+	layer int32       // the last layer a connection under this key announced
+}
+
+// keyStore holds the auth keys of one data center.
+type keyStore struct {
+	mu   sync.Mutex
+	keys map[[8]byte]*authKey
+}
+
+func newKeyStore() *keyStore { return &keyStore{keys: make(map[[8]byte]*authKey)} }
+
+// add stores a new key with its first salt.
+func (s *keyStore) add(key crypto.AuthKey, salt int64, expires time.Time) *authKey {
+	k := &authKey{key: key, expires: expires, salt: salt}
+	s.mu.Lock()
+	s.keys[key.ID] = k
+	s.mu.Unlock()
+	return k
+}
+
+// taken reports whether id is in use (the exchange then answers dh_gen_retry).
+func (s *keyStore) taken(id [8]byte) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_, ok := s.keys[id]
+	return ok
+}
+
+// lookup returns the key with id if it exists and, for a temporary key, has not expired at now.
+func (s *keyStore) lookup(id [8]byte, now time.Time) (*authKey, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	k, ok := s.keys[id]
+	if !ok {
+		return nil, false
+	}
+	if !k.expires.IsZero() && !now.Before(k.expires) {
+		delete(s.keys, id)
+		return nil, false
+	}
+	return k, true
+}
+
+// account returns the key id the world knows the account by: the bound permanent key for a
+// temporary key, the key itself otherwise.
+func (s *keyStore) account(k *authKey) world.KeyID {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if k.perm != (world.KeyID{}) {
+		return k.perm
+	}
+	return world.KeyID(k.key.ID)
+}
+
+// bind binds the temporary key k to the permanent key perm.
+func (s *keyStore) bind(k *authKey, perm world.KeyID) {
+	s.mu.Lock()
+	k.perm = perm
+	s.mu.Unlock()
+}
+
+// saltOf returns k's current salt.
+func (s *keyStore) saltOf(k *authKey) int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return k.salt
+}
+
+// rotate gives every key a new salt drawn from next.
+func (s *keyStore) rotate(next func() int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, k := range s.keys {
+		k.salt = next()
+	}
+}
+
+// setLayer records the layer a connection under k announced.
+func (s *keyStore) setLayer(k *authKey, layer int32) {
+	s.mu.Lock()
+	k.layer = layer
+	s.mu.Unlock()
+}
+
+// layerOf returns the last layer announced under k, 0 if none.
+func (s *keyStore) layerOf(k *authKey) int32 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return k.layer
+}
+
+// len returns how many keys the store holds.
+func (s *keyStore) len() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.keys)
+}

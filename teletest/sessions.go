@@ -1,0 +1,170 @@
+package teletest
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/mtgo-labs/mtgo/session/mtp"
+	"github.com/mtgo-labs/mtgo/teletest/world"
+)
+
+// sessionKey names an MTProto session: the auth key it runs under and the client's session_id.
+type sessionKey struct {
+	key [8]byte
+	id  int64
+}
+
+// mtSession is the server's state of one MTProto session: the server-side mtp.Engine and the
+// world subscription for its account's updates. Both outlive connections, so a client
+// reconnecting with the same session_id keeps its replay window, gets no new_session_created
+// and receives the updates queued while it was away, as on Telegram.
+//
+// At most one connection owns a session at a time; only the owner's goroutine touches eng and
+// sub. A detached session's sub is closed only under sessionTable.mu, when it is forgotten.
+type mtSession struct {
+	key sessionKey
+	eng *mtp.Engine
+	sub *world.Subscription
+
+	// guarded by sessionTable.mu
+	owner    *conn
+	released chan struct{} // closed when owner lets go
+	lastUsed time.Time
+}
+
+// sessionTable holds the sessions of one data center.
+type sessionTable struct {
+	mu  sync.Mutex
+	m   map[sessionKey]*mtSession
+	max int           // detached sessions beyond this are forgotten, oldest first
+	ttl time.Duration // detached sessions idle this long are forgotten
+}
+
+func newSessionTable(max int, ttl time.Duration) *sessionTable {
+	return &sessionTable{m: make(map[sessionKey]*mtSession), max: max, ttl: ttl}
+}
+
+// forgetLocked drops a detached session and its subscription. The caller holds t.mu.
+func (t *sessionTable) forgetLocked(s *mtSession) {
+	if t.m[s.key] == s {
+		delete(t.m, s.key)
+	}
+	if s.owner == nil && s.sub != nil {
+		s.sub.Close()
+		s.sub = nil
+	}
+}
+
+// attach makes c the owner of the session k, creating it with newEngine if the server has not
+// seen it. A connection that owns it already is kicked and attach waits until it lets go (or
+// ctx ends, or c itself is kicked). created reports a new session.
+func (t *sessionTable) attach(ctx context.Context, c *conn, k sessionKey, now time.Time, newEngine func() (*mtp.Engine, error)) (s *mtSession, created bool, err error) {
+	for {
+		t.mu.Lock()
+		s = t.m[k]
+		if s == nil {
+			eng, err := newEngine()
+			if err != nil {
+				t.mu.Unlock()
+				return nil, false, err
+			}
+			t.evictLocked(now)
+			s = &mtSession{key: k, eng: eng}
+			t.m[k] = s
+			created = true
+		}
+		if s.owner == nil {
+			s.owner, s.released, s.lastUsed = c, make(chan struct{}), now
+			t.mu.Unlock()
+			return s, created, nil
+		}
+		prev, released := s.owner, s.released
+		t.mu.Unlock()
+		prev.stop()
+		select {
+		case <-released:
+		case <-c.kicked:
+			return nil, false, fmt.Errorf("teletest: connection closed while taking over session %#x", k.id)
+		case <-ctx.Done():
+			return nil, false, ctx.Err()
+		}
+	}
+}
+
+// detach lets go of s if c owns it. A session the table no longer holds (reset, replaced)
+// is forgotten for good.
+func (t *sessionTable) detach(s *mtSession, c *conn, now time.Time) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if s.owner != c {
+		return
+	}
+	s.owner, s.lastUsed = nil, now
+	close(s.released)
+	if t.m[s.key] != s {
+		t.forgetLocked(s)
+	}
+}
+
+// rekey moves s to the session id its engine adopted (a client may start a new session on a
+// live connection). A detached session already filed under the new id is replaced.
+func (t *sessionTable) rekey(s *mtSession, id int64) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.m[s.key] == s {
+		delete(t.m, s.key)
+	}
+	s.key.id = id
+	if old := t.m[s.key]; old != nil {
+		if old.owner != nil {
+			// Another connection runs a session with this id under the same key; keep both
+			// apart by leaving this one unfiled: it lives as long as its connection.
+			return
+		}
+		t.forgetLocked(old)
+	}
+	t.m[s.key] = s
+}
+
+// evictLocked forgets detached sessions idle for longer than the TTL, then the least recently
+// used detached ones while the table is full. The caller holds t.mu.
+func (t *sessionTable) evictLocked(now time.Time) {
+	if t.ttl > 0 {
+		for _, s := range t.m {
+			if s.owner == nil && now.Sub(s.lastUsed) > t.ttl {
+				t.forgetLocked(s)
+			}
+		}
+	}
+	for len(t.m) >= t.max {
+		var oldest *mtSession
+		for _, s := range t.m {
+			if s.owner == nil && (oldest == nil || s.lastUsed.Before(oldest.lastUsed)) {
+				oldest = s
+			}
+		}
+		if oldest == nil {
+			return // every session is in use
+		}
+		t.forgetLocked(oldest)
+	}
+}
+
+// len returns the number of sessions the table holds.
+func (t *sessionTable) len() int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return len(t.m)
+}
+
+// reset forgets every session. Connections that own one keep it until they close.
+func (t *sessionTable) reset() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for _, s := range t.m {
+		t.forgetLocked(s)
+	}
+	clear(t.m)
+}
