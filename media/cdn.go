@@ -89,6 +89,27 @@ func (h *CDNHashes) Missing(offset int64, n int) (int64, bool) {
 	return 0, false
 }
 
+// blockEnd reports whether a block of the hashes held starts at offset+n, following the
+// chain of blocks from offset: true when n bytes from offset end exactly where a block ends
+// (n = 0 included), false when they end inside the last block or the chain breaks.
+func (h *CDNHashes) blockEnd(offset int64, n int) bool {
+	pos, end := offset, offset+int64(n)
+	for pos < end {
+		fh, ok := h.byOffset[pos]
+		if !ok {
+			return false
+		}
+		pos += int64(fh.Limit)
+	}
+	return pos == end
+}
+
+// has reports whether a hash starts at offset: the file goes on there.
+func (h *CDNHashes) has(offset int64) bool {
+	_, ok := h.byOffset[offset]
+	return ok
+}
+
 // Verify checks the decrypted bytes data, which start at file offset offset, block by block.
 // A block without a hash fails with ErrCDNHashMissing, a differing one with a
 // *HashMismatchError. A hash spanning past data fails as a mismatch, except when final says

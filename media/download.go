@@ -476,7 +476,42 @@ func (d *download) fetchCDN(ctx context.Context, src source, ch Chunk, buf []byt
 	if err != nil {
 		return nil, fatal(err)
 	}
+	if final && d.plan.size < 0 {
+		if err := d.checkCDNEnd(ctx, src, ch.Offset, len(data)); err != nil {
+			return nil, err
+		}
+	}
 	return data, nil
+}
+
+// checkCDNEnd confirms that a short CDN answer of n bytes at offset ends the file, which the
+// download takes it to do when the size is unknown. An answer ending inside a block was just
+// verified against the master's hash of that whole last block, so the end is proven. One
+// ending where a block ends proves nothing (every block sent verifies), so the master is asked
+// for the hash of the block after it: if there is one, the CDN cut the file short.
+func (d *download) checkCDNEnd(ctx context.Context, src source, offset int64, n int) error {
+	cdn := src.cdn
+	end := offset + int64(n)
+	cdn.mu.RLock()
+	boundary, known := cdn.hashes.blockEnd(offset, n), cdn.hashes.has(end)
+	cdn.mu.RUnlock()
+	if !boundary {
+		return nil
+	}
+	if !known {
+		var hashes tg.FileHashVector
+		if err := d.master(ctx, src, &tg.UploadGetCdnFileHashesRequest{FileToken: cdn.token, Offset: end}, &hashes); err != nil {
+			return err
+		}
+		cdn.mu.Lock()
+		cdn.hashes.Add(hashes.Elems)
+		known = cdn.hashes.has(end)
+		cdn.mu.Unlock()
+	}
+	if known {
+		return fatal(fmt.Errorf("%w: the cdn ended the file at offset %d, the master data center has blocks after it", ErrSizeMismatch, end))
+	}
+	return nil
 }
 
 // master calls the file's own data center (CDN hashes and reuploads).

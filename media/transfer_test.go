@@ -594,6 +594,58 @@ func TestReferenceExpiredMidDownload(t *testing.T) {
 	}
 }
 
+// With an unknown size a short CDN answer ends the download only if the master data center
+// agrees: a CDN that stops serving on a hash boundary would otherwise cut the file silently,
+// since every block it did send verifies.
+func TestCDNUnknownSizeEnd(t *testing.T) {
+	tests := []struct {
+		name    string
+		size    int   // file size
+		cut     int64 // the CDN serves the file up to here; -1: all of it
+		known   bool  // Location.Size is given
+		want    error // nil: the whole file arrives
+		written int64 // bytes written before the error
+	}{
+		{"cut inside a chunk on a hash boundary", 3<<20 + 1000, 1<<20 + 256<<10, false, media.ErrSizeMismatch, 1 << 20},
+		{"cut on a chunk boundary", 3<<20 + 1000, 2 << 20, false, media.ErrSizeMismatch, 2 << 20},
+		{"cut at the start", 3<<20 + 1000, 0, false, media.ErrSizeMismatch, 0},
+		{"cut, size known", 3<<20 + 1000, 1<<20 + 256<<10, true, media.ErrSizeMismatch, 1 << 20},
+		{"ends on a hash boundary", 1<<20 + 256<<10, -1, false, nil, 0},
+		{"ends on a chunk boundary", 2 << 20, -1, false, nil, 0},
+		{"ends inside a block", 1<<20 + 1000, -1, false, nil, 0},
+		{"one block", 128 << 10, -1, false, nil, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := mediatest.New(mediatest.Options{})
+			data := randomData(tt.size, uint64(tt.size))
+			f := srv.AddFile(data, mediatest.ViaCDN(203))
+			if tt.cut >= 0 {
+				srv.TruncateCDN(f.ID, tt.cut)
+			}
+			loc := srv.Location(f)
+			if !tt.known {
+				loc.Size = 0
+			}
+			c := media.New(srv.Pool(), media.Options{Workers: 2})
+			var out bytes.Buffer
+			n, err := c.Download(context.Background(), loc, &out)
+			if tt.want == nil {
+				if err != nil || !bytes.Equal(out.Bytes(), data) {
+					t.Fatalf("got %d bytes, err %v; want the %d-byte file", n, err, len(data))
+				}
+				return
+			}
+			if !errors.Is(err, tt.want) {
+				t.Fatalf("got %d bytes, err %v; want %v", n, err, tt.want)
+			}
+			if n != tt.written || !bytes.Equal(out.Bytes(), data[:n]) {
+				t.Fatalf("wrote %d bytes, want the first %d", n, tt.written)
+			}
+		})
+	}
+}
+
 func TestCDN(t *testing.T) {
 	data := randomData(5<<20+1000, 15)
 	t.Run("good", func(t *testing.T) {

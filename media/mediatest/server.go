@@ -83,6 +83,7 @@ type File struct {
 	key, iv  []byte
 	token    []byte
 	tamper   map[int64]bool // CDN blocks (by offset) served corrupted
+	cut      int64          // CDN answers end at this offset; -1: at the end of the file
 	reupload int            // CDN answers still asking for a reupload
 }
 
@@ -124,7 +125,7 @@ func (s *Server) AddFile(data []byte, opts ...FileOption) *File {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.nextID++
-	f := &File{ID: s.nextID, AccessHash: s.nextID*7919 + 1, DC: s.opt.HomeDC, Data: data, ref: randBytes(8), tamper: map[int64]bool{}}
+	f := &File{ID: s.nextID, AccessHash: s.nextID*7919 + 1, DC: s.opt.HomeDC, Data: data, ref: randBytes(8), tamper: map[int64]bool{}, cut: -1}
 	for _, o := range opts {
 		o(f)
 	}
@@ -182,6 +183,16 @@ func (s *Server) TamperCDN(id int64, offset int64) {
 	defer s.mu.Unlock()
 	if f := s.files[id]; f != nil {
 		f.tamper[offset/HashBlock*HashBlock] = true
+	}
+}
+
+// TruncateCDN makes the CDN serve file id as if it ended at offset: answers stop there, and
+// those from offset on are empty. The master data center's hashes still cover the whole file.
+func (s *Server) TruncateCDN(id int64, offset int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if f := s.files[id]; f != nil {
+		f.cut = offset
 	}
 }
 
@@ -594,7 +605,11 @@ func (s *Server) getCdnFile(r *tg.UploadGetCdnFileRequest) (tl.Encoder, error) {
 		s.mu.Unlock()
 		return &tg.UploadCdnFileClassBox{UploadCdnFile: &tg.UploadCdnFileReuploadNeeded{RequestToken: append([]byte("re:"), f.token...)}}, nil
 	}
-	plain := window(f.Data, r.Offset, r.Limit)
+	served := f.Data
+	if f.cut >= 0 {
+		served = served[:min(f.cut, int64(len(served)))]
+	}
+	plain := window(served, r.Offset, r.Limit)
 	enc := make([]byte, len(plain))
 	iv := bytes.Clone(f.iv)
 	binary.BigEndian.PutUint32(iv[12:], uint32(r.Offset/16))
