@@ -114,3 +114,31 @@ func (b *Box) shortSentAlone(now time.Time, u *tg.UpdateShortSentMessage) {
 	}
 	b.startCommon(now, "updateShortSentMessage without its call")
 }
+
+// ExpandShort returns the tg.Updates that a short form (updateShort, updateShortMessage,
+// updateShortChatMessage) stands for, with full message objects, as the Manager delivers it,
+// for a client that dispatches updates without a Manager. self is the logged-in user; with 0
+// (unknown) an outgoing message has no sender rather than user 0. Anything else, nil values
+// included, is returned as it is.
+func ExpandShort(u tg.UpdatesClass, self int64) tg.UpdatesClass {
+	var up tg.UpdateClass
+	var date int32
+	switch s := u.(type) {
+	case *tg.UpdateShort:
+		if s != nil && s.Update != nil {
+			up, date = s.Update, s.Date
+		}
+	case *tg.UpdateShortMessage:
+		if s != nil {
+			up, date = shortMessage(s, self), s.Date
+		}
+	case *tg.UpdateShortChatMessage:
+		if s != nil {
+			up, date = shortChatMessage(s), s.Date
+		}
+	}
+	if up == nil {
+		return u
+	}
+	return &tg.Updates{Updates: []tg.UpdateClass{up}, Date: date}
+}
