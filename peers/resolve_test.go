@@ -6,6 +6,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
@@ -288,39 +289,36 @@ func TestResolveUsernameTTL(t *testing.T) {
 }
 
 func TestResolveSharesRequests(t *testing.T) {
-	r, api := newResolver(t, newClock())
-	api.gate = make(chan struct{})
-	ctx := context.Background()
-	const n = 8
-	var wg sync.WaitGroup
-	results := make([]tg.InputPeerClass, n)
-	errs := make([]error, n)
-	for i := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			results[i], errs[i] = r.Resolve(ctx, "chan_x")
-		}()
-	}
-	// Let every caller reach the request, then answer once.
-	deadline := time.Now().Add(5 * time.Second)
-	for api.calls.Load() == 0 && time.Now().Before(deadline) {
-		time.Sleep(time.Millisecond)
-	}
-	time.Sleep(20 * time.Millisecond)
-	close(api.gate)
-	wg.Wait()
-	for i := range n {
-		if errs[i] != nil {
-			t.Fatalf("caller %d: %v", i, errs[i])
+	synctest.Test(t, func(t *testing.T) {
+		r, api := newResolver(t, newClock())
+		api.gate = make(chan struct{})
+		ctx := context.Background()
+		const n = 8
+		var wg sync.WaitGroup
+		results := make([]tg.InputPeerClass, n)
+		errs := make([]error, n)
+		for i := range n {
+			wg.Go(func() { results[i], errs[i] = r.Resolve(ctx, "chan_x") })
 		}
-		if diff := cmp.Diff(tg.InputPeerClass(&tg.InputPeerChannel{ChannelID: 6, AccessHash: 60}), results[i]); diff != "" {
-			t.Fatalf("caller %d (-want +got):\n%s", i, diff)
+		// Every caller is now blocked: one in the request, the others waiting for its answer.
+		synctest.Wait()
+		if c := api.calls.Load(); c != 1 {
+			t.Errorf("%d concurrent resolutions made %d calls before the answer, want 1", n, c)
 		}
-	}
-	if c := api.calls.Load(); c != 1 {
-		t.Errorf("%d concurrent resolutions made %d calls, want 1", n, c)
-	}
+		close(api.gate)
+		wg.Wait()
+		for i := range n {
+			if errs[i] != nil {
+				t.Fatalf("caller %d: %v", i, errs[i])
+			}
+			if diff := cmp.Diff(tg.InputPeerClass(&tg.InputPeerChannel{ChannelID: 6, AccessHash: 60}), results[i]); diff != "" {
+				t.Fatalf("caller %d (-want +got):\n%s", i, diff)
+			}
+		}
+		if c := api.calls.Load(); c != 1 {
+			t.Errorf("%d concurrent resolutions made %d calls, want 1", n, c)
+		}
+	})
 }
 
 func TestResolveContext(t *testing.T) {
@@ -336,32 +334,44 @@ func TestResolveContext(t *testing.T) {
 
 // A waiter whose leader gave up because of its own context runs the request itself.
 func TestFlightRetriesAfterLeaderCancel(t *testing.T) {
-	var f flight[string, int]
-	leaderCtx, cancelLeader := context.WithCancel(context.Background())
-	started := make(chan struct{})
-	done := make(chan error, 1)
-	go func() {
-		_, err := f.do(leaderCtx, "k", func(ctx context.Context) (int, error) {
-			close(started)
-			<-ctx.Done()
-			return 0, ctx.Err()
-		})
-		done <- err
-	}()
-	<-started
-	result := make(chan int, 1)
-	go func() {
-		v, _ := f.do(context.Background(), "k", func(context.Context) (int, error) { return 7, nil })
-		result <- v
-	}()
-	time.Sleep(10 * time.Millisecond)
-	cancelLeader()
-	if err := <-done; !errors.Is(err, context.Canceled) {
-		t.Fatalf("leader: %v", err)
-	}
-	if v := <-result; v != 7 {
-		t.Fatalf("waiter got %d, want 7 from its own call", v)
-	}
+	synctest.Test(t, func(t *testing.T) {
+		var f flight[string, int]
+		leaderCtx, cancelLeader := context.WithCancel(context.Background())
+		done := make(chan error, 1)
+		go func() {
+			_, err := f.do(leaderCtx, "k", func(ctx context.Context) (int, error) {
+				<-ctx.Done()
+				return 0, ctx.Err()
+			})
+			done <- err
+		}()
+		synctest.Wait() // the leader is in its call
+		var waiterCalls atomic.Int64
+		result := make(chan int, 1)
+		go func() {
+			v, _ := f.do(context.Background(), "k", func(context.Context) (int, error) {
+				waiterCalls.Add(1)
+				return 7, nil
+			})
+			result <- v
+		}()
+		synctest.Wait() // the waiter waits for the leader's answer
+		select {
+		case v := <-result:
+			t.Fatalf("the waiter returned %d while the leader's call was running", v)
+		default:
+		}
+		if n := waiterCalls.Load(); n != 0 {
+			t.Fatalf("the waiter ran its own call %d times while the leader's was running", n)
+		}
+		cancelLeader()
+		if err := <-done; !errors.Is(err, context.Canceled) {
+			t.Fatalf("leader: %v", err)
+		}
+		if v := <-result; v != 7 || waiterCalls.Load() != 1 {
+			t.Fatalf("waiter got %d after %d calls of its own, want 7 from one", v, waiterCalls.Load())
+		}
+	})
 }
 
 func TestInputConversions(t *testing.T) {
