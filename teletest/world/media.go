@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"crypto/md5"
 	"encoding/hex"
+	"errors"
 	"fmt"
 
+	mtmedia "github.com/mtgo-labs/mtgo/media"
 	"github.com/mtgo-labs/mtgo/tl/tg"
 )
 
@@ -418,26 +420,12 @@ func (w *World) GetFile(key KeyID, dc int, loc tg.InputFileLocationClass, offset
 	return &tg.UploadFile{Type: typ, Mtime: f.date, Bytes: chunk}, nil
 }
 
+// checkWindow applies upload.getFile's window rules, kept once in media.CheckChunk of the media module.
 func checkWindow(offset int64, limit int32, precise bool) error {
-	if limit <= 0 || limit > MaxChunk {
+	switch err := mtmedia.CheckChunk(offset, limit, precise); {
+	case errors.Is(err, mtmedia.ErrLimitInvalid):
 		return ErrLimitInvalid
-	}
-	if offset < 0 {
-		return ErrOffsetInvalid
-	}
-	if precise {
-		if limit%1024 != 0 {
-			return ErrLimitInvalid
-		}
-		if offset%1024 != 0 || offset/MaxChunk != (offset+int64(limit)-1)/MaxChunk {
-			return ErrOffsetInvalid
-		}
-		return nil
-	}
-	if limit%4096 != 0 || MaxChunk%limit != 0 {
-		return ErrLimitInvalid
-	}
-	if offset%4096 != 0 || offset%int64(limit) != 0 {
+	case err != nil:
 		return ErrOffsetInvalid
 	}
 	return nil
