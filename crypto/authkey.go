@@ -67,10 +67,7 @@ func (k AuthKey) redacted() redact.Fields {
 // String describes k by its id; the key itself is never printed.
 func (k AuthKey) String() string { return k.redacted().String() }
 
-// GoString is String: %#v must not print the key either.
-func (k AuthKey) GoString() string { return k.redacted().String() }
-
-// Format implements fmt.Formatter so that no verb prints the key.
+// Format implements fmt.Formatter so that no verb, %#v included, prints the key.
 func (k AuthKey) Format(s fmt.State, verb rune) { k.redacted().Format(s, verb) }
 
 // LogValue implements slog.LogValuer: the id, the key redacted.

@@ -1,7 +1,8 @@
 // Package redact prints values that hold secrets (auth keys, proxy secrets, passwords, session
 // data) without the secrets. A type builds a Fields of what may be shown, with each secret
-// replaced by Bytes or Text, and implements fmt.Stringer, fmt.GoStringer, fmt.Formatter and
-// slog.LogValuer through it, so no verb of fmt and no slog handler reaches the raw fields.
+// replaced by Bytes or Text, and implements fmt.Stringer, fmt.Formatter (which covers every verb,
+// %#v included) and slog.LogValuer through it, so no verb of fmt and no slog handler reaches the
+// raw fields.
 // Leak is the matching check for tests.
 package redact
 

@@ -43,7 +43,6 @@ func (h holder) redacted() Fields {
 	return Of("redact.holder", slog.String("Name", h.Name), slog.String("Key", Bytes(h.Key)))
 }
 func (h holder) String() string                { return h.redacted().String() }
-func (h holder) GoString() string              { return h.redacted().String() }
 func (h holder) Format(s fmt.State, verb rune) { h.redacted().Format(s, verb) }
 func (h holder) LogValue() slog.Value          { return h.redacted().LogValue() }
 

@@ -55,9 +55,9 @@ func TestParseSecret(t *testing.T) {
 			t.Errorf("ParseSecret(%q) (-want +got):\n%s", tt.in, diff)
 		}
 		if err == nil {
-			again, err := ParseSecret(got.String())
+			again, err := ParseSecret(got.Hex())
 			if err != nil || again != got {
-				t.Errorf("String() round trip of %q: %v", tt.in, err)
+				t.Errorf("Hex() round trip of %q: %v", tt.in, err)
 			}
 		}
 	}

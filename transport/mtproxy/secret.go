@@ -14,6 +14,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/mtgo-labs/mtgo/transport"
 )
 
 // ErrMTProxySecretRequired is returned when an MTProxy is configured without
@@ -70,7 +72,7 @@ func ParseSecret(s string) (Secret, error) {
 	if err != nil {
 		raw, err = decodeBase64(s)
 		if err != nil {
-			return Secret{}, fmt.Errorf("mtproxy: secret %q is neither hex nor base64: %w", s, ErrSecret)
+			return Secret{}, fmt.Errorf("mtproxy: secret of %d characters is neither hex nor base64: %w", len(s), ErrSecret)
 		}
 	}
 	return SecretFromBytes(raw)
@@ -101,8 +103,8 @@ func SecretFromBytes(raw []byte) (Secret, error) {
 		s.Kind = FakeTLS
 		copy(s.Key[:], raw[1:17])
 		s.Domain = string(raw[17:])
-		if len(s.Domain) > 253 {
-			return Secret{}, fmt.Errorf("mtproxy: fake-tls domain of %d bytes: %w", len(s.Domain), ErrSecret)
+		if err := transport.CheckHost(s.Domain); err != nil {
+			return Secret{}, fmt.Errorf("mtproxy: fake-tls domain: %w: %w", ErrSecret, err)
 		}
 	default:
 		return Secret{}, fmt.Errorf("mtproxy: secret of %d bytes: %w", len(raw), ErrSecret)
@@ -123,5 +125,5 @@ func (s Secret) Bytes() []byte {
 	return append([]byte(nil), s.Key[:]...)
 }
 
-// String returns the secret in hex, the form proxy links use.
-func (s Secret) String() string { return hex.EncodeToString(s.Bytes()) }
+// Hex returns the secret in hex, the form proxy links use. Keep it out of logs.
+func (s Secret) Hex() string { return hex.EncodeToString(s.Bytes()) }

@@ -27,10 +27,13 @@ var ErrUnsupportedScheme = errors.New("proxy: unsupported proxy URL scheme")
 func ParseProxyURL(raw string, forward transport.Dialer) (transport.Dialer, error) {
 	u, err := url.Parse(raw)
 	if err != nil {
-		return nil, fmt.Errorf("proxy: parse url: %w", err)
+		return nil, fmt.Errorf("proxy: parse url: %w", withoutURL(err))
 	}
 	if u.Hostname() == "" || u.Port() == "" {
 		return nil, fmt.Errorf("proxy: url %q: %w", u.Redacted(), ErrProxyParamsRequired)
+	}
+	if err := transport.CheckHost(u.Hostname()); err != nil {
+		return nil, fmt.Errorf("proxy: url host: %w", err)
 	}
 	user, pass := "", ""
 	if u.User != nil {
@@ -49,6 +52,15 @@ func ParseProxyURL(raw string, forward transport.Dialer) (transport.Dialer, erro
 		return &HTTPConnect{Addr: addr, Username: user, Password: pass, Forward: forward}, nil
 	}
 	return nil, fmt.Errorf("proxy: scheme %q: %w", u.Scheme, ErrUnsupportedScheme)
+}
+
+// withoutURL returns the cause of a url.Parse error without the URL it quotes, which may
+// carry a password or an MTProxy secret.
+func withoutURL(err error) error {
+	if ue := (*url.Error)(nil); errors.As(err, &ue) {
+		return fmt.Errorf("%s: %w", ue.Op, ue.Err)
+	}
+	return err
 }
 
 // LinkKind tells which proxy a link describes.
@@ -105,11 +117,14 @@ func (l *Link) kindName() string {
 // https://t.me/proxy?..., tg://socks?server=..&port=..[&user=..&pass=..] and
 // https://t.me/socks?... (also http:// and scheme-less t.me forms). A link
 // missing the server, the port, or an MTProxy's secret returns
-// ErrProxyParamsRequired. Secrets may be hex or base64url.
+// ErrProxyParamsRequired; a server that is no IP address or sane host name
+// returns an error wrapping transport.ErrHost (see transport.CheckHost).
+// Secrets may be hex or base64url. No error quotes the secret or the
+// credentials.
 func ParseProxyLink(link string) (*Link, error) {
 	u, err := url.Parse(strings.TrimSpace(link))
 	if err != nil {
-		return nil, fmt.Errorf("proxy: parse link: %w", err)
+		return nil, fmt.Errorf("proxy: parse link: %w", withoutURL(err))
 	}
 	var what string
 	switch strings.ToLower(u.Scheme) {
@@ -152,6 +167,13 @@ func ParseProxyLink(link string) (*Link, error) {
 		return nil, fmt.Errorf("proxy: link port %q: %w", q.Get("port"), ErrProxyParamsRequired)
 	}
 	l.Port = uint16(port)
+	if err := transport.CheckHost(l.Server); err != nil {
+		return nil, fmt.Errorf("proxy: link server: %w", err)
+	}
+	// Addr adds the brackets an IPv6 address needs.
+	if strings.HasPrefix(l.Server, "[") {
+		l.Server = l.Server[1 : len(l.Server)-1]
+	}
 	if l.Kind == LinkMTProxy {
 		if q.Get("secret") == "" {
 			return nil, fmt.Errorf("proxy: mtproxy link without secret: %w", ErrProxyParamsRequired)

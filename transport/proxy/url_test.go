@@ -2,6 +2,8 @@ package proxy
 
 import (
 	"errors"
+	"net"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -50,7 +52,7 @@ func TestParseProxyLink(t *testing.T) {
 			&Link{Kind: LinkMTProxy, Server: "1.2.3.4", Port: 443, Secret: mtproxy.Secret{Key: key}}, nil},
 		{"https://t.me/proxy?server=proxy.example&port=8443&secret=dd" + plainHex,
 			&Link{Kind: LinkMTProxy, Server: "proxy.example", Port: 8443, Secret: mtproxy.Secret{Kind: mtproxy.Padded, Key: key}}, nil},
-		{"t.me/proxy?server=p&port=1&secret=" + ee.String(),
+		{"t.me/proxy?server=p&port=1&secret=" + ee.Hex(),
 			&Link{Kind: LinkMTProxy, Server: "p", Port: 1, Secret: ee}, nil},
 		{"tg://proxy?server=p&port=1&secret=7t6tvu8BAgMEBQYHCAkKCwxleGFtcGxlLmNvbQ", // base64url of the ee secret
 			&Link{Kind: LinkMTProxy, Server: "p", Port: 1, Secret: ee}, nil},
@@ -63,6 +65,17 @@ func TestParseProxyLink(t *testing.T) {
 		{"tg://socks?server=p", nil, ErrProxyParamsRequired},
 		{"tg://socks?server=p&port=99999", nil, ErrProxyParamsRequired},
 		{"tg://proxy?server=p&port=1&secret=zz", nil, mtproxy.ErrSecret},
+		{"tg://socks?server=[2001:db8::1]&port=1080", &Link{Kind: LinkSOCKS5, Server: "2001:db8::1", Port: 1080}, nil},
+		{"tg://socks?server=a%20b&port=1080", nil, transport.ErrHost},
+		{"tg://socks?server=a%0D%0Ab&port=1080", nil, transport.ErrHost},
+		{"tg://socks?server=a%00b&port=1080", nil, transport.ErrHost},
+		{"tg://socks?server=" + strings.Repeat("a.", 127) + "bc&port=1080", nil, transport.ErrHost},
+		{"tg://socks?server=" + strings.Repeat("a", 64) + ".com&port=1080", nil, transport.ErrHost},
+		{"tg://socks?server=-a.com&port=1080", nil, transport.ErrHost},
+		{"tg://socks?server=a..com&port=1080", nil, transport.ErrHost},
+		{"tg://socks?server=evil.com%2Fx%40y&port=1080", nil, transport.ErrHost},
+		{"tg://socks?server=1.2.3.4:80&port=1080", nil, transport.ErrHost},
+		{"tg://proxy?server=p&port=1&secret=ee" + plainHex + "612062", nil, transport.ErrHost}, // domain "a b"
 		{"tg://resolve?domain=x", nil, ErrUnsupportedScheme},
 		{"https://example.com/proxy?server=p&port=1&secret=" + plainHex, nil, ErrUnsupportedScheme},
 	}
@@ -101,4 +114,36 @@ func TestLinkDialers(t *testing.T) {
 	if _, err := m.Dialer(nil); !errors.Is(err, ErrUnsupportedScheme) {
 		t.Errorf("Dialer() on an mtproxy link: %v", err)
 	}
+}
+
+// FuzzParseProxyLink: any link parses or fails cleanly; a parsed link has a valid server, and
+// its Addr splits back into that server and port.
+func FuzzParseProxyLink(f *testing.F) {
+	for _, s := range []string{
+		"tg://proxy?server=1.2.3.4&port=443&secret=deadbeef0102030405060708090a0b0c",
+		"https://t.me/socks?server=s.example&port=1080&user=u&pass=p",
+		"tg://socks?server=[::1]&port=1",
+		"tg://proxy?server=p&port=1&secret=eedeadbeef0102030405060708090a0b0c6578616d706c652e636f6d",
+		"t.me/proxy?server=a%0Ab&port=1&secret=00",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, link string) {
+		l, err := ParseProxyLink(link)
+		if err != nil {
+			return
+		}
+		if err := transport.CheckHost(l.Server); err != nil {
+			t.Fatalf("parsed server %q: %v", l.Server, err)
+		}
+		host, _, err := net.SplitHostPort(l.Addr())
+		if err != nil || host != l.Server {
+			t.Fatalf("Addr %q does not split back into %q: %v", l.Addr(), l.Server, err)
+		}
+		if l.Kind == LinkMTProxy && l.Secret.Kind == mtproxy.FakeTLS {
+			if err := transport.CheckHost(l.Secret.Domain); err != nil {
+				t.Fatalf("parsed fake-TLS domain %q: %v", l.Secret.Domain, err)
+			}
+		}
+	})
 }
