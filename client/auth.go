@@ -10,8 +10,8 @@ import (
 	"time"
 
 	"github.com/mtgo-labs/mtgo/crypto/srp"
-	"github.com/mtgo-labs/mtgo/session"
 	"github.com/mtgo-labs/mtgo/tl"
+	"github.com/mtgo-labs/mtgo/tl/rpcerr"
 	"github.com/mtgo-labs/mtgo/tl/tg"
 )
 
@@ -108,7 +108,7 @@ func (c *Client) loginUser(ctx context.Context, phone string) error {
 				return fmt.Errorf("mtgo: sign up: %w", err)
 			}
 			return c.SignUp(ctx, phone, sent.PhoneCodeHash, first, last)
-		case session.IsType(err, "PHONE_CODE_INVALID") && attempt < maxCodeAttempts:
+		case rpcerr.IsType(err, "PHONE_CODE_INVALID") && attempt < maxCodeAttempts:
 			c.Log.Warn("invalid login code, asking again", "attempt", attempt)
 		default:
 			return err
@@ -185,7 +185,7 @@ func (c *Client) SignIn(ctx context.Context, phone, phoneCodeHash, code string) 
 	err := c.invoker().Invoke(ctx, &tg.AuthSignInRequest{
 		PhoneNumber: phone, PhoneCodeHash: phoneCodeHash, PhoneCode: tl.Some(code),
 	}, &res)
-	if session.IsType(err, "SESSION_PASSWORD_NEEDED") {
+	if rpcerr.IsType(err, "SESSION_PASSWORD_NEEDED") {
 		return fmt.Errorf("%w (%v)", Err2FARequired, err)
 	}
 	if err != nil {
@@ -294,10 +294,8 @@ func (c *Client) LogOutContext(ctx context.Context) error {
 	}
 	c.stopUpdates()
 	c.setAuthorized(ctx, nil)
-	c.pool.closeAll()
-	if r, ok := c.peers.(interface{ Reset() }); ok {
-		r.Reset() // access hashes belong to the account
-	}
+	c.eng.CloseSessions()
+	c.peers.Reset() // access hashes belong to the account
 	if err := c.store.Reset(ctx); err != nil {
 		return fmt.Errorf("mtgo: log out: clear storage: %w", err)
 	}

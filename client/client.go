@@ -10,10 +10,16 @@ import (
 	"go.uber.org/dig"
 	"go.uber.org/fx"
 
+	"github.com/mtgo-labs/mtgo/client/internal/conn"
+	"github.com/mtgo-labs/mtgo/client/internal/dcs"
+	"github.com/mtgo-labs/mtgo/client/internal/engine"
+	"github.com/mtgo-labs/mtgo/client/internal/invoke"
+	"github.com/mtgo-labs/mtgo/client/internal/updengine"
 	"github.com/mtgo-labs/mtgo/client/storage"
 	"github.com/mtgo-labs/mtgo/client/types"
 	"github.com/mtgo-labs/mtgo/crypto"
 	"github.com/mtgo-labs/mtgo/session"
+	"github.com/mtgo-labs/mtgo/tl/rpcerr"
 	"github.com/mtgo-labs/mtgo/tl/tg"
 	"github.com/mtgo-labs/mtgo/transport"
 	"github.com/mtgo-labs/mtgo/transport/proxy"
@@ -35,18 +41,15 @@ type Client struct {
 	apiID   int
 	apiHash string
 	cfg     Config
-	keys    []crypto.PublicKey
-	mtproxy *proxy.Link // nil without Config.MTProxy
 
 	store    Storage
-	dialer   transport.Dialer
-	factory  SessionFactory
+	eng      *engine.Engine // connections, migrations and the call policy
 	peers    PeerCache
 	updates  UpdateManager // nil with NoUpdates
 	stop     *stopHooks
 	msgs     *messageDispatcher
 	msgCache *messageCache
-	results  resultFeed // updates returned by calls, on their way to the engine
+	results  *updengine.Feed // updates returned by calls, on their way to the update manager
 
 	life       context.Context // cancelled by Stop: the lifetime of every goroutine
 	lifeCancel context.CancelFunc
@@ -56,18 +59,9 @@ type Client struct {
 
 	mu         sync.Mutex
 	closed     bool
-	connecting bool
-	home       *liveConn
-	homeDC     int
 	me         *types.User
-	userID     int64
-	bot        bool
 	botToken   string
 	dispatcher Dispatcher
-	dcs        dcTable
-	pool       *dcPool
-	cdnMem     map[int]*cdnMemory // CDN sessions by data center, shared by their connections
-	migrateMu  sync.Mutex         // one home migration at a time
 	login      loginState
 	updCancel  context.CancelFunc // stops the update manager's Run
 	updDone    chan struct{}
@@ -78,15 +72,10 @@ type clientDeps struct {
 	fx.In
 
 	Params  *clientParams
-	Keys    []crypto.PublicKey
-	MTProxy *proxy.Link
 	Store   Storage
-	Dialer  transport.Dialer
-	Factory SessionFactory
+	Engine  *engine.Engine
 	Peers   PeerCache
-	Updates UpdateManager `optional:"true"`
-	Invoker *lateInvoker
-	Sink    *lateSink
+	Updates UpdateManager
 	Stop    *stopHooks
 }
 
@@ -98,6 +87,49 @@ type clientParams struct {
 	Logger  *Logger
 }
 
+// newEngine builds the connection engine, the first layer above the storage, the dialer and
+// the session factory.
+func newEngine(p *clientParams, keys []crypto.PublicKey, link *proxy.Link, st Storage, d transport.Dialer, f SessionFactory) *engine.Engine {
+	cfg := p.Config
+	dev := cfg.Device
+	return engine.New(engine.Options{
+		HomeDC:             cfg.DC,
+		TestMode:           cfg.TestMode,
+		NoUpdates:          cfg.NoUpdates,
+		RequestTimeout:     cfg.RequestTimeout,
+		SessionIdleTimeout: cfg.SessionIdleTimeout,
+		Init: session.InitConnection{
+			Layer:          Layer,
+			APIID:          int32(p.APIID),
+			DeviceModel:    dev.DeviceModel,
+			SystemVersion:  dev.SystemVersion,
+			AppVersion:     dev.AppVersion,
+			SystemLangCode: dev.SystemLangCode,
+			LangPack:       dev.LangPack,
+			LangCode:       dev.LangCode,
+		},
+		Reconnect: session.ReconnectPolicy{MaxAttempts: cfg.ReconnectAttempts},
+		Keys:      keys,
+		Store:     st,
+		NewConn:   func(cc conn.Config) (conn.Conn, error) { return f.NewConn(ConnConfig(cc)) },
+		Dialer:    packetDialer(link, d, cfg.NoObfuscation),
+		Table:     dcs.New(cfg.TestMode, cfg.IPv6, cfg.DCAddrs),
+		Policy: invoke.Policy{
+			SleepThreshold: cfg.SleepThreshold,
+			Errors: invoke.Errors{
+				FloodWait: func(wait time.Duration, method string, err error) error {
+					return &FloodWaitError{Wait: wait, Method: method, Err: err}
+				},
+				Migration: func(dc int, err error) error { return &MigrationError{TargetDC: dc, Err: err} },
+				UnsafeMigration: func(dc int, method string) error {
+					return &UnsafeMigrationError{TargetDC: dc, Method: method}
+				},
+			},
+		},
+		Log: p.Logger.Slog(),
+	})
+}
+
 func newClient(d clientDeps) *Client {
 	p := d.Params
 	life, cancel := context.WithCancel(context.Background())
@@ -106,20 +138,16 @@ func newClient(d clientDeps) *Client {
 		apiID:      p.APIID,
 		apiHash:    p.APIHash,
 		cfg:        p.Config,
-		keys:       d.Keys,
-		mtproxy:    d.MTProxy,
 		store:      d.Store,
-		dialer:     d.Dialer,
-		factory:    d.Factory,
+		eng:        d.Engine,
 		peers:      d.Peers,
 		updates:    d.Updates,
 		stop:       d.Stop,
 		life:       life,
 		lifeCancel: cancel,
 		stopped:    make(chan struct{}),
-		homeDC:     p.Config.DC,
 		botToken:   p.Config.BotToken,
-		dcs:        newDCTable(p.Config),
+		results:    updengine.NewFeed(life, p.Logger.Slog()),
 	}
 	if p.Config.NoUpdates {
 		c.updates = nil
@@ -127,9 +155,6 @@ func newClient(d clientDeps) *Client {
 	c.msgs = newMessageDispatcher(c)
 	c.msgCache = newMessageCache(p.Config.MaxMessageCacheSize)
 	c.dispatcher = c.msgs
-	c.pool = newDCPool(c)
-	d.Invoker.set(c)
-	d.Sink.set(c)
 	return c
 }
 
@@ -217,24 +242,24 @@ func (c *Client) loadIdentity(ctx context.Context) error {
 		return fmt.Errorf("mtgo: read home dc: %w", err)
 	}
 	if dc > 0 {
-		c.homeDC = dc
+		c.eng.SetHomeDC(dc)
 	}
 	id, err := c.store.Identity(ctx)
 	if err != nil {
 		return fmt.Errorf("mtgo: read identity: %w", err)
 	}
-	c.userID, c.bot = id.UserID, id.Bot
 	if id.UserID != 0 {
+		c.eng.SetAccount(id.UserID, id.Bot)
 		return nil
 	}
 	// Sessions imported from strings carry the identity in the session itself.
-	sess, err := c.store.LoadSession(ctx, c.homeDC)
+	sess, err := c.store.LoadSession(ctx, c.eng.HomeDC())
 	switch {
 	case errors.Is(err, session.ErrNoSession):
 	case err != nil:
 		return fmt.Errorf("mtgo: load session: %w", err)
 	default:
-		c.userID, c.bot = sess.UserID, sess.Bot
+		c.eng.SetAccount(sess.UserID, sess.Bot)
 	}
 	return nil
 }
@@ -259,44 +284,10 @@ func (c *Client) Connect(timeout time.Duration) error {
 // It fails with ErrAlreadyConnected when connected, ErrClientClosed after Stop, or the
 // connection's error.
 func (c *Client) ConnectContext(ctx context.Context) error {
-	c.mu.Lock()
-	switch {
-	case c.closed:
-		c.mu.Unlock()
-		return ErrClientClosed
-	case c.home != nil || c.connecting:
-		c.mu.Unlock()
-		return ErrAlreadyConnected
-	}
-	c.connecting = true
-	dc := c.homeDC
-	c.mu.Unlock()
-	defer func() {
-		c.mu.Lock()
-		c.connecting = false
-		c.mu.Unlock()
-	}()
-
-	lc, err := c.dial(ctx, dc, false, false)
-	if err != nil {
+	if err := c.eng.Connect(ctx, pushHandler{c}); err != nil {
 		return err
 	}
-	if err := c.fetchConfig(ctx, lc); err != nil {
-		lc.close()
-		return fmt.Errorf("mtgo: connect to dc %d: %w", dc, err)
-	}
-	c.mu.Lock()
-	if c.closed {
-		c.mu.Unlock()
-		lc.close()
-		return ErrClientClosed
-	}
-	c.home = lc
-	authorized := c.userID != 0
-	c.mu.Unlock()
-	c.Log.Info("connected", "dc", dc)
-
-	if authorized {
+	if c.authorized() {
 		if err := c.loadSelf(ctx); err != nil {
 			if !errors.Is(err, ErrNotAuthorized) {
 				return err
@@ -309,25 +300,12 @@ func (c *Client) ConnectContext(ctx context.Context) error {
 	return nil
 }
 
-// fetchConfig sends help.getConfig (the first call, so it carries initConnection) and learns
-// the data center list from it.
-func (c *Client) fetchConfig(ctx context.Context, lc *liveConn) error {
-	var cfg tg.Config
-	if err := c.invokeConn(ctx, lc, &tg.HelpGetConfigRequest{}, &cfg); err != nil {
-		return err
-	}
-	c.mu.Lock()
-	c.dcs.learn(cfg.DCOptions)
-	c.mu.Unlock()
-	return nil
-}
-
 // loadSelf fetches the logged-in account; a 401 answer clears the stored identity and
 // returns ErrNotAuthorized.
 func (c *Client) loadSelf(ctx context.Context) error {
 	users, err := tg.NewClient(c.invoker()).UsersGetUsers(ctx, &tg.UsersGetUsersRequest{ID: []tg.InputUserClass{&tg.InputUserSelf{}}})
 	if err != nil {
-		if e, ok := session.AsRPCError(err); ok && e.Code == 401 {
+		if e, ok := rpcerr.As(err); ok && e.Code == 401 {
 			c.setAuthorized(ctx, nil)
 			return fmt.Errorf("%w: %v", ErrNotAuthorized, err)
 		}
@@ -345,32 +323,32 @@ func (c *Client) loadSelf(ctx context.Context) error {
 // setAuthorized records the logged-in account (nil: logged out) in memory and in the stored
 // home session.
 func (c *Client) setAuthorized(ctx context.Context, u *tg.User) {
+	var userID int64
+	var bot bool
 	c.mu.Lock()
 	if u == nil {
-		c.me, c.userID, c.bot = nil, 0, false
+		c.me = nil
 	} else {
 		c.me = types.NewUser(u)
-		c.userID, c.bot = u.ID, u.Bot
+		userID, bot = u.ID, u.Bot
 	}
-	dc, userID, bot := c.homeDC, c.userID, c.bot
-	home := c.home
 	c.mu.Unlock()
+	c.eng.SetAccount(userID, bot)
 	if u != nil {
 		c.peers.Learn([]tg.UserClass{u}, nil)
-		if s, ok := c.peers.(interface{ SetSelf(int64, bool) }); ok {
-			s.SetSelf(u.ID, u.Bot)
-		}
+		c.peers.SetSelf(u.ID, u.Bot)
 	}
 	if err := c.store.SetIdentity(ctx, storage.Identity{UserID: userID, Bot: bot}); err != nil {
 		c.Log.Warn("save identity", "err", err)
 	}
+	dc := c.eng.HomeDC()
 	sess, err := c.store.LoadSession(ctx, dc)
 	if err != nil && !errors.Is(err, session.ErrNoSession) {
 		c.Log.Warn("load session to record identity", "err", err)
 		return
 	}
-	if home != nil && !sess.HasKey() {
-		sess = home.conn.Session()
+	if home, ok := c.eng.HomeSession(); ok && !sess.HasKey() {
+		sess = home
 	}
 	sess.DC, sess.UserID, sess.Bot = dc, userID, bot
 	if err := c.store.SaveSession(ctx, sess); err != nil {
@@ -417,17 +395,12 @@ func (c *Client) Stop() {
 	c.stopOnce.Do(func() {
 		c.mu.Lock()
 		c.closed = true
-		home := c.home
-		c.home = nil
 		c.mu.Unlock()
 		c.stopUpdates()
 		c.lifeCancel()
-		if home != nil {
-			home.close()
-		}
-		c.pool.closeAll()
+		c.eng.Close()
 		c.wg.Wait()
-		c.closeFeed()
+		c.results.Close()
 		c.msgs.close()
 		if err := c.store.Save(); err != nil {
 			c.Log.Warn("save storage", "err", err)
@@ -447,19 +420,18 @@ func (c *Client) Stop() {
 // ErrClientClosed. It fails with ErrNotConnected when not connected.
 func (c *Client) Disconnect() error {
 	c.mu.Lock()
-	home := c.home
-	c.home = nil
 	closed := c.closed
 	c.mu.Unlock()
 	if closed {
 		return ErrClientClosed
 	}
-	if home == nil {
+	if _, connected := c.eng.Home(); !connected {
 		return ErrNotConnected
 	}
 	c.stopUpdates()
-	home.close()
-	c.pool.closeAll()
+	if err := c.eng.Disconnect(); err != nil {
+		return err
+	}
 	if err := c.store.Save(); err != nil {
 		return fmt.Errorf("mtgo: save storage: %w", err)
 	}
@@ -468,11 +440,7 @@ func (c *Client) Disconnect() error {
 }
 
 // IsConnected reports whether the client has a connection to its home data center.
-func (c *Client) IsConnected() bool {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.home != nil && !c.home.isDone()
-}
+func (c *Client) IsConnected() bool { return c.eng.Connected() }
 
 // Me returns the logged-in account, or nil before login.
 func (c *Client) Me() *types.User {
@@ -488,18 +456,18 @@ func (c *Client) SetMe(user *types.User) {
 	defer c.mu.Unlock()
 	c.me = user
 	if user != nil {
-		c.userID, c.bot = user.ID, user.IsBot
+		c.eng.SetAccount(user.ID, user.IsBot)
 	}
 }
 
 // IsBot reports whether the client is logged in as a bot, or, before login, whether it is
 // configured with a bot token.
 func (c *Client) IsBot() bool {
+	if id, bot := c.eng.Account(); id != 0 {
+		return bot
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.userID != 0 {
-		return c.bot
-	}
 	return c.botToken != ""
 }
 
@@ -513,21 +481,26 @@ func (c *Client) SetBotToken(token string) {
 // Session returns a copy of the home session (data center, auth key, ...), or nil before the
 // first connection when nothing is stored.
 func (c *Client) Session() *session.Session {
-	c.mu.Lock()
-	home, dc := c.home, c.homeDC
-	c.mu.Unlock()
-	if home != nil {
-		s := home.conn.Session()
-		if s.DC == 0 {
-			s.DC = dc
-		}
+	if s, ok := c.eng.HomeSession(); ok {
 		return &s
 	}
-	s, err := c.store.LoadSession(context.Background(), dc)
+	s, err := c.store.LoadSession(context.Background(), c.eng.HomeDC())
 	if err != nil {
 		return nil
 	}
 	return &s
+}
+
+// GetSession returns the session of data center dcID, connecting (and authorizing, by
+// exporting the home authorization) on first use. isMedia asks for a connection reserved for
+// file transfers, isCDN for a connection to a CDN data center (keys from help.getCdnConfig,
+// no authorization). Pooled sessions close after Config.SessionIdleTimeout without calls.
+func (c *Client) GetSession(ctx context.Context, dcID int, isMedia bool, isCDN bool) (*session.Session, error) {
+	s, err := c.eng.Session(ctx, dcID, isMedia, isCDN)
+	if err != nil {
+		return nil, err
+	}
+	return &s, nil
 }
 
 // Storage returns the storage backend.
@@ -563,10 +536,12 @@ func (c *Client) currentDispatcher() Dispatcher {
 	return c.dispatcher
 }
 
-func (c *Client) authorized() bool {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.userID != 0
+func (c *Client) authorized() bool { return c.selfID() != 0 }
+
+// selfID returns the logged-in account's user id, 0 before login.
+func (c *Client) selfID() int64 {
+	id, _ := c.eng.Account()
+	return id
 }
 
 // APIID returns the application id.
@@ -577,12 +552,10 @@ func (c *Client) APIHash() string { return c.apiHash }
 
 // DC returns the home data center, 0 when not connected.
 func (c *Client) DC() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.home == nil {
-		return 0
+	if dc, connected := c.eng.Home(); connected {
+		return dc
 	}
-	return c.homeDC
+	return 0
 }
 
 // SessionName returns the configured session name.

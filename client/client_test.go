@@ -14,9 +14,9 @@ import (
 	mtgo "github.com/mtgo-labs/mtgo/client"
 	"github.com/mtgo-labs/mtgo/client/storage"
 	"github.com/mtgo-labs/mtgo/client/types"
-	"github.com/mtgo-labs/mtgo/session"
 	"github.com/mtgo-labs/mtgo/teletest/world"
 	"github.com/mtgo-labs/mtgo/tl"
+	"github.com/mtgo-labs/mtgo/tl/rpcerr"
 	"github.com/mtgo-labs/mtgo/tl/tg"
 )
 
@@ -75,7 +75,7 @@ func TestBotLoginAndInvoke(t *testing.T) {
 	}
 	if _, err := c.Invoke(&tg.MessagesGetDialogsRequest{Limit: 10, OffsetPeer: &tg.InputPeerEmpty{}}, 0, 0); err != nil {
 		// Bots may not list dialogs; the error must be a typed RPC error.
-		if _, ok := session.AsRPCError(err); !ok {
+		if _, ok := rpcerr.As(err); !ok {
 			t.Fatalf("messages.getDialogs: %v", err)
 		}
 	}
@@ -102,7 +102,7 @@ func TestInvalidBotToken(t *testing.T) {
 		}
 	}
 	c := h.client(func(cfg *mtgo.Config) { cfg.BotToken = "123:wrong" })
-	if err := c.Start0(t); !session.IsType(err, "ACCESS_TOKEN_INVALID") {
+	if err := c.Start0(t); !rpcerr.IsType(err, "ACCESS_TOKEN_INVALID") {
 		t.Errorf("wrong token: %v", err)
 	}
 	c2 := h.client()
@@ -168,7 +168,7 @@ func TestUserLogin2FA(t *testing.T) {
 	if err := c2.Start0(t); !errors.Is(err, mtgo.Err2FARequired) {
 		t.Fatalf("login without password callback = %v, want Err2FARequired", err)
 	}
-	if err := c2.CheckPassword(ctxT(t), "wrong"); !session.IsType(err, "PASSWORD_HASH_INVALID") {
+	if err := c2.CheckPassword(ctxT(t), "wrong"); !rpcerr.IsType(err, "PASSWORD_HASH_INVALID") {
 		t.Fatalf("wrong password = %v", err)
 	}
 	if err := c2.CheckPassword(ctxT(t), "hunter2"); err != nil {
@@ -299,12 +299,12 @@ func TestFloodWait(t *testing.T) {
 	if !errors.As(err, &fw) || fw.Wait != 30*time.Second || fw.Method != "help.getNearestDc" {
 		t.Fatalf("flood wait above threshold = %v", err)
 	}
-	if !session.IsType(err, "FLOOD_WAIT") || time.Since(start) > time.Second {
+	if !rpcerr.IsType(err, "FLOOD_WAIT") || time.Since(start) > time.Second {
 		t.Fatalf("error %v after %v", err, time.Since(start))
 	}
 	// InvokeRaw returns the RPC error itself.
 	h.d.InjectError(tg.HelpGetNearestDCRequestTypeID, world.FloodWait(1), 1)
-	if _, err := c.InvokeRaw(req, 0, 0); !session.IsType(err, "FLOOD_WAIT") {
+	if _, err := c.InvokeRaw(req, 0, 0); !rpcerr.IsType(err, "FLOOD_WAIT") {
 		t.Fatalf("InvokeRaw flood = %v", err)
 	}
 }
@@ -322,7 +322,7 @@ func TestRetriesOnInternalErrors(t *testing.T) {
 		t.Fatalf("2 failures with 2 retries: %v", err)
 	}
 	h.d.InjectError(tg.HelpGetNearestDCRequestTypeID, internal, 2)
-	if _, err := c.Invoke(&tg.HelpGetNearestDCRequest{}, 1, 0); !session.IsType(err, "INTERNAL_SERVER_ERROR") {
+	if _, err := c.Invoke(&tg.HelpGetNearestDCRequest{}, 1, 0); !rpcerr.IsType(err, "INTERNAL_SERVER_ERROR") {
 		t.Fatalf("2 failures with 1 retry: %v", err)
 	}
 }
@@ -436,15 +436,19 @@ func TestGetSessionIdleClose(t *testing.T) {
 	if _, err := c.GetSession(ctxT(t), 5, false, false); err != nil {
 		t.Fatal(err)
 	}
-	if len(h.f.running()) != 2 {
-		t.Fatalf("%d sessions running, want 2", len(h.f.running()))
+	running := h.f.running()
+	if len(running) != 2 {
+		t.Fatalf("%d sessions running, want 2", len(running))
 	}
-	deadline := time.Now().Add(5 * time.Second)
-	for len(h.f.running()) != 1 {
-		if time.Now().After(deadline) {
+	for _, mc := range running {
+		if mc.cc.DC != 5 {
+			continue
+		}
+		select {
+		case <-mc.done: // the janitor closed it
+		case <-time.After(5 * time.Second):
 			t.Fatal("idle per-DC session was not closed")
 		}
-		time.Sleep(10 * time.Millisecond)
 	}
 	// Authorized once: the stored session of DC 5 remembers it, so reopening imports nothing.
 	if _, err := c.GetSession(ctxT(t), 5, false, false); err != nil {
@@ -510,8 +514,8 @@ func TestStopWithPendingCalls(t *testing.T) {
 	default:
 		t.Fatal("Done not closed after Stop")
 	}
-	c.Idle() // returns at once after Stop
-	time.Sleep(50 * time.Millisecond)
+	c.Idle()           // returns at once after Stop
+	h.f.serving.Wait() // the fake server's handlers, released above, end before goleak looks
 }
 
 func TestDisconnectAndReconnect(t *testing.T) {
@@ -685,7 +689,7 @@ func TestLogOut(t *testing.T) {
 	if _, err := c.ResolvePeerCache(known.ID); err == nil {
 		t.Fatal("peers of the old account are still cached after LogOut")
 	}
-	if _, err := c.Invoke(&tg.UsersGetUsersRequest{ID: []tg.InputUserClass{&tg.InputUserSelf{}}}, 0, 0); !session.IsType(err, "AUTH_KEY_UNREGISTERED") {
+	if _, err := c.Invoke(&tg.UsersGetUsersRequest{ID: []tg.InputUserClass{&tg.InputUserSelf{}}}, 0, 0); !rpcerr.IsType(err, "AUTH_KEY_UNREGISTERED") {
 		t.Fatalf("call after LogOut = %v", err)
 	}
 }

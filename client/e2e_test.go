@@ -286,7 +286,10 @@ func TestE2EStopWithPendingCalls(t *testing.T) {
 	for range n {
 		go func() { _, err := c.Invoke(&tg.HelpGetNearestDCRequest{}, 0, 0); errs <- err }()
 	}
-	time.Sleep(200 * time.Millisecond)
+	// Stop once the server holds every answer back: all n calls are in flight.
+	if err := cl.Faults().WaitNetwork(ctxT(t), func(st teletest.FaultStats) bool { return st.DelayedAnswers >= n }); err != nil {
+		t.Fatal(err)
+	}
 	c.Stop()
 	for range n {
 		if err := <-errs; !errors.Is(err, mtgo.ErrClientClosed) {

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/mtgo-labs/mtgo/client/internal/engine"
 	"github.com/mtgo-labs/mtgo/client/types"
 	"github.com/mtgo-labs/mtgo/media"
 	"github.com/mtgo-labs/mtgo/peers"
@@ -18,15 +19,15 @@ import (
 var (
 	// ErrNotConnected reports an operation that needs a connection while the client is
 	// disconnected.
-	ErrNotConnected = errors.New("mtgo: not connected")
+	ErrNotConnected = engine.ErrNotConnected
 	// ErrAlreadyConnected reports Connect on a client that is already connected.
-	ErrAlreadyConnected = errors.New("mtgo: already connected")
+	ErrAlreadyConnected = engine.ErrAlreadyConnected
 	// ErrPeerNotFound reports a peer (user, chat or channel) that cannot be resolved (the
 	// peers module's sentinel).
 	ErrPeerNotFound = peers.ErrPeerNotFound
 	// ErrClientClosed reports an operation on a client stopped with Stop, or a call that was
 	// pending when the client stopped or disconnected.
-	ErrClientClosed = errors.New("mtgo: client closed")
+	ErrClientClosed = engine.ErrClosed
 	// ErrReconnectFailed reports that the connection could not be re-established within the
 	// configured attempts. *ReconnectError matches it with errors.Is. It is the session
 	// module's sentinel.
@@ -40,7 +41,7 @@ var (
 	// interrupted it. *UnsafeMigrationError matches it with errors.Is.
 	ErrMigrationUnsafe = errors.New("mtgo: request interrupted by migration is not safe to repeat")
 	// ErrMigrationUnknown reports a migration to a data center the client has no address for.
-	ErrMigrationUnknown = errors.New("mtgo: migration to an unknown data center")
+	ErrMigrationUnknown = engine.ErrUnknownDC
 )
 
 // Initialization and authentication errors.

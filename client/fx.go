@@ -8,6 +8,7 @@ import (
 
 	"go.uber.org/fx"
 
+	"github.com/mtgo-labs/mtgo/client/internal/engine"
 	"github.com/mtgo-labs/mtgo/client/storage"
 	"github.com/mtgo-labs/mtgo/peers"
 	"github.com/mtgo-labs/mtgo/tl/tg"
@@ -36,11 +37,13 @@ var PeersModule = fx.Module("mtgo.peers",
 	fx.Provide(fx.Annotate(newPeers, fx.As(new(PeerCache)))),
 )
 
-func newPeers(p *clientParams, st Storage, inv *lateInvoker, stop *stopHooks) *peers.Resolver {
+var _ PeerCache = (*peers.Resolver)(nil)
+
+func newPeers(p *clientParams, st Storage, eng *engine.Engine, stop *stopHooks) *peers.Resolver {
 	opts := peers.Options{Size: p.Config.PeerCacheSize, Store: st, Logger: p.Logger.Slog().With("layer", "peers")}
 	cache := peers.NewCache(opts)
 	stop.add(cache.Flush)
-	return peers.NewResolver(cache, tg.NewClient(inv), peers.ResolverOptions{})
+	return peers.NewResolver(cache, tg.NewClient(eng), peers.ResolverOptions{})
 }
 
 // StorageModule provides the Storage: Config.Storage when set, memory with InMemory (or a
@@ -50,13 +53,13 @@ var StorageModule = fx.Module("mtgo.storage",
 	fx.Provide(newStorage),
 )
 
-// coreModule provides the late-bound invoker and update sink (the layers built before the
-// client call the client through them), the stop hooks and the client itself.
+// coreModule provides, in dependency order, the stop hooks, the connection engine (the
+// tg.Invoker the peer cache and the update manager call through, built from the
+// configuration, the storage, the dialer and the session factory) and the client itself.
 var coreModule = fx.Module("mtgo.client",
 	fx.Provide(
-		func() *lateInvoker { return &lateInvoker{} },
-		func() *lateSink { return &lateSink{} },
 		func() *stopHooks { return &stopHooks{} },
+		newEngine,
 		newClient,
 	),
 )

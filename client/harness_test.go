@@ -17,6 +17,7 @@ import (
 	"github.com/mtgo-labs/mtgo/teletest/services"
 	"github.com/mtgo-labs/mtgo/teletest/world"
 	"github.com/mtgo-labs/mtgo/tl"
+	"github.com/mtgo-labs/mtgo/tl/rpcerr"
 	"github.com/mtgo-labs/mtgo/tl/tg"
 )
 
@@ -140,6 +141,9 @@ type memFactory struct {
 	mu    sync.Mutex
 	live  []*memConn
 	hook  func(cc mtgo.ConnConfig, req tl.Object) error // runs before every request
+	// serving counts the server-side goroutines of calls (hook and handler), which outlive a
+	// call abandoned by the client until the hook lets them finish.
+	serving sync.WaitGroup
 }
 
 func (f *memFactory) NewConn(cc mtgo.ConnConfig) (mtgo.Conn, error) {
@@ -177,6 +181,8 @@ type memConn struct {
 	caller *services.Caller
 	inited bool
 	calls  []string // method names, in order
+	// repeatable are the method names of the calls marked safe to send again, in order.
+	repeatable []string
 }
 
 func (c *memConn) Run(ctx context.Context) error {
@@ -234,7 +240,7 @@ func (c *memConn) Session() session.Session {
 	return c.sess.Clone()
 }
 
-func (c *memConn) InvokeWith(ctx context.Context, in tl.Encoder, out tl.Decoder, _ ...session.CallOption) error {
+func (c *memConn) InvokeWith(ctx context.Context, in tl.Encoder, out tl.Decoder, repeatable bool) error {
 	select {
 	case <-c.ready:
 	case <-c.done:
@@ -263,6 +269,9 @@ func (c *memConn) InvokeWith(ctx context.Context, in tl.Encoder, out tl.Decoder,
 	name := methodOf(req)
 	c.mu.Lock()
 	c.calls = append(c.calls, name)
+	if repeatable {
+		c.repeatable = append(c.repeatable, name)
+	}
 	c.mu.Unlock()
 
 	type answer struct {
@@ -270,7 +279,9 @@ func (c *memConn) InvokeWith(ctx context.Context, in tl.Encoder, out tl.Decoder,
 		err error
 	}
 	ch := make(chan answer, 1)
+	c.f.serving.Add(1)
 	go func() {
+		defer c.f.serving.Done()
 		if hook := c.f.hook; hook != nil {
 			if err := hook(c.cc, req); err != nil {
 				ch <- answer{err: err}
@@ -294,7 +305,7 @@ func (c *memConn) InvokeWith(ctx context.Context, in tl.Encoder, out tl.Decoder,
 			return session.ErrClosed
 		}
 		e := services.AsRPCError(a.err, nil)
-		return session.ParseRPCError(e.Code, e.Message)
+		return rpcerr.Parse(e.Code, e.Message)
 	}
 	c.mu.Lock()
 	c.inited = true

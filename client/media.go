@@ -7,7 +7,6 @@ import (
 
 	"github.com/mtgo-labs/mtgo/client/types"
 	"github.com/mtgo-labs/mtgo/media"
-	"github.com/mtgo-labs/mtgo/session"
 	"github.com/mtgo-labs/mtgo/tl"
 	"github.com/mtgo-labs/mtgo/tl/tg"
 )
@@ -30,7 +29,7 @@ func (c *Client) Media() *media.Client {
 	if me := c.Me(); me != nil && me.IsPremium {
 		opt.MaxParts = media.PremiumMaxParts
 	}
-	return media.New(mediaPool{c: c}, opt)
+	return media.New(c.eng.MediaPool(), opt)
 }
 
 // Upload sends size bytes from r (size < 0: unknown) and returns the tg.InputFileClass to
@@ -146,78 +145,4 @@ func (a clientAPI) DownloadMessage(ctx context.Context, msg *types.Message, w io
 // DownloadMessageToFile implements types.MediaAPI for bound messages.
 func (a clientAPI) DownloadMessageToFile(ctx context.Context, msg *types.Message, path string, opts ...media.Option) (int64, error) {
 	return a.c.DownloadMessageToFile(ctx, msg, path, opts...)
-}
-
-// mediaPool implements media.Pool over the client's connections: the home connection, pooled
-// media-only sessions per data center (authorized by exporting the home authorization), and
-// CDN sessions.
-type mediaPool struct{ c *Client }
-
-// DC implements media.Pool.
-func (p mediaPool) DC(_ context.Context, dc int, kind media.Kind) (tg.Invoker, error) {
-	return mediaInvoker{c: p.c, dc: dc, kind: kind}, nil
-}
-
-type mediaInvoker struct {
-	c    *Client
-	dc   int
-	kind media.Kind
-}
-
-// Invoke makes one attempt, bounded by Config.RequestTimeout, on the connection the invoker
-// names. A pooled session that lost its imported authorization (401) is re-authorized once.
-func (i mediaInvoker) Invoke(ctx context.Context, in tl.Encoder, out tl.Decoder) error {
-	for reauth := false; ; reauth = true {
-		actx, cancel := context.WithTimeout(ctx, i.c.cfg.RequestTimeout)
-		lc, dc, release, err := i.c.mediaConn(actx, i.dc, i.kind)
-		if err == nil {
-			err = i.c.invokeConn(actx, lc, in, out)
-			release()
-		}
-		timedOut := err != nil && ctx.Err() == nil && actx.Err() != nil
-		cancel()
-		if timedOut {
-			return fmt.Errorf("mtgo: %s: attempt timed out after %s: %w", methodName(in), i.c.cfg.RequestTimeout, err)
-		}
-		rpc, ok := session.AsRPCError(err)
-		if !ok || rpc.Code != 401 || reauth || i.kind == media.KindCDN || lc == nil || lc == i.c.homeConn() {
-			return err
-		}
-		i.c.pool.forget(dc, i.kind == media.KindMedia)
-	}
-}
-
-// homeConn returns the home connection, nil before Connect.
-func (c *Client) homeConn() *liveConn {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.home
-}
-
-// mediaConn returns the connection for one call of (dc, kind), dc 0 being the home data
-// center, and the function to call when the call is done. Media and CDN calls are spread over
-// the data center's transfer lanes.
-func (c *Client) mediaConn(ctx context.Context, dc int, kind media.Kind) (*liveConn, int, func(), error) {
-	c.mu.Lock()
-	closed, home, homeDC := c.closed, c.home, c.homeDC
-	c.mu.Unlock()
-	if closed {
-		return nil, dc, nil, ErrClientClosed
-	}
-	if home == nil {
-		return nil, dc, nil, ErrNotConnected
-	}
-	if dc == 0 {
-		dc = homeDC
-	}
-	switch {
-	case kind == media.KindCDN || kind == media.KindMedia:
-		lc, release, err := c.pool.claim(ctx, dc, kind == media.KindMedia, kind == media.KindCDN)
-		return lc, dc, release, err
-	case dc == homeDC:
-		return home, dc, func() {}, nil
-	default:
-		lc, err := c.pool.get(ctx, dc, false, false)
-		return lc, dc, func() {}, err
-	}
 }

@@ -51,25 +51,27 @@ func newStreamDialer(cfg Config) (transport.Dialer, error) {
 	return d, nil
 }
 
-// packetDialer returns how the session layer reaches a data center: through the MTProxy, or
-// with the stream dialer and (unless Config.NoObfuscation) obfuscated framing. Media connections announce a negative DC in
-// the obfuscation header, as the protocol wants.
-func (c *Client) packetDialer(media bool) session.Dialer {
-	sign := 1
-	if media {
-		sign = -1
-	}
-	if link := c.mtproxy; link != nil && link.Kind == proxy.LinkMTProxy {
-		return session.DialerFunc(func(ctx context.Context, dc int, _ string) (session.PacketConn, error) {
-			cfg, err := link.MTProxy(int16(sign*dc), c.dialer)
-			if err != nil {
-				return nil, err
-			}
-			return mtproxy.Dial(ctx, cfg)
+// packetDialer returns how the session layer reaches a data center: through the MTProxy of
+// link, or with d and (unless noObfuscation) obfuscated framing. Media connections announce a
+// negative DC in the obfuscation header, as the protocol wants.
+func packetDialer(link *proxy.Link, d transport.Dialer, noObfuscation bool) func(media bool) session.Dialer {
+	return func(media bool) session.Dialer {
+		sign := 1
+		if media {
+			sign = -1
+		}
+		if link != nil && link.Kind == proxy.LinkMTProxy {
+			return session.DialerFunc(func(ctx context.Context, dc int, _ string) (session.PacketConn, error) {
+				cfg, err := link.MTProxy(int16(sign*dc), d)
+				if err != nil {
+					return nil, err
+				}
+				return mtproxy.Dial(ctx, cfg)
+			})
+		}
+		td := session.TransportDialer{Dialer: d, Options: transport.ClientOptions{Obfuscated: !noObfuscation}}
+		return session.DialerFunc(func(ctx context.Context, dc int, addr string) (session.PacketConn, error) {
+			return td.DialPacket(ctx, sign*dc, addr)
 		})
 	}
-	td := session.TransportDialer{Dialer: c.dialer, Options: transport.ClientOptions{Obfuscated: !c.cfg.NoObfuscation}}
-	return session.DialerFunc(func(ctx context.Context, dc int, addr string) (session.PacketConn, error) {
-		return td.DialPacket(ctx, sign*dc, addr)
-	})
 }

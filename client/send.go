@@ -32,33 +32,16 @@ func (c *Client) SendMessage(ctx context.Context, peer any, text string, opts ..
 	req := &tg.MessagesSendMessageRequest{Peer: ip, Message: text, RandomID: randomID(), Entities: ents}
 	out.toMessage(req)
 	var res tg.UpdatesClassBox
-	if err := c.invoke(ctx, route{}, req, &res, invokeOpts{managed: true}); err != nil {
+	if err := c.call(ctx, req, &res); err != nil {
 		return nil, fmt.Errorf("mtgo: send message: %w", err)
 	}
 	sent := updates.Sent{Peer: inputToPeer(ip, c.selfID()), Message: text, Silent: out.silent, ReplyTo: out.replyHeader}
-	c.absorbSent(ctx, sent, res.Updates)
+	c.absorbSent(sent, res.Updates)
 	msg, err := c.sentMessage(res.Updates, req.RandomID, ip, text, ents)
 	if err == nil {
 		c.msgCache.add(msg)
 	}
 	return msg, err
-}
-
-// absorbSent hands the answer to a sent message to the update engine, completed with what was
-// sent (an updateShortSentMessage carries neither text nor peer).
-func (c *Client) absorbSent(ctx context.Context, s updates.Sent, u tg.UpdatesClass) {
-	c.learnUpdates(u)
-	if c.updates == nil {
-		return
-	}
-	c.feedEngine(func(ctx context.Context) error {
-		if hs, ok := c.updates.(interface {
-			HandleSent(context.Context, updates.Sent, tg.UpdatesClass) error
-		}); ok {
-			return hs.HandleSent(ctx, s, u)
-		}
-		return c.updates.HandleUpdates(ctx, u)
-	})
 }
 
 // sentMessage finds the message a send produced in its answer.

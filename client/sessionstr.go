@@ -16,12 +16,8 @@ func (c *Client) ExportSessionString() (string, error) {
 	if s == nil || !s.HasKey() {
 		return "", fmt.Errorf("mtgo: export session: %w", ErrNotConnected)
 	}
-	c.mu.Lock()
-	userID, bot, addr := c.userID, c.bot, ""
-	if a, ok := c.dcs.addr(s.DC, false, false); ok {
-		addr = a
-	}
-	c.mu.Unlock()
+	userID, bot := c.eng.Account()
+	addr, _ := c.eng.Table().Addr(s.DC, false, false)
 	if s.Addr != "" {
 		addr = s.Addr
 	}
@@ -62,11 +58,7 @@ func (c *Client) importSessionString(ctx context.Context, str string) error {
 		return c.store.SetHomeDC(ctx, d.DC)
 	}
 	if d.Addr != "" {
-		c.mu.Lock()
-		if _, ok := c.dcs.override[d.DC]; !ok {
-			c.dcs.override[d.DC] = d.Addr
-		}
-		c.mu.Unlock()
+		c.eng.Table().Override(d.DC, d.Addr)
 	}
 	if err := c.store.SaveSession(ctx, s); err != nil {
 		return fmt.Errorf("mtgo: store imported session: %w", err)

@@ -2,17 +2,20 @@ package mtgo
 
 import (
 	"context"
-	"sync"
 	"time"
 
 	"github.com/mtgo-labs/mtgo/peers"
 	"github.com/mtgo-labs/mtgo/tl"
 	"github.com/mtgo-labs/mtgo/tl/tg"
+	upd "github.com/mtgo-labs/mtgo/updates"
+
+	"github.com/mtgo-labs/mtgo/client/internal/engine"
 )
 
-// pushHandler receives what the home connection pushes (session.UpdateHandler and
-// session.NewSessionHandler).
+// pushHandler receives what the home connection pushes (engine.Pushes).
 type pushHandler struct{ c *Client }
+
+var _ engine.Pushes = pushHandler{}
 
 // HandleUpdates implements session.UpdateHandler.
 func (h pushHandler) HandleUpdates(_ context.Context, body []byte) error {
@@ -21,12 +24,23 @@ func (h pushHandler) HandleUpdates(_ context.Context, body []byte) error {
 }
 
 // HandleNewSession implements session.NewSessionHandler: updates may have been lost, so the
-// update engine fetches the difference when it can.
+// update engine fetches the difference when it runs.
 func (h pushHandler) HandleNewSession(ctx context.Context) error {
-	if r, ok := h.c.updates.(interface{ Reconnected(context.Context) error }); ok && h.c.updatesRunning() {
-		return r.Reconnected(ctx)
+	if h.c.updates != nil && h.c.updatesRunning() {
+		return h.c.updates.Reconnected(ctx)
 	}
 	return nil
+}
+
+// Redialed tells the update engine about a reconnect of the home connection. A reconnect
+// while the engine is not running needs nothing: its next Run catches up from the saved state.
+func (h pushHandler) Redialed(ctx context.Context) {
+	if h.c.updates == nil || !h.c.updatesRunning() {
+		return
+	}
+	if err := h.c.updates.Reconnected(ctx); err != nil && ctx.Err() == nil {
+		h.c.Log.Debug("update engine rejected a reconnect", "err", err)
+	}
 }
 
 func (c *Client) updatesRunning() bool {
@@ -65,10 +79,11 @@ func (c *Client) HandleUpdates(updates tg.UpdatesClass) {
 		}
 		return
 	}
-	c.dispatch(expandShort(updates, c.selfID()))
+	c.dispatch(upd.ExpandShort(updates, c.selfID()))
 }
 
-// Deliver implements UpdateSink: the update engine hands over ordered updates here. It runs
+// deliver is where the update manager hands over ordered updates (the function given to its
+// Run). It runs
 // inside the engine's Handler, so it makes no network call: a call could wait on the push
 // path, which waits on the engine. A new message whose sender came neither with the updates
 // nor earlier is fetched by the dispatcher's worker for the message's chat, outside this
@@ -79,7 +94,7 @@ func (c *Client) HandleUpdates(updates tg.UpdatesClass) {
 // When ctx ends (a stop) the handlers get a few more seconds; after that Deliver fails, so the
 // batch stays uncommitted and the next run delivers it again. A Dispatcher set with
 // SetDispatcher is done with a batch when its Dispatch returns.
-func (c *Client) Deliver(ctx context.Context, u tg.UpdatesClass) error {
+func (c *Client) deliver(ctx context.Context, u tg.UpdatesClass) error {
 	c.learnUpdates(u)
 	d := c.currentDispatcher()
 	if d == Dispatcher(c.msgs) {
@@ -103,12 +118,6 @@ func (c *Client) dispatch(u tg.UpdatesClass) {
 	}
 }
 
-func (c *Client) selfID() int64 {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.userID
-}
-
 // learnUpdates records the users and chats that came with updates.
 func (c *Client) learnUpdates(u tg.UpdatesClass) {
 	switch u := u.(type) {
@@ -128,7 +137,7 @@ func (c *Client) absorb(ctx context.Context, obj tl.Object) {
 	if u, ok := obj.(tg.UpdatesClass); ok {
 		c.learnUpdates(u)
 		if c.updates != nil {
-			c.feedEngine(func(ctx context.Context) error { return c.updates.HandleUpdates(ctx, u) })
+			c.results.Add(func(ctx context.Context) error { return c.updates.HandleUpdates(ctx, u) })
 		}
 		return
 	}
@@ -147,63 +156,14 @@ func (c *Client) absorb(ctx context.Context, obj tl.Object) {
 	}
 }
 
-// resultFeed hands the updates that calls returned to the update engine, in order, on a
-// goroutine of its own that exists while there is work. A call's caller never waits for the
-// engine: OnMessage handlers run while the engine's handler waits for them, so a handler whose
-// call waited for room in the engine's input would wait for itself.
-type resultFeed struct {
-	mu      sync.Mutex
-	pending []func(context.Context) error
-	running bool
-	closed  bool
-	wg      sync.WaitGroup
-}
-
-// feedEngine queues f (which feeds the engine) for the result feed.
-func (c *Client) feedEngine(f func(context.Context) error) {
-	rf := &c.results
-	rf.mu.Lock()
-	defer rf.mu.Unlock()
-	if rf.closed {
+// absorbSent handles the answer to a sent message like absorb, giving the update engine what
+// was sent so that a short answer becomes the full message.
+func (c *Client) absorbSent(s upd.Sent, u tg.UpdatesClass) {
+	c.learnUpdates(u)
+	if c.updates == nil {
 		return
 	}
-	rf.pending = append(rf.pending, f)
-	if rf.running {
-		return
-	}
-	rf.running = true
-	rf.wg.Add(1)
-	go c.runFeed()
-}
-
-func (c *Client) runFeed() {
-	rf := &c.results
-	defer rf.wg.Done()
-	var batch []func(context.Context) error
-	for {
-		rf.mu.Lock()
-		if len(rf.pending) == 0 {
-			rf.running = false
-			rf.mu.Unlock()
-			return
-		}
-		batch, rf.pending = rf.pending, batch[:0]
-		rf.mu.Unlock()
-		for i, f := range batch {
-			if err := f(c.life); err != nil && c.life.Err() == nil {
-				c.Log.Debug("update engine rejected a result", "err", err)
-			}
-			batch[i] = nil
-		}
-	}
-}
-
-// closeFeed stops the result feed (after Stop cancelled the client's lifetime) and waits for it.
-func (c *Client) closeFeed() {
-	c.results.mu.Lock()
-	c.results.closed = true
-	c.results.mu.Unlock()
-	c.results.wg.Wait()
+	c.results.Add(func(ctx context.Context) error { return c.updates.HandleSent(ctx, s, u) })
 }
 
 // startUpdates runs the update engine while the client is connected and logged in.
@@ -212,7 +172,8 @@ func (c *Client) startUpdates() {
 		return
 	}
 	c.mu.Lock()
-	if c.updCancel != nil || c.closed || c.userID == 0 || c.home == nil {
+	_, connected := c.eng.Home()
+	if c.updCancel != nil || c.closed || !connected || c.selfID() == 0 {
 		c.mu.Unlock()
 		return
 	}
@@ -224,7 +185,7 @@ func (c *Client) startUpdates() {
 	go func() {
 		defer c.wg.Done()
 		defer close(done)
-		if err := c.updates.Run(ctx); err != nil && ctx.Err() == nil {
+		if err := c.updates.Run(ctx, c.deliver); err != nil && ctx.Err() == nil {
 			c.Log.Error("update engine stopped", "err", err)
 		}
 	}()
@@ -233,14 +194,13 @@ func (c *Client) startUpdates() {
 // waitUpdates waits (bounded by ctx and Config.RequestTimeout) until the update engine knows
 // its starting state, so that updates caused after Connect or Login returns are delivered.
 func (c *Client) waitUpdates(ctx context.Context) {
-	r, ok := c.updates.(interface{ Ready() <-chan struct{} })
-	if !ok || !c.updatesRunning() {
+	if c.updates == nil || !c.updatesRunning() {
 		return
 	}
 	t := time.NewTimer(c.cfg.RequestTimeout)
 	defer t.Stop()
 	select {
-	case <-r.Ready():
+	case <-c.updates.Ready():
 	case <-ctx.Done():
 	case <-t.C:
 		c.Log.Warn("update engine is still catching up")
@@ -257,78 +217,4 @@ func (c *Client) stopUpdates() {
 		cancel()
 		<-done
 	}
-}
-
-// expandShort turns the short update forms into tg.Updates with full message objects, for
-// delivery without the update engine (which does the same itself).
-func expandShort(u tg.UpdatesClass, self int64) tg.UpdatesClass {
-	switch s := u.(type) {
-	case *tg.UpdateShort:
-		return &tg.Updates{Updates: []tg.UpdateClass{s.Update}, Date: s.Date}
-	case *tg.UpdateShortMessage:
-		from := s.UserID
-		if s.Out {
-			from = self
-		}
-		m := &tg.Message{
-			Out: s.Out, Mentioned: s.Mentioned, MediaUnread: s.MediaUnread, Silent: s.Silent,
-			ID: s.ID, FromID: &tg.PeerUser{UserID: from}, PeerID: &tg.PeerUser{UserID: s.UserID},
-			FwdFrom: s.FwdFrom, ViaBotID: s.ViaBotID, ReplyTo: s.ReplyTo, Date: s.Date,
-			Message: s.Message, Entities: s.Entities, TTLPeriod: s.TTLPeriod,
-		}
-		return &tg.Updates{Updates: []tg.UpdateClass{&tg.UpdateNewMessage{Message: m, Pts: s.Pts, PtsCount: s.PtsCount}}, Date: s.Date}
-	case *tg.UpdateShortChatMessage:
-		m := &tg.Message{
-			Out: s.Out, Mentioned: s.Mentioned, MediaUnread: s.MediaUnread, Silent: s.Silent,
-			ID: s.ID, FromID: &tg.PeerUser{UserID: s.FromID}, PeerID: &tg.PeerChat{ChatID: s.ChatID},
-			FwdFrom: s.FwdFrom, ViaBotID: s.ViaBotID, ReplyTo: s.ReplyTo, Date: s.Date,
-			Message: s.Message, Entities: s.Entities, TTLPeriod: s.TTLPeriod,
-		}
-		return &tg.Updates{Updates: []tg.UpdateClass{&tg.UpdateNewMessage{Message: m, Pts: s.Pts, PtsCount: s.PtsCount}}, Date: s.Date}
-	}
-	return u
-}
-
-// lateClient holds the client for the layers built before it (peer cache, update engine);
-// NewClient sets it once the client exists.
-type lateClient struct {
-	mu sync.RWMutex
-	c  *Client
-}
-
-func (l *lateClient) set(c *Client) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.c = c
-}
-
-// get returns the client, nil before NewClient has built it.
-func (l *lateClient) get() *Client {
-	l.mu.RLock()
-	defer l.mu.RUnlock()
-	return l.c
-}
-
-// lateInvoker is the tg.Invoker those layers call through; it forwards to the client.
-type lateInvoker struct{ lateClient }
-
-// Invoke implements tg.Invoker.
-func (l *lateInvoker) Invoke(ctx context.Context, in tl.Encoder, out tl.Decoder) error {
-	c := l.get()
-	if c == nil {
-		return ErrNotConnected
-	}
-	return c.invoker().Invoke(ctx, in, out)
-}
-
-// lateSink is the UpdateSink handed to the update engine; it forwards to the client.
-type lateSink struct{ lateClient }
-
-// Deliver implements UpdateSink.
-func (l *lateSink) Deliver(ctx context.Context, u tg.UpdatesClass) error {
-	c := l.get()
-	if c == nil {
-		return nil
-	}
-	return c.Deliver(ctx, u)
 }

@@ -8,78 +8,61 @@ import (
 	"time"
 
 	"github.com/mtgo-labs/mtgo/client/types"
-	"github.com/mtgo-labs/mtgo/session"
 	"github.com/mtgo-labs/mtgo/tl"
 	"github.com/mtgo-labs/mtgo/tl/tg"
+	"github.com/mtgo-labs/mtgo/updates"
 )
 
-// countingEngine is an UpdateManager that counts Reconnected calls.
-type countingEngine struct {
+// fakeManager is an UpdateManager that records what it was fed and never runs.
+type fakeManager struct {
+	fed        chan tg.UpdatesClass
 	reconnects atomic.Int32
-	got        chan struct{}
 }
 
-func (e *countingEngine) HandleUpdates(context.Context, tg.UpdatesClass) error { return nil }
-func (e *countingEngine) Run(ctx context.Context) error                        { <-ctx.Done(); return nil }
-func (e *countingEngine) Reconnected(context.Context) error {
-	e.reconnects.Add(1)
-	e.got <- struct{}{}
+func (m *fakeManager) HandleUpdates(_ context.Context, u tg.UpdatesClass) error {
+	m.fed <- u
+	return nil
+}
+func (m *fakeManager) HandleSent(ctx context.Context, _ updates.Sent, u tg.UpdatesClass) error {
+	return m.HandleUpdates(ctx, u)
+}
+func (m *fakeManager) Reconnected(context.Context) error {
+	m.reconnects.Add(1)
+	return nil
+}
+func (m *fakeManager) Ready() <-chan struct{} { return nil }
+func (m *fakeManager) Run(ctx context.Context, _ func(context.Context, tg.UpdatesClass) error) error {
+	<-ctx.Done()
 	return nil
 }
 
-// TestReconnectedAfterEveryRedial checks that every dial of the home connection after the
-// first reaches the update engine as Reconnected, and the first does not.
-func TestReconnectedAfterEveryRedial(t *testing.T) {
-	eng := &countingEngine{got: make(chan struct{}, 8)}
-	c := &Client{Log: newLogger(LogConfig{}), updates: eng}
-	_, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	c.updCancel = cancel // the engine counts as running
-
-	redialed := make(chan struct{}, 1)
-	d := &homeDialer{
-		Dialer: session.DialerFunc(func(context.Context, int, string) (session.PacketConn, error) {
-			return nil, nil
-		}),
-		redialed: redialed,
-	}
-	ctx, stop := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { defer close(done); c.reconnectedLoop(ctx, redialed) }()
-
-	if _, err := d.DialPacket(ctx, 2, "x"); err != nil {
+// TestRedialReachesRunningManager checks that a redial of the home connection and a new
+// server session reach the update manager as Reconnected while it runs, and are dropped while
+// it does not (its next Run catches up from the saved state).
+func TestRedialReachesRunningManager(t *testing.T) {
+	m := &fakeManager{}
+	c := &Client{Log: newLogger(LogConfig{}), updates: m}
+	h := pushHandler{c}
+	h.Redialed(t.Context())
+	if err := h.HandleNewSession(t.Context()); err != nil {
 		t.Fatal(err)
 	}
-	select {
-	case <-eng.got:
-		t.Fatal("the first dial is not a reconnect")
-	case <-time.After(50 * time.Millisecond):
+	if n := m.reconnects.Load(); n != 0 {
+		t.Fatalf("Reconnected called %d times while the manager was not running", n)
 	}
-	for i := range 3 {
-		if _, err := d.DialPacket(ctx, 2, "x"); err != nil {
-			t.Fatal(err)
-		}
-		select {
-		case <-eng.got:
-		case <-time.After(5 * time.Second):
-			t.Fatalf("redial %d did not reach the engine", i+1)
-		}
+	_, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	c.updCancel = cancel // the manager counts as running
+	for range 3 {
+		h.Redialed(t.Context())
 	}
-	stop()
-	<-done
-	if n := eng.reconnects.Load(); n != 3 {
-		t.Fatalf("Reconnected called %d times, want 3", n)
+	if err := h.HandleNewSession(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if n := m.reconnects.Load(); n != 4 {
+		t.Fatalf("Reconnected called %d times, want 4", n)
 	}
 }
-
-// recordingEngine is an UpdateManager that records what it was fed, never running.
-type recordingEngine struct{ fed chan tg.UpdatesClass }
-
-func (e *recordingEngine) HandleUpdates(_ context.Context, u tg.UpdatesClass) error {
-	e.fed <- u
-	return nil
-}
-func (e *recordingEngine) Run(ctx context.Context) error { <-ctx.Done(); return nil }
 
 type chanDispatcher chan tg.UpdatesClass
 
@@ -88,7 +71,7 @@ func (d chanDispatcher) Dispatch(u tg.UpdatesClass) { d <- u }
 // TestPushesGoThroughEngineWhileStopped checks that updates handed to the client while the
 // engine is not running go to the engine, never straight to the dispatcher.
 func TestPushesGoThroughEngineWhileStopped(t *testing.T) {
-	eng := &recordingEngine{fed: make(chan tg.UpdatesClass, 1)}
+	eng := &fakeManager{fed: make(chan tg.UpdatesClass, 1)}
 	disp := make(chanDispatcher, 1)
 	c := &Client{Log: newLogger(LogConfig{}), updates: eng, life: t.Context(), dispatcher: disp}
 	push := &tg.UpdateShortMessage{ID: 4, UserID: 9, Message: "hi", Pts: 1, PtsCount: 1, Date: 5}
@@ -109,7 +92,7 @@ func TestPushesGoThroughEngineWhileStopped(t *testing.T) {
 }
 
 // TestDeliverAtStopGivesHandlersGrace checks that when the update engine stops while a handler
-// still runs, Deliver waits the grace period and then fails (the batch stays uncommitted)
+// still runs, deliver waits the grace period and then fails (the batch stays uncommitted)
 // instead of holding the stop forever, and succeeds when the handler finishes in time.
 func TestDeliverAtStopGivesHandlersGrace(t *testing.T) {
 	defer func(g time.Duration) { handlerStopGrace = g }(handlerStopGrace)
@@ -136,11 +119,11 @@ func TestDeliverAtStopGivesHandlersGrace(t *testing.T) {
 	}
 	stopped, cancel := context.WithCancel(context.Background())
 	cancel()
-	if err := c.Deliver(stopped, msg(1)); !errors.Is(err, context.Canceled) {
+	if err := c.deliver(stopped, msg(1)); !errors.Is(err, context.Canceled) {
 		t.Fatalf("Deliver with a stuck handler at stop = %v, want context.Canceled", err)
 	}
 	close(release)
-	if err := c.Deliver(stopped, msg(2)); err != nil {
+	if err := c.deliver(stopped, msg(2)); err != nil {
 		t.Fatalf("Deliver with handlers finishing in time = %v", err)
 	}
 }

@@ -62,7 +62,7 @@ func TestUnknownSenderCompletedByWorker(t *testing.T) {
 	}
 }
 
-// TestDeliverWaitsForHandlers checks that the update engine's handler (Client.Deliver)
+// TestDeliverWaitsForHandlers checks that the update engine's handler (the client's deliver)
 // returns only after the OnMessage handlers finished every message of the batch, so the
 // engine commits the batch only after it was handled.
 func TestDeliverWaitsForHandlers(t *testing.T) {
@@ -81,7 +81,7 @@ func TestDeliverWaitsForHandlers(t *testing.T) {
 	returned := make(chan struct{})
 	go func() {
 		defer close(returned)
-		if err := c.Deliver(t.Context(), batch); err != nil {
+		if err := mtgo.Deliver(t.Context(), c, batch); err != nil {
 			t.Error(err)
 		}
 	}()

@@ -1,0 +1,216 @@
+// Package conn runs the client's connections: one Conn per data center session with its Run
+// goroutine, the bookkeeping the per-DC pool needs, one call on a running connection, and the
+// session store of one data center inside the client's storage.
+package conn
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/mtgo-labs/mtgo/crypto"
+	"github.com/mtgo-labs/mtgo/session"
+	"github.com/mtgo-labs/mtgo/tl"
+	"github.com/mtgo-labs/mtgo/tl/tg"
+
+	"github.com/mtgo-labs/mtgo/client/internal/wire"
+)
+
+// ErrClosed fails a call whose connection the client closed (Stop, Disconnect). It is the
+// client's ErrClientClosed.
+var ErrClosed = errors.New("mtgo: client closed")
+
+// Conn is one MTProto session with one data center, as the client's Conn seam declares it.
+type Conn interface {
+	Run(ctx context.Context) error
+	InvokeWith(ctx context.Context, in tl.Encoder, out tl.Decoder, repeatable bool) error
+	Session() session.Session
+}
+
+// Config is what building a Conn takes; the client's ConnConfig has the same fields.
+type Config struct {
+	DC         int
+	Addr       string
+	TestMode   bool
+	Media, CDN bool
+	Store      session.Store
+	PublicKeys []crypto.PublicKey
+	Dialer     session.Dialer
+	Init       *session.InitConnection
+	Reconnect  session.ReconnectPolicy
+	Updates    session.UpdateHandler
+	Logger     *slog.Logger
+}
+
+// Live is a running Conn: its Run goroutine and the bookkeeping of the per-DC pool.
+type Live struct {
+	DC         int
+	Media, CDN bool
+	Conn       Conn
+
+	cancel context.CancelFunc
+	done   chan struct{} // closed when Run returned
+	err    error         // Run's result, valid after done
+
+	closing    atomic.Bool  // Close was called: failures are the client's doing
+	migratedTo atomic.Int32 // the home DC moved here while this connection was home
+	active     atomic.Int32 // calls in flight
+	lastUse    atomic.Int64 // unix nanoseconds of the last call
+	closeOnce  sync.Once
+	running    bool // Start ran it; set before Start returns
+}
+
+// Spawner runs f on a goroutine its owner waits for, with a context that ends when the owner
+// stops; it reports false (running nothing) once the owner is stopping.
+type Spawner func(f func(ctx context.Context)) bool
+
+// Start runs c through spawn until the owner stops or Close is called. A Run that ends by
+// itself is logged on log. It returns nil when the owner is stopping.
+func Start(spawn Spawner, dc int, media, cdn bool, c Conn, log *slog.Logger) *Live {
+	lc := New(dc, media, cdn, c)
+	lc.running = true
+	started := make(chan struct{})
+	ok := spawn(func(ctx context.Context) {
+		runCtx, cancel := context.WithCancel(ctx)
+		lc.cancel = cancel
+		close(started)
+		defer close(lc.done)
+		lc.err = c.Run(runCtx)
+		if lc.err != nil && !lc.closing.Load() && runCtx.Err() == nil {
+			log.Error("connection ended", "dc", dc, "err", lc.err)
+		}
+	})
+	if !ok {
+		return nil
+	}
+	<-started
+	return lc
+}
+
+// New returns a Live for c that is not running, for tests of the pool: Done reports false
+// until Close.
+func New(dc int, media, cdn bool, c Conn) *Live {
+	lc := &Live{DC: dc, Media: media, CDN: cdn, Conn: c, done: make(chan struct{}), cancel: func() {}}
+	lc.Touch()
+	return lc
+}
+
+// Touch records a use now.
+func (lc *Live) Touch() { lc.lastUse.Store(time.Now().UnixNano()) }
+
+// Idle reports whether no call is in flight and none started within d before now.
+func (lc *Live) Idle(now time.Time, d time.Duration) bool {
+	return lc.active.Load() == 0 && now.Sub(time.Unix(0, lc.lastUse.Load())) >= d
+}
+
+// Ended is closed when Run returned.
+func (lc *Live) Ended() <-chan struct{} { return lc.done }
+
+// Done reports whether Run returned.
+func (lc *Live) Done() bool {
+	select {
+	case <-lc.done:
+		return true
+	default:
+		return false
+	}
+}
+
+// Close stops the Run loop and waits for it.
+func (lc *Live) Close() {
+	lc.closeOnce.Do(func() {
+		lc.closing.Store(true)
+		lc.cancel()
+		if !lc.running {
+			close(lc.done) // built by New for a test, never run
+		}
+	})
+	<-lc.done
+}
+
+// CloseMigrated closes a former home connection after the home moved to dc: calls that were
+// in flight fail with *Migrated.
+func (lc *Live) CloseMigrated(dc int) {
+	lc.migratedTo.Store(int32(dc))
+	lc.Close()
+}
+
+// Call sends in on the connection (wrapped in invokeWithoutUpdates when noUpdates), marked
+// repeatable when the request may be sent again after a reconnect. A call failed because the
+// client closed the connection returns ErrClosed, or *Migrated when the home moved.
+func (lc *Live) Call(ctx context.Context, in tl.Encoder, out tl.Decoder, noUpdates bool) error {
+	q := in
+	if noUpdates {
+		q = &tg.InvokeWithoutUpdatesRequest{Query: q}
+	}
+	lc.active.Add(1)
+	lc.Touch()
+	err := lc.Conn.InvokeWith(ctx, q, out, wire.Repeatable(in))
+	lc.Touch()
+	lc.active.Add(-1)
+	if err == nil {
+		return nil
+	}
+	if _, ok := session.AsRPCError(err); ok {
+		return err
+	}
+	if lc.closing.Load() && ctx.Err() == nil {
+		if dc := lc.migratedTo.Load(); dc != 0 {
+			return &Migrated{DC: int(dc), Err: err}
+		}
+		return fmt.Errorf("%w: %s: %v", ErrClosed, wire.MethodName(in), err)
+	}
+	if lc.Done() && lc.err != nil && !errors.Is(err, lc.err) {
+		return fmt.Errorf("%w (connection: %v)", err, lc.err)
+	}
+	return err
+}
+
+// Migrated fails a call whose connection was closed because the home DC moved to DC.
+type Migrated struct {
+	DC  int
+	Err error
+}
+
+func (e *Migrated) Error() string {
+	return fmt.Sprintf("connection closed by the migration to dc %d: %v", e.DC, e.Err)
+}
+
+func (e *Migrated) Unwrap() error { return e.Err }
+
+// RedialNotifier is the Dialer of the home connection: every successful dial after the first
+// (a reconnect of the session's run loop) is signalled on the channel C returns, because
+// pushes sent while the connection was down are lost and only a getDifference brings them
+// back.
+type RedialNotifier struct {
+	session.Dialer
+	dials    atomic.Int64
+	redialed chan struct{} // capacity 1: signals coalesce
+}
+
+// NewRedialNotifier wraps d.
+func NewRedialNotifier(d session.Dialer) *RedialNotifier {
+	return &RedialNotifier{Dialer: d, redialed: make(chan struct{}, 1)}
+}
+
+// C receives a value after redials (several redials may coalesce into one).
+func (d *RedialNotifier) C() <-chan struct{} { return d.redialed }
+
+// DialPacket implements session.Dialer.
+func (d *RedialNotifier) DialPacket(ctx context.Context, dc int, addr string) (session.PacketConn, error) {
+	pc, err := d.Dialer.DialPacket(ctx, dc, addr)
+	if err != nil {
+		return nil, err
+	}
+	if d.dials.Add(1) > 1 {
+		select {
+		case d.redialed <- struct{}{}:
+		default:
+		}
+	}
+	return pc, nil
+}

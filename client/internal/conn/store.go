@@ -1,0 +1,85 @@
+package conn
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"sync"
+
+	"github.com/mtgo-labs/mtgo/session"
+)
+
+// Sessions is the part of the client's storage a data center's session store uses.
+type Sessions interface {
+	LoadSession(ctx context.Context, dc int) (session.Session, error)
+	SaveSession(ctx context.Context, s session.Session) error
+}
+
+// Store is the session.Store of one data center inside the client's storage. The identity
+// fields (UserID, Bot) belong to the client: a connection saving its key or salt keeps the
+// stored identity, and a new key drops it (the new key is not authorized).
+type Store struct {
+	st   Sessions
+	dc   int
+	addr string     // the address in use, which wins over a stored one
+	mem  *CDNMemory // a CDN data center's session, kept in memory; nil: persisted in st
+	mu   sync.Mutex
+}
+
+// NewStore returns the store of dc in st, or of a CDN data center in mem when mem is not nil.
+func NewStore(st Sessions, dc int, addr string, mem *CDNMemory) *Store {
+	return &Store{st: st, dc: dc, addr: addr, mem: mem}
+}
+
+// CDNMemory holds a CDN data center's session in memory: CDN sessions are not persisted, but
+// every connection to the data center (transfer lanes, reconnects) reuses one key.
+type CDNMemory struct {
+	mu    sync.Mutex
+	sess  session.Session
+	saved bool
+}
+
+// Load implements session.Store.
+func (s *Store) Load(ctx context.Context) (session.Session, error) {
+	if m := s.mem; m != nil {
+		m.mu.Lock()
+		defer m.mu.Unlock()
+		if !m.saved {
+			return session.Session{}, session.ErrNoSession
+		}
+		return m.sess.Clone(), nil
+	}
+	sess, err := s.st.LoadSession(ctx, s.dc)
+	if err == nil && s.addr != "" {
+		sess.Addr = s.addr
+	}
+	return sess, err
+}
+
+// Save implements session.Store.
+func (s *Store) Save(ctx context.Context, sess session.Session) error {
+	sess.DC = s.dc
+	if m := s.mem; m != nil {
+		m.mu.Lock()
+		defer m.mu.Unlock()
+		m.sess, m.saved = sess.Clone(), true
+		return nil
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	old, err := s.st.LoadSession(ctx, s.dc)
+	switch {
+	case err == nil:
+		if !bytes.Equal(old.AuthKey, sess.AuthKey) {
+			// A new key is not authorized yet, whatever the old one was.
+			sess.UserID, sess.Bot = 0, false
+		} else {
+			sess.UserID, sess.Bot = old.UserID, old.Bot
+		}
+	case errors.Is(err, session.ErrNoSession):
+		sess.UserID, sess.Bot = 0, false
+	default:
+		return err
+	}
+	return s.st.SaveSession(ctx, sess)
+}

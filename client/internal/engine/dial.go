@@ -1,0 +1,247 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/mtgo-labs/mtgo/crypto"
+	"github.com/mtgo-labs/mtgo/session"
+	"github.com/mtgo-labs/mtgo/tl/tg"
+
+	"github.com/mtgo-labs/mtgo/client/internal/conn"
+)
+
+// dial starts a connection to dc. Its Run goroutine belongs to the engine and ends with it.
+// The home connection (neither media nor cdn) sends its pushes and redials to the Pushes
+// given to Connect.
+func (e *Engine) dial(ctx context.Context, dc int, media, cdn bool) (*conn.Live, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	addr, ok := e.table.Addr(dc, media, cdn)
+	if !ok {
+		return nil, fmt.Errorf("%w: dc %d", ErrUnknownDC, dc)
+	}
+	keys := e.o.Keys
+	if cdn {
+		var err error
+		if keys, err = e.cdnKeys(ctx, dc); err != nil {
+			return nil, err
+		}
+	}
+	init := e.o.Init
+	cc := conn.Config{
+		DC:         dc,
+		Addr:       addr,
+		TestMode:   e.o.TestMode,
+		Media:      media,
+		CDN:        cdn,
+		Store:      conn.NewStore(e.o.Store, dc, addr, e.cdnMemory(dc, cdn)),
+		PublicKeys: keys,
+		Dialer:     e.o.Dialer(media),
+		Init:       &init,
+		Reconnect:  e.o.Reconnect,
+		Logger:     e.log.With("dc", dc, "media", media),
+	}
+	var redial *conn.RedialNotifier
+	var push Pushes
+	if !media && !cdn {
+		e.mu.Lock()
+		push = e.push
+		e.mu.Unlock()
+	}
+	if push != nil {
+		cc.Updates = push
+		redial = conn.NewRedialNotifier(cc.Dialer)
+		cc.Dialer = redial
+	}
+	c, err := e.o.NewConn(cc)
+	if err != nil {
+		return nil, fmt.Errorf("mtgo: new connection to dc %d: %w", dc, err)
+	}
+	lc := conn.Start(e.spawn, dc, media, cdn, c, e.log)
+	if lc == nil {
+		return nil, ErrClosed
+	}
+	if redial != nil {
+		e.spawn(func(life context.Context) { e.redialLoop(life, lc, redial, push) })
+	}
+	return lc, nil
+}
+
+// redialLoop tells push about every redial of lc until lc or the engine ends. It runs on its
+// own goroutine so the session's dial never waits for the update engine.
+func (e *Engine) redialLoop(life context.Context, lc *conn.Live, r *conn.RedialNotifier, push Pushes) {
+	for {
+		select {
+		case <-life.Done():
+			return
+		case <-lc.Ended():
+			return
+		case <-r.C():
+		}
+		push.Redialed(life)
+	}
+}
+
+// cdnMemory returns the shared in-memory session of CDN data center dc, nil when cdn is false.
+func (e *Engine) cdnMemory(dc int, cdn bool) *conn.CDNMemory {
+	if !cdn {
+		return nil
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.cdnMem == nil {
+		e.cdnMem = map[int]*conn.CDNMemory{}
+	}
+	m := e.cdnMem[dc]
+	if m == nil {
+		m = &conn.CDNMemory{}
+		e.cdnMem[dc] = m
+	}
+	return m
+}
+
+// cdnKeys returns the RSA keys of CDN data center dc from help.getCdnConfig.
+func (e *Engine) cdnKeys(ctx context.Context, dc int) ([]crypto.PublicKey, error) {
+	var cfg tg.CdnConfig
+	if err := e.Invoke(ctx, &tg.HelpGetCdnConfigRequest{}, &cfg); err != nil {
+		return nil, fmt.Errorf("mtgo: get cdn config: %w", err)
+	}
+	var keys []crypto.PublicKey
+	for _, k := range cfg.PublicKeys {
+		if int(k.DCID) != dc {
+			continue
+		}
+		parsed, err := crypto.ParsePublicKeys([]byte(k.PublicKey))
+		if err != nil {
+			return nil, fmt.Errorf("mtgo: cdn key of dc %d: %w", dc, err)
+		}
+		keys = append(keys, parsed...)
+	}
+	if len(keys) == 0 {
+		return nil, fmt.Errorf("%w: no cdn key for dc %d", ErrUnknownDC, dc)
+	}
+	return keys, nil
+}
+
+// open connects to dc for the pool and authorizes the connection when an account is logged in
+// and the stored session of dc is not authorized for it yet.
+func (e *Engine) open(ctx context.Context, dc int, media, cdn bool) (*conn.Live, error) {
+	lc, err := e.dial(ctx, dc, media, cdn)
+	if err != nil {
+		return nil, err
+	}
+	e.mu.Lock()
+	home, homeDC, userID := e.home, e.homeDC, e.userID
+	e.mu.Unlock()
+	if cdn || userID == 0 || dc == homeDC {
+		return lc, nil
+	}
+	if s, err := e.o.Store.LoadSession(ctx, dc); err == nil && s.UserID == userID && s.HasKey() {
+		return lc, nil // authorized in an earlier run
+	} else if err != nil && !errors.Is(err, session.ErrNoSession) {
+		lc.Close()
+		return nil, err
+	}
+	if home == nil {
+		lc.Close()
+		return nil, ErrNotConnected
+	}
+	if err := e.importAuth(ctx, home, lc, dc); err != nil {
+		lc.Close()
+		return nil, err
+	}
+	e.recordAuth(ctx, dc)
+	return lc, nil
+}
+
+// reauthorize drops the authorization record of dc and closes its pooled sessions, so the
+// next call imports the authorization again.
+func (e *Engine) reauthorize(dc int) {
+	ctx := context.Background()
+	if s, err := e.o.Store.LoadSession(ctx, dc); err == nil {
+		s.UserID, s.Bot = 0, false
+		_ = e.o.Store.SaveSession(ctx, s)
+	}
+	e.pool.Forget(dc)
+}
+
+// importAuth authorizes the connection to dc with an authorization exported on from.
+func (e *Engine) importAuth(ctx context.Context, from, to *conn.Live, dc int) error {
+	var exp tg.AuthExportedAuthorization
+	if err := from.Call(ctx, &tg.AuthExportAuthorizationRequest{DCID: int32(dc)}, &exp, e.o.NoUpdates); err != nil {
+		return fmt.Errorf("export authorization for dc %d: %w", dc, err)
+	}
+	var res tg.AuthAuthorizationClassBox
+	if err := to.Call(ctx, &tg.AuthImportAuthorizationRequest{ID: exp.ID, Bytes: exp.Bytes}, &res, e.o.NoUpdates); err != nil {
+		return fmt.Errorf("import authorization in dc %d: %w", dc, err)
+	}
+	return nil
+}
+
+// recordAuth marks the stored session of dc as authorized for the account, so later runs do
+// not import the authorization again.
+func (e *Engine) recordAuth(ctx context.Context, dc int) {
+	userID, bot := e.Account()
+	s, err := e.o.Store.LoadSession(ctx, dc)
+	if err != nil {
+		return
+	}
+	s.UserID, s.Bot = userID, bot
+	if err := e.o.Store.SaveSession(ctx, s); err != nil {
+		e.log.Warn("record authorization", "dc", dc, "err", err)
+	}
+}
+
+// migrateHome moves the home connection to dc: a connection there (with its own auth key),
+// initConnection, the authorization exported from the old data center when logged in, then
+// the switch. Calls still running on the old connection fail with *conn.Migrated, which the
+// policy repeats when safe.
+func (e *Engine) migrateHome(ctx context.Context, dc int) error {
+	e.migrateMu.Lock()
+	defer e.migrateMu.Unlock()
+	e.mu.Lock()
+	old, oldDC, authorized := e.home, e.homeDC, e.userID != 0
+	e.mu.Unlock()
+	if old == nil {
+		return ErrNotConnected
+	}
+	if oldDC == dc {
+		return nil // another call moved it already
+	}
+	if !e.table.Known(dc) {
+		return fmt.Errorf("%w: dc %d", ErrUnknownDC, dc)
+	}
+	lc, err := e.dial(ctx, dc, false, false)
+	if err != nil {
+		return err
+	}
+	if authorized {
+		err = e.importAuth(ctx, old, lc, dc)
+	} else {
+		err = e.fetchConfig(ctx, lc)
+	}
+	if err != nil {
+		lc.Close()
+		return err
+	}
+	e.mu.Lock()
+	if e.closed {
+		e.mu.Unlock()
+		lc.Close()
+		return ErrClosed
+	}
+	e.home, e.homeDC = lc, dc
+	e.mu.Unlock()
+	if err := e.o.Store.SetHomeDC(ctx, dc); err != nil {
+		e.log.Warn("save home dc", "err", err)
+	}
+	if authorized {
+		e.recordAuth(ctx, dc)
+	}
+	e.log.Info("home data center moved", "from", oldDC, "to", dc)
+	old.CloseMigrated(dc)
+	return nil
+}

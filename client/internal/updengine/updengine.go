@@ -1,0 +1,163 @@
+// Package updengine runs the updates module's Manager for the client: one Manager per
+// connected period (a Manager runs once), input kept across the periods, and an ordered feed
+// that hands call results to it without making the caller wait.
+package updengine
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"sync"
+
+	"github.com/mtgo-labs/mtgo/tl/tg"
+	"github.com/mtgo-labs/mtgo/updates"
+)
+
+// errNoSink fails a delivery outside Run; the Manager keeps the batch uncommitted.
+var errNoSink = errors.New("mtgo: update batch delivered while the update engine is not running")
+
+// Engine runs one updates.Manager per connected period: Run builds a fresh one unless updates
+// arrived first and built it already. Batches go to the deliver function of the running Run.
+type Engine struct {
+	opts updates.Options
+	log  *slog.Logger
+
+	mu      sync.Mutex
+	cur     *updates.Manager
+	ready   chan struct{} // closed when the current Manager has its starting state
+	deliver func(context.Context, tg.UpdatesClass) error
+}
+
+// New returns an engine whose Managers are built from opts (its Handler and Hook are the
+// engine's own).
+func New(opts updates.Options, log *slog.Logger) *Engine {
+	e := &Engine{opts: opts, log: log}
+	e.opts.Handler = updates.HandlerFunc(e.handle)
+	e.opts.Hook = updates.HookFunc(e.onEvent)
+	return e
+}
+
+// handle passes a batch to the running Run's deliver function.
+func (e *Engine) handle(ctx context.Context, b updates.Batch) error {
+	e.mu.Lock()
+	deliver := e.deliver
+	e.mu.Unlock()
+	if deliver == nil {
+		return errNoSink
+	}
+	return deliver(ctx, &tg.Updates{Updates: b.Updates, Users: b.Users, Chats: b.Chats})
+}
+
+// onEvent logs the engine's events and notes when the starting state is known.
+func (e *Engine) onEvent(ev updates.Event) {
+	switch ev.Kind {
+	case updates.EventRecoveryFinished:
+		if ev.Sequence == updates.SequenceAccount {
+			e.mu.Lock()
+			if e.ready != nil {
+				select {
+				case <-e.ready:
+				default:
+					close(e.ready)
+				}
+			}
+			e.mu.Unlock()
+		}
+		e.log.Debug("updates recovered", "event", ev)
+	case updates.EventGap, updates.EventRecoveryStarted:
+		e.log.Debug("updates", "event", ev)
+	default:
+		e.log.Warn("updates", "event", ev)
+	}
+}
+
+// Ready returns a channel closed once the running Manager knows its starting state (after the
+// catch-up): updates pushed from then on are delivered.
+func (e *Engine) Ready() <-chan struct{} {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.ready == nil {
+		e.ready = make(chan struct{})
+	}
+	return e.ready
+}
+
+// current returns the Manager of this period, building it if needed.
+func (e *Engine) current() (*updates.Manager, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.cur == nil {
+		m, err := updates.NewManager(e.opts)
+		if err != nil {
+			return nil, err
+		}
+		e.cur = m
+		if e.ready == nil {
+			e.ready = make(chan struct{})
+		}
+	}
+	return e.cur, nil
+}
+
+// forget drops m as the Manager of this period.
+func (e *Engine) forget(m *updates.Manager) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.cur == m {
+		e.cur, e.ready = nil, nil
+	}
+}
+
+// Run runs the Manager of this period until ctx ends, handing its batches to deliver.
+func (e *Engine) Run(ctx context.Context, deliver func(context.Context, tg.UpdatesClass) error) error {
+	m, err := e.current()
+	if err != nil {
+		return err
+	}
+	e.mu.Lock()
+	e.deliver = deliver
+	e.mu.Unlock()
+	defer func() {
+		e.forget(m)
+		e.mu.Lock()
+		e.deliver = nil
+		e.mu.Unlock()
+	}()
+	return m.Run(ctx)
+}
+
+// feed hands one input to the Manager of this period. A Manager that has just stopped (its
+// Run returned and Run has not yet forgotten it) refuses input with updates.ErrStopped; the
+// input then goes to the Manager of the next period, which runs it once the client is
+// connected again, instead of being lost.
+func (e *Engine) feed(f func(*updates.Manager) error) error {
+	m, err := e.current()
+	if err != nil {
+		return err
+	}
+	err = f(m)
+	if !errors.Is(err, updates.ErrStopped) {
+		return err
+	}
+	e.forget(m)
+	if m, err = e.current(); err != nil {
+		return err
+	}
+	return f(m)
+}
+
+// HandleUpdates feeds one updates object.
+func (e *Engine) HandleUpdates(ctx context.Context, u tg.UpdatesClass) error {
+	return e.feed(func(m *updates.Manager) error { return m.HandleUpdates(ctx, u) })
+}
+
+// HandleSent feeds the answer to a sent message, completed with what was sent.
+func (e *Engine) HandleSent(ctx context.Context, s updates.Sent, u tg.UpdatesClass) error {
+	return e.feed(func(m *updates.Manager) error { return m.HandleSent(ctx, s, u) })
+}
+
+// Reconnected asks for the difference after the connection was restored or the server
+// started a new session.
+func (e *Engine) Reconnected(ctx context.Context) error {
+	return e.feed(func(m *updates.Manager) error { return m.Reconnected(ctx) })
+}
