@@ -360,6 +360,7 @@ func (c *conn) request(ctx context.Context, msgID int64, body []byte) (err error
 		defer func() {
 			if err == nil {
 				err = &TransportError{Code: code, Err: fmt.Errorf("%w: method %#08x", ErrFaultClosed, method)}
+				c.srv.cl.faults.count(func(st *FaultStats) { st.TransportErrors++ })
 			}
 		}()
 	}
@@ -406,6 +407,7 @@ func (c *conn) answer(msgID int64, body []byte, rpcErr *services.RPCError, delay
 	if delay > 0 {
 		body = bytes.Clone(body) // body may be the encode buffer
 		c.delayed = append(c.delayed, delayedReply{due: c.now().Add(delay), msgID: msgID, body: body, err: rpcErr})
+		c.srv.cl.faults.count(func(st *FaultStats) { st.DelayedAnswers++ })
 		return
 	}
 	if rpcErr != nil {
@@ -518,6 +520,7 @@ func (c *conn) write(pkt []byte) error {
 		case <-c.kicked:
 			return net.ErrClosed
 		}
+		c.srv.cl.faults.count(func(st *FaultStats) { st.DelayedPackets++ })
 	}
 	_ = c.nc.SetWriteDeadline(time.Now().Add(writeTimeout))
 	if err := c.pc.WritePacket(pkt); err != nil {

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/mtgo-labs/mtgo/crypto"
 	"github.com/mtgo-labs/mtgo/session"
 	"github.com/mtgo-labs/mtgo/teletest/world"
@@ -85,6 +87,9 @@ func TestUpdateGap(t *testing.T) {
 	}
 	if len(texts) != 2 || texts[0] != "lost" || texts[1] != "after" {
 		t.Fatalf("difference lists %q, want lost and after", texts)
+	}
+	if diff := cmp.Diff(world.DeliveryStats{Held: 2, Released: 2, Dropped: 1}, s.Cluster().Faults().Stats().DeliveryStats); diff != "" {
+		t.Fatalf("update fault counts (-want +got):\n%s", diff)
 	}
 }
 

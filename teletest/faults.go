@@ -1,11 +1,14 @@
 package teletest
 
 import (
+	"context"
 	"encoding/binary"
+	"fmt"
 	"io"
 	"sync"
 	"time"
 
+	"github.com/mtgo-labs/mtgo/teletest/internal/fault"
 	"github.com/mtgo-labs/mtgo/teletest/services"
 	"github.com/mtgo-labs/mtgo/teletest/world"
 )
@@ -13,44 +16,85 @@ import (
 // Faults injects failures into a running cluster from a test. Network faults (dropped and
 // delayed connections, transport errors, salts, the clock) act here; method faults that answer
 // with an rpc_error go through the dispatcher, and update faults through the world, so a test
-// finds them all in one place. All methods are safe for concurrent use.
+// finds them all in one place. Every fault counts what it did (Stats), so a test can check
+// that the failure it set up actually happened. All methods are safe for concurrent use.
 type Faults struct {
 	cl *Cluster
 
-	mu      sync.Mutex
-	methods map[uint32][]*methodFault
-	refused map[int]*refusal      // by DC; 0 applies to every DC
-	delays  map[int]time.Duration // packet write delay by DC; 0 applies to every DC
+	methods fault.Queue[uint32, methodFault]
+	refused fault.Queue[int, int32] // transport error code by DC; 0 applies to every DC
+
+	mu     sync.Mutex
+	delays map[int]time.Duration // packet write delay by DC; 0 applies to every DC
+	stats  FaultStats            // network counters; the others are read on demand
+	wake   chan struct{}         // closed and replaced whenever stats change
 }
 
 // methodFault is a network fault for one method.
 type methodFault struct {
 	delay time.Duration
 	code  int32
-	left  int // <0: until cleared
 }
 
-// refusal answers new connections with a transport error code.
-type refusal struct {
-	code int32
-	left int // <0: until cleared
+// FaultStats counts what the injected faults did since the cluster started.
+type FaultStats struct {
+	Dropped         int // connections closed by DropConnections and SkewClock
+	Refused         int // connections refused with a transport error (RefuseConnections)
+	DelayedPackets  int // packets written late (DelayConnections)
+	DelayedAnswers  int // answers held back (DelayMethod)
+	TransportErrors int // connections broken while answering (TransportError)
+	SaltsRotated    int // auth keys given a new salt (RotateSalt)
+	SessionsReset   int // MTProto sessions forgotten by SkewClock
+	RPCErrors       int // calls answered with an injected rpc_error (RPCError, FloodWait, Migrate)
+
+	// Updates held, released and dropped by Withhold, Release and DropUpdates.
+	world.DeliveryStats
 }
 
 func newFaults(cl *Cluster) *Faults {
 	return &Faults{
-		cl:      cl,
-		methods: make(map[uint32][]*methodFault),
-		refused: make(map[int]*refusal),
-		delays:  make(map[int]time.Duration),
+		cl:     cl,
+		delays: make(map[int]time.Duration),
+		wake:   make(chan struct{}),
 	}
 }
 
-// times turns a count where <= 0 means "until cleared" into the internal form.
-func times(n int) int {
-	if n <= 0 {
-		return -1
+// Stats returns the counts of what the faults did so far.
+func (f *Faults) Stats() FaultStats {
+	f.mu.Lock()
+	st := f.stats
+	f.mu.Unlock()
+	st.RPCErrors = f.cl.disp.InjectedErrors()
+	st.DeliveryStats = f.cl.world.DeliveryFaults()
+	return st
+}
+
+// count records that a network fault acted and wakes whoever waits for it.
+func (f *Faults) count(add func(*FaultStats)) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	add(&f.stats)
+	close(f.wake)
+	f.wake = make(chan struct{})
+}
+
+// WaitNetwork blocks until cond holds for the network counters (every FaultStats field but
+// RPCErrors and the update counts, which change elsewhere) or ctx ends. It is the signal a
+// test uses instead of sleeping, for example to know that a delayed call reached the server.
+func (f *Faults) WaitNetwork(ctx context.Context, cond func(FaultStats) bool) error {
+	for {
+		f.mu.Lock()
+		ok, wake := cond(f.stats), f.wake
+		f.mu.Unlock()
+		if ok {
+			return nil
+		}
+		select {
+		case <-wake:
+		case <-ctx.Done():
+			return fmt.Errorf("teletest: waiting for a fault: %w", ctx.Err())
+		}
 	}
-	return n
 }
 
 // DropConnections closes every open connection of data center dc (0: of every DC), as a
@@ -63,6 +107,7 @@ func (f *Faults) DropConnections(dc int) int {
 			n += s.dropAll()
 		}
 	}
+	f.count(func(st *FaultStats) { st.Dropped += n })
 	return n
 }
 
@@ -91,35 +136,26 @@ func (f *Faults) writeDelay(dc int) time.Duration {
 // (0: any DC; n <= 0: every connection until ClearFaults) with transport error code, such as
 // CodeFlood (-429) or CodeAuthKeyNotFound (-404), and closes them.
 func (f *Faults) RefuseConnections(dc int, code int32, n int) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.refused[dc] = &refusal{code: code, left: times(n)}
+	f.refused.Add(dc, code, n)
 }
 
+// refuse returns the transport error code for a new connection to dc, if it is to be refused.
 func (f *Faults) refuse(dc int) (int32, bool) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	for _, k := range [2]int{dc, 0} {
-		r := f.refused[k]
-		if r == nil {
-			continue
-		}
-		if r.left > 0 {
-			r.left--
-			if r.left == 0 {
-				delete(f.refused, k)
-			}
-		}
-		return r.code, true
+	code, ok := f.refused.Take(dc)
+	if !ok {
+		code, ok = f.refused.Take(0)
 	}
-	return 0, false
+	if ok {
+		f.count(func(st *FaultStats) { st.Refused++ })
+	}
+	return code, ok
 }
 
 // DelayMethod holds back the answers to the next n calls of method (a TL constructor id such
 // as tg.MessagesSendMessageRequestTypeID; n <= 0: every call until ClearFaults) for d. The
 // call itself runs at once; only its answer waits, so later calls can overtake it.
 func (f *Faults) DelayMethod(method uint32, d time.Duration, n int) {
-	f.addMethod(method, &methodFault{delay: d, left: times(n)})
+	f.methods.Add(method, methodFault{delay: d}, n)
 }
 
 // TransportError breaks the connection on the next n calls of method (n <= 0: every call
@@ -128,34 +164,12 @@ func (f *Faults) DelayMethod(method uint32, d time.Duration, n int) {
 // stays queued in the MTProto session, so a client that reconnects with the same session
 // receives it, as after a real network failure.
 func (f *Faults) TransportError(method uint32, code int32, n int) {
-	f.addMethod(method, &methodFault{code: code, left: times(n)})
-}
-
-func (f *Faults) addMethod(method uint32, m *methodFault) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.methods[method] = append(f.methods[method], m)
+	f.methods.Add(method, methodFault{code: code}, n)
 }
 
 // method returns the network fault for one call of method, consuming it.
 func (f *Faults) method(id uint32) (delay time.Duration, code int32) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	list := f.methods[id]
-	if len(list) == 0 {
-		return 0, 0
-	}
-	m := list[0]
-	if m.left > 0 {
-		m.left--
-		if m.left == 0 {
-			if len(list) == 1 {
-				delete(f.methods, id)
-			} else {
-				f.methods[id] = list[1:]
-			}
-		}
-	}
+	m, _ := f.methods.Take(id)
 	return m.delay, m.code
 }
 
@@ -179,11 +193,13 @@ func (f *Faults) Migrate(method uint32, kind string, dc, n int) {
 // RotateSalt gives every auth key of data center dc (0: of every DC) a new server salt: the
 // next message under the old one is answered with bad_server_salt.
 func (f *Faults) RotateSalt(dc int) {
+	n := 0
 	for _, s := range f.cl.all() {
 		if dc == 0 || s.dc == dc {
-			s.keys.rotate(f.cl.randomSalt)
+			n += s.keys.rotate(f.cl.randomSalt)
 		}
 	}
+	f.count(func(st *FaultStats) { st.SaltsRotated += n })
 }
 
 // SkewClock sets the server clock (every DC and the world) to the configured clock plus d, as
@@ -196,10 +212,12 @@ func (f *Faults) RotateSalt(dc int) {
 // stay). Clients reconnect, get new_session_created, and correct their clocks.
 func (f *Faults) SkewClock(d time.Duration) {
 	f.cl.skew.Store(int64(d))
+	sessions, conns := 0, 0
 	for _, s := range f.cl.all() {
-		s.sessions.reset()
-		s.dropAll()
+		sessions += s.sessions.reset()
+		conns += s.dropAll()
 	}
+	f.count(func(st *FaultStats) { st.SessionsReset += sessions; st.Dropped += conns })
 }
 
 // Withhold holds the updates pushed to user until Release, creating a pts gap for its client.
@@ -216,9 +234,9 @@ func (f *Faults) DropUpdates(user int64, n int) { f.cl.world.DropUpdates(user, n
 // ClearFaults removes every network fault (delays, refusals, method faults) and the clock
 // skew (resetting sessions as SkewClock does, if there was one). Errors injected with RPCError are cleared per method with ClearRPCError.
 func (f *Faults) ClearFaults() {
+	f.methods.Reset()
+	f.refused.Reset()
 	f.mu.Lock()
-	clear(f.methods)
-	clear(f.refused)
 	clear(f.delays)
 	f.mu.Unlock()
 	if f.cl.skew.Load() != 0 {

@@ -62,6 +62,9 @@ func TestFaultDropConnections(t *testing.T) {
 	if n := cl.Faults().DropConnections(2); n != 1 {
 		t.Fatalf("dropped %d connections, want 1", n)
 	}
+	if n := cl.Faults().Stats().Dropped; n != 1 {
+		t.Fatalf("Stats().Dropped = %d, want 1", n)
+	}
 	nearest(t, c)
 	if n := cl.DC(2).Sessions(); n != 1 {
 		t.Fatalf("%d sessions after the reconnect, want 1", n)
@@ -72,18 +75,32 @@ func TestFaultDropConnections(t *testing.T) {
 }
 
 // TestFaultSaltAndClock: a rotated salt (bad_server_salt) and a server clock off by ten
-// minutes either way (bad_msg_notification 16/17) are corrected by the client.
+// minutes either way (bad_msg_notification 16/17) are corrected by the client: it ends up
+// with the new salt and with a clock offset equal to the skew.
 func TestFaultSaltAndClock(t *testing.T) {
 	cl := startCluster(t, Config{DCs: 2})
 	c := dialCluster(t, cl, 2, nil)
 	nearest(t, c)
+	old := c.Session().Salt
 	cl.Faults().RotateSalt(0)
 	nearest(t, c)
-	for _, skew := range []time.Duration{10 * time.Minute, -10 * time.Minute} {
+	if n := cl.Faults().Stats().SaltsRotated; n != 1 {
+		t.Fatalf("Stats().SaltsRotated = %d, want 1 (one auth key)", n)
+	}
+	if salt := c.Session().Salt; salt == old {
+		t.Fatalf("client salt still %#x after RotateSalt: no bad_server_salt", salt)
+	}
+	for i, skew := range []time.Duration{10 * time.Minute, -10 * time.Minute} {
 		t.Run(skew.String(), func(t *testing.T) {
 			cl.Faults().SkewClock(skew)
 			defer cl.Faults().SkewClock(0)
 			nearest(t, c)
+			if n := cl.Faults().Stats().SessionsReset; n < i+1 {
+				t.Fatalf("Stats().SessionsReset = %d after %d skews", n, i+1)
+			}
+			if off := c.Session().TimeOffset; (off - skew).Abs() > 30*time.Second {
+				t.Fatalf("client clock offset %v after a server skew of %v", off, skew)
+			}
 		})
 	}
 }
@@ -105,6 +122,9 @@ func TestFaultRPCErrors(t *testing.T) {
 		t.Fatalf("got %v, want USER_MIGRATE_3", err)
 	}
 	nearest(t, c) // one-shot faults are used up
+	if n := cl.Faults().Stats().RPCErrors; n != 2 {
+		t.Fatalf("Stats().RPCErrors = %d, want 2", n)
+	}
 }
 
 // TestFaultTransportError: the server breaks the connection with -429 while answering; the
@@ -115,6 +135,13 @@ func TestFaultTransportError(t *testing.T) {
 	nearest(t, c)
 	cl.Faults().TransportError(tg.HelpGetNearestDCRequestTypeID, CodeFlood, 1)
 	nearest(t, c)
+	if n := cl.Faults().Stats().TransportErrors; n != 1 {
+		t.Fatalf("Stats().TransportErrors = %d, want 1", n)
+	}
+	nearest(t, c)
+	if n := cl.Faults().Stats().TransportErrors; n != 1 {
+		t.Fatalf("Stats().TransportErrors = %d after the one-shot fault was used, want 1", n)
+	}
 }
 
 // TestFaultRefuseConnections: the first connection gets -429 at once; the client's reconnect
@@ -126,6 +153,9 @@ func TestFaultRefuseConnections(t *testing.T) {
 		o.Reconnect = session.ReconnectPolicy{InitialInterval: 10 * time.Millisecond}
 	})
 	nearest(t, c)
+	if n := cl.Faults().Stats().Refused; n != 1 {
+		t.Fatalf("Stats().Refused = %d, want 1", n)
+	}
 }
 
 // TestFaultDelayMethod: a delayed answer is overtaken by a later call's.
@@ -149,7 +179,10 @@ func TestFaultDelayMethod(t *testing.T) {
 		order = append(order, "config")
 		mu.Unlock()
 	}()
-	time.Sleep(50 * time.Millisecond) // let the delayed call reach the server first
+	// The delayed call must reach the server first: wait until its answer is held back.
+	if err := cl.Faults().WaitNetwork(ctx, func(st FaultStats) bool { return st.DelayedAnswers == 1 }); err != nil {
+		t.Fatal(err)
+	}
 	nearest(t, c)
 	mu.Lock()
 	order = append(order, "nearest")
@@ -170,6 +203,9 @@ func TestFaultDelayConnections(t *testing.T) {
 	nearest(t, c)
 	if d := time.Since(start); d < 200*time.Millisecond {
 		t.Fatalf("answer after %v despite a 200ms delay", d)
+	}
+	if n := cl.Faults().Stats().DelayedPackets; n == 0 {
+		t.Fatal("Stats().DelayedPackets = 0 after a delayed answer")
 	}
 	cl.Faults().ClearFaults()
 	nearest(t, c)

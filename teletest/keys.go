@@ -86,13 +86,14 @@ func (s *keyStore) saltOf(k *authKey) int64 {
 	return k.salt
 }
 
-// rotate gives every key a new salt drawn from next.
-func (s *keyStore) rotate(next func() int64) {
+// rotate gives every key a new salt drawn from next and returns how many keys it changed.
+func (s *keyStore) rotate(next func() int64) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, k := range s.keys {
 		k.salt = next()
 	}
+	return len(s.keys)
 }
 
 // setLayer records the layer a connection under k announced.

@@ -159,12 +159,15 @@ func (t *sessionTable) len() int {
 	return len(t.m)
 }
 
-// reset forgets every session. Connections that own one keep it until they close.
-func (t *sessionTable) reset() {
+// reset forgets every session and returns how many it forgot. Connections that own one keep
+// it until they close.
+func (t *sessionTable) reset() int {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	n := len(t.m)
 	for _, s := range t.m {
 		t.forgetLocked(s)
 	}
 	clear(t.m)
+	return n
 }

@@ -257,6 +257,9 @@ func TestWithholdAndReorder(t *testing.T) {
 	if diff := cmp.Diff([]int32{3, 2, 1}, pts); diff != "" {
 		t.Fatalf("released order (-want +got):\n%s", diff)
 	}
+	if diff := cmp.Diff(world.DeliveryStats{Held: 3, Released: 3}, h.w.DeliveryFaults()); diff != "" {
+		t.Fatalf("delivery fault counts (-want +got):\n%s", diff)
+	}
 }
 
 func TestChannelEditAndForwardPost(t *testing.T) {

@@ -156,6 +156,9 @@ func TestInjectError(t *testing.T) {
 	if diff := cmp.Diff([]string{"FLOOD_WAIT_3", "FLOOD_WAIT_3", "USER_MIGRATE_4", "ok"}, got); diff != "" {
 		t.Fatalf("answers (-want +got):\n%s", diff)
 	}
+	if n := h.d.InjectedErrors(); n != 3 {
+		t.Fatalf("InjectedErrors = %d after three injected answers", n)
+	}
 
 	// Faults see through wrappers; times <= 0 lasts until cleared.
 	h.d.InjectError(tg.HelpGetConfigRequestTypeID, world.FloodWait(1), 0)
@@ -166,6 +169,9 @@ func TestInjectError(t *testing.T) {
 	h.d.ClearErrors(tg.HelpGetConfigRequestTypeID)
 	if _, err := api.HelpGetConfig(ctx(), &tg.HelpGetConfigRequest{}); err != nil {
 		t.Fatal(err)
+	}
+	if n := h.d.InjectedErrors(); n != 6 {
+		t.Fatalf("InjectedErrors = %d after six injected answers", n)
 	}
 }
 

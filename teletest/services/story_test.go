@@ -113,6 +113,9 @@ func TestStory(t *testing.T) {
 	if len(got) != 1 || got[0].(*tg.UpdateShortMessage).Pts != 5 {
 		t.Fatalf("bob after the drop got %#v, want one update at pts 5", got)
 	}
+	if n := h.w.DeliveryFaults().Dropped; n != 1 {
+		t.Fatalf("%d updates dropped, want 1", n)
+	}
 	diff, err := bobAcc.api.UpdatesGetDifference(ctx(), &tg.UpdatesGetDifferenceRequest{Pts: 3, Date: d0})
 	if err != nil {
 		t.Fatal(err)

@@ -23,6 +23,23 @@ type userFaults struct {
 
 type faults struct {
 	users map[int64]*userFaults
+	stats DeliveryStats
+}
+
+// DeliveryStats counts what the delivery faults did to pushed updates, so a test can check
+// that the gap it set up was actually created.
+type DeliveryStats struct {
+	Held     int // updates withheld (Withhold)
+	Released int // withheld updates delivered by Release
+	Dropped  int // updates discarded (DropUpdates)
+}
+
+// DeliveryFaults returns the counts of updates the delivery faults have held, released and
+// dropped since the world started.
+func (w *World) DeliveryFaults() DeliveryStats {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.faults.stats
 }
 
 func (f *faults) forUser(user int64) *userFaults {
@@ -69,6 +86,7 @@ func (w *World) Release(user int64, reversed bool) int {
 	for _, h := range held {
 		w.fanOut(user, h.skip, h.u)
 	}
+	w.faults.stats.Released += len(held)
 	return len(held)
 }
 

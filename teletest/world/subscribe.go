@@ -98,10 +98,12 @@ func (w *World) push(user int64, skip KeyID, u tg.UpdatesClass) {
 	f := w.faults.forUser(user)
 	if f != nil && f.drop > 0 {
 		f.drop--
+		w.faults.stats.Dropped++
 		return
 	}
 	if f != nil && f.withhold {
 		f.held = append(f.held, heldUpdate{skip: skip, u: u})
+		w.faults.stats.Held++
 		return
 	}
 	w.fanOut(user, skip, u)
