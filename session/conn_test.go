@@ -519,11 +519,15 @@ func TestForgedKeyUnknown(t *testing.T) {
 				}
 				before := srv.Connections()
 				srv.InjectTransportError(-404)
+				// The call goes out on each new connection until one works (or Run gives up).
+				err := h.echo(h.ctx, int64(100+i))
 				if tt.wantErr {
+					if !errors.Is(err, session.ErrAuthKeyUnknown) {
+						t.Fatalf("call after injection = %v, want ErrAuthKeyUnknown", err)
+					}
 					break
 				}
-				// The call goes out on a later connection that works.
-				if err := h.echo(h.ctx, int64(100+i)); err != nil {
+				if err != nil {
 					t.Fatalf("echo after injection %d: %v", i, err)
 				}
 				if srv.Connections() <= before {

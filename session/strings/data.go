@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net"
 	"strconv"
+
+	"github.com/mtgo-labs/mtgo/transport"
 )
 
 // AuthKeySize is the length in bytes of an MTProto auth key.
@@ -86,7 +88,7 @@ func (d *Data) check(sentinel error) error {
 	}
 	if d.Addr != "" {
 		if _, err := splitAddr(d.Addr); err != nil {
-			return formatError(d.Format, sentinel, "address %q: %v", d.Addr, err)
+			return formatError(d.Format, sentinel, "address of %d bytes: %v", len(d.Addr), err)
 		}
 	}
 	return nil
@@ -98,12 +100,12 @@ func splitAddr(addr string) (port int, err error) {
 	if err != nil {
 		return 0, err
 	}
-	if !hostText([]byte(host)) {
-		return 0, fmt.Errorf("host %q is not a host name", host)
+	if err := transport.CheckHost(host); err != nil {
+		return 0, err
 	}
 	port, err = strconv.Atoi(p)
 	if err != nil || port < 1 || port > 0xffff {
-		return 0, fmt.Errorf("port %q out of range 1..65535", p)
+		return 0, fmt.Errorf("port of %d characters is no number in 1..65535", len(p))
 	}
 	return port, nil
 }
@@ -114,20 +116,10 @@ func joinAddr(f Format, host string, port int) (string, error) {
 		return "", formatError(f, ErrMalformed, "port %d out of range 1..65535", port)
 	}
 	if !hostText([]byte(host)) {
-		return "", formatError(f, ErrMalformed, "server address %q is not a host name", host)
+		return "", formatError(f, ErrMalformed, "server address of %d bytes is not a host name", len(host))
 	}
 	return net.JoinHostPort(host, strconv.Itoa(port)), nil
 }
 
-// hostText reports whether b is a non-empty plausible host name or IP literal.
-func hostText(b []byte) bool {
-	for _, c := range b {
-		switch {
-		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
-		case c == '.', c == '-', c == ':', c == '_':
-		default:
-			return false
-		}
-	}
-	return len(b) > 0
-}
+// hostText reports whether b is an IP address or a sane host name (transport.CheckHost).
+func hostText(b []byte) bool { return transport.CheckHost(string(b)) == nil }

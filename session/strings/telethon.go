@@ -63,7 +63,7 @@ func parseGramJS(p []byte) (Data, error) {
 	}
 	host := p[3 : 3+n]
 	if !hostText(host) {
-		return Data{}, formatError(FormatGramJS, ErrMalformed, "address %q is not a host name", host)
+		return Data{}, formatError(FormatGramJS, ErrMalformed, "address of %d bytes is not a host name", len(host))
 	}
 	return finishAddressed(FormatGramJS, int(p[0]), string(host), p[3+n:])
 }

@@ -1,0 +1,60 @@
+package strings
+
+import (
+	"testing"
+
+	"github.com/mtgo-labs/mtgo/crypto/redact"
+)
+
+// TestErrorsShowNoKey: whatever is wrong with a session string (cut short anywhere, any
+// character changed), the error shows no part of the auth key. A cut MTGo string used to print
+// its "stored checksum": four key bytes.
+func TestErrorsShowNoKey(t *testing.T) {
+	ours, err := Export(Data{DC: 2, Addr: "149.154.167.50:443", AuthKey: testKey(7), UserID: 42})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := append(loadForeign(t), foreignCase{Name: "mtgo", Format: FormatMTGo, String: ours})
+	seen := map[Format]bool{}
+	for _, c := range cases {
+		if seen[c.Format] {
+			continue // one string per format keeps the test quick
+		}
+		seen[c.Format] = true
+		d, err := ImportFormat(c.Format, c.String)
+		if err != nil {
+			t.Fatalf("%s: %v", c.Name, err)
+		}
+		check := func(what, s string) {
+			for _, err := range []error{errOf(Import(s)), errOf(ImportFormat(c.Format, s))} {
+				if err == nil {
+					continue
+				}
+				if form, ok := redact.Leak(err.Error(), d.AuthKey); ok {
+					t.Errorf("%s, %s: error shows the key (%s): %v", c.Name, what, form, err)
+					return
+				}
+			}
+		}
+		for n := range len(c.String) {
+			check("cut", c.String[:n])
+			if c.Format == FormatMTGo {
+				check("changed", c.String[:n]+flipChar(c.String[n])+c.String[n+1:])
+			}
+		}
+	}
+}
+
+func errOf(_ Data, err error) error { return err }
+
+func TestDataRedacted(t *testing.T) {
+	d := Data{DC: 2, Addr: "149.154.167.50:443", AuthKey: testKey(3), UserID: 42, Format: FormatMTGo}
+	for how, text := range redact.Renderings(d) {
+		if how == "%d" {
+			continue // Data has a field named Format, so no fmt.Formatter: see String
+		}
+		if form, ok := redact.Leak(text, d.AuthKey); ok {
+			t.Errorf("Data printed with %s shows the key in %s form", how, form)
+		}
+	}
+}
