@@ -1,5 +1,5 @@
 package tl
 
 //go:generate go run github.com/mtgo-labs/mtgo/tools/tlgen -schema schema/mtproto.tl -pkg mt -out mt
-//go:generate go run github.com/mtgo-labs/mtgo/tools/tlgen -schema schema/api.tl -pkg tg -out tg -import-base schema/mtproto.tl -base-pkg github.com/mtgo-labs/mtgo/tl/mt
-//go:generate go run github.com/mtgo-labs/mtgo/tools/tlgen -schema ../tools/tlgen/testdata/mini.tl -pkg mini -out internal/mini
+//go:generate go run github.com/mtgo-labs/mtgo/tools/tlgen -schema schema/api.tl -pkg tg -out tg -import-base schema/mtproto.tl -base-pkg github.com/mtgo-labs/mtgo/tl/mt -idempotent schema/idempotent.txt
+//go:generate go run github.com/mtgo-labs/mtgo/tools/tlgen -schema ../tools/tlgen/testdata/mini.tl -pkg mini -out internal/mini -idempotent ../tools/tlgen/testdata/mini.idempotent.txt

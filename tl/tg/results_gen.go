@@ -11,6 +11,12 @@ type BotCommandVector struct {
 	Elems []BotCommand
 }
 
+// TypeID returns tl.VectorID: the value is a boxed vector.
+func (*BotCommandVector) TypeID() uint32 { return tl.VectorID }
+
+// TypeName returns "vector".
+func (*BotCommandVector) TypeName() string { return "vector" }
+
 // Decode reads the vector.
 func (x *BotCommandVector) Decode(b *tl.Buffer) (err error) {
 	{
@@ -46,6 +52,12 @@ func (x *BotCommandVector) Encode(b *tl.Buffer) error {
 type BotPreviewMediaVector struct {
 	Elems []BotPreviewMedia
 }
+
+// TypeID returns tl.VectorID: the value is a boxed vector.
+func (*BotPreviewMediaVector) TypeID() uint32 { return tl.VectorID }
+
+// TypeName returns "vector".
+func (*BotPreviewMediaVector) TypeName() string { return "vector" }
 
 // Decode reads the vector.
 func (x *BotPreviewMediaVector) Decode(b *tl.Buffer) (err error) {
@@ -83,6 +95,12 @@ type ContactStatusVector struct {
 	Elems []ContactStatus
 }
 
+// TypeID returns tl.VectorID: the value is a boxed vector.
+func (*ContactStatusVector) TypeID() uint32 { return tl.VectorID }
+
+// TypeName returns "vector".
+func (*ContactStatusVector) TypeName() string { return "vector" }
+
 // Decode reads the vector.
 func (x *ContactStatusVector) Decode(b *tl.Buffer) (err error) {
 	{
@@ -118,6 +136,12 @@ func (x *ContactStatusVector) Encode(b *tl.Buffer) error {
 type DialogFilterSuggestedVector struct {
 	Elems []DialogFilterSuggested
 }
+
+// TypeID returns tl.VectorID: the value is a boxed vector.
+func (*DialogFilterSuggestedVector) TypeID() uint32 { return tl.VectorID }
+
+// TypeName returns "vector".
+func (*DialogFilterSuggestedVector) TypeName() string { return "vector" }
 
 // Decode reads the vector.
 func (x *DialogFilterSuggestedVector) Decode(b *tl.Buffer) (err error) {
@@ -155,6 +179,12 @@ type DialogPeerClassVector struct {
 	Elems []DialogPeerClass
 }
 
+// TypeID returns tl.VectorID: the value is a boxed vector.
+func (*DialogPeerClassVector) TypeID() uint32 { return tl.VectorID }
+
+// TypeName returns "vector".
+func (*DialogPeerClassVector) TypeName() string { return "vector" }
+
 // Decode reads the vector.
 func (x *DialogPeerClassVector) Decode(b *tl.Buffer) (err error) {
 	{
@@ -190,6 +220,12 @@ func (x *DialogPeerClassVector) Encode(b *tl.Buffer) error {
 type DocumentClassVector struct {
 	Elems []DocumentClass
 }
+
+// TypeID returns tl.VectorID: the value is a boxed vector.
+func (*DocumentClassVector) TypeID() uint32 { return tl.VectorID }
+
+// TypeName returns "vector".
+func (*DocumentClassVector) TypeName() string { return "vector" }
 
 // Decode reads the vector.
 func (x *DocumentClassVector) Decode(b *tl.Buffer) (err error) {
@@ -227,6 +263,12 @@ type EmojiLanguageVector struct {
 	Elems []EmojiLanguage
 }
 
+// TypeID returns tl.VectorID: the value is a boxed vector.
+func (*EmojiLanguageVector) TypeID() uint32 { return tl.VectorID }
+
+// TypeName returns "vector".
+func (*EmojiLanguageVector) TypeName() string { return "vector" }
+
 // Decode reads the vector.
 func (x *EmojiLanguageVector) Decode(b *tl.Buffer) (err error) {
 	{
@@ -262,6 +304,12 @@ func (x *EmojiLanguageVector) Encode(b *tl.Buffer) error {
 type FactCheckVector struct {
 	Elems []FactCheck
 }
+
+// TypeID returns tl.VectorID: the value is a boxed vector.
+func (*FactCheckVector) TypeID() uint32 { return tl.VectorID }
+
+// TypeName returns "vector".
+func (*FactCheckVector) TypeName() string { return "vector" }
 
 // Decode reads the vector.
 func (x *FactCheckVector) Decode(b *tl.Buffer) (err error) {
@@ -299,6 +347,12 @@ type FileHashVector struct {
 	Elems []FileHash
 }
 
+// TypeID returns tl.VectorID: the value is a boxed vector.
+func (*FileHashVector) TypeID() uint32 { return tl.VectorID }
+
+// TypeName returns "vector".
+func (*FileHashVector) TypeName() string { return "vector" }
+
 // Decode reads the vector.
 func (x *FileHashVector) Decode(b *tl.Buffer) (err error) {
 	{
@@ -335,6 +389,12 @@ type IntVector struct {
 	Elems []int32
 }
 
+// TypeID returns tl.VectorID: the value is a boxed vector.
+func (*IntVector) TypeID() uint32 { return tl.VectorID }
+
+// TypeName returns "vector".
+func (*IntVector) TypeName() string { return "vector" }
+
 // Decode reads the vector.
 func (x *IntVector) Decode(b *tl.Buffer) (err error) {
 	{
@@ -365,6 +425,12 @@ func (x *IntVector) Encode(b *tl.Buffer) error {
 type LangPackLanguageVector struct {
 	Elems []LangPackLanguage
 }
+
+// TypeID returns tl.VectorID: the value is a boxed vector.
+func (*LangPackLanguageVector) TypeID() uint32 { return tl.VectorID }
+
+// TypeName returns "vector".
+func (*LangPackLanguageVector) TypeName() string { return "vector" }
 
 // Decode reads the vector.
 func (x *LangPackLanguageVector) Decode(b *tl.Buffer) (err error) {
@@ -402,6 +468,12 @@ type LangPackStringClassVector struct {
 	Elems []LangPackStringClass
 }
 
+// TypeID returns tl.VectorID: the value is a boxed vector.
+func (*LangPackStringClassVector) TypeID() uint32 { return tl.VectorID }
+
+// TypeName returns "vector".
+func (*LangPackStringClassVector) TypeName() string { return "vector" }
+
 // Decode reads the vector.
 func (x *LangPackStringClassVector) Decode(b *tl.Buffer) (err error) {
 	{
@@ -438,6 +510,12 @@ type LongVector struct {
 	Elems []int64
 }
 
+// TypeID returns tl.VectorID: the value is a boxed vector.
+func (*LongVector) TypeID() uint32 { return tl.VectorID }
+
+// TypeName returns "vector".
+func (*LongVector) TypeName() string { return "vector" }
+
 // Decode reads the vector.
 func (x *LongVector) Decode(b *tl.Buffer) (err error) {
 	{
@@ -468,6 +546,12 @@ func (x *LongVector) Encode(b *tl.Buffer) error {
 type MessageRangeVector struct {
 	Elems []MessageRange
 }
+
+// TypeID returns tl.VectorID: the value is a boxed vector.
+func (*MessageRangeVector) TypeID() uint32 { return tl.VectorID }
+
+// TypeName returns "vector".
+func (*MessageRangeVector) TypeName() string { return "vector" }
 
 // Decode reads the vector.
 func (x *MessageRangeVector) Decode(b *tl.Buffer) (err error) {
@@ -505,6 +589,12 @@ type MessagesSearchCounterVector struct {
 	Elems []MessagesSearchCounter
 }
 
+// TypeID returns tl.VectorID: the value is a boxed vector.
+func (*MessagesSearchCounterVector) TypeID() uint32 { return tl.VectorID }
+
+// TypeName returns "vector".
+func (*MessagesSearchCounterVector) TypeName() string { return "vector" }
+
 // Decode reads the vector.
 func (x *MessagesSearchCounterVector) Decode(b *tl.Buffer) (err error) {
 	{
@@ -540,6 +630,12 @@ func (x *MessagesSearchCounterVector) Encode(b *tl.Buffer) error {
 type PeerClassVector struct {
 	Elems []PeerClass
 }
+
+// TypeID returns tl.VectorID: the value is a boxed vector.
+func (*PeerClassVector) TypeID() uint32 { return tl.VectorID }
+
+// TypeName returns "vector".
+func (*PeerClassVector) TypeName() string { return "vector" }
 
 // Decode reads the vector.
 func (x *PeerClassVector) Decode(b *tl.Buffer) (err error) {
@@ -577,6 +673,12 @@ type PremiumGiftCodeOptionVector struct {
 	Elems []PremiumGiftCodeOption
 }
 
+// TypeID returns tl.VectorID: the value is a boxed vector.
+func (*PremiumGiftCodeOptionVector) TypeID() uint32 { return tl.VectorID }
+
+// TypeName returns "vector".
+func (*PremiumGiftCodeOptionVector) TypeName() string { return "vector" }
+
 // Decode reads the vector.
 func (x *PremiumGiftCodeOptionVector) Decode(b *tl.Buffer) (err error) {
 	{
@@ -612,6 +714,12 @@ func (x *PremiumGiftCodeOptionVector) Encode(b *tl.Buffer) error {
 type ReadParticipantDateVector struct {
 	Elems []ReadParticipantDate
 }
+
+// TypeID returns tl.VectorID: the value is a boxed vector.
+func (*ReadParticipantDateVector) TypeID() uint32 { return tl.VectorID }
+
+// TypeName returns "vector".
+func (*ReadParticipantDateVector) TypeName() string { return "vector" }
 
 // Decode reads the vector.
 func (x *ReadParticipantDateVector) Decode(b *tl.Buffer) (err error) {
@@ -649,6 +757,12 @@ type ReceivedNotifyMessageVector struct {
 	Elems []ReceivedNotifyMessage
 }
 
+// TypeID returns tl.VectorID: the value is a boxed vector.
+func (*ReceivedNotifyMessageVector) TypeID() uint32 { return tl.VectorID }
+
+// TypeName returns "vector".
+func (*ReceivedNotifyMessageVector) TypeName() string { return "vector" }
+
 // Decode reads the vector.
 func (x *ReceivedNotifyMessageVector) Decode(b *tl.Buffer) (err error) {
 	{
@@ -684,6 +798,12 @@ func (x *ReceivedNotifyMessageVector) Encode(b *tl.Buffer) error {
 type RecentStoryVector struct {
 	Elems []RecentStory
 }
+
+// TypeID returns tl.VectorID: the value is a boxed vector.
+func (*RecentStoryVector) TypeID() uint32 { return tl.VectorID }
+
+// TypeName returns "vector".
+func (*RecentStoryVector) TypeName() string { return "vector" }
 
 // Decode reads the vector.
 func (x *RecentStoryVector) Decode(b *tl.Buffer) (err error) {
@@ -721,6 +841,12 @@ type RequirementToContactClassVector struct {
 	Elems []RequirementToContactClass
 }
 
+// TypeID returns tl.VectorID: the value is a boxed vector.
+func (*RequirementToContactClassVector) TypeID() uint32 { return tl.VectorID }
+
+// TypeName returns "vector".
+func (*RequirementToContactClassVector) TypeName() string { return "vector" }
+
 // Decode reads the vector.
 func (x *RequirementToContactClassVector) Decode(b *tl.Buffer) (err error) {
 	{
@@ -756,6 +882,12 @@ func (x *RequirementToContactClassVector) Encode(b *tl.Buffer) error {
 type SavedPhoneContactVector struct {
 	Elems []SavedPhoneContact
 }
+
+// TypeID returns tl.VectorID: the value is a boxed vector.
+func (*SavedPhoneContactVector) TypeID() uint32 { return tl.VectorID }
+
+// TypeName returns "vector".
+func (*SavedPhoneContactVector) TypeName() string { return "vector" }
 
 // Decode reads the vector.
 func (x *SavedPhoneContactVector) Decode(b *tl.Buffer) (err error) {
@@ -793,6 +925,12 @@ type SecureValueVector struct {
 	Elems []SecureValue
 }
 
+// TypeID returns tl.VectorID: the value is a boxed vector.
+func (*SecureValueVector) TypeID() uint32 { return tl.VectorID }
+
+// TypeName returns "vector".
+func (*SecureValueVector) TypeName() string { return "vector" }
+
 // Decode reads the vector.
 func (x *SecureValueVector) Decode(b *tl.Buffer) (err error) {
 	{
@@ -828,6 +966,12 @@ func (x *SecureValueVector) Encode(b *tl.Buffer) error {
 type StarsGiftOptionVector struct {
 	Elems []StarsGiftOption
 }
+
+// TypeID returns tl.VectorID: the value is a boxed vector.
+func (*StarsGiftOptionVector) TypeID() uint32 { return tl.VectorID }
+
+// TypeName returns "vector".
+func (*StarsGiftOptionVector) TypeName() string { return "vector" }
 
 // Decode reads the vector.
 func (x *StarsGiftOptionVector) Decode(b *tl.Buffer) (err error) {
@@ -865,6 +1009,12 @@ type StarsGiveawayOptionVector struct {
 	Elems []StarsGiveawayOption
 }
 
+// TypeID returns tl.VectorID: the value is a boxed vector.
+func (*StarsGiveawayOptionVector) TypeID() uint32 { return tl.VectorID }
+
+// TypeName returns "vector".
+func (*StarsGiveawayOptionVector) TypeName() string { return "vector" }
+
 // Decode reads the vector.
 func (x *StarsGiveawayOptionVector) Decode(b *tl.Buffer) (err error) {
 	{
@@ -900,6 +1050,12 @@ func (x *StarsGiveawayOptionVector) Encode(b *tl.Buffer) error {
 type StarsTopupOptionVector struct {
 	Elems []StarsTopupOption
 }
+
+// TypeID returns tl.VectorID: the value is a boxed vector.
+func (*StarsTopupOptionVector) TypeID() uint32 { return tl.VectorID }
+
+// TypeName returns "vector".
+func (*StarsTopupOptionVector) TypeName() string { return "vector" }
 
 // Decode reads the vector.
 func (x *StarsTopupOptionVector) Decode(b *tl.Buffer) (err error) {
@@ -937,6 +1093,12 @@ type StickerSetCoveredClassVector struct {
 	Elems []StickerSetCoveredClass
 }
 
+// TypeID returns tl.VectorID: the value is a boxed vector.
+func (*StickerSetCoveredClassVector) TypeID() uint32 { return tl.VectorID }
+
+// TypeName returns "vector".
+func (*StickerSetCoveredClassVector) TypeName() string { return "vector" }
+
 // Decode reads the vector.
 func (x *StickerSetCoveredClassVector) Decode(b *tl.Buffer) (err error) {
 	{
@@ -973,6 +1135,12 @@ type UserClassVector struct {
 	Elems []UserClass
 }
 
+// TypeID returns tl.VectorID: the value is a boxed vector.
+func (*UserClassVector) TypeID() uint32 { return tl.VectorID }
+
+// TypeName returns "vector".
+func (*UserClassVector) TypeName() string { return "vector" }
+
 // Decode reads the vector.
 func (x *UserClassVector) Decode(b *tl.Buffer) (err error) {
 	{
@@ -1008,6 +1176,12 @@ func (x *UserClassVector) Encode(b *tl.Buffer) error {
 type WallPaperClassVector struct {
 	Elems []WallPaperClass
 }
+
+// TypeID returns tl.VectorID: the value is a boxed vector.
+func (*WallPaperClassVector) TypeID() uint32 { return tl.VectorID }
+
+// TypeName returns "vector".
+func (*WallPaperClassVector) TypeName() string { return "vector" }
 
 // Decode reads the vector.
 func (x *WallPaperClassVector) Decode(b *tl.Buffer) (err error) {

@@ -26,8 +26,8 @@ var committed = []struct {
 	opts options
 }{
 	{"mt", options{schema: "schema/mtproto.tl", pkg: "mt"}},
-	{"tg", options{schema: "schema/api.tl", pkg: "tg", base: "schema/mtproto.tl", basePkg: "github.com/mtgo-labs/mtgo/tl/mt"}},
-	{"internal/mini", options{schema: "../tools/tlgen/testdata/mini.tl", pkg: "mini"}},
+	{"tg", options{schema: "schema/api.tl", pkg: "tg", base: "schema/mtproto.tl", basePkg: "github.com/mtgo-labs/mtgo/tl/mt", idempotent: "schema/idempotent.txt"}},
+	{"internal/mini", options{schema: "../tools/tlgen/testdata/mini.tl", pkg: "mini", idempotent: "../tools/tlgen/testdata/mini.idempotent.txt"}},
 }
 
 // TestCommittedOutputIsCurrent regenerates every package of tl/gen.go in memory and fails on any
@@ -111,6 +111,24 @@ func TestRunErrors(t *testing.T) {
 				t.Fatalf("run() = %v, want error containing %q", err, tt.want)
 			}
 		})
+	}
+}
+
+// TestIdempotentListChecked: a name on the idempotent list that is not a method of the schema
+// stops the generator, so the list cannot drift from the schema it was reviewed against.
+func TestIdempotentListChecked(t *testing.T) {
+	list := filepath.Join(t.TempDir(), "idempotent.txt")
+	if err := os.WriteFile(list, []byte("getItem\nmessages.getHistory # from another schema\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	o := options{schema: "testdata/mini.tl", pkg: "mini", idempotent: list, runtime: "github.com/mtgo-labs/mtgo/tl"}
+	err := generate(o, memWriter{}, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), `"messages.getHistory" is not a method of the schema`) {
+		t.Fatalf("generate() = %v, want an unknown-method error", err)
+	}
+	o.idempotent = filepath.Join(t.TempDir(), "missing.txt")
+	if err := generate(o, memWriter{}, io.Discard); err == nil {
+		t.Fatal("a missing list file was accepted")
 	}
 }
 

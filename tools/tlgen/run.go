@@ -15,6 +15,7 @@ import (
 
 type options struct {
 	schema, pkg, out, base, basePkg, runtime string
+	idempotent                               string // file listing the methods safe to resend
 	strict                                   bool
 }
 
@@ -60,6 +61,19 @@ func generate(o options, w emit.Writer, warn io.Writer) error {
 	p, err := model.Build(o.pkg, s, base)
 	if err != nil {
 		return err
+	}
+	if o.idempotent != "" {
+		src, err := os.ReadFile(o.idempotent)
+		if err != nil {
+			return err
+		}
+		names, err := model.ParseMethodList(o.idempotent, string(src))
+		if err != nil {
+			return err
+		}
+		if err := p.MarkIdempotent(o.idempotent, names); err != nil {
+			return err
+		}
 	}
 	for _, w := range p.Warns {
 		fmt.Fprintln(warn, "warning:", w)

@@ -11,6 +11,12 @@ type LongVector struct {
 	Elems []int64
 }
 
+// TypeID returns tl.VectorID: the value is a boxed vector.
+func (*LongVector) TypeID() uint32 { return tl.VectorID }
+
+// TypeName returns "vector".
+func (*LongVector) TypeName() string { return "vector" }
+
 // Decode reads the vector.
 func (x *LongVector) Decode(b *tl.Buffer) (err error) {
 	{
@@ -41,6 +47,12 @@ func (x *LongVector) Encode(b *tl.Buffer) error {
 type ShapeClassVector struct {
 	Elems []ShapeClass
 }
+
+// TypeID returns tl.VectorID: the value is a boxed vector.
+func (*ShapeClassVector) TypeID() uint32 { return tl.VectorID }
+
+// TypeName returns "vector".
+func (*ShapeClassVector) TypeName() string { return "vector" }
 
 // Decode reads the vector.
 func (x *ShapeClassVector) Decode(b *tl.Buffer) (err error) {

@@ -68,6 +68,7 @@ func (e *emitter) results(f *file) {
 		f.p("type %s struct {", name)
 		f.p("\tElems %s", f.goType(v))
 		f.p("}\n")
+		e.vectorIdentity(f, name)
 		f.p("// Decode reads the vector.")
 		f.p("func (x *%s) Decode(b *tl.Buffer) (err error) {", name)
 		e.decodeValue(f, pseudo, fl, v, "x.Elems", 0)

@@ -147,6 +147,10 @@ func (e *emitter) files() map[string]*file {
 	if e.class("Update") != nil {
 		e.updates(get("updates_gen.go", ""))
 	}
+	e.methods(get("methods_gen.go", ""))
+	if e.class("User") != nil && e.class("Chat") != nil {
+		e.entities(get("entities_gen.go", ""))
+	}
 	e.roundTrip(get("roundtrip_gen_test.go", ""))
 	return files
 }

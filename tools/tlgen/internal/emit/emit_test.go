@@ -63,6 +63,66 @@ func TestEmitShapes(t *testing.T) {
 	if _, ok := w["updates_gen.go"]; ok {
 		t.Error("updates_gen.go emitted for a schema without Update")
 	}
+	if _, ok := w["entities_gen.go"]; ok {
+		t.Error("entities_gen.go emitted for a schema without User and Chat")
+	}
+}
+
+// TestEmitFacts: wrappers, vector results, the idempotent list and the users and chats
+// carriers of a schema become UnwrapQuery, ResultDecoder, IsIdempotent and Entities.
+func TestEmitFacts(t *testing.T) {
+	src := `user#1 id:long = User;
+userEmpty#2 = User;
+chat#3 id:long = Chat;
+channel#4 id:long = Chat;
+found#5 users:Vector<User> chats:Vector<Chat> = Found;
+both#6 flags:# user:User extra:flags.0?User users:Vector<User> = Both;
+---functions---
+getUsers#7 = Vector<User>;
+getIDs#8 n:int = Vector<int>;
+find#9 = Found;
+wrap#a {X:Type} layer:int query:!X = X;
+`
+	s, err := schema.Parse("e.tl", src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := model.Build("e", s, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.MarkIdempotent("list", []string{"getUsers", "find"}); err != nil {
+		t.Fatal(err)
+	}
+	w := memWriter{}
+	if err := Emit(p, cfg, w); err != nil {
+		t.Fatal(err)
+	}
+	checks := map[string][]string{
+		"methods_gen.go": {
+			"case *WrapRequest:\n\t\t\tif w != nil {\n\t\t\t\tinner = w.Query",
+			"case *GetIDsRequest:\n\t\treturn &IntVector{}",
+			"case *GetUsersRequest:\n\t\treturn &UserClassVector{}",
+			"case *GetUsersRequest:\n\t\treturn true\n\tcase *FindRequest:\n\t\treturn true",
+			"func (*AnyVector) TypeID() uint32 { return tl.VectorID }",
+		},
+		"results_gen.go": {"func (*IntVector) TypeName() string { return \"vector\" }"},
+		"entities_gen.go": {
+			"case *Found:\n\t\tif x != nil {\n\t\t\treturn x.Users, x.Chats",
+			"if x.Extra != nil {\n\t\t\t\tusers = append(users, x.Extra)",
+			"users = append(users, x.Users...)",
+			"case *UserEmpty:\n\t\tif x != nil {\n\t\t\treturn []UserClass{x}, nil",
+			"case *ChatClassBox:",
+			"case *UserClassVector:\n\t\tif x != nil {\n\t\t\treturn x.Elems, nil",
+		},
+	}
+	for file, wants := range checks {
+		for _, want := range wants {
+			if !strings.Contains(w[file], want) {
+				t.Errorf("%s lacks %q", file, want)
+			}
+		}
+	}
 }
 
 func keys(m memWriter) []string {

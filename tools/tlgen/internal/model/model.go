@@ -62,6 +62,10 @@ type Package struct {
 	Base    *Package  // package re-exported through aliases (mt for tg), may be nil
 	Layer   int       // API layer of the schema, 0 when it declares none
 	Warns   []error   // constructor id mismatches
+
+	// Idempotent are the functions (of this package or its base) that may be sent again after
+	// a connection cut: read-only methods from a reviewed list, see MarkIdempotent.
+	Idempotent []*Struct
 }
 
 // Class is an abstract TL type with several constructors; Go interface GoName.
@@ -443,4 +447,5 @@ func (b *builder) checkNames() {
 
 // reserved are the hand-picked package-level names every generated package declares.
 var reserved = []string{"TLObject", "TypeName", "NewObject", "DecodeObject", "Invoker", "Client", "NewClient",
-	"UpdatePts", "UpdateQts", "UpdateChannelID"}
+	"UpdatePts", "UpdateQts", "UpdateChannelID", "UnwrapQuery", "ResultDecoder", "ResultObject", "IsIdempotent",
+	"AnyObject", "AnyVector", "Entities"}

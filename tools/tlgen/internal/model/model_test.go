@@ -117,6 +117,53 @@ h#7 {X:Type} q:!X = X;
 	}
 }
 
+func TestMarkIdempotent(t *testing.T) {
+	p, err := build(t, "a#1 = A;\n---functions---\nf#2 = A;\ng#3 = A;\nwrap#4 {X:Type} n:int query:!X = X;")
+	if err != nil {
+		t.Fatal(err)
+	}
+	names, err := ParseMethodList("list.txt", "# reviewed\n\nf  # reads\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.MarkIdempotent("list.txt", names); err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Idempotent) != 1 || p.Idempotent[0].TLName != "f" {
+		t.Fatalf("Idempotent = %v", p.Idempotent)
+	}
+	var wrappers []string
+	for _, st := range p.Functions() {
+		if q := st.WrapperQuery(); q != nil {
+			wrappers = append(wrappers, st.TLName+"."+q.GoName)
+		}
+	}
+	if diff := cmp.Diff([]string{"wrap.Query"}, wrappers); diff != "" {
+		t.Errorf("wrappers (-want +got):\n%s", diff)
+	}
+	tests := []struct{ name, list, want string }{
+		{"unknown", "f\nnope\n", `list.txt: "nope" is not a method of the schema`},
+		{"constructor", "a\n", `"a" is not a method`},
+		{"twice", "f\nf\n", `"f" is listed twice`},
+		{"wrapper", "wrap\n", `"wrap" is a wrapper`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			names, err := ParseMethodList("list.txt", tt.list)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p, _ := build(t, "a#1 = A;\n---functions---\nf#2 = A;\nwrap#4 {X:Type} query:!X = X;")
+			if err := p.MarkIdempotent("list.txt", names); err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("MarkIdempotent error = %v, want %q", err, tt.want)
+			}
+		})
+	}
+	if _, err := ParseMethodList("list.txt", "f g\n"); err == nil || !strings.Contains(err.Error(), "list.txt:1:") {
+		t.Fatalf("two names on a line: %v", err)
+	}
+}
+
 // FuzzBuild: any schema that parses models without panicking.
 func FuzzBuild(f *testing.F) {
 	src, err := os.ReadFile("../../testdata/mini.tl")
