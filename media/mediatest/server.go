@@ -11,12 +11,8 @@ package mediatest
 import (
 	"bytes"
 	"context"
-	"crypto/aes"
-	"crypto/cipher"
 	"crypto/md5"
 	"crypto/rand"
-	"crypto/sha256"
-	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -79,12 +75,9 @@ type File struct {
 	Data       []byte
 
 	ref      []byte
-	cdnDC    int // 0: served by its data center
-	key, iv  []byte
-	token    []byte
-	tamper   map[int64]bool // CDN blocks (by offset) served corrupted
-	cut      int64          // CDN answers end at this offset; -1: at the end of the file
-	reupload int            // CDN answers still asking for a reupload
+	cdnDC    int      // 0: served by its data center
+	cdn      *CDNFile // the CDN's copy when cdnDC != 0
+	reupload int      // CDN answers still asking for a reupload
 }
 
 // FileOption configures AddFile.
@@ -125,13 +118,13 @@ func (s *Server) AddFile(data []byte, opts ...FileOption) *File {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.nextID++
-	f := &File{ID: s.nextID, AccessHash: s.nextID*7919 + 1, DC: s.opt.HomeDC, Data: data, ref: randBytes(8), tamper: map[int64]bool{}, cut: -1}
+	f := &File{ID: s.nextID, AccessHash: s.nextID*7919 + 1, DC: s.opt.HomeDC, Data: data, ref: randBytes(8)}
 	for _, o := range opts {
 		o(f)
 	}
 	if f.cdnDC != 0 {
-		f.key, f.iv, f.token = randBytes(32), randBytes(16), randBytes(12)
-		s.tokens[string(f.token)] = f
+		f.cdn, _ = NewCDNFile(data, rand.Reader) // crypto/rand never fails
+		s.tokens[string(f.cdn.Token())] = f
 	}
 	s.files[f.ID] = f
 	return f
@@ -181,8 +174,8 @@ func (s *Server) ExpireReference(id int64) {
 func (s *Server) TamperCDN(id int64, offset int64) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if f := s.files[id]; f != nil {
-		f.tamper[offset/HashBlock*HashBlock] = true
+	if f := s.files[id]; f != nil && f.cdn != nil {
+		f.cdn.Tamper(offset)
 	}
 }
 
@@ -191,8 +184,8 @@ func (s *Server) TamperCDN(id int64, offset int64) {
 func (s *Server) TruncateCDN(id int64, offset int64) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if f := s.files[id]; f != nil {
-		f.cut = offset
+	if f := s.files[id]; f != nil && f.cdn != nil {
+		f.cdn.Truncate(offset)
 	}
 }
 
@@ -211,10 +204,10 @@ func (s *Server) RequireReupload(id int64, n int) {
 func (s *Server) ExpireCDNToken(id int64) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if f := s.files[id]; f != nil && f.token != nil {
-		delete(s.tokens, string(f.token))
-		f.token = randBytes(12)
-		s.tokens[string(f.token)] = f
+	if f := s.files[id]; f != nil && f.cdn != nil {
+		delete(s.tokens, string(f.cdn.Token()))
+		_ = f.cdn.NewToken(rand.Reader) // crypto/rand never fails
+		s.tokens[string(f.cdn.Token())] = f
 	}
 }
 
@@ -561,11 +554,8 @@ func (s *Server) getFile(dc int, r *tg.UploadGetFileRequest) (tl.Encoder, error)
 	if !bytes.Equal(f.ref, loc.FileReference) {
 		return nil, errRefExpired
 	}
-	if f.cdnDC != 0 && r.CdnSupported {
-		return &tg.UploadFileClassBox{UploadFile: &tg.UploadFileCdnRedirect{
-			DCID: int32(f.cdnDC), FileToken: f.token, EncryptionKey: f.key, EncryptionIv: f.iv,
-			FileHashes: f.hashes(0, s.opt.RedirectHashes),
-		}}, nil
+	if f.cdn != nil && r.CdnSupported {
+		return &tg.UploadFileClassBox{UploadFile: f.cdn.Redirect(f.cdnDC, s.opt.RedirectHashes)}, nil
 	}
 	return &tg.UploadFileClassBox{UploadFile: &tg.UploadFile{
 		Type: &tg.StorageFilePartial{}, Mtime: 1, Bytes: window(f.Data, r.Offset, r.Limit),
@@ -577,17 +567,6 @@ func window(data []byte, offset int64, limit int32) []byte {
 		return []byte{}
 	}
 	return data[offset:min(int64(len(data)), offset+int64(limit))]
-}
-
-// hashes returns up to n block hashes of f from offset (rounded down to a block).
-func (f *File) hashes(offset int64, n int) []tg.FileHash {
-	var out []tg.FileHash
-	for off := offset / HashBlock * HashBlock; off < int64(len(f.Data)) && len(out) < n; off += HashBlock {
-		block := window(f.Data, off, HashBlock)
-		sum := sha256.Sum256(block)
-		out = append(out, tg.FileHash{Offset: off, Limit: HashBlock, Hash: sum[:]})
-	}
-	return out
 }
 
 func (s *Server) getCdnFile(r *tg.UploadGetCdnFileRequest) (tl.Encoder, error) {
@@ -603,28 +582,13 @@ func (s *Server) getCdnFile(r *tg.UploadGetCdnFileRequest) (tl.Encoder, error) {
 	if f.reupload > 0 {
 		f.reupload--
 		s.mu.Unlock()
-		return &tg.UploadCdnFileClassBox{UploadCdnFile: &tg.UploadCdnFileReuploadNeeded{RequestToken: append([]byte("re:"), f.token...)}}, nil
+		return &tg.UploadCdnFileClassBox{UploadCdnFile: &tg.UploadCdnFileReuploadNeeded{RequestToken: reuploadToken(f)}}, nil
 	}
-	served := f.Data
-	if f.cut >= 0 {
-		served = served[:min(f.cut, int64(len(served)))]
-	}
-	plain := window(served, r.Offset, r.Limit)
-	enc := make([]byte, len(plain))
-	iv := bytes.Clone(f.iv)
-	binary.BigEndian.PutUint32(iv[12:], uint32(r.Offset/16))
-	block, err := aes.NewCipher(f.key)
+	enc, err := f.cdn.Part(r.Offset, r.Limit)
+	s.mu.Unlock()
 	if err != nil {
-		s.mu.Unlock()
 		return nil, err
 	}
-	cipher.NewCTR(block, iv).XORKeyStream(enc, plain)
-	for off := range f.tamper {
-		if off >= r.Offset && off < r.Offset+int64(len(enc)) {
-			enc[off-r.Offset] ^= 0xff
-		}
-	}
-	s.mu.Unlock()
 	return &tg.UploadCdnFileClassBox{UploadCdnFile: &tg.UploadCdnFile{Bytes: enc}}, nil
 }
 
@@ -635,7 +599,7 @@ func (s *Server) cdnHashes(token []byte, offset int64) (tl.Encoder, error) {
 	if f == nil {
 		return nil, errTokenInvalid
 	}
-	return &tg.FileHashVector{Elems: f.hashes(offset, hashesPerAnswer)}, nil
+	return &tg.FileHashVector{Elems: f.cdn.Hashes(offset, hashesPerAnswer)}, nil
 }
 
 func (s *Server) reuploadCdnFile(r *tg.UploadReuploadCdnFileRequest) (tl.Encoder, error) {
@@ -645,11 +609,14 @@ func (s *Server) reuploadCdnFile(r *tg.UploadReuploadCdnFileRequest) (tl.Encoder
 	if f == nil {
 		return nil, errTokenInvalid
 	}
-	if !bytes.Equal(r.RequestToken, append([]byte("re:"), f.token...)) {
+	if !bytes.Equal(r.RequestToken, reuploadToken(f)) {
 		return nil, RPCError(400, "REQUEST_TOKEN_INVALID")
 	}
-	return &tg.FileHashVector{Elems: f.hashes(0, hashesPerAnswer)}, nil
+	return &tg.FileHashVector{Elems: f.cdn.Hashes(0, hashesPerAnswer)}, nil
 }
+
+// reuploadToken is the request token of upload.cdnFileReuploadNeeded for f.
+func reuploadToken(f *File) []byte { return append([]byte("re:"), f.cdn.Token()...) }
 
 func randBytes(n int) []byte {
 	b := make([]byte, n)

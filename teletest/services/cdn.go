@@ -3,16 +3,14 @@ package services
 import (
 	"bytes"
 	"context"
-	"crypto/aes"
-	"crypto/cipher"
 	"crypto/rand"
-	"crypto/sha256"
-	"encoding/binary"
 	"fmt"
 	"io"
 	"net/netip"
 	"sync"
 
+	"github.com/mtgo-labs/mtgo/media/mediatest"
+	"github.com/mtgo-labs/mtgo/teletest/world"
 	"github.com/mtgo-labs/mtgo/tl"
 	"github.com/mtgo-labs/mtgo/tl/tg"
 )
@@ -27,9 +25,6 @@ var (
 	// ErrRequestTokenInvalid answers upload.reuploadCdnFile with a wrong request token.
 	ErrRequestTokenInvalid = &RPCError{Code: 400, Message: "REQUEST_TOKEN_INVALID"}
 )
-
-// cdnHashBlock is the span of one CDN file hash.
-const cdnHashBlock = 128 << 10
 
 // CDNOptions configure EnableCDN.
 type CDNOptions struct {
@@ -51,7 +46,8 @@ type CDNOptions struct {
 // the first hashes); the CDN data center answers upload.getCdnFile with AES-256-CTR encrypted
 // parts (counter = IV with its last word = offset/16); the master answers
 // upload.getCdnFileHashes and upload.reuploadCdnFile. help.getConfig gains the CDN address and
-// help.getCdnConfig its key. Tamper and RequireReupload script the CDN's failures.
+// help.getCdnConfig its key. Tamper and RequireReupload script the CDN's failures. Keys,
+// hashes and encryption are mediatest.CDNFile, the rules the media module's fake follows too.
 type CDN struct {
 	opt CDNOptions
 	d   *Dispatcher
@@ -79,12 +75,8 @@ type CDNStats struct {
 }
 
 type cdnFile struct {
-	id         int64
-	data       []byte
-	key, iv    []byte
-	token      []byte
-	tampered   map[int64]bool // block offsets served corrupted
-	reuploads  int            // getCdnFile answers still asking for a reupload
+	*mediatest.CDNFile
+	reuploads  int // getCdnFile answers still asking for a reupload
 	requestTok []byte
 }
 
@@ -121,24 +113,18 @@ func (c *CDN) Serve(id int64) error {
 	if !ok {
 		return fmt.Errorf("services: cdn: no file %d", id)
 	}
-	f := &cdnFile{id: id, data: info.Data, tampered: map[int64]bool{}}
-	var err error
-	if f.key, err = c.random(32); err != nil {
-		return err
+	cf, err := mediatest.NewCDNFile(info.Data, c.opt.Rand)
+	if err != nil {
+		return fmt.Errorf("services: cdn: file %d: %w", id, err)
 	}
-	if f.iv, err = c.random(16); err != nil {
-		return err
-	}
-	if f.token, err = c.random(16); err != nil {
-		return err
-	}
+	f := &cdnFile{CDNFile: cf}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if old := c.byFile[id]; old != nil {
-		delete(c.byToken, string(old.token))
+		delete(c.byToken, string(old.Token()))
 	}
 	c.byFile[id] = f
-	c.byToken[string(f.token)] = f
+	c.byToken[string(f.Token())] = f
 	return nil
 }
 
@@ -148,7 +134,7 @@ func (c *CDN) Tamper(id, offset int64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if f := c.byFile[id]; f != nil {
-		f.tampered[offset/cdnHashBlock*cdnHashBlock] = true
+		f.Tamper(offset)
 	}
 }
 
@@ -242,19 +228,7 @@ func (c *CDN) redirect(loc tg.InputFileLocationClass) *tg.UploadFileCdnRedirect 
 		return nil
 	}
 	c.stats.Redirects++
-	return &tg.UploadFileCdnRedirect{
-		DCID: int32(c.opt.DC), FileToken: bytes.Clone(f.token), EncryptionKey: bytes.Clone(f.key),
-		EncryptionIv: bytes.Clone(f.iv), FileHashes: f.hashes(0, c.opt.RedirectHashes),
-	}
-}
-
-func (f *cdnFile) hashes(offset int64, n int) []tg.FileHash {
-	out := []tg.FileHash{}
-	for off := offset / cdnHashBlock * cdnHashBlock; off < int64(len(f.data)) && len(out) < n; off += cdnHashBlock {
-		sum := sha256.Sum256(f.data[off:min(int64(len(f.data)), off+cdnHashBlock)])
-		out = append(out, tg.FileHash{Offset: off, Limit: cdnHashBlock, Hash: sum[:]})
-	}
-	return out
+	return f.Redirect(c.opt.DC, c.opt.RedirectHashes)
 }
 
 func (c *CDN) hashes(token []byte, offset int64, n int) (tl.Encoder, error) {
@@ -264,7 +238,7 @@ func (c *CDN) hashes(token []byte, offset int64, n int) (tl.Encoder, error) {
 	if f == nil {
 		return nil, ErrFileTokenInvalid
 	}
-	return &tg.FileHashVector{Elems: f.hashes(offset, n)}, nil
+	return &tg.FileHashVector{Elems: f.Hashes(offset, n)}, nil
 }
 
 func (c *CDN) reupload(r *tg.UploadReuploadCdnFileRequest) (tl.Encoder, error) {
@@ -285,11 +259,8 @@ func (c *CDN) reupload(r *tg.UploadReuploadCdnFileRequest) (tl.Encoder, error) {
 
 // getCdnFile applies upload.getFile's window rules and serves the encrypted part.
 func (c *CDN) getCdnFile(r *tg.UploadGetCdnFileRequest) (tl.Encoder, error) {
-	switch {
-	case r.Limit <= 0 || r.Limit > 1<<20 || r.Limit%4096 != 0 || (1<<20)%r.Limit != 0:
-		return nil, &RPCError{Code: 400, Message: "LIMIT_INVALID"}
-	case r.Offset < 0 || r.Offset%int64(r.Limit) != 0:
-		return nil, &RPCError{Code: 400, Message: "OFFSET_INVALID"}
+	if err := world.CheckWindow(r.Offset, r.Limit, false); err != nil {
+		return nil, err
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -302,22 +273,9 @@ func (c *CDN) getCdnFile(r *tg.UploadGetCdnFileRequest) (tl.Encoder, error) {
 		c.stats.ReuploadsNeeded++
 		return &tg.UploadCdnFileClassBox{UploadCdnFile: &tg.UploadCdnFileReuploadNeeded{RequestToken: bytes.Clone(f.requestTok)}}, nil
 	}
-	var plain []byte
-	if r.Offset < int64(len(f.data)) {
-		plain = f.data[r.Offset:min(int64(len(f.data)), r.Offset+int64(r.Limit))]
-	}
-	block, err := aes.NewCipher(f.key)
+	enc, err := f.Part(r.Offset, r.Limit)
 	if err != nil {
 		return nil, err
-	}
-	iv := bytes.Clone(f.iv)
-	binary.BigEndian.PutUint32(iv[12:], uint32(r.Offset/16))
-	enc := make([]byte, len(plain))
-	cipher.NewCTR(block, iv).XORKeyStream(enc, plain)
-	for off := range f.tampered {
-		if off >= r.Offset && off < r.Offset+int64(len(enc)) {
-			enc[off-r.Offset] ^= 0xff
-		}
 	}
 	c.stats.Parts++
 	return &tg.UploadCdnFileClassBox{UploadCdnFile: &tg.UploadCdnFile{Bytes: enc}}, nil

@@ -403,7 +403,7 @@ func (w *World) GetFile(key KeyID, dc int, loc tg.InputFileLocationClass, offset
 	if dc != 0 && f.dc != dc {
 		return nil, Migrate("FILE", f.dc)
 	}
-	if err := checkWindow(offset, limit, precise); err != nil {
+	if err := CheckWindow(offset, limit, precise); err != nil {
 		return nil, err
 	}
 	var chunk []byte
@@ -420,8 +420,10 @@ func (w *World) GetFile(key KeyID, dc int, loc tg.InputFileLocationClass, offset
 	return &tg.UploadFile{Type: typ, Mtime: f.date, Bytes: chunk}, nil
 }
 
-// checkWindow applies upload.getFile's window rules, kept once in media.CheckChunk of the media module.
-func checkWindow(offset int64, limit int32, precise bool) error {
+// CheckWindow applies the window rules of upload.getFile and upload.getCdnFile, kept once in
+// media.CheckChunk of the media module, and returns the rpc_error Telegram answers a refused
+// window with: ErrLimitInvalid or ErrOffsetInvalid.
+func CheckWindow(offset int64, limit int32, precise bool) error {
 	switch err := mtmedia.CheckChunk(offset, limit, precise); {
 	case errors.Is(err, mtmedia.ErrLimitInvalid):
 		return ErrLimitInvalid
