@@ -54,26 +54,14 @@ func RSAPad(rnd io.Reader, key *rsa.PublicKey, data []byte) ([]byte, error) {
 	}
 	var block [rsaSize]byte // temp_key_xor || aes_encrypted
 	var tempKey [32]byte
-	var zeroIV [32]byte
 	m := new(big.Int)
 	for range maxRSAPadAttempts {
 		if _, err := io.ReadFull(rnd, tempKey[:]); err != nil {
 			return nil, fmt.Errorf("rsa pad: read temp key: %w", err)
 		}
-		var enc [rsaPadHashed]byte
-		for i := range rsaPadPadded {
-			enc[i] = padded[rsaPadPadded-1-i]
-		}
-		h := sha256.New()
-		h.Write(tempKey[:])
-		h.Write(padded[:])
-		h.Sum(enc[rsaPadPadded:rsaPadPadded])
-		if err := IGEEncrypt(enc[:], enc[:], tempKey[:], zeroIV[:]); err != nil {
+		if err := rsaPadWrap(&block, &padded, &tempKey); err != nil {
 			return nil, fmt.Errorf("rsa pad: %w", err)
 		}
-		copy(block[32:], enc[:])
-		sum := sha256.Sum256(enc[:])
-		subtle.XORBytes(block[:32], tempKey[:], sum[:])
 		m.SetBytes(block[:])
 		if m.Cmp(key.N) >= 0 {
 			continue
@@ -84,6 +72,27 @@ func RSAPad(rnd io.Reader, key *rsa.PublicKey, data []byte) ([]byte, error) {
 		return out, nil
 	}
 	return nil, fmt.Errorf("rsa pad: no candidate below the modulus after %d attempts", maxRSAPadAttempts)
+}
+
+// rsaPadWrap builds key_aes_encrypted, the block RSAPad raises to e, from data_with_padding
+// and temp_key.
+func rsaPadWrap(block *[rsaSize]byte, padded *[rsaPadPadded]byte, tempKey *[32]byte) error {
+	var enc [rsaPadHashed]byte
+	for i := range rsaPadPadded {
+		enc[i] = padded[rsaPadPadded-1-i]
+	}
+	h := sha256.New()
+	h.Write(tempKey[:])
+	h.Write(padded[:])
+	h.Sum(enc[rsaPadPadded:rsaPadPadded])
+	var zeroIV [32]byte
+	if err := IGEEncrypt(enc[:], enc[:], tempKey[:], zeroIV[:]); err != nil {
+		return err
+	}
+	copy(block[32:], enc[:])
+	sum := sha256.Sum256(enc[:])
+	subtle.XORBytes(block[:32], tempKey[:], sum[:])
+	return nil
 }
 
 // RSAPadDecrypt inverts RSAPad with the server's private key and returns the 192-byte
@@ -98,8 +107,35 @@ func RSAPadDecrypt(key *rsa.PrivateKey, enc []byte) ([]byte, error) {
 		return nil, ErrRSAPadDecrypt
 	}
 	var block [rsaSize]byte
-	new(big.Int).Exp(c, key.D, key.N).FillBytes(block[:])
+	rsaDecrypt(key, c).FillBytes(block[:])
+	out, ok := rsaPadUnwrap(&block)
+	if !ok {
+		return nil, ErrRSAPadDecrypt
+	}
+	return out, nil
+}
 
+// rsaDecrypt returns c^d mod n, through the Chinese remainder theorem when key holds its
+// precomputed values (rsa.GenerateKey and x509 parsing fill them; about 3 times faster).
+func rsaDecrypt(key *rsa.PrivateKey, c *big.Int) *big.Int {
+	pre := &key.Precomputed
+	if len(key.Primes) != 2 || pre.Dp == nil || pre.Dq == nil || pre.Qinv == nil {
+		return new(big.Int).Exp(c, key.D, key.N)
+	}
+	p, q := key.Primes[0], key.Primes[1]
+	m1 := new(big.Int).Exp(c, pre.Dp, p)
+	m2 := new(big.Int).Exp(c, pre.Dq, q)
+	// m = m2 + q * (qinv * (m1 - m2) mod p)
+	m1.Sub(m1, m2)
+	m1.Mul(m1, pre.Qinv)
+	m1.Mod(m1, p)
+	m1.Mul(m1, q)
+	return m1.Add(m1, m2)
+}
+
+// rsaPadUnwrap inverts rsaPadWrap: it returns data_with_padding when block's hash is
+// consistent.
+func rsaPadUnwrap(block *[rsaSize]byte) ([]byte, bool) {
 	encrypted := block[32:]
 	sum := sha256.Sum256(encrypted)
 	var tempKey [32]byte
@@ -107,7 +143,7 @@ func RSAPadDecrypt(key *rsa.PrivateKey, enc []byte) ([]byte, error) {
 	var hashed [rsaPadHashed]byte
 	var zeroIV [32]byte
 	if err := IGEDecrypt(hashed[:], encrypted, tempKey[:], zeroIV[:]); err != nil {
-		return nil, ErrRSAPadDecrypt
+		return nil, false
 	}
 	out := make([]byte, rsaPadPadded)
 	for i := range rsaPadPadded {
@@ -119,7 +155,7 @@ func RSAPadDecrypt(key *rsa.PrivateKey, enc []byte) ([]byte, error) {
 	var want [32]byte
 	h.Sum(want[:0])
 	if subtle.ConstantTimeCompare(want[:], hashed[rsaPadPadded:]) != 1 {
-		return nil, ErrRSAPadDecrypt
+		return nil, false
 	}
-	return out, nil
+	return out, true
 }
