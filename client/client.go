@@ -25,6 +25,10 @@ import (
 	"github.com/mtgo-labs/mtgo/transport/proxy"
 )
 
+// Layer is the API layer of the schema in tl/tg (tl/schema/api.tl), announced with
+// invokeWithLayer on every new connection.
+const Layer = tg.Layer
+
 // Dispatcher routes updates to handlers. The default dispatcher runs the OnMessage handlers;
 // SetDispatcher replaces it.
 type Dispatcher interface {

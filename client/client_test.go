@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -14,6 +16,7 @@ import (
 	mtgo "github.com/mtgo-labs/mtgo/client"
 	"github.com/mtgo-labs/mtgo/client/storage"
 	"github.com/mtgo-labs/mtgo/client/types"
+	"github.com/mtgo-labs/mtgo/session"
 	"github.com/mtgo-labs/mtgo/teletest/world"
 	"github.com/mtgo-labs/mtgo/tl"
 	"github.com/mtgo-labs/mtgo/tl/rpcerr"
@@ -59,7 +62,7 @@ func TestBotLoginAndInvoke(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	vec, ok := users.(*mtgo.Vector)
+	vec, ok := users.(*tg.UserClassVector)
 	if !ok || len(vec.Elems) != 1 {
 		t.Fatalf("users.getUsers = %#v", users)
 	}
@@ -727,5 +730,52 @@ func TestResolvePeerAndCache(t *testing.T) {
 	c.CachePeer(424242, &tg.InputPeerUser{UserID: 424242, AccessHash: 9})
 	if p, err := c.ResolvePeerCache(424242); err != nil || p.(*tg.InputPeerUser).AccessHash != 9 {
 		t.Fatalf("CachePeer then ResolvePeerCache = %v, %v", p, err)
+	}
+}
+
+// TestCutResendsOnlyIdempotentCalls checks that after a connection cut that may have lost the
+// answer, help.getConfig (on tl/tg's reviewed idempotent list) is sent again and succeeds,
+// while messages.getBotCallbackAnswer (a "get" that makes the bot answer a callback query) is
+// neither marked repeatable for the session nor repeated by Invoke's retries: the bot would
+// receive the callback query twice.
+func TestCutResendsOnlyIdempotentCalls(t *testing.T) {
+	h := newHarness(t)
+	bot := h.bot("cut_bot")
+	c := h.client(func(cfg *mtgo.Config) { cfg.BotToken = bot.Token })
+	if err := c.Start0(t); err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	served := map[string]int{}
+	h.f.hook = func(_ mtgo.ConnConfig, req tl.Object) error {
+		name := methodOf(req)
+		mu.Lock()
+		defer mu.Unlock()
+		served[name]++
+		if served[name] == 1 {
+			return errCut // the first one of each method is cut
+		}
+		return nil
+	}
+	if _, err := c.Invoke(&tg.HelpGetConfigRequest{}, 2, 0); err != nil {
+		t.Fatalf("help.getConfig after a cut: %v", err)
+	}
+	callback := &tg.MessagesGetBotCallbackAnswerRequest{Peer: &tg.InputPeerSelf{}, MsgID: 1, Data: tl.Some([]byte("x"))}
+	if _, err := c.Invoke(callback, 2, 0); !errors.Is(err, session.ErrNotRepeated) {
+		t.Fatalf("messages.getBotCallbackAnswer after a cut = %v, want ErrNotRepeated", err)
+	}
+	mu.Lock()
+	got := map[string]int{"help.getConfig": served["help.getConfig"], "messages.getBotCallbackAnswer": served["messages.getBotCallbackAnswer"]}
+	mu.Unlock()
+	want := map[string]int{"help.getConfig": 2, "messages.getBotCallbackAnswer": 1}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Fatalf("calls the server received (-want +got):\n%s", d)
+	}
+	home := h.f.running()[0]
+	home.mu.Lock()
+	repeatable := slices.Clone(home.repeatable)
+	home.mu.Unlock()
+	if !slices.Contains(repeatable, "help.getConfig") || slices.Contains(repeatable, "messages.getBotCallbackAnswer") {
+		t.Fatalf("calls marked repeatable: %v", repeatable)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	crand "crypto/rand"
 	"errors"
+	"fmt"
 	"log/slog"
 	"os"
 	"sync"
@@ -304,6 +305,14 @@ func (c *memConn) InvokeWith(ctx context.Context, in tl.Encoder, out tl.Decoder,
 		if errors.As(a.err, &closed) {
 			return session.ErrClosed
 		}
+		if errors.Is(a.err, errCut) {
+			// As the session does after a cut that may have lost the answer: a repeatable call
+			// is sent again on the next connection, any other fails.
+			if repeatable {
+				return c.InvokeWith(ctx, in, out, repeatable)
+			}
+			return fmt.Errorf("%s: %w", name, session.ErrNotRepeated)
+		}
 		e := services.AsRPCError(a.err, nil)
 		return rpcerr.Parse(e.Code, e.Message)
 	}
@@ -319,6 +328,10 @@ func (c *memConn) InvokeWith(ctx context.Context, in tl.Encoder, out tl.Decoder,
 	return out.Decode(&db)
 }
 
+// errCut is returned by a hook to simulate a connection cut after the server received the call
+// but before its answer arrived.
+var errCut = errors.New("connection cut before the answer")
+
 // connClosed is returned by a hook to simulate a connection that dies mid-call.
 type connClosed struct{}
 
@@ -326,24 +339,8 @@ func (*connClosed) Error() string { return "connection closed" }
 
 // methodOf names the innermost query of a request.
 func methodOf(req tl.Object) string {
-	for {
-		switch q := req.(type) {
-		case *tg.InvokeWithLayerRequest:
-			if o, ok := q.Query.(tl.Object); ok {
-				req = o
-				continue
-			}
-		case *tg.InitConnectionRequest:
-			if o, ok := q.Query.(tl.Object); ok {
-				req = o
-				continue
-			}
-		case *tg.InvokeWithoutUpdatesRequest:
-			if o, ok := q.Query.(tl.Object); ok {
-				req = o
-				continue
-			}
-		}
-		return req.TypeName()
+	if o, ok := tg.UnwrapQuery(req).(tl.Object); ok {
+		return o.TypeName()
 	}
+	return req.TypeName()
 }

@@ -19,9 +19,10 @@ import (
 // the latter two only for requests that are safe to repeat). timeout bounds each attempt
 // (0: Config.RequestTimeout).
 //
-// The answer is the tl/tg object of the result type: vectors come as *Vector, *IntVector or
-// *LongVector. An rpc_error answer is a *rpcerr.Error. Users and chats in the answer are
-// added to the peer cache and updates in it go to the update engine.
+// The answer is the tl/tg object of the result type; a vector comes as the tl/tg type of the
+// method's result (*tg.UserClassVector for users.getUsers, *tg.IntVector, *tg.LongVector, ...).
+// An rpc_error answer is a *rpcerr.Error. Users and chats in the answer are added to the peer
+// cache and updates in it go to the update engine.
 func (c *Client) Invoke(query tg.TLObject, retries int, timeout time.Duration) (tg.TLObject, error) {
 	return c.InvokeContext(context.Background(), query, retries, timeout)
 }
@@ -32,7 +33,7 @@ func (c *Client) InvokeContext(ctx context.Context, query tg.TLObject, retries i
 	if err != nil {
 		return nil, err
 	}
-	c.absorb(ctx, obj)
+	c.absorb(obj)
 	return obj, nil
 }
 
@@ -55,11 +56,11 @@ func (c *Client) invokeQuery(ctx context.Context, query tg.TLObject, o invoke.Op
 	if query == nil {
 		return nil, fmt.Errorf("mtgo: invoke: nil query")
 	}
-	r := resultFor(query)
-	if err := c.eng.Call(ctx, query, r, o); err != nil {
+	d := tg.ResultDecoder(query)
+	if err := c.eng.Call(ctx, query, d, o); err != nil {
 		return nil, err
 	}
-	return r.obj, nil
+	return tg.ResultObject(d), nil
 }
 
 // call makes a managed call (flood waits, migrations) from the home data center without
@@ -78,37 +79,10 @@ func (i clientInvoker) Invoke(ctx context.Context, in tl.Encoder, out tl.Decoder
 	if err := i.c.call(ctx, in, out); err != nil {
 		return err
 	}
-	if obj := unbox(out); obj != nil {
-		i.c.absorb(ctx, obj)
-	}
-	return nil
-}
-
-// unbox returns the object a typed helper's result holder carries, for absorb.
-func unbox(out tl.Decoder) tl.Object {
-	switch o := out.(type) {
-	case *tg.UpdatesClassBox:
-		return o.Updates
-	case *tg.MessagesMessagesClassBox:
-		return o.MessagesMessages
-	case *tg.MessagesDialogsClassBox:
-		return o.MessagesDialogs
-	case *tg.MessagesChatsClassBox:
-		return o.MessagesChats
-	case *tg.UpdatesDifferenceClassBox:
-		return o.UpdatesDifference
-	case *tg.UpdatesChannelDifferenceClassBox:
-		return o.UpdatesChannelDifference
-	case *tg.AuthAuthorizationClassBox:
-		return o.AuthAuthorization
-	case *tg.UserClassVector:
-		v := &Vector{Elems: make([]tg.TLObject, 0, len(o.Elems))}
-		for _, u := range o.Elems {
-			v.Elems = append(v.Elems, u)
-		}
-		return v
-	case tl.Object:
-		return o
+	if b, ok := out.(*tg.UpdatesClassBox); ok {
+		i.c.absorb(b.Updates)
+	} else {
+		i.c.absorb(out)
 	}
 	return nil
 }

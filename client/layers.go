@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 
+	"github.com/mtgo-labs/mtgo/client/types"
 	"github.com/mtgo-labs/mtgo/crypto"
 	"github.com/mtgo-labs/mtgo/session"
 	"github.com/mtgo-labs/mtgo/tl"
@@ -105,3 +106,7 @@ type UpdateManager interface {
 	// when deliver returns nil; an error leaves it to be delivered again.
 	Run(ctx context.Context, deliver func(ctx context.Context, u tg.UpdatesClass) error) error
 }
+
+// clientAPI, the binding of the messages the client creates, must offer everything their
+// bound methods use, downloads included.
+var _ types.API = clientAPI{}

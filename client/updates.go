@@ -4,7 +4,6 @@ import (
 	"context"
 	"time"
 
-	"github.com/mtgo-labs/mtgo/peers"
 	"github.com/mtgo-labs/mtgo/tl"
 	"github.com/mtgo-labs/mtgo/tl/tg"
 	upd "github.com/mtgo-labs/mtgo/updates"
@@ -130,10 +129,7 @@ func (c *Client) learnUpdates(u tg.UpdatesClass) {
 
 // absorb handles a call's result: users and chats go to the peer cache, updates to the update
 // pipeline (so pts stays in step with what the account did).
-func (c *Client) absorb(ctx context.Context, obj tl.Object) {
-	if obj == nil {
-		return
-	}
+func (c *Client) absorb(obj any) {
 	if u, ok := obj.(tg.UpdatesClass); ok {
 		c.learnUpdates(u)
 		if c.updates != nil {
@@ -141,17 +137,7 @@ func (c *Client) absorb(ctx context.Context, obj tl.Object) {
 		}
 		return
 	}
-	var users []tg.UserClass
-	var chats []tg.ChatClass
-	if v, ok := obj.(*Vector); ok {
-		for _, e := range v.Elems {
-			u, c := peers.Entities(e)
-			users, chats = append(users, u...), append(chats, c...)
-		}
-	} else {
-		users, chats = peers.Entities(obj)
-	}
-	if len(users) > 0 || len(chats) > 0 {
+	if users, chats := tg.Entities(obj); len(users) > 0 || len(chats) > 0 {
 		c.peers.Learn(users, chats)
 	}
 }

@@ -149,7 +149,7 @@ func (lc *Live) Call(ctx context.Context, in tl.Encoder, out tl.Decoder, noUpdat
 	}
 	lc.active.Add(1)
 	lc.Touch()
-	err := lc.Conn.InvokeWith(ctx, q, out, wire.Repeatable(in))
+	err := lc.Conn.InvokeWith(ctx, q, out, tg.IsIdempotent(in))
 	lc.Touch()
 	lc.active.Add(-1)
 	if err == nil {

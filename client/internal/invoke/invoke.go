@@ -12,6 +12,7 @@ import (
 
 	"github.com/mtgo-labs/mtgo/tl"
 	"github.com/mtgo-labs/mtgo/tl/rpcerr"
+	"github.com/mtgo-labs/mtgo/tl/tg"
 
 	"github.com/mtgo-labs/mtgo/client/internal/conn"
 	"github.com/mtgo-labs/mtgo/client/internal/wire"
@@ -86,7 +87,7 @@ func (p *Policy) Run(ctx context.Context, t Target, rt Route, in tl.Encoder, out
 		method := wire.MethodName(in)
 		var mig *conn.Migrated
 		if errors.As(err, &mig) {
-			if !wire.Repeatable(in) {
+			if !tg.IsIdempotent(in) {
 				return p.Errors.UnsafeMigration(mig.DC, method)
 			}
 			p.Log.Debug("repeating call after migration", "method", method, "dc", mig.DC)
@@ -95,7 +96,7 @@ func (p *Policy) Run(ctx context.Context, t Target, rt Route, in tl.Encoder, out
 		d := rpcerr.Classify(err)
 		if d.Err == nil {
 			// No answer from the server: repeat only what may run twice.
-			if retries > 0 && wire.Repeatable(in) {
+			if retries > 0 && tg.IsIdempotent(in) {
 				retries--
 				p.Log.Debug("repeating call after failure", "method", method, "err", err)
 				continue
