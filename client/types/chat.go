@@ -1,6 +1,9 @@
 package types
 
-import "github.com/mtgo-labs/mtgo/tl/tg"
+import (
+	"github.com/mtgo-labs/mtgo/peers"
+	"github.com/mtgo-labs/mtgo/tl/tg"
+)
 
 // ChatType says what kind of chat a Chat is.
 type ChatType uint8
@@ -35,9 +38,6 @@ func (t ChatType) String() string {
 	}
 	return "unknown"
 }
-
-// channelIDOffset turns a channel id into its Bot API chat id: -(1e12 + id).
-const channelIDOffset = 1000000000000
 
 // Chat is a conversation: a private chat with a user, a basic group, a supergroup or a
 // channel.
@@ -106,7 +106,7 @@ func NewChat(c tg.ChatClass) *Chat {
 }
 
 // ChannelChatID returns the Bot API chat id of a channel id.
-func ChannelChatID(channelID int64) int64 { return -(channelIDOffset + channelID) }
+func ChannelChatID(channelID int64) int64 { return peers.ChannelKey(channelID).BotAPIID() }
 
 // PeerID returns the raw id of the chat: the user, basic group or channel id as Telegram
 // numbers it.
@@ -115,7 +115,8 @@ func (c *Chat) PeerID() int64 {
 	case ChatGroup:
 		return -c.ID
 	case ChatSupergroup, ChatChannel:
-		return -c.ID - channelIDOffset
+		k, _ := peers.KeyFromBotAPI(c.ID)
+		return k.ID
 	}
 	return c.ID
 }

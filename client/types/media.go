@@ -7,8 +7,8 @@ import (
 	"github.com/mtgo-labs/mtgo/media"
 )
 
-// MediaAPI is what the download methods of Message need from the client that created it. The
-// client's binding implements it; an API without it makes them fail with ErrContextNoClient.
+// MediaAPI is what the download methods of Message need from the client that created it; API
+// includes it.
 type MediaAPI interface {
 	// DownloadMessage writes the media of m to w.
 	DownloadMessage(ctx context.Context, m *Message, w io.Writer, opts ...media.Option) (int64, error)
@@ -20,11 +20,7 @@ func (m *Message) mediaAPI() (MediaAPI, error) {
 	if m == nil || m.api == nil {
 		return nil, ErrContextNoClient
 	}
-	api, ok := m.api.(MediaAPI)
-	if !ok {
-		return nil, ErrContextNoClient
-	}
-	return api, nil
+	return m.api, nil
 }
 
 // Download writes the message's media (the largest photo size, the document) to w and returns

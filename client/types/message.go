@@ -20,6 +20,8 @@ type API interface {
 	EditText(ctx context.Context, peer tg.InputPeerClass, id int, text string, opts ...option.Edit) (*Message, error)
 	// DeleteMessages deletes messages ids in peer for everyone.
 	DeleteMessages(ctx context.Context, peer tg.InputPeerClass, ids []int) error
+	// MediaAPI downloads the message's media.
+	MediaAPI
 }
 
 // Message is a message in a chat.

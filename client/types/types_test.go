@@ -3,6 +3,7 @@ package types_test
 import (
 	"context"
 	"errors"
+	"io"
 	"testing"
 	"time"
 
@@ -11,6 +12,7 @@ import (
 
 	"github.com/mtgo-labs/mtgo/client/option"
 	"github.com/mtgo-labs/mtgo/client/types"
+	"github.com/mtgo-labs/mtgo/media"
 	"github.com/mtgo-labs/mtgo/tl"
 	"github.com/mtgo-labs/mtgo/tl/tg"
 )
@@ -80,6 +82,14 @@ func (f *fakeAPI) EditText(_ context.Context, _ tg.InputPeerClass, id int, text 
 }
 
 func (f *fakeAPI) DeleteMessages(context.Context, tg.InputPeerClass, []int) error { return nil }
+
+func (f *fakeAPI) DownloadMessage(context.Context, *types.Message, io.Writer, ...media.Option) (int64, error) {
+	return 0, nil
+}
+
+func (f *fakeAPI) DownloadMessageToFile(context.Context, *types.Message, string, ...media.Option) (int64, error) {
+	return 0, nil
+}
 
 func TestNewMessage(t *testing.T) {
 	e := types.NewEntities(
