@@ -14,6 +14,7 @@ import (
 	"github.com/mtgo-labs/mtgo/crypto"
 	"github.com/mtgo-labs/mtgo/session/exchange"
 	"github.com/mtgo-labs/mtgo/session/mtp"
+	"github.com/mtgo-labs/mtgo/session/mtpserve"
 	"github.com/mtgo-labs/mtgo/teletest/services"
 	"github.com/mtgo-labs/mtgo/tl"
 	"github.com/mtgo-labs/mtgo/transport"
@@ -84,9 +85,9 @@ type conn struct {
 	eng    *mtp.Engine
 	caller *services.Caller
 
+	loop    mtpserve.Loop
 	fresh   bool // the session is new: new_session_created is about to be sent
 	delayed []delayedReply
-	wbuf    []byte
 	ebuf    tl.Buffer // encodes results and updates
 	dbuf    tl.Buffer // decodes requests (its arena batches their allocations)
 	packets int       // packets received
@@ -102,86 +103,57 @@ func (c *conn) stop() {
 
 // serve runs the connection until it fails, ctx ends or stop is called.
 func (c *conn) serve(ctx context.Context) error {
-	pkts := make(chan []byte, 16)
-	rerr := make(chan error, 1)
-	done := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		c.read(pkts, rerr, done)
-	}()
-	defer func() {
-		close(done)
-		c.stop()
-		wg.Wait()
-		c.release()
-	}()
-	timer := time.NewTimer(time.Hour)
-	defer timer.Stop()
-	for {
-		if err := c.flush(); err != nil {
-			return err
-		}
-		c.arm(timer)
-		var ready <-chan struct{}
-		if c.sess != nil && c.sess.sub != nil {
-			ready = c.sess.sub.Ready()
-		}
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-c.kicked:
-			return nil
-		case err := <-rerr:
-			return c.fail(err)
-		case p := <-pkts:
-			if err := c.onPacket(ctx, p); err != nil {
-				return c.fail(err)
+	defer c.release()
+	c.loop = c.newLoop()
+	return c.loop.Run(ctx)
+}
+
+// newLoop wires the connection into the server loop every test server shares.
+func (c *conn) newLoop() mtpserve.Loop {
+	return mtpserve.Loop{
+		Read:   c.read,
+		Write:  c.write,
+		Close:  func(err error) { c.fail(err); c.stop() },
+		Now:    c.now,
+		Engine: func() *mtp.Engine { return c.eng },
+		Packet: c.onPacket,
+		Wake: func() <-chan struct{} {
+			if c.sess != nil && c.sess.sub != nil {
+				return c.sess.sub.Ready()
 			}
-		case <-ready:
-			c.pushUpdates()
-		case <-timer.C:
-			if err := c.onTimer(); err != nil {
-				return err
-			}
-		}
+			return nil
+		},
+		OnWake:   func() error { c.pushUpdates(); return nil },
+		Deadline: c.nextDelayed,
+		Timer:    c.onTimer,
+		Stop:     c.kicked,
 	}
 }
 
-// read forwards packets, each in a buffer of its own (requests decoded from it may be kept).
-func (c *conn) read(out chan<- []byte, errc chan<- error, done <-chan struct{}) {
-	idle := c.srv.cl.cfg.IdleTimeout
-	for {
-		if idle > 0 {
-			_ = c.nc.SetReadDeadline(time.Now().Add(idle))
-		}
-		p, err := c.pc.ReadPacket()
-		if err != nil {
-			var pe *transport.ProtocolError
-			if errors.As(err, &pe) {
-				// A 4-byte packet reads as a transport error code; from a client it is just a
-				// packet too short to mean anything.
-				err = &TransportError{Code: CodeAuthKeyNotFound, Err: fmt.Errorf("%w: 4 bytes", ErrShortPacket)}
-			}
-			errc <- fmt.Errorf("teletest: read: %w", err)
-			return
-		}
-		select {
-		case out <- append([]byte(nil), p...):
-		case <-done:
-			return
-		}
+// read returns the next packet (the loop copies it: requests decoded from it may be kept).
+func (c *conn) read() ([]byte, error) {
+	if idle := c.srv.cl.cfg.IdleTimeout; idle > 0 {
+		_ = c.nc.SetReadDeadline(time.Now().Add(idle))
 	}
+	p, err := c.pc.ReadPacket()
+	if err != nil {
+		var pe *transport.ProtocolError
+		if errors.As(err, &pe) {
+			// A 4-byte packet reads as a transport error code; from a client it is just a
+			// packet too short to mean anything.
+			err = &TransportError{Code: CodeAuthKeyNotFound, Err: fmt.Errorf("%w: 4 bytes", ErrShortPacket)}
+		}
+		return nil, fmt.Errorf("teletest: read: %w", err)
+	}
+	return p, nil
 }
 
-// fail sends the transport error code err carries, if any, and returns err.
-func (c *conn) fail(err error) error {
+// fail sends the transport error code err carries, if any.
+func (c *conn) fail(err error) {
 	var te *TransportError
 	if errors.As(err, &te) {
 		c.writeError(te.Code)
 	}
-	return err
 }
 
 // writeError sends a transport error code in place of a packet.
@@ -243,7 +215,7 @@ func (c *conn) onPacket(ctx context.Context, p []byte) error {
 		// handles the messages of one container in order and blocks on new_session_created
 		// until the answer to its first call arrives, which must not sit behind it.
 		c.fresh = false
-		if err := c.flush(); err != nil {
+		if err := c.loop.Flush(); err != nil {
 			return err
 		}
 	}
@@ -436,8 +408,7 @@ func (c *conn) pushUpdates() {
 }
 
 // onTimer runs the engine's timers and sends the delayed answers that are due.
-func (c *conn) onTimer() error {
-	now := c.now()
+func (c *conn) onTimer(now time.Time) error {
 	kept := c.delayed[:0]
 	for _, d := range c.delayed {
 		if now.Before(d.due) {
@@ -464,49 +435,15 @@ func (c *conn) onTimer() error {
 	return nil
 }
 
-// arm sets the timer to the earliest of the engine's deadline and the delayed answers.
-func (c *conn) arm(t *time.Timer) {
+// nextDelayed returns when the first delayed answer is due, zero if none is.
+func (c *conn) nextDelayed() time.Time {
 	var d time.Time
-	if c.eng != nil {
-		d = c.eng.NextDeadline()
-	}
 	for _, r := range c.delayed {
 		if d.IsZero() || r.due.Before(d) {
 			d = r.due
 		}
 	}
-	if !t.Stop() {
-		select {
-		case <-t.C:
-		default:
-		}
-	}
-	if d.IsZero() {
-		return
-	}
-	t.Reset(max(d.Sub(c.now()), time.Millisecond))
-}
-
-// flush writes every packet the engine has ready.
-func (c *conn) flush() error {
-	if c.eng == nil {
-		return nil
-	}
-	now := c.now()
-	for c.eng.HasPending(now) {
-		pkt, _, err := c.eng.Flush(now, c.wbuf[:0])
-		if err != nil {
-			return fmt.Errorf("teletest: flush: %w", err)
-		}
-		if len(pkt) == 0 {
-			return nil
-		}
-		c.wbuf = pkt[:0]
-		if err := c.write(pkt); err != nil {
-			return err
-		}
-	}
-	return nil
+	return d
 }
 
 // writeTimeout bounds one packet write: a client that stops reading is dropped.

@@ -92,13 +92,14 @@ func FuzzServerPacket(f *testing.F) {
 	f.Fuzz(func(t *testing.T, packet []byte) {
 		c := &conn{srv: s, nc: nopConn{}, pc: &sinkPC{}, kicked: make(chan struct{}), log: s.log}
 		c.x.cfg = exchange.ServerConfig{Key: s.cl.key, KeyTaken: s.keys.taken, Rand: s.cl.rand, Now: s.cl.now}
+		c.loop = c.newLoop()
 		defer c.release()
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		if err := c.onPacket(ctx, bytes.Clone(packet)); err != nil {
 			return
 		}
-		if err := c.flush(); err != nil {
+		if err := c.loop.Flush(); err != nil {
 			t.Fatalf("flush after an accepted packet: %v", err)
 		}
 	})

@@ -22,6 +22,7 @@ import (
 	"github.com/mtgo-labs/mtgo/session"
 	"github.com/mtgo-labs/mtgo/session/exchange"
 	"github.com/mtgo-labs/mtgo/session/mtp"
+	"github.com/mtgo-labs/mtgo/session/mtpserve"
 	"github.com/mtgo-labs/mtgo/tl"
 	"github.com/mtgo-labs/mtgo/tl/tg"
 	"github.com/mtgo-labs/mtgo/transport"
@@ -364,68 +365,24 @@ func (c *serverConn) run() error {
 	}
 	eng.OnConnect(s.now())
 
-	pkts := make(chan []byte, 8)
-	if first != nil {
-		pkts <- first // before the reader starts, so it stays first
-	}
-	rerr := make(chan error, 1)
-	stop := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		for {
-			p, err := c.pc.ReadPacket()
-			if err != nil {
-				rerr <- err
-				return
-			}
-			select {
-			case pkts <- append([]byte(nil), p...):
-			case <-stop:
-				return
-			}
-		}
-	}()
-	defer func() {
-		close(stop)
-		_ = c.pc.Close()
-		wg.Wait()
-	}()
-	timer := time.NewTimer(time.Hour)
-	defer timer.Stop()
-	var wbuf []byte
-	for {
+	syncSalt := func() {
 		s.mu.Lock()
 		cur := s.salt
 		s.mu.Unlock()
 		if eng.Salt(s.now()) != cur {
 			eng.SetSalt(cur)
 		}
-		if !s.silent.Load() {
-			for now := s.now(); eng.HasPending(now); {
-				pkt, _, err := eng.Flush(now, wbuf[:0])
-				if err != nil {
-					return err
-				}
-				if len(pkt) == 0 {
-					break
-				}
-				wbuf = pkt[:0]
-				if err := c.pc.WritePacket(pkt); err != nil {
-					return err
-				}
-			}
-		}
-		if d := eng.NextDeadline(); !d.IsZero() {
-			timer.Reset(max(d.Sub(s.now()), time.Millisecond))
-		}
-		select {
-		case <-s.ctx.Done():
-			return nil
-		case err := <-rerr:
-			return err
-		case <-c.wake:
+	}
+	loop := mtpserve.Loop{
+		Read:   c.pc.ReadPacket,
+		Write:  c.pc.WritePacket,
+		Close:  func(error) { _ = c.pc.Close() },
+		Now:    s.now,
+		Engine: func() *mtp.Engine { return eng },
+		Hold:   s.silent.Load,
+		Wake:   func() <-chan struct{} { return c.wake },
+		OnWake: func() error {
+			syncSalt()
 			c.mu.Lock()
 			posted := c.posted
 			c.posted = nil
@@ -433,7 +390,10 @@ func (c *serverConn) run() error {
 			for _, f := range posted {
 				f(eng)
 			}
-		case p := <-pkts:
+			return nil
+		},
+		Packet: func(_ context.Context, p []byte) error {
+			syncSalt()
 			events, err := eng.Receive(s.now(), p)
 			if err != nil {
 				return err
@@ -450,12 +410,15 @@ func (c *serverConn) run() error {
 				s.nreq.Add(1)
 				h(Request{MsgID: ev.MsgID, Body: ev.Body, Conn: c.n, c: c})
 			}
-		case <-timer.C:
-			if _, err := eng.OnTimer(s.now()); err != nil {
-				return err
-			}
-		}
+			return nil
+		},
+		Queue: 8,
 	}
+	if err := loop.Packet(s.ctx, first); err != nil {
+		_ = c.pc.Close()
+		return err
+	}
+	return loop.Run(s.ctx)
 }
 
 // Push sends body (an Updates object, say) on every open connection as a server-initiated
