@@ -6,7 +6,6 @@ import (
 	"encoding/binary"
 	"fmt"
 	"io"
-	"slices"
 )
 
 // maxDeflateRatio bounds how many bytes one compressed byte can inflate to: deflate spends at
@@ -38,7 +37,13 @@ func Gunzip(dst, src []byte, max int) ([]byte, error) {
 	}
 	defer zr.Close()
 	n := len(dst)
-	out := slices.Grow(dst, int(size))[:n+int(size)]
+	out := dst
+	if cap(dst)-n < int(size) {
+		// Not slices.Grow: with -race it allocates a zeroed temporary of the same size too.
+		out = make([]byte, n, n+int(size))
+		copy(out, dst)
+	}
+	out = out[:n+int(size)]
 	if _, err := io.ReadFull(zr, out[n:]); err != nil {
 		return dst, fmt.Errorf("tl: gunzip: shorter than the declared %d bytes: %w", size, err)
 	}
