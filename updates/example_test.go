@@ -1,6 +1,8 @@
 package updates_test
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -76,6 +78,84 @@ func ExampleBox() {
 	//   then save pts 103, date 1003
 	// event recovery finished
 	// pts now 103
+}
+
+// server answers the Manager's calls as Telegram would for an account at pts 100 that then
+// received messages 1, 2 and 3 (pts 101..103).
+type server struct{}
+
+func (server) UpdatesGetState(context.Context, *tg.UpdatesGetStateRequest) (*tg.UpdatesState, error) {
+	fmt.Println("api: updates.getState")
+	return &tg.UpdatesState{Pts: 100, Date: 1000, Seq: 1}, nil
+}
+
+func (server) UpdatesGetDifference(_ context.Context, req *tg.UpdatesGetDifferenceRequest) (tg.UpdatesDifferenceClass, error) {
+	fmt.Println("api: updates.getDifference from pts", req.Pts)
+	var msgs []tg.MessageClass
+	for id := req.Pts - 100 + 1; id <= 3; id++ {
+		msgs = append(msgs, message(id))
+	}
+	return &tg.UpdatesDifference{NewMessages: msgs, State: tg.UpdatesState{Pts: 103, Date: 1003, Seq: 1}}, nil
+}
+
+func (server) UpdatesGetChannelDifference(context.Context, *tg.UpdatesGetChannelDifferenceRequest) (tg.UpdatesChannelDifferenceClass, error) {
+	return nil, errors.New("no channels here")
+}
+
+// The Manager is the loop around a Box: it makes the calls the Box asks for through API,
+// hands batches to the Handler and saves the state after each. The client runs one and feeds
+// it every push and every call result; here the pushes are made by hand and pts 102 is lost.
+func ExampleManager() {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+
+	store := updates.NewMemoryStore()
+	received := 0
+	m, err := updates.NewManager(updates.Options{
+		API:   server{},
+		Store: store,
+		Handler: updates.HandlerFunc(func(_ context.Context, b updates.Batch) error {
+			for _, u := range b.Updates {
+				if nm, ok := u.(*tg.UpdateNewMessage); ok {
+					fmt.Println("handler: message", nm.Message.(*tg.Message).ID)
+					received++
+				}
+			}
+			if received == 3 {
+				cancel() // seen everything: stop the example
+			}
+			return nil
+		}),
+		Box: updates.Config{GapWait: 10 * time.Millisecond}, // Telegram's advice is 0.5 s
+	})
+	if err != nil {
+		panic(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- m.Run(ctx) }()
+
+	for _, push := range []*tg.UpdateShort{newMessage(1, 101), newMessage(3, 103)} {
+		if err := m.HandleUpdates(ctx, push); err != nil {
+			panic(err)
+		}
+	}
+	if err := <-done; !errors.Is(err, context.Canceled) {
+		panic(err)
+	}
+
+	saved, _, err := store.Load(context.Background())
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println("saved pts:", saved.State.Pts)
+
+	// Output:
+	// api: updates.getState
+	// handler: message 1
+	// api: updates.getDifference from pts 101
+	// handler: message 2
+	// handler: message 3
+	// saved pts: 103
 }
 
 func message(id int32) *tg.Message {
