@@ -181,6 +181,17 @@ func (e *Engine) Home() (dc int, connected bool) {
 	return e.homeDC, e.home != nil
 }
 
+// HomeEnded returns a channel closed when the current home connection's Run returns (it gave
+// up reconnecting, or was closed), nil when there is none.
+func (e *Engine) HomeEnded() <-chan struct{} {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.home == nil {
+		return nil
+	}
+	return e.home.Ended()
+}
+
 // Connected reports whether the home connection is up.
 func (e *Engine) Connected() bool {
 	e.mu.Lock()
