@@ -111,6 +111,9 @@ func NewClientConn(c net.Conn, opts ClientOptions) (Conn, error) {
 		obf, key, kind = true, opts.Secret[1:], PaddedIntermediate
 	case len(opts.Secret) > 17 && opts.Secret[0] == 0xee:
 		obf, key, kind = true, opts.Secret[1:17], PaddedIntermediate
+		if err := CheckHost(string(opts.Secret[17:])); err != nil {
+			return nil, fmt.Errorf("transport: mtproxy fake tls domain: %w: %w", ErrSecret, err)
+		}
 		tc, err := faketls.Client(c, faketls.ClientConfig{Key: key, Domain: string(opts.Secret[17:]), Now: opts.Now, Rand: r})
 		if err != nil {
 			return nil, fmt.Errorf("transport: mtproxy fake tls: %w", err)

@@ -252,7 +252,9 @@ func TestConnSecretShapes(t *testing.T) {
 	a, b := transporttest.Pipe()
 	defer a.Close()
 	defer b.Close()
-	for _, s := range [][]byte{make([]byte, 15), make([]byte, 17), append([]byte{0xee}, make([]byte, 16)...)} {
+	ee := append([]byte{0xee}, make([]byte, 16)...)
+	for _, s := range [][]byte{make([]byte, 15), make([]byte, 17), ee,
+		append(bytes.Clone(ee), "a\nb"...), append(bytes.Clone(ee), bytes.Repeat([]byte("a"), 70000)...)} {
 		if _, err := NewClientConn(a, ClientOptions{Secret: s}); !errors.Is(err, ErrSecret) {
 			t.Errorf("secret of %d bytes: %v, want ErrSecret", len(s), err)
 		}
