@@ -10,6 +10,7 @@ import (
 	"github.com/mtgo-labs/mtgo/teletest"
 	"github.com/mtgo-labs/mtgo/teletest/world"
 	"github.com/mtgo-labs/mtgo/tl"
+	"github.com/mtgo-labs/mtgo/tl/rpcerr"
 	"github.com/mtgo-labs/mtgo/tl/tg"
 )
 
@@ -23,15 +24,7 @@ func Example() {
 	if err != nil {
 		panic(err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	var stopped chan error
-	defer func() {
-		cancel()
-		if stopped != nil {
-			<-stopped
-		}
-		_ = cl.Close() // returns when every goroutine of the cluster has stopped
-	}()
+	defer cl.Close() // returns when every goroutine of the cluster has stopped
 
 	w := cl.World()
 	alice, err := w.CreateUser(world.UserSpec{FirstName: "Alice", Username: "alice", Phone: "15550001"})
@@ -43,30 +36,10 @@ func Example() {
 		panic(err)
 	}
 
-	// The bot: an MTProto session to its home data center. It trusts the cluster's RSA key
-	// instead of Telegram's, runs the key exchange and logs in with the token the world made.
-	inbox := make(chan tg.UpdatesClass, 16)
-	conn, err := session.New(session.Options{
-		Session:    session.Session{DC: bot.DC, Addr: cl.Addr(bot.DC)},
-		PublicKeys: cl.PublicKeys(),
-		Init:       &session.InitConnection{Layer: teletest.Layer, APIID: 1, DeviceModel: "example"},
-		Updates:    updateFunc(func(u tg.UpdatesClass) { inbox <- u }),
-	})
-	if err != nil {
-		panic(err)
-	}
-	stopped = make(chan error, 1)
-	go func() { stopped <- conn.Run(ctx) }()
-
-	api := tg.NewClient(conn)
-	auth, err := api.AuthImportBotAuthorization(ctx, &tg.AuthImportBotAuthorizationRequest{
-		APIID: 1, APIHash: "example", BotAuthToken: bot.Token,
-	})
-	if err != nil {
-		panic(err)
-	}
-	me := auth.(*tg.AuthAuthorization).User.(*tg.User)
-	fmt.Println("logged in as", me.Username.Value, "bot:", me.Bot)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	b := connect(ctx, cl, bot)
+	defer b.close()
 
 	// Alice needs no connection: the test acts for her in the world under a key of its choice.
 	aliceKey := world.KeyID{'a'}
@@ -86,7 +59,7 @@ func Example() {
 	var got *tg.UpdateShortMessage
 	for got == nil {
 		select {
-		case u := <-inbox:
+		case u := <-b.inbox:
 			got, _ = u.(*tg.UpdateShortMessage)
 		case <-ctx.Done():
 			panic("no update")
@@ -94,12 +67,12 @@ func Example() {
 	}
 	fmt.Printf("bot got %q from user %s\n", got.Message, name(w, got.UserID))
 
-	// ...and answers with an ordinary API call.
-	resolved, err := api.ContactsResolveUsername(ctx, &tg.ContactsResolveUsernameRequest{Username: "alice"})
+	// ...and answers with ordinary API calls.
+	resolved, err := b.api.ContactsResolveUsername(ctx, &tg.ContactsResolveUsernameRequest{Username: "alice"})
 	if err != nil {
 		panic(err)
 	}
-	if _, err := api.MessagesSendMessage(ctx, &tg.MessagesSendMessageRequest{
+	if _, err := b.api.MessagesSendMessage(ctx, &tg.MessagesSendMessageRequest{
 		Peer: inputPeer(resolved.Users[0]), Message: "Hello, Alice!", RandomID: 2,
 	}); err != nil {
 		panic(err)
@@ -121,10 +94,107 @@ func Example() {
 	}
 
 	// Output:
-	// logged in as echo_bot bot: true
+	// logged in as echo_bot
 	// bot got "/start" from user alice
 	// alice: /start
 	// echo_bot: Hello, Alice!
+}
+
+// Faults make the cluster misbehave on purpose, so a test can check how the code under test
+// copes: here one call is answered with FLOOD_WAIT_3, and then every connection is cut while
+// the bot is logged in.
+func ExampleFaults() {
+	cl, err := teletest.Start(teletest.Config{})
+	if err != nil {
+		panic(err)
+	}
+	defer cl.Close()
+	bot, err := cl.World().CreateBot(world.BotSpec{FirstName: "Echo", Username: "echo_bot"})
+	if err != nil {
+		panic(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	b := connect(ctx, cl, bot)
+	defer b.close()
+
+	faults := cl.Faults()
+	faults.FloodWait(tg.HelpGetConfigRequestTypeID, 3, 1) // the next help.getConfig only
+	_, err = b.api.HelpGetConfig(ctx, &tg.HelpGetConfigRequest{})
+	if e, ok := rpcerr.As(err); ok {
+		fmt.Println("first call:", e.Code, e.Message)
+	}
+	if wait, ok := rpcerr.FloodWait(err); ok {
+		fmt.Println("retry after", wait)
+	}
+	if _, err := b.api.HelpGetConfig(ctx, &tg.HelpGetConfigRequest{}); err != nil {
+		panic(err)
+	}
+	fmt.Println("second call: ok")
+
+	// The session reconnects by itself and keeps its key and its login.
+	fmt.Println("connections cut:", faults.DropConnections(0))
+	users, err := b.api.UsersGetUsers(ctx, &tg.UsersGetUsersRequest{ID: []tg.InputUserClass{&tg.InputUserSelf{}}})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println("after the reconnect still", users[0].(*tg.User).Username.Value)
+
+	// Output:
+	// logged in as echo_bot
+	// first call: 420 FLOOD_WAIT_3
+	// retry after 3s
+	// second call: ok
+	// connections cut: 1
+	// after the reconnect still echo_bot
+}
+
+// botConn is a bot's MTProto session with the cluster, as a bot under test would open it.
+type botConn struct {
+	api   *tg.Client
+	inbox chan tg.UpdatesClass
+	stop  context.CancelFunc
+	done  chan error
+}
+
+// connect opens a session to the bot's home data center: it trusts the cluster's RSA key
+// instead of Telegram's, runs the key exchange and logs in with the token the world made.
+func connect(ctx context.Context, cl *teletest.Cluster, bot world.User) *botConn {
+	b := &botConn{inbox: make(chan tg.UpdatesClass, 16), done: make(chan error, 1)}
+	conn, err := session.New(session.Options{
+		Session:    session.Session{DC: bot.DC, Addr: cl.Addr(bot.DC)},
+		PublicKeys: cl.PublicKeys(),
+		Init:       &session.InitConnection{Layer: teletest.Layer, APIID: 1, DeviceModel: "example"},
+		Updates: updateFunc(func(u tg.UpdatesClass) {
+			select {
+			case b.inbox <- u:
+			default: // nobody reads them: drop rather than hold the session's update goroutine
+			}
+		}),
+	})
+	if err != nil {
+		panic(err)
+	}
+	var runCtx context.Context
+	runCtx, b.stop = context.WithCancel(context.Background())
+	go func() { b.done <- conn.Run(runCtx) }()
+
+	b.api = tg.NewClient(conn)
+	auth, err := b.api.AuthImportBotAuthorization(ctx, &tg.AuthImportBotAuthorizationRequest{
+		APIID: 1, APIHash: "example", BotAuthToken: bot.Token,
+	})
+	if err != nil {
+		b.close()
+		panic(err)
+	}
+	fmt.Println("logged in as", auth.(*tg.AuthAuthorization).User.(*tg.User).Username.Value)
+	return b
+}
+
+// close ends the session and waits for its goroutines.
+func (b *botConn) close() {
+	b.stop()
+	<-b.done
 }
 
 // updateFunc adapts a function to session.UpdateHandler, decoding each pushed Updates object.
@@ -133,11 +203,9 @@ type updateFunc func(tg.UpdatesClass)
 func (f updateFunc) HandleUpdates(_ context.Context, body []byte) error {
 	var b tl.Buffer
 	b.ResetTo(body)
-	u, err := tg.DecodeUpdatesClass(&b)
-	if err != nil {
-		return nil // other server-initiated messages
+	if u, err := tg.DecodeUpdatesClass(&b); err == nil { // other server messages are skipped
+		f(u)
 	}
-	f(u)
 	return nil
 }
 
