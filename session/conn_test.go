@@ -552,6 +552,32 @@ func TestForgedKeyUnknown(t *testing.T) {
 	}
 }
 
+// TestForgedKeyUnknownTempKey: under perfect forward secrecy one -404 keeps the temporary key;
+// a second in a row replaces it, and the new one works.
+func TestForgedKeyUnknownTempKey(t *testing.T) {
+	srv := sessiontest.NewServer(t)
+	h := start(t, srv, func(o *session.Options) { o.TempKeyTTL = time.Hour })
+	if err := h.echo(h.ctx, 1); err != nil {
+		t.Fatal(err)
+	}
+	keys := srv.KeyExchanges()
+	srv.InjectTransportError(-404)
+	if err := h.echo(h.ctx, 2); err != nil {
+		t.Fatal(err)
+	}
+	if n := srv.KeyExchanges(); n != keys {
+		t.Fatalf("one forged -404 cost %d key exchanges", n-keys)
+	}
+	srv.RejectKey(srv.Connections()) // the next connection answers -404 too
+	srv.InjectTransportError(-404)
+	if err := h.echo(h.ctx, 3); err != nil {
+		t.Fatal(err)
+	}
+	if n := srv.KeyExchanges(); n != keys+1 {
+		t.Errorf("two -404 in a row made %d key exchanges, want 1", n-keys)
+	}
+}
+
 func TestTempKeyBoundAndRenewed(t *testing.T) {
 	srv := sessiontest.NewServer(t)
 	const ttl = 2 * time.Second

@@ -126,8 +126,11 @@ func (l *loop) run(ctx context.Context) error {
 			if unknownKey >= unknownKeyLimit {
 				return fmt.Errorf("%w: %d connections in a row: %w", ErrAuthKeyUnknown, unknownKey, err)
 			}
-			// A temporary key the server forgot is replaced on the next connection.
-			l.pfs = tempKey{}
+			// A temporary key the server forgot is replaced, once a second connection in a row
+			// confirms it: a forged frame alone must not cost the calls a new key fails.
+			if unknownKey >= 2 {
+				l.pfs = tempKey{}
+			}
 		}
 		failures++
 		l.log.Info("session: connection lost", slog.Int("dc", l.sess.DC), slog.Int("failures", failures), slog.Any("err", err))
