@@ -217,6 +217,7 @@ func minimalBE(v uint64) string { return string(new(big.Int).SetUint64(v).Bytes(
 
 // ClientAwaitDHParams waits for server_DH_params_ok.
 type ClientAwaitDHParams struct {
+	redacted
 	cfg ClientConfig
 	nonces
 	newNonce tl.Int256
@@ -311,6 +312,7 @@ func (s *ClientAwaitDHParams) openDHParams(answer []byte, now time.Time) (*Clien
 
 // ClientAwaitDHGen waits for dh_gen_ok, dh_gen_retry or dh_gen_fail.
 type ClientAwaitDHGen struct {
+	redacted
 	cfg ClientConfig
 	nonces
 	newNonce tl.Int256

@@ -285,6 +285,7 @@ func (s *ServerAwaitDHParams) readInner(data []byte) (innerData, error) {
 
 // ServerAwaitClientDH waits for set_client_DH_params.
 type ServerAwaitClientDH struct {
+	redacted
 	cfg ServerConfig
 	nonces
 	newNonce  tl.Int256
