@@ -6,7 +6,11 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
+	"log/slog"
 	"unsafe"
+
+	"github.com/mtgo-labs/mtgo/crypto/redact"
 )
 
 // IGE errors. Each names the argument that was wrong.
@@ -192,3 +196,14 @@ func (k *genericKey) decrypt(dst, src []byte, iv *[32]byte) {
 	}
 	storeChain(iv, c0, c1, p0, p1)
 }
+
+// String prints nothing of the key schedule.
+func (c *IGE) String() string {
+	return redact.Of("crypto.IGE", slog.Bool("ready", c != nil && c.ready)).String()
+}
+
+// Format implements fmt.Formatter: fmt would otherwise print the expanded key raw.
+func (c *IGE) Format(s fmt.State, _ rune) { _, _ = io.WriteString(s, c.String()) }
+
+// LogValue implements slog.LogValuer without the key schedule.
+func (c *IGE) LogValue() slog.Value { return slog.StringValue(c.String()) }
