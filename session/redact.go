@@ -30,3 +30,23 @@ func (s Session) Format(st fmt.State, verb rune) { s.redacted().Format(st, verb)
 
 // LogValue implements slog.LogValuer without the auth key.
 func (s Session) LogValue() slog.Value { return s.redacted().LogValue() }
+
+// redacted is the printable form of c: the data center it serves. fmt would print the session
+// and its auth key raw, through unexported fields.
+func (c *Conn) redacted() redact.Fields {
+	var dc int
+	var addr string
+	if c != nil {
+		dc, addr = c.opts.Session.DC, c.opts.Session.Addr
+	}
+	return redact.Of("session.Conn", slog.Int("DC", dc), slog.String("Addr", addr))
+}
+
+// String prints c's data center, nothing of its key.
+func (c *Conn) String() string { return c.redacted().String() }
+
+// Format implements fmt.Formatter: every verb prints String.
+func (c *Conn) Format(s fmt.State, verb rune) { c.redacted().Format(s, verb) }
+
+// LogValue implements slog.LogValuer without the key.
+func (c *Conn) LogValue() slog.Value { return c.redacted().LogValue() }

@@ -37,3 +37,16 @@ func TestSessionRedacted(t *testing.T) {
 		t.Errorf("String() = %q, want the address and the key id", got)
 	}
 }
+
+// TestConnRedacted: a Conn and its engine hold the key in unexported fields, which fmt would
+// print raw.
+func TestConnRedacted(t *testing.T) {
+	key := bytes.Repeat([]byte{0xc3, 0x18, 0x7a, 0xe5}, session.AuthKeySize/4)
+	conn, err := session.New(session.Options{Session: session.Session{DC: 2, Addr: "x:1", AuthKey: key}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := redact.Check(conn, key); err != nil {
+		t.Error(err)
+	}
+}
