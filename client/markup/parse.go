@@ -4,8 +4,11 @@
 package markup
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
+	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf16"
@@ -29,7 +32,8 @@ var (
 	ErrUnknownMode = errors.New("markup: unknown parse mode")
 )
 
-// maxParseDepth bounds nested formatting.
+// maxParseDepth bounds nested formatting: every span open at once counts, whatever its
+// kind (a Markdown marker or link, an HTML tag).
 const maxParseDepth = 32
 
 // Parse reads formatted text in mode (None, Markdown or HTML) and returns the plain text with
@@ -74,12 +78,6 @@ func (b *textBuilder) writeRune(r rune) {
 	b.n16 += int32(utf16.RuneLen(r))
 }
 
-func (b *textBuilder) writeString(s string) {
-	for _, r := range s {
-		b.writeRune(r)
-	}
-}
-
 func (b *textBuilder) push(k entityKind, tag string) error {
 	if len(b.stack) >= maxParseDepth {
 		return fmt.Errorf("%w: formatting nested more than %d deep", ErrParse, maxParseDepth)
@@ -91,7 +89,7 @@ func (b *textBuilder) push(k entityKind, tag string) error {
 // pop closes the innermost span, which must have tag.
 func (b *textBuilder) pop(tag string) error {
 	if len(b.stack) == 0 || b.stack[len(b.stack)-1].tag != tag {
-		return fmt.Errorf("%w: unexpected closing %q", ErrParse, tag)
+		return fmt.Errorf("%w: unexpected closing %q", ErrParse, clip(tag))
 	}
 	o := b.stack[len(b.stack)-1]
 	b.stack = b.stack[:len(b.stack)-1]
@@ -110,10 +108,21 @@ func (b *textBuilder) top() (open, bool) {
 
 func (b *textBuilder) finish() (string, []tg.MessageEntityClass, error) {
 	if o, ok := b.top(); ok {
-		return "", nil, fmt.Errorf("%w: %q is not closed", ErrParse, o.tag)
+		return "", nil, notClosed(o.tag)
 	}
 	return b.out.String(), b.ents, nil
 }
+
+// clip shortens text from the input for an error message.
+func clip(s string) string {
+	const most = 32
+	if len(s) <= most {
+		return s
+	}
+	return s[:most] + "..."
+}
+
+func notClosed(tag string) error { return fmt.Errorf("%w: %q is not closed", ErrParse, tag) }
 
 func makeEntity(k entityKind, off, n int32) tg.MessageEntityClass {
 	switch k.name {
@@ -176,126 +185,201 @@ var mdMarkers = [...]struct {
 // parseMarkdown reads **bold**, __italic__, --underline--, ~~strike~~, ||spoiler||, `code`,
 // ```lang\npre``` and [text](url) (a mention for tg://user?id=N); a backslash escapes the
 // next character.
+//
+// It reads the text once, left to right, in time and memory linear in its length: the
+// links are found beforehand in one pass (findMarkdownLinks), a link's text is read in place
+// with the link on the same stack as every other span, so one nesting budget covers them all,
+// and the line of a pre's language is found through searches that never go back.
 func parseMarkdown(s string) (string, []tg.MessageEntityClass, error) {
-	var b textBuilder
-	inCode := func() bool {
-		o, ok := b.top()
-		return ok && (o.kind.name == "code" || o.kind.name == "pre")
+	if len(s) > math.MaxInt32 {
+		return "", nil, fmt.Errorf("%w: %d bytes of text", ErrParse, len(s))
 	}
-	for i := 0; i < len(s); {
-		if s[i] == '\\' && i+1 < len(s) {
-			r, n := utf8.DecodeRuneInString(s[i+1:])
+	p := mdParser{s: s, links: findMarkdownLinks(s)}
+	p.b.out.Grow(len(s)) // the text is at most the input, but for invalid UTF-8
+	p.newline.init('\n')
+	p.space.init(' ')
+	p.backtick.init('`')
+	return p.run()
+}
+
+// mdParser is the state of one parseMarkdown.
+type mdParser struct {
+	s     string
+	b     textBuilder
+	links []mdLink // every [text](url) that can start a link, by position
+	next  int      // first of links not yet passed
+	// texts holds the links whose text is being read, innermost last.
+	texts []mdLink
+	// The next newline, space and backtick at or after the parser's position.
+	newline, space, backtick nextByte
+}
+
+func (p *mdParser) run() (string, []tg.MessageEntityClass, error) {
+	s, b := p.s, &p.b
+	for i := 0; ; {
+		// t is the text being read: the whole input, or the text of the innermost link,
+		// which ends at its ']'.
+		t := s
+		if len(p.texts) > 0 {
+			t = s[:p.texts[len(p.texts)-1].close]
+		}
+		if i == len(t) {
+			if len(p.texts) == 0 {
+				return b.finish()
+			}
+			l := p.texts[len(p.texts)-1]
+			p.texts = p.texts[:len(p.texts)-1]
+			if o, _ := b.top(); o.tag != "]" {
+				return "", nil, notClosed(o.tag)
+			}
+			if err := b.pop("]"); err != nil {
+				return "", nil, err
+			}
+			i = int(l.end) + 1
+			continue
+		}
+		if t[i] == '\\' && i+1 < len(t) {
+			r, n := utf8.DecodeRuneInString(t[i+1:])
 			b.writeRune(r)
 			i += 1 + n
 			continue
 		}
-		if inCode() {
+		o, ok := b.top()
+		if inCode := ok && (o.kind.name == "code" || o.kind.name == "pre"); inCode {
 			// Inside code only the code's own closing marker counts: "`x````" closes the
 			// code after x and opens a pre, whatever the longest marker would be.
-			if o, _ := b.top(); strings.HasPrefix(s[i:], o.tag) {
+			if strings.HasPrefix(t[i:], o.tag) {
 				if err := b.pop(o.tag); err != nil {
 					return "", nil, err
 				}
 				i += len(o.tag)
 				continue
 			}
-			r, n := utf8.DecodeRuneInString(s[i:])
-			b.writeRune(r)
-			i += n
-			continue
-		}
-		matched := false
-		for _, m := range mdMarkers {
-			if !strings.HasPrefix(s[i:], m.marker) {
-				continue
-			}
-			if o, ok := b.top(); ok && o.tag == m.marker {
-				if err := b.pop(m.marker); err != nil {
-					return "", nil, err
-				}
-				i += len(m.marker)
-				matched = true
-				break
-			}
-			k := entityKind{name: m.kind}
-			i += len(m.marker)
-			if m.kind == "pre" {
-				if nl := strings.IndexByte(s[i:], '\n'); nl >= 0 && !strings.ContainsAny(s[i:i+nl], " `") {
-					k.arg = s[i : i+nl]
-					i += nl + 1
-				}
-			}
-			if err := b.push(k, m.marker); err != nil {
+		} else {
+			n, ok, err := p.marker(t, i)
+			if err != nil {
 				return "", nil, err
 			}
-			matched = true
-			break
-		}
-		if matched {
-			continue
-		}
-		if s[i] == '[' {
-			if text, url, n, ok := mdLink(s[i:]); ok {
-				if err := b.push(entityKind{name: "url", arg: url}, "]"); err != nil {
-					return "", nil, err
-				}
-				inner, ents, err := parseMarkdown(text)
-				if err != nil {
-					return "", nil, err
-				}
-				base := b.n16
-				for _, e := range ents {
-					b.ents = append(b.ents, shiftEntity(e, base))
-				}
-				b.writeString(inner)
-				if err := b.pop("]"); err != nil {
-					return "", nil, err
-				}
+			if ok {
 				i += n
 				continue
 			}
+			if l, ok := p.linkAt(i); ok && int(l.end) < len(t) {
+				if err := b.push(entityKind{name: "url", arg: s[l.close+2 : l.end]}, "]"); err != nil {
+					return "", nil, err
+				}
+				p.texts = append(p.texts, l)
+				i++
+				continue
+			}
 		}
-		r, n := utf8.DecodeRuneInString(s[i:])
+		r, n := utf8.DecodeRuneInString(t[i:])
 		b.writeRune(r)
 		i += n
 	}
-	return b.finish()
 }
 
-// mdLink matches [text](url) at the start of s, returning the parts and the bytes consumed.
-func mdLink(s string) (text, url string, n int, ok bool) {
-	depth := 0
+// marker opens or closes the span of the marker at t[i], if one starts there, and returns
+// the bytes it took.
+func (p *mdParser) marker(t string, i int) (int, bool, error) {
+	for _, m := range mdMarkers {
+		if !strings.HasPrefix(t[i:], m.marker) {
+			continue
+		}
+		if o, ok := p.b.top(); ok && o.tag == m.marker {
+			return len(m.marker), true, p.b.pop(m.marker)
+		}
+		k := entityKind{name: m.kind}
+		n := len(m.marker)
+		if m.kind == "pre" {
+			// A language is the rest of the line, when it has no space or backtick.
+			from := i + n
+			if nl := p.newline.from(p.s, from); nl < len(t) &&
+				p.space.from(p.s, from) > nl && p.backtick.from(p.s, from) > nl {
+				k.arg = t[from:nl]
+				n = nl + 1 - i
+			}
+		}
+		return n, true, p.b.push(k, m.marker)
+	}
+	return 0, false, nil
+}
+
+// linkAt returns the link that can start at s[i]. The parser asks in increasing order of i,
+// so one pass over links answers every question.
+func (p *mdParser) linkAt(i int) (mdLink, bool) {
+	for p.next < len(p.links) && int(p.links[p.next].open) < i {
+		p.next++
+	}
+	if p.next < len(p.links) && int(p.links[p.next].open) == i {
+		return p.links[p.next], true
+	}
+	return mdLink{}, false
+}
+
+// mdLink is where a [text](url) lies in the input: its '[', the ']' that ends the text (the
+// '(' follows it) and the first ')' after that, which ends the url.
+type mdLink struct{ open, close, end int32 }
+
+// findMarkdownLinks finds, in one pass, every '[' that starts a [text](url): the ']' that
+// matches it (brackets nest; a backslash escapes the next byte) is followed by '(' and a ')'
+// comes later. Brackets are matched on the whole input, which is right for a link's text
+// too: a '[' inside a text is matched inside it, since brackets nest. The links come sorted
+// by their '['.
+func findMarkdownLinks(s string) []mdLink {
+	brackets := strings.Count(s, "[")
+	if brackets == 0 {
+		return nil
+	}
+	// Sized once: growing by append would allocate several times what they end up holding.
+	links := make([]mdLink, 0, min(brackets, strings.Count(s, "](")))
+	opens := make([]int32, 0, brackets) // unmatched '['
+	waiting := 0                        // links[waiting:] wait for a ')'
 	for i := 0; i < len(s); i++ {
 		switch s[i] {
 		case '\\':
 			i++
 		case '[':
-			depth++
+			opens = append(opens, int32(i))
 		case ']':
-			depth--
-			if depth == 0 {
-				if i+1 >= len(s) || s[i+1] != '(' {
-					return "", "", 0, false
+			if len(opens) > 0 {
+				o := opens[len(opens)-1]
+				opens = opens[:len(opens)-1]
+				if i+1 < len(s) && s[i+1] == '(' {
+					links = append(links, mdLink{open: o, close: int32(i), end: -1})
 				}
-				end := strings.IndexByte(s[i+2:], ')')
-				if end < 0 {
-					return "", "", 0, false
-				}
-				return s[1:i], s[i+2 : i+2+end], i + 3 + end, true
+			}
+		}
+		// A ')' ends the url of every link waiting, even one escaped: the url is raw.
+		if i < len(s) && s[i] == ')' {
+			for ; waiting < len(links); waiting++ {
+				links[waiting].end = int32(i)
 			}
 		}
 	}
-	return "", "", 0, false
+	links = links[:waiting] // the rest have no ')'
+	slices.SortFunc(links, func(a, b mdLink) int { return cmp.Compare(a.open, b.open) })
+	return links
 }
 
-// shiftEntity returns an entity of nested text (as makeEntity made it) moved by base UTF-16
-// units.
-func shiftEntity(e tg.MessageEntityClass, base int32) tg.MessageEntityClass {
-	k, off, n, ok := entityOf(e)
-	if !ok {
-		return e
+// nextByte finds the next c at or after a position that never decreases between calls: it
+// keeps its answer until the position passes it, so a whole parse reads the input once.
+type nextByte struct {
+	c  byte
+	at int
+}
+
+func (n *nextByte) init(c byte) { n.c, n.at = c, -1 }
+
+// from returns the index of the first c in s at or after i, or len(s).
+func (n *nextByte) from(s string, i int) int {
+	if n.at < i {
+		n.at = len(s)
+		if j := strings.IndexByte(s[i:], n.c); j >= 0 {
+			n.at = i + j
+		}
 	}
-	return makeEntity(k, off+base, n)
+	return n.at
 }
 
 // htmlTags maps tag names to entity kinds.
@@ -311,6 +395,7 @@ var htmlTags = map[string]string{
 // and the entities &lt; &gt; &amp; &quot; and numeric character references.
 func parseHTML(s string) (string, []tg.MessageEntityClass, error) {
 	var b textBuilder
+	b.out.Grow(len(s))
 	for i := 0; i < len(s); {
 		switch s[i] {
 		case '<':
@@ -337,22 +422,22 @@ func parseHTML(s string) (string, []tg.MessageEntityClass, error) {
 			}
 			kind, ok := htmlTags[name]
 			if !ok {
-				return "", nil, fmt.Errorf("%w: unsupported tag <%s>", ErrParse, name)
+				return "", nil, fmt.Errorf("%w: unsupported tag <%s>", ErrParse, clip(name))
 			}
 			k := entityKind{name: kind}
 			switch name {
 			case "a":
-				k.arg = attrs["href"]
+				k.arg = attrs.href
 			case "tg-emoji":
-				k.arg = attrs["emoji-id"]
+				k.arg = attrs.emojiID
 			case "span":
-				if attrs["class"] != "tg-spoiler" {
+				if attrs.class != "tg-spoiler" {
 					return "", nil, fmt.Errorf("%w: <span> without class=\"tg-spoiler\"", ErrParse)
 				}
 			case "code":
 				if o, ok := b.top(); ok && o.tag == "pre" {
 					// A language for the enclosing pre.
-					b.stack[len(b.stack)-1].kind.arg = strings.TrimPrefix(attrs["class"], "language-")
+					b.stack[len(b.stack)-1].kind.arg = strings.TrimPrefix(attrs.class, "language-")
 					continue
 				}
 			}
@@ -372,15 +457,19 @@ func parseHTML(s string) (string, []tg.MessageEntityClass, error) {
 	return b.finish()
 }
 
-// splitTag splits `a href="x" class='y'` into the lower-case name and its attributes.
-func splitTag(tag string) (string, map[string]string) {
+// tagAttrs holds the attributes parseHTML reads; the others are skipped.
+type tagAttrs struct{ href, emojiID, class string }
+
+// splitTag splits `a href="x" class='y'` into the lower-case name and its attributes; when
+// one is given twice, the last counts.
+func splitTag(tag string) (string, tagAttrs) {
+	var attrs tagAttrs
 	tag = strings.TrimSpace(tag)
 	sp := strings.IndexAny(tag, " \t\n")
 	if sp < 0 {
-		return strings.ToLower(tag), nil
+		return strings.ToLower(tag), attrs
 	}
 	name := strings.ToLower(tag[:sp])
-	attrs := map[string]string{}
 	rest := tag[sp:]
 	for {
 		rest = strings.TrimLeft(rest, " \t\n")
@@ -406,15 +495,26 @@ func splitTag(tag string) (string, map[string]string) {
 			}
 			val, rest = rest[:end], rest[end:]
 		}
-		attrs[key] = htmlUnescape(val)
+		switch key {
+		case "href":
+			attrs.href = htmlUnescape(val)
+		case "emoji-id":
+			attrs.emojiID = htmlUnescape(val)
+		case "class":
+			attrs.class = htmlUnescape(val)
+		}
 	}
 }
 
+// maxRefLen is the longest character reference htmlEntity reads, with its '&' and ';'.
+const maxRefLen = 11
+
 // htmlEntity decodes the character reference at the start of s ("&amp;", "&#39;"), or
-// returns '&' alone when s does not start with one.
+// returns '&' alone when s does not start with one. It looks no further than a reference
+// can reach, so a text of many '&' is read in linear time.
 func htmlEntity(s string) (rune, int) {
-	end := strings.IndexByte(s, ';')
-	if end < 2 || end > 10 {
+	end := strings.IndexByte(s[:min(len(s), maxRefLen)], ';')
+	if end < 2 {
 		return '&', 1
 	}
 	name := s[1:end]
@@ -433,18 +533,40 @@ func htmlEntity(s string) (rune, int) {
 		return '\u00a0', end + 1
 	}
 	if name[0] == '#' {
-		var v uint64
-		var err error
-		if len(name) > 1 && (name[1] == 'x' || name[1] == 'X') {
-			v, err = strconv.ParseUint(name[2:], 16, 32)
-		} else {
-			v, err = strconv.ParseUint(name[1:], 10, 32)
-		}
-		if err == nil && utf8.ValidRune(rune(v)) {
-			return rune(v), end + 1
+		if r, ok := numericRef(name[1:]); ok {
+			return r, end + 1
 		}
 	}
 	return '&', 1
+}
+
+// numericRef reads the digits of a numeric character reference, decimal ("65") or
+// hexadecimal ("x41"). A reference has at most 8 digits, too few to overflow 32 bits.
+func numericRef(digits string) (rune, bool) {
+	base := uint32(10)
+	if len(digits) > 0 && (digits[0] == 'x' || digits[0] == 'X') {
+		base, digits = 16, digits[1:]
+	}
+	if digits == "" {
+		return 0, false
+	}
+	var v uint32
+	for i := 0; i < len(digits); i++ {
+		d := base // not a digit
+		switch c := digits[i]; {
+		case '0' <= c && c <= '9':
+			d = uint32(c - '0')
+		case 'a' <= c && c <= 'f':
+			d = uint32(c-'a') + 10
+		case 'A' <= c && c <= 'F':
+			d = uint32(c-'A') + 10
+		}
+		if d >= base {
+			return 0, false
+		}
+		v = v*base + d
+	}
+	return rune(v), utf8.ValidRune(rune(v))
 }
 
 func htmlUnescape(s string) string {

@@ -51,6 +51,14 @@ func TestParse(t *testing.T) {
 			&tg.MessageEntityMentionName{Offset: 6, Length: 3, UserID: 42}}},
 		{"html mention", markup.HTML, `<a href="tg://user?id=7"><b>Bo</b></a>`, "Bo", []tg.MessageEntityClass{
 			&tg.MessageEntityBold{Offset: 0, Length: 2}, &tg.MessageEntityMentionName{Offset: 0, Length: 2, UserID: 7}}},
+		{"md nested links", markup.Markdown, "[[a](u) **b**](v) [c](w)", "a b c", []tg.MessageEntityClass{
+			&tg.MessageEntityTextURL{Offset: 0, Length: 1, URL: "u"}, &tg.MessageEntityBold{Offset: 2, Length: 1},
+			&tg.MessageEntityTextURL{Offset: 0, Length: 3, URL: "v"}, &tg.MessageEntityTextURL{Offset: 4, Length: 1, URL: "w"}}},
+		{"md link text ends at its bracket", markup.Markdown, "[a\\](u)](v) [x] [y](z", "a](u) [x] [y](z", []tg.MessageEntityClass{
+			&tg.MessageEntityTextURL{Offset: 0, Length: 5, URL: "v"}}},
+		{"md pre language without spaces", markup.Markdown, "```a b\nx``` ```c\ny```", "a b\nx y", []tg.MessageEntityClass{
+			&tg.MessageEntityPre{Offset: 0, Length: 5}, &tg.MessageEntityPre{Offset: 6, Length: 1, Language: "c"}}},
+		{"html references end within 10 bytes", markup.HTML, "&#00000065; &#000000065; &#x1F600;&", "A &#000000065; 😀&", nil},
 		{"not a mention", markup.Markdown, "[a](tg://user?id=x) [b](tg://user?id=0) [c](tg://user?id=-5)", "a b c", []tg.MessageEntityClass{
 			&tg.MessageEntityTextURL{Offset: 0, Length: 1, URL: "tg://user?id=x"},
 			&tg.MessageEntityTextURL{Offset: 2, Length: 1, URL: "tg://user?id=0"},
@@ -85,11 +93,36 @@ func TestParseErrors(t *testing.T) {
 		{markup.HTML, "<foo>x</foo>", markup.ErrParse},
 		{markup.HTML, "<b", markup.ErrParse},
 		{markup.HTML, "<span>x</span>", markup.ErrParse},
+		{markup.Markdown, "[**x](u)**", markup.ErrParse},
+		{markup.Markdown, nest("[", "x", "](u)", 33), markup.ErrParse},
+		// One nesting budget covers every construct: 16 links around 16 bolds fit, one
+		// more span of any kind does not.
+		{markup.Markdown, "__" + nest("[**", "x", "**](u)", 16) + "__", markup.ErrParse},
+		{markup.Markdown, "[" + nest("[**", "x", "**](u)", 16) + "](u)", markup.ErrParse},
+		{markup.HTML, "<blockquote>" + nest("<a href=u><i>", "x", "</i></a>", 16) + "</blockquote>", markup.ErrParse},
+		{markup.HTML, "<b>" + strings.Repeat("x", 100) + "</i>", markup.ErrParse},
 		{9, "x", markup.ErrUnknownMode},
 	} {
 		if _, _, err := markup.Parse(tt.mode, tt.in); !errors.Is(err, tt.want) {
 			t.Errorf("Parse(%d, %q) = %v, want %v", tt.mode, tt.in, err, tt.want)
 		}
+	}
+}
+
+// nest wraps x in k pairs of open and close.
+func nest(open, x, close string, k int) string {
+	return strings.Repeat(open, k) + x + strings.Repeat(close, k)
+}
+
+func TestParseNestingBudget(t *testing.T) {
+	for _, in := range []string{nest("[**", "x", "**](u)", 16), nest("[", "x", "](u)", 32)} {
+		if _, ents, err := markup.Parse(markup.Markdown, in); err != nil || len(ents) != 32 {
+			t.Errorf("Parse(%q) = %d entities, %v; want 32 and no error", in, len(ents), err)
+		}
+	}
+	in := nest("<b><a href=u>", "x", "</a></b>", 16)
+	if _, ents, err := markup.Parse(markup.HTML, in); err != nil || len(ents) != 32 {
+		t.Errorf("Parse(%q) = %d entities, %v; want 32 and no error", in, len(ents), err)
 	}
 }
 
