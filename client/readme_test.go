@@ -30,7 +30,9 @@ func TestReadmeDependencies(t *testing.T) {
 
 	need := map[string]bool{}
 	for _, m := range regexp.MustCompile(`(?m)^\s*(?:require\s+)?([a-z0-9.-]+\.[a-z]+/\S+) v`).FindAllStringSubmatch(string(mod), -1) {
-		need[m[1]] = true
+		if !strings.HasPrefix(m[1], "github.com/mtgo-labs/mtgo/") { // siblings: checked below, kept by scripts/modsync.go
+			need[m[1]] = true
+		}
 	}
 	if len(need) == 0 {
 		t.Fatal("no requirement found in go.mod: the pattern is out of date")

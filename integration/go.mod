@@ -1,3 +1,45 @@
 module github.com/mtgo-labs/mtgo/integration
 
 go 1.26.8
+
+require (
+	github.com/mtgo-labs/mtgo/client v0.1.0
+	github.com/mtgo-labs/mtgo/crypto v0.1.0
+	github.com/mtgo-labs/mtgo/session v0.1.0
+	github.com/mtgo-labs/mtgo/teletest v0.1.0
+	github.com/mtgo-labs/mtgo/tl v0.1.0
+	github.com/mtgo-labs/mtgo/updates v0.1.0
+)
+
+require (
+	github.com/cenkalti/backoff/v4 v4.3.0 // indirect
+	github.com/coder/websocket v1.8.15 // indirect
+	github.com/hashicorp/golang-lru/v2 v2.0.7 // indirect
+	github.com/mtgo-labs/mtgo/media v0.1.0 // indirect
+	github.com/mtgo-labs/mtgo/peers v0.1.0 // indirect
+	github.com/mtgo-labs/mtgo/transport v0.1.0 // indirect
+	go.etcd.io/bbolt v1.5.0 // indirect
+	go.uber.org/dig v1.19.0 // indirect
+	go.uber.org/fx v1.24.0 // indirect
+	go.uber.org/multierr v1.10.0 // indirect
+	go.uber.org/zap v1.26.0 // indirect
+	golang.org/x/sys v0.45.0 // indirect
+)
+
+replace github.com/mtgo-labs/mtgo/client => ../client
+
+replace github.com/mtgo-labs/mtgo/crypto => ../crypto
+
+replace github.com/mtgo-labs/mtgo/media => ../media
+
+replace github.com/mtgo-labs/mtgo/peers => ../peers
+
+replace github.com/mtgo-labs/mtgo/session => ../session
+
+replace github.com/mtgo-labs/mtgo/teletest => ../teletest
+
+replace github.com/mtgo-labs/mtgo/tl => ../tl
+
+replace github.com/mtgo-labs/mtgo/transport => ../transport
+
+replace github.com/mtgo-labs/mtgo/updates => ../updates

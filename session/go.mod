@@ -5,5 +5,14 @@ go 1.26.8
 require (
 	github.com/cenkalti/backoff/v4 v4.3.0
 	github.com/google/go-cmp v0.7.0
+	github.com/mtgo-labs/mtgo/crypto v0.1.0
+	github.com/mtgo-labs/mtgo/tl v0.1.0
+	github.com/mtgo-labs/mtgo/transport v0.1.0
 	go.uber.org/goleak v1.3.0
 )
+
+replace github.com/mtgo-labs/mtgo/crypto => ../crypto
+
+replace github.com/mtgo-labs/mtgo/tl => ../tl
+
+replace github.com/mtgo-labs/mtgo/transport => ../transport
