@@ -114,7 +114,7 @@ func (l *loop) run(ctx context.Context) error {
 		}
 		if errors.Is(err, errTempKeyRenewal) {
 			b.Reset()
-			failures = 0
+			failures, unknownKey = 0, 0
 			continue
 		}
 		if worked {
