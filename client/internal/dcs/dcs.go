@@ -1,5 +1,8 @@
 // Package dcs finds the address of a Telegram data center: configured overrides first, then
-// the list learned from help.getConfig, then the built-in list.
+// the list learned from help.getConfig, then the built-in list. The built-in list only serves
+// Telegram itself before the first help.getConfig: once a list is learned it is the whole
+// truth, and a client configured with its own servers never falls back to Telegram's
+// addresses (a test cluster must not make it dial the internet).
 package dcs
 
 import (
@@ -52,6 +55,7 @@ type Table struct {
 	mu       sync.Mutex
 	override map[int]string
 	learned  map[key]string
+	custom   bool // configured with its own servers: no built-in fallback
 }
 
 // New returns a table for Telegram's test or production data centers, preferring IPv6
@@ -61,7 +65,7 @@ func New(test, ipv6 bool, override map[int]string) *Table {
 	for dc, addr := range override {
 		o[dc] = addr
 	}
-	return &Table{test: test, ipv6: ipv6, override: o, learned: map[key]string{}}
+	return &Table{test: test, ipv6: ipv6, override: o, learned: map[key]string{}, custom: len(o) > 0}
 }
 
 // Learn records the options of help.getConfig, keeping the first address of each kind. A list
@@ -125,6 +129,9 @@ func (t *Table) Addr(dc int, media, cdn bool) (string, bool) {
 		if a, ok := t.learned[key{id: dc, ipv6: v6}]; ok {
 			return a, true
 		}
+	}
+	if t.custom || len(t.learned) > 0 {
+		return "", false
 	}
 	builtin := prodDCs
 	switch {

@@ -33,7 +33,7 @@ func TestTableAddr(t *testing.T) {
 		{5, false, true, "10.0.0.5:443", true},
 		{2, false, true, "", false}, // no CDN address learned for DC 2
 		{6, false, false, "", false},
-		{1, false, false, "149.154.175.53:443", true}, // built-in list
+		{1, false, false, "", false}, // a learned list is the whole truth, and custom servers never fall back
 		{7, false, false, "10.0.0.7:443", true},
 		{8, false, false, "10.0.0.8:443", true},
 	}
@@ -48,5 +48,26 @@ func TestTableAddr(t *testing.T) {
 	}
 	if got, _ := New(true, true, nil).Addr(1, false, false); got != "[2001:b28:f23d:f001::e]:443" {
 		t.Fatalf("test IPv6 built-in address of DC 1 = %q", got)
+	}
+}
+
+// TestTableBuiltinOnlyForTelegram checks that the built-in list serves only a client of
+// Telegram's own servers, and only until help.getConfig answers.
+func TestTableBuiltinOnlyForTelegram(t *testing.T) {
+	tab := New(false, false, nil)
+	if got, ok := tab.Addr(4, false, false); !ok || got != "149.154.167.91:443" {
+		t.Fatalf("before getConfig: Addr(4) = %q, %v; want the built-in address", got, ok)
+	}
+	tab.Learn([]tg.DCOption{{ID: 2, IPAddress: "10.0.0.2", Port: 443}})
+	if got, ok := tab.Addr(4, false, false); ok {
+		t.Fatalf("after getConfig without DC 4: Addr(4) = %q, want none", got)
+	}
+	custom := New(false, false, map[int]string{1: "127.0.0.1:1"})
+	if got, ok := custom.Addr(4, false, false); ok {
+		t.Fatalf("custom servers: Addr(4) = %q, want none (never Telegram's)", got)
+	}
+	custom.Override(4, "127.0.0.1:4")
+	if got, ok := custom.Addr(4, false, false); !ok || got != "127.0.0.1:4" {
+		t.Fatalf("custom servers with an override: Addr(4) = %q, %v", got, ok)
 	}
 }
