@@ -214,7 +214,7 @@ func (e *UnsafeMigrationError) Error() string {
 func (e *UnsafeMigrationError) Is(target error) bool { return target == ErrMigrationUnsafe }
 
 // FloodWaitError reports a FLOOD_WAIT (or similar) longer than Config.SleepThreshold: the call
-// was not repeated. Err is the server's *session.RPCError.
+// was not repeated. Err is the server's *rpcerr.Error.
 type FloodWaitError struct {
 	// Wait is how long the server asked to wait.
 	Wait time.Duration

@@ -14,6 +14,7 @@ import (
 
 	"github.com/mtgo-labs/mtgo/crypto"
 	"github.com/mtgo-labs/mtgo/session"
+	"github.com/mtgo-labs/mtgo/tl/rpcerr"
 	"github.com/mtgo-labs/mtgo/tl"
 	"github.com/mtgo-labs/mtgo/tl/tg"
 
@@ -155,7 +156,7 @@ func (lc *Live) Call(ctx context.Context, in tl.Encoder, out tl.Decoder, noUpdat
 	if err == nil {
 		return nil
 	}
-	if _, ok := session.AsRPCError(err); ok {
+	if _, ok := rpcerr.As(err); ok {
 		return err
 	}
 	if lc.closing.Load() && ctx.Err() == nil {
