@@ -1,0 +1,61 @@
+package mtgo
+
+import (
+	"fmt"
+	"log/slog"
+
+	"github.com/mtgo-labs/mtgo/crypto/redact"
+)
+
+// printable is the form of a Config that may be printed and logged: the session string, bot
+// token, phone number, proxy URL (which may carry a password) and MTProxy link (a secret) are
+// reduced to whether they are set, and callbacks to whether they exist.
+func (c Config) printable() redact.Fields {
+	set := func(ok bool) string {
+		if ok {
+			return "set"
+		}
+		return ""
+	}
+	return redact.Of("mtgo.Config",
+		slog.Int("Workers", c.Workers),
+		slog.String("SessionName", c.SessionName),
+		slog.String("SessionString", redact.Text(c.SessionString)),
+		slog.Bool("InMemory", c.InMemory),
+		slog.String("Storage", set(c.Storage != nil)),
+		slog.String("BotToken", redact.Text(c.BotToken)),
+		slog.String("PhoneNumber", redact.Text(c.PhoneNumber)),
+		slog.String("Code", set(c.Code != nil)),
+		slog.String("Password", set(c.Password != nil)),
+		slog.String("SignUp", set(c.SignUp != nil)),
+		slog.Bool("TestMode", c.TestMode),
+		slog.Bool("IPv6", c.IPv6),
+		slog.Bool("NoUpdates", c.NoUpdates),
+		slog.Bool("NoCatchUp", c.NoCatchUp),
+		slog.Bool("NoObfuscation", c.NoObfuscation),
+		slog.Int("ParseMode", c.ParseMode),
+		slog.Duration("SleepThreshold", c.SleepThreshold),
+		slog.Duration("RequestTimeout", c.RequestTimeout),
+		slog.Int("MaxConcurrentTransmissions", c.MaxConcurrentTransmissions),
+		slog.Int("MaxMessageCacheSize", c.MaxMessageCacheSize),
+		slog.Int("PeerCacheSize", c.PeerCacheSize),
+		slog.Duration("SessionIdleTimeout", c.SessionIdleTimeout),
+		slog.Int("ReconnectAttempts", c.ReconnectAttempts),
+		slog.String("Proxy", redact.Text(c.Proxy)),
+		slog.String("MTProxy", redact.Text(c.MTProxy)),
+		slog.Int("DC", c.DC),
+		slog.Any("DCAddrs", c.DCAddrs),
+		slog.Int("PublicKeys", len(c.PublicKeys)),
+		slog.String("Device", fmt.Sprintf("%+v", c.Device)),
+		slog.Int("FxOptions", len(c.FxOptions)),
+	)
+}
+
+// String prints the configuration without its secrets.
+func (c Config) String() string { return c.printable().String() }
+
+// Format implements fmt.Formatter: every verb, %#v included, prints String.
+func (c Config) Format(s fmt.State, verb rune) { c.printable().Format(s, verb) }
+
+// LogValue implements slog.LogValuer: the configuration without its secrets.
+func (c Config) LogValue() slog.Value { return c.printable().LogValue() }
