@@ -34,8 +34,8 @@ func ExampleBox() {
 	}
 	show(out)
 
-	// pts 103 skips 102: held while the gap may still fill by itself. Only the container's date
-	// is taken now.
+	// pts 103 skips 102: held while the gap may still fill by itself. Nothing is saved for it,
+	// not even its container's date.
 	out, err = box.Process(now, newMessage(3, 103))
 	if err != nil {
 		panic(err)
@@ -68,7 +68,6 @@ func ExampleBox() {
 	// event recovery finished
 	// deliver message 1
 	//   then save pts 101, date 1001
-	//   then save pts 101, date 1003
 	// event gap
 	// request updates.getDifference
 	// event recovery started

@@ -325,8 +325,16 @@ func (b *Box) container(now time.Time, ups []tg.UpdateClass, users []tg.UserClas
 		b.seq.seq = seq
 		b.drainSeq()
 	}
-	if date > b.date && !b.common.busy() {
+	// The date moves only when nothing of the account is held: a held update is not applied
+	// yet, and a saved date past it would ask getDifference, after a restart, for less than
+	// what is missing.
+	if date > b.date && !b.common.busy() && !b.holding() {
 		b.openFor(users, chats)
 		b.date = date
 	}
+}
+
+// holding reports whether an account update (pts, qts or seq) waits for a gap to fill.
+func (b *Box) holding() bool {
+	return len(b.pts.pending) > 0 || len(b.qts.pending) > 0 || len(b.seq.ranges) > 0
 }
