@@ -29,29 +29,32 @@ func ParseProxyURL(raw string, forward transport.Dialer) (transport.Dialer, erro
 	if err != nil {
 		return nil, fmt.Errorf("proxy: parse url: %w", withoutURL(err))
 	}
-	if u.Hostname() == "" || u.Port() == "" {
-		return nil, fmt.Errorf("proxy: url %q: %w", u.Redacted(), ErrProxyParamsRequired)
-	}
-	if err := transport.CheckHost(u.Hostname()); err != nil {
-		return nil, fmt.Errorf("proxy: url host: %w", err)
-	}
 	user, pass := "", ""
 	if u.User != nil {
 		user = u.User.Username()
 		pass, _ = u.User.Password()
 	}
 	addr := u.Host
+	var d transport.Dialer
 	switch strings.ToLower(u.Scheme) {
 	case "socks5", "socks5h":
-		return &SOCKS5{Addr: addr, Username: user, Password: pass, Forward: forward}, nil
+		d = &SOCKS5{Addr: addr, Username: user, Password: pass, Forward: forward}
 	case "socks4":
-		return &SOCKS4{Addr: addr, UserID: user, Forward: forward}, nil
+		d = &SOCKS4{Addr: addr, UserID: user, Forward: forward}
 	case "socks4a":
-		return &SOCKS4{Addr: addr, UserID: user, A: true, Forward: forward}, nil
+		d = &SOCKS4{Addr: addr, UserID: user, A: true, Forward: forward}
 	case "http":
-		return &HTTPConnect{Addr: addr, Username: user, Password: pass, Forward: forward}, nil
+		d = &HTTPConnect{Addr: addr, Username: user, Password: pass, Forward: forward}
+	default: // checked first: a URL of another kind is not a proxy missing its port
+		return nil, fmt.Errorf("%w %q", ErrUnsupportedScheme, u.Scheme)
 	}
-	return nil, fmt.Errorf("proxy: scheme %q: %w", u.Scheme, ErrUnsupportedScheme)
+	if u.Hostname() == "" || u.Port() == "" {
+		return nil, fmt.Errorf("%w: url %q has no host or port", ErrProxyParamsRequired, u.Redacted())
+	}
+	if err := transport.CheckHost(u.Hostname()); err != nil {
+		return nil, fmt.Errorf("proxy: url host: %w", err)
+	}
+	return d, nil
 }
 
 // withoutURL returns the cause of a url.Parse error without the URL it quotes, which may

@@ -24,6 +24,7 @@ func TestParseProxyURL(t *testing.T) {
 		{"socks4a://[::1]:1080", &SOCKS4{Addr: "[::1]:1080", A: true}, nil},
 		{"http://u:p%40ss@proxy:3128", &HTTPConnect{Addr: "proxy:3128", Username: "u", Password: "p@ss"}, nil},
 		{"ftp://proxy:21", nil, ErrUnsupportedScheme},
+		{"ftp://nope", nil, ErrUnsupportedScheme}, // the scheme is told first, not a missing port
 		{"socks5://proxy", nil, ErrProxyParamsRequired},
 		{"socks5://:1080", nil, ErrProxyParamsRequired},
 	}
