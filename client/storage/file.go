@@ -7,8 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime"
 	"runtime/debug"
 	"slices"
 	"strings"
@@ -68,6 +70,9 @@ type FileOptions struct {
 	// a damaged file may only be detected when the damaged part is read, and damage bbolt
 	// does not expect can then stop the program.
 	SkipCheck bool
+	// Logger receives a warning when Open finds a session file that other users could read
+	// and tightens it to 0600. It never receives the file's contents; nil logs nothing.
+	Logger *slog.Logger
 }
 
 // File is a Storage in one bbolt database file. Every write is a transaction committed to disk
@@ -180,12 +185,39 @@ func Open(path string, opts *FileOptions) (*File, error) {
 		}
 	case err != nil:
 		return nil, fmt.Errorf("storage: open %s: %w", path, err)
+	default:
+		if err := tightenMode(path, info.Mode(), os.Chmod, o.Logger); err != nil {
+			return nil, err
+		}
 	}
 	db, err := openChecked(path, o)
 	if err != nil {
 		return nil, err
 	}
 	return &File{path: path, db: db, updDelay: o.UpdateCommitDelay}, nil
+}
+
+// sessionFileMode is the mode of a session file: it holds auth keys, so only its owner may
+// read it.
+const sessionFileMode fs.FileMode = 0o600
+
+// tightenMode makes an existing session file of the given mode readable by its owner only,
+// when group or other users have any access to it (a file copied or made by hand, or under a
+// loose umask by an older version). chmod is os.Chmod but in tests. Where permission bits
+// mean nothing (Windows) it does nothing.
+func tightenMode(path string, mode fs.FileMode, chmod func(string, fs.FileMode) error, log *slog.Logger) error {
+	if runtime.GOOS == "windows" || mode.Perm()&0o077 == 0 {
+		return nil
+	}
+	if err := chmod(path, sessionFileMode); err != nil {
+		return fmt.Errorf("storage: open %s: other users have access to the session file (mode %v) and it could not be restricted to %v: %w",
+			path, mode.Perm(), sessionFileMode, err)
+	}
+	if log != nil {
+		log.Warn("storage: other users had access to the session file; restricted it to its owner",
+			"path", path, "was", mode.Perm().String(), "now", sessionFileMode.String())
+	}
+	return nil
 }
 
 // create builds an empty session database next to path and links (or, replacing an empty
@@ -205,7 +237,7 @@ func create(path string, o FileOptions, replace bool) error {
 	if err := tmp.Close(); err != nil {
 		return fmt.Errorf("storage: create %s: %w", path, err)
 	}
-	db, err := bolt.Open(tmpName, 0o600, &bolt.Options{Timeout: o.LockTimeout})
+	db, err := bolt.Open(tmpName, sessionFileMode, &bolt.Options{Timeout: o.LockTimeout})
 	if err != nil {
 		return fmt.Errorf("storage: create %s: %w", path, err)
 	}
@@ -265,7 +297,7 @@ func openChecked(path string, o FileOptions) (db *bolt.DB, err error) {
 			return nil, err
 		}
 	}
-	db, err = bolt.Open(path, 0o600, &bolt.Options{Timeout: o.LockTimeout})
+	db, err = bolt.Open(path, sessionFileMode, &bolt.Options{Timeout: o.LockTimeout})
 	if err != nil {
 		return nil, openError(path, err)
 	}
