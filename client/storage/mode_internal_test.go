@@ -16,7 +16,10 @@ func TestTightenModeFails(t *testing.T) {
 		t.Skip("permission bits mean nothing on Windows")
 	}
 	calls := 0
-	denied := func(string, fs.FileMode) error { calls++; return &fs.PathError{Op: "chmod", Path: "x", Err: fs.ErrPermission} }
+	denied := func(string, fs.FileMode) error {
+		calls++
+		return &fs.PathError{Op: "chmod", Path: "x", Err: fs.ErrPermission}
+	}
 	err := tightenMode("dir/a.session", 0o644, denied, nil)
 	if !errors.Is(err, fs.ErrPermission) {
 		t.Fatalf("err = %v, want one wrapping fs.ErrPermission", err)
