@@ -18,6 +18,7 @@ import (
 	"github.com/mtgo-labs/mtgo/teletest/services"
 	"github.com/mtgo-labs/mtgo/tl"
 	"github.com/mtgo-labs/mtgo/tl/mt"
+	"github.com/mtgo-labs/mtgo/tl/rpcerr"
 	"github.com/mtgo-labs/mtgo/tl/tg"
 	"github.com/mtgo-labs/mtgo/transport"
 )
@@ -160,7 +161,7 @@ func TestCDNDataCenter(t *testing.T) {
 	for _, tc := range refused {
 		t.Run(tc.name, func(t *testing.T) {
 			err := cdn.Invoke(ctx, tc.req, &tg.Config{})
-			if rpc, ok := session.AsRPCError(err); !ok || rpc.Code != 400 || rpc.Message != services.ErrCDNMethodInvalid.Message {
+			if rpc, ok := rpcerr.As(err); !ok || rpc.Code != 400 || rpc.Message != services.ErrCDNMethodInvalid.Message {
 				t.Fatalf("%s on the cdn: %v, want 400 %s", tc.name, err, services.ErrCDNMethodInvalid.Message)
 			}
 		})

@@ -7,8 +7,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/mtgo-labs/mtgo/crypto"
-	"github.com/mtgo-labs/mtgo/session"
 	"github.com/mtgo-labs/mtgo/teletest/world"
+	"github.com/mtgo-labs/mtgo/tl/rpcerr"
 	"github.com/mtgo-labs/mtgo/tl/tg"
 )
 
@@ -25,7 +25,7 @@ func TestCrossDCAuthorization(t *testing.T) {
 	c := dialCluster(t, s.Cluster(), 3, nil)
 	api := tg.NewClient(c)
 	_, err = api.UsersGetUsers(ctx, &tg.UsersGetUsersRequest{ID: []tg.InputUserClass{&tg.InputUserSelf{}}})
-	var rpc *session.RPCError
+	var rpc *rpcerr.Error
 	if !errors.As(err, &rpc) || rpc.Code != 401 {
 		t.Fatalf("users.getUsers on DC 3 before importing: %v, want 401", err)
 	}

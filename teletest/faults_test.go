@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/mtgo-labs/mtgo/session"
+	"github.com/mtgo-labs/mtgo/tl/rpcerr"
 	"github.com/mtgo-labs/mtgo/tl/tg"
 	"github.com/mtgo-labs/mtgo/transport"
 	"github.com/mtgo-labs/mtgo/transport/websocket"
@@ -113,12 +114,12 @@ func TestFaultRPCErrors(t *testing.T) {
 	ctx := testCtx(t)
 	cl.Faults().FloodWait(tg.HelpGetNearestDCRequestTypeID, 3, 1)
 	_, err := api.HelpGetNearestDC(ctx, &tg.HelpGetNearestDCRequest{})
-	if d, ok := session.FloodWait(err); !ok || d != 3*time.Second {
+	if d, ok := rpcerr.FloodWait(err); !ok || d != 3*time.Second {
 		t.Fatalf("got %v, want FLOOD_WAIT_3", err)
 	}
 	cl.Faults().Migrate(tg.HelpGetNearestDCRequestTypeID, "USER", 3, 1)
 	_, err = api.HelpGetNearestDC(ctx, &tg.HelpGetNearestDCRequest{})
-	if dc, ok := session.MigrateDC(err); !ok || dc != 3 {
+	if dc, ok := rpcerr.MigrateDC(err); !ok || dc != 3 {
 		t.Fatalf("got %v, want USER_MIGRATE_3", err)
 	}
 	nearest(t, c) // one-shot faults are used up

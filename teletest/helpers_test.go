@@ -4,7 +4,6 @@ import (
 	"context"
 	crand "crypto/rand"
 	"crypto/rsa"
-	"errors"
 	"sync"
 	"testing"
 	"time"
@@ -112,5 +111,3 @@ func testCtx(tb testing.TB) context.Context {
 	tb.Cleanup(cancel)
 	return ctx
 }
-
-var errNoUpdate = errors.New("no update")

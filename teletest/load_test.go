@@ -11,6 +11,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/mtgo-labs/mtgo/session"
+	"github.com/mtgo-labs/mtgo/tl/rpcerr"
 	"github.com/mtgo-labs/mtgo/tl/tg"
 )
 
@@ -153,7 +154,7 @@ func runLoad(tb testing.TB, conns, calls int) loadStats {
 						_, err = api.HelpGetNearestDC(ctx, &tg.HelpGetNearestDCRequest{})
 					} else {
 						_, err = api.UpdatesGetState(ctx, &tg.UpdatesGetStateRequest{})
-						if err != nil && session.IsType(err, "AUTH_KEY_UNREGISTERED") {
+						if err != nil && rpcerr.IsType(err, "AUTH_KEY_UNREGISTERED") {
 							err = nil // answered: the connection is not logged in
 						}
 					}

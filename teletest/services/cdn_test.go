@@ -9,12 +9,12 @@ import (
 
 	"github.com/mtgo-labs/mtgo/crypto"
 	"github.com/mtgo-labs/mtgo/media"
-	"github.com/mtgo-labs/mtgo/session"
 	"github.com/mtgo-labs/mtgo/tl"
+	"github.com/mtgo-labs/mtgo/tl/rpcerr"
 	"github.com/mtgo-labs/mtgo/tl/tg"
 )
 
-// sessionErrors turns the dispatcher's rpc errors into *session.RPCError, as a client
+// sessionErrors turns the dispatcher's rpc errors into *rpcerr.Error, as a client
 // session would, and counts the calls.
 type sessionErrors struct {
 	inv   tg.Invoker
@@ -26,7 +26,7 @@ func (s sessionErrors) Invoke(ctx context.Context, in tl.Encoder, out tl.Decoder
 	err := s.inv.Invoke(ctx, in, out)
 	var e *RPCError
 	if errors.As(err, &e) {
-		return session.ParseRPCError(e.Code, e.Message)
+		return rpcerr.Parse(e.Code, e.Message)
 	}
 	return err
 }

@@ -35,6 +35,7 @@ import (
 	"github.com/mtgo-labs/mtgo/teletest"
 	"github.com/mtgo-labs/mtgo/teletest/world"
 	"github.com/mtgo-labs/mtgo/tl"
+	"github.com/mtgo-labs/mtgo/tl/rpcerr"
 	"github.com/mtgo-labs/mtgo/tl/tg"
 )
 
@@ -384,7 +385,7 @@ func runTelegram(ctx context.Context, out io.Writer, apiID, apiHash, token strin
 	t.step("connected to Telegram DC %d (%s), %d addresses in help.getConfig", cfg.ThisDC, telegramDC2, len(cfg.DCOptions))
 	auth, err := c.api.AuthImportBotAuthorization(ctx, &tg.AuthImportBotAuthorizationRequest{APIID: int32(id), APIHash: apiHash, BotAuthToken: token})
 	if err != nil {
-		if dc, ok := session.MigrateDC(err); ok {
+		if dc, ok := rpcerr.MigrateDC(err); ok {
 			return fmt.Errorf("the bot lives on DC %d; this demo only talks to DC 2: %w", dc, err)
 		}
 		return fmt.Errorf("auth.importBotAuthorization: %w", err)
