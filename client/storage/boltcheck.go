@@ -37,11 +37,11 @@ const (
 	boltBucketHeader   = 16 // root pgid, sequence u64
 	boltBranchFlag     = 0x01
 	boltLeafFlag       = 0x02
-	boltMetaFlag       = 0x04
 	boltFreelistFlag   = 0x10
 	boltBucketLeafFlag = 0x01
 	boltNoFreelist     = ^uint64(0)
 	boltMinPageSize    = 1 << 10
+	boltFirstMetaRead  = 1 << 12 // bytes bbolt reads at 0 to take the page size from meta 0
 	boltMaxPageSize    = 1 << 24
 	maxTreeDepth       = 64 // B+tree height; far above any real file
 	maxBucketDepth     = 8  // nested buckets
@@ -78,15 +78,15 @@ func (c *boltChecker) readAt(off, n int64) ([]byte, error) {
 	return b, nil
 }
 
-// parseMeta decodes and validates a meta page at off.
+// parseMeta decodes a meta page at off and validates it as bbolt does: magic, version and
+// checksum.
 func (c *boltChecker) parseMeta(off int64) (boltMeta, error) {
 	b, err := c.readAt(off, boltPageHeader+boltMetaSize)
 	if err != nil {
 		return boltMeta{}, err
 	}
-	if ne.Uint16(b[8:])&boltMetaFlag == 0 {
-		return boltMeta{}, fmt.Errorf("page at %d is not a meta page", off)
-	}
+	// Only what bbolt validates counts: its page flags are never read, and its page size
+	// only gives the file's when bbolt takes it from this page.
 	m := b[boltPageHeader:]
 	if ne.Uint32(m) != boltMagic {
 		return boltMeta{}, fmt.Errorf("bad magic at %d", off)
@@ -109,15 +109,17 @@ func (c *boltChecker) parseMeta(off int64) (boltMeta, error) {
 }
 
 func (c *boltChecker) run() error {
-	// The page size comes from the first meta page, else from a second meta page found at
-	// one of the sizes bbolt tries.
+	// The page size is found as bbolt finds it, for the check to read the pages bbolt will:
+	// from the first meta page when it is valid (and bbolt could read 4 KiB of it), else
+	// from the first valid meta page at one of the sizes bbolt tries, whatever size that
+	// page gives.
 	m0, err0 := c.parseMeta(0)
 	ps := int64(m0.pageSize)
-	if err0 != nil {
+	if err0 != nil || c.size < boltFirstMetaRead {
 		ps = 0
-		for s := int64(boltMinPageSize); s <= boltMaxPageSize && s < c.size; s <<= 1 {
-			if m1, err := c.parseMeta(s); err == nil && int64(m1.pageSize) == s {
-				ps = s
+		for s := int64(boltMinPageSize); s <= boltMaxPageSize && s < c.size-boltMinPageSize; s <<= 1 {
+			if m1, err := c.parseMeta(s); err == nil {
+				ps = int64(m1.pageSize)
 				break
 			}
 		}
@@ -133,12 +135,6 @@ func (c *boltChecker) run() error {
 	}
 	c.pageSize = ps
 	m1, err1 := c.parseMeta(ps)
-	if err0 == nil && int64(m0.pageSize) != ps {
-		err0 = fmt.Errorf("meta 0 page size %d, file uses %d", m0.pageSize, ps)
-	}
-	if err1 == nil && int64(m1.pageSize) != ps {
-		err1 = fmt.Errorf("meta 1 page size %d, file uses %d", m1.pageSize, ps)
-	}
 	// bbolt uses the valid meta with the higher transaction id.
 	switch {
 	case err0 == nil && (err1 != nil || m0.txid >= m1.txid):
