@@ -5,6 +5,8 @@
 # Environment:
 #   MTGO_TEST_FLAGS  extra flags for go test (default: -race -count=1 -timeout=20m)
 #   MTGO_NO_RACE=1   run without the race detector (faster on small machines)
+#   MTGO_NO_CHECKS=1 skip scripts/checks.sh (go.mod agreement, GOWORK=off, purego, arm64,
+#                    staticcheck)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,6 +21,10 @@ race="-race"
 [ "${MTGO_NO_RACE:-}" = "1" ] && race=""
 
 failed=()
+# Module-level checks (go.mod agreement, GOWORK=off build/vet, purego, arm64 vet, staticcheck).
+if [ "${MTGO_NO_CHECKS:-}" != "1" ]; then
+	./scripts/checks.sh "${modules[@]}" || failed+=("checks")
+fi
 for m in "${modules[@]}"; do
 	m=${m#./}
 	echo "=== module $m"
