@@ -28,17 +28,21 @@ func nestTo(open, x, close string, n int) string {
 }
 
 func repeated(mode int, unit string) hostileFamily {
-	return hostileFamily{fmt.Sprintf("%q×n", unit), mode, func(n int) string { return repeatTo(unit, n) }}
+	return hostileFamily{fmt.Sprintf("%s %q×n", modeName[mode], unit), mode, func(n int) string { return repeatTo(unit, n) }}
 }
 
 func nested(mode int, open, x, close string) hostileFamily {
-	return hostileFamily{fmt.Sprintf("%q…%q", open, close), mode, func(n int) string { return nestTo(open, x, close, n) }}
+	return hostileFamily{fmt.Sprintf("%s %q…%q", modeName[mode], open, close), mode, func(n int) string { return nestTo(open, x, close, n) }}
 }
+
+var modeName = map[int]string{markup.Markdown: "md", markup.HTML: "html"}
 
 // hostileFamilies lists the inputs a bot formatting user text could be sent: unclosed and
 // nested brackets, every construct nested deeply, runs of each marker character, character
 // references that never end, unclosed and mismatched tags.
 var hostileFamilies = []hostileFamily{
+	repeated(markup.Markdown, "plain text, for comparison. "),
+	repeated(markup.HTML, "plain text, for comparison. "),
 	repeated(markup.Markdown, "["),
 	repeated(markup.Markdown, "]("),
 	repeated(markup.Markdown, "[a]"),
@@ -60,15 +64,15 @@ var hostileFamilies = []hostileFamily{
 	repeated(markup.Markdown, "`"),
 	repeated(markup.Markdown, "**a**"),
 	repeated(markup.Markdown, "```a```"),
-	{"```lang…\\n", markup.Markdown, func(n int) string { return repeatTo("```a```", n) + "\n" }},
-	{"`open code", markup.Markdown, func(n int) string { return "`" + repeatTo("a", n) }},
+	{"md ```lang…\\n", markup.Markdown, func(n int) string { return repeatTo("```a```", n) + "\n" }},
+	{"md `open code", markup.Markdown, func(n int) string { return "`" + repeatTo("a", n) }},
 	repeated(markup.HTML, "&"),
 	repeated(markup.HTML, "&#1"),
 	repeated(markup.HTML, "&#x"),
 	repeated(markup.HTML, "&amp"),
 	repeated(markup.HTML, "&amp;"),
 	repeated(markup.HTML, "<"),
-	{"< unclosed", markup.HTML, func(n int) string { return repeatTo("<", n) + ">" }},
+	{"html < unclosed", markup.HTML, func(n int) string { return repeatTo("<", n) + ">" }},
 	repeated(markup.HTML, "<b>"),
 	repeated(markup.HTML, "<b>x</b>"),
 	repeated(markup.HTML, "<b></i>"),
@@ -78,8 +82,8 @@ var hostileFamilies = []hostileFamily{
 	nested(markup.HTML, "<blockquote>", "x", "</blockquote>"),
 	nested(markup.HTML, "<a href=u>", "x", "</a>"),
 	nested(markup.HTML, "<pre><code class=language-go>", "x", "</code></pre>"),
-	{"many attributes", markup.HTML, func(n int) string { return "<a " + repeatTo(`x="&amp;" `, n) + ">y</a>" }},
-	{"unclosed quote", markup.HTML, func(n int) string { return "<a href='" + repeatTo("&#1", n) + ">y</a>" }},
+	{"html many attributes", markup.HTML, func(n int) string { return "<a " + repeatTo(`x="&amp;" `, n) + ">y</a>" }},
+	{"html unclosed quote", markup.HTML, func(n int) string { return "<a href='" + repeatTo("&#1", n) + ">y</a>" }},
 }
 
 // cost returns the time and the bytes allocated per Parse of s, over a batch of runs.

@@ -44,12 +44,18 @@ func Parse(mode int, text string) (string, []tg.MessageEntityClass, error) {
 	switch mode {
 	case None:
 		return text, nil, nil
-	case Markdown:
-		return parseMarkdown(text)
-	case HTML:
-		return parseHTML(text)
+	case Markdown, HTML:
+	default:
+		return "", nil, fmt.Errorf("%w: %d", ErrUnknownMode, mode)
 	}
-	return "", nil, fmt.Errorf("%w: %d", ErrUnknownMode, mode)
+	if len(text) > math.MaxInt32 {
+		// Offsets are 32-bit, and the Markdown reader keeps positions in 32 bits.
+		return "", nil, fmt.Errorf("%w: %d bytes of text", ErrParse, len(text))
+	}
+	if mode == Markdown {
+		return parseMarkdown(text)
+	}
+	return parseHTML(text)
 }
 
 // entityKind is one formatting kind with its extra argument.
@@ -76,6 +82,11 @@ type textBuilder struct {
 func (b *textBuilder) writeRune(r rune) {
 	b.out.WriteRune(r)
 	b.n16 += int32(utf16.RuneLen(r))
+}
+
+func (b *textBuilder) writeByte(c byte) { // c < utf8.RuneSelf
+	b.out.WriteByte(c)
+	b.n16++
 }
 
 func (b *textBuilder) push(k entityKind, tag string) error {
@@ -182,6 +193,15 @@ var mdMarkers = [...]struct {
 	{"||", "spoiler"}, {"`", "code"},
 }
 
+// mdSpecial marks the bytes that can start markup: a marker, a link or an escape.
+var mdSpecial = func() (special [utf8.RuneSelf]bool) {
+	for _, m := range mdMarkers {
+		special[m.marker[0]] = true
+	}
+	special['['], special['\\'] = true, true
+	return special
+}()
+
 // parseMarkdown reads **bold**, __italic__, --underline--, ~~strike~~, ||spoiler||, `code`,
 // ```lang\npre``` and [text](url) (a mention for tg://user?id=N); a backslash escapes the
 // next character.
@@ -191,9 +211,6 @@ var mdMarkers = [...]struct {
 // with the link on the same stack as every other span, so one nesting budget covers them all,
 // and the line of a pre's language is found through searches that never go back.
 func parseMarkdown(s string) (string, []tg.MessageEntityClass, error) {
-	if len(s) > math.MaxInt32 {
-		return "", nil, fmt.Errorf("%w: %d bytes of text", ErrParse, len(s))
-	}
 	p := mdParser{s: s, links: findMarkdownLinks(s)}
 	p.b.out.Grow(len(s)) // the text is at most the input, but for invalid UTF-8
 	p.newline.init('\n')
@@ -236,6 +253,11 @@ func (p *mdParser) run() (string, []tg.MessageEntityClass, error) {
 				return "", nil, err
 			}
 			i = int(l.end) + 1
+			continue
+		}
+		if c := t[i]; c < utf8.RuneSelf && !mdSpecial[c] {
+			b.writeByte(c) // the common case: a byte that is text wherever it stands
+			i++
 			continue
 		}
 		if t[i] == '\\' && i+1 < len(t) {
@@ -449,6 +471,11 @@ func parseHTML(s string) (string, []tg.MessageEntityClass, error) {
 			b.writeRune(r)
 			i += n
 		default:
+			if s[i] < utf8.RuneSelf {
+				b.writeByte(s[i])
+				i++
+				continue
+			}
 			r, n := utf8.DecodeRuneInString(s[i:])
 			b.writeRune(r)
 			i += n
