@@ -139,3 +139,24 @@ func MakeSlice[T any](b *Buffer, key uint32, n int) []T {
 	s.next += n
 	return out
 }
+
+// MakeSliceUpTo is MakeSlice for elements that may be far larger in memory than on the wire
+// (structs held by value): it returns at most the elements that fit in twice the bytes left
+// (and at least sliceSlabMax), and the decoder extends the slice with GrowSlice as it fills
+// it. A hostile count the bytes could only just hold then costs memory in proportion to the
+// input, not to the count times the element size.
+func MakeSliceUpTo[T any](b *Buffer, key uint32, n int) []T {
+	size := int(unsafe.Sizeof(*new(T)))
+	if size > 0 {
+		if limit := max(sliceSlabMax, 2*b.Len()/size); n > limit {
+			return make([]T, limit)
+		}
+	}
+	return MakeSlice[T](b, key, n)
+}
+
+// GrowSlice extends a full slice from MakeSliceUpTo towards n elements, at most doubling it,
+// and keeps the elements decoded so far.
+func GrowSlice[T any](s []T, n int) []T {
+	return append(s, make([]T, min(n-len(s), max(len(s), sliceSlabMax)))...)
+}

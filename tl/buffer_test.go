@@ -152,6 +152,8 @@ func TestDecodeRejects(t *testing.T) {
 		{"padding missing", []byte{1, 'a'}, func(b *Buffer) error { _, err := b.String(); return err }, ErrTooLarge},
 		{"vector id", []byte{1, 0, 0, 0, 0, 0, 0, 0}, func(b *Buffer) error { _, err := b.VectorHeader(); return err }, ErrUnexpectedID},
 		{"vector count", []byte{0x15, 0xc4, 0xb5, 0x1c, 2, 0, 0, 0, 1, 0, 0, 0}, func(b *Buffer) error { _, err := b.VectorHeader(); return err }, ErrTooLarge},
+		{"count over element size", []byte{0x15, 0xc4, 0xb5, 0x1c, 2, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15}, func(b *Buffer) error { _, err := b.VectorHeaderOf(8); return err }, ErrTooLarge},
+		{"bare count over element size", []byte{3, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8}, func(b *Buffer) error { _, err := b.BareVectorHeaderOf(4); return err }, ErrTooLarge},
 		{"negative count", []byte{0xff, 0xff, 0xff, 0xff}, func(b *Buffer) error { _, err := b.BareVectorHeader(); return err }, ErrTooLarge},
 		{"huge count", []byte{0xff, 0xff, 0xff, 0x7f}, func(b *Buffer) error { _, err := b.BareVectorHeader(); return err }, ErrTooLarge},
 		{"consume id", []byte{1, 0, 0, 0}, func(b *Buffer) error { return b.ConsumeID(2) }, ErrUnexpectedID},
@@ -375,6 +377,48 @@ func TestNewSlabs(t *testing.T) {
 	// A different type under the same id must not be handed a wrongly typed slab.
 	if o := New[other](&b, 1); o == nil || o.C != 0 {
 		t.Fatal("id clash broke New")
+	}
+}
+
+func TestVectorHeaderOfFits(t *testing.T) {
+	var b Buffer
+	b.ResetTo([]byte{0x15, 0xc4, 0xb5, 0x1c, 2, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16})
+	if n, err := b.VectorHeaderOf(8); n != 2 || err != nil {
+		t.Fatalf("VectorHeaderOf(8) = %d, %v; want 2", n, err)
+	}
+	b.ResetTo([]byte{5, 0, 0, 0, 1, 2, 3, 4, 5})
+	if n, err := b.BareVectorHeaderOf(0); n != 5 || err != nil { // fieldless elements: one byte each
+		t.Fatalf("BareVectorHeaderOf(0) = %d, %v; want 5", n, err)
+	}
+}
+
+type fat struct{ a [32]int64 } // 256 bytes in memory
+
+// TestMakeSliceUpTo: a count the bytes left could not fill with values of the Go size is
+// allocated only up to twice the bytes left, and GrowSlice extends it keeping the elements.
+func TestMakeSliceUpTo(t *testing.T) {
+	var b Buffer
+	b.ResetTo(make([]byte, 64<<10))
+	s := MakeSliceUpTo[fat](&b, 1, 10000)
+	if want := 2 * (64 << 10) / 256; len(s) != want {
+		t.Fatalf("len = %d, want %d", len(s), want)
+	}
+	s[0].a[0] = 7
+	for len(s) < 10000 {
+		s = GrowSlice(s, 10000)
+	}
+	if len(s) != 10000 || s[0].a[0] != 7 || s[9999].a[0] != 0 {
+		t.Fatalf("grown to %d elements, first %d", len(s), s[0].a[0])
+	}
+	if s := MakeSliceUpTo[fat](&b, 1, 100); len(s) != 100 {
+		t.Fatalf("a count the bytes can fill: len %d", len(s))
+	}
+	b.ResetTo(nil)
+	if s := MakeSliceUpTo[fat](&b, 1, 1000); len(s) != sliceSlabMax {
+		t.Fatalf("no bytes left: len %d, want the floor %d", len(s), sliceSlabMax)
+	}
+	if s := GrowSlice(make([]fat, 1), 3); len(s) != 3 {
+		t.Fatalf("GrowSlice does not pass n: %d", len(s))
 	}
 }
 

@@ -152,12 +152,17 @@ func (b *Buffer) Bytes() ([]byte, error) {
 // VectorHeader reads the header of a boxed Vector (constructor id and count). The count is
 // checked against the bytes left, assuming each element takes at least four bytes, so a hostile
 // count is rejected before the caller allocates.
-func (b *Buffer) VectorHeader() (int, error) {
+func (b *Buffer) VectorHeader() (int, error) { return b.VectorHeaderOf(4) }
+
+// VectorHeaderOf is VectorHeader for elements that take at least elemMin bytes each on the
+// wire (generated decoders pass their element type's minimal size), so a count the bytes left
+// cannot hold fails before anything is allocated for it.
+func (b *Buffer) VectorHeaderOf(elemMin int) (int, error) {
 	start := b.off
 	if err := b.ConsumeID(VectorID); err != nil {
 		return 0, err
 	}
-	n, err := b.BareVectorHeader()
+	n, err := b.BareVectorHeaderOf(elemMin)
 	if err != nil {
 		b.off = start
 	}
@@ -166,12 +171,15 @@ func (b *Buffer) VectorHeader() (int, error) {
 
 // BareVectorHeader reads the header of a bare vector (only the count), with the same bound
 // check as VectorHeader.
-func (b *Buffer) BareVectorHeader() (int, error) {
+func (b *Buffer) BareVectorHeader() (int, error) { return b.BareVectorHeaderOf(4) }
+
+// BareVectorHeaderOf is BareVectorHeader for elements of at least elemMin bytes each.
+func (b *Buffer) BareVectorHeaderOf(elemMin int) (int, error) {
 	n, err := b.Int32()
 	if err != nil {
 		return 0, err
 	}
-	if n < 0 || int64(n)*4 > int64(b.Len()) {
+	if n < 0 || int64(n)*int64(max(elemMin, 1)) > int64(b.Len()) {
 		b.off -= 4
 		return 0, ErrTooLarge
 	}

@@ -63,12 +63,15 @@ func (m *HelpConfigSimple) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("help.configSimple", "expires", err)
 	}
 	{
-		n0, err := b.BareVectorHeader()
+		n0, err := b.BareVectorHeaderOf(16)
 		if err != nil {
 			return b.DecodeErr("help.configSimple", "rules", err)
 		}
-		m.Rules = tl.MakeSlice[AccessPointRule](b, 0x911e3009, n0)
-		for i0 := range m.Rules {
+		m.Rules = tl.MakeSliceUpTo[AccessPointRule](b, 0x911e3009, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(m.Rules) {
+				m.Rules = tl.GrowSlice(m.Rules, n0)
+			}
 			if err = b.ConsumeID(AccessPointRuleTypeID); err != nil {
 				return b.DecodeErr("help.configSimple", "rules", err)
 			}

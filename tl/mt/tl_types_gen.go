@@ -66,7 +66,7 @@ func (m *ResPQ) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("resPQ", "pq", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(8)
 		if err != nil {
 			return b.DecodeErr("resPQ", "server_public_key_fingerprints", err)
 		}
@@ -1066,7 +1066,7 @@ func (m *MsgsAck) DecodeBare(b *tl.Buffer) error {
 // decodeFields reads the fields into a value whose optional fields are zero.
 func (m *MsgsAck) decodeFields(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(8)
 		if err != nil {
 			return b.DecodeErr("msgs_ack", "msg_ids", err)
 		}
@@ -1248,7 +1248,7 @@ func (m *MsgsStateReq) DecodeBare(b *tl.Buffer) error {
 // decodeFields reads the fields into a value whose optional fields are zero.
 func (m *MsgsStateReq) decodeFields(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(8)
 		if err != nil {
 			return b.DecodeErr("msgs_state_req", "msg_ids", err)
 		}
@@ -1361,7 +1361,7 @@ func (m *MsgsAllInfo) DecodeBare(b *tl.Buffer) error {
 // decodeFields reads the fields into a value whose optional fields are zero.
 func (m *MsgsAllInfo) decodeFields(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(8)
 		if err != nil {
 			return b.DecodeErr("msgs_all_info", "msg_ids", err)
 		}
@@ -1546,7 +1546,7 @@ func (m *MsgResendReq) DecodeBare(b *tl.Buffer) error {
 // decodeFields reads the fields into a value whose optional fields are zero.
 func (m *MsgResendReq) decodeFields(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(8)
 		if err != nil {
 			return b.DecodeErr("msg_resend_req", "msg_ids", err)
 		}
@@ -1871,12 +1871,15 @@ func (m *FutureSalts) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("future_salts", "now", err)
 	}
 	{
-		n0, err := b.BareVectorHeader()
+		n0, err := b.BareVectorHeaderOf(16)
 		if err != nil {
 			return b.DecodeErr("future_salts", "salts", err)
 		}
-		m.Salts = tl.MakeSlice[FutureSalt](b, 0x2379fdf7, n0)
-		for i0 := range m.Salts {
+		m.Salts = tl.MakeSliceUpTo[FutureSalt](b, 0x2379fdf7, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(m.Salts) {
+				m.Salts = tl.GrowSlice(m.Salts, n0)
+			}
 			if err = m.Salts[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("future_salts", "salts", err)
 			}
@@ -2322,7 +2325,7 @@ func (m *AccessPointRule) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("accessPointRule", "dc_id", err)
 	}
 	{
-		n0, err := b.BareVectorHeader()
+		n0, err := b.BareVectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("accessPointRule", "ips", err)
 		}

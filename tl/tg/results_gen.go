@@ -20,12 +20,15 @@ func (*BotCommandVector) TypeName() string { return "vector" }
 // Decode reads the vector.
 func (x *BotCommandVector) Decode(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(16)
 		if err != nil {
 			return b.DecodeErr("Vector", "", err)
 		}
-		x.Elems = tl.MakeSlice[BotCommand](b, 0x6882a2fa, n0)
-		for i0 := range x.Elems {
+		x.Elems = tl.MakeSliceUpTo[BotCommand](b, 0x6882a2fa, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(x.Elems) {
+				x.Elems = tl.GrowSlice(x.Elems, n0)
+			}
 			if err = b.ConsumeID(BotCommandTypeID); err != nil {
 				return b.DecodeErr("Vector", "", err)
 			}
@@ -62,12 +65,15 @@ func (*BotPreviewMediaVector) TypeName() string { return "vector" }
 // Decode reads the vector.
 func (x *BotPreviewMediaVector) Decode(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("Vector", "", err)
 		}
-		x.Elems = tl.MakeSlice[BotPreviewMedia](b, 0x76982cd9, n0)
-		for i0 := range x.Elems {
+		x.Elems = tl.MakeSliceUpTo[BotPreviewMedia](b, 0x76982cd9, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(x.Elems) {
+				x.Elems = tl.GrowSlice(x.Elems, n0)
+			}
 			if err = b.ConsumeID(BotPreviewMediaTypeID); err != nil {
 				return b.DecodeErr("Vector", "", err)
 			}
@@ -104,12 +110,15 @@ func (*ContactStatusVector) TypeName() string { return "vector" }
 // Decode reads the vector.
 func (x *ContactStatusVector) Decode(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(16)
 		if err != nil {
 			return b.DecodeErr("Vector", "", err)
 		}
-		x.Elems = tl.MakeSlice[ContactStatus](b, 0x70fb6b23, n0)
-		for i0 := range x.Elems {
+		x.Elems = tl.MakeSliceUpTo[ContactStatus](b, 0x70fb6b23, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(x.Elems) {
+				x.Elems = tl.GrowSlice(x.Elems, n0)
+			}
 			if err = b.ConsumeID(ContactStatusTypeID); err != nil {
 				return b.DecodeErr("Vector", "", err)
 			}
@@ -146,12 +155,15 @@ func (*DialogFilterSuggestedVector) TypeName() string { return "vector" }
 // Decode reads the vector.
 func (x *DialogFilterSuggestedVector) Decode(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("Vector", "", err)
 		}
-		x.Elems = tl.MakeSlice[DialogFilterSuggested](b, 0xe1de5c68, n0)
-		for i0 := range x.Elems {
+		x.Elems = tl.MakeSliceUpTo[DialogFilterSuggested](b, 0xe1de5c68, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(x.Elems) {
+				x.Elems = tl.GrowSlice(x.Elems, n0)
+			}
 			if err = b.ConsumeID(DialogFilterSuggestedTypeID); err != nil {
 				return b.DecodeErr("Vector", "", err)
 			}
@@ -188,7 +200,7 @@ func (*DialogPeerClassVector) TypeName() string { return "vector" }
 // Decode reads the vector.
 func (x *DialogPeerClassVector) Decode(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(8)
 		if err != nil {
 			return b.DecodeErr("Vector", "", err)
 		}
@@ -230,7 +242,7 @@ func (*DocumentClassVector) TypeName() string { return "vector" }
 // Decode reads the vector.
 func (x *DocumentClassVector) Decode(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("Vector", "", err)
 		}
@@ -272,12 +284,15 @@ func (*EmojiLanguageVector) TypeName() string { return "vector" }
 // Decode reads the vector.
 func (x *EmojiLanguageVector) Decode(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(8)
 		if err != nil {
 			return b.DecodeErr("Vector", "", err)
 		}
-		x.Elems = tl.MakeSlice[EmojiLanguage](b, 0xbcb6b881, n0)
-		for i0 := range x.Elems {
+		x.Elems = tl.MakeSliceUpTo[EmojiLanguage](b, 0xbcb6b881, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(x.Elems) {
+				x.Elems = tl.GrowSlice(x.Elems, n0)
+			}
 			if err = b.ConsumeID(EmojiLanguageTypeID); err != nil {
 				return b.DecodeErr("Vector", "", err)
 			}
@@ -314,12 +329,15 @@ func (*FactCheckVector) TypeName() string { return "vector" }
 // Decode reads the vector.
 func (x *FactCheckVector) Decode(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(16)
 		if err != nil {
 			return b.DecodeErr("Vector", "", err)
 		}
-		x.Elems = tl.MakeSlice[FactCheck](b, 0xdcbb5179, n0)
-		for i0 := range x.Elems {
+		x.Elems = tl.MakeSliceUpTo[FactCheck](b, 0xdcbb5179, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(x.Elems) {
+				x.Elems = tl.GrowSlice(x.Elems, n0)
+			}
 			if err = b.ConsumeID(FactCheckTypeID); err != nil {
 				return b.DecodeErr("Vector", "", err)
 			}
@@ -356,12 +374,15 @@ func (*FileHashVector) TypeName() string { return "vector" }
 // Decode reads the vector.
 func (x *FileHashVector) Decode(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(20)
 		if err != nil {
 			return b.DecodeErr("Vector", "", err)
 		}
-		x.Elems = tl.MakeSlice[FileHash](b, 0xae955432, n0)
-		for i0 := range x.Elems {
+		x.Elems = tl.MakeSliceUpTo[FileHash](b, 0xae955432, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(x.Elems) {
+				x.Elems = tl.GrowSlice(x.Elems, n0)
+			}
 			if err = b.ConsumeID(FileHashTypeID); err != nil {
 				return b.DecodeErr("Vector", "", err)
 			}
@@ -398,7 +419,7 @@ func (*IntVector) TypeName() string { return "vector" }
 // Decode reads the vector.
 func (x *IntVector) Decode(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("Vector", "", err)
 		}
@@ -435,12 +456,15 @@ func (*LangPackLanguageVector) TypeName() string { return "vector" }
 // Decode reads the vector.
 func (x *LangPackLanguageVector) Decode(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(36)
 		if err != nil {
 			return b.DecodeErr("Vector", "", err)
 		}
-		x.Elems = tl.MakeSlice[LangPackLanguage](b, 0x115c0d22, n0)
-		for i0 := range x.Elems {
+		x.Elems = tl.MakeSliceUpTo[LangPackLanguage](b, 0x115c0d22, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(x.Elems) {
+				x.Elems = tl.GrowSlice(x.Elems, n0)
+			}
 			if err = b.ConsumeID(LangPackLanguageTypeID); err != nil {
 				return b.DecodeErr("Vector", "", err)
 			}
@@ -477,7 +501,7 @@ func (*LangPackStringClassVector) TypeName() string { return "vector" }
 // Decode reads the vector.
 func (x *LangPackStringClassVector) Decode(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(8)
 		if err != nil {
 			return b.DecodeErr("Vector", "", err)
 		}
@@ -519,7 +543,7 @@ func (*LongVector) TypeName() string { return "vector" }
 // Decode reads the vector.
 func (x *LongVector) Decode(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(8)
 		if err != nil {
 			return b.DecodeErr("Vector", "", err)
 		}
@@ -556,12 +580,15 @@ func (*MessageRangeVector) TypeName() string { return "vector" }
 // Decode reads the vector.
 func (x *MessageRangeVector) Decode(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("Vector", "", err)
 		}
-		x.Elems = tl.MakeSlice[MessageRange](b, 0x323c5da0, n0)
-		for i0 := range x.Elems {
+		x.Elems = tl.MakeSliceUpTo[MessageRange](b, 0x323c5da0, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(x.Elems) {
+				x.Elems = tl.GrowSlice(x.Elems, n0)
+			}
 			if err = b.ConsumeID(MessageRangeTypeID); err != nil {
 				return b.DecodeErr("Vector", "", err)
 			}
@@ -598,12 +625,15 @@ func (*MessagesSearchCounterVector) TypeName() string { return "vector" }
 // Decode reads the vector.
 func (x *MessagesSearchCounterVector) Decode(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(16)
 		if err != nil {
 			return b.DecodeErr("Vector", "", err)
 		}
-		x.Elems = tl.MakeSlice[MessagesSearchCounter](b, 0x74f75836, n0)
-		for i0 := range x.Elems {
+		x.Elems = tl.MakeSliceUpTo[MessagesSearchCounter](b, 0x74f75836, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(x.Elems) {
+				x.Elems = tl.GrowSlice(x.Elems, n0)
+			}
 			if err = b.ConsumeID(MessagesSearchCounterTypeID); err != nil {
 				return b.DecodeErr("Vector", "", err)
 			}
@@ -640,7 +670,7 @@ func (*PeerClassVector) TypeName() string { return "vector" }
 // Decode reads the vector.
 func (x *PeerClassVector) Decode(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("Vector", "", err)
 		}
@@ -682,12 +712,15 @@ func (*PremiumGiftCodeOptionVector) TypeName() string { return "vector" }
 // Decode reads the vector.
 func (x *PremiumGiftCodeOptionVector) Decode(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(28)
 		if err != nil {
 			return b.DecodeErr("Vector", "", err)
 		}
-		x.Elems = tl.MakeSlice[PremiumGiftCodeOption](b, 0xd0126f2c, n0)
-		for i0 := range x.Elems {
+		x.Elems = tl.MakeSliceUpTo[PremiumGiftCodeOption](b, 0xd0126f2c, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(x.Elems) {
+				x.Elems = tl.GrowSlice(x.Elems, n0)
+			}
 			if err = b.ConsumeID(PremiumGiftCodeOptionTypeID); err != nil {
 				return b.DecodeErr("Vector", "", err)
 			}
@@ -724,12 +757,15 @@ func (*ReadParticipantDateVector) TypeName() string { return "vector" }
 // Decode reads the vector.
 func (x *ReadParticipantDateVector) Decode(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(16)
 		if err != nil {
 			return b.DecodeErr("Vector", "", err)
 		}
-		x.Elems = tl.MakeSlice[ReadParticipantDate](b, 0xe48d5910, n0)
-		for i0 := range x.Elems {
+		x.Elems = tl.MakeSliceUpTo[ReadParticipantDate](b, 0xe48d5910, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(x.Elems) {
+				x.Elems = tl.GrowSlice(x.Elems, n0)
+			}
 			if err = b.ConsumeID(ReadParticipantDateTypeID); err != nil {
 				return b.DecodeErr("Vector", "", err)
 			}
@@ -766,12 +802,15 @@ func (*ReceivedNotifyMessageVector) TypeName() string { return "vector" }
 // Decode reads the vector.
 func (x *ReceivedNotifyMessageVector) Decode(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("Vector", "", err)
 		}
-		x.Elems = tl.MakeSlice[ReceivedNotifyMessage](b, 0x795184f0, n0)
-		for i0 := range x.Elems {
+		x.Elems = tl.MakeSliceUpTo[ReceivedNotifyMessage](b, 0x795184f0, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(x.Elems) {
+				x.Elems = tl.GrowSlice(x.Elems, n0)
+			}
 			if err = b.ConsumeID(ReceivedNotifyMessageTypeID); err != nil {
 				return b.DecodeErr("Vector", "", err)
 			}
@@ -808,12 +847,15 @@ func (*RecentStoryVector) TypeName() string { return "vector" }
 // Decode reads the vector.
 func (x *RecentStoryVector) Decode(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(8)
 		if err != nil {
 			return b.DecodeErr("Vector", "", err)
 		}
-		x.Elems = tl.MakeSlice[RecentStory](b, 0x0e958993, n0)
-		for i0 := range x.Elems {
+		x.Elems = tl.MakeSliceUpTo[RecentStory](b, 0x0e958993, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(x.Elems) {
+				x.Elems = tl.GrowSlice(x.Elems, n0)
+			}
 			if err = b.ConsumeID(RecentStoryTypeID); err != nil {
 				return b.DecodeErr("Vector", "", err)
 			}
@@ -850,7 +892,7 @@ func (*RequirementToContactClassVector) TypeName() string { return "vector" }
 // Decode reads the vector.
 func (x *RequirementToContactClassVector) Decode(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("Vector", "", err)
 		}
@@ -892,12 +934,15 @@ func (*SavedPhoneContactVector) TypeName() string { return "vector" }
 // Decode reads the vector.
 func (x *SavedPhoneContactVector) Decode(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(20)
 		if err != nil {
 			return b.DecodeErr("Vector", "", err)
 		}
-		x.Elems = tl.MakeSlice[SavedPhoneContact](b, 0xc19f0484, n0)
-		for i0 := range x.Elems {
+		x.Elems = tl.MakeSliceUpTo[SavedPhoneContact](b, 0xc19f0484, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(x.Elems) {
+				x.Elems = tl.GrowSlice(x.Elems, n0)
+			}
 			if err = b.ConsumeID(SavedPhoneContactTypeID); err != nil {
 				return b.DecodeErr("Vector", "", err)
 			}
@@ -934,12 +979,15 @@ func (*SecureValueVector) TypeName() string { return "vector" }
 // Decode reads the vector.
 func (x *SecureValueVector) Decode(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(16)
 		if err != nil {
 			return b.DecodeErr("Vector", "", err)
 		}
-		x.Elems = tl.MakeSlice[SecureValue](b, 0x2d751cf0, n0)
-		for i0 := range x.Elems {
+		x.Elems = tl.MakeSliceUpTo[SecureValue](b, 0x2d751cf0, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(x.Elems) {
+				x.Elems = tl.GrowSlice(x.Elems, n0)
+			}
 			if err = b.ConsumeID(SecureValueTypeID); err != nil {
 				return b.DecodeErr("Vector", "", err)
 			}
@@ -976,12 +1024,15 @@ func (*StarsGiftOptionVector) TypeName() string { return "vector" }
 // Decode reads the vector.
 func (x *StarsGiftOptionVector) Decode(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(28)
 		if err != nil {
 			return b.DecodeErr("Vector", "", err)
 		}
-		x.Elems = tl.MakeSlice[StarsGiftOption](b, 0x897fdb43, n0)
-		for i0 := range x.Elems {
+		x.Elems = tl.MakeSliceUpTo[StarsGiftOption](b, 0x897fdb43, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(x.Elems) {
+				x.Elems = tl.GrowSlice(x.Elems, n0)
+			}
 			if err = b.ConsumeID(StarsGiftOptionTypeID); err != nil {
 				return b.DecodeErr("Vector", "", err)
 			}
@@ -1018,12 +1069,15 @@ func (*StarsGiveawayOptionVector) TypeName() string { return "vector" }
 // Decode reads the vector.
 func (x *StarsGiveawayOptionVector) Decode(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(40)
 		if err != nil {
 			return b.DecodeErr("Vector", "", err)
 		}
-		x.Elems = tl.MakeSlice[StarsGiveawayOption](b, 0x23a277f9, n0)
-		for i0 := range x.Elems {
+		x.Elems = tl.MakeSliceUpTo[StarsGiveawayOption](b, 0x23a277f9, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(x.Elems) {
+				x.Elems = tl.GrowSlice(x.Elems, n0)
+			}
 			if err = b.ConsumeID(StarsGiveawayOptionTypeID); err != nil {
 				return b.DecodeErr("Vector", "", err)
 			}
@@ -1060,12 +1114,15 @@ func (*StarsTopupOptionVector) TypeName() string { return "vector" }
 // Decode reads the vector.
 func (x *StarsTopupOptionVector) Decode(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(28)
 		if err != nil {
 			return b.DecodeErr("Vector", "", err)
 		}
-		x.Elems = tl.MakeSlice[StarsTopupOption](b, 0x5f4c2179, n0)
-		for i0 := range x.Elems {
+		x.Elems = tl.MakeSliceUpTo[StarsTopupOption](b, 0x5f4c2179, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(x.Elems) {
+				x.Elems = tl.GrowSlice(x.Elems, n0)
+			}
 			if err = b.ConsumeID(StarsTopupOptionTypeID); err != nil {
 				return b.DecodeErr("Vector", "", err)
 			}
@@ -1102,7 +1159,7 @@ func (*StickerSetCoveredClassVector) TypeName() string { return "vector" }
 // Decode reads the vector.
 func (x *StickerSetCoveredClassVector) Decode(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(44)
 		if err != nil {
 			return b.DecodeErr("Vector", "", err)
 		}
@@ -1144,7 +1201,7 @@ func (*UserClassVector) TypeName() string { return "vector" }
 // Decode reads the vector.
 func (x *UserClassVector) Decode(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("Vector", "", err)
 		}
@@ -1186,7 +1243,7 @@ func (*WallPaperClassVector) TypeName() string { return "vector" }
 // Decode reads the vector.
 func (x *WallPaperClassVector) Decode(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(16)
 		if err != nil {
 			return b.DecodeErr("Vector", "", err)
 		}

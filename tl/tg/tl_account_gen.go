@@ -76,7 +76,7 @@ func (m *AccountPrivacyRules) DecodeBare(b *tl.Buffer) error {
 // decodeFields reads the fields into a value whose optional fields are zero.
 func (m *AccountPrivacyRules) decodeFields(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("account.privacyRules", "rules", err)
 		}
@@ -88,7 +88,7 @@ func (m *AccountPrivacyRules) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("account.privacyRules", "chats", err)
 		}
@@ -100,7 +100,7 @@ func (m *AccountPrivacyRules) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("account.privacyRules", "users", err)
 		}
@@ -166,12 +166,15 @@ func (m *AccountAuthorizations) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("account.authorizations", "authorization_ttl_days", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(60)
 		if err != nil {
 			return b.DecodeErr("account.authorizations", "authorizations", err)
 		}
-		m.Authorizations = tl.MakeSlice[Authorization](b, 0xd1287c75, n0)
-		for i0 := range m.Authorizations {
+		m.Authorizations = tl.MakeSliceUpTo[Authorization](b, 0xd1287c75, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(m.Authorizations) {
+				m.Authorizations = tl.GrowSlice(m.Authorizations, n0)
+			}
 			if err = b.ConsumeID(AuthorizationTypeID); err != nil {
 				return b.DecodeErr("account.authorizations", "authorizations", err)
 			}
@@ -693,12 +696,15 @@ func (m *AccountWebAuthorizations) DecodeBare(b *tl.Buffer) error {
 // decodeFields reads the fields into a value whose optional fields are zero.
 func (m *AccountWebAuthorizations) decodeFields(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(48)
 		if err != nil {
 			return b.DecodeErr("account.webAuthorizations", "authorizations", err)
 		}
-		m.Authorizations = tl.MakeSlice[WebAuthorization](b, 0xb986c9a5, n0)
-		for i0 := range m.Authorizations {
+		m.Authorizations = tl.MakeSliceUpTo[WebAuthorization](b, 0xb986c9a5, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(m.Authorizations) {
+				m.Authorizations = tl.GrowSlice(m.Authorizations, n0)
+			}
 			if err = b.ConsumeID(WebAuthorizationTypeID); err != nil {
 				return b.DecodeErr("account.webAuthorizations", "authorizations", err)
 			}
@@ -708,7 +714,7 @@ func (m *AccountWebAuthorizations) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("account.webAuthorizations", "users", err)
 		}
@@ -813,7 +819,7 @@ func (m *AccountAuthorizationForm) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("account.authorizationForm", "flags", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("account.authorizationForm", "required_types", err)
 		}
@@ -825,12 +831,15 @@ func (m *AccountAuthorizationForm) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(16)
 		if err != nil {
 			return b.DecodeErr("account.authorizationForm", "values", err)
 		}
-		m.Values = tl.MakeSlice[SecureValue](b, 0x2d751cf0, n0)
-		for i0 := range m.Values {
+		m.Values = tl.MakeSliceUpTo[SecureValue](b, 0x2d751cf0, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(m.Values) {
+				m.Values = tl.GrowSlice(m.Values, n0)
+			}
 			if err = b.ConsumeID(SecureValueTypeID); err != nil {
 				return b.DecodeErr("account.authorizationForm", "values", err)
 			}
@@ -840,7 +849,7 @@ func (m *AccountAuthorizationForm) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(16)
 		if err != nil {
 			return b.DecodeErr("account.authorizationForm", "errors", err)
 		}
@@ -852,7 +861,7 @@ func (m *AccountAuthorizationForm) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("account.authorizationForm", "users", err)
 		}
@@ -1071,7 +1080,7 @@ func (m *AccountWallPapers) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("account.wallPapers", "hash", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(16)
 		if err != nil {
 			return b.DecodeErr("account.wallPapers", "wallpapers", err)
 		}
@@ -1254,12 +1263,15 @@ func (m *AccountThemes) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("account.themes", "hash", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(32)
 		if err != nil {
 			return b.DecodeErr("account.themes", "themes", err)
 		}
-		m.Themes = tl.MakeSlice[Theme](b, 0x9c38460b, n0)
-		for i0 := range m.Themes {
+		m.Themes = tl.MakeSliceUpTo[Theme](b, 0x9c38460b, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(m.Themes) {
+				m.Themes = tl.GrowSlice(m.Themes, n0)
+			}
 			if err = b.ConsumeID(ThemeTypeID); err != nil {
 				return b.DecodeErr("account.themes", "themes", err)
 			}
@@ -1609,7 +1621,7 @@ func (m *AccountChatThemes) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("account.chatThemes", "hash", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(8)
 		if err != nil {
 			return b.DecodeErr("account.chatThemes", "themes", err)
 		}
@@ -1621,7 +1633,7 @@ func (m *AccountChatThemes) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("account.chatThemes", "chats", err)
 		}
@@ -1633,7 +1645,7 @@ func (m *AccountChatThemes) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("account.chatThemes", "users", err)
 		}
@@ -1757,7 +1769,7 @@ func (m *AccountSavedRingtones) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("account.savedRingtones", "hash", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("account.savedRingtones", "ringtones", err)
 		}
@@ -1968,7 +1980,7 @@ func (m *AccountEmojiStatuses) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("account.emojiStatuses", "hash", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("account.emojiStatuses", "statuses", err)
 		}
@@ -2187,12 +2199,15 @@ func (m *AccountAutoSaveSettings) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("account.autoSaveSettings", "broadcasts_settings", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(24)
 		if err != nil {
 			return b.DecodeErr("account.autoSaveSettings", "exceptions", err)
 		}
-		m.Exceptions = tl.MakeSlice[AutoSaveException](b, 0x5d591666, n0)
-		for i0 := range m.Exceptions {
+		m.Exceptions = tl.MakeSliceUpTo[AutoSaveException](b, 0x5d591666, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(m.Exceptions) {
+				m.Exceptions = tl.GrowSlice(m.Exceptions, n0)
+			}
 			if err = b.ConsumeID(AutoSaveExceptionTypeID); err != nil {
 				return b.DecodeErr("account.autoSaveSettings", "exceptions", err)
 			}
@@ -2202,7 +2217,7 @@ func (m *AccountAutoSaveSettings) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("account.autoSaveSettings", "chats", err)
 		}
@@ -2214,7 +2229,7 @@ func (m *AccountAutoSaveSettings) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("account.autoSaveSettings", "users", err)
 		}
@@ -2285,12 +2300,15 @@ func (m *AccountConnectedBots) DecodeBare(b *tl.Buffer) error {
 // decodeFields reads the fields into a value whose optional fields are zero.
 func (m *AccountConnectedBots) decodeFields(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(32)
 		if err != nil {
 			return b.DecodeErr("account.connectedBots", "connected_bots", err)
 		}
-		m.ConnectedBots = tl.MakeSlice[ConnectedBot](b, 0xb9130349, n0)
-		for i0 := range m.ConnectedBots {
+		m.ConnectedBots = tl.MakeSliceUpTo[ConnectedBot](b, 0xb9130349, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(m.ConnectedBots) {
+				m.ConnectedBots = tl.GrowSlice(m.ConnectedBots, n0)
+			}
 			if err = b.ConsumeID(ConnectedBotTypeID); err != nil {
 				return b.DecodeErr("account.connectedBots", "connected_bots", err)
 			}
@@ -2300,7 +2318,7 @@ func (m *AccountConnectedBots) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("account.connectedBots", "users", err)
 		}
@@ -2381,12 +2399,15 @@ func (m *AccountBusinessChatLinks) DecodeBare(b *tl.Buffer) error {
 // decodeFields reads the fields into a value whose optional fields are zero.
 func (m *AccountBusinessChatLinks) decodeFields(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(20)
 		if err != nil {
 			return b.DecodeErr("account.businessChatLinks", "links", err)
 		}
-		m.Links = tl.MakeSlice[BusinessChatLink](b, 0x86fdce1e, n0)
-		for i0 := range m.Links {
+		m.Links = tl.MakeSliceUpTo[BusinessChatLink](b, 0x86fdce1e, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(m.Links) {
+				m.Links = tl.GrowSlice(m.Links, n0)
+			}
 			if err = b.ConsumeID(BusinessChatLinkTypeID); err != nil {
 				return b.DecodeErr("account.businessChatLinks", "links", err)
 			}
@@ -2396,7 +2417,7 @@ func (m *AccountBusinessChatLinks) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("account.businessChatLinks", "chats", err)
 		}
@@ -2408,7 +2429,7 @@ func (m *AccountBusinessChatLinks) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("account.businessChatLinks", "users", err)
 		}
@@ -2524,7 +2545,7 @@ func (m *AccountResolvedBusinessChatLinks) decodeFields(b *tl.Buffer) (err error
 	}
 	if f0&(1<<0) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(12)
 			if err != nil {
 				return b.DecodeErr("account.resolvedBusinessChatLinks", "entities", err)
 			}
@@ -2537,7 +2558,7 @@ func (m *AccountResolvedBusinessChatLinks) decodeFields(b *tl.Buffer) (err error
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("account.resolvedBusinessChatLinks", "chats", err)
 		}
@@ -2549,7 +2570,7 @@ func (m *AccountResolvedBusinessChatLinks) decodeFields(b *tl.Buffer) (err error
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("account.resolvedBusinessChatLinks", "users", err)
 		}
@@ -2700,7 +2721,7 @@ func (m *AccountSavedMusicIDs) DecodeBare(b *tl.Buffer) error {
 // decodeFields reads the fields into a value whose optional fields are zero.
 func (m *AccountSavedMusicIDs) decodeFields(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(8)
 		if err != nil {
 			return b.DecodeErr("account.savedMusicIds", "ids", err)
 		}
@@ -2761,12 +2782,15 @@ func (m *AccountPasskeys) DecodeBare(b *tl.Buffer) error {
 // decodeFields reads the fields into a value whose optional fields are zero.
 func (m *AccountPasskeys) decodeFields(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(20)
 		if err != nil {
 			return b.DecodeErr("account.passkeys", "passkeys", err)
 		}
-		m.Passkeys = tl.MakeSlice[Passkey](b, 0x8a79ff8c, n0)
-		for i0 := range m.Passkeys {
+		m.Passkeys = tl.MakeSliceUpTo[Passkey](b, 0x8a79ff8c, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(m.Passkeys) {
+				m.Passkeys = tl.GrowSlice(m.Passkeys, n0)
+			}
 			if err = b.ConsumeID(PasskeyTypeID); err != nil {
 				return b.DecodeErr("account.passkeys", "passkeys", err)
 			}
@@ -2956,12 +2980,15 @@ func (m *AccountWebBrowserSettings) decodeFields(b *tl.Buffer) (err error) {
 	m.OpenExternalBrowser = f0&(1<<0) != 0
 	m.DisplayCloseButton = f0&(1<<1) != 0
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(20)
 		if err != nil {
 			return b.DecodeErr("account.webBrowserSettings", "external_exceptions", err)
 		}
-		m.ExternalExceptions = tl.MakeSlice[WebDomainException](b, 0x52324239, n0)
-		for i0 := range m.ExternalExceptions {
+		m.ExternalExceptions = tl.MakeSliceUpTo[WebDomainException](b, 0x52324239, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(m.ExternalExceptions) {
+				m.ExternalExceptions = tl.GrowSlice(m.ExternalExceptions, n0)
+			}
 			if err = b.ConsumeID(WebDomainExceptionTypeID); err != nil {
 				return b.DecodeErr("account.webBrowserSettings", "external_exceptions", err)
 			}
@@ -2971,12 +2998,15 @@ func (m *AccountWebBrowserSettings) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(20)
 		if err != nil {
 			return b.DecodeErr("account.webBrowserSettings", "inapp_exceptions", err)
 		}
-		m.InappExceptions = tl.MakeSlice[WebDomainException](b, 0x52324239, n0)
-		for i0 := range m.InappExceptions {
+		m.InappExceptions = tl.MakeSliceUpTo[WebDomainException](b, 0x52324239, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(m.InappExceptions) {
+				m.InappExceptions = tl.GrowSlice(m.InappExceptions, n0)
+			}
 			if err = b.ConsumeID(WebDomainExceptionTypeID); err != nil {
 				return b.DecodeErr("account.webBrowserSettings", "inapp_exceptions", err)
 			}
@@ -3068,7 +3098,7 @@ func (m *AccountRegisterDeviceRequest) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("account.registerDevice", "secret", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(8)
 		if err != nil {
 			return b.DecodeErr("account.registerDevice", "other_uids", err)
 		}
@@ -3137,7 +3167,7 @@ func (m *AccountUnregisterDeviceRequest) decodeFields(b *tl.Buffer) (err error) 
 		return b.DecodeErr("account.unregisterDevice", "token", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(8)
 		if err != nil {
 			return b.DecodeErr("account.unregisterDevice", "other_uids", err)
 		}
@@ -3765,7 +3795,7 @@ func (m *AccountSetPrivacyRequest) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("account.setPrivacy", "key", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("account.setPrivacy", "rules", err)
 		}
@@ -4754,7 +4784,7 @@ func (m *AccountGetSecureValueRequest) DecodeBare(b *tl.Buffer) error {
 // decodeFields reads the fields into a value whose optional fields are zero.
 func (m *AccountGetSecureValueRequest) decodeFields(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("account.getSecureValue", "types", err)
 		}
@@ -4875,7 +4905,7 @@ func (m *AccountDeleteSecureValueRequest) DecodeBare(b *tl.Buffer) error {
 // decodeFields reads the fields into a value whose optional fields are zero.
 func (m *AccountDeleteSecureValueRequest) decodeFields(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("account.deleteSecureValue", "types", err)
 		}
@@ -5016,12 +5046,15 @@ func (m *AccountAcceptAuthorizationRequest) decodeFields(b *tl.Buffer) (err erro
 		return b.DecodeErr("account.acceptAuthorization", "public_key", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("account.acceptAuthorization", "value_hashes", err)
 		}
-		m.ValueHashes = tl.MakeSlice[SecureValueHash](b, 0xf54750f3, n0)
-		for i0 := range m.ValueHashes {
+		m.ValueHashes = tl.MakeSliceUpTo[SecureValueHash](b, 0xf54750f3, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(m.ValueHashes) {
+				m.ValueHashes = tl.GrowSlice(m.ValueHashes, n0)
+			}
 			if err = b.ConsumeID(SecureValueHashTypeID); err != nil {
 				return b.DecodeErr("account.acceptAuthorization", "value_hashes", err)
 			}
@@ -6318,12 +6351,15 @@ func (m *AccountCreateThemeRequest) decodeFields(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<3) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(16)
 			if err != nil {
 				return b.DecodeErr("account.createTheme", "settings", err)
 			}
-			m.Settings = tl.MakeSlice[InputThemeSettings](b, 0x65db4b14, n1)
-			for i1 := range m.Settings {
+			m.Settings = tl.MakeSliceUpTo[InputThemeSettings](b, 0x65db4b14, n1)
+			for i1 := 0; i1 < n1; i1++ {
+				if i1 == len(m.Settings) {
+					m.Settings = tl.GrowSlice(m.Settings, n1)
+				}
 				if err = b.ConsumeID(InputThemeSettingsTypeID); err != nil {
 					return b.DecodeErr("account.createTheme", "settings", err)
 				}
@@ -6451,12 +6487,15 @@ func (m *AccountUpdateThemeRequest) decodeFields(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<3) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(16)
 			if err != nil {
 				return b.DecodeErr("account.updateTheme", "settings", err)
 			}
-			m.Settings = tl.MakeSlice[InputThemeSettings](b, 0x65db4b14, n1)
-			for i1 := range m.Settings {
+			m.Settings = tl.MakeSliceUpTo[InputThemeSettings](b, 0x65db4b14, n1)
+			for i1 := 0; i1 < n1; i1++ {
+				if i1 == len(m.Settings) {
+					m.Settings = tl.GrowSlice(m.Settings, n1)
+				}
 				if err = b.ConsumeID(InputThemeSettingsTypeID); err != nil {
 					return b.DecodeErr("account.updateTheme", "settings", err)
 				}
@@ -6881,7 +6920,7 @@ func (m *AccountGetMultiWallPapersRequest) DecodeBare(b *tl.Buffer) error {
 // decodeFields reads the fields into a value whose optional fields are zero.
 func (m *AccountGetMultiWallPapersRequest) decodeFields(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(8)
 		if err != nil {
 			return b.DecodeErr("account.getMultiWallPapers", "wallpapers", err)
 		}
@@ -7754,7 +7793,7 @@ func (m *AccountReorderUsernamesRequest) DecodeBare(b *tl.Buffer) error {
 // decodeFields reads the fields into a value whose optional fields are zero.
 func (m *AccountReorderUsernamesRequest) decodeFields(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("account.reorderUsernames", "order", err)
 		}
@@ -8147,7 +8186,7 @@ func (m *AccountInvalidateSignInCodesRequest) DecodeBare(b *tl.Buffer) error {
 // decodeFields reads the fields into a value whose optional fields are zero.
 func (m *AccountInvalidateSignInCodesRequest) decodeFields(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("account.invalidateSignInCodes", "codes", err)
 		}

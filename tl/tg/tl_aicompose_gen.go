@@ -116,7 +116,7 @@ func (m *AicomposeTones) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("aicompose.tones", "hash", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(20)
 		if err != nil {
 			return b.DecodeErr("aicompose.tones", "tones", err)
 		}
@@ -128,7 +128,7 @@ func (m *AicomposeTones) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("aicompose.tones", "users", err)
 		}

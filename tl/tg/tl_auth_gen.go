@@ -2595,7 +2595,7 @@ func (m *AuthDropTempAuthKeysRequest) DecodeBare(b *tl.Buffer) error {
 // decodeFields reads the fields into a value whose optional fields are zero.
 func (m *AuthDropTempAuthKeysRequest) decodeFields(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(8)
 		if err != nil {
 			return b.DecodeErr("auth.dropTempAuthKeys", "except_auth_keys", err)
 		}
@@ -2664,7 +2664,7 @@ func (m *AuthExportLoginTokenRequest) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("auth.exportLoginToken", "api_hash", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(8)
 		if err != nil {
 			return b.DecodeErr("auth.exportLoginToken", "except_ids", err)
 		}

@@ -133,7 +133,7 @@ func (m *BotsPopularAppBots) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("bots.popularAppBots", "users", err)
 		}
@@ -199,12 +199,15 @@ func (m *BotsPreviewInfo) DecodeBare(b *tl.Buffer) error {
 // decodeFields reads the fields into a value whose optional fields are zero.
 func (m *BotsPreviewInfo) decodeFields(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("bots.previewInfo", "media", err)
 		}
-		m.Media = tl.MakeSlice[BotPreviewMedia](b, 0x76982cd9, n0)
-		for i0 := range m.Media {
+		m.Media = tl.MakeSliceUpTo[BotPreviewMedia](b, 0x76982cd9, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(m.Media) {
+				m.Media = tl.GrowSlice(m.Media, n0)
+			}
 			if err = b.ConsumeID(BotPreviewMediaTypeID); err != nil {
 				return b.DecodeErr("bots.previewInfo", "media", err)
 			}
@@ -214,7 +217,7 @@ func (m *BotsPreviewInfo) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("bots.previewInfo", "lang_codes", err)
 		}
@@ -390,7 +393,7 @@ func (m *BotsAccessSettings) decodeFields(b *tl.Buffer) (err error) {
 	m.Restricted = f0&(1<<0) != 0
 	if f0&(1<<1) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(12)
 			if err != nil {
 				return b.DecodeErr("bots.accessSettings", "add_users", err)
 			}
@@ -583,12 +586,15 @@ func (m *BotsSetBotCommandsRequest) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("bots.setBotCommands", "lang_code", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(16)
 		if err != nil {
 			return b.DecodeErr("bots.setBotCommands", "commands", err)
 		}
-		m.Commands = tl.MakeSlice[BotCommand](b, 0x6882a2fa, n0)
-		for i0 := range m.Commands {
+		m.Commands = tl.MakeSliceUpTo[BotCommand](b, 0x6882a2fa, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(m.Commands) {
+				m.Commands = tl.GrowSlice(m.Commands, n0)
+			}
 			if err = b.ConsumeID(BotCommandTypeID); err != nil {
 				return b.DecodeErr("bots.setBotCommands", "commands", err)
 			}
@@ -1170,7 +1176,7 @@ func (m *BotsReorderUsernamesRequest) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("bots.reorderUsernames", "bot", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("bots.reorderUsernames", "order", err)
 		}
@@ -1682,7 +1688,7 @@ func (m *BotsDeletePreviewMediaRequest) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("bots.deletePreviewMedia", "lang_code", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("bots.deletePreviewMedia", "media", err)
 		}
@@ -1761,7 +1767,7 @@ func (m *BotsReorderPreviewMediasRequest) decodeFields(b *tl.Buffer) (err error)
 		return b.DecodeErr("bots.reorderPreviewMedias", "lang_code", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("bots.reorderPreviewMedias", "order", err)
 		}
@@ -2769,7 +2775,7 @@ func (m *BotsEditAccessSettingsRequest) decodeFields(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<1) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(4)
 			if err != nil {
 				return b.DecodeErr("bots.editAccessSettings", "add_users", err)
 			}

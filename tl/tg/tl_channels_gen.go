@@ -83,7 +83,7 @@ func (m *ChannelsChannelParticipants) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("channels.channelParticipants", "count", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(16)
 		if err != nil {
 			return b.DecodeErr("channels.channelParticipants", "participants", err)
 		}
@@ -95,7 +95,7 @@ func (m *ChannelsChannelParticipants) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("channels.channelParticipants", "chats", err)
 		}
@@ -107,7 +107,7 @@ func (m *ChannelsChannelParticipants) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("channels.channelParticipants", "users", err)
 		}
@@ -238,7 +238,7 @@ func (m *ChannelsChannelParticipant) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("channels.channelParticipant", "participant", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("channels.channelParticipant", "chats", err)
 		}
@@ -250,7 +250,7 @@ func (m *ChannelsChannelParticipant) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("channels.channelParticipant", "users", err)
 		}
@@ -331,12 +331,15 @@ func (m *ChannelsAdminLogResults) DecodeBare(b *tl.Buffer) error {
 // decodeFields reads the fields into a value whose optional fields are zero.
 func (m *ChannelsAdminLogResults) decodeFields(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(28)
 		if err != nil {
 			return b.DecodeErr("channels.adminLogResults", "events", err)
 		}
-		m.Events = tl.MakeSlice[ChannelAdminLogEvent](b, 0x1325107c, n0)
-		for i0 := range m.Events {
+		m.Events = tl.MakeSliceUpTo[ChannelAdminLogEvent](b, 0x1325107c, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(m.Events) {
+				m.Events = tl.GrowSlice(m.Events, n0)
+			}
 			if err = b.ConsumeID(ChannelAdminLogEventTypeID); err != nil {
 				return b.DecodeErr("channels.adminLogResults", "events", err)
 			}
@@ -346,7 +349,7 @@ func (m *ChannelsAdminLogResults) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("channels.adminLogResults", "chats", err)
 		}
@@ -358,7 +361,7 @@ func (m *ChannelsAdminLogResults) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("channels.adminLogResults", "users", err)
 		}
@@ -439,12 +442,15 @@ func (m *ChannelsSendAsPeers) DecodeBare(b *tl.Buffer) error {
 // decodeFields reads the fields into a value whose optional fields are zero.
 func (m *ChannelsSendAsPeers) decodeFields(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(20)
 		if err != nil {
 			return b.DecodeErr("channels.sendAsPeers", "peers", err)
 		}
-		m.Peers = tl.MakeSlice[SendAsPeer](b, 0x22bf41dc, n0)
-		for i0 := range m.Peers {
+		m.Peers = tl.MakeSliceUpTo[SendAsPeer](b, 0x22bf41dc, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(m.Peers) {
+				m.Peers = tl.GrowSlice(m.Peers, n0)
+			}
 			if err = b.ConsumeID(SendAsPeerTypeID); err != nil {
 				return b.DecodeErr("channels.sendAsPeers", "peers", err)
 			}
@@ -454,7 +460,7 @@ func (m *ChannelsSendAsPeers) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("channels.sendAsPeers", "chats", err)
 		}
@@ -466,7 +472,7 @@ func (m *ChannelsSendAsPeers) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("channels.sendAsPeers", "users", err)
 		}
@@ -539,12 +545,15 @@ func (m *ChannelsSponsoredMessageReportResultChooseOption) decodeFields(b *tl.Bu
 		return b.DecodeErr("channels.sponsoredMessageReportResultChooseOption", "title", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("channels.sponsoredMessageReportResultChooseOption", "options", err)
 		}
-		m.Options = tl.MakeSlice[SponsoredMessageReportOption](b, 0x2370d293, n0)
-		for i0 := range m.Options {
+		m.Options = tl.MakeSliceUpTo[SponsoredMessageReportOption](b, 0x2370d293, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(m.Options) {
+				m.Options = tl.GrowSlice(m.Options, n0)
+			}
 			if err = b.ConsumeID(SponsoredMessageReportOptionTypeID); err != nil {
 				return b.DecodeErr("channels.sponsoredMessageReportResultChooseOption", "options", err)
 			}
@@ -762,7 +771,7 @@ func (m *ChannelsDeleteMessagesRequest) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("channels.deleteMessages", "channel", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("channels.deleteMessages", "id", err)
 		}
@@ -841,7 +850,7 @@ func (m *ChannelsReportSpamRequest) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("channels.reportSpam", "participant", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("channels.reportSpam", "id", err)
 		}
@@ -915,7 +924,7 @@ func (m *ChannelsGetMessagesRequest) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("channels.getMessages", "channel", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("channels.getMessages", "id", err)
 		}
@@ -1118,7 +1127,7 @@ func (m *ChannelsGetChannelsRequest) DecodeBare(b *tl.Buffer) error {
 // decodeFields reads the fields into a value whose optional fields are zero.
 func (m *ChannelsGetChannelsRequest) decodeFields(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("channels.getChannels", "id", err)
 		}
@@ -1795,7 +1804,7 @@ func (m *ChannelsInviteToChannelRequest) decodeFields(b *tl.Buffer) (err error) 
 		return b.DecodeErr("channels.inviteToChannel", "channel", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("channels.inviteToChannel", "users", err)
 		}
@@ -2257,7 +2266,7 @@ func (m *ChannelsGetAdminLogRequest) decodeFields(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<1) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(4)
 			if err != nil {
 				return b.DecodeErr("channels.getAdminLog", "admins", err)
 			}
@@ -2400,7 +2409,7 @@ func (m *ChannelsReadMessageContentsRequest) decodeFields(b *tl.Buffer) (err err
 		return b.DecodeErr("channels.readMessageContents", "channel", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("channels.readMessageContents", "id", err)
 		}
@@ -3253,7 +3262,7 @@ func (m *ChannelsReorderUsernamesRequest) decodeFields(b *tl.Buffer) (err error)
 		return b.DecodeErr("channels.reorderUsernames", "channel", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("channels.reorderUsernames", "order", err)
 		}

@@ -135,12 +135,15 @@ func (m *ChatlistsExportedInvites) DecodeBare(b *tl.Buffer) error {
 // decodeFields reads the fields into a value whose optional fields are zero.
 func (m *ChatlistsExportedInvites) decodeFields(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(24)
 		if err != nil {
 			return b.DecodeErr("chatlists.exportedInvites", "invites", err)
 		}
-		m.Invites = tl.MakeSlice[ExportedChatlistInvite](b, 0x3073043c, n0)
-		for i0 := range m.Invites {
+		m.Invites = tl.MakeSliceUpTo[ExportedChatlistInvite](b, 0x3073043c, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(m.Invites) {
+				m.Invites = tl.GrowSlice(m.Invites, n0)
+			}
 			if err = b.ConsumeID(ExportedChatlistInviteTypeID); err != nil {
 				return b.DecodeErr("chatlists.exportedInvites", "invites", err)
 			}
@@ -150,7 +153,7 @@ func (m *ChatlistsExportedInvites) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("chatlists.exportedInvites", "chats", err)
 		}
@@ -162,7 +165,7 @@ func (m *ChatlistsExportedInvites) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("chatlists.exportedInvites", "users", err)
 		}
@@ -263,7 +266,7 @@ func (m *ChatlistsChatlistInviteAlready) decodeFields(b *tl.Buffer) (err error) 
 		return b.DecodeErr("chatlists.chatlistInviteAlready", "filter_id", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("chatlists.chatlistInviteAlready", "missing_peers", err)
 		}
@@ -275,7 +278,7 @@ func (m *ChatlistsChatlistInviteAlready) decodeFields(b *tl.Buffer) (err error) 
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("chatlists.chatlistInviteAlready", "already_peers", err)
 		}
@@ -287,7 +290,7 @@ func (m *ChatlistsChatlistInviteAlready) decodeFields(b *tl.Buffer) (err error) 
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("chatlists.chatlistInviteAlready", "chats", err)
 		}
@@ -299,7 +302,7 @@ func (m *ChatlistsChatlistInviteAlready) decodeFields(b *tl.Buffer) (err error) 
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("chatlists.chatlistInviteAlready", "users", err)
 		}
@@ -420,7 +423,7 @@ func (m *ChatlistsChatlistInvite) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("chatlists.chatlistInvite", "peers", err)
 		}
@@ -432,7 +435,7 @@ func (m *ChatlistsChatlistInvite) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("chatlists.chatlistInvite", "chats", err)
 		}
@@ -444,7 +447,7 @@ func (m *ChatlistsChatlistInvite) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("chatlists.chatlistInvite", "users", err)
 		}
@@ -528,7 +531,7 @@ func (m *ChatlistsChatlistUpdates) DecodeBare(b *tl.Buffer) error {
 // decodeFields reads the fields into a value whose optional fields are zero.
 func (m *ChatlistsChatlistUpdates) decodeFields(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("chatlists.chatlistUpdates", "missing_peers", err)
 		}
@@ -540,7 +543,7 @@ func (m *ChatlistsChatlistUpdates) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("chatlists.chatlistUpdates", "chats", err)
 		}
@@ -552,7 +555,7 @@ func (m *ChatlistsChatlistUpdates) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("chatlists.chatlistUpdates", "users", err)
 		}
@@ -635,7 +638,7 @@ func (m *ChatlistsExportChatlistInviteRequest) decodeFields(b *tl.Buffer) (err e
 		return b.DecodeErr("chatlists.exportChatlistInvite", "title", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("chatlists.exportChatlistInvite", "peers", err)
 		}
@@ -803,7 +806,7 @@ func (m *ChatlistsEditExportedInviteRequest) decodeFields(b *tl.Buffer) (err err
 	}
 	if f0&(1<<2) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(4)
 			if err != nil {
 				return b.DecodeErr("chatlists.editExportedInvite", "peers", err)
 			}
@@ -978,7 +981,7 @@ func (m *ChatlistsJoinChatlistInviteRequest) decodeFields(b *tl.Buffer) (err err
 		return b.DecodeErr("chatlists.joinChatlistInvite", "slug", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("chatlists.joinChatlistInvite", "peers", err)
 		}
@@ -1108,7 +1111,7 @@ func (m *ChatlistsJoinChatlistUpdatesRequest) decodeFields(b *tl.Buffer) (err er
 		return b.DecodeErr("chatlists.joinChatlistUpdates", "chatlist", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("chatlists.joinChatlistUpdates", "peers", err)
 		}
@@ -1292,7 +1295,7 @@ func (m *ChatlistsLeaveChatlistRequest) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("chatlists.leaveChatlist", "chatlist", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("chatlists.leaveChatlist", "peers", err)
 		}

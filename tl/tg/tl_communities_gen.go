@@ -92,12 +92,15 @@ func (m *CommunitiesPeerLinkRequests) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("communities.peerLinkRequests", "total_count", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(32)
 		if err != nil {
 			return b.DecodeErr("communities.peerLinkRequests", "requests", err)
 		}
-		m.Requests = tl.MakeSlice[CommunityPeerRequest](b, 0xaee6570d, n0)
-		for i0 := range m.Requests {
+		m.Requests = tl.MakeSliceUpTo[CommunityPeerRequest](b, 0xaee6570d, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(m.Requests) {
+				m.Requests = tl.GrowSlice(m.Requests, n0)
+			}
 			if err = b.ConsumeID(CommunityPeerRequestTypeID); err != nil {
 				return b.DecodeErr("communities.peerLinkRequests", "requests", err)
 			}
@@ -113,7 +116,7 @@ func (m *CommunitiesPeerLinkRequests) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("communities.peerLinkRequests", "chats", err)
 		}
@@ -125,7 +128,7 @@ func (m *CommunitiesPeerLinkRequests) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("communities.peerLinkRequests", "users", err)
 		}
@@ -213,7 +216,7 @@ func (m *CommunitiesParticipantJoinedChats) DecodeBare(b *tl.Buffer) error {
 // decodeFields reads the fields into a value whose optional fields are zero.
 func (m *CommunitiesParticipantJoinedChats) decodeFields(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(8)
 		if err != nil {
 			return b.DecodeErr("communities.participantJoinedChats", "creator_chat_ids", err)
 		}
@@ -225,7 +228,7 @@ func (m *CommunitiesParticipantJoinedChats) decodeFields(b *tl.Buffer) (err erro
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(8)
 		if err != nil {
 			return b.DecodeErr("communities.participantJoinedChats", "joined_chat_ids", err)
 		}
@@ -237,7 +240,7 @@ func (m *CommunitiesParticipantJoinedChats) decodeFields(b *tl.Buffer) (err erro
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("communities.participantJoinedChats", "chats", err)
 		}
@@ -249,7 +252,7 @@ func (m *CommunitiesParticipantJoinedChats) decodeFields(b *tl.Buffer) (err erro
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("communities.participantJoinedChats", "users", err)
 		}

@@ -110,12 +110,15 @@ func (m *ContactsContacts) DecodeBare(b *tl.Buffer) error {
 // decodeFields reads the fields into a value whose optional fields are zero.
 func (m *ContactsContacts) decodeFields(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(16)
 		if err != nil {
 			return b.DecodeErr("contacts.contacts", "contacts", err)
 		}
-		m.Contacts = tl.MakeSlice[Contact](b, 0xc69e2dc8, n0)
-		for i0 := range m.Contacts {
+		m.Contacts = tl.MakeSliceUpTo[Contact](b, 0xc69e2dc8, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(m.Contacts) {
+				m.Contacts = tl.GrowSlice(m.Contacts, n0)
+			}
 			if err = b.ConsumeID(ContactTypeID); err != nil {
 				return b.DecodeErr("contacts.contacts", "contacts", err)
 			}
@@ -128,7 +131,7 @@ func (m *ContactsContacts) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("contacts.contacts", "saved_count", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("contacts.contacts", "users", err)
 		}
@@ -211,12 +214,15 @@ func (m *ContactsImportedContacts) DecodeBare(b *tl.Buffer) error {
 // decodeFields reads the fields into a value whose optional fields are zero.
 func (m *ContactsImportedContacts) decodeFields(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(20)
 		if err != nil {
 			return b.DecodeErr("contacts.importedContacts", "imported", err)
 		}
-		m.Imported = tl.MakeSlice[ImportedContact](b, 0x95f72b2e, n0)
-		for i0 := range m.Imported {
+		m.Imported = tl.MakeSliceUpTo[ImportedContact](b, 0x95f72b2e, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(m.Imported) {
+				m.Imported = tl.GrowSlice(m.Imported, n0)
+			}
 			if err = b.ConsumeID(ImportedContactTypeID); err != nil {
 				return b.DecodeErr("contacts.importedContacts", "imported", err)
 			}
@@ -226,12 +232,15 @@ func (m *ContactsImportedContacts) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(16)
 		if err != nil {
 			return b.DecodeErr("contacts.importedContacts", "popular_invites", err)
 		}
-		m.PopularInvites = tl.MakeSlice[PopularContact](b, 0xd91c622f, n0)
-		for i0 := range m.PopularInvites {
+		m.PopularInvites = tl.MakeSliceUpTo[PopularContact](b, 0xd91c622f, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(m.PopularInvites) {
+				m.PopularInvites = tl.GrowSlice(m.PopularInvites, n0)
+			}
 			if err = b.ConsumeID(PopularContactTypeID); err != nil {
 				return b.DecodeErr("contacts.importedContacts", "popular_invites", err)
 			}
@@ -241,7 +250,7 @@ func (m *ContactsImportedContacts) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(8)
 		if err != nil {
 			return b.DecodeErr("contacts.importedContacts", "retry_contacts", err)
 		}
@@ -253,7 +262,7 @@ func (m *ContactsImportedContacts) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("contacts.importedContacts", "users", err)
 		}
@@ -336,12 +345,15 @@ func (m *ContactsBlocked) DecodeBare(b *tl.Buffer) error {
 // decodeFields reads the fields into a value whose optional fields are zero.
 func (m *ContactsBlocked) decodeFields(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(20)
 		if err != nil {
 			return b.DecodeErr("contacts.blocked", "blocked", err)
 		}
-		m.Blocked = tl.MakeSlice[PeerBlocked](b, 0x7c96d8c6, n0)
-		for i0 := range m.Blocked {
+		m.Blocked = tl.MakeSliceUpTo[PeerBlocked](b, 0x7c96d8c6, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(m.Blocked) {
+				m.Blocked = tl.GrowSlice(m.Blocked, n0)
+			}
 			if err = b.ConsumeID(PeerBlockedTypeID); err != nil {
 				return b.DecodeErr("contacts.blocked", "blocked", err)
 			}
@@ -351,7 +363,7 @@ func (m *ContactsBlocked) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("contacts.blocked", "chats", err)
 		}
@@ -363,7 +375,7 @@ func (m *ContactsBlocked) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("contacts.blocked", "users", err)
 		}
@@ -451,12 +463,15 @@ func (m *ContactsBlockedSlice) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("contacts.blockedSlice", "count", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(20)
 		if err != nil {
 			return b.DecodeErr("contacts.blockedSlice", "blocked", err)
 		}
-		m.Blocked = tl.MakeSlice[PeerBlocked](b, 0x7c96d8c6, n0)
-		for i0 := range m.Blocked {
+		m.Blocked = tl.MakeSliceUpTo[PeerBlocked](b, 0x7c96d8c6, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(m.Blocked) {
+				m.Blocked = tl.GrowSlice(m.Blocked, n0)
+			}
 			if err = b.ConsumeID(PeerBlockedTypeID); err != nil {
 				return b.DecodeErr("contacts.blockedSlice", "blocked", err)
 			}
@@ -466,7 +481,7 @@ func (m *ContactsBlockedSlice) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("contacts.blockedSlice", "chats", err)
 		}
@@ -478,7 +493,7 @@ func (m *ContactsBlockedSlice) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("contacts.blockedSlice", "users", err)
 		}
@@ -572,7 +587,7 @@ func (m *ContactsFound) DecodeBare(b *tl.Buffer) error {
 // decodeFields reads the fields into a value whose optional fields are zero.
 func (m *ContactsFound) decodeFields(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("contacts.found", "my_results", err)
 		}
@@ -584,7 +599,7 @@ func (m *ContactsFound) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("contacts.found", "results", err)
 		}
@@ -596,7 +611,7 @@ func (m *ContactsFound) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("contacts.found", "chats", err)
 		}
@@ -608,7 +623,7 @@ func (m *ContactsFound) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("contacts.found", "users", err)
 		}
@@ -692,7 +707,7 @@ func (m *ContactsResolvedPeer) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("contacts.resolvedPeer", "peer", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("contacts.resolvedPeer", "chats", err)
 		}
@@ -704,7 +719,7 @@ func (m *ContactsResolvedPeer) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("contacts.resolvedPeer", "users", err)
 		}
@@ -830,12 +845,15 @@ func (m *ContactsTopPeers) DecodeBare(b *tl.Buffer) error {
 // decodeFields reads the fields into a value whose optional fields are zero.
 func (m *ContactsTopPeers) decodeFields(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(20)
 		if err != nil {
 			return b.DecodeErr("contacts.topPeers", "categories", err)
 		}
-		m.Categories = tl.MakeSlice[TopPeerCategoryPeers](b, 0x5704d0d5, n0)
-		for i0 := range m.Categories {
+		m.Categories = tl.MakeSliceUpTo[TopPeerCategoryPeers](b, 0x5704d0d5, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(m.Categories) {
+				m.Categories = tl.GrowSlice(m.Categories, n0)
+			}
 			if err = b.ConsumeID(TopPeerCategoryPeersTypeID); err != nil {
 				return b.DecodeErr("contacts.topPeers", "categories", err)
 			}
@@ -845,7 +863,7 @@ func (m *ContactsTopPeers) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("contacts.topPeers", "chats", err)
 		}
@@ -857,7 +875,7 @@ func (m *ContactsTopPeers) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("contacts.topPeers", "users", err)
 		}
@@ -971,12 +989,15 @@ func (m *ContactsContactBirthdays) DecodeBare(b *tl.Buffer) error {
 // decodeFields reads the fields into a value whose optional fields are zero.
 func (m *ContactsContactBirthdays) decodeFields(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(28)
 		if err != nil {
 			return b.DecodeErr("contacts.contactBirthdays", "contacts", err)
 		}
-		m.Contacts = tl.MakeSlice[ContactBirthday](b, 0xf86fb8f2, n0)
-		for i0 := range m.Contacts {
+		m.Contacts = tl.MakeSliceUpTo[ContactBirthday](b, 0xf86fb8f2, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(m.Contacts) {
+				m.Contacts = tl.GrowSlice(m.Contacts, n0)
+			}
 			if err = b.ConsumeID(ContactBirthdayTypeID); err != nil {
 				return b.DecodeErr("contacts.contactBirthdays", "contacts", err)
 			}
@@ -986,7 +1007,7 @@ func (m *ContactsContactBirthdays) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("contacts.contactBirthdays", "users", err)
 		}
@@ -1112,12 +1133,15 @@ func (m *ContactsSponsoredPeers) DecodeBare(b *tl.Buffer) error {
 // decodeFields reads the fields into a value whose optional fields are zero.
 func (m *ContactsSponsoredPeers) decodeFields(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(24)
 		if err != nil {
 			return b.DecodeErr("contacts.sponsoredPeers", "peers", err)
 		}
-		m.Peers = tl.MakeSlice[SponsoredPeer](b, 0x274e3c61, n0)
-		for i0 := range m.Peers {
+		m.Peers = tl.MakeSliceUpTo[SponsoredPeer](b, 0x274e3c61, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(m.Peers) {
+				m.Peers = tl.GrowSlice(m.Peers, n0)
+			}
 			if err = b.ConsumeID(SponsoredPeerTypeID); err != nil {
 				return b.DecodeErr("contacts.sponsoredPeers", "peers", err)
 			}
@@ -1127,7 +1151,7 @@ func (m *ContactsSponsoredPeers) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("contacts.sponsoredPeers", "chats", err)
 		}
@@ -1139,7 +1163,7 @@ func (m *ContactsSponsoredPeers) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("contacts.sponsoredPeers", "users", err)
 		}
@@ -1335,12 +1359,15 @@ func (m *ContactsImportContactsRequest) DecodeBare(b *tl.Buffer) error {
 // decodeFields reads the fields into a value whose optional fields are zero.
 func (m *ContactsImportContactsRequest) decodeFields(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(28)
 		if err != nil {
 			return b.DecodeErr("contacts.importContacts", "contacts", err)
 		}
-		m.Contacts = tl.MakeSlice[InputPhoneContact](b, 0x9a476bde, n0)
-		for i0 := range m.Contacts {
+		m.Contacts = tl.MakeSliceUpTo[InputPhoneContact](b, 0x9a476bde, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(m.Contacts) {
+				m.Contacts = tl.GrowSlice(m.Contacts, n0)
+			}
 			if err = b.ConsumeID(InputPhoneContactTypeID); err != nil {
 				return b.DecodeErr("contacts.importContacts", "contacts", err)
 			}
@@ -1402,7 +1429,7 @@ func (m *ContactsDeleteContactsRequest) DecodeBare(b *tl.Buffer) error {
 // decodeFields reads the fields into a value whose optional fields are zero.
 func (m *ContactsDeleteContactsRequest) decodeFields(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("contacts.deleteContacts", "id", err)
 		}
@@ -1461,7 +1488,7 @@ func (m *ContactsDeleteByPhonesRequest) DecodeBare(b *tl.Buffer) error {
 // decodeFields reads the fields into a value whose optional fields are zero.
 func (m *ContactsDeleteByPhonesRequest) decodeFields(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("contacts.deleteByPhones", "phones", err)
 		}
@@ -2593,7 +2620,7 @@ func (m *ContactsEditCloseFriendsRequest) DecodeBare(b *tl.Buffer) error {
 // decodeFields reads the fields into a value whose optional fields are zero.
 func (m *ContactsEditCloseFriendsRequest) decodeFields(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(8)
 		if err != nil {
 			return b.DecodeErr("contacts.editCloseFriends", "id", err)
 		}
@@ -2671,7 +2698,7 @@ func (m *ContactsSetBlockedRequest) decodeFields(b *tl.Buffer) (err error) {
 	}
 	m.MyStoriesFrom = f0&(1<<0) != 0
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("contacts.setBlocked", "id", err)
 		}

@@ -145,7 +145,7 @@ func (m *EphemeralSendMessageRequest) decodeFields(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<1) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(12)
 			if err != nil {
 				return b.DecodeErr("ephemeral.sendMessage", "entities", err)
 			}

@@ -53,12 +53,15 @@ func (m *FoldersEditPeerFoldersRequest) DecodeBare(b *tl.Buffer) error {
 // decodeFields reads the fields into a value whose optional fields are zero.
 func (m *FoldersEditPeerFoldersRequest) decodeFields(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("folders.editPeerFolders", "folder_peers", err)
 		}
-		m.FolderPeers = tl.MakeSlice[InputFolderPeer](b, 0x5430cef4, n0)
-		for i0 := range m.FolderPeers {
+		m.FolderPeers = tl.MakeSliceUpTo[InputFolderPeer](b, 0x5430cef4, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(m.FolderPeers) {
+				m.FolderPeers = tl.GrowSlice(m.FolderPeers, n0)
+			}
 			if err = b.ConsumeID(InputFolderPeerTypeID); err != nil {
 				return b.DecodeErr("folders.editPeerFolders", "folder_peers", err)
 			}

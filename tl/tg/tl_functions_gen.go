@@ -115,7 +115,7 @@ func (m *InvokeAfterMsgsRequest) DecodeBare(b *tl.Buffer) error {
 // decodeFields reads the fields into a value whose optional fields are zero.
 func (m *InvokeAfterMsgsRequest) decodeFields(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(8)
 		if err != nil {
 			return b.DecodeErr("invokeAfterMsgs", "msg_ids", err)
 		}

@@ -110,7 +110,7 @@ func (m *HelpAppUpdate) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("help.appUpdate", "text", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("help.appUpdate", "entities", err)
 		}
@@ -371,7 +371,7 @@ func (m *HelpTermsOfService) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("help.termsOfService", "text", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("help.termsOfService", "entities", err)
 		}
@@ -461,7 +461,7 @@ func (m *HelpRecentMeURLs) DecodeBare(b *tl.Buffer) error {
 // decodeFields reads the fields into a value whose optional fields are zero.
 func (m *HelpRecentMeURLs) decodeFields(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(8)
 		if err != nil {
 			return b.DecodeErr("help.recentMeUrls", "urls", err)
 		}
@@ -473,7 +473,7 @@ func (m *HelpRecentMeURLs) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("help.recentMeUrls", "chats", err)
 		}
@@ -485,7 +485,7 @@ func (m *HelpRecentMeURLs) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("help.recentMeUrls", "users", err)
 		}
@@ -725,7 +725,7 @@ func (m *HelpDeepLinkInfo) decodeFields(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<1) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(12)
 			if err != nil {
 				return b.DecodeErr("help.deepLinkInfo", "entities", err)
 			}
@@ -993,7 +993,7 @@ func (m *HelpUserInfo) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("help.userInfo", "message", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("help.userInfo", "entities", err)
 		}
@@ -1200,7 +1200,7 @@ func (m *HelpPromoData) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("help.promoData", "pending_suggestions", err)
 		}
@@ -1212,7 +1212,7 @@ func (m *HelpPromoData) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("help.promoData", "dismissed_suggestions", err)
 		}
@@ -1237,7 +1237,7 @@ func (m *HelpPromoData) decodeFields(b *tl.Buffer) (err error) {
 		b.Leave()
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("help.promoData", "chats", err)
 		}
@@ -1249,7 +1249,7 @@ func (m *HelpPromoData) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("help.promoData", "users", err)
 		}
@@ -1336,7 +1336,7 @@ func (m *HelpCountryCode) decodeFields(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<0) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(4)
 			if err != nil {
 				return b.DecodeErr("help.countryCode", "prefixes", err)
 			}
@@ -1350,7 +1350,7 @@ func (m *HelpCountryCode) decodeFields(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<1) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(4)
 			if err != nil {
 				return b.DecodeErr("help.countryCode", "patterns", err)
 			}
@@ -1447,12 +1447,15 @@ func (m *HelpCountry) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("help.country", "country_codes", err)
 		}
-		m.CountryCodes = tl.MakeSlice[HelpCountryCode](b, 0x0611a90a, n0)
-		for i0 := range m.CountryCodes {
+		m.CountryCodes = tl.MakeSliceUpTo[HelpCountryCode](b, 0x0611a90a, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(m.CountryCodes) {
+				m.CountryCodes = tl.GrowSlice(m.CountryCodes, n0)
+			}
 			if err = b.ConsumeID(HelpCountryCodeTypeID); err != nil {
 				return b.DecodeErr("help.country", "country_codes", err)
 			}
@@ -1558,12 +1561,15 @@ func (m *HelpCountriesList) DecodeBare(b *tl.Buffer) error {
 // decodeFields reads the fields into a value whose optional fields are zero.
 func (m *HelpCountriesList) decodeFields(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(24)
 		if err != nil {
 			return b.DecodeErr("help.countriesList", "countries", err)
 		}
-		m.Countries = tl.MakeSlice[HelpCountry](b, 0x0f036e88, n0)
-		for i0 := range m.Countries {
+		m.Countries = tl.MakeSliceUpTo[HelpCountry](b, 0x0f036e88, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(m.Countries) {
+				m.Countries = tl.GrowSlice(m.Countries, n0)
+			}
 			if err = b.ConsumeID(HelpCountryTypeID); err != nil {
 				return b.DecodeErr("help.countriesList", "countries", err)
 			}
@@ -1665,7 +1671,7 @@ func (m *HelpPremiumPromo) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("help.premiumPromo", "status_text", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("help.premiumPromo", "status_entities", err)
 		}
@@ -1677,7 +1683,7 @@ func (m *HelpPremiumPromo) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("help.premiumPromo", "video_sections", err)
 		}
@@ -1689,7 +1695,7 @@ func (m *HelpPremiumPromo) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("help.premiumPromo", "videos", err)
 		}
@@ -1701,12 +1707,15 @@ func (m *HelpPremiumPromo) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(28)
 		if err != nil {
 			return b.DecodeErr("help.premiumPromo", "period_options", err)
 		}
-		m.PeriodOptions = tl.MakeSlice[PremiumSubscriptionOption](b, 0xa67141a4, n0)
-		for i0 := range m.PeriodOptions {
+		m.PeriodOptions = tl.MakeSliceUpTo[PremiumSubscriptionOption](b, 0xa67141a4, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(m.PeriodOptions) {
+				m.PeriodOptions = tl.GrowSlice(m.PeriodOptions, n0)
+			}
 			if err = b.ConsumeID(PremiumSubscriptionOptionTypeID); err != nil {
 				return b.DecodeErr("help.premiumPromo", "period_options", err)
 			}
@@ -1716,7 +1725,7 @@ func (m *HelpPremiumPromo) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("help.premiumPromo", "users", err)
 		}
@@ -1879,7 +1888,7 @@ func (m *HelpPeerColorSet) DecodeBare(b *tl.Buffer) error {
 // decodeFields reads the fields into a value whose optional fields are zero.
 func (m *HelpPeerColorSet) decodeFields(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("help.peerColorSet", "colors", err)
 		}
@@ -1950,7 +1959,7 @@ func (m *HelpPeerColorProfileSet) DecodeBare(b *tl.Buffer) error {
 // decodeFields reads the fields into a value whose optional fields are zero.
 func (m *HelpPeerColorProfileSet) decodeFields(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("help.peerColorProfileSet", "palette_colors", err)
 		}
@@ -1962,7 +1971,7 @@ func (m *HelpPeerColorProfileSet) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("help.peerColorProfileSet", "bg_colors", err)
 		}
@@ -1974,7 +1983,7 @@ func (m *HelpPeerColorProfileSet) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("help.peerColorProfileSet", "story_colors", err)
 		}
@@ -2198,12 +2207,15 @@ func (m *HelpPeerColors) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("help.peerColors", "hash", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("help.peerColors", "colors", err)
 		}
-		m.Colors = tl.MakeSlice[HelpPeerColorOption](b, 0xab0e3e02, n0)
-		for i0 := range m.Colors {
+		m.Colors = tl.MakeSliceUpTo[HelpPeerColorOption](b, 0xab0e3e02, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(m.Colors) {
+				m.Colors = tl.GrowSlice(m.Colors, n0)
+			}
 			if err = b.ConsumeID(HelpPeerColorOptionTypeID); err != nil {
 				return b.DecodeErr("help.peerColors", "colors", err)
 			}
@@ -2309,12 +2321,15 @@ func (m *HelpTimezonesList) DecodeBare(b *tl.Buffer) error {
 // decodeFields reads the fields into a value whose optional fields are zero.
 func (m *HelpTimezonesList) decodeFields(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(16)
 		if err != nil {
 			return b.DecodeErr("help.timezonesList", "timezones", err)
 		}
-		m.Timezones = tl.MakeSlice[Timezone](b, 0x8a36bc40, n0)
-		for i0 := range m.Timezones {
+		m.Timezones = tl.MakeSliceUpTo[Timezone](b, 0x8a36bc40, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(m.Timezones) {
+				m.Timezones = tl.GrowSlice(m.Timezones, n0)
+			}
 			if err = b.ConsumeID(TimezoneTypeID); err != nil {
 				return b.DecodeErr("help.timezonesList", "timezones", err)
 			}
@@ -2916,12 +2931,15 @@ func (m *HelpSaveAppLogRequest) DecodeBare(b *tl.Buffer) error {
 // decodeFields reads the fields into a value whose optional fields are zero.
 func (m *HelpSaveAppLogRequest) decodeFields(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(28)
 		if err != nil {
 			return b.DecodeErr("help.saveAppLog", "events", err)
 		}
-		m.Events = tl.MakeSlice[InputAppEvent](b, 0x91099d69, n0)
-		for i0 := range m.Events {
+		m.Events = tl.MakeSliceUpTo[InputAppEvent](b, 0x91099d69, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(m.Events) {
+				m.Events = tl.GrowSlice(m.Events, n0)
+			}
 			if err = b.ConsumeID(InputAppEventTypeID); err != nil {
 				return b.DecodeErr("help.saveAppLog", "events", err)
 			}
@@ -3138,7 +3156,7 @@ func (m *HelpEditUserInfoRequest) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("help.editUserInfo", "message", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("help.editUserInfo", "entities", err)
 		}

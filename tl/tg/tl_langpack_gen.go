@@ -113,7 +113,7 @@ func (m *LangpackGetStringsRequest) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("langpack.getStrings", "lang_code", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("langpack.getStrings", "keys", err)
 		}

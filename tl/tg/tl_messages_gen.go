@@ -88,7 +88,7 @@ func (m *MessagesDialogs) DecodeBare(b *tl.Buffer) error {
 // decodeFields reads the fields into a value whose optional fields are zero.
 func (m *MessagesDialogs) decodeFields(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(24)
 		if err != nil {
 			return b.DecodeErr("messages.dialogs", "dialogs", err)
 		}
@@ -100,7 +100,7 @@ func (m *MessagesDialogs) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("messages.dialogs", "messages", err)
 		}
@@ -112,7 +112,7 @@ func (m *MessagesDialogs) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("messages.dialogs", "chats", err)
 		}
@@ -124,7 +124,7 @@ func (m *MessagesDialogs) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("messages.dialogs", "users", err)
 		}
@@ -225,7 +225,7 @@ func (m *MessagesDialogsSlice) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("messages.dialogsSlice", "count", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(24)
 		if err != nil {
 			return b.DecodeErr("messages.dialogsSlice", "dialogs", err)
 		}
@@ -237,7 +237,7 @@ func (m *MessagesDialogsSlice) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("messages.dialogsSlice", "messages", err)
 		}
@@ -249,7 +249,7 @@ func (m *MessagesDialogsSlice) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("messages.dialogsSlice", "chats", err)
 		}
@@ -261,7 +261,7 @@ func (m *MessagesDialogsSlice) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("messages.dialogsSlice", "users", err)
 		}
@@ -406,7 +406,7 @@ func (m *MessagesMessages) DecodeBare(b *tl.Buffer) error {
 // decodeFields reads the fields into a value whose optional fields are zero.
 func (m *MessagesMessages) decodeFields(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("messages.messages", "messages", err)
 		}
@@ -418,7 +418,7 @@ func (m *MessagesMessages) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(8)
 		if err != nil {
 			return b.DecodeErr("messages.messages", "topics", err)
 		}
@@ -430,7 +430,7 @@ func (m *MessagesMessages) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("messages.messages", "chats", err)
 		}
@@ -442,7 +442,7 @@ func (m *MessagesMessages) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("messages.messages", "users", err)
 		}
@@ -603,7 +603,7 @@ func (m *MessagesMessagesSlice) decodeFields(b *tl.Buffer) (err error) {
 		b.Leave()
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("messages.messagesSlice", "messages", err)
 		}
@@ -615,7 +615,7 @@ func (m *MessagesMessagesSlice) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(8)
 		if err != nil {
 			return b.DecodeErr("messages.messagesSlice", "topics", err)
 		}
@@ -627,7 +627,7 @@ func (m *MessagesMessagesSlice) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("messages.messagesSlice", "chats", err)
 		}
@@ -639,7 +639,7 @@ func (m *MessagesMessagesSlice) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("messages.messagesSlice", "users", err)
 		}
@@ -770,7 +770,7 @@ func (m *MessagesChannelMessages) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("messages.channelMessages", "messages", err)
 		}
@@ -782,7 +782,7 @@ func (m *MessagesChannelMessages) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(8)
 		if err != nil {
 			return b.DecodeErr("messages.channelMessages", "topics", err)
 		}
@@ -794,7 +794,7 @@ func (m *MessagesChannelMessages) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("messages.channelMessages", "chats", err)
 		}
@@ -806,7 +806,7 @@ func (m *MessagesChannelMessages) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("messages.channelMessages", "users", err)
 		}
@@ -921,7 +921,7 @@ func (m *MessagesChats) DecodeBare(b *tl.Buffer) error {
 // decodeFields reads the fields into a value whose optional fields are zero.
 func (m *MessagesChats) decodeFields(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("messages.chats", "chats", err)
 		}
@@ -992,7 +992,7 @@ func (m *MessagesChatsSlice) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("messages.chatsSlice", "count", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("messages.chatsSlice", "chats", err)
 		}
@@ -1076,7 +1076,7 @@ func (m *MessagesChatFull) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("messages.chatFull", "full_chat", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("messages.chatFull", "chats", err)
 		}
@@ -1088,7 +1088,7 @@ func (m *MessagesChatFull) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("messages.chatFull", "users", err)
 		}
@@ -1480,7 +1480,7 @@ func (m *MessagesStickers) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("messages.stickers", "hash", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("messages.stickers", "stickers", err)
 		}
@@ -1591,12 +1591,15 @@ func (m *MessagesAllStickers) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("messages.allStickers", "hash", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(40)
 		if err != nil {
 			return b.DecodeErr("messages.allStickers", "sets", err)
 		}
-		m.Sets = tl.MakeSlice[StickerSet](b, 0xdc4f3fa9, n0)
-		for i0 := range m.Sets {
+		m.Sets = tl.MakeSliceUpTo[StickerSet](b, 0xdc4f3fa9, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(m.Sets) {
+				m.Sets = tl.GrowSlice(m.Sets, n0)
+			}
 			if err = b.ConsumeID(StickerSetTypeID); err != nil {
 				return b.DecodeErr("messages.allStickers", "sets", err)
 			}
@@ -1736,12 +1739,15 @@ func (m *MessagesStickerSet) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("messages.stickerSet", "set", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(16)
 		if err != nil {
 			return b.DecodeErr("messages.stickerSet", "packs", err)
 		}
-		m.Packs = tl.MakeSlice[StickerPack](b, 0xb78b808a, n0)
-		for i0 := range m.Packs {
+		m.Packs = tl.MakeSliceUpTo[StickerPack](b, 0xb78b808a, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(m.Packs) {
+				m.Packs = tl.GrowSlice(m.Packs, n0)
+			}
 			if err = b.ConsumeID(StickerPackTypeID); err != nil {
 				return b.DecodeErr("messages.stickerSet", "packs", err)
 			}
@@ -1751,12 +1757,15 @@ func (m *MessagesStickerSet) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(20)
 		if err != nil {
 			return b.DecodeErr("messages.stickerSet", "keywords", err)
 		}
-		m.Keywords = tl.MakeSlice[StickerKeyword](b, 0x88805a1e, n0)
-		for i0 := range m.Keywords {
+		m.Keywords = tl.MakeSliceUpTo[StickerKeyword](b, 0x88805a1e, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(m.Keywords) {
+				m.Keywords = tl.GrowSlice(m.Keywords, n0)
+			}
 			if err = b.ConsumeID(StickerKeywordTypeID); err != nil {
 				return b.DecodeErr("messages.stickerSet", "keywords", err)
 			}
@@ -1766,7 +1775,7 @@ func (m *MessagesStickerSet) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("messages.stickerSet", "documents", err)
 		}
@@ -1923,7 +1932,7 @@ func (m *MessagesSavedGifs) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("messages.savedGifs", "hash", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("messages.savedGifs", "gifs", err)
 		}
@@ -2073,7 +2082,7 @@ func (m *MessagesBotResults) decodeFields(b *tl.Buffer) (err error) {
 		b.Leave()
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(28)
 		if err != nil {
 			return b.DecodeErr("messages.botResults", "results", err)
 		}
@@ -2088,7 +2097,7 @@ func (m *MessagesBotResults) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("messages.botResults", "cache_time", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("messages.botResults", "users", err)
 		}
@@ -2335,7 +2344,7 @@ func (m *MessagesPeerDialogs) DecodeBare(b *tl.Buffer) error {
 // decodeFields reads the fields into a value whose optional fields are zero.
 func (m *MessagesPeerDialogs) decodeFields(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(24)
 		if err != nil {
 			return b.DecodeErr("messages.peerDialogs", "dialogs", err)
 		}
@@ -2347,7 +2356,7 @@ func (m *MessagesPeerDialogs) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("messages.peerDialogs", "messages", err)
 		}
@@ -2359,7 +2368,7 @@ func (m *MessagesPeerDialogs) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("messages.peerDialogs", "chats", err)
 		}
@@ -2371,7 +2380,7 @@ func (m *MessagesPeerDialogs) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("messages.peerDialogs", "users", err)
 		}
@@ -2523,7 +2532,7 @@ func (m *MessagesFeaturedStickers) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("messages.featuredStickers", "count", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(44)
 		if err != nil {
 			return b.DecodeErr("messages.featuredStickers", "sets", err)
 		}
@@ -2535,7 +2544,7 @@ func (m *MessagesFeaturedStickers) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(8)
 		if err != nil {
 			return b.DecodeErr("messages.featuredStickers", "unread", err)
 		}
@@ -2665,12 +2674,15 @@ func (m *MessagesRecentStickers) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("messages.recentStickers", "hash", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(16)
 		if err != nil {
 			return b.DecodeErr("messages.recentStickers", "packs", err)
 		}
-		m.Packs = tl.MakeSlice[StickerPack](b, 0xb78b808a, n0)
-		for i0 := range m.Packs {
+		m.Packs = tl.MakeSliceUpTo[StickerPack](b, 0xb78b808a, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(m.Packs) {
+				m.Packs = tl.GrowSlice(m.Packs, n0)
+			}
 			if err = b.ConsumeID(StickerPackTypeID); err != nil {
 				return b.DecodeErr("messages.recentStickers", "packs", err)
 			}
@@ -2680,7 +2692,7 @@ func (m *MessagesRecentStickers) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("messages.recentStickers", "stickers", err)
 		}
@@ -2692,7 +2704,7 @@ func (m *MessagesRecentStickers) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("messages.recentStickers", "dates", err)
 		}
@@ -2761,7 +2773,7 @@ func (m *MessagesArchivedStickers) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("messages.archivedStickers", "count", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(44)
 		if err != nil {
 			return b.DecodeErr("messages.archivedStickers", "sets", err)
 		}
@@ -2878,7 +2890,7 @@ func (m *MessagesStickerSetInstallResultArchive) DecodeBare(b *tl.Buffer) error 
 // decodeFields reads the fields into a value whose optional fields are zero.
 func (m *MessagesStickerSetInstallResultArchive) decodeFields(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(44)
 		if err != nil {
 			return b.DecodeErr("messages.stickerSetInstallResultArchive", "sets", err)
 		}
@@ -2949,12 +2961,15 @@ func (m *MessagesHighScores) DecodeBare(b *tl.Buffer) error {
 // decodeFields reads the fields into a value whose optional fields are zero.
 func (m *MessagesHighScores) decodeFields(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(20)
 		if err != nil {
 			return b.DecodeErr("messages.highScores", "scores", err)
 		}
-		m.Scores = tl.MakeSlice[HighScore](b, 0x49d0ecef, n0)
-		for i0 := range m.Scores {
+		m.Scores = tl.MakeSliceUpTo[HighScore](b, 0x49d0ecef, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(m.Scores) {
+				m.Scores = tl.GrowSlice(m.Scores, n0)
+			}
 			if err = b.ConsumeID(HighScoreTypeID); err != nil {
 				return b.DecodeErr("messages.highScores", "scores", err)
 			}
@@ -2964,7 +2979,7 @@ func (m *MessagesHighScores) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("messages.highScores", "users", err)
 		}
@@ -3089,12 +3104,15 @@ func (m *MessagesFavedStickers) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("messages.favedStickers", "hash", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(16)
 		if err != nil {
 			return b.DecodeErr("messages.favedStickers", "packs", err)
 		}
-		m.Packs = tl.MakeSlice[StickerPack](b, 0xb78b808a, n0)
-		for i0 := range m.Packs {
+		m.Packs = tl.MakeSliceUpTo[StickerPack](b, 0xb78b808a, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(m.Packs) {
+				m.Packs = tl.GrowSlice(m.Packs, n0)
+			}
 			if err = b.ConsumeID(StickerPackTypeID); err != nil {
 				return b.DecodeErr("messages.favedStickers", "packs", err)
 			}
@@ -3104,7 +3122,7 @@ func (m *MessagesFavedStickers) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("messages.favedStickers", "stickers", err)
 		}
@@ -3222,7 +3240,7 @@ func (m *MessagesFoundStickerSets) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("messages.foundStickerSets", "hash", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(44)
 		if err != nil {
 			return b.DecodeErr("messages.foundStickerSets", "sets", err)
 		}
@@ -3370,7 +3388,7 @@ func (m *MessagesInactiveChats) DecodeBare(b *tl.Buffer) error {
 // decodeFields reads the fields into a value whose optional fields are zero.
 func (m *MessagesInactiveChats) decodeFields(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("messages.inactiveChats", "dates", err)
 		}
@@ -3382,7 +3400,7 @@ func (m *MessagesInactiveChats) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("messages.inactiveChats", "chats", err)
 		}
@@ -3394,7 +3412,7 @@ func (m *MessagesInactiveChats) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("messages.inactiveChats", "users", err)
 		}
@@ -3497,7 +3515,7 @@ func (m *MessagesVotesList) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("messages.votesList", "count", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(20)
 		if err != nil {
 			return b.DecodeErr("messages.votesList", "votes", err)
 		}
@@ -3509,7 +3527,7 @@ func (m *MessagesVotesList) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("messages.votesList", "chats", err)
 		}
@@ -3521,7 +3539,7 @@ func (m *MessagesVotesList) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("messages.votesList", "users", err)
 		}
@@ -3608,12 +3626,15 @@ func (m *MessagesMessageViews) DecodeBare(b *tl.Buffer) error {
 // decodeFields reads the fields into a value whose optional fields are zero.
 func (m *MessagesMessageViews) decodeFields(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(8)
 		if err != nil {
 			return b.DecodeErr("messages.messageViews", "views", err)
 		}
-		m.Views = tl.MakeSlice[MessageViews](b, 0xb04b9b6e, n0)
-		for i0 := range m.Views {
+		m.Views = tl.MakeSliceUpTo[MessageViews](b, 0xb04b9b6e, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(m.Views) {
+				m.Views = tl.GrowSlice(m.Views, n0)
+			}
 			if err = b.ConsumeID(MessageViewsTypeID); err != nil {
 				return b.DecodeErr("messages.messageViews", "views", err)
 			}
@@ -3623,7 +3644,7 @@ func (m *MessagesMessageViews) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("messages.messageViews", "chats", err)
 		}
@@ -3635,7 +3656,7 @@ func (m *MessagesMessageViews) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("messages.messageViews", "users", err)
 		}
@@ -3749,7 +3770,7 @@ func (m *MessagesDiscussionMessage) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("messages.discussionMessage", "flags", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("messages.discussionMessage", "messages", err)
 		}
@@ -3782,7 +3803,7 @@ func (m *MessagesDiscussionMessage) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("messages.discussionMessage", "unread_count", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("messages.discussionMessage", "chats", err)
 		}
@@ -3794,7 +3815,7 @@ func (m *MessagesDiscussionMessage) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("messages.discussionMessage", "users", err)
 		}
@@ -3987,7 +4008,7 @@ func (m *MessagesAffectedFoundMessages) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("messages.affectedFoundMessages", "offset", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("messages.affectedFoundMessages", "messages", err)
 		}
@@ -4066,7 +4087,7 @@ func (m *MessagesExportedChatInvites) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("messages.exportedChatInvites", "count", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("messages.exportedChatInvites", "invites", err)
 		}
@@ -4078,7 +4099,7 @@ func (m *MessagesExportedChatInvites) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("messages.exportedChatInvites", "users", err)
 		}
@@ -4154,7 +4175,7 @@ func (m *MessagesExportedChatInvite) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("messages.exportedChatInvite", "invite", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("messages.exportedChatInvite", "users", err)
 		}
@@ -4244,7 +4265,7 @@ func (m *MessagesExportedChatInviteReplaced) decodeFields(b *tl.Buffer) (err err
 		return b.DecodeErr("messages.exportedChatInviteReplaced", "new_invite", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("messages.exportedChatInviteReplaced", "users", err)
 		}
@@ -4320,12 +4341,15 @@ func (m *MessagesChatInviteImporters) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("messages.chatInviteImporters", "count", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(20)
 		if err != nil {
 			return b.DecodeErr("messages.chatInviteImporters", "importers", err)
 		}
-		m.Importers = tl.MakeSlice[ChatInviteImporter](b, 0xb5f1d7b8, n0)
-		for i0 := range m.Importers {
+		m.Importers = tl.MakeSliceUpTo[ChatInviteImporter](b, 0xb5f1d7b8, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(m.Importers) {
+				m.Importers = tl.GrowSlice(m.Importers, n0)
+			}
 			if err = b.ConsumeID(ChatInviteImporterTypeID); err != nil {
 				return b.DecodeErr("messages.chatInviteImporters", "importers", err)
 			}
@@ -4335,7 +4359,7 @@ func (m *MessagesChatInviteImporters) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("messages.chatInviteImporters", "users", err)
 		}
@@ -4406,12 +4430,15 @@ func (m *MessagesChatAdminsWithInvites) DecodeBare(b *tl.Buffer) error {
 // decodeFields reads the fields into a value whose optional fields are zero.
 func (m *MessagesChatAdminsWithInvites) decodeFields(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(20)
 		if err != nil {
 			return b.DecodeErr("messages.chatAdminsWithInvites", "admins", err)
 		}
-		m.Admins = tl.MakeSlice[ChatAdminWithInvites](b, 0x03c9ea7d, n0)
-		for i0 := range m.Admins {
+		m.Admins = tl.MakeSliceUpTo[ChatAdminWithInvites](b, 0x03c9ea7d, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(m.Admins) {
+				m.Admins = tl.GrowSlice(m.Admins, n0)
+			}
 			if err = b.ConsumeID(ChatAdminWithInvitesTypeID); err != nil {
 				return b.DecodeErr("messages.chatAdminsWithInvites", "admins", err)
 			}
@@ -4421,7 +4448,7 @@ func (m *MessagesChatAdminsWithInvites) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("messages.chatAdminsWithInvites", "users", err)
 		}
@@ -4601,12 +4628,15 @@ func (m *MessagesSponsoredMessages) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(28)
 		if err != nil {
 			return b.DecodeErr("messages.sponsoredMessages", "messages", err)
 		}
-		m.Messages = tl.MakeSlice[SponsoredMessage](b, 0x5ba75ca3, n0)
-		for i0 := range m.Messages {
+		m.Messages = tl.MakeSliceUpTo[SponsoredMessage](b, 0x5ba75ca3, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(m.Messages) {
+				m.Messages = tl.GrowSlice(m.Messages, n0)
+			}
 			if err = b.ConsumeID(SponsoredMessageTypeID); err != nil {
 				return b.DecodeErr("messages.sponsoredMessages", "messages", err)
 			}
@@ -4616,7 +4646,7 @@ func (m *MessagesSponsoredMessages) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("messages.sponsoredMessages", "chats", err)
 		}
@@ -4628,7 +4658,7 @@ func (m *MessagesSponsoredMessages) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("messages.sponsoredMessages", "users", err)
 		}
@@ -4802,12 +4832,15 @@ func (m *MessagesSearchResultsCalendar) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(20)
 		if err != nil {
 			return b.DecodeErr("messages.searchResultsCalendar", "periods", err)
 		}
-		m.Periods = tl.MakeSlice[SearchResultsCalendarPeriod](b, 0x74320567, n0)
-		for i0 := range m.Periods {
+		m.Periods = tl.MakeSliceUpTo[SearchResultsCalendarPeriod](b, 0x74320567, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(m.Periods) {
+				m.Periods = tl.GrowSlice(m.Periods, n0)
+			}
 			if err = b.ConsumeID(SearchResultsCalendarPeriodTypeID); err != nil {
 				return b.DecodeErr("messages.searchResultsCalendar", "periods", err)
 			}
@@ -4817,7 +4850,7 @@ func (m *MessagesSearchResultsCalendar) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("messages.searchResultsCalendar", "messages", err)
 		}
@@ -4829,7 +4862,7 @@ func (m *MessagesSearchResultsCalendar) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("messages.searchResultsCalendar", "chats", err)
 		}
@@ -4841,7 +4874,7 @@ func (m *MessagesSearchResultsCalendar) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("messages.searchResultsCalendar", "users", err)
 		}
@@ -4907,12 +4940,15 @@ func (m *MessagesSearchResultsPositions) decodeFields(b *tl.Buffer) (err error) 
 		return b.DecodeErr("messages.searchResultsPositions", "count", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(16)
 		if err != nil {
 			return b.DecodeErr("messages.searchResultsPositions", "positions", err)
 		}
-		m.Positions = tl.MakeSlice[SearchResultPosition](b, 0xe335a726, n0)
-		for i0 := range m.Positions {
+		m.Positions = tl.MakeSliceUpTo[SearchResultPosition](b, 0xe335a726, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(m.Positions) {
+				m.Positions = tl.GrowSlice(m.Positions, n0)
+			}
 			if err = b.ConsumeID(SearchResultPositionTypeID); err != nil {
 				return b.DecodeErr("messages.searchResultsPositions", "positions", err)
 			}
@@ -4994,7 +5030,7 @@ func (m *MessagesPeerSettings) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("messages.peerSettings", "settings", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("messages.peerSettings", "chats", err)
 		}
@@ -5006,7 +5042,7 @@ func (m *MessagesPeerSettings) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("messages.peerSettings", "users", err)
 		}
@@ -5106,12 +5142,15 @@ func (m *MessagesMessageReactionsList) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("messages.messageReactionsList", "count", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(28)
 		if err != nil {
 			return b.DecodeErr("messages.messageReactionsList", "reactions", err)
 		}
-		m.Reactions = tl.MakeSlice[MessagePeerReaction](b, 0xb6f97757, n0)
-		for i0 := range m.Reactions {
+		m.Reactions = tl.MakeSliceUpTo[MessagePeerReaction](b, 0xb6f97757, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(m.Reactions) {
+				m.Reactions = tl.GrowSlice(m.Reactions, n0)
+			}
 			if err = b.ConsumeID(MessagePeerReactionTypeID); err != nil {
 				return b.DecodeErr("messages.messageReactionsList", "reactions", err)
 			}
@@ -5121,7 +5160,7 @@ func (m *MessagesMessageReactionsList) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("messages.messageReactionsList", "chats", err)
 		}
@@ -5133,7 +5172,7 @@ func (m *MessagesMessageReactionsList) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("messages.messageReactionsList", "users", err)
 		}
@@ -5254,12 +5293,15 @@ func (m *MessagesAvailableReactions) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("messages.availableReactions", "hash", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(76)
 		if err != nil {
 			return b.DecodeErr("messages.availableReactions", "reactions", err)
 		}
-		m.Reactions = tl.MakeSlice[AvailableReaction](b, 0x0cc30a3c, n0)
-		for i0 := range m.Reactions {
+		m.Reactions = tl.MakeSliceUpTo[AvailableReaction](b, 0x0cc30a3c, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(m.Reactions) {
+				m.Reactions = tl.GrowSlice(m.Reactions, n0)
+			}
 			if err = b.ConsumeID(AvailableReactionTypeID); err != nil {
 				return b.DecodeErr("messages.availableReactions", "reactions", err)
 			}
@@ -5464,7 +5506,7 @@ func (m *MessagesReactions) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("messages.reactions", "hash", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("messages.reactions", "reactions", err)
 		}
@@ -5577,7 +5619,7 @@ func (m *MessagesForumTopics) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("messages.forumTopics", "count", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(8)
 		if err != nil {
 			return b.DecodeErr("messages.forumTopics", "topics", err)
 		}
@@ -5589,7 +5631,7 @@ func (m *MessagesForumTopics) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("messages.forumTopics", "messages", err)
 		}
@@ -5601,7 +5643,7 @@ func (m *MessagesForumTopics) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("messages.forumTopics", "chats", err)
 		}
@@ -5613,7 +5655,7 @@ func (m *MessagesForumTopics) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("messages.forumTopics", "users", err)
 		}
@@ -5730,7 +5772,7 @@ func (m *MessagesEmojiGroups) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("messages.emojiGroups", "hash", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(16)
 		if err != nil {
 			return b.DecodeErr("messages.emojiGroups", "groups", err)
 		}
@@ -5791,12 +5833,15 @@ func (m *MessagesTranslateResult) DecodeBare(b *tl.Buffer) error {
 // decodeFields reads the fields into a value whose optional fields are zero.
 func (m *MessagesTranslateResult) decodeFields(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(16)
 		if err != nil {
 			return b.DecodeErr("messages.translateResult", "result", err)
 		}
-		m.Result = tl.MakeSlice[TextWithEntities](b, 0x2f3acf90, n0)
-		for i0 := range m.Result {
+		m.Result = tl.MakeSliceUpTo[TextWithEntities](b, 0x2f3acf90, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(m.Result) {
+				m.Result = tl.GrowSlice(m.Result, n0)
+			}
 			if err = b.ConsumeID(TextWithEntitiesTypeID); err != nil {
 				return b.DecodeErr("messages.translateResult", "result", err)
 			}
@@ -5952,7 +5997,7 @@ func (m *MessagesWebPage) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("messages.webPage", "webpage", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("messages.webPage", "chats", err)
 		}
@@ -5964,7 +6009,7 @@ func (m *MessagesWebPage) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("messages.webPage", "users", err)
 		}
@@ -6060,7 +6105,7 @@ func (m *MessagesSavedDialogs) DecodeBare(b *tl.Buffer) error {
 // decodeFields reads the fields into a value whose optional fields are zero.
 func (m *MessagesSavedDialogs) decodeFields(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(24)
 		if err != nil {
 			return b.DecodeErr("messages.savedDialogs", "dialogs", err)
 		}
@@ -6072,7 +6117,7 @@ func (m *MessagesSavedDialogs) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("messages.savedDialogs", "messages", err)
 		}
@@ -6084,7 +6129,7 @@ func (m *MessagesSavedDialogs) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("messages.savedDialogs", "chats", err)
 		}
@@ -6096,7 +6141,7 @@ func (m *MessagesSavedDialogs) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("messages.savedDialogs", "users", err)
 		}
@@ -6197,7 +6242,7 @@ func (m *MessagesSavedDialogsSlice) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("messages.savedDialogsSlice", "count", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(24)
 		if err != nil {
 			return b.DecodeErr("messages.savedDialogsSlice", "dialogs", err)
 		}
@@ -6209,7 +6254,7 @@ func (m *MessagesSavedDialogsSlice) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("messages.savedDialogsSlice", "messages", err)
 		}
@@ -6221,7 +6266,7 @@ func (m *MessagesSavedDialogsSlice) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("messages.savedDialogsSlice", "chats", err)
 		}
@@ -6233,7 +6278,7 @@ func (m *MessagesSavedDialogsSlice) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("messages.savedDialogsSlice", "users", err)
 		}
@@ -6394,12 +6439,15 @@ func (m *MessagesSavedReactionTags) DecodeBare(b *tl.Buffer) error {
 // decodeFields reads the fields into a value whose optional fields are zero.
 func (m *MessagesSavedReactionTags) decodeFields(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(16)
 		if err != nil {
 			return b.DecodeErr("messages.savedReactionTags", "tags", err)
 		}
-		m.Tags = tl.MakeSlice[SavedReactionTag](b, 0x5798908d, n0)
-		for i0 := range m.Tags {
+		m.Tags = tl.MakeSliceUpTo[SavedReactionTag](b, 0x5798908d, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(m.Tags) {
+				m.Tags = tl.GrowSlice(m.Tags, n0)
+			}
 			if err = b.ConsumeID(SavedReactionTagTypeID); err != nil {
 				return b.DecodeErr("messages.savedReactionTags", "tags", err)
 			}
@@ -6493,12 +6541,15 @@ func (m *MessagesQuickReplies) DecodeBare(b *tl.Buffer) error {
 // decodeFields reads the fields into a value whose optional fields are zero.
 func (m *MessagesQuickReplies) decodeFields(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(20)
 		if err != nil {
 			return b.DecodeErr("messages.quickReplies", "quick_replies", err)
 		}
-		m.QuickReplies = tl.MakeSlice[QuickReply](b, 0x8476cf2a, n0)
-		for i0 := range m.QuickReplies {
+		m.QuickReplies = tl.MakeSliceUpTo[QuickReply](b, 0x8476cf2a, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(m.QuickReplies) {
+				m.QuickReplies = tl.GrowSlice(m.QuickReplies, n0)
+			}
 			if err = b.ConsumeID(QuickReplyTypeID); err != nil {
 				return b.DecodeErr("messages.quickReplies", "quick_replies", err)
 			}
@@ -6508,7 +6559,7 @@ func (m *MessagesQuickReplies) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("messages.quickReplies", "messages", err)
 		}
@@ -6520,7 +6571,7 @@ func (m *MessagesQuickReplies) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("messages.quickReplies", "chats", err)
 		}
@@ -6532,7 +6583,7 @@ func (m *MessagesQuickReplies) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("messages.quickReplies", "users", err)
 		}
@@ -6651,7 +6702,7 @@ func (m *MessagesDialogFilters) decodeFields(b *tl.Buffer) (err error) {
 	}
 	m.TagsEnabled = f0&(1<<0) != 0
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("messages.dialogFilters", "filters", err)
 		}
@@ -6720,7 +6771,7 @@ func (m *MessagesMyStickers) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("messages.myStickers", "count", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(44)
 		if err != nil {
 			return b.DecodeErr("messages.myStickers", "sets", err)
 		}
@@ -6791,12 +6842,15 @@ func (m *MessagesInvitedUsers) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("messages.invitedUsers", "updates", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(16)
 		if err != nil {
 			return b.DecodeErr("messages.invitedUsers", "missing_invitees", err)
 		}
-		m.MissingInvitees = tl.MakeSlice[MissingInvitee](b, 0x8199eba9, n0)
-		for i0 := range m.MissingInvitees {
+		m.MissingInvitees = tl.MakeSliceUpTo[MissingInvitee](b, 0x8199eba9, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(m.MissingInvitees) {
+				m.MissingInvitees = tl.GrowSlice(m.MissingInvitees, n0)
+			}
 			if err = b.ConsumeID(MissingInviteeTypeID); err != nil {
 				return b.DecodeErr("messages.invitedUsers", "missing_invitees", err)
 			}
@@ -6919,12 +6973,15 @@ func (m *MessagesAvailableEffects) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("messages.availableEffects", "hash", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(28)
 		if err != nil {
 			return b.DecodeErr("messages.availableEffects", "effects", err)
 		}
-		m.Effects = tl.MakeSlice[AvailableEffect](b, 0xb8e8bf75, n0)
-		for i0 := range m.Effects {
+		m.Effects = tl.MakeSliceUpTo[AvailableEffect](b, 0xb8e8bf75, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(m.Effects) {
+				m.Effects = tl.GrowSlice(m.Effects, n0)
+			}
 			if err = b.ConsumeID(AvailableEffectTypeID); err != nil {
 				return b.DecodeErr("messages.availableEffects", "effects", err)
 			}
@@ -6934,7 +6991,7 @@ func (m *MessagesAvailableEffects) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("messages.availableEffects", "documents", err)
 		}
@@ -7081,7 +7138,7 @@ func (m *MessagesPreparedInlineMessage) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("messages.preparedInlineMessage", "result", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("messages.preparedInlineMessage", "peer_types", err)
 		}
@@ -7096,7 +7153,7 @@ func (m *MessagesPreparedInlineMessage) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("messages.preparedInlineMessage", "cache_time", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("messages.preparedInlineMessage", "users", err)
 		}
@@ -7255,7 +7312,7 @@ func (m *MessagesFoundStickers) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("messages.foundStickers", "hash", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("messages.foundStickers", "stickers", err)
 		}
@@ -7339,7 +7396,7 @@ func (m *MessagesWebPagePreview) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("messages.webPagePreview", "media", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("messages.webPagePreview", "chats", err)
 		}
@@ -7351,7 +7408,7 @@ func (m *MessagesWebPagePreview) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("messages.webPagePreview", "users", err)
 		}
@@ -7541,7 +7598,7 @@ func (m *MessagesEmojiGameDiceInfo) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("messages.emojiGameDiceInfo", "current_streak", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("messages.emojiGameDiceInfo", "params", err)
 		}
@@ -7762,7 +7819,7 @@ func (m *MessagesChatInviteJoinResultWebView) decodeFields(b *tl.Buffer) (err er
 		return b.DecodeErr("messages.chatInviteJoinResultWebView", "query_id", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("messages.chatInviteJoinResultWebView", "users", err)
 		}
@@ -7823,12 +7880,15 @@ func (m *MessagesTranslatedRichMessage) DecodeBare(b *tl.Buffer) error {
 // decodeFields reads the fields into a value whose optional fields are zero.
 func (m *MessagesTranslatedRichMessage) decodeFields(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(32)
 		if err != nil {
 			return b.DecodeErr("messages.translatedRichMessage", "result", err)
 		}
-		m.Result = tl.MakeSlice[RichMessage](b, 0xcc4f0e1f, n0)
-		for i0 := range m.Result {
+		m.Result = tl.MakeSliceUpTo[RichMessage](b, 0xcc4f0e1f, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(m.Result) {
+				m.Result = tl.GrowSlice(m.Result, n0)
+			}
 			if err = b.ConsumeID(RichMessageTypeID); err != nil {
 				return b.DecodeErr("messages.translatedRichMessage", "result", err)
 			}
@@ -7946,7 +8006,7 @@ func (m *MessagesGetMessagesRequest) DecodeBare(b *tl.Buffer) error {
 // decodeFields reads the fields into a value whose optional fields are zero.
 func (m *MessagesGetMessagesRequest) decodeFields(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("messages.getMessages", "id", err)
 		}
@@ -8280,7 +8340,7 @@ func (m *MessagesSearchRequest) decodeFields(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<3) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(4)
 			if err != nil {
 				return b.DecodeErr("messages.search", "saved_reaction", err)
 			}
@@ -8542,7 +8602,7 @@ func (m *MessagesDeleteMessagesRequest) decodeFields(b *tl.Buffer) (err error) {
 	}
 	m.Revoke = f0&(1<<0) != 0
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("messages.deleteMessages", "id", err)
 		}
@@ -8900,7 +8960,7 @@ func (m *MessagesSendMessageRequest) decodeFields(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<3) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(12)
 			if err != nil {
 				return b.DecodeErr("messages.sendMessage", "entities", err)
 			}
@@ -9178,7 +9238,7 @@ func (m *MessagesSendMediaRequest) decodeFields(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<3) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(12)
 			if err != nil {
 				return b.DecodeErr("messages.sendMedia", "entities", err)
 			}
@@ -9427,7 +9487,7 @@ func (m *MessagesForwardMessagesRequest) decodeFields(b *tl.Buffer) (err error) 
 		return b.DecodeErr("messages.forwardMessages", "from_peer", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("messages.forwardMessages", "id", err)
 		}
@@ -9439,7 +9499,7 @@ func (m *MessagesForwardMessagesRequest) decodeFields(b *tl.Buffer) (err error) 
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(8)
 		if err != nil {
 			return b.DecodeErr("messages.forwardMessages", "random_id", err)
 		}
@@ -9683,7 +9743,7 @@ func (m *MessagesReportRequest) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("messages.report", "peer", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("messages.report", "id", err)
 		}
@@ -9748,7 +9808,7 @@ func (m *MessagesGetChatsRequest) DecodeBare(b *tl.Buffer) error {
 // decodeFields reads the fields into a value whose optional fields are zero.
 func (m *MessagesGetChatsRequest) decodeFields(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(8)
 		if err != nil {
 			return b.DecodeErr("messages.getChats", "id", err)
 		}
@@ -10115,7 +10175,7 @@ func (m *MessagesCreateChatRequest) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("messages.createChat", "flags", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("messages.createChat", "users", err)
 		}
@@ -10867,7 +10927,7 @@ func (m *MessagesReadMessageContentsRequest) DecodeBare(b *tl.Buffer) error {
 // decodeFields reads the fields into a value whose optional fields are zero.
 func (m *MessagesReadMessageContentsRequest) decodeFields(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("messages.readMessageContents", "id", err)
 		}
@@ -11050,7 +11110,7 @@ func (m *MessagesGetWebPagePreviewRequest) decodeFields(b *tl.Buffer) (err error
 	}
 	if f0&(1<<3) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(12)
 			if err != nil {
 				return b.DecodeErr("messages.getWebPagePreview", "entities", err)
 			}
@@ -11588,7 +11648,7 @@ func (m *MessagesGetMessagesViewsRequest) decodeFields(b *tl.Buffer) (err error)
 		return b.DecodeErr("messages.getMessagesViews", "peer", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("messages.getMessagesViews", "id", err)
 		}
@@ -11919,7 +11979,7 @@ func (m *MessagesReorderStickerSetsRequest) decodeFields(b *tl.Buffer) (err erro
 	m.Masks = f0&(1<<0) != 0
 	m.Emojis = f0&(1<<1) != 0
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(8)
 		if err != nil {
 			return b.DecodeErr("messages.reorderStickerSets", "order", err)
 		}
@@ -12292,7 +12352,7 @@ func (m *MessagesSetInlineBotResultsRequest) decodeFields(b *tl.Buffer) (err err
 		return b.DecodeErr("messages.setInlineBotResults", "query_id", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(20)
 		if err != nil {
 			return b.DecodeErr("messages.setInlineBotResults", "results", err)
 		}
@@ -12723,7 +12783,7 @@ func (m *MessagesEditMessageRequest) decodeFields(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<3) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(12)
 			if err != nil {
 				return b.DecodeErr("messages.editMessage", "entities", err)
 			}
@@ -12896,7 +12956,7 @@ func (m *MessagesEditInlineBotMessageRequest) decodeFields(b *tl.Buffer) (err er
 	}
 	if f0&(1<<3) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(12)
 			if err != nil {
 				return b.DecodeErr("messages.editInlineBotMessage", "entities", err)
 			}
@@ -13156,7 +13216,7 @@ func (m *MessagesGetPeerDialogsRequest) DecodeBare(b *tl.Buffer) error {
 // decodeFields reads the fields into a value whose optional fields are zero.
 func (m *MessagesGetPeerDialogsRequest) decodeFields(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(8)
 		if err != nil {
 			return b.DecodeErr("messages.getPeerDialogs", "peers", err)
 		}
@@ -13306,7 +13366,7 @@ func (m *MessagesSaveDraftRequest) decodeFields(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<3) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(12)
 			if err != nil {
 				return b.DecodeErr("messages.saveDraft", "entities", err)
 			}
@@ -13487,7 +13547,7 @@ func (m *MessagesReadFeaturedStickersRequest) DecodeBare(b *tl.Buffer) error {
 // decodeFields reads the fields into a value whose optional fields are zero.
 func (m *MessagesReadFeaturedStickersRequest) decodeFields(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(8)
 		if err != nil {
 			return b.DecodeErr("messages.readFeaturedStickers", "id", err)
 		}
@@ -14418,7 +14478,7 @@ func (m *MessagesReorderPinnedDialogsRequest) decodeFields(b *tl.Buffer) (err er
 		return b.DecodeErr("messages.reorderPinnedDialogs", "folder_id", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(8)
 		if err != nil {
 			return b.DecodeErr("messages.reorderPinnedDialogs", "order", err)
 		}
@@ -14561,12 +14621,15 @@ func (m *MessagesSetBotShippingResultsRequest) decodeFields(b *tl.Buffer) (err e
 	}
 	if f0&(1<<1) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(20)
 			if err != nil {
 				return b.DecodeErr("messages.setBotShippingResults", "shipping_options", err)
 			}
-			m.ShippingOptions = tl.MakeSlice[ShippingOption](b, 0x29fc0b0d, n1)
-			for i1 := range m.ShippingOptions {
+			m.ShippingOptions = tl.MakeSliceUpTo[ShippingOption](b, 0x29fc0b0d, n1)
+			for i1 := 0; i1 < n1; i1++ {
+				if i1 == len(m.ShippingOptions) {
+					m.ShippingOptions = tl.GrowSlice(m.ShippingOptions, n1)
+				}
 				if err = b.ConsumeID(ShippingOptionTypeID); err != nil {
 					return b.DecodeErr("messages.setBotShippingResults", "shipping_options", err)
 				}
@@ -15299,12 +15362,15 @@ func (m *MessagesSendMultiMediaRequest) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(24)
 		if err != nil {
 			return b.DecodeErr("messages.sendMultiMedia", "multi_media", err)
 		}
-		m.MultiMedia = tl.MakeSlice[InputSingleMedia](b, 0x9b3a0a4d, n0)
-		for i0 := range m.MultiMedia {
+		m.MultiMedia = tl.MakeSliceUpTo[InputSingleMedia](b, 0x9b3a0a4d, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(m.MultiMedia) {
+				m.MultiMedia = tl.GrowSlice(m.MultiMedia, n0)
+			}
 			if err = b.ConsumeID(InputSingleMediaTypeID); err != nil {
 				return b.DecodeErr("messages.sendMultiMedia", "multi_media", err)
 			}
@@ -15840,7 +15906,7 @@ func (m *MessagesSendVoteRequest) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("messages.sendVote", "msg_id", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("messages.sendVote", "options", err)
 		}
@@ -16243,7 +16309,7 @@ func (m *MessagesGetEmojiKeywordsLanguagesRequest) DecodeBare(b *tl.Buffer) erro
 // decodeFields reads the fields into a value whose optional fields are zero.
 func (m *MessagesGetEmojiKeywordsLanguagesRequest) decodeFields(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("messages.getEmojiKeywordsLanguages", "lang_codes", err)
 		}
@@ -16400,7 +16466,7 @@ func (m *MessagesGetSearchCountersRequest) decodeFields(b *tl.Buffer) (err error
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("messages.getSearchCounters", "filters", err)
 		}
@@ -16836,7 +16902,7 @@ func (m *MessagesGetScheduledMessagesRequest) decodeFields(b *tl.Buffer) (err er
 		return b.DecodeErr("messages.getScheduledMessages", "peer", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("messages.getScheduledMessages", "id", err)
 		}
@@ -16909,7 +16975,7 @@ func (m *MessagesSendScheduledMessagesRequest) decodeFields(b *tl.Buffer) (err e
 		return b.DecodeErr("messages.sendScheduledMessages", "peer", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("messages.sendScheduledMessages", "id", err)
 		}
@@ -16982,7 +17048,7 @@ func (m *MessagesDeleteScheduledMessagesRequest) decodeFields(b *tl.Buffer) (err
 		return b.DecodeErr("messages.deleteScheduledMessages", "peer", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("messages.deleteScheduledMessages", "id", err)
 		}
@@ -17165,7 +17231,7 @@ func (m *MessagesToggleStickerSetsRequest) decodeFields(b *tl.Buffer) (err error
 	m.Archive = f0&(1<<1) != 0
 	m.Unarchive = f0&(1<<2) != 0
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("messages.toggleStickerSets", "stickersets", err)
 		}
@@ -17384,7 +17450,7 @@ func (m *MessagesUpdateDialogFiltersOrderRequest) DecodeBare(b *tl.Buffer) error
 // decodeFields reads the fields into a value whose optional fields are zero.
 func (m *MessagesUpdateDialogFiltersOrderRequest) decodeFields(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("messages.updateDialogFiltersOrder", "order", err)
 		}
@@ -19528,7 +19594,7 @@ func (m *MessagesSendReactionRequest) decodeFields(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<0) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(4)
 			if err != nil {
 				return b.DecodeErr("messages.sendReaction", "reaction", err)
 			}
@@ -19600,7 +19666,7 @@ func (m *MessagesGetMessagesReactionsRequest) decodeFields(b *tl.Buffer) (err er
 		return b.DecodeErr("messages.getMessagesReactions", "peer", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("messages.getMessagesReactions", "id", err)
 		}
@@ -20014,7 +20080,7 @@ func (m *MessagesTranslateTextRequest) decodeFields(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<0) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(4)
 			if err != nil {
 				return b.DecodeErr("messages.translateText", "id", err)
 			}
@@ -20028,12 +20094,15 @@ func (m *MessagesTranslateTextRequest) decodeFields(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<1) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(16)
 			if err != nil {
 				return b.DecodeErr("messages.translateText", "text", err)
 			}
-			m.Text = tl.MakeSlice[TextWithEntities](b, 0x2f3acf90, n1)
-			for i1 := range m.Text {
+			m.Text = tl.MakeSliceUpTo[TextWithEntities](b, 0x2f3acf90, n1)
+			for i1 := 0; i1 < n1; i1++ {
+				if i1 == len(m.Text) {
+					m.Text = tl.GrowSlice(m.Text, n1)
+				}
 				if err = b.ConsumeID(TextWithEntitiesTypeID); err != nil {
 					return b.DecodeErr("messages.translateText", "text", err)
 				}
@@ -21204,7 +21273,7 @@ func (m *MessagesGetCustomEmojiDocumentsRequest) DecodeBare(b *tl.Buffer) error 
 // decodeFields reads the fields into a value whose optional fields are zero.
 func (m *MessagesGetCustomEmojiDocumentsRequest) decodeFields(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(8)
 		if err != nil {
 			return b.DecodeErr("messages.getCustomEmojiDocuments", "document_id", err)
 		}
@@ -21587,7 +21656,7 @@ func (m *MessagesGetExtendedMediaRequest) decodeFields(b *tl.Buffer) (err error)
 		return b.DecodeErr("messages.getExtendedMedia", "peer", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("messages.getExtendedMedia", "id", err)
 		}
@@ -21793,7 +21862,7 @@ func (m *MessagesSendBotRequestedPeerRequest) decodeFields(b *tl.Buffer) (err er
 		return b.DecodeErr("messages.sendBotRequestedPeer", "button_id", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("messages.sendBotRequestedPeer", "requested_peers", err)
 		}
@@ -22934,7 +23003,7 @@ func (m *MessagesReorderPinnedSavedDialogsRequest) decodeFields(b *tl.Buffer) (e
 	}
 	m.Force = f0&(1<<0) != 0
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(8)
 		if err != nil {
 			return b.DecodeErr("messages.reorderPinnedSavedDialogs", "order", err)
 		}
@@ -23298,7 +23367,7 @@ func (m *MessagesReorderQuickRepliesRequest) DecodeBare(b *tl.Buffer) error {
 // decodeFields reads the fields into a value whose optional fields are zero.
 func (m *MessagesReorderQuickRepliesRequest) decodeFields(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("messages.reorderQuickReplies", "order", err)
 		}
@@ -23539,7 +23608,7 @@ func (m *MessagesGetQuickReplyMessagesRequest) decodeFields(b *tl.Buffer) (err e
 	}
 	if f0&(1<<0) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(4)
 			if err != nil {
 				return b.DecodeErr("messages.getQuickReplyMessages", "id", err)
 			}
@@ -23626,7 +23695,7 @@ func (m *MessagesSendQuickReplyMessagesRequest) decodeFields(b *tl.Buffer) (err 
 		return b.DecodeErr("messages.sendQuickReplyMessages", "shortcut_id", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("messages.sendQuickReplyMessages", "id", err)
 		}
@@ -23638,7 +23707,7 @@ func (m *MessagesSendQuickReplyMessagesRequest) decodeFields(b *tl.Buffer) (err 
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(8)
 		if err != nil {
 			return b.DecodeErr("messages.sendQuickReplyMessages", "random_id", err)
 		}
@@ -23706,7 +23775,7 @@ func (m *MessagesDeleteQuickReplyMessagesRequest) decodeFields(b *tl.Buffer) (er
 		return b.DecodeErr("messages.deleteQuickReplyMessages", "shortcut_id", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("messages.deleteQuickReplyMessages", "id", err)
 		}
@@ -24102,7 +24171,7 @@ func (m *MessagesGetFactCheckRequest) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("messages.getFactCheck", "peer", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("messages.getFactCheck", "msg_id", err)
 		}
@@ -24775,7 +24844,7 @@ func (m *MessagesSavePreparedInlineMessageRequest) decodeFields(b *tl.Buffer) (e
 	}
 	if f0&(1<<0) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(4)
 			if err != nil {
 				return b.DecodeErr("messages.savePreparedInlineMessage", "peer_types", err)
 			}
@@ -24924,7 +24993,7 @@ func (m *MessagesSearchStickersRequest) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("messages.searchStickers", "emoticon", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("messages.searchStickers", "lang_code", err)
 		}
@@ -25018,7 +25087,7 @@ func (m *MessagesReportMessagesDeliveryRequest) decodeFields(b *tl.Buffer) (err 
 		return b.DecodeErr("messages.reportMessagesDelivery", "peer", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("messages.reportMessagesDelivery", "id", err)
 		}
@@ -25105,7 +25174,7 @@ func (m *MessagesGetSavedDialogsByIDRequest) decodeFields(b *tl.Buffer) (err err
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("messages.getSavedDialogsByID", "ids", err)
 		}
@@ -25253,7 +25322,7 @@ func (m *MessagesToggleTodoCompletedRequest) decodeFields(b *tl.Buffer) (err err
 		return b.DecodeErr("messages.toggleTodoCompleted", "msg_id", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("messages.toggleTodoCompleted", "completed", err)
 		}
@@ -25265,7 +25334,7 @@ func (m *MessagesToggleTodoCompletedRequest) decodeFields(b *tl.Buffer) (err err
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("messages.toggleTodoCompleted", "incompleted", err)
 		}
@@ -25341,12 +25410,15 @@ func (m *MessagesAppendTodoListRequest) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("messages.appendTodoList", "msg_id", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(24)
 		if err != nil {
 			return b.DecodeErr("messages.appendTodoList", "list", err)
 		}
-		m.List = tl.MakeSlice[TodoItem](b, 0x9b9b8a34, n0)
-		for i0 := range m.List {
+		m.List = tl.MakeSliceUpTo[TodoItem](b, 0x9b9b8a34, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(m.List) {
+				m.List = tl.GrowSlice(m.List, n0)
+			}
 			if err = b.ConsumeID(TodoItemTypeID); err != nil {
 				return b.DecodeErr("messages.appendTodoList", "list", err)
 			}
@@ -25606,7 +25678,7 @@ func (m *MessagesGetForumTopicsByIDRequest) decodeFields(b *tl.Buffer) (err erro
 		return b.DecodeErr("messages.getForumTopicsByID", "peer", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("messages.getForumTopicsByID", "topics", err)
 		}
@@ -25873,7 +25945,7 @@ func (m *MessagesReorderPinnedForumTopicsRequest) decodeFields(b *tl.Buffer) (er
 		return b.DecodeErr("messages.reorderPinnedForumTopics", "peer", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("messages.reorderPinnedForumTopics", "order", err)
 		}
@@ -26650,12 +26722,15 @@ func (m *MessagesReportReadMetricsRequest) decodeFields(b *tl.Buffer) (err error
 		return b.DecodeErr("messages.reportReadMetrics", "peer", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(32)
 		if err != nil {
 			return b.DecodeErr("messages.reportReadMetrics", "metrics", err)
 		}
-		m.Metrics = tl.MakeSlice[InputMessageReadMetric](b, 0xaa38a066, n0)
-		for i0 := range m.Metrics {
+		m.Metrics = tl.MakeSliceUpTo[InputMessageReadMetric](b, 0xaa38a066, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(m.Metrics) {
+				m.Metrics = tl.GrowSlice(m.Metrics, n0)
+			}
 			if err = b.ConsumeID(InputMessageReadMetricTypeID); err != nil {
 				return b.DecodeErr("messages.reportReadMetrics", "metrics", err)
 			}
@@ -27458,7 +27533,7 @@ func (m *MessagesTranslateRichMessageRequest) decodeFields(b *tl.Buffer) (err er
 	}
 	if f0&(1<<0) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(4)
 			if err != nil {
 				return b.DecodeErr("messages.translateRichMessage", "id", err)
 			}
@@ -27472,7 +27547,7 @@ func (m *MessagesTranslateRichMessageRequest) decodeFields(b *tl.Buffer) (err er
 	}
 	if f0&(1<<1) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(12)
 			if err != nil {
 				return b.DecodeErr("messages.translateRichMessage", "text", err)
 			}

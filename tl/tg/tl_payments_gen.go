@@ -201,12 +201,15 @@ func (m *PaymentsPaymentForm) decodeFields(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<6) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(12)
 			if err != nil {
 				return b.DecodeErr("payments.paymentForm", "additional_methods", err)
 			}
-			m.AdditionalMethods = tl.MakeSlice[PaymentFormMethod](b, 0xbf1e5f59, n1)
-			for i1 := range m.AdditionalMethods {
+			m.AdditionalMethods = tl.MakeSliceUpTo[PaymentFormMethod](b, 0xbf1e5f59, n1)
+			for i1 := 0; i1 < n1; i1++ {
+				if i1 == len(m.AdditionalMethods) {
+					m.AdditionalMethods = tl.GrowSlice(m.AdditionalMethods, n1)
+				}
 				if err = b.ConsumeID(PaymentFormMethodTypeID); err != nil {
 					return b.DecodeErr("payments.paymentForm", "additional_methods", err)
 				}
@@ -231,12 +234,15 @@ func (m *PaymentsPaymentForm) decodeFields(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<1) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(12)
 			if err != nil {
 				return b.DecodeErr("payments.paymentForm", "saved_credentials", err)
 			}
-			m.SavedCredentials = tl.MakeSlice[PaymentSavedCredentialsCard](b, 0xbf4e8aea, n1)
-			for i1 := range m.SavedCredentials {
+			m.SavedCredentials = tl.MakeSliceUpTo[PaymentSavedCredentialsCard](b, 0xbf4e8aea, n1)
+			for i1 := 0; i1 < n1; i1++ {
+				if i1 == len(m.SavedCredentials) {
+					m.SavedCredentials = tl.GrowSlice(m.SavedCredentials, n1)
+				}
 				if err = b.ConsumeID(PaymentSavedCredentialsCardTypeID); err != nil {
 					return b.DecodeErr("payments.paymentForm", "saved_credentials", err)
 				}
@@ -247,7 +253,7 @@ func (m *PaymentsPaymentForm) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("payments.paymentForm", "users", err)
 		}
@@ -364,7 +370,7 @@ func (m *PaymentsPaymentFormStars) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("payments.paymentFormStars", "invoice", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("payments.paymentFormStars", "users", err)
 		}
@@ -510,12 +516,15 @@ func (m *PaymentsValidatedRequestedInfo) decodeFields(b *tl.Buffer) (err error) 
 	}
 	if f0&(1<<1) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(20)
 			if err != nil {
 				return b.DecodeErr("payments.validatedRequestedInfo", "shipping_options", err)
 			}
-			m.ShippingOptions = tl.MakeSlice[ShippingOption](b, 0x29fc0b0d, n1)
-			for i1 := range m.ShippingOptions {
+			m.ShippingOptions = tl.MakeSliceUpTo[ShippingOption](b, 0x29fc0b0d, n1)
+			for i1 := 0; i1 < n1; i1++ {
+				if i1 == len(m.ShippingOptions) {
+					m.ShippingOptions = tl.GrowSlice(m.ShippingOptions, n1)
+				}
 				if err = b.ConsumeID(ShippingOptionTypeID); err != nil {
 					return b.DecodeErr("payments.validatedRequestedInfo", "shipping_options", err)
 				}
@@ -815,7 +824,7 @@ func (m *PaymentsPaymentReceipt) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("payments.paymentReceipt", "credentials_title", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("payments.paymentReceipt", "users", err)
 		}
@@ -947,7 +956,7 @@ func (m *PaymentsPaymentReceiptStars) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("payments.paymentReceiptStars", "transaction_id", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("payments.paymentReceiptStars", "users", err)
 		}
@@ -1089,12 +1098,15 @@ func (m *PaymentsBankCardData) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("payments.bankCardData", "title", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("payments.bankCardData", "open_urls", err)
 		}
-		m.OpenURLs = tl.MakeSlice[BankCardOpenURL](b, 0x7cbad290, n0)
-		for i0 := range m.OpenURLs {
+		m.OpenURLs = tl.MakeSliceUpTo[BankCardOpenURL](b, 0x7cbad290, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(m.OpenURLs) {
+				m.OpenURLs = tl.GrowSlice(m.OpenURLs, n0)
+			}
 			if err = b.ConsumeID(BankCardOpenURLTypeID); err != nil {
 				return b.DecodeErr("payments.bankCardData", "open_urls", err)
 			}
@@ -1288,7 +1300,7 @@ func (m *PaymentsCheckedGiftCode) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("payments.checkedGiftCode", "chats", err)
 		}
@@ -1300,7 +1312,7 @@ func (m *PaymentsCheckedGiftCode) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("payments.checkedGiftCode", "users", err)
 		}
@@ -1657,12 +1669,15 @@ func (m *PaymentsStarsStatus) decodeFields(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<1) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(44)
 			if err != nil {
 				return b.DecodeErr("payments.starsStatus", "subscriptions", err)
 			}
-			m.Subscriptions = tl.MakeSlice[StarsSubscription](b, 0x6c32be8c, n1)
-			for i1 := range m.Subscriptions {
+			m.Subscriptions = tl.MakeSliceUpTo[StarsSubscription](b, 0x6c32be8c, n1)
+			for i1 := 0; i1 < n1; i1++ {
+				if i1 == len(m.Subscriptions) {
+					m.Subscriptions = tl.GrowSlice(m.Subscriptions, n1)
+				}
 				if err = b.ConsumeID(StarsSubscriptionTypeID); err != nil {
 					return b.DecodeErr("payments.starsStatus", "subscriptions", err)
 				}
@@ -1686,12 +1701,15 @@ func (m *PaymentsStarsStatus) decodeFields(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<3) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(32)
 			if err != nil {
 				return b.DecodeErr("payments.starsStatus", "history", err)
 			}
-			m.History = tl.MakeSlice[StarsTransaction](b, 0x3c78c3e7, n1)
-			for i1 := range m.History {
+			m.History = tl.MakeSliceUpTo[StarsTransaction](b, 0x3c78c3e7, n1)
+			for i1 := 0; i1 < n1; i1++ {
+				if i1 == len(m.History) {
+					m.History = tl.GrowSlice(m.History, n1)
+				}
 				if err = b.ConsumeID(StarsTransactionTypeID); err != nil {
 					return b.DecodeErr("payments.starsStatus", "history", err)
 				}
@@ -1708,7 +1726,7 @@ func (m *PaymentsStarsStatus) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("payments.starsStatus", "chats", err)
 		}
@@ -1720,7 +1738,7 @@ func (m *PaymentsStarsStatus) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("payments.starsStatus", "users", err)
 		}
@@ -2044,7 +2062,7 @@ func (m *PaymentsStarGifts) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("payments.starGifts", "hash", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(44)
 		if err != nil {
 			return b.DecodeErr("payments.starGifts", "gifts", err)
 		}
@@ -2056,7 +2074,7 @@ func (m *PaymentsStarGifts) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("payments.starGifts", "chats", err)
 		}
@@ -2068,7 +2086,7 @@ func (m *PaymentsStarGifts) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("payments.starGifts", "users", err)
 		}
@@ -2144,12 +2162,15 @@ func (m *PaymentsConnectedStarRefBots) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("payments.connectedStarRefBots", "count", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(44)
 		if err != nil {
 			return b.DecodeErr("payments.connectedStarRefBots", "connected_bots", err)
 		}
-		m.ConnectedBots = tl.MakeSlice[ConnectedBotStarRef](b, 0xb9d85a7e, n0)
-		for i0 := range m.ConnectedBots {
+		m.ConnectedBots = tl.MakeSliceUpTo[ConnectedBotStarRef](b, 0xb9d85a7e, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(m.ConnectedBots) {
+				m.ConnectedBots = tl.GrowSlice(m.ConnectedBots, n0)
+			}
 			if err = b.ConsumeID(ConnectedBotStarRefTypeID); err != nil {
 				return b.DecodeErr("payments.connectedStarRefBots", "connected_bots", err)
 			}
@@ -2159,7 +2180,7 @@ func (m *PaymentsConnectedStarRefBots) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("payments.connectedStarRefBots", "users", err)
 		}
@@ -2249,12 +2270,15 @@ func (m *PaymentsSuggestedStarRefBots) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("payments.suggestedStarRefBots", "count", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(20)
 		if err != nil {
 			return b.DecodeErr("payments.suggestedStarRefBots", "suggested_bots", err)
 		}
-		m.SuggestedBots = tl.MakeSlice[StarRefProgram](b, 0x459da777, n0)
-		for i0 := range m.SuggestedBots {
+		m.SuggestedBots = tl.MakeSliceUpTo[StarRefProgram](b, 0x459da777, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(m.SuggestedBots) {
+				m.SuggestedBots = tl.GrowSlice(m.SuggestedBots, n0)
+			}
 			if err = b.ConsumeID(StarRefProgramTypeID); err != nil {
 				return b.DecodeErr("payments.suggestedStarRefBots", "suggested_bots", err)
 			}
@@ -2264,7 +2288,7 @@ func (m *PaymentsSuggestedStarRefBots) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("payments.suggestedStarRefBots", "users", err)
 		}
@@ -2348,7 +2372,7 @@ func (m *PaymentsStarGiftUpgradePreview) DecodeBare(b *tl.Buffer) error {
 // decodeFields reads the fields into a value whose optional fields are zero.
 func (m *PaymentsStarGiftUpgradePreview) decodeFields(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(24)
 		if err != nil {
 			return b.DecodeErr("payments.starGiftUpgradePreview", "sample_attributes", err)
 		}
@@ -2360,12 +2384,15 @@ func (m *PaymentsStarGiftUpgradePreview) decodeFields(b *tl.Buffer) (err error) 
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(16)
 		if err != nil {
 			return b.DecodeErr("payments.starGiftUpgradePreview", "prices", err)
 		}
-		m.Prices = tl.MakeSlice[StarGiftUpgradePrice](b, 0xa7f8e181, n0)
-		for i0 := range m.Prices {
+		m.Prices = tl.MakeSliceUpTo[StarGiftUpgradePrice](b, 0xa7f8e181, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(m.Prices) {
+				m.Prices = tl.GrowSlice(m.Prices, n0)
+			}
 			if err = b.ConsumeID(StarGiftUpgradePriceTypeID); err != nil {
 				return b.DecodeErr("payments.starGiftUpgradePreview", "prices", err)
 			}
@@ -2375,12 +2402,15 @@ func (m *PaymentsStarGiftUpgradePreview) decodeFields(b *tl.Buffer) (err error) 
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(16)
 		if err != nil {
 			return b.DecodeErr("payments.starGiftUpgradePreview", "next_prices", err)
 		}
-		m.NextPrices = tl.MakeSlice[StarGiftUpgradePrice](b, 0xa7f8e181, n0)
-		for i0 := range m.NextPrices {
+		m.NextPrices = tl.MakeSliceUpTo[StarGiftUpgradePrice](b, 0xa7f8e181, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(m.NextPrices) {
+				m.NextPrices = tl.GrowSlice(m.NextPrices, n0)
+			}
 			if err = b.ConsumeID(StarGiftUpgradePriceTypeID); err != nil {
 				return b.DecodeErr("payments.starGiftUpgradePreview", "next_prices", err)
 			}
@@ -2462,7 +2492,7 @@ func (m *PaymentsUniqueStarGift) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("payments.uniqueStarGift", "gift", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("payments.uniqueStarGift", "chats", err)
 		}
@@ -2474,7 +2504,7 @@ func (m *PaymentsUniqueStarGift) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("payments.uniqueStarGift", "users", err)
 		}
@@ -2587,12 +2617,15 @@ func (m *PaymentsSavedStarGifts) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(56)
 		if err != nil {
 			return b.DecodeErr("payments.savedStarGifts", "gifts", err)
 		}
-		m.Gifts = tl.MakeSlice[SavedStarGift](b, 0x9610807b, n0)
-		for i0 := range m.Gifts {
+		m.Gifts = tl.MakeSliceUpTo[SavedStarGift](b, 0x9610807b, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(m.Gifts) {
+				m.Gifts = tl.GrowSlice(m.Gifts, n0)
+			}
 			if err = b.ConsumeID(SavedStarGiftTypeID); err != nil {
 				return b.DecodeErr("payments.savedStarGifts", "gifts", err)
 			}
@@ -2608,7 +2641,7 @@ func (m *PaymentsSavedStarGifts) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("payments.savedStarGifts", "chats", err)
 		}
@@ -2620,7 +2653,7 @@ func (m *PaymentsSavedStarGifts) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("payments.savedStarGifts", "users", err)
 		}
@@ -2807,7 +2840,7 @@ func (m *PaymentsResaleStarGifts) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("payments.resaleStarGifts", "count", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(44)
 		if err != nil {
 			return b.DecodeErr("payments.resaleStarGifts", "gifts", err)
 		}
@@ -2826,7 +2859,7 @@ func (m *PaymentsResaleStarGifts) decodeFields(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<1) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(24)
 			if err != nil {
 				return b.DecodeErr("payments.resaleStarGifts", "attributes", err)
 			}
@@ -2845,7 +2878,7 @@ func (m *PaymentsResaleStarGifts) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("payments.resaleStarGifts", "chats", err)
 		}
@@ -2858,12 +2891,15 @@ func (m *PaymentsResaleStarGifts) decodeFields(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<2) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(16)
 			if err != nil {
 				return b.DecodeErr("payments.resaleStarGifts", "counters", err)
 			}
-			m.Counters = tl.MakeSlice[StarGiftAttributeCounter](b, 0xd8f4cf4b, n1)
-			for i1 := range m.Counters {
+			m.Counters = tl.MakeSliceUpTo[StarGiftAttributeCounter](b, 0xd8f4cf4b, n1)
+			for i1 := 0; i1 < n1; i1++ {
+				if i1 == len(m.Counters) {
+					m.Counters = tl.GrowSlice(m.Counters, n1)
+				}
 				if err = b.ConsumeID(StarGiftAttributeCounterTypeID); err != nil {
 					return b.DecodeErr("payments.resaleStarGifts", "counters", err)
 				}
@@ -2874,7 +2910,7 @@ func (m *PaymentsResaleStarGifts) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("payments.resaleStarGifts", "users", err)
 		}
@@ -2984,12 +3020,15 @@ func (m *PaymentsStarGiftCollections) DecodeBare(b *tl.Buffer) error {
 // decodeFields reads the fields into a value whose optional fields are zero.
 func (m *PaymentsStarGiftCollections) decodeFields(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(28)
 		if err != nil {
 			return b.DecodeErr("payments.starGiftCollections", "collections", err)
 		}
-		m.Collections = tl.MakeSlice[StarGiftCollection](b, 0xa50348dc, n0)
-		for i0 := range m.Collections {
+		m.Collections = tl.MakeSliceUpTo[StarGiftCollection](b, 0xa50348dc, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(m.Collections) {
+				m.Collections = tl.GrowSlice(m.Collections, n0)
+			}
 			if err = b.ConsumeID(StarGiftCollectionTypeID); err != nil {
 				return b.DecodeErr("payments.starGiftCollections", "collections", err)
 			}
@@ -3382,7 +3421,7 @@ func (m *PaymentsStarGiftAuctionState) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("payments.starGiftAuctionState", "timeout", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("payments.starGiftAuctionState", "users", err)
 		}
@@ -3394,7 +3433,7 @@ func (m *PaymentsStarGiftAuctionState) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("payments.starGiftAuctionState", "chats", err)
 		}
@@ -3479,12 +3518,15 @@ func (m *PaymentsStarGiftAuctionAcquiredGifts) DecodeBare(b *tl.Buffer) error {
 // decodeFields reads the fields into a value whose optional fields are zero.
 func (m *PaymentsStarGiftAuctionAcquiredGifts) decodeFields(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(40)
 		if err != nil {
 			return b.DecodeErr("payments.starGiftAuctionAcquiredGifts", "gifts", err)
 		}
-		m.Gifts = tl.MakeSlice[StarGiftAuctionAcquiredGift](b, 0xb163afab, n0)
-		for i0 := range m.Gifts {
+		m.Gifts = tl.MakeSliceUpTo[StarGiftAuctionAcquiredGift](b, 0xb163afab, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(m.Gifts) {
+				m.Gifts = tl.GrowSlice(m.Gifts, n0)
+			}
 			if err = b.ConsumeID(StarGiftAuctionAcquiredGiftTypeID); err != nil {
 				return b.DecodeErr("payments.starGiftAuctionAcquiredGifts", "gifts", err)
 			}
@@ -3494,7 +3536,7 @@ func (m *PaymentsStarGiftAuctionAcquiredGifts) decodeFields(b *tl.Buffer) (err e
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("payments.starGiftAuctionAcquiredGifts", "users", err)
 		}
@@ -3506,7 +3548,7 @@ func (m *PaymentsStarGiftAuctionAcquiredGifts) decodeFields(b *tl.Buffer) (err e
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("payments.starGiftAuctionAcquiredGifts", "chats", err)
 		}
@@ -3636,12 +3678,15 @@ func (m *PaymentsStarGiftActiveAuctions) DecodeBare(b *tl.Buffer) error {
 // decodeFields reads the fields into a value whose optional fields are zero.
 func (m *PaymentsStarGiftActiveAuctions) decodeFields(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(64)
 		if err != nil {
 			return b.DecodeErr("payments.starGiftActiveAuctions", "auctions", err)
 		}
-		m.Auctions = tl.MakeSlice[StarGiftActiveAuctionState](b, 0xde0ee3a3, n0)
-		for i0 := range m.Auctions {
+		m.Auctions = tl.MakeSliceUpTo[StarGiftActiveAuctionState](b, 0xde0ee3a3, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(m.Auctions) {
+				m.Auctions = tl.GrowSlice(m.Auctions, n0)
+			}
 			if err = b.ConsumeID(StarGiftActiveAuctionStateTypeID); err != nil {
 				return b.DecodeErr("payments.starGiftActiveAuctions", "auctions", err)
 			}
@@ -3651,7 +3696,7 @@ func (m *PaymentsStarGiftActiveAuctions) decodeFields(b *tl.Buffer) (err error) 
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("payments.starGiftActiveAuctions", "users", err)
 		}
@@ -3663,7 +3708,7 @@ func (m *PaymentsStarGiftActiveAuctions) decodeFields(b *tl.Buffer) (err error) 
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("payments.starGiftActiveAuctions", "chats", err)
 		}
@@ -3731,7 +3776,7 @@ func (m *PaymentsStarGiftUpgradeAttributes) DecodeBare(b *tl.Buffer) error {
 // decodeFields reads the fields into a value whose optional fields are zero.
 func (m *PaymentsStarGiftUpgradeAttributes) decodeFields(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(24)
 		if err != nil {
 			return b.DecodeErr("payments.starGiftUpgradeAttributes", "attributes", err)
 		}
@@ -5309,12 +5354,15 @@ func (m *PaymentsGetStarsTransactionsByIDRequest) decodeFields(b *tl.Buffer) (er
 		return b.DecodeErr("payments.getStarsTransactionsByID", "peer", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("payments.getStarsTransactionsByID", "id", err)
 		}
-		m.ID = tl.MakeSlice[InputStarsTransaction](b, 0xc1d1b404, n0)
-		for i0 := range m.ID {
+		m.ID = tl.MakeSliceUpTo[InputStarsTransaction](b, 0xc1d1b404, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(m.ID) {
+				m.ID = tl.GrowSlice(m.ID, n0)
+			}
 			if err = b.ConsumeID(InputStarsTransactionTypeID); err != nil {
 				return b.DecodeErr("payments.getStarsTransactionsByID", "id", err)
 			}
@@ -6675,7 +6723,7 @@ func (m *PaymentsGetSavedStarGiftRequest) DecodeBare(b *tl.Buffer) error {
 // decodeFields reads the fields into a value whose optional fields are zero.
 func (m *PaymentsGetSavedStarGiftRequest) decodeFields(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(8)
 		if err != nil {
 			return b.DecodeErr("payments.getSavedStarGift", "stargift", err)
 		}
@@ -6887,7 +6935,7 @@ func (m *PaymentsToggleStarGiftsPinnedToTopRequest) decodeFields(b *tl.Buffer) (
 		return b.DecodeErr("payments.toggleStarGiftsPinnedToTop", "peer", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(8)
 		if err != nil {
 			return b.DecodeErr("payments.toggleStarGiftsPinnedToTop", "stargift", err)
 		}
@@ -7060,7 +7108,7 @@ func (m *PaymentsGetResaleStarGiftsRequest) decodeFields(b *tl.Buffer) (err erro
 	}
 	if f0&(1<<3) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(8)
 			if err != nil {
 				return b.DecodeErr("payments.getResaleStarGifts", "attributes", err)
 			}
@@ -7214,7 +7262,7 @@ func (m *PaymentsCreateStarGiftCollectionRequest) decodeFields(b *tl.Buffer) (er
 		return b.DecodeErr("payments.createStarGiftCollection", "title", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(8)
 		if err != nil {
 			return b.DecodeErr("payments.createStarGiftCollection", "stargift", err)
 		}
@@ -7353,7 +7401,7 @@ func (m *PaymentsUpdateStarGiftCollectionRequest) decodeFields(b *tl.Buffer) (er
 	}
 	if f0&(1<<1) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(8)
 			if err != nil {
 				return b.DecodeErr("payments.updateStarGiftCollection", "delete_stargift", err)
 			}
@@ -7367,7 +7415,7 @@ func (m *PaymentsUpdateStarGiftCollectionRequest) decodeFields(b *tl.Buffer) (er
 	}
 	if f0&(1<<2) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(8)
 			if err != nil {
 				return b.DecodeErr("payments.updateStarGiftCollection", "add_stargift", err)
 			}
@@ -7381,7 +7429,7 @@ func (m *PaymentsUpdateStarGiftCollectionRequest) decodeFields(b *tl.Buffer) (er
 	}
 	if f0&(1<<3) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(8)
 			if err != nil {
 				return b.DecodeErr("payments.updateStarGiftCollection", "order", err)
 			}
@@ -7455,7 +7503,7 @@ func (m *PaymentsReorderStarGiftCollectionsRequest) decodeFields(b *tl.Buffer) (
 		return b.DecodeErr("payments.reorderStarGiftCollections", "peer", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("payments.reorderStarGiftCollections", "order", err)
 		}
@@ -8172,7 +8220,7 @@ func (m *PaymentsCraftStarGiftRequest) DecodeBare(b *tl.Buffer) error {
 // decodeFields reads the fields into a value whose optional fields are zero.
 func (m *PaymentsCraftStarGiftRequest) decodeFields(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(8)
 		if err != nil {
 			return b.DecodeErr("payments.craftStarGift", "stargift", err)
 		}

@@ -66,7 +66,7 @@ func (m *PhonePhoneCall) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("phone.phoneCall", "phone_call", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("phone.phoneCall", "users", err)
 		}
@@ -159,12 +159,15 @@ func (m *PhoneGroupCall) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("phone.groupCall", "call", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(28)
 		if err != nil {
 			return b.DecodeErr("phone.groupCall", "participants", err)
 		}
-		m.Participants = tl.MakeSlice[GroupCallParticipant](b, 0x93b0b6a9, n0)
-		for i0 := range m.Participants {
+		m.Participants = tl.MakeSliceUpTo[GroupCallParticipant](b, 0x93b0b6a9, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(m.Participants) {
+				m.Participants = tl.GrowSlice(m.Participants, n0)
+			}
 			if err = b.ConsumeID(GroupCallParticipantTypeID); err != nil {
 				return b.DecodeErr("phone.groupCall", "participants", err)
 			}
@@ -177,7 +180,7 @@ func (m *PhoneGroupCall) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("phone.groupCall", "participants_next_offset", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("phone.groupCall", "chats", err)
 		}
@@ -189,7 +192,7 @@ func (m *PhoneGroupCall) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("phone.groupCall", "users", err)
 		}
@@ -279,12 +282,15 @@ func (m *PhoneGroupParticipants) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("phone.groupParticipants", "count", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(28)
 		if err != nil {
 			return b.DecodeErr("phone.groupParticipants", "participants", err)
 		}
-		m.Participants = tl.MakeSlice[GroupCallParticipant](b, 0x93b0b6a9, n0)
-		for i0 := range m.Participants {
+		m.Participants = tl.MakeSliceUpTo[GroupCallParticipant](b, 0x93b0b6a9, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(m.Participants) {
+				m.Participants = tl.GrowSlice(m.Participants, n0)
+			}
 			if err = b.ConsumeID(GroupCallParticipantTypeID); err != nil {
 				return b.DecodeErr("phone.groupParticipants", "participants", err)
 			}
@@ -297,7 +303,7 @@ func (m *PhoneGroupParticipants) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("phone.groupParticipants", "next_offset", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("phone.groupParticipants", "chats", err)
 		}
@@ -309,7 +315,7 @@ func (m *PhoneGroupParticipants) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("phone.groupParticipants", "users", err)
 		}
@@ -396,7 +402,7 @@ func (m *PhoneJoinAsPeers) DecodeBare(b *tl.Buffer) error {
 // decodeFields reads the fields into a value whose optional fields are zero.
 func (m *PhoneJoinAsPeers) decodeFields(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("phone.joinAsPeers", "peers", err)
 		}
@@ -408,7 +414,7 @@ func (m *PhoneJoinAsPeers) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("phone.joinAsPeers", "chats", err)
 		}
@@ -420,7 +426,7 @@ func (m *PhoneJoinAsPeers) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("phone.joinAsPeers", "users", err)
 		}
@@ -528,12 +534,15 @@ func (m *PhoneGroupCallStreamChannels) DecodeBare(b *tl.Buffer) error {
 // decodeFields reads the fields into a value whose optional fields are zero.
 func (m *PhoneGroupCallStreamChannels) decodeFields(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(20)
 		if err != nil {
 			return b.DecodeErr("phone.groupCallStreamChannels", "channels", err)
 		}
-		m.Channels = tl.MakeSlice[GroupCallStreamChannel](b, 0x9a264e9b, n0)
-		for i0 := range m.Channels {
+		m.Channels = tl.MakeSliceUpTo[GroupCallStreamChannel](b, 0x9a264e9b, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(m.Channels) {
+				m.Channels = tl.GrowSlice(m.Channels, n0)
+			}
 			if err = b.ConsumeID(GroupCallStreamChannelTypeID); err != nil {
 				return b.DecodeErr("phone.groupCallStreamChannels", "channels", err)
 			}
@@ -669,12 +678,15 @@ func (m *PhoneGroupCallStars) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("phone.groupCallStars", "total_stars", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(16)
 		if err != nil {
 			return b.DecodeErr("phone.groupCallStars", "top_donors", err)
 		}
-		m.TopDonors = tl.MakeSlice[GroupCallDonor](b, 0xc9e7ccc5, n0)
-		for i0 := range m.TopDonors {
+		m.TopDonors = tl.MakeSliceUpTo[GroupCallDonor](b, 0xc9e7ccc5, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(m.TopDonors) {
+				m.TopDonors = tl.GrowSlice(m.TopDonors, n0)
+			}
 			if err = b.ConsumeID(GroupCallDonorTypeID); err != nil {
 				return b.DecodeErr("phone.groupCallStars", "top_donors", err)
 			}
@@ -684,7 +696,7 @@ func (m *PhoneGroupCallStars) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("phone.groupCallStars", "chats", err)
 		}
@@ -696,7 +708,7 @@ func (m *PhoneGroupCallStars) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("phone.groupCallStars", "users", err)
 		}
@@ -1646,7 +1658,7 @@ func (m *PhoneInviteToGroupCallRequest) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("phone.inviteToGroupCall", "call", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("phone.inviteToGroupCall", "users", err)
 		}
@@ -1945,7 +1957,7 @@ func (m *PhoneGetGroupParticipantsRequest) decodeFields(b *tl.Buffer) (err error
 		return b.DecodeErr("phone.getGroupParticipants", "call", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("phone.getGroupParticipants", "ids", err)
 		}
@@ -1957,7 +1969,7 @@ func (m *PhoneGetGroupParticipantsRequest) decodeFields(b *tl.Buffer) (err error
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("phone.getGroupParticipants", "sources", err)
 		}
@@ -2032,7 +2044,7 @@ func (m *PhoneCheckGroupCallRequest) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("phone.checkGroupCall", "call", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("phone.checkGroupCall", "sources", err)
 		}
@@ -3166,7 +3178,7 @@ func (m *PhoneDeleteConferenceCallParticipantsRequest) decodeFields(b *tl.Buffer
 		return b.DecodeErr("phone.deleteConferenceCallParticipants", "call", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(8)
 		if err != nil {
 			return b.DecodeErr("phone.deleteConferenceCallParticipants", "ids", err)
 		}
@@ -3675,7 +3687,7 @@ func (m *PhoneDeleteGroupCallMessagesRequest) decodeFields(b *tl.Buffer) (err er
 		return b.DecodeErr("phone.deleteGroupCallMessages", "call", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("phone.deleteGroupCallMessages", "messages", err)
 		}

@@ -68,7 +68,7 @@ func (m *PhotosPhotos) DecodeBare(b *tl.Buffer) error {
 // decodeFields reads the fields into a value whose optional fields are zero.
 func (m *PhotosPhotos) decodeFields(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("photos.photos", "photos", err)
 		}
@@ -80,7 +80,7 @@ func (m *PhotosPhotos) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("photos.photos", "users", err)
 		}
@@ -161,7 +161,7 @@ func (m *PhotosPhotosSlice) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("photos.photosSlice", "count", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("photos.photosSlice", "photos", err)
 		}
@@ -173,7 +173,7 @@ func (m *PhotosPhotosSlice) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("photos.photosSlice", "users", err)
 		}
@@ -247,7 +247,7 @@ func (m *PhotosPhoto) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("photos.photo", "photo", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("photos.photo", "users", err)
 		}
@@ -512,7 +512,7 @@ func (m *PhotosDeletePhotosRequest) DecodeBare(b *tl.Buffer) error {
 // decodeFields reads the fields into a value whose optional fields are zero.
 func (m *PhotosDeletePhotosRequest) decodeFields(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("photos.deletePhotos", "id", err)
 		}

@@ -82,12 +82,15 @@ func (m *PremiumBoostsList) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("premium.boostsList", "count", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(20)
 		if err != nil {
 			return b.DecodeErr("premium.boostsList", "boosts", err)
 		}
-		m.Boosts = tl.MakeSlice[Boost](b, 0x5d29866b, n0)
-		for i0 := range m.Boosts {
+		m.Boosts = tl.MakeSliceUpTo[Boost](b, 0x5d29866b, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(m.Boosts) {
+				m.Boosts = tl.GrowSlice(m.Boosts, n0)
+			}
 			if err = b.ConsumeID(BoostTypeID); err != nil {
 				return b.DecodeErr("premium.boostsList", "boosts", err)
 			}
@@ -103,7 +106,7 @@ func (m *PremiumBoostsList) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("premium.boostsList", "users", err)
 		}
@@ -184,12 +187,15 @@ func (m *PremiumMyBoosts) DecodeBare(b *tl.Buffer) error {
 // decodeFields reads the fields into a value whose optional fields are zero.
 func (m *PremiumMyBoosts) decodeFields(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(20)
 		if err != nil {
 			return b.DecodeErr("premium.myBoosts", "my_boosts", err)
 		}
-		m.MyBoosts = tl.MakeSlice[MyBoost](b, 0x805b9ad3, n0)
-		for i0 := range m.MyBoosts {
+		m.MyBoosts = tl.MakeSliceUpTo[MyBoost](b, 0x805b9ad3, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(m.MyBoosts) {
+				m.MyBoosts = tl.GrowSlice(m.MyBoosts, n0)
+			}
 			if err = b.ConsumeID(MyBoostTypeID); err != nil {
 				return b.DecodeErr("premium.myBoosts", "my_boosts", err)
 			}
@@ -199,7 +205,7 @@ func (m *PremiumMyBoosts) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("premium.myBoosts", "chats", err)
 		}
@@ -211,7 +217,7 @@ func (m *PremiumMyBoosts) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("premium.myBoosts", "users", err)
 		}
@@ -371,7 +377,7 @@ func (m *PremiumBoostsStatus) decodeFields(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<3) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(24)
 			if err != nil {
 				return b.DecodeErr("premium.boostsStatus", "prepaid_giveaways", err)
 			}
@@ -385,7 +391,7 @@ func (m *PremiumBoostsStatus) decodeFields(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<2) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(4)
 			if err != nil {
 				return b.DecodeErr("premium.boostsStatus", "my_boost_slots", err)
 			}
@@ -580,7 +586,7 @@ func (m *PremiumApplyBoostRequest) decodeFields(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<0) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(4)
 			if err != nil {
 				return b.DecodeErr("premium.applyBoost", "slots", err)
 			}

@@ -266,7 +266,7 @@ func (m *StatsBroadcastStats) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("stats.broadcastStats", "story_reactions_by_emotion_graph", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(20)
 		if err != nil {
 			return b.DecodeErr("stats.broadcastStats", "recent_posts_interactions", err)
 		}
@@ -481,12 +481,15 @@ func (m *StatsMegagroupStats) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("stats.megagroupStats", "weekdays_graph", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(20)
 		if err != nil {
 			return b.DecodeErr("stats.megagroupStats", "top_posters", err)
 		}
-		m.TopPosters = tl.MakeSlice[StatsGroupTopPoster](b, 0x984f1bd1, n0)
-		for i0 := range m.TopPosters {
+		m.TopPosters = tl.MakeSliceUpTo[StatsGroupTopPoster](b, 0x984f1bd1, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(m.TopPosters) {
+				m.TopPosters = tl.GrowSlice(m.TopPosters, n0)
+			}
 			if err = b.ConsumeID(StatsGroupTopPosterTypeID); err != nil {
 				return b.DecodeErr("stats.megagroupStats", "top_posters", err)
 			}
@@ -496,12 +499,15 @@ func (m *StatsMegagroupStats) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(24)
 		if err != nil {
 			return b.DecodeErr("stats.megagroupStats", "top_admins", err)
 		}
-		m.TopAdmins = tl.MakeSlice[StatsGroupTopAdmin](b, 0x66d61fcb, n0)
-		for i0 := range m.TopAdmins {
+		m.TopAdmins = tl.MakeSliceUpTo[StatsGroupTopAdmin](b, 0x66d61fcb, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(m.TopAdmins) {
+				m.TopAdmins = tl.GrowSlice(m.TopAdmins, n0)
+			}
 			if err = b.ConsumeID(StatsGroupTopAdminTypeID); err != nil {
 				return b.DecodeErr("stats.megagroupStats", "top_admins", err)
 			}
@@ -511,12 +517,15 @@ func (m *StatsMegagroupStats) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(16)
 		if err != nil {
 			return b.DecodeErr("stats.megagroupStats", "top_inviters", err)
 		}
-		m.TopInviters = tl.MakeSlice[StatsGroupTopInviter](b, 0xd6ab159f, n0)
-		for i0 := range m.TopInviters {
+		m.TopInviters = tl.MakeSliceUpTo[StatsGroupTopInviter](b, 0xd6ab159f, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(m.TopInviters) {
+				m.TopInviters = tl.GrowSlice(m.TopInviters, n0)
+			}
 			if err = b.ConsumeID(StatsGroupTopInviterTypeID); err != nil {
 				return b.DecodeErr("stats.megagroupStats", "top_inviters", err)
 			}
@@ -526,7 +535,7 @@ func (m *StatsMegagroupStats) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("stats.megagroupStats", "users", err)
 		}
@@ -753,7 +762,7 @@ func (m *StatsPublicForwards) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("stats.publicForwards", "count", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(16)
 		if err != nil {
 			return b.DecodeErr("stats.publicForwards", "forwards", err)
 		}
@@ -771,7 +780,7 @@ func (m *StatsPublicForwards) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("stats.publicForwards", "chats", err)
 		}
@@ -783,7 +792,7 @@ func (m *StatsPublicForwards) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("stats.publicForwards", "users", err)
 		}

@@ -163,12 +163,15 @@ func (m *StickersCreateStickerSetRequest) decodeFields(b *tl.Buffer) (err error)
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(16)
 		if err != nil {
 			return b.DecodeErr("stickers.createStickerSet", "stickers", err)
 		}
-		m.Stickers = tl.MakeSlice[InputStickerSetItem](b, 0xb7d32587, n0)
-		for i0 := range m.Stickers {
+		m.Stickers = tl.MakeSliceUpTo[InputStickerSetItem](b, 0xb7d32587, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(m.Stickers) {
+				m.Stickers = tl.GrowSlice(m.Stickers, n0)
+			}
 			if err = b.ConsumeID(InputStickerSetItemTypeID); err != nil {
 				return b.DecodeErr("stickers.createStickerSet", "stickers", err)
 			}

@@ -165,12 +165,15 @@ func (m *StoriesAllStories) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("stories.allStories", "state", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(28)
 		if err != nil {
 			return b.DecodeErr("stories.allStories", "peer_stories", err)
 		}
-		m.PeerStories = tl.MakeSlice[PeerStories](b, 0x3a48ae19, n0)
-		for i0 := range m.PeerStories {
+		m.PeerStories = tl.MakeSliceUpTo[PeerStories](b, 0x3a48ae19, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(m.PeerStories) {
+				m.PeerStories = tl.GrowSlice(m.PeerStories, n0)
+			}
 			if err = b.ConsumeID(PeerStoriesTypeID); err != nil {
 				return b.DecodeErr("stories.allStories", "peer_stories", err)
 			}
@@ -180,7 +183,7 @@ func (m *StoriesAllStories) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("stories.allStories", "chats", err)
 		}
@@ -192,7 +195,7 @@ func (m *StoriesAllStories) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("stories.allStories", "users", err)
 		}
@@ -304,7 +307,7 @@ func (m *StoriesStories) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("stories.stories", "count", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(8)
 		if err != nil {
 			return b.DecodeErr("stories.stories", "stories", err)
 		}
@@ -317,7 +320,7 @@ func (m *StoriesStories) decodeFields(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<0) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(4)
 			if err != nil {
 				return b.DecodeErr("stories.stories", "pinned_to_top", err)
 			}
@@ -330,7 +333,7 @@ func (m *StoriesStories) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("stories.stories", "chats", err)
 		}
@@ -342,7 +345,7 @@ func (m *StoriesStories) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("stories.stories", "users", err)
 		}
@@ -460,7 +463,7 @@ func (m *StoriesStoryViewsList) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("stories.storyViewsList", "reactions_count", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(20)
 		if err != nil {
 			return b.DecodeErr("stories.storyViewsList", "views", err)
 		}
@@ -472,7 +475,7 @@ func (m *StoriesStoryViewsList) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("stories.storyViewsList", "chats", err)
 		}
@@ -484,7 +487,7 @@ func (m *StoriesStoryViewsList) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("stories.storyViewsList", "users", err)
 		}
@@ -561,12 +564,15 @@ func (m *StoriesStoryViews) DecodeBare(b *tl.Buffer) error {
 // decodeFields reads the fields into a value whose optional fields are zero.
 func (m *StoriesStoryViews) decodeFields(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("stories.storyViews", "views", err)
 		}
-		m.Views = tl.MakeSlice[StoryViews](b, 0x32786c5e, n0)
-		for i0 := range m.Views {
+		m.Views = tl.MakeSliceUpTo[StoryViews](b, 0x32786c5e, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(m.Views) {
+				m.Views = tl.GrowSlice(m.Views, n0)
+			}
 			if err = b.ConsumeID(StoryViewsTypeID); err != nil {
 				return b.DecodeErr("stories.storyViews", "views", err)
 			}
@@ -576,7 +582,7 @@ func (m *StoriesStoryViews) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("stories.storyViews", "users", err)
 		}
@@ -660,7 +666,7 @@ func (m *StoriesPeerStories) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("stories.peerStories", "stories", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("stories.peerStories", "chats", err)
 		}
@@ -672,7 +678,7 @@ func (m *StoriesPeerStories) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("stories.peerStories", "users", err)
 		}
@@ -775,7 +781,7 @@ func (m *StoriesStoryReactionsList) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("stories.storyReactionsList", "count", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(16)
 		if err != nil {
 			return b.DecodeErr("stories.storyReactionsList", "reactions", err)
 		}
@@ -787,7 +793,7 @@ func (m *StoriesStoryReactionsList) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("stories.storyReactionsList", "chats", err)
 		}
@@ -799,7 +805,7 @@ func (m *StoriesStoryReactionsList) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("stories.storyReactionsList", "users", err)
 		}
@@ -905,12 +911,15 @@ func (m *StoriesFoundStories) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("stories.foundStories", "count", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(24)
 		if err != nil {
 			return b.DecodeErr("stories.foundStories", "stories", err)
 		}
-		m.Stories = tl.MakeSlice[FoundStory](b, 0xd581a8fd, n0)
-		for i0 := range m.Stories {
+		m.Stories = tl.MakeSliceUpTo[FoundStory](b, 0xd581a8fd, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(m.Stories) {
+				m.Stories = tl.GrowSlice(m.Stories, n0)
+			}
 			if err = b.ConsumeID(FoundStoryTypeID); err != nil {
 				return b.DecodeErr("stories.foundStories", "stories", err)
 			}
@@ -926,7 +935,7 @@ func (m *StoriesFoundStories) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("stories.foundStories", "chats", err)
 		}
@@ -938,7 +947,7 @@ func (m *StoriesFoundStories) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("stories.foundStories", "users", err)
 		}
@@ -1096,12 +1105,15 @@ func (m *StoriesAlbums) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("stories.albums", "hash", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(16)
 		if err != nil {
 			return b.DecodeErr("stories.albums", "albums", err)
 		}
-		m.Albums = tl.MakeSlice[StoryAlbum](b, 0x1a109e9a, n0)
-		for i0 := range m.Albums {
+		m.Albums = tl.MakeSliceUpTo[StoryAlbum](b, 0x1a109e9a, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(m.Albums) {
+				m.Albums = tl.GrowSlice(m.Albums, n0)
+			}
 			if err = b.ConsumeID(StoryAlbumTypeID); err != nil {
 				return b.DecodeErr("stories.albums", "albums", err)
 			}
@@ -1342,7 +1354,7 @@ func (m *StoriesSendStoryRequest) decodeFields(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<5) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(56)
 			if err != nil {
 				return b.DecodeErr("stories.sendStory", "media_areas", err)
 			}
@@ -1362,7 +1374,7 @@ func (m *StoriesSendStoryRequest) decodeFields(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<1) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(12)
 			if err != nil {
 				return b.DecodeErr("stories.sendStory", "entities", err)
 			}
@@ -1375,7 +1387,7 @@ func (m *StoriesSendStoryRequest) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("stories.sendStory", "privacy_rules", err)
 		}
@@ -1408,7 +1420,7 @@ func (m *StoriesSendStoryRequest) decodeFields(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<8) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(4)
 			if err != nil {
 				return b.DecodeErr("stories.sendStory", "albums", err)
 			}
@@ -1569,7 +1581,7 @@ func (m *StoriesEditStoryRequest) decodeFields(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<3) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(56)
 			if err != nil {
 				return b.DecodeErr("stories.editStory", "media_areas", err)
 			}
@@ -1589,7 +1601,7 @@ func (m *StoriesEditStoryRequest) decodeFields(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<1) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(12)
 			if err != nil {
 				return b.DecodeErr("stories.editStory", "entities", err)
 			}
@@ -1603,7 +1615,7 @@ func (m *StoriesEditStoryRequest) decodeFields(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<2) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(4)
 			if err != nil {
 				return b.DecodeErr("stories.editStory", "privacy_rules", err)
 			}
@@ -1678,7 +1690,7 @@ func (m *StoriesDeleteStoriesRequest) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("stories.deleteStories", "peer", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("stories.deleteStories", "id", err)
 		}
@@ -1749,7 +1761,7 @@ func (m *StoriesTogglePinnedRequest) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("stories.togglePinned", "peer", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("stories.togglePinned", "id", err)
 		}
@@ -2017,7 +2029,7 @@ func (m *StoriesGetStoriesByIDRequest) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("stories.getStoriesByID", "peer", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("stories.getStoriesByID", "id", err)
 		}
@@ -2196,7 +2208,7 @@ func (m *StoriesIncrementStoryViewsRequest) decodeFields(b *tl.Buffer) (err erro
 		return b.DecodeErr("stories.incrementStoryViews", "peer", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("stories.incrementStoryViews", "id", err)
 		}
@@ -2367,7 +2379,7 @@ func (m *StoriesGetStoriesViewsRequest) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("stories.getStoriesViews", "peer", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("stories.getStoriesViews", "id", err)
 		}
@@ -2497,7 +2509,7 @@ func (m *StoriesReportRequest) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("stories.report", "peer", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("stories.report", "id", err)
 		}
@@ -2802,7 +2814,7 @@ func (m *StoriesGetPeerMaxIDsRequest) DecodeBare(b *tl.Buffer) error {
 // decodeFields reads the fields into a value whose optional fields are zero.
 func (m *StoriesGetPeerMaxIDsRequest) decodeFields(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("stories.getPeerMaxIDs", "id", err)
 		}
@@ -3076,7 +3088,7 @@ func (m *StoriesTogglePinnedToTopRequest) decodeFields(b *tl.Buffer) (err error)
 		return b.DecodeErr("stories.togglePinnedToTop", "peer", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("stories.togglePinnedToTop", "id", err)
 		}
@@ -3250,7 +3262,7 @@ func (m *StoriesCreateAlbumRequest) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("stories.createAlbum", "title", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("stories.createAlbum", "stories", err)
 		}
@@ -3370,7 +3382,7 @@ func (m *StoriesUpdateAlbumRequest) decodeFields(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<1) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(4)
 			if err != nil {
 				return b.DecodeErr("stories.updateAlbum", "delete_stories", err)
 			}
@@ -3384,7 +3396,7 @@ func (m *StoriesUpdateAlbumRequest) decodeFields(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<2) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(4)
 			if err != nil {
 				return b.DecodeErr("stories.updateAlbum", "add_stories", err)
 			}
@@ -3398,7 +3410,7 @@ func (m *StoriesUpdateAlbumRequest) decodeFields(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<3) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(4)
 			if err != nil {
 				return b.DecodeErr("stories.updateAlbum", "order", err)
 			}
@@ -3468,7 +3480,7 @@ func (m *StoriesReorderAlbumsRequest) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("stories.reorderAlbums", "peer", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("stories.reorderAlbums", "order", err)
 		}
@@ -3790,7 +3802,7 @@ func (m *StoriesStartLiveRequest) decodeFields(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<1) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(12)
 			if err != nil {
 				return b.DecodeErr("stories.startLive", "entities", err)
 			}
@@ -3803,7 +3815,7 @@ func (m *StoriesStartLiveRequest) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("stories.startLive", "privacy_rules", err)
 		}

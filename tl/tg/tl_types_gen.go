@@ -1209,7 +1209,7 @@ func (m *InputMediaUploadedPhoto) decodeFields(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<0) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(4)
 			if err != nil {
 				return b.DecodeErr("inputMediaUploadedPhoto", "stickers", err)
 			}
@@ -1592,7 +1592,7 @@ func (m *InputMediaUploadedDocument) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("inputMediaUploadedDocument", "mime_type", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("inputMediaUploadedDocument", "attributes", err)
 		}
@@ -1605,7 +1605,7 @@ func (m *InputMediaUploadedDocument) decodeFields(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<0) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(4)
 			if err != nil {
 				return b.DecodeErr("inputMediaUploadedDocument", "stickers", err)
 			}
@@ -2430,7 +2430,7 @@ func (m *InputMediaPoll) decodeFields(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<0) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(4)
 			if err != nil {
 				return b.DecodeErr("inputMediaPoll", "correct_answers", err)
 			}
@@ -2455,7 +2455,7 @@ func (m *InputMediaPoll) decodeFields(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<1) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(12)
 			if err != nil {
 				return b.DecodeErr("inputMediaPoll", "solution_entities", err)
 			}
@@ -2725,7 +2725,7 @@ func (m *InputMediaPaidMedia) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("inputMediaPaidMedia", "stars_amount", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("inputMediaPaidMedia", "extended_media", err)
 		}
@@ -4540,12 +4540,15 @@ func (m *User) decodeFields(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<18) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(16)
 			if err != nil {
 				return b.DecodeErr("user", "restriction_reason", err)
 			}
-			m.RestrictionReason = tl.MakeSlice[RestrictionReason](b, 0x867202e2, n1)
-			for i1 := range m.RestrictionReason {
+			m.RestrictionReason = tl.MakeSliceUpTo[RestrictionReason](b, 0x867202e2, n1)
+			for i1 := 0; i1 < n1; i1++ {
+				if i1 == len(m.RestrictionReason) {
+					m.RestrictionReason = tl.GrowSlice(m.RestrictionReason, n1)
+				}
 				if err = b.ConsumeID(RestrictionReasonTypeID); err != nil {
 					return b.DecodeErr("user", "restriction_reason", err)
 				}
@@ -4574,12 +4577,15 @@ func (m *User) decodeFields(b *tl.Buffer) (err error) {
 	}
 	if f1&(1<<0) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(12)
 			if err != nil {
 				return b.DecodeErr("user", "usernames", err)
 			}
-			m.Usernames = tl.MakeSlice[Username](b, 0x456908a0, n1)
-			for i1 := range m.Usernames {
+			m.Usernames = tl.MakeSliceUpTo[Username](b, 0x456908a0, n1)
+			for i1 := 0; i1 < n1; i1++ {
+				if i1 == len(m.Usernames) {
+					m.Usernames = tl.GrowSlice(m.Usernames, n1)
+				}
 				if err = b.ConsumeID(UsernameTypeID); err != nil {
 					return b.DecodeErr("user", "usernames", err)
 				}
@@ -5733,12 +5739,15 @@ func (m *Channel) decodeFields(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<9) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(16)
 			if err != nil {
 				return b.DecodeErr("channel", "restriction_reason", err)
 			}
-			m.RestrictionReason = tl.MakeSlice[RestrictionReason](b, 0x867202e2, n1)
-			for i1 := range m.RestrictionReason {
+			m.RestrictionReason = tl.MakeSliceUpTo[RestrictionReason](b, 0x867202e2, n1)
+			for i1 := 0; i1 < n1; i1++ {
+				if i1 == len(m.RestrictionReason) {
+					m.RestrictionReason = tl.GrowSlice(m.RestrictionReason, n1)
+				}
 				if err = b.ConsumeID(RestrictionReasonTypeID); err != nil {
 					return b.DecodeErr("channel", "restriction_reason", err)
 				}
@@ -5795,12 +5804,15 @@ func (m *Channel) decodeFields(b *tl.Buffer) (err error) {
 	}
 	if f1&(1<<0) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(12)
 			if err != nil {
 				return b.DecodeErr("channel", "usernames", err)
 			}
-			m.Usernames = tl.MakeSlice[Username](b, 0x456908a0, n1)
-			for i1 := range m.Usernames {
+			m.Usernames = tl.MakeSliceUpTo[Username](b, 0x456908a0, n1)
+			for i1 := 0; i1 < n1; i1++ {
+				if i1 == len(m.Usernames) {
+					m.Usernames = tl.GrowSlice(m.Usernames, n1)
+				}
 				if err = b.ConsumeID(UsernameTypeID); err != nil {
 					return b.DecodeErr("channel", "usernames", err)
 				}
@@ -6419,12 +6431,15 @@ func (m *ChatFull) decodeFields(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<3) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(8)
 			if err != nil {
 				return b.DecodeErr("chatFull", "bot_info", err)
 			}
-			m.BotInfo = tl.MakeSlice[BotInfo](b, 0xb4b6f3b7, n1)
-			for i1 := range m.BotInfo {
+			m.BotInfo = tl.MakeSliceUpTo[BotInfo](b, 0xb4b6f3b7, n1)
+			for i1 := 0; i1 < n1; i1++ {
+				if i1 == len(m.BotInfo) {
+					m.BotInfo = tl.GrowSlice(m.BotInfo, n1)
+				}
 				if err = b.ConsumeID(BotInfoTypeID); err != nil {
 					return b.DecodeErr("chatFull", "bot_info", err)
 				}
@@ -6476,7 +6491,7 @@ func (m *ChatFull) decodeFields(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<17) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(8)
 			if err != nil {
 				return b.DecodeErr("chatFull", "recent_requesters", err)
 			}
@@ -7047,12 +7062,15 @@ func (m *ChannelFull) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(8)
 		if err != nil {
 			return b.DecodeErr("channelFull", "bot_info", err)
 		}
-		m.BotInfo = tl.MakeSlice[BotInfo](b, 0xb4b6f3b7, n0)
-		for i0 := range m.BotInfo {
+		m.BotInfo = tl.MakeSliceUpTo[BotInfo](b, 0xb4b6f3b7, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(m.BotInfo) {
+				m.BotInfo = tl.GrowSlice(m.BotInfo, n0)
+			}
 			if err = b.ConsumeID(BotInfoTypeID); err != nil {
 				return b.DecodeErr("channelFull", "bot_info", err)
 			}
@@ -7149,7 +7167,7 @@ func (m *ChannelFull) decodeFields(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<25) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(4)
 			if err != nil {
 				return b.DecodeErr("channelFull", "pending_suggestions", err)
 			}
@@ -7180,7 +7198,7 @@ func (m *ChannelFull) decodeFields(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<28) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(8)
 			if err != nil {
 				return b.DecodeErr("channelFull", "recent_requesters", err)
 			}
@@ -7387,12 +7405,15 @@ func (m *CommunityFull) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("communityFull", "chat_photo", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(20)
 		if err != nil {
 			return b.DecodeErr("communityFull", "linked_peers", err)
 		}
-		m.LinkedPeers = tl.MakeSlice[CommunityPeer](b, 0xd40dd9d9, n0)
-		for i0 := range m.LinkedPeers {
+		m.LinkedPeers = tl.MakeSliceUpTo[CommunityPeer](b, 0xd40dd9d9, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(m.LinkedPeers) {
+				m.LinkedPeers = tl.GrowSlice(m.LinkedPeers, n0)
+			}
 			if err = b.ConsumeID(CommunityPeerTypeID); err != nil {
 				return b.DecodeErr("communityFull", "linked_peers", err)
 			}
@@ -7778,7 +7799,7 @@ func (m *ChatParticipants) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("chatParticipants", "chat_id", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(16)
 		if err != nil {
 			return b.DecodeErr("chatParticipants", "participants", err)
 		}
@@ -8458,7 +8479,7 @@ func (m *Message) decodeFields(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<7) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(12)
 			if err != nil {
 				return b.DecodeErr("message", "entities", err)
 			}
@@ -8528,12 +8549,15 @@ func (m *Message) decodeFields(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<22) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(16)
 			if err != nil {
 				return b.DecodeErr("message", "restriction_reason", err)
 			}
-			m.RestrictionReason = tl.MakeSlice[RestrictionReason](b, 0x867202e2, n1)
-			for i1 := range m.RestrictionReason {
+			m.RestrictionReason = tl.MakeSliceUpTo[RestrictionReason](b, 0x867202e2, n1)
+			for i1 := 0; i1 < n1; i1++ {
+				if i1 == len(m.RestrictionReason) {
+					m.RestrictionReason = tl.GrowSlice(m.RestrictionReason, n1)
+				}
 				if err = b.ConsumeID(RestrictionReasonTypeID); err != nil {
 					return b.DecodeErr("message", "restriction_reason", err)
 				}
@@ -9258,7 +9282,7 @@ func (m *MessageMediaDocument) decodeFields(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<5) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(12)
 			if err != nil {
 				return b.DecodeErr("messageMediaDocument", "alt_documents", err)
 			}
@@ -10075,7 +10099,7 @@ func (m *MessageMediaGiveaway) decodeFields(b *tl.Buffer) (err error) {
 	m.OnlyNewSubscribers = f0&(1<<0) != 0
 	m.WinnersAreVisible = f0&(1<<2) != 0
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(8)
 		if err != nil {
 			return b.DecodeErr("messageMediaGiveaway", "channels", err)
 		}
@@ -10088,7 +10112,7 @@ func (m *MessageMediaGiveaway) decodeFields(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<1) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(4)
 			if err != nil {
 				return b.DecodeErr("messageMediaGiveaway", "countries_iso2", err)
 			}
@@ -10247,7 +10271,7 @@ func (m *MessageMediaGiveawayResults) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("messageMediaGiveawayResults", "unclaimed_count", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(8)
 		if err != nil {
 			return b.DecodeErr("messageMediaGiveawayResults", "winners", err)
 		}
@@ -10339,7 +10363,7 @@ func (m *MessageMediaPaidMedia) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("messageMediaPaidMedia", "stars_amount", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(8)
 		if err != nil {
 			return b.DecodeErr("messageMediaPaidMedia", "extended_media", err)
 		}
@@ -10425,12 +10449,15 @@ func (m *MessageMediaToDo) decodeFields(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<0) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(24)
 			if err != nil {
 				return b.DecodeErr("messageMediaToDo", "completions", err)
 			}
-			m.Completions = tl.MakeSlice[TodoCompletion](b, 0x67f31c0e, n1)
-			for i1 := range m.Completions {
+			m.Completions = tl.MakeSliceUpTo[TodoCompletion](b, 0x67f31c0e, n1)
+			for i1 := 0; i1 < n1; i1++ {
+				if i1 == len(m.Completions) {
+					m.Completions = tl.GrowSlice(m.Completions, n1)
+				}
 				if err = b.ConsumeID(TodoCompletionTypeID); err != nil {
 					return b.DecodeErr("messageMediaToDo", "completions", err)
 				}
@@ -10604,7 +10631,7 @@ func (m *MessageActionChatCreate) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("messageActionChatCreate", "title", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(8)
 		if err != nil {
 			return b.DecodeErr("messageActionChatCreate", "users", err)
 		}
@@ -10811,7 +10838,7 @@ func (m *MessageActionChatAddUser) DecodeBare(b *tl.Buffer) error {
 // decodeFields reads the fields into a value whose optional fields are zero.
 func (m *MessageActionChatAddUser) decodeFields(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(8)
 		if err != nil {
 			return b.DecodeErr("messageActionChatAddUser", "users", err)
 		}
@@ -11767,12 +11794,15 @@ func (m *MessageActionSecureValuesSentMe) DecodeBare(b *tl.Buffer) error {
 // decodeFields reads the fields into a value whose optional fields are zero.
 func (m *MessageActionSecureValuesSentMe) decodeFields(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(16)
 		if err != nil {
 			return b.DecodeErr("messageActionSecureValuesSentMe", "values", err)
 		}
-		m.Values = tl.MakeSlice[SecureValue](b, 0x2d751cf0, n0)
-		for i0 := range m.Values {
+		m.Values = tl.MakeSliceUpTo[SecureValue](b, 0x2d751cf0, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(m.Values) {
+				m.Values = tl.GrowSlice(m.Values, n0)
+			}
 			if err = b.ConsumeID(SecureValueTypeID); err != nil {
 				return b.DecodeErr("messageActionSecureValuesSentMe", "values", err)
 			}
@@ -11842,7 +11872,7 @@ func (m *MessageActionSecureValuesSent) DecodeBare(b *tl.Buffer) error {
 // decodeFields reads the fields into a value whose optional fields are zero.
 func (m *MessageActionSecureValuesSent) decodeFields(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("messageActionSecureValuesSent", "types", err)
 		}
@@ -12101,7 +12131,7 @@ func (m *MessageActionInviteToGroupCall) decodeFields(b *tl.Buffer) (err error) 
 		return b.DecodeErr("messageActionInviteToGroupCall", "call", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(8)
 		if err != nil {
 			return b.DecodeErr("messageActionInviteToGroupCall", "users", err)
 		}
@@ -12857,7 +12887,7 @@ func (m *MessageActionRequestedPeer) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("messageActionRequestedPeer", "button_id", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("messageActionRequestedPeer", "peers", err)
 		}
@@ -13345,7 +13375,7 @@ func (m *MessageActionRequestedPeerSentMe) decodeFields(b *tl.Buffer) (err error
 		return b.DecodeErr("messageActionRequestedPeerSentMe", "button_id", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(16)
 		if err != nil {
 			return b.DecodeErr("messageActionRequestedPeerSentMe", "peers", err)
 		}
@@ -14360,7 +14390,7 @@ func (m *MessageActionConferenceCall) decodeFields(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<3) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(12)
 			if err != nil {
 				return b.DecodeErr("messageActionConferenceCall", "other_participants", err)
 			}
@@ -14427,7 +14457,7 @@ func (m *MessageActionTodoCompletions) DecodeBare(b *tl.Buffer) error {
 // decodeFields reads the fields into a value whose optional fields are zero.
 func (m *MessageActionTodoCompletions) decodeFields(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("messageActionTodoCompletions", "completed", err)
 		}
@@ -14439,7 +14469,7 @@ func (m *MessageActionTodoCompletions) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("messageActionTodoCompletions", "incompleted", err)
 		}
@@ -14502,12 +14532,15 @@ func (m *MessageActionTodoAppendTasks) DecodeBare(b *tl.Buffer) error {
 // decodeFields reads the fields into a value whose optional fields are zero.
 func (m *MessageActionTodoAppendTasks) decodeFields(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(24)
 		if err != nil {
 			return b.DecodeErr("messageActionTodoAppendTasks", "list", err)
 		}
-		m.List = tl.MakeSlice[TodoItem](b, 0x9b9b8a34, n0)
-		for i0 := range m.List {
+		m.List = tl.MakeSliceUpTo[TodoItem](b, 0x9b9b8a34, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(m.List) {
+				m.List = tl.GrowSlice(m.List, n0)
+			}
 			if err = b.ConsumeID(TodoItemTypeID); err != nil {
 				return b.DecodeErr("messageActionTodoAppendTasks", "list", err)
 			}
@@ -15983,7 +16016,7 @@ func (m *Photo) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("photo", "date", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(8)
 		if err != nil {
 			return b.DecodeErr("photo", "sizes", err)
 		}
@@ -15996,7 +16029,7 @@ func (m *Photo) decodeFields(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<1) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(20)
 			if err != nil {
 				return b.DecodeErr("photo", "video_sizes", err)
 			}
@@ -16307,7 +16340,7 @@ func (m *PhotoSizeProgressive) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("photoSizeProgressive", "h", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("photoSizeProgressive", "sizes", err)
 		}
@@ -19910,7 +19943,7 @@ func (m *UpdateDeleteMessages) DecodeBare(b *tl.Buffer) error {
 // decodeFields reads the fields into a value whose optional fields are zero.
 func (m *UpdateDeleteMessages) decodeFields(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("updateDeleteMessages", "messages", err)
 		}
@@ -20255,12 +20288,15 @@ func (m *UpdateUserName) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("updateUserName", "last_name", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("updateUserName", "usernames", err)
 		}
-		m.Usernames = tl.MakeSlice[Username](b, 0x456908a0, n0)
-		for i0 := range m.Usernames {
+		m.Usernames = tl.MakeSliceUpTo[Username](b, 0x456908a0, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(m.Usernames) {
+				m.Usernames = tl.GrowSlice(m.Usernames, n0)
+			}
 			if err = b.ConsumeID(UsernameTypeID); err != nil {
 				return b.DecodeErr("updateUserName", "usernames", err)
 			}
@@ -20781,12 +20817,15 @@ func (m *UpdateDCOptions) DecodeBare(b *tl.Buffer) error {
 // decodeFields reads the fields into a value whose optional fields are zero.
 func (m *UpdateDCOptions) decodeFields(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(20)
 		if err != nil {
 			return b.DecodeErr("updateDcOptions", "dc_options", err)
 		}
-		m.DCOptions = tl.MakeSlice[DCOption](b, 0x15bfb43e, n0)
-		for i0 := range m.DCOptions {
+		m.DCOptions = tl.MakeSliceUpTo[DCOption](b, 0x15bfb43e, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(m.DCOptions) {
+				m.DCOptions = tl.GrowSlice(m.DCOptions, n0)
+			}
 			if err = b.ConsumeID(DCOptionTypeID); err != nil {
 				return b.DecodeErr("updateDcOptions", "dc_options", err)
 			}
@@ -20964,7 +21003,7 @@ func (m *UpdateServiceNotification) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("updateServiceNotification", "media", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("updateServiceNotification", "entities", err)
 		}
@@ -21040,7 +21079,7 @@ func (m *UpdatePrivacy) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("updatePrivacy", "key", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("updatePrivacy", "rules", err)
 		}
@@ -21413,7 +21452,7 @@ func (m *UpdateReadMessagesContents) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("updateReadMessagesContents", "flags", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("updateReadMessagesContents", "messages", err)
 		}
@@ -21761,7 +21800,7 @@ func (m *UpdateDeleteChannelMessages) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("updateDeleteChannelMessages", "channel_id", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("updateDeleteChannelMessages", "messages", err)
 		}
@@ -22022,7 +22061,7 @@ func (m *UpdateStickerSetsOrder) decodeFields(b *tl.Buffer) (err error) {
 	m.Masks = f0&(1<<0) != 0
 	m.Emojis = f0&(1<<1) != 0
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(8)
 		if err != nil {
 			return b.DecodeErr("updateStickerSetsOrder", "order", err)
 		}
@@ -23220,7 +23259,7 @@ func (m *UpdatePinnedDialogs) decodeFields(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<0) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(8)
 			if err != nil {
 				return b.DecodeErr("updatePinnedDialogs", "order", err)
 			}
@@ -23823,7 +23862,7 @@ func (m *UpdateChannelReadMessagesContents) decodeFields(b *tl.Buffer) (err erro
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("updateChannelReadMessagesContents", "messages", err)
 		}
@@ -24267,12 +24306,15 @@ func (m *UpdateFolderPeers) DecodeBare(b *tl.Buffer) error {
 // decodeFields reads the fields into a value whose optional fields are zero.
 func (m *UpdateFolderPeers) decodeFields(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(20)
 		if err != nil {
 			return b.DecodeErr("updateFolderPeers", "folder_peers", err)
 		}
-		m.FolderPeers = tl.MakeSlice[FolderPeer](b, 0x956ee803, n0)
-		for i0 := range m.FolderPeers {
+		m.FolderPeers = tl.MakeSliceUpTo[FolderPeer](b, 0x956ee803, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(m.FolderPeers) {
+				m.FolderPeers = tl.GrowSlice(m.FolderPeers, n0)
+			}
 			if err = b.ConsumeID(FolderPeerTypeID); err != nil {
 				return b.DecodeErr("updateFolderPeers", "folder_peers", err)
 			}
@@ -24406,7 +24448,7 @@ func (m *UpdatePeerLocated) DecodeBare(b *tl.Buffer) error {
 // decodeFields reads the fields into a value whose optional fields are zero.
 func (m *UpdatePeerLocated) decodeFields(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(8)
 		if err != nil {
 			return b.DecodeErr("updatePeerLocated", "peers", err)
 		}
@@ -24548,7 +24590,7 @@ func (m *UpdateDeleteScheduledMessages) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("updateDeleteScheduledMessages", "peer", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("updateDeleteScheduledMessages", "messages", err)
 		}
@@ -24561,7 +24603,7 @@ func (m *UpdateDeleteScheduledMessages) decodeFields(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<0) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(4)
 			if err != nil {
 				return b.DecodeErr("updateDeleteScheduledMessages", "sent_messages", err)
 			}
@@ -24801,7 +24843,7 @@ func (m *UpdateMessagePollVote) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("updateMessagePollVote", "peer", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("updateMessagePollVote", "options", err)
 		}
@@ -24813,7 +24855,7 @@ func (m *UpdateMessagePollVote) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("updateMessagePollVote", "positions", err)
 		}
@@ -24947,7 +24989,7 @@ func (m *UpdateDialogFilterOrder) DecodeBare(b *tl.Buffer) error {
 // decodeFields reads the fields into a value whose optional fields are zero.
 func (m *UpdateDialogFilterOrder) decodeFields(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("updateDialogFilterOrder", "order", err)
 		}
@@ -25510,7 +25552,7 @@ func (m *UpdatePinnedMessages) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("updatePinnedMessages", "peer", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("updatePinnedMessages", "messages", err)
 		}
@@ -25598,7 +25640,7 @@ func (m *UpdatePinnedChannelMessages) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("updatePinnedChannelMessages", "channel_id", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("updatePinnedChannelMessages", "messages", err)
 		}
@@ -25728,12 +25770,15 @@ func (m *UpdateGroupCallParticipants) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("updateGroupCallParticipants", "call", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(28)
 		if err != nil {
 			return b.DecodeErr("updateGroupCallParticipants", "participants", err)
 		}
-		m.Participants = tl.MakeSlice[GroupCallParticipant](b, 0x93b0b6a9, n0)
-		for i0 := range m.Participants {
+		m.Participants = tl.MakeSliceUpTo[GroupCallParticipant](b, 0x93b0b6a9, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(m.Participants) {
+				m.Participants = tl.GrowSlice(m.Participants, n0)
+			}
 			if err = b.ConsumeID(GroupCallParticipantTypeID); err != nil {
 				return b.DecodeErr("updateGroupCallParticipants", "participants", err)
 			}
@@ -26337,12 +26382,15 @@ func (m *UpdateBotCommands) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("updateBotCommands", "bot_id", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(16)
 		if err != nil {
 			return b.DecodeErr("updateBotCommands", "commands", err)
 		}
-		m.Commands = tl.MakeSlice[BotCommand](b, 0x6882a2fa, n0)
-		for i0 := range m.Commands {
+		m.Commands = tl.MakeSliceUpTo[BotCommand](b, 0x6882a2fa, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(m.Commands) {
+				m.Commands = tl.GrowSlice(m.Commands, n0)
+			}
 			if err = b.ConsumeID(BotCommandTypeID); err != nil {
 				return b.DecodeErr("updateBotCommands", "commands", err)
 			}
@@ -26416,7 +26464,7 @@ func (m *UpdatePendingJoinRequests) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("updatePendingJoinRequests", "requests_pending", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(8)
 		if err != nil {
 			return b.DecodeErr("updatePendingJoinRequests", "recent_requesters", err)
 		}
@@ -27233,7 +27281,7 @@ func (m *UpdateMessageExtendedMedia) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("updateMessageExtendedMedia", "msg_id", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(8)
 		if err != nil {
 			return b.DecodeErr("updateMessageExtendedMedia", "extended_media", err)
 		}
@@ -27938,7 +27986,7 @@ func (m *UpdateBotMessageReaction) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("updateBotMessageReaction", "actor", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("updateBotMessageReaction", "old_reactions", err)
 		}
@@ -27950,7 +27998,7 @@ func (m *UpdateBotMessageReaction) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("updateBotMessageReaction", "new_reactions", err)
 		}
@@ -28038,12 +28086,15 @@ func (m *UpdateBotMessageReactions) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("updateBotMessageReactions", "date", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(16)
 		if err != nil {
 			return b.DecodeErr("updateBotMessageReactions", "reactions", err)
 		}
-		m.Reactions = tl.MakeSlice[ReactionCount](b, 0xca337250, n0)
-		for i0 := range m.Reactions {
+		m.Reactions = tl.MakeSliceUpTo[ReactionCount](b, 0xca337250, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(m.Reactions) {
+				m.Reactions = tl.GrowSlice(m.Reactions, n0)
+			}
 			if err = b.ConsumeID(ReactionCountTypeID); err != nil {
 				return b.DecodeErr("updateBotMessageReactions", "reactions", err)
 			}
@@ -28189,7 +28240,7 @@ func (m *UpdatePinnedSavedDialogs) decodeFields(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<0) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(8)
 			if err != nil {
 				return b.DecodeErr("updatePinnedSavedDialogs", "order", err)
 			}
@@ -28345,12 +28396,15 @@ func (m *UpdateQuickReplies) DecodeBare(b *tl.Buffer) error {
 // decodeFields reads the fields into a value whose optional fields are zero.
 func (m *UpdateQuickReplies) decodeFields(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(20)
 		if err != nil {
 			return b.DecodeErr("updateQuickReplies", "quick_replies", err)
 		}
-		m.QuickReplies = tl.MakeSlice[QuickReply](b, 0x8476cf2a, n0)
-		for i0 := range m.QuickReplies {
+		m.QuickReplies = tl.MakeSliceUpTo[QuickReply](b, 0x8476cf2a, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(m.QuickReplies) {
+				m.QuickReplies = tl.GrowSlice(m.QuickReplies, n0)
+			}
 			if err = b.ConsumeID(QuickReplyTypeID); err != nil {
 				return b.DecodeErr("updateQuickReplies", "quick_replies", err)
 			}
@@ -28571,7 +28625,7 @@ func (m *UpdateDeleteQuickReplyMessages) decodeFields(b *tl.Buffer) (err error) 
 		return b.DecodeErr("updateDeleteQuickReplyMessages", "shortcut_id", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("updateDeleteQuickReplyMessages", "messages", err)
 		}
@@ -28878,7 +28932,7 @@ func (m *UpdateBotDeleteBusinessMessage) decodeFields(b *tl.Buffer) (err error) 
 		return b.DecodeErr("updateBotDeleteBusinessMessage", "peer", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("updateBotDeleteBusinessMessage", "messages", err)
 		}
@@ -29421,7 +29475,7 @@ func (m *UpdateGroupCallChainBlocks) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("updateGroupCallChainBlocks", "sub_chain_id", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("updateGroupCallChainBlocks", "blocks", err)
 		}
@@ -29911,7 +29965,7 @@ func (m *UpdatePinnedForumTopics) decodeFields(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<0) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(4)
 			if err != nil {
 				return b.DecodeErr("updatePinnedForumTopics", "order", err)
 			}
@@ -29983,7 +30037,7 @@ func (m *UpdateDeleteGroupCallMessages) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("updateDeleteGroupCallMessages", "call", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("updateDeleteGroupCallMessages", "messages", err)
 		}
@@ -30417,7 +30471,7 @@ func (m *UpdateBotGuestChatQuery) decodeFields(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<0) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(12)
 			if err != nil {
 				return b.DecodeErr("updateBotGuestChatQuery", "reference_messages", err)
 			}
@@ -30904,7 +30958,7 @@ func (m *UpdateDeleteEphemeralMessages) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("updateDeleteEphemeralMessages", "peer", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("updateDeleteEphemeralMessages", "ids", err)
 		}
@@ -31267,7 +31321,7 @@ func (m *UpdateShortMessage) decodeFields(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<7) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(12)
 			if err != nil {
 				return b.DecodeErr("updateShortMessage", "entities", err)
 			}
@@ -31464,7 +31518,7 @@ func (m *UpdateShortChatMessage) decodeFields(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<7) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(12)
 			if err != nil {
 				return b.DecodeErr("updateShortChatMessage", "entities", err)
 			}
@@ -31622,7 +31676,7 @@ func (m *UpdatesCombined) DecodeBare(b *tl.Buffer) error {
 // decodeFields reads the fields into a value whose optional fields are zero.
 func (m *UpdatesCombined) decodeFields(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("updatesCombined", "updates", err)
 		}
@@ -31634,7 +31688,7 @@ func (m *UpdatesCombined) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("updatesCombined", "users", err)
 		}
@@ -31646,7 +31700,7 @@ func (m *UpdatesCombined) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("updatesCombined", "chats", err)
 		}
@@ -31745,7 +31799,7 @@ func (m *Updates) DecodeBare(b *tl.Buffer) error {
 // decodeFields reads the fields into a value whose optional fields are zero.
 func (m *Updates) decodeFields(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("updates", "updates", err)
 		}
@@ -31757,7 +31811,7 @@ func (m *Updates) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("updates", "users", err)
 		}
@@ -31769,7 +31823,7 @@ func (m *Updates) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("updates", "chats", err)
 		}
@@ -31900,7 +31954,7 @@ func (m *UpdateShortSentMessage) decodeFields(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<7) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(12)
 			if err != nil {
 				return b.DecodeErr("updateShortSentMessage", "entities", err)
 			}
@@ -32264,12 +32318,15 @@ func (m *Config) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("config", "this_dc", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(20)
 		if err != nil {
 			return b.DecodeErr("config", "dc_options", err)
 		}
-		m.DCOptions = tl.MakeSlice[DCOption](b, 0x15bfb43e, n0)
-		for i0 := range m.DCOptions {
+		m.DCOptions = tl.MakeSliceUpTo[DCOption](b, 0x15bfb43e, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(m.DCOptions) {
+				m.DCOptions = tl.GrowSlice(m.DCOptions, n0)
+			}
 			if err = b.ConsumeID(DCOptionTypeID); err != nil {
 				return b.DecodeErr("config", "dc_options", err)
 			}
@@ -33628,7 +33685,7 @@ func (m *Document) decodeFields(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<0) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(8)
 			if err != nil {
 				return b.DecodeErr("document", "thumbs", err)
 			}
@@ -33642,7 +33699,7 @@ func (m *Document) decodeFields(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<1) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(20)
 			if err != nil {
 				return b.DecodeErr("document", "video_thumbs", err)
 			}
@@ -33658,7 +33715,7 @@ func (m *Document) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("document", "dc_id", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("document", "attributes", err)
 		}
@@ -36329,7 +36386,7 @@ func (m *InputPrivacyValueAllowUsers) DecodeBare(b *tl.Buffer) error {
 // decodeFields reads the fields into a value whose optional fields are zero.
 func (m *InputPrivacyValueAllowUsers) decodeFields(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("inputPrivacyValueAllowUsers", "users", err)
 		}
@@ -36485,7 +36542,7 @@ func (m *InputPrivacyValueDisallowUsers) DecodeBare(b *tl.Buffer) error {
 // decodeFields reads the fields into a value whose optional fields are zero.
 func (m *InputPrivacyValueDisallowUsers) decodeFields(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("inputPrivacyValueDisallowUsers", "users", err)
 		}
@@ -36550,7 +36607,7 @@ func (m *InputPrivacyValueAllowChatParticipants) DecodeBare(b *tl.Buffer) error 
 // decodeFields reads the fields into a value whose optional fields are zero.
 func (m *InputPrivacyValueAllowChatParticipants) decodeFields(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(8)
 		if err != nil {
 			return b.DecodeErr("inputPrivacyValueAllowChatParticipants", "chats", err)
 		}
@@ -36615,7 +36672,7 @@ func (m *InputPrivacyValueDisallowChatParticipants) DecodeBare(b *tl.Buffer) err
 // decodeFields reads the fields into a value whose optional fields are zero.
 func (m *InputPrivacyValueDisallowChatParticipants) decodeFields(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(8)
 		if err != nil {
 			return b.DecodeErr("inputPrivacyValueDisallowChatParticipants", "chats", err)
 		}
@@ -36938,7 +36995,7 @@ func (m *PrivacyValueAllowUsers) DecodeBare(b *tl.Buffer) error {
 // decodeFields reads the fields into a value whose optional fields are zero.
 func (m *PrivacyValueAllowUsers) decodeFields(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(8)
 		if err != nil {
 			return b.DecodeErr("privacyValueAllowUsers", "users", err)
 		}
@@ -37085,7 +37142,7 @@ func (m *PrivacyValueDisallowUsers) DecodeBare(b *tl.Buffer) error {
 // decodeFields reads the fields into a value whose optional fields are zero.
 func (m *PrivacyValueDisallowUsers) decodeFields(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(8)
 		if err != nil {
 			return b.DecodeErr("privacyValueDisallowUsers", "users", err)
 		}
@@ -37150,7 +37207,7 @@ func (m *PrivacyValueAllowChatParticipants) DecodeBare(b *tl.Buffer) error {
 // decodeFields reads the fields into a value whose optional fields are zero.
 func (m *PrivacyValueAllowChatParticipants) decodeFields(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(8)
 		if err != nil {
 			return b.DecodeErr("privacyValueAllowChatParticipants", "chats", err)
 		}
@@ -37215,7 +37272,7 @@ func (m *PrivacyValueDisallowChatParticipants) DecodeBare(b *tl.Buffer) error {
 // decodeFields reads the fields into a value whose optional fields are zero.
 func (m *PrivacyValueDisallowChatParticipants) decodeFields(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(8)
 		if err != nil {
 			return b.DecodeErr("privacyValueDisallowChatParticipants", "chats", err)
 		}
@@ -38076,7 +38133,7 @@ func (m *StickerPack) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("stickerPack", "emoticon", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(8)
 		if err != nil {
 			return b.DecodeErr("stickerPack", "documents", err)
 		}
@@ -38514,7 +38571,7 @@ func (m *WebPage) decodeFields(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<12) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(8)
 			if err != nil {
 				return b.DecodeErr("webPage", "attributes", err)
 			}
@@ -39245,7 +39302,7 @@ func (m *ChatInvite) decodeFields(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<4) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(12)
 			if err != nil {
 				return b.DecodeErr("chatInvite", "participants", err)
 			}
@@ -40075,7 +40132,7 @@ func (m *StickerSet) decodeFields(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<4) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(8)
 			if err != nil {
 				return b.DecodeErr("stickerSet", "thumbs", err)
 			}
@@ -40331,12 +40388,15 @@ func (m *BotInfo) decodeFields(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<2) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(16)
 			if err != nil {
 				return b.DecodeErr("botInfo", "commands", err)
 			}
-			m.Commands = tl.MakeSlice[BotCommand](b, 0x6882a2fa, n1)
-			for i1 := range m.Commands {
+			m.Commands = tl.MakeSliceUpTo[BotCommand](b, 0x6882a2fa, n1)
+			for i1 := 0; i1 < n1; i1++ {
+				if i1 == len(m.Commands) {
+					m.Commands = tl.GrowSlice(m.Commands, n1)
+				}
 				if err = b.ConsumeID(BotCommandTypeID); err != nil {
 					return b.DecodeErr("botInfo", "commands", err)
 				}
@@ -40895,7 +40955,7 @@ func (m *KeyboardButtonSwitchInline) decodeFields(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<1) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(4)
 			if err != nil {
 				return b.DecodeErr("keyboardButtonSwitchInline", "peer_types", err)
 			}
@@ -42050,7 +42110,7 @@ func (m *KeyboardButtonRow) DecodeBare(b *tl.Buffer) error {
 // decodeFields reads the fields into a value whose optional fields are zero.
 func (m *KeyboardButtonRow) decodeFields(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("keyboardButtonRow", "buttons", err)
 		}
@@ -42277,12 +42337,15 @@ func (m *ReplyKeyboardMarkup) decodeFields(b *tl.Buffer) (err error) {
 	m.Selective = f0&(1<<2) != 0
 	m.Persistent = f0&(1<<4) != 0
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("replyKeyboardMarkup", "rows", err)
 		}
-		m.Rows = tl.MakeSlice[KeyboardButtonRow](b, 0x04a8a7e1, n0)
-		for i0 := range m.Rows {
+		m.Rows = tl.MakeSliceUpTo[KeyboardButtonRow](b, 0x04a8a7e1, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(m.Rows) {
+				m.Rows = tl.GrowSlice(m.Rows, n0)
+			}
 			if err = b.ConsumeID(KeyboardButtonRowTypeID); err != nil {
 				return b.DecodeErr("replyKeyboardMarkup", "rows", err)
 			}
@@ -42349,12 +42412,15 @@ func (m *ReplyInlineMarkup) DecodeBare(b *tl.Buffer) error {
 // decodeFields reads the fields into a value whose optional fields are zero.
 func (m *ReplyInlineMarkup) decodeFields(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("replyInlineMarkup", "rows", err)
 		}
-		m.Rows = tl.MakeSlice[KeyboardButtonRow](b, 0x04a8a7e1, n0)
-		for i0 := range m.Rows {
+		m.Rows = tl.MakeSliceUpTo[KeyboardButtonRow](b, 0x04a8a7e1, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(m.Rows) {
+				m.Rows = tl.GrowSlice(m.Rows, n0)
+			}
 			if err = b.ConsumeID(KeyboardButtonRowTypeID); err != nil {
 				return b.DecodeErr("replyInlineMarkup", "rows", err)
 			}
@@ -44122,12 +44188,15 @@ func (m *ChannelMessagesFilter) decodeFields(b *tl.Buffer) (err error) {
 	}
 	m.ExcludeNewMessages = f0&(1<<1) != 0
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("channelMessagesFilter", "ranges", err)
 		}
-		m.Ranges = tl.MakeSlice[MessageRange](b, 0x323c5da0, n0)
-		for i0 := range m.Ranges {
+		m.Ranges = tl.MakeSliceUpTo[MessageRange](b, 0x323c5da0, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(m.Ranges) {
+				m.Ranges = tl.GrowSlice(m.Ranges, n0)
+			}
 			if err = b.ConsumeID(MessageRangeTypeID); err != nil {
 				return b.DecodeErr("channelMessagesFilter", "ranges", err)
 			}
@@ -45153,7 +45222,7 @@ func (m *InputBotInlineMessageMediaAuto) decodeFields(b *tl.Buffer) (err error) 
 	}
 	if f0&(1<<1) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(12)
 			if err != nil {
 				return b.DecodeErr("inputBotInlineMessageMediaAuto", "entities", err)
 			}
@@ -45262,7 +45331,7 @@ func (m *InputBotInlineMessageText) decodeFields(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<1) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(12)
 			if err != nil {
 				return b.DecodeErr("inputBotInlineMessageText", "entities", err)
 			}
@@ -45886,7 +45955,7 @@ func (m *InputBotInlineMessageMediaWebPage) decodeFields(b *tl.Buffer) (err erro
 	}
 	if f0&(1<<1) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(12)
 			if err != nil {
 				return b.DecodeErr("inputBotInlineMessageMediaWebPage", "entities", err)
 			}
@@ -46469,7 +46538,7 @@ func (m *BotInlineMessageMediaAuto) decodeFields(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<1) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(12)
 			if err != nil {
 				return b.DecodeErr("botInlineMessageMediaAuto", "entities", err)
 			}
@@ -46578,7 +46647,7 @@ func (m *BotInlineMessageText) decodeFields(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<1) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(12)
 			if err != nil {
 				return b.DecodeErr("botInlineMessageText", "entities", err)
 			}
@@ -47112,7 +47181,7 @@ func (m *BotInlineMessageMediaWebPage) decodeFields(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<1) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(12)
 			if err != nil {
 				return b.DecodeErr("botInlineMessageMediaWebPage", "entities", err)
 			}
@@ -48449,12 +48518,15 @@ func (m *TopPeerCategoryPeers) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("topPeerCategoryPeers", "count", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(24)
 		if err != nil {
 			return b.DecodeErr("topPeerCategoryPeers", "peers", err)
 		}
-		m.Peers = tl.MakeSlice[TopPeer](b, 0x2c57346d, n0)
-		for i0 := range m.Peers {
+		m.Peers = tl.MakeSliceUpTo[TopPeer](b, 0x2c57346d, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(m.Peers) {
+				m.Peers = tl.GrowSlice(m.Peers, n0)
+			}
 			if err = b.ConsumeID(TopPeerTypeID); err != nil {
 				return b.DecodeErr("topPeerCategoryPeers", "peers", err)
 			}
@@ -48660,7 +48732,7 @@ func (m *DraftMessage) decodeFields(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<3) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(12)
 			if err != nil {
 				return b.DecodeErr("draftMessage", "entities", err)
 			}
@@ -48841,7 +48913,7 @@ func (m *StickerSetMultiCovered) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("stickerSetMultiCovered", "set", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("stickerSetMultiCovered", "covers", err)
 		}
@@ -48931,12 +49003,15 @@ func (m *StickerSetFullCovered) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("stickerSetFullCovered", "set", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(16)
 		if err != nil {
 			return b.DecodeErr("stickerSetFullCovered", "packs", err)
 		}
-		m.Packs = tl.MakeSlice[StickerPack](b, 0xb78b808a, n0)
-		for i0 := range m.Packs {
+		m.Packs = tl.MakeSliceUpTo[StickerPack](b, 0xb78b808a, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(m.Packs) {
+				m.Packs = tl.GrowSlice(m.Packs, n0)
+			}
 			if err = b.ConsumeID(StickerPackTypeID); err != nil {
 				return b.DecodeErr("stickerSetFullCovered", "packs", err)
 			}
@@ -48946,12 +49021,15 @@ func (m *StickerSetFullCovered) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(20)
 		if err != nil {
 			return b.DecodeErr("stickerSetFullCovered", "keywords", err)
 		}
-		m.Keywords = tl.MakeSlice[StickerKeyword](b, 0x88805a1e, n0)
-		for i0 := range m.Keywords {
+		m.Keywords = tl.MakeSliceUpTo[StickerKeyword](b, 0x88805a1e, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(m.Keywords) {
+				m.Keywords = tl.GrowSlice(m.Keywords, n0)
+			}
 			if err = b.ConsumeID(StickerKeywordTypeID); err != nil {
 				return b.DecodeErr("stickerSetFullCovered", "keywords", err)
 			}
@@ -48961,7 +49039,7 @@ func (m *StickerSetFullCovered) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("stickerSetFullCovered", "documents", err)
 		}
@@ -50004,7 +50082,7 @@ func (m *TextConcat) DecodeBare(b *tl.Buffer) error {
 // decodeFields reads the fields into a value whose optional fields are zero.
 func (m *TextConcat) decodeFields(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("textConcat", "texts", err)
 		}
@@ -51794,7 +51872,7 @@ func (m *PageBlockList) DecodeBare(b *tl.Buffer) error {
 // decodeFields reads the fields into a value whose optional fields are zero.
 func (m *PageBlockList) decodeFields(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("pageBlockList", "items", err)
 		}
@@ -52391,7 +52469,7 @@ func (m *PageBlockEmbedPost) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("pageBlockEmbedPost", "date", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("pageBlockEmbedPost", "blocks", err)
 		}
@@ -52467,7 +52545,7 @@ func (m *PageBlockCollage) DecodeBare(b *tl.Buffer) error {
 // decodeFields reads the fields into a value whose optional fields are zero.
 func (m *PageBlockCollage) decodeFields(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("pageBlockCollage", "items", err)
 		}
@@ -52543,7 +52621,7 @@ func (m *PageBlockSlideshow) DecodeBare(b *tl.Buffer) error {
 // decodeFields reads the fields into a value whose optional fields are zero.
 func (m *PageBlockSlideshow) decodeFields(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("pageBlockSlideshow", "items", err)
 		}
@@ -52806,12 +52884,15 @@ func (m *PageBlockTable) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("pageBlockTable", "title", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("pageBlockTable", "rows", err)
 		}
-		m.Rows = tl.MakeSlice[PageTableRow](b, 0xd557f6c6, n0)
-		for i0 := range m.Rows {
+		m.Rows = tl.MakeSliceUpTo[PageTableRow](b, 0xd557f6c6, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(m.Rows) {
+				m.Rows = tl.GrowSlice(m.Rows, n0)
+			}
 			if err = b.ConsumeID(PageTableRowTypeID); err != nil {
 				return b.DecodeErr("pageBlockTable", "rows", err)
 			}
@@ -52901,7 +52982,7 @@ func (m *PageBlockOrderedList) decodeFields(b *tl.Buffer) (err error) {
 	}
 	m.Reversed = f0&(1<<2) != 0
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("pageBlockOrderedList", "items", err)
 		}
@@ -52998,7 +53079,7 @@ func (m *PageBlockDetails) decodeFields(b *tl.Buffer) (err error) {
 	}
 	m.Open = f0&(1<<0) != 0
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("pageBlockDetails", "blocks", err)
 		}
@@ -53074,12 +53155,15 @@ func (m *PageBlockRelatedArticles) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("pageBlockRelatedArticles", "title", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(20)
 		if err != nil {
 			return b.DecodeErr("pageBlockRelatedArticles", "articles", err)
 		}
-		m.Articles = tl.MakeSlice[PageRelatedArticle](b, 0xd033dbb4, n0)
-		for i0 := range m.Articles {
+		m.Articles = tl.MakeSliceUpTo[PageRelatedArticle](b, 0xd033dbb4, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(m.Articles) {
+				m.Articles = tl.GrowSlice(m.Articles, n0)
+			}
 			if err = b.ConsumeID(PageRelatedArticleTypeID); err != nil {
 				return b.DecodeErr("pageBlockRelatedArticles", "articles", err)
 			}
@@ -53735,7 +53819,7 @@ func (m *PageBlockBlockquoteBlocks) DecodeBare(b *tl.Buffer) error {
 // decodeFields reads the fields into a value whose optional fields are zero.
 func (m *PageBlockBlockquoteBlocks) decodeFields(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("pageBlockBlockquoteBlocks", "blocks", err)
 		}
@@ -54216,12 +54300,15 @@ func (m *Invoice) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("invoice", "currency", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(16)
 		if err != nil {
 			return b.DecodeErr("invoice", "prices", err)
 		}
-		m.Prices = tl.MakeSlice[LabeledPrice](b, 0x907f1cad, n0)
-		for i0 := range m.Prices {
+		m.Prices = tl.MakeSliceUpTo[LabeledPrice](b, 0x907f1cad, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(m.Prices) {
+				m.Prices = tl.GrowSlice(m.Prices, n0)
+			}
 			if err = b.ConsumeID(LabeledPriceTypeID); err != nil {
 				return b.DecodeErr("invoice", "prices", err)
 			}
@@ -54238,7 +54325,7 @@ func (m *Invoice) decodeFields(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<8) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(8)
 			if err != nil {
 				return b.DecodeErr("invoice", "suggested_tip_amounts", err)
 			}
@@ -54623,7 +54710,7 @@ func (m *WebDocument) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("webDocument", "mime_type", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("webDocument", "attributes", err)
 		}
@@ -54704,7 +54791,7 @@ func (m *WebDocumentNoProxy) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("webDocumentNoProxy", "mime_type", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("webDocumentNoProxy", "attributes", err)
 		}
@@ -54783,7 +54870,7 @@ func (m *InputWebDocument) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("inputWebDocument", "mime_type", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("inputWebDocument", "attributes", err)
 		}
@@ -55320,12 +55407,15 @@ func (m *ShippingOption) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("shippingOption", "title", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(16)
 		if err != nil {
 			return b.DecodeErr("shippingOption", "prices", err)
 		}
-		m.Prices = tl.MakeSlice[LabeledPrice](b, 0x907f1cad, n0)
-		for i0 := range m.Prices {
+		m.Prices = tl.MakeSliceUpTo[LabeledPrice](b, 0x907f1cad, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(m.Prices) {
+				m.Prices = tl.GrowSlice(m.Prices, n0)
+			}
 			if err = b.ConsumeID(LabeledPriceTypeID); err != nil {
 				return b.DecodeErr("shippingOption", "prices", err)
 			}
@@ -55963,7 +56053,7 @@ func (m *PhoneCall) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("phoneCall", "protocol", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(32)
 		if err != nil {
 			return b.DecodeErr("phoneCall", "connections", err)
 		}
@@ -56335,7 +56425,7 @@ func (m *PhoneCallProtocol) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("phoneCallProtocol", "max_layer", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("phoneCallProtocol", "library_versions", err)
 		}
@@ -56448,12 +56538,15 @@ func (m *CdnConfig) DecodeBare(b *tl.Buffer) error {
 // decodeFields reads the fields into a value whose optional fields are zero.
 func (m *CdnConfig) decodeFields(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("cdnConfig", "public_keys", err)
 		}
-		m.PublicKeys = tl.MakeSlice[CdnPublicKey](b, 0x9a205f24, n0)
-		for i0 := range m.PublicKeys {
+		m.PublicKeys = tl.MakeSliceUpTo[CdnPublicKey](b, 0x9a205f24, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(m.PublicKeys) {
+				m.PublicKeys = tl.GrowSlice(m.PublicKeys, n0)
+			}
 			if err = b.ConsumeID(CdnPublicKeyTypeID); err != nil {
 				return b.DecodeErr("cdnConfig", "public_keys", err)
 			}
@@ -56759,7 +56852,7 @@ func (m *LangPackDifference) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("langPackDifference", "version", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(8)
 		if err != nil {
 			return b.DecodeErr("langPackDifference", "strings", err)
 		}
@@ -59089,7 +59182,7 @@ func (m *ChannelAdminLogEventActionChangeUsernames) DecodeBare(b *tl.Buffer) err
 // decodeFields reads the fields into a value whose optional fields are zero.
 func (m *ChannelAdminLogEventActionChangeUsernames) decodeFields(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("channelAdminLogEventActionChangeUsernames", "prev_value", err)
 		}
@@ -59101,7 +59194,7 @@ func (m *ChannelAdminLogEventActionChangeUsernames) decodeFields(b *tl.Buffer) (
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("channelAdminLogEventActionChangeUsernames", "new_value", err)
 		}
@@ -60691,7 +60784,7 @@ func (m *InputSingleMedia) decodeFields(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<0) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(12)
 			if err != nil {
 				return b.DecodeErr("inputSingleMedia", "entities", err)
 			}
@@ -62536,7 +62629,7 @@ func (m *SecureValue) decodeFields(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<6) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(4)
 			if err != nil {
 				return b.DecodeErr("secureValue", "translation", err)
 			}
@@ -62550,7 +62643,7 @@ func (m *SecureValue) decodeFields(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<4) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(4)
 			if err != nil {
 				return b.DecodeErr("secureValue", "files", err)
 			}
@@ -62734,7 +62827,7 @@ func (m *InputSecureValue) decodeFields(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<6) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(20)
 			if err != nil {
 				return b.DecodeErr("inputSecureValue", "translation", err)
 			}
@@ -62748,7 +62841,7 @@ func (m *InputSecureValue) decodeFields(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<4) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(20)
 			if err != nil {
 				return b.DecodeErr("inputSecureValue", "files", err)
 			}
@@ -63209,7 +63302,7 @@ func (m *SecureValueErrorFiles) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("secureValueErrorFiles", "type", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("secureValueErrorFiles", "file_hash", err)
 		}
@@ -63415,7 +63508,7 @@ func (m *SecureValueErrorTranslationFiles) decodeFields(b *tl.Buffer) (err error
 		return b.DecodeErr("secureValueErrorTranslationFiles", "type", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("secureValueErrorTranslationFiles", "file_hash", err)
 		}
@@ -64099,7 +64192,7 @@ func (m *SecureRequiredTypeOneOf) DecodeBare(b *tl.Buffer) error {
 // decodeFields reads the fields into a value whose optional fields are zero.
 func (m *SecureRequiredTypeOneOf) decodeFields(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("secureRequiredTypeOneOf", "types", err)
 		}
@@ -64479,7 +64572,7 @@ func (m *JSONArray) DecodeBare(b *tl.Buffer) error {
 // decodeFields reads the fields into a value whose optional fields are zero.
 func (m *JSONArray) decodeFields(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("jsonArray", "value", err)
 		}
@@ -64542,12 +64635,15 @@ func (m *JSONObject) DecodeBare(b *tl.Buffer) error {
 // decodeFields reads the fields into a value whose optional fields are zero.
 func (m *JSONObject) decodeFields(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("jsonObject", "value", err)
 		}
-		m.Value = tl.MakeSlice[JSONObjectValue](b, 0xb3cd5e4d, n0)
-		for i0 := range m.Value {
+		m.Value = tl.MakeSliceUpTo[JSONObjectValue](b, 0xb3cd5e4d, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(m.Value) {
+				m.Value = tl.GrowSlice(m.Value, n0)
+			}
 			if err = b.ConsumeID(JSONObjectValueTypeID); err != nil {
 				return b.DecodeErr("jsonObject", "value", err)
 			}
@@ -64720,12 +64816,15 @@ func (m *PageTableRow) DecodeBare(b *tl.Buffer) error {
 // decodeFields reads the fields into a value whose optional fields are zero.
 func (m *PageTableRow) decodeFields(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(8)
 		if err != nil {
 			return b.DecodeErr("pageTableRow", "cells", err)
 		}
-		m.Cells = tl.MakeSlice[PageTableCell](b, 0xa8d08c3b, n0)
-		for i0 := range m.Cells {
+		m.Cells = tl.MakeSliceUpTo[PageTableCell](b, 0xa8d08c3b, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(m.Cells) {
+				m.Cells = tl.GrowSlice(m.Cells, n0)
+			}
 			if err = b.ConsumeID(PageTableCellTypeID); err != nil {
 				return b.DecodeErr("pageTableRow", "cells", err)
 			}
@@ -64939,7 +65038,7 @@ func (m *PageListItemBlocks) decodeFields(b *tl.Buffer) (err error) {
 	m.Checkbox = f0&(1<<0) != 0
 	m.Checked = f0&(1<<1) != 0
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("pageListItemBlocks", "blocks", err)
 		}
@@ -65159,7 +65258,7 @@ func (m *PageListOrderedItemBlocks) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("pageListOrderedItemBlocks", "blocks", err)
 		}
@@ -65413,7 +65512,7 @@ func (m *Page) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("page", "url", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("page", "blocks", err)
 		}
@@ -65425,7 +65524,7 @@ func (m *Page) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("page", "photos", err)
 		}
@@ -65437,7 +65536,7 @@ func (m *Page) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("page", "documents", err)
 		}
@@ -65790,7 +65889,7 @@ func (m *Poll) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("poll", "question", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(24)
 		if err != nil {
 			return b.DecodeErr("poll", "answers", err)
 		}
@@ -65815,7 +65914,7 @@ func (m *Poll) decodeFields(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<12) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(4)
 			if err != nil {
 				return b.DecodeErr("poll", "countries_iso2", err)
 			}
@@ -65927,7 +66026,7 @@ func (m *PollAnswerVoters) decodeFields(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<2) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(12)
 			if err != nil {
 				return b.DecodeErr("pollAnswerVoters", "recent_voters", err)
 			}
@@ -66073,12 +66172,15 @@ func (m *PollResults) decodeFields(b *tl.Buffer) (err error) {
 	m.CanViewStats = f0&(1<<7) != 0
 	if f0&(1<<1) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(12)
 			if err != nil {
 				return b.DecodeErr("pollResults", "results", err)
 			}
-			m.Results = tl.MakeSlice[PollAnswerVoters](b, 0xc6104b04, n1)
-			for i1 := range m.Results {
+			m.Results = tl.MakeSliceUpTo[PollAnswerVoters](b, 0xc6104b04, n1)
+			for i1 := 0; i1 < n1; i1++ {
+				if i1 == len(m.Results) {
+					m.Results = tl.GrowSlice(m.Results, n1)
+				}
 				if err = b.ConsumeID(PollAnswerVotersTypeID); err != nil {
 					return b.DecodeErr("pollResults", "results", err)
 				}
@@ -66096,7 +66198,7 @@ func (m *PollResults) decodeFields(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<3) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(12)
 			if err != nil {
 				return b.DecodeErr("pollResults", "recent_voters", err)
 			}
@@ -66116,7 +66218,7 @@ func (m *PollResults) decodeFields(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<4) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(12)
 			if err != nil {
 				return b.DecodeErr("pollResults", "solution_entities", err)
 			}
@@ -66795,7 +66897,7 @@ func (m *CodeSettings) decodeFields(b *tl.Buffer) (err error) {
 	m.UnknownNumber = f0&(1<<9) != 0
 	if f0&(1<<6) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(4)
 			if err != nil {
 				return b.DecodeErr("codeSettings", "logout_tokens", err)
 			}
@@ -67131,7 +67233,7 @@ func (m *EmojiKeyword) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("emojiKeyword", "keyword", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("emojiKeyword", "emoticons", err)
 		}
@@ -67197,7 +67299,7 @@ func (m *EmojiKeywordDeleted) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("emojiKeywordDeleted", "keyword", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("emojiKeywordDeleted", "emoticons", err)
 		}
@@ -67276,7 +67378,7 @@ func (m *EmojiKeywordsDifference) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("emojiKeywordsDifference", "version", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(16)
 		if err != nil {
 			return b.DecodeErr("emojiKeywordsDifference", "keywords", err)
 		}
@@ -67756,7 +67858,7 @@ func (m *URLAuthResultRequest) decodeFields(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<3) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(4)
 			if err != nil {
 				return b.DecodeErr("urlAuthResultRequest", "match_codes", err)
 			}
@@ -68388,12 +68490,15 @@ func (m *Theme) decodeFields(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<3) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(16)
 			if err != nil {
 				return b.DecodeErr("theme", "settings", err)
 			}
-			m.Settings = tl.MakeSlice[ThemeSettings](b, 0x9a5dd157, n1)
-			for i1 := range m.Settings {
+			m.Settings = tl.MakeSliceUpTo[ThemeSettings](b, 0x9a5dd157, n1)
+			for i1 := 0; i1 < n1; i1++ {
+				if i1 == len(m.Settings) {
+					m.Settings = tl.GrowSlice(m.Settings, n1)
+				}
 				if err = b.ConsumeID(ThemeSettingsTypeID); err != nil {
 					return b.DecodeErr("theme", "settings", err)
 				}
@@ -68745,7 +68850,7 @@ func (m *InputThemeSettings) decodeFields(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<0) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(4)
 			if err != nil {
 				return b.DecodeErr("inputThemeSettings", "message_colors", err)
 			}
@@ -68878,7 +68983,7 @@ func (m *ThemeSettings) decodeFields(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<0) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(4)
 			if err != nil {
 				return b.DecodeErr("themeSettings", "message_colors", err)
 			}
@@ -68972,7 +69077,7 @@ func (m *WebPageAttributeTheme) decodeFields(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<0) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(12)
 			if err != nil {
 				return b.DecodeErr("webPageAttributeTheme", "documents", err)
 			}
@@ -69149,7 +69254,7 @@ func (m *WebPageAttributeStickerSet) decodeFields(b *tl.Buffer) (err error) {
 	m.Emojis = f0&(1<<0) != 0
 	m.TextColor = f0&(1<<1) != 0
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("webPageAttributeStickerSet", "stickers", err)
 		}
@@ -69273,7 +69378,7 @@ func (m *WebPageAttributeStarGiftCollection) DecodeBare(b *tl.Buffer) error {
 // decodeFields reads the fields into a value whose optional fields are zero.
 func (m *WebPageAttributeStarGiftCollection) decodeFields(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("webPageAttributeStarGiftCollection", "icons", err)
 		}
@@ -69612,7 +69717,7 @@ func (m *DialogFilter) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("dialogFilter", "pinned_peers", err)
 		}
@@ -69624,7 +69729,7 @@ func (m *DialogFilter) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("dialogFilter", "include_peers", err)
 		}
@@ -69636,7 +69741,7 @@ func (m *DialogFilter) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("dialogFilter", "exclude_peers", err)
 		}
@@ -69813,7 +69918,7 @@ func (m *DialogFilterChatlist) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("dialogFilterChatlist", "pinned_peers", err)
 		}
@@ -69825,7 +69930,7 @@ func (m *DialogFilterChatlist) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("dialogFilterChatlist", "include_peers", err)
 		}
@@ -70360,7 +70465,7 @@ func (m *VideoSizeEmojiMarkup) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("videoSizeEmojiMarkup", "emoji_id", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("videoSizeEmojiMarkup", "background_colors", err)
 		}
@@ -70436,7 +70541,7 @@ func (m *VideoSizeStickerMarkup) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("videoSizeStickerMarkup", "sticker_id", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("videoSizeStickerMarkup", "background_colors", err)
 		}
@@ -71027,7 +71132,7 @@ func (m *MessageReplyHeader) decodeFields(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<7) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(12)
 			if err != nil {
 				return b.DecodeErr("messageReplyHeader", "quote_entities", err)
 			}
@@ -71218,7 +71323,7 @@ func (m *MessageReplies) decodeFields(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<1) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(12)
 			if err != nil {
 				return b.DecodeErr("messageReplies", "recent_repliers", err)
 			}
@@ -72457,7 +72562,7 @@ func (m *GroupCallParticipantVideoSourceGroup) decodeFields(b *tl.Buffer) (err e
 		return b.DecodeErr("groupCallParticipantVideoSourceGroup", "semantics", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("groupCallParticipantVideoSourceGroup", "sources", err)
 		}
@@ -72542,12 +72647,15 @@ func (m *GroupCallParticipantVideo) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("groupCallParticipantVideo", "endpoint", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(16)
 		if err != nil {
 			return b.DecodeErr("groupCallParticipantVideo", "source_groups", err)
 		}
-		m.SourceGroups = tl.MakeSlice[GroupCallParticipantVideoSourceGroup](b, 0x3580db27, n0)
-		for i0 := range m.SourceGroups {
+		m.SourceGroups = tl.MakeSliceUpTo[GroupCallParticipantVideoSourceGroup](b, 0x3580db27, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(m.SourceGroups) {
+				m.SourceGroups = tl.GrowSlice(m.SourceGroups, n0)
+			}
 			if err = b.ConsumeID(GroupCallParticipantVideoSourceGroupTypeID); err != nil {
 				return b.DecodeErr("groupCallParticipantVideo", "source_groups", err)
 			}
@@ -73017,12 +73125,15 @@ func (m *ChatThemeUniqueGift) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("chatThemeUniqueGift", "gift", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(16)
 		if err != nil {
 			return b.DecodeErr("chatThemeUniqueGift", "theme_settings", err)
 		}
-		m.ThemeSettings = tl.MakeSlice[ThemeSettings](b, 0x9a5dd157, n0)
-		for i0 := range m.ThemeSettings {
+		m.ThemeSettings = tl.MakeSliceUpTo[ThemeSettings](b, 0x9a5dd157, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(m.ThemeSettings) {
+				m.ThemeSettings = tl.GrowSlice(m.ThemeSettings, n0)
+			}
 			if err = b.ConsumeID(ThemeSettingsTypeID); err != nil {
 				return b.DecodeErr("chatThemeUniqueGift", "theme_settings", err)
 			}
@@ -73187,7 +73298,7 @@ func (m *SponsoredMessage) decodeFields(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<1) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(12)
 			if err != nil {
 				return b.DecodeErr("sponsoredMessage", "entities", err)
 			}
@@ -73533,12 +73644,15 @@ func (m *MessageReactions) decodeFields(b *tl.Buffer) (err error) {
 	m.CanSeeList = f0&(1<<2) != 0
 	m.ReactionsAsTags = f0&(1<<3) != 0
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(16)
 		if err != nil {
 			return b.DecodeErr("messageReactions", "results", err)
 		}
-		m.Results = tl.MakeSlice[ReactionCount](b, 0xca337250, n0)
-		for i0 := range m.Results {
+		m.Results = tl.MakeSliceUpTo[ReactionCount](b, 0xca337250, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(m.Results) {
+				m.Results = tl.GrowSlice(m.Results, n0)
+			}
 			if err = b.ConsumeID(ReactionCountTypeID); err != nil {
 				return b.DecodeErr("messageReactions", "results", err)
 			}
@@ -73549,12 +73663,15 @@ func (m *MessageReactions) decodeFields(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<1) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(28)
 			if err != nil {
 				return b.DecodeErr("messageReactions", "recent_reactions", err)
 			}
-			m.RecentReactions = tl.MakeSlice[MessagePeerReaction](b, 0xb6f97757, n1)
-			for i1 := range m.RecentReactions {
+			m.RecentReactions = tl.MakeSliceUpTo[MessagePeerReaction](b, 0xb6f97757, n1)
+			for i1 := 0; i1 < n1; i1++ {
+				if i1 == len(m.RecentReactions) {
+					m.RecentReactions = tl.GrowSlice(m.RecentReactions, n1)
+				}
 				if err = b.ConsumeID(MessagePeerReactionTypeID); err != nil {
 					return b.DecodeErr("messageReactions", "recent_reactions", err)
 				}
@@ -73566,12 +73683,15 @@ func (m *MessageReactions) decodeFields(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<4) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(12)
 			if err != nil {
 				return b.DecodeErr("messageReactions", "top_reactors", err)
 			}
-			m.TopReactors = tl.MakeSlice[MessageReactor](b, 0x2d2d5dcc, n1)
-			for i1 := range m.TopReactors {
+			m.TopReactors = tl.MakeSliceUpTo[MessageReactor](b, 0x2d2d5dcc, n1)
+			for i1 := 0; i1 < n1; i1++ {
+				if i1 == len(m.TopReactors) {
+					m.TopReactors = tl.GrowSlice(m.TopReactors, n1)
+				}
 				if err = b.ConsumeID(MessageReactorTypeID); err != nil {
 					return b.DecodeErr("messageReactions", "top_reactors", err)
 				}
@@ -74007,12 +74127,15 @@ func (m *AttachMenuBotIcon) decodeFields(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<0) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(12)
 			if err != nil {
 				return b.DecodeErr("attachMenuBotIcon", "colors", err)
 			}
-			m.Colors = tl.MakeSlice[AttachMenuBotIconColor](b, 0xf9c637a9, n1)
-			for i1 := range m.Colors {
+			m.Colors = tl.MakeSliceUpTo[AttachMenuBotIconColor](b, 0xf9c637a9, n1)
+			for i1 := 0; i1 < n1; i1++ {
+				if i1 == len(m.Colors) {
+					m.Colors = tl.GrowSlice(m.Colors, n1)
+				}
 				if err = b.ConsumeID(AttachMenuBotIconColorTypeID); err != nil {
 					return b.DecodeErr("attachMenuBotIcon", "colors", err)
 				}
@@ -74135,7 +74258,7 @@ func (m *AttachMenuBot) decodeFields(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<3) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(4)
 			if err != nil {
 				return b.DecodeErr("attachMenuBot", "peer_types", err)
 			}
@@ -74148,12 +74271,15 @@ func (m *AttachMenuBot) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(24)
 		if err != nil {
 			return b.DecodeErr("attachMenuBot", "icons", err)
 		}
-		m.Icons = tl.MakeSlice[AttachMenuBotIcon](b, 0x0097d21a, n0)
-		for i0 := range m.Icons {
+		m.Icons = tl.MakeSliceUpTo[AttachMenuBotIcon](b, 0x0097d21a, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(m.Icons) {
+				m.Icons = tl.GrowSlice(m.Icons, n0)
+			}
 			if err = b.ConsumeID(AttachMenuBotIconTypeID); err != nil {
 				return b.DecodeErr("attachMenuBot", "icons", err)
 			}
@@ -74272,12 +74398,15 @@ func (m *AttachMenuBots) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("attachMenuBots", "hash", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(28)
 		if err != nil {
 			return b.DecodeErr("attachMenuBots", "bots", err)
 		}
-		m.Bots = tl.MakeSlice[AttachMenuBot](b, 0x8733c829, n0)
-		for i0 := range m.Bots {
+		m.Bots = tl.MakeSliceUpTo[AttachMenuBot](b, 0x8733c829, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(m.Bots) {
+				m.Bots = tl.GrowSlice(m.Bots, n0)
+			}
 			if err = b.ConsumeID(AttachMenuBotTypeID); err != nil {
 				return b.DecodeErr("attachMenuBots", "bots", err)
 			}
@@ -74287,7 +74416,7 @@ func (m *AttachMenuBots) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("attachMenuBots", "users", err)
 		}
@@ -74361,7 +74490,7 @@ func (m *AttachMenuBotsBot) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("attachMenuBotsBot", "bot", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("attachMenuBotsBot", "users", err)
 		}
@@ -76287,7 +76416,7 @@ func (m *InputStorePaymentPremiumGiftCode) decodeFields(b *tl.Buffer) (err error
 		return b.DecodeErr("inputStorePaymentPremiumGiftCode", "flags", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("inputStorePaymentPremiumGiftCode", "users", err)
 		}
@@ -76437,7 +76566,7 @@ func (m *InputStorePaymentPremiumGiveaway) decodeFields(b *tl.Buffer) (err error
 	}
 	if f0&(1<<1) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(4)
 			if err != nil {
 				return b.DecodeErr("inputStorePaymentPremiumGiveaway", "additional_peers", err)
 			}
@@ -76451,7 +76580,7 @@ func (m *InputStorePaymentPremiumGiveaway) decodeFields(b *tl.Buffer) (err error
 	}
 	if f0&(1<<2) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(4)
 			if err != nil {
 				return b.DecodeErr("inputStorePaymentPremiumGiveaway", "countries_iso2", err)
 			}
@@ -76750,7 +76879,7 @@ func (m *InputStorePaymentStarsGiveaway) decodeFields(b *tl.Buffer) (err error) 
 	}
 	if f0&(1<<1) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(4)
 			if err != nil {
 				return b.DecodeErr("inputStorePaymentStarsGiveaway", "additional_peers", err)
 			}
@@ -76764,7 +76893,7 @@ func (m *InputStorePaymentStarsGiveaway) decodeFields(b *tl.Buffer) (err error) 
 	}
 	if f0&(1<<2) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(4)
 			if err != nil {
 				return b.DecodeErr("inputStorePaymentStarsGiveaway", "countries_iso2", err)
 			}
@@ -77558,7 +77687,7 @@ func (m *ChatReactionsSome) DecodeBare(b *tl.Buffer) error {
 // decodeFields reads the fields into a value whose optional fields are zero.
 func (m *ChatReactionsSome) decodeFields(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("chatReactionsSome", "reactions", err)
 		}
@@ -78239,7 +78368,7 @@ func (m *StickerKeyword) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("stickerKeyword", "document_id", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("stickerKeyword", "keyword", err)
 		}
@@ -79156,7 +79285,7 @@ func (m *EmojiList) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("emojiList", "hash", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(8)
 		if err != nil {
 			return b.DecodeErr("emojiList", "document_id", err)
 		}
@@ -79227,7 +79356,7 @@ func (m *EmojiGroup) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("emojiGroup", "icon_emoji_id", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("emojiGroup", "emoticons", err)
 		}
@@ -79298,7 +79427,7 @@ func (m *EmojiGroupGreeting) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("emojiGroupGreeting", "icon_emoji_id", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("emojiGroupGreeting", "emoticons", err)
 		}
@@ -79421,7 +79550,7 @@ func (m *TextWithEntities) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("textWithEntities", "text", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("textWithEntities", "entities", err)
 		}
@@ -80046,7 +80175,7 @@ func (m *ExportedChatlistInvite) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("exportedChatlistInvite", "url", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("exportedChatlistInvite", "peers", err)
 		}
@@ -80242,7 +80371,7 @@ func (m *MessagePeerVoteMultiple) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("messagePeerVoteMultiple", "peer", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("messagePeerVoteMultiple", "options", err)
 		}
@@ -80359,12 +80488,15 @@ func (m *StoryViews) decodeFields(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<3) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(16)
 			if err != nil {
 				return b.DecodeErr("storyViews", "reactions", err)
 			}
-			m.Reactions = tl.MakeSlice[ReactionCount](b, 0xca337250, n1)
-			for i1 := range m.Reactions {
+			m.Reactions = tl.MakeSliceUpTo[ReactionCount](b, 0xca337250, n1)
+			for i1 := 0; i1 < n1; i1++ {
+				if i1 == len(m.Reactions) {
+					m.Reactions = tl.GrowSlice(m.Reactions, n1)
+				}
 				if err = b.ConsumeID(ReactionCountTypeID); err != nil {
 					return b.DecodeErr("storyViews", "reactions", err)
 				}
@@ -80382,7 +80514,7 @@ func (m *StoryViews) decodeFields(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<0) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(8)
 			if err != nil {
 				return b.DecodeErr("storyViews", "recent_viewers", err)
 			}
@@ -80770,7 +80902,7 @@ func (m *StoryItem) decodeFields(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<1) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(12)
 			if err != nil {
 				return b.DecodeErr("storyItem", "entities", err)
 			}
@@ -80787,7 +80919,7 @@ func (m *StoryItem) decodeFields(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<14) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(56)
 			if err != nil {
 				return b.DecodeErr("storyItem", "media_areas", err)
 			}
@@ -80801,7 +80933,7 @@ func (m *StoryItem) decodeFields(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<2) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(4)
 			if err != nil {
 				return b.DecodeErr("storyItem", "privacy", err)
 			}
@@ -80833,7 +80965,7 @@ func (m *StoryItem) decodeFields(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<19) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(4)
 			if err != nil {
 				return b.DecodeErr("storyItem", "albums", err)
 			}
@@ -81230,7 +81362,7 @@ func (m *InputReplyToMessage) decodeFields(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<3) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(12)
 			if err != nil {
 				return b.DecodeErr("inputReplyToMessage", "quote_entities", err)
 			}
@@ -82366,7 +82498,7 @@ func (m *PeerStories) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(8)
 		if err != nil {
 			return b.DecodeErr("peerStories", "stories", err)
 		}
@@ -83351,7 +83483,7 @@ func (m *PeerColorCollectible) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("peerColorCollectible", "accent_color", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("peerColorCollectible", "colors", err)
 		}
@@ -83370,7 +83502,7 @@ func (m *PeerColorCollectible) decodeFields(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<1) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(4)
 			if err != nil {
 				return b.DecodeErr("peerColorCollectible", "dark_colors", err)
 			}
@@ -84099,12 +84231,15 @@ func (m *BusinessWorkHours) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("businessWorkHours", "timezone_id", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("businessWorkHours", "weekly_open", err)
 		}
-		m.WeeklyOpen = tl.MakeSlice[BusinessWeeklyOpen](b, 0xfea3a5b1, n0)
-		for i0 := range m.WeeklyOpen {
+		m.WeeklyOpen = tl.MakeSliceUpTo[BusinessWeeklyOpen](b, 0xfea3a5b1, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(m.WeeklyOpen) {
+				m.WeeklyOpen = tl.GrowSlice(m.WeeklyOpen, n0)
+			}
 			if err = b.ConsumeID(BusinessWeeklyOpenTypeID); err != nil {
 				return b.DecodeErr("businessWorkHours", "weekly_open", err)
 			}
@@ -84272,7 +84407,7 @@ func (m *InputBusinessRecipients) decodeFields(b *tl.Buffer) (err error) {
 	m.ExcludeSelected = f0&(1<<5) != 0
 	if f0&(1<<4) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(4)
 			if err != nil {
 				return b.DecodeErr("inputBusinessRecipients", "users", err)
 			}
@@ -84370,7 +84505,7 @@ func (m *BusinessRecipients) decodeFields(b *tl.Buffer) (err error) {
 	m.ExcludeSelected = f0&(1<<5) != 0
 	if f0&(1<<4) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(8)
 			if err != nil {
 				return b.DecodeErr("businessRecipients", "users", err)
 			}
@@ -85664,7 +85799,7 @@ func (m *InputBusinessBotRecipients) decodeFields(b *tl.Buffer) (err error) {
 	m.ExcludeSelected = f0&(1<<5) != 0
 	if f0&(1<<4) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(4)
 			if err != nil {
 				return b.DecodeErr("inputBusinessBotRecipients", "users", err)
 			}
@@ -85678,7 +85813,7 @@ func (m *InputBusinessBotRecipients) decodeFields(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<6) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(4)
 			if err != nil {
 				return b.DecodeErr("inputBusinessBotRecipients", "exclude_users", err)
 			}
@@ -85786,7 +85921,7 @@ func (m *BusinessBotRecipients) decodeFields(b *tl.Buffer) (err error) {
 	m.ExcludeSelected = f0&(1<<5) != 0
 	if f0&(1<<4) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(8)
 			if err != nil {
 				return b.DecodeErr("businessBotRecipients", "users", err)
 			}
@@ -85800,7 +85935,7 @@ func (m *BusinessBotRecipients) decodeFields(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<6) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(8)
 			if err != nil {
 				return b.DecodeErr("businessBotRecipients", "exclude_users", err)
 			}
@@ -86011,7 +86146,7 @@ func (m *InputBusinessChatLink) decodeFields(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<0) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(12)
 			if err != nil {
 				return b.DecodeErr("inputBusinessChatLink", "entities", err)
 			}
@@ -86114,7 +86249,7 @@ func (m *BusinessChatLink) decodeFields(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<0) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(12)
 			if err != nil {
 				return b.DecodeErr("businessChatLink", "entities", err)
 			}
@@ -87653,7 +87788,7 @@ func (m *StarsTransaction) decodeFields(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<9) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(4)
 			if err != nil {
 				return b.DecodeErr("starsTransaction", "extended_media", err)
 			}
@@ -88565,12 +88700,15 @@ func (m *StarsGiveawayOption) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("starsGiveawayOption", "amount", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(20)
 		if err != nil {
 			return b.DecodeErr("starsGiveawayOption", "winners", err)
 		}
-		m.Winners = tl.MakeSlice[StarsGiveawayWinnersOption](b, 0x9cafb4ae, n0)
-		for i0 := range m.Winners {
+		m.Winners = tl.MakeSliceUpTo[StarsGiveawayWinnersOption](b, 0x9cafb4ae, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(m.Winners) {
+				m.Winners = tl.GrowSlice(m.Winners, n0)
+			}
 			if err = b.ConsumeID(StarsGiveawayWinnersOptionTypeID); err != nil {
 				return b.DecodeErr("starsGiveawayOption", "winners", err)
 			}
@@ -89258,7 +89396,7 @@ func (m *StarGiftUnique) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(24)
 		if err != nil {
 			return b.DecodeErr("starGiftUnique", "attributes", err)
 		}
@@ -89283,7 +89421,7 @@ func (m *StarGiftUnique) decodeFields(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<4) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(12)
 			if err != nil {
 				return b.DecodeErr("starGiftUnique", "resell_amount", err)
 			}
@@ -89454,12 +89592,15 @@ func (m *ReportResultChooseOption) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("reportResultChooseOption", "title", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("reportResultChooseOption", "options", err)
 		}
-		m.Options = tl.MakeSlice[MessageReportOption](b, 0xe4f37a7a, n0)
-		for i0 := range m.Options {
+		m.Options = tl.MakeSliceUpTo[MessageReportOption](b, 0xe4f37a7a, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(m.Options) {
+				m.Options = tl.GrowSlice(m.Options, n0)
+			}
 			if err = b.ConsumeID(MessageReportOptionTypeID); err != nil {
 				return b.DecodeErr("reportResultChooseOption", "options", err)
 			}
@@ -90731,7 +90872,7 @@ func (m *SavedStarGift) decodeFields(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<15) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(4)
 			if err != nil {
 				return b.DecodeErr("savedStarGift", "collection_id", err)
 			}
@@ -91894,12 +92035,15 @@ func (m *TodoList) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("todoList", "title", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(24)
 		if err != nil {
 			return b.DecodeErr("todoList", "list", err)
 		}
-		m.List = tl.MakeSlice[TodoItem](b, 0x9b9b8a34, n0)
-		for i0 := range m.List {
+		m.List = tl.MakeSliceUpTo[TodoItem](b, 0x9b9b8a34, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(m.List) {
+				m.List = tl.GrowSlice(m.List, n0)
+			}
 			if err = b.ConsumeID(TodoItemTypeID); err != nil {
 				return b.DecodeErr("todoList", "list", err)
 			}
@@ -93361,12 +93505,15 @@ func (m *StarGiftAuctionState) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("starGiftAuctionState", "min_bid_amount", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(20)
 		if err != nil {
 			return b.DecodeErr("starGiftAuctionState", "bid_levels", err)
 		}
-		m.BidLevels = tl.MakeSlice[AuctionBidLevel](b, 0x9af6da23, n0)
-		for i0 := range m.BidLevels {
+		m.BidLevels = tl.MakeSliceUpTo[AuctionBidLevel](b, 0x9af6da23, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(m.BidLevels) {
+				m.BidLevels = tl.GrowSlice(m.BidLevels, n0)
+			}
 			if err = b.ConsumeID(AuctionBidLevelTypeID); err != nil {
 				return b.DecodeErr("starGiftAuctionState", "bid_levels", err)
 			}
@@ -93376,7 +93523,7 @@ func (m *StarGiftAuctionState) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(8)
 		if err != nil {
 			return b.DecodeErr("starGiftAuctionState", "top_bidders", err)
 		}
@@ -93403,7 +93550,7 @@ func (m *StarGiftAuctionState) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("starGiftAuctionState", "total_rounds", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("starGiftAuctionState", "rounds", err)
 		}
@@ -95776,7 +95923,7 @@ func (m *InputRichMessage) decodeFields(b *tl.Buffer) (err error) {
 	m.Rtl = f0&(1<<0) != 0
 	m.Noautolink = f0&(1<<1) != 0
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("inputRichMessage", "blocks", err)
 		}
@@ -95789,7 +95936,7 @@ func (m *InputRichMessage) decodeFields(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<2) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(4)
 			if err != nil {
 				return b.DecodeErr("inputRichMessage", "photos", err)
 			}
@@ -95803,7 +95950,7 @@ func (m *InputRichMessage) decodeFields(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<3) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(4)
 			if err != nil {
 				return b.DecodeErr("inputRichMessage", "documents", err)
 			}
@@ -95817,7 +95964,7 @@ func (m *InputRichMessage) decodeFields(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<4) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(4)
 			if err != nil {
 				return b.DecodeErr("inputRichMessage", "users", err)
 			}
@@ -95912,7 +96059,7 @@ func (m *InputRichMessageHTML) decodeFields(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<2) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(12)
 			if err != nil {
 				return b.DecodeErr("inputRichMessageHTML", "files", err)
 			}
@@ -96007,7 +96154,7 @@ func (m *InputRichMessageMarkdown) decodeFields(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<2) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(12)
 			if err != nil {
 				return b.DecodeErr("inputRichMessageMarkdown", "files", err)
 			}
@@ -96109,7 +96256,7 @@ func (m *RichMessage) decodeFields(b *tl.Buffer) (err error) {
 	m.Rtl = f0&(1<<0) != 0
 	m.Part = f0&(1<<1) != 0
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("richMessage", "blocks", err)
 		}
@@ -96121,7 +96268,7 @@ func (m *RichMessage) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("richMessage", "photos", err)
 		}
@@ -96133,7 +96280,7 @@ func (m *RichMessage) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("richMessage", "documents", err)
 		}
@@ -96446,7 +96593,7 @@ func (m *EphemeralMessage) decodeFields(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<2) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(12)
 			if err != nil {
 				return b.DecodeErr("ephemeralMessage", "entities", err)
 			}

@@ -223,7 +223,7 @@ func (m *UpdatesDifference) DecodeBare(b *tl.Buffer) error {
 // decodeFields reads the fields into a value whose optional fields are zero.
 func (m *UpdatesDifference) decodeFields(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("updates.difference", "new_messages", err)
 		}
@@ -235,7 +235,7 @@ func (m *UpdatesDifference) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(24)
 		if err != nil {
 			return b.DecodeErr("updates.difference", "new_encrypted_messages", err)
 		}
@@ -247,7 +247,7 @@ func (m *UpdatesDifference) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("updates.difference", "other_updates", err)
 		}
@@ -259,7 +259,7 @@ func (m *UpdatesDifference) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("updates.difference", "chats", err)
 		}
@@ -271,7 +271,7 @@ func (m *UpdatesDifference) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("updates.difference", "users", err)
 		}
@@ -387,7 +387,7 @@ func (m *UpdatesDifferenceSlice) DecodeBare(b *tl.Buffer) error {
 // decodeFields reads the fields into a value whose optional fields are zero.
 func (m *UpdatesDifferenceSlice) decodeFields(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("updates.differenceSlice", "new_messages", err)
 		}
@@ -399,7 +399,7 @@ func (m *UpdatesDifferenceSlice) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(24)
 		if err != nil {
 			return b.DecodeErr("updates.differenceSlice", "new_encrypted_messages", err)
 		}
@@ -411,7 +411,7 @@ func (m *UpdatesDifferenceSlice) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("updates.differenceSlice", "other_updates", err)
 		}
@@ -423,7 +423,7 @@ func (m *UpdatesDifferenceSlice) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("updates.differenceSlice", "chats", err)
 		}
@@ -435,7 +435,7 @@ func (m *UpdatesDifferenceSlice) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("updates.differenceSlice", "users", err)
 		}
@@ -685,7 +685,7 @@ func (m *UpdatesChannelDifferenceTooLong) decodeFields(b *tl.Buffer) (err error)
 		return b.DecodeErr("updates.channelDifferenceTooLong", "dialog", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("updates.channelDifferenceTooLong", "messages", err)
 		}
@@ -697,7 +697,7 @@ func (m *UpdatesChannelDifferenceTooLong) decodeFields(b *tl.Buffer) (err error)
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("updates.channelDifferenceTooLong", "chats", err)
 		}
@@ -709,7 +709,7 @@ func (m *UpdatesChannelDifferenceTooLong) decodeFields(b *tl.Buffer) (err error)
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("updates.channelDifferenceTooLong", "users", err)
 		}
@@ -835,7 +835,7 @@ func (m *UpdatesChannelDifference) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("updates.channelDifference", "new_messages", err)
 		}
@@ -847,7 +847,7 @@ func (m *UpdatesChannelDifference) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("updates.channelDifference", "other_updates", err)
 		}
@@ -859,7 +859,7 @@ func (m *UpdatesChannelDifference) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("updates.channelDifference", "chats", err)
 		}
@@ -871,7 +871,7 @@ func (m *UpdatesChannelDifference) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("updates.channelDifference", "users", err)
 		}

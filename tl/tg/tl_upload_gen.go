@@ -139,12 +139,15 @@ func (m *UploadFileCdnRedirect) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("upload.fileCdnRedirect", "encryption_iv", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(20)
 		if err != nil {
 			return b.DecodeErr("upload.fileCdnRedirect", "file_hashes", err)
 		}
-		m.FileHashes = tl.MakeSlice[FileHash](b, 0xae955432, n0)
-		for i0 := range m.FileHashes {
+		m.FileHashes = tl.MakeSliceUpTo[FileHash](b, 0xae955432, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(m.FileHashes) {
+				m.FileHashes = tl.GrowSlice(m.FileHashes, n0)
+			}
 			if err = b.ConsumeID(FileHashTypeID); err != nil {
 				return b.DecodeErr("upload.fileCdnRedirect", "file_hashes", err)
 			}

@@ -76,7 +76,7 @@ func (m *UsersUserFull) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("users.userFull", "full_user", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("users.userFull", "chats", err)
 		}
@@ -88,7 +88,7 @@ func (m *UsersUserFull) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("users.userFull", "users", err)
 		}
@@ -154,7 +154,7 @@ func (m *UsersUsers) DecodeBare(b *tl.Buffer) error {
 // decodeFields reads the fields into a value whose optional fields are zero.
 func (m *UsersUsers) decodeFields(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("users.users", "users", err)
 		}
@@ -225,7 +225,7 @@ func (m *UsersUsersSlice) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("users.usersSlice", "count", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("users.usersSlice", "users", err)
 		}
@@ -345,7 +345,7 @@ func (m *UsersSavedMusic) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("users.savedMusic", "count", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(12)
 		if err != nil {
 			return b.DecodeErr("users.savedMusic", "documents", err)
 		}
@@ -409,7 +409,7 @@ func (m *UsersGetUsersRequest) DecodeBare(b *tl.Buffer) error {
 // decodeFields reads the fields into a value whose optional fields are zero.
 func (m *UsersGetUsersRequest) decodeFields(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("users.getUsers", "id", err)
 		}
@@ -537,7 +537,7 @@ func (m *UsersSetSecureValueErrorsRequest) decodeFields(b *tl.Buffer) (err error
 		return b.DecodeErr("users.setSecureValueErrors", "id", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(16)
 		if err != nil {
 			return b.DecodeErr("users.setSecureValueErrors", "errors", err)
 		}
@@ -605,7 +605,7 @@ func (m *UsersGetRequirementsToContactRequest) DecodeBare(b *tl.Buffer) error {
 // decodeFields reads the fields into a value whose optional fields are zero.
 func (m *UsersGetRequirementsToContactRequest) decodeFields(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("users.getRequirementsToContact", "id", err)
 		}
@@ -746,7 +746,7 @@ func (m *UsersGetSavedMusicByIDRequest) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("users.getSavedMusicByID", "id", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("users.getSavedMusicByID", "documents", err)
 		}

@@ -115,7 +115,7 @@ func (*AnyVector) TypeName() string { return "vector" }
 // Decode reads the vector.
 func (x *AnyVector) Decode(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("Vector", "", err)
 		}

@@ -20,7 +20,7 @@ func (*LongVector) TypeName() string { return "vector" }
 // Decode reads the vector.
 func (x *LongVector) Decode(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(8)
 		if err != nil {
 			return b.DecodeErr("Vector", "", err)
 		}
@@ -57,7 +57,7 @@ func (*ShapeClassVector) TypeName() string { return "vector" }
 // Decode reads the vector.
 func (x *ShapeClassVector) Decode(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("Vector", "", err)
 		}

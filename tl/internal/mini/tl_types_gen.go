@@ -412,7 +412,7 @@ func (m *ShapeGroup) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("shapeGroup", "children", err)
 		}
@@ -636,7 +636,7 @@ func (m *Item) decodeFields(b *tl.Buffer) (err error) {
 	}
 	if f0&(1<<9) != 0 {
 		{
-			n1, err := b.VectorHeader()
+			n1, err := b.VectorHeaderOf(4)
 			if err != nil {
 				return b.DecodeErr("item", "tags", err)
 			}
@@ -722,12 +722,15 @@ func (m *Listing) DecodeBare(b *tl.Buffer) error {
 // decodeFields reads the fields into a value whose optional fields are zero.
 func (m *Listing) decodeFields(b *tl.Buffer) (err error) {
 	{
-		n0, err := b.BareVectorHeader()
+		n0, err := b.BareVectorHeaderOf(8)
 		if err != nil {
 			return b.DecodeErr("listing", "items", err)
 		}
-		m.Items = tl.MakeSlice[Pair](b, 0x9f243ca6, n0)
-		for i0 := range m.Items {
+		m.Items = tl.MakeSliceUpTo[Pair](b, 0x9f243ca6, n0)
+		for i0 := 0; i0 < n0; i0++ {
+			if i0 == len(m.Items) {
+				m.Items = tl.GrowSlice(m.Items, n0)
+			}
 			if err = m.Items[i0].decodeFields(b); err != nil {
 				return b.DecodeErr("listing", "items", err)
 			}
@@ -737,7 +740,7 @@ func (m *Listing) decodeFields(b *tl.Buffer) (err error) {
 		return b.DecodeErr("listing", "first", err)
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(8)
 		if err != nil {
 			return b.DecodeErr("listing", "nums", err)
 		}
@@ -749,7 +752,7 @@ func (m *Listing) decodeFields(b *tl.Buffer) (err error) {
 		}
 	}
 	{
-		n0, err := b.VectorHeader()
+		n0, err := b.VectorHeaderOf(4)
 		if err != nil {
 			return b.DecodeErr("listing", "ints", err)
 		}

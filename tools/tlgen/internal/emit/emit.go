@@ -532,13 +532,23 @@ func (e *emitter) decodeValue(f *file, st *model.Struct, fl *model.Field, t *mod
 		if t.Bare {
 			hdr = "BareVectorHeader"
 		}
-		nv := fmt.Sprintf("n%d", depth)
+		// The count is bounded by the bytes left over the element's minimal wire size (at
+		// least 4, the old bound, so fieldless bare elements cannot loop without input).
+		nv, iv := fmt.Sprintf("n%d", depth), fmt.Sprintf("i%d", depth)
+		elem, key := f.goType(t.Elem), crc32.ChecksumIEEE([]byte(f.goType(t)))
 		f.p("%s{", ind)
-		f.p("%s\t%s, err := b.%s()", ind, nv, hdr)
+		f.p("%s\t%s, err := b.%sOf(%d)", ind, nv, hdr, max(4, model.MinWire(t.Elem)))
 		f.p("%s\tif err != nil {\n\t%s", ind, strings.ReplaceAll(fail, "\n", "\n\t"))
-		f.p("%s\t%s = tl.MakeSlice[%s](b, 0x%08x, %s)", ind, v, f.goType(t.Elem), crc32.ChecksumIEEE([]byte(f.goType(t))), nv)
-		iv := fmt.Sprintf("i%d", depth)
-		f.p("%s\tfor %s := range %s {", ind, iv, v)
+		if t.Elem.Kind == model.KStruct && !t.Elem.Ptr {
+			// Structs held by value can be far larger in memory than on the wire: allocate
+			// what the bytes left could fill and grow as elements actually decode.
+			f.p("%s\t%s = tl.MakeSliceUpTo[%s](b, 0x%08x, %s)", ind, v, elem, key, nv)
+			f.p("%s\tfor %s := 0; %s < %s; %s++ {", ind, iv, iv, nv, iv)
+			f.p("%s\t\tif %s == len(%s) {\n%s\t\t\t%s = tl.GrowSlice(%s, %s)\n%s\t\t}", ind, iv, v, ind, v, v, nv, ind)
+		} else {
+			f.p("%s\t%s = tl.MakeSlice[%s](b, 0x%08x, %s)", ind, v, elem, key, nv)
+			f.p("%s\tfor %s := range %s {", ind, iv, v)
+		}
 		e.decodeValue(f, st, fl, t.Elem, v+"["+iv+"]", depth+2)
 		f.p("%s\t}", ind)
 		f.p("%s}", ind)

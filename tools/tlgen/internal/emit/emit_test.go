@@ -76,7 +76,7 @@ userEmpty#2 = User;
 chat#3 id:long = Chat;
 channel#4 id:long = Chat;
 found#5 users:Vector<User> chats:Vector<Chat> = Found;
-both#6 flags:# user:User extra:flags.0?User users:Vector<User> = Both;
+both#6 flags:# user:User extra:flags.0?User users:Vector<User> founds:Vector<Found> = Both;
 ---functions---
 getUsers#7 = Vector<User>;
 getIDs#8 n:int = Vector<int>;
@@ -106,7 +106,19 @@ wrap#a {X:Type} layer:int query:!X = X;
 			"case *GetUsersRequest:\n\t\treturn true\n\tcase *FindRequest:\n\t\treturn true",
 			"func (*AnyVector) TypeID() uint32 { return tl.VectorID }",
 		},
-		"results_gen.go": {"func (*IntVector) TypeName() string { return \"vector\" }"},
+		"results_gen.go": {
+			"func (*IntVector) TypeName() string { return \"vector\" }",
+			"n0, err := b.VectorHeaderOf(4)",
+			"func (*UserClassVector) TypeID() uint32 { return tl.VectorID }",
+		},
+		"tl_types_gen.go": {
+			// Users are interfaces: the slice is allocated at once. Found is a struct held by
+			// value in Both: allocated as far as the bytes allow, then grown.
+			"m.Users = tl.MakeSlice[UserClass](b,",
+			"n0, err := b.VectorHeaderOf(20)", // found: id and two empty vectors
+			"m.Founds = tl.MakeSliceUpTo[Found](b,",
+			"if i0 == len(m.Founds) {\n\t\t\t\tm.Founds = tl.GrowSlice(m.Founds, n0)",
+		},
 		"entities_gen.go": {
 			"case *Found:\n\t\tif x != nil {\n\t\t\treturn x.Users, x.Chats",
 			"if x.Extra != nil {\n\t\t\t\tusers = append(users, x.Extra)",

@@ -75,6 +75,8 @@ type Class struct {
 	Short  string    // "MessagesDialogs": the box field name
 	Ctors  []*Struct // in schema order
 	Pkg    *Package
+
+	minWire int // fewest bytes of a boxed value: id plus the smallest constructor's fields
 }
 
 // DecodeFunc returns the name of the class decoder function.
@@ -96,6 +98,8 @@ type Struct struct {
 	Generic  bool     // function with a {X:Type} parameter whose result is X
 	Pkg      *Package
 	Pos      schema.Pos
+
+	minBare int // fewest bytes of the fields: see MinWire
 }
 
 // IDConst returns the name of the type id constant.
@@ -227,6 +231,7 @@ func (b *builder) build(s *schema.Schema) (*Package, error) {
 		}
 	}
 	b.breakCycles()
+	b.minSizes()
 	b.collectResults()
 	b.checkNames()
 	if len(b.errs) > 0 {

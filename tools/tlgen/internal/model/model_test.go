@@ -117,6 +117,53 @@ h#7 {X:Type} q:!X = X;
 	}
 }
 
+// TestMinWire: the smallest wire size of each type, as vector decoders bound counts with it.
+func TestMinWire(t *testing.T) {
+	p, err := build(t, `
+boolFalse#bc799737 = Bool;
+boolTrue#997275b5 = Bool;
+point#1 x:double y:double = Point;
+empty#2 = Empty;
+opt#3 flags:# a:flags.0?long b:flags.1?true s:string = Opt;
+node#4 flags:# next:flags.0?Node v:int = Node;
+big#5 p:Point q:%Point = Shape;
+small#6 n:int = Shape;
+list#7 xs:Vector<int> ys:vector<long> i:int128 j:int256 ok:Bool = List;
+loop#8 self:Loop = Loop;
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byName := map[string]*Struct{}
+	for _, st := range p.Structs {
+		byName[st.TLName] = st
+	}
+	want := map[string]int{
+		"point": 4 + 16,
+		"empty": 4,
+		"opt":   4 + 4 + 4,   // id, flags, string; optional fields take nothing
+		"node":  4 + 4 + 4,   // the recursion is optional
+		"big":   4 + 20 + 16, // boxed and bare point
+		"list":  4 + 8 + 4 + 16 + 32 + 4,
+		"loop":  1 << 24, // no finite encoding: any count of it fails
+	}
+	for name, w := range want {
+		if got := MinWire(&Type{Kind: KStruct, Struct: byName[name]}); got != w {
+			t.Errorf("MinWire(%s) = %d, want %d", name, got, w)
+		}
+	}
+	if got := MinWire(&Type{Kind: KStruct, Bare: true, Struct: byName["point"]}); got != 16 {
+		t.Errorf("MinWire(%%point) = %d, want 16", got)
+	}
+	for _, c := range p.Classes {
+		if c.TLName == "Shape" {
+			if got := MinWire(&Type{Kind: KClass, Class: c}); got != 8 {
+				t.Errorf("MinWire(Shape) = %d, want 8 (its smallest constructor)", got)
+			}
+		}
+	}
+}
+
 func TestMarkIdempotent(t *testing.T) {
 	p, err := build(t, "a#1 = A;\n---functions---\nf#2 = A;\ng#3 = A;\nwrap#4 {X:Type} n:int query:!X = X;")
 	if err != nil {
