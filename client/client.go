@@ -10,7 +10,6 @@ import (
 	"go.uber.org/dig"
 	"go.uber.org/fx"
 
-	"github.com/mtgo-labs/mtgo/client/internal/conn"
 	"github.com/mtgo-labs/mtgo/client/internal/dcs"
 	"github.com/mtgo-labs/mtgo/client/internal/engine"
 	"github.com/mtgo-labs/mtgo/client/internal/invoke"
@@ -115,7 +114,7 @@ func newEngine(p *clientParams, keys []crypto.PublicKey, link *proxy.Link, st St
 		Reconnect: session.ReconnectPolicy{MaxAttempts: cfg.ReconnectAttempts},
 		Keys:      keys,
 		Store:     st,
-		NewConn:   func(cc conn.Config) (conn.Conn, error) { return f.NewConn(ConnConfig(cc)) },
+		NewConn:   f.NewConn,
 		Dialer:    packetDialer(link, d, cfg.NoObfuscation),
 		Table:     dcs.New(cfg.TestMode, cfg.IPv6, cfg.DCAddrs),
 		Policy: invoke.Policy{

@@ -2,12 +2,9 @@ package mtgo
 
 import (
 	"context"
-	"log/slog"
 
+	"github.com/mtgo-labs/mtgo/client/internal/conn"
 	"github.com/mtgo-labs/mtgo/client/types"
-	"github.com/mtgo-labs/mtgo/crypto"
-	"github.com/mtgo-labs/mtgo/session"
-	"github.com/mtgo-labs/mtgo/tl"
 	"github.com/mtgo-labs/mtgo/tl/tg"
 	"github.com/mtgo-labs/mtgo/updates"
 )
@@ -16,49 +13,16 @@ import (
 // declared here, by their consumer, and are what the fx modules provide (see fx.go); replace
 // any of them with fx.Decorate or fx.Replace through Config.FxOptions.
 
-// Conn is one MTProto session with one data center as the client uses it. The default
+// Conn is one MTProto session with one data center as the client uses it: Run connects and
+// serves calls until its context ends, InvokeWith makes one call (repeatable marks a call safe
+// to send again after a cut), Session returns the persistent state. The default
 // SessionFactory builds them over *session.Conn, the session module's run loop.
-type Conn interface {
-	// Run connects (running the auth key exchange first when the session has no key),
-	// serves calls and reconnects, until ctx is done or reconnection gives up. It returns
-	// only after every goroutine it started has stopped.
-	Run(ctx context.Context) error
-	// InvokeWith sends in and decodes its result into out, waiting for the connection if
-	// needed. An rpc_error answer is returned as *rpcerr.Error. repeatable marks a call that
-	// is safe to send again when the connection breaks before its answer arrives; any other
-	// call then fails instead.
-	InvokeWith(ctx context.Context, in tl.Encoder, out tl.Decoder, repeatable bool) error
-	// Session returns the current persistent state (auth key, salt, time offset).
-	Session() session.Session
-}
+type Conn = conn.Conn
 
-// ConnConfig is what a SessionFactory needs to build a Conn.
-type ConnConfig struct {
-	// DC is the data center id and Addr its "host:port".
-	DC   int
-	Addr string
-	// TestMode is true for Telegram's test data centers.
-	TestMode bool
-	// Media marks a connection for file transfers; CDN one to a CDN data center.
-	Media, CDN bool
-	// Store holds the session of this data center: loaded when connecting, saved when the
-	// auth key, salt or clock offset change.
-	Store session.Store
-	// PublicKeys are the RSA keys trusted for the key exchange (Telegram's and
-	// Config.PublicKeys, or the CDN's for a CDN connection).
-	PublicKeys []crypto.PublicKey
-	// Dialer opens the packet connection (through the configured proxy, if any).
-	Dialer session.Dialer
-	// Init describes the client for the invokeWithLayer(initConnection) wrapping of the first
-	// calls of every connection; the Conn must apply it.
-	Init *session.InitConnection
-	// Reconnect bounds the attempts to restore a broken connection.
-	Reconnect session.ReconnectPolicy
-	// Updates receives what the server pushes; nil drops it.
-	Updates session.UpdateHandler
-	// Logger receives the connection's log records.
-	Logger *slog.Logger
-}
+// ConnConfig is what a SessionFactory needs to build a Conn: the data center and its address,
+// the session store, the trusted keys, the dialer, the initConnection parameters, the
+// reconnect policy, the handler of pushed updates and the logger.
+type ConnConfig = conn.Config
 
 // SessionFactory builds Conns. The default one builds the session module's run loop.
 type SessionFactory interface {

@@ -25,26 +25,49 @@ import (
 // client's ErrClientClosed.
 var ErrClosed = errors.New("mtgo: client closed")
 
-// Conn is one MTProto session with one data center, as the client's Conn seam declares it.
+// Conn is one MTProto session with one data center as the client uses it (the client's Conn
+// seam). The default SessionFactory builds them over *session.Conn, the session module's run
+// loop.
 type Conn interface {
+	// Run connects (running the auth key exchange first when the session has no key),
+	// serves calls and reconnects, until ctx is done or reconnection gives up. It returns
+	// only after every goroutine it started has stopped.
 	Run(ctx context.Context) error
+	// InvokeWith sends in and decodes its result into out, waiting for the connection if
+	// needed. An rpc_error answer is returned as *rpcerr.Error. repeatable marks a call that
+	// is safe to send again when the connection breaks before its answer arrives; any other
+	// call then fails instead.
 	InvokeWith(ctx context.Context, in tl.Encoder, out tl.Decoder, repeatable bool) error
+	// Session returns the current persistent state (auth key, salt, time offset).
 	Session() session.Session
 }
 
-// Config is what building a Conn takes; the client's ConnConfig has the same fields.
+// Config is what a SessionFactory needs to build a Conn (the client's ConnConfig).
 type Config struct {
-	DC         int
-	Addr       string
-	TestMode   bool
+	// DC is the data center id and Addr its "host:port".
+	DC   int
+	Addr string
+	// TestMode is true for Telegram's test data centers.
+	TestMode bool
+	// Media marks a connection for file transfers; CDN one to a CDN data center.
 	Media, CDN bool
-	Store      session.Store
+	// Store holds the session of this data center: loaded when connecting, saved when the
+	// auth key, salt or clock offset change.
+	Store session.Store
+	// PublicKeys are the RSA keys trusted for the key exchange (Telegram's and
+	// Config.PublicKeys, or the CDN's for a CDN connection).
 	PublicKeys []crypto.PublicKey
-	Dialer     session.Dialer
-	Init       *session.InitConnection
-	Reconnect  session.ReconnectPolicy
-	Updates    session.UpdateHandler
-	Logger     *slog.Logger
+	// Dialer opens the packet connection (through the configured proxy, if any).
+	Dialer session.Dialer
+	// Init describes the client for the invokeWithLayer(initConnection) wrapping of the first
+	// calls of every connection; the Conn must apply it.
+	Init *session.InitConnection
+	// Reconnect bounds the attempts to restore a broken connection.
+	Reconnect session.ReconnectPolicy
+	// Updates receives what the server pushes; nil drops it.
+	Updates session.UpdateHandler
+	// Logger receives the connection's log records.
+	Logger *slog.Logger
 }
 
 // Live is a running Conn: its Run goroutine and the bookkeeping of the per-DC pool.

@@ -1,7 +1,7 @@
 // Package dcs finds the address of a Telegram data center: configured overrides first, then
 // the list learned from help.getConfig, then the built-in list. The built-in list only serves
-// Telegram itself before the first help.getConfig: once a list is learned it is the whole
-// truth, and a client configured with its own servers never falls back to Telegram's
+// Telegram itself before the first help.getConfig: once a list of ordinary data centers is
+// learned it is the whole truth, and a client configured with its own servers never falls back to Telegram's
 // addresses (a test cluster must not make it dial the internet).
 package dcs
 
@@ -68,6 +68,17 @@ func New(test, ipv6 bool, override map[int]string) *Table {
 	return &Table{test: test, ipv6: ipv6, override: o, learned: map[key]string{}, custom: len(o) > 0}
 }
 
+// learnedOrdinary reports whether the learned list names any ordinary (non-CDN) data center:
+// then it is the whole list, and the built-in one no longer applies. Call with t.mu held.
+func (t *Table) learnedOrdinary() bool {
+	for k := range t.learned {
+		if !k.cdn {
+			return true
+		}
+	}
+	return false
+}
+
 // Learn records the options of help.getConfig, keeping the first address of each kind. A list
 // without a usable address leaves the table as it was.
 func (t *Table) Learn(opts []tg.DCOption) {
@@ -130,7 +141,7 @@ func (t *Table) Addr(dc int, media, cdn bool) (string, bool) {
 			return a, true
 		}
 	}
-	if t.custom || len(t.learned) > 0 {
+	if t.custom || t.learnedOrdinary() {
 		return "", false
 	}
 	builtin := prodDCs

@@ -58,6 +58,10 @@ func TestTableBuiltinOnlyForTelegram(t *testing.T) {
 	if got, ok := tab.Addr(4, false, false); !ok || got != "149.154.167.91:443" {
 		t.Fatalf("before getConfig: Addr(4) = %q, %v; want the built-in address", got, ok)
 	}
+	tab.Learn([]tg.DCOption{{ID: 203, IPAddress: "10.0.0.203", Port: 443, Cdn: true}})
+	if _, ok := tab.Addr(4, false, false); !ok {
+		t.Fatal("a list of CDN data centers only dropped the built-in addresses")
+	}
 	tab.Learn([]tg.DCOption{{ID: 2, IPAddress: "10.0.0.2", Port: 443}})
 	if got, ok := tab.Addr(4, false, false); ok {
 		t.Fatalf("after getConfig without DC 4: Addr(4) = %q, want none", got)
