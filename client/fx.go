@@ -110,7 +110,7 @@ func newStorage(p *clientParams, stop *stopHooks) (Storage, error) {
 	case cfg.InMemory || (cfg.SessionName == "" && cfg.SessionString != ""):
 		st = storage.NewInMemory()
 	case cfg.SessionName != "":
-		f, err := storage.OpenSession(cfg.SessionName)
+		f, err := storage.Open(storage.SessionPath(cfg.SessionName), &storage.FileOptions{Logger: p.Logger.Slog().With("layer", "storage")})
 		if err != nil {
 			return nil, fmt.Errorf("mtgo: open session %q: %w", cfg.SessionName, err)
 		}
