@@ -22,7 +22,8 @@ func (failWriter) WriteFile(string, []byte) error { return errors.New("disk full
 
 var cfg = Config{RuntimeImport: "example.com/tl", BaseImport: "example.com/base", Generator: "tlgen"}
 
-func emitSrc(t *testing.T, src string, w Writer) error {
+// buildSrc parses and models src, marking the functions named idempotent.
+func buildSrc(t *testing.T, src string, idempotent ...string) *model.Package {
 	t.Helper()
 	s, err := schema.Parse("e.tl", src)
 	if err != nil {
@@ -32,7 +33,15 @@ func emitSrc(t *testing.T, src string, w Writer) error {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return Emit(p, cfg, w)
+	if err := p.MarkIdempotent("list", idempotent); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func emitSrc(t *testing.T, src string, w Writer) error {
+	t.Helper()
+	return Emit(buildSrc(t, src), cfg, w)
 }
 
 func TestEmitShapes(t *testing.T) {
@@ -83,19 +92,8 @@ getIDs#8 n:int = Vector<int>;
 find#9 = Found;
 wrap#a {X:Type} layer:int query:!X = X;
 `
-	s, err := schema.Parse("e.tl", src)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := model.Build("e", s, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := p.MarkIdempotent("list", []string{"getUsers", "find"}); err != nil {
-		t.Fatal(err)
-	}
 	w := memWriter{}
-	if err := Emit(p, cfg, w); err != nil {
+	if err := Emit(buildSrc(t, src, "getUsers", "find"), cfg, w); err != nil {
 		t.Fatal(err)
 	}
 	checks := map[string][]string{
