@@ -27,18 +27,13 @@ require (
 	golang.org/x/sys v0.45.0 // indirect
 )
 
-replace github.com/mtgo-labs/mtgo/crypto => ../crypto
-
-replace github.com/mtgo-labs/mtgo/media => ../media
-
-replace github.com/mtgo-labs/mtgo/peers => ../peers
-
-replace github.com/mtgo-labs/mtgo/session => ../session
-
-replace github.com/mtgo-labs/mtgo/teletest => ../teletest
-
-replace github.com/mtgo-labs/mtgo/tl => ../tl
-
-replace github.com/mtgo-labs/mtgo/transport => ../transport
-
-replace github.com/mtgo-labs/mtgo/updates => ../updates
+replace (
+	github.com/mtgo-labs/mtgo/crypto => ../crypto
+	github.com/mtgo-labs/mtgo/media => ../media
+	github.com/mtgo-labs/mtgo/peers => ../peers
+	github.com/mtgo-labs/mtgo/session => ../session
+	github.com/mtgo-labs/mtgo/teletest => ../teletest
+	github.com/mtgo-labs/mtgo/tl => ../tl
+	github.com/mtgo-labs/mtgo/transport => ../transport
+	github.com/mtgo-labs/mtgo/updates => ../updates
+)

@@ -116,6 +116,11 @@ func run(check, tidy, tags bool) error {
 		fmt.Printf("modsync: %d modules agree on %s\n", len(mods), version)
 		return nil
 	}
+	for _, m := range mods {
+		if err := groupReplaces(m.dir); err != nil {
+			return err
+		}
+	}
 	if tidy {
 		for _, m := range mods {
 			fmt.Printf("modsync: tidy %s\n", m.dir)
@@ -301,6 +306,54 @@ func syncModule(m *module, byPath map[string]*module, version string, check bool
 		return nil, fmt.Errorf("go mod edit in %s: %w", m.dir, err)
 	}
 	return nil, nil
+}
+
+// groupReplaces rewrites the sibling replace directives of dir's go.mod as one sorted block
+// at the end of the file (go mod edit adds each as a line of its own), so the file reads as a
+// list.
+func groupReplaces(dir string) error {
+	var mf struct {
+		Replace []struct {
+			Old struct{ Path, Version string }
+			New struct{ Path, Version string }
+		}
+	}
+	if err := goJSON(dir, &mf, "mod", "edit", "-json"); err != nil {
+		return err
+	}
+	var lines, drops []string
+	for _, r := range mf.Replace {
+		if strings.HasPrefix(r.Old.Path, setPrefix) && r.Old.Version == "" && r.New.Version == "" {
+			lines = append(lines, r.Old.Path+" => "+r.New.Path)
+			drops = append(drops, "-dropreplace="+r.Old.Path)
+		}
+	}
+	if len(lines) < 2 {
+		return nil
+	}
+	slices.Sort(lines)
+	edit := exec.Command("go", append([]string{"mod", "edit"}, drops...)...)
+	edit.Dir = dir
+	edit.Stderr = os.Stderr
+	if err := edit.Run(); err != nil {
+		return fmt.Errorf("go mod edit in %s: %w", dir, err)
+	}
+	name := filepath.Join(dir, "go.mod")
+	src, err := os.ReadFile(name)
+	if err != nil {
+		return err
+	}
+	out := strings.TrimRight(string(src), "\n") + "\n\nreplace (\n\t" + strings.Join(lines, "\n\t") + "\n)\n"
+	if err := os.WriteFile(name, []byte(out), 0o644); err != nil {
+		return err
+	}
+	fmtCmd := exec.Command("go", "mod", "edit", "-fmt")
+	fmtCmd.Dir = dir
+	fmtCmd.Stderr = os.Stderr
+	if err := fmtCmd.Run(); err != nil {
+		return fmt.Errorf("go mod edit -fmt in %s: %w", dir, err)
+	}
+	return nil
 }
 
 // relDir is the path of dir relative to from, as a replace directive wants it ("../session").

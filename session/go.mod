@@ -11,8 +11,8 @@ require (
 	go.uber.org/goleak v1.3.0
 )
 
-replace github.com/mtgo-labs/mtgo/crypto => ../crypto
-
-replace github.com/mtgo-labs/mtgo/tl => ../tl
-
-replace github.com/mtgo-labs/mtgo/transport => ../transport
+replace (
+	github.com/mtgo-labs/mtgo/crypto => ../crypto
+	github.com/mtgo-labs/mtgo/tl => ../tl
+	github.com/mtgo-labs/mtgo/transport => ../transport
+)

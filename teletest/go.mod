@@ -17,12 +17,10 @@ require (
 	github.com/coder/websocket v1.8.15 // indirect
 )
 
-replace github.com/mtgo-labs/mtgo/crypto => ../crypto
-
-replace github.com/mtgo-labs/mtgo/media => ../media
-
-replace github.com/mtgo-labs/mtgo/session => ../session
-
-replace github.com/mtgo-labs/mtgo/tl => ../tl
-
-replace github.com/mtgo-labs/mtgo/transport => ../transport
+replace (
+	github.com/mtgo-labs/mtgo/crypto => ../crypto
+	github.com/mtgo-labs/mtgo/media => ../media
+	github.com/mtgo-labs/mtgo/session => ../session
+	github.com/mtgo-labs/mtgo/tl => ../tl
+	github.com/mtgo-labs/mtgo/transport => ../transport
+)
