@@ -44,6 +44,10 @@ type Config struct {
 	Logger *slog.Logger
 	// World adjusts the world's configuration (Now and Rand are already set).
 	World func(*world.Config)
+	// BotTimeout is how long a person's messages.getBotCallbackAnswer or
+	// messages.getInlineBotResults waits for the bot before BOT_RESPONSE_TIMEOUT
+	// (services.Options.BotTimeout). Default services.DefaultBotTimeout (15 s).
+	BotTimeout time.Duration
 	// Engine adjusts the configuration of each server session engine (gzip threshold,
 	// container caps, ack delay).
 	Engine func(*mtp.Config)
@@ -147,7 +151,7 @@ func Start(cfg Config) (*Cluster, error) {
 	if cl.world, err = world.New(wcfg); err != nil {
 		return nil, fmt.Errorf("teletest: %w", err)
 	}
-	if cl.disp, err = services.New(services.Options{World: cl.world, Log: cl.log}); err != nil {
+	if cl.disp, err = services.New(services.Options{World: cl.world, Log: cl.log, BotTimeout: cfg.BotTimeout}); err != nil {
 		return nil, fmt.Errorf("teletest: %w", err)
 	}
 	cl.disp.Register(tg.AuthBindTempAuthKeyRequestTypeID, bindTempAuthKey)

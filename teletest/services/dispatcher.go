@@ -8,6 +8,7 @@ import (
 	"net/netip"
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/mtgo-labs/mtgo/teletest/world"
 	"github.com/mtgo-labs/mtgo/tl"
@@ -41,6 +42,9 @@ type Options struct {
 	DCs []DCOption
 	// ThisDC is used for help.getNearestDc/getConfig when a Caller has DC 0. Default 2.
 	ThisDC int
+	// BotTimeout is how long messages.getBotCallbackAnswer and messages.getInlineBotResults
+	// wait for the bot's answer before BOT_RESPONSE_TIMEOUT. Default 15 s (about Telegram's).
+	BotTimeout time.Duration
 }
 
 // Dispatcher routes requests by constructor id to the per-method handlers of this package.
@@ -49,6 +53,8 @@ type Dispatcher struct {
 	w      *world.World
 	log    *slog.Logger
 	thisDC int
+
+	botTimeout time.Duration
 
 	handlers map[uint32]Handler
 
@@ -70,12 +76,16 @@ func New(opts Options) (*Dispatcher, error) {
 	if opts.ThisDC == 0 {
 		opts.ThisDC = 2
 	}
+	if opts.BotTimeout <= 0 {
+		opts.BotTimeout = DefaultBotTimeout
+	}
 	d := &Dispatcher{
-		w:        opts.World,
-		log:      opts.Log,
-		thisDC:   opts.ThisDC,
-		handlers: make(map[uint32]Handler),
-		dcs:      slices.Clone(opts.DCs),
+		w:          opts.World,
+		log:        opts.Log,
+		thisDC:     opts.ThisDC,
+		botTimeout: opts.BotTimeout,
+		handlers:   make(map[uint32]Handler),
+		dcs:        slices.Clone(opts.DCs),
 	}
 	d.registerAll()
 	d.rebuild()

@@ -55,4 +55,5 @@ package services
 func (d *Dispatcher) registerAll() {
 	d.registerCore()
 	d.registerMethods()
+	d.registerBots()
 }

@@ -157,6 +157,29 @@ func (h *harness) user(name, phone string) *account {
 	return h.login(u)
 }
 
+// named is a person with a username (bots can reach it with contacts.resolveUsername).
+func (h *harness) named(name, username, phone string) *account {
+	h.t.Helper()
+	u, err := h.w.CreateUser(world.UserSpec{FirstName: name, Username: username, Phone: phone})
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return h.login(u)
+}
+
+// botWith creates and logs in a bot from spec (FirstName defaults to the username).
+func (h *harness) botWith(spec world.BotSpec) *account {
+	h.t.Helper()
+	if spec.FirstName == "" {
+		spec.FirstName = spec.Username
+	}
+	u, err := h.w.CreateBot(spec)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return h.login(u)
+}
+
 func (h *harness) bot(username string) *account {
 	h.t.Helper()
 	u, err := h.w.CreateBot(world.BotSpec{FirstName: username, Username: username})

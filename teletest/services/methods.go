@@ -92,6 +92,7 @@ func (d *Dispatcher) registerMethods() {
 	h[tg.MessagesSendMessageRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.MessagesSendMessageRequest) (tl.Encoder, error) {
 		return answer(w.SendMessage(c.AuthKeyID, r.Peer, world.Draft{
 			RandomID: r.RandomID, Text: r.Message, Entities: r.Entities, ReplyTo: replyTo(r.ReplyTo), Silent: r.Silent,
+			ReplyMarkup: r.ReplyMarkup,
 		}))
 	})
 	h[tg.MessagesSendMediaRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.MessagesSendMediaRequest) (tl.Encoder, error) {
@@ -100,7 +101,7 @@ func (d *Dispatcher) registerMethods() {
 		}
 		return answer(w.SendMessage(c.AuthKeyID, r.Peer, world.Draft{
 			RandomID: r.RandomID, Text: r.Message, Entities: r.Entities, ReplyTo: replyTo(r.ReplyTo),
-			Silent: r.Silent, Media: r.Media,
+			Silent: r.Silent, Media: r.Media, ReplyMarkup: r.ReplyMarkup,
 		}))
 	})
 	h[tg.MessagesUploadMediaRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.MessagesUploadMediaRequest) (tl.Encoder, error) {
@@ -119,7 +120,7 @@ func (d *Dispatcher) registerMethods() {
 		return answer(w.Dialogs(c.AuthKeyID, world.DialogsQuery{OffsetDate: r.OffsetDate, OffsetID: r.OffsetID, Limit: r.Limit}))
 	})
 	h[tg.MessagesEditMessageRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.MessagesEditMessageRequest) (tl.Encoder, error) {
-		e := world.Edit{Entities: r.Entities, Media: r.Media}
+		e := world.Edit{Entities: r.Entities, Media: r.Media, Markup: r.ReplyMarkup}
 		if r.Message.Set {
 			e.Text = &r.Message.Value
 		}

@@ -26,6 +26,11 @@ type account struct {
 	box                 accountBox
 
 	blocked map[int64]bool // users this account blocked (contacts.block)
+
+	// bots: inline mode (BotSpec.Inline, InlinePlaceholder, InlineFeedback)
+	inline            bool
+	inlinePlaceholder string
+	inlineFeedback    bool
 }
 
 // UserSpec describes a person to create.
@@ -43,6 +48,14 @@ type BotSpec struct {
 	FirstName string
 	Username  string // required for bots; should end in "bot"
 	DC        int    // home data center; 0 means Config.DefaultDC
+	// Inline turns on inline mode: people may ask the bot messages.getInlineBotResults
+	// (BOT_INLINE_DISABLED without it). InlinePlaceholder is the hint clients show in the
+	// input field (users carry bot_inline_placeholder; "Search..." when empty).
+	Inline            bool
+	InlinePlaceholder string
+	// InlineFeedback makes the bot receive updateBotInlineSend when a person sends one of its
+	// inline results (BotFather's /setinlinefeedback).
+	InlineFeedback bool
 }
 
 // User is a snapshot of an account as the test harness sees it.
@@ -111,6 +124,11 @@ func (w *World) CreateBot(spec BotSpec) (User, error) {
 	a := w.newAccount(spec.DC)
 	a.bot = true
 	a.firstName = spec.FirstName
+	a.inline, a.inlineFeedback = spec.Inline, spec.InlineFeedback
+	a.inlinePlaceholder = spec.InlinePlaceholder
+	if a.inline && a.inlinePlaceholder == "" {
+		a.inlinePlaceholder = "Search..."
+	}
 	var secret [17]byte
 	if err := w.random(secret[:]); err != nil {
 		return User{}, err

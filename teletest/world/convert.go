@@ -28,6 +28,9 @@ func (w *World) tgUser(viewer int64, a *account) *tg.User {
 	if a.bot {
 		u.BotInfoVersion = tl.Some[int32](1)
 		u.Status = nil
+		if a.inline {
+			u.BotInlinePlaceholder = tl.Some(a.inlinePlaceholder)
+		}
 	}
 	return u
 }

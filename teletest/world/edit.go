@@ -15,6 +15,8 @@ type Edit struct {
 	Text     *string
 	Entities []tg.MessageEntityClass
 	Media    tg.InputMediaClass
+	// Markup replaces the keyboard (bots only; ignored for people, as on Telegram).
+	Markup tg.ReplyMarkupClass
 }
 
 // EditMessage answers messages.editMessage: every copy of the message changes and each owner
@@ -39,6 +41,14 @@ func (w *World) EditMessage(key KeyID, in tg.InputPeerClass, id int32, e Edit) (
 	if err != nil {
 		return nil, err
 	}
+	if !a.bot {
+		e.Markup = nil
+	}
+	if e.Markup != nil {
+		if err := checkMarkup(e.Markup); err != nil {
+			return nil, err
+		}
+	}
 	apply := func(m *message) {
 		if e.Text != nil {
 			m.text = *e.Text
@@ -47,10 +57,16 @@ func (w *World) EditMessage(key KeyID, in tg.InputPeerClass, id int32, e Edit) (
 		if newMedia != nil {
 			m.media = newMedia
 		}
+		if e.Markup != nil {
+			m.markup = e.Markup
+			if m.buttonsBot == 0 {
+				m.buttonsBot = a.id
+			}
+		}
 		m.editDate = w.now()
 	}
 	unchanged := func(m *message) bool {
-		return (e.Text == nil || *e.Text == m.text) && newMedia == nil
+		return (e.Text == nil || *e.Text == m.text) && newMedia == nil && e.Markup == nil
 	}
 	now := w.now()
 	if p.Kind == PeerChannel {

@@ -21,6 +21,15 @@ type message struct {
 	silent   bool
 	post     bool // broadcast channel post
 	origin   origin
+
+	markup tg.ReplyMarkupClass // kept only on messages of bots (and sent through inline bots)
+	viaBot int64               // the inline bot a user sent the message through
+	// buttonsBot is the bot that receives the callback queries of the message's inline
+	// keyboard: the author when a bot wrote it, the inline bot for messages sent through one.
+	buttonsBot int64
+	// inlineID is the inline message id of a message with a keyboard sent through an inline
+	// bot (see inlineMsgs); its callbacks reach the bot as updateInlineBotCallbackQuery.
+	inlineID int64
 }
 
 // origin identifies a logical message across the per-member copies of private chats and
@@ -96,6 +105,10 @@ func (w *World) tgMessage(viewer int64, m *message) *tg.Message {
 	if m.post {
 		out.Views, out.Forwards = tl.Some[int32](1), tl.Some[int32](0)
 	}
+	out.ReplyMarkup = m.markup
+	if m.viaBot != 0 {
+		out.ViaBotID = tl.Some(m.viaBot)
+	}
 	return out
 }
 
@@ -104,6 +117,9 @@ func (r *refs) addMessage(m *message) {
 	r.add(m.peer)
 	if m.from != 0 {
 		r.add(UserPeer(m.from))
+	}
+	if m.viaBot != 0 {
+		r.add(UserPeer(m.viaBot))
 	}
 	if m.fwd != nil {
 		if p, ok := peerFromTG(m.fwd.FromID); ok {

@@ -19,6 +19,10 @@ type Draft struct {
 	Silent   bool
 	// Media is the attachment (messages.sendMedia); nil for a text message.
 	Media tg.InputMediaClass
+	// ReplyMarkup is the keyboard; kept only when a bot sends (Telegram ignores the markup
+	// of people's messages). Inline keyboards make the message's buttons answerable through
+	// messages.getBotCallbackAnswer.
+	ReplyMarkup tg.ReplyMarkupClass
 }
 
 // content is a message body ready to be stored.
@@ -29,6 +33,9 @@ type content struct {
 	fwd      *tg.MessageFwdHeader
 	replyTo  int32
 	silent   bool
+	markup   tg.ReplyMarkupClass
+	viaBot   int64
+	inlineID int64
 }
 
 // sent is what one delivery produced for the sender.
@@ -63,6 +70,12 @@ func (w *World) SendMessage(key KeyID, to tg.InputPeerClass, d Draft) (tg.Update
 		return nil, err
 	}
 	c := content{text: d.Text, entities: ents, replyTo: d.ReplyTo, silent: d.Silent}
+	if a.bot && d.ReplyMarkup != nil {
+		if err := checkMarkup(d.ReplyMarkup); err != nil {
+			return nil, err
+		}
+		c.markup = d.ReplyMarkup
+	}
 	if d.Media != nil {
 		m, err := w.inputMedia(a, d.Media)
 		if err != nil {
@@ -75,26 +88,41 @@ func (w *World) SendMessage(key KeyID, to tg.InputPeerClass, d Draft) (tg.Update
 	if utf8.RuneCountInString(d.Text) > MaxMessageLength {
 		return nil, ErrMessageTooLong
 	}
-	if d.RandomID != 0 {
-		if _, dup := a.box.randomID[d.RandomID]; dup {
-			return nil, ErrRandomIDDuplicate
+	s, err := w.deliverOnce(a, key, p, c, d.RandomID)
+	if err != nil {
+		return nil, err
+	}
+	if p.Kind != PeerChannel && c.shortable() {
+		return &tg.UpdateShortSentMessage{Out: true, ID: s.id, Pts: s.pts, PtsCount: 1, Date: s.date}, nil
+	}
+	return w.sentUpdates(a, s, d.RandomID), nil
+}
+
+// deliverOnce delivers c unless randomID (when not 0) was used before by a
+// (RANDOM_ID_DUPLICATE), and remembers it.
+func (w *World) deliverOnce(a *account, key KeyID, p Peer, c content, randomID int64) (sent, error) {
+	if randomID != 0 {
+		if _, dup := a.box.randomID[randomID]; dup {
+			return sent{}, ErrRandomIDDuplicate
 		}
 	}
 	s, err := w.deliver(a, key, p, c)
 	if err != nil {
-		return nil, err
+		return sent{}, err
 	}
-	if d.RandomID != 0 {
-		a.box.randomID[d.RandomID] = s.id
+	if randomID != 0 {
+		a.box.randomID[randomID] = s.id
 	}
-	if p.Kind != PeerChannel && c.media == nil {
-		return &tg.UpdateShortSentMessage{Out: true, ID: s.id, Pts: s.pts, PtsCount: 1, Date: s.date}, nil
-	}
+	return s, nil
+}
+
+// sentUpdates is the sender's result for a message that does not fit updateShortSentMessage.
+func (w *World) sentUpdates(a *account, s sent, randomID int64) *tg.Updates {
 	users, chats := w.render(a.id, &s.refs)
 	return &tg.Updates{
-		Updates: []tg.UpdateClass{&tg.UpdateMessageID{ID: s.id, RandomID: d.RandomID}, s.update},
+		Updates: []tg.UpdateClass{&tg.UpdateMessageID{ID: s.id, RandomID: randomID}, s.update},
 		Users:   users, Chats: chats, Date: s.date,
-	}, nil
+	}
 }
 
 // deliver stores c in chat p from a and fans the updates out; skip is a's key that sent it.
@@ -132,14 +160,23 @@ func (w *World) deliver(a *account, skip KeyID, p Peer, c content) (sent, error)
 }
 
 func (c content) message(peer Peer, from int64, date int32) *message {
-	return &message{
+	m := &message{
 		peer: peer, from: from, date: date, text: c.text, entities: c.entities, media: c.media,
-		fwd: c.fwd, replyTo: c.replyTo, silent: c.silent,
+		fwd: c.fwd, replyTo: c.replyTo, silent: c.silent, markup: c.markup, viaBot: c.viaBot,
+		inlineID: c.inlineID,
 	}
+	if c.markup != nil {
+		m.buttonsBot = from
+		if c.viaBot != 0 {
+			m.buttonsBot = c.viaBot
+		}
+	}
+	return m
 }
 
-// shortable reports whether c fits the short update constructors (no media).
-func (c content) shortable() bool { return c.media == nil }
+// shortable reports whether c fits the short update constructors (no media, no keyboard,
+// not sent through an inline bot).
+func (c content) shortable() bool { return c.media == nil && c.markup == nil && c.viaBot == 0 }
 
 func (m *message) replyHeader() tg.MessageReplyHeaderClass {
 	if m.replyTo == 0 {

@@ -113,6 +113,11 @@ type World struct {
 	stories     map[Peer]*peerStories
 	rtmp        map[Peer]string // stream keys for phone.getGroupCallStreamRtmpUrl
 
+	queries    map[int64]*Query         // callback and inline queries waiting for their bot
+	inline     map[int64]*inlineAnswer  // answered inline queries, for sendInlineBotResult
+	inlineFIFO []int64                  // inline answers, oldest first (bounded)
+	inlineMsgs map[int64]inlineLocation // inline message id -> where the message lives
+
 	nextUser, nextChat, nextChannel, nextFile int64
 	nextUpload                                uint64 // orders unfinished uploads by age
 
@@ -143,6 +148,9 @@ func New(cfg Config) (*World, error) {
 		files:       make(map[int64]*file),
 		stories:     make(map[Peer]*peerStories),
 		rtmp:        make(map[Peer]string),
+		queries:     make(map[int64]*Query),
+		inline:      make(map[int64]*inlineAnswer),
+		inlineMsgs:  make(map[int64]inlineLocation),
 		nextUser:    1000000,
 		nextChat:    1000,
 		nextChannel: 1000000000,

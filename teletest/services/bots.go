@@ -1,0 +1,74 @@
+package services
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/mtgo-labs/mtgo/teletest/world"
+	"github.com/mtgo-labs/mtgo/tl"
+	"github.com/mtgo-labs/mtgo/tl/tg"
+)
+
+// DefaultBotTimeout is how long a person's callback or inline query waits for the bot.
+const DefaultBotTimeout = 15 * time.Second
+
+// Methods where a person asks a bot and waits for its answer, given on another connection:
+// callback buttons and inline mode. The world records the question and pushes it to the bot;
+// the handler waits here, outside the world's lock, until the bot's answer completes the
+// query, the timeout passes (BOT_RESPONSE_TIMEOUT) or the call's context ends.
+
+func (d *Dispatcher) registerBots() {
+	h := d.handlers
+	w := d.w
+	h[tg.MessagesGetBotCallbackAnswerRequestTypeID] = typed(func(ctx context.Context, c *Caller, r *tg.MessagesGetBotCallbackAnswerRequest) (tl.Encoder, error) {
+		q, err := w.AskCallback(c.AuthKeyID, world.Callback{Peer: r.Peer, MsgID: r.MsgID, Data: r.Data.Value, Game: r.Game})
+		if err != nil {
+			return nil, err
+		}
+		return d.await(ctx, q)
+	})
+	h[tg.MessagesSetBotCallbackAnswerRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.MessagesSetBotCallbackAnswerRequest) (tl.Encoder, error) {
+		return done(w.AnswerCallback(c.AuthKeyID, world.CallbackAnswer{
+			QueryID: r.QueryID, Message: r.Message.Value, Alert: r.Alert, URL: r.URL.Value, CacheTime: r.CacheTime,
+		}))
+	})
+	h[tg.MessagesGetInlineBotResultsRequestTypeID] = typed(func(ctx context.Context, c *Caller, r *tg.MessagesGetInlineBotResultsRequest) (tl.Encoder, error) {
+		q, err := w.AskInline(c.AuthKeyID, world.InlineQuery{Bot: r.Bot, Peer: r.Peer, Query: r.Query, Offset: r.Offset})
+		if err != nil {
+			return nil, err
+		}
+		return d.await(ctx, q)
+	})
+	h[tg.MessagesSetInlineBotResultsRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.MessagesSetInlineBotResultsRequest) (tl.Encoder, error) {
+		return done(w.AnswerInline(c.AuthKeyID, world.InlineResults{
+			QueryID: r.QueryID, Results: r.Results, CacheTime: r.CacheTime, NextOffset: r.NextOffset.Value,
+			Gallery: r.Gallery, Private: r.Private, SwitchPM: r.SwitchPm,
+		}))
+	})
+	h[tg.MessagesSendInlineBotResultRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.MessagesSendInlineBotResultRequest) (tl.Encoder, error) {
+		return answer(w.SendInlineResult(c.AuthKeyID, world.InlineSend{
+			Peer: r.Peer, RandomID: r.RandomID, QueryID: r.QueryID, ID: r.ID, Silent: r.Silent, ReplyTo: replyTo(r.ReplyTo),
+		}))
+	})
+}
+
+// await waits for the bot's answer to q. On timeout or cancellation the query is withdrawn,
+// so a late answer from the bot gets QUERY_ID_INVALID; an answer that raced the timer wins.
+func (d *Dispatcher) await(ctx context.Context, q *world.Query) (tl.Encoder, error) {
+	t := time.NewTimer(d.botTimeout)
+	defer t.Stop()
+	select {
+	case <-q.Done():
+		return q.Answer(), nil
+	case <-t.C:
+		if q.Cancel() {
+			return nil, world.ErrBotResponseTimeout
+		}
+	case <-ctx.Done():
+		if q.Cancel() {
+			return nil, fmt.Errorf("services: wait for the bot's answer: %w", ctx.Err())
+		}
+	}
+	return q.Answer(), nil
+}

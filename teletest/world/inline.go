@@ -1,0 +1,306 @@
+package world
+
+import (
+	"unicode/utf8"
+
+	"github.com/mtgo-labs/mtgo/tl"
+	"github.com/mtgo-labs/mtgo/tl/tg"
+)
+
+const (
+	// MaxInlineResults is the most results one messages.setInlineBotResults may carry.
+	MaxInlineResults = 50
+	// maxInlineAnswers bounds the answered inline queries kept for sendInlineBotResult; older
+	// ones answer INLINE_RESULT_EXPIRED.
+	maxInlineAnswers = 1024
+	maxNextOffset    = 64
+)
+
+// inlineAnswer is what a bot answered to one inline query, kept so the person can send a
+// result with messages.sendInlineBotResult.
+type inlineAnswer struct {
+	bot, user int64
+	query     string
+	results   map[string]content
+}
+
+// inlineLocation is where a message sent through an inline bot lives: the sender's copy in
+// private chats and basic groups, the channel's message otherwise.
+type inlineLocation struct {
+	owner int64 // the sender (private chats, basic groups); 0 in channels
+	peer  Peer
+	id    int32
+}
+
+// inlineMessageID renders the inline message id as the bot sees it.
+func (w *World) inlineMessageID(bot *account, id int64, _ inlineLocation) *tg.InputBotInlineMessageID {
+	return &tg.InputBotInlineMessageID{DCID: int32(bot.dc), ID: id, AccessHash: w.accessHash(bot.id, 32, id)}
+}
+
+// InlineQuery is messages.getInlineBotResults.
+type InlineQuery struct {
+	Bot    tg.InputUserClass
+	Peer   tg.InputPeerClass // the chat the person types in
+	Query  string
+	Offset string
+}
+
+// AskInline answers the first half of messages.getInlineBotResults: the bot receives
+// updateBotInlineQuery (pushed, no pts) and the caller waits on the returned Query for its
+// messages.setInlineBotResults. BOT_METHOD_INVALID for bots, BOT_INVALID when Bot is not a
+// bot, BOT_INLINE_DISABLED when it has no inline mode (BotSpec.Inline).
+func (w *World) AskInline(key KeyID, iq InlineQuery) (*Query, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	a, err := w.authorizedUser(key)
+	if err != nil {
+		return nil, err
+	}
+	if iq.Bot == nil {
+		return nil, ErrBotInvalid
+	}
+	bot, err := w.resolveUser(a, iq.Bot)
+	if err != nil {
+		return nil, err
+	}
+	if !bot.bot {
+		return nil, ErrBotInvalid
+	}
+	if !bot.inline {
+		return nil, ErrBotInlineDisabled
+	}
+	var peerType tg.InlineQueryPeerTypeClass
+	if _, empty := iq.Peer.(*tg.InputPeerEmpty); iq.Peer != nil && !empty {
+		p, err := w.resolvePeer(a, iq.Peer)
+		if err != nil {
+			return nil, err
+		}
+		peerType = w.inlinePeerType(bot, p)
+	}
+	q := w.newQuery(queryInline, bot.id, a.id)
+	q.text = iq.Query
+	var r refs
+	r.add(UserPeer(a.id))
+	u := &tg.UpdateBotInlineQuery{QueryID: q.id, UserID: a.id, Query: iq.Query, Offset: iq.Offset, PeerType: peerType}
+	w.push(bot.id, KeyID{}, w.longUpdates(bot.id, []tg.UpdateClass{u}, &r, w.now()))
+	return q, nil
+}
+
+// inlinePeerType names the kind of chat p for the bot (updateBotInlineQuery.peer_type).
+func (w *World) inlinePeerType(bot *account, p Peer) tg.InlineQueryPeerTypeClass {
+	switch p.Kind {
+	case PeerChat:
+		return &tg.InlineQueryPeerTypeChat{}
+	case PeerChannel:
+		if ch := w.channels[p.ID]; ch != nil && ch.megagroup {
+			return &tg.InlineQueryPeerTypeMegagroup{}
+		}
+		return &tg.InlineQueryPeerTypeBroadcast{}
+	}
+	if p.ID == bot.id {
+		return &tg.InlineQueryPeerTypeSameBotPM{}
+	}
+	if u := w.users[p.ID]; u != nil && u.bot {
+		return &tg.InlineQueryPeerTypeBotPM{}
+	}
+	return &tg.InlineQueryPeerTypePM{}
+}
+
+// InlineResults is messages.setInlineBotResults.
+type InlineResults struct {
+	QueryID    int64
+	Results    []tg.InputBotInlineResultClass
+	CacheTime  int32
+	NextOffset string
+	Gallery    bool
+	Private    bool
+	SwitchPM   *tg.InlineBotSwitchPM
+}
+
+// AnswerInline answers messages.setInlineBotResults: the person's pending
+// messages.getInlineBotResults returns messages.botResults with the results, which the person
+// may then send with messages.sendInlineBotResult. Results are inputBotInlineResult with an
+// inputBotInlineMessageText to send (other kinds answer RESULT_TYPE_INVALID or
+// SEND_MESSAGE_TYPE_INVALID in the test world). USER_BOT_REQUIRED for people,
+// QUERY_ID_INVALID for a query that is not pending for this bot.
+func (w *World) AnswerInline(key KeyID, ans InlineResults) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	a, err := w.authorized(key)
+	if err != nil {
+		return err
+	}
+	if !a.bot {
+		return ErrUserBotRequired
+	}
+	q, err := w.pendingQuery(ans.QueryID, queryInline, a.id)
+	if err != nil {
+		return err
+	}
+	if len(ans.NextOffset) > maxNextOffset {
+		return ErrNextOffsetInvalid
+	}
+	results, stored, err := w.inlineResults(a, ans.Results)
+	if err != nil {
+		return err
+	}
+	res := &tg.MessagesBotResults{
+		Gallery: ans.Gallery, QueryID: q.id, SwitchPm: ans.SwitchPM, Results: results,
+		CacheTime: ans.CacheTime, Users: []tg.UserClass{w.tgUser(q.user, a)},
+	}
+	if ans.NextOffset != "" {
+		res.NextOffset = tl.Some(ans.NextOffset)
+	}
+	w.keepInline(q.id, &inlineAnswer{bot: a.id, user: q.user, query: q.text, results: stored})
+	w.finish(q, res)
+	return nil
+}
+
+// keepInline remembers an inline answer, forgetting the oldest beyond maxInlineAnswers.
+func (w *World) keepInline(id int64, ans *inlineAnswer) {
+	w.inline[id] = ans
+	w.inlineFIFO = append(w.inlineFIFO, id)
+	if len(w.inlineFIFO) > maxInlineAnswers {
+		delete(w.inline, w.inlineFIFO[0])
+		w.inlineFIFO = append(w.inlineFIFO[:0:0], w.inlineFIFO[1:]...)
+	}
+}
+
+// inlineResultTypes are the result types Telegram accepts.
+var inlineResultTypes = map[string]bool{
+	"article": true, "photo": true, "gif": true, "mpeg4_gif": true, "video": true, "audio": true,
+	"voice": true, "document": true, "location": true, "venue": true, "contact": true,
+	"game": true, "sticker": true,
+}
+
+// inlineResults validates a bot's results and returns them as the person sees them and as
+// contents ready to send, by result id.
+func (w *World) inlineResults(bot *account, in []tg.InputBotInlineResultClass) ([]tg.BotInlineResultClass, map[string]content, error) {
+	if len(in) > MaxInlineResults {
+		return nil, nil, rpcErr(400, "RESULTS_TOO_MUCH")
+	}
+	out := make([]tg.BotInlineResultClass, 0, len(in))
+	stored := make(map[string]content, len(in))
+	for _, r := range in {
+		r, ok := r.(*tg.InputBotInlineResult)
+		if !ok {
+			return nil, nil, ErrResultTypeInvalid
+		}
+		switch {
+		case r.ID == "":
+			return nil, nil, ErrResultIDEmpty
+		case !inlineResultTypes[r.Type]:
+			return nil, nil, ErrResultTypeInvalid
+		case r.Type == "article" && r.Title.Value == "":
+			return nil, nil, ErrArticleTitleEmpty
+		}
+		if _, dup := stored[r.ID]; dup {
+			return nil, nil, ErrResultIDDuplicate
+		}
+		msg, ok := r.SendMessage.(*tg.InputBotInlineMessageText)
+		if !ok {
+			return nil, nil, ErrSendMessageTypeInvalid
+		}
+		if msg.Message == "" {
+			return nil, nil, ErrMessageEmpty
+		}
+		if utf8.RuneCountInString(msg.Message) > MaxMessageLength {
+			return nil, nil, ErrMessageTooLong
+		}
+		ents, err := w.storedEntities(bot, msg.Entities)
+		if err != nil {
+			return nil, nil, err
+		}
+		if msg.ReplyMarkup != nil {
+			if _, inline := msg.ReplyMarkup.(*tg.ReplyInlineMarkup); !inline {
+				return nil, nil, ErrReplyMarkupInvalid
+			}
+			if err := checkMarkup(msg.ReplyMarkup); err != nil {
+				return nil, nil, err
+			}
+		}
+		stored[r.ID] = content{text: msg.Message, entities: ents, markup: msg.ReplyMarkup, viaBot: bot.id}
+		out = append(out, &tg.BotInlineResult{
+			ID: r.ID, Type: r.Type, Title: r.Title, Description: r.Description, URL: r.URL,
+			SendMessage: &tg.BotInlineMessageText{
+				NoWebpage: msg.NoWebpage, Message: msg.Message, Entities: ents, ReplyMarkup: msg.ReplyMarkup,
+			},
+		})
+	}
+	return out, stored, nil
+}
+
+// InlineSend is messages.sendInlineBotResult.
+type InlineSend struct {
+	Peer     tg.InputPeerClass
+	RandomID int64
+	QueryID  int64
+	ID       string
+	Silent   bool
+	ReplyTo  int32
+}
+
+// SendInlineResult answers messages.sendInlineBotResult: the person on key sends result s.ID
+// of the bot's answer to query s.QueryID into chat s.Peer, as a message with via_bot_id. A
+// message with an inline keyboard gets an inline message id: its button presses reach the
+// bot as updateInlineBotCallbackQuery. A bot with BotSpec.InlineFeedback receives
+// updateBotInlineSend (with that id as msg_id). QUERY_ID_EMPTY for 0, INLINE_RESULT_EXPIRED
+// for a query not answered to this person (or forgotten), RESULT_ID_INVALID for an id not
+// among the results.
+func (w *World) SendInlineResult(key KeyID, s InlineSend) (tg.UpdatesClass, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	a, err := w.authorizedUser(key)
+	if err != nil {
+		return nil, err
+	}
+	if s.QueryID == 0 {
+		return nil, ErrQueryIDEmpty
+	}
+	ans := w.inline[s.QueryID]
+	if ans == nil || ans.user != a.id {
+		return nil, ErrInlineResultExpired
+	}
+	c, ok := ans.results[s.ID]
+	if !ok {
+		return nil, rpcErr(400, "RESULT_ID_INVALID")
+	}
+	bot := w.users[ans.bot]
+	if bot == nil {
+		return nil, ErrInlineResultExpired
+	}
+	p, err := w.resolvePeer(a, s.Peer)
+	if err != nil {
+		return nil, err
+	}
+	c.silent, c.replyTo = s.Silent, s.ReplyTo
+	var inlineID int64
+	if c.markup != nil {
+		inlineID = w.randomInt64()
+		for inlineID == 0 {
+			inlineID = w.randomInt64()
+		}
+		c.inlineID = inlineID
+	}
+	st, err := w.deliverOnce(a, key, p, c, s.RandomID)
+	if err != nil {
+		return nil, err
+	}
+	if inlineID != 0 {
+		loc := inlineLocation{owner: a.id, peer: p, id: st.id}
+		if p.Kind == PeerChannel {
+			loc.owner = 0
+		}
+		w.inlineMsgs[inlineID] = loc
+	}
+	if bot.inlineFeedback {
+		u := &tg.UpdateBotInlineSend{UserID: a.id, Query: ans.query, ID: s.ID}
+		if inlineID != 0 {
+			u.MsgID = w.inlineMessageID(bot, inlineID, w.inlineMsgs[inlineID])
+		}
+		var r refs
+		r.add(UserPeer(a.id))
+		w.push(bot.id, KeyID{}, w.longUpdates(bot.id, []tg.UpdateClass{u}, &r, st.date))
+	}
+	return w.sentUpdates(a, st, s.RandomID), nil
+}

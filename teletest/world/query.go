@@ -1,0 +1,96 @@
+package world
+
+import (
+	"github.com/mtgo-labs/mtgo/tl"
+)
+
+// queryKind tells callback queries from inline queries.
+type queryKind int
+
+const (
+	queryCallback queryKind = iota + 1
+	queryInline
+)
+
+// Query is a question a person put to a bot that waits for the bot's answer on another
+// connection: a callback query (messages.getBotCallbackAnswer, answered with
+// messages.setBotCallbackAnswer) or an inline query (messages.getInlineBotResults, answered
+// with messages.setInlineBotResults).
+//
+// The world never waits: it records the query, pushes the update to the bot and returns the
+// Query. The caller waits on Done with its own context and deadline, then reads Answer; if it
+// gives up it calls Cancel, after which the bot's answer is refused with QUERY_ID_INVALID (as
+// on Telegram after BOT_RESPONSE_TIMEOUT). Nothing holds the world's lock while waiting.
+type Query struct {
+	w    *World
+	id   int64
+	kind queryKind
+	bot  int64
+	user int64
+	done chan struct{}
+
+	// guarded by w.mu
+	answer tl.Encoder
+	text   string // inline: the text the person typed, for updateBotInlineSend
+}
+
+// ID returns the query_id the bot received.
+func (q *Query) ID() int64 { return q.id }
+
+// Done is closed when the bot has answered.
+func (q *Query) Done() <-chan struct{} { return q.done }
+
+// Answer returns the bot's answer once Done is closed (nil before): a
+// *tg.MessagesBotCallbackAnswer or a *tg.MessagesBotResults.
+func (q *Query) Answer() tl.Encoder {
+	q.w.mu.Lock()
+	defer q.w.mu.Unlock()
+	return q.answer
+}
+
+// Cancel withdraws an unanswered query and reports whether it did; false means the bot
+// answered first (Answer has the result). Calling it again, or after the answer, is harmless.
+func (q *Query) Cancel() bool {
+	q.w.mu.Lock()
+	defer q.w.mu.Unlock()
+	if q.answer != nil {
+		return false
+	}
+	delete(q.w.queries, q.id)
+	return true
+}
+
+// newQuery registers a waiting query of a person (user) to bot (under w.mu).
+func (w *World) newQuery(kind queryKind, bot, user int64) *Query {
+	id := w.randomInt64()
+	for id == 0 || w.queries[id] != nil || w.inline[id] != nil {
+		id = w.randomInt64()
+	}
+	q := &Query{w: w, id: id, kind: kind, bot: bot, user: user, done: make(chan struct{})}
+	w.queries[id] = q
+	return q
+}
+
+// pendingQuery returns the waiting query id of the given kind asked of bot, or
+// QUERY_ID_INVALID (unknown, already answered, given up, or another bot's) (under w.mu).
+func (w *World) pendingQuery(id int64, kind queryKind, bot int64) (*Query, error) {
+	q := w.queries[id]
+	if q == nil || q.kind != kind || q.bot != bot {
+		return nil, ErrQueryIDInvalid
+	}
+	return q, nil
+}
+
+// finish hands the answer to the waiting caller (under w.mu).
+func (w *World) finish(q *Query, answer tl.Encoder) {
+	q.answer = answer
+	delete(w.queries, q.id)
+	close(q.done)
+}
+
+// PendingQueries returns how many queries wait for a bot's answer (tests: nothing leaks).
+func (w *World) PendingQueries() int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return len(w.queries)
+}
