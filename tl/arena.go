@@ -140,16 +140,19 @@ func MakeSlice[T any](b *Buffer, key uint32, n int) []T {
 	return out
 }
 
+// sliceUpToFree is the memory a MakeSliceUpTo vector may take at once whatever the bytes left:
+// honest vectors of fat structs up to this size never grow.
+const sliceUpToFree = 64 << 10
+
 // MakeSliceUpTo is MakeSlice for elements that may be far larger in memory than on the wire
-// (structs held by value): it returns at most the elements that fit in twice the bytes left
-// (and at least sliceSlabMax), and the decoder extends the slice with GrowSlice as it fills
+// (structs held by value): it returns at most the elements that fit in twice the bytes left (or
+// in sliceUpToFree, if larger), and the decoder extends the slice with GrowSlice as it fills
 // it. A hostile count the bytes could only just hold then costs memory in proportion to the
 // input, not to the count times the element size.
 func MakeSliceUpTo[T any](b *Buffer, key uint32, n int) []T {
-	size := int(unsafe.Sizeof(*new(T)))
-	if size > 0 {
-		if limit := max(sliceSlabMax, 2*b.Len()/size); n > limit {
-			return make([]T, limit)
+	if size := int(unsafe.Sizeof(*new(T))); size > 0 {
+		if limit := max(sliceUpToFree, 2*b.Len()) / size; n > limit {
+			return make([]T, max(limit, 1))
 		}
 	}
 	return MakeSlice[T](b, key, n)

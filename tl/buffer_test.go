@@ -395,7 +395,8 @@ func TestVectorHeaderOfFits(t *testing.T) {
 type fat struct{ a [32]int64 } // 256 bytes in memory
 
 // TestMakeSliceUpTo: a count the bytes left could not fill with values of the Go size is
-// allocated only up to twice the bytes left, and GrowSlice extends it keeping the elements.
+// allocated only up to twice the bytes left (or 64 KiB), and GrowSlice extends it keeping the
+// elements.
 func TestMakeSliceUpTo(t *testing.T) {
 	var b Buffer
 	b.ResetTo(make([]byte, 64<<10))
@@ -414,8 +415,11 @@ func TestMakeSliceUpTo(t *testing.T) {
 		t.Fatalf("a count the bytes can fill: len %d", len(s))
 	}
 	b.ResetTo(nil)
-	if s := MakeSliceUpTo[fat](&b, 1, 1000); len(s) != sliceSlabMax {
-		t.Fatalf("no bytes left: len %d, want the floor %d", len(s), sliceSlabMax)
+	if s := MakeSliceUpTo[fat](&b, 1, 1000); len(s) != sliceUpToFree/256 {
+		t.Fatalf("no bytes left: len %d, want what fits the free size, %d", len(s), sliceUpToFree/256)
+	}
+	if s := MakeSliceUpTo[fat](&b, 1, 200); len(s) != 200 {
+		t.Fatalf("a vector within the free size: len %d", len(s))
 	}
 	if s := GrowSlice(make([]fat, 1), 3); len(s) != 3 {
 		t.Fatalf("GrowSlice does not pass n: %d", len(s))

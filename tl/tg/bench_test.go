@@ -77,8 +77,15 @@ func BenchmarkDecode(b *testing.B) {
 		sponsored.Messages = append(sponsored.Messages, SponsoredMessage{RandomID: []byte{byte(i)}, URL: "https://t.me/x",
 			Title: "title", Message: "some sponsored text", ButtonText: "open"})
 	}
+	// More value structs than the bytes would hold at their Go size: decoded through
+	// MakeSliceUpTo and one GrowSlice.
+	many := &MessagesSponsoredMessages{}
+	for i := range 200 {
+		many.Messages = append(many.Messages, SponsoredMessage{RandomID: []byte{byte(i)}, URL: "u", Title: "t", Message: "m", ButtonText: "b"})
+	}
 	b.Run("updates", func(b *testing.B) { benchDecode(b, benchUpdates()) })
 	b.Run("ints", func(b *testing.B) { benchDecode(b, ids) })
 	b.Run("dialogs", func(b *testing.B) { benchDecode(b, dialogs) })
 	b.Run("sponsored", func(b *testing.B) { benchDecode(b, sponsored) })
+	b.Run("sponsored200", func(b *testing.B) { benchDecode(b, many) })
 }
