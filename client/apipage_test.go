@@ -61,7 +61,7 @@ func pageLifecycle() {
 		client, _ := mtgo.NewClient(apiID, apiHash, &cfg)
 
 		// Register handlers before starting...
-		client.OnMessage(func(ctx context.Context, msg *types.Message) error {
+		client.OnMessage(func(ctx *mtgo.Context, msg *types.Message) error {
 			fmt.Println(msg.Text)
 			return nil
 		})

@@ -106,13 +106,13 @@ func BenchmarkInvoke(b *testing.B) {
 func BenchmarkMessageRoundTrip(b *testing.B) {
 	cl := benchCluster(b)
 	bot, _ := e2eBot(b, cl, "bench_echo_bot")
-	bot.OnMessage(func(ctx context.Context, m *types.Message) error {
+	bot.OnMessage(func(ctx *mtgo.Context, m *types.Message) error {
 		_, err := m.Reply(ctx, m.Text)
 		return err
 	})
 	u, _ := e2eUser(b, cl, world.UserSpec{FirstName: "Bench", Phone: "15559000"})
 	got := make(chan struct{}, 1)
-	u.OnMessage(func(context.Context, *types.Message) error { got <- struct{}{}; return nil })
+	u.OnMessage(func(*mtgo.Context, *types.Message) error { got <- struct{}{}; return nil })
 	peer, err := u.ResolvePeer(context.Background(), "@bench_echo_bot")
 	if err != nil {
 		b.Fatal(err)

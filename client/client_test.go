@@ -225,7 +225,7 @@ func TestOnMessageAndReply(t *testing.T) {
 	h := newHarness(t)
 	bot := h.bot("reply_bot")
 	b := h.client(func(cfg *mtgo.Config) { cfg.BotToken = bot.Token })
-	b.OnMessage(func(ctx context.Context, msg *types.Message) error {
+	b.OnMessage(func(ctx *mtgo.Context, msg *types.Message) error {
 		if msg.From == nil || msg.Chat == nil {
 			return fmt.Errorf("message without sender or chat: %+v", msg)
 		}
@@ -237,7 +237,7 @@ func TestOnMessageAndReply(t *testing.T) {
 	}
 	u, ann := h.loggedInUser(t, "Ann", "15550010")
 	got := make(chan *types.Message, 1)
-	u.OnMessage(func(_ context.Context, msg *types.Message) error {
+	u.OnMessage(func(_ *mtgo.Context, msg *types.Message) error {
 		got <- msg
 		return nil
 	})

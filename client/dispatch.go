@@ -2,6 +2,7 @@ package mtgo
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"runtime/debug"
 	"sync"
@@ -12,54 +13,43 @@ import (
 	"github.com/mtgo-labs/mtgo/tl/tg"
 )
 
-// MessageHandler handles one incoming message. An error is logged; it does not stop other
-// handlers or later messages.
-type MessageHandler func(ctx context.Context, msg *types.Message) error
-
-// maxQueuedPerWorker bounds the messages waiting for handlers; Dispatch blocks beyond it, which
+// maxQueuedPerWorker bounds the updates waiting for handlers; Dispatch blocks beyond it, which
 // slows the update engine down instead of growing memory.
 const maxQueuedPerWorker = 1024
 
-// OnMessage registers a handler for new incoming messages (in private chats, groups and
-// channels). Handlers run on Config.Workers goroutines: the messages of one chat are handled
-// one at a time in order, different chats in parallel. A handler that returns an error or
-// panics is logged and the others keep running. Handlers run only with the default
-// dispatcher (see SetDispatcher); ctx is cancelled when the client stops.
-func (c *Client) OnMessage(h func(ctx context.Context, msg *types.Message) error) {
-	if h == nil {
-		return
-	}
-	c.msgs.add(h)
-}
-
-// messageDispatcher is the default Dispatcher: it turns new messages into types.Message and
-// runs the handlers on a bounded set of goroutines keyed by chat. Goroutines exist only while
-// there is work: none run when the client is idle.
+// messageDispatcher is the default Dispatcher: it turns the updates some handler takes into
+// their typed values (types.Message, types.CallbackQuery) and runs the handlers on a bounded
+// set of goroutines keyed by chat. Goroutines exist only while there is work: none run when
+// the client is idle.
 type messageDispatcher struct {
-	c *Client
+	c   *Client
+	reg *registry // the handlers, read without a lock
 
-	mu       sync.Mutex
-	cond     *sync.Cond // signalled when queued work shrinks or the dispatcher closes
-	handlers []MessageHandler
-	chats    map[int64]*chatQueue
-	ready    []int64 // chats with queued messages and no goroutine
-	running  int
-	queued   int
-	closed   bool
-	wg       sync.WaitGroup
+	mu      sync.Mutex
+	cond    *sync.Cond // signalled when queued work shrinks or the dispatcher closes
+	chats   map[int64]*chatQueue
+	ready   []int64 // chats with queued messages and no goroutine
+	running int
+	queued  int
+	closed  bool
+	wg      sync.WaitGroup
 }
 
-// chatQueue holds the messages of one chat waiting for their turn.
+// chatQueue holds the updates of one chat waiting for their turn.
 type chatQueue struct {
 	msgs    []queued
 	busy    bool // a goroutine is handling this chat
 	inReady bool
 }
 
-// queued is a message waiting for the handlers.
+// queued is an update waiting for the handlers.
 type queued struct {
-	msg *types.Message
-	raw *tg.Message
+	kind   updateKind
+	update tg.UpdateClass
+	ents   types.Entities
+	msg    *types.Message       // the new or edited message
+	cb     *types.CallbackQuery // the button press
+	raw    *tg.Message          // the message as received, for fetch
 	// fetch: neither the updates nor the peer cache knew a user the message names, so the
 	// worker fetches the message again (its answer carries the users) before the handlers run.
 	fetch bool
@@ -68,15 +58,9 @@ type queued struct {
 }
 
 func newMessageDispatcher(c *Client) *messageDispatcher {
-	d := &messageDispatcher{c: c, chats: map[int64]*chatQueue{}}
+	d := &messageDispatcher{c: c, reg: newRegistry(), chats: map[int64]*chatQueue{}}
 	d.cond = sync.NewCond(&d.mu)
 	return d
-}
-
-func (d *messageDispatcher) add(h MessageHandler) {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	d.handlers = append(d.handlers, h)
 }
 
 // Dispatch implements Dispatcher: it queues the messages and returns.
@@ -117,10 +101,8 @@ func (d *messageDispatcher) dispatchAndWait(ctx context.Context, u tg.UpdatesCla
 }
 
 func (d *messageDispatcher) dispatch(u tg.UpdatesClass, batch *sync.WaitGroup) {
-	d.mu.Lock()
-	none := len(d.handlers) == 0
-	d.mu.Unlock()
-	if none {
+	table := d.reg.load()
+	if table.empty() {
 		return
 	}
 	var list []tg.UpdateClass
@@ -138,6 +120,12 @@ func (d *messageDispatcher) dispatch(u tg.UpdatesClass, batch *sync.WaitGroup) {
 	}
 	var ents types.Entities
 	entsReady := false
+	entities := func() types.Entities {
+		if !entsReady {
+			ents, entsReady = types.NewEntities(users, chats), true
+		}
+		return ents
+	}
 	batchUser := func(id int64) bool {
 		for _, x := range users {
 			if x, ok := x.(*tg.User); ok && x.ID == id {
@@ -146,41 +134,69 @@ func (d *messageDispatcher) dispatch(u tg.UpdatesClass, batch *sync.WaitGroup) {
 		}
 		return false
 	}
+	api := clientAPI{c: d.c}
 	for _, up := range list {
-		var m tg.MessageClass
-		switch up := up.(type) {
-		case *tg.UpdateNewMessage:
-			m = up.Message
-		case *tg.UpdateNewChannelMessage:
-			m = up.Message
-		default:
+		kind, raw, channel := classify(up)
+		if !table.wants(kind, raw != nil && raw.Out) {
 			continue
 		}
-		raw, ok := m.(*tg.Message)
-		if !ok || raw.Out {
-			continue
-		}
-		if !entsReady {
-			ents, entsReady = types.NewEntities(users, chats), true
-		}
-		msg := types.NewMessage(clientAPI{c: d.c}, raw, ents)
-		if msg == nil || msg.Chat == nil {
-			continue
-		}
-		fetch := false
-		if _, channel := up.(*tg.UpdateNewChannelMessage); !channel {
-			for _, p := range []tg.PeerClass{raw.PeerID, raw.FromID} {
-				if pu, ok := p.(*tg.PeerUser); ok && !batchUser(pu.UserID) && !d.c.knownUser(pu.UserID) {
-					fetch = true
-					break
+		q := queued{kind: kind, update: up, ents: entities(), raw: raw, batch: batch}
+		var chat int64
+		switch {
+		case raw != nil:
+			q.msg = types.NewMessage(api, raw, q.ents)
+			if q.msg == nil || q.msg.Chat == nil {
+				continue
+			}
+			chat = q.msg.Chat.ID
+			if !channel && !raw.Out {
+				for _, p := range []tg.PeerClass{raw.PeerID, raw.FromID} {
+					if pu, ok := p.(*tg.PeerUser); ok && !batchUser(pu.UserID) && !d.c.knownUser(pu.UserID) {
+						q.fetch = true
+						break
+					}
 				}
 			}
+			if !q.fetch {
+				d.c.msgCache.add(q.msg) // else once completeSender has filled it in
+			}
+		case kind == kindCallbackQuery:
+			q.cb = types.NewCallbackQuery(api, up, q.ents)
+			if q.cb == nil {
+				continue
+			}
+			if chat = q.cb.From.ID; q.cb.Chat != nil {
+				chat = q.cb.Chat.ID
+			}
 		}
-		if !fetch {
-			d.c.msgCache.add(msg) // else once completeSender has filled it in
-		}
-		d.enqueue(msg.Chat.ID, queued{msg: msg, raw: raw, fetch: fetch, batch: batch})
+		d.enqueue(chat, q)
 	}
+}
+
+// classify returns the kind of an update and, for new and edited messages, the message
+// (service messages are left to raw handlers for now) and whether it came from a channel's
+// own sequence.
+func classify(up tg.UpdateClass) (kind updateKind, raw *tg.Message, channel bool) {
+	var m tg.MessageClass
+	switch up := up.(type) {
+	case *tg.UpdateNewMessage:
+		kind, m = kindMessage, up.Message
+	case *tg.UpdateNewChannelMessage:
+		kind, m, channel = kindMessage, up.Message, true
+	case *tg.UpdateEditMessage:
+		kind, m = kindEditedMessage, up.Message
+	case *tg.UpdateEditChannelMessage:
+		kind, m, channel = kindEditedMessage, up.Message, true
+	case *tg.UpdateBotCallbackQuery, *tg.UpdateInlineBotCallbackQuery:
+		return kindCallbackQuery, nil, false
+	default:
+		return kindRaw, nil, false
+	}
+	raw, ok := m.(*tg.Message)
+	if !ok || raw == nil {
+		return kindRaw, nil, false
+	}
+	return kind, raw, channel
 }
 
 // enqueue queues msg for its chat, starting a goroutine when fewer than Workers run.
@@ -244,7 +260,6 @@ func (d *messageDispatcher) work(chat int64) {
 		q.msgs[0] = queued{}
 		q.msgs = q.msgs[1:]
 		d.queued--
-		handlers := d.handlers
 		d.cond.Broadcast()
 		d.mu.Unlock()
 
@@ -252,7 +267,7 @@ func (d *messageDispatcher) work(chat int64) {
 			d.completeSender(msg)
 			d.c.msgCache.add(msg.msg)
 		}
-		d.run(handlers, msg.msg)
+		d.run(d.reg.load(), &msg)
 		if msg.batch != nil {
 			msg.batch.Done()
 		}
@@ -312,23 +327,85 @@ func (d *messageDispatcher) nextReady() (int64, bool) {
 	return chat, true
 }
 
-// run calls every handler on msg; errors and panics are logged.
-func (d *messageDispatcher) run(handlers []MessageHandler, msg *types.Message) {
-	ctx := d.c.life
-	for _, h := range handlers {
-		if err := d.call(ctx, h, msg); err != nil {
-			d.c.Log.Error("message handler failed", "chat", msg.Chat.ID, "msg", msg.ID, "err", err)
+// run hands one update to the handlers of t: groups in ascending order; in each group the
+// first handler whose kind matches and whose filters pass runs, and the next ones too while
+// they return ErrContinuePropagation; ErrStopPropagation ends the update. Other errors and
+// panics (of handlers and filters) go to the error handlers and the log.
+func (d *messageDispatcher) run(t *handlerTable, q *queued) {
+	ctx := &Context{
+		Context: d.c.life, Client: d.c, Update: q.update, Message: q.msg, CallbackQuery: q.cb,
+		Entities: q.ents,
+	}
+	out := q.msg != nil && q.msg.Outgoing
+	for _, g := range t.groups {
+		for _, h := range g.handlers {
+			if h.kind != kindRaw && (h.kind != q.kind || (out && !h.outgoing.Load())) {
+				continue
+			}
+			matched, err := try(ctx, h)
+			if !matched || errors.Is(err, ErrContinuePropagation) {
+				continue
+			}
+			if errors.Is(err, ErrStopPropagation) {
+				return
+			}
+			if err != nil {
+				d.fail(t, ctx, err)
+			}
+			break
 		}
 	}
 }
 
-func (d *messageDispatcher) call(ctx context.Context, h MessageHandler, msg *types.Message) (err error) {
+// try runs h on ctx if its filters pass, within its timeout; a panic of a filter or of the
+// handler becomes a *PanicError.
+func try(ctx *Context, h *Handler) (matched bool, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			err = fmt.Errorf("handler panic: %v\n%s", r, debug.Stack())
+			matched, err = true, &PanicError{Value: r, Stack: debug.Stack()}
 		}
 	}()
-	return h(ctx, msg)
+	for _, f := range h.filters {
+		if f != nil && !f(ctx) {
+			return false, nil
+		}
+	}
+	if limit := time.Duration(h.timeout.Load()); limit > 0 {
+		base := ctx.Context
+		c, cancel := context.WithTimeout(base, limit)
+		ctx.Context = c
+		defer func() {
+			cancel()
+			ctx.Context = base
+		}()
+	}
+	return true, h.run(ctx)
+}
+
+// fail logs a handler's error and hands it to every error handler.
+func (d *messageDispatcher) fail(t *handlerTable, ctx *Context, err error) {
+	args := []any{"err", err}
+	if chat := ctx.Chat(); chat != nil {
+		args = append(args, "chat", chat.ID)
+	}
+	if m := ctx.Message; m != nil {
+		args = append(args, "msg", m.ID)
+	}
+	var p *PanicError
+	if errors.As(err, &p) {
+		args = append(args, "stack", string(p.Stack))
+	}
+	d.c.Log.Error("handler failed", args...)
+	for _, h := range t.errs {
+		func() {
+			defer func() {
+				if r := recover(); r != nil {
+					d.c.Log.Error("error handler panicked", "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+				}
+			}()
+			h.onErr(ctx, err)
+		}()
+	}
 }
 
 // close drops queued messages and waits for running handlers. The update engine is stopped

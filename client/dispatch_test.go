@@ -1,7 +1,6 @@
 package mtgo_test
 
 import (
-	"context"
 	"errors"
 	"sync"
 	"testing"
@@ -48,7 +47,7 @@ func TestOnMessageOrderPerChatAndParallelChats(t *testing.T) {
 	bStarted := make(chan struct{})
 	var once sync.Once
 	done := make(chan struct{}, 64)
-	c.OnMessage(func(ctx context.Context, m *types.Message) error {
+	c.OnMessage(func(ctx *mtgo.Context, m *types.Message) error {
 		if m.Chat.ID == 2 {
 			once.Do(func() { close(bStarted) })
 		}
@@ -93,7 +92,9 @@ func TestOnMessageOrderPerChatAndParallelChats(t *testing.T) {
 func TestOnMessageHandlerFailuresDoNotStopOthers(t *testing.T) {
 	c := offlineClient(t, 2)
 	got := make(chan int, 16)
-	c.OnMessage(func(ctx context.Context, m *types.Message) error {
+	failures := make(chan error, 16)
+	c.OnError(func(_ *mtgo.Context, err error) { failures <- err })
+	c.OnMessage(func(ctx *mtgo.Context, m *types.Message) error {
 		switch m.ID {
 		case 1:
 			panic("boom")
@@ -102,10 +103,10 @@ func TestOnMessageHandlerFailuresDoNotStopOthers(t *testing.T) {
 		}
 		return nil
 	})
-	c.OnMessage(func(ctx context.Context, m *types.Message) error {
+	c.AddHandler(mtgo.NewMessageHandler(func(ctx *mtgo.Context, m *types.Message) error {
 		got <- m.ID
 		return nil
-	})
+	}), 1)
 	c.HandleUpdates(incoming(5, 1, 2, 3))
 	var ids []int
 	for range 3 {
@@ -119,12 +120,19 @@ func TestOnMessageHandlerFailuresDoNotStopOthers(t *testing.T) {
 	if diff := cmp.Diff([]int{1, 2, 3}, ids); diff != "" {
 		t.Fatalf("(-want +got):\n%s", diff)
 	}
+	var p *mtgo.PanicError
+	if err := <-failures; !errors.As(err, &p) || p.Value != "boom" || len(p.Stack) == 0 {
+		t.Fatalf("first error = %v, want the recovered panic", err)
+	}
+	if err := <-failures; err == nil || err.Error() != "failed" {
+		t.Fatalf("second error = %v, want the handler's", err)
+	}
 }
 
 func TestOnMessageSkipsOutgoingAndServiceMessages(t *testing.T) {
 	c := offlineClient(t, 1)
 	got := make(chan *types.Message, 4)
-	c.OnMessage(func(ctx context.Context, m *types.Message) error { got <- m; return nil })
+	c.OnMessage(func(ctx *mtgo.Context, m *types.Message) error { got <- m; return nil })
 	c.HandleUpdates(&tg.Updates{Updates: []tg.UpdateClass{
 		&tg.UpdateNewMessage{Message: &tg.Message{Out: true, ID: 1, PeerID: &tg.PeerUser{UserID: 9}}},
 		&tg.UpdateNewMessage{Message: &tg.MessageService{ID: 2, PeerID: &tg.PeerUser{UserID: 9}, Action: &tg.MessageActionEmpty{}}},

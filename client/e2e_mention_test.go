@@ -1,7 +1,6 @@
 package mtgo_test
 
 import (
-	"context"
 	"fmt"
 	"testing"
 	"time"
@@ -22,7 +21,7 @@ func TestE2EMentionByID(t *testing.T) {
 	cl := cluster(t)
 	b, _ := e2eBot(t, cl, "e2e_mention_bot")
 	got := make(chan *types.Message, 4)
-	b.OnMessage(func(_ context.Context, m *types.Message) error { got <- m; return nil })
+	b.OnMessage(func(_ *mtgo.Context, m *types.Message) error { got <- m; return nil })
 	u, _ := e2eUser(t, cl, world.UserSpec{FirstName: "Ann", Phone: "15551050"})
 	friend, err := cl.World().CreateUser(world.UserSpec{FirstName: "Bo", Phone: "15551051", Username: "bo_friend"})
 	if err != nil {

@@ -168,13 +168,13 @@ func TestE2EUserLoginCode2FAAndSignUp(t *testing.T) {
 func TestE2EMessageRoundTrip(t *testing.T) {
 	cl := cluster(t)
 	b, bot := e2eBot(t, cl, "e2e_echo_bot")
-	b.OnMessage(func(ctx context.Context, m *types.Message) error {
+	b.OnMessage(func(ctx *mtgo.Context, m *types.Message) error {
 		_, err := m.Reply(ctx, "echo: "+m.Text)
 		return err
 	})
 	u, _ := e2eUser(t, cl, world.UserSpec{FirstName: "Ann", Phone: "15551010"})
 	got := make(chan *types.Message, 4)
-	u.OnMessage(func(_ context.Context, m *types.Message) error { got <- m; return nil })
+	u.OnMessage(func(_ *mtgo.Context, m *types.Message) error { got <- m; return nil })
 	sent, err := u.SendMessage(ctxT(t), "@e2e_echo_bot", "**hi**", mtgo.WithParseMode(mtgo.ParseModeMarkdown))
 	if err != nil {
 		t.Fatal(err)
@@ -359,7 +359,7 @@ func TestE2EUpdatesAfterGap(t *testing.T) {
 	cl := cluster(t)
 	b, bot := e2eBot(t, cl, "e2e_gap_bot")
 	got := make(chan string, 8)
-	b.OnMessage(func(_ context.Context, m *types.Message) error { got <- m.Text; return nil })
+	b.OnMessage(func(_ *mtgo.Context, m *types.Message) error { got <- m.Text; return nil })
 	u, _ := e2eUser(t, cl, world.UserSpec{FirstName: "Gap", Phone: "15551030"})
 	cl.Faults().DropUpdates(bot.ID, 1) // the first push is lost: the engine must recover it
 	for _, text := range []string{"one", "two"} {

@@ -80,14 +80,16 @@ var (
 	// ErrContextNoChat reports a method that needs a chat on a value without one
 	// (types.ErrContextNoChat).
 	ErrContextNoChat = types.ErrContextNoChat
-	// ErrContextNoMessage reports a method that needs a message on a value without one.
-	ErrContextNoMessage = errors.New("mtgo: no message in context")
+	// ErrContextNoMessage reports a method that needs a message on a value without one
+	// (types.ErrContextNoMessage).
+	ErrContextNoMessage = types.ErrContextNoMessage
 	// ErrContextNoMedia reports a media operation on a message without media.
 	ErrContextNoMedia = errors.New("mtgo: message has no media")
 	// ErrContextNoCallback reports a callback operation without a callback query.
 	ErrContextNoCallback = errors.New("mtgo: no callback query in context")
-	// ErrContextEditInline reports an edit of an inline message by numeric id.
-	ErrContextEditInline = errors.New("mtgo: inline messages are edited by inline message id")
+	// ErrContextEditInline reports an edit of an inline message by numeric id
+	// (types.ErrContextEditInline).
+	ErrContextEditInline = types.ErrContextEditInline
 )
 
 // Media and message errors.

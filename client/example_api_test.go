@@ -239,7 +239,7 @@ func ExampleClient_SendMessage() {
 	defer srv.Close()
 	bot := srv.botClient()
 	defer bot.Stop()
-	bot.OnMessage(func(ctx context.Context, m *types.Message) error {
+	bot.OnMessage(func(ctx *mtgo.Context, m *types.Message) error {
 		_, err := m.Reply(ctx, "**echo:** "+m.Text, mtgo.WithParseMode(mtgo.ParseModeMarkdown))
 		return err
 	})
@@ -247,7 +247,7 @@ func ExampleClient_SendMessage() {
 	user := srv.userClient()
 	defer user.Stop()
 	replies := make(chan *types.Message, 1)
-	user.OnMessage(func(_ context.Context, m *types.Message) error {
+	user.OnMessage(func(_ *mtgo.Context, m *types.Message) error {
 		replies <- m
 		return nil
 	})

@@ -26,7 +26,7 @@ func TestMediaUploadSendDownload(t *testing.T) {
 	bot := h.bot("files_bot")
 	b := h.client(func(cfg *mtgo.Config) { cfg.BotToken = bot.Token; cfg.MaxConcurrentTransmissions = 4 })
 	got := make(chan *types.Message, 2)
-	b.OnMessage(func(_ context.Context, msg *types.Message) error {
+	b.OnMessage(func(_ *mtgo.Context, msg *types.Message) error {
 		got <- msg
 		return nil
 	})
@@ -118,7 +118,7 @@ func TestMediaDownloadThroughCDN(t *testing.T) {
 	bot := h.bot("cdn_bot")
 	b := h.client(func(cfg *mtgo.Config) { cfg.BotToken = bot.Token; cfg.MaxConcurrentTransmissions = 2 })
 	got := make(chan *types.Message, 1)
-	b.OnMessage(func(_ context.Context, msg *types.Message) error {
+	b.OnMessage(func(_ *mtgo.Context, msg *types.Message) error {
 		got <- msg
 		return nil
 	})

@@ -152,23 +152,6 @@ func (a clientAPI) EditText(ctx context.Context, peer tg.InputPeerClass, id int,
 
 // DeleteMessages implements types.API.
 func (a clientAPI) DeleteMessages(ctx context.Context, peer tg.InputPeerClass, ids []int) error {
-	list := make([]int32, len(ids))
-	for i, id := range ids {
-		list[i] = int32(id)
-	}
-	var err error
-	switch p := peer.(type) {
-	case *tg.InputPeerChannel:
-		var res tg.MessagesAffectedMessages
-		err = a.c.invoker().Invoke(ctx, &tg.ChannelsDeleteMessagesRequest{
-			Channel: &tg.InputChannel{ChannelID: p.ChannelID, AccessHash: p.AccessHash}, ID: list,
-		}, &res)
-	default:
-		var res tg.MessagesAffectedMessages
-		err = a.c.invoker().Invoke(ctx, &tg.MessagesDeleteMessagesRequest{Revoke: true, ID: list}, &res)
-	}
-	if err != nil {
-		return fmt.Errorf("mtgo: delete messages: %w", err)
-	}
-	return nil
+	_, err := a.c.deleteMessages(ctx, peer, ids)
+	return err
 }

@@ -105,7 +105,7 @@ func TestDeliverAtStopGivesHandlersGrace(t *testing.T) {
 	}
 	defer c.Stop()
 	release := make(chan struct{})
-	c.OnMessage(func(_ context.Context, m *types.Message) error {
+	c.OnMessage(func(_ *Context, m *types.Message) error {
 		if m.ID == 1 {
 			<-release
 		}

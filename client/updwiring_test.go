@@ -1,7 +1,6 @@
 package mtgo_test
 
 import (
-	"context"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -30,7 +29,7 @@ func TestUnknownSenderCompletedByWorker(t *testing.T) {
 	}
 	c := h.client(func(cfg *mtgo.Config) { cfg.BotToken = bot.Token })
 	got := make(chan *types.Message, 1)
-	c.OnMessage(func(_ context.Context, m *types.Message) error { got <- m; return nil })
+	c.OnMessage(func(_ *mtgo.Context, m *types.Message) error { got <- m; return nil })
 	if err := c.Start0(t); err != nil {
 		t.Fatal(err)
 	}
@@ -69,7 +68,7 @@ func TestDeliverWaitsForHandlers(t *testing.T) {
 	c := offlineClient(t, 2)
 	release := make(chan struct{})
 	var handled atomic.Int32
-	c.OnMessage(func(_ context.Context, m *types.Message) error {
+	c.OnMessage(func(_ *mtgo.Context, m *types.Message) error {
 		<-release
 		handled.Add(1)
 		return nil

@@ -9,4 +9,10 @@ var (
 	// ErrContextNoChat reports a method that needs a chat on a value without one. Package
 	// mtgo re-exports it.
 	ErrContextNoChat = errors.New("mtgo: no chat in context")
+	// ErrContextNoMessage reports a method that needs a message on a value without one.
+	// Package mtgo re-exports it.
+	ErrContextNoMessage = errors.New("mtgo: no message in context")
+	// ErrContextEditInline reports an edit of an inline message by numeric id. Package mtgo
+	// re-exports it.
+	ErrContextEditInline = errors.New("mtgo: inline messages are edited by inline message id")
 )

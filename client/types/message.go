@@ -20,6 +20,9 @@ type API interface {
 	EditText(ctx context.Context, peer tg.InputPeerClass, id int, text string, opts ...option.Edit) (*Message, error)
 	// DeleteMessages deletes messages ids in peer for everyone.
 	DeleteMessages(ctx context.Context, peer tg.InputPeerClass, ids []int) error
+	// AnswerCallback answers the callback query queryID with text (a toast, or an alert),
+	// with the options of the client's AnswerCallbackQuery.
+	AnswerCallback(ctx context.Context, queryID int64, text string, opts ...option.CallbackAnswer) error
 	// MediaAPI downloads the message's media.
 	MediaAPI
 }
@@ -56,6 +59,17 @@ type Message struct {
 	// Action is the action of a service message (user joined, title changed, ...), nil for
 	// ordinary messages.
 	Action tg.MessageActionClass
+	// IsChannelPost is true for a post in a broadcast channel (not a message in a group or
+	// supergroup, even one sent on behalf of a channel).
+	IsChannelPost bool
+	// Forward is the header of a forwarded message (original sender, date), nil otherwise.
+	Forward *tg.MessageFwdHeader
+	// ReplyMarkup is the keyboard or the inline buttons attached to the message, nil if none.
+	ReplyMarkup tg.ReplyMarkupClass
+	// ViaBotID is the inline bot the message was sent through, zero if none.
+	ViaBotID int64
+	// MediaGroupID groups the messages of one album, zero outside albums.
+	MediaGroupID int64
 	// Raw is the object the message was built from (*tg.Message or *tg.MessageService).
 	Raw tg.MessageClass
 
@@ -165,7 +179,13 @@ func NewMessage(api API, m tg.MessageClass, e Entities) *Message {
 			Media:     m.Media,
 			Raw:       m,
 			api:       api,
+
+			Forward:      m.FwdFrom,
+			ReplyMarkup:  m.ReplyMarkup,
+			ViaBotID:     m.ViaBotID.Value,
+			MediaGroupID: m.GroupedID.Value,
 		}
+		msg.IsChannelPost = isChannelPost(m.Post, msg.Chat)
 		msg.setSender(m.FromID, m.PeerID, e)
 		msg.ReplyToMessageID = replyTo(m.ReplyTo)
 		return msg
@@ -183,6 +203,7 @@ func NewMessage(api API, m tg.MessageClass, e Entities) *Message {
 			Raw:       m,
 			api:       api,
 		}
+		msg.IsChannelPost = isChannelPost(m.Post, msg.Chat)
 		msg.setSender(m.FromID, m.PeerID, e)
 		msg.ReplyToMessageID = replyTo(m.ReplyTo)
 		return msg
@@ -275,4 +296,11 @@ func (m *Message) Delete(ctx context.Context) error {
 		return err
 	}
 	return api.DeleteMessages(ctx, peer, []int{m.ID})
+}
+
+// isChannelPost tells a broadcast channel's post: the server's post flag, or a chat known
+// (from the users and chats that came with the message) to be a broadcast channel. A channel
+// the update did not describe is not enough: it may be a supergroup.
+func isChannelPost(post bool, chat *Chat) bool {
+	return post || (chat != nil && chat.Type == ChatChannel && chat.Raw != nil)
 }

@@ -70,7 +70,17 @@ func TestNewUser(t *testing.T) {
 	}
 }
 
-type fakeAPI struct{ sent []string }
+type fakeAPI struct {
+	sent     []string
+	answered []string
+	alert    bool
+}
+
+func (f *fakeAPI) AnswerCallback(_ context.Context, id int64, text string, opts ...option.CallbackAnswer) error {
+	f.answered = append(f.answered, text)
+	f.alert = option.CollectCallbackAnswer(opts).Alert
+	return nil
+}
 
 func (f *fakeAPI) SendText(_ context.Context, peer tg.InputPeerClass, text string, replyTo int, _ ...option.Send) (*types.Message, error) {
 	f.sent = append(f.sent, text)

@@ -48,7 +48,7 @@ func Example_updatesUnderFaults() {
 	}
 	defer client.Stop()
 	received := make(chan string, 16)
-	client.OnMessage(func(_ context.Context, m *types.Message) error {
+	client.OnMessage(func(_ *mtgo.Context, m *types.Message) error {
 		received <- m.Text
 		return nil
 	})

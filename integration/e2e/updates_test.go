@@ -151,7 +151,7 @@ func TestUpdatesUnderFaults(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		c.OnMessage(func(_ context.Context, m *types.Message) error {
+		c.OnMessage(func(_ *mtgo.Context, m *types.Message) error {
 			rec.add(t, m)
 			return nil
 		})

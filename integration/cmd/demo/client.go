@@ -40,7 +40,7 @@ func runClientDemo(ctx context.Context, t *transcript, cl *teletest.Cluster) err
 		return err
 	}
 	defer botClient.Stop()
-	botClient.OnMessage(func(ctx context.Context, m *types.Message) error {
+	botClient.OnMessage(func(ctx *mtgo.Context, m *types.Message) error {
 		_, err := m.Reply(ctx, "echo: "+m.Text)
 		return err
 	})
@@ -64,7 +64,7 @@ func runClientDemo(ctx context.Context, t *transcript, cl *teletest.Cluster) err
 	}
 	defer bobClient.Stop()
 	replies := make(chan *types.Message, 1)
-	bobClient.OnMessage(func(_ context.Context, m *types.Message) error {
+	bobClient.OnMessage(func(_ *mtgo.Context, m *types.Message) error {
 		replies <- m
 		return nil
 	})

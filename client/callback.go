@@ -1,0 +1,100 @@
+package mtgo
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/mtgo-labs/mtgo/client/option"
+	"github.com/mtgo-labs/mtgo/client/types"
+	"github.com/mtgo-labs/mtgo/tl"
+	"github.com/mtgo-labs/mtgo/tl/tg"
+)
+
+// WithAlert shows a callback answer's text as an alert the user dismisses, not a toast.
+func WithAlert() CallbackAnswerOption {
+	return option.CallbackAnswerFunc(func(p *option.CallbackAnswerParams) { p.Alert = true })
+}
+
+// WithURL has the user's app open u (a game's URL, or a t.me/<bot>?start= link).
+func WithURL(u string) CallbackAnswerOption {
+	return option.CallbackAnswerFunc(func(p *option.CallbackAnswerParams) { p.URL = u })
+}
+
+// WithCacheTime lets the user's app reuse the answer for the same button for d (rounded
+// down to seconds).
+func WithCacheTime(d time.Duration) CallbackAnswerOption {
+	return option.CallbackAnswerFunc(func(p *option.CallbackAnswerParams) { p.CacheTime = d })
+}
+
+// AnswerCallbackQuery answers the callback query queryID (a press of one of the bot's inline
+// buttons) with text, shown as a toast, or as an alert with WithAlert; WithURL and
+// WithCacheTime apply. An empty text only ends the button's progress indicator.
+func (c *Client) AnswerCallbackQuery(ctx context.Context, queryID int64, text string, opts ...CallbackAnswerOption) error {
+	p := option.CollectCallbackAnswer(opts)
+	if p.CacheTime < 0 || p.CacheTime/time.Second > 1<<31-1 {
+		return fmt.Errorf("%w: callback answer cache time %s out of range", ErrInvalidConfig, p.CacheTime)
+	}
+	req := &tg.MessagesSetBotCallbackAnswerRequest{
+		QueryID: queryID, Alert: p.Alert, CacheTime: int32(p.CacheTime / time.Second),
+	}
+	if text != "" {
+		req.Message = tl.Some(text)
+	}
+	if p.URL != "" {
+		req.URL = tl.Some(p.URL)
+	}
+	var res tg.BoolBox
+	if err := c.invoker().Invoke(ctx, req, &res); err != nil {
+		return fmt.Errorf("mtgo: answer callback query: %w", err)
+	}
+	return nil
+}
+
+// RequestCallbackAnswer presses the inline button with data under message messageID in chat
+// (anything ResolvePeer accepts) as the logged-in user, and returns the bot's answer.
+func (c *Client) RequestCallbackAnswer(ctx context.Context, chat any, messageID int, data []byte) (*types.CallbackAnswer, error) {
+	ip, err := c.ResolvePeer(ctx, chat)
+	if err != nil {
+		return nil, err
+	}
+	req := &tg.MessagesGetBotCallbackAnswerRequest{Peer: ip, MsgID: int32(messageID), Data: tl.Some(data)}
+	var res tg.MessagesBotCallbackAnswer
+	if err := c.invoker().Invoke(ctx, req, &res); err != nil {
+		return nil, fmt.Errorf("mtgo: request callback answer: %w", err)
+	}
+	return types.NewCallbackAnswer(&res), nil
+}
+
+// DeleteMessages deletes messages ids in chat (anything ResolvePeer accepts) for everyone and
+// returns how many were deleted.
+func (c *Client) DeleteMessages(ctx context.Context, chat any, ids ...int) (int, error) {
+	ip, err := c.ResolvePeer(ctx, chat)
+	if err != nil {
+		return 0, err
+	}
+	return c.deleteMessages(ctx, ip, ids)
+}
+
+func (c *Client) deleteMessages(ctx context.Context, peer tg.InputPeerClass, ids []int) (int, error) {
+	list := make([]int32, len(ids))
+	for i, id := range ids {
+		list[i] = int32(id)
+	}
+	var req tl.Encoder = &tg.MessagesDeleteMessagesRequest{Revoke: true, ID: list}
+	if p, ok := peer.(*tg.InputPeerChannel); ok {
+		req = &tg.ChannelsDeleteMessagesRequest{
+			Channel: &tg.InputChannel{ChannelID: p.ChannelID, AccessHash: p.AccessHash}, ID: list,
+		}
+	}
+	var res tg.MessagesAffectedMessages
+	if err := c.invoker().Invoke(ctx, req, &res); err != nil {
+		return 0, fmt.Errorf("mtgo: delete messages: %w", err)
+	}
+	return int(res.PtsCount), nil
+}
+
+// AnswerCallback implements types.API.
+func (a clientAPI) AnswerCallback(ctx context.Context, queryID int64, text string, opts ...option.CallbackAnswer) error {
+	return a.c.AnswerCallbackQuery(ctx, queryID, text, opts...)
+}

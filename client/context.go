@@ -1,0 +1,179 @@
+package mtgo
+
+import (
+	"context"
+	"sync"
+
+	"github.com/mtgo-labs/mtgo/client/option"
+	"github.com/mtgo-labs/mtgo/client/types"
+	"github.com/mtgo-labs/mtgo/tl/tg"
+)
+
+// Context is what a handler receives with one update: a context.Context (cancelled when the
+// client stops, or when the handler's timeout passes), the client, the raw update and the
+// typed value of its kind, per-update data shared by the handlers of every group, and
+// actions bound to the update (Reply, Answer, EditText, Delete, AnswerCallback).
+//
+// A Context is valid while its handlers run: a handler that hands it to a goroutine of its
+// own must not use it after returning.
+type Context struct {
+	context.Context
+
+	// Client is the client that received the update; nil only in Contexts built by hand.
+	Client *Client
+	// Update is the raw update.
+	Update tg.UpdateClass
+	// Message is the new or edited message, nil for other kinds.
+	Message *types.Message
+	// CallbackQuery is the button press, nil for other kinds.
+	CallbackQuery *types.CallbackQuery
+	// Entities are the users and chats that came with the update.
+	Entities types.Entities
+
+	mu   sync.Mutex
+	data map[string]any
+}
+
+// NewContext returns a Context over ctx with no client and no update, for tests of handlers
+// and filters; set the fields needed.
+func NewContext(ctx context.Context) *Context {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	return &Context{Context: ctx}
+}
+
+// Set stores v under key for the later handlers of the same update (in later groups, or
+// after ErrContinuePropagation). Filters use it to hand what they parsed to the handler.
+func (c *Context) Set(key string, v any) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.data == nil {
+		c.data = make(map[string]any, 2)
+	}
+	c.data[key] = v
+}
+
+// Get returns the value stored under key by Set.
+func (c *Context) Get(key string) (any, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	v, ok := c.data[key]
+	return v, ok
+}
+
+// Chat returns the chat of the update: the message's, or the chat of the callback query's
+// message; nil when the update has none.
+func (c *Context) Chat() *types.Chat {
+	if m := c.message(); m != nil {
+		return m.Chat
+	}
+	return nil
+}
+
+// From returns the user who caused the update: the message's sender or the user who pressed
+// the button; nil when unknown.
+func (c *Context) From() *types.User {
+	switch {
+	case c.CallbackQuery != nil:
+		return c.CallbackQuery.From
+	case c.Message != nil:
+		return c.Message.From
+	}
+	return nil
+}
+
+// message returns the message the update is about: the message itself, or the message with
+// the pressed button.
+func (c *Context) message() *types.Message {
+	switch {
+	case c.Message != nil:
+		return c.Message
+	case c.CallbackQuery != nil:
+		return c.CallbackQuery.Message
+	}
+	return nil
+}
+
+// target returns the message the bound actions act on, or the sentinel for what is missing.
+// change is set for the actions that change that message (edit, delete): a button on an
+// inline message has only an inline message id, so they fail with ErrContextEditInline.
+func (c *Context) target(change bool) (*types.Message, error) {
+	if c.Client == nil {
+		return nil, ErrContextNoClient
+	}
+	if q := c.CallbackQuery; change && q != nil && q.InlineMessage != nil && c.Message == nil {
+		return nil, ErrContextEditInline
+	}
+	m := c.message()
+	if m == nil {
+		return nil, ErrContextNoMessage
+	}
+	if m.Chat == nil {
+		return nil, ErrContextNoChat
+	}
+	return m, nil
+}
+
+// Reply sends text to the update's chat as a reply to its message (or to the message with
+// the pressed button). It fails with ErrContextNoClient without a client, ErrContextNoMessage
+// when the update has no message (a button on an inline message has none) and
+// ErrContextNoChat when the message has no chat.
+func (c *Context) Reply(text string, opts ...SendOption) (*types.Message, error) {
+	m, err := c.target(false)
+	if err != nil {
+		return nil, err
+	}
+	return clientAPI{c: c.Client}.SendText(c, m.Chat.InputPeer(), text, m.ID, opts...)
+}
+
+// Answer sends text to the update's chat without replying. It fails with ErrContextNoClient
+// without a client and ErrContextNoChat when the update has no chat.
+func (c *Context) Answer(text string, opts ...SendOption) (*types.Message, error) {
+	if c.Client == nil {
+		return nil, ErrContextNoClient
+	}
+	chat := c.Chat()
+	if chat == nil {
+		return nil, ErrContextNoChat
+	}
+	return clientAPI{c: c.Client}.SendText(c, chat.InputPeer(), text, 0, opts...)
+}
+
+// EditText replaces the text of the update's message (or of the message with the pressed
+// button). Errors as for Reply, except that a button on an inline message is
+// ErrContextEditInline: such a message cannot be edited by a numeric id.
+func (c *Context) EditText(text string, opts ...EditOption) (*types.Message, error) {
+	m, err := c.target(true)
+	if err != nil {
+		return nil, err
+	}
+	return clientAPI{c: c.Client}.EditText(c, m.Chat.InputPeer(), m.ID, text, opts...)
+}
+
+// Delete deletes the update's message (or the message with the pressed button) for everyone.
+// Errors as for EditText.
+func (c *Context) Delete() error {
+	m, err := c.target(true)
+	if err != nil {
+		return err
+	}
+	return clientAPI{c: c.Client}.DeleteMessages(c, m.Chat.InputPeer(), []int{m.ID})
+}
+
+// AnswerCallback answers the update's callback query (WithAlert, WithURL, WithCacheTime).
+// It fails with ErrContextNoClient without a client and ErrContextNoCallback when the update
+// is not a callback query.
+func (c *Context) AnswerCallback(text string, opts ...CallbackAnswerOption) error {
+	if c.Client == nil {
+		return ErrContextNoClient
+	}
+	if c.CallbackQuery == nil {
+		return ErrContextNoCallback
+	}
+	return c.Client.AnswerCallbackQuery(c, c.CallbackQuery.ID, text, opts...)
+}
+
+// CallbackAnswerOption configures the answer to a callback query (AnswerCallbackQuery,
+// Context.AnswerCallback, types.CallbackQuery.Answer).
+type CallbackAnswerOption = option.CallbackAnswer

@@ -1,0 +1,256 @@
+package mtgo
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/mtgo-labs/mtgo/client/types"
+	"github.com/mtgo-labs/mtgo/tl/tg"
+)
+
+// Filter decides whether a handler takes an update. Filters are plain functions: package
+// client/filters has the common ones and And/Or/Not to combine them, and any
+// func(*mtgo.Context) bool is one. A filter may store what it parsed with ctx.Set for the
+// handler (filters.CommandOf reads the parsed command).
+type Filter func(*Context) bool
+
+// Propagation control: a handler returns one of these to change which handlers run next.
+var (
+	// ErrContinuePropagation, returned by a handler, lets the next handler of the same group
+	// whose kind and filters match run as well.
+	ErrContinuePropagation = errors.New("mtgo: continue propagation")
+	// ErrStopPropagation, returned by a handler, stops the update: no handler of a later
+	// group runs.
+	ErrStopPropagation = errors.New("mtgo: stop propagation")
+)
+
+// updateKind is the kind of update a handler takes.
+type updateKind uint8
+
+const (
+	kindRaw updateKind = iota // every update
+	kindMessage
+	kindEditedMessage
+	kindCallbackQuery
+	kindError // not an update: the error handlers
+	numKinds
+)
+
+// Handler is one registered callback with its filters. The On* methods register one in
+// group 0 and return it; the New*Handler constructors build one for AddHandler. A Handler
+// is in at most one group of one client at a time.
+type Handler struct {
+	kind    updateKind
+	filters []Filter
+	run     func(*Context) error
+	onErr   func(*Context, error)
+	// outgoing: message handlers also see messages the account sent (see AcceptOutgoing).
+	outgoing atomic.Bool
+	timeout  atomic.Int64 // per run, in nanoseconds; 0 for none
+}
+
+// AcceptOutgoing makes a message or edited-message handler also receive messages the
+// account itself sent (here or from another device); by default they receive incoming
+// messages only, so that an echo bot does not answer its own answers. Use filters.Outgoing
+// and filters.Incoming to tell them apart. It returns h.
+func (h *Handler) AcceptOutgoing() *Handler {
+	h.outgoing.Store(true)
+	return h
+}
+
+// NewMessageHandler builds a handler of new messages for AddHandler.
+func NewMessageHandler(cb func(*Context, *types.Message) error, fs ...Filter) *Handler {
+	return &Handler{kind: kindMessage, filters: fs, run: func(ctx *Context) error { return cb(ctx, ctx.Message) }}
+}
+
+// NewEditedMessageHandler builds a handler of edited messages for AddHandler.
+func NewEditedMessageHandler(cb func(*Context, *types.Message) error, fs ...Filter) *Handler {
+	return &Handler{kind: kindEditedMessage, filters: fs, run: func(ctx *Context) error { return cb(ctx, ctx.Message) }}
+}
+
+// NewCallbackQueryHandler builds a handler of callback queries for AddHandler.
+func NewCallbackQueryHandler(cb func(*Context, *types.CallbackQuery) error, fs ...Filter) *Handler {
+	return &Handler{kind: kindCallbackQuery, filters: fs, run: func(ctx *Context) error { return cb(ctx, ctx.CallbackQuery) }}
+}
+
+// NewRawUpdateHandler builds a handler of every update, as the raw tg value, for AddHandler.
+func NewRawUpdateHandler(cb func(*Context, tg.UpdateClass) error, fs ...Filter) *Handler {
+	return &Handler{kind: kindRaw, filters: fs, run: func(ctx *Context) error { return cb(ctx, ctx.Update) }}
+}
+
+// NewErrorHandler builds an error handler for AddHandler (its group does not matter).
+func NewErrorHandler(cb func(*Context, error)) *Handler {
+	return &Handler{kind: kindError, onErr: cb}
+}
+
+// OnMessage registers cb in group 0 for new incoming messages (private chats, groups,
+// channels) that pass every filter in fs. See the README's handler model: groups, the first
+// matching handler of each group, propagation, ordering per chat.
+func (c *Client) OnMessage(cb func(*Context, *types.Message) error, fs ...Filter) *Handler {
+	return c.register(cb != nil, NewMessageHandler(cb, fs...))
+}
+
+// OnEditedMessage registers cb in group 0 for edited incoming messages
+// (updateEditMessage, updateEditChannelMessage) that pass every filter in fs.
+func (c *Client) OnEditedMessage(cb func(*Context, *types.Message) error, fs ...Filter) *Handler {
+	return c.register(cb != nil, NewEditedMessageHandler(cb, fs...))
+}
+
+// OnCallbackQuery registers cb in group 0 for presses of the bot's inline buttons, in chats
+// and on inline messages, that pass every filter in fs.
+func (c *Client) OnCallbackQuery(cb func(*Context, *types.CallbackQuery) error, fs ...Filter) *Handler {
+	return c.register(cb != nil, NewCallbackQueryHandler(cb, fs...))
+}
+
+// OnRawUpdate registers cb in group 0 for every update that passes every filter in fs. A raw
+// handler competes with the typed handlers of its group: the first that matches runs.
+func (c *Client) OnRawUpdate(cb func(*Context, tg.UpdateClass) error, fs ...Filter) *Handler {
+	return c.register(cb != nil, NewRawUpdateHandler(cb, fs...))
+}
+
+// OnError registers cb for what handlers return (other than the propagation errors) and for
+// their recovered panics (*PanicError). Every error handler runs, in registration order; the
+// error is logged as well.
+func (c *Client) OnError(cb func(*Context, error)) *Handler {
+	return c.register(cb != nil, NewErrorHandler(cb))
+}
+
+func (c *Client) register(ok bool, h *Handler) *Handler {
+	if ok {
+		c.msgs.reg.add(h, 0)
+	}
+	return h
+}
+
+// AddHandler adds h to group, or moves it there if it is already registered. Groups run in
+// ascending order; within a group handlers keep the order they were added in. Safe while the
+// client runs: an update being dispatched keeps the list it started with.
+func (c *Client) AddHandler(h *Handler, group int) {
+	if h == nil || (h.run == nil && h.onErr == nil) {
+		return
+	}
+	c.msgs.reg.add(h, group)
+}
+
+// RemoveHandler removes h from whatever group it is in. Safe while the client runs.
+func (c *Client) RemoveHandler(h *Handler) {
+	if h != nil {
+		c.msgs.reg.remove(h)
+	}
+}
+
+// handlerGroup is one group's handlers in order.
+type handlerGroup struct {
+	id       int
+	handlers []*Handler
+}
+
+// handlerTable is an immutable snapshot of the registered handlers; the registry replaces it
+// on every change, so dispatch reads it with one atomic load and takes no lock.
+type handlerTable struct {
+	groups []handlerGroup // by ascending id
+	errs   []*Handler
+	kinds  [numKinds]int // handlers per kind
+}
+
+// wants reports whether some handler may take an update of kind k (out: a message the
+// account sent).
+func (t *handlerTable) wants(k updateKind, out bool) bool {
+	if t.kinds[kindRaw] > 0 {
+		return true
+	}
+	if t.kinds[k] == 0 || !out || (k != kindMessage && k != kindEditedMessage) {
+		return t.kinds[k] > 0
+	}
+	for _, g := range t.groups {
+		for _, h := range g.handlers {
+			if h.kind == k && h.outgoing.Load() {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// registry holds the handler table, copied on write.
+type registry struct {
+	mu  sync.Mutex // serializes writers
+	cur atomic.Pointer[handlerTable]
+}
+
+func newRegistry() *registry {
+	r := &registry{}
+	r.cur.Store(&handlerTable{})
+	return r
+}
+
+func (r *registry) load() *handlerTable { return r.cur.Load() }
+
+func (r *registry) add(h *Handler, group int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.cur.Store(r.load().with(h, group, true))
+}
+
+func (r *registry) remove(h *Handler) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.cur.Store(r.load().with(h, 0, false))
+}
+
+// with returns a copy of t without h and, when add, with h at the end of group.
+func (t *handlerTable) with(h *Handler, group int, add bool) *handlerTable {
+	n := &handlerTable{}
+	for _, g := range t.groups {
+		hs := slices.DeleteFunc(slices.Clone(g.handlers), func(x *Handler) bool { return x == h })
+		if len(hs) > 0 {
+			n.groups = append(n.groups, handlerGroup{id: g.id, handlers: hs})
+		}
+	}
+	n.errs = slices.DeleteFunc(slices.Clone(t.errs), func(x *Handler) bool { return x == h })
+	if add {
+		if h.kind == kindError {
+			n.errs = append(n.errs, h)
+		} else {
+			i, found := slices.BinarySearchFunc(n.groups, group, func(g handlerGroup, id int) int { return cmp.Compare(g.id, id) })
+			if !found {
+				n.groups = slices.Insert(n.groups, i, handlerGroup{id: group})
+			}
+			n.groups[i].handlers = append(n.groups[i].handlers, h)
+		}
+	}
+	for _, g := range n.groups {
+		for _, x := range g.handlers {
+			n.kinds[x.kind]++
+		}
+	}
+	n.kinds[kindError] = len(n.errs)
+	return n
+}
+
+// empty reports whether no update handler is registered.
+func (t *handlerTable) empty() bool { return len(t.groups) == 0 }
+
+// WithTimeout bounds each run of h: its Context is cancelled after d (zero: no bound but
+// the client's life). A handler that ignores its context is not stopped. It returns h.
+func (h *Handler) WithTimeout(d time.Duration) *Handler {
+	h.timeout.Store(int64(max(d, 0)))
+	return h
+}
+
+// PanicError is a panic recovered from a handler or a filter, as the error handlers receive
+// it; the stack is logged, not part of Error.
+type PanicError struct {
+	// Value is what was passed to panic.
+	Value any
+	// Stack is the goroutine's stack where the panic was recovered.
+	Stack []byte
+}
+
+// Error implements error.
+func (e *PanicError) Error() string { return fmt.Sprintf("mtgo: handler panicked: %v", e.Value) }
