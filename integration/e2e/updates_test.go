@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"crypto/rsa"
+	"errors"
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
@@ -155,13 +156,13 @@ func TestUpdatesUnderFaults(t *testing.T) {
 			rec.add(t, m)
 			return nil
 		})
-		go func() { _ = c.Start() }()
-		deadline := time.Now().Add(30 * time.Second)
-		for c.Me() == nil {
-			if time.Now().After(deadline) {
-				t.Fatal("client did not log in")
-			}
-			time.Sleep(10 * time.Millisecond)
+		ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
+		defer cancel()
+		if err := c.ConnectContext(ctx); err != nil {
+			t.Fatalf("connect: %v", err)
+		}
+		if err := c.Login(ctx); err != nil && !errors.Is(err, mtgo.ErrAlreadyAuthed) {
+			t.Fatalf("log in: %v", err)
 		}
 		// Know the senders up front, as a client with contacts does. (A client that does not
 		// would fetch each unknown sender of a short message with messages.getMessages from
@@ -220,13 +221,11 @@ func TestUpdatesUnderFaults(t *testing.T) {
 	}
 	wait := func(want int) {
 		t.Helper()
-		deadline := time.Now().Add(120 * time.Second)
-		for rec.count() < want {
-			if time.Now().After(deadline) {
-				rec.verify(t, sent)
-				t.Fatalf("received %d of %d messages", rec.count(), want)
-			}
-			time.Sleep(20 * time.Millisecond)
+		ctx, cancel := context.WithTimeout(t.Context(), 120*time.Second)
+		defer cancel()
+		if !rec.waitFor(ctx, want) {
+			rec.verify(t, sent)
+			t.Fatalf("received %d of %d messages", rec.count(), want)
 		}
 	}
 
@@ -296,9 +295,29 @@ type received struct {
 	mu     sync.Mutex
 	n      int
 	byChat map[string][]int
+	more   chan struct{} // closed and replaced on every message
 }
 
-func newReceived() *received { return &received{byChat: make(map[string][]int)} }
+func newReceived() *received {
+	return &received{byChat: make(map[string][]int), more: make(chan struct{})}
+}
+
+// waitFor blocks until n messages have arrived (true) or ctx ends (false).
+func (r *received) waitFor(ctx context.Context, n int) bool {
+	for {
+		r.mu.Lock()
+		got, more := r.n, r.more
+		r.mu.Unlock()
+		if got >= n {
+			return true
+		}
+		select {
+		case <-more:
+		case <-ctx.Done():
+			return false
+		}
+	}
+}
 
 func (r *received) add(t *testing.T, m *types.Message) {
 	name, num, ok := strings.Cut(m.Text, " ")
@@ -315,6 +334,8 @@ func (r *received) add(t *testing.T, m *types.Message) {
 	defer r.mu.Unlock()
 	r.n++
 	r.byChat[name] = append(r.byChat[name], i)
+	close(r.more)
+	r.more = make(chan struct{})
 }
 
 func (r *received) count() int {

@@ -9,16 +9,43 @@ import (
 	"time"
 )
 
-// syncBuffer is a bytes.Buffer safe for the server's goroutines and the test.
+// syncBuffer is a bytes.Buffer safe for the server's goroutines and the test, which it
+// signals on every write.
 type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
+	mu    sync.Mutex
+	b     bytes.Buffer
+	wrote chan struct{} // closed and replaced on every write; nil until first waited on
 }
 
 func (s *syncBuffer) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.wrote != nil {
+		close(s.wrote)
+		s.wrote = nil
+	}
 	return s.b.Write(p)
+}
+
+// waitFor blocks until the output contains want (true) or ctx ends (false).
+func (s *syncBuffer) waitFor(ctx context.Context, want string) bool {
+	for {
+		s.mu.Lock()
+		found := strings.Contains(s.b.String(), want)
+		if s.wrote == nil {
+			s.wrote = make(chan struct{})
+		}
+		wrote := s.wrote
+		s.mu.Unlock()
+		if found {
+			return true
+		}
+		select {
+		case <-wrote:
+		case <-ctx.Done():
+			return false
+		}
+	}
 }
 
 func (s *syncBuffer) String() string {
@@ -32,12 +59,10 @@ func TestServePrintsHowToConnect(t *testing.T) {
 	var out syncBuffer
 	done := make(chan error, 1)
 	go func() { done <- serve(ctx, []string{"-dcs", "2", "-ws", "-cdn"}, &out) }()
-	deadline := time.Now().Add(30 * time.Second)
-	for !strings.Contains(out.String(), "Ctrl-C") {
-		if time.Now().After(deadline) {
-			t.Fatalf("no banner; output so far:\n%s", out.String())
-		}
-		time.Sleep(10 * time.Millisecond)
+	wctx, wcancel := context.WithTimeout(ctx, 30*time.Second)
+	defer wcancel()
+	if !out.waitFor(wctx, "Ctrl-C") {
+		t.Fatalf("no banner; output so far:\n%s", out.String())
 	}
 	cancel()
 	if err := <-done; err != nil {
