@@ -123,7 +123,7 @@ func (c *conn) newLoop() mtpserve.Loop {
 			}
 			return nil
 		},
-		OnWake:   func() error { c.pushUpdates(); return nil },
+		OnWake:   func() error { c.flushAnswers(); c.pushUpdates(); return nil },
 		Deadline: c.nextDelayed,
 		Timer:    c.onTimer,
 		Stop:     c.kicked,
@@ -286,6 +286,7 @@ func (c *conn) attach(ctx context.Context, id [8]byte, p []byte, now time.Time) 
 	c.eng.OnConnect(now)
 	c.caller = c.newCaller(sid)
 	c.resubscribe()
+	c.flushAnswers()
 	return nil
 }
 
@@ -336,23 +337,59 @@ func (c *conn) request(ctx context.Context, msgID int64, body []byte) (err error
 			}
 		}()
 	}
+	if services.Waits(method) {
+		c.wait(msgID, req, delay)
+		return nil
+	}
 	hctx := services.WithMsgID(context.WithValue(ctx, connCtxKey{}, c), msgID)
 	res, err := c.srv.cl.disp.Handle(hctx, c.caller, req)
 	if l := c.caller.Layer(); l != 0 {
 		c.srv.keys.setLayer(c.key, l)
 	}
-	layer := c.layer()
+	c.reply(msgID, res, err, delay)
+	return nil
+}
+
+// reply encodes a handler's outcome in the client's layer and answers msgID.
+func (c *conn) reply(msgID int64, res tl.Encoder, err error, delay time.Duration) {
 	if err != nil {
 		c.answer(msgID, nil, services.AsRPCError(err, c.log), delay)
-		return nil
+		return
 	}
-	out, err := c.encode(layer, res)
+	out, err := c.encode(c.layer(), res)
 	if err != nil {
 		c.answer(msgID, nil, services.AsRPCError(err, c.log), delay)
-		return nil
+		return
 	}
 	c.answer(msgID, out, nil, delay)
-	return nil
+}
+
+// wait runs a call that waits for a bot (services.Waits) on a goroutine of its own, bounded
+// by the bot timeout and the cluster's life, so this connection keeps serving meanwhile. The
+// outcome is filed on the session and sent by the connection that owns the session when it
+// arrives (this one, or the one the client reconnected with).
+func (c *conn) wait(msgID int64, req tl.Object, delay time.Duration) {
+	s, sub, caller := c.sess, c.sess.sub, c.caller
+	hctx := services.WithMsgID(c.srv.cl.ctx, msgID)
+	c.srv.wg.Add(1)
+	go func() {
+		defer c.srv.wg.Done()
+		res, err := c.srv.cl.disp.Handle(hctx, caller, req)
+		s.addAnswer(asyncAnswer{msgID: msgID, res: res, err: err, delay: delay})
+		if sub != nil {
+			sub.Wake()
+		}
+	}()
+}
+
+// flushAnswers sends the outcomes of waiting calls filed on the session.
+func (c *conn) flushAnswers() {
+	if c.sess == nil || c.eng == nil {
+		return
+	}
+	for _, a := range c.sess.takeAnswers() {
+		c.reply(a.msgID, a.res, a.err, a.delay)
+	}
 }
 
 // layer returns the layer the client announced on this connection, or earlier under the same

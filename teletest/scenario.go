@@ -117,7 +117,18 @@ func username(name string, n int) string {
 // in with its token.
 func (s *Scenario) Bot(name string) *Actor {
 	s.tb.Helper()
-	u, err := s.cl.world.CreateBot(world.BotSpec{FirstName: name, Username: name})
+	return s.BotWith(world.BotSpec{Username: name})
+}
+
+// BotWith creates a bot from spec (inline mode, inline feedback; FirstName defaults to the
+// username), connects it and logs it in with its token.
+func (s *Scenario) BotWith(spec world.BotSpec) *Actor {
+	s.tb.Helper()
+	name := spec.Username
+	if spec.FirstName == "" {
+		spec.FirstName = name
+	}
+	u, err := s.cl.world.CreateBot(spec)
 	if err != nil {
 		s.tb.Fatalf("teletest: create bot %q: %v", name, err)
 	}
@@ -253,6 +264,7 @@ type Actor struct {
 	bad     error
 	wake    chan struct{}
 	peers   map[int64]tg.InputPeerClass // resolved peers by id (users and channels)
+	others  []tg.UpdateClass            // pushed updates ExpectUpdate has not taken
 }
 
 // ID returns the account id.
@@ -280,6 +292,7 @@ func (a *Actor) HandleUpdates(_ context.Context, body []byte) error {
 	} else {
 		a.raw = append(a.raw, u)
 		a.pending = append(a.pending, messagesOf(a.User.ID, u)...)
+		a.others = append(a.others, updatesIn(u)...)
 	}
 	select {
 	case a.wake <- struct{}{}:
@@ -308,7 +321,10 @@ func (a *Actor) input(p Peer) tg.InputPeerClass {
 			return &tg.InputPeerSelf{}
 		}
 	}
-	if in, ok := a.peers[ref.ID]; ok {
+	a.mu.Lock()
+	in, ok := a.peers[ref.ID]
+	a.mu.Unlock()
+	if ok {
 		return in
 	}
 	var username string
@@ -324,6 +340,7 @@ func (a *Actor) input(p Peer) tg.InputPeerClass {
 	if err != nil {
 		a.s.tb.Fatalf("teletest: %s: resolve %q: %v", a.User.Username, username, err)
 	}
+	a.mu.Lock()
 	for _, u := range res.Users {
 		if u, ok := u.(*tg.User); ok && u.ID == ref.ID {
 			a.peers[ref.ID] = &tg.InputPeerUser{UserID: u.ID, AccessHash: u.AccessHash.Value}
@@ -334,7 +351,8 @@ func (a *Actor) input(p Peer) tg.InputPeerClass {
 			a.peers[ref.ID] = &tg.InputPeerChannel{ChannelID: c.ID, AccessHash: c.AccessHash.Value}
 		}
 	}
-	in, ok := a.peers[ref.ID]
+	in, ok = a.peers[ref.ID]
+	a.mu.Unlock()
 	if !ok {
 		a.s.tb.Fatalf("teletest: %s: %q does not resolve to %s %d", a.User.Username, username, ref.Kind, ref.ID)
 	}
@@ -344,8 +362,16 @@ func (a *Actor) input(p Peer) tg.InputPeerClass {
 // Send sends a text message to p and returns its id in the sender's view of the chat.
 func (a *Actor) Send(p Peer, text string) int32 {
 	a.s.tb.Helper()
+	return a.SendMarkup(p, text, nil)
+}
+
+// SendMarkup sends a text message with a keyboard (a bot's reply_markup, such as
+// tg.ReplyInlineMarkup; people's keyboards are ignored) and returns its id in the sender's
+// view of the chat.
+func (a *Actor) SendMarkup(p Peer, text string, markup tg.ReplyMarkupClass) int32 {
+	a.s.tb.Helper()
 	res, err := a.api.MessagesSendMessage(a.s.ctx(), &tg.MessagesSendMessageRequest{
-		Peer: a.input(p), Message: text, RandomID: randomID(),
+		Peer: a.input(p), Message: text, RandomID: randomID(), ReplyMarkup: markup,
 	})
 	if err != nil {
 		a.s.tb.Fatalf("teletest: %s: send %q: %v", a.User.Username, text, err)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/mtgo-labs/mtgo/session/mtp"
 	"github.com/mtgo-labs/mtgo/teletest/world"
+	"github.com/mtgo-labs/mtgo/tl"
 )
 
 // sessionKey names an MTProto session: the auth key it runs under and the client's session_id.
@@ -28,10 +29,39 @@ type mtSession struct {
 	eng *mtp.Engine
 	sub *world.Subscription
 
+	// answers to calls that waited off the connection's goroutine (services.Waits), for
+	// whichever connection owns the session next
+	amu     sync.Mutex
+	answers []asyncAnswer
+
 	// guarded by sessionTable.mu
 	owner    *conn
 	released chan struct{} // closed when owner lets go
 	lastUsed time.Time
+}
+
+// asyncAnswer is the outcome of a call that ran on its own goroutine.
+type asyncAnswer struct {
+	msgID int64
+	res   tl.Encoder
+	err   error
+	delay time.Duration
+}
+
+// addAnswer files the outcome of a waiting call (any goroutine).
+func (s *mtSession) addAnswer(a asyncAnswer) {
+	s.amu.Lock()
+	s.answers = append(s.answers, a)
+	s.amu.Unlock()
+}
+
+// takeAnswers removes and returns the filed outcomes.
+func (s *mtSession) takeAnswers() []asyncAnswer {
+	s.amu.Lock()
+	defer s.amu.Unlock()
+	a := s.answers
+	s.answers = nil
+	return a
 }
 
 // sessionTable holds the sessions of one data center.

@@ -13,6 +13,19 @@ import (
 // DefaultBotTimeout is how long a person's callback or inline query waits for the bot.
 const DefaultBotTimeout = 15 * time.Second
 
+// Waits reports whether method (a constructor id) waits for another account, a bot's answer
+// given on another connection: messages.getBotCallbackAnswer and
+// messages.getInlineBotResults. The network layer runs such calls off the connection's
+// goroutine, so the connection keeps answering other calls and pushing updates meanwhile, as
+// Telegram does.
+func Waits(method uint32) bool {
+	switch method {
+	case tg.MessagesGetBotCallbackAnswerRequestTypeID, tg.MessagesGetInlineBotResultsRequestTypeID:
+		return true
+	}
+	return false
+}
+
 // Methods where a person asks a bot and waits for its answer, given on another connection:
 // callback buttons and inline mode. The world records the question and pushes it to the bot;
 // the handler waits here, outside the world's lock, until the bot's answer completes the

@@ -50,6 +50,16 @@ func (s *Subscription) Take() []tg.UpdatesClass {
 	return q
 }
 
+// Wake signals Ready without queueing an update. The network layer calls it when something
+// else the connection owning the subscription must send is ready, such as the answer to a
+// call that waited on another goroutine for a bot (see services.Waits).
+func (s *Subscription) Wake() {
+	select {
+	case s.ready <- struct{}{}:
+	default:
+	}
+}
+
 // Dropped returns how many updates were discarded because the queue was full.
 func (s *Subscription) Dropped() int {
 	s.w.mu.Lock()
@@ -85,10 +95,7 @@ func (s *Subscription) enqueue(u tg.UpdatesClass) {
 		return
 	}
 	s.queue = append(s.queue, u)
-	select {
-	case s.ready <- struct{}{}:
-	default:
-	}
+	s.Wake()
 }
 
 // push delivers u to every live subscription of user except those on the auth key skip

@@ -1,0 +1,103 @@
+package teletest
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/mtgo-labs/mtgo/teletest/world"
+	"github.com/mtgo-labs/mtgo/tl"
+	"github.com/mtgo-labs/mtgo/tl/rpcerr"
+	"github.com/mtgo-labs/mtgo/tl/tg"
+)
+
+func inlineKeyboard(text, data string) *tg.ReplyInlineMarkup {
+	return &tg.ReplyInlineMarkup{Rows: []tg.KeyboardButtonRow{{Buttons: []tg.KeyboardButtonClass{
+		&tg.KeyboardButtonCallback{Text: text, Data: []byte(data)},
+	}}}}
+}
+
+type callResult[T any] struct {
+	v   T
+	err error
+}
+
+func goCall[T any](f func() (T, error)) <-chan callResult[T] {
+	ch := make(chan callResult[T], 1)
+	go func() {
+		v, err := f()
+		ch <- callResult[T]{v, err}
+	}()
+	return ch
+}
+
+// TestCallbackOverTheWire: a person presses a bot's button over real MTProto; while the
+// person's call waits for the bot, the same connection answers other calls and receives the
+// bot's edit; then the bot's answer arrives.
+func TestCallbackOverTheWire(t *testing.T) {
+	s := NewScenario(t, Config{Key: testKey(t)})
+	alice, bot := s.User("alice"), s.Bot("press_bot")
+	alice.Send(bot, "/start")
+	bot.Expect(Text("/start").From(alice))
+
+	botMsg := bot.SendMarkup(alice, "pick one", inlineKeyboard("Go", "go"))
+	m := alice.Expect(Text("pick one").From(bot))
+	alice.Input(bot) // resolve before the goroutine uses it
+	answer := goCall(func() (*tg.MessagesBotCallbackAnswer, error) { return alice.Press(bot, m.ID, "go") })
+
+	q := ExpectUpdate[*tg.UpdateBotCallbackQuery](bot)
+	if q.UserID != alice.ID() || q.MsgID != botMsg || string(q.Data.Value) != "go" {
+		t.Fatalf("bot got %+v", q)
+	}
+	// Alice's connection is not held by the waiting call.
+	if _, err := alice.API().HelpGetNearestDC(s.ctx(), &tg.HelpGetNearestDCRequest{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := bot.API().MessagesEditMessage(s.ctx(), &tg.MessagesEditMessageRequest{
+		Peer: bot.Input(alice), ID: botMsg, Message: tl.Some("went"), ReplyMarkup: inlineKeyboard("Back", "back"),
+	}); err != nil {
+		t.Fatal(err)
+	}
+	e := ExpectUpdate[*tg.UpdateEditMessage](alice)
+	if em := e.Message.(*tg.Message); em.ID != m.ID || em.Message != "went" {
+		t.Fatalf("alice sees edit %+v", em)
+	}
+	if _, err := bot.API().MessagesSetBotCallbackAnswer(s.ctx(), &tg.MessagesSetBotCallbackAnswerRequest{
+		QueryID: q.QueryID, Message: tl.Some("done"),
+	}); err != nil {
+		t.Fatal(err)
+	}
+	got := <-answer
+	if got.err != nil {
+		t.Fatal(got.err)
+	}
+	if diff := cmp.Diff(&tg.MessagesBotCallbackAnswer{Message: tl.Some("done")}, got.v); diff != "" {
+		t.Fatalf("answer (-want +got):\n%s", diff)
+	}
+}
+
+// TestCallbackTimeoutOverTheWire: a bot that never answers costs the person
+// BOT_RESPONSE_TIMEOUT after Config.BotTimeout.
+func TestCallbackTimeoutOverTheWire(t *testing.T) {
+	s := NewScenario(t, Config{Key: testKey(t), BotTimeout: 50 * time.Millisecond})
+	alice, bot := s.User("alice"), s.Bot("mute_bot")
+	alice.Send(bot, "/start")
+	bot.Expect(Text("/start").From(alice))
+	bot.SendMarkup(alice, "pick", inlineKeyboard("Go", "go"))
+	m := alice.Expect(Text("pick").From(bot))
+	_, err := alice.Press(bot, m.ID, "go")
+	if !errors.Is(err, &rpcerr.Error{Type: "BOT_RESPONSE_TIMEOUT"}) {
+		t.Fatalf("press = %v, want BOT_RESPONSE_TIMEOUT", err)
+	}
+	q := ExpectUpdate[*tg.UpdateBotCallbackQuery](bot)
+	_, err = bot.API().MessagesSetBotCallbackAnswer(s.ctx(), &tg.MessagesSetBotCallbackAnswerRequest{QueryID: q.QueryID})
+	if !errors.Is(err, &rpcerr.Error{Type: "QUERY_ID_INVALID"}) {
+		t.Fatalf("late answer = %v, want QUERY_ID_INVALID", err)
+	}
+	if n := s.Cluster().World().PendingQueries(); n != 0 {
+		t.Fatalf("%d queries pending", n)
+	}
+}
+
+var _ = world.BotSpec{}

@@ -1,0 +1,99 @@
+package teletest
+
+import (
+	"slices"
+	"time"
+
+	"github.com/mtgo-labs/mtgo/tl"
+	"github.com/mtgo-labs/mtgo/tl/tg"
+)
+
+// Bot interactions of a scenario: pressing inline buttons, inline queries, and waiting for
+// any pushed update (a bot's callback query, an edit).
+
+// updatesIn lists the updates one pushed Updates object carries (short messages are
+// reported by Expect instead).
+func updatesIn(u tg.UpdatesClass) []tg.UpdateClass {
+	switch u := u.(type) {
+	case *tg.Updates:
+		return u.Updates
+	case *tg.UpdatesCombined:
+		return u.Updates
+	case *tg.UpdateShort:
+		return []tg.UpdateClass{u.Update}
+	}
+	return nil
+}
+
+// Input returns the InputPeer of p as the actor sees it (resolved over the wire once).
+func (a *Actor) Input(p Peer) tg.InputPeerClass {
+	a.s.tb.Helper()
+	return a.input(p)
+}
+
+// ExpectUpdate waits for the next update of type T pushed to a (inside updates,
+// updatesCombined or updateShort), removes it from the actor's queue of updates and returns
+// it. The test fails if none arrives within the scenario timeout. Examples:
+//
+//	q := teletest.ExpectUpdate[*tg.UpdateBotCallbackQuery](bot)
+//	e := teletest.ExpectUpdate[*tg.UpdateEditMessage](alice)
+func ExpectUpdate[T tg.UpdateClass](a *Actor) T {
+	a.s.tb.Helper()
+	deadline := time.NewTimer(a.s.timeout)
+	defer deadline.Stop()
+	for {
+		a.mu.Lock()
+		for i, u := range a.others {
+			if v, ok := u.(T); ok {
+				a.others = slices.Delete(a.others, i, i+1)
+				a.mu.Unlock()
+				return v
+			}
+		}
+		a.mu.Unlock()
+		select {
+		case <-a.wake:
+		case <-deadline.C:
+			var zero T
+			a.s.tb.Fatalf("teletest: %s expected %T within %v", a.User.Username, zero, a.s.timeout)
+		}
+	}
+}
+
+// Press presses the callback button with data under message msgID (the id in a's view) in
+// chat p, and returns the bot's answer (messages.getBotCallbackAnswer). It blocks until the
+// bot answers or the server's Config.BotTimeout passes (BOT_RESPONSE_TIMEOUT), so a test
+// calls it on a goroutine of its own while it plays the bot.
+func (a *Actor) Press(p Peer, msgID int32, data string) (*tg.MessagesBotCallbackAnswer, error) {
+	return a.api.MessagesGetBotCallbackAnswer(a.s.ctx(), &tg.MessagesGetBotCallbackAnswerRequest{
+		Peer: a.input(p), MsgID: msgID, Data: tl.Some([]byte(data)),
+	})
+}
+
+// InlineQuery types query for bot in chat p (messages.getInlineBotResults) and returns the
+// bot's results. It blocks like Press.
+func (a *Actor) InlineQuery(bot *Actor, p Peer, query string) (*tg.MessagesBotResults, error) {
+	in := a.input(bot).(*tg.InputPeerUser)
+	return a.api.MessagesGetInlineBotResults(a.s.ctx(), &tg.MessagesGetInlineBotResultsRequest{
+		Bot: &tg.InputUser{UserID: in.UserID, AccessHash: in.AccessHash}, Peer: a.input(p), Query: query,
+	})
+}
+
+// SendInline sends result id of an inline answer into chat p (messages.sendInlineBotResult)
+// and returns the message id in a's view of the chat.
+func (a *Actor) SendInline(p Peer, res *tg.MessagesBotResults, id string) int32 {
+	a.s.tb.Helper()
+	u, err := a.api.MessagesSendInlineBotResult(a.s.ctx(), &tg.MessagesSendInlineBotResultRequest{
+		Peer: a.input(p), RandomID: randomID(), QueryID: res.QueryID, ID: id,
+	})
+	if err != nil {
+		a.s.tb.Fatalf("teletest: %s: send inline result %q: %v", a.User.Username, id, err)
+	}
+	for _, x := range updatesIn(u) {
+		if x, ok := x.(*tg.UpdateMessageID); ok {
+			return x.ID
+		}
+	}
+	a.s.tb.Fatalf("teletest: %s: send inline result %q: no message id in %T", a.User.Username, id, u)
+	return 0
+}
