@@ -1,0 +1,35 @@
+package filters
+
+import (
+	"bytes"
+	"regexp"
+
+	mtgo "github.com/mtgo-labs/mtgo/client"
+)
+
+// CallbackData passes callback queries whose data is exactly data.
+func CallbackData(data string) mtgo.Filter {
+	return func(ctx *mtgo.Context) bool {
+		q := ctx.CallbackQuery
+		return q != nil && string(q.Data) == data
+	}
+}
+
+// CallbackPrefix passes callback queries whose data starts with prefix.
+func CallbackPrefix(prefix string) mtgo.Filter {
+	p := []byte(prefix)
+	return func(ctx *mtgo.Context) bool {
+		q := ctx.CallbackQuery
+		return q != nil && bytes.HasPrefix(q.Data, p)
+	}
+}
+
+// CallbackRegex passes callback queries whose data matches expr; the matches are available
+// through MatchesOf. An invalid expr panics, as regexp.MustCompile does.
+func CallbackRegex(expr string) mtgo.Filter {
+	re := regexp.MustCompile(expr)
+	return func(ctx *mtgo.Context) bool {
+		q := ctx.CallbackQuery
+		return q != nil && match(ctx, re, string(q.Data))
+	}
+}

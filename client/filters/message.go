@@ -1,0 +1,158 @@
+package filters
+
+import (
+	mtgo "github.com/mtgo-labs/mtgo/client"
+	"github.com/mtgo-labs/mtgo/client/types"
+	"github.com/mtgo-labs/mtgo/tl/tg"
+)
+
+// Text passes messages with text and no media (a link preview does not count as media).
+func Text(ctx *mtgo.Context) bool {
+	m := ctx.Message
+	if m == nil || m.Text == "" {
+		return false
+	}
+	k := m.MediaKind()
+	return k == types.KindNone || k == types.KindWebPage
+}
+
+// Incoming passes messages sent to the account.
+func Incoming(ctx *mtgo.Context) bool { return ctx.Message != nil && !ctx.Message.Outgoing }
+
+// Outgoing passes messages the account sent (the handler needs Handler.AcceptOutgoing to
+// receive them).
+func Outgoing(ctx *mtgo.Context) bool { return ctx.Message != nil && ctx.Message.Outgoing }
+
+// Reply passes messages that reply to another message.
+func Reply(ctx *mtgo.Context) bool { return ctx.Message != nil && ctx.Message.ReplyToMessageID != 0 }
+
+// Forwarded passes forwarded messages.
+func Forwarded(ctx *mtgo.Context) bool { return ctx.Message != nil && ctx.Message.Forward != nil }
+
+// Mentioned passes messages that mention the account (or reply to one of its messages).
+func Mentioned(ctx *mtgo.Context) bool { return ctx.Message != nil && ctx.Message.Mentioned }
+
+// ViaBot passes messages sent through an inline bot.
+func ViaBot(ctx *mtgo.Context) bool { return ctx.Message != nil && ctx.Message.ViaBotID != 0 }
+
+// MediaGroup passes messages that are part of an album.
+func MediaGroup(ctx *mtgo.Context) bool {
+	return ctx.Message != nil && ctx.Message.MediaGroupID != 0
+}
+
+// Private passes updates from one-to-one chats (with users and with bots).
+func Private(ctx *mtgo.Context) bool {
+	c := ctx.Chat()
+	return c != nil && (c.Type == types.ChatPrivate || c.Type == types.ChatBot)
+}
+
+// Group passes updates from basic groups and supergroups.
+func Group(ctx *mtgo.Context) bool {
+	c := ctx.Chat()
+	return c != nil && (c.Type == types.ChatGroup || c.Type == types.ChatSupergroup)
+}
+
+// Supergroup passes updates from supergroups only.
+func Supergroup(ctx *mtgo.Context) bool {
+	c := ctx.Chat()
+	return c != nil && c.Type == types.ChatSupergroup
+}
+
+// Channel passes posts of broadcast channels (types.Message.IsChannelPost) and presses of
+// buttons under them.
+func Channel(ctx *mtgo.Context) bool {
+	if ctx.Message != nil {
+		return ctx.Message.IsChannelPost
+	}
+	c := ctx.Chat()
+	return c != nil && c.Type == types.ChatChannel
+}
+
+// InlineKeyboard passes messages with inline buttons.
+func InlineKeyboard(ctx *mtgo.Context) bool {
+	if ctx.Message == nil {
+		return false
+	}
+	_, ok := ctx.Message.ReplyMarkup.(*tg.ReplyInlineMarkup)
+	return ok
+}
+
+// MediaKind passes messages whose media is one of kinds.
+func MediaKind(kinds ...types.MediaKind) mtgo.Filter {
+	return func(ctx *mtgo.Context) bool {
+		if ctx.Message == nil {
+			return false
+		}
+		k := ctx.Message.MediaKind()
+		for _, want := range kinds {
+			if k == want {
+				return true
+			}
+		}
+		return false
+	}
+}
+
+// Media passes messages with any media (a link preview does not count).
+func Media(ctx *mtgo.Context) bool {
+	if ctx.Message == nil {
+		return false
+	}
+	k := ctx.Message.MediaKind()
+	return k != types.KindNone && k != types.KindWebPage
+}
+
+func kind(ctx *mtgo.Context, k types.MediaKind) bool {
+	return ctx.Message != nil && ctx.Message.MediaKind() == k
+}
+
+// Photo passes photos.
+func Photo(ctx *mtgo.Context) bool { return kind(ctx, types.KindPhoto) }
+
+// Video passes videos (not animations or video notes).
+func Video(ctx *mtgo.Context) bool { return kind(ctx, types.KindVideo) }
+
+// VideoNote passes round video messages.
+func VideoNote(ctx *mtgo.Context) bool { return kind(ctx, types.KindVideoNote) }
+
+// Animation passes animations (GIFs and silent looping videos).
+func Animation(ctx *mtgo.Context) bool { return kind(ctx, types.KindAnimation) }
+
+// Audio passes music files (not voice messages).
+func Audio(ctx *mtgo.Context) bool { return kind(ctx, types.KindAudio) }
+
+// Voice passes voice messages.
+func Voice(ctx *mtgo.Context) bool { return kind(ctx, types.KindVoice) }
+
+// Sticker passes stickers.
+func Sticker(ctx *mtgo.Context) bool { return kind(ctx, types.KindSticker) }
+
+// Document passes files that are none of the more specific kinds (video, audio, sticker...).
+func Document(ctx *mtgo.Context) bool { return kind(ctx, types.KindDocument) }
+
+// Contact passes shared contacts.
+func Contact(ctx *mtgo.Context) bool { return kind(ctx, types.KindContact) }
+
+// Location passes locations, live or not (venues are Venue).
+func Location(ctx *mtgo.Context) bool { return kind(ctx, types.KindLocation) }
+
+// Venue passes venues.
+func Venue(ctx *mtgo.Context) bool { return kind(ctx, types.KindVenue) }
+
+// Poll passes polls and quizzes.
+func Poll(ctx *mtgo.Context) bool { return kind(ctx, types.KindPoll) }
+
+// Dice passes dice (and the other animated emoji with a random value).
+func Dice(ctx *mtgo.Context) bool { return kind(ctx, types.KindDice) }
+
+// Game passes games.
+func Game(ctx *mtgo.Context) bool { return kind(ctx, types.KindGame) }
+
+// Story passes forwarded stories.
+func Story(ctx *mtgo.Context) bool { return kind(ctx, types.KindStory) }
+
+// PaidMedia passes paid media.
+func PaidMedia(ctx *mtgo.Context) bool { return kind(ctx, types.KindPaidMedia) }
+
+// WebPage passes messages with a link preview.
+func WebPage(ctx *mtgo.Context) bool { return kind(ctx, types.KindWebPage) }

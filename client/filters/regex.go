@@ -1,0 +1,49 @@
+package filters
+
+import (
+	"regexp"
+
+	mtgo "github.com/mtgo-labs/mtgo/client"
+)
+
+const matchesKey = "mtgo/filters.matches"
+
+// Regex passes messages whose text (or caption) matches the regular expression expr, and
+// callback queries whose data matches it. Every match, with its capture groups, is available
+// to the handler through MatchesOf. An invalid expr panics, as regexp.MustCompile does:
+// patterns are part of the program. Go's regexp runs in time linear in the input.
+func Regex(expr string) mtgo.Filter { return RegexOf(regexp.MustCompile(expr)) }
+
+// RegexOf is Regex with a compiled expression.
+func RegexOf(re *regexp.Regexp) mtgo.Filter {
+	return func(ctx *mtgo.Context) bool {
+		switch {
+		case ctx.Message != nil:
+			return match(ctx, re, ctx.Message.Text)
+		case ctx.CallbackQuery != nil:
+			return match(ctx, re, string(ctx.CallbackQuery.Data))
+		}
+		return false
+	}
+}
+
+// match stores the matches of re in s for MatchesOf and reports whether there was one.
+func match(ctx *mtgo.Context, re *regexp.Regexp, s string) bool {
+	m := re.FindAllStringSubmatch(s, -1)
+	if m == nil {
+		return false
+	}
+	ctx.Set(matchesKey, m)
+	return true
+}
+
+// MatchesOf returns the matches the last passing Regex or CallbackRegex filter found for
+// this update: one slice per match, the whole match first, then its capture groups.
+func MatchesOf(ctx *mtgo.Context) ([][]string, bool) {
+	v, ok := ctx.Get(matchesKey)
+	if !ok {
+		return nil, false
+	}
+	m, ok := v.([][]string)
+	return m, ok
+}
