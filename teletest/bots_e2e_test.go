@@ -100,4 +100,48 @@ func TestCallbackTimeoutOverTheWire(t *testing.T) {
 	}
 }
 
-var _ = world.BotSpec{}
+// TestInlineOverTheWire: a person types an inline query, the bot answers, the person sends a
+// result into a group and a member presses its button; the bot hears every step.
+func TestInlineOverTheWire(t *testing.T) {
+	s := NewScenario(t, Config{Key: testKey(t)})
+	alice, bob := s.User("alice"), s.User("bob")
+	bot := s.BotWith(world.BotSpec{Username: "gif_bot", Inline: true, InlineFeedback: true})
+	g := s.Group("fans", alice, bob)
+	alice.Input(bot)
+	results := goCall(func() (*tg.MessagesBotResults, error) { return alice.InlineQuery(bot, g, "cats") })
+
+	q := ExpectUpdate[*tg.UpdateBotInlineQuery](bot)
+	if q.UserID != alice.ID() || q.Query != "cats" {
+		t.Fatalf("bot got %+v", q)
+	}
+	if _, err := bot.API().MessagesSetInlineBotResults(s.ctx(), &tg.MessagesSetInlineBotResultsRequest{
+		QueryID: q.QueryID, Results: []tg.InputBotInlineResultClass{&tg.InputBotInlineResult{
+			ID: "c1", Type: "article", Title: tl.Some("Cat"),
+			SendMessage: &tg.InputBotInlineMessageText{Message: "a cat", ReplyMarkup: inlineKeyboard("Like", "like")},
+		}},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	got := <-results
+	if got.err != nil {
+		t.Fatal(got.err)
+	}
+	alice.SendInline(g, got.v, "c1")
+	m := bob.Expect(Text("a cat").From(alice).In(g))
+	sent := ExpectUpdate[*tg.UpdateBotInlineSend](bot)
+	if sent.ID != "c1" || sent.MsgID == nil {
+		t.Fatalf("inline send %+v", sent)
+	}
+	bob.Input(g)
+	answer := goCall(func() (*tg.MessagesBotCallbackAnswer, error) { return bob.Press(g, m.ID, "like") })
+	cq := ExpectUpdate[*tg.UpdateInlineBotCallbackQuery](bot)
+	if cq.UserID != bob.ID() || !cmp.Equal(sent.MsgID, cq.MsgID) {
+		t.Fatalf("inline callback %+v", cq)
+	}
+	if _, err := bot.API().MessagesSetBotCallbackAnswer(s.ctx(), &tg.MessagesSetBotCallbackAnswerRequest{QueryID: cq.QueryID}); err != nil {
+		t.Fatal(err)
+	}
+	if got := <-answer; got.err != nil {
+		t.Fatal(got.err)
+	}
+}

@@ -59,6 +59,13 @@ func (d *Dispatcher) registerBots() {
 			Gallery: r.Gallery, Private: r.Private, SwitchPM: r.SwitchPm,
 		}))
 	})
+	h[tg.MessagesEditInlineBotMessageRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.MessagesEditInlineBotMessageRequest) (tl.Encoder, error) {
+		e := world.Edit{Entities: r.Entities, Media: r.Media, Markup: r.ReplyMarkup}
+		if r.Message.Set {
+			e.Text = &r.Message.Value
+		}
+		return done(w.EditInline(c.AuthKeyID, r.ID, e))
+	})
 	h[tg.MessagesSendInlineBotResultRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.MessagesSendInlineBotResultRequest) (tl.Encoder, error) {
 		return answer(w.SendInlineResult(c.AuthKeyID, world.InlineSend{
 			Peer: r.Peer, RandomID: r.RandomID, QueryID: r.QueryID, ID: r.ID, Silent: r.Silent, ReplyTo: replyTo(r.ReplyTo),

@@ -54,6 +54,14 @@ func fuzzSeeds() []tl.Encoder {
 		&tg.StoriesDeleteStoriesRequest{Peer: peer, ID: []int32{1}},
 		&tg.StoriesGetStoriesByIDRequest{Peer: peer, ID: []int32{1}},
 		&tg.PhoneGetGroupCallStreamRTMPURLRequest{Peer: peer, Revoke: true},
+		&tg.MessagesGetBotCallbackAnswerRequest{Peer: peer, MsgID: 1, Data: tl.Some([]byte("a"))},
+		&tg.MessagesSetBotCallbackAnswerRequest{QueryID: 1, Message: tl.Some("m"), URL: tl.Some("https://t.me/x")},
+		&tg.MessagesGetInlineBotResultsRequest{Bot: &tg.InputUserSelf{}, Peer: peer, Query: "q"},
+		&tg.MessagesSetInlineBotResultsRequest{QueryID: 1, Results: []tg.InputBotInlineResultClass{
+			&tg.InputBotInlineResult{ID: "1", Type: "article", Title: tl.Some("t"), SendMessage: &tg.InputBotInlineMessageText{Message: "m"}},
+		}},
+		&tg.MessagesSendInlineBotResultRequest{Peer: peer, RandomID: 4, QueryID: 1, ID: "1"},
+		&tg.MessagesEditInlineBotMessageRequest{ID: &tg.InputBotInlineMessageID{DCID: 2, ID: 1, AccessHash: 2}, Message: tl.Some("e")},
 		&tg.AuthLogOutRequest{},
 	}
 	for _, s := range seeds[:len(seeds)-1] {

@@ -121,9 +121,9 @@ func (w *World) AskCallback(key KeyID, c Callback) (*Query, error) {
 	var r refs
 	r.add(UserPeer(a.id))
 	var u tg.UpdateClass
-	if loc, ok := w.inlineMsgs[m.inlineID]; ok && m.inlineID != 0 {
+	if _, ok := w.inlineMsgs[m.inlineID]; ok && m.inlineID != 0 {
 		u = &tg.UpdateInlineBotCallbackQuery{
-			QueryID: q.id, UserID: a.id, MsgID: w.inlineMessageID(bot, m.inlineID, loc),
+			QueryID: q.id, UserID: a.id, MsgID: w.inlineMessageID(bot, m.inlineID),
 			ChatInstance: w.chatInstance(bot.id, p), Data: data,
 		}
 	} else {

@@ -28,47 +28,10 @@ func (w *World) EditMessage(key KeyID, in tg.InputPeerClass, id int32, e Edit) (
 	if err != nil {
 		return nil, err
 	}
-	var newMedia *media
-	if e.Media != nil {
-		if newMedia, err = w.inputMedia(a, e.Media); err != nil {
-			return nil, err
-		}
-	}
-	if e.Text != nil && utf8.RuneCountInString(*e.Text) > MaxMessageLength {
-		return nil, ErrMessageTooLong
-	}
-	ents, err := w.storedEntities(a, e.Entities)
+	pe, err := w.prepareEdit(a, e)
 	if err != nil {
 		return nil, err
 	}
-	if !a.bot {
-		e.Markup = nil
-	}
-	if e.Markup != nil {
-		if err := checkMarkup(e.Markup); err != nil {
-			return nil, err
-		}
-	}
-	apply := func(m *message) {
-		if e.Text != nil {
-			m.text = *e.Text
-			m.entities = ents
-		}
-		if newMedia != nil {
-			m.media = newMedia
-		}
-		if e.Markup != nil {
-			m.markup = e.Markup
-			if m.buttonsBot == 0 {
-				m.buttonsBot = a.id
-			}
-		}
-		m.editDate = w.now()
-	}
-	unchanged := func(m *message) bool {
-		return (e.Text == nil || *e.Text == m.text) && newMedia == nil && e.Markup == nil
-	}
-	now := w.now()
 	if p.Kind == PeerChannel {
 		ch := w.channels[p.ID]
 		m := ch.msgs[id]
@@ -78,20 +41,10 @@ func (w *World) EditMessage(key KeyID, in tg.InputPeerClass, id int32, e Edit) (
 		if m.from != a.id && !(m.post && ch.isAdmin(a.id)) {
 			return nil, ErrMessageAuthorRequired
 		}
-		if unchanged(m) {
+		if pe.unchanged(m) {
 			return nil, ErrMessageNotModified
 		}
-		apply(m)
-		ch.pts++
-		var r refs
-		r.addMessage(m)
-		w.appendEvent(&ch.log, event{pts: ch.pts, count: 1, date: now, msg: m, edit: true, refs: r.order})
-		for _, uid := range ch.sortedMembers() {
-			upd := &tg.UpdateEditChannelMessage{Message: w.tgMessage(uid, m), Pts: ch.pts, PtsCount: 1}
-			w.push(uid, key, w.longUpdates(uid, []tg.UpdateClass{upd}, &r, now))
-		}
-		upd := &tg.UpdateEditChannelMessage{Message: w.tgMessage(a.id, m), Pts: ch.pts, PtsCount: 1}
-		return w.longUpdates(a.id, []tg.UpdateClass{upd}, &r, now), nil
+		return w.editChannelMessage(key, a.id, ch, m, pe), nil
 	}
 	m := a.box.msgs[id]
 	if m == nil || m.peer != p {
@@ -100,34 +53,113 @@ func (w *World) EditMessage(key KeyID, in tg.InputPeerClass, id int32, e Edit) (
 	if m.from != a.id {
 		return nil, ErrMessageAuthorRequired
 	}
-	if unchanged(m) {
+	if pe.unchanged(m) {
 		return nil, ErrMessageNotModified
 	}
-	var result *tg.Updates
-	for _, cp := range w.copiesOf(a.id, m) {
-		owner := w.users[cp.user]
-		cm := owner.box.msgs[cp.id]
-		if cm == nil {
-			continue // deleted by its owner
-		}
-		apply(cm)
-		var r refs
-		r.addMessage(cm)
-		var upd tg.UpdateClass
-		w.record(owner, 1, func(pts int32) tg.UpdateClass {
-			upd = &tg.UpdateEditMessage{Message: w.tgMessage(owner.id, cm), Pts: pts, PtsCount: 1}
-			return upd
-		}, r.order...)
-		u := w.longUpdates(owner.id, []tg.UpdateClass{upd}, &r, now)
-		w.push(owner.id, key, u)
-		if owner.id == a.id {
-			result = u
-		}
-	}
+	result := w.editCopies(key, a.id, a.id, m, pe)
 	if result == nil { // the editor's own copy is always among the copies; be safe anyway
 		return nil, ErrMessageIDInvalid
 	}
 	return result, nil
+}
+
+// preparedEdit is an Edit checked and converted for storage.
+type preparedEdit struct {
+	text   *string
+	ents   []tg.MessageEntityClass
+	media  *media
+	markup tg.ReplyMarkupClass
+	editor int64
+	date   int32
+}
+
+// prepareEdit checks e for the editor a (under w.mu).
+func (w *World) prepareEdit(a *account, e Edit) (preparedEdit, error) {
+	pe := preparedEdit{text: e.Text, editor: a.id, date: w.now()}
+	var err error
+	if e.Media != nil {
+		if pe.media, err = w.inputMedia(a, e.Media); err != nil {
+			return preparedEdit{}, err
+		}
+	}
+	if e.Text != nil && utf8.RuneCountInString(*e.Text) > MaxMessageLength {
+		return preparedEdit{}, ErrMessageTooLong
+	}
+	if pe.ents, err = w.storedEntities(a, e.Entities); err != nil {
+		return preparedEdit{}, err
+	}
+	if a.bot && e.Markup != nil {
+		if err := checkMarkup(e.Markup); err != nil {
+			return preparedEdit{}, err
+		}
+		pe.markup = e.Markup
+	}
+	return pe, nil
+}
+
+func (pe preparedEdit) unchanged(m *message) bool {
+	return (pe.text == nil || *pe.text == m.text) && pe.media == nil && pe.markup == nil
+}
+
+func (pe preparedEdit) apply(m *message) {
+	if pe.text != nil {
+		m.text = *pe.text
+		m.entities = pe.ents
+	}
+	if pe.media != nil {
+		m.media = pe.media
+	}
+	if pe.markup != nil {
+		m.markup = pe.markup
+		if m.buttonsBot == 0 {
+			m.buttonsBot = pe.editor
+		}
+	}
+	m.editDate = pe.date
+}
+
+// editChannelMessage applies pe to m, records the channel event and pushes
+// updateEditChannelMessage to the members; it returns the result for viewer (under w.mu).
+func (w *World) editChannelMessage(key KeyID, viewer int64, ch *channel, m *message, pe preparedEdit) tg.UpdatesClass {
+	pe.apply(m)
+	ch.pts++
+	var r refs
+	r.addMessage(m)
+	w.appendEvent(&ch.log, event{pts: ch.pts, count: 1, date: pe.date, msg: m, edit: true, refs: r.order})
+	for _, uid := range ch.sortedMembers() {
+		upd := &tg.UpdateEditChannelMessage{Message: w.tgMessage(uid, m), Pts: ch.pts, PtsCount: 1}
+		w.push(uid, key, w.longUpdates(uid, []tg.UpdateClass{upd}, &r, pe.date))
+	}
+	upd := &tg.UpdateEditChannelMessage{Message: w.tgMessage(viewer, m), Pts: ch.pts, PtsCount: 1}
+	return w.longUpdates(viewer, []tg.UpdateClass{upd}, &r, pe.date)
+}
+
+// editCopies applies pe to every copy of m (owned by owner), each owner getting
+// updateEditMessage with its own pts; it returns viewer's update, nil if viewer holds no copy
+// (under w.mu).
+func (w *World) editCopies(key KeyID, viewer, owner int64, m *message, pe preparedEdit) *tg.Updates {
+	var result *tg.Updates
+	for _, cp := range w.copiesOf(owner, m) {
+		o := w.users[cp.user]
+		cm := o.box.msgs[cp.id]
+		if cm == nil {
+			continue // deleted by its owner
+		}
+		pe.apply(cm)
+		var r refs
+		r.addMessage(cm)
+		var upd tg.UpdateClass
+		w.record(o, 1, func(pts int32) tg.UpdateClass {
+			upd = &tg.UpdateEditMessage{Message: w.tgMessage(o.id, cm), Pts: pts, PtsCount: 1}
+			return upd
+		}, r.order...)
+		u := w.longUpdates(o.id, []tg.UpdateClass{upd}, &r, pe.date)
+		w.push(o.id, key, u)
+		if o.id == viewer {
+			result = u
+		}
+	}
+	return result
 }
 
 // copiesOf returns every copy of the logical message m (m included).

@@ -33,7 +33,7 @@ type inlineLocation struct {
 }
 
 // inlineMessageID renders the inline message id as the bot sees it.
-func (w *World) inlineMessageID(bot *account, id int64, _ inlineLocation) *tg.InputBotInlineMessageID {
+func (w *World) inlineMessageID(bot *account, id int64) *tg.InputBotInlineMessageID {
 	return &tg.InputBotInlineMessageID{DCID: int32(bot.dc), ID: id, AccessHash: w.accessHash(bot.id, 32, id)}
 }
 
@@ -158,11 +158,19 @@ func (w *World) AnswerInline(key KeyID, ans InlineResults) error {
 
 // keepInline remembers an inline answer, forgetting the oldest beyond maxInlineAnswers.
 func (w *World) keepInline(id int64, ans *inlineAnswer) {
-	w.inline[id] = ans
-	w.inlineFIFO = append(w.inlineFIFO, id)
-	if len(w.inlineFIFO) > maxInlineAnswers {
-		delete(w.inline, w.inlineFIFO[0])
-		w.inlineFIFO = append(w.inlineFIFO[:0:0], w.inlineFIFO[1:]...)
+	keepBounded(w.inline, &w.inlineFIFO, id, ans, maxInlineAnswers)
+}
+
+// keepBounded stores v under id in m and forgets the oldest entries (in fifo order) beyond
+// limit, so tables fed by clients stay bounded in long runs.
+func keepBounded[V any](m map[int64]V, fifo *[]int64, id int64, v V, limit int) {
+	m[id] = v
+	*fifo = append(*fifo, id)
+	if n := len(*fifo) - limit; n > 0 {
+		for _, old := range (*fifo)[:n] {
+			delete(m, old)
+		}
+		*fifo = append((*fifo)[:0:0], (*fifo)[n:]...)
 	}
 }
 
@@ -291,16 +299,63 @@ func (w *World) SendInlineResult(key KeyID, s InlineSend) (tg.UpdatesClass, erro
 		if p.Kind == PeerChannel {
 			loc.owner = 0
 		}
-		w.inlineMsgs[inlineID] = loc
+		keepBounded(w.inlineMsgs, &w.inlineMsgFIFO, inlineID, loc, w.cfg.MaxBoxMessages)
 	}
 	if bot.inlineFeedback {
 		u := &tg.UpdateBotInlineSend{UserID: a.id, Query: ans.query, ID: s.ID}
 		if inlineID != 0 {
-			u.MsgID = w.inlineMessageID(bot, inlineID, w.inlineMsgs[inlineID])
+			u.MsgID = w.inlineMessageID(bot, inlineID)
 		}
 		var r refs
 		r.add(UserPeer(a.id))
 		w.push(bot.id, KeyID{}, w.longUpdates(bot.id, []tg.UpdateClass{u}, &r, st.date))
 	}
 	return w.sentUpdates(a, st, s.RandomID), nil
+}
+
+// EditInline answers messages.editInlineBotMessage: the inline bot that sent a message
+// through a person (its inline message id, from updateBotInlineSend or
+// updateInlineBotCallbackQuery) changes its text and keyboard in every copy; each holder
+// gets updateEditMessage (updateEditChannelMessage in channels). MESSAGE_ID_INVALID for an
+// id that is unknown, forged or another bot's; MESSAGE_NOT_MODIFIED for no change.
+func (w *World) EditInline(key KeyID, in tg.InputBotInlineMessageIDClass, e Edit) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	a, err := w.authorized(key)
+	if err != nil {
+		return err
+	}
+	id, ok := in.(*tg.InputBotInlineMessageID)
+	if !ok {
+		return ErrMessageIDInvalid
+	}
+	loc, ok := w.inlineMsgs[id.ID]
+	if !ok || id.AccessHash != w.accessHash(a.id, 32, id.ID) {
+		return ErrMessageIDInvalid
+	}
+	var m *message
+	var ch *channel
+	if loc.peer.Kind == PeerChannel {
+		if ch = w.channels[loc.peer.ID]; ch != nil {
+			m = ch.msgs[loc.id]
+		}
+	} else if o := w.users[loc.owner]; o != nil {
+		m = o.box.msgs[loc.id]
+	}
+	if m == nil || m.inlineID != id.ID || m.viaBot != a.id {
+		return ErrMessageIDInvalid
+	}
+	pe, err := w.prepareEdit(a, e)
+	if err != nil {
+		return err
+	}
+	if pe.unchanged(m) {
+		return ErrMessageNotModified
+	}
+	if ch != nil {
+		w.editChannelMessage(key, a.id, ch, m, pe)
+	} else {
+		w.editCopies(key, a.id, loc.owner, m, pe)
+	}
+	return nil
 }

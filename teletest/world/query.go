@@ -49,11 +49,12 @@ func (q *Query) Answer() tl.Encoder {
 }
 
 // Cancel withdraws an unanswered query and reports whether it did; false means the bot
-// answered first (Answer has the result). Calling it again, or after the answer, is harmless.
+// answered first (Answer has the result) or the query was withdrawn already. Calling it
+// again, or after the answer, is harmless.
 func (q *Query) Cancel() bool {
 	q.w.mu.Lock()
 	defer q.w.mu.Unlock()
-	if q.answer != nil {
+	if q.answer != nil || q.w.queries[q.id] != q {
 		return false
 	}
 	delete(q.w.queries, q.id)

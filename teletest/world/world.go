@@ -117,6 +117,8 @@ type World struct {
 	inline     map[int64]*inlineAnswer  // answered inline queries, for sendInlineBotResult
 	inlineFIFO []int64                  // inline answers, oldest first (bounded)
 	inlineMsgs map[int64]inlineLocation // inline message id -> where the message lives
+	// inline message ids, oldest first (at most Config.MaxBoxMessages)
+	inlineMsgFIFO []int64
 
 	nextUser, nextChat, nextChannel, nextFile int64
 	nextUpload                                uint64 // orders unfinished uploads by age
