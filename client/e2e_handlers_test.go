@@ -1,0 +1,108 @@
+package mtgo_test
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	mtgo "github.com/mtgo-labs/mtgo/client"
+	"github.com/mtgo-labs/mtgo/client/filters"
+	"github.com/mtgo-labs/mtgo/client/types"
+	"github.com/mtgo-labs/mtgo/teletest/world"
+	"github.com/mtgo-labs/mtgo/tl/rpcerr"
+	"github.com/mtgo-labs/mtgo/tl/tg"
+)
+
+func recv[T any](t *testing.T, ch <-chan T, what string) T {
+	t.Helper()
+	select {
+	case v := <-ch:
+		return v
+	case <-time.After(15 * time.Second):
+		t.Fatalf("no %s", what)
+	}
+	var zero T
+	return zero
+}
+
+func TestE2ECommandKeyboardAndCallback(t *testing.T) {
+	cl := cluster(t)
+	b, bot := e2eBot(t, cl, "e2e_kb_bot")
+	keyboard := &tg.ReplyInlineMarkup{Rows: []tg.KeyboardButtonRow{{Buttons: []tg.KeyboardButtonClass{
+		&tg.KeyboardButtonCallback{Text: "Press me", Data: []byte("press")},
+	}}}}
+	b.OnMessage(func(ctx *mtgo.Context, m *types.Message) error {
+		cmd, ok := filters.CommandOf(ctx)
+		if !ok {
+			return errors.New("no parsed command")
+		}
+		_, err := ctx.Reply("Choose ("+cmd.ArgsText+")", mtgo.WithReplyMarkup(keyboard))
+		return err
+	}, filters.Command("start"), filters.Private)
+	b.OnMessage(func(ctx *mtgo.Context, _ *types.Message) error {
+		_, err := ctx.Answer("unknown")
+		return err
+	}, filters.Text)
+	pressed := make(chan *types.CallbackQuery, 2)
+	b.OnCallbackQuery(func(ctx *mtgo.Context, q *types.CallbackQuery) error {
+		pressed <- q
+		if _, err := ctx.EditText("Pressed"); err != nil {
+			return err
+		}
+		return ctx.AnswerCallback("Done!", mtgo.WithAlert())
+	}, filters.CallbackData("press"))
+	failures := make(chan error, 4)
+	b.OnError(func(_ *mtgo.Context, err error) { failures <- err })
+
+	u, user := e2eUser(t, cl, world.UserSpec{FirstName: "Ann", Phone: "15551090"})
+	got := make(chan *types.Message, 4)
+	u.OnMessage(func(_ *mtgo.Context, m *types.Message) error { got <- m; return nil })
+	edited := make(chan *types.Message, 4)
+	u.OnEditedMessage(func(_ *mtgo.Context, m *types.Message) error { edited <- m; return nil })
+
+	if _, err := u.SendMessage(ctxT(t), "@e2e_kb_bot", "hello"); err != nil {
+		t.Fatal(err)
+	}
+	if m := recv(t, got, "answer to a text"); m.Text != "unknown" {
+		t.Fatalf("answer to a text = %q", m.Text)
+	}
+	sent, err := u.SendMessage(ctxT(t), "@e2e_kb_bot", "/start@E2E_kb_bot go now")
+	if err != nil {
+		t.Fatal(err)
+	}
+	kb := recv(t, got, "keyboard")
+	if kb.Text != "Choose (go now)" || kb.ReplyToMessageID != sent.ID || kb.From == nil || kb.From.ID != bot.ID {
+		t.Fatalf("keyboard message = %+v", kb)
+	}
+	markup, ok := kb.ReplyMarkup.(*tg.ReplyInlineMarkup)
+	if !ok || len(markup.Rows) != 1 {
+		t.Fatalf("reply markup = %#v", kb.ReplyMarkup)
+	}
+	button, ok := markup.Rows[0].Buttons[0].(*tg.KeyboardButtonCallback)
+	if !ok || string(button.Data) != "press" {
+		t.Fatalf("button = %#v", markup.Rows[0].Buttons[0])
+	}
+
+	answer, err := u.RequestCallbackAnswer(ctxT(t), "@e2e_kb_bot", kb.ID, button.Data)
+	if rpcerr.IsType(err, "METHOD_NOT_IMPLEMENTED") {
+		t.Skip("teletest does not implement messages.getBotCallbackAnswer (updateBotCallbackQuery to the bot) yet")
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if answer.Message != "Done!" || !answer.Alert {
+		t.Fatalf("callback answer = %+v", answer)
+	}
+	q := recv(t, pressed, "callback query")
+	if q.From.ID != user.ID || q.Message == nil || q.Message.ID != kb.ID || q.Chat.ID != user.ID {
+		t.Fatalf("callback query = %+v", q)
+	}
+	if m := recv(t, edited, "edited keyboard message"); m.ID != kb.ID || m.Text != "Pressed" {
+		t.Fatalf("edited message = %+v", m)
+	}
+	select {
+	case err := <-failures:
+		t.Fatalf("bot handler failed: %v", err)
+	default:
+	}
+}
