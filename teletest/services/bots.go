@@ -66,6 +66,9 @@ func (d *Dispatcher) registerBots() {
 		}
 		return done(w.EditInline(c.AuthKeyID, r.ID, e))
 	})
+	h[tg.MessagesSendReactionRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.MessagesSendReactionRequest) (tl.Encoder, error) {
+		return answer(w.SendReaction(c.AuthKeyID, world.Reaction{Peer: r.Peer, MsgID: r.MsgID, Reactions: r.Reaction, Big: r.Big}))
+	})
 	h[tg.MessagesSendInlineBotResultRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.MessagesSendInlineBotResultRequest) (tl.Encoder, error) {
 		return answer(w.SendInlineResult(c.AuthKeyID, world.InlineSend{
 			Peer: r.Peer, RandomID: r.RandomID, QueryID: r.QueryID, ID: r.ID, Silent: r.Silent, ReplyTo: replyTo(r.ReplyTo),

@@ -1,6 +1,7 @@
 package services
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"testing/synctest"
@@ -43,8 +44,10 @@ func waitFor[T tg.UpdateClass](t testing.TB, a *account) T {
 	t.Helper()
 	deadline := time.After(10 * time.Second)
 	for {
-		for _, u := range flatten(a.c.sub.Take()) {
+		a.backlog = append(a.backlog, flatten(a.c.sub.Take())...)
+		for i, u := range a.backlog {
 			if v, ok := u.(T); ok {
+				a.backlog = slices.Delete(a.backlog, i, i+1)
 				return v
 			}
 		}

@@ -137,6 +137,8 @@ type account struct {
 	info world.User
 	c    *conn
 	api  *tg.Client
+
+	backlog []tg.UpdateClass // taken from the subscription but not yet claimed by waitFor
 }
 
 func (h *harness) login(u world.User) *account {

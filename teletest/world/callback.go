@@ -96,18 +96,9 @@ func (w *World) AskCallback(key KeyID, c Callback) (*Query, error) {
 		return nil, err
 	}
 	now := w.now()
-	var m *message
-	if p.Kind == PeerChannel {
-		ch := w.channels[p.ID]
-		if !ch.canRead(a.id, now) {
-			return nil, ErrChannelPrivate
-		}
-		m = ch.msgs[c.MsgID]
-	} else if bm := a.box.msgs[c.MsgID]; bm != nil && bm.peer == p {
-		m = bm
-	}
-	if m == nil {
-		return nil, ErrMessageIDInvalid
+	m, err := w.messageIn(a, p, c.MsgID)
+	if err != nil {
+		return nil, err
 	}
 	bot := w.users[m.buttonsBot]
 	if bot == nil || !hasButton(m.markup, c.Data, c.Game) {
@@ -150,6 +141,25 @@ func (w *World) AskCallback(key KeyID, c Callback) (*Query, error) {
 	}
 	w.push(bot.id, KeyID{}, w.longUpdates(bot.id, []tg.UpdateClass{u}, &r, now))
 	return q, nil
+}
+
+// messageIn returns message id of chat p as a sees it: its own copy in private chats and
+// basic groups, the channel's message otherwise (under w.mu).
+func (w *World) messageIn(a *account, p Peer, id int32) (*message, error) {
+	var m *message
+	if p.Kind == PeerChannel {
+		ch := w.channels[p.ID]
+		if !ch.canRead(a.id, w.now()) {
+			return nil, ErrChannelPrivate
+		}
+		m = ch.msgs[id]
+	} else if bm := a.box.msgs[id]; bm != nil && bm.peer == p {
+		m = bm
+	}
+	if m == nil {
+		return nil, ErrMessageIDInvalid
+	}
+	return m, nil
 }
 
 // chatInstance is the stable chat_instance of chat p as bot sees it.

@@ -30,6 +30,8 @@ type message struct {
 	// inlineID is the inline message id of a message with a keyboard sent through an inline
 	// bot (see inlineMsgs); its callbacks reach the bot as updateInlineBotCallbackQuery.
 	inlineID int64
+	// reactions are shared by every copy of the logical message (nil until the first one).
+	reactions *reactionSet
 }
 
 // origin identifies a logical message across the per-member copies of private chats and
@@ -106,6 +108,7 @@ func (w *World) tgMessage(viewer int64, m *message) *tg.Message {
 		out.Views, out.Forwards = tl.Some[int32](1), tl.Some[int32](0)
 	}
 	out.ReplyMarkup = m.markup
+	out.Reactions = m.reactions.render(viewer, !m.post)
 	if m.viaBot != 0 {
 		out.ViaBotID = tl.Some(m.viaBot)
 	}

@@ -1,0 +1,225 @@
+package world
+
+import (
+	"slices"
+	"strconv"
+
+	"github.com/mtgo-labs/mtgo/tl"
+	"github.com/mtgo-labs/mtgo/tl/tg"
+)
+
+const (
+	// MaxReactions is how many reactions one account may put on a message (Telegram
+	// Premium's limit).
+	MaxReactions = 3
+	// recentReactions is how many recent reactors messageReactions lists.
+	recentReactions = 5
+)
+
+// reactionSet holds the reactions on one logical message, shared by all its copies.
+type reactionSet struct {
+	byUser map[int64]userReactions
+	order  []int64 // reactors, least recent first
+}
+
+type userReactions struct {
+	list []tg.ReactionClass
+	date int32
+	big  bool
+}
+
+// reactionKey names a reaction for counting; ok is false for kinds the world refuses.
+func reactionKey(r tg.ReactionClass) (string, bool) {
+	switch r := r.(type) {
+	case *tg.ReactionEmoji:
+		if r.Emoticon == "" || len(r.Emoticon) > 32 {
+			return "", false
+		}
+		return "e" + r.Emoticon, true
+	case *tg.ReactionCustomEmoji:
+		if r.DocumentID == 0 {
+			return "", false
+		}
+		return "c" + strconv.FormatInt(r.DocumentID, 10), true
+	}
+	return "", false
+}
+
+// render returns the message's reactions as viewer sees them; recent lists the latest
+// reactors (private chats and groups, not broadcast channels).
+func (s *reactionSet) render(viewer int64, recent bool) *tg.MessageReactions {
+	if s == nil || len(s.byUser) == 0 {
+		return nil
+	}
+	type count struct {
+		r     tg.ReactionClass
+		n     int32
+		first int
+	}
+	counts := map[string]*count{}
+	var keys []string
+	for i, uid := range s.order {
+		for _, r := range s.byUser[uid].list {
+			k, _ := reactionKey(r)
+			c := counts[k]
+			if c == nil {
+				c = &count{r: r, first: i}
+				counts[k] = c
+				keys = append(keys, k)
+			}
+			c.n++
+		}
+	}
+	slices.SortStableFunc(keys, func(a, b string) int { return int(counts[b].n - counts[a].n) })
+	out := &tg.MessageReactions{CanSeeList: recent, Results: make([]tg.ReactionCount, 0, len(keys))}
+	mine := s.byUser[viewer].list
+	for _, k := range keys {
+		rc := tg.ReactionCount{Reaction: counts[k].r, Count: counts[k].n}
+		for i, r := range mine {
+			if mk, _ := reactionKey(r); mk == k {
+				rc.ChosenOrder = tl.Some(int32(i))
+			}
+		}
+		out.Results = append(out.Results, rc)
+	}
+	if recent {
+		for i := len(s.order) - 1; i >= 0 && len(out.RecentReactions) < recentReactions; i-- {
+			uid := s.order[i]
+			ur := s.byUser[uid]
+			for _, r := range ur.list {
+				out.RecentReactions = append(out.RecentReactions, tg.MessagePeerReaction{
+					Big: ur.big, My: uid == viewer, PeerID: &tg.PeerUser{UserID: uid}, Date: ur.date, Reaction: r,
+				})
+			}
+		}
+	}
+	return out
+}
+
+// set replaces user's reactions and returns the old ones.
+func (s *reactionSet) set(user int64, list []tg.ReactionClass, date int32, big bool) []tg.ReactionClass {
+	old := s.byUser[user].list
+	if i := slices.Index(s.order, user); i >= 0 {
+		s.order = slices.Delete(s.order, i, i+1)
+	}
+	if len(list) == 0 {
+		delete(s.byUser, user)
+	} else {
+		s.byUser[user] = userReactions{list: list, date: date, big: big}
+		s.order = append(s.order, user)
+	}
+	return old
+}
+
+// Reaction is messages.sendReaction.
+type Reaction struct {
+	Peer      tg.InputPeerClass
+	MsgID     int32
+	Reactions []tg.ReactionClass // empty removes the account's reactions
+	Big       bool
+}
+
+// SendReaction answers messages.sendReaction: the account on key replaces its reactions on a
+// message. People holding the message get updateMessageReactions (not pts-numbered, as on
+// Telegram) with the counts as they see them; bots holding it (their private chat, a basic
+// group they are in, a channel where they are admins) get updateBotMessageReaction with the
+// actor, old and new reactions and their next qts. The caller's result carries its own
+// updateMessageReactions. MESSAGE_ID_INVALID, CHANNEL_PRIVATE, REACTION_INVALID (an unknown
+// kind, an empty emoticon, a repeated reaction), REACTIONS_TOO_MANY (more than MaxReactions).
+func (w *World) SendReaction(key KeyID, rq Reaction) (tg.UpdatesClass, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	a, p, err := w.authorizedPeer(key, rq.Peer)
+	if err != nil {
+		return nil, err
+	}
+	m, err := w.messageIn(a, p, rq.MsgID)
+	if err != nil {
+		return nil, err
+	}
+	if len(rq.Reactions) > MaxReactions {
+		return nil, rpcErr(400, "REACTIONS_TOO_MANY")
+	}
+	seen := map[string]bool{}
+	for _, r := range rq.Reactions {
+		k, ok := reactionKey(r)
+		if !ok || seen[k] {
+			return nil, rpcErr(400, "REACTION_INVALID")
+		}
+		seen[k] = true
+	}
+	now := w.now()
+	// The holders of the message: every copy's owner, or the channel's members.
+	type holding struct {
+		owner *account
+		msg   *message
+	}
+	var holders []holding
+	var ch *channel
+	if p.Kind == PeerChannel {
+		ch = w.channels[p.ID]
+		for _, uid := range ch.sortedMembers() {
+			holders = append(holders, holding{w.users[uid], m})
+		}
+	} else {
+		for _, cp := range w.copiesOf(a.id, m) {
+			if o := w.users[cp.user]; o != nil && o.box.msgs[cp.id] != nil {
+				holders = append(holders, holding{o, o.box.msgs[cp.id]})
+			}
+		}
+	}
+	if m.reactions == nil {
+		m.reactions = &reactionSet{byUser: map[int64]userReactions{}}
+		for _, h := range holders {
+			h.msg.reactions = m.reactions
+		}
+	}
+	old := m.reactions.set(a.id, slices.Clone(rq.Reactions), now, rq.Big)
+	recent := ch == nil || ch.megagroup
+	var result *tg.Updates
+	for _, h := range holders {
+		var r refs
+		r.add(h.msg.peer)
+		r.add(UserPeer(a.id))
+		var u tg.UpdateClass
+		if h.owner.bot && h.owner.id != a.id {
+			if ch != nil && !ch.isAdmin(h.owner.id) {
+				continue
+			}
+			u = w.appendNumbered(&h.owner.box.qlog, &h.owner.qts, 1, now, func(qts int32) tg.UpdateClass {
+				return &tg.UpdateBotMessageReaction{
+					Peer: peerTG(h.msg.peer), MsgID: h.msg.id, Date: now, Actor: &tg.PeerUser{UserID: a.id},
+					OldReactions: nonNil(old), NewReactions: nonNil(rq.Reactions), Qts: qts,
+				}
+			}, r.order)
+		} else {
+			reactions := m.reactions.render(h.owner.id, recent)
+			if reactions == nil {
+				reactions = &tg.MessageReactions{Results: []tg.ReactionCount{}}
+			}
+			u = &tg.UpdateMessageReactions{Peer: peerTG(h.msg.peer), MsgID: h.msg.id, Reactions: *reactions}
+		}
+		ups := w.longUpdates(h.owner.id, []tg.UpdateClass{u}, &r, now)
+		w.push(h.owner.id, key, ups)
+		if h.owner.id == a.id {
+			result = ups
+		}
+	}
+	if result == nil { // a reader of a public channel who is not a member
+		reactions := m.reactions.render(a.id, recent)
+		if reactions == nil {
+			reactions = &tg.MessageReactions{Results: []tg.ReactionCount{}}
+		}
+		var r refs
+		r.add(p)
+		result = w.longUpdates(a.id, []tg.UpdateClass{&tg.UpdateMessageReactions{Peer: peerTG(p), MsgID: m.id, Reactions: *reactions}}, &r, now)
+	}
+	return result, nil
+}
+
+func nonNil(rs []tg.ReactionClass) []tg.ReactionClass {
+	if rs == nil {
+		return []tg.ReactionClass{}
+	}
+	return rs
+}
