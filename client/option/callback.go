@@ -28,11 +28,5 @@ func (f CallbackAnswerFunc) ApplyCallbackAnswer(p *CallbackAnswerParams) { f(p) 
 // CollectCallbackAnswer applies opts in order to zero CallbackAnswerParams; later options
 // win. Nil options are skipped.
 func CollectCallbackAnswer(opts []CallbackAnswer) CallbackAnswerParams {
-	var p CallbackAnswerParams
-	for _, o := range opts {
-		if o != nil {
-			o.ApplyCallbackAnswer(&p)
-		}
-	}
-	return p
+	return collect(opts, CallbackAnswer.ApplyCallbackAnswer)
 }

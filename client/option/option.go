@@ -104,23 +104,19 @@ type EditParams struct {
 
 // CollectSend applies opts in order to a zero SendParams; later options win. Nil options are
 // skipped.
-func CollectSend(opts []Send) SendParams {
-	var p SendParams
-	for _, o := range opts {
-		if o != nil {
-			o.ApplySend(&p)
-		}
-	}
-	return p
-}
+func CollectSend(opts []Send) SendParams { return collect(opts, Send.ApplySend) }
 
 // CollectEdit applies opts in order to a zero EditParams; later options win. Nil options are
 // skipped.
-func CollectEdit(opts []Edit) EditParams {
-	var p EditParams
+func CollectEdit(opts []Edit) EditParams { return collect(opts, Edit.ApplyEdit) }
+
+// collect applies the non-nil opts in order to a zero P.
+func collect[O comparable, P any](opts []O, apply func(O, *P)) P {
+	var p P
+	var none O
 	for _, o := range opts {
-		if o != nil {
-			o.ApplyEdit(&p)
+		if o != none {
+			apply(o, &p)
 		}
 	}
 	return p

@@ -52,3 +52,14 @@ func TestCollect(t *testing.T) {
 		t.Errorf("CollectEdit (-want +got):\n%s", diff)
 	}
 }
+
+func TestCollectCallbackAnswer(t *testing.T) {
+	alert := option.CallbackAnswerFunc(func(p *option.CallbackAnswerParams) { p.Alert = true })
+	url := func(u string) option.CallbackAnswer {
+		return option.CallbackAnswerFunc(func(p *option.CallbackAnswerParams) { p.URL = u })
+	}
+	got := option.CollectCallbackAnswer([]option.CallbackAnswer{url("a"), nil, alert, url("b")})
+	if diff := cmp.Diff(option.CallbackAnswerParams{Alert: true, URL: "b"}, got); diff != "" {
+		t.Errorf("CollectCallbackAnswer (-want +got):\n%s", diff)
+	}
+}
