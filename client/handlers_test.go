@@ -337,3 +337,40 @@ func TestCallbackQueryDispatch(t *testing.T) {
 		t.Fatalf("inline query = %+v", q)
 	}
 }
+
+// TestHandlersChangeWhileDispatching adds and removes handlers while updates are dispatched
+// (run it with -race): each update sees a whole table, never a half-changed one.
+func TestHandlersChangeWhileDispatching(t *testing.T) {
+	c := offlineClient(t, 2)
+	var mu sync.Mutex
+	runs := 0
+	count := func(*mtgo.Context, *types.Message) error {
+		mu.Lock()
+		runs++
+		mu.Unlock()
+		return nil
+	}
+	stable := mtgo.NewMessageHandler(count)
+	c.AddHandler(stable, 100)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := range 200 {
+			h := mtgo.NewMessageHandler(count)
+			c.AddHandler(h, i%5)
+			c.AddHandler(h, -(i % 3))
+			c.RemoveHandler(h)
+		}
+	}()
+	for range 200 {
+		if err := mtgo.Deliver(context.Background(), c, newMessage()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	<-done
+	mu.Lock()
+	defer mu.Unlock()
+	if runs < 200 {
+		t.Fatalf("the stable handler ran less than once per update: %d runs", runs)
+	}
+}

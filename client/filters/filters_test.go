@@ -247,6 +247,11 @@ func TestRegex(t *testing.T) {
 }
 
 func TestMessageFilters(t *testing.T) {
+	edit := func(u tg.UpdateClass) *mtgo.Context {
+		ctx := withMsg(nil, msg("x"))
+		ctx.Update = u
+		return ctx
+	}
 	out := msg("hi")
 	out.Outgoing = true
 	reply := msg("hi")
@@ -269,6 +274,16 @@ func TestMessageFilters(t *testing.T) {
 			{"caption", withMedia(&tg.MessageMediaPhoto{}), false},
 			{"empty", withMsg(nil, msg("")), false},
 			{"callback", withCallback("x", private), false},
+		}},
+		{"Caption", filters.Caption, []filterCase{
+			{"photo with caption", withMedia(&tg.MessageMediaPhoto{}), true},
+			{"text", withMsg(nil, msg("hi")), false},
+			{"link preview", withMedia(&tg.MessageMediaWebPage{}), false},
+		}},
+		{"Edited", filters.Edited, []filterCase{
+			{"edit", edit(&tg.UpdateEditMessage{}), true},
+			{"channel edit", edit(&tg.UpdateEditChannelMessage{}), true},
+			{"new", edit(&tg.UpdateNewMessage{}), false},
 		}},
 		{"Incoming", filters.Incoming, []filterCase{
 			{"incoming", withMsg(nil, msg("hi")), true}, {"outgoing", withMsg(nil, out), false},

@@ -156,3 +156,17 @@ func PaidMedia(ctx *mtgo.Context) bool { return kind(ctx, types.KindPaidMedia) }
 
 // WebPage passes messages with a link preview.
 func WebPage(ctx *mtgo.Context) bool { return kind(ctx, types.KindWebPage) }
+
+// Caption passes messages with media and a caption.
+func Caption(ctx *mtgo.Context) bool {
+	return ctx.Message != nil && ctx.Message.Text != "" && Media(ctx)
+}
+
+// Edited passes edits of messages (the updates OnEditedMessage receives).
+func Edited(ctx *mtgo.Context) bool {
+	switch ctx.Update.(type) {
+	case *tg.UpdateEditMessage, *tg.UpdateEditChannelMessage:
+		return ctx.Message != nil
+	}
+	return false
+}
