@@ -69,6 +69,17 @@ func (d *Dispatcher) registerBots() {
 	h[tg.MessagesSendReactionRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.MessagesSendReactionRequest) (tl.Encoder, error) {
 		return answer(w.SendReaction(c.AuthKeyID, world.Reaction{Peer: r.Peer, MsgID: r.MsgID, Reactions: r.Reaction, Big: r.Big}))
 	})
+	h[tg.MessagesExportChatInviteRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.MessagesExportChatInviteRequest) (tl.Encoder, error) {
+		return answer(w.ExportInvite(c.AuthKeyID, r.Peer, world.InviteSpec{
+			RequestNeeded: r.RequestNeeded, ExpireDate: r.ExpireDate.Value, UsageLimit: r.UsageLimit.Value, Title: r.Title.Value,
+		}))
+	})
+	h[tg.MessagesImportChatInviteRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.MessagesImportChatInviteRequest) (tl.Encoder, error) {
+		return answer(w.ImportInvite(c.AuthKeyID, r.Hash))
+	})
+	h[tg.MessagesHideChatJoinRequestRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.MessagesHideChatJoinRequestRequest) (tl.Encoder, error) {
+		return answer(w.HideJoinRequest(c.AuthKeyID, r.Peer, r.UserID, r.Approved))
+	})
 	h[tg.MessagesSendInlineBotResultRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.MessagesSendInlineBotResultRequest) (tl.Encoder, error) {
 		return answer(w.SendInlineResult(c.AuthKeyID, world.InlineSend{
 			Peer: r.Peer, RandomID: r.RandomID, QueryID: r.QueryID, ID: r.ID, Silent: r.Silent, ReplyTo: replyTo(r.ReplyTo),

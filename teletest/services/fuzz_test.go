@@ -62,6 +62,10 @@ func fuzzSeeds() []tl.Encoder {
 		}},
 		&tg.MessagesSendInlineBotResultRequest{Peer: peer, RandomID: 4, QueryID: 1, ID: "1"},
 		&tg.MessagesEditInlineBotMessageRequest{ID: &tg.InputBotInlineMessageID{DCID: 2, ID: 1, AccessHash: 2}, Message: tl.Some("e")},
+		&tg.MessagesSendReactionRequest{Peer: peer, MsgID: 1, Reaction: []tg.ReactionClass{&tg.ReactionEmoji{Emoticon: "x"}}},
+		&tg.MessagesExportChatInviteRequest{Peer: &tg.InputPeerChannel{ChannelID: 1000000001}, RequestNeeded: true},
+		&tg.MessagesImportChatInviteRequest{Hash: "00112233aabbccdd"},
+		&tg.MessagesHideChatJoinRequestRequest{Approved: true, Peer: &tg.InputPeerChannel{ChannelID: 1000000001}, UserID: &tg.InputUserSelf{}},
 		&tg.AuthLogOutRequest{},
 	}
 	for _, s := range seeds[:len(seeds)-1] {

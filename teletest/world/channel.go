@@ -26,6 +26,9 @@ type channel struct {
 	log     eventLog
 	members map[int64]*member
 	banned  map[int64]*ban
+
+	invites  []string               // hashes of the channel's invite links, oldest first
+	requests map[int64]*joinRequest // pending join requests by user (see invite.go)
 }
 
 type member struct {
@@ -243,9 +246,16 @@ func (w *World) JoinChannel(key KeyID, in tg.InputChannelClass) (tg.MessagesChat
 	if ch.username == "" {
 		return nil, ErrChannelPrivate // private channels need an invite link
 	}
-	ch.members[a.id] = &member{date: now}
+	return &tg.MessagesChatInviteJoinResultOk{Updates: w.join(a, key, ch, 0)}, nil
+}
+
+// join makes a a member of ch (invited by inviter, 0 for none) and returns the updateChannel
+// notice for key, pushed to a's other keys (under w.mu).
+func (w *World) join(a *account, key KeyID, ch *channel, inviter int64) *tg.Updates {
+	now := w.now()
+	ch.members[a.id] = &member{date: now, inviter: inviter}
 	w.touchDialog(a, ChannelPeer(ch.id), ch.nextMsg, now, false)
-	return &tg.MessagesChatInviteJoinResultOk{Updates: w.channelNotice(a, key, ch)}, nil
+	return w.channelNotice(a, key, ch)
 }
 
 // channelNotice builds updateChannel for a (result for key, pushed to a's other keys).

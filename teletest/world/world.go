@@ -113,6 +113,7 @@ type World struct {
 	stories     map[Peer]*peerStories
 	rtmp        map[Peer]string // stream keys for phone.getGroupCallStreamRtmpUrl
 
+	invites    map[string]*invite       // invite links by hash
 	queries    map[int64]*Query         // callback and inline queries waiting for their bot
 	inline     map[int64]*inlineAnswer  // answered inline queries, for sendInlineBotResult
 	inlineFIFO []int64                  // inline answers, oldest first (bounded)
@@ -151,6 +152,7 @@ func New(cfg Config) (*World, error) {
 		stories:     make(map[Peer]*peerStories),
 		rtmp:        make(map[Peer]string),
 		queries:     make(map[int64]*Query),
+		invites:     make(map[string]*invite),
 		inline:      make(map[int64]*inlineAnswer),
 		inlineMsgs:  make(map[int64]inlineLocation),
 		nextUser:    1000000,
