@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"runtime/debug"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/mtgo-labs/mtgo/client/types"
@@ -54,7 +55,30 @@ type queued struct {
 	// worker fetches the message again (its answer carries the users) before the handlers run.
 	fetch bool
 	// batch, when set, is told when the handlers finished this message (or it was dropped).
-	batch *sync.WaitGroup
+	batch *batchWait
+}
+
+// batchWait tells dispatchAndWait when every update of its batch was handled (or dropped).
+// It counts the queued updates plus one held by the dispatch itself, so the count cannot
+// reach zero before all were queued.
+type batchWait struct {
+	n    atomic.Int64
+	done chan struct{} // closed when n reaches zero
+}
+
+func newBatchWait() *batchWait {
+	b := &batchWait{done: make(chan struct{})}
+	b.n.Store(1)
+	return b
+}
+
+func (b *batchWait) add() { b.n.Add(1) }
+
+// finish marks one update (or the dispatch's own hold) done.
+func (b *batchWait) finish() {
+	if b.n.Add(-1) == 0 {
+		close(b.done)
+	}
 }
 
 func newMessageDispatcher(c *Client) *messageDispatcher {
@@ -78,13 +102,10 @@ var handlerStopGrace = 5 * time.Second // a variable for tests
 // ends (the engine is stopping) it waits handlerStopGrace more and then fails, which leaves
 // the batch uncommitted: delivered again by the next run rather than lost.
 func (d *messageDispatcher) dispatchAndWait(ctx context.Context, u tg.UpdatesClass) error {
-	var wg sync.WaitGroup
-	d.dispatch(u, &wg)
-	done := make(chan struct{})
-	go func() {
-		wg.Wait()
-		close(done)
-	}()
+	batch := newBatchWait()
+	d.dispatch(u, batch)
+	batch.finish()
+	done := batch.done
 	select {
 	case <-done:
 		return nil
@@ -100,7 +121,7 @@ func (d *messageDispatcher) dispatchAndWait(ctx context.Context, u tg.UpdatesCla
 	}
 }
 
-func (d *messageDispatcher) dispatch(u tg.UpdatesClass, batch *sync.WaitGroup) {
+func (d *messageDispatcher) dispatch(u tg.UpdatesClass, batch *batchWait) {
 	table := d.reg.load()
 	if table.empty() {
 		return
@@ -218,7 +239,7 @@ func (d *messageDispatcher) enqueue(chat int64, msg queued) {
 	q.msgs = append(q.msgs, msg)
 	d.queued++
 	if msg.batch != nil {
-		msg.batch.Add(1)
+		msg.batch.add()
 	}
 	if q.busy || q.inReady {
 		return
@@ -269,7 +290,7 @@ func (d *messageDispatcher) work(chat int64) {
 		}
 		d.run(d.reg.load(), &msg)
 		if msg.batch != nil {
-			msg.batch.Done()
+			msg.batch.finish()
 		}
 
 		d.mu.Lock()
@@ -417,7 +438,7 @@ func (d *messageDispatcher) close() {
 	for _, q := range d.chats {
 		for _, m := range q.msgs {
 			if m.batch != nil {
-				m.batch.Done()
+				m.batch.finish()
 			}
 		}
 	}

@@ -61,7 +61,9 @@ func CommandWith(cfg CommandConfig, names ...string) mtgo.Filter {
 		if cm.Mention != "" && !addressedToUs(ctx, cm.Mention) {
 			return false
 		}
-		ctx.Set(commandKey, &cm)
+		found := new(CommandMatch) // allocated only for a match: cm itself stays on the stack
+		*found = cm
+		ctx.Set(commandKey, found)
 		return true
 	}
 }
