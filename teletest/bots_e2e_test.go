@@ -145,3 +145,44 @@ func TestInlineOverTheWire(t *testing.T) {
 		t.Fatal(got.err)
 	}
 }
+
+// TestJoinRequestAndReactionOverTheWire: a person asks to join a supergroup through a link
+// that needs approval, the admin bot approves, the new member reacts to the bot's post and
+// the bot and the other members hear of it.
+func TestJoinRequestAndReactionOverTheWire(t *testing.T) {
+	s := NewScenario(t, Config{Key: testKey(t)})
+	alice, dan := s.User("alice"), s.User("dan")
+	bot := s.Bot("door_bot")
+	sg := s.Supergroup("club", alice, bot)
+	s.Promote(sg, bot)
+
+	link := bot.InviteLink(sg, true)
+	if err := dan.JoinLink(link); !errors.Is(err, &rpcerr.Error{Type: "INVITE_REQUEST_SENT"}) {
+		t.Fatalf("join = %v, want INVITE_REQUEST_SENT", err)
+	}
+	req := ExpectUpdate[*tg.UpdateBotChatInviteRequester](bot)
+	if req.UserID != dan.ID() || req.Invite.(*tg.ChatInviteExported).Link != link {
+		t.Fatalf("bot got %+v", req)
+	}
+	if p := ExpectUpdate[*tg.UpdatePendingJoinRequests](alice); p.RequestsPending != 1 {
+		t.Fatalf("alice sees %+v", p)
+	}
+	du := bot.Input(dan).(*tg.InputPeerUser)
+	if _, err := bot.API().MessagesHideChatJoinRequest(s.ctx(), &tg.MessagesHideChatJoinRequestRequest{
+		Approved: true, Peer: bot.Input(sg), UserID: &tg.InputUser{UserID: du.UserID, AccessHash: du.AccessHash},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	ExpectUpdate[*tg.UpdateChannel](dan)
+
+	bot.Send(sg, "welcome dan")
+	m := dan.Expect(Text("welcome dan").From(bot).In(sg))
+	dan.React(sg, m.ID, "👍")
+	r := ExpectUpdate[*tg.UpdateBotMessageReaction](bot)
+	if r.Actor.(*tg.PeerUser).UserID != dan.ID() || r.MsgID != m.ID || len(r.NewReactions) != 1 || r.Qts == 0 {
+		t.Fatalf("bot got %+v", r)
+	}
+	if u := ExpectUpdate[*tg.UpdateMessageReactions](alice); u.MsgID != m.ID || u.Reactions.Results[0].Count != 1 {
+		t.Fatalf("alice sees %+v", u)
+	}
+}

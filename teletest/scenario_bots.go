@@ -2,6 +2,7 @@ package teletest
 
 import (
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/mtgo-labs/mtgo/tl"
@@ -96,4 +97,50 @@ func (a *Actor) SendInline(p Peer, res *tg.MessagesBotResults, id string) int32 
 	}
 	a.s.tb.Fatalf("teletest: %s: send inline result %q: no message id in %T", a.User.Username, id, u)
 	return 0
+}
+
+// Promote makes a member an admin of a channel or supergroup (an admin bot receives join
+// requests and members' reactions).
+func (s *Scenario) Promote(c *Channel, a *Actor) {
+	s.tb.Helper()
+	if err := s.cl.world.Promote(c.ID, a.ID()); err != nil {
+		s.tb.Fatalf("teletest: promote %s: %v", a.User.Username, err)
+	}
+}
+
+// React sets a's reactions (emoticons; none removes them) on message msgID of chat p
+// (messages.sendReaction).
+func (a *Actor) React(p Peer, msgID int32, emoticons ...string) {
+	a.s.tb.Helper()
+	rs := make([]tg.ReactionClass, 0, len(emoticons))
+	for _, e := range emoticons {
+		rs = append(rs, &tg.ReactionEmoji{Emoticon: e})
+	}
+	if _, err := a.api.MessagesSendReaction(a.s.ctx(), &tg.MessagesSendReactionRequest{
+		Peer: a.input(p), MsgID: msgID, Reaction: rs,
+	}); err != nil {
+		a.s.tb.Fatalf("teletest: %s: react to %d: %v", a.User.Username, msgID, err)
+	}
+}
+
+// InviteLink makes an invite link of a channel or supergroup a administers
+// (messages.exportChatInvite); with requestNeeded, people who use it ask to join.
+func (a *Actor) InviteLink(c *Channel, requestNeeded bool) string {
+	a.s.tb.Helper()
+	res, err := a.api.MessagesExportChatInvite(a.s.ctx(), &tg.MessagesExportChatInviteRequest{
+		Peer: a.input(c), RequestNeeded: requestNeeded,
+	})
+	if err != nil {
+		a.s.tb.Fatalf("teletest: %s: export invite: %v", a.User.Username, err)
+	}
+	return res.(*tg.ChatInviteExported).Link
+}
+
+// JoinLink joins through an invite link (messages.importChatInvite). A link that needs
+// approval answers INVITE_REQUEST_SENT: the request waits for an admin.
+func (a *Actor) JoinLink(link string) error {
+	_, err := a.api.MessagesImportChatInvite(a.s.ctx(), &tg.MessagesImportChatInviteRequest{
+		Hash: strings.TrimPrefix(link, "https://t.me/+"),
+	})
+	return err
 }

@@ -2,7 +2,6 @@ package services
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/mtgo-labs/mtgo/teletest/world"
@@ -100,8 +99,10 @@ func (d *Dispatcher) await(ctx context.Context, q *world.Query) (tl.Encoder, err
 			return nil, world.ErrBotResponseTimeout
 		}
 	case <-ctx.Done():
+		// The call's context ends with the server: Telegram's answer to a call cut short
+		// inside is 500 TIMEOUT.
 		if q.Cancel() {
-			return nil, fmt.Errorf("services: wait for the bot's answer: %w", ctx.Err())
+			return nil, world.ErrTimeout
 		}
 	}
 	return q.Answer(), nil

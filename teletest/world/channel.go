@@ -338,3 +338,20 @@ func (w *World) Participant(key KeyID, in tg.InputChannelClass, who tg.InputPeer
 	users, chats := w.render(a.id, &r)
 	return &tg.ChannelsChannelParticipant{Participant: part, Chats: chats, Users: users}, nil
 }
+
+// Promote makes member user an admin of channel id, as a test's setup step (the world has
+// no channels.editAdmin yet). Admin bots receive join requests and members' reactions.
+func (w *World) Promote(id, user int64) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	ch := w.channels[id]
+	if ch == nil {
+		return fmt.Errorf("world: promote: %w", ErrChannelInvalid)
+	}
+	m := ch.members[user]
+	if m == nil {
+		return fmt.Errorf("world: promote %d: %w", user, ErrUserNotParticipant)
+	}
+	m.admin = true
+	return nil
+}

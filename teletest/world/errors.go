@@ -87,6 +87,7 @@ var (
 	ErrBotMethodInvalid           = rpcErr(400, "BOT_METHOD_INVALID")
 	ErrUserBotRequired            = rpcErr(400, "USER_BOT_REQUIRED")
 	ErrBotResponseTimeout         = rpcErr(400, "BOT_RESPONSE_TIMEOUT")
+	ErrTimeout                    = rpcErr(500, "TIMEOUT")
 	ErrBotInlineDisabled          = rpcErr(400, "BOT_INLINE_DISABLED")
 	ErrBotInvalid                 = rpcErr(400, "BOT_INVALID")
 	ErrDataInvalid                = rpcErr(400, "DATA_INVALID")
