@@ -359,11 +359,11 @@ func (d *messageDispatcher) run(t *handlerTable, q *queued) {
 	}
 	out := q.msg != nil && q.msg.Outgoing
 	for _, g := range t.groups {
-		for _, h := range g.handlers {
+		for i, h := range g.handlers {
 			if h.kind != kindRaw && (h.kind != q.kind || (out && !h.outgoing.Load())) {
 				continue
 			}
-			matched, err := try(ctx, h)
+			matched, err := try(ctx, h, g.runs[i])
 			if !matched || errors.Is(err, ErrContinuePropagation) {
 				continue
 			}
@@ -378,9 +378,9 @@ func (d *messageDispatcher) run(t *handlerTable, q *queued) {
 	}
 }
 
-// try runs h on ctx if its filters pass, within its timeout; a panic of a filter or of the
-// handler becomes a *PanicError.
-func try(ctx *Context, h *Handler) (matched bool, err error) {
+// try runs run (h inside the middleware) on ctx if h's filters pass, within h's timeout; a
+// panic of a filter, the middleware or the handler becomes a *PanicError.
+func try(ctx *Context, h *Handler, run HandlerFunc) (matched bool, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			matched, err = true, &PanicError{Value: r, Stack: debug.Stack()}
@@ -400,7 +400,7 @@ func try(ctx *Context, h *Handler) (matched bool, err error) {
 			ctx.Context = base
 		}()
 	}
-	return true, h.run(ctx)
+	return true, run(ctx)
 }
 
 // fail logs a handler's error and hands it to every error handler.

@@ -41,13 +41,31 @@ const (
 	numKinds
 )
 
+// HandlerFunc is a handler's callback as middleware sees it: the typed value is in the
+// Context (Message, CallbackQuery, Update).
+type HandlerFunc func(*Context) error
+
+// Middleware wraps every handler: it gets the next step (the handler, or the next middleware)
+// and returns the step to run instead, which may act before and after calling next, or not
+// call it (a rate limiter). Middleware runs after the handler's filters passed; what it
+// returns is what the handler returned (propagation errors included).
+type Middleware func(next HandlerFunc) HandlerFunc
+
+// UseMiddleware adds mw around every handler, present and future. The first middleware added
+// is the outermost. Safe while the client runs.
+func (c *Client) UseMiddleware(mw Middleware) {
+	if mw != nil {
+		c.msgs.reg.use(mw)
+	}
+}
+
 // Handler is one registered callback with its filters. The On* methods register one in
 // group 0 and return it; the New*Handler constructors build one for AddHandler. A Handler
 // is in at most one group of one client at a time.
 type Handler struct {
 	kind    updateKind
 	filters []Filter
-	run     func(*Context) error
+	run     HandlerFunc
 	onErr   func(*Context, error)
 	// outgoing: message handlers also see messages the account sent (see AcceptOutgoing).
 	outgoing atomic.Bool
@@ -144,18 +162,21 @@ func (c *Client) RemoveHandler(h *Handler) {
 	}
 }
 
-// handlerGroup is one group's handlers in order.
+// handlerGroup is one group's handlers in order, with runs[i] the run of handlers[i] inside
+// the middleware.
 type handlerGroup struct {
 	id       int
 	handlers []*Handler
+	runs     []HandlerFunc
 }
 
 // handlerTable is an immutable snapshot of the registered handlers; the registry replaces it
 // on every change, so dispatch reads it with one atomic load and takes no lock.
 type handlerTable struct {
-	groups []handlerGroup // by ascending id
-	errs   []*Handler
-	kinds  [numKinds]int // handlers per kind
+	groups     []handlerGroup // by ascending id
+	errs       []*Handler
+	middleware []Middleware  // outermost first
+	kinds      [numKinds]int // handlers per kind
 }
 
 // wants reports whether some handler may take an update of kind k (out: a message the
@@ -191,46 +212,73 @@ func newRegistry() *registry {
 
 func (r *registry) load() *handlerTable { return r.cur.Load() }
 
+// update replaces the table with a copy changed by change.
+func (r *registry) update(change func(*handlerTable)) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	n := r.load().clone()
+	change(n)
+	n.finish()
+	r.cur.Store(n)
+}
+
 func (r *registry) add(h *Handler, group int) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.cur.Store(r.load().with(h, group, true))
-}
-
-func (r *registry) remove(h *Handler) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.cur.Store(r.load().with(h, 0, false))
-}
-
-// with returns a copy of t without h and, when add, with h at the end of group.
-func (t *handlerTable) with(h *Handler, group int, add bool) *handlerTable {
-	n := &handlerTable{}
-	for _, g := range t.groups {
-		hs := slices.DeleteFunc(slices.Clone(g.handlers), func(x *Handler) bool { return x == h })
-		if len(hs) > 0 {
-			n.groups = append(n.groups, handlerGroup{id: g.id, handlers: hs})
-		}
-	}
-	n.errs = slices.DeleteFunc(slices.Clone(t.errs), func(x *Handler) bool { return x == h })
-	if add {
+	r.update(func(n *handlerTable) {
+		n.drop(h)
 		if h.kind == kindError {
 			n.errs = append(n.errs, h)
-		} else {
-			i, found := slices.BinarySearchFunc(n.groups, group, func(g handlerGroup, id int) int { return cmp.Compare(g.id, id) })
-			if !found {
-				n.groups = slices.Insert(n.groups, i, handlerGroup{id: group})
-			}
-			n.groups[i].handlers = append(n.groups[i].handlers, h)
+			return
 		}
-	}
-	for _, g := range n.groups {
-		for _, x := range g.handlers {
-			n.kinds[x.kind]++
+		i, found := slices.BinarySearchFunc(n.groups, group, func(g handlerGroup, id int) int { return cmp.Compare(g.id, id) })
+		if !found {
+			n.groups = slices.Insert(n.groups, i, handlerGroup{id: group})
 		}
+		n.groups[i].handlers = append(n.groups[i].handlers, h)
+	})
+}
+
+func (r *registry) remove(h *Handler) { r.update(func(n *handlerTable) { n.drop(h) }) }
+
+func (r *registry) use(mw Middleware) {
+	r.update(func(n *handlerTable) { n.middleware = append(n.middleware, mw) })
+}
+
+// clone copies t deeply enough that changing the copy leaves t as it was.
+func (t *handlerTable) clone() *handlerTable {
+	n := &handlerTable{errs: slices.Clone(t.errs), middleware: slices.Clone(t.middleware)}
+	for _, g := range t.groups {
+		n.groups = append(n.groups, handlerGroup{id: g.id, handlers: slices.Clone(g.handlers)})
 	}
-	n.kinds[kindError] = len(n.errs)
 	return n
+}
+
+// drop removes h from every group (and empty groups) and from the error handlers.
+func (t *handlerTable) drop(h *Handler) {
+	is := func(x *Handler) bool { return x == h }
+	for i := range t.groups {
+		t.groups[i].handlers = slices.DeleteFunc(t.groups[i].handlers, is)
+	}
+	t.groups = slices.DeleteFunc(t.groups, func(g handlerGroup) bool { return len(g.handlers) == 0 })
+	t.errs = slices.DeleteFunc(t.errs, is)
+}
+
+// finish counts the handlers per kind and wraps every handler's run in the middleware, once
+// per change, so that dispatch composes nothing.
+func (t *handlerTable) finish() {
+	t.kinds = [numKinds]int{}
+	for i := range t.groups {
+		g := &t.groups[i]
+		g.runs = make([]HandlerFunc, len(g.handlers))
+		for j, h := range g.handlers {
+			t.kinds[h.kind]++
+			run := h.run
+			for k := len(t.middleware) - 1; k >= 0; k-- {
+				run = t.middleware[k](run)
+			}
+			g.runs[j] = run
+		}
+	}
+	t.kinds[kindError] = len(t.errs)
 }
 
 // empty reports whether no update handler is registered.

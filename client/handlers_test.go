@@ -374,3 +374,59 @@ func TestHandlersChangeWhileDispatching(t *testing.T) {
 		t.Fatalf("the stable handler ran less than once per update: %d runs", runs)
 	}
 }
+
+func TestMiddleware(t *testing.T) {
+	c := offlineClient(t, 1)
+	tr := &trace{}
+	c.AddHandler(build(spec{"a", 0, "msg", true, "ok"}, tr), 0)
+	c.AddHandler(build(spec{"b", 1, "msg", true, "ok"}, tr), 1)
+	c.AddHandler(build(spec{"skipped", 2, "msg", false, "ok"}, tr), 2)
+	deliver := func() []string {
+		t.Helper()
+		tr.mu.Lock()
+		tr.ran = nil
+		tr.mu.Unlock()
+		if err := mtgo.Deliver(context.Background(), c, newMessage()); err != nil {
+			t.Fatal(err)
+		}
+		return tr.get()
+	}
+	around := func(name string) mtgo.Middleware {
+		return func(next mtgo.HandlerFunc) mtgo.HandlerFunc {
+			return func(ctx *mtgo.Context) error {
+				tr.add(name + ">")
+				err := next(ctx)
+				tr.add("<" + name)
+				return err
+			}
+		}
+	}
+	// Added after the handlers: it wraps them too; the first added is the outermost; it runs
+	// only around handlers whose filters passed.
+	c.UseMiddleware(around("m1"))
+	c.UseMiddleware(around("m2"))
+	want := []string{"m1>", "m2>", "a", "<m2", "<m1", "m1>", "m2>", "b", "<m2", "<m1"}
+	if diff := cmp.Diff(want, deliver()); diff != "" {
+		t.Fatalf("order (-want +got):\n%s", diff)
+	}
+
+	// A middleware that does not call next stops the handler; its error is the handler's.
+	c2 := offlineClient(t, 1)
+	tr2 := &trace{}
+	c2.AddHandler(build(spec{"a", 0, "msg", true, "ok"}, tr2), 0)
+	c2.AddHandler(build(spec{"b", 1, "msg", true, "ok"}, tr2), 1)
+	c2.UseMiddleware(func(next mtgo.HandlerFunc) mtgo.HandlerFunc {
+		return func(ctx *mtgo.Context) error {
+			if ctx.Message.ID == 1 {
+				return mtgo.ErrStopPropagation // a rate limiter dropping the update
+			}
+			return next(ctx)
+		}
+	})
+	if err := mtgo.Deliver(context.Background(), c2, newMessage()); err != nil {
+		t.Fatal(err)
+	}
+	if got := tr2.get(); len(got) != 0 {
+		t.Fatalf("handlers ran behind a blocking middleware: %v", got)
+	}
+}
