@@ -66,6 +66,8 @@ func fuzzSeeds() []tl.Encoder {
 		&tg.MessagesExportChatInviteRequest{Peer: &tg.InputPeerChannel{ChannelID: 1000000001}, RequestNeeded: true},
 		&tg.MessagesImportChatInviteRequest{Hash: "00112233aabbccdd"},
 		&tg.MessagesHideChatJoinRequestRequest{Approved: true, Peer: &tg.InputPeerChannel{ChannelID: 1000000001}, UserID: &tg.InputUserSelf{}},
+		&tg.ChannelsEditAdminRequest{Channel: &tg.InputChannel{ChannelID: 1000000001}, UserID: &tg.InputUserSelf{}, AdminRights: tg.ChatAdminRights{PinMessages: true}},
+		&tg.ChannelsLeaveChannelRequest{Channel: &tg.InputChannel{ChannelID: 1000000001}},
 		&tg.AuthLogOutRequest{},
 	}
 	for _, s := range seeds[:len(seeds)-1] {

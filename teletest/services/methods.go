@@ -145,6 +145,12 @@ func (d *Dispatcher) registerMethods() {
 	h[tg.ChannelsGetParticipantRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.ChannelsGetParticipantRequest) (tl.Encoder, error) {
 		return answer(w.Participant(c.AuthKeyID, r.Channel, r.Participant))
 	})
+	h[tg.ChannelsEditAdminRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.ChannelsEditAdminRequest) (tl.Encoder, error) {
+		return answer(w.EditAdmin(c.AuthKeyID, r.Channel, r.UserID, r.AdminRights, r.Rank.Value))
+	})
+	h[tg.ChannelsLeaveChannelRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.ChannelsLeaveChannelRequest) (tl.Encoder, error) {
+		return answer(w.LeaveChannel(c.AuthKeyID, r.Channel))
+	})
 	h[tg.ChannelsJoinChannelRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.ChannelsJoinChannelRequest) (tl.Encoder, error) {
 		return answer(w.JoinChannel(c.AuthKeyID, r.Channel))
 	})

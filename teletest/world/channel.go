@@ -32,9 +32,11 @@ type channel struct {
 }
 
 type member struct {
-	date    int32
-	inviter int64
-	admin   bool
+	date       int32
+	inviter    int64
+	admin      bool
+	promotedBy int64 // 0: promoted at creation (by the creator)
+	rank       string
 }
 
 type ban struct {
@@ -246,15 +248,18 @@ func (w *World) JoinChannel(key KeyID, in tg.InputChannelClass) (tg.MessagesChat
 	if ch.username == "" {
 		return nil, ErrChannelPrivate // private channels need an invite link
 	}
-	return &tg.MessagesChatInviteJoinResultOk{Updates: w.join(a, key, ch, 0)}, nil
+	return &tg.MessagesChatInviteJoinResultOk{Updates: w.join(a, key, ch, 0, a.id, nil)}, nil
 }
 
-// join makes a a member of ch (invited by inviter, 0 for none) and returns the updateChannel
-// notice for key, pushed to a's other keys (under w.mu).
-func (w *World) join(a *account, key KeyID, ch *channel, inviter int64) *tg.Updates {
+// join makes a a member of ch (invited by inviter, 0 for none; admitted by actor through
+// inv, if any) and returns the updateChannel notice for key, pushed to a's other keys
+// (under w.mu).
+func (w *World) join(a *account, key KeyID, ch *channel, inviter, actor int64, inv *invite) *tg.Updates {
 	now := w.now()
+	prev := ch.participant(a.id, 0)
 	ch.members[a.id] = &member{date: now, inviter: inviter}
 	w.touchDialog(a, ChannelPeer(ch.id), ch.nextMsg, now, false)
+	w.participantChanged(ch, actor, a.id, prev, inv)
 	return w.channelNotice(a, key, ch)
 }
 
@@ -285,6 +290,7 @@ func (w *World) EditBanned(key KeyID, in tg.InputChannelClass, who tg.InputPeerC
 	if p.Kind != PeerUser || p.ID == ch.creator {
 		return nil, ErrUserIDInvalid
 	}
+	prev := ch.participant(p.ID, 0)
 	if rights == (tg.ChatBannedRights{UntilDate: rights.UntilDate}) {
 		delete(ch.banned, p.ID)
 	} else {
@@ -293,6 +299,7 @@ func (w *World) EditBanned(key KeyID, in tg.InputChannelClass, who tg.InputPeerC
 			delete(ch.members, p.ID)
 		}
 	}
+	w.participantChanged(ch, a.id, p.ID, prev, nil)
 	if target := w.users[p.ID]; target != nil {
 		var r refs
 		r.add(ChannelPeer(ch.id))
@@ -313,23 +320,11 @@ func (w *World) Participant(key KeyID, in tg.InputChannelClass, who tg.InputPeer
 	if err != nil {
 		return nil, err
 	}
-	var part tg.ChannelParticipantClass
-	m := ch.members[p.ID]
-	b := ch.banned[p.ID]
-	switch {
-	case p.Kind != PeerUser:
+	if p.Kind != PeerUser {
 		return nil, ErrUserNotParticipant
-	case p.ID == ch.creator:
-		part = &tg.ChannelParticipantCreator{UserID: p.ID, AdminRights: fullAdminRights()}
-	case m != nil && m.admin:
-		part = &tg.ChannelParticipantAdmin{Self: p.ID == a.id, UserID: p.ID, PromotedBy: ch.creator, Date: m.date, AdminRights: fullAdminRights()}
-	case b != nil:
-		part = &tg.ChannelParticipantBanned{Left: m == nil, Peer: peerTG(p), KickedBy: b.by, Date: b.date, BannedRights: b.rights}
-	case m != nil && p.ID == a.id:
-		part = &tg.ChannelParticipantSelf{UserID: p.ID, InviterID: m.inviter, Date: m.date}
-	case m != nil:
-		part = &tg.ChannelParticipant{UserID: p.ID, Date: m.date}
-	default:
+	}
+	part := ch.participant(p.ID, a.id)
+	if part == nil {
 		return nil, ErrUserNotParticipant
 	}
 	var r refs
@@ -337,21 +332,4 @@ func (w *World) Participant(key KeyID, in tg.InputChannelClass, who tg.InputPeer
 	r.add(p)
 	users, chats := w.render(a.id, &r)
 	return &tg.ChannelsChannelParticipant{Participant: part, Chats: chats, Users: users}, nil
-}
-
-// Promote makes member user an admin of channel id, as a test's setup step (the world has
-// no channels.editAdmin yet). Admin bots receive join requests and members' reactions.
-func (w *World) Promote(id, user int64) error {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	ch := w.channels[id]
-	if ch == nil {
-		return fmt.Errorf("world: promote: %w", ErrChannelInvalid)
-	}
-	m := ch.members[user]
-	if m == nil {
-		return fmt.Errorf("world: promote %d: %w", user, ErrUserNotParticipant)
-	}
-	m.admin = true
-	return nil
 }

@@ -132,7 +132,7 @@ func (w *World) ImportInvite(key KeyID, hash string) (tg.MessagesChatInviteJoinR
 	}
 	if !inv.requestNeeded {
 		inv.usage++
-		return &tg.MessagesChatInviteJoinResultOk{Updates: w.join(a, key, ch, inv.admin)}, nil
+		return &tg.MessagesChatInviteJoinResultOk{Updates: w.join(a, key, ch, inv.admin, a.id, inv)}, nil
 	}
 	errSent := rpcErr(400, "INVITE_REQUEST_SENT")
 	if ch.requests[a.id] != nil {
@@ -248,7 +248,7 @@ func (w *World) HideJoinRequest(key KeyID, in tg.InputPeerClass, user tg.InputUs
 	}
 	if approved {
 		// The approved person's connections all learn about the channel.
-		w.join(u, KeyID{}, ch, a.id)
+		w.join(u, KeyID{}, ch, a.id, a.id, w.invites[rq.hash])
 	}
 	w.pushPendingRequests(ch, key)
 	upd, r := w.pendingRequests(ch)

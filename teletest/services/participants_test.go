@@ -1,0 +1,111 @@
+package services
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/mtgo-labs/mtgo/teletest/world"
+	"github.com/mtgo-labs/mtgo/tl/tg"
+)
+
+// change summarises an updateChannelParticipant for comparison.
+type change struct {
+	Actor, User int64
+	Prev, New   string
+}
+
+func kind(p tg.ChannelParticipantClass) string {
+	if p == nil {
+		return "-"
+	}
+	return fmt.Sprintf("%T", p)[len("*tg.ChannelParticipant"):]
+}
+
+func summarise(u *tg.UpdateChannelParticipant) change {
+	return change{u.ActorID, u.UserID, kind(u.PrevParticipant), kind(u.NewParticipant)}
+}
+
+func TestParticipantUpdates(t *testing.T) {
+	h := newHarness(t)
+	owner := h.named("Owner", "owner_p", "79990006001")
+	dan := h.named("Dan", "dan_p", "79990006002")
+	eve := h.named("Eve", "eve_p", "79990006003")
+	bot := h.bot("watch_bot")
+	late := h.bot("late_bot")
+	if _, err := h.w.CreateChannel(owner.id, world.ChannelSpec{
+		Title: "Club", Username: "club_p", Megagroup: true, Members: []int64{bot.id, dan.id}, Admins: []int64{bot.id},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	club := func(a *account) *tg.InputChannel { return inputChannel(resolveChannel(t, a, "club_p")) }
+	userOf := func(viewer, a *account) tg.InputUserClass { return inputUser(viewer.peerOf(a)) }
+
+	steps := []struct {
+		name string
+		do   func() error
+		who  []*account // the bots that must hear it
+		want change
+	}{
+		{"eve joins", func() error {
+			_, err := eve.api.ChannelsJoinChannel(ctx(), &tg.ChannelsJoinChannelRequest{Channel: club(eve)})
+			return err
+		}, []*account{bot}, change{eve.id, eve.id, "-", ""}},
+		{"dan promoted", func() error {
+			_, err := owner.api.ChannelsEditAdmin(ctx(), &tg.ChannelsEditAdminRequest{
+				Channel: club(owner), UserID: userOf(owner, dan), AdminRights: tg.ChatAdminRights{DeleteMessages: true}, Rank: someStr("mod"),
+			})
+			return err
+		}, []*account{bot}, change{owner.id, dan.id, "", "Admin"}},
+		{"eve banned", func() error {
+			_, err := dan.api.ChannelsEditBanned(ctx(), &tg.ChannelsEditBannedRequest{
+				Channel: club(dan), Participant: dan.peerOf(eve), BannedRights: tg.ChatBannedRights{ViewMessages: true},
+			})
+			return err
+		}, []*account{bot}, change{dan.id, eve.id, "", "Banned"}},
+		{"a bot joins: it hears of itself", func() error {
+			_, err := late.api.ChannelsJoinChannel(ctx(), &tg.ChannelsJoinChannelRequest{Channel: club(late)})
+			return err
+		}, []*account{late, bot}, change{late.id, late.id, "-", ""}},
+		{"dan demoted", func() error {
+			_, err := owner.api.ChannelsEditAdmin(ctx(), &tg.ChannelsEditAdminRequest{Channel: club(owner), UserID: userOf(owner, dan)})
+			return err
+		}, []*account{bot}, change{owner.id, dan.id, "Admin", ""}},
+		{"dan leaves", func() error {
+			_, err := dan.api.ChannelsLeaveChannel(ctx(), &tg.ChannelsLeaveChannelRequest{Channel: club(dan)})
+			return err
+		}, []*account{bot}, change{dan.id, dan.id, "", "-"}},
+	}
+	for _, st := range steps {
+		if err := st.do(); err != nil {
+			t.Fatalf("%s: %v", st.name, err)
+		}
+		for _, who := range st.who {
+			got := summarise(waitFor[*tg.UpdateChannelParticipant](t, who))
+			if diff := cmp.Diff(st.want, got); diff != "" {
+				t.Fatalf("%s, seen by %d (-want +got):\n%s", st.name, who.id, diff)
+			}
+		}
+	}
+	// late_bot is not an admin: it heard only of itself.
+	for _, u := range flatten(late.updates()) {
+		if u, ok := u.(*tg.UpdateChannelParticipant); ok {
+			t.Fatalf("non-admin bot heard %+v", summarise(u))
+		}
+	}
+	// Qts numbered the bot's events without a gap.
+	if st, err := bot.api.UpdatesGetState(ctx(), &tg.UpdatesGetStateRequest{}); err != nil || st.Qts != 6 {
+		t.Fatalf("bot state %+v, %v (want qts 6: five changes and late_bot's join)", st, err)
+	}
+
+	_, err := eve.api.ChannelsEditAdmin(ctx(), &tg.ChannelsEditAdminRequest{Channel: club(owner), UserID: &tg.InputUserSelf{}})
+	if err == nil {
+		t.Fatal("a banned non-admin promoted someone")
+	}
+	_, err = bot.api.ChannelsEditAdmin(ctx(), &tg.ChannelsEditAdminRequest{Channel: club(bot), UserID: userOf(bot, owner), AdminRights: tg.ChatAdminRights{PinMessages: true}})
+	wantRPC(t, err, &RPCError{Code: 400, Message: "USER_CREATOR"})
+	_, err = bot.api.ChannelsEditAdmin(ctx(), &tg.ChannelsEditAdminRequest{Channel: club(bot), UserID: userOf(bot, dan), AdminRights: tg.ChatAdminRights{PinMessages: true}})
+	wantRPC(t, err, world.ErrUserNotParticipant)
+	_, err = owner.api.ChannelsLeaveChannel(ctx(), &tg.ChannelsLeaveChannelRequest{Channel: club(owner)})
+	wantRPC(t, err, &RPCError{Code: 400, Message: "USER_CREATOR"})
+}
