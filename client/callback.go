@@ -3,7 +3,6 @@ package mtgo
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/mtgo-labs/mtgo/client/option"
 	"github.com/mtgo-labs/mtgo/client/types"
@@ -21,23 +20,16 @@ func WithURL(u string) CallbackAnswerOption {
 	return option.CallbackAnswerFunc(func(p *option.CallbackAnswerParams) { p.URL = u })
 }
 
-// WithCacheTime lets the user's app reuse the answer for the same button for d (rounded
-// down to seconds).
-func WithCacheTime(d time.Duration) CallbackAnswerOption {
-	return option.CallbackAnswerFunc(func(p *option.CallbackAnswerParams) { p.CacheTime = d })
-}
-
 // AnswerCallbackQuery answers the callback query queryID (a press of one of the bot's inline
 // buttons) with text, shown as a toast, or as an alert with WithAlert; WithURL and
 // WithCacheTime apply. An empty text only ends the button's progress indicator.
 func (c *Client) AnswerCallbackQuery(ctx context.Context, queryID int64, text string, opts ...CallbackAnswerOption) error {
 	p := option.CollectCallbackAnswer(opts)
-	if p.CacheTime < 0 || p.CacheTime/time.Second > 1<<31-1 {
-		return fmt.Errorf("%w: callback answer cache time %s out of range", ErrInvalidConfig, p.CacheTime)
+	secs, err := cacheSeconds(p.CacheTime)
+	if err != nil {
+		return err
 	}
-	req := &tg.MessagesSetBotCallbackAnswerRequest{
-		QueryID: queryID, Alert: p.Alert, CacheTime: int32(p.CacheTime / time.Second),
-	}
+	req := &tg.MessagesSetBotCallbackAnswerRequest{QueryID: queryID, Alert: p.Alert, CacheTime: secs}
 	if text != "" {
 		req.Message = tl.Some(text)
 	}

@@ -27,6 +27,8 @@ type Context struct {
 	Message *types.Message
 	// CallbackQuery is the button press, nil for other kinds.
 	CallbackQuery *types.CallbackQuery
+	// InlineQuery is the inline query, nil for other kinds.
+	InlineQuery *types.InlineQuery
 	// Entities are the users and chats that came with the update.
 	Entities types.Entities
 
@@ -71,12 +73,14 @@ func (c *Context) Chat() *types.Chat {
 	return nil
 }
 
-// From returns the user who caused the update: the message's sender or the user who pressed
-// the button; nil when unknown.
+// From returns the user who caused the update: the message's sender, the user who pressed
+// the button or typed the inline query; nil when unknown.
 func (c *Context) From() *types.User {
 	switch {
 	case c.CallbackQuery != nil:
 		return c.CallbackQuery.From
+	case c.InlineQuery != nil:
+		return c.InlineQuery.From
 	case c.Message != nil:
 		return c.Message.From
 	}

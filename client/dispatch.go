@@ -50,6 +50,7 @@ type queued struct {
 	ents   types.Entities
 	msg    *types.Message       // the new or edited message
 	cb     *types.CallbackQuery // the button press
+	inline *types.InlineQuery   // the inline query
 	raw    *tg.Message          // the message as received, for fetch
 	// fetch: neither the updates nor the peer cache knew a user the message names, so the
 	// worker fetches the message again (its answer carries the users) before the handlers run.
@@ -189,6 +190,12 @@ func (d *messageDispatcher) dispatch(u tg.UpdatesClass, batch *batchWait) {
 			if chat = q.cb.From.ID; q.cb.Chat != nil {
 				chat = q.cb.Chat.ID
 			}
+		case kind == kindInlineQuery:
+			// Keyed by the user: one user's queries in order, as they typed them.
+			if q.inline = types.NewInlineQuery(api, up, q.ents); q.inline == nil {
+				continue
+			}
+			chat = q.inline.From.ID
 		}
 		d.enqueue(chat, q)
 	}
@@ -210,6 +217,8 @@ func classify(up tg.UpdateClass) (kind updateKind, raw *tg.Message, channel bool
 		kind, m, channel = kindEditedMessage, up.Message, true
 	case *tg.UpdateBotCallbackQuery, *tg.UpdateInlineBotCallbackQuery:
 		return kindCallbackQuery, nil, false
+	case *tg.UpdateBotInlineQuery:
+		return kindInlineQuery, nil, false
 	default:
 		return kindRaw, nil, false
 	}
@@ -355,7 +364,7 @@ func (d *messageDispatcher) nextReady() (int64, bool) {
 func (d *messageDispatcher) run(t *handlerTable, q *queued) {
 	ctx := &Context{
 		Context: d.c.life, Client: d.c, Update: q.update, Message: q.msg, CallbackQuery: q.cb,
-		Entities: q.ents,
+		InlineQuery: q.inline, Entities: q.ents,
 	}
 	out := q.msg != nil && q.msg.Outgoing
 	for _, g := range t.groups {

@@ -9,6 +9,7 @@ import (
 	"github.com/mtgo-labs/mtgo/client/filters"
 	"github.com/mtgo-labs/mtgo/client/types"
 	"github.com/mtgo-labs/mtgo/teletest/world"
+	"github.com/mtgo-labs/mtgo/tl"
 	"github.com/mtgo-labs/mtgo/tl/rpcerr"
 	"github.com/mtgo-labs/mtgo/tl/tg"
 )
@@ -104,5 +105,43 @@ func TestE2ECommandKeyboardAndCallback(t *testing.T) {
 	case err := <-failures:
 		t.Fatalf("bot handler failed: %v", err)
 	default:
+	}
+}
+
+func TestE2EInlineQuery(t *testing.T) {
+	cl := cluster(t)
+	bot, err := cl.World().CreateBot(world.BotSpec{FirstName: "Inline", Username: "e2e_inline_bot", Inline: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := e2eClient(t, cl, func(cfg *mtgo.Config) { cfg.BotToken = bot.Token })
+	if err := b.Start0(t); err != nil {
+		t.Fatal(err)
+	}
+	asked := make(chan *types.InlineQuery, 2)
+	b.OnInlineQuery(func(ctx *mtgo.Context, q *types.InlineQuery) error {
+		asked <- q
+		m, _ := filters.MatchesOf(ctx)
+		return q.Answer(ctx, []tg.InputBotInlineResultClass{&tg.InputBotInlineResult{
+			ID: "1", Type: "article", Title: tl.Some("Echo " + m[0][1]),
+			SendMessage: &tg.InputBotInlineMessageText{Message: q.Query},
+		}}, mtgo.WithCacheTime(0), mtgo.WithPersonal())
+	}, filters.Regex(`^echo (.+)$`))
+
+	u, user := e2eUser(t, cl, world.UserSpec{FirstName: "Ann", Phone: "15551091"})
+	res, err := u.GetInlineBotResults(ctxT(t), "@e2e_inline_bot", nil, "echo hello", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := recv(t, asked, "inline query")
+	if q.From.ID != user.ID || q.Query != "echo hello" {
+		t.Fatalf("inline query = %+v", q)
+	}
+	if len(res.Results) != 1 {
+		t.Fatalf("results = %+v", res.Results)
+	}
+	r, ok := res.Results[0].(*tg.BotInlineResult)
+	if !ok || r.ID != "1" || r.Title.Value != "Echo hello" {
+		t.Fatalf("result = %#v", res.Results[0])
 	}
 }

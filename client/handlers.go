@@ -37,6 +37,7 @@ const (
 	kindMessage
 	kindEditedMessage
 	kindCallbackQuery
+	kindInlineQuery
 	kindError // not an update: the error handlers
 	numKinds
 )

@@ -3,6 +3,7 @@ package filters
 import (
 	"bytes"
 	"regexp"
+	"strings"
 
 	mtgo "github.com/mtgo-labs/mtgo/client"
 )
@@ -31,5 +32,13 @@ func CallbackRegex(expr string) mtgo.Filter {
 	return func(ctx *mtgo.Context) bool {
 		q := ctx.CallbackQuery
 		return q != nil && match(ctx, re, string(q.Data))
+	}
+}
+
+// InlineQueryPrefix passes inline queries whose text starts with prefix.
+func InlineQueryPrefix(prefix string) mtgo.Filter {
+	return func(ctx *mtgo.Context) bool {
+		q := ctx.InlineQuery
+		return q != nil && strings.HasPrefix(q.Query, prefix)
 	}
 }

@@ -432,3 +432,21 @@ func TestParseCommandLarge(t *testing.T) {
 		t.Fatalf("parse: ok=%v command=%q args=%d", ok, cm.Command, len(cm.Args))
 	}
 }
+
+func TestInlineQueryFilters(t *testing.T) {
+	inline := func(q string) *mtgo.Context {
+		ctx := mtgo.NewContext(context.Background())
+		ctx.InlineQuery = &types.InlineQuery{ID: 1, From: ann, Query: q}
+		return ctx
+	}
+	check(t, filters.InlineQueryPrefix("gif "), []filterCase{
+		{"prefix", inline("gif cats"), true},
+		{"other", inline("cats"), false},
+		{"message", withMsg(nil, msg("gif cats")), false},
+	})
+	check(t, filters.Regex(`^\d+$`), []filterCase{
+		{"inline digits", inline("42"), true},
+		{"inline text", inline("x"), false},
+	})
+	check(t, filters.FromUsers("ann"), []filterCase{{"inline sender", inline("x"), true}})
+}

@@ -8,8 +8,8 @@ import (
 
 const matchesKey = "mtgo/filters.matches"
 
-// Regex passes messages whose text (or caption) matches the regular expression expr, and
-// callback queries whose data matches it. Every match, with its capture groups, is available
+// Regex passes messages whose text (or caption) matches the regular expression expr, callback
+// queries whose data matches it and inline queries whose text matches it. Every match, with its capture groups, is available
 // to the handler through MatchesOf. An invalid expr panics, as regexp.MustCompile does:
 // patterns are part of the program. Go's regexp runs in time linear in the input.
 func Regex(expr string) mtgo.Filter { return RegexOf(regexp.MustCompile(expr)) }
@@ -22,6 +22,8 @@ func RegexOf(re *regexp.Regexp) mtgo.Filter {
 			return match(ctx, re, ctx.Message.Text)
 		case ctx.CallbackQuery != nil:
 			return match(ctx, re, string(ctx.CallbackQuery.Data))
+		case ctx.InlineQuery != nil:
+			return match(ctx, re, ctx.InlineQuery.Query)
 		}
 		return false
 	}

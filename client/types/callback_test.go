@@ -154,3 +154,26 @@ func TestChannelPost(t *testing.T) {
 		})
 	}
 }
+
+func TestInlineQuery(t *testing.T) {
+	ents := types.NewEntities([]tg.UserClass{&tg.User{ID: 7, FirstName: tl.Some("Ann")}}, nil)
+	api := &fakeAPI{}
+	q := types.NewInlineQuery(api, &tg.UpdateBotInlineQuery{QueryID: 4, UserID: 7, Query: "cats", Offset: "10",
+		PeerType: &tg.InlineQueryPeerTypePM{}}, ents)
+	if q == nil || q.ID != 4 || q.From.FirstName != "Ann" || q.Query != "cats" || q.Offset != "10" || q.PeerType == nil {
+		t.Fatalf("NewInlineQuery = %+v", q)
+	}
+	if types.NewInlineQuery(api, &tg.UpdateNewMessage{}, ents) != nil {
+		t.Fatal("built an inline query from another update")
+	}
+	personal := option.InlineAnswerFunc(func(p *option.InlineAnswerParams) { p.Personal = true })
+	if err := q.Answer(context.Background(), make([]tg.InputBotInlineResultClass, 2), personal); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]int{2}, api.inline); diff != "" || !api.personal {
+		t.Fatalf("answers (-want +got):\n%s personal=%v", diff, api.personal)
+	}
+	if err := (&types.InlineQuery{}).Answer(context.Background(), nil); !errors.Is(err, types.ErrContextNoClient) {
+		t.Fatalf("unbound Answer: %v", err)
+	}
+}

@@ -23,6 +23,9 @@ type API interface {
 	// AnswerCallback answers the callback query queryID with text (a toast, or an alert),
 	// with the options of the client's AnswerCallbackQuery.
 	AnswerCallback(ctx context.Context, queryID int64, text string, opts ...option.CallbackAnswer) error
+	// AnswerInline answers the inline query queryID with results, with the options of the
+	// client's AnswerInlineQuery.
+	AnswerInline(ctx context.Context, queryID int64, results []tg.InputBotInlineResultClass, opts ...option.InlineAnswer) error
 	// MediaAPI downloads the message's media.
 	MediaAPI
 }

@@ -74,6 +74,14 @@ type fakeAPI struct {
 	sent     []string
 	answered []string
 	alert    bool
+	inline   []int // result counts
+	personal bool
+}
+
+func (f *fakeAPI) AnswerInline(_ context.Context, id int64, results []tg.InputBotInlineResultClass, opts ...option.InlineAnswer) error {
+	f.inline = append(f.inline, len(results))
+	f.personal = option.CollectInlineAnswer(opts).Personal
+	return nil
 }
 
 func (f *fakeAPI) AnswerCallback(_ context.Context, id int64, text string, opts ...option.CallbackAnswer) error {

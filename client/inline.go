@@ -1,0 +1,136 @@
+package mtgo
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/mtgo-labs/mtgo/client/option"
+	"github.com/mtgo-labs/mtgo/client/types"
+	"github.com/mtgo-labs/mtgo/tl"
+	"github.com/mtgo-labs/mtgo/tl/tg"
+)
+
+// InlineAnswerOption configures the answer to an inline query (AnswerInlineQuery,
+// types.InlineQuery.Answer).
+type InlineAnswerOption = option.InlineAnswer
+
+// AnswerOption is an option of both answers, to callback queries and to inline queries.
+type AnswerOption interface {
+	option.CallbackAnswer
+	option.InlineAnswer
+}
+
+// cacheTime is WithCacheTime's option.
+type cacheTime time.Duration
+
+func (d cacheTime) ApplyCallbackAnswer(p *option.CallbackAnswerParams) {
+	p.CacheTime = time.Duration(d)
+}
+func (d cacheTime) ApplyInlineAnswer(p *option.InlineAnswerParams) { p.CacheTime = time.Duration(d) }
+
+// WithCacheTime lets the answer be reused for d (rounded down to seconds): by the user's app
+// for the same button, by the server for the same inline query.
+func WithCacheTime(d time.Duration) AnswerOption { return cacheTime(d) }
+
+// WithPersonal caches an inline answer for the user who asked only.
+func WithPersonal() InlineAnswerOption {
+	return option.InlineAnswerFunc(func(p *option.InlineAnswerParams) { p.Personal = true })
+}
+
+// WithNextOffset sets the offset the user's app sends to ask for more inline results.
+func WithNextOffset(offset string) InlineAnswerOption {
+	return option.InlineAnswerFunc(func(p *option.InlineAnswerParams) { p.NextOffset = offset })
+}
+
+// WithGallery shows inline results as a grid of media.
+func WithGallery() InlineAnswerOption {
+	return option.InlineAnswerFunc(func(p *option.InlineAnswerParams) { p.Gallery = true })
+}
+
+// WithSwitchPM shows a button with text above the inline results that opens the private chat
+// with the bot and sends "/start param".
+func WithSwitchPM(text, param string) InlineAnswerOption {
+	return option.InlineAnswerFunc(func(p *option.InlineAnswerParams) {
+		p.SwitchPMText, p.SwitchPMParam = text, param
+	})
+}
+
+// cacheSeconds converts a cache time to the seconds a request carries.
+func cacheSeconds(d time.Duration) (int32, error) {
+	if d < 0 || d/time.Second > 1<<31-1 {
+		return 0, fmt.Errorf("%w: cache time %s out of range", ErrInvalidConfig, d)
+	}
+	return int32(d / time.Second), nil
+}
+
+// AnswerInlineQuery answers the inline query queryID with results (at most 50); the options
+// set the cache time, personal results, the next offset, the gallery layout and a button to
+// the private chat.
+func (c *Client) AnswerInlineQuery(ctx context.Context, queryID int64, results []tg.InputBotInlineResultClass, opts ...InlineAnswerOption) error {
+	p := option.CollectInlineAnswer(opts)
+	secs, err := cacheSeconds(p.CacheTime)
+	if err != nil {
+		return err
+	}
+	req := &tg.MessagesSetInlineBotResultsRequest{
+		QueryID: queryID, Results: results, CacheTime: secs, Private: p.Personal, Gallery: p.Gallery,
+	}
+	if results == nil {
+		req.Results = []tg.InputBotInlineResultClass{}
+	}
+	if p.NextOffset != "" {
+		req.NextOffset = tl.Some(p.NextOffset)
+	}
+	if p.SwitchPMText != "" {
+		req.SwitchPm = &tg.InlineBotSwitchPM{Text: p.SwitchPMText, StartParam: p.SwitchPMParam}
+	}
+	var res tg.BoolBox
+	if err := c.invoker().Invoke(ctx, req, &res); err != nil {
+		return fmt.Errorf("mtgo: answer inline query: %w", err)
+	}
+	return nil
+}
+
+// GetInlineBotResults asks bot (anything ResolvePeer accepts) for its inline results for
+// query, as typed in chat (nil for none), from offset ("" for the first page).
+func (c *Client) GetInlineBotResults(ctx context.Context, bot, chat any, query, offset string) (*tg.MessagesBotResults, error) {
+	bp, err := c.ResolvePeer(ctx, bot)
+	if err != nil {
+		return nil, err
+	}
+	user, ok := bp.(*tg.InputPeerUser)
+	if !ok {
+		return nil, fmt.Errorf("mtgo: get inline bot results: %v is not a bot", bot)
+	}
+	var peer tg.InputPeerClass = &tg.InputPeerEmpty{}
+	if chat != nil {
+		if peer, err = c.ResolvePeer(ctx, chat); err != nil {
+			return nil, err
+		}
+	}
+	req := &tg.MessagesGetInlineBotResultsRequest{
+		Bot: &tg.InputUser{UserID: user.UserID, AccessHash: user.AccessHash}, Peer: peer, Query: query, Offset: offset,
+	}
+	var res tg.MessagesBotResults
+	if err := c.invoker().Invoke(ctx, req, &res); err != nil {
+		return nil, fmt.Errorf("mtgo: get inline bot results: %w", err)
+	}
+	return &res, nil
+}
+
+// AnswerInline implements types.API.
+func (a clientAPI) AnswerInline(ctx context.Context, queryID int64, results []tg.InputBotInlineResultClass, opts ...option.InlineAnswer) error {
+	return a.c.AnswerInlineQuery(ctx, queryID, results, opts...)
+}
+
+// NewInlineQueryHandler builds a handler of inline queries for AddHandler.
+func NewInlineQueryHandler(cb func(*Context, *types.InlineQuery) error, fs ...Filter) *Handler {
+	return &Handler{kind: kindInlineQuery, filters: fs, run: func(ctx *Context) error { return cb(ctx, ctx.InlineQuery) }}
+}
+
+// OnInlineQuery registers cb in group 0 for inline queries ("@bot query" typed by a user)
+// that pass every filter in fs. Only bots with inline mode on receive them.
+func (c *Client) OnInlineQuery(cb func(*Context, *types.InlineQuery) error, fs ...Filter) *Handler {
+	return c.register(cb != nil, NewInlineQueryHandler(cb, fs...))
+}

@@ -1,0 +1,54 @@
+package types
+
+import (
+	"context"
+
+	"github.com/mtgo-labs/mtgo/client/option"
+	"github.com/mtgo-labs/mtgo/tl/tg"
+)
+
+// InlineQuery is what a user types after a bot's username in any chat ("@bot query"),
+// received by that bot when it has inline mode on.
+type InlineQuery struct {
+	// ID identifies the query; the bot answers it with Answer.
+	ID int64
+	// From is the user who typed the query (with its id only when the update did not carry
+	// the user).
+	From *User
+	// Query is the text typed.
+	Query string
+	// Offset is the offset of the results asked for, as the bot's last answer set it
+	// (empty for the first page).
+	Offset string
+	// PeerType is the kind of chat the query was typed in, nil when unknown.
+	PeerType tg.InlineQueryPeerTypeClass
+	// Geo is the user's location, for bots that ask for it; nil otherwise.
+	Geo tg.GeoPointClass
+	// Raw is the update the query was built from.
+	Raw *tg.UpdateBotInlineQuery
+
+	api API
+}
+
+// NewInlineQuery builds an InlineQuery from updateBotInlineQuery with the users in e, bound to
+// api (nil for an unbound value). It returns nil for any other update.
+func NewInlineQuery(api API, u tg.UpdateClass, e Entities) *InlineQuery {
+	q, ok := u.(*tg.UpdateBotInlineQuery)
+	if !ok || q == nil {
+		return nil
+	}
+	return &InlineQuery{
+		ID: q.QueryID, From: e.userOrID(q.UserID), Query: q.Query, Offset: q.Offset,
+		PeerType: q.PeerType, Geo: q.Geo, Raw: q, api: api,
+	}
+}
+
+// Answer answers the query with results (articles, photos, ... as tg input results), with
+// the options of the client's AnswerInlineQuery (mtgo.WithCacheTime, mtgo.WithPersonal,
+// mtgo.WithNextOffset, ...).
+func (q *InlineQuery) Answer(ctx context.Context, results []tg.InputBotInlineResultClass, opts ...option.InlineAnswer) error {
+	if q == nil || q.api == nil {
+		return ErrContextNoClient
+	}
+	return q.api.AnswerInline(ctx, q.ID, results, opts...)
+}
