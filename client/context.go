@@ -29,6 +29,8 @@ type Context struct {
 	CallbackQuery *types.CallbackQuery
 	// InlineQuery is the inline query, nil for other kinds.
 	InlineQuery *types.InlineQuery
+	// DeletedMessages names the deleted messages, nil for other kinds.
+	DeletedMessages *types.DeletedMessages
 	// Entities are the users and chats that came with the update.
 	Entities types.Entities
 
@@ -64,11 +66,14 @@ func (c *Context) Get(key string) (any, bool) {
 	return v, ok
 }
 
-// Chat returns the chat of the update: the message's, or the chat of the callback query's
-// message; nil when the update has none.
+// Chat returns the chat of the update: the message's, the chat of the callback query's
+// message, or the channel of deleted messages; nil when the update has none.
 func (c *Context) Chat() *types.Chat {
 	if m := c.message(); m != nil {
 		return m.Chat
+	}
+	if c.DeletedMessages != nil {
+		return c.DeletedMessages.Chat
 	}
 	return nil
 }

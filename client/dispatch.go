@@ -51,7 +51,9 @@ type queued struct {
 	msg    *types.Message       // the new or edited message
 	cb     *types.CallbackQuery // the button press
 	inline *types.InlineQuery   // the inline query
-	raw    *tg.Message          // the message as received, for fetch
+	// deleted names deleted messages.
+	deleted *types.DeletedMessages
+	raw     *tg.Message // the message as received, for fetch
 	// fetch: neither the updates nor the peer cache knew a user the message names, so the
 	// worker fetches the message again (its answer carries the users) before the handlers run.
 	fetch bool
@@ -190,6 +192,12 @@ func (d *messageDispatcher) dispatch(u tg.UpdatesClass, batch *batchWait) {
 			if chat = q.cb.From.ID; q.cb.Chat != nil {
 				chat = q.cb.Chat.ID
 			}
+		case kind == kindDeletedMessages:
+			// Deletions outside channels name no chat: one queue for them, in order.
+			q.deleted = types.NewDeletedMessages(up, q.ents)
+			if q.deleted.Chat != nil {
+				chat = q.deleted.Chat.ID
+			}
 		case kind == kindInlineQuery:
 			// Keyed by the user: one user's queries in order, as they typed them.
 			if q.inline = types.NewInlineQuery(api, up, q.ents); q.inline == nil {
@@ -219,6 +227,8 @@ func classify(up tg.UpdateClass) (kind updateKind, raw *tg.Message, channel bool
 		return kindCallbackQuery, nil, false
 	case *tg.UpdateBotInlineQuery:
 		return kindInlineQuery, nil, false
+	case *tg.UpdateDeleteMessages, *tg.UpdateDeleteChannelMessages:
+		return kindDeletedMessages, nil, false
 	default:
 		return kindRaw, nil, false
 	}
@@ -364,7 +374,7 @@ func (d *messageDispatcher) nextReady() (int64, bool) {
 func (d *messageDispatcher) run(t *handlerTable, q *queued) {
 	ctx := &Context{
 		Context: d.c.life, Client: d.c, Update: q.update, Message: q.msg, CallbackQuery: q.cb,
-		InlineQuery: q.inline, Entities: q.ents,
+		InlineQuery: q.inline, DeletedMessages: q.deleted, Entities: q.ents,
 	}
 	out := q.msg != nil && q.msg.Outgoing
 	for _, g := range t.groups {

@@ -145,3 +145,27 @@ func TestE2EInlineQuery(t *testing.T) {
 		t.Fatalf("result = %#v", res.Results[0])
 	}
 }
+
+func TestE2EDeletedMessages(t *testing.T) {
+	cl := cluster(t)
+	b, _ := e2eBot(t, cl, "e2e_del_bot")
+	got := make(chan *types.Message, 2)
+	b.OnMessage(func(_ *mtgo.Context, m *types.Message) error { got <- m; return nil })
+	deleted := make(chan *types.DeletedMessages, 2)
+	b.OnDeletedMessages(func(_ *mtgo.Context, d *types.DeletedMessages) error { deleted <- d; return nil })
+
+	u, _ := e2eUser(t, cl, world.UserSpec{FirstName: "Ann", Phone: "15551092"})
+	sent, err := u.SendMessage(ctxT(t), "@e2e_del_bot", "oops")
+	if err != nil {
+		t.Fatal(err)
+	}
+	copyAtBot := recv(t, got, "message")
+	n, err := u.DeleteMessages(ctxT(t), "@e2e_del_bot", sent.ID)
+	if err != nil || n != 1 {
+		t.Fatalf("DeleteMessages = %d, %v", n, err)
+	}
+	d := recv(t, deleted, "deletion")
+	if len(d.IDs) != 1 || d.IDs[0] != copyAtBot.ID || d.Chat != nil {
+		t.Fatalf("deleted = %+v, want the bot's copy %d", d, copyAtBot.ID)
+	}
+}

@@ -38,6 +38,7 @@ const (
 	kindEditedMessage
 	kindCallbackQuery
 	kindInlineQuery
+	kindDeletedMessages
 	kindError // not an update: the error handlers
 	numKinds
 )
@@ -97,6 +98,11 @@ func NewCallbackQueryHandler(cb func(*Context, *types.CallbackQuery) error, fs .
 	return &Handler{kind: kindCallbackQuery, filters: fs, run: func(ctx *Context) error { return cb(ctx, ctx.CallbackQuery) }}
 }
 
+// NewDeletedMessagesHandler builds a handler of deleted messages for AddHandler.
+func NewDeletedMessagesHandler(cb func(*Context, *types.DeletedMessages) error, fs ...Filter) *Handler {
+	return &Handler{kind: kindDeletedMessages, filters: fs, run: func(ctx *Context) error { return cb(ctx, ctx.DeletedMessages) }}
+}
+
 // NewRawUpdateHandler builds a handler of every update, as the raw tg value, for AddHandler.
 func NewRawUpdateHandler(cb func(*Context, tg.UpdateClass) error, fs ...Filter) *Handler {
 	return &Handler{kind: kindRaw, filters: fs, run: func(ctx *Context) error { return cb(ctx, ctx.Update) }}
@@ -124,6 +130,12 @@ func (c *Client) OnEditedMessage(cb func(*Context, *types.Message) error, fs ...
 // and on inline messages, that pass every filter in fs.
 func (c *Client) OnCallbackQuery(cb func(*Context, *types.CallbackQuery) error, fs ...Filter) *Handler {
 	return c.register(cb != nil, NewCallbackQueryHandler(cb, fs...))
+}
+
+// OnDeletedMessages registers cb in group 0 for deleted messages (updateDeleteMessages,
+// updateDeleteChannelMessages) that pass every filter in fs.
+func (c *Client) OnDeletedMessages(cb func(*Context, *types.DeletedMessages) error, fs ...Filter) *Handler {
+	return c.register(cb != nil, NewDeletedMessagesHandler(cb, fs...))
 }
 
 // OnRawUpdate registers cb in group 0 for every update that passes every filter in fs. A raw

@@ -177,3 +177,38 @@ func TestInlineQuery(t *testing.T) {
 		t.Fatalf("unbound Answer: %v", err)
 	}
 }
+
+func TestNewDeletedMessages(t *testing.T) {
+	super := &tg.Channel{ID: 6, Title: "chat", Megagroup: true}
+	ents := types.NewEntities(nil, []tg.ChatClass{super})
+	tests := []struct {
+		name string
+		in   tg.UpdateClass
+		ids  []int
+		chat int64
+	}{
+		{"account-wide", &tg.UpdateDeleteMessages{Messages: []int32{3, 4}}, []int{3, 4}, 0},
+		{"channel", &tg.UpdateDeleteChannelMessages{ChannelID: 6, Messages: []int32{9}}, []int{9}, types.ChannelChatID(6)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := types.NewDeletedMessages(tt.in, ents)
+			if diff := cmp.Diff(tt.ids, d.IDs); diff != "" {
+				t.Fatalf("IDs (-want +got):\n%s", diff)
+			}
+			var chat int64
+			if d.Chat != nil {
+				chat = d.Chat.ID
+				if d.Chat.Type != types.ChatSupergroup {
+					t.Fatalf("chat type = %v", d.Chat.Type)
+				}
+			}
+			if chat != tt.chat {
+				t.Fatalf("chat = %d, want %d", chat, tt.chat)
+			}
+		})
+	}
+	if types.NewDeletedMessages(&tg.UpdateNewMessage{}, ents) != nil {
+		t.Fatal("built from another update")
+	}
+}
