@@ -79,6 +79,9 @@ func (d *Dispatcher) registerBots() {
 	h[tg.MessagesHideChatJoinRequestRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.MessagesHideChatJoinRequestRequest) (tl.Encoder, error) {
 		return answer(w.HideJoinRequest(c.AuthKeyID, r.Peer, r.UserID, r.Approved))
 	})
+	h[tg.MessagesSendVoteRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.MessagesSendVoteRequest) (tl.Encoder, error) {
+		return answer(w.SendVote(c.AuthKeyID, world.Vote{Peer: r.Peer, MsgID: r.MsgID, Options: r.Options}))
+	})
 	h[tg.MessagesSendInlineBotResultRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.MessagesSendInlineBotResultRequest) (tl.Encoder, error) {
 		return answer(w.SendInlineResult(c.AuthKeyID, world.InlineSend{
 			Peer: r.Peer, RandomID: r.RandomID, QueryID: r.QueryID, ID: r.ID, Silent: r.Silent, ReplyTo: replyTo(r.ReplyTo),

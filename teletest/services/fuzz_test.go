@@ -68,6 +68,14 @@ func fuzzSeeds() []tl.Encoder {
 		&tg.MessagesHideChatJoinRequestRequest{Approved: true, Peer: &tg.InputPeerChannel{ChannelID: 1000000001}, UserID: &tg.InputUserSelf{}},
 		&tg.ChannelsEditAdminRequest{Channel: &tg.InputChannel{ChannelID: 1000000001}, UserID: &tg.InputUserSelf{}, AdminRights: tg.ChatAdminRights{PinMessages: true}},
 		&tg.ChannelsLeaveChannelRequest{Channel: &tg.InputChannel{ChannelID: 1000000001}},
+		&tg.MessagesSendMediaRequest{Peer: peer, RandomID: 7, Media: &tg.InputMediaPoll{Poll: tg.Poll{
+			Question: tg.TextWithEntities{Text: "q", Entities: []tg.MessageEntityClass{}},
+			Answers: []tg.PollAnswerClass{
+				&tg.InputPollAnswer{Text: tg.TextWithEntities{Text: "a", Entities: []tg.MessageEntityClass{}}},
+				&tg.PollAnswer{Text: tg.TextWithEntities{Text: "b", Entities: []tg.MessageEntityClass{}}, Option: []byte("1")},
+			},
+		}}},
+		&tg.MessagesSendVoteRequest{Peer: peer, MsgID: 1, Options: [][]byte{[]byte("0")}},
 		&tg.AuthLogOutRequest{},
 	}
 	for _, s := range seeds[:len(seeds)-1] {

@@ -41,6 +41,7 @@ type file struct {
 // media is a message or story attachment referring to a stored file.
 type media struct {
 	file *file
+	poll *poll // messages.sendMedia with inputMediaPoll only (see poll.go)
 }
 
 // upload collects the parts of one file id.
@@ -333,7 +334,10 @@ func (w *World) lookupFile(id, hash int64, ref []byte, photo bool) (*file, error
 }
 
 // tgMedia renders stored media.
-func (w *World) tgMedia(_ int64, m *media) tg.MessageMediaClass {
+func (w *World) tgMedia(viewer int64, m *media) tg.MessageMediaClass {
+	if m.poll != nil {
+		return &tg.MessageMediaPoll{Poll: m.poll.tg(), Results: m.poll.results(viewer)}
+	}
 	f := m.file
 	if f.photo {
 		return &tg.MessageMediaPhoto{Photo: f.tgPhoto()}

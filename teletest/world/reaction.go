@@ -149,24 +149,10 @@ func (w *World) SendReaction(key KeyID, rq Reaction) (tg.UpdatesClass, error) {
 		seen[k] = true
 	}
 	now := w.now()
-	// The holders of the message: every copy's owner, or the channel's members.
-	type holding struct {
-		owner *account
-		msg   *message
-	}
-	var holders []holding
-	var ch *channel
-	if p.Kind == PeerChannel {
-		ch = w.channels[p.ID]
-		for _, uid := range ch.sortedMembers() {
-			holders = append(holders, holding{w.users[uid], m})
-		}
-	} else {
-		for _, cp := range w.copiesOf(a.id, m) {
-			if o := w.users[cp.user]; o != nil && o.box.msgs[cp.id] != nil {
-				holders = append(holders, holding{o, o.box.msgs[cp.id]})
-			}
-		}
+	holders := w.holders(a, p, m)
+	ch := w.channels[p.ID]
+	if p.Kind != PeerChannel {
+		ch = nil
 	}
 	if m.reactions == nil {
 		m.reactions = &reactionSet{byUser: map[int64]userReactions{}}
@@ -215,6 +201,30 @@ func (w *World) SendReaction(key KeyID, rq Reaction) (tg.UpdatesClass, error) {
 		result = w.longUpdates(a.id, []tg.UpdateClass{&tg.UpdateMessageReactions{Peer: peerTG(p), MsgID: m.id, Reactions: *reactions}}, &r, now)
 	}
 	return result, nil
+}
+
+// holding is one account's copy of a message.
+type holding struct {
+	owner *account
+	msg   *message
+}
+
+// holders lists who holds message m of chat p (as a sees it): every copy's owner in private
+// chats and basic groups, every member of a channel (under w.mu).
+func (w *World) holders(a *account, p Peer, m *message) []holding {
+	var out []holding
+	if p.Kind == PeerChannel {
+		for _, uid := range w.channels[p.ID].sortedMembers() {
+			out = append(out, holding{w.users[uid], m})
+		}
+		return out
+	}
+	for _, cp := range w.copiesOf(a.id, m) {
+		if o := w.users[cp.user]; o != nil && o.box.msgs[cp.id] != nil {
+			out = append(out, holding{o, o.box.msgs[cp.id]})
+		}
+	}
+	return out
 }
 
 func nonNil(rs []tg.ReactionClass) []tg.ReactionClass {

@@ -76,7 +76,13 @@ func (w *World) SendMessage(key KeyID, to tg.InputPeerClass, d Draft) (tg.Update
 		}
 		c.markup = d.ReplyMarkup
 	}
-	if d.Media != nil {
+	if pm, ok := d.Media.(*tg.InputMediaPoll); ok {
+		m, err := w.newPoll(a, pm)
+		if err != nil {
+			return nil, err
+		}
+		c.media = m
+	} else if d.Media != nil {
 		m, err := w.inputMedia(a, d.Media)
 		if err != nil {
 			return nil, err
