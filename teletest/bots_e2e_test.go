@@ -186,3 +186,36 @@ func TestJoinRequestAndReactionOverTheWire(t *testing.T) {
 		t.Fatalf("alice sees %+v", u)
 	}
 }
+
+// TestWaitingCallsAreBounded: a session may keep at most 64 calls waiting for bots; one more
+// is answered FLOOD_WAIT_1 at once instead of holding another goroutine.
+func TestWaitingCallsAreBounded(t *testing.T) {
+	s := NewScenario(t, Config{Key: testKey(t), BotTimeout: time.Minute})
+	alice, bot := s.User("alice"), s.Bot("busy_bot")
+	alice.Send(bot, "/start")
+	bot.Expect(Text("/start").From(alice))
+	bot.SendMarkup(alice, "pick", inlineKeyboard("Go", "go"))
+	m := alice.Expect(Text("pick").From(bot))
+	alice.Input(bot)
+	results := make(chan error, maxWaiting+1)
+	for range maxWaiting + 1 {
+		go func() {
+			_, err := alice.Press(bot, m.ID, "go")
+			results <- err
+		}()
+	}
+	if err := <-results; !errors.Is(err, &rpcerr.Error{Type: "FLOOD_WAIT"}) {
+		t.Fatalf("first answer = %v, want FLOOD_WAIT_1 for the call beyond the bound", err)
+	}
+	for range maxWaiting {
+		q := ExpectUpdate[*tg.UpdateBotCallbackQuery](bot)
+		if _, err := bot.API().MessagesSetBotCallbackAnswer(s.ctx(), &tg.MessagesSetBotCallbackAnswerRequest{QueryID: q.QueryID}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for range maxWaiting {
+		if err := <-results; err != nil {
+			t.Fatal(err)
+		}
+	}
+}

@@ -16,6 +16,7 @@ import (
 	"github.com/mtgo-labs/mtgo/session/mtp"
 	"github.com/mtgo-labs/mtgo/session/mtpserve"
 	"github.com/mtgo-labs/mtgo/teletest/services"
+	"github.com/mtgo-labs/mtgo/teletest/world"
 	"github.com/mtgo-labs/mtgo/tl"
 	"github.com/mtgo-labs/mtgo/transport"
 )
@@ -365,11 +366,16 @@ func (c *conn) reply(msgID int64, res tl.Encoder, err error, delay time.Duration
 }
 
 // wait runs a call that waits for a bot (services.Waits) on a goroutine of its own, bounded
-// by the bot timeout and the cluster's life, so this connection keeps serving meanwhile. The
+// by the bot timeout and the cluster's life, so this connection keeps serving meanwhile; at
+// most maxWaiting per session (FLOOD_WAIT_1 beyond). The
 // outcome is filed on the session and sent by the connection that owns the session when it
 // arrives (this one, or the one the client reconnected with).
 func (c *conn) wait(msgID int64, req tl.Object, delay time.Duration) {
 	s, sub, caller := c.sess, c.sess.sub, c.caller
+	if !s.startWaiting() {
+		c.answer(msgID, nil, world.FloodWait(1), delay)
+		return
+	}
 	hctx := services.WithMsgID(c.srv.cl.ctx, msgID)
 	c.srv.wg.Add(1)
 	go func() {

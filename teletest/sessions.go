@@ -33,6 +33,7 @@ type mtSession struct {
 	// whichever connection owns the session next
 	amu     sync.Mutex
 	answers []asyncAnswer
+	waiting int // calls running off the connection (at most maxWaiting)
 
 	// guarded by sessionTable.mu
 	owner    *conn
@@ -48,10 +49,26 @@ type asyncAnswer struct {
 	delay time.Duration
 }
 
+// maxWaiting bounds the calls one session may have waiting for bots at once; beyond it a
+// call is answered FLOOD_WAIT_1 at once, so a client cannot pile up goroutines.
+const maxWaiting = 64
+
+// startWaiting counts a call about to wait, false when the session has maxWaiting already.
+func (s *mtSession) startWaiting() bool {
+	s.amu.Lock()
+	defer s.amu.Unlock()
+	if s.waiting >= maxWaiting {
+		return false
+	}
+	s.waiting++
+	return true
+}
+
 // addAnswer files the outcome of a waiting call (any goroutine).
 func (s *mtSession) addAnswer(a asyncAnswer) {
 	s.amu.Lock()
 	s.answers = append(s.answers, a)
+	s.waiting--
 	s.amu.Unlock()
 }
 

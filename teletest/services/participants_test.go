@@ -97,8 +97,23 @@ func TestParticipantUpdates(t *testing.T) {
 	if st, err := bot.api.UpdatesGetState(ctx(), &tg.UpdatesGetStateRequest{}); err != nil || st.Qts != 6 {
 		t.Fatalf("bot state %+v, %v (want qts 6: five changes and late_bot's join)", st, err)
 	}
+	// A bot that was away gets them back from getDifference, in qts order.
+	st, _ := bot.api.UpdatesGetState(ctx(), &tg.UpdatesGetStateRequest{})
+	diff, err := bot.api.UpdatesGetDifference(ctx(), &tg.UpdatesGetDifferenceRequest{Pts: st.Pts, Date: st.Date, Qts: 0})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var replayed []change
+	for _, u := range diff.(*tg.UpdatesDifference).OtherUpdates {
+		if u, ok := u.(*tg.UpdateChannelParticipant); ok {
+			replayed = append(replayed, summarise(u))
+		}
+	}
+	if len(replayed) != 6 || replayed[0] != (change{eve.id, eve.id, "-", ""}) {
+		t.Fatalf("difference replays %v", replayed)
+	}
 
-	_, err := eve.api.ChannelsEditAdmin(ctx(), &tg.ChannelsEditAdminRequest{Channel: club(owner), UserID: &tg.InputUserSelf{}})
+	_, err = eve.api.ChannelsEditAdmin(ctx(), &tg.ChannelsEditAdminRequest{Channel: club(owner), UserID: &tg.InputUserSelf{}})
 	if err == nil {
 		t.Fatal("a banned non-admin promoted someone")
 	}
