@@ -313,3 +313,56 @@ func TestChannelEditAndForwardPost(t *testing.T) {
 		t.Fatalf("channel difference %+v", d)
 	}
 }
+
+func TestChannelDeleteMessages(t *testing.T) {
+	h := newHarness(t)
+	owner := h.user("Owner", "79990002501")
+	member := h.user("Member", "79990002502")
+	sg, err := h.w.CreateChannel(owner.id, world.ChannelSpec{Title: "SG", Megagroup: true, Members: []int64{member.id}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	op := channelPeer(t, owner, sg.ID)
+	h.send(owner, op, "owner's")
+	mp := channelPeer(t, member, sg.ID)
+	h.send(member, mp, "mine 1")
+	h.send(member, mp, "mine 2")
+	owner.updates()
+	member.updates()
+
+	_, err = member.api.ChannelsDeleteMessages(ctx(), &tg.ChannelsDeleteMessagesRequest{Channel: inputChannel(mp), ID: []int32{1}})
+	wantRPC(t, err, &RPCError{Code: 403, Message: "MESSAGE_DELETE_FORBIDDEN"})
+	res, err := member.api.ChannelsDeleteMessages(ctx(), &tg.ChannelsDeleteMessagesRequest{Channel: inputChannel(mp), ID: []int32{2, 99}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.PtsCount != 1 || res.Pts != 5 {
+		t.Fatalf("member's delete %+v", res)
+	}
+	got := flatten(owner.updates())
+	want := []tg.UpdateClass{&tg.UpdateDeleteChannelMessages{ChannelID: sg.ID, Messages: []int32{2}, Pts: 5, PtsCount: 1}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Fatalf("owner sees (-want +got):\n%s", diff)
+	}
+	// The admin deletes the member's other message and its own.
+	if res, err = owner.api.ChannelsDeleteMessages(ctx(), &tg.ChannelsDeleteMessagesRequest{Channel: inputChannel(op), ID: []int32{3, 1}}); err != nil || res.PtsCount != 2 {
+		t.Fatalf("admin's delete %+v, %v", res, err)
+	}
+	cd, err := member.api.UpdatesGetChannelDifference(ctx(), &tg.UpdatesGetChannelDifferenceRequest{
+		Channel: inputChannel(mp), Filter: &tg.ChannelMessagesFilterEmpty{}, Pts: 4, Limit: 10,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := cd.(*tg.UpdatesChannelDifference)
+	if len(d.OtherUpdates) != 2 || d.Pts != 7 {
+		t.Fatalf("channel difference %+v", d)
+	}
+	hist, err := member.api.MessagesGetHistory(ctx(), &tg.MessagesGetHistoryRequest{Peer: mp, Limit: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if texts := messageTexts(t, hist); len(texts) != 0 {
+		t.Fatalf("history after deleting everything: %q", texts)
+	}
+}

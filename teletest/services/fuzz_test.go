@@ -76,6 +76,7 @@ func fuzzSeeds() []tl.Encoder {
 			},
 		}}},
 		&tg.MessagesSendVoteRequest{Peer: peer, MsgID: 1, Options: [][]byte{[]byte("0")}},
+		&tg.ChannelsDeleteMessagesRequest{Channel: &tg.InputChannel{ChannelID: 1000000001}, ID: []int32{1, 2}},
 		&tg.AuthLogOutRequest{},
 	}
 	for _, s := range seeds[:len(seeds)-1] {

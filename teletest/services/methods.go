@@ -145,6 +145,9 @@ func (d *Dispatcher) registerMethods() {
 	h[tg.ChannelsGetParticipantRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.ChannelsGetParticipantRequest) (tl.Encoder, error) {
 		return answer(w.Participant(c.AuthKeyID, r.Channel, r.Participant))
 	})
+	h[tg.ChannelsDeleteMessagesRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.ChannelsDeleteMessagesRequest) (tl.Encoder, error) {
+		return answer(w.DeleteChannelMessages(c.AuthKeyID, r.Channel, r.ID))
+	})
 	h[tg.ChannelsEditAdminRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.ChannelsEditAdminRequest) (tl.Encoder, error) {
 		return answer(w.EditAdmin(c.AuthKeyID, r.Channel, r.UserID, r.AdminRights, r.Rank.Value))
 	})

@@ -227,6 +227,48 @@ func (w *World) DeleteMessages(key KeyID, ids []int32, revoke bool) (*tg.Message
 	return res, nil
 }
 
+// DeleteChannelMessages answers channels.deleteMessages: the authors, or the channel's
+// admins, delete messages for everyone; members get updateDeleteChannelMessages with the
+// channel's next pts (replayed by getChannelDifference). Unknown ids are skipped;
+// MESSAGE_DELETE_FORBIDDEN when a is neither the author nor an admin of one of them.
+func (w *World) DeleteChannelMessages(key KeyID, in tg.InputChannelClass, ids []int32) (*tg.MessagesAffectedMessages, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	a, ch, err := w.readableChannel(key, in)
+	if err != nil {
+		return nil, err
+	}
+	var gone []int32
+	for _, id := range ids {
+		m := ch.msgs[id]
+		if m == nil || slices.Contains(gone, id) {
+			continue
+		}
+		if m.from != a.id && !ch.isAdmin(a.id) {
+			return nil, rpcErr(403, "MESSAGE_DELETE_FORBIDDEN")
+		}
+		gone = append(gone, id)
+	}
+	if len(gone) == 0 {
+		return &tg.MessagesAffectedMessages{Pts: ch.pts}, nil
+	}
+	for _, id := range gone {
+		delete(ch.msgs, id)
+	}
+	slices.Sort(gone)
+	n := int32(len(gone))
+	ch.pts += n
+	now := w.now()
+	u := &tg.UpdateDeleteChannelMessages{ChannelID: ch.id, Messages: gone, Pts: ch.pts, PtsCount: n}
+	var r refs
+	r.add(ChannelPeer(ch.id))
+	w.appendEvent(&ch.log, event{pts: ch.pts, count: n, date: now, update: u, refs: r.order})
+	for _, uid := range ch.sortedMembers() {
+		w.push(uid, key, w.longUpdates(uid, []tg.UpdateClass{u}, &r, now))
+	}
+	return &tg.MessagesAffectedMessages{Pts: ch.pts, PtsCount: n}, nil
+}
+
 // Forward describes messages.forwardMessages.
 type Forward struct {
 	From       tg.InputPeerClass
