@@ -73,6 +73,9 @@ func (d *Dispatcher) registerBots() {
 			RequestNeeded: r.RequestNeeded, ExpireDate: r.ExpireDate.Value, UsageLimit: r.UsageLimit.Value, Title: r.Title.Value,
 		}))
 	})
+	h[tg.MessagesCheckChatInviteRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.MessagesCheckChatInviteRequest) (tl.Encoder, error) {
+		return answer(w.CheckInvite(c.AuthKeyID, r.Hash))
+	})
 	h[tg.MessagesImportChatInviteRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.MessagesImportChatInviteRequest) (tl.Encoder, error) {
 		return answer(w.ImportInvite(c.AuthKeyID, r.Hash))
 	})

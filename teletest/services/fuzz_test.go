@@ -77,6 +77,8 @@ func fuzzSeeds() []tl.Encoder {
 		}}},
 		&tg.MessagesSendVoteRequest{Peer: peer, MsgID: 1, Options: [][]byte{[]byte("0")}},
 		&tg.ChannelsDeleteMessagesRequest{Channel: &tg.InputChannel{ChannelID: 1000000001}, ID: []int32{1, 2}},
+		&tg.ContactsResolvePhoneRequest{Phone: "+79990009001"},
+		&tg.MessagesCheckChatInviteRequest{Hash: "00112233aabbccdd"},
 		&tg.AuthLogOutRequest{},
 	}
 	for _, s := range seeds[:len(seeds)-1] {

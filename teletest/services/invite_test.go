@@ -37,6 +37,16 @@ func TestJoinRequests(t *testing.T) {
 		t.Fatalf("link %+v", inv)
 	}
 
+	ci, err := dan.api.MessagesCheckChatInvite(ctx(), &tg.MessagesCheckChatInviteRequest{Hash: hash})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c, ok := ci.(*tg.ChatInvite); !ok || !c.RequestNeeded || !c.Megagroup || c.Title != "Club" || c.ParticipantsCount != 2 {
+		t.Fatalf("check before joining: %+v", ci)
+	}
+	_, err = dan.api.MessagesCheckChatInvite(ctx(), &tg.MessagesCheckChatInviteRequest{Hash: "nope"})
+	wantRPC(t, err, &RPCError{Code: 400, Message: "INVITE_HASH_INVALID"})
+
 	// Dan asks to join: the request is sent, the admin bot hears it with a qts.
 	_, err = dan.api.MessagesImportChatInvite(ctx(), &tg.MessagesImportChatInviteRequest{Hash: hash})
 	wantRPC(t, err, &RPCError{Code: 400, Message: "INVITE_REQUEST_SENT"})
@@ -73,6 +83,11 @@ func TestJoinRequests(t *testing.T) {
 	}
 	_, err = bot.api.MessagesHideChatJoinRequest(ctx(), &tg.MessagesHideChatJoinRequestRequest{Approved: true, Peer: clubBot, UserID: danForBot})
 	wantRPC(t, err, &RPCError{Code: 400, Message: "HIDE_REQUESTER_MISSING"})
+	if ci, err := dan.api.MessagesCheckChatInvite(ctx(), &tg.MessagesCheckChatInviteRequest{Hash: hash}); err != nil {
+		t.Fatal(err)
+	} else if _, ok := ci.(*tg.ChatInviteAlready); !ok {
+		t.Fatalf("check after joining: %T", ci)
+	}
 	_, err = dan.api.MessagesHideChatJoinRequest(ctx(), &tg.MessagesHideChatJoinRequestRequest{Peer: resolveChannel(t, dan, "club_j"), UserID: &tg.InputUserSelf{}})
 	wantRPC(t, err, world.ErrChatAdminRequired)
 

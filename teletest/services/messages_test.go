@@ -321,3 +321,37 @@ func TestSendErrors(t *testing.T) {
 	_, err := api.MessagesSendMessage(ctx(), &tg.MessagesSendMessageRequest{Peer: &tg.InputPeerSelf{}, Message: "x"})
 	wantRPC(t, err, world.ErrAuthKeyUnregistered)
 }
+
+func TestResolvePhone(t *testing.T) {
+	h, carol, dave := pair(t)
+	bot := h.bot("phone_bot")
+	tests := []struct {
+		name  string
+		who   *account
+		phone string
+		want  int64
+		err   *RPCError
+	}{
+		{"digits", dave, "79990001001", carol.id, nil},
+		{"with plus", dave, "+79990001001", carol.id, nil},
+		{"nobody", dave, "79990001999", 0, &RPCError{Code: 400, Message: "PHONE_NOT_OCCUPIED"}},
+		{"not a number", dave, "+7 999", 0, world.ErrPhoneNumberInvalid},
+		{"bots may not", bot, "79990001001", 0, world.ErrBotMethodInvalid},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, err := tt.who.api.ContactsResolvePhone(ctx(), &tg.ContactsResolvePhoneRequest{Phone: tt.phone})
+			if tt.err != nil {
+				wantRPC(t, err, tt.err)
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			u := res.Users[0].(*tg.User)
+			if res.Peer.(*tg.PeerUser).UserID != tt.want || u.ID != tt.want || !u.AccessHash.Set {
+				t.Fatalf("resolved %+v", res)
+			}
+		})
+	}
+}

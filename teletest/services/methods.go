@@ -81,6 +81,9 @@ func (d *Dispatcher) registerMethods() {
 	h[tg.ContactsResolveUsernameRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.ContactsResolveUsernameRequest) (tl.Encoder, error) {
 		return answer(w.ResolveUsername(c.AuthKeyID, r.Username))
 	})
+	h[tg.ContactsResolvePhoneRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.ContactsResolvePhoneRequest) (tl.Encoder, error) {
+		return answer(w.ResolvePhone(c.AuthKeyID, r.Phone))
+	})
 	h[tg.ContactsBlockRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.ContactsBlockRequest) (tl.Encoder, error) {
 		return done(w.Block(c.AuthKeyID, r.ID))
 	})

@@ -97,6 +97,47 @@ func (w *World) ExportInvite(key KeyID, in tg.InputPeerClass, spec InviteSpec) (
 	return inv.link(), nil
 }
 
+// usableInvite returns the live invite with hash: INVITE_HASH_EMPTY, INVITE_HASH_INVALID,
+// INVITE_HASH_EXPIRED (past its date or usage limit) otherwise (under w.mu).
+func (w *World) usableInvite(hash string) (*invite, *channel, error) {
+	if hash == "" {
+		return nil, nil, rpcErr(400, "INVITE_HASH_EMPTY")
+	}
+	inv := w.invites[hash]
+	if inv == nil || w.channels[inv.channel] == nil {
+		return nil, nil, rpcErr(400, "INVITE_HASH_INVALID")
+	}
+	now := w.now()
+	if inv.expire != 0 && inv.expire <= now || inv.usageLimit != 0 && inv.usage >= inv.usageLimit {
+		return nil, nil, rpcErr(400, "INVITE_HASH_EXPIRED")
+	}
+	return inv, w.channels[inv.channel], nil
+}
+
+// CheckInvite answers messages.checkChatInvite: chatInviteAlready for members, otherwise a
+// chatInvite describing the channel (title, kind, members, whether joining needs approval).
+// The errors of an unusable link are ImportInvite's.
+func (w *World) CheckInvite(key KeyID, hash string) (tg.ChatInviteClass, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	a, err := w.authorized(key)
+	if err != nil {
+		return nil, err
+	}
+	inv, ch, err := w.usableInvite(hash)
+	if err != nil {
+		return nil, err
+	}
+	if _, ok := ch.members[a.id]; ok {
+		return &tg.ChatInviteAlready{Chat: w.tgChannel(a.id, ch)}, nil
+	}
+	return &tg.ChatInvite{
+		Channel: true, Broadcast: !ch.megagroup, Megagroup: ch.megagroup, Public: ch.username != "",
+		RequestNeeded: inv.requestNeeded, Title: ch.title, Photo: &tg.PhotoEmpty{},
+		ParticipantsCount: int32(len(ch.members)),
+	}, nil
+}
+
 // ImportInvite answers messages.importChatInvite: a person joins through a link (the
 // result is messages.chatInviteJoinResultOk with updateChannel, as layer 228 has it). Through a
 // link with request_needed the person is not joined: the request waits for an admin
@@ -112,18 +153,11 @@ func (w *World) ImportInvite(key KeyID, hash string) (tg.MessagesChatInviteJoinR
 	if err != nil {
 		return nil, err
 	}
-	if hash == "" {
-		return nil, rpcErr(400, "INVITE_HASH_EMPTY")
+	inv, ch, err := w.usableInvite(hash)
+	if err != nil {
+		return nil, err
 	}
-	inv := w.invites[hash]
-	if inv == nil || w.channels[inv.channel] == nil {
-		return nil, rpcErr(400, "INVITE_HASH_INVALID")
-	}
-	ch := w.channels[inv.channel]
 	now := w.now()
-	if inv.expire != 0 && inv.expire <= now || inv.usageLimit != 0 && inv.usage >= inv.usageLimit {
-		return nil, rpcErr(400, "INVITE_HASH_EXPIRED")
-	}
 	if _, ok := ch.members[a.id]; ok {
 		return nil, ErrUserAlreadyParticipant
 	}

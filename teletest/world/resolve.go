@@ -204,3 +204,26 @@ func (w *World) FullUser(key KeyID, in tg.InputUserClass) (*tg.UsersUserFull, er
 	users, chats := w.render(viewer.id, &r)
 	return &tg.UsersUserFull{FullUser: full, Chats: chats, Users: users}, nil
 }
+
+// ResolvePhone answers contacts.resolvePhone: the account with that phone number (digits,
+// an optional leading "+"). PHONE_NOT_OCCUPIED when none has it, BOT_METHOD_INVALID for bots.
+func (w *World) ResolvePhone(key KeyID, phone string) (*tg.ContactsResolvedPeer, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	viewer, err := w.authorizedUser(key)
+	if err != nil {
+		return nil, err
+	}
+	phone = strings.TrimPrefix(phone, "+")
+	if !validPhone(phone) {
+		return nil, ErrPhoneNumberInvalid
+	}
+	id, ok := w.byPhone[phone]
+	if !ok {
+		return nil, rpcErr(400, "PHONE_NOT_OCCUPIED")
+	}
+	var r refs
+	r.add(UserPeer(id))
+	users, chats := w.render(viewer.id, &r)
+	return &tg.ContactsResolvedPeer{Peer: peerTG(UserPeer(id)), Chats: chats, Users: users}, nil
+}
