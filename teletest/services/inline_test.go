@@ -211,3 +211,55 @@ func TestInlineErrors(t *testing.T) {
 		t.Fatalf("carol sees %+v", m)
 	}
 }
+
+// TestChatInstance: chat_instance names the chat, whoever presses: both people of a private
+// chat see the same one, another chat another one.
+func TestChatInstance(t *testing.T) {
+	h := newHarness(t)
+	bot := h.botWith(world.BotSpec{Username: "same_bot", Inline: true})
+	alice := h.named("Alice", "alice_c", "79990003201")
+	carol := h.named("Carol", "carol_c", "79990003202")
+	dave := h.named("Dave", "dave_c", "79990003203")
+	// send has from send an inline result with a button to to; it returns both ids.
+	send := func(from, to *account) (fromID, toID int32) {
+		results := async(func() (*tg.MessagesBotResults, error) {
+			return from.api.MessagesGetInlineBotResults(ctx(), &tg.MessagesGetInlineBotResultsRequest{Bot: inputUser(from.peerOf(bot)), Peer: from.peerOf(to), Query: "x"})
+		})
+		q := waitFor[*tg.UpdateBotInlineQuery](t, bot)
+		if _, err := bot.api.MessagesSetInlineBotResults(ctx(), &tg.MessagesSetInlineBotResultsRequest{
+			QueryID: q.QueryID, Results: []tg.InputBotInlineResultClass{article("a", "A", "press", keyboard("p"))},
+		}); err != nil {
+			t.Fatal(err)
+		}
+		res := <-results
+		h.randomID++
+		sent, err := from.api.MessagesSendInlineBotResult(ctx(), &tg.MessagesSendInlineBotResultRequest{
+			Peer: from.peerOf(to), RandomID: h.randomID, QueryID: res.v.QueryID, ID: "a",
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return flatten([]tg.UpdatesClass{sent})[0].(*tg.UpdateMessageID).ID, waitForNew(t, to).ID
+	}
+	// instance presses as who on message id of the chat with other.
+	instance := func(who, other *account, id int32) int64 {
+		answer := press(who, who.peerOf(other), id, "p")
+		cq := waitFor[*tg.UpdateInlineBotCallbackQuery](t, bot)
+		if _, err := bot.api.MessagesSetBotCallbackAnswer(ctx(), &tg.MessagesSetBotCallbackAnswerRequest{QueryID: cq.QueryID}); err != nil {
+			t.Fatal(err)
+		}
+		if got := <-answer; got.err != nil {
+			t.Fatal(got.err)
+		}
+		return cq.ChatInstance
+	}
+	aID, cID := send(alice, carol)
+	byAlice, byCarol := instance(alice, carol, aID), instance(carol, alice, cID)
+	if byAlice != byCarol {
+		t.Fatalf("the two people of one chat see chat instances %d and %d", byAlice, byCarol)
+	}
+	aID, _ = send(alice, dave)
+	if instance(alice, dave, aID) == byAlice {
+		t.Fatal("two chats share a chat instance")
+	}
+}

@@ -115,7 +115,7 @@ func (w *World) AskCallback(key KeyID, c Callback) (*Query, error) {
 	if _, ok := w.inlineMsgs[m.inlineID]; ok && m.inlineID != 0 {
 		u = &tg.UpdateInlineBotCallbackQuery{
 			QueryID: q.id, UserID: a.id, MsgID: w.inlineMessageID(bot, m.inlineID),
-			ChatInstance: w.chatInstance(bot.id, p), Data: data,
+			ChatInstance: w.chatInstance(bot.id, a.id, p), Data: data,
 		}
 	} else {
 		// The chat and message id as the bot sees them: its own copy in private chats and
@@ -136,7 +136,7 @@ func (w *World) AskCallback(key KeyID, c Callback) (*Query, error) {
 		r.add(botPeer)
 		u = &tg.UpdateBotCallbackQuery{
 			QueryID: q.id, UserID: a.id, Peer: peerTG(botPeer), MsgID: botMsg,
-			ChatInstance: w.chatInstance(bot.id, botPeer), Data: data,
+			ChatInstance: w.chatInstance(bot.id, a.id, p), Data: data,
 		}
 	}
 	w.push(bot.id, KeyID{}, w.longUpdates(bot.id, []tg.UpdateClass{u}, &r, now))
@@ -162,8 +162,13 @@ func (w *World) messageIn(a *account, p Peer, id int32) (*message, error) {
 	return m, nil
 }
 
-// chatInstance is the stable chat_instance of chat p as bot sees it.
-func (w *World) chatInstance(bot int64, p Peer) int64 {
+// chatInstance is the stable chat_instance the bot sees for chat p as the presser sees it:
+// the same whichever member presses (a private chat is named by its two people).
+func (w *World) chatInstance(bot, presser int64, p Peer) int64 {
+	if p.Kind == PeerUser {
+		lo, hi := min(presser, p.ID), max(presser, p.ID)
+		return w.accessHash(bot^lo, p.Kind+16, hi)
+	}
 	return w.accessHash(bot, p.Kind+16, p.ID)
 }
 
