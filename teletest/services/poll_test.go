@@ -38,9 +38,11 @@ func TestPolls(t *testing.T) {
 		t.Fatal(err)
 	}
 	gp := &tg.InputPeerChat{ChatID: grp.ID}
-	if _, err := bot.api.MessagesSendMedia(ctx(), &tg.MessagesSendMediaRequest{Peer: gp, Media: pollMedia(true, false, "red", "blue"), RandomID: 5}); err != nil {
+	sent, err := bot.api.MessagesSendMedia(ctx(), &tg.MessagesSendMediaRequest{Peer: gp, Media: pollMedia(true, false, "red", "blue"), RandomID: 5})
+	if err != nil {
 		t.Fatal(err)
 	}
+	botMsg := flatten([]tg.UpdatesClass{sent})[0].(*tg.UpdateMessageID).ID
 	aliceMsg, mp := pollOf(t, alice)
 	bobMsg, _ := pollOf(t, bob)
 	if len(mp.Poll.Answers) != 2 || !mp.Results.Min {
@@ -113,6 +115,21 @@ func TestPolls(t *testing.T) {
 			wantRPC(t, err, &RPCError{Code: 400, Message: tt.want})
 		})
 	}
+
+	// The bot stops its poll with an edit: votes are refused, everyone sees the results.
+	closed := pollMedia(true, false, "red", "blue")
+	closed.Poll.Closed = true
+	if _, err := bot.api.MessagesEditMessage(ctx(), &tg.MessagesEditMessageRequest{Peer: gp, ID: botMsg, Media: closed}); err != nil {
+		t.Fatal(err)
+	}
+	em := waitForEdit(t, bob).(*tg.UpdateEditMessage).Message.(*tg.Message).Media.(*tg.MessageMediaPoll)
+	if !em.Poll.Closed || em.Results.Min {
+		t.Fatalf("bob sees the stopped poll as %+v", em)
+	}
+	_, err = alice.api.MessagesSendVote(ctx(), &tg.MessagesSendVoteRequest{Peer: gp, MsgID: aliceMsg, Options: [][]byte{option}})
+	wantRPC(t, err, &RPCError{Code: 400, Message: "MESSAGE_POLL_CLOSED"})
+	_, err = bot.api.MessagesEditMessage(ctx(), &tg.MessagesEditMessageRequest{Peer: gp, ID: botMsg, Media: closed})
+	wantRPC(t, err, world.ErrMessageNotModified)
 
 	// A quiz: one vote, no second.
 	quiz := pollMedia(false, false, "yes", "no")

@@ -41,8 +41,8 @@ func (w *World) EditMessage(key KeyID, in tg.InputPeerClass, id int32, e Edit) (
 		if m.from != a.id && !(m.post && ch.isAdmin(a.id)) {
 			return nil, ErrMessageAuthorRequired
 		}
-		if pe.unchanged(m) {
-			return nil, ErrMessageNotModified
+		if err := pe.check(m); err != nil {
+			return nil, err
 		}
 		return w.editChannelMessage(key, a.id, ch, m, pe), nil
 	}
@@ -53,8 +53,8 @@ func (w *World) EditMessage(key KeyID, in tg.InputPeerClass, id int32, e Edit) (
 	if m.from != a.id {
 		return nil, ErrMessageAuthorRequired
 	}
-	if pe.unchanged(m) {
-		return nil, ErrMessageNotModified
+	if err := pe.check(m); err != nil {
+		return nil, err
 	}
 	result := w.editCopies(key, a.id, a.id, m, pe)
 	if result == nil { // the editor's own copy is always among the copies; be safe anyway
@@ -69,15 +69,20 @@ type preparedEdit struct {
 	ents   []tg.MessageEntityClass
 	media  *media
 	markup tg.ReplyMarkupClass
-	editor int64
-	date   int32
+	// closePoll stops the message's poll (an inputMediaPoll with closed set: how bots stop
+	// polls).
+	closePoll bool
+	editor    int64
+	date      int32
 }
 
 // prepareEdit checks e for the editor a (under w.mu).
 func (w *World) prepareEdit(a *account, e Edit) (preparedEdit, error) {
 	pe := preparedEdit{text: e.Text, editor: a.id, date: w.now()}
 	var err error
-	if e.Media != nil {
+	if pm, ok := e.Media.(*tg.InputMediaPoll); ok && pm.Poll.Closed {
+		pe.closePoll = true
+	} else if e.Media != nil {
 		if pe.media, err = w.inputMedia(a, e.Media); err != nil {
 			return preparedEdit{}, err
 		}
@@ -97,8 +102,18 @@ func (w *World) prepareEdit(a *account, e Edit) (preparedEdit, error) {
 	return pe, nil
 }
 
-func (pe preparedEdit) unchanged(m *message) bool {
-	return (pe.text == nil || *pe.text == m.text) && pe.media == nil && pe.markup == nil
+// check reports why pe cannot apply to m: MEDIA_INVALID for closing a poll on a message
+// without one, MESSAGE_NOT_MODIFIED for no change.
+func (pe preparedEdit) check(m *message) error {
+	hasPoll := m.media != nil && m.media.poll != nil
+	if pe.closePoll && !hasPoll {
+		return ErrMediaInvalid
+	}
+	closes := pe.closePoll && !m.media.poll.closed
+	if (pe.text == nil || *pe.text == m.text) && pe.media == nil && pe.markup == nil && !closes {
+		return ErrMessageNotModified
+	}
+	return nil
 }
 
 func (pe preparedEdit) apply(m *message) {
@@ -108,6 +123,9 @@ func (pe preparedEdit) apply(m *message) {
 	}
 	if pe.media != nil {
 		m.media = pe.media
+	}
+	if pe.closePoll {
+		m.media.poll.closed = true // shared by every copy
 	}
 	if pe.markup != nil {
 		m.markup = pe.markup

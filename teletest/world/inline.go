@@ -349,8 +349,8 @@ func (w *World) EditInline(key KeyID, in tg.InputBotInlineMessageIDClass, e Edit
 	if err != nil {
 		return err
 	}
-	if pe.unchanged(m) {
-		return ErrMessageNotModified
+	if err := pe.check(m); err != nil {
+		return err
 	}
 	if ch != nil {
 		w.editChannelMessage(key, a.id, ch, m, pe)
