@@ -68,7 +68,9 @@ func TestReactions(t *testing.T) {
 	if _, err := alice.api.MessagesSendReaction(ctx(), &tg.MessagesSendReactionRequest{Peer: gp, MsgID: seen.ID, Reaction: emoji("🔥")}); err != nil {
 		t.Fatal(err)
 	}
-	br = waitFor[*tg.UpdateBotMessageReaction](t, bot)
+	if bobs := waitFor[*tg.UpdateBotMessageReaction](t, bot); bobs.Actor.(*tg.PeerUser).UserID != bob.id || bobs.Qts != 2 {
+		t.Fatalf("bot got %+v for bob's reaction", bobs)
+	}
 	br = waitFor[*tg.UpdateBotMessageReaction](t, bot)
 	if diff := cmp.Diff(emoji("👍"), br.OldReactions); diff != "" || br.Qts != 3 {
 		t.Fatalf("bot's old reactions (qts %d):\n%s", br.Qts, diff)
