@@ -76,6 +76,9 @@ func TestJoinRequests(t *testing.T) {
 	if u := waitFor[*tg.UpdateChannel](t, dan); u.ChannelID != clubBot.ChannelID {
 		t.Fatalf("dan got %+v", u)
 	}
+	if u := waitFor[*tg.UpdateNewChannelMessage](t, owner); !isAction[*tg.MessageActionChatJoinedByRequest](u.Message) {
+		t.Fatalf("owner sees %+v", u.Message)
+	}
 	if _, err := dan.api.ChannelsGetParticipant(ctx(), &tg.ChannelsGetParticipantRequest{
 		Channel: inputChannel(resolveChannel(t, dan, "club_j")), Participant: &tg.InputPeerSelf{},
 	}); err != nil {
@@ -101,10 +104,23 @@ func TestJoinRequests(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
+	if u := waitFor[*tg.UpdateNewChannelMessage](t, owner); !isAction[*tg.MessageActionChatJoinedByLink](u.Message) {
+		t.Fatalf("owner sees %+v", u.Message)
+	}
 	_, err = eve.api.MessagesImportChatInvite(ctx(), &tg.MessagesImportChatInviteRequest{Hash: "nope"})
 	wantRPC(t, err, &RPCError{Code: 400, Message: "INVITE_HASH_INVALID"})
 	_, err = eve.api.MessagesImportChatInvite(ctx(), &tg.MessagesImportChatInviteRequest{})
 	wantRPC(t, err, &RPCError{Code: 400, Message: "INVITE_HASH_EMPTY"})
 	_, err = bot.api.MessagesImportChatInvite(ctx(), &tg.MessagesImportChatInviteRequest{Hash: hash})
 	wantRPC(t, err, world.ErrBotMethodInvalid)
+}
+
+// isAction reports whether m is a service message with an action of type T.
+func isAction[T tg.MessageActionClass](m tg.MessageClass) bool {
+	s, ok := m.(*tg.MessageService)
+	if !ok {
+		return false
+	}
+	_, ok = s.Action.(T)
+	return ok
 }

@@ -87,6 +87,25 @@ func TestParticipantUpdates(t *testing.T) {
 			}
 		}
 	}
+	// Members saw service messages for the joins and departures.
+	bot.backlog = append(bot.backlog, flatten(bot.c.sub.Take())...)
+	var actions []string
+	for _, u := range bot.backlog {
+		if u, ok := u.(*tg.UpdateNewChannelMessage); ok {
+			if m, ok := u.Message.(*tg.MessageService); ok {
+				actions = append(actions, fmt.Sprintf("%T from %d", m.Action, m.FromID.(*tg.PeerUser).UserID))
+			}
+		}
+	}
+	wantActions := []string{
+		fmt.Sprintf("*tg.MessageActionChatAddUser from %d", eve.id),
+		fmt.Sprintf("*tg.MessageActionChatDeleteUser from %d", dan.id),
+		fmt.Sprintf("*tg.MessageActionChatAddUser from %d", late.id),
+		fmt.Sprintf("*tg.MessageActionChatDeleteUser from %d", dan.id),
+	}
+	if diff := cmp.Diff(wantActions, actions); diff != "" {
+		t.Fatalf("service messages (-want +got):\n%s", diff)
+	}
 	// late_bot is not an admin: it heard only of itself.
 	for _, u := range flatten(late.updates()) {
 		if u, ok := u.(*tg.UpdateChannelParticipant); ok {

@@ -260,7 +260,24 @@ func (w *World) join(a *account, key KeyID, ch *channel, inviter, actor int64, i
 	ch.members[a.id] = &member{date: now, inviter: inviter}
 	w.touchDialog(a, ChannelPeer(ch.id), ch.nextMsg, now, false)
 	w.participantChanged(ch, actor, a.id, prev, inv)
+	var action tg.MessageActionClass = &tg.MessageActionChatAddUser{Users: []int64{a.id}}
+	switch {
+	case inv != nil && actor != a.id:
+		action = &tg.MessageActionChatJoinedByRequest{}
+	case inv != nil:
+		action = &tg.MessageActionChatJoinedByLink{InviterID: inv.admin}
+	}
+	w.announce(ch, a, action)
 	return w.channelNotice(a, key, ch)
+}
+
+// announce posts a service message about a member (from) in a supergroup, as Telegram does
+// for joins and departures; every member receives it, the author's connections included.
+// Broadcast channels get none (under w.mu).
+func (w *World) announce(ch *channel, from *account, action tg.MessageActionClass) {
+	if ch.megagroup {
+		w.deliverChannel(from, KeyID{}, ch, content{action: action})
+	}
 }
 
 // channelNotice builds updateChannel for a (result for key, pushed to a's other keys).
@@ -300,6 +317,9 @@ func (w *World) EditBanned(key KeyID, in tg.InputChannelClass, who tg.InputPeerC
 		}
 	}
 	w.participantChanged(ch, a.id, p.ID, prev, nil)
+	if _, wasMember := prev.(*tg.ChannelParticipant); wasMember && ch.members[p.ID] == nil {
+		w.announce(ch, a, &tg.MessageActionChatDeleteUser{UserID: p.ID})
+	}
 	if target := w.users[p.ID]; target != nil {
 		var r refs
 		r.add(ChannelPeer(ch.id))

@@ -105,6 +105,9 @@ func (w *World) prepareEdit(a *account, e Edit) (preparedEdit, error) {
 // check reports why pe cannot apply to m: MEDIA_INVALID for closing a poll on a message
 // without one, MESSAGE_NOT_MODIFIED for no change.
 func (pe preparedEdit) check(m *message) error {
+	if m.action != nil {
+		return ErrMessageIDInvalid // service messages are not edited
+	}
 	hasPoll := m.media != nil && m.media.poll != nil
 	if pe.closePoll && !hasPoll {
 		return ErrMediaInvalid
@@ -330,7 +333,7 @@ func (w *World) ForwardMessages(key KeyID, f Forward) (tg.UpdatesClass, error) {
 		} else if bm := a.box.msgs[id]; bm != nil && bm.peer == from {
 			m = bm
 		}
-		if m == nil {
+		if m == nil || m.action != nil {
 			return nil, ErrMessageIDInvalid
 		}
 		srcs = append(srcs, m)

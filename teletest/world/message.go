@@ -32,6 +32,8 @@ type message struct {
 	inlineID int64
 	// reactions are shared by every copy of the logical message (nil until the first one).
 	reactions *reactionSet
+	// action makes a service message (a member joined or left a supergroup).
+	action tg.MessageActionClass
 }
 
 // origin identifies a logical message across the per-member copies of private chats and
@@ -71,8 +73,24 @@ func peerFromTG(p tg.PeerClass) (Peer, bool) {
 	return Peer{}, false
 }
 
-// tgMessage renders m for viewer (the owner of the box, or any channel reader).
-func (w *World) tgMessage(viewer int64, m *message) *tg.Message {
+// tgMessage renders m for viewer (the owner of the box, or any channel reader): a
+// messageService for service messages, a message otherwise.
+func (w *World) tgMessage(viewer int64, m *message) tg.MessageClass {
+	if m.action != nil {
+		out := &tg.MessageService{
+			Out: m.from == viewer && m.from != 0, ID: m.id, PeerID: peerTG(m.peer), Date: m.date,
+			Action: m.action, Reactions: m.reactions.render(viewer, !m.post),
+		}
+		if m.from != 0 {
+			out.FromID = &tg.PeerUser{UserID: m.from}
+		}
+		return out
+	}
+	return w.tgPlainMessage(viewer, m)
+}
+
+// tgPlainMessage renders a message that is not a service message.
+func (w *World) tgPlainMessage(viewer int64, m *message) *tg.Message {
 	out := &tg.Message{
 		Out:      m.from == viewer && m.from != 0,
 		Silent:   m.silent,

@@ -144,6 +144,7 @@ func (w *World) LeaveChannel(key KeyID, in tg.InputChannelClass) (tg.UpdatesClas
 		return nil, rpcErr(400, "USER_CREATOR")
 	}
 	prev := ch.participant(a.id, 0)
+	w.announce(ch, a, &tg.MessageActionChatDeleteUser{UserID: a.id})
 	delete(ch.members, a.id)
 	w.participantChanged(ch, a.id, a.id, prev, nil)
 	return w.channelNotice(a, key, ch), nil

@@ -36,6 +36,7 @@ type content struct {
 	markup   tg.ReplyMarkupClass
 	viaBot   int64
 	inlineID int64
+	action   tg.MessageActionClass
 }
 
 // sent is what one delivery produced for the sender.
@@ -169,7 +170,7 @@ func (c content) message(peer Peer, from int64, date int32) *message {
 	m := &message{
 		peer: peer, from: from, date: date, text: c.text, entities: c.entities, media: c.media,
 		fwd: c.fwd, replyTo: c.replyTo, silent: c.silent, markup: c.markup, viaBot: c.viaBot,
-		inlineID: c.inlineID,
+		inlineID: c.inlineID, action: c.action,
 	}
 	if c.markup != nil {
 		m.buttonsBot = from
@@ -182,7 +183,9 @@ func (c content) message(peer Peer, from int64, date int32) *message {
 
 // shortable reports whether c fits the short update constructors (no media, no keyboard,
 // not sent through an inline bot).
-func (c content) shortable() bool { return c.media == nil && c.markup == nil && c.viaBot == 0 }
+func (c content) shortable() bool {
+	return c.media == nil && c.markup == nil && c.viaBot == 0 && c.action == nil
+}
 
 func (m *message) replyHeader() tg.MessageReplyHeaderClass {
 	if m.replyTo == 0 {
