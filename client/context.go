@@ -36,6 +36,49 @@ type Context struct {
 
 	mu   sync.Mutex
 	data map[string]any
+
+	// What a conversation waiting inside the handler releases (see release); nil outside a
+	// handler's run.
+	disp     *messageDispatcher
+	queue    *chatQueue
+	batch    *batchWait
+	released bool
+}
+
+// handlerKey is the context key under which a Context finds itself through contexts derived
+// from it.
+type handlerKey struct{}
+
+// Value implements context.Context; it also answers handlerKey with c.
+func (c *Context) Value(key any) any {
+	if key == (handlerKey{}) {
+		return c
+	}
+	return c.Context.Value(key)
+}
+
+// release lets the update engine go on while this Context's handler waits in a conversation:
+// the update counts as handled for the engine (its state is saved), and the chat's later
+// updates are no longer waited for (see Conversation). Once per run; no-op outside one.
+func (c *Context) release() {
+	c.mu.Lock()
+	d, cq, b := c.disp, c.queue, c.batch
+	if d == nil || c.released {
+		c.mu.Unlock()
+		return
+	}
+	c.released = true
+	c.mu.Unlock()
+	d.detach(cq, b)
+}
+
+// finishRun ends the handlers' run: a later release does nothing. It reports whether the
+// run was released.
+func (c *Context) finishRun() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.disp, c.queue, c.batch = nil, nil, nil
+	return c.released
 }
 
 // NewContext returns a Context over ctx with no client and no update, for tests of handlers
@@ -186,3 +229,19 @@ func (c *Context) AnswerCallback(text string, opts ...CallbackAnswerOption) erro
 // CallbackAnswerOption configures the answer to a callback query (AnswerCallbackQuery,
 // Context.AnswerCallback, types.CallbackQuery.Answer).
 type CallbackAnswerOption = option.CallbackAnswer
+
+// kind returns the kind of the update, as the handlers are told apart.
+func (c *Context) kind() updateKind {
+	switch {
+	case c.Message != nil:
+		k, _, _ := classify(c.Update)
+		return k
+	case c.CallbackQuery != nil:
+		return kindCallbackQuery
+	case c.InlineQuery != nil:
+		return kindInlineQuery
+	case c.DeletedMessages != nil:
+		return kindDeletedMessages
+	}
+	return kindRaw
+}

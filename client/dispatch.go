@@ -25,6 +25,8 @@ const maxQueuedPerWorker = 1024
 type messageDispatcher struct {
 	c   *Client
 	reg *registry // the handlers, read without a lock
+	// waits are the updates conversations wait for (see Conversation).
+	waits waitList
 
 	mu      sync.Mutex
 	cond    *sync.Cond // signalled when queued work shrinks or the dispatcher closes
@@ -41,6 +43,9 @@ type chatQueue struct {
 	msgs    []queued
 	busy    bool // a goroutine is handling this chat
 	inReady bool
+	// detached: the running handler waits in a conversation, so the updates queued behind it
+	// no longer hold their batch (see Context.release).
+	detached bool
 }
 
 // queued is an update waiting for the handlers.
@@ -126,7 +131,7 @@ func (d *messageDispatcher) dispatchAndWait(ctx context.Context, u tg.UpdatesCla
 
 func (d *messageDispatcher) dispatch(u tg.UpdatesClass, batch *batchWait) {
 	table := d.reg.load()
-	if table.empty() {
+	if table.empty() && !d.waits.any() {
 		return
 	}
 	var list []tg.UpdateClass
@@ -161,7 +166,8 @@ func (d *messageDispatcher) dispatch(u tg.UpdatesClass, batch *batchWait) {
 	api := clientAPI{c: d.c}
 	for _, up := range list {
 		kind, raw, channel := classify(up)
-		if !table.wants(kind, raw != nil && raw.Out) {
+		want := table.wants(kind, raw != nil && raw.Out)
+		if !want && !d.waits.any() {
 			continue
 		}
 		q := queued{kind: kind, update: up, ents: entities(), raw: raw, batch: batch}
@@ -205,7 +211,12 @@ func (d *messageDispatcher) dispatch(u tg.UpdatesClass, batch *batchWait) {
 			}
 			chat = q.inline.From.ID
 		}
-		d.enqueue(chat, q)
+		if d.waits.any() && d.waits.offer(chat, d.newContext(&q)) {
+			continue // a conversation took it
+		}
+		if want {
+			d.enqueue(chat, q)
+		}
 	}
 }
 
@@ -254,6 +265,9 @@ func (d *messageDispatcher) enqueue(chat int64, msg queued) {
 	if q == nil {
 		q = &chatQueue{}
 		d.chats[chat] = q
+	}
+	if q.detached {
+		msg.batch = nil
 	}
 	q.msgs = append(q.msgs, msg)
 	d.queued++
@@ -307,8 +321,11 @@ func (d *messageDispatcher) work(chat int64) {
 			d.completeSender(msg)
 			d.c.msgCache.add(msg.msg)
 		}
-		d.run(d.reg.load(), &msg)
-		if msg.batch != nil {
+		if d.run(d.reg.load(), &msg, q) {
+			d.mu.Lock()
+			q.detached = false
+			d.mu.Unlock()
+		} else if msg.batch != nil {
 			msg.batch.finish()
 		}
 
@@ -371,11 +388,17 @@ func (d *messageDispatcher) nextReady() (int64, bool) {
 // first handler whose kind matches and whose filters pass runs, and the next ones too while
 // they return ErrContinuePropagation; ErrStopPropagation ends the update. Other errors and
 // panics (of handlers and filters) go to the error handlers and the log.
-func (d *messageDispatcher) run(t *handlerTable, q *queued) {
-	ctx := &Context{
-		Context: d.c.life, Client: d.c, Update: q.update, Message: q.msg, CallbackQuery: q.cb,
-		InlineQuery: q.inline, DeletedMessages: q.deleted, Entities: q.ents,
-	}
+//
+// It reports whether a handler released the update's batch to wait in a conversation.
+func (d *messageDispatcher) run(t *handlerTable, q *queued, cq *chatQueue) (released bool) {
+	ctx := d.newContext(q)
+	ctx.disp, ctx.queue, ctx.batch = d, cq, q.batch
+	d.walk(t, ctx, q)
+	return ctx.finishRun()
+}
+
+// walk runs the handlers of t for the update q as run says.
+func (d *messageDispatcher) walk(t *handlerTable, ctx *Context, q *queued) {
 	out := q.msg != nil && q.msg.Outgoing
 	for _, g := range t.groups {
 		for i, h := range g.handlers {
@@ -394,6 +417,34 @@ func (d *messageDispatcher) run(t *handlerTable, q *queued) {
 			}
 			break
 		}
+	}
+}
+
+// newContext returns the Context of the update q.
+func (d *messageDispatcher) newContext(q *queued) *Context {
+	return &Context{
+		Context: d.c.life, Client: d.c, Update: q.update, Message: q.msg, CallbackQuery: q.cb,
+		InlineQuery: q.inline, DeletedMessages: q.deleted, Entities: q.ents,
+	}
+}
+
+// detach releases the batch holds of the update a handler of cq runs (b) and of the updates
+// queued behind it, and lets later ones join cq without a hold: that handler waits in a
+// conversation for an update the engine can deliver only once the batch is done.
+func (d *messageDispatcher) detach(cq *chatQueue, b *batchWait) {
+	d.mu.Lock()
+	if cq != nil {
+		cq.detached = true
+		for i := range cq.msgs {
+			if cq.msgs[i].batch != nil {
+				cq.msgs[i].batch.finish()
+				cq.msgs[i].batch = nil
+			}
+		}
+	}
+	d.mu.Unlock()
+	if b != nil {
+		b.finish()
 	}
 }
 

@@ -1,6 +1,7 @@
 package mtgo_test
 
 import (
+	"context"
 	"errors"
 	"testing"
 	"time"
@@ -168,4 +169,48 @@ func TestE2EDeletedMessages(t *testing.T) {
 	if len(d.IDs) != 1 || d.IDs[0] != copyAtBot.ID || d.Chat != nil {
 		t.Fatalf("deleted = %+v, want the bot's copy %d", d, copyAtBot.ID)
 	}
+}
+
+func TestE2EConversation(t *testing.T) {
+	cl := cluster(t)
+	b, _ := e2eBot(t, cl, "e2e_conv_bot")
+	b.OnMessage(func(ctx *mtgo.Context, m *types.Message) error {
+		conv, err := ctx.Conversation()
+		if err != nil {
+			return err
+		}
+		wait, cancel := context.WithTimeout(ctx, 15*time.Second)
+		defer cancel()
+		name, err := conv.Ask(wait, "Your name?")
+		if err != nil {
+			return err
+		}
+		age, err := conv.Ask(wait, "Your age?", mtgo.WithReplyTo(name.ID))
+		if err != nil {
+			return err
+		}
+		_, err = ctx.Answer("Registered " + name.Text + ", " + age.Text)
+		return err
+	}, filters.Command("register"))
+	b.OnMessage(func(ctx *mtgo.Context, m *types.Message) error {
+		_, err := ctx.Answer("not in a conversation: " + m.Text)
+		return err
+	})
+
+	u, _ := e2eUser(t, cl, world.UserSpec{FirstName: "Ann", Phone: "15551093"})
+	got := make(chan string, 8)
+	u.OnMessage(func(_ *mtgo.Context, m *types.Message) error { got <- m.Text; return nil })
+	say := func(text, want string) {
+		t.Helper()
+		if _, err := u.SendMessage(ctxT(t), "@e2e_conv_bot", text); err != nil {
+			t.Fatal(err)
+		}
+		if m := recv(t, got, "answer to "+text); m != want {
+			t.Fatalf("answer to %q = %q, want %q", text, m, want)
+		}
+	}
+	say("/register", "Your name?")
+	say("Ann", "Your age?")
+	say("30", "Registered Ann, 30")
+	say("hello", "not in a conversation: hello")
 }

@@ -30,6 +30,6 @@ func BenchmarkRun20Handlers(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for range b.N {
-		d.run(t, q)
+		d.run(t, q, nil)
 	}
 }

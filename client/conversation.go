@@ -1,0 +1,212 @@
+package mtgo
+
+import (
+	"context"
+	"slices"
+	"sync"
+	"sync/atomic"
+
+	"github.com/mtgo-labs/mtgo/client/types"
+)
+
+// Conversation waits for the next updates of one chat, from one user or from anyone: "ask the
+// name, then the age" inside one handler.
+//
+//	conv, err := ctx.Conversation()
+//	name, err := conv.Ask(ctx, "Your name?")
+//	age, err := conv.Ask(ctx, "Your age?")
+//
+// An update a conversation takes goes to it and to no handler. A handler waiting in a
+// conversation holds its worker goroutine (one of Config.Workers) and its chat: the chat's
+// other updates wait behind it, in order. Waiting costs no goroutine of its own; a waiting
+// conversation is one small record. Bound waits with ctx (context.WithTimeout); they also end
+// when the client stops (ErrClientClosed).
+//
+// The update that started the handler counts as handled for the update engine as soon as the
+// handler waits (its state is saved then), and so do the chat's updates that arrive while it
+// waits: a crash meanwhile does not deliver them again.
+type Conversation struct {
+	c    *Client
+	chat *types.Chat
+	user int64
+}
+
+// Conversation returns the conversation with the update's chat and sender (the sender only
+// when known). It fails with ErrContextNoClient without a client and ErrContextNoChat when
+// the update has no chat.
+func (c *Context) Conversation() (*Conversation, error) {
+	if c.Client == nil {
+		return nil, ErrContextNoClient
+	}
+	chat := c.Chat()
+	if chat == nil {
+		return nil, ErrContextNoChat
+	}
+	var user int64
+	if u := c.From(); u != nil {
+		user = u.ID
+	}
+	return c.Client.Conversation(chat, user), nil
+}
+
+// Conversation returns a conversation with chat, with the messages of user only when user is
+// not zero.
+func (c *Client) Conversation(chat *types.Chat, user int64) *Conversation {
+	return &Conversation{c: c, chat: chat, user: user}
+}
+
+// Chat returns the conversation's chat.
+func (cv *Conversation) Chat() *types.Chat { return cv.chat }
+
+// Wait returns the Context of the conversation's next update (message, edit, button press,
+// ...) that passes every filter in fs. Outgoing messages are never taken.
+func (cv *Conversation) Wait(ctx context.Context, fs ...Filter) (*Context, error) {
+	w := cv.listen(ctx, kindRaw, fs)
+	return cv.await(ctx, w)
+}
+
+// WaitMessage returns the conversation's next new message that passes every filter in fs.
+func (cv *Conversation) WaitMessage(ctx context.Context, fs ...Filter) (*types.Message, error) {
+	got, err := cv.await(ctx, cv.listen(ctx, kindMessage, fs))
+	if err != nil {
+		return nil, err
+	}
+	return got.Message, nil
+}
+
+// Ask sends text to the chat (opts as for SendMessage) and returns the next new message of
+// the conversation that passes every filter in fs. It listens before sending, so a quick
+// answer is not missed.
+func (cv *Conversation) Ask(ctx context.Context, text string, opts ...SendOption) (*types.Message, error) {
+	w := cv.listen(ctx, kindMessage, nil)
+	if _, err := cv.c.SendMessage(ctx, cv.chat.InputPeer(), text, opts...); err != nil {
+		cv.c.msgs.waits.remove(w)
+		return nil, err
+	}
+	got, err := cv.await(ctx, w)
+	if err != nil {
+		return nil, err
+	}
+	return got.Message, nil
+}
+
+// listen registers what the conversation waits for and, when ctx is (derived from) a
+// handler's Context, releases that handler's update (see Conversation).
+func (cv *Conversation) listen(ctx context.Context, kind updateKind, fs []Filter) *waiter {
+	w := &waiter{chat: cv.chat.ID, user: cv.user, kind: kind, filters: fs, got: make(chan *Context, 1)}
+	cv.c.msgs.waits.add(w)
+	if hc, ok := ctx.Value(handlerKey{}).(*Context); ok {
+		hc.release()
+	}
+	return w
+}
+
+// await waits for w's update, ctx or the client's stop.
+func (cv *Conversation) await(ctx context.Context, w *waiter) (*Context, error) {
+	select {
+	case got := <-w.got:
+		return got, nil
+	case <-ctx.Done():
+	case <-cv.c.life.Done():
+	}
+	cv.c.msgs.waits.remove(w)
+	select {
+	case got := <-w.got: // taken just before the removal
+		return got, nil
+	default:
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return nil, ErrClientClosed
+}
+
+// waiter is one conversation waiting for an update.
+type waiter struct {
+	chat    int64 // Bot API id
+	user    int64 // 0: anyone
+	kind    updateKind
+	filters []Filter
+	got     chan *Context // buffered: offer never blocks
+}
+
+// waitList holds the waiting conversations by chat.
+type waitList struct {
+	n  atomic.Int64 // waiters, read without the lock on every update
+	mu sync.Mutex
+	by map[int64][]*waiter
+}
+
+func (l *waitList) any() bool { return l.n.Load() > 0 }
+
+func (l *waitList) add(w *waiter) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.by == nil {
+		l.by = map[int64][]*waiter{}
+	}
+	l.by[w.chat] = append(l.by[w.chat], w)
+	l.n.Add(1)
+}
+
+func (l *waitList) remove(w *waiter) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.drop(w.chat, slices.Index(l.by[w.chat], w))
+}
+
+// drop removes the i-th waiter of chat (none when i < 0). Called with mu held.
+func (l *waitList) drop(chat int64, i int) {
+	if i < 0 {
+		return
+	}
+	list := slices.Delete(l.by[chat], i, i+1)
+	if len(list) == 0 {
+		delete(l.by, chat)
+	} else {
+		l.by[chat] = list
+	}
+	l.n.Add(-1)
+}
+
+// offer hands the update of ctx, in chat, to the first waiter that takes it, in the order
+// they started waiting, and reports whether one did.
+func (l *waitList) offer(chat int64, ctx *Context) bool {
+	if chat == 0 || (ctx.Message != nil && ctx.Message.Outgoing) {
+		return false
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for i, w := range l.by[chat] {
+		if w.takes(ctx) {
+			l.drop(chat, i)
+			w.got <- ctx
+			return true
+		}
+	}
+	return false
+}
+
+// takes reports whether w waits for the update of ctx. A panicking filter does not take it.
+func (w *waiter) takes(ctx *Context) (ok bool) {
+	kind := ctx.kind()
+	if w.kind != kindRaw && w.kind != kind {
+		return false
+	}
+	if w.user != 0 {
+		if u := ctx.From(); u == nil || u.ID != w.user {
+			return false
+		}
+	}
+	defer func() {
+		if recover() != nil {
+			ok = false
+		}
+	}()
+	for _, f := range w.filters {
+		if f != nil && !f(ctx) {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,113 @@
+package mtgo_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	mtgo "github.com/mtgo-labs/mtgo/client"
+	"github.com/mtgo-labs/mtgo/client/types"
+	"github.com/mtgo-labs/mtgo/tl"
+	"github.com/mtgo-labs/mtgo/tl/tg"
+)
+
+// groupMessage is one new message in basic group 40 from user from.
+func groupMessage(from int64, id int32, text string) *tg.Updates {
+	return &tg.Updates{
+		Users: []tg.UserClass{&tg.User{ID: from, FirstName: tl.Some("u"), AccessHash: tl.Some(from)}},
+		Chats: []tg.ChatClass{&tg.Chat{ID: 40, Title: "g"}},
+		Updates: []tg.UpdateClass{&tg.UpdateNewMessage{Message: &tg.Message{
+			ID: id, PeerID: &tg.PeerChat{ChatID: 40}, FromID: &tg.PeerUser{UserID: from}, Message: text, Date: 1,
+		}}},
+	}
+}
+
+func TestConversationWaitInHandler(t *testing.T) {
+	c := offlineClient(t, 2)
+	events := make(chan string, 8)
+	c.OnMessage(func(ctx *mtgo.Context, m *types.Message) error {
+		if m.Text != "start" {
+			events <- "handler:" + m.Text
+			return nil
+		}
+		conv, err := ctx.Conversation()
+		if err != nil {
+			return err
+		}
+		yes, err := conv.WaitMessage(ctx, func(ctx *mtgo.Context) bool { return ctx.Message.Text == "yes" })
+		if err != nil {
+			return err
+		}
+		events <- "conversation:" + yes.Text
+		return nil
+	})
+	deliver := func(u tg.UpdatesClass) {
+		t.Helper()
+		// Deliver returns although the handler of "start" still waits: its update was released.
+		if err := mtgo.Deliver(context.Background(), c, u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	deliver(groupMessage(5, 1, "start"))
+	deliver(groupMessage(6, 2, "yes"))  // another user: not the conversation's
+	deliver(groupMessage(5, 3, "no"))   // the user, but the filter says no
+	deliver(groupMessage(5, 4, "yes"))  // taken by the conversation, no handler sees it
+	deliver(groupMessage(5, 5, "next")) // after the conversation
+	var got []string
+	for range 4 {
+		select {
+		case e := <-events:
+			got = append(got, e)
+		case <-time.After(10 * time.Second):
+			t.Fatalf("events so far: %v", got)
+		}
+	}
+	// The chat's updates that were not taken ran after the conversation, in order.
+	want := []string{"conversation:yes", "handler:yes", "handler:no", "handler:next"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Fatalf("events (-want +got):\n%s", diff)
+	}
+}
+
+func TestConversationWaitEnds(t *testing.T) {
+	c := offlineClient(t, 1)
+	conv := c.Conversation(&types.Chat{ID: 5, Type: types.ChatPrivate}, 5)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Millisecond)
+	defer cancel()
+	if _, err := conv.Wait(ctx); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("Wait after the deadline: %v", err)
+	}
+	// The expired wait took nothing: the next message goes to the handlers.
+	got := make(chan string, 1)
+	c.OnMessage(func(_ *mtgo.Context, m *types.Message) error { got <- m.Text; return nil })
+	if err := mtgo.Deliver(context.Background(), c, newMessage()); err != nil {
+		t.Fatal(err)
+	}
+	if text := <-got; text != "hi" {
+		t.Fatalf("handler got %q", text)
+	}
+
+	done := make(chan error, 1)
+	go func() {
+		_, err := conv.Wait(context.Background())
+		done <- err
+	}()
+	c.Stop()
+	if err := <-done; !errors.Is(err, mtgo.ErrClientClosed) {
+		t.Fatalf("Wait when the client stops: %v", err)
+	}
+}
+
+func TestConversationSentinels(t *testing.T) {
+	if _, err := mtgo.NewContext(context.Background()).Conversation(); !errors.Is(err, mtgo.ErrContextNoClient) {
+		t.Fatalf("without client: %v", err)
+	}
+	ctx := mtgo.NewContext(context.Background())
+	ctx.Client = offlineClient(t, 1)
+	if _, err := ctx.Conversation(); !errors.Is(err, mtgo.ErrContextNoChat) {
+		t.Fatalf("without chat: %v", err)
+	}
+}
