@@ -79,6 +79,10 @@ func fuzzSeeds() []tl.Encoder {
 		&tg.ChannelsDeleteMessagesRequest{Channel: &tg.InputChannel{ChannelID: 1000000001}, ID: []int32{1, 2}},
 		&tg.ContactsResolvePhoneRequest{Phone: "+79990009001"},
 		&tg.MessagesCheckChatInviteRequest{Hash: "00112233aabbccdd"},
+		&tg.MessagesUpdatePinnedMessageRequest{Peer: peer, ID: 1},
+		&tg.ChannelsEditTitleRequest{Channel: &tg.InputChannel{ChannelID: 1000000001}, Title: "t"},
+		&tg.MessagesEditChatTitleRequest{ChatID: 1001, Title: "t"},
+		&tg.AccountUpdateStatusRequest{Offline: true},
 		&tg.AuthLogOutRequest{},
 	}
 	for _, s := range seeds[:len(seeds)-1] {

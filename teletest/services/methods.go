@@ -222,8 +222,21 @@ func (d *Dispatcher) registerMethods() {
 	h[tg.MessagesSetTypingRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.MessagesSetTypingRequest) (tl.Encoder, error) {
 		return done(w.SetTyping(c.AuthKeyID, r.Peer, r.Action))
 	})
-	h[tg.AccountUpdateStatusRequestTypeID] = typed(func(_ context.Context, c *Caller, _ *tg.AccountUpdateStatusRequest) (tl.Encoder, error) {
-		return done(w.UpdateStatus(c.AuthKeyID))
+	h[tg.AccountUpdateStatusRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.AccountUpdateStatusRequest) (tl.Encoder, error) {
+		return done(w.UpdateStatus(c.AuthKeyID, r.Offline))
+	})
+	h[tg.MessagesUpdatePinnedMessageRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.MessagesUpdatePinnedMessageRequest) (tl.Encoder, error) {
+		return answer(w.UpdatePinned(c.AuthKeyID, world.Pin{Peer: r.Peer, ID: r.ID, Unpin: r.Unpin, Silent: r.Silent, PmOneside: r.PmOneside}))
+	})
+	h[tg.ChannelsEditTitleRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.ChannelsEditTitleRequest) (tl.Encoder, error) {
+		in, ok := r.Channel.(*tg.InputChannel)
+		if !ok {
+			return nil, world.ErrChannelInvalid
+		}
+		return answer(w.EditTitle(c.AuthKeyID, &tg.InputPeerChannel{ChannelID: in.ChannelID, AccessHash: in.AccessHash}, r.Title))
+	})
+	h[tg.MessagesEditChatTitleRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.MessagesEditChatTitleRequest) (tl.Encoder, error) {
+		return answer(w.EditTitle(c.AuthKeyID, &tg.InputPeerChat{ChatID: r.ChatID}, r.Title))
 	})
 	h[tg.MessagesReadHistoryRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.MessagesReadHistoryRequest) (tl.Encoder, error) {
 		return answer(w.ReadHistory(c.AuthKeyID, r.Peer, r.MaxID))

@@ -27,6 +27,10 @@ type account struct {
 
 	blocked map[int64]bool // users this account blocked (contacts.block)
 
+	// presence (account.updateStatus); statusAt 0 means never reported ("recently")
+	online   bool
+	statusAt int32
+
 	// bots: inline mode (BotSpec.Inline, InlinePlaceholder, InlineFeedback)
 	inline            bool
 	inlinePlaceholder string

@@ -14,7 +14,7 @@ func (w *World) tgUser(viewer int64, a *account) *tg.User {
 		ID:         a.id,
 		AccessHash: tl.Some(w.accessHash(viewer, PeerUser, a.id)),
 		FirstName:  tl.Some(a.firstName),
-		Status:     &tg.UserStatusRecently{},
+		Status:     a.status(),
 	}
 	if a.lastName != "" {
 		u.LastName = tl.Some(a.lastName)

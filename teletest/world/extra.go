@@ -77,13 +77,41 @@ func (w *World) SetTyping(key KeyID, in tg.InputPeerClass, action tg.SendMessage
 	return nil
 }
 
-// UpdateStatus answers account.updateStatus. Presence is not modelled; the call succeeds for
-// authorized keys.
-func (w *World) UpdateStatus(key KeyID) error {
+// onlineFor is how long an online status lasts without a new account.updateStatus.
+const onlineFor = 5 * 60
+
+// status renders a person's presence: online until 5 minutes after its last report,
+// offline since its last report, "recently" before any.
+func (a *account) status() tg.UserStatusClass {
+	switch {
+	case a.statusAt == 0:
+		return &tg.UserStatusRecently{}
+	case a.online:
+		return &tg.UserStatusOnline{Expires: a.statusAt + onlineFor}
+	}
+	return &tg.UserStatusOffline{WasOnline: a.statusAt}
+}
+
+// UpdateStatus answers account.updateStatus: the person goes online (or offline), and the
+// people it has a private chat with get updateUserStatus (in updateShort, no pts). Bots
+// have no presence: the call succeeds and changes nothing.
+func (w *World) UpdateStatus(key KeyID, offline bool) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	_, err := w.authorized(key)
-	return err
+	a, err := w.authorized(key)
+	if err != nil || a.bot {
+		return err
+	}
+	now := w.now()
+	a.online, a.statusAt = !offline, now
+	for p := range a.box.dialogs {
+		if other := w.users[p.ID]; p.Kind == PeerUser && other != nil && !other.bot && other.id != a.id {
+			w.push(other.id, key, &tg.UpdateShort{Update: &tg.UpdateUserStatus{UserID: a.id, Status: a.status()}, Date: now})
+		}
+	}
+	// The person's own other sessions learn it too.
+	w.push(a.id, key, &tg.UpdateShort{Update: &tg.UpdateUserStatus{UserID: a.id, Status: a.status()}, Date: now})
+	return nil
 }
 
 // ReadHistory answers messages.readHistory for a private chat or basic group: the dialog's

@@ -34,6 +34,7 @@ type message struct {
 	reactions *reactionSet
 	// action makes a service message (a member joined or left a supergroup).
 	action tg.MessageActionClass
+	pinned bool
 }
 
 // origin identifies a logical message across the per-member copies of private chats and
@@ -81,6 +82,9 @@ func (w *World) tgMessage(viewer int64, m *message) tg.MessageClass {
 			Out: m.from == viewer && m.from != 0, ID: m.id, PeerID: peerTG(m.peer), Date: m.date,
 			Action: m.action, Reactions: m.reactions.render(viewer, !m.post),
 		}
+		if m.replyTo != 0 {
+			out.ReplyTo = &tg.MessageReplyHeader{ReplyToMsgID: tl.Some(m.replyTo)}
+		}
 		if m.from != 0 {
 			out.FromID = &tg.PeerUser{UserID: m.from}
 		}
@@ -126,6 +130,7 @@ func (w *World) tgPlainMessage(viewer int64, m *message) *tg.Message {
 		out.Views, out.Forwards = tl.Some[int32](1), tl.Some[int32](0)
 	}
 	out.ReplyMarkup = m.markup
+	out.Pinned = m.pinned
 	out.Reactions = m.reactions.render(viewer, !m.post)
 	if m.viaBot != 0 {
 		out.ViaBotID = tl.Some(m.viaBot)
