@@ -120,3 +120,55 @@ func TestUserStatus(t *testing.T) {
 		t.Fatalf("dave's status %T", us[0].(*tg.User).Status)
 	}
 }
+
+func TestBasicGroupMembers(t *testing.T) {
+	h := newHarness(t)
+	alice := h.named("Alice", "alice_m", "79990008101")
+	bob := h.named("Bob", "bob_m", "79990008102")
+	carol := h.named("Carol", "carol_m", "79990008103")
+	bot := h.bot("member_bot")
+	grp, err := h.w.CreateChat(alice.id, "members", bob.id, carol.id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := bob.api.MessagesAddChatUser(ctx(), &tg.MessagesAddChatUserRequest{ChatID: grp.ID, UserID: inputUser(bob.peerOf(bot))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.MissingInvitees) != 0 {
+		t.Fatalf("missing invitees %v", res.MissingInvitees)
+	}
+	cp := waitFor[*tg.UpdateChatParticipant](t, bot)
+	if cp.ActorID != bob.id || cp.UserID != bot.id || cp.PrevParticipant != nil || cp.NewParticipant == nil || cp.Qts != 1 {
+		t.Fatalf("bot's my_chat_member %+v", cp)
+	}
+	if a, ok := serviceAction(t, bot).(*tg.MessageActionChatAddUser); !ok || a.Users[0] != bot.id {
+		t.Fatalf("bot sees action %+v", a)
+	}
+	if a, ok := serviceAction(t, carol).(*tg.MessageActionChatAddUser); !ok || a.Users[0] != bot.id {
+		t.Fatalf("carol sees action %+v", a)
+	}
+	_, err = carol.api.MessagesAddChatUser(ctx(), &tg.MessagesAddChatUserRequest{ChatID: grp.ID, UserID: inputUser(carol.peerOf(bot))})
+	wantRPC(t, err, world.ErrUserAlreadyParticipant)
+	_, err = carol.api.MessagesDeleteChatUser(ctx(), &tg.MessagesDeleteChatUserRequest{ChatID: grp.ID, UserID: inputUser(carol.peerOf(bob))})
+	wantRPC(t, err, world.ErrChatAdminRequired)
+
+	// Carol leaves; the creator removes the bot.
+	if _, err := carol.api.MessagesDeleteChatUser(ctx(), &tg.MessagesDeleteChatUserRequest{ChatID: grp.ID, UserID: &tg.InputUserSelf{}}); err != nil {
+		t.Fatal(err)
+	}
+	if a, ok := serviceAction(t, bob).(*tg.MessageActionChatDeleteUser); !ok || a.UserID != carol.id {
+		t.Fatalf("bob sees %+v", a)
+	}
+	if _, err := alice.api.MessagesDeleteChatUser(ctx(), &tg.MessagesDeleteChatUserRequest{ChatID: grp.ID, UserID: inputUser(alice.peerOf(bot))}); err != nil {
+		t.Fatal(err)
+	}
+	if cp := waitFor[*tg.UpdateChatParticipant](t, bot); cp.NewParticipant != nil || cp.ActorID != alice.id || cp.Qts != 2 {
+		t.Fatalf("bot removed: %+v", cp)
+	}
+	_, err = carol.api.MessagesAddChatUser(ctx(), &tg.MessagesAddChatUserRequest{ChatID: grp.ID, UserID: inputUser(carol.peerOf(bot))})
+	wantRPC(t, err, world.ErrChatWriteForbidden)
+	if c, _ := h.w.Chat(grp.ID); len(c.Members) != 2 {
+		t.Fatalf("members left: %v", c.Members)
+	}
+}

@@ -83,6 +83,8 @@ func fuzzSeeds() []tl.Encoder {
 		&tg.ChannelsEditTitleRequest{Channel: &tg.InputChannel{ChannelID: 1000000001}, Title: "t"},
 		&tg.MessagesEditChatTitleRequest{ChatID: 1001, Title: "t"},
 		&tg.AccountUpdateStatusRequest{Offline: true},
+		&tg.MessagesAddChatUserRequest{ChatID: 1001, UserID: &tg.InputUserSelf{}},
+		&tg.MessagesDeleteChatUserRequest{ChatID: 1001, UserID: &tg.InputUserSelf{}},
 		&tg.AuthLogOutRequest{},
 	}
 	for _, s := range seeds[:len(seeds)-1] {

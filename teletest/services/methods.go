@@ -235,6 +235,12 @@ func (d *Dispatcher) registerMethods() {
 		}
 		return answer(w.EditTitle(c.AuthKeyID, &tg.InputPeerChannel{ChannelID: in.ChannelID, AccessHash: in.AccessHash}, r.Title))
 	})
+	h[tg.MessagesAddChatUserRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.MessagesAddChatUserRequest) (tl.Encoder, error) {
+		return answer(w.AddChatUser(c.AuthKeyID, r.ChatID, r.UserID))
+	})
+	h[tg.MessagesDeleteChatUserRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.MessagesDeleteChatUserRequest) (tl.Encoder, error) {
+		return answer(w.DeleteChatUser(c.AuthKeyID, r.ChatID, r.UserID))
+	})
 	h[tg.MessagesEditChatTitleRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.MessagesEditChatTitleRequest) (tl.Encoder, error) {
 		return answer(w.EditTitle(c.AuthKeyID, &tg.InputPeerChat{ChatID: r.ChatID}, r.Title))
 	})

@@ -1,0 +1,125 @@
+package world
+
+import "github.com/mtgo-labs/mtgo/tl/tg"
+
+// chatParticipant renders user's membership of basic group c, nil for non-members.
+func (c *chat) participant(user int64) tg.ChatParticipantClass {
+	date, ok := c.members[user]
+	switch {
+	case !ok:
+		return nil
+	case user == c.creator:
+		return &tg.ChatParticipantCreator{UserID: user}
+	}
+	return &tg.ChatParticipant{UserID: user, InviterID: c.creator, Date: date}
+}
+
+// chatMemberChanged tells user, if it is a bot, that its membership of c changed
+// (updateChatParticipant with its next qts: the Bot API's my_chat_member) (under w.mu).
+func (w *World) chatMemberChanged(c *chat, actor, user int64, prev tg.ChatParticipantClass) {
+	bot := w.users[user]
+	if bot == nil || !bot.bot {
+		return
+	}
+	now := w.now()
+	var r refs
+	r.add(ChatPeer(c.id))
+	r.add(UserPeer(actor))
+	next := c.participant(user)
+	u := w.appendNumbered(&bot.box.qlog, &bot.qts, 1, now, func(qts int32) tg.UpdateClass {
+		return &tg.UpdateChatParticipant{ChatID: c.id, Date: now, ActorID: actor, UserID: user, PrevParticipant: prev, NewParticipant: next, Qts: qts}
+	}, r.order)
+	w.push(user, KeyID{}, w.longUpdates(user, []tg.UpdateClass{u}, &r, now))
+}
+
+// memberChat returns the account on key and basic group id, of which it must be a member
+// (under w.mu).
+func (w *World) memberChat(key KeyID, id int64) (*account, *chat, error) {
+	a, err := w.authorized(key)
+	if err != nil {
+		return nil, nil, err
+	}
+	c := w.chats[id]
+	if c == nil {
+		return nil, nil, ErrChatIDInvalid
+	}
+	if _, ok := c.members[a.id]; !ok {
+		return nil, nil, ErrChatWriteForbidden
+	}
+	return a, c, nil
+}
+
+// AddChatUser answers messages.addChatUser: a member adds a person or bot to a basic group.
+// Every member, the new one included, receives the service message
+// messageActionChatAddUser; a bot added receives updateChatParticipant (qts).
+// USER_ALREADY_PARTICIPANT, CHAT_WRITE_FORBIDDEN for callers who are not members.
+func (w *World) AddChatUser(key KeyID, chatID int64, who tg.InputUserClass) (*tg.MessagesInvitedUsers, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	a, c, err := w.memberChat(key, chatID)
+	if err != nil {
+		return nil, err
+	}
+	if who == nil {
+		return nil, ErrUserIDInvalid
+	}
+	u, err := w.resolveUser(a, who)
+	if err != nil {
+		return nil, err
+	}
+	if _, ok := c.members[u.id]; ok {
+		return nil, ErrUserAlreadyParticipant
+	}
+	c.members[u.id] = w.now()
+	c.version++
+	w.chatMemberChanged(c, a.id, u.id, nil)
+	s := w.deliverChat(a, key, c, content{action: &tg.MessageActionChatAddUser{Users: []int64{u.id}}})
+	return &tg.MessagesInvitedUsers{
+		Updates:         w.longUpdates(a.id, []tg.UpdateClass{s.update}, &s.refs, s.date),
+		MissingInvitees: []tg.MissingInvitee{},
+	}, nil
+}
+
+// DeleteChatUser answers messages.deleteChatUser: a member leaves a basic group, or its
+// creator removes someone. Every member, the one leaving included, receives
+// messageActionChatDeleteUser; a bot removed receives updateChatParticipant (qts).
+// CHAT_ADMIN_REQUIRED for removing someone else without being the creator,
+// USER_NOT_PARTICIPANT.
+func (w *World) DeleteChatUser(key KeyID, chatID int64, who tg.InputUserClass) (tg.UpdatesClass, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	a, c, err := w.memberChat(key, chatID)
+	if err != nil {
+		return nil, err
+	}
+	if who == nil {
+		return nil, ErrUserIDInvalid
+	}
+	u, err := w.resolveUser(a, who)
+	if err != nil {
+		return nil, err
+	}
+	if _, ok := c.members[u.id]; !ok {
+		return nil, ErrUserNotParticipant
+	}
+	if u.id != a.id && a.id != c.creator {
+		return nil, ErrChatAdminRequired
+	}
+	s := w.deliverChat(a, key, c, content{action: &tg.MessageActionChatDeleteUser{UserID: u.id}})
+	prev := c.participant(u.id)
+	delete(c.members, u.id)
+	c.version++
+	w.chatMemberChanged(c, a.id, u.id, prev)
+	return w.longUpdates(a.id, []tg.UpdateClass{s.update}, &s.refs, s.date), nil
+}
+
+// Chat returns a snapshot of basic group id.
+func (w *World) Chat(id int64) (Chat, bool) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	c := w.chats[id]
+	if c == nil {
+		return Chat{}, false
+	}
+	return c.snapshot(), true
+}
