@@ -238,17 +238,38 @@ func (w *World) JoinChannel(key KeyID, in tg.InputChannelClass) (tg.MessagesChat
 	if err != nil {
 		return nil, err
 	}
-	now := w.now()
-	if _, ok := ch.members[a.id]; ok {
-		return nil, ErrUserAlreadyParticipant
-	}
-	if ch.bannedFromViewing(a.id, now) {
-		return nil, ErrChannelPrivate
+	if err := ch.checkJoin(a.id, w.now()); err != nil {
+		return nil, err
 	}
 	if ch.username == "" {
 		return nil, ErrChannelPrivate // private channels need an invite link
 	}
 	return &tg.MessagesChatInviteJoinResultOk{Updates: w.join(a, key, ch, 0, a.id, nil)}, nil
+}
+
+// checkJoin reports why user may not join ch: USER_ALREADY_PARTICIPANT, CHANNEL_PRIVATE
+// (banned).
+func (ch *channel) checkJoin(user int64, now int32) error {
+	if _, ok := ch.members[user]; ok {
+		return ErrUserAlreadyParticipant
+	}
+	if ch.bannedFromViewing(user, now) {
+		return ErrChannelPrivate
+	}
+	return nil
+}
+
+// administeredChannel returns the account on key and the channel in names, which it must
+// administer: CHAT_ADMIN_REQUIRED otherwise (under w.mu).
+func (w *World) administeredChannel(key KeyID, in tg.InputChannelClass) (*account, *channel, error) {
+	a, ch, err := w.authorizedChannel(key, in)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !ch.isAdmin(a.id) {
+		return nil, nil, ErrChatAdminRequired
+	}
+	return a, ch, nil
 }
 
 // join makes a a member of ch (invited by inviter, 0 for none; admitted by actor through
@@ -293,12 +314,9 @@ func (w *World) channelNotice(a *account, key KeyID, ch *channel) *tg.Updates {
 func (w *World) EditBanned(key KeyID, in tg.InputChannelClass, who tg.InputPeerClass, rights tg.ChatBannedRights) (tg.UpdatesClass, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	a, ch, err := w.authorizedChannel(key, in)
+	a, ch, err := w.administeredChannel(key, in)
 	if err != nil {
 		return nil, err
-	}
-	if !ch.isAdmin(a.id) {
-		return nil, ErrChatAdminRequired
 	}
 	p, err := w.resolvePeer(a, who)
 	if err != nil {

@@ -32,21 +32,28 @@ func (w *World) chatMemberChanged(c *chat, actor, user int64, prev tg.ChatPartic
 	w.push(user, KeyID{}, w.longUpdates(user, []tg.UpdateClass{u}, &r, now))
 }
 
-// memberChat returns the account on key and basic group id, of which it must be a member
-// (under w.mu).
-func (w *World) memberChat(key KeyID, id int64) (*account, *chat, error) {
+// memberChatUser returns the account on key, basic group id, of which it must be a member,
+// and the user who names (under w.mu).
+func (w *World) memberChatUser(key KeyID, id int64, who tg.InputUserClass) (*account, *chat, *account, error) {
 	a, err := w.authorized(key)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	c := w.chats[id]
 	if c == nil {
-		return nil, nil, ErrChatIDInvalid
+		return nil, nil, nil, ErrChatIDInvalid
 	}
 	if _, ok := c.members[a.id]; !ok {
-		return nil, nil, ErrChatWriteForbidden
+		return nil, nil, nil, ErrChatWriteForbidden
 	}
-	return a, c, nil
+	if who == nil {
+		return nil, nil, nil, ErrUserIDInvalid
+	}
+	u, err := w.resolveUser(a, who)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return a, c, u, nil
 }
 
 // AddChatUser answers messages.addChatUser: a member adds a person or bot to a basic group.
@@ -56,14 +63,7 @@ func (w *World) memberChat(key KeyID, id int64) (*account, *chat, error) {
 func (w *World) AddChatUser(key KeyID, chatID int64, who tg.InputUserClass) (*tg.MessagesInvitedUsers, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	a, c, err := w.memberChat(key, chatID)
-	if err != nil {
-		return nil, err
-	}
-	if who == nil {
-		return nil, ErrUserIDInvalid
-	}
-	u, err := w.resolveUser(a, who)
+	a, c, u, err := w.memberChatUser(key, chatID, who)
 	if err != nil {
 		return nil, err
 	}
@@ -88,14 +88,7 @@ func (w *World) AddChatUser(key KeyID, chatID int64, who tg.InputUserClass) (*tg
 func (w *World) DeleteChatUser(key KeyID, chatID int64, who tg.InputUserClass) (tg.UpdatesClass, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	a, c, err := w.memberChat(key, chatID)
-	if err != nil {
-		return nil, err
-	}
-	if who == nil {
-		return nil, ErrUserIDInvalid
-	}
-	u, err := w.resolveUser(a, who)
+	a, c, u, err := w.memberChatUser(key, chatID, who)
 	if err != nil {
 		return nil, err
 	}

@@ -158,11 +158,8 @@ func (w *World) ImportInvite(key KeyID, hash string) (tg.MessagesChatInviteJoinR
 		return nil, err
 	}
 	now := w.now()
-	if _, ok := ch.members[a.id]; ok {
-		return nil, ErrUserAlreadyParticipant
-	}
-	if ch.bannedFromViewing(a.id, now) {
-		return nil, ErrChannelPrivate
+	if err := ch.checkJoin(a.id, now); err != nil {
+		return nil, err
 	}
 	if !inv.requestNeeded {
 		inv.usage++

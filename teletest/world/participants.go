@@ -92,12 +92,9 @@ func (w *World) participantWatchers(ch *channel, user int64) []int64 {
 func (w *World) EditAdmin(key KeyID, in tg.InputChannelClass, who tg.InputUserClass, rights tg.ChatAdminRights, rank string) (tg.UpdatesClass, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	a, ch, err := w.authorizedChannel(key, in)
+	a, ch, err := w.administeredChannel(key, in)
 	if err != nil {
 		return nil, err
-	}
-	if !ch.isAdmin(a.id) {
-		return nil, ErrChatAdminRequired
 	}
 	if who == nil {
 		return nil, ErrUserIDInvalid
