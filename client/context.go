@@ -31,6 +31,13 @@ type Context struct {
 	InlineQuery *types.InlineQuery
 	// DeletedMessages names the deleted messages, nil for other kinds.
 	DeletedMessages *types.DeletedMessages
+	// UserStatus, ChatJoinRequest, ChosenInlineResult, MessageReaction and PollAnswer are the
+	// values of those kinds, nil for the others.
+	UserStatus         *types.UserStatus
+	ChatJoinRequest    *types.ChatJoinRequest
+	ChosenInlineResult *types.ChosenInlineResult
+	MessageReaction    *types.MessageReaction
+	PollAnswer         *types.PollAnswer
 	// Entities are the users and chats that came with the update.
 	Entities types.Entities
 
@@ -110,25 +117,42 @@ func (c *Context) Get(key string) (any, bool) {
 }
 
 // Chat returns the chat of the update: the message's, the chat of the callback query's
-// message, or the channel of deleted messages; nil when the update has none.
+// message, the channel of deleted messages, the chat of a join request or a reaction; nil
+// when the update has none.
 func (c *Context) Chat() *types.Chat {
 	if m := c.message(); m != nil {
 		return m.Chat
 	}
-	if c.DeletedMessages != nil {
+	switch {
+	case c.DeletedMessages != nil:
 		return c.DeletedMessages.Chat
+	case c.ChatJoinRequest != nil:
+		return c.ChatJoinRequest.Chat
+	case c.MessageReaction != nil:
+		return c.MessageReaction.Chat
 	}
 	return nil
 }
 
 // From returns the user who caused the update: the message's sender, the user who pressed
-// the button or typed the inline query; nil when unknown.
+// the button, typed the inline query, changed status, asked to join, chose an inline result,
+// reacted or voted; nil when unknown (or a chat).
 func (c *Context) From() *types.User {
 	switch {
 	case c.CallbackQuery != nil:
 		return c.CallbackQuery.From
 	case c.InlineQuery != nil:
 		return c.InlineQuery.From
+	case c.UserStatus != nil:
+		return c.UserStatus.User
+	case c.ChatJoinRequest != nil:
+		return c.ChatJoinRequest.From
+	case c.ChosenInlineResult != nil:
+		return c.ChosenInlineResult.From
+	case c.MessageReaction != nil:
+		return c.MessageReaction.User
+	case c.PollAnswer != nil:
+		return c.PollAnswer.User
 	case c.Message != nil:
 		return c.Message.From
 	}
@@ -242,6 +266,65 @@ func (c *Context) kind() updateKind {
 		return kindInlineQuery
 	case c.DeletedMessages != nil:
 		return kindDeletedMessages
+	case c.UserStatus != nil:
+		return kindUserStatus
+	case c.ChatJoinRequest != nil:
+		return kindChatJoinRequest
+	case c.ChosenInlineResult != nil:
+		return kindChosenInlineResult
+	case c.MessageReaction != nil:
+		return kindMessageReaction
+	case c.PollAnswer != nil:
+		return kindPollAnswer
 	}
 	return kindRaw
+}
+
+// setValue builds the typed value of an update of kind (raw: the message of new and edited
+// messages) and reports whether there is one.
+func (c *Context) setValue(api clientAPI, kind updateKind, raw *tg.Message) bool {
+	up, e := c.Update, c.Entities
+	switch kind {
+	case kindMessage, kindEditedMessage:
+		c.Message = types.NewMessage(api, raw, e)
+		return c.Message != nil && c.Message.Chat != nil
+	case kindCallbackQuery:
+		c.CallbackQuery = types.NewCallbackQuery(api, up, e)
+		return c.CallbackQuery != nil
+	case kindInlineQuery:
+		c.InlineQuery = types.NewInlineQuery(api, up, e)
+		return c.InlineQuery != nil
+	case kindDeletedMessages:
+		c.DeletedMessages = types.NewDeletedMessages(up, e)
+		return c.DeletedMessages != nil
+	case kindUserStatus:
+		c.UserStatus = types.NewUserStatus(up, e)
+		return c.UserStatus != nil
+	case kindChatJoinRequest:
+		c.ChatJoinRequest = types.NewChatJoinRequest(api, up, e)
+		return c.ChatJoinRequest != nil
+	case kindChosenInlineResult:
+		c.ChosenInlineResult = types.NewChosenInlineResult(up, e)
+		return c.ChosenInlineResult != nil
+	case kindMessageReaction:
+		c.MessageReaction = types.NewMessageReaction(up, e)
+		return c.MessageReaction != nil
+	case kindPollAnswer:
+		c.PollAnswer = types.NewPollAnswer(up, e)
+		return c.PollAnswer != nil
+	}
+	return true // raw: the update itself
+}
+
+// queueKey returns the queue the update waits in: its chat, else its user (a button on an
+// inline message, an inline query, a status), else 0 (deletions outside channels, raw
+// updates), so the updates of one chat or user are handled in order.
+func (c *Context) queueKey() int64 {
+	if chat := c.Chat(); chat != nil {
+		return chat.ID
+	}
+	if u := c.From(); u != nil {
+		return u.ID
+	}
+	return 0
 }

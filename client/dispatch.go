@@ -50,15 +50,9 @@ type chatQueue struct {
 
 // queued is an update waiting for the handlers.
 type queued struct {
-	kind   updateKind
-	update tg.UpdateClass
-	ents   types.Entities
-	msg    *types.Message       // the new or edited message
-	cb     *types.CallbackQuery // the button press
-	inline *types.InlineQuery   // the inline query
-	// deleted names deleted messages.
-	deleted *types.DeletedMessages
-	raw     *tg.Message // the message as received, for fetch
+	kind updateKind
+	ctx  *Context    // the update and its typed value, as the handlers will see it
+	raw  *tg.Message // the message as received, for fetch
 	// fetch: neither the updates nor the peer cache knew a user the message names, so the
 	// worker fetches the message again (its answer carries the users) before the handlers run.
 	fetch bool
@@ -170,15 +164,12 @@ func (d *messageDispatcher) dispatch(u tg.UpdatesClass, batch *batchWait) {
 		if !want && !d.waits.any() {
 			continue
 		}
-		q := queued{kind: kind, update: up, ents: entities(), raw: raw, batch: batch}
-		var chat int64
-		switch {
-		case raw != nil:
-			q.msg = types.NewMessage(api, raw, q.ents)
-			if q.msg == nil || q.msg.Chat == nil {
-				continue
-			}
-			chat = q.msg.Chat.ID
+		ctx := &Context{Context: d.c.life, Client: d.c, Update: up, Entities: entities()}
+		q := queued{kind: kind, ctx: ctx, raw: raw, batch: batch}
+		if !ctx.setValue(api, kind, raw) {
+			continue
+		}
+		if raw != nil {
 			if !channel && !raw.Out {
 				for _, p := range []tg.PeerClass{raw.PeerID, raw.FromID} {
 					if pu, ok := p.(*tg.PeerUser); ok && !batchUser(pu.UserID) && !d.c.knownUser(pu.UserID) {
@@ -188,30 +179,11 @@ func (d *messageDispatcher) dispatch(u tg.UpdatesClass, batch *batchWait) {
 				}
 			}
 			if !q.fetch {
-				d.c.msgCache.add(q.msg) // else once completeSender has filled it in
+				d.c.msgCache.add(ctx.Message) // else once completeSender has filled it in
 			}
-		case kind == kindCallbackQuery:
-			q.cb = types.NewCallbackQuery(api, up, q.ents)
-			if q.cb == nil {
-				continue
-			}
-			if chat = q.cb.From.ID; q.cb.Chat != nil {
-				chat = q.cb.Chat.ID
-			}
-		case kind == kindDeletedMessages:
-			// Deletions outside channels name no chat: one queue for them, in order.
-			q.deleted = types.NewDeletedMessages(up, q.ents)
-			if q.deleted.Chat != nil {
-				chat = q.deleted.Chat.ID
-			}
-		case kind == kindInlineQuery:
-			// Keyed by the user: one user's queries in order, as they typed them.
-			if q.inline = types.NewInlineQuery(api, up, q.ents); q.inline == nil {
-				continue
-			}
-			chat = q.inline.From.ID
 		}
-		if d.waits.any() && d.waits.offer(chat, d.newContext(&q)) {
+		chat := ctx.queueKey()
+		if d.waits.any() && d.waits.offer(chat, ctx) {
 			continue // a conversation took it
 		}
 		if want {
@@ -240,6 +212,16 @@ func classify(up tg.UpdateClass) (kind updateKind, raw *tg.Message, channel bool
 		return kindInlineQuery, nil, false
 	case *tg.UpdateDeleteMessages, *tg.UpdateDeleteChannelMessages:
 		return kindDeletedMessages, nil, false
+	case *tg.UpdateUserStatus:
+		return kindUserStatus, nil, false
+	case *tg.UpdateBotChatInviteRequester:
+		return kindChatJoinRequest, nil, false
+	case *tg.UpdateBotInlineSend:
+		return kindChosenInlineResult, nil, false
+	case *tg.UpdateBotMessageReaction:
+		return kindMessageReaction, nil, false
+	case *tg.UpdateMessagePollVote:
+		return kindPollAnswer, nil, false
 	default:
 		return kindRaw, nil, false
 	}
@@ -319,7 +301,7 @@ func (d *messageDispatcher) work(chat int64) {
 
 		if msg.fetch {
 			d.completeSender(msg)
-			d.c.msgCache.add(msg.msg)
+			d.c.msgCache.add(msg.ctx.Message)
 		}
 		if d.run(d.reg.load(), &msg, q) {
 			d.mu.Lock()
@@ -352,7 +334,7 @@ func (d *messageDispatcher) completeSender(q queued) {
 	defer cancel()
 	var res tg.MessagesMessagesClassBox
 	if err := c.invoker().Invoke(ctx, &tg.MessagesGetMessagesRequest{ID: []tg.InputMessageClass{&tg.InputMessageID{ID: q.raw.ID}}}, &res); err != nil {
-		c.Log.Debug("fetch the sender of a new message", "msg", q.msg.ID, "err", err)
+		c.Log.Debug("fetch the sender of a new message", "msg", q.raw.ID, "err", err)
 		return
 	}
 	users, _ := peers.Entities(res.MessagesMessages)
@@ -360,12 +342,12 @@ func (d *messageDispatcher) completeSender(q queued) {
 	if !ok {
 		from, ok = q.raw.PeerID.(*tg.PeerUser)
 	}
-	if !ok || q.msg.Outgoing {
+	if !ok || q.raw.Out {
 		return
 	}
 	for _, u := range users {
 		if u, ok := u.(*tg.User); ok && u.ID == from.UserID {
-			q.msg.From = types.NewUser(u)
+			q.ctx.Message.From = types.NewUser(u)
 			return
 		}
 	}
@@ -391,7 +373,7 @@ func (d *messageDispatcher) nextReady() (int64, bool) {
 //
 // It reports whether a handler released the update's batch to wait in a conversation.
 func (d *messageDispatcher) run(t *handlerTable, q *queued, cq *chatQueue) (released bool) {
-	ctx := d.newContext(q)
+	ctx := q.ctx
 	ctx.disp, ctx.queue, ctx.batch = d, cq, q.batch
 	d.walk(t, ctx, q)
 	return ctx.finishRun()
@@ -399,7 +381,7 @@ func (d *messageDispatcher) run(t *handlerTable, q *queued, cq *chatQueue) (rele
 
 // walk runs the handlers of t for the update q as run says.
 func (d *messageDispatcher) walk(t *handlerTable, ctx *Context, q *queued) {
-	out := q.msg != nil && q.msg.Outgoing
+	out := ctx.Message != nil && ctx.Message.Outgoing
 	for _, g := range t.groups {
 		for i, h := range g.handlers {
 			if h.kind != kindRaw && (h.kind != q.kind || (out && !h.outgoing.Load())) {
@@ -417,14 +399,6 @@ func (d *messageDispatcher) walk(t *handlerTable, ctx *Context, q *queued) {
 			}
 			break
 		}
-	}
-}
-
-// newContext returns the Context of the update q.
-func (d *messageDispatcher) newContext(q *queued) *Context {
-	return &Context{
-		Context: d.c.life, Client: d.c, Update: q.update, Message: q.msg, CallbackQuery: q.cb,
-		InlineQuery: q.inline, DeletedMessages: q.deleted, Entities: q.ents,
 	}
 }
 

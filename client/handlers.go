@@ -39,6 +39,11 @@ const (
 	kindCallbackQuery
 	kindInlineQuery
 	kindDeletedMessages
+	kindUserStatus
+	kindChatJoinRequest
+	kindChosenInlineResult
+	kindMessageReaction
+	kindPollAnswer
 	kindError // not an update: the error handlers
 	numKinds
 )

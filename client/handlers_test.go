@@ -3,6 +3,7 @@ package mtgo_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -428,5 +429,73 @@ func TestMiddleware(t *testing.T) {
 	}
 	if got := tr2.get(); len(got) != 0 {
 		t.Fatalf("handlers ran behind a blocking middleware: %v", got)
+	}
+}
+
+// TestEveryKindReachesItsHandler delivers one update of each kind to a client with one handler
+// per kind, and checks that each handler gets its value with the Context's Chat and From.
+func TestEveryKindReachesItsHandler(t *testing.T) {
+	c := offlineClient(t, 2)
+	var mu sync.Mutex
+	got := map[string]string{}
+	record := func(kind string, ctx *mtgo.Context) {
+		mu.Lock()
+		defer mu.Unlock()
+		var chat, from int64
+		if ch := ctx.Chat(); ch != nil {
+			chat = ch.ID
+		}
+		if u := ctx.From(); u != nil {
+			from = u.ID
+		}
+		got[kind] = fmt.Sprint("chat=", chat, " from=", from)
+	}
+	c.OnMessage(func(ctx *mtgo.Context, _ *types.Message) error { record("message", ctx); return nil })
+	c.OnEditedMessage(func(ctx *mtgo.Context, _ *types.Message) error { record("edited", ctx); return nil })
+	c.OnCallbackQuery(func(ctx *mtgo.Context, _ *types.CallbackQuery) error { record("callback", ctx); return nil })
+	c.OnInlineQuery(func(ctx *mtgo.Context, _ *types.InlineQuery) error { record("inline", ctx); return nil })
+	c.OnDeletedMessages(func(ctx *mtgo.Context, _ *types.DeletedMessages) error { record("deleted", ctx); return nil })
+	c.OnUserStatus(func(ctx *mtgo.Context, _ *types.UserStatus) error { record("status", ctx); return nil })
+	c.OnChatJoinRequest(func(ctx *mtgo.Context, _ *types.ChatJoinRequest) error { record("join", ctx); return nil })
+	c.OnChosenInlineResult(func(ctx *mtgo.Context, _ *types.ChosenInlineResult) error { record("chosen", ctx); return nil })
+	c.OnMessageReaction(func(ctx *mtgo.Context, _ *types.MessageReaction) error { record("reaction", ctx); return nil })
+	c.OnPollAnswer(func(ctx *mtgo.Context, _ *types.PollAnswer) error { record("vote", ctx); return nil })
+	typing := func(ctx *mtgo.Context) bool { _, ok := ctx.Update.(*tg.UpdateUserTyping); return ok }
+	c.AddHandler(mtgo.NewRawUpdateHandler(func(ctx *mtgo.Context, _ tg.UpdateClass) error { record("raw", ctx); return nil }, typing), 1)
+	user := &tg.PeerUser{UserID: 5}
+	super := &tg.PeerChannel{ChannelID: 6}
+	superID := types.ChannelChatID(6)
+	u := &tg.Updates{
+		Users: []tg.UserClass{&tg.User{ID: 5, FirstName: tl.Some("u"), AccessHash: tl.Some(int64(35))}},
+		Chats: []tg.ChatClass{&tg.Channel{ID: 6, Title: "s", Megagroup: true, AccessHash: tl.Some(int64(66))}},
+		Updates: []tg.UpdateClass{
+			&tg.UpdateNewMessage{Message: &tg.Message{ID: 1, PeerID: user, Message: "hi"}},
+			&tg.UpdateEditMessage{Message: &tg.Message{ID: 1, PeerID: user, Message: "hi!"}},
+			&tg.UpdateBotCallbackQuery{QueryID: 1, UserID: 5, Peer: user, MsgID: 1},
+			&tg.UpdateBotInlineQuery{QueryID: 2, UserID: 5, Query: "q"},
+			&tg.UpdateDeleteChannelMessages{ChannelID: 6, Messages: []int32{4}},
+			&tg.UpdateUserStatus{UserID: 5, Status: &tg.UserStatusOnline{Expires: 1}},
+			&tg.UpdateBotChatInviteRequester{Peer: super, UserID: 5},
+			&tg.UpdateBotInlineSend{UserID: 5, ID: "r"},
+			&tg.UpdateBotMessageReaction{Peer: super, MsgID: 2, Actor: user},
+			&tg.UpdateMessagePollVote{PollID: 3, Peer: user},
+			&tg.UpdateUserTyping{UserID: 5, Action: &tg.SendMessageTypingAction{}},
+		},
+	}
+	if err := mtgo.Deliver(context.Background(), c, u); err != nil {
+		t.Fatal(err)
+	}
+	private := "chat=5 from=5"
+	want := map[string]string{
+		"message": private, "edited": private, "callback": private, "inline": "chat=0 from=5",
+		"deleted": fmt.Sprint("chat=", superID, " from=0"), "status": "chat=0 from=5",
+		"join": fmt.Sprint("chat=", superID, " from=5"), "chosen": "chat=0 from=5",
+		"reaction": fmt.Sprint("chat=", superID, " from=5"), "vote": "chat=0 from=5",
+		"raw": "chat=0 from=0", // the typing update, which no typed handler takes
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Fatalf("(-want +got):\n%s", diff)
 	}
 }

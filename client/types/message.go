@@ -26,6 +26,8 @@ type API interface {
 	// AnswerInline answers the inline query queryID with results, with the options of the
 	// client's AnswerInlineQuery.
 	AnswerInline(ctx context.Context, queryID int64, results []tg.InputBotInlineResultClass, opts ...option.InlineAnswer) error
+	// HideJoinRequest approves (or declines) the request of user to join peer.
+	HideJoinRequest(ctx context.Context, peer tg.InputPeerClass, user tg.InputUserClass, approve bool) error
 	// MediaAPI downloads the message's media.
 	MediaAPI
 }

@@ -3,6 +3,7 @@ package types_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"testing"
 	"time"
@@ -76,11 +77,17 @@ type fakeAPI struct {
 	alert    bool
 	inline   []int // result counts
 	personal bool
+	joins    []string
 }
 
 func (f *fakeAPI) AnswerInline(_ context.Context, id int64, results []tg.InputBotInlineResultClass, opts ...option.InlineAnswer) error {
 	f.inline = append(f.inline, len(results))
 	f.personal = option.CollectInlineAnswer(opts).Personal
+	return nil
+}
+
+func (f *fakeAPI) HideJoinRequest(_ context.Context, _ tg.InputPeerClass, user tg.InputUserClass, approve bool) error {
+	f.joins = append(f.joins, fmt.Sprint(user.(*tg.InputUser).UserID, approve))
 	return nil
 }
 
