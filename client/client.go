@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"go.uber.org/dig"
@@ -52,7 +53,8 @@ type Client struct {
 	stop     *stopHooks
 	msgs     *messageDispatcher
 	msgCache *messageCache
-	results  *updengine.Feed // updates returned by calls, on their way to the update manager
+	results  *updengine.Feed                     // updates returned by calls, on their way to the update manager
+	invokeMW atomic.Pointer[[]InvokerMiddleware] // around every call of the client's methods
 
 	life       context.Context // cancelled by Stop: the lifetime of every goroutine
 	lifeCancel context.CancelFunc

@@ -3,8 +3,11 @@ package mtgo_test
 import (
 	"context"
 	"errors"
+	"sync"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
 
 	mtgo "github.com/mtgo-labs/mtgo/client"
 	"github.com/mtgo-labs/mtgo/client/filters"
@@ -213,4 +216,39 @@ func TestE2EConversation(t *testing.T) {
 	say("Ann", "Your age?")
 	say("30", "Registered Ann, 30")
 	say("hello", "not in a conversation: hello")
+}
+
+func TestE2EInvokerMiddleware(t *testing.T) {
+	cl := cluster(t)
+	b, _ := e2eBot(t, cl, "e2e_mw_bot")
+	var mu sync.Mutex
+	var methods []string
+	blocked := errors.New("blocked by middleware")
+	b.UseInvokerMiddleware(func(next tg.Invoker) tg.Invoker {
+		return mtgo.InvokerFunc(func(ctx context.Context, in tl.Encoder, out tl.Decoder) error {
+			name := in.(tl.Object).TypeName()
+			mu.Lock()
+			methods = append(methods, name)
+			mu.Unlock()
+			if name == "help.getNearestDc" {
+				return blocked
+			}
+			return next.Invoke(ctx, in, out)
+		})
+	})
+	if _, err := b.Invoke(&tg.HelpGetNearestDCRequest{}, 0, 0); !errors.Is(err, blocked) {
+		t.Fatalf("Invoke through a blocking middleware: %v", err)
+	}
+	if _, err := b.InvokeContext(ctxT(t), &tg.HelpGetConfigRequest{}, 0, 0); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.SendMessage(ctxT(t), "me", "note"); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	want := []string{"help.getNearestDc", "help.getConfig", "messages.sendMessage"}
+	if diff := cmp.Diff(want, methods); diff != "" {
+		t.Fatalf("methods seen (-want +got):\n%s", diff)
+	}
 }

@@ -3,6 +3,7 @@ package mtgo
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/mtgo-labs/mtgo/tl"
@@ -57,7 +58,15 @@ func (c *Client) invokeQuery(ctx context.Context, query tg.TLObject, o invoke.Op
 		return nil, fmt.Errorf("mtgo: invoke: nil query")
 	}
 	d := tg.ResultDecoder(query)
-	if err := c.eng.Call(ctx, query, d, o); err != nil {
+	var err error
+	if c.invokeMW.Load() == nil { // the direct path allocates no closure
+		err = c.eng.Call(ctx, query, d, o)
+	} else {
+		err = c.through(ctx, query, d, func(ctx context.Context, in tl.Encoder, out tl.Decoder) error {
+			return c.eng.Call(ctx, in, out, o)
+		})
+	}
+	if err != nil {
 		return nil, err
 	}
 	return tg.ResultObject(d), nil
@@ -66,7 +75,54 @@ func (c *Client) invokeQuery(ctx context.Context, query tg.TLObject, o invoke.Op
 // call makes a managed call (flood waits, migrations) from the home data center without
 // absorbing the answer: for callers that hand the answer on themselves.
 func (c *Client) call(ctx context.Context, in tl.Encoder, out tl.Decoder) error {
-	return c.eng.Invoke(ctx, in, out)
+	if c.invokeMW.Load() == nil { // the direct path allocates no method value
+		return c.eng.Invoke(ctx, in, out)
+	}
+	return c.through(ctx, in, out, c.eng.Invoke)
+}
+
+// InvokerFunc is a tg.Invoker made of a function.
+type InvokerFunc func(ctx context.Context, in tl.Encoder, out tl.Decoder) error
+
+// Invoke implements tg.Invoker.
+func (f InvokerFunc) Invoke(ctx context.Context, in tl.Encoder, out tl.Decoder) error {
+	return f(ctx, in, out)
+}
+
+// InvokerMiddleware wraps the calls of the client's methods (Invoke, InvokeRaw and every
+// typed method): it gets the next step (the call, or the next middleware) and returns the
+// step to run instead: tracing, metrics, a per-chat flood control. in is the request (a
+// tg.TLObject, whose TypeName names the method), out receives the answer.
+type InvokerMiddleware func(next tg.Invoker) tg.Invoker
+
+// UseInvokerMiddleware adds mw around the calls of the client's methods, the first added
+// outermost. It does not wrap what the layers call on their own (the update engine's
+// getDifference, the peer cache's lookups) nor file transfers. Safe while the client runs.
+func (c *Client) UseInvokerMiddleware(mw InvokerMiddleware) {
+	if mw == nil {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var chain []InvokerMiddleware
+	if cur := c.invokeMW.Load(); cur != nil {
+		chain = slices.Clone(*cur)
+	}
+	chain = append(chain, mw)
+	c.invokeMW.Store(&chain)
+}
+
+// through runs call inside the invoker middleware.
+func (c *Client) through(ctx context.Context, in tl.Encoder, out tl.Decoder, call InvokerFunc) error {
+	chain := c.invokeMW.Load()
+	if chain == nil {
+		return call(ctx, in, out)
+	}
+	var next tg.Invoker = call
+	for i := len(*chain) - 1; i >= 0; i-- {
+		next = (*chain)[i](next)
+	}
+	return next.Invoke(ctx, in, out)
 }
 
 // invoker returns the client as a tg.Invoker for the typed helpers of tg.Client: managed
