@@ -219,3 +219,37 @@ func TestWaitingCallsAreBounded(t *testing.T) {
 		}
 	}
 }
+
+// TestPaymentOverTheWire: a bot sends a Telegram Stars invoice, the person pays it, the bot
+// accepts the pre-checkout query and both see the payment's service message.
+func TestPaymentOverTheWire(t *testing.T) {
+	s := NewScenario(t, Config{Key: testKey(t)})
+	alice, bot := s.User("alice"), s.Bot("shop_bot")
+	alice.Send(bot, "/buy")
+	bot.Expect(Text("/buy").From(alice))
+	if _, err := bot.API().MessagesSendMedia(s.ctx(), &tg.MessagesSendMediaRequest{
+		Peer: bot.Input(alice), RandomID: 1, Media: &tg.InputMediaInvoice{
+			Title: "Coffee", Description: "A cup", Payload: []byte("order-7"), ProviderData: tg.DataJSON{Data: "{}"},
+			Invoice: tg.Invoice{Currency: "XTR", Prices: []tg.LabeledPrice{{Label: "cup", Amount: 5}}},
+		},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	m := alice.Expect(AnyMessage().From(bot))
+	alice.Input(bot)
+	paid := goCall(func() (*tg.PaymentsPaymentResult, error) { return alice.Pay(bot, m.ID) })
+	q := ExpectUpdate[*tg.UpdateBotPrecheckoutQuery](bot)
+	if string(q.Payload) != "order-7" || q.TotalAmount != 5 {
+		t.Fatalf("bot got %+v", q)
+	}
+	if _, err := bot.API().MessagesSetBotPrecheckoutResults(s.ctx(), &tg.MessagesSetBotPrecheckoutResultsRequest{QueryID: q.QueryID, Success: true}); err != nil {
+		t.Fatal(err)
+	}
+	if got := <-paid; got.err != nil {
+		t.Fatal(got.err)
+	}
+	u := ExpectUpdate[*tg.UpdateNewMessage](bot)
+	if _, ok := u.Message.(*tg.MessageService).Action.(*tg.MessageActionPaymentSentMe); !ok {
+		t.Fatalf("bot sees %+v", u.Message)
+	}
+}

@@ -1,6 +1,7 @@
 package teletest
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -143,4 +144,30 @@ func (a *Actor) JoinLink(link string) error {
 		Hash: strings.TrimPrefix(link, "https://t.me/+"),
 	})
 	return err
+}
+
+// Pay pays the invoice of message msgID in chat p (payments.getPaymentForm, then
+// payments.sendPaymentForm with made-up saved credentials: no money moves). It blocks until
+// the bot answers its pre-checkout query, like Press.
+func (a *Actor) Pay(p Peer, msgID int32) (*tg.PaymentsPaymentResult, error) {
+	in := &tg.InputInvoiceMessage{Peer: a.input(p), MsgID: msgID}
+	form, err := a.api.PaymentsGetPaymentForm(a.s.ctx(), &tg.PaymentsGetPaymentFormRequest{Invoice: in})
+	if err != nil {
+		return nil, err
+	}
+	f, ok := form.(*tg.PaymentsPaymentForm)
+	if !ok {
+		return nil, fmt.Errorf("teletest: payment form is %T", form)
+	}
+	res, err := a.api.PaymentsSendPaymentForm(a.s.ctx(), &tg.PaymentsSendPaymentFormRequest{
+		FormID: f.FormID, Invoice: in, Credentials: &tg.InputPaymentCredentialsSaved{ID: "teletest", TmpPassword: []byte{0}},
+	})
+	if err != nil {
+		return nil, err
+	}
+	r, ok := res.(*tg.PaymentsPaymentResult)
+	if !ok {
+		return nil, fmt.Errorf("teletest: payment answered %T", res)
+	}
+	return r, nil
 }

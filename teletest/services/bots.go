@@ -13,13 +13,14 @@ import (
 const DefaultBotTimeout = 15 * time.Second
 
 // Waits reports whether method (a constructor id) waits for another account, a bot's answer
-// given on another connection: messages.getBotCallbackAnswer and
-// messages.getInlineBotResults. The network layer runs such calls off the connection's
+// given on another connection: messages.getBotCallbackAnswer,
+// messages.getInlineBotResults and payments.sendPaymentForm (the pre-checkout query). The network layer runs such calls off the connection's
 // goroutine, so the connection keeps answering other calls and pushing updates meanwhile, as
 // Telegram does.
 func Waits(method uint32) bool {
 	switch method {
-	case tg.MessagesGetBotCallbackAnswerRequestTypeID, tg.MessagesGetInlineBotResultsRequestTypeID:
+	case tg.MessagesGetBotCallbackAnswerRequestTypeID, tg.MessagesGetInlineBotResultsRequestTypeID,
+		tg.PaymentsSendPaymentFormRequestTypeID:
 		return true
 	}
 	return false
@@ -85,6 +86,19 @@ func (d *Dispatcher) registerBots() {
 	h[tg.MessagesSendVoteRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.MessagesSendVoteRequest) (tl.Encoder, error) {
 		return answer(w.SendVote(c.AuthKeyID, world.Vote{Peer: r.Peer, MsgID: r.MsgID, Options: r.Options}))
 	})
+	h[tg.PaymentsGetPaymentFormRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.PaymentsGetPaymentFormRequest) (tl.Encoder, error) {
+		return answer(w.PaymentForm(c.AuthKeyID, r.Invoice))
+	})
+	h[tg.PaymentsSendPaymentFormRequestTypeID] = typed(func(ctx context.Context, c *Caller, r *tg.PaymentsSendPaymentFormRequest) (tl.Encoder, error) {
+		q, err := w.AskPayment(c.AuthKeyID, world.Payment{FormID: r.FormID, Invoice: r.Invoice})
+		if err != nil {
+			return nil, err
+		}
+		return d.await(ctx, q)
+	})
+	h[tg.MessagesSetBotPrecheckoutResultsRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.MessagesSetBotPrecheckoutResultsRequest) (tl.Encoder, error) {
+		return done(w.AnswerPrecheckout(c.AuthKeyID, r.QueryID, r.Success, r.Error.Value))
+	})
 	h[tg.MessagesSendInlineBotResultRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.MessagesSendInlineBotResultRequest) (tl.Encoder, error) {
 		return answer(w.SendInlineResult(c.AuthKeyID, world.InlineSend{
 			Peer: r.Peer, RandomID: r.RandomID, QueryID: r.QueryID, ID: r.ID, Silent: r.Silent, ReplyTo: replyTo(r.ReplyTo),
@@ -99,7 +113,7 @@ func (d *Dispatcher) await(ctx context.Context, q *world.Query) (tl.Encoder, err
 	defer t.Stop()
 	select {
 	case <-q.Done():
-		return q.Answer(), nil
+		return q.Answer()
 	case <-t.C:
 		if q.Cancel() {
 			return nil, world.ErrBotResponseTimeout
@@ -111,5 +125,5 @@ func (d *Dispatcher) await(ctx context.Context, q *world.Query) (tl.Encoder, err
 			return nil, world.ErrTimeout
 		}
 	}
-	return q.Answer(), nil
+	return q.Answer()
 }

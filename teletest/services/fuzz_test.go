@@ -85,6 +85,9 @@ func fuzzSeeds() []tl.Encoder {
 		&tg.AccountUpdateStatusRequest{Offline: true},
 		&tg.MessagesAddChatUserRequest{ChatID: 1001, UserID: &tg.InputUserSelf{}},
 		&tg.MessagesDeleteChatUserRequest{ChatID: 1001, UserID: &tg.InputUserSelf{}},
+		&tg.PaymentsGetPaymentFormRequest{Invoice: &tg.InputInvoiceMessage{Peer: peer, MsgID: 1}},
+		&tg.PaymentsSendPaymentFormRequest{FormID: 1, Invoice: &tg.InputInvoiceMessage{Peer: peer, MsgID: 1}, Credentials: &tg.InputPaymentCredentialsSaved{ID: "x", TmpPassword: []byte{1}}},
+		&tg.MessagesSetBotPrecheckoutResultsRequest{Success: true, QueryID: 1},
 		&tg.AuthLogOutRequest{},
 	}
 	for _, s := range seeds[:len(seeds)-1] {

@@ -210,7 +210,7 @@ func (w *World) AnswerCallback(key KeyID, ans CallbackAnswer) error {
 	if ans.URL != "" {
 		res.URL, res.HasURL = tl.Some(ans.URL), true
 	}
-	w.finish(q, res)
+	w.finish(q, res, nil)
 	return nil
 }
 

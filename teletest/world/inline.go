@@ -152,7 +152,7 @@ func (w *World) AnswerInline(key KeyID, ans InlineResults) error {
 		res.NextOffset = tl.Some(ans.NextOffset)
 	}
 	w.keepInline(q.id, &inlineAnswer{bot: a.id, user: q.user, query: q.text, results: stored})
-	w.finish(q, res)
+	w.finish(q, res, nil)
 	return nil
 }
 

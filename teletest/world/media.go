@@ -42,6 +42,8 @@ type file struct {
 type media struct {
 	file *file
 	poll *poll // messages.sendMedia with inputMediaPoll only (see poll.go)
+	// invoice: messages.sendMedia with inputMediaInvoice, bots only (see payment.go)
+	invoice *invoice
 }
 
 // upload collects the parts of one file id.
@@ -337,6 +339,9 @@ func (w *World) lookupFile(id, hash int64, ref []byte, photo bool) (*file, error
 func (w *World) tgMedia(viewer int64, m *media) tg.MessageMediaClass {
 	if m.poll != nil {
 		return &tg.MessageMediaPoll{Poll: m.poll.tg(), Results: m.poll.results(viewer)}
+	}
+	if m.invoice != nil {
+		return m.invoice.tg()
 	}
 	f := m.file
 	if f.photo {

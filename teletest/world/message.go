@@ -80,7 +80,7 @@ func (w *World) tgMessage(viewer int64, m *message) tg.MessageClass {
 	if m.action != nil {
 		out := &tg.MessageService{
 			Out: m.from == viewer && m.from != 0, ID: m.id, PeerID: peerTG(m.peer), Date: m.date,
-			Action: m.action, Reactions: m.reactions.render(viewer, !m.post),
+			Action: paymentAction(viewer, m), Reactions: m.reactions.render(viewer, !m.post),
 		}
 		if m.replyTo != 0 {
 			out.ReplyTo = &tg.MessageReplyHeader{ReplyToMsgID: tl.Some(m.replyTo)}

@@ -10,6 +10,7 @@ type queryKind int
 const (
 	queryCallback queryKind = iota + 1
 	queryInline
+	queryPrecheckout
 )
 
 // Query is a question a person put to a bot that waits for the bot's answer on another
@@ -31,7 +32,9 @@ type Query struct {
 
 	// guarded by w.mu
 	answer tl.Encoder
-	text   string // inline: the text the person typed, for updateBotInlineSend
+	err    error    // the bot refused (a pre-checkout query answered with an error)
+	text   string   // inline: the text the person typed, for updateBotInlineSend
+	form   *payForm // pre-checkout: the form being paid
 }
 
 // ID returns the query_id the bot received.
@@ -40,12 +43,13 @@ func (q *Query) ID() int64 { return q.id }
 // Done is closed when the bot has answered.
 func (q *Query) Done() <-chan struct{} { return q.done }
 
-// Answer returns the bot's answer once Done is closed (nil before): a
-// *tg.MessagesBotCallbackAnswer or a *tg.MessagesBotResults.
-func (q *Query) Answer() tl.Encoder {
+// Answer returns the outcome once Done is closed (nil, nil before): a
+// *tg.MessagesBotCallbackAnswer, a *tg.MessagesBotResults or a *tg.PaymentsPaymentResult,
+// or the error the person gets when the bot refused.
+func (q *Query) Answer() (tl.Encoder, error) {
 	q.w.mu.Lock()
 	defer q.w.mu.Unlock()
-	return q.answer
+	return q.answer, q.err
 }
 
 // Cancel withdraws an unanswered query and reports whether it did; false means the bot
@@ -54,7 +58,7 @@ func (q *Query) Answer() tl.Encoder {
 func (q *Query) Cancel() bool {
 	q.w.mu.Lock()
 	defer q.w.mu.Unlock()
-	if q.answer != nil || q.w.queries[q.id] != q {
+	if q.w.queries[q.id] != q {
 		return false
 	}
 	delete(q.w.queries, q.id)
@@ -82,9 +86,9 @@ func (w *World) pendingQuery(id int64, kind queryKind, bot int64) (*Query, error
 	return q, nil
 }
 
-// finish hands the answer to the waiting caller (under w.mu).
-func (w *World) finish(q *Query, answer tl.Encoder) {
-	q.answer = answer
+// finish hands the answer, or the error, to the waiting caller (under w.mu).
+func (w *World) finish(q *Query, answer tl.Encoder, err error) {
+	q.answer, q.err = answer, err
 	delete(w.queries, q.id)
 	close(q.done)
 }

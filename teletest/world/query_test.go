@@ -59,7 +59,11 @@ func TestQueryLifecycle(t *testing.T) {
 	default:
 		t.Fatal("answered query not done")
 	}
-	if diff := cmp.Diff(&tg.MessagesBotCallbackAnswer{Message: tl.Some("ok")}, q.Answer()); diff != "" {
+	got, err := q.Answer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(&tg.MessagesBotCallbackAnswer{Message: tl.Some("ok")}, got); diff != "" {
 		t.Fatalf("answer (-want +got):\n%s", diff)
 	}
 	if q.Cancel() {

@@ -83,6 +83,12 @@ func (w *World) SendMessage(key KeyID, to tg.InputPeerClass, d Draft) (tg.Update
 			return nil, err
 		}
 		c.media = m
+	} else if im, ok := d.Media.(*tg.InputMediaInvoice); ok {
+		m, err := w.newInvoice(a, im)
+		if err != nil {
+			return nil, err
+		}
+		c.media = m
 	} else if d.Media != nil {
 		m, err := w.inputMedia(a, d.Media)
 		if err != nil {

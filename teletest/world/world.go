@@ -113,7 +113,9 @@ type World struct {
 	stories     map[Peer]*peerStories
 	rtmp        map[Peer]string // stream keys for phone.getGroupCallStreamRtmpUrl
 
-	invites    map[string]*invite       // invite links by hash
+	invites    map[string]*invite // invite links by hash
+	forms      map[int64]*payForm // payment forms by id (bounded, oldest first)
+	formFIFO   []int64
 	queries    map[int64]*Query         // callback and inline queries waiting for their bot
 	inline     map[int64]*inlineAnswer  // answered inline queries, for sendInlineBotResult
 	inlineFIFO []int64                  // inline answers, oldest first (bounded)
@@ -153,6 +155,7 @@ func New(cfg Config) (*World, error) {
 		rtmp:        make(map[Peer]string),
 		queries:     make(map[int64]*Query),
 		invites:     make(map[string]*invite),
+		forms:       make(map[int64]*payForm),
 		inline:      make(map[int64]*inlineAnswer),
 		inlineMsgs:  make(map[int64]inlineLocation),
 		nextUser:    1000000,

@@ -1,0 +1,109 @@
+package services
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/mtgo-labs/mtgo/teletest/world"
+	"github.com/mtgo-labs/mtgo/tl"
+	"github.com/mtgo-labs/mtgo/tl/tg"
+)
+
+func starsInvoice(payload string, amount int64) *tg.InputMediaInvoice {
+	return &tg.InputMediaInvoice{
+		Title: "Coffee", Description: "A cup", Payload: []byte(payload), ProviderData: tg.DataJSON{Data: "{}"},
+		Invoice: tg.Invoice{Currency: "XTR", Prices: []tg.LabeledPrice{{Label: "cup", Amount: amount}}},
+	}
+}
+
+func TestPayments(t *testing.T) {
+	h := newHarness(t)
+	bot := h.bot("shop_bot")
+	alice := h.named("Alice", "alice_pay", "79990009201")
+	h.send(alice, alice.peerOf(bot), "/buy")
+	if _, err := bot.api.MessagesSendMedia(ctx(), &tg.MessagesSendMediaRequest{Peer: bot.peerOf(alice), Media: starsInvoice("order-1", 50), RandomID: 1}); err != nil {
+		t.Fatal(err)
+	}
+	m := waitForNew(t, alice)
+	inv, ok := m.Media.(*tg.MessageMediaInvoice)
+	if !ok || inv.TotalAmount != 50 || inv.Currency != "XTR" || inv.Title != "Coffee" {
+		t.Fatalf("alice sees %+v", m.Media)
+	}
+	in := &tg.InputInvoiceMessage{Peer: alice.peerOf(bot), MsgID: m.ID}
+	form, err := alice.api.PaymentsGetPaymentForm(ctx(), &tg.PaymentsGetPaymentFormRequest{Invoice: in})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := form.(*tg.PaymentsPaymentForm)
+	if f.BotID != bot.id || f.Invoice.Prices[0].Amount != 50 {
+		t.Fatalf("form %+v", f)
+	}
+	pay := func() <-chan result[tg.PaymentsPaymentResultClass] {
+		return async(func() (tg.PaymentsPaymentResultClass, error) {
+			return alice.api.PaymentsSendPaymentForm(ctx(), &tg.PaymentsSendPaymentFormRequest{
+				FormID: f.FormID, Invoice: in, Credentials: &tg.InputPaymentCredentialsSaved{ID: "card", TmpPassword: []byte{1}},
+			})
+		})
+	}
+
+	// The bot refuses first: the person's payment fails.
+	res := pay()
+	q := waitFor[*tg.UpdateBotPrecheckoutQuery](t, bot)
+	want := &tg.UpdateBotPrecheckoutQuery{QueryID: q.QueryID, UserID: alice.id, Payload: []byte("order-1"), Currency: "XTR", TotalAmount: 50}
+	if diff := cmp.Diff(want, q); diff != "" {
+		t.Fatalf("pre-checkout query (-want +got):\n%s", diff)
+	}
+	_, err = bot.api.MessagesSetBotPrecheckoutResults(ctx(), &tg.MessagesSetBotPrecheckoutResultsRequest{QueryID: q.QueryID})
+	wantRPC(t, err, &RPCError{Code: 400, Message: "ERROR_TEXT_EMPTY"})
+	if _, err := bot.api.MessagesSetBotPrecheckoutResults(ctx(), &tg.MessagesSetBotPrecheckoutResultsRequest{QueryID: q.QueryID, Error: tl.Some("sold out")}); err != nil {
+		t.Fatal(err)
+	}
+	wantRPC(t, (<-res).err, &RPCError{Code: 400, Message: "PAYMENT_FAILED"})
+
+	// Then accepts: both sides get their service message.
+	res = pay()
+	q = waitFor[*tg.UpdateBotPrecheckoutQuery](t, bot)
+	if _, err := bot.api.MessagesSetBotPrecheckoutResults(ctx(), &tg.MessagesSetBotPrecheckoutResultsRequest{QueryID: q.QueryID, Success: true}); err != nil {
+		t.Fatal(err)
+	}
+	got := <-res
+	if got.err != nil {
+		t.Fatal(got.err)
+	}
+	paid := flatten([]tg.UpdatesClass{got.v.(*tg.PaymentsPaymentResult).Updates})
+	sent := paid[0].(*tg.UpdateNewMessage).Message.(*tg.MessageService).Action.(*tg.MessageActionPaymentSent)
+	if sent.TotalAmount != 50 || sent.Currency != "XTR" {
+		t.Fatalf("payer sees %+v", sent)
+	}
+	me, ok := serviceAction(t, bot).(*tg.MessageActionPaymentSentMe)
+	if !ok || string(me.Payload) != "order-1" || me.TotalAmount != 50 || me.Charge.ID == "" {
+		t.Fatalf("bot sees %+v", me)
+	}
+
+	bad := []struct {
+		name  string
+		who   *account
+		media *tg.InputMediaInvoice
+		want  *RPCError
+	}{
+		{"a person", alice, starsInvoice("x", 1), world.ErrMediaInvalid},
+		{"no payload", bot, starsInvoice("", 1), &RPCError{Code: 400, Message: "INVOICE_PAYLOAD_INVALID"}},
+		{"zero price", bot, starsInvoice("x", 0), &RPCError{Code: 400, Message: "CURRENCY_TOTAL_AMOUNT_INVALID"}},
+		{"no title", bot, func() *tg.InputMediaInvoice { i := starsInvoice("x", 1); i.Title = ""; return i }(), &RPCError{Code: 400, Message: "TITLE_INVALID"}},
+		{"money without a provider", bot, func() *tg.InputMediaInvoice { i := starsInvoice("x", 1); i.Invoice.Currency = "EUR"; return i }(), &RPCError{Code: 400, Message: "PAYMENT_PROVIDER_INVALID"}},
+	}
+	for _, tt := range bad {
+		t.Run(tt.name, func(t *testing.T) {
+			peer := bot.peerOf(alice)
+			if tt.who == alice {
+				peer = alice.peerOf(bot)
+			}
+			_, err := tt.who.api.MessagesSendMedia(ctx(), &tg.MessagesSendMediaRequest{Peer: peer, Media: tt.media, RandomID: 2})
+			wantRPC(t, err, tt.want)
+		})
+	}
+	_, err = alice.api.PaymentsSendPaymentForm(ctx(), &tg.PaymentsSendPaymentFormRequest{FormID: f.FormID + 1, Invoice: in, Credentials: &tg.InputPaymentCredentialsSaved{ID: "c", TmpPassword: []byte{1}}})
+	wantRPC(t, err, &RPCError{Code: 400, Message: "FORM_EXPIRED"})
+	_, err = alice.api.PaymentsGetPaymentForm(ctx(), &tg.PaymentsGetPaymentFormRequest{Invoice: &tg.InputInvoiceMessage{Peer: alice.peerOf(bot), MsgID: 1}})
+	wantRPC(t, err, world.ErrMessageIDInvalid)
+}

@@ -1,0 +1,217 @@
+package world
+
+import (
+	"bytes"
+	"strconv"
+
+	"github.com/mtgo-labs/mtgo/tl/tg"
+)
+
+const (
+	maxInvoiceTitle   = 32
+	maxInvoicePayload = 128
+	// maxForms bounds the payment forms kept for payments.sendPaymentForm.
+	maxForms = 1024
+)
+
+// invoice is a bot's invoice message (messages.sendMedia with inputMediaInvoice).
+type invoice struct {
+	bot         int64
+	title       string
+	description string
+	inv         tg.Invoice
+	payload     []byte
+	startParam  string
+}
+
+func (in *invoice) total() int64 {
+	var t int64
+	for _, p := range in.inv.Prices {
+		t += p.Amount
+	}
+	return t
+}
+
+// payForm is a payment form a person opened (payments.getPaymentForm).
+type payForm struct {
+	id      int64
+	user    int64
+	invoice *invoice
+}
+
+// newInvoice checks the invoice a bot sends (under w.mu). People cannot send invoices
+// (MEDIA_INVALID); TITLE_INVALID, INVOICE_PAYLOAD_INVALID, CURRENCY_TOTAL_AMOUNT_INVALID,
+// PAYMENT_PROVIDER_INVALID (a provider is needed except for Telegram Stars, XTR).
+func (w *World) newInvoice(a *account, in *tg.InputMediaInvoice) (*media, error) {
+	if !a.bot {
+		return nil, ErrMediaInvalid
+	}
+	inv := &invoice{
+		bot: a.id, title: in.Title, description: in.Description, inv: in.Invoice,
+		payload: bytes.Clone(in.Payload), startParam: in.StartParam.Value,
+	}
+	switch {
+	case in.Title == "" || len([]rune(in.Title)) > maxInvoiceTitle:
+		return nil, rpcErr(400, "TITLE_INVALID")
+	case len(in.Payload) == 0 || len(in.Payload) > maxInvoicePayload:
+		return nil, rpcErr(400, "INVOICE_PAYLOAD_INVALID")
+	case len(in.Invoice.Currency) != 3 || len(in.Invoice.Prices) == 0:
+		return nil, rpcErr(400, "CURRENCY_TOTAL_AMOUNT_INVALID")
+	case in.Invoice.Currency != "XTR" && in.Provider.Value == "":
+		return nil, rpcErr(400, "PAYMENT_PROVIDER_INVALID")
+	}
+	for _, p := range in.Invoice.Prices {
+		if p.Amount <= 0 {
+			return nil, rpcErr(400, "CURRENCY_TOTAL_AMOUNT_INVALID")
+		}
+	}
+	return &media{invoice: inv}, nil
+}
+
+// tg renders the invoice media.
+func (in *invoice) tg() *tg.MessageMediaInvoice {
+	return &tg.MessageMediaInvoice{
+		ShippingAddressRequested: in.inv.ShippingAddressRequested, Test: in.inv.Test,
+		Title: in.title, Description: in.description, Currency: in.inv.Currency,
+		TotalAmount: in.total(), StartParam: in.startParam,
+	}
+}
+
+// PaymentForm answers payments.getPaymentForm for an invoice message
+// (inputInvoiceMessage): a form the person then pays with payments.sendPaymentForm.
+// MESSAGE_ID_INVALID for a message without an invoice, BOT_METHOD_INVALID for bots.
+func (w *World) PaymentForm(key KeyID, in tg.InputInvoiceClass) (*tg.PaymentsPaymentForm, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	a, err := w.authorizedUser(key)
+	if err != nil {
+		return nil, err
+	}
+	inv, err := w.invoiceOf(a, in)
+	if err != nil {
+		return nil, err
+	}
+	f := &payForm{id: w.randomInt64(), user: a.id, invoice: inv}
+	keepBounded(w.forms, &w.formFIFO, f.id, f, maxForms)
+	var r refs
+	r.add(UserPeer(inv.bot))
+	users, _ := w.render(a.id, &r)
+	return &tg.PaymentsPaymentForm{
+		FormID: f.id, BotID: inv.bot, Title: inv.title, Description: inv.description, Invoice: inv.inv,
+		URL: "https://t.me/$" + strconv.FormatInt(f.id, 36), Users: users,
+	}, nil
+}
+
+// invoiceOf returns the invoice of the message in names (under w.mu).
+func (w *World) invoiceOf(a *account, in tg.InputInvoiceClass) (*invoice, error) {
+	im, ok := in.(*tg.InputInvoiceMessage)
+	if !ok {
+		return nil, ErrMessageIDInvalid
+	}
+	p, err := w.resolvePeer(a, im.Peer)
+	if err != nil {
+		return nil, err
+	}
+	m, err := w.messageIn(a, p, im.MsgID)
+	if err != nil {
+		return nil, err
+	}
+	if m.media == nil || m.media.invoice == nil {
+		return nil, ErrMessageIDInvalid
+	}
+	return m.media.invoice, nil
+}
+
+// Payment is payments.sendPaymentForm.
+type Payment struct {
+	FormID  int64
+	Invoice tg.InputInvoiceClass
+}
+
+// AskPayment answers the first half of payments.sendPaymentForm: the bot that sent the
+// invoice receives updateBotPrecheckoutQuery (payload, currency, total) and the caller waits
+// on the returned Query for its messages.setBotPrecheckoutResults. No money moves in the
+// test world: credentials are not checked. FORM_EXPIRED for a form this person did not open
+// (or one forgotten), MESSAGE_ID_INVALID for an invoice that is not the form's.
+func (w *World) AskPayment(key KeyID, pay Payment) (*Query, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	a, err := w.authorizedUser(key)
+	if err != nil {
+		return nil, err
+	}
+	f := w.forms[pay.FormID]
+	if f == nil || f.user != a.id {
+		return nil, rpcErr(400, "FORM_EXPIRED")
+	}
+	inv, err := w.invoiceOf(a, pay.Invoice)
+	if err != nil {
+		return nil, err
+	}
+	if inv != f.invoice {
+		return nil, ErrMessageIDInvalid
+	}
+	q := w.newQuery(queryPrecheckout, inv.bot, a.id)
+	q.form = f
+	var r refs
+	r.add(UserPeer(a.id))
+	u := &tg.UpdateBotPrecheckoutQuery{
+		QueryID: q.id, UserID: a.id, Payload: bytes.Clone(inv.payload), Currency: inv.inv.Currency, TotalAmount: inv.total(),
+	}
+	w.push(inv.bot, KeyID{}, w.longUpdates(inv.bot, []tg.UpdateClass{u}, &r, w.now()))
+	return q, nil
+}
+
+// AnswerPrecheckout answers messages.setBotPrecheckoutResults: with success the payment goes
+// through: the private chat of the person and the bot gets a service message
+// (messageActionPaymentSent for the person, messageActionPaymentSentMe with payload and
+// charge for the bot) and the person's payments.sendPaymentForm returns
+// payments.paymentResult; otherwise the person gets 400 PAYMENT_FAILED (the bot's error
+// text is what an app would show). QUERY_ID_INVALID, ERROR_TEXT_EMPTY (refusing without a
+// reason).
+func (w *World) AnswerPrecheckout(key KeyID, queryID int64, success bool, errText string) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	a, err := w.authorized(key)
+	if err != nil {
+		return err
+	}
+	q, err := w.pendingQuery(queryID, queryPrecheckout, a.id)
+	if err != nil {
+		return err
+	}
+	if !success {
+		if errText == "" {
+			return rpcErr(400, "ERROR_TEXT_EMPTY")
+		}
+		w.finish(q, nil, rpcErr(400, "PAYMENT_FAILED"))
+		return nil
+	}
+	payer := w.users[q.user]
+	if payer == nil {
+		w.finish(q, nil, ErrUserIDInvalid)
+		return nil
+	}
+	inv := q.form.invoice
+	action := &tg.MessageActionPaymentSentMe{
+		Currency: inv.inv.Currency, TotalAmount: inv.total(), Payload: bytes.Clone(inv.payload),
+		Charge: tg.PaymentCharge{ID: "teletest-" + strconv.FormatInt(q.id, 36), ProviderChargeID: "teletest"},
+	}
+	s, err := w.deliver(payer, KeyID{}, UserPeer(a.id), content{action: action})
+	if err != nil {
+		w.finish(q, nil, err)
+		return nil
+	}
+	w.finish(q, &tg.PaymentsPaymentResult{Updates: w.longUpdates(payer.id, []tg.UpdateClass{s.update}, &s.refs, s.date)}, nil)
+	return nil
+}
+
+// paymentAction renders a payment service message for viewer: the payer (its author) sees
+// messageActionPaymentSent, the bot messageActionPaymentSentMe.
+func paymentAction(viewer int64, m *message) tg.MessageActionClass {
+	me, ok := m.action.(*tg.MessageActionPaymentSentMe)
+	if !ok || viewer != m.from {
+		return m.action
+	}
+	return &tg.MessageActionPaymentSent{Currency: me.Currency, TotalAmount: me.TotalAmount}
+}
