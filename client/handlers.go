@@ -90,22 +90,22 @@ func (h *Handler) AcceptOutgoing() *Handler {
 
 // NewMessageHandler builds a handler of new messages for AddHandler.
 func NewMessageHandler(cb func(*Context, *types.Message) error, fs ...Filter) *Handler {
-	return &Handler{kind: kindMessage, filters: fs, run: func(ctx *Context) error { return cb(ctx, ctx.Message) }}
+	return handlerOf(kindMessage, cb, func(ctx *Context) *types.Message { return ctx.Message }, fs)
 }
 
 // NewEditedMessageHandler builds a handler of edited messages for AddHandler.
 func NewEditedMessageHandler(cb func(*Context, *types.Message) error, fs ...Filter) *Handler {
-	return &Handler{kind: kindEditedMessage, filters: fs, run: func(ctx *Context) error { return cb(ctx, ctx.Message) }}
+	return handlerOf(kindEditedMessage, cb, func(ctx *Context) *types.Message { return ctx.Message }, fs)
 }
 
 // NewCallbackQueryHandler builds a handler of callback queries for AddHandler.
 func NewCallbackQueryHandler(cb func(*Context, *types.CallbackQuery) error, fs ...Filter) *Handler {
-	return &Handler{kind: kindCallbackQuery, filters: fs, run: func(ctx *Context) error { return cb(ctx, ctx.CallbackQuery) }}
+	return handlerOf(kindCallbackQuery, cb, func(ctx *Context) *types.CallbackQuery { return ctx.CallbackQuery }, fs)
 }
 
 // NewDeletedMessagesHandler builds a handler of deleted messages for AddHandler.
 func NewDeletedMessagesHandler(cb func(*Context, *types.DeletedMessages) error, fs ...Filter) *Handler {
-	return &Handler{kind: kindDeletedMessages, filters: fs, run: func(ctx *Context) error { return cb(ctx, ctx.DeletedMessages) }}
+	return handlerOf(kindDeletedMessages, cb, func(ctx *Context) *types.DeletedMessages { return ctx.DeletedMessages }, fs)
 }
 
 // NewRawUpdateHandler builds a handler of every update, as the raw tg value, for AddHandler.

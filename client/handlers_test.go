@@ -77,6 +77,18 @@ func build(s spec, tr *trace) *mtgo.Handler {
 	return mtgo.NewMessageHandler(func(*mtgo.Context, *types.Message) error { return run() }, f)
 }
 
+// deliverTraced delivers newMessage to c and returns the handlers that ran for it.
+func deliverTraced(t *testing.T, c *mtgo.Client, tr *trace) []string {
+	t.Helper()
+	tr.mu.Lock()
+	tr.ran = nil
+	tr.mu.Unlock()
+	if err := mtgo.Deliver(context.Background(), c, newMessage()); err != nil {
+		t.Fatal(err)
+	}
+	return tr.get()
+}
+
 // newMessage is one incoming private message from user 5.
 func newMessage() *tg.Updates {
 	return &tg.Updates{
@@ -175,16 +187,7 @@ func TestAddRemoveHandler(t *testing.T) {
 	b := build(spec{"b", 0, "msg", true, "ok"}, tr)
 	c.AddHandler(a, 0)
 	c.AddHandler(b, 0)
-	deliver := func() []string {
-		t.Helper()
-		tr.mu.Lock()
-		tr.ran = nil
-		tr.mu.Unlock()
-		if err := mtgo.Deliver(context.Background(), c, newMessage()); err != nil {
-			t.Fatal(err)
-		}
-		return tr.get()
-	}
+	deliver := func() []string { t.Helper(); return deliverTraced(t, c, tr) }
 	steps := []struct {
 		name string
 		do   func()
@@ -382,16 +385,7 @@ func TestMiddleware(t *testing.T) {
 	c.AddHandler(build(spec{"a", 0, "msg", true, "ok"}, tr), 0)
 	c.AddHandler(build(spec{"b", 1, "msg", true, "ok"}, tr), 1)
 	c.AddHandler(build(spec{"skipped", 2, "msg", false, "ok"}, tr), 2)
-	deliver := func() []string {
-		t.Helper()
-		tr.mu.Lock()
-		tr.ran = nil
-		tr.mu.Unlock()
-		if err := mtgo.Deliver(context.Background(), c, newMessage()); err != nil {
-			t.Fatal(err)
-		}
-		return tr.get()
-	}
+	deliver := func() []string { t.Helper(); return deliverTraced(t, c, tr) }
 	around := func(name string) mtgo.Middleware {
 		return func(next mtgo.HandlerFunc) mtgo.HandlerFunc {
 			return func(ctx *mtgo.Context) error {

@@ -126,7 +126,7 @@ func (a clientAPI) AnswerInline(ctx context.Context, queryID int64, results []tg
 
 // NewInlineQueryHandler builds a handler of inline queries for AddHandler.
 func NewInlineQueryHandler(cb func(*Context, *types.InlineQuery) error, fs ...Filter) *Handler {
-	return &Handler{kind: kindInlineQuery, filters: fs, run: func(ctx *Context) error { return cb(ctx, ctx.InlineQuery) }}
+	return handlerOf(kindInlineQuery, cb, func(ctx *Context) *types.InlineQuery { return ctx.InlineQuery }, fs)
 }
 
 // OnInlineQuery registers cb in group 0 for inline queries ("@bot query" typed by a user)
