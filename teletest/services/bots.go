@@ -14,13 +14,14 @@ const DefaultBotTimeout = 15 * time.Second
 
 // Waits reports whether method (a constructor id) waits for another account, a bot's answer
 // given on another connection: messages.getBotCallbackAnswer,
-// messages.getInlineBotResults and payments.sendPaymentForm (the pre-checkout query). The network layer runs such calls off the connection's
+// messages.getInlineBotResults, payments.sendPaymentForm (the pre-checkout query) and
+// payments.validateRequestedInfo (the shipping query). The network layer runs such calls off the connection's
 // goroutine, so the connection keeps answering other calls and pushing updates meanwhile, as
 // Telegram does.
 func Waits(method uint32) bool {
 	switch method {
 	case tg.MessagesGetBotCallbackAnswerRequestTypeID, tg.MessagesGetInlineBotResultsRequestTypeID,
-		tg.PaymentsSendPaymentFormRequestTypeID:
+		tg.PaymentsSendPaymentFormRequestTypeID, tg.PaymentsValidateRequestedInfoRequestTypeID:
 		return true
 	}
 	return false
@@ -90,11 +91,26 @@ func (d *Dispatcher) registerBots() {
 		return answer(w.PaymentForm(c.AuthKeyID, r.Invoice))
 	})
 	h[tg.PaymentsSendPaymentFormRequestTypeID] = typed(func(ctx context.Context, c *Caller, r *tg.PaymentsSendPaymentFormRequest) (tl.Encoder, error) {
-		q, err := w.AskPayment(c.AuthKeyID, world.Payment{FormID: r.FormID, Invoice: r.Invoice})
+		q, err := w.AskPayment(c.AuthKeyID, world.Payment{
+			FormID: r.FormID, Invoice: r.Invoice, InfoID: r.RequestedInfoID.Value, ShippingOptionID: r.ShippingOptionID.Value,
+		})
 		if err != nil {
 			return nil, err
 		}
 		return d.await(ctx, q)
+	})
+	h[tg.PaymentsValidateRequestedInfoRequestTypeID] = typed(func(ctx context.Context, c *Caller, r *tg.PaymentsValidateRequestedInfoRequest) (tl.Encoder, error) {
+		q, res, err := w.ValidateInfo(c.AuthKeyID, world.RequestedInfo{Invoice: r.Invoice, Info: r.Info})
+		if err != nil {
+			return nil, err
+		}
+		if q == nil {
+			return res, nil
+		}
+		return d.await(ctx, q)
+	})
+	h[tg.MessagesSetBotShippingResultsRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.MessagesSetBotShippingResultsRequest) (tl.Encoder, error) {
+		return done(w.AnswerShipping(c.AuthKeyID, r.QueryID, r.Error.Value, r.ShippingOptions))
 	})
 	h[tg.MessagesSetBotPrecheckoutResultsRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.MessagesSetBotPrecheckoutResultsRequest) (tl.Encoder, error) {
 		return done(w.AnswerPrecheckout(c.AuthKeyID, r.QueryID, r.Success, r.Error.Value))

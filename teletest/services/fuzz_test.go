@@ -88,6 +88,8 @@ func fuzzSeeds() []tl.Encoder {
 		&tg.PaymentsGetPaymentFormRequest{Invoice: &tg.InputInvoiceMessage{Peer: peer, MsgID: 1}},
 		&tg.PaymentsSendPaymentFormRequest{FormID: 1, Invoice: &tg.InputInvoiceMessage{Peer: peer, MsgID: 1}, Credentials: &tg.InputPaymentCredentialsSaved{ID: "x", TmpPassword: []byte{1}}},
 		&tg.MessagesSetBotPrecheckoutResultsRequest{Success: true, QueryID: 1},
+		&tg.PaymentsValidateRequestedInfoRequest{Invoice: &tg.InputInvoiceMessage{Peer: peer, MsgID: 1}, Info: tg.PaymentRequestedInfo{Name: tl.Some("n")}},
+		&tg.MessagesSetBotShippingResultsRequest{QueryID: 1, ShippingOptions: []tg.ShippingOption{{ID: "a", Title: "A", Prices: []tg.LabeledPrice{{Label: "l", Amount: 1}}}}},
 		&tg.AuthLogOutRequest{},
 	}
 	for _, s := range seeds[:len(seeds)-1] {

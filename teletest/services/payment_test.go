@@ -107,3 +107,82 @@ func TestPayments(t *testing.T) {
 	_, err = alice.api.PaymentsGetPaymentForm(ctx(), &tg.PaymentsGetPaymentFormRequest{Invoice: &tg.InputInvoiceMessage{Peer: alice.peerOf(bot), MsgID: 1}})
 	wantRPC(t, err, world.ErrMessageIDInvalid)
 }
+
+func TestShipping(t *testing.T) {
+	h := newHarness(t)
+	bot := h.bot("ship_bot")
+	alice := h.named("Alice", "alice_ship", "79990009301")
+	h.send(alice, alice.peerOf(bot), "/order")
+	media := starsInvoice("parcel", 100)
+	media.Invoice.Currency, media.Provider = "EUR", tl.Some("test-provider")
+	media.Invoice.Flexible, media.Invoice.ShippingAddressRequested = true, true
+	if _, err := bot.api.MessagesSendMedia(ctx(), &tg.MessagesSendMediaRequest{Peer: bot.peerOf(alice), Media: media, RandomID: 1}); err != nil {
+		t.Fatal(err)
+	}
+	m := waitForNew(t, alice)
+	in := &tg.InputInvoiceMessage{Peer: alice.peerOf(bot), MsgID: m.ID}
+	addr := &tg.PostAddress{StreetLine1: "1 Main St", City: "Town", CountryIso2: "NL", PostCode: "1000"}
+	validate := func() <-chan result[*tg.PaymentsValidatedRequestedInfo] {
+		return async(func() (*tg.PaymentsValidatedRequestedInfo, error) {
+			return alice.api.PaymentsValidateRequestedInfo(ctx(), &tg.PaymentsValidateRequestedInfoRequest{
+				Invoice: in, Info: tg.PaymentRequestedInfo{Name: tl.Some("Alice"), ShippingAddress: addr},
+			})
+		})
+	}
+	// The bot cannot ship there.
+	res := validate()
+	sq := waitFor[*tg.UpdateBotShippingQuery](t, bot)
+	if sq.UserID != alice.id || string(sq.Payload) != "parcel" || sq.ShippingAddress != *addr {
+		t.Fatalf("shipping query %+v", sq)
+	}
+	_, err := bot.api.MessagesSetBotShippingResults(ctx(), &tg.MessagesSetBotShippingResultsRequest{QueryID: sq.QueryID})
+	wantRPC(t, err, &RPCError{Code: 400, Message: "SHIPPING_OPTIONS_EMPTY"})
+	if _, err := bot.api.MessagesSetBotShippingResults(ctx(), &tg.MessagesSetBotShippingResultsRequest{QueryID: sq.QueryID, Error: tl.Some("too far")}); err != nil {
+		t.Fatal(err)
+	}
+	wantRPC(t, (<-res).err, &RPCError{Code: 400, Message: "SHIPPING_NOT_AVAILABLE"})
+
+	// Then offers two options; Alice pays with the fast one.
+	res = validate()
+	sq = waitFor[*tg.UpdateBotShippingQuery](t, bot)
+	options := []tg.ShippingOption{
+		{ID: "slow", Title: "Post", Prices: []tg.LabeledPrice{{Label: "post", Amount: 5}}},
+		{ID: "fast", Title: "Courier", Prices: []tg.LabeledPrice{{Label: "courier", Amount: 20}}},
+	}
+	if _, err := bot.api.MessagesSetBotShippingResults(ctx(), &tg.MessagesSetBotShippingResultsRequest{QueryID: sq.QueryID, ShippingOptions: options}); err != nil {
+		t.Fatal(err)
+	}
+	got := <-res
+	if got.err != nil || !got.v.ID.Set || len(got.v.ShippingOptions) != 2 {
+		t.Fatalf("validated %+v, %v", got.v, got.err)
+	}
+	form, err := alice.api.PaymentsGetPaymentForm(ctx(), &tg.PaymentsGetPaymentFormRequest{Invoice: in})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pay := async(func() (tg.PaymentsPaymentResultClass, error) {
+		return alice.api.PaymentsSendPaymentForm(ctx(), &tg.PaymentsSendPaymentFormRequest{
+			FormID: form.(*tg.PaymentsPaymentForm).FormID, Invoice: in, RequestedInfoID: got.v.ID,
+			ShippingOptionID: tl.Some("fast"), Credentials: &tg.InputPaymentCredentialsSaved{ID: "card", TmpPassword: []byte{1}},
+		})
+	})
+	pq := waitFor[*tg.UpdateBotPrecheckoutQuery](t, bot)
+	if pq.TotalAmount != 120 || pq.ShippingOptionID.Value != "fast" || pq.Info == nil || pq.Info.Name.Value != "Alice" {
+		t.Fatalf("pre-checkout %+v", pq)
+	}
+	if _, err := bot.api.MessagesSetBotPrecheckoutResults(ctx(), &tg.MessagesSetBotPrecheckoutResultsRequest{QueryID: pq.QueryID, Success: true}); err != nil {
+		t.Fatal(err)
+	}
+	if got := <-pay; got.err != nil {
+		t.Fatal(got.err)
+	}
+	me := serviceAction(t, bot).(*tg.MessageActionPaymentSentMe)
+	if me.TotalAmount != 120 || me.ShippingOptionID.Value != "fast" || me.Info.ShippingAddress.City != "Town" {
+		t.Fatalf("bot's payment message %+v", me)
+	}
+	_, err = alice.api.PaymentsSendPaymentForm(ctx(), &tg.PaymentsSendPaymentFormRequest{
+		FormID: form.(*tg.PaymentsPaymentForm).FormID, Invoice: in, RequestedInfoID: got.v.ID,
+		ShippingOptionID: tl.Some("teleport"), Credentials: &tg.InputPaymentCredentialsSaved{ID: "card", TmpPassword: []byte{1}},
+	})
+	wantRPC(t, err, &RPCError{Code: 400, Message: "SHIPPING_OPTION_INVALID"})
+}

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"strconv"
 
+	"github.com/mtgo-labs/mtgo/tl"
+
 	"github.com/mtgo-labs/mtgo/tl/tg"
 )
 
@@ -122,10 +124,90 @@ func (w *World) invoiceOf(a *account, in tg.InputInvoiceClass) (*invoice, error)
 	return m.media.invoice, nil
 }
 
+// payInfo is a person's validated order info (payments.validateRequestedInfo) and the
+// shipping options its bot offered.
+type payInfo struct {
+	id      int64
+	user    int64
+	invoice *invoice
+	info    tg.PaymentRequestedInfo
+	options []tg.ShippingOption
+}
+
+// ref renders the info id as the API carries it.
+func (pi *payInfo) ref() string { return strconv.FormatInt(pi.id, 36) }
+
+// RequestedInfo is payments.validateRequestedInfo.
+type RequestedInfo struct {
+	Invoice tg.InputInvoiceClass
+	Info    tg.PaymentRequestedInfo
+}
+
+// ValidateInfo answers payments.validateRequestedInfo. For a flexible invoice with a
+// shipping address, the invoice's bot receives updateBotShippingQuery and the returned
+// Query waits for its messages.setBotShippingResults; otherwise the info is accepted at
+// once and the validated info comes back (the Query is nil). MESSAGE_ID_INVALID for a
+// message without an invoice.
+func (w *World) ValidateInfo(key KeyID, ri RequestedInfo) (*Query, *tg.PaymentsValidatedRequestedInfo, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	a, err := w.authorizedUser(key)
+	if err != nil {
+		return nil, nil, err
+	}
+	inv, err := w.invoiceOf(a, ri.Invoice)
+	if err != nil {
+		return nil, nil, err
+	}
+	pi := &payInfo{id: w.randomInt64(), user: a.id, invoice: inv, info: ri.Info}
+	keepBounded(w.infos, &w.infoFIFO, pi.id, pi, maxForms)
+	if !inv.inv.Flexible || ri.Info.ShippingAddress == nil {
+		return nil, &tg.PaymentsValidatedRequestedInfo{ID: tl.Some(pi.ref())}, nil
+	}
+	q := w.newQuery(queryShipping, inv.bot, a.id)
+	q.info = pi
+	var r refs
+	r.add(UserPeer(a.id))
+	u := &tg.UpdateBotShippingQuery{QueryID: q.id, UserID: a.id, Payload: bytes.Clone(inv.payload), ShippingAddress: *ri.Info.ShippingAddress}
+	w.push(inv.bot, KeyID{}, w.longUpdates(inv.bot, []tg.UpdateClass{u}, &r, w.now()))
+	return q, nil, nil
+}
+
+// AnswerShipping answers messages.setBotShippingResults: the bot offers shipping options
+// (the person's validateRequestedInfo returns them with the info id) or refuses with an
+// error text (the person gets 400 SHIPPING_NOT_AVAILABLE). QUERY_ID_INVALID,
+// SHIPPING_OPTIONS_EMPTY (neither options nor an error).
+func (w *World) AnswerShipping(key KeyID, queryID int64, errText string, options []tg.ShippingOption) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	a, err := w.authorized(key)
+	if err != nil {
+		return err
+	}
+	q, err := w.pendingQuery(queryID, queryShipping, a.id)
+	if err != nil {
+		return err
+	}
+	switch {
+	case errText != "":
+		w.finish(q, nil, rpcErr(400, "SHIPPING_NOT_AVAILABLE"))
+	case len(options) == 0:
+		return rpcErr(400, "SHIPPING_OPTIONS_EMPTY")
+	default:
+		q.info.options = options
+		w.finish(q, &tg.PaymentsValidatedRequestedInfo{ID: tl.Some(q.info.ref()), ShippingOptions: options}, nil)
+	}
+	return nil
+}
+
 // Payment is payments.sendPaymentForm.
 type Payment struct {
 	FormID  int64
 	Invoice tg.InputInvoiceClass
+	// InfoID and ShippingOptionID name a validated order info and one of its shipping
+	// options (payments.validateRequestedInfo); empty for none.
+	InfoID           string
+	ShippingOptionID string
 }
 
 // AskPayment answers the first half of payments.sendPaymentForm: the bot that sent the
@@ -151,12 +233,45 @@ func (w *World) AskPayment(key KeyID, pay Payment) (*Query, error) {
 	if inv != f.invoice {
 		return nil, ErrMessageIDInvalid
 	}
+	var pi *payInfo
+	var shipping int64
+	if pay.InfoID != "" {
+		id, _ := strconv.ParseInt(pay.InfoID, 36, 64)
+		if pi = w.infos[id]; pi == nil || pi.user != a.id || pi.invoice != inv {
+			return nil, rpcErr(400, "REQUESTED_INFO_INVALID")
+		}
+	}
+	if pay.ShippingOptionID != "" {
+		var opt *tg.ShippingOption
+		if pi != nil {
+			for i := range pi.options {
+				if pi.options[i].ID == pay.ShippingOptionID {
+					opt = &pi.options[i]
+				}
+			}
+		}
+		if opt == nil {
+			return nil, rpcErr(400, "SHIPPING_OPTION_INVALID")
+		}
+		for _, p := range opt.Prices {
+			shipping += p.Amount
+		}
+	}
 	q := w.newQuery(queryPrecheckout, inv.bot, a.id)
-	q.form = f
+	q.form, q.info = f, pi
+	q.total, q.shipping = inv.total()+shipping, pay.ShippingOptionID
 	var r refs
 	r.add(UserPeer(a.id))
 	u := &tg.UpdateBotPrecheckoutQuery{
-		QueryID: q.id, UserID: a.id, Payload: bytes.Clone(inv.payload), Currency: inv.inv.Currency, TotalAmount: inv.total(),
+		QueryID: q.id, UserID: a.id, Payload: bytes.Clone(inv.payload), Currency: inv.inv.Currency,
+		TotalAmount: q.total,
+	}
+	if pi != nil {
+		info := pi.info
+		u.Info = &info
+	}
+	if pay.ShippingOptionID != "" {
+		u.ShippingOptionID = tl.Some(pay.ShippingOptionID)
 	}
 	w.push(inv.bot, KeyID{}, w.longUpdates(inv.bot, []tg.UpdateClass{u}, &r, w.now()))
 	return q, nil
@@ -194,8 +309,15 @@ func (w *World) AnswerPrecheckout(key KeyID, queryID int64, success bool, errTex
 	}
 	inv := q.form.invoice
 	action := &tg.MessageActionPaymentSentMe{
-		Currency: inv.inv.Currency, TotalAmount: inv.total(), Payload: bytes.Clone(inv.payload),
+		Currency: inv.inv.Currency, TotalAmount: q.total, Payload: bytes.Clone(inv.payload),
 		Charge: tg.PaymentCharge{ID: "teletest-" + strconv.FormatInt(q.id, 36), ProviderChargeID: "teletest"},
+	}
+	if q.info != nil {
+		info := q.info.info
+		action.Info = &info
+	}
+	if q.shipping != "" {
+		action.ShippingOptionID = tl.Some(q.shipping)
 	}
 	s, err := w.deliver(payer, KeyID{}, UserPeer(a.id), content{action: action})
 	if err != nil {

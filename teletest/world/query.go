@@ -11,6 +11,7 @@ const (
 	queryCallback queryKind = iota + 1
 	queryInline
 	queryPrecheckout
+	queryShipping
 )
 
 // Query is a question a person put to a bot that waits for the bot's answer on another
@@ -35,6 +36,10 @@ type Query struct {
 	err    error    // the bot refused (a pre-checkout query answered with an error)
 	text   string   // inline: the text the person typed, for updateBotInlineSend
 	form   *payForm // pre-checkout: the form being paid
+	info   *payInfo // shipping and pre-checkout: the person's order info
+	// pre-checkout: the amount with shipping and the chosen shipping option
+	total    int64
+	shipping string
 }
 
 // ID returns the query_id the bot received.

@@ -116,6 +116,8 @@ type World struct {
 	invites    map[string]*invite // invite links by hash
 	forms      map[int64]*payForm // payment forms by id (bounded, oldest first)
 	formFIFO   []int64
+	infos      map[int64]*payInfo // validated order info by id (bounded, oldest first)
+	infoFIFO   []int64
 	queries    map[int64]*Query         // callback and inline queries waiting for their bot
 	inline     map[int64]*inlineAnswer  // answered inline queries, for sendInlineBotResult
 	inlineFIFO []int64                  // inline answers, oldest first (bounded)
@@ -156,6 +158,7 @@ func New(cfg Config) (*World, error) {
 		queries:     make(map[int64]*Query),
 		invites:     make(map[string]*invite),
 		forms:       make(map[int64]*payForm),
+		infos:       make(map[int64]*payInfo),
 		inline:      make(map[int64]*inlineAnswer),
 		inlineMsgs:  make(map[int64]inlineLocation),
 		nextUser:    1000000,
