@@ -280,13 +280,13 @@ func (c *Context) kind() updateKind {
 	return kindRaw
 }
 
-// setValue builds the typed value of an update of kind (raw: the message of new and edited
+// setValue builds the typed value of an update of kind (m: the message of new and edited
 // messages) and reports whether there is one.
-func (c *Context) setValue(api clientAPI, kind updateKind, raw *tg.Message) bool {
+func (c *Context) setValue(api clientAPI, kind updateKind, m tg.MessageClass) bool {
 	up, e := c.Update, c.Entities
 	switch kind {
 	case kindMessage, kindEditedMessage:
-		c.Message = types.NewMessage(api, raw, e)
+		c.Message = types.NewMessage(api, m, e)
 		return c.Message != nil && c.Message.Chat != nil
 	case kindCallbackQuery:
 		c.CallbackQuery = types.NewCallbackQuery(api, up, e)

@@ -50,9 +50,10 @@ type chatQueue struct {
 
 // queued is an update waiting for the handlers.
 type queued struct {
-	kind updateKind
-	ctx  *Context    // the update and its typed value, as the handlers will see it
-	raw  *tg.Message // the message as received, for fetch
+	kind   updateKind
+	extras uint32      // extraOutgoing, extraService
+	ctx    *Context    // the update and its typed value, as the handlers will see it
+	raw    *tg.Message // the message as received, for fetch
 	// fetch: neither the updates nor the peer cache knew a user the message names, so the
 	// worker fetches the message again (its answer carries the users) before the handlers run.
 	fetch bool
@@ -159,14 +160,16 @@ func (d *messageDispatcher) dispatch(u tg.UpdatesClass, batch *batchWait) {
 	}
 	api := clientAPI{c: d.c}
 	for _, up := range list {
-		kind, raw, channel := classify(up)
-		want := table.wants(kind, raw != nil && raw.Out)
+		kind, m, channel := classify(up)
+		extras := extrasOf(m)
+		want := table.wants(kind, extras)
 		if !want && !d.waits.any() {
 			continue
 		}
 		ctx := &Context{Context: d.c.life, Client: d.c, Update: up, Entities: entities()}
-		q := queued{kind: kind, ctx: ctx, raw: raw, batch: batch}
-		if !ctx.setValue(api, kind, raw) {
+		raw, _ := m.(*tg.Message)
+		q := queued{kind: kind, extras: extras, ctx: ctx, raw: raw, batch: batch}
+		if !ctx.setValue(api, kind, m) {
 			continue
 		}
 		if raw != nil {
@@ -183,7 +186,7 @@ func (d *messageDispatcher) dispatch(u tg.UpdatesClass, batch *batchWait) {
 			}
 		}
 		chat := ctx.queueKey()
-		if d.waits.any() && d.waits.offer(chat, ctx) {
+		if extras == 0 && d.waits.any() && d.waits.offer(chat, ctx) {
 			continue // a conversation took it
 		}
 		if want {
@@ -193,9 +196,8 @@ func (d *messageDispatcher) dispatch(u tg.UpdatesClass, batch *batchWait) {
 }
 
 // classify returns the kind of an update and, for new and edited messages, the message
-// (service messages are left to raw handlers for now) and whether it came from a channel's
-// own sequence.
-func classify(up tg.UpdateClass) (kind updateKind, raw *tg.Message, channel bool) {
+// (ordinary or service) and whether it came from a channel's own sequence.
+func classify(up tg.UpdateClass) (kind updateKind, msg tg.MessageClass, channel bool) {
 	var m tg.MessageClass
 	switch up := up.(type) {
 	case *tg.UpdateNewMessage:
@@ -225,11 +227,41 @@ func classify(up tg.UpdateClass) (kind updateKind, raw *tg.Message, channel bool
 	default:
 		return kindRaw, nil, false
 	}
-	raw, ok := m.(*tg.Message)
-	if !ok || raw == nil {
-		return kindRaw, nil, false
+	switch m := m.(type) {
+	case *tg.Message:
+		if m != nil {
+			return kind, m, channel
+		}
+	case *tg.MessageService:
+		if m != nil {
+			return kind, m, channel
+		}
 	}
-	return kind, raw, channel
+	return kindRaw, nil, false
+}
+
+// Extras of an update that handlers take only when they accept them (Handler.AcceptOutgoing,
+// Handler.AcceptService).
+const (
+	extraOutgoing uint32 = 1 << iota // a message the account sent
+	extraService                     // a service message
+)
+
+// extrasOf returns the extras of a message update.
+func extrasOf(m tg.MessageClass) uint32 {
+	var x uint32
+	switch m := m.(type) {
+	case *tg.Message:
+		if m.Out {
+			x |= extraOutgoing
+		}
+	case *tg.MessageService:
+		x |= extraService
+		if m.Out {
+			x |= extraOutgoing
+		}
+	}
+	return x
 }
 
 // enqueue queues msg for its chat, starting a goroutine when fewer than Workers run.
@@ -381,10 +413,9 @@ func (d *messageDispatcher) run(t *handlerTable, q *queued, cq *chatQueue) (rele
 
 // walk runs the handlers of t for the update q as run says.
 func (d *messageDispatcher) walk(t *handlerTable, ctx *Context, q *queued) {
-	out := ctx.Message != nil && ctx.Message.Outgoing
 	for _, g := range t.groups {
 		for i, h := range g.handlers {
-			if h.kind != kindRaw && (h.kind != q.kind || (out && !h.outgoing.Load())) {
+			if h.kind != kindRaw && (h.kind != q.kind || q.extras&^h.accept.Load() != 0) {
 				continue
 			}
 			matched, err := try(ctx, h, g.runs[i])

@@ -74,9 +74,9 @@ type Handler struct {
 	filters []Filter
 	run     HandlerFunc
 	onErr   func(*Context, error)
-	// outgoing: message handlers also see messages the account sent (see AcceptOutgoing).
-	outgoing atomic.Bool
-	timeout  atomic.Int64 // per run, in nanoseconds; 0 for none
+	// accept: the extras (outgoing, service messages) a message handler takes as well.
+	accept  atomic.Uint32
+	timeout atomic.Int64 // per run, in nanoseconds; 0 for none
 }
 
 // AcceptOutgoing makes a message or edited-message handler also receive messages the
@@ -84,7 +84,16 @@ type Handler struct {
 // messages only, so that an echo bot does not answer its own answers. Use filters.Outgoing
 // and filters.Incoming to tell them apart. It returns h.
 func (h *Handler) AcceptOutgoing() *Handler {
-	h.outgoing.Store(true)
+	h.accept.Or(extraOutgoing)
+	return h
+}
+
+// AcceptService makes a message handler also receive service messages (users joined or
+// left, a title changed, a message pinned, ...: types.Message.Service tells which); by
+// default they reach raw handlers only, so that a text handler is not called with them. Use
+// filters.Service and its kinds to pick them. It returns h.
+func (h *Handler) AcceptService() *Handler {
+	h.accept.Or(extraService)
 	return h
 }
 
@@ -197,18 +206,17 @@ type handlerTable struct {
 	kinds      [numKinds]int // handlers per kind
 }
 
-// wants reports whether some handler may take an update of kind k (out: a message the
-// account sent).
-func (t *handlerTable) wants(k updateKind, out bool) bool {
+// wants reports whether some handler may take an update of kind k with extras.
+func (t *handlerTable) wants(k updateKind, extras uint32) bool {
 	if t.kinds[kindRaw] > 0 {
 		return true
 	}
-	if t.kinds[k] == 0 || !out || (k != kindMessage && k != kindEditedMessage) {
+	if t.kinds[k] == 0 || extras == 0 {
 		return t.kinds[k] > 0
 	}
 	for _, g := range t.groups {
 		for _, h := range g.handlers {
-			if h.kind == k && h.outgoing.Load() {
+			if h.kind == k && extras&^h.accept.Load() == 0 {
 				return true
 			}
 		}

@@ -493,3 +493,25 @@ func TestEveryKindReachesItsHandler(t *testing.T) {
 		t.Fatalf("(-want +got):\n%s", diff)
 	}
 }
+
+func TestHandlersAcceptService(t *testing.T) {
+	c := offlineClient(t, 1)
+	tr := &trace{}
+	c.OnMessage(func(_ *mtgo.Context, m *types.Message) error { tr.add("plain:" + m.Service().String()); return nil })
+	c.AddHandler(mtgo.NewMessageHandler(func(_ *mtgo.Context, m *types.Message) error {
+		tr.add("service:" + m.Service().String())
+		return nil
+	}).AcceptService(), 1)
+	u := &tg.Updates{Updates: []tg.UpdateClass{
+		&tg.UpdateNewMessage{Message: &tg.MessageService{ID: 1, PeerID: &tg.PeerChat{ChatID: 40}, FromID: &tg.PeerUser{UserID: 5},
+			Action: &tg.MessageActionChatAddUser{Users: []int64{6}}}},
+		&tg.UpdateNewMessage{Message: &tg.Message{ID: 2, PeerID: &tg.PeerChat{ChatID: 40}, FromID: &tg.PeerUser{UserID: 5}, Message: "x"}},
+	}}
+	if err := mtgo.Deliver(context.Background(), c, u); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"service:new members", "plain:none", "service:none"}
+	if diff := cmp.Diff(want, tr.get()); diff != "" {
+		t.Fatalf("(-want +got):\n%s", diff)
+	}
+}

@@ -450,3 +450,33 @@ func TestInlineQueryFilters(t *testing.T) {
 	})
 	check(t, filters.FromUsers("ann"), []filterCase{{"inline sender", inline("x"), true}})
 }
+
+func TestServiceFilters(t *testing.T) {
+	svc := func(a tg.MessageActionClass) *mtgo.Context {
+		return withMsg(nil, &types.Message{ID: 1, Chat: group, From: ann, Action: a})
+	}
+	joined := svc(&tg.MessageActionChatAddUser{Users: []int64{8}})
+	left := svc(&tg.MessageActionChatDeleteUser{UserID: 8})
+	title := svc(&tg.MessageActionChatEditTitle{Title: "t"})
+	pinned := svc(&tg.MessageActionPinMessage{})
+	plain := withMsg(nil, msg("x"))
+	tests := []struct {
+		name  string
+		f     mtgo.Filter
+		cases []filterCase
+	}{
+		{"Service", filters.Service, []filterCase{{"joined", joined, true}, {"title", title, true}, {"plain", plain, false}}},
+		{"NewChatMembers", filters.NewChatMembers, []filterCase{{"joined", joined, true}, {"left", left, false}, {"plain", plain, false}}},
+		{"LeftChatMember", filters.LeftChatMember, []filterCase{{"left", left, true}, {"joined", joined, false}}},
+		{"NewChatTitle", filters.NewChatTitle, []filterCase{{"title", title, true}, {"pinned", pinned, false}}},
+		{"PinnedMessage", filters.PinnedMessage, []filterCase{{"pinned", pinned, true}, {"title", title, false}}},
+		{"ServiceKind", filters.ServiceKind(types.ServiceLeftMember, types.ServicePinned), []filterCase{
+			{"left", left, true}, {"pinned", pinned, true}, {"joined", joined, false}, {"plain", plain, false},
+		}},
+		{"Text", filters.Text, []filterCase{{"service", title, false}}},
+		{"Command", filters.Command(), []filterCase{{"service", title, false}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) { check(t, tt.f, tt.cases) })
+	}
+}

@@ -170,3 +170,40 @@ func Edited(ctx *mtgo.Context) bool {
 	}
 	return false
 }
+
+// Service passes service messages (the handler needs Handler.AcceptService to receive them).
+func Service(ctx *mtgo.Context) bool {
+	return ctx.Message != nil && ctx.Message.Service() != types.NotService
+}
+
+// ServiceKind passes service messages of one of kinds.
+func ServiceKind(kinds ...types.ServiceKind) mtgo.Filter {
+	return func(ctx *mtgo.Context) bool {
+		if ctx.Message == nil {
+			return false
+		}
+		k := ctx.Message.Service()
+		for _, want := range kinds {
+			if k == want {
+				return true
+			}
+		}
+		return false
+	}
+}
+
+func service(ctx *mtgo.Context, k types.ServiceKind) bool {
+	return ctx.Message != nil && ctx.Message.Service() == k
+}
+
+// NewChatMembers passes service messages of users joining (added, by link, by request).
+func NewChatMembers(ctx *mtgo.Context) bool { return service(ctx, types.ServiceNewMembers) }
+
+// LeftChatMember passes service messages of a user leaving or removed.
+func LeftChatMember(ctx *mtgo.Context) bool { return service(ctx, types.ServiceLeftMember) }
+
+// NewChatTitle passes service messages of a title change.
+func NewChatTitle(ctx *mtgo.Context) bool { return service(ctx, types.ServiceNewTitle) }
+
+// PinnedMessage passes service messages of a pinned message.
+func PinnedMessage(ctx *mtgo.Context) bool { return service(ctx, types.ServicePinned) }

@@ -75,3 +75,52 @@ func TestEventValues(t *testing.T) {
 		t.Fatal("a constructor built a value from another update")
 	}
 }
+
+func TestServiceKind(t *testing.T) {
+	tests := []struct {
+		action tg.MessageActionClass
+		want   types.ServiceKind
+	}{
+		{nil, types.NotService},
+		{&tg.MessageActionChatAddUser{Users: []int64{1}}, types.ServiceNewMembers},
+		{&tg.MessageActionChatJoinedByLink{}, types.ServiceNewMembers},
+		{&tg.MessageActionChatJoinedByRequest{}, types.ServiceNewMembers},
+		{&tg.MessageActionChatDeleteUser{UserID: 1}, types.ServiceLeftMember},
+		{&tg.MessageActionChatEditTitle{Title: "t"}, types.ServiceNewTitle},
+		{&tg.MessageActionChatEditPhoto{}, types.ServiceNewPhoto},
+		{&tg.MessageActionChatDeletePhoto{}, types.ServiceDeletePhoto},
+		{&tg.MessageActionChannelCreate{}, types.ServiceChatCreated},
+		{&tg.MessageActionChatMigrateTo{}, types.ServiceMigrate},
+		{&tg.MessageActionPinMessage{}, types.ServicePinned},
+		{&tg.MessageActionPhoneCall{}, types.ServicePhoneCall},
+		{&tg.MessageActionGroupCall{}, types.ServiceVideoChat},
+		{&tg.MessageActionTopicCreate{}, types.ServiceTopic},
+		{&tg.MessageActionSetMessagesTTL{}, types.ServiceTTL},
+		{&tg.MessageActionBoostApply{}, types.ServiceBoost},
+		{&tg.MessageActionContactSignUp{}, types.ServiceOtherKind},
+	}
+	for _, tt := range tests {
+		t.Run(tt.want.String(), func(t *testing.T) {
+			if got := (&types.Message{Action: tt.action}).Service(); got != tt.want {
+				t.Fatalf("Service of %T = %v, want %v", tt.action, got, tt.want)
+			}
+		})
+	}
+	add := &types.Message{Action: &tg.MessageActionChatAddUser{Users: []int64{4, 5}}}
+	byLink := &types.Message{From: &types.User{ID: 9}, Action: &tg.MessageActionChatJoinedByLink{}}
+	if diff := cmp.Diff([]int64{4, 5}, add.NewMembers()); diff != "" {
+		t.Fatalf("NewMembers (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]int64{9}, byLink.NewMembers()); diff != "" {
+		t.Fatalf("NewMembers by link (-want +got):\n%s", diff)
+	}
+	if got := (&types.Message{Action: &tg.MessageActionChatDeleteUser{UserID: 3}}).LeftMember(); got != 3 {
+		t.Fatalf("LeftMember = %d", got)
+	}
+	if got := (&types.Message{Action: &tg.MessageActionChatEditTitle{Title: "new"}}).NewTitle(); got != "new" {
+		t.Fatalf("NewTitle = %q", got)
+	}
+	if (*types.Message)(nil).NewMembers() != nil || (*types.Message)(nil).LeftMember() != 0 || (*types.Message)(nil).NewTitle() != "" {
+		t.Fatal("nil message")
+	}
+}
