@@ -302,6 +302,7 @@ func (c *Client) ConnectContext(ctx context.Context) error {
 	}
 	c.startUpdates()
 	c.waitUpdates(ctx)
+	c.runHooks(hookConnect)
 	return nil
 }
 
@@ -378,6 +379,7 @@ func (c *Client) StartContext(ctx context.Context) error {
 			return err
 		}
 	}
+	c.runHooks(hookStart)
 	select {
 	case <-c.stopped:
 		return nil
@@ -398,6 +400,7 @@ func (c *Client) Done() <-chan struct{} { return c.stopped }
 // than once and from any goroutine.
 func (c *Client) Stop() {
 	c.stopOnce.Do(func() {
+		c.runHooks(hookStop)
 		c.mu.Lock()
 		c.closed = true
 		c.mu.Unlock()
@@ -441,6 +444,7 @@ func (c *Client) Disconnect() error {
 		return fmt.Errorf("mtgo: save storage: %w", err)
 	}
 	c.Log.Info("disconnected")
+	c.runHooks(hookDisconnect)
 	return nil
 }
 

@@ -252,3 +252,56 @@ func TestE2EInvokerMiddleware(t *testing.T) {
 		t.Fatalf("methods seen (-want +got):\n%s", diff)
 	}
 }
+
+func TestE2ELifecycleHooks(t *testing.T) {
+	cl := cluster(t)
+	bot, err := cl.World().CreateBot(world.BotSpec{FirstName: "Hooks", Username: "e2e_hooks_bot"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := e2eClient(t, cl, func(cfg *mtgo.Config) { cfg.BotToken = bot.Token })
+	var mu sync.Mutex
+	var events []string
+	started := make(chan struct{})
+	record := func(name string, call bool) func(*mtgo.Context) {
+		return func(ctx *mtgo.Context) {
+			if call { // the client still works in this hook
+				if _, err := ctx.Client.InvokeContext(ctx, &tg.HelpGetNearestDCRequest{}, 0, 0); err != nil {
+					name += " (call failed: " + err.Error() + ")"
+				}
+			}
+			mu.Lock()
+			events = append(events, name)
+			mu.Unlock()
+			if name == "start" {
+				close(started)
+			}
+		}
+	}
+	b.OnConnect(record("connect", false))
+	b.OnStart(record("start", true))
+	b.OnDisconnect(record("disconnect", false))
+	b.OnStop(record("stop", true))
+	removed := b.OnStart(record("removed", false))
+	b.RemoveHandler(removed)
+
+	errc := make(chan error, 1)
+	go func() { errc <- b.Start() }()
+	recv(t, started, "start hook")
+	if err := b.Disconnect(); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.ConnectContext(ctxT(t)); err != nil {
+		t.Fatal(err)
+	}
+	b.Stop()
+	if err := recv(t, errc, "Start's return"); err != nil {
+		t.Fatalf("Start = %v", err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	want := []string{"connect", "start", "disconnect", "connect", "stop"}
+	if diff := cmp.Diff(want, events); diff != "" {
+		t.Fatalf("hooks (-want +got):\n%s", diff)
+	}
+}

@@ -45,6 +45,11 @@ const (
 	kindMessageReaction
 	kindPollAnswer
 	kindError // not an update: the error handlers
+	// Lifecycle hooks, not updates either.
+	kindStart
+	kindStop
+	kindConnect
+	kindDisconnect
 	numKinds
 )
 
@@ -74,6 +79,7 @@ type Handler struct {
 	filters []Filter
 	run     HandlerFunc
 	onErr   func(*Context, error)
+	onHook  func(*Context) // lifecycle hooks
 	// accept: the extras (outgoing, service messages) a message handler takes as well.
 	accept  atomic.Uint32
 	timeout atomic.Int64 // per run, in nanoseconds; 0 for none
@@ -176,7 +182,7 @@ func (c *Client) register(ok bool, h *Handler) *Handler {
 // ascending order; within a group handlers keep the order they were added in. Safe while the
 // client runs: an update being dispatched keeps the list it started with.
 func (c *Client) AddHandler(h *Handler, group int) {
-	if h == nil || (h.run == nil && h.onErr == nil) {
+	if h == nil || (h.run == nil && h.onErr == nil && h.onHook == nil) {
 		return
 	}
 	c.msgs.reg.add(h, group)
@@ -202,8 +208,9 @@ type handlerGroup struct {
 type handlerTable struct {
 	groups     []handlerGroup // by ascending id
 	errs       []*Handler
-	middleware []Middleware  // outermost first
-	kinds      [numKinds]int // handlers per kind
+	hooks      [numHooks][]*Handler // lifecycle hooks by hookStart, hookStop, ...
+	middleware []Middleware         // outermost first
+	kinds      [numKinds]int        // handlers per kind
 }
 
 // wants reports whether some handler may take an update of kind k with extras.
@@ -255,6 +262,10 @@ func (r *registry) add(h *Handler, group int) {
 			n.errs = append(n.errs, h)
 			return
 		}
+		if i := slices.Index(hookKinds[:], h.kind); i >= 0 {
+			n.hooks[i] = append(n.hooks[i], h)
+			return
+		}
 		i, found := slices.BinarySearchFunc(n.groups, group, func(g handlerGroup, id int) int { return cmp.Compare(g.id, id) })
 		if !found {
 			n.groups = slices.Insert(n.groups, i, handlerGroup{id: group})
@@ -272,6 +283,9 @@ func (r *registry) use(mw Middleware) {
 // clone copies t deeply enough that changing the copy leaves t as it was.
 func (t *handlerTable) clone() *handlerTable {
 	n := &handlerTable{errs: slices.Clone(t.errs), middleware: slices.Clone(t.middleware)}
+	for i := range t.hooks {
+		n.hooks[i] = slices.Clone(t.hooks[i])
+	}
 	for _, g := range t.groups {
 		n.groups = append(n.groups, handlerGroup{id: g.id, handlers: slices.Clone(g.handlers)})
 	}
@@ -286,6 +300,9 @@ func (t *handlerTable) drop(h *Handler) {
 	}
 	t.groups = slices.DeleteFunc(t.groups, func(g handlerGroup) bool { return len(g.handlers) == 0 })
 	t.errs = slices.DeleteFunc(t.errs, is)
+	for i := range t.hooks {
+		t.hooks[i] = slices.DeleteFunc(t.hooks[i], is)
+	}
 }
 
 // finish counts the handlers per kind and wraps every handler's run in the middleware, once
