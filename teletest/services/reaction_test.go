@@ -119,3 +119,28 @@ func TestReactions(t *testing.T) {
 		})
 	}
 }
+
+// TestChannelReactionsAreAnonymous: in a broadcast channel the admin bot gets the counts
+// (updateBotMessageReactions), not who reacted.
+func TestChannelReactionsAreAnonymous(t *testing.T) {
+	h := newHarness(t)
+	owner := h.named("Owner", "owner_rc", "79990004101")
+	reader := h.named("Reader", "reader_rc", "79990004102")
+	bot := h.bot("count_bot")
+	if _, err := h.w.CreateChannel(owner.id, world.ChannelSpec{
+		Title: "News", Username: "news_rc", Members: []int64{reader.id, bot.id}, Admins: []int64{bot.id},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	h.send(owner, resolveChannel(t, owner, "news_rc"), "post")
+	if _, err := reader.api.MessagesSendReaction(ctx(), &tg.MessagesSendReactionRequest{
+		Peer: resolveChannel(t, reader, "news_rc"), MsgID: 1, Reaction: emoji("❤"),
+	}); err != nil {
+		t.Fatal(err)
+	}
+	u := waitFor[*tg.UpdateBotMessageReactions](t, bot)
+	want := []tg.ReactionCount{{Reaction: &tg.ReactionEmoji{Emoticon: "❤"}, Count: 1}}
+	if diff := cmp.Diff(want, u.Reactions); diff != "" || u.MsgID != 1 || u.Qts != 1 {
+		t.Fatalf("bot got %+v (-want +got):\n%s", u, diff)
+	}
+}

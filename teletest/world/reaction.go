@@ -123,7 +123,8 @@ type Reaction struct {
 // message. People holding the message get updateMessageReactions (not pts-numbered, as on
 // Telegram) with the counts as they see them; bots holding it (their private chat, a basic
 // group they are in, a channel where they are admins) get updateBotMessageReaction with the
-// actor, old and new reactions and their next qts. The caller's result carries its own
+// actor, old and new reactions and their next qts (updateBotMessageReactions with the
+// anonymous counts in broadcast channels). The caller's result carries its own
 // updateMessageReactions. MESSAGE_ID_INVALID, CHANNEL_PRIVATE, REACTION_INVALID (an unknown
 // kind, an empty emoticon, a repeated reaction), REACTIONS_TOO_MANY (more than MaxReactions).
 func (w *World) SendReaction(key KeyID, rq Reaction) (tg.UpdatesClass, error) {
@@ -173,6 +174,14 @@ func (w *World) SendReaction(key KeyID, rq Reaction) (tg.UpdatesClass, error) {
 				continue
 			}
 			u = w.appendNumbered(&h.owner.box.qlog, &h.owner.qts, 1, now, func(qts int32) tg.UpdateClass {
+				if !recent {
+					// Broadcast channels' reactions are anonymous: the bot gets the counts.
+					counts := []tg.ReactionCount{}
+					if mr := m.reactions.render(h.owner.id, false); mr != nil {
+						counts = mr.Results
+					}
+					return &tg.UpdateBotMessageReactions{Peer: peerTG(h.msg.peer), MsgID: h.msg.id, Date: now, Reactions: counts, Qts: qts}
+				}
 				return &tg.UpdateBotMessageReaction{
 					Peer: peerTG(h.msg.peer), MsgID: h.msg.id, Date: now, Actor: &tg.PeerUser{UserID: a.id},
 					OldReactions: nonNil(old), NewReactions: nonNil(rq.Reactions), Qts: qts,
