@@ -227,6 +227,26 @@ func (c *Context) EditText(text string, opts ...EditOption) (*types.Message, err
 	return clientAPI{c: c.Client}.EditText(c, m.Chat.InputPeer(), m.ID, text, opts...)
 }
 
+// EditInlineText replaces the text of the inline message of the update: the message with the
+// pressed button, or the chosen inline result's message. It fails with ErrContextNoClient
+// without a client and ErrContextNoMessage when the update names no inline message.
+func (c *Context) EditInlineText(text string, opts ...EditOption) error {
+	if c.Client == nil {
+		return ErrContextNoClient
+	}
+	var id tg.InputBotInlineMessageIDClass
+	switch {
+	case c.CallbackQuery != nil:
+		id = c.CallbackQuery.InlineMessage
+	case c.ChosenInlineResult != nil:
+		id = c.ChosenInlineResult.InlineMessage
+	}
+	if id == nil {
+		return ErrContextNoMessage
+	}
+	return c.Client.editInline(c, id, text, opts)
+}
+
 // Delete deletes the update's message (or the message with the pressed button) for everyone.
 // Errors as for EditText.
 func (c *Context) Delete() error {

@@ -3,6 +3,7 @@ package mtgo_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -303,5 +304,81 @@ func TestE2ELifecycleHooks(t *testing.T) {
 	want := []string{"connect", "start", "disconnect", "connect", "stop"}
 	if diff := cmp.Diff(want, events); diff != "" {
 		t.Fatalf("hooks (-want +got):\n%s", diff)
+	}
+}
+
+func TestE2EInlineMessageCallbackAndEdit(t *testing.T) {
+	cl := cluster(t)
+	bot, err := cl.World().CreateBot(world.BotSpec{FirstName: "Inline", Username: "e2e_inl_bot", Inline: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := e2eClient(t, cl, func(cfg *mtgo.Config) { cfg.BotToken = bot.Token })
+	if err := b.Start0(t); err != nil {
+		t.Fatal(err)
+	}
+	b.OnInlineQuery(func(ctx *mtgo.Context, q *types.InlineQuery) error {
+		return q.Answer(ctx, []tg.InputBotInlineResultClass{&tg.InputBotInlineResult{
+			ID: "vote", Type: "article", Title: tl.Some("Vote"),
+			SendMessage: &tg.InputBotInlineMessageText{Message: "Vote here", ReplyMarkup: &tg.ReplyInlineMarkup{
+				Rows: []tg.KeyboardButtonRow{{Buttons: []tg.KeyboardButtonClass{&tg.KeyboardButtonCallback{Text: "+1", Data: []byte("up")}}}},
+			}},
+		}})
+	})
+	pressed := make(chan *types.CallbackQuery, 1)
+	b.OnCallbackQuery(func(ctx *mtgo.Context, q *types.CallbackQuery) error {
+		pressed <- q
+		if _, err := ctx.EditText("x"); !errors.Is(err, mtgo.ErrContextEditInline) {
+			return fmt.Errorf("EditText of an inline message: %v, want ErrContextEditInline", err)
+		}
+		if err := ctx.EditInlineText("Votes: 1"); err != nil {
+			return err
+		}
+		return ctx.AnswerCallback("counted")
+	}, filters.CallbackData("up"))
+	failures := make(chan error, 2)
+	b.OnError(func(_ *mtgo.Context, err error) { failures <- err })
+
+	u, _ := e2eUser(t, cl, world.UserSpec{FirstName: "Ann", Phone: "15551094"})
+	edited := make(chan *types.Message, 2)
+	u.AddHandler(mtgo.NewEditedMessageHandler(func(_ *mtgo.Context, m *types.Message) error { edited <- m; return nil }).AcceptOutgoing(), 0)
+	res, err := u.GetInlineBotResults(ctxT(t), "@e2e_inl_bot", "@e2e_inl_bot", "", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	peer, err := u.ResolvePeer(ctxT(t), "@e2e_inl_bot")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sent, err := u.InvokeContext(ctxT(t), &tg.MessagesSendInlineBotResultRequest{Peer: peer, RandomID: 1, QueryID: res.QueryID, ID: "vote"}, 0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var msgID int32
+	for _, up := range sent.(*tg.Updates).Updates {
+		if nm, ok := up.(*tg.UpdateNewMessage); ok {
+			msgID = nm.Message.(*tg.Message).ID
+		}
+	}
+	if msgID == 0 {
+		t.Fatalf("no message in %#v", sent)
+	}
+	answer, err := u.RequestCallbackAnswer(ctxT(t), "@e2e_inl_bot", int(msgID), []byte("up"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if answer.Message != "counted" {
+		t.Fatalf("answer = %+v", answer)
+	}
+	if q := recv(t, pressed, "inline callback"); q.InlineMessageID == "" || q.Chat != nil || q.Message != nil {
+		t.Fatalf("inline callback = %+v", q)
+	}
+	if m := recv(t, edited, "edit of the inline message"); m.ID != int(msgID) || m.Text != "Votes: 1" {
+		t.Fatalf("edited = %+v", m)
+	}
+	select {
+	case err := <-failures:
+		t.Fatalf("bot handler failed: %v", err)
+	default:
 	}
 }

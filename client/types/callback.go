@@ -132,6 +132,18 @@ func (q *CallbackQuery) EditText(ctx context.Context, text string, opts ...optio
 	return q.Message.Edit(ctx, text, opts...)
 }
 
+// EditInlineText replaces the text of the inline message with the button (InlineMessageID).
+// A button on a chat message fails with ErrContextNoMessage: use EditText.
+func (q *CallbackQuery) EditInlineText(ctx context.Context, text string, opts ...option.Edit) error {
+	if q == nil || q.api == nil {
+		return ErrContextNoClient
+	}
+	if q.InlineMessage == nil {
+		return ErrContextNoMessage
+	}
+	return q.api.EditInline(ctx, q.InlineMessage, text, opts...)
+}
+
 // CallbackAnswer is what a bot answered to a button press, as the user who pressed it
 // receives it (RequestCallbackAnswer).
 type CallbackAnswer struct {

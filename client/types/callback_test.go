@@ -212,3 +212,57 @@ func TestNewDeletedMessages(t *testing.T) {
 		t.Fatal("built from another update")
 	}
 }
+
+func TestParseInlineMessageID(t *testing.T) {
+	for _, id := range []tg.InputBotInlineMessageIDClass{
+		&tg.InputBotInlineMessageID{DCID: 2, ID: 99, AccessHash: -5},
+		&tg.InputBotInlineMessageID64{DCID: 4, OwnerID: 1 << 40, ID: 7, AccessHash: 3},
+	} {
+		s := types.InlineMessageID(id)
+		got, err := types.ParseInlineMessageID(s)
+		if err != nil {
+			t.Fatalf("ParseInlineMessageID(%q): %v", s, err)
+		}
+		if diff := cmp.Diff(id, got); diff != "" {
+			t.Fatalf("round trip (-want +got):\n%s", diff)
+		}
+		if types.InlineMessageDC(got) != types.InlineMessageDC(id) || types.InlineMessageDC(id) == 0 {
+			t.Fatalf("InlineMessageDC = %d", types.InlineMessageDC(got))
+		}
+	}
+	for _, bad := range []string{"", "!!!", "AAAA", "AgAAAGMAAAAAAAAABQAAAAAAAA=="} {
+		if _, err := types.ParseInlineMessageID(bad); err == nil {
+			t.Errorf("ParseInlineMessageID(%q) succeeded", bad)
+		}
+	}
+
+	api := &fakeAPI{}
+	inline := types.NewCallbackQuery(api, &tg.UpdateInlineBotCallbackQuery{QueryID: 2, UserID: 7, MsgID: &tg.InputBotInlineMessageID{DCID: 3}}, types.Entities{})
+	if err := inline.EditInlineText(context.Background(), "new"); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"3:new"}, api.inlineEdits); diff != "" {
+		t.Fatalf("inline edits (-want +got):\n%s", diff)
+	}
+	chat := types.NewCallbackQuery(api, &tg.UpdateBotCallbackQuery{QueryID: 1, UserID: 7, Peer: &tg.PeerUser{UserID: 7}}, types.Entities{})
+	if err := chat.EditInlineText(context.Background(), "x"); !errors.Is(err, types.ErrContextNoMessage) {
+		t.Fatalf("EditInlineText of a chat message: %v", err)
+	}
+}
+
+func FuzzParseInlineMessageID(f *testing.F) {
+	f.Add(types.InlineMessageID(&tg.InputBotInlineMessageID{DCID: 2, ID: 99, AccessHash: 5}))
+	f.Add(types.InlineMessageID(&tg.InputBotInlineMessageID64{DCID: 2, OwnerID: 9, ID: 1, AccessHash: 5}))
+	f.Add("")
+	f.Fuzz(func(t *testing.T, s string) {
+		id, err := types.ParseInlineMessageID(s)
+		if err != nil {
+			return
+		}
+		// What parses writes back to the same id.
+		back, err := types.ParseInlineMessageID(types.InlineMessageID(id))
+		if err != nil || !cmp.Equal(id, back) {
+			t.Fatalf("round trip of %q: %v, %v", s, back, err)
+		}
+	})
+}

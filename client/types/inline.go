@@ -2,8 +2,11 @@ package types
 
 import (
 	"context"
+	"encoding/base64"
+	"fmt"
 
 	"github.com/mtgo-labs/mtgo/client/option"
+	"github.com/mtgo-labs/mtgo/tl"
 	"github.com/mtgo-labs/mtgo/tl/tg"
 )
 
@@ -51,4 +54,42 @@ func (q *InlineQuery) Answer(ctx context.Context, results []tg.InputBotInlineRes
 		return ErrContextNoClient
 	}
 	return q.api.AnswerInline(ctx, q.ID, results, opts...)
+}
+
+// ParseInlineMessageID reads an inline message id in the Bot API's form (InlineMessageID
+// writes it). It fails on anything that is not such an id.
+func ParseInlineMessageID(s string) (tg.InputBotInlineMessageIDClass, error) {
+	raw, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil {
+		return nil, fmt.Errorf("mtgo: inline message id: %w", err)
+	}
+	var b tl.Buffer
+	b.ResetTo(raw)
+	var id tg.InputBotInlineMessageIDClass
+	switch len(raw) {
+	case 20: // dc_id:int id:long access_hash:long
+		v := &tg.InputBotInlineMessageID{}
+		err, id = v.DecodeBare(&b), v
+	case 24: // dc_id:int owner_id:long id:int access_hash:long
+		v := &tg.InputBotInlineMessageID64{}
+		err, id = v.DecodeBare(&b), v
+	default:
+		return nil, fmt.Errorf("mtgo: inline message id: %d bytes, want 20 or 24", len(raw))
+	}
+	if err != nil {
+		return nil, fmt.Errorf("mtgo: inline message id: %w", err)
+	}
+	return id, nil
+}
+
+// InlineMessageDC returns the data center of an inline message, where it must be edited; 0
+// for nil.
+func InlineMessageDC(id tg.InputBotInlineMessageIDClass) int {
+	switch id := id.(type) {
+	case *tg.InputBotInlineMessageID:
+		return int(id.DCID)
+	case *tg.InputBotInlineMessageID64:
+		return int(id.DCID)
+	}
+	return 0
 }

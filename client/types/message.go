@@ -26,6 +26,9 @@ type API interface {
 	// AnswerInline answers the inline query queryID with results, with the options of the
 	// client's AnswerInlineQuery.
 	AnswerInline(ctx context.Context, queryID int64, results []tg.InputBotInlineResultClass, opts ...option.InlineAnswer) error
+	// EditInline replaces the text of the inline message id, with the options of the
+	// client's EditInlineMessageText.
+	EditInline(ctx context.Context, id tg.InputBotInlineMessageIDClass, text string, opts ...option.Edit) error
 	// HideJoinRequest approves (or declines) the request of user to join peer.
 	HideJoinRequest(ctx context.Context, peer tg.InputPeerClass, user tg.InputUserClass, approve bool) error
 	// MediaAPI downloads the message's media.

@@ -78,6 +78,8 @@ type fakeAPI struct {
 	inline   []int // result counts
 	personal bool
 	joins    []string
+	// inlineEdits are "dc:text" of EditInline calls.
+	inlineEdits []string
 }
 
 func (f *fakeAPI) AnswerInline(_ context.Context, id int64, results []tg.InputBotInlineResultClass, opts ...option.InlineAnswer) error {
@@ -88,6 +90,11 @@ func (f *fakeAPI) AnswerInline(_ context.Context, id int64, results []tg.InputBo
 
 func (f *fakeAPI) HideJoinRequest(_ context.Context, _ tg.InputPeerClass, user tg.InputUserClass, approve bool) error {
 	f.joins = append(f.joins, fmt.Sprint(user.(*tg.InputUser).UserID, approve))
+	return nil
+}
+
+func (f *fakeAPI) EditInline(_ context.Context, id tg.InputBotInlineMessageIDClass, text string, _ ...option.Edit) error {
+	f.inlineEdits = append(f.inlineEdits, fmt.Sprint(types.InlineMessageDC(id), ":", text))
 	return nil
 }
 
