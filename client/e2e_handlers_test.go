@@ -382,3 +382,45 @@ func TestE2EInlineMessageCallbackAndEdit(t *testing.T) {
 	default:
 	}
 }
+
+func TestE2EPollAnswer(t *testing.T) {
+	cl := cluster(t)
+	b, _ := e2eBot(t, cl, "e2e_poll_bot")
+	hello := make(chan *types.Message, 1)
+	b.OnMessage(func(_ *mtgo.Context, m *types.Message) error { hello <- m; return nil })
+	votes := make(chan *types.PollAnswer, 1)
+	b.OnPollAnswer(func(_ *mtgo.Context, a *types.PollAnswer) error { votes <- a; return nil })
+
+	u, user := e2eUser(t, cl, world.UserSpec{FirstName: "Ann", Phone: "15551095"})
+	polls := make(chan *types.Message, 1)
+	u.OnMessage(func(_ *mtgo.Context, m *types.Message) error { polls <- m; return nil }, filters.Poll)
+	if _, err := u.SendMessage(ctxT(t), "@e2e_poll_bot", "hi"); err != nil {
+		t.Fatal(err)
+	}
+	to, err := b.ResolvePeer(ctxT(t), recv(t, hello, "hello").Chat.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	answer := func(text string, option byte) tg.PollAnswerClass {
+		return &tg.PollAnswer{Text: tg.TextWithEntities{Text: text}, Option: []byte{option}}
+	}
+	_, err = b.InvokeContext(ctxT(t), &tg.MessagesSendMediaRequest{Peer: to, RandomID: 7, Media: &tg.InputMediaPoll{Poll: tg.Poll{
+		PublicVoters: true, Question: tg.TextWithEntities{Text: "Tea or coffee?"},
+		Answers: []tg.PollAnswerClass{answer("tea", 0), answer("coffee", 1)},
+	}}}, 0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	poll := recv(t, polls, "poll")
+	bot, err := u.ResolvePeer(ctxT(t), "@e2e_poll_bot")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := u.InvokeContext(ctxT(t), &tg.MessagesSendVoteRequest{Peer: bot, MsgID: int32(poll.ID), Options: [][]byte{{1}}}, 0, 0); err != nil {
+		t.Fatal(err)
+	}
+	vote := recv(t, votes, "vote")
+	if vote.User == nil || vote.User.ID != user.ID || len(vote.Options) != 1 || vote.Options[0][0] != 1 {
+		t.Fatalf("vote = %+v", vote)
+	}
+}
