@@ -38,9 +38,19 @@ type Context struct {
 	ChosenInlineResult *types.ChosenInlineResult
 	MessageReaction    *types.MessageReaction
 	PollAnswer         *types.PollAnswer
+	// ChatMember, MessageReactionCount, Poll, Story, ChatBoost, PreCheckoutQuery and
+	// ShippingQuery likewise.
+	ChatMember           *types.ChatMemberUpdated
+	MessageReactionCount *types.MessageReactionCount
+	Poll                 *types.Poll
+	Story                *types.Story
+	ChatBoost            *types.ChatBoost
+	PreCheckoutQuery     *types.PreCheckoutQuery
+	ShippingQuery        *types.ShippingQuery
 	// Entities are the users and chats that came with the update.
 	Entities types.Entities
 
+	kind updateKind // set by the dispatcher; kindRaw in Contexts built by hand
 	mu   sync.Mutex
 	data map[string]any
 
@@ -130,6 +140,16 @@ func (c *Context) Chat() *types.Chat {
 		return c.ChatJoinRequest.Chat
 	case c.MessageReaction != nil:
 		return c.MessageReaction.Chat
+	case c.ChatMember != nil:
+		return c.ChatMember.Chat
+	case c.MessageReactionCount != nil:
+		return c.MessageReactionCount.Chat
+	case c.Poll != nil:
+		return c.Poll.Chat
+	case c.Story != nil:
+		return c.Story.Chat
+	case c.ChatBoost != nil:
+		return c.ChatBoost.Chat
 	}
 	return nil
 }
@@ -153,6 +173,12 @@ func (c *Context) From() *types.User {
 		return c.MessageReaction.User
 	case c.PollAnswer != nil:
 		return c.PollAnswer.User
+	case c.ChatMember != nil:
+		return c.ChatMember.User
+	case c.PreCheckoutQuery != nil:
+		return c.PreCheckoutQuery.From
+	case c.ShippingQuery != nil:
+		return c.ShippingQuery.From
 	case c.Message != nil:
 		return c.Message.From
 	}
@@ -274,35 +300,10 @@ func (c *Context) AnswerCallback(text string, opts ...CallbackAnswerOption) erro
 // Context.AnswerCallback, types.CallbackQuery.Answer).
 type CallbackAnswerOption = option.CallbackAnswer
 
-// kind returns the kind of the update, as the handlers are told apart.
-func (c *Context) kind() updateKind {
-	switch {
-	case c.Message != nil:
-		k, _, _ := classify(c.Update)
-		return k
-	case c.CallbackQuery != nil:
-		return kindCallbackQuery
-	case c.InlineQuery != nil:
-		return kindInlineQuery
-	case c.DeletedMessages != nil:
-		return kindDeletedMessages
-	case c.UserStatus != nil:
-		return kindUserStatus
-	case c.ChatJoinRequest != nil:
-		return kindChatJoinRequest
-	case c.ChosenInlineResult != nil:
-		return kindChosenInlineResult
-	case c.MessageReaction != nil:
-		return kindMessageReaction
-	case c.PollAnswer != nil:
-		return kindPollAnswer
-	}
-	return kindRaw
-}
-
 // setValue builds the typed value of an update of kind (m: the message of new and edited
 // messages) and reports whether there is one.
 func (c *Context) setValue(api clientAPI, kind updateKind, m tg.MessageClass) bool {
+	c.kind = kind
 	up, e := c.Update, c.Entities
 	switch kind {
 	case kindMessage, kindEditedMessage:
@@ -332,6 +333,27 @@ func (c *Context) setValue(api clientAPI, kind updateKind, m tg.MessageClass) bo
 	case kindPollAnswer:
 		c.PollAnswer = types.NewPollAnswer(up, e)
 		return c.PollAnswer != nil
+	case kindChatMember:
+		c.ChatMember = types.NewChatMemberUpdated(up, e)
+		return c.ChatMember != nil
+	case kindMessageReactionCount:
+		c.MessageReactionCount = types.NewMessageReactionCount(up, e)
+		return c.MessageReactionCount != nil
+	case kindPoll:
+		c.Poll = types.NewPoll(up, e)
+		return c.Poll != nil
+	case kindStory:
+		c.Story = types.NewStory(up, e)
+		return c.Story != nil
+	case kindChatBoost:
+		c.ChatBoost = types.NewChatBoost(up, e)
+		return c.ChatBoost != nil
+	case kindPreCheckoutQuery:
+		c.PreCheckoutQuery = types.NewPreCheckoutQuery(api, up, e)
+		return c.PreCheckoutQuery != nil
+	case kindShippingQuery:
+		c.ShippingQuery = types.NewShippingQuery(api, up, e)
+		return c.ShippingQuery != nil
 	}
 	return true // raw: the update itself
 }

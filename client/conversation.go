@@ -189,8 +189,7 @@ func (l *waitList) offer(chat int64, ctx *Context) bool {
 
 // takes reports whether w waits for the update of ctx. A panicking filter does not take it.
 func (w *waiter) takes(ctx *Context) (ok bool) {
-	kind := ctx.kind()
-	if w.kind != kindRaw && w.kind != kind {
+	if w.kind != kindRaw && w.kind != ctx.kind {
 		return false
 	}
 	if w.user != 0 {

@@ -224,6 +224,20 @@ func classify(up tg.UpdateClass) (kind updateKind, msg tg.MessageClass, channel 
 		return kindMessageReaction, nil, false
 	case *tg.UpdateMessagePollVote:
 		return kindPollAnswer, nil, false
+	case *tg.UpdateChatParticipant, *tg.UpdateChannelParticipant:
+		return kindChatMember, nil, false
+	case *tg.UpdateBotMessageReactions:
+		return kindMessageReactionCount, nil, false
+	case *tg.UpdateMessagePoll:
+		return kindPoll, nil, false
+	case *tg.UpdateStory:
+		return kindStory, nil, false
+	case *tg.UpdateBotChatBoost:
+		return kindChatBoost, nil, false
+	case *tg.UpdateBotPrecheckoutQuery:
+		return kindPreCheckoutQuery, nil, false
+	case *tg.UpdateBotShippingQuery:
+		return kindShippingQuery, nil, false
 	default:
 		return kindRaw, nil, false
 	}

@@ -44,6 +44,13 @@ const (
 	kindChosenInlineResult
 	kindMessageReaction
 	kindPollAnswer
+	kindChatMember
+	kindMessageReactionCount
+	kindPoll
+	kindStory
+	kindChatBoost
+	kindPreCheckoutQuery
+	kindShippingQuery
 	kindError // not an update: the error handlers
 	// Lifecycle hooks, not updates either.
 	kindStart

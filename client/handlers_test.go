@@ -454,6 +454,13 @@ func TestEveryKindReachesItsHandler(t *testing.T) {
 	c.OnChosenInlineResult(func(ctx *mtgo.Context, _ *types.ChosenInlineResult) error { record("chosen", ctx); return nil })
 	c.OnMessageReaction(func(ctx *mtgo.Context, _ *types.MessageReaction) error { record("reaction", ctx); return nil })
 	c.OnPollAnswer(func(ctx *mtgo.Context, _ *types.PollAnswer) error { record("vote", ctx); return nil })
+	c.OnChatMember(func(ctx *mtgo.Context, _ *types.ChatMemberUpdated) error { record("member", ctx); return nil })
+	c.OnMessageReactionCount(func(ctx *mtgo.Context, _ *types.MessageReactionCount) error { record("counts", ctx); return nil })
+	c.OnPoll(func(ctx *mtgo.Context, _ *types.Poll) error { record("poll", ctx); return nil })
+	c.OnStory(func(ctx *mtgo.Context, _ *types.Story) error { record("story", ctx); return nil })
+	c.OnChatBoost(func(ctx *mtgo.Context, _ *types.ChatBoost) error { record("boost", ctx); return nil })
+	c.OnPreCheckoutQuery(func(ctx *mtgo.Context, _ *types.PreCheckoutQuery) error { record("checkout", ctx); return nil })
+	c.OnShippingQuery(func(ctx *mtgo.Context, _ *types.ShippingQuery) error { record("shipping", ctx); return nil })
 	typing := func(ctx *mtgo.Context) bool { _, ok := ctx.Update.(*tg.UpdateUserTyping); return ok }
 	c.AddHandler(mtgo.NewRawUpdateHandler(func(ctx *mtgo.Context, _ tg.UpdateClass) error { record("raw", ctx); return nil }, typing), 1)
 	user := &tg.PeerUser{UserID: 5}
@@ -473,6 +480,13 @@ func TestEveryKindReachesItsHandler(t *testing.T) {
 			&tg.UpdateBotInlineSend{UserID: 5, ID: "r"},
 			&tg.UpdateBotMessageReaction{Peer: super, MsgID: 2, Actor: user},
 			&tg.UpdateMessagePollVote{PollID: 3, Peer: user},
+			&tg.UpdateChannelParticipant{ChannelID: 6, ActorID: 5, UserID: 5, NewParticipant: &tg.ChannelParticipant{}},
+			&tg.UpdateBotMessageReactions{Peer: super, MsgID: 2},
+			&tg.UpdateMessagePoll{PollID: 3},
+			&tg.UpdateStory{Peer: user, Story: &tg.StoryItemDeleted{ID: 1}},
+			&tg.UpdateBotChatBoost{Peer: super},
+			&tg.UpdateBotPrecheckoutQuery{QueryID: 4, UserID: 5},
+			&tg.UpdateBotShippingQuery{QueryID: 5, UserID: 5},
 			&tg.UpdateUserTyping{UserID: 5, Action: &tg.SendMessageTypingAction{}},
 		},
 	}
@@ -485,6 +499,9 @@ func TestEveryKindReachesItsHandler(t *testing.T) {
 		"deleted": fmt.Sprint("chat=", superID, " from=0"), "status": "chat=0 from=5",
 		"join": fmt.Sprint("chat=", superID, " from=5"), "chosen": "chat=0 from=5",
 		"reaction": fmt.Sprint("chat=", superID, " from=5"), "vote": "chat=0 from=5",
+		"member": fmt.Sprint("chat=", superID, " from=5"), "counts": fmt.Sprint("chat=", superID, " from=0"),
+		"poll": "chat=0 from=0", "story": "chat=5 from=0", "boost": fmt.Sprint("chat=", superID, " from=0"),
+		"checkout": "chat=0 from=5", "shipping": "chat=0 from=5",
 		"raw": "chat=0 from=0", // the typing update, which no typed handler takes
 	}
 	mu.Lock()

@@ -124,3 +124,80 @@ func TestServiceKind(t *testing.T) {
 		t.Fatal("nil message")
 	}
 }
+
+func TestEventValues2(t *testing.T) {
+	ents := types.NewEntities(
+		[]tg.UserClass{&tg.User{ID: 7, FirstName: tl.Some("Ann")}, &tg.User{ID: 8, FirstName: tl.Some("Bob")}},
+		[]tg.ChatClass{&tg.Channel{ID: 6, Title: "chat", Megagroup: true}, &tg.Chat{ID: 5, Title: "g"}},
+	)
+	super := &tg.PeerChannel{ChannelID: 6}
+	members := []struct {
+		name     string
+		in       tg.UpdateClass
+		old, new types.MemberStatus
+	}{
+		{"join", &tg.UpdateChannelParticipant{ChannelID: 6, ActorID: 7, UserID: 7, NewParticipant: &tg.ChannelParticipant{}}, types.MemberLeft, types.MemberMember},
+		{"promote", &tg.UpdateChannelParticipant{ChannelID: 6, ActorID: 8, UserID: 7, PrevParticipant: &tg.ChannelParticipant{}, NewParticipant: &tg.ChannelParticipantAdmin{}}, types.MemberMember, types.MemberAdministrator},
+		{"ban", &tg.UpdateChannelParticipant{ChannelID: 6, ActorID: 8, UserID: 7, PrevParticipant: &tg.ChannelParticipant{},
+			NewParticipant: &tg.ChannelParticipantBanned{BannedRights: tg.ChatBannedRights{ViewMessages: true}}}, types.MemberMember, types.MemberBanned},
+		{"restrict", &tg.UpdateChannelParticipant{ChannelID: 6, ActorID: 8, UserID: 7, PrevParticipant: &tg.ChannelParticipant{},
+			NewParticipant: &tg.ChannelParticipantBanned{BannedRights: tg.ChatBannedRights{SendMessages: true}}}, types.MemberMember, types.MemberRestricted},
+		{"leave basic group", &tg.UpdateChatParticipant{ChatID: 5, ActorID: 7, UserID: 7, PrevParticipant: &tg.ChatParticipant{}}, types.MemberMember, types.MemberLeft},
+		{"owner", &tg.UpdateChatParticipant{ChatID: 5, ActorID: 7, UserID: 7, NewParticipant: &tg.ChatParticipantCreator{}}, types.MemberLeft, types.MemberOwner},
+	}
+	for _, tt := range members {
+		t.Run(tt.name, func(t *testing.T) {
+			m := types.NewChatMemberUpdated(tt.in, ents)
+			if m.Old != tt.old || m.New != tt.new || m.User.FirstName != "Ann" || m.Chat == nil {
+				t.Fatalf("= %+v (old %v new %v)", m, m.Old, m.New)
+			}
+		})
+	}
+
+	count := types.NewMessageReactionCount(&tg.UpdateBotMessageReactions{Peer: super, MsgID: 4, Reactions: []tg.ReactionCount{{Count: 2}}}, ents)
+	if count.Chat.ID != types.ChannelChatID(6) || count.MessageID != 4 || count.Reactions[0].Count != 2 {
+		t.Fatalf("reaction count = %+v", count)
+	}
+	poll := types.NewPoll(&tg.UpdateMessagePoll{PollID: 3, Peer: super, MsgID: tl.Some(int32(9))}, ents)
+	if poll.ID != 3 || poll.Chat == nil || poll.MessageID != 9 {
+		t.Fatalf("poll = %+v", poll)
+	}
+	if p := types.NewPoll(&tg.UpdateMessagePoll{PollID: 3}, ents); p.Chat != nil || p.MessageID != 0 {
+		t.Fatalf("poll without peer = %+v", p)
+	}
+	story := types.NewStory(&tg.UpdateStory{Peer: &tg.PeerUser{UserID: 7}, Story: &tg.StoryItemDeleted{ID: 1}}, ents)
+	if story.Chat.ID != 7 || story.Story == nil {
+		t.Fatalf("story = %+v", story)
+	}
+	boost := types.NewChatBoost(&tg.UpdateBotChatBoost{Peer: super, Boost: tg.Boost{ID: "b"}}, ents)
+	if boost.Chat.ID != types.ChannelChatID(6) || boost.Boost.ID != "b" {
+		t.Fatalf("boost = %+v", boost)
+	}
+
+	api := &fakeAPI{}
+	checkout := types.NewPreCheckoutQuery(api, &tg.UpdateBotPrecheckoutQuery{QueryID: 1, UserID: 7, Currency: "EUR", TotalAmount: 500}, ents)
+	if checkout.From.FirstName != "Ann" || checkout.TotalAmount != 500 {
+		t.Fatalf("checkout = %+v", checkout)
+	}
+	shipping := types.NewShippingQuery(api, &tg.UpdateBotShippingQuery{QueryID: 2, UserID: 8}, ents)
+	ctx := context.Background()
+	if err := checkout.Answer(ctx, ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := shipping.Answer(ctx, nil, "no delivery there"); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"checkout 1 ", "shipping 2 0 no delivery there"}, api.payments); diff != "" {
+		t.Fatalf("answers (-want +got):\n%s", diff)
+	}
+	if (&types.PreCheckoutQuery{}).Answer(ctx, "") != types.ErrContextNoClient || (&types.ShippingQuery{}).Answer(ctx, nil, "") != types.ErrContextNoClient {
+		t.Fatal("unbound answers")
+	}
+
+	other := &tg.UpdateNewMessage{}
+	if types.NewChatMemberUpdated(other, ents) != nil || types.NewMessageReactionCount(other, ents) != nil ||
+		types.NewPoll(other, ents) != nil || types.NewStory(other, ents) != nil || types.NewChatBoost(other, ents) != nil ||
+		types.NewPreCheckoutQuery(api, other, ents) != nil || types.NewShippingQuery(api, other, ents) != nil {
+		t.Fatal("a constructor built a value from another update")
+	}
+}

@@ -29,6 +29,12 @@ type API interface {
 	// EditInline replaces the text of the inline message id, with the options of the
 	// client's EditInlineMessageText.
 	EditInline(ctx context.Context, id tg.InputBotInlineMessageIDClass, text string, opts ...option.Edit) error
+	// AnswerPreCheckout confirms the pre-checkout query queryID (errMessage empty) or
+	// refuses it.
+	AnswerPreCheckout(ctx context.Context, queryID int64, errMessage string) error
+	// AnswerShipping offers options for the shipping query queryID (errMessage empty) or
+	// refuses it.
+	AnswerShipping(ctx context.Context, queryID int64, options []tg.ShippingOption, errMessage string) error
 	// HideJoinRequest approves (or declines) the request of user to join peer.
 	HideJoinRequest(ctx context.Context, peer tg.InputPeerClass, user tg.InputUserClass, approve bool) error
 	// MediaAPI downloads the message's media.

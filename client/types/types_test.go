@@ -80,6 +80,7 @@ type fakeAPI struct {
 	joins    []string
 	// inlineEdits are "dc:text" of EditInline calls.
 	inlineEdits []string
+	payments    []string
 }
 
 func (f *fakeAPI) AnswerInline(_ context.Context, id int64, results []tg.InputBotInlineResultClass, opts ...option.InlineAnswer) error {
@@ -95,6 +96,16 @@ func (f *fakeAPI) HideJoinRequest(_ context.Context, _ tg.InputPeerClass, user t
 
 func (f *fakeAPI) EditInline(_ context.Context, id tg.InputBotInlineMessageIDClass, text string, _ ...option.Edit) error {
 	f.inlineEdits = append(f.inlineEdits, fmt.Sprint(types.InlineMessageDC(id), ":", text))
+	return nil
+}
+
+func (f *fakeAPI) AnswerPreCheckout(_ context.Context, id int64, errMessage string) error {
+	f.payments = append(f.payments, fmt.Sprint("checkout ", id, " ", errMessage))
+	return nil
+}
+
+func (f *fakeAPI) AnswerShipping(_ context.Context, id int64, options []tg.ShippingOption, errMessage string) error {
+	f.payments = append(f.payments, fmt.Sprint("shipping ", id, " ", len(options), " ", errMessage))
 	return nil
 }
 
