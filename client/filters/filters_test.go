@@ -480,3 +480,32 @@ func TestServiceFilters(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) { check(t, tt.f, tt.cases) })
 	}
 }
+
+func TestChatFilters(t *testing.T) {
+	named := &types.Chat{ID: -1000000000011, Type: types.ChatSupergroup, Username: "GoLang", IsForum: true}
+	inNamed := &types.Message{ID: 1, Chat: named, From: ann, Text: "x"}
+	topicPost := &types.Message{ID: 2, Chat: named, From: ann, Text: "x", TopicID: 5}
+	kb := msg("x")
+	kb.ReplyMarkup = &tg.ReplyKeyboardMarkup{}
+	check(t, filters.FromChats(int64(-5), "@golang"), []filterCase{
+		{"by id", withMsg(nil, &types.Message{ID: 1, Chat: group, Text: "x"}), true},
+		{"by username, any case", withMsg(nil, inNamed), true},
+		{"other", withMsg(nil, msg("x")), false},
+		{"callback in the chat", withCallback("x", group), true},
+		{"no chat", mtgo.NewContext(context.Background()), false},
+	})
+	set := filters.NewChatSet(7)
+	if !set.Match(withMsg(nil, msg("x"))) {
+		t.Fatal("set of chat 7")
+	}
+	set.Remove(7)
+	set.Add("golang")
+	if set.Match(withMsg(nil, msg("x"))) || !set.Match(withMsg(nil, inNamed)) {
+		t.Fatal("after Remove(7) and Add(golang)")
+	}
+	check(t, filters.Forum, []filterCase{{"forum", withMsg(nil, inNamed), true}, {"private", withMsg(nil, msg("x")), false}})
+	check(t, filters.Topic(), []filterCase{{"topic post", withMsg(nil, topicPost), true}, {"general", withMsg(nil, inNamed), false}})
+	check(t, filters.Topic(4, 5), []filterCase{{"topic 5", withMsg(nil, topicPost), true}})
+	check(t, filters.Topic(4), []filterCase{{"topic 5", withMsg(nil, topicPost), false}})
+	check(t, filters.ReplyKeyboard, []filterCase{{"keyboard", withMsg(nil, kb), true}, {"none", withMsg(nil, msg("x")), false}})
+}

@@ -1,6 +1,8 @@
 package filters
 
 import (
+	"slices"
+
 	mtgo "github.com/mtgo-labs/mtgo/client"
 	"github.com/mtgo-labs/mtgo/client/types"
 	"github.com/mtgo-labs/mtgo/tl/tg"
@@ -207,3 +209,29 @@ func NewChatTitle(ctx *mtgo.Context) bool { return service(ctx, types.ServiceNew
 
 // PinnedMessage passes service messages of a pinned message.
 func PinnedMessage(ctx *mtgo.Context) bool { return service(ctx, types.ServicePinned) }
+
+// Forum passes updates from supergroups organised in topics.
+func Forum(ctx *mtgo.Context) bool {
+	c := ctx.Chat()
+	return c != nil && c.IsForum
+}
+
+// Topic passes messages posted in one of the forum topics ids (a topic is named by its first
+// message's id); with no ids, messages in any topic but General.
+func Topic(ids ...int) mtgo.Filter {
+	return func(ctx *mtgo.Context) bool {
+		if ctx.Message == nil || ctx.Message.TopicID == 0 {
+			return false
+		}
+		return len(ids) == 0 || slices.Contains(ids, ctx.Message.TopicID)
+	}
+}
+
+// ReplyKeyboard passes messages with a custom reply keyboard.
+func ReplyKeyboard(ctx *mtgo.Context) bool {
+	if ctx.Message == nil {
+		return false
+	}
+	_, ok := ctx.Message.ReplyMarkup.(*tg.ReplyKeyboardMarkup)
+	return ok
+}

@@ -56,6 +56,8 @@ type Chat struct {
 	// AccessHash authorizes the use of a user or channel in requests; zero when unknown and
 	// for basic groups.
 	AccessHash int64
+	// IsForum is true for supergroups organised in topics.
+	IsForum bool
 	// Raw is the chat object the value was built from (tg.Chat, tg.Channel, ...), nil for
 	// private chats and values built by hand.
 	Raw tg.ChatClass
@@ -90,6 +92,7 @@ func NewChat(c tg.ChatClass) *Chat {
 			Title:      c.Title,
 			Username:   firstUsername(c.Username.Value, c.Usernames),
 			AccessHash: c.AccessHash.Value,
+			IsForum:    c.Forum,
 			Raw:        c,
 		}
 	case *tg.ChannelForbidden:

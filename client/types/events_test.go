@@ -201,3 +201,27 @@ func TestEventValues2(t *testing.T) {
 		t.Fatal("a constructor built a value from another update")
 	}
 }
+
+func TestTopicAndForum(t *testing.T) {
+	ents := types.NewEntities(nil, []tg.ChatClass{&tg.Channel{ID: 6, Title: "f", Megagroup: true, Forum: true}})
+	peer := &tg.PeerChannel{ChannelID: 6}
+	tests := []struct {
+		name   string
+		reply  tg.MessageReplyHeaderClass
+		topic  int
+		reply2 int
+	}{
+		{"post in topic", &tg.MessageReplyHeader{ForumTopic: true, ReplyToMsgID: tl.Some(int32(5))}, 5, 5},
+		{"reply in topic", &tg.MessageReplyHeader{ForumTopic: true, ReplyToMsgID: tl.Some(int32(9)), ReplyToTopID: tl.Some(int32(5))}, 5, 9},
+		{"plain reply", &tg.MessageReplyHeader{ReplyToMsgID: tl.Some(int32(9))}, 0, 9},
+		{"general", nil, 0, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := types.NewMessage(nil, &tg.Message{ID: 10, PeerID: peer, ReplyTo: tt.reply}, ents)
+			if m.TopicID != tt.topic || m.ReplyToMessageID != tt.reply2 || !m.Chat.IsForum {
+				t.Fatalf("TopicID %d ReplyTo %d IsForum %v", m.TopicID, m.ReplyToMessageID, m.Chat.IsForum)
+			}
+		})
+	}
+}

@@ -84,6 +84,9 @@ type Message struct {
 	ViaBotID int64
 	// MediaGroupID groups the messages of one album, zero outside albums.
 	MediaGroupID int64
+	// TopicID is the forum topic (its first message's id) the message was posted in, zero
+	// outside forum topics (and in the General topic).
+	TopicID int
 	// Raw is the object the message was built from (*tg.Message or *tg.MessageService).
 	Raw tg.MessageClass
 
@@ -201,7 +204,7 @@ func NewMessage(api API, m tg.MessageClass, e Entities) *Message {
 		}
 		msg.IsChannelPost = isChannelPost(m.Post, msg.Chat)
 		msg.setSender(m.FromID, m.PeerID, e)
-		msg.ReplyToMessageID = replyTo(m.ReplyTo)
+		msg.ReplyToMessageID, msg.TopicID = replyTo(m.ReplyTo), topicOf(m.ReplyTo)
 		return msg
 	case *tg.MessageService:
 		if m == nil {
@@ -219,7 +222,7 @@ func NewMessage(api API, m tg.MessageClass, e Entities) *Message {
 		}
 		msg.IsChannelPost = isChannelPost(m.Post, msg.Chat)
 		msg.setSender(m.FromID, m.PeerID, e)
-		msg.ReplyToMessageID = replyTo(m.ReplyTo)
+		msg.ReplyToMessageID, msg.TopicID = replyTo(m.ReplyTo), topicOf(m.ReplyTo)
 		return msg
 	}
 	return nil
@@ -251,6 +254,19 @@ func replyTo(h tg.MessageReplyHeaderClass) int {
 		return int(h.ReplyToMsgID.Value)
 	}
 	return 0
+}
+
+// topicOf returns the forum topic a reply header names: the top message of a reply inside a
+// topic, or the topic itself for a plain post in it.
+func topicOf(h tg.MessageReplyHeaderClass) int {
+	r, ok := h.(*tg.MessageReplyHeader)
+	if !ok || r == nil || !r.ForumTopic {
+		return 0
+	}
+	if r.ReplyToTopID.Set {
+		return int(r.ReplyToTopID.Value)
+	}
+	return int(r.ReplyToMsgID.Value)
 }
 
 func unix(sec int32) time.Time {
