@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -422,5 +423,59 @@ func TestE2EPollAnswer(t *testing.T) {
 	vote := recv(t, votes, "vote")
 	if vote.User == nil || vote.User.ID != user.ID || len(vote.Options) != 1 || vote.Options[0][0] != 1 {
 		t.Fatalf("vote = %+v", vote)
+	}
+}
+
+func TestE2EChatJoinRequestAndMember(t *testing.T) {
+	cl := cluster(t)
+	b, bot := e2eBot(t, cl, "e2e_club_bot")
+	requests := make(chan *types.ChatJoinRequest, 1)
+	b.OnChatJoinRequest(func(ctx *mtgo.Context, r *types.ChatJoinRequest) error {
+		requests <- r
+		return r.Approve(ctx)
+	})
+	members := make(chan *types.ChatMemberUpdated, 4)
+	b.OnChatMember(func(_ *mtgo.Context, m *types.ChatMemberUpdated) error { members <- m; return nil })
+	failures := make(chan error, 2)
+	b.OnError(func(_ *mtgo.Context, err error) { failures <- err })
+
+	owner, ownerUser := e2eUser(t, cl, world.UserSpec{FirstName: "Owner", Phone: "15551096"})
+	joiner, joinerUser := e2eUser(t, cl, world.UserSpec{FirstName: "Joiner", Phone: "15551097"})
+	if _, err := cl.World().CreateChannel(ownerUser.ID, world.ChannelSpec{
+		Title: "Club", Username: "e2e_club", Megagroup: true, Members: []int64{bot.ID}, Admins: []int64{bot.ID},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	club, err := owner.ResolvePeer(ctxT(t), "@e2e_club")
+	if err != nil {
+		t.Fatal(err)
+	}
+	exported, err := owner.InvokeContext(ctxT(t), &tg.MessagesExportChatInviteRequest{Peer: club, RequestNeeded: true}, 0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	link := exported.(*tg.ChatInviteExported).Link
+	hash := link[strings.LastIndex(link, "+")+1:]
+	if _, err := joiner.InvokeContext(ctxT(t), &tg.MessagesImportChatInviteRequest{Hash: hash}, 0, 0); !rpcerr.IsType(err, "INVITE_REQUEST_SENT") {
+		t.Fatalf("import invite: %v, want INVITE_REQUEST_SENT", err)
+	}
+	r := recv(t, requests, "join request")
+	if r.From.ID != joinerUser.ID || r.Chat == nil || r.Chat.Type != types.ChatSupergroup {
+		t.Fatalf("join request = %+v", r)
+	}
+	for {
+		m := recv(t, members, "member update of the joiner")
+		if m.User.ID != joinerUser.ID {
+			continue
+		}
+		if m.Old != types.MemberLeft || m.New != types.MemberMember || m.Chat.ID != r.Chat.ID {
+			t.Fatalf("member update = %+v (%v -> %v)", m, m.Old, m.New)
+		}
+		break
+	}
+	select {
+	case err := <-failures:
+		t.Fatalf("bot handler failed: %v", err)
+	default:
 	}
 }
