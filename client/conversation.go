@@ -29,6 +29,9 @@ type Conversation struct {
 	c    *Client
 	chat *types.Chat
 	user int64
+	// origin is the handler Context the conversation was started from, released when it
+	// waits whatever context the wait is given.
+	origin *Context
 }
 
 // Conversation returns the conversation with the update's chat and sender (the sender only
@@ -46,7 +49,9 @@ func (c *Context) Conversation() (*Conversation, error) {
 	if u := c.From(); u != nil {
 		user = u.ID
 	}
-	return c.Client.Conversation(chat, user), nil
+	cv := c.Client.Conversation(chat, user)
+	cv.origin = c
+	return cv, nil
 }
 
 // Conversation returns a conversation with chat, with the messages of user only when user is
@@ -90,11 +95,15 @@ func (cv *Conversation) Ask(ctx context.Context, text string, opts ...SendOption
 	return got.Message, nil
 }
 
-// listen registers what the conversation waits for and, when ctx is (derived from) a
-// handler's Context, releases that handler's update (see Conversation).
+// listen registers what the conversation waits for and releases the update of the handler
+// it runs in (see Conversation): the Context it was started from, or the handler Context ctx
+// is (derived from).
 func (cv *Conversation) listen(ctx context.Context, kind updateKind, fs []Filter) *waiter {
 	w := &waiter{chat: cv.chat.ID, user: cv.user, kind: kind, filters: fs, got: make(chan *Context, 1)}
 	cv.c.msgs.waits.add(w)
+	if cv.origin != nil {
+		cv.origin.release()
+	}
 	if hc, ok := ctx.Value(handlerKey{}).(*Context); ok {
 		hc.release()
 	}

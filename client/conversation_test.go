@@ -111,3 +111,32 @@ func TestConversationSentinels(t *testing.T) {
 		t.Fatalf("without chat: %v", err)
 	}
 }
+
+// TestConversationReleasesWithAnyContext waits with context.Background inside a handler: the
+// conversation still releases its handler's update, so the answer can arrive.
+func TestConversationReleasesWithAnyContext(t *testing.T) {
+	c := offlineClient(t, 1)
+	got := make(chan string, 1)
+	c.OnMessage(func(ctx *mtgo.Context, m *types.Message) error {
+		conv, err := ctx.Conversation()
+		if err != nil {
+			return err
+		}
+		wait, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		answer, err := conv.WaitMessage(wait)
+		if err != nil {
+			return err
+		}
+		got <- answer.Text
+		return nil
+	})
+	for i, text := range []string{"start", "answer"} {
+		if err := mtgo.Deliver(context.Background(), c, groupMessage(5, int32(i+1), text)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if text := <-got; text != "answer" {
+		t.Fatalf("conversation got %q", text)
+	}
+}
