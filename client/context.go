@@ -310,52 +310,43 @@ func (c *Context) setValue(api clientAPI, kind updateKind, m tg.MessageClass) bo
 		c.Message = types.NewMessage(api, m, e)
 		return c.Message != nil && c.Message.Chat != nil
 	case kindCallbackQuery:
-		c.CallbackQuery = types.NewCallbackQuery(api, up, e)
-		return c.CallbackQuery != nil
+		return set(&c.CallbackQuery, types.NewCallbackQuery(api, up, e))
 	case kindInlineQuery:
-		c.InlineQuery = types.NewInlineQuery(api, up, e)
-		return c.InlineQuery != nil
+		return set(&c.InlineQuery, types.NewInlineQuery(api, up, e))
 	case kindDeletedMessages:
-		c.DeletedMessages = types.NewDeletedMessages(up, e)
-		return c.DeletedMessages != nil
+		return set(&c.DeletedMessages, types.NewDeletedMessages(up, e))
 	case kindUserStatus:
-		c.UserStatus = types.NewUserStatus(up, e)
-		return c.UserStatus != nil
+		return set(&c.UserStatus, types.NewUserStatus(up, e))
 	case kindChatJoinRequest:
-		c.ChatJoinRequest = types.NewChatJoinRequest(api, up, e)
-		return c.ChatJoinRequest != nil
+		return set(&c.ChatJoinRequest, types.NewChatJoinRequest(api, up, e))
 	case kindChosenInlineResult:
-		c.ChosenInlineResult = types.NewChosenInlineResult(up, e)
-		return c.ChosenInlineResult != nil
+		return set(&c.ChosenInlineResult, types.NewChosenInlineResult(up, e))
 	case kindMessageReaction:
-		c.MessageReaction = types.NewMessageReaction(up, e)
-		return c.MessageReaction != nil
+		return set(&c.MessageReaction, types.NewMessageReaction(up, e))
 	case kindPollAnswer:
-		c.PollAnswer = types.NewPollAnswer(up, e)
-		return c.PollAnswer != nil
+		return set(&c.PollAnswer, types.NewPollAnswer(up, e))
 	case kindChatMember:
-		c.ChatMember = types.NewChatMemberUpdated(up, e)
-		return c.ChatMember != nil
+		return set(&c.ChatMember, types.NewChatMemberUpdated(up, e))
 	case kindMessageReactionCount:
-		c.MessageReactionCount = types.NewMessageReactionCount(up, e)
-		return c.MessageReactionCount != nil
+		return set(&c.MessageReactionCount, types.NewMessageReactionCount(up, e))
 	case kindPoll:
-		c.Poll = types.NewPoll(up, e)
-		return c.Poll != nil
+		return set(&c.Poll, types.NewPoll(up, e))
 	case kindStory:
-		c.Story = types.NewStory(up, e)
-		return c.Story != nil
+		return set(&c.Story, types.NewStory(up, e))
 	case kindChatBoost:
-		c.ChatBoost = types.NewChatBoost(up, e)
-		return c.ChatBoost != nil
+		return set(&c.ChatBoost, types.NewChatBoost(up, e))
 	case kindPreCheckoutQuery:
-		c.PreCheckoutQuery = types.NewPreCheckoutQuery(api, up, e)
-		return c.PreCheckoutQuery != nil
+		return set(&c.PreCheckoutQuery, types.NewPreCheckoutQuery(api, up, e))
 	case kindShippingQuery:
-		c.ShippingQuery = types.NewShippingQuery(api, up, e)
-		return c.ShippingQuery != nil
+		return set(&c.ShippingQuery, types.NewShippingQuery(api, up, e))
 	}
 	return true // raw: the update itself
+}
+
+// set stores v in *dst and reports whether it is not nil.
+func set[T any](dst **T, v *T) bool {
+	*dst = v
+	return v != nil
 }
 
 // queueKey returns the queue the update waits in: its chat, else its user (a button on an
