@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -132,7 +133,7 @@ func TestE2EInlineQuery(t *testing.T) {
 			ID: "1", Type: "article", Title: tl.Some("Echo " + m[0][1]),
 			SendMessage: &tg.InputBotInlineMessageText{Message: q.Query},
 		}}, mtgo.WithCacheTime(0), mtgo.WithPersonal())
-	}, filters.Regex(`^echo (.+)$`))
+	}, filters.Regex(regexp.MustCompile(`^echo (.+)$`)))
 
 	u, user := e2eUser(t, cl, world.UserSpec{FirstName: "Ann", Phone: "15551091"})
 	res, err := u.GetInlineBotResults(ctxT(t), "@e2e_inline_bot", nil, "echo hello", "")

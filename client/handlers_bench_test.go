@@ -27,7 +27,7 @@ func BenchmarkDispatch20Handlers(b *testing.B) {
 	}
 	defer c.Stop()
 	nop := func(*mtgo.Context, *types.Message) error { return nil }
-	users := filters.NewUserSet(int64(5), "ann")
+	users := filters.NewUserSet(filters.ID(5), filters.Username("ann"))
 	for g := range 10 {
 		c.AddHandler(mtgo.NewMessageHandler(nop, filters.Command(fmt.Sprint("cmd", g)), filters.Private), g)
 		c.AddHandler(mtgo.NewMessageHandler(nop, filters.Or(filters.Group, filters.Private), users.Match, filters.Text), g)

@@ -35,7 +35,7 @@ type State struct {
 //	form := mtgo.NewStates(nil, time.Hour)
 //	c.OnMessage(askName, filters.Command("register"))            // form.Set(ctx, "name", nil)
 //	c.OnMessage(gotName, form.Is("name"), filters.Text)          // form.Set(ctx, "age", name)
-//	c.OnMessage(gotAge, form.Is("age"), filters.Regex(`^\d+$`)) // form.Clear(ctx)
+//	c.OnMessage(gotAge, form.Is("age"), filters.Regex(regexp.MustCompile(`^\d+$`))) // form.Clear(ctx)
 type States struct {
 	store StateStore
 	ttl   time.Duration

@@ -25,10 +25,9 @@ func CallbackPrefix(prefix string) mtgo.Filter {
 	}
 }
 
-// CallbackRegex passes callback queries whose data matches expr; the matches are available
-// through MatchesOf. An invalid expr panics, as regexp.MustCompile does.
-func CallbackRegex(expr string) mtgo.Filter {
-	re := regexp.MustCompile(expr)
+// CallbackRegex passes callback queries whose data matches re; the matches are available
+// through MatchesOf.
+func CallbackRegex(re *regexp.Regexp) mtgo.Filter {
 	return func(ctx *mtgo.Context) bool {
 		q := ctx.CallbackQuery
 		return q != nil && match(ctx, re, string(q.Data))

@@ -2,6 +2,7 @@ package filters_test
 
 import (
 	"context"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -224,7 +225,7 @@ func FuzzParseCommand(f *testing.F) {
 }
 
 func TestRegex(t *testing.T) {
-	f := filters.Regex(`(\w+)@(\w+)`)
+	f := filters.Regex(regexp.MustCompile(`(\w+)@(\w+)`))
 	check(t, f, []filterCase{
 		{"text", withMsg(nil, msg("mail ann@x and bob@y")), true},
 		{"caption", withMedia(&tg.MessageMediaPhoto{}), false},
@@ -380,23 +381,23 @@ func TestFromUsers(t *testing.T) {
 	c := bot(t)
 	bob := &types.Message{ID: 1, Chat: private, From: &types.User{ID: 8, Username: "bob"}, Text: "x"}
 	me := &types.Message{ID: 1, Chat: private, From: &types.User{ID: 100}, Text: "x"}
-	check(t, filters.FromUsers(int64(7), "@BOB"), []filterCase{
+	check(t, filters.FromUsers(filters.ID(7), filters.Username("@BOB")), []filterCase{
 		{"by id", withMsg(c, msg("x")), true},
 		{"by username, any case", withMsg(c, bob), true},
 		{"other", withMsg(c, me), false},
 		{"callback by id", withCallback("x", private), true},
 		{"no sender", withMsg(c, &types.Message{ID: 1, Chat: channel}), false},
 	})
-	check(t, filters.FromUsers("me"), []filterCase{
+	check(t, filters.FromUsers(filters.Me), []filterCase{
 		{"the account", withMsg(c, me), true},
 		{"other", withMsg(c, bob), false},
 	})
-	set := filters.NewUserSet(7)
+	set := filters.NewUserSet(filters.ID(7))
 	if !set.Match(withMsg(c, msg("x"))) || set.Match(withMsg(c, bob)) {
 		t.Fatal("set of user 7")
 	}
-	set.Add("bob")
-	set.Remove(7)
+	set.Add(filters.Username("bob"))
+	set.Remove(filters.ID(7))
 	if set.Match(withMsg(c, msg("x"))) || !set.Match(withMsg(c, bob)) {
 		t.Fatal("after Add(bob) and Remove(7)")
 	}
@@ -414,7 +415,7 @@ func TestCallbackFilters(t *testing.T) {
 		{"inline message", withCallback("vote:3", nil), true},
 		{"message", withMsg(nil, msg("vote:1")), false},
 	})
-	f := filters.CallbackRegex(`^page:(\d+)$`)
+	f := filters.CallbackRegex(regexp.MustCompile(`^page:(\d+)$`))
 	ctx := withCallback("page:42", private)
 	if !f(ctx) || f(withCallback("page:x", private)) || f(withMsg(nil, msg("page:1"))) {
 		t.Fatal("CallbackRegex")
@@ -444,11 +445,11 @@ func TestInlineQueryFilters(t *testing.T) {
 		{"other", inline("cats"), false},
 		{"message", withMsg(nil, msg("gif cats")), false},
 	})
-	check(t, filters.Regex(`^\d+$`), []filterCase{
+	check(t, filters.Regex(regexp.MustCompile(`^\d+$`)), []filterCase{
 		{"inline digits", inline("42"), true},
 		{"inline text", inline("x"), false},
 	})
-	check(t, filters.FromUsers("ann"), []filterCase{{"inline sender", inline("x"), true}})
+	check(t, filters.FromUsers(filters.Username("ann")), []filterCase{{"inline sender", inline("x"), true}})
 }
 
 func TestServiceFilters(t *testing.T) {
@@ -487,19 +488,19 @@ func TestChatFilters(t *testing.T) {
 	topicPost := &types.Message{ID: 2, Chat: named, From: ann, Text: "x", TopicID: 5}
 	kb := msg("x")
 	kb.ReplyMarkup = &tg.ReplyKeyboardMarkup{}
-	check(t, filters.FromChats(int64(-5), "@golang"), []filterCase{
+	check(t, filters.FromChats(filters.ID(-5), filters.Username("@golang")), []filterCase{
 		{"by id", withMsg(nil, &types.Message{ID: 1, Chat: group, Text: "x"}), true},
 		{"by username, any case", withMsg(nil, inNamed), true},
 		{"other", withMsg(nil, msg("x")), false},
 		{"callback in the chat", withCallback("x", group), true},
 		{"no chat", mtgo.NewContext(context.Background()), false},
 	})
-	set := filters.NewChatSet(7)
+	set := filters.NewChatSet(filters.ID(7))
 	if !set.Match(withMsg(nil, msg("x"))) {
 		t.Fatal("set of chat 7")
 	}
-	set.Remove(7)
-	set.Add("golang")
+	set.Remove(filters.ID(7))
+	set.Add(filters.Username("golang"))
 	if set.Match(withMsg(nil, msg("x"))) || !set.Match(withMsg(nil, inNamed)) {
 		t.Fatal("after Remove(7) and Add(golang)")
 	}

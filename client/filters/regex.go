@@ -8,14 +8,12 @@ import (
 
 const matchesKey = "mtgo/filters.matches"
 
-// Regex passes messages whose text (or caption) matches the regular expression expr, callback
-// queries whose data matches it and inline queries whose text matches it. Every match, with its capture groups, is available
-// to the handler through MatchesOf. An invalid expr panics, as regexp.MustCompile does:
-// patterns are part of the program. Go's regexp runs in time linear in the input.
-func Regex(expr string) mtgo.Filter { return RegexOf(regexp.MustCompile(expr)) }
-
-// RegexOf is Regex with a compiled expression.
-func RegexOf(re *regexp.Regexp) mtgo.Filter {
+// Regex passes messages whose text (or caption) matches re, callback queries whose data
+// matches it and inline queries whose text matches it. Every match, with its capture groups,
+// is available to the handler through MatchesOf. The expression comes compiled, so a bad
+// pattern is the caller's error at compile time (regexp.Compile) and never a panic here; Go's
+// regexp runs in time linear in the input.
+func Regex(re *regexp.Regexp) mtgo.Filter {
 	return func(ctx *mtgo.Context) bool {
 		switch {
 		case ctx.Message != nil:

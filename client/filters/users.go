@@ -1,50 +1,65 @@
 package filters
 
 import (
-	"fmt"
 	"strings"
 	"sync"
 
 	mtgo "github.com/mtgo-labs/mtgo/client"
 )
 
+// Peer names a user or a chat in a UserSet or ChatSet: an ID, a Username or Me. The type
+// is closed: a set can only hold what it can match, so no value is rejected at run time.
+type Peer interface{ apply(s *peerSet, add bool) }
+
+// ID is a user id, or a chat's Bot API id (basic groups negative, channels -100...).
+type ID int64
+
+// Username is a username, with or without "@", in any case.
+type Username string
+
+// Me is the logged-in account (for a ChatSet: the chat with itself, Saved Messages).
+var Me Peer = me{}
+
+type me struct{}
+
+func (id ID) apply(s *peerSet, add bool) { setHas(s.ids, int64(id), add) }
+
+func (n Username) apply(s *peerSet, add bool) {
+	setHas(s.names, strings.ToLower(strings.TrimPrefix(string(n), "@")), add)
+}
+
+func (me) apply(s *peerSet, add bool) { s.self = add }
+
 // peerSet is a set of ids and usernames that can change while filters read it.
 type peerSet struct {
 	mu    sync.RWMutex
 	ids   map[int64]struct{}
 	names map[string]struct{} // lower case, without "@"
-	self  bool                // "me" or "self" (UserSet only)
+	self  bool                // Me
 }
 
 func newPeerSet() peerSet {
 	return peerSet{ids: map[int64]struct{}{}, names: map[string]struct{}{}}
 }
 
-// change adds or removes peers: ids (int, int32, int64) and usernames (with or without "@",
-// any case); allowSelf lets "me" and "self" name the logged-in account. Another type panics,
-// as a program error.
-func (s *peerSet) change(add, allowSelf bool, peers []any) {
+// change adds or removes peers.
+func (s *peerSet) change(add bool, peers []Peer) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, p := range peers {
-		switch p := p.(type) {
-		case int64:
-			setHas(s.ids, p, add)
-		case int:
-			setHas(s.ids, int64(p), add)
-		case int32:
-			setHas(s.ids, int64(p), add)
-		case string:
-			name := strings.ToLower(strings.TrimPrefix(p, "@"))
-			if allowSelf && (name == "me" || name == "self") {
-				s.self = add
-				continue
-			}
-			setHas(s.names, name, add)
-		default:
-			panic(fmt.Sprintf("filters: a peer is an id or a username, not %T", p))
+		if p != nil {
+			p.apply(s, add)
 		}
 	}
+}
+
+// isSelf reports whether id is the logged-in account's, when the set holds Me.
+func (s *peerSet) isSelf(ctx *mtgo.Context, id int64) bool {
+	if !s.self || ctx.Client == nil {
+		return false
+	}
+	me := ctx.Client.Me()
+	return me != nil && me.ID == id
 }
 
 func setHas[K comparable](m map[K]struct{}, k K, add bool) {
@@ -72,10 +87,8 @@ func (s *peerSet) has(id int64, username string) bool {
 // while the client runs.
 type UserSet struct{ s peerSet }
 
-// NewUserSet returns a set holding users: ids (int, int32, int64), usernames (with or
-// without "@", any case) and "me" or "self" for the logged-in account. It panics on a value
-// of another type, as a program error.
-func NewUserSet(users ...any) *UserSet {
+// NewUserSet returns a set holding users.
+func NewUserSet(users ...Peer) *UserSet {
 	u := &UserSet{s: newPeerSet()}
 	u.Add(users...)
 	return u
@@ -83,13 +96,13 @@ func NewUserSet(users ...any) *UserSet {
 
 // FromUsers passes updates sent by one of users (see NewUserSet). Use NewUserSet and its
 // Match method for a set that changes later.
-func FromUsers(users ...any) mtgo.Filter { return NewUserSet(users...).Match }
+func FromUsers(users ...Peer) mtgo.Filter { return NewUserSet(users...).Match }
 
 // Add adds users to the set.
-func (u *UserSet) Add(users ...any) { u.s.change(true, true, users) }
+func (u *UserSet) Add(users ...Peer) { u.s.change(true, users) }
 
 // Remove removes users from the set.
-func (u *UserSet) Remove(users ...any) { u.s.change(false, true, users) }
+func (u *UserSet) Remove(users ...Peer) { u.s.change(false, users) }
 
 // Match is the set as a filter: it passes updates whose sender is in the set.
 func (u *UserSet) Match(ctx *mtgo.Context) bool {
@@ -102,16 +115,7 @@ func (u *UserSet) Match(ctx *mtgo.Context) bool {
 	if u.s.has(from.ID, from.Username) {
 		return true
 	}
-	if u.s.self {
-		if from.IsSelf {
-			return true
-		}
-		if ctx.Client != nil {
-			me := ctx.Client.Me()
-			return me != nil && me.ID == from.ID
-		}
-	}
-	return false
+	return u.s.self && from.IsSelf || u.s.isSelf(ctx, from.ID)
 }
 
 // ChatSet is a set of chats, by Bot API id (users positive, basic groups negative, channels
@@ -119,22 +123,21 @@ func (u *UserSet) Match(ctx *mtgo.Context) bool {
 // It can change while the client runs.
 type ChatSet struct{ s peerSet }
 
-// NewChatSet returns a set holding chats: ids (int, int32, int64) and usernames (with or
-// without "@", any case). It panics on a value of another type, as a program error.
-func NewChatSet(chats ...any) *ChatSet {
+// NewChatSet returns a set holding chats.
+func NewChatSet(chats ...Peer) *ChatSet {
 	c := &ChatSet{s: newPeerSet()}
 	c.Add(chats...)
 	return c
 }
 
 // FromChats passes updates from one of chats (see NewChatSet).
-func FromChats(chats ...any) mtgo.Filter { return NewChatSet(chats...).Match }
+func FromChats(chats ...Peer) mtgo.Filter { return NewChatSet(chats...).Match }
 
 // Add adds chats to the set.
-func (c *ChatSet) Add(chats ...any) { c.s.change(true, false, chats) }
+func (c *ChatSet) Add(chats ...Peer) { c.s.change(true, chats) }
 
 // Remove removes chats from the set.
-func (c *ChatSet) Remove(chats ...any) { c.s.change(false, false, chats) }
+func (c *ChatSet) Remove(chats ...Peer) { c.s.change(false, chats) }
 
 // Match is the set as a filter: it passes updates whose chat is in the set.
 func (c *ChatSet) Match(ctx *mtgo.Context) bool {
@@ -144,5 +147,5 @@ func (c *ChatSet) Match(ctx *mtgo.Context) bool {
 	}
 	c.s.mu.RLock()
 	defer c.s.mu.RUnlock()
-	return c.s.has(chat.ID, chat.Username)
+	return c.s.has(chat.ID, chat.Username) || c.s.isSelf(ctx, chat.ID)
 }
