@@ -47,12 +47,11 @@ func TestHarnessExample(t *testing.T) {
 
 // harness is a world, its dispatcher and a factory of in-memory connections to it.
 type harness struct {
-	t     testing.TB
-	w     *world.World
-	d     *services.Dispatcher
-	f     *memFactory
-	now   atomic.Int64
-	users int
+	t   testing.TB
+	w   *world.World
+	d   *services.Dispatcher
+	f   *memFactory
+	now atomic.Int64
 }
 
 func newHarness(t testing.TB) *harness {

@@ -110,7 +110,7 @@ func (b *Box) channelUpdate(now time.Time, id int64, h held) {
 	c, ok := b.channels[id]
 	if !ok {
 		b.openFor(h.users, h.chats)
-		c = b.track(now, id, h.pts)
+		b.track(now, id, h.pts)
 		b.push(h.u)
 		b.touch(id, h.pts, false)
 		return

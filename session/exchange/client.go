@@ -396,19 +396,6 @@ func (s *ClientAwaitDHGen) OnDHGen(answer []byte) (Outcome[ClientAwaitDHGen], er
 	return Outcome[ClientAwaitDHGen]{Send: req, Next: next}, nil
 }
 
-// onDHGen is OnDHGen with b and the padding of a retry given.
-func (s *ClientAwaitDHGen) onDHGen(answer []byte, b [dhSecretSize]byte, padding []byte) (Outcome[ClientAwaitDHGen], error) {
-	next, err := s.openDHGen(answer)
-	if err != nil || next == nil {
-		return s.outcome(err)
-	}
-	req, err := next.setClientDHParams(auxHashID(&s.key), b, padding)
-	if err != nil {
-		return Outcome[ClientAwaitDHGen]{}, err
-	}
-	return Outcome[ClientAwaitDHGen]{Send: req, Next: next}, nil
-}
-
 // outcome returns the final Result (or err).
 func (s *ClientAwaitDHGen) outcome(err error) (Outcome[ClientAwaitDHGen], error) {
 	if err != nil {

@@ -220,7 +220,6 @@ type Engine struct {
 	// server side
 	disconnectAt time.Time
 	running      map[int64]struct{} // requests handed up and not answered yet
-	newSession   bool
 
 	unpacked int // bytes gzip_packed values of the packet being received inflated to
 

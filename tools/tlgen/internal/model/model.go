@@ -164,9 +164,7 @@ var builtinKinds = map[string]Kind{
 func (b *builder) build(s *schema.Schema) (*Package, error) {
 	p := b.pkg
 	p.Layer = s.Layer
-	for _, e := range s.CheckIDs() {
-		p.Warns = append(p.Warns, e)
-	}
+	p.Warns = append(p.Warns, s.CheckIDs()...)
 	var decls []*schema.Decl
 	for _, d := range s.Decls {
 		if d.Builtin {
