@@ -14,6 +14,7 @@ import (
 	"runtime/debug"
 	"slices"
 	"strings"
+	"strconv"
 	"sync"
 	"time"
 
@@ -44,13 +45,14 @@ var (
 	bucketPhones   = []byte("peer_phones")
 	bucketUpdates  = []byte("updates")  // "state" -> pts qts seq date
 	bucketChannels = []byte("channels") // channel id (int64 BE) -> pts (int32 BE)
+	bucketRecords  = []byte("records")  // namespace, 0, key -> value (LoadRecord, SaveRecord)
 
 	keyFormat   = []byte("format")
 	keyHomeDC   = []byte("home_dc")
 	keyIdentity = []byte("identity")
 	keyState    = []byte("state")
 
-	dataBuckets = [][]byte{bucketSessions, bucketPeers, bucketNames, bucketPhones, bucketUpdates, bucketChannels}
+	dataBuckets = [][]byte{bucketSessions, bucketPeers, bucketNames, bucketPhones, bucketUpdates, bucketChannels, bucketRecords}
 )
 
 // FileOptions configure Open. The zero value (or nil) gives the defaults.
@@ -709,6 +711,50 @@ func (f *File) writeUpdates(ctx context.Context, c updates.Commit) error {
 			}
 		}
 		return nil
+	})
+}
+
+// LoadRecord implements Storage.
+func (f *File) LoadRecord(ctx context.Context, ns, key string) ([]byte, bool, error) {
+	k, err := recordKey(ns, key)
+	if err != nil {
+		return nil, false, err
+	}
+	var v []byte
+	err = f.view(ctx, "load record in "+strconv.Quote(ns), func(tx *bolt.Tx) error {
+		if b := tx.Bucket(bucketRecords).Get([]byte(k)); b != nil {
+			v = bytes.Clone(b) // b lives only as long as the transaction
+			if len(v) > MaxRecordSize {
+				return fmt.Errorf("%w: record of %d bytes", ErrCorrupt, len(v))
+			}
+		}
+		return nil
+	})
+	return v, v != nil, err
+}
+
+// SaveRecord implements Storage.
+func (f *File) SaveRecord(ctx context.Context, ns, key string, value []byte) error {
+	k, err := recordKey(ns, key)
+	if err != nil {
+		return err
+	}
+	if err := checkRecordValue(ns, value); err != nil {
+		return err
+	}
+	return f.update(ctx, "save record in "+strconv.Quote(ns), func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketRecords).Put([]byte(k), append([]byte{}, value...))
+	})
+}
+
+// DeleteRecord implements Storage.
+func (f *File) DeleteRecord(ctx context.Context, ns, key string) error {
+	k, err := recordKey(ns, key)
+	if err != nil {
+		return err
+	}
+	return f.update(ctx, "delete record in "+strconv.Quote(ns), func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketRecords).Delete([]byte(k))
 	})
 }
 

@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 
 	"github.com/mtgo-labs/mtgo/peers"
@@ -20,6 +21,7 @@ type InMemory struct {
 	identity Identity
 	peers    *peers.MemoryStore
 	updates  *updates.MemoryStore
+	records  map[string][]byte // recordKey -> value
 }
 
 // NewInMemory returns an empty in-memory storage.
@@ -28,6 +30,7 @@ func NewInMemory() *InMemory {
 		sessions: make(map[int]session.Session),
 		peers:    &peers.MemoryStore{},
 		updates:  updates.NewMemoryStore(),
+		records:  make(map[string][]byte),
 	}
 }
 
@@ -176,6 +179,54 @@ func (m *InMemory) CommitUpdates(ctx context.Context, c updates.Commit) error {
 	return u.Save(ctx, c)
 }
 
+// LoadRecord implements Storage.
+func (m *InMemory) LoadRecord(ctx context.Context, ns, key string) ([]byte, bool, error) {
+	k, err := recordKey(ns, key)
+	if err != nil {
+		return nil, false, err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if err := m.check(ctx); err != nil {
+		return nil, false, err
+	}
+	v, ok := m.records[k]
+	return slices.Clone(v), ok, nil
+}
+
+// SaveRecord implements Storage.
+func (m *InMemory) SaveRecord(ctx context.Context, ns, key string, value []byte) error {
+	k, err := recordKey(ns, key)
+	if err != nil {
+		return err
+	}
+	if err := checkRecordValue(ns, value); err != nil {
+		return err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if err := m.check(ctx); err != nil {
+		return err
+	}
+	m.records[k] = append([]byte{}, value...) // not nil: a saved empty value exists
+	return nil
+}
+
+// DeleteRecord implements Storage.
+func (m *InMemory) DeleteRecord(ctx context.Context, ns, key string) error {
+	k, err := recordKey(ns, key)
+	if err != nil {
+		return err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if err := m.check(ctx); err != nil {
+		return err
+	}
+	delete(m.records, k)
+	return nil
+}
+
 // Reset implements Storage.
 func (m *InMemory) Reset(ctx context.Context) error {
 	m.mu.Lock()
@@ -186,6 +237,7 @@ func (m *InMemory) Reset(ctx context.Context) error {
 	clear(m.sessions)
 	m.homeDC, m.identity = 0, Identity{}
 	m.peers, m.updates = &peers.MemoryStore{}, updates.NewMemoryStore()
+	clear(m.records)
 	return nil
 }
 

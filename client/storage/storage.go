@@ -70,8 +70,18 @@ type Storage interface {
 	// CommitUpdates applies an update-state commit (see updates.Store.Save).
 	CommitUpdates(ctx context.Context, c updates.Commit) error
 
+	// LoadRecord returns the value of key in namespace ns (a record other layers keep, such
+	// as the client's dialogue states); ok is false when there is none.
+	LoadRecord(ctx context.Context, ns, key string) (value []byte, ok bool, err error)
+	// SaveRecord stores value (at most MaxRecordSize bytes, else ErrRecordTooLarge) under key
+	// in namespace ns. A namespace is not empty and has no zero byte; namespace and key
+	// together are at most MaxRecordKey bytes.
+	SaveRecord(ctx context.Context, ns, key string, value []byte) error
+	// DeleteRecord removes key from namespace ns; removing a missing key is not an error.
+	DeleteRecord(ctx context.Context, ns, key string) error
+
 	// Reset forgets everything: sessions, home DC, identity, peers (their access hashes
-	// belong to the account) and update state. It is what logging out leaves behind.
+	// belong to the account), update state and records. It is what logging out leaves behind.
 	Reset(ctx context.Context) error
 	// Save makes every write so far durable. Writes are durable when they return already;
 	// Save is for callers that want to be explicit before exiting.
