@@ -2,14 +2,19 @@ package mtgo
 
 import (
 	"context"
+	"encoding/binary"
+	"fmt"
 	"slices"
 	"strconv"
 	"sync"
 	"time"
+
+	"github.com/mtgo-labs/mtgo/client/storage"
 )
 
-// StateStore keeps the states of States. MemoryStates is the default; a store that writes to
-// disk makes states survive a restart.
+// StateStore keeps the states of States. By default States keep them in the client's Storage
+// (NewStorageStates), so with the bbolt file store they survive a restart; MemoryStates keeps
+// them in memory only.
 type StateStore interface {
 	// LoadState returns the state stored under key; ok is false when there is none or it
 	// expired.
@@ -32,22 +37,37 @@ type State struct {
 // change with Set and Clear, and select with the filter Is. A state expires after the TTL
 // given to NewStates, counted from its last Set.
 //
-//	form := mtgo.NewStates(nil, time.Hour)
+//	form := mtgo.NewStates(nil, time.Hour) // states in the client's storage
 //	c.OnMessage(askName, filters.Command("register"))            // form.Set(ctx, "name", nil)
 //	c.OnMessage(gotName, form.Is("name"), filters.Text)          // form.Set(ctx, "age", name)
 //	c.OnMessage(gotAge, form.Is("age"), filters.Regex(regexp.MustCompile(`^\d+$`))) // form.Clear(ctx)
 type States struct {
-	store StateStore
-	ttl   time.Duration
+	store    StateStore    // nil: the client's storage
+	fallback *MemoryStates // for a Context without a client, when store is nil
+	ttl      time.Duration
 }
 
-// NewStates returns a state helper over store (nil: a new MemoryStates) whose states expire
-// ttl after their last Set (0: never).
+// NewStates returns a state helper over store whose states expire ttl after their last Set
+// (0: never). With a nil store, states go to the storage of the update's client
+// (NewStorageStates(c.Storage(), DefaultStatesNamespace)): every States with a nil store on one
+// client shares them. An update without a client keeps them in memory.
 func NewStates(store StateStore, ttl time.Duration) *States {
+	s := &States{store: store, ttl: ttl}
 	if store == nil {
-		store = NewMemoryStates()
+		s.fallback = NewMemoryStates()
 	}
-	return &States{store: store, ttl: ttl}
+	return s
+}
+
+// storeFor returns where the states of ctx's update live.
+func (s *States) storeFor(ctx *Context) StateStore {
+	switch {
+	case s.store != nil:
+		return s.store
+	case ctx.Client != nil && ctx.Client.Storage() != nil:
+		return NewStorageStates(ctx.Client.Storage(), DefaultStatesNamespace)
+	}
+	return s.fallback
 }
 
 // key names the state of the update's chat and sender. It fails with ErrContextNoChat when
@@ -72,7 +92,7 @@ func (s *States) Get(ctx *Context) (State, error) {
 	if err != nil {
 		return State{}, err
 	}
-	st, _, err := s.store.LoadState(ctx, key)
+	st, _, err := s.storeFor(ctx).LoadState(ctx, key)
 	return st, err
 }
 
@@ -86,7 +106,7 @@ func (s *States) Set(ctx *Context, name string, data []byte) error {
 	if s.ttl > 0 {
 		expires = time.Now().Add(s.ttl)
 	}
-	return s.store.SaveState(ctx, key, State{Name: name, Data: data}, expires)
+	return s.storeFor(ctx).SaveState(ctx, key, State{Name: name, Data: data}, expires)
 }
 
 // Clear forgets the state of the update's chat and sender.
@@ -95,7 +115,7 @@ func (s *States) Clear(ctx *Context) error {
 	if err != nil {
 		return err
 	}
-	return s.store.DeleteState(ctx, key)
+	return s.storeFor(ctx).DeleteState(ctx, key)
 }
 
 // Is is a filter passing updates whose chat and sender are in one of the states names (""
@@ -186,4 +206,93 @@ func (m *MemoryStates) Len() int {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	return len(m.states)
+}
+
+// DefaultStatesNamespace is the storage record namespace of States created with a nil store.
+const DefaultStatesNamespace = "mtgo.states"
+
+// ErrCorruptState reports a stored state that does not decode. It matches storage.ErrCorrupt.
+var ErrCorruptState = fmt.Errorf("%w: bad state record", storage.ErrCorrupt)
+
+// NewStorageStates returns a StateStore keeping states as records of st in namespace ns, so
+// they last as long as st does: with the bbolt file store, across restarts. A state past its
+// expiry reads as none and is deleted then; expired states nobody reads again stay in the
+// file until the key is set again or the storage is Reset. A record that does not decode
+// gives ErrCorruptState.
+func NewStorageStates(st storage.Storage, ns string) StateStore {
+	return storageStates{st: st, ns: ns}
+}
+
+type storageStates struct {
+	st storage.Storage
+	ns string
+}
+
+// stateVersion is the first byte of a state record: version, expiry (Unix nanoseconds, int64
+// big endian, 0: never), name length (uvarint), name, data.
+const stateVersion = 1
+
+func appendStateRecord(b []byte, st State, expires time.Time) []byte {
+	var exp int64
+	if !expires.IsZero() {
+		exp = expires.UnixNano()
+	}
+	b = append(b, stateVersion)
+	b = binary.BigEndian.AppendUint64(b, uint64(exp))
+	b = binary.AppendUvarint(b, uint64(len(st.Name)))
+	b = append(b, st.Name...)
+	return append(b, st.Data...)
+}
+
+func decodeStateRecord(b []byte) (st State, expires time.Time, err error) {
+	if len(b) < 1+8 || b[0] != stateVersion {
+		return State{}, time.Time{}, fmt.Errorf("%w: %d bytes, version %d", ErrCorruptState, len(b), firstByte(b))
+	}
+	if exp := int64(binary.BigEndian.Uint64(b[1:9])); exp != 0 {
+		expires = time.Unix(0, exp)
+	}
+	rest := b[9:]
+	n, size := binary.Uvarint(rest)
+	if size <= 0 || n > uint64(len(rest)-size) {
+		return State{}, time.Time{}, fmt.Errorf("%w: name length", ErrCorruptState)
+	}
+	rest = rest[size:]
+	st.Name = string(rest[:n])
+	if data := rest[n:]; len(data) > 0 {
+		st.Data = slices.Clone(data)
+	}
+	return st, expires, nil
+}
+
+func firstByte(b []byte) int {
+	if len(b) == 0 {
+		return -1
+	}
+	return int(b[0])
+}
+
+// LoadState implements StateStore.
+func (s storageStates) LoadState(ctx context.Context, key string) (State, bool, error) {
+	rec, ok, err := s.st.LoadRecord(ctx, s.ns, key)
+	if err != nil || !ok {
+		return State{}, false, err
+	}
+	st, expires, err := decodeStateRecord(rec)
+	if err != nil {
+		return State{}, false, fmt.Errorf("mtgo: load state %s: %w", key, err)
+	}
+	if !expires.IsZero() && !time.Now().Before(expires) {
+		return State{}, false, s.st.DeleteRecord(ctx, s.ns, key)
+	}
+	return st, true, nil
+}
+
+// SaveState implements StateStore.
+func (s storageStates) SaveState(ctx context.Context, key string, st State, expires time.Time) error {
+	return s.st.SaveRecord(ctx, s.ns, key, appendStateRecord(nil, st, expires))
+}
+
+// DeleteState implements StateStore.
+func (s storageStates) DeleteState(ctx context.Context, key string) error {
+	return s.st.DeleteRecord(ctx, s.ns, key)
 }

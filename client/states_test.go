@@ -3,6 +3,7 @@ package mtgo_test
 import (
 	"context"
 	"errors"
+	"path/filepath"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -10,6 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	mtgo "github.com/mtgo-labs/mtgo/client"
+	"github.com/mtgo-labs/mtgo/client/storage"
 	"github.com/mtgo-labs/mtgo/client/types"
 )
 
@@ -19,9 +21,28 @@ func stateCtx(chat, user int64) *mtgo.Context {
 	return ctx
 }
 
+// stateStores are the StateStore implementations, each new per call.
+var stateStores = []struct {
+	name string
+	new  func() mtgo.StateStore
+}{
+	{"MemoryStates", func() mtgo.StateStore { return mtgo.NewMemoryStates() }},
+	{"StorageStates", func() mtgo.StateStore { return mtgo.NewStorageStates(storage.NewInMemory(), "form") }},
+	{"default", nil}, // NewStates(nil, ...): no client in these Contexts, so in memory
+}
+
 func TestStates(t *testing.T) {
+	for _, ss := range stateStores {
+		t.Run(ss.name, func(t *testing.T) { testStates(t, ss.new) })
+	}
+}
+
+func testStates(t *testing.T, newStore func() mtgo.StateStore) {
 	synctest.Test(t, func(t *testing.T) {
-		store := mtgo.NewMemoryStates()
+		var store mtgo.StateStore
+		if newStore != nil {
+			store = newStore()
+		}
 		form := mtgo.NewStates(store, time.Hour)
 		ann, bob := stateCtx(-5, 7), stateCtx(-5, 8)
 		inName, none := form.Is("name"), form.Is("")
@@ -105,4 +126,91 @@ func TestStatesDialogue(t *testing.T) {
 	if diff := cmp.Diff([]string{"Ann, 30", "no form: hello"}, got); diff != "" {
 		t.Fatalf("(-want +got):\n%s", diff)
 	}
+}
+
+// TestStorageStatesSurviveRestart keeps a state in the bbolt file store, closes and opens the
+// file again: the state is there; an expired one is gone, and a damaged record is an error.
+func TestStorageStatesSurviveRestart(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "bot.session")
+	open := func() *storage.File {
+		t.Helper()
+		f, err := storage.Open(path, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return f
+	}
+	f := open()
+	store := mtgo.NewStorageStates(f, mtgo.DefaultStatesNamespace)
+	want := mtgo.State{Name: "age", Data: []byte("Ann")}
+	for key, expires := range map[string]time.Time{
+		"-5:7": time.Now().Add(time.Hour),
+		"-5:8": {}, // never expires
+		"-5:9": time.Now().Add(-time.Second),
+	} {
+		if err := store.SaveState(ctx, key, want, expires); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := f.SaveRecord(ctx, mtgo.DefaultStatesNamespace, "-5:10", []byte{1, 2, 3}); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	f = open()
+	defer f.Close()
+	store = mtgo.NewStorageStates(f, mtgo.DefaultStatesNamespace)
+	for _, key := range []string{"-5:7", "-5:8"} {
+		st, ok, err := store.LoadState(ctx, key)
+		if err != nil || !ok || !cmp.Equal(want, st) {
+			t.Errorf("state %s after reopen = %+v, %v, %v", key, st, ok, err)
+		}
+	}
+	if st, ok, err := store.LoadState(ctx, "-5:9"); ok || err != nil {
+		t.Errorf("expired state after reopen = %+v, %v, %v", st, ok, err)
+	}
+	if _, ok, _ := f.LoadRecord(ctx, mtgo.DefaultStatesNamespace, "-5:9"); ok {
+		t.Error("expired state still stored after it was read")
+	}
+	if _, _, err := store.LoadState(ctx, "-5:10"); !errors.Is(err, mtgo.ErrCorruptState) || !errors.Is(err, storage.ErrCorrupt) {
+		t.Errorf("damaged state record: %v, want ErrCorruptState", err)
+	}
+	// Another namespace on the same storage is another set of states.
+	if _, ok, _ := mtgo.NewStorageStates(f, "other").LoadState(ctx, "-5:7"); ok {
+		t.Error("namespaces share states")
+	}
+}
+
+// FuzzStateRecord loads arbitrary bytes as a stored state: an error or a state, never a panic,
+// and a state that decodes saves back to a record that loads the same.
+func FuzzStateRecord(f *testing.F) {
+	ctx := context.Background()
+	st := storage.NewInMemory()
+	store := mtgo.NewStorageStates(st, "fuzz")
+	if err := store.SaveState(ctx, "seed", mtgo.State{Name: "name", Data: []byte("x")}, time.Time{}); err != nil {
+		f.Fatal(err)
+	}
+	seed, _, _ := st.LoadRecord(ctx, "fuzz", "seed")
+	f.Add(seed)
+	f.Add([]byte{1, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01})
+	f.Add([]byte{})
+	f.Fuzz(func(t *testing.T, rec []byte) {
+		if err := st.SaveRecord(ctx, "fuzz", "k", rec); err != nil {
+			return
+		}
+		got, ok, err := store.LoadState(ctx, "k")
+		if err != nil || !ok {
+			return
+		}
+		if err := store.SaveState(ctx, "k", got, time.Time{}); err != nil {
+			t.Fatal(err)
+		}
+		again, ok, err := store.LoadState(ctx, "k")
+		if err != nil || !ok || !cmp.Equal(got, again) {
+			t.Fatalf("state %+v saved back loads as %+v, %v, %v", got, again, ok, err)
+		}
+	})
 }

@@ -13,8 +13,8 @@ import (
 	"runtime"
 	"runtime/debug"
 	"slices"
-	"strings"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
