@@ -15,23 +15,60 @@ import (
 // EditOptions apply (parse mode, entities, reply markup, link preview, media position and,
 // for a scheduled message, its new time).
 func (c *Client) EditMessageText(ctx context.Context, chat any, messageID int, text string, opts ...EditOption) (*types.Message, error) {
+	return c.editMessage(ctx, chat, messageID, &text, nil, opts)
+}
+
+// EditMessageCaption replaces the caption of media message messageID in chat; the text and
+// the options are read as for EditMessageText.
+func (c *Client) EditMessageCaption(ctx context.Context, chat any, messageID int, caption string, opts ...EditOption) (*types.Message, error) {
+	return c.editMessage(ctx, chat, messageID, &caption, nil, opts)
+}
+
+// EditMessageReplyMarkup replaces the reply markup (inline buttons) of message messageID in
+// chat, leaving its text; a nil markup removes the buttons. WithReplyMarkup among opts is
+// overridden by markup.
+func (c *Client) EditMessageReplyMarkup(ctx context.Context, chat any, messageID int, markup tg.ReplyMarkupClass, opts ...EditOption) (*types.Message, error) {
+	if markup == nil {
+		markup = &tg.ReplyInlineMarkup{}
+	}
+	return c.editMessage(ctx, chat, messageID, nil, markup, opts)
+}
+
+// editMessage sends messages.editMessage: the new text when text is not nil, the markup
+// when it is not nil (else the options' reply markup).
+func (c *Client) editMessage(ctx context.Context, chat any, messageID int, text *string, markup tg.ReplyMarkupClass, opts []EditOption) (*types.Message, error) {
 	p := option.CollectEdit(opts)
+	if markup != nil {
+		p.ReplyMarkup = markup
+	}
 	ip, err := c.ResolvePeer(ctx, chat)
 	if err != nil {
 		return nil, err
 	}
-	text, ents, err := c.messageText(ctx, text, p.Text)
-	if err != nil {
-		return nil, err
-	}
 	req := &tg.MessagesEditMessageRequest{
-		Peer: ip, ID: int32(messageID), Message: tl.Some(text), Entities: ents,
-		NoWebpage: p.NoWebpage, InvertMedia: p.InvertMedia, ReplyMarkup: p.ReplyMarkup,
+		Peer: ip, ID: int32(messageID), NoWebpage: p.NoWebpage, InvertMedia: p.InvertMedia, ReplyMarkup: p.ReplyMarkup,
 		ScheduleDate: scheduleDate(p.Schedule.Unix(), p.Schedule.IsZero()),
+	}
+	var s string
+	if text != nil {
+		if s, req.Entities, err = c.messageText(ctx, *text, p.Text); err != nil {
+			return nil, err
+		}
+		req.Message = tl.Some(s)
 	}
 	var res tg.UpdatesClassBox
 	if err := c.invoker().Invoke(ctx, req, &res); err != nil {
 		return nil, fmt.Errorf("mtgo: edit message: %w", err)
 	}
-	return c.sentMessage(res.Updates, 0, ip, text, ents)
+	return c.sentMessage(res.Updates, 0, ip, s, req.Entities)
+}
+
+// EditCaption implements types.API.
+func (a clientAPI) EditCaption(ctx context.Context, peer tg.InputPeerClass, id int, caption string, opts ...EditOption) (*types.Message, error) {
+	return a.c.EditMessageCaption(ctx, peer, id, caption, opts...)
+}
+
+// EditReplyMarkup implements types.API.
+func (a clientAPI) EditReplyMarkup(ctx context.Context, peer tg.InputPeerClass, id int, markup tg.ReplyMarkupClass, opts ...EditOption) (*types.Message, error) {
+	return a.c.EditMessageReplyMarkup(ctx, peer, id, markup, opts...)
 }

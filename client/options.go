@@ -68,9 +68,22 @@ func WithTopic(topicID int) SendOption {
 	return option.SendFunc(func(p *option.SendParams) { p.TopicID = topicID })
 }
 
-// WithSilent sends without a notification sound.
-func WithSilent() SendOption {
-	return option.SendFunc(func(p *option.SendParams) { p.Silent = true })
+// WithSilent sends (or pins, for PinChatMessage) without a notification sound.
+func WithSilent() SendPinOption { return option.Silent{} }
+
+// SendPinOption is an option that works both for a send and for a pin (WithSilent).
+type SendPinOption interface {
+	SendOption
+	PinOption
+}
+
+// PinOption configures PinChatMessage, Context.Pin and types.Message.Pin.
+type PinOption = option.Pin
+
+// WithPinOneSide pins a message of a private chat for the account only, not for the other
+// side.
+func WithPinOneSide() PinOption {
+	return option.PinFunc(func(p *option.PinParams) { p.OneSide = true })
 }
 
 // WithProtect forbids forwarding and saving the message.

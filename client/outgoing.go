@@ -100,6 +100,13 @@ func (o *outgoing) toMedia(r *tg.MessagesSendMediaRequest) {
 	r.ReplyMarkup, r.Silent, r.Noforwards, r.InvertMedia = o.markup, o.silent, o.protect, o.invertMedia
 }
 
+// toForward copies the fields into messages.forwardMessages, which has no reply markup, link
+// preview or media position (forwardable rejects those options).
+func (o *outgoing) toForward(r *tg.MessagesForwardMessagesRequest) {
+	r.ReplyTo, r.ScheduleDate, r.SendAs, r.Effect, r.AllowPaidStars = o.replyTo, o.schedule, o.sendAs, o.effect, o.paidStars
+	r.Silent, r.Noforwards = o.silent, o.protect
+}
+
 // messageText reads text with the options' parse mode (Config.ParseMode by default) or takes
 // their entities as they are, and turns mentions of cached users into input mentions.
 func (c *Client) messageText(ctx context.Context, text string, t option.Text) (string, []tg.MessageEntityClass, error) {

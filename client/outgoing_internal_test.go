@@ -2,6 +2,7 @@ package mtgo
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -69,6 +70,45 @@ func TestSendOptionsReachEveryRequest(t *testing.T) {
 			}
 			if diff := cmp.Diff(want, media); diff != "" {
 				t.Errorf("sendMedia (-want +got):\n%s", diff)
+			}
+			// forwardMessages has no markup, link preview or media position (forwardable
+			// rejects those options); the rest lands as for the others.
+			var fwd tg.MessagesForwardMessagesRequest
+			out.toForward(&fwd)
+			wantFwd := tg.MessagesForwardMessagesRequest{
+				ReplyTo: tt.msg.ReplyTo, ScheduleDate: tt.msg.ScheduleDate, Effect: tt.msg.Effect,
+				AllowPaidStars: tt.msg.AllowPaidStars, Silent: tt.msg.Silent, Noforwards: tt.msg.Noforwards,
+			}
+			if diff := cmp.Diff(wantFwd, fwd); diff != "" {
+				t.Errorf("forwardMessages (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestForwardable checks which send options a forward or a copy refuses: those
+// messages.forwardMessages has no field for.
+func TestForwardable(t *testing.T) {
+	tests := []struct {
+		name string
+		opts []SendOption
+		drop bool
+		ok   bool
+	}{
+		{name: "none", ok: true},
+		{name: "silent protect schedule", opts: []SendOption{WithSilent(), WithProtect(), WithSchedule(time.Unix(1e9, 0))}, ok: true},
+		{name: "markup", opts: []SendOption{WithReplyMarkup(&tg.ReplyKeyboardHide{})}},
+		{name: "no webpage", opts: []SendOption{WithNoWebpage()}},
+		{name: "invert media", opts: []SendOption{WithInvertMedia()}},
+		{name: "caption on forward", opts: []SendOption{WithCaption("")}},
+		{name: "new caption on copy", opts: []SendOption{WithCaption("x")}, drop: true},
+		{name: "dropped caption on copy", opts: []SendOption{WithCaption("")}, drop: true, ok: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := forwardable(option.CollectSend(tt.opts), tt.drop)
+			if tt.ok != (err == nil) || (err != nil && !errors.Is(err, ErrForwardOption)) {
+				t.Fatalf("err = %v, want ok=%v", err, tt.ok)
 			}
 		})
 	}

@@ -67,14 +67,26 @@ func (c *Client) sentMessage(u tg.UpdatesClass, randomID int64, peer tg.InputPee
 			msg.From = self
 		}
 		return msg, nil
-	case *tg.Updates:
-		return findSent(api, u.Updates, u.Users, u.Chats, randomID)
-	case *tg.UpdatesCombined:
-		return findSent(api, u.Updates, u.Users, u.Chats, randomID)
-	case *tg.UpdateShort:
-		return findSent(api, []tg.UpdateClass{u.Update}, nil, nil, randomID)
 	}
-	return nil, ErrNoMessageUpdates
+	list, users, chats, ok := updatesParts(u)
+	if !ok {
+		return nil, ErrNoMessageUpdates
+	}
+	return findSent(api, list, users, chats, randomID)
+}
+
+// updatesParts returns the updates, users and chats of an Updates answer; ok is false for the
+// kinds that carry no list (short messages, updatesTooLong).
+func updatesParts(u tg.UpdatesClass) (list []tg.UpdateClass, users []tg.UserClass, chats []tg.ChatClass, ok bool) {
+	switch u := u.(type) {
+	case *tg.Updates:
+		return u.Updates, u.Users, u.Chats, true
+	case *tg.UpdatesCombined:
+		return u.Updates, u.Users, u.Chats, true
+	case *tg.UpdateShort:
+		return []tg.UpdateClass{u.Update}, nil, nil, true
+	}
+	return nil, nil, nil, false
 }
 
 // findSent returns the new message whose id updateMessageID pairs with randomID (or the only
@@ -86,6 +98,22 @@ func findSent(api types.API, list []tg.UpdateClass, users []tg.UserClass, chats 
 			id = m.ID
 		}
 	}
+	var msg *types.Message
+	eachMessage(list, func(raw *tg.Message) bool {
+		if id == 0 || raw.ID == id {
+			msg = types.NewMessage(api, raw, types.NewEntities(users, chats))
+		}
+		return msg == nil
+	})
+	if msg == nil {
+		return nil, ErrNoMessageUpdates
+	}
+	return msg, nil
+}
+
+// eachMessage calls f with each message that new, scheduled and edited message updates in
+// list carry, until f returns false.
+func eachMessage(list []tg.UpdateClass, f func(*tg.Message) bool) {
 	for _, u := range list {
 		var m tg.MessageClass
 		switch u := u.(type) {
@@ -102,13 +130,10 @@ func findSent(api types.API, list []tg.UpdateClass, users []tg.UserClass, chats 
 		default:
 			continue
 		}
-		if raw, ok := m.(*tg.Message); ok && (id == 0 || raw.ID == id) {
-			if msg := types.NewMessage(api, raw, types.NewEntities(users, chats)); msg != nil {
-				return msg, nil
-			}
+		if raw, ok := m.(*tg.Message); ok && raw != nil && !f(raw) {
+			return
 		}
 	}
-	return nil, ErrNoMessageUpdates
 }
 
 // inputToPeer converts an input peer into the peer a message names.

@@ -39,6 +39,8 @@ type API interface {
 	HideJoinRequest(ctx context.Context, peer tg.InputPeerClass, user tg.InputUserClass, approve bool) error
 	// MediaAPI downloads the message's media.
 	MediaAPI
+	// ActionAPI forwards, copies, pins, reacts to and edits the message.
+	ActionAPI
 }
 
 // Message is a message in a chat.

@@ -1,0 +1,91 @@
+package mtgo
+
+import (
+	"io"
+
+	"github.com/mtgo-labs/mtgo/client/types"
+	"github.com/mtgo-labs/mtgo/media"
+	"github.com/mtgo-labs/mtgo/tl/tg"
+)
+
+// Forward forwards the update's message (or the message with the pressed button) to chat
+// (anything ResolvePeer accepts), with the header naming its origin; opts as for
+// ForwardMessages. It fails with ErrContextNoClient without a client, ErrContextNoMessage
+// when the update has no message (a button on an inline message has none) and
+// ErrContextNoChat when the message has no chat.
+func (c *Context) Forward(to any, opts ...SendOption) (*types.Message, error) {
+	return c.forward(to, false, opts)
+}
+
+// Copy sends a copy of the update's message to chat, with no origin header (CopyMessage).
+// Errors as for Forward.
+func (c *Context) Copy(to any, opts ...SendOption) (*types.Message, error) {
+	return c.forward(to, true, opts)
+}
+
+func (c *Context) forward(to any, drop bool, opts []SendOption) (*types.Message, error) {
+	m, err := c.target(false)
+	if err != nil {
+		return nil, err
+	}
+	return clientAPI{c: c.Client}.ForwardMessage(c, to, m.Chat.InputPeer(), m.ID, drop, opts...)
+}
+
+// Pin pins the update's message in its chat (WithSilent, WithPinOneSide). Errors as for
+// Forward.
+func (c *Context) Pin(opts ...PinOption) error {
+	m, err := c.target(false)
+	if err != nil {
+		return err
+	}
+	return c.Client.pin(c, m.Chat.InputPeer(), m.ID, false, opts)
+}
+
+// React sets the account's reactions to the update's message (plain emoji); none removes
+// them. Errors as for Forward.
+func (c *Context) React(emoji ...string) error {
+	m, err := c.target(false)
+	if err != nil {
+		return err
+	}
+	return c.Client.SendReaction(c, m.Chat.InputPeer(), m.ID, emoji...)
+}
+
+// EditCaption replaces the caption of the update's message (or of the message with the
+// pressed button). Errors as for EditText: ErrContextEditInline for a button on an inline
+// message.
+func (c *Context) EditCaption(caption string, opts ...EditOption) (*types.Message, error) {
+	m, err := c.target(true)
+	if err != nil {
+		return nil, err
+	}
+	return c.Client.EditMessageCaption(c, m.Chat.InputPeer(), m.ID, caption, opts...)
+}
+
+// EditReplyMarkup replaces the reply markup (inline buttons) of the update's message, or of
+// the message with the pressed button; nil removes them. Errors as for EditText.
+func (c *Context) EditReplyMarkup(markup tg.ReplyMarkupClass, opts ...EditOption) (*types.Message, error) {
+	m, err := c.target(true)
+	if err != nil {
+		return nil, err
+	}
+	return c.Client.EditMessageReplyMarkup(c, m.Chat.InputPeer(), m.ID, markup, opts...)
+}
+
+// Download writes the media of the update's message (or of the message with the pressed
+// button) to w and returns the bytes written (DownloadMessage). It fails with
+// ErrContextNoClient without a client, ErrContextNoMessage when the update has no message
+// and ErrContextNoMedia when the message has none.
+func (c *Context) Download(w io.Writer, opts ...media.Option) (int64, error) {
+	if c.Client == nil {
+		return 0, ErrContextNoClient
+	}
+	m := c.message()
+	if m == nil {
+		return 0, ErrContextNoMessage
+	}
+	if m.Media == nil {
+		return 0, ErrContextNoMedia
+	}
+	return c.Client.DownloadMessage(c, m, w, opts...)
+}

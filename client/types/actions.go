@@ -1,0 +1,91 @@
+package types
+
+import (
+	"context"
+
+	"github.com/mtgo-labs/mtgo/client/option"
+	"github.com/mtgo-labs/mtgo/tl/tg"
+)
+
+// ActionAPI is what the forward, copy, pin, react and edit methods of Message need from the
+// client that created it; API includes it.
+type ActionAPI interface {
+	// ForwardMessage forwards message id of from to to (anything the client's ResolvePeer takes),
+	// or copies it without the origin header when drop is set, with the options of the
+	// client's ForwardMessages.
+	ForwardMessage(ctx context.Context, to any, from tg.InputPeerClass, id int, drop bool, opts ...option.Send) (*Message, error)
+	// Pin pins (or unpins) message id in peer.
+	Pin(ctx context.Context, peer tg.InputPeerClass, id int, unpin bool, opts ...option.Pin) error
+	// React sets the account's reactions to message id in peer; no emoji removes them.
+	React(ctx context.Context, peer tg.InputPeerClass, id int, emoji ...string) error
+	// EditCaption replaces the caption of message id in peer.
+	EditCaption(ctx context.Context, peer tg.InputPeerClass, id int, caption string, opts ...option.Edit) (*Message, error)
+	// EditReplyMarkup replaces the reply markup of message id in peer; nil removes it.
+	EditReplyMarkup(ctx context.Context, peer tg.InputPeerClass, id int, markup tg.ReplyMarkupClass, opts ...option.Edit) (*Message, error)
+}
+
+// ForwardTo forwards the message to chat (anything the client's ResolvePeer takes) with the
+// header naming its origin; opts are the client's send options. (Forward, the field, is the
+// origin header of a message that was itself forwarded.)
+func (m *Message) ForwardTo(ctx context.Context, to any, opts ...option.Send) (*Message, error) {
+	api, peer, err := m.target()
+	if err != nil {
+		return nil, err
+	}
+	return api.ForwardMessage(ctx, to, peer, m.ID, false, opts...)
+}
+
+// Copy sends a copy of the message (its text or media, no origin header) to chat.
+func (m *Message) Copy(ctx context.Context, to any, opts ...option.Send) (*Message, error) {
+	api, peer, err := m.target()
+	if err != nil {
+		return nil, err
+	}
+	return api.ForwardMessage(ctx, to, peer, m.ID, true, opts...)
+}
+
+// Pin pins the message in its chat (mtgo.WithSilent, mtgo.WithPinOneSide).
+func (m *Message) Pin(ctx context.Context, opts ...option.Pin) error {
+	api, peer, err := m.target()
+	if err != nil {
+		return err
+	}
+	return api.Pin(ctx, peer, m.ID, false, opts...)
+}
+
+// Unpin unpins the message.
+func (m *Message) Unpin(ctx context.Context) error {
+	api, peer, err := m.target()
+	if err != nil {
+		return err
+	}
+	return api.Pin(ctx, peer, m.ID, true)
+}
+
+// React sets the account's reactions to the message (plain emoji, "👍"); none removes them.
+func (m *Message) React(ctx context.Context, emoji ...string) error {
+	api, peer, err := m.target()
+	if err != nil {
+		return err
+	}
+	return api.React(ctx, peer, m.ID, emoji...)
+}
+
+// EditCaption replaces the caption of the message's media; opts are the client's edit
+// options.
+func (m *Message) EditCaption(ctx context.Context, caption string, opts ...option.Edit) (*Message, error) {
+	api, peer, err := m.target()
+	if err != nil {
+		return nil, err
+	}
+	return api.EditCaption(ctx, peer, m.ID, caption, opts...)
+}
+
+// EditReplyMarkup replaces the message's reply markup (inline buttons); nil removes them.
+func (m *Message) EditReplyMarkup(ctx context.Context, markup tg.ReplyMarkupClass, opts ...option.Edit) (*Message, error) {
+	api, peer, err := m.target()
+	if err != nil {
+		return nil, err
+	}
+	return api.EditReplyMarkup(ctx, peer, m.ID, markup, opts...)
+}
