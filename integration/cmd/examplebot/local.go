@@ -1,0 +1,228 @@
+package main
+
+import (
+	"context"
+	"crypto/rsa"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	mtgo "github.com/mtgo-labs/mtgo/client"
+	"github.com/mtgo-labs/mtgo/client/types"
+	"github.com/mtgo-labs/mtgo/teletest"
+	"github.com/mtgo-labs/mtgo/teletest/world"
+	"github.com/mtgo-labs/mtgo/tl/tg"
+)
+
+// stepTimeout bounds each wait of the scripted user for the bot.
+const stepTimeout = 15 * time.Second
+
+// session is what the scripted user saw, step by step.
+type session struct {
+	Keyboard       []string // button texts under the /start answer
+	StartText      string   // the /start answer
+	Edited         string   // that message after a button press
+	CallbackAnswer string   // the notice the button press was answered with
+	InlineResults  []string // titles of the inline query's results
+	Conversation   []string // the bot's messages during /register, in order
+}
+
+// transcript prints numbered steps.
+type transcript struct {
+	out io.Writer
+	n   int
+}
+
+func (t *transcript) step(format string, args ...any) {
+	t.n++
+	fmt.Fprintf(t.out, "%2d. %s\n", t.n, fmt.Sprintf(format, args...))
+}
+
+// runLocal starts the embedded cluster, runs newBot on a bot account and has a user go
+// through /start, a button press, an inline query and /register.
+func runLocal(ctx context.Context, out io.Writer) (*session, error) {
+	t := &transcript{out: out}
+	cl, err := teletest.Start(teletest.Config{})
+	if err != nil {
+		return nil, err
+	}
+	defer cl.Close()
+	botUser, err := cl.World().CreateBot(world.BotSpec{FirstName: "Example Bot", Username: "example_bot", Inline: true})
+	if err != nil {
+		return nil, err
+	}
+	ann, err := cl.World().CreateUser(world.UserSpec{FirstName: "Ann", Username: "ann_example", Phone: "9996630001"})
+	if err != nil {
+		return nil, err
+	}
+	config := func(edit func(*mtgo.Config)) *mtgo.Config {
+		cfg := mtgo.DefaultConfig
+		cfg.InMemory = true
+		cfg.DCAddrs = cl.Addrs()
+		cfg.PublicKeys = []*rsa.PublicKey{cl.RSAPublicKey()}
+		edit(&cfg)
+		return &cfg
+	}
+
+	bot, err := mtgo.NewClient(1, "examplebot", config(func(c *mtgo.Config) { c.BotToken = botUser.Token }))
+	if err != nil {
+		return nil, err
+	}
+	defer bot.Stop()
+	newBot(bot)
+	failures := make(chan error, 8)
+	bot.OnError(func(_ *mtgo.Context, err error) {
+		select {
+		case failures <- err:
+		default:
+		}
+	})
+	if err := login(ctx, bot); err != nil {
+		return nil, fmt.Errorf("bot: %w", err)
+	}
+	t.step("bot @%s logged in to the embedded cluster, handlers from newBot registered", bot.Me().Username)
+
+	user, err := mtgo.NewClient(1, "examplebot", config(func(c *mtgo.Config) {
+		c.PhoneNumber = ann.Phone
+		c.Code = func(context.Context, string, mtgo.CodeInfo) (string, error) {
+			code, ok := cl.World().AuthCode(ann.Phone)
+			if !ok {
+				return "", errors.New("no login code was sent")
+			}
+			return code, nil
+		}
+	}))
+	if err != nil {
+		return nil, err
+	}
+	defer user.Stop()
+	u := &scriptedUser{Client: user, bot: "@" + botUser.Username, failures: failures,
+		got: make(chan *types.Message, 16), edited: make(chan *types.Message, 16)}
+	user.OnMessage(func(_ *mtgo.Context, m *types.Message) error { u.got <- m; return nil })
+	user.OnEditedMessage(func(_ *mtgo.Context, m *types.Message) error { u.edited <- m; return nil })
+	if err := login(ctx, user); err != nil {
+		return nil, fmt.Errorf("user: %w", err)
+	}
+	t.step("user %s logged in", user.Me().FirstName)
+
+	s, err := u.script(ctx, t)
+	if err != nil {
+		return s, err
+	}
+	t.step("done; stopping the clients and the cluster")
+	return s, nil
+}
+
+// login connects c and logs it in without blocking (Start would block until Stop).
+func login(ctx context.Context, c *mtgo.Client) error {
+	if err := c.ConnectContext(ctx); err != nil {
+		return err
+	}
+	if c.Me() != nil {
+		return nil
+	}
+	return c.Login(ctx)
+}
+
+// scriptedUser is the user account talking to the bot, with what it receives.
+type scriptedUser struct {
+	*mtgo.Client
+	bot      string
+	got      chan *types.Message // new messages
+	edited   chan *types.Message // edited messages
+	failures <-chan error        // the bot's handler errors
+}
+
+// next returns the next message from ch, failing after stepTimeout or when a bot handler
+// fails.
+func (u *scriptedUser) next(ctx context.Context, ch <-chan *types.Message, what string) (*types.Message, error) {
+	timer := time.NewTimer(stepTimeout)
+	defer timer.Stop()
+	select {
+	case m := <-ch:
+		return m, nil
+	case err := <-u.failures:
+		return nil, fmt.Errorf("waiting for %s: the bot failed: %w", what, err)
+	case <-timer.C:
+		return nil, fmt.Errorf("no %s within %v", what, stepTimeout)
+	case <-ctx.Done():
+		return nil, fmt.Errorf("waiting for %s: %w", what, ctx.Err())
+	}
+}
+
+// say sends text to the bot and returns the bot's next message.
+func (u *scriptedUser) say(ctx context.Context, text, what string) (*types.Message, error) {
+	if _, err := u.SendMessage(ctx, u.bot, text); err != nil {
+		return nil, fmt.Errorf("send %q: %w", text, err)
+	}
+	return u.next(ctx, u.got, what)
+}
+
+// script goes through every feature of the bot and records what it saw.
+func (u *scriptedUser) script(ctx context.Context, t *transcript) (*session, error) {
+	s := &session{}
+
+	// /start: a message with an inline keyboard.
+	start, err := u.say(ctx, "/start", "answer to /start")
+	if err != nil {
+		return s, err
+	}
+	s.StartText = start.Text
+	var press *tg.KeyboardButtonCallback
+	if markup, ok := start.ReplyMarkup.(*tg.ReplyInlineMarkup); ok {
+		for _, row := range markup.Rows {
+			for _, b := range row.Buttons {
+				if b, ok := b.(*tg.KeyboardButtonCallback); ok {
+					s.Keyboard = append(s.Keyboard, b.Text)
+					if press == nil {
+						press = b
+					}
+				}
+			}
+		}
+	}
+	if press == nil {
+		return s, fmt.Errorf("the answer to /start has no callback button: %#v", start.ReplyMarkup)
+	}
+	t.step("user: /start -> bot: %q with buttons %q", s.StartText, s.Keyboard)
+
+	// A button press: the bot answers it and edits the message.
+	answer, err := u.RequestCallbackAnswer(ctx, u.bot, start.ID, press.Data)
+	if err != nil {
+		return s, fmt.Errorf("press %q: %w", press.Text, err)
+	}
+	s.CallbackAnswer = answer.Message
+	edited, err := u.next(ctx, u.edited, "edit of the keyboard message")
+	if err != nil {
+		return s, err
+	}
+	if edited.ID != start.ID {
+		return s, fmt.Errorf("the bot edited message %d, want %d", edited.ID, start.ID)
+	}
+	s.Edited = edited.Text
+	t.step("user: pressed %q -> callback answer %q, message edited to %q", press.Text, s.CallbackAnswer, s.Edited)
+
+	// An inline query.
+	res, err := u.GetInlineBotResults(ctx, u.bot, nil, "Hello World", "")
+	if err != nil {
+		return s, fmt.Errorf("inline query: %w", err)
+	}
+	for _, r := range res.Results {
+		if r, ok := r.(*tg.BotInlineResult); ok {
+			s.InlineResults = append(s.InlineResults, r.Title.Value)
+		}
+	}
+	t.step("user: inline query %q -> %d results %q", "Hello World", len(s.InlineResults), s.InlineResults)
+
+	// /register: name, then age (a wrong age first).
+	for _, say := range []string{"/register", "Ann", "thirty", "30"} {
+		m, err := u.say(ctx, say, "answer to "+say)
+		if err != nil {
+			return s, err
+		}
+		s.Conversation = append(s.Conversation, m.Text)
+		t.step("user: %q -> bot: %q", say, m.Text)
+	}
+	return s, nil
+}
