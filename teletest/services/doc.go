@@ -56,4 +56,5 @@ func (d *Dispatcher) registerAll() {
 	d.registerCore()
 	d.registerMethods()
 	d.registerBots()
+	d.registerBusiness()
 }

@@ -92,20 +92,20 @@ func (d *Dispatcher) registerMethods() {
 	})
 
 	// messages.*
-	h[tg.MessagesSendMessageRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.MessagesSendMessageRequest) (tl.Encoder, error) {
-		return answer(w.SendMessage(c.AuthKeyID, r.Peer, world.Draft{
+	h[tg.MessagesSendMessageRequestTypeID] = typed(func(ctx context.Context, c *Caller, r *tg.MessagesSendMessageRequest) (tl.Encoder, error) {
+		return d.sendDraft(ctx, c, r.Peer, world.Draft{
 			RandomID: r.RandomID, Text: r.Message, Entities: r.Entities, ReplyTo: replyTo(r.ReplyTo), Silent: r.Silent,
 			ReplyMarkup: r.ReplyMarkup,
-		}))
+		})
 	})
-	h[tg.MessagesSendMediaRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.MessagesSendMediaRequest) (tl.Encoder, error) {
+	h[tg.MessagesSendMediaRequestTypeID] = typed(func(ctx context.Context, c *Caller, r *tg.MessagesSendMediaRequest) (tl.Encoder, error) {
 		if r.Media == nil {
 			return nil, world.ErrMediaEmpty
 		}
-		return answer(w.SendMessage(c.AuthKeyID, r.Peer, world.Draft{
+		return d.sendDraft(ctx, c, r.Peer, world.Draft{
 			RandomID: r.RandomID, Text: r.Message, Entities: r.Entities, ReplyTo: replyTo(r.ReplyTo),
 			Silent: r.Silent, Media: r.Media, ReplyMarkup: r.ReplyMarkup,
-		}))
+		})
 	})
 	h[tg.MessagesUploadMediaRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.MessagesUploadMediaRequest) (tl.Encoder, error) {
 		return answer(w.UploadMedia(c.AuthKeyID, r.Media))

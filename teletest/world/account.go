@@ -35,6 +35,12 @@ type account struct {
 	inline            bool
 	inlinePlaceholder string
 	inlineFeedback    bool
+
+	// business (business.go): premium people may connect a bot that has business mode on;
+	// business is the person's connected bot, nil when none.
+	premium     bool
+	botBusiness bool
+	business    *businessConn
 }
 
 // UserSpec describes a person to create.
@@ -45,6 +51,9 @@ type UserSpec struct {
 	Phone     string // digits only, unique
 	DC        int    // home data center; 0 means Config.DefaultDC
 	Password  string // 2FA password; empty means none
+	// Premium makes the person a Telegram Premium subscriber (needed to connect a business
+	// bot: account.updateConnectedBot).
+	Premium bool
 }
 
 // BotSpec describes a bot to create.
@@ -60,6 +69,9 @@ type BotSpec struct {
 	// InlineFeedback makes the bot receive updateBotInlineSend when a person sends one of its
 	// inline results (BotFather's /setinlinefeedback).
 	InlineFeedback bool
+	// Business turns on business mode (BotFather's setting): premium people may connect the
+	// bot to their account (BOT_BUSINESS_MISSING without it).
+	Business bool
 }
 
 // User is a snapshot of an account as the test harness sees it.
@@ -100,6 +112,7 @@ func (w *World) CreateUser(spec UserSpec) (User, error) {
 	}
 	a := w.newAccount(spec.DC)
 	a.firstName, a.lastName, a.phone = spec.FirstName, spec.LastName, spec.Phone
+	a.premium = spec.Premium
 	if spec.Password != "" {
 		pw, err := w.newPassword(spec.Password)
 		if err != nil {
@@ -129,6 +142,7 @@ func (w *World) CreateBot(spec BotSpec) (User, error) {
 	a.bot = true
 	a.firstName = spec.FirstName
 	a.inline, a.inlineFeedback = spec.Inline, spec.InlineFeedback
+	a.botBusiness = spec.Business
 	a.inlinePlaceholder = spec.InlinePlaceholder
 	if a.inline && a.inlinePlaceholder == "" {
 		a.inlinePlaceholder = "Search..."

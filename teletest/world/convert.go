@@ -15,6 +15,7 @@ func (w *World) tgUser(viewer int64, a *account) *tg.User {
 		AccessHash: tl.Some(w.accessHash(viewer, PeerUser, a.id)),
 		FirstName:  tl.Some(a.firstName),
 		Status:     a.status(),
+		Premium:    a.premium,
 	}
 	if a.lastName != "" {
 		u.LastName = tl.Some(a.lastName)
@@ -28,6 +29,7 @@ func (w *World) tgUser(viewer int64, a *account) *tg.User {
 	if a.bot {
 		u.BotInfoVersion = tl.Some[int32](1)
 		u.Status = nil
+		u.BotBusiness = a.botBusiness
 		if a.inline {
 			u.BotInlinePlaceholder = tl.Some(a.inlinePlaceholder)
 		}

@@ -174,6 +174,7 @@ func (w *World) editCopies(key KeyID, viewer, owner int64, m *message, pe prepar
 			upd = &tg.UpdateEditMessage{Message: w.tgMessage(o.id, cm), Pts: pts, PtsCount: 1}
 			return upd
 		}, r.order...)
+		w.businessMessage(o, cm, true)
 		u := w.longUpdates(o.id, []tg.UpdateClass{upd}, &r, pe.date)
 		w.push(o.id, key, u)
 		if o.id == viewer {
@@ -224,12 +225,15 @@ func (w *World) DeleteMessages(key KeyID, ids []int32, revoke bool) (*tg.Message
 	for _, uid := range owners {
 		owner := w.users[uid]
 		var gone []int32
+		var msgs []*message
 		for _, id := range perOwner[uid] {
-			if owner.box.msgs[id] != nil {
+			if m := owner.box.msgs[id]; m != nil {
 				delete(owner.box.msgs, id)
 				gone = append(gone, id)
+				msgs = append(msgs, m)
 			}
 		}
+		w.businessDeleted(owner, msgs)
 		if len(gone) == 0 {
 			continue
 		}

@@ -35,6 +35,9 @@ type message struct {
 	// action makes a service message (a member joined or left a supergroup).
 	action tg.MessageActionClass
 	pinned bool
+	// viaBusinessBot is the business bot that sent the message on its author's behalf
+	// (invokeWithBusinessConnection).
+	viaBusinessBot int64
 }
 
 // origin identifies a logical message across the per-member copies of private chats and
@@ -135,6 +138,9 @@ func (w *World) tgPlainMessage(viewer int64, m *message) *tg.Message {
 	if m.viaBot != 0 {
 		out.ViaBotID = tl.Some(m.viaBot)
 	}
+	if m.viaBusinessBot != 0 {
+		out.ViaBusinessBotID = tl.Some(m.viaBusinessBot)
+	}
 	return out
 }
 
@@ -146,6 +152,9 @@ func (r *refs) addMessage(m *message) {
 	}
 	if m.viaBot != 0 {
 		r.add(UserPeer(m.viaBot))
+	}
+	if m.viaBusinessBot != 0 {
+		r.add(UserPeer(m.viaBusinessBot))
 	}
 	if m.fwd != nil {
 		if p, ok := peerFromTG(m.fwd.FromID); ok {

@@ -37,6 +37,8 @@ type content struct {
 	viaBot   int64
 	inlineID int64
 	action   tg.MessageActionClass
+	// viaBusinessBot: a business bot sends on its author's behalf (business.go).
+	viaBusinessBot int64
 }
 
 // sent is what one delivery produced for the sender.
@@ -66,40 +68,9 @@ func (w *World) SendMessage(key KeyID, to tg.InputPeerClass, d Draft) (tg.Update
 	if err != nil {
 		return nil, err
 	}
-	ents, err := w.storedEntities(a, d.Entities)
+	c, err := w.draftContent(a, d)
 	if err != nil {
 		return nil, err
-	}
-	c := content{text: d.Text, entities: ents, replyTo: d.ReplyTo, silent: d.Silent}
-	if a.bot && d.ReplyMarkup != nil {
-		if err := checkMarkup(d.ReplyMarkup); err != nil {
-			return nil, err
-		}
-		c.markup = d.ReplyMarkup
-	}
-	if pm, ok := d.Media.(*tg.InputMediaPoll); ok {
-		m, err := w.newPoll(a, pm)
-		if err != nil {
-			return nil, err
-		}
-		c.media = m
-	} else if im, ok := d.Media.(*tg.InputMediaInvoice); ok {
-		m, err := w.newInvoice(a, im)
-		if err != nil {
-			return nil, err
-		}
-		c.media = m
-	} else if d.Media != nil {
-		m, err := w.inputMedia(a, d.Media)
-		if err != nil {
-			return nil, err
-		}
-		c.media = m
-	} else if d.Text == "" {
-		return nil, ErrMessageEmpty
-	}
-	if utf8.RuneCountInString(d.Text) > MaxMessageLength {
-		return nil, ErrMessageTooLong
 	}
 	s, err := w.deliverOnce(a, key, p, c, d.RandomID)
 	if err != nil {
@@ -109,6 +80,46 @@ func (w *World) SendMessage(key KeyID, to tg.InputPeerClass, d Draft) (tg.Update
 		return &tg.UpdateShortSentMessage{Out: true, ID: s.id, Pts: s.pts, PtsCount: 1, Date: s.date}, nil
 	}
 	return w.sentUpdates(a, s, d.RandomID), nil
+}
+
+// draftContent checks d, written by a, and turns it into a message body (under w.mu).
+func (w *World) draftContent(a *account, d Draft) (content, error) {
+	ents, err := w.storedEntities(a, d.Entities)
+	if err != nil {
+		return content{}, err
+	}
+	c := content{text: d.Text, entities: ents, replyTo: d.ReplyTo, silent: d.Silent}
+	if a.bot && d.ReplyMarkup != nil {
+		if err := checkMarkup(d.ReplyMarkup); err != nil {
+			return content{}, err
+		}
+		c.markup = d.ReplyMarkup
+	}
+	if pm, ok := d.Media.(*tg.InputMediaPoll); ok {
+		m, err := w.newPoll(a, pm)
+		if err != nil {
+			return content{}, err
+		}
+		c.media = m
+	} else if im, ok := d.Media.(*tg.InputMediaInvoice); ok {
+		m, err := w.newInvoice(a, im)
+		if err != nil {
+			return content{}, err
+		}
+		c.media = m
+	} else if d.Media != nil {
+		m, err := w.inputMedia(a, d.Media)
+		if err != nil {
+			return content{}, err
+		}
+		c.media = m
+	} else if d.Text == "" {
+		return content{}, ErrMessageEmpty
+	}
+	if utf8.RuneCountInString(d.Text) > MaxMessageLength {
+		return content{}, ErrMessageTooLong
+	}
+	return c, nil
 }
 
 // deliverOnce delivers c unless randomID (when not 0) was used before by a
@@ -176,7 +187,7 @@ func (c content) message(peer Peer, from int64, date int32) *message {
 	m := &message{
 		peer: peer, from: from, date: date, text: c.text, entities: c.entities, media: c.media,
 		fwd: c.fwd, replyTo: c.replyTo, silent: c.silent, markup: c.markup, viaBot: c.viaBot,
-		inlineID: c.inlineID, action: c.action,
+		inlineID: c.inlineID, action: c.action, viaBusinessBot: c.viaBusinessBot,
 	}
 	if c.markup != nil {
 		m.buttonsBot = from
@@ -188,9 +199,9 @@ func (c content) message(peer Peer, from int64, date int32) *message {
 }
 
 // shortable reports whether c fits the short update constructors (no media, no keyboard,
-// not sent through an inline bot).
+// not sent through an inline bot or by a business bot).
 func (c content) shortable() bool {
-	return c.media == nil && c.markup == nil && c.viaBot == 0 && c.action == nil
+	return c.media == nil && c.markup == nil && c.viaBot == 0 && c.action == nil && c.viaBusinessBot == 0
 }
 
 func (m *message) replyHeader() tg.MessageReplyHeaderClass {
@@ -233,6 +244,7 @@ func (w *World) deliverPrivate(a *account, skip KeyID, target *account, c conten
 		theirs.origin = mine.origin
 		w.store(target, theirs)
 		tpts, tupd := w.newMessageEvent(target, theirs)
+		w.businessMessage(target, theirs, false)
 		copies = append(copies, copyRef{user: target.id, id: theirs.id})
 		if c.shortable() {
 			w.push(target.id, skip, &tg.UpdateShortMessage{
@@ -246,6 +258,9 @@ func (w *World) deliverPrivate(a *account, skip KeyID, target *account, c conten
 		}
 	}
 	w.copies[mine.origin] = copies
+	if c.viaBusinessBot == 0 { // the bot knows what it sent itself
+		w.businessMessage(a, mine, false)
+	}
 	// The sender's other sessions learn about the message too.
 	if c.shortable() {
 		w.push(a.id, skip, &tg.UpdateShortMessage{

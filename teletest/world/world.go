@@ -125,6 +125,8 @@ type World struct {
 	// inline message ids, oldest first (at most Config.MaxBoxMessages)
 	inlineMsgFIFO []int64
 
+	businessConns map[string]*businessConn // business connections by id (business.go)
+
 	nextUser, nextChat, nextChannel, nextFile int64
 	nextUpload                                uint64 // orders unfinished uploads by age
 

@@ -1,0 +1,321 @@
+package world
+
+import (
+	"encoding/base64"
+	"slices"
+
+	"github.com/mtgo-labs/mtgo/tl/tg"
+)
+
+// Telegram Business: a premium person connects a bot that has business mode on
+// (account.updateConnectedBot). The bot then receives the person's private chats as business
+// updates, each with the bot's next qts (updateBotBusinessConnect, updateBotNewBusinessMessage,
+// updateBotEditBusinessMessage, updateBotDeleteBusinessMessage), and answers on the person's
+// behalf through invokeWithBusinessConnection (SendBusinessMessage).
+
+// Errors of business connections.
+var (
+	ErrPremiumAccountRequired = rpcErr(403, "PREMIUM_ACCOUNT_REQUIRED")
+	ErrBotBusinessMissing     = rpcErr(400, "BOT_BUSINESS_MISSING")
+	ErrConnectionIDInvalid    = rpcErr(400, "CONNECTION_ID_INVALID")
+	// ErrBotAccessForbidden answers a business bot acting without the right to (rights.reply).
+	ErrBotAccessForbidden = rpcErr(403, "BOT_ACCESS_FORBIDDEN")
+)
+
+// businessConn is a person's connection of a business bot.
+type businessConn struct {
+	id       string
+	user     int64
+	bot      int64
+	dc       int
+	date     int32
+	rights   tg.BusinessBotRights
+	disabled bool
+
+	// recipients: which private chats the bot serves (see serves).
+	existingChats, newChats, contacts, nonContacts, excludeSelected bool
+	users, excludeUsers                                             map[int64]bool
+	existing                                                        map[int64]bool // peers with a dialog when connected
+}
+
+// ConnectedBot is account.updateConnectedBot: the bot to connect (or, with Deleted, to
+// disconnect), its rights and the chats it serves.
+type ConnectedBot struct {
+	Bot        tg.InputUserClass
+	Rights     *tg.BusinessBotRights
+	Recipients tg.InputBusinessBotRecipients
+	Deleted    bool
+}
+
+// tg renders c as the bot sees it.
+func (c *businessConn) tg() tg.BotBusinessConnection {
+	rights := c.rights
+	return tg.BotBusinessConnection{
+		Disabled: c.disabled, ConnectionID: c.id, UserID: c.user, DCID: int32(c.dc), Date: c.date,
+		Rights: &rights,
+	}
+}
+
+// UpdateConnectedBot answers account.updateConnectedBot: a premium person connects a bot with
+// business mode (or changes its rights and recipients, or with Deleted disconnects it). The
+// bot receives updateBotBusinessConnect with its next qts each time: disabled after a
+// disconnect. A person has at most one connected bot; connecting another disconnects the
+// first. BOT_METHOD_INVALID for bots, PREMIUM_ACCOUNT_REQUIRED, BOT_BUSINESS_MISSING for a
+// bot without business mode (or a person), USER_ID_INVALID for an unknown bot or recipient.
+func (w *World) UpdateConnectedBot(key KeyID, r ConnectedBot) (tg.UpdatesClass, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	a, err := w.authorizedUser(key)
+	if err != nil {
+		return nil, err
+	}
+	bot, err := w.resolveUser(a, r.Bot)
+	if err != nil {
+		return nil, err
+	}
+	if !bot.bot || !bot.botBusiness {
+		return nil, ErrBotBusinessMissing
+	}
+	if !a.premium {
+		return nil, ErrPremiumAccountRequired
+	}
+	now := w.now()
+	var r2 refs
+	r2.add(UserPeer(bot.id))
+	users, _ := w.render(a.id, &r2)
+	res := &tg.Updates{Updates: []tg.UpdateClass{}, Users: users, Chats: []tg.ChatClass{}, Date: now}
+	old := a.business
+	if r.Deleted {
+		if old != nil && old.bot == bot.id {
+			w.disconnectBusiness(a)
+		}
+		return res, nil
+	}
+	inc, err := w.inputUserIDs(a, r.Recipients.Users)
+	if err != nil {
+		return nil, err
+	}
+	exc, err := w.inputUserIDs(a, r.Recipients.ExcludeUsers)
+	if err != nil {
+		return nil, err
+	}
+	if old != nil && old.bot != bot.id {
+		w.disconnectBusiness(a)
+		old = nil
+	}
+	c := old
+	if c == nil {
+		var raw [12]byte
+		if err := w.random(raw[:]); err != nil {
+			return nil, err
+		}
+		c = &businessConn{id: base64.RawURLEncoding.EncodeToString(raw[:]), user: a.id, bot: bot.id, dc: a.dc, date: now}
+		c.existing = make(map[int64]bool)
+		for p := range a.box.dialogs {
+			if p.Kind == PeerUser {
+				c.existing[p.ID] = true
+			}
+		}
+		if w.businessConns == nil {
+			w.businessConns = make(map[string]*businessConn)
+		}
+		w.businessConns[c.id] = c
+		a.business = c
+	}
+	c.rights = tg.BusinessBotRights{}
+	if r.Rights != nil {
+		c.rights = *r.Rights
+	}
+	rc := r.Recipients
+	c.existingChats, c.newChats, c.contacts, c.nonContacts = rc.ExistingChats, rc.NewChats, rc.Contacts, rc.NonContacts
+	c.excludeSelected, c.users, c.excludeUsers = rc.ExcludeSelected, inc, exc
+	w.businessConnectUpdate(c)
+	return res, nil
+}
+
+// disconnectBusiness ends a's connection and tells its bot (under w.mu).
+func (w *World) disconnectBusiness(a *account) {
+	c := a.business
+	a.business = nil
+	delete(w.businessConns, c.id)
+	c.disabled = true
+	w.businessConnectUpdate(c)
+}
+
+// businessConnectUpdate sends c's state to its bot as updateBotBusinessConnect (under w.mu).
+func (w *World) businessConnectUpdate(c *businessConn) {
+	w.businessUpdate(c, func(qts int32) tg.UpdateClass {
+		return &tg.UpdateBotBusinessConnect{Connection: c.tg(), Qts: qts}
+	}, nil)
+}
+
+// businessUpdate records the bot update mk builds with the bot's next qts and pushes it, with
+// the users and chats of r (and the business account) as the bot sees them (under w.mu).
+func (w *World) businessUpdate(c *businessConn, mk func(qts int32) tg.UpdateClass, r *refs) {
+	bot := w.users[c.bot]
+	if bot == nil {
+		return
+	}
+	if r == nil {
+		r = &refs{}
+	}
+	r.add(UserPeer(c.user))
+	date := w.now()
+	u := w.appendNumbered(&bot.box.qlog, &bot.qts, 1, date, mk, r.order)
+	w.push(bot.id, KeyID{}, w.longUpdates(bot.id, []tg.UpdateClass{u}, r, date))
+}
+
+// inputUserIDs resolves a recipient list; nil for none.
+func (w *World) inputUserIDs(viewer *account, in []tg.InputUserClass) (map[int64]bool, error) {
+	if len(in) == 0 {
+		return nil, nil
+	}
+	out := make(map[int64]bool, len(in))
+	for _, u := range in {
+		a, err := w.resolveUser(viewer, u)
+		if err != nil {
+			return nil, err
+		}
+		out[a.id] = true
+	}
+	return out, nil
+}
+
+// serves reports whether the connection covers the private chat with user peer. The test
+// world keeps no contact lists: every person counts as a non-contact. Chats with bots and
+// with the account itself are never served.
+func (c *businessConn) serves(w *World, peer int64) bool {
+	if c.disabled || peer == c.user {
+		return false
+	}
+	if p := w.users[peer]; p == nil || p.bot {
+		return false
+	}
+	if c.excludeUsers[peer] {
+		return false
+	}
+	if c.users[peer] {
+		return !c.excludeSelected
+	}
+	if c.existing[peer] {
+		return c.existingChats || c.nonContacts
+	}
+	return c.newChats || c.nonContacts
+}
+
+// businessMessage tells the bot connected to owner about the new (or edited) copy m in
+// owner's private chat, when the connection serves that chat (under w.mu).
+func (w *World) businessMessage(owner *account, m *message, edited bool) {
+	c := owner.business
+	if c == nil || m.peer.Kind != PeerUser || !c.serves(w, m.peer.ID) {
+		return
+	}
+	var r refs
+	r.addMessage(m)
+	msg := w.tgMessage(owner.id, m)
+	w.businessUpdate(c, func(qts int32) tg.UpdateClass {
+		if edited {
+			return &tg.UpdateBotEditBusinessMessage{ConnectionID: c.id, Message: msg, Qts: qts}
+		}
+		return &tg.UpdateBotNewBusinessMessage{ConnectionID: c.id, Message: msg, Qts: qts}
+	}, &r)
+}
+
+// businessDeleted tells the bot connected to owner which messages of its served private
+// chats were deleted, one update per chat (under w.mu).
+func (w *World) businessDeleted(owner *account, msgs []*message) {
+	c := owner.business
+	if c == nil {
+		return
+	}
+	byPeer := map[int64][]int32{}
+	var peers []int64
+	for _, m := range msgs {
+		if m.peer.Kind != PeerUser || !c.serves(w, m.peer.ID) {
+			continue
+		}
+		if _, ok := byPeer[m.peer.ID]; !ok {
+			peers = append(peers, m.peer.ID)
+		}
+		byPeer[m.peer.ID] = append(byPeer[m.peer.ID], m.id)
+	}
+	slices.Sort(peers)
+	for _, p := range peers {
+		ids := byPeer[p]
+		slices.Sort(ids)
+		var r refs
+		r.add(UserPeer(p))
+		w.businessUpdate(c, func(qts int32) tg.UpdateClass {
+			return &tg.UpdateBotDeleteBusinessMessage{ConnectionID: c.id, Peer: &tg.PeerUser{UserID: p}, Messages: ids, Qts: qts}
+		}, &r)
+	}
+}
+
+// businessOf returns the enabled connection id of bot (CONNECTION_ID_INVALID otherwise).
+func (w *World) businessOf(bot *account, id string) (*businessConn, error) {
+	c := w.businessConns[id]
+	if c == nil || c.bot != bot.id || c.disabled {
+		return nil, ErrConnectionIDInvalid
+	}
+	return c, nil
+}
+
+// SendBusinessMessage answers messages.sendMessage and messages.sendMedia inside
+// invokeWithBusinessConnection: the bot on key sends d to the private chat to on behalf of
+// the connection's account. The message is the account's own (with via_business_bot_id):
+// the account's sessions and the other party receive it as usual; the bot's result is
+// `updates` with updateMessageID and updateBotNewBusinessMessage (qts 0: it is not a new
+// event of the bot's sequence). CONNECTION_ID_INVALID for an unknown, disabled or another
+// bot's connection, BOT_ACCESS_FORBIDDEN without the reply right, PEER_ID_INVALID for a chat
+// the connection does not serve.
+func (w *World) SendBusinessMessage(key KeyID, connID string, to tg.InputPeerClass, d Draft) (tg.UpdatesClass, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	bot, err := w.authorized(key)
+	if err != nil {
+		return nil, err
+	}
+	c, err := w.businessOf(bot, connID)
+	if err != nil {
+		return nil, err
+	}
+	if !c.rights.Reply {
+		return nil, ErrBotAccessForbidden
+	}
+	p, err := w.resolvePeer(bot, to)
+	if err != nil {
+		return nil, err
+	}
+	if p.Kind != PeerUser || !c.serves(w, p.ID) {
+		return nil, ErrPeerIDInvalid
+	}
+	body, err := w.draftContent(bot, d)
+	if err != nil {
+		return nil, err
+	}
+	body.viaBusinessBot = bot.id
+	if d.RandomID != 0 {
+		if _, dup := bot.box.randomID[d.RandomID]; dup {
+			return nil, ErrRandomIDDuplicate
+		}
+	}
+	owner := w.users[c.user]
+	s := w.deliverPrivate(owner, KeyID{}, w.users[p.ID], body)
+	if d.RandomID != 0 {
+		bot.box.randomID[d.RandomID] = s.id
+	}
+	var r refs
+	var msg tg.MessageClass = &tg.MessageEmpty{ID: s.id}
+	if m := owner.box.msgs[s.id]; m != nil {
+		r.addMessage(m)
+		msg = w.tgMessage(owner.id, m)
+	}
+	users, chats := w.render(bot.id, &r)
+	return &tg.Updates{
+		Updates: []tg.UpdateClass{
+			&tg.UpdateMessageID{ID: s.id, RandomID: d.RandomID},
+			&tg.UpdateBotNewBusinessMessage{ConnectionID: c.id, Message: msg},
+		},
+		Users: users, Chats: chats, Date: s.date,
+	}, nil
+}
