@@ -30,6 +30,7 @@ import (
 	"time"
 
 	"github.com/mtgo-labs/mtgo/crypto"
+	"github.com/mtgo-labs/mtgo/integration/internal/local"
 	"github.com/mtgo-labs/mtgo/session"
 	sessionstrings "github.com/mtgo-labs/mtgo/session/strings"
 	"github.com/mtgo-labs/mtgo/teletest"
@@ -57,17 +58,6 @@ func run(ctx context.Context, out io.Writer, getenv func(string) string) error {
 		return runTelegram(ctx, out, id, hash, token)
 	}
 	return runLocal(ctx, out)
-}
-
-// transcript prints numbered steps.
-type transcript struct {
-	out io.Writer
-	n   int
-}
-
-func (t *transcript) step(format string, args ...any) {
-	t.n++
-	fmt.Fprintf(t.out, "%2d. %s\n", t.n, fmt.Sprintf(format, args...))
 }
 
 // client is one MTProto session with its Run loop and the updates pushed to it.
@@ -146,13 +136,13 @@ func newMessage(u tg.UpdatesClass) *tg.Message {
 }
 
 func runLocal(ctx context.Context, out io.Writer) error {
-	t := &transcript{out: out}
+	t := &local.Transcript{Out: out}
 	cl, err := teletest.Start(teletest.Config{DCs: 3})
 	if err != nil {
 		return err
 	}
 	defer cl.Close()
-	t.step("started a test Telegram with 3 data centers: DC 1 %s, DC 2 %s, DC 3 %s", cl.Addr(1), cl.Addr(2), cl.Addr(3))
+	t.Step("started a test Telegram with 3 data centers: DC 1 %s, DC 2 %s, DC 3 %s", cl.Addr(1), cl.Addr(2), cl.Addr(3))
 
 	botUser, err := cl.World().CreateBot(world.BotSpec{FirstName: "Demo Bot", Username: "demo_bot"})
 	if err != nil {
@@ -189,12 +179,12 @@ func runLocal(ctx context.Context, out io.Writer) error {
 		return fmt.Errorf("help.getConfig: %w", err)
 	}
 	key := bot.Session().AuthKey
-	t.step("bot: auth key exchange done (key %x...), help.getConfig says this is DC %d of %d", key[:4], cfg.ThisDC, len(cfg.DCOptions))
+	t.Step("bot: auth key exchange done (key %x...), help.getConfig says this is DC %d of %d", key[:4], cfg.ThisDC, len(cfg.DCOptions))
 	auth, err := bot.api.AuthImportBotAuthorization(ctx, &tg.AuthImportBotAuthorizationRequest{APIID: 1, APIHash: "demo", BotAuthToken: botUser.Token})
 	if err != nil {
 		return fmt.Errorf("auth.importBotAuthorization: %w", err)
 	}
-	t.step("bot: logged in with its token as @%s (id %d)", userName(auth), botUser.ID)
+	t.Step("bot: logged in with its token as @%s (id %d)", userName(auth), botUser.ID)
 
 	// Alice: login with a code.
 	alice, err := open(session.Session{DC: 2, Addr: cl.Addr(2)})
@@ -213,7 +203,7 @@ func runLocal(ctx context.Context, out io.Writer) error {
 	if _, err := alice.api.AuthSignIn(ctx, &tg.AuthSignInRequest{PhoneNumber: aliceUser.Phone, PhoneCodeHash: hash, PhoneCode: tl.Some(code)}); err != nil {
 		return fmt.Errorf("auth.signIn: %w", err)
 	}
-	t.step("alice: logged in with phone %s and login code %s", aliceUser.Phone, code)
+	t.Step("alice: logged in with phone %s and login code %s", aliceUser.Phone, code)
 
 	// Messages both ways.
 	resolved, err := alice.api.ContactsResolveUsername(ctx, &tg.ContactsResolveUsernameRequest{Username: botUser.Username})
@@ -231,7 +221,7 @@ func runLocal(ctx context.Context, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	t.step("alice -> bot: %q; the bot received it as update (message #%d)", got.Message, got.ID)
+	t.Step("alice -> bot: %q; the bot received it as update (message #%d)", got.Message, got.ID)
 
 	// An updateShortMessage names the sender without an access hash; the bot looks her up.
 	aliceRes, err := bot.api.ContactsResolveUsername(ctx, &tg.ContactsResolveUsernameRequest{Username: aliceUser.Username})
@@ -249,7 +239,7 @@ func runLocal(ctx context.Context, out io.Writer) error {
 	if _, err := alice.wait(ctx, reply); err != nil {
 		return err
 	}
-	t.step("bot -> alice: %q; alice received it as update", reply)
+	t.Step("bot -> alice: %q; alice received it as update", reply)
 
 	// A file: upload in parts, send, download.
 	data := make([]byte, 300<<10)
@@ -274,7 +264,7 @@ func runLocal(ctx context.Context, out io.Writer) error {
 	}); err != nil {
 		return fmt.Errorf("messages.sendMedia: %w", err)
 	}
-	t.step("alice: uploaded %d KiB in %d parts and sent it to the bot", len(data)>>10, parts)
+	t.Step("alice: uploaded %d KiB in %d parts and sent it to the bot", len(data)>>10, parts)
 	withFile, err := bot.wait(ctx, "report.bin")
 	if err != nil {
 		return err
@@ -306,7 +296,7 @@ func runLocal(ctx context.Context, out io.Writer) error {
 	if md5.Sum(down) != sum {
 		return errors.New("the downloaded file differs from the uploaded one")
 	}
-	t.step("bot: downloaded %q (%d KiB) with upload.getFile, md5 matches", "report.bin", len(down)>>10)
+	t.Step("bot: downloaded %q (%d KiB) with upload.getFile, md5 matches", "report.bin", len(down)>>10)
 
 	// The bot's session as a string, imported into a new connection.
 	s := bot.Session()
@@ -314,7 +304,7 @@ func runLocal(ctx context.Context, out io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("export session: %w", err)
 	}
-	t.step("bot: exported its session string (%d characters, %s...)", len(str), str[:16])
+	t.Step("bot: exported its session string (%d characters, %s...)", len(str), str[:16])
 	data2, err := sessionstrings.Import(str)
 	if err != nil {
 		return fmt.Errorf("import session: %w", err)
@@ -330,11 +320,11 @@ func runLocal(ctx context.Context, out io.Writer) error {
 	if u, ok := self[0].(*tg.User); !ok || u.ID != botUser.ID {
 		return fmt.Errorf("the imported session is %+v, want the bot", self[0])
 	}
-	t.step("new connection from the imported string: still logged in as @%s, no key exchange", botUser.Username)
+	t.Step("new connection from the imported string: still logged in as @%s, no key exchange", botUser.Username)
 	if err := runClientDemo(ctx, t, cl); err != nil {
 		return err
 	}
-	t.step("done; stopping the clients and the cluster")
+	t.Step("done; stopping the clients and the cluster")
 	return nil
 }
 
@@ -367,7 +357,7 @@ func runTelegram(ctx context.Context, out io.Writer, apiID, apiHash, token strin
 	if err != nil {
 		return fmt.Errorf("TG_API_ID %q: %w", apiID, err)
 	}
-	t := &transcript{out: out}
+	t := &local.Transcript{Out: out}
 	runCtx, stop := context.WithCancel(ctx)
 	c, err := connect(runCtx, session.Session{DC: 2, Addr: telegramDC2}, crypto.TelegramKeys())
 	if err != nil {
@@ -382,7 +372,7 @@ func runTelegram(ctx context.Context, out io.Writer, apiID, apiHash, token strin
 	if err != nil {
 		return fmt.Errorf("help.getConfig: %w", err)
 	}
-	t.step("connected to Telegram DC %d (%s), %d addresses in help.getConfig", cfg.ThisDC, telegramDC2, len(cfg.DCOptions))
+	t.Step("connected to Telegram DC %d (%s), %d addresses in help.getConfig", cfg.ThisDC, telegramDC2, len(cfg.DCOptions))
 	auth, err := c.api.AuthImportBotAuthorization(ctx, &tg.AuthImportBotAuthorizationRequest{APIID: int32(id), APIHash: apiHash, BotAuthToken: token})
 	if err != nil {
 		if dc, ok := rpcerr.MigrateDC(err); ok {
@@ -390,6 +380,6 @@ func runTelegram(ctx context.Context, out io.Writer, apiID, apiHash, token strin
 		}
 		return fmt.Errorf("auth.importBotAuthorization: %w", err)
 	}
-	t.step("logged in as @%s", userName(auth))
+	t.Step("logged in as @%s", userName(auth))
 	return nil
 }

@@ -2,14 +2,13 @@ package main
 
 import (
 	"context"
-	"crypto/rsa"
-	"errors"
 	"fmt"
 	"io"
 	"time"
 
 	mtgo "github.com/mtgo-labs/mtgo/client"
 	"github.com/mtgo-labs/mtgo/client/types"
+	"github.com/mtgo-labs/mtgo/integration/internal/local"
 	"github.com/mtgo-labs/mtgo/teletest"
 	"github.com/mtgo-labs/mtgo/teletest/world"
 	"github.com/mtgo-labs/mtgo/tl/tg"
@@ -28,21 +27,10 @@ type session struct {
 	Conversation   []string // the bot's messages during /register, in order
 }
 
-// transcript prints numbered steps.
-type transcript struct {
-	out io.Writer
-	n   int
-}
-
-func (t *transcript) step(format string, args ...any) {
-	t.n++
-	fmt.Fprintf(t.out, "%2d. %s\n", t.n, fmt.Sprintf(format, args...))
-}
-
 // runLocal starts the embedded cluster, runs newBot on a bot account and has a user go
 // through /start, a button press, an inline query and /register.
 func runLocal(ctx context.Context, out io.Writer) (*session, error) {
-	t := &transcript{out: out}
+	t := &local.Transcript{Out: out}
 	cl, err := teletest.Start(teletest.Config{})
 	if err != nil {
 		return nil, err
@@ -56,16 +44,7 @@ func runLocal(ctx context.Context, out io.Writer) (*session, error) {
 	if err != nil {
 		return nil, err
 	}
-	config := func(edit func(*mtgo.Config)) *mtgo.Config {
-		cfg := mtgo.DefaultConfig
-		cfg.InMemory = true
-		cfg.DCAddrs = cl.Addrs()
-		cfg.PublicKeys = []*rsa.PublicKey{cl.RSAPublicKey()}
-		edit(&cfg)
-		return &cfg
-	}
-
-	bot, err := mtgo.NewClient(1, "examplebot", config(func(c *mtgo.Config) { c.BotToken = botUser.Token }))
+	bot, err := mtgo.NewClient(1, "examplebot", local.Config(cl, func(c *mtgo.Config) { c.BotToken = botUser.Token }))
 	if err != nil {
 		return nil, err
 	}
@@ -78,21 +57,12 @@ func runLocal(ctx context.Context, out io.Writer) (*session, error) {
 		default:
 		}
 	})
-	if err := login(ctx, bot); err != nil {
+	if err := local.Login(ctx, bot); err != nil {
 		return nil, fmt.Errorf("bot: %w", err)
 	}
-	t.step("bot @%s logged in to the embedded cluster, handlers from newBot registered", bot.Me().Username)
+	t.Step("bot @%s logged in to the embedded cluster, handlers from newBot registered", bot.Me().Username)
 
-	user, err := mtgo.NewClient(1, "examplebot", config(func(c *mtgo.Config) {
-		c.PhoneNumber = ann.Phone
-		c.Code = func(context.Context, string, mtgo.CodeInfo) (string, error) {
-			code, ok := cl.World().AuthCode(ann.Phone)
-			if !ok {
-				return "", errors.New("no login code was sent")
-			}
-			return code, nil
-		}
-	}))
+	user, err := mtgo.NewClient(1, "examplebot", local.Config(cl, local.UserLogin(cl, ann.Phone)))
 	if err != nil {
 		return nil, err
 	}
@@ -101,28 +71,17 @@ func runLocal(ctx context.Context, out io.Writer) (*session, error) {
 		got: make(chan *types.Message, 16), edited: make(chan *types.Message, 16)}
 	user.OnMessage(func(_ *mtgo.Context, m *types.Message) error { u.got <- m; return nil })
 	user.OnEditedMessage(func(_ *mtgo.Context, m *types.Message) error { u.edited <- m; return nil })
-	if err := login(ctx, user); err != nil {
+	if err := local.Login(ctx, user); err != nil {
 		return nil, fmt.Errorf("user: %w", err)
 	}
-	t.step("user %s logged in", user.Me().FirstName)
+	t.Step("user %s logged in", user.Me().FirstName)
 
 	s, err := u.script(ctx, t)
 	if err != nil {
 		return s, err
 	}
-	t.step("done; stopping the clients and the cluster")
+	t.Step("done; stopping the clients and the cluster")
 	return s, nil
-}
-
-// login connects c and logs it in without blocking (Start would block until Stop).
-func login(ctx context.Context, c *mtgo.Client) error {
-	if err := c.ConnectContext(ctx); err != nil {
-		return err
-	}
-	if c.Me() != nil {
-		return nil
-	}
-	return c.Login(ctx)
 }
 
 // scriptedUser is the user account talking to the bot, with what it receives.
@@ -160,7 +119,7 @@ func (u *scriptedUser) say(ctx context.Context, text, what string) (*types.Messa
 }
 
 // script goes through every feature of the bot and records what it saw.
-func (u *scriptedUser) script(ctx context.Context, t *transcript) (*session, error) {
+func (u *scriptedUser) script(ctx context.Context, t *local.Transcript) (*session, error) {
 	s := &session{}
 
 	// /start: a message with an inline keyboard.
@@ -185,7 +144,7 @@ func (u *scriptedUser) script(ctx context.Context, t *transcript) (*session, err
 	if press == nil {
 		return s, fmt.Errorf("the answer to /start has no callback button: %#v", start.ReplyMarkup)
 	}
-	t.step("user: /start -> bot: %q with buttons %q", s.StartText, s.Keyboard)
+	t.Step("user: /start -> bot: %q with buttons %q", s.StartText, s.Keyboard)
 
 	// A button press: the bot answers it and edits the message.
 	answer, err := u.RequestCallbackAnswer(ctx, u.bot, start.ID, press.Data)
@@ -201,7 +160,7 @@ func (u *scriptedUser) script(ctx context.Context, t *transcript) (*session, err
 		return s, fmt.Errorf("the bot edited message %d, want %d", edited.ID, start.ID)
 	}
 	s.Edited = edited.Text
-	t.step("user: pressed %q -> callback answer %q, message edited to %q", press.Text, s.CallbackAnswer, s.Edited)
+	t.Step("user: pressed %q -> callback answer %q, message edited to %q", press.Text, s.CallbackAnswer, s.Edited)
 
 	// An inline query.
 	res, err := u.GetInlineBotResults(ctx, u.bot, nil, "Hello World", "")
@@ -213,7 +172,7 @@ func (u *scriptedUser) script(ctx context.Context, t *transcript) (*session, err
 			s.InlineResults = append(s.InlineResults, r.Title.Value)
 		}
 	}
-	t.step("user: inline query %q -> %d results %q", "Hello World", len(s.InlineResults), s.InlineResults)
+	t.Step("user: inline query %q -> %d results %q", "Hello World", len(s.InlineResults), s.InlineResults)
 
 	// /register: name, then age (a wrong age first).
 	for _, say := range []string{"/register", "Ann", "thirty", "30"} {
@@ -222,7 +181,7 @@ func (u *scriptedUser) script(ctx context.Context, t *transcript) (*session, err
 			return s, err
 		}
 		s.Conversation = append(s.Conversation, m.Text)
-		t.step("user: %q -> bot: %q", say, m.Text)
+		t.Step("user: %q -> bot: %q", say, m.Text)
 	}
 	return s, nil
 }
