@@ -1,7 +1,7 @@
 // Package storage keeps what a client must remember between runs: the session (auth key,
 // salt, clock offset) of each data center and which one is home, the logged-in identity, the
-// peer cache (access hashes, usernames) and the update state (pts, qts, seq, date and each
-// channel's pts).
+// peer cache (access hashes, usernames), the update state (pts, qts, seq, date and each
+// channel's pts) and small key/value records of other layers (the client's dialogue states).
 //
 // Two implementations: InMemory, which forgets everything when the program exits, and File,
 // one bbolt database per session name (<name>.session) where every write is a transaction, a
