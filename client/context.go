@@ -47,6 +47,10 @@ type Context struct {
 	ChatBoost            *types.ChatBoost
 	PreCheckoutQuery     *types.PreCheckoutQuery
 	ShippingQuery        *types.ShippingQuery
+	// BusinessConnection and DeletedBusinessMessages likewise; business messages (new and
+	// edited) are in Message, with Message.BusinessConnectionID set.
+	BusinessConnection      *types.BusinessConnection
+	DeletedBusinessMessages *types.DeletedBusinessMessages
 	// Entities are the users and chats that came with the update.
 	Entities types.Entities
 
@@ -150,6 +154,8 @@ func (c *Context) Chat() *types.Chat {
 		return c.Story.Chat
 	case c.ChatBoost != nil:
 		return c.ChatBoost.Chat
+	case c.DeletedBusinessMessages != nil:
+		return c.DeletedBusinessMessages.Chat
 	}
 	return nil
 }
@@ -179,6 +185,8 @@ func (c *Context) From() *types.User {
 		return c.PreCheckoutQuery.From
 	case c.ShippingQuery != nil:
 		return c.ShippingQuery.From
+	case c.BusinessConnection != nil:
+		return c.BusinessConnection.User
 	case c.Message != nil:
 		return c.Message.From
 	}
@@ -226,7 +234,7 @@ func (c *Context) Reply(text string, opts ...SendOption) (*types.Message, error)
 	if err != nil {
 		return nil, err
 	}
-	return clientAPI{c: c.Client}.SendText(c, m.Chat.InputPeer(), text, m.ID, opts...)
+	return clientAPI{c: c.Client}.SendText(c, m.Chat.InputPeer(), text, m.ID, businessSend(m, opts)...)
 }
 
 // Answer sends text to the update's chat without replying. It fails with ErrContextNoClient
@@ -239,7 +247,7 @@ func (c *Context) Answer(text string, opts ...SendOption) (*types.Message, error
 	if chat == nil {
 		return nil, ErrContextNoChat
 	}
-	return clientAPI{c: c.Client}.SendText(c, chat.InputPeer(), text, 0, opts...)
+	return clientAPI{c: c.Client}.SendText(c, chat.InputPeer(), text, 0, businessSend(c.Message, opts)...)
 }
 
 // EditText replaces the text of the update's message (or of the message with the pressed
@@ -339,6 +347,13 @@ func (c *Context) setValue(api clientAPI, kind updateKind, m tg.MessageClass) bo
 		return set(&c.PreCheckoutQuery, types.NewPreCheckoutQuery(api, up, e))
 	case kindShippingQuery:
 		return set(&c.ShippingQuery, types.NewShippingQuery(api, up, e))
+	case kindBusinessConnection:
+		return set(&c.BusinessConnection, types.NewBusinessConnection(up, e))
+	case kindBusinessMessage, kindEditedBusinessMessage:
+		c.Message = types.NewBusinessMessage(api, up, e)
+		return c.Message != nil && c.Message.Chat != nil
+	case kindDeletedBusinessMessages:
+		return set(&c.DeletedBusinessMessages, types.NewDeletedBusinessMessages(up, e))
 	}
 	return true // raw: the update itself
 }

@@ -168,6 +168,9 @@ func (d *messageDispatcher) dispatch(u tg.UpdatesClass, batch *batchWait) {
 		}
 		ctx := &Context{Context: d.c.life, Client: d.c, Update: up, Entities: entities()}
 		raw, _ := m.(*tg.Message)
+		if isBusiness(kind) {
+			raw = nil // the business account's message: not in this account's cache, not fetchable
+		}
 		q := queued{kind: kind, extras: extras, ctx: ctx, raw: raw, batch: batch}
 		if !ctx.setValue(api, kind, m) {
 			continue
@@ -238,6 +241,14 @@ func classify(up tg.UpdateClass) (kind updateKind, msg tg.MessageClass, channel 
 		return kindPreCheckoutQuery, nil, false
 	case *tg.UpdateBotShippingQuery:
 		return kindShippingQuery, nil, false
+	case *tg.UpdateBotBusinessConnect:
+		return kindBusinessConnection, nil, false
+	case *tg.UpdateBotNewBusinessMessage:
+		kind, m = kindBusinessMessage, up.Message
+	case *tg.UpdateBotEditBusinessMessage:
+		kind, m = kindEditedBusinessMessage, up.Message
+	case *tg.UpdateBotDeleteBusinessMessage:
+		return kindDeletedBusinessMessages, nil, false
 	default:
 		return kindRaw, nil, false
 	}

@@ -51,6 +51,10 @@ const (
 	kindChatBoost
 	kindPreCheckoutQuery
 	kindShippingQuery
+	kindBusinessConnection
+	kindBusinessMessage
+	kindEditedBusinessMessage
+	kindDeletedBusinessMessages
 	kindError // not an update: the error handlers
 	// Lifecycle hooks, not updates either.
 	kindStart

@@ -24,6 +24,7 @@ type outgoing struct {
 	protect     bool
 	noWebpage   bool
 	invertMedia bool
+	business    string // business connection id: the request goes inside invokeWithBusinessConnection
 }
 
 // resolveSend turns send options into request fields, resolving the peers they name.
@@ -34,6 +35,7 @@ func (c *Client) resolveSend(ctx context.Context, p option.SendParams) (outgoing
 		protect:     p.Protect,
 		noWebpage:   p.NoWebpage,
 		invertMedia: p.InvertMedia,
+		business:    p.BusinessConnectionID,
 		schedule:    scheduleDate(p.Schedule.Unix(), p.Schedule.IsZero()),
 	}
 	if p.Effect != 0 {

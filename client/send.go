@@ -32,11 +32,13 @@ func (c *Client) SendMessage(ctx context.Context, peer any, text string, opts ..
 	req := &tg.MessagesSendMessageRequest{Peer: ip, Message: text, RandomID: randomID(), Entities: ents}
 	out.toMessage(req)
 	var res tg.UpdatesClassBox
-	if err := c.call(ctx, req, &res); err != nil {
+	if err := c.call(ctx, out.wrap(req), &res); err != nil {
 		return nil, fmt.Errorf("mtgo: send message: %w", err)
 	}
-	sent := updates.Sent{Peer: inputToPeer(ip, c.selfID()), Message: text, Silent: out.silent, ReplyTo: out.replyHeader}
-	c.absorbSent(sent, res.Updates)
+	if out.business == "" { // a business send changes the business account's state, not ours
+		sent := updates.Sent{Peer: inputToPeer(ip, c.selfID()), Message: text, Silent: out.silent, ReplyTo: out.replyHeader}
+		c.absorbSent(sent, res.Updates)
+	}
 	msg, err := c.sentMessage(res.Updates, req.RandomID, ip, text, ents)
 	if err == nil {
 		c.msgCache.add(msg)
@@ -126,6 +128,8 @@ func eachMessage(list []tg.UpdateClass, f func(*tg.Message) bool) {
 		case *tg.UpdateEditMessage:
 			m = u.Message
 		case *tg.UpdateEditChannelMessage:
+			m = u.Message
+		case *tg.UpdateBotNewBusinessMessage: // the answer to a send through a business connection
 			m = u.Message
 		default:
 			continue

@@ -95,6 +95,9 @@ type SendParams struct {
 	// PaidStars is the price in Stars the sender agrees to pay where the recipient charges
 	// for messages; zero for none.
 	PaidStars int64
+	// BusinessConnectionID sends on behalf of the business account of this connection
+	// (invokeWithBusinessConnection); empty for the account itself.
+	BusinessConnectionID string
 }
 
 // EditParams is what the options of an edit-like call set.

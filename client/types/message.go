@@ -89,6 +89,9 @@ type Message struct {
 	// TopicID is the forum topic (its first message's id) the message was posted in, zero
 	// outside forum topics (and in the General topic).
 	TopicID int
+	// BusinessConnectionID is the business connection a business message came through
+	// (OnBusinessMessage, OnEditedBusinessMessage), empty for other messages.
+	BusinessConnectionID string
 	// Raw is the object the message was built from (*tg.Message or *tg.MessageService).
 	Raw tg.MessageClass
 

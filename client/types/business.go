@@ -1,0 +1,104 @@
+package types
+
+import (
+	"time"
+
+	"github.com/mtgo-labs/mtgo/tl/tg"
+)
+
+// BusinessConnection is the state of a business account's connection to the bot
+// (updateBotBusinessConnect): sent when a Telegram Business user connects the bot, changes
+// its rights or recipients, or disconnects it (Enabled false).
+type BusinessConnection struct {
+	// ID identifies the connection; messages the bot sends on the account's behalf name it
+	// (mtgo.WithBusinessConnection; Context.Reply on a business message does it itself).
+	ID string
+	// User is the business account that connected the bot.
+	User *User
+	// DC is the data center of the business account.
+	DC int
+	// Date is when the connection was made.
+	Date time.Time
+	// Rights are what the bot may do on the account's behalf; CanReply is Rights.Reply.
+	Rights   tg.BusinessBotRights
+	CanReply bool
+	// Enabled is false once the account disconnected the bot.
+	Enabled bool
+	// Raw is the update the value was built from.
+	Raw *tg.UpdateBotBusinessConnect
+}
+
+// NewBusinessConnection builds a BusinessConnection from updateBotBusinessConnect with the
+// users in e. It returns nil for any other update.
+func NewBusinessConnection(u tg.UpdateClass, e Entities) *BusinessConnection {
+	up, ok := u.(*tg.UpdateBotBusinessConnect)
+	if !ok || up == nil {
+		return nil
+	}
+	c := up.Connection
+	bc := &BusinessConnection{
+		ID: c.ConnectionID, User: e.userOrID(c.UserID), DC: int(c.DCID), Date: unix(c.Date),
+		Enabled: !c.Disabled, Raw: up,
+	}
+	if c.Rights != nil {
+		bc.Rights = *c.Rights
+		bc.CanReply = c.Rights.Reply
+	}
+	return bc
+}
+
+// NewBusinessMessage builds the Message of updateBotNewBusinessMessage or
+// updateBotEditBusinessMessage: the message as the business account sees it (Outgoing for
+// its own), with BusinessConnectionID set. It returns nil for any other update.
+func NewBusinessMessage(api API, u tg.UpdateClass, e Entities) *Message {
+	var id string
+	var raw tg.MessageClass
+	switch u := u.(type) {
+	case *tg.UpdateBotNewBusinessMessage:
+		if u == nil {
+			return nil
+		}
+		id, raw = u.ConnectionID, u.Message
+	case *tg.UpdateBotEditBusinessMessage:
+		if u == nil {
+			return nil
+		}
+		id, raw = u.ConnectionID, u.Message
+	default:
+		return nil
+	}
+	m := NewMessage(api, raw, e)
+	if m != nil {
+		m.BusinessConnectionID = id
+	}
+	return m
+}
+
+// DeletedBusinessMessages tells that messages of a business account's private chat were
+// deleted (updateBotDeleteBusinessMessage).
+type DeletedBusinessMessages struct {
+	// ConnectionID is the business connection the chat belongs to.
+	ConnectionID string
+	// Chat is the private chat of the business account the messages were in.
+	Chat *Chat
+	// IDs are the ids of the deleted messages (as the business account numbers them).
+	IDs []int
+	// Raw is the update the value was built from.
+	Raw *tg.UpdateBotDeleteBusinessMessage
+}
+
+// NewDeletedBusinessMessages builds DeletedBusinessMessages from
+// updateBotDeleteBusinessMessage with the users and chats in e. It returns nil for any other
+// update.
+func NewDeletedBusinessMessages(u tg.UpdateClass, e Entities) *DeletedBusinessMessages {
+	up, ok := u.(*tg.UpdateBotDeleteBusinessMessage)
+	if !ok || up == nil {
+		return nil
+	}
+	d := &DeletedBusinessMessages{ConnectionID: up.ConnectionID, Chat: e.Chat(up.Peer), Raw: up}
+	d.IDs = make([]int, len(up.Messages))
+	for i, id := range up.Messages {
+		d.IDs[i] = int(id)
+	}
+	return d
+}
