@@ -57,6 +57,7 @@ type Client struct {
 	invokeMW atomic.Pointer[[]InvokerMiddleware] // around every call of the client's methods
 
 	life       context.Context // cancelled by Stop: the lifetime of every goroutine
+	linkDown   atomic.Bool     // the home connection was lost and is not back yet (lifecycle.go)
 	lifeCancel context.CancelFunc
 	wg         sync.WaitGroup
 	stopped    chan struct{}
@@ -302,6 +303,7 @@ func (c *Client) ConnectContext(ctx context.Context) error {
 	}
 	c.startUpdates()
 	c.waitUpdates(ctx)
+	c.linkDown.Store(false)
 	c.runHooks(hookConnect)
 	return nil
 }

@@ -53,6 +53,9 @@ type Context struct {
 	DeletedBusinessMessages *types.DeletedBusinessMessages
 	// Entities are the users and chats that came with the update.
 	Entities types.Entities
+	// Reason is why the connection ended, for OnDisconnect hooks: the error that broke the
+	// home connection, nil after Disconnect.
+	Reason error
 
 	kind updateKind // set by the dispatcher; kindRaw in Contexts built by hand
 	mu   sync.Mutex

@@ -9,8 +9,8 @@ import (
 const (
 	hookStart      = iota // Start logged in
 	hookStop              // Stop begins
-	hookConnect           // Connect succeeded
-	hookDisconnect        // Disconnect closed the connections
+	hookConnect           // Connect succeeded, or the lost home connection is back
+	hookDisconnect        // Disconnect closed the connections, or the home connection broke
 	numHooks
 )
 
@@ -35,25 +35,52 @@ func (c *Client) OnStop(cb func(*Context)) *Handler {
 }
 
 // OnConnect registers cb to run when Connect (or ConnectContext, or Start's connect)
-// succeeded, on that call's goroutine. Reconnects after a lost connection do not run it.
+// succeeded, on that call's goroutine, and again each time the session has dialed the home
+// connection anew after losing it (after the OnDisconnect that reported the loss), on the
+// engine's goroutine: keep cb short, as the reconnection's updates wait for it.
 func (c *Client) OnConnect(cb func(*Context)) *Handler {
 	return c.register(cb != nil, newHook(kindConnect, cb))
 }
 
 // OnDisconnect registers cb to run when Disconnect has closed the connections, on its
-// goroutine. A connection lost and reconnected by the session does not run it.
+// goroutine (Context.Reason is nil), and when the home connection breaks (Context.Reason is
+// the error that ended it; the session redials, and OnConnect runs once it is back), on the
+// engine's goroutine. A connection the client closes itself (a migration to another data
+// center, a key renewal) runs neither hook.
 func (c *Client) OnDisconnect(cb func(*Context)) *Handler {
 	return c.register(cb != nil, newHook(kindDisconnect, cb))
 }
 
+// linkChanged runs the hooks of a change of the home connection: lost (the reason) or back
+// (nil). Each loss runs OnDisconnect once and the reconnection after it OnConnect once.
+func (c *Client) linkChanged(lost error) {
+	if lost != nil {
+		if c.linkDown.CompareAndSwap(false, true) {
+			dc, _ := c.eng.Home()
+			c.Log.Info("home connection lost", "dc", dc, "err", lost)
+			c.runHooksReason(hookDisconnect, fmt.Errorf("mtgo: connection to dc %d lost: %w", dc, lost))
+		}
+		return
+	}
+	if c.linkDown.CompareAndSwap(true, false) {
+		c.runHooks(hookConnect)
+	}
+}
+
 // runHooks runs the hooks of one kind in registration order; a panic is logged and the next
 // hook runs.
-func (c *Client) runHooks(hook int) {
+func (c *Client) runHooks(hook int) { c.runHooksReason(hook, nil) }
+
+// runHooksReason is runHooks with the Context's Reason set.
+func (c *Client) runHooksReason(hook int, reason error) {
+	if c.msgs == nil {
+		return
+	}
 	t := c.msgs.reg.load()
 	if len(t.hooks[hook]) == 0 {
 		return
 	}
-	ctx := &Context{Context: c.life, Client: c}
+	ctx := &Context{Context: c.life, Client: c, Reason: reason}
 	for _, h := range t.hooks[hook] {
 		func() {
 			defer func() {

@@ -31,16 +31,20 @@ func (h pushHandler) HandleNewSession(ctx context.Context) error {
 	return nil
 }
 
-// Redialed tells the update engine about a reconnect of the home connection. A reconnect
-// while the engine is not running needs nothing: its next Run catches up from the saved state.
+// Redialed tells the update engine about a reconnect of the home connection, and runs the
+// OnConnect hooks when the loss was reported. A reconnect while the update engine is not
+// running needs nothing there: its next Run catches up from the saved state.
 func (h pushHandler) Redialed(ctx context.Context) {
-	if h.c.updates == nil || !h.c.updatesRunning() {
-		return
+	if h.c.updates != nil && h.c.updatesRunning() {
+		if err := h.c.updates.Reconnected(ctx); err != nil && ctx.Err() == nil {
+			h.c.Log.Debug("update engine rejected a reconnect", "err", err)
+		}
 	}
-	if err := h.c.updates.Reconnected(ctx); err != nil && ctx.Err() == nil {
-		h.c.Log.Debug("update engine rejected a reconnect", "err", err)
-	}
+	h.c.linkChanged(nil)
 }
+
+// Lost reports that the home connection broke (OnDisconnect with the reason).
+func (h pushHandler) Lost(_ context.Context, err error) { h.c.linkChanged(err) }
 
 func (c *Client) updatesRunning() bool {
 	c.mu.Lock()

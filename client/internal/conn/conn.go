@@ -206,23 +206,60 @@ func (e *Migrated) Error() string {
 
 func (e *Migrated) Unwrap() error { return e.Err }
 
-// RedialNotifier is the Dialer of the home connection: every successful dial after the first
-// (a reconnect of the session's run loop) is signalled on the channel C returns, because
-// pushes sent while the connection was down are lost and only a getDifference brings them
-// back.
+// RedialNotifier is the Dialer of the home connection. It watches the connections it dials
+// and queues, in order, a LinkEvent when one breaks (its first read or write error, unless the
+// session closed it first: a Disconnect, a migration, a key renewal) and one for every
+// successful dial after the first (a reconnect of the session's run loop), signalled on the
+// channel C returns: pushes sent while the connection was down are lost and only a
+// getDifference brings them back, and the client's OnDisconnect and OnConnect hooks run.
 type RedialNotifier struct {
 	session.Dialer
 	dials    atomic.Int64
 	redialed chan struct{} // capacity 1: signals coalesce
+
+	mu     sync.Mutex
+	events []LinkEvent // at most maxLinkEvents; the oldest are dropped
 }
+
+// LinkEvent is a change of the home connection: Lost is the error that broke it, nil for a
+// redial.
+type LinkEvent struct {
+	Lost error
+}
+
+// maxLinkEvents bounds the queued events while nobody takes them; the latest are kept, so the
+// last one tells the connection's state.
+const maxLinkEvents = 16
 
 // NewRedialNotifier wraps d.
 func NewRedialNotifier(d session.Dialer) *RedialNotifier {
 	return &RedialNotifier{Dialer: d, redialed: make(chan struct{}, 1)}
 }
 
-// C receives a value after redials (several redials may coalesce into one).
+// C receives a value when events are queued (several may coalesce into one signal).
 func (d *RedialNotifier) C() <-chan struct{} { return d.redialed }
+
+// Events returns the queued events in order and empties the queue.
+func (d *RedialNotifier) Events() []LinkEvent {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	ev := d.events
+	d.events = nil
+	return ev
+}
+
+func (d *RedialNotifier) push(ev LinkEvent) {
+	d.mu.Lock()
+	if len(d.events) == maxLinkEvents {
+		d.events = append(d.events[:0], d.events[1:]...)
+	}
+	d.events = append(d.events, ev)
+	d.mu.Unlock()
+	select {
+	case d.redialed <- struct{}{}:
+	default:
+	}
+}
 
 // DialPacket implements session.Dialer.
 func (d *RedialNotifier) DialPacket(ctx context.Context, dc int, addr string) (session.PacketConn, error) {
@@ -231,10 +268,41 @@ func (d *RedialNotifier) DialPacket(ctx context.Context, dc int, addr string) (s
 		return nil, err
 	}
 	if d.dials.Add(1) > 1 {
-		select {
-		case d.redialed <- struct{}{}:
-		default:
-		}
+		d.push(LinkEvent{})
 	}
-	return pc, nil
+	return &watchedConn{PacketConn: pc, d: d}, nil
+}
+
+// watchedConn reports the first error of a connection the session did not close itself.
+type watchedConn struct {
+	session.PacketConn
+	d    *RedialNotifier
+	done atomic.Bool // closed or already reported
+}
+
+func (w *watchedConn) ReadPacket() ([]byte, error) {
+	p, err := w.PacketConn.ReadPacket()
+	if err != nil {
+		w.broke(err)
+	}
+	return p, err
+}
+
+func (w *watchedConn) WritePacket(p []byte) error {
+	err := w.PacketConn.WritePacket(p)
+	if err != nil {
+		w.broke(err)
+	}
+	return err
+}
+
+func (w *watchedConn) Close() error {
+	w.done.Store(true)
+	return w.PacketConn.Close()
+}
+
+func (w *watchedConn) broke(err error) {
+	if w.done.CompareAndSwap(false, true) {
+		w.d.push(LinkEvent{Lost: err})
+	}
 }

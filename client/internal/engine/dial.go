@@ -70,7 +70,8 @@ func (e *Engine) dial(ctx context.Context, dc int, media, cdn bool) (*conn.Live,
 	return lc, nil
 }
 
-// redialLoop tells push about every redial of lc until lc or the engine ends. It runs on its
+// redialLoop tells push about every loss and redial of lc, in order, until lc or the engine
+// ends. It runs on its
 // own goroutine so the session's dial never waits for the update engine.
 func (e *Engine) redialLoop(life context.Context, lc *conn.Live, r *conn.RedialNotifier, push Pushes) {
 	for {
@@ -81,7 +82,13 @@ func (e *Engine) redialLoop(life context.Context, lc *conn.Live, r *conn.RedialN
 			return
 		case <-r.C():
 		}
-		push.Redialed(life)
+		for _, ev := range r.Events() {
+			if ev.Lost != nil {
+				push.Lost(life, ev.Lost)
+			} else {
+				push.Redialed(life)
+			}
+		}
 	}
 }
 

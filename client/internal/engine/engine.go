@@ -43,11 +43,12 @@ type Storage interface {
 	SetHomeDC(ctx context.Context, dc int) error
 }
 
-// Pushes receives what the home connection pushes: updates, new server sessions and redials
-// (after which pushes may have been lost).
+// Pushes receives what the home connection pushes: updates, new server sessions, losses of
+// the connection (err the reason) and redials (after which pushes may have been lost).
 type Pushes interface {
 	session.UpdateHandler
 	HandleNewSession(ctx context.Context) error
+	Lost(ctx context.Context, err error)
 	Redialed(ctx context.Context)
 }
 

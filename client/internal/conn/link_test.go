@@ -1,0 +1,58 @@
+package conn
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/mtgo-labs/mtgo/session"
+)
+
+// failingConn fails every read and write with err.
+type failingConn struct{ err error }
+
+func (f failingConn) ReadPacket() ([]byte, error) { return nil, f.err }
+func (f failingConn) WritePacket([]byte) error    { return f.err }
+func (f failingConn) Close() error                { return nil }
+
+// TestRedialNotifierLinkEvents checks the order of the events: a connection's first error is
+// one loss (later errors of the same connection are not), a connection closed by the session
+// first is no loss, and every dial after the first is a redial.
+func TestRedialNotifierLinkEvents(t *testing.T) {
+	eof := errors.New("eof")
+	d := NewRedialNotifier(session.DialerFunc(func(context.Context, int, string) (session.PacketConn, error) {
+		return failingConn{err: eof}, nil
+	}))
+	dial := func() session.PacketConn {
+		t.Helper()
+		pc, err := d.DialPacket(t.Context(), 2, "x")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return pc
+	}
+	pc := dial()
+	_, _ = pc.ReadPacket()
+	_ = pc.WritePacket(nil)
+	pc = dial()
+	_ = pc.Close() // the session's own close: a migration, Disconnect
+	_, _ = pc.ReadPacket()
+	pc = dial()
+	_ = pc.WritePacket(nil)
+	want := []LinkEvent{{Lost: eof}, {}, {}, {Lost: eof}}
+	if diff := cmp.Diff(want, d.Events(), cmpopts.EquateErrors()); diff != "" {
+		t.Fatalf("events (-want +got):\n%s", diff)
+	}
+	if d.Events() != nil {
+		t.Fatal("Events does not empty the queue")
+	}
+	for range maxLinkEvents + 3 {
+		dial()
+	}
+	if ev := d.Events(); len(ev) != maxLinkEvents {
+		t.Fatalf("%d events queued, want the latest %d", len(ev), maxLinkEvents)
+	}
+}
