@@ -1,0 +1,109 @@
+package mtgo_test
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	mtgo "github.com/mtgo-labs/mtgo/client"
+	"github.com/mtgo-labs/mtgo/client/types"
+	"github.com/mtgo-labs/mtgo/tl"
+	"github.com/mtgo-labs/mtgo/tl/tg"
+)
+
+// errCaptured stops a captured request before it reaches the (absent) network.
+var errCaptured = errors.New("captured")
+
+// TestBusinessKindsAndReply delivers each business update to a client with one handler per
+// kind (and a plain OnMessage that must stay silent), and checks that Context.Reply on a
+// business message sends messages.sendMessage inside invokeWithBusinessConnection.
+func TestBusinessKindsAndReply(t *testing.T) {
+	c := offlineClient(t, 1)
+	var mu sync.Mutex
+	got := map[string]string{}
+	var sent []tl.Encoder
+	c.UseInvokerMiddleware(func(next tg.Invoker) tg.Invoker {
+		return mtgo.InvokerFunc(func(_ context.Context, in tl.Encoder, _ tl.Decoder) error {
+			mu.Lock()
+			sent = append(sent, in)
+			mu.Unlock()
+			return errCaptured
+		})
+	})
+	record := func(kind, v string) {
+		mu.Lock()
+		got[kind] = v
+		mu.Unlock()
+	}
+	c.OnMessage(func(_ *mtgo.Context, m *types.Message) error { record("plain", m.Text); return nil })
+	c.OnBusinessConnection(func(ctx *mtgo.Context, bc *types.BusinessConnection) error {
+		record("conn", bc.ID+" "+ctx.From().FirstName)
+		return nil
+	})
+	c.OnBusinessMessage(func(ctx *mtgo.Context, m *types.Message) error {
+		_, err := ctx.Reply("pong")
+		record("new", m.BusinessConnectionID+" "+m.Text+" "+errString(err))
+		return nil
+	})
+	c.OnEditedBusinessMessage(func(_ *mtgo.Context, m *types.Message) error {
+		record("edit", m.BusinessConnectionID+" "+m.Text)
+		return nil
+	})
+	c.OnDeletedBusinessMessages(func(ctx *mtgo.Context, d *types.DeletedBusinessMessages) error {
+		record("deleted", d.ConnectionID+" "+ctx.Chat().FirstName)
+		return nil
+	})
+	carol := &tg.PeerUser{UserID: 5}
+	u := &tg.Updates{
+		Users: []tg.UserClass{
+			&tg.User{ID: 5, FirstName: tl.Some("Carol"), AccessHash: tl.Some(int64(35))},
+			&tg.User{ID: 9, FirstName: tl.Some("Shop"), AccessHash: tl.Some(int64(99))},
+		},
+		Updates: []tg.UpdateClass{
+			&tg.UpdateBotBusinessConnect{Connection: tg.BotBusinessConnection{ConnectionID: "cx", UserID: 9, Rights: &tg.BusinessBotRights{Reply: true}}, Qts: 1},
+			&tg.UpdateBotNewBusinessMessage{ConnectionID: "cx", Message: &tg.Message{ID: 3, PeerID: carol, Message: "ping"}, Qts: 2},
+			// The account's own message: skipped without AcceptOutgoing, as for OnMessage.
+			&tg.UpdateBotNewBusinessMessage{ConnectionID: "cx", Message: &tg.Message{ID: 4, Out: true, PeerID: carol, Message: "mine"}, Qts: 3},
+			&tg.UpdateBotEditBusinessMessage{ConnectionID: "cx", Message: &tg.Message{ID: 3, PeerID: carol, Message: "ping!"}, Qts: 4},
+			&tg.UpdateBotDeleteBusinessMessage{ConnectionID: "cx", Peer: carol, Messages: []int32{3}, Qts: 5},
+		},
+	}
+	if err := mtgo.Deliver(context.Background(), c, u); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	want := map[string]string{
+		"conn": "cx Shop", "new": "cx ping " + errCaptured.Error(), "edit": "cx ping!", "deleted": "cx Carol",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Fatalf("handlers (-want +got):\n%s", diff)
+	}
+	if len(sent) != 1 {
+		t.Fatalf("sent %d requests, want 1", len(sent))
+	}
+	w, ok := sent[0].(*tg.InvokeWithBusinessConnectionRequest)
+	if !ok || w.ConnectionID != "cx" {
+		t.Fatalf("reply sent as %T %+v", sent[0], sent[0])
+	}
+	req, ok := w.Query.(*tg.MessagesSendMessageRequest)
+	if !ok || req.Message != "pong" || req.Peer.(*tg.InputPeerUser).UserID != 5 {
+		t.Fatalf("inner query %+v", w.Query)
+	}
+	if r, ok := req.ReplyTo.(*tg.InputReplyToMessage); !ok || r.ReplyToMsgID != 3 {
+		t.Fatalf("reply_to %+v", req.ReplyTo)
+	}
+}
+
+func errString(err error) string {
+	if err == nil {
+		return ""
+	}
+	if errors.Is(err, errCaptured) {
+		return errCaptured.Error()
+	}
+	return err.Error()
+}

@@ -1,0 +1,59 @@
+package types
+
+import (
+	"fmt"
+
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/mtgo-labs/mtgo/tl"
+	"github.com/mtgo-labs/mtgo/tl/tg"
+)
+
+func TestBusinessConstructors(t *testing.T) {
+	e := NewEntities([]tg.UserClass{&tg.User{ID: 9, FirstName: tl.Some("Shop")}, &tg.User{ID: 5, FirstName: tl.Some("Carol")}}, nil)
+	tests := []struct {
+		name string
+		u    tg.UpdateClass
+		conn string // BusinessConnection: "id user enabled reply"
+		msg  string // business message: "connection text"
+		del  string // deleted: "connection chat ids"
+	}{
+		{name: "connect", u: &tg.UpdateBotBusinessConnect{Connection: tg.BotBusinessConnection{ConnectionID: "a", UserID: 9, Rights: &tg.BusinessBotRights{Reply: true}}},
+			conn: "a 9 true true"},
+		{name: "disconnect, unknown user, no rights", u: &tg.UpdateBotBusinessConnect{Connection: tg.BotBusinessConnection{ConnectionID: "a", UserID: 7, Disabled: true}},
+			conn: "a 7 false false"},
+		{name: "new", u: &tg.UpdateBotNewBusinessMessage{ConnectionID: "a", Message: &tg.Message{ID: 1, PeerID: &tg.PeerUser{UserID: 5}, Message: "hi"}}, msg: "a hi"},
+		{name: "edit", u: &tg.UpdateBotEditBusinessMessage{ConnectionID: "b", Message: &tg.Message{ID: 1, PeerID: &tg.PeerUser{UserID: 5}, Message: "hi!"}}, msg: "b hi!"},
+		{name: "empty message", u: &tg.UpdateBotNewBusinessMessage{ConnectionID: "a", Message: &tg.MessageEmpty{ID: 1}}},
+		{name: "nil message", u: &tg.UpdateBotNewBusinessMessage{ConnectionID: "a"}},
+		{name: "deleted", u: &tg.UpdateBotDeleteBusinessMessage{ConnectionID: "a", Peer: &tg.PeerUser{UserID: 5}, Messages: []int32{3, 4}}, del: "a 5 [3 4]"},
+		{name: "other update", u: &tg.UpdateNewMessage{Message: &tg.Message{ID: 1}}},
+		{name: "typed nils", u: (*tg.UpdateBotBusinessConnect)(nil)},
+		{name: "typed nil delete", u: (*tg.UpdateBotDeleteBusinessMessage)(nil)},
+		{name: "typed nil new", u: (*tg.UpdateBotNewBusinessMessage)(nil)},
+		{name: "typed nil edit", u: (*tg.UpdateBotEditBusinessMessage)(nil)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var conn, msg, del string
+			if c := NewBusinessConnection(tt.u, e); c != nil {
+				conn = fmtAll(c.ID, c.User.ID, c.Enabled, c.CanReply)
+			}
+			if m := NewBusinessMessage(nil, tt.u, e); m != nil {
+				msg = fmtAll(m.BusinessConnectionID, m.Text)
+			}
+			if d := NewDeletedBusinessMessages(tt.u, e); d != nil {
+				del = fmtAll(d.ConnectionID, d.Chat.ID, d.IDs)
+			}
+			if diff := cmp.Diff([]string{tt.conn, tt.msg, tt.del}, []string{conn, msg, del}); diff != "" {
+				t.Fatalf("(-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func fmtAll(v ...any) string {
+	s := fmt.Sprintln(v...)
+	return s[:len(s)-1]
+}
