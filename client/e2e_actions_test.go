@@ -40,6 +40,9 @@ func TestE2EContextActions(t *testing.T) {
 			if _, err := ctx.Copy(here); err != nil {
 				return fmt.Errorf("copy: %w", err)
 			}
+			if _, err := ctx.Copy(here, mtgo.WithReplyMarkup(inlineKeyboard("copied"))); err != nil {
+				return fmt.Errorf("copy with buttons: %w", err)
+			}
 			if err := ctx.Pin(mtgo.WithSilent()); err != nil {
 				return fmt.Errorf("pin: %w", err)
 			}
@@ -58,6 +61,10 @@ func TestE2EContextActions(t *testing.T) {
 		_, err := ctx.Download(&buf)
 		if err == nil && buf.String() != "document body" {
 			err = fmt.Errorf("downloaded %q", buf.String())
+		}
+		if err == nil {
+			_, err = ctx.Copy(ctx.Chat().InputPeer(), mtgo.WithCaption("**copy**"), mtgo.WithParseMode(mtgo.ParseModeMarkdown),
+				mtgo.WithReplyMarkup(inlineKeyboard("doc")))
 		}
 		done <- err
 		return nil
@@ -94,6 +101,9 @@ func TestE2EContextActions(t *testing.T) {
 	if cp.Text != "/go" || cp.Forward != nil {
 		t.Fatalf("copied message = %+v", cp)
 	}
+	if cp := recv(t, got, "copy with buttons"); cp.Text != "/go" || cp.Forward != nil || !hasButton(cp, "copied") {
+		t.Fatalf("copy with buttons = %+v", cp)
+	}
 	menu := recv(t, got, "menu")
 	if menu.Text != "menu" {
 		t.Fatalf("menu = %+v", menu)
@@ -124,6 +134,10 @@ func TestE2EContextActions(t *testing.T) {
 	}
 	if err := recv(t, done, "download"); err != nil {
 		t.Fatal(err)
+	}
+	doc := recv(t, got, "copied document")
+	if doc.Text != "copy" || len(doc.Entities) != 1 || !hasButton(doc, "doc") || doc.MediaKind() != types.KindDocument {
+		t.Fatalf("copied document: text %q entities %v media %T", doc.Text, doc.Entities, doc.Media)
 	}
 	select {
 	case err := <-failures:

@@ -11,7 +11,8 @@ import (
 )
 
 // ErrForwardOption reports a send option that messages.forwardMessages has no field for (a
-// reply markup, a link preview setting, a new caption): a forward or a copy would drop it.
+// reply markup, a link preview setting, a new caption) given to ForwardMessages, which would
+// drop it, or to a copy of a media kind that cannot be sent anew.
 var ErrForwardOption = errors.New("mtgo: option not available when forwarding or copying")
 
 // ForwardMessages forwards messages ids of fromChat to toChat (both anything ResolvePeer
@@ -23,10 +24,12 @@ func (c *Client) ForwardMessages(ctx context.Context, toChat, fromChat any, ids 
 }
 
 // CopyMessage sends a copy of message id of fromChat to toChat: the same text or media, with
-// no header naming its origin (messages.forwardMessages with drop_author, so every media
-// kind is copied by the server without downloading it). WithCaption("") drops a media's
-// caption; a new caption is ErrForwardOption (copy, then EditMessageCaption). The other
-// options are as for ForwardMessages.
+// no header naming its origin. It is messages.forwardMessages with drop_author, so the server
+// copies every media kind without a download; WithCaption("") drops a media's caption. The
+// options forwardMessages has no field for (a new caption, WithReplyMarkup, WithNoWebpage,
+// WithInvertMedia) make it fetch the message and send its text, or its photo, document,
+// location or contact, anew (messages.sendMessage or sendMedia); other media kinds then
+// fail with ErrForwardOption.
 func (c *Client) CopyMessage(ctx context.Context, toChat, fromChat any, id int, opts ...SendOption) (*types.Message, error) {
 	msgs, err := c.forward(ctx, toChat, fromChat, []int{id}, true, opts)
 	if err != nil {
@@ -38,8 +41,9 @@ func (c *Client) CopyMessage(ctx context.Context, toChat, fromChat any, id int, 
 // forward is ForwardMessages, or CopyMessage when drop is set.
 func (c *Client) forward(ctx context.Context, toChat, fromChat any, ids []int, drop bool, opts []SendOption) ([]*types.Message, error) {
 	p := option.CollectSend(opts)
-	if err := forwardable(p, drop); err != nil {
-		return nil, err
+	refused := forwardable(p, drop)
+	if refused != nil && !drop {
+		return nil, refused
 	}
 	if len(ids) == 0 {
 		return nil, nil
@@ -51,6 +55,13 @@ func (c *Client) forward(ctx context.Context, toChat, fromChat any, ids []int, d
 	from, err := c.ResolvePeer(ctx, fromChat)
 	if err != nil {
 		return nil, err
+	}
+	if refused != nil { // a copy with options only a new message takes
+		m, err := c.resend(ctx, to, from, ids[0], p, opts)
+		if err != nil {
+			return nil, err
+		}
+		return []*types.Message{m}, nil
 	}
 	out, err := c.resolveSend(ctx, p)
 	if err != nil {
@@ -75,7 +86,8 @@ func (c *Client) forward(ctx context.Context, toChat, fromChat any, ids []int, d
 	return msgs, err
 }
 
-// forwardable checks that the options fit messages.forwardMessages.
+// forwardable checks that the options fit messages.forwardMessages (drop: of a copy, which
+// may drop a media's caption).
 func forwardable(p option.SendParams, drop bool) error {
 	switch {
 	case p.ReplyMarkup != nil:
@@ -88,6 +100,64 @@ func forwardable(p option.SendParams, drop bool) error {
 		return fmt.Errorf("%w: caption", ErrForwardOption)
 	}
 	return nil
+}
+
+// resend sends message id of from to to anew, with the options of a copy.
+func (c *Client) resend(ctx context.Context, to, from tg.InputPeerClass, id int, p option.SendParams, opts []SendOption) (*types.Message, error) {
+	m, err := c.fetchMessage(ctx, from, id)
+	if err != nil {
+		return nil, err
+	}
+	if _, page := m.Media.(*tg.MessageMediaWebPage); m.Media == nil || page {
+		return c.SendMessage(ctx, to, m.Message, append([]SendOption{WithEntities(m.Entities)}, opts...)...)
+	}
+	in, err := inputMediaOf(m.Media)
+	if err != nil {
+		return nil, err
+	}
+	caption, ents := m.Message, m.Entities
+	if p.CaptionSet {
+		if caption, ents, err = c.messageText(ctx, p.Caption, p.Text); err != nil {
+			return nil, err
+		}
+	}
+	out, err := c.resolveSend(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	req := &tg.MessagesSendMediaRequest{Peer: to, Media: in, Message: caption, Entities: ents, RandomID: randomID()}
+	out.toMedia(req)
+	var res tg.UpdatesClassBox
+	if err := c.invoker().Invoke(ctx, req, &res); err != nil {
+		return nil, fmt.Errorf("mtgo: copy message: %w", err)
+	}
+	msg, err := c.sentMessage(res.Updates, req.RandomID, to, caption, ents)
+	if err == nil {
+		c.msgCache.add(msg)
+	}
+	return msg, err
+}
+
+// inputMediaOf returns the input media that sends media again: the same photo or document
+// (by id), location or contact.
+func inputMediaOf(media tg.MessageMediaClass) (tg.InputMediaClass, error) {
+	switch md := media.(type) {
+	case *tg.MessageMediaPhoto:
+		if ph, ok := md.Photo.(*tg.Photo); ok {
+			return &tg.InputMediaPhoto{Spoiler: md.Spoiler, ID: &tg.InputPhoto{ID: ph.ID, AccessHash: ph.AccessHash, FileReference: ph.FileReference}}, nil
+		}
+	case *tg.MessageMediaDocument:
+		if d, ok := md.Document.(*tg.Document); ok {
+			return &tg.InputMediaDocument{Spoiler: md.Spoiler, ID: &tg.InputDocument{ID: d.ID, AccessHash: d.AccessHash, FileReference: d.FileReference}}, nil
+		}
+	case *tg.MessageMediaGeo:
+		if g, ok := md.Geo.(*tg.GeoPoint); ok {
+			return &tg.InputMediaGeoPoint{GeoPoint: &tg.InputGeoPoint{Lat: g.Lat, Long: g.Long, AccuracyRadius: g.AccuracyRadius}}, nil
+		}
+	case *tg.MessageMediaContact:
+		return &tg.InputMediaContact{PhoneNumber: md.PhoneNumber, FirstName: md.FirstName, LastName: md.LastName, Vcard: md.Vcard}, nil
+	}
+	return nil, fmt.Errorf("%w: %T cannot be sent anew", ErrForwardOption, media)
 }
 
 // PinChatMessage pins message id in chat (anything ResolvePeer accepts). WithSilent pins

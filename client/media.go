@@ -107,14 +107,28 @@ func (c *Client) refetchLocation(ctx context.Context, msg *types.Message) (tg.In
 	if msg.Chat == nil {
 		return nil, ErrContextNoChat
 	}
-	ids := []tg.InputMessageClass{&tg.InputMessageID{ID: int32(msg.ID)}}
+	m, err := c.fetchMessage(ctx, msg.Chat.InputPeer(), msg.ID)
+	if err != nil {
+		return nil, err
+	}
+	loc, err := media.MediaLocation(m.Media)
+	if err != nil {
+		return nil, err
+	}
+	return loc.Input, nil
+}
+
+// fetchMessage fetches message id of peer (messages.getMessages, or channels.getMessages in
+// a channel).
+func (c *Client) fetchMessage(ctx context.Context, peer tg.InputPeerClass, id int) (*tg.Message, error) {
+	ids := []tg.InputMessageClass{&tg.InputMessageID{ID: int32(id)}}
 	var req tl.Encoder = &tg.MessagesGetMessagesRequest{ID: ids}
-	if p, ok := msg.Chat.InputPeer().(*tg.InputPeerChannel); ok {
+	if p, ok := peer.(*tg.InputPeerChannel); ok {
 		req = &tg.ChannelsGetMessagesRequest{Channel: &tg.InputChannel{ChannelID: p.ChannelID, AccessHash: p.AccessHash}, ID: ids}
 	}
 	var res tg.MessagesMessagesClassBox
 	if err := c.invoker().Invoke(ctx, req, &res); err != nil {
-		return nil, fmt.Errorf("mtgo: fetch message %d again: %w", msg.ID, err)
+		return nil, fmt.Errorf("mtgo: fetch message %d: %w", id, err)
 	}
 	var list []tg.MessageClass
 	switch r := res.MessagesMessages.(type) {
@@ -126,15 +140,11 @@ func (c *Client) refetchLocation(ctx context.Context, msg *types.Message) (tg.In
 		list = r.Messages
 	}
 	for _, m := range list {
-		if m, ok := m.(*tg.Message); ok && int(m.ID) == msg.ID {
-			loc, err := media.MediaLocation(m.Media)
-			if err != nil {
-				return nil, err
-			}
-			return loc.Input, nil
+		if m, ok := m.(*tg.Message); ok && int(m.ID) == id {
+			return m, nil
 		}
 	}
-	return nil, fmt.Errorf("%w: message %d", ErrNoMessage, msg.ID)
+	return nil, fmt.Errorf("%w: message %d", ErrNoMessage, id)
 }
 
 // DownloadMessage implements types.MediaAPI for bound messages.
