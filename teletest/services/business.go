@@ -8,7 +8,8 @@ import (
 	"github.com/mtgo-labs/mtgo/tl/tg"
 )
 
-// Telegram Business: account.updateConnectedBot (people) and invokeWithBusinessConnection
+// Telegram Business: account.updateConnectedBot (people), account.getBotBusinessConnection
+// (bots) and invokeWithBusinessConnection
 // (bots, around messages.sendMessage and messages.sendMedia).
 
 func (d *Dispatcher) registerBusiness() {
@@ -18,6 +19,9 @@ func (d *Dispatcher) registerBusiness() {
 		return answer(w.UpdateConnectedBot(c.AuthKeyID, world.ConnectedBot{
 			Bot: r.Bot, Rights: r.Rights, Recipients: r.Recipients, Deleted: r.Deleted,
 		}))
+	})
+	h[tg.AccountGetBotBusinessConnectionRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.AccountGetBotBusinessConnectionRequest) (tl.Encoder, error) {
+		return answer(w.BotBusinessConnection(c.AuthKeyID, r.ConnectionID))
 	})
 	h[tg.InvokeWithBusinessConnectionRequestTypeID] = typed(d.invokeWithBusinessConnection)
 }

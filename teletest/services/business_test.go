@@ -52,6 +52,17 @@ func TestBusiness(t *testing.T) {
 		t.Fatalf("connect (qts %d) (-want +got):\n%s", conn.Qts, diff)
 	}
 	id := conn.Connection.ConnectionID
+	gotConn, err := bot.api.AccountGetBotBusinessConnection(ctx(), &tg.AccountGetBotBusinessConnectionRequest{ConnectionID: id})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g := flatten([]tg.UpdatesClass{gotConn}); len(g) != 1 || !cmp.Equal(g[0].(*tg.UpdateBotBusinessConnect).Connection, conn.Connection) {
+		t.Fatalf("getBotBusinessConnection %+v", g)
+	}
+	_, err = shop.api.AccountGetBotBusinessConnection(ctx(), &tg.AccountGetBotBusinessConnectionRequest{ConnectionID: id})
+	wantRPC(t, err, world.ErrUserBotRequired)
+	_, err = plain.api.AccountGetBotBusinessConnection(ctx(), &tg.AccountGetBotBusinessConnectionRequest{ConnectionID: id})
+	wantRPC(t, err, world.ErrConnectionIDInvalid)
 
 	// Carol writes to the shop: the bot gets the message as the shop sees it.
 	h.send(carol, carol.peerOf(shop), "hello shop")

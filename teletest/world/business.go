@@ -319,3 +319,26 @@ func (w *World) SendBusinessMessage(key KeyID, connID string, to tg.InputPeerCla
 		Users: users, Chats: chats, Date: s.date,
 	}, nil
 }
+
+// BotBusinessConnection answers account.getBotBusinessConnection: the bot on key asks for
+// one of its connections, answered as `updates` with updateBotBusinessConnect (qts 0: not a
+// new event of its sequence) and the business account. USER_BOT_REQUIRED for people,
+// CONNECTION_ID_INVALID for an unknown, ended or another bot's connection.
+func (w *World) BotBusinessConnection(key KeyID, id string) (tg.UpdatesClass, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	bot, err := w.authorized(key)
+	if err != nil {
+		return nil, err
+	}
+	if !bot.bot {
+		return nil, ErrUserBotRequired
+	}
+	c, err := w.businessOf(bot, id)
+	if err != nil {
+		return nil, err
+	}
+	var r refs
+	r.add(UserPeer(c.user))
+	return w.longUpdates(bot.id, []tg.UpdateClass{&tg.UpdateBotBusinessConnect{Connection: c.tg()}}, &r, w.now()), nil
+}
