@@ -7,6 +7,8 @@ import (
 	"io"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
 	mtgo "github.com/mtgo-labs/mtgo/client"
 	"github.com/mtgo-labs/mtgo/client/filters"
 	"github.com/mtgo-labs/mtgo/client/types"
@@ -49,6 +51,9 @@ func TestE2EContextActions(t *testing.T) {
 			if err := ctx.React("👍"); err != nil {
 				return fmt.Errorf("react: %w", err)
 			}
+			if err := m.Unpin(ctx); err != nil { // the bound form
+				return fmt.Errorf("unpin: %w", err)
+			}
 			if _, err := ctx.Reply("menu", mtgo.WithReplyMarkup(inlineKeyboard("one"))); err != nil {
 				return fmt.Errorf("reply: %w", err)
 			}
@@ -86,12 +91,36 @@ func TestE2EContextActions(t *testing.T) {
 	u.OnMessage(func(_ *mtgo.Context, m *types.Message) error { got <- m; return nil })
 	edited := make(chan *types.Message, 8)
 	u.OnEditedMessage(func(_ *mtgo.Context, m *types.Message) error { edited <- m; return nil })
+	// Pins and reactions reach the user as raw updates (group 1, beside the message handlers).
+	marks := make(chan string, 8)
+	u.AddHandler(mtgo.NewRawUpdateHandler(func(_ *mtgo.Context, up tg.UpdateClass) error {
+		switch up := up.(type) {
+		case *tg.UpdatePinnedMessages:
+			marks <- fmt.Sprintf("pinned=%v %v", up.Pinned, up.Messages)
+		case *tg.UpdateMessageReactions:
+			marks <- fmt.Sprintf("reactions on %d", up.MsgID)
+		}
+		return nil
+	}), 1)
 
-	if _, err := u.SendMessage(ctxT(t), "@e2e_actions_bot", "/go"); err != nil {
+	goMsg, err := u.SendMessage(ctxT(t), "@e2e_actions_bot", "/go")
+	if err != nil {
 		t.Fatal(err)
 	}
 	if err := recv(t, done, "the bot's actions"); err != nil {
 		t.Fatal(err)
+	}
+	var seen []string
+	for range 3 {
+		seen = append(seen, recv(t, marks, "pin, reaction and unpin"))
+	}
+	want := []string{
+		fmt.Sprintf("pinned=true [%d]", goMsg.ID),
+		fmt.Sprintf("reactions on %d", goMsg.ID),
+		fmt.Sprintf("pinned=false [%d]", goMsg.ID),
+	}
+	if diff := cmp.Diff(want, seen); diff != "" {
+		t.Fatalf("pin and reaction updates (-want +got):\n%s", diff)
 	}
 	fwd := recv(t, got, "forwarded message")
 	if fwd.Text != "/go" || fwd.Forward == nil {
