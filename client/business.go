@@ -1,6 +1,10 @@
 package mtgo
 
 import (
+	"context"
+	"errors"
+	"fmt"
+
 	"github.com/mtgo-labs/mtgo/client/types"
 	"github.com/mtgo-labs/mtgo/tl"
 	"github.com/mtgo-labs/mtgo/tl/tg"
@@ -80,3 +84,24 @@ func (o *outgoing) wrap(req tl.Encoder) tl.Encoder {
 	}
 	return &tg.InvokeWithBusinessConnectionRequest{ConnectionID: o.business, Query: req}
 }
+
+// GetBusinessConnection returns the bot's business connection connectionID
+// (account.getBotBusinessConnection). Bots only; CONNECTION_ID_INVALID for a connection that
+// is unknown, ended or another bot's.
+func (c *Client) GetBusinessConnection(ctx context.Context, connectionID string) (*types.BusinessConnection, error) {
+	var res tg.UpdatesClassBox
+	if err := c.call(ctx, &tg.AccountGetBotBusinessConnectionRequest{ConnectionID: connectionID}, &res); err != nil {
+		return nil, fmt.Errorf("mtgo: get business connection: %w", err)
+	}
+	list, users, chats, _ := updatesParts(res.Updates)
+	for _, u := range list {
+		if bc := types.NewBusinessConnection(u, types.NewEntities(users, chats)); bc != nil {
+			return bc, nil
+		}
+	}
+	return nil, errNoBusinessConnection
+}
+
+// errNoBusinessConnection reports an answer to account.getBotBusinessConnection without the
+// connection.
+var errNoBusinessConnection = errors.New("mtgo: get business connection: no updateBotBusinessConnect in the answer")

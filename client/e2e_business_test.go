@@ -62,6 +62,13 @@ func TestE2EBusiness(t *testing.T) {
 	if c.ID == "" || c.User == nil || c.User.ID != shopUser.ID || !c.Enabled || !c.CanReply {
 		t.Fatalf("connection %+v", c)
 	}
+	again, err := b.GetBusinessConnection(ctxT(t), c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.ID != c.ID || again.User == nil || again.User.ID != shopUser.ID || !again.CanReply {
+		t.Fatalf("GetBusinessConnection %+v", again)
+	}
 
 	sent, err := carol.SendMessage(ctxT(t), "@e2e_biz_shop", "hello")
 	if err != nil {
