@@ -3,6 +3,7 @@ package types
 import (
 	"time"
 
+	"github.com/mtgo-labs/mtgo/client/option"
 	"github.com/mtgo-labs/mtgo/tl/tg"
 )
 
@@ -101,4 +102,14 @@ func NewDeletedBusinessMessages(u tg.UpdateClass, e Entities) *DeletedBusinessMe
 		d.IDs[i] = int(id)
 	}
 	return d
+}
+
+// businessOpts returns opts sending through m's business connection when m is a business
+// message (the connection first, so an explicit connection in opts wins).
+func (m *Message) businessOpts(opts []option.Send) []option.Send {
+	if m.BusinessConnectionID == "" {
+		return opts
+	}
+	id := m.BusinessConnectionID
+	return append([]option.Send{option.SendFunc(func(p *option.SendParams) { p.BusinessConnectionID = id })}, opts...)
 }

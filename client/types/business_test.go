@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/mtgo-labs/mtgo/client/option"
 	"github.com/mtgo-labs/mtgo/tl"
 	"github.com/mtgo-labs/mtgo/tl/tg"
 )
@@ -56,4 +57,29 @@ func TestBusinessConstructors(t *testing.T) {
 func fmtAll(v ...any) string {
 	s := fmt.Sprintln(v...)
 	return s[:len(s)-1]
+}
+
+func TestBusinessOpts(t *testing.T) {
+	silent := option.SendFunc(func(p *option.SendParams) { p.Silent = true })
+	override := option.SendFunc(func(p *option.SendParams) { p.BusinessConnectionID = "mine" })
+	tests := []struct {
+		name string
+		conn string
+		opts []option.Send
+		want string
+		mute bool
+	}{
+		{name: "plain message", opts: []option.Send{silent}, mute: true},
+		{name: "business message", conn: "c1", opts: []option.Send{silent}, want: "c1", mute: true},
+		{name: "explicit connection wins", conn: "c1", opts: []option.Send{override}, want: "mine"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := &Message{BusinessConnectionID: tt.conn}
+			p := option.CollectSend(m.businessOpts(tt.opts))
+			if p.BusinessConnectionID != tt.want || p.Silent != tt.mute {
+				t.Fatalf("params %+v, want connection %q", p, tt.want)
+			}
+		})
+	}
 }

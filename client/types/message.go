@@ -295,13 +295,14 @@ func (m *Message) target() (API, tg.InputPeerClass, error) {
 }
 
 // Reply sends text to the message's chat as a reply to it; opts are the client's send
-// options (mtgo.WithParseMode, mtgo.WithReplyMarkup, ...).
+// options (mtgo.WithParseMode, mtgo.WithReplyMarkup, ...). A business message is answered on
+// the business account's behalf.
 func (m *Message) Reply(ctx context.Context, text string, opts ...option.Send) (*Message, error) {
 	api, peer, err := m.target()
 	if err != nil {
 		return nil, err
 	}
-	return api.SendText(ctx, peer, text, m.ID, opts...)
+	return api.SendText(ctx, peer, text, m.ID, m.businessOpts(opts)...)
 }
 
 // Answer sends text to the message's chat without replying to it; opts as for Reply.
@@ -310,7 +311,7 @@ func (m *Message) Answer(ctx context.Context, text string, opts ...option.Send) 
 	if err != nil {
 		return nil, err
 	}
-	return api.SendText(ctx, peer, text, 0, opts...)
+	return api.SendText(ctx, peer, text, 0, m.businessOpts(opts)...)
 }
 
 // Edit replaces the message's text. Only messages the account sent (or, in channels, may
