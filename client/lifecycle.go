@@ -37,7 +37,9 @@ func (c *Client) OnStop(cb func(*Context)) *Handler {
 // OnConnect registers cb to run when Connect (or ConnectContext, or Start's connect)
 // succeeded, on that call's goroutine, and again each time the session has dialed the home
 // connection anew after losing it (after the OnDisconnect that reported the loss), on the
-// engine's goroutine: keep cb short, as the reconnection's updates wait for it.
+// engine's goroutine: keep cb short, as the reconnection's updates wait for it. A hook run by
+// the engine must not call Disconnect or Stop itself (they wait for the engine, which waits
+// for the hook): start a goroutine for that.
 func (c *Client) OnConnect(cb func(*Context)) *Handler {
 	return c.register(cb != nil, newHook(kindConnect, cb))
 }
@@ -46,7 +48,8 @@ func (c *Client) OnConnect(cb func(*Context)) *Handler {
 // goroutine (Context.Reason is nil), and when the home connection breaks (Context.Reason is
 // the error that ended it; the session redials, and OnConnect runs once it is back), on the
 // engine's goroutine. A connection the client closes itself (a migration to another data
-// center, a key renewal) runs neither hook.
+// center, a key renewal) runs neither hook. As for OnConnect, a hook run by the engine must
+// not call Disconnect or Stop itself: start a goroutine for that.
 func (c *Client) OnDisconnect(cb func(*Context)) *Handler {
 	return c.register(cb != nil, newHook(kindDisconnect, cb))
 }
