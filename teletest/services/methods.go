@@ -212,6 +212,17 @@ func (d *Dispatcher) registerMethods() {
 		return answer(w.StoriesByID(c.AuthKeyID, r.Peer, r.ID))
 	})
 
+	// premium.* (boosts)
+	h[tg.PremiumApplyBoostRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.PremiumApplyBoostRequest) (tl.Encoder, error) {
+		return answer(w.ApplyBoost(c.AuthKeyID, r.Slots, r.Peer))
+	})
+	h[tg.PremiumGetMyBoostsRequestTypeID] = typed(func(_ context.Context, c *Caller, _ *tg.PremiumGetMyBoostsRequest) (tl.Encoder, error) {
+		return answer(w.MyBoosts(c.AuthKeyID))
+	})
+	h[tg.PremiumGetBoostsStatusRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.PremiumGetBoostsStatusRequest) (tl.Encoder, error) {
+		return answer(w.BoostsStatus(c.AuthKeyID, r.Peer))
+	})
+
 	// Routine calls of real clients beyond issue 6's list.
 	h[tg.MessagesGetChatsRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.MessagesGetChatsRequest) (tl.Encoder, error) {
 		return answer(w.Chats(c.AuthKeyID, r.ID))

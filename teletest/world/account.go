@@ -41,6 +41,7 @@ type account struct {
 	premium     bool
 	botBusiness bool
 	business    *businessConn
+	boosts      []boostSlot // premium people's boost slots (boost.go), made on first use
 }
 
 // UserSpec describes a person to create.

@@ -116,7 +116,9 @@ func (w *World) tgStory(viewer int64, s *story) *tg.StoryItem {
 	return item
 }
 
-// SendStory answers stories.sendStory: updateStoryID and updateStory for the poster.
+// SendStory answers stories.sendStory: updateStoryID and updateStory for the poster; the
+// poster's audience (storyAudience) gets updateStory pushed. Edits and deletions reach the
+// same audience.
 func (w *World) SendStory(key KeyID, in tg.InputPeerClass, d StoryDraft) (tg.UpdatesClass, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -157,7 +159,57 @@ func (w *World) SendStory(key KeyID, in tg.InputPeerClass, d StoryDraft) (tg.Upd
 	r.add(p)
 	upd := &tg.UpdateStory{Peer: peerTG(p), Story: w.tgStory(a.id, s)}
 	w.push(a.id, key, w.longUpdates(a.id, []tg.UpdateClass{upd}, &r, now))
+	w.tellAudience(key, p, a.id, s, func(viewer int64) tg.StoryItemClass { return w.tgStory(viewer, s) })
 	return w.longUpdates(a.id, []tg.UpdateClass{&tg.UpdateStoryID{ID: s.id, RandomID: d.RandomID}, upd}, &r, now), nil
+}
+
+// storyAudience lists, in id order, who besides the poster sees the stories of p: for a
+// person, the people it has a private chat with (the test world's contacts); for a channel,
+// its members who are people. Nobody else when s is not shared with everybody or with
+// contacts (under w.mu).
+func (w *World) storyAudience(p Peer, poster int64, s *story) []int64 {
+	shared := slices.ContainsFunc(s.privacy, func(r tg.PrivacyRuleClass) bool {
+		switch r.(type) {
+		case *tg.PrivacyValueAllowAll, *tg.PrivacyValueAllowContacts:
+			return true
+		}
+		return false
+	})
+	if !shared {
+		return nil
+	}
+	var ids []int64
+	switch p.Kind {
+	case PeerUser:
+		if a := w.users[p.ID]; a != nil {
+			for d := range a.box.dialogs {
+				if d.Kind == PeerUser {
+					ids = append(ids, d.ID)
+				}
+			}
+		}
+		slices.Sort(ids)
+	case PeerChannel:
+		if ch := w.channels[p.ID]; ch != nil {
+			ids = ch.sortedMembers()
+		}
+	}
+	return slices.DeleteFunc(ids, func(id int64) bool {
+		u := w.users[id]
+		return u == nil || u.bot || id == poster
+	})
+}
+
+// tellAudience pushes updateStory (no pts, as on Telegram) with the item built for each viewer
+// to the audience of s, skipping the auth key that caused it (under w.mu).
+func (w *World) tellAudience(key KeyID, p Peer, poster int64, s *story, item func(viewer int64) tg.StoryItemClass) {
+	now := w.now()
+	for _, uid := range w.storyAudience(p, poster, s) {
+		var r refs
+		r.add(p)
+		upd := &tg.UpdateStory{Peer: peerTG(p), Story: item(uid)}
+		w.push(uid, key, w.longUpdates(uid, []tg.UpdateClass{upd}, &r, now))
+	}
 }
 
 func (w *World) findStory(p Peer, id int32) *story {
@@ -200,6 +252,7 @@ func (w *World) EditStory(key KeyID, in tg.InputPeerClass, id int32, d StoryDraf
 	upd := &tg.UpdateStory{Peer: peerTG(p), Story: w.tgStory(a.id, s)}
 	out := w.longUpdates(a.id, []tg.UpdateClass{upd}, &r, now)
 	w.push(a.id, key, out)
+	w.tellAudience(key, p, a.id, s, func(viewer int64) tg.StoryItemClass { return w.tgStory(viewer, s) })
 	return out, nil
 }
 
@@ -218,6 +271,7 @@ func (w *World) DeleteStories(key KeyID, in tg.InputPeerClass, ids []int32) ([]i
 		if ps == nil || ps.items[id] == nil {
 			continue
 		}
+		w.tellAudience(key, p, a.id, ps.items[id], func(int64) tg.StoryItemClass { return &tg.StoryItemDeleted{ID: id} })
 		delete(ps.items, id)
 		gone = append(gone, id)
 		us = append(us, &tg.UpdateStory{Peer: peerTG(p), Story: &tg.StoryItemDeleted{ID: id}})
