@@ -15,13 +15,13 @@ import (
 // EditOptions apply (parse mode, entities, reply markup, link preview, media position and,
 // for a scheduled message, its new time).
 func (c *Client) EditMessageText(ctx context.Context, chat any, messageID int, text string, opts ...EditOption) (*types.Message, error) {
-	return c.editMessage(ctx, chat, messageID, &text, nil, opts)
+	return c.editMessage(ctx, chat, messageID, &text, nil, nil, opts)
 }
 
 // EditMessageCaption replaces the caption of media message messageID in chat; the text and
 // the options are read as for EditMessageText.
 func (c *Client) EditMessageCaption(ctx context.Context, chat any, messageID int, caption string, opts ...EditOption) (*types.Message, error) {
-	return c.editMessage(ctx, chat, messageID, &caption, nil, opts)
+	return c.editMessage(ctx, chat, messageID, &caption, nil, nil, opts)
 }
 
 // EditMessageReplyMarkup replaces the reply markup (inline buttons) of message messageID in
@@ -31,12 +31,12 @@ func (c *Client) EditMessageReplyMarkup(ctx context.Context, chat any, messageID
 	if markup == nil {
 		markup = &tg.ReplyInlineMarkup{}
 	}
-	return c.editMessage(ctx, chat, messageID, nil, markup, opts)
+	return c.editMessage(ctx, chat, messageID, nil, markup, nil, opts)
 }
 
 // editMessage sends messages.editMessage: the new text when text is not nil, the markup
-// when it is not nil (else the options' reply markup).
-func (c *Client) editMessage(ctx context.Context, chat any, messageID int, text *string, markup tg.ReplyMarkupClass, opts []EditOption) (*types.Message, error) {
+// when it is not nil (else the options' reply markup), the new media when media is not nil.
+func (c *Client) editMessage(ctx context.Context, chat any, messageID int, text *string, markup tg.ReplyMarkupClass, media tg.InputMediaClass, opts []EditOption) (*types.Message, error) {
 	p := option.CollectEdit(opts)
 	if markup != nil {
 		p.ReplyMarkup = markup
@@ -46,7 +46,7 @@ func (c *Client) editMessage(ctx context.Context, chat any, messageID int, text 
 		return nil, err
 	}
 	req := &tg.MessagesEditMessageRequest{
-		Peer: ip, ID: int32(messageID), NoWebpage: p.NoWebpage, InvertMedia: p.InvertMedia, ReplyMarkup: p.ReplyMarkup,
+		Peer: ip, ID: int32(messageID), Media: media, NoWebpage: p.NoWebpage, InvertMedia: p.InvertMedia, ReplyMarkup: p.ReplyMarkup,
 		ScheduleDate: scheduleDate(p.Schedule.Unix(), p.Schedule.IsZero()),
 	}
 	var s string

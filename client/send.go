@@ -8,6 +8,7 @@ import (
 
 	"github.com/mtgo-labs/mtgo/client/option"
 	"github.com/mtgo-labs/mtgo/client/types"
+	"github.com/mtgo-labs/mtgo/tl"
 	"github.com/mtgo-labs/mtgo/tl/tg"
 	"github.com/mtgo-labs/mtgo/updates"
 )
@@ -31,15 +32,22 @@ func (c *Client) SendMessage(ctx context.Context, peer any, text string, opts ..
 	}
 	req := &tg.MessagesSendMessageRequest{Peer: ip, Message: text, RandomID: randomID(), Entities: ents}
 	out.toMessage(req)
+	return c.postSend(ctx, "message", out, req, req.RandomID, ip, text, ents)
+}
+
+// postSend invokes req, the send of one message (random id rid, to ip, with text and ents),
+// lets the update engine account for it and returns the sent message; what names the send
+// in errors.
+func (c *Client) postSend(ctx context.Context, what string, out outgoing, req tl.Encoder, rid int64, ip tg.InputPeerClass, text string, ents []tg.MessageEntityClass) (*types.Message, error) {
 	var res tg.UpdatesClassBox
 	if err := c.call(ctx, out.wrap(req), &res); err != nil {
-		return nil, fmt.Errorf("mtgo: send message: %w", err)
+		return nil, fmt.Errorf("mtgo: send %s: %w", what, err)
 	}
 	if out.business == "" { // a business send changes the business account's state, not ours
 		sent := updates.Sent{Peer: inputToPeer(ip, c.selfID()), Message: text, Silent: out.silent, ReplyTo: out.replyHeader}
 		c.absorbSent(sent, res.Updates)
 	}
-	msg, err := c.sentMessage(res.Updates, req.RandomID, ip, text, ents)
+	msg, err := c.sentMessage(res.Updates, rid, ip, text, ents)
 	if err == nil {
 		c.msgCache.add(msg)
 	}

@@ -1,0 +1,29 @@
+package mtgo
+
+import "github.com/mtgo-labs/mtgo/client/types"
+
+// ReplyMedia sends media of kind (types.KindPhoto, types.KindDocument, ...) to the update's
+// chat as a reply to its message; media and opts are what SendMedia takes (WithCaption for
+// the caption). Errors as for Reply.
+//
+// One method with the kind as an argument rather than ReplyPhoto, ReplyDocument, ...: the
+// kind is a value handlers already hold (filters and Message.MediaKind use it), and eight
+// wrappers would only repeat the Client's named methods.
+func (c *Context) ReplyMedia(kind types.MediaKind, media any, opts ...SendOption) (*types.Message, error) {
+	m, err := c.target(false)
+	if err != nil {
+		return nil, err
+	}
+	opts = append([]SendOption{WithReplyTo(m.ID)}, businessSend(m, opts)...)
+	return c.Client.SendMedia(c, m.Chat.InputPeer(), kind, media, opts...)
+}
+
+// EditMedia replaces the media of the update's message (or of the message with the pressed
+// button); media is what EditMessageMedia takes. Errors as for EditText.
+func (c *Context) EditMedia(media any, opts ...EditOption) (*types.Message, error) {
+	m, err := c.target(true)
+	if err != nil {
+		return nil, err
+	}
+	return c.Client.EditMessageMedia(c, m.Chat.InputPeer(), m.ID, media, opts...)
+}
