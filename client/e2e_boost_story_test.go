@@ -3,6 +3,8 @@ package mtgo_test
 import (
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
 	mtgo "github.com/mtgo-labs/mtgo/client"
 	"github.com/mtgo-labs/mtgo/client/types"
 	"github.com/mtgo-labs/mtgo/teletest/world"
@@ -34,6 +36,25 @@ func TestE2EChatBoost(t *testing.T) {
 	got := recv(t, boosts, "chat boost")
 	if got.Chat == nil || got.Chat.ID != types.ChannelChatID(ch.ID) || got.Boost.UserID != tl.Some(fanUser.ID) || got.Boost.ID == "" {
 		t.Fatalf("chat boost = %+v (chat %+v), want channel %d boosted by %d", got, got.Chat, ch.ID, fanUser.ID)
+	}
+
+	// The push of the next boost is lost; the one after shows the bot a qts gap, and
+	// getDifference brings the lost one back, in order.
+	cl.Faults().DropUpdates(bot.ID, 1)
+	for _, slot := range []int32{2, 3} {
+		if _, err := fan.InvokeContext(ctxT(t), &tg.PremiumApplyBoostRequest{Peer: peer, Slots: []int32{slot}}, 0, 0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var qts []int32
+	for range 2 {
+		qts = append(qts, recv(t, boosts, "boost after the gap").Raw.Qts)
+	}
+	if diff := cmp.Diff([]int32{2, 3}, qts); diff != "" {
+		t.Fatalf("qts of the boosts after the gap (-want +got):\n%s", diff)
+	}
+	if n := cl.Faults().Stats().DeliveryStats.Dropped; n != 1 {
+		t.Fatalf("%d updates dropped, want 1", n)
 	}
 }
 
