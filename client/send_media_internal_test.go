@@ -127,3 +127,13 @@ func TestInputMediaByReference(t *testing.T) {
 		t.Fatalf("uploaded file as voice (-want +got):\n%s", diff)
 	}
 }
+
+func TestContextMediaWithoutClient(t *testing.T) {
+	ctx := NewContext(context.Background())
+	if _, err := ctx.ReplyMedia(types.KindPhoto, "p.jpg"); !errors.Is(err, ErrContextNoClient) {
+		t.Fatalf("ReplyMedia: %v, want ErrContextNoClient", err)
+	}
+	if _, err := ctx.EditMedia("p.jpg"); !errors.Is(err, ErrContextNoClient) {
+		t.Fatalf("EditMedia: %v, want ErrContextNoClient", err)
+	}
+}
