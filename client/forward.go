@@ -127,15 +127,7 @@ func (c *Client) resend(ctx context.Context, to, from tg.InputPeerClass, id int,
 	}
 	req := &tg.MessagesSendMediaRequest{Peer: to, Media: in, Message: caption, Entities: ents, RandomID: randomID()}
 	out.toMedia(req)
-	var res tg.UpdatesClassBox
-	if err := c.invoker().Invoke(ctx, out.wrap(req), &res); err != nil {
-		return nil, fmt.Errorf("mtgo: copy message: %w", err)
-	}
-	msg, err := c.sentMessage(res.Updates, req.RandomID, to, caption, ents)
-	if err == nil {
-		c.msgCache.add(msg)
-	}
-	return msg, err
+	return c.postSend(ctx, "copy", out, req, req.RandomID, to, caption, ents)
 }
 
 // inputMediaOf returns the input media that sends media again: the same photo or document
