@@ -253,3 +253,32 @@ func TestPaymentOverTheWire(t *testing.T) {
 		t.Fatalf("bot sees %+v", u.Message)
 	}
 }
+
+// TestBoostAndStoryOverTheWire: a premium person boosts a channel and its admin bot hears
+// it; a person without premium may not; a story reaches the people its poster talks to.
+func TestBoostAndStoryOverTheWire(t *testing.T) {
+	s := NewScenario(t, Config{Key: testKey(t)})
+	alice, bob := s.User("alice"), s.UserWith(world.UserSpec{FirstName: "bobby", Premium: true})
+	bot := s.Bot("boost_bot")
+	c := s.Channel("news", alice, bot, bob)
+	s.Promote(c, bot)
+
+	if err := alice.Boost(c); !errors.Is(err, &rpcerr.Error{Type: "PREMIUM_ACCOUNT_REQUIRED"}) {
+		t.Fatalf("boost without premium = %v", err)
+	}
+	if err := bob.Boost(c); err != nil {
+		t.Fatal(err)
+	}
+	b := ExpectUpdate[*tg.UpdateBotChatBoost](bot)
+	if b.Peer.(*tg.PeerChannel).ChannelID != c.ID || b.Boost.UserID.Value != bob.ID() || b.Qts == 0 {
+		t.Fatalf("bot got %+v", b)
+	}
+
+	alice.Send(bob, "hi")
+	bob.Expect(Text("hi").From(alice))
+	id := alice.PostStory("sunrise")
+	st := ExpectUpdate[*tg.UpdateStory](bob)
+	if item, ok := st.Story.(*tg.StoryItem); !ok || item.ID != id || item.Caption.Value != "sunrise" || st.Peer.(*tg.PeerUser).UserID != alice.ID() {
+		t.Fatalf("bob got %+v", st)
+	}
+}

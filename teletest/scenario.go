@@ -77,10 +77,22 @@ func (s *Scenario) ctx() context.Context {
 // Telegram's five characters.
 func (s *Scenario) User(name string) *Actor {
 	s.tb.Helper()
+	return s.UserWith(world.UserSpec{FirstName: name})
+}
+
+// UserWith is User for a person described by spec (Premium, say); an empty Username or Phone
+// is made up as User does, from FirstName.
+func (s *Scenario) UserWith(spec world.UserSpec) *Actor {
+	s.tb.Helper()
+	name := spec.FirstName
 	n := s.next()
-	u, err := s.cl.world.CreateUser(world.UserSpec{
-		FirstName: name, Username: username(name, n), Phone: fmt.Sprintf("999%07d", n),
-	})
+	if spec.Username == "" {
+		spec.Username = username(name, n)
+	}
+	if spec.Phone == "" {
+		spec.Phone = fmt.Sprintf("999%07d", n)
+	}
+	u, err := s.cl.world.CreateUser(spec)
 	if err != nil {
 		s.tb.Fatalf("teletest: create user %q: %v", name, err)
 	}

@@ -124,6 +124,40 @@ func (a *Actor) React(p Peer, msgID int32, emoticons ...string) {
 	}
 }
 
+// Boost spends a's boost slots (none: the first free one) on a channel or supergroup
+// (premium.applyBoost); its admin bots receive updateBotChatBoost. Only premium people
+// (Scenario.UserWith with Premium) may boost: others get PREMIUM_ACCOUNT_REQUIRED.
+func (a *Actor) Boost(c *Channel, slots ...int32) error {
+	_, err := a.api.PremiumApplyBoost(a.s.ctx(), &tg.PremiumApplyBoostRequest{Peer: a.input(c), Slots: slots})
+	return err
+}
+
+// PostStory posts a photo story with caption, visible to everybody, as a itself
+// (stories.sendStory) and returns its id. The people a has a private chat with receive
+// updateStory.
+func (a *Actor) PostStory(caption string) int32 {
+	a.s.tb.Helper()
+	ctx := a.s.ctx()
+	file := randomID()
+	if _, err := a.api.UploadSaveFilePart(ctx, &tg.UploadSaveFilePartRequest{FileID: file, Bytes: []byte("story")}); err != nil {
+		a.s.tb.Fatalf("teletest: %s: upload a story: %v", a.User.Username, err)
+	}
+	res, err := a.api.StoriesSendStory(ctx, &tg.StoriesSendStoryRequest{
+		Peer: &tg.InputPeerSelf{}, Media: &tg.InputMediaUploadedPhoto{File: &tg.InputFile{ID: file, Parts: 1}},
+		Caption: tl.Some(caption), PrivacyRules: []tg.InputPrivacyRuleClass{&tg.InputPrivacyValueAllowAll{}}, RandomID: randomID(),
+	})
+	if err != nil {
+		a.s.tb.Fatalf("teletest: %s: post a story: %v", a.User.Username, err)
+	}
+	for _, u := range updatesIn(res) {
+		if id, ok := u.(*tg.UpdateStoryID); ok {
+			return id.ID
+		}
+	}
+	a.s.tb.Fatalf("teletest: %s: post a story: no story id in %T", a.User.Username, res)
+	return 0
+}
+
 // InviteLink makes an invite link of a channel or supergroup a administers
 // (messages.exportChatInvite); with requestNeeded, people who use it ask to join.
 func (a *Actor) InviteLink(c *Channel, requestNeeded bool) string {
