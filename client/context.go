@@ -268,8 +268,28 @@ func (c *Context) EditText(text string, opts ...EditOption) (*types.Message, err
 // pressed button, or the chosen inline result's message. It fails with ErrContextNoClient
 // without a client and ErrContextNoMessage when the update names no inline message.
 func (c *Context) EditInlineText(text string, opts ...EditOption) error {
+	id, err := c.inlineMessage()
+	if err != nil {
+		return err
+	}
+	return c.Client.editInline(c, id, text, opts)
+}
+
+// EditInlineReplyMarkup replaces the buttons of the update's inline message (nil removes
+// them), leaving its text. Errors as for EditInlineText.
+func (c *Context) EditInlineReplyMarkup(markup tg.ReplyMarkupClass) error {
+	id, err := c.inlineMessage()
+	if err != nil {
+		return err
+	}
+	return c.Client.sendInlineEdit(c, &tg.MessagesEditInlineBotMessageRequest{ID: id, ReplyMarkup: markup})
+}
+
+// inlineMessage is the inline message the update names: the message with the pressed button,
+// or the chosen inline result's message.
+func (c *Context) inlineMessage() (tg.InputBotInlineMessageIDClass, error) {
 	if c.Client == nil {
-		return ErrContextNoClient
+		return nil, ErrContextNoClient
 	}
 	var id tg.InputBotInlineMessageIDClass
 	switch {
@@ -279,9 +299,9 @@ func (c *Context) EditInlineText(text string, opts ...EditOption) error {
 		id = c.ChosenInlineResult.InlineMessage
 	}
 	if id == nil {
-		return ErrContextNoMessage
+		return nil, ErrContextNoMessage
 	}
-	return c.Client.editInline(c, id, text, opts)
+	return id, nil
 }
 
 // Delete deletes the update's message (or the message with the pressed button) for everyone.

@@ -336,6 +336,11 @@ func TestE2EInlineMessageCallbackAndEdit(t *testing.T) {
 		if err := ctx.EditInlineText("Votes: 1"); err != nil {
 			return err
 		}
+		if err := ctx.EditInlineReplyMarkup(&tg.ReplyInlineMarkup{Rows: []tg.KeyboardButtonRow{{Buttons: []tg.KeyboardButtonClass{
+			&tg.KeyboardButtonCallback{Text: "+2", Data: []byte("up")},
+		}}}}); err != nil {
+			return err
+		}
 		return ctx.AnswerCallback("counted")
 	}, filters.CallbackData("up"))
 	failures := make(chan error, 2)
@@ -377,6 +382,11 @@ func TestE2EInlineMessageCallbackAndEdit(t *testing.T) {
 	}
 	if m := recv(t, edited, "edit of the inline message"); m.ID != int(msgID) || m.Text != "Votes: 1" {
 		t.Fatalf("edited = %+v", m)
+	}
+	m := recv(t, edited, "edit of the inline message's buttons")
+	kb, ok := m.ReplyMarkup.(*tg.ReplyInlineMarkup)
+	if m.Text != "Votes: 1" || !ok || len(kb.Rows) != 1 || kb.Rows[0].Buttons[0].(*tg.KeyboardButtonCallback).Text != "+2" {
+		t.Fatalf("markup edit = %+v (markup %#v)", m, m.ReplyMarkup)
 	}
 	select {
 	case err := <-failures:

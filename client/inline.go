@@ -154,11 +154,25 @@ func (c *Client) editInline(ctx context.Context, id tg.InputBotInlineMessageIDCl
 	if err != nil {
 		return err
 	}
-	req := &tg.MessagesEditInlineBotMessageRequest{
+	return c.sendInlineEdit(ctx, &tg.MessagesEditInlineBotMessageRequest{
 		ID: id, Message: tl.Some(text), Entities: ents, NoWebpage: p.NoWebpage,
 		InvertMedia: p.InvertMedia, ReplyMarkup: p.ReplyMarkup,
+	})
+}
+
+// EditInlineMessageReplyMarkup replaces the buttons of an inline message, leaving its text; a
+// nil markup removes them.
+func (c *Client) EditInlineMessageReplyMarkup(ctx context.Context, inlineMessageID string, markup tg.ReplyMarkupClass) error {
+	id, err := types.ParseInlineMessageID(inlineMessageID)
+	if err != nil {
+		return err
 	}
-	inv, err := c.eng.MediaPool().DC(ctx, types.InlineMessageDC(id), media.KindMain)
+	return c.sendInlineEdit(ctx, &tg.MessagesEditInlineBotMessageRequest{ID: id, ReplyMarkup: markup})
+}
+
+// sendInlineEdit sends an edit of an inline message to the data center that holds it.
+func (c *Client) sendInlineEdit(ctx context.Context, req *tg.MessagesEditInlineBotMessageRequest) error {
+	inv, err := c.eng.MediaPool().DC(ctx, types.InlineMessageDC(req.ID), media.KindMain)
 	if err != nil {
 		return fmt.Errorf("mtgo: edit inline message: %w", err)
 	}
