@@ -356,3 +356,8 @@ type PanicError struct {
 
 // Error implements error.
 func (e *PanicError) Error() string { return fmt.Sprintf("mtgo: handler panicked: %v", e.Value) }
+
+// handlerOf builds the handler of kind for a callback on the typed value value returns.
+func handlerOf[T any](kind updateKind, cb func(*Context, *T) error, value func(*Context) *T, fs []Filter) *Handler {
+	return &Handler{kind: kind, filters: fs, run: func(ctx *Context) error { return cb(ctx, value(ctx)) }}
+}
