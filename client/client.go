@@ -53,6 +53,7 @@ type Client struct {
 	stop     *stopHooks
 	msgs     *messageDispatcher
 	msgCache *messageCache
+	profiles *profileCache
 	results  *updengine.Feed                     // updates returned by calls, on their way to the update manager
 	invokeMW atomic.Pointer[[]InvokerMiddleware] // around every call of the client's methods
 
@@ -160,6 +161,7 @@ func newClient(d clientDeps) *Client {
 	}
 	c.msgs = newMessageDispatcher(c)
 	c.msgCache = newMessageCache(p.Config.MaxMessageCacheSize)
+	c.profiles = newProfileCache()
 	c.dispatcher = c.msgs
 	return c
 }
@@ -343,7 +345,7 @@ func (c *Client) setAuthorized(ctx context.Context, u *tg.User) {
 	c.mu.Unlock()
 	c.eng.SetAccount(userID, bot)
 	if u != nil {
-		c.peers.Learn([]tg.UserClass{u}, nil)
+		c.learn([]tg.UserClass{u}, nil)
 		c.peers.SetSelf(u.ID, u.Bot)
 	}
 	if err := c.store.SetIdentity(ctx, storage.Identity{UserID: userID, Bot: bot}); err != nil {

@@ -172,6 +172,9 @@ func (d *messageDispatcher) dispatch(u tg.UpdatesClass, batch *batchWait) {
 			raw = nil // the business account's message: not in this account's cache, not fetchable
 		}
 		q := queued{kind: kind, extras: extras, ctx: ctx, raw: raw, batch: batch}
+		if raw != nil {
+			d.c.fillProfiles(ctx.Entities, raw)
+		}
 		if !ctx.setValue(api, kind, m) {
 			continue
 		}

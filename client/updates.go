@@ -109,9 +109,10 @@ func (c *Client) deliver(ctx context.Context, u tg.UpdatesClass) error {
 	return nil
 }
 
-// knownUser reports whether the peer cache has the user with id.
+// knownUser reports whether the client knows the whole profile of user id (not only its
+// access hash): then a message from it needs no fetch to name its sender.
 func (c *Client) knownUser(id int64) bool {
-	_, ok := c.peers.Lookup(id)
+	_, ok := c.profiles.get(id)
 	return ok
 }
 
@@ -125,9 +126,9 @@ func (c *Client) dispatch(u tg.UpdatesClass) {
 func (c *Client) learnUpdates(u tg.UpdatesClass) {
 	switch u := u.(type) {
 	case *tg.Updates:
-		c.peers.Learn(u.Users, u.Chats)
+		c.learn(u.Users, u.Chats)
 	case *tg.UpdatesCombined:
-		c.peers.Learn(u.Users, u.Chats)
+		c.learn(u.Users, u.Chats)
 	}
 }
 
@@ -142,7 +143,7 @@ func (c *Client) absorb(obj any) {
 		return
 	}
 	if users, chats := tg.Entities(obj); len(users) > 0 || len(chats) > 0 {
-		c.peers.Learn(users, chats)
+		c.learn(users, chats)
 	}
 }
 
