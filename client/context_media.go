@@ -27,3 +27,13 @@ func (c *Context) EditMedia(media any, opts ...EditOption) (*types.Message, erro
 	}
 	return c.Client.EditMessageMedia(c, m.Chat.InputPeer(), m.ID, media, opts...)
 }
+
+// EditInlineMedia replaces the media of the update's inline message (the pressed button's or
+// the chosen result's), as EditInlineMessageMedia does. Errors as for EditInlineText.
+func (c *Context) EditInlineMedia(media any, opts ...EditOption) error {
+	id, err := c.inlineMessage()
+	if err != nil {
+		return err
+	}
+	return c.Client.editInlineMedia(c, id, media, opts)
+}

@@ -341,13 +341,16 @@ func TestE2EInlineMessageCallbackAndEdit(t *testing.T) {
 		}}}}); err != nil {
 			return err
 		}
+		if err := ctx.EditInlineMedia(types.InputFile{Reader: strings.NewReader("tally"), Name: "tally.txt", Size: 5}); err != nil {
+			return err
+		}
 		return ctx.AnswerCallback("counted")
 	}, filters.CallbackData("up"))
 	failures := make(chan error, 2)
 	b.OnError(func(_ *mtgo.Context, err error) { failures <- err })
 
 	u, _ := e2eUser(t, cl, world.UserSpec{FirstName: "Ann", Phone: "15551094"})
-	edited := make(chan *types.Message, 2)
+	edited := make(chan *types.Message, 3)
 	u.AddHandler(mtgo.NewEditedMessageHandler(func(_ *mtgo.Context, m *types.Message) error { edited <- m; return nil }).AcceptOutgoing(), 0)
 	res, err := u.GetInlineBotResults(ctxT(t), "@e2e_inl_bot", "@e2e_inl_bot", "", "")
 	if err != nil {
@@ -387,6 +390,9 @@ func TestE2EInlineMessageCallbackAndEdit(t *testing.T) {
 	kb, ok := m.ReplyMarkup.(*tg.ReplyInlineMarkup)
 	if m.Text != "Votes: 1" || !ok || len(kb.Rows) != 1 || kb.Rows[0].Buttons[0].(*tg.KeyboardButtonCallback).Text != "+2" {
 		t.Fatalf("markup edit = %+v (markup %#v)", m, m.ReplyMarkup)
+	}
+	if m := recv(t, edited, "edit of the inline message's media"); m.MediaKind() != types.KindDocument {
+		t.Fatalf("media edit = %+v, want a document", m)
 	}
 	select {
 	case err := <-failures:

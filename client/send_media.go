@@ -237,3 +237,36 @@ func (c *Client) EditMessageMedia(ctx context.Context, chat any, messageID int, 
 	}
 	return c.editMessage(ctx, chat, messageID, nil, nil, in, opts)
 }
+
+// EditInlineMessageMedia replaces the media of an inline message, like EditMessageMedia (a bare
+// file is a document unless wrapped in a types.MediaFile). A file is first uploaded with
+// messages.uploadMedia, since an inline message takes media only by reference; the
+// EditOptions' reply markup and media position apply.
+func (c *Client) EditInlineMessageMedia(ctx context.Context, inlineMessageID string, media any, opts ...EditOption) error {
+	id, err := types.ParseInlineMessageID(inlineMessageID)
+	if err != nil {
+		return err
+	}
+	return c.editInlineMedia(ctx, id, media, opts)
+}
+
+func (c *Client) editInlineMedia(ctx context.Context, id tg.InputBotInlineMessageIDClass, media any, opts []EditOption) error {
+	in, err := c.inputMedia(ctx, types.KindDocument, media)
+	if err != nil {
+		return err
+	}
+	switch in.(type) {
+	case *tg.InputMediaUploadedPhoto, *tg.InputMediaUploadedDocument:
+		var res tg.MessageMediaClassBox
+		if err := c.call(ctx, &tg.MessagesUploadMediaRequest{Peer: &tg.InputPeerSelf{}, Media: in}, &res); err != nil {
+			return fmt.Errorf("mtgo: upload inline media: %w", err)
+		}
+		if in, err = inputMediaOf(res.MessageMedia); err != nil {
+			return err
+		}
+	}
+	p := option.CollectEdit(opts)
+	return c.sendInlineEdit(ctx, &tg.MessagesEditInlineBotMessageRequest{
+		ID: id, Media: in, ReplyMarkup: p.ReplyMarkup, InvertMedia: p.InvertMedia,
+	})
+}
