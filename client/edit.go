@@ -47,7 +47,7 @@ func (c *Client) editMessage(ctx context.Context, chat any, messageID int, text 
 	}
 	req := &tg.MessagesEditMessageRequest{
 		Peer: ip, ID: int32(messageID), Media: media, NoWebpage: p.NoWebpage, InvertMedia: p.InvertMedia, ReplyMarkup: p.ReplyMarkup,
-		ScheduleDate: scheduleDate(p.Schedule.Unix(), p.Schedule.IsZero()),
+		ScheduleDate: scheduleDate(p.Schedule),
 	}
 	var s string
 	if text != nil {

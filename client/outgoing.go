@@ -3,6 +3,7 @@ package mtgo
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/mtgo-labs/mtgo/client/option"
 	"github.com/mtgo-labs/mtgo/tl"
@@ -36,7 +37,7 @@ func (c *Client) resolveSend(ctx context.Context, p option.SendParams) (outgoing
 		noWebpage:   p.NoWebpage,
 		invertMedia: p.InvertMedia,
 		business:    p.BusinessConnectionID,
-		schedule:    scheduleDate(p.Schedule.Unix(), p.Schedule.IsZero()),
+		schedule:    scheduleDate(p.Schedule),
 	}
 	if p.Effect != 0 {
 		o.effect = tl.Some(p.Effect)
@@ -82,12 +83,12 @@ func (c *Client) resolveSend(ctx context.Context, p option.SendParams) (outgoing
 	return o, nil
 }
 
-// scheduleDate is the schedule_date of a request: absent for "now".
-func scheduleDate(unix int64, now bool) tl.Opt[int32] {
-	if now {
+// scheduleDate is the schedule_date of a request: absent for the zero time ("now").
+func scheduleDate(t time.Time) tl.Opt[int32] {
+	if t.IsZero() {
 		return tl.Opt[int32]{}
 	}
-	return tl.Some(int32(unix))
+	return tl.Some(int32(t.Unix()))
 }
 
 // toMessage copies the fields into messages.sendMessage.
