@@ -98,7 +98,9 @@ type Conn struct {
 	running atomic.Bool
 	nextID  atomic.Uint64
 
-	box mailbox
+	box    mailbox
+	stats  connStats
+	redial chan struct{} // Redial's request, capacity 1
 
 	mu      sync.Mutex
 	sess    Session
@@ -133,12 +135,13 @@ func New(opts Options) (*Conn, error) {
 		return nil, err
 	}
 	c := &Conn{
-		opts:  opts,
-		log:   log,
-		slots: make(chan struct{}, opts.MaxInFlight),
-		done:  make(chan struct{}),
-		sess:  opts.Session.Clone(),
-		ready: make(chan struct{}),
+		opts:   opts,
+		log:    log,
+		slots:  make(chan struct{}, opts.MaxInFlight),
+		done:   make(chan struct{}),
+		sess:   opts.Session.Clone(),
+		ready:  make(chan struct{}),
+		redial: make(chan struct{}, 1),
 	}
 	c.box.notify = make(chan struct{}, 1)
 	return c, nil
@@ -163,6 +166,7 @@ type call struct {
 	buf  tl.Buffer // holds the encoded request
 	opts mtp.CallOptions
 	res  chan result
+	sent func(msgID int64) // OnSent's function, nil if none
 }
 
 type result struct {
@@ -177,6 +181,7 @@ type mailbox struct {
 	mu      sync.Mutex
 	calls   []*call
 	cancels []mtp.CallID
+	drops   []dropReq
 	closed  bool
 	err     error
 	notify  chan struct{}
@@ -232,6 +237,7 @@ func (c *Conn) invoke(ctx context.Context, in tl.Encoder, out tl.Decoder, o mtp.
 	}
 	cl.id = mtp.CallID(c.nextID.Add(1))
 	cl.opts = o
+	cl.sent = sentHook(ctx)
 	id := cl.id
 
 	c.box.mu.Lock()

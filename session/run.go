@@ -53,6 +53,7 @@ func (c *Conn) Run(ctx context.Context) error {
 		}()
 	}
 	err := l.run(ctx)
+	c.setState(StateClosed)
 	l.shutdown(err)
 	if l.updates != nil {
 		l.updates.close()
@@ -103,16 +104,24 @@ func (l *loop) run(ctx context.Context) error {
 	}
 	l.sess = sess.Clone()
 	l.publish()
+	addr := l.sess.Addr
+	l.c.stats.addr.Store(&addr)
 
 	policy := l.c.opts.Reconnect
 	b := policy.backoff()
 	failures, unknownKey := 0, 0
 	for {
+		l.c.setState(StateConnecting)
+		select { // a Redial asked for before this dial is served by it
+		case <-l.c.redial:
+		default:
+		}
 		worked, err := l.connect(ctx)
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		if errors.Is(err, errTempKeyRenewal) {
+		l.c.noteLost(err, l.now())
+		if errors.Is(err, errTempKeyRenewal) || errors.Is(err, errRedial) {
 			b.Reset()
 			failures, unknownKey = 0, 0
 			continue
@@ -137,6 +146,7 @@ func (l *loop) run(ctx context.Context) error {
 		if policy.MaxAttempts >= 0 && failures >= policy.MaxAttempts {
 			return &ReconnectError{Attempts: failures, Err: err}
 		}
+		l.c.setState(StateWaiting)
 		if err := l.idle(ctx, b.NextBackOff()); err != nil {
 			return err
 		}
@@ -170,6 +180,7 @@ func (l *loop) connect(ctx context.Context) (worked bool, err error) {
 	if err != nil {
 		return false, err
 	}
+	l.c.stats.dials.Add(1)
 	if !l.sess.HasKey() {
 		res, err := exchange.RunClient(dctx, pc, exchange.ClientConfig{
 			Keys: l.c.opts.PublicKeys, DC: l.dcID(), Rand: l.c.opts.Rand, Now: l.c.opts.Now,
@@ -245,6 +256,7 @@ func (l *loop) newEngine(key crypto.AuthKey, salt int64) error {
 		l.waiting = append(moved, l.waiting...)
 	}
 	l.eng = eng
+	l.c.stats.sessionID.Store(sid)
 	l.release()
 	return nil
 }
@@ -269,6 +281,7 @@ func (l *loop) serve(ctx context.Context, pc PacketConn) (worked bool, err error
 	if err := l.startBind(); err != nil {
 		return false, err
 	}
+	l.c.setState(StateConnected)
 	renew := l.renewTimer()
 	defer renew.Stop()
 	pkts := make(chan []byte, 8)
@@ -295,6 +308,7 @@ func (l *loop) serve(ctx context.Context, pc PacketConn) (worked bool, err error
 		}
 		l.saveIfChanged(ctx, now)
 		armed = l.arm(timer, armed, now)
+		l.publishStats()
 		if err := l.pfs.err; err != nil {
 			l.pfs.err = nil
 			return worked, err
@@ -306,6 +320,8 @@ func (l *loop) serve(ctx context.Context, pc PacketConn) (worked bool, err error
 		select {
 		case <-ctx.Done():
 			return worked, ctx.Err()
+		case <-l.c.redial:
+			return worked, errRedial
 		case <-renew.C:
 			l.pfs.draining = true
 		case <-l.c.box.notify:
@@ -374,6 +390,8 @@ func (l *loop) idle(ctx context.Context, d time.Duration) error {
 			return ctx.Err()
 		case <-l.c.box.notify:
 			l.drainMailbox()
+		case <-l.c.redial:
+			return nil
 		case <-t.C:
 			return nil
 		}
@@ -383,9 +401,14 @@ func (l *loop) idle(ctx context.Context, d time.Duration) error {
 // flush writes every packet the engine has ready.
 func (l *loop) flush(pc PacketConn, now time.Time) error {
 	for l.eng.HasPending(now) {
-		pkt, _, err := l.eng.Flush(now, l.wbuf[:0])
+		pkt, sent, err := l.eng.Flush(now, l.wbuf[:0])
 		if err != nil {
 			return err
+		}
+		for _, id := range sent {
+			if cl := l.calls[id]; cl != nil && cl.sent != nil {
+				cl.sent(l.eng.MsgID(id))
+			}
 		}
 		if len(pkt) == 0 {
 			return nil
@@ -417,9 +440,12 @@ func (l *loop) arm(t *time.Timer, armed, now time.Time) time.Time {
 func (l *loop) drainMailbox() {
 	box := &l.c.box
 	box.mu.Lock()
-	calls, cancels := box.calls, box.cancels
-	box.calls, box.cancels = l.spare, l.spareID
+	calls, cancels, drops := box.calls, box.cancels, box.drops
+	box.calls, box.cancels, box.drops = l.spare, l.spareID, nil
 	box.mu.Unlock()
+	for _, d := range drops {
+		d.done <- l.drop(d.msgID)
+	}
 	for _, cl := range calls {
 		l.accept(cl)
 	}
@@ -625,9 +651,12 @@ func (l *loop) shutdown(err error) {
 	box := &l.c.box
 	box.mu.Lock()
 	box.closed, box.err = true, callErr
-	left := box.calls
-	box.calls, box.cancels = nil, nil
+	left, drops := box.calls, box.drops
+	box.calls, box.cancels, box.drops = nil, nil, nil
 	box.mu.Unlock()
+	for _, d := range drops {
+		d.done <- callErr
+	}
 	l.c.mu.Lock()
 	l.c.exitErr = callErr
 	l.c.mu.Unlock()

@@ -126,6 +126,7 @@ func (e *Engine) onPong(now time.Time, body []byte) {
 	case kindPing:
 		if m == e.ping {
 			e.observeRTT(now.Sub(m.sentAt))
+			e.lastPong = now
 			e.ping, e.pongDue = nil, time.Time{}
 			e.pingDue = now.Add(e.cfg.PingInterval)
 		}

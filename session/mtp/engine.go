@@ -79,6 +79,11 @@ type Config struct {
 	// MaxResends is how many times one message is re-sent after bad_msg_notification before
 	// its call fails (default 5).
 	MaxResends int
+	// StrictServiceSeqNo (server side) holds ping, ping_delay_disconnect and get_future_salts
+	// to the odd seqno MTProto asks of every content-related message, answering an even one
+	// with bad_msg_notification 34. Off (the default), either parity is accepted, as
+	// Telegram's servers do: several clients send these queries with an even seqno.
+	StrictServiceSeqNo bool
 	// ResendMaxAge is the age up to which a message is re-sent with its original msg_id after a
 	// reconnect, so the server deduplicates it; older messages need a new msg_id (default 4 min,
 	// under the server's 5-minute window).
@@ -209,6 +214,7 @@ type Engine struct {
 	pingDue      time.Time
 	pongDue      time.Time
 	srtt, rttvar time.Duration
+	lastPong     time.Time
 
 	initPrefix []byte // wraps calls until one is answered on this connection
 	initDone   bool
@@ -278,6 +284,17 @@ func (e *Engine) TimeOffset() time.Duration { return e.offset }
 
 // RTT returns the smoothed round trip time measured by pings, zero before the first pong.
 func (e *Engine) RTT() time.Duration { return e.srtt }
+
+// LastPong returns when the answer to the engine's last keepalive ping arrived, zero before
+// the first.
+func (e *Engine) LastPong() time.Time { return e.lastPong }
+
+// SaltValidUntil returns the server time until which announced salts cover the session, zero
+// when only the current salt is known.
+func (e *Engine) SaltValidUntil() time.Time { return e.salts.coveredUntil() }
+
+// Queued returns the number of messages waiting to be written.
+func (e *Engine) Queued() int { return e.live }
 
 // Pending returns the number of calls the engine holds: queued, sent and not yet answered.
 func (e *Engine) Pending() int { return len(e.calls) }
