@@ -142,7 +142,7 @@ func (e *Engine) accept(now time.Time, msgID int64, seqNo int32, body []byte) bo
 	}
 	if e.side == crypto.Server {
 		content := contentRelated(body)
-		if content && seqNo&1 == 0 {
+		if content && seqNo&1 == 0 && (e.cfg.StrictServiceSeqNo || !serviceQuery(body)) {
 			e.sendBadMsg(now, msgID, seqNo, 34)
 			return false
 		}
@@ -152,10 +152,21 @@ func (e *Engine) accept(now time.Time, msgID int64, seqNo int32, body []byte) bo
 		}
 	}
 	e.replay.add(msgID)
-	if seqNo&1 == 1 {
-		e.ack(now, msgID)
+	if seqNo&1 == 1 && !(e.side == crypto.Server && isPing(body)) {
+		e.ack(now, msgID) // a server answers a ping with its pong only, as Telegram does
 	}
 	return true
+}
+
+// serviceQuery reports whether body is ping, ping_delay_disconnect or get_future_salts: the
+// queries a server accepts with either seqno parity unless Config.StrictServiceSeqNo.
+func serviceQuery(body []byte) bool {
+	return isPing(body) || peekID(body) == idGetFutureSalts
+}
+
+func isPing(body []byte) bool {
+	id := peekID(body)
+	return id == idPing || id == idPingDelayDisconnect
 }
 
 // answersPending reports whether body is, or is a container holding, a message about a
@@ -301,7 +312,7 @@ func (e *Engine) unpack(body []byte) ([]byte, error) {
 		return nil, fmt.Errorf("%w: %w", ErrUnpack, err)
 	}
 	allowed := min(e.cfg.MaxMessageSize, left)
-	inner, err := tl.Gunzip(nil, data, allowed)
+	inner, err := inflate(nil, data, allowed)
 	if err != nil {
 		e.unpacked += allowed
 		return nil, fmt.Errorf("%w: %d bytes allowed (packet budget %d): %w", ErrUnpack, allowed, e.cfg.MaxUnpackedPerPacket, err)
