@@ -57,4 +57,7 @@ func (d *Dispatcher) registerAll() {
 	d.registerMethods()
 	d.registerBots()
 	d.registerBusiness()
+	d.registerAccount()
+	d.registerSend() // after registerMethods: replaces its plain sendMessage and sendMedia
+	d.registerHistory()
 }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/mtgo-labs/mtgo/tl/tg"
 )
 
 // account is a person or a bot together with its update state and message box.
@@ -25,7 +27,19 @@ type account struct {
 	pts, qts, seq, date int32
 	box                 accountBox
 
-	blocked map[int64]bool // users this account blocked (contacts.block)
+	blocked map[int64]int32 // users this account blocked (contacts.block) -> date
+
+	// users, contacts, profile, privacy (contacts.go, profile.go, privacy.go)
+	contacts    map[int64]contactName // people this account saved as contacts
+	privacy     map[uint32][]tg.PrivacyRuleClass
+	global      tg.GlobalPrivacySettings
+	ttlDays     int32
+	photos      []*profilePhoto // newest first
+	emojiStatus tg.EmojiStatusClass
+	webAuths    []tg.WebAuthorization
+
+	// bots: what the bot configures about itself (botsettings.go)
+	botSettings *botSettings
 
 	// presence (account.updateStatus); statusAt 0 means never reported ("recently")
 	online   bool

@@ -17,18 +17,24 @@ import (
 type authorization struct {
 	user    int64
 	pending bool
+	hash    int64 // names the session in account.getAuthorizations
+	created int32
 }
 
 // loginCode is an auth.sendCode in flight.
 type loginCode struct {
-	hash string
-	code string
+	hash  string
+	code  string
+	stage int // deliveries so far: app, then SMS, then a call (auth.resendCode)
 }
 
 // password is an account's 2FA state: the SRP parameters and the verifier v = g^x.
 type password struct {
 	params   srp.Params
 	verifier []byte
+	hint     string
+	email    string // recovery email; "" without
+	recovery string // code sent to the email by auth.requestPasswordRecovery
 }
 
 // srpCheck is one account.getPassword challenge waiting for auth.checkPassword.
@@ -68,7 +74,7 @@ func (w *World) bind(key KeyID, user int64, pending bool) {
 	if old := w.auths[key]; old != nil && old.user != user {
 		w.unbind(key)
 	}
-	w.auths[key] = &authorization{user: user, pending: pending}
+	w.auths[key] = &authorization{user: user, pending: pending, hash: sessionHash(key), created: w.now()}
 	if pending {
 		return
 	}
@@ -239,11 +245,7 @@ func (w *World) SendCode(dc int, phone string) (*tg.AuthSentCode, error) {
 	code := fmt.Sprintf("%05d", n)
 	hash := fmt.Sprintf("%x", r[3:])
 	w.codes[phone] = &loginCode{hash: hash, code: code}
-	return &tg.AuthSentCode{
-		Type:          &tg.AuthSentCodeTypeApp{Length: int32(len(code))},
-		PhoneCodeHash: hash,
-		Timeout:       tl.Some[int32](60),
-	}, nil
+	return sentCode(w.codes[phone]), nil
 }
 
 // AuthCode returns the login code last sent to phone: the test's view of the SMS.
@@ -362,6 +364,10 @@ func (w *World) PasswordChallenge(key KeyID) (*tg.AccountPassword, error) {
 	w.srps[srpID] = &srpCheck{user: a.id, server: server}
 	par := a.password.params
 	out.HasPassword = true
+	out.HasRecovery = a.password.email != ""
+	if a.password.hint != "" {
+		out.Hint = tl.Some(a.password.hint)
+	}
 	out.CurrentAlgo = &tg.PasswordKdfAlgoSHA256SHA256PBKDF2HMACSHA512iter100000SHA256ModPow{
 		Salt1: par.Salt1, Salt2: par.Salt2, G: int32(par.G), P: par.P,
 	}

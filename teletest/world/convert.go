@@ -34,5 +34,6 @@ func (w *World) tgUser(viewer int64, a *account) *tg.User {
 			u.BotInlinePlaceholder = tl.Some(a.inlinePlaceholder)
 		}
 	}
+	w.decorateUser(viewer, a, u) // privacy.go
 	return u
 }

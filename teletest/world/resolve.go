@@ -3,7 +3,6 @@ package world
 import (
 	"strings"
 
-	"github.com/mtgo-labs/mtgo/tl"
 	"github.com/mtgo-labs/mtgo/tl/tg"
 )
 
@@ -193,12 +192,7 @@ func (w *World) FullUser(key KeyID, in tg.InputUserClass) (*tg.UsersUserFull, er
 		Settings:       tg.PeerSettings{},
 		NotifySettings: tg.PeerNotifySettings{},
 	}
-	if a.about != "" {
-		full.About = tl.Some(a.about)
-	}
-	if a.bot {
-		full.BotInfo = &tg.BotInfo{UserID: tl.Some(a.id), Description: tl.Some(a.about)}
-	}
+	w.fillFullUser(viewer, a, &full) // profile.go
 	var r refs
 	r.add(UserPeer(a.id))
 	users, chats := w.render(viewer.id, &r)
