@@ -183,7 +183,6 @@ func TestE2EContextActions(t *testing.T) {
 
 // hasButton reports whether m's inline keyboard starts with a button labelled label.
 func hasButton(m *types.Message, label string) bool {
-	kb, ok := m.ReplyMarkup.(*tg.ReplyInlineMarkup)
-	return ok && len(kb.Rows) > 0 && len(kb.Rows[0].Buttons) > 0 &&
-		kb.Rows[0].Buttons[0].(*tg.KeyboardButtonCallback).Text == label
+	kb, ok := m.ReplyMarkup.(*types.InlineKeyboard)
+	return ok && len(kb.Rows) > 0 && len(kb.Rows[0]) > 0 && kb.Rows[0][0].ButtonText() == label
 }

@@ -82,13 +82,13 @@ func TestE2ECommandKeyboardAndCallback(t *testing.T) {
 	if kb.Text != "Choose (go now)" || kb.ReplyToMessageID != sent.ID || kb.From == nil || kb.From.ID != bot.ID {
 		t.Fatalf("keyboard message = %+v", kb)
 	}
-	markup, ok := kb.ReplyMarkup.(*tg.ReplyInlineMarkup)
+	markup, ok := kb.ReplyMarkup.(*types.InlineKeyboard)
 	if !ok || len(markup.Rows) != 1 {
 		t.Fatalf("reply markup = %#v", kb.ReplyMarkup)
 	}
-	button, ok := markup.Rows[0].Buttons[0].(*tg.KeyboardButtonCallback)
+	button, ok := markup.Rows[0][0].(types.InlineCallback)
 	if !ok || string(button.Data) != "press" {
-		t.Fatalf("button = %#v", markup.Rows[0].Buttons[0])
+		t.Fatalf("button = %#v", markup.Rows[0][0])
 	}
 
 	answer, err := u.RequestCallbackAnswer(ctxT(t), "@e2e_kb_bot", kb.ID, button.Data)
@@ -387,8 +387,8 @@ func TestE2EInlineMessageCallbackAndEdit(t *testing.T) {
 		t.Fatalf("edited = %+v", m)
 	}
 	m := recv(t, edited, "edit of the inline message's buttons")
-	kb, ok := m.ReplyMarkup.(*tg.ReplyInlineMarkup)
-	if m.Text != "Votes: 1" || !ok || len(kb.Rows) != 1 || kb.Rows[0].Buttons[0].(*tg.KeyboardButtonCallback).Text != "+2" {
+	kb, ok := m.ReplyMarkup.(*types.InlineKeyboard)
+	if m.Text != "Votes: 1" || !ok || len(kb.Rows) != 1 || kb.Rows[0][0].ButtonText() != "+2" {
 		t.Fatalf("markup edit = %+v (markup %#v)", m, m.ReplyMarkup)
 	}
 	if m := recv(t, edited, "edit of the inline message's media"); m.MediaKind() != types.KindDocument {

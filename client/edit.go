@@ -25,12 +25,9 @@ func (c *Client) EditMessageCaption(ctx context.Context, chat any, messageID int
 }
 
 // EditMessageReplyMarkup replaces the reply markup (inline buttons) of message messageID in
-// chat, leaving its text; a nil markup removes the buttons. WithReplyMarkup among opts is
-// overridden by markup.
+// chat, leaving its text. A nil markup takes the markup of opts (WithKeyboard,
+// WithReplyMarkup), and without one removes the buttons; a markup given overrides opts'.
 func (c *Client) EditMessageReplyMarkup(ctx context.Context, chat any, messageID int, markup tg.ReplyMarkupClass, opts ...EditOption) (*types.Message, error) {
-	if markup == nil {
-		markup = &tg.ReplyInlineMarkup{}
-	}
 	return c.editMessage(ctx, chat, messageID, nil, markup, nil, opts)
 }
 
@@ -39,14 +36,21 @@ func (c *Client) EditMessageReplyMarkup(ctx context.Context, chat any, messageID
 func (c *Client) editMessage(ctx context.Context, chat any, messageID int, text *string, markup tg.ReplyMarkupClass, media tg.InputMediaClass, opts []EditOption) (*types.Message, error) {
 	p := option.CollectEdit(opts)
 	if markup != nil {
-		p.ReplyMarkup = markup
+		p.ReplyMarkup = option.Raw(markup)
 	}
 	ip, err := c.ResolvePeer(ctx, chat)
 	if err != nil {
 		return nil, err
 	}
+	rm, err := c.replyMarkup(ctx, p.ReplyMarkup)
+	if err != nil {
+		return nil, err
+	}
+	if rm == nil && text == nil && media == nil {
+		rm = &tg.ReplyInlineMarkup{} // EditMessageReplyMarkup without markup removes the buttons
+	}
 	req := &tg.MessagesEditMessageRequest{
-		Peer: ip, ID: int32(messageID), Media: media, NoWebpage: p.NoWebpage, InvertMedia: p.InvertMedia, ReplyMarkup: p.ReplyMarkup,
+		Peer: ip, ID: int32(messageID), Media: media, NoWebpage: p.NoWebpage, InvertMedia: p.InvertMedia, ReplyMarkup: rm,
 		ScheduleDate: scheduleDate(p.Schedule),
 	}
 	var s string

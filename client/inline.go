@@ -154,9 +154,13 @@ func (c *Client) editInline(ctx context.Context, id tg.InputBotInlineMessageIDCl
 	if err != nil {
 		return err
 	}
+	rm, err := c.replyMarkup(ctx, p.ReplyMarkup)
+	if err != nil {
+		return err
+	}
 	return c.sendInlineEdit(ctx, &tg.MessagesEditInlineBotMessageRequest{
 		ID: id, Message: tl.Some(text), Entities: ents, NoWebpage: p.NoWebpage,
-		InvertMedia: p.InvertMedia, ReplyMarkup: p.ReplyMarkup,
+		InvertMedia: p.InvertMedia, ReplyMarkup: rm,
 	})
 }
 

@@ -29,9 +29,10 @@ func WithEntities(e []tg.MessageEntityClass) SendEditOption {
 	return option.CommonFunc(func(p *option.Common) { p.Entities, p.EntitiesSet = e, true })
 }
 
-// WithReplyMarkup attaches a keyboard or inline buttons.
+// WithReplyMarkup attaches a keyboard or inline buttons given as TL markup, sent as it is;
+// WithKeyboard takes the typed keyboards of package types.
 func WithReplyMarkup(m tg.ReplyMarkupClass) SendEditOption {
-	return option.CommonFunc(func(p *option.Common) { p.ReplyMarkup = m })
+	return option.CommonFunc(func(p *option.Common) { p.ReplyMarkup = option.Raw(m) })
 }
 
 // WithNoWebpage turns the link preview off.

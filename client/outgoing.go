@@ -31,13 +31,16 @@ type outgoing struct {
 // resolveSend turns send options into request fields, resolving the peers they name.
 func (c *Client) resolveSend(ctx context.Context, p option.SendParams) (outgoing, error) {
 	o := outgoing{
-		markup:      p.ReplyMarkup,
 		silent:      p.Silent,
 		protect:     p.Protect,
 		noWebpage:   p.NoWebpage,
 		invertMedia: p.InvertMedia,
 		business:    p.BusinessConnectionID,
 		schedule:    scheduleDate(p.Schedule),
+	}
+	var err error
+	if o.markup, err = c.replyMarkup(ctx, p.ReplyMarkup); err != nil {
+		return o, err
 	}
 	if p.Effect != 0 {
 		o.effect = tl.Some(p.Effect)

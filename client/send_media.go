@@ -266,7 +266,11 @@ func (c *Client) editInlineMedia(ctx context.Context, id tg.InputBotInlineMessag
 		}
 	}
 	p := option.CollectEdit(opts)
+	rm, err := c.replyMarkup(ctx, p.ReplyMarkup)
+	if err != nil {
+		return err
+	}
 	return c.sendInlineEdit(ctx, &tg.MessagesEditInlineBotMessageRequest{
-		ID: id, Media: in, ReplyMarkup: p.ReplyMarkup, InvertMedia: p.InvertMedia,
+		ID: id, Media: in, ReplyMarkup: rm, InvertMedia: p.InvertMedia,
 	})
 }

@@ -263,7 +263,7 @@ func TestMessageFilters(t *testing.T) {
 	inGroup := &types.Message{ID: 1, Chat: group, From: ann, Text: "x"}
 	inSuper := &types.Message{ID: 1, Chat: supergroup, From: ann, Text: "x"}
 	kb := msg("pick")
-	kb.ReplyMarkup = &tg.ReplyInlineMarkup{}
+	kb.ReplyMarkup = &types.InlineKeyboard{}
 	tests := []struct {
 		name  string
 		f     mtgo.Filter
@@ -487,7 +487,7 @@ func TestChatFilters(t *testing.T) {
 	inNamed := &types.Message{ID: 1, Chat: named, From: ann, Text: "x"}
 	topicPost := &types.Message{ID: 2, Chat: named, From: ann, Text: "x", TopicID: 5}
 	kb := msg("x")
-	kb.ReplyMarkup = &tg.ReplyKeyboardMarkup{}
+	kb.ReplyMarkup = &types.ReplyKeyboard{}
 	check(t, filters.FromChats(filters.ID(-5), filters.Username("@golang")), []filterCase{
 		{"by id", withMsg(nil, &types.Message{ID: 1, Chat: group, Text: "x"}), true},
 		{"by username, any case", withMsg(nil, inNamed), true},

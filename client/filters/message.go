@@ -75,7 +75,7 @@ func InlineKeyboard(ctx *mtgo.Context) bool {
 	if ctx.Message == nil {
 		return false
 	}
-	_, ok := ctx.Message.ReplyMarkup.(*tg.ReplyInlineMarkup)
+	_, ok := ctx.Message.ReplyMarkup.(*types.InlineKeyboard)
 	return ok
 }
 
@@ -232,6 +232,6 @@ func ReplyKeyboard(ctx *mtgo.Context) bool {
 	if ctx.Message == nil {
 		return false
 	}
-	_, ok := ctx.Message.ReplyMarkup.(*tg.ReplyKeyboardMarkup)
+	_, ok := ctx.Message.ReplyMarkup.(*types.ReplyKeyboard)
 	return ok
 }

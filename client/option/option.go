@@ -52,8 +52,9 @@ type Text struct {
 // Common holds the parameters both kinds of call take.
 type Common struct {
 	Text
-	// ReplyMarkup is the keyboard or the inline buttons attached to the message.
-	ReplyMarkup tg.ReplyMarkupClass
+	// ReplyMarkup is the keyboard or the inline buttons attached to the message (a typed
+	// keyboard, or RawMarkup); nil for none.
+	ReplyMarkup Markup
 	// NoWebpage turns the link preview off.
 	NoWebpage bool
 	// InvertMedia shows the media (or link preview) above the text.

@@ -36,7 +36,7 @@ func (f *fakeAPI) EditCaption(_ context.Context, _ tg.InputPeerClass, id int, ca
 
 func (f *fakeAPI) EditReplyMarkup(_ context.Context, _ tg.InputPeerClass, id int, markup tg.ReplyMarkupClass, _ ...option.Edit) (*types.Message, error) {
 	f.sent = append(f.sent, fmt.Sprintf("markup %d %T", id, markup))
-	return &types.Message{ID: id, ReplyMarkup: markup}, nil
+	return &types.Message{ID: id, ReplyMarkup: types.ParseReplyMarkup(markup)}, nil
 }
 
 // TestMessageActions checks that each bound action reaches the API with the message's id, and

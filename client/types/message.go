@@ -80,8 +80,9 @@ type Message struct {
 	IsChannelPost bool
 	// Forward is the header of a forwarded message (original sender, date), nil otherwise.
 	Forward *tg.MessageFwdHeader
-	// ReplyMarkup is the keyboard or the inline buttons attached to the message, nil if none.
-	ReplyMarkup tg.ReplyMarkupClass
+	// ReplyMarkup is the keyboard or the inline buttons attached to the message, nil if none:
+	// *InlineKeyboard, *ReplyKeyboard, *RemoveKeyboard or *ForceReply.
+	ReplyMarkup ReplyMarkup
 	// ViaBotID is the inline bot the message was sent through, zero if none.
 	ViaBotID int64
 	// MediaGroupID groups the messages of one album, zero outside albums.
@@ -203,7 +204,7 @@ func NewMessage(api API, m tg.MessageClass, e Entities) *Message {
 			api:       api,
 
 			Forward:      m.FwdFrom,
-			ReplyMarkup:  m.ReplyMarkup,
+			ReplyMarkup:  ParseReplyMarkup(m.ReplyMarkup),
 			ViaBotID:     m.ViaBotID.Value,
 			MediaGroupID: m.GroupedID.Value,
 		}
