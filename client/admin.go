@@ -1,0 +1,267 @@
+package mtgo
+
+import (
+	"context"
+	"fmt"
+	"iter"
+	"time"
+
+	"github.com/mtgo-labs/mtgo/client/types"
+	"github.com/mtgo-labs/mtgo/tl/tg"
+)
+
+// Administration: bans, restrictions, promotions, ownership, the event log. Bans and
+// restrictions exist in supergroups and channels only; on a basic group BanChatMember,
+// UnbanChatMember and RestrictChatMember return ErrBanSupergroupOnly,
+// ErrUnbanSupergroupOnly and ErrRestrictSupergroupOnly, and KickChatMember removes a member
+// (messages.deleteChatUser).
+
+// BanOption is an option of BanChatMember.
+type BanOption func(*banOptions)
+
+type banOptions struct {
+	until  time.Time
+	revoke bool
+}
+
+// WithBanUntil makes a ban end at t (Telegram treats less than 30 seconds or more than 366
+// days from now as for ever).
+func WithBanUntil(t time.Time) BanOption { return func(o *banOptions) { o.until = t } }
+
+// WithRevokeMessages deletes the banned member's messages in the chat too.
+func WithRevokeMessages() BanOption { return func(o *banOptions) { o.revoke = true } }
+
+// BanChatMember removes user (or a chat sending as a channel) from a supergroup or channel
+// and keeps it out, for ever or until WithBanUntil. ErrBanSupergroupOnly for other chats.
+func (c *Client) BanChatMember(ctx context.Context, chat, user any, opts ...BanOption) error {
+	var o banOptions
+	for _, f := range opts {
+		f(&o)
+	}
+	ch, _, err := c.resolveChannel(ctx, chat, ErrBanSupergroupOnly)
+	if err != nil {
+		return err
+	}
+	who, err := c.ResolvePeer(ctx, user)
+	if err != nil {
+		return err
+	}
+	rights := tg.ChatBannedRights{ViewMessages: true, UntilDate: untilDate(o.until)}
+	if err := c.editBanned(ctx, "ban chat member", ch, who, rights); err != nil {
+		return err
+	}
+	if o.revoke {
+		return c.deleteParticipantHistory(ctx, ch, who)
+	}
+	return nil
+}
+
+// UnbanChatMember lifts a ban or restriction of user in a supergroup or channel (the user
+// may join again; it is not added back). ErrUnbanSupergroupOnly for other chats.
+func (c *Client) UnbanChatMember(ctx context.Context, chat, user any) error {
+	ch, _, err := c.resolveChannel(ctx, chat, ErrUnbanSupergroupOnly)
+	if err != nil {
+		return err
+	}
+	who, err := c.ResolvePeer(ctx, user)
+	if err != nil {
+		return err
+	}
+	return c.editBanned(ctx, "unban chat member", ch, who, tg.ChatBannedRights{})
+}
+
+// RestrictChatMember limits what user may do in a supergroup to perms, until the given time
+// (the zero time: for ever). ErrRestrictSupergroupOnly for other chats.
+func (c *Client) RestrictChatMember(ctx context.Context, chat, user any, perms types.ChatPermissions, until time.Time) error {
+	ch, _, err := c.resolveChannel(ctx, chat, ErrRestrictSupergroupOnly)
+	if err != nil {
+		return err
+	}
+	who, err := c.ResolvePeer(ctx, user)
+	if err != nil {
+		return err
+	}
+	return c.editBanned(ctx, "restrict chat member", ch, who, perms.BannedRights(until))
+}
+
+func (c *Client) editBanned(ctx context.Context, what string, ch *tg.InputChannel, who tg.InputPeerClass, rights tg.ChatBannedRights) error {
+	_, err := c.updated(ctx, what, &tg.ChannelsEditBannedRequest{Channel: ch, Participant: who, BannedRights: rights})
+	return err
+}
+
+func untilDate(t time.Time) int32 {
+	if t.IsZero() {
+		return 0
+	}
+	return int32(t.Unix())
+}
+
+// KickChatMember removes user from a group without keeping it out: messages.deleteChatUser in
+// a basic group; in a supergroup or channel a ban lifted at once.
+func (c *Client) KickChatMember(ctx context.Context, chat, user any) error {
+	p, err := c.resolveChat(ctx, chat)
+	if err != nil {
+		return err
+	}
+	switch {
+	case p.chat != 0:
+		u, err := c.resolveUser(ctx, user)
+		if err != nil {
+			return err
+		}
+		_, err = c.updated(ctx, "kick chat member", &tg.MessagesDeleteChatUserRequest{ChatID: p.chat, UserID: u})
+		return err
+	case p.channel != nil:
+		if err := c.BanChatMember(ctx, chat, user); err != nil {
+			return err
+		}
+		return c.UnbanChatMember(ctx, chat, user)
+	}
+	return fmt.Errorf("%w: %v", ErrGetChatNotChat, chat)
+}
+
+// DeleteChatMemberHistory deletes every message of user in a supergroup.
+func (c *Client) DeleteChatMemberHistory(ctx context.Context, chat, user any) error {
+	ch, _, err := c.resolveChannel(ctx, chat, nil)
+	if err != nil {
+		return err
+	}
+	who, err := c.ResolvePeer(ctx, user)
+	if err != nil {
+		return err
+	}
+	return c.deleteParticipantHistory(ctx, ch, who)
+}
+
+func (c *Client) deleteParticipantHistory(ctx context.Context, ch *tg.InputChannel, who tg.InputPeerClass) error {
+	// Each call deletes a batch and says with a non-zero offset that more remain; the
+	// bound stops a server that never says it is done.
+	for range maxHistoryBatches {
+		res, err := c.api().ChannelsDeleteParticipantHistory(ctx, &tg.ChannelsDeleteParticipantHistoryRequest{Channel: ch, Participant: who})
+		if err != nil {
+			return fmt.Errorf("mtgo: delete member history: %w", err)
+		}
+		if res.Offset <= 0 {
+			return nil
+		}
+	}
+	return fmt.Errorf("mtgo: delete member history: still not done after %d batches", maxHistoryBatches)
+}
+
+// maxHistoryBatches bounds the calls of one history deletion.
+const maxHistoryBatches = 10000
+
+// ReportChatSpam reports messages ids of user in a supergroup as spam.
+func (c *Client) ReportChatSpam(ctx context.Context, chat, user any, ids ...int) error {
+	ch, _, err := c.resolveChannel(ctx, chat, nil)
+	if err != nil {
+		return err
+	}
+	who, err := c.ResolvePeer(ctx, user)
+	if err != nil {
+		return err
+	}
+	list := make([]int32, len(ids))
+	for i, id := range ids {
+		list[i] = int32(id)
+	}
+	return c.boolCall(ctx, "report spam", &tg.ChannelsReportSpamRequest{Channel: ch, Participant: who, ID: list})
+}
+
+// PromoteChatMember gives user the admin rights in chat (no right set: demotes it). In a
+// basic group, where admins all have the same rights, any right makes user an admin.
+func (c *Client) PromoteChatMember(ctx context.Context, chat, user any, rights types.AdminRights) error {
+	return c.promote(ctx, chat, user, rights, "", false)
+}
+
+// SetAdministratorTitle sets the custom title of an administrator of a supergroup, keeping
+// its rights.
+func (c *Client) SetAdministratorTitle(ctx context.Context, chat, user any, title string) error {
+	m, err := c.GetChatMember(ctx, chat, user)
+	if err != nil {
+		return err
+	}
+	if m.AdminRights == nil {
+		return fmt.Errorf("mtgo: set administrator title: %v is not an administrator", user)
+	}
+	return c.promote(ctx, chat, user, *m.AdminRights, title, true)
+}
+
+func (c *Client) promote(ctx context.Context, chat, user any, rights types.AdminRights, rank string, setRank bool) error {
+	p, err := c.resolveChat(ctx, chat)
+	if err != nil {
+		return err
+	}
+	u, err := c.resolveUser(ctx, user)
+	if err != nil {
+		return err
+	}
+	switch {
+	case p.channel != nil:
+		req := &tg.ChannelsEditAdminRequest{Channel: p.channel, UserID: u, AdminRights: rights.TG()}
+		if setRank {
+			req.Rank.Set, req.Rank.Value = true, rank
+		}
+		_, err = c.updated(ctx, "promote chat member", req)
+		return err
+	case p.chat != 0:
+		return c.boolCall(ctx, "promote chat member", &tg.MessagesEditChatAdminRequest{ChatID: p.chat, UserID: u, IsAdmin: rights != types.AdminRights{}})
+	}
+	return fmt.Errorf("%w: %v", ErrGetChatNotChat, chat)
+}
+
+// TransferChatOwnership makes user the owner of chat. Telegram asks for the account's
+// two-step verification password, proven with SRP (ErrPasswordNotSet without one).
+func (c *Client) TransferChatOwnership(ctx context.Context, chat, user any, password string) error {
+	p, err := c.resolveChat(ctx, chat)
+	if err != nil {
+		return err
+	}
+	u, err := c.resolveUser(ctx, user)
+	if err != nil {
+		return err
+	}
+	check, err := c.passwordSRP(ctx, password)
+	if err != nil {
+		return err
+	}
+	_, err = c.updated(ctx, "transfer chat ownership", &tg.MessagesEditChatCreatorRequest{Peer: p.in, UserID: u, Password: check})
+	return err
+}
+
+// eventLogPage is how many events one channels.getAdminLog asks for.
+const eventLogPage = 100
+
+// GetChatEventLog iterates over the event log of a supergroup or channel, newest first,
+// keeping the events filter selects.
+func (c *Client) GetChatEventLog(ctx context.Context, chat any, filter types.ChatEventFilter) iter.Seq2[*types.ChatEvent, error] {
+	return pages(ctx, func(ctx context.Context, last *types.ChatEvent, seen int) ([]*types.ChatEvent, bool, error) {
+		ch, _, err := c.resolveChannel(ctx, chat, nil)
+		if err != nil {
+			return nil, false, err
+		}
+		req := &tg.ChannelsGetAdminLogRequest{Channel: ch, Q: filter.Query, Limit: eventLogPage}
+		if filter.Kinds != (tg.ChannelAdminLogEventsFilter{}) {
+			k := filter.Kinds
+			req.EventsFilter = &k
+		}
+		if len(filter.Admins) > 0 {
+			if req.Admins, err = c.resolveUsers(ctx, filter.Admins); err != nil {
+				return nil, false, err
+			}
+		}
+		if seen > 0 {
+			req.MaxID = last.ID
+		}
+		res, err := c.api().ChannelsGetAdminLog(ctx, req)
+		if err != nil {
+			return nil, false, fmt.Errorf("mtgo: get chat event log: %w", err)
+		}
+		e := types.NewEntities(res.Users, res.Chats)
+		out := make([]*types.ChatEvent, 0, len(res.Events))
+		for i := range res.Events {
+			out = append(out, types.NewChatEvent(&res.Events[i], e))
+		}
+		return out, len(res.Events) == eventLogPage, nil
+	})
+}

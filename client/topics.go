@@ -1,0 +1,174 @@
+package mtgo
+
+import (
+	"context"
+	"fmt"
+	"iter"
+
+	"github.com/mtgo-labs/mtgo/client/types"
+	"github.com/mtgo-labs/mtgo/tl"
+	"github.com/mtgo-labs/mtgo/tl/tg"
+)
+
+// Forum topics of supergroups with IsForum set.
+
+// GeneralTopicID is the id of a forum's "General" topic.
+const GeneralTopicID = 1
+
+// TopicSpec describes a topic to create or the changes of one to edit: zero fields are left
+// as they are.
+type TopicSpec struct {
+	Title       string
+	IconColor   int32 // create only: RGB of the default icon
+	IconEmojiID int64 // a custom emoji icon
+}
+
+// CreateForumTopic creates a topic in forum chat and returns it.
+func (c *Client) CreateForumTopic(ctx context.Context, chat any, spec TopicSpec) (*types.ForumTopic, error) {
+	p, err := c.resolveChat(ctx, chat)
+	if err != nil {
+		return nil, err
+	}
+	req := &tg.MessagesCreateForumTopicRequest{Peer: p.in, Title: spec.Title, RandomID: randomID()}
+	if spec.IconColor != 0 {
+		req.IconColor = tl.Some(spec.IconColor)
+	}
+	if spec.IconEmojiID != 0 {
+		req.IconEmojiID = tl.Some(spec.IconEmojiID)
+	}
+	u, err := c.updated(ctx, "create forum topic", req)
+	if err != nil {
+		return nil, err
+	}
+	list, users, chats, _ := updatesParts(u)
+	e := types.NewEntities(users, chats)
+	for _, up := range list {
+		m, ok := newMessageOf(up)
+		if !ok {
+			continue
+		}
+		if act, ok := m.Action.(*tg.MessageActionTopicCreate); ok {
+			t := &tg.ForumTopic{
+				My: true, ID: m.ID, Date: m.Date, Peer: m.PeerID, Title: act.Title, IconColor: act.IconColor,
+				IconEmojiID: act.IconEmojiID, TopMessage: m.ID, FromID: m.FromID,
+			}
+			if t.FromID == nil {
+				t.FromID = &tg.PeerUser{UserID: c.selfID()}
+			}
+			return types.NewForumTopic(t, e), nil
+		}
+	}
+	return nil, fmt.Errorf("mtgo: create forum topic: the answer has no topic")
+}
+
+// newMessageOf returns the service message of a new-message update.
+func newMessageOf(u tg.UpdateClass) (*tg.MessageService, bool) {
+	var m tg.MessageClass
+	switch u := u.(type) {
+	case *tg.UpdateNewChannelMessage:
+		m = u.Message
+	case *tg.UpdateNewMessage:
+		m = u.Message
+	}
+	s, ok := m.(*tg.MessageService)
+	return s, ok && s != nil
+}
+
+// EditForumTopic changes the title or icon of a topic.
+func (c *Client) EditForumTopic(ctx context.Context, chat any, topicID int, spec TopicSpec) error {
+	req := &tg.MessagesEditForumTopicRequest{TopicID: int32(topicID)}
+	if spec.Title != "" {
+		req.Title = tl.Some(spec.Title)
+	}
+	if spec.IconEmojiID != 0 {
+		req.IconEmojiID = tl.Some(spec.IconEmojiID)
+	}
+	return c.editTopic(ctx, chat, req)
+}
+
+// CloseForumTopic closes a topic: only administrators may post in it.
+func (c *Client) CloseForumTopic(ctx context.Context, chat any, topicID int) error {
+	return c.editTopic(ctx, chat, &tg.MessagesEditForumTopicRequest{TopicID: int32(topicID), Closed: tl.Some(true)})
+}
+
+// ReopenForumTopic reopens a closed topic.
+func (c *Client) ReopenForumTopic(ctx context.Context, chat any, topicID int) error {
+	return c.editTopic(ctx, chat, &tg.MessagesEditForumTopicRequest{TopicID: int32(topicID), Closed: tl.Some(false)})
+}
+
+// HideGeneralTopic hides (or shows again) the "General" topic of a forum.
+func (c *Client) HideGeneralTopic(ctx context.Context, chat any, hidden bool) error {
+	return c.editTopic(ctx, chat, &tg.MessagesEditForumTopicRequest{TopicID: GeneralTopicID, Hidden: tl.Some(hidden)})
+}
+
+func (c *Client) editTopic(ctx context.Context, chat any, req *tg.MessagesEditForumTopicRequest) error {
+	p, err := c.resolveChat(ctx, chat)
+	if err != nil {
+		return err
+	}
+	req.Peer = p.in
+	_, err = c.updated(ctx, "edit forum topic", req)
+	return err
+}
+
+// PinForumTopic pins (or unpins) a topic at the top of the forum's list.
+func (c *Client) PinForumTopic(ctx context.Context, chat any, topicID int, pinned bool) error {
+	p, err := c.resolveChat(ctx, chat)
+	if err != nil {
+		return err
+	}
+	_, err = c.updated(ctx, "pin forum topic", &tg.MessagesUpdatePinnedForumTopicRequest{Peer: p.in, TopicID: int32(topicID), Pinned: pinned})
+	return err
+}
+
+// DeleteForumTopic deletes a topic with all its messages.
+func (c *Client) DeleteForumTopic(ctx context.Context, chat any, topicID int) error {
+	p, err := c.resolveChat(ctx, chat)
+	if err != nil {
+		return err
+	}
+	for range maxHistoryBatches {
+		res, err := c.api().MessagesDeleteTopicHistory(ctx, &tg.MessagesDeleteTopicHistoryRequest{Peer: p.in, TopMsgID: int32(topicID)})
+		if err != nil {
+			return fmt.Errorf("mtgo: delete forum topic: %w", err)
+		}
+		if res.Offset <= 0 {
+			return nil
+		}
+	}
+	return fmt.Errorf("mtgo: delete forum topic: still not done after %d batches", maxHistoryBatches)
+}
+
+// topicsPage is how many topics one messages.getForumTopics asks for.
+const topicsPage = 100
+
+// GetForumTopics iterates over the topics of a forum (those whose title matches query when
+// it is not ""), most recently active first, pinned ones on top.
+func (c *Client) GetForumTopics(ctx context.Context, chat any, query string) iter.Seq2[*types.ForumTopic, error] {
+	return pages(ctx, func(ctx context.Context, last *types.ForumTopic, seen int) ([]*types.ForumTopic, bool, error) {
+		p, err := c.resolveChat(ctx, chat)
+		if err != nil {
+			return nil, false, err
+		}
+		req := &tg.MessagesGetForumTopicsRequest{Peer: p.in, Limit: topicsPage}
+		if query != "" {
+			req.Q = tl.Some(query)
+		}
+		if seen > 0 {
+			req.OffsetTopic, req.OffsetID = int32(last.ID), int32(last.TopMessage)
+			req.OffsetDate = int32(last.Created.Unix())
+		}
+		res, err := c.api().MessagesGetForumTopics(ctx, req)
+		if err != nil {
+			return nil, false, fmt.Errorf("mtgo: get forum topics: %w", err)
+		}
+		e := types.NewEntities(res.Users, res.Chats)
+		out := make([]*types.ForumTopic, 0, len(res.Topics))
+		for _, t := range res.Topics {
+			if ft := types.NewForumTopic(t, e); ft != nil {
+				out = append(out, ft)
+			}
+		}
+		return out, len(res.Topics) == topicsPage && seen+len(out) < int(res.Count), nil
+	})
+}

@@ -1,0 +1,160 @@
+package types
+
+import (
+	"strings"
+	"time"
+
+	"github.com/mtgo-labs/mtgo/tl/tg"
+)
+
+// ChatInviteLink is an invite link of a chat as its administrators see it.
+type ChatInviteLink struct {
+	// Link is the URL (https://t.me/+hash).
+	Link string
+	// Title is the administrator's name for the link.
+	Title string
+	// Creator is the administrator who made it.
+	Creator *User
+	// Created, Starts and Expires are when it was made, when it starts and when it expires
+	// (zero: never).
+	Created, Starts, Expires time.Time
+	// UsageLimit is how many may join through it (0: no limit); Usage how many did;
+	// PendingRequests how many asked and wait.
+	UsageLimit, Usage, PendingRequests int
+	// Primary marks the chat's permanent link; Revoked one that no longer works;
+	// RequiresApproval one whose joiners need an administrator's approval.
+	Primary, Revoked, RequiresApproval bool
+	// SubscriptionPeriod and SubscriptionStars describe a paid subscription link.
+	SubscriptionPeriod time.Duration
+	SubscriptionStars  int64
+	// Raw is the object the link was built from.
+	Raw *tg.ChatInviteExported
+}
+
+// NewChatInviteLink builds a ChatInviteLink from chatInviteExported (nil for the other
+// kinds), its creator looked up in e.
+func NewChatInviteLink(inv tg.ExportedChatInviteClass, e Entities) *ChatInviteLink {
+	x, ok := inv.(*tg.ChatInviteExported)
+	if !ok || x == nil {
+		return nil
+	}
+	out := &ChatInviteLink{
+		Link: x.Link, Title: x.Title.Value, Creator: e.userOrID(x.AdminID),
+		Created: unix(x.Date), Starts: unix(x.StartDate.Value), Expires: unix(x.ExpireDate.Value),
+		UsageLimit: int(x.UsageLimit.Value), Usage: int(x.Usage.Value), PendingRequests: int(x.Requested.Value),
+		Primary: x.Permanent, Revoked: x.Revoked, RequiresApproval: x.RequestNeeded, Raw: x,
+	}
+	if p := x.SubscriptionPricing; p != nil {
+		out.SubscriptionPeriod, out.SubscriptionStars = seconds(p.Period), p.Amount
+	}
+	return out
+}
+
+// Hash returns the link's invite hash (what follows "+" or "joinchat/").
+func (l *ChatInviteLink) Hash() string { return InviteHash(l.Link) }
+
+// InviteHash extracts the hash of an invite link: "https://t.me/+HASH", "t.me/joinchat/HASH",
+// "tg://join?invite=HASH" or "+HASH"; "" when s is not an invite link.
+func InviteHash(s string) string {
+	s = strings.TrimSpace(s)
+	if h, ok := strings.CutPrefix(s, "tg://join?invite="); ok {
+		return h
+	}
+	for _, p := range []string{"https://", "http://"} {
+		s = strings.TrimPrefix(s, p)
+	}
+	for _, host := range []string{"t.me/", "telegram.me/", "telegram.dog/"} {
+		s = strings.TrimPrefix(s, host)
+	}
+	if h, ok := strings.CutPrefix(s, "joinchat/"); ok {
+		return h
+	}
+	if h, ok := strings.CutPrefix(s, "+"); ok {
+		return h
+	}
+	return ""
+}
+
+// InviteLinkSpec describes a link to create or the changes of one to edit; zero fields are
+// left out.
+type InviteLinkSpec struct {
+	// Title names the link for the administrators.
+	Title string
+	// Expires is when the link stops working.
+	Expires time.Time
+	// UsageLimit caps how many may join through it.
+	UsageLimit int
+	// RequiresApproval makes joiners ask an administrator.
+	RequiresApproval bool
+	// SubscriptionPeriod and SubscriptionStars make a paid subscription link (create only).
+	SubscriptionPeriod time.Duration
+	SubscriptionStars  int64
+}
+
+// ExportRequest returns the spec as messages.exportChatInvite for peer.
+func (s InviteLinkSpec) ExportRequest(peer tg.InputPeerClass) *tg.MessagesExportChatInviteRequest {
+	req := &tg.MessagesExportChatInviteRequest{Peer: peer, RequestNeeded: s.RequiresApproval}
+	if s.Title != "" {
+		req.Title.Set, req.Title.Value = true, s.Title
+	}
+	if !s.Expires.IsZero() {
+		req.ExpireDate.Set, req.ExpireDate.Value = true, int32(s.Expires.Unix())
+	}
+	if s.UsageLimit > 0 {
+		req.UsageLimit.Set, req.UsageLimit.Value = true, int32(s.UsageLimit)
+	}
+	if s.SubscriptionStars > 0 {
+		req.SubscriptionPricing = &tg.StarsSubscriptionPricing{Period: int32(s.SubscriptionPeriod / time.Second), Amount: s.SubscriptionStars}
+	}
+	return req
+}
+
+// EditRequest returns the spec as messages.editExportedChatInvite of link in peer.
+func (s InviteLinkSpec) EditRequest(peer tg.InputPeerClass, link string) *tg.MessagesEditExportedChatInviteRequest {
+	req := &tg.MessagesEditExportedChatInviteRequest{Peer: peer, Link: link}
+	if s.Title != "" {
+		req.Title.Set, req.Title.Value = true, s.Title
+	}
+	if !s.Expires.IsZero() {
+		req.ExpireDate.Set, req.ExpireDate.Value = true, int32(s.Expires.Unix())
+	}
+	if s.UsageLimit > 0 {
+		req.UsageLimit.Set, req.UsageLimit.Value = true, int32(s.UsageLimit)
+	}
+	if s.RequiresApproval {
+		req.RequestNeeded.Set, req.RequestNeeded.Value = true, true
+	}
+	return req
+}
+
+// ChatInviteLinkJoiner is a user who joined through a link, or asked to.
+type ChatInviteLinkJoiner struct {
+	// User is the joiner.
+	User *User
+	// Date is when it joined or asked.
+	Date time.Time
+	// Requested marks a pending join request; About is the bio it came with.
+	Requested bool
+	About     string
+	// ApprovedBy is the administrator who approved the request (0: none).
+	ApprovedBy int64
+	// Raw is the object the value was built from.
+	Raw *tg.ChatInviteImporter
+}
+
+// NewChatInviteLinkJoiner builds a ChatInviteLinkJoiner with the users in e.
+func NewChatInviteLinkJoiner(im *tg.ChatInviteImporter, e Entities) *ChatInviteLinkJoiner {
+	if im == nil {
+		return nil
+	}
+	return &ChatInviteLinkJoiner{
+		User: e.userOrID(im.UserID), Date: unix(im.Date), Requested: im.Requested, About: im.About.Value,
+		ApprovedBy: im.ApprovedBy.Value, Raw: im,
+	}
+}
+
+// AdminInviteCount is how many links one administrator of a chat made.
+type AdminInviteCount struct {
+	Admin          *User
+	Links, Revoked int
+}
