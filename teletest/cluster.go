@@ -69,6 +69,11 @@ type Config struct {
 	// queued for it (up to world.Config.MaxQueued). Default 10 min; negative keeps sessions
 	// until MaxSessions pushes them out.
 	SessionTTL time.Duration
+	// StrictSeqNo holds ping, ping_delay_disconnect and get_future_salts to the odd seqno
+	// MTProto asks of content-related messages (bad_msg_notification 34 otherwise), for
+	// tests of a client that must follow the rule. Off by default: Telegram accepts either
+	// parity, and several clients send these queries with an even seqno.
+	StrictSeqNo bool
 	// CDN, when set, adds a CDN data center (see CDNConfig and Cluster.CDN). Nil runs none.
 	CDN *CDNConfig
 }

@@ -92,6 +92,8 @@ type conn struct {
 	ebuf    tl.Buffer // encodes results and updates
 	dbuf    tl.Buffer // decodes requests (its arena batches their allocations)
 	packets int       // packets received
+
+	announced int32 // the layer the last invokeWithLayer on this connection announced
 }
 
 // stop closes the connection from any goroutine: serve returns and everything is released.
@@ -199,9 +201,6 @@ func (c *conn) onPacket(ctx context.Context, p []byte) error {
 	if salt := c.srv.keys.saltOf(c.key); c.eng.Salt(now) != salt {
 		c.eng.SetSalt(salt)
 	}
-	if l := c.layer(); l != 0 && l != Layer {
-		p = seqNoCompat(&c.key.key, p, c.srv.cl.rand)
-	}
 	events, err := c.eng.Receive(now, p)
 	if err != nil {
 		return &TransportError{Code: CodeAuthKeyNotFound, Err: err}
@@ -273,6 +272,8 @@ func (c *conn) attach(ctx context.Context, id [8]byte, p []byte, now time.Time) 
 			TimeSynced: true,
 			Rand:       c.srv.cl.rand,
 			Logger:     c.log,
+
+			StrictServiceSeqNo: c.srv.cl.cfg.StrictSeqNo,
 		}
 		if tune := c.srv.cl.cfg.Engine; tune != nil {
 			tune(&cfg)
@@ -314,8 +315,21 @@ func (c *conn) resubscribe() {
 
 // request answers one client request through the dispatcher.
 func (c *conn) request(ctx context.Context, msgID int64, body []byte) (err error) {
-	if c.layer() == Layer170 {
+	if l := announcedLayer(body); l != 0 {
+		c.announced = l
+		c.srv.keys.setLayer(c.key, l)
+	}
+	switch l := c.layer(); l {
+	case Layer170:
 		body = upgradeRequest(body)
+	case Layer227:
+		body = upgrade227(body)
+	default:
+		if !served(l) {
+			// Nothing in this layer can be answered in a form the client decodes.
+			c.answer(msgID, nil, layerError(l), 0)
+			return nil
+		}
 	}
 	req, err := services.DecodeRequestWith(&c.dbuf, body)
 	if err != nil {
@@ -401,6 +415,9 @@ func (c *conn) flushAnswers() {
 // layer returns the layer the client announced on this connection, or earlier under the same
 // key, 0 if none.
 func (c *conn) layer() int32 {
+	if c.announced != 0 {
+		return c.announced
+	}
 	if l := c.caller.Layer(); l != 0 {
 		return l
 	}
@@ -411,7 +428,11 @@ func (c *conn) layer() int32 {
 // the connection's encode buffer until the next encode: callers that keep them copy them.
 func (c *conn) encode(layer int32, v tl.Encoder) ([]byte, error) {
 	c.ebuf.Reset()
-	if err := downgrade(layer, v).Encode(&c.ebuf); err != nil {
+	v, err := forLayer(layer, v)
+	if err != nil {
+		return nil, err
+	}
+	if err := v.Encode(&c.ebuf); err != nil {
 		return nil, fmt.Errorf("teletest: encode %T: %w", v, err)
 	}
 	return c.ebuf.Buf, nil
@@ -438,7 +459,11 @@ func (c *conn) pushUpdates() {
 		return
 	}
 	layer := c.layer()
-	for _, u := range c.sess.sub.Take() {
+	updates := c.sess.sub.Take()
+	if !served(layer) {
+		return // the client could not decode them
+	}
+	for _, u := range updates {
 		body, err := c.encode(layer, u)
 		if err != nil {
 			c.log.Error("encode update", slog.Any("error", err))

@@ -121,6 +121,9 @@ func FuzzUpgradeRequest(f *testing.F) {
 	f.Add(binary.LittleEndian.AppendUint32(send, 0))
 	f.Add(binary.LittleEndian.AppendUint32(send, 1))
 	f.Add([]byte{})
+	f.Add(encode(f, &tg.InvokeWithLayerRequest{Layer: Layer170, Query: &tg.InitConnectionRequest{
+		APIID: 1, Query: &tg.ContactsResolveUsernameRequest{Username: "x"},
+	}}))
 	f.Fuzz(func(t *testing.T, body []byte) {
 		in := bytes.Clone(body)
 		out := upgradeRequest(body)
@@ -139,25 +142,36 @@ func FuzzUpgradeRequest(f *testing.F) {
 	})
 }
 
-// FuzzSeqNoCompat: re-sealing service queries never panics, and whatever it returns still
-// decrypts under the key when the input did.
-func FuzzSeqNoCompat(f *testing.F) {
-	f.Add(sealFor(f, 1, 2, clientMsgID(0, 0), 2, encode(f, &mt.PingRequest{PingID: 1})))
-	f.Add(sealFor(f, 1, 2, clientMsgID(0, 0), 3, encode(f, &mt.PingRequest{PingID: 1})))
-	f.Add(sealFor(f, 1, 2, clientMsgID(0, 0), 2, encode(f, &tg.HelpGetConfigRequest{})))
-	f.Add([]byte{0})
-	f.Fuzz(func(t *testing.T, packet []byte) {
-		_, inErr := crypto.DecryptMessage(nil, &fuzzKey, crypto.Client, packet)
-		out := seqNoCompat(&fuzzKey, packet, crand.Reader)
-		plain, err := crypto.DecryptMessage(nil, &fuzzKey, crypto.Client, out)
-		if inErr == nil && err != nil {
-			t.Fatalf("re-sealed packet does not decrypt: %v", err)
+// FuzzUpgrade227: rewriting layer 227 requests never panics, leaves its input alone, only
+// swaps an id or adds a flags word per bot command, and its output is safe to decode.
+func FuzzUpgrade227(f *testing.F) {
+	search := binary.LittleEndian.AppendUint32(nil, searchGlobal227ID)
+	f.Add(append(search, make([]byte, 40)...))
+	var b tl.Buffer
+	b.PutID(tg.BotsSetBotCommandsRequestTypeID)
+	_ = (&tg.BotCommandScopeDefault{}).Encode(&b)
+	b.PutString("en")
+	b.PutVectorHeader(1)
+	b.PutID(botCommand227ID)
+	b.PutString("start")
+	b.PutString("Start")
+	f.Add(b.Buf)
+	init := encode(f, &tg.InvokeWithLayerRequest{Layer: Layer227, Query: &tg.InitConnectionRequest{
+		APIID: 1, DeviceModel: "d", Proxy: &tg.InputClientProxy{Address: "a", Port: 1},
+		Params: &tg.JSONNull{}, Query: &tg.HelpGetConfigRequest{},
+	}})
+	f.Add(init)
+	f.Add([]byte{})
+	f.Fuzz(func(t *testing.T, body []byte) {
+		in := bytes.Clone(body)
+		out := upgrade227(body)
+		if !bytes.Equal(body, in) {
+			t.Fatal("upgrade227 modified its input")
 		}
-		if err == nil && len(packet) <= maxServiceQueryPacket && binary.LittleEndian.Uint32(plain[24:])&1 == 0 && len(plain) >= crypto.InnerHeaderSize+4 {
-			switch binary.LittleEndian.Uint32(plain[crypto.InnerHeaderSize:]) {
-			case idPing, idPingDelayDisconnect, idGetFutureSalts:
-				t.Fatal("a service query kept its even seqno")
-			}
+		if d := len(out) - len(in); d < 0 || d%4 != 0 {
+			t.Fatalf("output of %d bytes for %d", len(out), len(in))
 		}
+		_, _ = services.DecodeRequest(out)
+		_ = announcedLayer(body)
 	})
 }

@@ -20,6 +20,17 @@ const (
 	user170ID = 0x215c4438 // user#215c4438
 )
 
+// forLayer returns v as a client announcing layer expects it.
+func forLayer(layer int32, v tl.Encoder) (tl.Encoder, error) {
+	switch layer {
+	case Layer227:
+		return to227(v)
+	case Layer170:
+		return downgrade(layer, v), nil
+	}
+	return v, nil
+}
+
 // downgrade returns v as a client announcing layer expects it. Only Layer170 has a
 // translation, and only for the results that carry users: auth.authorization,
 // Vector<User>, contacts.resolvedPeer, updates and updatesCombined, users.
