@@ -135,6 +135,7 @@ func (d *Dispatcher) registerMethods() {
 	h[tg.MessagesForwardMessagesRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.MessagesForwardMessagesRequest) (tl.Encoder, error) {
 		return answer(w.ForwardMessages(c.AuthKeyID, world.Forward{
 			From: r.FromPeer, IDs: r.ID, RandomIDs: r.RandomID, To: r.ToPeer, Silent: r.Silent, DropAuthor: r.DropAuthor,
+			DropCaptions: r.DropMediaCaptions,
 		}))
 	})
 

@@ -201,6 +201,11 @@ func (w *World) DeleteMessages(key KeyID, ids []int32, revoke bool) (*tg.Message
 	if err != nil {
 		return nil, err
 	}
+	return w.deleteMessages(a, key, ids, revoke), nil
+}
+
+// deleteMessages is DeleteMessages for account a (under w.mu).
+func (w *World) deleteMessages(a *account, key KeyID, ids []int32, revoke bool) *tg.MessagesAffectedMessages {
 	perOwner := map[int64][]int32{}
 	for _, id := range ids {
 		m := a.box.msgs[id]
@@ -249,7 +254,7 @@ func (w *World) DeleteMessages(key KeyID, ids []int32, revoke bool) (*tg.Message
 			res.Pts, res.PtsCount = pts, n
 		}
 	}
-	return res, nil
+	return res
 }
 
 // DeleteChannelMessages answers channels.deleteMessages: the authors, or the channel's
@@ -263,6 +268,11 @@ func (w *World) DeleteChannelMessages(key KeyID, in tg.InputChannelClass, ids []
 	if err != nil {
 		return nil, err
 	}
+	return w.deleteChannelMessages(a, key, ch, ids)
+}
+
+// deleteChannelMessages is DeleteChannelMessages for account a (under w.mu).
+func (w *World) deleteChannelMessages(a *account, key KeyID, ch *channel, ids []int32) (*tg.MessagesAffectedMessages, error) {
 	var gone []int32
 	for _, id := range ids {
 		m := ch.msgs[id]
@@ -302,6 +312,8 @@ type Forward struct {
 	To         tg.InputPeerClass
 	Silent     bool
 	DropAuthor bool
+	// DropCaptions sends media without their captions (drop_media_captions).
+	DropCaptions bool
 }
 
 // ForwardMessages answers messages.forwardMessages: each message is delivered to the target
@@ -354,6 +366,9 @@ func (w *World) ForwardMessages(key KeyID, f Forward) (tg.UpdatesClass, error) {
 		c := content{text: m.text, entities: m.entities, media: m.media, silent: f.Silent}
 		if !f.DropAuthor {
 			c.fwd = forwardHeader(m)
+		}
+		if f.DropCaptions && m.media != nil {
+			c.text, c.entities = "", nil
 		}
 		s, err := w.deliver(a, key, to, c)
 		if err != nil {

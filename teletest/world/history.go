@@ -70,6 +70,16 @@ func (w *World) History(key KeyID, in tg.InputPeerClass, q HistoryQuery) (tg.Mes
 	if err != nil {
 		return nil, err
 	}
+	all, err := w.chatMessages(a, p, nil)
+	if err != nil {
+		return nil, err
+	}
+	return w.messagesPage(a, p, all, page(all, q)), nil
+}
+
+// chatMessages returns the messages of chat p as a sees them, newest first, keeping only
+// those keep accepts (all when keep is nil) (under w.mu).
+func (w *World) chatMessages(a *account, p Peer, keep func(*message) bool) ([]*message, error) {
 	var all []*message
 	if p.Kind == PeerChannel {
 		ch := w.channels[p.ID]
@@ -77,30 +87,38 @@ func (w *World) History(key KeyID, in tg.InputPeerClass, q HistoryQuery) (tg.Mes
 			return nil, ErrChannelPrivate
 		}
 		for _, m := range ch.msgs {
-			all = append(all, m)
+			if keep == nil || keep(m) {
+				all = append(all, m)
+			}
 		}
 	} else {
 		for _, m := range a.box.msgs {
-			if m.peer == p {
+			if m.peer == p && (keep == nil || keep(m)) {
 				all = append(all, m)
 			}
 		}
 	}
 	newestFirst(all)
-	got := page(all, q)
+	return all, nil
+}
+
+// messagesPage renders got, a page of all (the messages of chat p matching a query), as
+// messages.channelMessages in channels and messages.messagesSlice (messages.messages when
+// the page holds everything) elsewhere; count is len(all).
+func (w *World) messagesPage(a *account, p Peer, all, got []*message) tg.MessagesMessagesClass {
 	msgs, users, chats := w.renderMessages(a.id, got)
 	if p.Kind == PeerChannel {
 		return &tg.MessagesChannelMessages{
 			Pts: w.channels[p.ID].pts, Count: int32(len(all)), Messages: msgs,
 			Topics: []tg.ForumTopicClass{}, Chats: chats, Users: users,
-		}, nil
+		}
 	}
 	if len(got) < len(all) {
 		return &tg.MessagesMessagesSlice{
 			Count: int32(len(all)), Messages: msgs, Topics: []tg.ForumTopicClass{}, Chats: chats, Users: users,
-		}, nil
+		}
 	}
-	return &tg.MessagesMessages{Messages: msgs, Topics: []tg.ForumTopicClass{}, Chats: chats, Users: users}, nil
+	return &tg.MessagesMessages{Messages: msgs, Topics: []tg.ForumTopicClass{}, Chats: chats, Users: users}
 }
 
 func (w *World) renderMessages(viewer int64, ms []*message) ([]tg.MessageClass, []tg.UserClass, []tg.ChatClass) {

@@ -125,3 +125,77 @@ func (w *World) EditTitle(key KeyID, in tg.InputPeerClass, title string) (tg.Upd
 	}
 	return w.longUpdates(a.id, []tg.UpdateClass{s.update}, &s.refs, s.date), nil
 }
+
+// UnpinAll answers messages.unpinAllMessages: every pinned message of the chat is unpinned,
+// as UpdatePinned unpins one (channels: admins only, one updatePinnedChannelMessages for all
+// of them; elsewhere each holder's copies, one updatePinnedMessages per holder). The result
+// carries the caller's pts and how many messages it unpinned.
+func (w *World) UnpinAll(key KeyID, in tg.InputPeerClass) (*tg.MessagesAffectedHistory, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	a, p, err := w.authorizedPeer(key, in)
+	if err != nil {
+		return nil, err
+	}
+	pinned, err := w.chatMessages(a, p, func(m *message) bool { return m.pinned })
+	if err != nil {
+		return nil, err
+	}
+	now := w.now()
+	if p.Kind == PeerChannel {
+		ch := w.channels[p.ID]
+		if !ch.isAdmin(a.id) {
+			return nil, ErrChatAdminRequired
+		}
+		if len(pinned) == 0 {
+			return &tg.MessagesAffectedHistory{Pts: ch.pts}, nil
+		}
+		ids := make([]int32, len(pinned))
+		for i, m := range pinned {
+			m.pinned = false
+			ids[i] = m.id
+		}
+		ch.pts++
+		u := &tg.UpdatePinnedChannelMessages{ChannelID: ch.id, Messages: ids, Pts: ch.pts, PtsCount: 1}
+		var r refs
+		r.add(p)
+		w.appendEvent(&ch.log, event{pts: ch.pts, count: 1, date: now, update: u, refs: r.order})
+		for _, uid := range ch.sortedMembers() {
+			w.push(uid, key, w.longUpdates(uid, []tg.UpdateClass{u}, &r, now))
+		}
+		return &tg.MessagesAffectedHistory{Pts: ch.pts, PtsCount: 1}, nil
+	}
+	perOwner := map[int64][]*message{}
+	var owners []int64
+	for _, m := range pinned {
+		for _, h := range w.holders(a, p, m) {
+			if h.msg.pinned {
+				if perOwner[h.owner.id] == nil {
+					owners = append(owners, h.owner.id)
+				}
+				perOwner[h.owner.id] = append(perOwner[h.owner.id], h.msg)
+			}
+		}
+	}
+	res := &tg.MessagesAffectedHistory{Pts: a.pts}
+	for _, uid := range owners {
+		owner, msgs := w.users[uid], perOwner[uid]
+		ids := make([]int32, len(msgs))
+		for i, m := range msgs {
+			m.pinned = false
+			ids[i] = m.id
+		}
+		var r refs
+		r.add(msgs[0].peer)
+		var upd tg.UpdateClass
+		pts := w.record(owner, 1, func(pts int32) tg.UpdateClass {
+			upd = &tg.UpdatePinnedMessages{Peer: peerTG(msgs[0].peer), Messages: ids, Pts: pts, PtsCount: 1}
+			return upd
+		}, r.order...)
+		w.push(uid, key, w.longUpdates(uid, []tg.UpdateClass{upd}, &r, now))
+		if uid == a.id {
+			res.Pts, res.PtsCount = pts, 1
+		}
+	}
+	return res, nil
+}

@@ -20,6 +20,8 @@ const (
 type reactionSet struct {
 	byUser map[int64]userReactions
 	order  []int64 // reactors, least recent first
+	// paid holds the stars each account gave (messages.sendPaidReaction), nil until one.
+	paid map[int64]int32
 }
 
 type userReactions struct {
@@ -48,7 +50,7 @@ func reactionKey(r tg.ReactionClass) (string, bool) {
 // render returns the message's reactions as viewer sees them; recent lists the latest
 // reactors (private chats and groups, not broadcast channels).
 func (s *reactionSet) render(viewer int64, recent bool) *tg.MessageReactions {
-	if s == nil || len(s.byUser) == 0 {
+	if s == nil || (len(s.byUser) == 0 && len(s.paid) == 0) {
 		return nil
 	}
 	type count struct {
@@ -73,6 +75,7 @@ func (s *reactionSet) render(viewer int64, recent bool) *tg.MessageReactions {
 	slices.SortStableFunc(keys, func(a, b string) int { return int(counts[b].n - counts[a].n) })
 	out := &tg.MessageReactions{CanSeeList: recent, Results: make([]tg.ReactionCount, 0, len(keys))}
 	mine := s.byUser[viewer].list
+	s.renderPaid(viewer, out)
 	for _, k := range keys {
 		rc := tg.ReactionCount{Reaction: counts[k].r, Count: counts[k].n}
 		for i, r := range mine {
@@ -241,4 +244,174 @@ func nonNil(rs []tg.ReactionClass) []tg.ReactionClass {
 		return []tg.ReactionClass{}
 	}
 	return rs
+}
+
+// maxTopReactors is how many paid reactors messageReactions names.
+const maxTopReactors = 3
+
+// renderPaid adds the paid reaction's total (first, as Telegram lists it) and the top
+// reactors to out.
+func (s *reactionSet) renderPaid(viewer int64, out *tg.MessageReactions) {
+	if len(s.paid) == 0 {
+		return
+	}
+	var total int32
+	top := make([]tg.MessageReactor, 0, len(s.paid))
+	for uid, n := range s.paid {
+		total += n
+		top = append(top, tg.MessageReactor{My: uid == viewer, PeerID: &tg.PeerUser{UserID: uid}, Count: n})
+	}
+	slices.SortFunc(top, func(x, y tg.MessageReactor) int {
+		if x.Count != y.Count {
+			return int(y.Count - x.Count)
+		}
+		return int(x.PeerID.(*tg.PeerUser).UserID - y.PeerID.(*tg.PeerUser).UserID)
+	})
+	for i := range top[:min(len(top), maxTopReactors)] {
+		top[i].Top = true
+	}
+	rc := tg.ReactionCount{Reaction: &tg.ReactionPaid{}, Count: total}
+	if _, mine := s.paid[viewer]; mine {
+		rc.ChosenOrder = tl.Some[int32](0)
+	}
+	out.Results = append(out.Results, rc)
+	out.TopReactors = top[:min(len(top), maxTopReactors)]
+}
+
+// maxPaidReaction caps the stars of one messages.sendPaidReaction, as Telegram does.
+const maxPaidReaction = 2500
+
+// PaidReaction is messages.sendPaidReaction.
+type PaidReaction struct {
+	Peer     tg.InputPeerClass
+	MsgID    int32
+	Count    int32
+	RandomID int64
+}
+
+// SendPaidReaction answers messages.sendPaidReaction: the account adds Count stars to a post
+// of a broadcast channel (the world keeps no star balances). Members get
+// updateMessageReactions with the paid total and the top reactors. REACTION_INVALID outside
+// broadcast channels, STARS_AMOUNT_INVALID for a count outside 1..2500,
+// MESSAGE_ID_INVALID for an unknown post.
+func (w *World) SendPaidReaction(key KeyID, rq PaidReaction) (tg.UpdatesClass, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	a, err := w.authorizedUser(key)
+	if err != nil {
+		return nil, err
+	}
+	p, err := w.resolvePeer(a, rq.Peer)
+	if err != nil {
+		return nil, err
+	}
+	if p.Kind != PeerChannel || w.channels[p.ID].megagroup {
+		return nil, rpcErr(400, "REACTION_INVALID")
+	}
+	if rq.Count < 1 || rq.Count > maxPaidReaction {
+		return nil, rpcErr(400, "STARS_AMOUNT_INVALID")
+	}
+	m, err := w.messageIn(a, p, rq.MsgID)
+	if err != nil {
+		return nil, err
+	}
+	if m.reactions == nil {
+		m.reactions = &reactionSet{byUser: map[int64]userReactions{}}
+	}
+	if m.reactions.paid == nil {
+		m.reactions.paid = map[int64]int32{}
+	}
+	m.reactions.paid[a.id] += rq.Count
+	now := w.now()
+	var r refs
+	r.add(p)
+	render := func(viewer int64) *tg.Updates {
+		mr := m.reactions.render(viewer, false)
+		return w.longUpdates(viewer, []tg.UpdateClass{&tg.UpdateMessageReactions{Peer: peerTG(p), MsgID: m.id, Reactions: *mr}}, &r, now)
+	}
+	for _, uid := range w.channels[p.ID].sortedMembers() {
+		if uid != a.id && !w.users[uid].bot {
+			w.push(uid, key, render(uid))
+		}
+	}
+	return render(a.id), nil
+}
+
+// ReactionsListQuery is messages.getMessageReactionsList.
+type ReactionsListQuery struct {
+	Peer     tg.InputPeerClass
+	ID       int32
+	Reaction tg.ReactionClass // nil: every reaction
+	Offset   string           // the next_offset of the previous page
+	Limit    int32
+}
+
+// ReactionsList answers messages.getMessageReactionsList: who reacted to a message (with
+// Reaction, only that one), most recent first, at most 100 a page, next_offset set while more
+// remain. BROADCAST_FORBIDDEN in broadcast channels (their reactions are anonymous),
+// MESSAGE_ID_INVALID, OFFSET_INVALID for an offset this method did not hand out.
+func (w *World) ReactionsList(key KeyID, q ReactionsListQuery) (*tg.MessagesMessageReactionsList, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	a, err := w.authorizedUser(key)
+	if err != nil {
+		return nil, err
+	}
+	p, err := w.resolvePeer(a, q.Peer)
+	if err != nil {
+		return nil, err
+	}
+	if p.Kind == PeerChannel && !w.channels[p.ID].megagroup {
+		return nil, rpcErr(403, "BROADCAST_FORBIDDEN")
+	}
+	m, err := w.messageIn(a, p, q.ID)
+	if err != nil {
+		return nil, err
+	}
+	want := ""
+	if q.Reaction != nil {
+		if want, _ = reactionKey(q.Reaction); want == "" {
+			return nil, rpcErr(400, "REACTION_INVALID")
+		}
+	}
+	var all []tg.MessagePeerReaction
+	if s := m.reactions; s != nil {
+		for i := len(s.order) - 1; i >= 0; i-- {
+			uid := s.order[i]
+			ur := s.byUser[uid]
+			for _, r := range ur.list {
+				if k, _ := reactionKey(r); want == "" || k == want {
+					all = append(all, tg.MessagePeerReaction{
+						Big: ur.big, My: uid == a.id, PeerID: &tg.PeerUser{UserID: uid}, Date: ur.date, Reaction: r,
+					})
+				}
+			}
+		}
+	}
+	start := 0
+	if q.Offset != "" {
+		n, err := strconv.Atoi(q.Offset)
+		if err != nil || n < 0 || n > len(all) {
+			return nil, ErrOffsetInvalid
+		}
+		start = n
+	}
+	limit := int(q.Limit)
+	if limit <= 0 || limit > maxHistoryLimit {
+		limit = maxHistoryLimit
+	}
+	end := min(start+limit, len(all))
+	out := &tg.MessagesMessageReactionsList{Count: int32(len(all)), Reactions: all[start:end:end]}
+	if out.Reactions == nil {
+		out.Reactions = []tg.MessagePeerReaction{}
+	}
+	if end < len(all) {
+		out.NextOffset = tl.Some(strconv.Itoa(end))
+	}
+	var r refs
+	for _, pr := range out.Reactions {
+		r.add(UserPeer(pr.PeerID.(*tg.PeerUser).UserID))
+	}
+	out.Users, out.Chats = w.render(a.id, &r)
+	return out, nil
 }
