@@ -69,21 +69,7 @@ func (c *Client) DeleteMessages(ctx context.Context, chat any, ids ...int) (int,
 }
 
 func (c *Client) deleteMessages(ctx context.Context, peer tg.InputPeerClass, ids []int) (int, error) {
-	list := make([]int32, len(ids))
-	for i, id := range ids {
-		list[i] = int32(id)
-	}
-	var req tl.Encoder = &tg.MessagesDeleteMessagesRequest{Revoke: true, ID: list}
-	if p, ok := peer.(*tg.InputPeerChannel); ok {
-		req = &tg.ChannelsDeleteMessagesRequest{
-			Channel: &tg.InputChannel{ChannelID: p.ChannelID, AccessHash: p.AccessHash}, ID: list,
-		}
-	}
-	var res tg.MessagesAffectedMessages
-	if err := c.invoker().Invoke(ctx, req, &res); err != nil {
-		return 0, fmt.Errorf("mtgo: delete messages: %w", err)
-	}
-	return int(res.PtsCount), nil
+	return c.deleteMessagesAs(ctx, peer, ids, true)
 }
 
 // AnswerCallback implements types.API.

@@ -71,6 +71,12 @@ func (c *Client) forward(ctx context.Context, toChat, fromChat any, ids []int, d
 		FromPeer: from, ToPeer: to, ID: make([]int32, len(ids)), RandomID: make([]int64, len(ids)),
 		DropAuthor: drop, DropMediaCaptions: drop && p.CaptionSet,
 	}
+	for _, o := range opts {
+		if f, ok := o.(forwardFlag); ok {
+			req.DropAuthor = req.DropAuthor || f == dropAuthor
+			req.DropMediaCaptions = req.DropMediaCaptions || f == dropCaptions
+		}
+	}
 	for i, id := range ids {
 		req.ID[i], req.RandomID[i] = int32(id), randomID()
 	}
@@ -84,6 +90,50 @@ func (c *Client) forward(ctx context.Context, toChat, fromChat any, ids []int, d
 		c.msgCache.add(m)
 	}
 	return msgs, err
+}
+
+// forwardFlag is an option of ForwardMessages only (a no-op for other sends).
+type forwardFlag int
+
+const (
+	dropAuthor forwardFlag = iota + 1
+	dropCaptions
+)
+
+// ApplySend implements SendOption: the flag has no field in the send parameters; forward
+// reads it from the options themselves.
+func (forwardFlag) ApplySend(*option.SendParams) {}
+
+// WithDropAuthor forwards without the header naming the original author, as a copy
+// (ForwardMessages; other sends ignore it).
+func WithDropAuthor() SendOption { return dropAuthor }
+
+// WithDropCaption forwards media without their captions (ForwardMessages; other sends
+// ignore it). CopyMessage drops a caption with WithCaption("").
+func WithDropCaption() SendOption { return dropCaptions }
+
+// CopyMediaGroup copies the album message id of fromChat belongs to into toChat (both
+// anything ResolvePeer accepts): every item, in order, as one new album without a header
+// naming its origin (messages.forwardMessages with drop_author), and returns the new
+// messages. WithCaption("") drops the captions; the options a forward cannot carry
+// (ErrForwardOption) are refused. ErrNotMediaGroup when the message is not in an album.
+func (c *Client) CopyMediaGroup(ctx context.Context, toChat, fromChat any, id int, opts ...SendOption) ([]*types.Message, error) {
+	if err := forwardable(option.CollectSend(opts), true); err != nil {
+		return nil, err
+	}
+	from, err := c.ResolvePeer(ctx, fromChat)
+	if err != nil {
+		return nil, err
+	}
+	group, err := c.mediaGroup(ctx, from, id)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]int, len(group))
+	for i, m := range group {
+		ids[i] = m.ID
+	}
+	return c.forward(ctx, toChat, from, ids, true, opts)
 }
 
 // forwardable checks that the options fit messages.forwardMessages (drop: of a copy, which
@@ -162,6 +212,21 @@ func (c *Client) PinChatMessage(ctx context.Context, chat any, id int, opts ...P
 // UnpinChatMessage unpins message id in chat.
 func (c *Client) UnpinChatMessage(ctx context.Context, chat any, id int) error {
 	return c.pin(ctx, chat, id, true, nil)
+}
+
+// UnpinAllChatMessages unpins every pinned message of chat (anything ResolvePeer accepts;
+// in channels, admins only) and returns how many pin events the server recorded
+// (messages.unpinAllMessages).
+func (c *Client) UnpinAllChatMessages(ctx context.Context, chat any) (int, error) {
+	ip, err := c.ResolvePeer(ctx, chat)
+	if err != nil {
+		return 0, err
+	}
+	var res tg.MessagesAffectedHistory
+	if err := c.invoker().Invoke(ctx, &tg.MessagesUnpinAllMessagesRequest{Peer: ip}, &res); err != nil {
+		return 0, fmt.Errorf("mtgo: unpin all messages: %w", err)
+	}
+	return int(res.PtsCount), nil
 }
 
 func (c *Client) pin(ctx context.Context, chat any, id int, unpin bool, opts []PinOption) error {

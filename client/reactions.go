@@ -1,7 +1,15 @@
 package mtgo
 
 import (
+	"context"
+	"errors"
+	"fmt"
+	"iter"
+	"time"
+
 	"github.com/mtgo-labs/mtgo/client/types"
+	"github.com/mtgo-labs/mtgo/tl"
+	"github.com/mtgo-labs/mtgo/tl/tg"
 )
 
 // NewMessageReactionHandler builds a handler of message reactions for AddHandler.
@@ -24,4 +32,78 @@ func NewMessageReactionCountHandler(cb func(*Context, *types.MessageReactionCoun
 // with anonymous reactions (updateBotMessageReactions).
 func (c *Client) OnMessageReactionCount(cb func(*Context, *types.MessageReactionCount) error, fs ...Filter) *Handler {
 	return c.register(cb != nil, NewMessageReactionCountHandler(cb, fs...))
+}
+
+// GetMessageReactionsList lists who reacted to message id of chat (anything ResolvePeer
+// accepts), most recent first, with emoji only that reaction ("" for all), paged with the
+// server's next_offset, up to 100 a request (messages.getMessageReactionsList). Breaking out
+// of the loop stops the listing; an error is yielded once and ends it. Broadcast channels'
+// reactions are anonymous: Telegram answers BROADCAST_FORBIDDEN.
+func (c *Client) GetMessageReactionsList(ctx context.Context, chat any, id int, emoji string) iter.Seq2[*types.Reactor, error] {
+	return func(yield func(*types.Reactor, error) bool) {
+		peer, err := c.ResolvePeer(ctx, chat)
+		if err != nil {
+			yield(nil, err)
+			return
+		}
+		req := &tg.MessagesGetMessageReactionsListRequest{Peer: peer, ID: int32(id), Limit: maxPage}
+		if emoji != "" {
+			req.Reaction = &tg.ReactionEmoji{Emoticon: emoji}
+		}
+		for range maxReactorPages {
+			var res tg.MessagesMessageReactionsList
+			if err := c.invoker().Invoke(ctx, req, &res); err != nil {
+				yield(nil, fmt.Errorf("mtgo: get message reactions list: %w", err))
+				return
+			}
+			e := types.NewEntities(res.Users, res.Chats)
+			for _, r := range res.Reactions {
+				if !yield(types.NewReactor(r, e), nil) {
+					return
+				}
+			}
+			next, ok := res.NextOffset.Get()
+			if !ok || next == "" || len(res.Reactions) == 0 || (req.Offset.Set && next == req.Offset.Value) {
+				return
+			}
+			req.Offset = tl.Some(next)
+		}
+	}
+}
+
+// maxReactorPages bounds a reactors listing (a server handing out offsets forever).
+const maxReactorPages = 10000
+
+// maxPaidStars is the most Stars one paid reaction may carry.
+const maxPaidStars = 2500
+
+// ErrPaidStars reports a paid reaction of a number of Stars outside 1..2500.
+var ErrPaidStars = errors.New("mtgo: a paid reaction carries 1 to 2500 Stars")
+
+// SendPaidReaction adds a paid reaction of stars Telegram Stars (1..2500) to post id of a
+// broadcast channel (messages.sendPaidReaction); anonymous hides the account from the
+// post's top reactors.
+func (c *Client) SendPaidReaction(ctx context.Context, chat any, id int, stars int, anonymous bool) error {
+	if stars < 1 || stars > maxPaidStars {
+		return ErrPaidStars
+	}
+	peer, err := c.ResolvePeer(ctx, chat)
+	if err != nil {
+		return err
+	}
+	req := &tg.MessagesSendPaidReactionRequest{Peer: peer, MsgID: int32(id), Count: int32(stars), RandomID: paidRandomID()}
+	if anonymous {
+		req.Private = &tg.PaidReactionPrivacyAnonymous{}
+	}
+	var res tg.UpdatesClassBox
+	if err := c.invoker().Invoke(ctx, req, &res); err != nil {
+		return fmt.Errorf("mtgo: send paid reaction: %w", err)
+	}
+	return nil
+}
+
+// paidRandomID is the random_id of a paid reaction: Telegram wants the current unix time in
+// its upper 32 bits and random lower bits.
+func paidRandomID() int64 {
+	return time.Now().Unix()<<32 | randomID()&0xffffffff
 }

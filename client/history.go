@@ -1,0 +1,283 @@
+package mtgo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"iter"
+	"time"
+
+	"github.com/mtgo-labs/mtgo/client/types"
+	"github.com/mtgo-labs/mtgo/tl"
+	"github.com/mtgo-labs/mtgo/tl/tg"
+)
+
+// maxPage is the most messages Telegram returns in one page of history or search.
+const maxPage = 100
+
+// HistoryOption configures the listings of messages: GetChatHistory, SearchMessages,
+// SearchGlobal and GetDiscussionReplies (each option says which it applies to).
+type HistoryOption func(*historyParams)
+
+// historyParams is what the options of a listing set.
+type historyParams struct {
+	limit      int // 0: no limit
+	pageSize   int
+	offsetID   int
+	offsetDate time.Time
+	minID      int
+	maxID      int
+
+	// search only
+	from     any
+	filter   SearchFilter
+	minDate  time.Time
+	maxDate  time.Time
+	topic    int
+	kindOnly globalKind
+}
+
+// globalKind restricts SearchGlobal to one kind of chat.
+type globalKind int
+
+const (
+	globalAll globalKind = iota
+	globalUsers
+	globalGroups
+	globalChannels
+)
+
+func collectHistory(opts []HistoryOption) historyParams {
+	p := historyParams{pageSize: maxPage}
+	for _, o := range opts {
+		if o != nil {
+			o(&p)
+		}
+	}
+	if p.pageSize <= 0 || p.pageSize > maxPage {
+		p.pageSize = maxPage
+	}
+	return p
+}
+
+// WithLimit stops a listing after n messages (n <= 0: no limit, the default).
+func WithLimit(n int) HistoryOption { return func(p *historyParams) { p.limit = n } }
+
+// WithPageSize asks for n messages per request (1..100; default 100).
+func WithPageSize(n int) HistoryOption { return func(p *historyParams) { p.pageSize = n } }
+
+// WithOffsetID starts a listing with the messages older than message id (not SearchGlobal).
+func WithOffsetID(id int) HistoryOption { return func(p *historyParams) { p.offsetID = id } }
+
+// WithOffsetDate starts GetChatHistory or GetDiscussionReplies with the messages sent before
+// t.
+func WithOffsetDate(t time.Time) HistoryOption { return func(p *historyParams) { p.offsetDate = t } }
+
+// WithIDRange keeps the messages whose id is strictly between minID and maxID (zero: no
+// bound); not SearchGlobal.
+func WithIDRange(minID, maxID int) HistoryOption {
+	return func(p *historyParams) { p.minID, p.maxID = minID, maxID }
+}
+
+// GetChatHistory lists the messages of chat (anything ResolvePeer accepts), newest first, a
+// page of up to 100 messages per messages.getHistory, each page starting below the last
+// message of the one before. Options: WithLimit, WithPageSize, WithOffsetID, WithOffsetDate,
+// WithIDRange. Breaking out of the loop stops the listing without another request; an error
+// (a FLOOD_WAIT beyond Config.SleepThreshold included: shorter ones are slept through) is
+// yielded once and ends it.
+//
+//	for m, err := range c.GetChatHistory(ctx, "@durov", mtgo.WithLimit(500)) {
+//		if err != nil {
+//			return err
+//		}
+//		fmt.Println(m.ID, m.Text)
+//	}
+func (c *Client) GetChatHistory(ctx context.Context, chat any, opts ...HistoryOption) iter.Seq2[*types.Message, error] {
+	p := collectHistory(opts)
+	return c.listing(ctx, chat, p, func(peer tg.InputPeerClass, cur pageCursor, limit int) tl.Encoder {
+		return &tg.MessagesGetHistoryRequest{
+			Peer: peer, OffsetID: cur.offsetID(p), OffsetDate: cur.offsetDate(p), Limit: int32(limit),
+			MaxID: int32(p.maxID), MinID: int32(p.minID),
+		}
+	})
+}
+
+// GetChatHistoryCount returns how many messages chat holds (messages.getHistory with a limit
+// of one).
+func (c *Client) GetChatHistoryCount(ctx context.Context, chat any) (int, error) {
+	peer, err := c.ResolvePeer(ctx, chat)
+	if err != nil {
+		return 0, err
+	}
+	return c.count(ctx, "chat history count", &tg.MessagesGetHistoryRequest{Peer: peer, Limit: 1})
+}
+
+// pageCursor is where the next page of a listing starts: after the last message of the
+// previous page (the zero cursor: the first page, from the options' offsets).
+type pageCursor struct {
+	id   int32
+	date int32 // its date (searchGlobal: the next_rate)
+	peer tg.PeerClass
+}
+
+// offsetID is the offset_id of the next page.
+func (c pageCursor) offsetID(p historyParams) int32 {
+	if c.id == 0 {
+		return int32(p.offsetID)
+	}
+	return c.id
+}
+
+// offsetDate is the offset_date of the next page: only the first page uses the option's date,
+// the later ones continue from an id.
+func (c pageCursor) offsetDate(p historyParams) int32 {
+	if c.id == 0 && p.offsetID == 0 && !p.offsetDate.IsZero() {
+		return int32(p.offsetDate.Unix())
+	}
+	return 0
+}
+
+// listing iterates the pages request builds from the cursor until a page comes back short,
+// empty or the limit is reached.
+func (c *Client) listing(ctx context.Context, chat any, p historyParams, request func(tg.InputPeerClass, pageCursor, int) tl.Encoder) iter.Seq2[*types.Message, error] {
+	return func(yield func(*types.Message, error) bool) {
+		peer, err := c.ResolvePeer(ctx, chat)
+		if err != nil {
+			yield(nil, err)
+			return
+		}
+		c.pages(ctx, p, func(cur pageCursor, limit int) (tl.Encoder, error) { return request(peer, cur, limit), nil }, yield)
+	}
+}
+
+// pages runs a listing: it asks for pages of up to p.pageSize messages and yields them until
+// the server has no more, the limit is reached or yield returns false.
+func (c *Client) pages(ctx context.Context, p historyParams, request func(pageCursor, int) (tl.Encoder, error), yield func(*types.Message, error) bool) {
+	var cur pageCursor
+	left := p.limit
+	api := clientAPI{c: c}
+	for {
+		size := p.pageSize
+		if p.limit > 0 {
+			size = min(size, left)
+		}
+		var res tg.MessagesMessagesClassBox
+		req, err := request(cur, size)
+		if err != nil {
+			yield(nil, err)
+			return
+		}
+		if err := c.invoker().Invoke(ctx, req, &res); err != nil {
+			yield(nil, fmt.Errorf("mtgo: %s: %w", requestName(req), err))
+			return
+		}
+		pg := pageOf(res.MessagesMessages)
+		e := types.NewEntities(pg.users, pg.chats)
+		var got int
+		for _, raw := range pg.msgs {
+			got++
+			m := types.NewMessage(api, raw, e)
+			if m == nil {
+				continue
+			}
+			if !yield(m, nil) {
+				return
+			}
+			if p.limit > 0 {
+				if left--; left == 0 {
+					return
+				}
+			}
+		}
+		if got == 0 || pg.complete || got < size {
+			return
+		}
+		last := pg.msgs[len(pg.msgs)-1]
+		next := pageCursor{id: messageID(last), date: messageDate(last), peer: messagePeer(last)}
+		if pg.nextRate != 0 {
+			next.date = pg.nextRate
+		}
+		if next.id == 0 || (next.id == cur.id && next.date == cur.date) {
+			return // a server repeating its page would never end the listing
+		}
+		cur = next
+	}
+}
+
+// requestName names the method of a listing's request for its errors.
+func requestName(req tl.Encoder) string {
+	if o, ok := req.(interface{ TypeName() string }); ok {
+		return o.TypeName()
+	}
+	return "list messages"
+}
+
+// page is one answer of a messages.Messages method.
+type page struct {
+	msgs     []tg.MessageClass
+	users    []tg.UserClass
+	chats    []tg.ChatClass
+	count    int   // all matching messages; -1 when the answer does not say
+	complete bool  // messages.messages: the answer holds every message
+	nextRate int32 // searchGlobal's next_rate
+}
+
+func pageOf(r tg.MessagesMessagesClass) page {
+	switch r := r.(type) {
+	case *tg.MessagesMessages:
+		return page{msgs: r.Messages, users: r.Users, chats: r.Chats, count: len(r.Messages), complete: true}
+	case *tg.MessagesMessagesSlice:
+		return page{msgs: r.Messages, users: r.Users, chats: r.Chats, count: int(r.Count), nextRate: r.NextRate.Value}
+	case *tg.MessagesChannelMessages:
+		return page{msgs: r.Messages, users: r.Users, chats: r.Chats, count: int(r.Count)}
+	}
+	return page{count: -1, complete: true} // messages.messagesNotModified
+}
+
+// errNoCount reports an answer without a count (messages.messagesNotModified).
+var errNoCount = errors.New("mtgo: the answer carries no count")
+
+// count runs a listing's request with a limit of one and returns the count it reports.
+func (c *Client) count(ctx context.Context, what string, req tl.Encoder) (int, error) {
+	var res tg.MessagesMessagesClassBox
+	if err := c.invoker().Invoke(ctx, req, &res); err != nil {
+		return 0, fmt.Errorf("mtgo: %s: %w", what, err)
+	}
+	pg := pageOf(res.MessagesMessages)
+	if pg.count < 0 {
+		return 0, fmt.Errorf("%w: %s", errNoCount, what)
+	}
+	return pg.count, nil
+}
+
+func messageID(m tg.MessageClass) int32 {
+	switch m := m.(type) {
+	case *tg.Message:
+		return m.ID
+	case *tg.MessageService:
+		return m.ID
+	case *tg.MessageEmpty:
+		return m.ID
+	}
+	return 0
+}
+
+func messageDate(m tg.MessageClass) int32 {
+	switch m := m.(type) {
+	case *tg.Message:
+		return m.Date
+	case *tg.MessageService:
+		return m.Date
+	}
+	return 0
+}
+
+func messagePeer(m tg.MessageClass) tg.PeerClass {
+	switch m := m.(type) {
+	case *tg.Message:
+		return m.PeerID
+	case *tg.MessageService:
+		return m.PeerID
+	}
+	return nil
+}
