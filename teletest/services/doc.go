@@ -58,6 +58,4 @@ func (d *Dispatcher) registerAll() {
 	d.registerBots()
 	d.registerBusiness()
 	d.registerAccount()
-	d.registerSend() // after registerMethods: replaces its plain sendMessage and sendMedia
-	d.registerHistory()
 }

@@ -131,13 +131,6 @@ type World struct {
 	loginTokens map[string]*loginToken
 	takeouts    map[int64]*takeout
 
-	// Reading messages (readmarks.go): the viewers of channel posts, created on first use.
-	views map[viewKey]map[int64]struct{}
-
-	// send family: scheduled messages and drafts per account (scheduled.go, drafts.go),
-	// created on first use.
-	sendBoxes map[int64]*sendBox
-
 	nextUser, nextChat, nextChannel, nextFile int64
 	nextUpload                                uint64 // orders unfinished uploads by age
 
