@@ -108,6 +108,9 @@ func (pe preparedEdit) check(m *message) error {
 	if m.action != nil {
 		return ErrMessageIDInvalid // service messages are not edited
 	}
+	if err := liveEditError(m.media, pe.media, m.date, pe.date); err != nil {
+		return err
+	}
 	hasPoll := m.media != nil && m.media.poll != nil
 	if pe.closePoll && !hasPoll {
 		return ErrMediaInvalid
@@ -125,7 +128,7 @@ func (pe preparedEdit) apply(m *message) {
 		m.entities = pe.ents
 	}
 	if pe.media != nil {
-		m.media = pe.media
+		m.media = mergeMedia(m.media, pe.media, m.date, pe.date)
 	}
 	if pe.closePoll {
 		m.media.poll.closed = true // shared by every copy

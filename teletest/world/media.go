@@ -8,6 +8,7 @@ import (
 	"fmt"
 
 	mtmedia "github.com/mtgo-labs/mtgo/media"
+	"github.com/mtgo-labs/mtgo/tl"
 	"github.com/mtgo-labs/mtgo/tl/tg"
 )
 
@@ -44,6 +45,13 @@ type media struct {
 	poll *poll // messages.sendMedia with inputMediaPoll only (see poll.go)
 	// invoice: messages.sendMedia with inputMediaInvoice, bots only (see payment.go)
 	invoice *invoice
+	// place, contact and dice are the media without a file (see sendmedia.go).
+	place   *place
+	contact *tg.MessageMediaContact
+	dice    *tg.MessageMediaDice
+	// spoiler hides a photo or video until tapped; ttl makes it self-destruct (seconds).
+	spoiler bool
+	ttl     int32
 }
 
 // upload collects the parts of one file id.
@@ -270,7 +278,7 @@ func (w *World) inputMedia(a *account, in tg.InputMediaClass) (*media, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &media{file: f}, nil
+		return &media{file: f, spoiler: in.Spoiler, ttl: in.TTLSeconds.Value}, nil
 	case *tg.InputMediaUploadedDocument:
 		data, name, err := w.assemble(a, in.File)
 		if err != nil {
@@ -288,7 +296,7 @@ func (w *World) inputMedia(a *account, in tg.InputMediaClass) (*media, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &media{file: f}, nil
+		return &media{file: f, spoiler: in.Spoiler, ttl: in.TTLSeconds.Value}, nil
 	case *tg.InputMediaPhoto:
 		ip, ok := in.ID.(*tg.InputPhoto)
 		if !ok {
@@ -298,7 +306,7 @@ func (w *World) inputMedia(a *account, in tg.InputMediaClass) (*media, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &media{file: f}, nil
+		return &media{file: f, spoiler: in.Spoiler, ttl: in.TTLSeconds.Value}, nil
 	case *tg.InputMediaDocument:
 		id, ok := in.ID.(*tg.InputDocument)
 		if !ok {
@@ -308,11 +316,11 @@ func (w *World) inputMedia(a *account, in tg.InputMediaClass) (*media, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &media{file: f}, nil
+		return &media{file: f, spoiler: in.Spoiler, ttl: in.TTLSeconds.Value}, nil
 	case *tg.InputMediaEmpty:
 		return nil, ErrMediaEmpty
 	}
-	return nil, ErrMediaInvalid
+	return w.otherMedia(a, in)
 }
 
 func hasFilename(attrs []tg.DocumentAttributeClass) bool {
@@ -343,11 +351,18 @@ func (w *World) tgMedia(viewer int64, m *media) tg.MessageMediaClass {
 	if m.invoice != nil {
 		return m.invoice.tg()
 	}
-	f := m.file
-	if f.photo {
-		return &tg.MessageMediaPhoto{Photo: f.tgPhoto()}
+	if r := m.renderOther(); r != nil {
+		return r
 	}
-	return &tg.MessageMediaDocument{Document: f.tgDocument()}
+	f := m.file
+	var ttl tl.Opt[int32]
+	if m.ttl != 0 {
+		ttl = tl.Some(m.ttl)
+	}
+	if f.photo {
+		return &tg.MessageMediaPhoto{Photo: f.tgPhoto(), Spoiler: m.spoiler, TTLSeconds: ttl}
+	}
+	return &tg.MessageMediaDocument{Document: f.tgDocument(), Spoiler: m.spoiler, TTLSeconds: ttl}
 }
 
 func (f *file) tgPhoto() *tg.Photo {

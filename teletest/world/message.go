@@ -38,6 +38,9 @@ type message struct {
 	// viaBusinessBot is the business bot that sent the message on its author's behalf
 	// (invokeWithBusinessConnection).
 	viaBusinessBot int64
+	// extra holds the send options of the message (album, protection, effect, reply to
+	// another chat or a quote, topic, sender channel): sendextra.go; nil for none.
+	extra *sendExtra
 }
 
 // origin identifies a logical message across the per-member copies of private chats and
@@ -141,6 +144,7 @@ func (w *World) tgPlainMessage(viewer int64, m *message) *tg.Message {
 	if m.viaBusinessBot != 0 {
 		out.ViaBusinessBotID = tl.Some(m.viaBusinessBot)
 	}
+	m.extra.render(m, out)
 	return out
 }
 
@@ -156,6 +160,7 @@ func (r *refs) addMessage(m *message) {
 	if m.viaBusinessBot != 0 {
 		r.add(UserPeer(m.viaBusinessBot))
 	}
+	m.extra.addRefs(r)
 	if m.fwd != nil {
 		if p, ok := peerFromTG(m.fwd.FromID); ok {
 			r.add(p)

@@ -23,6 +23,26 @@ type Draft struct {
 	// of people's messages). Inline keyboards make the message's buttons answerable through
 	// messages.getBotCallbackAnswer.
 	ReplyMarkup tg.ReplyMarkupClass
+
+	// ScheduleDate, when later than now, schedules the message instead of sending it (see
+	// scheduled.go).
+	ScheduleDate int32
+	// Noforwards protects the message: it cannot be forwarded or saved.
+	Noforwards bool
+	// Effect is the message effect to play on arrival; 0 for none.
+	Effect int64
+	// TopMsgID is the forum topic posted in; 0 for none.
+	TopMsgID int32
+	// ReplyToPeer is the chat of the replied message when it is another chat; nil for the
+	// same chat.
+	ReplyToPeer tg.InputPeerClass
+	// Quote is the quoted part of the replied message's text; empty for none.
+	Quote string
+	// SendAs is the channel to post as (a channel or supergroup the sender administers);
+	// nil for the sender itself.
+	SendAs tg.InputPeerClass
+	// ClearDraft deletes the sender's draft in the chat (see drafts.go).
+	ClearDraft bool
 }
 
 // content is a message body ready to be stored.
@@ -39,6 +59,8 @@ type content struct {
 	action   tg.MessageActionClass
 	// viaBusinessBot: a business bot sends on its author's behalf (business.go).
 	viaBusinessBot int64
+	// extra holds the send options stored with the message (sendextra.go); nil for none.
+	extra *sendExtra
 }
 
 // sent is what one delivery produced for the sender.
@@ -71,6 +93,18 @@ func (w *World) SendMessage(key KeyID, to tg.InputPeerClass, d Draft) (tg.Update
 	c, err := w.draftContent(a, d)
 	if err != nil {
 		return nil, err
+	}
+	if c.extra, err = w.sendExtraOf(a, p, d); err != nil {
+		return nil, err
+	}
+	if c.media != nil && !c.media.sendable() {
+		return nil, ErrMediaInvalid
+	}
+	if d.ClearDraft {
+		w.clearDraft(a, key, p)
+	}
+	if d.ScheduleDate > w.now() {
+		return w.schedule(a, key, p, d.ScheduleDate, []pending{{c: c, randomID: d.RandomID}})
 	}
 	s, err := w.deliverOnce(a, key, p, c, d.RandomID)
 	if err != nil {
@@ -187,7 +221,7 @@ func (c content) message(peer Peer, from int64, date int32) *message {
 	m := &message{
 		peer: peer, from: from, date: date, text: c.text, entities: c.entities, media: c.media,
 		fwd: c.fwd, replyTo: c.replyTo, silent: c.silent, markup: c.markup, viaBot: c.viaBot,
-		inlineID: c.inlineID, action: c.action, viaBusinessBot: c.viaBusinessBot,
+		inlineID: c.inlineID, action: c.action, viaBusinessBot: c.viaBusinessBot, extra: c.extra,
 	}
 	if c.markup != nil {
 		m.buttonsBot = from
@@ -201,7 +235,7 @@ func (c content) message(peer Peer, from int64, date int32) *message {
 // shortable reports whether c fits the short update constructors (no media, no keyboard,
 // not sent through an inline bot or by a business bot).
 func (c content) shortable() bool {
-	return c.media == nil && c.markup == nil && c.viaBot == 0 && c.action == nil && c.viaBusinessBot == 0
+	return c.media == nil && c.markup == nil && c.viaBot == 0 && c.action == nil && c.viaBusinessBot == 0 && c.extra == nil
 }
 
 func (m *message) replyHeader() tg.MessageReplyHeaderClass {
@@ -345,4 +379,134 @@ func (w *World) deliverChannel(a *account, skip KeyID, ch *channel, c content) s
 	}
 	s.refs.add(UserPeer(a.id))
 	return s
+}
+
+// MaxAlbum is the most items an album (messages.sendMultiMedia) may have.
+const MaxAlbum = 10
+
+// AlbumItem is one item of messages.sendMultiMedia.
+type AlbumItem struct {
+	RandomID int64
+	Text     string
+	Entities []tg.MessageEntityClass
+	// Media is a photo or document already stored (inputMediaPhoto, inputMediaDocument, as
+	// messages.uploadMedia answers them) or given by URL; uploaded files are refused, as on
+	// Telegram.
+	Media tg.InputMediaClass
+}
+
+// albumClass is what may be grouped with what: photos with videos, documents with documents,
+// music with music.
+type albumClass uint8
+
+const (
+	albumNone albumClass = iota
+	albumVisual
+	albumDocument
+	albumAudio
+)
+
+func (m *media) albumClass() albumClass {
+	if m.file == nil {
+		return albumNone
+	}
+	if m.file.photo {
+		return albumVisual
+	}
+	for _, at := range m.file.attrs {
+		switch at := at.(type) {
+		case *tg.DocumentAttributeVideo:
+			if at.RoundMessage {
+				return albumNone
+			}
+			return albumVisual
+		case *tg.DocumentAttributeAudio:
+			if at.Voice {
+				return albumNone
+			}
+			return albumAudio
+		case *tg.DocumentAttributeAnimated, *tg.DocumentAttributeSticker:
+			return albumNone
+		}
+	}
+	return albumDocument
+}
+
+// SendAlbum answers messages.sendMultiMedia: the items are sent (or scheduled) as separate
+// messages sharing one grouped_id, with common's options (reply, silent, schedule, ...;
+// common's text and media are not used). MULTI_MEDIA_TOO_LONG beyond MaxAlbum items,
+// MEDIA_INVALID for uploaded files, kinds that are not grouped (voice, stickers, animations,
+// round videos, locations, ...) or a mix of photos/videos, documents and music.
+func (w *World) SendAlbum(key KeyID, to tg.InputPeerClass, common Draft, items []AlbumItem) (tg.UpdatesClass, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	a, err := w.authorized(key)
+	if err != nil {
+		return nil, err
+	}
+	p, err := w.resolvePeer(a, to)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case len(items) == 0:
+		return nil, ErrMediaEmpty
+	case len(items) > MaxAlbum:
+		return nil, rpcErr(400, "MULTI_MEDIA_TOO_LONG")
+	}
+	extra, err := w.sendExtraOf(a, p, common)
+	if err != nil {
+		return nil, err
+	}
+	extra = extra.with(func(x *sendExtra) { x.groupedID = w.randomInt64() })
+	list := make([]pending, 0, len(items))
+	class := albumNone
+	for _, it := range items {
+		switch it.Media.(type) {
+		case *tg.InputMediaPhoto, *tg.InputMediaDocument, *tg.InputMediaPhotoExternal, *tg.InputMediaDocumentExternal:
+		default:
+			return nil, ErrMediaInvalid
+		}
+		d := common
+		d.Text, d.Entities, d.Media, d.RandomID = it.Text, it.Entities, it.Media, it.RandomID
+		c, err := w.draftContent(a, d)
+		if err != nil {
+			return nil, err
+		}
+		k := c.media.albumClass()
+		if k == albumNone || (class != albumNone && k != class) {
+			return nil, ErrMediaInvalid
+		}
+		class = k
+		c.extra = extra
+		list = append(list, pending{c: c, randomID: it.RandomID})
+	}
+	if common.ClearDraft {
+		w.clearDraft(a, key, p)
+	}
+	if common.ScheduleDate > w.now() {
+		return w.schedule(a, key, p, common.ScheduleDate, list)
+	}
+	for _, it := range list {
+		if _, dup := a.box.randomID[it.randomID]; dup && it.randomID != 0 {
+			return nil, ErrRandomIDDuplicate
+		}
+	}
+	var us []tg.UpdateClass
+	var r refs
+	now := w.now()
+	for _, it := range list {
+		s, err := w.deliverOnce(a, key, p, it.c, it.randomID)
+		if err != nil {
+			if len(us) == 0 {
+				return nil, err
+			}
+			break // what was sent stays sent, as when a network call fails halfway
+		}
+		us = append(us, &tg.UpdateMessageID{ID: s.id, RandomID: it.randomID}, s.update)
+		for _, p := range s.refs.order {
+			r.add(p)
+		}
+	}
+	return w.longUpdates(a.id, us, &r, now), nil
 }
