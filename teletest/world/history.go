@@ -21,10 +21,15 @@ type HistoryQuery struct {
 // maxHistoryLimit caps one page, as Telegram does.
 const maxHistoryLimit = 100
 
-// page applies Telegram's history paging to msgs sorted newest first: start at the first
-// message older than offset_id/offset_date, shift by add_offset, take limit, and keep only ids
-// strictly between min_id and max_id.
+// page applies Telegram's history paging to msgs sorted newest first: keep only ids strictly
+// between min_id and max_id, start at the first message older than offset_id/offset_date,
+// shift by add_offset and take limit.
 func page(msgs []*message, q HistoryQuery) []*message {
+	if q.MaxID > 0 || q.MinID > 0 {
+		lo := sort.Search(len(msgs), func(i int) bool { return q.MaxID <= 0 || msgs[i].id < q.MaxID })
+		hi := sort.Search(len(msgs), func(i int) bool { return q.MinID > 0 && msgs[i].id <= q.MinID })
+		msgs = msgs[lo:max(lo, hi)]
+	}
 	start := 0
 	switch {
 	case q.OffsetID > 0:
@@ -37,20 +42,12 @@ func page(msgs []*message, q HistoryQuery) []*message {
 	if limit <= 0 || limit > maxHistoryLimit {
 		limit = maxHistoryLimit
 	}
-	end := start + limit
+	end := min(start+limit, len(msgs))
 	start = max(start, 0)
-	end = min(end, len(msgs))
 	if start >= end {
 		return nil
 	}
-	var out []*message
-	for _, m := range msgs[start:end] {
-		if (q.MaxID > 0 && m.id >= q.MaxID) || (q.MinID > 0 && m.id <= q.MinID) {
-			continue
-		}
-		out = append(out, m)
-	}
-	return out
+	return msgs[start:end]
 }
 
 func newestFirst(msgs []*message) {

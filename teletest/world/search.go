@@ -61,7 +61,7 @@ func (w *World) searchMatch(a *account, text string, from tg.InputPeerClass, fil
 		}
 		sender = fp.ID
 	}
-	kind, err := filterOf(filter)
+	kind, err := w.filterOf(filter)
 	if err != nil {
 		return nil, err
 	}
@@ -78,59 +78,63 @@ func (w *World) searchMatch(a *account, text string, from tg.InputPeerClass, fil
 	}, nil
 }
 
-// filterOf returns the test of an inputMessagesFilter; INPUT_FILTER_INVALID for kinds the
-// world does not know.
-func filterOf(f tg.MessagesFilterClass) (func(*account, *message) bool, error) {
-	file := func(m *message) *file {
-		if m.media == nil {
-			return nil
+// filterOf returns the test of an inputMessagesFilter, which looks at the media as the
+// account would receive it; INPUT_FILTER_INVALID for kinds the world does not know.
+func (w *World) filterOf(f tg.MessagesFilterClass) (func(*account, *message) bool, error) {
+	onMedia := func(ok func(tg.MessageMediaClass) bool) func(*account, *message) bool {
+		return func(a *account, m *message) bool { return m.media != nil && ok(w.tgMedia(a.id, m.media)) }
+	}
+	attrs := func(md tg.MessageMediaClass) []tg.DocumentAttributeClass {
+		if d, ok := md.(*tg.MessageMediaDocument); ok {
+			if doc, ok := d.Document.(*tg.Document); ok {
+				return doc.Attributes
+			}
 		}
-		return m.media.file
+		return nil
 	}
-	hasAttr := func(m *message, ok func(tg.DocumentAttributeClass) bool) bool {
-		fl := file(m)
-		return fl != nil && !fl.photo && slices.ContainsFunc(fl.attrs, ok)
-	}
-	video := func(round bool) func(*account, *message) bool {
-		return func(_ *account, m *message) bool {
-			return hasAttr(m, func(at tg.DocumentAttributeClass) bool {
+	isVideo := func(round bool) func(tg.MessageMediaClass) bool {
+		return func(md tg.MessageMediaClass) bool {
+			return slices.ContainsFunc(attrs(md), func(at tg.DocumentAttributeClass) bool {
 				v, ok := at.(*tg.DocumentAttributeVideo)
 				return ok && v.RoundMessage == round
 			})
 		}
 	}
-	audio := func(voice bool) func(*account, *message) bool {
-		return func(_ *account, m *message) bool {
-			return hasAttr(m, func(at tg.DocumentAttributeClass) bool {
+	isAudio := func(voice bool) func(tg.MessageMediaClass) bool {
+		return func(md tg.MessageMediaClass) bool {
+			return slices.ContainsFunc(attrs(md), func(at tg.DocumentAttributeClass) bool {
 				v, ok := at.(*tg.DocumentAttributeAudio)
 				return ok && v.Voice == voice
 			})
 		}
 	}
-	photo := func(_ *account, m *message) bool { fl := file(m); return fl != nil && fl.photo }
+	isPhoto := func(md tg.MessageMediaClass) bool { _, ok := md.(*tg.MessageMediaPhoto); return ok }
+	either := func(x, y func(tg.MessageMediaClass) bool) func(tg.MessageMediaClass) bool {
+		return func(md tg.MessageMediaClass) bool { return x(md) || y(md) }
+	}
 	switch f.(type) {
 	case nil, *tg.InputMessagesFilterEmpty:
 		return func(*account, *message) bool { return true }, nil
 	case *tg.InputMessagesFilterPhotos:
-		return photo, nil
+		return onMedia(isPhoto), nil
 	case *tg.InputMessagesFilterVideo:
-		return video(false), nil
+		return onMedia(isVideo(false)), nil
 	case *tg.InputMessagesFilterPhotoVideo:
-		return func(a *account, m *message) bool { return photo(a, m) || video(false)(a, m) }, nil
+		return onMedia(either(isPhoto, isVideo(false))), nil
 	case *tg.InputMessagesFilterDocument:
-		return func(_ *account, m *message) bool { fl := file(m); return fl != nil && !fl.photo }, nil
+		return onMedia(func(md tg.MessageMediaClass) bool { _, ok := md.(*tg.MessageMediaDocument); return ok }), nil
 	case *tg.InputMessagesFilterMusic:
-		return audio(false), nil
+		return onMedia(isAudio(false)), nil
 	case *tg.InputMessagesFilterVoice:
-		return audio(true), nil
+		return onMedia(isAudio(true)), nil
 	case *tg.InputMessagesFilterRoundVideo:
-		return video(true), nil
+		return onMedia(isVideo(true)), nil
 	case *tg.InputMessagesFilterRoundVoice:
-		return func(a *account, m *message) bool { return audio(true)(a, m) || video(true)(a, m) }, nil
+		return onMedia(either(isAudio(true), isVideo(true))), nil
 	case *tg.InputMessagesFilterGif:
-		return func(_ *account, m *message) bool {
-			return hasAttr(m, func(at tg.DocumentAttributeClass) bool { _, ok := at.(*tg.DocumentAttributeAnimated); return ok })
-		}, nil
+		return onMedia(func(md tg.MessageMediaClass) bool {
+			return slices.ContainsFunc(attrs(md), func(at tg.DocumentAttributeClass) bool { _, ok := at.(*tg.DocumentAttributeAnimated); return ok })
+		}), nil
 	case *tg.InputMessagesFilterURL:
 		return func(_ *account, m *message) bool {
 			return slices.ContainsFunc(m.entities, func(e tg.MessageEntityClass) bool {
@@ -142,11 +146,17 @@ func filterOf(f tg.MessagesFilterClass) (func(*account, *message) bool, error) {
 			})
 		}, nil
 	case *tg.InputMessagesFilterGeo:
-		return func(_ *account, m *message) bool { return m.media != nil && m.media.place != nil }, nil
+		return onMedia(func(md tg.MessageMediaClass) bool {
+			switch md.(type) {
+			case *tg.MessageMediaGeo, *tg.MessageMediaGeoLive, *tg.MessageMediaVenue:
+				return true
+			}
+			return false
+		}), nil
 	case *tg.InputMessagesFilterContacts:
-		return func(_ *account, m *message) bool { return m.media != nil && m.media.contact != nil }, nil
+		return onMedia(func(md tg.MessageMediaClass) bool { _, ok := md.(*tg.MessageMediaContact); return ok }), nil
 	case *tg.InputMessagesFilterPoll:
-		return func(_ *account, m *message) bool { return m.media != nil && m.media.poll != nil }, nil
+		return onMedia(func(md tg.MessageMediaClass) bool { _, ok := md.(*tg.MessageMediaPoll); return ok }), nil
 	case *tg.InputMessagesFilterPinned:
 		return func(_ *account, m *message) bool { return m.pinned }, nil
 	case *tg.InputMessagesFilterMyMentions:
