@@ -17,7 +17,7 @@ import (
 
 // fileName returns the file name attribute of a document message, "" for none.
 func fileName(m *types.Message) string {
-	md, _ := m.Media.(*tg.MessageMediaDocument)
+	md, _ := m.RawMedia().(*tg.MessageMediaDocument)
 	if md == nil {
 		return ""
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/mtgo-labs/mtgo/client/types"
 	"github.com/mtgo-labs/mtgo/media"
+	"github.com/mtgo-labs/mtgo/media/fileid"
 	"github.com/mtgo-labs/mtgo/tl"
 	"github.com/mtgo-labs/mtgo/tl/tg"
 )
@@ -54,15 +55,65 @@ func (c *Client) DownloadToFile(ctx context.Context, loc media.Location, path st
 	return c.Media().DownloadToFile(ctx, loc, path, opts...)
 }
 
-// DownloadMedia downloads the file of message media m (the largest photo size, the document)
-// to w. Without a refresher an expired file reference fails the download; DownloadMessage
-// refreshes it by fetching the message again.
-func (c *Client) DownloadMedia(ctx context.Context, m tg.MessageMediaClass, w io.Writer, opts ...media.Option) (int64, error) {
-	loc, err := media.MediaLocation(m)
+// DownloadMedia downloads the file of m to w: message media (tg.MessageMediaClass: the
+// largest photo size, the document), typed media with a file (types.Media such as
+// *types.Photo or *types.Video, a *types.File or *types.Thumbnail), or a Bot API file id
+// (a string). Without a refresher an expired file reference fails the download;
+// DownloadMessage refreshes it by fetching the message again.
+func (c *Client) DownloadMedia(ctx context.Context, m any, w io.Writer, opts ...media.Option) (int64, error) {
+	loc, err := mediaLocationOf(m)
 	if err != nil {
 		return 0, err
 	}
 	return c.Download(ctx, loc, w, opts...)
+}
+
+// DownloadByFileID downloads the file a Bot API file id names (types.File.FileID, or an id
+// from a bot written with another library) to w. Ids of web files and of photos named by a
+// secret alone have nothing to download here and fail with fileid.ErrConvert; malformed ids
+// with fileid.ErrInvalid.
+func (c *Client) DownloadByFileID(ctx context.Context, fileID string, w io.Writer, opts ...media.Option) (int64, error) {
+	return c.DownloadMedia(ctx, fileID, w, opts...)
+}
+
+// DownloadByFileIDToFile downloads the file a Bot API file id names to path (resuming
+// path+".part").
+func (c *Client) DownloadByFileIDToFile(ctx context.Context, fileID, path string, opts ...media.Option) (int64, error) {
+	loc, err := mediaLocationOf(fileID)
+	if err != nil {
+		return 0, err
+	}
+	return c.DownloadToFile(ctx, loc, path, opts...)
+}
+
+// mediaLocationOf is the file DownloadMedia downloads for m.
+func mediaLocationOf(m any) (media.Location, error) {
+	switch m := m.(type) {
+	case tg.MessageMediaClass:
+		return media.MediaLocation(m)
+	case string:
+		loc, err := fileid.Decode(m)
+		if err != nil {
+			return media.Location{}, fmt.Errorf("mtgo: file id: %w", err)
+		}
+		ml, err := loc.MediaLocation()
+		if err != nil {
+			return media.Location{}, fmt.Errorf("mtgo: file id: %w", err)
+		}
+		return ml, nil
+	case *types.File:
+		return m.MediaLocation()
+	case *types.Thumbnail:
+		return m.MediaLocation()
+	case types.Media:
+		if f := types.FileOf(m); f != nil && f.HasFile() {
+			return f.MediaLocation()
+		}
+		return media.Location{}, fmt.Errorf("%w: %v", media.ErrNoDownloadableMedia, m.Kind())
+	case nil:
+		return media.Location{}, media.ErrMediaNil
+	}
+	return media.Location{}, fmt.Errorf("%w: %T", ErrMediaArgument, m)
 }
 
 // DownloadMessage downloads the media of msg to w. An expired file reference is refreshed by
@@ -91,7 +142,13 @@ func (c *Client) messageLocation(msg *types.Message, opts []media.Option) (media
 	if msg.Media == nil {
 		return media.Location{}, nil, ErrContextNoMedia
 	}
-	loc, err := media.MediaLocation(msg.Media)
+	var loc media.Location
+	var err error
+	if raw := msg.RawMedia(); raw != nil {
+		loc, err = media.MediaLocation(raw)
+	} else {
+		loc, err = mediaLocationOf(msg.Media) // a message built by hand
+	}
 	if err != nil {
 		return media.Location{}, nil, err
 	}

@@ -70,7 +70,7 @@ func TestMediaUploadSendDownload(t *testing.T) {
 
 	// The reference expires and the file moves: the download refetches the message and
 	// follows FILE_MIGRATE.
-	doc := msg.Media.(*tg.MessageMediaDocument).Document.(*tg.Document)
+	doc := msg.RawMedia().(*tg.MessageMediaDocument).Document.(*tg.Document)
 	if err := h.w.ExpireFileReference(doc.ID); err != nil {
 		t.Fatal(err)
 	}
@@ -148,7 +148,7 @@ func TestMediaDownloadThroughCDN(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("the bot got no message")
 	}
-	doc := msg.Media.(*tg.MessageMediaDocument).Document.(*tg.Document)
+	doc := msg.RawMedia().(*tg.MessageMediaDocument).Document.(*tg.Document)
 	if err := cdn.Serve(doc.ID); err != nil {
 		t.Fatal(err)
 	}
@@ -166,7 +166,7 @@ func TestMediaDownloadThroughCDN(t *testing.T) {
 }
 
 func TestUnboundMessageDownload(t *testing.T) {
-	m := &types.Message{ID: 1, Media: &tg.MessageMediaDocument{}}
+	m := &types.Message{ID: 1, Media: &types.Document{}}
 	if _, err := m.Download(context.Background(), &bytes.Buffer{}); !errors.Is(err, mtgo.ErrContextNoClient) {
 		t.Fatalf("Download on an unbound message = %v", err)
 	}

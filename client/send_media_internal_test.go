@@ -52,7 +52,7 @@ func TestUploadedMediaKinds(t *testing.T) {
 			}
 			// The kind a receiver reads back from the document is the kind sent.
 			if d, ok := got.(*tg.InputMediaUploadedDocument); ok {
-				msg := &types.Message{Media: &tg.MessageMediaDocument{Document: &tg.Document{Attributes: d.Attributes}}}
+				msg := &types.Message{Media: types.NewMedia(&tg.MessageMediaDocument{Document: &tg.Document{Attributes: d.Attributes}}, nil, 0, types.Entities{})}
 				if k := msg.MediaKind(); k != tt.kind {
 					t.Fatalf("received as %v, want %v", k, tt.kind)
 				}
@@ -107,7 +107,7 @@ func TestInputMediaByReference(t *testing.T) {
 	photo := &tg.MessageMediaPhoto{Photo: &tg.Photo{ID: 7, AccessHash: 8, FileReference: []byte{9}}}
 	want := &tg.InputMediaPhoto{ID: &tg.InputPhoto{ID: 7, AccessHash: 8, FileReference: []byte{9}}}
 	uploaded := &tg.InputFile{ID: 3, Parts: 1, Name: "n.ogg"}
-	for _, arg := range []any{photo, &types.Message{Media: photo}, want, types.MediaFile{Kind: types.KindVoice, File: photo}} {
+	for _, arg := range []any{photo, &types.Message{Raw: &tg.Message{Media: photo}}, want, types.MediaFile{Kind: types.KindVoice, File: photo}} {
 		got, err := c.inputMedia(context.Background(), types.KindDocument, arg)
 		if err != nil {
 			t.Fatal(err)

@@ -79,7 +79,7 @@ func docMedia(attrs ...tg.DocumentAttributeClass) tg.MessageMediaClass {
 
 func withMedia(m tg.MessageMediaClass) *mtgo.Context {
 	x := msg("caption")
-	x.Media = m
+	x.Media = types.NewMedia(m, nil, 0, types.Entities{})
 	return withMsg(nil, x)
 }
 
@@ -241,7 +241,7 @@ func TestRegex(t *testing.T) {
 		t.Fatalf("MatchesOf (-want +got):\n%s", diff)
 	}
 	caption := msg("see ann@x")
-	caption.Media = &tg.MessageMediaPhoto{}
+	caption.Media = &types.Photo{}
 	if !f(withMsg(nil, caption)) {
 		t.Fatal("Regex skipped a caption")
 	}
@@ -258,7 +258,7 @@ func TestMessageFilters(t *testing.T) {
 	reply := msg("hi")
 	reply.ReplyToMessageID = 4
 	fwd := msg("hi")
-	fwd.Forward = &tg.MessageFwdHeader{Date: 1}
+	fwd.Forward = &types.ForwardOrigin{Type: types.OriginHiddenUser}
 	post := &types.Message{ID: 1, Chat: channel, Text: "news", IsChannelPost: true}
 	inGroup := &types.Message{ID: 1, Chat: group, From: ann, Text: "x"}
 	inSuper := &types.Message{ID: 1, Chat: supergroup, From: ann, Text: "x"}
@@ -454,7 +454,7 @@ func TestInlineQueryFilters(t *testing.T) {
 
 func TestServiceFilters(t *testing.T) {
 	svc := func(a tg.MessageActionClass) *mtgo.Context {
-		return withMsg(nil, &types.Message{ID: 1, Chat: group, From: ann, Action: a})
+		return withMsg(nil, &types.Message{ID: 1, Chat: group, From: ann, Action: types.NewServiceAction(a, ann, 0, types.Entities{})})
 	}
 	joined := svc(&tg.MessageActionChatAddUser{Users: []int64{8}})
 	left := svc(&tg.MessageActionChatDeleteUser{UserID: 8})

@@ -124,7 +124,7 @@ func TestMediaKind(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.want.String(), func(t *testing.T) {
-			if got := (&types.Message{Media: tt.media}).MediaKind(); got != tt.want {
+			if got := (&types.Message{Media: types.NewMedia(tt.media, nil, 0, types.Entities{})}).MediaKind(); got != tt.want {
 				t.Fatalf("MediaKind of %T = %v, want %v", tt.media, got, tt.want)
 			}
 		})

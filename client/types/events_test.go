@@ -101,23 +101,23 @@ func TestServiceKind(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.want.String(), func(t *testing.T) {
-			if got := (&types.Message{Action: tt.action}).Service(); got != tt.want {
+			if got := (&types.Message{Action: action(tt.action, nil)}).Service(); got != tt.want {
 				t.Fatalf("Service of %T = %v, want %v", tt.action, got, tt.want)
 			}
 		})
 	}
-	add := &types.Message{Action: &tg.MessageActionChatAddUser{Users: []int64{4, 5}}}
-	byLink := &types.Message{From: &types.User{ID: 9}, Action: &tg.MessageActionChatJoinedByLink{}}
+	add := &types.Message{Action: action(&tg.MessageActionChatAddUser{Users: []int64{4, 5}}, nil)}
+	byLink := &types.Message{Action: action(&tg.MessageActionChatJoinedByLink{}, &types.User{ID: 9})}
 	if diff := cmp.Diff([]int64{4, 5}, add.NewMembers()); diff != "" {
 		t.Fatalf("NewMembers (-want +got):\n%s", diff)
 	}
 	if diff := cmp.Diff([]int64{9}, byLink.NewMembers()); diff != "" {
 		t.Fatalf("NewMembers by link (-want +got):\n%s", diff)
 	}
-	if got := (&types.Message{Action: &tg.MessageActionChatDeleteUser{UserID: 3}}).LeftMember(); got != 3 {
+	if got := (&types.Message{Action: action(&tg.MessageActionChatDeleteUser{UserID: 3}, nil)}).LeftMember(); got != 3 {
 		t.Fatalf("LeftMember = %d", got)
 	}
-	if got := (&types.Message{Action: &tg.MessageActionChatEditTitle{Title: "new"}}).NewTitle(); got != "new" {
+	if got := (&types.Message{Action: action(&tg.MessageActionChatEditTitle{Title: "new"}, nil)}).NewTitle(); got != "new" {
 		t.Fatalf("NewTitle = %q", got)
 	}
 	if (*types.Message)(nil).NewMembers() != nil || (*types.Message)(nil).LeftMember() != 0 || (*types.Message)(nil).NewTitle() != "" {
@@ -224,4 +224,9 @@ func TestTopicAndForum(t *testing.T) {
 			}
 		})
 	}
+}
+
+// action types a raw service action sent by from.
+func action(a tg.MessageActionClass, from *types.User) types.ServiceAction {
+	return types.NewServiceAction(a, from, 0, types.Entities{})
 }

@@ -5,6 +5,7 @@ import (
 	"io"
 
 	"github.com/mtgo-labs/mtgo/media"
+	"github.com/mtgo-labs/mtgo/tl/tg"
 )
 
 // MediaAPI is what the download methods of Message need from the client that created it; API
@@ -42,4 +43,91 @@ func (m *Message) DownloadToFile(ctx context.Context, path string, opts ...media
 		return 0, err
 	}
 	return api.DownloadMessageToFile(ctx, m, path, opts...)
+}
+
+// Media is the typed media of a message: *Photo, *Video, *Animation, *Audio, *Voice,
+// *VideoNote, *Sticker, *Document, *Contact, *Location, *Venue, *Poll, *Dice, *Game,
+// *Invoice, *Giveaway, *GiveawayWinners, *WebPage, *Story, *PaidMedia, or *OtherMedia for
+// media this library does not type yet. The kinds with a file embed File (FileID,
+// FileUniqueID, FileSize).
+type Media interface {
+	// Kind says what the media is.
+	Kind() MediaKind
+}
+
+// NewMedia types message media md, with the users and chats in e; chat and msgID are the
+// message's (polls keep them). It returns nil for nil, messageMediaEmpty and
+// messageMediaUnsupported.
+func NewMedia(md tg.MessageMediaClass, chat *Chat, msgID int, e Entities) Media {
+	return newMedia(md, chat, msgID, e)
+}
+
+func newMedia(md tg.MessageMediaClass, chat *Chat, msgID int, e Entities) Media {
+	switch md := md.(type) {
+	case nil, *tg.MessageMediaEmpty, *tg.MessageMediaUnsupported:
+		return nil
+	case *tg.MessageMediaPhoto:
+		return newPhotoMedia(md)
+	case *tg.MessageMediaDocument:
+		return newDocumentMessageMedia(md)
+	case *tg.MessageMediaContact:
+		return &Contact{PhoneNumber: md.PhoneNumber, FirstName: md.FirstName, LastName: md.LastName, UserID: md.UserID, VCard: md.Vcard}
+	case *tg.MessageMediaGeo:
+		l := newLocation(md.Geo)
+		return &l
+	case *tg.MessageMediaGeoLive:
+		l := newLocation(md.Geo)
+		l.LivePeriod, l.Heading, l.ProximityAlertRadius = int(md.Period), int(md.Heading.Value), int(md.ProximityNotificationRadius.Value)
+		return &l
+	case *tg.MessageMediaVenue:
+		return &Venue{Location: newLocation(md.Geo), Title: md.Title, Address: md.Address, Provider: md.Provider, ID: md.VenueID, Type: md.VenueType}
+	case *tg.MessageMediaPoll:
+		return newPollMedia(md, chat, msgID)
+	case *tg.MessageMediaDice:
+		return &Dice{Emoji: md.Emoticon, Value: int(md.Value)}
+	case *tg.MessageMediaGame:
+		return newGame(&md.Game)
+	case *tg.MessageMediaInvoice:
+		return newInvoice(md)
+	case *tg.MessageMediaGiveaway:
+		return newGiveaway(md, e)
+	case *tg.MessageMediaGiveawayResults:
+		return newGiveawayWinners(md, e)
+	case *tg.MessageMediaWebPage:
+		return newWebPage(md)
+	case *tg.MessageMediaStory:
+		return &Story{Chat: e.Chat(md.Peer), Story: md.Story, ID: int(md.ID), ViaMention: md.ViaMention}
+	case *tg.MessageMediaPaidMedia:
+		return newPaidMedia(md)
+	}
+	return &OtherMedia{Raw: md}
+}
+
+// RawMedia returns the tl/tg media the message was built with, nil if none.
+func (m *Message) RawMedia() tg.MessageMediaClass {
+	if m == nil {
+		return nil
+	}
+	if r, ok := m.Raw.(*tg.Message); ok && r != nil {
+		return r.Media
+	}
+	return nil
+}
+
+// FileOf returns the File of media with a file (photos, every document kind, web files of
+// invoices); nil for the others.
+func FileOf(md Media) *File {
+	switch md := md.(type) {
+	case *Photo:
+		return &md.File
+	case *Invoice:
+		if md.Photo != nil {
+			return &md.Photo.File
+		}
+		return nil
+	}
+	if d := documentOf(md); d != nil {
+		return &d.File
+	}
+	return nil
 }

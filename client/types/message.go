@@ -66,25 +66,51 @@ type Message struct {
 	Entities []tg.MessageEntityClass
 	// ReplyToMessageID is the id of the message this one replies to, zero if none.
 	ReplyToMessageID int
+	// ReplyTo is what the message replies to (a message, maybe in another chat or quoted, or
+	// a story) and its thread; nil when it replies to nothing.
+	ReplyTo *ReplyTo
 	// Outgoing is true for messages sent by the logged-in account.
 	Outgoing bool
 	// Mentioned is true when the logged-in account is mentioned.
 	Mentioned bool
-	// Media is the attached media, nil when there is none.
-	Media tg.MessageMediaClass
-	// Action is the action of a service message (user joined, title changed, ...), nil for
-	// ordinary messages.
-	Action tg.MessageActionClass
+	// Media is the attached media, typed (*Photo, *Video, *Document, *Poll, ...; see Media),
+	// nil when there is none. RawMedia returns the tl/tg object.
+	Media Media
+	// Action is what a service message records, typed (*ActionNewMembers, *ActionPinned,
+	// ...; see ServiceAction), nil for ordinary messages.
+	Action ServiceAction
 	// IsChannelPost is true for a post in a broadcast channel (not a message in a group or
 	// supergroup, even one sent on behalf of a channel).
 	IsChannelPost bool
-	// Forward is the header of a forwarded message (original sender, date), nil otherwise.
-	Forward *tg.MessageFwdHeader
+	// Forward is where a forwarded message comes from (user, hidden user, chat or channel,
+	// with the original's date), nil for messages not forwarded.
+	Forward *ForwardOrigin
 	// ReplyMarkup is the keyboard or the inline buttons attached to the message, nil if none:
 	// *InlineKeyboard, *ReplyKeyboard, *RemoveKeyboard or *ForceReply.
 	ReplyMarkup ReplyMarkup
-	// ViaBotID is the inline bot the message was sent through, zero if none.
+	// ViaBotID is the inline bot the message was sent through, zero if none; ViaBot the bot
+	// as the message's users describe it (nil if none).
 	ViaBotID int64
+	ViaBot   *User
+	// AuthorSignature is the signature of a channel post's author or of an anonymous
+	// administrator, "" if none.
+	AuthorSignature string
+	// Views and Forwards count the views and forwards of a channel post, 0 elsewhere.
+	Views, Forwards int
+	// Reactions summarises the reactions to the message, nil when there are none.
+	Reactions *Reactions
+	// EffectID is the message effect shown when the message arrives, 0 if none.
+	EffectID int64
+	// HasProtectedContent is true when the message cannot be forwarded or saved.
+	HasProtectedContent bool
+	// Silent is true for a message sent without notification, Pinned for a pinned one,
+	// FromScheduled for one sent by the scheduler, EditHidden when its edit date is not
+	// shown, ShowCaptionAboveMedia when the caption goes above the media.
+	Silent, Pinned, FromScheduled, EditHidden, ShowCaptionAboveMedia bool
+	// TTLPeriod is the auto-delete period of the message, 0 if none.
+	TTLPeriod time.Duration
+	// SenderBoostCount is how many times the sender boosted the group, 0 if none.
+	SenderBoostCount int
 	// MediaGroupID groups the messages of one album, zero outside albums.
 	MediaGroupID int64
 	// TopicID is the forum topic (its first message's id) the message was posted in, zero
@@ -199,18 +225,32 @@ func NewMessage(api API, m tg.MessageClass, e Entities) *Message {
 			Entities:  m.Entities,
 			Outgoing:  m.Out,
 			Mentioned: m.Mentioned,
-			Media:     m.Media,
 			Raw:       m,
 			api:       api,
 
-			Forward:      m.FwdFrom,
-			ReplyMarkup:  ParseReplyMarkup(m.ReplyMarkup),
-			ViaBotID:     m.ViaBotID.Value,
-			MediaGroupID: m.GroupedID.Value,
+			ReplyMarkup:     ParseReplyMarkup(m.ReplyMarkup),
+			ViaBotID:        m.ViaBotID.Value,
+			MediaGroupID:    m.GroupedID.Value,
+			AuthorSignature: m.PostAuthor.Value,
+			Views:           int(m.Views.Value),
+			Forwards:        int(m.Forwards.Value),
+			EffectID:        m.Effect.Value,
+			TTLPeriod:       time.Duration(m.TTLPeriod.Value) * time.Second,
+
+			HasProtectedContent: m.Noforwards,
+			Silent:              m.Silent, Pinned: m.Pinned, FromScheduled: m.FromScheduled,
+			EditHidden: m.EditHide, ShowCaptionAboveMedia: m.InvertMedia,
+			SenderBoostCount: int(m.FromBoostsApplied.Value),
 		}
 		msg.IsChannelPost = isChannelPost(m.Post, msg.Chat)
 		msg.setSender(m.FromID, m.PeerID, e)
-		msg.ReplyToMessageID, msg.TopicID = replyTo(m.ReplyTo), topicOf(m.ReplyTo)
+		msg.setReply(m.ReplyTo, e)
+		msg.Media = newMedia(m.Media, msg.Chat, msg.ID, e)
+		msg.Forward = NewForwardOrigin(m.FwdFrom, e)
+		msg.Reactions = NewReactions(m.Reactions)
+		if m.ViaBotID.Set {
+			msg.ViaBot = e.userOrID(m.ViaBotID.Value)
+		}
 		return msg
 	case *tg.MessageService:
 		if m == nil {
@@ -222,16 +262,28 @@ func NewMessage(api API, m tg.MessageClass, e Entities) *Message {
 			Chat:      e.Chat(m.PeerID),
 			Outgoing:  m.Out,
 			Mentioned: m.Mentioned,
-			Action:    m.Action,
 			Raw:       m,
 			api:       api,
+			Silent:    m.Silent,
+			TTLPeriod: time.Duration(m.TTLPeriod.Value) * time.Second,
 		}
 		msg.IsChannelPost = isChannelPost(m.Post, msg.Chat)
 		msg.setSender(m.FromID, m.PeerID, e)
-		msg.ReplyToMessageID, msg.TopicID = replyTo(m.ReplyTo), topicOf(m.ReplyTo)
+		msg.setReply(m.ReplyTo, e)
+		msg.Reactions = NewReactions(m.Reactions)
+		msg.Action = NewServiceAction(m.Action, msg.From, msg.ReplyToMessageID, e)
 		return msg
 	}
 	return nil
+}
+
+// setReply fills ReplyTo, ReplyToMessageID and TopicID from a reply header.
+func (m *Message) setReply(h tg.MessageReplyHeaderClass, e Entities) {
+	if h == nil {
+		return
+	}
+	m.ReplyTo = NewReplyTo(h, e)
+	m.ReplyToMessageID, m.TopicID = replyTo(h), topicOf(h)
 }
 
 // setSender fills From or SenderChat. In private chats an incoming message has no from_id:

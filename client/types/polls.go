@@ -47,6 +47,10 @@ type Poll struct {
 	// Results are the poll's results.
 	Results tg.PollResults
 	Raw     *tg.UpdateMessagePoll
+
+	// PollInfo is the poll and its results, typed (see pollmedia.go); the fields a
+	// message's poll media has.
+	PollInfo
 }
 
 // NewPoll builds a Poll from updateMessagePoll; nil for any other update.
@@ -56,6 +60,7 @@ func NewPoll(u tg.UpdateClass, e Entities) *Poll {
 		return nil
 	}
 	v := &Poll{ID: p.PollID, MessageID: int(p.MsgID.Value), Poll: p.Poll, Results: p.Results, Raw: p}
+	v.PollInfo = newPollInfo(p.Poll, &p.Results)
 	if p.Peer != nil {
 		v.Chat = e.Chat(p.Peer)
 	}

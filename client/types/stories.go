@@ -10,6 +10,11 @@ type Story struct {
 	Chat  *Chat
 	Story tg.StoryItemClass
 	Raw   *tg.UpdateStory
+
+	// ID is the story's id within Chat; ViaMention is true for a story forwarded to a user
+	// because it mentions them (message media only, see extmedia.go).
+	ID         int
+	ViaMention bool
 }
 
 // NewStory builds a Story from updateStory; nil for any other update.
@@ -18,5 +23,5 @@ func NewStory(u tg.UpdateClass, e Entities) *Story {
 	if !ok || s == nil {
 		return nil
 	}
-	return &Story{Chat: e.Chat(s.Peer), Story: s.Story, Raw: s}
+	return &Story{Chat: e.Chat(s.Peer), Story: s.Story, Raw: s, ID: storyID(s.Story)}
 }
