@@ -1,15 +1,24 @@
 package mtgo
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"mime"
+	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
+	"time"
 
 	"github.com/mtgo-labs/mtgo/client/option"
 	"github.com/mtgo-labs/mtgo/client/types"
+	"github.com/mtgo-labs/mtgo/media"
+	"github.com/mtgo-labs/mtgo/media/fileid"
+	"github.com/mtgo-labs/mtgo/tl"
 	"github.com/mtgo-labs/mtgo/tl/tg"
 )
 
@@ -21,6 +30,10 @@ var (
 	ErrMediaArgument = errors.New("mtgo: unsupported media argument")
 	// ErrMediaNoCaption reports a caption given for a kind that has none (sticker, video note).
 	ErrMediaNoCaption = errors.New("mtgo: media kind takes no caption")
+	// ErrMediaNoSize reports an io.Reader given as media that cannot tell its size.
+	ErrMediaNoSize = errors.New("mtgo: media reader of unknown size")
+	// ErrMediaURL reports a media URL that is not an absolute http or https URL.
+	ErrMediaURL = errors.New("mtgo: bad media URL")
 )
 
 // mediaSpec is how one kind of media is uploaded: as a photo, or as a document with a MIME
@@ -60,16 +73,26 @@ var mediaSpecs = map[types.MediaKind]mediaSpec{
 
 // uploadedMedia returns the input media that sends the uploaded file f under name as kind.
 func uploadedMedia(kind types.MediaKind, f tg.InputFileClass, name string) (tg.InputMediaClass, error) {
+	return uploadedMediaWith(kind, f, name, option.Media{}, nil)
+}
+
+// uploadedMediaWith is uploadedMedia with the attributes of mo and an uploaded thumbnail
+// (nil for none).
+func uploadedMediaWith(kind types.MediaKind, f tg.InputFileClass, name string, mo option.Media, thumb tg.InputFileClass) (tg.InputMediaClass, error) {
 	spec, ok := mediaSpecs[kind]
 	if !ok {
 		return nil, fmt.Errorf("%w: %v", ErrMediaKind, kind)
 	}
 	if spec.photo {
-		return &tg.InputMediaUploadedPhoto{File: f}, nil
+		return withMediaFlags(&tg.InputMediaUploadedPhoto{File: f}, mo), nil
 	}
 	attrs := []tg.DocumentAttributeClass{}
 	if spec.attrs != nil {
 		attrs = spec.attrs()
+	}
+	setAttributes(attrs, mo)
+	if mo.FileName != "" {
+		name = mo.FileName
 	}
 	mimeType := spec.mime
 	if name != "" {
@@ -78,69 +101,253 @@ func uploadedMedia(kind types.MediaKind, f tg.InputFileClass, name string) (tg.I
 			mimeType = t
 		}
 	}
-	return &tg.InputMediaUploadedDocument{
-		File: f, MimeType: mimeType, Attributes: attrs, NosoundVideo: spec.nosound, ForceFile: spec.forceFile,
-	}, nil
+	if mo.MimeType != "" {
+		mimeType = mo.MimeType
+	}
+	return withMediaFlags(&tg.InputMediaUploadedDocument{
+		File: f, Thumb: thumb, MimeType: mimeType, Attributes: attrs, NosoundVideo: spec.nosound, ForceFile: spec.forceFile,
+	}, mo), nil
 }
 
-// inputMedia turns a media argument into input media of kind: a local path or a
-// types.InputFile is uploaded; an uploaded tg.InputFileClass is used as it is; a
-// tg.InputMediaClass is sent as it is; a message, its media or a types.MediaFile is resent
-// by reference.
+// setAttributes writes mo's duration, dimensions, performer and title into the video and
+// audio attributes of attrs.
+func setAttributes(attrs []tg.DocumentAttributeClass, mo option.Media) {
+	for _, a := range attrs {
+		switch a := a.(type) {
+		case *tg.DocumentAttributeVideo:
+			a.Duration, a.W, a.H = mo.Duration.Seconds(), int32(mo.Width), int32(mo.Height)
+		case *tg.DocumentAttributeAudio:
+			a.Duration = int32(mo.Duration / time.Second)
+			if mo.Title != "" {
+				a.Title = tl.Some(mo.Title)
+			}
+			if mo.Performer != "" {
+				a.Performer = tl.Some(mo.Performer)
+			}
+		}
+	}
+}
+
+// withMediaFlags sets mo's spoiler and self-destruct timer on the photo and document kinds
+// of input media; other media are returned as they are.
+func withMediaFlags(in tg.InputMediaClass, mo option.Media) tg.InputMediaClass {
+	var ttl tl.Opt[int32]
+	if mo.TTL > 0 {
+		ttl = tl.Some(int32(max(mo.TTL/time.Second, 1)))
+	}
+	switch m := in.(type) {
+	case *tg.InputMediaUploadedPhoto:
+		m.Spoiler, m.TTLSeconds = m.Spoiler || mo.Spoiler, orOpt(m.TTLSeconds, ttl)
+	case *tg.InputMediaUploadedDocument:
+		m.Spoiler, m.TTLSeconds = m.Spoiler || mo.Spoiler, orOpt(m.TTLSeconds, ttl)
+	case *tg.InputMediaPhoto:
+		m.Spoiler, m.TTLSeconds = m.Spoiler || mo.Spoiler, orOpt(m.TTLSeconds, ttl)
+	case *tg.InputMediaDocument:
+		m.Spoiler, m.TTLSeconds = m.Spoiler || mo.Spoiler, orOpt(m.TTLSeconds, ttl)
+	case *tg.InputMediaPhotoExternal:
+		m.Spoiler, m.TTLSeconds = m.Spoiler || mo.Spoiler, orOpt(m.TTLSeconds, ttl)
+	case *tg.InputMediaDocumentExternal:
+		m.Spoiler, m.TTLSeconds = m.Spoiler || mo.Spoiler, orOpt(m.TTLSeconds, ttl)
+	}
+	return in
+}
+
+// orOpt returns a when it is set, else b.
+func orOpt[T any](a, b tl.Opt[T]) tl.Opt[T] {
+	if a.Set {
+		return a
+	}
+	return b
+}
+
+// inputMedia turns a media argument into input media of kind, with no media options; see
+// mediaOf.
 func (c *Client) inputMedia(ctx context.Context, kind types.MediaKind, m any) (tg.InputMediaClass, error) {
+	return c.mediaOf(ctx, kind, m, option.Media{})
+}
+
+// mediaOf turns a media argument into input media of kind, with the attributes of mo: a
+// local file (path, bytes, types.InputFile, an io.Reader that knows its size) is uploaded; an
+// uploaded tg.InputFileClass is used as it is; an http(s) URL is sent for Telegram to fetch;
+// a types.FileID, a message or its media is sent again by reference; a tg.InputMediaClass is
+// sent as it is.
+func (c *Client) mediaOf(ctx context.Context, kind types.MediaKind, m any, mo option.Media) (tg.InputMediaClass, error) {
 	switch v := m.(type) {
+	case nil:
+		return nil, fmt.Errorf("%w: nil", ErrMediaArgument)
 	case tg.InputMediaClass:
 		return v, nil
 	case tg.MessageMediaClass:
-		return inputMediaOf(v)
+		in, err := inputMediaOf(v)
+		if err != nil {
+			return nil, err
+		}
+		return withMediaFlags(in, mo), nil
 	case *types.Message:
-		if v == nil || v.Media == nil {
+		var md tg.MessageMediaClass
+		if v != nil {
+			if raw, ok := v.Raw.(*tg.Message); ok && raw != nil {
+				md = raw.Media
+			}
+		}
+		if md == nil {
 			return nil, ErrContextNoMedia
 		}
-		return inputMediaOf(v.Media)
+		return c.mediaOf(ctx, kind, md, mo)
 	case types.MediaFile:
-		return c.inputMedia(ctx, v.Kind, v.File)
-	case tg.InputFileClass:
-		return uploadedMedia(kind, v, inputFileName(v))
-	case types.InputFile:
-		return c.uploadMedia(ctx, kind, v)
-	case *types.InputFile:
-		if v == nil {
-			break
-		}
-		return c.uploadMedia(ctx, kind, *v)
+		return c.mediaOf(ctx, v.Kind, v.File, mo)
+	case types.FileID:
+		return fileIDMedia(string(v), mo)
 	case string:
-		f, err := os.Open(v)
-		if err != nil {
-			return nil, fmt.Errorf("mtgo: media file: %w", err)
+		if isURL(v) {
+			return urlMedia(kind, v, mo)
 		}
-		defer func() { _ = f.Close() }()
-		st, err := f.Stat()
-		if err != nil {
-			return nil, fmt.Errorf("mtgo: media file: %w", err)
-		}
-		return c.uploadMedia(ctx, kind, types.InputFile{Reader: f, Name: filepath.Base(v), Size: st.Size()})
 	}
-	return nil, fmt.Errorf("%w: %T", ErrMediaArgument, m)
-}
-
-// uploadMedia uploads f and returns the input media that sends it as kind.
-func (c *Client) uploadMedia(ctx context.Context, kind types.MediaKind, f types.InputFile) (tg.InputMediaClass, error) {
 	if _, ok := mediaSpecs[kind]; !ok { // before the upload, which would be wasted
 		return nil, fmt.Errorf("%w: %v", ErrMediaKind, kind)
 	}
+	f, name, err := c.uploadArg(ctx, kind, m, mo.Progress)
+	if err != nil {
+		return nil, err
+	}
+	var thumb tg.InputFileClass
+	if mo.Thumbnail != nil && kind != types.KindPhoto {
+		if thumb, _, err = c.uploadArg(ctx, types.KindPhoto, mo.Thumbnail, nil); err != nil {
+			return nil, fmt.Errorf("mtgo: thumbnail: %w", err)
+		}
+	}
+	return uploadedMediaWith(kind, f, name, mo, thumb)
+}
+
+// uploadArg uploads a file argument (path, bytes, types.InputFile, a sized io.Reader) or
+// returns an uploaded tg.InputFileClass as it is, with the file's name; progress (unless the
+// InputFile has its own) follows the upload.
+func (c *Client) uploadArg(ctx context.Context, kind types.MediaKind, m any, progress func(done, total int64)) (tg.InputFileClass, string, error) {
+	var f types.InputFile
+	switch v := m.(type) {
+	case tg.InputFileClass:
+		return v, inputFileName(v), nil
+	case types.InputFile:
+		f = v
+	case *types.InputFile:
+		if v == nil {
+			return nil, "", fmt.Errorf("%w: nil *types.InputFile", ErrMediaArgument)
+		}
+		f = *v
+	case []byte:
+		f = types.InputFile{Reader: bytes.NewReader(v), Name: defaultFileName(kind), Size: int64(len(v))}
+	case string:
+		file, err := os.Open(v)
+		if err != nil {
+			return nil, "", fmt.Errorf("mtgo: media file: %w", err)
+		}
+		defer func() { _ = file.Close() }()
+		st, err := file.Stat()
+		if err != nil {
+			return nil, "", fmt.Errorf("mtgo: media file: %w", err)
+		}
+		f = types.InputFile{Reader: file, Name: filepath.Base(v), Size: st.Size()}
+	case io.Reader:
+		size, ok := readerSize(v)
+		if !ok {
+			return nil, "", fmt.Errorf("%w: %T does not tell its size; wrap it in types.InputFile with Size (or Size 0 to read to EOF)", ErrMediaNoSize, v)
+		}
+		f = types.InputFile{Reader: v, Name: defaultFileName(kind), Size: size}
+	default:
+		return nil, "", fmt.Errorf("%w: %T", ErrMediaArgument, m)
+	}
 	if f.Reader == nil {
-		return nil, fmt.Errorf("%w: InputFile without a reader", ErrMediaArgument)
+		return nil, "", fmt.Errorf("%w: InputFile without a reader", ErrMediaArgument)
 	}
 	size := f.Size
 	if size <= 0 {
 		size = -1
 	}
-	in, err := c.Upload(ctx, f.Reader, size, f.Name)
-	if err != nil {
-		return nil, fmt.Errorf("mtgo: upload %v: %w", kind, err)
+	if f.Progress != nil {
+		progress = f.Progress
 	}
-	return uploadedMedia(kind, in, f.Name)
+	var opts []media.Option
+	if progress != nil {
+		opts = append(opts, media.WithProgress(func(p media.Progress) { progress(p.Done, p.Total) }))
+	}
+	in, err := c.Upload(ctx, f.Reader, size, f.Name, opts...)
+	if err != nil {
+		return nil, "", fmt.Errorf("mtgo: upload %v: %w", kind, err)
+	}
+	return in, f.Name, nil
+}
+
+// readerSize returns the bytes left in r when r can tell (bytes and strings readers, files).
+func readerSize(r io.Reader) (int64, bool) {
+	switch r := r.(type) {
+	case interface{ Len() int }:
+		return int64(r.Len()), true
+	case interface{ Stat() (fs.FileInfo, error) }:
+		st, err := r.Stat()
+		if err != nil || !st.Mode().IsRegular() {
+			return 0, false
+		}
+		size := st.Size()
+		if sk, ok := r.(io.Seeker); ok {
+			if pos, err := sk.Seek(0, io.SeekCurrent); err == nil {
+				size -= pos
+			}
+		}
+		return size, true
+	}
+	return 0, false
+}
+
+// defaultFileName names a file given as bytes or a reader after its kind.
+func defaultFileName(kind types.MediaKind) string {
+	switch kind {
+	case types.KindPhoto:
+		return "photo.jpg"
+	case types.KindVideo, types.KindAnimation, types.KindVideoNote:
+		return "video.mp4"
+	case types.KindAudio:
+		return "audio.mp3"
+	case types.KindVoice:
+		return "voice.ogg"
+	case types.KindSticker:
+		return "sticker.webp"
+	}
+	return "file"
+}
+
+// isURL reports whether a string media argument is meant as a URL (it has a scheme) rather
+// than a local path.
+func isURL(s string) bool {
+	return strings.Contains(s, "://")
+}
+
+// urlMedia returns the media that has Telegram fetch raw: a photo for KindPhoto, a document
+// (whose kind Telegram infers) otherwise. Only absolute http and https URLs are taken.
+func urlMedia(kind types.MediaKind, raw string, mo option.Media) (tg.InputMediaClass, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrMediaURL, err)
+	}
+	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("%w: want an http or https URL with a host, got scheme %q host %q", ErrMediaURL, u.Scheme, u.Host)
+	}
+	if kind == types.KindPhoto {
+		return withMediaFlags(&tg.InputMediaPhotoExternal{URL: raw}, mo), nil
+	}
+	return withMediaFlags(&tg.InputMediaDocumentExternal{URL: raw}, mo), nil
+}
+
+// fileIDMedia returns the media that sends the file a Bot API file id names.
+func fileIDMedia(id string, mo option.Media) (tg.InputMediaClass, error) {
+	loc, err := fileid.Decode(id)
+	if err != nil {
+		return nil, fmt.Errorf("mtgo: file id: %w", err)
+	}
+	in, err := loc.InputMedia()
+	if err != nil {
+		return nil, fmt.Errorf("mtgo: file id: %w", err)
+	}
+	return withMediaFlags(in, mo), nil
 }
 
 // inputFileName returns the name an uploaded file was given.
@@ -177,13 +384,43 @@ func (c *Client) SendMedia(ctx context.Context, chat any, kind types.MediaKind, 
 	if err != nil {
 		return nil, err
 	}
-	in, err := c.inputMedia(ctx, kind, media)
+	in, err := c.mediaOf(ctx, kind, media, p.Media)
 	if err != nil {
 		return nil, err
 	}
+	return c.sendInputMedia(ctx, kind.String(), ip, in, caption, ents, out)
+}
+
+// sendInputMedia sends in to ip with caption and the resolved options (messages.sendMedia);
+// what names the send in errors.
+func (c *Client) sendInputMedia(ctx context.Context, what string, ip tg.InputPeerClass, in tg.InputMediaClass, caption string, ents []tg.MessageEntityClass, out outgoing) (*types.Message, error) {
 	req := &tg.MessagesSendMediaRequest{Peer: ip, Media: in, Message: caption, Entities: ents, RandomID: randomID()}
 	out.toMedia(req)
-	return c.postSend(ctx, kind.String(), out, req, req.RandomID, ip, caption, ents)
+	return c.postSend(ctx, what, out, req, req.RandomID, ip, caption, ents)
+}
+
+// SendCachedMedia sends again the file a Bot API file id names (the FileID of received
+// media, or an id from a bot written with another library), without uploading it; its kind
+// is the stored file's. The SendOptions apply as for SendMedia.
+func (c *Client) SendCachedMedia(ctx context.Context, chat any, fileID string, opts ...SendOption) (*types.Message, error) {
+	p := option.CollectSend(opts)
+	in, err := fileIDMedia(fileID, p.Media)
+	if err != nil {
+		return nil, err
+	}
+	ip, err := c.ResolvePeer(ctx, chat)
+	if err != nil {
+		return nil, err
+	}
+	caption, ents, err := c.messageText(ctx, p.Caption, p.Text)
+	if err != nil {
+		return nil, err
+	}
+	out, err := c.resolveSend(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	return c.sendInputMedia(ctx, "cached media", ip, in, caption, ents, out)
 }
 
 // SendPhoto sends a photo; see SendMedia for what photo may be.

@@ -99,6 +99,55 @@ type SendParams struct {
 	// BusinessConnectionID sends on behalf of the business account of this connection
 	// (invokeWithBusinessConnection); empty for the account itself.
 	BusinessConnectionID string
+	// Media holds the attributes of an uploaded file (SendPhoto, SendDocument, ...,
+	// SendMediaGroup).
+	Media Media
+	// Poll holds the settings of SendPoll.
+	Poll Poll
+}
+
+// Media is what the options of a media send say about the file: how it is shown and the
+// attributes the receiver sees. Zero values leave the defaults.
+type Media struct {
+	// Spoiler hides a photo or video behind a spoiler animation.
+	Spoiler bool
+	// TTL makes a photo or video self-destruct this long after it is opened (private chats).
+	TTL time.Duration
+	// Duration is the play time of a video, audio, voice message or video note.
+	Duration time.Duration
+	// Width and Height are a video's or animation's dimensions.
+	Width, Height int
+	// Performer and Title name a music file.
+	Performer, Title string
+	// FileName replaces the name the file is shown under.
+	FileName string
+	// MimeType replaces the MIME type guessed from the file name.
+	MimeType string
+	// Thumbnail is a JPEG preview of a document or video (any media argument that is a
+	// local file: a path, a types.InputFile, bytes); nil for none.
+	Thumbnail any
+	// Progress is called after each uploaded part with the bytes done and the total (-1 when
+	// unknown); nil for none.
+	Progress func(done, total int64)
+}
+
+// Poll is how SendPoll's poll behaves.
+type Poll struct {
+	// Public shows who voted (polls are anonymous by default).
+	Public bool
+	// Multiple lets a voter choose several answers.
+	Multiple bool
+	// Quiz makes a quiz with Correct (an index into the answers) the right answer and
+	// Explanation (read with the parse mode) shown after a wrong one.
+	Quiz        bool
+	Correct     int
+	Explanation string
+	// OpenFor closes the poll this long after it is sent (5 to 600 seconds); CloseAt closes
+	// it at that time. Zero values for none.
+	OpenFor time.Duration
+	CloseAt time.Time
+	// Closed sends the poll already closed.
+	Closed bool
 }
 
 // EditParams is what the options of an edit-like call set.

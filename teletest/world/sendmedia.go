@@ -24,8 +24,9 @@ const (
 type place struct {
 	lat, long float64
 	accuracy  int32
-	// live location
+	// live location; stopped once StopMessageLiveLocation ended it early
 	period, heading, proximity int32
+	stopped                    bool
 	// venue
 	title, address, provider, venueID, venueType string
 }
@@ -208,8 +209,9 @@ func mergeMedia(old, next *media, sent, now int32) *media {
 		pl.lat, pl.long, pl.accuracy = old.place.lat, old.place.long, old.place.accuracy
 	}
 	pl.period = old.place.period
+	pl.stopped = old.place.stopped
 	if next.place.period == -1 {
-		pl.period = max(now-sent, 1)
+		pl.period, pl.stopped = max(now-sent, 1), true
 	}
 	return &media{place: &pl}
 }
@@ -224,7 +226,7 @@ func liveEditError(old, next *media, sent, now int32) error {
 	if old == nil || old.place == nil || old.place.period == 0 {
 		return ErrMediaInvalid
 	}
-	if old.place.period != LiveForever && now-sent >= old.place.period {
+	if old.place.stopped || (old.place.period != LiveForever && now-sent >= old.place.period) {
 		return ErrMessageNotModified
 	}
 	return nil
