@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/mtgo-labs/mtgo/client/broadcast"
 	"github.com/mtgo-labs/mtgo/client/internal/engine"
 	"github.com/mtgo-labs/mtgo/client/types"
 	"github.com/mtgo-labs/mtgo/media"
@@ -159,18 +160,20 @@ var (
 	ErrInvalidProxy = errors.New("mtgo: invalid proxy")
 )
 
-// Broadcast and streaming errors.
+// Broadcast and streaming errors (package broadcast's sentinels).
 var (
-	// ErrFFmpegNotFound reports that ffmpeg is not in PATH.
-	ErrFFmpegNotFound = errors.New("mtgo: ffmpeg not found in PATH")
+	// ErrFFmpegNotFound reports that no ffmpeg binary was found in PATH (or at
+	// BroadcastConfig.FFmpegPath). Broadcasting requires ffmpeg.
+	ErrFFmpegNotFound = broadcast.ErrFFmpegNotFound
 	// ErrAlreadyPlaying reports Play on a stream already playing.
-	ErrAlreadyPlaying = errors.New("mtgo: already playing")
+	ErrAlreadyPlaying = broadcast.ErrAlreadyPlaying
 	// ErrNotPaused reports Resume on a stream that is not paused.
-	ErrNotPaused = errors.New("mtgo: not paused")
-	// ErrNoRTMPURL reports a stream without an RTMP endpoint.
-	ErrNoRTMPURL = errors.New("mtgo: no RTMP URL configured")
+	ErrNotPaused = broadcast.ErrNotPaused
+	// ErrNoRTMPURL reports a stream without an RTMP endpoint: call FetchRTMPURL or
+	// SetURL/SetKey.
+	ErrNoRTMPURL = broadcast.ErrNoRTMPURL
 	// ErrNoInputSource reports Play without an input source.
-	ErrNoInputSource = errors.New("mtgo: no input source")
+	ErrNoInputSource = broadcast.ErrNoInputSource
 )
 
 // ReconnectError reports that reconnection attempts were exhausted (Attempts, Err). It

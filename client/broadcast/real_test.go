@@ -3,7 +3,6 @@ package broadcast
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -17,84 +16,13 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/mtgo-labs/mtgo/client/broadcast/rtmptest"
 )
 
 // These tests run the real ffmpeg against the real nginx RTMP server that
-// scripts/services.d/nginx-rtmp.sh starts. They skip when either is missing, unless MTGO_CI
-// is set.
-
-func need(t *testing.T, what string, ok bool) {
-	t.Helper()
-	if ok {
-		return
-	}
-	if os.Getenv("MTGO_CI") != "" {
-		t.Fatalf("%s is required under MTGO_CI (see scripts/services.d/nginx-rtmp.sh and .ci/run)", what)
-	}
-	t.Skipf("%s not available (install ffmpeg, nginx and libnginx-mod-rtmp, then run scripts/services.d/nginx-rtmp.sh)", what)
-}
-
-func envOr(k, def string) string {
-	if v := os.Getenv(k); v != "" {
-		return v
-	}
-	return def
-}
-
-// rtmpServer returns the local RTMP server's address and recording directory.
-func rtmpServer(t *testing.T) (addr, recDir string) {
-	t.Helper()
-	_, err := exec.LookPath("ffmpeg")
-	need(t, "ffmpeg", err == nil)
-	_, err = exec.LookPath("ffprobe")
-	need(t, "ffprobe", err == nil)
-	addr = envOr("MTGO_RTMP_ADDR", "127.0.0.1:41935")
-	c, err := net.DialTimeout("tcp", addr, 2*time.Second)
-	need(t, "an RTMP server on "+addr, err == nil)
-	c.Close()
-	return addr, envOr("MTGO_RTMP_RECORD_DIR", "/tmp/mtgo-rtmp/rec")
-}
-
-// testPattern writes a seconds-long H.264/AAC test pattern and returns its path.
-func testPattern(t *testing.T, seconds int) string {
-	t.Helper()
-	path := filepath.Join(t.TempDir(), "pattern.mp4")
-	out, err := exec.Command("ffmpeg", "-hide_banner", "-loglevel", "error", "-nostdin",
-		"-f", "lavfi", "-i", "testsrc=size=160x120:rate=25", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100",
-		"-t", strconv.Itoa(seconds), "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-g", "25",
-		"-c:a", "aac", "-b:a", "32k", path).CombinedOutput()
-	if err != nil {
-		t.Fatalf("make test pattern: %v: %s", err, out)
-	}
-	return path
-}
-
-type probe struct {
-	Streams []struct {
-		CodecName string `json:"codec_name"`
-	} `json:"streams"`
-	Format struct {
-		Duration string `json:"duration"`
-	} `json:"format"`
-}
-
-// probeFile runs ffprobe on path.
-func probeFile(t *testing.T, path string) (codecs []string, dur time.Duration) {
-	t.Helper()
-	out, err := exec.Command("ffprobe", "-v", "error", "-show_entries", "stream=codec_name:format=duration", "-of", "json", path).Output()
-	if err != nil {
-		t.Fatalf("ffprobe %s: %v", path, err)
-	}
-	var p probe
-	if err := json.Unmarshal(out, &p); err != nil {
-		t.Fatalf("ffprobe output: %v", err)
-	}
-	for _, s := range p.Streams {
-		codecs = append(codecs, s.CodecName)
-	}
-	secs, _ := strconv.ParseFloat(p.Format.Duration, 64)
-	return codecs, time.Duration(secs * float64(time.Second))
-}
+// scripts/services.d/nginx-rtmp.sh starts (found by package rtmptest). They skip when either
+// is missing, unless MTGO_CI is set.
 
 // childFFmpegs lists this process's ffmpeg children from the process table.
 func childFFmpegs(t *testing.T) []int {
@@ -182,8 +110,8 @@ func uniqueKey(t *testing.T) string {
 }
 
 func TestRealPlayArrives(t *testing.T) {
-	addr, rec := rtmpServer(t)
-	src := testPattern(t, 3)
+	addr, rec := rtmptest.Server(t)
+	src := rtmptest.Pattern(t, 3)
 	key := uniqueKey(t)
 	s, err := New(Config{URL: "rtmp://" + addr + "/live/", Key: key, Source: File(src), Preset: "ultrafast"})
 	if err != nil {
@@ -197,7 +125,7 @@ func TestRealPlayArrives(t *testing.T) {
 		t.Fatalf("after the source ended: state %v err %v", s.State(), s.Err())
 	}
 	noChildren(t)
-	codecs, dur := probeFile(t, filepath.Join(rec, key+".flv"))
+	codecs, dur := rtmptest.Probe(t, rtmptest.Recording(rec, key))
 	if strings.Join(codecs, ",") != "h264,aac" {
 		t.Errorf("codecs %v, want h264,aac", codecs)
 	}
@@ -207,9 +135,9 @@ func TestRealPlayArrives(t *testing.T) {
 }
 
 func TestRealReaderSource(t *testing.T) {
-	addr, rec := rtmpServer(t)
+	addr, rec := rtmptest.Server(t)
 	ts := filepath.Join(t.TempDir(), "p.ts")
-	if out, err := exec.Command("ffmpeg", "-hide_banner", "-loglevel", "error", "-nostdin", "-i", testPattern(t, 2), "-c", "copy", "-f", "mpegts", ts).CombinedOutput(); err != nil {
+	if out, err := exec.Command("ffmpeg", "-hide_banner", "-loglevel", "error", "-nostdin", "-i", rtmptest.Pattern(t, 2), "-c", "copy", "-f", "mpegts", ts).CombinedOutput(); err != nil {
 		t.Fatalf("remux: %v: %s", err, out)
 	}
 	f, err := os.Open(ts)
@@ -229,15 +157,15 @@ func TestRealReaderSource(t *testing.T) {
 	if s.Err() != nil {
 		t.Fatal(s.Err())
 	}
-	if codecs, _ := probeFile(t, filepath.Join(rec, key+".flv")); strings.Join(codecs, ",") != "h264,aac" {
+	if codecs, _ := rtmptest.Probe(t, rtmptest.Recording(rec, key)); strings.Join(codecs, ",") != "h264,aac" {
 		t.Errorf("codecs %v", codecs)
 	}
 }
 
 func TestRealPauseResumeSeekStop(t *testing.T) {
-	addr, _ := rtmpServer(t)
+	addr, _ := rtmptest.Server(t)
 	w := &progressWatch{}
-	s, err := New(Config{URL: "rtmp://" + addr + "/live/", Key: uniqueKey(t), Source: File(testPattern(t, 20)),
+	s, err := New(Config{URL: "rtmp://" + addr + "/live/", Key: uniqueKey(t), Source: File(rtmptest.Pattern(t, 20)),
 		Preset: "ultrafast", OnEvent: w.on})
 	if err != nil {
 		t.Fatal(err)
@@ -273,9 +201,9 @@ func TestRealPauseResumeSeekStop(t *testing.T) {
 }
 
 func TestRealCancelLeavesNoProcess(t *testing.T) {
-	addr, _ := rtmpServer(t)
+	addr, _ := rtmptest.Server(t)
 	w := &progressWatch{}
-	s, err := New(Config{URL: "rtmp://" + addr + "/live/", Key: uniqueKey(t), Source: File(testPattern(t, 20)),
+	s, err := New(Config{URL: "rtmp://" + addr + "/live/", Key: uniqueKey(t), Source: File(rtmptest.Pattern(t, 20)),
 		Preset: "ultrafast", OnEvent: w.on})
 	if err != nil {
 		t.Fatal(err)
@@ -361,10 +289,10 @@ func (c *cuttable) restore(t *testing.T) {
 }
 
 func TestRealServerGoesAwayAndComesBack(t *testing.T) {
-	addr, _ := rtmpServer(t)
+	addr, _ := rtmptest.Server(t)
 	relay := newCuttable(t, addr)
 	w := &progressWatch{}
-	s, err := New(Config{URL: "rtmp://" + relay.addr + "/live/", Key: uniqueKey(t), Source: File(testPattern(t, 30)),
+	s, err := New(Config{URL: "rtmp://" + relay.addr + "/live/", Key: uniqueKey(t), Source: File(rtmptest.Pattern(t, 30)),
 		Preset: "ultrafast", OnEvent: w.on, RestartDelay: 200 * time.Millisecond, MaxRestarts: 20})
 	if err != nil {
 		t.Fatal(err)

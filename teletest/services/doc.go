@@ -58,4 +58,5 @@ func (d *Dispatcher) registerAll() {
 	d.registerBots()
 	d.registerBusiness()
 	d.registerAccount()
+	d.registerGroupCalls()
 }

@@ -263,10 +263,6 @@ func (d *Dispatcher) registerMethods() {
 		return done(w.ReadChannelHistory(c.AuthKeyID, r.Channel, r.MaxID))
 	})
 
-	// phone.getGroupCallStreamRtmpUrl
-	h[tg.PhoneGetGroupCallStreamRTMPURLRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.PhoneGetGroupCallStreamRTMPURLRequest) (tl.Encoder, error) {
-		return answer(w.StreamRTMPURL(c.AuthKeyID, r.Peer, r.Revoke))
-	})
 }
 
 // replyTo extracts the replied message id of an InputReplyTo (0 for none or story replies).

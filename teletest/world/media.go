@@ -418,6 +418,8 @@ func (w *World) GetFile(key KeyID, dc int, loc tg.InputFileLocationClass, offset
 		f, err = w.locate(loc.ID, loc.AccessHash, loc.FileReference, false)
 	case *tg.InputPhotoFileLocation:
 		f, err = w.locate(loc.ID, loc.AccessHash, loc.FileReference, true)
+	case *tg.InputGroupCallStream:
+		return w.streamChunk(key, dc, loc) // groupcall.go
 	default:
 		return nil, ErrLocationInvalid
 	}

@@ -1,7 +1,6 @@
 package world
 
 import (
-	"encoding/hex"
 	"slices"
 
 	"github.com/mtgo-labs/mtgo/tl"
@@ -308,38 +307,3 @@ func (w *World) StoriesByID(key KeyID, in tg.InputPeerClass, ids []int32) (*tg.S
 	return out, nil
 }
 
-// StreamRTMPURL answers phone.getGroupCallStreamRtmpUrl: the RTMP URL and a stream key for a
-// peer the account may stream into (itself, a basic group it created, a channel it
-// administers); revoke replaces the key.
-func (w *World) StreamRTMPURL(key KeyID, in tg.InputPeerClass, revoke bool) (*tg.PhoneGroupCallStreamRTMPURL, error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	a, p, err := w.authorizedPeer(key, in)
-	if err != nil {
-		return nil, err
-	}
-	switch p.Kind {
-	case PeerUser:
-		if p.ID != a.id {
-			return nil, ErrPeerIDInvalid
-		}
-	case PeerChat:
-		if w.chats[p.ID].creator != a.id {
-			return nil, ErrChatAdminRequired
-		}
-	case PeerChannel:
-		if !w.channels[p.ID].isAdmin(a.id) {
-			return nil, ErrChatAdminRequired
-		}
-	}
-	k, ok := w.rtmp[p]
-	if !ok || revoke {
-		var raw [12]byte
-		if err := w.random(raw[:]); err != nil {
-			return nil, err
-		}
-		k = hex.EncodeToString(raw[:])
-		w.rtmp[p] = k
-	}
-	return &tg.PhoneGroupCallStreamRTMPURL{URL: "rtmps://localhost:443/s/", Key: k}, nil
-}

@@ -53,6 +53,13 @@ type Config struct {
 	// forgotten, never the one being written, as Telegram forgets abandoned uploads; a later
 	// use of a forgotten file id answers FILE_ID_INVALID. Default 1 GiB.
 	MaxUploadBytes int
+	// RTMPURL is the endpoint phone.getGroupCallStreamRtmpUrl hands out (a stream is
+	// published to RTMPURL + key). Default "rtmps://localhost:443/s/"; point it at a local
+	// RTMP server to test a broadcaster for real.
+	RTMPURL string
+	// CallStreamDC is the data center serving live streams' chunks; 0 means the home DC of
+	// the call's creator.
+	CallStreamDC int
 }
 
 func (c *Config) setDefaults() error {
@@ -79,6 +86,9 @@ func (c *Config) setDefaults() error {
 	}
 	if c.MaxUploadBytes == 0 {
 		c.MaxUploadBytes = 1 << 30
+	}
+	if c.RTMPURL == "" {
+		c.RTMPURL = "rtmps://localhost:443/s/"
 	}
 	return nil
 }
@@ -112,6 +122,7 @@ type World struct {
 	files       map[int64]*file
 	stories     map[Peer]*peerStories
 	rtmp        map[Peer]string // stream keys for phone.getGroupCallStreamRtmpUrl
+	groupCalls  callsState      // group calls and live streams (groupcall.go)
 
 	invites    map[string]*invite // invite links by hash
 	forms      map[int64]*payForm // payment forms by id (bounded, oldest first)
