@@ -23,7 +23,8 @@
 //	cl.CDN().Serve(doc.ID)          // downloads of doc now go through the CDN
 //	cl.CDN().Tamper(doc.ID, 1<<20)  // and one of its blocks is served corrupted
 //
-// or let a Scenario run clients for you:
+// or let a Scenario run clients for you (teletest.New(t) is the one-line start of a bot's
+// test; see "Testing your bot" in the README):
 //
 //	s := teletest.NewScenario(t, teletest.Config{})
 //	alice, bot := s.User("alice"), s.Bot("echo_bot")
@@ -41,8 +42,10 @@
 //	sessions.go   sessionTable: MTProto sessions that outlive connections, take-over
 //	bind.go       auth.bindTempAuthKey
 //	dispatch.go   innerMethod: the method inside invokeWithLayer and other wrappers
-//	layer.go      answers re-encoded for clients announcing layer 170 (gotd/td v0.93.0)
-//	compat.go     layer 170 requests upgraded; lenient seqno for foreign service queries
+//	layer.go      answers re-encoded for the client's layer; layer 170 (gotd/td v0.93.0)
+//	layer227.go   layer 227 served from its schema (layers/227/api.tl); other layers refused
+//	compat.go     layer 170 requests upgraded
 //	faults.go     Faults: fault injection
 //	scenario.go   Scenario, Actor, Group, Channel, Someone, Match, Message
+//	kit.go        New and the testing kit for users' bots (BotAccount, Click, ExpectEdit, ...)
 package teletest

@@ -153,8 +153,9 @@ func (s *Scenario) BotWith(spec world.BotSpec) *Actor {
 	return a
 }
 
-// Group creates a basic group owned by creator with the other members.
-func (s *Scenario) Group(title string, creator *Actor, members ...*Actor) *Group {
+// Group creates a basic group owned by creator with the other members (actors, or a
+// Someone such as the bot under test).
+func (s *Scenario) Group(title string, creator *Actor, members ...Peer) *Group {
 	s.tb.Helper()
 	c, err := s.cl.world.CreateChat(creator.ID(), title, ids(members)...)
 	if err != nil {
@@ -165,17 +166,17 @@ func (s *Scenario) Group(title string, creator *Actor, members ...*Actor) *Group
 
 // Supergroup creates a public supergroup (username derived from the title) owned by creator
 // with the other members.
-func (s *Scenario) Supergroup(title string, creator *Actor, members ...*Actor) *Channel {
+func (s *Scenario) Supergroup(title string, creator *Actor, members ...Peer) *Channel {
 	return s.channel(title, true, creator, members)
 }
 
 // Channel creates a public broadcast channel owned by creator with the other members as
 // subscribers.
-func (s *Scenario) Channel(title string, creator *Actor, members ...*Actor) *Channel {
+func (s *Scenario) Channel(title string, creator *Actor, members ...Peer) *Channel {
 	return s.channel(title, false, creator, members)
 }
 
-func (s *Scenario) channel(title string, mega bool, creator *Actor, members []*Actor) *Channel {
+func (s *Scenario) channel(title string, mega bool, creator *Actor, members []Peer) *Channel {
 	s.tb.Helper()
 	username := fmt.Sprintf("chan%d", s.next())
 	ch, err := s.cl.world.CreateChannel(creator.ID(), world.ChannelSpec{
@@ -187,10 +188,11 @@ func (s *Scenario) channel(title string, mega bool, creator *Actor, members []*A
 	return &Channel{Channel: ch}
 }
 
-func ids(actors []*Actor) []int64 {
-	out := make([]int64, len(actors))
-	for i, a := range actors {
-		out[i] = a.ID()
+// ids returns the account ids of members (actors, or Someone for accounts without one).
+func ids(members []Peer) []int64 {
+	out := make([]int64, len(members))
+	for i, m := range members {
+		out[i] = m.Ref().ID
 	}
 	return out
 }
@@ -202,7 +204,7 @@ func (s *Scenario) connect(u world.User) *Actor {
 	if s.cl.DC(dc) == nil {
 		dc = 2
 	}
-	a := &Actor{s: s, User: u, wake: make(chan struct{}, 1), peers: make(map[int64]tg.InputPeerClass)}
+	a := &Actor{s: s, User: u, wake: make(chan struct{}), peers: make(map[int64]tg.InputPeerClass)}
 	conn, err := session.New(session.Options{
 		Session:    session.Session{DC: dc, Addr: s.cl.Addr(dc)},
 		PublicKeys: []crypto.PublicKey{s.cl.PublicKey()},
@@ -272,9 +274,10 @@ type Actor struct {
 	mu      sync.Mutex
 	pending []Message
 	seen    []Message
+	edits   []Message // edited messages ExpectEdit has not taken
 	raw     []tg.UpdatesClass
 	bad     error
-	wake    chan struct{}
+	wake    chan struct{} // closed and replaced whenever something arrives (under mu)
 	peers   map[int64]tg.InputPeerClass // resolved peers by id (users and channels)
 	others  []tg.UpdateClass            // pushed updates ExpectUpdate has not taken
 }
@@ -304,12 +307,11 @@ func (a *Actor) HandleUpdates(_ context.Context, body []byte) error {
 	} else {
 		a.raw = append(a.raw, u)
 		a.pending = append(a.pending, messagesOf(a.User.ID, u)...)
+		a.edits = append(a.edits, editsOf(a.User.ID, u)...)
 		a.others = append(a.others, updatesIn(u)...)
 	}
-	select {
-	case a.wake <- struct{}{}:
-	default:
-	}
+	close(a.wake) // every waiter, on any goroutine, looks again
+	a.wake = make(chan struct{})
 	return nil
 }
 
@@ -409,10 +411,22 @@ func randomID() int64 {
 }
 
 // Expect waits for a received message matching m, removes it from the actor's inbox and
-// returns it. The test fails if none arrives within the scenario timeout.
+// returns it. The test fails if none arrives within the scenario timeout, listing the inbox.
 func (a *Actor) Expect(m Match) Message {
 	a.s.tb.Helper()
-	deadline := time.NewTimer(a.s.timeout)
+	return a.await(&a.pending, "message", m, a.s.timeout)
+}
+
+// ExpectWithin is Expect with its own timeout.
+func (a *Actor) ExpectWithin(m Match, d time.Duration) Message {
+	a.s.tb.Helper()
+	return a.await(&a.pending, "message", m, d)
+}
+
+// await takes the first message of *queue matching m, waiting up to d for one to arrive.
+func (a *Actor) await(queue *[]Message, what string, m Match, d time.Duration) Message {
+	a.s.tb.Helper()
+	deadline := time.NewTimer(d)
 	defer deadline.Stop()
 	for {
 		a.mu.Lock()
@@ -421,9 +435,10 @@ func (a *Actor) Expect(m Match) Message {
 			a.mu.Unlock()
 			a.s.tb.Fatal(err)
 		}
-		for i, got := range a.pending {
+		wake := a.wake
+		for i, got := range *queue {
 			if m.matches(got) {
-				a.pending = slices.Delete(a.pending, i, i+1)
+				*queue = slices.Delete(*queue, i, i+1)
 				a.seen = append(a.seen, got)
 				a.mu.Unlock()
 				return got
@@ -431,12 +446,17 @@ func (a *Actor) Expect(m Match) Message {
 		}
 		a.mu.Unlock()
 		select {
-		case <-a.wake:
+		case <-wake:
 		case <-deadline.C:
 			a.mu.Lock()
-			inbox := slices.Clone(a.pending)
+			left := slices.Clone(*queue)
 			a.mu.Unlock()
-			a.s.tb.Fatalf("teletest: %s expected %s within %v; inbox: %v", a.User.Username, m, a.s.timeout, inbox)
+			prefix := ""
+			if what != "message" {
+				prefix = "an " + what + " to "
+			}
+			a.s.tb.Fatalf("teletest: %s expected %s%s within %v; %ss received and not yet expected: %v",
+				a.User.Username, prefix, m, d, what, left)
 		}
 	}
 }
@@ -462,6 +482,8 @@ type Message struct {
 	Out bool
 	// Pts is the pts (or channel pts) the update carried.
 	Pts int32
+	// Markup is the message's keyboard (a bot's tg.ReplyInlineMarkup, say), nil if none.
+	Markup tg.ReplyMarkupClass
 }
 
 // String describes the message for failure reports.
@@ -525,7 +547,7 @@ func flatten(self int64, m *tg.Message, pts int32) Message {
 	if m.Out {
 		from = self
 	}
-	return Message{ID: m.ID, From: from, Chat: chat, Text: m.Message, Out: m.Out, Pts: pts}
+	return Message{ID: m.ID, From: from, Chat: chat, Text: m.Message, Out: m.Out, Pts: pts, Markup: m.ReplyMarkup}
 }
 
 func peerOf(p tg.PeerClass) (world.Peer, bool) {
@@ -555,9 +577,10 @@ func Text(s string) Match { return Match{text: s, hasText: true} }
 // AnyMessage matches every message.
 func AnyMessage() Match { return Match{} }
 
-// From restricts m to messages sent by a.
-func (m Match) From(a *Actor) Match {
-	m.from = a.ID()
+// From restricts m to messages sent by p: an *Actor, or a Someone (a bot your own client
+// runs, say).
+func (m Match) From(p Peer) Match {
+	m.from = p.Ref().ID
 	return m
 }
 

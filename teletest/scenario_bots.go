@@ -1,10 +1,10 @@
 package teletest
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/mtgo-labs/mtgo/tl"
 	"github.com/mtgo-labs/mtgo/tl/tg"
@@ -41,23 +41,35 @@ func (a *Actor) Input(p Peer) tg.InputPeerClass {
 //	e := teletest.ExpectUpdate[*tg.UpdateEditMessage](alice)
 func ExpectUpdate[T tg.UpdateClass](a *Actor) T {
 	a.s.tb.Helper()
-	deadline := time.NewTimer(a.s.timeout)
-	defer deadline.Stop()
+	ctx, cancel := context.WithTimeout(context.Background(), a.s.timeout)
+	defer cancel()
+	v, err := NextUpdate[T](ctx, a)
+	if err != nil {
+		a.s.tb.Fatal(err)
+	}
+	return v
+}
+
+// NextUpdate is ExpectUpdate for other goroutines than the test's: it returns an error
+// instead of failing the test when ctx ends first. A test that plays a bot answers its
+// queries from such a goroutine while the test goroutine plays the person.
+func NextUpdate[T tg.UpdateClass](ctx context.Context, a *Actor) (T, error) {
+	var zero T
 	for {
 		a.mu.Lock()
+		wake := a.wake
 		for i, u := range a.others {
 			if v, ok := u.(T); ok {
 				a.others = slices.Delete(a.others, i, i+1)
 				a.mu.Unlock()
-				return v
+				return v, nil
 			}
 		}
 		a.mu.Unlock()
 		select {
-		case <-a.wake:
-		case <-deadline.C:
-			var zero T
-			a.s.tb.Fatalf("teletest: %s expected %T within %v", a.User.Username, zero, a.s.timeout)
+		case <-wake:
+		case <-ctx.Done():
+			return zero, fmt.Errorf("teletest: %s expected %T: %w", a.User.Username, zero, ctx.Err())
 		}
 	}
 }
@@ -72,10 +84,13 @@ func (a *Actor) Press(p Peer, msgID int32, data string) (*tg.MessagesBotCallback
 	})
 }
 
-// InlineQuery types query for bot in chat p (messages.getInlineBotResults) and returns the
+// InlineQuery types query for bot (an *Actor or a Someone) in chat p (messages.getInlineBotResults) and returns the
 // bot's results. It blocks like Press.
-func (a *Actor) InlineQuery(bot *Actor, p Peer, query string) (*tg.MessagesBotResults, error) {
-	in := a.input(bot).(*tg.InputPeerUser)
+func (a *Actor) InlineQuery(bot Peer, p Peer, query string) (*tg.MessagesBotResults, error) {
+	in, ok := a.input(bot).(*tg.InputPeerUser)
+	if !ok {
+		return nil, fmt.Errorf("teletest: %s: inline query: %s %d is not a bot", a.User.Username, bot.Ref().Kind, bot.Ref().ID)
+	}
 	return a.api.MessagesGetInlineBotResults(a.s.ctx(), &tg.MessagesGetInlineBotResultsRequest{
 		Bot: &tg.InputUser{UserID: in.UserID, AccessHash: in.AccessHash}, Peer: a.input(p), Query: query,
 	})
