@@ -58,5 +58,6 @@ func (d *Dispatcher) registerAll() {
 	d.registerBots()
 	d.registerBusiness()
 	d.registerAccount()
+	d.registerSend() // after registerMethods: replaces its plain sendMessage and sendMedia
 	d.registerGroupCalls()
 }

@@ -138,6 +138,10 @@ type World struct {
 
 	businessConns map[string]*businessConn // business connections by id (business.go)
 
+	// send family: scheduled messages and drafts per account (scheduled.go, drafts.go),
+	// created on first use.
+	sendBoxes map[int64]*sendBox
+
 	// login extras (login.go): QR login tokens by hex, open takeout sessions by id
 	loginTokens map[string]*loginToken
 	takeouts    map[int64]*takeout
