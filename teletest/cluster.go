@@ -150,6 +150,9 @@ func Start(cfg Config) (*Cluster, error) {
 	cl := &Cluster{cfg: cfg, log: cfg.Logger, rand: &lockedReader{r: cfg.Rand}, key: key, pub: pub}
 	cl.faults = newFaults(cl)
 	wcfg := world.Config{Now: cl.now, Rand: cl.rand}
+	if cfg.DCs < 2 {
+		wcfg.DefaultDC = 1 // accounts live on a data center that exists
+	}
 	if cfg.World != nil {
 		cfg.World(&wcfg)
 	}

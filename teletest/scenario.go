@@ -277,7 +277,7 @@ type Actor struct {
 	edits   []Message // edited messages ExpectEdit has not taken
 	raw     []tg.UpdatesClass
 	bad     error
-	wake    chan struct{} // closed and replaced whenever something arrives (under mu)
+	wake    chan struct{}               // closed and replaced whenever something arrives (under mu)
 	peers   map[int64]tg.InputPeerClass // resolved peers by id (users and channels)
 	others  []tg.UpdateClass            // pushed updates ExpectUpdate has not taken
 }

@@ -1,8 +1,11 @@
 // Command testdc runs the MTGo test Telegram (package teletest) on loopback until Ctrl-C, and
 // prints how to connect to it: the address of every data center, the WebSocket endpoints, the
-// RSA public key clients must trust, and a bot and a person to log in as.
+// RSA public key clients must trust, and the bots and the person to log in as.
 //
-//	go run ./integration/cmd/testdc -dcs 3 -ws -cdn
+//	go run ./integration/cmd/testdc -dcs 3 -ws -cdn -bot weather_bot -bot quiz_bot
+//
+// Every bot's token is printed; a token of the right shape for a bot that does not exist is
+// refused with ACCESS_TOKEN_INVALID, as on Telegram.
 package main
 
 import (
@@ -37,11 +40,12 @@ func main() {
 func run(args []string, out io.Writer) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	return serve(ctx, args, out)
+	return serve(ctx, args, out, nil)
 }
 
-// serve is run without the signal handling: it returns when ctx ends.
-func serve(ctx context.Context, args []string, out io.Writer) error {
+// serve is run without the signal handling: it returns when ctx ends. started, when not nil,
+// is called with the cluster once the banner is printed.
+func serve(ctx context.Context, args []string, out io.Writer, started func(*teletest.Cluster)) error {
 	fs := flag.NewFlagSet("testdc", flag.ContinueOnError)
 	fs.SetOutput(out)
 	dcs := fs.Int("dcs", 3, "number of data centers")
@@ -49,6 +53,14 @@ func serve(ctx context.Context, args []string, out io.Writer) error {
 	ws := fs.Bool("ws", false, "also listen for WebSocket connections (/apiws)")
 	cdn := fs.Bool("cdn", false, "also run a CDN data center (id 203) with a key of its own")
 	verbose := fs.Bool("v", false, "log connections and errors to stderr")
+	bots := []string{"test_bot"}
+	fs.Func("bot", "add a bot with this username (repeatable; test_bot always exists)", func(name string) error {
+		if slices.Contains(bots, name) {
+			return fmt.Errorf("bot @%s given twice", name)
+		}
+		bots = append(bots, name)
+		return nil
+	})
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -65,9 +77,13 @@ func serve(ctx context.Context, args []string, out io.Writer) error {
 	}
 	defer cl.Close()
 
-	bot, err := cl.World().CreateBot(world.BotSpec{FirstName: "Test Bot", Username: "test_bot"})
-	if err != nil {
-		return err
+	created := make([]world.User, 0, len(bots))
+	for _, name := range bots {
+		bot, err := cl.World().CreateBot(world.BotSpec{FirstName: name, Username: name})
+		if err != nil {
+			return fmt.Errorf("bot @%s: %w", name, err)
+		}
+		created = append(created, bot)
 	}
 	user, err := cl.World().CreateUser(world.UserSpec{FirstName: "Test", LastName: "User", Username: "test_user", Phone: "9996621234"})
 	if err != nil {
@@ -99,9 +115,15 @@ func serve(ctx context.Context, args []string, out io.Writer) error {
 		fmt.Fprintf(out, "CDN data center %d on %s (clients learn its key from help.getCdnConfig):\n\n%s\n",
 			teletest.DefaultCDNDC, cl.CDNAddr(), cl.CDNPublicKeyPEM())
 	}
-	fmt.Fprintf(out, "Bot  @%s  token %s\n", bot.Username, bot.Token)
+	for _, bot := range created {
+		fmt.Fprintf(out, "Bot  @%s  token %s\n", bot.Username, bot.Token)
+	}
 	fmt.Fprintf(out, "User @%s  phone %s  (the login code is printed when it is requested)\n\n", user.Username, user.Phone)
+	fmt.Fprintf(out, "Layers %d and %d are served; clients announcing another get INPUT_LAYER_INVALID_<layer>.\n", teletest.Layer, teletest.Layer227)
 	fmt.Fprintln(out, "Press Ctrl-C to stop.")
+	if started != nil {
+		started(cl)
+	}
 
 	<-ctx.Done()
 	fmt.Fprintln(out, "stopping")
