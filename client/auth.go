@@ -2,14 +2,12 @@ package mtgo
 
 import (
 	"context"
-	crand "crypto/rand"
 	"errors"
 	"fmt"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/mtgo-labs/mtgo/crypto/srp"
 	"github.com/mtgo-labs/mtgo/tl"
 	"github.com/mtgo-labs/mtgo/tl/rpcerr"
 	"github.com/mtgo-labs/mtgo/tl/tg"
@@ -32,7 +30,14 @@ type SentCode struct {
 	PhoneCodeHash string
 	// Info says how the code was delivered.
 	Info CodeInfo
+	// NextType is the TL name of the delivery ResendCode will use ("auth.codeTypeSms",
+	// "auth.codeTypeCall", ...), "" when there is none.
+	NextType string
 }
+
+// ErrResendCode is what a CodeFunc returns to have the code sent again by its next delivery
+// type (auth.resendCode); the login then calls it again with the new delivery's CodeInfo.
+var ErrResendCode = errors.New("mtgo: resend the login code")
 
 // Login logs in with what the configuration offers: the bot token (Config.BotToken or
 // SetBotToken), else Config.PhoneNumber with the Code callback (and Password for two-step
@@ -87,6 +92,13 @@ func (c *Client) loginUser(ctx context.Context, phone string) error {
 	}
 	for attempt := 1; ; attempt++ {
 		code, err := c.cfg.Code(ctx, phone, sent.Info)
+		if errors.Is(err, ErrResendCode) {
+			if sent, err = c.ResendCode(ctx, phone, sent.PhoneCodeHash); err != nil {
+				return err
+			}
+			attempt--
+			continue
+		}
 		if err != nil {
 			return fmt.Errorf("mtgo: login code: %w", err)
 		}
@@ -143,19 +155,49 @@ func (c *Client) SendCode(ctx context.Context, phone string) (*SentCode, error) 
 	if err != nil {
 		return nil, fmt.Errorf("mtgo: send code: %w", err)
 	}
-	switch s := res.AuthSentCode.(type) {
+	return c.sentCode(ctx, phone, res.AuthSentCode, "send code")
+}
+
+// ResendCode sends the login code again by its next delivery type (SentCode.NextType).
+func (c *Client) ResendCode(ctx context.Context, phone, phoneCodeHash string) (*SentCode, error) {
+	var res tg.AuthSentCodeClassBox
+	err := c.invoker().Invoke(ctx, &tg.AuthResendCodeRequest{PhoneNumber: phone, PhoneCodeHash: phoneCodeHash}, &res)
+	if err != nil {
+		return nil, fmt.Errorf("mtgo: resend code: %w", err)
+	}
+	return c.sentCode(ctx, phone, res.AuthSentCode, "resend code")
+}
+
+// CancelCode invalidates a login code that will not be used.
+func (c *Client) CancelCode(ctx context.Context, phone, phoneCodeHash string) error {
+	if err := c.boolCall(ctx, "cancel code", &tg.AuthCancelCodeRequest{PhoneNumber: phone, PhoneCodeHash: phoneCodeHash}); err != nil {
+		return err
+	}
+	c.mu.Lock()
+	c.login = loginState{}
+	c.mu.Unlock()
+	return nil
+}
+
+// sentCode records the code request of an auth.SentCode, or the login it already is.
+func (c *Client) sentCode(ctx context.Context, phone string, sc tg.AuthSentCodeClass, what string) (*SentCode, error) {
+	switch s := sc.(type) {
 	case *tg.AuthSentCode:
 		c.mu.Lock()
 		c.login = loginState{phone: phone, codeHash: s.PhoneCodeHash}
 		c.mu.Unlock()
-		return &SentCode{PhoneCodeHash: s.PhoneCodeHash, Info: codeInfo(s)}, nil
+		out := &SentCode{PhoneCodeHash: s.PhoneCodeHash, Info: codeInfo(s)}
+		if s.NextType != nil {
+			out.NextType = s.NextType.TypeName()
+		}
+		return out, nil
 	case *tg.AuthSentCodeSuccess:
 		if err := c.authorize(ctx, s.Authorization); err != nil {
 			return nil, err
 		}
 		return nil, ErrAlreadyAuthed
 	}
-	return nil, fmt.Errorf("mtgo: send code: unsupported answer %T", res.AuthSentCode)
+	return nil, fmt.Errorf("mtgo: %s: unsupported answer %T", what, sc)
 }
 
 func codeInfo(s *tg.AuthSentCode) CodeInfo {
@@ -240,19 +282,12 @@ func (c *Client) account(ctx context.Context) (*tg.AccountPassword, error) {
 }
 
 func (c *Client) checkPassword(ctx context.Context, pw *tg.AccountPassword, password string) error {
-	algo, ok := pw.CurrentAlgo.(*tg.PasswordKdfAlgoSHA256SHA256PBKDF2HMACSHA512iter100000SHA256ModPow)
-	if !ok || !pw.SRPB.Set || !pw.SRPID.Set {
-		return fmt.Errorf("mtgo: check password: unsupported password algorithm %T", pw.CurrentAlgo)
-	}
-	ans, err := srp.Check([]byte(password), srp.Params{Salt1: algo.Salt1, Salt2: algo.Salt2, G: int(algo.G), P: algo.P}, pw.SRPB.Value, crand.Reader)
+	in, err := srpAnswer(pw, password) // srp.go
 	if err != nil {
 		return fmt.Errorf("mtgo: check password: %w", err)
 	}
 	var res tg.AuthAuthorizationClassBox
-	err = c.invoker().Invoke(ctx, &tg.AuthCheckPasswordRequest{
-		Password: &tg.InputCheckPasswordSRP{SRPID: pw.SRPID.Value, A: ans.A, M1: ans.M1},
-	}, &res)
-	if err != nil {
+	if err := c.invoker().Invoke(ctx, &tg.AuthCheckPasswordRequest{Password: in}, &res); err != nil {
 		return fmt.Errorf("mtgo: check password: %w", err)
 	}
 	return c.authorize(ctx, res.AuthAuthorization)
@@ -282,6 +317,15 @@ func (c *Client) authorize(ctx context.Context, a tg.AuthAuthorizationClass) err
 // LogOut ends the session on the server and clears the local data (sessions, identity, peers,
 // update state). The connection stays open; a new login creates a fresh state.
 func (c *Client) LogOut() error { return c.LogOutContext(context.Background()) }
+
+// SignOut is LogOutContext under the name of the method table: it ends the session on the
+// server (auth.logOut) and clears the local data.
+func (c *Client) SignOut(ctx context.Context) (bool, error) {
+	if err := c.LogOutContext(ctx); err != nil {
+		return false, err
+	}
+	return true, nil
+}
 
 // LogOutContext is LogOut with a context.
 func (c *Client) LogOutContext(ctx context.Context) error {

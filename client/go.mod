@@ -19,6 +19,8 @@ require (
 	go.uber.org/goleak v1.3.0
 )
 
+require github.com/skip2/go-qrcode v0.0.0-20200617195104-da1b6568686e
+
 require (
 	github.com/cenkalti/backoff/v4 v4.3.0
 	github.com/coder/websocket v1.8.15 // indirect

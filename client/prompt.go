@@ -7,6 +7,8 @@ import (
 	"io"
 	"strings"
 	"sync"
+
+	qrcode "github.com/skip2/go-qrcode"
 )
 
 // TerminalPrompt asks for login input on a terminal-like pair of streams. The library never
@@ -101,4 +103,18 @@ func (p *TerminalPrompt) SignUp(ctx context.Context, terms string) (string, stri
 		return "", "", err
 	}
 	return first, last, nil
+}
+
+// QR implements QRFunc: it draws the token's tg://login URL as a QR code with half-block
+// characters (light modules drawn, for dark terminals) and prints the URL under it.
+func (p *TerminalPrompt) QR(_ context.Context, token *QRLoginToken) error {
+	code, err := qrcode.New(token.URL(), qrcode.Low)
+	if err != nil {
+		return fmt.Errorf("mtgo: QR code: %w", err)
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	_, err = fmt.Fprintf(p.out, "Scan this code in Telegram (Settings > Devices > Link Desktop Device):\n%s%s\n",
+		code.ToSmallString(false), token.URL())
+	return err
 }

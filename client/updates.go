@@ -75,6 +75,7 @@ func (c *Client) HandleUpdates(updates tg.UpdatesClass) {
 	if updates == nil {
 		return
 	}
+	c.noticeLoginToken(updates) // qrlogin.go
 	c.learnUpdates(updates)
 	if c.updates != nil {
 		if err := c.updates.HandleUpdates(c.life, updates); err != nil && c.life.Err() == nil {

@@ -18,6 +18,7 @@ require (
 	github.com/mtgo-labs/mtgo/media v0.1.0 // indirect
 	github.com/mtgo-labs/mtgo/peers v0.1.0 // indirect
 	github.com/mtgo-labs/mtgo/transport v0.1.0 // indirect
+	github.com/skip2/go-qrcode v0.0.0-20200617195104-da1b6568686e // indirect
 	go.etcd.io/bbolt v1.5.0 // indirect
 	go.uber.org/dig v1.19.0 // indirect
 	go.uber.org/fx v1.24.0 // indirect

@@ -276,11 +276,15 @@ func newPasswordFrom(old *password, s *tg.AccountPasswordInputSettings) (*passwo
 		if s.Email.Set && s.Email.Value != "" && !strings.Contains(s.Email.Value, "@") {
 			return nil, errEmailInvalid
 		}
+		email := s.Email.Value
+		if !s.Email.Set && old != nil {
+			email = old.email // a new password keeps the recovery email
+		}
 		return &password{
 			params:   srp.Params{Salt1: bytes.Clone(algo.Salt1), Salt2: bytes.Clone(algo.Salt2), G: int(algo.G), P: bytes.Clone(algo.P)},
 			verifier: bytes.Clone(s.NewPasswordHash.Value),
 			hint:     s.Hint.Value,
-			email:    s.Email.Value,
+			email:    email,
 		}, nil
 	}
 	return nil, errNewSettingsInvalid

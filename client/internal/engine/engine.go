@@ -335,6 +335,10 @@ func (t target) Attempt(ctx context.Context, rt invoke.Route, in tl.Encoder, out
 	return err
 }
 
+// MigrateHome moves the home connection to dc (a QR login answered
+// auth.loginTokenMigrateTo); when logged in the authorization is carried over.
+func (e *Engine) MigrateHome(ctx context.Context, dc int) error { return e.migrateHome(ctx, dc) }
+
 // MigrateHome implements invoke.Target.
 func (t target) MigrateHome(ctx context.Context, dc int) error { return t.e.migrateHome(ctx, dc) }
 

@@ -1,0 +1,151 @@
+package mtgo
+
+import (
+	"context"
+	"fmt"
+	"iter"
+
+	"github.com/mtgo-labs/mtgo/client/types"
+	"github.com/mtgo-labs/mtgo/tl/tg"
+)
+
+// Users: one or many, full profiles, common chats and profile photos. User arguments take
+// anything ResolvePeer takes ("me" or "self" included).
+
+// result takes a call's answer and returns it with the error, if any, wrapped with what
+// failed: result(c.api().UsersGetUsers(ctx, req))("get users").
+func result[T any](v T, err error) func(what string) (T, error) {
+	return func(what string) (T, error) {
+		if err != nil {
+			var zero T
+			return zero, fmt.Errorf("mtgo: %s: %w", what, err)
+		}
+		return v, nil
+	}
+}
+
+// GetMe returns the logged-in account as the server sees it now.
+func (c *Client) GetMe(ctx context.Context) (*types.User, error) {
+	return c.GetUser(ctx, &tg.InputPeerSelf{})
+}
+
+// GetUser returns one user.
+func (c *Client) GetUser(ctx context.Context, user any) (*types.User, error) {
+	us, err := c.GetUsers(ctx, user)
+	if err != nil {
+		return nil, err
+	}
+	if len(us) == 0 || us[0] == nil || us[0].IsDeleted && us[0].AccessHash == 0 && us[0].FirstName == "" {
+		return nil, fmt.Errorf("mtgo: get user %v: not found", user)
+	}
+	return us[0], nil
+}
+
+// GetUsers returns the users, in the order asked; a user Telegram does not know is left out.
+func (c *Client) GetUsers(ctx context.Context, users ...any) ([]*types.User, error) {
+	in, err := c.resolveUsers(ctx, users)
+	if err != nil {
+		return nil, err
+	}
+	res, err := result(c.api().UsersGetUsers(ctx, &tg.UsersGetUsersRequest{ID: in}))("get users")
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*types.User, 0, len(res))
+	for _, u := range res {
+		if v := types.NewUser(u); v != nil {
+			out = append(out, v)
+		}
+	}
+	return out, nil
+}
+
+// GetFullUser returns the full profile of user: bio, common chats count, personal channel,
+// birthday, business information, and for bots their description, commands and menu button.
+func (c *Client) GetFullUser(ctx context.Context, user any) (*types.UserFull, error) {
+	in, err := c.resolveUser(ctx, user)
+	if err != nil {
+		return nil, err
+	}
+	res, err := result(c.api().UsersGetFullUser(ctx, &tg.UsersGetFullUserRequest{ID: in}))("get full user")
+	if err != nil {
+		return nil, err
+	}
+	return types.NewUserFull(res), nil
+}
+
+// GetCommonChats returns up to limit (1..100) groups and channels the account shares with
+// user.
+func (c *Client) GetCommonChats(ctx context.Context, user any, limit int) ([]*types.Chat, error) {
+	in, err := c.resolveUser(ctx, user)
+	if err != nil {
+		return nil, err
+	}
+	res, err := result(c.api().MessagesGetCommonChats(ctx, &tg.MessagesGetCommonChatsRequest{UserID: in, Limit: clampLimit(limit)}))("get common chats")
+	if err != nil {
+		return nil, err
+	}
+	var chats []tg.ChatClass
+	switch r := res.(type) {
+	case *tg.MessagesChats:
+		chats = r.Chats
+	case *tg.MessagesChatsSlice:
+		chats = r.Chats
+	}
+	out := make([]*types.Chat, 0, len(chats))
+	for _, ch := range chats {
+		if v := types.NewChat(ch); v != nil {
+			out = append(out, v)
+		}
+	}
+	return out, nil
+}
+
+// clampLimit bounds a page size to 1..100 (0 or less: 100).
+func clampLimit(n int) int32 {
+	if n <= 0 || n > 100 {
+		return 100
+	}
+	return int32(n)
+}
+
+// profilePhotosPage is how many photos GetProfilePhotos asks for at a time.
+const profilePhotosPage = 100
+
+// GetProfilePhotos iterates over user's profile photos, newest first, fetching pages as
+// needed. Iteration stops at the first error, which is yielded.
+func (c *Client) GetProfilePhotos(ctx context.Context, user any) iter.Seq2[*types.ProfilePhoto, error] {
+	return func(yield func(*types.ProfilePhoto, error) bool) {
+		in, err := c.resolveUser(ctx, user)
+		if err != nil {
+			yield(nil, err)
+			return
+		}
+		for offset := int32(0); ; {
+			res, err := result(c.api().PhotosGetUserPhotos(ctx, &tg.PhotosGetUserPhotosRequest{
+				UserID: in, Offset: offset, Limit: profilePhotosPage,
+			}))("get profile photos")
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			var photos []tg.PhotoClass
+			total := -1
+			switch r := res.(type) {
+			case *tg.PhotosPhotos:
+				photos = r.Photos
+			case *tg.PhotosPhotosSlice:
+				photos, total = r.Photos, int(r.Count)
+			}
+			for _, p := range photos {
+				if v := types.NewProfilePhoto(p); v != nil && !yield(v, nil) {
+					return
+				}
+			}
+			offset += int32(len(photos))
+			if total < 0 || len(photos) == 0 || int(offset) >= total {
+				return
+			}
+		}
+	}
+}
