@@ -60,10 +60,10 @@ func TestHandleUnimplementedAndWrappers(t *testing.T) {
 	h := newHarness(t)
 	c := h.conn(2)
 	// A method the schema knows but the server does not implement answers at once.
-	_, err := h.d.HandleBytes(ctx(), c.caller, encode(t, &tg.MessagesGetFullChatRequest{ChatID: 1}))
+	_, err := h.d.HandleBytes(ctx(), c.caller, encode(t, &tg.MessagesGetAttachMenuBotsRequest{}))
 	wantRPC(t, err, ErrMethodNotImplemented)
 	// Also when wrapped.
-	_, err = h.d.HandleBytes(ctx(), c.caller, encode(t, wrapped(&tg.MessagesGetFullChatRequest{ChatID: 1})))
+	_, err = h.d.HandleBytes(ctx(), c.caller, encode(t, wrapped(&tg.MessagesGetAttachMenuBotsRequest{})))
 	wantRPC(t, err, ErrMethodNotImplemented)
 	// A constructor is not a method.
 	_, err = h.d.Handle(ctx(), c.caller, &tg.User{ID: 1})

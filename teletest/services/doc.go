@@ -60,4 +60,5 @@ func (d *Dispatcher) registerAll() {
 	d.registerAccount()
 	d.registerSend() // after registerMethods: replaces its plain sendMessage and sendMedia
 	d.registerGroupCalls()
+	d.registerChats() // after registerMethods: replaces its getDialogs and exportChatInvite
 }

@@ -53,7 +53,7 @@ func TestParticipantUpdates(t *testing.T) {
 		}, []*account{bot}, change{eve.id, eve.id, "-", ""}},
 		{"dan promoted", func() error {
 			_, err := owner.api.ChannelsEditAdmin(ctx(), &tg.ChannelsEditAdminRequest{
-				Channel: club(owner), UserID: userOf(owner, dan), AdminRights: tg.ChatAdminRights{DeleteMessages: true}, Rank: someStr("mod"),
+				Channel: club(owner), UserID: userOf(owner, dan), AdminRights: tg.ChatAdminRights{DeleteMessages: true, BanUsers: true}, Rank: someStr("mod"),
 			})
 			return err
 		}, []*account{bot}, change{owner.id, dan.id, "", "Admin"}},

@@ -29,13 +29,19 @@ type channel struct {
 
 	invites  []string               // hashes of the channel's invite links, oldest first
 	requests map[int64]*joinRequest // pending join requests by user (see invite.go)
+
+	settings chatSettings // description, default rights, slow mode, ... (chatadmin.go)
+	adminLog []adminEvent // newest last (adminlog.go)
+	forum    bool
+	topics   *forumTopics // nil unless forum (topics.go)
 }
 
 type member struct {
 	date       int32
 	inviter    int64
 	admin      bool
-	promotedBy int64 // 0: promoted at creation (by the creator)
+	rights     tg.ChatAdminRights // an admin's rights (all of them for admins made by the test setup)
+	promotedBy int64              // 0: promoted at creation (by the creator)
 	rank       string
 }
 
@@ -52,6 +58,7 @@ type ChannelSpec struct {
 	Megagroup bool   // supergroup instead of broadcast channel
 	Members   []int64
 	Admins    []int64 // members with admin rights besides the creator
+	Forum     bool    // a supergroup organised in topics
 }
 
 // Channel is a snapshot of a channel or supergroup.
@@ -69,14 +76,23 @@ type Channel struct {
 func (w *World) CreateChannel(creator int64, spec ChannelSpec) (Channel, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	ch, err := w.newChannel(creator, spec)
+	if err != nil {
+		return Channel{}, err
+	}
+	return ch.snapshot(), nil
+}
+
+// newChannel makes a channel owned by creator (under w.mu).
+func (w *World) newChannel(creator int64, spec ChannelSpec) (*channel, error) {
 	if w.users[creator] == nil {
-		return Channel{}, fmt.Errorf("world: create channel: creator: %w", ErrUserIDInvalid)
+		return nil, fmt.Errorf("world: create channel: creator: %w", ErrUserIDInvalid)
 	}
 	if spec.Title == "" {
-		return Channel{}, fmt.Errorf("world: create channel: %w", rpcErr(400, "CHAT_TITLE_EMPTY"))
+		return nil, fmt.Errorf("world: create channel: %w", rpcErr(400, "CHAT_TITLE_EMPTY"))
 	}
 	if err := w.checkUsernameFree(spec.Username); err != nil {
-		return Channel{}, fmt.Errorf("world: create channel: %w", err)
+		return nil, fmt.Errorf("world: create channel: %w", err)
 	}
 	w.nextChannel++
 	now := w.now()
@@ -85,22 +101,23 @@ func (w *World) CreateChannel(creator int64, spec ChannelSpec) (Channel, error) 
 		creator: creator, date: now,
 		pts:     1,
 		msgs:    make(map[int32]*message),
-		members: map[int64]*member{creator: {date: now, admin: true}},
+		members: map[int64]*member{creator: {date: now, admin: true, rights: fullAdminRights()}},
 		banned:  make(map[int64]*ban),
 	}
 	for _, id := range spec.Members {
 		if w.users[id] == nil {
-			return Channel{}, fmt.Errorf("world: create channel: member %d: %w", id, ErrUserIDInvalid)
+			return nil, fmt.Errorf("world: create channel: member %d: %w", id, ErrUserIDInvalid)
 		}
 		ch.members[id] = &member{date: now, inviter: creator}
 	}
 	for _, id := range spec.Admins {
 		m := ch.members[id]
 		if m == nil {
-			return Channel{}, fmt.Errorf("world: create channel: admin %d is not a member: %w", id, ErrUserNotParticipant)
+			return nil, fmt.Errorf("world: create channel: admin %d is not a member: %w", id, ErrUserNotParticipant)
 		}
-		m.admin = true
+		m.admin, m.rights = true, fullAdminRights()
 	}
+	ch.forum = spec.Forum && spec.Megagroup
 	w.channels[ch.id] = ch
 	if spec.Username != "" {
 		w.byUsername[strings.ToLower(spec.Username)] = ChannelPeer(ch.id)
@@ -108,7 +125,7 @@ func (w *World) CreateChannel(creator int64, spec ChannelSpec) (Channel, error) 
 	for id := range ch.members {
 		w.touchDialog(w.users[id], ChannelPeer(ch.id), 0, now, false)
 	}
-	return ch.snapshot(), nil
+	return ch, nil
 }
 
 // Channel returns a snapshot of channel id.
@@ -172,6 +189,45 @@ func (ch *channel) checkWrite(user int64, now int32) error {
 	if b := ch.banned[user]; b != nil && b.rights.SendMessages && (b.rights.UntilDate == 0 || b.rights.UntilDate > now) {
 		return ErrUserBannedInChannel
 	}
+	if !ch.isAdmin(user) && ch.settings.defaultBanned.SendMessages {
+		return ErrChatWriteForbidden
+	}
+	return nil
+}
+
+// restrictedTo returns the rights user is restricted by in ch now: its own restriction and
+// the chat's default rights together; admins have none (under w.mu).
+func (ch *channel) restrictedTo(user int64, now int32) tg.ChatBannedRights {
+	if ch.isAdmin(user) {
+		return tg.ChatBannedRights{}
+	}
+	r := ch.settings.defaultBanned
+	if b := ch.banned[user]; b != nil && (b.rights.UntilDate == 0 || b.rights.UntilDate > now) {
+		r = unionRights(r, b.rights)
+	}
+	return r
+}
+
+// checkSend is checkWrite for a message with content c: CHAT_SEND_PLAIN_FORBIDDEN for text
+// and CHAT_SEND_MEDIA_FORBIDDEN for media the member's restrictions (or the chat's
+// defaults) forbid.
+func (ch *channel) checkSend(user int64, now int32, c content) error {
+	if err := ch.checkWrite(user, now); err != nil {
+		return err
+	}
+	return checkContent(ch.restrictedTo(user, now), c)
+}
+
+// checkContent reports what rights r forbid of content c.
+func checkContent(r tg.ChatBannedRights, c content) error {
+	switch {
+	case r.SendMessages:
+		return ErrChatWriteForbidden
+	case c.media != nil && r.SendMedia:
+		return rpcErr(403, "CHAT_SEND_MEDIA_FORBIDDEN")
+	case c.media == nil && c.action == nil && r.SendPlain:
+		return rpcErr(403, "CHAT_SEND_PLAIN_FORBIDDEN")
+	}
 	return nil
 }
 
@@ -210,13 +266,15 @@ func (w *World) tgChannel(viewer int64, ch *channel) tg.ChatClass {
 		out.Username = tl.Some(ch.username)
 	}
 	if m != nil && m.admin {
-		r := fullAdminRights()
+		r := m.rights
 		out.AdminRights = &r
 	}
 	if b := ch.banned[viewer]; b != nil {
 		r := b.rights
 		out.BannedRights = &r
 	}
+	ch.settings.render(out)
+	out.Forum = ch.forum
 	return out
 }
 
@@ -318,12 +376,18 @@ func (w *World) EditBanned(key KeyID, in tg.InputChannelClass, who tg.InputPeerC
 	if err != nil {
 		return nil, err
 	}
+	if !ch.hasRight(a.id, func(r tg.ChatAdminRights) bool { return r.BanUsers }) {
+		return nil, ErrChatAdminRequired
+	}
 	p, err := w.resolvePeer(a, who)
 	if err != nil {
 		return nil, err
 	}
 	if p.Kind != PeerUser || p.ID == ch.creator {
 		return nil, ErrUserIDInvalid
+	}
+	if ch.isAdmin(p.ID) && a.id != ch.creator {
+		return nil, rpcErr(400, "USER_ADMIN_INVALID")
 	}
 	prev := ch.participant(p.ID, 0)
 	if rights == (tg.ChatBannedRights{UntilDate: rights.UntilDate}) {
@@ -335,6 +399,7 @@ func (w *World) EditBanned(key KeyID, in tg.InputChannelClass, who tg.InputPeerC
 		}
 	}
 	w.participantChanged(ch, a.id, p.ID, prev, nil)
+	w.logBan(ch, a.id, p.ID, prev)
 	if _, wasMember := prev.(*tg.ChannelParticipant); wasMember && ch.members[p.ID] == nil {
 		w.announce(ch, a, &tg.MessageActionChatDeleteUser{UserID: p.ID})
 	}

@@ -15,6 +15,29 @@ type chat struct {
 	date    int32
 	members map[int64]int32 // user -> date joined
 	version int32
+
+	admins      map[int64]bool // members made admins (messages.editChatAdmin)
+	inviters    map[int64]int64
+	settings    chatSettings
+	deactivated bool // migrated to a supergroup or deleted
+}
+
+// isAdmin reports whether user is the creator or an admin of c.
+func (c *chat) isAdmin(user int64) bool {
+	_, member := c.members[user]
+	return member && (user == c.creator || c.admins[user])
+}
+
+// checkSend reports why user may not post content in c: CHAT_WRITE_FORBIDDEN for
+// non-members and when the chat's default rights forbid it (see checkContent).
+func (c *chat) checkSend(user int64, ct content) error {
+	if _, ok := c.members[user]; !ok || c.deactivated {
+		return ErrChatWriteForbidden
+	}
+	if c.isAdmin(user) {
+		return nil
+	}
+	return checkContent(c.settings.defaultBanned, ct)
 }
 
 // Chat is a snapshot of a basic group.
@@ -67,8 +90,10 @@ func (w *World) tgChat(viewer int64, c *chat) tg.ChatClass {
 	if !member {
 		return &tg.ChatForbidden{ID: c.id, Title: c.title}
 	}
-	return &tg.Chat{
+	out := &tg.Chat{
 		Creator:           c.creator == viewer,
+		Deactivated:       c.deactivated,
+		Noforwards:        c.settings.noforwards,
 		ID:                c.id,
 		Title:             c.title,
 		Photo:             &tg.ChatPhotoEmpty{},
@@ -76,4 +101,18 @@ func (w *World) tgChat(viewer int64, c *chat) tg.ChatClass {
 		Date:              c.date,
 		Version:           c.version,
 	}
+	if c.settings.defaultBanned != (tg.ChatBannedRights{}) {
+		r := c.settings.defaultBanned
+		out.DefaultBannedRights = &r
+	}
+	if c.admins[viewer] {
+		r := tg.ChatAdminRights{ChangeInfo: true, DeleteMessages: true, BanUsers: true, InviteUsers: true, PinMessages: true, ManageCall: true, Other: true}
+		out.AdminRights = &r
+	}
+	if to := c.settings.migratedTo; to != 0 {
+		if ch := w.channels[to]; ch != nil {
+			out.MigratedTo = &tg.InputChannel{ChannelID: to, AccessHash: w.accessHash(viewer, PeerChannel, to)}
+		}
+	}
+	return out
 }

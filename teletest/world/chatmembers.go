@@ -5,13 +5,19 @@ import "github.com/mtgo-labs/mtgo/tl/tg"
 // chatParticipant renders user's membership of basic group c, nil for non-members.
 func (c *chat) participant(user int64) tg.ChatParticipantClass {
 	date, ok := c.members[user]
+	inviter := c.creator
+	if by, ok := c.inviters[user]; ok {
+		inviter = by
+	}
 	switch {
 	case !ok:
 		return nil
 	case user == c.creator:
 		return &tg.ChatParticipantCreator{UserID: user}
+	case c.admins[user]:
+		return &tg.ChatParticipantAdmin{UserID: user, InviterID: inviter, Date: date}
 	}
-	return &tg.ChatParticipant{UserID: user, InviterID: c.creator, Date: date}
+	return &tg.ChatParticipant{UserID: user, InviterID: inviter, Date: date}
 }
 
 // chatMemberChanged tells user, if it is a bot, that its membership of c changed
@@ -70,7 +76,14 @@ func (w *World) AddChatUser(key KeyID, chatID int64, who tg.InputUserClass) (*tg
 	if _, ok := c.members[u.id]; ok {
 		return nil, ErrUserAlreadyParticipant
 	}
+	if c.settings.defaultBanned.InviteUsers && !c.isAdmin(a.id) {
+		return nil, ErrChatAdminRequired
+	}
 	c.members[u.id] = w.now()
+	if c.inviters == nil {
+		c.inviters = make(map[int64]int64)
+	}
+	c.inviters[u.id] = a.id
 	c.version++
 	w.chatMemberChanged(c, a.id, u.id, nil)
 	s := w.deliverChat(a, key, c, content{action: &tg.MessageActionChatAddUser{Users: []int64{u.id}}})
@@ -95,12 +108,13 @@ func (w *World) DeleteChatUser(key KeyID, chatID int64, who tg.InputUserClass) (
 	if _, ok := c.members[u.id]; !ok {
 		return nil, ErrUserNotParticipant
 	}
-	if u.id != a.id && a.id != c.creator {
+	if u.id != a.id && !c.isAdmin(a.id) || u.id == c.creator && a.id != c.creator {
 		return nil, ErrChatAdminRequired
 	}
 	s := w.deliverChat(a, key, c, content{action: &tg.MessageActionChatDeleteUser{UserID: u.id}})
 	prev := c.participant(u.id)
 	delete(c.members, u.id)
+	delete(c.admins, u.id)
 	c.version++
 	w.chatMemberChanged(c, a.id, u.id, prev)
 	return w.longUpdates(a.id, []tg.UpdateClass{s.update}, &s.refs, s.date), nil

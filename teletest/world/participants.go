@@ -14,15 +14,19 @@ func (ch *channel) participant(user, viewer int64) tg.ChannelParticipantClass {
 	b := ch.banned[user]
 	switch {
 	case user == ch.creator && m != nil:
-		return &tg.ChannelParticipantCreator{UserID: user, AdminRights: fullAdminRights()}
+		out := &tg.ChannelParticipantCreator{UserID: user, AdminRights: m.rights}
+		if m.rank != "" {
+			out.Rank = tl.Some(m.rank)
+		}
+		return out
 	case m != nil && m.admin:
 		by := m.promotedBy
 		if by == 0 {
 			by = ch.creator
 		}
 		part := &tg.ChannelParticipantAdmin{
-			Self: user == viewer, CanEdit: viewer == ch.creator, UserID: user, PromotedBy: by, Date: m.date,
-			AdminRights: fullAdminRights(),
+			Self: user == viewer, CanEdit: viewer == ch.creator || viewer == by, UserID: user, PromotedBy: by, Date: m.date,
+			AdminRights: m.rights,
 		}
 		if m.rank != "" {
 			part.Rank = tl.Some(m.rank)
@@ -107,18 +111,28 @@ func (w *World) EditAdmin(key KeyID, in tg.InputChannelClass, who tg.InputUserCl
 	switch {
 	case m == nil:
 		return nil, ErrUserNotParticipant
-	case u.id == ch.creator:
-		return nil, rpcErr(400, "USER_CREATOR")
 	case len([]rune(rank)) > 16:
 		return nil, rpcErr(400, "ADMIN_RANK_INVALID")
+	case u.id == ch.creator && a.id == ch.creator:
+		m.rank = rank // the owner may change its own title only
+		return w.channelNotice(a, key, ch), nil
+	case u.id == ch.creator:
+		return nil, rpcErr(400, "USER_CREATOR")
+	case !ch.hasRight(a.id, func(r tg.ChatAdminRights) bool { return r.AddAdmins }):
+		return nil, ErrChatAdminRequired
+	case m.admin && a.id != ch.creator && m.promotedBy != a.id:
+		return nil, rpcErr(400, "RIGHT_FORBIDDEN") // another admin's appointee
+	case a.id != ch.creator && !rightsWithin(rights, ch.members[a.id].rights):
+		return nil, rpcErr(400, "RIGHT_FORBIDDEN") // more than the promoter has
 	}
 	prev := ch.participant(u.id, 0)
-	m.admin = rights != (tg.ChatAdminRights{})
+	m.admin, m.rights = rights != (tg.ChatAdminRights{}), rights
 	m.promotedBy, m.rank = a.id, rank
 	if !m.admin {
 		m.promotedBy, m.rank = 0, ""
 	}
 	w.participantChanged(ch, a.id, u.id, prev, nil)
+	w.logEvent(ch, a.id, &tg.ChannelAdminLogEventActionParticipantToggleAdmin{PrevParticipant: prev, NewParticipant: ch.participant(u.id, 0)})
 	var r refs
 	r.add(ChannelPeer(ch.id))
 	w.push(u.id, KeyID{}, w.seqUpdates(u, []tg.UpdateClass{&tg.UpdateChannel{ChannelID: ch.id}}, &r))
@@ -143,6 +157,7 @@ func (w *World) LeaveChannel(key KeyID, in tg.InputChannelClass) (tg.UpdatesClas
 	prev := ch.participant(a.id, 0)
 	w.announce(ch, a, &tg.MessageActionChatDeleteUser{UserID: a.id})
 	delete(ch.members, a.id)
+	w.logEvent(ch, a.id, &tg.ChannelAdminLogEventActionParticipantLeave{})
 	w.participantChanged(ch, a.id, a.id, prev, nil)
 	return w.channelNotice(a, key, ch), nil
 }
@@ -161,6 +176,6 @@ func (w *World) Promote(id, user int64) error {
 	if m == nil {
 		return fmt.Errorf("world: promote %d: %w", user, ErrUserNotParticipant)
 	}
-	m.admin = true
+	m.admin, m.rights = true, fullAdminRights()
 	return nil
 }

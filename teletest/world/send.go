@@ -200,8 +200,8 @@ func (w *World) deliver(a *account, skip KeyID, p Peer, c content) (sent, error)
 		if ch == nil {
 			return sent{}, ErrChatIDInvalid
 		}
-		if _, ok := ch.members[a.id]; !ok {
-			return sent{}, ErrChatWriteForbidden
+		if err := ch.checkSend(a.id, c); err != nil {
+			return sent{}, err
 		}
 		return w.deliverChat(a, skip, ch, c), nil
 	case PeerChannel:
@@ -209,7 +209,7 @@ func (w *World) deliver(a *account, skip KeyID, p Peer, c content) (sent, error)
 		if ch == nil {
 			return sent{}, ErrChannelInvalid
 		}
-		if err := ch.checkWrite(a.id, w.now()); err != nil {
+		if err := ch.checkSend(a.id, w.now(), c); err != nil {
 			return sent{}, err
 		}
 		return w.deliverChannel(a, skip, ch, c), nil

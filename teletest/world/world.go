@@ -138,6 +138,10 @@ type World struct {
 
 	businessConns map[string]*businessConn // business connections by id (business.go)
 
+	// chats family (folders.go): per-account dialog flags and folders, made on first use
+	dialogFlags map[int64]map[Peer]*dialogFlags
+	folders     map[int64]*folderList
+
 	// send family: scheduled messages and drafts per account (scheduled.go, drafts.go),
 	// created on first use.
 	sendBoxes map[int64]*sendBox
