@@ -50,10 +50,11 @@ var (
 	cdnKey    = lazyKey("cdn")
 )
 
-// cluster starts a test cluster, closed when the test ends.
+// cluster starts a test cluster, closed when the test ends. The client is held to MTProto's
+// seqno rule for service queries, which Telegram itself does not enforce.
 func cluster(t testing.TB) *teletest.Cluster {
 	t.Helper()
-	cl, err := teletest.Start(teletest.Config{Key: sharedKey(t)})
+	cl, err := teletest.Start(teletest.Config{Key: sharedKey(t), StrictSeqNo: true})
 	if err != nil {
 		t.Fatal(err)
 	}
