@@ -7,26 +7,25 @@ import (
 	"strings"
 )
 
-// writer appends the little-endian fields of an id.
-type writer struct{ b []byte }
+// putInt32, putInt64 and putBytes append the little-endian fields of an id to b. They are
+// functions rather than methods of a writer so that b can live on the caller's stack.
+func putInt32(b []byte, v int32) []byte { return binary.LittleEndian.AppendUint32(b, uint32(v)) }
+func putInt64(b []byte, v int64) []byte { return binary.LittleEndian.AppendUint64(b, uint64(v)) }
 
-func (w *writer) int32(v int32) { w.b = binary.LittleEndian.AppendUint32(w.b, uint32(v)) }
-func (w *writer) int64(v int64) { w.b = binary.LittleEndian.AppendUint64(w.b, uint64(v)) }
-func (w *writer) byte(v byte)   { w.b = append(w.b, v) }
-
-// bytes appends b as a TL byte string: a one-byte length (or 254 and three bytes of length),
-// the bytes, zero padding to a multiple of four.
-func (w *writer) bytes(b []byte) {
-	n := len(b)
-	if n < 254 {
-		w.b = append(w.b, byte(n))
+// putBytes appends p as a TL byte string: a one-byte length (or 254 and three bytes of
+// length), the bytes, zero padding to a multiple of four.
+func putBytes(b, p []byte) []byte {
+	start := len(b)
+	if n := len(p); n < 254 {
+		b = append(b, byte(n))
 	} else {
-		w.b = append(w.b, 254, byte(n), byte(n>>8), byte(n>>16))
+		b = append(b, 254, byte(n), byte(n>>8), byte(n>>16))
 	}
-	w.b = append(w.b, b...)
-	for (len(w.b))%4 != 0 {
-		w.b = append(w.b, 0)
+	b = append(b, p...)
+	for (len(b)-start)%4 != 0 {
+		b = append(b, 0)
 	}
+	return b
 }
 
 // reader reads the fields of an id; the first failure sticks in err and later reads return
@@ -142,7 +141,15 @@ func rleDecode(b []byte) ([]byte, error) {
 }
 
 // encodeString is the base64 form of an id: URL-safe alphabet, no padding.
-func encodeString(b []byte) string { return base64.RawURLEncoding.EncodeToString(b) }
+func encodeString(b []byte) string {
+	var buf [192]byte
+	n := base64.RawURLEncoding.EncodedLen(len(b))
+	if n > len(buf) {
+		return base64.RawURLEncoding.EncodeToString(b)
+	}
+	base64.RawURLEncoding.Encode(buf[:n], b)
+	return string(buf[:n])
+}
 
 // decodeString reads the base64 form of an id, with or without padding.
 func decodeString(s string) ([]byte, error) {

@@ -9,7 +9,9 @@ func Encode(l Location) (string, error) {
 	if err := l.check(); err != nil {
 		return "", err
 	}
-	w := writer{b: make([]byte, 0, 64+len(l.FileReference)+len(l.URL))}
+	// Ids of documents and photos fit the stack buffers; the string is the one allocation.
+	var body, packed [128]byte
+	b := body[:0]
 	typ := int32(l.Type)
 	if l.Web {
 		typ |= webFlag
@@ -17,62 +19,63 @@ func Encode(l Location) (string, error) {
 	if l.FileReference != nil {
 		typ |= referenceFlag
 	}
-	w.int32(typ)
-	w.int32(int32(l.DC))
+	b = putInt32(b, typ)
+	b = putInt32(b, int32(l.DC))
 	if l.FileReference != nil {
-		w.bytes(l.FileReference)
+		b = putBytes(b, l.FileReference)
 	}
 	switch {
 	case l.Web:
-		w.bytes([]byte(l.URL))
-		w.int64(l.AccessHash)
+		b = putBytes(b, []byte(l.URL))
+		b = putInt64(b, l.AccessHash)
 	case l.Type.IsPhoto():
-		w.int64(l.ID)
-		w.int64(l.AccessHash)
-		writeSource(&w, l.Source)
+		b = putInt64(b, l.ID)
+		b = putInt64(b, l.AccessHash)
+		b = appendSource(b, l.Source)
 	default:
-		w.int64(l.ID)
-		w.int64(l.AccessHash)
+		b = putInt64(b, l.ID)
+		b = putInt64(b, l.AccessHash)
 	}
-	out := rleEncode(make([]byte, 0, len(w.b)+2), w.b)
+	out := rleEncode(packed[:0], b)
 	out = append(out, SubVersion, Version)
 	return encodeString(out), nil
 }
 
-// writeSource writes a photo size source in the current layout: its kind, then its fields.
-func writeSource(w *writer, s PhotoSource) {
-	w.int32(int32(s.Kind))
+// appendSource appends a photo size source in the current layout: its kind, then its fields.
+func appendSource(b []byte, s PhotoSource) []byte {
+	b = putInt32(b, int32(s.Kind))
 	switch s.Kind {
 	case SourceLegacy:
-		w.int64(s.Secret)
+		b = putInt64(b, s.Secret)
 	case SourceThumbnail:
-		w.int32(int32(s.FileType))
-		w.int32(int32(s.ThumbSize))
+		b = putInt32(b, int32(s.FileType))
+		b = putInt32(b, int32(s.ThumbSize))
 	case SourceChatPhotoSmall, SourceChatPhotoBig:
-		w.int64(s.ChatID)
-		w.int64(s.ChatAccessHash)
+		b = putInt64(b, s.ChatID)
+		b = putInt64(b, s.ChatAccessHash)
 	case SourceStickerSetThumb:
-		w.int64(s.StickerSetID)
-		w.int64(s.StickerSetAccessHash)
+		b = putInt64(b, s.StickerSetID)
+		b = putInt64(b, s.StickerSetAccessHash)
 	case SourceFullLegacy:
-		w.int64(s.VolumeID)
-		w.int64(s.Secret)
-		w.int32(s.LocalID)
+		b = putInt64(b, s.VolumeID)
+		b = putInt64(b, s.Secret)
+		b = putInt32(b, s.LocalID)
 	case SourceChatPhotoSmallLegacy, SourceChatPhotoBigLegacy:
-		w.int64(s.ChatID)
-		w.int64(s.ChatAccessHash)
-		w.int64(s.VolumeID)
-		w.int32(s.LocalID)
+		b = putInt64(b, s.ChatID)
+		b = putInt64(b, s.ChatAccessHash)
+		b = putInt64(b, s.VolumeID)
+		b = putInt32(b, s.LocalID)
 	case SourceStickerSetThumbLegacy:
-		w.int64(s.StickerSetID)
-		w.int64(s.StickerSetAccessHash)
-		w.int64(s.VolumeID)
-		w.int32(s.LocalID)
+		b = putInt64(b, s.StickerSetID)
+		b = putInt64(b, s.StickerSetAccessHash)
+		b = putInt64(b, s.VolumeID)
+		b = putInt32(b, s.LocalID)
 	case SourceStickerSetThumbVersion:
-		w.int64(s.StickerSetID)
-		w.int64(s.StickerSetAccessHash)
-		w.int32(s.StickerSetVersion)
+		b = putInt64(b, s.StickerSetID)
+		b = putInt64(b, s.StickerSetAccessHash)
+		b = putInt32(b, s.StickerSetVersion)
 	}
+	return b
 }
 
 // MustEncode is Encode for locations known to be valid (built by the From functions); it

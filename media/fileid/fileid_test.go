@@ -372,3 +372,11 @@ func TestTypeString(t *testing.T) {
 		t.Error(TypeVideoNote.String(), Type(99).String())
 	}
 }
+
+// writer builds ids by hand in tests.
+type writer struct{ b []byte }
+
+func (w *writer) int32(v int32)  { w.b = putInt32(w.b, v) }
+func (w *writer) int64(v int64)  { w.b = putInt64(w.b, v) }
+func (w *writer) byte(v byte)    { w.b = append(w.b, v) }
+func (w *writer) bytes(p []byte) { w.b = putBytes(w.b, p) }

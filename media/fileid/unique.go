@@ -76,45 +76,45 @@ func UniqueID(l Location) (string, error) {
 	if err := l.check(); err != nil {
 		return "", err
 	}
-	var w writer
-	w.b = make([]byte, 0, 24+len(l.URL))
+	var body, packed [64]byte
+	b := body[:0]
 	if l.Web {
-		w.int32(int32(UniqueWeb))
-		w.bytes([]byte(l.URL))
-		return encodeString(rleEncode(nil, w.b)), nil
+		b = putInt32(b, int32(UniqueWeb))
+		b = putBytes(b, []byte(l.URL))
+		return encodeString(rleEncode(packed[:0], b)), nil
 	}
 	switch l.Type.class() {
 	case classPhoto:
-		w.int32(int32(UniquePhoto))
+		b = putInt32(b, int32(UniquePhoto))
 		s := l.Source
 		switch s.Kind {
 		case SourceThumbnail:
-			w.int64(l.ID)
-			w.byte(thumbSubType(s.ThumbSize))
+			b = putInt64(b, l.ID)
+			b = append(b, thumbSubType(s.ThumbSize))
 		case SourceChatPhotoSmall, SourceChatPhotoBig:
-			w.int64(l.ID)
-			w.byte(byte(s.Kind - SourceChatPhotoSmall))
+			b = putInt64(b, l.ID)
+			b = append(b, byte(s.Kind-SourceChatPhotoSmall))
 		case SourceFullLegacy, SourceChatPhotoSmallLegacy, SourceChatPhotoBigLegacy, SourceStickerSetThumbLegacy:
-			w.int64(s.VolumeID)
-			w.int32(s.LocalID)
+			b = putInt64(b, s.VolumeID)
+			b = putInt32(b, s.LocalID)
 		case SourceStickerSetThumbVersion:
-			w.byte(stickerSetMark)
-			w.int64(s.StickerSetID)
-			w.int32(s.StickerSetVersion)
+			b = append(b, stickerSetMark)
+			b = putInt64(b, s.StickerSetID)
+			b = putInt32(b, s.StickerSetVersion)
 		default:
 			return "", fmt.Errorf("%w: photo size source %d has no unique id", ErrConvert, int32(s.Kind))
 		}
 	case classDocument:
-		w.int32(int32(UniqueDocument))
-		w.int64(l.ID)
+		b = putInt32(b, int32(UniqueDocument))
+		b = putInt64(b, l.ID)
 	case classSecure:
-		w.int32(int32(UniqueSecure))
-		w.int64(l.ID)
+		b = putInt32(b, int32(UniqueSecure))
+		b = putInt64(b, l.ID)
 	case classEncrypted:
-		w.int32(int32(UniqueEncrypted))
-		w.int64(l.ID)
+		b = putInt32(b, int32(UniqueEncrypted))
+		b = putInt64(b, l.ID)
 	}
-	return encodeString(rleEncode(nil, w.b)), nil
+	return encodeString(rleEncode(packed[:0], b)), nil
 }
 
 // DecodeUnique reads a unique file id. Malformed input fails with ErrInvalid, an unknown type
