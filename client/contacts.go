@@ -11,55 +11,11 @@ import (
 
 // Contacts, the block list and top peers.
 
-// entityIndex finds the users and chats of an answer by peer.
-type entityIndex struct {
-	users map[int64]*types.User
-	chats map[int64]*types.Chat // by the raw chat or channel id
-}
-
-func indexEntities(users []tg.UserClass, chats []tg.ChatClass) entityIndex {
-	ix := entityIndex{users: make(map[int64]*types.User, len(users)), chats: make(map[int64]*types.Chat, len(chats))}
-	for _, u := range users {
-		if v := types.NewUser(u); v != nil {
-			ix.users[v.ID] = v
-		}
-	}
-	for _, ch := range chats {
-		if v := types.NewChat(ch); v != nil {
-			switch raw := ch.(type) {
-			case *tg.Chat:
-				ix.chats[raw.ID] = v
-			case *tg.ChatForbidden:
-				ix.chats[raw.ID] = v
-			case *tg.Channel:
-				ix.chats[raw.ID] = v
-			case *tg.ChannelForbidden:
-				ix.chats[raw.ID] = v
-			}
-		}
-	}
-	return ix
-}
-
-// chat returns the chat of peer (a user as its private chat), nil when the answer lacks it.
-func (ix entityIndex) chat(p tg.PeerClass) *types.Chat {
-	switch p := p.(type) {
-	case *tg.PeerUser:
-		if u := ix.users[p.UserID]; u != nil {
-			return u.Chat()
-		}
-	case *tg.PeerChat:
-		return ix.chats[p.ChatID]
-	case *tg.PeerChannel:
-		return ix.chats[p.ChannelID]
-	}
-	return nil
-}
-
-func (ix entityIndex) chatsOf(peers []tg.PeerClass) []*types.Chat {
+// peerChats returns the chats of peers that e holds, users as their private chats.
+func peerChats(e types.Entities, peers []tg.PeerClass) []*types.Chat {
 	out := make([]*types.Chat, 0, len(peers))
 	for _, p := range peers {
-		if v := ix.chat(p); v != nil {
+		if v := e.Chat(p); v != nil {
 			out = append(out, v)
 		}
 	}
@@ -76,10 +32,10 @@ func (c *Client) GetContacts(ctx context.Context) ([]*types.User, error) {
 	if !ok {
 		return nil, nil // contacts.contactsNotModified: never asked with a hash
 	}
-	ix := indexEntities(list.Users, nil)
+	ix := types.NewEntities(list.Users, nil)
 	out := make([]*types.User, 0, len(list.Contacts))
 	for _, ct := range list.Contacts {
-		if u := ix.users[ct.UserID]; u != nil {
+		if u := ix.User(ct.UserID); u != nil {
 			out = append(out, u)
 		}
 	}
@@ -110,10 +66,10 @@ func (c *Client) ImportContacts(ctx context.Context, contacts ...types.PhoneCont
 	if err != nil {
 		return nil, err
 	}
-	ix := indexEntities(res.Users, nil)
+	ix := types.NewEntities(res.Users, nil)
 	out := make([]types.ImportedContact, 0, len(res.Imported))
 	for _, im := range res.Imported {
-		if u := ix.users[im.UserID]; u != nil && im.ClientID >= 0 && im.ClientID < int64(len(contacts)) {
+		if u := ix.User(im.UserID); u != nil && im.ClientID >= 0 && im.ClientID < int64(len(contacts)) {
 			out = append(out, types.ImportedContact{Index: int(im.ClientID), User: u})
 		}
 	}
@@ -137,8 +93,8 @@ func (c *Client) SearchContacts(ctx context.Context, query string, limit int) (*
 	if err != nil {
 		return nil, err
 	}
-	ix := indexEntities(res.Users, res.Chats)
-	return &types.ContactsFound{Mine: ix.chatsOf(res.MyResults), Global: ix.chatsOf(res.Results)}, nil
+	ix := types.NewEntities(res.Users, res.Chats)
+	return &types.ContactsFound{Mine: peerChats(ix, res.MyResults), Global: peerChats(ix, res.Results)}, nil
 }
 
 // BlockUser blocks user: it can no longer write to the account nor see its presence.
@@ -165,39 +121,33 @@ const blockedPage = 100
 // GetBlocked iterates over the account's block list, most recently blocked first. Iteration
 // stops at the first error, which is yielded.
 func (c *Client) GetBlocked(ctx context.Context) iter.Seq2[*types.BlockedPeer, error] {
-	return func(yield func(*types.BlockedPeer, error) bool) {
-		for offset := int32(0); ; {
-			res, err := result(c.api().ContactsGetBlocked(ctx, &tg.ContactsGetBlockedRequest{Offset: offset, Limit: blockedPage}))("get blocked")
-			if err != nil {
-				yield(nil, err)
-				return
-			}
-			var list []tg.PeerBlocked
-			var ix entityIndex
-			total := -1
-			switch r := res.(type) {
-			case *tg.ContactsBlocked:
-				list, ix = r.Blocked, indexEntities(r.Users, r.Chats)
-			case *tg.ContactsBlockedSlice:
-				list, ix, total = r.Blocked, indexEntities(r.Users, r.Chats), int(r.Count)
-			}
-			for _, b := range list {
-				e := &types.BlockedPeer{Date: time.Unix(int64(b.Date), 0)}
-				if p, ok := b.PeerID.(*tg.PeerUser); ok {
-					e.User = ix.users[p.UserID]
-				} else {
-					e.Chat = ix.chat(b.PeerID)
-				}
-				if !yield(e, nil) {
-					return
-				}
-			}
-			offset += int32(len(list))
-			if total < 0 || len(list) == 0 || int(offset) >= total {
-				return
-			}
+	return pages(ctx, func(ctx context.Context, _ *types.BlockedPeer, seen int) ([]*types.BlockedPeer, bool, error) {
+		res, err := result(c.api().ContactsGetBlocked(ctx, &tg.ContactsGetBlockedRequest{Offset: int32(seen), Limit: blockedPage}))("get blocked")
+		if err != nil {
+			return nil, false, err
 		}
-	}
+		var list []tg.PeerBlocked
+		var e types.Entities
+		more := false
+		switch r := res.(type) {
+		case *tg.ContactsBlocked:
+			list, e = r.Blocked, types.NewEntities(r.Users, r.Chats)
+		case *tg.ContactsBlockedSlice:
+			list, e = r.Blocked, types.NewEntities(r.Users, r.Chats)
+			more = seen+len(list) < int(r.Count)
+		}
+		out := make([]*types.BlockedPeer, 0, len(list))
+		for _, b := range list {
+			v := &types.BlockedPeer{Date: time.Unix(int64(b.Date), 0)}
+			if p, ok := b.PeerID.(*tg.PeerUser); ok {
+				v.User = e.User(p.UserID)
+			} else {
+				v.Chat = e.Chat(b.PeerID)
+			}
+			out = append(out, v)
+		}
+		return out, more, nil
+	})
 }
 
 // topCategories maps the categories to their TL forms and request flags.
@@ -242,12 +192,12 @@ func (c *Client) GetTopPeers(ctx context.Context, limit int, categories ...types
 	if !ok {
 		return nil, nil // disabled or not modified
 	}
-	ix := indexEntities(top.Users, top.Chats)
+	ix := types.NewEntities(top.Users, top.Chats)
 	var out []types.TopPeer
 	for _, cat := range top.Categories {
 		kind := topCategoryOf(cat.Category)
 		for _, p := range cat.Peers {
-			if ch := ix.chat(p.Peer); ch != nil {
+			if ch := ix.Chat(p.Peer); ch != nil {
 				out = append(out, types.TopPeer{Category: kind, Chat: ch, Rating: p.Rating})
 			}
 		}

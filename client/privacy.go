@@ -46,11 +46,11 @@ func (c *Client) SetPrivacy(ctx context.Context, key types.PrivacyKey, rules typ
 // privacyRulesOf converts stored rules, turning raw chat ids into Bot API ids.
 func privacyRulesOf(res *tg.AccountPrivacyRules) types.PrivacyRules {
 	out := types.NewPrivacyRules(res.Rules)
-	ix := indexEntities(res.Users, res.Chats)
+	e := types.NewEntities(res.Users, res.Chats)
 	for _, list := range []*[]int64{&out.AllowChats, &out.DisallowChats} {
 		for i, id := range *list {
-			if ch := ix.chats[id]; ch != nil {
-				(*list)[i] = ch.ID
+			if _, ok := e.Channels[id]; ok {
+				(*list)[i] = types.ChannelChatID(id)
 			} else {
 				(*list)[i] = -id
 			}

@@ -35,11 +35,11 @@ func (c *Client) GetWebSessions(ctx context.Context) ([]types.WebSession, error)
 	if err != nil {
 		return nil, err
 	}
-	ix := indexEntities(res.Users, nil)
+	ix := types.NewEntities(res.Users, nil)
 	out := make([]types.WebSession, 0, len(res.Authorizations))
 	for _, a := range res.Authorizations {
 		out = append(out, types.WebSession{
-			Hash: a.Hash, Bot: ix.users[a.BotID], Domain: a.Domain, Browser: a.Browser, Platform: a.Platform,
+			Hash: a.Hash, Bot: ix.User(a.BotID), Domain: a.Domain, Browser: a.Browser, Platform: a.Platform,
 			Created: time.Unix(int64(a.DateCreated), 0), Active: time.Unix(int64(a.DateActive), 0), IP: a.IP, Region: a.Region,
 		})
 	}

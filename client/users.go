@@ -85,20 +85,7 @@ func (c *Client) GetCommonChats(ctx context.Context, user any, limit int) ([]*ty
 	if err != nil {
 		return nil, err
 	}
-	var chats []tg.ChatClass
-	switch r := res.(type) {
-	case *tg.MessagesChats:
-		chats = r.Chats
-	case *tg.MessagesChatsSlice:
-		chats = r.Chats
-	}
-	out := make([]*types.Chat, 0, len(chats))
-	for _, ch := range chats {
-		if v := types.NewChat(ch); v != nil {
-			out = append(out, v)
-		}
-	}
-	return out, nil
+	return chatList(chatsOf(res)), nil // chats.go
 }
 
 // clampLimit bounds a page size to 1..100 (0 or less: 100).
@@ -115,37 +102,34 @@ const profilePhotosPage = 100
 // GetProfilePhotos iterates over user's profile photos, newest first, fetching pages as
 // needed. Iteration stops at the first error, which is yielded.
 func (c *Client) GetProfilePhotos(ctx context.Context, user any) iter.Seq2[*types.ProfilePhoto, error] {
-	return func(yield func(*types.ProfilePhoto, error) bool) {
-		in, err := c.resolveUser(ctx, user)
+	var in tg.InputUserClass
+	return pages(ctx, func(ctx context.Context, _ *types.ProfilePhoto, seen int) ([]*types.ProfilePhoto, bool, error) {
+		if in == nil {
+			var err error
+			if in, err = c.resolveUser(ctx, user); err != nil {
+				return nil, false, err
+			}
+		}
+		res, err := result(c.api().PhotosGetUserPhotos(ctx, &tg.PhotosGetUserPhotosRequest{
+			UserID: in, Offset: int32(seen), Limit: profilePhotosPage,
+		}))("get profile photos")
 		if err != nil {
-			yield(nil, err)
-			return
+			return nil, false, err
 		}
-		for offset := int32(0); ; {
-			res, err := result(c.api().PhotosGetUserPhotos(ctx, &tg.PhotosGetUserPhotosRequest{
-				UserID: in, Offset: offset, Limit: profilePhotosPage,
-			}))("get profile photos")
-			if err != nil {
-				yield(nil, err)
-				return
-			}
-			var photos []tg.PhotoClass
-			total := -1
-			switch r := res.(type) {
-			case *tg.PhotosPhotos:
-				photos = r.Photos
-			case *tg.PhotosPhotosSlice:
-				photos, total = r.Photos, int(r.Count)
-			}
-			for _, p := range photos {
-				if v := types.NewProfilePhoto(p); v != nil && !yield(v, nil) {
-					return
-				}
-			}
-			offset += int32(len(photos))
-			if total < 0 || len(photos) == 0 || int(offset) >= total {
-				return
+		var photos []tg.PhotoClass
+		more := false
+		switch r := res.(type) {
+		case *tg.PhotosPhotos:
+			photos = r.Photos
+		case *tg.PhotosPhotosSlice:
+			photos, more = r.Photos, seen+len(r.Photos) < int(r.Count)
+		}
+		out := make([]*types.ProfilePhoto, 0, len(photos))
+		for _, p := range photos {
+			if v := types.NewProfilePhoto(p); v != nil {
+				out = append(out, v)
 			}
 		}
-	}
+		return out, more, nil
+	})
 }
