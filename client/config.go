@@ -24,9 +24,15 @@ const (
 	// ParseModeMarkdown reads **bold**, __italic__, ~~strike~~, ||spoiler||, `code`,
 	// ```pre``` and [text](url) from the text.
 	ParseModeMarkdown = markup.Markdown
-	// ParseModeHTML reads <b>, <i>, <u>, <s>, <code>, <pre>, <a href>, <tg-spoiler> and
-	// <blockquote> from the text.
+	// ParseModeHTML reads <b>, <i>, <u>, <s>, <code>, <pre> (with <code
+	// class="language-x">), <a href>, <tg-spoiler>, <tg-emoji emoji-id>, <blockquote> and
+	// <blockquote expandable> from the text.
 	ParseModeHTML = markup.HTML
+	// ParseModeMarkdownV2 reads the Bot API's strict MarkdownV2: *bold*, _italic_,
+	// __underline__, ~strike~, ||spoiler||, `code`, ```pre```, [text](url),
+	// ![👍](tg://emoji?id=N) and '>' quotes; a reserved character that is not markup must
+	// be escaped (an error names its byte offset: *markup.SyntaxError).
+	ParseModeMarkdownV2 = markup.MarkdownV2
 )
 
 // Defaults used for zero Config fields.
@@ -139,8 +145,8 @@ type Config struct {
 	// NoObfuscation sends the MTProto framing as it is instead of inside obfuscated2 (for
 	// servers that do not accept obfuscation; Telegram does). Ignored with MTProxy.
 	NoObfuscation bool
-	// ParseMode is the default parse mode of sent text: ParseModeNone, ParseModeMarkdown or
-	// ParseModeHTML.
+	// ParseMode is the default parse mode of sent text: ParseModeNone, ParseModeMarkdown,
+	// ParseModeHTML or ParseModeMarkdownV2.
 	ParseMode int
 	// SleepThreshold is the longest FLOOD_WAIT Invoke sleeps through before repeating the
 	// call; longer waits fail with *FloodWaitError. Default 10 s; negative never sleeps.

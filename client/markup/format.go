@@ -29,12 +29,18 @@ func Format(mode int, text string, ents []tg.MessageEntityClass) (string, error)
 		w = markdownWriter{}
 	case HTML:
 		w = htmlWriter{}
+	case MarkdownV2:
+		w = markdownV2Writer{}
 	default:
 		return "", fmt.Errorf("%w: %d", ErrUnknownMode, mode)
 	}
 	bounds := runeBounds(text)
 	spans := formatSpans(bounds.n16, ents, w)
-	var out strings.Builder
+	if p, ok := w.(spanPreparer); ok {
+		spans = p.prepare(text, bounds, spans)
+	}
+	var out tokenWriter
+	out.join, _ = w.(tokenJoiner)
 	var stack []span // spans open in the output, outermost first
 	cuts := spanCuts(spans, bounds.n16)
 	for i, at := range cuts {
@@ -44,21 +50,59 @@ func Format(mode int, text string, ents []tg.MessageEntityClass) (string, error)
 			keep++
 		}
 		for j := len(stack) - 1; j >= keep; j-- {
-			out.WriteString(w.close(stack[j]))
+			out.token(w.close(stack[j]))
 		}
 		stack = append(stack[:keep], want[keep:]...)
 		for _, s := range want[keep:] {
-			out.WriteString(w.open(s))
+			out.token(w.open(s))
 		}
 		if i+1 < len(cuts) {
 			run := text[bounds.byteAt(at):bounds.byteAt(cuts[i+1])]
-			out.WriteString(w.escape(run))
+			out.text(w.escape(run, stack))
 		}
 	}
 	for j := len(stack) - 1; j >= 0; j-- {
-		out.WriteString(w.close(stack[j]))
+		out.token(w.close(stack[j]))
 	}
-	return out.String(), nil
+	return out.b.String(), nil
+}
+
+// tokenWriter collects Format's output, asking the writer's joiner, if any, what must
+// separate two pieces of markup written one after the other.
+type tokenWriter struct {
+	b    strings.Builder
+	join tokenJoiner
+	last string // the markup written last, when nothing came after it
+}
+
+func (t *tokenWriter) token(s string) {
+	if s == "" {
+		return
+	}
+	if t.join != nil && t.last != "" {
+		t.b.WriteString(t.join.join(t.last, s))
+	}
+	t.b.WriteString(s)
+	t.last = s
+}
+
+func (t *tokenWriter) text(s string) {
+	if s != "" {
+		t.b.WriteString(s)
+		t.last = ""
+	}
+}
+
+// spanPreparer is a markupWriter that adjusts the spans before they are written: it drops
+// or splits what its syntax cannot place.
+type spanPreparer interface {
+	prepare(text string, ix runeIndex, spans []span) []span
+}
+
+// tokenJoiner is a markupWriter whose adjacent markup can run together into other markup:
+// join returns what to write between prev and next.
+type tokenJoiner interface {
+	join(prev, next string) string
 }
 
 // MaxFormatEntities is how many entities Format writes at most: one per 16 characters of the
@@ -71,6 +115,9 @@ type span struct {
 	start, end int32
 	kind       entityKind
 	order      int // position in the input, to keep the nesting of equal spans stable
+	// apart marks a block quote that starts on the line after another one ends, which
+	// MarkdownV2 must keep apart.
+	apart bool
 }
 
 // formatSpans turns the entities w can write into spans, clipped to the text.
@@ -87,17 +134,19 @@ func formatSpans(n16 int32, ents []tg.MessageEntityClass, w markupWriter) []span
 		}
 		out = append(out, span{start: start, end: int32(end), kind: k, order: i})
 	}
-	// Outer spans first: earlier start, then longer, then input order.
-	slices.SortStableFunc(out, func(a, b span) int {
-		if a.start != b.start {
-			return int(a.start - b.start)
-		}
-		if a.end != b.end {
-			return int(b.end - a.end)
-		}
-		return a.order - b.order
-	})
+	slices.SortStableFunc(out, outerFirst)
 	return out
+}
+
+// outerFirst orders spans outer first: earlier start, then longer, then input order.
+func outerFirst(a, b span) int {
+	if a.start != b.start {
+		return int(a.start - b.start)
+	}
+	if a.end != b.end {
+		return int(b.end - a.end)
+	}
+	return a.order - b.order
 }
 
 // entityOf is the inverse of makeEntity: the kind of e with its UTF-16 offset and length.
@@ -122,7 +171,11 @@ func entityOf(e tg.MessageEntityClass) (k entityKind, off, n int32, ok bool) {
 	case *tg.MessageEntityMentionName:
 		return entityKind{name: "url", arg: MentionURL(e.UserID)}, e.Offset, e.Length, true
 	case *tg.MessageEntityBlockquote:
-		return entityKind{name: "quote"}, e.Offset, e.Length, true
+		k := entityKind{name: "quote"}
+		if e.Collapsed {
+			k.arg = quoteExpandable
+		}
+		return k, e.Offset, e.Length, true
 	case *tg.MessageEntityCustomEmoji:
 		return entityKind{name: "emoji", arg: strconv.FormatInt(e.DocumentID, 10)}, e.Offset, e.Length, true
 	case *tg.MessageEntityUnknown:
@@ -198,7 +251,8 @@ type markupWriter interface {
 	filter(active []span) []span // the active spans the mode can nest, outermost first
 	open(s span) string          // markup that starts s
 	close(s span) string         // markup that ends s
-	escape(run string) string    // text made literal
+	// escape makes text literal inside the spans open around it, outermost first.
+	escape(run string, open []span) string
 }
 
 // markdownMarker returns the marker Parse's Markdown reads for kind ("" for none).
@@ -251,7 +305,7 @@ func (markdownWriter) close(s span) string {
 // escape puts a backslash before every character that could start or end markup: the
 // backslash, backticks and brackets always, and *_-~| where two of them meet or at either
 // end of the run, where a neighbouring marker could join them.
-func (markdownWriter) escape(run string) string {
+func (markdownWriter) escape(run string, _ []span) string {
 	var b strings.Builder
 	rs := []rune(run)
 	for i, r := range rs {
@@ -304,6 +358,10 @@ func (htmlWriter) open(s span) string {
 		return `<a href="` + htmlAttr(s.kind.arg) + `">`
 	case "emoji":
 		return `<tg-emoji emoji-id="` + htmlAttr(s.kind.arg) + `">`
+	case "quote":
+		if s.kind.arg == quoteExpandable {
+			return "<blockquote expandable>"
+		}
 	}
 	return "<" + htmlTagOf[s.kind.name] + ">"
 }
@@ -322,7 +380,7 @@ var (
 	htmlAttrValue = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;")
 )
 
-func (htmlWriter) escape(run string) string { return htmlText.Replace(run) }
+func (htmlWriter) escape(run string, _ []span) string { return htmlText.Replace(run) }
 
 // htmlAttr escapes an attribute value written in double quotes.
 func htmlAttr(v string) string { return htmlAttrValue.Replace(v) }

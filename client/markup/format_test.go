@@ -110,6 +110,9 @@ func describeEntity(e tg.MessageEntityClass) (string, int32, int32) {
 	case *tg.MessageEntityMentionName:
 		return fmt.Sprint("mention ", e.UserID), e.Offset, e.Length
 	case *tg.MessageEntityBlockquote:
+		if e.Collapsed {
+			return "quote expandable", e.Offset, e.Length
+		}
 		return "quote", e.Offset, e.Length
 	case *tg.MessageEntityCustomEmoji:
 		return fmt.Sprint("emoji ", e.DocumentID), e.Offset, e.Length
@@ -128,7 +131,7 @@ func randomFormatted(rng *rand.Rand) (string, []tg.MessageEntityClass) {
 	starts := runeStarts(rs)
 	var ents []tg.MessageEntityClass
 	for range rng.IntN(6) {
-		if e := entityBetween(rng.IntN(9*7), starts[rng.IntN(len(starts))], starts[rng.IntN(len(starts))]); e != nil {
+		if e := entityBetween(rng.IntN(10*7), starts[rng.IntN(len(starts))], starts[rng.IntN(len(starts))]); e != nil {
 			ents = append(ents, e)
 		}
 	}
@@ -188,7 +191,7 @@ func FuzzFormat(f *testing.F) {
 
 // entityOfKind returns an entity of one of the kinds the round trip checks.
 func entityOfKind(kind int, off, n int32) tg.MessageEntityClass {
-	switch kind % 9 {
+	switch kind % 10 {
 	case 0:
 		return &tg.MessageEntityBold{Offset: off, Length: n}
 	case 1:
@@ -205,13 +208,15 @@ func entityOfKind(kind int, off, n int32) tg.MessageEntityClass {
 		return &tg.MessageEntityMentionName{Offset: off, Length: n, UserID: int64(1 + kind%7)}
 	case 7:
 		return &tg.MessageEntityCode{Offset: off, Length: n}
+	case 8:
+		return &tg.MessageEntityCustomEmoji{Offset: off, Length: n, DocumentID: int64(kind)}
 	}
 	return &tg.MessageEntityPre{Offset: off, Length: n, Language: "go"}
 }
 
 func checkFormatRoundTrip(t *testing.T, text string, ents []tg.MessageEntityClass) {
 	t.Helper()
-	for _, mode := range []int{markup.Markdown, markup.HTML} {
+	for _, mode := range []int{markup.Markdown, markup.HTML, markup.MarkdownV2} {
 		out, err := markup.Format(mode, text, ents)
 		if err != nil {
 			t.Fatal(err)
@@ -235,8 +240,11 @@ func checkFormatRoundTrip(t *testing.T, text string, ents []tg.MessageEntityClas
 // of the same kind adds nothing and is dropped.
 func expressible(mode int, ents []tg.MessageEntityClass) []tg.MessageEntityClass {
 	keep := htmlKeeps
-	if mode == markup.Markdown {
+	switch mode {
+	case markup.Markdown:
 		keep = markdownKeeps
+	case markup.MarkdownV2:
+		keep = markdownV2Keeps
 	}
 	var end int32
 	for _, e := range ents {
@@ -250,8 +258,22 @@ func expressible(mode int, ents []tg.MessageEntityClass) []tg.MessageEntityClass
 	return out
 }
 
-// markdownKeeps drops everything inside the outermost code or pre.
+// markdownKeeps drops custom emoji and quotes, and everything inside the outermost code or
+// pre.
 func markdownKeeps(act []tg.MessageEntityClass) []tg.MessageEntityClass {
+	var out []tg.MessageEntityClass
+	for _, e := range cutAtCode(act) {
+		switch e.(type) {
+		case *tg.MessageEntityCustomEmoji, *tg.MessageEntityBlockquote:
+			continue
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
+// cutAtCode drops everything inside the outermost code or pre.
+func cutAtCode(act []tg.MessageEntityClass) []tg.MessageEntityClass {
 	for i, e := range act {
 		switch e.(type) {
 		case *tg.MessageEntityCode, *tg.MessageEntityPre:
@@ -259,6 +281,24 @@ func markdownKeeps(act []tg.MessageEntityClass) []tg.MessageEntityClass {
 		}
 	}
 	return act
+}
+
+// markdownV2Keeps drops everything inside the outermost code or pre, and a link (or custom
+// emoji) inside another.
+func markdownV2Keeps(act []tg.MessageEntityClass) []tg.MessageEntityClass {
+	var out []tg.MessageEntityClass
+	link := false
+	for _, e := range cutAtCode(act) {
+		switch e.(type) {
+		case *tg.MessageEntityTextURL, *tg.MessageEntityMentionName, *tg.MessageEntityCustomEmoji:
+			if link {
+				continue
+			}
+			link = true
+		}
+		out = append(out, e)
+	}
+	return out
 }
 
 // htmlKeeps drops a code directly inside a pre (Parse reads it as the pre's language).
@@ -340,6 +380,10 @@ func unitEntities(act []tg.MessageEntityClass, u int32) []tg.MessageEntityClass 
 			out = append(out, &tg.MessageEntityTextURL{Offset: u, Length: 1, URL: e.URL})
 		case *tg.MessageEntityMentionName:
 			out = append(out, &tg.MessageEntityMentionName{Offset: u, Length: 1, UserID: e.UserID})
+		case *tg.MessageEntityBlockquote:
+			out = append(out, &tg.MessageEntityBlockquote{Offset: u, Length: 1, Collapsed: e.Collapsed})
+		case *tg.MessageEntityCustomEmoji:
+			out = append(out, &tg.MessageEntityCustomEmoji{Offset: u, Length: 1, DocumentID: e.DocumentID})
 		}
 	}
 	return out

@@ -35,7 +35,7 @@ func nested(mode int, open, x, close string) hostileFamily {
 	return hostileFamily{fmt.Sprintf("%s %q…%q", modeName[mode], open, close), mode, func(n int) string { return nestTo(open, x, close, n) }}
 }
 
-var modeName = map[int]string{markup.Markdown: "md", markup.HTML: "html"}
+var modeName = map[int]string{markup.Markdown: "md", markup.HTML: "html", markup.MarkdownV2: "md2"}
 
 // hostileFamilies lists the inputs a bot formatting user text could be sent: unclosed and
 // nested brackets, every construct nested deeply, runs of each marker character, character
@@ -84,6 +84,21 @@ var hostileFamilies = []hostileFamily{
 	nested(markup.HTML, "<pre><code class=language-go>", "x", "</code></pre>"),
 	{"html many attributes", markup.HTML, func(n int) string { return "<a " + repeatTo(`x="&amp;" `, n) + ">y</a>" }},
 	{"html unclosed quote", markup.HTML, func(n int) string { return "<a href='" + repeatTo("&#1", n) + ">y</a>" }},
+	repeated(markup.HTML, "<blockquote expandable x y z>q</blockquote>"),
+	repeated(markup.MarkdownV2, "plain text, for comparison\\. "),
+	repeated(markup.MarkdownV2, "*b* _i_ __u__ ~s~ ||p|| `c` "),
+	repeated(markup.MarkdownV2, "[a](u) "),
+	repeated(markup.MarkdownV2, "```a```"),
+	repeated(markup.MarkdownV2, "```go\n``` "),
+	repeated(markup.MarkdownV2, "\\\\\\*"),
+	repeated(markup.MarkdownV2, ">q\n"),
+	repeated(markup.MarkdownV2, "**>q||\n"),
+	repeated(markup.MarkdownV2, "![👍](tg://emoji?id=1)"),
+	nested(markup.MarkdownV2, "*_~||", "x", "||~_*"),
+	nested(markup.MarkdownV2, "[*", "x", "*](u)"),
+	{"md2 [ then a long url", markup.MarkdownV2, func(n int) string { return "[a](" + repeatTo("\\)", n) }},
+	{"md2 ``` then a long language", markup.MarkdownV2, func(n int) string { return "```" + repeatTo("a", n) }},
+	{"md2 quote lines", markup.MarkdownV2, func(n int) string { return repeatTo(">*a*\n", n) + "x" }},
 }
 
 // cost returns the time and the bytes allocated per Parse of s, over a batch of runs.
@@ -158,7 +173,7 @@ func FuzzParseBounded(f *testing.F) {
 	}
 	f.Add("**bold** [link](http://x) <b>x</b> &amp; &#65;")
 	f.Fuzz(func(t *testing.T, s string) {
-		for _, mode := range []int{markup.Markdown, markup.HTML} {
+		for _, mode := range []int{markup.Markdown, markup.HTML, markup.MarkdownV2} {
 			got := allocated(func() { markup.Parse(mode, s) })
 			if limit := uint64(maxAllocPerByte*len(s) + allocAllowance); got > limit {
 				t.Fatalf("mode %d: %d bytes of input allocated %d bytes, over %d", mode, len(s), got, limit)

@@ -22,13 +22,17 @@ const (
 	None     = 0 // plain text, no entities
 	Markdown = 1 // **bold**, __italic__, --underline--, ~~strike~~, ||spoiler||, `code`, ```pre```, [text](url)
 	HTML     = 2 // <b>, <i>, <u>, <s>, <tg-spoiler>, <code>, <pre>, <a href>, <blockquote>, <tg-emoji>
+	// MarkdownV2 is the Bot API's strict MarkdownV2: *bold*, _italic_, __underline__,
+	// ~strike~, ||spoiler||, `code`, ```pre```, [text](url), ![👍](tg://emoji?id=N), '>'
+	// quotes; reserved characters must be escaped.
+	MarkdownV2 = 3
 )
 
 var (
 	// ErrParse reports text that the parse mode cannot read (an unclosed tag or marker, an
 	// unknown HTML tag).
 	ErrParse = errors.New("markup: cannot parse formatted text")
-	// ErrUnknownMode reports a mode that is none of None, Markdown and HTML.
+	// ErrUnknownMode reports a mode that is none of None, Markdown, HTML and MarkdownV2.
 	ErrUnknownMode = errors.New("markup: unknown parse mode")
 )
 
@@ -36,15 +40,15 @@ var (
 // kind (a Markdown marker or link, an HTML tag).
 const maxParseDepth = 32
 
-// Parse reads formatted text in mode (None, Markdown or HTML) and returns the plain text with
-// its entities. Entity offsets and lengths are in UTF-16 code units, as Telegram counts them.
+// Parse reads formatted text in mode (None, Markdown, HTML or MarkdownV2) and returns the
+// plain text with its entities. Entity offsets and lengths are in UTF-16 code units, as Telegram counts them.
 // A link to tg://user?id=N becomes a messageEntityMentionName of user N; a request must carry
 // it as inputMessageEntityMentionName, with the user's access hash.
 func Parse(mode int, text string) (string, []tg.MessageEntityClass, error) {
 	switch mode {
 	case None:
 		return text, nil, nil
-	case Markdown, HTML:
+	case Markdown, HTML, MarkdownV2:
 	default:
 		return "", nil, fmt.Errorf("%w: %d", ErrUnknownMode, mode)
 	}
@@ -52,8 +56,11 @@ func Parse(mode int, text string) (string, []tg.MessageEntityClass, error) {
 		// Offsets are 32-bit, and the Markdown reader keeps positions in 32 bits.
 		return "", nil, fmt.Errorf("%w: %d bytes of text", ErrParse, len(text))
 	}
-	if mode == Markdown {
+	switch mode {
+	case Markdown:
 		return parseMarkdown(text)
+	case MarkdownV2:
+		return parseMarkdownV2(text)
 	}
 	return parseHTML(text)
 }
@@ -157,13 +164,16 @@ func makeEntity(k entityKind, off, n int32) tg.MessageEntityClass {
 		}
 		return &tg.MessageEntityTextURL{Offset: off, Length: n, URL: k.arg}
 	case "quote":
-		return &tg.MessageEntityBlockquote{Offset: off, Length: n}
+		return &tg.MessageEntityBlockquote{Offset: off, Length: n, Collapsed: k.arg == quoteExpandable}
 	case "emoji":
 		id, _ := strconv.ParseInt(k.arg, 10, 64)
 		return &tg.MessageEntityCustomEmoji{Offset: off, Length: n, DocumentID: id}
 	}
 	return &tg.MessageEntityUnknown{Offset: off, Length: n}
 }
+
+// quoteExpandable is the argument of an expandable (collapsed) block quote.
+const quoteExpandable = "expandable"
 
 // mentionURLPrefix starts a link that mentions a user by id, as in [Ann](tg://user?id=42).
 const mentionURLPrefix = "tg://user?id="
@@ -413,8 +423,8 @@ var htmlTags = map[string]string{
 }
 
 // parseHTML reads <b>, <i>, <u>, <s>, <code>, <pre>, <a href> (a mention for
-// tg://user?id=N), <tg-spoiler>, <span class="tg-spoiler">, <blockquote>, <tg-emoji emoji-id>
-// and the entities &lt; &gt; &amp; &quot; and numeric character references.
+// tg://user?id=N), <tg-spoiler>, <span class="tg-spoiler">, <blockquote> and <blockquote
+// expandable>, <tg-emoji emoji-id>, <pre><code class="language-x"> and the entities &lt; &gt; &amp; &quot; and numeric character references.
 func parseHTML(s string) (string, []tg.MessageEntityClass, error) {
 	var b textBuilder
 	b.out.Grow(len(s))
@@ -452,6 +462,10 @@ func parseHTML(s string) (string, []tg.MessageEntityClass, error) {
 				k.arg = attrs.href
 			case "tg-emoji":
 				k.arg = attrs.emojiID
+			case "blockquote":
+				if attrs.expandable {
+					k.arg = quoteExpandable
+				}
 			case "span":
 				if attrs.class != "tg-spoiler" {
 					return "", nil, fmt.Errorf("%w: <span> without class=\"tg-spoiler\"", ErrParse)
@@ -485,7 +499,10 @@ func parseHTML(s string) (string, []tg.MessageEntityClass, error) {
 }
 
 // tagAttrs holds the attributes parseHTML reads; the others are skipped.
-type tagAttrs struct{ href, emojiID, class string }
+type tagAttrs struct {
+	href, emojiID, class string
+	expandable           bool // a bare attribute
+}
 
 // splitTag splits `a href="x" class='y'` into the lower-case name and its attributes; when
 // one is given twice, the last counts.
@@ -500,12 +517,23 @@ func splitTag(tag string) (string, tagAttrs) {
 	rest := tag[sp:]
 	for {
 		rest = strings.TrimLeft(rest, " \t\n")
-		eq := strings.IndexByte(rest, '=')
-		if eq <= 0 {
+		if rest == "" {
 			return name, attrs
 		}
-		key := strings.ToLower(strings.TrimSpace(rest[:eq]))
-		rest = strings.TrimLeft(rest[eq+1:], " \t\n")
+		end := strings.IndexAny(rest, "= \t\n")
+		if end < 0 {
+			end = len(rest)
+		}
+		key := strings.ToLower(rest[:end])
+		rest = strings.TrimLeft(rest[end:], " \t\n")
+		if rest == "" || rest[0] != '=' {
+			// An attribute without a value.
+			if key == "expandable" {
+				attrs.expandable = true
+			}
+			continue
+		}
+		rest = strings.TrimLeft(rest[1:], " \t\n")
 		var val string
 		if len(rest) > 0 && (rest[0] == '"' || rest[0] == '\'') {
 			q := rest[0]

@@ -136,7 +136,7 @@ func FuzzParse(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		for _, mode := range []int{markup.Markdown, markup.HTML} {
+		for _, mode := range []int{markup.Markdown, markup.HTML, markup.MarkdownV2} {
 			text, ents, err := markup.Parse(mode, s)
 			if err != nil {
 				continue
