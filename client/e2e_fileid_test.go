@@ -1,0 +1,93 @@
+package mtgo_test
+
+import (
+	"bytes"
+	"testing"
+
+	mtgo "github.com/mtgo-labs/mtgo/client"
+	"github.com/mtgo-labs/mtgo/client/types"
+	"github.com/mtgo-labs/mtgo/media/fileid"
+	"github.com/mtgo-labs/mtgo/teletest/world"
+)
+
+// TestE2EFileIDs: a user sends a photo and a document to a bot; the bot's messages carry
+// typed media whose Bot API file ids download the files and send them again (the document
+// as inputMediaDocument decoded from its id), and the user receives the copies with the same
+// unique file ids.
+func TestE2EFileIDs(t *testing.T) {
+	cl := cluster(t)
+	b, _ := e2eBot(t, cl, "e2e_fileid_bot")
+	inbox := make(chan *types.Message, 4)
+	b.OnMessage(func(_ *mtgo.Context, m *types.Message) error { inbox <- m; return nil })
+	u, _ := e2eUser(t, cl, world.UserSpec{FirstName: "Fid", Phone: "15551393"})
+	copies := make(chan *types.Message, 4)
+	u.OnMessage(func(_ *mtgo.Context, m *types.Message) error { copies <- m; return nil })
+
+	photoData, docData := []byte("jpeg photo bytes"), bytes.Repeat([]byte("document "), 3000)
+	if _, err := u.SendPhoto(ctxT(t), "@e2e_fileid_bot", types.InputFile{Reader: bytes.NewReader(photoData), Name: "p.jpg"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := u.SendDocument(ctxT(t), "@e2e_fileid_bot", types.InputFile{Reader: bytes.NewReader(docData), Name: "notes.txt"},
+		mtgo.WithCaption("notes")); err != nil {
+		t.Fatal(err)
+	}
+
+	pm := recv(t, inbox, "photo")
+	photo, ok := pm.Media.(*types.Photo)
+	if !ok || photo.FileID() == "" || photo.FileUniqueID() == "" {
+		t.Fatalf("photo message media %T %+v", pm.Media, pm.Media)
+	}
+	dm := recv(t, inbox, "document")
+	doc, ok := dm.Media.(*types.Document)
+	if !ok || doc.FileName != "notes.txt" || doc.FileSize != int64(len(docData)) || dm.Text != "notes" {
+		t.Fatalf("document message media %T %+v, text %q", dm.Media, dm.Media, dm.Text)
+	}
+
+	for _, f := range []struct {
+		name string
+		id   string
+		want []byte
+	}{{"photo", photo.FileID(), photoData}, {"document", doc.FileID(), docData}} {
+		var buf bytes.Buffer
+		if n, err := b.DownloadByFileID(ctxT(t), f.id, &buf); err != nil || n != int64(len(f.want)) || !bytes.Equal(buf.Bytes(), f.want) {
+			t.Fatalf("%s by file id: n=%d err=%v", f.name, n, err)
+		}
+	}
+	var buf bytes.Buffer
+	if _, err := b.DownloadMedia(ctxT(t), photo, &buf); err != nil || !bytes.Equal(buf.Bytes(), photoData) {
+		t.Fatalf("DownloadMedia of the typed photo: %v", err)
+	}
+
+	chat := dm.Chat.InputPeer()
+	for _, f := range []struct {
+		kind types.MediaKind
+		id   string
+	}{{types.KindDocument, doc.FileID()}, {types.KindPhoto, photo.FileID()}} {
+		loc, err := fileid.Decode(f.id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		in, err := loc.InputMedia()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := b.SendMedia(ctxT(t), chat, f.kind, in); err != nil {
+			t.Fatalf("resend %v by file id: %v", f.kind, err)
+		}
+	}
+	docCopy := recv(t, copies, "document copy")
+	if d, ok := docCopy.Media.(*types.Document); !ok || d.FileUniqueID() != doc.FileUniqueID() || d.FileName != "notes.txt" {
+		t.Fatalf("document copy media %T %+v", docCopy.Media, docCopy.Media)
+	}
+	photoCopy := recv(t, copies, "photo copy")
+	if p, ok := photoCopy.Media.(*types.Photo); !ok || p.FileUniqueID() != photo.FileUniqueID() {
+		t.Fatalf("photo copy media %T %+v", photoCopy.Media, photoCopy.Media)
+	}
+	buf.Reset()
+	if _, err := u.DownloadMessage(ctxT(t), docCopy, &buf); err != nil || !bytes.Equal(buf.Bytes(), docData) {
+		t.Fatalf("the user's copy: %v", err)
+	}
+	if _, err := b.DownloadByFileID(ctxT(t), "not a file id", &buf); err == nil {
+		t.Fatal("a malformed file id downloaded")
+	}
+}
