@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"time"
 
 	"github.com/mtgo-labs/mtgo/client/types"
@@ -142,6 +143,20 @@ func (r *CallReader) Save(ctx context.Context, w io.Writer, d time.Duration) (in
 		}
 	}
 	return n, nil
+}
+
+// SaveFile writes d of the stream to the file at path (created or truncated) and returns
+// the bytes written.
+func (r *CallReader) SaveFile(ctx context.Context, path string, d time.Duration) (int64, error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return 0, fmt.Errorf("mtgo: call reader: %w", err)
+	}
+	n, err := r.Save(ctx, f, d)
+	if cerr := f.Close(); err == nil && cerr != nil {
+		err = fmt.Errorf("mtgo: call reader: %w", cerr)
+	}
+	return n, err
 }
 
 // Close leaves the call.

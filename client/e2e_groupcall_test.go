@@ -3,8 +3,6 @@ package mtgo_test
 import (
 	"bytes"
 	"errors"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -123,20 +121,21 @@ func TestE2ECallReaderReadsChunks(t *testing.T) {
 	if got := r.Position(); got != 4*time.Second {
 		t.Errorf("position %v, want 4s", got)
 	}
-	// The bytes are the stream's container: ffprobe decodes them when it is installed.
-	if _, err := exec.LookPath("ffprobe"); err == nil {
+	// The bytes are the stream's container: ffprobe decodes them.
+	t.Run("ffprobe", func(t *testing.T) {
+		rtmptest.Tools(t)
 		path := filepath.Join(t.TempDir(), "stream.ts")
-		if err := os.WriteFile(path, buf.Bytes(), 0o600); err != nil {
+		r2, err := bob.NewCallReader(ctx, chat, mtgo.CallReaderFrom(0))
+		if err != nil {
 			t.Fatal(err)
 		}
-		out, err := exec.Command("ffprobe", "-v", "error", "-show_entries", "stream=codec_name", "-of", "csv=p=0", path).Output()
-		if err != nil {
-			t.Fatalf("ffprobe: %v", err)
+		if _, err := r2.SaveFile(ctx, path, 4*time.Second); err != nil {
+			t.Fatal(err)
 		}
-		if got := strings.Fields(string(out)); strings.Join(got, ",") != "h264,aac" {
-			t.Errorf("ffprobe streams %q", got)
+		if codecs, dur := rtmptest.Probe(t, path); strings.Join(codecs, ",") != "h264,aac" || dur < time.Second {
+			t.Errorf("ffprobe: %v of %v, want about 2s of h264,aac", dur, codecs)
 		}
-	}
+	})
 	// Reading at the present: the next chunk is the one of second 10.
 	live, err := bob.NewCallReader(ctx, chat)
 	if err != nil {
