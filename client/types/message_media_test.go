@@ -403,3 +403,32 @@ func BenchmarkNewMessage(b *testing.B) {
 		}
 	})
 }
+
+func TestChatPhoto(t *testing.T) {
+	u := types.NewUser(&tg.User{ID: 5, AccessHash: tl.Some[int64](6), Photo: &tg.UserProfilePhoto{PhotoID: 7, DCID: 2, HasVideo: true}})
+	cp := u.ChatPhoto()
+	if cp == nil || cp.PhotoID != 7 || cp.DC != 2 || !cp.HasVideo {
+		t.Fatalf("user photo %+v", cp)
+	}
+	loc, err := fileid.Decode(cp.Big.FileID())
+	want := fileid.Location{Type: fileid.TypeProfilePhoto, DC: 2, ID: 7,
+		Source: fileid.PhotoSource{Kind: fileid.SourceChatPhotoBig, ChatID: 5, ChatAccessHash: 6}}
+	if diff := cmp.Diff(want, loc); err != nil || diff != "" {
+		t.Fatalf("big photo id (-want +got):\n%s %v", diff, err)
+	}
+	if cp.Small.FileUniqueID() == cp.Big.FileUniqueID() || cp.Small.FileID() == cp.Big.FileID() {
+		t.Fatal("small and big ids are equal")
+	}
+	ch := types.NewChat(&tg.Channel{ID: 9, AccessHash: tl.Some[int64](3), Photo: &tg.ChatPhoto{PhotoID: 8, DCID: 4}})
+	ml, err := ch.ChatPhoto().Small.MediaLocation()
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantIn := &tg.InputPeerPhotoFileLocation{Peer: &tg.InputPeerChannel{ChannelID: 9, AccessHash: 3}, PhotoID: 8}
+	if diff := cmp.Diff(tg.InputFileLocationClass(wantIn), ml.Input); diff != "" || ml.DC != 4 {
+		t.Fatalf("channel photo location (-want +got):\n%s", diff)
+	}
+	if types.NewUser(&tg.User{ID: 1}).ChatPhoto() != nil || types.NewChat(&tg.Chat{ID: 2, Photo: &tg.ChatPhotoEmpty{}}).ChatPhoto() != nil {
+		t.Fatal("photo without a photo")
+	}
+}
