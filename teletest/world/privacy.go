@@ -119,7 +119,10 @@ func (w *World) privacyRule(a *account, in tg.InputPrivacyRuleClass) (tg.Privacy
 
 // privacyRules renders the rules of key with the users and chats they name.
 func (w *World) privacyRules(a *account, key tg.PrivacyKeyClass) *tg.AccountPrivacyRules {
-	rules := a.privacy[key.TypeID()]
+	rules, ok := a.privacy[key.TypeID()]
+	if !ok {
+		rules = []tg.PrivacyRuleClass{&tg.PrivacyValueAllowAll{}} // the default: everybody
+	}
 	var r refs
 	for _, rule := range rules {
 		switch v := rule.(type) {
@@ -138,9 +141,6 @@ func (w *World) privacyRules(a *account, key tg.PrivacyKeyClass) *tg.AccountPriv
 		}
 	}
 	users, chats := w.render(a.id, &r)
-	if rules == nil {
-		rules = []tg.PrivacyRuleClass{}
-	}
 	return &tg.AccountPrivacyRules{Rules: slices.Clone(rules), Chats: chats, Users: users}
 }
 
@@ -197,13 +197,17 @@ func (w *World) SetPrivacy(key KeyID, in tg.InputPrivacyKeyClass, rules []tg.Inp
 		a.privacy = make(map[uint32][]tg.PrivacyRuleClass)
 	}
 	a.privacy[k.TypeID()] = out
+	if len(out) == 0 {
+		delete(a.privacy, k.TypeID()) // back to the default
+	}
 	res := w.privacyRules(a, k)
 	w.push(a.id, key, &tg.UpdateShort{Update: &tg.UpdatePrivacy{Key: k, Rules: res.Rules}, Date: w.now()})
 	return res, nil
 }
 
 // allows reports whether owner's rules for key let viewer see it. Rules are read in order and
-// the first one that names the viewer decides; no rule means everybody.
+// the first one that names the viewer decides; none deciding means nobody. A key never set
+// (or set to no rules) means everybody.
 func (w *World) allows(owner, viewer *account, key tg.PrivacyKeyClass) bool {
 	if owner.id == viewer.id {
 		return true
