@@ -401,23 +401,68 @@ func TestForeignSession(t *testing.T) {
 	})
 }
 
-// TestForeignLayers: a client of layer 227 is served in its constructors, one of layer 198
-// (or any other not served) gets INPUT_LAYER_INVALID_198 for every call.
+// decodeAs decodes b, a layer 228 encoding, as v.
+func decodeAs(t *testing.T, b []byte, v tl.Decoder) {
+	t.Helper()
+	var buf tl.Buffer
+	buf.ResetTo(b)
+	if err := v.Decode(&buf); err != nil {
+		t.Fatalf("decode %T: %v", v, err)
+	}
+}
+
+// loginPerson signs c in as the person with phone, in layer 228.
+func (c *foreignClient) loginPerson(t *testing.T, phone string) {
+	t.Helper()
+	res, rpcErr := c.call(withLayer(Layer, &tg.AuthSendCodeRequest{PhoneNumber: phone, APIID: 1, APIHash: "x", Settings: tg.CodeSettings{}}))
+	if rpcErr != nil {
+		t.Fatalf("auth.sendCode: %s", rpcErr.ErrorMessage)
+	}
+	var sent tg.AuthSentCode
+	decodeAs(t, res, &sent)
+	code, _ := c.cl.World().AuthCode(phone)
+	if _, rpcErr := c.call(&tg.AuthSignInRequest{PhoneNumber: phone, PhoneCodeHash: sent.PhoneCodeHash, PhoneCode: tl.Some(code)}); rpcErr != nil {
+		t.Fatalf("auth.signIn: %s", rpcErr.ErrorMessage)
+	}
+}
+
+// countIDs counts the 4-byte words of b equal to id.
+func countIDs(b []byte, id uint32) int {
+	n := 0
+	for i := 0; i+4 <= len(b); i += 4 {
+		if binary.LittleEndian.Uint32(b[i:]) == id {
+			n++
+		}
+	}
+	return n
+}
+
+// TestForeignLayers: a client of layer 227 is served in its constructors (answers, pushed
+// updates, requests), one of layer 198 (or any other not served) gets
+// INPUT_LAYER_INVALID_198 for every call.
 func TestForeignLayers(t *testing.T) {
 	cl := startCluster(t, Config{})
-	bot, err := cl.World().CreateBot(world.BotSpec{FirstName: "Echo", Username: "layer_bot"})
+	w := cl.World()
+	bot, err := w.CreateBot(world.BotSpec{FirstName: "Echo", Username: "layer_bot"})
 	if err != nil {
+		t.Fatal(err)
+	}
+	person, err := w.CreateUser(world.UserSpec{FirstName: "Pat", Username: "pat_layers", Phone: "9990001234", DC: bot.DC})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.CreateChannel(person.ID, world.ChannelSpec{Title: "news", Username: "layer_news", Megagroup: true, Members: []int64{bot.ID}, Admins: []int64{bot.ID}}); err != nil {
 		t.Fatal(err)
 	}
 	login := &tg.AuthImportBotAuthorizationRequest{APIID: 1, APIHash: "hash", BotAuthToken: bot.Token}
 	for _, tc := range []struct {
-		name     string
-		layer    int32
-		userID   uint32 // constructor of the user in auth.authorization
-		rpcError string
+		name              string
+		layer             int32
+		userID, channelID uint32 // constructors of user and channel the client must get
+		rpcError          string
 	}{
-		{name: "layer 228", layer: Layer, userID: tg.UserTypeID},
-		{name: "layer 227", layer: Layer227, userID: user227ID},
+		{name: "layer 228", layer: Layer, userID: tg.UserTypeID, channelID: tg.ChannelTypeID},
+		{name: "layer 227", layer: Layer227, userID: user227ID, channelID: channel227ID},
 		{name: "layer 198", layer: 198, rpcError: "INPUT_LAYER_INVALID_198"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -441,17 +486,60 @@ func TestForeignLayers(t *testing.T) {
 			if got := binary.LittleEndian.Uint32(res[8:]); got != tc.userID {
 				t.Fatalf("user constructor %#x, want %#x", got, tc.userID)
 			}
+
+			// contacts.resolvedPeer carries the channel and its creator.
+			res, rpcErr = c.call(&tg.ContactsResolveUsernameRequest{Username: "layer_news"})
+			if rpcErr != nil {
+				t.Fatalf("resolve: %s", rpcErr.ErrorMessage)
+			}
+			if countIDs(res, tc.channelID) != 1 || countIDs(res, tg.ChannelTypeID)+countIDs(res, channel227ID) != 1 {
+				t.Fatalf("resolved channel not in the form %#x: %x", tc.channelID, res)
+			}
+
+			// A person writes in the supergroup the bot administers: the update pushed to the
+			// bot carries the person and the supergroup in the bot's forms.
+			p := newForeign(t, cl, bot.DC)
+			p.loginPerson(t, person.Phone)
+			res, rpcErr = p.call(&tg.ContactsResolveUsernameRequest{Username: "layer_news"})
+			if rpcErr != nil {
+				t.Fatalf("resolve the supergroup: %s", rpcErr.ErrorMessage)
+			}
+			var rp tg.ContactsResolvedPeer
+			decodeAs(t, res, &rp)
+			group := rp.Chats[0].(*tg.Channel)
+			text := "hello " + tc.name
+			if _, rpcErr := p.call(&tg.MessagesSendMessageRequest{
+				Peer: &tg.InputPeerChannel{ChannelID: group.ID, AccessHash: group.AccessHash.Value}, Message: text, RandomID: int64(tc.layer),
+			}); rpcErr != nil {
+				t.Fatalf("send: %s", rpcErr.ErrorMessage)
+			}
+			var push foreignMsg
+			for push.body == nil {
+				for _, m := range c.got {
+					if bytes.Contains(m.body, []byte(text)) {
+						push = m
+					}
+				}
+				if push.body == nil {
+					c.read()
+				}
+			}
+			for _, id := range [][3]uint32{{tc.userID, tg.UserTypeID, user227ID}, {tc.channelID, tg.ChannelTypeID, channel227ID}} {
+				if n := countIDs(push.body, id[0]); n == 0 || countIDs(push.body, id[1])+countIDs(push.body, id[2]) != n {
+					t.Fatalf("pushed %s does not carry its users and chats in the forms %#x: %x", tg.TypeName(push.typeID()), id[0], push.body)
+				}
+			}
+
 			if tc.layer != Layer227 {
 				return
 			}
 			// A request of layer 227 (messages.searchGlobal#4bc6589a) is understood.
 			search := enc(t, &tg.MessagesSearchGlobalRequest{Q: "x", Filter: &tg.InputMessagesFilterEmpty{}, OffsetPeer: &tg.InputPeerEmpty{}, Limit: 1})
 			binary.LittleEndian.PutUint32(search, searchGlobal227ID)
-			res, rpcErr = c.result(c.await(c.content(search)))
+			_, rpcErr = c.result(c.await(c.content(search)))
 			if rpcErr != nil && rpcErr.ErrorMessage != "BOT_METHOD_INVALID" {
 				t.Fatalf("searchGlobal of layer 227: %d %s", rpcErr.ErrorCode, rpcErr.ErrorMessage)
 			}
-			_ = res
 		})
 	}
 }

@@ -299,3 +299,47 @@ func TestAnnouncedLayer(t *testing.T) {
 		})
 	}
 }
+
+// FuzzTo227: any object the registry decodes goes through to227 without a panic, comes back
+// unmodified, and encodes (or is refused with errNoLayerForm).
+func FuzzTo227(f *testing.F) {
+	for _, v := range []tl.Encoder{
+		&tg.AuthAuthorization{User: &tg.User{ID: 1, LinkedCommunityID: tl.Some[int64](2)}},
+		&tg.Updates{Users: []tg.UserClass{&tg.User{ID: 1}}, Chats: []tg.ChatClass{&tg.Channel{ID: 2, Photo: &tg.ChatPhotoEmpty{}}}},
+		&tg.UpdateBotCommands{Peer: &tg.PeerUser{UserID: 1}, BotID: 1, Commands: []tg.BotCommand{{Command: "a", Description: "b"}}},
+		&tg.MessagesChatInviteJoinResultWebView{BotID: 1, QueryID: 2},
+	} {
+		var b tl.Buffer
+		if err := v.Encode(&b); err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b.Buf)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var b tl.Buffer
+		b.ResetTo(data)
+		obj, err := tg.DecodeObject(&b)
+		if err != nil {
+			return
+		}
+		var before tl.Buffer
+		if err := obj.Encode(&before); err != nil {
+			return
+		}
+		out, err := to227(obj)
+		if err != nil {
+			if !errors.Is(err, errNoLayerForm) {
+				t.Fatalf("to227: %v", err)
+			}
+			return
+		}
+		var after, enc227 tl.Buffer
+		_ = obj.Encode(&after)
+		if !bytes.Equal(before.Buf, after.Buf) {
+			t.Fatal("to227 modified its input")
+		}
+		if err := out.Encode(&enc227); err != nil {
+			t.Fatalf("encode the layer 227 form: %v", err)
+		}
+	})
+}
