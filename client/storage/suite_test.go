@@ -1,0 +1,34 @@
+package storage_test
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/mtgo-labs/mtgo/client/storage"
+	"github.com/mtgo-labs/mtgo/client/storage/storagetest"
+)
+
+func TestConformanceInMemory(t *testing.T) {
+	storagetest.Run(t, storagetest.Backend{
+		Open: func(testing.TB, string) (storage.Storage, error) { return storage.NewInMemory(), nil },
+	})
+}
+
+func TestConformanceFile(t *testing.T) {
+	dir := t.TempDir()
+	path := func(name string) string { return filepath.Join(dir, name+".session") }
+	storagetest.Run(t, storagetest.Backend{
+		Open: func(_ testing.TB, name string) (storage.Storage, error) {
+			return storage.Open(path(name), nil)
+		},
+		Persistent: true,
+		Exclusive:  true,
+		Corrupt: func(t testing.TB, name string) {
+			// Another program's bytes where the session file was.
+			if err := os.WriteFile(path(name), []byte("SQLite format 3\x00 not a session file at all"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+		},
+	})
+}
