@@ -51,15 +51,7 @@ func (c *Client) sendValue(ctx context.Context, what string, chat any, in tg.Inp
 	if p.CaptionSet {
 		return nil, fmt.Errorf("%w: %s", ErrMediaNoCaption, what)
 	}
-	ip, err := c.ResolvePeer(ctx, chat)
-	if err != nil {
-		return nil, err
-	}
-	out, err := c.resolveSend(ctx, p)
-	if err != nil {
-		return nil, err
-	}
-	return c.sendInputMedia(ctx, what, ip, in, "", nil, out)
+	return c.sendMedia(ctx, chat, what, p, func() (tg.InputMediaClass, error) { return in, nil })
 }
 
 // SendLocation sends a point on the map to chat (anything ResolvePeer accepts).

@@ -372,6 +372,15 @@ func (c *Client) SendMedia(ctx context.Context, chat any, kind types.MediaKind, 
 	if spec := mediaSpecs[kind]; spec.noCaption && p.CaptionSet {
 		return nil, fmt.Errorf("%w: %v", ErrMediaNoCaption, kind)
 	}
+	return c.sendMedia(ctx, chat, kind.String(), p, func() (tg.InputMediaClass, error) {
+		return c.mediaOf(ctx, kind, media, p.Media)
+	})
+}
+
+// sendMedia sends the media that media builds (called once the chat and the options are
+// resolved, so a bad chat costs no upload) to chat with p's caption and options
+// (messages.sendMedia); what names the send in errors.
+func (c *Client) sendMedia(ctx context.Context, chat any, what string, p option.SendParams, media func() (tg.InputMediaClass, error)) (*types.Message, error) {
 	ip, err := c.ResolvePeer(ctx, chat)
 	if err != nil {
 		return nil, err
@@ -384,16 +393,10 @@ func (c *Client) SendMedia(ctx context.Context, chat any, kind types.MediaKind, 
 	if err != nil {
 		return nil, err
 	}
-	in, err := c.mediaOf(ctx, kind, media, p.Media)
+	in, err := media()
 	if err != nil {
 		return nil, err
 	}
-	return c.sendInputMedia(ctx, kind.String(), ip, in, caption, ents, out)
-}
-
-// sendInputMedia sends in to ip with caption and the resolved options (messages.sendMedia);
-// what names the send in errors.
-func (c *Client) sendInputMedia(ctx context.Context, what string, ip tg.InputPeerClass, in tg.InputMediaClass, caption string, ents []tg.MessageEntityClass, out outgoing) (*types.Message, error) {
 	req := &tg.MessagesSendMediaRequest{Peer: ip, Media: in, Message: caption, Entities: ents, RandomID: randomID()}
 	out.toMedia(req)
 	return c.postSend(ctx, what, out, req, req.RandomID, ip, caption, ents)
@@ -408,19 +411,7 @@ func (c *Client) SendCachedMedia(ctx context.Context, chat any, fileID string, o
 	if err != nil {
 		return nil, err
 	}
-	ip, err := c.ResolvePeer(ctx, chat)
-	if err != nil {
-		return nil, err
-	}
-	caption, ents, err := c.messageText(ctx, p.Caption, p.Text)
-	if err != nil {
-		return nil, err
-	}
-	out, err := c.resolveSend(ctx, p)
-	if err != nil {
-		return nil, err
-	}
-	return c.sendInputMedia(ctx, "cached media", ip, in, caption, ents, out)
+	return c.sendMedia(ctx, chat, "cached media", p, func() (tg.InputMediaClass, error) { return in, nil })
 }
 
 // SendPhoto sends a photo; see SendMedia for what photo may be.
