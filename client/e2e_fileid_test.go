@@ -75,6 +75,13 @@ func TestE2EFileIDs(t *testing.T) {
 			t.Fatalf("resend %v by file id: %v", f.kind, err)
 		}
 	}
+	// A types.FileID is a media argument too.
+	if _, err := b.SendDocument(ctxT(t), chat, types.FileID(doc.FileID())); err != nil {
+		t.Fatalf("resend the document by types.FileID: %v", err)
+	}
+	if _, err := b.SendPhoto(ctxT(t), chat, types.FileID(photo.FileID())); err != nil {
+		t.Fatalf("resend the photo by types.FileID: %v", err)
+	}
 	docCopy := recv(t, copies, "document copy")
 	if d, ok := docCopy.Media.(*types.Document); !ok || d.FileUniqueID() != doc.FileUniqueID() || d.FileName != "notes.txt" {
 		t.Fatalf("document copy media %T %+v", docCopy.Media, docCopy.Media)
@@ -82,6 +89,16 @@ func TestE2EFileIDs(t *testing.T) {
 	photoCopy := recv(t, copies, "photo copy")
 	if p, ok := photoCopy.Media.(*types.Photo); !ok || p.FileUniqueID() != photo.FileUniqueID() {
 		t.Fatalf("photo copy media %T %+v", photoCopy.Media, photoCopy.Media)
+	}
+	for _, want := range []types.Media{doc, photo} {
+		m := recv(t, copies, "typed copy")
+		if m.MediaKind() != want.Kind() || types.FileOf(m.Media).FileUniqueID() != types.FileOf(want).FileUniqueID() {
+			t.Fatalf("typed copy: %v, want %v with the same unique id", m.MediaKind(), want.Kind())
+		}
+	}
+	buf.Reset()
+	if _, err := b.DownloadMedia(ctxT(t), types.FileID(doc.FileID()), &buf); err != nil || !bytes.Equal(buf.Bytes(), docData) {
+		t.Fatalf("DownloadMedia of a types.FileID: %v", err)
 	}
 	buf.Reset()
 	if _, err := u.DownloadMessage(ctxT(t), docCopy, &buf); err != nil || !bytes.Equal(buf.Bytes(), docData) {

@@ -58,7 +58,7 @@ func (c *Client) DownloadToFile(ctx context.Context, loc media.Location, path st
 // DownloadMedia downloads the file of m to w: message media (tg.MessageMediaClass: the
 // largest photo size, the document), typed media with a file (types.Media such as
 // *types.Photo or *types.Video, a *types.File or *types.Thumbnail), or a Bot API file id
-// (a string). Without a refresher an expired file reference fails the download;
+// (types.FileID or a string). Without a refresher an expired file reference fails the download;
 // DownloadMessage refreshes it by fetching the message again.
 func (c *Client) DownloadMedia(ctx context.Context, m any, w io.Writer, opts ...media.Option) (int64, error) {
 	loc, err := mediaLocationOf(m)
@@ -91,6 +91,8 @@ func mediaLocationOf(m any) (media.Location, error) {
 	switch m := m.(type) {
 	case tg.MessageMediaClass:
 		return media.MediaLocation(m)
+	case types.FileID:
+		return mediaLocationOf(string(m))
 	case string:
 		loc, err := fileid.Decode(m)
 		if err != nil {
