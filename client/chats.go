@@ -255,11 +255,21 @@ func (c *Client) MigrateChat(ctx context.Context, chat any) (*types.Chat, error)
 	for _, ch := range chats {
 		if x, ok := ch.(*tg.Channel); ok && x != nil {
 			out := types.NewChat(x)
-			c.CachePeer(-p.chat, out.InputPeer())
+			c.migrated.Store(p.chat, out.InputPeer())
 			return out, nil
 		}
 	}
 	return nil, fmt.Errorf("mtgo: migrate chat %v: the answer names no supergroup", chat)
+}
+
+// migratedPeer returns the supergroup a basic group p became through MigrateChat, else p.
+func (c *Client) migratedPeer(p tg.InputPeerClass) tg.InputPeerClass {
+	if ch, ok := p.(*tg.InputPeerChat); ok {
+		if to, ok := c.migrated.Load(ch.ChatID); ok {
+			return to.(tg.InputPeerClass)
+		}
+	}
+	return p
 }
 
 // DeleteChat deletes a supergroup or channel (channels.deleteChannel) or a basic group

@@ -49,6 +49,7 @@ type Client struct {
 	store    Storage
 	eng      *engine.Engine // connections, migrations and the call policy
 	peers    PeerCache
+	migrated sync.Map      // basic group id -> *tg.InputPeerChannel it became (chats.go)
 	updates  UpdateManager // nil with NoUpdates
 	stop     *stopHooks
 	msgs     *messageDispatcher

@@ -16,7 +16,7 @@ func (c *Client) ResolvePeer(ctx context.Context, peerID interface{}) (tg.InputP
 	if err != nil {
 		return nil, fmt.Errorf("mtgo: resolve %v: %w", peerID, err)
 	}
-	return p, nil
+	return c.migratedPeer(p), nil
 }
 
 // ResolvePeerCache returns the cached peer with id (Bot API form), without network requests,
