@@ -129,7 +129,13 @@ func (u *scriptedUser) script(ctx context.Context, t *local.Transcript) (*sessio
 	}
 	s.StartText = start.Text
 	var press *tg.KeyboardButtonCallback
-	if markup, ok := start.ReplyMarkup.(*tg.ReplyInlineMarkup); ok {
+	var tlMarkup tg.ReplyMarkupClass
+	if start.ReplyMarkup != nil {
+		if tlMarkup, err = start.ReplyMarkup.ToTL(); err != nil {
+			return s, fmt.Errorf("the answer to /start: keyboard: %w", err)
+		}
+	}
+	if markup, ok := tlMarkup.(*tg.ReplyInlineMarkup); ok {
 		for _, row := range markup.Rows {
 			for _, b := range row.Buttons {
 				if b, ok := b.(*tg.KeyboardButtonCallback); ok {
