@@ -135,7 +135,7 @@ func (w *World) tgPlainMessage(viewer int64, m *message) *tg.Message {
 	if m.post {
 		out.Views, out.Forwards = tl.Some[int32](1), tl.Some[int32](0)
 	}
-	out.ReplyMarkup = m.markup
+	out.ReplyMarkup = shownMarkup(m.markup, m.from)
 	out.Pinned = m.pinned
 	out.Reactions = m.reactions.render(viewer, !m.post)
 	if m.viaBot != 0 {
