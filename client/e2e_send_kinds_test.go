@@ -152,6 +152,22 @@ func TestE2ESendKinds(t *testing.T) {
 			}
 			return fmt.Errorf("attributes %#v", doc.Attributes)
 		}},
+		{"video with a thumbnail and attributes", func() (*types.Message, error) {
+			return p.a.SendVideo(ctxT(t), p.to(), types.InputFile{Reader: strings.NewReader("mp4 bytes"), Name: "clip.mp4"},
+				mtgo.WithThumbnail([]byte("thumb jpeg")), mtgo.WithDuration(90*time.Second), mtgo.WithDimensions(640, 360), mtgo.WithTTL(time.Minute))
+		}, func(m *types.Message) error {
+			md := rawMediaOf(m).(*tg.MessageMediaDocument)
+			doc := md.Document.(*tg.Document)
+			if len(doc.Thumbs) != 1 || doc.Thumbs[0].(*tg.PhotoSize).Size != int32(len("thumb jpeg")) || md.TTLSeconds.Value != 60 {
+				return fmt.Errorf("thumbs %#v ttl %v", doc.Thumbs, md.TTLSeconds)
+			}
+			for _, at := range doc.Attributes {
+				if v, ok := at.(*tg.DocumentAttributeVideo); ok && v.Duration == 90 && v.W == 640 && v.H == 360 {
+					return nil
+				}
+			}
+			return fmt.Errorf("attributes %#v", doc.Attributes)
+		}},
 		{"document from a URL", func() (*types.Message, error) {
 			return p.a.SendDocument(ctxT(t), p.to(), "https://example.com/files/report.pdf")
 		}, func(m *types.Message) error {
@@ -468,6 +484,11 @@ func TestE2ESendOptions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	topic, err := p.a.SendMessage(ctx, "@e2e_opts_talk", "a topic starts here")
+	if err != nil {
+		t.Fatal(err)
+	}
+	recv(t, p.got, "topic start")
 	news, err := p.a.ResolvePeer(ctx, "@e2e_opts_news")
 	if err != nil {
 		t.Fatal(err)
@@ -494,6 +515,14 @@ func TestE2ESendOptions(t *testing.T) {
 				}
 				if pc, ok := h.ReplyToPeerID.(*tg.PeerChannel); !ok || pc.ChannelID != news.(*tg.InputPeerChannel).ChannelID {
 					return fmt.Errorf("reply peer %#v", h.ReplyToPeerID)
+				}
+				return nil
+			}},
+		{"in a topic", "@e2e_opts_talk", "on topic", []mtgo.SendOption{mtgo.WithTopic(topic.ID)},
+			func(raw *tg.Message) error {
+				h, ok := raw.ReplyTo.(*tg.MessageReplyHeader)
+				if !ok || !h.ForumTopic || h.ReplyToMsgID.Value != int32(topic.ID) {
+					return fmt.Errorf("reply header %#v", raw.ReplyTo)
 				}
 				return nil
 			}},

@@ -37,6 +37,7 @@ type file struct {
 	photo      bool
 	mime       string
 	attrs      []tg.DocumentAttributeClass
+	thumb      []byte // a document's JPEG preview (inputMediaUploadedDocument.thumb); nil for none
 }
 
 // media is a message or story attachment referring to a stored file.
@@ -292,10 +293,17 @@ func (w *World) inputMedia(a *account, in tg.InputMediaClass) (*media, error) {
 		if mime == "" {
 			mime = "application/octet-stream"
 		}
+		var thumb []byte
+		if in.Thumb != nil {
+			if thumb, _, err = w.assemble(a, in.Thumb); err != nil {
+				return nil, err
+			}
+		}
 		f, err := w.newFile(a.dc, data, false, mime, attrs)
 		if err != nil {
 			return nil, err
 		}
+		f.thumb = thumb
 		return &media{file: f, spoiler: in.Spoiler, ttl: in.TTLSeconds.Value}, nil
 	case *tg.InputMediaPhoto:
 		ip, ok := in.ID.(*tg.InputPhoto)
@@ -373,15 +381,32 @@ func (f *file) tgPhoto() *tg.Photo {
 	}
 }
 
+// thumbSize is the size type of a document's thumbnail.
+const thumbSize = "m"
+
+// thumbFile returns f's thumbnail of size as a file to read; LOCATION_INVALID when it has none.
+func (f *file) thumbFile(size string) (*file, error) {
+	if f.thumb == nil || size != thumbSize {
+		return nil, ErrLocationInvalid
+	}
+	t := *f
+	t.data, t.thumb = f.thumb, nil
+	return &t, nil
+}
+
 func (f *file) tgDocument() *tg.Document {
 	attrs := f.attrs
 	if attrs == nil {
 		attrs = []tg.DocumentAttributeClass{}
 	}
-	return &tg.Document{
+	d := &tg.Document{
 		ID: f.id, AccessHash: f.accessHash, FileReference: bytes.Clone(f.ref), Date: f.date,
 		MimeType: f.mime, Size: int64(len(f.data)), DCID: int32(f.dc), Attributes: attrs,
 	}
+	if f.thumb != nil {
+		d.Thumbs = []tg.PhotoSizeClass{&tg.PhotoSize{Type: thumbSize, W: 320, H: 320, Size: int32(len(f.thumb))}}
+	}
+	return d
 }
 
 // UploadMedia answers messages.uploadMedia: stores the media without sending it.
@@ -416,6 +441,9 @@ func (w *World) GetFile(key KeyID, dc int, loc tg.InputFileLocationClass, offset
 	switch loc := loc.(type) {
 	case *tg.InputDocumentFileLocation:
 		f, err = w.locate(loc.ID, loc.AccessHash, loc.FileReference, false)
+		if err == nil && loc.ThumbSize != "" {
+			f, err = f.thumbFile(loc.ThumbSize)
+		}
 	case *tg.InputPhotoFileLocation:
 		f, err = w.locate(loc.ID, loc.AccessHash, loc.FileReference, true)
 	case *tg.InputGroupCallStream:
