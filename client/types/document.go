@@ -95,13 +95,13 @@ func (*VideoNote) Kind() MediaKind { return KindVideoNote }
 
 // docAttrs gathers the attributes of a document that the kinds read.
 type docAttrs struct {
-	fileName           string
-	video              *tg.DocumentAttributeVideo
-	audio              *tg.DocumentAttributeAudio
-	sticker            *tg.DocumentAttributeSticker
-	emoji              *tg.DocumentAttributeCustomEmoji
-	image              *tg.DocumentAttributeImageSize
-	animated, hasAudio bool
+	fileName string
+	video    *tg.DocumentAttributeVideo
+	audio    *tg.DocumentAttributeAudio
+	sticker  *tg.DocumentAttributeSticker
+	emoji    *tg.DocumentAttributeCustomEmoji
+	image    *tg.DocumentAttributeImageSize
+	animated bool
 }
 
 func attrsOf(d *tg.Document) docAttrs {
