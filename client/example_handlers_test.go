@@ -6,7 +6,6 @@ import (
 	mtgo "github.com/mtgo-labs/mtgo/client"
 	"github.com/mtgo-labs/mtgo/client/filters"
 	"github.com/mtgo-labs/mtgo/client/types"
-	"github.com/mtgo-labs/mtgo/tl/tg"
 )
 
 // A bot whose /start replies with an inline button, and whose button press edits the message
@@ -23,11 +22,8 @@ func Example_handlers() {
 
 	bot.OnMessage(func(ctx *mtgo.Context, m *types.Message) error {
 		cmd, _ := filters.CommandOf(ctx) // parsed by the Command filter
-		_, err := ctx.Reply("Hello "+cmd.ArgsText, mtgo.WithReplyMarkup(&tg.ReplyInlineMarkup{
-			Rows: []tg.KeyboardButtonRow{{Buttons: []tg.KeyboardButtonClass{
-				&tg.KeyboardButtonCallback{Text: "Press me", Data: []byte("press")},
-			}}},
-		}))
+		_, err := ctx.Reply("Hello "+cmd.ArgsText, mtgo.WithKeyboard(
+			types.NewInlineKeyboard().Row(types.CallbackButton("Press me", "press"))))
 		return err
 	}, filters.Command("start"), filters.Private)
 
