@@ -105,10 +105,7 @@ func (s *Scenario) Forum(title string, creator *Actor, members ...Peer) *Channel
 // Join joins a public channel or supergroup (channels.joinChannel).
 func (a *Actor) Join(c *Channel) {
 	a.s.tb.Helper()
-	in := a.input(c).(*tg.InputPeerChannel)
-	if _, err := a.api.ChannelsJoinChannel(a.s.ctx(), &tg.ChannelsJoinChannelRequest{
-		Channel: &tg.InputChannel{ChannelID: in.ChannelID, AccessHash: in.AccessHash},
-	}); err != nil {
+	if _, err := a.api.ChannelsJoinChannel(a.s.ctx(), &tg.ChannelsJoinChannelRequest{Channel: a.inputChannel(c)}); err != nil {
 		a.s.tb.Fatalf("teletest: %s: join %q: %v", a.User.Username, c.Title, err)
 	}
 }
@@ -116,12 +113,16 @@ func (a *Actor) Join(c *Channel) {
 // Leave leaves a channel or supergroup (channels.leaveChannel).
 func (a *Actor) Leave(c *Channel) {
 	a.s.tb.Helper()
-	in := a.input(c).(*tg.InputPeerChannel)
-	if _, err := a.api.ChannelsLeaveChannel(a.s.ctx(), &tg.ChannelsLeaveChannelRequest{
-		Channel: &tg.InputChannel{ChannelID: in.ChannelID, AccessHash: in.AccessHash},
-	}); err != nil {
+	if _, err := a.api.ChannelsLeaveChannel(a.s.ctx(), &tg.ChannelsLeaveChannelRequest{Channel: a.inputChannel(c)}); err != nil {
 		a.s.tb.Fatalf("teletest: %s: leave %q: %v", a.User.Username, c.Title, err)
 	}
+}
+
+// inputChannel returns c as the actor sees it.
+func (a *Actor) inputChannel(c *Channel) *tg.InputChannel {
+	a.s.tb.Helper()
+	in := a.input(c).(*tg.InputPeerChannel)
+	return &tg.InputChannel{ChannelID: in.ChannelID, AccessHash: in.AccessHash}
 }
 
 // Command sends a bot command ("/start", "/start payload", or "start" without its slash) to
@@ -194,23 +195,15 @@ func (a *Actor) ExpectEdit(m Match) Message {
 
 // editsOf flattens the edited messages of an Updates object as seen by user self.
 func editsOf(self int64, u tg.UpdatesClass) []Message {
-	var out []Message
-	for _, x := range updatesIn(u) {
-		var msg tg.MessageClass
-		var pts int32
-		switch x := x.(type) {
+	return flattenUpdates(self, updatesIn(u), func(u tg.UpdateClass) (tg.MessageClass, int32) {
+		switch u := u.(type) {
 		case *tg.UpdateEditMessage:
-			msg, pts = x.Message, x.Pts
+			return u.Message, u.Pts
 		case *tg.UpdateEditChannelMessage:
-			msg, pts = x.Message, x.Pts
-		default:
-			continue
+			return u.Message, u.Pts
 		}
-		if m, ok := msg.(*tg.Message); ok {
-			out = append(out, flatten(self, m, pts))
-		}
-	}
-	return out
+		return nil, 0
+	})
 }
 
 // InlineResults types query for bot in chat p and returns the titles of the articles the

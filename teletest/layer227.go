@@ -64,34 +64,29 @@ func layerError(layer int32) *services.RPCError {
 	return &services.RPCError{Code: 400, Message: fmt.Sprintf("INPUT_LAYER_INVALID_%d", layer)}
 }
 
-// user227 encodes a user as user#31774388.
+// user227 encodes a user as user#31774388: layer 228's user without linked_community_id.
 type user227 struct{ *tg.User }
 
-func (w user227) Encode(b *tl.Buffer) error {
+func (w user227) Encode(b *tl.Buffer) error     { return patchID(b, w.trim(), user227ID) }
+func (w user227) EncodeBare(b *tl.Buffer) error { return w.trim().EncodeBare(b) }
+
+func (w user227) trim() *tg.User {
 	u := *w.User
 	u.LinkedCommunityID = tl.Opt[int64]{}
-	return patchID(b, &u, user227ID)
+	return &u
 }
 
-func (w user227) EncodeBare(b *tl.Buffer) error {
-	u := *w.User
-	u.LinkedCommunityID = tl.Opt[int64]{}
-	return u.EncodeBare(b)
-}
-
-// channel227 encodes a channel as channel#1c32b11c.
+// channel227 encodes a channel as channel#1c32b11c: layer 228's channel without
+// linked_community_id.
 type channel227 struct{ *tg.Channel }
 
-func (w channel227) Encode(b *tl.Buffer) error {
-	c := *w.Channel
-	c.LinkedCommunityID = tl.Opt[int64]{}
-	return patchID(b, &c, channel227ID)
-}
+func (w channel227) Encode(b *tl.Buffer) error     { return patchID(b, w.trim(), channel227ID) }
+func (w channel227) EncodeBare(b *tl.Buffer) error { return w.trim().EncodeBare(b) }
 
-func (w channel227) EncodeBare(b *tl.Buffer) error {
+func (w channel227) trim() *tg.Channel {
 	c := *w.Channel
 	c.LinkedCommunityID = tl.Opt[int64]{}
-	return c.EncodeBare(b)
+	return &c
 }
 
 // Types to227 looks for.

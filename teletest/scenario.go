@@ -517,23 +517,25 @@ func messagesOf(self int64, u tg.UpdatesClass) []Message {
 }
 
 func fromUpdates(self int64, us []tg.UpdateClass) []Message {
-	var out []Message
-	for _, u := range us {
-		var msg tg.MessageClass
-		var pts int32
+	return flattenUpdates(self, us, func(u tg.UpdateClass) (tg.MessageClass, int32) {
 		switch u := u.(type) {
 		case *tg.UpdateNewMessage:
-			msg, pts = u.Message, u.Pts
+			return u.Message, u.Pts
 		case *tg.UpdateNewChannelMessage:
-			msg, pts = u.Message, u.Pts
-		default:
-			continue
+			return u.Message, u.Pts
 		}
-		m, ok := msg.(*tg.Message)
-		if !ok {
-			continue
+		return nil, 0
+	})
+}
+
+// flattenUpdates flattens the messages pick finds in updates (nil: none there).
+func flattenUpdates(self int64, us []tg.UpdateClass, pick func(tg.UpdateClass) (tg.MessageClass, int32)) []Message {
+	var out []Message
+	for _, u := range us {
+		msg, pts := pick(u)
+		if m, ok := msg.(*tg.Message); ok {
+			out = append(out, flatten(self, m, pts))
 		}
-		out = append(out, flatten(self, m, pts))
 	}
 	return out
 }
