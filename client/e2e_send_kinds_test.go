@@ -534,6 +534,7 @@ func TestE2ESendOptions(t *testing.T) {
 				return nil
 			}},
 	}
+	received := map[string]*types.Message{}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			sent, err := p.a.SendMessage(ctx, tt.chat, tt.text, tt.opts...)
@@ -547,7 +548,15 @@ func TestE2ESendOptions(t *testing.T) {
 			if err := tt.check(got.Raw.(*tg.Message)); err != nil {
 				t.Fatalf("received: %v", err)
 			}
+			received[tt.name] = got
 		})
+	}
+	protected := received["effect and protection"]
+	if protected == nil {
+		t.Fatal("no protected message received")
+	}
+	if _, err := p.b.ForwardMessages(ctx, "me", "@"+p.aUser.Username, []int{protected.ID}); err == nil || !strings.Contains(err.Error(), "CHAT_FORWARDS_RESTRICTED") {
+		t.Fatalf("forwarding a protected message: %v", err)
 	}
 	if _, err := p.a.SendMessage(ctx, p.to(), "as whom?", mtgo.WithSendAs("@e2e_opts_news")); err == nil || !strings.Contains(err.Error(), "SEND_AS_PEER_INVALID") {
 		t.Fatalf("send as a channel in a private chat: %v", err)

@@ -355,6 +355,9 @@ func (w *World) ForwardMessages(key KeyID, f Forward) (tg.UpdatesClass, error) {
 		if m == nil || m.action != nil {
 			return nil, ErrMessageIDInvalid
 		}
+		if m.extra.protected() {
+			return nil, ErrChatForwardsRestricted
+		}
 		srcs = append(srcs, m)
 	}
 	for _, rid := range f.RandomIDs {

@@ -124,3 +124,9 @@ func (x *sendExtra) addRefs(r *refs) {
 		r.add(x.sendAs)
 	}
 }
+
+// ErrChatForwardsRestricted answers a forward of a protected message (sent with noforwards).
+var ErrChatForwardsRestricted = rpcErr(400, "CHAT_FORWARDS_RESTRICTED")
+
+// protected reports whether the message x belongs to may not be forwarded.
+func (x *sendExtra) protected() bool { return x != nil && x.noforwards }
