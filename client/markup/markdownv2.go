@@ -48,6 +48,12 @@ const (
 	v2Emoji     = "!["
 )
 
+// v2Markers are the markup that opens a span, longest first, with the kind of the span.
+var v2Markers = [...]struct{ tag, kind string }{
+	{v2Pre, "pre"}, {v2Underline, "underline"}, {v2Spoiler, "spoiler"}, {v2Emoji, "emoji"},
+	{v2Italic, "italic"}, {v2Bold, "bold"}, {v2Strike, "strike"}, {v2Code, "code"}, {v2Link, "url"},
+}
+
 // v2Parser is the state of one parseMarkdownV2.
 type v2Parser struct {
 	s  string
@@ -286,27 +292,14 @@ func (p *v2Parser) end(tag string, i int) (int, error) {
 // markup starts there.
 func (p *v2Parser) start(i int) (int, error) {
 	s := p.s
-	var tag, kind string
-	switch c := s[i]; {
-	case strings.HasPrefix(s[i:], v2Underline):
-		tag, kind = v2Underline, "underline"
-	case c == '_':
-		tag, kind = v2Italic, "italic"
-	case c == '*':
-		tag, kind = v2Bold, "bold"
-	case c == '~':
-		tag, kind = v2Strike, "strike"
-	case strings.HasPrefix(s[i:], v2Spoiler):
-		tag, kind = v2Spoiler, "spoiler"
-	case strings.HasPrefix(s[i:], v2Pre):
-		tag, kind = v2Pre, "pre"
-	case c == '`':
-		tag, kind = v2Code, "code"
-	case c == '[':
-		tag, kind = v2Link, "url"
-	case strings.HasPrefix(s[i:], v2Emoji):
-		tag, kind = v2Emoji, "emoji"
-	default:
+	tag, kind := "", ""
+	for _, m := range v2Markers {
+		if strings.HasPrefix(s[i:], m.tag) {
+			tag, kind = m.tag, m.kind
+			break
+		}
+	}
+	if tag == "" {
 		return 0, nil
 	}
 	if tag == v2Link || tag == v2Emoji {

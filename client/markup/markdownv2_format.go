@@ -8,18 +8,19 @@ import (
 // markdownV2Writer writes the MarkdownV2 that parseMarkdownV2 reads.
 type markdownV2Writer struct{}
 
-// v2MarkerOf is the markup of each kind that has a plain marker on both sides.
-var v2MarkerOf = map[string]string{
-	"bold": v2Bold, "italic": v2Italic, "underline": v2Underline, "strike": v2Strike,
-	"spoiler": v2Spoiler, "code": v2Code,
+// v2MarkerOf is the markup that opens a span of kind (and closes it, but for pre, links
+// and custom emoji).
+func v2MarkerOf(kind string) string {
+	for _, m := range v2Markers {
+		if m.kind == kind {
+			return m.tag
+		}
+	}
+	return ""
 }
 
 func (markdownV2Writer) can(k entityKind) bool {
-	switch k.name {
-	case "pre", "url", "emoji", "quote":
-		return true
-	}
-	return v2MarkerOf[k.name] != ""
+	return k.name == "quote" || v2MarkerOf(k.name) != ""
 }
 
 // filter drops what MarkdownV2 cannot nest: everything inside code or pre, a link or
@@ -60,17 +61,13 @@ func (markdownV2Writer) open(s span) string {
 			lang = ""
 		}
 		return v2Pre + lang + "\n"
-	case "url":
-		return v2Link
-	case "emoji":
-		return v2Emoji
 	case "quote":
 		if s.apart {
 			return "``>" // an empty code ends the quote of the line before
 		}
 		return ">"
 	}
-	return v2MarkerOf[s.kind.name]
+	return v2MarkerOf(s.kind.name)
 }
 
 var v2URLEscape = strings.NewReplacer(`\`, `\\`, ")", `\)`)
@@ -89,7 +86,7 @@ func (markdownV2Writer) close(s span) string {
 		}
 		return ""
 	}
-	return v2MarkerOf[s.kind.name]
+	return v2MarkerOf(s.kind.name)
 }
 
 // escape puts a backslash before every reserved character and the backslash; inside code
