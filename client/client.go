@@ -64,6 +64,15 @@ type Client struct {
 	wg         sync.WaitGroup
 	stopped    chan struct{}
 	stopOnce   sync.Once
+	stopErr    error // what Stop's shutdown failed at, for Close
+
+	reconnects atomic.Int64     // redials of the home connection (Health)
+	counters   *invoke.Counters // calls and flood waits of the call policy (LoadSnapshot)
+	load       loadMeter        // update engine lag and the previous LoadSnapshot
+	autoMu     sync.Mutex       // one AutoConnect at a time
+	takeoutMu  sync.Mutex       // one account.initTakeoutSession at a time
+	raw        *tg.Client       // Raw's typed client over the client's invoker
+	takeoutID  atomic.Int64     // the takeout session of Config.Takeout, 0 when none
 
 	mu         sync.Mutex
 	closed     bool
@@ -93,6 +102,8 @@ type clientParams struct {
 	APIHash string
 	Config  Config
 	Logger  *Logger
+	// Counters are shared by the call policy and the client's LoadSnapshot.
+	Counters *invoke.Counters
 }
 
 // newEngine builds the connection engine, the first layer above the storage, the dialer and
@@ -120,9 +131,10 @@ func newEngine(p *clientParams, keys []crypto.PublicKey, link *proxy.Link, st St
 		Keys:      keys,
 		Store:     st,
 		NewConn:   f.NewConn,
-		Dialer:    packetDialer(link, d, cfg.NoObfuscation),
-		Table:     dcs.New(cfg.TestMode, cfg.IPv6, cfg.DCAddrs),
+		Dialer:    packetDialer(link, d, cfg),
+		Table:     dcTable(cfg),
 		Policy: invoke.Policy{
+			Counters:       p.Counters,
 			SleepThreshold: cfg.SleepThreshold,
 			Errors: invoke.Errors{
 				FloodWait: func(wait time.Duration, method string, err error) error {
@@ -136,6 +148,14 @@ func newEngine(p *clientParams, keys []crypto.PublicKey, link *proxy.Link, st St
 		},
 		Log: p.Logger.Slog(),
 	})
+}
+
+// dcTable is the data center table of cfg: DCAddrs first, then ServerAddr for every other
+// data center, else Telegram's addresses.
+func dcTable(cfg Config) *dcs.Table {
+	t := dcs.New(cfg.TestMode, cfg.IPv6, cfg.DCAddrs)
+	t.SetFixed(cfg.ServerAddr)
+	return t
 }
 
 func newClient(d clientDeps) *Client {
@@ -157,8 +177,16 @@ func newClient(d clientDeps) *Client {
 		botToken:   p.Config.BotToken,
 		results:    updengine.NewFeed(life, p.Logger.Slog()),
 	}
+	c.load.created = time.Now()
+	c.raw = tg.NewClient(c.invoker())
+	c.counters = p.Counters
+	if c.counters == nil {
+		c.counters = new(invoke.Counters)
+	}
 	if p.Config.NoUpdates {
 		c.updates = nil
+	} else if c.updates != nil {
+		c.updates = &meteredUpdates{UpdateManager: c.updates, m: &c.load}
 	}
 	c.msgs = newMessageDispatcher(c)
 	c.msgCache = newMessageCache(p.Config.MaxMessageCacheSize)
@@ -199,7 +227,7 @@ func NewClient(apiID int, apiHash string, cfg *Config) (*Client, error) {
 	opts := []fx.Option{
 		fx.NopLogger,
 		Module,
-		fx.Supply(&clientParams{APIID: apiID, APIHash: apiHash, Config: conf, Logger: newLogger(conf.Log)}),
+		fx.Supply(&clientParams{APIID: apiID, APIHash: apiHash, Config: conf, Logger: newLogger(conf.Log), Counters: new(invoke.Counters)}),
 		fx.Supply(keys),
 		fx.Supply(link),
 		fx.Options(conf.FxOptions...),
@@ -404,28 +432,35 @@ func (c *Client) Done() <-chan struct{} { return c.stopped }
 // handlers finish, the storage is saved and closed and every goroutine ends. Safe to call more
 // than once and from any goroutine.
 func (c *Client) Stop() {
-	c.stopOnce.Do(func() {
-		c.runHooks(hookStop)
-		c.mu.Lock()
-		c.closed = true
-		c.mu.Unlock()
-		c.stopUpdates()
-		c.lifeCancel()
-		c.eng.Close()
-		c.wg.Wait()
-		c.results.Close()
-		c.msgs.close()
-		if err := c.store.Save(); err != nil {
-			c.Log.Warn("save storage", "err", err)
-		}
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		if err := c.stop.run(ctx); err != nil {
-			c.Log.Warn("stop layers", "err", err)
-		}
-		close(c.stopped)
-		c.Log.Info("stopped")
-	})
+	c.stopOnce.Do(func() { c.stopErr = c.shutdown() })
+}
+
+// shutdown is Stop's work; it returns what failed while saving and closing the layers.
+func (c *Client) shutdown() error {
+	c.runHooks(hookStop)
+	c.mu.Lock()
+	c.closed = true
+	c.mu.Unlock()
+	c.stopUpdates()
+	c.lifeCancel()
+	c.eng.Close()
+	c.wg.Wait()
+	c.results.Close()
+	c.msgs.close()
+	var errs []error
+	if err := c.store.Save(); err != nil {
+		c.Log.Warn("save storage", "err", err)
+		errs = append(errs, fmt.Errorf("save storage: %w", err))
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := c.stop.run(ctx); err != nil {
+		c.Log.Warn("stop layers", "err", err)
+		errs = append(errs, fmt.Errorf("stop layers: %w", err))
+	}
+	close(c.stopped)
+	c.Log.Info("stopped")
+	return errors.Join(errs...)
 }
 
 // Disconnect closes the connections but keeps the client's state, handlers and storage, so
@@ -496,6 +531,9 @@ func (c *Client) SetBotToken(token string) {
 // first connection when nothing is stored.
 func (c *Client) Session() *session.Session {
 	if s, ok := c.eng.HomeSession(); ok {
+		if id, bot := c.eng.Account(); id != 0 {
+			s.UserID, s.Bot = id, bot
+		}
 		return &s
 	}
 	s, err := c.store.LoadSession(context.Background(), c.eng.HomeDC())
@@ -605,3 +643,37 @@ func (c *Client) MaxConcurrentTransmissions() int { return c.cfg.MaxConcurrentTr
 
 // MaxMessageCacheSize returns the size of the message cache.
 func (c *Client) MaxMessageCacheSize() int { return c.cfg.MaxMessageCacheSize }
+
+// ReqTimeout returns the per-attempt timeout of calls that give none (Config.RequestTimeout).
+func (c *Client) ReqTimeout() time.Duration { return c.cfg.RequestTimeout }
+
+// Timeout returns the bound on one dial of a data center (Config.DialTimeout).
+func (c *Client) Timeout() time.Duration { return c.cfg.DialTimeout }
+
+// LocalAddr returns the local address connections are made from, "" when the system chooses.
+func (c *Client) LocalAddr() string { return c.cfg.LocalAddr }
+
+// ServerAddr returns the fixed address every data center is reached at, "" when none.
+func (c *Client) ServerAddr() string { return c.cfg.ServerAddr }
+
+// AutoConnect reports whether calls connect a client that is not connected.
+func (c *Client) AutoConnect() bool { return c.cfg.AutoConnect }
+
+// Takeout reports whether the client runs in takeout mode.
+func (c *Client) Takeout() bool { return c.cfg.Takeout }
+
+// LinkPreviewOptions returns a copy of the default link preview of sent text, nil for
+// Telegram's default.
+func (c *Client) LinkPreviewOptions() *LinkPreviewOptions {
+	if c.cfg.LinkPreview == nil {
+		return nil
+	}
+	lp := *c.cfg.LinkPreview
+	return &lp
+}
+
+// MaxTopicCacheSize returns the bound on the forum topics kept in memory.
+func (c *Client) MaxTopicCacheSize() int { return c.cfg.MaxTopicCacheSize }
+
+// Transport returns the transport configuration (codec, obfuscation, WebSocket).
+func (c *Client) Transport() TransportConfig { return c.cfg.Transport }

@@ -51,6 +51,10 @@ const (
 	DefaultSessionIdleTimeout = 5 * time.Minute
 	// DefaultPeerCacheSize bounds the peer cache.
 	DefaultPeerCacheSize = 100000
+	// DefaultDialTimeout bounds one dial of a data center (TCP, proxy or WebSocket handshake).
+	DefaultDialTimeout = 10 * time.Second
+	// DefaultMaxTopicCacheSize is the number of forum topics kept in memory.
+	DefaultMaxTopicCacheSize = 1000
 )
 
 // CodeFunc returns the login code Telegram sent for phone. info says how it was sent.
@@ -154,6 +158,25 @@ type Config struct {
 	// RequestTimeout is the per-attempt timeout of Invoke when its own timeout is 0.
 	// Default 60 s.
 	RequestTimeout time.Duration
+	// DialTimeout bounds one dial of a data center: the TCP connection, the proxy's and the
+	// WebSocket's handshake. Default 10 s.
+	DialTimeout time.Duration
+	// AutoConnect makes a call on a client that is not connected (and not stopped) connect
+	// first, as Connect would, instead of failing with ErrNotConnected.
+	AutoConnect bool
+	// Takeout runs the client in takeout mode: once connected and authorized it opens a
+	// takeout session (account.initTakeoutSession, with TakeoutScope) and wraps every call of
+	// the client's methods in invokeWithTakeout, as data export tools do (Telegram applies
+	// lower flood limits to them).
+	Takeout bool
+	// TakeoutScope says what the takeout session may export; the zero value asks for
+	// contacts, chats and files.
+	TakeoutScope TakeoutScope
+	// LinkPreview is the default link preview of sent text messages (nil: Telegram's default,
+	// a preview of the first link). Send options override it.
+	LinkPreview *LinkPreviewOptions
+	// MaxTopicCacheSize bounds the forum topics kept in memory (default 1000).
+	MaxTopicCacheSize int
 	// MaxConcurrentTransmissions bounds parallel file transfers (default 1).
 	MaxConcurrentTransmissions int
 	// MaxMessageCacheSize is the number of recent messages kept in memory (default 10000).
@@ -173,6 +196,16 @@ type Config struct {
 	// MTProxy is an MTProxy link: tg://proxy?server=...&port=...&secret=... or its
 	// https://t.me/proxy?... form.
 	MTProxy string
+
+	// Transport chooses the framing (codec), obfuscation and WebSocket of the connections.
+	// The zero value is obfuscated intermediate framing over TCP, as Telegram's apps use.
+	Transport TransportConfig
+	// LocalAddr is the local address connections are made from: an IP ("192.0.2.1",
+	// "[2001:db8::1]") or "host:port". Empty lets the system choose.
+	LocalAddr string
+	// ServerAddr, when set, is the one address ("host:port") every data center is reached at
+	// (a fixed Telegram address, a test server, a relay), unless DCAddrs names the data center.
+	ServerAddr string
 
 	// DC is the data center used when the storage holds no session (default 2).
 	DC int
@@ -242,6 +275,8 @@ func (cfg Config) withDefaults() Config {
 	setDur(&cfg.SleepThreshold, DefaultSleepThreshold)
 	setDur(&cfg.RequestTimeout, DefaultRequestTimeout)
 	setDur(&cfg.SessionIdleTimeout, DefaultSessionIdleTimeout)
+	setDur(&cfg.DialTimeout, DefaultDialTimeout)
+	setInt(&cfg.MaxTopicCacheSize, DefaultMaxTopicCacheSize)
 	d := defaultDevice()
 	setStr(&cfg.Device.DeviceModel, d.DeviceModel)
 	setStr(&cfg.Device.SystemVersion, d.SystemVersion)
@@ -256,6 +291,10 @@ func (cfg Config) withDefaults() Config {
 		cfg.DCAddrs = m
 	}
 	cfg.PublicKeys = append([]*rsa.PublicKey(nil), cfg.PublicKeys...)
+	if cfg.LinkPreview != nil {
+		lp := *cfg.LinkPreview
+		cfg.LinkPreview = &lp
+	}
 	cfg.FxOptions = append([]fx.Option(nil), cfg.FxOptions...)
 	return cfg
 }
@@ -268,11 +307,22 @@ func (cfg *Config) validate() error {
 	if cfg.Workers < 0 {
 		return fmt.Errorf("%w: Workers is %d", ErrInvalidConfig, cfg.Workers)
 	}
-	if cfg.MaxConcurrentTransmissions < 0 || cfg.MaxMessageCacheSize < 0 || cfg.PeerCacheSize < 0 {
+	if cfg.MaxConcurrentTransmissions < 0 || cfg.MaxMessageCacheSize < 0 || cfg.PeerCacheSize < 0 || cfg.MaxTopicCacheSize < 0 {
 		return fmt.Errorf("%w: negative size limit", ErrInvalidConfig)
 	}
-	if cfg.RequestTimeout < 0 || cfg.SessionIdleTimeout < 0 {
+	if cfg.RequestTimeout < 0 || cfg.SessionIdleTimeout < 0 || cfg.DialTimeout < 0 {
 		return fmt.Errorf("%w: negative timeout", ErrInvalidConfig)
+	}
+	if _, err := parseLocalAddr(cfg.LocalAddr); err != nil {
+		return err
+	}
+	if cfg.ServerAddr != "" {
+		if err := checkHostPort(cfg.ServerAddr); err != nil {
+			return fmt.Errorf("%w: ServerAddr %q: %w", ErrInvalidConfig, cfg.ServerAddr, err)
+		}
+	}
+	if err := cfg.validateTransport(); err != nil {
+		return err
 	}
 	if cfg.DC < 0 {
 		return fmt.Errorf("%w: DC %d", ErrInvalidConfig, cfg.DC)

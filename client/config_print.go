@@ -36,6 +36,12 @@ func (c Config) printable() redact.Fields {
 		slog.Int("ParseMode", c.ParseMode),
 		slog.Duration("SleepThreshold", c.SleepThreshold),
 		slog.Duration("RequestTimeout", c.RequestTimeout),
+		slog.Duration("DialTimeout", c.DialTimeout),
+		slog.Bool("AutoConnect", c.AutoConnect),
+		slog.Bool("Takeout", c.Takeout),
+		slog.String("TakeoutScope", fmt.Sprintf("%+v", c.TakeoutScope)),
+		slog.String("LinkPreview", linkPreviewString(c.LinkPreview)),
+		slog.Int("MaxTopicCacheSize", c.MaxTopicCacheSize),
 		slog.Int("MaxConcurrentTransmissions", c.MaxConcurrentTransmissions),
 		slog.Int("MaxMessageCacheSize", c.MaxMessageCacheSize),
 		slog.Int("PeerCacheSize", c.PeerCacheSize),
@@ -43,6 +49,9 @@ func (c Config) printable() redact.Fields {
 		slog.Int("ReconnectAttempts", c.ReconnectAttempts),
 		slog.String("Proxy", redact.Text(c.Proxy)),
 		slog.String("MTProxy", redact.Text(c.MTProxy)),
+		slog.String("Transport", transportString(c.Transport)),
+		slog.String("LocalAddr", c.LocalAddr),
+		slog.String("ServerAddr", c.ServerAddr),
 		slog.Int("DC", c.DC),
 		slog.Any("DCAddrs", c.DCAddrs),
 		slog.Int("PublicKeys", len(c.PublicKeys)),
@@ -59,3 +68,16 @@ func (c Config) Format(s fmt.State, verb rune) { c.printable().Format(s, verb) }
 
 // LogValue implements slog.LogValuer: the configuration without its secrets.
 func (c Config) LogValue() slog.Value { return c.printable().LogValue() }
+
+func linkPreviewString(lp *LinkPreviewOptions) string {
+	if lp == nil {
+		return ""
+	}
+	return fmt.Sprintf("%+v", *lp)
+}
+
+// transportString prints the transport without its TLS configuration (which may hold keys).
+func transportString(t TransportConfig) string {
+	return fmt.Sprintf("{Codec:%s NoObfuscation:%t WebSocket:%t WebSocketTLS:%t WebSocketPath:%s TLSConfig:%t}",
+		t.codec(), t.NoObfuscation, t.WebSocket, t.WebSocketTLS, t.WebSocketPath, t.TLSConfig != nil)
+}

@@ -2,6 +2,7 @@ package mtgo
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -52,33 +53,113 @@ func (c *Client) InvokeRawContext(ctx context.Context, query tg.TLObject, retrie
 	return c.invokeQuery(ctx, query, invoke.Options{Retries: retries, Timeout: timeout})
 }
 
+// errNilQuery fails a call without a query.
+var errNilQuery = errors.New("mtgo: invoke: nil query")
+
 // invokeQuery sends query from the home data center with o and returns the decoded answer.
 func (c *Client) invokeQuery(ctx context.Context, query tg.TLObject, o invoke.Options) (tg.TLObject, error) {
 	if query == nil {
-		return nil, fmt.Errorf("mtgo: invoke: nil query")
+		return nil, errNilQuery
 	}
 	d := tg.ResultDecoder(query)
-	var err error
-	if c.invokeMW.Load() == nil { // the direct path allocates no closure
-		err = c.eng.Call(ctx, query, d, o)
-	} else {
-		err = c.through(ctx, query, d, func(ctx context.Context, in tl.Encoder, out tl.Decoder) error {
-			return c.eng.Call(ctx, in, out, o)
-		})
-	}
-	if err != nil {
+	if err := c.callWith(ctx, query, d, o); err != nil {
 		return nil, err
 	}
 	return tg.ResultObject(d), nil
 }
 
+// callWith sends in from the home data center with o, through the invoker middleware, after
+// the automatic connect and inside the takeout session when configured.
+func (c *Client) callWith(ctx context.Context, in tl.Encoder, out tl.Decoder, o invoke.Options) error {
+	in, err := c.prepare(ctx, in)
+	if err != nil {
+		return err
+	}
+	if c.invokeMW.Load() == nil { // the direct path allocates no closure
+		return c.eng.Call(ctx, in, out, o)
+	}
+	return c.through(ctx, in, out, func(ctx context.Context, in tl.Encoder, out tl.Decoder) error {
+		return c.eng.Call(ctx, in, out, o)
+	})
+}
+
 // call makes a managed call (flood waits, migrations) from the home data center without
 // absorbing the answer: for callers that hand the answer on themselves.
 func (c *Client) call(ctx context.Context, in tl.Encoder, out tl.Decoder) error {
+	in, err := c.prepare(ctx, in)
+	if err != nil {
+		return err
+	}
 	if c.invokeMW.Load() == nil { // the direct path allocates no method value
 		return c.eng.Invoke(ctx, in, out)
 	}
 	return c.through(ctx, in, out, c.eng.Invoke)
+}
+
+// prepare connects first with Config.AutoConnect and wraps in in invokeWithTakeout with
+// Config.Takeout. Without either it costs two field reads.
+func (c *Client) prepare(ctx context.Context, in tl.Encoder) (tl.Encoder, error) {
+	if c.cfg.AutoConnect {
+		if err := c.autoConnect(ctx); err != nil {
+			return nil, err
+		}
+	}
+	if c.cfg.Takeout {
+		id, err := c.takeout(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if id != 0 {
+			return &tg.InvokeWithTakeoutRequest{TakeoutID: id, Query: in}, nil
+		}
+	}
+	return in, nil
+}
+
+// autoConnect connects a client that is not connected (Config.AutoConnect).
+func (c *Client) autoConnect(ctx context.Context) error {
+	if _, ok := c.eng.Home(); ok {
+		return nil
+	}
+	c.autoMu.Lock()
+	defer c.autoMu.Unlock()
+	if _, ok := c.eng.Home(); ok {
+		return nil
+	}
+	if err := c.ConnectContext(ctx); err != nil && !errors.Is(err, ErrAlreadyConnected) {
+		return fmt.Errorf("mtgo: auto connect: %w", err)
+	}
+	return nil
+}
+
+// takeout returns the takeout session of Config.Takeout, opening it (account.initTakeoutSession
+// with Config.TakeoutScope) on the first call after login; 0 before login.
+func (c *Client) takeout(ctx context.Context) (int64, error) {
+	if id := c.takeoutID.Load(); id != 0 || !c.authorized() {
+		return id, nil
+	}
+	c.takeoutMu.Lock()
+	defer c.takeoutMu.Unlock()
+	if id := c.takeoutID.Load(); id != 0 {
+		return id, nil
+	}
+	sc := c.cfg.TakeoutScope
+	if sc == (TakeoutScope{}) {
+		sc = TakeoutScope{Contacts: true, MessageUsers: true, MessageChats: true, MessageMegagroups: true, MessageChannels: true, Files: true}
+	}
+	req := &tg.AccountInitTakeoutSessionRequest{
+		Contacts: sc.Contacts, MessageUsers: sc.MessageUsers, MessageChats: sc.MessageChats,
+		MessageMegagroups: sc.MessageMegagroups, MessageChannels: sc.MessageChannels, Files: sc.Files,
+	}
+	if sc.Files && sc.FileMaxSize > 0 {
+		req.FileMaxSize = tl.Some(sc.FileMaxSize)
+	}
+	var res tg.AccountTakeout
+	if err := c.eng.Invoke(ctx, req, &res); err != nil {
+		return 0, fmt.Errorf("mtgo: init takeout session: %w", err)
+	}
+	c.takeoutID.Store(res.ID)
+	return res.ID, nil
 }
 
 // InvokerFunc is a tg.Invoker made of a function.

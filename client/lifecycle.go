@@ -65,6 +65,7 @@ func (c *Client) linkChanged(lost error) {
 		}
 		return
 	}
+	c.reconnects.Add(1)
 	if c.linkDown.CompareAndSwap(true, false) {
 		c.runHooks(hookConnect)
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/mtgo-labs/mtgo/transport"
 	"github.com/mtgo-labs/mtgo/transport/mtproxy"
 	"github.com/mtgo-labs/mtgo/transport/proxy"
+	"github.com/mtgo-labs/mtgo/transport/websocket"
 )
 
 // parseProxy checks Config.Proxy and Config.MTProxy and returns the MTProxy link, if any.
@@ -30,10 +31,14 @@ func parseProxy(cfg Config) (*proxy.Link, error) {
 	return link, nil
 }
 
-// newStreamDialer is the default dialer layer: TCP, behind Config.Proxy (or a SOCKS5 link in
-// Config.MTProxy) when set.
+// newStreamDialer is the default dialer layer: TCP (from Config.LocalAddr, bounded by
+// Config.DialTimeout), behind Config.Proxy (or a SOCKS5 link in Config.MTProxy) when set.
 func newStreamDialer(cfg Config) (transport.Dialer, error) {
-	var d transport.Dialer = &transport.TCPDialer{}
+	local, err := parseLocalAddr(cfg.LocalAddr)
+	if err != nil {
+		return nil, err
+	}
+	var d transport.Dialer = &transport.TCPDialer{Timeout: cfg.DialTimeout, LocalAddr: local}
 	if cfg.Proxy != "" {
 		pd, err := proxy.ParseProxyURL(cfg.Proxy, d)
 		if err != nil {
@@ -51,10 +56,30 @@ func newStreamDialer(cfg Config) (transport.Dialer, error) {
 	return d, nil
 }
 
+// codecKinds maps Config.Transport.Codec to the transport's framings.
+var codecKinds = map[TransportCodec]transport.Kind{
+	CodecIntermediate: transport.Intermediate,
+	CodecAbridged:     transport.Abridged,
+	CodecPadded:       transport.PaddedIntermediate,
+	CodecFull:         transport.Full,
+}
+
+// transportFor returns the stream dialer and framing Config.Transport asks for on top of d:
+// the WebSocket dialer rides on d (so proxies and a replaced dialer still apply).
+func transportFor(cfg Config, d transport.Dialer) (transport.Dialer, transport.ClientOptions) {
+	t := cfg.Transport
+	opts := transport.ClientOptions{Codec: codecKinds[t.codec()], Obfuscated: !cfg.NoObfuscation && !t.NoObfuscation}
+	if t.WebSocket {
+		d = &websocket.Dialer{Secure: t.WebSocketTLS, Path: t.WebSocketPath, TLSConfig: t.TLSConfig, Forward: d}
+	}
+	return d, opts
+}
+
 // packetDialer returns how the session layer reaches a data center: through the MTProxy of
-// link, or with d and (unless noObfuscation) obfuscated framing. Media connections announce a
-// negative DC in the obfuscation header, as the protocol wants.
-func packetDialer(link *proxy.Link, d transport.Dialer, noObfuscation bool) func(media bool) session.Dialer {
+// link, or with d and the framing of Config.Transport. Media connections announce a negative
+// DC in the obfuscation header, as the protocol wants.
+func packetDialer(link *proxy.Link, d transport.Dialer, cfg Config) func(media bool) session.Dialer {
+	stream, opts := transportFor(cfg, d)
 	return func(media bool) session.Dialer {
 		sign := 1
 		if media {
@@ -69,7 +94,7 @@ func packetDialer(link *proxy.Link, d transport.Dialer, noObfuscation bool) func
 				return mtproxy.Dial(ctx, cfg)
 			})
 		}
-		td := session.TransportDialer{Dialer: d, Options: transport.ClientOptions{Obfuscated: !noObfuscation}}
+		td := session.TransportDialer{Dialer: stream, Options: opts}
 		return session.DialerFunc(func(ctx context.Context, dc int, addr string) (session.PacketConn, error) {
 			return td.DialPacket(ctx, sign*dc, addr)
 		})

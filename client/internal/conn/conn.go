@@ -131,6 +131,39 @@ func (lc *Live) Idle(now time.Time, d time.Duration) bool {
 	return lc.active.Load() == 0 && now.Sub(time.Unix(0, lc.lastUse.Load())) >= d
 }
 
+// InFlight returns the client's calls in flight on the connection.
+func (lc *Live) InFlight() int { return int(lc.active.Load()) }
+
+// Stats returns the connection's session statistics; ok is false when the Conn keeps none
+// (a replaced SessionFactory's).
+func (lc *Live) Stats() (st session.Stats, ok bool) {
+	if s, ok := lc.Conn.(interface{ Stats() session.Stats }); ok {
+		return s.Stats(), true
+	}
+	return session.Stats{}, false
+}
+
+// Redial asks the connection to drop its socket and dial again now; false when the Conn
+// cannot.
+func (lc *Live) Redial() bool {
+	if r, ok := lc.Conn.(interface{ Redial() }); ok {
+		r.Redial()
+		return true
+	}
+	return false
+}
+
+// DropRPC drops the call in flight sent with msgID (see session.Conn.DropRPC).
+func (lc *Live) DropRPC(ctx context.Context, msgID int64) error {
+	d, ok := lc.Conn.(interface {
+		DropRPC(context.Context, int64) error
+	})
+	if !ok {
+		return fmt.Errorf("%w: the connection cannot drop calls", session.ErrUnknownMsgID)
+	}
+	return d.DropRPC(ctx, msgID)
+}
+
 // Ended is closed when Run returned.
 func (lc *Live) Ended() <-chan struct{} { return lc.done }
 

@@ -160,6 +160,28 @@ func (p *Pool) connect(ctx context.Context, k Key, e *entry) (*conn.Live, error)
 	return lc, nil
 }
 
+// Live appends the running connections to dst with their keys, skipping those being created.
+func (p *Pool) Live(dst []Conn) []Conn {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for k, e := range p.entries {
+		if !e.mu.TryLock() {
+			continue // being created
+		}
+		if e.lc != nil && !e.lc.Done() {
+			dst = append(dst, Conn{Key: k, Live: e.lc})
+		}
+		e.mu.Unlock()
+	}
+	return dst
+}
+
+// Conn is a pooled connection and its key.
+type Conn struct {
+	Key
+	Live *conn.Live
+}
+
 // Forget closes the pooled sessions of dc other than CDN ones.
 func (p *Pool) Forget(dc int) {
 	p.mu.Lock()

@@ -55,7 +55,8 @@ type Table struct {
 	mu       sync.Mutex
 	override map[int]string
 	learned  map[key]string
-	custom   bool // configured with its own servers: no built-in fallback
+	custom   bool   // configured with its own servers: no built-in fallback
+	fixed    string // the one address of every data center not overridden, "" for none
 }
 
 // New returns a table for Telegram's test or production data centers, preferring IPv6
@@ -109,6 +110,13 @@ func (t *Table) Override(dc int, addr string) {
 	}
 }
 
+// SetFixed makes every data center without an override reachable at addr ("" undoes it).
+func (t *Table) SetFixed(addr string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.fixed = addr
+}
+
 // Known reports whether dc has an address.
 func (t *Table) Known(dc int) bool {
 	_, ok := t.Addr(dc, false, false)
@@ -121,6 +129,9 @@ func (t *Table) Addr(dc int, media, cdn bool) (string, bool) {
 	defer t.mu.Unlock()
 	if a, ok := t.override[dc]; ok {
 		return a, true
+	}
+	if t.fixed != "" && dc > 0 {
+		return t.fixed, true
 	}
 	families := []bool{t.ipv6, !t.ipv6}
 	if cdn {

@@ -119,7 +119,7 @@ func New(o Options) *Engine {
 		e.log = slog.New(slog.DiscardHandler)
 	}
 	e.policy = o.Policy
-	e.policy.Final = []error{ErrClosed, ErrNotConnected}
+	e.policy.Final = []error{ErrClosed, ErrNotConnected, session.ErrRPCDropped}
 	e.policy.Stopped = life.Done()
 	if e.policy.Log == nil {
 		e.policy.Log = e.log

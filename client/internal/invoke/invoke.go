@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"sync/atomic"
 	"time"
 
 	"github.com/mtgo-labs/mtgo/tl"
@@ -69,11 +70,24 @@ type Policy struct {
 	Stopped <-chan struct{}
 	// Log receives the policy's decisions.
 	Log *slog.Logger
+	// Counters, when set, counts calls and flood waits.
+	Counters *Counters
+}
+
+// Counters count what the policy did, for the client's load snapshot.
+type Counters struct {
+	// Calls counts the calls run (not their repetitions).
+	Calls atomic.Int64
+	// FloodWaits counts FLOOD_WAIT answers, slept through or returned.
+	FloodWaits atomic.Int64
 }
 
 // Run makes the call, repeating it as the policy allows.
 func (p *Policy) Run(ctx context.Context, t Target, rt Route, in tl.Encoder, out tl.Decoder, o Options) error {
 	retries := max(o.Retries, 0)
+	if p.Counters != nil {
+		p.Counters.Calls.Add(1)
+	}
 	migrations := 0
 	reauthorized := false
 	for {
@@ -105,6 +119,9 @@ func (p *Policy) Run(ctx context.Context, t Target, rt Route, in tl.Encoder, out
 		}
 		switch {
 		case d.Action == rpcerr.ActionWait && o.Managed:
+			if p.Counters != nil {
+				p.Counters.FloodWaits.Add(1)
+			}
 			if !d.WaitWithin(p.SleepThreshold) {
 				return p.Errors.FloodWait(d.Wait, method, err)
 			}
