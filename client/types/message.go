@@ -2,6 +2,7 @@ package types
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	"github.com/mtgo-labs/mtgo/client/markup"
@@ -148,6 +149,18 @@ type Entities struct {
 	Chats map[int64]tg.ChatClass
 	// Channels holds channels and supergroups by channel id.
 	Channels map[int64]tg.ChatClass
+
+	// built shares the values built from these users and chats among the messages of one
+	// result (nil: every call builds its own).
+	built *built
+}
+
+// built memoizes Entities.User and Entities.Chat for the entities present; its lock lets the
+// handlers of one batch, on different goroutines, share it.
+type built struct {
+	mu    sync.Mutex
+	users map[int64]*User
+	chats map[int64]*Chat // by Bot API id
 }
 
 // NewEntities indexes users and chats.
@@ -156,6 +169,7 @@ func NewEntities(users []tg.UserClass, chats []tg.ChatClass) Entities {
 		Users:    make(map[int64]*tg.User, len(users)),
 		Chats:    make(map[int64]tg.ChatClass),
 		Channels: make(map[int64]tg.ChatClass),
+		built:    &built{users: map[int64]*User{}, chats: map[int64]*Chat{}},
 	}
 	for _, u := range users {
 		if u, ok := u.(*tg.User); ok && u != nil {
@@ -179,15 +193,61 @@ func NewEntities(users []tg.UserClass, chats []tg.ChatClass) Entities {
 
 // User returns the user with id, or nil.
 func (e Entities) User(id int64) *User {
-	if u, ok := e.Users[id]; ok {
+	u, ok := e.Users[id]
+	if !ok {
+		return nil
+	}
+	if e.built == nil {
 		return NewUser(u)
 	}
-	return nil
+	e.built.mu.Lock()
+	defer e.built.mu.Unlock()
+	v, ok := e.built.users[id]
+	if !ok {
+		v = NewUser(u)
+		e.built.users[id] = v
+	}
+	return v
 }
 
 // Chat returns the chat p names. A user or chat missing from e still yields a Chat with its
 // id and kind (and no access hash); nil is returned only for a nil peer.
 func (e Entities) Chat(p tg.PeerClass) *Chat {
+	id, known := e.known(p)
+	if e.built == nil || !known {
+		return e.chat(p)
+	}
+	e.built.mu.Lock()
+	c, ok := e.built.chats[id]
+	e.built.mu.Unlock()
+	if ok {
+		return c
+	}
+	c = e.chat(p)
+	e.built.mu.Lock()
+	defer e.built.mu.Unlock()
+	e.built.chats[id] = c
+	return c
+}
+
+// known returns the Bot API id of the chat p names and whether e holds it.
+func (e Entities) known(p tg.PeerClass) (int64, bool) {
+	var ok bool
+	switch p := p.(type) {
+	case *tg.PeerUser:
+		_, ok = e.Users[p.UserID]
+		return p.UserID, ok
+	case *tg.PeerChat:
+		_, ok = e.Chats[p.ChatID]
+		return -p.ChatID, ok
+	case *tg.PeerChannel:
+		_, ok = e.Channels[p.ChannelID]
+		return ChannelChatID(p.ChannelID), ok
+	}
+	return 0, false
+}
+
+func (e Entities) chat(p tg.PeerClass) *Chat {
 	switch p := p.(type) {
 	case *tg.PeerUser:
 		if u := e.User(p.UserID); u != nil {
