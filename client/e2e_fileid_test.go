@@ -3,6 +3,7 @@ package mtgo_test
 import (
 	"bytes"
 	"testing"
+	"time"
 
 	mtgo "github.com/mtgo-labs/mtgo/client"
 	"github.com/mtgo-labs/mtgo/client/types"
@@ -10,8 +11,9 @@ import (
 	"github.com/mtgo-labs/mtgo/teletest/world"
 )
 
-// TestE2EFileIDs: a user sends a photo and a document to a bot; the bot's messages carry
-// typed media whose Bot API file ids download the files and send them again (the document
+// TestE2EFileIDs: a user sends a photo, a document, a video (with a thumbnail) and an audio
+// file to a bot; the bot's messages carry typed media with their attributes, whose Bot API
+// file ids download the files (and the thumbnail) and send them again (the document
 // as inputMediaDocument decoded from its id), and the user receives the copies with the same
 // unique file ids.
 func TestE2EFileIDs(t *testing.T) {
@@ -32,6 +34,17 @@ func TestE2EFileIDs(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	thumbData := []byte("thumbnail jpeg")
+	if _, err := u.SendVideo(ctxT(t), "@e2e_fileid_bot", types.InputFile{Reader: bytes.NewReader(docData), Name: "clip.mp4"},
+		mtgo.WithDuration(90*time.Second), mtgo.WithDimensions(640, 360), mtgo.WithSpoiler(),
+		mtgo.WithThumbnail(types.InputFile{Reader: bytes.NewReader(thumbData), Name: "t.jpg"})); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := u.SendAudio(ctxT(t), "@e2e_fileid_bot", types.InputFile{Reader: bytes.NewReader(photoData), Name: "song.mp3"},
+		mtgo.WithPerformer("Band"), mtgo.WithTitle("Song"), mtgo.WithDuration(3*time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+
 	pm := recv(t, inbox, "photo")
 	photo, ok := pm.Media.(*types.Photo)
 	if !ok || photo.FileID() == "" || photo.FileUniqueID() == "" {
@@ -43,11 +56,30 @@ func TestE2EFileIDs(t *testing.T) {
 		t.Fatalf("document message media %T %+v, text %q", dm.Media, dm.Media, dm.Text)
 	}
 
+	vm := recv(t, inbox, "video")
+	video, ok := vm.Media.(*types.Video)
+	if !ok || video.Duration != 90*time.Second || video.Width != 640 || video.Height != 360 || !video.HasSpoiler || video.FileName != "clip.mp4" {
+		t.Fatalf("video message media %T %+v", vm.Media, vm.Media)
+	}
+	am := recv(t, inbox, "audio")
+	audio, ok := am.Media.(*types.Audio)
+	if !ok || audio.Performer != "Band" || audio.Title != "Song" || audio.Duration != 3*time.Minute {
+		t.Fatalf("audio message media %T %+v", am.Media, am.Media)
+	}
+	if len(video.Thumbs) == 0 {
+		t.Fatal("the video has no thumbnail")
+	}
+	var thumb bytes.Buffer
+	if _, err := b.DownloadMedia(ctxT(t), &video.Thumbs[0], &thumb); err != nil || !bytes.Equal(thumb.Bytes(), thumbData) {
+		t.Fatalf("video thumbnail %q: %v", thumb.String(), err)
+	}
+
 	for _, f := range []struct {
 		name string
 		id   string
 		want []byte
-	}{{"photo", photo.FileID(), photoData}, {"document", doc.FileID(), docData}} {
+	}{{"photo", photo.FileID(), photoData}, {"document", doc.FileID(), docData}, {"video", video.FileID(), docData},
+		{"audio", audio.FileID(), photoData}, {"thumbnail", video.Thumbs[0].FileID(), thumbData}} {
 		var buf bytes.Buffer
 		if n, err := b.DownloadByFileID(ctxT(t), f.id, &buf); err != nil || n != int64(len(f.want)) || !bytes.Equal(buf.Bytes(), f.want) {
 			t.Fatalf("%s by file id: n=%d err=%v", f.name, n, err)
