@@ -73,6 +73,7 @@ type Client struct {
 	takeoutMu  sync.Mutex       // one account.initTakeoutSession at a time
 	raw        *tg.Client       // Raw's typed client over the client's invoker
 	takeoutID  atomic.Int64     // the takeout session of Config.Takeout, 0 when none
+	probeSelf  atomic.Bool      // an imported session names no account: Connect asks who it is
 
 	mu         sync.Mutex
 	closed     bool
@@ -324,7 +325,7 @@ func (c *Client) ConnectContext(ctx context.Context) error {
 	if err := c.eng.Connect(ctx, pushHandler{c}); err != nil {
 		return err
 	}
-	if c.authorized() {
+	if c.authorized() || c.probeSelf.Swap(false) {
 		if err := c.loadSelf(ctx); err != nil {
 			if !errors.Is(err, ErrNotAuthorized) {
 				return err

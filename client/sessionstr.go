@@ -66,5 +66,7 @@ func (c *Client) importSessionString(ctx context.Context, str string) error {
 	if err := c.store.SetHomeDC(ctx, d.DC); err != nil {
 		return fmt.Errorf("mtgo: store imported session: %w", err)
 	}
+	// Telethon and GramJS strings do not say whose key it is: the first Connect asks.
+	c.probeSelf.Store(d.UserID == 0)
 	return nil
 }

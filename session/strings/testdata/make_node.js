@@ -7,15 +7,18 @@
 // [dcVersion, id, flags] + string ip + int port for version 3), optional int53 user id + Bool,
 // then the key as TL bytes; URL-safe base64 without padding.
 // Run: node make_node.js > node.jsonl
+// (--live: strings of a given key for end-to-end tests; see below.)
 'use strict';
 
 function key(seed) {
+  if (Buffer.isBuffer(seed)) return seed; // a live key (--live), used as it is
   const b = Buffer.alloc(256);
   for (let i = 0; i < 256; i++) b[i] = (seed + i * 37) % 256;
   return b;
 }
 
 function emit(name, format, string, want) {
+  if (Buffer.isBuffer(want.key_seed)) want.key_seed = -1; // a live key
   console.log(JSON.stringify(Object.assign(
     { name, format, string, api_id: 0, user_id: 0, bot: false, test: false, addr: '' }, want)));
 }
@@ -25,7 +28,9 @@ function gramjs(name, seed, dc, address, port) {
   const len = Buffer.alloc(2);
   len.writeInt16BE(addressBuffer.length, 0);
   const portBuffer = Buffer.alloc(2);
-  portBuffer.writeInt16BE(port, 0);
+  // GramJS writes the port as a signed Int16BE, so it cannot save a port above 32767; the
+  // live mode (a test server on an ephemeral port) writes those bits unsigned.
+  if (port > 0x7fff) portBuffer.writeUInt16BE(port, 0); else portBuffer.writeInt16BE(port, 0);
   const s = '1' + Buffer.concat([Buffer.from([dc]), len, addressBuffer, portBuffer, key(seed)]).toString('base64');
   const host = address.includes(':') ? `[${address}]` : address;
   emit(name, 'gramjs', s, { dc, key_seed: seed, addr: `${host}:${port}` });
@@ -72,6 +77,17 @@ function mtcute(name, o) {
     test: Boolean(o.oldTest || o.main.test),
     user_id: o.self ? o.self.userId : 0, bot: o.self ? o.self.isBot : false,
   });
+}
+
+// --live KEYHEX DC IP PORT USER BOT: one GramJS and one mtcute string of a real key, so a test
+// can start the library's client from them against its own server.
+if (process.argv[2] === '--live') {
+  const [hex, dc, ip, port, user, bot] = process.argv.slice(3);
+  const k = Buffer.from(hex, 'hex');
+  gramjs('gramjs live', k, Number(dc), ip, Number(port));
+  mtcute('mtcute live', { version: 3, dcVersion: 2, seed: k, main: { id: Number(dc), ip, port: Number(port) },
+    self: { userId: Number(user), isBot: bot === '1' } });
+  process.exit(0);
 }
 
 gramjs('gramjs dc2 (same length as telethon ipv6)', 11, 2, '149.154.167.50', 443);

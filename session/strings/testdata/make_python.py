@@ -4,14 +4,18 @@
 Each string is packed exactly as the library's own exporter does it: struct.pack with the
 library's format string, then base64 (Pyrogram: urlsafe, '=' stripped; Telethon: '1' + urlsafe
 with padding). Run: python3 make_python.py > python.jsonl
+(--live: strings of a given key for end-to-end tests; see live() below.)
 """
 import base64
 import ipaddress
 import json
 import struct
+import sys
 
 
 def key(seed):
+    if isinstance(seed, bytes):  # a live key (--live), used as it is
+        return seed
     return bytes((seed + i * 37) % 256 for i in range(256))
 
 
@@ -21,6 +25,8 @@ def emit(name, fmt, string, **want):
     want.setdefault("bot", False)
     want.setdefault("test", False)
     want.setdefault("addr", "")
+    if isinstance(want.get("key_seed"), bytes):
+        want["key_seed"] = -1  # a live key
     print(json.dumps(dict(name=name, format=fmt, string=string, **want)))
 
 
@@ -43,6 +49,19 @@ def telethon(name, seed, dc, ip, port):
     want = "[%s]:%d" % (host, port) if addr.version == 6 else "%s:%d" % (host, port)
     emit(name, "telethon", s, dc=dc, key_seed=seed, addr=want)
 
+
+def live(argv):
+    """--live KEYHEX DC IP PORT USER BOT: one Pyrogram and one Telethon string of a real key, so a
+    test can start the library's client from them against its own server."""
+    k = bytes.fromhex(argv[0])
+    dc, ip, port, user, bot = int(argv[1]), argv[2], int(argv[3]), int(argv[4]), argv[5] == "1"
+    pyrogram("pyrogram live", "current", k, dc, False, user, bot)
+    telethon("telethon live", k, dc, ip, port)
+
+
+if len(sys.argv) > 1 and sys.argv[1] == "--live":
+    live(sys.argv[2:])
+    sys.exit(0)
 
 pyrogram("pyrogram current user", "current", 1, 2, False, 5000000001, False, api_id=123456)
 pyrogram("pyrogram current test bot", "current", 2, 1, True, 777000, True, api_id=94575)
