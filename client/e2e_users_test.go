@@ -55,8 +55,14 @@ func TestE2EContactsPrivacyAndBlocks(t *testing.T) {
 	cat, c := e2eUser(t, cl, world.UserSpec{FirstName: "Cat", Username: "cat_contacts", Phone: "15552003"})
 	ctx := ctxT(t)
 
-	if err := ann.AddContact(ctx, "@bob_contacts", "Bobby", "", "", false); err != nil {
+	if got, _ := bob.GetUser(ctx, "@ann_contacts"); got == nil || got.Phone != "" {
+		t.Fatalf("Bob sees Ann's phone before she shares it: %+v", got)
+	}
+	if err := ann.AddContact(ctx, "@bob_contacts", "Bobby", "", "", true); err != nil {
 		t.Fatal(err)
+	}
+	if got, _ := bob.GetUser(ctx, "@ann_contacts"); got == nil || got.Phone != a.Phone {
+		t.Fatalf("Bob does not see the phone Ann shared: %+v", got)
 	}
 	contacts, err := ann.GetContacts(ctx)
 	if err != nil || len(contacts) != 1 || contacts[0].ID != b.ID || !contacts[0].IsContact {
@@ -141,6 +147,17 @@ func TestE2EContactsPrivacyAndBlocks(t *testing.T) {
 		t.Fatalf("after unblock: %+v, %v", e, err)
 	}
 
+	// Top peers: Ann talks to Bob, then to Cat; Cat is the more recent correspondent.
+	for _, to := range []string{"@bob_contacts", "@cat_contacts"} {
+		if _, err := ann.SendMessage(ctx, to, "hi"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	top, err := ann.GetTopPeers(ctx, 10, types.TopCorrespondents)
+	if err != nil || len(top) != 2 || top[0].Chat.ID != c.ID || top[1].Chat.ID != b.ID || top[0].Category != types.TopCorrespondents {
+		t.Fatalf("GetTopPeers = %+v, %v; want Cat then Bob", top, err)
+	}
+
 	if err := ann.DeleteContacts(ctx, b.ID); err != nil {
 		t.Fatal(err)
 	}
@@ -153,9 +170,24 @@ func TestE2EContactsPrivacyAndBlocks(t *testing.T) {
 // photos (photo and video) through the iterator, account TTL and global privacy.
 func TestE2EProfileAndAccount(t *testing.T) {
 	cl := cluster(t)
-	dan, d := e2eUser(t, cl, world.UserSpec{FirstName: "Dan", Username: "dan_profile", Phone: "15552101"})
-	eve, _ := e2eUser(t, cl, world.UserSpec{FirstName: "Eve", Phone: "15552102"})
+	dan, d := e2eUser(t, cl, world.UserSpec{FirstName: "Dan", Username: "dan_profile", Phone: "15552101", Premium: true})
+	eve, e := e2eUser(t, cl, world.UserSpec{FirstName: "Eve", Phone: "15552102"})
 	ctx := ctxT(t)
+	if _, err := cl.World().CreateChat(d.ID, "Both", e.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cl.World().CreateChannel(d.ID, world.ChannelSpec{Title: "Dan's", Username: "dan_personal"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := dan.SetBirthday(ctx, &types.Birthday{Day: 29, Month: 2}); err != nil {
+		t.Fatal(err)
+	}
+	if err := dan.SetBirthday(ctx, &types.Birthday{Day: 30, Month: 2}); !rpcerr.IsType(err, "BIRTHDAY_INVALID") {
+		t.Fatalf("30 February: %v", err)
+	}
+	if err := dan.SetPersonalChannel(ctx, "@dan_personal"); err != nil {
+		t.Fatal(err)
+	}
 
 	me, err := dan.UpdateProfile(ctx, "Daniel", "Smith", "")
 	if err != nil || me.FirstName != "Daniel" || me.LastName != "Smith" {
@@ -174,8 +206,19 @@ func TestE2EProfileAndAccount(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if full.Bio != "Gopher" || full.User.FullName() != "Daniel Smith" || full.User.ID != d.ID {
+	if full.Bio != "Gopher" || full.User.FullName() != "Daniel Smith" || full.User.ID != d.ID ||
+		full.CommonChatsCount != 1 || full.PersonalChannelID == 0 || full.Birthday == nil || *full.Birthday != (types.Birthday{Day: 29, Month: 2}) {
 		t.Fatalf("Eve sees %+v (user %+v)", full, full.User)
+	}
+	common, err := eve.GetCommonChats(ctx, d.ID, 10)
+	if err != nil || len(common) != 1 || common[0].Title != "Both" {
+		t.Fatalf("GetCommonChats = %+v, %v", common, err)
+	}
+	if _, err := dan.SetPrivacy(ctx, types.PrivacyBirthday, types.PrivacyRules{Base: types.PrivacyNobody}); err != nil {
+		t.Fatal(err)
+	}
+	if full, err := eve.GetFullUser(ctx, d.ID); err != nil || full.Birthday != nil {
+		t.Fatalf("hidden birthday seen: %+v, %v", full, err)
 	}
 	if got, err := dan.GetMe(ctx); err != nil || got.Username != "daniel_profile" || !got.IsSelf {
 		t.Fatalf("GetMe = %+v, %v", got, err)
@@ -230,8 +273,14 @@ func TestE2EProfileAndAccount(t *testing.T) {
 	if got, err := dan.GetGlobalPrivacySettings(ctx); err != nil || got != g {
 		t.Fatalf("GetGlobalPrivacySettings = %+v, %v", got, err)
 	}
-	if err := dan.SetEmojiStatus(ctx, 42, time.Time{}); !rpcerr.IsType(err, "PREMIUM_ACCOUNT_REQUIRED") {
+	if err := eve.SetEmojiStatus(ctx, 42, time.Time{}); !rpcerr.IsType(err, "PREMIUM_ACCOUNT_REQUIRED") {
 		t.Fatalf("SetEmojiStatus without premium = %v", err)
+	}
+	if err := dan.SetEmojiStatus(ctx, 42, time.Unix(1900000000, 0)); err != nil {
+		t.Fatal(err)
+	}
+	if u, err := eve.GetUser(ctx, d.ID); err != nil || u.Raw.EmojiStatus == nil {
+		t.Fatalf("Eve sees no emoji status: %+v, %v", u, err)
 	}
 }
 

@@ -154,3 +154,29 @@ func (c *Client) DeleteProfilePhoto(ctx context.Context, photoID int64) error {
 	}
 	return err
 }
+
+// SetBirthday shows the account's birthday on its profile (year 0: without the year); nil
+// removes it. Who sees it follows types.PrivacyBirthday.
+func (c *Client) SetBirthday(ctx context.Context, b *types.Birthday) error {
+	req := &tg.AccountUpdateBirthdayRequest{}
+	if b != nil {
+		req.Birthday = &tg.Birthday{Day: int32(b.Day), Month: int32(b.Month)}
+		if b.Year != 0 {
+			req.Birthday.Year = tl.Some(int32(b.Year))
+		}
+	}
+	return c.boolCall(ctx, "set birthday", req)
+}
+
+// SetPersonalChannel shows a channel the account owns on its profile; nil removes it.
+func (c *Client) SetPersonalChannel(ctx context.Context, channel any) error {
+	var in tg.InputChannelClass = &tg.InputChannelEmpty{}
+	if channel != nil {
+		ch, _, err := c.resolveChannel(ctx, channel, nil)
+		if err != nil {
+			return err
+		}
+		in = ch
+	}
+	return c.boolCall(ctx, "set personal channel", &tg.AccountUpdatePersonalChannelRequest{Channel: in})
+}

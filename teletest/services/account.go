@@ -18,7 +18,7 @@ func (d *Dispatcher) registerAccount() {
 		return answer(w.GetContacts(c.AuthKeyID))
 	})
 	h[tg.ContactsAddContactRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.ContactsAddContactRequest) (tl.Encoder, error) {
-		return answer(w.AddContact(c.AuthKeyID, r.ID, r.FirstName, r.LastName))
+		return answer(w.AddContact(c.AuthKeyID, r.ID, r.FirstName, r.LastName, r.AddPhonePrivacyException))
 	})
 	h[tg.ContactsImportContactsRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.ContactsImportContactsRequest) (tl.Encoder, error) {
 		return answer(w.ImportContacts(c.AuthKeyID, r.Contacts))
@@ -61,6 +61,13 @@ func (d *Dispatcher) registerAccount() {
 			return nil, err
 		}
 		return &tg.LongVector{Elems: ids}, nil
+	})
+
+	h[tg.AccountUpdateBirthdayRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.AccountUpdateBirthdayRequest) (tl.Encoder, error) {
+		return done(w.UpdateBirthday(c.AuthKeyID, r.Birthday))
+	})
+	h[tg.AccountUpdatePersonalChannelRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.AccountUpdatePersonalChannelRequest) (tl.Encoder, error) {
+		return done(w.UpdatePersonalChannel(c.AuthKeyID, r.Channel))
 	})
 
 	// privacy

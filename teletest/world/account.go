@@ -36,6 +36,8 @@ type account struct {
 	ttlDays     int32
 	photos      []*profilePhoto // newest first
 	emojiStatus tg.EmojiStatusClass
+	birthday    *tg.Birthday
+	personal    int64 // personal channel id, 0 without
 	webAuths    []tg.WebAuthorization
 
 	// bots: what the bot configures about itself (botsettings.go)

@@ -11,6 +11,7 @@ import (
 // contactName is how an account saved one of its contacts.
 type contactName struct {
 	first, last string
+	shared      bool // the account showed its phone number to this contact
 }
 
 // maxImport bounds one contacts.importContacts call.
@@ -29,16 +30,17 @@ func (w *World) updatesWithUsers(viewer int64, ids ...int64) *tg.Updates {
 	return &tg.Updates{Updates: []tg.UpdateClass{}, Users: users, Chats: chats, Date: w.now()}
 }
 
-func (a *account) saveContact(id int64, first, last string) {
+func (a *account) saveContact(id int64, first, last string, shared bool) {
 	if a.contacts == nil {
 		a.contacts = make(map[int64]contactName)
 	}
-	a.contacts[id] = contactName{first: first, last: last}
+	a.contacts[id] = contactName{first: first, last: last, shared: shared}
 }
 
 // AddContact answers contacts.addContact: the person in id becomes a contact of the account
-// on key under the names given.
-func (w *World) AddContact(key KeyID, id tg.InputUserClass, first, last string) (*tg.Updates, error) {
+// on key under the names given; share shows the account's phone number to that person
+// whatever the phone privacy says (add_phone_privacy_exception).
+func (w *World) AddContact(key KeyID, id tg.InputUserClass, first, last string, share bool) (*tg.Updates, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	a, err := w.authorizedUser(key)
@@ -55,7 +57,7 @@ func (w *World) AddContact(key KeyID, id tg.InputUserClass, first, last string) 
 	if first == "" {
 		return nil, ErrFirstNameInvalid
 	}
-	a.saveContact(u.id, first, last)
+	a.saveContact(u.id, first, last, share)
 	return w.updatesWithUsers(a.id, u.id), nil
 }
 
@@ -84,7 +86,7 @@ func (w *World) ImportContacts(key KeyID, in []tg.InputPhoneContact) (*tg.Contac
 		if first == "" {
 			first = w.users[id].firstName
 		}
-		a.saveContact(id, first, c.LastName)
+		a.saveContact(id, first, c.LastName, false)
 		out.Imported = append(out.Imported, tg.ImportedContact{UserID: id, ClientID: c.ClientID})
 		r.add(UserPeer(id))
 	}
@@ -198,7 +200,8 @@ func (w *World) SearchContacts(key KeyID, q string, limit int32) (*tg.ContactsFo
 }
 
 // GetTopPeers answers contacts.getTopPeers: the account's dialogs of each asked category
-// (correspondents, bots, groups, channels) rated by how recent their last message is.
+// (correspondents, bots, groups, channels) rated by how recent their last message is (then
+// by its id).
 func (w *World) GetTopPeers(key KeyID, req *tg.ContactsGetTopPeersRequest) (*tg.ContactsTopPeers, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -238,16 +241,19 @@ func (w *World) GetTopPeers(key KeyID, req *tg.ContactsGetTopPeersRequest) (*tg.
 			continue
 		}
 		type rated struct {
-			p   Peer
-			top int32
+			p         Peer
+			date, top int32
 		}
 		var all []rated
 		for p, d := range a.box.dialogs {
 			if c.fits(p) {
-				all = append(all, rated{p, d.topDate})
+				all = append(all, rated{p, d.topDate, d.top})
 			}
 		}
 		slices.SortFunc(all, func(x, y rated) int {
+			if c := cmp.Compare(y.date, x.date); c != 0 {
+				return c
+			}
 			if c := cmp.Compare(y.top, x.top); c != 0 {
 				return c
 			}

@@ -3,6 +3,7 @@ package world
 import (
 	"slices"
 
+	"github.com/mtgo-labs/mtgo/tl"
 	"github.com/mtgo-labs/mtgo/tl/tg"
 )
 
@@ -121,7 +122,7 @@ func (w *World) privacyRule(a *account, in tg.InputPrivacyRuleClass) (tg.Privacy
 func (w *World) privacyRules(a *account, key tg.PrivacyKeyClass) *tg.AccountPrivacyRules {
 	rules, ok := a.privacy[key.TypeID()]
 	if !ok {
-		rules = []tg.PrivacyRuleClass{&tg.PrivacyValueAllowAll{}} // the default: everybody
+		rules = defaultRules(key)
 	}
 	var r refs
 	for _, rule := range rules {
@@ -205,16 +206,25 @@ func (w *World) SetPrivacy(key KeyID, in tg.InputPrivacyKeyClass, rules []tg.Inp
 	return res, nil
 }
 
+// defaultRules is what a key means before account.setPrivacy (or after setting no rules):
+// everybody, except the phone number, which only contacts see.
+func defaultRules(key tg.PrivacyKeyClass) []tg.PrivacyRuleClass {
+	if _, ok := key.(*tg.PrivacyKeyPhoneNumber); ok {
+		return []tg.PrivacyRuleClass{&tg.PrivacyValueAllowContacts{}, &tg.PrivacyValueDisallowAll{}}
+	}
+	return []tg.PrivacyRuleClass{&tg.PrivacyValueAllowAll{}}
+}
+
 // allows reports whether owner's rules for key let viewer see it. Rules are read in order and
 // the first one that names the viewer decides; none deciding means nobody. A key never set
-// (or set to no rules) means everybody.
+// (or set to no rules) has its defaultRules.
 func (w *World) allows(owner, viewer *account, key tg.PrivacyKeyClass) bool {
 	if owner.id == viewer.id {
 		return true
 	}
 	rules, ok := owner.privacy[key.TypeID()]
 	if !ok {
-		return true
+		rules = defaultRules(key)
 	}
 	inChats := func(ids []int64) bool {
 		for _, id := range ids {
@@ -287,6 +297,9 @@ func (w *World) decorateUser(viewerID int64, a *account, u *tg.User) {
 	if _, ok := viewer.contacts[a.id]; ok {
 		u.Contact = true
 		_, u.MutualContact = a.contacts[viewer.id]
+	}
+	if c, ok := a.contacts[viewer.id]; viewer.id != a.id && a.phone != "" && (ok && c.shared || w.allows(a, viewer, &tg.PrivacyKeyPhoneNumber{})) {
+		u.Phone = tl.Some(a.phone)
 	}
 	if a.emojiStatus != nil {
 		u.EmojiStatus = a.emojiStatus

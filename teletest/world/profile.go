@@ -283,7 +283,62 @@ func (w *World) fillFullUser(viewer, a *account, full *tg.UserFull) {
 	if _, blocked := a.blocked[viewer.id]; len(a.photos) > 0 && !blocked && w.allows(a, viewer, &tg.PrivacyKeyProfilePhoto{}) {
 		full.ProfilePhoto = a.photos[0].tg()
 	}
+	if a.birthday != nil && w.allows(a, viewer, &tg.PrivacyKeyBirthday{}) {
+		b := *a.birthday
+		full.Birthday = &b
+	}
+	if ch := w.channels[a.personal]; a.personal != 0 && ch != nil {
+		// the id and the channel's last post share one flag
+		full.PersonalChannelID, full.PersonalChannelMessage = tl.Some(a.personal), tl.Some(ch.nextMsg)
+	}
 	if a.bot {
 		w.fillBotInfo(viewer, a, full)
 	}
+}
+
+var errBirthdayInvalid = rpcErr(400, "BIRTHDAY_INVALID")
+
+// UpdateBirthday answers account.updateBirthday (nil removes it).
+func (w *World) UpdateBirthday(key KeyID, b *tg.Birthday) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	a, err := w.authorizedUser(key)
+	if err != nil {
+		return err
+	}
+	if b != nil {
+		days := [...]int32{31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31}
+		if b.Month < 1 || b.Month > 12 || b.Day < 1 || b.Day > days[b.Month-1] ||
+			b.Year.Set && (b.Year.Value < 1900 || b.Year.Value > int32(w.cfg.Now().Year())) {
+			return errBirthdayInvalid
+		}
+		c := *b
+		b = &c
+	}
+	a.birthday = b
+	return nil
+}
+
+// UpdatePersonalChannel answers account.updatePersonalChannel: a public channel the person
+// owns shows on the profile (inputChannelEmpty removes it).
+func (w *World) UpdatePersonalChannel(key KeyID, in tg.InputChannelClass) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	a, err := w.authorizedUser(key)
+	if err != nil {
+		return err
+	}
+	if _, ok := in.(*tg.InputChannelEmpty); ok || in == nil {
+		a.personal = 0
+		return nil
+	}
+	ch, err := w.resolveChannel(a, in)
+	if err != nil {
+		return err
+	}
+	if ch.creator != a.id || ch.megagroup {
+		return ErrChannelInvalid
+	}
+	a.personal = ch.id
+	return nil
 }

@@ -36,7 +36,7 @@ func TestPrivacyRulesDecide(t *testing.T) {
 	if err := w.Authorize(kO, owner.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := w.AddContact(kO, inputUser(t, w, kO, friend.ID), "Friend", ""); err != nil {
+	if _, err := w.AddContact(kO, inputUser(t, w, kO, friend.ID), "Friend", "", false); err != nil {
 		t.Fatal(err)
 	}
 	users := func(ids ...int64) []tg.InputUserClass {
