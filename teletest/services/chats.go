@@ -14,6 +14,16 @@ import (
 func (d *Dispatcher) registerChats() {
 	h := d.handlers
 	w := d.w
+	// userOnly refuses bots (BOT_METHOD_INVALID) for the methods only people may call
+	// (method-usability-errors.csv).
+	userOnly := func(next Handler) Handler {
+		return func(ctx context.Context, c *Caller, req tl.Object) (tl.Encoder, error) {
+			if err := w.RequireUser(c.AuthKeyID); err != nil {
+				return nil, err
+			}
+			return next(ctx, c, req)
+		}
+	}
 
 	// creation, migration, deletion, full info
 	h[tg.ChannelsCreateChannelRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.ChannelsCreateChannelRequest) (tl.Encoder, error) {
@@ -25,9 +35,9 @@ func (d *Dispatcher) registerChats() {
 	h[tg.MessagesMigrateChatRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.MessagesMigrateChatRequest) (tl.Encoder, error) {
 		return answer(w.MigrateChat(c.AuthKeyID, r.ChatID))
 	})
-	h[tg.ChannelsDeleteChannelRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.ChannelsDeleteChannelRequest) (tl.Encoder, error) {
+	h[tg.ChannelsDeleteChannelRequestTypeID] = userOnly(typed(func(_ context.Context, c *Caller, r *tg.ChannelsDeleteChannelRequest) (tl.Encoder, error) {
 		return answer(w.DeleteChannel(c.AuthKeyID, r.Channel))
-	})
+	}))
 	h[tg.MessagesDeleteChatRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.MessagesDeleteChatRequest) (tl.Encoder, error) {
 		return done(w.DeleteChat(c.AuthKeyID, r.ChatID))
 	})
@@ -37,9 +47,9 @@ func (d *Dispatcher) registerChats() {
 	h[tg.MessagesGetFullChatRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.MessagesGetFullChatRequest) (tl.Encoder, error) {
 		return answer(w.FullChat(c.AuthKeyID, r.ChatID))
 	})
-	h[tg.MessagesGetOnlinesRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.MessagesGetOnlinesRequest) (tl.Encoder, error) {
+	h[tg.MessagesGetOnlinesRequestTypeID] = userOnly(typed(func(_ context.Context, c *Caller, r *tg.MessagesGetOnlinesRequest) (tl.Encoder, error) {
 		return answer(w.Onlines(c.AuthKeyID, r.Peer))
-	})
+	}))
 
 	// settings
 	h[tg.MessagesEditChatAboutRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.MessagesEditChatAboutRequest) (tl.Encoder, error) {
@@ -48,21 +58,21 @@ func (d *Dispatcher) registerChats() {
 	h[tg.MessagesEditChatDefaultBannedRightsRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.MessagesEditChatDefaultBannedRightsRequest) (tl.Encoder, error) {
 		return answer(w.EditDefaultRights(c.AuthKeyID, r.Peer, r.BannedRights))
 	})
-	h[tg.ChannelsToggleSlowModeRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.ChannelsToggleSlowModeRequest) (tl.Encoder, error) {
+	h[tg.ChannelsToggleSlowModeRequestTypeID] = userOnly(typed(func(_ context.Context, c *Caller, r *tg.ChannelsToggleSlowModeRequest) (tl.Encoder, error) {
 		return answer(w.ToggleSlowMode(c.AuthKeyID, r.Channel, r.Seconds))
-	})
+	}))
 	h[tg.MessagesToggleNoForwardsRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.MessagesToggleNoForwardsRequest) (tl.Encoder, error) {
 		return answer(w.ToggleNoForwards(c.AuthKeyID, r.Peer, r.Enabled))
 	})
-	h[tg.ChannelsTogglePreHistoryHiddenRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.ChannelsTogglePreHistoryHiddenRequest) (tl.Encoder, error) {
+	h[tg.ChannelsTogglePreHistoryHiddenRequestTypeID] = userOnly(typed(func(_ context.Context, c *Caller, r *tg.ChannelsTogglePreHistoryHiddenRequest) (tl.Encoder, error) {
 		return answer(w.TogglePreHistoryHidden(c.AuthKeyID, r.Channel, r.Enabled))
-	})
-	h[tg.ChannelsToggleSignaturesRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.ChannelsToggleSignaturesRequest) (tl.Encoder, error) {
+	}))
+	h[tg.ChannelsToggleSignaturesRequestTypeID] = userOnly(typed(func(_ context.Context, c *Caller, r *tg.ChannelsToggleSignaturesRequest) (tl.Encoder, error) {
 		return answer(w.ToggleSignatures(c.AuthKeyID, r.Channel, r.SignaturesEnabled))
-	})
-	h[tg.MessagesSetHistoryTTLRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.MessagesSetHistoryTTLRequest) (tl.Encoder, error) {
+	}))
+	h[tg.MessagesSetHistoryTTLRequestTypeID] = userOnly(typed(func(_ context.Context, c *Caller, r *tg.MessagesSetHistoryTTLRequest) (tl.Encoder, error) {
 		return answer(w.SetHistoryTTL(c.AuthKeyID, r.Peer, r.Period))
-	})
+	}))
 	h[tg.MessagesSetChatAvailableReactionsRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.MessagesSetChatAvailableReactionsRequest) (tl.Encoder, error) {
 		return answer(w.SetReactions(c.AuthKeyID, r.Peer, r.AvailableReactions))
 	})
@@ -72,18 +82,18 @@ func (d *Dispatcher) registerChats() {
 	h[tg.MessagesEditChatPhotoRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.MessagesEditChatPhotoRequest) (tl.Encoder, error) {
 		return answer(w.EditPhoto(c.AuthKeyID, &tg.InputPeerChat{ChatID: r.ChatID}, r.Photo))
 	})
-	h[tg.ChannelsUpdateUsernameRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.ChannelsUpdateUsernameRequest) (tl.Encoder, error) {
+	h[tg.ChannelsUpdateUsernameRequestTypeID] = userOnly(typed(func(_ context.Context, c *Caller, r *tg.ChannelsUpdateUsernameRequest) (tl.Encoder, error) {
 		return done(w.UpdateChannelUsername(c.AuthKeyID, r.Channel, r.Username))
-	})
+	}))
 	h[tg.ChannelsReorderUsernamesRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.ChannelsReorderUsernamesRequest) (tl.Encoder, error) {
 		return done(w.ReorderUsernames(c.AuthKeyID, r.Channel, r.Order))
 	})
 	h[tg.ChannelsToggleUsernameRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.ChannelsToggleUsernameRequest) (tl.Encoder, error) {
 		return done(w.ToggleUsername(c.AuthKeyID, r.Channel, r.Username, r.Active))
 	})
-	h[tg.ChannelsSetDiscussionGroupRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.ChannelsSetDiscussionGroupRequest) (tl.Encoder, error) {
+	h[tg.ChannelsSetDiscussionGroupRequestTypeID] = userOnly(typed(func(_ context.Context, c *Caller, r *tg.ChannelsSetDiscussionGroupRequest) (tl.Encoder, error) {
 		return done(w.SetDiscussionGroup(c.AuthKeyID, r.Broadcast, r.Group))
-	})
+	}))
 	h[tg.ChannelsGetGroupsForDiscussionRequestTypeID] = typed(func(_ context.Context, c *Caller, _ *tg.ChannelsGetGroupsForDiscussionRequest) (tl.Encoder, error) {
 		return answer(w.GroupsForDiscussion(c.AuthKeyID))
 	})
@@ -98,21 +108,21 @@ func (d *Dispatcher) registerChats() {
 	h[tg.ChannelsGetParticipantsRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.ChannelsGetParticipantsRequest) (tl.Encoder, error) {
 		return answer(w.Participants(c.AuthKeyID, r.Channel, world.ParticipantsQuery{Filter: r.Filter, Offset: r.Offset, Limit: r.Limit}))
 	})
-	h[tg.ChannelsInviteToChannelRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.ChannelsInviteToChannelRequest) (tl.Encoder, error) {
+	h[tg.ChannelsInviteToChannelRequestTypeID] = userOnly(typed(func(_ context.Context, c *Caller, r *tg.ChannelsInviteToChannelRequest) (tl.Encoder, error) {
 		return answer(w.InviteToChannel(c.AuthKeyID, r.Channel, r.Users))
-	})
-	h[tg.MessagesEditChatAdminRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.MessagesEditChatAdminRequest) (tl.Encoder, error) {
+	}))
+	h[tg.MessagesEditChatAdminRequestTypeID] = userOnly(typed(func(_ context.Context, c *Caller, r *tg.MessagesEditChatAdminRequest) (tl.Encoder, error) {
 		return done(w.EditChatAdmin(c.AuthKeyID, r.ChatID, r.UserID, r.IsAdmin))
-	})
+	}))
 	h[tg.MessagesEditChatCreatorRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.MessagesEditChatCreatorRequest) (tl.Encoder, error) {
 		return answer(w.EditCreator(c.AuthKeyID, r.Peer, r.UserID, r.Password))
 	})
 	h[tg.ChannelsDeleteParticipantHistoryRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.ChannelsDeleteParticipantHistoryRequest) (tl.Encoder, error) {
 		return answer(w.DeleteParticipantHistory(c.AuthKeyID, r.Channel, r.Participant))
 	})
-	h[tg.ChannelsReportSpamRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.ChannelsReportSpamRequest) (tl.Encoder, error) {
+	h[tg.ChannelsReportSpamRequestTypeID] = userOnly(typed(func(_ context.Context, c *Caller, r *tg.ChannelsReportSpamRequest) (tl.Encoder, error) {
 		return done(w.ReportSpam(c.AuthKeyID, r.Channel, r.Participant, r.ID))
-	})
+	}))
 	h[tg.ChannelsGetAdminLogRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.ChannelsGetAdminLogRequest) (tl.Encoder, error) {
 		return answer(w.AdminLog(c.AuthKeyID, r.Channel, world.AdminLogQuery{
 			Q: r.Q, Filter: r.EventsFilter, Admins: r.Admins, MaxID: r.MaxID, MinID: r.MinID, Limit: r.Limit,
@@ -166,9 +176,9 @@ func (d *Dispatcher) registerChats() {
 		}
 		return answer(w.Importers(c.AuthKeyID, r.Peer, q))
 	})
-	h[tg.MessagesHideAllChatJoinRequestsRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.MessagesHideAllChatJoinRequestsRequest) (tl.Encoder, error) {
+	h[tg.MessagesHideAllChatJoinRequestsRequestTypeID] = userOnly(typed(func(_ context.Context, c *Caller, r *tg.MessagesHideAllChatJoinRequestsRequest) (tl.Encoder, error) {
 		return answer(w.HideAllJoinRequests(c.AuthKeyID, r.Peer, r.Approved, r.Link.Value))
-	})
+	}))
 
 	// forum topics
 	h[tg.MessagesCreateForumTopicRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.MessagesCreateForumTopicRequest) (tl.Encoder, error) {

@@ -699,3 +699,12 @@ func (w *World) Onlines(key KeyID, in tg.InputPeerClass) (*tg.ChatOnlines, error
 	}
 	return &tg.ChatOnlines{Onlines: w.onlineCount(t.c.sortedMembers())}, nil
 }
+
+// RequireUser reports BOT_METHOD_INVALID when the account on key is a bot (or why it is not
+// authorized), for the methods only people may call.
+func (w *World) RequireUser(key KeyID) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	_, err := w.authorizedUser(key)
+	return err
+}

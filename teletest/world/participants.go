@@ -31,6 +31,13 @@ func (ch *channel) participant(user, viewer int64) tg.ChannelParticipantClass {
 		if m.rank != "" {
 			part.Rank = tl.Some(m.rank)
 		}
+		if part.Self { // self and inviter_id share a flag bit
+			inviter := m.inviter
+			if inviter == 0 {
+				inviter = ch.creator
+			}
+			part.InviterID = tl.Some(inviter)
+		}
 		return part
 	case b != nil:
 		return &tg.ChannelParticipantBanned{Left: m == nil, Peer: &tg.PeerUser{UserID: user}, KickedBy: b.by, Date: b.date, BannedRights: b.rights}
