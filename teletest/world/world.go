@@ -142,13 +142,16 @@ type World struct {
 	dialogFlags map[int64]map[Peer]*dialogFlags
 	folders     map[int64]*folderList
 
-	// send family: scheduled messages and drafts per account (scheduled.go, drafts.go),
-	// created on first use.
-	sendBoxes map[int64]*sendBox
-
 	// login extras (login.go): QR login tokens by hex, open takeout sessions by id
 	loginTokens map[string]*loginToken
 	takeouts    map[int64]*takeout
+
+	// Reading messages (readmarks.go): the viewers of channel posts, created on first use.
+	views map[viewKey]map[int64]struct{}
+
+	// send family: scheduled messages and drafts per account (scheduled.go, drafts.go),
+	// created on first use.
+	sendBoxes map[int64]*sendBox
 
 	nextUser, nextChat, nextChannel, nextFile int64
 	nextUpload                                uint64 // orders unfinished uploads by age
