@@ -129,7 +129,7 @@ func TestKitFailureMessages(t *testing.T) {
 		want []string
 	}{
 		{"Expect", func() { alice.Expect(Text("hello").From(bot)) },
-			[]string{`alice expected a message with text "hello", from`, "within 300ms", "messages received and not yet expected: []"}},
+			[]string{`alice expected a message with text "hello", from @quiet_bot (`, "within 300ms", "messages received and not yet expected: []"}},
 		{"ExpectEdit", func() { alice.ExpectEdit(Text("edited")) },
 			[]string{`alice expected an edit to a message with text "edited"`, "edits received and not yet expected: []"}},
 		{"Click", func() { alice.Click(bot, m, "Green") },

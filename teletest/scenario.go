@@ -566,11 +566,13 @@ func peerOf(p tg.PeerClass) (world.Peer, bool) {
 
 // Match selects received messages for Expect. The zero Match matches any message.
 type Match struct {
-	text    string
-	hasText bool
-	from    int64
-	chat    world.Peer
-	hasChat bool
+	text     string
+	hasText  bool
+	from     int64
+	fromName string // how failure reports name the sender
+	chat     world.Peer
+	chatName string
+	hasChat  bool
 }
 
 // Text matches messages whose text is exactly s.
@@ -583,12 +585,29 @@ func AnyMessage() Match { return Match{} }
 // runs, say).
 func (m Match) From(p Peer) Match {
 	m.from = p.Ref().ID
+	m.fromName = peerName(p)
 	return m
+}
+
+// peerName names p for failure reports: @username (id) for accounts, the title of a chat.
+func peerName(p Peer) string {
+	switch v := p.(type) {
+	case *Actor:
+		return fmt.Sprintf("@%s (%d)", v.User.Username, v.User.ID)
+	case Someone:
+		return fmt.Sprintf("@%s (%d)", v.Username, v.ID)
+	case *Channel:
+		return fmt.Sprintf("%q (channel %d)", v.Title, v.ID)
+	case *Group:
+		return fmt.Sprintf("%q (chat %d)", v.Title, v.ID)
+	}
+	ref := p.Ref()
+	return fmt.Sprintf("%s %d", ref.Kind, ref.ID)
 }
 
 // In restricts m to messages in chat p (for a private chat, the other actor).
 func (m Match) In(p Peer) Match {
-	m.chat, m.hasChat = p.Ref(), true
+	m.chat, m.chatName, m.hasChat = p.Ref(), peerName(p), true
 	return m
 }
 
@@ -605,10 +624,10 @@ func (m Match) String() string {
 		parts = append(parts, fmt.Sprintf("text %q", m.text))
 	}
 	if m.from != 0 {
-		parts = append(parts, fmt.Sprintf("from %d", m.from))
+		parts = append(parts, "from "+m.fromName)
 	}
 	if m.hasChat {
-		parts = append(parts, fmt.Sprintf("in %s %d", m.chat.Kind, m.chat.ID))
+		parts = append(parts, "in "+m.chatName)
 	}
 	if len(parts) == 0 {
 		return "any message"
