@@ -122,6 +122,9 @@ func TestKitFailureMessages(t *testing.T) {
 	bot := s.Bot("quiet_bot")
 	bot.SendMarkup(alice, "menu", kitKeyboard)
 	m := alice.Expect(Text("menu"))
+	bot.Send(alice, "left over")
+	bot.Send(alice, "taken")
+	alice.Expect(Text("taken")) // pushed after "left over", which is in the inbox now
 	s.SetTimeout(300 * time.Millisecond) // the waits below are meant to fail
 	for _, tc := range []struct {
 		name string
@@ -129,7 +132,7 @@ func TestKitFailureMessages(t *testing.T) {
 		want []string
 	}{
 		{"Expect", func() { alice.Expect(Text("hello").From(bot)) },
-			[]string{`alice expected a message with text "hello", from @quiet_bot (`, "within 300ms", "messages received and not yet expected: []"}},
+			[]string{`alice expected a message with text "hello", from @quiet_bot (`, "within 300ms", `messages received and not yet expected: [#`, `"left over" (@quiet_bot)]`}},
 		{"ExpectEdit", func() { alice.ExpectEdit(Text("edited")) },
 			[]string{`alice expected an edit to a message with text "edited"`, "edits received and not yet expected: []"}},
 		{"Click", func() { alice.Click(bot, m, "Green") },

@@ -455,8 +455,12 @@ func (a *Actor) await(queue *[]Message, what string, m Match, d time.Duration) M
 			if what != "message" {
 				prefix = "an " + what + " to "
 			}
-			a.s.tb.Fatalf("teletest: %s expected %s%s within %v; %ss received and not yet expected: %v",
-				a.User.Username, prefix, m, d, what, left)
+			listed := make([]string, len(left))
+			for i, msg := range left {
+				listed[i] = a.s.describe(msg)
+			}
+			a.s.tb.Fatalf("teletest: %s expected %s%s within %v; %ss received and not yet expected: [%s]",
+				a.User.Username, prefix, m, d, what, strings.Join(listed, "; "))
 		}
 	}
 }
@@ -484,6 +488,14 @@ type Message struct {
 	Pts int32
 	// Markup is the message's keyboard (a bot's tg.ReplyInlineMarkup, say), nil if none.
 	Markup tg.ReplyMarkupClass
+}
+
+// describe is Message.String with the sender's username.
+func (s *Scenario) describe(m Message) string {
+	if u, ok := s.cl.world.User(m.From); ok && u.Username != "" {
+		return fmt.Sprintf("%s (@%s)", m, u.Username)
+	}
+	return m.String()
 }
 
 // String describes the message for failure reports.
