@@ -124,7 +124,7 @@ func TestKitFailureMessages(t *testing.T) {
 	m := alice.Expect(Text("menu"))
 	bot.Send(alice, "left over")
 	bot.Send(alice, "taken")
-	alice.Expect(Text("taken")) // pushed after "left over", which is in the inbox now
+	alice.Expect(Text("taken"))          // pushed after "left over", which is in the inbox now
 	s.SetTimeout(300 * time.Millisecond) // the waits below are meant to fail
 	for _, tc := range []struct {
 		name string
