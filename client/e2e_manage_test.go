@@ -338,3 +338,82 @@ func TestE2EForwardOptions(t *testing.T) {
 		})
 	}
 }
+
+func TestE2EMediaGroups(t *testing.T) {
+	alice, bob, _ := chatPair(t, "7205", 1)
+	album, err := alice.SendMediaGroup(ctxT(t), "@bob7205", []types.AlbumItem{
+		{Kind: types.KindPhoto, Media: []byte("photo one"), Caption: "first"},
+		{Kind: types.KindPhoto, Media: []byte("photo two")},
+		{Kind: types.KindPhoto, Media: []byte("photo three"), Caption: "third"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := func(msgs []*types.Message) []int {
+		var out []int
+		for _, m := range msgs {
+			out = append(out, m.ID)
+		}
+		return out
+	}
+	for _, m := range album {
+		got, err := alice.GetMediaGroup(ctxT(t), "@bob7205", m.ID)
+		if err != nil || !slices.Equal(ids(got), ids(album)) {
+			t.Fatalf("GetMediaGroup(%d) = %v, %v; want %v", m.ID, ids(got), err, ids(album))
+		}
+	}
+	his, err := collect(bob.GetChatHistory(ctxT(t), "@alice7205", mtgo.WithLimit(1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	bobs, err := bob.GetMediaGroup(ctxT(t), "@alice7205", his[0].ID)
+	if err != nil || len(bobs) != 3 || bobs[0].Text != "first" || bobs[0].MediaGroupID == 0 {
+		t.Fatalf("bob's album = %v, %v", texts(bobs), err)
+	}
+
+	tests := []struct {
+		name  string
+		opts  []mtgo.SendOption
+		texts []string
+	}{
+		{"copy", nil, []string{"first", "", "third"}},
+		{"copy without captions", []mtgo.SendOption{mtgo.WithCaption("")}, []string{"", "", ""}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			copies, err := bob.CopyMediaGroup(ctxT(t), "@alice7205", "@alice7205", bobs[1].ID, tt.opts...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.texts, textsAll(copies)); diff != "" {
+				t.Fatalf("copies (-want +got):\n%s", diff)
+			}
+			group := copies[0].MediaGroupID
+			for _, m := range copies {
+				if m.Forward != nil || group == 0 || m.MediaGroupID != group || group == bobs[0].MediaGroupID {
+					t.Fatalf("copy %d: header %v, group %d (first %d, original %d)", m.ID, m.Forward, m.MediaGroupID, group, bobs[0].MediaGroupID)
+				}
+			}
+			last, err := collect(alice.GetChatHistory(ctxT(t), "@bob7205", mtgo.WithLimit(1)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			again, err := alice.GetMediaGroup(ctxT(t), "@bob7205", last[0].ID)
+			if err != nil || len(again) != 3 {
+				t.Fatalf("alice sees the copied album as %v, %v", texts(again), err)
+			}
+		})
+	}
+	if _, err := bob.CopyMediaGroup(ctxT(t), "@alice7205", "@alice7205", bobs[0].ID, mtgo.WithReplyMarkup(inlineKeyboard("x"))); !errors.Is(err, mtgo.ErrForwardOption) {
+		t.Fatalf("copy of an album with buttons: %v", err)
+	}
+}
+
+// textsAll is texts keeping empty texts.
+func textsAll(msgs []*types.Message) []string {
+	out := make([]string, len(msgs))
+	for i, m := range msgs {
+		out[i] = m.Text
+	}
+	return out
+}

@@ -368,8 +368,17 @@ func (w *World) ForwardMessages(key KeyID, f Forward) (tg.UpdatesClass, error) {
 	var us []tg.UpdateClass
 	var r refs
 	var date int32
+	groups := map[int64]int64{} // an album forwarded together stays one album, with a new id
 	for i, m := range srcs {
 		c := content{text: m.text, entities: m.entities, media: m.media, silent: f.Silent}
+		if m.extra != nil && m.extra.groupedID != 0 {
+			g, ok := groups[m.extra.groupedID]
+			if !ok {
+				g = w.randomInt64()
+				groups[m.extra.groupedID] = g
+			}
+			c.extra = &sendExtra{groupedID: g}
+		}
 		if !f.DropAuthor {
 			c.fwd = forwardHeader(m)
 		}
