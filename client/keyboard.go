@@ -36,7 +36,7 @@ func (c *Client) replyMarkup(ctx context.Context, m option.Markup) (tg.ReplyMark
 	if err != nil {
 		return nil, fmt.Errorf("mtgo: reply markup: %w", err)
 	}
-	if _, raw := m.(option.RawMarkup); raw {
+	if _, raw := m.(*option.RawMarkup); raw {
 		return out, nil
 	}
 	var rows []tg.KeyboardButtonRow

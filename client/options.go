@@ -32,7 +32,7 @@ func WithEntities(e []tg.MessageEntityClass) SendEditOption {
 // WithReplyMarkup attaches a keyboard or inline buttons given as TL markup, sent as it is;
 // WithKeyboard takes the typed keyboards of package types.
 func WithReplyMarkup(m tg.ReplyMarkupClass) SendEditOption {
-	return option.CommonFunc(func(p *option.Common) { p.ReplyMarkup = option.Raw(m) })
+	return &option.RawMarkup{Markup: m}
 }
 
 // WithNoWebpage turns the link preview off.

@@ -193,12 +193,17 @@ func utf16Len(s string) int {
 // rowsTL converts the rows of a keyboard, checking every button and naming the first at
 // fault by its row and position.
 func rowsTL[B button](rows [][]B, conv func(B) (tg.KeyboardButtonClass, error)) ([]tg.KeyboardButtonRow, error) {
+	n := 0
+	for _, row := range rows {
+		n += len(row)
+	}
 	out := make([]tg.KeyboardButtonRow, len(rows))
+	all := make([]tg.KeyboardButtonClass, n) // one array for every row's buttons
 	for i, row := range rows {
 		if len(row) == 0 {
 			return nil, fmt.Errorf("%w: row %d is empty", ErrInvalidKeyboard, i+1)
 		}
-		out[i].Buttons = make([]tg.KeyboardButtonClass, len(row))
+		out[i].Buttons, all = all[:len(row):len(row)], all[len(row):]
 		for j, b := range row {
 			tb, err := checkButton(b, conv)
 			if err != nil {

@@ -291,3 +291,15 @@ func readTexts[B interface{ ButtonText() string }](rows [][]B) {
 		}
 	}
 }
+
+func BenchmarkInlineKeyboardToTL(b *testing.B) {
+	kb := types.NewInlineKeyboard().
+		Row(types.CallbackButton("Yes", "yes"), types.CallbackButton("No", "no")).
+		Row(types.URLButton("Docs", "https://go.dev"))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := kb.ToTL(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
