@@ -31,6 +31,8 @@ func TestParseMarkdownV2(t *testing.T) {
 				&tg.MessageEntityUnderline{Offset: 77, Length: 21},
 				&tg.MessageEntityItalic{Offset: 5, Length: 93},
 				&tg.MessageEntityBold{Offset: 0, Length: 103}}},
+		{"italic then underline, the Bot API's way", "___iu_**__", "iu", ents{
+			&tg.MessageEntityItalic{Offset: 0, Length: 2}, &tg.MessageEntityUnderline{Offset: 0, Length: 2}}},
 		{"italic then underline", "___iu_``__", "iu", ents{
 			&tg.MessageEntityItalic{Offset: 0, Length: 2}, &tg.MessageEntityUnderline{Offset: 0, Length: 2}}},
 		{"link and mention", "[inline URL](http://www.example.com/) [Ann](tg://user?id=123)", "inline URL Ann", ents{
