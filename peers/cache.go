@@ -61,6 +61,7 @@ type Cache struct {
 	inflight map[Key]Peer   // being written by Flush
 	selfID   int64
 	selfBot  bool
+	seen     *simplelru.LRU[Key, msgRef] // where min peers were seen (minpeers.go); nil until one is
 
 	flushMu sync.Mutex // one Flush at a time, so batches reach the store in order
 }
@@ -250,7 +251,7 @@ func (c *Cache) LookupKey(k Key) (tg.InputPeerClass, bool) {
 	if k.Kind == KindUser && k.ID == c.selfID && c.selfID != 0 {
 		return &tg.InputPeerSelf{}, true
 	}
-	return nil, false
+	return c.fromMessageLocked(k)
 }
 
 // Addressable reports whether InputPeer can be used in requests as it is: always for basic
@@ -348,6 +349,9 @@ func (c *Cache) putLocked(old Peer, found bool, next Peer) {
 		return
 	}
 	c.peers.Add(next.Key, next)
+	if !next.Min {
+		c.forgetSeenLocked(next.Key)
+	}
 	c.indexLocked(old, next)
 	if c.store != nil {
 		c.dirty[next.Key] = next

@@ -173,6 +173,14 @@ func (r *Resolver) resolveKeyInput(ctx context.Context, k Key) (tg.InputPeerClas
 			return &tg.InputPeerSelf{}, nil
 		}
 	}
+	if p, ok, err := r.Get(ctx, k); err == nil && ok && p.Addressable() {
+		return p.InputPeer(), nil
+	}
+	// A min peer is addressed through the message it was seen in rather than asking the
+	// server, which would not give its access hash either.
+	if ip, ok := r.fromMessage(k); ok {
+		return ip, nil
+	}
 	p, err := r.ResolveKey(ctx, k)
 	if err != nil {
 		return nil, err
