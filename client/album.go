@@ -74,10 +74,8 @@ func (c *Client) SendMediaGroup(ctx context.Context, chat any, items []types.Alb
 	if err != nil {
 		return nil, err
 	}
-	req := &tg.MessagesSendMultiMediaRequest{
-		Peer: ip, ReplyTo: out.replyTo, ScheduleDate: out.schedule, SendAs: out.sendAs, Effect: out.effect,
-		AllowPaidStars: out.paidStars, Silent: out.silent, Noforwards: out.protect, InvertMedia: out.invertMedia,
-	}
+	req := &tg.MessagesSendMultiMediaRequest{Peer: ip}
+	out.toAlbum(req)
 	for i, it := range items {
 		single, err := c.albumItem(ctx, ip, it, p)
 		if err != nil {
@@ -101,6 +99,13 @@ func (c *Client) SendMediaGroup(ctx context.Context, chat any, items []types.Alb
 		c.msgCache.add(m)
 	}
 	return msgs, nil
+}
+
+// toAlbum copies the fields into messages.sendMultiMedia, which has no reply markup or link
+// preview (the items' captions carry their own entities).
+func (o *outgoing) toAlbum(r *tg.MessagesSendMultiMediaRequest) {
+	r.ReplyTo, r.ScheduleDate, r.SendAs, r.Effect, r.AllowPaidStars = o.replyTo, o.schedule, o.sendAs, o.effect, o.paidStars
+	r.Silent, r.Noforwards, r.InvertMedia = o.silent, o.protect, o.invertMedia
 }
 
 // albumItem turns one album item into what messages.sendMultiMedia takes: its media stored

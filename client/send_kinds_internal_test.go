@@ -179,3 +179,27 @@ func TestChatActionTL(t *testing.T) {
 		}
 	}
 }
+
+// TestSendOptionsReachAlbums checks that every option messages.sendMultiMedia has reaches it,
+// as TestSendOptionsReachEveryRequest does for the other sends.
+func TestSendOptionsReachAlbums(t *testing.T) {
+	at := time.Unix(1_800_000_000, 0)
+	opts := []SendOption{
+		WithReplyTo(7), WithTopic(3), WithSilent(), WithProtect(), WithInvertMedia(), WithSchedule(at),
+		WithEffect(5), WithPaidStars(10),
+	}
+	out, err := (&Client{}).resolveSend(context.Background(), option.CollectSend(opts))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got tg.MessagesSendMultiMediaRequest
+	out.toAlbum(&got)
+	want := tg.MessagesSendMultiMediaRequest{
+		ReplyTo:      &tg.InputReplyToMessage{ReplyToMsgID: 7, TopMsgID: tl.Some(int32(3))},
+		ScheduleDate: tl.Some(int32(at.Unix())), Effect: tl.Some(int64(5)), AllowPaidStars: tl.Some(int64(10)),
+		Silent: true, Noforwards: true, InvertMedia: true,
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Fatalf("sendMultiMedia (-want +got):\n%s", diff)
+	}
+}
