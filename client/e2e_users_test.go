@@ -32,6 +32,13 @@ func e2eSession(t *testing.T, cl *teletest.Cluster, u world.User, password strin
 	return c
 }
 
+// ctxTest bounds a whole test of several steps (the SRP steps are slow under -race).
+func ctxTest(t *testing.T) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	t.Cleanup(cancel)
+	return ctx
+}
+
 // statusOf returns the TL name of the presence viewer sees of user.
 func statusOf(t *testing.T, viewer *testClient, user any) string {
 	t.Helper()
@@ -53,7 +60,7 @@ func TestE2EContactsPrivacyAndBlocks(t *testing.T) {
 	ann, a := e2eUser(t, cl, world.UserSpec{FirstName: "Ann", LastName: "Lee", Username: "ann_contacts", Phone: "15552001"})
 	bob, b := e2eUser(t, cl, world.UserSpec{FirstName: "Bob", Username: "bob_contacts", Phone: "15552002"})
 	cat, c := e2eUser(t, cl, world.UserSpec{FirstName: "Cat", Username: "cat_contacts", Phone: "15552003"})
-	ctx := ctxT(t)
+	ctx := ctxTest(t)
 
 	if got, _ := bob.GetUser(ctx, "@ann_contacts"); got == nil || got.Phone != "" {
 		t.Fatalf("Bob sees Ann's phone before she shares it: %+v", got)
@@ -172,7 +179,7 @@ func TestE2EProfileAndAccount(t *testing.T) {
 	cl := cluster(t)
 	dan, d := e2eUser(t, cl, world.UserSpec{FirstName: "Dan", Username: "dan_profile", Phone: "15552101", Premium: true})
 	eve, e := e2eUser(t, cl, world.UserSpec{FirstName: "Eve", Phone: "15552102"})
-	ctx := ctxT(t)
+	ctx := ctxTest(t)
 	if _, err := cl.World().CreateChat(d.ID, "Both", e.ID); err != nil {
 		t.Fatal(err)
 	}
@@ -289,7 +296,7 @@ func TestE2EProfileAndAccount(t *testing.T) {
 func TestE2ECloudPassword(t *testing.T) {
 	cl := cluster(t)
 	fay, f := e2eUser(t, cl, world.UserSpec{FirstName: "Fay", Phone: "15552201"})
-	ctx := ctxT(t)
+	ctx := ctxTest(t)
 
 	if _, err := fay.GetPasswordHint(ctx); !errors.Is(err, mtgo.ErrPasswordNotSet) {
 		t.Fatalf("hint without password: %v", err)
@@ -423,7 +430,7 @@ func TestE2ESessionsAndLogOut(t *testing.T) {
 	cl := cluster(t)
 	first, h := e2eUser(t, cl, world.UserSpec{FirstName: "Hal", Phone: "15552401"})
 	second := e2eSession(t, cl, h, "")
-	ctx := ctxT(t)
+	ctx := ctxTest(t)
 
 	list, err := second.GetActiveSessions(ctx)
 	if err != nil || len(list.Sessions) != 2 || !list.Sessions[0].Current || list.Sessions[0].Device != "MTGo" {
@@ -473,12 +480,12 @@ func TestE2ESessionsAndLogOut(t *testing.T) {
 	}
 }
 
-// TestE2ETakeout: calls inside a takeout session, which ends with Finish.
-func TestE2ETakeout(t *testing.T) {
+// TestE2ETakeoutSession: calls inside a takeout session, which ends with Finish.
+func TestE2ETakeoutSession(t *testing.T) {
 	cl := cluster(t)
 	ivy, i := e2eUser(t, cl, world.UserSpec{FirstName: "Ivy", Phone: "15552501"})
-	ctx := ctxT(t)
-	tk, err := ivy.InitTakeout(ctx, mtgo.TakeoutOptions{Contacts: true, MessageUsers: true})
+	ctx := ctxTest(t)
+	tk, err := ivy.InitTakeout(ctx, mtgo.TakeoutScope{Contacts: true, MessageUsers: true, Files: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -544,7 +551,7 @@ func TestE2EBotSettings(t *testing.T) {
 	cl := cluster(t)
 	b, bot := e2eBot(t, cl, "e2e_settings_bot")
 	kim, k := e2eUser(t, cl, world.UserSpec{FirstName: "Kim", Phone: "15552701"})
-	ctx := ctxT(t)
+	ctx := ctxTest(t)
 	heard := make(chan *types.Message, 1)
 	b.OnMessage(func(_ *mtgo.Context, m *types.Message) error { heard <- m; return nil })
 	if _, err := kim.SendMessage(ctx, "@e2e_settings_bot", "/start"); err != nil { // the bot meets Kim

@@ -22,7 +22,8 @@ import (
 type QRLoginToken struct {
 	// Token is the token's bytes, for AcceptLoginToken.
 	Token []byte
-	// Expires is when the token stops being valid; LoginQR exports a new one then.
+	// Expires is when the token stops being valid by the server's clock; LoginQR exports a
+	// new one then.
 	Expires time.Time
 }
 
@@ -152,7 +153,7 @@ func (c *Client) LoginQR(ctx context.Context, show QRFunc) error {
 		if err := show(ctx, t); err != nil {
 			return fmt.Errorf("mtgo: QR login: show token: %w", err)
 		}
-		expired := time.NewTimer(time.Until(t.Expires))
+		expired := time.NewTimer(c.untilServerTime(t.Expires))
 		select {
 		case <-accepted:
 		case <-expired.C: // export a fresh token
@@ -162,6 +163,14 @@ func (c *Client) LoginQR(ctx context.Context, show QRFunc) error {
 		}
 		expired.Stop()
 	}
+}
+
+// minTokenWait bounds how often LoginQR exports a token when the clocks disagree.
+const minTokenWait = time.Second
+
+// untilServerTime is how long until the server's clock shows t (at least minTokenWait).
+func (c *Client) untilServerTime(t time.Time) time.Duration {
+	return max(t.Sub(time.Unix(int64(c.ServerTime()), 0)), minTokenWait)
 }
 
 // AcceptLoginToken logs the device that shows token in to this account (what scanning its

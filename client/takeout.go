@@ -11,14 +11,6 @@ import (
 // Takeout sessions: exports of the account's data. Calls made through a Takeout run inside
 // invokeWithTakeout, which Telegram rate-limits less for exports.
 
-// TakeoutOptions says what an export will read.
-type TakeoutOptions struct {
-	Contacts, MessageUsers, MessageChats, MessageMegagroups, MessageChannels bool
-	// Files asks for files up to FileMaxSize bytes (0: no limit given).
-	Files       bool
-	FileMaxSize int64
-}
-
 // Takeout is an open export session. It is a tg.Invoker: tg.NewClient(t) gives the typed
 // methods, each wrapped in invokeWithTakeout.
 type Takeout struct {
@@ -26,21 +18,36 @@ type Takeout struct {
 	ID int64
 }
 
-// InitTakeout opens an export session (account.initTakeoutSession). Finish it when done.
-func (c *Client) InitTakeout(ctx context.Context, o TakeoutOptions) (*Takeout, error) {
-	req := &tg.AccountInitTakeoutSessionRequest{
-		Contacts: o.Contacts, MessageUsers: o.MessageUsers, MessageChats: o.MessageChats,
-		MessageMegagroups: o.MessageMegagroups, MessageChannels: o.MessageChannels, Files: o.Files,
-	}
-	if o.Files && o.FileMaxSize > 0 {
-		req.FileMaxSize = tl.Some(o.FileMaxSize)
-	}
-	res, err := result(c.api().AccountInitTakeoutSession(ctx, req))("init takeout")
+// InitTakeout opens an export session (account.initTakeoutSession) of what scope says;
+// Finish it when done. (Config.Takeout instead wraps every call of the client.)
+func (c *Client) InitTakeout(ctx context.Context, scope TakeoutScope) (*Takeout, error) {
+	res, err := result(c.api().AccountInitTakeoutSession(ctx, takeoutRequest(scope)))("init takeout")
 	if err != nil {
 		return nil, err
 	}
 	return &Takeout{c: c, ID: res.ID}, nil
 }
+
+// takeoutRequest is the account.initTakeoutSession asking for scope (Config.Takeout's
+// session can use it too).
+func takeoutRequest(sc TakeoutScope) *tg.AccountInitTakeoutSessionRequest {
+	req := &tg.AccountInitTakeoutSessionRequest{
+		Contacts: sc.Contacts, MessageUsers: sc.MessageUsers, MessageChats: sc.MessageChats,
+		MessageMegagroups: sc.MessageMegagroups, MessageChannels: sc.MessageChannels, Files: sc.Files,
+	}
+	if sc.Files { // files and file_max_size share a flag bit: both or neither
+		size := sc.FileMaxSize
+		if size <= 0 {
+			size = maxTakeoutFile
+		}
+		req.FileMaxSize = tl.Some(size)
+	}
+	return req
+}
+
+// maxTakeoutFile is the file size limit of a takeout scope with Files and no FileMaxSize:
+// Telegram's largest file (4000 MiB).
+const maxTakeoutFile = 4000 << 20
 
 // Invoke implements tg.Invoker: the call runs inside invokeWithTakeout.
 func (t *Takeout) Invoke(ctx context.Context, in tl.Encoder, out tl.Decoder) error {
