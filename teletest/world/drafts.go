@@ -32,6 +32,9 @@ func (w *World) SaveDraft(key KeyID, d SavedDraft) error {
 	if err != nil {
 		return err
 	}
+	if a.bot {
+		return ErrBotMethodInvalid
+	}
 	if utf8.RuneCountInString(d.Text) > MaxMessageLength {
 		return ErrMessageTooLong
 	}
@@ -78,7 +81,7 @@ func (w *World) pushDraft(a *account, key KeyID, p Peer, d tg.DraftMessageClass)
 func (w *World) AllDrafts(key KeyID) (tg.UpdatesClass, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	a, err := w.authorized(key)
+	a, err := w.authorizedUser(key)
 	if err != nil {
 		return nil, err
 	}
@@ -107,7 +110,7 @@ func (w *World) AllDrafts(key KeyID) (tg.UpdatesClass, error) {
 func (w *World) ClearAllDrafts(key KeyID) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	a, err := w.authorized(key)
+	a, err := w.authorizedUser(key)
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,8 @@
 package world
 
 import (
+	"cmp"
+	"maps"
 	"slices"
 
 	"github.com/mtgo-labs/mtgo/tl/tg"
@@ -60,6 +62,9 @@ func (w *World) sendBoxOf(uid int64) *sendBox {
 // message. a's other sessions get the new scheduled messages too.
 func (w *World) schedule(a *account, key KeyID, p Peer, date int32, items []pending) (tg.UpdatesClass, error) {
 	now := w.now()
+	if a.bot {
+		return nil, rpcErr(400, "SCHEDULE_BOT_NOT_ALLOWED")
+	}
 	if date-now > maxScheduleAhead {
 		return nil, rpcErr(400, "SCHEDULE_DATE_TOO_LATE")
 	}
@@ -113,6 +118,9 @@ func (w *World) scheduledIn(key KeyID, in tg.InputPeerClass) (*account, Peer, *s
 	if err != nil {
 		return nil, Peer{}, nil, err
 	}
+	if a.bot {
+		return nil, Peer{}, nil, ErrBotMethodInvalid
+	}
 	sc := w.sendBoxOf(a.id).scheduled[p]
 	if sc == nil {
 		sc = &scheduledChat{msgs: map[int32]*scheduledMsg{}}
@@ -165,6 +173,13 @@ func (w *World) SendScheduledNow(key KeyID, in tg.InputPeerClass, ids []int32) (
 			return nil, ErrMessageIDInvalid
 		}
 	}
+	return w.sendScheduled(a, key, p, sc, ids)
+}
+
+// sendScheduled delivers the scheduled messages ids (all present in sc) of a in p at once and
+// returns the result of messages.sendScheduledMessages; a's other sessions get
+// updateDeleteScheduledMessages (under w.mu).
+func (w *World) sendScheduled(a *account, key KeyID, p Peer, sc *scheduledChat, ids []int32) (tg.UpdatesClass, error) {
 	var us []tg.UpdateClass
 	var r refs
 	sentIDs := make([]int32, 0, len(ids))
@@ -190,6 +205,47 @@ func (w *World) SendScheduledNow(key KeyID, in tg.InputPeerClass, ids []int32) (
 	now := w.now()
 	w.push(a.id, key, w.longUpdates(a.id, []tg.UpdateClass{del}, &refs{}, now))
 	return w.longUpdates(a.id, append(us, del), &r, now), nil
+}
+
+// SendDueScheduled sends every scheduled message whose date has come (the world has no
+// timer: a test that moves its clock calls it) and returns how many were sent. Their authors'
+// sessions get the new messages and updateDeleteScheduledMessages, as on Telegram.
+func (w *World) SendDueScheduled() int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	now := w.now()
+	n := 0
+	// In a fixed order (users, then chats, then ids), so the ids the messages get do not
+	// depend on map iteration.
+	for _, uid := range slices.Sorted(maps.Keys(w.sendBoxes)) {
+		box, a := w.sendBoxes[uid], w.users[uid]
+		peers := slices.SortedFunc(maps.Keys(box.scheduled), func(x, y Peer) int {
+			return cmp.Or(cmp.Compare(x.Kind, y.Kind), cmp.Compare(x.ID, y.ID))
+		})
+		for _, p := range peers {
+			sc := box.scheduled[p]
+			var due []int32
+			for id, s := range sc.msgs {
+				if s.m.date <= now {
+					due = append(due, id)
+				}
+			}
+			if a == nil || len(due) == 0 {
+				continue
+			}
+			slices.Sort(due)
+			res, err := w.sendScheduled(a, KeyID{}, p, sc, due)
+			if err != nil {
+				continue // the chat refuses them now (left, banned): they stay scheduled
+			}
+			for _, u := range res.(*tg.Updates).Updates {
+				if d, ok := u.(*tg.UpdateDeleteScheduledMessages); ok {
+					n += len(d.Messages)
+				}
+			}
+		}
+	}
+	return n
 }
 
 // DeleteScheduled answers messages.deleteScheduledMessages: ids leave a's scheduled box

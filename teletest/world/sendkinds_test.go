@@ -2,8 +2,10 @@ package world
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/mtgo-labs/mtgo/tl"
@@ -100,7 +102,7 @@ func TestSendKindsStoredAndChecked(t *testing.T) {
 		{"contact without name", &tg.InputMediaContact{PhoneNumber: "123"}, nil, "CONTACT_INVALID"},
 		{"dice", &tg.InputMediaDice{Emoticon: "🎲"}, nil, ""},
 		{"dice of another emoji", &tg.InputMediaDice{Emoticon: "🍕"}, nil, "EMOTICON_INVALID"},
-		{"photo by URL of another scheme", &tg.InputMediaPhotoExternal{URL: "file:///etc/passwd"}, nil, "WEBPAGE_CURL_FAILED"},
+		{"photo by URL of another scheme", &tg.InputMediaPhotoExternal{URL: "file:///etc/passwd"}, nil, "EXTERNAL_URL_INVALID"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -400,5 +402,63 @@ func TestSendExtraChecks(t *testing.T) {
 				t.Fatalf("error %v, want %s", err, tt.err)
 			}
 		})
+	}
+}
+
+func TestSendDueScheduled(t *testing.T) {
+	s := newSendWorld(t)
+	now := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	s.w.cfg.Now = func() time.Time { return now }
+	for i, after := range []int32{60, 120, 3600} {
+		if _, err := s.w.SendMessage(s.ka, s.toB, Draft{RandomID: int64(i + 1), Text: fmt.Sprint(after), ScheduleDate: s.w.now() + after}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := s.w.SendDueScheduled(); n != 0 {
+		t.Fatalf("%d sent before their time", n)
+	}
+	now = now.Add(2 * time.Minute)
+	if n := s.w.SendDueScheduled(); n != 2 {
+		t.Fatalf("%d sent after two minutes, want 2", n)
+	}
+	got := s.last(t, s.kb, s.toA, 10)
+	if len(got) != 2 || got[0].Message != "120" || got[1].Message != "60" || !got[0].FromScheduled {
+		t.Fatalf("the receiver has %v", got)
+	}
+	if list, _ := s.w.ScheduledMessages(s.ka, s.toB, nil); len(list.Messages) != 1 {
+		t.Fatalf("%d still scheduled, want 1", len(list.Messages))
+	}
+}
+
+func TestSendFamilyBotRules(t *testing.T) {
+	s := newSendWorld(t)
+	bot, err := s.w.CreateBot(BotSpec{FirstName: "Bot", Username: "sendrules_bot"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	kbot := KeyID{9}
+	if err := s.w.Authorize(kbot, bot.ID); err != nil {
+		t.Fatal(err)
+	}
+	toA := &tg.InputPeerUser{UserID: s.a.ID, AccessHash: s.w.accessHash(bot.ID, PeerUser, s.a.ID)}
+	tests := []struct {
+		name string
+		err  error
+		want string
+	}{
+		{"schedule", func() error {
+			_, err := s.w.SendMessage(kbot, toA, Draft{Text: "x", ScheduleDate: s.w.now() + 60})
+			return err
+		}(), "SCHEDULE_BOT_NOT_ALLOWED"},
+		{"scheduled list", func() error { _, err := s.w.ScheduledMessages(kbot, toA, nil); return err }(), "BOT_METHOD_INVALID"},
+		{"save draft", s.w.SaveDraft(kbot, SavedDraft{Peer: toA, Text: "x"}), "BOT_METHOD_INVALID"},
+		{"all drafts", func() error { _, err := s.w.AllDrafts(kbot); return err }(), "BOT_METHOD_INVALID"},
+		{"clear drafts", s.w.ClearAllDrafts(kbot), "BOT_METHOD_INVALID"},
+	}
+	for _, tt := range tests {
+		var re *RPCError
+		if !errors.As(tt.err, &re) || re.Message != tt.want {
+			t.Errorf("%s: %v, want %s", tt.name, tt.err, tt.want)
+		}
 	}
 }

@@ -123,7 +123,7 @@ func liveMedia(in *tg.InputMediaGeoLive) (*media, error) {
 func (w *World) externalMedia(a *account, raw string, photo, spoiler bool, ttl int32) (*media, error) {
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, rpcErr(400, "WEBPAGE_CURL_FAILED")
+		return nil, rpcErr(400, "EXTERNAL_URL_INVALID")
 	}
 	mime := "image/jpeg"
 	var attrs []tg.DocumentAttributeClass
