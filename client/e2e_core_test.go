@@ -290,7 +290,7 @@ func TestE2EAutoConnect(t *testing.T) {
 	}
 }
 
-func TestE2ETakeout(t *testing.T) {
+func TestE2ETakeoutMode(t *testing.T) {
 	cl := cluster(t)
 	c, _ := e2eUser(t, cl, world.UserSpec{FirstName: "Export", Phone: "15551077"}, func(cfg *mtgo.Config) { cfg.Takeout = true })
 	// account.finishTakeoutSession runs only inside invokeWithTakeout: the client opened a
@@ -619,4 +619,35 @@ func (c callCountingConn) InvokeWith(ctx context.Context, in tl.Encoder, out tl.
 		c.f.n.Add(1)
 	}
 	return c.Conn.InvokeWith(ctx, in, out, repeatable)
+}
+
+func TestMinPeerFromUpdates(t *testing.T) {
+	h := newHarness(t)
+	c := h.client(func(cfg *mtgo.Config) { cfg.NoUpdates = true })
+	const channelID, userID = 900, 901
+	channel := &tg.Channel{ID: channelID, AccessHash: tl.Some(int64(5)), Title: "big group", Megagroup: true}
+	minUser := &tg.User{ID: userID, Min: true, FirstName: tl.Some("seen")}
+	msg := &tg.Message{ID: 42, PeerID: &tg.PeerChannel{ChannelID: channelID}, FromID: &tg.PeerUser{UserID: userID}, Message: "hi"}
+	c.HandleUpdates(&tg.Updates{
+		Updates: []tg.UpdateClass{&tg.UpdateNewChannelMessage{Message: msg, Pts: 1, PtsCount: 1}},
+		Users:   []tg.UserClass{minUser},
+		Chats:   []tg.ChatClass{channel},
+	})
+	got, err := c.ResolvePeer(ctxT(t), int64(userID))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := &tg.InputPeerUserFromMessage{Peer: &tg.InputPeerChannel{ChannelID: channelID, AccessHash: 5}, MsgID: 42, UserID: userID}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Fatalf("min sender (-want +got):\n%s", diff)
+	}
+	// The full user replaces it.
+	c.HandleUpdates(&tg.Updates{Users: []tg.UserClass{&tg.User{ID: userID, AccessHash: tl.Some(int64(77))}}})
+	got, err = c.ResolvePeer(ctxT(t), int64(userID))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(tg.InputPeerClass(&tg.InputPeerUser{UserID: userID, AccessHash: 77}), got); diff != "" {
+		t.Fatalf("after the full user (-want +got):\n%s", diff)
+	}
 }

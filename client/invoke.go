@@ -147,13 +147,7 @@ func (c *Client) takeout(ctx context.Context) (int64, error) {
 	if sc == (TakeoutScope{}) {
 		sc = TakeoutScope{Contacts: true, MessageUsers: true, MessageChats: true, MessageMegagroups: true, MessageChannels: true, Files: true}
 	}
-	req := &tg.AccountInitTakeoutSessionRequest{
-		Contacts: sc.Contacts, MessageUsers: sc.MessageUsers, MessageChats: sc.MessageChats,
-		MessageMegagroups: sc.MessageMegagroups, MessageChannels: sc.MessageChannels, Files: sc.Files,
-	}
-	if sc.Files && sc.FileMaxSize > 0 {
-		req.FileMaxSize = tl.Some(sc.FileMaxSize)
-	}
+	req := takeoutRequest(sc)
 	var res tg.AccountTakeout
 	if err := c.eng.Invoke(ctx, req, &res); err != nil {
 		return 0, fmt.Errorf("mtgo: init takeout session: %w", err)

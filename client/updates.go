@@ -125,6 +125,7 @@ func (c *Client) dispatch(u tg.UpdatesClass) {
 
 // learnUpdates records the users and chats that came with updates.
 func (c *Client) learnUpdates(u tg.UpdatesClass) {
+	c.learnMessages(u)
 	switch u := u.(type) {
 	case *tg.Updates:
 		c.learn(u.Users, u.Chats)
@@ -145,6 +146,7 @@ func (c *Client) absorb(obj any) {
 	}
 	if users, chats := tg.Entities(obj); len(users) > 0 || len(chats) > 0 {
 		c.learn(users, chats)
+		c.learnMessages(obj)
 	}
 }
 
