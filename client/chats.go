@@ -313,25 +313,34 @@ func (c *Client) LeaveChat(ctx context.Context, chat any) error {
 // request waits for an administrator.
 func (c *Client) JoinChat(ctx context.Context, link string) (*types.Chat, error) {
 	username, hash := joinTarget(link)
-	switch {
-	case hash != "":
-		res, err := c.api().MessagesImportChatInvite(ctx, &tg.MessagesImportChatInviteRequest{Hash: hash})
-		if err != nil {
-			return nil, fmt.Errorf("mtgo: join chat by invite: %w", err)
+	if username != "" {
+		ch, err := c.joinPublic(ctx, username)
+		// A bare word may be a username or an invite hash: the username first.
+		if hash == "" || !errors.Is(err, ErrPeerNotFound) {
+			return ch, err
 		}
-		return c.joined(res)
-	case username != "":
-		ch, _, err := c.resolveChannel(ctx, "@"+username, nil)
-		if err != nil {
-			return nil, err
-		}
-		res, err := c.api().ChannelsJoinChannel(ctx, &tg.ChannelsJoinChannelRequest{Channel: ch})
-		if err != nil {
-			return nil, fmt.Errorf("mtgo: join @%s: %w", username, err)
-		}
-		return c.joined(res)
 	}
-	return nil, fmt.Errorf("%w: %q", ErrJoinRequiresInvite, link)
+	if hash == "" {
+		return nil, fmt.Errorf("%w: %q", ErrJoinRequiresInvite, link)
+	}
+	res, err := c.api().MessagesImportChatInvite(ctx, &tg.MessagesImportChatInviteRequest{Hash: hash})
+	if err != nil {
+		return nil, fmt.Errorf("mtgo: join chat by invite: %w", err)
+	}
+	return c.joined(res)
+}
+
+// joinPublic joins the public supergroup or channel @username.
+func (c *Client) joinPublic(ctx context.Context, username string) (*types.Chat, error) {
+	ch, _, err := c.resolveChannel(ctx, "@"+username, nil)
+	if err != nil {
+		return nil, err
+	}
+	res, err := c.api().ChannelsJoinChannel(ctx, &tg.ChannelsJoinChannelRequest{Channel: ch})
+	if err != nil {
+		return nil, fmt.Errorf("mtgo: join @%s: %w", username, err)
+	}
+	return c.joined(res)
 }
 
 // joined returns the chat a join answered with.
@@ -348,7 +357,7 @@ func (c *Client) joined(res tg.MessagesChatInviteJoinResultClass) (*types.Chat, 
 }
 
 // joinTarget splits what JoinChat was given into a username or an invite hash (both empty
-// when it is neither).
+// when it is neither, both set for a bare word that may be either).
 func joinTarget(link string) (username, hash string) {
 	link = strings.TrimSpace(link)
 	if h := types.InviteHash(link); h != "" {
@@ -374,6 +383,8 @@ func joinTarget(link string) (username, hash string) {
 		return "", ""
 	}
 	switch {
+	case bare && isUsername(s) && isInviteHash(s):
+		return s, s
 	case isUsername(s):
 		return s, ""
 	case bare && isInviteHash(s):

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -30,6 +31,41 @@ func chatUsers(t *testing.T, cl *teletest.Cluster, prefix string, names ...strin
 		cs, us = append(cs, c), append(us, u)
 	}
 	return cs, us
+}
+
+// channelNews signals, with the channel's Bot API id, each new message in a channel c
+// receives (after c learned the channel from it): a member added by someone else waits for
+// the service message announcing it before it names the chat by id.
+func channelNews(c *testClient) <-chan int64 {
+	out := make(chan int64, 64)
+	c.OnRawUpdate(func(_ *mtgo.Context, u tg.UpdateClass) error {
+		x, ok := u.(*tg.UpdateNewChannelMessage)
+		if !ok {
+			return nil
+		}
+		var peer tg.PeerClass
+		switch m := x.Message.(type) {
+		case *tg.Message:
+			peer = m.PeerID
+		case *tg.MessageService:
+			peer = m.PeerID
+		}
+		if p, ok := peer.(*tg.PeerChannel); ok {
+			select {
+			case out <- types.ChannelChatID(p.ChannelID):
+			default:
+			}
+		}
+		return nil
+	})
+	return out
+}
+
+// waitChannel reads news until chat's.
+func waitChannel(t *testing.T, news <-chan int64, chat int64) {
+	t.Helper()
+	for recv(t, news, "news of the chat") != chat {
+	}
 }
 
 // at returns "@username" of u.
@@ -127,6 +163,7 @@ func TestE2EChatCreateAndSettings(t *testing.T) {
 	cs, us := chatUsers(t, cl, "2", "owner", "ann", "bob")
 	owner, ann := cs[0], cs[1]
 	ctx := ctxT(t)
+	annNews, bobNews := channelNews(ann), channelNews(cs[2])
 	sg, err := owner.CreateSupergroup(ctx, "Builders", "we build")
 	if err != nil {
 		t.Fatal(err)
@@ -137,6 +174,8 @@ func TestE2EChatCreateAndSettings(t *testing.T) {
 	if err := owner.AddChatMember(ctx, sg, at(us[1]), at(us[2])); err != nil {
 		t.Fatal(err)
 	}
+	waitChannel(t, annNews, sg.ID)
+	waitChannel(t, bobNews, sg.ID)
 	steps := []struct {
 		name string
 		do   func() error
@@ -538,9 +577,11 @@ func TestE2EForumTopics(t *testing.T) {
 	if !forum.IsForum {
 		t.Fatalf("forum %+v", forum)
 	}
+	annNews := channelNews(ann)
 	if err := owner.AddChatMember(ctx, forum, at(us[1])); err != nil {
 		t.Fatal(err)
 	}
+	waitChannel(t, annNews, forum.ID)
 	news, err := owner.CreateForumTopic(ctx, forum, mtgo.TopicSpec{Title: "News", IconColor: 0x6FB9F0})
 	if err != nil {
 		t.Fatal(err)
@@ -727,9 +768,11 @@ func TestE2ETransferOwnership(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	news := channelNews(heir)
 	if err := owner.AddChatMember(ctx, sg, at(hu)); err != nil {
 		t.Fatal(err)
 	}
+	waitChannel(t, news, sg.ID)
 	wantRPCType(t, "wrong password", owner.TransferChatOwnership(ctx, sg, at(hu), "hunter3"), "PASSWORD_HASH_INVALID")
 	if err := owner.TransferChatOwnership(ctx, sg, at(hu), "hunter2"); err != nil {
 		t.Fatal(err)
@@ -746,4 +789,121 @@ func TestE2ETransferOwnership(t *testing.T) {
 	if !errors.Is(wantErr, mtgo.ErrPasswordNotSet) {
 		t.Fatalf("transfer without password: %v", wantErr)
 	}
+}
+
+// TestE2EChannelExtras: the rest of a channel's settings, each followed by what it changed:
+// photo, usernames (a collectible one activated and reordered), signatures, the discussion
+// group, send-as, a link looked up and revoked links cleared, a member's history deleted
+// and reported, requests declined in bulk.
+func TestE2EChannelExtras(t *testing.T) {
+	cl := cluster(t)
+	cs, us := chatUsers(t, cl, "8", "owner", "fan")
+	owner, fan := cs[0], cs[1]
+	ctx := ctxT(t)
+	chn, err := owner.CreateChannel(ctx, "Daily", "news", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	grp, err := owner.CreateSupergroup(ctx, "Daily chat", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := owner.SetChatUsername(ctx, chn, "daily_news"); err != nil {
+		t.Fatal(err)
+	}
+	if err := cl.World().AddCollectibleUsername(chn.PeerID(), "daily"); err != nil {
+		t.Fatal(err)
+	}
+	raw := func(chat any) *tg.Channel {
+		t.Helper()
+		c, err := owner.GetChat(ctx, chat)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c.Raw.(*tg.Channel)
+	}
+	steps := []struct {
+		name  string
+		do    func() error
+		check func() bool
+	}{
+		{"photo", func() error {
+			return owner.SetChatPhoto(ctx, chn, types.InputFile{Reader: strings.NewReader("\xff\xd8 jpeg"), Name: "p.jpg", Size: 7})
+		}, func() bool { _, ok := raw(chn).Photo.(*tg.ChatPhoto); return ok }},
+		{"photo removed", func() error { return owner.DeleteChatPhoto(ctx, chn) }, func() bool { _, ok := raw(chn).Photo.(*tg.ChatPhotoEmpty); return ok }},
+		{"collectible username on", func() error { return owner.ToggleChatUsername(ctx, chn, "daily", true) }, func() bool { return len(raw(chn).Usernames) == 2 && raw(chn).Usernames[1].Active }},
+		{"usernames reordered", func() error { return owner.ReorderChatUsernames(ctx, chn, []string{"daily", "daily_news"}) }, func() bool { return raw(chn).Usernames[0].Username == "daily" }},
+		{"signatures", func() error { return owner.SetChatSignatures(ctx, chn, true, false) }, func() bool { return raw(chn).Signatures }},
+		{"discussion group", func() error { return owner.SetChatDiscussionGroup(ctx, chn, grp) }, func() bool {
+			full, err := owner.GetFullChat(ctx, chn)
+			return err == nil && full.LinkedChatID == grp.ID
+		}},
+		{"send as the channel", func() error { return owner.SetSendAsChat(ctx, grp, chn) }, func() bool {
+			full, err := owner.GetFullChat(ctx, grp)
+			p, ok := full.SendAs.(*tg.PeerChannel)
+			return err == nil && ok && types.ChannelChatID(p.ChannelID) == chn.ID
+		}},
+	}
+	for _, st := range steps {
+		if err := st.do(); err != nil {
+			t.Fatalf("%s: %v", st.name, err)
+		}
+		if !st.check() {
+			t.Fatalf("%s: not seen", st.name)
+		}
+	}
+	groups, err := owner.GetSuitableDiscussionChats(ctx)
+	if err != nil || len(groups) != 1 || groups[0].ID != grp.ID {
+		t.Fatalf("discussion chats %+v, %v", groups, err)
+	}
+	sendAs, err := owner.GetSendAsChats(ctx, grp)
+	if err != nil || len(sendAs) < 2 {
+		t.Fatalf("send-as chats %+v, %v", sendAs, err)
+	}
+
+	// Links: one looked up, revoked links cleared, requests declined together.
+	l, err := owner.CreateChatInviteLink(ctx, grp, types.InviteLinkSpec{Title: "t", RequiresApproval: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := owner.GetChatInviteLink(ctx, grp, l.Link); err != nil || got.Title != "t" || !got.RequiresApproval {
+		t.Fatalf("link %+v, %v", got, err)
+	}
+	_, err = fan.JoinChat(ctx, l.Link)
+	wantRPCType(t, "request", err, "INVITE_REQUEST_SENT")
+	if err := owner.DeclineAllChatJoinRequests(ctx, grp, ""); err != nil {
+		t.Fatal(err)
+	}
+	if left := drain(t, owner.GetChatJoinRequests(ctx, grp, "")); len(left) != 0 {
+		t.Fatalf("requests after declining %+v", left)
+	}
+	if _, err := owner.RevokeChatInviteLink(ctx, grp, l.Link); err != nil {
+		t.Fatal(err)
+	}
+	if err := owner.DeleteRevokedChatInviteLinks(ctx, grp, "me"); err != nil {
+		t.Fatal(err)
+	}
+	if left := drain(t, owner.GetChatAdminInviteLinks(ctx, grp, "me", true)); len(left) != 0 {
+		t.Fatalf("revoked links left %+v", left)
+	}
+
+	// A member's messages reported and deleted.
+	news := channelNews(fan)
+	if err := owner.AddChatMember(ctx, grp, at(us[1])); err != nil {
+		t.Fatal(err)
+	}
+	waitChannel(t, news, grp.ID)
+	ownerNews := channelNews(owner)
+	m, err := fan.SendMessage(ctx, grp.ID, "spam")
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitChannel(t, ownerNews, grp.ID)
+	if err := owner.ReportChatSpam(ctx, grp, at(us[1]), m.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := owner.DeleteChatMemberHistory(ctx, grp, at(us[1])); err != nil {
+		t.Fatal(err)
+	}
+	wantRPCType(t, "report a deleted message", owner.ReportChatSpam(ctx, grp, at(us[1]), m.ID), "MESSAGE_ID_INVALID")
 }

@@ -1,0 +1,118 @@
+package types_test
+
+import (
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/mtgo-labs/mtgo/client/types"
+	"github.com/mtgo-labs/mtgo/tl/tg"
+)
+
+// setEachBool returns one copy of zero per bool field of its type, with that field set.
+func setEachBool[T any](zero T) []T {
+	var out []T
+	v := reflect.ValueOf(zero)
+	for i := range v.NumField() {
+		if v.Field(i).Kind() != reflect.Bool {
+			continue
+		}
+		c := zero
+		reflect.ValueOf(&c).Elem().Field(i).SetBool(true)
+		out = append(out, c)
+	}
+	return out
+}
+
+// TestAdminRightsCoverTheSchema: every flag of chatAdminRights survives the round trip
+// through AdminRights, alone.
+func TestAdminRightsCoverTheSchema(t *testing.T) {
+	for _, r := range setEachBool(tg.ChatAdminRights{}) {
+		if got := types.AdminRightsFrom(r).TG(); got != r {
+			t.Errorf("round trip of %+v = %+v", r, got)
+		}
+	}
+	if n, m := reflect.TypeFor[types.AdminRights]().NumField(), len(setEachBool(tg.ChatAdminRights{})); n != m {
+		t.Errorf("AdminRights has %d fields, the schema %d flags", n, m)
+	}
+}
+
+// TestPermissionsCoverTheSchema: every flag of chatBannedRights but view_messages (a ban)
+// survives the round trip through ChatPermissions, and the until date is kept.
+func TestPermissionsCoverTheSchema(t *testing.T) {
+	until := time.Unix(1_900_000_000, 0)
+	for _, r := range setEachBool(tg.ChatBannedRights{}) {
+		if r.ViewMessages {
+			continue
+		}
+		r.UntilDate = int32(until.Unix())
+		if got := types.PermissionsFromBanned(r).BannedRights(until); got != r {
+			t.Errorf("round trip of %+v = %+v", r, got)
+		}
+	}
+	if got := types.AllPermissions().BannedRights(time.Time{}); got != (tg.ChatBannedRights{}) {
+		t.Errorf("all permissions forbid %+v", got)
+	}
+}
+
+func TestInviteHash(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"https://t.me/+AbC_d-1", "AbC_d-1"},
+		{"t.me/joinchat/XYZ", "XYZ"},
+		{"tg://join?invite=q1", "q1"},
+		{"+hash", "hash"},
+		{"https://t.me/durov", ""},
+		{"@durov", ""},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		if got := types.InviteHash(tt.in); got != tt.want {
+			t.Errorf("InviteHash(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestNewChatMember(t *testing.T) {
+	e := types.NewEntities([]tg.UserClass{&tg.User{ID: 7}}, nil)
+	until := int32(1_900_000_000)
+	tests := []struct {
+		name string
+		in   any
+		want types.MemberStatus
+		perm bool
+	}{
+		{"creator", &tg.ChannelParticipantCreator{UserID: 7}, types.MemberOwner, false},
+		{"admin", &tg.ChannelParticipantAdmin{UserID: 7, AdminRights: tg.ChatAdminRights{BanUsers: true}}, types.MemberAdministrator, false},
+		{"member", &tg.ChannelParticipant{UserID: 7}, types.MemberMember, false},
+		{"restricted", &tg.ChannelParticipantBanned{Peer: &tg.PeerUser{UserID: 7}, BannedRights: tg.ChatBannedRights{SendMedia: true, UntilDate: until}}, types.MemberRestricted, true},
+		{"banned", &tg.ChannelParticipantBanned{Peer: &tg.PeerUser{UserID: 7}, BannedRights: tg.ChatBannedRights{ViewMessages: true}}, types.MemberBanned, false},
+		{"left", &tg.ChannelParticipantLeft{Peer: &tg.PeerUser{UserID: 7}}, types.MemberLeft, false},
+		{"basic admin", &tg.ChatParticipantAdmin{UserID: 7}, types.MemberAdministrator, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := types.NewChatMember(tt.in, e)
+			if m == nil || m.User == nil || m.User.ID != 7 || m.Status != tt.want || (m.Permissions != nil) != tt.perm {
+				t.Fatalf("member %+v", m)
+			}
+			if tt.perm && (m.Permissions.SendMedia || !m.Permissions.SendPlain || m.Until.Unix() != int64(until)) {
+				t.Fatalf("permissions %+v until %v", m.Permissions, m.Until)
+			}
+		})
+	}
+	if types.NewChatMember(nil, e) != nil {
+		t.Fatal("nil participant gave a member")
+	}
+}
+
+func TestChatFolderRoundTrip(t *testing.T) {
+	f := types.ChatFolder{ID: 3, Title: "Work", Emoticon: "💼", Color: 2, HasColor: true, Groups: true, ExcludeMuted: true,
+		Included: []tg.InputPeerClass{&tg.InputPeerChat{ChatID: 5}}}
+	got := types.NewChatFolder(f.TG())
+	got.Raw = nil
+	f.Pinned, f.Excluded = []tg.InputPeerClass{}, []tg.InputPeerClass{}
+	if diff := cmp.Diff(&f, got); diff != "" {
+		t.Fatalf("folder (-want +got):\n%s", diff)
+	}
+}
