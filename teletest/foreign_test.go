@@ -270,6 +270,34 @@ func (c *foreignClient) acked(id int64) bool {
 	return false
 }
 
+// checkAll reads every answer and update received so far with schema, as a client generated
+// from it would: rpc_result payloads other than rpc_error, and every pushed object that is
+// not an MTProto service message.
+func (c *foreignClient) checkAll(t *testing.T, schema *tlSchema) {
+	t.Helper()
+	checked := 0
+	for _, m := range c.got {
+		body := m.body
+		switch m.typeID() {
+		case idRPCResult:
+			body = body[12:]
+			if binary.LittleEndian.Uint32(body) == mt.RpcErrorTypeID {
+				continue
+			}
+		case mt.PongTypeID, mt.MsgsAckTypeID, mt.NewSessionCreatedTypeID, mt.FutureSaltsTypeID,
+			mt.MsgsStateInfoTypeID, mt.BadMsgNotificationTypeID, mt.BadServerSaltTypeID:
+			continue
+		}
+		if err := schema.check(body); err != nil {
+			t.Errorf("%s (%d bytes) does not read with the client's schema: %v", tg.TypeName(binary.LittleEndian.Uint32(body)), len(body), err)
+		}
+		checked++
+	}
+	if checked == 0 {
+		t.Error("nothing to check")
+	}
+}
+
 // count returns how many messages of constructor id were received.
 func (c *foreignClient) count(id uint32) int {
 	n := 0
@@ -530,6 +558,7 @@ func TestForeignLayers(t *testing.T) {
 				}
 			}
 
+			c.checkAll(t, schemaOf(t, tc.layer))
 			if tc.layer != Layer227 {
 				return
 			}

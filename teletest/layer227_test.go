@@ -216,8 +216,20 @@ func TestTo227(t *testing.T) {
 				return
 			}
 			want := oldForm(enc(t, tc.plain))
-			if got := enc(t, out); !bytes.Equal(got, want) {
+			got := enc(t, out)
+			if !bytes.Equal(got, want) {
 				t.Fatalf("layer 227 encoding:\n got %x\nwant %x", got, want)
+			}
+			// A client generated from layer 227's schema reads it; it could not read the
+			// layer 228 form.
+			if err := schemaOf(t, Layer227).check(got); err != nil {
+				t.Fatalf("layer 227 schema: %v", err)
+			}
+			if err := schemaOf(t, Layer227).check(before); err == nil {
+				t.Fatal("the layer 228 form reads as layer 227 too: the case checks nothing")
+			}
+			if err := schemaOf(t, Layer).check(before); err != nil {
+				t.Fatalf("layer %d schema: %v", Layer, err)
 			}
 		})
 	}
