@@ -590,3 +590,33 @@ func TestE2ESendChatAction(t *testing.T) {
 		}
 	}
 }
+
+// TestE2ESendMessageDraft streams a bot's draft to a person, who sees its text and
+// formatting under the draft's id.
+func TestE2ESendMessageDraft(t *testing.T) {
+	cl := cluster(t)
+	b, _ := e2eBot(t, cl, "e2e_draft_stream_bot")
+	u, _ := e2eUser(t, cl, world.UserSpec{FirstName: "Reader", Username: "e2e_draft_reader", Phone: "15554091"})
+	drafts := make(chan *tg.SendMessageTextDraftAction, 4)
+	u.OnRawUpdate(func(_ *mtgo.Context, up tg.UpdateClass) error {
+		if ut, ok := up.(*tg.UpdateUserTyping); ok {
+			if d, ok := ut.Action.(*tg.SendMessageTextDraftAction); ok {
+				drafts <- d
+			}
+		}
+		return nil
+	})
+	if err := b.SendMessageDraft(ctxT(t), "@e2e_draft_reader", 0, "x"); !errors.Is(err, mtgo.ErrEmptyField) {
+		t.Fatalf("draft id 0: %v", err)
+	}
+	for _, text := range []string{"**think**", "**thinking** harder"} {
+		if err := b.SendMessageDraft(ctxT(t), "@e2e_draft_reader", 7, text, mtgo.WithParseMode(mtgo.ParseModeMarkdown)); err != nil {
+			t.Fatal(err)
+		}
+		want, ents, _ := mtgo.ParseText(mtgo.ParseModeMarkdown, text)
+		got := recv(t, drafts, "draft")
+		if got.RandomID != 7 || got.Text.Text != want || len(got.Text.Entities) != len(ents) {
+			t.Fatalf("draft %#v, want %q", got, want)
+		}
+	}
+}
