@@ -81,6 +81,8 @@ func FuzzServerPacket(f *testing.F) {
 	for _, req := range []tl.Encoder{
 		&tg.HelpGetConfigRequest{},
 		&tg.InvokeWithLayerRequest{Layer: Layer170, Query: &tg.HelpGetNearestDCRequest{}},
+		&tg.InvokeWithLayerRequest{Layer: Layer227, Query: &tg.HelpGetNearestDCRequest{}},
+		&tg.InvokeWithLayerRequest{Layer: 198, Query: &tg.HelpGetNearestDCRequest{}},
 		&tg.AuthBindTempAuthKeyRequest{PermAuthKeyID: 1, Nonce: 2, ExpiresAt: 3, EncryptedMessage: []byte{4}},
 		&mt.PingRequest{PingID: 9},
 	} {
