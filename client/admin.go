@@ -38,11 +38,7 @@ func (c *Client) BanChatMember(ctx context.Context, chat, user any, opts ...BanO
 	for _, f := range opts {
 		f(&o)
 	}
-	ch, _, err := c.resolveChannel(ctx, chat, ErrBanSupergroupOnly)
-	if err != nil {
-		return err
-	}
-	who, err := c.ResolvePeer(ctx, user)
+	ch, who, err := c.channelMember(ctx, chat, user, ErrBanSupergroupOnly)
 	if err != nil {
 		return err
 	}
@@ -59,11 +55,7 @@ func (c *Client) BanChatMember(ctx context.Context, chat, user any, opts ...BanO
 // UnbanChatMember lifts a ban or restriction of user in a supergroup or channel (the user
 // may join again; it is not added back). ErrUnbanSupergroupOnly for other chats.
 func (c *Client) UnbanChatMember(ctx context.Context, chat, user any) error {
-	ch, _, err := c.resolveChannel(ctx, chat, ErrUnbanSupergroupOnly)
-	if err != nil {
-		return err
-	}
-	who, err := c.ResolvePeer(ctx, user)
+	ch, who, err := c.channelMember(ctx, chat, user, ErrUnbanSupergroupOnly)
 	if err != nil {
 		return err
 	}
@@ -73,15 +65,25 @@ func (c *Client) UnbanChatMember(ctx context.Context, chat, user any) error {
 // RestrictChatMember limits what user may do in a supergroup to perms, until the given time
 // (the zero time: for ever). ErrRestrictSupergroupOnly for other chats.
 func (c *Client) RestrictChatMember(ctx context.Context, chat, user any, perms types.ChatPermissions, until time.Time) error {
-	ch, _, err := c.resolveChannel(ctx, chat, ErrRestrictSupergroupOnly)
-	if err != nil {
-		return err
-	}
-	who, err := c.ResolvePeer(ctx, user)
+	ch, who, err := c.channelMember(ctx, chat, user, ErrRestrictSupergroupOnly)
 	if err != nil {
 		return err
 	}
 	return c.editBanned(ctx, "restrict chat member", ch, who, perms.BannedRights(until))
+}
+
+// channelMember resolves a supergroup or channel (notChannel: the error for other chats)
+// and one of its participants.
+func (c *Client) channelMember(ctx context.Context, chat, user any, notChannel error) (*tg.InputChannel, tg.InputPeerClass, error) {
+	ch, _, err := c.resolveChannel(ctx, chat, notChannel)
+	if err != nil {
+		return nil, nil, err
+	}
+	who, err := c.ResolvePeer(ctx, user)
+	if err != nil {
+		return nil, nil, err
+	}
+	return ch, who, nil
 }
 
 func (c *Client) editBanned(ctx context.Context, what string, ch *tg.InputChannel, who tg.InputPeerClass, rights tg.ChatBannedRights) error {
@@ -122,11 +124,7 @@ func (c *Client) KickChatMember(ctx context.Context, chat, user any) error {
 
 // DeleteChatMemberHistory deletes every message of user in a supergroup.
 func (c *Client) DeleteChatMemberHistory(ctx context.Context, chat, user any) error {
-	ch, _, err := c.resolveChannel(ctx, chat, nil)
-	if err != nil {
-		return err
-	}
-	who, err := c.ResolvePeer(ctx, user)
+	ch, who, err := c.channelMember(ctx, chat, user, nil)
 	if err != nil {
 		return err
 	}
@@ -153,11 +151,7 @@ const maxHistoryBatches = 10000
 
 // ReportChatSpam reports messages ids of user in a supergroup as spam.
 func (c *Client) ReportChatSpam(ctx context.Context, chat, user any, ids ...int) error {
-	ch, _, err := c.resolveChannel(ctx, chat, nil)
-	if err != nil {
-		return err
-	}
-	who, err := c.ResolvePeer(ctx, user)
+	ch, who, err := c.channelMember(ctx, chat, user, nil)
 	if err != nil {
 		return err
 	}

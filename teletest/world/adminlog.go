@@ -42,6 +42,26 @@ func (w *World) logBan(ch *channel, actor, user int64, prev tg.ChannelParticipan
 	w.logEvent(ch, actor, &tg.ChannelAdminLogEventActionParticipantToggleBan{PrevParticipant: prev, NewParticipant: next})
 }
 
+// pageAfter returns the page of all after its last item matching offset (from the start
+// when hasOffset is not set; empty when nothing matches), at most limit items (1..max,
+// max when out of range).
+func pageAfter[T any](all []T, hasOffset bool, offset func(T) bool, limit int32, maxLimit int) []T {
+	start := 0
+	if hasOffset {
+		start = len(all)
+		for i, v := range all {
+			if offset(v) {
+				start = i + 1
+			}
+		}
+	}
+	n := int(limit)
+	if n <= 0 || n > maxLimit {
+		n = maxLimit
+	}
+	return all[start:min(start+n, len(all))]
+}
+
 // AdminLogQuery is channels.getAdminLog's selection.
 type AdminLogQuery struct {
 	Q      string

@@ -51,8 +51,16 @@ func (w *World) flagsOf(a *account, p Peer, create bool) *dialogFlags {
 	return f
 }
 
-// dialogPeer resolves an input dialog peer the account on key has a dialog with (under
-// w.mu): PEER_ID_INVALID otherwise.
+// dialogOf resolves an input dialog peer for a person's chat list (under w.mu).
+func (w *World) dialogOf(key KeyID, in tg.InputDialogPeerClass) (*account, Peer, error) {
+	dp, ok := in.(*tg.InputDialogPeer)
+	if !ok {
+		return nil, Peer{}, ErrPeerIDInvalid
+	}
+	return w.dialogPeer(key, dp.Peer)
+}
+
+// dialogPeer resolves a peer for a person's chat list (under w.mu).
 func (w *World) dialogPeer(key KeyID, in tg.InputPeerClass) (*account, Peer, error) {
 	a, err := w.authorizedUser(key)
 	if err != nil {
@@ -70,11 +78,7 @@ func (w *World) dialogPeer(key KeyID, in tg.InputPeerClass) (*account, Peer, err
 func (w *World) TogglePin(key KeyID, in tg.InputDialogPeerClass, pinned bool) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	dp, ok := in.(*tg.InputDialogPeer)
-	if !ok {
-		return ErrPeerIDInvalid
-	}
-	a, p, err := w.dialogPeer(key, dp.Peer)
+	a, p, err := w.dialogOf(key, in)
 	if err != nil {
 		return err
 	}
@@ -111,11 +115,7 @@ func (w *World) pushSelf(a *account, key KeyID, u tg.UpdateClass, p Peer) {
 func (w *World) MarkUnread(key KeyID, in tg.InputDialogPeerClass, unread bool) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	dp, ok := in.(*tg.InputDialogPeer)
-	if !ok {
-		return ErrPeerIDInvalid
-	}
-	a, p, err := w.dialogPeer(key, dp.Peer)
+	a, p, err := w.dialogOf(key, in)
 	if err != nil {
 		return err
 	}

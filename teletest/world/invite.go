@@ -534,20 +534,7 @@ func (w *World) Invites(key KeyID, in tg.InputPeerClass, q InvitesQuery) (*tg.Me
 			all = append(all, inv)
 		}
 	}
-	start := 0
-	if q.OffsetLink != "" {
-		start = len(all)
-		for i, inv := range all {
-			if inviteURL+inv.hash == q.OffsetLink {
-				start = i + 1
-			}
-		}
-	}
-	limit := int(q.Limit)
-	if limit <= 0 || limit > 100 {
-		limit = 100
-	}
-	got := all[start:min(start+limit, len(all))]
+	got := pageAfter(all, q.OffsetLink != "", func(inv *invite) bool { return inviteURL+inv.hash == q.OffsetLink }, q.Limit, 100)
 	out := &tg.MessagesExportedChatInvites{Count: int32(len(all)), Invites: make([]tg.ExportedChatInviteClass, 0, len(got))}
 	for _, inv := range got {
 		out.Invites = append(out.Invites, inv.link())
@@ -652,20 +639,7 @@ func (w *World) Importers(key KeyID, in tg.InputPeerClass, q ImportersQuery) (*t
 		}
 		return int(y.UserID - x.UserID)
 	})
-	start := 0
-	if q.OffsetUser != 0 {
-		start = len(all)
-		for i, im := range all {
-			if im.UserID == q.OffsetUser {
-				start = i + 1
-			}
-		}
-	}
-	limit := int(q.Limit)
-	if limit <= 0 || limit > 100 {
-		limit = 100
-	}
-	got := all[start:min(start+limit, len(all))]
+	got := pageAfter(all, q.OffsetUser != 0, func(im tg.ChatInviteImporter) bool { return im.UserID == q.OffsetUser }, q.Limit, 100)
 	out := &tg.MessagesChatInviteImporters{Count: int32(len(all)), Importers: append([]tg.ChatInviteImporter{}, got...)}
 	var r refs
 	for _, im := range got {

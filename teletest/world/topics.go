@@ -259,20 +259,7 @@ func (w *World) Topics(key KeyID, in tg.InputPeerClass, q TopicsQuery) (*tg.Mess
 		}
 		return int(b.id - a.id)
 	})
-	start := 0
-	if q.OffsetTopic != 0 {
-		start = len(all)
-		for i, tp := range all {
-			if tp.id == q.OffsetTopic {
-				start = i + 1
-			}
-		}
-	}
-	limit := int(q.Limit)
-	if limit <= 0 || limit > 100 {
-		limit = 100
-	}
-	got := all[start:min(start+limit, len(all))]
+	got := pageAfter(all, q.OffsetTopic != 0, func(tp *topic) bool { return tp.id == q.OffsetTopic }, q.Limit, 100)
 	out := &tg.MessagesForumTopics{Count: int32(len(all)), Topics: make([]tg.ForumTopicClass, 0, len(got)), Messages: []tg.MessageClass{}, Pts: t.ch.pts}
 	var r refs
 	r.add(ChannelPeer(t.ch.id))
