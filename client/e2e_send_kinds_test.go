@@ -403,15 +403,23 @@ func TestE2EScheduledMessages(t *testing.T) {
 	if err != nil || len(one) != 1 || one[0].ID != text.ID {
 		t.Fatalf("scheduled message %d: %v, %v", text.ID, one, err)
 	}
+	moved := later.Add(2 * time.Hour)
+	ed, err := p.a.EditMessageText(ctx, p.to(), text.ID, "see you much later", mtgo.WithSchedule(moved))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ed.ID != text.ID || ed.Text != "see you much later" || ed.Date.Unix() != moved.Unix() {
+		t.Fatalf("edited scheduled message %d %q at %v", ed.ID, ed.Text, ed.Date)
+	}
 	sent, err := p.a.SendScheduledMessagesNow(ctx, p.to(), text.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(sent) != 1 || sent[0].Text != "see you later" {
+	if len(sent) != 1 || sent[0].Text != "see you much later" {
 		t.Fatalf("sent now: %v", sent)
 	}
 	got := recv(t, p.got, "scheduled message sent now")
-	if got.Text != "see you later" || !got.Raw.(*tg.Message).FromScheduled {
+	if got.Text != "see you much later" || !got.Raw.(*tg.Message).FromScheduled {
 		t.Fatalf("received %q from_scheduled %v", got.Text, got.Raw.(*tg.Message).FromScheduled)
 	}
 	if err := p.a.DeleteScheduledMessages(ctx, p.to(), album[0].ID, album[1].ID); err != nil {

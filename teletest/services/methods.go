@@ -123,7 +123,7 @@ func (d *Dispatcher) registerMethods() {
 		return answer(w.Dialogs(c.AuthKeyID, world.DialogsQuery{OffsetDate: r.OffsetDate, OffsetID: r.OffsetID, Limit: r.Limit}))
 	})
 	h[tg.MessagesEditMessageRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.MessagesEditMessageRequest) (tl.Encoder, error) {
-		e := world.Edit{Entities: r.Entities, Media: r.Media, Markup: r.ReplyMarkup}
+		e := world.Edit{Entities: r.Entities, Media: r.Media, Markup: r.ReplyMarkup, ScheduleDate: r.ScheduleDate.Value}
 		if r.Message.Set {
 			e.Text = &r.Message.Value
 		}

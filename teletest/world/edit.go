@@ -17,6 +17,9 @@ type Edit struct {
 	Media    tg.InputMediaClass
 	// Markup replaces the keyboard (bots only; ignored for people, as on Telegram).
 	Markup tg.ReplyMarkupClass
+	// ScheduleDate, when set, edits a scheduled message (id in the scheduled box) and moves
+	// it to that date (scheduled.go).
+	ScheduleDate int32
 }
 
 // EditMessage answers messages.editMessage: every copy of the message changes and each owner
@@ -31,6 +34,9 @@ func (w *World) EditMessage(key KeyID, in tg.InputPeerClass, id int32, e Edit) (
 	pe, err := w.prepareEdit(a, e)
 	if err != nil {
 		return nil, err
+	}
+	if e.ScheduleDate != 0 {
+		return w.editScheduled(a, key, p, id, pe, e.ScheduleDate)
 	}
 	if p.Kind == PeerChannel {
 		ch := w.channels[p.ID]

@@ -2,6 +2,7 @@ package world
 
 import (
 	"cmp"
+	"errors"
 	"maps"
 	"slices"
 
@@ -268,6 +269,31 @@ func (w *World) DeleteScheduled(key KeyID, in tg.InputPeerClass, ids []int32) (t
 	var r refs
 	r.add(p)
 	u := w.longUpdates(a.id, []tg.UpdateClass{&tg.UpdateDeleteScheduledMessages{Peer: peerTG(p), Messages: gone}}, &r, w.now())
+	w.push(a.id, key, u)
+	return u, nil
+}
+
+// editScheduled answers messages.editMessage with a schedule date: pe changes a's scheduled
+// message id in p, which moves to date; the result and a's other sessions get
+// updateNewScheduledMessage with the message as it now is (under w.mu).
+func (w *World) editScheduled(a *account, key KeyID, p Peer, id int32, pe preparedEdit, date int32) (tg.UpdatesClass, error) {
+	sc := w.sendBoxOf(a.id).scheduled[p]
+	if sc == nil || sc.msgs[id] == nil {
+		return nil, ErrMessageIDInvalid
+	}
+	if date-w.now() > maxScheduleAhead {
+		return nil, rpcErr(400, "SCHEDULE_DATE_TOO_LATE")
+	}
+	s := sc.msgs[id]
+	if err := pe.check(s.m); err != nil && (date == s.m.date || !errors.Is(err, ErrMessageNotModified)) {
+		return nil, err
+	}
+	pe.apply(s.m)
+	s.m.date = date
+	s.c.text, s.c.entities, s.c.media, s.c.markup = s.m.text, s.m.entities, s.m.media, s.m.markup
+	var r refs
+	r.addMessage(s.m)
+	u := w.longUpdates(a.id, []tg.UpdateClass{&tg.UpdateNewScheduledMessage{Message: w.tgMessage(a.id, s.m)}}, &r, w.now())
 	w.push(a.id, key, u)
 	return u, nil
 }
