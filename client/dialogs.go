@@ -26,54 +26,62 @@ const dialogsPage = 100
 // their last message, newest first, each with its top message, unread counts and flags.
 // Users only (bots have no chat list).
 func (c *Client) GetDialogs(ctx context.Context, filter DialogFilter) iter.Seq2[*types.Dialog, error] {
-	type cursor struct {
-		date, id int32
-		peer     tg.InputPeerClass
-	}
-	var next cursor
-	seenPeers := make(map[int64]bool)
-	return pages(ctx, func(ctx context.Context, _ *types.Dialog, seen int) ([]*types.Dialog, bool, error) {
-		if seen == 0 {
-			next, seenPeers = cursor{peer: &tg.InputPeerEmpty{}}, make(map[int64]bool)
-		}
-		req := &tg.MessagesGetDialogsRequest{
-			ExcludePinned: filter.ExcludePinned, OffsetDate: next.date, OffsetID: next.id, OffsetPeer: next.peer, Limit: dialogsPage,
-		}
-		if filter.Archived {
-			req.FolderID = tl.Some[int32](types.ArchiveFolderID)
-		}
-		res, err := c.api().MessagesGetDialogs(ctx, req)
-		if err != nil {
-			return nil, false, fmt.Errorf("mtgo: get dialogs: %w", err)
-		}
-		var ds []tg.DialogClass
-		var msgs []tg.MessageClass
-		var e types.Entities
-		more := false
-		switch r := res.(type) {
-		case *tg.MessagesDialogs:
-			ds, msgs, e = r.Dialogs, r.Messages, types.NewEntities(r.Users, r.Chats)
-		case *tg.MessagesDialogsSlice:
-			ds, msgs, e = r.Dialogs, r.Messages, types.NewEntities(r.Users, r.Chats)
-			more = len(r.Dialogs) > 0 && seen+len(r.Dialogs) < int(r.Count)
-		default: // messages.dialogsNotModified: nothing new
-			return nil, false, nil
-		}
-		list := types.NewDialogs(clientAPI{c: c}, ds, msgs, e, time.Unix(int64(c.ServerTime()), 0))
-		out := list[:0]
-		for _, d := range list {
-			if !seenPeers[d.Chat.ID] {
-				seenPeers[d.Chat.ID] = true
-				out = append(out, d)
+	return func(yield func(*types.Dialog, error) bool) {
+		// The offset of the next page is the last dialog's top message; pinned dialogs come
+		// first and may repeat further down, so each chat is yielded once.
+		var date, id int32
+		var peer tg.InputPeerClass = &tg.InputPeerEmpty{}
+		seen := make(map[int64]bool)
+		for total := 0; ; {
+			req := &tg.MessagesGetDialogsRequest{
+				ExcludePinned: filter.ExcludePinned, OffsetDate: date, OffsetID: id, OffsetPeer: peer, Limit: dialogsPage,
 			}
-		}
-		if len(list) > 0 {
+			if filter.Archived {
+				req.FolderID = tl.Some[int32](types.ArchiveFolderID)
+			}
+			list, count, err := c.dialogsPage(ctx, req)
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			fresh := 0
+			for _, d := range list {
+				if seen[d.Chat.ID] {
+					continue
+				}
+				seen[d.Chat.ID], fresh = true, fresh+1
+				if !yield(d, nil) {
+					return
+				}
+			}
+			total += len(list)
+			if fresh == 0 || count <= total {
+				return
+			}
 			last := list[len(list)-1]
-			next = cursor{id: int32(last.TopMessageID), peer: last.Chat.InputPeer()}
+			id, peer = int32(last.TopMessageID), last.Chat.InputPeer()
 			if last.TopMessage != nil {
-				next.date = int32(last.TopMessage.Date.Unix())
+				date = int32(last.TopMessage.Date.Unix())
 			}
 		}
-		return out, more && len(out) > 0, nil
-	})
+	}
+}
+
+// dialogsPage fetches one page of the chat list and the number of dialogs in the list (the
+// page's length when the answer is the whole list).
+func (c *Client) dialogsPage(ctx context.Context, req *tg.MessagesGetDialogsRequest) ([]*types.Dialog, int, error) {
+	res, err := c.api().MessagesGetDialogs(ctx, req)
+	if err != nil {
+		return nil, 0, fmt.Errorf("mtgo: get dialogs: %w", err)
+	}
+	now := time.Unix(int64(c.ServerTime()), 0)
+	switch r := res.(type) {
+	case *tg.MessagesDialogs:
+		list := types.NewDialogs(clientAPI{c: c}, r.Dialogs, r.Messages, types.NewEntities(r.Users, r.Chats), now)
+		return list, len(list), nil
+	case *tg.MessagesDialogsSlice:
+		list := types.NewDialogs(clientAPI{c: c}, r.Dialogs, r.Messages, types.NewEntities(r.Users, r.Chats), now)
+		return list, int(r.Count), nil
+	}
+	return nil, 0, nil // messages.dialogsNotModified: nothing new
 }
