@@ -224,8 +224,19 @@ func TestE2EChatCreateAndSettings(t *testing.T) {
 	_, err = ann.SendMessage(ctx, sg.ID, "hello")
 	wantRPCType(t, "text without send_plain", err, "CHAT_SEND_PLAIN_FORBIDDEN")
 	wantRPCType(t, "member edits the title", ann.SetChatTitle(ctx, sg.ID, "mine"), "CHAT_ADMIN_REQUIRED")
-	if _, err := owner.SendMessage(ctx, sg, "admins may"); err != nil {
+	rule, err := owner.SendMessage(ctx, sg, "admins may")
+	if err != nil {
 		t.Fatal(err)
+	}
+	if err := owner.PinChatMessage(ctx, sg, rule.ID); err != nil {
+		t.Fatal(err)
+	}
+	if full, err := ann.GetFullChat(ctx, sg.ID); err != nil || full.PinnedMessageID != rule.ID {
+		t.Fatalf("pinned message %d, %v; want %d", full.PinnedMessageID, err, rule.ID)
+	}
+	// A private chat is described by GetFullChat too (GetChat refuses users).
+	if full, err := ann.GetFullChat(ctx, at(us[0])); err != nil || full.Chat.Type != types.ChatPrivate || full.Chat.ID != us[0].ID {
+		t.Fatalf("private chat full info %+v, %v", full, err)
 	}
 	// GetChat by the public username and by id; count and online count.
 	for _, ref := range []any{"@builders_club", sg.ID} {
@@ -367,6 +378,12 @@ func TestE2EChatAdministration(t *testing.T) {
 		{"banned", types.MemberFilter{Kind: types.MembersBanned}, []int64{us[2].ID}},
 		{"restricted", types.MemberFilter{Kind: types.MembersRestricted}, nil},
 		{"search", types.MemberFilter{Kind: types.MembersSearch, Query: "mod"}, []int64{us[1].ID}},
+		{"contacts", types.MemberFilter{Kind: types.MembersContacts}, []int64{us[1].ID}},
+		{"mentions", types.MemberFilter{Kind: types.MembersMentions, Query: "mod"}, []int64{us[1].ID}},
+		{"all", types.MemberFilter{}, []int64{us[0].ID, us[1].ID, bot.ID}},
+	}
+	if err := owner.AddContact(ctx, at(us[1]), "Mod", "", "", false); err != nil {
+		t.Fatal(err)
 	}
 	for _, f := range filters {
 		t.Run(f.name, func(t *testing.T) {
@@ -376,10 +393,6 @@ func TestE2EChatAdministration(t *testing.T) {
 				t.Fatalf("members (-want +got):\n%s", diff)
 			}
 		})
-	}
-	all := drain(t, owner.GetChatMembers(ctx, sg, types.MemberFilter{}))
-	if len(all) != 3 {
-		t.Fatalf("all members: %d", len(all))
 	}
 
 	// The event log: the promotion, the restriction and the ban, newest first.
@@ -520,8 +533,12 @@ func TestE2EChatInviteLinks(t *testing.T) {
 	if len(links) != 2 { // the primary link and the gate
 		t.Fatalf("working links %+v", links)
 	}
+	paid, err := owner.CreateChatInviteLink(ctx, sg, types.InviteLinkSpec{Title: "paid", SubscriptionPeriod: 30 * 24 * time.Hour, SubscriptionStars: 50})
+	if err != nil || paid.SubscriptionStars != 50 || paid.SubscriptionPeriod != 30*24*time.Hour {
+		t.Fatalf("subscription link %+v, %v", paid, err)
+	}
 	admins, err := owner.GetChatAdminsWithInvites(ctx, sg)
-	if err != nil || len(admins) != 1 || admins[0].Links != 2 {
+	if err != nil || len(admins) != 1 || admins[0].Links != 3 {
 		t.Fatalf("admins with invites %+v, %v", admins, err)
 	}
 }

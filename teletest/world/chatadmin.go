@@ -29,7 +29,6 @@ type chatSettings struct {
 	photo         int64                 // photo id, 0 for none
 	usernames     []tg.Username         // further (collectible) usernames
 	sendAs        map[int64]Peer        // default send-as per member
-	pinned        int32                 // pinned message (kept by pin.go's callers)
 }
 
 // render copies the settings into a channel object.
@@ -647,6 +646,9 @@ func (w *World) FullChannel(key KeyID, in tg.InputChannelClass) (*tg.MessagesCha
 	if s.slowmode != 0 {
 		full.SlowmodeSeconds = tl.Some(s.slowmode)
 	}
+	if id := lastPinned(ch.msgs, func(*message) bool { return true }); id != 0 {
+		full.PinnedMsgID = tl.Some(id)
+	}
 	if s.ttl != 0 {
 		full.TTLPeriod = tl.Some(s.ttl)
 	}
@@ -672,6 +674,17 @@ func (w *World) FullChannel(key KeyID, in tg.InputChannelClass) (*tg.MessagesCha
 	}
 	users, chats := w.render(a.id, &r)
 	return &tg.MessagesChatFull{FullChat: full, Chats: chats, Users: users}, nil
+}
+
+// lastPinned returns the newest pinned message of msgs that keep selects, 0 for none.
+func lastPinned(msgs map[int32]*message, keep func(*message) bool) int32 {
+	var last int32
+	for id, m := range msgs {
+		if m.pinned && id > last && keep(m) {
+			last = id
+		}
+	}
+	return last
 }
 
 // onlineCount counts the people of ids online now.

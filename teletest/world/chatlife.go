@@ -128,6 +128,9 @@ func (w *World) FullChat(key KeyID, id int64) (*tg.MessagesChatFull, error) {
 	if c.settings.ttl != 0 {
 		full.TTLPeriod = tl.Some(c.settings.ttl)
 	}
+	if id := lastPinned(a.box.msgs, func(m *message) bool { return m.peer == ChatPeer(c.id) }); id != 0 {
+		full.PinnedMsgID = tl.Some(id)
+	}
 	if call := w.activeGroupCall(ChatPeer(c.id)); call != nil {
 		full.Call = call // groupcall.go
 	}
