@@ -59,6 +59,7 @@ func (d *Dispatcher) registerAll() {
 	d.registerBusiness()
 	d.registerAccount()
 	d.registerSend() // after registerMethods: replaces its plain sendMessage and sendMedia
+	d.registerHistory()
 	d.registerGroupCalls()
 	d.registerChats() // after registerMethods: replaces its getDialogs and exportChatInvite
 }
