@@ -360,6 +360,41 @@ func TestE2ERawAndRawResult(t *testing.T) {
 	if _, err := c.InvokeWithRawResult(ctxT(t), nil); err == nil {
 		t.Fatal("nil query accepted")
 	}
+	// A pooled media connection shows in the snapshot and the health.
+	if _, err := c.GetSession(ctxT(t), 1, true, false); err != nil {
+		t.Fatal(err)
+	}
+	snap := c.ConnectionSnapshot()
+	if len(snap.Conns) != 2 || snap.Conns[1].DC != 1 || snap.Conns[1].Kind != "media" || snap.Conns[1].Addr != cl.Addrs()[1] {
+		t.Fatalf("snapshot with a media connection: %+v", snap.Conns)
+	}
+	if h := c.Health(); len(h.DCs) != 2 || !h.DCs[1].Media || h.DCs[1].Home {
+		t.Fatalf("health with a media connection: %+v", h.DCs)
+	}
+}
+
+func TestE2ELoadSnapshotUpdates(t *testing.T) {
+	cl := cluster(t)
+	b, _ := e2eBot(t, cl, "e2e_load_bot")
+	u, _ := e2eUser(t, cl, world.UserSpec{FirstName: "Loader", Phone: "15551079"})
+	got := make(chan struct{}, 1)
+	b.OnMessage(func(*mtgo.Context, *types.Message) error {
+		got <- struct{}{}
+		return nil
+	})
+	if _, err := u.SendMessage(ctxT(t), "@e2e_load_bot", "hi"); err != nil {
+		t.Fatal(err)
+	}
+	<-got
+	// The lag is recorded when the handlers' batch is done; Disconnect waits for the update
+	// engine, so for that batch too.
+	if err := b.Disconnect(); err != nil {
+		t.Fatal(err)
+	}
+	load := b.LoadSnapshot()
+	if load.UpdateLag <= 0 || load.HandlerQueue != 0 {
+		t.Fatalf("load after one message: %+v", load)
+	}
 }
 
 func TestE2EDropRPC(t *testing.T) {

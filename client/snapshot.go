@@ -61,7 +61,7 @@ type LoadSnapshot struct {
 	// FloodWaits counts the FLOOD_WAIT answers received, slept through or returned.
 	FloodWaits int64
 	// UpdateLag is how long the last batch of updates took from the update engine's input
-	// (a push or a call's result) to the handlers, 0 before the first.
+	// (a push or a call's result) until the handlers were done with it, 0 before the first.
 	UpdateLag time.Duration
 	// HandlerQueue counts the updates queued for the handlers.
 	HandlerQueue int

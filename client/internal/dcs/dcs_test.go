@@ -75,3 +75,31 @@ func TestTableBuiltinOnlyForTelegram(t *testing.T) {
 		t.Fatalf("custom servers with an override: Addr(4) = %q, %v", got, ok)
 	}
 }
+
+func TestTableFixedAddress(t *testing.T) {
+	tb := New(false, false, map[int]string{4: "10.0.0.4:443"})
+	tb.SetFixed("10.0.0.1:443")
+	tests := []struct {
+		dc         int
+		media, cdn bool
+		want       string
+		ok         bool
+	}{
+		{dc: 2, want: "10.0.0.1:443", ok: true},
+		{dc: 2, media: true, want: "10.0.0.1:443", ok: true},
+		{dc: 4, want: "10.0.0.4:443", ok: true}, // an override wins
+		{dc: 9, want: "10.0.0.1:443", ok: true},
+		{dc: 0},
+		{dc: -1},
+	}
+	for _, tt := range tests {
+		got, ok := tb.Addr(tt.dc, tt.media, tt.cdn)
+		if got != tt.want || ok != tt.ok {
+			t.Errorf("Addr(%d, %v, %v) = %q, %v; want %q, %v", tt.dc, tt.media, tt.cdn, got, ok, tt.want, tt.ok)
+		}
+	}
+	tb.SetFixed("")
+	if _, ok := tb.Addr(9, false, false); ok {
+		t.Error("dc 9 known after SetFixed(\"\")")
+	}
+}
