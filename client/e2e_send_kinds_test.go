@@ -221,19 +221,19 @@ func TestE2ESendKinds(t *testing.T) {
 func TestE2ELiveLocation(t *testing.T) {
 	p := newSendPair(t, "e2e_live_402")
 	ctx := ctxT(t)
-	m, err := p.a.SendLiveLocation(ctx, p.to(), 10, 20, time.Hour)
+	m, err := p.a.SendLiveLocation(ctx, p.to(), 10, 20, time.Hour, mtgo.WithHeading(90), mtgo.WithProximityAlert(500))
 	if err != nil {
 		t.Fatal(err)
 	}
 	live := recv(t, p.got, "live location").Raw.(*tg.Message).Media.(*tg.MessageMediaGeoLive)
-	if live.Period != 3600 || live.Geo.(*tg.GeoPoint).Lat != 10 {
+	if live.Period != 3600 || live.Geo.(*tg.GeoPoint).Lat != 10 || live.Heading.Value != 90 || live.ProximityNotificationRadius.Value != 500 {
 		t.Fatalf("live location %#v", live)
 	}
-	if _, err := p.a.EditMessageLiveLocation(ctx, p.to(), m.ID, 11, 21); err != nil {
+	if _, err := p.a.EditMessageLiveLocation(ctx, p.to(), m.ID, 11, 21, mtgo.WithHeading(180)); err != nil {
 		t.Fatal(err)
 	}
 	moved := recv(t, p.edited, "moved").Raw.(*tg.Message).Media.(*tg.MessageMediaGeoLive)
-	if g := moved.Geo.(*tg.GeoPoint); g.Lat != 11 || g.Long != 21 || moved.Period != 3600 {
+	if g := moved.Geo.(*tg.GeoPoint); g.Lat != 11 || g.Long != 21 || moved.Period != 3600 || moved.Heading.Value != 180 {
 		t.Fatalf("moved %#v %#v", moved, g)
 	}
 	if _, err := p.a.StopMessageLiveLocation(ctx, p.to(), m.ID); err != nil {

@@ -65,7 +65,8 @@ func (c *Client) SendLocation(ctx context.Context, chat any, lat, long float64, 
 
 // SendLiveLocation sends a live location, updated for period (MinLivePeriod to
 // MaxLivePeriod, or LiveForever) with EditMessageLiveLocation and ended early with
-// StopMessageLiveLocation.
+// StopMessageLiveLocation. WithHeading and WithProximityAlert add the direction of travel
+// and an alert for the chat's members who come close.
 func (c *Client) SendLiveLocation(ctx context.Context, chat any, lat, long float64, period time.Duration, opts ...SendOption) (*types.Message, error) {
 	pt, err := geoPoint(lat, long)
 	if err != nil {
@@ -75,18 +76,43 @@ func (c *Client) SendLiveLocation(ctx context.Context, chat any, lat, long float
 		return nil, fmt.Errorf("%w: %v", ErrLivePeriod, period)
 	}
 	in := &tg.InputMediaGeoLive{GeoPoint: pt, Period: tl.Some(int32(period / time.Second))}
+	if err := setLive(in, option.CollectSend(opts).Live); err != nil {
+		return nil, err
+	}
 	return c.sendValue(ctx, "live location", chat, in, opts)
 }
 
+// setLive checks a live location's heading and proximity alert and sets them on in.
+func setLive(in *tg.InputMediaGeoLive, l option.Live) error {
+	if l.Heading != 0 {
+		if l.Heading < 1 || l.Heading > 360 {
+			return fmt.Errorf("%w: heading %d (1 to 360)", ErrLocation, l.Heading)
+		}
+		in.Heading = tl.Some(int32(l.Heading))
+	}
+	if l.ProximityRadius != 0 {
+		if l.ProximityRadius < 0 || l.ProximityRadius > 100000 {
+			return fmt.Errorf("%w: proximity alert radius %d (up to 100000)", ErrLocation, l.ProximityRadius)
+		}
+		in.ProximityNotificationRadius = tl.Some(int32(l.ProximityRadius))
+	}
+	return nil
+}
+
 // EditMessageLiveLocation moves the live location of message messageID in chat to lat, long
-// and returns the edited message; the period stays. EditOptions apply as for
-// EditMessageText (reply markup).
+// and returns the edited message; the period stays. WithHeading and WithProximityAlert set
+// the direction and the alert; the other EditOptions apply as for EditMessageText (reply
+// markup).
 func (c *Client) EditMessageLiveLocation(ctx context.Context, chat any, messageID int, lat, long float64, opts ...EditOption) (*types.Message, error) {
 	pt, err := geoPoint(lat, long)
 	if err != nil {
 		return nil, err
 	}
-	return c.editMessage(ctx, chat, messageID, nil, nil, &tg.InputMediaGeoLive{GeoPoint: pt}, opts)
+	in := &tg.InputMediaGeoLive{GeoPoint: pt}
+	if err := setLive(in, option.CollectEdit(opts).Live); err != nil {
+		return nil, err
+	}
+	return c.editMessage(ctx, chat, messageID, nil, nil, in, opts)
 }
 
 // StopMessageLiveLocation ends the live location of message messageID in chat before its

@@ -62,6 +62,10 @@ func TestSendInputValidation(t *testing.T) {
 		{"latitude out of range", call(func() (any, error) { return c.SendLocation(ctx, "me", 91, 0) }), ErrLocation, ""},
 		{"longitude not a number", call(func() (any, error) { return c.SendVenue(ctx, "me", 0, math.NaN(), "t", "a") }), ErrLocation, ""},
 		{"live period too short", call(func() (any, error) { return c.SendLiveLocation(ctx, "me", 0, 0, time.Second) }), ErrLivePeriod, ""},
+		{"heading 400", call(func() (any, error) { return c.SendLiveLocation(ctx, "me", 0, 0, time.Hour, WithHeading(400)) }), ErrLocation, "heading 400"},
+		{"proximity alert too far", call(func() (any, error) {
+			return c.EditMessageLiveLocation(ctx, "me", 1, 0, 0, WithProximityAlert(200000))
+		}), ErrLocation, "proximity"},
 		{"venue without address", call(func() (any, error) { return c.SendVenue(ctx, "me", 0, 0, "t", "") }), ErrEmptyField, ""},
 		{"contact without phone", call(func() (any, error) { return c.SendContact(ctx, "me", "", "A", "", "") }), ErrEmptyField, ""},
 		{"poll with one answer", call(func() (any, error) { return c.SendPoll(ctx, "me", "q", []string{"a"}) }), ErrPoll, "1 answers"},

@@ -89,3 +89,15 @@ func WithCloseDate(t time.Time) SendOption { return pollOption(func(p *option.Po
 
 // WithClosed sends SendPoll's poll already closed.
 func WithClosed() SendOption { return pollOption(func(p *option.Poll) { p.Closed = true }) }
+
+// WithHeading gives a live location's direction of travel in degrees (1 to 360), for
+// SendLiveLocation and EditMessageLiveLocation.
+func WithHeading(degrees int) SendEditOption {
+	return option.CommonFunc(func(p *option.Common) { p.Live.Heading = degrees })
+}
+
+// WithProximityAlert alerts the other members of the chat who come within meters of a live
+// location (up to 100 000), for SendLiveLocation and EditMessageLiveLocation.
+func WithProximityAlert(meters int) SendEditOption {
+	return option.CommonFunc(func(p *option.Common) { p.Live.ProximityRadius = meters })
+}

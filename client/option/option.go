@@ -61,6 +61,18 @@ type Common struct {
 	InvertMedia bool
 	// Schedule, when not zero, schedules the message (or moves a scheduled one) to that time.
 	Schedule time.Time
+	// Live holds the direction and proximity alert of a live location (SendLiveLocation,
+	// EditMessageLiveLocation).
+	Live Live
+}
+
+// Live is what a live location shows besides its point. Zero values for none.
+type Live struct {
+	// Heading is the direction of travel in degrees, 1 to 360.
+	Heading int
+	// ProximityRadius alerts the chat's other members who come this close, in meters (up to
+	// 100 000).
+	ProximityRadius int
 }
 
 // Reply names the message a new one answers.
