@@ -6,7 +6,13 @@ import (
 	"time"
 
 	"github.com/cenkalti/backoff/v4"
+
+	"github.com/mtgo-labs/mtgo/transport/proxy"
 )
+
+// permanent reports whether a failed connection cannot succeed by trying again: the proxy
+// refused the credentials. Run then gives up at once instead of after MaxAttempts.
+func permanent(err error) bool { return errors.Is(err, proxy.ErrAuth) }
 
 // ErrReconnectFailed matches (with errors.Is) the *ReconnectError Run returns when the
 // connection could not be restored within ReconnectPolicy.MaxAttempts.

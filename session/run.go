@@ -143,7 +143,7 @@ func (l *loop) run(ctx context.Context) error {
 		}
 		failures++
 		l.log.Info("session: connection lost", slog.Int("dc", l.sess.DC), slog.Int("failures", failures), slog.Any("err", err))
-		if policy.MaxAttempts >= 0 && failures >= policy.MaxAttempts {
+		if (policy.MaxAttempts >= 0 && failures >= policy.MaxAttempts) || permanent(err) {
 			return &ReconnectError{Attempts: failures, Err: err}
 		}
 		l.c.setState(StateWaiting)

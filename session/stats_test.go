@@ -3,10 +3,12 @@ package session_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 
 	"github.com/mtgo-labs/mtgo/session"
 	"github.com/mtgo-labs/mtgo/session/sessiontest"
+	"github.com/mtgo-labs/mtgo/transport/proxy"
 )
 
 // holdServer answers nothing: every request reaches held (with its msg_id) and stays pending.
@@ -144,5 +146,25 @@ func BenchmarkStats(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		_ = c.Stats()
+	}
+}
+
+func TestProxyAuthFailureIsFinal(t *testing.T) {
+	dials := 0
+	c, err := session.New(session.Options{
+		Session:   session.Session{DC: 2, Addr: "127.0.0.1:1"},
+		Reconnect: session.ReconnectPolicy{MaxAttempts: 8},
+		Dialer: session.DialerFunc(func(context.Context, int, string) (session.PacketConn, error) {
+			dials++
+			return nil, fmt.Errorf("dial through socks5: %w", proxy.ErrAuth)
+		}),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = c.Run(context.Background())
+	var re *session.ReconnectError
+	if !errors.As(err, &re) || !errors.Is(err, proxy.ErrAuth) || dials != 1 {
+		t.Fatalf("Run = %v after %d dials, want a ReconnectError with proxy.ErrAuth after 1", err, dials)
 	}
 }
