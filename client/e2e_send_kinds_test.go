@@ -183,7 +183,13 @@ func TestE2ESendKinds(t *testing.T) {
 			if err != nil {
 				return nil, err
 			}
-			return p.a.SendCachedMedia(ctxT(t), p.to(), id, mtgo.WithCaption("again"))
+			if _, err := p.a.SendCachedMedia(ctxT(t), p.to(), id, mtgo.WithCaption("again")); err != nil {
+				return nil, err
+			}
+			if got := recv(t, p.got, "cached photo"); rawMediaOf(got).(*tg.MessageMediaPhoto).Photo.(*tg.Photo).ID != ph.ID {
+				return nil, fmt.Errorf("cached photo %#v", rawMediaOf(got))
+			}
+			return p.a.SendPhoto(ctxT(t), p.to(), id, mtgo.WithCaption("again")) // a plain string naming no file
 		}, func(m *types.Message) error {
 			got := rawMediaOf(m).(*tg.MessageMediaPhoto).Photo.(*tg.Photo)
 			if want := rawMediaOf(photo).(*tg.MessageMediaPhoto).Photo.(*tg.Photo); got.ID != want.ID || m.Text != "again" {

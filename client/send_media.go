@@ -169,8 +169,8 @@ func (c *Client) inputMedia(ctx context.Context, kind types.MediaKind, m any) (t
 // mediaOf turns a media argument into input media of kind, with the attributes of mo: a
 // local file (path, bytes, types.InputFile, an io.Reader that knows its size) is uploaded; an
 // uploaded tg.InputFileClass is used as it is; an http(s) URL is sent for Telegram to fetch;
-// a types.FileID, a message or its media is sent again by reference; a tg.InputMediaClass is
-// sent as it is.
+// a types.FileID (or a string that names no file but decodes as a file id), a message or its
+// media is sent again by reference; a tg.InputMediaClass is sent as it is.
 func (c *Client) mediaOf(ctx context.Context, kind types.MediaKind, m any, mo option.Media) (tg.InputMediaClass, error) {
 	switch v := m.(type) {
 	case nil:
@@ -201,6 +201,11 @@ func (c *Client) mediaOf(ctx context.Context, kind types.MediaKind, m any, mo op
 	case string:
 		if isURL(v) {
 			return urlMedia(kind, v, mo)
+		}
+		if _, err := os.Stat(v); errors.Is(err, fs.ErrNotExist) {
+			if in, err := fileIDMedia(v, mo); err == nil { // not a file, but a file id
+				return in, nil
+			}
 		}
 	}
 	if _, ok := mediaSpecs[kind]; !ok { // before the upload, which would be wasted
