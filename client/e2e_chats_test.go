@@ -555,6 +555,21 @@ func TestE2EMigrateChat(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantRPCType(t, "member migrates", func() error { _, err := cs[1].MigrateChat(ctx, grp.ID); return err }(), "CHAT_ADMIN_REQUIRED")
+	// The basic group's rules hold there and move to the supergroup with its admins.
+	noText := types.AllPermissions()
+	noText.SendPlain = false
+	if err := owner.SetChatPermissions(ctx, grp, noText); err != nil {
+		t.Fatal(err)
+	}
+	_, err = cs[1].SendMessage(ctx, grp.ID, "hi")
+	wantRPCType(t, "text in the basic group", err, "CHAT_SEND_PLAIN_FORBIDDEN")
+	if err := owner.PromoteChatMember(ctx, grp, at(us[1]), types.AdminRights{BanUsers: true}); err != nil {
+		t.Fatal(err)
+	}
+	if m, err := owner.GetChatMember(ctx, grp, at(us[1])); err != nil || m.Status != types.MemberAdministrator {
+		t.Fatalf("pal in the group = %+v, %v", m, err)
+	}
+	palNews := channelNews(cs[1])
 	sg, err := owner.MigrateChat(ctx, grp.ID)
 	if err != nil {
 		t.Fatal(err)
@@ -575,8 +590,16 @@ func TestE2EMigrateChat(t *testing.T) {
 	if err != nil || full.MigratedFromChatID != grp.ID || full.MembersCount != 2 {
 		t.Fatalf("full %+v, %v", full, err)
 	}
-	if m, err := owner.GetChatMember(ctx, sg, at(us[1])); err != nil || m.Status != types.MemberMember {
+	if diff := cmp.Diff(&noText, full.Permissions); diff != "" {
+		t.Fatalf("permissions after migration (-want +got):\n%s", diff)
+	}
+	if m, err := owner.GetChatMember(ctx, sg, at(us[1])); err != nil || m.Status != types.MemberAdministrator {
 		t.Fatalf("pal = %+v, %v", m, err)
+	}
+	// pal learns the supergroup from its first message; admins may still write.
+	waitChannel(t, palNews, sg.ID)
+	if _, err := cs[1].SendMessage(ctx, sg.ID, "admin text"); err != nil {
+		t.Fatal(err)
 	}
 }
 
