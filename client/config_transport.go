@@ -47,7 +47,8 @@ type TransportConfig struct {
 }
 
 // LinkPreviewOptions is the default link preview of sent text messages (Config.LinkPreview),
-// as the Bot API's LinkPreviewOptions.
+// as the Bot API's LinkPreviewOptions. The send options add to it: WithNoWebpage turns a
+// preview off, WithInvertMedia puts it above the text.
 type LinkPreviewOptions struct {
 	// IsDisabled sends no preview.
 	IsDisabled bool
@@ -59,6 +60,12 @@ type LinkPreviewOptions struct {
 	// ShowAboveText puts the preview above the text.
 	ShowAboveText bool
 }
+
+// disabled reports whether sent text has no link preview by default (nil: it has one).
+func (lp *LinkPreviewOptions) disabled() bool { return lp != nil && lp.IsDisabled }
+
+// above reports whether a link preview goes above the text by default.
+func (lp *LinkPreviewOptions) above() bool { return lp != nil && lp.ShowAboveText }
 
 // TakeoutScope says what a takeout session (Config.Takeout) may export.
 type TakeoutScope struct {

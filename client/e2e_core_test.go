@@ -686,3 +686,42 @@ func TestMinPeerFromUpdates(t *testing.T) {
 		t.Fatalf("after the full user (-want +got):\n%s", diff)
 	}
 }
+
+func TestE2ELinkPreviewDefaults(t *testing.T) {
+	cl := cluster(t)
+	e2eBot(t, cl, "e2e_preview_bot")
+	tests := []struct {
+		name                string
+		preview             *mtgo.LinkPreviewOptions
+		opts                []mtgo.SendOption
+		noWebpage, inverted bool
+	}{
+		{name: "telegram's default"},
+		{name: "disabled", preview: &mtgo.LinkPreviewOptions{IsDisabled: true}, noWebpage: true},
+		{name: "above the text", preview: &mtgo.LinkPreviewOptions{ShowAboveText: true}, inverted: true},
+		{name: "option adds to the default", preview: &mtgo.LinkPreviewOptions{ShowAboveText: true},
+			opts: []mtgo.SendOption{mtgo.WithNoWebpage()}, noWebpage: true, inverted: true},
+	}
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			u, _ := e2eUser(t, cl, world.UserSpec{FirstName: "Preview", Phone: "1555109" + string(rune('0'+i))},
+				func(cfg *mtgo.Config) { cfg.LinkPreview = tt.preview })
+			sent := make(chan *tg.MessagesSendMessageRequest, 1)
+			u.UseInvokerMiddleware(func(next tg.Invoker) tg.Invoker {
+				return mtgo.InvokerFunc(func(ctx context.Context, in tl.Encoder, out tl.Decoder) error {
+					if r, ok := in.(*tg.MessagesSendMessageRequest); ok {
+						sent <- r
+					}
+					return next.Invoke(ctx, in, out)
+				})
+			})
+			if _, err := u.SendMessage(ctxT(t), "@e2e_preview_bot", "see https://example.com", tt.opts...); err != nil {
+				t.Fatal(err)
+			}
+			r := <-sent
+			if r.NoWebpage != tt.noWebpage || r.InvertMedia != tt.inverted {
+				t.Fatalf("no_webpage %v invert_media %v, want %v %v", r.NoWebpage, r.InvertMedia, tt.noWebpage, tt.inverted)
+			}
+		})
+	}
+}

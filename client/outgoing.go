@@ -33,8 +33,8 @@ func (c *Client) resolveSend(ctx context.Context, p option.SendParams) (outgoing
 	o := outgoing{
 		silent:      p.Silent,
 		protect:     p.Protect,
-		noWebpage:   p.NoWebpage,
-		invertMedia: p.InvertMedia,
+		noWebpage:   p.NoWebpage || c.cfg.LinkPreview.disabled(),
+		invertMedia: p.InvertMedia || c.cfg.LinkPreview.above(),
 		business:    p.BusinessConnectionID,
 		schedule:    scheduleDate(p.Schedule),
 	}
