@@ -127,8 +127,26 @@ func (c *Client) boolCall(ctx context.Context, what string, req tg.TLObject) err
 }
 
 // GetChat returns a basic group, supergroup or channel. A peer that is a user is
-// ErrGetChatNotChat (GetFullChat describes private chats).
+// ErrGetChatNotChat (GetFullChat describes private chats). A basic group that became a
+// supergroup is answered with the supergroup, whose id its old id then resolves to.
 func (c *Client) GetChat(ctx context.Context, chat any) (*types.Chat, error) {
+	out, err := c.getChat(ctx, chat)
+	if err != nil || out.Type != types.ChatGroup {
+		return out, err
+	}
+	g, ok := out.Raw.(*tg.Chat)
+	if !ok || g.MigratedTo == nil {
+		return out, nil
+	}
+	to, ok := g.MigratedTo.(*tg.InputChannel)
+	if !ok {
+		return out, nil
+	}
+	c.migrated.Store(g.ID, &tg.InputPeerChannel{ChannelID: to.ChannelID, AccessHash: to.AccessHash})
+	return c.getChat(ctx, types.ChannelChatID(to.ChannelID))
+}
+
+func (c *Client) getChat(ctx context.Context, chat any) (*types.Chat, error) {
 	p, err := c.resolveChat(ctx, chat)
 	if err != nil {
 		return nil, err

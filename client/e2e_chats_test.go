@@ -601,6 +601,13 @@ func TestE2EMigrateChat(t *testing.T) {
 	if _, err := cs[1].SendMessage(ctx, sg.ID, "admin text"); err != nil {
 		t.Fatal(err)
 	}
+	// pal's client follows the migration when it looks the old group up.
+	if c, err := cs[1].GetChat(ctx, grp.ID); err != nil || c.ID != sg.ID {
+		t.Fatalf("pal: GetChat(old id) = %+v, %v", c, err)
+	}
+	if m, err := cs[1].SendMessage(ctx, grp.ID, "via the old id"); err != nil || m.Chat.ID != sg.ID {
+		t.Fatalf("pal sent to the old id: %+v, %v", m, err)
+	}
 }
 
 // TestE2EForumTopics: topics created, edited, closed, pinned and deleted; General hidden;
