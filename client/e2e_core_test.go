@@ -507,6 +507,49 @@ func TestE2ENotifyNetworkChange(t *testing.T) {
 	}
 }
 
+// TestE2ENetworkChangeKeepsCallInFlight: a call the server is still working on when the
+// network changes is answered on the new connection.
+func TestE2ENetworkChangeKeepsCallInFlight(t *testing.T) {
+	cl := cluster(t)
+	bot, err := cl.World().CreateBot(world.BotSpec{FirstName: "Slow", Username: "e2e_slow_inline_bot", Inline: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := e2eClient(t, cl, func(cfg *mtgo.Config) { cfg.BotToken = bot.Token })
+	if err := b.Start0(t); err != nil {
+		t.Fatal(err)
+	}
+	asked, release := make(chan struct{}, 1), make(chan struct{})
+	b.OnInlineQuery(func(ctx *mtgo.Context, q *types.InlineQuery) error {
+		asked <- struct{}{}
+		<-release
+		return q.Answer(ctx, []tg.InputBotInlineResultClass{&tg.InputBotInlineResult{
+			ID: "1", Type: "article", Title: tl.Some("late"),
+			SendMessage: &tg.InputBotInlineMessageText{Message: "late"},
+		}}, mtgo.WithCacheTime(0))
+	})
+	u, _ := e2eUser(t, cl, world.UserSpec{FirstName: "Mover", Phone: "15551080"})
+	back := make(chan struct{}, 4)
+	u.OnConnect(func(*mtgo.Context) { back <- struct{}{} })
+	type answer struct {
+		res *tg.MessagesBotResults
+		err error
+	}
+	done := make(chan answer, 1)
+	go func() {
+		res, err := u.GetInlineBotResults(ctxT(t), "@e2e_slow_inline_bot", nil, "q", "")
+		done <- answer{res, err}
+	}()
+	<-asked // the server holds the user's call until the bot answers
+	u.NotifyNetworkChange()
+	<-back
+	close(release)
+	a := <-done
+	if a.err != nil || len(a.res.Results) != 1 {
+		t.Fatalf("call across the network change: %+v, %v", a.res, a.err)
+	}
+}
+
 func TestE2ECloseRandomIDAndSession(t *testing.T) {
 	cl := cluster(t)
 	c, bot := e2eBot(t, cl, "e2e_close_bot")
