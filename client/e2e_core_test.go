@@ -649,7 +649,7 @@ func TestE2EPooled401ReimportsOnce(t *testing.T) {
 	unreg := &services.RPCError{Code: 401, Message: "AUTH_KEY_UNREGISTERED"}
 	cl.Faults().RPCError(method, unreg, 2)
 	_, err := c.Invoke(&tg.UploadGetFileRequest{Location: &tg.InputPhotoFileLocation{ID: 1}, Limit: 4096}, 0, 0)
-	if e, ok := rpcerr.As(err); !ok || e.Code != 401 || e.Type != "AUTH_KEY_UNREGISTERED" {
+	if e, ok := rpcerr.As(err); !ok || e.Code != 401 || e.Type != "AUTH_KEY_UNREGISTERED" || !strings.Contains(err.Error(), "dc 1 refused the authorization imported again") {
 		t.Fatalf("call with two 401 answers: %v", err)
 	}
 	if n := imports.Load(); n != 2 {

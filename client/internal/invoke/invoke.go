@@ -7,6 +7,7 @@ package invoke
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"sync/atomic"
 	"time"
@@ -150,6 +151,8 @@ func (p *Policy) Run(ctx context.Context, t Target, rt Route, in tl.Encoder, out
 			reauthorized = true
 			t.Reauthorize(rt.DC)
 			continue
+		case d.Err.Code == 401 && rt.DC != 0 && o.Managed:
+			return fmt.Errorf("mtgo: %s: dc %d refused the authorization imported again: %w", method, rt.DC, err)
 		case d.Action == rpcerr.ActionRetry && retries > 0:
 			retries--
 			continue

@@ -112,7 +112,8 @@ func TestPolicy(t *testing.T) {
 			[]string{"attempt dc=0 media=false"}, "closed"},
 		{"401 on a per-DC session re-authorizes once", read, managed,
 			[]error{rpcerr.New(303, "FILE_MIGRATE", 4), rpcerr.Parse(401, "AUTH_KEY_UNREGISTERED"), rpcerr.Parse(401, "AUTH_KEY_UNREGISTERED")}, nil,
-			[]string{"attempt dc=0 media=false", "attempt dc=4 media=true", "reauthorize 4", "attempt dc=4 media=true"}, "rpc error 401: AUTH_KEY_UNREGISTERED"},
+			[]string{"attempt dc=0 media=false", "attempt dc=4 media=true", "reauthorize 4", "attempt dc=4 media=true"},
+			"mtgo: help.getConfig: dc 4 refused the authorization imported again: rpc error 401: AUTH_KEY_UNREGISTERED"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
