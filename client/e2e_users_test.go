@@ -653,3 +653,21 @@ func TestE2EBotSettings(t *testing.T) {
 		t.Fatalf("a person setting commands: %v", err)
 	}
 }
+
+// FuzzParseQRLoginURL: any string is parsed without panicking, and a token read back turns
+// into the same URL.
+func FuzzParseQRLoginURL(f *testing.F) {
+	f.Add("tg://login?token=AQID")
+	f.Add("tg://login?token=")
+	f.Add("tg://login?token=%%%")
+	f.Add("https://t.me/login")
+	f.Fuzz(func(t *testing.T, url string) {
+		tok, err := mtgo.ParseQRLoginURL(url)
+		if err != nil {
+			return
+		}
+		if again := (&mtgo.QRLoginToken{Token: tok}).URL(); again != url {
+			t.Fatalf("%q -> %x -> %q", url, tok, again)
+		}
+	})
+}

@@ -42,7 +42,7 @@ func ParseQRLoginURL(url string) ([]byte, error) {
 	if len(url) <= len(prefix) || url[:len(prefix)] != prefix {
 		return nil, fmt.Errorf("mtgo: %q is not a tg://login URL", url)
 	}
-	tok, err := base64.RawURLEncoding.DecodeString(url[len(prefix):])
+	tok, err := base64.RawURLEncoding.Strict().DecodeString(url[len(prefix):])
 	if err != nil {
 		return nil, fmt.Errorf("mtgo: login URL token: %w", err)
 	}

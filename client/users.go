@@ -35,7 +35,7 @@ func (c *Client) GetUser(ctx context.Context, user any) (*types.User, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(us) == 0 || us[0] == nil || us[0].IsDeleted && us[0].AccessHash == 0 && us[0].FirstName == "" {
+	if len(us) == 0 {
 		return nil, fmt.Errorf("mtgo: get user %v: not found", user)
 	}
 	return us[0], nil
@@ -53,7 +53,7 @@ func (c *Client) GetUsers(ctx context.Context, users ...any) ([]*types.User, err
 	}
 	out := make([]*types.User, 0, len(res))
 	for _, u := range res {
-		if v := types.NewUser(u); v != nil {
+		if v := types.NewUser(u); v != nil && v.Raw != nil { // not userEmpty
 			out = append(out, v)
 		}
 	}
