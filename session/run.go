@@ -120,12 +120,12 @@ func (l *loop) run(ctx context.Context) error {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		l.c.noteLost(err, l.now())
 		if errors.Is(err, errTempKeyRenewal) || errors.Is(err, errRedial) {
 			b.Reset()
 			failures, unknownKey = 0, 0
 			continue
 		}
+		l.c.noteLost(err, l.now())
 		if worked {
 			failures, unknownKey = 0, 0
 			b.Reset()

@@ -98,7 +98,7 @@ func TestRedialKeepsCallsAndStats(t *testing.T) {
 		t.Fatalf("call across the redial: %v", err)
 	}
 	after := h.conn.Stats()
-	if after.Dials != 2 || after.State != session.StateConnected || after.SessionID != before.SessionID {
+	if after.Dials != 2 || after.State != session.StateConnected || after.SessionID != before.SessionID || after.LastError != nil {
 		t.Fatalf("stats after the redial: %+v (before %+v)", after, before)
 	}
 	if srv.Connections() != 2 {
