@@ -201,71 +201,9 @@ type DialogsQuery struct {
 	Limit      int32
 }
 
-// Dialogs answers messages.getDialogs: chats ordered by their last message, newest first.
-// Bots may not call it (BOT_METHOD_INVALID).
+// Dialogs answers messages.getDialogs without folders: DialogList of the main list.
 func (w *World) Dialogs(key KeyID, q DialogsQuery) (tg.MessagesDialogsClass, error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	a, err := w.authorizedUser(key)
-	if err != nil {
-		return nil, err
-	}
-	all := make([]*dialog, 0, len(a.box.dialogs))
-	for _, d := range a.box.dialogs {
-		all = append(all, d)
-	}
-	slices.SortFunc(all, func(x, y *dialog) int {
-		if x.topDate != y.topDate {
-			return int(y.topDate) - int(x.topDate)
-		}
-		if x.top != y.top {
-			return int(y.top) - int(x.top)
-		}
-		if x.peer.Kind != y.peer.Kind {
-			return int(x.peer.Kind) - int(y.peer.Kind)
-		}
-		return int(x.peer.ID - y.peer.ID)
-	})
-	start := 0
-	if q.OffsetDate > 0 {
-		start = sort.Search(len(all), func(i int) bool {
-			d := all[i]
-			return d.topDate < q.OffsetDate || (d.topDate == q.OffsetDate && q.OffsetID > 0 && d.top < q.OffsetID)
-		})
-	}
-	limit := int(q.Limit)
-	if limit <= 0 || limit > maxHistoryLimit {
-		limit = maxHistoryLimit
-	}
-	got := all[start:min(start+limit, len(all))]
-	dialogs := make([]tg.DialogClass, 0, len(got))
-	msgs := []tg.MessageClass{}
-	var r refs
-	for _, d := range got {
-		td := &tg.Dialog{
-			Peer: peerTG(d.peer), TopMessage: d.top, ReadInboxMaxID: d.readInbox,
-			UnreadCount: d.unread, NotifySettings: tg.PeerNotifySettings{},
-		}
-		r.add(d.peer)
-		var top *message
-		if d.peer.Kind == PeerChannel {
-			ch := w.channels[d.peer.ID]
-			td.Pts = tl.Some(ch.pts)
-			top = ch.msgs[d.top]
-		} else {
-			top = a.box.msgs[d.top]
-		}
-		if top != nil {
-			msgs = append(msgs, w.tgMessage(a.id, top))
-			r.addMessage(top)
-		}
-		dialogs = append(dialogs, td)
-	}
-	users, chats := w.render(a.id, &r)
-	if len(got) < len(all) {
-		return &tg.MessagesDialogsSlice{Count: int32(len(all)), Dialogs: dialogs, Messages: msgs, Chats: chats, Users: users}, nil
-	}
-	return &tg.MessagesDialogs{Dialogs: dialogs, Messages: msgs, Chats: chats, Users: users}, nil
+	return w.DialogList(key, DialogListQuery{OffsetDate: q.OffsetDate, OffsetID: q.OffsetID, Limit: q.Limit})
 }
 
 // ChannelDifference answers updates.getChannelDifference: the channel's events after pts,
