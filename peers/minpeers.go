@@ -56,14 +56,29 @@ func (c *Cache) LearnMessage(m tg.MessageClass) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for _, p := range [...]tg.PeerClass{from, fwd} {
-		if k, ok := KeyOfPeer(p); ok && k != ck && k.Kind != KindChat {
+		if k, ok := KeyOfPeer(p); ok {
 			c.seenInLocked(k, msgRef{chat: ck, msgID: id})
 		}
 	}
 }
 
-// seenInLocked records ref for k unless k is known with a full access hash.
+// SeenIn records that peer appeared in message msgID of chat, for messages that come without
+// a message object (updateShortChatMessage names its sender by id only). See LearnMessage.
+func (c *Cache) SeenIn(peer, chat Key, msgID int32) {
+	if !peer.Valid() || !chat.Valid() || msgID <= 0 {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.seenInLocked(peer, msgRef{chat: chat, msgID: msgID})
+}
+
+// seenInLocked records ref for k unless k is its own chat, a basic group (which needs no
+// access hash) or known with a full access hash.
 func (c *Cache) seenInLocked(k Key, ref msgRef) {
+	if k == ref.chat || k.Kind == KindChat {
+		return
+	}
 	if p, ok := c.peers.Peek(k); ok && !p.Min {
 		return
 	}

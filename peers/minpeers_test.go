@@ -77,6 +77,14 @@ func TestMinPeersFromMessage(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			c := NewCache(Options{})
+			if tt.name == "sender in a basic group" { // the same through SeenIn, as for a short message
+				c.SeenIn(UserKey(userID), ChatKey(groupID), 3)
+				c.SeenIn(UserKey(userID), ChatKey(groupID), 0) // ignored
+				if got, ok := c.LookupKey(UserKey(userID)); !ok || cmp.Diff(tt.want, got) != "" {
+					t.Fatalf("after SeenIn: %#v, %v", got, ok)
+				}
+				c = NewCache(Options{})
+			}
 			c.Learn(nil, tt.chats)
 			if len(tt.users) > 0 {
 				c.Learn(tt.users[:1], nil)
