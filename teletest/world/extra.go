@@ -93,8 +93,9 @@ func (a *account) status() tg.UserStatusClass {
 }
 
 // UpdateStatus answers account.updateStatus: the person goes online (or offline), and the
-// people it has a private chat with get updateUserStatus (in updateShort, no pts). Bots
-// have no presence: the call succeeds and changes nothing.
+// people it has a private chat with get updateUserStatus (in updateShort, no pts), those its
+// last-seen privacy and blocks let see it (privacy.go). Bots have no presence: the call
+// succeeds and changes nothing.
 func (w *World) UpdateStatus(key KeyID, offline bool) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -105,7 +106,7 @@ func (w *World) UpdateStatus(key KeyID, offline bool) error {
 	now := w.now()
 	a.online, a.statusAt = !offline, now
 	for p := range a.box.dialogs {
-		if other := w.users[p.ID]; p.Kind == PeerUser && other != nil && !other.bot && other.id != a.id {
+		if other := w.users[p.ID]; p.Kind == PeerUser && other != nil && !other.bot && other.id != a.id && w.statusVisible(a, other) {
 			w.push(other.id, key, &tg.UpdateShort{Update: &tg.UpdateUserStatus{UserID: a.id, Status: a.status()}, Date: now})
 		}
 	}

@@ -315,9 +315,16 @@ func (w *World) decorateUser(viewerID int64, a *account, u *tg.User) {
 	switch {
 	case blocked:
 		u.Status = &tg.UserStatusEmpty{}
-	case !w.allows(a, viewer, &tg.PrivacyKeyStatusTimestamp{}):
+	case !w.statusVisible(a, viewer):
 		u.Status = &tg.UserStatusRecently{ByMe: false}
 	}
+}
+
+// statusVisible reports whether viewer may see a's presence: a did not block viewer and its
+// last-seen privacy lets viewer see it. Status pushes go only to those.
+func (w *World) statusVisible(a, viewer *account) bool {
+	_, blocked := a.blocked[viewer.id]
+	return !blocked && w.allows(a, viewer, &tg.PrivacyKeyStatusTimestamp{})
 }
 
 // GetGlobalPrivacySettings answers account.getGlobalPrivacySettings.

@@ -250,3 +250,54 @@ func TestBotCommandScopes(t *testing.T) {
 		}
 	}
 }
+
+// TestStatusPushesFollowPrivacy: a status change reaches only the chat partners allowed to
+// see it.
+func TestStatusPushesFollowPrivacy(t *testing.T) {
+	w := newWorld(t, Config{})
+	o, _ := w.CreateUser(UserSpec{FirstName: "O", Phone: "70000005001"})
+	allowed, _ := w.CreateUser(UserSpec{FirstName: "A", Phone: "70000005002"})
+	hidden, _ := w.CreateUser(UserSpec{FirstName: "H", Phone: "70000005003"})
+	blocked, _ := w.CreateUser(UserSpec{FirstName: "B", Phone: "70000005004"})
+	kO := KeyID{1}
+	_ = w.Authorize(kO, o.ID)
+	subs := map[int64]*Subscription{}
+	for i, id := range []int64{allowed.ID, hidden.ID, blocked.ID} {
+		k := KeyID{byte(2 + i)}
+		_ = w.Authorize(k, id)
+		subs[id] = w.Subscribe(k)
+		in := inputUser(t, w, kO, id)
+		if _, err := w.SendMessage(kO, &tg.InputPeerUser{UserID: in.UserID, AccessHash: in.AccessHash}, Draft{RandomID: int64(i + 1), Text: "hi"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := w.SetPrivacy(kO, &tg.InputPrivacyKeyStatusTimestamp{}, []tg.InputPrivacyRuleClass{
+		&tg.InputPrivacyValueAllowUsers{Users: []tg.InputUserClass{inputUser(t, w, kO, allowed.ID), inputUser(t, w, kO, blocked.ID)}},
+		&tg.InputPrivacyValueDisallowAll{},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	in := inputUser(t, w, kO, blocked.ID)
+	if err := w.Block(kO, &tg.InputPeerUser{UserID: in.UserID, AccessHash: in.AccessHash}); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range subs {
+		s.Take()
+	}
+	if err := w.UpdateStatus(kO, false); err != nil {
+		t.Fatal(err)
+	}
+	got := map[int64]bool{}
+	for id, s := range subs {
+		for _, u := range s.Take() {
+			if sh, ok := u.(*tg.UpdateShort); ok {
+				if _, ok := sh.Update.(*tg.UpdateUserStatus); ok {
+					got[id] = true
+				}
+			}
+		}
+	}
+	if diff := cmp.Diff(map[int64]bool{allowed.ID: true}, got); diff != "" {
+		t.Fatalf("who got the status (-want +got):\n%s", diff)
+	}
+}
