@@ -329,3 +329,43 @@ func TestE2ESearchGlobal(t *testing.T) {
 		t.Fatalf("empty global search: %v", err)
 	}
 }
+
+// TestListingEndsOnARepeatingServer: a server answering every page with the same full page
+// (a broken or hostile one) ends the listing after the second page instead of looping; a
+// page of messageEmpty entries ends it at once.
+func TestListingEndsOnARepeatingServer(t *testing.T) {
+	full := make([]tg.MessageClass, 100)
+	for i := range full {
+		full[i] = &tg.Message{ID: int32(500 - i), PeerID: &tg.PeerUser{UserID: 7}, Message: "same"}
+	}
+	empty := make([]tg.MessageClass, 100)
+	for i := range empty {
+		empty[i] = &tg.MessageEmpty{}
+	}
+	tests := []struct {
+		name      string
+		page      []tg.MessageClass
+		wantMsgs  int
+		wantCalls int32
+	}{
+		{"same page again", full, 200, 2},
+		{"empty messages", empty, 0, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := newHarness(t).client()
+			var calls atomic.Int32
+			c.UseInvokerMiddleware(func(tg.Invoker) tg.Invoker {
+				return mtgo.InvokerFunc(func(_ context.Context, _ tl.Encoder, out tl.Decoder) error {
+					calls.Add(1)
+					out.(*tg.MessagesMessagesClassBox).MessagesMessages = &tg.MessagesMessagesSlice{Count: 1e6, Messages: tt.page}
+					return nil
+				})
+			})
+			got, err := collect(c.GetChatHistory(ctxT(t), &tg.InputPeerUser{UserID: 7, AccessHash: 1}))
+			if err != nil || len(got) != tt.wantMsgs || calls.Load() != tt.wantCalls {
+				t.Fatalf("%d messages in %d calls, %v; want %d in %d", len(got), calls.Load(), err, tt.wantMsgs, tt.wantCalls)
+			}
+		})
+	}
+}
