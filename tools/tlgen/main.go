@@ -21,6 +21,7 @@ func main() {
 	flag.StringVar(&o.basePkg, "base-pkg", "", "import path of the package generated from -import-base")
 	flag.StringVar(&o.runtime, "runtime", "github.com/mtgo-labs/mtgo/tl", "import path of the TL runtime")
 	flag.StringVar(&o.idempotent, "idempotent", "", "file of method names safe to resend after a connection cut (optional)")
+	flag.StringVar(&o.json, "json", "", "import path of the package generated from -schema: write its JSON table (package -pkg) instead of the types")
 	flag.BoolVar(&o.strict, "strict", false, "fail on constructor id mismatches instead of warning")
 	flag.Parse()
 	if err := run(o, os.Stderr); err != nil {

@@ -17,6 +17,7 @@ type options struct {
 	schema, pkg, out, base, basePkg, runtime string
 	idempotent                               string // file listing the methods safe to resend
 	strict                                   bool
+	json                                     string // import path of the types package: emit its JSON table instead
 }
 
 // dirWriter writes generated files into a directory (run removes stale *_gen*.go files first).
@@ -80,6 +81,9 @@ func generate(o options, w emit.Writer, warn io.Writer) error {
 	}
 	if o.strict && len(p.Warns) > 0 {
 		return fmt.Errorf("%d constructor id mismatches", len(p.Warns))
+	}
+	if o.json != "" {
+		return emit.EmitJSON(p, emit.JSONConfig{Package: o.pkg, RuntimeImport: o.runtime, TypesImport: o.json, BaseImport: o.basePkg, Generator: "tlgen"}, w)
 	}
 	cfg := emit.Config{RuntimeImport: o.runtime, BaseImport: o.basePkg, Generator: "tlgen"}
 	return emit.Emit(p, cfg, w)
