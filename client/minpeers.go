@@ -1,11 +1,15 @@
 package mtgo
 
-import "github.com/mtgo-labs/mtgo/tl/tg"
+import (
+	"github.com/mtgo-labs/mtgo/peers"
+	"github.com/mtgo-labs/mtgo/tl/tg"
+)
 
 // messageLearner is what a peer cache offers to address peers seen without an access hash
 // through the message they were seen in (the peers module's cache does).
 type messageLearner interface {
 	LearnMessage(m tg.MessageClass)
+	SeenIn(peer, chat peers.Key, msgID int32)
 }
 
 // learnMessages hands the messages obj carries (an updates object or a messages.* result) to
@@ -25,6 +29,9 @@ func (c *Client) learnMessages(obj any) {
 		ups = v.Updates
 	case *tg.UpdateShort:
 		ups = []tg.UpdateClass{v.Update}
+	case *tg.UpdateShortChatMessage:
+		// The sender is named by id only: reachable through this message of the group.
+		l.SeenIn(peers.UserKey(v.FromID), peers.ChatKey(v.ChatID), int32(v.ID))
 	case *tg.MessagesMessages:
 		msgs = v.Messages
 	case *tg.MessagesMessagesSlice:
