@@ -404,6 +404,10 @@ func TestE2EMediaGroups(t *testing.T) {
 			}
 		})
 	}
+	fwd, err := bob.ForwardMediaGroup(ctxT(t), "@alice7205", "@alice7205", bobs[2].ID)
+	if err != nil || len(fwd) != 3 || fwd[0].Forward == nil || fwd[0].MediaGroupID == 0 || fwd[2].MediaGroupID != fwd[0].MediaGroupID {
+		t.Fatalf("ForwardMediaGroup = %v, %v", textsAll(fwd), err)
+	}
 	if _, err := bob.CopyMediaGroup(ctxT(t), "@alice7205", "@alice7205", bobs[0].ID, mtgo.WithReplyMarkup(inlineKeyboard("x"))); !errors.Is(err, mtgo.ErrForwardOption) {
 		t.Fatalf("copy of an album with buttons: %v", err)
 	}

@@ -118,7 +118,19 @@ func WithDropCaption() SendOption { return dropCaptions }
 // messages. WithCaption("") drops the captions; the options a forward cannot carry
 // (ErrForwardOption) are refused. ErrNotMediaGroup when the message is not in an album.
 func (c *Client) CopyMediaGroup(ctx context.Context, toChat, fromChat any, id int, opts ...SendOption) ([]*types.Message, error) {
-	if err := forwardable(option.CollectSend(opts), true); err != nil {
+	return c.forwardGroup(ctx, toChat, fromChat, id, true, opts)
+}
+
+// ForwardMediaGroup forwards the album message id of fromChat belongs to into toChat, every
+// item in order, as one new album with the header naming its origin, and returns the new
+// messages. ErrNotMediaGroup when the message is not in an album.
+func (c *Client) ForwardMediaGroup(ctx context.Context, toChat, fromChat any, id int, opts ...SendOption) ([]*types.Message, error) {
+	return c.forwardGroup(ctx, toChat, fromChat, id, false, opts)
+}
+
+// forwardGroup forwards (or copies, drop set) the album of message id.
+func (c *Client) forwardGroup(ctx context.Context, toChat, fromChat any, id int, drop bool, opts []SendOption) ([]*types.Message, error) {
+	if err := forwardable(option.CollectSend(opts), drop); err != nil {
 		return nil, err
 	}
 	from, err := c.ResolvePeer(ctx, fromChat)
@@ -133,7 +145,7 @@ func (c *Client) CopyMediaGroup(ctx context.Context, toChat, fromChat any, id in
 	for i, m := range group {
 		ids[i] = m.ID
 	}
-	return c.forward(ctx, toChat, from, ids, true, opts)
+	return c.forward(ctx, toChat, from, ids, drop, opts)
 }
 
 // forwardable checks that the options fit messages.forwardMessages (drop: of a copy, which
