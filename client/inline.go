@@ -2,6 +2,7 @@ package mtgo
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -190,4 +191,33 @@ func (c *Client) sendInlineEdit(ctx context.Context, req *tg.MessagesEditInlineB
 // EditInline implements types.API.
 func (a clientAPI) EditInline(ctx context.Context, id tg.InputBotInlineMessageIDClass, text string, opts ...option.Edit) error {
 	return a.c.editInline(ctx, id, text, opts)
+}
+
+// ErrInlineSendOption reports a send option that messages.sendInlineBotResult has no field
+// for (markup, caption, link preview, effect, protection): the bot's result decides those.
+var ErrInlineSendOption = errors.New("mtgo: option not available when sending an inline result")
+
+// SendInlineBotResult sends result resultID of the inline query queryID (the QueryID of
+// GetInlineBotResults' answer) to chat (anything ResolvePeer accepts) as the logged-in user,
+// and returns the sent message (its ViaBot names the bot). WithReplyTo, WithTopic,
+// WithSilent, WithSchedule, WithSendAs and WithPaidStars apply; options that would change the
+// result's content are ErrInlineSendOption.
+func (c *Client) SendInlineBotResult(ctx context.Context, chat any, queryID int64, resultID string, opts ...SendOption) (*types.Message, error) {
+	p := option.CollectSend(opts)
+	switch {
+	case p.ReplyMarkup != nil, p.CaptionSet, p.NoWebpage, p.InvertMedia, p.Effect != 0, p.Protect:
+		return nil, ErrInlineSendOption
+	}
+	ip, err := c.ResolvePeer(ctx, chat)
+	if err != nil {
+		return nil, err
+	}
+	out, err := c.resolveSend(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	req := &tg.MessagesSendInlineBotResultRequest{Peer: ip, RandomID: randomID(), QueryID: queryID, ID: resultID}
+	req.ReplyTo, req.ScheduleDate, req.SendAs, req.AllowPaidStars = out.replyTo, out.schedule, out.sendAs, out.paidStars
+	req.Silent = out.silent
+	return c.postSend(ctx, "inline result", out, req, req.RandomID, ip, "", nil)
 }
