@@ -61,5 +61,6 @@ func (d *Dispatcher) registerAll() {
 	d.registerSend() // after registerMethods: replaces its plain sendMessage and sendMedia
 	d.registerHistory()
 	d.registerGroupCalls()
-	d.registerChats() // after registerMethods: replaces its getDialogs and exportChatInvite
+	d.registerChats()   // after registerMethods: replaces its getDialogs and exportChatInvite
+	d.registerStories() // last: keeps the earlier payment form handlers for non-gift invoices
 }

@@ -121,6 +121,9 @@ type World struct {
 	uploadBytes map[int64]int // user -> bytes held by its unfinished uploads
 	files       map[int64]*file
 	stories     map[Peer]*peerStories
+	// stories family (story_views.go, gifts.go): close friends, stealth mode, star gifts
+	storyPeople storyPeople
+	gifts       giftState
 	rtmp        map[Peer]string // stream keys for phone.getGroupCallStreamRtmpUrl
 	groupCalls  callsState      // group calls and live streams (groupcall.go)
 
