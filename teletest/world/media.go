@@ -50,6 +50,7 @@ type media struct {
 	place   *place
 	contact *tg.MessageMediaContact
 	dice    *tg.MessageMediaDice
+	story   *tg.MessageMediaStory // a forwarded story (stories.go)
 	// spoiler hides a photo or video until tapped; ttl makes it self-destruct (seconds).
 	spoiler bool
 	ttl     int32

@@ -85,6 +85,8 @@ func (w *World) otherMedia(a *account, in tg.InputMediaClass) (*media, error) {
 		return w.externalMedia(a, in.URL, true, in.Spoiler, in.TTLSeconds.Value)
 	case *tg.InputMediaDocumentExternal:
 		return w.externalMedia(a, in.URL, false, in.Spoiler, in.TTLSeconds.Value)
+	case *tg.InputMediaStory:
+		return w.storyMedia(a, in)
 	}
 	return nil, ErrMediaInvalid
 }
@@ -173,6 +175,9 @@ func (m *media) renderOther() tg.MessageMediaClass {
 	case m.dice != nil:
 		d := *m.dice
 		return &d
+	case m.story != nil:
+		st := *m.story
+		return &st
 	case m.place == nil:
 		return nil
 	}

@@ -438,3 +438,14 @@ func (w *World) storyList(viewer int64, p Peer, list []*story, count int32) *tg.
 	out.Users, out.Chats = w.render(viewer, &r)
 	return out
 }
+
+// storyMedia checks a story forwarded in a message (inputMediaStory): one the sender sees and
+// that is not protected; it counts as a forward of the story (under w.mu).
+func (w *World) storyMedia(a *account, in *tg.InputMediaStory) (*media, error) {
+	fwd, s, err := w.repostOf(a, in.Peer, in.ID)
+	if err != nil {
+		return nil, err
+	}
+	s.forwards++
+	return &media{story: &tg.MessageMediaStory{Peer: fwd.From, ID: in.ID}}, nil
+}
