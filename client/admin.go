@@ -256,6 +256,8 @@ func (c *Client) GetChatEventLog(ctx context.Context, chat any, filter types.Cha
 		for i := range res.Events {
 			out = append(out, types.NewChatEvent(&res.Events[i], e))
 		}
-		return out, len(res.Events) == eventLogPage, nil
+		// More only while the ids fall, so a server repeating a page cannot loop us.
+		more := len(out) == eventLogPage && (seen == 0 || out[len(out)-1].ID < last.ID)
+		return out, more, nil
 	})
 }

@@ -954,3 +954,40 @@ func TestE2EChannelExtras(t *testing.T) {
 	}
 	wantRPCType(t, "report a deleted message", owner.ReportChatSpam(ctx, grp, at(us[1]), m.ID), "MESSAGE_ID_INVALID")
 }
+
+// TestE2EPagersStopOnARepeatingServer: a server answering every channels.getAdminLog and
+// messages.getForumTopics with the same full page does not keep the iterators going: they
+// stop once the cursor no longer moves.
+func TestE2EPagersStopOnARepeatingServer(t *testing.T) {
+	cl := cluster(t)
+	cs, _ := chatUsers(t, cl, "9", "owner")
+	owner := cs[0]
+	ctx := ctxT(t)
+	forum, err := owner.CreateForum(ctx, "Loop", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	events := make([]tg.ChannelAdminLogEvent, 100)
+	topics := make([]tg.ForumTopicClass, 100)
+	for i := range events {
+		events[i] = tg.ChannelAdminLogEvent{ID: int64(1000 - i), Date: 1, UserID: 1, Action: &tg.ChannelAdminLogEventActionParticipantJoin{}}
+		topics[i] = &tg.ForumTopic{ID: int32(1000 - i), Date: 1, Peer: &tg.PeerChannel{ChannelID: forum.PeerID()}, Title: "t", FromID: &tg.PeerUser{UserID: 1}}
+	}
+	cl.Dispatcher().Use(func(next services.Handler) services.Handler {
+		return func(ctx context.Context, c *services.Caller, req tl.Object) (tl.Encoder, error) {
+			switch req.(type) {
+			case *tg.ChannelsGetAdminLogRequest:
+				return &tg.ChannelsAdminLogResults{Events: events, Chats: []tg.ChatClass{}, Users: []tg.UserClass{}}, nil
+			case *tg.MessagesGetForumTopicsRequest:
+				return &tg.MessagesForumTopics{Count: 1 << 30, Topics: topics, Messages: []tg.MessageClass{}, Chats: []tg.ChatClass{}, Users: []tg.UserClass{}}, nil
+			}
+			return next(ctx, c, req)
+		}
+	})
+	if n := len(drain(t, owner.GetChatEventLog(ctx, forum, types.ChatEventFilter{}))); n != 200 {
+		t.Fatalf("event log gave %d events, want two pages", n)
+	}
+	if n := len(drain(t, owner.GetForumTopics(ctx, forum, ""))); n != 200 {
+		t.Fatalf("topics gave %d, want two pages", n)
+	}
+}

@@ -159,7 +159,8 @@ func (c *Client) GetChatAdminInviteLinks(ctx context.Context, chat, admin any, r
 				out = append(out, l)
 			}
 		}
-		return out, len(res.Invites) == invitePage && seen+len(out) < int(res.Count), nil
+		moved := len(out) > 0 && (seen == 0 || out[len(out)-1].Link != last.Link)
+		return out, moved && len(res.Invites) == invitePage && seen+len(out) < int(res.Count), nil
 	})
 }
 
@@ -220,7 +221,8 @@ func (c *Client) importers(ctx context.Context, chat any, link string, requested
 		for i := range res.Importers {
 			out = append(out, types.NewChatInviteLinkJoiner(&res.Importers[i], e))
 		}
-		return out, len(res.Importers) == invitePage && seen+len(out) < int(res.Count), nil
+		moved := len(out) > 0 && (seen == 0 || out[len(out)-1].User.ID != last.User.ID || !out[len(out)-1].Date.Equal(last.Date))
+		return out, moved && len(res.Importers) == invitePage && seen+len(out) < int(res.Count), nil
 	})
 }
 

@@ -169,6 +169,7 @@ func (c *Client) GetForumTopics(ctx context.Context, chat any, query string) ite
 				out = append(out, ft)
 			}
 		}
-		return out, len(res.Topics) == topicsPage && seen+len(out) < int(res.Count), nil
+		moved := len(out) > 0 && (seen == 0 || out[len(out)-1].ID != last.ID)
+		return out, moved && len(res.Topics) == topicsPage && seen+len(out) < int(res.Count), nil
 	})
 }
