@@ -177,15 +177,21 @@ func (c *Client) EditInlineMessageReplyMarkup(ctx context.Context, inlineMessage
 
 // sendInlineEdit sends an edit of an inline message to the data center that holds it.
 func (c *Client) sendInlineEdit(ctx context.Context, req *tg.MessagesEditInlineBotMessageRequest) error {
-	inv, err := c.eng.MediaPool().DC(ctx, types.InlineMessageDC(req.ID), media.KindMain)
-	if err != nil {
-		return fmt.Errorf("mtgo: edit inline message: %w", err)
-	}
 	var res tg.BoolBox
-	if err := c.through(ctx, req, &res, inv.Invoke); err != nil {
+	if err := c.inlineCall(ctx, req.ID, req, &res); err != nil {
 		return fmt.Errorf("mtgo: edit inline message: %w", err)
 	}
 	return nil
+}
+
+// inlineCall sends req, a call about the inline message id, to the data center the id names
+// (Telegram keeps inline messages there), in a single attempt.
+func (c *Client) inlineCall(ctx context.Context, id tg.InputBotInlineMessageIDClass, req tl.Encoder, res tl.Decoder) error {
+	inv, err := c.eng.MediaPool().DC(ctx, types.InlineMessageDC(id), media.KindMain)
+	if err != nil {
+		return err
+	}
+	return c.through(ctx, req, res, inv.Invoke)
 }
 
 // EditInline implements types.API.
