@@ -69,7 +69,7 @@ type PaymentForm struct {
 	// ID is the form's id, for SendPaymentForm.
 	ID int64
 	// BotID is the bot that sent the invoice.
-	BotID int64
+	BotID              int64
 	Title, Description string
 	// Currency is the invoice's currency (StarsCurrency for Stars), Prices its lines and
 	// Total their sum, in the currency's smallest units.
