@@ -247,6 +247,15 @@ func TestE2EThreadsLinksViewsReactions(t *testing.T) {
 		if diff := cmp.Diff([]string{"Alice 🔥 my=true", "Bob 👍 my=false"}, got); diff != "" {
 			t.Fatalf("reactors (-want +got):\n%s", diff)
 		}
+		counts, err := bob.GetMessageReactions(ctxT(t), group, r1.ID, top.ID)
+		if err != nil || len(counts) != 2 || counts[1] != nil || counts[0] == nil || len(counts[0].Counts) != 2 {
+			t.Fatalf("GetMessageReactions = %+v, %v", counts, err)
+		}
+		for _, rc := range counts[0].Counts {
+			if rc.Count != 1 || rc.Chosen != (rc.Emoji == "👍") {
+				t.Fatalf("bob sees %+v", rc)
+			}
+		}
 		only := 0
 		for r, err := range bob.GetMessageReactionsList(ctxT(t), group, r1.ID, "👍") {
 			if err != nil || r.Emoji != "👍" {

@@ -107,3 +107,33 @@ func (c *Client) SendPaidReaction(ctx context.Context, chat any, id int, stars i
 func paidRandomID() int64 {
 	return time.Now().Unix()<<32 | randomID()&0xffffffff
 }
+
+// GetMessageReactions returns the reactions to messages ids of chat (anything ResolvePeer
+// accepts) as the account sees them, in the order of ids: nil for a message without
+// reactions or unknown to the server (messages.getMessagesReactions).
+func (c *Client) GetMessageReactions(ctx context.Context, chat any, ids ...int) ([]*types.Reactions, error) {
+	peer, err := c.ResolvePeer(ctx, chat)
+	if err != nil {
+		return nil, err
+	}
+	req := &tg.MessagesGetMessagesReactionsRequest{Peer: peer, ID: make([]int32, len(ids))}
+	for i, id := range ids {
+		req.ID[i] = int32(id)
+	}
+	var res tg.UpdatesClassBox
+	if err := c.invoker().Invoke(ctx, req, &res); err != nil {
+		return nil, fmt.Errorf("mtgo: get message reactions: %w", err)
+	}
+	byID := make(map[int]*types.Reactions, len(ids))
+	list, _, _, _ := updatesParts(res.Updates)
+	for _, u := range list {
+		if r, ok := u.(*tg.UpdateMessageReactions); ok && len(r.Reactions.Results) > 0 {
+			byID[int(r.MsgID)] = types.NewReactions(&r.Reactions)
+		}
+	}
+	out := make([]*types.Reactions, len(ids))
+	for i, id := range ids {
+		out[i] = byID[id]
+	}
+	return out, nil
+}

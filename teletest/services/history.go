@@ -63,6 +63,9 @@ func (d *Dispatcher) registerHistory() {
 			Peer: r.Peer, ID: r.ID, Reaction: r.Reaction, Offset: r.Offset.Value, Limit: r.Limit,
 		}))
 	})
+	h[tg.MessagesGetMessagesReactionsRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.MessagesGetMessagesReactionsRequest) (tl.Encoder, error) {
+		return answer(w.MessagesReactions(c.AuthKeyID, r.Peer, r.ID))
+	})
 	h[tg.MessagesSendPaidReactionRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.MessagesSendPaidReactionRequest) (tl.Encoder, error) {
 		return answer(w.SendPaidReaction(c.AuthKeyID, world.PaidReaction{Peer: r.Peer, MsgID: r.MsgID, Count: r.Count, RandomID: r.RandomID}))
 	})

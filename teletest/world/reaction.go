@@ -1,6 +1,7 @@
 package world
 
 import (
+	"errors"
 	"slices"
 	"strconv"
 
@@ -414,4 +415,35 @@ func (w *World) ReactionsList(key KeyID, q ReactionsListQuery) (*tg.MessagesMess
 	}
 	out.Users, out.Chats = w.render(a.id, &r)
 	return out, nil
+}
+
+// MessagesReactions answers messages.getMessagesReactions: one updateMessageReactions per
+// known message of the chat, with the reactions as the account sees them (empty counts for a
+// message without any). Unknown ids are left out; CHANNEL_PRIVATE for unreadable channels.
+func (w *World) MessagesReactions(key KeyID, in tg.InputPeerClass, ids []int32) (tg.UpdatesClass, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	a, p, err := w.authorizedPeer(key, in)
+	if err != nil {
+		return nil, err
+	}
+	recent := p.Kind != PeerChannel || w.channels[p.ID].megagroup
+	us := []tg.UpdateClass{}
+	for _, id := range ids {
+		m, err := w.messageIn(a, p, id)
+		if errors.Is(err, ErrChannelPrivate) {
+			return nil, err
+		}
+		if err != nil {
+			continue
+		}
+		r := m.reactions.render(a.id, recent)
+		if r == nil {
+			r = &tg.MessageReactions{Results: []tg.ReactionCount{}}
+		}
+		us = append(us, &tg.UpdateMessageReactions{Peer: peerTG(p), MsgID: m.id, Reactions: *r})
+	}
+	var r refs
+	r.add(p)
+	return w.longUpdates(a.id, us, &r, w.now()), nil
 }
