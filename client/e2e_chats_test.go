@@ -991,3 +991,59 @@ func TestE2EPagersStopOnARepeatingServer(t *testing.T) {
 		t.Fatalf("topics gave %d, want two pages", n)
 	}
 }
+
+// TestE2EBotAdministers: a bot made admin with ban rights restricts and bans through the
+// client like a person; the methods only people may call answer BOT_METHOD_INVALID.
+func TestE2EBotAdministers(t *testing.T) {
+	cl := cluster(t)
+	cs, us := chatUsers(t, cl, "0", "owner", "troll")
+	owner := cs[0]
+	b, bot := e2eBot(t, cl, "chats_guard_bot")
+	ctx := ctxT(t)
+	if _, err := cl.World().CreateChannel(us[0].ID, world.ChannelSpec{
+		Title: "Guarded", Username: "chat_guarded", Megagroup: true, Members: []int64{us[1].ID, bot.ID},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := owner.PromoteChatMember(ctx, "@chat_guarded", "@"+bot.Username, types.AdminRights{BanUsers: true, DeleteMessages: true}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.ResolvePeer(ctx, "@chat_guarded"); err != nil {
+		t.Fatal(err)
+	}
+	troll := at(us[1])
+	if err := b.RestrictChatMember(ctx, "@chat_guarded", troll, types.ChatPermissions{}, time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	if m, err := b.GetChatMember(ctx, "@chat_guarded", troll); err != nil || m.Status != types.MemberRestricted || m.Permissions.SendMessages {
+		t.Fatalf("restricted by the bot: %+v, %v", m, err)
+	}
+	_, err := cs[1].SendMessage(ctx, "@chat_guarded", "let me")
+	wantRPCType(t, "restricted from everything", err, "USER_BANNED_IN_CHANNEL")
+	if err := b.BanChatMember(ctx, "@chat_guarded", troll); err != nil {
+		t.Fatal(err)
+	}
+	if m, err := owner.GetChatMember(ctx, "@chat_guarded", troll); err != nil || m.Status != types.MemberBanned || m.BannedBy != bot.ID {
+		t.Fatalf("banned by the bot: %+v, %v", m, err)
+	}
+	for name, call := range map[string]func() error{
+		"GetDialogs":       func() error { _, err := drainErr(b.GetDialogs(ctx, mtgo.DialogFilter{})); return err },
+		"CreateSupergroup": func() error { _, err := b.CreateSupergroup(ctx, "x", ""); return err },
+		"GetChatFolders":   func() error { _, err := b.GetChatFolders(ctx); return err },
+		"SetSlowMode":      func() error { return b.SetSlowMode(ctx, "@chat_guarded", 10*time.Second) },
+	} {
+		wantRPCType(t, "bot calls "+name, call(), "BOT_METHOD_INVALID")
+	}
+}
+
+// drainErr drains an iterator and returns the first error.
+func drainErr[T any](seq func(func(T, error) bool)) (int, error) {
+	n := 0
+	for _, err := range seq {
+		if err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
+}
