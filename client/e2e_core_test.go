@@ -728,6 +728,15 @@ func TestMinPeerFromUpdates(t *testing.T) {
 	if diff := cmp.Diff(tg.InputPeerClass(&tg.InputPeerUser{UserID: userID, AccessHash: 77}), got); diff != "" {
 		t.Fatalf("after the full user (-want +got):\n%s", diff)
 	}
+	// A short message in a basic group names its sender by id only.
+	c.HandleUpdates(&tg.UpdateShortChatMessage{ID: 8, FromID: 902, ChatID: 40, Message: "yo", Pts: 2, PtsCount: 1})
+	got, err = c.ResolvePeer(ctxT(t), int64(902))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(tg.InputPeerClass(&tg.InputPeerUserFromMessage{Peer: &tg.InputPeerChat{ChatID: 40}, MsgID: 8, UserID: 902}), got); diff != "" {
+		t.Fatalf("sender of a short chat message (-want +got):\n%s", diff)
+	}
 }
 
 func TestE2ELinkPreviewDefaults(t *testing.T) {
