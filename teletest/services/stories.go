@@ -71,6 +71,9 @@ func (d *Dispatcher) registerStories() {
 	h[tg.ContactsEditCloseFriendsRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.ContactsEditCloseFriendsRequest) (tl.Encoder, error) {
 		return done(w.EditCloseFriends(c.AuthKeyID, r.ID))
 	})
+	h[tg.PremiumGetBoostsListRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.PremiumGetBoostsListRequest) (tl.Encoder, error) {
+		return answer(w.BoostsList(c.AuthKeyID, r.Peer, r.Gifts, r.Offset, r.Limit))
+	})
 	d.registerGifts()
 }
 

@@ -3,6 +3,8 @@ package world
 import (
 	"fmt"
 	"slices"
+	"strconv"
+	"strings"
 
 	"github.com/mtgo-labs/mtgo/tl"
 	"github.com/mtgo-labs/mtgo/tl/tg"
@@ -174,5 +176,56 @@ func (w *World) BoostsStatus(key KeyID, in tg.InputPeerClass) (*tg.PremiumBoosts
 		out.Level++
 		out.CurrentLevelBoosts = need
 	}
+	return out, nil
+}
+
+// BoostsList answers premium.getBoostsList for an admin of the channel: its boosts, newest
+// first (ties by id), paged by a numeric offset. There are no gifted boosts in this world, so
+// gifts lists none. CHAT_ADMIN_REQUIRED for others.
+func (w *World) BoostsList(key KeyID, in tg.InputPeerClass, gifts bool, offset string, limit int32) (*tg.PremiumBoostsList, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	a, p, err := w.authorizedPeer(key, in)
+	if err != nil {
+		return nil, err
+	}
+	ch := w.channels[p.ID]
+	if p.Kind != PeerChannel || ch == nil {
+		return nil, ErrBoostPeerInvalid
+	}
+	if !ch.isAdmin(a.id) {
+		return nil, ErrChatAdminRequired
+	}
+	var list []tg.Boost
+	if !gifts {
+		for id, u := range w.users {
+			for i, s := range u.boosts {
+				if s.channel == ch.id {
+					list = append(list, tg.Boost{ID: boostID(id, i+1), UserID: tl.Some(id), Date: s.date, Expires: s.expires})
+				}
+			}
+		}
+	}
+	slices.SortFunc(list, func(x, y tg.Boost) int {
+		if x.Date != y.Date {
+			return int(y.Date - x.Date)
+		}
+		return strings.Compare(x.ID, y.ID)
+	})
+	start, err := strconv.Atoi(offset)
+	if offset != "" && (err != nil || start < 0) {
+		return nil, rpcErr(400, "OFFSET_INVALID")
+	}
+	page := list[min(start, len(list)):]
+	page = page[:min(len(page), int(min(max(limit, 1), maxStoryPageLimit)))]
+	out := &tg.PremiumBoostsList{Count: int32(len(list)), Boosts: append([]tg.Boost{}, page...)}
+	var r refs
+	for _, b := range page {
+		r.add(UserPeer(b.UserID.Value))
+	}
+	if next := start + len(page); next < len(list) {
+		out.NextOffset = tl.Some(strconv.Itoa(next))
+	}
+	out.Users, _ = w.render(a.id, &r)
 	return out, nil
 }
