@@ -14,14 +14,15 @@ const DefaultBotTimeout = 15 * time.Second
 
 // Waits reports whether method (a constructor id) waits for another account, a bot's answer
 // given on another connection: messages.getBotCallbackAnswer,
-// messages.getInlineBotResults, payments.sendPaymentForm (the pre-checkout query) and
-// payments.validateRequestedInfo (the shipping query). The network layer runs such calls off the connection's
+// messages.getInlineBotResults, payments.sendPaymentForm and payments.sendStarsForm (the
+// pre-checkout query) and payments.validateRequestedInfo (the shipping query). The network layer runs such calls off the connection's
 // goroutine, so the connection keeps answering other calls and pushing updates meanwhile, as
 // Telegram does.
 func Waits(method uint32) bool {
 	switch method {
 	case tg.MessagesGetBotCallbackAnswerRequestTypeID, tg.MessagesGetInlineBotResultsRequestTypeID,
-		tg.PaymentsSendPaymentFormRequestTypeID, tg.PaymentsValidateRequestedInfoRequestTypeID:
+		tg.PaymentsSendPaymentFormRequestTypeID, tg.PaymentsValidateRequestedInfoRequestTypeID,
+		tg.PaymentsSendStarsFormRequestTypeID:
 		return true
 	}
 	return false

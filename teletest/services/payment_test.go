@@ -34,17 +34,20 @@ func TestPayments(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := form.(*tg.PaymentsPaymentForm)
+	f := form.(*tg.PaymentsPaymentFormStars)
 	if f.BotID != bot.id || f.Invoice.Prices[0].Amount != 50 {
 		t.Fatalf("form %+v", f)
 	}
 	pay := func() <-chan result[tg.PaymentsPaymentResultClass] {
 		return async(func() (tg.PaymentsPaymentResultClass, error) {
-			return alice.api.PaymentsSendPaymentForm(ctx(), &tg.PaymentsSendPaymentFormRequest{
-				FormID: f.FormID, Invoice: in, Credentials: &tg.InputPaymentCredentialsSaved{ID: "card", TmpPassword: []byte{1}},
-			})
+			return alice.api.PaymentsSendStarsForm(ctx(), &tg.PaymentsSendStarsFormRequest{FormID: f.FormID, Invoice: in})
 		})
 	}
+
+	// Without Stars the payment does not start.
+	_, err = alice.api.PaymentsSendStarsForm(ctx(), &tg.PaymentsSendStarsFormRequest{FormID: f.FormID, Invoice: in})
+	wantRPC(t, err, world.ErrBalanceTooLow)
+	h.w.AddGiftStars(alice.id, 70)
 
 	// The bot refuses first: the person's payment fails.
 	res := pay()
@@ -79,6 +82,40 @@ func TestPayments(t *testing.T) {
 	if !ok || string(me.Payload) != "order-1" || me.TotalAmount != 50 || me.Charge.ID == "" {
 		t.Fatalf("bot sees %+v", me)
 	}
+	if a, b := h.w.GiftStars(alice.id), h.w.GiftStars(bot.id); a != 20 || b != 50 {
+		t.Fatalf("balances after paying: alice %d, bot %d", a, b)
+	}
+	st, err := bot.api.PaymentsGetStarsTransactions(ctx(), &tg.PaymentsGetStarsTransactionsRequest{Peer: &tg.InputPeerSelf{}, Limit: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(st.History) != 1 || st.History[0].ID != me.Charge.ID || string(st.History[0].BotPayload.Value) != "order-1" ||
+		st.History[0].Amount.(*tg.StarsAmount).Amount != 50 || st.Balance.(*tg.StarsAmount).Amount != 50 {
+		t.Fatalf("bot's transactions %+v", st)
+	}
+
+	// The bot refunds the charge, once.
+	ap := bot.peerOf(alice).(*tg.InputPeerUser)
+	aliceUser := &tg.InputUser{UserID: ap.UserID, AccessHash: ap.AccessHash}
+	if _, err := bot.api.PaymentsRefundStarsCharge(ctx(), &tg.PaymentsRefundStarsChargeRequest{UserID: aliceUser, ChargeID: me.Charge.ID}); err != nil {
+		t.Fatal(err)
+	}
+	for { // alice's own payment message was pushed to her too
+		if r, ok := serviceAction(t, alice).(*tg.MessageActionPaymentRefunded); ok {
+			if r.TotalAmount != 50 || r.Charge.ID != me.Charge.ID {
+				t.Fatalf("refund message %+v", r)
+			}
+			break
+		}
+	}
+	_, err = bot.api.PaymentsRefundStarsCharge(ctx(), &tg.PaymentsRefundStarsChargeRequest{UserID: aliceUser, ChargeID: me.Charge.ID})
+	wantRPC(t, err, world.ErrChargeAlreadyRefunded)
+	_, err = bot.api.PaymentsRefundStarsCharge(ctx(), &tg.PaymentsRefundStarsChargeRequest{UserID: aliceUser, ChargeID: "nope"})
+	wantRPC(t, err, world.ErrChargeIDInvalid)
+	ast, err := alice.api.PaymentsGetStarsStatus(ctx(), &tg.PaymentsGetStarsStatusRequest{Peer: &tg.InputPeerSelf{}})
+	if err != nil || ast.Balance.(*tg.StarsAmount).Amount != 70 {
+		t.Fatalf("alice's balance after the refund: %+v, %v", ast, err)
+	}
 
 	bad := []struct {
 		name  string
@@ -102,7 +139,7 @@ func TestPayments(t *testing.T) {
 			wantRPC(t, err, tt.want)
 		})
 	}
-	_, err = alice.api.PaymentsSendPaymentForm(ctx(), &tg.PaymentsSendPaymentFormRequest{FormID: f.FormID + 1, Invoice: in, Credentials: &tg.InputPaymentCredentialsSaved{ID: "c", TmpPassword: []byte{1}}})
+	_, err = alice.api.PaymentsSendStarsForm(ctx(), &tg.PaymentsSendStarsFormRequest{FormID: f.FormID + 1, Invoice: in})
 	wantRPC(t, err, &RPCError{Code: 400, Message: "FORM_EXPIRED"})
 	_, err = alice.api.PaymentsGetPaymentForm(ctx(), &tg.PaymentsGetPaymentFormRequest{Invoice: &tg.InputInvoiceMessage{Peer: alice.peerOf(bot), MsgID: 1}})
 	wantRPC(t, err, world.ErrMessageIDInvalid)

@@ -30,11 +30,18 @@ type inlineLocation struct {
 	owner int64 // the sender (private chats, basic groups); 0 in channels
 	peer  Peer
 	id    int32
+	// dc is the data center holding the message, the sender's home: calls about it
+	// (editInlineBotMessage, setInlineGameScore, ...) must reach that data center.
+	dc int
 }
 
 // inlineMessageID renders the inline message id as the bot sees it.
 func (w *World) inlineMessageID(bot *account, id int64) *tg.InputBotInlineMessageID {
-	return &tg.InputBotInlineMessageID{DCID: int32(bot.dc), ID: id, AccessHash: w.accessHash(bot.id, 32, id)}
+	dc := bot.dc
+	if loc, ok := w.inlineMsgs[id]; ok && loc.dc != 0 {
+		dc = loc.dc
+	}
+	return &tg.InputBotInlineMessageID{DCID: int32(dc), ID: id, AccessHash: w.accessHash(bot.id, 32, id)}
 }
 
 // InlineQuery is messages.getInlineBotResults.
@@ -295,7 +302,7 @@ func (w *World) SendInlineResult(key KeyID, s InlineSend) (tg.UpdatesClass, erro
 		return nil, err
 	}
 	if inlineID != 0 {
-		loc := inlineLocation{owner: a.id, peer: p, id: st.id}
+		loc := inlineLocation{owner: a.id, peer: p, id: st.id, dc: a.dc}
 		if p.Kind == PeerChannel {
 			loc.owner = 0
 		}
@@ -313,37 +320,28 @@ func (w *World) SendInlineResult(key KeyID, s InlineSend) (tg.UpdatesClass, erro
 	return w.sentUpdates(a, st, s.RandomID), nil
 }
 
-// EditInline answers messages.editInlineBotMessage: the inline bot that sent a message
-// through a person (its inline message id, from updateBotInlineSend or
-// updateInlineBotCallbackQuery) changes its text and keyboard in every copy; each holder
-// gets updateEditMessage (updateEditChannelMessage in channels). MESSAGE_ID_INVALID for an
-// id that is unknown, forged or another bot's; MESSAGE_NOT_MODIFIED for no change.
+// EditInline answers messages.editInlineBotMessage on any data center (EditInlineAt checks
+// it).
 func (w *World) EditInline(key KeyID, in tg.InputBotInlineMessageIDClass, e Edit) error {
+	return w.EditInlineAt(key, 0, in, e)
+}
+
+// EditInlineAt answers messages.editInlineBotMessage called on data center dc (0: not
+// checked): the inline bot that sent a message through a person (its inline message id,
+// from updateBotInlineSend or updateInlineBotCallbackQuery) changes its text and keyboard in
+// every copy; each holder gets updateEditMessage (updateEditChannelMessage in channels).
+// MESSAGE_ID_INVALID for an id that is unknown, forged, another bot's or used on another data
+// center than the one it names; MESSAGE_NOT_MODIFIED for no change.
+func (w *World) EditInlineAt(key KeyID, dc int, in tg.InputBotInlineMessageIDClass, e Edit) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	a, err := w.authorized(key)
 	if err != nil {
 		return err
 	}
-	id, ok := in.(*tg.InputBotInlineMessageID)
-	if !ok {
-		return ErrMessageIDInvalid
-	}
-	loc, ok := w.inlineMsgs[id.ID]
-	if !ok || id.AccessHash != w.accessHash(a.id, 32, id.ID) {
-		return ErrMessageIDInvalid
-	}
-	var m *message
-	var ch *channel
-	if loc.peer.Kind == PeerChannel {
-		if ch = w.channels[loc.peer.ID]; ch != nil {
-			m = ch.msgs[loc.id]
-		}
-	} else if o := w.users[loc.owner]; o != nil {
-		m = o.box.msgs[loc.id]
-	}
-	if m == nil || m.inlineID != id.ID || m.viaBot != a.id {
-		return ErrMessageIDInvalid
+	m, ch, loc, err := w.inlineMessage(a, dc, in)
+	if err != nil {
+		return err
 	}
 	pe, err := w.prepareEdit(a, e)
 	if err != nil {
@@ -358,4 +356,31 @@ func (w *World) EditInline(key KeyID, in tg.InputBotInlineMessageIDClass, e Edit
 		w.editCopies(key, a.id, loc.owner, m, pe)
 	}
 	return nil
+}
+
+// inlineMessage finds the message an inline message id names for its bot a, called on data
+// center dc (0: not checked); MESSAGE_ID_INVALID when there is none (under w.mu). ch is its
+// channel, nil outside channels.
+func (w *World) inlineMessage(a *account, dc int, in tg.InputBotInlineMessageIDClass) (*message, *channel, inlineLocation, error) {
+	id, ok := in.(*tg.InputBotInlineMessageID)
+	if !ok {
+		return nil, nil, inlineLocation{}, ErrMessageIDInvalid
+	}
+	loc, ok := w.inlineMsgs[id.ID]
+	if !ok || id.AccessHash != w.accessHash(a.id, 32, id.ID) || (dc != 0 && loc.dc != 0 && dc != loc.dc) {
+		return nil, nil, loc, ErrMessageIDInvalid
+	}
+	var m *message
+	var ch *channel
+	if loc.peer.Kind == PeerChannel {
+		if ch = w.channels[loc.peer.ID]; ch != nil {
+			m = ch.msgs[loc.id]
+		}
+	} else if o := w.users[loc.owner]; o != nil {
+		m = o.box.msgs[loc.id]
+	}
+	if m == nil || m.inlineID != id.ID || m.viaBot != a.id {
+		return nil, nil, loc, ErrMessageIDInvalid
+	}
+	return m, ch, loc, nil
 }

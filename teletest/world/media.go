@@ -51,6 +51,7 @@ type media struct {
 	contact *tg.MessageMediaContact
 	dice    *tg.MessageMediaDice
 	story   *tg.MessageMediaStory // a forwarded story (stories.go)
+	game    *tg.MessageMediaGame  // a bot's game (games.go)
 	// spoiler hides a photo or video until tapped; ttl makes it self-destruct (seconds).
 	spoiler bool
 	ttl     int32

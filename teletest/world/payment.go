@@ -81,8 +81,10 @@ func (in *invoice) tg() *tg.MessageMediaInvoice {
 
 // PaymentForm answers payments.getPaymentForm for an invoice message
 // (inputInvoiceMessage): a form the person then pays with payments.sendPaymentForm.
-// MESSAGE_ID_INVALID for a message without an invoice, BOT_METHOD_INVALID for bots.
-func (w *World) PaymentForm(key KeyID, in tg.InputInvoiceClass) (*tg.PaymentsPaymentForm, error) {
+// MESSAGE_ID_INVALID for a message without an invoice, BOT_METHOD_INVALID for bots. An
+// invoice in Stars (XTR) gets payments.paymentFormStars, paid with payments.sendStarsForm;
+// an exported invoice is named by its slug (inputInvoiceSlug).
+func (w *World) PaymentForm(key KeyID, in tg.InputInvoiceClass) (tg.PaymentsPaymentFormClass, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	a, err := w.authorizedUser(key)
@@ -98,6 +100,11 @@ func (w *World) PaymentForm(key KeyID, in tg.InputInvoiceClass) (*tg.PaymentsPay
 	var r refs
 	r.add(UserPeer(inv.bot))
 	users, _ := w.render(a.id, &r)
+	if inv.inv.Currency == starsCurrency {
+		return &tg.PaymentsPaymentFormStars{
+			FormID: f.id, BotID: inv.bot, Title: inv.title, Description: inv.description, Invoice: inv.inv, Users: users,
+		}, nil
+	}
 	return &tg.PaymentsPaymentForm{
 		FormID: f.id, BotID: inv.bot, Title: inv.title, Description: inv.description, Invoice: inv.inv,
 		URL: "https://t.me/$" + strconv.FormatInt(f.id, 36), Users: users,
@@ -106,6 +113,9 @@ func (w *World) PaymentForm(key KeyID, in tg.InputInvoiceClass) (*tg.PaymentsPay
 
 // invoiceOf returns the invoice of the message in names (under w.mu).
 func (w *World) invoiceOf(a *account, in tg.InputInvoiceClass) (*invoice, error) {
+	if sl, ok := in.(*tg.InputInvoiceSlug); ok {
+		return w.invoiceBySlug(sl.Slug)
+	}
 	im, ok := in.(*tg.InputInvoiceMessage)
 	if !ok {
 		return nil, ErrMessageIDInvalid
@@ -257,6 +267,9 @@ func (w *World) AskPayment(key KeyID, pay Payment) (*Query, error) {
 			shipping += p.Amount
 		}
 	}
+	if err := w.checkStars(a.id, inv, inv.total()+shipping); err != nil {
+		return nil, err
+	}
 	q := w.newQuery(queryPrecheckout, inv.bot, a.id)
 	q.form, q.info = f, pi
 	q.total, q.shipping = inv.total()+shipping, pay.ShippingOptionID
@@ -311,6 +324,12 @@ func (w *World) AnswerPrecheckout(key KeyID, queryID int64, success bool, errTex
 	action := &tg.MessageActionPaymentSentMe{
 		Currency: inv.inv.Currency, TotalAmount: q.total, Payload: bytes.Clone(inv.payload),
 		Charge: tg.PaymentCharge{ID: "teletest-" + strconv.FormatInt(q.id, 36), ProviderChargeID: "teletest"},
+	}
+	if inv.inv.Currency == starsCurrency {
+		if err := w.payStars(payer.id, inv, q.total, action.Charge.ID); err != nil {
+			w.finish(q, nil, err)
+			return nil
+		}
 	}
 	if q.info != nil {
 		info := q.info.info

@@ -141,6 +141,12 @@ func (w *World) draftContent(a *account, d Draft) (content, error) {
 			return content{}, err
 		}
 		c.media = m
+	} else if gm, ok := d.Media.(*tg.InputMediaGame); ok {
+		m, err := w.newGame(a, gm)
+		if err != nil {
+			return content{}, err
+		}
+		c.media = m
 	} else if d.Media != nil {
 		m, err := w.inputMedia(a, d.Media)
 		if err != nil {

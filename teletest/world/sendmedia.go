@@ -178,6 +178,9 @@ func (m *media) renderOther() tg.MessageMediaClass {
 	case m.story != nil:
 		st := *m.story
 		return &st
+	case m.game != nil:
+		g := *m.game
+		return &g
 	case m.place == nil:
 		return nil
 	}

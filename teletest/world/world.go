@@ -126,6 +126,9 @@ type World struct {
 	gifts       giftState
 	rtmp        map[Peer]string // stream keys for phone.getGroupCallStreamRtmpUrl
 	groupCalls  callsState      // group calls and live streams (groupcall.go)
+	// bots family (games.go, stars.go): game scores, Stars charges and transactions, invoice
+	// links, prepared inline messages
+	bots botState
 
 	invites    map[string]*invite // invite links by hash
 	forms      map[int64]*payForm // payment forms by id (bounded, oldest first)

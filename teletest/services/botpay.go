@@ -1,0 +1,68 @@
+package services
+
+import (
+	"context"
+
+	"github.com/mtgo-labs/mtgo/teletest/world"
+	"github.com/mtgo-labs/mtgo/tl"
+	"github.com/mtgo-labs/mtgo/tl/tg"
+)
+
+// The bots family beyond callbacks and inline queries (bots.go): Stars invoices paid with
+// payments.sendStarsForm, Stars balances, transactions and refunds, exported invoices,
+// games and their scores, prepared inline messages, and the data center check of the calls
+// about an inline message (it lives on the data center its id names).
+func (d *Dispatcher) registerBotPay() {
+	h := d.handlers
+	w := d.w
+	h[tg.PaymentsSendStarsFormRequestTypeID] = typed(func(ctx context.Context, c *Caller, r *tg.PaymentsSendStarsFormRequest) (tl.Encoder, error) {
+		q, err := w.AskPayment(c.AuthKeyID, world.Payment{FormID: r.FormID, Invoice: r.Invoice})
+		if err != nil {
+			return nil, err
+		}
+		return d.await(ctx, q)
+	})
+	h[tg.PaymentsGetStarsStatusRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.PaymentsGetStarsStatusRequest) (tl.Encoder, error) {
+		return answer(w.StarsStatus(c.AuthKeyID, world.StarsQuery{Peer: r.Peer}))
+	})
+	h[tg.PaymentsGetStarsTransactionsRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.PaymentsGetStarsTransactionsRequest) (tl.Encoder, error) {
+		return answer(w.StarsStatus(c.AuthKeyID, world.StarsQuery{
+			Peer: r.Peer, History: true, Inbound: r.Inbound, Outbound: r.Outbound, Ascending: r.Ascending,
+			Offset: r.Offset, Limit: r.Limit,
+		}))
+	})
+	h[tg.PaymentsRefundStarsChargeRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.PaymentsRefundStarsChargeRequest) (tl.Encoder, error) {
+		return answer(w.RefundStars(c.AuthKeyID, r.UserID, r.ChargeID))
+	})
+	h[tg.PaymentsExportInvoiceRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.PaymentsExportInvoiceRequest) (tl.Encoder, error) {
+		return answer(w.ExportInvoice(c.AuthKeyID, r.InvoiceMedia))
+	})
+	h[tg.MessagesSetGameScoreRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.MessagesSetGameScoreRequest) (tl.Encoder, error) {
+		return answer(w.SetGameScore(c.AuthKeyID, c.DC, world.GameScore{
+			Peer: r.Peer, ID: r.ID, User: r.UserID, Score: r.Score, Force: r.Force, Edit: r.EditMessage,
+		}))
+	})
+	h[tg.MessagesSetInlineGameScoreRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.MessagesSetInlineGameScoreRequest) (tl.Encoder, error) {
+		_, err := w.SetGameScore(c.AuthKeyID, c.DC, world.GameScore{
+			Inline: r.ID, User: r.UserID, Score: r.Score, Force: r.Force, Edit: r.EditMessage,
+		})
+		return done(err)
+	})
+	h[tg.MessagesGetGameHighScoresRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.MessagesGetGameHighScoresRequest) (tl.Encoder, error) {
+		return answer(w.HighScores(c.AuthKeyID, c.DC, world.GameScore{Peer: r.Peer, ID: r.ID, User: r.UserID}))
+	})
+	h[tg.MessagesGetInlineGameHighScoresRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.MessagesGetInlineGameHighScoresRequest) (tl.Encoder, error) {
+		return answer(w.HighScores(c.AuthKeyID, c.DC, world.GameScore{Inline: r.ID, User: r.UserID}))
+	})
+	h[tg.MessagesSavePreparedInlineMessageRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.MessagesSavePreparedInlineMessageRequest) (tl.Encoder, error) {
+		return answer(w.SavePrepared(c.AuthKeyID, world.Prepared{Result: r.Result, User: r.UserID}))
+	})
+	// Replaces bots.go's: an inline message is edited on the data center its id names.
+	h[tg.MessagesEditInlineBotMessageRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.MessagesEditInlineBotMessageRequest) (tl.Encoder, error) {
+		e := world.Edit{Entities: r.Entities, Media: r.Media, Markup: r.ReplyMarkup}
+		if r.Message.Set {
+			e.Text = &r.Message.Value
+		}
+		return done(w.EditInlineAt(c.AuthKeyID, c.DC, r.ID, e))
+	})
+}
