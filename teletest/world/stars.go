@@ -114,11 +114,11 @@ func (w *World) checkStars(payer int64, inv *invoice, total int64) error {
 
 // StarsQuery is payments.getStarsStatus (History false) or payments.getStarsTransactions.
 type StarsQuery struct {
-	Peer                          tg.InputPeerClass
-	History                       bool
-	Inbound, Outbound, Ascending  bool
-	Offset                        string
-	Limit                         int32
+	Peer                         tg.InputPeerClass
+	History                      bool
+	Inbound, Outbound, Ascending bool
+	Offset                       string
+	Limit                        int32
 }
 
 // StarsStatus answers payments.getStarsStatus and payments.getStarsTransactions for the
