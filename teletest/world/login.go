@@ -111,13 +111,11 @@ func (w *World) ExportLoginToken(key KeyID, dc int) (tg.AuthLoginTokenClass, err
 	defer w.mu.Unlock()
 	now := w.now()
 	for tok, t := range w.loginTokens {
-		if t.key != key || t.dc != 0 {
+		if t.expires+loginTokenTTL <= now || t.accepted == 0 && t.expires <= now && t.key == key {
+			delete(w.loginTokens, tok) // forgotten a while after expiry, the key's own at once
 			continue
 		}
-		if t.accepted == 0 {
-			if t.expires <= now {
-				delete(w.loginTokens, tok)
-			}
+		if t.key != key || t.dc != 0 || t.accepted == 0 {
 			continue
 		}
 		delete(w.loginTokens, tok)
