@@ -254,6 +254,12 @@ func TestE2EProfileAndAccount(t *testing.T) {
 	if len(photos) != 2 || !photos[0].IsVideo || photos[1].IsVideo {
 		t.Fatalf("Eve sees %d photos %+v, want the video then the photo", len(photos), photos)
 	}
+	if p, err := dan.SetProfilePhoto(ctx, photos[1]); err != nil || p.ID != photos[1].ID {
+		t.Fatalf("SetProfilePhoto(earlier photo) = %+v, %v", p, err)
+	}
+	if full, err := eve.GetFullUser(ctx, d.ID); err != nil || full.Photo == nil || full.Photo.ID != photos[1].ID {
+		t.Fatalf("current photo %+v, %v; want %d", full.Photo, err, photos[1].ID)
+	}
 	if err := dan.DeleteProfilePhoto(ctx, photos[0].ID); err != nil {
 		t.Fatal(err)
 	}

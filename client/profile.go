@@ -104,7 +104,15 @@ func WithFallbackPhoto() ProfilePhotoOption {
 
 // SetProfilePhoto uploads file (a local path, a types.InputFile or an uploaded
 // tg.InputFileClass) and makes it the account's profile photo; WithProfileVideo for a video.
+// A *types.ProfilePhoto (from GetProfilePhotos) makes that earlier photo current again.
 func (c *Client) SetProfilePhoto(ctx context.Context, file any, opts ...ProfilePhotoOption) (*types.ProfilePhoto, error) {
+	if p, ok := file.(*types.ProfilePhoto); ok && p != nil {
+		res, err := result(c.api().PhotosUpdateProfilePhoto(ctx, &tg.PhotosUpdateProfilePhotoRequest{ID: p.InputPhoto()}))("set profile photo")
+		if err != nil {
+			return nil, err
+		}
+		return types.NewProfilePhoto(res.Photo), nil
+	}
 	m, err := c.inputMedia(ctx, types.KindPhoto, file)
 	if err != nil {
 		return nil, err

@@ -52,7 +52,10 @@ func (d *Dispatcher) registerAccount() {
 	h[tg.PhotosUploadProfilePhotoRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.PhotosUploadProfilePhotoRequest) (tl.Encoder, error) {
 		return answer(w.UploadProfilePhoto(c.AuthKeyID, r.File, r.Video))
 	})
-	h[tg.PhotosGetUserPhotosRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.PhotosGetUserPhotosRequest) (tl.Encoder, error) {
+	h[tg.PhotosUpdateProfilePhotoRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.PhotosUpdateProfilePhotoRequest) (tl.Encoder, error) {
+		return answer(w.UpdateProfilePhoto(c.AuthKeyID, r.ID))
+	})
+		h[tg.PhotosGetUserPhotosRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.PhotosGetUserPhotosRequest) (tl.Encoder, error) {
 		return answer(w.GetUserPhotos(c.AuthKeyID, r.UserID, r.Offset, r.Limit))
 	})
 	h[tg.PhotosDeletePhotosRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.PhotosDeletePhotosRequest) (tl.Encoder, error) {

@@ -162,6 +162,40 @@ func (w *World) UploadProfilePhoto(key KeyID, photo, video tg.InputFileClass) (*
 	return &tg.PhotosPhoto{Photo: p.tg(), Users: users}, nil
 }
 
+// UpdateProfilePhoto answers photos.updateProfilePhoto: one of the account's profile photos
+// becomes the current one again (inputPhotoEmpty removes the current one).
+func (w *World) UpdateProfilePhoto(key KeyID, in tg.InputPhotoClass) (*tg.PhotosPhoto, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	a, err := w.authorized(key)
+	if err != nil {
+		return nil, err
+	}
+	var r refs
+	r.add(UserPeer(a.id))
+	if _, ok := in.(*tg.InputPhotoEmpty); ok {
+		if len(a.photos) > 0 {
+			a.photos = a.photos[1:]
+		}
+		users, _ := w.render(a.id, &r)
+		return &tg.PhotosPhoto{Photo: &tg.PhotoEmpty{}, Users: users}, nil
+	}
+	ip, ok := in.(*tg.InputPhoto)
+	if !ok {
+		return nil, errPhotoInvalid
+	}
+	i := slices.IndexFunc(a.photos, func(p *profilePhoto) bool {
+		return p.file.id == ip.ID && p.file.accessHash == ip.AccessHash
+	})
+	if i < 0 {
+		return nil, errPhotoInvalid
+	}
+	p := a.photos[i]
+	a.photos = append([]*profilePhoto{p}, slices.Delete(a.photos, i, i+1)...)
+	users, _ := w.render(a.id, &r)
+	return &tg.PhotosPhoto{Photo: p.tg(), Users: users}, nil
+}
+
 // GetUserPhotos answers photos.getUserPhotos: the user's profile photos, newest first, from
 // offset, at most limit; photos.photosSlice with the total when more remain.
 func (w *World) GetUserPhotos(key KeyID, in tg.InputUserClass, offset int32, limit int32) (tg.PhotosPhotosClass, error) {
