@@ -324,6 +324,9 @@ func (cfg *Config) validate() error {
 	if err := cfg.validateTransport(); err != nil {
 		return err
 	}
+	if cfg.Takeout && cfg.BotToken != "" {
+		return fmt.Errorf("%w: Takeout exports a user account's data: bots have no takeout sessions", ErrInvalidConfig)
+	}
 	if cfg.DC < 0 {
 		return fmt.Errorf("%w: DC %d", ErrInvalidConfig, cfg.DC)
 	}
