@@ -104,6 +104,9 @@ func (c *Client) deliver(ctx context.Context, u tg.UpdatesClass) error {
 	if d == Dispatcher(c.msgs) {
 		return c.msgs.dispatchAndWait(ctx, u)
 	}
+	if cd, ok := d.(CommitDispatcher); ok { // fanout_hooks.go
+		return cd.DispatchCommit(ctx, u)
+	}
 	if d != nil {
 		d.Dispatch(u)
 	}

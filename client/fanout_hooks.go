@@ -1,0 +1,70 @@
+package mtgo
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"strconv"
+
+	"github.com/mtgo-labs/mtgo/tl"
+	"github.com/mtgo-labs/mtgo/tl/tg"
+)
+
+// The seams for running one account's updates past one process (the fanout module): a
+// Dispatcher that tells the update engine whether it took a batch, a way to run the
+// handlers on updates that arrived from elsewhere, and a stable key per update.
+
+// CommitDispatcher is a Dispatcher that can refuse a batch. The update engine calls
+// DispatchCommit instead of Dispatch and saves the batch's update state only when it
+// returned nil; an error stops the engine with the batch unsaved, so the next run delivers
+// it again. A gateway that forwards updates to a queue returns once the queue acknowledged
+// them.
+type CommitDispatcher interface {
+	Dispatcher
+	DispatchCommit(ctx context.Context, u tg.UpdatesClass) error
+}
+
+// HandleUpdatesWait runs the client's handlers on u as the update engine would and returns
+// when they finished with every update in it (one chat's updates in order, chats in
+// parallel), or ctx ended and the handlers still ran after a short grace. The users and chats
+// of u go to the peer cache first. It is for clients with NoUpdates that get their updates
+// from elsewhere, such as a fan-out worker; u is not checked for gaps or duplicates.
+func (c *Client) HandleUpdatesWait(ctx context.Context, u tg.UpdatesClass) error {
+	if u == nil {
+		return nil
+	}
+	c.learnUpdates(u)
+	return c.msgs.dispatchAndWait(ctx, u)
+}
+
+// UpdateKey returns a key that names u among the account's updates, the same in every
+// process that sees u: "pts:<pts>:<count>" for the account's pts sequence,
+// "ch:<channel>:<pts>:<count>" for a channel's, "qts:<qts>" for the qts sequence, and for
+// updates outside every sequence "h:" and a hash of u's encoding. An update delivered again
+// (after a crash, by a second gateway) has the same key, so handlers that need exactly-once
+// effects can record the keys they finished.
+func UpdateKey(u tg.UpdateClass) string {
+	if u == nil {
+		return ""
+	}
+	if pts, count, ok := tg.UpdatePts(u); ok {
+		if ch, ok := tg.UpdateChannelID(u); ok {
+			return "ch:" + strconv.FormatInt(ch, 10) + ":" + strconv.Itoa(int(pts)) + ":" + strconv.Itoa(int(count))
+		}
+		return "pts:" + strconv.Itoa(int(pts)) + ":" + strconv.Itoa(int(count))
+	}
+	if qts, ok := tg.UpdateQts(u); ok {
+		return "qts:" + strconv.Itoa(int(qts))
+	}
+	var b tl.Buffer
+	if err := u.Encode(&b); err != nil {
+		return ""
+	}
+	sum := sha256.Sum256(b.Raw())
+	return "h:" + hex.EncodeToString(sum[:12])
+}
+
+// UpdateKey returns UpdateKey of the handler's update: the idempotency key for handlers
+// that run at least once (a fan-out worker that crashed before acknowledging an update has
+// it handled again by another).
+func (c *Context) UpdateKey() string { return UpdateKey(c.Update) }
