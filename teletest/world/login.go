@@ -213,11 +213,15 @@ func (w *World) ImportLoginToken(key KeyID, dc int, token []byte) (tg.AuthLoginT
 	return w.loginAs(key, a)
 }
 
-// passwordOwner returns the account on key, signed in or still owing its password.
+// passwordOwner returns the account on key, signed in or still owing its password, which it
+// must have (PASSWORD_EMPTY).
 func (w *World) passwordOwner(key KeyID) (*account, error) {
 	auth := w.auths[key]
 	if auth == nil || w.users[auth.user] == nil {
 		return nil, ErrAuthKeyUnregistered
+	}
+	if w.users[auth.user].password == nil {
+		return nil, ErrPasswordEmpty
 	}
 	return w.users[auth.user], nil
 }
@@ -345,9 +349,6 @@ func (w *World) RequestPasswordRecovery(key KeyID) (*tg.AuthPasswordRecovery, er
 	if err != nil {
 		return nil, err
 	}
-	if a.password == nil {
-		return nil, ErrPasswordEmpty
-	}
 	if a.password.email == "" {
 		return nil, errPasswordRecoveryNA
 	}
@@ -379,9 +380,6 @@ func (w *World) RecoverPassword(key KeyID, code string, s *tg.AccountPasswordInp
 	a, err := w.passwordOwner(key)
 	if err != nil {
 		return nil, err
-	}
-	if a.password == nil {
-		return nil, ErrPasswordEmpty
 	}
 	if a.password.recovery == "" || code != a.password.recovery {
 		return nil, errCodeInvalid

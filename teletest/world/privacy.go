@@ -159,15 +159,24 @@ func (w *World) addChatRefs(r *refs, ids []int64) {
 func (w *World) GetPrivacy(key KeyID, in tg.InputPrivacyKeyClass) (*tg.AccountPrivacyRules, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	a, err := w.authorizedUser(key)
-	if err != nil {
-		return nil, err
-	}
-	k, err := privacyKeyOf(in)
+	a, k, err := w.privacyOf(key, in)
 	if err != nil {
 		return nil, err
 	}
 	return w.privacyRules(a, k), nil
+}
+
+// privacyOf returns the person on key and the privacy key named by in (under w.mu).
+func (w *World) privacyOf(key KeyID, in tg.InputPrivacyKeyClass) (*account, tg.PrivacyKeyClass, error) {
+	a, err := w.authorizedUser(key)
+	if err != nil {
+		return nil, nil, err
+	}
+	k, err := privacyKeyOf(in)
+	if err != nil {
+		return nil, nil, err
+	}
+	return a, k, nil
 }
 
 // SetPrivacy answers account.setPrivacy: the rules replace those of the key, and the
@@ -175,11 +184,7 @@ func (w *World) GetPrivacy(key KeyID, in tg.InputPrivacyKeyClass) (*tg.AccountPr
 func (w *World) SetPrivacy(key KeyID, in tg.InputPrivacyKeyClass, rules []tg.InputPrivacyRuleClass) (*tg.AccountPrivacyRules, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	a, err := w.authorizedUser(key)
-	if err != nil {
-		return nil, err
-	}
-	k, err := privacyKeyOf(in)
+	a, k, err := w.privacyOf(key, in)
 	if err != nil {
 		return nil, err
 	}
