@@ -156,7 +156,7 @@ func (w *World) GiftStars(id int64) int64 {
 func (g catalogGift) tg(sold int32) *tg.StarGift {
 	out := &tg.StarGift{
 		ID: g.id, Stars: g.stars, ConvertStars: g.convert, Title: tl.Some(g.title),
-		Sticker: &tg.DocumentEmpty{ID: 7000 + g.id}, ResellMinStars: tl.Some(int64(minResaleStars)),
+		Sticker: &tg.DocumentEmpty{ID: 7000 + g.id},
 	}
 	if g.upgrade > 0 {
 		out.UpgradeStars = tl.Some(g.upgrade)
@@ -164,7 +164,8 @@ func (g catalogGift) tg(sold int32) *tg.StarGift {
 	if g.total > 0 {
 		out.Limited = true
 		out.AvailabilityTotal, out.AvailabilityRemains = tl.Some(g.total), tl.Some(g.total-sold)
-		out.SoldOut = sold >= g.total
+		// sold_out and its sale dates share a flag: the world does not keep the dates, so
+		// a sold-out gift shows only availability_remains 0.
 	}
 	return out
 }
