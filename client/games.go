@@ -39,12 +39,7 @@ func (c *Client) SetGameScore(ctx context.Context, chat any, messageID int, user
 	if err := c.call(ctx, req, &res); err != nil {
 		return nil, fmt.Errorf("mtgo: set game score: %w", err)
 	}
-	list, users, chats, ok := updatesParts(res.Updates)
-	if !ok {
-		return nil, nil
-	}
-	m, _ := findSent(clientAPI{c: c}, list, users, chats, 0)
-	return m, nil
+	return c.newMessageIn(res.Updates), nil
 }
 
 // GetGameHighScores returns the high score table of the game message messageID in chat

@@ -133,13 +133,33 @@ func (c *Client) pay(ctx context.Context, form *types.PaymentForm, in tg.InputIn
 	}
 	switch r := res.PaymentsPaymentResult.(type) {
 	case *tg.PaymentsPaymentResult:
-		out := &PaymentResult{}
-		if list, users, chats, ok := updatesParts(r.Updates); ok {
-			out.Message, _ = findSent(clientAPI{c: c}, list, users, chats, 0)
-		}
-		return out, nil
+		return &PaymentResult{Message: c.newMessageIn(r.Updates)}, nil
 	case *tg.PaymentsPaymentVerificationNeeded:
 		return &PaymentResult{VerificationURL: r.URL}, nil
 	}
 	return nil, fmt.Errorf("mtgo: send payment form: unexpected %T", res.PaymentsPaymentResult)
+}
+
+// newMessageIn returns the first new message in u, service messages included (a payment, a
+// game score), or nil.
+func (c *Client) newMessageIn(u tg.UpdatesClass) *types.Message {
+	list, users, chats, ok := updatesParts(u)
+	if !ok {
+		return nil
+	}
+	for _, up := range list {
+		var m tg.MessageClass
+		switch up := up.(type) {
+		case *tg.UpdateNewMessage:
+			m = up.Message
+		case *tg.UpdateNewChannelMessage:
+			m = up.Message
+		default:
+			continue
+		}
+		if msg := types.NewMessage(clientAPI{c: c}, m, types.NewEntities(users, chats)); msg != nil {
+			return msg
+		}
+	}
+	return nil
 }

@@ -1,0 +1,298 @@
+package mtgo_test
+
+import (
+	"errors"
+	"fmt"
+	"testing"
+
+	mtgo "github.com/mtgo-labs/mtgo/client"
+	"github.com/mtgo-labs/mtgo/client/types"
+	"github.com/mtgo-labs/mtgo/teletest/world"
+	"github.com/mtgo-labs/mtgo/tl"
+	"github.com/mtgo-labs/mtgo/tl/rpcerr"
+	"github.com/mtgo-labs/mtgo/tl/tg"
+)
+
+// TestE2EInlineChosenResultEditedOnItsDC: a user on DC 3 asks an inline bot (home DC 2) for
+// results built with the result builders, sends one with SendInlineBotResult; the bot sees the
+// chosen result with an inline message id naming DC 3 and edits that message there (the same
+// edit sent to the bot's home DC is refused); the user sees the edit.
+func TestE2EInlineChosenResultEditedOnItsDC(t *testing.T) {
+	cl := cluster(t)
+	botUser, err := cl.World().CreateBot(world.BotSpec{
+		FirstName: "Picker", Username: "e2e_pick_bot", DC: 2, Inline: true, InlineFeedback: true,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := e2eClient(t, cl, func(cfg *mtgo.Config) { cfg.BotToken = botUser.Token })
+	kb := types.NewInlineKeyboard().Row(types.CallbackButton("like", "like"))
+	queries := make(chan *types.InlineQuery, 2)
+	b.OnInlineQuery(func(ctx *mtgo.Context, q *types.InlineQuery) error {
+		queries <- q
+		results, err := types.InlineResults(
+			types.NewInlineArticle("hello", "Say hello", "Hello from "+q.Query).WithDescription("greets").WithKeyboard(kb),
+			types.NewInlineArticle("bye", "Say bye", "Bye"),
+		)
+		if err != nil {
+			return err
+		}
+		return q.Answer(ctx, results, mtgo.WithCacheTime(0), mtgo.WithPersonal(), mtgo.WithNextOffset("2"),
+			mtgo.WithSwitchPM("Settings", "settings"))
+	})
+	chosen := make(chan *types.ChosenInlineResult, 1)
+	b.OnChosenInlineResult(func(_ *mtgo.Context, r *types.ChosenInlineResult) error { chosen <- r; return nil })
+	if err := b.Start0(t); err != nil {
+		t.Fatal(err)
+	}
+	if b.DC() != 2 {
+		t.Fatalf("bot on DC %d, want 2", b.DC())
+	}
+
+	u, user := e2eUser(t, cl, world.UserSpec{FirstName: "Ann", Phone: "15551201", DC: 3})
+	if u.DC() != 3 {
+		t.Fatalf("user on DC %d, want 3", u.DC())
+	}
+	edited := make(chan *types.Message, 2)
+	u.AddHandler(mtgo.NewEditedMessageHandler(func(_ *mtgo.Context, m *types.Message) error { edited <- m; return nil }).AcceptOutgoing(), 0)
+
+	res, err := u.GetInlineBotResults(ctxT(t), "@e2e_pick_bot", "@e2e_pick_bot", "world", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if q := recv(t, queries, "inline query"); q.Query != "world" || q.From.ID != user.ID {
+		t.Fatalf("inline query %+v", q)
+	}
+	if len(res.Results) != 2 || res.NextOffset.Value != "2" || res.SwitchPm == nil || res.SwitchPm.StartParam != "settings" {
+		t.Fatalf("results %+v", res)
+	}
+	sent, err := u.SendInlineBotResult(ctxT(t), "@e2e_pick_bot", res.QueryID, "hello", mtgo.WithSilent())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sent.Text != "Hello from world" || sent.ViaBot == nil || sent.ViaBot.ID != botUser.ID {
+		t.Fatalf("sent %+v (via %+v)", sent, sent.ViaBot)
+	}
+	if _, err := u.SendInlineBotResult(ctxT(t), "@e2e_pick_bot", res.QueryID, "bye", mtgo.WithKeyboard(kb)); !errors.Is(err, mtgo.ErrInlineSendOption) {
+		t.Fatalf("SendInlineBotResult with a keyboard: %v, want ErrInlineSendOption", err)
+	}
+
+	r := recv(t, chosen, "chosen inline result")
+	if r.ResultID != "hello" || r.From.ID != user.ID || r.Query != "world" || r.InlineMessageID == "" {
+		t.Fatalf("chosen result %+v", r)
+	}
+	if dc := types.InlineMessageDC(r.InlineMessage); dc != 3 {
+		t.Fatalf("inline message on DC %d, want 3 (the sender's)", dc)
+	}
+	// The bot's home data center does not hold the message.
+	_, err = b.InvokeContext(ctxT(t), &tg.MessagesEditInlineBotMessageRequest{ID: r.InlineMessage, Message: tl.Some("x")}, 0, 0)
+	if !rpcerr.IsType(err, "MESSAGE_ID_INVALID") {
+		t.Fatalf("edit on the home DC: %v, want MESSAGE_ID_INVALID", err)
+	}
+	if err := b.EditInlineMessageText(ctxT(t), r.InlineMessageID, "Hello again"); err != nil {
+		t.Fatal(err)
+	}
+	if m := recv(t, edited, "edit of the inline message"); m.ID != sent.ID || m.Text != "Hello again" {
+		t.Fatalf("edited %+v", m)
+	}
+}
+
+// TestE2EStarsInvoice: a bot sends an invoice in Stars; the user opens the form and pays it
+// (payments.sendStarsForm); the bot confirms the pre-checkout query and receives the
+// successful payment message; the Stars moved and each side has the transaction; the bot
+// refunds the charge. An invoice link is paid the same way.
+func TestE2EStarsInvoice(t *testing.T) {
+	cl := cluster(t)
+	b, botUser := e2eBot(t, cl, "e2e_shop_bot")
+	checkouts := make(chan *types.PreCheckoutQuery, 2)
+	b.OnPreCheckoutQuery(func(ctx *mtgo.Context, q *types.PreCheckoutQuery) error {
+		checkouts <- q
+		if string(q.Payload) == "sold-out" {
+			return q.Answer(ctx, "sold out")
+		}
+		return q.Answer(ctx, "")
+	})
+	payments := make(chan *types.ActionPayment, 2)
+	texts := make(chan *types.Message, 2)
+	b.AddHandler(mtgo.NewMessageHandler(func(_ *mtgo.Context, m *types.Message) error {
+		if p, ok := m.Action.(*types.ActionPayment); ok {
+			payments <- p
+		} else if m.Text != "" {
+			texts <- m
+		}
+		return nil
+	}).AcceptService(), 0)
+
+	u, user := e2eUser(t, cl, world.UserSpec{FirstName: "Ann", Phone: "15551202"})
+	got := make(chan *types.Message, 4)
+	u.OnMessage(func(_ *mtgo.Context, m *types.Message) error { got <- m; return nil })
+	if _, err := u.SendMessage(ctxT(t), "@e2e_shop_bot", "/buy"); err != nil {
+		t.Fatal(err)
+	}
+	recv(t, texts, "order") // the bot now knows the user
+	invoice := func(payload string, stars int64) *tg.InputMediaInvoice {
+		return &tg.InputMediaInvoice{
+			Title: "Coffee", Description: "A cup", Payload: []byte(payload), ProviderData: tg.DataJSON{Data: "{}"},
+			Invoice: tg.Invoice{Currency: types.StarsCurrency, Prices: []tg.LabeledPrice{{Label: "cup", Amount: stars}}},
+		}
+	}
+	if _, err := b.SendInvoice(ctxT(t), user.ID, invoice("order-1", 30)); err != nil {
+		t.Fatal(err)
+	}
+	m := recv(t, got, "invoice")
+	if inv, ok := m.Media.(*types.Invoice); !ok || inv.TotalAmount != 30 {
+		t.Fatalf("invoice message %+v", m.Media)
+	}
+	form, err := u.GetPaymentForm(ctxT(t), "@e2e_shop_bot", m.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !form.Stars || form.Total != 30 || form.BotID != botUser.ID || form.Title != "Coffee" {
+		t.Fatalf("form %+v", form)
+	}
+	if _, err := u.SendPaymentForm(ctxT(t), form, "@e2e_shop_bot", m.ID, nil); !rpcerr.IsType(err, "BALANCE_TOO_LOW") {
+		t.Fatalf("paying without Stars: %v", err)
+	}
+	cl.World().AddGiftStars(user.ID, 100)
+	paid, err := u.SendPaymentForm(ctxT(t), form, "@e2e_shop_bot", m.ID, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if q := recv(t, checkouts, "pre-checkout query"); q.From.ID != user.ID || q.TotalAmount != 30 || q.Currency != "XTR" {
+		t.Fatalf("pre-checkout %+v", q)
+	}
+	if a, ok := paid.Message.Action.(*types.ActionPayment); !ok || a.TotalAmount != 30 || a.Incoming {
+		t.Fatalf("payer's message %+v", paid.Message.Action)
+	}
+	p := recv(t, payments, "successful payment")
+	if !p.Incoming || string(p.InvoicePayload) != "order-1" || p.TotalAmount != 30 || p.TelegramChargeID == "" {
+		t.Fatalf("bot's payment %+v", p)
+	}
+
+	balances := func(wantUser, wantBot int64) {
+		t.Helper()
+		for _, c := range []struct {
+			c    *testClient
+			want int64
+		}{{u, wantUser}, {b, wantBot}} {
+			n, err := c.c.GetStarsBalance(ctxT(t), nil)
+			if err != nil || n != c.want {
+				t.Fatalf("balance of %d = %d, %v; want %d", c.c.Me().ID, n, err, c.want)
+			}
+		}
+	}
+	balances(70, 30)
+	var txs []*types.StarsTransaction
+	for tx, err := range b.GetStarsTransactions(ctxT(t), nil, mtgo.StarsInbound) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		txs = append(txs, tx)
+	}
+	if len(txs) != 1 || txs[0].ID != p.TelegramChargeID || txs[0].Amount != 30 || txs[0].Peer == nil || txs[0].Peer.ID != user.ID {
+		t.Fatalf("bot's transactions %+v", txs)
+	}
+
+	if err := b.RefundStarsCharge(ctxT(t), user.ID, p.TelegramChargeID); err != nil {
+		t.Fatal(err)
+	}
+	balances(100, 0)
+	if err := b.RefundStarsCharge(ctxT(t), user.ID, p.TelegramChargeID); !rpcerr.IsType(err, "CHARGE_ALREADY_REFUNDED") {
+		t.Fatalf("second refund: %v", err)
+	}
+
+	// An invoice link, refused at the pre-checkout query.
+	link, err := b.CreateInvoiceLink(ctxT(t), invoice("sold-out", 5))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lf, err := u.GetPaymentFormByLink(ctxT(t), link)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := u.SendPaymentFormByLink(ctxT(t), lf, link, nil); !rpcerr.IsType(err, "PAYMENT_FAILED") {
+		t.Fatalf("refused payment: %v", err)
+	}
+	recv(t, checkouts, "pre-checkout of the link")
+	balances(100, 0)
+}
+
+// TestE2EGameScores: a bot sends a game, sets players' scores (a lower one only with force)
+// and reads the table.
+func TestE2EGameScores(t *testing.T) {
+	cl := cluster(t)
+	b, _ := e2eBot(t, cl, "e2e_game_bot")
+	texts := make(chan *types.Message, 2)
+	b.OnMessage(func(_ *mtgo.Context, m *types.Message) error { texts <- m; return nil })
+	ann, annUser := e2eUser(t, cl, world.UserSpec{FirstName: "Ann", Phone: "15551203"})
+	bob, bobUser := e2eUser(t, cl, world.UserSpec{FirstName: "Bob", Phone: "15551204"})
+	if _, err := ann.SendMessage(ctxT(t), "@e2e_game_bot", "/play"); err != nil {
+		t.Fatal(err)
+	}
+	recv(t, texts, "ann's message") // the bot now knows ann
+	game, err := b.SendGame(ctxT(t), annUser.ID, "tetris")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g, ok := game.Media.(*types.Game); !ok || g.ShortName != "tetris" {
+		t.Fatalf("game message %+v", game.Media)
+	}
+	if _, err := b.SendGame(ctxT(t), annUser.ID, ""); !errors.Is(err, mtgo.ErrEmptyField) {
+		t.Fatalf("no short name: %v", err)
+	}
+	// Bob is known to the bot only after writing to it.
+	if _, err := bob.SendMessage(ctxT(t), "@e2e_game_bot", "hi"); err != nil {
+		t.Fatal(err)
+	}
+	recv(t, texts, "bob's message")
+
+	steps := []struct {
+		name        string
+		user        int64
+		score       int
+		force, edit bool
+		wantErr     string
+		wantMessage bool
+	}{
+		{"ann first", annUser.ID, 50, false, true, "", true},
+		{"bob", bobUser.ID, 70, false, false, "", false},
+		{"ann lower", annUser.ID, 40, false, false, "BOT_SCORE_NOT_MODIFIED", false},
+		{"ann higher", annUser.ID, 90, false, false, "", false},
+		{"bob forced lower", bobUser.ID, 10, true, false, "", false},
+	}
+	for _, s := range steps {
+		m, err := b.SetGameScore(ctxT(t), annUser.ID, game.ID, s.user, s.score, s.force, s.edit)
+		if s.wantErr != "" {
+			if !rpcerr.IsType(err, s.wantErr) {
+				t.Fatalf("%s: %v, want %s", s.name, err, s.wantErr)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatalf("%s: %v", s.name, err)
+		}
+		if (m != nil) != s.wantMessage {
+			t.Fatalf("%s: message %+v", s.name, m)
+		}
+		if m != nil {
+			if a, ok := m.Action.(*types.ActionGameScore); !ok || a.Score != s.score {
+				t.Fatalf("%s: action %+v", s.name, m.Action)
+			}
+		}
+	}
+	table, err := b.GetGameHighScores(ctxT(t), annUser.ID, game.ID, annUser.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := make([]string, 0, len(table))
+	for _, s := range table {
+		got = append(got, fmt.Sprintf("%d:%d:%d", s.Position, s.User.ID, s.Score))
+	}
+	want := []string{fmt.Sprintf("1:%d:90", annUser.ID), fmt.Sprintf("2:%d:10", bobUser.ID)}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("table %v, want %v", got, want)
+	}
+	if _, err := ann.GetGameHighScores(ctxT(t), "@e2e_game_bot", game.ID, annUser.ID); !rpcerr.IsType(err, "USER_BOT_REQUIRED") {
+		t.Fatalf("a user reading scores: %v", err)
+	}
+}
