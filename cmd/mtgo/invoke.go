@@ -1,0 +1,87 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/mtgo-labs/mtgo/tl/tgjson"
+)
+
+func (a *app) invokeCmd() *cobra.Command {
+	var indent bool
+	cmd := &cobra.Command{
+		Use:   "invoke <method> [json|-]",
+		Short: "Call any API method by its schema name with JSON parameters; print the answer as JSON",
+		Long: `Call any method of the API schema (layer ` + fmt.Sprint(tgjson.Layer) + `) by its TL name with its parameters as a
+JSON object, and print the answer as JSON. Names are as in the schema: "_" names a
+constructor, fields are snake_case, long values are strings, bytes are base64, flags are
+implied by the fields given. - reads the parameters from stdin.
+
+  mtgo invoke help.getConfig
+  mtgo invoke users.getUsers '{"id":[{"_":"inputUserSelf"}]}'
+  mtgo invoke messages.getHistory '{"peer":{"_":"inputPeerSelf"},"limit":10}'
+  mtgo invoke --schema messages.sendMessage     print the method's fields and result type`,
+		Args: cobra.RangeArgs(1, 2),
+		ValidArgsFunction: func(_ *cobra.Command, args []string, prefix string) ([]string, cobra.ShellCompDirective) {
+			if len(args) > 0 {
+				return nil, cobra.ShellCompDirectiveNoFileComp
+			}
+			var out []string
+			for _, n := range tgjson.Names(true) {
+				if strings.HasPrefix(n, prefix) {
+					out = append(out, n)
+				}
+			}
+			return out, cobra.ShellCompDirectiveNoFileComp
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if schema, _ := cmd.Flags().GetBool("schema"); schema {
+				in, ok := tgjson.Lookup(args[0])
+				if !ok {
+					return usagef("%q is not in the schema", args[0])
+				}
+				return a.printJSON(in)
+			}
+			var params []byte
+			if len(args) == 2 {
+				params = []byte(args[1])
+				if args[1] == "-" {
+					b, err := io.ReadAll(io.LimitReader(a.in, 64<<20))
+					if err != nil {
+						return fmt.Errorf("reading stdin: %w", err)
+					}
+					params = b
+				}
+			}
+			// Check the parameters before connecting: a typo is a usage error.
+			if _, err := tgjson.Method(args[0], params); err != nil {
+				return usageError{err}
+			}
+			c, err := a.authorized(cmd.Context(), nil)
+			if err != nil {
+				return err
+			}
+			defer c.Stop()
+			out, err := c.InvokeJSON(cmd.Context(), args[0], params)
+			if err != nil {
+				return err
+			}
+			if indent {
+				var buf bytes.Buffer
+				if err := json.Indent(&buf, out, "", "  "); err == nil {
+					out = buf.Bytes()
+				}
+			}
+			_, err = fmt.Fprintf(a.out, "%s\n", out)
+			return err
+		},
+	}
+	cmd.Flags().BoolVar(&indent, "indent", false, "indent the JSON answer")
+	cmd.Flags().Bool("schema", false, "print the method's description instead of calling it")
+	return cmd
+}
