@@ -89,6 +89,13 @@ func TestE2EContactsPrivacyAndBlocks(t *testing.T) {
 	if err != nil || len(found.Mine) != 1 || found.Mine[0].ID != a.ID {
 		t.Fatalf("SearchContacts = %+v, %v; want Ann among Bob's own", found, err)
 	}
+	if found, err := bob.SearchContacts(ctx, "cat_con", 10); err != nil || len(found.Mine) != 0 || len(found.Global) != 1 || found.Global[0].ID != c.ID {
+		t.Fatalf("SearchContacts(cat_con) = %+v, %v; want Cat among the public results", found, err)
+	}
+	users, err := bob.GetUsers(ctx, "@ann_contacts", "@cat_contacts", "me")
+	if err != nil || len(users) != 3 || users[0].ID != a.ID || users[1].ID != c.ID || !users[2].IsSelf {
+		t.Fatalf("GetUsers = %+v, %v", users, err)
+	}
 
 	// Last seen: contacts only. Bob (a contact) sees Ann online, Cat sees "recently".
 	if _, err := ann.ResolvePeer(ctx, "@cat_contacts"); err != nil {
