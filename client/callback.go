@@ -45,12 +45,34 @@ func (c *Client) AnswerCallbackQuery(ctx context.Context, queryID int64, text st
 
 // RequestCallbackAnswer presses the inline button with data under message messageID in chat
 // (anything ResolvePeer accepts) as the logged-in user, and returns the bot's answer.
+// Buttons that ask for the 2FA password (types.InlineCallback.RequiresPassword) need
+// RequestCallbackAnswerWithPassword.
 func (c *Client) RequestCallbackAnswer(ctx context.Context, chat any, messageID int, data []byte) (*types.CallbackAnswer, error) {
 	ip, err := c.ResolvePeer(ctx, chat)
 	if err != nil {
 		return nil, err
 	}
-	req := &tg.MessagesGetBotCallbackAnswerRequest{Peer: ip, MsgID: int32(messageID), Data: tl.Some(data)}
+	return c.requestCallback(ctx, &tg.MessagesGetBotCallbackAnswerRequest{Peer: ip, MsgID: int32(messageID), Data: tl.Some(data)})
+}
+
+// RequestCallbackAnswerWithPassword presses a button that asks for the account's two-step
+// verification password (a bot's sensitive action, such as transferring a bot's ownership):
+// the password is proved with SRP and never leaves the process.
+func (c *Client) RequestCallbackAnswerWithPassword(ctx context.Context, chat any, messageID int, data []byte, password string) (*types.CallbackAnswer, error) {
+	ip, err := c.ResolvePeer(ctx, chat)
+	if err != nil {
+		return nil, err
+	}
+	check, err := c.passwordSRP(ctx, password)
+	if err != nil {
+		return nil, err
+	}
+	return c.requestCallback(ctx, &tg.MessagesGetBotCallbackAnswerRequest{
+		Peer: ip, MsgID: int32(messageID), Data: tl.Some(data), Password: check,
+	})
+}
+
+func (c *Client) requestCallback(ctx context.Context, req *tg.MessagesGetBotCallbackAnswerRequest) (*types.CallbackAnswer, error) {
 	var res tg.MessagesBotCallbackAnswer
 	if err := c.invoker().Invoke(ctx, req, &res); err != nil {
 		return nil, fmt.Errorf("mtgo: request callback answer: %w", err)

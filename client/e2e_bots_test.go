@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"testing"
+	"time"
 
 	mtgo "github.com/mtgo-labs/mtgo/client"
 	"github.com/mtgo-labs/mtgo/client/types"
@@ -294,5 +295,85 @@ func TestE2EGameScores(t *testing.T) {
 	}
 	if _, err := ann.GetGameHighScores(ctxT(t), "@e2e_game_bot", game.ID, annUser.ID); !rpcerr.IsType(err, "USER_BOT_REQUIRED") {
 		t.Fatalf("a user reading scores: %v", err)
+	}
+}
+
+// TestE2EPasswordCallback: a button that asks for the 2FA password; the user proves it with
+// SRP and gets the bot's alert (with URL and cache time); without it, or with a wrong one,
+// the press is refused before the bot sees it.
+func TestE2EPasswordCallback(t *testing.T) {
+	cl := cluster(t)
+	b, _ := e2eBot(t, cl, "e2e_vault_bot")
+	texts := make(chan *types.Message, 2)
+	b.OnMessage(func(ctx *mtgo.Context, m *types.Message) error {
+		texts <- m
+		_, err := ctx.Reply("Vault", mtgo.WithKeyboard(types.NewInlineKeyboard().Row(
+			types.PasswordCallbackButton("Open", "open"), types.CallbackButton("Peek", "peek"))))
+		return err
+	})
+	pressed := make(chan string, 4)
+	b.OnCallbackQuery(func(ctx *mtgo.Context, q *types.CallbackQuery) error {
+		pressed <- string(q.Data)
+		return ctx.AnswerCallback("Opened "+string(q.Data), mtgo.WithAlert(),
+			mtgo.WithURL("https://t.me/e2e_vault_bot?start=open"), mtgo.WithCacheTime(30*time.Second))
+	})
+
+	u, _ := e2eUser(t, cl, world.UserSpec{FirstName: "Ann", Phone: "15551205", Password: "hunter2"})
+	got := make(chan *types.Message, 2)
+	u.OnMessage(func(_ *mtgo.Context, m *types.Message) error { got <- m; return nil })
+	if _, err := u.SendMessage(ctxT(t), "@e2e_vault_bot", "open"); err != nil {
+		t.Fatal(err)
+	}
+	recv(t, texts, "request")
+	vault := recv(t, got, "vault keyboard")
+
+	ptr := func(s string) *string { return &s }
+	tests := []struct {
+		name     string
+		data     string
+		password *string
+		wantErr  string
+	}{
+		{"no password", "open", nil, "PASSWORD_REQUIRED"},
+		{"wrong password", "open", ptr("hunter3"), "PASSWORD_HASH_INVALID"},
+		{"right password", "open", ptr("hunter2"), ""},
+		{"plain button", "peek", nil, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var ans *types.CallbackAnswer
+			var err error
+			if tt.password == nil {
+				ans, err = u.RequestCallbackAnswer(ctxT(t), "@e2e_vault_bot", vault.ID, []byte(tt.data))
+			} else {
+				ans, err = u.RequestCallbackAnswerWithPassword(ctxT(t), "@e2e_vault_bot", vault.ID, []byte(tt.data), *tt.password)
+			}
+			if tt.wantErr != "" {
+				if !rpcerr.IsType(err, tt.wantErr) {
+					t.Fatalf("err = %v, want %s", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d := recv(t, pressed, "press"); d != tt.data {
+				t.Fatalf("bot saw %q", d)
+			}
+			if ans.Message != "Opened "+tt.data || !ans.Alert || ans.URL != "https://t.me/e2e_vault_bot?start=open" || ans.CacheTime != 30*time.Second {
+				t.Fatalf("answer %+v", ans)
+			}
+		})
+	}
+	select {
+	case d := <-pressed:
+		t.Fatalf("a refused press reached the bot: %q", d)
+	default:
+	}
+
+	// An account without a password cannot prove one.
+	v, _ := e2eUser(t, cl, world.UserSpec{FirstName: "Bob", Phone: "15551206"})
+	if _, err := v.RequestCallbackAnswerWithPassword(ctxT(t), "@e2e_vault_bot", 1, []byte("open"), "x"); !errors.Is(err, mtgo.ErrPasswordNotSet) {
+		t.Fatalf("no password set: %v", err)
 	}
 }

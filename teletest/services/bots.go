@@ -37,7 +37,7 @@ func (d *Dispatcher) registerBots() {
 	h := d.handlers
 	w := d.w
 	h[tg.MessagesGetBotCallbackAnswerRequestTypeID] = typed(func(ctx context.Context, c *Caller, r *tg.MessagesGetBotCallbackAnswerRequest) (tl.Encoder, error) {
-		q, err := w.AskCallback(c.AuthKeyID, world.Callback{Peer: r.Peer, MsgID: r.MsgID, Data: r.Data.Value, Game: r.Game})
+		q, err := w.AskCallback(c.AuthKeyID, world.Callback{Peer: r.Peer, MsgID: r.MsgID, Data: r.Data.Value, Game: r.Game, Password: r.Password})
 		if err != nil {
 			return nil, err
 		}

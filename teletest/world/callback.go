@@ -44,27 +44,27 @@ func checkMarkup(m tg.ReplyMarkupClass) error {
 }
 
 // hasButton reports whether the inline keyboard markup has a callback button with data (a
-// game button when game is set).
-func hasButton(markup tg.ReplyMarkupClass, data []byte, game bool) bool {
+// game button when game is set), and whether that button asks for the 2FA password.
+func hasButton(markup tg.ReplyMarkupClass, data []byte, game bool) (found, password bool) {
 	m, ok := markup.(*tg.ReplyInlineMarkup)
 	if !ok {
-		return false
+		return false, false
 	}
 	for _, r := range m.Rows {
 		for _, b := range r.Buttons {
 			switch b := b.(type) {
 			case *tg.KeyboardButtonCallback:
 				if !game && bytes.Equal(b.Data, data) {
-					return true
+					return true, b.RequiresPassword
 				}
 			case *tg.KeyboardButtonGame:
 				if game {
-					return true
+					return true, false
 				}
 			}
 		}
 	}
-	return false
+	return false, false
 }
 
 // Callback is a press of an inline button (messages.getBotCallbackAnswer).
@@ -73,6 +73,8 @@ type Callback struct {
 	MsgID int32
 	Data  []byte
 	Game  bool
+	// Password proves the presser's 2FA password, for buttons with requires_password.
+	Password tg.InputCheckPasswordSRPClass
 }
 
 // AskCallback answers the first half of messages.getBotCallbackAnswer: the person on key
@@ -81,6 +83,10 @@ type Callback struct {
 // updateBotCallbackQuery (pushed, without pts or qts, like Telegram), or
 // updateInlineBotCallbackQuery for a message sent through it in inline mode. The caller waits
 // on the returned Query for the bot's messages.setBotCallbackAnswer.
+//
+// A button with requires_password needs c.Password, the presser's 2FA password proved with
+// SRP: PASSWORD_MISSING when the person has none, PASSWORD_REQUIRED when it is not given,
+// PASSWORD_HASH_INVALID when wrong.
 //
 // Errors: BOT_METHOD_INVALID for bots, MESSAGE_ID_INVALID for a message the person cannot
 // see, DATA_INVALID when the message has no callback button with that data.
@@ -101,8 +107,20 @@ func (w *World) AskCallback(key KeyID, c Callback) (*Query, error) {
 		return nil, err
 	}
 	bot := w.users[m.buttonsBot]
-	if bot == nil || !hasButton(m.markup, c.Data, c.Game) {
+	found, needsPassword := hasButton(m.markup, c.Data, c.Game)
+	if bot == nil || !found {
 		return nil, ErrDataInvalid
+	}
+	if needsPassword {
+		switch {
+		case a.password == nil:
+			return nil, rpcErr(400, "PASSWORD_MISSING")
+		case c.Password == nil:
+			return nil, rpcErr(400, "PASSWORD_REQUIRED")
+		}
+		if err := w.checkSRP(a, c.Password); err != nil {
+			return nil, err
+		}
 	}
 	q := w.newQuery(queryCallback, bot.id, a.id)
 	var data tl.Opt[[]byte]
