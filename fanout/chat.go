@@ -1,0 +1,72 @@
+package fanout
+
+import "github.com/mtgo-labs/mtgo/tl/tg"
+
+// chatKey returns the chat whose order u belongs to: a channel as -1e12-id, a basic group as
+// -id, a user as id (the Bot API's convention), and 0 for updates of no chat (they share
+// one shard, in order). Updates without a chat but with a user (an inline query, a
+// payment) are keyed by the user, like the dispatcher's queues.
+func chatKey(u tg.UpdateClass) int64 {
+	if ch, ok := tg.UpdateChannelID(u); ok {
+		return channelKey(ch)
+	}
+	switch u := u.(type) {
+	case *tg.UpdateNewMessage:
+		return messageKey(u.Message)
+	case *tg.UpdateEditMessage:
+		return messageKey(u.Message)
+	case *tg.UpdateNewChannelMessage:
+		return messageKey(u.Message)
+	case *tg.UpdateEditChannelMessage:
+		return messageKey(u.Message)
+	case *tg.UpdateBotCallbackQuery:
+		return peerKey(u.Peer)
+	case *tg.UpdateBotChatInviteRequester:
+		return peerKey(u.Peer)
+	case *tg.UpdateBotMessageReaction:
+		return peerKey(u.Peer)
+	case *tg.UpdateChatParticipant:
+		return -u.ChatID
+	case *tg.UpdateInlineBotCallbackQuery:
+		return u.UserID
+	case *tg.UpdateBotInlineQuery:
+		return u.UserID
+	case *tg.UpdateBotInlineSend:
+		return u.UserID
+	case *tg.UpdateBotPrecheckoutQuery:
+		return u.UserID
+	case *tg.UpdateBotShippingQuery:
+		return u.UserID
+	case *tg.UpdateBotStopped:
+		return u.UserID
+	case *tg.UpdateUserStatus:
+		return u.UserID
+	}
+	return 0
+}
+
+func channelKey(id int64) int64 { return -1_000_000_000_000 - id }
+
+func messageKey(m tg.MessageClass) int64 {
+	switch m := m.(type) {
+	case *tg.Message:
+		return peerKey(m.PeerID)
+	case *tg.MessageService:
+		return peerKey(m.PeerID)
+	case *tg.MessageEmpty:
+		return peerKey(m.PeerID)
+	}
+	return 0
+}
+
+func peerKey(p tg.PeerClass) int64 {
+	switch p := p.(type) {
+	case *tg.PeerUser:
+		return p.UserID
+	case *tg.PeerChat:
+		return -p.ChatID
+	case *tg.PeerChannel:
+		return channelKey(p.ChannelID)
+	}
+	return 0
+}

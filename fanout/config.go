@@ -1,0 +1,153 @@
+package fanout
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+)
+
+// Config names the stream and its consumers. A gateway and its workers must agree on
+// Stream, Subject, Shards and Consumer; zero values pick the defaults named on each field.
+type Config struct {
+	// Stream is the JetStream stream's name. Default "MTGO_UPDATES".
+	Stream string
+	// Subject is the subjects' prefix: shard n publishes on "<Subject>.<n>". Default
+	// "mtgo.updates".
+	Subject string
+	// Shards is the number of subjects (and consumers) the chats are spread over: the
+	// parallelism across workers. Default 32. Changing it reshuffles chats: drain first.
+	Shards int
+	// Consumer prefixes the durable consumers' names ("<Consumer>-<n>"). Default "workers".
+	Consumer string
+	// AckWait is how long the server waits for a worker's acknowledgement before it
+	// redelivers the update to another worker. Workers extend it while their handlers run,
+	// so it bounds how long a dead worker's update waits, not how long a handler may take.
+	// Default 30 s.
+	AckWait time.Duration
+	// Duplicates is the window in which the stream drops a message id it saw already.
+	// Default 2 min; it must cover a gateway failover.
+	Duplicates time.Duration
+	// MaxAge drops messages older than this. Default 24 h.
+	MaxAge time.Duration
+	// Memory keeps the stream in memory instead of files (tests, benchmarks).
+	Memory bool
+	// Replicas is the stream's replica count in a clustered server. Default 1.
+	Replicas int
+	// Logger receives failures and retries; nil discards them.
+	Logger *slog.Logger
+}
+
+// Defaults of Config.
+const (
+	DefaultStream     = "MTGO_UPDATES"
+	DefaultSubject    = "mtgo.updates"
+	DefaultShards     = 32
+	DefaultConsumer   = "workers"
+	DefaultAckWait    = 30 * time.Second
+	DefaultDuplicates = 2 * time.Minute
+	DefaultMaxAge     = 24 * time.Hour
+)
+
+// maxShards bounds Config.Shards: every shard is a consumer on the server.
+const maxShards = 4096
+
+// ErrConfig reports an invalid Config.
+var ErrConfig = errors.New("fanout: invalid config")
+
+func (c Config) withDefaults() (Config, error) {
+	if c.Stream == "" {
+		c.Stream = DefaultStream
+	}
+	if c.Subject == "" {
+		c.Subject = DefaultSubject
+	}
+	if c.Shards == 0 {
+		c.Shards = DefaultShards
+	}
+	if c.Consumer == "" {
+		c.Consumer = DefaultConsumer
+	}
+	if c.AckWait == 0 {
+		c.AckWait = DefaultAckWait
+	}
+	if c.Duplicates == 0 {
+		c.Duplicates = DefaultDuplicates
+	}
+	if c.MaxAge == 0 {
+		c.MaxAge = DefaultMaxAge
+	}
+	if c.Replicas == 0 {
+		c.Replicas = 1
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	switch {
+	case c.Shards < 1 || c.Shards > maxShards:
+		return c, fmt.Errorf("%w: Shards %d outside 1..%d", ErrConfig, c.Shards, maxShards)
+	case c.AckWait < 0 || c.Duplicates < 0 || c.MaxAge < 0:
+		return c, fmt.Errorf("%w: negative duration", ErrConfig)
+	case c.Duplicates > c.MaxAge:
+		return c, fmt.Errorf("%w: Duplicates %s longer than MaxAge %s", ErrConfig, c.Duplicates, c.MaxAge)
+	}
+	return c, nil
+}
+
+// subject returns shard n's subject.
+func (c Config) subject(n int) string { return c.Subject + "." + strconv.Itoa(n) }
+
+// consumer returns shard n's durable consumer name.
+func (c Config) consumer(n int) string { return c.Consumer + "-" + strconv.Itoa(n) }
+
+// shard returns the shard of chat key k.
+func (c Config) shard(k int64) int {
+	u := uint64(k)
+	// mix the bits so that ids in arithmetic runs spread evenly (splitmix64 finaliser)
+	u ^= u >> 30
+	u *= 0xbf58476d1ce4e5b9
+	u ^= u >> 27
+	u *= 0x94d049bb133111eb
+	u ^= u >> 31
+	return int(u % uint64(c.Shards))
+}
+
+// ensureStream creates the stream, or updates its settings when it exists.
+func ensureStream(ctx context.Context, js jetstream.JetStream, c Config) (jetstream.Stream, error) {
+	st := jetstream.FileStorage
+	if c.Memory {
+		st = jetstream.MemoryStorage
+	}
+	s, err := js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
+		Name:        c.Stream,
+		Description: "mtgo updates, sharded by chat",
+		Subjects:    []string{c.Subject + ".*"},
+		Retention:   jetstream.LimitsPolicy,
+		Storage:     st,
+		Replicas:    c.Replicas,
+		MaxAge:      c.MaxAge,
+		Duplicates:  c.Duplicates,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("fanout: stream %s: %w", c.Stream, err)
+	}
+	return s, nil
+}
+
+// consumerConfig is shard n's durable consumer: one unacknowledged message at a time keeps
+// the shard's order across workers and across a worker's crash.
+func consumerConfig(c Config, n int) jetstream.ConsumerConfig {
+	return jetstream.ConsumerConfig{
+		Durable:       c.consumer(n),
+		FilterSubject: c.subject(n),
+		AckPolicy:     jetstream.AckExplicitPolicy,
+		AckWait:       c.AckWait,
+		MaxAckPending: 1,
+		MaxDeliver:    -1,
+		DeliverPolicy: jetstream.DeliverAllPolicy,
+	}
+}

@@ -1,0 +1,389 @@
+package fanout
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	mtgo "github.com/mtgo-labs/mtgo/client"
+	"github.com/mtgo-labs/mtgo/client/storage"
+	"github.com/mtgo-labs/mtgo/client/types"
+	"github.com/mtgo-labs/mtgo/tl"
+	"github.com/mtgo-labs/mtgo/tl/tg"
+)
+
+func TestChatKey(t *testing.T) {
+	tests := []struct {
+		name string
+		u    tg.UpdateClass
+		want int64
+	}{
+		{"private", &tg.UpdateNewMessage{Message: &tg.Message{PeerID: &tg.PeerUser{UserID: 5}}}, 5},
+		{"group", &tg.UpdateEditMessage{Message: &tg.Message{PeerID: &tg.PeerChat{ChatID: 6}}}, -6},
+		{"channel", &tg.UpdateNewChannelMessage{Message: &tg.Message{PeerID: &tg.PeerChannel{ChannelID: 7}}}, -1_000_000_000_007},
+		{"service", &tg.UpdateNewMessage{Message: &tg.MessageService{PeerID: &tg.PeerUser{UserID: 8}}}, 8},
+		{"callback", &tg.UpdateBotCallbackQuery{UserID: 1, Peer: &tg.PeerChat{ChatID: 9}}, -9},
+		{"inline", &tg.UpdateBotInlineQuery{UserID: 10}, 10},
+		{"no chat", &tg.UpdateConfig{}, 0},
+		{"empty message", &tg.UpdateNewMessage{Message: &tg.MessageEmpty{}}, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := chatKey(tt.u); got != tt.want {
+				t.Errorf("chatKey = %d, want %d", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestShardSpread(t *testing.T) {
+	c, err := Config{Shards: 16}.withDefaults()
+	if err != nil {
+		t.Fatal(err)
+	}
+	counts := make([]int, 16)
+	for id := int64(1); id <= 16000; id++ {
+		s := c.shard(id)
+		if s != c.shard(id) {
+			t.Fatal("shard not stable")
+		}
+		counts[s]++
+	}
+	for s, n := range counts {
+		if n < 800 || n > 1200 {
+			t.Errorf("shard %d got %d of 16000 consecutive ids", s, n)
+		}
+	}
+}
+
+func TestConfigValidate(t *testing.T) {
+	tests := []struct {
+		name string
+		c    Config
+		ok   bool
+	}{
+		{"defaults", Config{}, true},
+		{"too many shards", Config{Shards: maxShards + 1}, false},
+		{"negative shards", Config{Shards: -1}, false},
+		{"negative wait", Config{AckWait: -time.Second}, false},
+		{"window beyond age", Config{Duplicates: time.Hour, MaxAge: time.Minute}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := tt.c.withDefaults()
+			if (err == nil) != tt.ok || (err != nil && !errors.Is(err, ErrConfig)) {
+				t.Errorf("withDefaults() error %v, want ok=%v", err, tt.ok)
+			}
+		})
+	}
+}
+
+func TestEnvelopeRoundTrip(t *testing.T) {
+	batch := messages(10, 42, 1, 2)
+	list, users, chats, date := unpack(batch)
+	data, err := encodeOne(list[1], users, chats, date)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := decodeOne(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := &tg.Updates{Updates: list[1:], Users: users, Date: date}
+	if diff := cmp.Diff(mtgo.UpdateKey(want.Updates[0]), mtgo.UpdateKey(got.Updates[0])); diff != "" {
+		t.Errorf("key (-want +got):\n%s", diff)
+	}
+	if len(got.Users) != 1 || got.Date != date {
+		t.Errorf("decoded %+v", got)
+	}
+	// two updates, trailing bytes, garbage: refused with an error
+	var full tl.Buffer
+	if err := batch.Encode(&full); err != nil {
+		t.Fatal(err)
+	}
+	short := &tg.UpdateShort{Update: list[0]}
+	var sb tl.Buffer
+	if err := short.Encode(&sb); err != nil {
+		t.Fatal(err)
+	}
+	bad := [][]byte{full.Raw(), sb.Raw(), append(append([]byte{}, data...), 0, 0, 0, 0), []byte{1, 2, 3}, nil}
+	for i, b := range bad {
+		if _, err := decodeOne(b); err == nil {
+			t.Errorf("bad message %d decoded", i)
+		}
+	}
+}
+
+func FuzzDecodeOne(f *testing.F) {
+	batch := messages(0, 1, 1)
+	list, users, chats, date := unpack(batch)
+	data, err := encodeOne(list[0], users, chats, date)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(data)
+	f.Add([]byte{})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		u, err := decodeOne(b)
+		if err == nil && len(u.Updates) != 1 {
+			t.Fatalf("decoded %d updates", len(u.Updates))
+		}
+	})
+}
+
+func TestUpdateKey(t *testing.T) {
+	tests := []struct {
+		u    tg.UpdateClass
+		want string
+	}{
+		{&tg.UpdateNewMessage{Message: &tg.MessageEmpty{}, Pts: 5, PtsCount: 1}, "pts:5:1"},
+		{&tg.UpdateNewChannelMessage{Message: &tg.Message{PeerID: &tg.PeerChannel{ChannelID: 3}}, Pts: 9, PtsCount: 1}, "ch:3:9:1"},
+		{&tg.UpdateNewEncryptedMessage{Message: &tg.EncryptedMessageService{}, Qts: 4}, "qts:4"},
+	}
+	for _, tt := range tests {
+		if got := mtgo.UpdateKey(tt.u); got != tt.want {
+			t.Errorf("UpdateKey(%T) = %q, want %q", tt.u, got, tt.want)
+		}
+	}
+	a, b := mtgo.UpdateKey(&tg.UpdateConfig{}), mtgo.UpdateKey(&tg.UpdateDCOptions{})
+	if !strings.HasPrefix(a, "h:") || a == b {
+		t.Errorf("hash keys %q %q", a, b)
+	}
+}
+
+// pipeline is a gateway and n workers on one server.
+type pipeline struct {
+	gw      *Gateway
+	rec     *recorder
+	workers []*testWorker
+}
+
+type testWorker struct {
+	w      *Worker
+	cancel context.CancelFunc
+	done   chan struct{}
+	kill   func() // closes the worker's connection: a crash, no acks any more
+}
+
+func startWorker(t *testing.T, url string, cfg Config, handler func(*mtgo.Context, *types.Message) error) *testWorker {
+	t.Helper()
+	nc, js := connect(t, url)
+	c := offlineWorkerClient(t)
+	c.OnMessage(handler)
+	w, err := NewWorker(c, js, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	tw := &testWorker{w: w, cancel: cancel, done: make(chan struct{}), kill: nc.Close}
+	go func() {
+		defer close(tw.done)
+		if err := w.Run(ctx); err != nil {
+			t.Error(err)
+		}
+	}()
+	t.Cleanup(func() {
+		cancel()
+		<-tw.done
+	})
+	return tw
+}
+
+func newPipeline(t *testing.T, url string, cfg Config, workers, want int) *pipeline {
+	t.Helper()
+	_, js := connect(t, url)
+	ctx := context.Background()
+	gw, err := NewGateway(ctx, js, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &pipeline{gw: gw, rec: newRecorder(want)}
+	for range workers {
+		p.workers = append(p.workers, startWorker(t, url, cfg, p.rec.handler))
+	}
+	return p
+}
+
+func (p *pipeline) publish(t *testing.T, chats, perChat int) {
+	t.Helper()
+	pts := int32(0)
+	for i := range perChat {
+		for chat := int64(1); chat <= int64(chats); chat++ {
+			if err := p.gw.DispatchCommit(context.Background(), messages(pts, chat, int32(i+1))); err != nil {
+				t.Fatal(err)
+			}
+			pts++
+		}
+	}
+}
+
+func testPipeline(t *testing.T, url string, cfg Config) {
+	const chats, perChat = 20, 10
+	p := newPipeline(t, url, cfg, 3, chats*perChat)
+	p.publish(t, chats, perChat)
+	p.rec.wait(t, 30*time.Second)
+	p.rec.checkOrder(t)
+	if d := p.rec.duplicates(); d != 0 {
+		t.Errorf("%d duplicates without a crash", d)
+	}
+	if s := p.gw.Stats(); s.Published != chats*perChat || s.Duplicates != 0 {
+		t.Errorf("gateway stats %+v", s)
+	}
+	// a resumed gateway publishes again what it published: the stream drops the copies
+	p.publish(t, chats, perChat)
+	if s := p.gw.Stats(); s.Duplicates != chats*perChat {
+		t.Errorf("republished: %d duplicates, want %d", s.Duplicates, chats*perChat)
+	}
+	var handled int64
+	for _, w := range p.workers {
+		handled += w.w.Stats().Handled
+	}
+	if handled < chats*perChat {
+		t.Errorf("workers handled %d", handled)
+	}
+}
+
+func TestPipelineEmbedded(t *testing.T) {
+	s := startServer(t)
+	testPipeline(t, s.ClientURL(), Config{Memory: true, Shards: 8})
+}
+
+func TestPipelineRealServer(t *testing.T) {
+	url := realServer(t)
+	name := "MTGO_TEST_" + strings.ReplaceAll(time.Now().Format("150405.000000"), ".", "_")
+	cfg := Config{Stream: name, Subject: strings.ToLower(name), Shards: 8, Memory: true}
+	t.Cleanup(func() {
+		_, js := connect(t, url)
+		_ = js.DeleteStream(context.Background(), name)
+	})
+	testPipeline(t, url, cfg)
+}
+
+// TestWorkerCrashRedelivers kills a worker in the middle of a handler: the update goes to
+// another worker after AckWait, the chat's later updates wait for it, and the only
+// duplicate is the update the crash interrupted.
+func TestWorkerCrashRedelivers(t *testing.T) {
+	s := startServer(t)
+	cfg := Config{Memory: true, Shards: 1, AckWait: time.Second}
+	_, js := connect(t, s.ClientURL())
+	gw, err := NewGateway(context.Background(), js, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := newRecorder(5)
+	entered := make(chan struct{})
+	release := make(chan struct{})
+	var once sync.Once
+	doomed := startWorker(t, s.ClientURL(), cfg, func(ctx *mtgo.Context, m *types.Message) error {
+		rec.record(m.Chat.ID, int32(m.ID), ctx.UpdateKey())
+		once.Do(func() { close(entered) })
+		<-release
+		return nil
+	})
+	if err := gw.DispatchCommit(context.Background(), messages(0, 7, 1, 2, 3, 4, 5)); err != nil {
+		t.Fatal(err)
+	}
+	<-entered
+	doomed.kill()
+	survivor := startWorker(t, s.ClientURL(), cfg, rec.handler)
+	rec.wait(t, 30*time.Second)
+	close(release)
+	rec.checkOrder(t)
+	if d := rec.duplicates(); d != 1 {
+		t.Errorf("%d duplicates, want 1 (the interrupted update)", d)
+	}
+	if st := survivor.w.Stats(); st.Redelivered != 1 || st.Handled != 5 {
+		t.Errorf("survivor stats %+v, want 5 handled, 1 redelivered", st)
+	}
+}
+
+func TestWorkerRejectsGarbage(t *testing.T) {
+	s := startServer(t)
+	cfg := Config{Memory: true, Shards: 1}
+	_, js := connect(t, s.ClientURL())
+	if _, err := NewGateway(context.Background(), js, cfg); err != nil {
+		t.Fatal(err)
+	}
+	rec := newRecorder(1)
+	w := startWorker(t, s.ClientURL(), cfg, rec.handler)
+	if _, err := js.Publish(context.Background(), DefaultSubject+".0", []byte("not an update")); err != nil {
+		t.Fatal(err)
+	}
+	gw, _ := NewGateway(context.Background(), js, cfg)
+	if err := gw.DispatchCommit(context.Background(), messages(0, 3, 1)); err != nil {
+		t.Fatal(err)
+	}
+	rec.wait(t, 30*time.Second)
+	if st := w.w.Stats(); st.Rejected != 1 {
+		t.Errorf("stats %+v, want 1 rejected", st)
+	}
+}
+
+func TestNewWorkerNeedsNoUpdates(t *testing.T) {
+	cfg := mtgo.DefaultConfig
+	cfg.InMemory = true
+	c, err := mtgo.NewClient(1, "hash", &cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Stop()
+	if _, err := NewWorker(c, nil, Config{}); !errors.Is(err, ErrUpdatesEnabled) {
+		t.Errorf("NewWorker error %v, want ErrUpdatesEnabled", err)
+	}
+}
+
+// lockedStore is a store whose session lock is held until Close, like the shared backends.
+type lockedStore struct {
+	storage.Storage
+	lock *sync.Mutex
+}
+
+func (s lockedStore) Close() error {
+	s.lock.Unlock()
+	return nil
+}
+
+func TestAcquireSessionWaitsForTheLock(t *testing.T) {
+	var lock sync.Mutex
+	shared := storage.NewInMemory()
+	attempts := make(chan struct{}, 100)
+	open := func(context.Context) (storage.Storage, error) {
+		attempts <- struct{}{}
+		if !lock.TryLock() {
+			return nil, storage.ErrSessionInUse
+		}
+		return lockedStore{shared, &lock}, nil
+	}
+	first, err := AcquireSession(context.Background(), open, time.Millisecond)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := make(chan storage.Storage)
+	go func() {
+		st, err := AcquireSession(context.Background(), open, time.Millisecond)
+		if err != nil {
+			t.Error(err)
+		}
+		got <- st
+	}()
+	<-attempts // the first's
+	<-attempts // the standby's first try, refused
+	_ = first.Close()
+	if st := <-got; st == nil {
+		t.Fatal("standby got no store")
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := AcquireSession(ctx, open, time.Millisecond); !errors.Is(err, context.Canceled) {
+		t.Errorf("held lock, cancelled: %v", err)
+	}
+	other := func(context.Context) (storage.Storage, error) { return nil, storage.ErrCorrupt }
+	if _, err := AcquireSession(context.Background(), other, 0); !errors.Is(err, storage.ErrCorrupt) {
+		t.Errorf("corrupt store: %v", err)
+	}
+}

@@ -1,0 +1,146 @@
+package fanout
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+
+	mtgo "github.com/mtgo-labs/mtgo/client"
+)
+
+// Worker consumes the stream and runs a client's handlers on the updates. The client must
+// have NoUpdates (it makes calls with the shared authorization but runs no update engine);
+// register its handlers (OnMessage, AddHandler, UseMiddleware) as in a single process.
+type Worker struct {
+	c   *mtgo.Client
+	js  jetstream.JetStream
+	cfg Config
+	log *slog.Logger
+
+	handled     atomic.Int64
+	redelivered atomic.Int64
+	rejected    atomic.Int64
+}
+
+// ErrUpdatesEnabled reports a worker's client that runs its own update engine.
+var ErrUpdatesEnabled = errors.New("fanout: a worker's client must have Config.NoUpdates")
+
+// NewWorker returns a worker running c's handlers on the updates of the stream of cfg.
+func NewWorker(c *mtgo.Client, js jetstream.JetStream, cfg Config) (*Worker, error) {
+	if !c.NoUpdates() {
+		return nil, ErrUpdatesEnabled
+	}
+	conf, err := cfg.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	return &Worker{c: c, js: js, cfg: conf, log: conf.Logger.With(slog.String("component", "fanout.worker"))}, nil
+}
+
+// WorkerStats counts what a worker handled.
+type WorkerStats struct {
+	// Handled is the updates whose handlers ran and that were acknowledged or attempted to
+	// be, Redelivered those of them the server had delivered before (to this or a dead
+	// worker), Rejected the messages that did not decode (terminated, never redelivered).
+	Handled, Redelivered, Rejected int64
+}
+
+// Stats returns the counts so far.
+func (w *Worker) Stats() WorkerStats {
+	return WorkerStats{Handled: w.handled.Load(), Redelivered: w.redelivered.Load(), Rejected: w.rejected.Load()}
+}
+
+// Run consumes every shard until ctx ends. It creates the stream and the consumers when
+// they do not exist yet, so workers may start before the gateway. An update being handled
+// when ctx ends is handed back (nak) for another worker, after the handlers' grace.
+func (w *Worker) Run(ctx context.Context) error {
+	if _, err := ensureStream(ctx, w.js, w.cfg); err != nil {
+		return err
+	}
+	var consumers []jetstream.ConsumeContext
+	defer func() {
+		for _, cc := range consumers {
+			cc.Stop()
+		}
+		for _, cc := range consumers {
+			<-cc.Closed()
+		}
+	}()
+	var inflight sync.WaitGroup
+	defer inflight.Wait()
+	for n := range w.cfg.Shards {
+		cons, err := w.js.CreateOrUpdateConsumer(ctx, w.cfg.Stream, consumerConfig(w.cfg, n))
+		if err != nil {
+			return fmt.Errorf("fanout: consumer %s: %w", w.cfg.consumer(n), err)
+		}
+		cc, err := cons.Consume(func(m jetstream.Msg) {
+			inflight.Add(1)
+			defer inflight.Done()
+			w.handle(ctx, m)
+		}, jetstream.PullMaxMessages(4))
+		if err != nil {
+			return fmt.Errorf("fanout: consume %s: %w", w.cfg.consumer(n), err)
+		}
+		consumers = append(consumers, cc)
+	}
+	<-ctx.Done()
+	return nil
+}
+
+// handle runs the handlers on one message and acknowledges it.
+func (w *Worker) handle(ctx context.Context, m jetstream.Msg) {
+	u, err := decodeOne(m.Data())
+	if err != nil {
+		w.rejected.Add(1)
+		w.log.Warn("message rejected", slog.String("subject", m.Subject()), slog.Any("error", err))
+		_ = m.Term()
+		return
+	}
+	if md, err := m.Metadata(); err == nil && md.NumDelivered > 1 {
+		w.redelivered.Add(1)
+	}
+	stop := w.keepAlive(m)
+	err = w.c.HandleUpdatesWait(ctx, u)
+	stop()
+	if err != nil {
+		// stopping with the handlers still running: hand the update to another worker
+		_ = m.Nak()
+		return
+	}
+	w.handled.Add(1)
+	if err := m.Ack(); err != nil {
+		w.log.Warn("ack failed: the update will be delivered again", slog.String("key", mtgo.UpdateKey(u.Updates[0])), slog.Any("error", err))
+	}
+}
+
+// keepAlive tells the server the message is being worked on every third of AckWait, so a
+// slow handler does not have its update redelivered to another worker; the returned stop
+// ends it.
+func (w *Worker) keepAlive(m jetstream.Msg) (stop func()) {
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		t := time.NewTicker(w.cfg.AckWait / 3)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				_ = m.InProgress()
+			}
+		}
+	}()
+	return func() {
+		close(done)
+		wg.Wait()
+	}
+}
