@@ -17,6 +17,7 @@ import (
 	"github.com/spf13/cobra"
 
 	mtgo "github.com/mtgo-labs/mtgo/client"
+	"github.com/mtgo-labs/mtgo/teletest/testdc"
 )
 
 // Exit codes, documented in README.md and in `mtgo --help`.
@@ -133,7 +134,7 @@ on one line on stderr.
 	f.BoolVar(&a.testDC, "test-dc", false, "use Telegram's test data centers")
 	f.StringVar(&a.logLevel, "log-level", "error", "log level: debug, info, warn, error")
 	f.BoolVar(&a.jsonOut, "json", false, "print results as JSON")
-	f.StringVar(&a.cluster, "cluster", "", "connect to a test cluster described by this file (mtgo testdc --write)")
+	f.StringVar(&a.cluster, "cluster", "", "connect to a test cluster described by this file (mtgo testdc -write)")
 	f.StringArrayVar(&a.dcAddrs, "dc", nil, "data center address N=host:port (repeatable)")
 	f.StringVar(&a.serverKey, "server-key", "", "PEM file of the server's RSA public key (custom servers)")
 	root.AddCommand(a.loginCmd(), a.logoutCmd(), a.whoamiCmd(), a.sessionCmd(), a.invokeCmd(),
@@ -162,12 +163,6 @@ func (a *app) loadEnv(cmd *cobra.Command) error {
 	return nil
 }
 
-// clusterFile is what `mtgo testdc --write` saves: how to reach an in-process test cluster.
-type clusterFile struct {
-	DCs       map[int]string `json:"dcs"`
-	PublicKey string         `json:"public_key"` // PEM
-}
-
 // config builds the client configuration of the global flags; edit adjusts it.
 func (a *app) config(edit func(*mtgo.Config)) (*mtgo.Config, error) {
 	cfg := mtgo.DefaultConfig
@@ -184,7 +179,7 @@ func (a *app) config(edit func(*mtgo.Config)) (*mtgo.Config, error) {
 		if err != nil {
 			return nil, fmt.Errorf("cluster file: %w", err)
 		}
-		var cf clusterFile
+		var cf testdc.ConnectFile
 		if err := json.Unmarshal(raw, &cf); err != nil {
 			return nil, fmt.Errorf("cluster file %s: %w", a.cluster, err)
 		}

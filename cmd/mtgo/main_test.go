@@ -19,6 +19,7 @@ import (
 	mtgo "github.com/mtgo-labs/mtgo/client"
 	sessionstrings "github.com/mtgo-labs/mtgo/session/strings"
 	"github.com/mtgo-labs/mtgo/teletest"
+	"github.com/mtgo-labs/mtgo/teletest/testdc"
 	"github.com/mtgo-labs/mtgo/teletest/world"
 )
 
@@ -94,7 +95,7 @@ func newEnv(t *testing.T) *env {
 	}
 	t.Cleanup(func() { cl.Close() })
 	e := &env{t: t, cl: cl, dir: t.TempDir()}
-	b, err := json.Marshal(clusterFile{DCs: cl.Addrs(), PublicKey: string(cl.PublicKeyPEM())})
+	b, err := json.Marshal(testdc.ConnectFile{DCs: cl.Addrs(), PublicKey: string(cl.PublicKeyPEM())})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -465,11 +466,11 @@ func TestTestDC(t *testing.T) {
 	finished := make(chan int, 1)
 	go func() {
 		a := &app{in: strings.NewReader(""), out: r.out, errOut: r.err, getenv: func(string) string { return "" }}
-		finished <- a.run(ctx, []string{"testdc", "--dcs", "2", "--write", file, "--bot", "my_bot"})
+		finished <- a.run(ctx, []string{"testdc", "-dcs", "2", "-write", file, "-bot", "my_bot"})
 	}()
 	cl := <-started
 	m := regexp.MustCompile(`@my_bot  token (\S+)`).FindStringSubmatch(r.out.String())
-	if m == nil || !strings.Contains(r.out.String(), "DC 2  127.0.0.1:") {
+	if m == nil || !strings.Contains(r.out.String(), "DC 2  tcp 127.0.0.1:") {
 		t.Fatalf("banner %q", r.out)
 	}
 	e.cl = cl
@@ -486,7 +487,7 @@ func TestTestDC(t *testing.T) {
 func TestUsageErrorsAndDocs(t *testing.T) {
 	e := &env{t: t, dir: t.TempDir()}
 	ctx := ctxT(t)
-	for _, args := range [][]string{{"nope"}, {"login"}, {"--nope"}, {"login", "--qr", "--phone", "1"}, {"invoke"}} {
+	for _, args := range [][]string{{"nope"}, {"login"}, {"--nope"}, {"login", "--qr", "--phone", "1"}, {"invoke"}, {"testdc", "-dcs", "x"}} {
 		r := e.run(ctx, "x", nil, args...)
 		if r.code != exitUsage || strings.Count(r.err.String(), "\n") != 1 {
 			t.Errorf("%v: exit %d, stderr %q", args, r.code, r.err)
