@@ -105,6 +105,7 @@ type clientParams struct {
 	Logger  *Logger
 	// Counters are shared by the call policy and the client's LoadSnapshot.
 	Counters *invoke.Counters
+	updHook  updateHook // WithUpdateEvents (fanout_hooks.go)
 }
 
 // newEngine builds the connection engine, the first layer above the storage, the dialer and

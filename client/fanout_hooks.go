@@ -6,13 +6,17 @@ import (
 	"encoding/hex"
 	"strconv"
 
+	"go.uber.org/fx"
+
 	"github.com/mtgo-labs/mtgo/tl"
 	"github.com/mtgo-labs/mtgo/tl/tg"
+	"github.com/mtgo-labs/mtgo/updates"
 )
 
-// The seams for running one account's updates past one process (the fanout module): a
-// Dispatcher that tells the update engine whether it took a batch, a way to run the
-// handlers on updates that arrived from elsewhere, and a stable key per update.
+// The seams for running one account past one process: for the fanout module a Dispatcher
+// that tells the update engine whether it took a batch, a way to run the handlers on
+// updates that arrived from elsewhere and a stable key per update; for the telemetry module
+// the update engine's events.
 
 // CommitDispatcher is a Dispatcher that can refuse a batch. The update engine calls
 // DispatchCommit instead of Dispatch and saves the batch's update state only when it
@@ -68,3 +72,18 @@ func UpdateKey(u tg.UpdateClass) string {
 // that run at least once (a fan-out worker that crashed before acknowledging an update has
 // it handled again by another).
 func (c *Context) UpdateKey() string { return UpdateKey(c.Update) }
+
+// updateHook is the update engine's event hook (clientParams.updHook).
+type updateHook = updates.Hook
+
+// WithUpdateEvents returns an option for Config.FxOptions under which the update engine
+// reports its events (gaps, recoveries and their durations, overflows, channels dropped) to
+// h, besides logging them. h runs on the engine's loop: it must return quickly. Use one per
+// client (fx refuses a second decoration); fan several hooks out inside h.
+func WithUpdateEvents(h updates.Hook) fx.Option {
+	return fx.Decorate(func(p *clientParams) *clientParams {
+		cp := *p
+		cp.updHook = h
+		return &cp
+	})
+}

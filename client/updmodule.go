@@ -26,5 +26,6 @@ func newUpdateManager(p *clientParams, st Storage, pc PeerCache, eng *engine.Eng
 		AccessHashes: pc,
 		Logger:       p.Logger.Slog().With("layer", "updates"),
 		NoCatchUp:    p.Config.NoCatchUp,
+		Hook:         p.updHook,
 	}, p.Logger.Slog())
 }
