@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"sync"
 	"time"
 )
 
@@ -31,6 +32,29 @@ type Client struct {
 	pool Pool
 	opt  Options
 	log  *slog.Logger
+
+	parts sync.Pool // *[]byte of Options.PartSize bytes: upload part buffers kept between uploads
+}
+
+// partBuffer returns an upload part buffer of n bytes, from the pool when n is the default
+// part size.
+func (c *Client) partBuffer(n int) []byte {
+	if n == c.opt.PartSize {
+		if p, ok := c.parts.Get().(*[]byte); ok {
+			return *p
+		}
+	}
+	return make([]byte, n)
+}
+
+// keepPartBuffers pools the buffers of the default part size for the next upload.
+func (c *Client) keepPartBuffers(bufs [][]byte) {
+	for _, b := range bufs {
+		if cap(b) == c.opt.PartSize {
+			b = b[:cap(b)]
+			c.parts.Put(&b)
+		}
+	}
 }
 
 // New returns a Client using pool with opt (zero fields take their defaults). An invalid part

@@ -135,6 +135,8 @@ func (u *uploader) run(parent context.Context, r io.Reader) (tg.InputFileClass, 
 		cancel()
 		close(jobs)
 		wg.Wait()
+		// Every worker has ended: the free buffers are no longer lent to a call.
+		u.c.keepPartBuffers(u.free)
 	}()
 	if err := u.feed(ctx, r, jobs, results); err != nil {
 		return nil, contextErr(parent, err)
@@ -260,7 +262,7 @@ func (u *uploader) buffer(ctx context.Context, results <-chan jobResult, grow bo
 		}
 		if grow || u.allocated < u.workers+1 {
 			u.allocated++
-			return make([]byte, u.partSize), nil
+			return u.c.partBuffer(u.partSize), nil
 		}
 		if err := u.await(ctx, results); err != nil {
 			return nil, err
@@ -323,6 +325,9 @@ func (u *uploader) send(ctx context.Context, j job) (attempts int, err error) {
 	} else {
 		req = &tg.UploadSaveFilePartRequest{FileID: u.id, FilePart: int32(j.part), Bytes: j.data}
 	}
+	// The part's buffer stays unchanged until this call returns: the session may send it
+	// without copying it into the packet.
+	ctx = tl.WithBorrowedBytes(ctx)
 	p := pacer{opt: &u.c.opt, log: u.c.log.With("upload part", j.part)}
 	for {
 		attempts++

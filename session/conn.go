@@ -201,9 +201,18 @@ type CallOption func(*mtp.CallOptions)
 // the server received it, it is sent again instead of failing with ErrNotRepeated.
 func WithRepeatable() CallOption { return func(o *mtp.CallOptions) { o.Repeatable = true } }
 
+// borrowMin is the shortest byte string a call marked with tl.WithBorrowedBytes sends from
+// the caller's memory; shorter ones are copied like any other field.
+const borrowMin = 4 << 10
+
 // Invoke sends in and decodes the answer into out. It implements tg.Invoker. An rpc_error
 // answer is returned as *RPCError. If ctx ends first, the call is removed (and the server told
 // with rpc_drop_answer if it was sent) and ctx's error is returned.
+//
+// With a ctx marked by tl.WithBorrowedBytes, byte strings of 4 KiB and more (file parts) are
+// not copied: the packet is built from the caller's memory, which must stay unchanged until
+// Invoke returns. Invoke then returns only once the session no longer reads them, also when
+// ctx ends.
 func (c *Conn) Invoke(ctx context.Context, in tl.Encoder, out tl.Decoder) error {
 	return c.InvokeWith(ctx, in, out)
 }
@@ -231,11 +240,16 @@ func (c *Conn) invoke(ctx context.Context, in tl.Encoder, out tl.Decoder, o mtp.
 
 	cl := callPool.Get().(*call)
 	cl.buf.Reset()
+	borrowed := tl.BytesBorrowed(ctx)
+	if borrowed {
+		cl.buf.Borrow(borrowMin)
+	}
 	if err := in.Encode(&cl.buf); err != nil {
 		callPool.Put(cl)
 		return 0, fmt.Errorf("session: encode %T: %w", in, err)
 	}
 	cl.id = mtp.CallID(c.nextID.Add(1))
+	o.Borrowed = cl.buf.Borrowed()
 	cl.opts = o
 	cl.sent = sentHook(ctx)
 	id := cl.id
@@ -268,6 +282,13 @@ func (c *Conn) invoke(ctx context.Context, in tl.Encoder, out tl.Decoder, o mtp.
 		}
 		c.box.mu.Unlock()
 		c.box.signal()
+		if len(o.Borrowed) > 0 {
+			// The loop may be reading the caller's bytes: it answers a cancelled call once
+			// it has let go of it (or answered it already, or is shutting down).
+			<-cl.res
+			callPool.Put(cl)
+			return id, ctx.Err()
+		}
 		// cl is not reused: the loop may still answer it.
 		return id, ctx.Err()
 	}

@@ -474,17 +474,27 @@ func (l *loop) accept(cl *call) {
 	l.calls[cl.id] = cl
 }
 
+// cancel removes a call its caller gave up on. A call whose caller lent its bytes
+// (CallOptions.Borrowed) is answered, so the caller knows the loop has let go of them.
 func (l *loop) cancel(id mtp.CallID) {
-	if _, ok := l.calls[id]; ok {
+	if cl, ok := l.calls[id]; ok {
 		delete(l.calls, id)
 		l.eng.Cancel(id)
+		l.letGo(cl)
 		return
 	}
 	for i, cl := range l.waiting {
 		if cl.id == id {
 			l.waiting = append(l.waiting[:i], l.waiting[i+1:]...)
+			l.letGo(cl)
 			return
 		}
+	}
+}
+
+func (l *loop) letGo(cl *call) {
+	if len(cl.opts.Borrowed) > 0 {
+		cl.res <- result{err: context.Canceled}
 	}
 }
 

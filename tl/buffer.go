@@ -23,6 +23,8 @@ type Buffer struct {
 	arena arena // batched allocations for decoded values
 	werr  error // sticky encode error, see WriteErr
 	depth int   // nesting depth of the value being decoded, see Enter
+
+	borrow *borrowing // set by Borrow
 }
 
 // Len returns the number of unread bytes.
@@ -40,6 +42,7 @@ func (b *Buffer) Reset() {
 	b.off = 0
 	b.werr = nil
 	b.depth = 0
+	b.endBorrow()
 }
 
 // ResetTo makes the buffer read p from the start. The buffer does not copy p; p must not be
@@ -49,6 +52,7 @@ func (b *Buffer) ResetTo(p []byte) {
 	b.off = 0
 	b.werr = nil
 	b.depth = 0
+	b.endBorrow()
 }
 
 // Skip advances the read cursor by n bytes.

@@ -87,7 +87,9 @@ func (b *Buffer) PutBytes(p []byte) {
 		n++
 	} else {
 		b.Buf = append(b.Buf, 254, byte(n), byte(n>>8), byte(n>>16))
-		b.Buf = append(b.Buf, p...)
+		if !b.borrows(p) {
+			b.Buf = append(b.Buf, p...)
+		}
 		n += 4
 	}
 	for ; n&3 != 0; n++ {

@@ -2,6 +2,7 @@ package mtp
 
 import (
 	"fmt"
+	"github.com/mtgo-labs/mtgo/tl"
 	"io"
 	"log/slog"
 	"time"
@@ -137,6 +138,10 @@ type CallOptions struct {
 	MsgID int64
 	// NoInit sends the call without the connection's init prefix (see SetInitPrefix).
 	NoInit bool
+	// Borrowed are byte strings the body leaves out (see tl.Buffer.Borrow): the message is the
+	// body with them in their places. The engine reads them when it builds a packet, until the
+	// call completes or is cancelled; the caller keeps them unchanged until then.
+	Borrowed []tl.Borrowed
 }
 
 // msgKind says what an outgoing message is for.
@@ -156,6 +161,7 @@ type outMsg struct {
 	kind       msgKind
 	call       CallID
 	body       []byte
+	borrowed   []tl.Borrowed // CallOptions.Borrowed
 	after      CallID
 	repeatable bool
 	fixedID    int64 // CallOptions.MsgID
@@ -311,14 +317,20 @@ func (e *Engine) Enqueue(call CallID, body []byte, opts CallOptions) error {
 	if _, dup := e.calls[call]; dup {
 		return fmt.Errorf("mtp: enqueue call %d: %w: duplicate call id", call, ErrBadCall)
 	}
-	if len(body) < 4 || len(body)%4 != 0 {
-		return fmt.Errorf("mtp: enqueue call %d: %w: body of %d bytes", call, ErrBadCall, len(body))
+	n := tl.BorrowedLen(body, opts.Borrowed)
+	if len(body) < 4 || n%4 != 0 {
+		return fmt.Errorf("mtp: enqueue call %d: %w: body of %d bytes", call, ErrBadCall, n)
 	}
-	if len(body) > e.cfg.MaxMessageSize {
-		return fmt.Errorf("mtp: enqueue call %d: %w: %d bytes, limit %d", call, ErrTooLarge, len(body), e.cfg.MaxMessageSize)
+	if n > e.cfg.MaxMessageSize {
+		return fmt.Errorf("mtp: enqueue call %d: %w: %d bytes, limit %d", call, ErrTooLarge, n, e.cfg.MaxMessageSize)
 	}
-	m := &outMsg{kind: kindCall, call: call, body: e.pack(body), after: opts.After, repeatable: opts.Repeatable,
+	m := &outMsg{kind: kindCall, call: call, body: body, after: opts.After, repeatable: opts.Repeatable,
 		content: true, fixedID: opts.MsgID, noInit: opts.NoInit}
+	if len(opts.Borrowed) > 0 {
+		m.borrowed = opts.Borrowed // borrowed bytes are file data: not worth a gzip pass
+	} else {
+		m.body = e.pack(body)
+	}
 	e.calls[call] = m
 	e.push(m)
 	return nil

@@ -213,7 +213,7 @@ func (e *Engine) wrapsInit(m *outMsg) bool {
 
 // bodyLen is the length of m's body on the wire, with the init and invokeAfterMsg prefixes.
 func (e *Engine) bodyLen(m *outMsg) int {
-	n := len(m.body)
+	n := tl.BorrowedLen(m.body, m.borrowed)
 	if e.wrapsInit(m) {
 		n += len(e.initPrefix)
 	}
@@ -231,7 +231,7 @@ func (e *Engine) appendBody(dst []byte, m *outMsg) []byte {
 		dst = le.AppendUint32(dst, idInvokeAfterMsg)
 		dst = le.AppendUint64(dst, uint64(a.msgID))
 	}
-	return append(dst, m.body...)
+	return tl.AppendBorrowed(dst, m.body, m.borrowed)
 }
 
 func (e *Engine) appendHeader(dst []byte, msgID int64, seqNo int32, n int) []byte {
