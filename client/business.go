@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
+	"github.com/mtgo-labs/mtgo/client/option"
 	"github.com/mtgo-labs/mtgo/client/types"
 	"github.com/mtgo-labs/mtgo/tl"
 	"github.com/mtgo-labs/mtgo/tl/tg"
@@ -105,3 +107,167 @@ func (c *Client) GetBusinessConnection(ctx context.Context, connectionID string)
 // errNoBusinessConnection reports an answer to account.getBotBusinessConnection without the
 // connection.
 var errNoBusinessConnection = errors.New("mtgo: get business connection: no updateBotBusinessConnect in the answer")
+
+// GetBusinessSettings returns the automatic greeting and away messages of user (anything
+// ResolvePeer accepts; "me" for the account itself), read from its full profile.
+func (c *Client) GetBusinessSettings(ctx context.Context, user any) (*types.BusinessSettings, error) {
+	full, err := c.GetFullUser(ctx, user)
+	if err != nil {
+		return nil, err
+	}
+	return types.NewBusinessSettings(full.Raw), nil
+}
+
+// inputRecipients resolves the users of r.
+func (c *Client) inputRecipients(ctx context.Context, r types.BusinessRecipients) (tg.InputBusinessRecipients, error) {
+	out := tg.InputBusinessRecipients{
+		ExistingChats: r.ExistingChats, NewChats: r.NewChats, Contacts: r.Contacts, NonContacts: r.NonContacts,
+		ExcludeSelected: r.ExcludeSelected,
+	}
+	for _, id := range r.Users {
+		u, err := c.resolveUser(ctx, id)
+		if err != nil {
+			return out, err
+		}
+		out.Users = append(out.Users, u)
+	}
+	return out, nil
+}
+
+// SetBusinessGreeting turns on the automatic greeting (nil turns it off;
+// account.updateBusinessGreetingMessage). Premium accounts only.
+func (c *Client) SetBusinessGreeting(ctx context.Context, g *types.BusinessGreeting) error {
+	req := &tg.AccountUpdateBusinessGreetingMessageRequest{}
+	if g != nil {
+		rc, err := c.inputRecipients(ctx, g.Recipients)
+		if err != nil {
+			return err
+		}
+		req.Message = &tg.InputBusinessGreetingMessage{ShortcutID: int32(g.ShortcutID), Recipients: rc, NoActivityDays: int32(g.NoActivityDays)}
+	}
+	var res tg.BoolBox
+	if err := c.call(ctx, req, &res); err != nil {
+		return fmt.Errorf("mtgo: set business greeting: %w", err)
+	}
+	return nil
+}
+
+// SetBusinessAway turns on the automatic away message (nil turns it off;
+// account.updateBusinessAwayMessage): Always, OutsideWorkHours, or the period From-Until.
+// Premium accounts only.
+func (c *Client) SetBusinessAway(ctx context.Context, a *types.BusinessAway) error {
+	req := &tg.AccountUpdateBusinessAwayMessageRequest{}
+	if a != nil {
+		rc, err := c.inputRecipients(ctx, a.Recipients)
+		if err != nil {
+			return err
+		}
+		var s tg.BusinessAwayMessageScheduleClass
+		switch {
+		case a.Always:
+			s = &tg.BusinessAwayMessageScheduleAlways{}
+		case a.OutsideWorkHours:
+			s = &tg.BusinessAwayMessageScheduleOutsideWorkHours{}
+		default:
+			s = &tg.BusinessAwayMessageScheduleCustom{StartDate: int32(a.From.Unix()), EndDate: int32(a.Until.Unix())}
+		}
+		req.Message = &tg.InputBusinessAwayMessage{OfflineOnly: a.OfflineOnly, ShortcutID: int32(a.ShortcutID), Schedule: s, Recipients: rc}
+	}
+	var res tg.BoolBox
+	if err := c.call(ctx, req, &res); err != nil {
+		return fmt.Errorf("mtgo: set business away message: %w", err)
+	}
+	return nil
+}
+
+// businessLink reads text with the parse mode and options of a send into a chat link.
+func (c *Client) businessLink(ctx context.Context, text, title string, opts []SendOption) (tg.InputBusinessChatLink, error) {
+	p := option.CollectSend(opts)
+	text, ents, err := c.messageText(ctx, text, p.Text)
+	if err != nil {
+		return tg.InputBusinessChatLink{}, err
+	}
+	l := tg.InputBusinessChatLink{Message: text, Entities: ents}
+	if title != "" {
+		l.Title = tl.Some(title)
+	}
+	return l, nil
+}
+
+// CreateBusinessChatLink creates a link that opens the chat with the account with text typed
+// in (read with the parse mode; WithParseMode and WithEntities apply); title names it in the
+// account's list. Premium accounts only.
+func (c *Client) CreateBusinessChatLink(ctx context.Context, text, title string, opts ...SendOption) (*types.BusinessChatLink, error) {
+	l, err := c.businessLink(ctx, text, title, opts)
+	if err != nil {
+		return nil, err
+	}
+	var res tg.BusinessChatLink
+	if err := c.call(ctx, &tg.AccountCreateBusinessChatLinkRequest{Link: l}, &res); err != nil {
+		return nil, fmt.Errorf("mtgo: create business chat link: %w", err)
+	}
+	return types.NewBusinessChatLink(res), nil
+}
+
+// EditBusinessChatLink replaces the text and title of the link (its URL or slug).
+func (c *Client) EditBusinessChatLink(ctx context.Context, link, text, title string, opts ...SendOption) (*types.BusinessChatLink, error) {
+	l, err := c.businessLink(ctx, text, title, opts)
+	if err != nil {
+		return nil, err
+	}
+	var res tg.BusinessChatLink
+	if err := c.call(ctx, &tg.AccountEditBusinessChatLinkRequest{Slug: chatLinkSlug(link), Link: l}, &res); err != nil {
+		return nil, fmt.Errorf("mtgo: edit business chat link: %w", err)
+	}
+	return types.NewBusinessChatLink(res), nil
+}
+
+// DeleteBusinessChatLink deletes the link (its URL or slug).
+func (c *Client) DeleteBusinessChatLink(ctx context.Context, link string) error {
+	var res tg.BoolBox
+	if err := c.call(ctx, &tg.AccountDeleteBusinessChatLinkRequest{Slug: chatLinkSlug(link)}, &res); err != nil {
+		return fmt.Errorf("mtgo: delete business chat link: %w", err)
+	}
+	return nil
+}
+
+// GetBusinessChatLinks lists the account's business chat links.
+func (c *Client) GetBusinessChatLinks(ctx context.Context) ([]*types.BusinessChatLink, error) {
+	var res tg.AccountBusinessChatLinks
+	if err := c.call(ctx, &tg.AccountGetBusinessChatLinksRequest{}, &res); err != nil {
+		return nil, fmt.Errorf("mtgo: get business chat links: %w", err)
+	}
+	out := make([]*types.BusinessChatLink, 0, len(res.Links))
+	for _, l := range res.Links {
+		out = append(out, types.NewBusinessChatLink(l))
+	}
+	return out, nil
+}
+
+// ResolveBusinessChatLink opens someone's business chat link (its URL or slug): the chat and
+// the message to type in.
+func (c *Client) ResolveBusinessChatLink(ctx context.Context, link string) (*types.ResolvedBusinessChatLink, error) {
+	var res tg.AccountResolvedBusinessChatLinks
+	if err := c.call(ctx, &tg.AccountResolveBusinessChatLinkRequest{Slug: chatLinkSlug(link)}, &res); err != nil {
+		return nil, fmt.Errorf("mtgo: resolve business chat link: %w", err)
+	}
+	return &types.ResolvedBusinessChatLink{
+		Chat: types.NewEntities(res.Users, res.Chats).Chat(res.Peer), Message: res.Message, Entities: res.Entities,
+	}, nil
+}
+
+// chatLinkSlug returns the slug of a business chat link (https://t.me/m/<slug>, t.me/m/...,
+// or the slug itself).
+func chatLinkSlug(link string) string {
+	return cutLink(link, "https://t.me/m/", "http://t.me/m/", "t.me/m/", "tg://message?slug=")
+}
+
+// cutLink returns link without the first of prefixes it starts with (link itself when none).
+func cutLink(link string, prefixes ...string) string {
+	for _, p := range prefixes {
+		if s, ok := strings.CutPrefix(link, p); ok && s != "" {
+			return s
+		}
+	}
+	return link
+}

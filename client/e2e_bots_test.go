@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	mtgo "github.com/mtgo-labs/mtgo/client"
 	"github.com/mtgo-labs/mtgo/client/types"
 	"github.com/mtgo-labs/mtgo/teletest/world"
@@ -375,5 +377,73 @@ func TestE2EPasswordCallback(t *testing.T) {
 	v, _ := e2eUser(t, cl, world.UserSpec{FirstName: "Bob", Phone: "15551206"})
 	if _, err := v.RequestCallbackAnswerWithPassword(ctxT(t), "@e2e_vault_bot", 1, []byte("open"), "x"); !errors.Is(err, mtgo.ErrPasswordNotSet) {
 		t.Fatalf("no password set: %v", err)
+	}
+}
+
+// TestE2EBusinessProfile: a premium business account sets its greeting and away messages,
+// which another user reads from its profile, and makes a chat link the other user opens.
+func TestE2EBusinessProfile(t *testing.T) {
+	cl := cluster(t)
+	shop, shopUser := e2eUser(t, cl, world.UserSpec{FirstName: "Shop", Username: "e2e_bizprof_shop", Phone: "15551207", Premium: true})
+	carol, carolUser := e2eUser(t, cl, world.UserSpec{FirstName: "Carol", Username: "e2e_bizprof_carol", Phone: "15551208"})
+	if _, err := shop.ResolvePeer(ctxT(t), "@e2e_bizprof_carol"); err != nil {
+		t.Fatal(err)
+	}
+
+	greeting := &types.BusinessGreeting{ShortcutID: 7, NoActivityDays: 14, Recipients: types.BusinessRecipients{NewChats: true, Users: []int64{carolUser.ID}}}
+	if err := shop.SetBusinessGreeting(ctxT(t), greeting); err != nil {
+		t.Fatal(err)
+	}
+	from, until := time.Unix(1767225600, 0), time.Unix(1767225600+86400, 0)
+	away := &types.BusinessAway{ShortcutID: 8, OfflineOnly: true, From: from, Until: until, Recipients: types.BusinessRecipients{Contacts: true}}
+	if err := shop.SetBusinessAway(ctxT(t), away); err != nil {
+		t.Fatal(err)
+	}
+	got, err := carol.GetBusinessSettings(ctxT(t), "@e2e_bizprof_shop")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(&types.BusinessSettings{Greeting: greeting, Away: away}, got); diff != "" {
+		t.Fatalf("settings (-want +got):\n%s", diff)
+	}
+	if err := shop.SetBusinessAway(ctxT(t), nil); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := carol.GetBusinessSettings(ctxT(t), "@e2e_bizprof_shop"); err != nil || got.Away != nil || got.Greeting == nil {
+		t.Fatalf("after removing the away message: %+v, %v", got, err)
+	}
+	if err := carol.SetBusinessGreeting(ctxT(t), greeting); !rpcerr.IsType(err, "PREMIUM_ACCOUNT_REQUIRED") {
+		t.Fatalf("a non-premium greeting: %v", err)
+	}
+
+	link, err := shop.CreateBusinessChatLink(ctxT(t), "I'd like **two** coffees", "Coffee", mtgo.WithParseMode(mtgo.ParseModeMarkdown))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if link.Message != "I'd like two coffees" || len(link.Entities) != 1 || link.Title != "Coffee" || link.Link == "" {
+		t.Fatalf("link %+v", link)
+	}
+	opened, err := carol.ResolveBusinessChatLink(ctxT(t), link.Link)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if opened.Chat == nil || opened.Chat.ID != shopUser.ID || opened.Message != link.Message {
+		t.Fatalf("resolved %+v", opened)
+	}
+	if _, err := shop.EditBusinessChatLink(ctxT(t), link.Link, "One coffee", "Coffee"); err != nil {
+		t.Fatal(err)
+	}
+	links, err := shop.GetBusinessChatLinks(ctxT(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(links) != 1 || links[0].Message != "One coffee" || links[0].Views != 1 {
+		t.Fatalf("links %+v", links)
+	}
+	if err := shop.DeleteBusinessChatLink(ctxT(t), link.Link); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := carol.ResolveBusinessChatLink(ctxT(t), link.Link); !rpcerr.IsType(err, "CHATLINK_SLUG_EXPIRED") {
+		t.Fatalf("deleted link: %v", err)
 	}
 }

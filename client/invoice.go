@@ -57,14 +57,10 @@ func (c *Client) GetPaymentFormByLink(ctx context.Context, link string) (*types.
 	return c.paymentForm(ctx, invoiceSlug(link))
 }
 
-// invoiceSlug reads the slug of an invoice link.
+// invoiceSlug reads the slug of an invoice link (https://t.me/$slug, t.me/invoice/slug, or
+// the slug itself).
 func invoiceSlug(link string) *tg.InputInvoiceSlug {
-	for _, p := range []string{"https://t.me/$", "http://t.me/$", "t.me/$", "https://t.me/invoice/", "$"} {
-		if len(link) > len(p) && link[:len(p)] == p {
-			return &tg.InputInvoiceSlug{Slug: link[len(p):]}
-		}
-	}
-	return &tg.InputInvoiceSlug{Slug: link}
+	return &tg.InputInvoiceSlug{Slug: cutLink(link, "https://t.me/$", "http://t.me/$", "t.me/$", "https://t.me/invoice/", "$")}
 }
 
 func (c *Client) invoiceMessage(ctx context.Context, chat any, messageID int) (*tg.InputInvoiceMessage, error) {

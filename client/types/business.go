@@ -113,3 +113,92 @@ func (m *Message) businessOpts(opts []option.Send) []option.Send {
 	id := m.BusinessConnectionID
 	return append([]option.Send{option.SendFunc(func(p *option.SendParams) { p.BusinessConnectionID = id })}, opts...)
 }
+
+// BusinessRecipients names the private chats an automatic business message (or a connected
+// bot) covers.
+type BusinessRecipients struct {
+	ExistingChats, NewChats, Contacts, NonContacts bool
+	// ExcludeSelected makes Users the chats left out rather than the ones added.
+	ExcludeSelected bool
+	Users           []int64
+}
+
+func newBusinessRecipients(r tg.BusinessRecipients) BusinessRecipients {
+	return BusinessRecipients{
+		ExistingChats: r.ExistingChats, NewChats: r.NewChats, Contacts: r.Contacts, NonContacts: r.NonContacts,
+		ExcludeSelected: r.ExcludeSelected, Users: r.Users,
+	}
+}
+
+// BusinessGreeting is a business account's automatic greeting: the quick reply ShortcutID
+// sent to a chat silent for NoActivityDays.
+type BusinessGreeting struct {
+	ShortcutID     int
+	Recipients     BusinessRecipients
+	NoActivityDays int
+}
+
+// BusinessAway is a business account's automatic away message: the quick reply ShortcutID,
+// sent always, outside the work hours, or between From and Until.
+type BusinessAway struct {
+	ShortcutID int
+	Recipients BusinessRecipients
+	// OfflineOnly sends it only while the account is offline.
+	OfflineOnly bool
+	// Always, OutsideWorkHours or a custom period (From, Until).
+	Always, OutsideWorkHours bool
+	From, Until              time.Time
+}
+
+// BusinessSettings are the automatic messages of a business account; nil fields are off.
+type BusinessSettings struct {
+	Greeting *BusinessGreeting
+	Away     *BusinessAway
+}
+
+// NewBusinessSettings reads the automatic messages of a full profile; nil for nil.
+func NewBusinessSettings(f *tg.UserFull) *BusinessSettings {
+	if f == nil {
+		return nil
+	}
+	out := &BusinessSettings{}
+	if g := f.BusinessGreetingMessage; g != nil {
+		out.Greeting = &BusinessGreeting{ShortcutID: int(g.ShortcutID), Recipients: newBusinessRecipients(g.Recipients), NoActivityDays: int(g.NoActivityDays)}
+	}
+	if a := f.BusinessAwayMessage; a != nil {
+		away := &BusinessAway{ShortcutID: int(a.ShortcutID), Recipients: newBusinessRecipients(a.Recipients), OfflineOnly: a.OfflineOnly}
+		switch s := a.Schedule.(type) {
+		case *tg.BusinessAwayMessageScheduleAlways:
+			away.Always = true
+		case *tg.BusinessAwayMessageScheduleOutsideWorkHours:
+			away.OutsideWorkHours = true
+		case *tg.BusinessAwayMessageScheduleCustom:
+			away.From, away.Until = time.Unix(int64(s.StartDate), 0), time.Unix(int64(s.EndDate), 0)
+		}
+		out.Away = away
+	}
+	return out
+}
+
+// BusinessChatLink is a link (https://t.me/m/...) that opens the chat with a business
+// account with Message typed in.
+type BusinessChatLink struct {
+	Link     string
+	Message  string
+	Entities []tg.MessageEntityClass
+	Title    string
+	Views    int
+}
+
+// NewBusinessChatLink builds a BusinessChatLink.
+func NewBusinessChatLink(l tg.BusinessChatLink) *BusinessChatLink {
+	return &BusinessChatLink{Link: l.Link, Message: l.Message, Entities: l.Entities, Title: l.Title.Value, Views: int(l.Views)}
+}
+
+// ResolvedBusinessChatLink is what a business chat link opens: the chat and the prepared
+// message.
+type ResolvedBusinessChatLink struct {
+	Chat     *Chat
+	Message  string
+	Entities []tg.MessageEntityClass
+}

@@ -10,8 +10,9 @@ import (
 
 // The bots family beyond callbacks and inline queries (bots.go): Stars invoices paid with
 // payments.sendStarsForm, Stars balances, transactions and refunds, exported invoices,
-// games and their scores, prepared inline messages, and the data center check of the calls
-// about an inline message (it lives on the data center its id names).
+// games and their scores, prepared inline messages, business profiles (greeting and away
+// messages, chat links), and the data center check of the calls about an inline message (it
+// lives on the data center its id names).
 func (d *Dispatcher) registerBotPay() {
 	h := d.handlers
 	w := d.w
@@ -56,6 +57,28 @@ func (d *Dispatcher) registerBotPay() {
 	})
 	h[tg.MessagesSavePreparedInlineMessageRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.MessagesSavePreparedInlineMessageRequest) (tl.Encoder, error) {
 		return answer(w.SavePrepared(c.AuthKeyID, world.Prepared{Result: r.Result, User: r.UserID}))
+	})
+	// Business profile: greeting and away messages, chat links (business_profile.go).
+	h[tg.AccountUpdateBusinessGreetingMessageRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.AccountUpdateBusinessGreetingMessageRequest) (tl.Encoder, error) {
+		return done(w.UpdateGreeting(c.AuthKeyID, r.Message))
+	})
+	h[tg.AccountUpdateBusinessAwayMessageRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.AccountUpdateBusinessAwayMessageRequest) (tl.Encoder, error) {
+		return done(w.UpdateAway(c.AuthKeyID, r.Message))
+	})
+	h[tg.AccountCreateBusinessChatLinkRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.AccountCreateBusinessChatLinkRequest) (tl.Encoder, error) {
+		return answer(w.CreateChatLink(c.AuthKeyID, r.Link))
+	})
+	h[tg.AccountEditBusinessChatLinkRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.AccountEditBusinessChatLinkRequest) (tl.Encoder, error) {
+		return answer(w.EditChatLink(c.AuthKeyID, r.Slug, r.Link))
+	})
+	h[tg.AccountDeleteBusinessChatLinkRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.AccountDeleteBusinessChatLinkRequest) (tl.Encoder, error) {
+		return done(w.DeleteChatLink(c.AuthKeyID, r.Slug))
+	})
+	h[tg.AccountGetBusinessChatLinksRequestTypeID] = typed(func(_ context.Context, c *Caller, _ *tg.AccountGetBusinessChatLinksRequest) (tl.Encoder, error) {
+		return answer(w.ChatLinks(c.AuthKeyID))
+	})
+	h[tg.AccountResolveBusinessChatLinkRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.AccountResolveBusinessChatLinkRequest) (tl.Encoder, error) {
+		return answer(w.ResolveChatLink(c.AuthKeyID, r.Slug))
 	})
 	// Replaces bots.go's: an inline message is edited on the data center its id names.
 	h[tg.MessagesEditInlineBotMessageRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.MessagesEditInlineBotMessageRequest) (tl.Encoder, error) {

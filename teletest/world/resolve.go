@@ -193,6 +193,7 @@ func (w *World) FullUser(key KeyID, in tg.InputUserClass) (*tg.UsersUserFull, er
 		NotifySettings: tg.PeerNotifySettings{},
 	}
 	w.fillFullUser(viewer, a, &full) // profile.go
+	w.fillBusiness(a, &full)         // business_profile.go
 	var r refs
 	r.add(UserPeer(a.id))
 	users, chats := w.render(viewer.id, &r)

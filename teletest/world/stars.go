@@ -39,6 +39,9 @@ type botState struct {
 	linkFIFO []int64
 	scores   map[gameKey]map[int64]int32 // game message -> player -> best score (games.go)
 	prepared map[string]*preparedMessage // prepared inline messages (games.go)
+	// business profiles and chat link slugs (business_profile.go)
+	biz       map[int64]*businessProfile
+	chatLinks map[string]int64 // slug -> owner
 }
 
 func (b *botState) init() {
@@ -48,6 +51,8 @@ func (b *botState) init() {
 		b.links = make(map[int64]*invoice)
 		b.scores = make(map[gameKey]map[int64]int32)
 		b.prepared = make(map[string]*preparedMessage)
+		b.biz = make(map[int64]*businessProfile)
+		b.chatLinks = make(map[string]int64)
 	}
 }
 
