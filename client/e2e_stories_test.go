@@ -17,19 +17,6 @@ import (
 	"github.com/mtgo-labs/mtgo/tl/tg"
 )
 
-// drainSeq drains an iterator, failing the test on its error.
-func drainSeq[T any](t *testing.T, seq func(func(T, error) bool)) []T {
-	t.Helper()
-	var out []T
-	for v, err := range seq {
-		if err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, v)
-	}
-	return out
-}
-
 // TestE2EStoryViewedAndReacted: a story posted by one account is seen, viewed and reacted to
 // by another; the viewer list shows it; a close friends story stays hidden from a stranger.
 func TestE2EStoryViewedAndReacted(t *testing.T) {
@@ -83,7 +70,7 @@ func TestE2EStoryViewedAndReacted(t *testing.T) {
 	}
 
 	// The poster's viewer list shows the viewer with its reaction; the counters agree.
-	viewers := drainSeq(t, poster.GetStoryViewers(ctx, "me", posted.ID))
+	viewers := drain(t, poster.GetStoryViewers(ctx, "me", posted.ID))
 	if len(viewers) != 1 || viewers[0].User == nil || viewers[0].User.ID != viewerUser.ID || viewers[0].Reaction != "❤" {
 		t.Fatalf("viewers = %+v, want %d with ❤", viewers, viewerUser.ID)
 	}
@@ -154,10 +141,10 @@ func TestE2EStoryViewedAndReacted(t *testing.T) {
 		}
 		return out
 	}
-	if diff := cmp.Diff([]int{posted.ID}, ids(drainSeq(t, stranger.GetPinnedStories(ctx, "@st_poster")))); diff != "" {
+	if diff := cmp.Diff([]int{posted.ID}, ids(drain(t, stranger.GetPinnedStories(ctx, "@st_poster")))); diff != "" {
 		t.Errorf("pinned stories (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff([]int{secret.ID, posted.ID}, ids(drainSeq(t, poster.GetStoriesArchive(ctx, "me")))); diff != "" {
+	if diff := cmp.Diff([]int{secret.ID, posted.ID}, ids(drain(t, poster.GetStoriesArchive(ctx, "me")))); diff != "" {
 		t.Errorf("archive (-want +got):\n%s", diff)
 	}
 	if err := poster.PinChatStories(ctx, "me", []int{posted.ID}); err != nil {
@@ -198,7 +185,7 @@ func TestE2EStoryViewedAndReacted(t *testing.T) {
 	if err := viewer.ReadChatStories(ctx, "@st_poster", []int{secret.ID}); err != nil {
 		t.Fatal(err)
 	}
-	if v := drainSeq(t, poster.GetStoryViewers(ctx, "me", secret.ID)); len(v) != 0 {
+	if v := drain(t, poster.GetStoryViewers(ctx, "me", secret.ID)); len(v) != 0 {
 		t.Fatalf("viewers in stealth mode = %+v, want none", v)
 	}
 	if _, err := stranger.ActivateStealthMode(ctx, true, true); !rpcerr.IsType(err, "PREMIUM_ACCOUNT_REQUIRED") {
@@ -328,11 +315,11 @@ func TestE2EGiftSentSavedConverted(t *testing.T) {
 	}
 
 	// The receiver sees the sender; others do not (the name is hidden).
-	saved := drainSeq(t, receiver.GetSavedGifts(ctx, "me"))
+	saved := drain(t, receiver.GetSavedGifts(ctx, "me"))
 	if len(saved) != 1 || saved[0].Text != "happy birthday" || saved[0].From == nil || saved[0].From.ID != senderUser.ID || !saved[0].NameHidden || saved[0].Ref == nil {
 		t.Fatalf("receiver's gifts = %+v", saved)
 	}
-	public := drainSeq(t, buyer.GetSavedGifts(ctx, "@gf_receiver"))
+	public := drain(t, buyer.GetSavedGifts(ctx, "@gf_receiver"))
 	if len(public) != 1 || public[0].From != nil {
 		t.Fatalf("others see %+v, want the gift without its sender", public)
 	}
@@ -350,7 +337,7 @@ func TestE2EGiftSentSavedConverted(t *testing.T) {
 		if err := tc.toggle(); err != nil {
 			t.Fatalf("%s: %v", tc.name, err)
 		}
-		if got := len(drainSeq(t, buyer.GetSavedGifts(ctx, "@gf_receiver"))); got != tc.want {
+		if got := len(drain(t, buyer.GetSavedGifts(ctx, "@gf_receiver"))); got != tc.want {
 			t.Fatalf("%s: others see %d gifts, want %d", tc.name, got, tc.want)
 		}
 	}
@@ -369,7 +356,7 @@ func TestE2EGiftSentSavedConverted(t *testing.T) {
 	if err := receiver.ConvertGift(ctx, ref); !rpcerr.IsType(err, "STARGIFT_ALREADY_CONVERTED") {
 		t.Fatalf("second conversion: %v", err)
 	}
-	if left := drainSeq(t, receiver.GetSavedGifts(ctx, "me")); len(left) != 0 {
+	if left := drain(t, receiver.GetSavedGifts(ctx, "me")); len(left) != 0 {
 		t.Fatalf("gifts after conversion = %+v", left)
 	}
 
@@ -377,14 +364,14 @@ func TestE2EGiftSentSavedConverted(t *testing.T) {
 	if _, err := sender.SendGift(ctx, "@gf_receiver", rocket.ID, "", mtgo.WithGiftUpgrade()); err != nil {
 		t.Fatal(err)
 	}
-	saved = drainSeq(t, receiver.GetSavedGifts(ctx, "me"))
+	saved = drain(t, receiver.GetSavedGifts(ctx, "me"))
 	if len(saved) != 1 || !saved[0].UpgradePrepaid || !saved[0].CanUpgrade {
 		t.Fatalf("prepaid gift = %+v", saved)
 	}
 	if _, err := receiver.UpgradeGift(ctx, saved[0].Ref, false); err != nil {
 		t.Fatal(err)
 	}
-	saved = drainSeq(t, receiver.GetSavedGifts(ctx, "me"))
+	saved = drain(t, receiver.GetSavedGifts(ctx, "me"))
 	if len(saved) != 1 || !saved[0].Gift.Unique || saved[0].Gift.Slug == "" {
 		t.Fatalf("upgraded gift = %+v", saved)
 	}
@@ -396,7 +383,7 @@ func TestE2EGiftSentSavedConverted(t *testing.T) {
 	if err := receiver.SetGiftResalePrice(ctx, mtgo.UniqueGiftRef(slug), 200); err != nil {
 		t.Fatal(err)
 	}
-	onSale := drainSeq(t, buyer.GetResaleGifts(ctx, rocket.ID, true))
+	onSale := drain(t, buyer.GetResaleGifts(ctx, rocket.ID, true))
 	if len(onSale) != 1 || onSale[0].Slug != slug || onSale[0].ResalePrice != 200 {
 		t.Fatalf("resale gifts = %+v", onSale)
 	}
@@ -420,7 +407,7 @@ func TestE2EGiftSentSavedConverted(t *testing.T) {
 	if err := sender.PinGifts(ctx, "me", mtgo.UniqueGiftRef(slug)); err != nil {
 		t.Fatal(err)
 	}
-	if pinned := drainSeq(t, sender.GetSavedGifts(ctx, "me")); len(pinned) != 1 || !pinned[0].Pinned {
+	if pinned := drain(t, sender.GetSavedGifts(ctx, "me")); len(pinned) != 1 || !pinned[0].Pinned {
 		t.Fatalf("pinned gifts = %+v", pinned)
 	}
 }
@@ -451,7 +438,7 @@ func TestE2EGiftUpgradePaidAndOffers(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	saved := drainSeq(t, bob.GetSavedGifts(ctx, "me"))
+	saved := drain(t, bob.GetSavedGifts(ctx, "me"))
 	if len(saved) != 2 || saved[0].UpgradePrepaid {
 		t.Fatalf("bob's gifts = %+v", saved)
 	}
@@ -463,7 +450,7 @@ func TestE2EGiftUpgradePaidAndOffers(t *testing.T) {
 	if paid := before - w.GiftStars(bobUser.ID); paid != heart.UpgradeStars {
 		t.Fatalf("bob paid %d, want %d", paid, heart.UpgradeStars)
 	}
-	hash := drainSeq(t, alice.GetSavedGifts(ctx, "@gf_bob"))[1].PrepaidUpgradeHash
+	hash := drain(t, alice.GetSavedGifts(ctx, "@gf_bob"))[1].PrepaidUpgradeHash
 	if hash == "" {
 		t.Fatal("no prepaid upgrade hash")
 	}
@@ -476,7 +463,7 @@ func TestE2EGiftUpgradePaidAndOffers(t *testing.T) {
 
 	// Alice offers Stars for Bob's unique gift; Bob accepts.
 	var slug string
-	for _, g := range drainSeq(t, bob.GetSavedGifts(ctx, "me")) {
+	for _, g := range drain(t, bob.GetSavedGifts(ctx, "me")) {
 		if g.Gift.Unique {
 			slug = g.Gift.Slug
 		}
@@ -553,7 +540,7 @@ func TestE2EBoostsAppliedAndListed(t *testing.T) {
 	if status.Boosts != 2 || status.Level != 1 || !status.MyBoost || !slices.Equal(status.MyBoostSlots, []int{1, 2}) || status.BoostURL != "https://t.me/boost/bo_channel" {
 		t.Fatalf("status = %+v", status)
 	}
-	boosts := drainSeq(t, owner.GetChatBoosts(ctx, "@bo_channel", false))
+	boosts := drain(t, owner.GetChatBoosts(ctx, "@bo_channel", false))
 	if len(boosts) != 2 || boosts[0].User == nil || boosts[0].User.ID != fanUser.ID {
 		t.Fatalf("channel boosts = %+v", boosts)
 	}

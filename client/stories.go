@@ -309,6 +309,19 @@ func storyIDs(ids []int) ([]int32, error) {
 	return out, nil
 }
 
+// storyTarget resolves chat and converts ids (none: ErrStoryIDsRequired, checked first).
+func (c *Client) storyTarget(ctx context.Context, chat any, ids []int) (tg.InputPeerClass, []int32, error) {
+	in, err := storyIDs(ids)
+	if err != nil {
+		return nil, nil, err
+	}
+	peer, err := c.ResolvePeer(ctx, chat)
+	if err != nil {
+		return nil, nil, err
+	}
+	return peer, in, nil
+}
+
 func intsOf(ids []int32) []int {
 	out := make([]int, len(ids))
 	for i, id := range ids {
@@ -336,11 +349,7 @@ func (c *Client) PinStories(ctx context.Context, chat any, ids []int, pinned boo
 // storyIDsCall resolves chat and invokes the request build makes, answered with a vector of
 // story ids.
 func (c *Client) storyIDsCall(ctx context.Context, what string, chat any, ids []int, build func(tg.InputPeerClass, []int32) tl.Encoder) ([]int, error) {
-	in, err := storyIDs(ids)
-	if err != nil {
-		return nil, err
-	}
-	peer, err := c.ResolvePeer(ctx, chat)
+	peer, in, err := c.storyTarget(ctx, chat, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -369,11 +378,7 @@ func (c *Client) ReadChatStories(ctx context.Context, chat any, ids []int) error
 
 // storyBoolCall is storyIDsCall for methods answered with a Bool.
 func (c *Client) storyBoolCall(ctx context.Context, what string, chat any, ids []int, build func(tg.InputPeerClass, []int32) tl.Encoder) error {
-	in, err := storyIDs(ids)
-	if err != nil {
-		return err
-	}
-	peer, err := c.ResolvePeer(ctx, chat)
+	peer, in, err := c.storyTarget(ctx, chat, ids)
 	if err != nil {
 		return err
 	}

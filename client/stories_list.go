@@ -68,11 +68,7 @@ func (c *Client) storyPages(ctx context.Context, what string, chat any, page fun
 // GetStoryViews returns the view counters of stories of chat that the account owns, in the
 // order of ids. No ids is ErrStoryIDsRequired.
 func (c *Client) GetStoryViews(ctx context.Context, chat any, ids []int) ([]*types.StoryViews, error) {
-	in, err := storyIDs(ids)
-	if err != nil {
-		return nil, err
-	}
-	peer, err := c.ResolvePeer(ctx, chat)
+	peer, in, err := c.storyTarget(ctx, chat, ids)
 	if err != nil {
 		return nil, err
 	}

@@ -3,7 +3,6 @@ package world
 import (
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/mtgo-labs/mtgo/tl"
@@ -51,20 +50,17 @@ func boostID(user int64, slot int) string { return fmt.Sprintf("%d:%d", user, sl
 func (w *World) ApplyBoost(key KeyID, slots []int32, in tg.InputPeerClass) (*tg.PremiumMyBoosts, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	a, err := w.authorizedUser(key)
+	a, err := w.premiumUser(key)
 	if err != nil {
 		return nil, err
-	}
-	if !a.premium {
-		return nil, ErrPremiumAccountRequired
 	}
 	p, err := w.resolvePeer(a, in)
 	if err != nil {
 		return nil, err
 	}
-	ch := w.channels[p.ID]
-	if p.Kind != PeerChannel || ch == nil {
-		return nil, ErrBoostPeerInvalid
+	ch, err := w.boostedChannel(p)
+	if err != nil {
+		return nil, err
 	}
 	own := a.slots()
 	if len(slots) == 0 {
@@ -82,6 +78,29 @@ func (w *World) ApplyBoost(key KeyID, slots []int32, in tg.InputPeerClass) (*tg.
 		w.boostApplied(ch, a.id, int(s), own[s-1])
 	}
 	return w.myBoosts(a), nil
+}
+
+// premiumUser is authorizedUser for premium people only: PREMIUM_ACCOUNT_REQUIRED for others
+// (under w.mu).
+func (w *World) premiumUser(key KeyID) (*account, error) {
+	a, err := w.authorizedUser(key)
+	if err != nil {
+		return nil, err
+	}
+	if !a.premium {
+		return nil, ErrPremiumAccountRequired
+	}
+	return a, nil
+}
+
+// boostedChannel returns the channel p names: BOOST_PEER_INVALID when it names no channel
+// (under w.mu).
+func (w *World) boostedChannel(p Peer) (*channel, error) {
+	ch := w.channels[p.ID]
+	if p.Kind != PeerChannel || ch == nil {
+		return nil, ErrBoostPeerInvalid
+	}
+	return ch, nil
 }
 
 // boostApplied tells ch's admin bots of the boost in slot of user (under w.mu).
@@ -146,9 +165,9 @@ func (w *World) BoostsStatus(key KeyID, in tg.InputPeerClass) (*tg.PremiumBoosts
 	if err != nil {
 		return nil, err
 	}
-	ch := w.channels[p.ID]
-	if p.Kind != PeerChannel || ch == nil {
-		return nil, ErrBoostPeerInvalid
+	ch, err := w.boostedChannel(p)
+	if err != nil {
+		return nil, err
 	}
 	var count int32
 	for _, u := range w.users {
@@ -189,9 +208,9 @@ func (w *World) BoostsList(key KeyID, in tg.InputPeerClass, gifts bool, offset s
 	if err != nil {
 		return nil, err
 	}
-	ch := w.channels[p.ID]
-	if p.Kind != PeerChannel || ch == nil {
-		return nil, ErrBoostPeerInvalid
+	ch, err := w.boostedChannel(p)
+	if err != nil {
+		return nil, err
 	}
 	if !ch.isAdmin(a.id) {
 		return nil, ErrChatAdminRequired
@@ -212,19 +231,14 @@ func (w *World) BoostsList(key KeyID, in tg.InputPeerClass, gifts bool, offset s
 		}
 		return strings.Compare(x.ID, y.ID)
 	})
-	start, err := strconv.Atoi(offset)
-	if offset != "" && (err != nil || start < 0) {
-		return nil, rpcErr(400, "OFFSET_INVALID")
+	page, next, err := indexPage(list, offset, limit)
+	if err != nil {
+		return nil, err
 	}
-	page := list[min(start, len(list)):]
-	page = page[:min(len(page), int(min(max(limit, 1), maxStoryPageLimit)))]
-	out := &tg.PremiumBoostsList{Count: int32(len(list)), Boosts: append([]tg.Boost{}, page...)}
+	out := &tg.PremiumBoostsList{Count: int32(len(list)), Boosts: append([]tg.Boost{}, page...), NextOffset: next}
 	var r refs
 	for _, b := range page {
 		r.add(UserPeer(b.UserID.Value))
-	}
-	if next := start + len(page); next < len(list) {
-		out.NextOffset = tl.Some(strconv.Itoa(next))
 	}
 	out.Users, _ = w.render(a.id, &r)
 	return out, nil

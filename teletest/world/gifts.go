@@ -407,6 +407,22 @@ func (w *World) ownersCopy(a *account, id int32, owner int64) int32 {
 	return id
 }
 
+// ownersMessage returns the id of the owner's copy of the service message in u, a's updates
+// from giftMessage; 0 for a channel owner (under w.mu).
+func (w *World) ownersMessage(a *account, u *tg.Updates, owner Peer) int32 {
+	if owner.Kind != PeerUser {
+		return 0
+	}
+	for _, x := range u.Updates {
+		if m, ok := x.(*tg.UpdateNewMessage); ok {
+			if s, ok := m.Message.(*tg.MessageService); ok {
+				return w.ownersCopy(a, s.ID, owner.ID)
+			}
+		}
+	}
+	return 0
+}
+
 // sendGift delivers a paid gift (under w.mu).
 func (w *World) sendGift(a *account, key KeyID, in *tg.InputInvoiceStarGift) (*tg.Updates, error) {
 	g, _ := catalogByID(in.GiftID)
@@ -429,13 +445,7 @@ func (w *World) sendGift(a *account, key KeyID, in *tg.InputInvoiceStarGift) (*t
 	if err != nil {
 		return nil, err
 	}
-	if to.Kind == PeerUser {
-		for _, upd := range u.Updates {
-			if m, ok := upd.(*tg.UpdateNewMessage); ok {
-				sg.msgID = w.ownersCopy(a, m.Message.(*tg.MessageService).ID, to.ID)
-			}
-		}
-	}
+	sg.msgID = w.ownersMessage(a, u, to)
 	w.gifts.saved[to] = append(w.gifts.saved[to], sg)
 	return u, nil
 }
@@ -489,13 +499,7 @@ func (w *World) moveUnique(a *account, key KeyID, u *uniqueGift, to Peer) (*tg.U
 	if err != nil {
 		return nil, err
 	}
-	if to.Kind == PeerUser {
-		for _, x := range upd.Updates {
-			if m, ok := x.(*tg.UpdateNewMessage); ok {
-				sg.msgID = w.ownersCopy(a, m.Message.(*tg.MessageService).ID, to.ID)
-			}
-		}
-	}
+	sg.msgID = w.ownersMessage(a, upd, to)
 	w.gifts.saved[to] = append(w.gifts.saved[to], sg)
 	return upd, nil
 }
@@ -647,22 +651,15 @@ func (w *World) SavedGifts(key KeyID, q SavedGiftsQuery) (*tg.PaymentsSavedStarG
 		}
 		return 0
 	})
-	start := 0
-	if q.Offset != "" {
-		if start, err = strconv.Atoi(q.Offset); err != nil || start < 0 {
-			return nil, rpcErr(400, "OFFSET_INVALID")
-		}
+	page, next, err := indexPage(list, q.Offset, q.Limit)
+	if err != nil {
+		return nil, err
 	}
-	page := list[min(start, len(list)):]
-	page = page[:min(len(page), int(min(max(q.Limit, 1), maxStoryPageLimit)))]
-	out := &tg.PaymentsSavedStarGifts{Count: int32(len(list)), Gifts: []tg.SavedStarGift{}}
+	out := &tg.PaymentsSavedStarGifts{Count: int32(len(list)), Gifts: []tg.SavedStarGift{}, NextOffset: next}
 	var r refs
 	r.add(p)
 	for _, sg := range page {
 		out.Gifts = append(out.Gifts, w.tgSaved(a.id, sg, &r))
-	}
-	if next := start + len(page); next < len(list) {
-		out.NextOffset = tl.Some(strconv.Itoa(next))
 	}
 	out.Users, out.Chats = w.render(a.id, &r)
 	return out, nil
@@ -830,17 +827,15 @@ func (w *World) ResaleGifts(key KeyID, giftID int64, byPrice bool, offset string
 		}
 		return int(y.num - x.num)
 	})
-	start, _ := strconv.Atoi(offset)
-	page := list[min(max(start, 0), len(list)):]
-	page = page[:min(len(page), int(min(max(limit, 1), maxStoryPageLimit)))]
-	out := &tg.PaymentsResaleStarGifts{Count: int32(len(list)), Gifts: []tg.StarGiftClass{}}
+	page, next, err := indexPage(list, offset, limit)
+	if err != nil {
+		return nil, err
+	}
+	out := &tg.PaymentsResaleStarGifts{Count: int32(len(list)), Gifts: []tg.StarGiftClass{}, NextOffset: next}
 	var r refs
 	for _, u := range page {
 		out.Gifts = append(out.Gifts, u.tg())
 		r.add(u.owner)
-	}
-	if next := max(start, 0) + len(page); next < len(list) {
-		out.NextOffset = tl.Some(strconv.Itoa(next))
 	}
 	out.Users, out.Chats = w.render(a.id, &r)
 	return out, nil

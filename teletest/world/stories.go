@@ -207,9 +207,9 @@ func (w *World) repostOf(a *account, in tg.InputPeerClass, id int32) (*tg.StoryF
 	if err != nil {
 		return nil, nil, err
 	}
-	s := w.findStory(p, id)
-	if s == nil || !w.storyVisible(a.id, p, s) {
-		return nil, nil, ErrStoryIDInvalid
+	s, err := w.visibleStory(a.id, p, id)
+	if err != nil {
+		return nil, nil, err
 	}
 	if s.noforwards && !w.storyOwner(a.id, p, s) {
 		return nil, nil, rpcErr(400, "CHAT_FORWARDS_RESTRICTED")

@@ -175,6 +175,26 @@ func (w *World) PeerStories(key KeyID, in tg.InputPeerClass) (*tg.StoriesPeerSto
 	return out, nil
 }
 
+// indexPage cuts list at a numeric offset ("" for 0) to limit (1..100) and returns the offset
+// of the next page (unset after the last); OFFSET_INVALID for an offset that is not a
+// number.
+func indexPage[T any](list []T, offset string, limit int32) ([]T, tl.Opt[string], error) {
+	start := 0
+	if offset != "" {
+		var err error
+		if start, err = strconv.Atoi(offset); err != nil || start < 0 {
+			return nil, tl.Opt[string]{}, rpcErr(400, "OFFSET_INVALID")
+		}
+	}
+	page := list[min(start, len(list)):]
+	page = page[:min(len(page), int(min(max(limit, 1), maxStoryPageLimit)))]
+	var next tl.Opt[string]
+	if n := start + len(page); n < len(list) {
+		next = tl.Some(strconv.Itoa(n))
+	}
+	return page, next, nil
+}
+
 // storyPage cuts list (newest first) at offsetID (exclusive, 0 for the start) to limit.
 func storyPage(list []*story, offsetID, limit int32) []*story {
 	if offsetID > 0 {
@@ -227,9 +247,9 @@ func (w *World) IncrementStoryViews(key KeyID, in tg.InputPeerClass, ids []int32
 		return ErrStoryIDInvalid
 	}
 	for _, id := range ids {
-		s := w.findStory(p, id)
-		if s == nil || !w.storyVisible(a.id, p, s) {
-			return ErrStoryIDInvalid
+		s, err := w.visibleStory(a.id, p, id)
+		if err != nil {
+			return err
 		}
 		w.viewStory(a.id, p, s)
 	}
@@ -260,6 +280,16 @@ func (w *World) ReadStories(key KeyID, in tg.InputPeerClass, maxID int32) ([]int
 	slices.Sort(read)
 	ps.read[a.id] = max(ps.read[a.id], maxID)
 	return read, nil
+}
+
+// visibleStory returns story id of p when viewer may see it: STORY_ID_INVALID otherwise
+// (under w.mu).
+func (w *World) visibleStory(viewer int64, p Peer, id int32) (*story, error) {
+	s := w.findStory(p, id)
+	if s == nil || !w.storyVisible(viewer, p, s) {
+		return nil, ErrStoryIDInvalid
+	}
+	return s, nil
 }
 
 // ownStory returns story id of p when the caller owns it: STORY_ID_INVALID otherwise
@@ -325,12 +355,6 @@ func (w *World) StoryViewsList(key KeyID, q ViewsQuery) (*tg.StoriesStoryViewsLi
 	if err != nil {
 		return nil, err
 	}
-	start := 0
-	if q.Offset != "" {
-		if start, err = strconv.Atoi(q.Offset); err != nil || start < 0 {
-			return nil, rpcErr(400, "OFFSET_INVALID")
-		}
-	}
 	ids := slices.DeleteFunc(s.viewOrder(), func(id int64) bool {
 		u := w.users[id]
 		return u == nil || (q.JustContacts && !w.storyContact(a, id)) || (q.Q != "" && !nameContains(u, q.Q))
@@ -345,16 +369,16 @@ func (w *World) StoryViewsList(key KeyID, q ViewsQuery) (*tg.StoriesStoryViewsLi
 		Count: int32(len(ids)), ViewsCount: stats.ViewsCount, ForwardsCount: s.forwards,
 		ReactionsCount: stats.ReactionsCount.Value, Views: []tg.StoryViewClass{},
 	}
-	page := ids[min(start, len(ids)):]
-	page = page[:min(len(page), int(min(max(q.Limit, 1), maxStoryPageLimit)))]
+	page, next, err := indexPage(ids, q.Offset, q.Limit)
+	if err != nil {
+		return nil, err
+	}
+	out.NextOffset = next
 	var r refs
 	for _, id := range page {
 		v := s.views[id]
 		out.Views = append(out.Views, &tg.StoryView{UserID: id, Date: v.date, Reaction: v.reaction})
 		r.add(UserPeer(id))
-	}
-	if next := start + len(page); next < len(ids) {
-		out.NextOffset = tl.Some(strconv.Itoa(next))
 	}
 	out.Users, out.Chats = w.render(a.id, &r)
 	return out, nil
@@ -387,9 +411,9 @@ func (w *World) SendStoryReaction(key KeyID, in tg.InputPeerClass, id int32, rea
 	if err != nil {
 		return nil, err
 	}
-	s := w.findStory(p, id)
-	if s == nil || !w.storyVisible(a.id, p, s) {
-		return nil, ErrStoryIDInvalid
+	s, err := w.visibleStory(a.id, p, id)
+	if err != nil {
+		return nil, err
 	}
 	if _, empty := reaction.(*tg.ReactionEmpty); empty || reaction == nil {
 		reaction = nil
@@ -462,9 +486,8 @@ func (w *World) ExportStoryLink(key KeyID, in tg.InputPeerClass, id int32) (*tg.
 	if err != nil {
 		return nil, err
 	}
-	s := w.findStory(p, id)
-	if s == nil || !w.storyVisible(a.id, p, s) {
-		return nil, ErrStoryIDInvalid
+	if _, err := w.visibleStory(a.id, p, id); err != nil {
+		return nil, err
 	}
 	var username string
 	if p.Kind == PeerUser {
@@ -485,12 +508,9 @@ func (w *World) ExportStoryLink(key KeyID, in tg.InputPeerClass, id int32) (*tg.
 func (w *World) ActivateStealthMode(key KeyID, past, future bool) (*tg.Updates, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	a, err := w.authorizedUser(key)
+	a, err := w.premiumUser(key)
 	if err != nil {
 		return nil, err
-	}
-	if !a.premium {
-		return nil, ErrPremiumAccountRequired
 	}
 	now := w.now()
 	st := w.storyPeople.stealth[a.id]
