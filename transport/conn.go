@@ -29,7 +29,9 @@ var ErrReplay = errors.New("transport: replayed obfuscation header")
 // ErrSecret is returned for an MTProxy secret of the wrong shape.
 var ErrSecret = errors.New("transport: invalid MTProxy secret")
 
-const initialReadBuffer = 16 << 10
+// initialReadBuffer is a new connection's read buffer: an idle client's packets (pongs,
+// acks, short answers) fit; it grows to the largest packet read.
+const initialReadBuffer = 4 << 10
 
 // ClientOptions configures NewClientConn.
 type ClientOptions struct {

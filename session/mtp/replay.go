@@ -2,18 +2,20 @@ package mtp
 
 // replayWindow remembers the ids of recently received messages so duplicates are dropped. It
 // keeps the last size ids in a ring; an id at or below the largest evicted one is treated as
-// too old to check and dropped too.
+// too old to check and dropped too. The ring and the set grow with use, so an idle
+// connection's window stays small.
 type replayWindow struct {
 	seen  map[int64]struct{}
 	ring  []int64
-	next  int   // ring slot the next id goes to
-	full  bool  // ring wrapped at least once
+	size  int
+	next  int   // ring slot the next id goes to once the ring is full
+	full  bool  // ring holds size ids
 	floor int64 // largest id evicted so far
 	max   int64 // largest id recorded
 }
 
 func newReplayWindow(size int) *replayWindow {
-	return &replayWindow{seen: make(map[int64]struct{}, size), ring: make([]int64, size)}
+	return &replayWindow{seen: make(map[int64]struct{}), size: max(size, 1)}
 }
 
 // replayVerdict says what to do with a received message id.
@@ -42,14 +44,14 @@ func (w *replayWindow) add(id int64) {
 		old := w.ring[w.next]
 		delete(w.seen, old)
 		w.floor = max(w.floor, old)
+		w.ring[w.next] = id
+		w.next = (w.next + 1) % len(w.ring)
+	} else {
+		w.ring = append(w.ring, id)
+		w.full = len(w.ring) == w.size
 	}
-	w.ring[w.next] = id
 	w.max = max(w.max, id)
 	w.seen[id] = struct{}{}
-	w.next++
-	if w.next == len(w.ring) {
-		w.next, w.full = 0, true
-	}
 }
 
 // has reports whether id is in the window.
@@ -61,5 +63,6 @@ func (w *replayWindow) has(id int64) bool {
 // reset forgets everything, for a new session.
 func (w *replayWindow) reset() {
 	clear(w.seen)
+	w.ring = w.ring[:0]
 	w.next, w.full, w.floor, w.max = 0, false, 0, 0
 }
