@@ -1,0 +1,104 @@
+package mtgobench
+
+import (
+	"context"
+	"crypto/rsa"
+	"math/rand/v2"
+	"os"
+	"runtime"
+	"runtime/pprof"
+	"testing"
+	"time"
+
+	mtgo "github.com/mtgo-labs/mtgo/client"
+	"github.com/mtgo-labs/mtgo/teletest"
+	"github.com/mtgo-labs/mtgo/tl/tg"
+)
+
+// footprint is the process's live heap, goroutines and open files.
+type footprint struct {
+	heap       uint64
+	goroutines int
+	fds        int
+}
+
+func measureFootprint() footprint {
+	runtime.GC()
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	fds, _ := os.ReadDir("/proc/self/fd")
+	return footprint{heap: ms.HeapAlloc, goroutines: runtime.NumGoroutine(), fds: len(fds)}
+}
+
+// BenchmarkClientFootprint starts clients from the exported session of a logged-in bot (the
+// key exists: no key exchange, no login) against one teletest cluster, each checked with one
+// call, and reports the start-up time per client and, once all are idle, the heap,
+// goroutines and file descriptors each one adds to the process (the server's share for its
+// connection included: the cluster runs in this process). b.N is the number of clients.
+// FOOTPRINT_HEAP_PROFILE=path writes the heap profile of the idle clients.
+//
+//	go test -run XX -bench ClientFootprint -benchtime 200x ./integration/bench/
+func BenchmarkClientFootprint(b *testing.B) {
+	key, err := rsa.GenerateKey(rand.NewChaCha8([32]byte{9}), 2048)
+	if err != nil {
+		b.Fatal(err)
+	}
+	cl, err := teletest.Start(teletest.Config{Key: key})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer cl.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	first := loginMTGo(ctx, b, cl)
+	sess, err := first.ExportSessionString()
+	if err != nil {
+		b.Fatal(err)
+	}
+	first.Stop()
+
+	before := measureFootprint()
+	clients := make([]*mtgo.Client, 0, b.N)
+	defer func() {
+		for _, c := range clients {
+			c.Stop()
+		}
+	}()
+	var startup time.Duration
+	b.ResetTimer()
+	for range b.N {
+		cfg := mtgo.DefaultConfig
+		cfg.InMemory = true
+		cfg.DCAddrs = cl.Addrs()
+		cfg.PublicKeys = []*rsa.PublicKey{cl.RSAPublicKey()}
+		cfg.SessionString = sess
+		cfg.NoObfuscation = true
+		t0 := time.Now()
+		c, err := mtgo.NewClient(4242, "footprint", &cfg)
+		if err != nil {
+			b.Fatal(err)
+		}
+		clients = append(clients, c)
+		if err := c.ConnectContext(ctx); err != nil {
+			b.Fatalf("connect: %v", err)
+		}
+		if _, err := c.InvokeContext(ctx, &tg.HelpGetNearestDCRequest{}, 0, 0); err != nil {
+			b.Fatalf("first call: %v", err)
+		}
+		startup += time.Since(t0)
+	}
+	b.StopTimer()
+	after := measureFootprint()
+	if path := os.Getenv("FOOTPRINT_HEAP_PROFILE"); path != "" { // the idle clients' heap
+		if f, err := os.Create(path); err == nil {
+			_ = pprof.WriteHeapProfile(f)
+			_ = f.Close()
+		}
+	}
+	n := float64(b.N)
+	b.ReportMetric(float64(startup.Microseconds())/n, "startup-µs/client")
+	b.ReportMetric(float64(int64(after.heap)-int64(before.heap))/n/1024, "heap-KiB/client")
+	b.ReportMetric(float64(after.goroutines-before.goroutines)/n, "goroutines/client")
+	b.ReportMetric(float64(after.fds-before.fds)/n, "fds/client")
+}
