@@ -350,6 +350,19 @@ func TestUploadDownload20MB(t *testing.T) {
 	if _, err := os.Stat(dst + ".part"); !os.IsNotExist(err) {
 		t.Fatalf(".part left behind: %v", err)
 	}
+	// history --media downloads the file beside the JSON line naming it.
+	media := filepath.Join(e.dir, "media")
+	out := e.mustRun(ctx, "e", nil, "history", "me", "--limit", "1", "--media", media)
+	var line struct {
+		ID        int    `json:"id"`
+		MediaFile string `json:"media_file"`
+	}
+	if err := json.Unmarshal([]byte(out), &line); err != nil || line.ID != up.MessageID {
+		t.Fatalf("history = %s (%v)", out, err)
+	}
+	if got, err := os.ReadFile(line.MediaFile); err != nil || !bytes.Equal(got, data) {
+		t.Fatalf("history media %s: %d bytes, %v", line.MediaFile, len(got), err)
+	}
 	if r := e.run(ctx, "e", nil, "download", "nonsense"); r.code != exitUsage {
 		t.Fatalf("bad reference: exit %d", r.code)
 	}

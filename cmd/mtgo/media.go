@@ -62,9 +62,11 @@ func (a *app) bar(t *transferFlags, what string) (func(done, total int64), func(
 // parseMessageRef reads "https://t.me/name/123", "https://t.me/c/<id>/123", "@name/123",
 // "name/123" or "<chat id>/123" into a chat (as ResolvePeer takes it) and a message id.
 func parseMessageRef(s string) (any, int, error) {
-	if u, err := url.Parse(s); err == nil && (u.Scheme == "https" || u.Scheme == "http" || u.Scheme == "tg") {
-		s = strings.TrimPrefix(u.Host+u.Path, "t.me/")
-		s = strings.TrimPrefix(s, "telegram.me/")
+	if u, err := url.Parse(s); err == nil && (u.Scheme == "https" || u.Scheme == "http") {
+		s = u.Host + u.Path
+	}
+	for _, host := range []string{"t.me/", "telegram.me/"} {
+		s = strings.TrimPrefix(s, host)
 	}
 	s = strings.Trim(s, "/")
 	i := strings.LastIndexByte(s, '/')
