@@ -1,0 +1,223 @@
+package telemetry_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
+	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
+	"go.opentelemetry.io/otel/sdk/metric/metricdata"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+	"go.opentelemetry.io/otel/sdk/trace/tracetest"
+
+	mtgo "github.com/mtgo-labs/mtgo/client"
+	"github.com/mtgo-labs/mtgo/client/types"
+	"github.com/mtgo-labs/mtgo/telemetry"
+	"github.com/mtgo-labs/mtgo/tl"
+	"github.com/mtgo-labs/mtgo/tl/rpcerr"
+	"github.com/mtgo-labs/mtgo/tl/tg"
+	"github.com/mtgo-labs/mtgo/updates"
+)
+
+// rig is a Telemetry on in-memory readers.
+type rig struct {
+	tel    *telemetry.Telemetry
+	reader *sdkmetric.ManualReader
+	spans  *tracetest.InMemoryExporter
+}
+
+func newRig(t *testing.T) *rig {
+	t.Helper()
+	r := &rig{reader: sdkmetric.NewManualReader(), spans: tracetest.NewInMemoryExporter()}
+	mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(r.reader))
+	tp := sdktrace.NewTracerProvider(sdktrace.WithSyncer(r.spans))
+	t.Cleanup(func() {
+		_ = mp.Shutdown(context.Background())
+		_ = tp.Shutdown(context.Background())
+	})
+	tel, err := telemetry.New(telemetry.Options{MeterProvider: mp, TracerProvider: tp, Session: "s1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.tel = tel
+	return r
+}
+
+// points returns the data points of metric name as attribute sets mapped to their value
+// (a sum's value, a histogram's count, a gauge's value).
+func (r *rig) points(t *testing.T, name string) map[string]float64 {
+	t.Helper()
+	var rm metricdata.ResourceMetrics
+	if err := r.reader.Collect(context.Background(), &rm); err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]float64{}
+	for _, sm := range rm.ScopeMetrics {
+		for _, m := range sm.Metrics {
+			if m.Name != name {
+				continue
+			}
+			switch d := m.Data.(type) {
+			case metricdata.Sum[int64]:
+				for _, p := range d.DataPoints {
+					out[p.Attributes.Encoded(attribute.DefaultEncoder())] = float64(p.Value)
+				}
+			case metricdata.Histogram[float64]:
+				for _, p := range d.DataPoints {
+					out[p.Attributes.Encoded(attribute.DefaultEncoder())] = float64(p.Count)
+				}
+			case metricdata.Gauge[float64]:
+				for _, p := range d.DataPoints {
+					out[p.Attributes.Encoded(attribute.DefaultEncoder())] = p.Value
+				}
+			}
+		}
+	}
+	return out
+}
+
+func TestInvokerMiddleware(t *testing.T) {
+	r := newRig(t)
+	mw := r.tel.InvokerMiddleware(func() int { return 2 })
+	tests := []struct {
+		name string
+		err  error
+	}{
+		{"ok", nil},
+		{"flood", rpcerr.Parse(420, "FLOOD_WAIT_3")},
+		{"bad peer", rpcerr.Parse(400, "PEER_ID_INVALID")},
+		{"canceled", context.Canceled},
+		{"transport", errors.New("connection reset")},
+	}
+	for _, tt := range tests {
+		call := mw(mtgo.InvokerFunc(func(context.Context, tl.Encoder, tl.Decoder) error { return tt.err }))
+		err := call.Invoke(context.Background(), &tg.HelpGetConfigRequest{}, nil)
+		if !errors.Is(err, tt.err) {
+			t.Errorf("%s: error %v, want %v", tt.name, err, tt.err)
+		}
+	}
+	got := r.points(t, "mtgo.rpc.errors")
+	want := map[string]float64{
+		"error.type=FLOOD_WAIT,mtgo.dc=2,mtgo.session=s1,rpc.error_code=420,rpc.method=help.getConfig":      1,
+		"error.type=PEER_ID_INVALID,mtgo.dc=2,mtgo.session=s1,rpc.error_code=400,rpc.method=help.getConfig": 1,
+		"error.type=canceled,mtgo.dc=2,mtgo.session=s1,rpc.method=help.getConfig":                           1,
+		"error.type=transport,mtgo.dc=2,mtgo.session=s1,rpc.method=help.getConfig":                          1,
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("mtgo.rpc.errors (-want +got):\n%s", diff)
+	}
+	if got := r.points(t, "mtgo.rpc.flood_waits"); len(got) != 1 {
+		t.Errorf("flood waits %v", got)
+	}
+	if got := r.points(t, "mtgo.rpc.duration")["mtgo.dc=2,mtgo.session=s1,rpc.method=help.getConfig"]; got != 1 {
+		t.Errorf("successful calls measured %v, want 1", got)
+	}
+	spans := r.spans.GetSpans()
+	if len(spans) != len(tests) {
+		t.Fatalf("%d spans, want %d", len(spans), len(tests))
+	}
+	if spans[0].Name != "help.getConfig" || spans[0].Status.Code == codes.Error || spans[1].Status.Code != codes.Error {
+		t.Errorf("spans %q %v %v", spans[0].Name, spans[0].Status, spans[1].Status)
+	}
+}
+
+func offlineClient(t *testing.T, r *rig) *mtgo.Client {
+	t.Helper()
+	cfg := mtgo.DefaultConfig
+	cfg.InMemory, cfg.NoUpdates = true, true
+	cfg.FxOptions = append(cfg.FxOptions, r.tel.UpdateEvents())
+	c, err := mtgo.NewClient(1, "hash", &cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Stop)
+	return c
+}
+
+func newMessage(chat int64, id int32) *tg.Updates {
+	return &tg.Updates{
+		Users: []tg.UserClass{&tg.User{ID: chat, FirstName: tl.Some("u"), AccessHash: tl.Some(chat)}},
+		Updates: []tg.UpdateClass{&tg.UpdateNewMessage{
+			Message: &tg.Message{ID: id, PeerID: &tg.PeerUser{UserID: chat}, FromID: &tg.PeerUser{UserID: chat}, Date: 1700000000, Message: "m"},
+			Pts:     id, PtsCount: 1,
+		}},
+	}
+}
+
+func TestHandlerMiddlewareAndGauges(t *testing.T) {
+	r := newRig(t)
+	c := offlineClient(t, r)
+	unregister, err := r.tel.Instrument(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = unregister() }()
+	c.OnMessage(func(_ *mtgo.Context, m *types.Message) error {
+		if m.ID == 2 {
+			return errors.New("boom")
+		}
+		return nil
+	})
+	for id := int32(1); id <= 3; id++ {
+		if err := c.HandleUpdatesWait(context.Background(), newMessage(5, id)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := r.points(t, "mtgo.handler.duration")["mtgo.session=s1,mtgo.update=updateNewMessage"]; got != 3 {
+		t.Errorf("handler runs measured %v, want 3", got)
+	}
+	if got := r.points(t, "mtgo.handler.errors")["mtgo.session=s1,mtgo.update=updateNewMessage"]; got != 1 {
+		t.Errorf("handler errors %v, want 1", got)
+	}
+	var keys []string
+	for _, s := range r.spans.GetSpans() {
+		for _, a := range s.Attributes {
+			if a.Key == telemetry.AttrUpdateKey {
+				keys = append(keys, a.Value.AsString())
+			}
+		}
+	}
+	if diff := cmp.Diff([]string{"pts:1:1", "pts:2:1", "pts:3:1"}, keys); diff != "" {
+		t.Errorf("span update keys (-want +got):\n%s", diff)
+	}
+	if _, ok := r.points(t, "mtgo.updates.lag")["mtgo.session=s1"]; !ok {
+		t.Error("no mtgo.updates.lag gauge")
+	}
+	if _, ok := r.points(t, "mtgo.handler.queue")["mtgo.session=s1"]; !ok {
+		t.Error("no mtgo.handler.queue gauge")
+	}
+}
+
+func TestUpdateEventsOption(t *testing.T) {
+	r := newRig(t)
+	_ = offlineClient(t, r) // the option builds into a client
+	hook := telemetry.HookForTest(r.tel)
+	hook(updates.Event{Kind: updates.EventGap, Sequence: updates.SequencePts})
+	hook(updates.Event{Kind: updates.EventRecoveryFinished, Sequence: updates.SequencePts, Duration: 30 * time.Millisecond})
+	got := r.points(t, "mtgo.updates.events")
+	want := map[string]float64{
+		"mtgo.session=s1,mtgo.updates.event=gap,mtgo.updates.sequence=pts":               1,
+		"mtgo.session=s1,mtgo.updates.event=recovery finished,mtgo.updates.sequence=pts": 1,
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("events (-want +got):\n%s", diff)
+	}
+	if got := r.points(t, "mtgo.updates.recovery.duration")["mtgo.session=s1,mtgo.updates.sequence=pts"]; got != 1 {
+		t.Errorf("recoveries measured %v", got)
+	}
+}
+
+func TestTransferProgress(t *testing.T) {
+	r := newRig(t)
+	p := r.tel.TransferProgress(context.Background(), "upload")
+	for _, done := range []int64{100, 250, 250, 1000} {
+		p(done, 1000)
+	}
+	if got := r.points(t, "mtgo.transfer.bytes")["mtgo.session=s1,mtgo.transfer.direction=upload"]; got != 1000 {
+		t.Errorf("bytes %v, want 1000", got)
+	}
+}
