@@ -51,6 +51,8 @@ type Context struct {
 	// edited) are in Message, with Message.BusinessConnectionID set.
 	BusinessConnection      *types.BusinessConnection
 	DeletedBusinessMessages *types.DeletedBusinessMessages
+	// PurchasedPaidMedia is a purchase of the bot's paid media, nil for other kinds.
+	PurchasedPaidMedia *types.PurchasedPaidMedia
 	// Entities are the users and chats that came with the update.
 	Entities types.Entities
 	// Reason is why the connection ended, for OnDisconnect hooks: the error that broke the
@@ -188,6 +190,8 @@ func (c *Context) From() *types.User {
 		return c.PreCheckoutQuery.From
 	case c.ShippingQuery != nil:
 		return c.ShippingQuery.From
+	case c.PurchasedPaidMedia != nil:
+		return c.PurchasedPaidMedia.From
 	case c.BusinessConnection != nil:
 		return c.BusinessConnection.User
 	case c.Message != nil:
@@ -377,6 +381,8 @@ func (c *Context) setValue(api clientAPI, kind updateKind, m tg.MessageClass) bo
 		return c.Message != nil && c.Message.Chat != nil
 	case kindDeletedBusinessMessages:
 		return set(&c.DeletedBusinessMessages, types.NewDeletedBusinessMessages(up, e))
+	case kindPurchasedPaidMedia:
+		return set(&c.PurchasedPaidMedia, types.NewPurchasedPaidMedia(up, e))
 	}
 	return true // raw: the update itself
 }

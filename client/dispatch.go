@@ -242,6 +242,8 @@ func classify(up tg.UpdateClass) (kind updateKind, msg tg.MessageClass, channel 
 		return kindChatBoost, nil, false
 	case *tg.UpdateBotPrecheckoutQuery:
 		return kindPreCheckoutQuery, nil, false
+	case *tg.UpdateBotPurchasedPaidMedia:
+		return kindPurchasedPaidMedia, nil, false
 	case *tg.UpdateBotShippingQuery:
 		return kindShippingQuery, nil, false
 	case *tg.UpdateBotBusinessConnect:

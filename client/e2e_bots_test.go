@@ -3,6 +3,7 @@ package mtgo_test
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -445,5 +446,74 @@ func TestE2EBusinessProfile(t *testing.T) {
 	}
 	if _, err := carol.ResolveBusinessChatLink(ctxT(t), link.Link); !rpcerr.IsType(err, "CHATLINK_SLUG_EXPIRED") {
 		t.Fatalf("deleted link: %v", err)
+	}
+}
+
+// TestE2EPaidMedia: a bot sends paid media; the user sees a preview, pays the Stars through
+// the form (no pre-checkout query), the bot's OnPurchasedPaidMedia gets the payload and the
+// Stars moved; paying twice is refused.
+func TestE2EPaidMedia(t *testing.T) {
+	cl := cluster(t)
+	b, _ := e2eBot(t, cl, "e2e_paid_bot")
+	texts := make(chan *types.Message, 2)
+	b.OnMessage(func(_ *mtgo.Context, m *types.Message) error { texts <- m; return nil })
+	bought := make(chan *types.PurchasedPaidMedia, 1)
+	b.OnPurchasedPaidMedia(func(_ *mtgo.Context, p *types.PurchasedPaidMedia) error { bought <- p; return nil })
+
+	u, user := e2eUser(t, cl, world.UserSpec{FirstName: "Ann", Phone: "15551209"})
+	got := make(chan *types.Message, 2)
+	u.OnMessage(func(_ *mtgo.Context, m *types.Message) error { got <- m; return nil })
+	if _, err := u.SendMessage(ctxT(t), "@e2e_paid_bot", "show me"); err != nil {
+		t.Fatal(err)
+	}
+	recv(t, texts, "request")
+	items := []types.AlbumItem{{Kind: types.KindPhoto, Media: types.InputFile{Reader: strings.NewReader("jpeg"), Name: "a.jpg", Size: 4}}}
+	if _, err := b.SendPaidMedia(ctxT(t), user.ID, 0, items, ""); !errors.Is(err, mtgo.ErrPaidMedia) {
+		t.Fatalf("free paid media: %v", err)
+	}
+	if _, err := b.SendPaidMedia(ctxT(t), user.ID, 25, items, "album-1", mtgo.WithCaption("secret")); err != nil {
+		t.Fatal(err)
+	}
+	m := recv(t, got, "paid media")
+	pm, ok := m.Media.(*types.PaidMedia)
+	if !ok || pm.StarsAmount != 25 || len(pm.Media) != 1 || m.Text != "secret" {
+		t.Fatalf("paid media %+v (%+v)", m.Media, m)
+	}
+	if _, ok := pm.Media[0].(*types.PaidMediaPreview); !ok {
+		t.Fatalf("before paying: %T", pm.Media[0])
+	}
+	form, err := u.GetPaymentForm(ctxT(t), "@e2e_paid_bot", m.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !form.Stars || form.Total != 25 {
+		t.Fatalf("form %+v", form)
+	}
+	cl.World().AddGiftStars(user.ID, 40)
+	if _, err := u.SendPaymentForm(ctxT(t), form, "@e2e_paid_bot", m.ID, nil); err != nil {
+		t.Fatal(err)
+	}
+	if p := recv(t, bought, "purchase"); p.Payload != "album-1" || p.From.ID != user.ID {
+		t.Fatalf("purchase %+v", p)
+	}
+	if n, err := u.GetStarsBalance(ctxT(t), nil); err != nil || n != 15 {
+		t.Fatalf("user's balance %d, %v", n, err)
+	}
+	if n, err := b.GetStarsBalance(ctxT(t), nil); err != nil || n != 25 {
+		t.Fatalf("bot's balance %d, %v", n, err)
+	}
+	again, err := u.GetMessages(ctxT(t), "@e2e_paid_bot", m.ID)
+	if err != nil || len(again) != 1 {
+		t.Fatalf("GetMessages: %v, %v", again, err)
+	}
+	if pm, ok := again[0].Media.(*types.PaidMedia); !ok || len(pm.Media) != 1 || pm.Media[0].Kind() != types.KindPhoto {
+		t.Fatalf("after paying: %+v", again[0].Media)
+	}
+	form, err = u.GetPaymentForm(ctxT(t), "@e2e_paid_bot", m.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := u.SendPaymentForm(ctxT(t), form, "@e2e_paid_bot", m.ID, nil); !rpcerr.IsType(err, "PAID_MEDIA_ALREADY_PAID") {
+		t.Fatalf("second payment: %v", err)
 	}
 }

@@ -55,6 +55,7 @@ const (
 	kindBusinessMessage
 	kindEditedBusinessMessage
 	kindDeletedBusinessMessages
+	kindPurchasedPaidMedia
 	kindError // not an update: the error handlers
 	// Lifecycle hooks, not updates either.
 	kindStart

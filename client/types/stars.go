@@ -124,3 +124,22 @@ func NewGameHighScores(r *tg.MessagesHighScores) []GameHighScore {
 	}
 	return out
 }
+
+// PurchasedPaidMedia is a user's purchase of paid media the bot sent
+// (updateBotPurchasedPaidMedia).
+type PurchasedPaidMedia struct {
+	From *User
+	// Payload is the bot's payload of the paid media.
+	Payload string
+	Raw     *tg.UpdateBotPurchasedPaidMedia
+}
+
+// NewPurchasedPaidMedia builds a PurchasedPaidMedia from updateBotPurchasedPaidMedia; nil
+// for any other update.
+func NewPurchasedPaidMedia(u tg.UpdateClass, e Entities) *PurchasedPaidMedia {
+	p, ok := u.(*tg.UpdateBotPurchasedPaidMedia)
+	if !ok || p == nil {
+		return nil
+	}
+	return &PurchasedPaidMedia{From: e.userOrID(p.UserID), Payload: p.Payload, Raw: p}
+}

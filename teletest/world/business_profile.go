@@ -2,7 +2,6 @@ package world
 
 import (
 	"slices"
-	"strconv"
 	"unicode/utf8"
 
 	"github.com/mtgo-labs/mtgo/tl"
@@ -170,7 +169,7 @@ func (w *World) CreateChatLink(key KeyID, in tg.InputBusinessChatLink) (*tg.Busi
 	if err != nil {
 		return nil, err
 	}
-	l.slug = strconv.FormatInt(w.randomInt64()&(1<<62-1), 36)
+	_, l.slug = w.randomSlug()
 	p.links = append(p.links, l)
 	w.bots.chatLinks[l.slug] = a.id
 	out := l.tg()

@@ -236,7 +236,7 @@ func (w *World) SavePrepared(key KeyID, pr Prepared) (*tg.MessagesBotPreparedInl
 			}
 		}
 	}
-	id := strconv.FormatInt(w.randomInt64()&(1<<62-1), 36)
+	_, id := w.randomSlug()
 	p := &preparedMessage{bot: bot.id, user: user.id, content: c, expires: w.now() + preparedTTL}
 	w.bots.prepared[id] = p
 	return &tg.MessagesBotPreparedInlineMessage{ID: id, ExpireDate: p.expires}, nil

@@ -52,6 +52,7 @@ type media struct {
 	dice    *tg.MessageMediaDice
 	story   *tg.MessageMediaStory // a forwarded story (stories.go)
 	game    *tg.MessageMediaGame  // a bot's game (games.go)
+	paid    *paidMedia            // paid media (paidmedia.go)
 	// spoiler hides a photo or video until tapped; ttl makes it self-destruct (seconds).
 	spoiler bool
 	ttl     int32
@@ -355,6 +356,9 @@ func (w *World) lookupFile(id, hash int64, ref []byte, photo bool) (*file, error
 
 // tgMedia renders stored media.
 func (w *World) tgMedia(viewer int64, m *media) tg.MessageMediaClass {
+	if m.paid != nil {
+		return w.paidMediaTG(viewer, m.paid)
+	}
 	if m.poll != nil {
 		return &tg.MessageMediaPoll{Poll: m.poll.tg(), Results: m.poll.results(viewer)}
 	}

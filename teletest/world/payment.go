@@ -39,6 +39,10 @@ type payForm struct {
 	id      int64
 	user    int64
 	invoice *invoice
+	// paid, peer and msgID: the form of a paid media message (paidmedia.go) instead
+	paid  *paidMedia
+	peer  Peer
+	msgID int32
 }
 
 // newInvoice checks the invoice a bot sends (under w.mu). People cannot send invoices
@@ -90,6 +94,16 @@ func (w *World) PaymentForm(key KeyID, in tg.InputInvoiceClass) (tg.PaymentsPaym
 	a, err := w.authorizedUser(key)
 	if err != nil {
 		return nil, err
+	}
+	if f := w.paidMediaForm(a, in); f != nil {
+		keepBounded(w.forms, &w.formFIFO, f.id, f, maxForms)
+		var r refs
+		r.add(UserPeer(f.paid.owner))
+		users, _ := w.render(a.id, &r)
+		return &tg.PaymentsPaymentFormStars{
+			FormID: f.id, BotID: f.paid.owner, Title: "Paid media", Users: users,
+			Invoice: tg.Invoice{Currency: starsCurrency, Prices: []tg.LabeledPrice{{Label: "Paid media", Amount: f.paid.stars}}},
+		}, nil
 	}
 	inv, err := w.invoiceOf(a, in)
 	if err != nil {
@@ -220,11 +234,14 @@ type Payment struct {
 	ShippingOptionID string
 }
 
-// AskPayment answers the first half of payments.sendPaymentForm: the bot that sent the
-// invoice receives updateBotPrecheckoutQuery (payload, currency, total) and the caller waits
-// on the returned Query for its messages.setBotPrecheckoutResults. No money moves in the
-// test world: credentials are not checked. FORM_EXPIRED for a form this person did not open
-// (or one forgotten), MESSAGE_ID_INVALID for an invoice that is not the form's.
+// AskPayment answers the first half of payments.sendPaymentForm and payments.sendStarsForm:
+// the bot that sent the invoice receives updateBotPrecheckoutQuery (payload, currency, total)
+// and the caller waits on the returned Query for its messages.setBotPrecheckoutResults.
+// Credentials are not checked and money does not move; Stars do (stars.go): BALANCE_TOO_LOW
+// when the person has too few. FORM_EXPIRED for a form this person did not open (or one
+// forgotten), MESSAGE_ID_INVALID for an invoice that is not the form's. The form of paid
+// media is paid at once (buyPaidMedia), without a pre-checkout query; the returned Query is
+// already answered.
 func (w *World) AskPayment(key KeyID, pay Payment) (*Query, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -235,6 +252,15 @@ func (w *World) AskPayment(key KeyID, pay Payment) (*Query, error) {
 	f := w.forms[pay.FormID]
 	if f == nil || f.user != a.id {
 		return nil, rpcErr(400, "FORM_EXPIRED")
+	}
+	if f.paid != nil { // paid media: paid at once, no pre-checkout query
+		res, err := w.buyPaidMedia(a, f)
+		if err != nil {
+			return nil, err
+		}
+		q := w.newQuery(queryPrecheckout, f.paid.owner, a.id)
+		w.finish(q, res, nil)
+		return q, nil
 	}
 	inv, err := w.invoiceOf(a, pay.Invoice)
 	if err != nil {

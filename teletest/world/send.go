@@ -147,6 +147,12 @@ func (w *World) draftContent(a *account, d Draft) (content, error) {
 			return content{}, err
 		}
 		c.media = m
+	} else if pm, ok := d.Media.(*tg.InputMediaPaidMedia); ok {
+		m, err := w.newPaidMedia(a, pm)
+		if err != nil {
+			return content{}, err
+		}
+		c.media = m
 	} else if d.Media != nil {
 		m, err := w.inputMedia(a, d.Media)
 		if err != nil {

@@ -88,21 +88,38 @@ func (b *botState) record(id int64, t starsTx) {
 // payStars moves total Stars of the invoice inv from payer to its bot under the charge id
 // (under w.mu): BALANCE_TOO_LOW when the payer has fewer.
 func (w *World) payStars(payer int64, inv *invoice, total int64, charge string) error {
-	w.gifts.init()
-	w.bots.init()
-	if w.gifts.balance[payer] < total {
-		return ErrBalanceTooLow
+	t := starsTx{id: charge, amount: total, title: inv.title, description: inv.description, payload: inv.payload}
+	if err := w.moveStars(payer, inv.bot, t); err != nil {
+		return err
 	}
-	w.gifts.balance[payer] -= total
-	w.gifts.balance[inv.bot] += total
-	now := w.now()
-	w.bots.record(payer, starsTx{id: charge, amount: -total, date: now, peer: inv.bot, title: inv.title, description: inv.description})
-	w.bots.record(inv.bot, starsTx{
-		id: charge, amount: total, date: now, peer: payer, title: inv.title, description: inv.description,
-		payload: bytes.Clone(inv.payload),
-	})
 	w.bots.charges[charge] = &starsCharge{payer: payer, bot: inv.bot, amount: total, payload: bytes.Clone(inv.payload)}
 	return nil
+}
+
+// moveStars moves t.amount Stars from payer to payee and records the transaction t on both
+// sides (the payload on the payee's only), dated now (under w.mu): BALANCE_TOO_LOW when the
+// payer has fewer.
+func (w *World) moveStars(payer, payee int64, t starsTx) error {
+	w.gifts.init()
+	w.bots.init()
+	if w.gifts.balance[payer] < t.amount {
+		return ErrBalanceTooLow
+	}
+	w.gifts.balance[payer] -= t.amount
+	w.gifts.balance[payee] += t.amount
+	t.date = w.now()
+	out, in := t, t
+	out.amount, out.peer, out.payload = -t.amount, payee, nil
+	in.peer, in.payload = payer, bytes.Clone(t.payload)
+	w.bots.record(payer, out)
+	w.bots.record(payee, in)
+	return nil
+}
+
+// randomSlug returns a random non-negative id in base 36, for links and prepared messages.
+func (w *World) randomSlug() (int64, string) {
+	id := w.randomInt64() & (1<<62 - 1)
+	return id, strconv.FormatInt(id, 36)
 }
 
 // checkStars refuses a Stars invoice the person cannot pay (under w.mu).
@@ -228,15 +245,11 @@ func (w *World) RefundStars(key KeyID, user tg.InputUserClass, chargeID string) 
 		return nil, ErrChargeIDInvalid
 	case ch.refunded:
 		return nil, ErrChargeAlreadyRefunded
-	case w.gifts.balance[bot.id] < ch.amount:
-		return nil, ErrBalanceTooLow
+	}
+	if err := w.moveStars(bot.id, payer.id, starsTx{id: chargeID, amount: ch.amount, refund: true}); err != nil {
+		return nil, err
 	}
 	ch.refunded = true
-	w.gifts.balance[bot.id] -= ch.amount
-	w.gifts.balance[payer.id] += ch.amount
-	now := w.now()
-	w.bots.record(bot.id, starsTx{id: chargeID, amount: -ch.amount, date: now, peer: payer.id, refund: true})
-	w.bots.record(payer.id, starsTx{id: chargeID, amount: ch.amount, date: now, peer: bot.id, refund: true})
 	action := &tg.MessageActionPaymentRefunded{
 		Peer: &tg.PeerUser{UserID: bot.id}, Currency: starsCurrency, TotalAmount: ch.amount,
 		Charge: tg.PaymentCharge{ID: chargeID, ProviderChargeID: chargeID},
@@ -268,9 +281,9 @@ func (w *World) ExportInvoice(key KeyID, in tg.InputMediaClass) (*tg.PaymentsExp
 		return nil, err
 	}
 	w.bots.init()
-	id := w.randomInt64() & (1<<62 - 1)
+	id, slug := w.randomSlug()
 	keepBounded(w.bots.links, &w.bots.linkFIFO, id, m.invoice, maxInvoiceLinks)
-	return &tg.PaymentsExportedInvoice{URL: "https://t.me/$" + strconv.FormatInt(id, 36)}, nil
+	return &tg.PaymentsExportedInvoice{URL: "https://t.me/$" + slug}, nil
 }
 
 // invoiceBySlug returns the exported invoice slug names (under w.mu).
