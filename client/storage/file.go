@@ -327,7 +327,7 @@ func precheck(path string, o FileOptions) error {
 		}
 		return fmt.Errorf("storage: lock %s: %w", path, err)
 	}
-	defer unlock(f)
+	defer unlockFile(f)
 	info, err := f.Stat()
 	if err != nil {
 		return fmt.Errorf("storage: open %s: %w", path, err)

@@ -11,4 +11,4 @@ import (
 // without a lock, and bbolt's own lock still refuses a second client.
 func lockForCheck(*os.File, time.Duration) error { return nil }
 
-func unlock(*os.File) {}
+func unlockFile(*os.File) {}

@@ -1,0 +1,44 @@
+module github.com/mtgo-labs/mtgo/storage/sqlite
+
+go 1.26.8
+
+require (
+	github.com/mtgo-labs/mtgo/client v0.1.0
+	github.com/mtgo-labs/mtgo/storage/sqlstore v0.1.0
+	modernc.org/sqlite v1.62.0
+)
+
+require (
+	github.com/cenkalti/backoff/v4 v4.3.0 // indirect
+	github.com/dustin/go-humanize v1.1.0 // indirect
+	github.com/google/go-cmp v0.7.0 // indirect
+	github.com/google/uuid v1.6.0 // indirect
+	github.com/hashicorp/golang-lru/v2 v2.0.7 // indirect
+	github.com/mattn/go-isatty v0.0.24 // indirect
+	github.com/mtgo-labs/mtgo/crypto v0.1.0 // indirect
+	github.com/mtgo-labs/mtgo/peers v0.1.0 // indirect
+	github.com/mtgo-labs/mtgo/session v0.1.0 // indirect
+	github.com/mtgo-labs/mtgo/tl v0.1.0 // indirect
+	github.com/mtgo-labs/mtgo/transport v0.1.0 // indirect
+	github.com/mtgo-labs/mtgo/updates v0.1.0 // indirect
+	github.com/ncruces/go-strftime v1.1.0 // indirect
+	github.com/remyoudompheng/bigfft v0.0.0-20230129092748-24d4a6f8daec // indirect
+	go.etcd.io/bbolt v1.5.0 // indirect
+	golang.org/x/sys v0.49.0 // indirect
+	modernc.org/libc v1.80.1 // indirect
+	modernc.org/mathutil v1.7.1 // indirect
+	modernc.org/memory v1.12.1 // indirect
+)
+
+replace (
+	github.com/mtgo-labs/mtgo/client => ../../client
+	github.com/mtgo-labs/mtgo/crypto => ../../crypto
+	github.com/mtgo-labs/mtgo/media => ../../media
+	github.com/mtgo-labs/mtgo/peers => ../../peers
+	github.com/mtgo-labs/mtgo/session => ../../session
+	github.com/mtgo-labs/mtgo/storage/sqlstore => ../sqlstore
+	github.com/mtgo-labs/mtgo/teletest => ../../teletest
+	github.com/mtgo-labs/mtgo/tl => ../../tl
+	github.com/mtgo-labs/mtgo/transport => ../../transport
+	github.com/mtgo-labs/mtgo/updates => ../../updates
+)

@@ -1,0 +1,94 @@
+// Package sqlite keeps MTGo sessions in a SQLite file, through the pure-Go driver
+// modernc.org/sqlite (no cgo): a single-file alternative to the bbolt session file for users
+// who want SQL access to their peers. The schema is package sqlstore's; several sessions can
+// share one file, each locked while open (a lock file beside it, released by the system if
+// the process dies).
+//
+//	st, err := sqlite.Open(ctx, "bot.db", "main")
+//	client, err := mtgo.NewClient(id, hash, &mtgo.Config{Storage: st, ...})
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/mtgo-labs/mtgo/client/storage"
+	"github.com/mtgo-labs/mtgo/storage/sqlstore"
+	sqlite "modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+// LockTimeout is how long Open waits for another holder of the session before it fails with
+// storage.ErrSessionInUse.
+const LockTimeout = 200 * time.Millisecond
+
+// Open opens (creating it when missing) the SQLite database at path and the session called
+// name in it.
+func Open(ctx context.Context, path, name string) (*sqlstore.Store, error) {
+	if path == "" {
+		return nil, errors.New("sqlite storage: empty path")
+	}
+	// Write transactions take the write lock when they begin (_txlock=immediate) and wait
+	// for it (busy_timeout), so concurrent writers queue instead of failing with
+	// SQLITE_BUSY; WAL lets readers run beside the writer.
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(5000)")
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "synchronous(NORMAL)")
+	q.Add("_txlock", "immediate")
+	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("sqlite storage: open %s: %w", path, err)
+	}
+	db.SetMaxOpenConns(4)
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		if isCorrupt(err) {
+			return nil, fmt.Errorf("%w: sqlite storage: %s: %v", storage.ErrCorrupt, path, err)
+		}
+		return nil, fmt.Errorf("sqlite storage: open %s: %w", path, err)
+	}
+	d := Dialect
+	d.Lock = func(context.Context, *sql.DB, string) (func() error, error) {
+		return storage.LockFile(lockPath(path, name), LockTimeout)
+	}
+	st, err := sqlstore.Open(ctx, db, d, name, sqlstore.Options{CloseDB: true})
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	return st, nil
+}
+
+// lockPath is the lock file of one session of the database at path.
+func lockPath(path, name string) string {
+	return path + ".lock-" + url.PathEscape(name)
+}
+
+// Dialect is SQLite's sqlstore.Dialect, without a session lock (Open adds the file lock).
+var Dialect = sqlstore.Dialect{
+	Name:         "sqlite",
+	Blob:         "blob",
+	Bigint:       "integer",
+	Bool:         "integer",
+	MaxParams:    4000,
+	SingleWriter: true,
+	IsCorrupt:    isCorrupt,
+}
+
+// isCorrupt reports SQLite's answers for a file that is not a database or is damaged.
+func isCorrupt(err error) bool {
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		switch se.Code() & 0xff {
+		case sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT:
+			return true
+		}
+	}
+	return err != nil && strings.Contains(err.Error(), "file is not a database")
+}

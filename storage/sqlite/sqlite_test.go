@@ -1,0 +1,53 @@
+package sqlite_test
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/mtgo-labs/mtgo/client/storage"
+	"github.com/mtgo-labs/mtgo/client/storage/storagetest"
+	"github.com/mtgo-labs/mtgo/storage/sqlite"
+)
+
+func TestConformance(t *testing.T) {
+	dir := t.TempDir()
+	// Every session in its own file, so Corrupt damages one; TestSharedFile covers several
+	// sessions in one file.
+	path := func(name string) string { return filepath.Join(dir, name+".db") }
+	storagetest.Run(t, storagetest.Backend{
+		Open: func(t testing.TB, name string) (storage.Storage, error) {
+			return sqlite.Open(t.Context(), path(name), name)
+		},
+		Persistent: true,
+		Exclusive:  true,
+		Corrupt: func(t testing.TB, name string) {
+			for _, suffix := range []string{"", "-wal", "-shm"} {
+				_ = os.Remove(path(name) + suffix)
+			}
+			if err := os.WriteFile(path(name), []byte("this is a bbolt file, or a JPEG, or anything else but SQLite"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+		},
+	})
+}
+
+func TestSharedFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "many.db")
+	a, err := sqlite.Open(t.Context(), path, "a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	b, err := sqlite.Open(t.Context(), path, "b")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	if err := a.SetHomeDC(t.Context(), 4); err != nil {
+		t.Fatal(err)
+	}
+	if dc, err := b.HomeDC(t.Context()); err != nil || dc != 0 {
+		t.Fatalf("session b sees a's home dc: %d, %v", dc, err)
+	}
+}

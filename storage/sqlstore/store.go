@@ -1,0 +1,500 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/mtgo-labs/mtgo/client/storage"
+	"github.com/mtgo-labs/mtgo/session"
+	"github.com/mtgo-labs/mtgo/updates"
+)
+
+// Store is one session in a SQL database. It is safe for concurrent use.
+type Store struct {
+	db      *sql.DB
+	d       Dialect
+	name    string
+	ownDB   bool
+	release func() error
+
+	closed    atomic.Bool
+	closeOnce sync.Once
+	closeErr  error
+
+	writeMu sync.Mutex // held around writes when the dialect is SingleWriter
+
+	stmtMu sync.Mutex
+	stmts  map[string]*sql.Stmt // prepared multi-row statements, by query text
+}
+
+// maxStmts bounds the prepared statements kept (one per distinct batch shape).
+const maxStmts = 64
+
+// execTx runs a (rebound) statement in tx, through a cached prepared statement: multi-row
+// upserts are long, and parsing them again for every batch costs more than running them.
+func (s *Store) execTx(ctx context.Context, tx *sql.Tx, q string, args ...any) error {
+	q = s.d.rebind(q)
+	s.stmtMu.Lock()
+	st, ok := s.stmts[q]
+	if !ok && len(s.stmts) < maxStmts {
+		var err error
+		if st, err = s.db.PrepareContext(ctx, q); err != nil {
+			s.stmtMu.Unlock()
+			return err
+		}
+		if s.stmts == nil {
+			s.stmts = make(map[string]*sql.Stmt)
+		}
+		s.stmts[q] = st
+		ok = true
+	}
+	s.stmtMu.Unlock()
+	var err error
+	if ok {
+		_, err = tx.StmtContext(ctx, st).ExecContext(ctx, args...)
+	} else {
+		_, err = tx.ExecContext(ctx, q, args...)
+	}
+	return err
+}
+
+var _ storage.Storage = (*Store)(nil)
+
+// Options configures Open.
+type Options struct {
+	// CloseDB closes db when the store closes (for stores that opened it themselves).
+	CloseDB bool
+}
+
+// maxName bounds a session name.
+const maxName = 200
+
+// Open migrates the schema of db, takes the session lock of name and returns its store.
+func Open(ctx context.Context, db *sql.DB, d Dialect, name string, opt Options) (*Store, error) {
+	if name == "" || len(name) > maxName || strings.IndexByte(name, 0) >= 0 {
+		return nil, fmt.Errorf("%s storage: session name must be 1 to %d bytes without a zero byte", d.Name, maxName)
+	}
+	if err := migrate(ctx, db, d); err != nil {
+		return nil, err
+	}
+	s := &Store{db: db, d: d, name: name, ownDB: opt.CloseDB}
+	if d.Lock != nil {
+		rel, err := d.Lock(ctx, db, name)
+		if err != nil {
+			return nil, err
+		}
+		s.release = rel
+	}
+	return s, nil
+}
+
+// migrate brings the schema to SchemaVersion in one transaction.
+func migrate(ctx context.Context, db *sql.DB, d Dialect) (err error) {
+	fail := func(err error) error {
+		if d.IsCorrupt != nil && d.IsCorrupt(err) {
+			return fmt.Errorf("%w: %s database: %v", storage.ErrCorrupt, d.Name, err)
+		}
+		return fmt.Errorf("%s storage: migrate schema: %w", d.Name, err)
+	}
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return fail(err)
+	}
+	defer func() {
+		if err != nil {
+			_ = tx.Rollback()
+		}
+	}()
+	if d.MigrationLock != nil {
+		if err := d.MigrationLock(ctx, tx); err != nil {
+			return fail(err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `create table if not exists mtgo_schema (version integer not null)`); err != nil {
+		return fail(err)
+	}
+	var have sql.NullInt64
+	if err := tx.QueryRowContext(ctx, `select max(version) from mtgo_schema`).Scan(&have); err != nil {
+		return fail(err)
+	}
+	v := int(have.Int64)
+	if v > SchemaVersion {
+		return fmt.Errorf("%w: %s schema version %d, this build knows %d", storage.ErrUnsupportedVersion, d.Name, v, SchemaVersion)
+	}
+	for ; v < SchemaVersion; v++ {
+		for _, stmt := range strings.Split(d.schema(migrations[v]), ";") {
+			if strings.TrimSpace(stmt) == "" {
+				continue
+			}
+			if _, err := tx.ExecContext(ctx, stmt); err != nil {
+				return fail(fmt.Errorf("version %d: %w", v+1, err))
+			}
+		}
+		if _, err := tx.ExecContext(ctx, d.rebind(`insert into mtgo_schema (version) values (?)`), v+1); err != nil {
+			return fail(err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fail(err)
+	}
+	return nil
+}
+
+// Name returns the session name.
+func (s *Store) Name() string { return s.name }
+
+// DB returns the database the store uses.
+func (s *Store) DB() *sql.DB { return s.db }
+
+func (s *Store) check(ctx context.Context) error {
+	if s.closed.Load() {
+		return storage.ErrClosed
+	}
+	return ctx.Err()
+}
+
+// wrap names the failed operation; driver errors meaning a damaged database match ErrCorrupt.
+func (s *Store) wrap(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, storage.ErrCorrupt) ||
+		errors.Is(err, storage.ErrRecordTooLarge) || errors.Is(err, session.ErrInvalidSession) {
+		return fmt.Errorf("%s storage: %s: %w", s.d.Name, op, err)
+	}
+	if s.d.IsCorrupt != nil && s.d.IsCorrupt(err) {
+		return fmt.Errorf("%w: %s storage: %s: %v", storage.ErrCorrupt, s.d.Name, op, err)
+	}
+	return fmt.Errorf("%s storage: %s: %w", s.d.Name, op, err)
+}
+
+// writing takes the write lock of single-writer dialects; the result releases it.
+func (s *Store) writing() func() {
+	if !s.d.SingleWriter {
+		return func() {}
+	}
+	s.writeMu.Lock()
+	return s.writeMu.Unlock
+}
+
+func (s *Store) exec(ctx context.Context, op, q string, args ...any) error {
+	if err := s.check(ctx); err != nil {
+		return err
+	}
+	defer s.writing()()
+	_, err := s.db.ExecContext(ctx, s.d.rebind(q), args...)
+	return s.wrap(op, err)
+}
+
+// tx runs f in a transaction.
+func (s *Store) tx(ctx context.Context, op string, f func(tx *sql.Tx) error) (err error) {
+	if err := s.check(ctx); err != nil {
+		return err
+	}
+	defer s.writing()()
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return s.wrap(op, err)
+	}
+	if err := f(tx); err != nil {
+		_ = tx.Rollback()
+		return s.wrap(op, err)
+	}
+	return s.wrap(op, tx.Commit())
+}
+
+// LoadSession implements storage.Storage.
+func (s *Store) LoadSession(ctx context.Context, dc int) (session.Session, error) {
+	if err := s.check(ctx); err != nil {
+		return session.Session{}, err
+	}
+	var data []byte
+	err := s.db.QueryRowContext(ctx, s.d.rebind(`select data from mtgo_sessions where session = ? and dc = ?`), s.name, dc).Scan(&data)
+	if errors.Is(err, sql.ErrNoRows) {
+		return session.Session{}, fmt.Errorf("%s storage: dc %d: %w", s.d.Name, dc, session.ErrNoSession)
+	}
+	if err != nil {
+		return session.Session{}, s.wrap("load session", err)
+	}
+	ss, err := storage.UnmarshalSession(data)
+	return ss, s.wrap("load session", err)
+}
+
+// SaveSession implements storage.Storage.
+func (s *Store) SaveSession(ctx context.Context, ss session.Session) error {
+	data, err := storage.MarshalSession(ss)
+	if err != nil {
+		return s.wrap("save session", err)
+	}
+	return s.exec(ctx, "save session", `insert into mtgo_sessions (session, dc, data) values (?, ?, ?)
+		on conflict (session, dc) do update set data = excluded.data`, s.name, ss.DC, data)
+}
+
+// HomeDC implements storage.Storage.
+func (s *Store) HomeDC(ctx context.Context) (int, error) {
+	var dc int
+	err := s.meta(ctx, "load home dc", `select home_dc from mtgo_meta where session = ?`, &dc)
+	return dc, err
+}
+
+// SetHomeDC implements storage.Storage.
+func (s *Store) SetHomeDC(ctx context.Context, dc int) error {
+	return s.exec(ctx, "save home dc", `insert into mtgo_meta (session, home_dc) values (?, ?)
+		on conflict (session) do update set home_dc = excluded.home_dc`, s.name, dc)
+}
+
+// Identity implements storage.Storage.
+func (s *Store) Identity(ctx context.Context) (storage.Identity, error) {
+	var id storage.Identity
+	err := s.meta(ctx, "load identity", `select user_id, bot from mtgo_meta where session = ?`, &id.UserID, &id.Bot)
+	return id, err
+}
+
+// SetIdentity implements storage.Storage.
+func (s *Store) SetIdentity(ctx context.Context, id storage.Identity) error {
+	return s.exec(ctx, "save identity", `insert into mtgo_meta (session, user_id, bot) values (?, ?, ?)
+		on conflict (session) do update set user_id = excluded.user_id, bot = excluded.bot`, s.name, id.UserID, id.Bot)
+}
+
+// meta reads the session's meta row; no row leaves dst zero.
+func (s *Store) meta(ctx context.Context, op, q string, dst ...any) error {
+	if err := s.check(ctx); err != nil {
+		return err
+	}
+	err := s.db.QueryRowContext(ctx, s.d.rebind(q), s.name).Scan(dst...)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	return s.wrap(op, err)
+}
+
+// LoadUpdates implements storage.Storage.
+func (s *Store) LoadUpdates(ctx context.Context) (updates.Saved, bool, error) {
+	if err := s.check(ctx); err != nil {
+		return updates.Saved{}, false, err
+	}
+	var (
+		out updates.Saved
+		ok  bool
+	)
+	err := s.tx(ctx, "load update state", func(tx *sql.Tx) error {
+		var pts, qts, seq, date sql.NullInt32
+		err := tx.QueryRowContext(ctx, s.d.rebind(`select pts, qts, seq, date from mtgo_meta where session = ?`), s.name).Scan(&pts, &qts, &seq, &date)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+		case err != nil:
+			return err
+		case pts.Valid:
+			ok = true
+			out.State = updates.State{Pts: pts.Int32, Qts: qts.Int32, Seq: seq.Int32, Date: date.Int32}
+		}
+		rows, err := tx.QueryContext(ctx, s.d.rebind(`select channel, pts from mtgo_channels where session = ? order by channel`), s.name)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var c updates.ChannelPts
+			if err := rows.Scan(&c.ChannelID, &c.Pts); err != nil {
+				return err
+			}
+			out.Channels = append(out.Channels, c)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return updates.Saved{}, false, err
+	}
+	return out, ok, nil
+}
+
+// CommitUpdates implements storage.Storage: the account state and the channels' pts in one
+// transaction.
+func (s *Store) CommitUpdates(ctx context.Context, c updates.Commit) error {
+	if c.Empty() {
+		return s.check(ctx)
+	}
+	return s.tx(ctx, "save update state", func(tx *sql.Tx) error {
+		if c.HasState {
+			st := c.State
+			if _, err := tx.ExecContext(ctx, s.d.rebind(`insert into mtgo_meta (session, pts, qts, seq, date) values (?, ?, ?, ?, ?)
+				on conflict (session) do update set pts = excluded.pts, qts = excluded.qts, seq = excluded.seq, date = excluded.date`),
+				s.name, st.Pts, st.Qts, st.Seq, st.Date); err != nil {
+				return err
+			}
+		}
+		var removed []any
+		set := make([]updates.ChannelPts, 0, len(c.Channels))
+		for _, ch := range c.Channels {
+			if ch.Removed {
+				removed = append(removed, ch.ChannelID)
+			} else {
+				set = append(set, ch)
+			}
+		}
+		for _, part := range chunks(removed, s.d.MaxParams-1) {
+			q := `delete from mtgo_channels where session = ? and channel in (` + placeholders(len(part), 1) + `)`
+			if err := s.execTx(ctx, tx, q, append([]any{s.name}, part...)...); err != nil {
+				return err
+			}
+		}
+		set = lastByChannel(set)
+		for _, part := range chunks(set, s.d.MaxParams/3) {
+			args := make([]any, 0, 3*len(part))
+			for _, ch := range part {
+				args = append(args, s.name, ch.ChannelID, ch.Pts)
+			}
+			q := `insert into mtgo_channels (session, channel, pts) values ` + placeholders(len(part), 3) +
+				` on conflict (session, channel) do update set pts = excluded.pts`
+			if err := s.execTx(ctx, tx, q, args...); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// lastByChannel keeps the last entry per channel (a multi-row upsert may not touch a row
+// twice).
+func lastByChannel(cs []updates.ChannelPts) []updates.ChannelPts {
+	idx := make(map[int64]int, len(cs))
+	out := cs[:0:0]
+	for _, c := range cs {
+		if i, ok := idx[c.ChannelID]; ok {
+			out[i] = c
+			continue
+		}
+		idx[c.ChannelID] = len(out)
+		out = append(out, c)
+	}
+	return out
+}
+
+// LoadRecord implements storage.Storage.
+func (s *Store) LoadRecord(ctx context.Context, ns, key string) ([]byte, bool, error) {
+	if _, err := storage.RecordKey(ns, key); err != nil {
+		return nil, false, err
+	}
+	if err := s.check(ctx); err != nil {
+		return nil, false, err
+	}
+	var v []byte
+	err := s.db.QueryRowContext(ctx, s.d.rebind(`select value from mtgo_records where session = ? and ns = ? and key = ?`), s.name, ns, key).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, s.wrap("load record", err)
+	}
+	if len(v) > storage.MaxRecordSize {
+		return nil, false, fmt.Errorf("%w: %s storage: record of %d bytes", storage.ErrCorrupt, s.d.Name, len(v))
+	}
+	if v == nil {
+		v = []byte{}
+	}
+	return v, true, nil
+}
+
+// SaveRecord implements storage.Storage.
+func (s *Store) SaveRecord(ctx context.Context, ns, key string, value []byte) error {
+	if err := storage.CheckRecord(ns, key, value); err != nil {
+		return err
+	}
+	if value == nil {
+		value = []byte{}
+	}
+	return s.exec(ctx, "save record", `insert into mtgo_records (session, ns, key, value) values (?, ?, ?, ?)
+		on conflict (session, ns, key) do update set value = excluded.value`, s.name, ns, key, value)
+}
+
+// DeleteRecord implements storage.Storage.
+func (s *Store) DeleteRecord(ctx context.Context, ns, key string) error {
+	if _, err := storage.RecordKey(ns, key); err != nil {
+		return err
+	}
+	return s.exec(ctx, "delete record", `delete from mtgo_records where session = ? and ns = ? and key = ?`, s.name, ns, key)
+}
+
+// Reset implements storage.Storage: every row of the session goes, in one transaction.
+func (s *Store) Reset(ctx context.Context) error {
+	return s.tx(ctx, "reset", func(tx *sql.Tx) error {
+		for _, t := range []string{"mtgo_sessions", "mtgo_meta", "mtgo_peers", "mtgo_usernames", "mtgo_phones", "mtgo_channels", "mtgo_records"} {
+			if _, err := tx.ExecContext(ctx, s.d.rebind(`delete from `+t+` where session = ?`), s.name); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// Save implements storage.Storage: every write is committed when it returns.
+func (s *Store) Save() error {
+	if s.closed.Load() {
+		return storage.ErrClosed
+	}
+	return nil
+}
+
+// Close releases the session lock (and the database when the store opened it).
+func (s *Store) Close() error {
+	s.closeOnce.Do(func() {
+		s.closed.Store(true)
+		var errs []error
+		s.stmtMu.Lock()
+		for _, st := range s.stmts {
+			errs = append(errs, st.Close())
+		}
+		s.stmts = nil
+		s.stmtMu.Unlock()
+		if s.release != nil {
+			errs = append(errs, s.release())
+		}
+		if s.ownDB {
+			errs = append(errs, s.db.Close())
+		}
+		s.closeErr = errors.Join(errs...)
+	})
+	return s.closeErr
+}
+
+// placeholders returns n groups of width '?' marks: "(?, ?), (?, ?)" (or "?, ?" for width 1).
+func placeholders(n, width int) string {
+	var b strings.Builder
+	group := "(" + strings.Repeat("?, ", width-1) + "?)"
+	if width == 1 {
+		group = "?"
+	}
+	for i := range n {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(group)
+	}
+	return b.String()
+}
+
+// chunks splits xs into pieces of at most n.
+func chunks[T any](xs []T, n int) [][]T {
+	n = max(n, 1)
+	var out [][]T
+	for len(xs) > 0 {
+		k := min(n, len(xs))
+		out = append(out, xs[:k])
+		xs = xs[k:]
+	}
+	return out
+}
+
+// unixNano stores a time as nanoseconds (0 for the zero time).
+func unixNano(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixNano()
+}
