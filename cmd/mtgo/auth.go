@@ -58,6 +58,17 @@ terminal. --print-session also prints the session as a string (keep it secret).`
 					}
 					return a.ask(ctx, lines, q+": ", true)
 				}
+				cfg.SignUp = func(ctx context.Context, terms string) (string, string, error) {
+					if terms != "" {
+						fmt.Fprintf(a.errOut, "This number has no account yet. Terms of service:\n%s\n", terms)
+					}
+					first, err := a.ask(ctx, lines, "First name: ", false)
+					if err != nil {
+						return "", "", err
+					}
+					last, err := a.ask(ctx, lines, "Last name (optional): ", false)
+					return first, last, err
+				}
 			})
 			if err != nil {
 				return err

@@ -2,9 +2,13 @@ package main
 
 import (
 	"bytes"
+	"crypto/rand"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -58,6 +62,10 @@ implied by the fields given. - reads the parameters from stdin.
 					params = b
 				}
 			}
+			params, err := fillRandomID(args[0], params)
+			if err != nil {
+				return usageError{err}
+			}
 			// Check the parameters before connecting: a typo is a usage error.
 			if _, err := tgjson.Method(args[0], params); err != nil {
 				return usageError{err}
@@ -84,4 +92,28 @@ implied by the fields given. - reads the parameters from stdin.
 	cmd.Flags().BoolVar(&indent, "indent", false, "indent the JSON answer")
 	cmd.Flags().Bool("schema", false, "print the method's description instead of calling it")
 	return cmd
+}
+
+// fillRandomID gives a method with a random_id field a fresh random value when params leave it
+// out, as every client does (messages.sendMessage and the like refuse a repeated one).
+func fillRandomID(method string, params []byte) ([]byte, error) {
+	in, ok := tgjson.Lookup(method)
+	if !ok || !slices.Contains(in.Fields, "random_id") {
+		return params, nil
+	}
+	m := map[string]json.RawMessage{}
+	if len(bytes.TrimSpace(params)) > 0 && string(bytes.TrimSpace(params)) != "null" {
+		if err := json.Unmarshal(params, &m); err != nil {
+			return nil, fmt.Errorf("%s: parameters must be a JSON object: %w", method, err)
+		}
+	}
+	if _, ok := m["random_id"]; ok {
+		return params, nil
+	}
+	var b [8]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return nil, err
+	}
+	m["random_id"] = json.RawMessage(`"` + strconv.FormatInt(int64(binary.LittleEndian.Uint64(b[:])), 10) + `"`)
+	return json.Marshal(m)
 }

@@ -425,9 +425,11 @@ func TestHistory(t *testing.T) {
 	for i, text := range []string{"first", "second", "third"} {
 		e.mustRun(ctx, "h", nil, "invoke", "messages.sendMessage", `{"peer":{"_":"inputPeerSelf"},"message":"`+text+`","random_id":"`+itoa(i+1)+`"}`)
 	}
-	out := e.mustRun(ctx, "h", nil, "history", "me", "--limit", "2")
+	// random_id left out: the command fills it.
+	e.mustRun(ctx, "h", nil, "invoke", "messages.sendMessage", `{"peer":{"_":"inputPeerSelf"},"message":"fourth"}`)
+	out := e.mustRun(ctx, "h", nil, "history", "me", "--limit", "3")
 	lines := strings.Split(strings.TrimSpace(out), "\n")
-	if len(lines) != 2 || !strings.Contains(lines[0], `"message":"third"`) || !strings.Contains(lines[1], `"message":"second"`) {
+	if len(lines) != 3 || !strings.Contains(lines[0], `"message":"fourth"`) || !strings.Contains(lines[1], `"message":"third"`) || !strings.Contains(lines[2], `"message":"second"`) {
 		t.Fatalf("history = %s", out)
 	}
 }
@@ -531,3 +533,18 @@ func TestUsageErrorsAndDocs(t *testing.T) {
 func b64(b []byte) string { return base64.StdEncoding.EncodeToString(b) }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+func TestLoginSignsUpNewNumber(t *testing.T) {
+	e := newEnv(t)
+	ctx := ctxT(t)
+	phone := "9996620199"
+	in := &answers{next: []func() string{
+		func() string { code, _ := e.cl.World().AuthCode(phone); return code },
+		func() string { return "Ivan" },
+		func() string { return "New" },
+	}}
+	out := e.mustRun(ctx, "n", in, "login", "--phone", phone)
+	if !strings.Contains(out, "Ivan New") {
+		t.Fatalf("login printed %q", out)
+	}
+}
