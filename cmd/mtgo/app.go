@@ -270,6 +270,16 @@ func (a *app) authorized(ctx context.Context, edit func(*mtgo.Config)) (*mtgo.Cl
 	return c, nil
 }
 
+// withClient runs fn with a logged-in client of the session and stops the client after.
+func (a *app) withClient(ctx context.Context, fn func(*mtgo.Client) error) error {
+	c, err := a.authorized(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer c.Stop()
+	return fn(c)
+}
+
 // printJSON writes v as one line of JSON.
 func (a *app) printJSON(v any) error {
 	b, err := json.Marshal(v)

@@ -145,19 +145,16 @@ func (a *app) logoutCmd() *cobra.Command {
 		Short: "End the session on the server and clear the session file",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			c, err := a.authorized(cmd.Context(), nil)
-			if err != nil {
+			return a.withClient(cmd.Context(), func(c *mtgo.Client) error {
+				if err := c.LogOutContext(cmd.Context()); err != nil {
+					return err
+				}
+				if a.jsonOut {
+					return a.printJSON(map[string]bool{"logged_out": true})
+				}
+				_, err := fmt.Fprintln(a.out, "logged out")
 				return err
-			}
-			defer c.Stop()
-			if err := c.LogOutContext(cmd.Context()); err != nil {
-				return err
-			}
-			if a.jsonOut {
-				return a.printJSON(map[string]bool{"logged_out": true})
-			}
-			fmt.Fprintln(a.out, "logged out")
-			return nil
+			})
 		},
 	}
 }
@@ -168,12 +165,7 @@ func (a *app) whoamiCmd() *cobra.Command {
 		Short: "Print the account of the session",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			c, err := a.authorized(cmd.Context(), nil)
-			if err != nil {
-				return err
-			}
-			defer c.Stop()
-			return a.printUser(c.Me())
+			return a.withClient(cmd.Context(), func(c *mtgo.Client) error { return a.printUser(c.Me()) })
 		},
 	}
 }
