@@ -517,3 +517,86 @@ func TestE2EPaidMedia(t *testing.T) {
 		t.Fatalf("second payment: %v", err)
 	}
 }
+
+// TestE2EInlineGameOnItsDC: an inline bot's results of several kinds (game, venue, photo by
+// URL); the user on DC 3 sends the game and a venue; the bot sets and reads the player's score
+// through the inline message id, on DC 3.
+func TestE2EInlineGameOnItsDC(t *testing.T) {
+	cl := cluster(t)
+	botUser, err := cl.World().CreateBot(world.BotSpec{FirstName: "Arcade", Username: "e2e_arcade_bot", Inline: true, InlineFeedback: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := e2eClient(t, cl, func(cfg *mtgo.Config) { cfg.BotToken = botUser.Token })
+	b.OnInlineQuery(func(ctx *mtgo.Context, q *types.InlineQuery) error {
+		results, err := types.InlineResults(
+			types.NewInlineGame("game", "tetris"),
+			types.NewInlineVenue("venue", 52.37, 4.89, "Arcade hall", "Main St 1"),
+			types.NewInlinePhoto("photo", "https://example.com/a.jpg", "https://example.com/t.jpg").WithCaption("screenshot"),
+		)
+		if err != nil {
+			return err
+		}
+		return q.Answer(ctx, results)
+	})
+	chosen := make(chan *types.ChosenInlineResult, 4)
+	b.OnChosenInlineResult(func(_ *mtgo.Context, r *types.ChosenInlineResult) error { chosen <- r; return nil })
+	if err := b.Start0(t); err != nil {
+		t.Fatal(err)
+	}
+	u, user := e2eUser(t, cl, world.UserSpec{FirstName: "Ann", Phone: "15551210", DC: 3})
+
+	res, err := u.GetInlineBotResults(ctxT(t), "@e2e_arcade_bot", "@e2e_arcade_bot", "", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Results) != 3 {
+		t.Fatalf("results %+v", res.Results)
+	}
+	kinds := []struct {
+		id   string
+		kind types.MediaKind
+	}{{"venue", types.KindVenue}, {"photo", types.KindPhoto}, {"game", types.KindGame}}
+	var game *types.ChosenInlineResult
+	for _, k := range kinds {
+		m, err := u.SendInlineBotResult(ctxT(t), "@e2e_arcade_bot", res.QueryID, k.id)
+		if err != nil {
+			t.Fatalf("%s: %v", k.id, err)
+		}
+		if m.MediaKind() != k.kind {
+			t.Fatalf("%s: sent %v", k.id, m.MediaKind())
+		}
+		r := recv(t, chosen, "chosen "+k.id)
+		if r.ResultID != k.id {
+			t.Fatalf("chosen %+v", r)
+		}
+		game = r
+	}
+	// The game's Play button gives it an inline message id, on the user's DC.
+	if game.InlineMessageID == "" || types.InlineMessageDC(game.InlineMessage) != 3 {
+		t.Fatalf("game's inline message %+v", game)
+	}
+	_, err = b.InvokeContext(ctxT(t), &tg.MessagesSetInlineGameScoreRequest{ID: game.InlineMessage, UserID: &tg.InputUserSelf{}, Score: 1}, 0, 0)
+	if !rpcerr.IsType(err, "MESSAGE_ID_INVALID") {
+		t.Fatalf("score on the home DC: %v, want MESSAGE_ID_INVALID", err)
+	}
+	for _, score := range []int{30, 20} {
+		err := b.SetInlineGameScore(ctxT(t), game.InlineMessageID, user.ID, score, false, true)
+		if score == 20 {
+			if !rpcerr.IsType(err, "BOT_SCORE_NOT_MODIFIED") {
+				t.Fatalf("lower score: %v", err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	table, err := b.GetInlineGameHighScores(ctxT(t), game.InlineMessageID, user.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(table) != 1 || table[0].Score != 30 || table[0].User.ID != user.ID || table[0].Position != 1 {
+		t.Fatalf("table %+v", table)
+	}
+}

@@ -197,52 +197,149 @@ func (w *World) inlineResults(bot *account, in []tg.InputBotInlineResultClass) (
 	out := make([]tg.BotInlineResultClass, 0, len(in))
 	stored := make(map[string]content, len(in))
 	for _, r := range in {
-		r, ok := r.(*tg.InputBotInlineResult)
-		if !ok {
-			return nil, nil, ErrResultTypeInvalid
-		}
-		switch {
-		case r.ID == "":
-			return nil, nil, ErrResultIDEmpty
-		case !inlineResultTypes[r.Type]:
-			return nil, nil, ErrResultTypeInvalid
-		case r.Type == "article" && r.Title.Value == "":
-			return nil, nil, ErrArticleTitleEmpty
-		}
-		if _, dup := stored[r.ID]; dup {
-			return nil, nil, ErrResultIDDuplicate
-		}
-		msg, ok := r.SendMessage.(*tg.InputBotInlineMessageText)
-		if !ok {
-			return nil, nil, ErrSendMessageTypeInvalid
-		}
-		if msg.Message == "" {
-			return nil, nil, ErrMessageEmpty
-		}
-		if utf8.RuneCountInString(msg.Message) > MaxMessageLength {
-			return nil, nil, ErrMessageTooLong
-		}
-		ents, err := w.storedEntities(bot, msg.Entities)
+		res, c, err := w.inlineResult(bot, r)
 		if err != nil {
 			return nil, nil, err
 		}
-		if msg.ReplyMarkup != nil {
-			if _, inline := msg.ReplyMarkup.(*tg.ReplyInlineMarkup); !inline {
-				return nil, nil, ErrReplyMarkupInvalid
-			}
-			if err := checkMarkup(msg.ReplyMarkup); err != nil {
-				return nil, nil, err
-			}
+		id := inlineResultID(r)
+		if _, dup := stored[id]; dup {
+			return nil, nil, ErrResultIDDuplicate
 		}
-		stored[r.ID] = content{text: msg.Message, entities: ents, markup: msg.ReplyMarkup, viaBot: bot.id}
-		out = append(out, &tg.BotInlineResult{
-			ID: r.ID, Type: r.Type, Title: r.Title, Description: r.Description, URL: r.URL,
-			SendMessage: &tg.BotInlineMessageText{
-				NoWebpage: msg.NoWebpage, Message: msg.Message, Entities: ents, ReplyMarkup: msg.ReplyMarkup,
-			},
-		})
+		c.viaBot = bot.id
+		stored[id] = c
+		out = append(out, res)
 	}
 	return out, stored, nil
+}
+
+// inlineResultID returns the id of an input result.
+func inlineResultID(r tg.InputBotInlineResultClass) string {
+	switch r := r.(type) {
+	case *tg.InputBotInlineResult:
+		return r.ID
+	case *tg.InputBotInlineResultPhoto:
+		return r.ID
+	case *tg.InputBotInlineResultDocument:
+		return r.ID
+	case *tg.InputBotInlineResultGame:
+		return r.ID
+	}
+	return ""
+}
+
+// inlineResult checks one result (under w.mu): a text, or media (a file by URL, a photo or
+// document Telegram holds, a location, venue, contact or the bot's game) with a caption.
+func (w *World) inlineResult(bot *account, in tg.InputBotInlineResultClass) (tg.BotInlineResultClass, content, error) {
+	id := inlineResultID(in)
+	if id == "" {
+		return nil, content{}, ErrResultIDEmpty
+	}
+	var own tg.InputMediaClass // the result's own media, posted by inputBotInlineMessageMediaAuto
+	var send tg.InputBotInlineMessageClass
+	res := &tg.BotInlineResult{ID: id}
+	switch r := in.(type) {
+	case *tg.InputBotInlineResult:
+		switch {
+		case !inlineResultTypes[r.Type]:
+			return nil, content{}, ErrResultTypeInvalid
+		case r.Type == "article" && r.Title.Value == "":
+			return nil, content{}, ErrArticleTitleEmpty
+		}
+		res.Type, res.Title, res.Description, res.URL = r.Type, r.Title, r.Description, r.URL
+		if r.Content != nil {
+			if r.Type == "photo" {
+				own = &tg.InputMediaPhotoExternal{URL: r.Content.URL}
+			} else {
+				own = &tg.InputMediaDocumentExternal{URL: r.Content.URL}
+			}
+		}
+		send = r.SendMessage
+	case *tg.InputBotInlineResultPhoto:
+		res.Type, own, send = r.Type, &tg.InputMediaPhoto{ID: r.Photo}, r.SendMessage
+	case *tg.InputBotInlineResultDocument:
+		res.Type, res.Title, res.Description = r.Type, r.Title, r.Description
+		own, send = &tg.InputMediaDocument{ID: r.Document}, r.SendMessage
+	case *tg.InputBotInlineResultGame:
+		res.Type, send = "game", r.SendMessage
+		own = &tg.InputMediaGame{ID: &tg.InputGameShortName{BotID: &tg.InputUserSelf{}, ShortName: r.ShortName}}
+	default:
+		return nil, content{}, ErrResultTypeInvalid
+	}
+	c, shown, err := w.inlineSendContent(bot, own, send)
+	if err != nil {
+		return nil, content{}, err
+	}
+	res.SendMessage = shown
+	return res, c, nil
+}
+
+// inlineSendContent checks what sending a result posts (under w.mu) and returns it as content and
+// as the person sees it in the list: a text, the result's own media (own) with a caption, or
+// the location, venue or contact the message names. SEND_MESSAGE_TYPE_INVALID for a message
+// that does not fit the result.
+func (w *World) inlineSendContent(bot *account, own tg.InputMediaClass, send tg.InputBotInlineMessageClass) (content, tg.BotInlineMessageClass, error) {
+	var text string
+	var ents []tg.MessageEntityClass
+	var markup tg.ReplyMarkupClass
+	var posted tg.InputMediaClass
+	switch m := send.(type) {
+	case *tg.InputBotInlineMessageText:
+		if m.Message == "" {
+			return content{}, nil, ErrMessageEmpty
+		}
+		text, ents, markup = m.Message, m.Entities, m.ReplyMarkup
+	case *tg.InputBotInlineMessageMediaAuto:
+		text, ents, markup, posted = m.Message, m.Entities, m.ReplyMarkup, own
+	case *tg.InputBotInlineMessageGame:
+		if g, ok := own.(*tg.InputMediaGame); ok {
+			posted, markup = g, m.ReplyMarkup
+			if markup == nil { // Telegram adds the Play button
+				markup = &tg.ReplyInlineMarkup{Rows: []tg.KeyboardButtonRow{{Buttons: []tg.KeyboardButtonClass{&tg.KeyboardButtonGame{Text: "Play"}}}}}
+			}
+		}
+	case *tg.InputBotInlineMessageMediaGeo:
+		posted, markup = &tg.InputMediaGeoPoint{GeoPoint: m.GeoPoint}, m.ReplyMarkup
+	case *tg.InputBotInlineMessageMediaVenue:
+		posted = &tg.InputMediaVenue{GeoPoint: m.GeoPoint, Title: m.Title, Address: m.Address, Provider: m.Provider, VenueID: m.VenueID, VenueType: m.VenueType}
+		markup = m.ReplyMarkup
+	case *tg.InputBotInlineMessageMediaContact:
+		posted = &tg.InputMediaContact{PhoneNumber: m.PhoneNumber, FirstName: m.FirstName, LastName: m.LastName, Vcard: m.Vcard}
+		markup = m.ReplyMarkup
+	}
+	if posted == nil && text == "" {
+		return content{}, nil, ErrSendMessageTypeInvalid
+	}
+	if utf8.RuneCountInString(text) > MaxMessageLength {
+		return content{}, nil, ErrMessageTooLong
+	}
+	ents, err := w.storedEntities(bot, ents)
+	if err != nil {
+		return content{}, nil, err
+	}
+	if markup != nil {
+		if _, inline := markup.(*tg.ReplyInlineMarkup); !inline {
+			return content{}, nil, ErrReplyMarkupInvalid
+		}
+		if err := checkMarkup(markup); err != nil {
+			return content{}, nil, err
+		}
+	}
+	c := content{text: text, entities: ents, markup: markup}
+	if posted == nil {
+		t, _ := send.(*tg.InputBotInlineMessageText)
+		return c, &tg.BotInlineMessageText{NoWebpage: t != nil && t.NoWebpage, Message: text, Entities: ents, ReplyMarkup: markup}, nil
+	}
+	var m *media
+	if g, ok := posted.(*tg.InputMediaGame); ok {
+		m, err = w.newGame(bot, g)
+	} else {
+		m, err = w.inputMedia(bot, posted)
+	}
+	if err != nil {
+		return content{}, nil, err
+	}
+	c.media = m
+	return c, &tg.BotInlineMessageMediaAuto{Message: text, Entities: ents, ReplyMarkup: markup}, nil
 }
 
 // InlineSend is messages.sendInlineBotResult.
