@@ -41,16 +41,10 @@ func (c *Conn) Run(ctx context.Context) error {
 		return ErrRunning
 	}
 	l := &loop{c: c, log: c.log, calls: make(map[mtp.CallID]*call)}
-	var wg sync.WaitGroup
 	if c.opts.Updates != nil {
-		l.updates = &updateQueue{wake: make(chan struct{}, 1)}
 		uctx, cancel := context.WithCancel(ctx)
 		defer cancel()
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			l.handleUpdates(uctx)
-		}()
+		l.updates = &updateQueue{handle: func(u updateMsg) { l.handleUpdate(uctx, u) }}
 	}
 	err := l.run(ctx)
 	c.setState(StateClosed)
@@ -58,7 +52,6 @@ func (c *Conn) Run(ctx context.Context) error {
 	if l.updates != nil {
 		l.updates.close()
 	}
-	wg.Wait()
 	close(c.done)
 	return err
 }
@@ -534,71 +527,58 @@ func (l *loop) pushUpdate(u updateMsg) {
 	}
 }
 
-// updateQueue hands updates from the loop to the handler goroutine. It is unbounded on
-// purpose: the loop must never wait for the handler, which may itself be waiting on a call
-// (updates.getDifference) only the loop can complete.
+// updateQueue hands updates from the loop to the handler, run in order on a goroutine of its
+// own. It is unbounded on purpose: the loop must never wait for the handler, which may itself
+// be waiting on a call (updates.getDifference) only the loop can complete. The goroutine runs
+// only while updates are queued, so an idle connection has none.
 type updateQueue struct {
-	mu     sync.Mutex
-	items  []updateMsg
-	closed bool
-	wake   chan struct{}
+	handle func(updateMsg)
+
+	mu      sync.Mutex
+	items   []updateMsg
+	spare   []updateMsg // the drained batch's slice, for the next one
+	running bool        // a goroutine is draining the queue
+	wg      sync.WaitGroup
 }
 
+// push queues u and starts the draining goroutine unless it runs.
 func (q *updateQueue) push(u updateMsg) {
 	q.mu.Lock()
+	defer q.mu.Unlock()
 	q.items = append(q.items, u)
-	q.mu.Unlock()
-	select {
-	case q.wake <- struct{}{}:
-	default:
+	if !q.running {
+		q.running = true
+		q.wg.Add(1)
+		go q.drain()
 	}
 }
 
-func (q *updateQueue) close() {
-	q.mu.Lock()
-	q.closed = true
-	q.mu.Unlock()
-	select {
-	case q.wake <- struct{}{}:
-	default:
-	}
-}
-
-// take waits for queued updates and returns them in order; ok is false once the queue is
-// closed and empty.
-func (q *updateQueue) take(spare []updateMsg) (items []updateMsg, ok bool) {
+// drain handles queued updates in order until the queue is empty.
+func (q *updateQueue) drain() {
+	defer q.wg.Done()
 	for {
 		q.mu.Lock()
-		items, closed := q.items, q.closed
-		if len(items) > 0 {
-			q.items = spare[:0]
+		items := q.items
+		if len(items) == 0 {
+			q.running = false
+			q.mu.Unlock()
+			return
 		}
+		q.items, q.spare = q.spare[:0], nil
 		q.mu.Unlock()
-		if len(items) > 0 {
-			return items, true
+		for _, u := range items {
+			q.handle(u)
 		}
-		if closed {
-			return nil, false
-		}
-		<-q.wake
+		clear(items)
+		q.mu.Lock()
+		q.spare = items[:0]
+		q.mu.Unlock()
 	}
 }
 
-// handleUpdates runs the update handler in order, on its own goroutine.
-func (l *loop) handleUpdates(ctx context.Context) {
-	var spare []updateMsg
-	for {
-		items, ok := l.updates.take(spare)
-		if !ok {
-			return
-		}
-		for _, u := range items {
-			l.handleUpdate(ctx, u)
-		}
-		clear(items)
-		spare = items[:0]
-	}
-}
+// close waits until every queued update has been handled. Only the loop pushes, and it has
+// ended when close is called.
+func (q *updateQueue) close() { q.wg.Wait() }
 
 func (l *loop) handleUpdate(ctx context.Context, u updateMsg) {
 	h := l.c.opts.Updates
