@@ -36,7 +36,8 @@ func measureFootprint() footprint {
 // call, and reports the start-up time per client and, once all are idle, the heap,
 // goroutines and file descriptors each one adds to the process (the server's share for its
 // connection included: the cluster runs in this process). b.N is the number of clients.
-// FOOTPRINT_HEAP_PROFILE=path writes the heap profile of the idle clients.
+// FOOTPRINT_HEAP_PROFILE=path writes the heap profile of the idle clients,
+// FOOTPRINT_GOROUTINES=path their goroutines.
 //
 //	go test -run XX -bench ClientFootprint -benchtime 200x ./integration/bench/
 func BenchmarkClientFootprint(b *testing.B) {
@@ -93,6 +94,12 @@ func BenchmarkClientFootprint(b *testing.B) {
 	if path := os.Getenv("FOOTPRINT_HEAP_PROFILE"); path != "" { // the idle clients' heap
 		if f, err := os.Create(path); err == nil {
 			_ = pprof.WriteHeapProfile(f)
+			_ = f.Close()
+		}
+	}
+	if path := os.Getenv("FOOTPRINT_GOROUTINES"); path != "" { // who the goroutines are
+		if f, err := os.Create(path); err == nil {
+			_ = pprof.Lookup("goroutine").WriteTo(f, 1)
 			_ = f.Close()
 		}
 	}
