@@ -3,6 +3,7 @@ package mtgo_test
 import (
 	"errors"
 	"fmt"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -11,6 +12,7 @@ import (
 
 	mtgo "github.com/mtgo-labs/mtgo/client"
 	"github.com/mtgo-labs/mtgo/client/types"
+	"github.com/mtgo-labs/mtgo/client/webapp"
 	"github.com/mtgo-labs/mtgo/teletest/world"
 	"github.com/mtgo-labs/mtgo/tl"
 	"github.com/mtgo-labs/mtgo/tl/rpcerr"
@@ -598,5 +600,65 @@ func TestE2EInlineGameOnItsDC(t *testing.T) {
 	}
 	if len(table) != 1 || table[0].Score != 30 || table[0].User.ID != user.ID || table[0].Position != 1 {
 		t.Fatalf("table %+v", table)
+	}
+}
+
+// TestE2EWebAppQuery: a user opens the bot's Mini App; the init data in its URL passes both
+// checks of package webapp (the bot's token; the world's Ed25519 key for the signature) and
+// fails them once tampered; the app's server answers the query through the bot, and the
+// result is posted in the chat as the user, via the bot, once.
+func TestE2EWebAppQuery(t *testing.T) {
+	cl := cluster(t)
+	b, botUser := e2eBot(t, cl, "e2e_app_bot")
+	u, user := e2eUser(t, cl, world.UserSpec{FirstName: "Ann", Username: "e2e_app_ann", Phone: "15551211"})
+	posted := make(chan *types.Message, 2)
+	u.AddHandler(mtgo.NewMessageHandler(func(_ *mtgo.Context, m *types.Message) error { posted <- m; return nil }).AcceptOutgoing(), 0)
+
+	peer, err := u.ResolvePeer(ctxT(t), "@e2e_app_bot")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pu := peer.(*tg.InputPeerUser)
+	raw, err := u.InvokeContext(ctxT(t), &tg.MessagesRequestWebViewRequest{
+		Peer: peer, Bot: &tg.InputUser{UserID: pu.UserID, AccessHash: pu.AccessHash},
+		URL: tl.Some("https://app.example.com/"), StartParam: tl.Some("menu"), Platform: "tdesktop",
+	}, 0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	view := raw.(*tg.WebViewResultURL)
+	_, fragment, _ := strings.Cut(view.URL, "#tgWebAppData=")
+	initData, err := url.QueryUnescape(fragment)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := webapp.Validate(initData, botUser.Token, webapp.Options{MaxAge: time.Hour, Now: cl.World().Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if data.User == nil || data.User.ID != user.ID || data.User.Username != "e2e_app_ann" || data.StartParam != "menu" || data.QueryID == "" {
+		t.Fatalf("init data %+v (user %+v)", data, data.User)
+	}
+	if _, err := webapp.ValidateThirdParty(initData, botUser.ID, cl.World().WebAppKey(), webapp.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	tampered := strings.Replace(initData, "start_param=menu", "start_param=admin", 1)
+	if _, err := webapp.Validate(tampered, botUser.Token, webapp.Options{}); !errors.Is(err, webapp.ErrHashMismatch) {
+		t.Fatalf("tampered, by token: %v", err)
+	}
+	if _, err := webapp.ValidateThirdParty(tampered, botUser.ID, cl.World().WebAppKey(), webapp.Options{}); !errors.Is(err, webapp.ErrSignatureMismatch) {
+		t.Fatalf("tampered, by signature: %v", err)
+	}
+
+	result := types.NewInlineArticle("order", "Order", "Two coffees, please")
+	if _, err := b.AnswerWebAppQuery(ctxT(t), data.QueryID, result); err != nil {
+		t.Fatal(err)
+	}
+	m := recv(t, posted, "the app's message")
+	if m.Text != "Two coffees, please" || m.ViaBot == nil || m.ViaBot.ID != botUser.ID || !m.Outgoing {
+		t.Fatalf("posted %+v", m)
+	}
+	if _, err := b.AnswerWebAppQuery(ctxT(t), data.QueryID, result); !rpcerr.IsType(err, "QUERY_ID_INVALID") {
+		t.Fatalf("second answer: %v", err)
 	}
 }

@@ -10,7 +10,7 @@ import (
 
 // The bots family beyond callbacks and inline queries (bots.go): Stars invoices paid with
 // payments.sendStarsForm, Stars balances, transactions and refunds, exported invoices,
-// games and their scores, prepared inline messages, business profiles (greeting and away
+// games and their scores, prepared inline messages, Mini App sessions, business profiles (greeting and away
 // messages, chat links), and the data center check of the calls about an inline message (it
 // lives on the data center its id names).
 func (d *Dispatcher) registerBotPay() {
@@ -57,6 +57,13 @@ func (d *Dispatcher) registerBotPay() {
 	})
 	h[tg.MessagesSavePreparedInlineMessageRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.MessagesSavePreparedInlineMessageRequest) (tl.Encoder, error) {
 		return answer(w.SavePrepared(c.AuthKeyID, world.Prepared{Result: r.Result, User: r.UserID}))
+	})
+	// Mini Apps (webview.go).
+	h[tg.MessagesRequestWebViewRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.MessagesRequestWebViewRequest) (tl.Encoder, error) {
+		return answer(w.RequestWebView(c.AuthKeyID, world.WebView{Peer: r.Peer, Bot: r.Bot, URL: r.URL.Value, StartParam: r.StartParam.Value}))
+	})
+	h[tg.MessagesSendWebViewResultMessageRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.MessagesSendWebViewResultMessageRequest) (tl.Encoder, error) {
+		return answer(w.SendWebViewResult(c.AuthKeyID, r.BotQueryID, r.Result))
 	})
 	// Business profile: greeting and away messages, chat links (business_profile.go).
 	h[tg.AccountUpdateBusinessGreetingMessageRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.AccountUpdateBusinessGreetingMessageRequest) (tl.Encoder, error) {

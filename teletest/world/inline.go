@@ -386,24 +386,9 @@ func (w *World) SendInlineResult(key KeyID, s InlineSend) (tg.UpdatesClass, erro
 		return nil, err
 	}
 	c.silent, c.replyTo = s.Silent, s.ReplyTo
-	var inlineID int64
-	if c.markup != nil {
-		inlineID = w.randomInt64()
-		for inlineID == 0 {
-			inlineID = w.randomInt64()
-		}
-		c.inlineID = inlineID
-	}
-	st, err := w.deliverOnce(a, key, p, c, s.RandomID)
+	st, inlineID, err := w.sendViaBot(a, key, p, c, s.RandomID)
 	if err != nil {
 		return nil, err
-	}
-	if inlineID != 0 {
-		loc := inlineLocation{owner: a.id, peer: p, id: st.id, dc: a.dc}
-		if p.Kind == PeerChannel {
-			loc.owner = 0
-		}
-		keepBounded(w.inlineMsgs, &w.inlineMsgFIFO, inlineID, loc, w.cfg.MaxBoxMessages)
 	}
 	if bot.inlineFeedback {
 		u := &tg.UpdateBotInlineSend{UserID: a.id, Query: ans.query, ID: s.ID}
@@ -415,6 +400,31 @@ func (w *World) SendInlineResult(key KeyID, s InlineSend) (tg.UpdatesClass, erro
 		w.push(bot.id, KeyID{}, w.longUpdates(bot.id, []tg.UpdateClass{u}, &r, st.date))
 	}
 	return w.sentUpdates(a, st, s.RandomID), nil
+}
+
+// sendViaBot delivers c, a message via an inline bot, from a into chat p (under w.mu). A
+// message with a keyboard gets an inline message id, kept with where the message lives (on
+// a's data center); 0 otherwise.
+func (w *World) sendViaBot(a *account, key KeyID, p Peer, c content, randomID int64) (sent, int64, error) {
+	var inlineID int64
+	if c.markup != nil {
+		for inlineID == 0 {
+			inlineID = w.randomInt64()
+		}
+		c.inlineID = inlineID
+	}
+	st, err := w.deliverOnce(a, key, p, c, randomID)
+	if err != nil {
+		return sent{}, 0, err
+	}
+	if inlineID != 0 {
+		loc := inlineLocation{owner: a.id, peer: p, id: st.id, dc: a.dc}
+		if p.Kind == PeerChannel {
+			loc.owner = 0
+		}
+		keepBounded(w.inlineMsgs, &w.inlineMsgFIFO, inlineID, loc, w.cfg.MaxBoxMessages)
+	}
+	return st, inlineID, nil
 }
 
 // EditInline answers messages.editInlineBotMessage on any data center (EditInlineAt checks

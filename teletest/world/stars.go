@@ -42,6 +42,9 @@ type botState struct {
 	// business profiles and chat link slugs (business_profile.go)
 	biz       map[int64]*businessProfile
 	chatLinks map[string]int64 // slug -> owner
+	// open Mini App sessions by query id (webview.go)
+	webViews    map[int64]*webView
+	webViewFIFO []int64
 }
 
 func (b *botState) init() {
@@ -53,6 +56,7 @@ func (b *botState) init() {
 		b.prepared = make(map[string]*preparedMessage)
 		b.biz = make(map[int64]*businessProfile)
 		b.chatLinks = make(map[string]int64)
+		b.webViews = make(map[int64]*webView)
 	}
 }
 
