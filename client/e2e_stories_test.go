@@ -116,6 +116,13 @@ func TestE2EStoryViewedAndReacted(t *testing.T) {
 		if diff := cmp.Diff(tc.want, ids); diff != "" {
 			t.Errorf("%s sees (-want +got):\n%s", tc.name, diff)
 		}
+		var all []int
+		for _, s := range drain(t, tc.who.GetAllStories(ctx, false)) {
+			all = append(all, s.ID)
+		}
+		if diff := cmp.Diff(tc.want, all); diff != "" {
+			t.Errorf("%s's feed of active stories (-want +got):\n%s", tc.name, diff)
+		}
 	}
 
 	// Edits reach the viewer; the pinned list and the archive list what they should.

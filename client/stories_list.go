@@ -130,3 +130,40 @@ func (c *Client) GetStoryViewers(ctx context.Context, chat any, storyID int, fil
 		}
 	}
 }
+
+// GetAllStories lists the active stories the account sees of every peer (itself, people,
+// channels), peer by peer, oldest first within a peer (stories.getAllStories, paged by its
+// state); hidden lists the peers whose stories the account hid instead. Breaking out of the
+// loop stops the listing; an error is yielded once and ends it.
+func (c *Client) GetAllStories(ctx context.Context, hidden bool) iter.Seq2[*types.Story, error] {
+	return func(yield func(*types.Story, error) bool) {
+		req := &tg.StoriesGetAllStoriesRequest{Hidden: hidden}
+		for range maxStoryPages {
+			var res tg.StoriesAllStoriesClassBox
+			if err := c.storyCall(ctx, "get all stories", req, &res); err != nil {
+				yield(nil, err)
+				return
+			}
+			all, ok := res.StoriesAllStories.(*tg.StoriesAllStories)
+			if !ok {
+				return // not modified: nothing new since the state given
+			}
+			for _, ps := range all.PeerStories {
+				list, _, err := storiesOf(ps.Stories, all.Users, all.Chats, ps.Peer)
+				if err != nil {
+					yield(nil, err)
+					return
+				}
+				for _, s := range list {
+					if !yield(s, nil) {
+						return
+					}
+				}
+			}
+			if !all.HasMore || all.State == "" || (req.State.Set && all.State == req.State.Value) {
+				return
+			}
+			req.Next, req.State = true, tl.Some(all.State)
+		}
+	}
+}

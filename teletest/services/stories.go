@@ -32,6 +32,9 @@ func (d *Dispatcher) registerStories() {
 	h[tg.StoriesGetPeerStoriesRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.StoriesGetPeerStoriesRequest) (tl.Encoder, error) {
 		return answer(w.PeerStories(c.AuthKeyID, r.Peer))
 	})
+	h[tg.StoriesGetAllStoriesRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.StoriesGetAllStoriesRequest) (tl.Encoder, error) {
+		return answer(w.AllStories(c.AuthKeyID, r.Next, r.Hidden, r.State.Value))
+	})
 	h[tg.StoriesGetPinnedStoriesRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.StoriesGetPinnedStoriesRequest) (tl.Encoder, error) {
 		return answer(w.PinnedStories(c.AuthKeyID, r.Peer, r.OffsetID, r.Limit))
 	})

@@ -565,3 +565,68 @@ func (w *World) EditCloseFriends(key KeyID, ids []int64) error {
 	w.storyPeople.closeFriends[a.id] = set
 	return nil
 }
+
+// allStoriesPage is how many peers one stories.getAllStories page holds.
+const allStoriesPage = 20
+
+// AllStories answers stories.getAllStories: the peers with active stories the caller sees
+// (itself, people, channels), each with those stories, a page of 20 peers at a time; state is
+// the position to go on from with next. Nobody hides peers' stories in this world, so hidden
+// lists none. The stealth mode is the caller's.
+func (w *World) AllStories(key KeyID, next, hidden bool, state string) (*tg.StoriesAllStories, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	a, err := w.authorizedUser(key)
+	if err != nil {
+		return nil, err
+	}
+	now := w.now()
+	var peers []Peer
+	for p := range w.stories {
+		if !hidden && len(w.visibleStories(a.id, p, func(s *story) bool { return s.expire > now })) > 0 {
+			peers = append(peers, p)
+		}
+	}
+	slices.SortFunc(peers, func(x, y Peer) int {
+		if c := cmp.Compare(x.Kind, y.Kind); c != 0 {
+			return c
+		}
+		return cmp.Compare(x.ID, y.ID)
+	})
+	offset := ""
+	if next {
+		offset = state
+	}
+	page, more, err := indexPage(peers, offset, allStoriesPage)
+	if err != nil {
+		return nil, rpcErr(400, "STATE_INVALID")
+	}
+	out := &tg.StoriesAllStories{Count: int32(len(peers)), PeerStories: []tg.PeerStories{}, HasMore: more.Set}
+	out.State = more.Value
+	if !more.Set {
+		out.State = strconv.Itoa(len(peers))
+	}
+	var r refs
+	for _, p := range page {
+		list := w.visibleStories(a.id, p, func(s *story) bool { return s.expire > now })
+		slices.Reverse(list)
+		ps := tg.PeerStories{Peer: peerTG(p), Stories: []tg.StoryItemClass{}}
+		for _, s := range list {
+			ps.Stories = append(ps.Stories, w.tgStory(a.id, p, s))
+		}
+		if read := w.stories[p].read[a.id]; read > 0 {
+			ps.MaxReadID = tl.Some(read)
+		}
+		out.PeerStories = append(out.PeerStories, ps)
+		r.add(p)
+	}
+	st := w.storyPeople.stealth[a.id]
+	if st.active > now {
+		out.StealthMode.ActiveUntilDate = tl.Some(st.active)
+	}
+	if st.cooldown > now {
+		out.StealthMode.CooldownUntilDate = tl.Some(st.cooldown)
+	}
+	out.Users, out.Chats = w.render(a.id, &r)
+	return out, nil
+}
