@@ -21,7 +21,7 @@ import (
 // by another; the viewer list shows it; a close friends story stays hidden from a stranger.
 func TestE2EStoryViewedAndReacted(t *testing.T) {
 	cl := cluster(t)
-	poster, posterUser := e2eUser(t, cl, world.UserSpec{FirstName: "Poster", Username: "st_poster", Phone: "15552100"})
+	poster, posterUser := e2eUser(t, cl, world.UserSpec{FirstName: "Poster", Username: "st_poster", Phone: "15552100", Premium: true})
 	viewer, viewerUser := e2eUser(t, cl, world.UserSpec{FirstName: "Viewer", Username: "st_viewer", Phone: "15552101", Premium: true})
 	stranger, _ := e2eUser(t, cl, world.UserSpec{FirstName: "Stranger", Phone: "15552102"})
 	pushed := make(chan *types.Story, 8)
@@ -195,8 +195,19 @@ func TestE2EStoryViewedAndReacted(t *testing.T) {
 	if v := drain(t, poster.GetStoryViewers(ctx, "me", secret.ID)); len(v) != 0 {
 		t.Fatalf("viewers in stealth mode = %+v, want none", v)
 	}
-	if _, err := stranger.ActivateStealthMode(ctx, true, true); !rpcerr.IsType(err, "PREMIUM_ACCOUNT_REQUIRED") {
-		t.Fatalf("stealth mode without premium: %v", err)
+	for _, tc := range []struct {
+		name string
+		call func() error
+	}{
+		{"stealth mode", func() error { _, err := stranger.ActivateStealthMode(ctx, true, true); return err }},
+		{"a 48 hour story", func() error {
+			_, err := stranger.SendStory(ctx, "me", []byte("jpeg"), mtgo.WithStoryPeriod(48*time.Hour))
+			return err
+		}},
+	} {
+		if err := tc.call(); !rpcerr.IsType(err, "PREMIUM_ACCOUNT_REQUIRED") {
+			t.Fatalf("%s without premium: %v", tc.name, err)
+		}
 	}
 
 	// Deletion reaches the viewer.

@@ -146,7 +146,8 @@ func (w *World) storyOwner(viewer int64, p Peer, s *story) bool {
 // SendStory answers stories.sendStory: updateStoryID and updateStory for the poster; the
 // poster's audience (storyAudience) gets updateStory pushed. Edits and deletions reach the
 // same audience. A repost (FwdFrom) needs a story the poster can see and that is not
-// protected; STORY_PERIOD_INVALID for a period Telegram does not offer.
+// protected; STORY_PERIOD_INVALID for a period Telegram does not offer, and
+// PREMIUM_ACCOUNT_REQUIRED for a period other than 24 hours without premium.
 func (w *World) SendStory(key KeyID, in tg.InputPeerClass, d StoryDraft) (tg.UpdatesClass, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -163,6 +164,9 @@ func (w *World) SendStory(key KeyID, in tg.InputPeerClass, d StoryDraft) (tg.Upd
 	}
 	if !slices.Contains(storyPeriods, period) {
 		return nil, rpcErr(400, "STORY_PERIOD_INVALID")
+	}
+	if period != 86400 && !a.premium { // other periods are a premium feature
+		return nil, ErrPremiumAccountRequired
 	}
 	privacy, err := w.storyPrivacy(a, d.Privacy)
 	if err != nil {
