@@ -48,7 +48,7 @@ func writeMarkdown(w io.Writer, root *cobra.Command) error {
 		if c.Runnable() {
 			fmt.Fprintf(&b, "Usage: `%s`\n\n", c.UseLine())
 		}
-		if fl := c.NonInheritedFlags().FlagUsages(); fl != "" {
+		if fl := c.LocalNonPersistentFlags().FlagUsages(); fl != "" && c != root {
 			fmt.Fprintf(&b, "Flags:\n\n```\n%s```\n\n", fl)
 		}
 		if c == root {
