@@ -510,6 +510,36 @@ func TestE2EGiftUpgradePaidAndOffers(t *testing.T) {
 	if u, err := bob.GetUniqueGift(ctx, slug); err != nil || u.Owner == nil || u.Owner.ID != aliceUser.ID {
 		t.Fatalf("after the offer: %+v, %v", u, err)
 	}
+	// A channel's gifts: sent without a service message, listed by saved id, managed by its
+	// admins.
+	ch, err := w.CreateChannel(bobUser.ID, world.ChannelSpec{Title: "Gifted", Username: "gf_channel"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m, err := alice.SendGift(ctx, "@gf_channel", heart.ID, "for the channel"); err != nil || m != nil {
+		t.Fatalf("gift to a channel = %v, %v; want no message", m, err)
+	}
+	chGifts := drain(t, bob.GetSavedGifts(ctx, "@gf_channel"))
+	if len(chGifts) != 1 || chGifts[0].SavedID == 0 || chGifts[0].Text != "for the channel" {
+		t.Fatalf("channel %d gifts = %+v", ch.ID, chGifts)
+	}
+	if _, ok := chGifts[0].Ref.(*tg.InputSavedStarGiftChat); !ok {
+		t.Fatalf("channel gift ref = %#v", chGifts[0].Ref)
+	}
+	aliceView := drain(t, alice.GetSavedGifts(ctx, "@gf_channel")) // her own access hash in the ref
+	if len(aliceView) != 1 {
+		t.Fatalf("alice sees %d channel gifts, want 1", len(aliceView))
+	}
+	if err := alice.HideGift(ctx, aliceView[0].Ref); !rpcerr.IsType(err, "STARGIFT_OWNER_INVALID") {
+		t.Fatalf("a non-admin hiding a channel's gift: %v", err)
+	}
+	if err := bob.HideGift(ctx, chGifts[0].Ref); err != nil {
+		t.Fatal(err)
+	}
+	if left := drain(t, alice.GetSavedGifts(ctx, "@gf_channel")); len(left) != 0 {
+		t.Fatalf("others see %d hidden channel gifts", len(left))
+	}
+
 	// The withdrawal link needs the owner's 2FA password.
 	if _, err := bob.GetGiftWithdrawalURL(ctx, mtgo.UniqueGiftRef(slug), ""); !errors.Is(err, mtgo.ErrPasswordNotSet) {
 		t.Fatalf("withdrawal by a non-owner without a password: %v", err)
