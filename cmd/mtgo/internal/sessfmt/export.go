@@ -92,6 +92,9 @@ func telethon(d sessionstrings.Data) (string, error) {
 	if err != nil {
 		return "", cannot(sessionstrings.FormatTelethon, "the server address is a host name, not an IP address")
 	}
+	if ip.Zone() != "" {
+		return "", cannot(sessionstrings.FormatTelethon, "the server address has an IPv6 zone")
+	}
 	b := []byte{byte(d.DC)}
 	if ip.Is4() {
 		a := ip.As4()

@@ -8,6 +8,7 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -135,4 +136,35 @@ func TestLongTLBytes(t *testing.T) {
 	if len(b)%4 != 0 || b[0] != 254 || b[1] != 300&0xff || b[2] != 1 {
 		t.Fatalf("header % x, length %d", b[:4], len(b))
 	}
+}
+
+// FuzzExport: any data a format accepts comes back from its importer with the fields the
+// format carries; nothing panics.
+func FuzzExport(f *testing.F) {
+	f.Add(2, "149.154.167.50", uint16(443), int64(777), true, true, int32(5))
+	f.Add(4, "2001:67c:4e8:f002::a", uint16(443), int64(0), false, false, int32(0))
+	f.Add(300, "example.com", uint16(80), int64(-1), false, true, int32(-1))
+	key := make([]byte, sessionstrings.AuthKeySize)
+	for i := range key {
+		key[i] = byte(i * 7)
+	}
+	f.Fuzz(func(t *testing.T, dc int, host string, port uint16, user int64, bot, test bool, api int32) {
+		d := sessionstrings.Data{DC: dc, AuthKey: key, UserID: user, Bot: bot, TestMode: test, APIID: api}
+		if port != 0 {
+			d.Addr = net.JoinHostPort(host, strconv.Itoa(int(port)))
+		}
+		for _, f := range Formats {
+			s, err := Export(f, d)
+			if err != nil {
+				continue
+			}
+			back, err := sessionstrings.ImportFormat(f, s)
+			if err != nil {
+				continue // e.g. a host name the importer's checks refuse
+			}
+			if diff := cmp.Diff(carried(f, d), carried(f, back)); diff != "" {
+				t.Fatalf("%s: (-want +got)\n%s", f, diff)
+			}
+		}
+	})
 }
