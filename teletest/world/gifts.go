@@ -13,8 +13,9 @@ import (
 // channels keep, showing and hiding them, converting them to Stars, upgrading them to unique
 // collectibles, transferring, reselling and buying those, and offers to buy them.
 //
-// The world keeps a Stars balance per person for gifts (giftState.balance): gifts cost Stars
-// and converting one pays Stars back. AddGiftStars funds a person.
+// The world keeps a Stars balance per person for gifts (giftState.balance, which Stars
+// invoices use too): gifts cost Stars and converting one pays Stars back, each move recorded
+// in the person's Stars transactions. AddGiftStars funds a person.
 
 // Gift errors, as Telegram names them.
 var (
@@ -72,6 +73,7 @@ type giftState struct {
 	nextSaved  int64
 	nextUnique int64
 	nextForm   int64
+	nextTx     int64 // numbers the Stars transactions of gifts
 }
 
 func (g *giftState) init() {
@@ -358,6 +360,7 @@ func (w *World) PayGiftForm(key KeyID, formID int64) (*tg.PaymentsPaymentResult,
 		to, _ := w.giftRecipient(a, in.ToID)
 		if ug.owner.Kind == PeerUser {
 			w.gifts.balance[ug.owner.ID] += price
+			w.giftTx(ug.owner.ID, price, a.id, "gift sold: "+ug.slug)
 		}
 		ug.lastSale, ug.lastDate, ug.resell = price, w.now(), 0
 		u, err = w.moveUnique(a, key, ug, to)
@@ -366,7 +369,17 @@ func (w *World) PayGiftForm(key KeyID, formID int64) (*tg.PaymentsPaymentResult,
 		return nil, err
 	}
 	w.gifts.balance[a.id] -= price
+	w.giftTx(a.id, -price, 0, "gift "+strconv.FormatInt(formID, 10))
 	return &tg.PaymentsPaymentResult{Updates: u}, nil
+}
+
+// giftTx records a move of Stars for gifts in user's Stars transactions (under w.mu).
+func (w *World) giftTx(user, amount, peer int64, title string) {
+	w.bots.init()
+	w.gifts.nextTx++
+	w.bots.record(user, starsTx{
+		id: "gift-" + strconv.FormatInt(w.gifts.nextTx, 10), amount: amount, date: w.now(), peer: peer, title: title,
+	})
 }
 
 // giftRecipient resolves who gets a gift: a person (not a bot) or a channel (under w.mu).
@@ -729,6 +742,7 @@ func (w *World) ConvertGift(key KeyID, in tg.InputSavedStarGiftClass) error {
 	sg.converted = true
 	if sg.owner.Kind == PeerUser {
 		w.gifts.balance[a.id] += sg.gift.convert
+		w.giftTx(a.id, sg.gift.convert, sg.from, "gift converted: "+sg.gift.title)
 	}
 	return nil
 }
@@ -1016,6 +1030,8 @@ func (w *World) ResolveGiftOffer(key KeyID, offerMsgID int32, decline bool) (*tg
 	}
 	w.gifts.balance[o.buyer] -= o.price
 	w.gifts.balance[a.id] += o.price
+	w.giftTx(o.buyer, -o.price, a.id, "gift bought: "+u.slug)
+	w.giftTx(a.id, o.price, o.buyer, "gift sold: "+u.slug)
 	u.lastSale, u.lastDate, u.resell = o.price, w.now(), 0
 	return w.moveUnique(a, key, u, UserPeer(o.buyer))
 }

@@ -203,4 +203,9 @@ func TestGiftConvertsOnce(t *testing.T) {
 	if got := s.w.GiftStars(s.contact.ID); got != 13 {
 		t.Fatalf("the owner has %d Stars, want 13", got)
 	}
+	for who, id := range map[string]int64{"sender": s.poster.ID, "owner": s.contact.ID} {
+		if n := s.w.StarsTransactions(id); n != 1 {
+			t.Errorf("the %s has %d Stars transactions, want 1", who, n)
+		}
+	}
 }
