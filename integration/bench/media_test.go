@@ -144,13 +144,12 @@ func BenchmarkMediaDownload(b *testing.B) {
 			name := fmt.Sprintf("rtt=%s/workers=%d", rtt, workers)
 			b.Run(name+"/mtgo", func(b *testing.B) {
 				c := media.New(mtgoPool(srv), media.Options{Workers: workers})
-				b.SetBytes(mediaBenchSize)
-				b.ReportAllocs()
-				for b.Loop() {
+				transferLoop(b, func() error {
 					if n, err := c.Download(context.Background(), loc, io.Discard); err != nil || n != mediaBenchSize {
-						b.Fatal(n, err)
+						return fmt.Errorf("download: %d bytes, %w", n, err)
 					}
-				}
+					return nil
+				})
 			})
 			for _, g := range gotdConfigs {
 				b.Run(name+"/"+g.name, func(b *testing.B) {
@@ -158,19 +157,14 @@ func BenchmarkMediaDownload(b *testing.B) {
 					client := gotdtg.NewClient(gotdWire{inv: inv})
 					gloc := &gotdtg.InputDocumentFileLocation{ID: in.ID, AccessHash: in.AccessHash, FileReference: in.FileReference}
 					d := downloader.NewDownloader().WithPartSize(g.chunk)
-					b.SetBytes(mediaBenchSize)
-					b.ReportAllocs()
-					for b.Loop() {
-						var err error
+					transferLoop(b, func() error {
 						if workers == 1 {
-							_, err = d.Download(client, gloc).Stream(context.Background(), io.Discard)
-						} else {
-							_, err = d.Download(client, gloc).WithThreads(workers).Parallel(context.Background(), discardAt{})
+							_, err := d.Download(client, gloc).Stream(context.Background(), io.Discard)
+							return err
 						}
-						if err != nil {
-							b.Fatal(err)
-						}
-					}
+						_, err := d.Download(client, gloc).WithThreads(workers).Parallel(context.Background(), discardAt{})
+						return err
+					})
 				})
 			}
 		}
@@ -185,30 +179,40 @@ func BenchmarkMediaUpload(b *testing.B) {
 			name := fmt.Sprintf("rtt=%s/workers=%d", rtt, workers)
 			b.Run(name+"/mtgo", func(b *testing.B) {
 				c := media.New(mtgoPool(srv), media.Options{Workers: workers})
-				b.SetBytes(mediaBenchSize)
-				b.ReportAllocs()
-				for b.Loop() {
-					if _, err := c.Upload(context.Background(), &benchReader{left: mediaBenchSize, pattern: pattern}, mediaBenchSize, "x"); err != nil {
-						b.Fatal(err)
-					}
-				}
+				transferLoop(b, func() error {
+					_, err := c.Upload(context.Background(), &benchReader{left: mediaBenchSize, pattern: pattern}, mediaBenchSize, "x")
+					return err
+				})
 			})
 			for _, g := range gotdConfigs {
 				b.Run(name+"/"+g.name, func(b *testing.B) {
 					inv, _ := srv.Pool().DC(context.Background(), 0, media.KindMedia)
 					u := uploader.NewUploader(gotdtg.NewClient(gotdWire{inv: inv})).WithThreads(workers).WithPartSize(g.partBytes)
-					b.SetBytes(mediaBenchSize)
-					b.ReportAllocs()
-					for b.Loop() {
-						up := uploader.NewUpload("x", &benchReader{left: mediaBenchSize, pattern: pattern}, mediaBenchSize)
-						if _, err := u.Upload(context.Background(), up); err != nil {
-							b.Fatal(err)
-						}
-					}
+					transferLoop(b, func() error {
+						_, err := u.Upload(context.Background(), uploader.NewUpload("x", &benchReader{left: mediaBenchSize, pattern: pattern}, mediaBenchSize))
+						return err
+					})
 				})
 			}
 		}
 	}
+}
+
+// transferLoop runs transfer under b.Loop and reports, next to the wall time, the process's
+// CPU time per transfer (both libraries, the fake server and the collector): on a machine
+// shared with other work it is the steadier figure.
+func transferLoop(b *testing.B, transfer func() error) {
+	b.Helper()
+	b.SetBytes(mediaBenchSize)
+	b.ReportAllocs()
+	cpu0, n := cpuTime(), 0
+	for b.Loop() {
+		if err := transfer(); err != nil {
+			b.Fatal(err)
+		}
+		n++
+	}
+	b.ReportMetric(float64(cpuTime()-cpu0)/float64(n)/1e6, "cpu-ms/op")
 }
 
 // Both sides of the comparison move the right bytes over the shared wire.
