@@ -662,3 +662,82 @@ func TestE2EWebAppQuery(t *testing.T) {
 		t.Fatalf("second answer: %v", err)
 	}
 }
+
+// TestE2EStarsSubscription: a user pays a bot's subscription link; the subscription is
+// listed, the bot cancels it by its charge and restores it, the user cancels it.
+func TestE2EStarsSubscription(t *testing.T) {
+	cl := cluster(t)
+	b, botUser := e2eBot(t, cl, "e2e_sub_bot")
+	b.OnPreCheckoutQuery(func(ctx *mtgo.Context, q *types.PreCheckoutQuery) error { return q.Answer(ctx, "") })
+	payments := make(chan *types.ActionPayment, 1)
+	b.AddHandler(mtgo.NewMessageHandler(func(_ *mtgo.Context, m *types.Message) error {
+		if p, ok := m.Action.(*types.ActionPayment); ok {
+			payments <- p
+		}
+		return nil
+	}).AcceptService(), 0)
+	u, user := e2eUser(t, cl, world.UserSpec{FirstName: "Ann", Phone: "15551212"})
+	cl.World().AddGiftStars(user.ID, 100)
+
+	const month = 30 * 24 * time.Hour
+	link, err := b.CreateInvoiceLink(ctxT(t), &tg.InputMediaInvoice{
+		Title: "Premium tips", Description: "Monthly", Payload: []byte("sub"), ProviderData: tg.DataJSON{Data: "{}"},
+		Invoice: tg.Invoice{Currency: types.StarsCurrency, Prices: []tg.LabeledPrice{{Label: "month", Amount: 20}}, SubscriptionPeriod: tl.Some(int32(month / time.Second))},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	form, err := u.GetPaymentFormByLink(ctxT(t), link)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := u.SendPaymentFormByLink(ctxT(t), form, link, nil); err != nil {
+		t.Fatal(err)
+	}
+	p := recv(t, payments, "first payment")
+	if !p.RecurringInit || p.SubscriptionUntil.IsZero() {
+		t.Fatalf("payment %+v", p)
+	}
+
+	subs := func() []*types.StarsSubscription {
+		t.Helper()
+		var out []*types.StarsSubscription
+		for s, err := range u.GetStarsSubscriptions(ctxT(t)) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, s)
+		}
+		if len(out) != 1 {
+			t.Fatalf("subscriptions %+v", out)
+		}
+		return out
+	}
+	s := subs()[0]
+	if s.Chat == nil || s.Chat.ID != botUser.ID || s.Period != month || s.Amount != 20 || s.Canceled || s.BotCanceled || s.Title != "Premium tips" {
+		t.Fatalf("subscription %+v", s)
+	}
+	steps := []struct {
+		name                   string
+		do                     func() error
+		wantCanceled, wantBots bool
+	}{
+		{"bot cancels", func() error { return b.EditUserStarSubscription(ctxT(t), user.ID, p.TelegramChargeID, true) }, false, true},
+		{"bot restores", func() error { return b.EditUserStarSubscription(ctxT(t), user.ID, p.TelegramChargeID, false) }, false, false},
+		{"user cancels", func() error { return u.CancelStarsSubscription(ctxT(t), s.ID, true) }, true, false},
+	}
+	for _, st := range steps {
+		if err := st.do(); err != nil {
+			t.Fatalf("%s: %v", st.name, err)
+		}
+		if got := subs()[0]; got.Canceled != st.wantCanceled || got.BotCanceled != st.wantBots {
+			t.Fatalf("%s: %+v", st.name, got)
+		}
+	}
+	if err := b.EditUserStarSubscription(ctxT(t), user.ID, "nope", true); !rpcerr.IsType(err, "CHARGE_ID_INVALID") {
+		t.Fatalf("unknown charge: %v", err)
+	}
+	if err := u.CancelStarsSubscription(ctxT(t), "nope", true); !rpcerr.IsType(err, "SUBSCRIPTION_ID_INVALID") {
+		t.Fatalf("unknown subscription: %v", err)
+	}
+}

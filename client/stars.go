@@ -100,8 +100,8 @@ func (c *Client) RefundStarsCharge(ctx context.Context, user any, chargeID strin
 
 // GetStarsSubscriptions lists the logged-in account's Stars subscriptions (channels and bots
 // it pays every period), paging by the server's offset (payments.getStarsSubscriptions).
-func (c *Client) GetStarsSubscriptions(ctx context.Context) iter.Seq2[*tg.StarsSubscription, error] {
-	return func(yield func(*tg.StarsSubscription, error) bool) {
+func (c *Client) GetStarsSubscriptions(ctx context.Context) iter.Seq2[*types.StarsSubscription, error] {
+	return func(yield func(*types.StarsSubscription, error) bool) {
 		req := &tg.PaymentsGetStarsSubscriptionsRequest{Peer: &tg.InputPeerSelf{}}
 		for range maxStarsPages {
 			var res tg.PaymentsStarsStatus
@@ -109,8 +109,9 @@ func (c *Client) GetStarsSubscriptions(ctx context.Context) iter.Seq2[*tg.StarsS
 				yield(nil, fmt.Errorf("mtgo: get stars subscriptions: %w", err))
 				return
 			}
+			e := types.NewEntities(res.Users, res.Chats)
 			for i := range res.Subscriptions {
-				if !yield(&res.Subscriptions[i], nil) {
+				if !yield(types.NewStarsSubscription(&res.Subscriptions[i], e), nil) {
 					return
 				}
 			}

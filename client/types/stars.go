@@ -143,3 +143,31 @@ func NewPurchasedPaidMedia(u tg.UpdateClass, e Entities) *PurchasedPaidMedia {
 	}
 	return &PurchasedPaidMedia{From: e.userOrID(p.UserID), Payload: p.Payload, Raw: p}
 }
+
+// StarsSubscription is a subscription the account pays in Stars every period (to a bot, or a
+// channel through an invite link).
+type StarsSubscription struct {
+	ID string
+	// Chat is the bot or channel paid.
+	Chat *Chat
+	// Until is the end of the period paid; Period and Amount the price.
+	Until  time.Time
+	Period time.Duration
+	Amount int64
+	Title  string
+	// Canceled: the account canceled it (it ends at Until); BotCanceled: the bot did.
+	Canceled, BotCanceled bool
+	Raw                   *tg.StarsSubscription
+}
+
+// NewStarsSubscription builds a StarsSubscription with the chats and users in e.
+func NewStarsSubscription(s *tg.StarsSubscription, e Entities) *StarsSubscription {
+	if s == nil {
+		return nil
+	}
+	return &StarsSubscription{
+		ID: s.ID, Chat: e.Chat(s.Peer), Until: time.Unix(int64(s.UntilDate), 0),
+		Period: time.Duration(s.Pricing.Period) * time.Second, Amount: s.Pricing.Amount, Title: s.Title.Value,
+		Canceled: s.Canceled, BotCanceled: s.BotCanceled, Raw: s,
+	}
+}

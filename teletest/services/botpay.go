@@ -9,10 +9,10 @@ import (
 )
 
 // The bots family beyond callbacks and inline queries (bots.go): Stars invoices paid with
-// payments.sendStarsForm, Stars balances, transactions and refunds, exported invoices,
-// games and their scores, prepared inline messages, Mini App sessions, business profiles (greeting and away
-// messages, chat links), and the data center check of the calls about an inline message (it
-// lives on the data center its id names).
+// payments.sendStarsForm, Stars balances, transactions, refunds and subscriptions, exported
+// invoices, games and their scores, prepared inline messages, Mini App sessions, business
+// profiles (greeting and away messages, chat links), and the data center check of the calls
+// about an inline message (it lives on the data center its id names).
 func (d *Dispatcher) registerBotPay() {
 	h := d.handlers
 	w := d.w
@@ -57,6 +57,19 @@ func (d *Dispatcher) registerBotPay() {
 	})
 	h[tg.MessagesSavePreparedInlineMessageRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.MessagesSavePreparedInlineMessageRequest) (tl.Encoder, error) {
 		return answer(w.SavePrepared(c.AuthKeyID, world.Prepared{Result: r.Result, User: r.UserID}))
+	})
+	h[tg.PaymentsGetStarsSubscriptionsRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.PaymentsGetStarsSubscriptionsRequest) (tl.Encoder, error) {
+		return answer(w.StarsSubscriptions(c.AuthKeyID, r.Peer, r.Offset))
+	})
+	h[tg.PaymentsChangeStarsSubscriptionRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.PaymentsChangeStarsSubscriptionRequest) (tl.Encoder, error) {
+		var canceled *bool
+		if r.Canceled.Set {
+			canceled = &r.Canceled.Value
+		}
+		return done(w.ChangeSubscription(c.AuthKeyID, r.SubscriptionID, canceled))
+	})
+	h[tg.PaymentsBotCancelStarsSubscriptionRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.PaymentsBotCancelStarsSubscriptionRequest) (tl.Encoder, error) {
+		return done(w.BotCancelSubscription(c.AuthKeyID, r.UserID, r.ChargeID, r.Restore))
 	})
 	// Mini Apps (webview.go).
 	h[tg.MessagesRequestWebViewRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.MessagesRequestWebViewRequest) (tl.Encoder, error) {

@@ -356,6 +356,9 @@ func (w *World) AnswerPrecheckout(key KeyID, queryID int64, success bool, errTex
 			w.finish(q, nil, err)
 			return nil
 		}
+		if p := inv.inv.SubscriptionPeriod.Value; p > 0 {
+			action.RecurringInit, action.SubscriptionUntilDate = true, tl.Some(w.now()+p)
+		}
 	}
 	if q.info != nil {
 		info := q.info.info
@@ -380,5 +383,8 @@ func paymentAction(viewer int64, m *message) tg.MessageActionClass {
 	if !ok || viewer != m.from {
 		return m.action
 	}
-	return &tg.MessageActionPaymentSent{Currency: me.Currency, TotalAmount: me.TotalAmount}
+	return &tg.MessageActionPaymentSent{
+		Currency: me.Currency, TotalAmount: me.TotalAmount, RecurringInit: me.RecurringInit,
+		SubscriptionUntilDate: me.SubscriptionUntilDate,
+	}
 }

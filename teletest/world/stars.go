@@ -45,6 +45,9 @@ type botState struct {
 	// open Mini App sessions by query id (webview.go)
 	webViews    map[int64]*webView
 	webViewFIFO []int64
+	// Stars subscriptions to bots, by payer, and by their first charge (subscriptions.go)
+	subs        map[int64][]*starsSub
+	subByCharge map[string]*starsSub
 }
 
 func (b *botState) init() {
@@ -57,6 +60,8 @@ func (b *botState) init() {
 		b.biz = make(map[int64]*businessProfile)
 		b.chatLinks = make(map[string]int64)
 		b.webViews = make(map[int64]*webView)
+		b.subs = make(map[int64][]*starsSub)
+		b.subByCharge = make(map[string]*starsSub)
 	}
 }
 
@@ -70,6 +75,7 @@ type starsTx struct {
 	description string
 	payload     []byte // the bot's invoice payload (the bot's side only)
 	refund      bool
+	subPeriod   int32 // the period of a subscription payment, 0 otherwise
 }
 
 // starsCharge is a Stars invoice payment, which its bot may refund once.
@@ -92,11 +98,17 @@ func (b *botState) record(id int64, t starsTx) {
 // payStars moves total Stars of the invoice inv from payer to its bot under the charge id
 // (under w.mu): BALANCE_TOO_LOW when the payer has fewer.
 func (w *World) payStars(payer int64, inv *invoice, total int64, charge string) error {
-	t := starsTx{id: charge, amount: total, title: inv.title, description: inv.description, payload: inv.payload}
+	t := starsTx{
+		id: charge, amount: total, title: inv.title, description: inv.description, payload: inv.payload,
+		subPeriod: inv.inv.SubscriptionPeriod.Value,
+	}
 	if err := w.moveStars(payer, inv.bot, t); err != nil {
 		return err
 	}
 	w.bots.charges[charge] = &starsCharge{payer: payer, bot: inv.bot, amount: total, payload: bytes.Clone(inv.payload)}
+	if t.subPeriod > 0 {
+		w.subscribe(payer, inv, total, charge)
+	}
 	return nil
 }
 
@@ -221,6 +233,9 @@ func (t starsTx) tg() tg.StarsTransaction {
 	}
 	if t.payload != nil {
 		out.BotPayload.Set, out.BotPayload.Value = true, bytes.Clone(t.payload)
+	}
+	if t.subPeriod != 0 {
+		out.SubscriptionPeriod.Set, out.SubscriptionPeriod.Value = true, t.subPeriod
 	}
 	return out
 }
