@@ -107,13 +107,15 @@ func collectStory(opts []StoryOption) storyParams {
 }
 
 // storyCall invokes a story method, absorbing its answer; an answer saying the server does
-// not know the method or one of its constructors is reported as ErrStorySchema.
+// not know the method or one of its constructors, or an answer holding a constructor this
+// client's schema does not know, is reported as ErrStorySchema.
 func (c *Client) storyCall(ctx context.Context, what string, in tl.Encoder, out tl.Decoder) error {
 	err := c.invoker().Invoke(ctx, in, out)
 	switch {
 	case err == nil:
 		return nil
-	case rpcerr.IsType(err, "INPUT_METHOD_INVALID", "INPUT_CONSTRUCTOR_INVALID", "METHOD_INVALID", "API_LAYER_INVALID"):
+	case rpcerr.IsType(err, "INPUT_METHOD_INVALID", "INPUT_CONSTRUCTOR_INVALID", "METHOD_INVALID", "API_LAYER_INVALID"),
+		errors.Is(err, tl.ErrUnexpectedID): // an answer with a constructor the schema lacks
 		return fmt.Errorf("mtgo: %s: %w: %w", what, ErrStorySchema, err)
 	}
 	return fmt.Errorf("mtgo: %s: %w", what, err)
