@@ -523,10 +523,7 @@ func (w *World) ownSavedGift(a *account, in tg.InputSavedStarGiftClass) (*savedG
 	if err != nil {
 		return nil, err
 	}
-	switch {
-	case sg.owner == UserPeer(a.id):
-	case sg.owner.Kind == PeerChannel && w.channels[sg.owner.ID].isAdmin(a.id):
-	default:
+	if !w.manages(a.id, sg.owner) {
 		return nil, ErrStarGiftOwnerInvalid
 	}
 	return sg, nil
@@ -585,7 +582,7 @@ func (w *World) giftByHash(a *account, in tg.InputPeerClass, hash string) (*save
 
 // tgSaved renders sg for viewer; the sender's name stays hidden from all but the owner.
 func (w *World) tgSaved(viewer int64, sg *savedGift, r *refs) tg.SavedStarGift {
-	owner := sg.owner == UserPeer(viewer) || (sg.owner.Kind == PeerChannel && w.channels[sg.owner.ID].isAdmin(viewer))
+	owner := w.manages(viewer, sg.owner)
 	out := tg.SavedStarGift{
 		NameHidden: sg.nameHidden, Unsaved: sg.unsaved, PinnedToTop: sg.pinned, Date: sg.date, Message: sg.message,
 	}
@@ -642,7 +639,7 @@ func (w *World) SavedGifts(key KeyID, q SavedGiftsQuery) (*tg.PaymentsSavedStarG
 		return nil, err
 	}
 	w.gifts.init()
-	owner := p == UserPeer(a.id) || (p.Kind == PeerChannel && w.channels[p.ID].isAdmin(a.id))
+	owner := w.manages(a.id, p)
 	var list []*savedGift
 	for _, sg := range slices.Backward(w.gifts.saved[p]) {
 		switch {

@@ -73,7 +73,7 @@ func (w *World) storyPeer(a *account, in tg.InputPeerClass) (Peer, error) {
 	}
 	switch {
 	case p.Kind == PeerUser && p.ID == a.id:
-	case p.Kind == PeerChannel && w.channels[p.ID].isAdmin(a.id):
+	case p.Kind == PeerChannel && w.manages(a.id, p):
 	case p.Kind == PeerChannel:
 		return Peer{}, ErrChatAdminRequired
 	default:
@@ -138,9 +138,22 @@ func (w *World) tgStory(viewer int64, p Peer, s *story) *tg.StoryItem {
 	return item
 }
 
+// manages reports whether user acts as p: p is the user, or a channel it administers (a
+// channel since deleted has nobody; under w.mu).
+func (w *World) manages(user int64, p Peer) bool {
+	switch p.Kind {
+	case PeerUser:
+		return p.ID == user
+	case PeerChannel:
+		ch := w.channels[p.ID]
+		return ch != nil && ch.isAdmin(user)
+	}
+	return false
+}
+
 // storyOwner reports whether viewer manages s of p: its author, or an admin of its channel.
 func (w *World) storyOwner(viewer int64, p Peer, s *story) bool {
-	return viewer == s.author || (p.Kind == PeerChannel && w.channels[p.ID].isAdmin(viewer))
+	return viewer == s.author || (p.Kind == PeerChannel && w.manages(viewer, p))
 }
 
 // SendStory answers stories.sendStory: updateStoryID and updateStory for the poster; the
@@ -241,16 +254,16 @@ func (w *World) storyContact(poster *account, viewer int64) bool {
 	return ok
 }
 
-// storyVisible applies the privacy rules of s, a story of p, to viewer: the author and the
-// channel's admins always see it; a channel's stories are public; a person's are seen by
-// whom its rules allow, minus the users they exclude and the people the poster blocked
-// (under w.mu).
+// storyVisible applies the privacy rules of s, a story of p, to viewer: a channel's stories
+// are public (none once the channel is deleted); a person's are seen by the person and whom
+// its rules allow, minus the users they exclude and the people the poster blocked (under
+// w.mu).
 func (w *World) storyVisible(viewer int64, p Peer, s *story) bool {
+	if p.Kind == PeerChannel {
+		return w.channels[p.ID] != nil // public, until the channel is deleted
+	}
 	if w.storyOwner(viewer, p, s) {
 		return true
-	}
-	if p.Kind == PeerChannel {
-		return w.channels[p.ID] != nil
 	}
 	poster := w.users[p.ID]
 	if poster == nil {

@@ -490,9 +490,9 @@ func (w *World) ExportStoryLink(key KeyID, in tg.InputPeerClass, id int32) (*tg.
 		return nil, err
 	}
 	var username string
-	if p.Kind == PeerUser {
-		username = w.users[p.ID].username
-	} else if ch := w.channels[p.ID]; ch != nil {
+	if u := w.users[p.ID]; p.Kind == PeerUser && u != nil {
+		username = u.username
+	} else if ch := w.channels[p.ID]; p.Kind == PeerChannel && ch != nil {
 		username = ch.username
 	}
 	if username == "" {

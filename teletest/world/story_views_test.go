@@ -209,3 +209,39 @@ func TestGiftConvertsOnce(t *testing.T) {
 		}
 	}
 }
+
+// TestStoriesOfDeletedChannel: the stories of a channel deleted since are nobody's: listing
+// every peer's stories skips them.
+func TestStoriesOfDeletedChannel(t *testing.T) {
+	s := newStoryWorld(t)
+	if _, err := s.w.CreateChannel(s.poster.ID, ChannelSpec{Title: "Gone", Username: "gone_ch", Members: []int64{s.contact.ID}}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := s.w.ResolveUsername(s.kPoster, "gone_ch")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ch := res.Chats[0].(*tg.Channel)
+	peer := &tg.InputPeerChannel{ChannelID: ch.ID, AccessHash: ch.AccessHash.Value}
+	if _, err := s.w.SendStory(s.kPoster, peer, StoryDraft{Media: &tg.InputMediaPhotoExternal{URL: "https://example.com/c.jpg"}}); err != nil {
+		t.Fatal(err)
+	}
+	count := func(key KeyID) int32 {
+		all, err := s.w.AllStories(key, false, false, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return all.Count
+	}
+	if n := count(s.kContact); n != 1 {
+		t.Fatalf("before the deletion the member sees %d peers with stories, want 1", n)
+	}
+	if _, err := s.w.DeleteChannel(s.kPoster, &tg.InputChannel{ChannelID: ch.ID, AccessHash: ch.AccessHash.Value}); err != nil {
+		t.Fatal(err)
+	}
+	for name, key := range map[string]KeyID{"poster": s.kPoster, "member": s.kContact} {
+		if n := count(key); n != 0 {
+			t.Errorf("the %s sees %d peers with stories after the deletion, want 0", name, n)
+		}
+	}
+}
