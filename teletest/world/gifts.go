@@ -38,6 +38,7 @@ const (
 	maxPinnedGifts     = 6
 	giftCatalogHash    = 0x6167 // the catalogue never changes
 	maxGiftOfferPeriod = 7 * 86400
+	maxGiftForms       = 1024 // unpaid gift forms kept
 )
 
 // catalogGift is one gift of the catalogue.
@@ -256,6 +257,7 @@ func (w *World) GiftForm(key KeyID, in tg.InputInvoiceClass) (*tg.PaymentsPaymen
 	w.gifts.nextForm++
 	id := w.gifts.nextForm
 	w.gifts.forms[id] = &giftForm{user: a.id, invoice: in, price: price}
+	delete(w.gifts.forms, id-maxGiftForms) // forms never paid are forgotten, oldest first
 	return &tg.PaymentsPaymentFormStarGift{FormID: id, Invoice: tg.Invoice{
 		Currency: "XTR", Prices: []tg.LabeledPrice{{Label: label, Amount: price}},
 	}}, nil
@@ -314,7 +316,7 @@ func (w *World) giftPrice(a *account, in tg.InputInvoiceClass) (int64, string, e
 		}
 		return u.resell, u.title, nil
 	case *tg.InputInvoiceStarGiftTransfer:
-		return 0, "", rpcErr(400, "STARGIFT_TRANSFER_TOO_EARLY") // transfers are free here
+		return 0, "", rpcErr(400, "INVOICE_INVALID") // transfers are free here: nothing to pay
 	}
 	return 0, "", rpcErr(400, "INVOICE_INVALID")
 }
