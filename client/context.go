@@ -51,8 +51,12 @@ type Context struct {
 	// edited) are in Message, with Message.BusinessConnectionID set.
 	BusinessConnection      *types.BusinessConnection
 	DeletedBusinessMessages *types.DeletedBusinessMessages
-	// PurchasedPaidMedia is a purchase of the bot's paid media, nil for other kinds.
+	// PurchasedPaidMedia is a purchase of the bot's paid media, GuestQuery a message
+	// addressed to the bot in a chat it is not in, ManagedBot a bot created to be managed by
+	// it; nil for other kinds.
 	PurchasedPaidMedia *types.PurchasedPaidMedia
+	GuestQuery         *types.GuestQuery
+	ManagedBot         *types.ManagedBot
 	// Entities are the users and chats that came with the update.
 	Entities types.Entities
 	// Reason is why the connection ended, for OnDisconnect hooks: the error that broke the
@@ -161,6 +165,8 @@ func (c *Context) Chat() *types.Chat {
 		return c.ChatBoost.Chat
 	case c.DeletedBusinessMessages != nil:
 		return c.DeletedBusinessMessages.Chat
+	case c.GuestQuery != nil && c.GuestQuery.Message != nil:
+		return c.GuestQuery.Message.Chat
 	}
 	return nil
 }
@@ -192,6 +198,10 @@ func (c *Context) From() *types.User {
 		return c.ShippingQuery.From
 	case c.PurchasedPaidMedia != nil:
 		return c.PurchasedPaidMedia.From
+	case c.GuestQuery != nil && c.GuestQuery.Message != nil:
+		return c.GuestQuery.Message.From
+	case c.ManagedBot != nil:
+		return c.ManagedBot.User
 	case c.BusinessConnection != nil:
 		return c.BusinessConnection.User
 	case c.Message != nil:
@@ -383,6 +393,10 @@ func (c *Context) setValue(api clientAPI, kind updateKind, m tg.MessageClass) bo
 		return set(&c.DeletedBusinessMessages, types.NewDeletedBusinessMessages(up, e))
 	case kindPurchasedPaidMedia:
 		return set(&c.PurchasedPaidMedia, types.NewPurchasedPaidMedia(up, e))
+	case kindGuestQuery:
+		return set(&c.GuestQuery, types.NewGuestQuery(api, up, e))
+	case kindManagedBot:
+		return set(&c.ManagedBot, types.NewManagedBot(up, e))
 	}
 	return true // raw: the update itself
 }

@@ -244,6 +244,10 @@ func classify(up tg.UpdateClass) (kind updateKind, msg tg.MessageClass, channel 
 		return kindPreCheckoutQuery, nil, false
 	case *tg.UpdateBotPurchasedPaidMedia:
 		return kindPurchasedPaidMedia, nil, false
+	case *tg.UpdateBotGuestChatQuery:
+		return kindGuestQuery, nil, false
+	case *tg.UpdateManagedBot:
+		return kindManagedBot, nil, false
 	case *tg.UpdateBotShippingQuery:
 		return kindShippingQuery, nil, false
 	case *tg.UpdateBotBusinessConnect:

@@ -56,6 +56,8 @@ const (
 	kindEditedBusinessMessage
 	kindDeletedBusinessMessages
 	kindPurchasedPaidMedia
+	kindGuestQuery
+	kindManagedBot
 	kindError // not an update: the error handlers
 	// Lifecycle hooks, not updates either.
 	kindStart

@@ -66,3 +66,25 @@ func (c *Client) SavePreparedInlineMessage(ctx context.Context, user any, result
 	}
 	return &PreparedInlineMessage{ID: res.ID, Expire: time.Unix(int64(res.ExpireDate), 0)}, nil
 }
+
+// NewGuestQueryHandler builds a handler of guest queries for AddHandler.
+func NewGuestQueryHandler(cb func(*Context, *types.GuestQuery) error, fs ...Filter) *Handler {
+	return handlerOf(kindGuestQuery, cb, func(ctx *Context) *types.GuestQuery { return ctx.GuestQuery }, fs)
+}
+
+// OnGuestMessage registers cb in group 0 for messages addressed to the bot in chats it is
+// not a member of (updateBotGuestChatQuery); answer each with AnswerGuestQuery.
+func (c *Client) OnGuestMessage(cb func(*Context, *types.GuestQuery) error, fs ...Filter) *Handler {
+	return c.register(cb != nil, NewGuestQueryHandler(cb, fs...))
+}
+
+// NewManagedBotHandler builds a handler of managed bots for AddHandler.
+func NewManagedBotHandler(cb func(*Context, *types.ManagedBot) error, fs ...Filter) *Handler {
+	return handlerOf(kindManagedBot, cb, func(ctx *Context) *types.ManagedBot { return ctx.ManagedBot }, fs)
+}
+
+// OnManagedBot registers cb in group 0 for bots users created to be managed by this bot
+// (updateManagedBot).
+func (c *Client) OnManagedBot(cb func(*Context, *types.ManagedBot) error, fs ...Filter) *Handler {
+	return c.register(cb != nil, NewManagedBotHandler(cb, fs...))
+}
