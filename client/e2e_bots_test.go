@@ -531,15 +531,11 @@ func TestE2EInlineGameOnItsDC(t *testing.T) {
 	}
 	b := e2eClient(t, cl, func(cfg *mtgo.Config) { cfg.BotToken = botUser.Token })
 	b.OnInlineQuery(func(ctx *mtgo.Context, q *types.InlineQuery) error {
-		results, err := types.InlineResults(
+		return q.AnswerResults(ctx, []*types.InlineResult{
 			types.NewInlineGame("game", "tetris"),
 			types.NewInlineVenue("venue", 52.37, 4.89, "Arcade hall", "Main St 1"),
 			types.NewInlinePhoto("photo", "https://example.com/a.jpg", "https://example.com/t.jpg").WithCaption("screenshot"),
-		)
-		if err != nil {
-			return err
-		}
-		return q.Answer(ctx, results)
+		})
 	})
 	chosen := make(chan *types.ChosenInlineResult, 4)
 	b.OnChosenInlineResult(func(_ *mtgo.Context, r *types.ChosenInlineResult) error { chosen <- r; return nil })

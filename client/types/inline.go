@@ -56,6 +56,16 @@ func (q *InlineQuery) Answer(ctx context.Context, results []tg.InputBotInlineRes
 	return q.api.AnswerInline(ctx, q.ID, results, opts...)
 }
 
+// AnswerResults answers the query with results built by the NewInline... builders (see
+// InlineResults), with the same options as Answer.
+func (q *InlineQuery) AnswerResults(ctx context.Context, results []*InlineResult, opts ...option.InlineAnswer) error {
+	in, err := InlineResults(results...)
+	if err != nil {
+		return err
+	}
+	return q.Answer(ctx, in, opts...)
+}
+
 // ParseInlineMessageID reads an inline message id in the Bot API's form (InlineMessageID
 // writes it). It fails on anything that is not such an id.
 func ParseInlineMessageID(s string) (tg.InputBotInlineMessageIDClass, error) {
