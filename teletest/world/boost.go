@@ -93,6 +93,19 @@ func (w *World) premiumUser(key KeyID) (*account, error) {
 	return a, nil
 }
 
+// authorizedBoostChannel returns the account on key and the channel in names (under w.mu).
+func (w *World) authorizedBoostChannel(key KeyID, in tg.InputPeerClass) (*account, *channel, error) {
+	a, p, err := w.authorizedPeer(key, in)
+	if err != nil {
+		return nil, nil, err
+	}
+	ch, err := w.boostedChannel(p)
+	if err != nil {
+		return nil, nil, err
+	}
+	return a, ch, nil
+}
+
 // boostedChannel returns the channel p names: BOOST_PEER_INVALID when it names no channel
 // (under w.mu).
 func (w *World) boostedChannel(p Peer) (*channel, error) {
@@ -161,11 +174,7 @@ func (w *World) MyBoosts(key KeyID) (*tg.PremiumMyBoosts, error) {
 func (w *World) BoostsStatus(key KeyID, in tg.InputPeerClass) (*tg.PremiumBoostsStatus, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	a, p, err := w.authorizedPeer(key, in)
-	if err != nil {
-		return nil, err
-	}
-	ch, err := w.boostedChannel(p)
+	a, ch, err := w.authorizedBoostChannel(key, in)
 	if err != nil {
 		return nil, err
 	}
@@ -204,11 +213,7 @@ func (w *World) BoostsStatus(key KeyID, in tg.InputPeerClass) (*tg.PremiumBoosts
 func (w *World) BoostsList(key KeyID, in tg.InputPeerClass, gifts bool, offset string, limit int32) (*tg.PremiumBoostsList, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	a, p, err := w.authorizedPeer(key, in)
-	if err != nil {
-		return nil, err
-	}
-	ch, err := w.boostedChannel(p)
+	a, ch, err := w.authorizedBoostChannel(key, in)
 	if err != nil {
 		return nil, err
 	}

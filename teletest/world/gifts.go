@@ -854,6 +854,15 @@ func (w *World) ResaleGifts(key KeyID, giftID int64, byPrice bool, offset string
 	return out, nil
 }
 
+// uniqueBySlug returns the unique gift slug: STARGIFT_SLUG_INVALID when there is none (under
+// w.mu).
+func (w *World) uniqueBySlug(slug string) (*uniqueGift, error) {
+	if u := w.gifts.unique[slug]; u != nil {
+		return u, nil
+	}
+	return nil, ErrStarGiftSlugInvalid
+}
+
 // UniqueGift answers payments.getUniqueStarGift.
 func (w *World) UniqueGift(key KeyID, slug string) (*tg.PaymentsUniqueStarGift, error) {
 	w.mu.Lock()
@@ -862,9 +871,9 @@ func (w *World) UniqueGift(key KeyID, slug string) (*tg.PaymentsUniqueStarGift, 
 	if err != nil {
 		return nil, err
 	}
-	u := w.gifts.unique[slug]
-	if u == nil {
-		return nil, ErrStarGiftSlugInvalid
+	u, err := w.uniqueBySlug(slug)
+	if err != nil {
+		return nil, err
 	}
 	var r refs
 	r.add(u.owner)
@@ -881,9 +890,9 @@ func (w *World) UniqueGiftValue(key KeyID, slug string) (*tg.PaymentsUniqueStarG
 	if _, err := w.authorized(key); err != nil {
 		return nil, err
 	}
-	u := w.gifts.unique[slug]
-	if u == nil {
-		return nil, ErrStarGiftSlugInvalid
+	u, err := w.uniqueBySlug(slug)
+	if err != nil {
+		return nil, err
 	}
 	value := max(u.initial, u.lastSale)
 	out := &tg.PaymentsUniqueStarGiftValueInfo{
@@ -970,9 +979,9 @@ func (w *World) SendGiftOffer(key KeyID, in tg.InputPeerClass, slug string, pric
 		return nil, err
 	}
 	w.gifts.init()
-	u := w.gifts.unique[slug]
-	if u == nil {
-		return nil, ErrStarGiftSlugInvalid
+	u, err := w.uniqueBySlug(slug)
+	if err != nil {
+		return nil, err
 	}
 	if u.owner != p || p.Kind != PeerUser || p.ID == a.id {
 		return nil, ErrStarGiftOwnerInvalid
