@@ -72,6 +72,16 @@ func (c *Client) RequestCallbackAnswerWithPassword(ctx context.Context, chat any
 	})
 }
 
+// RequestGameCallbackAnswer presses the Play button of the game message messageID in chat as
+// the logged-in user; the bot's answer carries the game's URL.
+func (c *Client) RequestGameCallbackAnswer(ctx context.Context, chat any, messageID int) (*types.CallbackAnswer, error) {
+	ip, err := c.ResolvePeer(ctx, chat)
+	if err != nil {
+		return nil, err
+	}
+	return c.requestCallback(ctx, &tg.MessagesGetBotCallbackAnswerRequest{Peer: ip, MsgID: int32(messageID), Game: true})
+}
+
 func (c *Client) requestCallback(ctx context.Context, req *tg.MessagesGetBotCallbackAnswerRequest) (*types.CallbackAnswer, error) {
 	var res tg.MessagesBotCallbackAnswer
 	if err := c.invoker().Invoke(ctx, req, &res); err != nil {

@@ -10,14 +10,19 @@ import (
 )
 
 // SendGame sends the bot's game shortName (created with @BotFather) to chat (anything
-// ResolvePeer accepts); the SendOptions apply as for SendMedia (a types.GameButton first in
-// WithKeyboard, or Telegram adds a Play button). Bots only.
+// ResolvePeer accepts); the SendOptions apply as for SendMedia. Without WithKeyboard the
+// message gets a single "Play" button (types.GameButton); a keyboard of its own must start
+// with one. Bots only.
 func (c *Client) SendGame(ctx context.Context, chat any, shortName string, opts ...SendOption) (*types.Message, error) {
 	if shortName == "" {
 		return nil, fmt.Errorf("%w: game short name", ErrEmptyField)
 	}
+	p := option.CollectSend(opts)
+	if p.ReplyMarkup == nil {
+		p = option.CollectSend(append([]SendOption{WithKeyboard(types.NewInlineKeyboard().Row(types.GameButton("Play")))}, opts...))
+	}
 	in := &tg.InputMediaGame{ID: &tg.InputGameShortName{BotID: &tg.InputUserSelf{}, ShortName: shortName}}
-	return c.sendMedia(ctx, chat, "game", option.CollectSend(opts), func() (tg.InputMediaClass, error) { return in, nil })
+	return c.sendMedia(ctx, chat, "game", p, func() (tg.InputMediaClass, error) { return in, nil })
 }
 
 // SetGameScore sets user's score in the game message messageID of chat. A lower score than

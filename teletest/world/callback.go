@@ -124,8 +124,11 @@ func (w *World) AskCallback(key KeyID, c Callback) (*Query, error) {
 	}
 	q := w.newQuery(queryCallback, bot.id, a.id)
 	var data tl.Opt[[]byte]
+	var game tl.Opt[string] // a game button names the message's game
 	if !c.Game {
 		data = tl.Some(bytes.Clone(c.Data))
+	} else if m.media != nil && m.media.game != nil {
+		game = tl.Some(m.media.game.Game.ShortName)
 	}
 	var r refs
 	r.add(UserPeer(a.id))
@@ -133,7 +136,7 @@ func (w *World) AskCallback(key KeyID, c Callback) (*Query, error) {
 	if _, ok := w.inlineMsgs[m.inlineID]; ok && m.inlineID != 0 {
 		u = &tg.UpdateInlineBotCallbackQuery{
 			QueryID: q.id, UserID: a.id, MsgID: w.inlineMessageID(bot, m.inlineID),
-			ChatInstance: w.chatInstance(bot.id, a.id, p), Data: data,
+			ChatInstance: w.chatInstance(bot.id, a.id, p), Data: data, GameShortName: game,
 		}
 	} else {
 		// The chat and message id as the bot sees them: its own copy in private chats and
@@ -154,7 +157,7 @@ func (w *World) AskCallback(key KeyID, c Callback) (*Query, error) {
 		r.add(botPeer)
 		u = &tg.UpdateBotCallbackQuery{
 			QueryID: q.id, UserID: a.id, Peer: peerTG(botPeer), MsgID: botMsg,
-			ChatInstance: w.chatInstance(bot.id, a.id, p), Data: data,
+			ChatInstance: w.chatInstance(bot.id, a.id, p), Data: data, GameShortName: game,
 		}
 	}
 	w.push(bot.id, KeyID{}, w.longUpdates(bot.id, []tg.UpdateClass{u}, &r, now))
