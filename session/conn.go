@@ -302,6 +302,10 @@ func decode(body []byte, out tl.Decoder) error {
 	}
 	b := decodePool.Get().(*tl.Buffer)
 	b.ResetTo(body)
+	// body is part of a packet read into memory of its own (readPackets), which nothing
+	// writes after decryption, and no other answer shares its bytes: long byte strings (file
+	// chunks) are decoded as slices of it instead of copies.
+	b.Alias(borrowMin)
 	err := out.Decode(b)
 	b.ResetTo(nil)
 	decodePool.Put(b)

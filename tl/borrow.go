@@ -10,11 +10,12 @@ type Borrowed struct {
 	Bytes []byte
 }
 
-// borrowing is a Buffer's borrow mode: PutBytes references byte strings of at least min
-// bytes, listed in segs.
+// borrowing is a Buffer's borrow modes: PutBytes references byte strings of at least min
+// bytes, listed in segs; Bytes returns byte strings of at least alias bytes as slices of Buf.
 type borrowing struct {
-	min  int
-	segs []Borrowed
+	min   int
+	segs  []Borrowed
+	alias int
 }
 
 // Borrow makes the following PutBytes calls reference byte strings of at least min bytes
@@ -39,11 +40,27 @@ func (b *Buffer) Borrowed() []Borrowed {
 	return b.borrow.segs
 }
 
-// endBorrow leaves borrow mode, keeping the list's capacity.
+// Alias makes Bytes return byte strings of at least min bytes (min > 0) as slices of Buf,
+// capacity-limited to the value, instead of copies, until the next Reset or ResetTo. Use it
+// only for a Buf that nobody changes or reuses while the decoded values live (a packet read
+// into its own memory, for one); the decoded values keep Buf reachable.
+func (b *Buffer) Alias(min int) {
+	if b.borrow == nil {
+		b.borrow = new(borrowing)
+	}
+	b.borrow.alias = max(min, 1)
+}
+
+// aliases reports whether Bytes returns a value of n bytes as a slice of Buf.
+func (b *Buffer) aliases(n int) bool {
+	return b.borrow != nil && b.borrow.alias > 0 && n >= b.borrow.alias
+}
+
+// endBorrow leaves both borrow modes, keeping the list's capacity.
 func (b *Buffer) endBorrow() {
 	if b.borrow != nil {
 		clear(b.borrow.segs) // drop the references
-		b.borrow.min, b.borrow.segs = 0, b.borrow.segs[:0]
+		b.borrow.min, b.borrow.segs, b.borrow.alias = 0, b.borrow.segs[:0], 0
 	}
 }
 

@@ -92,3 +92,37 @@ func TestWithBorrowedBytes(t *testing.T) {
 		t.Error("the marked context is not")
 	}
 }
+
+func TestAliasDecodesLongBytesInPlace(t *testing.T) {
+	long := bytes.Repeat([]byte{7}, 5000)
+	var enc Buffer
+	enc.PutBytes([]byte("short"))
+	enc.PutBytes(long)
+	wire := enc.Buf // "short" takes 8 bytes, the long value starts after its 4-byte length
+
+	var b Buffer
+	b.ResetTo(wire)
+	b.Alias(4096)
+	short, err := b.Bytes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := b.Bytes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, long) || !bytes.Equal(short, []byte("short")) {
+		t.Fatal("decoded values differ")
+	}
+	if &got[0] != &wire[12] || cap(got) != len(long) {
+		t.Error("the long value is not a capacity-limited slice of Buf")
+	}
+	if &short[0] == &wire[1] {
+		t.Error("the short value aliases Buf")
+	}
+	b.ResetTo(wire) // ends aliasing
+	_, _ = b.Bytes()
+	if again, _ := b.Bytes(); &again[0] == &wire[12] {
+		t.Error("aliasing survived ResetTo")
+	}
+}

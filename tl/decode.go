@@ -137,7 +137,8 @@ func (b *Buffer) String() (string, error) {
 }
 
 // Bytes reads a TL bytes value into a newly allocated slice (nil for an empty value is never
-// returned: an empty value decodes to a non-nil empty slice).
+// returned: an empty value decodes to a non-nil empty slice), or, for a long value after
+// Alias, into a slice of Buf.
 func (b *Buffer) Bytes() ([]byte, error) {
 	start, end, err := b.stringSpan()
 	if err != nil {
@@ -145,6 +146,9 @@ func (b *Buffer) Bytes() ([]byte, error) {
 	}
 	if start == end {
 		return []byte{}, nil
+	}
+	if b.aliases(end - start) {
+		return b.Buf[start:end:end], nil
 	}
 	return b.arena.bytes(b.Buf[start:end]), nil
 }

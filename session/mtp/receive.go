@@ -307,6 +307,7 @@ func (e *Engine) unpack(body []byte) ([]byte, error) {
 	}
 	var b tl.Buffer
 	b.ResetTo(body[4:])
+	b.Alias(1) // the compressed bytes are only read, by inflate: no copy
 	data, err := b.Bytes()
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrUnpack, err)
