@@ -13,7 +13,8 @@ package tl
 // safe for concurrent use.
 //
 // Decoded strings, byte strings and generated structs are carved out of chunks and slabs owned
-// by the Buffer, so a large response costs few allocations. Decoded values never alias Buf.
+// by the Buffer, so a large response costs few allocations. Decoded values never alias Buf
+// (unless Alias asks it of long byte strings).
 type Buffer struct {
 	// Buf holds the encoded bytes. Decoding reads Buf[offset:].
 	Buf []byte
