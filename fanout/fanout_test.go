@@ -142,8 +142,13 @@ func TestUpdateKey(t *testing.T) {
 		want string
 	}{
 		{&tg.UpdateNewMessage{Message: &tg.MessageEmpty{}, Pts: 5, PtsCount: 1}, "pts:5:1"},
-		{&tg.UpdateNewChannelMessage{Message: &tg.Message{PeerID: &tg.PeerChannel{ChannelID: 3}}, Pts: 9, PtsCount: 1}, "ch:3:9:1"},
-		{&tg.UpdateNewEncryptedMessage{Message: &tg.EncryptedMessageService{}, Qts: 4}, "qts:4"},
+		{&tg.UpdateNewMessage{Message: &tg.Message{ID: 8}, Pts: 5, PtsCount: 1}, "msg:8"},
+		{&tg.UpdateNewMessage{Message: &tg.Message{ID: 8}}, "msg:8"},
+		{&tg.UpdateEditMessage{Message: &tg.Message{ID: 8}, Pts: 6, PtsCount: 1}, "pts:6:1"},
+		{&tg.UpdateNewChannelMessage{Message: &tg.Message{ID: 4, PeerID: &tg.PeerChannel{ChannelID: 3}}, Pts: 9, PtsCount: 1}, "ch:3:msg:4"},
+		{&tg.UpdateDeleteChannelMessages{ChannelID: 3, Pts: 10, PtsCount: 1}, "ch:3:10:1"},
+		{&tg.UpdateNewEncryptedMessage{Message: &tg.EncryptedMessageService{ChatID: 2, RandomID: 3}, Qts: 4}, "enc:2:3"},
+		{&tg.UpdateBotStopped{UserID: 1, Qts: 4}, "qts:4"},
 	}
 	for _, tt := range tests {
 		if got := mtgo.UpdateKey(tt.u); got != tt.want {

@@ -21,7 +21,8 @@ require (
 	github.com/mtgo-labs/mtgo/crypto v0.1.0 // indirect
 	github.com/mtgo-labs/mtgo/media v0.1.0 // indirect
 	github.com/mtgo-labs/mtgo/peers v0.1.0 // indirect
-	github.com/mtgo-labs/mtgo/session v0.1.0 // indirect
+	github.com/mtgo-labs/mtgo/session v0.1.0
+	github.com/mtgo-labs/mtgo/teletest v0.1.0
 	github.com/mtgo-labs/mtgo/transport v0.1.0 // indirect
 	github.com/mtgo-labs/mtgo/updates v0.1.0 // indirect
 	github.com/nats-io/jwt/v2 v2.8.3 // indirect

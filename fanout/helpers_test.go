@@ -81,13 +81,14 @@ func offlineWorkerClient(t testing.TB) *mtgo.Client {
 	return c
 }
 
-// messages builds a batch of new private messages: for each (chat, id) one update with
-// account pts base+i.
+// messages builds a batch of new private messages in chat, one per entry of ids, the i-th
+// with account pts and message id base+i+1 (message ids are per account, like pts); ids
+// only count the messages.
 func messages(base int32, chat int64, ids ...int32) *tg.Updates {
 	u := &tg.Updates{Users: []tg.UserClass{&tg.User{ID: chat, FirstName: tl.Some("u"), AccessHash: tl.Some(chat * 7)}}, Date: 1700000000}
-	for i, id := range ids {
+	for i := range ids {
 		u.Updates = append(u.Updates, &tg.UpdateNewMessage{
-			Message:  &tg.Message{ID: id, PeerID: &tg.PeerUser{UserID: chat}, FromID: &tg.PeerUser{UserID: chat}, Date: 1700000000, Message: "m"},
+			Message:  &tg.Message{ID: base + int32(i) + 1, PeerID: &tg.PeerUser{UserID: chat}, FromID: &tg.PeerUser{UserID: chat}, Date: 1700000000, Message: "m"},
 			Pts:      base + int32(i) + 1,
 			PtsCount: 1,
 		})

@@ -12,6 +12,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	mtgo "github.com/mtgo-labs/mtgo/client"
+	"github.com/mtgo-labs/mtgo/tl/tg"
 )
 
 // Worker consumes the stream and runs a client's handlers on the updates. The client must
@@ -40,6 +41,10 @@ func NewWorker(c *mtgo.Client, js jetstream.JetStream, cfg Config) (*Worker, err
 	if err != nil {
 		return nil, err
 	}
+	// The stream is the worker's only source: Telegram sends a NoUpdates connection no
+	// updates, and any it pushes anyway (a server that ignores invokeWithoutUpdates) are
+	// dropped instead of being handled beside the gateway's copy.
+	c.SetDispatcher(dropPushes{})
 	return &Worker{c: c, js: js, cfg: conf, log: conf.Logger.With(slog.String("component", "fanout.worker"))}, nil
 }
 
@@ -144,3 +149,9 @@ func (w *Worker) keepAlive(m jetstream.Msg) (stop func()) {
 		wg.Wait()
 	}
 }
+
+// dropPushes is a worker client's dispatcher: HandleUpdatesWait runs the handlers, pushes
+// go nowhere.
+type dropPushes struct{}
+
+func (dropPushes) Dispatch(tg.UpdatesClass) {}
