@@ -42,22 +42,46 @@ func (c *Client) HandleUpdatesWait(ctx context.Context, u tg.UpdatesClass) error
 }
 
 // UpdateKey returns a key that names u among the account's updates, the same in every
-// process that sees u: "pts:<pts>:<count>" for the account's pts sequence,
-// "ch:<channel>:<pts>:<count>" for a channel's, "qts:<qts>" for the qts sequence, and for
-// updates outside every sequence "h:" and a hash of u's encoding. An update delivered again
-// (after a crash, by a second gateway) has the same key, so handlers that need exactly-once
-// effects can record the keys they finished.
+// process that sees u and whichever way u arrived (pushed, or fetched by getDifference
+// after a gap or a restart, which drops the pts of new messages):
+//
+//   - a new message: "msg:<id>" (ids are per account outside channels), in a channel
+//     "ch:<channel>:msg:<id>"; a new secret chat message "enc:<chat>:<random id>";
+//   - another update of the account's pts sequence "pts:<pts>:<count>", of a channel's
+//     "ch:<channel>:<pts>:<count>", of the qts sequence "qts:<qts>";
+//   - anything else "h:" and a hash of u's encoding (identical updates share it).
+//
+// An update delivered again (after a crash, by a second gateway) has the same key, so
+// handlers that need exactly-once effects can record the keys they finished.
 func UpdateKey(u tg.UpdateClass) string {
-	if u == nil {
+	switch u := u.(type) {
+	case nil:
 		return ""
+	case *tg.UpdateNewMessage:
+		if id, ok := newMessageID(u.Message); ok {
+			return "msg:" + strconv.Itoa(int(id))
+		}
+	case *tg.UpdateNewChannelMessage:
+		if id, ok := newMessageID(u.Message); ok {
+			if ch, ok := tg.UpdateChannelID(u); ok {
+				return "ch:" + strconv.FormatInt(ch, 10) + ":msg:" + strconv.Itoa(int(id))
+			}
+		}
+	case *tg.UpdateNewEncryptedMessage:
+		switch m := u.Message.(type) {
+		case *tg.EncryptedMessage:
+			return "enc:" + strconv.Itoa(int(m.ChatID)) + ":" + strconv.FormatInt(m.RandomID, 10)
+		case *tg.EncryptedMessageService:
+			return "enc:" + strconv.Itoa(int(m.ChatID)) + ":" + strconv.FormatInt(m.RandomID, 10)
+		}
 	}
-	if pts, count, ok := tg.UpdatePts(u); ok {
+	if pts, count, ok := tg.UpdatePts(u); ok && pts != 0 {
 		if ch, ok := tg.UpdateChannelID(u); ok {
 			return "ch:" + strconv.FormatInt(ch, 10) + ":" + strconv.Itoa(int(pts)) + ":" + strconv.Itoa(int(count))
 		}
 		return "pts:" + strconv.Itoa(int(pts)) + ":" + strconv.Itoa(int(count))
 	}
-	if qts, ok := tg.UpdateQts(u); ok {
+	if qts, ok := tg.UpdateQts(u); ok && qts != 0 {
 		return "qts:" + strconv.Itoa(int(qts))
 	}
 	var b tl.Buffer
@@ -66,6 +90,17 @@ func UpdateKey(u tg.UpdateClass) string {
 	}
 	sum := sha256.Sum256(b.Raw())
 	return "h:" + hex.EncodeToString(sum[:12])
+}
+
+// newMessageID returns the id of a message that is not empty.
+func newMessageID(m tg.MessageClass) (int32, bool) {
+	switch m := m.(type) {
+	case *tg.Message:
+		return m.ID, true
+	case *tg.MessageService:
+		return m.ID, true
+	}
+	return 0, false
 }
 
 // UpdateKey returns UpdateKey of the handler's update: the idempotency key for handlers
