@@ -14,7 +14,6 @@ import (
 	"testing"
 	"time"
 
-
 	mtgo "github.com/mtgo-labs/mtgo/client"
 	"github.com/mtgo-labs/mtgo/client/storage"
 	"github.com/mtgo-labs/mtgo/client/types"
@@ -350,4 +349,3 @@ func TestEndToEndGatewayWorkers(t *testing.T) {
 	t.Logf("%d messages across %d chats in %s (%.0f/s): %d duplicates after the worker crash; gateway 1 published %+v, gateway 2 %+v",
 		total, chats, elapsed.Round(time.Millisecond), float64(total)/elapsed.Seconds(), dups, firstStats, second.g.Stats())
 }
-
