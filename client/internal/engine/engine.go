@@ -98,6 +98,8 @@ type Engine struct {
 
 	migrateMu sync.Mutex // one home migration at a time
 
+	attempts sync.Pool // of *attemptCtx; per engine, so that a synctest bubble keeps its timers
+
 	mu         sync.Mutex
 	closed     bool
 	connecting bool
@@ -322,8 +324,9 @@ func (t target) Attempt(ctx context.Context, rt invoke.Route, in tl.Encoder, out
 	if timeout <= 0 {
 		timeout = e.o.RequestTimeout
 	}
-	actx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
+	b := e.boundAttempt(ctx, timeout)
+	defer b.end()
+	actx := b.ctx
 	lc, err := e.connFor(actx, rt)
 	if err != nil {
 		return err
