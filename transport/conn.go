@@ -80,7 +80,8 @@ type ServerOptions struct {
 type StreamConn struct {
 	nc    net.Conn
 	codec Codec
-	split splitter // non-nil when the payload can be encrypted in one pass
+	split splitter    // non-nil when the payload can be encrypted in one pass
+	vec   net.Buffers // writeVectored's pieces, reused
 	enc   cipher.Stream
 	dec   cipher.Stream
 	dc    int16
@@ -355,6 +356,13 @@ func (c *StreamConn) WriteFrame(p []byte, quickAck bool) error {
 		c.wbuf = c.split.appendTrailer(c.wbuf, p)
 		c.enc.XORKeyStream(c.wbuf[t:], c.wbuf[t:])
 	} else {
+		if c.enc == nil && len(p) >= vectoredMin {
+			if sp, ok := c.codec.(splitter); ok {
+				if tc, ok := c.nc.(*net.TCPConn); ok {
+					return c.writeVectored(tc, sp, p, quickAck)
+				}
+			}
+		}
 		c.wbuf, err = c.codec.AppendFrame(c.wbuf[:0], p, quickAck)
 		if err != nil {
 			return err
@@ -364,6 +372,30 @@ func (c *StreamConn) WriteFrame(p []byte, quickAck bool) error {
 		}
 	}
 	return c.flush()
+}
+
+// vectoredMin is the smallest packet a plain TCP stream writes with writev, header, payload
+// and trailer from their own memory, instead of copying it into the frame buffer first.
+const vectoredMin = 64 << 10
+
+// writeVectored writes one frame of a plain (not obfuscated) stream without copying p.
+func (c *StreamConn) writeVectored(tc *net.TCPConn, sp splitter, p []byte, quickAck bool) error {
+	var err error
+	c.wbuf, err = sp.appendHeader(c.wbuf[:0], len(p), quickAck)
+	if err != nil {
+		return err
+	}
+	h := len(c.wbuf)
+	c.wbuf = sp.appendTrailer(c.wbuf, p)
+	c.vec = append(c.vec[:0], c.wbuf[:h], p, c.wbuf[h:])
+	bufs := c.vec // WriteTo consumes its receiver
+	_, err = bufs.WriteTo(tc)
+	clear(c.vec) // drop the reference to p
+	if err != nil {
+		c.werr = fmt.Errorf("transport: write: %w", err)
+		return c.werr
+	}
+	return nil
 }
 
 // WriteQuickAck sends a quick-ack reply carrying token (servers only).
