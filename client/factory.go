@@ -43,3 +43,7 @@ func (c sessionConn) InvokeWith(ctx context.Context, in tl.Encoder, out tl.Decod
 	}
 	return c.Conn.InvokeWith(ctx, in, out)
 }
+
+// ContextFreeCalls marks the session's connection as keeping no call's context after the
+// call returned (engine.ContextFree).
+func (sessionConn) ContextFreeCalls() {}

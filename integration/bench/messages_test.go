@@ -151,6 +151,10 @@ func (c *mtgoConn) Run(ctx context.Context) error {
 	return nil
 }
 
+// ContextFreeCalls tells the client that InvokeWith keeps no call's context after returning,
+// as the session's connection does.
+func (*mtgoConn) ContextFreeCalls() {}
+
 func (c *mtgoConn) Session() session.Session {
 	c.mu.Lock()
 	defer c.mu.Unlock()

@@ -7,14 +7,18 @@ import (
 	"time"
 )
 
+// ContextFree is implemented by connections whose InvokeWith keeps no reference to the
+// call's context once it has returned (the session's connection does not): their calls may
+// run on a pooled attemptCtx. A connection that hands the context to work outliving the call
+// must not implement it.
+type ContextFree interface{ ContextFreeCalls() }
+
 // attemptCtx bounds one attempt of a call whose caller's context can never be cancelled
-// (its Done is nil): the common case of a bot's background calls and of benchmarks. Unlike
-// context.WithTimeout, which allocates a context, a timer and their closures per attempt, an
-// attemptCtx and its timer are reused through attempts: an attempt that ends before its
-// timeout stops the timer and hands the value back; one that timed out (its done channel
-// closed) is dropped. The attempt's callee must not keep the context after returning, which
-// holds for the connection's Call and for the pool's dial (both already ended by the cancel
-// of the attempt's context before this type existed).
+// (its Done is nil), on a ContextFree connection: the common case of a bot's background
+// calls and of benchmarks. Unlike context.WithTimeout, which allocates a context, a timer and
+// their closures per attempt, an attemptCtx and its timer are reused through attempts: an
+// attempt that ends before its timeout stops the timer and hands the value back; one that
+// timed out (its done channel closed) is dropped.
 type attemptCtx struct {
 	context.Context // the caller's; never cancelled
 
@@ -46,7 +50,6 @@ func (a *attemptCtx) expire() {
 // end releases a: back to pool when its timer had not fired.
 func (a *attemptCtx) end(pool *sync.Pool) {
 	if a.timer.Stop() { // the timer's function will not run: done is still open
-		a.Context = nil
 		pool.Put(a)
 	}
 }
@@ -71,13 +74,13 @@ type bound struct {
 }
 
 // boundAttempt bounds ctx by timeout: ctx itself when its deadline comes first, a pooled
-// attemptCtx when ctx can never be cancelled, context.WithTimeout otherwise. The bound must be
-// ended with end.
-func (e *Engine) boundAttempt(ctx context.Context, timeout time.Duration) bound {
+// attemptCtx when ctx can never be cancelled and pooled is true, context.WithTimeout
+// otherwise. The bound must be ended with end.
+func (e *Engine) boundAttempt(ctx context.Context, timeout time.Duration, pooled bool) bound {
 	if d, ok := ctx.Deadline(); ok && time.Until(d) <= timeout {
 		return bound{ctx: ctx}
 	}
-	if ctx.Done() == nil {
+	if pooled && ctx.Done() == nil {
 		a := startAttempt(ctx, &e.attempts, timeout)
 		return bound{pool: &e.attempts, ctx: a, a: a}
 	}

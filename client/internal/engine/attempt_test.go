@@ -14,18 +14,20 @@ func TestBoundAttempt(t *testing.T) {
 	cancellable, stop := context.WithCancel(context.Background())
 	defer stop()
 	tests := []struct {
-		name   string
-		parent context.Context
-		same   bool // the parent itself bounds the attempt
-		pooled bool
+		name        string
+		parent      context.Context
+		contextFree bool // the connection keeps no context after a call
+		same        bool // the parent itself bounds the attempt
+		pooled      bool
 	}{
-		{"earlier deadline", soon, true, false},
-		{"never cancelled", context.Background(), false, true},
-		{"cancellable", cancellable, false, false},
+		{"earlier deadline", soon, true, true, false},
+		{"never cancelled", context.Background(), true, false, true},
+		{"never cancelled, connection may keep it", context.Background(), false, false, false},
+		{"cancellable", cancellable, true, false, false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			b := e.boundAttempt(tc.parent, time.Hour)
+			b := e.boundAttempt(tc.parent, time.Hour, tc.contextFree)
 			defer b.end()
 			if got := b.ctx == tc.parent; got != tc.same {
 				t.Errorf("parent used: %v, want %v", got, tc.same)
@@ -46,13 +48,13 @@ func TestBoundAttempt(t *testing.T) {
 
 func TestAttemptCtxExpires(t *testing.T) {
 	e := &Engine{}
-	b := e.boundAttempt(context.Background(), time.Millisecond)
+	b := e.boundAttempt(context.Background(), time.Millisecond, true)
 	<-b.ctx.Done()
 	if err := b.ctx.Err(); !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("Err = %v, want DeadlineExceeded", err)
 	}
 	b.end() // fired: dropped, not pooled
-	b = e.boundAttempt(context.Background(), time.Hour)
+	b = e.boundAttempt(context.Background(), time.Hour, true)
 	defer b.end()
 	if b.ctx.Err() != nil {
 		t.Fatal("an expired context was reused")
@@ -67,7 +69,7 @@ func TestAttemptCtxExpires(t *testing.T) {
 func TestAttemptCtxReused(t *testing.T) {
 	e := &Engine{}
 	if n := testing.AllocsPerRun(100, func() {
-		b := e.boundAttempt(context.Background(), time.Hour)
+		b := e.boundAttempt(context.Background(), time.Hour, true)
 		if b.ctx.Err() != nil {
 			t.Fatal("done early")
 		}

@@ -324,14 +324,27 @@ func (t target) Attempt(ctx context.Context, rt invoke.Route, in tl.Encoder, out
 	if timeout <= 0 {
 		timeout = e.o.RequestTimeout
 	}
-	b := e.boundAttempt(ctx, timeout)
+	var lc *conn.Live
+	if e.homeRoute(rt) { // taking the home connection needs no context
+		var err error
+		if lc, err = e.connFor(ctx, rt); err != nil {
+			return err
+		}
+	}
+	free := false
+	if lc != nil {
+		_, free = lc.Conn.(ContextFree)
+	}
+	b := e.boundAttempt(ctx, timeout, free)
 	defer b.end()
 	actx := b.ctx
-	lc, err := e.connFor(actx, rt)
-	if err != nil {
-		return err
+	if lc == nil {
+		var err error
+		if lc, err = e.connFor(actx, rt); err != nil {
+			return err
+		}
 	}
-	err = lc.Call(actx, in, out, e.o.NoUpdates)
+	err := lc.Call(actx, in, out, e.o.NoUpdates)
 	if err != nil && ctx.Err() == nil && actx.Err() != nil {
 		return fmt.Errorf("mtgo: %s: attempt timed out after %s: %w", wire.MethodName(in), timeout, err)
 	}
@@ -362,6 +375,17 @@ func (e *Engine) connFor(ctx context.Context, rt invoke.Route) (*conn.Live, erro
 		return home, nil
 	}
 	return e.pool.Get(ctx, rt.DC, rt.Media, false)
+}
+
+// homeRoute reports whether rt names the home connection, which connFor returns without
+// waiting.
+func (e *Engine) homeRoute(rt invoke.Route) bool {
+	if rt.DC == 0 {
+		return true
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return rt.DC == e.homeDC && !rt.Media
 }
 
 // Session returns the session of data center dc, connecting (and authorizing) on first use.
