@@ -57,32 +57,57 @@ func (c *Client) postSend(ctx context.Context, what string, out outgoing, req tl
 // sentMessage finds the message a send produced in its answer.
 func (c *Client) sentMessage(u tg.UpdatesClass, randomID int64, peer tg.InputPeerClass, text string, ents []tg.MessageEntityClass) (*types.Message, error) {
 	api := clientAPI{c: c}
-	switch u := u.(type) {
-	case *tg.UpdateShortSentMessage:
-		m := &tg.Message{
-			Out: true, ID: u.ID, PeerID: inputToPeer(peer, c.selfID()), Date: u.Date,
-			Message: text, Entities: ents, Media: u.Media, TTLPeriod: u.TTLPeriod,
-		}
-		if u.Entities != nil {
-			m.Entities = u.Entities
-		}
-		if self := c.Me(); self != nil {
-			m.FromID = &tg.PeerUser{UserID: self.ID}
-		}
-		msg := types.NewMessage(api, m, types.Entities{})
-		if msg == nil {
-			return nil, ErrNoMessageShort
-		}
-		if self := c.Me(); self != nil {
-			msg.From = self
-		}
-		return msg, nil
+	if u, ok := u.(*tg.UpdateShortSentMessage); ok {
+		return c.shortSentMessage(api, u, peer, text, ents)
 	}
 	list, users, chats, ok := updatesParts(u)
 	if !ok {
 		return nil, ErrNoMessageUpdates
 	}
 	return findSent(api, list, users, chats, randomID)
+}
+
+// shortSent is the raw message built from an updateShortSentMessage with its peers: one
+// allocation instead of three.
+type shortSent struct {
+	m          tg.Message
+	peer, from tg.PeerUser
+}
+
+// shortSentMessage builds the message an updateShortSentMessage reports (sent to peer with
+// text and ents).
+func (c *Client) shortSentMessage(api types.API, u *tg.UpdateShortSentMessage, peer tg.InputPeerClass, text string, ents []tg.MessageEntityClass) (*types.Message, error) {
+	self, selfID := c.Me(), c.selfID()
+	s := &shortSent{m: tg.Message{
+		Out: true, ID: u.ID, Date: u.Date,
+		Message: text, Entities: ents, Media: u.Media, TTLPeriod: u.TTLPeriod,
+	}}
+	if u.Entities != nil {
+		s.m.Entities = u.Entities
+	}
+	switch p := peer.(type) {
+	case *tg.InputPeerUser:
+		s.peer.UserID = p.UserID
+	case *tg.InputPeerUserFromMessage:
+		s.peer.UserID = p.UserID
+	case *tg.InputPeerChat, *tg.InputPeerChannel, *tg.InputPeerChannelFromMessage:
+		s.m.PeerID = inputToPeer(peer, selfID)
+	default:
+		s.peer.UserID = selfID
+	}
+	if s.m.PeerID == nil {
+		s.m.PeerID = &s.peer
+	}
+	msg := types.NewMessage(api, &s.m, types.Entities{})
+	if msg == nil {
+		return nil, ErrNoMessageShort
+	}
+	if self != nil { // set after NewMessage, which would build a User of the bare id
+		s.from.UserID = self.ID
+		s.m.FromID = &s.from
+		msg.From = self
+	}
+	return msg, nil
 }
 
 // updatesParts returns the updates, users and chats of an Updates answer; ok is false for the
