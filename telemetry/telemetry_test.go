@@ -181,7 +181,7 @@ func TestHandlerMiddlewareAndGauges(t *testing.T) {
 			}
 		}
 	}
-	if diff := cmp.Diff([]string{"pts:1:1", "pts:2:1", "pts:3:1"}, keys); diff != "" {
+	if diff := cmp.Diff([]string{"msg:1", "msg:2", "msg:3"}, keys); diff != "" {
 		t.Errorf("span update keys (-want +got):\n%s", diff)
 	}
 	if _, ok := r.points(t, "mtgo.updates.lag")["mtgo.session=s1"]; !ok {
