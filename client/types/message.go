@@ -4,6 +4,7 @@ import (
 	"context"
 	"sync"
 	"time"
+	"unsafe"
 
 	"github.com/mtgo-labs/mtgo/client/markup"
 	"github.com/mtgo-labs/mtgo/client/option"
@@ -161,6 +162,31 @@ type built struct {
 	mu    sync.Mutex
 	users map[int64]*User
 	chats map[int64]*Chat // by Bot API id
+	msgs  []Message       // the unused rest of the current slab of messages
+	slab  int             // the size of the next slab
+}
+
+// msgSlabMax bounds a slab of messages: about 16 KB, a size class of the runtime's allocator.
+const msgSlabMax = 16 << 10 / int(unsafe.Sizeof(Message{}))
+
+// newMessage returns a zero Message: from a slab shared by the messages of one result (a
+// history page, a batch of updates), so that a page of 100 messages costs a few allocations
+// instead of 100. The slab starts at 4 messages and doubles, so that a result of one message
+// keeps a small one.
+func (e Entities) newMessage() *Message {
+	b := e.built
+	if b == nil {
+		return new(Message)
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if len(b.msgs) == 0 {
+		b.slab = min(max(4, 2*b.slab), msgSlabMax)
+		b.msgs = make([]Message, b.slab)
+	}
+	m := &b.msgs[0]
+	b.msgs = b.msgs[1:]
+	return m
 }
 
 // NewEntities indexes users and chats.
@@ -276,32 +302,25 @@ func NewMessage(api API, m tg.MessageClass, e Entities) *Message {
 		if m == nil {
 			return nil
 		}
-		msg := &Message{
-			ID:        int(m.ID),
-			Date:      unix(m.Date),
-			EditDate:  unix(m.EditDate.Value),
-			Chat:      e.Chat(m.PeerID),
-			Text:      m.Message,
-			Entities:  m.Entities,
-			Outgoing:  m.Out,
-			Mentioned: m.Mentioned,
-			Raw:       m,
-			api:       api,
-
-			ReplyMarkup:     ParseReplyMarkup(m.ReplyMarkup),
-			ViaBotID:        m.ViaBotID.Value,
-			MediaGroupID:    m.GroupedID.Value,
-			AuthorSignature: m.PostAuthor.Value,
-			Views:           int(m.Views.Value),
-			Forwards:        int(m.Forwards.Value),
-			EffectID:        m.Effect.Value,
-			TTLPeriod:       time.Duration(m.TTLPeriod.Value) * time.Second,
-
-			HasProtectedContent: m.Noforwards,
-			Silent:              m.Silent, Pinned: m.Pinned, FromScheduled: m.FromScheduled,
-			EditHidden: m.EditHide, ShowCaptionAboveMedia: m.InvertMedia,
-			SenderBoostCount: int(m.FromBoostsApplied.Value),
+		// Field by field: the slab's Message is zero, and a composite literal would be built
+		// aside and copied over it with a write barrier per pointer word.
+		msg := e.newMessage()
+		msg.ID, msg.Date, msg.EditDate = int(m.ID), unix(m.Date), unix(m.EditDate.Value)
+		msg.Chat = e.Chat(m.PeerID)
+		msg.Text, msg.Entities = m.Message, m.Entities
+		msg.Outgoing, msg.Mentioned = m.Out, m.Mentioned
+		msg.Raw, msg.api = m, api
+		if m.ReplyMarkup != nil {
+			msg.ReplyMarkup = ParseReplyMarkup(m.ReplyMarkup)
 		}
+		msg.ViaBotID, msg.MediaGroupID = m.ViaBotID.Value, m.GroupedID.Value
+		msg.AuthorSignature = m.PostAuthor.Value
+		msg.Views, msg.Forwards = int(m.Views.Value), int(m.Forwards.Value)
+		msg.EffectID = m.Effect.Value
+		msg.TTLPeriod = time.Duration(m.TTLPeriod.Value) * time.Second
+		msg.HasProtectedContent, msg.Silent, msg.Pinned = m.Noforwards, m.Silent, m.Pinned
+		msg.FromScheduled, msg.EditHidden, msg.ShowCaptionAboveMedia = m.FromScheduled, m.EditHide, m.InvertMedia
+		msg.SenderBoostCount = int(m.FromBoostsApplied.Value)
 		msg.IsChannelPost = isChannelPost(m.Post, msg.Chat)
 		msg.setSender(m.FromID, m.PeerID, e)
 		msg.setReply(m.ReplyTo, e)
@@ -316,7 +335,8 @@ func NewMessage(api API, m tg.MessageClass, e Entities) *Message {
 		if m == nil {
 			return nil
 		}
-		msg := &Message{
+		msg := e.newMessage()
+		*msg = Message{
 			ID:        int(m.ID),
 			Date:      unix(m.Date),
 			Chat:      e.Chat(m.PeerID),
