@@ -159,7 +159,13 @@ func TestEndToEndGatewayWorkers(t *testing.T) {
 	chats, perChat := e2eScale()
 	total := chats * perChat
 	srv := startServer(t)
-	scen := teletest.New(t)
+	// the senders outrun the gateway by thousands of updates: let the server queue them all
+	// (its default drops beyond 1 024, and a dropped tail is noticed only by the engine's idle
+	// timer), and let the standby catch up on them all (beyond TooLongAfter the server
+	// answers differenceTooLong and the updates in between are gone, as Telegram does)
+	scen := teletest.New(t, teletest.Config{World: func(c *world.Config) {
+		c.MaxQueued, c.TooLongAfter = 1<<20, 1<<20
+	}})
 	r := &e2eRig{
 		t: t, scen: scen, w: scen.Cluster().World(), url: srv.ClientURL(),
 		bot:    scen.BotAccount(world.BotSpec{Username: "fanout_bot"}),

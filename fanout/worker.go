@@ -120,7 +120,7 @@ func (w *Worker) handle(ctx context.Context, m jetstream.Msg) {
 	}
 	w.handled.Add(1)
 	if err := m.Ack(); err != nil {
-		w.log.Warn("ack failed: the update will be delivered again", slog.String("key", mtgo.UpdateKey(u.Updates[0])), slog.Any("error", err))
+		w.log.Warn("ack failed: the update will be delivered again", slog.String("mtgo.update.key", mtgo.UpdateKey(u.Updates[0])), slog.Any("error", err))
 	}
 }
 
