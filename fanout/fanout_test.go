@@ -246,6 +246,8 @@ func testPipeline(t *testing.T, url string, cfg Config) {
 	}
 	var handled int64
 	for _, w := range p.workers {
+		w.cancel() // Run returns once its handlers did: the counts are final
+		<-w.done
 		handled += w.w.Stats().Handled
 	}
 	if handled < chats*perChat {
@@ -302,6 +304,8 @@ func TestWorkerCrashRedelivers(t *testing.T) {
 	if d := rec.duplicates(); d != 1 {
 		t.Errorf("%d duplicates, want 1 (the interrupted update)", d)
 	}
+	survivor.cancel() // Run returns once its handlers did: the counts are final
+	<-survivor.done
 	if st := survivor.w.Stats(); st.Redelivered != 1 || st.Handled != 5 {
 		t.Errorf("survivor stats %+v, want 5 handled, 1 redelivered", st)
 	}
