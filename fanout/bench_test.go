@@ -2,6 +2,7 @@ package fanout
 
 import (
 	"context"
+	"os"
 	"slices"
 	"strconv"
 	"sync"
@@ -21,6 +22,9 @@ import (
 // that time); updates/s and the p99 of that latency are reported.
 
 const benchChats = 500
+
+// benchShards is the shards of the fan-out benchmark.
+var benchShards = 64
 
 // latencies collects handler latencies.
 type latencies struct {
@@ -87,9 +91,11 @@ func stamp(b *tg.Updates) {
 }
 
 func benchFanout(b *testing.B, batch int) {
-	s := startServer(b)
-	cfg := Config{Memory: true, Shards: 64, Stream: "BENCH_" + strconv.Itoa(b.N), Subject: "bench." + strconv.Itoa(b.N)}
-	_, js := connect(b, s.ClientURL())
+	url := benchServer(b)
+	name := "BENCH_" + strconv.FormatInt(time.Now().UnixNano(), 36)
+	cfg := Config{Memory: true, Shards: benchShards, Stream: name, Subject: "bench." + name}
+	_, js := connect(b, url)
+	defer func() { _ = js.DeleteStream(context.Background(), name) }()
 	gw, err := NewGateway(context.Background(), js, cfg)
 	if err != nil {
 		b.Fatal(err)
@@ -98,7 +104,7 @@ func benchFanout(b *testing.B, batch int) {
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	for range 3 {
-		_, wjs := connect(b, s.ClientURL())
+		_, wjs := connect(b, url)
 		c := offlineWorkerClient(b)
 		c.OnMessage(lat.handler)
 		w, err := NewWorker(c, wjs, cfg)
@@ -129,6 +135,15 @@ func benchFanout(b *testing.B, batch int) {
 	b.StopTimer()
 	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "updates/s")
 	b.ReportMetric(float64(lat.p99().Microseconds())/1000, "p99-ms")
+}
+
+// benchServer is the embedded server, or with MTGO_BENCH_NATS=1 the real one of
+// MTGO_NATS_URL (a process of its own, as in production).
+func benchServer(b *testing.B) string {
+	if os.Getenv("MTGO_BENCH_NATS") != "" {
+		return realServer(b)
+	}
+	return startServer(b).ClientURL()
 }
 
 func benchSingle(b *testing.B, batch int) {
