@@ -5,8 +5,9 @@
 // published to a JetStream stream. The engine saves its update state only after the stream
 // acknowledged the batch (mtgo.CommitDispatcher), so a gateway that dies before the
 // acknowledgement delivers the batch again when it (or a standby) resumes. Every message
-// carries Nats-Msg-Id = mtgo.UpdateKey (pts, qts or channel and pts, else a hash of the
-// update), so the stream drops what a resumed gateway publishes twice within the
+// carries Nats-Msg-Id = mtgo.UpdateKey (a new message's id, else pts, qts or channel and
+// pts, else a hash of the update: the same whether the update was pushed or fetched by
+// getDifference), so the stream drops what a resumed gateway publishes twice within the
 // duplicate window (Config.Duplicates).
 //
 // Subjects are sharded by chat (<Subject>.<shard>): one chat's updates go to one shard, in
