@@ -69,16 +69,17 @@ func (w *Worker) Run(ctx context.Context) error {
 		return err
 	}
 	var consumers []jetstream.ConsumeContext
+	var inflight sync.WaitGroup
 	defer func() {
+		// no new deliveries, then the handlers that run finish (or are handed back)
 		for _, cc := range consumers {
 			cc.Stop()
 		}
 		for _, cc := range consumers {
 			<-cc.Closed()
 		}
+		inflight.Wait()
 	}()
-	var inflight sync.WaitGroup
-	defer inflight.Wait()
 	for n := range w.cfg.Shards {
 		cons, err := w.js.CreateOrUpdateConsumer(ctx, w.cfg.Stream, consumerConfig(w.cfg, n))
 		if err != nil {
