@@ -32,6 +32,9 @@ type Config struct {
 	// Duplicates is the window in which the stream drops a message id it saw already.
 	// Default 2 min; it must cover a gateway failover.
 	Duplicates time.Duration
+	// PublishTimeout is how long the gateway waits for the stream to acknowledge a publish
+	// before it publishes again (with the same message id). Default 5 s.
+	PublishTimeout time.Duration
 	// MaxAge drops messages older than this. Default 24 h.
 	MaxAge time.Duration
 	// Memory keeps the stream in memory instead of files (tests, benchmarks).
@@ -51,6 +54,7 @@ const (
 	DefaultAckWait    = 30 * time.Second
 	DefaultDuplicates = 2 * time.Minute
 	DefaultMaxAge     = 24 * time.Hour
+	DefaultPublish    = 5 * time.Second
 )
 
 // maxShards bounds Config.Shards: every shard is a consumer on the server.
@@ -78,6 +82,9 @@ func (c Config) withDefaults() (Config, error) {
 	if c.Duplicates == 0 {
 		c.Duplicates = DefaultDuplicates
 	}
+	if c.PublishTimeout == 0 {
+		c.PublishTimeout = DefaultPublish
+	}
 	if c.MaxAge == 0 {
 		c.MaxAge = DefaultMaxAge
 	}
@@ -90,7 +97,7 @@ func (c Config) withDefaults() (Config, error) {
 	switch {
 	case c.Shards < 1 || c.Shards > maxShards:
 		return c, fmt.Errorf("%w: Shards %d outside 1..%d", ErrConfig, c.Shards, maxShards)
-	case c.AckWait < 0 || c.Duplicates < 0 || c.MaxAge < 0:
+	case c.AckWait < 0 || c.Duplicates < 0 || c.MaxAge < 0 || c.PublishTimeout < 0:
 		return c, fmt.Errorf("%w: negative duration", ErrConfig)
 	case c.Duplicates > c.MaxAge:
 		return c, fmt.Errorf("%w: Duplicates %s longer than MaxAge %s", ErrConfig, c.Duplicates, c.MaxAge)

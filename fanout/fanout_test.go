@@ -396,3 +396,24 @@ func TestAcquireSessionWaitsForTheLock(t *testing.T) {
 		t.Errorf("corrupt store: %v", err)
 	}
 }
+
+// TestGatewayRefusesWithoutAck: with the server gone, DispatchCommit keeps retrying and
+// fails when its context ends, so the update engine leaves the batch uncommitted.
+func TestGatewayRefusesWithoutAck(t *testing.T) {
+	s := startServer(t)
+	_, js := connect(t, s.ClientURL())
+	gw, err := NewGateway(context.Background(), js, Config{Memory: true, Shards: 2, PublishTimeout: 50 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Shutdown()
+	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+	defer cancel()
+	err = gw.DispatchCommit(ctx, messages(0, 1, 1))
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("DispatchCommit without a server: %v, want a deadline error", err)
+	}
+	if st := gw.Stats(); st.Published != 0 || st.Retries == 0 {
+		t.Errorf("stats %+v, want retries and nothing published", st)
+	}
+}

@@ -150,11 +150,20 @@ func (g *Gateway) publishOnce(ctx context.Context, out []outgoing) (failed []out
 		}
 		futures[i] = f
 	}
+	timeout := time.NewTimer(g.cfg.PublishTimeout)
+	defer timeout.Stop()
 	for i, f := range futures {
 		if f == nil {
 			continue
 		}
 		select {
+		case <-timeout.C:
+			for j := i; j < len(out); j++ {
+				if futures[j] != nil {
+					failed = append(failed, out[j])
+				}
+			}
+			return failed, fmt.Errorf("no acknowledgement within %s", g.cfg.PublishTimeout)
 		case ack := <-f.Ok():
 			g.published.Add(1)
 			if ack.Duplicate {
@@ -163,8 +172,12 @@ func (g *Gateway) publishOnce(ctx context.Context, out []outgoing) (failed []out
 		case err := <-f.Err():
 			failed, last = append(failed, out[i]), err
 		case <-ctx.Done():
-			failed, last = append(failed, out[i:]...), ctx.Err()
-			return failed, last
+			for j := i; j < len(out); j++ {
+				if futures[j] != nil {
+					failed = append(failed, out[j])
+				}
+			}
+			return failed, ctx.Err()
 		}
 	}
 	return failed, last
