@@ -158,12 +158,7 @@ func (g *Gateway) publishOnce(ctx context.Context, out []outgoing) (failed []out
 		}
 		select {
 		case <-timeout.C:
-			for j := i; j < len(out); j++ {
-				if futures[j] != nil {
-					failed = append(failed, out[j])
-				}
-			}
-			return failed, fmt.Errorf("no acknowledgement within %s", g.cfg.PublishTimeout)
+			return pending(failed, out, futures, i), fmt.Errorf("no acknowledgement within %s", g.cfg.PublishTimeout)
 		case ack := <-f.Ok():
 			g.published.Add(1)
 			if ack.Duplicate {
@@ -172,15 +167,20 @@ func (g *Gateway) publishOnce(ctx context.Context, out []outgoing) (failed []out
 		case err := <-f.Err():
 			failed, last = append(failed, out[i]), err
 		case <-ctx.Done():
-			for j := i; j < len(out); j++ {
-				if futures[j] != nil {
-					failed = append(failed, out[j])
-				}
-			}
-			return failed, ctx.Err()
+			return pending(failed, out, futures, i), ctx.Err()
 		}
 	}
 	return failed, last
+}
+
+// pending appends to failed the messages from i on that were published and not answered.
+func pending(failed, out []outgoing, futures []jetstream.PubAckFuture, i int) []outgoing {
+	for j := i; j < len(out); j++ {
+		if futures[j] != nil {
+			failed = append(failed, out[j])
+		}
+	}
+	return failed
 }
 
 // AcquireSession opens the account's shared store with open and returns it. While another
