@@ -23,6 +23,9 @@ type Dialect struct {
 	// MigrationLock serializes schema migrations of concurrent Opens inside tx; nil when
 	// the database serializes them itself.
 	MigrationLock func(ctx context.Context, tx *sql.Tx) error
+	// Arrays: the driver binds Go slices as arrays and the database has unnest (PostgreSQL),
+	// so batches are written with a fixed number of parameters instead of one per value.
+	Arrays bool
 	// SingleWriter serializes the store's writes in the process (SQLite has one writer;
 	// queueing in Go beats SQLite's busy waiting).
 	SingleWriter bool

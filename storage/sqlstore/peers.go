@@ -79,6 +79,9 @@ func (s *Store) SavePeers(ctx context.Context, ps []peers.Peer) error {
 }
 
 func (s *Store) savePart(ctx context.Context, tx *sql.Tx, ps []peers.Peer, data [][]byte) error {
+	if s.d.Arrays {
+		return s.savePartArrays(ctx, tx, ps, data)
+	}
 	// Forget the usernames and phones these peers had: the new ones follow.
 	byKind := map[peers.Kind][]any{}
 	for _, p := range ps {
@@ -106,20 +109,7 @@ func (s *Store) savePart(ctx context.Context, tx *sql.Tx, ps []peers.Peer, data 
 	if err := s.execTx(ctx, tx, q, args...); err != nil {
 		return err
 	}
-	// Indexes: a name or phone given to several peers goes to the last one, as if the peers
-	// were saved one by one.
-	names, phones := indexOf(ps, func(p peers.Peer) []string {
-		out := make([]string, len(p.Usernames))
-		for i, n := range p.Usernames {
-			out[i] = peers.NormalizeUsername(n)
-		}
-		return out
-	}), indexOf(ps, func(p peers.Peer) []string {
-		if p.Phone == "" {
-			return nil
-		}
-		return []string{p.Phone}
-	})
+	names, phones := indexes(ps)
 	for _, ix := range []struct {
 		table, col string
 		entries    []indexEntry
@@ -134,6 +124,68 @@ func (s *Store) savePart(ctx context.Context, tx *sql.Tx, ps []peers.Peer, data 
 			if err := s.execTx(ctx, tx, q, args...); err != nil {
 				return err
 			}
+		}
+	}
+	return nil
+}
+
+// indexes lists the username and phone index entries of ps: a name or phone given to several
+// peers goes to the last one, as if the peers were saved one by one.
+func indexes(ps []peers.Peer) (names, phones []indexEntry) {
+	return indexOf(ps, func(p peers.Peer) []string {
+			out := make([]string, len(p.Usernames))
+			for i, n := range p.Usernames {
+				out[i] = peers.NormalizeUsername(n)
+			}
+			return out
+		}), indexOf(ps, func(p peers.Peer) []string {
+			if p.Phone == "" {
+				return nil
+			}
+			return []string{p.Phone}
+		})
+}
+
+// savePartArrays is savePart with array parameters: six statements whatever the batch size.
+func (s *Store) savePartArrays(ctx context.Context, tx *sql.Tx, ps []peers.Peer, data [][]byte) error {
+	n := len(ps)
+	kinds, ids, hashes, seen := make([]int16, n), make([]int64, n), make([]int64, n), make([]int64, n)
+	first, phone := make([]string, n), make([]string, n)
+	for i, p := range ps {
+		kinds[i], ids[i], hashes[i], seen[i], phone[i] = int16(p.Kind), p.ID, p.AccessHash, unixNano(p.Seen), p.Phone
+		if len(p.Usernames) > 0 {
+			first[i] = p.Usernames[0]
+		}
+	}
+	for _, table := range []string{"mtgo_usernames", "mtgo_phones"} {
+		q := `delete from ` + table + ` where session = ? and (kind, id) in (select * from unnest(?::smallint[], ?::bigint[]))`
+		if err := s.execTx(ctx, tx, q, s.name, kinds, ids); err != nil {
+			return err
+		}
+	}
+	q := `insert into mtgo_peers (session, kind, id, access_hash, username, phone, seen, data)
+		select ?, * from unnest(?::smallint[], ?::bigint[], ?::bigint[], ?::text[], ?::text[], ?::bigint[], ?::bytea[])
+		on conflict (session, kind, id) do update set access_hash = excluded.access_hash, username = excluded.username,
+		phone = excluded.phone, seen = excluded.seen, data = excluded.data`
+	if err := s.execTx(ctx, tx, q, s.name, kinds, ids, hashes, first, phone, seen, data); err != nil {
+		return err
+	}
+	names, phones := indexes(ps)
+	for _, ix := range []struct {
+		table, col string
+		entries    []indexEntry
+	}{{"mtgo_usernames", "username", names}, {"mtgo_phones", "phone", phones}} {
+		if len(ix.entries) == 0 {
+			continue
+		}
+		vals, ks, is := make([]string, len(ix.entries)), make([]int16, len(ix.entries)), make([]int64, len(ix.entries))
+		for i, e := range ix.entries {
+			vals[i], ks[i], is[i] = e.value, int16(e.key.Kind), e.key.ID
+		}
+		q := `insert into ` + ix.table + ` (session, ` + ix.col + `, kind, id) select ?, * from unnest(?::text[], ?::smallint[], ?::bigint[])
+			on conflict (session, ` + ix.col + `) do update set kind = excluded.kind, id = excluded.id`
+		if err := s.execTx(ctx, tx, q, s.name, vals, ks, is); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -29,30 +29,28 @@ type Store struct {
 
 	writeMu sync.Mutex // held around writes when the dialect is SingleWriter
 
-	stmtMu sync.Mutex
-	stmts  map[string]*sql.Stmt // prepared multi-row statements, by query text
+	stmtMu  sync.Mutex
+	stmts   map[string]*sql.Stmt // prepared multi-row statements, by query text
+	pending map[string]struct{}  // statements to prepare after the current transaction
 }
 
 // maxStmts bounds the prepared statements kept (one per distinct batch shape).
 const maxStmts = 64
 
-// execTx runs a (rebound) statement in tx, through a cached prepared statement: multi-row
-// upserts are long, and parsing them again for every batch costs more than running them.
+// execTx runs a statement in tx, through a cached prepared statement once there is one:
+// multi-row upserts are long, and parsing them again for every batch costs more than running
+// them. A statement seen for the first time runs unprepared and is prepared after the
+// transaction (preparePending): preparing needs a connection of its own, and waiting for one
+// while holding the transaction's could exhaust the pool.
 func (s *Store) execTx(ctx context.Context, tx *sql.Tx, q string, args ...any) error {
 	q = s.d.rebind(q)
 	s.stmtMu.Lock()
 	st, ok := s.stmts[q]
-	if !ok && len(s.stmts) < maxStmts {
-		var err error
-		if st, err = s.db.PrepareContext(ctx, q); err != nil {
-			s.stmtMu.Unlock()
-			return err
+	if !ok && len(s.stmts)+len(s.pending) < maxStmts {
+		if s.pending == nil {
+			s.pending = make(map[string]struct{})
 		}
-		if s.stmts == nil {
-			s.stmts = make(map[string]*sql.Stmt)
-		}
-		s.stmts[q] = st
-		ok = true
+		s.pending[q] = struct{}{}
 	}
 	s.stmtMu.Unlock()
 	var err error
@@ -62,6 +60,33 @@ func (s *Store) execTx(ctx context.Context, tx *sql.Tx, q string, args ...any) e
 		_, err = tx.ExecContext(ctx, q, args...)
 	}
 	return err
+}
+
+// preparePending prepares the statements execTx saw for the first time.
+func (s *Store) preparePending(ctx context.Context) {
+	s.stmtMu.Lock()
+	qs := make([]string, 0, len(s.pending))
+	for q := range s.pending {
+		qs = append(qs, q)
+	}
+	s.pending = nil
+	s.stmtMu.Unlock()
+	for _, q := range qs {
+		st, err := s.db.PrepareContext(ctx, q)
+		if err != nil {
+			continue // it runs unprepared
+		}
+		s.stmtMu.Lock()
+		if _, dup := s.stmts[q]; dup || s.closed.Load() {
+			st.Close()
+		} else {
+			if s.stmts == nil {
+				s.stmts = make(map[string]*sql.Stmt)
+			}
+			s.stmts[q] = st
+		}
+		s.stmtMu.Unlock()
+	}
 }
 
 var _ storage.Storage = (*Store)(nil)
@@ -206,7 +231,11 @@ func (s *Store) tx(ctx context.Context, op string, f func(tx *sql.Tx) error) (er
 		_ = tx.Rollback()
 		return s.wrap(op, err)
 	}
-	return s.wrap(op, tx.Commit())
+	if err := tx.Commit(); err != nil {
+		return s.wrap(op, err)
+	}
+	s.preparePending(ctx)
+	return nil
 }
 
 // LoadSession implements storage.Storage.

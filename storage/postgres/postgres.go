@@ -1,0 +1,134 @@
+// Package postgres keeps MTGo sessions in PostgreSQL, through jackc/pgx v5: the store for bots
+// that outgrow one process or one machine. Many sessions share a database, keyed by a session
+// name; the schema is created and migrated when a store opens (package sqlstore documents the
+// tables). A session is locked while a store has it open, with a PostgreSQL advisory lock held
+// on a connection of its own: a second process, on any machine, gets storage.ErrSessionInUse,
+// and when the holder dies its connection closes and the lock frees itself.
+//
+//	st, err := postgres.Open(ctx, "postgres://bot@db/bots", "main")
+//	cfg := mtgo.DefaultConfig
+//	cfg.Storage = st
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/mtgo-labs/mtgo/client/storage"
+	"github.com/mtgo-labs/mtgo/storage/sqlstore"
+)
+
+// Open connects to the database at url (a PostgreSQL URL or key=value DSN) and opens the
+// session called name, creating or migrating the schema as needed.
+func Open(ctx context.Context, url, name string) (*sqlstore.Store, error) {
+	cfg, err := pgx.ParseConfig(url)
+	if err != nil {
+		return nil, fmt.Errorf("postgres storage: %w", redact(err))
+	}
+	db := stdlib.OpenDB(*cfg)
+	db.SetMaxOpenConns(8)
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("postgres storage: connect: %w", redact(err))
+	}
+	st, err := sqlstore.Open(ctx, db, Dialect, name, sqlstore.Options{CloseDB: true})
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	return st, nil
+}
+
+// OpenDB opens the session called name in db, a database/sql handle of the pgx driver
+// (stdlib.OpenDB or sql.Open("pgx", ...)); Close leaves db open.
+func OpenDB(ctx context.Context, db *sql.DB, name string) (*sqlstore.Store, error) {
+	return sqlstore.Open(ctx, db, Dialect, name, sqlstore.Options{})
+}
+
+// Dialect is PostgreSQL's sqlstore.Dialect, with the advisory session lock.
+var Dialect = sqlstore.Dialect{
+	Name:      "postgres",
+	Blob:      "bytea",
+	Bigint:    "bigint",
+	Bool:      "boolean",
+	Numbered:  true,
+	Arrays:    true,
+	MaxParams: 8000,
+	Lock:      lockSession,
+	MigrationLock: func(ctx context.Context, tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `select pg_advisory_xact_lock($1)`, migrationLockKey)
+		return err
+	},
+}
+
+// migrationLockKey serializes schema migrations of concurrent Opens ("mtgo" in ASCII).
+const migrationLockKey = 0x6d74676f
+
+// lockSession takes the session's advisory lock on a connection kept for the store's
+// lifetime.
+func lockSession(ctx context.Context, db *sql.DB, name string) (func() error, error) {
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("postgres storage: lock session: %w", err)
+	}
+	var ok bool
+	key := LockKey(name)
+	if err := conn.QueryRowContext(ctx, `select pg_try_advisory_lock(hashtextextended($1, 0))`, key).Scan(&ok); err != nil {
+		conn.Close()
+		return nil, fmt.Errorf("postgres storage: lock session: %w", err)
+	}
+	if !ok {
+		conn.Close()
+		return nil, fmt.Errorf("%w: postgres session %q", storage.ErrSessionInUse, name)
+	}
+	return func() error {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_, err := conn.ExecContext(ctx, `select pg_advisory_unlock(hashtextextended($1, 0))`, key)
+		if err != nil {
+			// A broken connection has lost its lock with its backend already.
+			_ = conn.Raw(func(c any) error { return c.(*stdlib.Conn).Conn().Close(ctx) })
+		}
+		return errors.Join(ignoreGone(err), ignoreGone(conn.Close()))
+	}, nil
+}
+
+// LockKey is the text whose hashtextextended is a session's advisory lock key; find a
+// session's holder with pg_locks (see the package tests).
+func LockKey(name string) string { return "mtgo-session:" + name }
+
+func ignoreGone(err error) error {
+	if err == nil || errors.Is(err, sql.ErrConnDone) || errors.Is(err, driver.ErrBadConn) {
+		return nil
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) && pe.Code == "57P01" { // admin_shutdown: terminated
+		return nil
+	}
+	if pgconn.SafeToRetry(err) || strings.Contains(err.Error(), "conn closed") {
+		return nil
+	}
+	return err
+}
+
+// redact drops the connection string from pgx's parse errors: it may hold a password.
+func redact(err error) error {
+	var pe *pgconn.ParseConfigError
+	if errors.As(err, &pe) {
+		return errors.New("cannot parse the connection string (it is not shown: it may hold a password)")
+	}
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
+}
