@@ -3,11 +3,13 @@ module github.com/mtgo-labs/mtgo/integration
 go 1.26.8
 
 require (
+	github.com/google/go-cmp v0.7.0
 	github.com/mtgo-labs/mtgo/client v0.1.0
 	github.com/mtgo-labs/mtgo/crypto v0.1.0
 	github.com/mtgo-labs/mtgo/session v0.1.0
 	github.com/mtgo-labs/mtgo/teletest v0.1.0
 	github.com/mtgo-labs/mtgo/tl v0.1.0
+	github.com/mtgo-labs/mtgo/transport v0.1.0
 	github.com/mtgo-labs/mtgo/updates v0.1.0
 )
 
@@ -17,7 +19,6 @@ require (
 	github.com/hashicorp/golang-lru/v2 v2.0.7 // indirect
 	github.com/mtgo-labs/mtgo/media v0.1.0 // indirect
 	github.com/mtgo-labs/mtgo/peers v0.1.0 // indirect
-	github.com/mtgo-labs/mtgo/transport v0.1.0 // indirect
 	github.com/skip2/go-qrcode v0.0.0-20200617195104-da1b6568686e // indirect
 	go.etcd.io/bbolt v1.5.0 // indirect
 	go.uber.org/dig v1.19.0 // indirect
