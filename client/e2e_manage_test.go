@@ -99,7 +99,6 @@ func TestE2EDeleteAndPins(t *testing.T) {
 	}
 
 	// Pins: two pinned messages, then all unpinned, on both sides.
-	var pinned []int
 	for i := range 2 {
 		m, err := alice.SendMessage(ctxT(t), "@bob7202", fmt.Sprint("pin me ", i))
 		if err != nil {
@@ -108,7 +107,6 @@ func TestE2EDeleteAndPins(t *testing.T) {
 		if err := alice.PinChatMessage(ctxT(t), "@bob7202", m.ID); err != nil {
 			t.Fatal(err)
 		}
-		pinned = append(pinned, m.ID)
 	}
 	pins := func(c *testClient, chat string) []string {
 		got, err := collect(c.SearchMessages(ctxT(t), chat, "", mtgo.WithFilter(mtgo.FilterPinned)))
@@ -220,7 +218,7 @@ func TestE2EThreadsLinksViewsReactions(t *testing.T) {
 			t.Fatalf("views before = %+v, %v", v, err)
 		}
 		for range 2 { // counted once per account
-			if v, err = bob.IncrementViews(ctxT(t), news, post.ID); err != nil {
+			if _, err = bob.IncrementViews(ctxT(t), news, post.ID); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -12,6 +12,7 @@ import (
 	"github.com/mtgo-labs/mtgo/crypto"
 	"github.com/mtgo-labs/mtgo/session"
 	"github.com/mtgo-labs/mtgo/teletest"
+	"github.com/mtgo-labs/mtgo/tl/rpcerr"
 	"github.com/mtgo-labs/mtgo/tl/tg"
 )
 
@@ -148,7 +149,7 @@ func TestBotTokens(t *testing.T) {
 			defer ccancel()
 			res, err := tg.NewClient(conn).AuthImportBotAuthorization(cctx, &tg.AuthImportBotAuthorizationRequest{APIID: 1, APIHash: "x", BotAuthToken: tc.token})
 			if tc.err != "" {
-				if rpcErr, ok := session.AsRPCError(err); !ok || rpcErr.Message != tc.err {
+				if rpcErr, ok := rpcerr.As(err); !ok || rpcErr.Message != tc.err {
 					t.Fatalf("got %v, want %s", err, tc.err)
 				}
 				return
