@@ -2,6 +2,7 @@ package mtp
 
 import (
 	"bytes"
+	"runtime"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -34,6 +35,7 @@ func TestBorrowedBodyArrivesWhole(t *testing.T) {
 			p.call(b.Buf, CallOptions{Borrowed: b.Borrowed()})
 		}
 		p.flushC()
+		runtime.KeepAlive(bufs) // the borrowed bytes must outlive the flush
 		got := only(p.deliverS(), EventRequest)
 		if len(got) != calls {
 			t.Fatalf("%d calls: server got %d requests", calls, len(got))

@@ -95,14 +95,6 @@ type target struct {
 	ch *channel // supergroup or channel
 }
 
-// peer returns the target as a Peer.
-func (t target) peer() Peer {
-	if t.ch != nil {
-		return ChannelPeer(t.ch.id)
-	}
-	return ChatPeer(t.c.id)
-}
-
 func (t target) settings() *chatSettings {
 	if t.ch != nil {
 		return &t.ch.settings
