@@ -1,0 +1,140 @@
+package redis
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/mtgo-labs/mtgo/client/storage"
+	"github.com/mtgo-labs/mtgo/peers"
+	goredis "github.com/redis/go-redis/v9"
+)
+
+// LoadPeer implements peers.Store.
+func (s *Store) LoadPeer(ctx context.Context, k peers.Key) (peers.Peer, bool, error) {
+	v, ok, err := s.hget(ctx, "load peer", "peers", peerField(k))
+	if err != nil || !ok {
+		return peers.Peer{}, false, err
+	}
+	return decodePeer(v, k)
+}
+
+// PeerByUsername implements peers.Store (case-insensitive, "@" optional).
+func (s *Store) PeerByUsername(ctx context.Context, username string) (peers.Peer, bool, error) {
+	return s.peerByIndex(ctx, "usernames", peers.NormalizeUsername(username))
+}
+
+// PeerByPhone implements peers.Store.
+func (s *Store) PeerByPhone(ctx context.Context, phone string) (peers.Peer, bool, error) {
+	return s.peerByIndex(ctx, "phones", phone)
+}
+
+var byIndexScript = goredis.NewScript(`
+local k = redis.call('HGET', KEYS[1], ARGV[1])
+if not k then return false end
+return redis.call('HGET', KEYS[2], k)`)
+
+func (s *Store) peerByIndex(ctx context.Context, index, value string) (peers.Peer, bool, error) {
+	if err := s.check(ctx); err != nil {
+		return peers.Peer{}, false, err
+	}
+	v, err := byIndexScript.Run(ctx, s.rdb, []string{s.k(index), s.k("peers")}, value).Text()
+	if errors.Is(err, goredis.Nil) {
+		return peers.Peer{}, false, nil
+	}
+	if err != nil {
+		return peers.Peer{}, false, s.wrap("find peer", err)
+	}
+	return decodePeer([]byte(v), peers.Key{})
+}
+
+func decodePeer(v []byte, want peers.Key) (peers.Peer, bool, error) {
+	var p peers.Peer
+	if err := p.UnmarshalBinary(v); err != nil {
+		return peers.Peer{}, false, fmt.Errorf("%w: redis storage: peer: %w", storage.ErrCorrupt, err)
+	}
+	if want.Valid() && p.Key != want {
+		return peers.Peer{}, false, fmt.Errorf("%w: redis storage: peer %v stored under %v", storage.ErrCorrupt, p.Key, want)
+	}
+	return p, true, nil
+}
+
+// savePeersScript stores peers and moves their index entries, if the lock is still ours.
+// KEYS: lock, peers, peer_index, usernames, phones. ARGV[1] is the token, then triples:
+// field, peer bytes, index entries ("u:name" / "p:phone", one per line). An entry of the
+// peer's old set is removed only while it still points at the peer; a name another peer
+// takes moves to it.
+var savePeersScript = goredis.NewScript(`
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then
+	return redis.error_reply('MTGO_LOCK_LOST')
+end
+local function index(kind)
+	if kind == 'u' then return KEYS[4] end
+	return KEYS[5]
+end
+for i = 2, #ARGV, 3 do
+	local k, data, idx = ARGV[i], ARGV[i+1], ARGV[i+2]
+	local old = redis.call('HGET', KEYS[3], k)
+	if old then
+		for entry in string.gmatch(old, '[^\n]+') do
+			local h, v = index(string.sub(entry, 1, 1)), string.sub(entry, 3)
+			if redis.call('HGET', h, v) == k then
+				redis.call('HDEL', h, v)
+			end
+		end
+	end
+	redis.call('HSET', KEYS[2], k, data)
+	redis.call('HSET', KEYS[3], k, idx)
+	for entry in string.gmatch(idx, '[^\n]+') do
+		redis.call('HSET', index(string.sub(entry, 1, 1)), string.sub(entry, 3), k)
+	end
+end
+return 1`)
+
+// peersPerScript bounds one script call (Redis runs scripts atomically: keep each short).
+const peersPerScript = 500
+
+// SavePeers implements peers.Store. Invalid peers are skipped; a batch is applied in scripts
+// of up to 500 peers, each atomic.
+func (s *Store) SavePeers(ctx context.Context, ps []peers.Peer) error {
+	if err := s.check(ctx); err != nil {
+		return err
+	}
+	keys := []string{s.k("lock"), s.k("peers"), s.k("peer_index"), s.k("usernames"), s.k("phones")}
+	args := []any{s.token}
+	flush := func() error {
+		if len(args) == 1 {
+			return nil
+		}
+		err := savePeersScript.Run(ctx, s.rdb, keys, args...).Err()
+		args = args[:1]
+		return s.wrap("save peers", err)
+	}
+	for _, p := range ps {
+		if !p.Valid() {
+			continue
+		}
+		data, err := p.MarshalBinary()
+		if err != nil {
+			return fmt.Errorf("redis storage: save peers: %v: %w", p.Key, err)
+		}
+		var idx strings.Builder
+		for _, n := range p.Usernames {
+			if n = peers.NormalizeUsername(n); n != "" && !strings.ContainsAny(n, "\n") {
+				idx.WriteString("u:" + n + "\n")
+			}
+		}
+		if p.Phone != "" && !strings.ContainsAny(p.Phone, "\n") {
+			idx.WriteString("p:" + p.Phone + "\n")
+		}
+		args = append(args, peerField(p.Key), data, idx.String())
+		if len(args) >= 1+3*peersPerScript {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+	}
+	return flush()
+}
+

@@ -1,0 +1,106 @@
+package redis
+
+import (
+	"net"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/mtgo-labs/mtgo/client/storage"
+	"github.com/mtgo-labs/mtgo/client/storage/storagetest"
+	goredis "github.com/redis/go-redis/v9"
+)
+
+// server returns a client of the Redis of scripts/services.d/redis.sh (MTGO_REDIS_ADDR),
+// skipping the test when none answers, failing under MTGO_CI.
+func server(t testing.TB) goredis.UniversalClient {
+	t.Helper()
+	addr := os.Getenv("MTGO_REDIS_ADDR")
+	if addr == "" {
+		addr = "127.0.0.1:41379"
+	}
+	c, err := net.DialTimeout("tcp", addr, 2*time.Second)
+	if err != nil {
+		if os.Getenv("MTGO_CI") != "" {
+			t.Fatalf("Redis is required under MTGO_CI (scripts/services.d/redis.sh): %v", err)
+		}
+		t.Skipf("no Redis at MTGO_REDIS_ADDR (run scripts/services.d/redis.sh): %v", err)
+	}
+	c.Close()
+	rdb := goredis.NewClient(&goredis.Options{Addr: addr})
+	t.Cleanup(func() { rdb.Close() })
+	return rdb
+}
+
+func TestConformance(t *testing.T) {
+	rdb := server(t)
+	var names []string
+	t.Cleanup(func() {
+		for _, n := range names {
+			_ = rdb.Del(t.Context(), keysOf(n)...).Err()
+		}
+	})
+	storagetest.Run(t, storagetest.Backend{
+		Open: func(t testing.TB, name string) (storage.Storage, error) {
+			names = append(names, name)
+			return Open(t.Context(), rdb, name, Options{LockTTL: time.Second})
+		},
+		Persistent:    true,
+		Exclusive:     true,
+		Crash:         func(t testing.TB, s storage.Storage) { s.(*Store).abandon() },
+		CrashRecovery: time.Second,
+		Corrupt: func(t testing.TB, name string) {
+			p := "mtgo:{" + name + "}:"
+			if err := rdb.HSet(t.Context(), p+"sessions", "2", "\x07garbage").Err(); err != nil {
+				t.Fatal(err)
+			}
+			if err := rdb.HSet(t.Context(), p+"meta", "identity", "short").Err(); err != nil {
+				t.Fatal(err)
+			}
+		},
+	})
+}
+
+func keysOf(name string) []string {
+	p := "mtgo:{" + name + "}:"
+	out := []string{p + "lock", p + "fence"}
+	for _, d := range dataKeys {
+		out = append(out, p+d)
+	}
+	return out
+}
+
+// TestFencing: a holder whose lease expired cannot write over the new holder.
+func TestFencing(t *testing.T) {
+	rdb := server(t)
+	name := storagetest.Name(t)
+	t.Cleanup(func() { _ = rdb.Del(t.Context(), keysOf(name)...).Err() })
+	old, err := Open(t.Context(), rdb, name, Options{LockTTL: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The old holder pauses (no renewal) and its lease is taken over.
+	close(old.stop)
+	<-old.done
+	if err := rdb.Del(t.Context(), "mtgo:{"+name+"}:lock").Err(); err != nil { // the lease expired
+		t.Fatal(err)
+	}
+	cur, err := Open(t.Context(), rdb, name, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cur.Close()
+	if cur.Fence() <= old.Fence() {
+		t.Errorf("fence %d after %d, want it to grow", cur.Fence(), old.Fence())
+	}
+	if err := cur.SetHomeDC(t.Context(), 2); err != nil {
+		t.Fatal(err)
+	}
+	if err := old.SetHomeDC(t.Context(), 5); err == nil || !errorsIs(err, ErrLockLost) || !errorsIs(err, storage.ErrSessionInUse) {
+		t.Fatalf("stale holder's write = %v, want ErrLockLost", err)
+	}
+	if dc, _ := cur.HomeDC(t.Context()); dc != 2 {
+		t.Fatalf("home dc %d after a stale write", dc)
+	}
+	old.closed.Store(true)
+}
