@@ -137,4 +137,3 @@ func (s *Store) SavePeers(ctx context.Context, ps []peers.Peer) error {
 	}
 	return flush()
 }
-

@@ -448,4 +448,6 @@ func (s *Store) Reset(ctx context.Context) error {
 }
 
 // peerField names a peer in the peers hashes.
-func peerField(k peers.Key) string { return strconv.Itoa(int(k.Kind)) + ":" + strconv.FormatInt(k.ID, 10) }
+func peerField(k peers.Key) string {
+	return strconv.Itoa(int(k.Kind)) + ":" + strconv.FormatInt(k.ID, 10)
+}

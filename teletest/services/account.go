@@ -55,7 +55,7 @@ func (d *Dispatcher) registerAccount() {
 	h[tg.PhotosUpdateProfilePhotoRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.PhotosUpdateProfilePhotoRequest) (tl.Encoder, error) {
 		return answer(w.UpdateProfilePhoto(c.AuthKeyID, r.ID))
 	})
-		h[tg.PhotosGetUserPhotosRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.PhotosGetUserPhotosRequest) (tl.Encoder, error) {
+	h[tg.PhotosGetUserPhotosRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.PhotosGetUserPhotosRequest) (tl.Encoder, error) {
 		return answer(w.GetUserPhotos(c.AuthKeyID, r.UserID, r.Offset, r.Limit))
 	})
 	h[tg.PhotosDeletePhotosRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.PhotosDeletePhotosRequest) (tl.Encoder, error) {
