@@ -237,6 +237,7 @@ func TestPaymentOverTheWire(t *testing.T) {
 	}
 	m := alice.Expect(AnyMessage().From(bot))
 	alice.Input(bot)
+	alice.AddStars(10) // a Stars (XTR) invoice is paid from the balance
 	paid := goCall(func() (*tg.PaymentsPaymentResult, error) { return alice.Pay(bot, m.ID) })
 	q := ExpectUpdate[*tg.UpdateBotPrecheckoutQuery](bot)
 	if string(q.Payload) != "order-7" || q.TotalAmount != 5 {

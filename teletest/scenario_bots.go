@@ -196,21 +196,26 @@ func (a *Actor) JoinLink(link string) error {
 }
 
 // Pay pays the invoice of message msgID in chat p (payments.getPaymentForm, then
-// payments.sendPaymentForm with made-up saved credentials: no money moves). It blocks until
-// the bot answers its pre-checkout query, like Press.
+// payments.sendPaymentForm with made-up saved credentials: no money moves; or, for an invoice
+// in Telegram Stars, payments.sendStarsForm from the actor's balance: see AddStars). It
+// blocks until the bot answers its pre-checkout query, like Press.
 func (a *Actor) Pay(p Peer, msgID int32) (*tg.PaymentsPaymentResult, error) {
 	in := &tg.InputInvoiceMessage{Peer: a.input(p), MsgID: msgID}
 	form, err := a.api.PaymentsGetPaymentForm(a.s.ctx(), &tg.PaymentsGetPaymentFormRequest{Invoice: in})
 	if err != nil {
 		return nil, err
 	}
-	f, ok := form.(*tg.PaymentsPaymentForm)
-	if !ok {
+	var res tg.PaymentsPaymentResultClass
+	switch f := form.(type) {
+	case *tg.PaymentsPaymentForm:
+		res, err = a.api.PaymentsSendPaymentForm(a.s.ctx(), &tg.PaymentsSendPaymentFormRequest{
+			FormID: f.FormID, Invoice: in, Credentials: &tg.InputPaymentCredentialsSaved{ID: "teletest", TmpPassword: []byte{0}},
+		})
+	case *tg.PaymentsPaymentFormStars: // an invoice in Telegram Stars (XTR): paid from the balance (AddStars)
+		res, err = a.api.PaymentsSendStarsForm(a.s.ctx(), &tg.PaymentsSendStarsFormRequest{FormID: f.FormID, Invoice: in})
+	default:
 		return nil, fmt.Errorf("teletest: payment form is %T", form)
 	}
-	res, err := a.api.PaymentsSendPaymentForm(a.s.ctx(), &tg.PaymentsSendPaymentFormRequest{
-		FormID: f.FormID, Invoice: in, Credentials: &tg.InputPaymentCredentialsSaved{ID: "teletest", TmpPassword: []byte{0}},
-	})
 	if err != nil {
 		return nil, err
 	}
@@ -220,3 +225,6 @@ func (a *Actor) Pay(p Peer, msgID int32) (*tg.PaymentsPaymentResult, error) {
 	}
 	return r, nil
 }
+
+// AddStars credits n Telegram Stars to the actor's balance, for paying Stars invoices.
+func (a *Actor) AddStars(n int64) { a.s.cl.World().AddGiftStars(a.ID(), n) }
