@@ -66,14 +66,15 @@ type Client struct {
 	stopOnce   sync.Once
 	stopErr    error // what Stop's shutdown failed at, for Close
 
-	reconnects atomic.Int64     // redials of the home connection (Health)
-	counters   *invoke.Counters // calls and flood waits of the call policy (LoadSnapshot)
-	load       loadMeter        // update engine lag and the previous LoadSnapshot
-	autoMu     sync.Mutex       // one AutoConnect at a time
-	takeoutMu  sync.Mutex       // one account.initTakeoutSession at a time
-	raw        *tg.Client       // Raw's typed client over the client's invoker
-	takeoutID  atomic.Int64     // the takeout session of Config.Takeout, 0 when none
-	probeSelf  atomic.Bool      // an imported session names no account: Connect asks who it is
+	reconnects atomic.Int64          // redials of the home connection (Health)
+	linkErr    atomic.Pointer[error] // why the home connection was last lost (Health)
+	counters   *invoke.Counters      // calls and flood waits of the call policy (LoadSnapshot)
+	load       loadMeter             // update engine lag and the previous LoadSnapshot
+	autoMu     sync.Mutex            // one AutoConnect at a time
+	takeoutMu  sync.Mutex            // one account.initTakeoutSession at a time
+	raw        *tg.Client            // Raw's typed client over the client's invoker
+	takeoutID  atomic.Int64          // the takeout session of Config.Takeout, 0 when none
+	probeSelf  atomic.Bool           // an imported session names no account: Connect asks who it is
 
 	mu         sync.Mutex
 	closed     bool

@@ -461,10 +461,13 @@ func TestE2EHealthDuringFault(t *testing.T) {
 	if snap := c.ConnectionSnapshot(); snap.Conns[0].LastError == nil {
 		t.Fatalf("snapshot while cut: %+v", snap.Conns[0])
 	}
-	// Let the redial through: it recovers.
+	// Let the redial through: it recovers. A dial that got through just before the faults
+	// were cleared may have run OnConnect and been refused after it, so wait for the
+	// connect that holds: one OnConnect per attempt, no polling.
 	cl.Faults().ClearFaults()
-	<-back
-	h = c.Health()
+	for h = c.Health(); !h.Connected; h = c.Health() {
+		<-back
+	}
 	if !h.Connected || h.Reconnects < 1 {
 		t.Fatalf("health after recovery: %+v", h)
 	}

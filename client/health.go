@@ -60,12 +60,27 @@ func (c *Client) Health() HealthStatus {
 			d.State, d.RTT, d.LastError = ci.Stats.State, ci.Stats.RTT, ci.Stats.LastError
 		}
 		if ci.Home {
-			h.RTT, h.LastPong, h.LastError = ci.Stats.RTT, ci.Stats.LastPong, ci.Stats.LastError
-			h.Connected = d.State == session.StateConnected && !c.linkDown.Load()
+			d.State, d.LastError = c.homeLink(d.State, d.LastError)
+			h.RTT, h.LastPong, h.LastError = ci.Stats.RTT, ci.Stats.LastPong, d.LastError
+			h.Connected = d.State == session.StateConnected
 		}
 		h.DCs = append(h.DCs, d)
 	}
 	return h
+}
+
+// homeLink corrects the home connection's state and last error with what the client knows:
+// a loss reaches the client (and its OnDisconnect hooks) before the session's own counters.
+func (c *Client) homeLink(st session.ConnState, lastErr error) (session.ConnState, error) {
+	if c.linkDown.Load() && st == session.StateConnected {
+		st = session.StateConnecting
+	}
+	if lastErr == nil {
+		if e := c.linkErr.Load(); e != nil {
+			lastErr = *e
+		}
+	}
+	return st, lastErr
 }
 
 // NotifyNetworkChange tells the client that the network changed (another Wi-Fi, a VPN, a

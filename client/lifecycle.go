@@ -58,6 +58,7 @@ func (c *Client) OnDisconnect(cb func(*Context)) *Handler {
 // (nil). Each loss runs OnDisconnect once and the reconnection after it OnConnect once.
 func (c *Client) linkChanged(lost error) {
 	if lost != nil {
+		c.linkErr.Store(&lost) // before the hooks: Health in OnDisconnect shows it
 		if c.linkDown.CompareAndSwap(false, true) {
 			dc, _ := c.eng.Home()
 			c.Log.Info("home connection lost", "dc", dc, "err", lost)

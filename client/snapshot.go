@@ -87,6 +87,9 @@ func (c *Client) ConnectionSnapshot() ConnectionSnapshot {
 		if !ci.HasStats {
 			st.State = session.StateConnected
 		}
+		if ci.Home {
+			st.State, st.LastError = c.homeLink(st.State, st.LastError)
+		}
 		snap.Conns = append(snap.Conns, ConnSnapshot{
 			DC: ci.DC, Kind: kind, Lane: ci.Lane, State: st.State, Addr: st.Addr, Transport: tr,
 			SessionID: st.SessionID, SaltValidUntil: st.SaltValidUntil, RTT: st.RTT,
