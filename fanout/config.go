@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strconv"
 	"time"
 
@@ -123,13 +124,16 @@ func (c Config) shard(k int64) int {
 	return int(u % uint64(c.Shards))
 }
 
-// ensureStream creates the stream, or updates its settings when it exists.
+// ensureStream creates the stream, or updates its settings when it exists with others. An
+// existing stream with the same settings is left alone: updating a stream while other
+// processes create consumers on it races inside nats-server (seen with the race detector),
+// and a gateway or worker starting beside running ones is the normal case.
 func ensureStream(ctx context.Context, js jetstream.JetStream, c Config) (jetstream.Stream, error) {
 	st := jetstream.FileStorage
 	if c.Memory {
 		st = jetstream.MemoryStorage
 	}
-	s, err := js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
+	want := jetstream.StreamConfig{
 		Name:        c.Stream,
 		Description: "mtgo updates, sharded by chat",
 		Subjects:    []string{c.Subject + ".*"},
@@ -138,11 +142,24 @@ func ensureStream(ctx context.Context, js jetstream.JetStream, c Config) (jetstr
 		Replicas:    c.Replicas,
 		MaxAge:      c.MaxAge,
 		Duplicates:  c.Duplicates,
-	})
+	}
+	if s, err := js.Stream(ctx, c.Stream); err == nil && sameStream(s.CachedInfo().Config, want) {
+		return s, nil
+	}
+	s, err := js.CreateOrUpdateStream(ctx, want)
 	if err != nil {
 		return nil, fmt.Errorf("fanout: stream %s: %w", c.Stream, err)
 	}
 	return s, nil
+}
+
+// sameStream reports whether an existing stream has the settings ensureStream sets (zero
+// values in want are the server's defaults and match anything).
+func sameStream(have, want jetstream.StreamConfig) bool {
+	return slices.Equal(have.Subjects, want.Subjects) && have.Retention == want.Retention &&
+		have.Storage == want.Storage && max(have.Replicas, 1) == max(want.Replicas, 1) &&
+		have.MaxAge == want.MaxAge && (want.Duplicates == 0 || have.Duplicates == want.Duplicates) &&
+		have.Description == want.Description
 }
 
 // consumerConfig is shard n's durable consumer: one unacknowledged message at a time keeps
