@@ -258,6 +258,19 @@ func (w *World) tgCall(viewer int64, gc *groupCall) tg.GroupCallClass {
 	return c
 }
 
+// userCall is call for the person on key (BOT_METHOD_INVALID for bots) (under w.mu).
+func (w *World) userCall(key KeyID, in tg.InputGroupCallClass) (*account, *groupCall, error) {
+	a, err := w.authorizedUser(key)
+	if err != nil {
+		return nil, nil, err
+	}
+	gc, err := w.call(a, in)
+	if err != nil {
+		return nil, nil, err
+	}
+	return a, gc, nil
+}
+
 // call finds the call in and checks that the account may see it (under w.mu).
 func (w *World) call(a *account, in tg.InputGroupCallClass) (*groupCall, error) {
 	ic, ok := in.(*tg.InputGroupCall)
@@ -309,11 +322,7 @@ func (w *World) ActiveGroupCall(key KeyID, in tg.InputPeerClass) (*tg.InputGroup
 func (w *World) GetGroupCall(key KeyID, in tg.InputGroupCallClass, limit int32) (*tg.PhoneGroupCall, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	a, err := w.authorizedUser(key)
-	if err != nil {
-		return nil, err
-	}
-	gc, err := w.call(a, in)
+	a, gc, err := w.userCall(key, in)
 	if err != nil {
 		return nil, err
 	}
@@ -327,11 +336,7 @@ func (w *World) GetGroupCall(key KeyID, in tg.InputGroupCallClass, limit int32) 
 func (w *World) GroupCallParticipants(key KeyID, in tg.InputGroupCallClass, offset string, limit int32) (*tg.PhoneGroupParticipants, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	a, err := w.authorizedUser(key)
-	if err != nil {
-		return nil, err
-	}
-	gc, err := w.call(a, in)
+	a, gc, err := w.userCall(key, in)
 	if err != nil {
 		return nil, err
 	}
@@ -372,11 +377,7 @@ func (w *World) callParticipants(viewer int64, gc *groupCall, offset string, lim
 func (w *World) JoinGroupCall(key KeyID, in tg.InputGroupCallClass, muted bool) (tg.UpdatesClass, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	a, err := w.authorizedUser(key)
-	if err != nil {
-		return nil, err
-	}
-	gc, err := w.call(a, in)
+	a, gc, err := w.userCall(key, in)
 	if err != nil {
 		return nil, err
 	}
@@ -401,11 +402,7 @@ func (w *World) JoinGroupCall(key KeyID, in tg.InputGroupCallClass, muted bool) 
 func (w *World) LeaveGroupCall(key KeyID, in tg.InputGroupCallClass) (tg.UpdatesClass, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	a, err := w.authorizedUser(key)
-	if err != nil {
-		return nil, err
-	}
-	gc, err := w.call(a, in)
+	a, gc, err := w.userCall(key, in)
 	if err != nil {
 		return nil, err
 	}
@@ -485,11 +482,7 @@ func (w *World) DiscardGroupCall(key KeyID, in tg.InputGroupCallClass) (tg.Updat
 func (w *World) manageCall(key KeyID, in tg.InputGroupCallClass, change func(*groupCall) error) (tg.UpdatesClass, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	a, err := w.authorizedUser(key)
-	if err != nil {
-		return nil, err
-	}
-	gc, err := w.call(a, in)
+	a, gc, err := w.userCall(key, in)
 	if err != nil {
 		return nil, err
 	}
@@ -528,11 +521,7 @@ func (w *World) GroupCallStreamChannels(key KeyID, dc int, in tg.InputGroupCallC
 // streamingCall checks a live-stream request: an rtmp call the account joined, asked on the
 // call's stream DC (under w.mu).
 func (w *World) streamingCall(key KeyID, dc int, in tg.InputGroupCallClass) (*groupCall, error) {
-	a, err := w.authorizedUser(key)
-	if err != nil {
-		return nil, err
-	}
-	gc, err := w.call(a, in)
+	a, gc, err := w.userCall(key, in)
 	if err != nil {
 		return nil, err
 	}
