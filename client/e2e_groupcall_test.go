@@ -29,7 +29,7 @@ func groupCallWorld(t *testing.T) (h *harness, ann, bob *testClient, chat string
 }
 
 func TestE2EGroupCallLifecycle(t *testing.T) {
-	h, ann, bob, chat := groupCallWorld(t)
+	_, ann, bob, chat := groupCallWorld(t)
 	ctx := ctxT(t)
 
 	if _, err := ann.GetActiveCall(ctx, chat); !errors.Is(err, mtgo.ErrNoActiveCall) {
@@ -95,7 +95,6 @@ func TestE2EGroupCallLifecycle(t *testing.T) {
 	if _, err := bob.GetActiveCall(ctx, chat); !errors.Is(err, mtgo.ErrNoActiveCall) {
 		t.Fatalf("GetActiveCall after the end = %v", err)
 	}
-	_ = h
 }
 
 func TestE2ECallReaderReadsChunks(t *testing.T) {

@@ -198,38 +198,37 @@ type indexEntry struct {
 
 // indexOf lists value -> peer, the last peer winning a value several give.
 func indexOf(ps []peers.Peer, values func(peers.Peer) []string) []indexEntry {
-	at := map[string]int{}
-	var out []indexEntry
+	var all []indexEntry
 	for _, p := range ps {
 		for _, v := range values(p) {
-			if v == "" {
-				continue
-			}
-			if i, ok := at[v]; ok {
-				out[i].key = p.Key
-				continue
-			}
-			at[v] = len(out)
-			out = append(out, indexEntry{value: v, key: p.Key})
+			all = append(all, indexEntry{value: v, key: p.Key})
 		}
 	}
-	return out
+	return lastOf(all, func(e indexEntry) (string, bool) { return e.value, e.value != "" })
 }
 
-// lastPerKey drops invalid peers and keeps each key's last version, in order of last
-// appearance.
+// lastPerKey drops invalid peers and keeps each key's last version.
 func lastPerKey(ps []peers.Peer) []peers.Peer {
-	last := make(map[peers.Key]int, len(ps))
-	for i, p := range ps {
-		if p.Valid() {
-			last[p.Key] = i
+	return lastOf(ps, func(p peers.Peer) (peers.Key, bool) { return p.Key, p.Valid() })
+}
+
+// lastOf keeps, for each key, the last element given with it, at the place of the key's
+// first appearance; elements whose key is not ok are dropped. A multi-row upsert may not
+// touch a row twice, and saving one by one would leave the last version.
+func lastOf[T any, K comparable](xs []T, key func(T) (K, bool)) []T {
+	at := make(map[K]int, len(xs))
+	out := make([]T, 0, len(xs))
+	for _, x := range xs {
+		k, ok := key(x)
+		if !ok {
+			continue
 		}
-	}
-	out := make([]peers.Peer, 0, len(last))
-	for i, p := range ps {
-		if j, ok := last[p.Key]; ok && j == i {
-			out = append(out, p)
+		if i, seen := at[k]; seen {
+			out[i] = x
+			continue
 		}
+		at[k] = len(out)
+		out = append(out, x)
 	}
 	return out
 }

@@ -373,7 +373,7 @@ func (s *Store) CommitUpdates(ctx context.Context, c updates.Commit) error {
 				return err
 			}
 		}
-		set = lastByChannel(set)
+		set = lastOf(set, func(c updates.ChannelPts) (int64, bool) { return c.ChannelID, true })
 		for _, part := range chunks(set, s.d.MaxParams/3) {
 			args := make([]any, 0, 3*len(part))
 			for _, ch := range part {
@@ -387,22 +387,6 @@ func (s *Store) CommitUpdates(ctx context.Context, c updates.Commit) error {
 		}
 		return nil
 	})
-}
-
-// lastByChannel keeps the last entry per channel (a multi-row upsert may not touch a row
-// twice).
-func lastByChannel(cs []updates.ChannelPts) []updates.ChannelPts {
-	idx := make(map[int64]int, len(cs))
-	out := cs[:0:0]
-	for _, c := range cs {
-		if i, ok := idx[c.ChannelID]; ok {
-			out[i] = c
-			continue
-		}
-		idx[c.ChannelID] = len(out)
-		out = append(out, c)
-	}
-	return out
 }
 
 // LoadRecord implements storage.Storage.
