@@ -12,6 +12,11 @@
 //	go run scripts/modsync.go -check   # change nothing; fail if any go.mod disagrees
 //	go run scripts/modsync.go -tags    # print the release tags <dir>/vX.Y.Z, one a line
 //
+// -check also holds every module's README.md to its go.mod: each direct requirement from
+// outside the set is named
+// // there in backquotes (in the "## Dependencies" section when the README has one, and then
+// nothing named there may be unused), so a new dependency always comes with its reason.
+//
 // Imports are read from every .go file of a module (build tags ignored, tests included,
 // testdata and nested modules skipped), so a file built only for arm64 or purego counts too.
 package main
@@ -108,6 +113,13 @@ func run(check, tidy, tags bool) error {
 			return err
 		}
 		problems = append(problems, p...)
+		if check {
+			d, err := checkReadmeDeps(m)
+			if err != nil {
+				return err
+			}
+			problems = append(problems, d...)
+		}
 	}
 	if check {
 		if len(problems) > 0 {
@@ -376,4 +388,50 @@ func sortedKeys(m map[string]bool) []string {
 	}
 	slices.Sort(keys)
 	return keys
+}
+
+// readmeModule matches a module path written in backquotes in a README.
+var readmeModule = regexp.MustCompile("`((?:github\\.com|golang\\.org|go\\.[a-z]+|gopkg\\.in|modernc\\.org|nhooyr\\.io)/[^`\\s]+)`")
+
+// checkReadmeDeps reports the direct requirements of m that its README.md does not name, and,
+// when the README has a Dependencies section, the modules named there that m does not require.
+func checkReadmeDeps(m *module) ([]string, error) {
+	var mf struct {
+		Require []struct {
+			Path     string
+			Indirect bool
+		}
+	}
+	if err := goJSON(m.dir, &mf, "mod", "edit", "-json"); err != nil {
+		return nil, err
+	}
+	readme, err := os.ReadFile(filepath.Join(m.dir, "README.md"))
+	if err != nil {
+		return []string{fmt.Sprintf("%s: README.md: %v", m.dir, err)}, nil
+	}
+	text := string(readme)
+	_, section, scoped := strings.Cut(text, "## Dependencies")
+	if scoped {
+		section, _, _ = strings.Cut(section, "\n## ")
+		text = section
+	}
+	var problems []string
+	required := map[string]bool{}
+	for _, r := range mf.Require {
+		required[r.Path] = true
+		if r.Indirect || strings.HasPrefix(r.Path, setPrefix) {
+			continue // siblings are the set's own layers; only outside code needs a reason
+		}
+		if !strings.Contains(text, "`"+r.Path+"`") {
+			problems = append(problems, fmt.Sprintf("%s: go.mod requires %s but README.md does not say why", m.dir, r.Path))
+		}
+	}
+	if scoped {
+		for _, sm := range readmeModule.FindAllStringSubmatch(text, -1) {
+			if !required[sm[1]] && !strings.HasPrefix(sm[1], setPrefix) {
+				problems = append(problems, fmt.Sprintf("%s: README.md lists %s, which go.mod does not require", m.dir, sm[1]))
+			}
+		}
+	}
+	return problems, nil
 }
