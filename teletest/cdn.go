@@ -114,7 +114,7 @@ func (c *Cluster) CDNPublicKeyPEM() []byte {
 // cdnAllows reports whether a CDN data center answers req: upload.getCdnFile and ping, also
 // inside the wrappers innerMethod looks through.
 func cdnAllows(req tl.Object) bool {
-	switch innerMethod(req) {
+	switch m, _ := innerMethod(req); m {
 	case tg.UploadGetCdnFileRequestTypeID, mt.PingRequestTypeID:
 		return true
 	}

@@ -311,6 +311,7 @@ func (c *conn) resubscribe() {
 		s.sub.Close()
 	}
 	s.sub = c.srv.cl.world.Subscribe(c.caller.AuthKeyID)
+	s.sub.Mute(s.updates == updatesOff)
 }
 
 // request answers one client request through the dispatcher.
@@ -340,7 +341,8 @@ func (c *conn) request(ctx context.Context, msgID int64, body []byte) (err error
 		c.answer(msgID, nil, services.ErrCDNMethodInvalid, 0)
 		return nil
 	}
-	method := innerMethod(req)
+	method, quiet := innerMethod(req)
+	c.sess.noteCall(quiet)
 	delay, code := c.srv.cl.faults.method(method)
 	if code != 0 {
 		// The call runs and its answer stays queued in the session: the connection breaks

@@ -10,8 +10,9 @@ const maxWrapperDepth = 8
 
 // innerMethod returns the constructor id of the method a request finally invokes, looking
 // through invokeWithLayer, initConnection and the other wrappers, so network faults aimed at a
-// method fire however the client wrapped it.
-func innerMethod(req tl.Object) uint32 {
+// method fire however the client wrapped it; withoutUpdates reports an invokeWithoutUpdates
+// among the wrappers.
+func innerMethod(req tl.Object) (method uint32, withoutUpdates bool) {
 	for range maxWrapperDepth {
 		var q tl.Encoder
 		switch r := req.(type) {
@@ -21,6 +22,7 @@ func innerMethod(req tl.Object) uint32 {
 			q = r.Query
 		case *tg.InvokeWithoutUpdatesRequest:
 			q = r.Query
+			withoutUpdates = true
 		case *tg.InvokeAfterMsgRequest:
 			q = r.Query
 		case *tg.InvokeAfterMsgsRequest:
@@ -38,13 +40,13 @@ func innerMethod(req tl.Object) uint32 {
 		case *tg.InvokeWithReCaptchaRequest:
 			q = r.Query
 		default:
-			return req.TypeID()
+			return req.TypeID(), withoutUpdates
 		}
 		inner, ok := q.(tl.Object)
 		if !ok || inner == nil {
-			return req.TypeID()
+			return req.TypeID(), withoutUpdates
 		}
 		req = inner
 	}
-	return req.TypeID()
+	return req.TypeID(), withoutUpdates
 }

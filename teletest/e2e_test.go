@@ -7,7 +7,9 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/mtgo-labs/mtgo/crypto"
+	"github.com/mtgo-labs/mtgo/session"
 	"github.com/mtgo-labs/mtgo/teletest/world"
+	"github.com/mtgo-labs/mtgo/tl"
 	"github.com/mtgo-labs/mtgo/tl/rpcerr"
 	"github.com/mtgo-labs/mtgo/tl/tg"
 )
@@ -112,5 +114,43 @@ func TestUpdatesQueuedWhileAway(t *testing.T) {
 	bob.Expect(Text("while away").From(alice))
 	if n := s.Cluster().DC(2).Sessions(); n != 2 {
 		t.Fatalf("%d sessions, want alice's and bob's", n)
+	}
+}
+
+// TestInvokeWithoutUpdates: a session whose calls come in invokeWithoutUpdates is not sent
+// the account's updates (they stay in its state for updates.getDifference); its first
+// ordinary call subscribes it, and it is sent the updates that come after.
+func TestInvokeWithoutUpdates(t *testing.T) {
+	s := NewScenario(t, Config{Key: testKey(t)})
+	alice, bob := s.User("alice"), s.User("bob")
+	ss := bob.Conn().Session()
+	quiet := dialCluster(t, s.Cluster(), ss.DC, func(o *session.Options) {
+		o.Session = session.Session{DC: ss.DC, Addr: ss.Addr, AuthKey: ss.AuthKey, Salt: ss.Salt, UserID: ss.UserID}
+	})
+	ctx := testCtx(t)
+	var st tg.UpdatesState
+	if err := quiet.Invoke(ctx, &tg.InvokeWithoutUpdatesRequest{Query: &tg.UpdatesGetStateRequest{}}, &st); err != nil {
+		t.Fatalf("getState without updates: %v", err)
+	}
+	alice.Send(bob, "not for the quiet session")
+	bob.Expect(Text("not for the quiet session")) // bob's own session is sent it
+	if err := quiet.Invoke(ctx, &tg.UpdatesGetStateRequest{}, &st); err != nil {
+		t.Fatalf("getState: %v", err)
+	}
+	alice.Send(bob, "for everyone")
+	select {
+	case body := <-quiet.updates:
+		var b tl.Buffer
+		b.ResetTo(body)
+		u, err := tg.DecodeUpdatesClass(&b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		msgs := messagesOf(bob.ID(), u)
+		if len(msgs) != 1 || msgs[0].Text != "for everyone" {
+			t.Fatalf("the quiet session's first update is %#v, want only the message sent after its ordinary call", u)
+		}
+	case <-ctx.Done():
+		t.Fatal("no update after an ordinary call")
 	}
 }

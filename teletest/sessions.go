@@ -28,6 +28,10 @@ type mtSession struct {
 	key sessionKey
 	eng *mtp.Engine
 	sub *world.Subscription
+	// updates says whether pushes reach the client: a session whose first calls all come in
+	// invokeWithoutUpdates gets none until it makes an ordinary call (as on Telegram, where
+	// the wrapper invokes "without subscribing the connection for updates"). Owner only.
+	updates updatesMode
 
 	// answers to calls that waited off the connection's goroutine (services.Waits), for
 	// whichever connection owns the session next
@@ -217,4 +221,28 @@ func (t *sessionTable) reset() int {
 	}
 	clear(t.m)
 	return n
+}
+
+// updatesMode is whether a session's account updates are pushed to its client.
+type updatesMode uint8
+
+const (
+	updatesUnsaid updatesMode = iota // no call yet: pushed, as before the first call
+	updatesOff                       // only invokeWithoutUpdates calls so far
+	updatesOn                        // an ordinary call was made: pushed from now on
+)
+
+// noteCall records whether a call asked for updates (it is not wrapped in
+// invokeWithoutUpdates); once a session asked, it keeps receiving them.
+func (s *mtSession) noteCall(withoutUpdates bool) {
+	was := s.updates
+	switch {
+	case !withoutUpdates:
+		s.updates = updatesOn
+	case s.updates == updatesUnsaid:
+		s.updates = updatesOff
+	}
+	if s.updates != was && s.sub != nil {
+		s.sub.Mute(s.updates == updatesOff)
+	}
 }

@@ -21,6 +21,7 @@ type Subscription struct {
 	queue   []tg.UpdatesClass
 	dropped int
 	closed  bool
+	muted   bool
 }
 
 // Subscribe registers a receiver of the updates for the account authorized on key. Several
@@ -60,7 +61,8 @@ func (s *Subscription) Wake() {
 	}
 }
 
-// Dropped returns how many updates were discarded because the queue was full.
+// Dropped returns how many updates were discarded because the queue was full (each time it
+// fills, what it held and the update that did not fit give way to one updatesTooLong).
 func (s *Subscription) Dropped() int {
 	s.w.mu.Lock()
 	defer s.w.mu.Unlock()
@@ -88,10 +90,32 @@ func (s *Subscription) Close() {
 	}
 }
 
-// enqueue appends u to the subscription; the caller holds w.mu.
+// Mute stops (true) or restarts (false) the flow of updates to the subscription: while muted,
+// updates for its key pass it by (the account's state still records them, so
+// updates.getDifference finds them). The network layer mutes the subscription of a session
+// whose calls all came in invokeWithoutUpdates.
+func (s *Subscription) Mute(muted bool) {
+	s.w.mu.Lock()
+	defer s.w.mu.Unlock()
+	s.muted = muted
+	if muted {
+		clear(s.queue)
+		s.queue = s.queue[:0]
+	}
+}
+
+// enqueue appends u to the subscription; the caller holds w.mu. A full queue is replaced by
+// one updatesTooLong, as Telegram does for a session that fell too far behind: the client
+// fetches what was dropped with updates.getDifference instead of waiting to notice a gap.
 func (s *Subscription) enqueue(u tg.UpdatesClass) {
+	if s.muted {
+		return
+	}
 	if len(s.queue) >= s.w.cfg.MaxQueued {
-		s.dropped++
+		s.dropped += len(s.queue) + 1
+		clear(s.queue)
+		s.queue = append(s.queue[:0], &tg.UpdatesTooLong{})
+		s.Wake()
 		return
 	}
 	s.queue = append(s.queue, u)

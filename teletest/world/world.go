@@ -35,8 +35,9 @@ type Config struct {
 	Rand io.Reader
 	// DefaultDC is the home data center of accounts created without one. Default 2.
 	DefaultDC int
-	// MaxQueued caps the updates waiting in one Subscription; beyond it updates are dropped,
-	// which the client sees as a pts gap (as with a real overloaded server). Default 1024.
+	// MaxQueued caps the updates waiting in one Subscription; when an update finds it full,
+	// the queue is replaced by one updatesTooLong (the client recovers with
+	// updates.getDifference, as from a real overloaded server). Default 1024.
 	MaxQueued int
 	// DifferenceLimit is how many events one updates.getDifference returns before it answers
 	// with updates.differenceSlice. Default 100.

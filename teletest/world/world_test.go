@@ -105,12 +105,17 @@ func TestSubscriptionLifecycle(t *testing.T) {
 	if got := second.Take(); len(got) != 1 {
 		t.Fatalf("second subscription got %d updates", len(got))
 	}
-	// Queue cap: beyond MaxQueued updates are dropped and counted.
-	for range 3 {
+	// Queue cap: an update that finds MaxQueued waiting turns the queue into one
+	// updatesTooLong; the dropped ones are counted and later updates queue behind it.
+	for range 4 {
 		send()
 	}
-	if got := sub.Take(); len(got) != 2 || sub.Dropped() != 1 {
-		t.Fatalf("queued %d, dropped %d; want 2 and 1", len(got), sub.Dropped())
+	got := sub.Take()
+	if len(got) != 2 || sub.Dropped() != 3 {
+		t.Fatalf("queued %d, dropped %d; want 2 and 3", len(got), sub.Dropped())
+	}
+	if _, ok := got[0].(*tg.UpdatesTooLong); !ok {
+		t.Fatalf("first queued after overflow is %T, want *tg.UpdatesTooLong", got[0])
 	}
 	// Closed subscriptions receive nothing; Close twice is harmless.
 	sub.Close()
