@@ -53,5 +53,5 @@ const (
 	LogUpdateKey = string(AttrUpdateKey)
 	LogSession   = string(AttrSession)
 	// LogError is the key of an error value.
-	LogError = "error"
+	LogError = "err"
 )

@@ -468,11 +468,11 @@ func (c *conn) pushUpdates() {
 	for _, u := range updates {
 		body, err := c.encode(layer, u)
 		if err != nil {
-			c.log.Error("encode update", slog.Any("error", err))
+			c.log.Error("encode update", slog.Any("err", err))
 			continue
 		}
 		if err := c.eng.Push(bytes.Clone(body)); err != nil { // the engine keeps body
-			c.log.Error("push update", slog.Any("error", err))
+			c.log.Error("push update", slog.Any("err", err))
 		}
 	}
 }

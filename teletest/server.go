@@ -84,7 +84,7 @@ func (s *Server) start(ctx context.Context) {
 		go func() {
 			defer s.wg.Done()
 			if err := s.http.Serve(s.ws); err != nil && !errors.Is(err, http.ErrServerClosed) {
-				s.log.Error("websocket listener stopped", slog.Any("error", err))
+				s.log.Error("websocket listener stopped", slog.Any("err", err))
 			}
 		}()
 	}
@@ -140,7 +140,7 @@ func (s *Server) acceptLoop(ctx context.Context) {
 			}
 			// Temporary failure (out of file descriptors): back off a little.
 			delay = min(max(2*delay, 5*time.Millisecond), time.Second)
-			s.log.Warn("accept failed", slog.Any("error", err))
+			s.log.Warn("accept failed", slog.Any("err", err))
 			select {
 			case <-time.After(delay):
 				continue
@@ -195,7 +195,7 @@ func (s *Server) serveConn(ctx context.Context, nc net.Conn) {
 		Rand:      s.cl.rand,
 	})
 	if err != nil {
-		s.log.Debug("transport handshake failed", slog.String("remote", nc.RemoteAddr().String()), slog.Any("error", err))
+		s.log.Debug("transport handshake failed", slog.String("remote", nc.RemoteAddr().String()), slog.Any("err", err))
 		c.stop()
 		return
 	}
@@ -214,9 +214,9 @@ func (s *Server) serveConn(ctx context.Context, nc net.Conn) {
 	var te *TransportError
 	switch {
 	case errors.As(err, &te):
-		c.log.Debug("connection closed with a transport error", slog.Int("code", int(te.Code)), slog.Any("error", te.Err))
+		c.log.Debug("connection closed with a transport error", slog.Int("code", int(te.Code)), slog.Any("err", te.Err))
 	case err != nil && !errors.Is(err, net.ErrClosed):
-		c.log.Debug("connection closed", slog.Any("error", err))
+		c.log.Debug("connection closed", slog.Any("err", err))
 	}
 }
 

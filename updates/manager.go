@@ -272,7 +272,7 @@ func (m *Manager) input(ctx context.Context, in input) Output {
 		out, err = m.box.Process(now, in.u)
 	}
 	if err != nil {
-		m.log.LogAttrs(ctx, slog.LevelWarn, "updates: bad update container", slog.Any("error", err))
+		m.log.LogAttrs(ctx, slog.LevelWarn, "updates: bad update container", slog.Any("err", err))
 	}
 	return out
 }
@@ -288,7 +288,7 @@ func (m *Manager) apply(ctx context.Context, r result) Output {
 			return m.box.DropChannel(now, r.req.ChannelID, r.err.Error())
 		}
 		m.log.LogAttrs(ctx, slog.LevelWarn, "updates: call failed", slog.String("method", r.req.Kind.String()),
-			slog.Int64("channel", r.req.ChannelID), slog.Any("error", r.err))
+			slog.Int64("channel", r.req.ChannelID), slog.Any("err", r.err))
 		return m.box.RequestFailed(now, r.req, r.err)
 	}
 	var out Output
@@ -303,7 +303,7 @@ func (m *Manager) apply(ctx context.Context, r result) Output {
 	}
 	if err != nil {
 		r.err = fmt.Errorf("updates: bad %s answer: %w", r.req.Kind, err)
-		m.log.LogAttrs(ctx, slog.LevelWarn, "updates: call failed", slog.String("method", r.req.Kind.String()), slog.Any("error", r.err))
+		m.log.LogAttrs(ctx, slog.LevelWarn, "updates: call failed", slog.String("method", r.req.Kind.String()), slog.Any("err", r.err))
 		return m.box.RequestFailed(now, r.req, r.err)
 	}
 	return out

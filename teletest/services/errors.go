@@ -35,7 +35,7 @@ func AsRPCError(err error, log *slog.Logger) *RPCError {
 		return e
 	}
 	if log != nil {
-		log.Error("test server handler failed", slog.Any("error", err))
+		log.Error("test server handler failed", slog.Any("err", err))
 	}
 	return ErrInternal
 }
