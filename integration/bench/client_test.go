@@ -5,7 +5,11 @@ import (
 	"crypto/rsa"
 	"fmt"
 	"net"
+	"runtime"
+	"slices"
 	"strconv"
+	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -148,4 +152,193 @@ func BenchmarkClientSendMessage(b *testing.B) {
 		_, err := sender.Text(ctx, "hello from the benchmark")
 		return err
 	})
+}
+
+// clientCalls are the two calls the whole-client benchmarks compare, each as MTGo's and
+// gotd's function on one client pair.
+func clientCalls(p clientPair) []struct {
+	name       string
+	mtgo, gotd func() error
+} {
+	ctx := context.Background()
+	sender := message.NewSender(p.gotd).Self()
+	return []struct {
+		name       string
+		mtgo, gotd func() error
+	}{{
+		"Invoke",
+		func() error { _, err := p.mtgo.InvokeContext(ctx, &tg.HelpGetNearestDCRequest{}, 0, 0); return err },
+		func() error { _, err := p.gotd.HelpGetNearestDC(ctx); return err },
+	}, {
+		"SendMessage",
+		func() error {
+			_, err := p.mtgo.SendMessage(ctx, &tg.InputPeerSelf{}, "hello from the benchmark")
+			return err
+		},
+		func() error { _, err := sender.Text(ctx, "hello from the benchmark"); return err },
+	}}
+}
+
+// BenchmarkClientRounds is the measurement behind the README's whole-client table: for each
+// call and concurrency it alternates rounds of MTGo and gotd (the first of each pair
+// alternating too) on the same server, so both see the same machine load, and reports the
+// median of the rounds: calls/s, the ratio, and CPU per call (the process's: the running
+// client's, the server's and the runtime's; the other client is idle). Allocations per call
+// are each client's own: a separate pass counts every allocation of the process
+// (runtime.MemStats) and takes away those made on the server's goroutines (a heap profile at
+// rate 1, each allocation attributed by its stack), so the server's share is reported
+// apart. One iteration is the whole comparison:
+//
+//	/tmp/bench.test -test.run XX -test.bench ClientRounds -test.benchtime 1x
+func BenchmarkClientRounds(b *testing.B) {
+	p := startClientPair(b)
+	for _, c := range clientCalls(p) {
+		for _, call := range []func() error{c.mtgo, c.gotd} {
+			if err := call(); err != nil {
+				b.Fatalf("%s warm-up call: %v", c.name, err)
+			}
+		}
+		for _, callers := range []int{1, 16, 256} {
+			b.Run(fmt.Sprintf("%s/callers=%d", c.name, callers), func(b *testing.B) {
+				for range b.N {
+					compareRounds(b, callers, c.mtgo, c.gotd)
+				}
+			})
+		}
+	}
+}
+
+// roundsPerComparison and roundCalls size compareRounds: each round takes some tens of
+// milliseconds, long enough for the rusage clock, short enough for many rounds.
+const roundsPerComparison = 21
+
+func roundCalls(callers int) int { return max(400, callers*16) }
+
+// compareRounds measures mtgo against gotd in alternating rounds and reports the medians.
+func compareRounds(b *testing.B, callers int, mtgoCall, gotdCall func() error) {
+	n := roundCalls(callers)
+	var rate, cpu [2][]float64
+	calls := [2]func() error{mtgoCall, gotdCall}
+	for r := range roundsPerComparison {
+		for k := range 2 {
+			i := (r + k) % 2 // mtgo first in even rounds, gotd first in odd ones
+			wall, used, err := callBatch(callers, n, calls[i])
+			if err != nil {
+				b.Fatal(err)
+			}
+			rate[i] = append(rate[i], float64(n)/wall.Seconds())
+			cpu[i] = append(cpu[i], float64(used.Nanoseconds())/float64(n))
+		}
+	}
+	var own, server [2]float64
+	for i, call := range calls {
+		var err error
+		if own[i], server[i], err = allocsPerCall(callers, n, call); err != nil {
+			b.Fatal(err)
+		}
+	}
+	ratio := median(rate[0]) / median(rate[1])
+	b.Logf("callers=%d, %d rounds of %d calls: calls/s mtgo %.0f (best %.0f), gotd %.0f (best %.0f): %.2fx; "+
+		"cpu-ns/call mtgo %.0f, gotd %.0f; allocs/call own mtgo %.1f, gotd %.1f (server's %.1f, %.1f)",
+		callers, roundsPerComparison, n, median(rate[0]), slices.Max(rate[0]), median(rate[1]), slices.Max(rate[1]), ratio,
+		median(cpu[0]), median(cpu[1]), own[0], own[1], server[0], server[1])
+	b.ReportMetric(median(rate[0]), "mtgo-calls/s")
+	b.ReportMetric(median(rate[1]), "gotd-calls/s")
+	b.ReportMetric(ratio, "x-gotd")
+	b.ReportMetric(median(cpu[0]), "mtgo-cpu-ns/call")
+	b.ReportMetric(median(cpu[1]), "gotd-cpu-ns/call")
+	b.ReportMetric(own[0], "mtgo-allocs/call")
+	b.ReportMetric(own[1], "gotd-allocs/call")
+	b.ReportMetric(server[0], "srv-allocs/call")
+}
+
+// callBatch makes n calls split over callers goroutines and returns the wall-clock and the
+// process CPU time they took.
+func callBatch(callers, n int, call func() error) (wall, cpu time.Duration, err error) {
+	var wg sync.WaitGroup
+	var once sync.Once
+	start, cpu0 := time.Now(), cpuTime()
+	for i := range callers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range n/callers + btoi(i < n%callers) {
+				if e := call(); e != nil {
+					once.Do(func() { err = e })
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return time.Since(start), cpuTime() - cpu0, err
+}
+
+func btoi(v bool) int {
+	if v {
+		return 1
+	}
+	return 0
+}
+
+func median(v []float64) float64 {
+	s := slices.Sorted(slices.Values(v))
+	return s[len(s)/2]
+}
+
+// allocsPerCall makes n calls as callBatch does and returns the allocations per call made
+// outside the server's goroutines (own) and on them (server). Every allocation is counted
+// (runtime.MemStats); the server's are those whose stack passes through gotd's tgtest
+// package, counted in a heap profile sampling every allocation for the duration.
+func allocsPerCall(callers, n int, call func() error) (own, server float64, err error) {
+	rate := runtime.MemProfileRate
+	runtime.MemProfileRate = 1
+	defer func() { runtime.MemProfileRate = rate }()
+	runtime.GC() // publishes the heap profile up to now
+	srv0 := serverAllocs()
+	var m0, m1 runtime.MemStats
+	runtime.ReadMemStats(&m0)
+	if _, _, err := callBatch(callers, n, call); err != nil {
+		return 0, 0, err
+	}
+	runtime.ReadMemStats(&m1)
+	runtime.GC()
+	srv := serverAllocs() - srv0
+	total := int64(m1.Mallocs - m0.Mallocs)
+	return float64(total-srv) / float64(n), float64(srv) / float64(n), nil
+}
+
+// serverAllocs counts the allocations in the heap profile made on the test server's
+// goroutines.
+func serverAllocs() int64 {
+	var recs []runtime.MemProfileRecord
+	n, _ := runtime.MemProfile(nil, true)
+	for {
+		recs = make([]runtime.MemProfileRecord, n+64)
+		var ok bool
+		if n, ok = runtime.MemProfile(recs, true); ok {
+			recs = recs[:n]
+			break
+		}
+	}
+	var sum int64
+	for i := range recs {
+		if onServer(recs[i].Stack()) {
+			sum += recs[i].AllocObjects
+		}
+	}
+	return sum
+}
+
+func onServer(stack []uintptr) bool {
+	frames := runtime.CallersFrames(stack)
+	for {
+		f, more := frames.Next()
+		if strings.HasPrefix(f.Function, "github.com/gotd/td/tgtest") {
+			return true
+		}
+		if !more {
+			return false
+		}
+	}
 }
