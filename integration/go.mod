@@ -4,13 +4,36 @@ go 1.26.8
 
 require (
 	github.com/google/go-cmp v0.7.0
+	github.com/jackc/pgx/v5 v5.13.0
 	github.com/mtgo-labs/mtgo/client v0.1.0
 	github.com/mtgo-labs/mtgo/crypto v0.1.0
+	github.com/mtgo-labs/mtgo/fanout v0.1.0
 	github.com/mtgo-labs/mtgo/session v0.1.0
+	github.com/mtgo-labs/mtgo/storage/postgres v0.1.0
+	github.com/mtgo-labs/mtgo/storage/sqlstore v0.1.0
 	github.com/mtgo-labs/mtgo/teletest v0.1.0
 	github.com/mtgo-labs/mtgo/tl v0.1.0
 	github.com/mtgo-labs/mtgo/transport v0.1.0
 	github.com/mtgo-labs/mtgo/updates v0.1.0
+	github.com/nats-io/nats-server/v2 v2.15.3
+	github.com/nats-io/nats.go v1.56.0
+)
+
+require (
+	github.com/antithesishq/antithesis-sdk-go v0.9.0-default-no-op // indirect
+	github.com/google/go-tpm v0.9.8 // indirect
+	github.com/jackc/pgpassfile v1.0.0 // indirect
+	github.com/jackc/pgservicefile v0.0.0-20240606120523-5a60cdf6a761 // indirect
+	github.com/jackc/puddle/v2 v2.2.3 // indirect
+	github.com/klauspost/compress v1.20.4 // indirect
+	github.com/minio/highwayhash v1.0.4 // indirect
+	github.com/nats-io/jwt/v2 v2.8.3 // indirect
+	github.com/nats-io/nkeys v0.4.17 // indirect
+	github.com/nats-io/nuid v1.0.1 // indirect
+	golang.org/x/crypto v0.58.0 // indirect
+	golang.org/x/sync v0.24.0 // indirect
+	golang.org/x/text v0.43.0 // indirect
+	golang.org/x/time v0.16.0 // indirect
 )
 
 require (
@@ -25,15 +48,18 @@ require (
 	go.uber.org/fx v1.24.0 // indirect
 	go.uber.org/multierr v1.10.0 // indirect
 	go.uber.org/zap v1.26.0 // indirect
-	golang.org/x/sys v0.45.0 // indirect
+	golang.org/x/sys v0.50.0 // indirect
 )
 
 replace (
 	github.com/mtgo-labs/mtgo/client => ../client
 	github.com/mtgo-labs/mtgo/crypto => ../crypto
+	github.com/mtgo-labs/mtgo/fanout => ../fanout
 	github.com/mtgo-labs/mtgo/media => ../media
 	github.com/mtgo-labs/mtgo/peers => ../peers
 	github.com/mtgo-labs/mtgo/session => ../session
+	github.com/mtgo-labs/mtgo/storage/postgres => ../storage/postgres
+	github.com/mtgo-labs/mtgo/storage/sqlstore => ../storage/sqlstore
 	github.com/mtgo-labs/mtgo/teletest => ../teletest
 	github.com/mtgo-labs/mtgo/tl => ../tl
 	github.com/mtgo-labs/mtgo/transport => ../transport
