@@ -27,6 +27,19 @@ type chatPeer struct {
 	user    *tg.InputUser
 }
 
+// botAPIID is the peer's id in the Bot API form (-100... for channels, -id for basic groups).
+func (p chatPeer) botAPIID() int64 {
+	switch {
+	case p.channel != nil:
+		return types.ChannelChatID(p.channel.ChannelID)
+	case p.chat != 0:
+		return -p.chat
+	case p.user != nil:
+		return p.user.UserID
+	}
+	return 0
+}
+
 // resolveChat resolves chat into its kind.
 func (c *Client) resolveChat(ctx context.Context, chat any) (chatPeer, error) {
 	in, err := c.ResolvePeer(ctx, chat)

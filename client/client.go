@@ -46,17 +46,18 @@ type Client struct {
 	apiHash string
 	cfg     Config
 
-	store    Storage
-	eng      *engine.Engine // connections, migrations and the call policy
-	peers    PeerCache
-	migrated sync.Map      // basic group id -> *tg.InputPeerChannel it became (chats.go)
-	updates  UpdateManager // nil with NoUpdates
-	stop     *stopHooks
-	msgs     *messageDispatcher
-	msgCache *messageCache
-	profiles *profileCache
-	results  *updengine.Feed                     // updates returned by calls, on their way to the update manager
-	invokeMW atomic.Pointer[[]InvokerMiddleware] // around every call of the client's methods
+	store      Storage
+	eng        *engine.Engine // connections, migrations and the call policy
+	peers      PeerCache
+	migrated   sync.Map      // basic group id -> *tg.InputPeerChannel it became (chats.go)
+	updates    UpdateManager // nil with NoUpdates
+	stop       *stopHooks
+	msgs       *messageDispatcher
+	msgCache   *messageCache
+	topicCache *topicCache
+	profiles   *profileCache
+	results    *updengine.Feed                     // updates returned by calls, on their way to the update manager
+	invokeMW   atomic.Pointer[[]InvokerMiddleware] // around every call of the client's methods
 
 	life       context.Context // cancelled by Stop: the lifetime of every goroutine
 	linkDown   atomic.Bool     // the home connection was lost and is not back yet (lifecycle.go)
@@ -193,6 +194,7 @@ func newClient(d clientDeps) *Client {
 	}
 	c.msgs = newMessageDispatcher(c)
 	c.msgCache = newMessageCache(p.Config.MaxMessageCacheSize)
+	c.topicCache = newTopicCache(p.Config.MaxTopicCacheSize)
 	c.profiles = newProfileCache()
 	c.dispatcher = c.msgs
 	return c

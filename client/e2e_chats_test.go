@@ -640,6 +640,11 @@ func TestE2EForumTopics(t *testing.T) {
 	if news.Title != "News" || !news.My || chat.ID <= news.ID {
 		t.Fatalf("topics %+v %+v", news, chat)
 	}
+	// The topic cache: created topics are there; a rename drops the entry and GetForumTopic
+	// fetches the new title; another member fetches by id.
+	if got, ok := owner.CachedForumTopic(forum.ID, news.ID); !ok || got.Title != "News" {
+		t.Fatalf("cached topic %+v, %v", got, ok)
+	}
 	wantRPCType(t, "member closes another's topic", ann.CloseForumTopic(ctx, forum.ID, news.ID), "CHAT_ADMIN_REQUIRED")
 	steps := []struct {
 		name string
@@ -655,6 +660,18 @@ func TestE2EForumTopics(t *testing.T) {
 	for _, st := range steps {
 		if err := st.do(); err != nil {
 			t.Fatalf("%s: %v", st.name, err)
+		}
+	}
+	if _, ok := owner.CachedForumTopic(forum.ID, news.ID); ok {
+		t.Fatal("a renamed topic is still cached")
+	}
+	for _, c := range []*testClient{owner, ann} {
+		got, err := c.GetForumTopic(ctx, forum.ID, news.ID)
+		if err != nil || got.Title != "Announcements" || !got.Pinned {
+			t.Fatalf("GetForumTopic: %+v, %v", got, err)
+		}
+		if cached, ok := c.CachedForumTopic(forum.ID, news.ID); !ok || cached != got {
+			t.Fatalf("fetched topic not cached: %+v", cached)
 		}
 	}
 	type row struct {
@@ -680,6 +697,9 @@ func TestE2EForumTopics(t *testing.T) {
 	}
 	if left := drain(t, ann.GetForumTopics(ctx, forum.ID, "")); len(left) != 2 {
 		t.Fatalf("after delete %d topics", len(left))
+	}
+	if _, err := owner.GetForumTopic(ctx, forum, news.ID); !errors.Is(err, mtgo.ErrTopicNotFound) {
+		t.Fatalf("deleted topic: %v, want ErrTopicNotFound", err)
 	}
 }
 

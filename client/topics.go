@@ -2,6 +2,7 @@ package mtgo
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"iter"
 
@@ -55,7 +56,9 @@ func (c *Client) CreateForumTopic(ctx context.Context, chat any, spec TopicSpec)
 			if t.FromID == nil {
 				t.FromID = &tg.PeerUser{UserID: c.selfID()}
 			}
-			return types.NewForumTopic(t, e), nil
+			ft := types.NewForumTopic(t, e)
+			c.topicCache.add(p.botAPIID(), ft)
+			return ft, nil
 		}
 	}
 	return nil, fmt.Errorf("mtgo: create forum topic: the answer has no topic")
@@ -107,6 +110,7 @@ func (c *Client) editTopic(ctx context.Context, chat any, req *tg.MessagesEditFo
 		return err
 	}
 	req.Peer = p.in
+	c.topicCache.forget(p.botAPIID(), int(req.TopicID))
 	_, err = c.updated(ctx, "edit forum topic", req)
 	return err
 }
@@ -117,6 +121,7 @@ func (c *Client) PinForumTopic(ctx context.Context, chat any, topicID int, pinne
 	if err != nil {
 		return err
 	}
+	c.topicCache.forgetChat(p.botAPIID()) // pinning reorders the pinned ones
 	_, err = c.updated(ctx, "pin forum topic", &tg.MessagesUpdatePinnedForumTopicRequest{Peer: p.in, TopicID: int32(topicID), Pinned: pinned})
 	return err
 }
@@ -127,6 +132,7 @@ func (c *Client) DeleteForumTopic(ctx context.Context, chat any, topicID int) er
 	if err != nil {
 		return err
 	}
+	c.topicCache.forget(p.botAPIID(), topicID)
 	for range maxHistoryBatches {
 		res, err := c.api().MessagesDeleteTopicHistory(ctx, &tg.MessagesDeleteTopicHistoryRequest{Peer: p.in, TopMsgID: int32(topicID)})
 		if err != nil {
@@ -167,9 +173,38 @@ func (c *Client) GetForumTopics(ctx context.Context, chat any, query string) ite
 		for _, t := range res.Topics {
 			if ft := types.NewForumTopic(t, e); ft != nil {
 				out = append(out, ft)
+				c.topicCache.add(p.botAPIID(), ft)
 			}
 		}
 		moved := len(out) > 0 && (seen == 0 || out[len(out)-1].ID != last.ID)
 		return out, moved && len(res.Topics) == topicsPage && seen+len(out) < int(res.Count), nil
 	})
+}
+
+// ErrTopicNotFound reports a forum topic that does not exist (never made, or deleted).
+var ErrTopicNotFound = errors.New("mtgo: forum topic not found")
+
+// GetForumTopic returns topic topicID of forum chat, from the topic cache when it is there
+// (see CachedForumTopic), else with messages.getForumTopicsByID; ErrTopicNotFound when the
+// forum has no such topic.
+func (c *Client) GetForumTopic(ctx context.Context, chat any, topicID int) (*types.ForumTopic, error) {
+	p, err := c.resolveChat(ctx, chat)
+	if err != nil {
+		return nil, err
+	}
+	if t, ok := c.CachedForumTopic(p.botAPIID(), topicID); ok {
+		return t, nil
+	}
+	res, err := c.api().MessagesGetForumTopicsByID(ctx, &tg.MessagesGetForumTopicsByIDRequest{Peer: p.in, Topics: []int32{int32(topicID)}})
+	if err != nil {
+		return nil, fmt.Errorf("mtgo: get forum topic %d: %w", topicID, err)
+	}
+	e := types.NewEntities(res.Users, res.Chats)
+	for _, t := range res.Topics {
+		if ft := types.NewForumTopic(t, e); ft != nil && ft.ID == topicID {
+			c.topicCache.add(p.botAPIID(), ft)
+			return ft, nil
+		}
+	}
+	return nil, fmt.Errorf("%w: %d", ErrTopicNotFound, topicID)
 }

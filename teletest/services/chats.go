@@ -209,6 +209,9 @@ func (d *Dispatcher) registerChats() {
 	h[tg.MessagesGetForumTopicsRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.MessagesGetForumTopicsRequest) (tl.Encoder, error) {
 		return answer(w.Topics(c.AuthKeyID, r.Peer, world.TopicsQuery{Q: r.Q.Value, OffsetTopic: r.OffsetTopic, Limit: r.Limit}))
 	})
+	h[tg.MessagesGetForumTopicsByIDRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.MessagesGetForumTopicsByIDRequest) (tl.Encoder, error) {
+		return answer(w.TopicsByID(c.AuthKeyID, r.Peer, r.Topics))
+	})
 
 	// the chat list and folders
 	h[tg.MessagesGetDialogsRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.MessagesGetDialogsRequest) (tl.Encoder, error) {

@@ -270,3 +270,34 @@ func (w *World) Topics(key KeyID, in tg.InputPeerClass, q TopicsQuery) (*tg.Mess
 	out.Users, out.Chats = w.render(t.a.id, &r)
 	return out, nil
 }
+
+// TopicsByID answers messages.getForumTopicsByID: the topics of forum in with the given ids,
+// in that order; an id with no topic (never made, or deleted) gets forumTopicDeleted, as on
+// Telegram. At most 100 ids are taken.
+func (w *World) TopicsByID(key KeyID, in tg.InputPeerClass, ids []int32) (*tg.MessagesForumTopics, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	t, err := w.forumTarget(key, in)
+	if err != nil {
+		return nil, err
+	}
+	if len(ids) > 100 {
+		ids = ids[:100]
+	}
+	out := &tg.MessagesForumTopics{Topics: make([]tg.ForumTopicClass, 0, len(ids)), Messages: []tg.MessageClass{}, Pts: t.ch.pts}
+	var r refs
+	r.add(ChannelPeer(t.ch.id))
+	byID := t.ch.topicsOf().byID
+	for _, id := range ids {
+		tp, ok := byID[id]
+		if !ok {
+			out.Topics = append(out.Topics, &tg.ForumTopicDeleted{ID: id})
+			continue
+		}
+		out.Topics = append(out.Topics, tp.render(t.ch, t.a.id))
+		r.add(UserPeer(tp.creator))
+	}
+	out.Count = int32(len(out.Topics))
+	out.Users, out.Chats = w.render(t.a.id, &r)
+	return out, nil
+}
