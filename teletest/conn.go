@@ -87,8 +87,7 @@ type conn struct {
 	caller *services.Caller
 
 	loop    mtpserve.Loop
-	fresh   bool // the session is new: new_session_created is about to be sent
-	delayed []delayedReply
+	fresh   bool      // the session is new: new_session_created is about to be sent
 	ebuf    tl.Buffer // encodes results and updates
 	dbuf    tl.Buffer // decodes requests (its arena batches their allocations)
 	packets int       // packets received
@@ -444,7 +443,7 @@ func (c *conn) encode(layer int32, v tl.Encoder) ([]byte, error) {
 func (c *conn) answer(msgID int64, body []byte, rpcErr *services.RPCError, delay time.Duration) {
 	if delay > 0 {
 		body = bytes.Clone(body) // body may be the encode buffer
-		c.delayed = append(c.delayed, delayedReply{due: c.now().Add(delay), msgID: msgID, body: body, err: rpcErr})
+		c.sess.delayed = append(c.sess.delayed, delayedReply{due: c.now().Add(delay), msgID: msgID, body: body, err: rpcErr})
 		c.srv.cl.faults.count(func(st *FaultStats) { st.DelayedAnswers++ })
 		return
 	}
@@ -479,13 +478,14 @@ func (c *conn) pushUpdates() {
 
 // onTimer runs the engine's timers and sends the delayed answers that are due.
 func (c *conn) onTimer(now time.Time) error {
-	kept := c.delayed[:0]
-	for _, d := range c.delayed {
+	if c.sess == nil || c.eng == nil {
+		return nil
+	}
+	s := c.sess
+	kept := s.delayed[:0]
+	for _, d := range s.delayed {
 		if now.Before(d.due) {
 			kept = append(kept, d)
-			continue
-		}
-		if c.eng == nil {
 			continue
 		}
 		if d.err != nil {
@@ -494,21 +494,21 @@ func (c *conn) onTimer(now time.Time) error {
 			c.eng.Reply(d.msgID, d.body)
 		}
 	}
-	clear(c.delayed[len(kept):])
-	c.delayed = kept
-	if c.eng == nil {
-		return nil
-	}
+	clear(s.delayed[len(kept):])
+	s.delayed = kept
 	if _, err := c.eng.OnTimer(now); err != nil {
 		return fmt.Errorf("teletest: connection timer: %w", err)
 	}
 	return nil
 }
 
-// nextDelayed returns when the first delayed answer is due, zero if none is.
+// nextDelayed returns when the first delayed answer of the session is due, zero if none is.
 func (c *conn) nextDelayed() time.Time {
 	var d time.Time
-	for _, r := range c.delayed {
+	if c.sess == nil {
+		return d
+	}
+	for _, r := range c.sess.delayed {
 		if d.IsZero() || r.due.Before(d) {
 			d = r.due
 		}

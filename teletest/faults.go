@@ -153,7 +153,9 @@ func (f *Faults) refuse(dc int) (int32, bool) {
 
 // DelayMethod holds back the answers to the next n calls of method (a TL constructor id such
 // as tg.MessagesSendMessageRequestTypeID; n <= 0: every call until ClearFaults) for d. The
-// call itself runs at once; only its answer waits, so later calls can overtake it.
+// call itself runs at once; only its answer waits, so later calls can overtake it. The held
+// answer belongs to the MTProto session: a client that reconnects with it gets the answer when
+// it falls due, as Telegram resends what a broken connection did not deliver.
 func (f *Faults) DelayMethod(method uint32, d time.Duration, n int) {
 	f.methods.Add(method, methodFault{delay: d}, n)
 }

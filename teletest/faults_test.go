@@ -194,6 +194,33 @@ func TestFaultDelayMethod(t *testing.T) {
 	}
 }
 
+// TestFaultDelayMethodAcrossReconnect: an answer held back belongs to the MTProto session,
+// not the connection: the client reconnects with the same session and still gets it.
+func TestFaultDelayMethodAcrossReconnect(t *testing.T) {
+	cl := startCluster(t, Config{DCs: 2})
+	c := dialCluster(t, cl, 2, nil)
+	nearest(t, c)
+	cl.Faults().DelayMethod(tg.HelpGetConfigRequestTypeID, 300*time.Millisecond, 1)
+	ctx := testCtx(t)
+	done := make(chan error, 1)
+	go func() {
+		_, err := tg.NewClient(c).HelpGetConfig(ctx, &tg.HelpGetConfigRequest{})
+		done <- err
+	}()
+	if err := cl.Faults().WaitNetwork(ctx, func(st FaultStats) bool { return st.DelayedAnswers == 1 }); err != nil {
+		t.Fatal(err)
+	}
+	if n := cl.Faults().DropConnections(2); n != 1 {
+		t.Fatalf("dropped %d connections, want 1", n)
+	}
+	if err := <-done; err != nil {
+		t.Fatalf("help.getConfig across a reconnect: %v", err)
+	}
+	if n := cl.Faults().Stats().DelayedAnswers; n != 1 {
+		t.Fatalf("%d answers delayed: the call ran again instead of its held answer arriving", n)
+	}
+}
+
 // TestFaultDelayConnections: every packet the server writes waits.
 func TestFaultDelayConnections(t *testing.T) {
 	cl := startCluster(t, Config{DCs: 2})

@@ -32,6 +32,9 @@ type mtSession struct {
 	// invokeWithoutUpdates gets none until it makes an ordinary call (as on Telegram, where
 	// the wrapper invokes "without subscribing the connection for updates"). Owner only.
 	updates updatesMode
+	// delayed are answers a method delay fault holds back (owner only): they belong to the
+	// session, so a client that reconnects with it still gets them when they fall due.
+	delayed []delayedReply
 
 	// answers to calls that waited off the connection's goroutine (services.Waits), for
 	// whichever connection owns the session next
