@@ -19,9 +19,14 @@ type messageCache struct {
 }
 
 func newMessageCache(size int) *messageCache {
-	// lru.New fails only for a size below 1.
-	c, _ := lru.New[msgKey, *types.Message](max(size, 1))
-	return &messageCache{lru: c}
+	return &messageCache{lru: newLRU[msgKey, *types.Message](size)}
+}
+
+// newLRU returns an LRU cache of size entries (at least one: a zero size from a config
+// that was never defaulted still gets a working cache).
+func newLRU[K comparable, V any](size int) *lru.Cache[K, V] {
+	c, _ := lru.New[K, V](max(size, 1)) // fails only for a size below 1
+	return c
 }
 
 func (m *messageCache) add(msg *types.Message) {

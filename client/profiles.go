@@ -21,8 +21,7 @@ type profileCache struct {
 }
 
 func newProfileCache() *profileCache {
-	c, _ := lru.New[int64, *tg.User](maxProfiles) // fails only for a size below 1
-	return &profileCache{lru: c}
+	return &profileCache{lru: newLRU[int64, *tg.User](maxProfiles)}
 }
 
 // add records the full users among users.

@@ -21,9 +21,7 @@ type topicCache struct {
 }
 
 func newTopicCache(size int) *topicCache {
-	// lru.New fails only for a size below 1.
-	c, _ := lru.New[topicKey, *types.ForumTopic](max(size, 1))
-	return &topicCache{lru: c}
+	return &topicCache{lru: newLRU[topicKey, *types.ForumTopic](size)}
 }
 
 func (t *topicCache) add(chat int64, topic *types.ForumTopic) {
