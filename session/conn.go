@@ -219,26 +219,35 @@ func (c *Conn) Invoke(ctx context.Context, in tl.Encoder, out tl.Decoder) error 
 
 // InvokeWith is Invoke with call options.
 func (c *Conn) InvokeWith(ctx context.Context, in tl.Encoder, out tl.Decoder, opts ...CallOption) error {
-	var o mtp.CallOptions
+	cl := newCall()
 	for _, f := range opts {
-		f(&o)
+		f(&cl.opts) // on the pooled call: options on the stack would escape through f
 	}
-	_, err := c.invoke(ctx, in, out, o, nil)
+	_, err := c.invoke(ctx, cl, in, out, nil)
 	return err
 }
 
-// invoke runs one call; started, when set, receives the call id once it is in the mailbox.
-func (c *Conn) invoke(ctx context.Context, in tl.Encoder, out tl.Decoder, o mtp.CallOptions, started func(mtp.CallID)) (mtp.CallID, error) {
+// newCall returns a call from the pool with zero options.
+func newCall() *call {
+	cl := callPool.Get().(*call)
+	cl.opts = mtp.CallOptions{}
+	return cl
+}
+
+// invoke runs cl, a call from newCall with its options set, for in; started, when set,
+// receives the call id once it is in the mailbox.
+func (c *Conn) invoke(ctx context.Context, cl *call, in tl.Encoder, out tl.Decoder, started func(mtp.CallID)) (mtp.CallID, error) {
 	select {
 	case c.slots <- struct{}{}:
 	case <-ctx.Done():
+		callPool.Put(cl)
 		return 0, ctx.Err()
 	case <-c.done:
+		callPool.Put(cl)
 		return 0, c.closedErr()
 	}
 	defer func() { <-c.slots }()
 
-	cl := callPool.Get().(*call)
 	cl.buf.Reset()
 	borrowed := tl.BytesBorrowed(ctx)
 	if borrowed {
@@ -249,10 +258,9 @@ func (c *Conn) invoke(ctx context.Context, in tl.Encoder, out tl.Decoder, o mtp.
 		return 0, fmt.Errorf("session: encode %T: %w", in, err)
 	}
 	cl.id = mtp.CallID(c.nextID.Add(1))
-	o.Borrowed = cl.buf.Borrowed()
-	cl.opts = o
+	cl.opts.Borrowed = cl.buf.Borrowed()
 	cl.sent = sentHook(ctx)
-	id := cl.id
+	id, lent := cl.id, len(cl.opts.Borrowed) > 0
 
 	c.box.mu.Lock()
 	if c.box.closed {
@@ -282,7 +290,7 @@ func (c *Conn) invoke(ctx context.Context, in tl.Encoder, out tl.Decoder, o mtp.
 		}
 		c.box.mu.Unlock()
 		c.box.signal()
-		if len(o.Borrowed) > 0 {
+		if lent {
 			// The loop may be reading the caller's bytes: it answers a cancelled call once
 			// it has let go of it (or answered it already, or is shutting down).
 			<-cl.res
@@ -342,7 +350,9 @@ func (s *Sequence) Invoke(ctx context.Context, in tl.Encoder, out tl.Decoder) er
 	// so the next call names this one.
 	s.mu.Lock()
 	started := false
-	_, err := s.c.invoke(ctx, in, out, mtp.CallOptions{After: s.last}, func(id mtp.CallID) {
+	cl := newCall()
+	cl.opts.After = s.last
+	_, err := s.c.invoke(ctx, cl, in, out, func(id mtp.CallID) {
 		s.last, started = id, true
 		s.mu.Unlock()
 	})

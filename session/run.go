@@ -318,8 +318,11 @@ func (l *loop) serve(ctx context.Context, pc PacketConn) (worked bool, err error
 		case <-renew.C:
 			l.pfs.draining = true
 		case <-l.c.box.notify:
-			// Let callers that are about to invoke do so, so their calls share a container.
-			runtime.Gosched()
+			if len(l.calls) > 0 {
+				// Calls are in flight, so callers are concurrent: let those about to invoke
+				// do so, so their calls share a container. A lone caller's call goes at once.
+				runtime.Gosched()
+			}
 			l.drainMailbox()
 		case p := <-pkts:
 			now := l.now()
