@@ -6,7 +6,6 @@ import (
 	"encoding/binary"
 	"fmt"
 
-	"github.com/mtgo-labs/mtgo/client/option"
 	"github.com/mtgo-labs/mtgo/client/types"
 	"github.com/mtgo-labs/mtgo/tl"
 	"github.com/mtgo-labs/mtgo/tl/tg"
@@ -17,7 +16,7 @@ import (
 // The text is read with Config.ParseMode unless WithParseMode or WithEntities say otherwise;
 // every SendOption applies (reply, topic, silent, schedule, protect, send-as, effect, markup).
 func (c *Client) SendMessage(ctx context.Context, peer any, text string, opts ...SendOption) (*types.Message, error) {
-	p := option.CollectSend(opts)
+	p := collectSend(opts)
 	ip, err := c.ResolvePeer(ctx, peer)
 	if err != nil {
 		return nil, err
@@ -35,19 +34,50 @@ func (c *Client) SendMessage(ctx context.Context, peer any, text string, opts ..
 	return c.postSend(ctx, "message", out, req, req.RandomID, ip, text, ents)
 }
 
+// sendAnswer is what a send keeps after its call: the answer, and the raw message and peers an
+// updateShortSentMessage answer is made into. One allocation holds them all.
+type sendAnswer struct {
+	res        tg.UpdatesClassBox
+	m          tg.Message
+	peer, from tg.PeerUser
+}
+
+// peerOf returns the peer a message sent to ip names, in s's memory for a user (self when ip
+// names no other peer).
+func (s *sendAnswer) peerOf(ip tg.InputPeerClass, self int64) tg.PeerClass {
+	switch p := ip.(type) {
+	case *tg.InputPeerUser:
+		s.peer.UserID = p.UserID
+	case *tg.InputPeerUserFromMessage:
+		s.peer.UserID = p.UserID
+	case *tg.InputPeerChat, *tg.InputPeerChannel, *tg.InputPeerChannelFromMessage:
+		return inputToPeer(ip, self)
+	default:
+		s.peer.UserID = self
+	}
+	return &s.peer
+}
+
 // postSend invokes req, the send of one message (random id rid, to ip, with text and ents),
 // lets the update engine account for it and returns the sent message; what names the send
 // in errors.
 func (c *Client) postSend(ctx context.Context, what string, out outgoing, req tl.Encoder, rid int64, ip tg.InputPeerClass, text string, ents []tg.MessageEntityClass) (*types.Message, error) {
-	var res tg.UpdatesClassBox
-	if err := c.call(ctx, out.wrap(req), &res); err != nil {
+	s := new(sendAnswer)
+	if err := c.call(ctx, out.wrap(req), &s.res); err != nil {
 		return nil, fmt.Errorf("mtgo: send %s: %w", what, err)
 	}
+	self := c.selfID()
+	to := s.peerOf(ip, self)
 	if out.business == "" { // a business send changes the business account's state, not ours
-		sent := updates.Sent{Peer: inputToPeer(ip, c.selfID()), Message: text, Silent: out.silent, ReplyTo: out.replyHeader}
-		c.absorbSent(sent, res.Updates)
+		c.absorbSent(updates.Sent{Peer: to, Message: text, Silent: out.silent, ReplyTo: out.replyHeader}, s.res.Updates)
 	}
-	msg, err := c.sentMessage(res.Updates, rid, ip, text, ents)
+	var msg *types.Message
+	var err error
+	if u, ok := s.res.Updates.(*tg.UpdateShortSentMessage); ok {
+		msg, err = c.shortSentMessage(clientAPI{c: c}, s, u, to, text, ents)
+	} else {
+		msg, err = c.sentMessage(s.res.Updates, rid, ip, text, ents)
+	}
 	if err == nil {
 		c.msgCache.add(msg)
 	}
@@ -58,7 +88,8 @@ func (c *Client) postSend(ctx context.Context, what string, out outgoing, req tl
 func (c *Client) sentMessage(u tg.UpdatesClass, randomID int64, peer tg.InputPeerClass, text string, ents []tg.MessageEntityClass) (*types.Message, error) {
 	api := clientAPI{c: c}
 	if u, ok := u.(*tg.UpdateShortSentMessage); ok {
-		return c.shortSentMessage(api, u, peer, text, ents)
+		s := new(sendAnswer)
+		return c.shortSentMessage(api, s, u, s.peerOf(peer, c.selfID()), text, ents)
 	}
 	list, users, chats, ok := updatesParts(u)
 	if !ok {
@@ -67,42 +98,21 @@ func (c *Client) sentMessage(u tg.UpdatesClass, randomID int64, peer tg.InputPee
 	return findSent(api, list, users, chats, randomID)
 }
 
-// shortSent is the raw message built from an updateShortSentMessage with its peers: one
-// allocation instead of three.
-type shortSent struct {
-	m          tg.Message
-	peer, from tg.PeerUser
-}
-
-// shortSentMessage builds the message an updateShortSentMessage reports (sent to peer with
-// text and ents).
-func (c *Client) shortSentMessage(api types.API, u *tg.UpdateShortSentMessage, peer tg.InputPeerClass, text string, ents []tg.MessageEntityClass) (*types.Message, error) {
-	self, selfID := c.Me(), c.selfID()
-	s := &shortSent{m: tg.Message{
-		Out: true, ID: u.ID, Date: u.Date,
+// shortSentMessage builds, in s, the message an updateShortSentMessage reports (sent to the
+// peer to with text and ents).
+func (c *Client) shortSentMessage(api types.API, s *sendAnswer, u *tg.UpdateShortSentMessage, to tg.PeerClass, text string, ents []tg.MessageEntityClass) (*types.Message, error) {
+	s.m = tg.Message{
+		Out: true, ID: u.ID, Date: u.Date, PeerID: to,
 		Message: text, Entities: ents, Media: u.Media, TTLPeriod: u.TTLPeriod,
-	}}
+	}
 	if u.Entities != nil {
 		s.m.Entities = u.Entities
-	}
-	switch p := peer.(type) {
-	case *tg.InputPeerUser:
-		s.peer.UserID = p.UserID
-	case *tg.InputPeerUserFromMessage:
-		s.peer.UserID = p.UserID
-	case *tg.InputPeerChat, *tg.InputPeerChannel, *tg.InputPeerChannelFromMessage:
-		s.m.PeerID = inputToPeer(peer, selfID)
-	default:
-		s.peer.UserID = selfID
-	}
-	if s.m.PeerID == nil {
-		s.m.PeerID = &s.peer
 	}
 	msg := types.NewMessage(api, &s.m, types.Entities{})
 	if msg == nil {
 		return nil, ErrNoMessageShort
 	}
-	if self != nil { // set after NewMessage, which would build a User of the bare id
+	if self := c.Me(); self != nil { // set after NewMessage, which would build a User of the bare id
 		s.from.UserID = self.ID
 		s.m.FromID = &s.from
 		msg.From = self

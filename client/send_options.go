@@ -8,6 +8,15 @@ import (
 
 // Options of the media sends (SendPhoto, SendDocument, ..., SendMediaGroup) and of SendPoll.
 
+// collectSend is option.CollectSend without its allocation when there are no options (the
+// parameters escape through the options' methods).
+func collectSend(opts []SendOption) option.SendParams {
+	if len(opts) == 0 {
+		return option.SendParams{}
+	}
+	return option.CollectSend(opts)
+}
+
 // mediaOption is a SendOption that changes the media parameters.
 func mediaOption(f func(*option.Media)) SendOption {
 	return option.SendFunc(func(p *option.SendParams) { f(&p.Media) })
