@@ -37,12 +37,14 @@ import (
 // PostgreSQL session (its advisory lock decides which of them runs the update engine), three
 // workers sharing the bot's authorization, JetStream in between. People write to the bot in
 // many private chats (500 chats x 40 messages = 20 000 under MTGO_CI). Once a third of the
-// messages were handled a worker is killed and the gateway crashes: its NATS connection and
+// messages were handled, a worker dies inside its next handler (its connection closes before
+// the ack, so that update must come back) and the gateway crashes: its NATS connection and
 // client end, and its PostgreSQL backend is terminated, so the lock frees the way it does
 // when a process dies (never through Close). The standby takes the lock, resumes from the
 // update state committed in PostgreSQL, and catches up while the second half arrives. Every
 // message is handled, each chat in order; a message handled twice is one the killed worker
-// handled without its ack reaching the server, and those are counted.
+// handled without its ack reaching the server (at least the one it died in), and those are
+// counted.
 func TestFanoutOnPostgres(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end-to-end run with PostgreSQL and NATS")
@@ -103,7 +105,7 @@ func TestFanoutOnPostgres(t *testing.T) {
 		}
 	})
 
-	rec := newHandlings(total)
+	rec := newHandlings(total, 0)
 	var workers []*fanoutWorker
 	for i := range 3 {
 		w, err := r.startWorker(ctx, i, first.st, rec)
@@ -115,13 +117,13 @@ func TestFanoutOnPostgres(t *testing.T) {
 	}
 	senders := fanoutSenders(t, r.cl.World(), r.bot, chats)
 
-	// the first worker dies once a third of the messages were handled
+	// the victim's handler cut its connection; the rest of the process goes too
 	killed := make(chan struct{})
 	go func() {
 		defer close(killed)
 		select {
-		case <-rec.third:
-			workers[0].kill()
+		case <-workers[rec.victim].dying:
+			workers[rec.victim].kill()
 		case <-ctx.Done():
 		}
 	}()
@@ -131,7 +133,7 @@ func TestFanoutOnPostgres(t *testing.T) {
 	select {
 	case <-rec.third:
 	case <-ctx.Done():
-		t.Fatalf("handled %d of %d messages before the crash", rec.handled(), total)
+		t.Fatalf("before the crash: %s", rec.progress())
 	}
 	if err := first.crash(ctx, admin, r.session); err != nil {
 		t.Fatal(err)
@@ -149,7 +151,7 @@ func TestFanoutOnPostgres(t *testing.T) {
 	select {
 	case <-rec.done:
 	case <-ctx.Done():
-		t.Fatalf("handled %d of %d messages; gateway 1 %+v, gateway 2 %+v", rec.handled(), total, firstStats, second.g.Stats())
+		t.Fatalf("%s; gateway 1 %+v, gateway 2 %+v", rec.progress(), firstStats, second.g.Stats())
 	}
 	elapsed := time.Since(start)
 	<-killed
@@ -159,7 +161,7 @@ func TestFanoutOnPostgres(t *testing.T) {
 		t.Errorf("the standby found no committed update state in PostgreSQL: %+v", second.resumed)
 	}
 	rec.checkOrder(t, perChat)
-	dups := rec.checkDuplicates(t, 0, r.cfg.Shards)
+	dups := rec.checkDuplicates(t, r.cfg.Shards)
 	var redelivered int64
 	for _, w := range workers {
 		redelivered += w.w.Stats().Redelivered
@@ -388,6 +390,9 @@ type fanoutWorker struct {
 	w    *fanout.Worker
 	stop context.CancelFunc
 	done chan struct{}
+	// dying is closed when the handler cut the connection, as a crash in it would
+	dying    chan struct{}
+	dyingNow sync.Once
 }
 
 // startWorker starts worker n with the authorization in shared, its handler recording into
@@ -401,7 +406,7 @@ func (r *fanoutRig) startWorker(ctx context.Context, n int, shared storage.Stora
 	if err != nil {
 		return nil, err
 	}
-	p := &fanoutWorker{c: c, done: make(chan struct{})}
+	p := &fanoutWorker{c: c, done: make(chan struct{}), dying: make(chan struct{})}
 	if err := c.ConnectContext(ctx); err != nil {
 		c.Stop()
 		return nil, fmt.Errorf("worker %d: connect: %w", n, err)
@@ -415,7 +420,12 @@ func (r *fanoutRig) startWorker(ctx context.Context, n int, shared storage.Stora
 		if err != nil {
 			return fmt.Errorf("message %q: %w", m.Text, err)
 		}
-		rec.add(n, m.Chat.ID, seq, hc.UpdateKey())
+		if rec.add(n, m.Chat.ID, seq, hc.UpdateKey()) {
+			p.dyingNow.Do(func() {
+				p.nc.Close() // before the ack: this update comes back to another worker
+				close(p.dying)
+			})
+		}
 		return nil
 	})
 	var js jetstream.JetStream
@@ -488,39 +498,57 @@ func sendRounds(t *testing.T, w *world.World, senders []fanoutSender, from, to i
 }
 
 // handlings records every run of the handlers: which workers handled each update (by its
-// key), and per chat the numbers in the order of their first handling.
+// key), and per chat the numbers in the order of their first handling. It picks the update
+// the victim dies in: the victim's first after a third of want.
 type handlings struct {
 	mu     sync.Mutex
 	by     map[string][]int
 	chats  map[int64][]int
 	unique atomic.Int64
 	want   int64
+	victim int
+	lost   string        // the update the victim died in
 	third  chan struct{} // closed when a third of want were handled
-	done   chan struct{} // closed when all were
+	done   chan struct{} // closed when all were, and lost twice
+	closed bool          // done is
 }
 
-func newHandlings(want int) *handlings {
-	return &handlings{by: map[string][]int{}, chats: map[int64][]int{}, want: int64(want),
+func newHandlings(want, victim int) *handlings {
+	return &handlings{by: map[string][]int{}, chats: map[int64][]int{}, want: int64(want), victim: victim,
 		third: make(chan struct{}), done: make(chan struct{})}
 }
 
-func (h *handlings) add(worker int, chat int64, seq int, key string) {
+// add records a handling and reports whether the worker is to die in it.
+func (h *handlings) add(worker int, chat int64, seq int, key string) (die bool) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.by[key] = append(h.by[key], worker)
-	if len(h.by[key]) > 1 {
-		return
+	if len(h.by[key]) == 1 {
+		h.chats[chat] = append(h.chats[chat], seq)
+		if h.unique.Add(1) == h.want/3 {
+			close(h.third)
+		}
 	}
-	h.chats[chat] = append(h.chats[chat], seq)
-	switch h.unique.Add(1) {
-	case h.want / 3:
-		close(h.third)
-	case h.want:
+	if worker == h.victim && h.lost == "" && h.unique.Load() >= h.want/3 {
+		h.lost, die = key, true
+	}
+	if !h.closed && h.unique.Load() == h.want && h.lost != "" && len(h.by[h.lost]) > 1 {
+		h.closed = true
 		close(h.done)
 	}
+	return die
 }
 
-func (h *handlings) handled() int64 { return h.unique.Load() }
+// progress says how far the handlers got, for a test that timed out.
+func (h *handlings) progress() string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	lost := "the victim has not died yet"
+	if h.lost != "" {
+		lost = fmt.Sprintf("the update the victim died in was handled %d times", len(h.by[h.lost]))
+	}
+	return fmt.Sprintf("handled %d of %d messages, %s", h.unique.Load(), h.want, lost)
+}
 
 // checkOrder fails unless every chat had 0..perChat-1 handled first in that order.
 func (h *handlings) checkOrder(t *testing.T, perChat int) {
@@ -541,9 +569,9 @@ func (h *handlings) checkOrder(t *testing.T, perChat int) {
 }
 
 // checkDuplicates returns how many handlings repeated an update, failing for each repeat the
-// killed worker took no part in, and when there are more than one per shard (a dead
-// worker leaves at most one unacknowledged update in each).
-func (h *handlings) checkDuplicates(t *testing.T, killed, shards int) int {
+// victim took no part in, and when there are more than one per shard (a dead worker leaves
+// at most one unacknowledged update in each).
+func (h *handlings) checkDuplicates(t *testing.T, shards int) int {
 	t.Helper()
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -555,7 +583,7 @@ func (h *handlings) checkDuplicates(t *testing.T, killed, shards int) int {
 		n += len(workers) - 1
 		explained := false
 		for _, w := range workers {
-			explained = explained || w == killed
+			explained = explained || w == h.victim
 		}
 		if !explained {
 			t.Errorf("update %s handled %d times (by workers %v), none by the killed worker", key, len(workers), workers)
