@@ -3,9 +3,11 @@ package mtgobench
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"sync"
 	"testing"
 	"time"
 
@@ -20,51 +22,128 @@ import (
 	"github.com/mtgo-labs/mtgo/tl/tg"
 )
 
-// Both libraries talk to the same in-process fake file server (media/mediatest) through the
-// same "wire": each request is encoded by the library's own TL code, decoded by the server,
-// served, and the answer's bytes are decoded by the library's own TL code. Both sides pay the
-// same copies; what differs is the transfer loop.
+// Both libraries talk to the same in-process fake file server (media/mediatest) through a
+// "wire" that models each library's own session on both ends of a call and shares the rest.
+// It follows a call through each session's code, leaving out the cipher (AES-IGE and SHA-256,
+// and with them gotd's fresh buffer per encrypted and decrypted packet, crypto.Cipher.Encrypt
+// and decryptMessage), the sockets' system calls and each session's per-call bookkeeping;
+// those are measured through the whole clients in BenchmarkLoopbackMedia.
+//
+//   - Shared: the packet a session would encrypt is copied into a reused server-side
+//     receive buffer (the socket), where the server decodes the request in place (a part
+//     aliases the receive buffer), serves it and encodes the answer into a reused buffer.
+//     The answer reaches the client by one copy into the client's receive buffer
+//     (receiveInto), the socket read.
+//   - mtgoWire, session.Conn's path: the request is encoded into a reused call buffer; a call
+//     marked by tl.WithBorrowedBytes (every upload part) leaves byte strings of 4 KiB and more
+//     out of it (tl.Buffer.Borrow), and the packet is put together from the pieces, one copy
+//     of the part (session/mtp Engine.Flush, appendBody). An answer is read into the
+//     transport's reused buffer, copied into memory of its own (session's readPackets), and
+//     decoded with long byte strings aliased (session's decode, tl.Buffer.Alias).
+//   - gotdWire, gotd v0.93.0's internal/mtproto path: the request is encoded straight into a
+//     pooled packet buffer after the inner header (Conn.write's bufPool and
+//     EncryptedMessageData.EncodeWithoutCopy, the path of a CompressThreshold below zero: at
+//     gotd's default of 1 KiB every part is first encoded into a second buffer and gzipped,
+//     which is not modelled). An answer is read into a fresh buffer (readLoop,
+//     readIntermediate), copied out of the packet by proto.Result.Decode (handleResult), and
+//     the generated decoder copies its byte strings (bin.Buffer.Bytes).
 
 const mediaBenchSize = 64 << 20
 
-// rawAnswer keeps the encoded answer bytes.
-type rawAnswer struct{ b []byte }
+const (
+	// innerHeader is the packet header both sessions write before a body: salt, session_id,
+	// msg_id, seq_no and length.
+	innerHeader = 32
+	// borrowMin is the shortest byte string MTGo's session borrows or aliases (session's
+	// borrowMin).
+	borrowMin = 4 << 10
+)
 
-func (r *rawAnswer) Decode(b *tl.Buffer) error {
-	r.b = append(r.b[:0], b.Raw()...)
-	return b.Skip(b.Len())
+// wireBufs are reused receive buffers: the server's and MTGo's transport's.
+var wireBufs = sync.Pool{New: func() any { return new([]byte) }}
+
+// serverBufs decode requests on the server side.
+var serverBufs = sync.Pool{New: func() any { return new(tl.Buffer) }}
+
+// appendHeader appends an inner packet header for a body of n bytes.
+func appendHeader(dst []byte, n int) []byte {
+	dst = append(dst, make([]byte, innerHeader-4)...)
+	return binary.LittleEndian.AppendUint32(dst, uint32(n))
 }
 
-// serve decodes request bytes, runs them on the fake server and returns the answer bytes.
-func serve(ctx context.Context, inv tg.Invoker, req []byte) ([]byte, error) {
-	var rb tl.Buffer
-	rb.ResetTo(req)
-	obj, err := tg.DecodeObject(&rb)
+// transmit is the shared part of the wire: it copies packet into a server-side receive
+// buffer, decodes the request in place and serves it; recv gets the answer's bytes as the
+// server sent them and reads them with receiveInto.
+func transmit(ctx context.Context, inv tg.Invoker, packet []byte, recv func(sent []byte) error) error {
+	in := wireBufs.Get().(*[]byte)
+	defer wireBufs.Put(in)
+	*in = receiveInto((*in)[:0], packet)
+	b := serverBufs.Get().(*tl.Buffer)
+	defer func() {
+		b.ResetTo(nil)
+		serverBufs.Put(b)
+	}()
+	b.ResetTo((*in)[innerHeader:])
+	b.Alias(borrowMin)
+	req, err := tg.DecodeObject(b)
 	if err != nil {
-		return nil, fmt.Errorf("decode request: %w", err)
+		return fmt.Errorf("server: decode request: %w", err)
 	}
-	var ans rawAnswer
-	if err := inv.Invoke(ctx, obj, &ans); err != nil {
-		return nil, err
+	return inv.Invoke(ctx, req, answer{recv: recv})
+}
+
+// receiveInto is the socket: the bytes sent, appended to the receiver's buffer dst.
+func receiveInto(dst, sent []byte) []byte { return append(dst, sent...) }
+
+// answer hands the server's encoded answer to the client side of the wire.
+type answer struct{ recv func(sent []byte) error }
+
+func (a answer) Decode(b *tl.Buffer) error {
+	sent := b.Raw()
+	if err := b.Skip(len(sent)); err != nil {
+		return err
 	}
-	return ans.b, nil
+	return a.recv(sent)
 }
 
 // mtgoWire is the wire for MTGo's media package.
 type mtgoWire struct{ inv tg.Invoker }
 
+// mtgoCall is a call's reused state, as session.Conn's call pool.
+type mtgoCall struct {
+	req tl.Buffer
+	pkt []byte
+	ans tl.Buffer
+}
+
+var mtgoCalls = sync.Pool{New: func() any { return new(mtgoCall) }}
+
 func (w mtgoWire) Invoke(ctx context.Context, in tl.Encoder, out tl.Decoder) error {
-	var b tl.Buffer
-	if err := in.Encode(&b); err != nil {
+	c := mtgoCalls.Get().(*mtgoCall)
+	defer mtgoCalls.Put(c)
+	c.req.Reset()
+	if tl.BytesBorrowed(ctx) {
+		c.req.Borrow(borrowMin)
+	}
+	if err := in.Encode(&c.req); err != nil {
 		return err
 	}
-	ans, err := serve(ctx, w.inv, b.Buf)
-	if err != nil {
+	segs := c.req.Borrowed()
+	c.pkt = appendHeader(c.pkt[:0], tl.BorrowedLen(c.req.Buf, segs))
+	c.pkt = tl.AppendBorrowed(c.pkt, c.req.Buf, segs)
+	c.req.Reset() // lets go of the borrowed bytes
+	return transmit(ctx, w.inv, c.pkt, func(sent []byte) error {
+		rbuf := wireBufs.Get().(*[]byte)
+		*rbuf = receiveInto((*rbuf)[:0], sent)
+		own := make([]byte, len(*rbuf)) // readPackets
+		copy(own, *rbuf)
+		wireBufs.Put(rbuf)
+		c.ans.ResetTo(own)
+		c.ans.Alias(borrowMin)
+		err := out.Decode(&c.ans)
+		c.ans.ResetTo(nil)
 		return err
-	}
-	var ab tl.Buffer
-	ab.ResetTo(ans)
-	return out.Decode(&ab)
+	})
 }
 
 func mtgoPool(srv *mediatest.Server) media.Pool {
@@ -80,16 +159,23 @@ func mtgoPool(srv *mediatest.Server) media.Pool {
 // gotdWire is the wire for gotd's downloader and uploader.
 type gotdWire struct{ inv tg.Invoker }
 
+// gotdBufs is internal/mtproto's bufPool.
+var gotdBufs = sync.Pool{New: func() any { return new(bin.Buffer) }}
+
 func (w gotdWire) Invoke(ctx context.Context, in bin.Encoder, out bin.Decoder) error {
-	var b bin.Buffer
-	if err := in.Encode(&b); err != nil {
+	b := gotdBufs.Get().(*bin.Buffer)
+	defer gotdBufs.Put(b)
+	b.Reset()
+	b.Buf = appendHeader(b.Buf, 0)
+	if err := in.Encode(b); err != nil {
 		return err
 	}
-	ans, err := serve(ctx, w.inv, b.Buf)
-	if err != nil {
-		return err
-	}
-	return out.Decode(&bin.Buffer{Buf: ans})
+	binary.LittleEndian.PutUint32(b.Buf[innerHeader-4:], uint32(len(b.Buf)-innerHeader))
+	return transmit(ctx, w.inv, b.Buf, func(sent []byte) error {
+		pkt := receiveInto(make([]byte, 0, len(sent)), sent) // readLoop's fresh buffer
+		res := append([]byte(nil), pkt...)                   // proto.Result.Decode
+		return out.Decode(&bin.Buffer{Buf: res})
+	})
 }
 
 // discardAt is an io.WriterAt that drops everything (gotd's parallel download needs one).
