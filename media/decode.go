@@ -7,12 +7,15 @@ import (
 	"github.com/mtgo-labs/mtgo/tl/tg"
 )
 
-// fileAnswer decodes an upload.File answer straight into a reusable buffer, so a download
-// costs no allocation per chunk on this side of the invoker. It is the out argument of
-// upload.getFile; the generated decoder would allocate a fresh byte slice per chunk.
+// fileAnswer decodes an upload.File answer without an allocation per chunk on this side of
+// the invoker: when the decoding Buffer aliases long byte strings (tl.Buffer.Aliases, a
+// session decoding from a packet read into memory of its own) the chunk stays where it is,
+// otherwise it is copied into a reusable buffer. It is the out argument of upload.getFile;
+// the generated decoder would allocate a fresh byte slice per chunk.
 type fileAnswer struct {
-	buf      []byte // destination; its capacity caps the answer
-	data     []byte // bytes of upload.file, aliasing buf
+	buf      []byte // destination of a copied chunk, allocated on first use
+	limit    int    // the most bytes the answer may carry (0: cap(buf))
+	data     []byte // bytes of upload.file, aliasing buf or the answer
 	redirect *tg.UploadFileCdnRedirect
 }
 
@@ -31,7 +34,7 @@ func (a *fileAnswer) Decode(b *tl.Buffer) error {
 		if _, err := b.Int32(); err != nil {
 			return b.DecodeErr("upload.file", "mtime", err)
 		}
-		if a.data, err = readBytesInto(b, a.buf); err != nil {
+		if a.data, err = readChunk(b, &a.buf, a.limit, true); err != nil {
 			return b.DecodeErr("upload.file", "bytes", err)
 		}
 		return nil
@@ -46,9 +49,11 @@ func (a *fileAnswer) Decode(b *tl.Buffer) error {
 	return b.UnexpectedID("upload.File", id)
 }
 
-// cdnAnswer decodes an upload.CdnFile answer into a reusable buffer.
+// cdnAnswer decodes an upload.CdnFile answer into a reusable buffer (always a copy: the
+// chunk is decrypted in place).
 type cdnAnswer struct {
-	buf      []byte
+	buf      []byte // allocated on first use
+	limit    int    // 0: cap(buf)
 	data     []byte
 	reupload []byte // request_token of upload.cdnFileReuploadNeeded
 }
@@ -62,7 +67,7 @@ func (a *cdnAnswer) Decode(b *tl.Buffer) error {
 	}
 	switch id {
 	case tg.UploadCdnFileTypeID:
-		if a.data, err = readBytesInto(b, a.buf); err != nil {
+		if a.data, err = readChunk(b, &a.buf, a.limit, false); err != nil {
 			return b.DecodeErr("upload.cdnFile", "bytes", err)
 		}
 		return nil
@@ -77,10 +82,16 @@ func (a *cdnAnswer) Decode(b *tl.Buffer) error {
 	return b.UnexpectedID("upload.CdnFile", id)
 }
 
-// readBytesInto reads a TL bytes value into dst[:0] without allocating. A value longer than
-// cap(dst) fails with ErrChunkTooLarge (the server sent more than the limit asked for); a
-// declared length running past the input fails before anything is copied.
-func readBytesInto(b *tl.Buffer, dst []byte) ([]byte, error) {
+// readChunk reads a TL bytes value of at most limit bytes (0: cap(*dst)) without allocating
+// more than *dst once. With alias set and a Buffer that aliases a value this long, the result
+// is a slice of the Buffer's input; otherwise the value is copied into *dst, which gets limit
+// bytes of capacity first if it has less room. A value over the limit fails with
+// ErrChunkTooLarge (the server sent more than the limit asked for); a declared length running
+// past the input fails before anything is copied.
+func readChunk(b *tl.Buffer, dst *[]byte, limit int, alias bool) ([]byte, error) {
+	if limit == 0 {
+		limit = cap(*dst)
+	}
 	p := b.Raw()
 	if len(p) < 1 {
 		return nil, tl.ErrUnexpectedEOF
@@ -99,10 +110,16 @@ func readBytesInto(b *tl.Buffer, dst []byte) ([]byte, error) {
 	if total > len(p) {
 		return nil, tl.ErrTooLarge
 	}
-	if n > cap(dst) {
-		return nil, fmt.Errorf("%w: %d bytes, room for %d", ErrChunkTooLarge, n, cap(dst))
+	if n > limit {
+		return nil, fmt.Errorf("%w: %d bytes, room for %d", ErrChunkTooLarge, n, limit)
 	}
-	out := append(dst[:0], p[head:head+n]...)
+	if alias && b.Aliases(n) {
+		return b.Bytes()
+	}
+	if cap(*dst) < n {
+		*dst = make([]byte, 0, limit)
+	}
+	out := append((*dst)[:0], p[head:head+n]...)
 	if err := b.Skip(total); err != nil {
 		return nil, err
 	}

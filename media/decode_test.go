@@ -122,6 +122,48 @@ func TestAnswerLargerThanBuffer(t *testing.T) {
 	}
 }
 
+// A Buffer that aliases long byte strings (a session's packet in memory of its own) leaves
+// the chunk of upload.file where it is; a CDN chunk, decrypted in place, is still copied. A
+// chunk arriving without aliasing gets a buffer of the limit on first use.
+func TestAnswersAliasOnlyFileChunks(t *testing.T) {
+	raw := answers(t)["file"] // 3000 bytes
+	var b tl.Buffer
+	b.ResetTo(raw)
+	b.Alias(1024)
+	a := fileAnswer{limit: 4096}
+	if err := a.Decode(&b); err != nil || b.Len() != 0 {
+		t.Fatalf("err %v, %d bytes left", err, b.Len())
+	}
+	if len(a.data) != 3000 || &a.data[0] != &raw[len(raw)-3000] || a.buf != nil {
+		t.Error("the chunk is not a slice of the answer")
+	}
+
+	b.ResetTo(raw) // no aliasing
+	if err := a.Decode(&b); err != nil {
+		t.Fatal(err)
+	}
+	if len(a.data) != 3000 || cap(a.buf) != 4096 || &a.data[0] != &a.buf[:1][0] {
+		t.Errorf("copied chunk: %d bytes, buffer of %d", len(a.data), cap(a.buf))
+	}
+
+	cdn := answers(t)["cdn"] // 300 bytes
+	b.ResetTo(cdn)
+	b.Alias(16)
+	c := cdnAnswer{limit: 512}
+	if err := c.Decode(&b); err != nil {
+		t.Fatal(err)
+	}
+	if len(c.data) != 300 || cap(c.buf) != 512 || &c.data[0] != &c.buf[:1][0] {
+		t.Error("the cdn chunk is not copied into its buffer")
+	}
+
+	b.ResetTo(raw)
+	b.Alias(1024)
+	if err := (&fileAnswer{limit: 2048}).Decode(&b); !errors.Is(err, ErrChunkTooLarge) {
+		t.Errorf("aliased chunk over the limit: err = %v", err)
+	}
+}
+
 func TestFileAnswerZeroAlloc(t *testing.T) {
 	if raceEnabled {
 		t.Skip("allocation counts are meaningless under the race detector")

@@ -221,7 +221,7 @@ func (d *download) run(parent context.Context, sink func([]byte) error) (int64, 
 	window := 2 * d.workers
 	slots := make(chan []byte, window)
 	for range window {
-		slots <- nil // buffers are allocated on first use
+		slots <- nil // buffers are allocated on first use, if the chunks are copied at all
 	}
 	results := make(chan fetched, window)
 	var next atomic.Int64
@@ -233,24 +233,21 @@ func (d *download) run(parent context.Context, sink func([]byte) error) (int64, 
 	var wg sync.WaitGroup
 	for range d.workers {
 		wg.Go(func() {
+			f := &fetcher{d: d}
 			for {
-				var buf []byte
 				select {
-				case buf = <-slots:
+				case f.buf = <-slots:
 				case <-ctx.Done():
 					return
 				}
 				i := int(next.Add(1) - 1)
 				ch, ok := d.plan.Chunk(i)
 				if !ok || int64(i) > end.Load() {
-					slots <- buf
+					slots <- f.buf
 					return
 				}
-				if buf == nil {
-					buf = make([]byte, d.bufSize)
-				}
-				data, attempts, err := d.fetch(ctx, ch, buf)
-				results <- fetched{chunk: ch, buf: buf, data: data, attempts: attempts, err: err}
+				data, attempts, err := f.fetch(ctx, ch)
+				results <- fetched{chunk: ch, buf: f.buf, data: data, attempts: attempts, err: err}
 			}
 		})
 	}
@@ -305,18 +302,29 @@ func (d *download) snapshot() source {
 	return d.src
 }
 
-// fetch gets one chunk into buf, following the source through migrations, CDN redirects and
+// fetcher is one worker's reusable state: its requests and answers, and the window slot's
+// buffer of the chunk it fetches (nil until a chunk is copied into it).
+type fetcher struct {
+	d   *download
+	buf []byte
+	req tg.UploadGetFileRequest
+	ans fileAnswer
+	cdn cdnAnswer
+}
+
+// fetch gets one chunk, following the source through migrations, CDN redirects and
 // reference refreshes, and repeating it after transient failures and flood waits.
-func (d *download) fetch(ctx context.Context, ch Chunk, buf []byte) (data []byte, attempts int, err error) {
-	p := pacer{opt: &d.c.opt, log: d.c.log.With("download chunk", ch.Index)}
+func (f *fetcher) fetch(ctx context.Context, ch Chunk) (data []byte, attempts int, err error) {
+	d := f.d
+	p := newPacer(d.c, "download chunk", ch.Index)
 	for {
 		attempts++
 		src := d.snapshot()
 		if src.cdn != nil {
-			data, err = d.fetchCDN(ctx, src, ch, buf)
+			data, err = f.fetchCDN(ctx, src, ch)
 		} else {
 			var redirect *tg.UploadFileCdnRedirect
-			data, redirect, err = d.fetchMaster(ctx, src, ch, buf)
+			data, redirect, err = f.fetchMaster(ctx, src, ch)
 			if err == nil && redirect != nil {
 				if err := d.toCDN(src.gen, redirect); err != nil {
 					return nil, attempts, err
@@ -403,30 +411,37 @@ func (d *download) refreshLocation(ctx context.Context, src source, cause error)
 }
 
 // fetchMaster asks the file's data center for a chunk.
-func (d *download) fetchMaster(ctx context.Context, src source, ch Chunk, buf []byte) ([]byte, *tg.UploadFileCdnRedirect, error) {
+func (f *fetcher) fetchMaster(ctx context.Context, src source, ch Chunk) ([]byte, *tg.UploadFileCdnRedirect, error) {
+	d := f.d
 	inv, err := d.c.pool.DC(ctx, src.dc, KindMedia)
 	if err != nil {
 		return nil, nil, fmt.Errorf("media: connection to dc %d: %w", src.dc, err)
 	}
-	ans := fileAnswer{buf: buf}
-	req := &tg.UploadGetFileRequest{CdnSupported: !d.c.opt.DisableCDN, Location: src.input, Offset: ch.Offset, Limit: ch.Limit}
-	if err := inv.Invoke(ctx, req, &ans); err != nil {
+	f.ans = fileAnswer{buf: f.buf, limit: d.bufSize}
+	f.req = tg.UploadGetFileRequest{CdnSupported: !d.c.opt.DisableCDN, Location: src.input, Offset: ch.Offset, Limit: ch.Limit}
+	err = inv.Invoke(ctx, &f.req, &f.ans)
+	f.buf = f.ans.buf
+	if err != nil {
 		return nil, nil, err
 	}
-	return ans.data, ans.redirect, nil
+	return f.ans.data, f.ans.redirect, nil
 }
 
 // fetchCDN gets a chunk from the CDN, decrypts it and verifies it against the master's hashes.
-func (d *download) fetchCDN(ctx context.Context, src source, ch Chunk, buf []byte) ([]byte, error) {
+func (f *fetcher) fetchCDN(ctx context.Context, src source, ch Chunk) ([]byte, error) {
+	d := f.d
 	cdn := src.cdn
 	inv, err := d.c.pool.DC(ctx, cdn.dc, KindCDN)
 	if err != nil {
 		return nil, fmt.Errorf("media: connection to cdn dc %d: %w", cdn.dc, err)
 	}
-	ans := cdnAnswer{buf: buf}
+	ans := &f.cdn
 	for reuploads := 0; ; reuploads++ {
+		*ans = cdnAnswer{buf: f.buf, limit: d.bufSize}
 		req := &tg.UploadGetCdnFileRequest{FileToken: cdn.token, Offset: ch.Offset, Limit: ch.Limit}
-		if err := inv.Invoke(ctx, req, &ans); err != nil {
+		err := inv.Invoke(ctx, req, ans)
+		f.buf = ans.buf
+		if err != nil {
 			return nil, err
 		}
 		if ans.reupload == nil {

@@ -60,12 +60,19 @@ func judge(ctx context.Context, err error) (verdict, rpcerr.Decision) {
 
 // pacer counts the repeats of one part and sleeps before each: flood waits up to
 // Options.FloodSleepThreshold (at most maxFloods of them) and transient failures with a
-// doubling backoff (at most Options.Retries).
+// doubling backoff (at most Options.Retries). Its log lines name the part as what (the
+// attribute key) and index; nothing is built for them unless one is written.
 type pacer struct {
 	opt      *Options
 	log      *slog.Logger
+	what     string
+	index    int
 	floods   int
 	failures int
+}
+
+func newPacer(c *Client, what string, index int) pacer {
+	return pacer{opt: &c.opt, log: c.log, what: what, index: index}
 }
 
 // again handles the flood and retry verdicts: it sleeps and returns nil when the part should
@@ -76,11 +83,11 @@ func (p *pacer) again(ctx context.Context, v verdict, d rpcerr.Decision, err err
 		return fmt.Errorf("%w: %s: %w", ErrFloodWait, d.Wait, err)
 	case v == flood && p.floods < maxFloods:
 		p.floods++
-		p.log.Debug("flood wait", "wait", d.Wait)
+		p.log.Debug("flood wait", p.what, p.index, "wait", d.Wait)
 		return sleep(ctx, d.Wait)
 	case v == retry && p.failures < p.opt.Retries:
 		p.failures++
-		p.log.Debug("repeating after a failure", "failures", p.failures, "err", err)
+		p.log.Debug("repeating after a failure", p.what, p.index, "failures", p.failures, "err", err)
 		return sleep(ctx, backoff(p.opt.RetryDelay, p.failures))
 	}
 	return err

@@ -114,13 +114,17 @@ type jobResult struct {
 
 func (u *uploader) run(parent context.Context, r io.Reader) (tg.InputFileClass, error) {
 	ctx, cancel := context.WithCancel(parent)
+	// A part's buffer stays unchanged until its call returns: the session may send it without
+	// copying it into the packet.
+	sendCtx := tl.WithBorrowedBytes(ctx)
 	jobs := make(chan job)
 	results := make(chan jobResult, u.workers)
 	var wg sync.WaitGroup
 	for range u.workers {
 		wg.Go(func() {
+			s := new(partSender)
 			for j := range jobs {
-				attempts, err := u.send(ctx, j)
+				attempts, err := u.send(sendCtx, s, j)
 				// Once run has given up it reads no more results: up to 2*workers parts can
 				// be outstanding, more than results holds, so a blind send could block
 				// wg.Wait forever.
@@ -317,23 +321,31 @@ func (u *uploader) finish(res jobResult) error {
 	return nil
 }
 
-// send stores one part, repeating it after transient failures and flood waits.
-func (u *uploader) send(ctx context.Context, j job) (attempts int, err error) {
+// partSender is one worker's reusable request and answer.
+type partSender struct {
+	big   tg.UploadSaveBigFilePartRequest
+	small tg.UploadSaveFilePartRequest
+	ok    tg.BoolBox
+}
+
+// send stores one part, repeating it after transient failures and flood waits. ctx is marked
+// by tl.WithBorrowedBytes.
+func (u *uploader) send(ctx context.Context, s *partSender, j job) (attempts int, err error) {
 	var req tl.Encoder
 	if u.big {
-		req = &tg.UploadSaveBigFilePartRequest{FileID: u.id, FilePart: int32(j.part), FileTotalParts: j.total, Bytes: j.data}
+		s.big = tg.UploadSaveBigFilePartRequest{FileID: u.id, FilePart: int32(j.part), FileTotalParts: j.total, Bytes: j.data}
+		req = &s.big
 	} else {
-		req = &tg.UploadSaveFilePartRequest{FileID: u.id, FilePart: int32(j.part), Bytes: j.data}
+		s.small = tg.UploadSaveFilePartRequest{FileID: u.id, FilePart: int32(j.part), Bytes: j.data}
+		req = &s.small
 	}
-	// The part's buffer stays unchanged until this call returns: the session may send it
-	// without copying it into the packet.
-	ctx = tl.WithBorrowedBytes(ctx)
-	p := pacer{opt: &u.c.opt, log: u.c.log.With("upload part", j.part)}
+	defer func() { s.big.Bytes, s.small.Bytes = nil, nil }() // the buffer goes back to the pool
+	p := newPacer(u.c, "upload part", j.part)
 	for {
 		attempts++
-		var ok tg.BoolBox
-		err := u.inv.Invoke(ctx, req, &ok)
-		if err == nil && ok.Bool {
+		s.ok = tg.BoolBox{}
+		err := u.inv.Invoke(ctx, req, &s.ok)
+		if err == nil && s.ok.Bool {
 			return attempts, nil
 		}
 		if err == nil {

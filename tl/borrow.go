@@ -51,6 +51,10 @@ func (b *Buffer) Alias(min int) {
 	b.borrow.alias = max(min, 1)
 }
 
+// Aliases reports whether Bytes returns a byte string of n bytes as a slice of Buf (see
+// Alias): a decoder that would copy it into memory of its own anyway can keep the slice.
+func (b *Buffer) Aliases(n int) bool { return b.aliases(n) }
+
 // aliases reports whether Bytes returns a value of n bytes as a slice of Buf.
 func (b *Buffer) aliases(n int) bool {
 	return b.borrow != nil && b.borrow.alias > 0 && n >= b.borrow.alias

@@ -102,7 +102,13 @@ func TestAliasDecodesLongBytesInPlace(t *testing.T) {
 
 	var b Buffer
 	b.ResetTo(wire)
+	if b.Aliases(len(long)) {
+		t.Error("Aliases before Alias")
+	}
 	b.Alias(4096)
+	if b.Aliases(4095) || !b.Aliases(4096) {
+		t.Error("Aliases disagrees with the threshold")
+	}
 	short, err := b.Bytes()
 	if err != nil {
 		t.Fatal(err)

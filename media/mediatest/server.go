@@ -49,6 +49,10 @@ type Options struct {
 	// DiscardUploads checks upload parts but does not keep their bytes (for benchmarks and
 	// memory tests); Uploaded then only checks the part count.
 	DiscardUploads bool
+	// AliasAnswers delivers every answer as MTGo's session does: copied into memory of its
+	// own and decoded with long byte strings as slices of it (tl.Buffer.Alias, 4 KiB and
+	// more). Otherwise decoded values never alias the answer.
+	AliasAnswers bool
 }
 
 // Server is the fake. It is safe for concurrent use.
@@ -337,9 +341,18 @@ func (v *invoker) Invoke(ctx context.Context, in tl.Encoder, out tl.Decoder) err
 	if err := res.Encode(b); err != nil {
 		return fmt.Errorf("mediatest: encode answer: %w", err)
 	}
+	if s.opt.AliasAnswers {
+		var own tl.Buffer
+		own.ResetTo(bytes.Clone(b.Buf))
+		own.Alias(aliasMin)
+		return out.Decode(&own)
+	}
 	b.ResetTo(b.Buf)
 	return out.Decode(b)
 }
+
+// aliasMin is the shortest byte string AliasAnswers decodes in place (the session's).
+const aliasMin = 4 << 10
 
 // encodePool recycles answer buffers, so the server's own garbage does not hide the client's
 // in memory measurements. Decoded values never alias a tl.Buffer's bytes.
