@@ -32,3 +32,14 @@ func TestConformanceFile(t *testing.T) {
 		},
 	})
 }
+
+func BenchmarkPeersInMemory(b *testing.B) {
+	storagetest.BenchmarkPeers(b, func(testing.TB, string) (storage.Storage, error) { return storage.NewInMemory(), nil })
+}
+
+func BenchmarkPeersFile(b *testing.B) {
+	dir := b.TempDir()
+	storagetest.BenchmarkPeers(b, func(_ testing.TB, name string) (storage.Storage, error) {
+		return storage.Open(filepath.Join(dir, name+".session"), nil)
+	})
+}

@@ -64,10 +64,28 @@ var Dialect = sqlstore.Dialect{
 	Arrays:    true,
 	MaxParams: 8000,
 	Lock:      lockSession,
+	Pipeline:  pipeline,
 	MigrationLock: func(ctx context.Context, tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `select pg_advisory_xact_lock($1)`, migrationLockKey)
 		return err
 	},
+}
+
+// pipeline sends stmts in one pgx batch: one round trip, and one implicit transaction (the
+// batch ends with a single Sync), so a failed statement undoes the ones before it.
+func pipeline(ctx context.Context, db *sql.DB, stmts []sqlstore.Stmt) error {
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	return conn.Raw(func(dc any) error {
+		var b pgx.Batch
+		for _, st := range stmts {
+			b.Queue(st.Query, st.Args...)
+		}
+		return dc.(*stdlib.Conn).Conn().SendBatch(ctx, &b).Close()
+	})
 }
 
 // migrationLockKey serializes schema migrations of concurrent Opens ("mtgo" in ASCII).

@@ -1,8 +1,8 @@
 package postgres_test
 
 import (
-	"context"
 	"database/sql"
+	"fmt"
 	"net"
 	"net/url"
 	"os"
@@ -54,7 +54,7 @@ func admin(t testing.TB, u string) *sql.DB {
 }
 
 func TestConformance(t *testing.T) {
-	u := serverURL(t)
+	u := privateSchema(t, serverURL(t))
 	db := admin(t, u)
 	storagetest.Run(t, storagetest.Backend{
 		Open: func(t testing.TB, name string) (storage.Storage, error) {
@@ -91,27 +91,17 @@ func TestConformance(t *testing.T) {
 
 // TestNewerSchema: a database migrated by a newer build is refused, not misread.
 func TestNewerSchema(t *testing.T) {
-	u := serverURL(t)
-	db := admin(t, u)
+	u := privateSchema(t, serverURL(t))
 	ctx := t.Context()
-	// A private schema so the shared tables are not touched.
-	if _, err := db.ExecContext(ctx, `drop schema if exists mtgo_newer cascade; create schema mtgo_newer`); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _, _ = db.ExecContext(context.Background(), `drop schema if exists mtgo_newer cascade`) })
-	pu, _ := url.Parse(u)
-	q := pu.Query()
-	q.Set("search_path", "mtgo_newer")
-	pu.RawQuery = q.Encode()
-	st, err := postgres.Open(ctx, pu.String(), "x")
+	st, err := postgres.Open(ctx, u, "x")
 	if err != nil {
 		t.Fatal(err)
 	}
 	st.Close()
-	if _, err := db.ExecContext(ctx, `insert into mtgo_newer.mtgo_schema (version) values (999)`); err != nil {
+	if _, err := admin(t, u).ExecContext(ctx, `insert into mtgo_schema (version) values (999)`); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := postgres.Open(ctx, pu.String(), "x"); err == nil || !errorsIs(err, storage.ErrUnsupportedVersion) {
+	if _, err := postgres.Open(ctx, u, "x"); err == nil || !errorsIs(err, storage.ErrUnsupportedVersion) {
 		t.Fatalf("Open of a newer schema = %v, want ErrUnsupportedVersion", err)
 	}
 }
@@ -126,9 +116,10 @@ func TestBadURLHidesPassword(t *testing.T) {
 	}
 }
 
-// TestConcurrentOpen: many processes starting at once migrate the schema once.
+// TestConcurrentOpen: many processes starting at once on an empty database migrate the schema
+// once.
 func TestConcurrentOpen(t *testing.T) {
-	u := serverURL(t)
+	u := privateSchema(t, serverURL(t))
 	errs := make(chan error, 8)
 	for range 8 {
 		go func() {
@@ -147,3 +138,21 @@ func TestConcurrentOpen(t *testing.T) {
 }
 
 var _ = stdlib.OpenDB
+
+// BenchmarkPeers: peer upserts in batches (storagetest.BenchmarkPeers), in a schema of its
+// own. server-cpu-ms/op is the CPU time of the store's PostgreSQL backends per batch, read
+// from /proc when the server runs on this machine: the figure that holds when other work
+// makes the wall clock swing.
+func BenchmarkPeers(b *testing.B) {
+	u := privateSchema(b, serverURL(b))
+	app := fmt.Sprintf("mtgo-bench-%d", os.Getpid())
+	db := admin(b, u+"&application_name="+app)
+	defer func() {
+		if cpu, ok := backendCPU(b, db, app); ok {
+			b.ReportMetric(float64(cpu.Milliseconds())/float64(b.N), "server-cpu-ms/op")
+		}
+	}()
+	storagetest.BenchmarkPeers(b, func(t testing.TB, name string) (storage.Storage, error) {
+		return postgres.OpenDB(t.Context(), db, name)
+	})
+}

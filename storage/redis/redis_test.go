@@ -1,6 +1,7 @@
 package redis
 
 import (
+	"context"
 	"net"
 	"os"
 	"testing"
@@ -103,4 +104,13 @@ func TestFencing(t *testing.T) {
 		t.Fatalf("home dc %d after a stale write", dc)
 	}
 	old.closed.Store(true)
+}
+
+// BenchmarkPeers: peer upserts in batches (storagetest.BenchmarkPeers).
+func BenchmarkPeers(b *testing.B) {
+	rdb := server(b)
+	storagetest.BenchmarkPeers(b, func(t testing.TB, name string) (storage.Storage, error) {
+		t.Cleanup(func() { _ = rdb.Del(context.Background(), keysOf(name)...).Err() })
+		return Open(t.Context(), rdb, name, Options{})
+	})
 }

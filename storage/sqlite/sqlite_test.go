@@ -51,3 +51,11 @@ func TestSharedFile(t *testing.T) {
 		t.Fatalf("session b sees a's home dc: %d, %v", dc, err)
 	}
 }
+
+// BenchmarkPeers: peer upserts in batches (storagetest.BenchmarkPeers), one file per run.
+func BenchmarkPeers(b *testing.B) {
+	dir := b.TempDir()
+	storagetest.BenchmarkPeers(b, func(t testing.TB, name string) (storage.Storage, error) {
+		return sqlite.Open(t.Context(), filepath.Join(dir, name+".db"), name)
+	})
+}

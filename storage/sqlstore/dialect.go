@@ -26,6 +26,10 @@ type Dialect struct {
 	// Arrays: the driver binds Go slices as arrays and the database has unnest (PostgreSQL),
 	// so batches are written with a fixed number of parameters instead of one per value.
 	Arrays bool
+	// Pipeline, when set, runs stmts (placeholders already numbered) as one transaction in
+	// a single round trip (PostgreSQL's pipeline mode): peer batches and update commits use
+	// it instead of a database/sql transaction of a round trip per statement.
+	Pipeline func(ctx context.Context, db *sql.DB, stmts []Stmt) error
 	// SingleWriter serializes the store's writes in the process (SQLite has one writer;
 	// queueing in Go beats SQLite's busy waiting).
 	SingleWriter bool

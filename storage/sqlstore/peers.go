@@ -51,6 +51,9 @@ func (s *Store) peerBy(ctx context.Context, op, q string, args ...any) (peers.Pe
 // peerColumns is how many parameters one peer row takes.
 const peerColumns = 8
 
+// arrayPart bounds the peers of one set of array statements.
+const arrayPart = 5000
+
 // SavePeers implements peers.Store: one transaction, a few multi-row statements per few
 // hundred peers. Invalid peers are skipped; a peer given twice keeps its last version.
 func (s *Store) SavePeers(ctx context.Context, ps []peers.Peer) error {
@@ -66,33 +69,35 @@ func (s *Store) SavePeers(ctx context.Context, ps []peers.Peer) error {
 		}
 		rows[i] = data
 	}
-	per := max(s.d.MaxParams/peerColumns, 1)
-	return s.tx(ctx, "save peers", func(tx *sql.Tx) error {
-		for start := 0; start < len(batch); start += per {
-			end := min(start+per, len(batch))
-			if err := s.savePart(ctx, tx, batch[start:end], rows[start:end]); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	part, save := max(s.d.MaxParams/peerColumns, 1), s.peerRows
+	if s.d.Arrays {
+		part, save = arrayPart, s.peerArrays
+	}
+	var stmts []Stmt
+	for start := 0; start < len(batch); start += part {
+		end := min(start+part, len(batch))
+		stmts = save(stmts, batch[start:end], rows[start:end])
+	}
+	return s.write(ctx, "save peers", stmts)
 }
 
-func (s *Store) savePart(ctx context.Context, tx *sql.Tx, ps []peers.Peer, data [][]byte) error {
-	if s.d.Arrays {
-		return s.savePartArrays(ctx, tx, ps, data)
-	}
+// peerRows appends the statements saving ps (whose encodings are data) with one row of
+// parameters per peer or index entry.
+func (s *Store) peerRows(stmts []Stmt, ps []peers.Peer, data [][]byte) []Stmt {
 	// Forget the usernames and phones these peers had: the new ones follow.
 	byKind := map[peers.Kind][]any{}
+	var kinds []peers.Kind
 	for _, p := range ps {
+		if _, ok := byKind[p.Kind]; !ok {
+			kinds = append(kinds, p.Kind)
+		}
 		byKind[p.Kind] = append(byKind[p.Kind], p.ID)
 	}
-	for kind, ids := range byKind {
+	for _, kind := range kinds {
+		ids := byKind[kind]
 		for _, table := range []string{"mtgo_usernames", "mtgo_phones"} {
 			q := `delete from ` + table + ` where session = ? and kind = ? and id in (` + placeholders(len(ids), 1) + `)`
-			if err := s.execTx(ctx, tx, q, append([]any{s.name, int(kind)}, ids...)...); err != nil {
-				return err
-			}
+			stmts = append(stmts, Stmt{q, append([]any{s.name, int(kind)}, ids...)})
 		}
 	}
 	args := make([]any, 0, peerColumns*len(ps))
@@ -106,9 +111,7 @@ func (s *Store) savePart(ctx context.Context, tx *sql.Tx, ps []peers.Peer, data 
 	q := `insert into mtgo_peers (session, kind, id, access_hash, username, phone, seen, data) values ` + placeholders(len(ps), peerColumns) +
 		` on conflict (session, kind, id) do update set access_hash = excluded.access_hash, username = excluded.username,
 		phone = excluded.phone, seen = excluded.seen, data = excluded.data`
-	if err := s.execTx(ctx, tx, q, args...); err != nil {
-		return err
-	}
+	stmts = append(stmts, Stmt{q, args})
 	names, phones := indexes(ps)
 	for _, ix := range []struct {
 		table, col string
@@ -121,12 +124,10 @@ func (s *Store) savePart(ctx context.Context, tx *sql.Tx, ps []peers.Peer, data 
 			}
 			q := `insert into ` + ix.table + ` (session, ` + ix.col + `, kind, id) values ` + placeholders(len(part), 4) +
 				` on conflict (session, ` + ix.col + `) do update set kind = excluded.kind, id = excluded.id`
-			if err := s.execTx(ctx, tx, q, args...); err != nil {
-				return err
-			}
+			stmts = append(stmts, Stmt{q, args})
 		}
 	}
-	return nil
+	return stmts
 }
 
 // indexes lists the username and phone index entries of ps: a name or phone given to several
@@ -146,8 +147,14 @@ func indexes(ps []peers.Peer) (names, phones []indexEntry) {
 		})
 }
 
-// savePartArrays is savePart with array parameters: six statements whatever the batch size.
-func (s *Store) savePartArrays(ctx context.Context, tx *sql.Tx, ps []peers.Peer, data [][]byte) error {
+// peerArrays is peerRows with array parameters: one statement whatever the number of peers.
+// A peer saved unchanged is not rewritten, and an index entry is rewritten only when it moves
+// or goes: most peers of a batch are ones seen before, and every row or index entry not
+// rewritten is write-ahead log and index maintenance saved. The statement's parts all read
+// the snapshot it started with and must not modify a row twice, so they touch disjoint rows:
+// an entry is deleted (by the row version read) only when no peer of the batch has its
+// value, and upserted only when one has. The dialect must number its placeholders.
+func (s *Store) peerArrays(stmts []Stmt, ps []peers.Peer, data [][]byte) []Stmt {
 	n := len(ps)
 	kinds, ids, hashes, seen := make([]int16, n), make([]int64, n), make([]int64, n), make([]int64, n)
 	first, phone := make([]string, n), make([]string, n)
@@ -157,39 +164,45 @@ func (s *Store) savePartArrays(ctx context.Context, tx *sql.Tx, ps []peers.Peer,
 			first[i] = p.Usernames[0]
 		}
 	}
-	for _, table := range []string{"mtgo_usernames", "mtgo_phones"} {
-		q := `delete from ` + table + ` where session = ? and (kind, id) in (select * from unnest(?::smallint[], ?::bigint[]))`
-		if err := s.execTx(ctx, tx, q, s.name, kinds, ids); err != nil {
-			return err
-		}
-	}
-	q := `insert into mtgo_peers (session, kind, id, access_hash, username, phone, seen, data)
-		select ?, * from unnest(?::smallint[], ?::bigint[], ?::bigint[], ?::text[], ?::text[], ?::bigint[], ?::bytea[])
-		on conflict (session, kind, id) do update set access_hash = excluded.access_hash, username = excluded.username,
-		phone = excluded.phone, seen = excluded.seen, data = excluded.data`
-	if err := s.execTx(ctx, tx, q, s.name, kinds, ids, hashes, first, phone, seen, data); err != nil {
-		return err
-	}
+	args := []any{s.name, kinds, ids, hashes, first, phone, seen, data}
 	names, phones := indexes(ps)
-	for _, ix := range []struct {
-		table, col string
-		entries    []indexEntry
-	}{{"mtgo_usernames", "username", names}, {"mtgo_phones", "phone", phones}} {
-		if len(ix.entries) == 0 {
-			continue
-		}
-		vals, ks, is := make([]string, len(ix.entries)), make([]int16, len(ix.entries)), make([]int64, len(ix.entries))
-		for i, e := range ix.entries {
+	for _, entries := range [][]indexEntry{names, phones} {
+		vals, ks, is := make([]string, len(entries)), make([]int16, len(entries)), make([]int64, len(entries))
+		for i, e := range entries {
 			vals[i], ks[i], is[i] = e.value, int16(e.key.Kind), e.key.ID
 		}
-		q := `insert into ` + ix.table + ` (session, ` + ix.col + `, kind, id) select ?, * from unnest(?::text[], ?::smallint[], ?::bigint[])
-			on conflict (session, ` + ix.col + `) do update set kind = excluded.kind, id = excluded.id`
-		if err := s.execTx(ctx, tx, q, s.name, vals, ks, is); err != nil {
-			return err
-		}
+		args = append(args, vals, ks, is)
 	}
-	return nil
+	return append(stmts, Stmt{peerArraysQuery, args})
 }
+
+// peerArraysQuery is peerArrays' statement: $1 is the session, $2 to $8 the peers' columns,
+// $9 to $11 and $12 to $14 the username and phone index entries (value, kind, id). The
+// lateral subqueries (fenced by offset 0) look each peer's entries up in the peer index
+// whatever the table statistics say, so a batch costs the same in a session of any size.
+var peerArraysQuery = `with n (kind, id, access_hash, username, phone, seen, data) as (
+		select * from unnest($2::smallint[], $3::bigint[], $4::bigint[], $5::text[], $6::text[], $7::bigint[], $8::bytea[])),
+	un (v, kind, id) as (select * from unnest($9::text[], $10::smallint[], $11::bigint[])),
+	ph (v, kind, id) as (select * from unnest($12::text[], $13::smallint[], $14::bigint[])),
+	p as (insert into mtgo_peers (session, kind, id, access_hash, username, phone, seen, data)
+		select $1, * from n
+		on conflict (session, kind, id) do update set access_hash = excluded.access_hash, username = excluded.username,
+		phone = excluded.phone, seen = excluded.seen, data = excluded.data
+		where mtgo_peers.data <> excluded.data),
+	du as (delete from mtgo_usernames where ctid = any(array(
+		select t.ctid from n, lateral (select ctid, username from mtgo_usernames x
+			where x.session = $1 and x.kind = n.kind and x.id = n.id offset 0) t
+		where t.username not in (select v from un)))),
+	dp as (delete from mtgo_phones where ctid = any(array(
+		select t.ctid from n, lateral (select ctid, phone from mtgo_phones x
+			where x.session = $1 and x.kind = n.kind and x.id = n.id offset 0) t
+		where t.phone not in (select v from ph)))),
+	iu as (insert into mtgo_usernames (session, username, kind, id) select $1, * from un
+		on conflict (session, username) do update set kind = excluded.kind, id = excluded.id
+		where (mtgo_usernames.kind, mtgo_usernames.id) <> (excluded.kind, excluded.id))
+	insert into mtgo_phones (session, phone, kind, id) select $1, * from ph
+	on conflict (session, phone) do update set kind = excluded.kind, id = excluded.id
+	where (mtgo_phones.kind, mtgo_phones.id) <> (excluded.kind, excluded.id)`
 
 type indexEntry struct {
 	value string

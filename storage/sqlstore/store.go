@@ -238,6 +238,38 @@ func (s *Store) tx(ctx context.Context, op string, f func(tx *sql.Tx) error) (er
 	return nil
 }
 
+// Stmt is one statement of a write: a query with '?' placeholders and its arguments.
+type Stmt struct {
+	Query string
+	Args  []any
+}
+
+// write runs stmts as one transaction: through the dialect's Pipeline when it has one (a
+// single round trip), else one by one in a database/sql transaction.
+func (s *Store) write(ctx context.Context, op string, stmts []Stmt) error {
+	if len(stmts) == 0 {
+		return s.check(ctx)
+	}
+	if s.d.Pipeline == nil {
+		return s.tx(ctx, op, func(tx *sql.Tx) error {
+			for _, st := range stmts {
+				if err := s.execTx(ctx, tx, st.Query, st.Args...); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	}
+	if err := s.check(ctx); err != nil {
+		return err
+	}
+	defer s.writing()()
+	for i := range stmts {
+		stmts[i].Query = s.d.rebind(stmts[i].Query)
+	}
+	return s.wrap(op, s.d.Pipeline(ctx, s.db, stmts))
+}
+
 // LoadSession implements storage.Storage.
 func (s *Store) LoadSession(ctx context.Context, dc int) (session.Session, error) {
 	if err := s.check(ctx); err != nil {
@@ -349,44 +381,37 @@ func (s *Store) CommitUpdates(ctx context.Context, c updates.Commit) error {
 	if c.Empty() {
 		return s.check(ctx)
 	}
-	return s.tx(ctx, "save update state", func(tx *sql.Tx) error {
-		if c.HasState {
-			st := c.State
-			if _, err := tx.ExecContext(ctx, s.d.rebind(`insert into mtgo_meta (session, pts, qts, seq, date) values (?, ?, ?, ?, ?)
-				on conflict (session) do update set pts = excluded.pts, qts = excluded.qts, seq = excluded.seq, date = excluded.date`),
-				s.name, st.Pts, st.Qts, st.Seq, st.Date); err != nil {
-				return err
-			}
+	var stmts []Stmt
+	if c.HasState {
+		st := c.State
+		stmts = append(stmts, Stmt{`insert into mtgo_meta (session, pts, qts, seq, date) values (?, ?, ?, ?, ?)
+			on conflict (session) do update set pts = excluded.pts, qts = excluded.qts, seq = excluded.seq, date = excluded.date`,
+			[]any{s.name, st.Pts, st.Qts, st.Seq, st.Date}})
+	}
+	var removed []any
+	set := make([]updates.ChannelPts, 0, len(c.Channels))
+	for _, ch := range c.Channels {
+		if ch.Removed {
+			removed = append(removed, ch.ChannelID)
+		} else {
+			set = append(set, ch)
 		}
-		var removed []any
-		set := make([]updates.ChannelPts, 0, len(c.Channels))
-		for _, ch := range c.Channels {
-			if ch.Removed {
-				removed = append(removed, ch.ChannelID)
-			} else {
-				set = append(set, ch)
-			}
+	}
+	for _, part := range chunks(removed, s.d.MaxParams-1) {
+		q := `delete from mtgo_channels where session = ? and channel in (` + placeholders(len(part), 1) + `)`
+		stmts = append(stmts, Stmt{q, append([]any{s.name}, part...)})
+	}
+	set = lastOf(set, func(c updates.ChannelPts) (int64, bool) { return c.ChannelID, true })
+	for _, part := range chunks(set, s.d.MaxParams/3) {
+		args := make([]any, 0, 3*len(part))
+		for _, ch := range part {
+			args = append(args, s.name, ch.ChannelID, ch.Pts)
 		}
-		for _, part := range chunks(removed, s.d.MaxParams-1) {
-			q := `delete from mtgo_channels where session = ? and channel in (` + placeholders(len(part), 1) + `)`
-			if err := s.execTx(ctx, tx, q, append([]any{s.name}, part...)...); err != nil {
-				return err
-			}
-		}
-		set = lastOf(set, func(c updates.ChannelPts) (int64, bool) { return c.ChannelID, true })
-		for _, part := range chunks(set, s.d.MaxParams/3) {
-			args := make([]any, 0, 3*len(part))
-			for _, ch := range part {
-				args = append(args, s.name, ch.ChannelID, ch.Pts)
-			}
-			q := `insert into mtgo_channels (session, channel, pts) values ` + placeholders(len(part), 3) +
-				` on conflict (session, channel) do update set pts = excluded.pts`
-			if err := s.execTx(ctx, tx, q, args...); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+		q := `insert into mtgo_channels (session, channel, pts) values ` + placeholders(len(part), 3) +
+			` on conflict (session, channel) do update set pts = excluded.pts`
+		stmts = append(stmts, Stmt{q, args})
+	}
+	return s.write(ctx, "save update state", stmts)
 }
 
 // LoadRecord implements storage.Storage.
