@@ -161,7 +161,7 @@ func TestFanoutOnPostgres(t *testing.T) {
 		t.Errorf("the standby found no committed update state in PostgreSQL: %+v", second.resumed)
 	}
 	rec.checkOrder(t, perChat)
-	dups := rec.checkDuplicates(t, r.cfg.Shards)
+	dups := rec.checkDuplicates(t)
 	var redelivered int64
 	for _, w := range workers {
 		redelivered += w.w.Stats().Redelivered
@@ -568,10 +568,11 @@ func (h *handlings) checkOrder(t *testing.T, perChat int) {
 	}
 }
 
-// checkDuplicates returns how many handlings repeated an update, failing for each repeat the
-// victim took no part in, and when there are more than one per shard (a dead worker leaves
-// at most one unacknowledged update in each).
-func (h *handlings) checkDuplicates(t *testing.T, shards int) int {
+// checkDuplicates returns how many handlings repeated an update, failing for each update
+// not handled exactly twice, once by the victim: only the victim's lost acknowledgements
+// bring an update back. (How many it loses depends on its updates in flight, one per shard,
+// and on how many updates a message of the stream carries.)
+func (h *handlings) checkDuplicates(t *testing.T) int {
 	t.Helper()
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -581,16 +582,9 @@ func (h *handlings) checkDuplicates(t *testing.T, shards int) int {
 			continue
 		}
 		n += len(workers) - 1
-		explained := false
-		for _, w := range workers {
-			explained = explained || w == h.victim
+		if len(workers) != 2 || (workers[0] != h.victim && workers[1] != h.victim) {
+			t.Errorf("update %s handled by workers %v, want twice and once by the killed worker %d", key, workers, h.victim)
 		}
-		if !explained {
-			t.Errorf("update %s handled %d times (by workers %v), none by the killed worker", key, len(workers), workers)
-		}
-	}
-	if n > shards {
-		t.Errorf("%d updates handled twice, more than the %d a dead worker can leave unacknowledged", n, shards)
 	}
 	return n
 }
