@@ -186,14 +186,10 @@ func postgresForTest(t *testing.T) (string, *pgx.Conn) {
 	defer cancel()
 	conn, err := pgx.Connect(ctx, u)
 	if err != nil {
-		shown := "MTGO_POSTGRES_URL"
-		if p, perr := url.Parse(u); perr == nil {
-			shown = p.Redacted()
-		}
 		if os.Getenv("MTGO_CI") != "" {
-			t.Fatalf("PostgreSQL at %s required under MTGO_CI: %v", shown, err)
+			t.Fatalf("PostgreSQL at %s required under MTGO_CI: %v", redacted(u), err)
 		}
-		t.Skipf("no PostgreSQL at %s (start scripts/services.d/postgres.sh): %v", shown, err)
+		t.Skipf("no PostgreSQL at %s (start scripts/services.d/postgres.sh): %v", redacted(u), err)
 	}
 	t.Cleanup(func() { _ = conn.Close(context.Background()) })
 	return u, conn
@@ -224,10 +220,19 @@ func natsForTest(t *testing.T) string {
 	}
 	nc, err := nats.Connect(u, nats.Timeout(5*time.Second))
 	if err != nil {
-		t.Fatalf("nats-server at %s (scripts/services.d/nats.sh): %v", u, err)
+		t.Fatalf("nats-server at %s (scripts/services.d/nats.sh): %v", redacted(u), err)
 	}
 	nc.Close()
 	return u
+}
+
+// redacted is u without its password, for messages.
+func redacted(u string) string {
+	p, err := url.Parse(u)
+	if err != nil {
+		return "(an unparsable URL)"
+	}
+	return p.Redacted()
 }
 
 // fanoutRig is what the test's processes share: the cluster, the bot, the session's name in
