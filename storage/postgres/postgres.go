@@ -28,7 +28,9 @@ import (
 )
 
 // Open connects to the database at url (a PostgreSQL URL or key=value DSN) and opens the
-// session called name, creating or migrating the schema as needed.
+// session called name, creating or migrating the schema as needed. The store has a pool of
+// its own and keeps one connection for its session lock: for many sessions in one process,
+// use NewShared.
 func Open(ctx context.Context, url, name string) (*sqlstore.Store, error) {
 	cfg, err := pgx.ParseConfig(url)
 	if err != nil {
@@ -36,6 +38,7 @@ func Open(ctx context.Context, url, name string) (*sqlstore.Store, error) {
 	}
 	db := stdlib.OpenDB(*cfg)
 	db.SetMaxOpenConns(8)
+	db.SetMaxIdleConns(8)
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("postgres storage: connect: %w", redact(err))

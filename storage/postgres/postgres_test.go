@@ -63,30 +63,24 @@ func TestConformance(t *testing.T) {
 		Persistent: true,
 		Exclusive:  true,
 		// A killed process: its backend ends, and the lock with it.
-		Crash: func(t testing.TB, s storage.Storage) {
-			name := s.(*sqlstore.Store).Name()
-			var n int
-			err := db.QueryRowContext(t.Context(), `select count(pg_terminate_backend(l.pid))
-				from pg_locks l, (select hashtextextended($1, 0) as k) h
-				where l.locktype = 'advisory' and l.objsubid = 1
-				and l.classid::bigint = ((h.k >> 32) & 4294967295) and l.objid::bigint = (h.k & 4294967295)`,
-				postgres.LockKey(name)).Scan(&n)
-			if err != nil || n != 1 {
-				t.Fatalf("terminate the lock holder: %d, %v", n, err)
-			}
-		},
+		Crash:         func(t testing.TB, s storage.Storage) { crashHolder(t, db, s) },
 		CrashRecovery: time.Second,
-		Corrupt: func(t testing.TB, name string) {
-			for _, q := range []string{
-				`update mtgo_sessions set data = '\x01ff'::bytea where session = $1`,
-				`update mtgo_peers set data = '\x00'::bytea where session = $1`,
-			} {
-				if _, err := db.ExecContext(t.Context(), q, name); err != nil {
-					t.Fatal(err)
-				}
-			}
-		},
+		Corrupt:       corruptRows(db),
 	})
+}
+
+// corruptRows damages a session's stored session and peer.
+func corruptRows(db *sql.DB) func(t testing.TB, name string) {
+	return func(t testing.TB, name string) {
+		for _, q := range []string{
+			`update mtgo_sessions set data = '\x01ff'::bytea where session = $1`,
+			`update mtgo_peers set data = '\x00'::bytea where session = $1`,
+		} {
+			if _, err := db.ExecContext(t.Context(), q, name); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
 }
 
 // TestNewerSchema: a database migrated by a newer build is refused, not misread.
@@ -155,4 +149,117 @@ func BenchmarkPeers(b *testing.B) {
 	storagetest.BenchmarkPeers(b, func(t testing.TB, name string) (storage.Storage, error) {
 		return postgres.OpenDB(t.Context(), db, name)
 	})
+}
+
+// crashHolder terminates the backend holding the session lock of s: what a killed process
+// does to its connections.
+func crashHolder(t testing.TB, db *sql.DB, s storage.Storage) {
+	name := s.(*sqlstore.Store).Name()
+	var n int
+	err := db.QueryRowContext(t.Context(), `select count(pg_terminate_backend(l.pid))
+		from pg_locks l, (select hashtextextended($1, 0) as k) h
+		where l.locktype = 'advisory' and l.objsubid = 1
+		and l.classid::bigint = ((h.k >> 32) & 4294967295) and l.objid::bigint = (h.k & 4294967295)`,
+		postgres.LockKey(name)).Scan(&n)
+	if err != nil || n != 1 {
+		t.Fatalf("terminate the lock holder: %d, %v", n, err)
+	}
+}
+
+// TestConformanceShared runs the suite on stores of one Shared pool.
+func TestConformanceShared(t *testing.T) {
+	u := privateSchema(t, serverURL(t))
+	db := admin(t, u)
+	sh, err := postgres.NewShared(t.Context(), u, postgres.SharedOptions{Heartbeat: 50 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sh.Close() })
+	storagetest.Run(t, storagetest.Backend{
+		Open: func(t testing.TB, name string) (storage.Storage, error) {
+			return sh.Open(t.Context(), name)
+		},
+		Persistent: true,
+		Exclusive:  true,
+		// The process's lock connection ends: the heartbeat notices, the next Open
+		// takes a new one.
+		Crash:         func(t testing.TB, s storage.Storage) { crashHolder(t, db, s) },
+		CrashRecovery: time.Second,
+		Corrupt:       corruptRows(db),
+	})
+}
+
+// TestSharedLocks: many sessions of one Shared hold their locks on one connection; when it
+// is lost every one of them reports ErrLockLost, and the sessions can be opened again.
+func TestSharedLocks(t *testing.T) {
+	u := privateSchema(t, serverURL(t))
+	db := admin(t, u)
+	sh, err := postgres.NewShared(t.Context(), u, postgres.SharedOptions{MaxConns: 4, Heartbeat: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sh.Close()
+	const n = 50
+	names := make([]string, n)
+	stores := make([]*sqlstore.Store, n)
+	for i := range stores {
+		names[i] = storagetest.Name(t)
+		if stores[i], err = sh.Open(t.Context(), names[i]); err != nil {
+			t.Fatal(err)
+		}
+		if err := stores[i].SetHomeDC(t.Context(), 2); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := sh.Open(t.Context(), names[0]); !errorsIs(err, storage.ErrSessionInUse) {
+		t.Fatalf("second Open in the same process = %v, want ErrSessionInUse", err)
+	}
+	if _, err := postgres.Open(t.Context(), u, names[1]); !errorsIs(err, storage.ErrSessionInUse) {
+		t.Fatalf("Open of a shared session elsewhere = %v, want ErrSessionInUse", err)
+	}
+	keys := make([]string, n)
+	for i, name := range names {
+		keys[i] = postgres.LockKey(name)
+	}
+	var holders, locks int
+	if err := db.QueryRowContext(t.Context(), `select count(distinct l.pid), count(*)
+		from pg_locks l, (select hashtextextended(k, 0) as k from unnest($1::text[]) k) h
+		where l.locktype = 'advisory' and l.objsubid = 1
+		and l.classid::bigint = ((h.k >> 32) & 4294967295) and l.objid::bigint = (h.k & 4294967295)`,
+		keys).Scan(&holders, &locks); err != nil || holders != 1 || locks != n {
+		t.Fatalf("%d sessions' locks: %d on %d connections (%v), want %d on 1", n, locks, holders, err, n)
+	}
+	if err := stores[n-1].Close(); err != nil {
+		t.Fatal(err)
+	}
+	if s, err := postgres.Open(t.Context(), u, names[n-1]); err != nil {
+		t.Fatalf("Open elsewhere after Close = %v", err)
+	} else {
+		s.Close()
+	}
+
+	crashHolder(t, db, stores[0])
+	if err := sh.Ping(t.Context()); err == nil {
+		t.Fatal("Ping of a terminated lock connection succeeded")
+	}
+	for i, s := range stores[:n-1] {
+		err := s.SetHomeDC(t.Context(), 4)
+		if !errorsIs(err, postgres.ErrLockLost) || !errorsIs(err, storage.ErrSessionInUse) {
+			t.Fatalf("store %d after its lock connection was lost: %v, want ErrLockLost", i, err)
+		}
+		if _, err := s.HomeDC(t.Context()); !errorsIs(err, postgres.ErrLockLost) {
+			t.Fatalf("read after the lock was lost: %v", err)
+		}
+		if err := s.Close(); err != nil {
+			t.Fatalf("Close after the lock was lost: %v", err)
+		}
+	}
+	s, err := sh.Open(t.Context(), names[0])
+	if err != nil {
+		t.Fatalf("Open after the lock connection was lost = %v", err)
+	}
+	defer s.Close()
+	if dc, err := s.HomeDC(t.Context()); err != nil || dc != 2 {
+		t.Fatalf("HomeDC = %d, %v", dc, err)
+	}
 }

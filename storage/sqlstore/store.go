@@ -22,6 +22,7 @@ type Store struct {
 	name    string
 	ownDB   bool
 	release func() error
+	lost    func() error // nil, or the lease's Lost
 
 	closed    atomic.Bool
 	closeOnce sync.Once
@@ -95,6 +96,21 @@ var _ storage.Storage = (*Store)(nil)
 type Options struct {
 	// CloseDB closes db when the store closes (for stores that opened it themselves).
 	CloseDB bool
+	// Migrated skips the schema migration: the caller ran Migrate on db (once for many
+	// stores).
+	Migrated bool
+	// Lock, when set, takes the session lock instead of the dialect's Lock, as a Lease the
+	// store watches: once it is lost, every call fails with the Lease's error.
+	Lock func(ctx context.Context, name string) (Lease, error)
+}
+
+// Lease is a session lock a store holds (Options.Lock).
+type Lease interface {
+	// Lost returns nil while the lock holds, and the error to report once it is gone
+	// (its connection dropped, say). It is called before every operation: it must be cheap.
+	Lost() error
+	// Release gives the lock up; the store calls it once, from Close.
+	Release() error
 }
 
 // maxName bounds a session name.
@@ -105,11 +121,20 @@ func Open(ctx context.Context, db *sql.DB, d Dialect, name string, opt Options) 
 	if name == "" || len(name) > maxName || strings.IndexByte(name, 0) >= 0 {
 		return nil, fmt.Errorf("%s storage: session name must be 1 to %d bytes without a zero byte", d.Name, maxName)
 	}
-	if err := migrate(ctx, db, d); err != nil {
-		return nil, err
+	if !opt.Migrated {
+		if err := Migrate(ctx, db, d); err != nil {
+			return nil, err
+		}
 	}
 	s := &Store{db: db, d: d, name: name, ownDB: opt.CloseDB}
-	if d.Lock != nil {
+	switch {
+	case opt.Lock != nil:
+		l, err := opt.Lock(ctx, name)
+		if err != nil {
+			return nil, err
+		}
+		s.release, s.lost = l.Release, l.Lost
+	case d.Lock != nil:
 		rel, err := d.Lock(ctx, db, name)
 		if err != nil {
 			return nil, err
@@ -119,8 +144,9 @@ func Open(ctx context.Context, db *sql.DB, d Dialect, name string, opt Options) 
 	return s, nil
 }
 
-// migrate brings the schema to SchemaVersion in one transaction.
-func migrate(ctx context.Context, db *sql.DB, d Dialect) (err error) {
+// Migrate brings the schema of db to SchemaVersion in one transaction (Open does it unless
+// Options.Migrated).
+func Migrate(ctx context.Context, db *sql.DB, d Dialect) (err error) {
 	fail := func(err error) error {
 		if d.IsCorrupt != nil && d.IsCorrupt(err) {
 			return fmt.Errorf("%w: %s database: %v", storage.ErrCorrupt, d.Name, err)
@@ -180,6 +206,11 @@ func (s *Store) DB() *sql.DB { return s.db }
 func (s *Store) check(ctx context.Context) error {
 	if s.closed.Load() {
 		return storage.ErrClosed
+	}
+	if s.lost != nil {
+		if err := s.lost(); err != nil {
+			return err
+		}
 	}
 	return ctx.Err()
 }
@@ -472,12 +503,7 @@ func (s *Store) Reset(ctx context.Context) error {
 }
 
 // Save implements storage.Storage: every write is committed when it returns.
-func (s *Store) Save() error {
-	if s.closed.Load() {
-		return storage.ErrClosed
-	}
-	return nil
-}
+func (s *Store) Save() error { return s.check(context.Background()) }
 
 // Close releases the session lock (and the database when the store opened it).
 func (s *Store) Close() error {
