@@ -93,8 +93,8 @@ func TestE2EBusiness(t *testing.T) {
 	if diff := cmp.Diff(want, gotAns); diff != "" {
 		t.Fatalf("carol's answer (-want +got):\n%s", diff)
 	}
-	if raw, ok := answer.Raw.(*tg.Message); !ok || raw.ViaBusinessBotID.Value != botUser.ID {
-		t.Fatalf("answer not marked as sent by the business bot: %+v", answer.Raw)
+	if raw, ok := answer.Raw().(*tg.Message); !ok || raw.ViaBusinessBotID.Value != botUser.ID {
+		t.Fatalf("answer not marked as sent by the business bot: %+v", answer.Raw())
 	}
 
 	if _, err := carol.DeleteMessages(ctxT(t), "@e2e_biz_shop", sent.ID); err != nil {

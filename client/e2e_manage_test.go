@@ -284,7 +284,7 @@ func TestE2EThreadsLinksViewsReactions(t *testing.T) {
 		if err != nil || len(msgs) != 1 {
 			t.Fatalf("GetMessages = %v, %v", msgs, err)
 		}
-		raw, _ := msgs[0].Raw.(*tg.Message)
+		raw, _ := msgs[0].Raw().(*tg.Message)
 		if raw == nil || raw.Reactions == nil || len(raw.Reactions.Results) == 0 {
 			t.Fatalf("no reactions on the post: %+v", raw)
 		}

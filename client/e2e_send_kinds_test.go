@@ -40,7 +40,7 @@ func newSendPair(t *testing.T, prefix string) *sendPair {
 
 // rawMediaOf returns the tl/tg media of m, nil if none.
 func rawMediaOf(m *types.Message) tg.MessageMediaClass {
-	if raw, ok := m.Raw.(*tg.Message); ok {
+	if raw, ok := m.Raw().(*tg.Message); ok {
 		return raw.Media
 	}
 	return nil
@@ -231,21 +231,21 @@ func TestE2ELiveLocation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	live := recv(t, p.got, "live location").Raw.(*tg.Message).Media.(*tg.MessageMediaGeoLive)
+	live := recv(t, p.got, "live location").Raw().(*tg.Message).Media.(*tg.MessageMediaGeoLive)
 	if live.Period != 3600 || live.Geo.(*tg.GeoPoint).Lat != 10 || live.Heading.Value != 90 || live.ProximityNotificationRadius.Value != 500 {
 		t.Fatalf("live location %#v", live)
 	}
 	if _, err := p.a.EditMessageLiveLocation(ctx, p.to(), m.ID, 11, 21, mtgo.WithHeading(180)); err != nil {
 		t.Fatal(err)
 	}
-	moved := recv(t, p.edited, "moved").Raw.(*tg.Message).Media.(*tg.MessageMediaGeoLive)
+	moved := recv(t, p.edited, "moved").Raw().(*tg.Message).Media.(*tg.MessageMediaGeoLive)
 	if g := moved.Geo.(*tg.GeoPoint); g.Lat != 11 || g.Long != 21 || moved.Period != 3600 || moved.Heading.Value != 180 {
 		t.Fatalf("moved %#v %#v", moved, g)
 	}
 	if _, err := p.a.StopMessageLiveLocation(ctx, p.to(), m.ID); err != nil {
 		t.Fatal(err)
 	}
-	stopped := recv(t, p.edited, "stopped").Raw.(*tg.Message).Media.(*tg.MessageMediaGeoLive)
+	stopped := recv(t, p.edited, "stopped").Raw().(*tg.Message).Media.(*tg.MessageMediaGeoLive)
 	if g := stopped.Geo.(*tg.GeoPoint); g.Lat != 11 || stopped.Period >= 3600 {
 		t.Fatalf("stopped %#v %#v", stopped, g)
 	}
@@ -425,8 +425,8 @@ func TestE2EScheduledMessages(t *testing.T) {
 		t.Fatalf("sent now: %v", sent)
 	}
 	got := recv(t, p.got, "scheduled message sent now")
-	if got.Text != "see you much later" || !got.Raw.(*tg.Message).FromScheduled {
-		t.Fatalf("received %q from_scheduled %v", got.Text, got.Raw.(*tg.Message).FromScheduled)
+	if got.Text != "see you much later" || !got.Raw().(*tg.Message).FromScheduled {
+		t.Fatalf("received %q from_scheduled %v", got.Text, got.Raw().(*tg.Message).FromScheduled)
 	}
 	if err := p.a.DeleteScheduledMessages(ctx, p.to(), album[0].ID, album[1].ID); err != nil {
 		t.Fatal(err)
@@ -555,11 +555,11 @@ func TestE2ESendOptions(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := tt.check(sent.Raw.(*tg.Message)); err != nil {
+			if err := tt.check(sent.Raw().(*tg.Message)); err != nil {
 				t.Fatalf("sent: %v", err)
 			}
 			got := recv(t, p.got, tt.name)
-			if err := tt.check(got.Raw.(*tg.Message)); err != nil {
+			if err := tt.check(got.Raw().(*tg.Message)); err != nil {
 				t.Fatalf("received: %v", err)
 			}
 			received[tt.name] = got

@@ -325,8 +325,8 @@ func TestE2EGiftSentSavedConverted(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if a, ok := msg.Raw.(*tg.MessageService); !ok || !isGiftAction(a.Action) {
-		t.Fatalf("gift message = %#v", msg.Raw)
+	if a, ok := msg.Raw().(*tg.MessageService); !ok || !isGiftAction(a.Action) {
+		t.Fatalf("gift message = %#v", msg.Raw())
 	}
 	if got := w.GiftStars(senderUser.ID); got != 1000-heart.Stars {
 		t.Fatalf("sender's Stars = %d, want %d", got, 1000-heart.Stars)
@@ -494,7 +494,7 @@ func TestE2EGiftUpgradePaidAndOffers(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if s, ok := m.Raw.(*tg.MessageService); ok {
+		if s, ok := m.Raw().(*tg.MessageService); ok {
 			if _, ok := s.Action.(*tg.MessageActionStarGiftPurchaseOffer); ok {
 				offerID = m.ID
 				break

@@ -156,27 +156,28 @@ func (c *Client) pages(ctx context.Context, p historyParams, request func(pageCu
 	var cur pageCursor
 	left := p.limit
 	api := clientAPI{c: c}
+	var box pageBox // reused: its scratch holds one page's messages at a time
 	for {
 		size := p.pageSize
 		if p.limit > 0 {
 			size = min(size, left)
 		}
-		var res tg.MessagesMessagesClassBox
 		req, err := request(cur, size)
 		if err != nil {
 			yield(nil, err)
 			return
 		}
-		if err := c.invoker().Invoke(ctx, req, &res); err != nil {
+		if err := c.invoker().Invoke(ctx, req, &box); err != nil {
 			yield(nil, fmt.Errorf("mtgo: %s: %w", requestName(req), err))
 			return
 		}
-		pg := pageOf(res.MessagesMessages)
-		e := types.NewEntities(pg.users, pg.chats)
+		pg := &box.pg
+		c.learnPage(pg)
+		e := types.NewPageEntities(pg.users, pg.chats, len(pg.msgs))
 		var got int
-		for _, raw := range pg.msgs {
+		for i := range pg.msgs {
 			got++
-			m := types.NewMessage(api, raw, e)
+			m := box.message(api, i, e)
 			if m == nil {
 				continue
 			}

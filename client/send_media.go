@@ -186,7 +186,7 @@ func (c *Client) mediaOf(ctx context.Context, kind types.MediaKind, m any, mo op
 	case *types.Message:
 		var md tg.MessageMediaClass
 		if v != nil {
-			if raw, ok := v.Raw.(*tg.Message); ok && raw != nil {
+			if raw, ok := v.Raw().(*tg.Message); ok && raw != nil {
 				md = raw.Media
 			}
 		}

@@ -107,7 +107,7 @@ func TestInputMediaByReference(t *testing.T) {
 	photo := &tg.MessageMediaPhoto{Photo: &tg.Photo{ID: 7, AccessHash: 8, FileReference: []byte{9}}}
 	want := &tg.InputMediaPhoto{ID: &tg.InputPhoto{ID: 7, AccessHash: 8, FileReference: []byte{9}}}
 	uploaded := &tg.InputFile{ID: 3, Parts: 1, Name: "n.ogg"}
-	for _, arg := range []any{photo, &types.Message{Raw: &tg.Message{Media: photo}}, want, types.MediaFile{Kind: types.KindVoice, File: photo}} {
+	for _, arg := range []any{photo, types.NewMessage(nil, &tg.Message{Media: photo}, types.Entities{}), want, types.MediaFile{Kind: types.KindVoice, File: photo}} {
 		got, err := c.inputMedia(context.Background(), types.KindDocument, arg)
 		if err != nil {
 			t.Fatal(err)

@@ -108,7 +108,7 @@ func (m *Message) RawMedia() tg.MessageMediaClass {
 	if m == nil {
 		return nil
 	}
-	if r, ok := m.Raw.(*tg.Message); ok && r != nil {
+	if r, ok := m.Raw().(*tg.Message); ok && r != nil {
 		return r.Media
 	}
 	return nil

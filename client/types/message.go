@@ -3,11 +3,13 @@ package types
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unsafe"
 
 	"github.com/mtgo-labs/mtgo/client/markup"
 	"github.com/mtgo-labs/mtgo/client/option"
+	"github.com/mtgo-labs/mtgo/tl"
 	"github.com/mtgo-labs/mtgo/tl/tg"
 )
 
@@ -75,15 +77,15 @@ type Message struct {
 	Outgoing bool
 	// Mentioned is true when the logged-in account is mentioned.
 	Mentioned bool
+	// IsChannelPost is true for a post in a broadcast channel (not a message in a group or
+	// supergroup, even one sent on behalf of a channel).
+	IsChannelPost bool
 	// Media is the attached media, typed (*Photo, *Video, *Document, *Poll, ...; see Media),
 	// nil when there is none. RawMedia returns the tl/tg object.
 	Media Media
 	// Action is what a service message records, typed (*ActionNewMembers, *ActionPinned,
 	// ...; see ServiceAction), nil for ordinary messages.
 	Action ServiceAction
-	// IsChannelPost is true for a post in a broadcast channel (not a message in a group or
-	// supergroup, even one sent on behalf of a channel).
-	IsChannelPost bool
 	// Forward is where a forwarded message comes from (user, hidden user, chat or channel,
 	// with the original's date), nil for messages not forwarded.
 	Forward *ForwardOrigin
@@ -109,6 +111,8 @@ type Message struct {
 	// FromScheduled for one sent by the scheduler, EditHidden when its edit date is not
 	// shown, ShowCaptionAboveMedia when the caption goes above the media.
 	Silent, Pinned, FromScheduled, EditHidden, ShowCaptionAboveMedia bool
+	// rawService tells that raw is a *tg.MessageService (else a *tg.Message).
+	rawService bool
 	// TTLPeriod is the auto-delete period of the message, 0 if none.
 	TTLPeriod time.Duration
 	// SenderBoostCount is how many times the sender boosted the group, 0 if none.
@@ -121,10 +125,44 @@ type Message struct {
 	// BusinessConnectionID is the business connection a business message came through
 	// (OnBusinessMessage, OnEditedBusinessMessage), empty for other messages.
 	BusinessConnectionID string
-	// Raw is the object the message was built from (*tg.Message or *tg.MessageService).
-	Raw tg.MessageClass
+
+	// raw is the object the message was built from (Raw), nil for one built by hand. A
+	// message of a listing keeps wire instead, the TL bytes it was decoded from, and Raw
+	// decodes them into raw once.
+	raw  unsafe.Pointer
+	wire string
 
 	api API
+}
+
+// Raw returns the object the message was built from (*tg.Message or *tg.MessageService), nil
+// for a Message built by hand. The messages of listings (GetChatHistory, SearchMessages, ...)
+// keep the message's TL bytes instead of the decoded object, which halves what a page costs;
+// the first call decodes them, and every later one returns the same object.
+func (m *Message) Raw() tg.MessageClass {
+	if m == nil {
+		return nil
+	}
+	p := atomic.LoadPointer(&m.raw)
+	switch {
+	case m.rawService:
+		return (*tg.MessageService)(p)
+	case p != nil:
+		return (*tg.Message)(p)
+	case m.wire == "":
+		return nil
+	}
+	var b tl.Buffer
+	b.ResetTo(unsafe.Slice(unsafe.StringData(m.wire), len(m.wire))) // decoding only reads it
+	v, err := tg.DecodeMessageClass(&b)
+	r, ok := v.(*tg.Message)
+	if err != nil || !ok { // cannot be: the bytes were decoded once already
+		return nil
+	}
+	if !atomic.CompareAndSwapPointer(&m.raw, nil, unsafe.Pointer(r)) {
+		return (*tg.Message)(atomic.LoadPointer(&m.raw))
+	}
+	return r
 }
 
 // Markdown returns Text with its Entities as Markdown that the Markdown parse mode reads back
@@ -157,13 +195,34 @@ type Entities struct {
 }
 
 // built memoizes Entities.User and Entities.Chat for the entities present; its lock lets the
-// handlers of one batch, on different goroutines, share it.
+// handlers of one batch, on different goroutines, share it. A solo one (NewPageEntities) is
+// used by one goroutine only: it takes no lock and remembers the chat and the user it returned
+// last, which in a page of history are the same for most messages.
 type built struct {
 	mu    sync.Mutex
+	solo  bool
 	users map[int64]*User
 	chats map[int64]*Chat // by Bot API id
 	msgs  []Message       // the unused rest of the current slab of messages
-	slab  int             // the size of the next slab
+	slab  int             // the size of the last slab
+	want  int             // messages still expected (NewPageEntities): the next slabs' sizes
+
+	// solo only: the last memoized chat (by Bot API id) and user returned
+	lastChatID, lastUserID int64
+	lastChat               *Chat
+	lastUser               *User
+}
+
+func (b *built) lock() {
+	if !b.solo {
+		b.mu.Lock()
+	}
+}
+
+func (b *built) unlock() {
+	if !b.solo {
+		b.mu.Unlock()
+	}
 }
 
 // msgSlabMax bounds a slab of messages: about 16 KB, a size class of the runtime's allocator.
@@ -172,21 +231,37 @@ const msgSlabMax = 16 << 10 / int(unsafe.Sizeof(Message{}))
 // newMessage returns a zero Message: from a slab shared by the messages of one result (a
 // history page, a batch of updates), so that a page of 100 messages costs a few allocations
 // instead of 100. The slab starts at 4 messages and doubles, so that a result of one message
-// keeps a small one.
+// keeps a small one; NewPageEntities's are cut to the size of its answer.
 func (e Entities) newMessage() *Message {
 	b := e.built
 	if b == nil {
 		return new(Message)
 	}
-	b.mu.Lock()
-	defer b.mu.Unlock()
+	b.lock()
+	defer b.unlock()
 	if len(b.msgs) == 0 {
-		b.slab = min(max(4, 2*b.slab), msgSlabMax)
+		if b.want > 0 {
+			b.slab = min(b.want, msgSlabMax)
+			b.want -= b.slab
+		} else {
+			b.slab = min(max(4, 2*b.slab), msgSlabMax)
+		}
 		b.msgs = make([]Message, b.slab)
 	}
 	m := &b.msgs[0]
 	b.msgs = b.msgs[1:]
 	return m
+}
+
+// NewPageEntities is NewEntities for the messages of one answer (a page of history or of
+// search results) built on one goroutine: the value must not be used by two goroutines at
+// once. It takes no lock, remembers the last chat and sender it returned, and takes the first
+// n messages (n: the answer's count) from one block.
+func NewPageEntities(users []tg.UserClass, chats []tg.ChatClass, n int) Entities {
+	e := NewEntities(users, chats)
+	e.built.solo = true
+	e.built.want = n
+	return e
 }
 
 // NewEntities indexes users and chats.
@@ -219,19 +294,26 @@ func NewEntities(users []tg.UserClass, chats []tg.ChatClass) Entities {
 
 // User returns the user with id, or nil.
 func (e Entities) User(id int64) *User {
+	if b := e.built; b != nil && b.solo && b.lastUser != nil && b.lastUserID == id {
+		return b.lastUser
+	}
 	u, ok := e.Users[id]
 	if !ok {
 		return nil
 	}
-	if e.built == nil {
+	b := e.built
+	if b == nil {
 		return NewUser(u)
 	}
-	e.built.mu.Lock()
-	defer e.built.mu.Unlock()
-	v, ok := e.built.users[id]
+	b.lock()
+	defer b.unlock()
+	v, ok := b.users[id]
 	if !ok {
 		v = NewUser(u)
-		e.built.users[id] = v
+		b.users[id] = v
+	}
+	if b.solo {
+		b.lastUserID, b.lastUser = id, v
 	}
 	return v
 }
@@ -239,21 +321,40 @@ func (e Entities) User(id int64) *User {
 // Chat returns the chat p names. A user or chat missing from e still yields a Chat with its
 // id and kind (and no access hash); nil is returned only for a nil peer.
 func (e Entities) Chat(p tg.PeerClass) *Chat {
+	b := e.built
+	if b != nil && b.solo && b.lastChat != nil && b.lastChatID == botID(p) {
+		return b.lastChat
+	}
 	id, known := e.known(p)
-	if e.built == nil || !known {
+	if b == nil || !known {
 		return e.chat(p)
 	}
-	e.built.mu.Lock()
-	c, ok := e.built.chats[id]
-	e.built.mu.Unlock()
-	if ok {
-		return c
+	b.lock()
+	c, ok := b.chats[id]
+	b.unlock()
+	if !ok {
+		c = e.chat(p)
+		b.lock()
+		b.chats[id] = c
+		b.unlock()
 	}
-	c = e.chat(p)
-	e.built.mu.Lock()
-	defer e.built.mu.Unlock()
-	e.built.chats[id] = c
+	if b.solo {
+		b.lastChatID, b.lastChat = id, c
+	}
 	return c
+}
+
+// botID returns the Bot API id of the chat p names, 0 for nil.
+func botID(p tg.PeerClass) int64 {
+	switch p := p.(type) {
+	case *tg.PeerUser:
+		return p.UserID
+	case *tg.PeerChat:
+		return -p.ChatID
+	case *tg.PeerChannel:
+		return ChannelChatID(p.ChannelID)
+	}
+	return 0
 }
 
 // known returns the Bot API id of the chat p names and whether e holds it.
@@ -262,15 +363,12 @@ func (e Entities) known(p tg.PeerClass) (int64, bool) {
 	switch p := p.(type) {
 	case *tg.PeerUser:
 		_, ok = e.Users[p.UserID]
-		return p.UserID, ok
 	case *tg.PeerChat:
 		_, ok = e.Chats[p.ChatID]
-		return -p.ChatID, ok
 	case *tg.PeerChannel:
 		_, ok = e.Channels[p.ChannelID]
-		return ChannelChatID(p.ChannelID), ok
 	}
-	return 0, false
+	return botID(p), ok
 }
 
 func (e Entities) chat(p tg.PeerClass) *Chat {
@@ -302,34 +400,9 @@ func NewMessage(api API, m tg.MessageClass, e Entities) *Message {
 		if m == nil {
 			return nil
 		}
-		// Field by field: the slab's Message is zero, and a composite literal would be built
-		// aside and copied over it with a write barrier per pointer word.
 		msg := e.newMessage()
-		msg.ID, msg.Date, msg.EditDate = int(m.ID), unix(m.Date), unix(m.EditDate.Value)
-		msg.Chat = e.Chat(m.PeerID)
-		msg.Text, msg.Entities = m.Message, m.Entities
-		msg.Outgoing, msg.Mentioned = m.Out, m.Mentioned
-		msg.Raw, msg.api = m, api
-		if m.ReplyMarkup != nil {
-			msg.ReplyMarkup = ParseReplyMarkup(m.ReplyMarkup)
-		}
-		msg.ViaBotID, msg.MediaGroupID = m.ViaBotID.Value, m.GroupedID.Value
-		msg.AuthorSignature = m.PostAuthor.Value
-		msg.Views, msg.Forwards = int(m.Views.Value), int(m.Forwards.Value)
-		msg.EffectID = m.Effect.Value
-		msg.TTLPeriod = time.Duration(m.TTLPeriod.Value) * time.Second
-		msg.HasProtectedContent, msg.Silent, msg.Pinned = m.Noforwards, m.Silent, m.Pinned
-		msg.FromScheduled, msg.EditHidden, msg.ShowCaptionAboveMedia = m.FromScheduled, m.EditHide, m.InvertMedia
-		msg.SenderBoostCount = int(m.FromBoostsApplied.Value)
-		msg.IsChannelPost = isChannelPost(m.Post, msg.Chat)
-		msg.setSender(m.FromID, m.PeerID, e)
-		msg.setReply(m.ReplyTo, e)
-		msg.Media = newMedia(m.Media, msg.Chat, msg.ID, e)
-		msg.Forward = NewForwardOrigin(m.FwdFrom, e)
-		msg.Reactions = NewReactions(m.Reactions)
-		if m.ViaBotID.Set {
-			msg.ViaBot = e.userOrID(m.ViaBotID.Value)
-		}
+		msg.fill(api, m, e)
+		msg.raw = unsafe.Pointer(m)
 		return msg
 	case *tg.MessageService:
 		if m == nil {
@@ -337,15 +410,16 @@ func NewMessage(api API, m tg.MessageClass, e Entities) *Message {
 		}
 		msg := e.newMessage()
 		*msg = Message{
-			ID:        int(m.ID),
-			Date:      unix(m.Date),
-			Chat:      e.Chat(m.PeerID),
-			Outgoing:  m.Out,
-			Mentioned: m.Mentioned,
-			Raw:       m,
-			api:       api,
-			Silent:    m.Silent,
-			TTLPeriod: time.Duration(m.TTLPeriod.Value) * time.Second,
+			ID:         int(m.ID),
+			Date:       unix(m.Date),
+			Chat:       e.Chat(m.PeerID),
+			Outgoing:   m.Out,
+			Mentioned:  m.Mentioned,
+			raw:        unsafe.Pointer(m),
+			rawService: true,
+			api:        api,
+			Silent:     m.Silent,
+			TTLPeriod:  time.Duration(m.TTLPeriod.Value) * time.Second,
 		}
 		msg.IsChannelPost = isChannelPost(m.Post, msg.Chat)
 		msg.setSender(m.FromID, m.PeerID, e)
@@ -355,6 +429,64 @@ func NewMessage(api API, m tg.MessageClass, e Entities) *Message {
 		return msg
 	}
 	return nil
+}
+
+// NewMessageFromWire builds a Message like NewMessage from m, a message decoded from wire
+// (its boxed TL bytes), for a decoder that reuses the struct m: the Message keeps the values
+// m's fields point to, never m itself, and keeps wire, which must not change, for Raw.
+func NewMessageFromWire(api API, m *tg.Message, wire string, e Entities) *Message {
+	if m == nil || wire == "" {
+		return nil
+	}
+	msg := e.newMessage()
+	msg.fill(api, m, e)
+	msg.wire = wire
+	return msg
+}
+
+// fill sets the fields of msg, a zero Message, from m. Field by field: a composite literal
+// would be built aside and copied over it with a write barrier per pointer word; and the
+// fields whose value is absent keep their zero without a write.
+func (msg *Message) fill(api API, m *tg.Message, e Entities) {
+	msg.ID, msg.Date = int(m.ID), unix(m.Date)
+	if m.EditDate.Value != 0 {
+		msg.EditDate = unix(m.EditDate.Value)
+	}
+	msg.Chat = e.Chat(m.PeerID)
+	msg.Text = m.Message
+	if m.Entities != nil {
+		msg.Entities = m.Entities
+	}
+	msg.Outgoing, msg.Mentioned = m.Out, m.Mentioned
+	msg.api = api
+	if m.ReplyMarkup != nil {
+		msg.ReplyMarkup = ParseReplyMarkup(m.ReplyMarkup)
+	}
+	msg.ViaBotID, msg.MediaGroupID = m.ViaBotID.Value, m.GroupedID.Value
+	if m.PostAuthor.Value != "" {
+		msg.AuthorSignature = m.PostAuthor.Value
+	}
+	msg.Views, msg.Forwards = int(m.Views.Value), int(m.Forwards.Value)
+	msg.EffectID = m.Effect.Value
+	msg.TTLPeriod = time.Duration(m.TTLPeriod.Value) * time.Second
+	msg.HasProtectedContent, msg.Silent, msg.Pinned = m.Noforwards, m.Silent, m.Pinned
+	msg.FromScheduled, msg.EditHidden, msg.ShowCaptionAboveMedia = m.FromScheduled, m.EditHide, m.InvertMedia
+	msg.SenderBoostCount = int(m.FromBoostsApplied.Value)
+	msg.IsChannelPost = isChannelPost(m.Post, msg.Chat)
+	msg.setSender(m.FromID, m.PeerID, e)
+	msg.setReply(m.ReplyTo, e)
+	if m.Media != nil {
+		msg.Media = newMedia(m.Media, msg.Chat, msg.ID, e)
+	}
+	if m.FwdFrom != nil {
+		msg.Forward = NewForwardOrigin(m.FwdFrom, e)
+	}
+	if m.Reactions != nil {
+		msg.Reactions = NewReactions(m.Reactions)
+	}
+	if m.ViaBotID.Set {
+		msg.ViaBot = e.userOrID(m.ViaBotID.Value)
+	}
 }
 
 // setReply fills ReplyTo, ReplyToMessageID and TopicID from a reply header.

@@ -171,7 +171,7 @@ func (a *app) historyCmd() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				raw, err := tgjson.Marshal(m.Raw)
+				raw, err := tgjson.Marshal(m.Raw())
 				if err != nil {
 					return fmt.Errorf("message %d: %w", m.ID, err)
 				}

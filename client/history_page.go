@@ -1,0 +1,236 @@
+package mtgo
+
+import (
+	"github.com/mtgo-labs/mtgo/client/types"
+	"github.com/mtgo-labs/mtgo/peers"
+	"github.com/mtgo-labs/mtgo/tl"
+	"github.com/mtgo-labs/mtgo/tl/tg"
+)
+
+// pageBox decodes the answers of a listing (messages.Messages: a page of history or of
+// search results) for a reader that turns each message into a types.Message and drops the
+// decoded object. Messages (message#...) are decoded into scratch, structs reused from page
+// to page, and each types.Message keeps the message's TL bytes for its Raw instead of the
+// 472-byte tg.Message the generated decoder would allocate: that was half of what a page of
+// text messages cost. Service and empty messages are decoded as usual. The fields before and
+// after the messages are the generated decoders' (header by hand: flags and counts).
+type pageBox struct {
+	pg      page
+	scratch []tg.Message // the page's message#... objects, reused by the next page
+	wire    string       // the bytes of the page's messages vector, a private copy
+	spans   []span       // per message of pg.msgs: its bytes in wire (empty: not in scratch)
+}
+
+// span is a range of pageBox.wire.
+type span struct{ from, to int32 }
+
+// Decode implements tl.Decoder for the constructors of messages.Messages.
+func (x *pageBox) Decode(b *tl.Buffer) error {
+	x.pg = page{msgs: x.pg.msgs[:0]}
+	x.spans = x.spans[:0]
+	id, err := b.ID()
+	if err != nil {
+		return b.DecodeErr("messages.Messages", "", err)
+	}
+	name := "messages.messages"
+	switch id {
+	case tg.MessagesMessagesTypeID:
+		x.pg.complete = true
+	case tg.MessagesMessagesSliceTypeID:
+		name = "messages.messagesSlice"
+		err = x.sliceHeader(b)
+	case tg.MessagesChannelMessagesTypeID:
+		name = "messages.channelMessages"
+		err = x.channelHeader(b)
+	case tg.MessagesMessagesNotModifiedTypeID:
+		if _, err := b.Int32(); err != nil {
+			return b.DecodeErr("messages.messagesNotModified", "count", err)
+		}
+		x.pg = page{count: -1, complete: true}
+		return nil
+	default:
+		return b.UnexpectedID("messages.Messages", id)
+	}
+	if err != nil {
+		return b.DecodeErr(name, "", err)
+	}
+	if err := x.messages(b); err != nil {
+		return b.DecodeErr(name, "messages", err)
+	}
+	if _, err := decodeVector(b, 8, tg.DecodeForumTopicClass); err != nil {
+		return b.DecodeErr(name, "topics", err)
+	}
+	if x.pg.chats, err = decodeVector(b, 12, tg.DecodeChatClass); err != nil {
+		return b.DecodeErr(name, "chats", err)
+	}
+	if x.pg.users, err = decodeVector(b, 12, tg.DecodeUserClass); err != nil {
+		return b.DecodeErr(name, "users", err)
+	}
+	if id == tg.MessagesMessagesTypeID {
+		x.pg.count = len(x.pg.msgs)
+	}
+	return nil
+}
+
+// sliceHeader reads the fields of messages.messagesSlice before its messages.
+func (x *pageBox) sliceHeader(b *tl.Buffer) error {
+	flags, err := b.Uint32()
+	if err != nil {
+		return err
+	}
+	count, err := b.Int32()
+	if err != nil {
+		return err
+	}
+	x.pg.count = int(count)
+	if flags&(1<<0) != 0 {
+		if x.pg.nextRate, err = b.Int32(); err != nil {
+			return err
+		}
+	}
+	if flags&(1<<2) != 0 { // offset_id_offset
+		if _, err := b.Int32(); err != nil {
+			return err
+		}
+	}
+	if flags&(1<<3) != 0 {
+		var flood tg.SearchPostsFlood
+		if err := flood.Decode(b); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// channelHeader reads the fields of messages.channelMessages before its messages.
+func (x *pageBox) channelHeader(b *tl.Buffer) error {
+	flags, err := b.Uint32()
+	if err != nil {
+		return err
+	}
+	if _, err := b.Int32(); err != nil { // pts
+		return err
+	}
+	count, err := b.Int32()
+	if err != nil {
+		return err
+	}
+	x.pg.count = int(count)
+	if flags&(1<<2) != 0 { // offset_id_offset
+		if _, err := b.Int32(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// messages reads the messages vector: message#... into scratch, the others as usual.
+func (x *pageBox) messages(b *tl.Buffer) error {
+	n, err := b.VectorHeaderOf(12)
+	if err != nil {
+		return err
+	}
+	if n > len(x.scratch) {
+		x.scratch = make([]tg.Message, n)
+	}
+	start := b.Offset()
+	for i := range n {
+		id, err := b.PeekID()
+		if err != nil {
+			return err
+		}
+		if id != tg.MessageTypeID {
+			m, err := tg.DecodeMessageClass(b)
+			if err != nil {
+				return err
+			}
+			x.pg.msgs = append(x.pg.msgs, m)
+			x.spans = append(x.spans, span{})
+			continue
+		}
+		from := b.Offset() - start
+		if err := x.message1(b, &x.scratch[i]); err != nil {
+			return err
+		}
+		m := &x.scratch[i]
+		x.pg.msgs = append(x.pg.msgs, m)
+		x.spans = append(x.spans, span{int32(from), int32(b.Offset() - start)})
+	}
+	x.wire = string(b.Buf[start:b.Offset()])
+	return nil
+}
+
+// message1 reads a boxed message#... into m, one level deeper, as DecodeMessageClass would.
+func (x *pageBox) message1(b *tl.Buffer, m *tg.Message) error {
+	if err := b.ConsumeID(tg.MessageTypeID); err != nil {
+		return err
+	}
+	if err := b.Enter(); err != nil {
+		return err
+	}
+	if err := m.DecodeBare(b); err != nil { // zeroes m first
+		return err
+	}
+	b.Leave()
+	return nil
+}
+
+// message builds the i-th message of the page with e, nil for messageEmpty.
+func (x *pageBox) message(api types.API, i int, e types.Entities) *types.Message {
+	if s := x.spans[i]; s.to > s.from {
+		return types.NewMessageFromWire(api, x.pg.msgs[i].(*tg.Message), x.wire[s.from:s.to], e)
+	}
+	return types.NewMessage(api, x.pg.msgs[i], e)
+}
+
+// decodeVector reads a boxed vector of n elements of at least elemMin bytes each.
+func decodeVector[T any](b *tl.Buffer, elemMin int, decode func(*tl.Buffer) (T, error)) ([]T, error) {
+	n, err := b.VectorHeaderOf(elemMin)
+	if err != nil || n == 0 {
+		return nil, err
+	}
+	out := make([]T, n)
+	for i := range out {
+		if out[i], err = decode(b); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// learnPage hands the page's users and chats to the peer cache, and its messages to the
+// min-peer learner (as absorb does for a messages.Messages answer); of consecutive messages
+// with the same sender and forward origin, only the first (the learner keeps one message per
+// peer, so the others would only repeat its lookups).
+func (c *Client) learnPage(pg *page) {
+	if len(pg.users) == 0 && len(pg.chats) == 0 {
+		return
+	}
+	c.learn(pg.users, pg.chats)
+	l, ok := c.peers.(messageLearner)
+	if !ok {
+		return
+	}
+	var last [2]peers.Key
+	for i, m := range pg.msgs {
+		var from, fwd tg.PeerClass
+		switch m := m.(type) {
+		case *tg.Message:
+			from = m.FromID
+			if m.FwdFrom != nil {
+				fwd = m.FwdFrom.FromID
+			}
+		case *tg.MessageService:
+			from = m.FromID
+		default:
+			continue
+		}
+		k0, _ := peers.KeyOfPeer(from)
+		k1, _ := peers.KeyOfPeer(fwd)
+		if i > 0 && last == [2]peers.Key{k0, k1} {
+			continue
+		}
+		last = [2]peers.Key{k0, k1}
+		l.LearnMessage(m)
+	}
+}

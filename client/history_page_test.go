@@ -1,0 +1,178 @@
+package mtgo
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/mtgo-labs/mtgo/client/types"
+	"github.com/mtgo-labs/mtgo/tl"
+	"github.com/mtgo-labs/mtgo/tl/tg"
+)
+
+// pageMessages are the messages of the answers below: message#... with the fields a page
+// carries (entities, a reply, a forward header), a service message and an empty one.
+func pageMessages() []tg.MessageClass {
+	return []tg.MessageClass{
+		&tg.Message{
+			Out: true, ID: 12, FromID: &tg.PeerUser{UserID: 1}, PeerID: &tg.PeerUser{UserID: 2}, Date: 1700000002,
+			Message: "bold text", Entities: []tg.MessageEntityClass{&tg.MessageEntityBold{Offset: 0, Length: 4}},
+			ReplyTo: &tg.MessageReplyHeader{ReplyToMsgID: tl.Some[int32](11)}, Views: tl.Some[int32](5), Forwards: tl.Some[int32](1),
+		},
+		&tg.MessageService{ID: 11, PeerID: &tg.PeerUser{UserID: 2}, Date: 1700000001, Action: &tg.MessageActionHistoryClear{}},
+		&tg.MessageEmpty{ID: 10},
+		&tg.Message{
+			ID: 9, PeerID: &tg.PeerUser{UserID: 2}, Date: 1700000000, Message: "forwarded",
+			FwdFrom: &tg.MessageFwdHeader{FromID: &tg.PeerUser{UserID: 3}, Date: 1600000000},
+		},
+	}
+}
+
+func pageUsers() []tg.UserClass {
+	return []tg.UserClass{
+		&tg.User{ID: 1, Self: true, FirstName: tl.Some("Ann"), AccessHash: tl.Some[int64](10)},
+		&tg.User{ID: 2, FirstName: tl.Some("Bob"), AccessHash: tl.Some[int64](20)},
+	}
+}
+
+func TestPageBoxDecodesEveryAnswer(t *testing.T) {
+	chats := []tg.ChatClass{&tg.Chat{ID: 5, Title: "group", Photo: &tg.ChatPhotoEmpty{}}}
+	tests := []struct {
+		name string
+		in   tg.MessagesMessagesClass
+		want page // msgs, users and chats compared separately
+	}{
+		{"messages", &tg.MessagesMessages{Messages: pageMessages(), Chats: chats, Users: pageUsers()},
+			page{count: 4, complete: true}},
+		{"slice", &tg.MessagesMessagesSlice{
+			Inexact: true, Count: 40, NextRate: tl.Some[int32](77), OffsetIDOffset: tl.Some[int32](3),
+			SearchFlood: &tg.SearchPostsFlood{QueryIsFree: true, TotalDaily: 10, Remains: 9},
+			Messages:    pageMessages(), Topics: []tg.ForumTopicClass{&tg.ForumTopicDeleted{ID: 1}}, Chats: chats, Users: pageUsers(),
+		}, page{count: 40, nextRate: 77}},
+		{"slice without options", &tg.MessagesMessagesSlice{Count: 4, Messages: pageMessages()}, page{count: 4}},
+		{"channel", &tg.MessagesChannelMessages{
+			Inexact: true, Pts: 100, Count: 50, OffsetIDOffset: tl.Some[int32](2), Messages: pageMessages(), Chats: chats, Users: pageUsers(),
+		}, page{count: 50}},
+		{"not modified", &tg.MessagesMessagesNotModified{Count: 7}, page{count: -1, complete: true}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var w tl.Buffer
+			if err := tt.in.Encode(&w); err != nil {
+				t.Fatal(err)
+			}
+			var gen tg.MessagesMessagesClassBox
+			if err := gen.Decode(bufOf(w.Buf)); err != nil {
+				t.Fatal(err)
+			}
+			want := pageOf(gen.MessagesMessages)
+			var box pageBox
+			for range 2 { // the second time over the first page's scratch
+				b := bufOf(w.Buf)
+				if err := box.Decode(b); err != nil {
+					t.Fatal(err)
+				}
+				if b.Len() != 0 {
+					t.Fatalf("%d bytes left", b.Len())
+				}
+				got := box.pg
+				if got.count != tt.want.count || got.complete != tt.want.complete || got.nextRate != tt.want.nextRate {
+					t.Fatalf("page = count %d complete %v next rate %d, want %+v", got.count, got.complete, got.nextRate, tt.want)
+				}
+				if d := cmp.Diff(want.msgs, got.msgs); d != "" {
+					t.Errorf("messages (-generated +pageBox):\n%s", d)
+				}
+				if d := cmp.Diff(want.users, got.users, cmp.Comparer(func(a, b []tg.UserClass) bool { return len(a) == len(b) && (len(a) == 0 || cmp.Equal(a, b)) })); d != "" {
+					t.Errorf("users (-generated +pageBox):\n%s", d)
+				}
+				if len(got.chats) != len(want.chats) {
+					t.Errorf("%d chats, want %d", len(got.chats), len(want.chats))
+				}
+				// The built messages: the same as from the generated objects, Raw included.
+				e := types.NewEntities(got.users, got.chats)
+				for i, raw := range want.msgs {
+					m, w := box.message(nil, i, e), types.NewMessage(nil, raw, e)
+					if (m == nil) != (w == nil) {
+						t.Fatalf("message %d: %v, want %v", i, m, w)
+					}
+					if m == nil {
+						continue
+					}
+					if d := cmp.Diff(w.Raw(), m.Raw()); d != "" {
+						t.Errorf("message %d Raw (-generated +pageBox):\n%s", i, d)
+					}
+					if m.Raw() != m.Raw() {
+						t.Errorf("message %d: Raw decoded twice", i)
+					}
+					if m.ID != w.ID || m.Text != w.Text || m.Date != w.Date || m.ReplyToMessageID != w.ReplyToMessageID || m.Views != w.Views ||
+						(m.From == nil) != (w.From == nil) || (m.Forward == nil) != (w.Forward == nil) || m.Chat.ID != w.Chat.ID {
+						t.Errorf("message %d = %+v, want %+v", i, m, w)
+					}
+				}
+			}
+		})
+	}
+}
+
+func TestPageBoxRejectsGarbage(t *testing.T) {
+	var w tl.Buffer
+	if err := (&tg.MessagesMessagesSlice{Count: 4, Messages: pageMessages(), Users: pageUsers()}).Encode(&w); err != nil {
+		t.Fatal(err)
+	}
+	for n := range len(w.Buf) { // every truncation
+		var box pageBox
+		if err := box.Decode(bufOf(w.Buf[:n])); err == nil {
+			t.Fatalf("%d of %d bytes decoded", n, len(w.Buf))
+		}
+	}
+	var box pageBox
+	if err := box.Decode(bufOf([]byte{1, 2, 3, 4})); err == nil {
+		t.Fatal("unknown constructor decoded")
+	}
+}
+
+// FuzzPageBox: the page decoder never panics, and accepts exactly what the generated decoder
+// accepts, with the same messages.
+func FuzzPageBox(f *testing.F) {
+	for _, in := range []tg.MessagesMessagesClass{
+		&tg.MessagesMessages{Messages: pageMessages(), Users: pageUsers()},
+		&tg.MessagesMessagesSlice{Count: 9, NextRate: tl.Some[int32](1), Messages: pageMessages()},
+		&tg.MessagesChannelMessages{Count: 9, Messages: pageMessages()},
+		&tg.MessagesMessagesNotModified{Count: 1},
+	} {
+		var w tl.Buffer
+		if err := in.Encode(&w); err != nil {
+			f.Fatal(err)
+		}
+		f.Add(w.Buf)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var box pageBox
+		err := box.Decode(bufOf(data))
+		var gen tg.MessagesMessagesClassBox
+		gerr := gen.Decode(bufOf(data))
+		if (err == nil) != (gerr == nil) {
+			t.Fatalf("pageBox error %v, generated decoder's %v", err, gerr)
+		}
+		if err != nil {
+			return
+		}
+		want := pageOf(gen.MessagesMessages)
+		if len(box.pg.msgs) != len(want.msgs) {
+			t.Fatalf("%d messages, want %d", len(box.pg.msgs), len(want.msgs))
+		}
+		e := types.NewEntities(box.pg.users, box.pg.chats)
+		for i := range box.pg.msgs {
+			if m := box.message(nil, i, e); m != nil && m.Raw() == nil {
+				t.Fatalf("message %d has no Raw", i)
+			}
+		}
+	})
+}
+
+// bufOf returns a Buffer reading p.
+func bufOf(p []byte) *tl.Buffer {
+	var b tl.Buffer
+	b.ResetTo(p)
+	return &b
+}
