@@ -161,6 +161,8 @@ func loginGotd(ctx context.Context, tb testing.TB, cl *teletest.Cluster) (*teleg
 	client := telegram.NewClient(telegram.TestAppID, telegram.TestAppHash, telegram.Options{
 		PublicKeys: []telegram.PublicKey{{RSA: cl.RSAPublicKey()}}, DC: 2, DCList: list,
 		Resolver: dcs.Plain(dcs.PlainOptions{}), NoUpdates: true,
+		// Compression off: at its default threshold (1 KiB) gotd gzips every file part it sends.
+		CompressThreshold: -1,
 	})
 	runCtx, cancel := context.WithCancel(context.Background())
 	ready := make(chan error, 1)
