@@ -2,11 +2,9 @@ package postgres_test
 
 import (
 	"bytes"
-	"context"
 	"database/sql"
 	"errors"
 	"fmt"
-	"net/url"
 	"os"
 	"strconv"
 	"strings"
@@ -16,31 +14,6 @@ import (
 
 func errorsIs(err, target error) bool { return errors.Is(err, target) }
 func contains(s, sub string) bool     { return strings.Contains(s, sub) }
-
-// privateSchema creates a schema of its own for t, dropped when t ends, and returns u with
-// it as the search path: the test's tables start empty and leave nothing behind.
-func privateSchema(t testing.TB, u string) string {
-	t.Helper()
-	schema := fmt.Sprintf("mtgo_test_%d_%s", os.Getpid(), strings.Map(func(r rune) rune {
-		if 'a' <= r && r <= 'z' || '0' <= r && r <= '9' {
-			return r
-		}
-		return '_'
-	}, strings.ToLower(t.Name())))
-	db := admin(t, u)
-	if _, err := db.ExecContext(t.Context(), `drop schema if exists `+schema+` cascade; create schema `+schema); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _, _ = db.ExecContext(context.Background(), `drop schema if exists `+schema+` cascade`) })
-	pu, err := url.Parse(u)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := pu.Query()
-	q.Set("search_path", schema)
-	pu.RawQuery = q.Encode()
-	return pu.String()
-}
 
 // backendCPU sums the CPU time used so far by the server processes of the connections
 // named app, when they run on this machine (false otherwise).

@@ -3,59 +3,20 @@ package postgres_test
 import (
 	"database/sql"
 	"fmt"
-	"net"
-	"net/url"
 	"os"
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/mtgo-labs/mtgo/client/storage"
 	"github.com/mtgo-labs/mtgo/client/storage/storagetest"
 	"github.com/mtgo-labs/mtgo/storage/postgres"
+	"github.com/mtgo-labs/mtgo/storage/postgres/pgtest"
 	"github.com/mtgo-labs/mtgo/storage/sqlstore"
-
-	_ "github.com/jackc/pgx/v5/stdlib"
 )
 
-// serverURL returns the PostgreSQL of scripts/services.d/postgres.sh (MTGO_POSTGRES_URL),
-// skipping the test when none answers, failing under MTGO_CI.
-func serverURL(t testing.TB) string {
-	t.Helper()
-	u := os.Getenv("MTGO_POSTGRES_URL")
-	if u == "" {
-		u = "postgres://mtgo@127.0.0.1:41432/mtgo?sslmode=disable"
-	}
-	pu, err := url.Parse(u)
-	if err == nil {
-		var c net.Conn
-		if c, err = net.DialTimeout("tcp", pu.Host, 2*time.Second); err == nil {
-			c.Close()
-		}
-	}
-	if err != nil {
-		if os.Getenv("MTGO_CI") != "" {
-			t.Fatalf("PostgreSQL is required under MTGO_CI (scripts/services.d/postgres.sh): %v", err)
-		}
-		t.Skipf("no PostgreSQL at MTGO_POSTGRES_URL (run scripts/services.d/postgres.sh): %v", err)
-	}
-	return u
-}
-
-// admin is a plain connection for the tests' own queries.
-func admin(t testing.TB, u string) *sql.DB {
-	t.Helper()
-	db, err := sql.Open("pgx", u)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
-}
-
 func TestConformance(t *testing.T) {
-	u := privateSchema(t, serverURL(t))
-	db := admin(t, u)
+	u := pgtest.Schema(t, pgtest.URL(t))
+	db := pgtest.DB(t, u)
 	storagetest.Run(t, storagetest.Backend{
 		Open: func(t testing.TB, name string) (storage.Storage, error) {
 			return postgres.Open(t.Context(), u, name)
@@ -85,14 +46,14 @@ func corruptRows(db *sql.DB) func(t testing.TB, name string) {
 
 // TestNewerSchema: a database migrated by a newer build is refused, not misread.
 func TestNewerSchema(t *testing.T) {
-	u := privateSchema(t, serverURL(t))
+	u := pgtest.Schema(t, pgtest.URL(t))
 	ctx := t.Context()
 	st, err := postgres.Open(ctx, u, "x")
 	if err != nil {
 		t.Fatal(err)
 	}
 	st.Close()
-	if _, err := admin(t, u).ExecContext(ctx, `insert into mtgo_schema (version) values (999)`); err != nil {
+	if _, err := pgtest.DB(t, u).ExecContext(ctx, `insert into mtgo_schema (version) values (999)`); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := postgres.Open(ctx, u, "x"); err == nil || !errorsIs(err, storage.ErrUnsupportedVersion) {
@@ -113,7 +74,7 @@ func TestBadURLHidesPassword(t *testing.T) {
 // TestConcurrentOpen: many processes starting at once on an empty database migrate the schema
 // once.
 func TestConcurrentOpen(t *testing.T) {
-	u := privateSchema(t, serverURL(t))
+	u := pgtest.Schema(t, pgtest.URL(t))
 	errs := make(chan error, 8)
 	for range 8 {
 		go func() {
@@ -131,16 +92,14 @@ func TestConcurrentOpen(t *testing.T) {
 	}
 }
 
-var _ = stdlib.OpenDB
-
 // BenchmarkPeers: peer upserts in batches (storagetest.BenchmarkPeers), in a schema of its
 // own. server-cpu-ms/op is the CPU time of the store's PostgreSQL backends per batch, read
 // from /proc when the server runs on this machine: the figure that holds when other work
 // makes the wall clock swing.
 func BenchmarkPeers(b *testing.B) {
-	u := privateSchema(b, serverURL(b))
+	u := pgtest.Schema(b, pgtest.URL(b))
 	app := fmt.Sprintf("mtgo-bench-%d", os.Getpid())
-	db := admin(b, u+"&application_name="+app)
+	db := pgtest.DB(b, u+"&application_name="+app)
 	defer func() {
 		if cpu, ok := backendCPU(b, db, app); ok {
 			b.ReportMetric(float64(cpu.Milliseconds())/float64(b.N), "server-cpu-ms/op")
@@ -168,8 +127,8 @@ func crashHolder(t testing.TB, db *sql.DB, s storage.Storage) {
 
 // TestConformanceShared runs the suite on stores of one Shared pool.
 func TestConformanceShared(t *testing.T) {
-	u := privateSchema(t, serverURL(t))
-	db := admin(t, u)
+	u := pgtest.Schema(t, pgtest.URL(t))
+	db := pgtest.DB(t, u)
 	sh, err := postgres.NewShared(t.Context(), u, postgres.SharedOptions{Heartbeat: 50 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
@@ -192,8 +151,8 @@ func TestConformanceShared(t *testing.T) {
 // TestSharedLocks: many sessions of one Shared hold their locks on one connection; when it
 // is lost every one of them reports ErrLockLost, and the sessions can be opened again.
 func TestSharedLocks(t *testing.T) {
-	u := privateSchema(t, serverURL(t))
-	db := admin(t, u)
+	u := pgtest.Schema(t, pgtest.URL(t))
+	db := pgtest.DB(t, u)
 	sh, err := postgres.NewShared(t.Context(), u, postgres.SharedOptions{MaxConns: 4, Heartbeat: time.Hour})
 	if err != nil {
 		t.Fatal(err)

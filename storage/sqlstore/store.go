@@ -23,6 +23,7 @@ type Store struct {
 	ownDB   bool
 	release func() error
 	lost    func() error // nil, or the lease's Lost
+	cache   cache
 
 	closed    atomic.Bool
 	closeOnce sync.Once
@@ -127,6 +128,7 @@ func Open(ctx context.Context, db *sql.DB, d Dialect, name string, opt Options) 
 		}
 	}
 	s := &Store{db: db, d: d, name: name, ownDB: opt.CloseDB}
+	s.cache.on = opt.Lock != nil || d.Lock != nil
 	switch {
 	case opt.Lock != nil:
 		l, err := opt.Lock(ctx, name)
@@ -306,13 +308,23 @@ func (s *Store) LoadSession(ctx context.Context, dc int) (session.Session, error
 	if err := s.check(ctx); err != nil {
 		return session.Session{}, err
 	}
-	var data []byte
-	err := s.db.QueryRowContext(ctx, s.d.rebind(`select data from mtgo_sessions where session = ? and dc = ?`), s.name, dc).Scan(&data)
-	if errors.Is(err, sql.ErrNoRows) {
-		return session.Session{}, fmt.Errorf("%s storage: dc %d: %w", s.d.Name, dc, session.ErrNoSession)
+	s.cache.mu.Lock()
+	defer s.cache.mu.Unlock()
+	data, ok := s.cache.session(dc)
+	if !ok {
+		err := s.db.QueryRowContext(ctx, s.d.rebind(`select data from mtgo_sessions where session = ? and dc = ?`), s.name, dc).Scan(&data)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			data = nil
+		case err != nil:
+			return session.Session{}, s.wrap("load session", err)
+		case data == nil:
+			data = []byte{} // a row, damaged: UnmarshalSession says so
+		}
+		s.cache.setSession(dc, data)
 	}
-	if err != nil {
-		return session.Session{}, s.wrap("load session", err)
+	if data == nil {
+		return session.Session{}, fmt.Errorf("%s storage: dc %d: %w", s.d.Name, dc, session.ErrNoSession)
 	}
 	ss, err := storage.UnmarshalSession(data)
 	return ss, s.wrap("load session", err)
@@ -324,84 +336,123 @@ func (s *Store) SaveSession(ctx context.Context, ss session.Session) error {
 	if err != nil {
 		return s.wrap("save session", err)
 	}
-	return s.exec(ctx, "save session", `insert into mtgo_sessions (session, dc, data) values (?, ?, ?)
+	s.cache.mu.Lock()
+	defer s.cache.mu.Unlock()
+	if s.cache.holdsSession(ss.DC, data) {
+		return s.check(ctx)
+	}
+	err = s.exec(ctx, "save session", `insert into mtgo_sessions (session, dc, data) values (?, ?, ?)
 		on conflict (session, dc) do update set data = excluded.data`, s.name, ss.DC, data)
+	if err != nil {
+		delete(s.cache.sessions, ss.DC) // unknown: the write may have happened
+		return err
+	}
+	s.cache.setSession(ss.DC, data)
+	return nil
 }
 
 // HomeDC implements storage.Storage.
 func (s *Store) HomeDC(ctx context.Context) (int, error) {
-	var dc int
-	err := s.meta(ctx, "load home dc", `select home_dc from mtgo_meta where session = ?`, &dc)
-	return dc, err
+	s.cache.mu.Lock()
+	defer s.cache.mu.Unlock()
+	if s.cache.on && s.cache.homeOK {
+		return s.cache.homeDC, s.check(ctx)
+	}
+	err := s.meta(ctx, "load home dc")
+	return s.cache.homeDC, err
 }
 
 // SetHomeDC implements storage.Storage.
 func (s *Store) SetHomeDC(ctx context.Context, dc int) error {
-	return s.exec(ctx, "save home dc", `insert into mtgo_meta (session, home_dc) values (?, ?)
+	s.cache.mu.Lock()
+	defer s.cache.mu.Unlock()
+	if s.cache.on && s.cache.homeOK && s.cache.homeDC == dc {
+		return s.check(ctx)
+	}
+	err := s.exec(ctx, "save home dc", `insert into mtgo_meta (session, home_dc) values (?, ?)
 		on conflict (session) do update set home_dc = excluded.home_dc`, s.name, dc)
+	s.cache.homeDC, s.cache.homeOK = dc, err == nil
+	return err
 }
 
 // Identity implements storage.Storage.
 func (s *Store) Identity(ctx context.Context) (storage.Identity, error) {
-	var id storage.Identity
-	err := s.meta(ctx, "load identity", `select user_id, bot from mtgo_meta where session = ?`, &id.UserID, &id.Bot)
-	return id, err
+	s.cache.mu.Lock()
+	defer s.cache.mu.Unlock()
+	if s.cache.on && s.cache.idOK {
+		return s.cache.id, s.check(ctx)
+	}
+	err := s.meta(ctx, "load identity")
+	return s.cache.id, err
 }
 
 // SetIdentity implements storage.Storage.
 func (s *Store) SetIdentity(ctx context.Context, id storage.Identity) error {
-	return s.exec(ctx, "save identity", `insert into mtgo_meta (session, user_id, bot) values (?, ?, ?)
+	s.cache.mu.Lock()
+	defer s.cache.mu.Unlock()
+	if s.cache.on && s.cache.idOK && s.cache.id == id {
+		return s.check(ctx)
+	}
+	err := s.exec(ctx, "save identity", `insert into mtgo_meta (session, user_id, bot) values (?, ?, ?)
 		on conflict (session) do update set user_id = excluded.user_id, bot = excluded.bot`, s.name, id.UserID, id.Bot)
+	s.cache.id, s.cache.idOK = id, err == nil
+	return err
 }
 
-// meta reads the session's meta row; no row leaves dst zero.
-func (s *Store) meta(ctx context.Context, op, q string, dst ...any) error {
+// meta reads the home data center and identity of the session's meta row into the cache
+// (zero without a row). s.cache.mu is held.
+func (s *Store) meta(ctx context.Context, op string) error {
 	if err := s.check(ctx); err != nil {
 		return err
 	}
-	err := s.db.QueryRowContext(ctx, s.d.rebind(q), s.name).Scan(dst...)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil
+	var (
+		dc int
+		id storage.Identity
+	)
+	err := s.db.QueryRowContext(ctx, s.d.rebind(`select home_dc, user_id, bot from mtgo_meta where session = ?`), s.name).Scan(&dc, &id.UserID, &id.Bot)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return s.wrap(op, err)
 	}
-	return s.wrap(op, err)
+	s.cache.homeDC, s.cache.id = dc, id
+	s.cache.homeOK, s.cache.idOK = true, true
+	return nil
 }
 
-// LoadUpdates implements storage.Storage.
+// LoadUpdates implements storage.Storage: one statement, so the state and the channels come
+// from one snapshot in one round trip.
 func (s *Store) LoadUpdates(ctx context.Context) (updates.Saved, bool, error) {
 	if err := s.check(ctx); err != nil {
 		return updates.Saved{}, false, err
 	}
+	rows, err := s.db.QueryContext(ctx, s.d.rebind(`select 0, pts, qts, seq, date from mtgo_meta where session = ?
+		union all select 1, channel, pts, null, null from mtgo_channels where session = ?
+		order by 1, 2`), s.name, s.name)
+	if err != nil {
+		return updates.Saved{}, false, s.wrap("load update state", err)
+	}
+	defer rows.Close()
 	var (
 		out updates.Saved
 		ok  bool
 	)
-	err := s.tx(ctx, "load update state", func(tx *sql.Tx) error {
-		var pts, qts, seq, date sql.NullInt32
-		err := tx.QueryRowContext(ctx, s.d.rebind(`select pts, qts, seq, date from mtgo_meta where session = ?`), s.name).Scan(&pts, &qts, &seq, &date)
+	for rows.Next() {
+		var (
+			kind int
+			v    [4]sql.NullInt64
+		)
+		if err := rows.Scan(&kind, &v[0], &v[1], &v[2], &v[3]); err != nil {
+			return updates.Saved{}, false, s.wrap("load update state", err)
+		}
 		switch {
-		case errors.Is(err, sql.ErrNoRows):
-		case err != nil:
-			return err
-		case pts.Valid:
+		case kind == 1:
+			out.Channels = append(out.Channels, updates.ChannelPts{ChannelID: v[0].Int64, Pts: int32(v[1].Int64)})
+		case v[0].Valid:
 			ok = true
-			out.State = updates.State{Pts: pts.Int32, Qts: qts.Int32, Seq: seq.Int32, Date: date.Int32}
+			out.State = updates.State{Pts: int32(v[0].Int64), Qts: int32(v[1].Int64), Seq: int32(v[2].Int64), Date: int32(v[3].Int64)}
 		}
-		rows, err := tx.QueryContext(ctx, s.d.rebind(`select channel, pts from mtgo_channels where session = ? order by channel`), s.name)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var c updates.ChannelPts
-			if err := rows.Scan(&c.ChannelID, &c.Pts); err != nil {
-				return err
-			}
-			out.Channels = append(out.Channels, c)
-		}
-		return rows.Err()
-	})
-	if err != nil {
-		return updates.Saved{}, false, err
+	}
+	if err := rows.Err(); err != nil {
+		return updates.Saved{}, false, s.wrap("load update state", err)
 	}
 	return out, ok, nil
 }
@@ -492,6 +543,9 @@ func (s *Store) DeleteRecord(ctx context.Context, ns, key string) error {
 
 // Reset implements storage.Storage: every row of the session goes, in one transaction.
 func (s *Store) Reset(ctx context.Context) error {
+	s.cache.mu.Lock()
+	defer s.cache.mu.Unlock()
+	s.cache.clear()
 	return s.tx(ctx, "reset", func(tx *sql.Tx) error {
 		for _, t := range []string{"mtgo_sessions", "mtgo_meta", "mtgo_peers", "mtgo_usernames", "mtgo_phones", "mtgo_channels", "mtgo_records"} {
 			if _, err := tx.ExecContext(ctx, s.d.rebind(`delete from `+t+` where session = ?`), s.name); err != nil {
