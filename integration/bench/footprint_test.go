@@ -40,7 +40,11 @@ func measureFootprint() footprint {
 // FOOTPRINT_GOROUTINES=path their goroutines.
 //
 //	go test -run XX -bench ClientFootprint -benchtime 200x ./integration/bench/
-func BenchmarkClientFootprint(b *testing.B) {
+func BenchmarkClientFootprint(b *testing.B) { clientFootprint(b, nil) }
+
+// clientFootprint is BenchmarkClientFootprint with client i's storage from storageFor
+// (opened as part of its start-up), or in memory when storageFor is nil.
+func clientFootprint(b *testing.B, storageFor func(ctx context.Context, i int) (mtgo.Storage, error)) {
 	key, err := rsa.GenerateKey(rand.NewChaCha8([32]byte{9}), 2048)
 	if err != nil {
 		b.Fatal(err)
@@ -68,7 +72,7 @@ func BenchmarkClientFootprint(b *testing.B) {
 	}()
 	var startup time.Duration
 	b.ResetTimer()
-	for range b.N {
+	for i := range b.N {
 		cfg := mtgo.DefaultConfig
 		cfg.InMemory = true
 		cfg.DCAddrs = cl.Addrs()
@@ -76,6 +80,12 @@ func BenchmarkClientFootprint(b *testing.B) {
 		cfg.SessionString = sess
 		cfg.NoObfuscation = true
 		t0 := time.Now()
+		if storageFor != nil {
+			if cfg.Storage, err = storageFor(ctx, i); err != nil {
+				b.Fatal(err)
+			}
+			cfg.InMemory = false
+		}
 		c, err := mtgo.NewClient(4242, "footprint", &cfg)
 		if err != nil {
 			b.Fatal(err)

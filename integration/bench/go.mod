@@ -11,6 +11,10 @@ require (
 	github.com/go-faster/xor v1.0.0 // indirect
 	github.com/gotd/ige v0.2.2 // indirect
 	github.com/hashicorp/golang-lru/v2 v2.0.7 // indirect
+	github.com/jackc/pgpassfile v1.0.0 // indirect
+	github.com/jackc/pgservicefile v0.0.0-20240606120523-5a60cdf6a761 // indirect
+	github.com/jackc/pgx/v5 v5.13.0 // indirect
+	github.com/jackc/puddle/v2 v2.2.3 // indirect
 	github.com/klauspost/compress v1.17.4 // indirect
 	github.com/pmezard/go-difflib v1.0.0 // indirect
 	github.com/skip2/go-qrcode v0.0.0-20200617195104-da1b6568686e // indirect
@@ -24,7 +28,8 @@ require (
 	go.uber.org/zap v1.26.0 // indirect
 	golang.org/x/crypto v0.17.0 // indirect
 	golang.org/x/net v0.19.0 // indirect
-	golang.org/x/sync v0.20.0 // indirect
+	golang.org/x/sync v0.22.0 // indirect
+	golang.org/x/text v0.41.0 // indirect
 	gopkg.in/yaml.v3 v3.0.1 // indirect
 	nhooyr.io/websocket v1.8.10 // indirect
 	rsc.io/qr v0.2.0 // indirect
@@ -39,6 +44,8 @@ require (
 	github.com/mtgo-labs/mtgo/media v0.1.0
 	github.com/mtgo-labs/mtgo/peers v0.1.0
 	github.com/mtgo-labs/mtgo/session v0.1.0
+	github.com/mtgo-labs/mtgo/storage/postgres v0.1.0
+	github.com/mtgo-labs/mtgo/storage/sqlstore v0.1.0
 	github.com/mtgo-labs/mtgo/teletest v0.1.0
 	github.com/mtgo-labs/mtgo/tl v0.1.0
 	github.com/mtgo-labs/mtgo/transport v0.1.0
@@ -54,6 +61,8 @@ replace (
 	github.com/mtgo-labs/mtgo/media => ../../media
 	github.com/mtgo-labs/mtgo/peers => ../../peers
 	github.com/mtgo-labs/mtgo/session => ../../session
+	github.com/mtgo-labs/mtgo/storage/postgres => ../../storage/postgres
+	github.com/mtgo-labs/mtgo/storage/sqlstore => ../../storage/sqlstore
 	github.com/mtgo-labs/mtgo/teletest => ../../teletest
 	github.com/mtgo-labs/mtgo/tl => ../../tl
 	github.com/mtgo-labs/mtgo/transport => ../../transport
