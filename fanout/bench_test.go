@@ -6,25 +6,31 @@ import (
 	"slices"
 	"strconv"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
 	mtgo "github.com/mtgo-labs/mtgo/client"
+	"github.com/mtgo-labs/mtgo/client/storage"
 	"github.com/mtgo-labs/mtgo/client/types"
 	"github.com/mtgo-labs/mtgo/tl"
 	"github.com/mtgo-labs/mtgo/tl/tg"
+	"github.com/mtgo-labs/mtgo/updates"
 )
 
 // The throughput of the fan-out: b.N new messages across benchChats chats, in batches of
 // the size the update engine would deliver, through gateway -> JetStream (embedded server,
-// memory stream) -> three workers, beside one process handling the same batches. The
-// handler records how long after its batch was handed over it ran (the message text holds
-// that time); updates/s and the p99 of that latency are reported.
+// or the real one with MTGO_BENCH_NATS=1; memory stream) -> three workers, beside one
+// process handling the same batches. The gateway is driven as the update engine drives it:
+// DispatchCommit, then the batch's commit; with commit=ack DispatchCommit waits for the
+// stream's acknowledgement, with commit=deferred (DeferCommits) the store holds the commit
+// back instead. The handler records how long after its batch was handed over it ran (the
+// message text holds that time); updates/s and the p99 of that latency are reported.
 
 const benchChats = 500
 
 // benchShards is the shards of the fan-out benchmark.
-var benchShards = 64
+var benchShards = envInt("MTGO_BENCH_SHARDS", 64)
 
 // latencies collects handler latencies.
 type latencies struct {
@@ -90,10 +96,10 @@ func stamp(b *tg.Updates) {
 	}
 }
 
-func benchFanout(b *testing.B, batch int) {
+func benchFanout(b *testing.B, batch int, deferred bool, rate float64) {
 	url := benchServer(b)
 	name := "BENCH_" + strconv.FormatInt(time.Now().UnixNano(), 36)
-	cfg := Config{Memory: true, Shards: benchShards, Stream: name, Subject: "bench." + name}
+	cfg := Config{Memory: true, Shards: benchShards, Stream: name, Subject: "bench." + name, MaxInFlight: envInt("MTGO_BENCH_INFLIGHT", 0)}
 	_, js := connect(b, url)
 	defer func() { _ = js.DeleteStream(context.Background(), name) }()
 	gw, err := NewGateway(context.Background(), js, cfg)
@@ -103,6 +109,7 @@ func benchFanout(b *testing.B, batch int) {
 	lat := newLatencies(b.N)
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
+	var workers []*Worker
 	for range 3 {
 		_, wjs := connect(b, url)
 		c := offlineWorkerClient(b)
@@ -116,24 +123,55 @@ func benchFanout(b *testing.B, batch int) {
 			defer wg.Done()
 			_ = w.Run(ctx)
 		}()
+		workers = append(workers, w)
+	}
+	for _, w := range workers {
+		<-w.Ready() // the consumers exist: their creation is not measured
 	}
 	defer func() {
 		cancel()
 		wg.Wait()
 	}()
+	var st storage.Storage = storage.NewInMemory()
+	if deferred {
+		st = gw.DeferCommits(st)
+	}
 	batches := benchBatches(b.N, batch)
 	b.ResetTimer()
+	cpu0 := cpuTime()
 	start := time.Now()
-	for _, u := range batches {
+	for i, u := range batches {
+		pace(start, i*batch, rate)
 		stamp(u)
 		if err := gw.DispatchCommit(ctx, u); err != nil {
 			b.Fatal(err)
 		}
+		last := u.Updates[len(u.Updates)-1].(*tg.UpdateNewMessage).Pts
+		if err := st.CommitUpdates(ctx, updates.Commit{State: updates.State{Pts: last}, HasState: true}); err != nil {
+			b.Fatal(err)
+		}
 	}
+	loop := time.Since(start)
 	<-lat.done
 	elapsed := time.Since(start)
 	b.StopTimer()
+	b.ReportMetric(float64(loop.Milliseconds()), "loop-ms")
+	if err := gw.Flush(ctx); err != nil {
+		b.Fatal(err)
+	}
+	if s, _, err := st.LoadUpdates(ctx); err != nil || s.State.Pts != int32(b.N) {
+		b.Fatalf("committed pts %d (%v), want %d", s.State.Pts, err, b.N)
+	}
+	reportRun(b, elapsed, cpuTime()-cpu0, lat)
+	gs := gw.Stats()
+	b.ReportMetric(float64(gs.Published)/float64(max(gs.Messages, 1)), "updates/msg")
+}
+
+// reportRun reports updates/s, the process's CPU time per update and the p99 handler
+// latency.
+func reportRun(b *testing.B, elapsed, cpu time.Duration, lat *latencies) {
 	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "updates/s")
+	b.ReportMetric(float64(cpu.Nanoseconds())/1000/float64(b.N), "cpu-us/update")
 	b.ReportMetric(float64(lat.p99().Microseconds())/1000, "p99-ms")
 }
 
@@ -146,32 +184,87 @@ func benchServer(b *testing.B) string {
 	return startServer(b).ClientURL()
 }
 
-func benchSingle(b *testing.B, batch int) {
+func benchSingle(b *testing.B, batch int, rate float64) {
 	c := offlineWorkerClient(b)
 	lat := newLatencies(b.N)
 	c.OnMessage(lat.handler)
 	batches := benchBatches(b.N, batch)
 	b.ResetTimer()
+	cpu0 := cpuTime()
 	start := time.Now()
-	for _, u := range batches {
+	for i, u := range batches {
+		pace(start, i*batch, rate)
 		stamp(u)
 		c.HandleUpdates(u) // the NoUpdates client's pipeline: straight to the dispatcher
 	}
 	<-lat.done
 	elapsed := time.Since(start)
 	b.StopTimer()
-	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "updates/s")
-	b.ReportMetric(float64(lat.p99().Microseconds())/1000, "p99-ms")
+	reportRun(b, elapsed, cpuTime()-cpu0, lat)
+}
+
+// pace holds a load generator that started at start to rate updates per second (0: as fast
+// as it goes) before it hands over update done: it waits while it is more than a
+// millisecond ahead.
+func pace(start time.Time, done int, rate float64) {
+	if rate == 0 {
+		return
+	}
+	due := start.Add(time.Duration(float64(done) / rate * float64(time.Second)))
+	if d := time.Until(due); d > time.Millisecond {
+		time.Sleep(d) // pacing the load, not waiting for a result
+	}
+}
+
+// benchRates are the offered loads: as fast as the loop goes (throughput; the latency is
+// then the backlog's), and the goal's 20 000 updates/s (latency at that load).
+var benchRates = []float64{0, 20000}
+
+func rateName(rate float64) string {
+	if rate == 0 {
+		return "rate=max"
+	}
+	return "rate=" + strconv.Itoa(int(rate))
 }
 
 func BenchmarkFanout3Workers(b *testing.B) {
-	for _, batch := range []int{1, 100} {
-		b.Run("batch="+strconv.Itoa(batch), func(b *testing.B) { benchFanout(b, batch) })
+	for _, rate := range benchRates {
+		for _, batch := range []int{1, 100} {
+			for _, deferred := range []bool{false, true} {
+				if rate != 0 && !deferred {
+					continue // one round trip per batch: it does not reach the rate
+				}
+				commit := "/commit=ack"
+				if deferred {
+					commit = "/commit=deferred"
+				}
+				b.Run(rateName(rate)+"/batch="+strconv.Itoa(batch)+commit, func(b *testing.B) { benchFanout(b, batch, deferred, rate) })
+			}
+		}
 	}
 }
 
 func BenchmarkSingleProcess(b *testing.B) {
-	for _, batch := range []int{1, 100} {
-		b.Run("batch="+strconv.Itoa(batch), func(b *testing.B) { benchSingle(b, batch) })
+	for _, rate := range benchRates {
+		for _, batch := range []int{1, 100} {
+			b.Run(rateName(rate)+"/batch="+strconv.Itoa(batch), func(b *testing.B) { benchSingle(b, batch, rate) })
+		}
 	}
+}
+
+// envInt returns the integer in environment variable name, else def.
+func envInt(name string, def int) int {
+	if n, err := strconv.Atoi(os.Getenv(name)); err == nil && n > 0 {
+		return n
+	}
+	return def
+}
+
+// cpuTime returns the CPU time the process used so far (user and system).
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

@@ -36,6 +36,22 @@ type Config struct {
 	// PublishTimeout is how long the gateway waits for the stream to acknowledge a publish
 	// before it publishes again (with the same message id). Default 5 s.
 	PublishTimeout time.Duration
+	// MaxBatch is the most updates of one shard the gateway packs into one message (one
+	// publish, one delivery, one acknowledgement): while a shard's previous message waits
+	// for the stream's acknowledgement, the shard's next updates gather, and go as one
+	// message once it is acknowledged. A shard with nothing in flight publishes at once, so
+	// packing adds no latency. Default 128; 1 publishes every update alone.
+	MaxBatch int
+	// MaxPending bounds the updates the gateway has published (or queued) and the stream
+	// has not acknowledged yet; DispatchCommit waits for room beyond it. It is also how many
+	// of the stream's last messages a gateway reads when it starts, to drop the updates its
+	// predecessor published but had not committed. Default 4096.
+	MaxPending int
+	// MaxInFlight bounds the messages of all shards the gateway has published and the
+	// stream has not acknowledged yet. While they are all in flight the shards' updates
+	// gather into fewer, larger messages, which is what keeps a busy stream's consumers
+	// up: each message costs the workers a delivery and an acknowledgement. Default 8.
+	MaxInFlight int
 	// MaxAge drops messages older than this. Default 24 h.
 	MaxAge time.Duration
 	// Memory keeps the stream in memory instead of files (tests, benchmarks).
@@ -56,10 +72,17 @@ const (
 	DefaultDuplicates = 2 * time.Minute
 	DefaultMaxAge     = 24 * time.Hour
 	DefaultPublish    = 5 * time.Second
+	DefaultMaxBatch   = 128
+	DefaultMaxPending = 4096
+	DefaultInFlight   = 8
 )
 
-// maxShards bounds Config.Shards: every shard is a consumer on the server.
-const maxShards = 4096
+// Bounds of Config: every shard is a consumer on the server; a message holds at most
+// maxBatch updates (the worker refuses more).
+const (
+	maxShards = 4096
+	maxBatch  = 4096
+)
 
 // ErrConfig reports an invalid Config.
 var ErrConfig = errors.New("fanout: invalid config")
@@ -89,6 +112,15 @@ func (c Config) withDefaults() (Config, error) {
 	if c.MaxAge == 0 {
 		c.MaxAge = DefaultMaxAge
 	}
+	if c.MaxBatch == 0 {
+		c.MaxBatch = DefaultMaxBatch
+	}
+	if c.MaxPending == 0 {
+		c.MaxPending = DefaultMaxPending
+	}
+	if c.MaxInFlight == 0 {
+		c.MaxInFlight = DefaultInFlight
+	}
 	if c.Replicas == 0 {
 		c.Replicas = 1
 	}
@@ -98,6 +130,10 @@ func (c Config) withDefaults() (Config, error) {
 	switch {
 	case c.Shards < 1 || c.Shards > maxShards:
 		return c, fmt.Errorf("%w: Shards %d outside 1..%d", ErrConfig, c.Shards, maxShards)
+	case c.MaxBatch < 1 || c.MaxBatch > maxBatch:
+		return c, fmt.Errorf("%w: MaxBatch %d outside 1..%d", ErrConfig, c.MaxBatch, maxBatch)
+	case c.MaxPending < 1 || c.MaxInFlight < 1:
+		return c, fmt.Errorf("%w: MaxPending %d or MaxInFlight %d below 1", ErrConfig, c.MaxPending, c.MaxInFlight)
 	case c.AckWait < 0 || c.Duplicates < 0 || c.MaxAge < 0 || c.PublishTimeout < 0:
 		return c, fmt.Errorf("%w: negative duration", ErrConfig)
 	case c.Duplicates > c.MaxAge:
@@ -162,8 +198,9 @@ func sameStream(have, want jetstream.StreamConfig) bool {
 		have.Description == want.Description
 }
 
-// consumerConfig is shard n's durable consumer: one unacknowledged message at a time keeps
-// the shard's order across workers and across a worker's crash.
+// consumerConfig is shard n's durable consumer: one unacknowledged message (a batch of the
+// shard's updates) at a time keeps the shard's order across workers and across a worker's
+// crash.
 func consumerConfig(c Config, n int) jetstream.ConsumerConfig {
 	return jetstream.ConsumerConfig{
 		Durable:       c.consumer(n),

@@ -1,58 +1,250 @@
 package fanout
 
 import (
+	"encoding/binary"
 	"fmt"
+	"slices"
+	"sync"
 
 	"github.com/mtgo-labs/mtgo/tl"
 	"github.com/mtgo-labs/mtgo/tl/tg"
 )
 
-// A message on the stream is one update as a TL-encoded updates#74ae4240 (tg.Updates) with
-// the users and chats of the batch it came in, so a worker's peer cache learns them as the
-// gateway's would. Its Nats-Msg-Id is mtgo.UpdateKey of the update.
+// A message on the stream is a TL-encoded updates#74ae4240 (tg.Updates) holding 1 to
+// Config.MaxBatch updates of one shard, in the order the update engine delivered them, with
+// the users and chats of the engine batches they came in, so a worker's peer cache learns
+// them as the gateway's would. Its Nats-Msg-Id is mtgo.UpdateKey of the update when it
+// holds one, else a key made of its first and last updates' keys and their count.
 
-// HeaderChat names the chat key an update was sharded by (decimal), for tools that read the
-// stream.
+// HeaderChat names the chat key a message's updates were sharded by (decimal), for tools
+// that read the stream; a message holding updates of several chats has none.
 const HeaderChat = "Mtgo-Chat"
 
 // unpack returns the updates of a batch and what came with them.
-func unpack(u tg.UpdatesClass) (list []tg.UpdateClass, users []tg.UserClass, chats []tg.ChatClass, date int32) {
+func unpack(u tg.UpdatesClass) (list []tg.UpdateClass, src *source) {
 	switch u := u.(type) {
 	case *tg.Updates:
-		return u.Updates, u.Users, u.Chats, u.Date
+		return u.Updates, &source{users: u.Users, chats: u.Chats, date: u.Date}
 	case *tg.UpdatesCombined:
-		return u.Updates, u.Users, u.Chats, u.Date
+		return u.Updates, &source{users: u.Users, chats: u.Chats, date: u.Date}
 	case *tg.UpdateShort:
-		return []tg.UpdateClass{u.Update}, nil, nil, u.Date
+		return []tg.UpdateClass{u.Update}, &source{date: u.Date}
 	}
-	return nil, nil, nil, 0
+	return nil, nil
 }
 
-// encodeOne encodes update u of a batch for the stream.
-func encodeOne(u tg.UpdateClass, users []tg.UserClass, chats []tg.ChatClass, date int32) ([]byte, error) {
-	var b tl.Buffer
-	one := &tg.Updates{Updates: []tg.UpdateClass{u}, Users: users, Chats: chats, Date: date}
-	if err := one.Encode(&b); err != nil {
-		return nil, fmt.Errorf("fanout: encode %T: %w", u, err)
-	}
-	return b.Raw(), nil
+// source is what came with one batch of the update engine.
+type source struct {
+	users []tg.UserClass
+	chats []tg.ChatClass
+	date  int32
+
+	once sync.Once
+	ids  map[int64]struct{} // of users and chats with a known id, built on first use
 }
 
-// decodeOne decodes a message of the stream. Anything but a tg.Updates with exactly one
-// update is refused: the stream is shared, its content untrusted.
-func decodeOne(data []byte) (*tg.Updates, error) {
+// peerIDs returns the ids of s's users and chats.
+func (s *source) peerIDs() map[int64]struct{} {
+	s.once.Do(func() {
+		s.ids = make(map[int64]struct{}, len(s.users)+len(s.chats))
+		for _, u := range s.users {
+			if id, ok := userID(u); ok {
+				s.ids[id] = struct{}{}
+			}
+		}
+		for _, c := range s.chats {
+			if id, ok := chatID(c); ok {
+				s.ids[id] = struct{}{}
+			}
+		}
+	})
+	return s.ids
+}
+
+// queued is one update waiting in its shard for the message that carries it.
+type queued struct {
+	up    tg.UpdateClass
+	key   string // mtgo.UpdateKey(up)
+	chat  int64
+	shard int
+	src   *source
+	t     *ticket
+}
+
+// encodeEnvelope encodes the updates of items, in order, as one tg.Updates with the
+// latest date and the users and chats of their sources (each source once) that the updates
+// name: an engine batch's users and chats are those of all its updates, which go to many
+// messages.
+//
+// Which peers an update names is read off its encoding: an id is an int64 field, so it is
+// one of the 8-byte words at the 4-byte aligned offsets of the TL encoding. A user or chat
+// whose id is no such word is named by no update of the message; a word equal to an id by
+// chance keeps a peer needlessly, never drops one. Peers of kinds without a known id are
+// kept, and so is every peer of a source with no more peers than updates here.
+func encodeEnvelope(b *tl.Buffer, items []queued) error {
+	b.Reset()
+	b.PutID(tg.UpdatesTypeID)
+	b.PutVectorHeader(len(items))
+	for _, it := range items {
+		if it.up == nil {
+			return fmt.Errorf("fanout: encode %d updates: empty update", len(items))
+		}
+		if err := it.up.Encode(b); err != nil {
+			return fmt.Errorf("fanout: encode %T: %w", it.up, err)
+		}
+	}
+	srcs, counts := sourcesOf(items)
+	var named map[int64]struct{}
+	for i, src := range srcs {
+		if len(src.users)+len(src.chats) > counts[i] {
+			named = namedIDs(b.Raw(), srcs)
+			break
+		}
+	}
+	keep := func(i int, id int64, known bool) bool {
+		if !known || len(srcs[i].users)+len(srcs[i].chats) <= counts[i] {
+			return true
+		}
+		_, ok := named[id]
+		return ok
+	}
+	var date int32
+	var users []tg.UserClass
+	var chats []tg.ChatClass
+	for i, src := range srcs {
+		date = max(date, src.date)
+		for _, u := range src.users {
+			if id, known := userID(u); keep(i, id, known) {
+				users = append(users, u)
+			}
+		}
+		for _, c := range src.chats {
+			if id, known := chatID(c); keep(i, id, known) {
+				chats = append(chats, c)
+			}
+		}
+	}
+	if err := putVector(b, users); err != nil {
+		return fmt.Errorf("fanout: encode users: %w", err)
+	}
+	if err := putVector(b, chats); err != nil {
+		return fmt.Errorf("fanout: encode chats: %w", err)
+	}
+	b.PutInt32(date)
+	b.PutInt32(0) // seq: the stream's order is the sequence
+	if err := b.WriteErr(); err != nil {
+		return fmt.Errorf("fanout: encode %d updates: %w", len(items), err)
+	}
+	return nil
+}
+
+// putVector encodes a boxed vector of TL objects.
+func putVector[T tl.Object](b *tl.Buffer, list []T) error {
+	b.PutVectorHeader(len(list))
+	for i, o := range list {
+		if any(o) == nil {
+			return fmt.Errorf("element %d is empty", i)
+		}
+		if err := o.Encode(b); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// sourcesOf returns the distinct sources of items in order, and how many items each has.
+func sourcesOf(items []queued) ([]*source, []int) {
+	var srcs []*source
+	var counts []int
+	for _, it := range items {
+		if it.src == nil {
+			continue
+		}
+		if i := slices.Index(srcs, it.src); i >= 0 {
+			counts[i]++
+			continue
+		}
+		srcs, counts = append(srcs, it.src), append(counts, 1)
+	}
+	return srcs, counts
+}
+
+// namedIDs returns the peer ids of srcs among the aligned 8-byte words of raw.
+func namedIDs(raw []byte, srcs []*source) map[int64]struct{} {
+	named := map[int64]struct{}{}
+	for off := 0; off+8 <= len(raw); off += 4 {
+		id := int64(binary.LittleEndian.Uint64(raw[off:]))
+		for _, src := range srcs {
+			if _, ok := src.peerIDs()[id]; ok {
+				named[id] = struct{}{}
+				break
+			}
+		}
+	}
+	return named
+}
+
+func userID(u tg.UserClass) (int64, bool) {
+	switch u := u.(type) {
+	case *tg.User:
+		return u.ID, true
+	case *tg.UserEmpty:
+		return u.ID, true
+	}
+	return 0, false
+}
+
+func chatID(c tg.ChatClass) (int64, bool) {
+	switch c := c.(type) {
+	case *tg.Chat:
+		return c.ID, true
+	case *tg.ChatEmpty:
+		return c.ID, true
+	case *tg.ChatForbidden:
+		return c.ID, true
+	case *tg.Channel:
+		return c.ID, true
+	case *tg.ChannelForbidden:
+		return c.ID, true
+	}
+	return 0, false
+}
+
+// seen reports whether one of items came from src. Items of one source are adjacent but
+// for interleaving with other sources, so the scan back usually stops at once.
+func seen(items []queued, src *source) bool {
+	for i := len(items) - 1; i >= 0; i-- {
+		if items[i].src == src {
+			return true
+		}
+	}
+	return false
+}
+
+// decodeEnvelope decodes a message of the stream. Anything but a tg.Updates with 1 to
+// maxBatch updates and nothing after it is refused: the stream is shared, its content
+// untrusted.
+func decodeEnvelope(data []byte) (*tg.Updates, error) {
 	var b tl.Buffer
 	b.ResetTo(data)
 	u, err := tg.DecodeUpdatesClass(&b)
 	if err != nil {
 		return nil, fmt.Errorf("fanout: decode message: %w", err)
 	}
-	one, ok := u.(*tg.Updates)
-	if !ok || len(one.Updates) != 1 || one.Updates[0] == nil {
-		return nil, fmt.Errorf("fanout: decode message: want updates with one update, got %T", u)
+	env, ok := u.(*tg.Updates)
+	if !ok {
+		return nil, fmt.Errorf("fanout: decode message: want updates, got %T", u)
+	}
+	if n := len(env.Updates); n < 1 || n > maxBatch {
+		return nil, fmt.Errorf("fanout: decode message: %d updates, want 1 to %d", n, maxBatch)
+	}
+	for i, up := range env.Updates {
+		if up == nil {
+			return nil, fmt.Errorf("fanout: decode message: update %d is empty", i)
+		}
 	}
 	if b.Len() != 0 {
 		return nil, fmt.Errorf("fanout: decode message: %d bytes after the updates", b.Len())
 	}
-	return one, nil
+	return env, nil
 }

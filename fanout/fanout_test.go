@@ -15,6 +15,7 @@ import (
 	"github.com/mtgo-labs/mtgo/client/types"
 	"github.com/mtgo-labs/mtgo/tl"
 	"github.com/mtgo-labs/mtgo/tl/tg"
+	"github.com/mtgo-labs/mtgo/updates"
 )
 
 func TestChatKey(t *testing.T) {
@@ -83,55 +84,168 @@ func TestConfigValidate(t *testing.T) {
 	}
 }
 
+// envelopeOf encodes the updates of batch as one message of the stream.
+func envelopeOf(t testing.TB, batch *tg.Updates) []byte {
+	t.Helper()
+	list, src := unpack(batch)
+	items := make([]queued, len(list))
+	for i, up := range list {
+		items[i] = queued{up: up, key: mtgo.UpdateKey(up), src: src}
+	}
+	var b tl.Buffer
+	if err := encodeEnvelope(&b, items); err != nil {
+		t.Fatal(err)
+	}
+	return b.Raw()
+}
+
 func TestEnvelopeRoundTrip(t *testing.T) {
-	batch := messages(10, 42, 1, 2)
-	list, users, chats, date := unpack(batch)
-	data, err := encodeOne(list[1], users, chats, date)
+	batch := messages(10, 42, 1, 2, 3)
+	other := messages(20, 43, 1)
+	list, src := unpack(batch)
+	olist, osrc := unpack(other)
+	items := []queued{{up: list[0], src: src}, {up: olist[0], src: osrc}, {up: list[1], src: src}, {up: list[2], src: src}}
+	var b tl.Buffer
+	if err := encodeEnvelope(&b, items); err != nil {
+		t.Fatal(err)
+	}
+	got, err := decodeEnvelope(b.Raw())
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := decodeOne(data)
-	if err != nil {
-		t.Fatal(err)
+	var keys []string
+	for _, up := range got.Updates {
+		keys = append(keys, mtgo.UpdateKey(up))
 	}
-	want := &tg.Updates{Updates: list[1:], Users: users, Date: date}
-	if diff := cmp.Diff(mtgo.UpdateKey(want.Updates[0]), mtgo.UpdateKey(got.Updates[0])); diff != "" {
-		t.Errorf("key (-want +got):\n%s", diff)
+	if diff := cmp.Diff([]string{"msg:11", "msg:21", "msg:12", "msg:13"}, keys); diff != "" {
+		t.Errorf("keys (-want +got):\n%s", diff)
 	}
-	if len(got.Users) != 1 || got.Date != date {
-		t.Errorf("decoded %+v", got)
+	// each source's users once
+	if len(got.Users) != 2 || got.Date != batch.Date {
+		t.Errorf("decoded %d users, date %d", len(got.Users), got.Date)
 	}
-	// two updates, trailing bytes, garbage: refused with an error
-	var full tl.Buffer
-	if err := batch.Encode(&full); err != nil {
-		t.Fatal(err)
-	}
+
+	// not updates, no update, too many, trailing bytes, garbage: refused with an error
 	short := &tg.UpdateShort{Update: list[0]}
 	var sb tl.Buffer
 	if err := short.Encode(&sb); err != nil {
 		t.Fatal(err)
 	}
-	bad := [][]byte{full.Raw(), sb.Raw(), append(append([]byte{}, data...), 0, 0, 0, 0), []byte{1, 2, 3}, nil}
+	var empty tl.Buffer
+	if err := (&tg.Updates{}).Encode(&empty); err != nil {
+		t.Fatal(err)
+	}
+	huge := &tg.Updates{}
+	for range maxBatch + 1 {
+		huge.Updates = append(huge.Updates, list[0])
+	}
+	data := b.Raw()
+	bad := [][]byte{sb.Raw(), empty.Raw(), envelopeOf(t, huge), append(append([]byte{}, data...), 0, 0, 0, 0), []byte{1, 2, 3}, nil}
 	for i, b := range bad {
-		if _, err := decodeOne(b); err == nil {
+		if _, err := decodeEnvelope(b); err == nil {
 			t.Errorf("bad message %d decoded", i)
 		}
 	}
 }
 
-func FuzzDecodeOne(f *testing.F) {
-	batch := messages(0, 1, 1)
-	list, users, chats, date := unpack(batch)
-	data, err := encodeOne(list[0], users, chats, date)
-	if err != nil {
-		f.Fatal(err)
+// TestEnvelopePeers: a message carries the users and chats of its updates' batches that
+// its updates name, not the whole batch's.
+func TestEnvelopePeers(t *testing.T) {
+	user := func(id int64) *tg.User { return &tg.User{ID: id, FirstName: tl.Some("u"), AccessHash: tl.Some(id)} }
+	batch := &tg.Updates{
+		Users: []tg.UserClass{user(1), user(2), user(3)},
+		Chats: []tg.ChatClass{&tg.Chat{ID: 9, Title: "g", Photo: &tg.ChatPhotoEmpty{}}, &tg.Channel{ID: 10, Title: "c", Photo: &tg.ChatPhotoEmpty{}}},
+		Updates: []tg.UpdateClass{
+			&tg.UpdateNewMessage{Message: &tg.Message{ID: 1, PeerID: &tg.PeerUser{UserID: 1}, FromID: &tg.PeerUser{UserID: 1}}, Pts: 1, PtsCount: 1},
+			&tg.UpdateNewMessage{Message: &tg.Message{ID: 2, PeerID: &tg.PeerChat{ChatID: 9}, FromID: &tg.PeerUser{UserID: 2}}, Pts: 2, PtsCount: 1},
+			&tg.UpdateNewChannelMessage{Message: &tg.Message{ID: 3, PeerID: &tg.PeerChannel{ChannelID: 10}, FromID: &tg.PeerUser{UserID: 3}}, Pts: 1, PtsCount: 1},
+		},
 	}
-	f.Add(data)
+	list, src := unpack(batch)
+	tests := []struct {
+		name         string
+		updates      []int
+		users, chats []int64
+	}{
+		{"private", []int{0}, []int64{1}, nil},
+		{"group", []int{1}, []int64{2}, []int64{9}},
+		{"two", []int{0, 1}, []int64{1, 2}, []int64{9}},
+		{"all", []int{0, 1, 2}, []int64{1, 2, 3}, []int64{9, 10}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var items []queued
+			for _, i := range tt.updates {
+				items = append(items, queued{up: list[i], src: src})
+			}
+			var b tl.Buffer
+			if err := encodeEnvelope(&b, items); err != nil {
+				t.Fatal(err)
+			}
+			got, err := decodeEnvelope(b.Raw())
+			if err != nil {
+				t.Fatal(err)
+			}
+			var users, chats []int64
+			for _, u := range got.Users {
+				id, _ := userID(u)
+				users = append(users, id)
+			}
+			for _, c := range got.Chats {
+				id, _ := chatID(c)
+				chats = append(chats, id)
+			}
+			if diff := cmp.Diff(tt.users, users); diff != "" {
+				t.Errorf("users (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(tt.chats, chats); diff != "" {
+				t.Errorf("chats (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestEnvelopeID(t *testing.T) {
+	one := []queued{{key: "msg:1"}}
+	two := []queued{{key: "msg:1"}, {key: "msg:2"}}
+	three := []queued{{key: "msg:1"}, {key: "x"}, {key: "msg:2"}}
+	if got := envelopeID(one); got != "msg:1" {
+		t.Errorf("one update: id %q, want its key", got)
+	}
+	if a, b := envelopeID(two), envelopeID(three); a == b || a == "msg:1" {
+		t.Errorf("ids %q and %q", a, b)
+	}
+}
+
+func TestMergeCommits(t *testing.T) {
+	st := func(pts int32) updates.State { return updates.State{Pts: pts} }
+	cs := []heldCommit{
+		{c: updates.Commit{State: st(1), HasState: true, Channels: []updates.ChannelPts{{ChannelID: 5, Pts: 1}}}},
+		{c: updates.Commit{Channels: []updates.ChannelPts{{ChannelID: 6, Pts: 3}, {ChannelID: 5, Pts: 2}}}},
+		{c: updates.Commit{State: st(4), HasState: true, Channels: []updates.ChannelPts{{ChannelID: 6, Removed: true}}}},
+	}
+	want := updates.Commit{State: st(4), HasState: true, Channels: []updates.ChannelPts{{ChannelID: 5, Pts: 2}, {ChannelID: 6, Removed: true}}}
+	if diff := cmp.Diff(want, merge(cs)); diff != "" {
+		t.Errorf("merged (-want +got):\n%s", diff)
+	}
+}
+
+func FuzzDecodeEnvelope(f *testing.F) {
+	f.Add(envelopeOf(f, messages(0, 1, 1)))
+	f.Add(envelopeOf(f, messages(0, 1, 1, 2, 3)))
 	f.Add([]byte{})
 	f.Fuzz(func(t *testing.T, b []byte) {
-		u, err := decodeOne(b)
-		if err == nil && len(u.Updates) != 1 {
-			t.Fatalf("decoded %d updates", len(u.Updates))
+		u, err := decodeEnvelope(b)
+		if err != nil {
+			return
+		}
+		if n := len(u.Updates); n < 1 || n > maxBatch {
+			t.Fatalf("decoded %d updates", n)
+		}
+		for _, up := range u.Updates {
+			if up == nil {
+				t.Fatal("decoded an empty update")
+			}
 		}
 	})
 }
@@ -188,7 +302,7 @@ func startWorker(t *testing.T, url string, cfg Config, handler func(*mtgo.Contex
 	tw := &testWorker{w: w, cancel: cancel, done: make(chan struct{}), kill: nc.Close}
 	go func() {
 		defer close(tw.done)
-		if err := w.Run(ctx); err != nil {
+		if err := w.Run(ctx); err != nil && ctx.Err() == nil {
 			t.Error(err)
 		}
 	}()
@@ -244,14 +358,111 @@ func testPipeline(t *testing.T, url string, cfg Config) {
 	if s := p.gw.Stats(); s.Duplicates != chats*perChat {
 		t.Errorf("republished: %d duplicates, want %d", s.Duplicates, chats*perChat)
 	}
+	// a gateway that takes over publishes them again in other batches (other message ids):
+	// it drops those its predecessor published, and the workers see nothing new
+	_, js := connect(t, url)
+	next, err := NewGateway(context.Background(), js, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := &tg.Updates{}
+	pts := int32(0)
+	for i := range perChat {
+		for chat := int64(1); chat <= chats; chat++ {
+			all.Updates = append(all.Updates, messages(pts, chat, int32(i+1)).Updates...)
+			pts++
+		}
+	}
+	if err := next.DispatchCommit(context.Background(), all); err != nil {
+		t.Fatal(err)
+	}
+	if s := next.Stats(); s.Duplicates != chats*perChat || s.Published != 0 {
+		t.Errorf("next gateway stats %+v, want every update dropped as a duplicate", s)
+	}
 	var handled int64
 	for _, w := range p.workers {
 		w.cancel() // Run returns once its handlers did: the counts are final
 		<-w.done
 		handled += w.w.Stats().Handled
 	}
-	if handled < chats*perChat {
-		t.Errorf("workers handled %d", handled)
+	if handled != chats*perChat {
+		t.Errorf("workers handled %d, want %d", handled, chats*perChat)
+	}
+	if d := p.rec.duplicates(); d != 0 {
+		t.Errorf("%d duplicates after the republishing", d)
+	}
+}
+
+// TestDeferredCommits drives the gateway as the update engine does under DeferCommits:
+// DispatchCommit returns at once, the commit is written once the stream acknowledged every
+// update before it, and the shards pack what gathered meanwhile.
+func TestDeferredCommits(t *testing.T) {
+	s := startServer(t)
+	const chats, perChat = 10, 30
+	cfg := Config{Memory: true, Shards: 4}
+	p := newPipeline(t, s.ClientURL(), cfg, 3, chats*perChat)
+	st := p.gw.DeferCommits(storage.NewInMemory())
+	ctx := context.Background()
+	pts := int32(0)
+	for i := range perChat {
+		for chat := int64(1); chat <= chats; chat++ {
+			if err := p.gw.DispatchCommit(ctx, messages(pts, chat, int32(i+1))); err != nil {
+				t.Fatal(err)
+			}
+			pts++
+			if err := st.CommitUpdates(ctx, updates.Commit{State: updates.State{Pts: pts}, HasState: true}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if err := p.gw.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	saved, _, err := st.LoadUpdates(ctx)
+	if err != nil || saved.State.Pts != pts {
+		t.Fatalf("committed pts %d (%v), want %d", saved.State.Pts, err, pts)
+	}
+	if gs := p.gw.Stats(); gs.Published != chats*perChat {
+		t.Errorf("gateway stats %+v", gs)
+	}
+	p.rec.wait(t, 30*time.Second)
+	p.rec.checkOrder(t)
+	if d := p.rec.duplicates(); d != 0 {
+		t.Errorf("%d duplicates without a crash", d)
+	}
+}
+
+// TestDeferredCommitWaitsForAck: with the server gone the dispatch is queued, and its
+// commit stays unwritten; Flush reports it.
+func TestDeferredCommitWaitsForAck(t *testing.T) {
+	s := startServer(t)
+	_, js := connect(t, s.ClientURL())
+	gw, err := NewGateway(context.Background(), js, Config{Memory: true, Shards: 2, PublishTimeout: 50 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := gw.DeferCommits(storage.NewInMemory())
+	ctx := context.Background()
+	if err := gw.DispatchCommit(ctx, messages(0, 1, 1)); err != nil { // reads the (empty) tail
+		t.Fatal(err)
+	}
+	if err := gw.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	s.Shutdown()
+	if err := gw.DispatchCommit(ctx, messages(1, 1, 2)); err != nil {
+		t.Fatalf("queued dispatch: %v", err)
+	}
+	if err := st.CommitUpdates(ctx, updates.Commit{State: updates.State{Pts: 2}, HasState: true}); err != nil {
+		t.Fatal(err)
+	}
+	fctx, cancel := context.WithTimeout(ctx, 300*time.Millisecond)
+	defer cancel()
+	if err := gw.Flush(fctx); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("Flush without a server: %v, want a deadline error", err)
+	}
+	if saved, ok, _ := st.LoadUpdates(ctx); ok && saved.State.Pts != 0 {
+		t.Errorf("committed pts %d before the stream acknowledged it", saved.State.Pts)
 	}
 }
 
@@ -306,8 +517,9 @@ func TestWorkerCrashRedelivers(t *testing.T) {
 	}
 	survivor.cancel() // Run returns once its handlers did: the counts are final
 	<-survivor.done
-	if st := survivor.w.Stats(); st.Redelivered != 1 || st.Handled != 5 {
-		t.Errorf("survivor stats %+v, want 5 handled, 1 redelivered", st)
+	// the five went as one message (queued together): all five were redelivered
+	if st := survivor.w.Stats(); st.Redelivered != 5 || st.Handled != 5 {
+		t.Errorf("survivor stats %+v, want 5 handled, 5 redelivered", st)
 	}
 }
 
@@ -406,14 +618,17 @@ func TestGatewayRefusesWithoutAck(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if err := gw.DispatchCommit(context.Background(), messages(0, 1, 1)); err != nil {
+		t.Fatal(err)
+	}
 	s.Shutdown()
 	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
 	defer cancel()
-	err = gw.DispatchCommit(ctx, messages(0, 1, 1))
+	err = gw.DispatchCommit(ctx, messages(1, 1, 2))
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("DispatchCommit without a server: %v, want a deadline error", err)
 	}
-	if st := gw.Stats(); st.Published != 0 || st.Retries == 0 {
-		t.Errorf("stats %+v, want retries and nothing published", st)
+	if st := gw.Stats(); st.Published != 1 || st.Retries == 0 {
+		t.Errorf("stats %+v, want retries and only the first published", st)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -14,20 +15,46 @@ import (
 
 	mtgo "github.com/mtgo-labs/mtgo/client"
 	"github.com/mtgo-labs/mtgo/client/storage"
+	"github.com/mtgo-labs/mtgo/tl"
 	"github.com/mtgo-labs/mtgo/tl/tg"
 )
 
 // Gateway publishes the updates of the client that owns the account's update engine. Set
 // it as that client's dispatcher (Attach) before Connect or Start: the engine then saves a
 // batch's update state only once the stream acknowledged every update of it.
+//
+// Each shard has at most one message in flight: the updates of a shard that arrive while
+// its previous message waits for the stream's acknowledgement are packed into its next
+// message (Config.MaxBatch), which keeps the shard's order across failed publishes too.
 type Gateway struct {
 	js  jetstream.JetStream
 	cfg Config
 	log *slog.Logger
 
 	published  atomic.Int64
+	messages   atomic.Int64
 	duplicates atomic.Int64
 	retries    atomic.Int64
+
+	mu       sync.Mutex
+	shards   []shardQueue
+	pending  int           // updates queued or in flight
+	room     chan struct{} // closed when pending fell and roomWait was set
+	roomWait bool
+	deferred bool // DeferCommits: DispatchCommit returns once the updates are queued
+
+	inflight chan struct{} // a slot per message in flight (Config.MaxInFlight)
+
+	resumeMu sync.Mutex
+	resume   *resumeFilter // nil until the first dispatch read the stream's tail
+
+	commits commitQueue // commit.go
+}
+
+// shardQueue is one shard's updates waiting for a message.
+type shardQueue struct {
+	queue   []queued
+	running bool // a goroutine publishes the queue
 }
 
 var _ mtgo.CommitDispatcher = (*Gateway)(nil)
@@ -47,7 +74,10 @@ func NewGateway(ctx context.Context, js jetstream.JetStream, cfg Config) (*Gatew
 	if _, err := ensureStream(ctx, js, c); err != nil {
 		return nil, err
 	}
-	return &Gateway{js: js, cfg: c, log: c.Logger.With(slog.String("component", "fanout.gateway"))}, nil
+	return &Gateway{
+		js: js, cfg: c, log: c.Logger.With(slog.String("component", "fanout.gateway")),
+		shards: make([]shardQueue, c.Shards), room: make(chan struct{}), inflight: make(chan struct{}, c.MaxInFlight),
+	}, nil
 }
 
 // Attach makes g the dispatcher of c, the client that runs the account's update engine.
@@ -56,14 +86,18 @@ func (g *Gateway) Attach(c *mtgo.Client) { c.SetDispatcher(g) }
 // GatewayStats counts what a gateway published.
 type GatewayStats struct {
 	// Published is the updates the stream acknowledged, Duplicates those of them it had
-	// already (published again after a failover), Retries the publishes repeated after a
-	// failure.
+	// already (published again after a failover; this includes updates the gateway did not
+	// publish because its predecessor had, see Config.MaxPending), Retries the updates whose
+	// publish was repeated after a failure.
 	Published, Duplicates, Retries int64
+	// Messages is the messages the stream acknowledged: Published/Messages updates went
+	// in one message on average.
+	Messages int64
 }
 
 // Stats returns the counts so far.
 func (g *Gateway) Stats() GatewayStats {
-	return GatewayStats{Published: g.published.Load(), Duplicates: g.duplicates.Load(), Retries: g.retries.Load()}
+	return GatewayStats{Published: g.published.Load(), Duplicates: g.duplicates.Load(), Retries: g.retries.Load(), Messages: g.messages.Load()}
 }
 
 // Dispatch implements mtgo.Dispatcher for callers outside the update engine; the engine calls
@@ -76,111 +110,286 @@ func (g *Gateway) Dispatch(u tg.UpdatesClass) {
 
 // DispatchCommit implements mtgo.CommitDispatcher: it publishes every update of u and
 // returns when the stream acknowledged all of them. A publish that fails is repeated (with
-// the same message id, so the stream keeps one copy) until it succeeds or ctx ends; then the
-// error leaves the batch unsaved, for the next run of the engine to deliver again.
+// the same message id, so the stream keeps one copy) until it succeeds; when ctx ends first
+// the error leaves the batch unsaved, for the next run of the engine to deliver again.
+//
+// Once DeferCommits was called, DispatchCommit returns as soon as the updates are queued
+// (waiting only while Config.MaxPending updates are unacknowledged), and the store
+// DeferCommits returned holds the engine's commit back until they are acknowledged.
 func (g *Gateway) DispatchCommit(ctx context.Context, u tg.UpdatesClass) error {
-	list, users, chats, date := unpack(u)
+	list, src := unpack(u)
 	if len(list) == 0 {
 		return nil
 	}
-	out := make([]outgoing, 0, len(list))
+	drop, err := g.resumed(ctx)
+	if err != nil {
+		return err
+	}
+	items := make([]queued, 0, len(list))
 	for _, up := range list {
 		if up == nil {
 			continue
 		}
-		data, err := encodeOne(up, users, chats, date)
-		if err != nil {
-			g.log.Error("update not published", slog.Any("error", err))
-			continue // an update the encoder refuses would stop the engine for good
+		key := mtgo.UpdateKey(up)
+		if drop.has(key) {
+			g.duplicates.Add(1)
+			continue
 		}
 		chat := chatKey(up)
-		out = append(out, outgoing{subject: g.cfg.subject(g.cfg.shard(chat)), id: mtgo.UpdateKey(up), chat: chat, data: data})
+		items = append(items, queued{up: up, key: key, chat: chat, shard: g.cfg.shard(chat), src: src})
 	}
-	return g.publish(ctx, out)
+	t := newTicket(len(items))
+	for i := range items {
+		items[i].t = t
+	}
+	queuedN, err := g.enqueue(ctx, items)
+	if err != nil {
+		t.settle(len(items)-queuedN, true) // never queued: the engine stops, the batch stays unsaved
+		return fmt.Errorf("fanout: publish %d updates: %w", len(items)-queuedN, err)
+	}
+	g.mu.Lock()
+	deferred := g.deferred
+	g.mu.Unlock()
+	if deferred {
+		g.commits.add(t)
+		return nil
+	}
+	select {
+	case <-t.done:
+		if t.failed.Load() {
+			return fmt.Errorf("fanout: publish %d updates: %w", len(items), errGaveUp)
+		}
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("fanout: publish %d updates: %w", len(items), ctx.Err())
+	}
 }
 
-// outgoing is one message to publish.
-type outgoing struct {
-	subject, id string
-	chat        int64
-	data        []byte
+// errGaveUp reports updates whose publish stopped for good: the connection was closed.
+var errGaveUp = errors.New("connection closed before the stream acknowledged them")
+
+// ticket counts the unacknowledged updates of one DispatchCommit.
+type ticket struct {
+	left   atomic.Int64
+	failed atomic.Bool
+	done   chan struct{} // closed when left reached 0
 }
 
-func (o outgoing) msg() *nats.Msg {
-	m := nats.NewMsg(o.subject)
-	m.Data = o.data
-	m.Header.Set(jetstream.MsgIDHeader, o.id)
-	m.Header.Set(HeaderChat, strconv.FormatInt(o.chat, 10))
-	return m
+func newTicket(n int) *ticket {
+	t := &ticket{done: make(chan struct{})}
+	t.left.Store(int64(n))
+	if n == 0 {
+		close(t.done)
+	}
+	return t
 }
 
-// publish sends out and waits for the acknowledgements, repeating the failed ones.
-func (g *Gateway) publish(ctx context.Context, out []outgoing) error {
+// settle marks n updates of t done, published or (ok false) given up.
+func (t *ticket) settle(n int, ok bool) {
+	if n == 0 {
+		return
+	}
+	if !ok {
+		t.failed.Store(true)
+	}
+	if t.left.Add(-int64(n)) == 0 {
+		close(t.done)
+	}
+}
+
+// enqueue queues items in their shards, waiting for room while MaxPending updates are
+// unacknowledged, and returns how many it queued.
+func (g *Gateway) enqueue(ctx context.Context, items []queued) (int, error) {
+	var start []int
+	for i := 0; i < len(items); {
+		g.mu.Lock()
+		free := g.cfg.MaxPending - g.pending
+		if free <= 0 {
+			g.roomWait = true
+			room := g.room
+			g.mu.Unlock()
+			select {
+			case <-room:
+				continue
+			case <-ctx.Done():
+				return i, ctx.Err()
+			}
+		}
+		n := min(free, len(items)-i)
+		start = start[:0]
+		for _, it := range items[i : i+n] {
+			sq := &g.shards[it.shard]
+			sq.queue = append(sq.queue, it)
+			if !sq.running {
+				sq.running = true
+				start = append(start, it.shard)
+			}
+		}
+		g.pending += n
+		g.mu.Unlock()
+		for _, s := range start {
+			go g.runShard(s)
+		}
+		i += n
+	}
+	return len(items), nil
+}
+
+// take returns the next updates of shard n for one message, or nil (and the shard's
+// goroutine ends) when there are none.
+func (g *Gateway) take(n int) []queued {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	sq := &g.shards[n]
+	if len(sq.queue) == 0 {
+		sq.queue, sq.running = nil, false
+		return nil
+	}
+	k := min(len(sq.queue), g.cfg.MaxBatch)
+	items := sq.queue[:k:k]
+	sq.queue = sq.queue[k:]
+	return items
+}
+
+// release settles items and frees their room.
+func (g *Gateway) release(items []queued, ok bool) {
+	for i := 0; i < len(items); {
+		j := i + 1
+		for j < len(items) && items[j].t == items[i].t {
+			j++
+		}
+		items[i].t.settle(j-i, ok)
+		i = j
+	}
+	g.mu.Lock()
+	g.pending -= len(items)
+	if g.roomWait {
+		close(g.room)
+		g.room, g.roomWait = make(chan struct{}), false
+	}
+	g.mu.Unlock()
+}
+
+// runShard publishes shard n's queue, one message at a time, until it is empty.
+func (g *Gateway) runShard(n int) {
+	var buf tl.Buffer
+	for {
+		g.inflight <- struct{}{} // while all slots are busy the shard's updates gather
+		items := g.take(n)
+		if items == nil {
+			<-g.inflight
+			return
+		}
+		ok := g.send(n, &buf, items)
+		<-g.inflight
+		g.release(items, ok)
+	}
+}
+
+// maxPayload is the largest message the gateway sends: the server's limit (1 MiB by
+// default) less room for the headers.
+func (g *Gateway) maxPayload() int {
+	limit := int64(1 << 20)
+	if nc := g.js.Conn(); nc != nil && nc.MaxPayload() > 0 {
+		limit = nc.MaxPayload()
+	}
+	return int(max(limit-4096, 1024))
+}
+
+// send publishes items as one message, or as several when they are too large together, and
+// reports false when it gave up (the connection closed). An update the encoder refuses is
+// logged and skipped: it would stop the engine for good.
+func (g *Gateway) send(n int, buf *tl.Buffer, items []queued) bool {
+	if err := encodeEnvelope(buf, items); err != nil {
+		if len(items) == 1 {
+			g.log.Error("update not published", slog.String("mtgo.update.key", items[0].key), slog.Any("error", err))
+			return true
+		}
+		return g.sendEach(n, buf, items, 1)
+	}
+	if len(buf.Raw()) > g.maxPayload() && len(items) > 1 {
+		return g.sendEach(n, buf, items, (len(items)+1)/2)
+	}
+	m := nats.NewMsg(g.cfg.subject(n))
+	m.Data = buf.Raw()
+	m.Header.Set(jetstream.MsgIDHeader, envelopeID(items))
+	if chat, ok := oneChat(items); ok {
+		m.Header.Set(HeaderChat, strconv.FormatInt(chat, 10))
+	}
+	return g.publish(m, len(items))
+}
+
+// sendEach sends items in parts of size, in order.
+func (g *Gateway) sendEach(n int, buf *tl.Buffer, items []queued, size int) bool {
+	for i := 0; i < len(items); i += size {
+		if !g.send(n, buf, items[i:min(i+size, len(items))]) {
+			return false
+		}
+	}
+	return true
+}
+
+// envelopeID is the Nats-Msg-Id of a message holding items: the update's key for one
+// update, else the first and last keys and the count. A message published again (after a
+// failed publish) has the same id, and the stream keeps one copy.
+func envelopeID(items []queued) string {
+	if len(items) == 1 {
+		return items[0].key
+	}
+	return "b:" + items[0].key + "|" + items[len(items)-1].key + "|" + strconv.Itoa(len(items))
+}
+
+// oneChat returns the chat of items when they are all of one chat.
+func oneChat(items []queued) (int64, bool) {
+	for _, it := range items[1:] {
+		if it.chat != items[0].chat {
+			return 0, false
+		}
+	}
+	return items[0].chat, true
+}
+
+// publish sends m (n updates) until the stream acknowledges it, backing off between
+// failures; it gives up only when the connection is closed for good.
+func (g *Gateway) publish(m *nats.Msg, n int) bool {
 	delay := firstRetry
 	for {
-		failed, err := g.publishOnce(ctx, out)
-		if len(failed) == 0 {
-			return nil
+		err := g.publishOnce(m, n)
+		if err == nil {
+			return true
 		}
-		if ctx.Err() != nil {
-			return fmt.Errorf("fanout: publish %d updates: %w", len(failed), errors.Join(err, ctx.Err()))
+		if nc := g.js.Conn(); errors.Is(err, nats.ErrConnectionClosed) || (nc != nil && nc.IsClosed()) {
+			g.log.Error("publish given up: connection closed", slog.String("subject", m.Subject), slog.Int("updates", n), slog.Any("error", err))
+			return false
 		}
-		g.retries.Add(int64(len(failed)))
-		g.log.Warn("publish failed, retrying", slog.Int("updates", len(failed)), slog.Duration("delay", delay), slog.Any("error", err))
-		t := time.NewTimer(delay)
-		select {
-		case <-t.C:
-		case <-ctx.Done():
-			t.Stop()
-			return fmt.Errorf("fanout: publish %d updates: %w", len(failed), errors.Join(err, ctx.Err()))
-		}
+		g.retries.Add(int64(n))
+		g.log.Warn("publish failed, retrying", slog.String("subject", m.Subject), slog.Int("updates", n), slog.Duration("delay", delay), slog.Any("error", err))
+		time.Sleep(delay) // this shard's goroutine, nothing else waits on it
 		delay = min(2*delay, maxRetry)
-		out = failed
 	}
 }
 
-// publishOnce publishes out asynchronously and returns the messages not acknowledged.
-func (g *Gateway) publishOnce(ctx context.Context, out []outgoing) (failed []outgoing, last error) {
-	futures := make([]jetstream.PubAckFuture, len(out))
-	for i, o := range out {
-		f, err := g.js.PublishMsgAsync(o.msg())
-		if err != nil {
-			failed, last = append(failed, o), err
-			continue
-		}
-		futures[i] = f
+// publishOnce publishes m and waits for the acknowledgement.
+func (g *Gateway) publishOnce(m *nats.Msg, n int) error {
+	f, err := g.js.PublishMsgAsync(m)
+	if err != nil {
+		return err
 	}
-	timeout := time.NewTimer(g.cfg.PublishTimeout)
-	defer timeout.Stop()
-	for i, f := range futures {
-		if f == nil {
-			continue
+	t := time.NewTimer(g.cfg.PublishTimeout)
+	defer t.Stop()
+	select {
+	case ack := <-f.Ok():
+		g.published.Add(int64(n))
+		g.messages.Add(1)
+		if ack.Duplicate {
+			g.duplicates.Add(int64(n))
 		}
-		select {
-		case <-timeout.C:
-			return pending(failed, out, futures, i), fmt.Errorf("no acknowledgement within %s", g.cfg.PublishTimeout)
-		case ack := <-f.Ok():
-			g.published.Add(1)
-			if ack.Duplicate {
-				g.duplicates.Add(1)
-			}
-		case err := <-f.Err():
-			failed, last = append(failed, out[i]), err
-		case <-ctx.Done():
-			return pending(failed, out, futures, i), ctx.Err()
-		}
+		return nil
+	case err := <-f.Err():
+		return err
+	case <-t.C:
+		return fmt.Errorf("no acknowledgement within %s", g.cfg.PublishTimeout)
 	}
-	return failed, last
-}
-
-// pending appends to failed the messages from i on that were published and not answered.
-func pending(failed, out []outgoing, futures []jetstream.PubAckFuture, i int) []outgoing {
-	for j := i; j < len(out); j++ {
-		if futures[j] != nil {
-			failed = append(failed, out[j])
-		}
-	}
-	return failed
 }
 
 // AcquireSession opens the account's shared store with open and returns it. While another
@@ -200,12 +409,20 @@ func AcquireSession(ctx context.Context, open func(context.Context) (storage.Sto
 		if !errors.Is(err, storage.ErrSessionInUse) {
 			return nil, fmt.Errorf("fanout: open session: %w", err)
 		}
-		t := time.NewTimer(retry)
-		select {
-		case <-t.C:
-		case <-ctx.Done():
-			t.Stop()
-			return nil, fmt.Errorf("fanout: wait for the session lock: %w", ctx.Err())
+		if err := wait(ctx, retry); err != nil {
+			return nil, fmt.Errorf("fanout: wait for the session lock: %w", err)
 		}
+	}
+}
+
+// wait sleeps d or until ctx ends.
+func wait(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
 	}
 }

@@ -24,7 +24,7 @@ require (
 	github.com/mtgo-labs/mtgo/session v0.1.0
 	github.com/mtgo-labs/mtgo/teletest v0.1.0
 	github.com/mtgo-labs/mtgo/transport v0.1.0 // indirect
-	github.com/mtgo-labs/mtgo/updates v0.1.0 // indirect
+	github.com/mtgo-labs/mtgo/updates v0.1.0
 	github.com/nats-io/jwt/v2 v2.8.3 // indirect
 	github.com/nats-io/nkeys v0.4.17 // indirect
 	github.com/nats-io/nuid v1.0.1 // indirect

@@ -27,6 +27,9 @@ type Worker struct {
 	handled     atomic.Int64
 	redelivered atomic.Int64
 	rejected    atomic.Int64
+
+	ready     chan struct{} // closed once Run consumes every shard
+	readyOnce sync.Once
 }
 
 // ErrUpdatesEnabled reports a worker's client that runs its own update engine.
@@ -45,14 +48,15 @@ func NewWorker(c *mtgo.Client, js jetstream.JetStream, cfg Config) (*Worker, err
 	// updates, and any it pushes anyway (a server that ignores invokeWithoutUpdates) are
 	// dropped instead of being handled beside the gateway's copy.
 	c.SetDispatcher(dropPushes{})
-	return &Worker{c: c, js: js, cfg: conf, log: conf.Logger.With(slog.String("component", "fanout.worker"))}, nil
+	return &Worker{c: c, js: js, cfg: conf, log: conf.Logger.With(slog.String("component", "fanout.worker")), ready: make(chan struct{})}, nil
 }
 
 // WorkerStats counts what a worker handled.
 type WorkerStats struct {
 	// Handled is the updates whose handlers ran and that were acknowledged or attempted to
 	// be, Redelivered those of them the server had delivered before (to this or a dead
-	// worker), Rejected the messages that did not decode (terminated, never redelivered).
+	// worker; a message holds several updates, all redelivered together), Rejected the
+	// messages that did not decode (terminated, never redelivered).
 	Handled, Redelivered, Rejected int64
 }
 
@@ -60,6 +64,11 @@ type WorkerStats struct {
 func (w *Worker) Stats() WorkerStats {
 	return WorkerStats{Handled: w.handled.Load(), Redelivered: w.redelivered.Load(), Rejected: w.rejected.Load()}
 }
+
+// pullBatch is how many messages a worker's pull request for a shard asks for. The
+// consumer delivers one at a time (MaxAckPending 1) whatever the request, so a large one
+// only spares pull requests: the client asks again when half of it was delivered.
+const pullBatch = 64
 
 // Run consumes every shard until ctx ends. It creates the stream and the consumers when
 // they do not exist yet, so workers may start before the gateway. An update being handled
@@ -89,39 +98,46 @@ func (w *Worker) Run(ctx context.Context) error {
 			inflight.Add(1)
 			defer inflight.Done()
 			w.handle(ctx, m)
-		}, jetstream.PullMaxMessages(4))
+		}, jetstream.PullMaxMessages(pullBatch))
 		if err != nil {
 			return fmt.Errorf("fanout: consume %s: %w", w.cfg.consumer(n), err)
 		}
 		consumers = append(consumers, cc)
 	}
+	w.readyOnce.Do(func() { close(w.ready) })
 	<-ctx.Done()
 	return nil
 }
 
-// handle runs the handlers on one message and acknowledges it.
+// Ready is closed once Run consumes every shard (its consumers exist on the server).
+func (w *Worker) Ready() <-chan struct{} { return w.ready }
+
+// handle runs the handlers on the updates of one message (in order per chat) and
+// acknowledges it once they all returned.
 func (w *Worker) handle(ctx context.Context, m jetstream.Msg) {
-	u, err := decodeOne(m.Data())
+	u, err := decodeEnvelope(m.Data())
 	if err != nil {
 		w.rejected.Add(1)
 		w.log.Warn("message rejected", slog.String("subject", m.Subject()), slog.Any("error", err))
 		_ = m.Term()
 		return
 	}
+	n := int64(len(u.Updates))
 	if md, err := m.Metadata(); err == nil && md.NumDelivered > 1 {
-		w.redelivered.Add(1)
+		w.redelivered.Add(n)
 	}
 	stop := w.keepAlive(m)
 	err = w.c.HandleUpdatesWait(ctx, u)
 	stop()
 	if err != nil {
-		// stopping with the handlers still running: hand the update to another worker
+		// stopping with the handlers still running: hand the updates to another worker
 		_ = m.Nak()
 		return
 	}
-	w.handled.Add(1)
+	w.handled.Add(n)
 	if err := m.Ack(); err != nil {
-		w.log.Warn("ack failed: the update will be delivered again", slog.String("mtgo.update.key", mtgo.UpdateKey(u.Updates[0])), slog.Any("error", err))
+		w.log.Warn("ack failed: the updates will be delivered again", slog.String("mtgo.update.key", mtgo.UpdateKey(u.Updates[0])),
+			slog.Int64("updates", n), slog.Any("error", err))
 	}
 }
 
@@ -129,25 +145,24 @@ func (w *Worker) handle(ctx context.Context, m jetstream.Msg) {
 // slow handler does not have its update redelivered to another worker; the returned stop
 // ends it.
 func (w *Worker) keepAlive(m jetstream.Msg) (stop func()) {
-	done := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		t := time.NewTicker(w.cfg.AckWait / 3)
-		defer t.Stop()
-		for {
-			select {
-			case <-done:
-				return
-			case <-t.C:
-				_ = m.InProgress()
-			}
+	every := w.cfg.AckWait / 3
+	var mu sync.Mutex
+	stopped := false
+	var t *time.Timer
+	t = time.AfterFunc(every, func() {
+		mu.Lock()
+		defer mu.Unlock()
+		if stopped {
+			return
 		}
-	}()
+		_ = m.InProgress()
+		t.Reset(every)
+	})
 	return func() {
-		close(done)
-		wg.Wait()
+		mu.Lock()
+		stopped = true
+		mu.Unlock()
+		t.Stop()
 	}
 }
 
