@@ -100,7 +100,8 @@ type Conn struct {
 
 	box    mailbox
 	stats  connStats
-	redial chan struct{} // Redial's request, capacity 1
+	redial chan struct{}        // Redial's request, capacity 1
+	loop   atomic.Pointer[loop] // Run's, for callers that send while it waits
 
 	mu      sync.Mutex
 	sess    Session
@@ -271,7 +272,9 @@ func (c *Conn) invoke(ctx context.Context, cl *call, in tl.Encoder, out tl.Decod
 	}
 	c.box.calls = append(c.box.calls, cl)
 	c.box.mu.Unlock()
-	c.box.signal()
+	if !c.sendNow() {
+		c.box.signal()
+	}
 	if started != nil {
 		started(id)
 	}
