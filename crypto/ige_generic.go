@@ -19,6 +19,11 @@ func sum256(a, b []byte) [32]byte {
 	return stdSum256(a, b)
 }
 
+// sum256Segments returns SHA-256(prefix || segs... || tail).
+func sum256Segments(prefix []byte, segs [][]byte, tail []byte) [32]byte {
+	return stdSum256Segments(prefix, segs, tail)
+}
+
 // sum256Pair returns SHA-256 of two 52-byte inputs (the MTProto 2.0 KDF).
 func sum256Pair(a, b *[52]byte) (sa, sb [32]byte) {
 	return stdSum256(a[:], nil), stdSum256(b[:], nil)

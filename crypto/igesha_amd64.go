@@ -114,13 +114,21 @@ func sum256Pair(a, b *[52]byte) (sa, sb [32]byte) {
 
 // sum256 returns SHA-256(a || b).
 func sum256(a, b []byte) [32]byte {
+	return sum256Segments(a, nil, b)
+}
+
+// sum256Segments returns SHA-256(prefix || segs... || tail).
+func sum256Segments(prefix []byte, segs [][]byte, tail []byte) [32]byte {
 	if !hasSHAAsm {
-		return stdSum256(a, b)
+		return stdSum256Segments(prefix, segs, tail)
 	}
 	var d sha256Digest
 	d.reset()
-	d.write(a)
-	d.write(b)
+	d.write(prefix)
+	for _, s := range segs {
+		d.write(s)
+	}
+	d.write(tail)
 	return d.sum()
 }
 

@@ -20,9 +20,17 @@ func messageKey(key *AuthKey, from Side, data []byte) [16]byte {
 
 // stdSum256 returns SHA-256(a || b) with crypto/sha256.
 func stdSum256(a, b []byte) [32]byte {
+	return stdSum256Segments(a, nil, b)
+}
+
+// stdSum256Segments returns SHA-256(prefix || segs... || tail) with crypto/sha256.
+func stdSum256Segments(prefix []byte, segs [][]byte, tail []byte) [32]byte {
 	h := sha256.New()
-	h.Write(a)
-	h.Write(b)
+	h.Write(prefix)
+	for _, s := range segs {
+		h.Write(s)
+	}
+	h.Write(tail)
 	var sum [32]byte
 	h.Sum(sum[:0])
 	return sum

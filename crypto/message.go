@@ -73,8 +73,7 @@ func EncryptMessage(dst []byte, key *AuthKey, from Side, plaintext []byte, rnd i
 	var k igeKey
 	k.init(&aesKey)
 	k.encrypt(body, body, &iv)
-	copy(out[:AuthKeyIDSize], key.ID[:])
-	copy(out[AuthKeyIDSize:EnvelopeSize], msgKey[:])
+	putEnvelope(out, key, &msgKey)
 	return ret, nil
 }
 
