@@ -2,12 +2,12 @@ package mtgobench
 
 import (
 	"context"
+	crand "crypto/rand"
 	"crypto/rsa"
 	"fmt"
 	"net"
 	"runtime"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -15,20 +15,44 @@ import (
 	"time"
 
 	"github.com/gotd/td/telegram"
+	"github.com/gotd/td/telegram/dcs"
 	"github.com/gotd/td/telegram/message"
 	gotdtg "github.com/gotd/td/tg"
 	"github.com/gotd/td/tgtest"
-	"github.com/gotd/td/tgtest/cluster"
+	"github.com/gotd/td/tgtest/services"
+	"github.com/gotd/td/tgtest/services/config"
+	gotdtransport "github.com/gotd/td/transport"
 
 	mtgo "github.com/mtgo-labs/mtgo/client"
 	"github.com/mtgo-labs/mtgo/tl/tg"
 )
 
-// startGotdCluster runs gotd's tgtest cluster answering help.getNearestDc and
-// messages.sendMessage (updateShortSentMessage, pts counting up), until the benchmark ends.
-func startGotdCluster(b *testing.B) *cluster.Cluster {
+// benchServer is gotd's tgtest server for DC 2 on loopback TCP, set up as gotd's test cluster
+// sets up its servers (intermediate framing, help.getConfig answered, other methods refused),
+// answering help.getNearestDc and messages.sendMessage (updateShortSentMessage, pts counting
+// up). Its connections time their reads, to show whether the server keeps up.
+type benchServer struct {
+	addr  *net.TCPAddr
+	srv   *tgtest.Server
+	conns *timedListener
+}
+
+func startBenchServer(b *testing.B) *benchServer {
 	b.Helper()
-	cl := cluster.NewCluster(cluster.Options{})
+	key, err := rsa.GenerateKey(crand.Reader, 2048)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ln, err := net.Listen("tcp4", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	bs := &benchServer{addr: ln.Addr().(*net.TCPAddr), conns: &timedListener{Listener: ln}}
+	cfg := gotdtg.Config{DCOptions: []gotdtg.DCOption{{ID: 2, IPAddress: bs.addr.IP.String(), Port: bs.addr.Port, Static: true}}}
+	var cdn gotdtg.CDNConfig
+	common := tgtest.NewDispatcher()
+	config.NewService(&cfg, &cdn).Register(common)
+	common.Fallback(services.NotImplemented)
 	var pts atomic.Int32
 	sent := func(s *tgtest.Server, req *tgtest.Request) error {
 		p := pts.Add(1)
@@ -36,44 +60,103 @@ func startGotdCluster(b *testing.B) *cluster.Cluster {
 	}
 	// The server speaks layer 170: MTGo's messages.sendMessage (its layer's constructor) is
 	// answered by the same handler, which does not read the request.
-	cl.Dispatch(2, "dc2").
+	d := tgtest.NewDispatcher().
 		Result(gotdtg.HelpGetNearestDCRequestTypeID, &gotdtg.NearestDC{Country: "NL", ThisDC: 2, NearestDC: 2}).
 		HandleFunc(gotdtg.MessagesSendMessageRequestTypeID, sent).
-		HandleFunc(tg.MessagesSendMessageRequestTypeID, sent)
+		HandleFunc(tg.MessagesSendMessageRequestTypeID, sent).
+		Fallback(common)
+	bs.srv = tgtest.NewServer(tgtest.NewPrivateKey(key), tgtest.UnpackInvoke(d), tgtest.ServerOptions{
+		DC: 2, Codec: gotdtransport.Intermediate.Codec,
+	})
 	ctx, cancel := context.WithCancel(context.Background())
-	up := make(chan error, 1)
-	go func() { up <- cl.Up(ctx) }()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = bs.srv.Serve(ctx, gotdtransport.ListenCodec(nil, bs.conns))
+	}()
 	b.Cleanup(func() {
 		cancel()
-		<-up
+		_ = ln.Close()
+		<-done
 	})
-	select {
-	case <-cl.Ready():
-	case err := <-up:
-		b.Fatalf("gotd cluster: %v", err)
-	}
-	return cl
+	return bs
 }
 
-// clientPair is MTGo's and gotd's whole client, connected to one gotd tgtest cluster.
+// timedListener accepts connections that count the time between their reads: the server's
+// connection goroutine reads a packet, handles and answers it and reads again, so that is the
+// time it is busy, and the rest of the time it waits for its client.
+type timedListener struct {
+	net.Listener
+	mu   sync.Mutex
+	busy []*atomic.Int64 // per connection, nanoseconds between reads
+}
+
+func (l *timedListener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err != nil {
+		return nil, err
+	}
+	busy := new(atomic.Int64)
+	l.mu.Lock()
+	l.busy = append(l.busy, busy)
+	l.mu.Unlock()
+	return &timedConn{Conn: c, busy: busy}, nil
+}
+
+// busyTimes returns each connection's time between reads so far.
+func (l *timedListener) busyTimes() []time.Duration {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	out := make([]time.Duration, len(l.busy))
+	for i, b := range l.busy {
+		out[i] = time.Duration(b.Load())
+	}
+	return out
+}
+
+type timedConn struct {
+	net.Conn
+	busy *atomic.Int64
+	last time.Time // when the last Read returned; only the reading goroutine uses it
+}
+
+func (c *timedConn) Read(p []byte) (int, error) {
+	if !c.last.IsZero() {
+		c.busy.Add(int64(time.Since(c.last)))
+	}
+	n, err := c.Conn.Read(p)
+	c.last = time.Now()
+	return n, err
+}
+
+// busiest returns the largest share of wall one server connection was busy between the busy
+// times before and after.
+func busiest(before, after []time.Duration, wall time.Duration) float64 {
+	most := 0.0
+	for i, a := range after {
+		var b time.Duration
+		if i < len(before) {
+			b = before[i]
+		}
+		most = max(most, float64(a-b)/float64(wall))
+	}
+	return most
+}
+
+// clientPair is MTGo's and gotd's whole client, connected to one gotd tgtest server.
 type clientPair struct {
-	mtgo *mtgo.Client
-	gotd *gotdtg.Client
+	mtgo   *mtgo.Client
+	gotd   *gotdtg.Client
+	server *benchServer
 }
 
 func startClientPair(b *testing.B) clientPair {
 	b.Helper()
-	cl := startGotdCluster(b)
-	addrs := map[int]string{}
-	for _, o := range cl.List().Options {
-		addrs[o.ID] = net.JoinHostPort(o.IPAddress, strconv.Itoa(o.Port))
-	}
-	var keys []*rsa.PublicKey
-	for _, k := range cl.Keys() {
-		keys = append(keys, k.RSA)
-	}
+	bs := startBenchServer(b)
 	cfg := mtgo.DefaultConfig
-	cfg.InMemory, cfg.NoObfuscation, cfg.DCAddrs, cfg.PublicKeys = true, true, addrs, keys
+	cfg.InMemory, cfg.NoObfuscation = true, true
+	cfg.DCAddrs = map[int]string{2: bs.addr.String()}
+	cfg.PublicKeys = []*rsa.PublicKey{bs.srv.Key().RSA}
 	mc, err := mtgo.NewClient(17349, "bench", &cfg)
 	if err != nil {
 		b.Fatal(err)
@@ -85,7 +168,9 @@ func startClientPair(b *testing.B) clientPair {
 
 	gctx, gcancel := context.WithCancel(context.Background())
 	gc := telegram.NewClient(telegram.TestAppID, telegram.TestAppHash, telegram.Options{
-		PublicKeys: cl.Keys(), DC: 2, DCList: cl.List(), Resolver: cl.Resolver(), NoUpdates: true,
+		PublicKeys: []telegram.PublicKey{bs.srv.Key()}, DC: 2,
+		DCList:   dcs.List{Options: []gotdtg.DCOption{{ID: 2, IPAddress: bs.addr.IP.String(), Port: bs.addr.Port, Static: true}}},
+		Resolver: dcs.Plain(dcs.PlainOptions{Protocol: gotdtransport.Intermediate}), NoUpdates: true,
 	})
 	ready, done := make(chan struct{}), make(chan error, 1)
 	go func() {
@@ -104,7 +189,7 @@ func startClientPair(b *testing.B) clientPair {
 	case err := <-done:
 		b.Fatalf("gotd client: %v", err)
 	}
-	return clientPair{mtgo: mc, gotd: gc.API()}
+	return clientPair{mtgo: mc, gotd: gc.API(), server: bs}
 }
 
 // compareCallers runs each library's call (once untimed, to warm up) at 1, 16 and 256
@@ -201,7 +286,7 @@ func BenchmarkClientRounds(b *testing.B) {
 		for _, callers := range []int{1, 16, 256} {
 			b.Run(fmt.Sprintf("%s/callers=%d", c.name, callers), func(b *testing.B) {
 				for range b.N {
-					compareRounds(b, callers, c.mtgo, c.gotd)
+					compareRounds(b, p.server, callers, c.mtgo, c.gotd)
 				}
 			})
 		}
@@ -215,19 +300,23 @@ const roundsPerComparison = 21
 func roundCalls(callers int) int { return max(400, callers*16) }
 
 // compareRounds measures mtgo against gotd in alternating rounds and reports the medians.
-func compareRounds(b *testing.B, callers int, mtgoCall, gotdCall func() error) {
+// In each round it also takes the share of the time the busiest server connection was busy
+// (not waiting in a read): well under 1, the server waited for the client.
+func compareRounds(b *testing.B, srv *benchServer, callers int, mtgoCall, gotdCall func() error) {
 	n := roundCalls(callers)
-	var rate, cpu [2][]float64
+	var rate, cpu, busy [2][]float64
 	calls := [2]func() error{mtgoCall, gotdCall}
 	for r := range roundsPerComparison {
 		for k := range 2 {
 			i := (r + k) % 2 // mtgo first in even rounds, gotd first in odd ones
+			busy0 := srv.conns.busyTimes()
 			wall, used, err := callBatch(callers, n, calls[i])
 			if err != nil {
 				b.Fatal(err)
 			}
 			rate[i] = append(rate[i], float64(n)/wall.Seconds())
 			cpu[i] = append(cpu[i], float64(used.Nanoseconds())/float64(n))
+			busy[i] = append(busy[i], busiest(busy0, srv.conns.busyTimes(), wall))
 		}
 	}
 	var own, server [2]float64
@@ -239,9 +328,11 @@ func compareRounds(b *testing.B, callers int, mtgoCall, gotdCall func() error) {
 	}
 	ratio := median(rate[0]) / median(rate[1])
 	b.Logf("callers=%d, %d rounds of %d calls: calls/s mtgo %.0f (best %.0f), gotd %.0f (best %.0f): %.2fx; "+
-		"cpu-ns/call mtgo %.0f, gotd %.0f; allocs/call own mtgo %.1f, gotd %.1f (server's %.1f, %.1f)",
+		"cpu-ns/call mtgo %.0f, gotd %.0f; allocs/call own mtgo %.1f, gotd %.1f (server's %.1f, %.1f); "+
+		"server busy mtgo %.0f%% (most %.0f%%), gotd %.0f%% (most %.0f%%)",
 		callers, roundsPerComparison, n, median(rate[0]), slices.Max(rate[0]), median(rate[1]), slices.Max(rate[1]), ratio,
-		median(cpu[0]), median(cpu[1]), own[0], own[1], server[0], server[1])
+		median(cpu[0]), median(cpu[1]), own[0], own[1], server[0], server[1],
+		100*median(busy[0]), 100*slices.Max(busy[0]), 100*median(busy[1]), 100*slices.Max(busy[1]))
 	b.ReportMetric(median(rate[0]), "mtgo-calls/s")
 	b.ReportMetric(median(rate[1]), "gotd-calls/s")
 	b.ReportMetric(ratio, "x-gotd")
@@ -250,6 +341,7 @@ func compareRounds(b *testing.B, callers int, mtgoCall, gotdCall func() error) {
 	b.ReportMetric(own[0], "mtgo-allocs/call")
 	b.ReportMetric(own[1], "gotd-allocs/call")
 	b.ReportMetric(server[0], "srv-allocs/call")
+	b.ReportMetric(median(busy[0]), "srv-busy-mtgo")
 }
 
 // callBatch makes n calls split over callers goroutines and returns the wall-clock and the
