@@ -239,6 +239,7 @@ type Engine struct {
 	sentIDs []CallID
 	batch   []*outMsg
 	scratch []int64
+	pieces  pieces // the plaintext Flush encrypts, when borrowed bytes are left where they are
 }
 
 // New returns an engine for cfg. cfg.Rand must be set.

@@ -13,6 +13,45 @@ import (
 // maxPadding is the most padding crypto.EncryptMessage adds for MTProto 2.0 (12..27 bytes).
 const maxPadding = 27
 
+// holeMin is the shortest borrowed byte string (CallOptions.Borrowed) Flush leaves where it is:
+// the packet keeps a hole of its length and the cipher reads it from the caller's memory
+// (crypto.EncryptMessageSegments). Shorter ones are cheaper to copy than to join.
+const holeMin = 4 << 10
+
+// pieces is the plaintext of the packet Flush is building when it has holes: the bytes
+// written in the packet buffer between them and the borrowed strings that fill them.
+type pieces struct {
+	segs [][]byte
+	at   int // where the piece being written into the packet buffer starts
+}
+
+// hole leaves room in buf for the borrowed p and records the pieces so far. It reports false,
+// leaving buf alone, when p is too short to be worth it or buf lacks the room.
+func (ps *pieces) hole(buf, p []byte) ([]byte, bool) {
+	if len(p) < holeMin || cap(buf)-len(buf) < len(p) {
+		return buf, false
+	}
+	ps.segs = append(ps.segs, buf[ps.at:], p)
+	buf = buf[:len(buf)+len(p)]
+	ps.at = len(buf)
+	return buf, true
+}
+
+// seal encrypts the plaintext buf[len(dst)+crypto.EnvelopeSize:] and appends the packet to dst
+// (buf's memory up to the envelope): in place when it has no holes, from its pieces
+// otherwise.
+func (e *Engine) seal(dst, buf []byte) ([]byte, error) {
+	ps := &e.pieces
+	if len(ps.segs) == 0 {
+		return crypto.EncryptMessage(dst, &e.cfg.AuthKey, e.side, buf[len(dst)+crypto.EnvelopeSize:], e.cfg.Rand)
+	}
+	ps.segs = append(ps.segs, buf[ps.at:])
+	packet, err := crypto.EncryptMessageSegments(dst, &e.cfg.AuthKey, e.side, ps.segs, e.cfg.Rand)
+	clear(ps.segs) // lets go of the borrowed bytes
+	ps.segs = ps.segs[:0]
+	return packet, err
+}
+
 // HasPending reports whether Flush would produce a packet at now: a message is queued or
 // acknowledgements are due.
 func (e *Engine) HasPending(now time.Time) bool {
@@ -27,7 +66,9 @@ func (e *Engine) acksDue(now time.Time) bool {
 // caps allow, with pending acknowledgements piggybacked, and returns it with the calls it
 // carries (the slice is reused by the next Flush). It returns dst unchanged when nothing is
 // due; call it until HasPending is false. With enough capacity in dst, the packet is built in
-// place and its body is never copied.
+// place and its body is never copied; borrowed byte strings of holeMin bytes and more
+// (CallOptions.Borrowed, file parts) are not copied either: the cipher reads them where they
+// are and writes them encrypted into the packet.
 func (e *Engine) Flush(now time.Time, dst []byte) (packet []byte, sent []CallID, err error) {
 	e.sentIDs = e.sentIDs[:0]
 	if !e.HasPending(now) {
@@ -90,6 +131,7 @@ func (e *Engine) Flush(now time.Time, dst []byte) (packet []byte, sent []CallID,
 	start := len(dst)
 	dst = slices.Grow(dst, crypto.EnvelopeSize+innerHeaderSize+8+size+maxPadding)
 	buf := dst[:start+crypto.EnvelopeSize]
+	e.pieces.at = len(buf)
 	buf = le.AppendUint64(buf, uint64(e.salts.at(srv)))
 	buf = le.AppendUint64(buf, uint64(e.sessionID))
 	if count == 1 {
@@ -129,8 +171,7 @@ func (e *Engine) Flush(now time.Time, dst []byte) (packet []byte, sent []CallID,
 			}
 		}
 	}
-	plain := buf[start+crypto.EnvelopeSize:]
-	packet, err = crypto.EncryptMessage(dst[:start], &e.cfg.AuthKey, e.side, plain, e.cfg.Rand)
+	packet, err = e.seal(dst[:start], buf)
 	if err != nil {
 		return dst[:start], nil, fmt.Errorf("mtp: flush: %w", err)
 	}
@@ -231,7 +272,16 @@ func (e *Engine) appendBody(dst []byte, m *outMsg) []byte {
 		dst = le.AppendUint32(dst, idInvokeAfterMsg)
 		dst = le.AppendUint64(dst, uint64(a.msgID))
 	}
-	return tl.AppendBorrowed(dst, m.body, m.borrowed)
+	at := 0
+	for _, s := range m.borrowed {
+		dst = append(dst, m.body[at:s.At]...)
+		at = s.At
+		var ok bool
+		if dst, ok = e.pieces.hole(dst, s.Bytes); !ok {
+			dst = append(dst, s.Bytes...)
+		}
+	}
+	return append(dst, m.body[at:]...)
 }
 
 func (e *Engine) appendHeader(dst []byte, msgID int64, seqNo int32, n int) []byte {
