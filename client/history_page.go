@@ -1,6 +1,8 @@
 package mtgo
 
 import (
+	"unsafe"
+
 	"github.com/mtgo-labs/mtgo/client/types"
 	"github.com/mtgo-labs/mtgo/peers"
 	"github.com/mtgo-labs/mtgo/tl"
@@ -156,7 +158,12 @@ func (x *pageBox) messages(b *tl.Buffer) error {
 		x.pg.msgs = append(x.pg.msgs, m)
 		x.spans = append(x.spans, span{int32(from), int32(b.Offset() - start)})
 	}
-	x.wire = string(b.Buf[start:b.Offset()])
+	if vec := b.Buf[start:b.Offset()]; b.Aliases(len(vec)) {
+		// The buffer is a packet nobody reuses (the session's): keep it rather than copy.
+		x.wire = unsafe.String(unsafe.SliceData(vec), len(vec))
+	} else {
+		x.wire = string(vec)
+	}
 	return nil
 }
 
@@ -211,7 +218,7 @@ func (c *Client) learnPage(pg *page) {
 	if !ok {
 		return
 	}
-	var last [2]peers.Key
+	var last0, last1 peers.Key
 	for i, m := range pg.msgs {
 		var from, fwd tg.PeerClass
 		switch m := m.(type) {
@@ -227,10 +234,10 @@ func (c *Client) learnPage(pg *page) {
 		}
 		k0, _ := peers.KeyOfPeer(from)
 		k1, _ := peers.KeyOfPeer(fwd)
-		if i > 0 && last == [2]peers.Key{k0, k1} {
+		if i > 0 && k0 == last0 && k1 == last1 {
 			continue
 		}
-		last = [2]peers.Key{k0, k1}
+		last0, last1 = k0, k1
 		l.LearnMessage(m)
 	}
 }

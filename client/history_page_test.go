@@ -2,6 +2,7 @@ package mtgo
 
 import (
 	"testing"
+	"unsafe"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -175,4 +176,31 @@ func bufOf(p []byte) *tl.Buffer {
 	var b tl.Buffer
 	b.ResetTo(p)
 	return &b
+}
+
+// A buffer the session lends (Alias: a packet nobody reuses) is kept, not copied.
+func TestPageBoxKeepsAliasedPacket(t *testing.T) {
+	var w tl.Buffer
+	if err := (&tg.MessagesMessages{Messages: pageMessages(), Users: pageUsers()}).Encode(&w); err != nil {
+		t.Fatal(err)
+	}
+	for _, alias := range []bool{false, true} {
+		b := bufOf(w.Buf)
+		if alias {
+			b.Alias(1)
+		}
+		var box pageBox
+		if err := box.Decode(b); err != nil {
+			t.Fatal(err)
+		}
+		p, first, last := unsafe.StringData(box.wire), &w.Buf[0], &w.Buf[len(w.Buf)-1]
+		inside := uintptr(unsafe.Pointer(p)) >= uintptr(unsafe.Pointer(first)) && uintptr(unsafe.Pointer(p)) <= uintptr(unsafe.Pointer(last))
+		if inside != alias {
+			t.Errorf("alias %v: wire inside the packet: %v", alias, inside)
+		}
+		m := box.message(nil, 0, types.NewEntities(box.pg.users, nil))
+		if d := cmp.Diff(pageMessages()[0], m.Raw()); d != "" {
+			t.Errorf("alias %v: Raw (-want +got):\n%s", alias, d)
+		}
+	}
 }
