@@ -353,13 +353,8 @@ func (s *Store) SaveSession(ctx context.Context, ss session.Session) error {
 
 // HomeDC implements storage.Storage.
 func (s *Store) HomeDC(ctx context.Context) (int, error) {
-	s.cache.mu.Lock()
-	defer s.cache.mu.Unlock()
-	if s.cache.on && s.cache.homeOK {
-		return s.cache.homeDC, s.check(ctx)
-	}
-	err := s.meta(ctx, "load home dc")
-	return s.cache.homeDC, err
+	dc, _, err := s.metaRow(ctx, "load home dc", func(c *cache) bool { return c.homeOK })
+	return dc, err
 }
 
 // SetHomeDC implements storage.Storage.
@@ -377,13 +372,8 @@ func (s *Store) SetHomeDC(ctx context.Context, dc int) error {
 
 // Identity implements storage.Storage.
 func (s *Store) Identity(ctx context.Context) (storage.Identity, error) {
-	s.cache.mu.Lock()
-	defer s.cache.mu.Unlock()
-	if s.cache.on && s.cache.idOK {
-		return s.cache.id, s.check(ctx)
-	}
-	err := s.meta(ctx, "load identity")
-	return s.cache.id, err
+	_, id, err := s.metaRow(ctx, "load identity", func(c *cache) bool { return c.idOK })
+	return id, err
 }
 
 // SetIdentity implements storage.Storage.
@@ -399,12 +389,24 @@ func (s *Store) SetIdentity(ctx context.Context, id storage.Identity) error {
 	return err
 }
 
-// meta reads the home data center and identity of the session's meta row into the cache
-// (zero without a row). s.cache.mu is held.
-func (s *Store) meta(ctx context.Context, op string) error {
+// metaRow returns the home data center and identity of the session's meta row (zero
+// without a row), from the cache when known says it holds the one asked for.
+func (s *Store) metaRow(ctx context.Context, op string, known func(*cache) bool) (int, storage.Identity, error) {
+	s.cache.mu.Lock()
+	defer s.cache.mu.Unlock()
 	if err := s.check(ctx); err != nil {
-		return err
+		return 0, storage.Identity{}, err
 	}
+	if !s.cache.on || !known(&s.cache) {
+		if err := s.meta(ctx, op); err != nil {
+			return 0, storage.Identity{}, err
+		}
+	}
+	return s.cache.homeDC, s.cache.id, nil
+}
+
+// meta reads the meta row into the cache. s.cache.mu is held.
+func (s *Store) meta(ctx context.Context, op string) error {
 	var (
 		dc int
 		id storage.Identity
