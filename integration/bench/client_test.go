@@ -154,7 +154,8 @@ func startClientPair(b *testing.B) clientPair {
 	b.Helper()
 	bs := startBenchServer(b)
 	cfg := mtgo.DefaultConfig
-	cfg.InMemory, cfg.NoObfuscation = true, true
+	// No update engine, as gotd's client below (NoUpdates).
+	cfg.InMemory, cfg.NoObfuscation, cfg.NoUpdates = true, true, true
 	cfg.DCAddrs = map[int]string{2: bs.addr.String()}
 	cfg.PublicKeys = []*rsa.PublicKey{bs.srv.Key().RSA}
 	mc, err := mtgo.NewClient(17349, "bench", &cfg)
@@ -295,7 +296,7 @@ func BenchmarkClientRounds(b *testing.B) {
 
 // roundsPerComparison and roundCalls size compareRounds: each round takes some tens of
 // milliseconds, long enough for the rusage clock, short enough for many rounds.
-const roundsPerComparison = 21
+const roundsPerComparison = 31
 
 func roundCalls(callers int) int { return max(400, callers*16) }
 
@@ -327,11 +328,12 @@ func compareRounds(b *testing.B, srv *benchServer, callers int, mtgoCall, gotdCa
 		}
 	}
 	ratio := median(rate[0]) / median(rate[1])
-	b.Logf("callers=%d, %d rounds of %d calls: calls/s mtgo %.0f (best %.0f), gotd %.0f (best %.0f): %.2fx; "+
-		"cpu-ns/call mtgo %.0f, gotd %.0f; allocs/call own mtgo %.1f, gotd %.1f (server's %.1f, %.1f); "+
+	b.Logf("callers=%d, %d rounds of %d calls: calls/s mtgo %.0f (best %.0f), gotd %.0f (best %.0f): %.2fx (bests %.2fx); "+
+		"cpu-ns/call mtgo %.0f, gotd %.0f (%.2fx); allocs/call own mtgo %.1f, gotd %.1f (server's %.1f, %.1f); "+
 		"server busy mtgo %.0f%% (most %.0f%%), gotd %.0f%% (most %.0f%%)",
 		callers, roundsPerComparison, n, median(rate[0]), slices.Max(rate[0]), median(rate[1]), slices.Max(rate[1]), ratio,
-		median(cpu[0]), median(cpu[1]), own[0], own[1], server[0], server[1],
+		slices.Max(rate[0])/slices.Max(rate[1]), median(cpu[0]), median(cpu[1]), median(cpu[1])/median(cpu[0]),
+		own[0], own[1], server[0], server[1],
 		100*median(busy[0]), 100*slices.Max(busy[0]), 100*median(busy[1]), 100*slices.Max(busy[1]))
 	b.ReportMetric(median(rate[0]), "mtgo-calls/s")
 	b.ReportMetric(median(rate[1]), "gotd-calls/s")
