@@ -48,7 +48,10 @@ type TransportConfig struct {
 
 // LinkPreviewOptions is the default link preview of sent text messages (Config.LinkPreview),
 // as the Bot API's LinkPreviewOptions. The send options add to it: WithNoWebpage turns a
-// preview off, WithInvertMedia puts it above the text.
+// preview off, WithInvertMedia puts it above the text. With URL, PreferSmallMedia or
+// PreferLargeMedia, SendMessage sends the text with messages.sendMedia and an optional
+// inputMediaWebPage (the URL, else the text's first link); a link Telegram cannot preview
+// leaves plain text.
 type LinkPreviewOptions struct {
 	// IsDisabled sends no preview.
 	IsDisabled bool

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	mtgo "github.com/mtgo-labs/mtgo/client"
 	"github.com/mtgo-labs/mtgo/client/types"
@@ -783,6 +784,56 @@ func TestE2ELinkPreviewDefaults(t *testing.T) {
 			r := <-sent
 			if r.NoWebpage != tt.noWebpage || r.InvertMedia != tt.inverted {
 				t.Fatalf("no_webpage %v invert_media %v, want %v %v", r.NoWebpage, r.InvertMedia, tt.noWebpage, tt.inverted)
+			}
+		})
+	}
+}
+
+// TestE2ELinkPreviewManual: preview options that ask for another URL or a media size send the
+// text with inputMediaWebPage; the sent message carries that preview, the text its own link.
+func TestE2ELinkPreviewManual(t *testing.T) {
+	cl := cluster(t)
+	e2eBot(t, cl, "e2e_manual_preview_bot")
+	tests := []struct {
+		name    string
+		preview *mtgo.LinkPreviewOptions
+		text    string
+		opts    []mtgo.SendOption
+		want    *types.WebPage // nil: no preview media asked for
+	}{
+		{name: "another url, large media", preview: &mtgo.LinkPreviewOptions{URL: "https://other.example/page", PreferLargeMedia: true},
+			text: "see https://example.com", want: &types.WebPage{URL: "https://other.example/page", DisplayURL: "other.example/page", ForceLargeMedia: true, Manual: true}},
+		{name: "the text's link, small media", preview: &mtgo.LinkPreviewOptions{PreferSmallMedia: true},
+			text: "naïve 👍 https://example.com/x ok", want: &types.WebPage{URL: "https://example.com/x", DisplayURL: "example.com/x", ForceSmallMedia: true, Manual: true}},
+		{name: "no link in the text", preview: &mtgo.LinkPreviewOptions{PreferSmallMedia: true}, text: "no link here"},
+		{name: "turned off for this send", preview: &mtgo.LinkPreviewOptions{URL: "https://other.example"},
+			text: "see https://example.com", opts: []mtgo.SendOption{mtgo.WithNoWebpage()}},
+		{name: "a url that cannot be previewed", preview: &mtgo.LinkPreviewOptions{URL: "ftp://files.example"},
+			text: "plain text stays", want: nil},
+	}
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			u, _ := e2eUser(t, cl, world.UserSpec{FirstName: "Manual", Phone: "1555208" + string(rune('0'+i))},
+				func(cfg *mtgo.Config) { cfg.LinkPreview = tt.preview })
+			m, err := u.SendMessage(ctxT(t), "@e2e_manual_preview_bot", tt.text, tt.opts...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if m.Text != tt.text {
+				t.Fatalf("text %q, want %q", m.Text, tt.text)
+			}
+			wp, _ := m.Media.(*types.WebPage)
+			if tt.want == nil {
+				if m.Media != nil {
+					t.Fatalf("media %#v, want none", m.Media)
+				}
+				return
+			}
+			if wp == nil {
+				t.Fatalf("media %#v, want a web page", m.Media)
+			}
+			if diff := cmp.Diff(tt.want, wp, cmpopts.IgnoreFields(types.WebPage{}, "ID", "Type", "SiteName", "Title", "Raw")); diff != "" {
+				t.Fatalf("preview (-want +got):\n%s", diff)
 			}
 		})
 	}

@@ -29,6 +29,11 @@ func (c *Client) SendMessage(ctx context.Context, peer any, text string, opts ..
 	if err != nil {
 		return nil, err
 	}
+	if wp := linkPreview(c.cfg.LinkPreview, out.noWebpage, text, ents); wp != nil {
+		req := &tg.MessagesSendMediaRequest{Peer: ip, Media: wp, Message: text, RandomID: randomID(), Entities: ents}
+		out.toMedia(req)
+		return c.postSend(ctx, "message", out, req, req.RandomID, ip, text, ents)
+	}
 	req := &tg.MessagesSendMessageRequest{Peer: ip, Message: text, RandomID: randomID(), Entities: ents}
 	out.toMessage(req)
 	return c.postSend(ctx, "message", out, req, req.RandomID, ip, text, ents)

@@ -50,9 +50,10 @@ type media struct {
 	place   *place
 	contact *tg.MessageMediaContact
 	dice    *tg.MessageMediaDice
-	story   *tg.MessageMediaStory // a forwarded story (stories.go)
-	game    *tg.MessageMediaGame  // a bot's game (games.go)
-	paid    *paidMedia            // paid media (paidmedia.go)
+	story   *tg.MessageMediaStory   // a forwarded story (stories.go)
+	game    *tg.MessageMediaGame    // a bot's game (games.go)
+	paid    *paidMedia              // paid media (paidmedia.go)
+	web     *tg.MessageMediaWebPage // a link preview asked for with inputMediaWebPage (webpage.go)
 	// spoiler hides a photo or video until tapped; ttl makes it self-destruct (seconds).
 	spoiler bool
 	ttl     int32

@@ -153,6 +153,15 @@ func (w *World) draftContent(a *account, d Draft) (content, error) {
 			return content{}, err
 		}
 		c.media = m
+	} else if wp, ok := d.Media.(*tg.InputMediaWebPage); ok {
+		m, err := webPageMedia(wp)
+		if err != nil {
+			return content{}, err
+		}
+		if m == nil && d.Text == "" { // an optional preview that could not be made
+			return content{}, ErrMessageEmpty
+		}
+		c.media = m
 	} else if d.Media != nil {
 		m, err := w.inputMedia(a, d.Media)
 		if err != nil {

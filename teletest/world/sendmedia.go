@@ -87,6 +87,12 @@ func (w *World) otherMedia(a *account, in tg.InputMediaClass) (*media, error) {
 		return w.externalMedia(a, in.URL, false, in.Spoiler, in.TTLSeconds.Value)
 	case *tg.InputMediaStory:
 		return w.storyMedia(a, in)
+	case *tg.InputMediaWebPage:
+		m, err := webPageMedia(in)
+		if err == nil && m == nil { // an edit to a preview that cannot be made
+			err = ErrWebpageFetch
+		}
+		return m, err
 	}
 	return nil, ErrMediaInvalid
 }
@@ -181,6 +187,9 @@ func (m *media) renderOther() tg.MessageMediaClass {
 	case m.game != nil:
 		g := *m.game
 		return &g
+	case m.web != nil:
+		wp := *m.web
+		return &wp
 	case m.place == nil:
 		return nil
 	}
