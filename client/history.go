@@ -167,7 +167,7 @@ func (c *Client) pages(ctx context.Context, p historyParams, request func(pageCu
 			yield(nil, err)
 			return
 		}
-		if err := c.invoker().Invoke(ctx, req, &box); err != nil {
+		if err := c.invokePage(ctx, req, &box); err != nil {
 			yield(nil, fmt.Errorf("mtgo: %s: %w", requestName(req), err))
 			return
 		}
@@ -203,6 +203,21 @@ func (c *Client) pages(ctx context.Context, p historyParams, request func(pageCu
 		}
 		cur = next
 	}
+}
+
+// invokePage runs a listing's request into box. Invoker middleware may expect the generated
+// answer box (one that answers by itself fills it): with middleware installed, the answer is
+// decoded into that, and box takes its messages as they are.
+func (c *Client) invokePage(ctx context.Context, req tl.Encoder, box *pageBox) error {
+	if c.invokeMW.Load() != nil {
+		var res tg.MessagesMessagesClassBox
+		if err := c.invoker().Invoke(ctx, req, &res); err != nil {
+			return err
+		}
+		box.set(pageOf(res.MessagesMessages))
+		return nil
+	}
+	return c.invoker().Invoke(ctx, req, box)
 }
 
 // requestName names the method of a listing's request for its errors.

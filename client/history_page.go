@@ -182,6 +182,12 @@ func (x *pageBox) message1(b *tl.Buffer, m *tg.Message) error {
 	return nil
 }
 
+// set makes pg, decoded elsewhere, the page: its messages are built as they are.
+func (x *pageBox) set(pg page) {
+	x.pg, x.wire = pg, ""
+	x.spans = append(x.spans[:0], make([]span, len(pg.msgs))...)
+}
+
 // message builds the i-th message of the page with e, nil for messageEmpty.
 func (x *pageBox) message(api types.API, i int, e types.Entities) *types.Message {
 	if s := x.spans[i]; s.to > s.from {
