@@ -256,9 +256,10 @@ func (e Entities) newMessage() *Message {
 // NewPageEntities is NewEntities for the messages of one answer (a page of history or of
 // search results) built on one goroutine: the value must not be used by two goroutines at
 // once. It takes no lock, remembers the last chat and sender it returned, and takes the first
-// n messages (n: the answer's count) from one block.
+// n messages (n: the answer's count) from one block. Chats and Channels are nil when chats is
+// empty.
 func NewPageEntities(users []tg.UserClass, chats []tg.ChatClass, n int) Entities {
-	e := NewEntities(users, chats)
+	e := newEntities(users, chats, len(chats) > 0)
 	e.built.solo = true
 	e.built.want = n
 	return e
@@ -266,11 +267,17 @@ func NewPageEntities(users []tg.UserClass, chats []tg.ChatClass, n int) Entities
 
 // NewEntities indexes users and chats.
 func NewEntities(users []tg.UserClass, chats []tg.ChatClass) Entities {
+	return newEntities(users, chats, true)
+}
+
+// newEntities indexes users and chats; the chat maps are made only with chatMaps.
+func newEntities(users []tg.UserClass, chats []tg.ChatClass, chatMaps bool) Entities {
 	e := Entities{
-		Users:    make(map[int64]*tg.User, len(users)),
-		Chats:    make(map[int64]tg.ChatClass),
-		Channels: make(map[int64]tg.ChatClass),
-		built:    &built{users: map[int64]*User{}, chats: map[int64]*Chat{}},
+		Users: make(map[int64]*tg.User, len(users)),
+		built: &built{users: map[int64]*User{}, chats: map[int64]*Chat{}},
+	}
+	if chatMaps {
+		e.Chats, e.Channels = make(map[int64]tg.ChatClass), make(map[int64]tg.ChatClass)
 	}
 	for _, u := range users {
 		if u, ok := u.(*tg.User); ok && u != nil {
