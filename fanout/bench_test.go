@@ -29,8 +29,12 @@ import (
 
 const benchChats = 500
 
-// benchShards is the shards of the fan-out benchmark.
-var benchShards = envInt("MTGO_BENCH_SHARDS", 64)
+// benchShards and benchInFlight are Config.Shards and Config.MaxInFlight of the fan-out
+// benchmark: the defaults unless MTGO_BENCH_SHARDS or MTGO_BENCH_INFLIGHT say otherwise.
+var (
+	benchShards   = envInt("MTGO_BENCH_SHARDS", DefaultShards)
+	benchInFlight = envInt("MTGO_BENCH_INFLIGHT", DefaultInFlight)
+)
 
 // latencies collects handler latencies.
 type latencies struct {
@@ -99,7 +103,7 @@ func stamp(b *tg.Updates) {
 func benchFanout(b *testing.B, batch int, deferred bool, rate float64) {
 	url := benchServer(b)
 	name := "BENCH_" + strconv.FormatInt(time.Now().UnixNano(), 36)
-	cfg := Config{Memory: true, Shards: benchShards, Stream: name, Subject: "bench." + name, MaxInFlight: envInt("MTGO_BENCH_INFLIGHT", 0)}
+	cfg := Config{Memory: true, Shards: benchShards, Stream: name, Subject: "bench." + name, MaxInFlight: benchInFlight}
 	_, js := connect(b, url)
 	defer func() { _ = js.DeleteStream(context.Background(), name) }()
 	gw, err := NewGateway(context.Background(), js, cfg)
@@ -252,9 +256,9 @@ func BenchmarkSingleProcess(b *testing.B) {
 	}
 }
 
-// envInt returns the integer in environment variable name, else def.
+// envInt returns the integer in environment variable name, else (unset or 0) def.
 func envInt(name string, def int) int {
-	if n, err := strconv.Atoi(os.Getenv(name)); err == nil && n > 0 {
+	if n, err := strconv.Atoi(os.Getenv(name)); err == nil && n != 0 {
 		return n
 	}
 	return def

@@ -88,42 +88,18 @@ const (
 var ErrConfig = errors.New("fanout: invalid config")
 
 func (c Config) withDefaults() (Config, error) {
-	if c.Stream == "" {
-		c.Stream = DefaultStream
-	}
-	if c.Subject == "" {
-		c.Subject = DefaultSubject
-	}
-	if c.Shards == 0 {
-		c.Shards = DefaultShards
-	}
-	if c.Consumer == "" {
-		c.Consumer = DefaultConsumer
-	}
-	if c.AckWait == 0 {
-		c.AckWait = DefaultAckWait
-	}
-	if c.Duplicates == 0 {
-		c.Duplicates = DefaultDuplicates
-	}
-	if c.PublishTimeout == 0 {
-		c.PublishTimeout = DefaultPublish
-	}
-	if c.MaxAge == 0 {
-		c.MaxAge = DefaultMaxAge
-	}
-	if c.MaxBatch == 0 {
-		c.MaxBatch = DefaultMaxBatch
-	}
-	if c.MaxPending == 0 {
-		c.MaxPending = DefaultMaxPending
-	}
-	if c.MaxInFlight == 0 {
-		c.MaxInFlight = DefaultInFlight
-	}
-	if c.Replicas == 0 {
-		c.Replicas = 1
-	}
+	defaultTo(&c.Stream, DefaultStream)
+	defaultTo(&c.Subject, DefaultSubject)
+	defaultTo(&c.Shards, DefaultShards)
+	defaultTo(&c.Consumer, DefaultConsumer)
+	defaultTo(&c.AckWait, DefaultAckWait)
+	defaultTo(&c.Duplicates, DefaultDuplicates)
+	defaultTo(&c.PublishTimeout, DefaultPublish)
+	defaultTo(&c.MaxAge, DefaultMaxAge)
+	defaultTo(&c.MaxBatch, DefaultMaxBatch)
+	defaultTo(&c.MaxPending, DefaultMaxPending)
+	defaultTo(&c.MaxInFlight, DefaultInFlight)
+	defaultTo(&c.Replicas, 1)
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -140,6 +116,14 @@ func (c Config) withDefaults() (Config, error) {
 		return c, fmt.Errorf("%w: Duplicates %s longer than MaxAge %s", ErrConfig, c.Duplicates, c.MaxAge)
 	}
 	return c, nil
+}
+
+// defaultTo sets *p to v when it is the zero value.
+func defaultTo[T comparable](p *T, v T) {
+	var zero T
+	if *p == zero {
+		*p = v
+	}
 }
 
 // subject returns shard n's subject.

@@ -39,26 +39,33 @@ type source struct {
 	chats []tg.ChatClass
 	date  int32
 
-	once sync.Once
-	ids  map[int64]struct{} // of users and chats with a known id, built on first use
+	once    sync.Once // builds the rest on first use
+	userIDs map[int64]tg.UserClass
+	chatIDs map[int64]tg.ChatClass
+	other   []tl.Object // users and chats of kinds without a known id
 }
 
-// peerIDs returns the ids of s's users and chats.
-func (s *source) peerIDs() map[int64]struct{} {
+// index builds s's maps of users and chats by id.
+func (s *source) index() *source {
 	s.once.Do(func() {
-		s.ids = make(map[int64]struct{}, len(s.users)+len(s.chats))
+		s.userIDs = make(map[int64]tg.UserClass, len(s.users))
+		s.chatIDs = make(map[int64]tg.ChatClass, len(s.chats))
 		for _, u := range s.users {
 			if id, ok := userID(u); ok {
-				s.ids[id] = struct{}{}
+				s.userIDs[id] = u
+			} else if u != nil {
+				s.other = append(s.other, u)
 			}
 		}
 		for _, c := range s.chats {
 			if id, ok := chatID(c); ok {
-				s.ids[id] = struct{}{}
+				s.chatIDs[id] = c
+			} else if c != nil {
+				s.other = append(s.other, c)
 			}
 		}
 	})
-	return s.ids
+	return s
 }
 
 // queued is one update waiting in its shard for the message that carries it.
@@ -72,62 +79,37 @@ type queued struct {
 }
 
 // encodeEnvelope encodes the updates of items, in order, as one tg.Updates with the
-// latest date and the users and chats of their sources (each source once) that the updates
-// name: an engine batch's users and chats are those of all its updates, which go to many
-// messages.
+// latest date and the users and chats of their sources that the updates name: an engine
+// batch's users and chats are those of all its updates, which go to many messages.
 //
 // Which peers an update names is read off its encoding: an id is an int64 field, so it is
-// one of the 8-byte words at the 4-byte aligned offsets of the TL encoding. A user or chat
-// whose id is no such word is named by no update of the message; a word equal to an id by
-// chance keeps a peer needlessly, never drops one. Peers of kinds without a known id are
-// kept, and so is every peer of a source with no more peers than updates here.
+// one of the 8-byte words at the 4-byte aligned offsets of the update's TL encoding. A user
+// or chat whose id is no such word is named by none of the updates; a word equal to an id by
+// chance sends a peer needlessly, never drops one. Peers of kinds without a known id are
+// sent along.
 func encodeEnvelope(b *tl.Buffer, items []queued) error {
 	b.Reset()
 	b.PutID(tg.UpdatesTypeID)
 	b.PutVectorHeader(len(items))
+	var p peerSet
+	var date int32
 	for _, it := range items {
 		if it.up == nil {
 			return fmt.Errorf("fanout: encode %d updates: empty update", len(items))
 		}
+		start := len(b.Raw())
 		if err := it.up.Encode(b); err != nil {
 			return fmt.Errorf("fanout: encode %T: %w", it.up, err)
 		}
-	}
-	srcs, counts := sourcesOf(items)
-	var named map[int64]struct{}
-	for i, src := range srcs {
-		if len(src.users)+len(src.chats) > counts[i] {
-			named = namedIDs(b.Raw(), srcs)
-			break
+		if it.src != nil {
+			date = max(date, it.src.date)
+			p.add(it.src.index(), b.Raw()[start:])
 		}
 	}
-	keep := func(i int, id int64, known bool) bool {
-		if !known || len(srcs[i].users)+len(srcs[i].chats) <= counts[i] {
-			return true
-		}
-		_, ok := named[id]
-		return ok
-	}
-	var date int32
-	var users []tg.UserClass
-	var chats []tg.ChatClass
-	for i, src := range srcs {
-		date = max(date, src.date)
-		for _, u := range src.users {
-			if id, known := userID(u); keep(i, id, known) {
-				users = append(users, u)
-			}
-		}
-		for _, c := range src.chats {
-			if id, known := chatID(c); keep(i, id, known) {
-				chats = append(chats, c)
-			}
-		}
-	}
-	if err := putVector(b, users); err != nil {
+	if err := putVector(b, p.users); err != nil {
 		return fmt.Errorf("fanout: encode users: %w", err)
 	}
-	if err := putVector(b, chats); err != nil {
+	if err := putVector(b, p.chats); err != nil {
 		return fmt.Errorf("fanout: encode chats: %w", err)
 	}
 	b.PutInt32(date)
@@ -136,6 +118,46 @@ func encodeEnvelope(b *tl.Buffer, items []queued) error {
 		return fmt.Errorf("fanout: encode %d updates: %w", len(items), err)
 	}
 	return nil
+}
+
+// peerSet gathers the users and chats of a message, each once.
+type peerSet struct {
+	users []tg.UserClass
+	chats []tg.ChatClass
+	ids   map[int64]uint8 // sent: 1 user, 2 chat
+	srcs  []*source       // whose peers of unknown kinds were sent
+}
+
+// add adds the peers of src that the update encoded in raw names.
+func (p *peerSet) add(src *source, raw []byte) {
+	if len(src.other) > 0 && !slices.Contains(p.srcs, src) {
+		p.srcs = append(p.srcs, src)
+		for _, o := range src.other {
+			switch o := o.(type) {
+			case tg.UserClass:
+				p.users = append(p.users, o)
+			case tg.ChatClass:
+				p.chats = append(p.chats, o)
+			}
+		}
+	}
+	if len(src.userIDs)+len(src.chatIDs) == 0 {
+		return
+	}
+	if p.ids == nil {
+		p.ids = map[int64]uint8{}
+	}
+	for off := 0; off+8 <= len(raw); off += 4 {
+		id := int64(binary.LittleEndian.Uint64(raw[off:]))
+		if u, ok := src.userIDs[id]; ok && p.ids[id]&1 == 0 {
+			p.ids[id] |= 1
+			p.users = append(p.users, u)
+		}
+		if c, ok := src.chatIDs[id]; ok && p.ids[id]&2 == 0 {
+			p.ids[id] |= 2
+			p.chats = append(p.chats, c)
+		}
+	}
 }
 
 // putVector encodes a boxed vector of TL objects.
@@ -150,38 +172,6 @@ func putVector[T tl.Object](b *tl.Buffer, list []T) error {
 		}
 	}
 	return nil
-}
-
-// sourcesOf returns the distinct sources of items in order, and how many items each has.
-func sourcesOf(items []queued) ([]*source, []int) {
-	var srcs []*source
-	var counts []int
-	for _, it := range items {
-		if it.src == nil {
-			continue
-		}
-		if i := slices.Index(srcs, it.src); i >= 0 {
-			counts[i]++
-			continue
-		}
-		srcs, counts = append(srcs, it.src), append(counts, 1)
-	}
-	return srcs, counts
-}
-
-// namedIDs returns the peer ids of srcs among the aligned 8-byte words of raw.
-func namedIDs(raw []byte, srcs []*source) map[int64]struct{} {
-	named := map[int64]struct{}{}
-	for off := 0; off+8 <= len(raw); off += 4 {
-		id := int64(binary.LittleEndian.Uint64(raw[off:]))
-		for _, src := range srcs {
-			if _, ok := src.peerIDs()[id]; ok {
-				named[id] = struct{}{}
-				break
-			}
-		}
-	}
-	return named
 }
 
 func userID(u tg.UserClass) (int64, bool) {

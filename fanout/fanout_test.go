@@ -92,11 +92,27 @@ func envelopeOf(t testing.TB, batch *tg.Updates) []byte {
 	for i, up := range list {
 		items[i] = queued{up: up, key: mtgo.UpdateKey(up), src: src}
 	}
+	return encodeItems(t, items)
+}
+
+// encodeItems encodes items as one message of the stream.
+func encodeItems(t testing.TB, items []queued) []byte {
+	t.Helper()
 	var b tl.Buffer
 	if err := encodeEnvelope(&b, items); err != nil {
 		t.Fatal(err)
 	}
 	return b.Raw()
+}
+
+// roundTrip encodes items as one message and decodes it.
+func roundTrip(t testing.TB, items []queued) *tg.Updates {
+	t.Helper()
+	got, err := decodeEnvelope(encodeItems(t, items))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return got
 }
 
 func TestEnvelopeRoundTrip(t *testing.T) {
@@ -105,14 +121,8 @@ func TestEnvelopeRoundTrip(t *testing.T) {
 	list, src := unpack(batch)
 	olist, osrc := unpack(other)
 	items := []queued{{up: list[0], src: src}, {up: olist[0], src: osrc}, {up: list[1], src: src}, {up: list[2], src: src}}
-	var b tl.Buffer
-	if err := encodeEnvelope(&b, items); err != nil {
-		t.Fatal(err)
-	}
-	got, err := decodeEnvelope(b.Raw())
-	if err != nil {
-		t.Fatal(err)
-	}
+	data := encodeItems(t, items)
+	got := roundTrip(t, items)
 	var keys []string
 	for _, up := range got.Updates {
 		keys = append(keys, mtgo.UpdateKey(up))
@@ -139,7 +149,6 @@ func TestEnvelopeRoundTrip(t *testing.T) {
 	for range maxBatch + 1 {
 		huge.Updates = append(huge.Updates, list[0])
 	}
-	data := b.Raw()
 	bad := [][]byte{sb.Raw(), empty.Raw(), envelopeOf(t, huge), append(append([]byte{}, data...), 0, 0, 0, 0), []byte{1, 2, 3}, nil}
 	for i, b := range bad {
 		if _, err := decodeEnvelope(b); err == nil {
@@ -178,14 +187,7 @@ func TestEnvelopePeers(t *testing.T) {
 			for _, i := range tt.updates {
 				items = append(items, queued{up: list[i], src: src})
 			}
-			var b tl.Buffer
-			if err := encodeEnvelope(&b, items); err != nil {
-				t.Fatal(err)
-			}
-			got, err := decodeEnvelope(b.Raw())
-			if err != nil {
-				t.Fatal(err)
-			}
+			got := roundTrip(t, items)
 			var users, chats []int64
 			for _, u := range got.Users {
 				id, _ := userID(u)
@@ -435,21 +437,9 @@ func TestDeferredCommits(t *testing.T) {
 // TestDeferredCommitWaitsForAck: with the server gone the dispatch is queued, and its
 // commit stays unwritten; Flush reports it.
 func TestDeferredCommitWaitsForAck(t *testing.T) {
-	s := startServer(t)
-	_, js := connect(t, s.ClientURL())
-	gw, err := NewGateway(context.Background(), js, Config{Memory: true, Shards: 2, PublishTimeout: 50 * time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
+	gw := gatewayLosingServer(t)
 	st := gw.DeferCommits(storage.NewInMemory())
 	ctx := context.Background()
-	if err := gw.DispatchCommit(ctx, messages(0, 1, 1)); err != nil { // reads the (empty) tail
-		t.Fatal(err)
-	}
-	if err := gw.Flush(ctx); err != nil {
-		t.Fatal(err)
-	}
-	s.Shutdown()
 	if err := gw.DispatchCommit(ctx, messages(1, 1, 2)); err != nil {
 		t.Fatalf("queued dispatch: %v", err)
 	}
@@ -612,6 +602,22 @@ func TestAcquireSessionWaitsForTheLock(t *testing.T) {
 // TestGatewayRefusesWithoutAck: with the server gone, DispatchCommit keeps retrying and
 // fails when its context ends, so the update engine leaves the batch uncommitted.
 func TestGatewayRefusesWithoutAck(t *testing.T) {
+	gw := gatewayLosingServer(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+	defer cancel()
+	err := gw.DispatchCommit(ctx, messages(1, 1, 2))
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("DispatchCommit without a server: %v, want a deadline error", err)
+	}
+	if st := gw.Stats(); st.Published != 1 || st.Retries == 0 {
+		t.Errorf("stats %+v, want retries and only the first published", st)
+	}
+}
+
+// gatewayLosingServer returns a gateway that published one update (and read the stream's
+// empty tail) to a server that is gone since.
+func gatewayLosingServer(t *testing.T) *Gateway {
+	t.Helper()
 	s := startServer(t)
 	_, js := connect(t, s.ClientURL())
 	gw, err := NewGateway(context.Background(), js, Config{Memory: true, Shards: 2, PublishTimeout: 50 * time.Millisecond})
@@ -622,13 +628,5 @@ func TestGatewayRefusesWithoutAck(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.Shutdown()
-	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
-	defer cancel()
-	err = gw.DispatchCommit(ctx, messages(1, 1, 2))
-	if !errors.Is(err, context.DeadlineExceeded) {
-		t.Fatalf("DispatchCommit without a server: %v, want a deadline error", err)
-	}
-	if st := gw.Stats(); st.Published != 1 || st.Retries == 0 {
-		t.Errorf("stats %+v, want retries and only the first published", st)
-	}
+	return gw
 }

@@ -272,7 +272,8 @@ func (g *Gateway) release(items []queued, ok bool) {
 
 // runShard publishes shard n's queue, one message at a time, until it is empty.
 func (g *Gateway) runShard(n int) {
-	var buf tl.Buffer
+	buf := buffers.Get().(*tl.Buffer)
+	defer buffers.Put(buf)
 	for {
 		g.inflight <- struct{}{} // while all slots are busy the shard's updates gather
 		items := g.take(n)
@@ -280,11 +281,15 @@ func (g *Gateway) runShard(n int) {
 			<-g.inflight
 			return
 		}
-		ok := g.send(n, &buf, items)
+		ok := g.send(n, buf, items)
 		<-g.inflight
 		g.release(items, ok)
 	}
 }
+
+// buffers holds the encoding buffers of the shards' goroutines, which come and go with the
+// load.
+var buffers = sync.Pool{New: func() any { return new(tl.Buffer) }}
 
 // maxPayload is the largest message the gateway sends: the server's limit (1 MiB by
 // default) less room for the headers.
