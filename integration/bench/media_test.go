@@ -29,15 +29,18 @@ import (
 // and decryptMessage), the sockets' system calls and each session's per-call bookkeeping;
 // those are measured through the whole clients in BenchmarkLoopbackMedia.
 //
-//   - Shared: the packet a session would encrypt is copied into a reused server-side
-//     receive buffer (the socket), where the server decodes the request in place (a part
-//     aliases the receive buffer), serves it and encodes the answer into a reused buffer.
+//   - Shared: the packet a session would encrypt, in the pieces the cipher would read, is
+//     copied into a reused server-side receive buffer (the socket), where the server decodes
+//     the request in place (a part aliases the receive buffer), serves it and encodes the
+//     answer into a reused buffer.
 //     The answer reaches the client by one copy into the client's receive buffer
 //     (receiveInto), the socket read.
 //   - mtgoWire, session.Conn's path: the request is encoded into a reused call buffer; a call
 //     marked by tl.WithBorrowedBytes (every upload part) leaves byte strings of 4 KiB and more
-//     out of it (tl.Buffer.Borrow), and the packet is put together from the pieces, one copy
-//     of the part (session/mtp Engine.Flush, appendBody). An answer is read into the
+//     out of it (tl.Buffer.Borrow). The packet buffer gets the header and the request's own
+//     bytes with a hole where the part goes, and the cipher reads the part from the caller's
+//     memory (session/mtp Engine.Flush, crypto.EncryptMessageSegments): with the cipher left
+//     out, the part goes from the caller's memory to the socket. An answer is read into the
 //     transport's reused buffer, copied into memory of its own (session's readPackets), and
 //     decoded with long byte strings aliased (session's decode, tl.Buffer.Alias).
 //   - gotdWire, gotd v0.93.0's internal/mtproto path: the request is encoded straight into a
@@ -71,13 +74,16 @@ func appendHeader(dst []byte, n int) []byte {
 	return binary.LittleEndian.AppendUint32(dst, uint32(n))
 }
 
-// transmit is the shared part of the wire: it copies packet into a server-side receive
-// buffer, decodes the request in place and serves it; recv gets the answer's bytes as the
-// server sent them and reads them with receiveInto.
-func transmit(ctx context.Context, inv tg.Invoker, packet []byte, recv func(sent []byte) error) error {
+// transmit is the shared part of the wire: it copies the packet, the concatenation of
+// pieces, into a server-side receive buffer, decodes the request in place and serves it; recv
+// gets the answer's bytes as the server sent them and reads them with receiveInto.
+func transmit(ctx context.Context, inv tg.Invoker, pieces [][]byte, recv func(sent []byte) error) error {
 	in := wireBufs.Get().(*[]byte)
 	defer wireBufs.Put(in)
-	*in = receiveInto((*in)[:0], packet)
+	*in = (*in)[:0]
+	for _, p := range pieces {
+		*in = receiveInto(*in, p)
+	}
 	b := serverBufs.Get().(*tl.Buffer)
 	defer func() {
 		b.ResetTo(nil)
@@ -109,11 +115,13 @@ func (a answer) Decode(b *tl.Buffer) error {
 // mtgoWire is the wire for MTGo's media package.
 type mtgoWire struct{ inv tg.Invoker }
 
-// mtgoCall is a call's reused state, as session.Conn's call pool.
+// mtgoCall is a call's reused state, as session.Conn's call pool (req, ans) and its loop's
+// packet buffer (pkt, pieces).
 type mtgoCall struct {
-	req tl.Buffer
-	pkt []byte
-	ans tl.Buffer
+	req    tl.Buffer
+	pkt    []byte
+	pieces [][]byte
+	ans    tl.Buffer
 }
 
 var mtgoCalls = sync.Pool{New: func() any { return new(mtgoCall) }}
@@ -128,11 +136,12 @@ func (w mtgoWire) Invoke(ctx context.Context, in tl.Encoder, out tl.Decoder) err
 	if err := in.Encode(&c.req); err != nil {
 		return err
 	}
-	segs := c.req.Borrowed()
-	c.pkt = appendHeader(c.pkt[:0], tl.BorrowedLen(c.req.Buf, segs))
-	c.pkt = tl.AppendBorrowed(c.pkt, c.req.Buf, segs)
-	c.req.Reset() // lets go of the borrowed bytes
-	return transmit(ctx, w.inv, c.pkt, func(sent []byte) error {
+	c.packet()
+	defer func() { // lets go of the borrowed bytes once the server has read them
+		clear(c.pieces)
+		c.req.Reset()
+	}()
+	return transmit(ctx, w.inv, c.pieces, func(sent []byte) error {
 		rbuf := wireBufs.Get().(*[]byte)
 		*rbuf = receiveInto((*rbuf)[:0], sent)
 		own := make([]byte, len(*rbuf)) // readPackets
@@ -144,6 +153,24 @@ func (w mtgoWire) Invoke(ctx context.Context, in tl.Encoder, out tl.Decoder) err
 		c.ans.ResetTo(nil)
 		return err
 	})
+}
+
+// packet builds what Engine.Flush hands the cipher: the header and the request's own bytes
+// copied into the packet buffer, and between them the borrowed strings where they are
+// (crypto.EncryptMessageSegments reads those from the caller's memory). The hole the cipher
+// fills in the real packet buffer is left out here, as the cipher is.
+func (c *mtgoCall) packet() {
+	segs := c.req.Borrowed()
+	c.pkt = appendHeader(c.pkt[:0], tl.BorrowedLen(c.req.Buf, segs))
+	c.pieces = c.pieces[:0]
+	at, from := 0, 0
+	for _, s := range segs {
+		c.pkt = append(c.pkt, c.req.Buf[at:s.At]...)
+		c.pieces = append(c.pieces, c.pkt[from:], s.Bytes)
+		at, from = s.At, len(c.pkt)
+	}
+	c.pkt = append(c.pkt, c.req.Buf[at:]...)
+	c.pieces = append(c.pieces, c.pkt[from:])
 }
 
 func mtgoPool(srv *mediatest.Server) media.Pool {
@@ -171,7 +198,7 @@ func (w gotdWire) Invoke(ctx context.Context, in bin.Encoder, out bin.Decoder) e
 		return err
 	}
 	binary.LittleEndian.PutUint32(b.Buf[innerHeader-4:], uint32(len(b.Buf)-innerHeader))
-	return transmit(ctx, w.inv, b.Buf, func(sent []byte) error {
+	return transmit(ctx, w.inv, [][]byte{b.Buf}, func(sent []byte) error {
 		pkt := receiveInto(make([]byte, 0, len(sent)), sent) // readLoop's fresh buffer
 		res := append([]byte(nil), pkt...)                   // proto.Result.Decode
 		return out.Decode(&bin.Buffer{Buf: res})
@@ -312,10 +339,20 @@ func TestMediaWireRoundTrip(t *testing.T) {
 	if _, err := media.New(mtgoPool(srv), media.Options{Workers: 3}).Download(context.Background(), loc, &out); err != nil || !bytes.Equal(out.Bytes(), data) {
 		t.Fatalf("mtgo: %v", err)
 	}
+	// Big enough for upload.saveBigFilePart: the parts are borrowed, sent in pieces.
+	big := make([]byte, 11<<20+8)
+	_, _ = rand.NewChaCha8([32]byte{5}).Read(big)
+	file, err := media.New(mtgoPool(srv), media.Options{Workers: 3}).Upload(context.Background(), bytes.NewReader(big), int64(len(big)), "x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := srv.Uploaded(file); err != nil || !bytes.Equal(got, big) {
+		t.Fatalf("mtgo upload assembled: %v", err)
+	}
 	in := loc.Input.(*tg.InputDocumentFileLocation)
 	inv, _ := srv.Pool().DC(context.Background(), loc.DC, media.KindMedia)
 	out.Reset()
-	_, err := downloader.NewDownloader().Download(gotdtg.NewClient(gotdWire{inv: inv}),
+	_, err = downloader.NewDownloader().Download(gotdtg.NewClient(gotdWire{inv: inv}),
 		&gotdtg.InputDocumentFileLocation{ID: in.ID, AccessHash: in.AccessHash, FileReference: in.FileReference}).Stream(context.Background(), &out)
 	if err != nil || !bytes.Equal(out.Bytes(), data) {
 		t.Fatalf("gotd: %v", err)
@@ -328,7 +365,7 @@ func TestMediaWireRoundTrip(t *testing.T) {
 	_ = up.Encode(&b)
 	var tb tl.Buffer
 	tb.ResetTo(b.Buf)
-	file, err := tg.DecodeInputFileClass(&tb)
+	file, err = tg.DecodeInputFileClass(&tb)
 	if err != nil {
 		t.Fatal(err)
 	}
