@@ -100,8 +100,7 @@ type Conn struct {
 
 	box    mailbox
 	stats  connStats
-	redial chan struct{}        // Redial's request, capacity 1
-	loop   atomic.Pointer[loop] // Run's, for callers that send while it waits
+	redial chan struct{} // Redial's request, capacity 1
 
 	mu      sync.Mutex
 	sess    Session
@@ -272,9 +271,7 @@ func (c *Conn) invoke(ctx context.Context, cl *call, in tl.Encoder, out tl.Decod
 	}
 	c.box.calls = append(c.box.calls, cl)
 	c.box.mu.Unlock()
-	if !c.sendNow() {
-		c.box.signal()
-	}
+	c.box.signal()
 	if started != nil {
 		started(id)
 	}

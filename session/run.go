@@ -9,7 +9,6 @@ import (
 	"runtime"
 	"slices"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/mtgo-labs/mtgo/crypto"
@@ -41,18 +40,15 @@ func (c *Conn) Run(ctx context.Context) error {
 	if !c.running.CompareAndSwap(false, true) {
 		return ErrRunning
 	}
-	l := &loop{c: c, log: c.log, calls: make(map[mtp.CallID]*call), kick: make(chan struct{}, 1)}
+	l := &loop{c: c, log: c.log, calls: make(map[mtp.CallID]*call)}
 	if c.opts.Updates != nil {
 		uctx, cancel := context.WithCancel(ctx)
 		defer cancel()
 		l.updates = &updateQueue{handle: func(u updateMsg) { l.handleUpdate(uctx, u) }}
 	}
-	c.loop.Store(l)
-	l.mu.Lock()
 	err := l.run(ctx)
 	c.setState(StateClosed)
 	l.shutdown(err)
-	l.mu.Unlock()
 	if l.updates != nil {
 		l.updates.close()
 	}
@@ -60,21 +56,8 @@ func (c *Conn) Run(ctx context.Context) error {
 	return err
 }
 
-// loop is the state of Run's goroutine. It holds mu except while it waits (in serve's
-// select). While it waits, the connection's reader takes mu to hand a packet to the engine
-// and answer the calls itself, and a lone caller (no other call in flight) takes it to write
-// its call (Conn.sendNow): a call and its answer go without waking the loop. Neither ever
-// waits for mu: when the loop is busy, the reader passes packets to it (in order: once one is
-// passed, the following ones are too until the loop has received it) and the caller leaves
-// its call in the mailbox.
+// loop is the state Run's goroutine owns.
 type loop struct {
-	mu      sync.Mutex
-	kick    chan struct{} // a request to run the loop, capacity 1
-	pc      PacketConn    // the connection serve serves, nil outside serve
-	queued  atomic.Int32  // packets the reader passed to the loop, not yet received
-	failed  error         // why a write outside the loop failed
-	worked  bool          // the connection being served carried a valid packet
-	armed   time.Time     // the deadline the loop's timer is set to
 	c       *Conn
 	log     *slog.Logger
 	sess    Session
@@ -284,8 +267,8 @@ func (l *loop) release() {
 	l.waiting = l.waiting[:0]
 }
 
-// serve runs one connection: a reader goroutine receives packets and answers calls (see
-// loop), this goroutine writes, drains the mailbox and keeps the timers.
+// serve runs one connection: a reader goroutine forwards packets, this goroutine owns the
+// engine.
 func (l *loop) serve(ctx context.Context, pc PacketConn) (worked bool, err error) {
 	l.deliver(ctx, l.eng.OnConnect(l.now()))
 	if err := l.startBind(); err != nil {
@@ -294,8 +277,6 @@ func (l *loop) serve(ctx context.Context, pc PacketConn) (worked bool, err error
 	l.c.setState(StateConnected)
 	renew := l.renewTimer()
 	defer renew.Stop()
-	l.worked = false
-	l.queued.Store(0)
 	pkts := make(chan []byte, 8)
 	rerr := make(chan error, 1)
 	stop := make(chan struct{})
@@ -303,225 +284,96 @@ func (l *loop) serve(ctx context.Context, pc PacketConn) (worked bool, err error
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		l.readPackets(ctx, pc, pkts, rerr, stop)
+		readPackets(pc, pkts, rerr, stop)
 	}()
-	l.pc, l.failed = pc, nil
 	defer func() {
 		close(stop)
 		_ = pc.Close()
-		l.pc = nil
-		l.mu.Unlock() // the reader may be waiting for it
 		wg.Wait()
-		l.mu.Lock()
 	}()
 	timer := time.NewTimer(time.Hour)
 	defer timer.Stop()
-	l.armed = time.Time{}
+	var armed time.Time
 	for {
-		if err := l.failed; err != nil {
-			return l.worked, err
-		}
 		now := l.now()
 		if err := l.flush(pc, now); err != nil {
-			return l.worked, err
+			return worked, err
 		}
 		l.saveIfChanged(ctx, now)
-		l.armed = l.arm(timer, l.armed, now)
+		armed = l.arm(timer, armed, now)
 		l.publishStats()
 		if err := l.pfs.err; err != nil {
 			l.pfs.err = nil
-			return l.worked, err
+			return worked, err
 		}
 		if l.pfs.draining && (l.eng.Pending() == 0 || !now.Before(l.pfs.expires)) {
 			l.pfs.draining = false
-			return l.worked, errTempKeyRenewal
+			return worked, errTempKeyRenewal
 		}
-		var (
-			woke    wakeReason
-			readErr error
-			pkt     []byte
-		)
-		l.mu.Unlock()
 		select {
 		case <-ctx.Done():
-			woke = wokeDone
+			return worked, ctx.Err()
 		case <-l.c.redial:
-			woke = wokeRedial
+			return worked, errRedial
 		case <-renew.C:
-			woke = wokeRenew
-		case <-l.c.box.notify:
-			woke = wokeMailbox
-		case <-l.kick:
-			woke = wokeKick
-		case pkt = <-pkts:
-			woke = wokePacket
-		case readErr = <-rerr:
-			woke = wokeReadErr
-		case <-timer.C:
-			woke = wokeTimer
-		}
-		l.mu.Lock()
-		switch woke {
-		case wokeDone:
-			return l.worked, ctx.Err()
-		case wokeRedial:
-			return l.worked, errRedial
-		case wokeRenew:
 			l.pfs.draining = true
-		case wokeMailbox:
+		case <-l.c.box.notify:
 			if len(l.calls) > 0 {
 				// Calls are in flight, so callers are concurrent: let those about to invoke
 				// do so, so their calls share a container. A lone caller's call goes at once.
 				runtime.Gosched()
 			}
 			l.drainMailbox()
-		case wokePacket:
+		case p := <-pkts:
 			now := l.now()
 			for {
-				err := l.receive(ctx, now, pkt)
-				l.queued.Add(-1)
+				events, err := l.eng.Receive(now, p)
 				if err != nil {
-					return l.worked, err
+					return worked, err
 				}
+				if !worked {
+					worked = true
+					l.c.markReady()
+				}
+				l.deliver(ctx, events)
 				// Take whatever else has arrived before answering, so acks and calls batch.
 				select {
-				case pkt = <-pkts:
+				case p = <-pkts:
 					continue
 				default:
 				}
 				break
 			}
-		case wokeReadErr:
-			return l.worked, readErr
-		case wokeTimer:
-			l.armed = time.Time{}
+		case err := <-rerr:
+			return worked, fmt.Errorf("session: read: %w", err)
+		case <-timer.C:
+			armed = time.Time{}
 			events, err := l.eng.OnTimer(l.now())
 			l.deliver(ctx, events)
 			if err != nil {
-				return l.worked, err
+				return worked, err
 			}
 		}
 	}
 }
 
-// wakeReason is what ended serve's wait.
-type wakeReason int
-
-const (
-	wokeDone wakeReason = iota
-	wokeRedial
-	wokeRenew
-	wokeMailbox
-	wokeKick
-	wokePacket
-	wokeReadErr
-	wokeTimer
-)
-
-// readPackets reads packets until the connection fails, the engine refuses one or stop
-// closes. While the loop waits (see loop), it hands each packet to the engine itself and
-// answers the calls, waking the loop only when the packet left it work (something to write, a
-// deadline to set, the session to save, the temporary key's binding settled); otherwise it
-// passes the packet on out. Each packet is copied out of the transport's buffer: results
-// handed to callers point into it.
-func (l *loop) readPackets(ctx context.Context, pc PacketConn, out chan<- []byte, errc chan<- error, stop <-chan struct{}) {
+// readPackets forwards packets until the connection fails or stop closes. Each packet is copied
+// out of the transport's buffer: results handed to callers point into it.
+func readPackets(pc PacketConn, out chan<- []byte, errc chan<- error, stop <-chan struct{}) {
 	for {
 		p, err := pc.ReadPacket()
 		if err != nil {
-			errc <- fmt.Errorf("session: read: %w", err)
+			errc <- err
 			return
 		}
 		cp := make([]byte, len(p))
 		copy(cp, p)
-		if l.mu.TryLock() {
-			if l.queued.Load() == 0 { // no earlier packet waits for the loop
-				select {
-				case <-stop:
-					l.mu.Unlock()
-					return
-				default:
-				}
-				now := l.now()
-				err := l.receive(ctx, now, cp)
-				wake := err == nil && l.loopDue(now)
-				if err == nil {
-					l.publishStats()
-				}
-				l.mu.Unlock()
-				if err != nil {
-					errc <- err
-					return
-				}
-				if wake {
-					l.wake()
-				}
-				continue
-			}
-			l.mu.Unlock()
-		}
-		l.queued.Add(1)
 		select {
 		case out <- cp:
 		case <-stop:
 			return
 		}
 	}
-}
-
-// receive hands one packet to the engine and acts on what it produced.
-func (l *loop) receive(ctx context.Context, now time.Time, p []byte) error {
-	events, err := l.eng.Receive(now, p)
-	if err != nil {
-		return err
-	}
-	if !l.worked {
-		l.worked = true
-		l.c.markReady()
-	}
-	l.deliver(ctx, events)
-	return nil
-}
-
-// wake asks the loop to run.
-func (l *loop) wake() {
-	select {
-	case l.kick <- struct{}{}:
-	default:
-	}
-}
-
-// sendNow writes the calls in the mailbox from the caller's goroutine when the loop waits
-// for work and no call is in flight: a lone caller's call goes out without a hand-off to the
-// loop. It reports false, leaving the calls to the loop, when the loop is busy (or not
-// serving a connection) or calls are in flight: concurrent calls are left to the loop, which
-// batches them.
-func (c *Conn) sendNow() bool {
-	l := c.loop.Load()
-	if l == nil || !l.mu.TryLock() {
-		return false
-	}
-	defer l.mu.Unlock()
-	if l.pc == nil || l.failed != nil || len(l.calls) > 0 {
-		return false
-	}
-	l.drainMailbox()
-	now := l.now()
-	if err := l.flush(l.pc, now); err != nil {
-		l.failed = err
-		l.wake()
-		return true
-	}
-	l.publishStats()
-	if l.loopDue(now) {
-		l.wake()
-	}
-	return true
-}
-
-// loopDue reports whether the loop has work after a packet or call it did not handle.
-func (l *loop) loopDue(now time.Time) bool {
-	return l.eng.HasPending(now) || !l.eng.NextDeadline().Equal(l.armed) || l.sessionChanged(now) ||
-		l.pfs.err != nil || l.pfs.draining
 }
 
 // idle waits out a backoff interval, still taking calls and cancellations.
@@ -745,17 +597,13 @@ func (l *loop) handleUpdate(ctx context.Context, u updateMsg) {
 	}
 }
 
-// sessionChanged reports whether the engine's salt or time offset differ from the session's.
-func (l *loop) sessionChanged(now time.Time) bool {
-	return l.eng.Salt(now) != l.sess.Salt || l.eng.TimeOffset() != l.sess.TimeOffset
-}
-
 // saveIfChanged stores the salt and time offset when the engine changed them.
 func (l *loop) saveIfChanged(ctx context.Context, now time.Time) {
-	if !l.sessionChanged(now) {
+	salt, off := l.eng.Salt(now), l.eng.TimeOffset()
+	if salt == l.sess.Salt && off == l.sess.TimeOffset {
 		return
 	}
-	l.sess.Salt, l.sess.TimeOffset = l.eng.Salt(now), l.eng.TimeOffset()
+	l.sess.Salt, l.sess.TimeOffset = salt, off
 	l.publish()
 	l.save(ctx)
 }
