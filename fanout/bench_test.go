@@ -29,11 +29,13 @@ import (
 
 const benchChats = 500
 
-// benchShards and benchInFlight are Config.Shards and Config.MaxInFlight of the fan-out
-// benchmark: the defaults unless MTGO_BENCH_SHARDS or MTGO_BENCH_INFLIGHT say otherwise.
+// benchShards, benchInFlight and benchMaxBatch are Config.Shards, MaxInFlight and MaxBatch
+// of the fan-out benchmark: the defaults unless MTGO_BENCH_SHARDS, MTGO_BENCH_INFLIGHT or
+// MTGO_BENCH_MAXBATCH say otherwise.
 var (
 	benchShards   = envInt("MTGO_BENCH_SHARDS", DefaultShards)
 	benchInFlight = envInt("MTGO_BENCH_INFLIGHT", DefaultInFlight)
+	benchMaxBatch = envInt("MTGO_BENCH_MAXBATCH", DefaultMaxBatch)
 )
 
 // latencies collects handler latencies.
@@ -103,7 +105,7 @@ func stamp(b *tg.Updates) {
 func benchFanout(b *testing.B, batch int, deferred bool, rate float64) {
 	url := benchServer(b)
 	name := "BENCH_" + strconv.FormatInt(time.Now().UnixNano(), 36)
-	cfg := Config{Memory: true, Shards: benchShards, Stream: name, Subject: "bench." + name, MaxInFlight: benchInFlight}
+	cfg := Config{Memory: true, Shards: benchShards, Stream: name, Subject: "bench." + name, MaxInFlight: benchInFlight, MaxBatch: benchMaxBatch}
 	_, js := connect(b, url)
 	defer func() { _ = js.DeleteStream(context.Background(), name) }()
 	gw, err := NewGateway(context.Background(), js, cfg)

@@ -40,7 +40,9 @@ type Config struct {
 	// publish, one delivery, one acknowledgement): while a shard's previous message waits
 	// for the stream's acknowledgement, the shard's next updates gather, and go as one
 	// message once it is acknowledged. A shard with nothing in flight publishes at once, so
-	// packing adds no latency. Default 128; 1 publishes every update alone.
+	// packing adds no latency. Default 64 (a worker that dies has the whole message it
+	// held handled again by another, so this also bounds the duplicates per shard); 1
+	// publishes every update alone.
 	MaxBatch int
 	// MaxPending bounds the updates the gateway has published (or queued) and the stream
 	// has not acknowledged yet; DispatchCommit waits for room beyond it. It is also how many
@@ -72,7 +74,7 @@ const (
 	DefaultDuplicates = 2 * time.Minute
 	DefaultMaxAge     = 24 * time.Hour
 	DefaultPublish    = 5 * time.Second
-	DefaultMaxBatch   = 128
+	DefaultMaxBatch   = 64
 	DefaultMaxPending = 4096
 	DefaultInFlight   = 8
 )

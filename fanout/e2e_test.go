@@ -198,6 +198,7 @@ func TestEndToEndGatewayWorkers(t *testing.T) {
 		done   chan struct{}
 	}
 	var workers []*workerProc
+	var readies []<-chan struct{}
 	for i := range 3 {
 		own := storage.NewInMemory()
 		if err := ShareAuthorization(ctx, r.shared.mem, own); err != nil {
@@ -238,6 +239,14 @@ func TestEndToEndGatewayWorkers(t *testing.T) {
 			}
 		}()
 		workers = append(workers, p)
+		readies = append(readies, w.Ready())
+	}
+	for _, ready := range readies {
+		select { // every worker consumes before the first message is sent
+		case <-ready:
+		case <-ctx.Done():
+			t.Fatal("workers not ready")
+		}
 	}
 
 	// the people who write to the bot, each in a private chat with it
