@@ -5,6 +5,7 @@ import (
 	crand "crypto/rand"
 	"errors"
 	"fmt"
+	"os"
 	"sync"
 	"testing"
 	"time"
@@ -209,8 +210,20 @@ func (c *mtgoConn) InvokeWith(ctx context.Context, in tl.Encoder, out tl.Decoder
 	defer decodeBuffers.Put(db)
 	db.ResetTo(ans)
 	defer db.ResetTo(nil)
+	if lendAnswers {
+		db.Alias(lendMin)
+	}
 	return out.Decode(db)
 }
+
+// lendAnswers makes the MTGo wire lend an answer's bytes to the decoder (tl.Buffer.Alias, from
+// lendMin bytes), as MTGo's session lends a received packet's (they are never written again:
+// here the server's cache): on by default, MTGO_BENCH_NOLEND=1 turns it off, the wire as it
+// was before it modelled that.
+var lendAnswers = os.Getenv("MTGO_BENCH_NOLEND") == ""
+
+// lendMin is the session's borrowMin.
+const lendMin = 4 << 10
 
 // The wires reuse their buffers, as both libraries' connections do: encoding buffers on both
 // sides, and MTGo's decoding buffers, which the session's reader keeps so that the tl runtime
