@@ -34,7 +34,7 @@ const benchChats = 500
 // MTGO_BENCH_MAXBATCH say otherwise.
 var (
 	benchShards   = envInt("MTGO_BENCH_SHARDS", DefaultShards)
-	benchInFlight = envInt("MTGO_BENCH_INFLIGHT", DefaultInFlight)
+	benchInFlight = envInt("MTGO_BENCH_INFLIGHT", DefaultMaxInFlight)
 	benchMaxBatch = envInt("MTGO_BENCH_MAXBATCH", DefaultMaxBatch)
 )
 

@@ -66,17 +66,17 @@ type Config struct {
 
 // Defaults of Config.
 const (
-	DefaultStream     = "MTGO_UPDATES"
-	DefaultSubject    = "mtgo.updates"
-	DefaultShards     = 32
-	DefaultConsumer   = "workers"
-	DefaultAckWait    = 30 * time.Second
-	DefaultDuplicates = 2 * time.Minute
-	DefaultMaxAge     = 24 * time.Hour
-	DefaultPublish    = 5 * time.Second
-	DefaultMaxBatch   = 64
-	DefaultMaxPending = 4096
-	DefaultInFlight   = 8
+	DefaultStream      = "MTGO_UPDATES"
+	DefaultSubject     = "mtgo.updates"
+	DefaultShards      = 32
+	DefaultConsumer    = "workers"
+	DefaultAckWait     = 30 * time.Second
+	DefaultDuplicates  = 2 * time.Minute
+	DefaultMaxAge      = 24 * time.Hour
+	DefaultPublish     = 5 * time.Second
+	DefaultMaxBatch    = 64
+	DefaultMaxPending  = 4096
+	DefaultMaxInFlight = 8
 )
 
 // Bounds of Config: every shard is a consumer on the server; a message holds at most
@@ -100,7 +100,7 @@ func (c Config) withDefaults() (Config, error) {
 	defaultTo(&c.MaxAge, DefaultMaxAge)
 	defaultTo(&c.MaxBatch, DefaultMaxBatch)
 	defaultTo(&c.MaxPending, DefaultMaxPending)
-	defaultTo(&c.MaxInFlight, DefaultInFlight)
+	defaultTo(&c.MaxInFlight, DefaultMaxInFlight)
 	defaultTo(&c.Replicas, 1)
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
