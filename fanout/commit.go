@@ -80,7 +80,7 @@ func (s *deferredStore) flush() {
 	ctx, cancel := context.WithTimeout(context.Background(), s.g.cfg.PublishTimeout)
 	defer cancel()
 	if err := s.g.Flush(ctx); err != nil {
-		s.g.log.Warn("stopping with updates unacknowledged or uncommitted: the next gateway delivers them again", slog.Any("error", err))
+		s.g.log.Warn("stopping with updates unacknowledged or uncommitted: the next gateway delivers them again", slog.Any("err", err))
 	}
 }
 
@@ -159,7 +159,7 @@ func (q *commitQueue) run(log *slog.Logger) {
 		q.queue = q.queue[k:]
 		q.mu.Unlock()
 		if err := head.st.CommitUpdates(context.Background(), c); err != nil {
-			log.Error("update state not saved", slog.Any("error", err))
+			log.Error("update state not saved", slog.Any("err", err))
 			q.mu.Lock()
 			q.stop(fmt.Errorf("fanout: save update state: %w", err))
 			q.mu.Unlock()

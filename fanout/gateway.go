@@ -104,7 +104,7 @@ func (g *Gateway) Stats() GatewayStats {
 // DispatchCommit.
 func (g *Gateway) Dispatch(u tg.UpdatesClass) {
 	if err := g.DispatchCommit(context.Background(), u); err != nil {
-		g.log.Error("publish failed", slog.Any("error", err))
+		g.log.Error("publish failed", slog.Any("err", err))
 	}
 }
 
@@ -307,7 +307,7 @@ func (g *Gateway) maxPayload() int {
 func (g *Gateway) send(n int, buf *tl.Buffer, items []queued) bool {
 	if err := encodeEnvelope(buf, items); err != nil {
 		if len(items) == 1 {
-			g.log.Error("update not published", slog.String("mtgo.update.key", items[0].key), slog.Any("error", err))
+			g.log.Error("update not published", slog.String("mtgo.update.key", items[0].key), slog.Any("err", err))
 			return true
 		}
 		return g.sendEach(n, buf, items, 1)
@@ -364,11 +364,11 @@ func (g *Gateway) publish(m *nats.Msg, n int) bool {
 			return true
 		}
 		if nc := g.js.Conn(); errors.Is(err, nats.ErrConnectionClosed) || (nc != nil && nc.IsClosed()) {
-			g.log.Error("publish given up: connection closed", slog.String("subject", m.Subject), slog.Int("updates", n), slog.Any("error", err))
+			g.log.Error("publish given up: connection closed", slog.String("subject", m.Subject), slog.Int("updates", n), slog.Any("err", err))
 			return false
 		}
 		g.retries.Add(int64(n))
-		g.log.Warn("publish failed, retrying", slog.String("subject", m.Subject), slog.Int("updates", n), slog.Duration("delay", delay), slog.Any("error", err))
+		g.log.Warn("publish failed, retrying", slog.String("subject", m.Subject), slog.Int("updates", n), slog.Duration("delay", delay), slog.Any("err", err))
 		time.Sleep(delay) // this shard's goroutine, nothing else waits on it
 		delay = min(2*delay, maxRetry)
 	}

@@ -50,7 +50,7 @@ func (g *Gateway) resumed(ctx context.Context) (*resumeFilter, error) {
 			g.resume = f
 			return f, nil
 		}
-		g.log.Warn("reading the stream's tail failed, retrying", slog.Duration("delay", delay), slog.Any("error", err))
+		g.log.Warn("reading the stream's tail failed, retrying", slog.Duration("delay", delay), slog.Any("err", err))
 		if werr := wait(ctx, delay); werr != nil {
 			return nil, fmt.Errorf("fanout: read the stream's tail: %w", errors.Join(err, werr))
 		}

@@ -118,7 +118,7 @@ func (w *Worker) handle(ctx context.Context, m jetstream.Msg) {
 	u, err := decodeEnvelope(m.Data())
 	if err != nil {
 		w.rejected.Add(1)
-		w.log.Warn("message rejected", slog.String("subject", m.Subject()), slog.Any("error", err))
+		w.log.Warn("message rejected", slog.String("subject", m.Subject()), slog.Any("err", err))
 		_ = m.Term()
 		return
 	}
@@ -137,7 +137,7 @@ func (w *Worker) handle(ctx context.Context, m jetstream.Msg) {
 	w.handled.Add(n)
 	if err := m.Ack(); err != nil {
 		w.log.Warn("ack failed: the updates will be delivered again", slog.String("mtgo.update.key", mtgo.UpdateKey(u.Updates[0])),
-			slog.Int64("updates", n), slog.Any("error", err))
+			slog.Int64("updates", n), slog.Any("err", err))
 	}
 }
 
