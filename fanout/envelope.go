@@ -200,17 +200,6 @@ func chatID(c tg.ChatClass) (int64, bool) {
 	return 0, false
 }
 
-// seen reports whether one of items came from src. Items of one source are adjacent but
-// for interleaving with other sources, so the scan back usually stops at once.
-func seen(items []queued, src *source) bool {
-	for i := len(items) - 1; i >= 0; i-- {
-		if items[i].src == src {
-			return true
-		}
-	}
-	return false
-}
-
 // decodeEnvelope decodes a message of the stream. Anything but a tg.Updates with 1 to
 // maxBatch updates and nothing after it is refused: the stream is shared, its content
 // untrusted.
