@@ -111,8 +111,6 @@ type Message struct {
 	// FromScheduled for one sent by the scheduler, EditHidden when its edit date is not
 	// shown, ShowCaptionAboveMedia when the caption goes above the media.
 	Silent, Pinned, FromScheduled, EditHidden, ShowCaptionAboveMedia bool
-	// rawService tells that raw is a *tg.MessageService (else a *tg.Message).
-	rawService bool
 	// TTLPeriod is the auto-delete period of the message, 0 if none.
 	TTLPeriod time.Duration
 	// SenderBoostCount is how many times the sender boosted the group, 0 if none.
@@ -126,11 +124,12 @@ type Message struct {
 	// (OnBusinessMessage, OnEditedBusinessMessage), empty for other messages.
 	BusinessConnectionID string
 
-	// raw is the object the message was built from (Raw), nil for one built by hand. A
-	// message of a listing keeps wire instead, the TL bytes it was decoded from, and Raw
-	// decodes them into raw once.
-	raw  unsafe.Pointer
-	wire string
+	// raw (or service, for a service message) is the object the message was built from
+	// (Raw), nil for one built by hand. A message of a listing keeps wire instead, the TL
+	// bytes it was decoded from, and Raw decodes them into raw once.
+	raw     atomic.Pointer[tg.Message]
+	service *tg.MessageService
+	wire    string
 
 	api API
 }
@@ -143,13 +142,13 @@ func (m *Message) Raw() tg.MessageClass {
 	if m == nil {
 		return nil
 	}
-	p := atomic.LoadPointer(&m.raw)
-	switch {
-	case m.rawService:
-		return (*tg.MessageService)(p)
-	case p != nil:
-		return (*tg.Message)(p)
-	case m.wire == "":
+	if m.service != nil {
+		return m.service
+	}
+	if r := m.raw.Load(); r != nil {
+		return r
+	}
+	if m.wire == "" {
 		return nil
 	}
 	var b tl.Buffer
@@ -159,8 +158,8 @@ func (m *Message) Raw() tg.MessageClass {
 	if err != nil || !ok { // cannot be: the bytes were decoded once already
 		return nil
 	}
-	if !atomic.CompareAndSwapPointer(&m.raw, nil, unsafe.Pointer(r)) {
-		return (*tg.Message)(atomic.LoadPointer(&m.raw))
+	if !m.raw.CompareAndSwap(nil, r) {
+		return m.raw.Load() // another caller decoded it first: everyone gets one object
 	}
 	return r
 }
@@ -409,7 +408,7 @@ func NewMessage(api API, m tg.MessageClass, e Entities) *Message {
 		}
 		msg := e.newMessage()
 		msg.fill(api, m, e)
-		msg.raw = unsafe.Pointer(m)
+		msg.raw.Store(m)
 		return msg
 	case *tg.MessageService:
 		if m == nil {
@@ -417,16 +416,15 @@ func NewMessage(api API, m tg.MessageClass, e Entities) *Message {
 		}
 		msg := e.newMessage()
 		*msg = Message{
-			ID:         int(m.ID),
-			Date:       unix(m.Date),
-			Chat:       e.Chat(m.PeerID),
-			Outgoing:   m.Out,
-			Mentioned:  m.Mentioned,
-			raw:        unsafe.Pointer(m),
-			rawService: true,
-			api:        api,
-			Silent:     m.Silent,
-			TTLPeriod:  time.Duration(m.TTLPeriod.Value) * time.Second,
+			ID:        int(m.ID),
+			Date:      unix(m.Date),
+			Chat:      e.Chat(m.PeerID),
+			Outgoing:  m.Out,
+			Mentioned: m.Mentioned,
+			service:   m,
+			api:       api,
+			Silent:    m.Silent,
+			TTLPeriod: time.Duration(m.TTLPeriod.Value) * time.Second,
 		}
 		msg.IsChannelPost = isChannelPost(m.Post, msg.Chat)
 		msg.setSender(m.FromID, m.PeerID, e)
