@@ -1,7 +1,7 @@
 package mtgo
 
 import (
-	lru "github.com/hashicorp/golang-lru/v2"
+	"sync"
 
 	"github.com/mtgo-labs/mtgo/client/types"
 )
@@ -13,32 +13,54 @@ type msgKey struct {
 }
 
 // messageCache keeps the Config.MaxMessageCacheSize most recent messages the client handled
-// or sent, so a program can look one up without a request.
+// or sent, so a program can look one up without a request. It is first in, first out: a ring
+// of keys in arrival order and an index, so adding (once per message handled or sent) costs no
+// allocation once the ring is full, and both grow with use rather than up front (an idle
+// client holds none of it).
 type messageCache struct {
-	lru *lru.Cache[msgKey, *types.Message]
+	size int
+
+	mu   sync.Mutex
+	ring []msgKey // in arrival order from next, once len(ring) == size
+	next int      // the oldest key's slot once the ring is full
+	idx  map[msgKey]*types.Message
 }
 
 func newMessageCache(size int) *messageCache {
-	return &messageCache{lru: newLRU[msgKey, *types.Message](size)}
-}
-
-// newLRU returns an LRU cache of size entries (at least one: a zero size from a config
-// that was never defaulted still gets a working cache).
-func newLRU[K comparable, V any](size int) *lru.Cache[K, V] {
-	c, _ := lru.New[K, V](max(size, 1)) // fails only for a size below 1
-	return c
+	return &messageCache{size: max(size, 1), idx: map[msgKey]*types.Message{}}
 }
 
 func (m *messageCache) add(msg *types.Message) {
 	if msg == nil || msg.Chat == nil {
 		return
 	}
-	m.lru.Add(msgKey{chat: msg.Chat.ID, id: msg.ID}, msg)
+	k := msgKey{chat: msg.Chat.ID, id: msg.ID}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if _, ok := m.idx[k]; ok {
+		m.idx[k] = msg // a newer form of a kept message (edited, completed) keeps its place
+		return
+	}
+	if len(m.ring) < m.size {
+		m.ring = append(m.ring, k)
+	} else {
+		delete(m.idx, m.ring[m.next])
+		m.ring[m.next] = k
+		m.next = (m.next + 1) % m.size
+	}
+	m.idx[k] = msg
+}
+
+func (m *messageCache) get(k msgKey) (*types.Message, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	msg, ok := m.idx[k]
+	return msg, ok
 }
 
 // CachedMessage returns a recent message of chat chatID (Bot API form) from the message cache:
 // incoming messages handed to the dispatcher and messages sent with SendMessage, the latest
 // Config.MaxMessageCacheSize of them.
 func (c *Client) CachedMessage(chatID int64, id int) (*types.Message, bool) {
-	return c.msgCache.lru.Get(msgKey{chat: chatID, id: id})
+	return c.msgCache.get(msgKey{chat: chatID, id: id})
 }

@@ -20,6 +20,13 @@ type topicCache struct {
 	lru *lru.Cache[topicKey, *types.ForumTopic]
 }
 
+// newLRU returns an LRU cache of size entries (at least one: a zero size from a config
+// that was never defaulted still gets a working cache).
+func newLRU[K comparable, V any](size int) *lru.Cache[K, V] {
+	c, _ := lru.New[K, V](max(size, 1)) // fails only for a size below 1
+	return c
+}
+
 func newTopicCache(size int) *topicCache {
 	return &topicCache{lru: newLRU[topicKey, *types.ForumTopic](size)}
 }
