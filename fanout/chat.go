@@ -1,6 +1,9 @@
 package fanout
 
-import "github.com/mtgo-labs/mtgo/tl/tg"
+import (
+	"github.com/mtgo-labs/mtgo/client/types"
+	"github.com/mtgo-labs/mtgo/tl/tg"
+)
 
 // chatKey returns the chat whose order u belongs to: a channel as -1e12-id, a basic group as
 // -id, a user as id (the Bot API's convention), and 0 for updates of no chat (they share
@@ -45,7 +48,7 @@ func chatKey(u tg.UpdateClass) int64 {
 	return 0
 }
 
-func channelKey(id int64) int64 { return -1_000_000_000_000 - id }
+func channelKey(id int64) int64 { return types.ChannelChatID(id) }
 
 func messageKey(m tg.MessageClass) int64 {
 	switch m := m.(type) {
@@ -59,14 +62,4 @@ func messageKey(m tg.MessageClass) int64 {
 	return 0
 }
 
-func peerKey(p tg.PeerClass) int64 {
-	switch p := p.(type) {
-	case *tg.PeerUser:
-		return p.UserID
-	case *tg.PeerChat:
-		return -p.ChatID
-	case *tg.PeerChannel:
-		return channelKey(p.ChannelID)
-	}
-	return 0
-}
+func peerKey(p tg.PeerClass) int64 { return types.PeerChatID(p) }

@@ -111,6 +111,13 @@ func NewChat(c tg.ChatClass) *Chat {
 // ChannelChatID returns the Bot API chat id of a channel id.
 func ChannelChatID(channelID int64) int64 { return peers.ChannelKey(channelID).BotAPIID() }
 
+// PeerChatID returns the Bot API chat id of the user, basic group or channel p names (the id
+// Chat.ID holds), 0 for nil or an invalid peer.
+func PeerChatID(p tg.PeerClass) int64 {
+	k, _ := peers.KeyOfPeer(p)
+	return k.BotAPIID()
+}
+
 // PeerID returns the raw id of the chat: the user, basic group or channel id as Telegram
 // numbers it.
 func (c *Chat) PeerID() int64 {

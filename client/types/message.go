@@ -328,7 +328,7 @@ func (e Entities) User(id int64) *User {
 // id and kind (and no access hash); nil is returned only for a nil peer.
 func (e Entities) Chat(p tg.PeerClass) *Chat {
 	b := e.built
-	if b != nil && b.solo && b.lastChat != nil && b.lastChatID == botID(p) {
+	if b != nil && b.solo && b.lastChat != nil && b.lastChatID == PeerChatID(p) {
 		return b.lastChat
 	}
 	id, known := e.known(p)
@@ -350,19 +350,6 @@ func (e Entities) Chat(p tg.PeerClass) *Chat {
 	return c
 }
 
-// botID returns the Bot API id of the chat p names, 0 for nil.
-func botID(p tg.PeerClass) int64 {
-	switch p := p.(type) {
-	case *tg.PeerUser:
-		return p.UserID
-	case *tg.PeerChat:
-		return -p.ChatID
-	case *tg.PeerChannel:
-		return ChannelChatID(p.ChannelID)
-	}
-	return 0
-}
-
 // known returns the Bot API id of the chat p names and whether e holds it.
 func (e Entities) known(p tg.PeerClass) (int64, bool) {
 	var ok bool
@@ -374,7 +361,7 @@ func (e Entities) known(p tg.PeerClass) (int64, bool) {
 	case *tg.PeerChannel:
 		_, ok = e.Channels[p.ChannelID]
 	}
-	return botID(p), ok
+	return PeerChatID(p), ok
 }
 
 func (e Entities) chat(p tg.PeerClass) *Chat {
