@@ -32,9 +32,9 @@ import (
 // its own and keeps one connection for its session lock: for many sessions in one process,
 // use NewShared.
 func Open(ctx context.Context, url, name string) (*sqlstore.Store, error) {
-	cfg, err := pgx.ParseConfig(url)
+	cfg, err := parseConfig(url)
 	if err != nil {
-		return nil, fmt.Errorf("postgres storage: %w", redact(err))
+		return nil, err
 	}
 	db := stdlib.OpenDB(*cfg)
 	db.SetMaxOpenConns(8)
@@ -51,6 +51,20 @@ func Open(ctx context.Context, url, name string) (*sqlstore.Store, error) {
 	return st, nil
 }
 
+// parseConfig parses url, turning JIT compilation off unless url sets it: the store's
+// statements are short, and compiling the peer upsert (whose estimated cost passes the JIT
+// threshold when planned for large batches) takes longer than running it.
+func parseConfig(url string) (*pgx.ConnConfig, error) {
+	cfg, err := pgx.ParseConfig(url)
+	if err != nil {
+		return nil, fmt.Errorf("postgres storage: %w", redact(err))
+	}
+	if _, set := cfg.RuntimeParams["jit"]; !set {
+		cfg.RuntimeParams["jit"] = "off"
+	}
+	return cfg, nil
+}
+
 // OpenDB opens the session called name in db, a database/sql handle of the pgx driver
 // (stdlib.OpenDB or sql.Open("pgx", ...)); Close leaves db open.
 func OpenDB(ctx context.Context, db *sql.DB, name string) (*sqlstore.Store, error) {
@@ -63,6 +77,7 @@ var Dialect = sqlstore.Dialect{
 	Blob:      "bytea",
 	Bigint:    "bigint",
 	Bool:      "boolean",
+	JSONAgg:   "json_agg",
 	Numbered:  true,
 	Arrays:    true,
 	MaxParams: 8000,

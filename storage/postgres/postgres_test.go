@@ -12,7 +12,16 @@ import (
 	"github.com/mtgo-labs/mtgo/storage/postgres"
 	"github.com/mtgo-labs/mtgo/storage/postgres/pgtest"
 	"github.com/mtgo-labs/mtgo/storage/sqlstore"
+	"github.com/mtgo-labs/mtgo/storage/sqlstore/sqlstoretest"
 )
+
+// TestMigrationV2: a database of schema version 1 gets its peers' names column.
+func TestMigrationV2(t *testing.T) {
+	u := pgtest.Schema(t, pgtest.URL(t))
+	sqlstoretest.MigrationV2(t, pgtest.DB(t, u), postgres.Dialect, func(name string) (*sqlstore.Store, error) {
+		return postgres.Open(t.Context(), u, name)
+	})
+}
 
 func TestConformance(t *testing.T) {
 	u := pgtest.Schema(t, pgtest.URL(t))

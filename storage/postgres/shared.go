@@ -9,7 +9,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/mtgo-labs/mtgo/client/storage"
 	"github.com/mtgo-labs/mtgo/storage/sqlstore"
@@ -52,9 +51,9 @@ type Shared struct {
 // NewShared connects to the database at url (as Open), migrates the schema once and
 // returns the pool; Shared.Open then opens sessions on it. Close the stores, then Shared.
 func NewShared(ctx context.Context, url string, opt SharedOptions) (*Shared, error) {
-	cfg, err := pgx.ParseConfig(url)
+	cfg, err := parseConfig(url)
 	if err != nil {
-		return nil, fmt.Errorf("postgres storage: %w", redact(err))
+		return nil, err
 	}
 	if opt.MaxConns <= 0 {
 		opt.MaxConns = 16

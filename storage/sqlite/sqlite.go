@@ -76,6 +76,7 @@ var Dialect = sqlstore.Dialect{
 	Blob:         "blob",
 	Bigint:       "integer",
 	Bool:         "integer",
+	JSONAgg:      "json_group_array",
 	MaxParams:    4000,
 	SingleWriter: true,
 	IsCorrupt:    isCorrupt,

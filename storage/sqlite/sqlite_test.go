@@ -1,6 +1,7 @@
 package sqlite_test
 
 import (
+	"database/sql"
 	"os"
 	"path/filepath"
 	"testing"
@@ -8,7 +9,22 @@ import (
 	"github.com/mtgo-labs/mtgo/client/storage"
 	"github.com/mtgo-labs/mtgo/client/storage/storagetest"
 	"github.com/mtgo-labs/mtgo/storage/sqlite"
+	"github.com/mtgo-labs/mtgo/storage/sqlstore"
+	"github.com/mtgo-labs/mtgo/storage/sqlstore/sqlstoretest"
 )
+
+// TestMigrationV2: a file of schema version 1 gets its peers' names column.
+func TestMigrationV2(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "v1.db")
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	sqlstoretest.MigrationV2(t, db, sqlite.Dialect, func(name string) (*sqlstore.Store, error) {
+		return sqlite.Open(t.Context(), path, name)
+	})
+}
 
 func TestConformance(t *testing.T) {
 	dir := t.TempDir()

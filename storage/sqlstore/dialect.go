@@ -13,6 +13,10 @@ type Dialect struct {
 	Name string
 	// Types fills the schema's {blob}, {bigint} and {bool} placeholders.
 	Blob, Bigint, Bool string
+	// JSONAgg is the aggregate building a JSON array of its text arguments ("json_agg",
+	// SQLite's "json_group_array"): the schema's {jsonagg}. Dialects without Arrays must also
+	// have SQLite's json_each, which the peer writes use to read a peer's stored names.
+	JSONAgg string
 	// Numbered placeholders ($1, $2, ...) instead of '?'.
 	Numbered bool
 	// MaxParams bounds the parameters of one statement.
@@ -38,6 +42,9 @@ type Dialect struct {
 	IsCorrupt func(error) bool
 }
 
+// Rebind turns the '?' placeholders of q into the dialect's.
+func (d Dialect) Rebind(q string) string { return d.rebind(q) }
+
 // rebind turns '?' placeholders into $n for numbered dialects.
 func (d Dialect) rebind(q string) string {
 	if !d.Numbered {
@@ -60,7 +67,7 @@ func (d Dialect) rebind(q string) string {
 
 // schema fills the type placeholders of a migration.
 func (d Dialect) schema(q string) string {
-	return strings.NewReplacer("{blob}", d.Blob, "{bigint}", d.Bigint, "{bool}", d.Bool).Replace(q)
+	return strings.NewReplacer("{blob}", d.Blob, "{bigint}", d.Bigint, "{bool}", d.Bool, "{jsonagg}", d.JSONAgg).Replace(q)
 }
 
 // migrations bring the schema from version i to i+1. Never edit one that shipped: add one.
@@ -91,6 +98,15 @@ var migrations = []string{
 	create table mtgo_records (
 		session text not null, ns text not null, key text not null, value {blob} not null,
 		primary key (session, ns, key))`,
+	// Version 2: each peer's row lists its usernames (a JSON array of the normalized names,
+	// beside the phone it has already), so a write finds the index entries to drop from the
+	// row and deletes them by primary key: the per-peer indexes, a third of a new peer's
+	// index maintenance, go.
+	`alter table mtgo_peers add column names text not null default '[]';
+	update mtgo_peers set names = coalesce((select cast({jsonagg}(u.username) as text) from mtgo_usernames u
+		where u.session = mtgo_peers.session and u.kind = mtgo_peers.kind and u.id = mtgo_peers.id), '[]');
+	drop index mtgo_usernames_peer;
+	drop index mtgo_phones_peer`,
 }
 
 // SchemaVersion is the schema version this package writes.

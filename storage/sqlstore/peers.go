@@ -3,8 +3,10 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/mtgo-labs/mtgo/client/storage"
 	"github.com/mtgo-labs/mtgo/peers"
@@ -49,7 +51,7 @@ func (s *Store) peerBy(ctx context.Context, op, q string, args ...any) (peers.Pe
 }
 
 // peerColumns is how many parameters one peer row takes.
-const peerColumns = 8
+const peerColumns = 9
 
 // arrayPart bounds the peers of one set of array statements.
 const arrayPart = 5000
@@ -61,13 +63,13 @@ func (s *Store) SavePeers(ctx context.Context, ps []peers.Peer) error {
 	if len(batch) == 0 {
 		return s.check(ctx)
 	}
-	rows := make([][]byte, len(batch))
+	rows := make([]peerRow, len(batch))
 	for i, p := range batch {
 		data, err := p.MarshalBinary()
 		if err != nil {
 			return fmt.Errorf("%s storage: save peers: %v: %w", s.d.Name, p.Key, err)
 		}
-		rows[i] = data
+		rows[i] = peerRow{data: data, names: usernamesOf(p)}
 	}
 	part, save := max(s.d.MaxParams/peerColumns, 1), s.peerRows
 	if s.d.Arrays {
@@ -81,10 +83,63 @@ func (s *Store) SavePeers(ctx context.Context, ps []peers.Peer) error {
 	return s.write(ctx, "save peers", stmts)
 }
 
-// peerRows appends the statements saving ps (whose encodings are data) with one row of
-// parameters per peer or index entry.
-func (s *Store) peerRows(stmts []Stmt, ps []peers.Peer, data [][]byte) []Stmt {
-	// Forget the usernames and phones these peers had: the new ones follow.
+// peerRow is what a peer's row stores beside its key and plain columns: its encoding and its
+// normalized usernames as a JSON array (the names column).
+type peerRow struct {
+	data  []byte
+	names string
+}
+
+// usernamesOf returns the names column of p. Usernames are letters, digits and underscores,
+// written as they are; anything else goes through encoding/json.
+func usernamesOf(p peers.Peer) string {
+	names := normalizedNames(p)
+	var b strings.Builder
+	b.WriteByte('[')
+	for i, n := range names {
+		if !plainName(n) {
+			data, err := json.Marshal(names)
+			if err != nil { // strings always encode
+				panic(err)
+			}
+			return string(data)
+		}
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteByte('"')
+		b.WriteString(n)
+		b.WriteByte('"')
+	}
+	b.WriteByte(']')
+	return b.String()
+}
+
+// plainName reports whether n is written in JSON as it is, between quotes.
+func plainName(n string) bool {
+	for i := 0; i < len(n); i++ {
+		if c := n[i]; !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// normalizedNames returns p's usernames as the index keys them.
+func normalizedNames(p peers.Peer) []string {
+	out := make([]string, len(p.Usernames))
+	for i, n := range p.Usernames {
+		out[i] = peers.NormalizeUsername(n)
+	}
+	return out
+}
+
+// peerRows appends the statements saving ps with one row of parameters per peer or index
+// entry. It reads the peers' stored names with json_each (SQLite).
+func (s *Store) peerRows(stmts []Stmt, ps []peers.Peer, rows []peerRow) []Stmt {
+	// Forget the usernames and phones these peers had, as their rows list them: the new
+	// ones follow. An entry goes only while it still names the peer. The cross joins keep
+	// SQLite's join order: each peer's row, then its entries by primary key.
 	byKind := map[peers.Kind][]any{}
 	var kinds []peers.Kind
 	for _, p := range ps {
@@ -95,10 +150,15 @@ func (s *Store) peerRows(stmts []Stmt, ps []peers.Peer, data [][]byte) []Stmt {
 	}
 	for _, kind := range kinds {
 		ids := byKind[kind]
-		for _, table := range []string{"mtgo_usernames", "mtgo_phones"} {
-			q := `delete from ` + table + ` where session = ? and kind = ? and id in (` + placeholders(len(ids), 1) + `)`
-			stmts = append(stmts, Stmt{q, append([]any{s.name, int(kind)}, ids...)})
-		}
+		in := placeholders(len(ids), 1)
+		args := append([]any{s.name, int(kind)}, ids...)
+		stmts = append(stmts,
+			Stmt{`delete from mtgo_usernames where rowid in (select u.rowid from mtgo_peers p cross join json_each(p.names) j
+				cross join mtgo_usernames u on u.session = p.session and u.username = j.value and u.kind = p.kind and u.id = p.id
+				where p.session = ? and p.kind = ? and p.id in (` + in + `))`, args},
+			Stmt{`delete from mtgo_phones where rowid in (select u.rowid from mtgo_peers p
+				cross join mtgo_phones u on u.session = p.session and u.phone = p.phone and u.kind = p.kind and u.id = p.id
+				where p.session = ? and p.kind = ? and p.id in (` + in + `))`, args})
 	}
 	args := make([]any, 0, peerColumns*len(ps))
 	for i, p := range ps {
@@ -106,11 +166,11 @@ func (s *Store) peerRows(stmts []Stmt, ps []peers.Peer, data [][]byte) []Stmt {
 		if len(p.Usernames) > 0 {
 			first = p.Usernames[0]
 		}
-		args = append(args, s.name, int(p.Kind), p.ID, p.AccessHash, first, p.Phone, unixNano(p.Seen), data[i])
+		args = append(args, s.name, int(p.Kind), p.ID, p.AccessHash, first, p.Phone, unixNano(p.Seen), rows[i].data, rows[i].names)
 	}
-	q := `insert into mtgo_peers (session, kind, id, access_hash, username, phone, seen, data) values ` + placeholders(len(ps), peerColumns) +
+	q := `insert into mtgo_peers (session, kind, id, access_hash, username, phone, seen, data, names) values ` + placeholders(len(ps), peerColumns) +
 		` on conflict (session, kind, id) do update set access_hash = excluded.access_hash, username = excluded.username,
-		phone = excluded.phone, seen = excluded.seen, data = excluded.data`
+		phone = excluded.phone, seen = excluded.seen, data = excluded.data, names = excluded.names`
 	stmts = append(stmts, Stmt{q, args})
 	names, phones := indexes(ps)
 	for _, ix := range []struct {
@@ -133,18 +193,12 @@ func (s *Store) peerRows(stmts []Stmt, ps []peers.Peer, data [][]byte) []Stmt {
 // indexes lists the username and phone index entries of ps: a name or phone given to several
 // peers goes to the last one, as if the peers were saved one by one.
 func indexes(ps []peers.Peer) (names, phones []indexEntry) {
-	return indexOf(ps, func(p peers.Peer) []string {
-			out := make([]string, len(p.Usernames))
-			for i, n := range p.Usernames {
-				out[i] = peers.NormalizeUsername(n)
-			}
-			return out
-		}), indexOf(ps, func(p peers.Peer) []string {
-			if p.Phone == "" {
-				return nil
-			}
-			return []string{p.Phone}
-		})
+	return indexOf(ps, normalizedNames), indexOf(ps, func(p peers.Peer) []string {
+		if p.Phone == "" {
+			return nil
+		}
+		return []string{p.Phone}
+	})
 }
 
 // peerArrays is peerRows with array parameters: one statement whatever the number of peers.
@@ -152,21 +206,23 @@ func indexes(ps []peers.Peer) (names, phones []indexEntry) {
 // or goes: most peers of a batch are ones seen before, and every row or index entry not
 // rewritten is write-ahead log and index maintenance saved. The statement's parts all read
 // the snapshot it started with and must not modify a row twice, so they touch disjoint rows:
-// an entry is deleted (by the row version read) only when no peer of the batch has its
-// value, and upserted only when one has. The dialect must number its placeholders.
-func (s *Store) peerArrays(stmts []Stmt, ps []peers.Peer, data [][]byte) []Stmt {
+// an entry is deleted only when no peer of the batch has its value, and upserted only when
+// one has. The entries to delete are the ones the peers' old rows list (names and phone)
+// that still name them, found by primary key. The dialect must number its placeholders.
+func (s *Store) peerArrays(stmts []Stmt, ps []peers.Peer, rows []peerRow) []Stmt {
 	n := len(ps)
 	kinds, ids, hashes, seen := make([]int16, n), make([]int64, n), make([]int64, n), make([]int64, n)
-	first, phone := make([]string, n), make([]string, n)
+	first, phone, data, names := make([]string, n), make([]string, n), make([][]byte, n), make([]string, n)
 	for i, p := range ps {
 		kinds[i], ids[i], hashes[i], seen[i], phone[i] = int16(p.Kind), p.ID, p.AccessHash, unixNano(p.Seen), p.Phone
+		data[i], names[i] = rows[i].data, rows[i].names
 		if len(p.Usernames) > 0 {
 			first[i] = p.Usernames[0]
 		}
 	}
-	args := []any{s.name, kinds, ids, hashes, first, phone, seen, data}
-	names, phones := indexes(ps)
-	for _, entries := range [][]indexEntry{names, phones} {
+	args := []any{s.name, kinds, ids, hashes, first, phone, seen, data, names}
+	un, ph := indexes(ps)
+	for _, entries := range [][]indexEntry{un, ph} {
 		vals, ks, is := make([]string, len(entries)), make([]int16, len(entries)), make([]int64, len(entries))
 		for i, e := range entries {
 			vals[i], ks[i], is[i] = e.value, int16(e.key.Kind), e.key.ID
@@ -176,27 +232,30 @@ func (s *Store) peerArrays(stmts []Stmt, ps []peers.Peer, data [][]byte) []Stmt 
 	return append(stmts, Stmt{peerArraysQuery, args})
 }
 
-// peerArraysQuery is peerArrays' statement: $1 is the session, $2 to $8 the peers' columns,
-// $9 to $11 and $12 to $14 the username and phone index entries (value, kind, id). The
-// lateral subqueries (fenced by offset 0) look each peer's entries up in the peer index
-// whatever the table statistics say, so a batch costs the same in a session of any size.
-var peerArraysQuery = `with n (kind, id, access_hash, username, phone, seen, data) as (
-		select * from unnest($2::smallint[], $3::bigint[], $4::bigint[], $5::text[], $6::text[], $7::bigint[], $8::bytea[])),
-	un (v, kind, id) as (select * from unnest($9::text[], $10::smallint[], $11::bigint[])),
-	ph (v, kind, id) as (select * from unnest($12::text[], $13::smallint[], $14::bigint[])),
-	p as (insert into mtgo_peers (session, kind, id, access_hash, username, phone, seen, data)
+// peerArraysQuery is peerArrays' statement: $1 is the session, $2 to $9 the peers' columns,
+// $10 to $12 and $13 to $15 the username and phone index entries (value, kind, id). The
+// lateral subqueries (fenced by offset 0) read each peer's old row, and then the entries it
+// lists, by primary key whatever the table statistics say, so a batch costs the same in a
+// session of any size; only peers whose names or phone changed have entries looked up.
+var peerArraysQuery = `with n (kind, id, access_hash, username, phone, seen, data, names) as (
+		select * from unnest($2::smallint[], $3::bigint[], $4::bigint[], $5::text[], $6::text[], $7::bigint[], $8::bytea[], $9::text[])),
+	un (v, kind, id) as (select * from unnest($10::text[], $11::smallint[], $12::bigint[])),
+	ph (v, kind, id) as (select * from unnest($13::text[], $14::smallint[], $15::bigint[])),
+	o as materialized (select n.kind, n.id, t.phone, t.names from n, lateral (select x.phone, x.names from mtgo_peers x
+			where x.session = $1 and x.kind = n.kind and x.id = n.id and (x.names <> n.names or x.phone <> n.phone) offset 0) t),
+	p as (insert into mtgo_peers (session, kind, id, access_hash, username, phone, seen, data, names)
 		select $1, * from n
 		on conflict (session, kind, id) do update set access_hash = excluded.access_hash, username = excluded.username,
-		phone = excluded.phone, seen = excluded.seen, data = excluded.data
+		phone = excluded.phone, seen = excluded.seen, data = excluded.data, names = excluded.names
 		where mtgo_peers.data <> excluded.data),
 	du as (delete from mtgo_usernames where ctid = any(array(
-		select t.ctid from n, lateral (select ctid, username from mtgo_usernames x
-			where x.session = $1 and x.kind = n.kind and x.id = n.id offset 0) t
-		where t.username not in (select v from un)))),
+		select t.ctid from o, json_array_elements_text(o.names::json) j (v), lateral (select ctid from mtgo_usernames x
+			where x.session = $1 and x.username = j.v and x.kind = o.kind and x.id = o.id offset 0) t
+		where j.v not in (select v from un)))),
 	dp as (delete from mtgo_phones where ctid = any(array(
-		select t.ctid from n, lateral (select ctid, phone from mtgo_phones x
-			where x.session = $1 and x.kind = n.kind and x.id = n.id offset 0) t
-		where t.phone not in (select v from ph)))),
+		select t.ctid from o, lateral (select ctid from mtgo_phones x
+			where x.session = $1 and x.phone = o.phone and x.kind = o.kind and x.id = o.id offset 0) t
+		where o.phone <> '' and o.phone not in (select v from ph)))),
 	iu as (insert into mtgo_usernames (session, username, kind, id) select $1, * from un
 		on conflict (session, username) do update set kind = excluded.kind, id = excluded.id
 		where (mtgo_usernames.kind, mtgo_usernames.id) <> (excluded.kind, excluded.id))

@@ -148,7 +148,16 @@ func Open(ctx context.Context, db *sql.DB, d Dialect, name string, opt Options) 
 
 // Migrate brings the schema of db to SchemaVersion in one transaction (Open does it unless
 // Options.Migrated).
-func Migrate(ctx context.Context, db *sql.DB, d Dialect) (err error) {
+func Migrate(ctx context.Context, db *sql.DB, d Dialect) error {
+	return MigrateTo(ctx, db, d, SchemaVersion)
+}
+
+// MigrateTo brings the schema of db to version (at most SchemaVersion) in one transaction:
+// tests of a migration start from the version before it.
+func MigrateTo(ctx context.Context, db *sql.DB, d Dialect, version int) (err error) {
+	if version < 0 || version > SchemaVersion {
+		return fmt.Errorf("%s storage: migrate schema: no version %d (this build knows %d)", d.Name, version, SchemaVersion)
+	}
 	fail := func(err error) error {
 		if d.IsCorrupt != nil && d.IsCorrupt(err) {
 			return fmt.Errorf("%w: %s database: %v", storage.ErrCorrupt, d.Name, err)
@@ -180,7 +189,7 @@ func Migrate(ctx context.Context, db *sql.DB, d Dialect) (err error) {
 	if v > SchemaVersion {
 		return fmt.Errorf("%w: %s schema version %d, this build knows %d", storage.ErrUnsupportedVersion, d.Name, v, SchemaVersion)
 	}
-	for ; v < SchemaVersion; v++ {
+	for ; v < version; v++ {
 		for _, stmt := range strings.Split(d.schema(migrations[v]), ";") {
 			if strings.TrimSpace(stmt) == "" {
 				continue
