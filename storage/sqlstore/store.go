@@ -320,6 +320,12 @@ func (s *Store) LoadSession(ctx context.Context, dc int) (session.Session, error
 	s.cache.mu.Lock()
 	defer s.cache.mu.Unlock()
 	data, ok := s.cache.session(dc)
+	if !ok && s.cache.on && !s.cache.loaded {
+		if err := s.load(ctx, "load session"); err != nil {
+			return session.Session{}, err
+		}
+		data, ok = s.cache.session(dc)
+	}
 	if !ok {
 		err := s.db.QueryRowContext(ctx, s.d.rebind(`select data from mtgo_sessions where session = ? and dc = ?`), s.name, dc).Scan(&data)
 		switch {
@@ -353,7 +359,7 @@ func (s *Store) SaveSession(ctx context.Context, ss session.Session) error {
 	err = s.exec(ctx, "save session", `insert into mtgo_sessions (session, dc, data) values (?, ?, ?)
 		on conflict (session, dc) do update set data = excluded.data`, s.name, ss.DC, data)
 	if err != nil {
-		delete(s.cache.sessions, ss.DC) // unknown: the write may have happened
+		s.cache.forgetSession(ss.DC) // unknown: the write may have happened
 		return err
 	}
 	s.cache.setSession(ss.DC, data)
@@ -406,6 +412,11 @@ func (s *Store) metaRow(ctx context.Context, op string, known func(*cache) bool)
 	if err := s.check(ctx); err != nil {
 		return 0, storage.Identity{}, err
 	}
+	if s.cache.on && !s.cache.loaded {
+		if err := s.load(ctx, op); err != nil {
+			return 0, storage.Identity{}, err
+		}
+	}
 	if !s.cache.on || !known(&s.cache) {
 		if err := s.meta(ctx, op); err != nil {
 			return 0, storage.Identity{}, err
@@ -435,6 +446,17 @@ func (s *Store) LoadUpdates(ctx context.Context) (updates.Saved, bool, error) {
 	if err := s.check(ctx); err != nil {
 		return updates.Saved{}, false, err
 	}
+	s.cache.mu.Lock()
+	defer s.cache.mu.Unlock()
+	if s.cache.on && !s.cache.loaded {
+		if err := s.load(ctx, "load update state"); err != nil {
+			return updates.Saved{}, false, err
+		}
+	}
+	if st := s.cache.state; st != nil {
+		s.cache.state = nil // channels may be many: kept for the start-up read only
+		return st.saved, st.ok, nil
+	}
 	rows, err := s.db.QueryContext(ctx, s.d.rebind(`select 0, pts, qts, seq, date from mtgo_meta where session = ?
 		union all select 1, channel, pts, null, null from mtgo_channels where session = ?
 		order by 1, 2`), s.name, s.name)
@@ -458,8 +480,7 @@ func (s *Store) LoadUpdates(ctx context.Context) (updates.Saved, bool, error) {
 		case kind == 1:
 			out.Channels = append(out.Channels, updates.ChannelPts{ChannelID: v[0].Int64, Pts: int32(v[1].Int64)})
 		case v[0].Valid:
-			ok = true
-			out.State = updates.State{Pts: int32(v[0].Int64), Qts: int32(v[1].Int64), Seq: int32(v[2].Int64), Date: int32(v[3].Int64)}
+			out.State, ok = stateOf(v)
 		}
 	}
 	if err := rows.Err(); err != nil {
@@ -504,7 +525,72 @@ func (s *Store) CommitUpdates(ctx context.Context, c updates.Commit) error {
 			` on conflict (session, channel) do update set pts = excluded.pts`
 		stmts = append(stmts, Stmt{q, args})
 	}
+	// The cache's update state goes; the write is under the cache lock so that a first
+	// read running beside it cannot keep the state it replaces.
+	s.cache.mu.Lock()
+	defer s.cache.mu.Unlock()
+	s.cache.state = nil
 	return s.write(ctx, "save update state", stmts)
+}
+
+// stateOf is the account state of a meta row's pts, qts, seq and date, ok when it has one.
+func stateOf(v [4]sql.NullInt64) (updates.State, bool) {
+	return updates.State{Pts: int32(v[0].Int64), Qts: int32(v[1].Int64), Seq: int32(v[2].Int64), Date: int32(v[3].Int64)}, v[0].Valid
+}
+
+// loadQuery is load's statement: the session's rows of mtgo_sessions (0, dc, data), its meta
+// row (1, home_dc, -, user_id, bot, pts, qts, seq, date) and its channels (2, channel, -, pts).
+const loadQuery = `select 0, dc, data, null, null, null, null, null, null from mtgo_sessions where session = ?
+	union all select 1, home_dc, null, user_id, bot, pts, qts, seq, date from mtgo_meta where session = ?
+	union all select 2, channel, null, pts, null, null, null, null, null from mtgo_channels where session = ?
+	order by 1, 2`
+
+// load reads, at a locked store's first read, the session's rows, home data center, identity
+// and update state in one query, into the cache. s.cache.mu is held.
+func (s *Store) load(ctx context.Context, op string) error {
+	rows, err := s.db.QueryContext(ctx, s.d.rebind(loadQuery), s.name, s.name, s.name)
+	if err != nil {
+		return s.wrap(op, err)
+	}
+	defer rows.Close()
+	var (
+		sessions = make(map[int][]byte, 2)
+		homeDC   int
+		id       storage.Identity
+		st       updateState
+	)
+	for rows.Next() {
+		var (
+			kind int
+			a    int64
+			data []byte
+			b    sql.NullInt64
+			bot  sql.NullBool
+			v    [4]sql.NullInt64
+		)
+		if err := rows.Scan(&kind, &a, &data, &b, &bot, &v[0], &v[1], &v[2], &v[3]); err != nil {
+			return s.wrap(op, err)
+		}
+		switch kind {
+		case 0:
+			if data == nil {
+				data = []byte{} // a row, damaged: UnmarshalSession says so
+			}
+			sessions[int(a)] = data
+		case 1:
+			homeDC, id = int(a), storage.Identity{UserID: b.Int64, Bot: bot.Bool}
+			st.saved.State, st.ok = stateOf(v)
+		case 2:
+			st.saved.Channels = append(st.saved.Channels, updates.ChannelPts{ChannelID: a, Pts: int32(b.Int64)})
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return s.wrap(op, err)
+	}
+	c := &s.cache
+	c.sessions, c.all, c.homeDC, c.id, c.homeOK, c.idOK = sessions, true, homeDC, id, true, true
+	c.state, c.loaded = &st, true
+	return nil
 }
 
 // LoadRecord implements storage.Storage.
