@@ -14,8 +14,7 @@ type Dialect struct {
 	// Types fills the schema's {blob}, {bigint} and {bool} placeholders.
 	Blob, Bigint, Bool string
 	// JSONAgg is the aggregate building a JSON array of its text arguments ("json_agg",
-	// SQLite's "json_group_array"): the schema's {jsonagg}. Dialects without Arrays must also
-	// have SQLite's json_each, which the peer writes use to read a peer's stored names.
+	// SQLite's "json_group_array"): the schema's {jsonagg}.
 	JSONAgg string
 	// Numbered placeholders ($1, $2, ...) instead of '?'.
 	Numbered bool
@@ -67,7 +66,14 @@ func (d Dialect) rebind(q string) string {
 
 // schema fills the type placeholders of a migration.
 func (d Dialect) schema(q string) string {
-	return strings.NewReplacer("{blob}", d.Blob, "{bigint}", d.Bigint, "{bool}", d.Bool, "{jsonagg}", d.JSONAgg).Replace(q)
+	// The array statement finds a peer's index entries from its row; the row-by-row
+	// statements delete them through the per-peer indexes, which those dialects keep.
+	dropPeerIndexes := ""
+	if d.Arrays {
+		dropPeerIndexes = "drop index mtgo_usernames_peer; drop index mtgo_phones_peer"
+	}
+	return strings.NewReplacer("{blob}", d.Blob, "{bigint}", d.Bigint, "{bool}", d.Bool, "{jsonagg}", d.JSONAgg,
+		"{drop peer indexes}", dropPeerIndexes).Replace(q)
 }
 
 // migrations bring the schema from version i to i+1. Never edit one that shipped: add one.
@@ -100,13 +106,13 @@ var migrations = []string{
 		primary key (session, ns, key))`,
 	// Version 2: each peer's row lists its usernames (a JSON array of the normalized names,
 	// beside the phone it has already), so a write finds the index entries to drop from the
-	// row and deletes them by primary key: the per-peer indexes, a third of a new peer's
-	// index maintenance, go.
+	// row and deletes them by primary key: with Arrays (PostgreSQL) the per-peer indexes, a
+	// third of a new peer's index maintenance, go. SQLite keeps them: reading the names
+	// back with json_each cost it more than the indexes.
 	`alter table mtgo_peers add column names text not null default '[]';
 	update mtgo_peers set names = coalesce((select cast({jsonagg}(u.username) as text) from mtgo_usernames u
 		where u.session = mtgo_peers.session and u.kind = mtgo_peers.kind and u.id = mtgo_peers.id), '[]');
-	drop index mtgo_usernames_peer;
-	drop index mtgo_phones_peer`,
+	{drop peer indexes}`,
 }
 
 // SchemaVersion is the schema version this package writes.

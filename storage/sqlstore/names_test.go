@@ -8,16 +8,16 @@ import (
 	"github.com/mtgo-labs/mtgo/peers"
 )
 
-// TestUsernamesOf: the names column is the JSON array of the normalized usernames, whatever
+// TestNamesColumn: the names column is the JSON array of the normalized usernames, whatever
 // they hold.
-func TestUsernamesOf(t *testing.T) {
+func TestNamesColumn(t *testing.T) {
 	for _, names := range [][]string{
 		nil,
 		{"User_1"},
 		{"@Alpha", "beta_2"},
 		{"quo\"te", "back\\slash", "nul\x00", "ünï", "sp ace"},
 	} {
-		got := usernamesOf(peers.Peer{Key: peers.UserKey(1), Usernames: names})
+		got := namesColumn(normalizedNames(peers.Peer{Key: peers.UserKey(1), Usernames: names}))
 		var back []string
 		if err := json.Unmarshal([]byte(got), &back); err != nil {
 			t.Fatalf("%q: %s is not JSON: %v", names, got, err)

@@ -69,7 +69,8 @@ func (s *Store) SavePeers(ctx context.Context, ps []peers.Peer) error {
 		if err != nil {
 			return fmt.Errorf("%s storage: save peers: %v: %w", s.d.Name, p.Key, err)
 		}
-		rows[i] = peerRow{data: data, names: usernamesOf(p)}
+		norm := normalizedNames(p)
+		rows[i] = peerRow{data: data, usernames: norm, names: namesColumn(norm)}
 	}
 	part, save := max(s.d.MaxParams/peerColumns, 1), s.peerRows
 	if s.d.Arrays {
@@ -84,17 +85,26 @@ func (s *Store) SavePeers(ctx context.Context, ps []peers.Peer) error {
 }
 
 // peerRow is what a peer's row stores beside its key and plain columns: its encoding and its
-// normalized usernames as a JSON array (the names column).
+// normalized usernames, as a JSON array in the names column.
 type peerRow struct {
-	data  []byte
-	names string
+	data      []byte
+	usernames []string // normalized
+	names     string
 }
 
-// usernamesOf returns the names column of p. Usernames are letters, digits and underscores,
-// written as they are; anything else goes through encoding/json.
-func usernamesOf(p peers.Peer) string {
-	names := normalizedNames(p)
+// namesColumn returns the names column of a peer with the normalized usernames names.
+// Usernames are letters, digits and underscores, written as they are; anything else goes
+// through encoding/json.
+func namesColumn(names []string) string {
+	if len(names) == 0 {
+		return "[]"
+	}
+	size := 1 + 3*len(names)
+	for _, n := range names {
+		size += len(n)
+	}
 	var b strings.Builder
+	b.Grow(size)
 	b.WriteByte('[')
 	for i, n := range names {
 		if !plainName(n) {
@@ -135,11 +145,10 @@ func normalizedNames(p peers.Peer) []string {
 }
 
 // peerRows appends the statements saving ps with one row of parameters per peer or index
-// entry. It reads the peers' stored names with json_each (SQLite).
+// entry.
 func (s *Store) peerRows(stmts []Stmt, ps []peers.Peer, rows []peerRow) []Stmt {
-	// Forget the usernames and phones these peers had, as their rows list them: the new
-	// ones follow. An entry goes only while it still names the peer. The cross joins keep
-	// SQLite's join order: each peer's row, then its entries by primary key.
+	// Forget the usernames and phones these peers had (through the per-peer indexes these
+	// dialects keep): the new ones follow.
 	byKind := map[peers.Kind][]any{}
 	var kinds []peers.Kind
 	for _, p := range ps {
@@ -150,15 +159,10 @@ func (s *Store) peerRows(stmts []Stmt, ps []peers.Peer, rows []peerRow) []Stmt {
 	}
 	for _, kind := range kinds {
 		ids := byKind[kind]
-		in := placeholders(len(ids), 1)
-		args := append([]any{s.name, int(kind)}, ids...)
-		stmts = append(stmts,
-			Stmt{`delete from mtgo_usernames where rowid in (select u.rowid from mtgo_peers p cross join json_each(p.names) j
-				cross join mtgo_usernames u on u.session = p.session and u.username = j.value and u.kind = p.kind and u.id = p.id
-				where p.session = ? and p.kind = ? and p.id in (` + in + `))`, args},
-			Stmt{`delete from mtgo_phones where rowid in (select u.rowid from mtgo_peers p
-				cross join mtgo_phones u on u.session = p.session and u.phone = p.phone and u.kind = p.kind and u.id = p.id
-				where p.session = ? and p.kind = ? and p.id in (` + in + `))`, args})
+		for _, table := range []string{"mtgo_usernames", "mtgo_phones"} {
+			q := `delete from ` + table + ` where session = ? and kind = ? and id in (` + placeholders(len(ids), 1) + `)`
+			stmts = append(stmts, Stmt{q, append([]any{s.name, int(kind)}, ids...)})
+		}
 	}
 	args := make([]any, 0, peerColumns*len(ps))
 	for i, p := range ps {
@@ -172,7 +176,7 @@ func (s *Store) peerRows(stmts []Stmt, ps []peers.Peer, rows []peerRow) []Stmt {
 		` on conflict (session, kind, id) do update set access_hash = excluded.access_hash, username = excluded.username,
 		phone = excluded.phone, seen = excluded.seen, data = excluded.data, names = excluded.names`
 	stmts = append(stmts, Stmt{q, args})
-	names, phones := indexes(ps)
+	names, phones := indexes(ps, rows)
 	for _, ix := range []struct {
 		table, col string
 		entries    []indexEntry
@@ -190,10 +194,11 @@ func (s *Store) peerRows(stmts []Stmt, ps []peers.Peer, rows []peerRow) []Stmt {
 	return stmts
 }
 
-// indexes lists the username and phone index entries of ps: a name or phone given to several
-// peers goes to the last one, as if the peers were saved one by one.
-func indexes(ps []peers.Peer) (names, phones []indexEntry) {
-	return indexOf(ps, normalizedNames), indexOf(ps, func(p peers.Peer) []string {
+// indexes lists the username and phone index entries of ps (rows hold their normalized
+// usernames): a name or phone given to several peers goes to the last one, as if the peers
+// were saved one by one.
+func indexes(ps []peers.Peer, rows []peerRow) (names, phones []indexEntry) {
+	return indexOf(ps, func(i int, _ peers.Peer) []string { return rows[i].usernames }), indexOf(ps, func(_ int, p peers.Peer) []string {
 		if p.Phone == "" {
 			return nil
 		}
@@ -221,7 +226,7 @@ func (s *Store) peerArrays(stmts []Stmt, ps []peers.Peer, rows []peerRow) []Stmt
 		}
 	}
 	args := []any{s.name, kinds, ids, hashes, first, phone, seen, data, names}
-	un, ph := indexes(ps)
+	un, ph := indexes(ps, rows)
 	for _, entries := range [][]indexEntry{un, ph} {
 		vals, ks, is := make([]string, len(entries)), make([]int16, len(entries)), make([]int64, len(entries))
 		for i, e := range entries {
@@ -269,10 +274,10 @@ type indexEntry struct {
 }
 
 // indexOf lists value -> peer, the last peer winning a value several give.
-func indexOf(ps []peers.Peer, values func(peers.Peer) []string) []indexEntry {
+func indexOf(ps []peers.Peer, values func(int, peers.Peer) []string) []indexEntry {
 	var all []indexEntry
-	for _, p := range ps {
-		for _, v := range values(p) {
+	for i, p := range ps {
+		for _, v := range values(i, p) {
 			all = append(all, indexEntry{value: v, key: p.Key})
 		}
 	}
