@@ -35,6 +35,9 @@ func (s *Store) peerBy(ctx context.Context, op, q string, args ...any) (peers.Pe
 	if err := s.check(ctx); err != nil {
 		return peers.Peer{}, false, err
 	}
+	if s.noPeers.Load() && !s.peersSaved.Load() {
+		return peers.Peer{}, false, nil
+	}
 	var data []byte
 	err := s.db.QueryRowContext(ctx, s.d.rebind(q), args...).Scan(&data)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -63,6 +66,7 @@ func (s *Store) SavePeers(ctx context.Context, ps []peers.Peer) error {
 	if len(batch) == 0 {
 		return s.check(ctx)
 	}
+	s.peersSaved.Store(true)
 	rows := make([]peerRow, len(batch))
 	for i, p := range batch {
 		data, err := p.MarshalBinary()

@@ -25,6 +25,10 @@ type Store struct {
 	lost    func() error // nil, or the lease's Lost
 	cache   cache
 
+	// noPeers: the first read found the session without a peer, and no peer was saved
+	// since (peersSaved is set before SavePeers writes), so peer lookups need no query.
+	noPeers, peersSaved atomic.Bool
+
 	closed    atomic.Bool
 	closeOnce sync.Once
 	closeErr  error
@@ -539,22 +543,25 @@ func stateOf(v [4]sql.NullInt64) (updates.State, bool) {
 }
 
 // loadQuery is load's statement: the session's rows of mtgo_sessions (0, dc, data), its meta
-// row (1, home_dc, -, user_id, bot, pts, qts, seq, date) and its channels (2, channel, -, pts).
+// row (1, home_dc, -, user_id, bot, pts, qts, seq, date), its channels (2, channel, -, pts)
+// and a row 3 when it has a peer.
 const loadQuery = `select 0, dc, data, null, null, null, null, null, null from mtgo_sessions where session = ?
 	union all select 1, home_dc, null, user_id, bot, pts, qts, seq, date from mtgo_meta where session = ?
 	union all select 2, channel, null, pts, null, null, null, null, null from mtgo_channels where session = ?
+	union all select 3, 0, null, null, null, null, null, null, null where exists (select 1 from mtgo_peers where session = ?)
 	order by 1, 2`
 
 // load reads, at a locked store's first read, the session's rows, home data center, identity
 // and update state in one query, into the cache. s.cache.mu is held.
 func (s *Store) load(ctx context.Context, op string) error {
-	rows, err := s.db.QueryContext(ctx, s.d.rebind(loadQuery), s.name, s.name, s.name)
+	rows, err := s.db.QueryContext(ctx, s.d.rebind(loadQuery), s.name, s.name, s.name, s.name)
 	if err != nil {
 		return s.wrap(op, err)
 	}
 	defer rows.Close()
 	var (
 		sessions = make(map[int][]byte, 2)
+		anyPeer  bool
 		homeDC   int
 		id       storage.Identity
 		st       updateState
@@ -582,6 +589,8 @@ func (s *Store) load(ctx context.Context, op string) error {
 			st.saved.State, st.ok = stateOf(v)
 		case 2:
 			st.saved.Channels = append(st.saved.Channels, updates.ChannelPts{ChannelID: a, Pts: int32(b.Int64)})
+		case 3:
+			anyPeer = true
 		}
 	}
 	if err := rows.Err(); err != nil {
@@ -590,6 +599,8 @@ func (s *Store) load(ctx context.Context, op string) error {
 	c := &s.cache
 	c.sessions, c.all, c.homeDC, c.id, c.homeOK, c.idOK = sessions, true, homeDC, id, true, true
 	c.state, c.loaded = &st, true
+	// A SavePeers begun before this point may have written after the query's snapshot.
+	s.noPeers.Store(!anyPeer && !s.peersSaved.Load())
 	return nil
 }
 
