@@ -5,12 +5,11 @@
 #   MTGO_RTMP_ADDR=127.0.0.1:41935        rtmp://$MTGO_RTMP_ADDR/live/<key>
 #   MTGO_RTMP_RECORD_DIR=/tmp/mtgo-rtmp/rec  <key>.flv recordings of what was published
 set -uo pipefail
+. "$(dirname "$0")/../services-lib.sh"
 cd "$(dirname "$0")/../.."
 run=/tmp/mtgo-rtmp
 mkdir -p "$run/rec" "$run/tmp"
 chmod -R 777 "$run"
-
-listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 vars() {
 	echo "MTGO_RTMP_ADDR=127.0.0.1:41935"
@@ -22,23 +21,11 @@ if listening 41935; then
 	vars
 	exit 0
 fi
-nginx=$(command -v nginx || { [ -x /usr/sbin/nginx ] && echo /usr/sbin/nginx; })
+nginx=$(find_bin nginx)
 module=/usr/lib/nginx/modules/ngx_rtmp_module.so
-if [ -z "$nginx" ] || [ ! -e "$module" ]; then
-	echo "nginx-rtmp: nginx or libnginx-mod-rtmp not installed" >&2
-	[ -n "${MTGO_CI:-}" ] && exit 1
-	exit 0
-fi
+[ -n "$nginx" ] && [ -e "$module" ] || give_up "nginx-rtmp: nginx or libnginx-mod-rtmp not installed"
 sed -e "s#@RUN@#$run#g" -e "s#@MODULE@#$module#g" scripts/services.d/nginx-rtmp.conf > "$run/nginx.conf"
 setsid "$nginx" -c "$run/nginx.conf" -p "$run" >"$run/nginx.out" 2>&1 </dev/null &
-for _ in $(seq 1 50); do
-	if listening 41935 && listening 41936; then
-		echo "nginx-rtmp: on 127.0.0.1:41935"
-		vars
-		exit 0
-	fi
-	sleep 0.1
-done
-echo "nginx-rtmp: did not start (see $run/nginx.out, $run/error.log)" >&2
-[ -n "${MTGO_CI:-}" ] && exit 1
-exit 0
+wait_listening 41935 41936 || give_up "nginx-rtmp: did not start (see $run/nginx.out, $run/error.log)"
+echo "nginx-rtmp: on 127.0.0.1:41935"
+vars

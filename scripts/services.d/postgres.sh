@@ -4,16 +4,12 @@
 #
 #   MTGO_POSTGRES_URL=postgres://mtgo@127.0.0.1:41432/mtgo?sslmode=disable
 set -uo pipefail
+. "$(dirname "$0")/../services-lib.sh"
 run=/tmp/mtgo-postgres
 port=41432
 url="postgres://mtgo@127.0.0.1:$port/mtgo?sslmode=disable"
 
-listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-fail() {
-	echo "postgres: $*" >&2
-	[ -n "${MTGO_CI:-}" ] && exit 1
-	exit 0
-}
+fail() { give_up "postgres: $*"; }
 
 if listening "$port"; then
 	echo "postgres: already on 127.0.0.1:$port"
@@ -32,11 +28,7 @@ if [ ! -s "$run/data/PG_VERSION" ]; then
 fi
 setsid bash -c "$(declare -f as); as '$bin/postgres' -D '$run/data' -c listen_addresses=127.0.0.1 -p $port -k '$run' -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
 	>"$run/postgres.out" 2>&1 </dev/null &
-for _ in $(seq 1 100); do
-	listening "$port" && break
-	sleep 0.1
-done
-listening "$port" || fail "did not start (see $run/postgres.out)"
+WAIT_TRIES=100 wait_listening "$port" || fail "did not start (see $run/postgres.out)"
 for _ in $(seq 1 50); do
 	as "$bin/psql" -h 127.0.0.1 -p "$port" -U postgres -d postgres -tAc "select 1" >/dev/null 2>&1 && break
 	sleep 0.1

@@ -11,24 +11,12 @@
 #
 # The tests use those addresses by default; the variables override them.
 set -uo pipefail
+. "$(dirname "$0")/../services-lib.sh"
 cd "$(dirname "$0")/../.."
 td=transport/testdata
 run=/tmp/mtgo-proxies
 mkdir -p "$run"
 chmod 755 "$run"
-
-listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-
-wait_port() {
-	for _ in $(seq 1 50); do
-		listening "$1" && return 0
-		sleep 0.1
-	done
-	echo "proxies: $2 did not start on port $1 (see $run/$2.out)" >&2
-	return 1
-}
-
-find_bin() { command -v "$1" 2>/dev/null || { [ -x "/usr/sbin/$1" ] && echo "/usr/sbin/$1"; }; }
 
 failed=0
 start() { # port name command...
@@ -43,7 +31,10 @@ start() { # port name command...
 		return 0
 	fi
 	setsid "$@" >"$run/$name.out" 2>&1 < /dev/null &
-	wait_port "$port" "$name" || failed=1
+	if ! wait_listening "$port"; then
+		echo "proxies: $name did not start on port $port (see $run/$name.out)" >&2
+		failed=1
+	fi
 	echo "proxies: $name on 127.0.0.1:$port"
 }
 
