@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/mtgo-labs/mtgo/client/types"
+	"github.com/mtgo-labs/mtgo/peers"
 	"github.com/mtgo-labs/mtgo/tl/tg"
 )
 
@@ -27,17 +28,14 @@ type chatPeer struct {
 	user    *tg.InputUser
 }
 
-// botAPIID is the peer's id in the Bot API form (-100... for channels, -id for basic groups).
+// botAPIID is the peer's id in the Bot API form (-100... for channels, -id for basic groups;
+// a user's id, the client's own for inputPeerSelf).
 func (p chatPeer) botAPIID() int64 {
-	switch {
-	case p.channel != nil:
-		return types.ChannelChatID(p.channel.ChannelID)
-	case p.chat != 0:
-		return -p.chat
-	case p.user != nil:
+	if p.user != nil {
 		return p.user.UserID
 	}
-	return 0
+	k, _ := peers.KeyOfInputPeer(p.in)
+	return k.BotAPIID()
 }
 
 // resolveChat resolves chat into its kind.
