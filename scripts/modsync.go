@@ -41,10 +41,32 @@ import (
 // setPrefix is the repository's module path prefix: module <dir> is setPrefix + dir.
 const setPrefix = "github.com/mtgo-labs/mtgo/"
 
+// modFile is what modsync reads of a go.mod (go mod edit -json).
+type modFile struct {
+	Module  struct{ Path string }
+	Require []struct {
+		Path     string
+		Version  string
+		Indirect bool
+	}
+	Replace []struct {
+		Old struct{ Path, Version string }
+		New struct{ Path, Version string }
+	}
+}
+
+// readModFile parses dir's go.mod.
+func readModFile(dir string) (modFile, error) {
+	var mf modFile
+	err := goJSON(dir, &mf, "mod", "edit", "-json")
+	return mf, err
+}
+
 // module is one module of the set.
 type module struct {
-	dir    string // relative to the root, slash-separated ("session", "integration/bench")
-	path   string // module path
+	dir    string  // relative to the root, slash-separated ("session", "integration/bench")
+	mod    modFile // its go.mod as loaded, before any edit
+	path   string  // module path
 	direct map[string]bool
 	reach  map[string]bool // every sibling reached through imports, direct ones included
 }
@@ -114,11 +136,7 @@ func run(check, tidy, tags bool) error {
 		}
 		problems = append(problems, p...)
 		if check {
-			d, err := checkReadmeDeps(m)
-			if err != nil {
-				return err
-			}
-			problems = append(problems, d...)
+			problems = append(problems, checkReadmeDeps(m)...)
 		}
 	}
 	if check {
@@ -170,11 +188,11 @@ func loadModules() ([]*module, error) {
 	var mods []*module
 	for _, u := range work.Use {
 		dir := filepath.ToSlash(filepath.Clean(u.DiskPath))
-		var mf struct{ Module struct{ Path string } }
-		if err := goJSON(dir, &mf, "mod", "edit", "-json"); err != nil {
+		mf, err := readModFile(dir)
+		if err != nil {
 			return nil, err
 		}
-		mods = append(mods, &module{dir: dir, path: mf.Module.Path, direct: map[string]bool{}})
+		mods = append(mods, &module{dir: dir, mod: mf, path: mf.Module.Path, direct: map[string]bool{}})
 	}
 	return mods, nil
 }
@@ -247,20 +265,7 @@ func ownerOf(path string, mods []*module) string {
 // syncModule brings m's sibling requires and replaces in line, or only reports the
 // differences when check is set.
 func syncModule(m *module, byPath map[string]*module, version string, check bool) ([]string, error) {
-	var mf struct {
-		Require []struct {
-			Path     string
-			Version  string
-			Indirect bool
-		}
-		Replace []struct {
-			Old struct{ Path, Version string }
-			New struct{ Path, Version string }
-		}
-	}
-	if err := goJSON(m.dir, &mf, "mod", "edit", "-json"); err != nil {
-		return nil, err
-	}
+	mf := m.mod
 	var problems, edits []string
 	have := map[string]string{}
 	for _, r := range mf.Require {
@@ -324,13 +329,8 @@ func syncModule(m *module, byPath map[string]*module, version string, check bool
 // at the end of the file (go mod edit adds each as a line of its own), so the file reads as a
 // list.
 func groupReplaces(dir string) error {
-	var mf struct {
-		Replace []struct {
-			Old struct{ Path, Version string }
-			New struct{ Path, Version string }
-		}
-	}
-	if err := goJSON(dir, &mf, "mod", "edit", "-json"); err != nil {
+	mf, err := readModFile(dir) // after syncModule's edits
+	if err != nil {
 		return err
 	}
 	var lines, drops []string
@@ -395,19 +395,10 @@ var readmeModule = regexp.MustCompile("`((?:github\\.com|golang\\.org|go\\.[a-z]
 
 // checkReadmeDeps reports the direct requirements of m that its README.md does not name, and,
 // when the README has a Dependencies section, the modules named there that m does not require.
-func checkReadmeDeps(m *module) ([]string, error) {
-	var mf struct {
-		Require []struct {
-			Path     string
-			Indirect bool
-		}
-	}
-	if err := goJSON(m.dir, &mf, "mod", "edit", "-json"); err != nil {
-		return nil, err
-	}
+func checkReadmeDeps(m *module) []string {
 	readme, err := os.ReadFile(filepath.Join(m.dir, "README.md"))
 	if err != nil {
-		return []string{fmt.Sprintf("%s: README.md: %v", m.dir, err)}, nil
+		return []string{fmt.Sprintf("%s: README.md: %v", m.dir, err)}
 	}
 	text := string(readme)
 	_, section, scoped := strings.Cut(text, "## Dependencies")
@@ -417,7 +408,7 @@ func checkReadmeDeps(m *module) ([]string, error) {
 	}
 	var problems []string
 	required := map[string]bool{}
-	for _, r := range mf.Require {
+	for _, r := range m.mod.Require {
 		required[r.Path] = true
 		if r.Indirect || strings.HasPrefix(r.Path, setPrefix) {
 			continue // siblings are the set's own layers; only outside code needs a reason
@@ -433,5 +424,5 @@ func checkReadmeDeps(m *module) ([]string, error) {
 			}
 		}
 	}
-	return problems, nil
+	return problems
 }
