@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http/httptest"
@@ -750,86 +751,78 @@ func TestMinPeerFromUpdates(t *testing.T) {
 	}
 }
 
-func TestE2ELinkPreviewDefaults(t *testing.T) {
+// TestE2ELinkPreview: Config.LinkPreview and the send options. Turning the preview off or
+// above the text goes in messages.sendMessage's flags; asking for another URL or a media size
+// sends the text with messages.sendMedia and inputMediaWebPage, and the sent message carries
+// that preview, the text its own link.
+func TestE2ELinkPreview(t *testing.T) {
 	cl := cluster(t)
 	e2eBot(t, cl, "e2e_preview_bot")
+	const text = "see https://example.com"
 	tests := []struct {
 		name                string
 		preview             *mtgo.LinkPreviewOptions
+		text                string // text when not ""
 		opts                []mtgo.SendOption
-		noWebpage, inverted bool
+		noWebpage, inverted bool           // messages.sendMessage's flags
+		viaMedia            bool           // sent with messages.sendMedia and inputMediaWebPage
+		want                *types.WebPage // the preview the sent message carries, nil: none
 	}{
 		{name: "telegram's default"},
 		{name: "disabled", preview: &mtgo.LinkPreviewOptions{IsDisabled: true}, noWebpage: true},
 		{name: "above the text", preview: &mtgo.LinkPreviewOptions{ShowAboveText: true}, inverted: true},
 		{name: "option adds to the default", preview: &mtgo.LinkPreviewOptions{ShowAboveText: true},
 			opts: []mtgo.SendOption{mtgo.WithNoWebpage()}, noWebpage: true, inverted: true},
+		{name: "another url, large media", preview: &mtgo.LinkPreviewOptions{URL: "https://other.example/page", PreferLargeMedia: true},
+			viaMedia: true, want: &types.WebPage{URL: "https://other.example/page", DisplayURL: "other.example/page", ForceLargeMedia: true, Manual: true}},
+		{name: "the text's link, small media", preview: &mtgo.LinkPreviewOptions{PreferSmallMedia: true},
+			text: "naïve 👍 https://example.com/x ok", viaMedia: true, want: &types.WebPage{URL: "https://example.com/x", DisplayURL: "example.com/x", ForceSmallMedia: true, Manual: true}},
+		{name: "no link in the text", preview: &mtgo.LinkPreviewOptions{PreferSmallMedia: true}, text: "no link here"},
+		{name: "turned off for this send", preview: &mtgo.LinkPreviewOptions{URL: "https://other.example"},
+			opts: []mtgo.SendOption{mtgo.WithNoWebpage()}, noWebpage: true},
+		{name: "a url that cannot be previewed", preview: &mtgo.LinkPreviewOptions{URL: "ftp://files.example"},
+			text: "plain text stays", viaMedia: true},
 	}
 	for i, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			u, _ := e2eUser(t, cl, world.UserSpec{FirstName: "Preview", Phone: "1555109" + string(rune('0'+i))},
+			u, _ := e2eUser(t, cl, world.UserSpec{FirstName: "Preview", Phone: fmt.Sprintf("15551%05d", i)},
 				func(cfg *mtgo.Config) { cfg.LinkPreview = tt.preview })
-			sent := make(chan *tg.MessagesSendMessageRequest, 1)
+			var sent *tg.MessagesSendMessageRequest // the call that went out, nil for sendMedia
 			u.UseInvokerMiddleware(func(next tg.Invoker) tg.Invoker {
 				return mtgo.InvokerFunc(func(ctx context.Context, in tl.Encoder, out tl.Decoder) error {
 					if r, ok := in.(*tg.MessagesSendMessageRequest); ok {
-						sent <- r
+						sent = r
 					}
 					return next.Invoke(ctx, in, out)
 				})
 			})
-			if _, err := u.SendMessage(ctxT(t), "@e2e_preview_bot", "see https://example.com", tt.opts...); err != nil {
-				t.Fatal(err)
+			txt := tt.text
+			if txt == "" {
+				txt = text
 			}
-			r := <-sent
-			if r.NoWebpage != tt.noWebpage || r.InvertMedia != tt.inverted {
-				t.Fatalf("no_webpage %v invert_media %v, want %v %v", r.NoWebpage, r.InvertMedia, tt.noWebpage, tt.inverted)
-			}
-		})
-	}
-}
-
-// TestE2ELinkPreviewManual: preview options that ask for another URL or a media size send the
-// text with inputMediaWebPage; the sent message carries that preview, the text its own link.
-func TestE2ELinkPreviewManual(t *testing.T) {
-	cl := cluster(t)
-	e2eBot(t, cl, "e2e_manual_preview_bot")
-	tests := []struct {
-		name    string
-		preview *mtgo.LinkPreviewOptions
-		text    string
-		opts    []mtgo.SendOption
-		want    *types.WebPage // nil: no preview media asked for
-	}{
-		{name: "another url, large media", preview: &mtgo.LinkPreviewOptions{URL: "https://other.example/page", PreferLargeMedia: true},
-			text: "see https://example.com", want: &types.WebPage{URL: "https://other.example/page", DisplayURL: "other.example/page", ForceLargeMedia: true, Manual: true}},
-		{name: "the text's link, small media", preview: &mtgo.LinkPreviewOptions{PreferSmallMedia: true},
-			text: "naïve 👍 https://example.com/x ok", want: &types.WebPage{URL: "https://example.com/x", DisplayURL: "example.com/x", ForceSmallMedia: true, Manual: true}},
-		{name: "no link in the text", preview: &mtgo.LinkPreviewOptions{PreferSmallMedia: true}, text: "no link here"},
-		{name: "turned off for this send", preview: &mtgo.LinkPreviewOptions{URL: "https://other.example"},
-			text: "see https://example.com", opts: []mtgo.SendOption{mtgo.WithNoWebpage()}},
-		{name: "a url that cannot be previewed", preview: &mtgo.LinkPreviewOptions{URL: "ftp://files.example"},
-			text: "plain text stays", want: nil},
-	}
-	for i, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			u, _ := e2eUser(t, cl, world.UserSpec{FirstName: "Manual", Phone: "1555208" + string(rune('0'+i))},
-				func(cfg *mtgo.Config) { cfg.LinkPreview = tt.preview })
-			m, err := u.SendMessage(ctxT(t), "@e2e_manual_preview_bot", tt.text, tt.opts...)
+			m, err := u.SendMessage(ctxT(t), "@e2e_preview_bot", txt, tt.opts...)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if m.Text != tt.text {
-				t.Fatalf("text %q, want %q", m.Text, tt.text)
+			if m.Text != txt {
+				t.Fatalf("text %q, want %q", m.Text, txt)
 			}
-			wp, _ := m.Media.(*types.WebPage)
+			switch {
+			case tt.viaMedia && sent != nil:
+				t.Fatal("sent with messages.sendMessage, want messages.sendMedia")
+			case !tt.viaMedia && sent == nil:
+				t.Fatal("not sent with messages.sendMessage")
+			case sent != nil && (sent.NoWebpage != tt.noWebpage || sent.InvertMedia != tt.inverted):
+				t.Fatalf("no_webpage %v invert_media %v, want %v %v", sent.NoWebpage, sent.InvertMedia, tt.noWebpage, tt.inverted)
+			}
 			if tt.want == nil {
 				if m.Media != nil {
 					t.Fatalf("media %#v, want none", m.Media)
 				}
 				return
 			}
-			if wp == nil {
+			wp, ok := m.Media.(*types.WebPage)
+			if !ok {
 				t.Fatalf("media %#v, want a web page", m.Media)
 			}
 			if diff := cmp.Diff(tt.want, wp, cmpopts.IgnoreFields(types.WebPage{}, "ID", "Type", "SiteName", "Title", "Raw")); diff != "" {
