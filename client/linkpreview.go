@@ -74,11 +74,16 @@ func linkEntity(text string, ents []tg.MessageEntityClass) string {
 				units = utf16.Encode([]rune(text))
 			}
 			from, to := int(e.Offset), int(e.Offset)+int(e.Length)
-			if from < 0 || to > len(units) || from >= to {
-				continue // entities from a parser are in range; never trust it blindly
+			if from < 0 || to > len(units) || from >= to || lowSurrogate(units[from]) || highSurrogate(units[to-1]) {
+				// Out of range, or cutting a surrogate pair: entities from a parser are
+				// neither, but they may come from the caller.
+				continue
 			}
 			return string(utf16.Decode(units[from:to]))
 		}
 	}
 	return ""
 }
+
+func highSurrogate(u uint16) bool { return 0xd800 <= u && u < 0xdc00 }
+func lowSurrogate(u uint16) bool  { return 0xdc00 <= u && u < 0xe000 }

@@ -3,6 +3,7 @@ package mtgo
 import (
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/mtgo-labs/mtgo/tl/tg"
 )
@@ -23,6 +24,7 @@ func TestFirstLink(t *testing.T) {
 		// "👍 " is three UTF-16 units; the entity covers the URL after it.
 		{"url entity in utf-16 units", "👍 https://e.example", []tg.MessageEntityClass{&tg.MessageEntityURL{Offset: 3, Length: 17}}, "https://e.example"},
 		{"entity out of range falls back to the text", "see https://x.example", []tg.MessageEntityClass{&tg.MessageEntityURL{Offset: 90, Length: 5}}, "https://x.example"},
+		{"entity cutting a surrogate pair", "👍https://z.example", []tg.MessageEntityClass{&tg.MessageEntityURL{Offset: 1, Length: 18}}, "https://z.example"},
 		{"negative entity", "https://y.example", []tg.MessageEntityClass{&tg.MessageEntityURL{Offset: -4, Length: 2}}, "https://y.example"},
 	}
 	for _, tt := range tests {
@@ -57,4 +59,19 @@ func TestLinkPreviewChoice(t *testing.T) {
 	if got == nil || got.URL != "https://a.example" || !got.ForceLargeMedia || !got.Optional {
 		t.Fatalf("got %+v", got)
 	}
+}
+
+// FuzzFirstLink: any text and entity offsets give a link that is in the text or a text
+// link's URL, never a panic.
+func FuzzFirstLink(f *testing.F) {
+	f.Add("see https://example.com/x.", int32(4), int32(21))
+	f.Add("👍 https://e.example", int32(3), int32(17))
+	f.Add("http://", int32(-1), int32(1<<30))
+	f.Fuzz(func(t *testing.T, text string, off, n int32) {
+		got := firstLink(text, []tg.MessageEntityClass{&tg.MessageEntityURL{Offset: off, Length: n}})
+		// (Invalid UTF-8 reads as replacement characters, which the text does not hold.)
+		if got != "" && utf8.ValidString(text) && !strings.Contains(text, got) {
+			t.Fatalf("firstLink(%q) = %q, not in the text", text, got)
+		}
+	})
 }
