@@ -9,8 +9,8 @@ import (
 )
 
 // Telegram Business: account.updateConnectedBot (people), account.getBotBusinessConnection
-// (bots) and invokeWithBusinessConnection
-// (bots, around messages.sendMessage and messages.sendMedia).
+// (bots) and invokeWithBusinessConnection (bots, around the message methods a business bot
+// may call for its account: world/business_act.go).
 
 func (d *Dispatcher) registerBusiness() {
 	h := d.handlers
@@ -36,22 +36,39 @@ func businessConnection(ctx context.Context) string {
 	return id
 }
 
-// invokeWithBusinessConnection runs its query on behalf of the connection's account. The
-// test server supports sending (messages.sendMessage, messages.sendMedia); other queries
-// answer METHOD_NOT_IMPLEMENTED.
+// invokeWithBusinessConnection runs its query on behalf of the connection's account: sending
+// (messages.sendMessage, messages.sendMedia, through the send handlers), editing and stopping
+// polls (messages.editMessage), deleting (messages.deleteMessages), reading
+// (messages.readHistory) and chat actions (messages.setTyping). Other queries answer
+// BUSINESS_CONNECTION_NOT_ALLOWED.
 func (d *Dispatcher) invokeWithBusinessConnection(ctx context.Context, c *Caller, req *tg.InvokeWithBusinessConnectionRequest) (tl.Encoder, error) {
-	switch req.Query.(type) {
+	if req.Query == nil {
+		return nil, ErrInputMethodInvalid
+	}
+	w, key, id := d.w, c.AuthKeyID, req.ConnectionID
+	switch q := req.Query.(type) {
 	case *tg.MessagesSendMessageRequest, *tg.MessagesSendMediaRequest:
-	default:
-		if _, ok := req.Query.(tl.Object); !ok || req.Query == nil {
-			return nil, ErrInputMethodInvalid
+		if id == "" {
+			return nil, world.ErrConnectionIDInvalid
 		}
-		return nil, ErrMethodNotImplemented
+		return d.inner(context.WithValue(ctx, businessKey{}, id), c, req.Query)
+	case *tg.MessagesEditMessageRequest:
+		e := world.Edit{Entities: q.Entities, Media: q.Media, Markup: q.ReplyMarkup}
+		if q.Message.Set {
+			e.Text = &q.Message.Value
+		}
+		return answer(w.EditBusinessMessage(key, id, q.Peer, q.ID, e))
+	case *tg.MessagesDeleteMessagesRequest:
+		return answer(w.DeleteBusinessMessages(key, id, q.ID, q.Revoke))
+	case *tg.MessagesReadHistoryRequest:
+		return answer(w.ReadBusinessHistory(key, id, q.Peer, q.MaxID))
+	case *tg.MessagesSetTypingRequest:
+		return done(w.SetBusinessTyping(key, id, q.Peer, q.Action))
 	}
-	if req.ConnectionID == "" {
-		return nil, world.ErrConnectionIDInvalid
+	if _, ok := req.Query.(tl.Object); !ok {
+		return nil, ErrInputMethodInvalid
 	}
-	return d.inner(context.WithValue(ctx, businessKey{}, req.ConnectionID), c, req.Query)
+	return nil, world.ErrBusinessConnectionNotAllowed
 }
 
 // sendDraft sends d to peer, on behalf of a business account inside

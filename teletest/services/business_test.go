@@ -97,13 +97,13 @@ func TestBusiness(t *testing.T) {
 	_, err = businessSend(bot, "nope", carolForBot, "x", 0)
 	wantRPC(t, err, world.ErrConnectionIDInvalid)
 	_, err = businessSend(plain, id, carolForBot, "x", 0)
-	wantRPC(t, err, world.ErrConnectionIDInvalid)
+	wantRPC(t, err, world.ErrBusinessConnectionNotAllowed)
 	daveForBot := &tg.InputPeerUser{UserID: dave.id, AccessHash: dave.userAs(bot).AccessHash.Value}
 	_, err = businessSend(bot, id, daveForBot, "x", 0)
 	wantRPC(t, err, world.ErrPeerIDInvalid)
 	var box tg.UpdatesClassBox
 	err = bot.api.InvokeWithBusinessConnection(ctx(), &tg.InvokeWithBusinessConnectionRequest{ConnectionID: id, Query: &tg.MessagesGetDialogsRequest{OffsetPeer: &tg.InputPeerEmpty{}}}, &box)
-	wantRPC(t, err, ErrMethodNotImplemented)
+	wantRPC(t, err, world.ErrBusinessConnectionNotAllowed)
 
 	// Carol edits and deletes her message: the bot hears both, with the shop's ids.
 	if _, err := carol.api.MessagesEditMessage(ctx(), &tg.MessagesEditMessageRequest{Peer: carol.peerOf(shop), ID: 1, Message: someStr("hello, shop")}); err != nil {

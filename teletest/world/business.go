@@ -18,8 +18,13 @@ var (
 	ErrPremiumAccountRequired = rpcErr(403, "PREMIUM_ACCOUNT_REQUIRED")
 	ErrBotBusinessMissing     = rpcErr(400, "BOT_BUSINESS_MISSING")
 	ErrConnectionIDInvalid    = rpcErr(400, "CONNECTION_ID_INVALID")
-	// ErrBotAccessForbidden answers a business bot acting without the right to (rights.reply).
+	// ErrBotAccessForbidden answers a business bot acting without the right to (the
+	// connection's rights: reply, read_messages, delete_sent_messages,
+	// delete_received_messages).
 	ErrBotAccessForbidden = rpcErr(403, "BOT_ACCESS_FORBIDDEN")
+	// ErrBusinessConnectionNotAllowed answers invokeWithBusinessConnection from a person, from
+	// a bot without business mode, or around a method bots cannot call for a business account.
+	ErrBusinessConnectionNotAllowed = rpcErr(400, "BUSINESS_CONNECTION_NOT_ALLOWED")
 )
 
 // businessConn is a person's connection of a business bot.
@@ -207,25 +212,40 @@ func (c *businessConn) serves(w *World, peer int64) bool {
 // owner's private chat, when the connection serves that chat (under w.mu).
 func (w *World) businessMessage(owner *account, m *message, edited bool) {
 	c := owner.business
-	if c == nil || m.peer.Kind != PeerUser || !c.serves(w, m.peer.ID) {
+	if c == nil || c == w.businessActing || m.peer.Kind != PeerUser || !c.serves(w, m.peer.ID) {
 		return
 	}
 	var r refs
-	r.addMessage(m)
-	msg := w.tgMessage(owner.id, m)
+	msg, reply := w.businessView(owner, m, &r)
 	w.businessUpdate(c, func(qts int32) tg.UpdateClass {
 		if edited {
-			return &tg.UpdateBotEditBusinessMessage{ConnectionID: c.id, Message: msg, Qts: qts}
+			return &tg.UpdateBotEditBusinessMessage{ConnectionID: c.id, Message: msg, ReplyToMessage: reply, Qts: qts}
 		}
-		return &tg.UpdateBotNewBusinessMessage{ConnectionID: c.id, Message: msg, Qts: qts}
+		return &tg.UpdateBotNewBusinessMessage{ConnectionID: c.id, Message: msg, ReplyToMessage: reply, Qts: qts}
 	}, &r)
+}
+
+// businessView renders owner's message m as its business bot sees it, with the message it
+// replies to when that is still in owner's box (nil otherwise), adding their peers to r
+// (under w.mu).
+func (w *World) businessView(owner *account, m *message, r *refs) (msg, reply tg.MessageClass) {
+	r.addMessage(m)
+	msg = w.tgMessage(owner.id, m)
+	if m.replyTo == 0 {
+		return msg, nil
+	}
+	if rm := owner.box.msgs[m.replyTo]; rm != nil && rm.peer == m.peer {
+		r.addMessage(rm)
+		reply = w.tgMessage(owner.id, rm)
+	}
+	return msg, reply
 }
 
 // businessDeleted tells the bot connected to owner which messages of its served private
 // chats were deleted, one update per chat (under w.mu).
 func (w *World) businessDeleted(owner *account, msgs []*message) {
 	c := owner.business
-	if c == nil {
+	if c == nil || c == w.businessActing {
 		return
 	}
 	byPeer := map[int64][]int32{}
@@ -249,75 +269,6 @@ func (w *World) businessDeleted(owner *account, msgs []*message) {
 			return &tg.UpdateBotDeleteBusinessMessage{ConnectionID: c.id, Peer: &tg.PeerUser{UserID: p}, Messages: ids, Qts: qts}
 		}, &r)
 	}
-}
-
-// businessOf returns the enabled connection id of bot (CONNECTION_ID_INVALID otherwise).
-func (w *World) businessOf(bot *account, id string) (*businessConn, error) {
-	c := w.businessConns[id]
-	if c == nil || c.bot != bot.id || c.disabled {
-		return nil, ErrConnectionIDInvalid
-	}
-	return c, nil
-}
-
-// SendBusinessMessage answers messages.sendMessage and messages.sendMedia inside
-// invokeWithBusinessConnection: the bot on key sends d to the private chat to on behalf of
-// the connection's account. The message is the account's own (with via_business_bot_id):
-// the account's sessions and the other party receive it as usual; the bot's result is
-// `updates` with updateMessageID and updateBotNewBusinessMessage (qts 0: it is not a new
-// event of the bot's sequence). CONNECTION_ID_INVALID for an unknown, disabled or another
-// bot's connection, BOT_ACCESS_FORBIDDEN without the reply right, PEER_ID_INVALID for a chat
-// the connection does not serve.
-func (w *World) SendBusinessMessage(key KeyID, connID string, to tg.InputPeerClass, d Draft) (tg.UpdatesClass, error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	bot, err := w.authorized(key)
-	if err != nil {
-		return nil, err
-	}
-	c, err := w.businessOf(bot, connID)
-	if err != nil {
-		return nil, err
-	}
-	if !c.rights.Reply {
-		return nil, ErrBotAccessForbidden
-	}
-	p, err := w.resolvePeer(bot, to)
-	if err != nil {
-		return nil, err
-	}
-	if p.Kind != PeerUser || !c.serves(w, p.ID) {
-		return nil, ErrPeerIDInvalid
-	}
-	body, err := w.draftContent(bot, d)
-	if err != nil {
-		return nil, err
-	}
-	body.viaBusinessBot = bot.id
-	if d.RandomID != 0 {
-		if _, dup := bot.box.randomID[d.RandomID]; dup {
-			return nil, ErrRandomIDDuplicate
-		}
-	}
-	owner := w.users[c.user]
-	s := w.deliverPrivate(owner, KeyID{}, w.users[p.ID], body)
-	if d.RandomID != 0 {
-		bot.box.randomID[d.RandomID] = s.id
-	}
-	var r refs
-	var msg tg.MessageClass = &tg.MessageEmpty{ID: s.id}
-	if m := owner.box.msgs[s.id]; m != nil {
-		r.addMessage(m)
-		msg = w.tgMessage(owner.id, m)
-	}
-	users, chats := w.render(bot.id, &r)
-	return &tg.Updates{
-		Updates: []tg.UpdateClass{
-			&tg.UpdateMessageID{ID: s.id, RandomID: d.RandomID},
-			&tg.UpdateBotNewBusinessMessage{ConnectionID: c.id, Message: msg},
-		},
-		Users: users, Chats: chats, Date: s.date,
-	}, nil
 }
 
 // BotBusinessConnection answers account.getBotBusinessConnection: the bot on key asks for

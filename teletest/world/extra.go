@@ -58,6 +58,12 @@ func (w *World) SetTyping(key KeyID, in tg.InputPeerClass, action tg.SendMessage
 	if err != nil {
 		return err
 	}
+	w.setTyping(a, key, p, action)
+	return nil
+}
+
+// setTyping is SetTyping for account a in chat p (under w.mu).
+func (w *World) setTyping(a *account, key KeyID, p Peer, action tg.SendMessageActionClass) {
 	if action == nil {
 		action = &tg.SendMessageTypingAction{}
 	}
@@ -74,7 +80,6 @@ func (w *World) SetTyping(key KeyID, in tg.InputPeerClass, action tg.SendMessage
 			}
 		}
 	}
-	return nil
 }
 
 // onlineFor is how long an online status lasts without a new account.updateStatus.
@@ -128,15 +133,20 @@ func (w *World) ReadHistory(key KeyID, in tg.InputPeerClass, maxID int32) (*tg.M
 	if p.Kind == PeerChannel {
 		return nil, ErrPeerIDInvalid // channels use channels.readHistory
 	}
+	return w.readHistory(a, key, p, maxID), nil
+}
+
+// readHistory is ReadHistory for account a in chat p, not a channel (under w.mu).
+func (w *World) readHistory(a *account, key KeyID, p Peer, maxID int32) *tg.MessagesAffectedMessages {
 	d := a.box.dialogs[p]
 	if d == nil {
-		return &tg.MessagesAffectedMessages{Pts: a.pts}, nil
+		return &tg.MessagesAffectedMessages{Pts: a.pts}
 	}
 	if maxID <= 0 || maxID > d.top {
 		maxID = d.top
 	}
 	if maxID <= d.readInbox {
-		return &tg.MessagesAffectedMessages{Pts: a.pts}, nil
+		return &tg.MessagesAffectedMessages{Pts: a.pts}
 	}
 	d.readInbox = maxID
 	d.unread = 0
@@ -153,7 +163,7 @@ func (w *World) ReadHistory(key KeyID, in tg.InputPeerClass, maxID int32) (*tg.M
 	var r refs
 	r.add(p)
 	w.push(a.id, key, w.longUpdates(a.id, []tg.UpdateClass{upd}, &r, w.now()))
-	return &tg.MessagesAffectedMessages{Pts: pts, PtsCount: 1}, nil
+	return &tg.MessagesAffectedMessages{Pts: pts, PtsCount: 1}
 }
 
 // ReadChannelHistory answers channels.readHistory: the channel dialog is read up to maxID

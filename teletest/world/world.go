@@ -143,7 +143,10 @@ type World struct {
 	// inline message ids, oldest first (at most Config.MaxBoxMessages)
 	inlineMsgFIFO []int64
 
-	businessConns map[string]*businessConn // business connections by id (business.go)
+	// business family (business.go, business_act.go): connections by id; acting is the
+	// connection a bot acts through right now (under mu), whose own effects it is not told
+	businessConns  map[string]*businessConn
+	businessActing *businessConn
 
 	// chats family (folders.go): per-account dialog flags and folders, made on first use
 	dialogFlags map[int64]map[Peer]*dialogFlags

@@ -1,0 +1,239 @@
+package world
+
+import (
+	"github.com/mtgo-labs/mtgo/tl/tg"
+)
+
+// What a business bot does on its account's behalf inside invokeWithBusinessConnection:
+// send (messages.sendMessage, messages.sendMedia), edit and stop polls
+// (messages.editMessage), delete (messages.deleteMessages), read (messages.readHistory) and
+// show a chat action (messages.setTyping). Each call names a connection of the calling bot
+// and acts in a private chat the connection serves, within the connection's rights: reply
+// for sending, editing and chat actions, read_messages for reading, delete_sent_messages and
+// delete_received_messages for deleting the account's own and the other party's messages.
+// The effects are the account's own, as if it acted itself: its sessions and the other party
+// receive the usual updates; the bot is not told of them again by business updates.
+
+// ErrMessageDeleteForbidden answers a deletion of a message the caller may not delete.
+var ErrMessageDeleteForbidden = rpcErr(403, "MESSAGE_DELETE_FORBIDDEN")
+
+// businessOf returns the enabled connection id of bot (CONNECTION_ID_INVALID otherwise).
+func (w *World) businessOf(bot *account, id string) (*businessConn, error) {
+	c := w.businessConns[id]
+	if c == nil || c.bot != bot.id || c.disabled {
+		return nil, ErrConnectionIDInvalid
+	}
+	return c, nil
+}
+
+// businessBot returns the bot on key and its enabled connection connID, checking the right
+// the call needs (under w.mu). BUSINESS_CONNECTION_NOT_ALLOWED for a person or a bot without
+// business mode, CONNECTION_ID_INVALID for an unknown, ended or another bot's connection,
+// BOT_ACCESS_FORBIDDEN when right is false.
+func (w *World) businessBot(key KeyID, connID string, right func(tg.BusinessBotRights) bool) (*account, *businessConn, error) {
+	bot, err := w.authorized(key)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !bot.bot || !bot.botBusiness {
+		return nil, nil, ErrBusinessConnectionNotAllowed
+	}
+	c, err := w.businessOf(bot, connID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if right != nil && !right(c.rights) {
+		return nil, nil, ErrBotAccessForbidden
+	}
+	return bot, c, nil
+}
+
+// businessChat resolves in, as the bot names it, to a private chat c serves
+// (PEER_ID_INVALID otherwise; under w.mu).
+func (w *World) businessChat(bot *account, c *businessConn, in tg.InputPeerClass) (Peer, error) {
+	p, err := w.resolvePeer(bot, in)
+	if err != nil {
+		return Peer{}, err
+	}
+	if p.Kind != PeerUser || !c.serves(w, p.ID) {
+		return Peer{}, ErrPeerIDInvalid
+	}
+	return p, nil
+}
+
+// actAs marks c as the connection acting until the returned function runs (under w.mu).
+func (w *World) actAs(c *businessConn) (done func()) {
+	w.businessActing = c
+	return func() { w.businessActing = nil }
+}
+
+// The rights each call needs.
+func canReply(r tg.BusinessBotRights) bool { return r.Reply }
+func canRead(r tg.BusinessBotRights) bool  { return r.ReadMessages }
+
+// businessAnswer renders owner's message m for the bot as the result of a call through c:
+// `updates` with mk's update (qts 0: not a new event of the bot's sequence) after extra.
+func (w *World) businessAnswer(bot, owner *account, m *message, date int32, extra []tg.UpdateClass, mk func(msg, reply tg.MessageClass) tg.UpdateClass) *tg.Updates {
+	var r refs
+	msg, reply := w.businessView(owner, m, &r)
+	users, chats := w.render(bot.id, &r)
+	return &tg.Updates{Updates: append(extra, mk(msg, reply)), Users: users, Chats: chats, Date: date}
+}
+
+// SendBusinessMessage answers messages.sendMessage and messages.sendMedia inside
+// invokeWithBusinessConnection: the bot on key sends d to the private chat to on behalf of
+// the connection's account. The message is the account's own (with via_business_bot_id):
+// the account's sessions and the other party receive it as usual; the bot's result is
+// `updates` with updateMessageID and updateBotNewBusinessMessage (qts 0: it is not a new
+// event of the bot's sequence). Needs the reply right; PEER_ID_INVALID for a chat the
+// connection does not serve.
+func (w *World) SendBusinessMessage(key KeyID, connID string, to tg.InputPeerClass, d Draft) (tg.UpdatesClass, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	bot, c, err := w.businessBot(key, connID, canReply)
+	if err != nil {
+		return nil, err
+	}
+	p, err := w.businessChat(bot, c, to)
+	if err != nil {
+		return nil, err
+	}
+	body, err := w.draftContent(bot, d)
+	if err != nil {
+		return nil, err
+	}
+	body.viaBusinessBot = bot.id
+	if d.RandomID != 0 {
+		if _, dup := bot.box.randomID[d.RandomID]; dup {
+			return nil, ErrRandomIDDuplicate
+		}
+	}
+	owner := w.users[c.user]
+	s := w.deliverPrivate(owner, KeyID{}, w.users[p.ID], body)
+	if d.RandomID != 0 {
+		bot.box.randomID[d.RandomID] = s.id
+	}
+	idUpd := []tg.UpdateClass{&tg.UpdateMessageID{ID: s.id, RandomID: d.RandomID}}
+	m := owner.box.msgs[s.id]
+	if m == nil { // gone at once (the box is full); answer with the id alone
+		users, chats := w.render(bot.id, &refs{})
+		return &tg.Updates{Updates: append(idUpd, &tg.UpdateBotNewBusinessMessage{ConnectionID: c.id, Message: &tg.MessageEmpty{ID: s.id}}), Users: users, Chats: chats, Date: s.date}, nil
+	}
+	return w.businessAnswer(bot, owner, m, s.date, idUpd, func(msg, reply tg.MessageClass) tg.UpdateClass {
+		return &tg.UpdateBotNewBusinessMessage{ConnectionID: c.id, Message: msg, ReplyToMessage: reply}
+	}), nil
+}
+
+// EditBusinessMessage answers messages.editMessage inside invokeWithBusinessConnection: the
+// bot on key edits (or, with a closed inputMediaPoll, stops the poll of) message id that the
+// connection's account sent in the private chat in. Every copy changes as for
+// messages.editMessage; the bot's result is `updates` with updateBotEditBusinessMessage
+// (qts 0). Needs the reply right; PEER_ID_INVALID for a chat the connection does not serve,
+// MESSAGE_ID_INVALID for a message not in that chat, MESSAGE_AUTHOR_REQUIRED for the other
+// party's message, and the errors of messages.editMessage.
+func (w *World) EditBusinessMessage(key KeyID, connID string, in tg.InputPeerClass, id int32, e Edit) (tg.UpdatesClass, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	bot, c, err := w.businessBot(key, connID, canReply)
+	if err != nil {
+		return nil, err
+	}
+	p, err := w.businessChat(bot, c, in)
+	if err != nil {
+		return nil, err
+	}
+	owner := w.users[c.user]
+	m := owner.box.msgs[id]
+	if m == nil || m.peer != p {
+		return nil, ErrMessageIDInvalid
+	}
+	if m.from != owner.id {
+		return nil, ErrMessageAuthorRequired
+	}
+	e.ScheduleDate = 0 // business accounts' scheduled messages are not the bot's
+	pe, err := w.prepareEdit(bot, e)
+	if err != nil {
+		return nil, err
+	}
+	if err := pe.check(m); err != nil {
+		return nil, err
+	}
+	defer w.actAs(c)()
+	w.editCopies(KeyID{}, owner.id, owner.id, m, pe)
+	return w.businessAnswer(bot, owner, m, pe.date, nil, func(msg, reply tg.MessageClass) tg.UpdateClass {
+		return &tg.UpdateBotEditBusinessMessage{ConnectionID: c.id, Message: msg, ReplyToMessage: reply}
+	}), nil
+}
+
+// DeleteBusinessMessages answers messages.deleteMessages inside invokeWithBusinessConnection:
+// the bot on key deletes messages ids of the connection's account (for both sides with
+// revoke), as the account would. The account's own messages need the delete_sent_messages
+// right, the other party's delete_received_messages (BOT_ACCESS_FORBIDDEN otherwise);
+// MESSAGE_DELETE_FORBIDDEN for a message of a chat the connection does not serve. Unknown
+// ids are skipped. Nothing is deleted unless every message may be. The answer carries the
+// bot's own pts with pts_count 0: the bot's sequence does not move.
+func (w *World) DeleteBusinessMessages(key KeyID, connID string, ids []int32, revoke bool) (*tg.MessagesAffectedMessages, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	bot, c, err := w.businessBot(key, connID, nil)
+	if err != nil {
+		return nil, err
+	}
+	owner := w.users[c.user]
+	known := make([]int32, 0, len(ids))
+	for _, id := range ids {
+		m := owner.box.msgs[id]
+		if m == nil {
+			continue
+		}
+		if m.peer.Kind != PeerUser || !c.serves(w, m.peer.ID) {
+			return nil, ErrMessageDeleteForbidden
+		}
+		if (m.from == owner.id && !c.rights.DeleteSentMessages) || (m.from != owner.id && !c.rights.DeleteReceivedMessages) {
+			return nil, ErrBotAccessForbidden
+		}
+		known = append(known, id)
+	}
+	if len(known) > 0 {
+		defer w.actAs(c)()
+		w.deleteMessages(owner, KeyID{}, known, revoke)
+	}
+	return &tg.MessagesAffectedMessages{Pts: bot.pts}, nil
+}
+
+// ReadBusinessHistory answers messages.readHistory inside invokeWithBusinessConnection: the
+// bot on key marks the private chat in read for the connection's account up to maxID (0:
+// everything), as the account would. Needs the read_messages right; PEER_ID_INVALID for a
+// chat the connection does not serve. The answer carries the bot's own pts with pts_count 0.
+func (w *World) ReadBusinessHistory(key KeyID, connID string, in tg.InputPeerClass, maxID int32) (*tg.MessagesAffectedMessages, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	bot, c, err := w.businessBot(key, connID, canRead)
+	if err != nil {
+		return nil, err
+	}
+	p, err := w.businessChat(bot, c, in)
+	if err != nil {
+		return nil, err
+	}
+	w.readHistory(w.users[c.user], KeyID{}, p, maxID)
+	return &tg.MessagesAffectedMessages{Pts: bot.pts}, nil
+}
+
+// SetBusinessTyping answers messages.setTyping inside invokeWithBusinessConnection: the
+// other party of the private chat in sees the connection's account doing action. Needs the
+// reply right; PEER_ID_INVALID for a chat the connection does not serve.
+func (w *World) SetBusinessTyping(key KeyID, connID string, in tg.InputPeerClass, action tg.SendMessageActionClass) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	bot, c, err := w.businessBot(key, connID, canReply)
+	if err != nil {
+		return err
+	}
+	p, err := w.businessChat(bot, c, in)
+	if err != nil {
+		return err
+	}
+	w.setTyping(w.users[c.user], KeyID{}, p, action)
+	return nil
+}
