@@ -62,6 +62,7 @@ func (d *Dispatcher) registerAll() {
 	d.registerSend() // after registerMethods: replaces its plain sendMessage and sendMedia
 	d.registerHistory()
 	d.registerGroupCalls()
+	d.registerWebFiles()
 	d.registerChats()   // after registerMethods: replaces its getDialogs and exportChatInvite
 	d.registerStories() // last: keeps the earlier payment form handlers for non-gift invoices
 }

@@ -75,7 +75,9 @@ func sentMedia(t *testing.T, u tg.UpdatesClass) tg.MessageMediaClass {
 func TestSendKindsStoredAndChecked(t *testing.T) {
 	s := newSendWorld(t)
 	pt := func(lat, long float64) *tg.InputGeoPoint { return &tg.InputGeoPoint{Lat: lat, Long: long} }
-	geo := func(lat, long float64) *tg.GeoPoint { return &tg.GeoPoint{Lat: lat, Long: long} }
+	geo := func(lat, long float64) *tg.GeoPoint {
+		return &tg.GeoPoint{Lat: lat, Long: long, AccessHash: GeoAccessHash(lat, long)}
+	}
 	tests := []struct {
 		name string
 		in   tg.InputMediaClass

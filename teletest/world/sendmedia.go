@@ -194,7 +194,7 @@ func (m *media) renderOther() tg.MessageMediaClass {
 		return nil
 	}
 	p := m.place
-	geo := &tg.GeoPoint{Lat: p.lat, Long: p.long}
+	geo := &tg.GeoPoint{Lat: p.lat, Long: p.long, AccessHash: GeoAccessHash(p.lat, p.long)}
 	if p.accuracy != 0 {
 		geo.AccuracyRadius = tl.Some(p.accuracy)
 	}

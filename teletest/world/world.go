@@ -163,6 +163,9 @@ type World struct {
 	// created on first use.
 	sendBoxes map[int64]*sendBox
 
+	// web files family (webfile.go): registered web file content by URL, generated map images
+	web webFiles
+
 	nextUser, nextChat, nextChannel, nextFile int64
 	nextUpload                                uint64 // orders unfinished uploads by age
 
