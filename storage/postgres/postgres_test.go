@@ -23,6 +23,14 @@ func TestMigrationV2(t *testing.T) {
 	})
 }
 
+// TestMigrationV3: a database of schema version 2 gets its rows keyed by session numbers.
+func TestMigrationV3(t *testing.T) {
+	u := pgtest.Schema(t, pgtest.URL(t))
+	sqlstoretest.MigrationV3(t, pgtest.DB(t, u), postgres.Dialect, func(name string) (*sqlstore.Store, error) {
+		return postgres.Open(t.Context(), u, name)
+	})
+}
+
 func TestConformance(t *testing.T) {
 	u := pgtest.Schema(t, pgtest.URL(t))
 	db := pgtest.DB(t, u)
@@ -43,12 +51,61 @@ func TestConformance(t *testing.T) {
 func corruptRows(db *sql.DB) func(t testing.TB, name string) {
 	return func(t testing.TB, name string) {
 		for _, q := range []string{
-			`update mtgo_sessions set data = '\x01ff'::bytea where session = $1`,
-			`update mtgo_peers set data = '\x00'::bytea where session = $1`,
+			`update mtgo_sessions set data = '\x01ff'::bytea where sid = (select sid from mtgo_session_ids where session = $1)`,
+			`update mtgo_peers set data = '\x00'::bytea where sid = (select sid from mtgo_session_ids where session = $1)`,
 		} {
 			if _, err := db.ExecContext(t.Context(), q, name); err != nil {
 				t.Fatal(err)
 			}
+		}
+	}
+}
+
+// TestPipelineRollsBack: a write whose statement fails leaves nothing of the statements
+// before it, and its connection goes back to the pool idle, not in a failed transaction.
+func TestPipelineRollsBack(t *testing.T) {
+	u := pgtest.Schema(t, pgtest.URL(t))
+	db := pgtest.DB(t, u)
+	db.SetMaxOpenConns(1)
+	ctx := t.Context()
+	if _, err := db.ExecContext(ctx, `create table pipeline_test (v integer)`); err != nil {
+		t.Fatal(err)
+	}
+	backend := func() (pid int) {
+		t.Helper()
+		if err := db.QueryRowContext(ctx, `select pg_backend_pid()`).Scan(&pid); err != nil {
+			t.Fatal(err)
+		}
+		return pid
+	}
+	before := backend()
+	tests := []struct {
+		name  string
+		stmts []sqlstore.Stmt
+		rows  int
+		fails bool
+	}{
+		{"fails", []sqlstore.Stmt{{Query: `insert into pipeline_test values (1)`}, {Query: `select 1 / (v - v) from pipeline_test`}}, 0, true},
+		{"succeeds", []sqlstore.Stmt{{Query: `set local enable_seqscan = off`}, {Query: `insert into pipeline_test values ($1)`, Args: []any{2}}}, 1, false},
+	}
+	for _, tt := range tests {
+		err := postgres.Dialect.Pipeline(ctx, db, tt.stmts)
+		if (err != nil) != tt.fails {
+			t.Fatalf("%s: Pipeline = %v, want failure %v", tt.name, err, tt.fails)
+		}
+		var rows int
+		if err := db.QueryRowContext(ctx, `select count(*) from pipeline_test`).Scan(&rows); err != nil {
+			t.Fatal(err)
+		}
+		if rows != tt.rows {
+			t.Errorf("%s: %d rows after the write, want %d", tt.name, rows, tt.rows)
+		}
+		if after := backend(); after != before {
+			t.Errorf("%s: the connection was replaced (backend %d, then %d): it was left in a transaction", tt.name, before, after)
+		}
+		var seqscan string
+		if err := db.QueryRowContext(ctx, `show enable_seqscan`).Scan(&seqscan); err != nil || seqscan != "on" {
+			t.Errorf("%s: enable_seqscan after the write = %q, %v; SET LOCAL must end with the write", tt.name, seqscan, err)
 		}
 	}
 }

@@ -76,6 +76,7 @@ var Dialect = sqlstore.Dialect{
 	Blob:         "blob",
 	Bigint:       "integer",
 	Bool:         "integer",
+	SessionID:    "integer primary key",
 	JSONAgg:      "json_group_array",
 	MaxParams:    4000,
 	SingleWriter: true,

@@ -26,6 +26,19 @@ func TestMigrationV2(t *testing.T) {
 	})
 }
 
+// TestMigrationV3: a file of schema version 2 gets its rows keyed by session numbers.
+func TestMigrationV3(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "v2.db")
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	sqlstoretest.MigrationV3(t, db, sqlite.Dialect, func(name string) (*sqlstore.Store, error) {
+		return sqlite.Open(t.Context(), path, name)
+	})
+}
+
 func TestConformance(t *testing.T) {
 	dir := t.TempDir()
 	// Every session in its own file, so Corrupt damages one; TestSharedFile covers several

@@ -1,20 +1,25 @@
 // Package sqlstore is a storage.Storage on database/sql, shared by the PostgreSQL
 // (storage/postgres) and SQLite (storage/sqlite) modules, which supply the driver and a
-// Dialect. Many sessions live in one database, keyed by a session name; the schema is
+// Dialect. Many sessions live in one database, each with a name and a number; the schema is
 // created and migrated by Open (versioned, idempotent, safe when several processes open at
 // once); peers are upserted in multi-row statements, so a batch of a thousand costs a few
 // round trips; an update commit (account state and channel pts) is one transaction.
 //
-// Tables (every one keyed by session first):
+// Tables (schema version 3; every one after mtgo_session_ids keyed by the session's number
+// first):
 //
-//	mtgo_schema     (version)                        the schema version
-//	mtgo_sessions   (session, dc, data)              session.Session per data center
-//	mtgo_meta       (session, home_dc, user_id, bot, pts, qts, seq, date)
-//	mtgo_peers      (session, kind, id, access_hash, username, phone, seen, data, names)
-//	mtgo_usernames  (session, username, kind, id)    lower-case username -> peer
-//	mtgo_phones     (session, phone, kind, id)
-//	mtgo_channels   (session, channel, pts)
-//	mtgo_records    (session, ns, key, value)
+//	mtgo_schema      (version)                        the schema version
+//	mtgo_session_ids (sid, session)                   a number for each session name
+//	mtgo_sessions    (sid, dc, data)                  session.Session per data center
+//	mtgo_meta        (sid, home_dc, user_id, bot, pts, qts, seq, date)
+//	mtgo_peers       (sid, kind, id, access_hash, username, phone, seen, data, names)
+//	mtgo_usernames   (sid, username, kind, id)        lower-case username -> peer
+//	mtgo_phones      (sid, phone, kind, id)
+//	mtgo_channels    (sid, channel, pts)
+//	mtgo_records     (sid, ns, key, value)
+//
+// To read a session's peers with SQL: select p.* from mtgo_peers p join mtgo_session_ids i
+// on i.sid = p.sid where i.session = 'main'.
 //
 // kind is 1 for users, 2 for basic groups, 3 for channels; data holds the whole peer in
 // the peers module's binary form, the other columns are there to be queried with SQL; names

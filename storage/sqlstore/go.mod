@@ -3,6 +3,7 @@ module github.com/mtgo-labs/mtgo/storage/sqlstore
 go 1.26.8
 
 require (
+	github.com/google/go-cmp v0.7.0
 	github.com/mtgo-labs/mtgo/client v0.1.0
 	github.com/mtgo-labs/mtgo/peers v0.1.0
 	github.com/mtgo-labs/mtgo/session v0.1.0

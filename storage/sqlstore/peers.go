@@ -14,21 +14,21 @@ import (
 
 // LoadPeer implements peers.Store.
 func (s *Store) LoadPeer(ctx context.Context, k peers.Key) (peers.Peer, bool, error) {
-	return s.peerBy(ctx, "load peer", `select data from mtgo_peers where session = ? and kind = ? and id = ?`, s.name, int(k.Kind), k.ID)
+	return s.peerBy(ctx, "load peer", `select data from mtgo_peers where sid = ? and kind = ? and id = ?`, s.sid, int(k.Kind), k.ID)
 }
 
 // PeerByUsername implements peers.Store (case-insensitive, "@" optional).
 func (s *Store) PeerByUsername(ctx context.Context, username string) (peers.Peer, bool, error) {
 	return s.peerBy(ctx, "find peer by username", `select p.data from mtgo_usernames u
-		join mtgo_peers p on p.session = u.session and p.kind = u.kind and p.id = u.id
-		where u.session = ? and u.username = ?`, s.name, peers.NormalizeUsername(username))
+		join mtgo_peers p on p.sid = u.sid and p.kind = u.kind and p.id = u.id
+		where u.sid = ? and u.username = ?`, s.sid, peers.NormalizeUsername(username))
 }
 
 // PeerByPhone implements peers.Store.
 func (s *Store) PeerByPhone(ctx context.Context, phone string) (peers.Peer, bool, error) {
 	return s.peerBy(ctx, "find peer by phone", `select p.data from mtgo_phones u
-		join mtgo_peers p on p.session = u.session and p.kind = u.kind and p.id = u.id
-		where u.session = ? and u.phone = ?`, s.name, phone)
+		join mtgo_peers p on p.sid = u.sid and p.kind = u.kind and p.id = u.id
+		where u.sid = ? and u.phone = ?`, s.sid, phone)
 }
 
 func (s *Store) peerBy(ctx context.Context, op, q string, args ...any) (peers.Peer, bool, error) {
@@ -164,8 +164,8 @@ func (s *Store) peerRows(stmts []Stmt, ps []peers.Peer, rows []peerRow) []Stmt {
 	for _, kind := range kinds {
 		ids := byKind[kind]
 		for _, table := range []string{"mtgo_usernames", "mtgo_phones"} {
-			q := `delete from ` + table + ` where session = ? and kind = ? and id in (` + placeholders(len(ids), 1) + `)`
-			stmts = append(stmts, Stmt{q, append([]any{s.name, int(kind)}, ids...)})
+			q := `delete from ` + table + ` where sid = ? and kind = ? and id in (` + placeholders(len(ids), 1) + `)`
+			stmts = append(stmts, Stmt{q, append([]any{s.sid, int(kind)}, ids...)})
 		}
 	}
 	args := make([]any, 0, peerColumns*len(ps))
@@ -174,10 +174,10 @@ func (s *Store) peerRows(stmts []Stmt, ps []peers.Peer, rows []peerRow) []Stmt {
 		if len(p.Usernames) > 0 {
 			first = p.Usernames[0]
 		}
-		args = append(args, s.name, int(p.Kind), p.ID, p.AccessHash, first, p.Phone, unixNano(p.Seen), rows[i].data, rows[i].names)
+		args = append(args, s.sid, int(p.Kind), p.ID, p.AccessHash, first, p.Phone, unixNano(p.Seen), rows[i].data, rows[i].names)
 	}
-	q := `insert into mtgo_peers (session, kind, id, access_hash, username, phone, seen, data, names) values ` + placeholders(len(ps), peerColumns) +
-		` on conflict (session, kind, id) do update set access_hash = excluded.access_hash, username = excluded.username,
+	q := `insert into mtgo_peers (sid, kind, id, access_hash, username, phone, seen, data, names) values ` + placeholders(len(ps), peerColumns) +
+		` on conflict (sid, kind, id) do update set access_hash = excluded.access_hash, username = excluded.username,
 		phone = excluded.phone, seen = excluded.seen, data = excluded.data, names = excluded.names`
 	stmts = append(stmts, Stmt{q, args})
 	names, phones := indexes(ps, rows)
@@ -188,10 +188,10 @@ func (s *Store) peerRows(stmts []Stmt, ps []peers.Peer, rows []peerRow) []Stmt {
 		for _, part := range chunks(ix.entries, s.d.MaxParams/4) {
 			args := make([]any, 0, 4*len(part))
 			for _, e := range part {
-				args = append(args, s.name, e.value, int(e.key.Kind), e.key.ID)
+				args = append(args, s.sid, e.value, int(e.key.Kind), e.key.ID)
 			}
-			q := `insert into ` + ix.table + ` (session, ` + ix.col + `, kind, id) values ` + placeholders(len(part), 4) +
-				` on conflict (session, ` + ix.col + `) do update set kind = excluded.kind, id = excluded.id`
+			q := `insert into ` + ix.table + ` (sid, ` + ix.col + `, kind, id) values ` + placeholders(len(part), 4) +
+				` on conflict (sid, ` + ix.col + `) do update set kind = excluded.kind, id = excluded.id`
 			stmts = append(stmts, Stmt{q, args})
 		}
 	}
@@ -229,7 +229,7 @@ func (s *Store) peerArrays(stmts []Stmt, ps []peers.Peer, rows []peerRow) []Stmt
 			first[i] = p.Usernames[0]
 		}
 	}
-	args := []any{s.name, kinds, ids, hashes, first, phone, seen, data, names}
+	args := []any{s.sid, kinds, ids, hashes, first, phone, seen, data, names}
 	un, ph := indexes(ps, rows)
 	for _, entries := range [][]indexEntry{un, ph} {
 		vals, ks, is := make([]string, len(entries)), make([]int16, len(entries)), make([]int64, len(entries))
@@ -238,9 +238,14 @@ func (s *Store) peerArrays(stmts []Stmt, ps []peers.Peer, rows []peerRow) []Stmt
 		}
 		args = append(args, vals, ks, is)
 	}
-	return append(stmts, Stmt{peerArraysQuery, args})
+	return append(stmts, Stmt{"set local enable_seqscan = off", nil}, Stmt{peerArraysQuery, args})
 }
 
+// peerArrays' statement runs with sequential scans off (for its transaction only): its
+// deletes take the rows whose ctids the lookups found, a Tid Scan, but a plan made while the
+// tables were small (and PostgreSQL keeps the plan of a prepared statement) scans the whole
+// table for them instead, for every batch after, however large the table grows.
+//
 // peerArraysQuery is peerArrays' statement: $1 is the session, $2 to $9 the peers' columns,
 // $10 to $12 and $13 to $15 the username and phone index entries (value, kind, id). The
 // lateral subqueries (fenced by offset 0) read each peer's old row, and then the entries it
@@ -251,25 +256,25 @@ var peerArraysQuery = `with n (kind, id, access_hash, username, phone, seen, dat
 	un (v, kind, id) as (select * from unnest($10::text[], $11::smallint[], $12::bigint[])),
 	ph (v, kind, id) as (select * from unnest($13::text[], $14::smallint[], $15::bigint[])),
 	o as materialized (select n.kind, n.id, t.phone, t.names from n, lateral (select x.phone, x.names from mtgo_peers x
-			where x.session = $1 and x.kind = n.kind and x.id = n.id and (x.names <> n.names or x.phone <> n.phone) offset 0) t),
-	p as (insert into mtgo_peers (session, kind, id, access_hash, username, phone, seen, data, names)
-		select $1, * from n
-		on conflict (session, kind, id) do update set access_hash = excluded.access_hash, username = excluded.username,
+			where x.sid = $1::integer and x.kind = n.kind and x.id = n.id and (x.names <> n.names or x.phone <> n.phone) offset 0) t),
+	p as (insert into mtgo_peers (sid, kind, id, access_hash, username, phone, seen, data, names)
+		select $1::integer, * from n
+		on conflict (sid, kind, id) do update set access_hash = excluded.access_hash, username = excluded.username,
 		phone = excluded.phone, seen = excluded.seen, data = excluded.data, names = excluded.names
 		where mtgo_peers.data <> excluded.data),
 	du as (delete from mtgo_usernames where ctid = any(array(
 		select t.ctid from o, json_array_elements_text(o.names::json) j (v), lateral (select ctid from mtgo_usernames x
-			where x.session = $1 and x.username = j.v and x.kind = o.kind and x.id = o.id offset 0) t
+			where x.sid = $1::integer and x.username = j.v and x.kind = o.kind and x.id = o.id offset 0) t
 		where j.v not in (select v from un)))),
 	dp as (delete from mtgo_phones where ctid = any(array(
 		select t.ctid from o, lateral (select ctid from mtgo_phones x
-			where x.session = $1 and x.phone = o.phone and x.kind = o.kind and x.id = o.id offset 0) t
+			where x.sid = $1::integer and x.phone = o.phone and x.kind = o.kind and x.id = o.id offset 0) t
 		where o.phone <> '' and o.phone not in (select v from ph)))),
-	iu as (insert into mtgo_usernames (session, username, kind, id) select $1, * from un
-		on conflict (session, username) do update set kind = excluded.kind, id = excluded.id
+	iu as (insert into mtgo_usernames (sid, username, kind, id) select $1::integer, * from un
+		on conflict (sid, username) do update set kind = excluded.kind, id = excluded.id
 		where (mtgo_usernames.kind, mtgo_usernames.id) <> (excluded.kind, excluded.id))
-	insert into mtgo_phones (session, phone, kind, id) select $1, * from ph
-	on conflict (session, phone) do update set kind = excluded.kind, id = excluded.id
+	insert into mtgo_phones (sid, phone, kind, id) select $1::integer, * from ph
+	on conflict (sid, phone) do update set kind = excluded.kind, id = excluded.id
 	where (mtgo_phones.kind, mtgo_phones.id) <> (excluded.kind, excluded.id)`
 
 type indexEntry struct {

@@ -20,6 +20,7 @@ type Store struct {
 	db      *sql.DB
 	d       Dialect
 	name    string
+	sid     int64 // the session's number, which keys its rows (mtgo_session_ids)
 	ownDB   bool
 	release func() error
 	lost    func() error // nil, or the lease's Lost
@@ -131,7 +132,11 @@ func Open(ctx context.Context, db *sql.DB, d Dialect, name string, opt Options) 
 			return nil, err
 		}
 	}
-	s := &Store{db: db, d: d, name: name, ownDB: opt.CloseDB}
+	sid, err := sessionID(ctx, db, d, name)
+	if err != nil {
+		return nil, err
+	}
+	s := &Store{db: db, d: d, name: name, sid: sid, ownDB: opt.CloseDB}
 	s.cache.on = opt.Lock != nil || d.Lock != nil
 	switch {
 	case opt.Lock != nil:
@@ -148,6 +153,29 @@ func Open(ctx context.Context, db *sql.DB, d Dialect, name string, opt Options) 
 		s.release = rel
 	}
 	return s, nil
+}
+
+// sessionID returns the number of the session called name, registering the name when it is
+// new (concurrent Opens of one new name get the same number).
+func sessionID(ctx context.Context, db *sql.DB, d Dialect, name string) (int64, error) {
+	var sid int64
+	find := func() error {
+		return db.QueryRowContext(ctx, d.rebind(`select sid from mtgo_session_ids where session = ?`), name).Scan(&sid)
+	}
+	err := find()
+	if errors.Is(err, sql.ErrNoRows) {
+		_, err = db.ExecContext(ctx, d.rebind(`insert into mtgo_session_ids (session) values (?) on conflict (session) do nothing`), name)
+		if err == nil {
+			err = find()
+		}
+	}
+	if err != nil {
+		if d.IsCorrupt != nil && d.IsCorrupt(err) {
+			return 0, fmt.Errorf("%w: %s database: %v", storage.ErrCorrupt, d.Name, err)
+		}
+		return 0, fmt.Errorf("%s storage: register session: %w", d.Name, err)
+	}
+	return sid, nil
 }
 
 // Migrate brings the schema of db to SchemaVersion in one transaction (Open does it unless
@@ -331,7 +359,7 @@ func (s *Store) LoadSession(ctx context.Context, dc int) (session.Session, error
 		data, ok = s.cache.session(dc)
 	}
 	if !ok {
-		err := s.db.QueryRowContext(ctx, s.d.rebind(`select data from mtgo_sessions where session = ? and dc = ?`), s.name, dc).Scan(&data)
+		err := s.db.QueryRowContext(ctx, s.d.rebind(`select data from mtgo_sessions where sid = ? and dc = ?`), s.sid, dc).Scan(&data)
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
 			data = nil
@@ -360,8 +388,8 @@ func (s *Store) SaveSession(ctx context.Context, ss session.Session) error {
 	if s.cache.holdsSession(ss.DC, data) {
 		return s.check(ctx)
 	}
-	err = s.exec(ctx, "save session", `insert into mtgo_sessions (session, dc, data) values (?, ?, ?)
-		on conflict (session, dc) do update set data = excluded.data`, s.name, ss.DC, data)
+	err = s.exec(ctx, "save session", `insert into mtgo_sessions (sid, dc, data) values (?, ?, ?)
+		on conflict (sid, dc) do update set data = excluded.data`, s.sid, ss.DC, data)
 	if err != nil {
 		s.cache.forgetSession(ss.DC) // unknown: the write may have happened
 		return err
@@ -383,8 +411,8 @@ func (s *Store) SetHomeDC(ctx context.Context, dc int) error {
 	if s.cache.on && s.cache.homeOK && s.cache.homeDC == dc {
 		return s.check(ctx)
 	}
-	err := s.exec(ctx, "save home dc", `insert into mtgo_meta (session, home_dc) values (?, ?)
-		on conflict (session) do update set home_dc = excluded.home_dc`, s.name, dc)
+	err := s.exec(ctx, "save home dc", `insert into mtgo_meta (sid, home_dc) values (?, ?)
+		on conflict (sid) do update set home_dc = excluded.home_dc`, s.sid, dc)
 	s.cache.homeDC, s.cache.homeOK = dc, err == nil
 	return err
 }
@@ -402,8 +430,8 @@ func (s *Store) SetIdentity(ctx context.Context, id storage.Identity) error {
 	if s.cache.on && s.cache.idOK && s.cache.id == id {
 		return s.check(ctx)
 	}
-	err := s.exec(ctx, "save identity", `insert into mtgo_meta (session, user_id, bot) values (?, ?, ?)
-		on conflict (session) do update set user_id = excluded.user_id, bot = excluded.bot`, s.name, id.UserID, id.Bot)
+	err := s.exec(ctx, "save identity", `insert into mtgo_meta (sid, user_id, bot) values (?, ?, ?)
+		on conflict (sid) do update set user_id = excluded.user_id, bot = excluded.bot`, s.sid, id.UserID, id.Bot)
 	s.cache.id, s.cache.idOK = id, err == nil
 	return err
 }
@@ -435,7 +463,7 @@ func (s *Store) meta(ctx context.Context, op string) error {
 		dc int
 		id storage.Identity
 	)
-	err := s.db.QueryRowContext(ctx, s.d.rebind(`select home_dc, user_id, bot from mtgo_meta where session = ?`), s.name).Scan(&dc, &id.UserID, &id.Bot)
+	err := s.db.QueryRowContext(ctx, s.d.rebind(`select home_dc, user_id, bot from mtgo_meta where sid = ?`), s.sid).Scan(&dc, &id.UserID, &id.Bot)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return s.wrap(op, err)
 	}
@@ -461,9 +489,9 @@ func (s *Store) LoadUpdates(ctx context.Context) (updates.Saved, bool, error) {
 		s.cache.state = nil // channels may be many: kept for the start-up read only
 		return st.saved, st.ok, nil
 	}
-	rows, err := s.db.QueryContext(ctx, s.d.rebind(`select 0, pts, qts, seq, date from mtgo_meta where session = ?
-		union all select 1, channel, pts, null, null from mtgo_channels where session = ?
-		order by 1, 2`), s.name, s.name)
+	rows, err := s.db.QueryContext(ctx, s.d.rebind(`select 0, pts, qts, seq, date from mtgo_meta where sid = ?
+		union all select 1, channel, pts, null, null from mtgo_channels where sid = ?
+		order by 1, 2`), s.sid, s.sid)
 	if err != nil {
 		return updates.Saved{}, false, s.wrap("load update state", err)
 	}
@@ -502,9 +530,9 @@ func (s *Store) CommitUpdates(ctx context.Context, c updates.Commit) error {
 	var stmts []Stmt
 	if c.HasState {
 		st := c.State
-		stmts = append(stmts, Stmt{`insert into mtgo_meta (session, pts, qts, seq, date) values (?, ?, ?, ?, ?)
-			on conflict (session) do update set pts = excluded.pts, qts = excluded.qts, seq = excluded.seq, date = excluded.date`,
-			[]any{s.name, st.Pts, st.Qts, st.Seq, st.Date}})
+		stmts = append(stmts, Stmt{`insert into mtgo_meta (sid, pts, qts, seq, date) values (?, ?, ?, ?, ?)
+			on conflict (sid) do update set pts = excluded.pts, qts = excluded.qts, seq = excluded.seq, date = excluded.date`,
+			[]any{s.sid, st.Pts, st.Qts, st.Seq, st.Date}})
 	}
 	var removed []any
 	set := make([]updates.ChannelPts, 0, len(c.Channels))
@@ -516,17 +544,17 @@ func (s *Store) CommitUpdates(ctx context.Context, c updates.Commit) error {
 		}
 	}
 	for _, part := range chunks(removed, s.d.MaxParams-1) {
-		q := `delete from mtgo_channels where session = ? and channel in (` + placeholders(len(part), 1) + `)`
-		stmts = append(stmts, Stmt{q, append([]any{s.name}, part...)})
+		q := `delete from mtgo_channels where sid = ? and channel in (` + placeholders(len(part), 1) + `)`
+		stmts = append(stmts, Stmt{q, append([]any{s.sid}, part...)})
 	}
 	set = lastOf(set, func(c updates.ChannelPts) (int64, bool) { return c.ChannelID, true })
 	for _, part := range chunks(set, s.d.MaxParams/3) {
 		args := make([]any, 0, 3*len(part))
 		for _, ch := range part {
-			args = append(args, s.name, ch.ChannelID, ch.Pts)
+			args = append(args, s.sid, ch.ChannelID, ch.Pts)
 		}
-		q := `insert into mtgo_channels (session, channel, pts) values ` + placeholders(len(part), 3) +
-			` on conflict (session, channel) do update set pts = excluded.pts`
+		q := `insert into mtgo_channels (sid, channel, pts) values ` + placeholders(len(part), 3) +
+			` on conflict (sid, channel) do update set pts = excluded.pts`
 		stmts = append(stmts, Stmt{q, args})
 	}
 	// The cache's update state goes; the write is under the cache lock so that a first
@@ -545,16 +573,16 @@ func stateOf(v [4]sql.NullInt64) (updates.State, bool) {
 // loadQuery is load's statement: the session's rows of mtgo_sessions (0, dc, data), its meta
 // row (1, home_dc, -, user_id, bot, pts, qts, seq, date), its channels (2, channel, -, pts)
 // and a row 3 when it has a peer.
-const loadQuery = `select 0, dc, data, null, null, null, null, null, null from mtgo_sessions where session = ?
-	union all select 1, home_dc, null, user_id, bot, pts, qts, seq, date from mtgo_meta where session = ?
-	union all select 2, channel, null, pts, null, null, null, null, null from mtgo_channels where session = ?
-	union all select 3, 0, null, null, null, null, null, null, null where exists (select 1 from mtgo_peers where session = ?)
+const loadQuery = `select 0, dc, data, null, null, null, null, null, null from mtgo_sessions where sid = ?
+	union all select 1, home_dc, null, user_id, bot, pts, qts, seq, date from mtgo_meta where sid = ?
+	union all select 2, channel, null, pts, null, null, null, null, null from mtgo_channels where sid = ?
+	union all select 3, 0, null, null, null, null, null, null, null where exists (select 1 from mtgo_peers where sid = ?)
 	order by 1, 2`
 
 // load reads, at a locked store's first read, the session's rows, home data center, identity
 // and update state in one query, into the cache. s.cache.mu is held.
 func (s *Store) load(ctx context.Context, op string) error {
-	rows, err := s.db.QueryContext(ctx, s.d.rebind(loadQuery), s.name, s.name, s.name, s.name)
+	rows, err := s.db.QueryContext(ctx, s.d.rebind(loadQuery), s.sid, s.sid, s.sid, s.sid)
 	if err != nil {
 		return s.wrap(op, err)
 	}
@@ -613,7 +641,7 @@ func (s *Store) LoadRecord(ctx context.Context, ns, key string) ([]byte, bool, e
 		return nil, false, err
 	}
 	var v []byte
-	err := s.db.QueryRowContext(ctx, s.d.rebind(`select value from mtgo_records where session = ? and ns = ? and key = ?`), s.name, ns, key).Scan(&v)
+	err := s.db.QueryRowContext(ctx, s.d.rebind(`select value from mtgo_records where sid = ? and ns = ? and key = ?`), s.sid, ns, key).Scan(&v)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, false, nil
 	}
@@ -637,8 +665,8 @@ func (s *Store) SaveRecord(ctx context.Context, ns, key string, value []byte) er
 	if value == nil {
 		value = []byte{}
 	}
-	return s.exec(ctx, "save record", `insert into mtgo_records (session, ns, key, value) values (?, ?, ?, ?)
-		on conflict (session, ns, key) do update set value = excluded.value`, s.name, ns, key, value)
+	return s.exec(ctx, "save record", `insert into mtgo_records (sid, ns, key, value) values (?, ?, ?, ?)
+		on conflict (sid, ns, key) do update set value = excluded.value`, s.sid, ns, key, value)
 }
 
 // DeleteRecord implements storage.Storage.
@@ -646,7 +674,7 @@ func (s *Store) DeleteRecord(ctx context.Context, ns, key string) error {
 	if _, err := storage.RecordKey(ns, key); err != nil {
 		return err
 	}
-	return s.exec(ctx, "delete record", `delete from mtgo_records where session = ? and ns = ? and key = ?`, s.name, ns, key)
+	return s.exec(ctx, "delete record", `delete from mtgo_records where sid = ? and ns = ? and key = ?`, s.sid, ns, key)
 }
 
 // Reset implements storage.Storage: every row of the session goes, in one transaction.
@@ -655,8 +683,8 @@ func (s *Store) Reset(ctx context.Context) error {
 	defer s.cache.mu.Unlock()
 	s.cache.clear()
 	return s.tx(ctx, "reset", func(tx *sql.Tx) error {
-		for _, t := range []string{"mtgo_sessions", "mtgo_meta", "mtgo_peers", "mtgo_usernames", "mtgo_phones", "mtgo_channels", "mtgo_records"} {
-			if _, err := tx.ExecContext(ctx, s.d.rebind(`delete from `+t+` where session = ?`), s.name); err != nil {
+		for _, t := range sessionTables {
+			if _, err := tx.ExecContext(ctx, s.d.rebind(`delete from `+t+` where sid = ?`), s.sid); err != nil {
 				return err
 			}
 		}

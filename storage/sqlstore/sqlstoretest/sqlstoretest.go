@@ -3,15 +3,140 @@
 package sqlstoretest
 
 import (
+	"bytes"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"slices"
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+	"github.com/mtgo-labs/mtgo/client/storage"
 	"github.com/mtgo-labs/mtgo/peers"
+	"github.com/mtgo-labs/mtgo/session"
 	"github.com/mtgo-labs/mtgo/storage/sqlstore"
+	"github.com/mtgo-labs/mtgo/updates"
 )
+
+// MigrationV3 checks schema migration 3 on db, a database without MTGo tables: two sessions
+// written by version 2 in every table read back whole through stores once their rows are
+// keyed by session numbers, a session opened after the migration starts empty, and
+// resetting one session leaves the other. open opens a session on db, migrating it.
+func MigrationV3(t *testing.T, db *sql.DB, d sqlstore.Dialect, open func(name string) (*sqlstore.Store, error)) {
+	ctx := t.Context()
+	if err := sqlstore.MigrateTo(ctx, db, d, 2); err != nil {
+		t.Fatal(err)
+	}
+	exec := func(q string, args ...any) {
+		t.Helper()
+		if _, err := db.ExecContext(ctx, d.Rebind(q), args...); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	type written struct {
+		sess  session.Session
+		home  int
+		id    storage.Identity
+		state updates.State
+		chans []updates.ChannelPts
+		peer  peers.Peer
+		rec   []byte
+	}
+	seen := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	want := map[string]written{}
+	for i, name := range []string{"alpha", "beta"} {
+		n := int64(i + 1)
+		w := written{
+			sess:  session.Session{DC: 2, Addr: "127.0.0.1:443", AuthKey: bytes.Repeat([]byte{byte(n)}, 256), Salt: n, UserID: 100 + n},
+			home:  int(n),
+			id:    storage.Identity{UserID: 100 + n, Bot: i == 0},
+			state: updates.State{Pts: int32(10 * n), Qts: int32(n), Seq: int32(n), Date: int32(1000 * n)},
+			chans: []updates.ChannelPts{{ChannelID: 500 + n, Pts: int32(50 * n)}},
+			peer:  peers.Peer{Key: peers.UserKey(7), AccessHash: 70 + n, Usernames: []string{"Peer_" + name}, Phone: "1555" + name, Seen: seen},
+			rec:   []byte("record of " + name),
+		}
+		want[name] = w
+		sess, err := storage.MarshalSession(w.sess)
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, err := w.peer.MarshalBinary()
+		if err != nil {
+			t.Fatal(err)
+		}
+		norm := peers.NormalizeUsername(w.peer.Usernames[0])
+		exec(`insert into mtgo_sessions (session, dc, data) values (?, ?, ?)`, name, w.sess.DC, sess)
+		exec(`insert into mtgo_meta (session, home_dc, user_id, bot, pts, qts, seq, date) values (?, ?, ?, ?, ?, ?, ?, ?)`,
+			name, w.home, w.id.UserID, w.id.Bot, w.state.Pts, w.state.Qts, w.state.Seq, w.state.Date)
+		exec(`insert into mtgo_peers (session, kind, id, access_hash, username, phone, seen, data, names) values (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			name, int(w.peer.Kind), w.peer.ID, w.peer.AccessHash, w.peer.Usernames[0], w.peer.Phone, seen.UnixNano(), data, `["`+norm+`"]`)
+		exec(`insert into mtgo_usernames (session, username, kind, id) values (?, ?, ?, ?)`, name, norm, int(w.peer.Kind), w.peer.ID)
+		exec(`insert into mtgo_phones (session, phone, kind, id) values (?, ?, ?, ?)`, name, w.peer.Phone, int(w.peer.Kind), w.peer.ID)
+		exec(`insert into mtgo_channels (session, channel, pts) values (?, ?, ?)`, name, w.chans[0].ChannelID, w.chans[0].Pts)
+		exec(`insert into mtgo_records (session, ns, key, value) values (?, ?, ?, ?)`, name, "ns", "key", w.rec)
+	}
+
+	stores := map[string]*sqlstore.Store{}
+	for _, name := range []string{"alpha", "beta", "gamma"} {
+		st, err := open(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer st.Close()
+		stores[name] = st
+	}
+	for name, w := range want {
+		st := stores[name]
+		var got written
+		var err error
+		errs := []error{}
+		got.sess, err = st.LoadSession(ctx, 2)
+		errs = append(errs, err)
+		got.home, err = st.HomeDC(ctx)
+		errs = append(errs, err)
+		got.id, err = st.Identity(ctx)
+		errs = append(errs, err)
+		saved, ok, err := st.LoadUpdates(ctx)
+		errs = append(errs, err)
+		got.state, got.chans = saved.State, saved.Channels
+		got.peer, _, err = st.LoadPeer(ctx, w.peer.Key)
+		errs = append(errs, err)
+		got.rec, _, err = st.LoadRecord(ctx, "ns", "key")
+		errs = append(errs, err)
+		if err := errors.Join(errs...); err != nil || !ok {
+			t.Fatalf("%s: reading the migrated session: %v (update state found: %v)", name, err, ok)
+		}
+		if diff := cmp.Diff(w, got, cmp.AllowUnexported(written{})); diff != "" {
+			t.Errorf("%s after the migration (-written +read):\n%s", name, diff)
+		}
+		for what, find := range map[string]func() (peers.Peer, bool, error){
+			"username": func() (peers.Peer, bool, error) { return st.PeerByUsername(ctx, w.peer.Usernames[0]) },
+			"phone":    func() (peers.Peer, bool, error) { return st.PeerByPhone(ctx, w.peer.Phone) },
+		} {
+			if p, ok, err := find(); err != nil || !ok || p.AccessHash != w.peer.AccessHash {
+				t.Errorf("%s: peer by %s = %v, %v, %v; want its own peer", name, what, p.AccessHash, ok, err)
+			}
+		}
+	}
+
+	gamma := stores["gamma"]
+	if _, err := gamma.LoadSession(ctx, 2); !errors.Is(err, session.ErrNoSession) {
+		t.Errorf("a session opened after the migration: LoadSession = %v, want ErrNoSession", err)
+	}
+	if _, ok, err := gamma.PeerByUsername(ctx, "peer_alpha"); err != nil || ok {
+		t.Errorf("a session opened after the migration finds another's peer: %v, %v", ok, err)
+	}
+	if err := stores["alpha"].Reset(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, err := stores["beta"].LoadRecord(ctx, "ns", "key"); err != nil || !ok {
+		t.Errorf("resetting one session lost another's record: %v, %v", ok, err)
+	}
+	if _, ok, err := stores["alpha"].LoadPeer(ctx, want["alpha"].peer.Key); err != nil || ok {
+		t.Errorf("a reset session still has its peer: %v, %v", ok, err)
+	}
+}
 
 // MigrationV2 checks schema migration 2 on db, a database without MTGo tables: peers written
 // by version 1 (their usernames and phones only in the index tables) get their names column,
@@ -59,7 +184,8 @@ func MigrationV2(t *testing.T, db *sql.DB, d sqlstore.Dialect, open func(name st
 	defer st.Close()
 	for key, want := range map[peers.Key][]string{alice.Key: {"alice", "alice_two"}, news.Key: {"news"}, group.Key: {}} {
 		var names string
-		if err := db.QueryRowContext(ctx, d.Rebind(`select names from mtgo_peers where session = ? and kind = ? and id = ?`),
+		if err := db.QueryRowContext(ctx, d.Rebind(`select names from mtgo_peers p join mtgo_session_ids i on i.sid = p.sid
+			where i.session = ? and p.kind = ? and p.id = ?`),
 			session, int(key.Kind), key.ID).Scan(&names); err != nil {
 			t.Fatal(err)
 		}
