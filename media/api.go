@@ -66,6 +66,9 @@ type Location struct {
 	DC int
 	// Input names the file to upload.getFile.
 	Input tg.InputFileLocationClass
+	// Web names a web file to upload.getWebFile instead of Input (see webfile.go): a web
+	// document by URL, a map preview. DC 0 then means Options.WebFileDC.
+	Web tg.InputWebFileLocationClass
 	// Size is the file size in bytes when known, 0 when unknown (the download then ends at the
 	// first short chunk).
 	Size int64
@@ -106,6 +109,9 @@ type Options struct {
 	// longer one fails the transfer with ErrFloodWait. Default 10 s, the default of the
 	// client's Config.SleepThreshold (which the client passes here); negative never sleeps.
 	FloodSleepThreshold time.Duration
+	// WebFileDC is the data center serving web files (config.webfile_dc_id: Telegram answers
+	// upload.getWebFile there only); 0 means the home data center.
+	WebFileDC int
 	// DisableCDN stops asking for CDN redirects (cdn_supported is not sent).
 	DisableCDN bool
 	// Rand supplies upload file ids (default crypto/rand).

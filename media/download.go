@@ -154,6 +154,8 @@ type download struct {
 	moves     int
 	refreshMu sync.Mutex // one refresher call at a time
 	refreshes int
+
+	web *webSource // a web file (upload.getWebFile), nil for files
 }
 
 // source is where chunks come from; gen changes with every move so that workers hitting the
@@ -175,7 +177,7 @@ type cdnSource struct {
 }
 
 func (c *Client) newDownload(loc Location, from, to int64, opts []Option) (*download, error) {
-	if loc.Input == nil {
+	if loc.Input == nil && loc.Web == nil {
 		return nil, fmt.Errorf("media: download: %w: no input location", ErrMediaNil)
 	}
 	if err := CheckChunkSize(c.opt.ChunkSize); err != nil {
@@ -198,6 +200,7 @@ func (c *Client) newDownload(loc Location, from, to int64, opts []Option) (*down
 		c: c, plan: plan, refresh: k.refresh, workers: workers, bufSize: bufSize,
 		meter: newMeter(k.progress, max(plan.Len(), -1)),
 		src:   source{dc: loc.DC, input: loc.Input},
+		web:   c.webSource(loc), // webfile.go
 	}, nil
 }
 
@@ -310,6 +313,7 @@ type fetcher struct {
 	req tg.UploadGetFileRequest
 	ans fileAnswer
 	cdn cdnAnswer
+	web webAnswer
 }
 
 // fetch gets one chunk, following the source through migrations, CDN redirects and
@@ -320,7 +324,9 @@ func (f *fetcher) fetch(ctx context.Context, ch Chunk) (data []byte, attempts in
 	for {
 		attempts++
 		src := d.snapshot()
-		if src.cdn != nil {
+		if d.web != nil {
+			data, err = f.fetchWeb(ctx, src, ch)
+		} else if src.cdn != nil {
 			data, err = f.fetchCDN(ctx, src, ch)
 		} else {
 			var redirect *tg.UploadFileCdnRedirect
