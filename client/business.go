@@ -14,7 +14,8 @@ import (
 
 // Telegram Business: a business account connects the bot, which then receives the account's
 // private chats (OnBusinessMessage, OnEditedBusinessMessage, OnDeletedBusinessMessages) and
-// answers on its behalf (WithBusinessConnection; Context.Reply on a business message).
+// answers on its behalf (WithBusinessConnection for sends and edits; Context.Reply on a
+// business message; DeleteBusinessMessages, ReadBusinessChatHistory, SendBusinessChatAction).
 
 // NewBusinessConnectionHandler builds a handler of business connections for AddHandler.
 func NewBusinessConnectionHandler(cb func(*Context, *types.BusinessConnection) error, fs ...Filter) *Handler {
@@ -85,6 +86,101 @@ func (o *outgoing) wrap(req tl.Encoder) tl.Encoder {
 		return req
 	}
 	return &tg.InvokeWithBusinessConnectionRequest{ConnectionID: o.business, Query: req}
+}
+
+// businessCall invokes req inside invokeWithBusinessConnection id (as itself, managed, when
+// id is empty). The answer of a business call tells of the business account's state, not the
+// bot's: its users and chats go to the peer cache, its updates not to the update engine.
+func (c *Client) businessCall(ctx context.Context, id string, req tl.Encoder, res tl.Decoder) error {
+	if id == "" {
+		return c.invoker().Invoke(ctx, req, res)
+	}
+	if err := c.call(ctx, &tg.InvokeWithBusinessConnectionRequest{ConnectionID: id, Query: req}, res); err != nil {
+		return err
+	}
+	if b, ok := res.(*tg.UpdatesClassBox); ok {
+		c.learnUpdates(b.Updates)
+	} else {
+		c.absorb(res) // no updates: only users and chats
+	}
+	return nil
+}
+
+// needConnection reports an empty business connection id.
+func needConnection(what, id string) error {
+	if id == "" {
+		return fmt.Errorf("mtgo: %s: %w: business connection id", what, ErrEmptyField)
+	}
+	return nil
+}
+
+// businessChat resolves chat for a call through business connection id; the id must be
+// set.
+func (c *Client) businessChat(ctx context.Context, what, id string, chat any) (tg.InputPeerClass, error) {
+	if err := needConnection(what, id); err != nil {
+		return nil, err
+	}
+	return c.ResolvePeer(ctx, chat)
+}
+
+// DeleteBusinessMessages deletes messages ids of the business account connected to the bot
+// through connectionID, for both sides of its private chats
+// (messages.deleteMessages inside invokeWithBusinessConnection). The connection needs the
+// delete_sent_messages right for the account's own messages and delete_received_messages
+// for the other party's. Message.Delete of a business message calls it.
+func (c *Client) DeleteBusinessMessages(ctx context.Context, connectionID string, ids ...int) error {
+	const what = "delete business messages"
+	if err := needConnection(what, connectionID); err != nil {
+		return err
+	}
+	list := make([]int32, len(ids))
+	for i, id := range ids {
+		list[i] = int32(id)
+	}
+	req := &tg.MessagesDeleteMessagesRequest{Revoke: true, ID: list}
+	if err := c.businessCall(ctx, connectionID, req, &tg.MessagesAffectedMessages{}); err != nil {
+		return fmt.Errorf("mtgo: %s: %w", what, err)
+	}
+	return nil
+}
+
+// ReadBusinessChatHistory marks the private chat of the business account connected through
+// connectionID with chat (anything ResolvePeer accepts) read up to maxID (0: all) for that
+// account (messages.readHistory inside invokeWithBusinessConnection). The connection needs
+// the read_messages right.
+func (c *Client) ReadBusinessChatHistory(ctx context.Context, connectionID string, chat any, maxID int) error {
+	const what = "read business chat history"
+	peer, err := c.businessChat(ctx, what, connectionID, chat)
+	if err != nil {
+		return err
+	}
+	req := &tg.MessagesReadHistoryRequest{Peer: peer, MaxID: int32(maxID)}
+	if err := c.businessCall(ctx, connectionID, req, &tg.MessagesAffectedMessages{}); err != nil {
+		return fmt.Errorf("mtgo: %s: %w", what, err)
+	}
+	return nil
+}
+
+// SendBusinessChatAction shows chat (anything ResolvePeer accepts) what the business account
+// connected through connectionID is doing, as SendChatAction does for the account itself
+// (messages.setTyping inside invokeWithBusinessConnection). The connection needs the reply
+// right.
+func (c *Client) SendBusinessChatAction(ctx context.Context, connectionID string, chat any, action types.ChatAction) error {
+	const what = "send business chat action"
+	peer, err := c.businessChat(ctx, what, connectionID, chat)
+	if err != nil {
+		return err
+	}
+	req := &tg.MessagesSetTypingRequest{Peer: peer, Action: action.TL()}
+	if err := c.businessCall(ctx, connectionID, req, &tg.BoolBox{}); err != nil {
+		return fmt.Errorf("mtgo: %s: %w", what, err)
+	}
+	return nil
+}
+
+// DeleteBusinessMessages implements types.BusinessDeleter.
+func (a clientAPI) DeleteBusinessMessages(ctx context.Context, connectionID string, ids ...int) error {
+	return a.c.DeleteBusinessMessages(ctx, connectionID, ids...)
 }
 
 // GetBusinessConnection returns the bot's business connection connectionID

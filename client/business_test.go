@@ -107,3 +107,67 @@ func errString(err error) string {
 	}
 	return err.Error()
 }
+
+// TestBusinessCallsWrap: each call through a business connection goes out inside
+// invokeWithBusinessConnection with the connection id and the Telegram method it stands
+// for; an empty connection id fails before anything is sent.
+func TestBusinessCallsWrap(t *testing.T) {
+	c := offlineClient(t, 1)
+	var mu sync.Mutex
+	var sent []tl.Encoder
+	c.UseInvokerMiddleware(func(next tg.Invoker) tg.Invoker {
+		return mtgo.InvokerFunc(func(_ context.Context, in tl.Encoder, _ tl.Decoder) error {
+			mu.Lock()
+			sent = append(sent, in)
+			mu.Unlock()
+			return errCaptured
+		})
+	})
+	carol := &tg.InputPeerUser{UserID: 5, AccessHash: 35}
+	ctx := context.Background()
+	cases := []struct {
+		name string
+		call func(id string) error
+		want tl.Encoder // the inner query
+	}{
+		{"edit", func(id string) error {
+			_, err := c.EditMessageText(ctx, carol, 7, "new", mtgo.WithBusinessConnection(id))
+			return err
+		}, &tg.MessagesEditMessageRequest{Peer: carol, ID: 7, Message: tl.Some("new")}},
+		{"delete", func(id string) error { return c.DeleteBusinessMessages(ctx, id, 7, 8) },
+			&tg.MessagesDeleteMessagesRequest{Revoke: true, ID: []int32{7, 8}}},
+		{"read", func(id string) error { return c.ReadBusinessChatHistory(ctx, id, carol, 9) },
+			&tg.MessagesReadHistoryRequest{Peer: carol, MaxID: 9}},
+		{"typing", func(id string) error { return c.SendBusinessChatAction(ctx, id, carol, types.ActionTyping) },
+			&tg.MessagesSetTypingRequest{Peer: carol, Action: &tg.SendMessageTypingAction{}}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			mu.Lock()
+			sent = nil
+			mu.Unlock()
+			if err := tc.call("cx"); !errors.Is(err, errCaptured) {
+				t.Fatalf("call: %v", err)
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			if len(sent) != 1 {
+				t.Fatalf("sent %d requests", len(sent))
+			}
+			w, ok := sent[0].(*tg.InvokeWithBusinessConnectionRequest)
+			if !ok || w.ConnectionID != "cx" {
+				t.Fatalf("sent %T %+v", sent[0], sent[0])
+			}
+			if diff := cmp.Diff(tc.want, w.Query); diff != "" {
+				t.Fatalf("inner query (-want +got):\n%s", diff)
+			}
+		})
+	}
+	for _, tc := range cases[1:] { // the edit without a connection is a plain edit
+		t.Run(tc.name+" without connection", func(t *testing.T) {
+			if err := tc.call(""); !errors.Is(err, mtgo.ErrEmptyField) {
+				t.Fatalf("empty connection id: %v", err)
+			}
+		})
+	}
+}

@@ -1,6 +1,7 @@
 package mtgo_test
 
 import (
+	"errors"
 	"testing"
 	"time"
 
@@ -9,6 +10,7 @@ import (
 	mtgo "github.com/mtgo-labs/mtgo/client"
 	"github.com/mtgo-labs/mtgo/client/types"
 	"github.com/mtgo-labs/mtgo/teletest/world"
+	"github.com/mtgo-labs/mtgo/tl/rpcerr"
 	"github.com/mtgo-labs/mtgo/tl/tg"
 )
 
@@ -111,5 +113,135 @@ func TestE2EBusiness(t *testing.T) {
 	}
 	if off := recv(t, conns, "disconnection"); off.Enabled || off.ID != c.ID {
 		t.Fatalf("disconnection %+v", off)
+	}
+}
+
+// TestE2EBusinessActs: Carol writes to a business account; the bot, told by
+// OnBusinessMessage, shows the account typing, replies, edits and deletes its reply and
+// reads the chat through the connection; Carol sees each effect, the account's inbox is
+// read. Carol's own edit reaches the bot's OnEditedBusinessMessage.
+func TestE2EBusinessActs(t *testing.T) {
+	cl := cluster(t)
+	botUser, err := cl.World().CreateBot(world.BotSpec{FirstName: "Acts", Username: "e2e_acts_bot", Business: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := e2eClient(t, cl, func(cfg *mtgo.Config) { cfg.BotToken = botUser.Token })
+	conns := make(chan *types.BusinessConnection, 2)
+	msgs := make(chan *types.Message, 2)
+	edits := make(chan *types.Message, 2)
+	b.OnBusinessConnection(func(_ *mtgo.Context, c *types.BusinessConnection) error { conns <- c; return nil })
+	b.OnBusinessMessage(func(_ *mtgo.Context, m *types.Message) error { msgs <- m; return nil })
+	b.OnEditedBusinessMessage(func(_ *mtgo.Context, m *types.Message) error { edits <- m; return nil })
+	if err := b.Start0(t); err != nil {
+		t.Fatal(err)
+	}
+
+	shop, shopUser := e2eUser(t, cl, world.UserSpec{FirstName: "Shop", Username: "e2e_acts_shop", Phone: "15551190", Premium: true})
+	carol, _ := e2eUser(t, cl, world.UserSpec{FirstName: "Carol", Phone: "15551191"})
+	got := make(chan *types.Message, 2)
+	edited := make(chan *types.Message, 2)
+	gone := make(chan *types.DeletedMessages, 2)
+	typing := make(chan *tg.UpdateUserTyping, 2)
+	carol.OnMessage(func(_ *mtgo.Context, m *types.Message) error { got <- m; return nil })
+	carol.OnEditedMessage(func(_ *mtgo.Context, m *types.Message) error { edited <- m; return nil })
+	carol.OnDeletedMessages(func(_ *mtgo.Context, d *types.DeletedMessages) error { gone <- d; return nil })
+	carol.OnRawUpdate(func(_ *mtgo.Context, u tg.UpdateClass) error {
+		if ut, ok := u.(*tg.UpdateUserTyping); ok {
+			typing <- ut
+		}
+		return nil
+	})
+	read := make(chan *tg.UpdateReadHistoryInbox, 2)
+	shop.OnRawUpdate(func(_ *mtgo.Context, u tg.UpdateClass) error {
+		if r, ok := u.(*tg.UpdateReadHistoryInbox); ok {
+			read <- r
+		}
+		return nil
+	})
+
+	in, err := shop.ResolvePeer(ctxT(t), "@e2e_acts_bot")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pu := in.(*tg.InputPeerUser)
+	if _, err := shop.InvokeContext(ctxT(t), &tg.AccountUpdateConnectedBotRequest{
+		Bot:        &tg.InputUser{UserID: pu.UserID, AccessHash: pu.AccessHash},
+		Rights:     &tg.BusinessBotRights{Reply: true, ReadMessages: true, DeleteSentMessages: true},
+		Recipients: tg.InputBusinessBotRecipients{NewChats: true, ExistingChats: true},
+	}, 0, 10*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	conn := recv(t, conns, "business connection")
+
+	sent, err := carol.SendMessage(ctxT(t), "@e2e_acts_shop", "hello")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := recv(t, msgs, "business message")
+	if m.BusinessConnectionID != conn.ID || m.Text != "hello" {
+		t.Fatalf("business message %+v", m)
+	}
+	chat := m.Chat.InputPeer()
+
+	// Typing, as the shop.
+	if err := b.SendBusinessChatAction(ctxT(t), conn.ID, chat, types.ActionTyping); err != nil {
+		t.Fatal(err)
+	}
+	if ut := recv(t, typing, "typing"); ut.UserID != shopUser.ID {
+		t.Fatalf("typing %+v", ut)
+	}
+
+	// A reply, then its edit through the flat method with the connection option.
+	reply, err := m.Reply(ctxT(t), "hi")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if reply.BusinessConnectionID != conn.ID {
+		t.Fatalf("reply %+v", reply)
+	}
+	if a := recv(t, got, "reply"); a.Text != "hi" || a.From == nil || a.From.ID != shopUser.ID {
+		t.Fatalf("carol's reply %+v", a)
+	}
+	ed, err := b.EditMessageText(ctxT(t), chat, reply.ID, "hi there", mtgo.WithBusinessConnection(conn.ID))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ed.Text != "hi there" || ed.BusinessConnectionID != conn.ID {
+		t.Fatalf("edit result %+v", ed)
+	}
+	if e := recv(t, edited, "edit"); e.Text != "hi there" {
+		t.Fatalf("carol's edit %+v", e)
+	}
+
+	// Carol edits her message: the bot hears it.
+	if _, err := carol.EditMessageText(ctxT(t), "@e2e_acts_shop", sent.ID, "hello!"); err != nil {
+		t.Fatal(err)
+	}
+	if e := recv(t, edits, "edited business message"); e.ID != m.ID || e.Text != "hello!" || e.BusinessConnectionID != conn.ID {
+		t.Fatalf("edited business message %+v", e)
+	}
+
+	// Reading marks the shop's inbox read.
+	if err := b.ReadBusinessChatHistory(ctxT(t), conn.ID, chat, 0); err != nil {
+		t.Fatal(err)
+	}
+	if r := recv(t, read, "read"); r.StillUnreadCount != 0 || int(r.MaxID) < m.ID {
+		t.Fatalf("read %+v", r)
+	}
+
+	// Deleting the reply (Message.Delete goes through the connection) deletes Carol's copy.
+	if err := reply.Delete(ctxT(t)); err != nil {
+		t.Fatal(err)
+	}
+	if d := recv(t, gone, "deletion"); len(d.IDs) != 1 {
+		t.Fatalf("carol's deletion %+v", d)
+	}
+	// Deleting Carol's message needs delete_received_messages, which the bot lacks.
+	if err := b.DeleteBusinessMessages(ctxT(t), conn.ID, m.ID); !rpcerr.IsType(err, "BOT_ACCESS_FORBIDDEN") {
+		t.Fatalf("deleting a received message without the right: %v", err)
+	}
+	if err := b.DeleteBusinessMessages(ctxT(t), "", m.ID); !errors.Is(err, mtgo.ErrEmptyField) {
+		t.Fatalf("empty connection id: %v", err)
 	}
 }

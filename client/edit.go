@@ -61,10 +61,14 @@ func (c *Client) editMessage(ctx context.Context, chat any, messageID int, text 
 		req.Message = tl.Some(s)
 	}
 	var res tg.UpdatesClassBox
-	if err := c.invoker().Invoke(ctx, req, &res); err != nil {
+	if err := c.businessCall(ctx, p.BusinessConnectionID, req, &res); err != nil {
 		return nil, fmt.Errorf("mtgo: edit message: %w", err)
 	}
-	return c.sentMessage(res.Updates, 0, ip, s, req.Entities)
+	msg, err := c.sentMessage(res.Updates, 0, ip, s, req.Entities)
+	if err == nil {
+		msg.BusinessConnectionID = p.BusinessConnectionID
+	}
+	return msg, err
 }
 
 // EditCaption implements types.API.

@@ -64,12 +64,13 @@ func WithReplyToIn(chat any, id int, quote string) SendOption {
 	})
 }
 
-// WithBusinessConnection sends on behalf of the business account connected to the bot
-// through connection id (types.BusinessConnection.ID): the request goes inside
-// invokeWithBusinessConnection. Context.Reply and Context.Answer on a business message add
-// it themselves.
-func WithBusinessConnection(id string) SendOption {
-	return option.SendFunc(func(p *option.SendParams) { p.BusinessConnectionID = id })
+// WithBusinessConnection sends (or edits, and stops polls with StopPoll's options) on behalf
+// of the business account connected to the bot through connection id
+// (types.BusinessConnection.ID): the request goes inside invokeWithBusinessConnection.
+// Context.Reply and Context.Answer on a business message, and Message.Reply, Answer and Edit
+// of one, add it themselves.
+func WithBusinessConnection(id string) SendEditOption {
+	return option.CommonFunc(func(p *option.Common) { p.BusinessConnectionID = id })
 }
 
 // WithTopic posts in the forum topic whose first message is topicID.

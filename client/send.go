@@ -84,6 +84,7 @@ func (c *Client) postSend(ctx context.Context, what string, out outgoing, req tl
 		msg, err = c.sentMessage(s.res.Updates, rid, ip, text, ents)
 	}
 	if err == nil {
+		msg.BusinessConnectionID = out.business // Edit and Delete of it go through the connection too
 		c.msgCache.add(msg)
 	}
 	return msg, err
@@ -178,6 +179,8 @@ func eachMessage(list []tg.UpdateClass, f func(*tg.Message) bool) {
 		case *tg.UpdateEditChannelMessage:
 			m = u.Message
 		case *tg.UpdateBotNewBusinessMessage: // the answer to a send through a business connection
+			m = u.Message
+		case *tg.UpdateBotEditBusinessMessage: // the answer to an edit through one
 			m = u.Message
 		default:
 			continue

@@ -64,6 +64,9 @@ type Common struct {
 	// Live holds the direction and proximity alert of a live location (SendLiveLocation,
 	// EditMessageLiveLocation).
 	Live Live
+	// BusinessConnectionID sends (or edits) on behalf of the business account of this
+	// connection (invokeWithBusinessConnection); empty for the account itself.
+	BusinessConnectionID string
 }
 
 // Live is what a live location shows besides its point. Zero values for none.
@@ -108,9 +111,6 @@ type SendParams struct {
 	// PaidStars is the price in Stars the sender agrees to pay where the recipient charges
 	// for messages; zero for none.
 	PaidStars int64
-	// BusinessConnectionID sends on behalf of the business account of this connection
-	// (invokeWithBusinessConnection); empty for the account itself.
-	BusinessConnectionID string
 	// Media holds the attributes of an uploaded file (SendPhoto, SendDocument, ...,
 	// SendMediaGroup).
 	Media Media

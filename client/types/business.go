@@ -1,6 +1,8 @@
 package types
 
 import (
+	"context"
+	"errors"
 	"time"
 
 	"github.com/mtgo-labs/mtgo/client/option"
@@ -110,9 +112,32 @@ func (m *Message) businessOpts(opts []option.Send) []option.Send {
 	if m.BusinessConnectionID == "" {
 		return opts
 	}
-	id := m.BusinessConnectionID
-	return append([]option.Send{option.SendFunc(func(p *option.SendParams) { p.BusinessConnectionID = id })}, opts...)
+	return append([]option.Send{m.businessOpt()}, opts...)
 }
+
+// businessEditOpts is businessOpts for an edit.
+func (m *Message) businessEditOpts(opts []option.Edit) []option.Edit {
+	if m.BusinessConnectionID == "" {
+		return opts
+	}
+	return append([]option.Edit{m.businessOpt()}, opts...)
+}
+
+// businessOpt is the option naming m's business connection.
+func (m *Message) businessOpt() option.CommonFunc {
+	id := m.BusinessConnectionID
+	return func(p *option.Common) { p.BusinessConnectionID = id }
+}
+
+// BusinessDeleter is what an API offers to delete business messages
+// (mtgo.Client.DeleteBusinessMessages); Message.Delete uses it for a business message.
+type BusinessDeleter interface {
+	DeleteBusinessMessages(ctx context.Context, connectionID string, ids ...int) error
+}
+
+// ErrNoBusinessDelete reports Message.Delete of a business message through an API that
+// cannot delete business messages.
+var ErrNoBusinessDelete = errors.New("types: the API cannot delete business messages")
 
 // BusinessRecipients names the private chats an automatic business message (or a connected
 // bot) covers.

@@ -579,14 +579,21 @@ func (m *Message) Edit(ctx context.Context, text string, opts ...option.Edit) (*
 	if err != nil {
 		return nil, err
 	}
-	return api.EditText(ctx, peer, m.ID, text, opts...)
+	return api.EditText(ctx, peer, m.ID, text, m.businessEditOpts(opts)...)
 }
 
-// Delete deletes the message for everyone.
+// Delete deletes the message for everyone (a business message through its connection).
 func (m *Message) Delete(ctx context.Context) error {
 	api, peer, err := m.target()
 	if err != nil {
 		return err
+	}
+	if m.BusinessConnectionID != "" {
+		bd, ok := api.(BusinessDeleter)
+		if !ok {
+			return ErrNoBusinessDelete
+		}
+		return bd.DeleteBusinessMessages(ctx, m.BusinessConnectionID, m.ID)
 	}
 	return api.DeleteMessages(ctx, peer, []int{m.ID})
 }
