@@ -83,8 +83,11 @@ func (c *Client) postSend(ctx context.Context, what string, out outgoing, req tl
 	} else {
 		msg, err = c.sentMessage(s.res.Updates, rid, ip, text, ents)
 	}
-	if err == nil {
-		msg.BusinessConnectionID = out.business // Edit and Delete of it go through the connection too
+	switch {
+	case err != nil:
+	case out.business != "": // the business account's message: Edit and Delete go through the connection
+		msg.BusinessConnectionID = out.business
+	default: // the account's own (a business message's id is the business account's, not ours)
 		c.msgCache.add(msg)
 	}
 	return msg, err
