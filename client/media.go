@@ -25,6 +25,7 @@ func (c *Client) Media() *media.Client {
 	opt := media.Options{
 		Workers:             max(c.cfg.MaxConcurrentTransmissions, 1),
 		FloodSleepThreshold: c.cfg.SleepThreshold, // one flood limit for Invoke and transfers
+		WebFileDC:           c.eng.WebfileDC(),    // upload.getWebFile goes to config.webfile_dc_id
 		Logger:              c.Log.Slog().With("module", "media"),
 	}
 	if me := c.Me(); me != nil && me.IsPremium {
@@ -57,9 +58,9 @@ func (c *Client) DownloadToFile(ctx context.Context, loc media.Location, path st
 
 // DownloadMedia downloads the file of m to w: message media (tg.MessageMediaClass: the
 // largest photo size, the document), typed media with a file (types.Media such as
-// *types.Photo or *types.Video, a *types.File or *types.Thumbnail), or a Bot API file id
-// (types.FileID or a string). Without a refresher an expired file reference fails the download;
-// DownloadMessage refreshes it by fetching the message again.
+// *types.Photo or *types.Video, a *types.File or *types.Thumbnail), a Bot API file id
+// (types.FileID or a string), or a web file (webfile.go). Without a refresher an expired file
+// reference fails the download; DownloadMessage refreshes it by fetching the message again.
 func (c *Client) DownloadMedia(ctx context.Context, m any, w io.Writer, opts ...media.Option) (int64, error) {
 	loc, err := mediaLocationOf(m)
 	if err != nil {
@@ -69,9 +70,9 @@ func (c *Client) DownloadMedia(ctx context.Context, m any, w io.Writer, opts ...
 }
 
 // DownloadByFileID downloads the file a Bot API file id names (types.File.FileID, or an id
-// from a bot written with another library) to w. Ids of web files and of photos named by a
-// secret alone have nothing to download here and fail with fileid.ErrConvert; malformed ids
-// with fileid.ErrInvalid.
+// from a bot written with another library) to w; ids of web files download with
+// upload.getWebFile. Ids of photos named by a secret alone have nothing to download here and
+// fail with fileid.ErrConvert; malformed ids with fileid.ErrInvalid.
 func (c *Client) DownloadByFileID(ctx context.Context, fileID string, w io.Writer, opts ...media.Option) (int64, error) {
 	return c.DownloadMedia(ctx, fileID, w, opts...)
 }
@@ -88,6 +89,9 @@ func (c *Client) DownloadByFileIDToFile(ctx context.Context, fileID, path string
 
 // mediaLocationOf is the file DownloadMedia downloads for m.
 func mediaLocationOf(m any) (media.Location, error) {
+	if loc, ok, err := webLocationOf(m); ok { // webfile.go
+		return loc, err
+	}
 	switch m := m.(type) {
 	case tg.MessageMediaClass:
 		return media.MediaLocation(m)

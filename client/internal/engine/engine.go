@@ -109,6 +109,7 @@ type Engine struct {
 	userID     int64  // the account the connections are authorized for, 0 when none
 	bot        bool
 	cdnMem     map[int]*conn.CDNMemory // CDN sessions by data center, shared by their connections
+	webfileDC  int                     // config.webfile_dc_id of the last help.getConfig (webfile.go)
 }
 
 var _ tg.Invoker = (*Engine)(nil)
@@ -265,6 +266,7 @@ func (e *Engine) fetchConfig(ctx context.Context, lc *conn.Live) error {
 		return err
 	}
 	e.table.Learn(cfg.DCOptions)
+	e.learnWebfileDC(&cfg)
 	return nil
 }
 
