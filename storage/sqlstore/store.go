@@ -156,18 +156,14 @@ func Open(ctx context.Context, db *sql.DB, d Dialect, name string, opt Options) 
 }
 
 // sessionID returns the number of the session called name, registering the name when it is
-// new (concurrent Opens of one new name get the same number).
+// new: one round trip for a known name, two for a new one (the upsert returns the number
+// whether it inserted the name or met a concurrent Open's row).
 func sessionID(ctx context.Context, db *sql.DB, d Dialect, name string) (int64, error) {
 	var sid int64
-	find := func() error {
-		return db.QueryRowContext(ctx, d.rebind(`select sid from mtgo_session_ids where session = ?`), name).Scan(&sid)
-	}
-	err := find()
+	err := db.QueryRowContext(ctx, d.rebind(`select sid from mtgo_session_ids where session = ?`), name).Scan(&sid)
 	if errors.Is(err, sql.ErrNoRows) {
-		_, err = db.ExecContext(ctx, d.rebind(`insert into mtgo_session_ids (session) values (?) on conflict (session) do nothing`), name)
-		if err == nil {
-			err = find()
-		}
+		err = db.QueryRowContext(ctx, d.rebind(`insert into mtgo_session_ids (session) values (?)
+			on conflict (session) do update set session = excluded.session returning sid`), name).Scan(&sid)
 	}
 	if err != nil {
 		if d.IsCorrupt != nil && d.IsCorrupt(err) {
