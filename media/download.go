@@ -31,16 +31,21 @@ func (c *Client) Download(ctx context.Context, loc Location, w io.Writer, opts .
 	if err != nil {
 		return 0, err
 	}
-	return d.run(ctx, func(p []byte) error {
+	return d.run(ctx, writeSink(w, "download"))
+}
+
+// writeSink hands a download's chunks to w; op names the operation in its errors.
+func writeSink(w io.Writer, op string) func([]byte) error {
+	return func(p []byte) error {
 		n, err := w.Write(p)
 		if err == nil && n != len(p) {
 			err = io.ErrShortWrite
 		}
 		if err != nil {
-			return fmt.Errorf("media: download: write: %w", err)
+			return fmt.Errorf("media: %s: write: %w", op, err)
 		}
 		return nil
-	})
+	}
 }
 
 // DownloadToFile downloads the file at loc to path and returns its size. The data first goes

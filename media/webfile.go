@@ -108,16 +108,7 @@ func (c *Client) DownloadWeb(ctx context.Context, loc Location, w io.Writer, opt
 	if err != nil {
 		return WebFile{}, err
 	}
-	n, err := d.run(ctx, func(p []byte) error {
-		n, err := w.Write(p)
-		if err == nil && n != len(p) {
-			err = io.ErrShortWrite
-		}
-		if err != nil {
-			return fmt.Errorf("media: download web file: write: %w", err)
-		}
-		return nil
-	})
+	n, err := d.run(ctx, writeSink(w, "download web file"))
 	info := d.web.info()
 	info.Written = n
 	return info, err

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"sync"
 
+	mtmedia "github.com/mtgo-labs/mtgo/media"
 	"github.com/mtgo-labs/mtgo/tl/tg"
 )
 
@@ -26,15 +27,15 @@ import (
 // of a geo point (inputWebFileGeoPointLocation) are generated: a deterministic PNG of the
 // requested size, not a map.
 
-// Limits of upload.getWebFile's map previews, as Telegram documents them for
-// inputWebFileGeoPointLocation: width and height 16-1024 pixels (before scale), zoom 13-20,
-// scale 1-3.
+// Limits of upload.getWebFile's map previews (inputWebFileGeoPointLocation), kept once in the
+// media module with the client's check (media.MapLocation): width and height 16-1024 pixels
+// before scale, zoom 13-20, scale 1-3.
 const (
-	MinMapSize  = 16
-	MaxMapSize  = 1024
-	MinMapZoom  = 13
-	MaxMapZoom  = 20
-	MaxMapScale = 3
+	MinMapSize  = mtmedia.MinMapSize
+	MaxMapSize  = mtmedia.MaxMapSize
+	MinMapZoom  = mtmedia.MinMapZoom
+	MaxMapZoom  = mtmedia.MaxMapZoom
+	MaxMapScale = mtmedia.MaxMapScale
 )
 
 // MaxWebFileSize bounds the content one RegisterWebFile call stores (the test server's own

@@ -77,15 +77,8 @@ func TestGetWebFile(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got, err := w.GetWebFile(tt.key, tt.loc, tt.offset, tt.limit)
-			if tt.err != "" {
-				var re *RPCError
-				if !errors.As(err, &re) || re.Message != tt.err {
-					t.Fatalf("error %v, want %s", err, tt.err)
-				}
+			if !wantRPC(t, err, tt.err) {
 				return
-			}
-			if err != nil {
-				t.Fatal(err)
 			}
 			if diff := cmp.Diff(tt.want, got.Bytes); diff != "" {
 				t.Fatalf("bytes (-want +got):\n%s", diff)
@@ -95,6 +88,23 @@ func TestGetWebFile(t *testing.T) {
 			}
 		})
 	}
+}
+
+// wantRPC fails the test unless err is the rpc_error msg ("": no error); it reports whether
+// the call succeeded.
+func wantRPC(t *testing.T, err error, msg string) bool {
+	t.Helper()
+	if msg == "" {
+		if err != nil {
+			t.Fatal(err)
+		}
+		return true
+	}
+	var re *RPCError
+	if !errors.As(err, &re) || re.Message != msg {
+		t.Fatalf("error %v, want %s", err, msg)
+	}
+	return false
 }
 
 func mustMap(t *testing.T, lat, long float64, w, h, zoom, scale int) []byte {
@@ -141,17 +151,7 @@ func TestRegisterWebFileChecks(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := w.RegisterWebFile(tt.url, make([]byte, tt.size), tt.mime)
-			if tt.err == "" {
-				if err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			var re *RPCError
-			if !errors.As(err, &re) || re.Message != tt.err {
-				t.Fatalf("error %v, want %s", err, tt.err)
-			}
+			wantRPC(t, w.RegisterWebFile(tt.url, make([]byte, tt.size), tt.mime), tt.err)
 		})
 	}
 }
