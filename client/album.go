@@ -84,7 +84,7 @@ func (c *Client) SendMediaGroup(ctx context.Context, chat any, items []types.Alb
 		req.MultiMedia = append(req.MultiMedia, single)
 	}
 	var res tg.UpdatesClassBox
-	if err := c.invoker().Invoke(ctx, out.wrap(req), &res); err != nil {
+	if err := c.businessCall(ctx, out.business, req, &res); err != nil {
 		return nil, fmt.Errorf("mtgo: send album: %w", err)
 	}
 	rids := make([]int64, len(req.MultiMedia))
@@ -96,7 +96,11 @@ func (c *Client) SendMediaGroup(ctx context.Context, chat any, items []types.Alb
 		return msgs, fmt.Errorf("mtgo: send album: %w", err)
 	}
 	for _, m := range msgs {
-		c.msgCache.add(m)
+		if out.business != "" { // the business account's messages: not for our cache
+			m.BusinessConnectionID = out.business
+		} else {
+			c.msgCache.add(m)
+		}
 	}
 	return msgs, nil
 }

@@ -117,8 +117,8 @@ func TestE2EBusiness(t *testing.T) {
 }
 
 // TestE2EBusinessActs: Carol writes to a business account; the bot, told by
-// OnBusinessMessage, shows the account typing, replies, edits and deletes its reply and
-// reads the chat through the connection; Carol sees each effect, the account's inbox is
+// OnBusinessMessage, shows the account typing, replies, sends an album, edits and deletes
+// its reply and reads the chat through the connection; Carol sees each effect, the account's inbox is
 // read. Carol's own edit reaches the bot's OnEditedBusinessMessage.
 func TestE2EBusinessActs(t *testing.T) {
 	cl := cluster(t)
@@ -139,7 +139,7 @@ func TestE2EBusinessActs(t *testing.T) {
 
 	shop, shopUser := e2eUser(t, cl, world.UserSpec{FirstName: "Shop", Username: "e2e_acts_shop", Phone: "15551190", Premium: true})
 	carol, _ := e2eUser(t, cl, world.UserSpec{FirstName: "Carol", Phone: "15551191"})
-	got := make(chan *types.Message, 2)
+	got := make(chan *types.Message, 4)
 	edited := make(chan *types.Message, 2)
 	gone := make(chan *types.DeletedMessages, 2)
 	typing := make(chan *tg.UpdateUserTyping, 2)
@@ -212,6 +212,23 @@ func TestE2EBusinessActs(t *testing.T) {
 	}
 	if e := recv(t, edited, "edit"); e.Text != "hi there" {
 		t.Fatalf("carol's edit %+v", e)
+	}
+
+	// An album through the connection.
+	album, err := b.SendMediaGroup(ctxT(t), chat, []types.AlbumItem{
+		{Kind: types.KindPhoto, Media: []byte("photo one"), Caption: "one"},
+		{Kind: types.KindPhoto, Media: []byte("photo two"), Caption: "two"},
+	}, mtgo.WithBusinessConnection(conn.ID))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []string{"one", "two"} {
+		if album[i].BusinessConnectionID != conn.ID || album[i].Text != want {
+			t.Fatalf("album item %d: %+v", i, album[i])
+		}
+		if a := recv(t, got, "album item"); a.Text != want || a.From == nil || a.From.ID != shopUser.ID {
+			t.Fatalf("carol's album item %+v", a)
+		}
 	}
 
 	// Carol edits her message: the bot hears it.

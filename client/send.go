@@ -73,8 +73,10 @@ func (c *Client) postSend(ctx context.Context, what string, out outgoing, req tl
 	}
 	self := c.selfID()
 	to := s.peerOf(ip, self)
-	if out.business == "" { // a business send changes the business account's state, not ours
+	if out.business == "" {
 		c.absorbSent(updates.Sent{Peer: to, Message: text, Silent: out.silent, ReplyTo: out.replyHeader}, s.res.Updates)
+	} else { // a business send changes the business account's state, not ours
+		c.learnUpdates(s.res.Updates)
 	}
 	var msg *types.Message
 	var err error

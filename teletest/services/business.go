@@ -37,7 +37,8 @@ func businessConnection(ctx context.Context) string {
 }
 
 // invokeWithBusinessConnection runs its query on behalf of the connection's account: sending
-// (messages.sendMessage, messages.sendMedia, through the send handlers), editing and stopping
+// (messages.sendMessage, messages.sendMedia, through the send handlers; albums with
+// messages.sendMultiMedia), editing and stopping
 // polls (messages.editMessage), deleting (messages.deleteMessages), reading
 // (messages.readHistory) and chat actions (messages.setTyping). Other queries answer
 // BUSINESS_CONNECTION_NOT_ALLOWED.
@@ -52,6 +53,8 @@ func (d *Dispatcher) invokeWithBusinessConnection(ctx context.Context, c *Caller
 			return nil, world.ErrConnectionIDInvalid
 		}
 		return d.inner(context.WithValue(ctx, businessKey{}, id), c, req.Query)
+	case *tg.MessagesSendMultiMediaRequest:
+		return answer(w.SendBusinessAlbum(key, id, q.Peer, world.Draft{ReplyTo: replyTo(q.ReplyTo), Silent: q.Silent}, albumItems(q.MultiMedia)))
 	case *tg.MessagesEditMessageRequest:
 		e := world.Edit{Entities: q.Entities, Media: q.Media, Markup: q.ReplyMarkup}
 		if q.Message.Set {
@@ -78,4 +81,13 @@ func (d *Dispatcher) sendDraft(ctx context.Context, c *Caller, peer tg.InputPeer
 		return answer(d.w.SendBusinessMessage(c.AuthKeyID, id, peer, dr))
 	}
 	return answer(d.w.SendMessage(c.AuthKeyID, peer, dr))
+}
+
+// albumItems converts the items of messages.sendMultiMedia.
+func albumItems(mm []tg.InputSingleMedia) []world.AlbumItem {
+	items := make([]world.AlbumItem, len(mm))
+	for i, m := range mm {
+		items[i] = world.AlbumItem{RandomID: m.RandomID, Text: m.Message, Entities: m.Entities, Media: m.Media}
+	}
+	return items
 }

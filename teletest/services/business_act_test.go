@@ -212,6 +212,34 @@ func TestBusinessActs(t *testing.T) {
 	if own.ReplyToMessage == nil || own.ReplyToMessage.(*tg.Message).Message != "question" || !own.Message.(*tg.Message).Out {
 		t.Fatalf("the shop's own reply: %+v", own)
 	}
+	carol.updates() // the shop's own reply
+
+	// An album through the connection.
+	err = via(bot, b.id, &tg.MessagesSendMultiMediaRequest{Peer: b.carolPeer, MultiMedia: []tg.InputSingleMedia{
+		{Media: &tg.InputMediaDocumentExternal{URL: "https://example.com/a.pdf"}, RandomID: 11, Message: "a"},
+		{Media: &tg.InputMediaDocumentExternal{URL: "https://example.com/b.pdf"}, RandomID: 12, Message: "b"},
+	}}, &res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var album []string
+	for _, u := range flatten([]tg.UpdatesClass{res.Updates}) {
+		if nm, ok := u.(*tg.UpdateBotNewBusinessMessage); ok {
+			m := nm.Message.(*tg.Message)
+			album = append(album, m.Message)
+			if m.GroupedID.Value == 0 || m.ViaBusinessBotID.Value != bot.id {
+				t.Fatalf("album item %+v", m)
+			}
+		}
+	}
+	if diff := cmp.Diff([]string{"a", "b"}, album); diff != "" {
+		t.Fatalf("album (-want +got):\n%s", diff)
+	}
+	for _, want := range []string{"a", "b"} {
+		if got := waitFor[*tg.UpdateNewMessage](t, carol).Message.(*tg.Message); got.Message != want {
+			t.Fatalf("carol got %q, want %q", got.Message, want)
+		}
+	}
 
 	// Edit.
 	err = via(bot, b.id, &tg.MessagesEditMessageRequest{Peer: b.carolPeer, ID: reply.ID, Message: someStr("better reply")}, &res)

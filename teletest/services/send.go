@@ -54,11 +54,7 @@ func (d *Dispatcher) registerSend() {
 	})
 	h[tg.MessagesSendMultiMediaRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.MessagesSendMultiMediaRequest) (tl.Encoder, error) {
 		o := sendOptions{r.ReplyTo, r.ScheduleDate, r.SendAs, r.Effect, r.Silent, r.Noforwards, r.ClearDraft}
-		items := make([]world.AlbumItem, len(r.MultiMedia))
-		for i, m := range r.MultiMedia {
-			items[i] = world.AlbumItem{RandomID: m.RandomID, Text: m.Message, Entities: m.Entities, Media: m.Media}
-		}
-		return answer(w.SendAlbum(c.AuthKeyID, r.Peer, o.draft(world.Draft{}), items))
+		return answer(w.SendAlbum(c.AuthKeyID, r.Peer, o.draft(world.Draft{}), albumItems(r.MultiMedia)))
 	})
 
 	// Scheduled messages.

@@ -71,15 +71,6 @@ func (w *World) actAs(c *businessConn) (done func()) {
 func canReply(r tg.BusinessBotRights) bool { return r.Reply }
 func canRead(r tg.BusinessBotRights) bool  { return r.ReadMessages }
 
-// businessAnswer renders owner's message m for the bot as the result of a call through c:
-// `updates` with mk's update (qts 0: not a new event of the bot's sequence) after extra.
-func (w *World) businessAnswer(bot, owner *account, m *message, date int32, extra []tg.UpdateClass, mk func(msg, reply tg.MessageClass) tg.UpdateClass) *tg.Updates {
-	var r refs
-	msg, reply := w.businessView(owner, m, &r)
-	users, chats := w.render(bot.id, &r)
-	return &tg.Updates{Updates: append(extra, mk(msg, reply)), Users: users, Chats: chats, Date: date}
-}
-
 // SendBusinessMessage answers messages.sendMessage and messages.sendMedia inside
 // invokeWithBusinessConnection: the bot on key sends d to the private chat to on behalf of
 // the connection's account. The message is the account's own (with via_business_bot_id):
@@ -90,11 +81,7 @@ func (w *World) businessAnswer(bot, owner *account, m *message, date int32, extr
 func (w *World) SendBusinessMessage(key KeyID, connID string, to tg.InputPeerClass, d Draft) (tg.UpdatesClass, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	bot, c, err := w.businessBot(key, connID, canReply)
-	if err != nil {
-		return nil, err
-	}
-	p, err := w.businessChat(bot, c, to)
+	bot, c, p, err := w.businessSender(key, connID, to)
 	if err != nil {
 		return nil, err
 	}
@@ -102,26 +89,68 @@ func (w *World) SendBusinessMessage(key KeyID, connID string, to tg.InputPeerCla
 	if err != nil {
 		return nil, err
 	}
-	body.viaBusinessBot = bot.id
-	if d.RandomID != 0 {
-		if _, dup := bot.box.randomID[d.RandomID]; dup {
+	return w.businessDeliver(bot, c, p, []pending{{c: body, randomID: d.RandomID}})
+}
+
+// SendBusinessAlbum answers messages.sendMultiMedia inside invokeWithBusinessConnection: as
+// SendBusinessMessage, for an album (checked as for SendAlbum; no scheduling).
+func (w *World) SendBusinessAlbum(key KeyID, connID string, to tg.InputPeerClass, common Draft, items []AlbumItem) (tg.UpdatesClass, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	bot, c, p, err := w.businessSender(key, connID, to)
+	if err != nil {
+		return nil, err
+	}
+	list, err := w.albumPending(bot, p, common, items)
+	if err != nil {
+		return nil, err
+	}
+	return w.businessDeliver(bot, c, p, list)
+}
+
+// businessSender returns the bot on key, its connection connID with the reply right and the
+// served private chat to (under w.mu).
+func (w *World) businessSender(key KeyID, connID string, to tg.InputPeerClass) (*account, *businessConn, Peer, error) {
+	bot, c, err := w.businessBot(key, connID, canReply)
+	if err != nil {
+		return nil, nil, Peer{}, err
+	}
+	p, err := w.businessChat(bot, c, to)
+	if err != nil {
+		return nil, nil, Peer{}, err
+	}
+	return bot, c, p, nil
+}
+
+// businessDeliver sends list from c's account to the private chat p, each marked as sent by
+// bot, and answers the bot with updateMessageID and updateBotNewBusinessMessage (qts 0) per
+// message. RANDOM_ID_DUPLICATE for a random id the bot used before (under w.mu).
+func (w *World) businessDeliver(bot *account, c *businessConn, p Peer, list []pending) (tg.UpdatesClass, error) {
+	for _, it := range list {
+		if _, dup := bot.box.randomID[it.randomID]; dup && it.randomID != 0 {
 			return nil, ErrRandomIDDuplicate
 		}
 	}
-	owner := w.users[c.user]
-	s := w.deliverPrivate(owner, KeyID{}, w.users[p.ID], body)
-	if d.RandomID != 0 {
-		bot.box.randomID[d.RandomID] = s.id
+	owner, target := w.users[c.user], w.users[p.ID]
+	var us []tg.UpdateClass
+	var r refs
+	date := w.now()
+	for _, it := range list {
+		it.c.viaBusinessBot = bot.id
+		s := w.deliverPrivate(owner, KeyID{}, target, it.c)
+		if it.randomID != 0 {
+			bot.box.randomID[it.randomID] = s.id
+		}
+		var msg, reply tg.MessageClass = &tg.MessageEmpty{ID: s.id}, nil
+		if m := owner.box.msgs[s.id]; m != nil { // gone at once only when the box is full
+			msg, reply = w.businessView(owner, m, &r)
+		}
+		us = append(us, &tg.UpdateMessageID{ID: s.id, RandomID: it.randomID},
+			&tg.UpdateBotNewBusinessMessage{ConnectionID: c.id, Message: msg, ReplyToMessage: reply})
+		date = s.date
 	}
-	idUpd := []tg.UpdateClass{&tg.UpdateMessageID{ID: s.id, RandomID: d.RandomID}}
-	m := owner.box.msgs[s.id]
-	if m == nil { // gone at once (the box is full); answer with the id alone
-		users, chats := w.render(bot.id, &refs{})
-		return &tg.Updates{Updates: append(idUpd, &tg.UpdateBotNewBusinessMessage{ConnectionID: c.id, Message: &tg.MessageEmpty{ID: s.id}}), Users: users, Chats: chats, Date: s.date}, nil
-	}
-	return w.businessAnswer(bot, owner, m, s.date, idUpd, func(msg, reply tg.MessageClass) tg.UpdateClass {
-		return &tg.UpdateBotNewBusinessMessage{ConnectionID: c.id, Message: msg, ReplyToMessage: reply}
-	}), nil
+	users, chats := w.render(bot.id, &r)
+	return &tg.Updates{Updates: us, Users: users, Chats: chats, Date: date}, nil
 }
 
 // EditBusinessMessage answers messages.editMessage inside invokeWithBusinessConnection: the
@@ -160,9 +189,13 @@ func (w *World) EditBusinessMessage(key KeyID, connID string, in tg.InputPeerCla
 	}
 	defer w.actAs(c)()
 	w.editCopies(KeyID{}, owner.id, owner.id, m, pe)
-	return w.businessAnswer(bot, owner, m, pe.date, nil, func(msg, reply tg.MessageClass) tg.UpdateClass {
-		return &tg.UpdateBotEditBusinessMessage{ConnectionID: c.id, Message: msg, ReplyToMessage: reply}
-	}), nil
+	var r refs
+	msg, reply := w.businessView(owner, m, &r)
+	users, chats := w.render(bot.id, &r)
+	return &tg.Updates{
+		Updates: []tg.UpdateClass{&tg.UpdateBotEditBusinessMessage{ConnectionID: c.id, Message: msg, ReplyToMessage: reply}},
+		Users:   users, Chats: chats, Date: pe.date,
+	}, nil
 }
 
 // DeleteBusinessMessages answers messages.deleteMessages inside invokeWithBusinessConnection:

@@ -469,6 +469,43 @@ func (w *World) SendAlbum(key KeyID, to tg.InputPeerClass, common Draft, items [
 	if err != nil {
 		return nil, err
 	}
+	list, err := w.albumPending(a, p, common, items)
+	if err != nil {
+		return nil, err
+	}
+	if common.ClearDraft {
+		w.clearDraft(a, key, p)
+	}
+	if common.ScheduleDate > w.now() {
+		return w.schedule(a, key, p, common.ScheduleDate, list)
+	}
+	for _, it := range list {
+		if _, dup := a.box.randomID[it.randomID]; dup && it.randomID != 0 {
+			return nil, ErrRandomIDDuplicate
+		}
+	}
+	var us []tg.UpdateClass
+	var r refs
+	now := w.now()
+	for _, it := range list {
+		s, err := w.deliverOnce(a, key, p, it.c, it.randomID)
+		if err != nil {
+			if len(us) == 0 {
+				return nil, err
+			}
+			break // what was sent stays sent, as when a network call fails halfway
+		}
+		us = append(us, &tg.UpdateMessageID{ID: s.id, RandomID: it.randomID}, s.update)
+		for _, p := range s.refs.order {
+			r.add(p)
+		}
+	}
+	return w.longUpdates(a.id, us, &r, now), nil
+}
+
+// albumPending checks the items of an album a sends to p and builds their contents, all
+// of one grouped id (under w.mu).
+func (w *World) albumPending(a *account, p Peer, common Draft, items []AlbumItem) ([]pending, error) {
 	switch {
 	case len(items) == 0:
 		return nil, ErrMediaEmpty
@@ -502,32 +539,5 @@ func (w *World) SendAlbum(key KeyID, to tg.InputPeerClass, common Draft, items [
 		c.extra = extra
 		list = append(list, pending{c: c, randomID: it.RandomID})
 	}
-	if common.ClearDraft {
-		w.clearDraft(a, key, p)
-	}
-	if common.ScheduleDate > w.now() {
-		return w.schedule(a, key, p, common.ScheduleDate, list)
-	}
-	for _, it := range list {
-		if _, dup := a.box.randomID[it.randomID]; dup && it.randomID != 0 {
-			return nil, ErrRandomIDDuplicate
-		}
-	}
-	var us []tg.UpdateClass
-	var r refs
-	now := w.now()
-	for _, it := range list {
-		s, err := w.deliverOnce(a, key, p, it.c, it.randomID)
-		if err != nil {
-			if len(us) == 0 {
-				return nil, err
-			}
-			break // what was sent stays sent, as when a network call fails halfway
-		}
-		us = append(us, &tg.UpdateMessageID{ID: s.id, RandomID: it.randomID}, s.update)
-		for _, p := range s.refs.order {
-			r.add(p)
-		}
-	}
-	return w.longUpdates(a.id, us, &r, now), nil
+	return list, nil
 }
