@@ -117,8 +117,8 @@ func TestE2EBusiness(t *testing.T) {
 }
 
 // TestE2EBusinessActs: Carol writes to a business account; the bot, told by
-// OnBusinessMessage, shows the account typing, replies, sends an album, edits and deletes
-// its reply and reads the chat through the connection; Carol sees each effect, the account's inbox is
+// OnBusinessMessage, shows the account typing, replies, sends an album and a poll, stops
+// the poll, edits and deletes its reply and reads the chat through the connection; Carol sees each effect, the account's inbox is
 // read. Carol's own edit reaches the bot's OnEditedBusinessMessage.
 func TestE2EBusinessActs(t *testing.T) {
 	cl := cluster(t)
@@ -229,6 +229,26 @@ func TestE2EBusinessActs(t *testing.T) {
 		if a := recv(t, got, "album item"); a.Text != want || a.From == nil || a.From.ID != shopUser.ID {
 			t.Fatalf("carol's album item %+v", a)
 		}
+	}
+
+	// A poll through the connection, then stopped through it.
+	pm, err := b.SendPoll(ctxT(t), chat, "open?", []string{"yes", "no"}, mtgo.WithBusinessConnection(conn.ID))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a := recv(t, got, "poll"); a.ID == 0 {
+		t.Fatalf("carol's poll %+v", a)
+	}
+	stopped, err := b.StopPoll(ctxT(t), chat, pm.ID, mtgo.WithBusinessConnection(conn.ID))
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := func(m *types.Message) bool { p, ok := m.Media.(*types.Poll); return ok && p.IsClosed }
+	if !closed(stopped) {
+		t.Fatalf("StopPoll result %+v", stopped.Media)
+	}
+	if e := recv(t, edited, "closed poll"); !closed(e) {
+		t.Fatalf("carol's poll after the stop: %+v", e.Media)
 	}
 
 	// Carol edits her message: the bot hears it.

@@ -166,11 +166,17 @@ func (c *Client) sendVote(ctx context.Context, ip tg.InputPeerClass, id int, opt
 }
 
 // StopPoll closes the poll of message messageID in chat (the account's own) and returns the
-// edited message; EditOptions apply as for EditMessageText (reply markup).
+// edited message; EditOptions apply as for EditMessageText (reply markup,
+// WithBusinessConnection for a poll a business account sent).
 func (c *Client) StopPoll(ctx context.Context, chat any, messageID int, opts ...EditOption) (*types.Message, error) {
 	ip, err := c.ResolvePeer(ctx, chat)
 	if err != nil {
 		return nil, err
+	}
+	if option.CollectEdit(opts).BusinessConnectionID != "" {
+		// The business account's message cannot be fetched; a closed poll with no id,
+		// question or answers closes whatever poll the message holds.
+		return c.editMessage(ctx, ip, messageID, nil, nil, &tg.InputMediaPoll{Poll: tg.Poll{Closed: true}}, opts)
 	}
 	pl, err := c.messagePoll(ctx, ip, messageID)
 	if err != nil {
