@@ -49,7 +49,9 @@ func TestE2EWebFiles(t *testing.T) {
 	if err := b.Start0(t); err != nil {
 		t.Fatal(err)
 	}
-	u, _ := e2eUser(t, cl, world.UserSpec{FirstName: "Ann", Phone: "15551290", DC: 3})
+	u, user := e2eUser(t, cl, world.UserSpec{FirstName: "Ann", Phone: "15551290", DC: 3})
+	got := make(chan *types.Message, 4)
+	u.OnMessage(func(_ *mtgo.Context, m *types.Message) error { got <- m; return nil })
 	if dc := u.Media().Options().WebFileDC; dc == 0 {
 		t.Fatal("the client did not learn config.webfile_dc_id")
 	}
@@ -140,6 +142,34 @@ func TestE2EWebFiles(t *testing.T) {
 		got, err := u.DownloadWebFile(ctxT(t), loc.Web, &buf)
 		if err != nil || !bytes.Equal(buf.Bytes(), want) || got.MimeType != "image/png" || got.FileSize != int64(len(want)) || got.URL != "" {
 			t.Fatalf("map: %+v, %v; %d bytes, want %d", got, err, buf.Len(), len(want))
+		}
+	})
+
+	t.Run("invoice photo", func(t *testing.T) { // after map preview: the bot knows the user
+		inv := &tg.InputMediaInvoice{
+			Title: "Manual", Description: "Printed", Payload: []byte("m-1"), ProviderData: tg.DataJSON{Data: "{}"},
+			Photo:   &tg.InputWebDocument{URL: thumbURL, Size: 1, MimeType: "image/jpeg", Attributes: []tg.DocumentAttributeClass{}},
+			Invoice: tg.Invoice{Currency: types.StarsCurrency, Prices: []tg.LabeledPrice{{Label: "copy", Amount: 5}}},
+		}
+		if _, err := b.SendInvoice(ctxT(t), user.ID, inv); err != nil {
+			t.Fatal(err)
+		}
+		m := recv(t, got, "invoice")
+		invoice, ok := m.Media.(*types.Invoice)
+		if !ok {
+			t.Fatalf("media %T", m.Media)
+		}
+		photo := invoice.Photo
+		if photo == nil || photo.FileSize != int64(len(thumb)) || photo.MimeType != "image/jpeg" {
+			t.Fatalf("invoice photo %+v", photo)
+		}
+		data, err := u.DownloadBytes(ctxT(t), photo)
+		if err != nil || !bytes.Equal(data, thumb) {
+			t.Fatalf("invoice photo: %q, %v", data, err)
+		}
+		inv.Photo = &tg.InputWebDocument{URL: "file:///etc/passwd", MimeType: "image/jpeg"}
+		if _, err := b.SendInvoice(ctxT(t), user.ID, inv); !rpcerr.IsType(err, "WEBDOCUMENT_URL_INVALID") {
+			t.Fatalf("invoice photo of another scheme: %v", err)
 		}
 	})
 

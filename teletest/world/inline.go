@@ -151,7 +151,9 @@ func (w *World) AnswerInline(key KeyID, ans InlineResults) error {
 	if err != nil {
 		return err
 	}
-	w.attachWebDocuments(q.user, ans.Results, results) // webfile.go
+	if err := w.attachWebDocuments(q.user, ans.Results, results); err != nil { // webfile.go
+		return err
+	}
 	res := &tg.MessagesBotResults{
 		Gallery: ans.Gallery, QueryID: q.id, SwitchPm: ans.SwitchPM, Results: results,
 		CacheTime: ans.CacheTime, Users: []tg.UserClass{w.tgUser(q.user, a)},

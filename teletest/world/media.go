@@ -364,7 +364,7 @@ func (w *World) tgMedia(viewer int64, m *media) tg.MessageMediaClass {
 		return &tg.MessageMediaPoll{Poll: m.poll.tg(), Results: m.poll.results(viewer)}
 	}
 	if m.invoice != nil {
-		return m.invoice.tg()
+		return w.invoiceTG(viewer, m.invoice) // webfile.go
 	}
 	if r := m.renderOther(); r != nil {
 		return r

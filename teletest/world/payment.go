@@ -24,6 +24,7 @@ type invoice struct {
 	inv         tg.Invoice
 	payload     []byte
 	startParam  string
+	photo       *tg.InputWebDocument // shown as a web document (webfile.go)
 }
 
 func (in *invoice) total() int64 {
@@ -54,7 +55,10 @@ func (w *World) newInvoice(a *account, in *tg.InputMediaInvoice) (*media, error)
 	}
 	inv := &invoice{
 		bot: a.id, title: in.Title, description: in.Description, inv: in.Invoice,
-		payload: bytes.Clone(in.Payload), startParam: in.StartParam.Value,
+		payload: bytes.Clone(in.Payload), startParam: in.StartParam.Value, photo: in.Photo,
+	}
+	if err := checkInputWebDocument(in.Photo); err != nil {
+		return nil, err
 	}
 	switch {
 	case in.Title == "" || len([]rune(in.Title)) > maxInvoiceTitle:

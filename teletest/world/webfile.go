@@ -87,7 +87,7 @@ func (w *World) RegisterWebFile(rawURL string, data []byte, mimeType string) err
 	if !webURL(rawURL) {
 		return ErrWebDocumentURLInvalid
 	}
-	if mt, _, err := mime.ParseMediaType(mimeType); err != nil || !strings.Contains(mt, "/") {
+	if !validMime(mimeType) {
 		return ErrWebDocumentMimeInvalid
 	}
 	if len(data) > MaxWebFileSize {
@@ -134,9 +134,11 @@ func (w *World) webDocument(viewer int64, in *tg.InputWebDocument) *tg.WebDocume
 	return out
 }
 
-// attachWebDocuments gives the results sent by URL (inputBotInlineResult) their thumb and
-// content as web documents user can download (under w.mu). in and out are in the same order.
-func (w *World) attachWebDocuments(user int64, in []tg.InputBotInlineResultClass, out []tg.BotInlineResultClass) {
+// attachWebDocuments checks the thumb and content of the results sent by URL
+// (inputBotInlineResult) and gives them to the results as web documents user can download
+// (under w.mu): WEBDOCUMENT_URL_INVALID, WEBDOCUMENT_MIME_INVALID. in and out are in the same
+// order.
+func (w *World) attachWebDocuments(user int64, in []tg.InputBotInlineResultClass, out []tg.BotInlineResultClass) error {
 	for i, r := range in {
 		src, ok := r.(*tg.InputBotInlineResult)
 		if !ok || i >= len(out) {
@@ -146,6 +148,11 @@ func (w *World) attachWebDocuments(user int64, in []tg.InputBotInlineResultClass
 		if !ok {
 			continue
 		}
+		for _, d := range []*tg.InputWebDocument{src.Thumb, src.Content} {
+			if err := checkInputWebDocument(d); err != nil {
+				return err
+			}
+		}
 		if src.Thumb != nil {
 			dst.Thumb = w.webDocument(user, src.Thumb)
 		}
@@ -153,6 +160,38 @@ func (w *World) attachWebDocuments(user int64, in []tg.InputBotInlineResultClass
 			dst.Content = w.webDocument(user, src.Content)
 		}
 	}
+	return nil
+}
+
+// checkInputWebDocument applies Telegram's checks to a web document a bot gives (nil: none):
+// an http(s) URL with a host, a MIME type, a size that is not negative.
+func checkInputWebDocument(d *tg.InputWebDocument) error {
+	switch {
+	case d == nil:
+		return nil
+	case !webURL(d.URL):
+		return ErrWebDocumentURLInvalid
+	case !validMime(d.MimeType):
+		return ErrWebDocumentMimeInvalid
+	case d.Size < 0:
+		return ErrWebDocumentSizeTooBig
+	}
+	return nil
+}
+
+func validMime(s string) bool {
+	mt, _, err := mime.ParseMediaType(s)
+	return err == nil && strings.Contains(mt, "/")
+}
+
+// invoiceTG renders an invoice as viewer sees it: its photo is a web document with viewer's
+// access hash.
+func (w *World) invoiceTG(viewer int64, in *invoice) *tg.MessageMediaInvoice {
+	out := in.tg()
+	if in.photo != nil {
+		out.Photo = w.webDocument(viewer, in.photo)
+	}
+	return out
 }
 
 // webAccessHash is the access hash viewer has for the web file at url.

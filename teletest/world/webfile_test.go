@@ -190,3 +190,37 @@ func TestInlineResultsCarryWebDocuments(t *testing.T) {
 		t.Fatalf("content without registered bytes: %v", err)
 	}
 }
+
+func TestCheckInputWebDocument(t *testing.T) {
+	tests := []struct {
+		name string
+		in   *tg.InputWebDocument
+		err  string
+	}{
+		{"none", nil, ""},
+		{"ok", &tg.InputWebDocument{URL: "https://example.com/a.jpg", MimeType: "image/jpeg"}, ""},
+		{"another scheme", &tg.InputWebDocument{URL: "file:///a.jpg", MimeType: "image/jpeg"}, "WEBDOCUMENT_URL_INVALID"},
+		{"no type", &tg.InputWebDocument{URL: "https://example.com/a.jpg"}, "WEBDOCUMENT_MIME_INVALID"},
+		{"negative size", &tg.InputWebDocument{URL: "https://example.com/a.jpg", MimeType: "image/jpeg", Size: -1}, "WEBDOCUMENT_SIZE_TOO_BIG"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) { wantRPC(t, checkInputWebDocument(tt.in), tt.err) })
+	}
+}
+
+// An invoice's photo is a web document with each viewer's own access hash.
+func TestInvoicePhotoPerViewer(t *testing.T) {
+	s := newSendWorld(t)
+	in := &invoice{title: "T", photo: &tg.InputWebDocument{URL: "https://example.com/p.jpg", Size: 3, MimeType: "image/jpeg"}}
+	s.w.mu.Lock()
+	a, b := s.w.invoiceTG(s.a.ID, in), s.w.invoiceTG(s.b.ID, in)
+	s.w.mu.Unlock()
+	pa, _ := a.Photo.(*tg.WebDocument)
+	pb, _ := b.Photo.(*tg.WebDocument)
+	if pa == nil || pb == nil || pa.AccessHash == pb.AccessHash || pa.AccessHash != s.w.webAccessHash(s.a.ID, pa.URL) {
+		t.Fatalf("photos %+v, %+v", a.Photo, b.Photo)
+	}
+	if none := s.w.invoiceTG(s.a.ID, &invoice{title: "T"}); none.Photo != nil {
+		t.Fatalf("photo of an invoice without one: %+v", none.Photo)
+	}
+}
