@@ -129,17 +129,27 @@ func TestBusinessCallsWrap(t *testing.T) {
 		name string
 		call func(id string) error
 		want tl.Encoder // the inner query
+		// needsID: without a connection the call fails (the others are then plain calls)
+		needsID bool
 	}{
 		{"edit", func(id string) error {
 			_, err := c.EditMessageText(ctx, carol, 7, "new", mtgo.WithBusinessConnection(id))
 			return err
-		}, &tg.MessagesEditMessageRequest{Peer: carol, ID: 7, Message: tl.Some("new")}},
+		}, &tg.MessagesEditMessageRequest{Peer: carol, ID: 7, Message: tl.Some("new")}, false},
+		{"stop poll", func(id string) error {
+			_, err := c.StopPoll(ctx, carol, 7, mtgo.WithBusinessConnection(id))
+			return err
+		}, &tg.MessagesEditMessageRequest{Peer: carol, ID: 7, Media: &tg.InputMediaPoll{Poll: tg.Poll{Closed: true}}}, false},
+		{"pin", func(id string) error { return c.PinChatMessage(ctx, carol, 7, mtgo.WithBusinessConnection(id)) },
+			&tg.MessagesUpdatePinnedMessageRequest{Peer: carol, ID: 7}, false},
+		{"unpin", func(id string) error { return c.UnpinChatMessage(ctx, carol, 7, mtgo.WithBusinessConnection(id)) },
+			&tg.MessagesUpdatePinnedMessageRequest{Peer: carol, ID: 7, Unpin: true}, false},
 		{"delete", func(id string) error { return c.DeleteBusinessMessages(ctx, id, 7, 8) },
-			&tg.MessagesDeleteMessagesRequest{Revoke: true, ID: []int32{7, 8}}},
+			&tg.MessagesDeleteMessagesRequest{Revoke: true, ID: []int32{7, 8}}, true},
 		{"read", func(id string) error { return c.ReadBusinessChatHistory(ctx, id, carol, 9) },
-			&tg.MessagesReadHistoryRequest{Peer: carol, MaxID: 9}},
+			&tg.MessagesReadHistoryRequest{Peer: carol, MaxID: 9}, true},
 		{"typing", func(id string) error { return c.SendBusinessChatAction(ctx, id, carol, types.ActionTyping) },
-			&tg.MessagesSetTypingRequest{Peer: carol, Action: &tg.SendMessageTypingAction{}}},
+			&tg.MessagesSetTypingRequest{Peer: carol, Action: &tg.SendMessageTypingAction{}}, true},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -163,7 +173,10 @@ func TestBusinessCallsWrap(t *testing.T) {
 			}
 		})
 	}
-	for _, tc := range cases[1:] { // the edit without a connection is a plain edit
+	for _, tc := range cases {
+		if !tc.needsID {
+			continue
+		}
 		t.Run(tc.name+" without connection", func(t *testing.T) {
 			if err := tc.call(""); !errors.Is(err, mtgo.ErrEmptyField) {
 				t.Fatalf("empty connection id: %v", err)

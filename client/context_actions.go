@@ -31,12 +31,15 @@ func (c *Context) forward(to any, drop bool, opts []SendOption) (*types.Message,
 	return clientAPI{c: c.Client}.ForwardMessage(c, to, m.Chat.InputPeer(), m.ID, drop, opts...)
 }
 
-// Pin pins the update's message in its chat (WithSilent, WithPinOneSide). Errors as for
-// Forward.
+// Pin pins the update's message in its chat (WithSilent, WithPinOneSide; a business
+// message through its connection). Errors as for Forward.
 func (c *Context) Pin(opts ...PinOption) error {
 	m, err := c.target(false)
 	if err != nil {
 		return err
+	}
+	if m.BusinessConnectionID != "" { // first, so an explicit connection in opts wins
+		opts = append([]PinOption{WithBusinessConnection(m.BusinessConnectionID)}, opts...)
 	}
 	return c.Client.pin(c, m.Chat.InputPeer(), m.ID, false, opts)
 }

@@ -118,7 +118,8 @@ func TestE2EBusiness(t *testing.T) {
 
 // TestE2EBusinessActs: Carol writes to a business account; the bot, told by
 // OnBusinessMessage, shows the account typing, replies, sends an album and a poll, stops
-// the poll, edits and deletes its reply and reads the chat through the connection; Carol sees each effect, the account's inbox is
+// the poll, edits and deletes its reply, pins and unpins Carol's message and reads the chat
+// through the connection; Carol sees each effect, the account's inbox is
 // read. Carol's own edit reaches the bot's OnEditedBusinessMessage.
 func TestE2EBusinessActs(t *testing.T) {
 	cl := cluster(t)
@@ -146,9 +147,13 @@ func TestE2EBusinessActs(t *testing.T) {
 	carol.OnMessage(func(_ *mtgo.Context, m *types.Message) error { got <- m; return nil })
 	carol.OnEditedMessage(func(_ *mtgo.Context, m *types.Message) error { edited <- m; return nil })
 	carol.OnDeletedMessages(func(_ *mtgo.Context, d *types.DeletedMessages) error { gone <- d; return nil })
+	pins := make(chan *tg.UpdatePinnedMessages, 2)
 	carol.OnRawUpdate(func(_ *mtgo.Context, u tg.UpdateClass) error {
-		if ut, ok := u.(*tg.UpdateUserTyping); ok {
-			typing <- ut
+		switch u := u.(type) {
+		case *tg.UpdateUserTyping:
+			typing <- u
+		case *tg.UpdatePinnedMessages:
+			pins <- u
 		}
 		return nil
 	})
@@ -257,6 +262,20 @@ func TestE2EBusinessActs(t *testing.T) {
 	}
 	if e := recv(t, edits, "edited business message"); e.ID != m.ID || e.Text != "hello!" || e.BusinessConnectionID != conn.ID {
 		t.Fatalf("edited business message %+v", e)
+	}
+
+	// Pinning Carol's message through the connection (Message.Pin of a business message).
+	if err := m.Pin(ctxT(t)); err != nil {
+		t.Fatal(err)
+	}
+	if p := recv(t, pins, "pin"); !p.Pinned || len(p.Messages) != 1 || int(p.Messages[0]) != sent.ID {
+		t.Fatalf("carol's pin %+v", p)
+	}
+	if err := m.Unpin(ctxT(t)); err != nil {
+		t.Fatal(err)
+	}
+	if p := recv(t, pins, "unpin"); p.Pinned {
+		t.Fatalf("carol's unpin %+v", p)
 	}
 
 	// Reading marks the shop's inbox read.

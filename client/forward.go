@@ -221,9 +221,10 @@ func (c *Client) PinChatMessage(ctx context.Context, chat any, id int, opts ...P
 	return c.pin(ctx, chat, id, false, opts)
 }
 
-// UnpinChatMessage unpins message id in chat.
-func (c *Client) UnpinChatMessage(ctx context.Context, chat any, id int) error {
-	return c.pin(ctx, chat, id, true, nil)
+// UnpinChatMessage unpins message id in chat; of the PinOptions only
+// WithBusinessConnection applies.
+func (c *Client) UnpinChatMessage(ctx context.Context, chat any, id int, opts ...PinOption) error {
+	return c.pin(ctx, chat, id, true, opts)
 }
 
 // UnpinAllChatMessages unpins every pinned message of chat (anything ResolvePeer accepts;
@@ -249,7 +250,7 @@ func (c *Client) pin(ctx context.Context, chat any, id int, unpin bool, opts []P
 	}
 	req := &tg.MessagesUpdatePinnedMessageRequest{Peer: ip, ID: int32(id), Unpin: unpin, Silent: p.Silent, PmOneside: p.OneSide}
 	var res tg.UpdatesClassBox
-	if err := c.invoker().Invoke(ctx, req, &res); err != nil {
+	if err := c.businessCall(ctx, p.BusinessConnectionID, req, &res); err != nil {
 		return fmt.Errorf("mtgo: pin message: %w", err)
 	}
 	return nil

@@ -64,13 +64,18 @@ func WithReplyToIn(chat any, id int, quote string) SendOption {
 	})
 }
 
-// WithBusinessConnection sends (or edits, and stops polls with StopPoll's options) on behalf
-// of the business account connected to the bot through connection id
-// (types.BusinessConnection.ID): the request goes inside invokeWithBusinessConnection.
-// Context.Reply and Context.Answer on a business message, and Message.Reply, Answer and Edit
-// of one, add it themselves.
-func WithBusinessConnection(id string) SendEditOption {
-	return option.CommonFunc(func(p *option.Common) { p.BusinessConnectionID = id })
+// WithBusinessConnection sends, edits (StopPoll too) or pins on behalf of the business
+// account connected to the bot through connection id (types.BusinessConnection.ID): the
+// request goes inside invokeWithBusinessConnection. Context.Reply, Answer and Pin on a
+// business message, and Message.Reply, Answer, Edit, Pin, Unpin and Delete of one, add it
+// themselves.
+func WithBusinessConnection(id string) BusinessOption { return option.Business(id) }
+
+// BusinessOption is an option for sends, edits and pins alike (WithBusinessConnection).
+type BusinessOption interface {
+	SendOption
+	EditOption
+	PinOption
 }
 
 // WithTopic posts in the forum topic whose first message is topicID.

@@ -11,6 +11,9 @@ type PinParams struct {
 	Silent bool
 	// OneSide pins a message of a private chat for the account only.
 	OneSide bool
+	// BusinessConnectionID pins on behalf of the business account of this connection
+	// (invokeWithBusinessConnection); empty for the account itself.
+	BusinessConnectionID string
 }
 
 // CollectPin applies opts in order to a zero PinParams; nil options are skipped.

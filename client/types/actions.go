@@ -50,7 +50,7 @@ func (m *Message) Pin(ctx context.Context, opts ...option.Pin) error {
 	if err != nil {
 		return err
 	}
-	return api.Pin(ctx, peer, m.ID, false, opts...)
+	return api.Pin(ctx, peer, m.ID, false, m.businessPinOpts(opts)...)
 }
 
 // Unpin unpins the message.
@@ -59,7 +59,7 @@ func (m *Message) Unpin(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	return api.Pin(ctx, peer, m.ID, true)
+	return api.Pin(ctx, peer, m.ID, true, m.businessPinOpts(nil)...)
 }
 
 // React sets the account's reactions to the message (plain emoji, "👍"); none removes them.

@@ -123,11 +123,16 @@ func (m *Message) businessEditOpts(opts []option.Edit) []option.Edit {
 	return append([]option.Edit{m.businessOpt()}, opts...)
 }
 
-// businessOpt is the option naming m's business connection.
-func (m *Message) businessOpt() option.CommonFunc {
-	id := m.BusinessConnectionID
-	return func(p *option.Common) { p.BusinessConnectionID = id }
+// businessPinOpts is businessOpts for a pin.
+func (m *Message) businessPinOpts(opts []option.Pin) []option.Pin {
+	if m.BusinessConnectionID == "" {
+		return opts
+	}
+	return append([]option.Pin{m.businessOpt()}, opts...)
 }
+
+// businessOpt is the option naming m's business connection.
+func (m *Message) businessOpt() option.Business { return option.Business(m.BusinessConnectionID) }
 
 // BusinessDeleter is what an API offers to delete business messages
 // (mtgo.Client.DeleteBusinessMessages); Message.Delete uses it for a business message.

@@ -40,8 +40,8 @@ func businessConnection(ctx context.Context) string {
 // (messages.sendMessage, messages.sendMedia, through the send handlers; albums with
 // messages.sendMultiMedia), editing and stopping
 // polls (messages.editMessage), deleting (messages.deleteMessages), reading
-// (messages.readHistory) and chat actions (messages.setTyping). Other queries answer
-// BUSINESS_CONNECTION_NOT_ALLOWED.
+// (messages.readHistory), chat actions (messages.setTyping) and pins
+// (messages.updatePinnedMessage). Other queries answer BUSINESS_CONNECTION_NOT_ALLOWED.
 func (d *Dispatcher) invokeWithBusinessConnection(ctx context.Context, c *Caller, req *tg.InvokeWithBusinessConnectionRequest) (tl.Encoder, error) {
 	if req.Query == nil {
 		return nil, ErrInputMethodInvalid
@@ -67,6 +67,8 @@ func (d *Dispatcher) invokeWithBusinessConnection(ctx context.Context, c *Caller
 		return answer(w.ReadBusinessHistory(key, id, q.Peer, q.MaxID))
 	case *tg.MessagesSetTypingRequest:
 		return done(w.SetBusinessTyping(key, id, q.Peer, q.Action))
+	case *tg.MessagesUpdatePinnedMessageRequest:
+		return answer(w.PinBusinessMessage(key, id, world.Pin{Peer: q.Peer, ID: q.ID, Unpin: q.Unpin, Silent: q.Silent, PmOneside: q.PmOneside}))
 	}
 	if _, ok := req.Query.(tl.Object); !ok {
 		return nil, ErrInputMethodInvalid

@@ -98,6 +98,9 @@ var (
 	bizRead bizCall = func(b *bizWorld, caller *account, id string) error {
 		return via(caller, id, &tg.MessagesReadHistoryRequest{Peer: b.carolPeer}, &tg.MessagesAffectedMessages{})
 	}
+	bizPin bizCall = func(b *bizWorld, caller *account, id string) error {
+		return via(caller, id, &tg.MessagesUpdatePinnedMessageRequest{Peer: b.carolPeer, ID: b.fromCarol}, &tg.UpdatesClassBox{})
+	}
 	bizDeleteSent bizCall = func(b *bizWorld, caller *account, id string) error {
 		return via(caller, id, &tg.MessagesDeleteMessagesRequest{ID: []int32{b.toCarol}, Revoke: true}, &tg.MessagesAffectedMessages{})
 	}
@@ -144,6 +147,7 @@ func TestBusinessActRefusals(t *testing.T) {
 		{"send without reply", without(func(r *tg.BusinessBotRights) { r.Reply = false }), bizSend, theBot, "", world.ErrBotAccessForbidden},
 		{"edit without reply", without(func(r *tg.BusinessBotRights) { r.Reply = false }), bizEdit, theBot, "", world.ErrBotAccessForbidden},
 		{"typing without reply", without(func(r *tg.BusinessBotRights) { r.Reply = false }), bizTyping, theBot, "", world.ErrBotAccessForbidden},
+		{"pin without reply", without(func(r *tg.BusinessBotRights) { r.Reply = false }), bizPin, theBot, "", world.ErrBotAccessForbidden},
 		{"read without read_messages", without(func(r *tg.BusinessBotRights) { r.ReadMessages = false }), bizRead, theBot, "", world.ErrBotAccessForbidden},
 		{"delete own without delete_sent", without(func(r *tg.BusinessBotRights) { r.DeleteSentMessages = false }), bizDeleteSent, theBot, "", world.ErrBotAccessForbidden},
 		{"delete received without delete_received", without(func(r *tg.BusinessBotRights) { r.DeleteReceivedMessages = false }), bizDeleteReceived, theBot, "", world.ErrBotAccessForbidden},
@@ -151,6 +155,7 @@ func TestBusinessActRefusals(t *testing.T) {
 		{"edit outside recipients", all, inDaves(bizEdit), theBot, "", world.ErrPeerIDInvalid},
 		{"typing outside recipients", all, inDaves(bizTyping), theBot, "", world.ErrPeerIDInvalid},
 		{"read outside recipients", all, inDaves(bizRead), theBot, "", world.ErrPeerIDInvalid},
+		{"pin outside recipients", all, inDaves(bizPin), theBot, "", world.ErrPeerIDInvalid},
 		{"delete outside recipients", all, inDaves(bizDeleteReceived), theBot, "", world.ErrMessageDeleteForbidden},
 		{"edit the other party's message", all, func(b *bizWorld, caller *account, id string) error {
 			c := *b
@@ -177,7 +182,7 @@ func TestBusinessActRefusals(t *testing.T) {
 	}
 }
 
-// TestBusinessActs: the bot replies, edits, shows typing, reads and deletes in Carol's chat
+// TestBusinessActs: the bot replies, edits, shows typing, reads, pins and deletes in Carol's chat
 // on the shop's behalf; Carol and the shop see each effect; business updates carry the
 // message replied to; the bot is not told of its own acts again.
 func TestBusinessActs(t *testing.T) {
@@ -269,6 +274,17 @@ func TestBusinessActs(t *testing.T) {
 	read := waitFor[*tg.UpdateReadHistoryInbox](t, shop)
 	if diff := cmp.Diff(&tg.PeerUser{UserID: carol.id}, read.Peer); diff != "" || read.MaxID < b.fromCarol || read.StillUnreadCount != 0 {
 		t.Fatalf("read %+v %s", read, diff)
+	}
+
+	// Pin Carol's question for both sides.
+	if err := bizPin(b, bot, b.id); err != nil {
+		t.Fatal(err)
+	}
+	if pin := waitFor[*tg.UpdatePinnedMessages](t, carol); !pin.Pinned {
+		t.Fatalf("carol's pin %+v", pin)
+	}
+	if pin := waitFor[*tg.UpdatePinnedMessages](t, shop); !pin.Pinned || !cmp.Equal(pin.Messages, []int32{b.fromCarol}) {
+		t.Fatalf("shop's pin %+v", pin)
 	}
 
 	// Delete for both sides.

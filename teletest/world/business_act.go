@@ -5,11 +5,12 @@ import (
 )
 
 // What a business bot does on its account's behalf inside invokeWithBusinessConnection:
-// send (messages.sendMessage, messages.sendMedia), edit and stop polls
-// (messages.editMessage), delete (messages.deleteMessages), read (messages.readHistory) and
-// show a chat action (messages.setTyping). Each call names a connection of the calling bot
-// and acts in a private chat the connection serves, within the connection's rights: reply
-// for sending, editing and chat actions, read_messages for reading, delete_sent_messages and
+// send (messages.sendMessage, messages.sendMedia, messages.sendMultiMedia), edit and stop
+// polls (messages.editMessage), delete (messages.deleteMessages), read
+// (messages.readHistory), show a chat action (messages.setTyping) and pin
+// (messages.updatePinnedMessage). Each call names a connection of the calling bot and acts
+// in a private chat the connection serves, within the connection's rights: reply for
+// sending, editing, chat actions and pins, read_messages for reading, delete_sent_messages and
 // delete_received_messages for deleting the account's own and the other party's messages.
 // The effects are the account's own, as if it acted itself: its sessions and the other party
 // receive the usual updates; the bot is not told of them again by business updates.
@@ -269,4 +270,27 @@ func (w *World) SetBusinessTyping(key KeyID, connID string, in tg.InputPeerClass
 	}
 	w.setTyping(w.users[c.user], KeyID{}, p, action)
 	return nil
+}
+
+// PinBusinessMessage answers messages.updatePinnedMessage inside
+// invokeWithBusinessConnection: the bot on key pins (or unpins) a message of the private
+// chat pin.Peer for the connection's account, as the account would (the pin's service
+// message included). Needs the reply right; PEER_ID_INVALID for a chat the connection does
+// not serve, and the errors of messages.updatePinnedMessage. The bot's result is an empty
+// `updates`: the pts updates are the account's.
+func (w *World) PinBusinessMessage(key KeyID, connID string, pin Pin) (tg.UpdatesClass, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	bot, c, p, err := w.businessSender(key, connID, pin.Peer)
+	if err != nil {
+		return nil, err
+	}
+	defer w.actAs(c)()
+	if _, err := w.updatePinned(w.users[c.user], KeyID{}, p, pin); err != nil {
+		return nil, err
+	}
+	var r refs
+	r.add(p)
+	users, chats := w.render(bot.id, &r)
+	return &tg.Updates{Updates: []tg.UpdateClass{}, Users: users, Chats: chats, Date: w.now()}, nil
 }

@@ -27,6 +27,11 @@ func (w *World) UpdatePinned(key KeyID, pin Pin) (tg.UpdatesClass, error) {
 	if err != nil {
 		return nil, err
 	}
+	return w.updatePinned(a, key, p, pin)
+}
+
+// updatePinned is UpdatePinned for account a in chat p (under w.mu).
+func (w *World) updatePinned(a *account, key KeyID, p Peer, pin Pin) (tg.UpdatesClass, error) {
 	m, err := w.messageIn(a, p, pin.ID)
 	if err != nil {
 		return nil, err
