@@ -52,27 +52,35 @@ func NewBusinessConnection(u tg.UpdateClass, e Entities) *BusinessConnection {
 
 // NewBusinessMessage builds the Message of updateBotNewBusinessMessage or
 // updateBotEditBusinessMessage: the message as the business account sees it (Outgoing for
-// its own), with BusinessConnectionID set. It returns nil for any other update.
+// its own), with BusinessConnectionID set, and in ReplyTo.Message the message it replies to
+// when the update carries it. It returns nil for any other update.
 func NewBusinessMessage(api API, u tg.UpdateClass, e Entities) *Message {
 	var id string
-	var raw tg.MessageClass
+	var raw, reply tg.MessageClass
 	switch u := u.(type) {
 	case *tg.UpdateBotNewBusinessMessage:
 		if u == nil {
 			return nil
 		}
-		id, raw = u.ConnectionID, u.Message
+		id, raw, reply = u.ConnectionID, u.Message, u.ReplyToMessage
 	case *tg.UpdateBotEditBusinessMessage:
 		if u == nil {
 			return nil
 		}
-		id, raw = u.ConnectionID, u.Message
+		id, raw, reply = u.ConnectionID, u.Message, u.ReplyToMessage
 	default:
 		return nil
 	}
 	m := NewMessage(api, raw, e)
-	if m != nil {
-		m.BusinessConnectionID = id
+	if m == nil {
+		return nil
+	}
+	m.BusinessConnectionID = id
+	if m.ReplyTo != nil && reply != nil {
+		if r := NewMessage(api, reply, e); r != nil {
+			r.BusinessConnectionID = id
+			m.ReplyTo.Message = r
+		}
 	}
 	return m
 }

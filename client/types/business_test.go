@@ -26,6 +26,12 @@ func TestBusinessConstructors(t *testing.T) {
 			conn: "a 7 false false"},
 		{name: "new", u: &tg.UpdateBotNewBusinessMessage{ConnectionID: "a", Message: &tg.Message{ID: 1, PeerID: &tg.PeerUser{UserID: 5}, Message: "hi"}}, msg: "a hi"},
 		{name: "edit", u: &tg.UpdateBotEditBusinessMessage{ConnectionID: "b", Message: &tg.Message{ID: 1, PeerID: &tg.PeerUser{UserID: 5}, Message: "hi!"}}, msg: "b hi!"},
+		{name: "new reply", u: &tg.UpdateBotNewBusinessMessage{ConnectionID: "a",
+			Message:        &tg.Message{ID: 2, PeerID: &tg.PeerUser{UserID: 5}, Message: "yes", ReplyTo: &tg.MessageReplyHeader{ReplyToMsgID: tl.Some[int32](1)}},
+			ReplyToMessage: &tg.Message{ID: 1, PeerID: &tg.PeerUser{UserID: 5}, Message: "ok?"}}, msg: "a yes 1 ok? a"},
+		{name: "edited reply, replied message empty", u: &tg.UpdateBotEditBusinessMessage{ConnectionID: "a",
+			Message:        &tg.Message{ID: 2, PeerID: &tg.PeerUser{UserID: 5}, Message: "yes", ReplyTo: &tg.MessageReplyHeader{ReplyToMsgID: tl.Some[int32](1)}},
+			ReplyToMessage: &tg.MessageEmpty{ID: 1}}, msg: "a yes 1"},
 		{name: "empty message", u: &tg.UpdateBotNewBusinessMessage{ConnectionID: "a", Message: &tg.MessageEmpty{ID: 1}}},
 		{name: "nil message", u: &tg.UpdateBotNewBusinessMessage{ConnectionID: "a"}},
 		{name: "deleted", u: &tg.UpdateBotDeleteBusinessMessage{ConnectionID: "a", Peer: &tg.PeerUser{UserID: 5}, Messages: []int32{3, 4}}, del: "a 5 [3 4]"},
@@ -43,6 +49,12 @@ func TestBusinessConstructors(t *testing.T) {
 			}
 			if m := NewBusinessMessage(nil, tt.u, e); m != nil {
 				msg = fmtAll(m.BusinessConnectionID, m.Text)
+				if m.ReplyTo != nil {
+					msg += " " + fmtAll(m.ReplyTo.MessageID)
+					if r := m.ReplyTo.Message; r != nil {
+						msg += " " + fmtAll(r.Text, r.BusinessConnectionID)
+					}
+				}
 			}
 			if d := NewDeletedBusinessMessages(tt.u, e); d != nil {
 				del = fmtAll(d.ConnectionID, d.Chat.ID, d.IDs)

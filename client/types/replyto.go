@@ -27,6 +27,9 @@ type ReplyTo struct {
 	// StoryChat and StoryID name the story replied to.
 	StoryChat *Chat
 	StoryID   int
+	// Message is the message replied to when the update carried it (business messages:
+	// updateBotNewBusinessMessage and updateBotEditBusinessMessage), nil otherwise.
+	Message *Message
 	// Raw is the header the value was built from.
 	Raw tg.MessageReplyHeaderClass
 }
