@@ -52,8 +52,8 @@ func TestE2EWebFiles(t *testing.T) {
 	u, user := e2eUser(t, cl, world.UserSpec{FirstName: "Ann", Phone: "15551290", DC: 3})
 	got := make(chan *types.Message, 4)
 	u.OnMessage(func(_ *mtgo.Context, m *types.Message) error { got <- m; return nil })
-	if dc := u.Media().Options().WebFileDC; dc == 0 {
-		t.Fatal("the client did not learn config.webfile_dc_id")
+	if dc := u.Media().Options().WebFileDC; dc != 2 {
+		t.Fatalf("the client learned web file DC %d, want the cluster's DC 2 (not its home DC 3)", dc)
 	}
 
 	res, err := u.GetInlineBotResults(ctxT(t), "@e2e_web_bot", "@e2e_web_bot", "", "")

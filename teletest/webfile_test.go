@@ -22,7 +22,10 @@ func TestKitWebFile(t *testing.T) {
 	}
 	loc := &tg.InputWebFileLocation{URL: doc.URL, AccessHash: doc.AccessHash}
 	f, err := alice.API().UploadGetWebFile(context.Background(), &tg.UploadGetWebFileRequest{Location: loc, Limit: 16 << 10})
-	if err != nil || !bytes.Equal(f.Bytes, data) || f.MimeType != "text/plain" || f.Size != int32(len(data)) {
+	if err != nil {
+		t.Fatalf("alice: %v", err)
+	}
+	if !bytes.Equal(f.Bytes, data) || f.MimeType != "text/plain" || f.Size != int32(len(data)) {
 		t.Fatalf("alice: %v, %d bytes of %q", err, len(f.Bytes), f.MimeType)
 	}
 	if _, err := bob.API().UploadGetWebFile(context.Background(), &tg.UploadGetWebFileRequest{Location: loc, Limit: 16 << 10}); !rpcerr.IsType(err, "LOCATION_INVALID") {

@@ -71,6 +71,26 @@ func (d *Dispatcher) callerDC(c *Caller) int {
 	return d.thisDC
 }
 
+// webfileDC is the data center serving upload.getWebFile (config.webfile_dc_id): the world's
+// default DC (where accounts created without one live, 2 unless configured) when the cluster
+// has it, else its lowest-numbered DC; a client on another DC must route its web files there.
+// Without a list of data centers it is the caller's.
+func (d *Dispatcher) webfileDC(c *Caller) int {
+	def, best := d.w.DefaultDC(), 0
+	for _, o := range d.DCs() {
+		switch {
+		case o.ID == def:
+			return def
+		case best == 0 || o.ID < best:
+			best = o.ID
+		}
+	}
+	if best == 0 {
+		return d.callerDC(c)
+	}
+	return best
+}
+
 func (d *Dispatcher) helpGetNearestDC(ctx context.Context, c *Caller, req *tg.HelpGetNearestDCRequest) (tl.Encoder, error) {
 	dc := int32(d.callerDC(c))
 	return &tg.NearestDC{Country: "NL", ThisDC: dc, NearestDC: dc}, nil
@@ -120,6 +140,6 @@ func (d *Dispatcher) helpGetConfig(ctx context.Context, c *Caller, req *tg.HelpG
 		MeURLPrefix:             "https://t.me/",
 		CaptionLengthMax:        1024,
 		MessageLengthMax:        4096,
-		WebfileDCID:             int32(d.callerDC(c)),
+		WebfileDCID:             int32(d.webfileDC(c)),
 	}, nil
 }

@@ -378,3 +378,7 @@ func storageType(mimeType string) tg.StorageFileTypeClass {
 	}
 	return &tg.StorageFileUnknown{}
 }
+
+// DefaultDC returns the home data center of accounts created without one (Config.DefaultDC),
+// which also serves web files (upload.getWebFile).
+func (w *World) DefaultDC() int { return w.cfg.DefaultDC }
