@@ -162,6 +162,12 @@ func TestBusinessActRefusals(t *testing.T) {
 			c.toCarol = b.fromCarol
 			return bizEdit(&c, caller, id)
 		}, theBot, "", world.ErrMessageAuthorRequired},
+		{"send to a user without a chat", all, func(b *bizWorld, caller *account, id string) error {
+			erin := b.h.named("Erin", "act_erin", "79990008004")
+			c := *b
+			c.carolPeer = &tg.InputPeerUser{UserID: erin.id, AccessHash: erin.userAs(b.bot).AccessHash.Value}
+			return bizSend(&c, caller, id)
+		}, theBot, "", world.ErrBusinessPeerUsageMissing},
 		{"a person", all, bizRead, theShop, "", world.ErrBusinessConnectionNotAllowed},
 		{"a bot without business mode", all, bizRead, plainBot, "", world.ErrBusinessConnectionNotAllowed},
 		{"unknown connection", all, bizRead, theBot, "nope", world.ErrConnectionIDInvalid},

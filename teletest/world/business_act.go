@@ -15,8 +15,14 @@ import (
 // The effects are the account's own, as if it acted itself: its sessions and the other party
 // receive the usual updates; the bot is not told of them again by business updates.
 
-// ErrMessageDeleteForbidden answers a deletion of a message the caller may not delete.
-var ErrMessageDeleteForbidden = rpcErr(403, "MESSAGE_DELETE_FORBIDDEN")
+// Errors of acting through a business connection.
+var (
+	// ErrMessageDeleteForbidden answers a deletion of a message the caller may not delete.
+	ErrMessageDeleteForbidden = rpcErr(403, "MESSAGE_DELETE_FORBIDDEN")
+	// ErrBusinessPeerUsageMissing answers a send to a user the business account has no chat
+	// with: a business bot answers, it does not start conversations.
+	ErrBusinessPeerUsageMissing = rpcErr(400, "BUSINESS_PEER_USAGE_MISSING")
+)
 
 // businessOf returns the enabled connection id of bot (CONNECTION_ID_INVALID otherwise).
 func (w *World) businessOf(bot *account, id string) (*businessConn, error) {
@@ -78,7 +84,8 @@ func canRead(r tg.BusinessBotRights) bool  { return r.ReadMessages }
 // the account's sessions and the other party receive it as usual; the bot's result is
 // `updates` with updateMessageID and updateBotNewBusinessMessage (qts 0: it is not a new
 // event of the bot's sequence). Needs the reply right; PEER_ID_INVALID for a chat the
-// connection does not serve.
+// connection does not serve, BUSINESS_PEER_USAGE_MISSING for a user the account has no
+// chat with.
 func (w *World) SendBusinessMessage(key KeyID, connID string, to tg.InputPeerClass, d Draft) (tg.UpdatesClass, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -110,7 +117,8 @@ func (w *World) SendBusinessAlbum(key KeyID, connID string, to tg.InputPeerClass
 }
 
 // businessSender returns the bot on key, its connection connID with the reply right and the
-// served private chat to (under w.mu).
+// served private chat to, one the account has (BUSINESS_PEER_USAGE_MISSING otherwise; under
+// w.mu).
 func (w *World) businessSender(key KeyID, connID string, to tg.InputPeerClass) (*account, *businessConn, Peer, error) {
 	bot, c, err := w.businessBot(key, connID, canReply)
 	if err != nil {
@@ -119,6 +127,9 @@ func (w *World) businessSender(key KeyID, connID string, to tg.InputPeerClass) (
 	p, err := w.businessChat(bot, c, to)
 	if err != nil {
 		return nil, nil, Peer{}, err
+	}
+	if w.users[c.user].box.dialogs[p] == nil {
+		return nil, nil, Peer{}, ErrBusinessPeerUsageMissing
 	}
 	return bot, c, p, nil
 }
