@@ -109,13 +109,3 @@ func (l *loop) bound(ev mtp.Event) {
 func le32(p []byte) uint32 {
 	return uint32(p[0]) | uint32(p[1])<<8 | uint32(p[2])<<16 | uint32(p[3])<<24
 }
-
-// renewTimer fires when the temporary key is due for renewal; it never fires without PFS.
-func (l *loop) renewTimer() *time.Timer {
-	if l.pfs.key == nil {
-		t := time.NewTimer(time.Hour)
-		t.Stop()
-		return t
-	}
-	return time.NewTimer(max(l.pfs.renewAt(l.c.opts.TempKeyTTL).Sub(l.now()), 0))
-}

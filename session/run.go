@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/mtgo-labs/mtgo/crypto"
@@ -268,31 +269,39 @@ func (l *loop) release() {
 }
 
 // serve runs one connection: a reader goroutine forwards packets, this goroutine owns the
-// engine.
+// engine. It waits on two channels only, the mailbox's notify and the reader's packets (a
+// select costs per case, on every wake-up): the end of ctx, Redial and the timers reach it
+// through notify as alarms it checks after each wake-up.
 func (l *loop) serve(ctx context.Context, pc PacketConn) (worked bool, err error) {
 	l.deliver(ctx, l.eng.OnConnect(l.now()))
 	if err := l.startBind(); err != nil {
 		return false, err
 	}
 	l.c.setState(StateConnected)
-	renew := l.renewTimer()
-	defer renew.Stop()
+	wake := l.c.box.signal
+	stopWake := context.AfterFunc(ctx, wake)
+	defer stopWake()
+	renew := newAlarm(wake)
+	defer renew.stop()
+	if l.pfs.key != nil {
+		renew.reset(max(l.pfs.renewAt(l.c.opts.TempKeyTTL).Sub(l.now()), 0))
+	}
+	timer := newAlarm(wake)
+	defer timer.stop()
 	pkts := make(chan []byte, 8)
-	rerr := make(chan error, 1)
-	stop := make(chan struct{})
+	var rerr error
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		readPackets(pc, pkts, rerr, stop)
+		readPackets(pc, pkts, &rerr)
 	}()
 	defer func() {
-		close(stop)
 		_ = pc.Close()
+		for range pkts { // the reader may be handing over a packet; it closes pkts when it ends
+		}
 		wg.Wait()
 	}()
-	timer := time.NewTimer(time.Hour)
-	defer timer.Stop()
 	var armed time.Time
 	for {
 		now := l.now()
@@ -311,20 +320,36 @@ func (l *loop) serve(ctx context.Context, pc PacketConn) (worked bool, err error
 			return worked, errTempKeyRenewal
 		}
 		select {
-		case <-ctx.Done():
-			return worked, ctx.Err()
-		case <-l.c.redial:
-			return worked, errRedial
-		case <-renew.C:
-			l.pfs.draining = true
 		case <-l.c.box.notify:
+			if err := ctx.Err(); err != nil {
+				return worked, err
+			}
+			select {
+			case <-l.c.redial:
+				return worked, errRedial
+			default:
+			}
+			if renew.fired.Swap(false) {
+				l.pfs.draining = true
+			}
+			if timer.fired.Swap(false) {
+				armed = time.Time{}
+				events, err := l.eng.OnTimer(l.now())
+				l.deliver(ctx, events)
+				if err != nil {
+					return worked, err
+				}
+			}
 			if len(l.calls) > 0 {
 				// Calls are in flight, so callers are concurrent: let those about to invoke
 				// do so, so their calls share a container. A lone caller's call goes at once.
 				runtime.Gosched()
 			}
 			l.drainMailbox()
-		case p := <-pkts:
+		case p, ok := <-pkts:
+			if !ok {
+				return worked, fmt.Errorf("session: read: %w", rerr)
+			}
 			now := l.now()
 			for {
 				events, err := l.eng.Receive(now, p)
@@ -338,41 +363,56 @@ func (l *loop) serve(ctx context.Context, pc PacketConn) (worked bool, err error
 				l.deliver(ctx, events)
 				// Take whatever else has arrived before answering, so acks and calls batch.
 				select {
-				case p = <-pkts:
-					continue
+				case p, ok = <-pkts:
+					if ok {
+						continue
+					}
+					return worked, fmt.Errorf("session: read: %w", rerr)
 				default:
 				}
 				break
-			}
-		case err := <-rerr:
-			return worked, fmt.Errorf("session: read: %w", err)
-		case <-timer.C:
-			armed = time.Time{}
-			events, err := l.eng.OnTimer(l.now())
-			l.deliver(ctx, events)
-			if err != nil {
-				return worked, err
 			}
 		}
 	}
 }
 
-// readPackets forwards packets until the connection fails or stop closes. Each packet is copied
-// out of the transport's buffer: results handed to callers point into it.
-func readPackets(pc PacketConn, out chan<- []byte, errc chan<- error, stop <-chan struct{}) {
+// alarm is a timer that tells the loop it fired through a wake function (the mailbox's
+// signal) and a flag the loop checks after each wake-up, instead of through a channel of its
+// own the loop would have to select on.
+type alarm struct {
+	t     *time.Timer
+	fired atomic.Bool
+}
+
+// newAlarm returns a stopped alarm that calls wake when it fires.
+func newAlarm(wake func()) *alarm {
+	a := new(alarm)
+	a.t = time.AfterFunc(time.Hour, func() {
+		a.fired.Store(true)
+		wake()
+	})
+	a.t.Stop()
+	return a
+}
+
+func (a *alarm) reset(d time.Duration) { a.t.Reset(d) }
+
+func (a *alarm) stop() { a.t.Stop() }
+
+// readPackets forwards packets until the connection fails, then stores the error in *errp and
+// closes out. Each packet is copied out of the transport's buffer: results handed to callers
+// point into it.
+func readPackets(pc PacketConn, out chan<- []byte, errp *error) {
+	defer close(out)
 	for {
 		p, err := pc.ReadPacket()
 		if err != nil {
-			errc <- err
+			*errp = err
 			return
 		}
 		cp := make([]byte, len(p))
 		copy(cp, p)
-		select {
-		case out <- cp:
-		case <-stop:
-			return
-		}
+		out <- cp
 	}
 }
 
@@ -417,18 +457,18 @@ func (l *loop) flush(pc PacketConn, now time.Time) error {
 	return nil
 }
 
-// arm sets the timer to the engine's next deadline unless it is already set to it, and returns
+// arm sets the alarm to the engine's next deadline unless it is already set to it, and returns
 // the deadline now armed.
-func (l *loop) arm(t *time.Timer, armed, now time.Time) time.Time {
+func (l *loop) arm(a *alarm, armed, now time.Time) time.Time {
 	d := l.eng.NextDeadline()
 	if d.Equal(armed) {
 		return armed
 	}
 	if d.IsZero() {
-		t.Stop()
+		a.stop()
 		return d
 	}
-	t.Reset(max(d.Sub(now), 0))
+	a.reset(max(d.Sub(now), 0))
 	return d
 }
 

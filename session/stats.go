@@ -161,6 +161,7 @@ func (c *Conn) Redial() {
 	case c.redial <- struct{}{}:
 	default:
 	}
+	c.box.signal() // the loop checks redial after each wake-up
 }
 
 // dropReq is a DropRPC waiting for the loop.
