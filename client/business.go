@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/mtgo-labs/mtgo/client/option"
 	"github.com/mtgo-labs/mtgo/client/types"
+	"github.com/mtgo-labs/mtgo/media"
 	"github.com/mtgo-labs/mtgo/tl"
 	"github.com/mtgo-labs/mtgo/tl/tg"
 )
@@ -79,24 +81,37 @@ func businessSend(m *types.Message, opts []SendOption) []SendOption {
 	return append([]SendOption{WithBusinessConnection(m.BusinessConnectionID)}, opts...)
 }
 
-// wrap returns req inside invokeWithBusinessConnection when the send goes through a business
-// connection, else req itself.
-func (o *outgoing) wrap(req tl.Encoder) tl.Encoder {
-	if o.business == "" {
-		return req
-	}
-	return &tg.InvokeWithBusinessConnectionRequest{ConnectionID: o.business, Query: req}
-}
-
 // businessCall invokes req inside invokeWithBusinessConnection id (as itself, managed, when
-// id is empty). The answer of a business call tells of the business account's state, not the
-// bot's: its users and chats go to the peer cache, its updates not to the update engine.
+// id is empty), on the connection's data center (Telegram's rule: its dc_id, the business
+// account's), learned from updateBotBusinessConnect or, the first time, with
+// GetBusinessConnection. The answer of a business call tells of the business account's
+// state, not the bot's: its users and chats go to the peer cache, its updates not to the
+// update engine.
 func (c *Client) businessCall(ctx context.Context, id string, req tl.Encoder, res tl.Decoder) error {
 	if id == "" {
 		return c.invoker().Invoke(ctx, req, res)
 	}
-	if err := c.call(ctx, &tg.InvokeWithBusinessConnectionRequest{ConnectionID: id, Query: req}, res); err != nil {
-		return err
+	dc, ok := c.bizDCs.get(id)
+	if !ok {
+		bc, err := c.GetBusinessConnection(ctx, id)
+		if err != nil {
+			return err
+		}
+		dc = bc.DC
+	}
+	wrapped := &tg.InvokeWithBusinessConnectionRequest{ConnectionID: id, Query: req}
+	if dc == 0 || dc == c.eng.HomeDC() {
+		if err := c.call(ctx, wrapped, res); err != nil {
+			return err
+		}
+	} else {
+		inv, err := c.eng.MediaPool().DC(ctx, dc, media.KindMain)
+		if err != nil {
+			return err
+		}
+		if err := c.through(ctx, wrapped, res, inv.Invoke); err != nil {
+			return err
+		}
 	}
 	if b, ok := res.(*tg.UpdatesClassBox); ok {
 		c.learnUpdates(b.Updates)
@@ -194,10 +209,52 @@ func (c *Client) GetBusinessConnection(ctx context.Context, connectionID string)
 	list, users, chats, _ := updatesParts(res.Updates)
 	for _, u := range list {
 		if bc := types.NewBusinessConnection(u, types.NewEntities(users, chats)); bc != nil {
+			c.bizDCs.learn(u)
 			return bc, nil
 		}
 	}
 	return nil, errNoBusinessConnection
+}
+
+// maxBusinessDCs bounds the business connections whose data center the client remembers.
+const maxBusinessDCs = 4096
+
+// businessDCs remembers the data center of each business connection the bot has seen (at
+// most maxBusinessDCs; the oldest is forgotten first, and asked for again when used).
+type businessDCs struct {
+	mu    sync.Mutex
+	dc    map[string]int
+	order []string
+}
+
+// learn records the connection of up when it is updateBotBusinessConnect.
+func (b *businessDCs) learn(up tg.UpdateClass) {
+	u, ok := up.(*tg.UpdateBotBusinessConnect)
+	if !ok || u == nil {
+		return
+	}
+	id, dc := u.Connection.ConnectionID, int(u.Connection.DCID)
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.dc == nil {
+		b.dc = make(map[string]int)
+	}
+	if _, known := b.dc[id]; !known {
+		if len(b.order) >= maxBusinessDCs {
+			delete(b.dc, b.order[0])
+			b.order = b.order[1:]
+		}
+		b.order = append(b.order, id)
+	}
+	b.dc[id] = dc
+}
+
+// get returns the data center of connection id, if known.
+func (b *businessDCs) get(id string) (int, bool) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	dc, ok := b.dc[id]
+	return dc, ok
 }
 
 // errNoBusinessConnection reports an answer to account.getBotBusinessConnection without the

@@ -125,6 +125,19 @@ func TestBusinessCallsWrap(t *testing.T) {
 	})
 	carol := &tg.InputPeerUser{UserID: 5, AccessHash: 35}
 	ctx := context.Background()
+	// A connection the bot has not seen yet is asked for first (to learn its data center).
+	if err := c.ReadBusinessChatHistory(ctx, "cx", carol, 0); !errors.Is(err, errCaptured) {
+		t.Fatalf("read through an unknown connection: %v", err)
+	}
+	if len(sent) != 1 || !cmp.Equal(sent[0], tl.Encoder(&tg.AccountGetBotBusinessConnectionRequest{ConnectionID: "cx"})) {
+		t.Fatalf("first request %+v", sent)
+	}
+	// Told of the connection (on the home data center), the bot calls through it directly.
+	c.OnBusinessConnection(func(*mtgo.Context, *types.BusinessConnection) error { return nil })
+	connect := &tg.UpdateBotBusinessConnect{Connection: tg.BotBusinessConnection{ConnectionID: "cx", UserID: 9, DCID: int32(c.DC())}, Qts: 1}
+	if err := mtgo.Deliver(ctx, c, &tg.Updates{Updates: []tg.UpdateClass{connect}}); err != nil {
+		t.Fatal(err)
+	}
 	cases := []struct {
 		name string
 		call func(id string) error

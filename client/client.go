@@ -56,6 +56,7 @@ type Client struct {
 	msgCache   *messageCache
 	topicCache *topicCache
 	profiles   *profileCache
+	bizDCs     businessDCs                         // data centers of business connections (business.go)
 	results    *updengine.Feed                     // updates returned by calls, on their way to the update manager
 	invokeMW   atomic.Pointer[[]InvokerMiddleware] // around every call of the client's methods
 

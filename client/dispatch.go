@@ -161,6 +161,9 @@ func (d *messageDispatcher) dispatch(u tg.UpdatesClass, batch *batchWait) {
 	api := clientAPI{c: d.c}
 	for _, up := range list {
 		kind, m, channel := classify(up)
+		if kind == kindBusinessConnection {
+			d.c.bizDCs.learn(up) // where to send the calls through it (business.go)
+		}
 		extras := extrasOf(m)
 		want := table.wants(kind, extras)
 		if !want && !d.waits.any() {

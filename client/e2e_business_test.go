@@ -123,7 +123,7 @@ func TestE2EBusiness(t *testing.T) {
 // read. Carol's own edit reaches the bot's OnEditedBusinessMessage.
 func TestE2EBusinessActs(t *testing.T) {
 	cl := cluster(t)
-	botUser, err := cl.World().CreateBot(world.BotSpec{FirstName: "Acts", Username: "e2e_acts_bot", Business: true})
+	botUser, err := cl.World().CreateBot(world.BotSpec{FirstName: "Acts", Username: "e2e_acts_bot", Business: true, DC: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -138,7 +138,9 @@ func TestE2EBusinessActs(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	shop, shopUser := e2eUser(t, cl, world.UserSpec{FirstName: "Shop", Username: "e2e_acts_shop", Phone: "15551190", Premium: true})
+	// The shop lives on another data center than the bot: calls through its connection go
+	// there (the connection's dc_id); the test server refuses them on the bot's own.
+	shop, shopUser := e2eUser(t, cl, world.UserSpec{FirstName: "Shop", Username: "e2e_acts_shop", Phone: "15551190", Premium: true, DC: 3})
 	carol, _ := e2eUser(t, cl, world.UserSpec{FirstName: "Carol", Phone: "15551191"})
 	got := make(chan *types.Message, 4)
 	edited := make(chan *types.Message, 2)
@@ -178,6 +180,15 @@ func TestE2EBusinessActs(t *testing.T) {
 		t.Fatal(err)
 	}
 	conn := recv(t, conns, "business connection")
+	if conn.DC != 3 || b.DC() != 2 {
+		t.Fatalf("connection on DC %d, bot on DC %d; want 3 and 2", conn.DC, b.DC())
+	}
+	// On the bot's home data center the connection is unknown.
+	_, err = b.InvokeContext(ctxT(t), &tg.InvokeWithBusinessConnectionRequest{ConnectionID: conn.ID, Query: &tg.MessagesSetTypingRequest{
+		Peer: &tg.InputPeerEmpty{}, Action: &tg.SendMessageTypingAction{}}}, 0, 0)
+	if !rpcerr.IsType(err, "CONNECTION_ID_INVALID") {
+		t.Fatalf("a call on the bot's home DC: %v, want CONNECTION_ID_INVALID", err)
+	}
 
 	sent, err := carol.SendMessage(ctxT(t), "@e2e_acts_shop", "hello")
 	if err != nil {

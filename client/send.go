@@ -68,15 +68,19 @@ func (s *sendAnswer) peerOf(ip tg.InputPeerClass, self int64) tg.PeerClass {
 // in errors.
 func (c *Client) postSend(ctx context.Context, what string, out outgoing, req tl.Encoder, rid int64, ip tg.InputPeerClass, text string, ents []tg.MessageEntityClass) (*types.Message, error) {
 	s := new(sendAnswer)
-	if err := c.call(ctx, out.wrap(req), &s.res); err != nil {
+	call := c.call
+	if out.business != "" {
+		call = func(ctx context.Context, req tl.Encoder, res tl.Decoder) error {
+			return c.businessCall(ctx, out.business, req, res)
+		}
+	}
+	if err := call(ctx, req, &s.res); err != nil {
 		return nil, fmt.Errorf("mtgo: send %s: %w", what, err)
 	}
 	self := c.selfID()
 	to := s.peerOf(ip, self)
-	if out.business == "" {
+	if out.business == "" { // a business send changes the business account's state, not ours
 		c.absorbSent(updates.Sent{Peer: to, Message: text, Silent: out.silent, ReplyTo: out.replyHeader}, s.res.Updates)
-	} else { // a business send changes the business account's state, not ours
-		c.learnUpdates(s.res.Updates)
 	}
 	var msg *types.Message
 	var err error

@@ -46,29 +46,29 @@ func (d *Dispatcher) invokeWithBusinessConnection(ctx context.Context, c *Caller
 	if req.Query == nil {
 		return nil, ErrInputMethodInvalid
 	}
-	w, key, id := d.w, c.AuthKeyID, req.ConnectionID
+	w, call := d.w, world.BusinessCall{Key: c.AuthKeyID, DC: c.DC, Conn: req.ConnectionID}
 	switch q := req.Query.(type) {
 	case *tg.MessagesSendMessageRequest, *tg.MessagesSendMediaRequest:
-		if id == "" {
+		if call.Conn == "" {
 			return nil, world.ErrConnectionIDInvalid
 		}
-		return d.inner(context.WithValue(ctx, businessKey{}, id), c, req.Query)
+		return d.inner(context.WithValue(ctx, businessKey{}, call.Conn), c, req.Query)
 	case *tg.MessagesSendMultiMediaRequest:
-		return answer(w.SendBusinessAlbum(key, id, q.Peer, world.Draft{ReplyTo: replyTo(q.ReplyTo), Silent: q.Silent}, albumItems(q.MultiMedia)))
+		return answer(w.SendBusinessAlbum(call, q.Peer, world.Draft{ReplyTo: replyTo(q.ReplyTo), Silent: q.Silent}, albumItems(q.MultiMedia)))
 	case *tg.MessagesEditMessageRequest:
 		e := world.Edit{Entities: q.Entities, Media: q.Media, Markup: q.ReplyMarkup}
 		if q.Message.Set {
 			e.Text = &q.Message.Value
 		}
-		return answer(w.EditBusinessMessage(key, id, q.Peer, q.ID, e))
+		return answer(w.EditBusinessMessage(call, q.Peer, q.ID, e))
 	case *tg.MessagesDeleteMessagesRequest:
-		return answer(w.DeleteBusinessMessages(key, id, q.ID, q.Revoke))
+		return answer(w.DeleteBusinessMessages(call, q.ID, q.Revoke))
 	case *tg.MessagesReadHistoryRequest:
-		return answer(w.ReadBusinessHistory(key, id, q.Peer, q.MaxID))
+		return answer(w.ReadBusinessHistory(call, q.Peer, q.MaxID))
 	case *tg.MessagesSetTypingRequest:
-		return done(w.SetBusinessTyping(key, id, q.Peer, q.Action))
+		return done(w.SetBusinessTyping(call, q.Peer, q.Action))
 	case *tg.MessagesUpdatePinnedMessageRequest:
-		return answer(w.PinBusinessMessage(key, id, world.Pin{Peer: q.Peer, ID: q.ID, Unpin: q.Unpin, Silent: q.Silent, PmOneside: q.PmOneside}))
+		return answer(w.PinBusinessMessage(call, world.Pin{Peer: q.Peer, ID: q.ID, Unpin: q.Unpin, Silent: q.Silent, PmOneside: q.PmOneside}))
 	}
 	if _, ok := req.Query.(tl.Object); !ok {
 		return nil, ErrInputMethodInvalid
@@ -80,7 +80,7 @@ func (d *Dispatcher) invokeWithBusinessConnection(ctx context.Context, c *Caller
 // invokeWithBusinessConnection.
 func (d *Dispatcher) sendDraft(ctx context.Context, c *Caller, peer tg.InputPeerClass, dr world.Draft) (tl.Encoder, error) {
 	if id := businessConnection(ctx); id != "" {
-		return answer(d.w.SendBusinessMessage(c.AuthKeyID, id, peer, dr))
+		return answer(d.w.SendBusinessMessage(world.BusinessCall{Key: c.AuthKeyID, DC: c.DC, Conn: id}, peer, dr))
 	}
 	return answer(d.w.SendMessage(c.AuthKeyID, peer, dr))
 }

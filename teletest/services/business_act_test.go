@@ -135,6 +135,7 @@ func TestBusinessActRefusals(t *testing.T) {
 		theBot who = iota
 		theShop
 		plainBot
+		botElsewhere // the bot on another data center than the connection's
 	)
 	cases := []struct {
 		name   string
@@ -171,6 +172,7 @@ func TestBusinessActRefusals(t *testing.T) {
 		{"a person", all, bizRead, theShop, "", world.ErrBusinessConnectionNotAllowed},
 		{"a bot without business mode", all, bizRead, plainBot, "", world.ErrBusinessConnectionNotAllowed},
 		{"unknown connection", all, bizRead, theBot, "nope", world.ErrConnectionIDInvalid},
+		{"another data center", all, bizRead, botElsewhere, "", world.ErrConnectionIDInvalid},
 		{"method not for business bots", all, func(b *bizWorld, caller *account, id string) error {
 			return via(caller, id, &tg.MessagesGetHistoryRequest{Peer: b.carolPeer}, &tg.MessagesMessagesClassBox{})
 		}, theBot, "", world.ErrBusinessConnectionNotAllowed},
@@ -178,7 +180,18 @@ func TestBusinessActRefusals(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			b := newBizWorld(t, tc.rights)
-			caller := map[who]*account{theBot: b.bot, theShop: b.shop, plainBot: b.h.bot("act_plain_bot")}[tc.caller]
+			var caller *account
+			switch tc.caller {
+			case theBot:
+				caller = b.bot
+			case theShop:
+				caller = b.shop
+			case plainBot:
+				caller = b.h.bot("act_plain_bot")
+			case botElsewhere:
+				caller = b.bot.second()
+				caller.c.caller.DC = b.shop.info.DC%5 + 1
+			}
 			id := b.id
 			if tc.connID != "" {
 				id = tc.connID

@@ -24,6 +24,14 @@ var (
 	ErrBusinessPeerUsageMissing = rpcErr(400, "BUSINESS_PEER_USAGE_MISSING")
 )
 
+// BusinessCall names who calls through which business connection: the bot's auth key, the
+// data center the call reached (0: not checked) and the connection id.
+type BusinessCall struct {
+	Key  KeyID
+	DC   int
+	Conn string
+}
+
 // businessOf returns the enabled connection id of bot (CONNECTION_ID_INVALID otherwise).
 func (w *World) businessOf(bot *account, id string) (*businessConn, error) {
 	c := w.businessConns[id]
@@ -33,21 +41,25 @@ func (w *World) businessOf(bot *account, id string) (*businessConn, error) {
 	return c, nil
 }
 
-// businessBot returns the bot on key and its enabled connection connID, checking the right
-// the call needs (under w.mu). BUSINESS_CONNECTION_NOT_ALLOWED for a person or a bot without
-// business mode, CONNECTION_ID_INVALID for an unknown, ended or another bot's connection,
+// businessBot returns the calling bot and its enabled connection, checking the right the
+// call needs (under w.mu). BUSINESS_CONNECTION_NOT_ALLOWED for a person or a bot without
+// business mode, CONNECTION_ID_INVALID for an unknown, ended or another bot's connection or
+// a call on another data center than the connection's (its dc_id: the business account's),
 // BOT_ACCESS_FORBIDDEN when right is false.
-func (w *World) businessBot(key KeyID, connID string, right func(tg.BusinessBotRights) bool) (*account, *businessConn, error) {
-	bot, err := w.authorized(key)
+func (w *World) businessBot(call BusinessCall, right func(tg.BusinessBotRights) bool) (*account, *businessConn, error) {
+	bot, err := w.authorized(call.Key)
 	if err != nil {
 		return nil, nil, err
 	}
 	if !bot.bot || !bot.botBusiness {
 		return nil, nil, ErrBusinessConnectionNotAllowed
 	}
-	c, err := w.businessOf(bot, connID)
+	c, err := w.businessOf(bot, call.Conn)
 	if err != nil {
 		return nil, nil, err
+	}
+	if call.DC != 0 && c.dc != 0 && call.DC != c.dc {
+		return nil, nil, ErrConnectionIDInvalid
 	}
 	if right != nil && !right(c.rights) {
 		return nil, nil, ErrBotAccessForbidden
@@ -79,17 +91,17 @@ func canReply(r tg.BusinessBotRights) bool { return r.Reply }
 func canRead(r tg.BusinessBotRights) bool  { return r.ReadMessages }
 
 // SendBusinessMessage answers messages.sendMessage and messages.sendMedia inside
-// invokeWithBusinessConnection: the bot on key sends d to the private chat to on behalf of
+// invokeWithBusinessConnection: the calling bot sends d to the private chat to on behalf of
 // the connection's account. The message is the account's own (with via_business_bot_id):
 // the account's sessions and the other party receive it as usual; the bot's result is
 // `updates` with updateMessageID and updateBotNewBusinessMessage (qts 0: it is not a new
 // event of the bot's sequence). Needs the reply right; PEER_ID_INVALID for a chat the
 // connection does not serve, BUSINESS_PEER_USAGE_MISSING for a user the account has no
 // chat with.
-func (w *World) SendBusinessMessage(key KeyID, connID string, to tg.InputPeerClass, d Draft) (tg.UpdatesClass, error) {
+func (w *World) SendBusinessMessage(call BusinessCall, to tg.InputPeerClass, d Draft) (tg.UpdatesClass, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	bot, c, p, err := w.businessSender(key, connID, to)
+	bot, c, p, err := w.businessSender(call, to)
 	if err != nil {
 		return nil, err
 	}
@@ -102,10 +114,10 @@ func (w *World) SendBusinessMessage(key KeyID, connID string, to tg.InputPeerCla
 
 // SendBusinessAlbum answers messages.sendMultiMedia inside invokeWithBusinessConnection: as
 // SendBusinessMessage, for an album (checked as for SendAlbum; no scheduling).
-func (w *World) SendBusinessAlbum(key KeyID, connID string, to tg.InputPeerClass, common Draft, items []AlbumItem) (tg.UpdatesClass, error) {
+func (w *World) SendBusinessAlbum(call BusinessCall, to tg.InputPeerClass, common Draft, items []AlbumItem) (tg.UpdatesClass, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	bot, c, p, err := w.businessSender(key, connID, to)
+	bot, c, p, err := w.businessSender(call, to)
 	if err != nil {
 		return nil, err
 	}
@@ -116,11 +128,11 @@ func (w *World) SendBusinessAlbum(key KeyID, connID string, to tg.InputPeerClass
 	return w.businessDeliver(bot, c, p, list)
 }
 
-// businessSender returns the bot on key, its connection connID with the reply right and the
+// businessSender returns the calling bot, its connection with the reply right and the
 // served private chat to, one the account has (BUSINESS_PEER_USAGE_MISSING otherwise; under
 // w.mu).
-func (w *World) businessSender(key KeyID, connID string, to tg.InputPeerClass) (*account, *businessConn, Peer, error) {
-	bot, c, err := w.businessBot(key, connID, canReply)
+func (w *World) businessSender(call BusinessCall, to tg.InputPeerClass) (*account, *businessConn, Peer, error) {
+	bot, c, err := w.businessBot(call, canReply)
 	if err != nil {
 		return nil, nil, Peer{}, err
 	}
@@ -166,16 +178,16 @@ func (w *World) businessDeliver(bot *account, c *businessConn, p Peer, list []pe
 }
 
 // EditBusinessMessage answers messages.editMessage inside invokeWithBusinessConnection: the
-// bot on key edits (or, with a closed inputMediaPoll, stops the poll of) message id that the
+// calling bot edits (or, with a closed inputMediaPoll, stops the poll of) message id that the
 // connection's account sent in the private chat in. Every copy changes as for
 // messages.editMessage; the bot's result is `updates` with updateBotEditBusinessMessage
 // (qts 0). Needs the reply right; PEER_ID_INVALID for a chat the connection does not serve,
 // MESSAGE_ID_INVALID for a message not in that chat, MESSAGE_AUTHOR_REQUIRED for the other
 // party's message, and the errors of messages.editMessage.
-func (w *World) EditBusinessMessage(key KeyID, connID string, in tg.InputPeerClass, id int32, e Edit) (tg.UpdatesClass, error) {
+func (w *World) EditBusinessMessage(call BusinessCall, in tg.InputPeerClass, id int32, e Edit) (tg.UpdatesClass, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	bot, c, err := w.businessBot(key, connID, canReply)
+	bot, c, err := w.businessBot(call, canReply)
 	if err != nil {
 		return nil, err
 	}
@@ -211,16 +223,16 @@ func (w *World) EditBusinessMessage(key KeyID, connID string, in tg.InputPeerCla
 }
 
 // DeleteBusinessMessages answers messages.deleteMessages inside invokeWithBusinessConnection:
-// the bot on key deletes messages ids of the connection's account (for both sides with
+// the calling bot deletes messages ids of the connection's account (for both sides with
 // revoke), as the account would. The account's own messages need the delete_sent_messages
 // right, the other party's delete_received_messages (BOT_ACCESS_FORBIDDEN otherwise);
 // MESSAGE_DELETE_FORBIDDEN for a message of a chat the connection does not serve. Unknown
 // ids are skipped. Nothing is deleted unless every message may be. The answer carries the
 // bot's own pts with pts_count 0: the bot's sequence does not move.
-func (w *World) DeleteBusinessMessages(key KeyID, connID string, ids []int32, revoke bool) (*tg.MessagesAffectedMessages, error) {
+func (w *World) DeleteBusinessMessages(call BusinessCall, ids []int32, revoke bool) (*tg.MessagesAffectedMessages, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	bot, c, err := w.businessBot(key, connID, nil)
+	bot, c, err := w.businessBot(call, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -247,13 +259,13 @@ func (w *World) DeleteBusinessMessages(key KeyID, connID string, ids []int32, re
 }
 
 // ReadBusinessHistory answers messages.readHistory inside invokeWithBusinessConnection: the
-// bot on key marks the private chat in read for the connection's account up to maxID (0:
+// calling bot marks the private chat in read for the connection's account up to maxID (0:
 // everything), as the account would. Needs the read_messages right; PEER_ID_INVALID for a
 // chat the connection does not serve. The answer carries the bot's own pts with pts_count 0.
-func (w *World) ReadBusinessHistory(key KeyID, connID string, in tg.InputPeerClass, maxID int32) (*tg.MessagesAffectedMessages, error) {
+func (w *World) ReadBusinessHistory(call BusinessCall, in tg.InputPeerClass, maxID int32) (*tg.MessagesAffectedMessages, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	bot, c, err := w.businessBot(key, connID, canRead)
+	bot, c, err := w.businessBot(call, canRead)
 	if err != nil {
 		return nil, err
 	}
@@ -268,10 +280,10 @@ func (w *World) ReadBusinessHistory(key KeyID, connID string, in tg.InputPeerCla
 // SetBusinessTyping answers messages.setTyping inside invokeWithBusinessConnection: the
 // other party of the private chat in sees the connection's account doing action. Needs the
 // reply right; PEER_ID_INVALID for a chat the connection does not serve.
-func (w *World) SetBusinessTyping(key KeyID, connID string, in tg.InputPeerClass, action tg.SendMessageActionClass) error {
+func (w *World) SetBusinessTyping(call BusinessCall, in tg.InputPeerClass, action tg.SendMessageActionClass) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	bot, c, err := w.businessBot(key, connID, canReply)
+	bot, c, err := w.businessBot(call, canReply)
 	if err != nil {
 		return err
 	}
@@ -284,15 +296,15 @@ func (w *World) SetBusinessTyping(key KeyID, connID string, in tg.InputPeerClass
 }
 
 // PinBusinessMessage answers messages.updatePinnedMessage inside
-// invokeWithBusinessConnection: the bot on key pins (or unpins) a message of the private
+// invokeWithBusinessConnection: the calling bot pins (or unpins) a message of the private
 // chat pin.Peer for the connection's account, as the account would (the pin's service
 // message included). Needs the reply right; PEER_ID_INVALID for a chat the connection does
 // not serve, and the errors of messages.updatePinnedMessage. The bot's result is an empty
 // `updates`: the pts updates are the account's.
-func (w *World) PinBusinessMessage(key KeyID, connID string, pin Pin) (tg.UpdatesClass, error) {
+func (w *World) PinBusinessMessage(call BusinessCall, pin Pin) (tg.UpdatesClass, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	bot, c, p, err := w.businessSender(key, connID, pin.Peer)
+	bot, c, p, err := w.businessSender(call, pin.Peer)
 	if err != nil {
 		return nil, err
 	}
