@@ -84,8 +84,9 @@ func businessSend(m *types.Message, opts []SendOption) []SendOption {
 // businessCall invokes req inside invokeWithBusinessConnection id (as itself, managed, when
 // id is empty), on the connection's data center (Telegram's rule: its dc_id, the business
 // account's), learned from updateBotBusinessConnect or, the first time, with
-// GetBusinessConnection. The answer of a business call tells of the business account's
-// state, not the bot's: its users and chats go to the peer cache, its updates not to the
+// GetBusinessConnection; on another data center than home it is a single attempt, as for
+// inline messages. The answer of a business call tells of the business account's state, not
+// the bot's: its users and chats go to the peer cache, its updates not to the
 // update engine.
 func (c *Client) businessCall(ctx context.Context, id string, req tl.Encoder, res tl.Decoder) error {
 	if id == "" {
