@@ -237,14 +237,16 @@ func newCall() *call {
 // invoke runs cl, a call from newCall with its options set, for in; started, when set,
 // receives the call id once it is in the mailbox.
 func (c *Conn) invoke(ctx context.Context, cl *call, in tl.Encoder, out tl.Decoder, started func(mtp.CallID)) (mtp.CallID, error) {
-	select {
-	case c.slots <- struct{}{}:
-	case <-ctx.Done():
-		callPool.Put(cl)
-		return 0, ctx.Err()
-	case <-c.done:
-		callPool.Put(cl)
-		return 0, c.closedErr()
+	if !c.takeSlot() {
+		select {
+		case c.slots <- struct{}{}:
+		case <-ctx.Done():
+			callPool.Put(cl)
+			return 0, ctx.Err()
+		case <-c.done:
+			callPool.Put(cl)
+			return 0, c.closedErr()
+		}
 	}
 	defer func() { <-c.slots }()
 
@@ -299,6 +301,17 @@ func (c *Conn) invoke(ctx context.Context, cl *call, in tl.Encoder, out tl.Decod
 		}
 		// cl is not reused: the loop may still answer it.
 		return id, ctx.Err()
+	}
+}
+
+// takeSlot takes an in-flight slot if one is free, without the three-case select (which locks
+// every channel it names) that waiting for one needs.
+func (c *Conn) takeSlot() bool {
+	select {
+	case c.slots <- struct{}{}:
+		return true
+	default:
+		return false
 	}
 }
 

@@ -457,16 +457,15 @@ func (l *loop) flush(pc PacketConn, now time.Time) error {
 	return nil
 }
 
-// arm sets the alarm to the engine's next deadline unless it is already set to it, and returns
-// the deadline now armed.
+// arm makes the alarm fire by the engine's next deadline and returns the deadline now armed.
+// It resets the alarm only for a deadline earlier than the armed one (or when none is armed):
+// the ack deadline every answer sets, and the next call's packet clears, then costs no timer
+// operation per call. An alarm that fires before the engine needs it finds nothing due in
+// OnTimer and is armed again.
 func (l *loop) arm(a *alarm, armed, now time.Time) time.Time {
 	d := l.eng.NextDeadline()
-	if d.Equal(armed) {
+	if d.IsZero() || (!armed.IsZero() && !d.Before(armed)) {
 		return armed
-	}
-	if d.IsZero() {
-		a.stop()
-		return d
 	}
 	a.reset(max(d.Sub(now), 0))
 	return d
