@@ -37,18 +37,20 @@ func (m *messageCache) add(msg *types.Message) {
 	k := msgKey{chat: msg.Chat.ID, id: msg.ID}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if _, ok := m.idx[k]; ok {
-		m.idx[k] = msg // a newer form of a kept message (edited, completed) keeps its place
+	// One lookup for both cases: a newer form of a kept message (edited, completed) replaces
+	// it in its place, and only a key the index did not have grows it.
+	n := len(m.idx)
+	m.idx[k] = msg
+	if len(m.idx) == n {
 		return
 	}
 	if len(m.ring) < m.size {
 		m.ring = append(m.ring, k)
-	} else {
-		delete(m.idx, m.ring[m.next])
-		m.ring[m.next] = k
-		m.next = (m.next + 1) % m.size
+		return
 	}
-	m.idx[k] = msg
+	delete(m.idx, m.ring[m.next])
+	m.ring[m.next] = k
+	m.next = (m.next + 1) % m.size
 }
 
 func (m *messageCache) get(k msgKey) (*types.Message, bool) {
