@@ -9,7 +9,6 @@ import (
 
 	"github.com/mtgo-labs/mtgo/client/option"
 	"github.com/mtgo-labs/mtgo/client/types"
-	"github.com/mtgo-labs/mtgo/media"
 	"github.com/mtgo-labs/mtgo/tl"
 	"github.com/mtgo-labs/mtgo/tl/tg"
 )
@@ -84,10 +83,9 @@ func businessSend(m *types.Message, opts []SendOption) []SendOption {
 // businessCall invokes req inside invokeWithBusinessConnection id (as itself, managed, when
 // id is empty), on the connection's data center (Telegram's rule: its dc_id, the business
 // account's), learned from updateBotBusinessConnect or, the first time, with
-// GetBusinessConnection; on another data center than home it is a single attempt, as for
-// inline messages. The answer of a business call tells of the business account's state, not
-// the bot's: its users and chats go to the peer cache, its updates not to the
-// update engine.
+// GetBusinessConnection, with the flood-wait handling of every managed call. The answer of a
+// business call tells of the business account's state, not the bot's: its users and chats go
+// to the peer cache, its updates not to the update engine.
 func (c *Client) businessCall(ctx context.Context, id string, req tl.Encoder, res tl.Decoder) error {
 	if id == "" {
 		return c.invoker().Invoke(ctx, req, res)
@@ -101,18 +99,8 @@ func (c *Client) businessCall(ctx context.Context, id string, req tl.Encoder, re
 		dc = bc.DC
 	}
 	wrapped := &tg.InvokeWithBusinessConnectionRequest{ConnectionID: id, Query: req}
-	if dc == 0 || dc == c.eng.HomeDC() {
-		if err := c.call(ctx, wrapped, res); err != nil {
-			return err
-		}
-	} else {
-		inv, err := c.eng.MediaPool().DC(ctx, dc, media.KindMain)
-		if err != nil {
-			return err
-		}
-		if err := c.through(ctx, wrapped, res, inv.Invoke); err != nil {
-			return err
-		}
+	if err := c.callDC(ctx, dc, wrapped, res); err != nil {
+		return err
 	}
 	if b, ok := res.(*tg.UpdatesClassBox); ok {
 		c.learnUpdates(b.Updates)

@@ -22,7 +22,8 @@ import (
 // TestE2EInlineChosenResultEditedOnItsDC: a user on DC 3 asks an inline bot (home DC 2) for
 // results built with the result builders, sends one with SendInlineBotResult; the bot sees the
 // chosen result with an inline message id naming DC 3 and edits that message there (the same
-// edit sent to the bot's home DC is refused); the user sees the edit.
+// edit sent to the bot's home DC is refused; a flood wait there is slept through); the user
+// sees the edit.
 func TestE2EInlineChosenResultEditedOnItsDC(t *testing.T) {
 	cl := cluster(t)
 	botUser, err := cl.World().CreateBot(world.BotSpec{
@@ -95,8 +96,14 @@ func TestE2EInlineChosenResultEditedOnItsDC(t *testing.T) {
 	if !rpcerr.IsType(err, "MESSAGE_ID_INVALID") {
 		t.Fatalf("edit on the home DC: %v, want MESSAGE_ID_INVALID", err)
 	}
+	// A flood wait from the message's data center is slept through there, as on home.
+	cl.Dispatcher().InjectError(tg.MessagesEditInlineBotMessageRequestTypeID, world.FloodWait(1), 1)
+	start := time.Now()
 	if err := b.EditInlineMessageText(ctxT(t), r.InlineMessageID, "Hello again"); err != nil {
 		t.Fatal(err)
+	}
+	if d := time.Since(start); d < time.Second {
+		t.Fatalf("the edit returned after %v, before the flood wait of 1 s", d)
 	}
 	if m := recv(t, edited, "edit of the inline message"); m.ID != sent.ID || m.Text != "Hello again" {
 		t.Fatalf("edited %+v", m)

@@ -8,7 +8,6 @@ import (
 
 	"github.com/mtgo-labs/mtgo/client/option"
 	"github.com/mtgo-labs/mtgo/client/types"
-	"github.com/mtgo-labs/mtgo/media"
 	"github.com/mtgo-labs/mtgo/tl"
 	"github.com/mtgo-labs/mtgo/tl/tg"
 )
@@ -140,7 +139,7 @@ func (c *Client) OnInlineQuery(cb func(*Context, *types.InlineQuery) error, fs .
 // EditInlineMessageText replaces the text of a message sent through inline mode, named by its
 // inline message id (types.CallbackQuery.InlineMessageID, types.ChosenInlineResult's); the
 // EditOptions apply as for EditMessageText (a schedule does not). The call goes to the data
-// center the id names, in a single attempt (no flood-wait sleeping).
+// center the id names, with the flood-wait handling of every managed call.
 func (c *Client) EditInlineMessageText(ctx context.Context, inlineMessageID string, text string, opts ...EditOption) error {
 	id, err := types.ParseInlineMessageID(inlineMessageID)
 	if err != nil {
@@ -185,13 +184,9 @@ func (c *Client) sendInlineEdit(ctx context.Context, req *tg.MessagesEditInlineB
 }
 
 // inlineCall sends req, a call about the inline message id, to the data center the id names
-// (Telegram keeps inline messages there), in a single attempt.
+// (Telegram keeps inline messages there).
 func (c *Client) inlineCall(ctx context.Context, id tg.InputBotInlineMessageIDClass, req tl.Encoder, res tl.Decoder) error {
-	inv, err := c.eng.MediaPool().DC(ctx, types.InlineMessageDC(id), media.KindMain)
-	if err != nil {
-		return err
-	}
-	return c.through(ctx, req, res, inv.Invoke)
+	return c.callDC(ctx, types.InlineMessageDC(id), req, res)
 }
 
 // EditInline implements types.API.

@@ -96,6 +96,20 @@ func (c *Client) call(ctx context.Context, in tl.Encoder, out tl.Decoder) error 
 	return c.through(ctx, in, out, c.eng.Invoke)
 }
 
+// callDC is call on data center dc (home when dc is 0 or home), through the middleware.
+func (c *Client) callDC(ctx context.Context, dc int, in tl.Encoder, out tl.Decoder) error {
+	if dc == 0 || dc == c.eng.HomeDC() {
+		return c.call(ctx, in, out)
+	}
+	in, err := c.prepare(ctx, in)
+	if err != nil {
+		return err
+	}
+	return c.through(ctx, in, out, func(ctx context.Context, in tl.Encoder, out tl.Decoder) error {
+		return c.eng.CallDC(ctx, dc, in, out)
+	})
+}
+
 // prepare connects first with Config.AutoConnect and wraps in in invokeWithTakeout with
 // Config.Takeout. Without either it costs two field reads.
 func (c *Client) prepare(ctx context.Context, in tl.Encoder) (tl.Encoder, error) {

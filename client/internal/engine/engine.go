@@ -317,6 +317,13 @@ func (e *Engine) Call(ctx context.Context, in tl.Encoder, out tl.Decoder, o invo
 	return e.policy.Run(ctx, target{e}, invoke.Route{}, in, out, o)
 }
 
+// CallDC makes a managed call on data center dc (the home connection when dc is 0 or home):
+// flood waits within the threshold, re-authorization of the per-DC session and migrations
+// apply as to home calls.
+func (e *Engine) CallDC(ctx context.Context, dc int, in tl.Encoder, out tl.Decoder) error {
+	return e.policy.Run(ctx, target{e}, invoke.Route{DC: dc}, in, out, invoke.Options{Managed: true})
+}
+
 // target is the engine as the policy's Target.
 type target struct{ e *Engine }
 
