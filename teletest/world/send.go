@@ -259,6 +259,27 @@ func (c content) shortable() bool {
 	return c.media == nil && c.markup == nil && c.viaBot == 0 && c.action == nil && c.viaBusinessBot == 0 && c.extra == nil
 }
 
+// replyCopy returns the id under which owner sees the message c replies to, which a (the
+// sender) sees as c.replyTo in chat (a's peer for it): a private chat or basic group holds a
+// copy of each message per member, under ids of each member's own box. A reply to another
+// chat's message keeps its id; a message owner has no copy of (deleted on their side) gives
+// no reply.
+func (w *World) replyCopy(a *account, c content, chat Peer, owner int64) int32 {
+	if c.replyTo == 0 || owner == a.id || (c.extra != nil && c.extra.replyPeer.ID != 0) {
+		return c.replyTo
+	}
+	m := a.box.msgs[c.replyTo]
+	if m == nil || m.peer != chat {
+		return 0
+	}
+	for _, cp := range w.copies[m.origin] {
+		if cp.user == owner {
+			return cp.id
+		}
+	}
+	return 0
+}
+
 func (m *message) replyHeader() tg.MessageReplyHeaderClass {
 	if m.replyTo == 0 {
 		return nil
@@ -296,6 +317,7 @@ func (w *World) deliverPrivate(a *account, skip KeyID, target *account, c conten
 
 	if target.id != a.id {
 		theirs := c.message(UserPeer(a.id), a.id, now)
+		theirs.replyTo = w.replyCopy(a, c, UserPeer(target.id), target.id)
 		theirs.origin = mine.origin
 		w.store(target, theirs)
 		tpts, tupd := w.newMessageEvent(target, theirs)
@@ -341,6 +363,7 @@ func (w *World) deliverChat(a *account, skip KeyID, ch *chat, c content) sent {
 		}
 		owner := w.users[uid]
 		m := c.message(ChatPeer(ch.id), a.id, now)
+		m.replyTo = w.replyCopy(a, c, ChatPeer(ch.id), uid)
 		w.store(owner, m)
 		if o.author == 0 {
 			o = origin{author: a.id, id: m.id}
