@@ -45,11 +45,11 @@ func TestReplyIDsPerCopy(t *testing.T) {
 	}
 
 	tests := []struct {
-		name   string
-		key    KeyID
-		peer   tg.InputPeerClass
-		back   int32  // which message from the newest (0: the newest)
-		text   string // the replied message's text, as the reader's own box has it
+		name string
+		key  KeyID
+		peer tg.InputPeerClass
+		back int32  // which message from the newest (0: the newest)
+		text string // the replied message's text, as the reader's own box has it
 	}{
 		{"private, the replier", s.kb, s.toA, 0, "hello b"},
 		{"private, the reader", s.ka, s.toB, 0, "hello b"},
