@@ -237,6 +237,10 @@ func newCall() *call {
 // invoke runs cl, a call from newCall with its options set, for in; started, when set,
 // receives the call id once it is in the mailbox.
 func (c *Conn) invoke(ctx context.Context, cl *call, in tl.Encoder, out tl.Decoder, started func(mtp.CallID)) (mtp.CallID, error) {
+	if err := ctx.Err(); err != nil { // ended already: not even the free slot's path sends it
+		callPool.Put(cl)
+		return 0, err
+	}
 	if !c.takeSlot() {
 		select {
 		case c.slots <- struct{}{}:
