@@ -187,6 +187,34 @@ func TestCancelledCall(t *testing.T) {
 	}
 }
 
+// A call whose context has ended fails at once and never reaches the server, even with
+// in-flight slots free.
+func TestEndedContextNotSent(t *testing.T) {
+	srv := sessiontest.NewServer(t)
+	var seen atomic.Int32
+	srv.Handle(func(r sessiontest.Request) {
+		seen.Add(1)
+		sessiontest.Echo(r)
+	})
+	h := start(t, srv, nil)
+	if err := h.echo(h.ctx, 1); err != nil { // connected
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(h.ctx)
+	cancel()
+	for i := range 100 {
+		if err := h.echo(ctx, int64(i)); !errors.Is(err, context.Canceled) {
+			t.Fatalf("Invoke with an ended context = %v, want context.Canceled", err)
+		}
+	}
+	if err := h.echo(h.ctx, 2); err != nil { // after the cancelled ones, in order
+		t.Fatal(err)
+	}
+	if n := seen.Load(); n != 2 {
+		t.Fatalf("server saw %d calls, want the 2 made with a live context", n)
+	}
+}
+
 func TestBackpressure(t *testing.T) {
 	srv := sessiontest.NewServer(t)
 	release := make(chan struct{})
