@@ -63,6 +63,7 @@ func (d *Dispatcher) registerAll() {
 	d.registerHistory()
 	d.registerGroupCalls()
 	d.registerWebFiles()
+	d.registerEmoji()   // messages.getAvailableReactions, getCustomEmojiDocuments
 	d.registerChats()   // after registerMethods: replaces its getDialogs and exportChatInvite
 	d.registerStories() // last: keeps the earlier payment form handlers for non-gift invoices
 }

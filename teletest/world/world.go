@@ -166,6 +166,9 @@ type World struct {
 	// web files family (webfile.go): registered web file content by URL, generated map images
 	web webFiles
 
+	// reactions family (emoji.go): the getAvailableReactions catalogue, made on first use
+	reactions *reactionCatalogue
+
 	nextUser, nextChat, nextChannel, nextFile int64
 	nextUpload                                uint64 // orders unfinished uploads by age
 
