@@ -77,6 +77,7 @@ type Client struct {
 	raw        *tg.Client            // Raw's typed client over the client's invoker
 	takeoutID  atomic.Int64          // the takeout session of Config.Takeout, 0 when none
 	probeSelf  atomic.Bool           // an imported session names no account: Connect asks who it is
+	storeViews storageViews          // durable queue and dedup keys (storage_passthrough.go)
 
 	mu         sync.Mutex
 	closed     bool

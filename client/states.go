@@ -5,7 +5,6 @@ import (
 	"encoding/binary"
 	"fmt"
 	"slices"
-	"strconv"
 	"sync"
 	"time"
 
@@ -83,7 +82,7 @@ func stateKey(ctx *Context) (string, error) {
 	if chat == 0 && user == 0 {
 		return "", ErrContextNoChat
 	}
-	return strconv.FormatInt(chat, 10) + ":" + strconv.FormatInt(user, 10), nil
+	return conversationKey(chat, user), nil
 }
 
 // Get returns the state of the update's chat and sender; the zero State when none.
