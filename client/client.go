@@ -79,6 +79,11 @@ type Client struct {
 	probeSelf  atomic.Bool           // an imported session names no account: Connect asks who it is
 	storeViews storageViews          // durable queue and dedup keys (storage_passthrough.go)
 
+	// hooks.go, plugin.go, reactions_list.go
+	linkLostAt atomic.Int64                       // when the home connection was lost (unix ns)
+	plugins    pluginSet                          // the names of the plugins installed by Use
+	reactions  atomic.Pointer[types.ReactionList] // GetAvailableReactions' last answer
+
 	mu         sync.Mutex
 	closed     bool
 	me         *types.User
@@ -328,9 +333,11 @@ func (c *Client) Connect(timeout time.Duration) error {
 // It fails with ErrAlreadyConnected when connected, ErrClientClosed after Stop, or the
 // connection's error.
 func (c *Client) ConnectContext(ctx context.Context) error {
+	stored := c.storedSession(ctx) // hooks.go
 	if err := c.eng.Connect(ctx, pushHandler{c}); err != nil {
 		return err
 	}
+	c.sessionLoaded(stored)
 	if c.authorized() || c.probeSelf.Swap(false) {
 		if err := c.loadSelf(ctx); err != nil {
 			if !errors.Is(err, ErrNotAuthorized) {
@@ -342,7 +349,7 @@ func (c *Client) ConnectContext(ctx context.Context) error {
 	c.startUpdates()
 	c.waitUpdates(ctx)
 	c.linkDown.Store(false)
-	c.runHooks(hookConnect)
+	c.runHooks(hookConnect, nil, &hookEvent{conn: c.connectionInfo(false)})
 	return nil
 }
 
@@ -419,7 +426,7 @@ func (c *Client) StartContext(ctx context.Context) error {
 			return err
 		}
 	}
-	c.runHooks(hookStart)
+	c.runHooks(hookStart, nil, nil)
 	select {
 	case <-c.stopped:
 		return nil
@@ -444,7 +451,7 @@ func (c *Client) Stop() {
 
 // shutdown is Stop's work; it returns what failed while saving and closing the layers.
 func (c *Client) shutdown() error {
-	c.runHooks(hookStop)
+	c.runHooks(hookStop, nil, nil)
 	c.mu.Lock()
 	c.closed = true
 	c.mu.Unlock()
@@ -491,7 +498,7 @@ func (c *Client) Disconnect() error {
 		return fmt.Errorf("mtgo: save storage: %w", err)
 	}
 	c.Log.Info("disconnected")
-	c.runHooks(hookDisconnect)
+	c.runHooks(hookDisconnect, nil, nil)
 	return nil
 }
 

@@ -38,6 +38,7 @@ func (c *Client) HandleUpdatesWait(ctx context.Context, u tg.UpdatesClass) error
 		return nil
 	}
 	c.learnUpdates(u)
+	c.updateReceived(ctx, u) // hooks.go
 	return c.msgs.dispatchAndWait(ctx, u)
 }
 

@@ -2,6 +2,7 @@ package mtgo
 
 import (
 	"cmp"
+	"context"
 	"errors"
 	"fmt"
 	"slices"
@@ -64,6 +65,9 @@ const (
 	kindStop
 	kindConnect
 	kindDisconnect
+	kindReconnect
+	kindSessionLoaded
+	kindUpdateReceived
 	numKinds
 )
 
@@ -93,7 +97,8 @@ type Handler struct {
 	filters []Filter
 	run     HandlerFunc
 	onErr   func(*Context, error)
-	onHook  func(*Context) // lifecycle hooks
+	onHook  func(*Context, *hookEvent)                   // lifecycle hooks (lifecycle.go, hooks.go)
+	onBatch func(ctx context.Context, u tg.UpdatesClass) // OnUpdateReceived
 	// accept: the extras (outgoing, service messages) a message handler takes as well.
 	accept  atomic.Uint32
 	timeout atomic.Int64 // per run, in nanoseconds; 0 for none
@@ -196,7 +201,7 @@ func (c *Client) register(ok bool, h *Handler) *Handler {
 // ascending order; within a group handlers keep the order they were added in. Safe while the
 // client runs: an update being dispatched keeps the list it started with.
 func (c *Client) AddHandler(h *Handler, group int) {
-	if h == nil || (h.run == nil && h.onErr == nil && h.onHook == nil) {
+	if h == nil || (h.run == nil && h.onErr == nil && h.onHook == nil && h.onBatch == nil) {
 		return
 	}
 	c.msgs.reg.add(h, group)

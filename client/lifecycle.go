@@ -3,22 +3,35 @@ package mtgo
 import (
 	"fmt"
 	"runtime/debug"
+	"time"
 )
 
-// Lifecycle hooks: not updates, the client's own events.
+// Lifecycle hooks: not updates, the client's own events. Every hook is a Handler in the
+// handler table (so RemoveHandler removes it), listed by event in handlerTable.hooks.
 const (
-	hookStart      = iota // Start logged in
-	hookStop              // Stop begins
-	hookConnect           // Connect succeeded, or the lost home connection is back
-	hookDisconnect        // Disconnect closed the connections, or the home connection broke
+	hookStart          = iota // Start logged in
+	hookStop                  // Stop begins
+	hookConnect               // Connect succeeded, or the lost home connection is back
+	hookDisconnect            // Disconnect closed the connections, or the home connection broke
+	hookReconnect             // the lost home connection is back (after hookConnect)
+	hookSessionLoaded         // Connect found the stored session (hooks.go)
+	hookUpdateReceived        // a batch of updates, before dispatch (hooks.go)
 	numHooks
 )
 
 // hookKinds maps the hooks to handler kinds.
-var hookKinds = [numHooks]updateKind{kindStart, kindStop, kindConnect, kindDisconnect}
+var hookKinds = [numHooks]updateKind{kindStart, kindStop, kindConnect, kindDisconnect, kindReconnect, kindSessionLoaded, kindUpdateReceived}
 
+// hookEvent is what a lifecycle hook is told besides its Context: the field of its event.
+type hookEvent struct {
+	conn      ConnectionInfo
+	reconnect ReconnectInfo
+	session   SessionInfo
+}
+
+// newHook returns the hook of kind running cb, which needs no event.
 func newHook(kind updateKind, cb func(*Context)) *Handler {
-	return &Handler{kind: kind, onHook: cb}
+	return &Handler{kind: kind, onHook: func(ctx *Context, _ *hookEvent) { cb(ctx) }}
 }
 
 // OnStart registers cb to run when Start (or StartContext) has connected and logged in, before
@@ -40,6 +53,9 @@ func (c *Client) OnStop(cb func(*Context)) *Handler {
 // engine's goroutine: keep cb short, as the reconnection's updates wait for it. A hook run by
 // the engine must not call Disconnect or Stop itself (they wait for the engine, which waits
 // for the hook): start a goroutine for that.
+//
+// OnConnect is OnConnected for hooks that need no ConnectionInfo: the same event, the same
+// list of hooks.
 func (c *Client) OnConnect(cb func(*Context)) *Handler {
 	return c.register(cb != nil, newHook(kindConnect, cb))
 }
@@ -55,45 +71,58 @@ func (c *Client) OnDisconnect(cb func(*Context)) *Handler {
 }
 
 // linkChanged runs the hooks of a change of the home connection: lost (the reason) or back
-// (nil). Each loss runs OnDisconnect once and the reconnection after it OnConnect once.
+// (nil). Each loss runs OnDisconnect once and the reconnection after it OnConnect (and
+// OnConnected) once, then OnReconnect.
 func (c *Client) linkChanged(lost error) {
 	if lost != nil {
 		c.linkErr.Store(&lost) // before the hooks: Health in OnDisconnect shows it
 		if c.linkDown.CompareAndSwap(false, true) {
+			c.linkLostAt.Store(time.Now().UnixNano())
 			dc, _ := c.eng.Home()
 			c.Log.Info("home connection lost", "dc", dc, "err", lost)
-			c.runHooksReason(hookDisconnect, fmt.Errorf("mtgo: connection to dc %d lost: %w", dc, lost))
+			c.runHooks(hookDisconnect, fmt.Errorf("mtgo: connection to dc %d lost: %w", dc, lost), nil)
 		}
 		return
 	}
-	c.reconnects.Add(1)
+	n := c.reconnects.Add(1)
 	if c.linkDown.CompareAndSwap(true, false) {
-		c.runHooks(hookConnect)
+		ev := &hookEvent{conn: c.connectionInfo(true)}
+		ev.reconnect = ReconnectInfo{DC: ev.conn.DC, Count: n, Downtime: time.Since(time.Unix(0, c.linkLostAt.Load()))}
+		if e := c.linkErr.Load(); e != nil {
+			ev.reconnect.Reason = *e
+		}
+		c.runHooks(hookConnect, nil, ev)
+		c.runHooks(hookReconnect, nil, ev)
 	}
 }
 
-// runHooks runs the hooks of one kind in registration order; a panic is logged and the next
-// hook runs.
-func (c *Client) runHooks(hook int) { c.runHooksReason(hook, nil) }
+// hasHooks reports whether a hook of the event is registered.
+func (c *Client) hasHooks(hook int) bool {
+	return c.msgs != nil && len(c.msgs.reg.load().hooks[hook]) > 0
+}
 
-// runHooksReason is runHooks with the Context's Reason set.
-func (c *Client) runHooksReason(hook int, reason error) {
-	if c.msgs == nil {
+// runHooks runs the hooks of one event in registration order, with the Context's Reason
+// set to reason and ev (nil: nothing to tell) handed to each; a panic is logged and the next
+// hook runs.
+func (c *Client) runHooks(hook int, reason error, ev *hookEvent) {
+	if !c.hasHooks(hook) {
 		return
 	}
-	t := c.msgs.reg.load()
-	if len(t.hooks[hook]) == 0 {
-		return
+	if ev == nil {
+		ev = &hookEvent{}
 	}
 	ctx := &Context{Context: c.life, Client: c, Reason: reason}
-	for _, h := range t.hooks[hook] {
+	for _, h := range c.msgs.reg.load().hooks[hook] {
 		func() {
-			defer func() {
-				if r := recover(); r != nil {
-					c.Log.Error("lifecycle hook panicked", "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
-				}
-			}()
-			h.onHook(ctx)
+			defer c.recoverHook()
+			h.onHook(ctx, ev)
 		}()
+	}
+}
+
+// recoverHook logs a hook's panic; deferred around each hook.
+func (c *Client) recoverHook() {
+	if r := recover(); r != nil {
+		c.Log.Error("lifecycle hook panicked", "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
 	}
 }

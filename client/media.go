@@ -93,6 +93,8 @@ func mediaLocationOf(m any) (media.Location, error) {
 		return loc, err
 	}
 	switch m := m.(type) {
+	case media.Location:
+		return m, nil
 	case tg.MessageMediaClass:
 		return media.MediaLocation(m)
 	case types.FileID:
