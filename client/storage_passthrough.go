@@ -94,16 +94,17 @@ func (c *Client) GetPeer(ctx context.Context, id int64) (*storage.Peer, error) {
 		return nil, fmt.Errorf("mtgo: get peer %d: not a peer id", id)
 	}
 	var p peers.Peer
+	var found bool
 	var err error
-	if cp, ok := c.peers.(cachedPeers); ok {
-		p, ok, err = cp.Get(ctx, k)
+	if cp, isCache := c.peers.(cachedPeers); isCache {
+		p, found, err = cp.Get(ctx, k)
 	} else {
-		p, ok, err = c.store.LoadPeer(ctx, k)
+		p, found, err = c.store.LoadPeer(ctx, k)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("mtgo: get peer %d: %w", id, err)
 	}
-	if !ok {
+	if !found {
 		return nil, errNoPeer(k.String())
 	}
 	return &p, nil
