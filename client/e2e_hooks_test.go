@@ -1,0 +1,265 @@
+package mtgo_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
+	mtgo "github.com/mtgo-labs/mtgo/client"
+	"github.com/mtgo-labs/mtgo/client/types"
+	"github.com/mtgo-labs/mtgo/media"
+	"github.com/mtgo-labs/mtgo/teletest/world"
+	"github.com/mtgo-labs/mtgo/tl"
+	"github.com/mtgo-labs/mtgo/tl/tg"
+)
+
+// updatesOf lists the updates of a batch.
+func updatesOf(u tg.UpdatesClass) []tg.UpdateClass {
+	switch u := u.(type) {
+	case *tg.Updates:
+		return u.Updates
+	case *tg.UpdatesCombined:
+		return u.Updates
+	case *tg.UpdateShort:
+		return []tg.UpdateClass{u.Update}
+	}
+	return nil
+}
+
+// hasMessage reports whether batch u carries a new message with text.
+func hasMessage(u tg.UpdatesClass, text string) bool {
+	if m, ok := u.(*tg.UpdateShortMessage); ok {
+		return m.Message == text
+	}
+	for _, x := range updatesOf(u) {
+		if n, ok := x.(*tg.UpdateNewMessage); ok {
+			if m, ok := n.Message.(*tg.Message); ok && m.Message == text {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// TestE2EHooksThroughPlugin installs a plugin whose hooks watch a bot's life: the session
+// loaded (new, then stored and authorized), the connection up, a dropped connection coming
+// back (OnConnected again and OnReconnect with its reason), and a user's message seen by
+// OnUpdateReceived before the handlers.
+func TestE2EHooksThroughPlugin(t *testing.T) {
+	cl := cluster(t)
+	botUser, err := cl.World().CreateBot(world.BotSpec{FirstName: "Hooks", Username: "e2e_hooks_bot"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := e2eClient(t, cl, func(cfg *mtgo.Config) { cfg.BotToken = botUser.Token })
+	sessions := make(chan mtgo.SessionInfo, 4)
+	conns := make(chan mtgo.ConnectionInfo, 8)
+	reconns := make(chan mtgo.ReconnectInfo, 4)
+	seen := make(chan tg.UpdatesClass, 64)
+	handled := make(chan string, 4)
+	observer := mtgo.NewPlugin("observer", func(c *mtgo.Client) error {
+		c.OnSessionLoaded(func(_ *mtgo.Context, s mtgo.SessionInfo) { sessions <- s })
+		c.OnConnected(func(ctx *mtgo.Context, info mtgo.ConnectionInfo) {
+			if ctx.Client != c {
+				t.Error("OnConnected: Context without the client")
+			}
+			conns <- info
+		})
+		c.OnReconnect(func(_ *mtgo.Context, r mtgo.ReconnectInfo) { reconns <- r })
+		c.OnUpdateReceived(func(_ context.Context, u tg.UpdatesClass) {
+			select {
+			case seen <- u:
+			default: // a hook never blocks the engine
+			}
+		})
+		c.OnMessage(func(_ *mtgo.Context, m *types.Message) error {
+			handled <- m.Text
+			return nil
+		})
+		return nil
+	})
+	if err := b.Use(observer); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Start0(t); err != nil {
+		t.Fatal(err)
+	}
+	if s := recv(t, sessions, "OnSessionLoaded at the first Connect"); s != (mtgo.SessionInfo{DC: 2}) {
+		t.Fatalf("first session %+v: want a new one on DC 2, not logged in", s)
+	}
+	if c := recv(t, conns, "OnConnected at the first Connect"); c != (mtgo.ConnectionInfo{DC: 2}) {
+		t.Fatalf("first connection %+v", c)
+	}
+
+	if n := cl.Faults().DropConnections(b.DC()); n == 0 {
+		t.Fatal("no connection dropped")
+	}
+	if c := recv(t, conns, "OnConnected after the reconnection"); c != (mtgo.ConnectionInfo{DC: 2, Authorized: true, Reconnected: true}) {
+		t.Fatalf("reconnection %+v", c)
+	}
+	r := recv(t, reconns, "OnReconnect")
+	if r.DC != 2 || r.Count < 1 || r.Downtime < 0 || r.Reason == nil {
+		t.Fatalf("OnReconnect %+v: want DC 2, a count, a downtime and the loss's reason", r)
+	}
+
+	u, _ := e2eUser(t, cl, world.UserSpec{FirstName: "Hooked", Phone: "15557100"})
+	if _, err := u.SendMessage(ctxT(t), "@e2e_hooks_bot", "hello hooks"); err != nil {
+		t.Fatal(err)
+	}
+	for batch := recv(t, seen, "OnUpdateReceived"); !hasMessage(batch, "hello hooks"); batch = recv(t, seen, "OnUpdateReceived with the message") {
+	}
+	if text := recv(t, handled, "the plugin's OnMessage"); text != "hello hooks" {
+		t.Fatalf("handled %q", text)
+	}
+
+	if err := b.Disconnect(); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.ConnectContext(ctxT(t)); err != nil {
+		t.Fatal(err)
+	}
+	want := mtgo.SessionInfo{DC: 2, Stored: true, Authorized: true, UserID: botUser.ID, Bot: true}
+	if s := recv(t, sessions, "OnSessionLoaded at the second Connect"); s != want {
+		t.Fatalf("second session %+v, want %+v", s, want)
+	}
+	if c := recv(t, conns, "OnConnected at the second Connect"); c != (mtgo.ConnectionInfo{DC: 2, Authorized: true}) {
+		t.Fatalf("second connection %+v", c)
+	}
+	if got := b.Plugins(); !cmp.Equal(got, []string{"observer"}) {
+		t.Fatalf("Plugins() = %v", got)
+	}
+}
+
+// TestE2EResolveUsernameAndPhone resolves a bot by username and a user by phone number, from
+// another user, and the failures: unknown and malformed names and numbers.
+func TestE2EResolveUsernameAndPhone(t *testing.T) {
+	cl := cluster(t)
+	_, bot := e2eBot(t, cl, "e2e_resolve_bot")
+	a, _ := e2eUser(t, cl, world.UserSpec{FirstName: "Asker", Phone: "15557200"})
+	target, err := cl.World().CreateUser(world.UserSpec{FirstName: "Target", Phone: "15557201", Username: "resolve_target"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := ctxT(t)
+	userID := func(p tg.InputPeerClass) int64 {
+		if u, ok := p.(*tg.InputPeerUser); ok && u.AccessHash != 0 {
+			return u.UserID
+		}
+		return 0
+	}
+	for _, tc := range []struct {
+		name    string
+		resolve func() (tg.InputPeerClass, error)
+		want    int64 // 0: not found
+	}{
+		{"username with @", func() (tg.InputPeerClass, error) { return a.ResolveUsername(ctx, "@e2e_resolve_bot") }, bot.ID},
+		{"username without @, other case", func() (tg.InputPeerClass, error) { return a.ResolveUsername(ctx, "E2E_Resolve_Bot") }, bot.ID},
+		{"username again, from the cache", func() (tg.InputPeerClass, error) { return a.ResolveUsername(ctx, "e2e_resolve_bot") }, bot.ID},
+		{"user's username", func() (tg.InputPeerClass, error) { return a.ResolveUsername(ctx, "resolve_target") }, target.ID},
+		{"unknown username", func() (tg.InputPeerClass, error) { return a.ResolveUsername(ctx, "nobody_here_at_all") }, 0},
+		{"malformed username", func() (tg.InputPeerClass, error) { return a.ResolveUsername(ctx, "1x") }, 0},
+		{"phone with +", func() (tg.InputPeerClass, error) { return a.ResolvePhone(ctx, "+15557201") }, target.ID},
+		{"phone with separators", func() (tg.InputPeerClass, error) { return a.ResolvePhone(ctx, " 1 (555) 72-01") }, target.ID},
+		{"unknown phone", func() (tg.InputPeerClass, error) { return a.ResolvePhone(ctx, "+19990000000") }, 0},
+		{"malformed phone", func() (tg.InputPeerClass, error) { return a.ResolvePhone(ctx, "call me") }, 0},
+	} {
+		p, err := tc.resolve()
+		if tc.want == 0 {
+			if !errors.Is(err, mtgo.ErrPeerNotFound) {
+				t.Errorf("%s: %v, %v; want ErrPeerNotFound", tc.name, p, err)
+			}
+			continue
+		}
+		if err != nil || userID(p) != tc.want {
+			t.Errorf("%s: %#v, %v; want user %d", tc.name, p, err, tc.want)
+		}
+	}
+}
+
+// TestE2EReactionsCustomEmojiAndDownloadFile reads the reaction list twice (the second time
+// the server answers "not modified" to the kept hash), custom emoji by id, and downloads a
+// custom emoji's file by its raw location.
+func TestE2EReactionsCustomEmojiAndDownloadFile(t *testing.T) {
+	cl := cluster(t)
+	u, _ := e2eUser(t, cl, world.UserSpec{FirstName: "Emoji", Phone: "15557300"})
+	var answers []string
+	u.UseInvokerMiddleware(func(next tg.Invoker) tg.Invoker {
+		return mtgo.InvokerFunc(func(ctx context.Context, in tl.Encoder, out tl.Decoder) error {
+			err := next.Invoke(ctx, in, out)
+			if b, ok := out.(*tg.MessagesAvailableReactionsClassBox); ok && err == nil {
+				answers = append(answers, b.MessagesAvailableReactions.TypeName())
+			}
+			return err
+		})
+	})
+	ctx := ctxT(t)
+	list, err := u.GetAvailableReactions(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var emoticons []string
+	for _, r := range list.Reactions {
+		emoticons = append(emoticons, r.Reaction)
+		icon, ok := r.StaticIcon.(*types.Sticker)
+		if !ok || icon.MimeType != "image/webp" || r.AppearAnimation == nil || r.Raw == nil {
+			t.Fatalf("reaction %q: icon %#v, animation %v", r.Reaction, r.StaticIcon, r.AppearAnimation)
+		}
+	}
+	if diff := cmp.Diff([]string{"👍", "👎", "❤", "🔥", "🎉", "🤩"}, emoticons); diff != "" || list.Hash == 0 || !list.Reactions[5].Premium {
+		t.Fatalf("reactions (-want +got):\n%s hash %d", diff, list.Hash)
+	}
+	again, err := u.GetAvailableReactions(ctx)
+	if err != nil || again != list {
+		t.Fatalf("second GetAvailableReactions: %p, %v; want the kept list %p", again, err, list)
+	}
+	if diff := cmp.Diff([]string{"messages.availableReactions", "messages.availableReactionsNotModified"}, answers); diff != "" {
+		t.Fatalf("answers (-want +got):\n%s", diff)
+	}
+
+	w := cl.World()
+	smile, err := w.AddCustomEmoji(world.CustomEmojiSpec{Alt: "😀", Free: true, MimeType: "image/webp", Data: []byte("static smile")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cat, err := w.AddCustomEmoji(world.CustomEmojiSpec{Alt: "🐱", MimeType: "video/webm", Data: []byte("a webm cat, in bytes")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stickers, err := u.GetCustomEmojiStickers(ctx, cat, 1234567, smile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type emoji struct {
+		ID          int64
+		Type        types.StickerType
+		Emoji       string
+		Free, Video bool
+	}
+	var got []emoji
+	for _, s := range stickers {
+		got = append(got, emoji{s.CustomEmojiID, s.Type, s.Emoji, s.FreeCustomEmoji, s.IsVideo})
+	}
+	want := []emoji{{cat, types.StickerCustomEmoji, "🐱", false, true}, {smile, types.StickerCustomEmoji, "😀", true, false}}
+	if diff := cmp.Diff(want, got, cmpopts.EquateEmpty()); diff != "" {
+		t.Fatalf("custom emoji (-want +got):\n%s", diff)
+	}
+	if none, err := u.GetCustomEmojiStickers(ctx); err != nil || len(none) != 0 {
+		t.Fatalf("no ids: %v, %v", none, err)
+	}
+
+	d := stickers[0].Raw
+	loc := &tg.InputDocumentFileLocation{ID: d.ID, AccessHash: d.AccessHash, FileReference: d.FileReference}
+	stored, _ := w.File(cat)
+	for _, size := range []int64{d.Size, 0} { // known and unknown size
+		data, err := u.DownloadFile(ctx, loc, size)
+		if err != nil || string(data) != string(stored.Data) {
+			t.Fatalf("DownloadFile size %d: %q, %v; want %q", size, data, err, stored.Data)
+		}
+	}
+	if _, err := u.DownloadFile(ctx, nil, 0); !errors.Is(err, media.ErrMediaNil) {
+		t.Fatalf("DownloadFile(nil): %v", err)
+	}
+}
