@@ -14,27 +14,17 @@ import (
 	"github.com/mtgo-labs/mtgo/teletest/world"
 	"github.com/mtgo-labs/mtgo/tl"
 	"github.com/mtgo-labs/mtgo/tl/tg"
+	"github.com/mtgo-labs/mtgo/updates"
 )
 
-// updatesOf lists the updates of a batch.
-func updatesOf(u tg.UpdatesClass) []tg.UpdateClass {
-	switch u := u.(type) {
-	case *tg.Updates:
-		return u.Updates
-	case *tg.UpdatesCombined:
-		return u.Updates
-	case *tg.UpdateShort:
-		return []tg.UpdateClass{u.Update}
-	}
-	return nil
-}
-
-// hasMessage reports whether batch u carries a new message with text.
+// hasMessage reports whether batch u (the engine hands tg.Updates over) carries a new
+// message with text.
 func hasMessage(u tg.UpdatesClass, text string) bool {
-	if m, ok := u.(*tg.UpdateShortMessage); ok {
-		return m.Message == text
+	full, _ := updates.ExpandShort(u, 0).(*tg.Updates)
+	if full == nil {
+		return false
 	}
-	for _, x := range updatesOf(u) {
+	for _, x := range full.Updates {
 		if n, ok := x.(*tg.UpdateNewMessage); ok {
 			if m, ok := n.Message.(*tg.Message); ok && m.Message == text {
 				return true

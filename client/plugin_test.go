@@ -3,7 +3,6 @@ package mtgo_test
 import (
 	"context"
 	"errors"
-	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -59,15 +58,8 @@ func TestUsePlugin(t *testing.T) {
 // message to them.
 func TestPluginHandlersRun(t *testing.T) {
 	c := offlineClient(t, 1)
-	var (
-		mu  sync.Mutex
-		ran []string
-	)
-	note := func(s string) {
-		mu.Lock()
-		defer mu.Unlock()
-		ran = append(ran, s)
-	}
+	var tr trace // handlers_test.go
+	note := tr.add
 	err := c.Use(mtgo.NewPlugin("greeter", func(c *mtgo.Client) error {
 		c.UseMiddleware(func(next mtgo.HandlerFunc) mtgo.HandlerFunc {
 			return func(ctx *mtgo.Context) error { note("middleware"); return next(ctx) }
@@ -81,9 +73,7 @@ func TestPluginHandlersRun(t *testing.T) {
 	if err := c.HandleUpdatesWait(context.Background(), incoming(77, 1)); err != nil {
 		t.Fatal(err)
 	}
-	mu.Lock()
-	defer mu.Unlock()
-	if diff := cmp.Diff([]string{"middleware", "handler m"}, ran); diff != "" {
+	if diff := cmp.Diff([]string{"middleware", "handler m"}, tr.get()); diff != "" {
 		t.Errorf("ran (-want +got):\n%s", diff)
 	}
 }
@@ -161,15 +151,8 @@ func TestClientNewContext(t *testing.T) {
 // removes a hook.
 func TestOnUpdateReceived(t *testing.T) {
 	c := offlineClient(t, 1)
-	var (
-		mu  sync.Mutex
-		ran []string
-	)
-	note := func(s string) {
-		mu.Lock()
-		defer mu.Unlock()
-		ran = append(ran, s)
-	}
+	var tr trace // handlers_test.go
+	note := tr.add
 	c.OnMessage(func(_ *mtgo.Context, m *types.Message) error { note("handler"); return nil })
 	c.OnUpdateReceived(func(context.Context, tg.UpdatesClass) { note("first"); panic("hook failed") })
 	second := c.OnUpdateReceived(func(_ context.Context, u tg.UpdatesClass) {
@@ -185,9 +168,7 @@ func TestOnUpdateReceived(t *testing.T) {
 	if err := c.HandleUpdatesWait(context.Background(), incoming(5, 2)); err != nil {
 		t.Fatal(err)
 	}
-	mu.Lock()
-	defer mu.Unlock()
-	if diff := cmp.Diff([]string{"first", "second updates", "handler", "first", "handler"}, ran); diff != "" {
+	if diff := cmp.Diff([]string{"first", "second updates", "handler", "first", "handler"}, tr.get()); diff != "" {
 		t.Errorf("ran (-want +got):\n%s", diff)
 	}
 }
