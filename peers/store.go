@@ -111,6 +111,30 @@ func (m *MemoryStore) SavePeers(ctx context.Context, ps []Peer) error {
 	return nil
 }
 
+// Delete forgets the peer k and the username and phone entries that still point to it; a
+// missing peer is not an error.
+func (m *MemoryStore) Delete(ctx context.Context, k Key) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	old, ok := m.peers[k]
+	if !ok {
+		return nil
+	}
+	for _, n := range old.Usernames {
+		if n := NormalizeUsername(n); m.names[n] == k {
+			delete(m.names, n)
+		}
+	}
+	if old.Phone != "" && m.phones[old.Phone] == k {
+		delete(m.phones, old.Phone)
+	}
+	delete(m.peers, k)
+	return nil
+}
+
 // Len returns the number of stored peers.
 func (m *MemoryStore) Len() int {
 	m.mu.Lock()

@@ -161,6 +161,24 @@ func (m *InMemory) SavePeers(ctx context.Context, ps []peers.Peer) error {
 	return p.SavePeers(ctx, ps)
 }
 
+// ListPeers implements PeerLister: every stored peer, sorted by kind then id.
+func (m *InMemory) ListPeers(ctx context.Context) ([]Peer, error) {
+	p, _, err := m.stores(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return p.Peers(), nil
+}
+
+// DeletePeer implements PeerDeleter.
+func (m *InMemory) DeletePeer(ctx context.Context, k peers.Key) error {
+	p, _, err := m.stores(ctx)
+	if err != nil {
+		return err
+	}
+	return p.Delete(ctx, k)
+}
+
 // LoadUpdates implements Storage.
 func (m *InMemory) LoadUpdates(ctx context.Context) (updates.Saved, bool, error) {
 	_, u, err := m.stores(ctx)

@@ -9,15 +9,15 @@ import (
 	bolt "go.etcd.io/bbolt"
 )
 
-// PeerLister is a Storage that can list its peers (Client.LoadPeers). File is one; InMemory
-// (whose peers.MemoryStore has no listing) and the backends of other modules are not yet.
+// PeerLister is a Storage that can list its peers (Client.LoadPeers): InMemory, File and
+// storage/sqlstore's stores (PostgreSQL, SQLite) are.
 type PeerLister interface {
 	// ListPeers returns every stored peer, by key.
 	ListPeers(ctx context.Context) ([]Peer, error)
 }
 
 // PeerDeleter is a Storage that can forget one peer with its username and phone index
-// entries (Client.DeletePeer). File is one.
+// entries (Client.DeletePeer): InMemory, File and storage/sqlstore's stores are.
 type PeerDeleter interface {
 	// DeletePeer forgets the peer k; a missing one is not an error.
 	DeletePeer(ctx context.Context, k peers.Key) error
@@ -26,6 +26,8 @@ type PeerDeleter interface {
 var (
 	_ PeerLister  = (*File)(nil)
 	_ PeerDeleter = (*File)(nil)
+	_ PeerLister  = (*InMemory)(nil)
+	_ PeerDeleter = (*InMemory)(nil)
 )
 
 // ListPeers implements PeerLister. It reads the whole peer bucket in one transaction: memory

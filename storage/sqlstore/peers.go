@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/mtgo-labs/mtgo/client/storage"
@@ -30,6 +31,62 @@ func (s *Store) PeerByPhone(ctx context.Context, phone string) (peers.Peer, bool
 		join mtgo_peers p on p.sid = u.sid and p.kind = u.kind and p.id = u.id
 		where u.sid = ? and u.phone = ?`, s.sid, phone)
 }
+
+// ListPeers implements storage.PeerLister: the session's peers, by kind then id. Memory is
+// linear in the peers stored.
+func (s *Store) ListPeers(ctx context.Context) ([]peers.Peer, error) {
+	if err := s.check(ctx); err != nil {
+		return nil, err
+	}
+	rows, err := s.db.QueryContext(ctx, s.d.rebind(`select data from mtgo_peers where sid = ? order by kind, id`), s.sid)
+	if err != nil {
+		return nil, s.wrap("list peers", err)
+	}
+	defer rows.Close()
+	var out []peers.Peer
+	for rows.Next() {
+		var data []byte
+		if err := rows.Scan(&data); err != nil {
+			return nil, s.wrap("list peers", err)
+		}
+		var p peers.Peer
+		if err := p.UnmarshalBinary(data); err != nil {
+			return nil, fmt.Errorf("%w: %s storage: list peers: %w", storage.ErrCorrupt, s.d.Name, err)
+		}
+		out = append(out, p)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, s.wrap("list peers", err)
+	}
+	return out, nil
+}
+
+// DeletePeer implements storage.PeerDeleter: the peer's row and the username and phone
+// entries that still name it go in one transaction; a missing peer is not an error.
+func (s *Store) DeletePeer(ctx context.Context, k peers.Key) error {
+	key := []any{s.sid, int(k.Kind), k.ID}
+	both := append(slices.Clone(key), key...)
+	// The entries are found from the peer's row (its names and phone) and deleted by
+	// primary key: PostgreSQL has no index by peer (schema version 2).
+	names := `delete from mtgo_usernames where sid = ? and kind = ? and id = ? and username in
+		(select j.value from mtgo_peers p, json_each(p.names) j where p.sid = ? and p.kind = ? and p.id = ?)`
+	if s.d.Arrays {
+		names = `delete from mtgo_usernames where sid = ? and kind = ? and id = ? and username in
+			(select json_array_elements_text(p.names::json) from mtgo_peers p where p.sid = ? and p.kind = ? and p.id = ?)`
+	}
+	stmts := []Stmt{
+		{names, both},
+		{`delete from mtgo_phones where sid = ? and kind = ? and id = ? and phone in
+			(select p.phone from mtgo_peers p where p.sid = ? and p.kind = ? and p.id = ?)`, both},
+		{`delete from mtgo_peers where sid = ? and kind = ? and id = ?`, key},
+	}
+	return s.write(ctx, "delete peer "+k.String(), stmts)
+}
+
+var (
+	_ storage.PeerLister  = (*Store)(nil)
+	_ storage.PeerDeleter = (*Store)(nil)
+)
 
 func (s *Store) peerBy(ctx context.Context, op, q string, args ...any) (peers.Peer, bool, error) {
 	if err := s.check(ctx); err != nil {

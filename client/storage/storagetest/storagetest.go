@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/mtgo-labs/mtgo/client/storage"
 	"github.com/mtgo-labs/mtgo/peers"
 	"github.com/mtgo-labs/mtgo/session"
@@ -89,6 +90,7 @@ func Run(t *testing.T, b Backend) {
 		{"Sessions", testSessions},
 		{"Meta", testMeta},
 		{"Peers", testPeers},
+		{"PeerListDelete", testPeerListDelete},
 		{"Updates", testUpdates},
 		{"Records", testRecords},
 		{"Reset", testReset},
@@ -184,6 +186,69 @@ func samplePeers() []peers.Peer {
 		{Key: peers.ChannelKey(1000), AccessHash: 123, Usernames: []string{"news"}, Seen: seen},
 		{Key: peers.ChannelKey(1001), AccessHash: 77, Min: true, Seen: seen},
 		{Key: peers.ChatKey(55), Seen: seen},
+	}
+}
+
+// testPeerListDelete: a store that lists peers (storage.PeerLister) lists exactly the
+// session's, and one that deletes them (storage.PeerDeleter) forgets a peer with the index
+// entries that still name it, leaving the others and other sessions alone.
+func testPeerListDelete(t *testing.T, b Backend) {
+	s, _ := openFresh(t, b)
+	lister, canList := s.(storage.PeerLister)
+	deleter, canDelete := s.(storage.PeerDeleter)
+	if !canList && !canDelete {
+		t.Skip("the store neither lists nor deletes peers")
+	}
+	other, _ := openFresh(t, b)
+	ps := samplePeers()
+	if err := s.SavePeers(ctx(t), ps); err != nil {
+		t.Fatal(err)
+	}
+	if err := other.SavePeers(ctx(t), []peers.Peer{{Key: peers.UserKey(99), AccessHash: 1, Usernames: []string{"elsewhere"}}}); err != nil {
+		t.Fatal(err)
+	}
+	byKey := func(a, b peers.Peer) bool {
+		if a.Key.Kind != b.Key.Kind {
+			return a.Key.Kind < b.Key.Kind
+		}
+		return a.Key.ID < b.Key.ID
+	}
+	if canList {
+		got, err := lister.ListPeers(ctx(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(ps, got, cmpTime, cmpopts.SortSlices(byKey)); diff != "" {
+			t.Errorf("ListPeers (-want +got):\n%s", diff)
+		}
+	}
+	if !canDelete {
+		return
+	}
+	// Bob takes one of Alice's names first: deleting Alice leaves his entry.
+	bob := peers.Peer{Key: peers.UserKey(12), AccessHash: 3, Usernames: []string{"alice_alt"}}
+	if err := s.SavePeers(ctx(t), []peers.Peer{bob}); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []peers.Key{peers.UserKey(10), peers.UserKey(404)} { // a missing one is no error
+		if err := deleter.DeletePeer(ctx(t), k); err != nil {
+			t.Fatalf("DeletePeer(%v): %v", k, err)
+		}
+	}
+	if _, ok, err := s.LoadPeer(ctx(t), peers.UserKey(10)); ok || err != nil {
+		t.Errorf("LoadPeer after DeletePeer = %v, %v", ok, err)
+	}
+	for name, want := range map[string]peers.Key{"alice": {}, "alice_alt": bob.Key, "news": peers.ChannelKey(1000)} {
+		p, ok, err := s.PeerByUsername(ctx(t), name)
+		if err != nil || ok != (want != peers.Key{}) || p.Key != want {
+			t.Errorf("PeerByUsername(%q) after DeletePeer = %v, %v, %v; want %v", name, p.Key, ok, err, want)
+		}
+	}
+	if _, ok, err := s.PeerByPhone(ctx(t), "15550001"); ok || err != nil {
+		t.Errorf("PeerByPhone of the deleted peer = %v, %v", ok, err)
+	}
+	if _, ok, err := other.LoadPeer(ctx(t), peers.UserKey(99)); !ok || err != nil {
+		t.Errorf("another session's peer after DeletePeer = %v, %v", ok, err)
 	}
 }
 
