@@ -9,15 +9,15 @@ import (
 	bolt "go.etcd.io/bbolt"
 )
 
-// PeerLister is a Storage that can list its peers (Client.LoadPeers): InMemory, File and
-// storage/sqlstore's stores (PostgreSQL, SQLite) are.
+// PeerLister is a Storage that can list its peers (Client.LoadPeers): InMemory, File,
+// storage/sqlstore's stores (PostgreSQL, SQLite) and storage/redis's are.
 type PeerLister interface {
 	// ListPeers returns every stored peer, by key.
 	ListPeers(ctx context.Context) ([]Peer, error)
 }
 
 // PeerDeleter is a Storage that can forget one peer with its username and phone index
-// entries (Client.DeletePeer): InMemory, File and storage/sqlstore's stores are.
+// entries (Client.DeletePeer): the same stores as PeerLister.
 type PeerDeleter interface {
 	// DeletePeer forgets the peer k; a missing one is not an error.
 	DeletePeer(ctx context.Context, k peers.Key) error

@@ -92,6 +92,11 @@ for i = 2, #ARGV, 3 do
 end
 return 1`)
 
+// peerKeys are the KEYS of the peer scripts: lock, peers, peer_index, usernames, phones.
+func (s *Store) peerKeys() []string {
+	return []string{s.k("lock"), s.k("peers"), s.k("peer_index"), s.k("usernames"), s.k("phones")}
+}
+
 // peersPerScript bounds one script call (Redis runs scripts atomically: keep each short).
 const peersPerScript = 500
 
@@ -101,7 +106,7 @@ func (s *Store) SavePeers(ctx context.Context, ps []peers.Peer) error {
 	if err := s.check(ctx); err != nil {
 		return err
 	}
-	keys := []string{s.k("lock"), s.k("peers"), s.k("peer_index"), s.k("usernames"), s.k("phones")}
+	keys := s.peerKeys()
 	args := []any{s.token}
 	flush := func() error {
 		if len(args) == 1 {
@@ -137,3 +142,69 @@ func (s *Store) SavePeers(ctx context.Context, ps []peers.Peer) error {
 	}
 	return flush()
 }
+
+// ListPeers implements storage.PeerLister: the session's peers, read with HSCAN in pages (no
+// one command blocks Redis for the whole hash). Memory is linear in the peers stored.
+func (s *Store) ListPeers(ctx context.Context) ([]peers.Peer, error) {
+	if err := s.check(ctx); err != nil {
+		return nil, err
+	}
+	var out []peers.Peer
+	iter := s.rdb.HScan(ctx, s.k("peers"), 0, "", 1000).Iterator()
+	for iter.Next(ctx) {
+		field := iter.Val()
+		if !iter.Next(ctx) {
+			break
+		}
+		p, _, err := decodePeer([]byte(iter.Val()), peers.Key{})
+		if err != nil {
+			return nil, err
+		}
+		if peerField(p.Key) != field {
+			return nil, fmt.Errorf("%w: redis storage: peer %v stored under %q", storage.ErrCorrupt, p.Key, field)
+		}
+		out = append(out, p)
+	}
+	if err := iter.Err(); err != nil {
+		return nil, s.wrap("list peers", err)
+	}
+	return out, nil
+}
+
+// deletePeerScript forgets one peer, if the lock is still ours. KEYS: lock, peers,
+// peer_index, usernames, phones. ARGV: token, field. Its index entries go only while they
+// still point at it.
+var deletePeerScript = goredis.NewScript(`
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then
+	return redis.error_reply('MTGO_LOCK_LOST')
+end
+local k = ARGV[2]
+local old = redis.call('HGET', KEYS[3], k)
+if old then
+	for entry in string.gmatch(old, '[^\n]+') do
+		local h = KEYS[5]
+		if string.sub(entry, 1, 1) == 'u' then h = KEYS[4] end
+		local v = string.sub(entry, 3)
+		if redis.call('HGET', h, v) == k then
+			redis.call('HDEL', h, v)
+		end
+	end
+end
+redis.call('HDEL', KEYS[2], k)
+redis.call('HDEL', KEYS[3], k)
+return 1`)
+
+// DeletePeer implements storage.PeerDeleter: one script, atomic; a missing peer is not an
+// error.
+func (s *Store) DeletePeer(ctx context.Context, k peers.Key) error {
+	if err := s.check(ctx); err != nil {
+		return err
+	}
+	keys := s.peerKeys()
+	return s.wrap("delete peer", deletePeerScript.Run(ctx, s.rdb, keys, s.token, peerField(k)).Err())
+}
+
+var (
+	_ storage.PeerLister  = (*Store)(nil)
+	_ storage.PeerDeleter = (*Store)(nil)
+)
