@@ -17,13 +17,9 @@ import (
 // errCaptured stops a captured request before it reaches the (absent) network.
 var errCaptured = errors.New("captured")
 
-// TestBusinessKindsAndReply delivers each business update to a client with one handler per
-// kind (and a plain OnMessage that must stay silent), and checks that Context.Reply on a
-// business message sends messages.sendMessage inside invokeWithBusinessConnection.
-func TestBusinessKindsAndReply(t *testing.T) {
-	c := offlineClient(t, 1)
-	var mu sync.Mutex
-	got := map[string]string{}
+// captureCalls makes every call of c fail with errCaptured and records its request, under mu,
+// in the slice the result points to.
+func captureCalls(c *mtgo.Client, mu *sync.Mutex) *[]tl.Encoder {
 	var sent []tl.Encoder
 	c.UseInvokerMiddleware(func(next tg.Invoker) tg.Invoker {
 		return mtgo.InvokerFunc(func(_ context.Context, in tl.Encoder, _ tl.Decoder) error {
@@ -33,6 +29,17 @@ func TestBusinessKindsAndReply(t *testing.T) {
 			return errCaptured
 		})
 	})
+	return &sent
+}
+
+// TestBusinessKindsAndReply delivers each business update to a client with one handler per
+// kind (and a plain OnMessage that must stay silent), and checks that Context.Reply on a
+// business message sends messages.sendMessage inside invokeWithBusinessConnection.
+func TestBusinessKindsAndReply(t *testing.T) {
+	c := offlineClient(t, 1)
+	var mu sync.Mutex
+	got := map[string]string{}
+	sent := captureCalls(c, &mu)
 	record := func(kind, v string) {
 		mu.Lock()
 		got[kind] = v
@@ -82,12 +89,12 @@ func TestBusinessKindsAndReply(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Fatalf("handlers (-want +got):\n%s", diff)
 	}
-	if len(sent) != 1 {
-		t.Fatalf("sent %d requests, want 1", len(sent))
+	if len(*sent) != 1 {
+		t.Fatalf("sent %d requests, want 1", len(*sent))
 	}
-	w, ok := sent[0].(*tg.InvokeWithBusinessConnectionRequest)
+	w, ok := (*sent)[0].(*tg.InvokeWithBusinessConnectionRequest)
 	if !ok || w.ConnectionID != "cx" {
-		t.Fatalf("reply sent as %T %+v", sent[0], sent[0])
+		t.Fatalf("reply sent as %T %+v", (*sent)[0], (*sent)[0])
 	}
 	req, ok := w.Query.(*tg.MessagesSendMessageRequest)
 	if !ok || req.Message != "pong" || req.Peer.(*tg.InputPeerUser).UserID != 5 {
@@ -114,23 +121,15 @@ func errString(err error) string {
 func TestBusinessCallsWrap(t *testing.T) {
 	c := offlineClient(t, 1)
 	var mu sync.Mutex
-	var sent []tl.Encoder
-	c.UseInvokerMiddleware(func(next tg.Invoker) tg.Invoker {
-		return mtgo.InvokerFunc(func(_ context.Context, in tl.Encoder, _ tl.Decoder) error {
-			mu.Lock()
-			sent = append(sent, in)
-			mu.Unlock()
-			return errCaptured
-		})
-	})
+	sent := captureCalls(c, &mu)
 	carol := &tg.InputPeerUser{UserID: 5, AccessHash: 35}
 	ctx := context.Background()
 	// A connection the bot has not seen yet is asked for first (to learn its data center).
 	if err := c.ReadBusinessChatHistory(ctx, "cx", carol, 0); !errors.Is(err, errCaptured) {
 		t.Fatalf("read through an unknown connection: %v", err)
 	}
-	if len(sent) != 1 || !cmp.Equal(sent[0], tl.Encoder(&tg.AccountGetBotBusinessConnectionRequest{ConnectionID: "cx"})) {
-		t.Fatalf("first request %+v", sent)
+	if len(*sent) != 1 || !cmp.Equal((*sent)[0], tl.Encoder(&tg.AccountGetBotBusinessConnectionRequest{ConnectionID: "cx"})) {
+		t.Fatalf("first request %+v", *sent)
 	}
 	// Told of the connection (on the home data center), the bot calls through it directly.
 	c.OnBusinessConnection(func(*mtgo.Context, *types.BusinessConnection) error { return nil })
@@ -167,19 +166,19 @@ func TestBusinessCallsWrap(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			mu.Lock()
-			sent = nil
+			*sent = nil
 			mu.Unlock()
 			if err := tc.call("cx"); !errors.Is(err, errCaptured) {
 				t.Fatalf("call: %v", err)
 			}
 			mu.Lock()
 			defer mu.Unlock()
-			if len(sent) != 1 {
-				t.Fatalf("sent %d requests", len(sent))
+			if len(*sent) != 1 {
+				t.Fatalf("sent %d requests", len(*sent))
 			}
-			w, ok := sent[0].(*tg.InvokeWithBusinessConnectionRequest)
+			w, ok := (*sent)[0].(*tg.InvokeWithBusinessConnectionRequest)
 			if !ok || w.ConnectionID != "cx" {
-				t.Fatalf("sent %T %+v", sent[0], sent[0])
+				t.Fatalf("sent %T %+v", (*sent)[0], (*sent)[0])
 			}
 			if diff := cmp.Diff(tc.want, w.Query); diff != "" {
 				t.Fatalf("inner query (-want +got):\n%s", diff)

@@ -61,17 +61,7 @@ func TestReplyIDsPerCopy(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			res, err := w.History(tt.key, tt.peer, HistoryQuery{Limit: tt.back + 1})
-			if err != nil {
-				t.Fatal(err)
-			}
-			var list []tg.MessageClass
-			switch r := res.(type) {
-			case *tg.MessagesMessages:
-				list = r.Messages
-			case *tg.MessagesMessagesSlice:
-				list = r.Messages
-			}
+			list := w.lastOf(t, tt.key, tt.peer, tt.back+1)
 			var reply tg.MessageReplyHeaderClass
 			switch m := list[tt.back].(type) {
 			case *tg.Message:

@@ -58,17 +58,8 @@ func TestPage(t *testing.T) {
 // texts of a messages.Messages answer.
 func answerTexts(t *testing.T, res tg.MessagesMessagesClass) []string {
 	t.Helper()
-	var list []tg.MessageClass
-	switch r := res.(type) {
-	case *tg.MessagesMessages:
-		list = r.Messages
-	case *tg.MessagesMessagesSlice:
-		list = r.Messages
-	case *tg.MessagesChannelMessages:
-		list = r.Messages
-	}
 	var out []string
-	for _, m := range list {
+	for _, m := range listOf(res) {
 		out = append(out, m.(*tg.Message).Message)
 	}
 	return out

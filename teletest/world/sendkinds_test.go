@@ -42,22 +42,34 @@ func newSendWorld(t *testing.T) *sendWorld {
 // last returns the newest message of the chat in as key sees it.
 func (s *sendWorld) last(t *testing.T, key KeyID, in tg.InputPeerClass, n int32) []*tg.Message {
 	t.Helper()
-	res, err := s.w.History(key, in, HistoryQuery{Limit: n})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var list []tg.MessageClass
-	switch r := res.(type) {
-	case *tg.MessagesMessages:
-		list = r.Messages
-	case *tg.MessagesMessagesSlice:
-		list = r.Messages
-	}
 	var out []*tg.Message
-	for _, m := range list {
+	for _, m := range s.w.lastOf(t, key, in, n) {
 		out = append(out, m.(*tg.Message))
 	}
 	return out
+}
+
+// lastOf returns the n newest messages (service messages too) of the chat in as key sees it.
+func (w *World) lastOf(t *testing.T, key KeyID, in tg.InputPeerClass, n int32) []tg.MessageClass {
+	t.Helper()
+	res, err := w.History(key, in, HistoryQuery{Limit: n})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return listOf(res)
+}
+
+// listOf returns the messages of a messages.Messages answer.
+func listOf(res tg.MessagesMessagesClass) []tg.MessageClass {
+	switch r := res.(type) {
+	case *tg.MessagesMessages:
+		return r.Messages
+	case *tg.MessagesMessagesSlice:
+		return r.Messages
+	case *tg.MessagesChannelMessages:
+		return r.Messages
+	}
+	return nil
 }
 
 // sentMedia returns the media of the message a send's result carries.
