@@ -10,7 +10,8 @@ import "github.com/mtgo-labs/mtgo/crypto"
 
 // Role says which end of a secret chat a party is: the originator called
 // messages.requestEncryption, the responder messages.acceptEncryption. It selects x = 0
-// (originator) or x = 8 (responder) in the key derivation and the parity of sequence numbers.
+// (originator) or x = 8 (responder) in the key derivation, and the parity of sequence numbers
+// (the originator's out_seq_no are odd, the responder's even).
 type Role uint8
 
 const (
@@ -46,6 +47,7 @@ func (r Role) side() crypto.Side {
 	return crypto.Server
 }
 
-// parity is the low bit of every out_seq_no the role sends: 0 for the originator, 1 for the
-// responder.
-func (r Role) parity() int64 { return int64(r & 1) }
+// parity is the low bit of every out_seq_no the role sends: 1 for the originator, 0 for the
+// responder (core.telegram.org/api/end-to-end/seq_no: x_out is 1 for the party that initiated
+// the chat).
+func (r Role) parity() int64 { return int64(r&1) ^ 1 }

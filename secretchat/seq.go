@@ -5,10 +5,11 @@ import (
 	"fmt"
 )
 
-// Sequence numbers (core.telegram.org/api/end-to-end, "Sequence numbers"): the n-th message
-// (from 0) a party sends carries out_seq_no = 2n + x, x = 0 for the originator and 1 for the
-// responder, and in_seq_no = 2m + y, where m counts the messages it has received in order and y
-// is the peer's x: in_seq_no is the out_seq_no it expects next from the peer.
+// Sequence numbers (core.telegram.org/api/end-to-end/seq_no): the n-th message (from 0) a
+// party sends carries out_seq_no = 2n + x_out, x_out = 1 for the originator (the party that
+// initiated the chat) and 0 for the responder, and in_seq_no = 2m + x_in, x_in = 1 - x_out,
+// where m counts the messages it has received in order: in_seq_no is the out_seq_no it expects
+// next from the peer. tdlib's SecretChatActor uses the same rule.
 
 // Status is the verdict on an incoming (in_seq_no, out_seq_no) pair.
 type Status uint8

@@ -12,8 +12,8 @@ func TestSeqNext(t *testing.T) {
 		role Role
 		want [][2]int32
 	}{
-		{Originator, [][2]int32{{1, 0}, {1, 2}, {1, 4}}},
-		{Responder, [][2]int32{{0, 1}, {0, 3}, {0, 5}}},
+		{Originator, [][2]int32{{0, 1}, {0, 3}, {0, 5}}},
+		{Responder, [][2]int32{{1, 0}, {1, 2}, {1, 4}}},
 	}
 	for _, tt := range tests {
 		s, err := NewSeq(tt.role, SeqState{})
@@ -56,16 +56,16 @@ func TestSeqConversation(t *testing.T) {
 			send(b, a)
 		}
 	}
-	if diff := cmp.Diff(SeqState{Sent: 4, Received: 3, PeerIn: 6}, a.State()); diff != "" {
+	if diff := cmp.Diff(SeqState{Sent: 4, Received: 3, PeerIn: 7}, a.State()); diff != "" {
 		t.Errorf("originator state (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff(SeqState{Sent: 3, Received: 4, PeerIn: 7}, b.State()); diff != "" {
+	if diff := cmp.Diff(SeqState{Sent: 3, Received: 4, PeerIn: 6}, b.State()); diff != "" {
 		t.Errorf("responder state (-want +got):\n%s", diff)
 	}
 }
 
 func TestSeqReceive(t *testing.T) {
-	// The responder has sent 2 messages (out 1, 3) and received 2 (out 0, 2); the peer last
+	// The originator has sent 2 messages (out 1, 3) and received 2 (out 0, 2); the peer last
 	// reported in_seq_no 1.
 	st := SeqState{Sent: 2, Received: 2, PeerIn: 1}
 	tests := []struct {
@@ -89,7 +89,7 @@ func TestSeqReceive(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s, err := NewSeq(Responder, st)
+			s, err := NewSeq(Originator, st)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -105,7 +105,7 @@ func TestSeqReceive(t *testing.T) {
 }
 
 func TestSeqInDecreases(t *testing.T) {
-	s, err := NewSeq(Originator, SeqState{Sent: 5, Received: 1, PeerIn: 6})
+	s, err := NewSeq(Responder, SeqState{Sent: 5, Received: 1, PeerIn: 6})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -124,8 +124,8 @@ func TestNewSeqErrors(t *testing.T) {
 		{"role", Role(3), SeqState{}, ErrRole},
 		{"negative", Originator, SeqState{Sent: -1}, ErrSeqOverflow},
 		{"huge", Originator, SeqState{Received: 1 << 30}, ErrSeqOverflow},
-		{"peer in parity", Originator, SeqState{Sent: 3, PeerIn: 3}, ErrSeqParity},
-		{"peer in beyond sent", Originator, SeqState{Sent: 1, PeerIn: 4}, ErrSeqInRange},
+		{"peer in parity", Originator, SeqState{Sent: 3, PeerIn: 2}, ErrSeqParity},
+		{"peer in beyond sent", Originator, SeqState{Sent: 1, PeerIn: 5}, ErrSeqInRange},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -144,7 +144,7 @@ func TestSeqOverflow(t *testing.T) {
 	if _, _, err := s.Next(); !errors.Is(err, ErrSeqOverflow) {
 		t.Errorf("Next: %v, want ErrSeqOverflow", err)
 	}
-	in := int32(0)
+	in := int32(1)
 	if _, err := s.Receive(in, s.Expected()); !errors.Is(err, ErrSeqOverflow) {
 		t.Errorf("Receive: %v, want ErrSeqOverflow", err)
 	}
