@@ -65,5 +65,6 @@ func (d *Dispatcher) registerAll() {
 	d.registerWebFiles()
 	d.registerEmoji()   // messages.getAvailableReactions, getCustomEmojiDocuments
 	d.registerChats()   // after registerMethods: replaces its getDialogs and exportChatInvite
+	d.registerSecret()  // messages.getDhConfig, requestEncryption, sendEncrypted...
 	d.registerStories() // last: keeps the earlier payment form handlers for non-gift invoices
 }

@@ -208,14 +208,15 @@ func (w *World) Difference(key KeyID, pts, date, qts, ptsTotalLimit int32) (tg.U
 		}
 	}
 	msgs, other, users, chats := w.splitEvents(a.id, append(qevs[:len(qevs):len(qevs)], evs...))
+	enc, other := splitEncrypted(other) // secret.go
 	if slice {
 		return &tg.UpdatesDifferenceSlice{
-			NewMessages: msgs, NewEncryptedMessages: []tg.EncryptedMessageClass{},
+			NewMessages: msgs, NewEncryptedMessages: enc,
 			OtherUpdates: other, Chats: chats, Users: users, IntermediateState: st,
 		}, nil
 	}
 	return &tg.UpdatesDifference{
-		NewMessages: msgs, NewEncryptedMessages: []tg.EncryptedMessageClass{},
+		NewMessages: msgs, NewEncryptedMessages: enc,
 		OtherUpdates: other, Chats: chats, Users: users, State: st,
 	}, nil
 }

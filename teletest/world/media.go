@@ -455,6 +455,8 @@ func (w *World) GetFile(key KeyID, dc int, loc tg.InputFileLocationClass, offset
 		f, err = w.locate(loc.ID, loc.AccessHash, loc.FileReference, true)
 	case *tg.InputGroupCallStream:
 		return w.streamChunk(key, dc, loc) // groupcall.go
+	case *tg.InputEncryptedFileLocation:
+		f, err = w.encryptedFileAt(loc.ID, loc.AccessHash) // secret.go
 	default:
 		return nil, ErrLocationInvalid
 	}

@@ -169,6 +169,9 @@ type World struct {
 	// reactions family (emoji.go): the getAvailableReactions catalogue, made on first use
 	reactions *reactionCatalogue
 
+	// secret chats family (secret.go): chats, encrypted files, receivedQueue marks
+	secretChats secretChats
+
 	nextUser, nextChat, nextChannel, nextFile int64
 	nextUpload                                uint64 // orders unfinished uploads by age
 
