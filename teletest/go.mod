@@ -6,6 +6,7 @@ require (
 	github.com/google/go-cmp v0.7.0
 	github.com/mtgo-labs/mtgo/crypto v0.1.0
 	github.com/mtgo-labs/mtgo/media v0.1.0
+	github.com/mtgo-labs/mtgo/secretchat v0.1.0
 	github.com/mtgo-labs/mtgo/session v0.1.0
 	github.com/mtgo-labs/mtgo/tl v0.1.0
 	github.com/mtgo-labs/mtgo/transport v0.1.0
@@ -20,6 +21,7 @@ require (
 replace (
 	github.com/mtgo-labs/mtgo/crypto => ../crypto
 	github.com/mtgo-labs/mtgo/media => ../media
+	github.com/mtgo-labs/mtgo/secretchat => ../secretchat
 	github.com/mtgo-labs/mtgo/session => ../session
 	github.com/mtgo-labs/mtgo/tl => ../tl
 	github.com/mtgo-labs/mtgo/transport => ../transport
