@@ -44,6 +44,9 @@ func (d *Dispatcher) registerSecret() {
 	h[tg.MessagesSetEncryptedTypingRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.MessagesSetEncryptedTypingRequest) (tl.Encoder, error) {
 		return done(w.SetEncryptedTyping(c.AuthKeyID, r.Peer, r.Typing))
 	})
+	h[tg.MessagesReportEncryptedSpamRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.MessagesReportEncryptedSpamRequest) (tl.Encoder, error) {
+		return done(w.ReportEncryptedSpam(c.AuthKeyID, r.Peer))
+	})
 	h[tg.MessagesReceivedQueueRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.MessagesReceivedQueueRequest) (tl.Encoder, error) {
 		ids, err := w.ReceivedQueue(c.AuthKeyID, r.MaxQts)
 		if err != nil {

@@ -220,6 +220,10 @@ func TestSecretRelay(t *testing.T) {
 		t.Fatalf("receivedQueue again = %v, %v", ids, err)
 	}
 
+	if ok, err := bob.api.MessagesReportEncryptedSpam(ctx(), &tg.MessagesReportEncryptedSpamRequest{Peer: p.bChat}); err != nil || !ok {
+		t.Fatalf("reportEncryptedSpam = %v, %v", ok, err)
+	}
+
 	// Discarding reaches the other side; the caller's answer is enough for itself.
 	if _, err := alice.api.MessagesDiscardEncryption(ctx(), &tg.MessagesDiscardEncryptionRequest{ChatID: p.chatID, DeleteHistory: true}); err != nil {
 		t.Fatal(err)
@@ -359,6 +363,10 @@ func TestSecretErrors(t *testing.T) {
 		}, world.ErrChatIDInvalid},
 		{"typing in another's chat", func() error {
 			_, err := carol.api.MessagesSetEncryptedTyping(ctx(), &tg.MessagesSetEncryptedTypingRequest{Peer: ready.aChat, Typing: true})
+			return err
+		}, world.ErrChatIDInvalid},
+		{"report another's chat", func() error {
+			_, err := carol.api.MessagesReportEncryptedSpam(ctx(), &tg.MessagesReportEncryptedSpamRequest{Peer: ready.aChat})
 			return err
 		}, world.ErrChatIDInvalid},
 		{"receivedQueue ahead", func() error {

@@ -338,6 +338,20 @@ func (w *World) DiscardEncryption(key KeyID, chatID int32, deleteHistory bool) e
 	return nil
 }
 
+// ReportEncryptedSpam answers messages.reportEncryptedSpam: a participant reports the chat;
+// the report is only checked (CHAT_ID_INVALID), as nobody reviews spam here.
+func (w *World) ReportEncryptedSpam(key KeyID, peer tg.InputEncryptedChat) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	a, err := w.authorizedUser(key)
+	if err != nil {
+		return err
+	}
+	w.secretChats.init()
+	_, err = w.secretChatOf(a, peer)
+	return err
+}
+
 // SecretChatState reports, for tests, whether the secret chat id exists and its state as
 // "waiting", "ready" or "discarded".
 func (w *World) SecretChatState(id int32) (string, bool) {
@@ -415,17 +429,16 @@ func (w *World) sendSecret(key KeyID, s secretSend) (int32, *secretFile, error) 
 // for a chat the caller is not in or that is not accepted yet, ENCRYPTION_DECLINED for a
 // discarded one, DATA_INVALID for a payload of the wrong shape.
 func (w *World) SendEncrypted(key KeyID, peer tg.InputEncryptedChat, randomID int64, data []byte) (*tg.MessagesSentEncryptedMessage, error) {
-	date, _, err := w.sendSecret(key, secretSend{peer: peer, randomID: randomID, data: data})
-	if err != nil {
-		return nil, err
-	}
-	return &tg.MessagesSentEncryptedMessage{Date: date}, nil
+	return sentMessage(w.sendSecret(key, secretSend{peer: peer, randomID: randomID, data: data}))
 }
 
 // SendEncryptedService answers messages.sendEncryptedService: as SendEncrypted, delivered
 // as encryptedMessageService.
 func (w *World) SendEncryptedService(key KeyID, peer tg.InputEncryptedChat, randomID int64, data []byte) (*tg.MessagesSentEncryptedMessage, error) {
-	date, _, err := w.sendSecret(key, secretSend{peer: peer, randomID: randomID, data: data, service: true})
+	return sentMessage(w.sendSecret(key, secretSend{peer: peer, randomID: randomID, data: data, service: true}))
+}
+
+func sentMessage(date int32, _ *secretFile, err error) (*tg.MessagesSentEncryptedMessage, error) {
 	if err != nil {
 		return nil, err
 	}
