@@ -569,10 +569,18 @@ func (l *loop) pushUpdate(u updateMsg) {
 	}
 }
 
+// maxQueuedUpdates bounds the pushes waiting for the update handler. Beyond it the handler
+// is far behind (a message handler stuck, a flood of updates): later pushes are dropped and
+// one new-session notice follows the kept ones, so a NewSessionHandler fetches what was
+// dropped with updates.getDifference once it gets there, as after a lost connection. Memory
+// then stays bounded however long the handler takes (it grew by some 75 bytes per push held).
+const maxQueuedUpdates = 1024
+
 // updateQueue hands updates from the loop to the handler, run in order on a goroutine of its
-// own. It is unbounded on purpose: the loop must never wait for the handler, which may itself
-// be waiting on a call (updates.getDifference) only the loop can complete. The goroutine runs
-// only while updates are queued, so an idle connection has none.
+// own. The loop never waits for the handler, which may itself be waiting on a call
+// (updates.getDifference) only the loop can complete: a full queue drops (see
+// maxQueuedUpdates) instead. The goroutine runs only while updates are queued, so an idle
+// connection has none.
 type updateQueue struct {
 	handle func(updateMsg)
 
@@ -580,13 +588,24 @@ type updateQueue struct {
 	items   []updateMsg
 	spare   []updateMsg // the drained batch's slice, for the next one
 	running bool        // a goroutine is draining the queue
+	dropped int         // pushes dropped because the queue was full
 	wg      sync.WaitGroup
 }
 
-// push queues u and starts the draining goroutine unless it runs.
+// push queues u and starts the draining goroutine unless it runs. A full queue drops u and
+// ends with a new-session notice.
 func (q *updateQueue) push(u updateMsg) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
+	if n := len(q.items); n >= maxQueuedUpdates {
+		if !q.items[n-1].newSession {
+			q.items = append(q.items, updateMsg{newSession: true})
+		}
+		if !u.newSession {
+			q.dropped++
+		}
+		return
+	}
 	q.items = append(q.items, u)
 	if !q.running {
 		q.running = true
