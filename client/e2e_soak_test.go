@@ -40,7 +40,9 @@ const soakHeapSlack = 2 << 20
 // stops its goroutines and descriptors are gone and its heap did not grow per cycle.
 func TestSoakReconnectCycles(t *testing.T) {
 	cycles := soakScale(50, 300)
-	cl := soakCluster(t, func(c *world.Config) { c.MaxBoxMessages = 64 })
+	// The world keeps 64 messages and 100 pts events per box: far more than one cycle's gap,
+	// and its memory stays flat.
+	cl := soakCluster(t, func(c *world.Config) { c.MaxBoxMessages, c.TooLongAfter = 64, 100 })
 	const name = "soak_reconnect_bot"
 	bot, err := cl.World().CreateBot(world.BotSpec{FirstName: "soak", Username: name})
 	if err != nil {
