@@ -78,6 +78,7 @@ type Client struct {
 	takeoutID  atomic.Int64          // the takeout session of Config.Takeout, 0 when none
 	probeSelf  atomic.Bool           // an imported session names no account: Connect asks who it is
 	storeViews storageViews          // durable queue and dedup keys (storage_passthrough.go)
+	secret     secretState           // secret chats (secret.go)
 
 	// hooks.go, plugin.go, reactions_list.go
 	linkLostAt atomic.Int64                       // when the home connection was lost (unix ns)

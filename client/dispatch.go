@@ -452,7 +452,7 @@ func (d *messageDispatcher) run(t *handlerTable, q *queued, cq *chatQueue) (rele
 func (d *messageDispatcher) walk(t *handlerTable, ctx *Context, q *queued) {
 	for _, g := range t.groups {
 		for i, h := range g.handlers {
-			if h.kind != kindRaw && (h.kind != q.kind || q.extras&^h.accept.Load() != 0) {
+			if (h.kind != kindRaw || q.kind.secret()) && (h.kind != q.kind || q.extras&^h.accept.Load() != 0) {
 				continue
 			}
 			matched, err := try(ctx, h, g.runs[i])

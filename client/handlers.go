@@ -59,6 +59,8 @@ const (
 	kindPurchasedPaidMedia
 	kindGuestQuery
 	kindManagedBot
+	kindSecretChatRequest // secret chats (secret.go): not walked by raw handlers
+	kindSecretMessage
 	kindError // not an update: the error handlers
 	// Lifecycle hooks, not updates either.
 	kindStart

@@ -100,6 +100,7 @@ func (c *Client) HandleUpdates(updates tg.UpdatesClass) {
 // SetDispatcher is done with a batch when its Dispatch returns.
 func (c *Client) deliver(ctx context.Context, u tg.UpdatesClass) error {
 	c.learnUpdates(u)
+	c.secretUpdates(ctx, u)  // secret.go
 	c.updateReceived(ctx, u) // hooks.go
 	d := c.currentDispatcher()
 	if d == Dispatcher(c.msgs) {
@@ -122,6 +123,7 @@ func (c *Client) knownUser(id int64) bool {
 }
 
 func (c *Client) dispatch(u tg.UpdatesClass) {
+	c.secretUpdates(c.life, u) // secret.go
 	c.updateReceived(c.life, u)
 	if d := c.currentDispatcher(); d != nil {
 		d.Dispatch(u)

@@ -1,0 +1,325 @@
+package mtgo
+
+import (
+	"bytes"
+	"context"
+	crand "crypto/rand"
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+	"time"
+
+	"github.com/mtgo-labs/mtgo/client/types"
+	"github.com/mtgo-labs/mtgo/media"
+	"github.com/mtgo-labs/mtgo/secretchat"
+	"github.com/mtgo-labs/mtgo/tl/e2e"
+	"github.com/mtgo-labs/mtgo/tl/tg"
+)
+
+// Errors of the secret chat methods.
+var (
+	// ErrSecretChatNotFound reports a chat id this client does not know (neither in memory nor
+	// in the storage).
+	ErrSecretChatNotFound = errors.New("mtgo: unknown secret chat")
+	// ErrSecretChatState reports a chat in the wrong state for the call: sending to a chat
+	// that is not ready, accepting one that was not requested, a chat the peer declined.
+	ErrSecretChatState = errors.New("mtgo: secret chat in the wrong state")
+	// ErrSecretFingerprint reports a key whose fingerprint differs from the one the server
+	// relayed (the key exchange was tampered with; the chat is discarded) or an encrypted
+	// file whose key does not match its fingerprint.
+	ErrSecretFingerprint = errors.New("mtgo: secret chat key fingerprint mismatch")
+)
+
+// MaxSecretFileSize is the largest file SendSecretFile sends: the file is read into memory to
+// be encrypted.
+const MaxSecretFileSize = 64 << 20
+
+// secretState is the client's secret chat manager, made on first use, and the queue of the
+// events its handlers run for.
+type secretState struct {
+	once sync.Once
+	m    *secretChats
+
+	mu      sync.Mutex
+	events  []secretEvent
+	running bool
+}
+
+// secretEvent is one value for the secret chat handlers.
+type secretEvent struct {
+	kind updateKind
+	v    any
+}
+
+// secrets returns the client's secret chat manager.
+func (c *Client) secrets() *secretChats {
+	c.secret.once.Do(func() {
+		var st secretStore
+		if c.store != nil {
+			st = c.store
+		}
+		c.secret.m = newSecretChats(c.raw, st, c.Log, crand.Reader, c.emitSecret)
+	})
+	return c.secret.m
+}
+
+// secretUpdates hands the secret chat updates of u (updateEncryption,
+// updateNewEncryptedMessage) to the manager; called by deliver and dispatch (updates.go)
+// before the dispatcher. It makes no network call.
+func (c *Client) secretUpdates(ctx context.Context, u tg.UpdatesClass) {
+	var list []tg.UpdateClass
+	switch u := u.(type) {
+	case *tg.Updates:
+		list = u.Updates
+	case *tg.UpdatesCombined:
+		list = u.Updates
+	case *tg.UpdateShort:
+		list = []tg.UpdateClass{u.Update}
+	}
+	for _, up := range list {
+		switch up.(type) {
+		case *tg.UpdateEncryption, *tg.UpdateNewEncryptedMessage:
+			c.secrets().handle(ctx, up)
+		}
+	}
+}
+
+// emitSecret queues v for the handlers of kind, run in order on one goroutine that exists
+// only while events wait (the update path must not wait for handlers that call the network,
+// such as AcceptSecretChat in OnSecretChatRequest).
+func (c *Client) emitSecret(kind updateKind, v any) {
+	if c.msgs == nil || c.msgs.reg.load().kinds[kind] == 0 {
+		return
+	}
+	s := &c.secret
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.events = append(s.events, secretEvent{kind, v})
+	if !s.running {
+		s.running = true
+		go c.runSecretHandlers()
+	}
+}
+
+func (c *Client) runSecretHandlers() {
+	s := &c.secret
+	for {
+		s.mu.Lock()
+		if len(s.events) == 0 || c.life.Err() != nil {
+			s.events, s.running = nil, false
+			s.mu.Unlock()
+			return
+		}
+		ev := s.events[0]
+		s.events = s.events[1:]
+		s.mu.Unlock()
+		ctx := &Context{Context: c.life, Client: c}
+		ctx.Set(secretValueKey, ev.v)
+		c.msgs.walk(c.msgs.reg.load(), ctx, &queued{kind: ev.kind, ctx: ctx})
+	}
+}
+
+// secretValueKey is where a secret chat handler's Context holds its value.
+const secretValueKey = "mtgo.secret"
+
+// secretHandler builds a handler of kind whose callback takes the Context's value as T.
+func secretHandler[T any](kind updateKind, cb func(*Context, T) error, fs []Filter) *Handler {
+	return &Handler{kind: kind, filters: fs, run: func(ctx *Context) error {
+		v, _ := ctx.Get(secretValueKey)
+		t, _ := v.(T)
+		return cb(ctx, t)
+	}}
+}
+
+// NewSecretChatRequestHandler builds a handler of secret chat requests for AddHandler.
+func NewSecretChatRequestHandler(cb func(*Context, *types.SecretChat) error, fs ...Filter) *Handler {
+	return secretHandler(kindSecretChatRequest, cb, fs)
+}
+
+// NewSecretMessageHandler builds a handler of secret messages for AddHandler.
+func NewSecretMessageHandler(cb func(*Context, *types.SecretMessage) error, fs ...Filter) *Handler {
+	return secretHandler(kindSecretMessage, cb, fs)
+}
+
+// OnSecretChatRequest registers cb in group 0 for secret chats other users request
+// (updateEncryption with encryptedChatRequested). cb may accept with AcceptSecretChat (or
+// decline with DiscardSecretChat). Handlers run in order on a goroutine of their own; raw
+// update handlers see the updates as well.
+func (c *Client) OnSecretChatRequest(cb func(*Context, *types.SecretChat) error, fs ...Filter) *Handler {
+	return c.register(cb != nil, NewSecretChatRequestHandler(cb, fs...))
+}
+
+// OnSecretMessage registers cb in group 0 for decrypted messages of secret chats, in their
+// sequence order (messages that came after a gap wait for the missing ones; duplicates are
+// dropped; messages that fail to decrypt are logged and dropped).
+func (c *Client) OnSecretMessage(cb func(*Context, *types.SecretMessage) error, fs ...Filter) *Handler {
+	return c.register(cb != nil, NewSecretMessageHandler(cb, fs...))
+}
+
+// RequestSecretChat asks user (any form ResolvePeer takes) for a secret chat
+// (messages.getDhConfig, messages.requestEncryption). The chat is SecretChatWaiting until
+// the user accepts; the key is then completed and checked when the update arrives. A waiting
+// chat lives in memory only (its DH exponent is never stored): after a restart the request
+// must be made again.
+func (c *Client) RequestSecretChat(ctx context.Context, user any) (*types.SecretChat, error) {
+	in, err := c.resolveUser(ctx, user)
+	if err != nil {
+		return nil, err
+	}
+	return c.secrets().request(ctx, in)
+}
+
+// AcceptSecretChat accepts a chat another user requested (messages.getDhConfig,
+// messages.acceptEncryption) and returns it ready.
+func (c *Client) AcceptSecretChat(ctx context.Context, chatID int32) (*types.SecretChat, error) {
+	return c.secrets().accept(ctx, chatID)
+}
+
+// DiscardSecretChat ends a chat (messages.discardEncryption; deleteHistory deletes it for
+// both sides) and forgets its key.
+func (c *Client) DiscardSecretChat(ctx context.Context, chatID int32, deleteHistory bool) error {
+	return c.secrets().discard(ctx, chatID, deleteHistory)
+}
+
+// GetSecretChat returns the chat with chatID from memory or the storage.
+func (c *Client) GetSecretChat(chatID int32) (*types.SecretChat, bool) {
+	return c.secrets().get(c.life, chatID)
+}
+
+// SendSecretMessage sends text to a ready chat (messages.sendEncrypted) and returns the
+// message's random_id.
+func (c *Client) SendSecretMessage(ctx context.Context, chatID int32, text string) (int64, error) {
+	return c.secrets().sendText(ctx, chatID, randomID(), text)
+}
+
+// SecretFileOptions are the optional parts of SendSecretFile.
+type SecretFileOptions struct {
+	// MimeType of the document; application/octet-stream when empty.
+	MimeType string
+	// Caption is the text under the file.
+	Caption string
+	// TTL is the message's self-destruct time (whole seconds).
+	TTL time.Duration
+}
+
+// SendSecretFile encrypts the file read from r (at most MaxSecretFileSize bytes) with a
+// fresh AES-256-IGE key, uploads the ciphertext and sends it as a document to a ready chat
+// (messages.sendEncryptedFile); the key and iv travel inside the encrypted message. It
+// returns the message's random_id.
+func (c *Client) SendSecretFile(ctx context.Context, chatID int32, r io.Reader, fileName string, opts *SecretFileOptions) (int64, error) {
+	if opts == nil {
+		opts = &SecretFileOptions{}
+	}
+	data, err := io.ReadAll(io.LimitReader(r, MaxSecretFileSize+1))
+	if err != nil {
+		return 0, fmt.Errorf("mtgo: secret file: %w", err)
+	}
+	if len(data) > MaxSecretFileSize {
+		return 0, fmt.Errorf("mtgo: secret file over %d bytes", MaxSecretFileSize)
+	}
+	cipher, key, iv, err := encryptSecretFile(data, crand.Reader)
+	if err != nil {
+		return 0, err
+	}
+	up, err := c.Upload(ctx, bytes.NewReader(cipher), int64(len(cipher)), "secret")
+	if err != nil {
+		return 0, fmt.Errorf("mtgo: secret file upload: %w", err)
+	}
+	fp := secretFileFingerprint(key, iv)
+	in, err := encryptedInputFile(up, fp)
+	if err != nil {
+		return 0, err
+	}
+	mime := opts.MimeType
+	if mime == "" {
+		mime = "application/octet-stream"
+	}
+	doc := &e2e.DecryptedMessageMediaDocument{
+		Thumb: []byte{}, MimeType: mime, Size: int64(len(data)), Key: key, Iv: iv, Caption: opts.Caption,
+		Attributes: []e2e.DocumentAttributeClass{&e2e.DocumentAttributeFilename{FileName: fileName}},
+	}
+	rid := randomID()
+	msg := &e2e.DecryptedMessage{RandomID: rid, TTL: int32(opts.TTL / time.Second), Message: opts.Caption, Media: doc}
+	if _, err := c.secrets().send(ctx, chatID, rid, msg, in); err != nil {
+		return 0, err
+	}
+	return rid, nil
+}
+
+// DecryptSecretMessage decrypts a payload the peer of chatID sent (encryptedMessage.bytes)
+// without the sequence checks or the handlers: for messages read from history.
+func (c *Client) DecryptSecretMessage(chatID int32, payload []byte) (*e2e.DecryptedMessageLayer, error) {
+	return c.secrets().decrypt(c.life, chatID, payload)
+}
+
+// DecryptSecretFile downloads the file of a secret message (upload.getFile with
+// inputEncryptedFileLocation) and decrypts it, checking its key against the fingerprint.
+func (c *Client) DecryptSecretFile(ctx context.Context, f *types.SecretFile) ([]byte, error) {
+	if f == nil {
+		return nil, errors.New("mtgo: secret file is nil")
+	}
+	if len(f.Key) != secretFileKeySize || len(f.IV) != secretFileKeySize || secretFileFingerprint(f.Key, f.IV) != f.KeyFingerprint {
+		return nil, fmt.Errorf("mtgo: secret file: %w", ErrSecretFingerprint)
+	}
+	data, err := c.DownloadBytes(ctx, media.Location{DC: int(f.DCID), Input: &tg.InputEncryptedFileLocation{ID: f.ID, AccessHash: f.AccessHash}, Size: f.Size})
+	if err != nil {
+		return nil, fmt.Errorf("mtgo: secret file download: %w", err)
+	}
+	return decryptSecretFile(f, data)
+}
+
+// SecretChatVisualization returns the key visualization of a ready chat that both users
+// compare: 36 bytes, the first 128 bits of SHA1(key) then the first 160 bits of SHA256(key)
+// (secretchat.Visual288; the chat is never re-keyed, so both keys are the initial key). Show
+// it as hex, or as the 16-byte prefix in the picture of older clients; no emoji table.
+func (c *Client) SecretChatVisualization(chatID int32) ([]byte, error) {
+	return c.secrets().visual(c.life, chatID)
+}
+
+// SendLayerNotification tells the peer of a ready chat the layer this client speaks
+// (decryptedMessageActionNotifyLayer, messages.sendEncryptedService).
+func (c *Client) SendLayerNotification(ctx context.Context, chatID int32) error {
+	msg := &e2e.DecryptedMessageService{RandomID: randomID(), Action: &e2e.DecryptedMessageActionNotifyLayer{Layer: secretchat.Layer}}
+	_, err := c.secrets().send(ctx, chatID, msg.RandomID, msg, nil)
+	return err
+}
+
+// sendText sends a text message.
+func (m *secretChats) sendText(ctx context.Context, id int32, rid int64, text string) (int64, error) {
+	if _, err := m.send(ctx, id, rid, &e2e.DecryptedMessage{RandomID: rid, Message: text}, nil); err != nil {
+		return 0, err
+	}
+	return rid, nil
+}
+
+// send encrypts msg into chat id and sends it: with file as messages.sendEncryptedFile, a
+// service message as messages.sendEncryptedService, else messages.sendEncrypted.
+func (m *secretChats) send(ctx context.Context, id int32, rid int64, msg e2e.DecryptedMessageClass, file tg.InputEncryptedFileClass) (tg.MessagesSentEncryptedMessageClass, error) {
+	peer, data, err := m.encrypt(ctx, id, msg)
+	if err != nil {
+		return nil, err
+	}
+	var res tg.MessagesSentEncryptedMessageClass
+	switch {
+	case file != nil:
+		res, err = m.raw.MessagesSendEncryptedFile(ctx, &tg.MessagesSendEncryptedFileRequest{Peer: peer, RandomID: rid, Data: data, File: file})
+	case isSecretService(msg):
+		res, err = m.raw.MessagesSendEncryptedService(ctx, &tg.MessagesSendEncryptedServiceRequest{Peer: peer, RandomID: rid, Data: data})
+	default:
+		res, err = m.raw.MessagesSendEncrypted(ctx, &tg.MessagesSendEncryptedRequest{Peer: peer, RandomID: rid, Data: data})
+	}
+	if err != nil {
+		return nil, fmt.Errorf("mtgo: secret chat %d: send: %w", id, err)
+	}
+	return res, nil
+}
+
+func isSecretService(msg e2e.DecryptedMessageClass) bool {
+	_, ok := msg.(*e2e.DecryptedMessageService)
+	return ok
+}
+
+// secret reports the kinds of the secret chat handlers, which raw update handlers do not take
+// (they saw the update itself).
+func (k updateKind) secret() bool { return k == kindSecretChatRequest || k == kindSecretMessage }

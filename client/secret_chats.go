@@ -1,0 +1,546 @@
+package mtgo
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+	"time"
+
+	"github.com/mtgo-labs/mtgo/client/types"
+	"github.com/mtgo-labs/mtgo/crypto"
+	"github.com/mtgo-labs/mtgo/secretchat"
+	"github.com/mtgo-labs/mtgo/tl/e2e"
+	"github.com/mtgo-labs/mtgo/tl/tg"
+)
+
+// Limits of what the secret chat manager keeps for messages that came out of order.
+const (
+	// maxSecretPending is how many out-of-order messages one chat keeps until the missing
+	// ones arrive; more are dropped (the peer must resend them).
+	maxSecretPending = 100
+	// secretRandomBytes is the length of decryptedMessageLayer.random_bytes (at least 15).
+	secretRandomBytes = 16
+)
+
+// secretStore is what the manager needs of the storage.
+type secretStore interface {
+	LoadRecord(ctx context.Context, ns, key string) ([]byte, bool, error)
+	SaveRecord(ctx context.Context, ns, key string, value []byte) error
+}
+
+// secretChat is the state of one chat. Only the manager touches it, under its lock.
+type secretChat struct {
+	id          int32
+	accessHash  int64
+	userID      int64
+	date        int64
+	role        secretchat.Role
+	state       types.SecretChatState
+	layer, ttl  int32
+	fingerprint int64
+	key         crypto.AuthKey
+	seq         *secretchat.Seq
+
+	dh      *secretchat.DH // the originator's half while waiting (never stored)
+	ga      []byte         // the originator's g_a while this side has not accepted
+	pending map[int32]pendingSecret
+}
+
+// pendingSecret is a message that came before the ones it follows.
+type pendingSecret struct {
+	layer *e2e.DecryptedMessageLayer
+	date  int32
+	file  tg.EncryptedFileClass
+}
+
+// view is the public snapshot of s.
+func (s *secretChat) view() *types.SecretChat {
+	return &types.SecretChat{
+		ID: s.id, AccessHash: s.accessHash, UserID: s.userID,
+		Originator: s.role == secretchat.Originator, State: s.state, Layer: s.layer,
+		TTL: time.Duration(s.ttl) * time.Second, KeyFingerprint: s.fingerprint,
+		Date: time.Unix(s.date, 0),
+	}
+}
+
+// secretChats keeps the secret chats of one client: the state in memory, ready and discarded
+// chats also in the storage (secret_record.go), loaded on first use after a restart. The
+// update path (handle) makes no network call; the handlers it feeds run elsewhere (emit).
+type secretChats struct {
+	raw   *tg.Client
+	store secretStore
+	log   *Logger
+	rnd   io.Reader
+	emit  func(kind updateKind, v any)
+
+	mu    sync.Mutex
+	chats map[int32]*secretChat
+	early map[int32]*tg.EncryptedChat // encryptedChat seen before requestEncryption's answer
+	dhCfg struct {
+		version int32
+		g       int32
+		p       []byte
+	}
+}
+
+func newSecretChats(raw *tg.Client, store secretStore, log *Logger, rnd io.Reader, emit func(updateKind, any)) *secretChats {
+	return &secretChats{raw: raw, store: store, log: log, rnd: rnd, emit: emit,
+		chats: map[int32]*secretChat{}, early: map[int32]*tg.EncryptedChat{}}
+}
+
+// lookupLocked returns chat id from memory or the storage; nil when unknown.
+func (m *secretChats) lookupLocked(ctx context.Context, id int32) (*secretChat, error) {
+	if s, ok := m.chats[id]; ok {
+		return s, nil
+	}
+	if m.store == nil {
+		return nil, nil
+	}
+	b, ok, err := m.store.LoadRecord(ctx, secretRecordNS, secretRecordKey(id))
+	if err != nil || !ok {
+		return nil, err
+	}
+	s, err := decodeSecretRecord(b)
+	if err != nil {
+		return nil, err
+	}
+	if s.id != id {
+		return nil, fmt.Errorf("%w: chat %d stored under %d", errSecretRecord, s.id, id)
+	}
+	m.chats[id] = s
+	return s, nil
+}
+
+// chatLocked is lookupLocked for the methods: an unknown chat is ErrSecretChatNotFound.
+func (m *secretChats) chatLocked(ctx context.Context, id int32) (*secretChat, error) {
+	s, err := m.lookupLocked(ctx, id)
+	if err != nil {
+		return nil, fmt.Errorf("mtgo: secret chat %d: %w", id, err)
+	}
+	if s == nil {
+		return nil, fmt.Errorf("mtgo: secret chat %d: %w", id, ErrSecretChatNotFound)
+	}
+	return s, nil
+}
+
+// saveLocked persists a ready or discarded chat; a failure is logged (the chat goes on in
+// memory).
+func (m *secretChats) saveLocked(ctx context.Context, s *secretChat) {
+	if m.store == nil || (s.state != types.SecretChatReady && s.state != types.SecretChatDiscarded) {
+		return
+	}
+	if err := m.store.SaveRecord(ctx, secretRecordNS, secretRecordKey(s.id), encodeSecretRecord(s)); err != nil {
+		m.log.Warn("secret chat not saved", "chat", s.id, "err", err)
+	}
+}
+
+// get returns the snapshot of chat id.
+func (m *secretChats) get(ctx context.Context, id int32) (*types.SecretChat, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	s, err := m.lookupLocked(ctx, id)
+	if err != nil {
+		m.log.Warn("secret chat not loaded", "chat", id, "err", err)
+	}
+	if s == nil {
+		return nil, false
+	}
+	return s.view(), true
+}
+
+// dhParams returns the DH parameters with fresh server randomness (messages.getDhConfig,
+// with the prime cached by version).
+func (m *secretChats) dhParams(ctx context.Context) (secretchat.DHParams, error) {
+	m.mu.Lock()
+	version := m.dhCfg.version
+	m.mu.Unlock()
+	res, err := m.raw.MessagesGetDHConfig(ctx, &tg.MessagesGetDHConfigRequest{Version: version, RandomLength: secretchat.RandomSize})
+	if err != nil {
+		return secretchat.DHParams{}, fmt.Errorf("mtgo: messages.getDhConfig: %w", err)
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	switch r := res.(type) {
+	case *tg.MessagesDHConfig:
+		m.dhCfg.version, m.dhCfg.g, m.dhCfg.p = r.Version, r.G, r.P
+		return secretchat.DHParams{G: r.G, P: r.P, Random: r.Random}, nil
+	case *tg.MessagesDHConfigNotModified:
+		if m.dhCfg.p == nil {
+			return secretchat.DHParams{}, errors.New("mtgo: messages.getDhConfig: not modified, but no configuration is cached")
+		}
+		return secretchat.DHParams{G: m.dhCfg.g, P: m.dhCfg.p, Random: r.Random}, nil
+	}
+	return secretchat.DHParams{}, fmt.Errorf("mtgo: messages.getDhConfig: unexpected %T", res)
+}
+
+// newDH makes this side's half of the exchange; a random exponent whose public value falls
+// outside the allowed range is replaced (a rare event), at most three times.
+func (m *secretChats) newDH(ctx context.Context) (*secretchat.DH, error) {
+	params, err := m.dhParams(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var rnd [secretchat.RandomSize]byte
+	for range 3 {
+		if _, err = io.ReadFull(m.rnd, rnd[:]); err != nil {
+			return nil, fmt.Errorf("mtgo: secret chat random: %w", err)
+		}
+		var dh *secretchat.DH
+		if dh, err = secretchat.NewDH(params, rnd[:]); err == nil {
+			return dh, nil
+		}
+	}
+	return nil, fmt.Errorf("mtgo: secret chat key exchange: %w", err)
+}
+
+// request asks user for a secret chat (messages.requestEncryption).
+func (m *secretChats) request(ctx context.Context, user tg.InputUserClass) (*types.SecretChat, error) {
+	dh, err := m.newDH(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var rid [4]byte
+	if _, err := io.ReadFull(m.rnd, rid[:]); err != nil {
+		return nil, fmt.Errorf("mtgo: secret chat random: %w", err)
+	}
+	res, err := m.raw.MessagesRequestEncryption(ctx, &tg.MessagesRequestEncryptionRequest{
+		UserID: user, RandomID: int32(binary.LittleEndian.Uint32(rid[:])), GA: dh.Public(),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("mtgo: messages.requestEncryption: %w", err)
+	}
+	w, ok := res.(*tg.EncryptedChatWaiting)
+	if !ok {
+		return nil, fmt.Errorf("mtgo: messages.requestEncryption: unexpected %T", res)
+	}
+	s := &secretChat{id: w.ID, accessHash: w.AccessHash, userID: w.ParticipantID, date: int64(w.Date),
+		role: secretchat.Originator, state: types.SecretChatWaiting, dh: dh}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.chats[s.id] = s
+	if c, ok := m.early[s.id]; ok { // the peer accepted before the answer was handled
+		delete(m.early, s.id)
+		m.completeLocked(ctx, s, c)
+	}
+	return s.view(), nil
+}
+
+// accept accepts a requested chat (messages.acceptEncryption).
+func (m *secretChats) accept(ctx context.Context, id int32) (*types.SecretChat, error) {
+	m.mu.Lock()
+	s, err := m.chatLocked(ctx, id)
+	var ga []byte
+	var peer tg.InputEncryptedChat
+	if err == nil {
+		if s.state != types.SecretChatRequested {
+			err = fmt.Errorf("mtgo: secret chat %d is %v: %w", id, s.state, ErrSecretChatState)
+		}
+		ga, peer = s.ga, tg.InputEncryptedChat{ChatID: s.id, AccessHash: s.accessHash}
+	}
+	m.mu.Unlock()
+	if err != nil {
+		return nil, err
+	}
+	dh, err := m.newDH(ctx)
+	if err != nil {
+		return nil, err
+	}
+	key, err := dh.Key(ga)
+	if err != nil {
+		return nil, fmt.Errorf("mtgo: secret chat %d: peer's g_a: %w", id, err)
+	}
+	fp := secretchat.Fingerprint(&key)
+	res, err := m.raw.MessagesAcceptEncryption(ctx, &tg.MessagesAcceptEncryptionRequest{Peer: peer, GB: dh.Public(), KeyFingerprint: fp})
+	if err != nil {
+		return nil, fmt.Errorf("mtgo: messages.acceptEncryption: %w", err)
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	switch c := res.(type) {
+	case *tg.EncryptedChat:
+		if c.KeyFingerprint != fp {
+			m.discardLocked(ctx, s)
+			return nil, fmt.Errorf("mtgo: secret chat %d: %w", id, ErrSecretFingerprint)
+		}
+		s.key, s.fingerprint, s.state, s.ga = key, fp, types.SecretChatReady, nil
+		s.seq, _ = secretchat.NewSeq(secretchat.Responder, secretchat.SeqState{})
+		m.saveLocked(ctx, s)
+		return s.view(), nil
+	case *tg.EncryptedChatDiscarded:
+		m.discardLocked(ctx, s)
+		return nil, fmt.Errorf("mtgo: secret chat %d: %w", id, ErrSecretChatState)
+	}
+	return nil, fmt.Errorf("mtgo: messages.acceptEncryption: unexpected %T", res)
+}
+
+// discard ends a chat (messages.discardEncryption) and marks it discarded.
+func (m *secretChats) discard(ctx context.Context, id int32, deleteHistory bool) error {
+	if _, err := m.raw.MessagesDiscardEncryption(ctx, &tg.MessagesDiscardEncryptionRequest{DeleteHistory: deleteHistory, ChatID: id}); err != nil {
+		return fmt.Errorf("mtgo: messages.discardEncryption: %w", err)
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if s, _ := m.lookupLocked(ctx, id); s != nil {
+		m.discardLocked(ctx, s)
+	}
+	return nil
+}
+
+// discardLocked forgets the key of s and stores it as discarded.
+func (m *secretChats) discardLocked(ctx context.Context, s *secretChat) {
+	s.state, s.key, s.dh, s.ga, s.pending = types.SecretChatDiscarded, crypto.AuthKey{}, nil, nil, nil
+	if s.seq == nil {
+		s.seq, _ = secretchat.NewSeq(s.role, secretchat.SeqState{})
+	}
+	m.saveLocked(ctx, s)
+}
+
+// encrypt wraps msg in the next decryptedMessageLayer of chat id and encrypts it.
+func (m *secretChats) encrypt(ctx context.Context, id int32, msg e2e.DecryptedMessageClass) (tg.InputEncryptedChat, []byte, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	s, err := m.chatLocked(ctx, id)
+	if err != nil {
+		return tg.InputEncryptedChat{}, nil, err
+	}
+	if s.state != types.SecretChatReady {
+		return tg.InputEncryptedChat{}, nil, fmt.Errorf("mtgo: secret chat %d is %v: %w", id, s.state, ErrSecretChatState)
+	}
+	rb := make([]byte, secretRandomBytes)
+	if _, err := io.ReadFull(m.rnd, rb); err != nil {
+		return tg.InputEncryptedChat{}, nil, fmt.Errorf("mtgo: secret chat random: %w", err)
+	}
+	in, out, err := s.seq.Next()
+	if err != nil {
+		return tg.InputEncryptedChat{}, nil, fmt.Errorf("mtgo: secret chat %d: %w", id, err)
+	}
+	plain, err := secretchat.EncodeLayer(nil, &e2e.DecryptedMessageLayer{RandomBytes: rb, Layer: secretchat.Layer, InSeqNo: in, OutSeqNo: out, Message: msg})
+	if err != nil {
+		return tg.InputEncryptedChat{}, nil, fmt.Errorf("mtgo: secret message: %w", err)
+	}
+	data, err := secretchat.Encrypt(nil, &s.key, s.role, plain, m.rnd)
+	if err != nil {
+		return tg.InputEncryptedChat{}, nil, fmt.Errorf("mtgo: secret message: %w", err)
+	}
+	m.saveLocked(ctx, s)
+	return tg.InputEncryptedChat{ChatID: s.id, AccessHash: s.accessHash}, data, nil
+}
+
+// decrypt opens a payload the peer of chat id sent, without touching the sequence numbers.
+func (m *secretChats) decrypt(ctx context.Context, id int32, payload []byte) (*e2e.DecryptedMessageLayer, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	s, err := m.chatLocked(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return decryptLayer(s, payload)
+}
+
+// decryptLayer decrypts and decodes a payload the peer of s sent.
+func decryptLayer(s *secretChat, payload []byte) (*e2e.DecryptedMessageLayer, error) {
+	if s.state != types.SecretChatReady {
+		return nil, fmt.Errorf("mtgo: secret chat %d is %v: %w", s.id, s.state, ErrSecretChatState)
+	}
+	plain, err := secretchat.Decrypt(nil, &s.key, s.role.Other(), payload)
+	if err != nil {
+		return nil, fmt.Errorf("mtgo: secret chat %d: %w", s.id, err)
+	}
+	layer, err := secretchat.DecodeLayer(plain)
+	if err != nil {
+		return nil, fmt.Errorf("mtgo: secret chat %d: %w", s.id, err)
+	}
+	return layer, nil
+}
+
+// visual returns the key visualization of a ready chat.
+func (m *secretChats) visual(ctx context.Context, id int32) ([]byte, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	s, err := m.chatLocked(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if s.state != types.SecretChatReady {
+		return nil, fmt.Errorf("mtgo: secret chat %d is %v: %w", id, s.state, ErrSecretChatState)
+	}
+	v := secretchat.Visual288(&s.key, &s.key) // no re-keying yet: the initial key is the key in use
+	return v[:], nil
+}
+
+// handleUpdates passes the secret chat updates of u to handle.
+func (m *secretChats) handleUpdates(ctx context.Context, u tg.UpdatesClass) {
+	var list []tg.UpdateClass
+	switch u := u.(type) {
+	case *tg.Updates:
+		list = u.Updates
+	case *tg.UpdatesCombined:
+		list = u.Updates
+	case *tg.UpdateShort:
+		list = []tg.UpdateClass{u.Update}
+	}
+	for _, up := range list {
+		m.handle(ctx, up)
+	}
+}
+
+// handle applies one update: updateEncryption changes a chat's state, updateNewEncryptedMessage
+// delivers a message. Nothing here calls the network; nothing the peer or the server sends
+// can make it panic: a bad message is logged under "err" and dropped.
+func (m *secretChats) handle(ctx context.Context, up tg.UpdateClass) {
+	switch up := up.(type) {
+	case *tg.UpdateEncryption:
+		m.onChat(ctx, up.Chat)
+	case *tg.UpdateNewEncryptedMessage:
+		m.onMessage(ctx, up.Message)
+	}
+}
+
+func (m *secretChats) onChat(ctx context.Context, chat tg.EncryptedChatClass) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	switch c := chat.(type) {
+	case *tg.EncryptedChatRequested:
+		if s, _ := m.lookupLocked(ctx, c.ID); s != nil {
+			return // seen before (the update came again)
+		}
+		s := &secretChat{id: c.ID, accessHash: c.AccessHash, userID: c.AdminID, date: int64(c.Date),
+			role: secretchat.Responder, state: types.SecretChatRequested, ga: c.GA}
+		m.chats[c.ID] = s
+		m.emit(kindSecretChatRequest, s.view())
+	case *tg.EncryptedChatWaiting:
+		if s := m.chats[c.ID]; s != nil && s.state == types.SecretChatWaiting {
+			s.accessHash = c.AccessHash
+		}
+	case *tg.EncryptedChat:
+		s := m.chats[c.ID]
+		if s == nil {
+			if len(m.early) < maxSecretPending {
+				m.early[c.ID] = c
+			}
+			return
+		}
+		if s.state == types.SecretChatWaiting {
+			m.completeLocked(ctx, s, c)
+		}
+	case *tg.EncryptedChatDiscarded:
+		if s, _ := m.lookupLocked(ctx, c.ID); s != nil && s.state != types.SecretChatDiscarded {
+			m.discardLocked(ctx, s)
+		}
+		delete(m.early, c.ID)
+	}
+}
+
+// completeLocked finishes the originator's key with the peer's g_b and checks the
+// fingerprint the server relayed; a mismatch discards the chat.
+func (m *secretChats) completeLocked(ctx context.Context, s *secretChat, c *tg.EncryptedChat) {
+	key, err := s.dh.Key(c.GAOrB)
+	if err == nil && secretchat.Fingerprint(&key) != c.KeyFingerprint {
+		err = ErrSecretFingerprint
+	}
+	if err != nil {
+		m.log.Warn("secret chat key exchange failed", "chat", s.id, "err", err)
+		m.discardLocked(ctx, s)
+		return
+	}
+	s.key, s.fingerprint, s.state, s.dh, s.accessHash = key, c.KeyFingerprint, types.SecretChatReady, nil, c.AccessHash
+	s.seq, _ = secretchat.NewSeq(secretchat.Originator, secretchat.SeqState{})
+	m.saveLocked(ctx, s)
+}
+
+func (m *secretChats) onMessage(ctx context.Context, msg tg.EncryptedMessageClass) {
+	var (
+		id    int32
+		date  int32
+		bytes []byte
+		file  tg.EncryptedFileClass
+	)
+	switch x := msg.(type) {
+	case *tg.EncryptedMessage:
+		id, date, bytes, file = x.ChatID, x.Date, x.Bytes, x.File
+	case *tg.EncryptedMessageService:
+		id, date, bytes = x.ChatID, x.Date, x.Bytes
+	default:
+		return
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	s, err := m.chatLocked(ctx, id)
+	if err != nil {
+		m.log.Warn("secret message dropped", "chat", id, "err", err)
+		return
+	}
+	layer, err := decryptLayer(s, bytes)
+	if err != nil {
+		m.log.Warn("secret message dropped", "chat", id, "err", err)
+		return
+	}
+	m.receiveLocked(ctx, s, pendingSecret{layer: layer, date: date, file: file})
+}
+
+// receiveLocked checks p's sequence numbers: the next message is delivered (with the ones
+// that waited for it), a duplicate dropped, a message after a gap kept until the gap fills.
+func (m *secretChats) receiveLocked(ctx context.Context, s *secretChat, p pendingSecret) {
+	st, err := s.seq.Receive(p.layer.InSeqNo, p.layer.OutSeqNo)
+	switch {
+	case err != nil:
+		m.log.Warn("secret message dropped", "chat", s.id, "err", err)
+		return
+	case st == secretchat.StatusDuplicate:
+		return
+	case st == secretchat.StatusGap:
+		if s.pending == nil {
+			s.pending = map[int32]pendingSecret{}
+		}
+		if len(s.pending) < maxSecretPending {
+			s.pending[p.layer.OutSeqNo] = p
+		}
+		m.log.Debug("secret message out of order kept", "chat", s.id, "expected", s.seq.Expected(), "got", p.layer.OutSeqNo)
+		return
+	}
+	m.applyLocked(s, p)
+	for len(s.pending) > 0 {
+		next, ok := s.pending[s.seq.Expected()]
+		if !ok {
+			break
+		}
+		delete(s.pending, s.seq.Expected())
+		if st, err := s.seq.Receive(next.layer.InSeqNo, next.layer.OutSeqNo); err != nil || st != secretchat.StatusOK {
+			break
+		}
+		m.applyLocked(s, next)
+	}
+	m.saveLocked(ctx, s)
+}
+
+// applyLocked updates the chat from an in-order message and hands it to the handlers.
+func (m *secretChats) applyLocked(s *secretChat, p pendingSecret) {
+	if l := p.layer.Layer; l > 0 {
+		s.layer = min(l, secretchat.Layer)
+	}
+	sm := &types.SecretMessage{ChatID: s.id, Date: time.Unix(int64(p.date), 0), Layer: p.layer}
+	switch x := p.layer.Message.(type) {
+	case *e2e.DecryptedMessage:
+		sm.RandomID, sm.TTL, sm.Text, sm.Entities, sm.Media = x.RandomID, time.Duration(x.TTL)*time.Second, x.Message, x.Entities, x.Media
+		sm.File = secretFileOf(x.Media, p.file)
+		if sm.File != nil && sm.Text == "" {
+			if d, ok := x.Media.(*e2e.DecryptedMessageMediaDocument); ok {
+				sm.Text = d.Caption
+			}
+		}
+	case *e2e.DecryptedMessageService:
+		sm.RandomID, sm.Action = x.RandomID, x.Action
+		switch a := x.Action.(type) {
+		case *e2e.DecryptedMessageActionSetMessageTTL:
+			s.ttl = max(a.TTLSeconds, 0)
+		case *e2e.DecryptedMessageActionNotifyLayer:
+			if a.Layer > 0 {
+				s.layer = min(a.Layer, secretchat.Layer)
+			}
+		}
+	}
+	m.emit(kindSecretMessage, sm)
+}

@@ -1,0 +1,600 @@
+package mtgo
+
+import (
+	"bytes"
+	"context"
+	crand "crypto/rand"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/mtgo-labs/mtgo/client/storage"
+	"github.com/mtgo-labs/mtgo/client/types"
+	"github.com/mtgo-labs/mtgo/crypto"
+	"github.com/mtgo-labs/mtgo/secretchat"
+	"github.com/mtgo-labs/mtgo/tl"
+	"github.com/mtgo-labs/mtgo/tl/e2e"
+	"github.com/mtgo-labs/mtgo/tl/tg"
+)
+
+// secretRelay is a scripted server for two parties: it answers the secret chat methods and
+// pushes the updates the other party would get straight into its manager (synchronously,
+// unless hold is set: then pushes wait in held until the test releases them).
+type secretRelay struct {
+	t       *testing.T
+	parties [2]*secretParty
+	chatID  int32
+	ga      []byte
+	gb      []byte
+	// corruptFP makes the relay change the fingerprint in the answers (to 0: the responder's
+	// acceptEncryption answer; 1: the originator's update).
+	corruptFP map[int]bool
+	hold      bool
+	held      []heldPush
+	calls     []string
+	dhCalls   int
+}
+
+type heldPush struct {
+	to int
+	up tg.UpdateClass
+}
+
+// secretParty is one user: its manager, storage, log and what its handlers got.
+type secretParty struct {
+	m     *secretChats
+	store *storage.InMemory
+	log   *bytes.Buffer
+	mu    sync.Mutex
+	got   []any
+}
+
+func (p *secretParty) events() []any {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]any(nil), p.got...)
+}
+
+// sideInvoker is one party's connection to the relay.
+type sideInvoker struct {
+	r    *secretRelay
+	side int
+}
+
+func newSecretRelay(t *testing.T) *secretRelay {
+	r := &secretRelay{t: t, chatID: 77, corruptFP: map[int]bool{}}
+	for i := range r.parties {
+		r.parties[i] = r.newParty(i, storage.NewInMemory())
+	}
+	return r
+}
+
+func (r *secretRelay) newParty(side int, st *storage.InMemory) *secretParty {
+	p := &secretParty{store: st, log: &bytes.Buffer{}}
+	log := &Logger{l: slog.New(slog.NewTextHandler(p.log, nil))}
+	p.m = newSecretChats(tg.NewClient(sideInvoker{r, side}), st, log, crand.Reader, func(_ updateKind, v any) {
+		p.mu.Lock()
+		p.got = append(p.got, v)
+		p.mu.Unlock()
+	})
+	return p
+}
+
+func (r *secretRelay) push(to int, up tg.UpdateClass) {
+	if r.hold {
+		r.held = append(r.held, heldPush{to, up})
+		return
+	}
+	r.parties[to].m.handle(context.Background(), up)
+}
+
+func (s sideInvoker) Invoke(_ context.Context, in tl.Encoder, out tl.Decoder) error {
+	r, other := s.r, 1-s.side
+	r.calls = append(r.calls, fmt.Sprintf("%d:%T", s.side, in))
+	switch q := in.(type) {
+	case *tg.MessagesGetDHConfigRequest:
+		r.dhCalls++
+		random := make([]byte, q.RandomLength)
+		_, _ = crand.Read(random)
+		box := out.(*tg.MessagesDHConfigClassBox)
+		if q.Version == 1 {
+			box.MessagesDHConfig = &tg.MessagesDHConfigNotModified{Random: random}
+		} else {
+			box.MessagesDHConfig = &tg.MessagesDHConfig{G: 3, P: crypto.KnownDHPrime.Bytes(), Version: 1, Random: random}
+		}
+	case *tg.MessagesRequestEncryptionRequest:
+		r.ga = q.GA
+		out.(*tg.EncryptedChatClassBox).EncryptedChat = &tg.EncryptedChatWaiting{ID: r.chatID, AccessHash: 5, Date: 100, AdminID: 1, ParticipantID: 2}
+		r.push(other, &tg.UpdateEncryption{Chat: &tg.EncryptedChatRequested{ID: r.chatID, AccessHash: 6, Date: 100, AdminID: 1, ParticipantID: 2, GA: q.GA}})
+	case *tg.MessagesAcceptEncryptionRequest:
+		r.gb = q.GB
+		fp := q.KeyFingerprint
+		answer, update := fp, fp
+		if r.corruptFP[0] {
+			answer++
+		}
+		if r.corruptFP[1] {
+			update++
+		}
+		out.(*tg.EncryptedChatClassBox).EncryptedChat = &tg.EncryptedChat{ID: r.chatID, AccessHash: 6, Date: 100, AdminID: 1, ParticipantID: 2, GAOrB: r.ga, KeyFingerprint: answer}
+		r.push(other, &tg.UpdateEncryption{Chat: &tg.EncryptedChat{ID: r.chatID, AccessHash: 5, Date: 100, AdminID: 1, ParticipantID: 2, GAOrB: q.GB, KeyFingerprint: update}})
+	case *tg.MessagesSendEncryptedRequest:
+		out.(*tg.MessagesSentEncryptedMessageClassBox).MessagesSentEncryptedMessage = &tg.MessagesSentEncryptedMessage{Date: 200}
+		r.push(other, &tg.UpdateNewEncryptedMessage{Message: &tg.EncryptedMessage{RandomID: q.RandomID, ChatID: q.Peer.ChatID, Date: 200, Bytes: q.Data, File: &tg.EncryptedFileEmpty{}}})
+	case *tg.MessagesSendEncryptedServiceRequest:
+		out.(*tg.MessagesSentEncryptedMessageClassBox).MessagesSentEncryptedMessage = &tg.MessagesSentEncryptedMessage{Date: 200}
+		r.push(other, &tg.UpdateNewEncryptedMessage{Message: &tg.EncryptedMessageService{RandomID: q.RandomID, ChatID: q.Peer.ChatID, Date: 200, Bytes: q.Data}})
+	case *tg.MessagesSendEncryptedFileRequest:
+		f := &tg.EncryptedFile{ID: 9, AccessHash: 10, Size: 32, DCID: 2}
+		switch x := q.File.(type) {
+		case *tg.InputEncryptedFileUploaded:
+			f.KeyFingerprint = x.KeyFingerprint
+		case *tg.InputEncryptedFileBigUploaded:
+			f.KeyFingerprint = x.KeyFingerprint
+		}
+		out.(*tg.MessagesSentEncryptedMessageClassBox).MessagesSentEncryptedMessage = &tg.MessagesSentEncryptedFile{Date: 200, File: f}
+		r.push(other, &tg.UpdateNewEncryptedMessage{Message: &tg.EncryptedMessage{RandomID: q.RandomID, ChatID: q.Peer.ChatID, Date: 200, Bytes: q.Data, File: f}})
+	case *tg.MessagesDiscardEncryptionRequest:
+		out.(*tg.BoolBox).Bool = true
+		r.push(other, &tg.UpdateEncryption{Chat: &tg.EncryptedChatDiscarded{ID: q.ChatID}})
+	default:
+		return fmt.Errorf("relay: unexpected %T", in)
+	}
+	return nil
+}
+
+// open makes a ready chat between the two parties and returns its id.
+func (r *secretRelay) open(t *testing.T) int32 {
+	t.Helper()
+	ctx := context.Background()
+	w, err := r.parties[0].m.request(ctx, &tg.InputUser{UserID: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w.State != types.SecretChatWaiting || !w.Originator {
+		t.Fatalf("requested chat %+v", w)
+	}
+	if _, err := r.parties[1].m.accept(ctx, w.ID); err != nil {
+		t.Fatal(err)
+	}
+	return w.ID
+}
+
+func secretTexts(evs []any) []string {
+	var out []string
+	for _, e := range evs {
+		if m, ok := e.(*types.SecretMessage); ok {
+			if m.Action != nil {
+				out = append(out, fmt.Sprintf("action %T", m.Action))
+			} else {
+				out = append(out, m.Text)
+			}
+		}
+	}
+	return out
+}
+
+func TestSecretChatLifecycle(t *testing.T) {
+	ctx := context.Background()
+	r := newSecretRelay(t)
+	a, b := r.parties[0], r.parties[1]
+	id := r.open(t)
+
+	req, ok := b.events()[0].(*types.SecretChat)
+	if !ok || req.State != types.SecretChatRequested || req.Originator || req.ID != id {
+		t.Fatalf("request event %+v", b.events())
+	}
+	ca, _ := a.m.get(ctx, id)
+	cb, _ := b.m.get(ctx, id)
+	if ca.State != types.SecretChatReady || cb.State != types.SecretChatReady {
+		t.Fatalf("states %v %v, want ready", ca.State, cb.State)
+	}
+	if ca.KeyFingerprint == 0 || ca.KeyFingerprint != cb.KeyFingerprint {
+		t.Fatalf("fingerprints %x %x", ca.KeyFingerprint, cb.KeyFingerprint)
+	}
+	va, err := a.m.visual(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	vb, _ := b.m.visual(ctx, id)
+	if len(va) != 36 || !bytes.Equal(va, vb) {
+		t.Fatalf("visualizations differ: %x %x", va, vb)
+	}
+	if r.dhCalls != 2 {
+		t.Fatalf("%d getDhConfig calls, want 2", r.dhCalls)
+	}
+
+	// Text both ways, a layer notification, in order.
+	for _, s := range []struct {
+		from int
+		text string
+	}{{0, "hello"}, {1, "hi"}, {0, "again"}, {1, "bye"}} {
+		if _, err := r.parties[s.from].m.sendText(ctx, id, randomID(), s.text); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := a.m.send(ctx, id, 1, &e2e.DecryptedMessageService{RandomID: 1, Action: &e2e.DecryptedMessageActionNotifyLayer{Layer: secretchat.Layer}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"hi", "bye"}, secretTexts(a.events())); diff != "" {
+		t.Fatalf("originator got (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"hello", "again", "action *e2e.DecryptedMessageActionNotifyLayer"}, secretTexts(b.events())); diff != "" {
+		t.Fatalf("responder got (-want +got):\n%s", diff)
+	}
+	if cb, _ := b.m.get(ctx, id); cb.Layer != secretchat.Layer {
+		t.Fatalf("layer %d after the notification", cb.Layer)
+	}
+
+	// A restart: new managers over the same storage go on with the same key and numbers.
+	r.parties[0] = r.newParty(0, a.store)
+	r.parties[1] = r.newParty(1, b.store)
+	a, b = r.parties[0], r.parties[1]
+	if _, err := a.m.sendText(ctx, id, 5, "after restart"); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"after restart"}, secretTexts(b.events())); diff != "" {
+		t.Fatalf("after restart (-want +got):\n%s", diff)
+	}
+
+	// Discard: both sides forget the key; sending fails.
+	if err := b.m.discard(ctx, id, true); err != nil {
+		t.Fatal(err)
+	}
+	for i, p := range r.parties {
+		c, _ := p.m.get(ctx, id)
+		if c.State != types.SecretChatDiscarded {
+			t.Fatalf("party %d: state %v after discard", i, c.State)
+		}
+		if _, err := p.m.sendText(ctx, id, 6, "x"); !errors.Is(err, ErrSecretChatState) {
+			t.Fatalf("party %d: send after discard: %v", i, err)
+		}
+	}
+	// Discarded stays discarded after a restart.
+	if c, _ := r.newParty(0, a.store).m.get(ctx, id); c == nil || c.State != types.SecretChatDiscarded {
+		t.Fatalf("reloaded discarded chat: %+v", c)
+	}
+}
+
+func TestSecretChatFingerprintMismatch(t *testing.T) {
+	ctx := context.Background()
+	for _, side := range []int{0, 1} {
+		t.Run(fmt.Sprint("corrupt for side ", side), func(t *testing.T) {
+			r := newSecretRelay(t)
+			r.corruptFP[1-side] = true // 0: the responder's answer, 1: the originator's update
+			w, err := r.parties[0].m.request(ctx, &tg.InputUser{UserID: 2})
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = r.parties[1].m.accept(ctx, w.ID)
+			if side == 1 && !errors.Is(err, ErrSecretFingerprint) {
+				t.Fatalf("accept: %v, want ErrSecretFingerprint", err)
+			}
+			c, _ := r.parties[side].m.get(ctx, w.ID)
+			if c.State != types.SecretChatDiscarded {
+				t.Fatalf("state %v, want discarded", c.State)
+			}
+			if side == 0 && !strings.Contains(r.parties[0].log.String(), "err=") {
+				t.Fatalf("mismatch not logged: %q", r.parties[0].log.String())
+			}
+		})
+	}
+}
+
+func TestSecretChatStateErrors(t *testing.T) {
+	ctx := context.Background()
+	r := newSecretRelay(t)
+	a, b := r.parties[0], r.parties[1]
+	w, err := a.m.request(ctx, &tg.InputUser{UserID: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		err  func() error
+		want error
+	}{
+		{"send while waiting", func() error { _, err := a.m.sendText(ctx, w.ID, 1, "x"); return err }, ErrSecretChatState},
+		{"visual while waiting", func() error { _, err := a.m.visual(ctx, w.ID); return err }, ErrSecretChatState},
+		{"originator accepts", func() error { _, err := a.m.accept(ctx, w.ID); return err }, ErrSecretChatState},
+		{"accept unknown", func() error { _, err := b.m.accept(ctx, 999); return err }, ErrSecretChatNotFound},
+		{"send unknown", func() error { _, err := b.m.sendText(ctx, 999, 1, "x"); return err }, ErrSecretChatNotFound},
+		{"decrypt unknown", func() error { _, err := b.m.decrypt(ctx, 999, nil); return err }, ErrSecretChatNotFound},
+		{"accept twice", func() error {
+			if _, err := b.m.accept(ctx, w.ID); err != nil {
+				return err
+			}
+			_, err := b.m.accept(ctx, w.ID)
+			return err
+		}, ErrSecretChatState},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if err := tt.err(); !errors.Is(err, tt.want) {
+				t.Fatalf("err %v, want %v", err, tt.want)
+			}
+		})
+	}
+	// A second request reuses the cached prime: getDhConfig answers not modified.
+	if _, err := a.m.dhParams(ctx); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestSecretChatEarlyAccept: the peer's acceptance arrives before requestEncryption's answer
+// was handled; the key is completed once it is.
+func TestSecretChatEarlyAccept(t *testing.T) {
+	ctx := context.Background()
+	r := newSecretRelay(t)
+	a := r.parties[0]
+	// Simulate: a's manager sees encryptedChat for chat 77 before it knows the chat.
+	r.hold = true
+	w, err := a.m.request(ctx, &tg.InputUser{UserID: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Take the chat away again, as if the answer had not been handled yet.
+	a.m.mu.Lock()
+	s := a.m.chats[w.ID]
+	delete(a.m.chats, w.ID)
+	a.m.mu.Unlock()
+	r.hold = false
+	for _, h := range r.held {
+		r.parties[h.to].m.handle(ctx, h.up)
+	}
+	if _, err := r.parties[1].m.accept(ctx, w.ID); err != nil {
+		t.Fatal(err)
+	}
+	a.m.mu.Lock()
+	if len(a.m.early) != 1 {
+		t.Fatalf("%d early chats, want 1", len(a.m.early))
+	}
+	a.m.chats[w.ID] = s
+	if c, ok := a.m.early[w.ID]; ok {
+		delete(a.m.early, w.ID)
+		a.m.completeLocked(ctx, s, c)
+	}
+	a.m.mu.Unlock()
+	if c, _ := a.m.get(ctx, w.ID); c.State != types.SecretChatReady {
+		t.Fatalf("state %v", c.State)
+	}
+}
+
+// TestSecretMessageOrder delivers the originator's messages out of order and twice: the
+// responder's handlers get each once, in sequence order.
+func TestSecretMessageOrder(t *testing.T) {
+	ctx := context.Background()
+	r := newSecretRelay(t)
+	id := r.open(t)
+	a, b := r.parties[0], r.parties[1]
+	r.hold = true
+	for _, s := range []string{"1", "2", "3", "4"} {
+		if _, err := a.m.sendText(ctx, id, randomID(), s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r.hold = false
+	h := r.held
+	for _, i := range []int{2, 0, 0, 3, 1, 2, 1} {
+		b.m.handle(ctx, h[i].up)
+	}
+	if diff := cmp.Diff([]string{"1", "2", "3", "4"}, secretTexts(b.events())); diff != "" {
+		t.Fatalf("delivered (-want +got):\n%s", diff)
+	}
+	b.m.mu.Lock()
+	defer b.m.mu.Unlock()
+	if n := len(b.m.chats[id].pending); n != 0 {
+		t.Fatalf("%d messages still pending", n)
+	}
+}
+
+// TestSecretBadPayloads: what fails to decrypt or to check is logged under "err" and
+// dropped; nothing reaches the handlers and the chat goes on.
+func TestSecretBadPayloads(t *testing.T) {
+	ctx := context.Background()
+	r := newSecretRelay(t)
+	id := r.open(t)
+	a, b := r.parties[0], r.parties[1]
+	r.hold = true
+	if _, err := a.m.sendText(ctx, id, 1, "good"); err != nil {
+		t.Fatal(err)
+	}
+	r.hold = false
+	good := r.held[0].up.(*tg.UpdateNewEncryptedMessage).Message.(*tg.EncryptedMessage)
+	// The responder's own message, encrypted as the responder: wrong role for b to read.
+	_, own, err := b.m.encrypt(ctx, id, &e2e.DecryptedMessage{RandomID: 2, Message: "mine"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	flip := func(i int) []byte {
+		x := bytes.Clone(good.Bytes)
+		x[i] ^= 1
+		return x
+	}
+	// A valid payload whose layer carries the wrong parity of out_seq_no.
+	b.m.mu.Lock()
+	key := b.m.chats[id].key
+	b.m.mu.Unlock()
+	plain, _ := secretchat.EncodeLayer(nil, &e2e.DecryptedMessageLayer{RandomBytes: make([]byte, 16), Layer: secretchat.Layer, InSeqNo: 0, OutSeqNo: 2, Message: &e2e.DecryptedMessage{RandomID: 3}})
+	parity, _ := secretchat.Encrypt(nil, &key, secretchat.Originator, plain, crand.Reader)
+	notLayer, _ := secretchat.Encrypt(nil, &key, secretchat.Originator, []byte{1, 2, 3, 4}, crand.Reader)
+	tests := []struct {
+		name  string
+		chat  int32
+		bytes []byte
+	}{
+		{"empty", id, nil},
+		{"short", id, good.Bytes[:20]},
+		{"fingerprint", id, flip(0)},
+		{"msg_key", id, flip(10)},
+		{"ciphertext", id, flip(40)},
+		{"unaligned", id, good.Bytes[:len(good.Bytes)-1]},
+		{"wrong role", id, own},
+		{"seq parity", id, parity},
+		{"not a layer", id, notLayer},
+		{"unknown chat", 12345, good.Bytes},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			b.log.Reset()
+			b.m.handle(ctx, &tg.UpdateNewEncryptedMessage{Message: &tg.EncryptedMessage{ChatID: tt.chat, Bytes: tt.bytes, File: &tg.EncryptedFileEmpty{}}})
+			if len(secretTexts(b.events())) != 0 {
+				t.Fatalf("delivered: %v", secretTexts(b.events()))
+			}
+			if !strings.Contains(b.log.String(), "err=") {
+				t.Fatalf("not logged under err: %q", b.log.String())
+			}
+		})
+	}
+	// The chat still works.
+	b.m.handle(ctx, r.held[0].up)
+	if diff := cmp.Diff([]string{"good"}, secretTexts(b.events())); diff != "" {
+		t.Fatalf("after bad payloads (-want +got):\n%s", diff)
+	}
+	// DecryptSecretMessage's path reads the same payload again without the sequence checks.
+	layer, err := b.m.decrypt(ctx, id, good.Bytes)
+	if err != nil || layer.Message.(*e2e.DecryptedMessage).Message != "good" {
+		t.Fatalf("decrypt: %v %+v", err, layer)
+	}
+}
+
+func TestSecretFileCrypto(t *testing.T) {
+	for _, n := range []int{0, 1, 15, 16, 17, 1000} {
+		t.Run(fmt.Sprint(n), func(t *testing.T) {
+			data := make([]byte, n)
+			_, _ = crand.Read(data)
+			cipher, key, iv, err := encryptSecretFile(data, crand.Reader)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(cipher)%16 != 0 || len(cipher) < n {
+				t.Fatalf("%d bytes of ciphertext for %d", len(cipher), n)
+			}
+			f := &types.SecretFile{Key: key, IV: iv, KeyFingerprint: secretFileFingerprint(key, iv), PlainSize: int64(n)}
+			got, err := decryptSecretFile(f, cipher)
+			if err != nil || !bytes.Equal(got, data) {
+				t.Fatalf("round trip: %v", err)
+			}
+			bad := *f
+			bad.KeyFingerprint++
+			if _, err := decryptSecretFile(&bad, cipher); !errors.Is(err, ErrSecretFingerprint) {
+				t.Fatalf("wrong fingerprint: %v", err)
+			}
+			bad = *f
+			bad.PlainSize = int64(len(cipher) + 1)
+			if _, err := decryptSecretFile(&bad, cipher); err == nil {
+				t.Fatal("size beyond the ciphertext accepted")
+			}
+			bad = *f
+			bad.Key = key[:16]
+			if _, err := decryptSecretFile(&bad, cipher); err == nil {
+				t.Fatal("short key accepted")
+			}
+		})
+	}
+	// The fingerprint by the docs' definition, written out.
+	key, iv := bytes.Repeat([]byte{1}, 32), bytes.Repeat([]byte{2}, 32)
+	if got, want := secretFileFingerprint(key, iv), secretFileFingerprint(key, iv); got != want || got == secretFileFingerprint(iv, key) {
+		t.Fatal("fingerprint not a function of key then iv")
+	}
+}
+
+// TestSecretFileMessage sends a file descriptor through the relay and reads it back.
+func TestSecretFileMessage(t *testing.T) {
+	ctx := context.Background()
+	r := newSecretRelay(t)
+	id := r.open(t)
+	a, b := r.parties[0], r.parties[1]
+	key, iv := bytes.Repeat([]byte{1}, 32), bytes.Repeat([]byte{2}, 32)
+	fp := secretFileFingerprint(key, iv)
+	in, err := encryptedInputFile(&tg.InputFile{ID: 1, Parts: 1, MD5Checksum: "x"}, fp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := &e2e.DecryptedMessageMediaDocument{Thumb: []byte{}, MimeType: "text/plain", Size: 20, Key: key, Iv: iv, Caption: "cap",
+		Attributes: []e2e.DocumentAttributeClass{&e2e.DocumentAttributeFilename{FileName: "a.txt"}}}
+	if _, err := a.m.send(ctx, id, 8, &e2e.DecryptedMessage{RandomID: 8, Media: doc}, in); err != nil {
+		t.Fatal(err)
+	}
+	evs := b.events()
+	m := evs[len(evs)-1].(*types.SecretMessage)
+	want := &types.SecretFile{ID: 9, AccessHash: 10, DCID: 2, Size: 32, KeyFingerprint: fp, Key: key, IV: iv, PlainSize: 20, MimeType: "text/plain", FileName: "a.txt"}
+	if diff := cmp.Diff(want, m.File); diff != "" || m.Text != "cap" || m.RandomID != 8 {
+		t.Fatalf("file (-want +got):\n%s text %q", diff, m.Text)
+	}
+	if _, err := encryptedInputFile(&tg.InputFileBig{ID: 1, Parts: 2}, fp); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := encryptedInputFile(&tg.InputFileStoryDocument{}, fp); err == nil {
+		t.Fatal("unexpected upload kind accepted")
+	}
+}
+
+func TestSecretRecord(t *testing.T) {
+	var raw [256]byte
+	_, _ = crand.Read(raw[:])
+	key := crypto.NewAuthKey(raw)
+	seq, _ := secretchat.NewSeq(secretchat.Responder, secretchat.SeqState{})
+	_, _, _ = seq.Next()
+	s := &secretChat{id: 7, accessHash: -3, userID: 42, date: 1700000000, role: secretchat.Responder,
+		state: types.SecretChatReady, layer: 144, ttl: 10, fingerprint: secretchat.Fingerprint(&key), key: key, seq: seq}
+	b := encodeSecretRecord(s)
+	got, err := decodeSecretRecord(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(s.view(), got.view()); diff != "" || got.key != key || got.seq.State() != seq.State() {
+		t.Fatalf("round trip (-want +got):\n%s", diff)
+	}
+	mutate := func(i int, v byte) []byte {
+		x := bytes.Clone(b)
+		x[i] = v
+		return x
+	}
+	tests := []struct {
+		name string
+		b    []byte
+	}{
+		{"empty", nil},
+		{"short", b[:len(b)-1]},
+		{"long", append(bytes.Clone(b), 0)},
+		{"version", mutate(0, 2)},
+		{"role", mutate(1, 2)},
+		{"state waiting", mutate(2, byte(types.SecretChatWaiting))},
+		{"reserved", mutate(3, 1)},
+		{"negative layer", mutate(35, 0x80)},
+		{"seq peer in_seq_no", mutate(56, 1)},
+		{"key", mutate(100, b[100]^1)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if _, err := decodeSecretRecord(tt.b); !errors.Is(err, errSecretRecord) {
+				t.Fatalf("err %v, want errSecretRecord", err)
+			}
+		})
+	}
+}
+
+func FuzzSecretRecord(f *testing.F) {
+	var raw [256]byte
+	key := crypto.NewAuthKey(raw)
+	seq, _ := secretchat.NewSeq(secretchat.Originator, secretchat.SeqState{})
+	f.Add(encodeSecretRecord(&secretChat{id: 1, role: secretchat.Originator, state: types.SecretChatReady, fingerprint: secretchat.Fingerprint(&key), key: key, seq: seq}))
+	f.Add(encodeSecretRecord(&secretChat{id: 2, role: secretchat.Responder, state: types.SecretChatDiscarded}))
+	f.Add([]byte{1})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		s, err := decodeSecretRecord(b)
+		if err != nil {
+			return
+		}
+		// What decodes encodes back to the same bytes.
+		if again := encodeSecretRecord(s); !bytes.Equal(again, b) && s.state == types.SecretChatReady {
+			t.Fatalf("re-encoded record differs")
+		}
+	})
+}

@@ -1,0 +1,106 @@
+package types
+
+import (
+	"time"
+
+	"github.com/mtgo-labs/mtgo/tl/e2e"
+)
+
+// SecretChatState is where a secret chat is in its life.
+type SecretChatState uint8
+
+const (
+	// SecretChatWaiting: this account requested the chat; the peer has not accepted yet.
+	SecretChatWaiting SecretChatState = iota + 1
+	// SecretChatRequested: the peer requested the chat; AcceptSecretChat accepts it.
+	SecretChatRequested
+	// SecretChatReady: both sides hold the key; messages can be sent.
+	SecretChatReady
+	// SecretChatDiscarded: either side ended the chat (or the key exchange failed).
+	SecretChatDiscarded
+)
+
+// String returns "waiting", "requested", "ready" or "discarded".
+func (s SecretChatState) String() string {
+	switch s {
+	case SecretChatWaiting:
+		return "waiting"
+	case SecretChatRequested:
+		return "requested"
+	case SecretChatReady:
+		return "ready"
+	case SecretChatDiscarded:
+		return "discarded"
+	}
+	return "unknown"
+}
+
+// SecretChat is a snapshot of one end-to-end encrypted chat as this account sees it. The key
+// itself is never part of it.
+type SecretChat struct {
+	// ID is the chat's id (encryptedChat.id), the chatID the secret chat methods take.
+	ID int32
+	// AccessHash is the chat's access hash.
+	AccessHash int64
+	// UserID is the other party.
+	UserID int64
+	// Originator reports that this account requested the chat (the key exchange's
+	// originator); false for the side that accepted it.
+	Originator bool
+	// State is where the chat is.
+	State SecretChatState
+	// Layer is the secret chat layer the peer announced (0 until it did).
+	Layer int32
+	// TTL is the self-destruct timer the peer set (decryptedMessageActionSetMessageTTL).
+	TTL time.Duration
+	// KeyFingerprint is the key's 64-bit fingerprint (0 until the key exists).
+	KeyFingerprint int64
+	// Date is when the chat was created.
+	Date time.Time
+}
+
+// SecretMessage is one decrypted message of a secret chat: an ordinary message (Text,
+// Entities, File) or a service message (Action set).
+type SecretMessage struct {
+	// ChatID is the secret chat it came in.
+	ChatID int32
+	// RandomID is the sender's random_id, the message's identity.
+	RandomID int64
+	// Date is when the server relayed it.
+	Date time.Time
+	// TTL is the message's self-destruct time (0: none).
+	TTL time.Duration
+	// Text is the message text (a file's caption for documents).
+	Text string
+	// Entities are the text's formatting entities as the secret layer sends them.
+	Entities []e2e.MessageEntityClass
+	// File is the attached encrypted file, nil without one; DecryptSecretFile fetches it.
+	File *SecretFile
+	// Media is the raw media descriptor (nil without media), for kinds File does not cover.
+	Media e2e.DecryptedMessageMediaClass
+	// Action is the service action of a service message, nil for ordinary messages.
+	Action e2e.DecryptedMessageActionClass
+	// Layer is the whole decrypted layer (sequence numbers included).
+	Layer *e2e.DecryptedMessageLayer
+}
+
+// SecretFile describes an encrypted file sent in a secret chat: where the server keeps the
+// ciphertext and the key and iv (from the decrypted message) that open it.
+type SecretFile struct {
+	// ID and AccessHash name the encrypted file (inputEncryptedFileLocation).
+	ID         int64
+	AccessHash int64
+	// DCID is the data center that stores it.
+	DCID int32
+	// Size is the ciphertext's size (the plaintext padded to 16 bytes).
+	Size int64
+	// KeyFingerprint is the file key's 32-bit fingerprint the server reported.
+	KeyFingerprint int32
+	// Key and IV are the AES-256-IGE key (32 bytes) and iv (32 bytes).
+	Key, IV []byte
+	// PlainSize is the file's size before encryption.
+	PlainSize int64
+	// MimeType and FileName describe the document.
+	MimeType string
+	FileName string
+}
