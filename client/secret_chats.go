@@ -259,6 +259,9 @@ func (m *secretChats) accept(ctx context.Context, id int32) (*types.SecretChat, 
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	if s.state != types.SecretChatRequested { // discarded, or accepted by another call, meanwhile
+		return nil, fmt.Errorf("mtgo: secret chat %d is %v: %w", id, s.state, ErrSecretChatState)
+	}
 	switch c := res.(type) {
 	case *tg.EncryptedChat:
 		if c.KeyFingerprint != fp {
@@ -369,22 +372,6 @@ func (m *secretChats) visual(ctx context.Context, id int32) ([]byte, error) {
 	}
 	v := secretchat.Visual288(&s.key, &s.key) // no re-keying yet: the initial key is the key in use
 	return v[:], nil
-}
-
-// handleUpdates passes the secret chat updates of u to handle.
-func (m *secretChats) handleUpdates(ctx context.Context, u tg.UpdatesClass) {
-	var list []tg.UpdateClass
-	switch u := u.(type) {
-	case *tg.Updates:
-		list = u.Updates
-	case *tg.UpdatesCombined:
-		list = u.Updates
-	case *tg.UpdateShort:
-		list = []tg.UpdateClass{u.Update}
-	}
-	for _, up := range list {
-		m.handle(ctx, up)
-	}
 }
 
 // handle applies one update: updateEncryption changes a chat's state, updateNewEncryptedMessage
