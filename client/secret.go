@@ -13,6 +13,7 @@ import (
 	"github.com/mtgo-labs/mtgo/client/types"
 	"github.com/mtgo-labs/mtgo/media"
 	"github.com/mtgo-labs/mtgo/secretchat"
+	"github.com/mtgo-labs/mtgo/tl"
 	"github.com/mtgo-labs/mtgo/tl/e2e"
 	"github.com/mtgo-labs/mtgo/tl/tg"
 )
@@ -188,9 +189,41 @@ func (c *Client) GetSecretChat(chatID int32) (*types.SecretChat, bool) {
 }
 
 // SendSecretMessage sends text to a ready chat (messages.sendEncrypted) and returns the
-// message's random_id.
-func (c *Client) SendSecretMessage(ctx context.Context, chatID int32, text string) (int64, error) {
-	return c.secrets().sendText(ctx, chatID, randomID(), text)
+// message's random_id. Of the send options it reads the parse mode and entities (the text is
+// parsed as SendMessage parses it; entity kinds the secret layer lacks, such as mention names,
+// are left out) and WithSilent; the others do not apply to secret chats.
+func (c *Client) SendSecretMessage(ctx context.Context, chatID int32, text string, opts ...SendOption) (int64, error) {
+	p := collectSend(opts)
+	text, ents, err := c.messageText(ctx, text, p.Text)
+	if err != nil {
+		return 0, err
+	}
+	rid := randomID()
+	msg := &e2e.DecryptedMessage{RandomID: rid, Message: text, Entities: secretEntities(ents), Silent: p.Silent}
+	if _, err := c.secrets().send(ctx, chatID, rid, msg, nil); err != nil {
+		return 0, err
+	}
+	return rid, nil
+}
+
+// secretEntities converts message entities to the secret layer's: a constructor id names one
+// definition, so an entity whose id the secret schema has decodes there as the same value;
+// the others are left out.
+func secretEntities(ents []tg.MessageEntityClass) []e2e.MessageEntityClass {
+	var out []e2e.MessageEntityClass
+	var b tl.Buffer
+	for _, e := range ents {
+		b.Reset()
+		if e.Encode(&b) != nil {
+			continue
+		}
+		var r tl.Buffer
+		r.ResetTo(b.Raw())
+		if se, err := e2e.DecodeMessageEntityClass(&r); err == nil && len(r.Raw()) == 0 {
+			out = append(out, se)
+		}
+	}
+	return out
 }
 
 // SecretFileOptions are the optional parts of SendSecretFile.
@@ -283,14 +316,6 @@ func (c *Client) SendLayerNotification(ctx context.Context, chatID int32) error 
 	msg := &e2e.DecryptedMessageService{RandomID: randomID(), Action: &e2e.DecryptedMessageActionNotifyLayer{Layer: secretchat.Layer}}
 	_, err := c.secrets().send(ctx, chatID, msg.RandomID, msg, nil)
 	return err
-}
-
-// sendText sends a text message.
-func (m *secretChats) sendText(ctx context.Context, id int32, rid int64, text string) (int64, error) {
-	if _, err := m.send(ctx, id, rid, &e2e.DecryptedMessage{RandomID: rid, Message: text}, nil); err != nil {
-		return 0, err
-	}
-	return rid, nil
 }
 
 // send encrypts msg into chat id and sends it: with file as messages.sendEncryptedFile, a

@@ -63,11 +63,11 @@ func TestE2ESecretChat(t *testing.T) {
 	if m := recv(t, bobGot, "layer notification"); m.Action == nil {
 		t.Fatalf("layer notification %+v", m)
 	}
-	rid, err := alice.SendSecretMessage(ctxT(t), sc.ID, "hi bob")
+	rid, err := alice.SendSecretMessage(ctxT(t), sc.ID, "**hi** bob", mtgo.WithParseMode(mtgo.ParseModeMarkdown))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if m := recv(t, bobGot, "text"); m.Text != "hi bob" || m.RandomID != rid {
+	if m := recv(t, bobGot, "text"); m.Text != "hi bob" || m.RandomID != rid || len(m.Entities) != 1 {
 		t.Fatalf("text %+v (random id %d)", m, rid)
 	}
 

@@ -165,6 +165,30 @@ func (r *secretRelay) open(t *testing.T) int32 {
 	return w.ID
 }
 
+// sendText sends a text message through the manager, as SendSecretMessage does.
+func (m *secretChats) sendText(ctx context.Context, id int32, rid int64, text string) (int64, error) {
+	_, err := m.send(ctx, id, rid, &e2e.DecryptedMessage{RandomID: rid, Message: text}, nil)
+	return rid, err
+}
+
+func TestSecretEntities(t *testing.T) {
+	in := []tg.MessageEntityClass{
+		&tg.MessageEntityBold{Offset: 0, Length: 2},
+		&tg.InputMessageEntityMentionName{Offset: 3, Length: 1, UserID: &tg.InputUserSelf{}},
+		&tg.MessageEntityTextURL{Offset: 4, Length: 3, URL: "https://t.me"},
+	}
+	want := []e2e.MessageEntityClass{
+		&e2e.MessageEntityBold{Offset: 0, Length: 2},
+		&e2e.MessageEntityTextURL{Offset: 4, Length: 3, URL: "https://t.me"},
+	}
+	if diff := cmp.Diff(want, secretEntities(in)); diff != "" {
+		t.Fatalf("entities (-want +got):\n%s", diff)
+	}
+	if got := secretEntities(nil); got != nil {
+		t.Fatalf("no entities: %v", got)
+	}
+}
+
 func secretTexts(evs []any) []string {
 	var out []string
 	for _, e := range evs {
