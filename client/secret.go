@@ -60,7 +60,7 @@ func (c *Client) secrets() *secretChats {
 		if c.store != nil {
 			st = c.store
 		}
-		c.secret.m = newSecretChats(c.raw, st, c.Log, crand.Reader, c.emitSecret)
+		c.secret.m = newSecretChats(c.raw, st, c.Log, crand.Reader, c.emitSecret, func(job func(context.Context)) { go job(c.life) })
 	})
 	return c.secret.m
 }
@@ -321,21 +321,39 @@ func (c *Client) SendLayerNotification(ctx context.Context, chatID int32) error 
 // send encrypts msg into chat id and sends it: with file as messages.sendEncryptedFile, a
 // service message as messages.sendEncryptedService, else messages.sendEncrypted.
 func (m *secretChats) send(ctx context.Context, id int32, rid int64, msg e2e.DecryptedMessageClass, file tg.InputEncryptedFileClass) (tg.MessagesSentEncryptedMessageClass, error) {
-	peer, data, err := m.encrypt(ctx, id, msg)
+	peer, data, out, err := m.encrypt(ctx, id, rid, msg)
 	if err != nil {
 		return nil, err
 	}
-	var res tg.MessagesSentEncryptedMessageClass
+	res, err := m.call(ctx, peer, rid, data, isSecretService(msg), file)
+	if err != nil {
+		return nil, err
+	}
+	if f, ok := res.(*tg.MessagesSentEncryptedFile); ok {
+		if ef, ok := f.File.(*tg.EncryptedFile); ok { // a resend names the uploaded file
+			m.mu.Lock()
+			if s := m.chats[id]; s != nil && s.sent[out] != nil {
+				s.sent[out].file = &tg.InputEncryptedFile{ID: ef.ID, AccessHash: ef.AccessHash}
+			}
+			m.mu.Unlock()
+		}
+	}
+	return res, nil
+}
+
+// call sends an encrypted payload: with file as messages.sendEncryptedFile, a service message
+// as messages.sendEncryptedService, else messages.sendEncrypted.
+func (m *secretChats) call(ctx context.Context, peer tg.InputEncryptedChat, rid int64, data []byte, service bool, file tg.InputEncryptedFileClass) (res tg.MessagesSentEncryptedMessageClass, err error) {
 	switch {
 	case file != nil:
 		res, err = m.raw.MessagesSendEncryptedFile(ctx, &tg.MessagesSendEncryptedFileRequest{Peer: peer, RandomID: rid, Data: data, File: file})
-	case isSecretService(msg):
+	case service:
 		res, err = m.raw.MessagesSendEncryptedService(ctx, &tg.MessagesSendEncryptedServiceRequest{Peer: peer, RandomID: rid, Data: data})
 	default:
 		res, err = m.raw.MessagesSendEncrypted(ctx, &tg.MessagesSendEncryptedRequest{Peer: peer, RandomID: rid, Data: data})
 	}
 	if err != nil {
-		return nil, fmt.Errorf("mtgo: secret chat %d: send: %w", id, err)
+		return nil, fmt.Errorf("mtgo: secret chat %d: send: %w", peer.ChatID, err)
 	}
 	return res, nil
 }

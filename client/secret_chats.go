@@ -47,6 +47,17 @@ type secretChat struct {
 	dh      *secretchat.DH // the originator's half while waiting (never stored)
 	ga      []byte         // the originator's g_a while this side has not accepted
 	pending map[int32]pendingSecret
+	sent    map[int32]*sentSecret // the last messages sent, by out_seq_no, for resend requests
+	askNext int32                 // the first out_seq_no no resend request asked for yet
+}
+
+// sentSecret is a message this side sent, kept (in memory) to be sent again when the peer
+// asks (decryptedMessageActionResend): the layer's bytes and how it went.
+type sentSecret struct {
+	rid     int64
+	layer   []byte
+	service bool
+	file    tg.InputEncryptedFileClass // the uploaded file as sent again (inputEncryptedFile)
 }
 
 // pendingSecret is a message that came before the ones it follows.
@@ -75,6 +86,9 @@ type secretChats struct {
 	log   *Logger
 	rnd   io.Reader
 	emit  func(kind updateKind, v any)
+	// spawn runs a job that calls the network (resend requests and answers) off the update
+	// path, after the manager's lock is released.
+	spawn func(func(context.Context))
 
 	mu    sync.Mutex
 	chats map[int32]*secretChat
@@ -86,8 +100,8 @@ type secretChats struct {
 	}
 }
 
-func newSecretChats(raw *tg.Client, store secretStore, log *Logger, rnd io.Reader, emit func(updateKind, any)) *secretChats {
-	return &secretChats{raw: raw, store: store, log: log, rnd: rnd, emit: emit,
+func newSecretChats(raw *tg.Client, store secretStore, log *Logger, rnd io.Reader, emit func(updateKind, any), spawn func(func(context.Context))) *secretChats {
+	return &secretChats{raw: raw, store: store, log: log, rnd: rnd, emit: emit, spawn: spawn,
 		chats: map[int32]*secretChat{}, early: map[int32]*tg.EncryptedChat{}}
 }
 
@@ -301,35 +315,41 @@ func (m *secretChats) discardLocked(ctx context.Context, s *secretChat) {
 	m.saveLocked(ctx, s)
 }
 
-// encrypt wraps msg in the next decryptedMessageLayer of chat id and encrypts it.
-func (m *secretChats) encrypt(ctx context.Context, id int32, msg e2e.DecryptedMessageClass) (tg.InputEncryptedChat, []byte, error) {
+// encrypt wraps msg in the next decryptedMessageLayer of chat id and encrypts it; the layer
+// is kept for resend requests under its out_seq_no (returned).
+func (m *secretChats) encrypt(ctx context.Context, id int32, rid int64, msg e2e.DecryptedMessageClass) (tg.InputEncryptedChat, []byte, int32, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	s, err := m.chatLocked(ctx, id)
 	if err != nil {
-		return tg.InputEncryptedChat{}, nil, err
+		return tg.InputEncryptedChat{}, nil, 0, err
 	}
 	if s.state != types.SecretChatReady {
-		return tg.InputEncryptedChat{}, nil, fmt.Errorf("mtgo: secret chat %d is %v: %w", id, s.state, ErrSecretChatState)
+		return tg.InputEncryptedChat{}, nil, 0, fmt.Errorf("mtgo: secret chat %d is %v: %w", id, s.state, ErrSecretChatState)
 	}
 	rb := make([]byte, secretRandomBytes)
 	if _, err := io.ReadFull(m.rnd, rb); err != nil {
-		return tg.InputEncryptedChat{}, nil, fmt.Errorf("mtgo: secret chat random: %w", err)
+		return tg.InputEncryptedChat{}, nil, 0, fmt.Errorf("mtgo: secret chat random: %w", err)
 	}
 	in, out, err := s.seq.Next()
 	if err != nil {
-		return tg.InputEncryptedChat{}, nil, fmt.Errorf("mtgo: secret chat %d: %w", id, err)
+		return tg.InputEncryptedChat{}, nil, 0, fmt.Errorf("mtgo: secret chat %d: %w", id, err)
 	}
 	plain, err := secretchat.EncodeLayer(nil, &e2e.DecryptedMessageLayer{RandomBytes: rb, Layer: secretchat.Layer, InSeqNo: in, OutSeqNo: out, Message: msg})
 	if err != nil {
-		return tg.InputEncryptedChat{}, nil, fmt.Errorf("mtgo: secret message: %w", err)
+		return tg.InputEncryptedChat{}, nil, 0, fmt.Errorf("mtgo: secret message: %w", err)
 	}
 	data, err := secretchat.Encrypt(nil, &s.key, s.role, plain, m.rnd)
 	if err != nil {
-		return tg.InputEncryptedChat{}, nil, fmt.Errorf("mtgo: secret message: %w", err)
+		return tg.InputEncryptedChat{}, nil, 0, fmt.Errorf("mtgo: secret message: %w", err)
 	}
+	if s.sent == nil {
+		s.sent = map[int32]*sentSecret{}
+	}
+	delete(s.sent, out-2*maxSecretPending)
+	s.sent[out] = &sentSecret{rid: rid, layer: plain, service: isSecretService(msg)}
 	m.saveLocked(ctx, s)
-	return tg.InputEncryptedChat{ChatID: s.id, AccessHash: s.accessHash}, data, nil
+	return tg.InputEncryptedChat{ChatID: s.id, AccessHash: s.accessHash}, data, out, nil
 }
 
 // decrypt opens a payload the peer of chat id sent, without touching the sequence numbers.
@@ -486,6 +506,7 @@ func (m *secretChats) receiveLocked(ctx context.Context, s *secretChat, p pendin
 			s.pending[p.layer.OutSeqNo] = p
 		}
 		m.log.Debug("secret message out of order kept", "chat", s.id, "expected", s.seq.Expected(), "got", p.layer.OutSeqNo)
+		m.askResendLocked(s, p.layer.OutSeqNo-2)
 		return
 	}
 	m.applyLocked(s, p)
@@ -527,7 +548,56 @@ func (m *secretChats) applyLocked(s *secretChat, p pendingSecret) {
 			if a.Layer > 0 {
 				s.layer = min(a.Layer, secretchat.Layer)
 			}
+		case *e2e.DecryptedMessageActionResend:
+			m.resendLocked(s, a.StartSeqNo, a.EndSeqNo)
 		}
 	}
 	m.emit(kindSecretMessage, sm)
+}
+
+// askResendLocked asks the peer to send again its messages from the first one missing up to
+// out_seq_no end (decryptedMessageActionResend), once per number.
+func (m *secretChats) askResendLocked(s *secretChat, end int32) {
+	start := max(s.seq.Expected(), s.askNext)
+	if end < start || m.spawn == nil {
+		return
+	}
+	s.askNext = end + 2
+	id := s.id
+	m.spawn(func(ctx context.Context) {
+		msg := &e2e.DecryptedMessageService{RandomID: randomID(), Action: &e2e.DecryptedMessageActionResend{StartSeqNo: start, EndSeqNo: end}}
+		if _, err := m.send(ctx, id, msg.RandomID, msg, nil); err != nil {
+			m.log.Warn("secret chat resend request not sent", "chat", id, "err", err)
+		}
+	})
+}
+
+// resendLocked sends again the kept messages with out_seq_no start..end the peer asked for,
+// each with its original sequence numbers (a message no longer kept is skipped).
+func (m *secretChats) resendLocked(s *secretChat, start, end int32) {
+	if m.spawn == nil || end < start || end-start > 2*maxSecretPending {
+		return
+	}
+	var again []*sentSecret
+	for n := start; n <= end; n++ {
+		if x, ok := s.sent[n]; ok {
+			again = append(again, x)
+		}
+	}
+	if len(again) == 0 {
+		return
+	}
+	id, key, role, peer := s.id, s.key, s.role, tg.InputEncryptedChat{ChatID: s.id, AccessHash: s.accessHash}
+	m.spawn(func(ctx context.Context) {
+		for _, x := range again {
+			data, err := secretchat.Encrypt(nil, &key, role, x.layer, m.rnd)
+			if err == nil {
+				_, err = m.call(ctx, peer, x.rid, data, x.service, x.file)
+			}
+			if err != nil {
+				m.log.Warn("secret message not resent", "chat", id, "err", err)
+				return
+			}
+		}
+	})
 }

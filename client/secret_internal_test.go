@@ -52,6 +52,7 @@ type secretParty struct {
 	log   *bytes.Buffer
 	mu    sync.Mutex
 	got   []any
+	jobs  []func(context.Context)
 }
 
 func (p *secretParty) events() []any {
@@ -81,8 +82,30 @@ func (r *secretRelay) newParty(side int, st *storage.InMemory) *secretParty {
 		p.mu.Lock()
 		p.got = append(p.got, v)
 		p.mu.Unlock()
+	}, func(job func(context.Context)) {
+		p.mu.Lock()
+		p.jobs = append(p.jobs, job)
+		p.mu.Unlock()
 	})
 	return p
+}
+
+// runJobs runs the jobs the managers spawned (and the ones those spawn) until none is left.
+func (r *secretRelay) runJobs() {
+	for {
+		var job func(context.Context)
+		for _, p := range r.parties {
+			p.mu.Lock()
+			if len(p.jobs) > 0 && job == nil {
+				job, p.jobs = p.jobs[0], p.jobs[1:]
+			}
+			p.mu.Unlock()
+		}
+		if job == nil {
+			return
+		}
+		job(context.Background())
+	}
 }
 
 func (r *secretRelay) push(to int, up tg.UpdateClass) {
@@ -417,6 +440,61 @@ func TestSecretMessageOrder(t *testing.T) {
 	}
 }
 
+// TestSecretResend loses messages on the way: the receiver asks for them
+// (decryptedMessageActionResend) and the sender sends them again with their sequence numbers,
+// text and files alike, so everything arrives once and in order.
+func TestSecretResend(t *testing.T) {
+	ctx := context.Background()
+	for _, from := range []int{0, 1} {
+		t.Run(fmt.Sprint("from ", from), func(t *testing.T) {
+			r := newSecretRelay(t)
+			id := r.open(t)
+			snd, rcv := r.parties[from], r.parties[1-from]
+			r.hold = true
+			for _, s := range []string{"1", "2", "3", "4"} {
+				if _, err := snd.m.sendText(ctx, id, randomID(), s); err != nil {
+					t.Fatal(err)
+				}
+			}
+			f, _ := encryptedInputFile(&tg.InputFile{ID: 1, Parts: 1}, 5)
+			doc := &e2e.DecryptedMessageMediaDocument{Thumb: []byte{}, Key: make([]byte, 32), Iv: make([]byte, 32), Caption: "5"}
+			if _, err := snd.m.send(ctx, id, 9, &e2e.DecryptedMessage{RandomID: 9, Message: "5", Media: doc}, f); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := snd.m.sendText(ctx, id, randomID(), "6"); err != nil {
+				t.Fatal(err)
+			}
+			held := r.held
+			r.hold, r.held = false, nil
+			for _, i := range []int{1, 3, 5} { // 1, 3 and 5 (the file) are lost
+				rcv.m.handle(ctx, held[i].up)
+			}
+			if got := secretTexts(rcv.events()); len(got) != 0 {
+				t.Fatalf("delivered before the gap filled: %v", got)
+			}
+			r.runJobs()
+			if diff := cmp.Diff([]string{"1", "2", "3", "4", "5", "6"}, secretTexts(rcv.events())); diff != "" {
+				t.Fatalf("delivered (-want +got):\n%s", diff)
+			}
+			last := rcv.events()[len(rcv.events())-2].(*types.SecretMessage)
+			if last.File == nil || last.File.ID != 9 {
+				t.Fatalf("resent file %+v", last.File)
+			}
+			var resends int
+			for _, e := range snd.events() {
+				if m, ok := e.(*types.SecretMessage); ok {
+					if _, ok := m.Action.(*e2e.DecryptedMessageActionResend); ok {
+						resends++
+					}
+				}
+			}
+			if resends == 0 {
+				t.Fatal("no resend request reached the sender")
+			}
+		})
+	}
+}
+
 // TestSecretBadPayloads: what fails to decrypt or to check is logged under "err" and
 // dropped; nothing reaches the handlers and the chat goes on.
 func TestSecretBadPayloads(t *testing.T) {
@@ -431,7 +509,7 @@ func TestSecretBadPayloads(t *testing.T) {
 	r.hold = false
 	good := r.held[0].up.(*tg.UpdateNewEncryptedMessage).Message.(*tg.EncryptedMessage)
 	// The responder's own message, encrypted as the responder: wrong role for b to read.
-	_, own, err := b.m.encrypt(ctx, id, &e2e.DecryptedMessage{RandomID: 2, Message: "mine"})
+	_, own, _, err := b.m.encrypt(ctx, id, 2, &e2e.DecryptedMessage{RandomID: 2, Message: "mine"})
 	if err != nil {
 		t.Fatal(err)
 	}
