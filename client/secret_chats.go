@@ -578,10 +578,10 @@ func (m *secretChats) resendLocked(s *secretChat, start, end int32) {
 	if m.spawn == nil || end < start || end-start > 2*maxSecretPending {
 		return
 	}
-	var again []*sentSecret
+	var again []sentSecret // copies: the lock is not held when they are sent
 	for n := start; n <= end; n++ {
 		if x, ok := s.sent[n]; ok {
-			again = append(again, x)
+			again = append(again, *x)
 		}
 	}
 	if len(again) == 0 {
