@@ -24,6 +24,7 @@ require github.com/skip2/go-qrcode v0.0.0-20200617195104-da1b6568686e
 require (
 	github.com/cenkalti/backoff/v4 v4.3.0
 	github.com/coder/websocket v1.8.15 // indirect
+	github.com/mtgo-labs/mtgo/secretchat v0.1.0
 	go.uber.org/multierr v1.10.0 // indirect
 	go.uber.org/zap v1.26.0 // indirect
 	golang.org/x/sys v0.45.0 // indirect
@@ -33,6 +34,7 @@ replace (
 	github.com/mtgo-labs/mtgo/crypto => ../crypto
 	github.com/mtgo-labs/mtgo/media => ../media
 	github.com/mtgo-labs/mtgo/peers => ../peers
+	github.com/mtgo-labs/mtgo/secretchat => ../secretchat
 	github.com/mtgo-labs/mtgo/session => ../session
 	github.com/mtgo-labs/mtgo/teletest => ../teletest
 	github.com/mtgo-labs/mtgo/tl => ../tl

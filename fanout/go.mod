@@ -10,6 +10,8 @@ require (
 	github.com/nats-io/nats.go v1.56.0
 )
 
+require github.com/mtgo-labs/mtgo/secretchat v0.1.0 // indirect
+
 require (
 	github.com/antithesishq/antithesis-sdk-go v0.9.0-default-no-op // indirect
 	github.com/cenkalti/backoff/v4 v4.3.0 // indirect
@@ -44,6 +46,7 @@ replace (
 	github.com/mtgo-labs/mtgo/crypto => ../crypto
 	github.com/mtgo-labs/mtgo/media => ../media
 	github.com/mtgo-labs/mtgo/peers => ../peers
+	github.com/mtgo-labs/mtgo/secretchat => ../secretchat
 	github.com/mtgo-labs/mtgo/session => ../session
 	github.com/mtgo-labs/mtgo/teletest => ../teletest
 	github.com/mtgo-labs/mtgo/tl => ../tl

@@ -42,6 +42,7 @@ require (
 	github.com/hashicorp/golang-lru/v2 v2.0.7 // indirect
 	github.com/mtgo-labs/mtgo/media v0.1.0 // indirect
 	github.com/mtgo-labs/mtgo/peers v0.1.0 // indirect
+	github.com/mtgo-labs/mtgo/secretchat v0.1.0 // indirect
 	github.com/skip2/go-qrcode v0.0.0-20200617195104-da1b6568686e // indirect
 	go.etcd.io/bbolt v1.5.0 // indirect
 	go.uber.org/dig v1.19.0 // indirect
@@ -57,6 +58,7 @@ replace (
 	github.com/mtgo-labs/mtgo/fanout => ../fanout
 	github.com/mtgo-labs/mtgo/media => ../media
 	github.com/mtgo-labs/mtgo/peers => ../peers
+	github.com/mtgo-labs/mtgo/secretchat => ../secretchat
 	github.com/mtgo-labs/mtgo/session => ../session
 	github.com/mtgo-labs/mtgo/storage/postgres => ../storage/postgres
 	github.com/mtgo-labs/mtgo/storage/sqlstore => ../storage/sqlstore

@@ -22,6 +22,7 @@ require (
 	github.com/mitchellh/colorstring v0.0.0-20190213212951-d06e56a500db // indirect
 	github.com/mtgo-labs/mtgo/crypto v0.1.0 // indirect
 	github.com/mtgo-labs/mtgo/peers v0.1.0 // indirect
+	github.com/mtgo-labs/mtgo/secretchat v0.1.0 // indirect
 	github.com/mtgo-labs/mtgo/transport v0.1.0 // indirect
 	github.com/mtgo-labs/mtgo/updates v0.1.0 // indirect
 	github.com/rivo/uniseg v0.4.7 // indirect
@@ -40,6 +41,7 @@ replace (
 	github.com/mtgo-labs/mtgo/crypto => ../../crypto
 	github.com/mtgo-labs/mtgo/media => ../../media
 	github.com/mtgo-labs/mtgo/peers => ../../peers
+	github.com/mtgo-labs/mtgo/secretchat => ../../secretchat
 	github.com/mtgo-labs/mtgo/session => ../../session
 	github.com/mtgo-labs/mtgo/teletest => ../../teletest
 	github.com/mtgo-labs/mtgo/tl => ../../tl

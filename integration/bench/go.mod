@@ -16,6 +16,7 @@ require (
 	github.com/jackc/pgx/v5 v5.13.0 // indirect
 	github.com/jackc/puddle/v2 v2.2.3 // indirect
 	github.com/klauspost/compress v1.17.4 // indirect
+	github.com/mtgo-labs/mtgo/secretchat v0.1.0 // indirect
 	github.com/pmezard/go-difflib v1.0.0 // indirect
 	github.com/skip2/go-qrcode v0.0.0-20200617195104-da1b6568686e // indirect
 	github.com/stretchr/testify v1.11.1 // indirect
@@ -60,6 +61,7 @@ replace (
 	github.com/mtgo-labs/mtgo/crypto => ../../crypto
 	github.com/mtgo-labs/mtgo/media => ../../media
 	github.com/mtgo-labs/mtgo/peers => ../../peers
+	github.com/mtgo-labs/mtgo/secretchat => ../../secretchat
 	github.com/mtgo-labs/mtgo/session => ../../session
 	github.com/mtgo-labs/mtgo/storage/postgres => ../../storage/postgres
 	github.com/mtgo-labs/mtgo/storage/sqlstore => ../../storage/sqlstore

@@ -24,6 +24,7 @@ require (
 	github.com/mtgo-labs/mtgo/crypto v0.1.0 // indirect
 	github.com/mtgo-labs/mtgo/media v0.1.0 // indirect
 	github.com/mtgo-labs/mtgo/peers v0.1.0 // indirect
+	github.com/mtgo-labs/mtgo/secretchat v0.1.0 // indirect
 	github.com/mtgo-labs/mtgo/session v0.1.0 // indirect
 	github.com/mtgo-labs/mtgo/transport v0.1.0 // indirect
 	github.com/mtgo-labs/mtgo/updates v0.1.0 // indirect
@@ -52,6 +53,7 @@ replace (
 	github.com/mtgo-labs/mtgo/crypto => ../../crypto
 	github.com/mtgo-labs/mtgo/media => ../../media
 	github.com/mtgo-labs/mtgo/peers => ../../peers
+	github.com/mtgo-labs/mtgo/secretchat => ../../secretchat
 	github.com/mtgo-labs/mtgo/session => ../../session
 	github.com/mtgo-labs/mtgo/teletest => ../../teletest
 	github.com/mtgo-labs/mtgo/tl => ../../tl

@@ -25,6 +25,7 @@ replace (
 	github.com/mtgo-labs/mtgo/crypto => ../../crypto
 	github.com/mtgo-labs/mtgo/media => ../../media
 	github.com/mtgo-labs/mtgo/peers => ../../peers
+	github.com/mtgo-labs/mtgo/secretchat => ../../secretchat
 	github.com/mtgo-labs/mtgo/session => ../../session
 	github.com/mtgo-labs/mtgo/teletest => ../../teletest
 	github.com/mtgo-labs/mtgo/tl => ../../tl
