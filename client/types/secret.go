@@ -1,8 +1,11 @@
 package types
 
 import (
+	"fmt"
+	"log/slog"
 	"time"
 
+	"github.com/mtgo-labs/mtgo/crypto/redact"
 	"github.com/mtgo-labs/mtgo/tl/e2e"
 )
 
@@ -104,3 +107,50 @@ type SecretFile struct {
 	MimeType string
 	FileName string
 }
+
+// The file key and iv open the file: a SecretFile prints, formats and logs without them, and
+// a SecretMessage (whose media and layer carry them) as its identity and the kinds it holds.
+
+func (f SecretFile) printable() redact.Fields {
+	return redact.Of("types.SecretFile",
+		slog.Int64("ID", f.ID), slog.Int64("AccessHash", f.AccessHash), slog.Int("DCID", int(f.DCID)),
+		slog.Int64("Size", f.Size), slog.Int("KeyFingerprint", int(f.KeyFingerprint)),
+		slog.String("Key", redact.Bytes(f.Key)), slog.String("IV", redact.Bytes(f.IV)),
+		slog.Int64("PlainSize", f.PlainSize), slog.String("MimeType", f.MimeType), slog.String("FileName", f.FileName))
+}
+
+// String implements fmt.Stringer without the key and iv.
+func (f SecretFile) String() string { return f.printable().String() }
+
+// Format implements fmt.Formatter: every verb prints String.
+func (f SecretFile) Format(s fmt.State, verb rune) { f.printable().Format(s, verb) }
+
+// LogValue implements slog.LogValuer without the key and iv.
+func (f SecretFile) LogValue() slog.Value { return f.printable().LogValue() }
+
+func (m SecretMessage) printable() redact.Fields {
+	kind := func(v any) string {
+		if v == nil {
+			return ""
+		}
+		return fmt.Sprintf("%T", v)
+	}
+	file := ""
+	if m.File != nil {
+		file = m.File.String()
+	}
+	return redact.Of("types.SecretMessage",
+		slog.Int("ChatID", int(m.ChatID)), slog.Int64("RandomID", m.RandomID), slog.Time("Date", m.Date),
+		slog.Duration("TTL", m.TTL), slog.String("Text", m.Text), slog.Int("Entities", len(m.Entities)),
+		slog.String("File", file), slog.String("Media", kind(m.Media)), slog.String("Action", kind(m.Action)))
+}
+
+// String implements fmt.Stringer: the message without its file's key and iv (its media and
+// layer show as their kinds).
+func (m SecretMessage) String() string { return m.printable().String() }
+
+// Format implements fmt.Formatter: every verb prints String.
+func (m SecretMessage) Format(s fmt.State, verb rune) { m.printable().Format(s, verb) }
+
+// LogValue implements slog.LogValuer as String does.
+func (m SecretMessage) LogValue() slog.Value { return m.printable().LogValue() }
