@@ -137,7 +137,8 @@ func TestClientNewContext(t *testing.T) {
 	if _, err := ctx.Reply("hi"); !errors.Is(err, mtgo.ErrContextNoMessage) && !errors.Is(err, mtgo.ErrContextNoChat) {
 		t.Fatalf("Reply without an update: %v", err)
 	}
-	life := c.NewContext(nil) // nil: the client's lifetime
+	var unset context.Context // a nil parent stands for the client's lifetime
+	life := c.NewContext(unset)
 	c.Stop()
 	select {
 	case <-life.Done():
