@@ -65,10 +65,7 @@ func decodePeer(v []byte, want peers.Key) (peers.Peer, bool, error) {
 // field, peer bytes, index entries ("u:name" / "p:phone", one per line). An entry of the
 // peer's old set is removed only while it still points at the peer; a name another peer
 // takes moves to it.
-var savePeersScript = goredis.NewScript(`
-if redis.call('GET', KEYS[1]) ~= ARGV[1] then
-	return redis.error_reply('MTGO_LOCK_LOST')
-end
+var savePeersScript = goredis.NewScript(lockCheck + `
 local function index(kind)
 	if kind == 'u' then return KEYS[4] end
 	return KEYS[5]
@@ -174,10 +171,7 @@ func (s *Store) ListPeers(ctx context.Context) ([]peers.Peer, error) {
 // deletePeerScript forgets one peer, if the lock is still ours. KEYS: lock, peers,
 // peer_index, usernames, phones. ARGV: token, field. Its index entries go only while they
 // still point at it.
-var deletePeerScript = goredis.NewScript(`
-if redis.call('GET', KEYS[1]) ~= ARGV[1] then
-	return redis.error_reply('MTGO_LOCK_LOST')
-end
+var deletePeerScript = goredis.NewScript(lockCheck + `
 local k = ARGV[2]
 local old = redis.call('HGET', KEYS[3], k)
 if old then

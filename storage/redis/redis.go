@@ -205,20 +205,27 @@ func (s *Store) wrap(op string, err error) error {
 	switch {
 	case err == nil:
 		return nil
-	case strings.Contains(err.Error(), "MTGO_LOCK_LOST"):
+	case strings.Contains(err.Error(), lockLost):
 		s.lost.Store(true)
 		return fmt.Errorf("redis storage: %s: %w", op, ErrLockLost)
 	}
 	return fmt.Errorf("redis storage: %s: %w", op, err)
 }
 
+// lockLost is the error a script answers when the session lock is no longer ours.
+const lockLost = "MTGO_LOCK_LOST"
+
+// lockCheck opens every writing script: KEYS[1] is the lock and ARGV[1] our token, and a
+// lock another process holds (or none) fails the script with lockLost before it writes.
+const lockCheck = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then
+	return redis.error_reply('` + lockLost + `')
+end`
+
 // writeScript applies field writes to the session's hashes if the lock is still ours.
 // KEYS[1] is the lock, KEYS[2..] the hashes; ARGV[1] the token, then groups of four:
 // hash index (2-based into KEYS), op ("s" set, "d" delete), field, value.
-var writeScript = goredis.NewScript(`
-if redis.call('GET', KEYS[1]) ~= ARGV[1] then
-	return redis.error_reply('MTGO_LOCK_LOST')
-end
+var writeScript = goredis.NewScript(lockCheck + `
 for i = 2, #ARGV, 4 do
 	local h = KEYS[tonumber(ARGV[i])]
 	if ARGV[i+1] == 's' then
@@ -423,10 +430,7 @@ func (s *Store) DeleteRecord(ctx context.Context, ns, key string) error {
 	return s.run(ctx, "delete record", s.newWrite("records").del(0, k))
 }
 
-var resetScript = goredis.NewScript(`
-if redis.call('GET', KEYS[1]) ~= ARGV[1] then
-	return redis.error_reply('MTGO_LOCK_LOST')
-end
+var resetScript = goredis.NewScript(lockCheck + `
 for i = 2, #KEYS do
 	redis.call('DEL', KEYS[i])
 end
