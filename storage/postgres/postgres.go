@@ -131,24 +131,35 @@ func lockSession(ctx context.Context, db *sql.DB, name string) (func() error, er
 	}
 	var ok bool
 	key := LockKey(name)
-	if err := conn.QueryRowContext(ctx, `select pg_try_advisory_lock(hashtextextended($1, 0))`, key).Scan(&ok); err != nil {
+	if err := conn.QueryRowContext(ctx, tryLockQuery, key).Scan(&ok); err != nil {
 		conn.Close()
 		return nil, fmt.Errorf("postgres storage: lock session: %w", err)
 	}
 	if !ok {
 		conn.Close()
-		return nil, fmt.Errorf("%w: postgres session %q", storage.ErrSessionInUse, name)
+		return nil, inUse(name)
 	}
 	return func() error {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
-		_, err := conn.ExecContext(ctx, `select pg_advisory_unlock(hashtextextended($1, 0))`, key)
+		_, err := conn.ExecContext(ctx, unlockQuery, key)
 		if err != nil {
 			// A broken connection has lost its lock with its backend already.
 			_ = conn.Raw(func(c any) error { return c.(*stdlib.Conn).Conn().Close(ctx) })
 		}
 		return errors.Join(ignoreGone(err), ignoreGone(conn.Close()))
 	}, nil
+}
+
+// The session lock's statements, with LockKey(name) as $1 (lockSession and Shared.lock).
+const (
+	tryLockQuery = `select pg_try_advisory_lock(hashtextextended($1, 0))`
+	unlockQuery  = `select pg_advisory_unlock(hashtextextended($1, 0))`
+)
+
+// inUse is the error of a session whose lock another holder has.
+func inUse(name string) error {
+	return fmt.Errorf("%w: postgres session %q", storage.ErrSessionInUse, name)
 }
 
 // LockKey is the text whose hashtextextended is a session's advisory lock key; find a

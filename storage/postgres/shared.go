@@ -164,12 +164,12 @@ func (sh *Shared) lock(ctx context.Context, name string) (sqlstore.Lease, error)
 	qctx, cancel := lockContext(ctx)
 	defer cancel()
 	var ok bool
-	if err := sh.conn.QueryRowContext(qctx, `select pg_try_advisory_lock(hashtextextended($1, 0))`, LockKey(name)).Scan(&ok); err != nil {
+	if err := sh.conn.QueryRowContext(qctx, tryLockQuery, LockKey(name)).Scan(&ok); err != nil {
 		sh.lose()
 		return nil, fmt.Errorf("postgres storage: lock session: %w", err)
 	}
 	if !ok {
-		return nil, fmt.Errorf("%w: postgres session %q", storage.ErrSessionInUse, name)
+		return nil, inUse(name)
 	}
 	l := &lease{sh: sh, name: name}
 	sh.held[name] = l
@@ -221,7 +221,7 @@ func (l *lease) Release() error {
 	ctx, cancel := lockContext(context.Background())
 	defer cancel()
 	var ok bool
-	err := sh.conn.QueryRowContext(ctx, `select pg_advisory_unlock(hashtextextended($1, 0))`, LockKey(l.name)).Scan(&ok)
+	err := sh.conn.QueryRowContext(ctx, unlockQuery, LockKey(l.name)).Scan(&ok)
 	if err != nil {
 		sh.lose() // the connection is broken: its locks went with it
 		return ignoreGone(err)
