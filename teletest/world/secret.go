@@ -115,12 +115,7 @@ func (c *secretChat) remember(randomID int64, s secretSent, keep int) {
 	if c.sent == nil {
 		c.sent = make(map[int64]secretSent)
 	}
-	c.sent[randomID] = s
-	c.sentFIFO = append(c.sentFIFO, randomID)
-	if len(c.sentFIFO) > keep {
-		delete(c.sent, c.sentFIFO[0])
-		c.sentFIFO = append(c.sentFIFO[:0:0], c.sentFIFO[1:]...)
-	}
+	keepBounded(c.sent, &c.sentFIFO, randomID, s, keep)
 }
 
 // DHConfig answers messages.getDhConfig: g, Telegram's 2048-bit safe prime and
