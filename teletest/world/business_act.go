@@ -67,17 +67,22 @@ func (w *World) businessBot(call BusinessCall, right func(tg.BusinessBotRights) 
 	return bot, c, nil
 }
 
-// businessChat resolves in, as the bot names it, to a private chat c serves
+// businessChat returns the calling bot, its enabled connection with right (as businessBot)
+// and in, as the bot names it, resolved to a private chat the connection serves
 // (PEER_ID_INVALID otherwise; under w.mu).
-func (w *World) businessChat(bot *account, c *businessConn, in tg.InputPeerClass) (Peer, error) {
+func (w *World) businessChat(call BusinessCall, right func(tg.BusinessBotRights) bool, in tg.InputPeerClass) (*account, *businessConn, Peer, error) {
+	bot, c, err := w.businessBot(call, right)
+	if err != nil {
+		return nil, nil, Peer{}, err
+	}
 	p, err := w.resolvePeer(bot, in)
 	if err != nil {
-		return Peer{}, err
+		return nil, nil, Peer{}, err
 	}
 	if p.Kind != PeerUser || !c.serves(w, p.ID) {
-		return Peer{}, ErrPeerIDInvalid
+		return nil, nil, Peer{}, ErrPeerIDInvalid
 	}
-	return p, nil
+	return bot, c, p, nil
 }
 
 // actAs marks c as the connection acting until the returned function runs (under w.mu).
@@ -132,11 +137,7 @@ func (w *World) SendBusinessAlbum(call BusinessCall, to tg.InputPeerClass, commo
 // served private chat to, one the account has (BUSINESS_PEER_USAGE_MISSING otherwise; under
 // w.mu).
 func (w *World) businessSender(call BusinessCall, to tg.InputPeerClass) (*account, *businessConn, Peer, error) {
-	bot, c, err := w.businessBot(call, canReply)
-	if err != nil {
-		return nil, nil, Peer{}, err
-	}
-	p, err := w.businessChat(bot, c, to)
+	bot, c, p, err := w.businessChat(call, canReply, to)
 	if err != nil {
 		return nil, nil, Peer{}, err
 	}
@@ -187,11 +188,7 @@ func (w *World) businessDeliver(bot *account, c *businessConn, p Peer, list []pe
 func (w *World) EditBusinessMessage(call BusinessCall, in tg.InputPeerClass, id int32, e Edit) (tg.UpdatesClass, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	bot, c, err := w.businessBot(call, canReply)
-	if err != nil {
-		return nil, err
-	}
-	p, err := w.businessChat(bot, c, in)
+	bot, c, p, err := w.businessChat(call, canReply, in)
 	if err != nil {
 		return nil, err
 	}
@@ -265,11 +262,7 @@ func (w *World) DeleteBusinessMessages(call BusinessCall, ids []int32, revoke bo
 func (w *World) ReadBusinessHistory(call BusinessCall, in tg.InputPeerClass, maxID int32) (*tg.MessagesAffectedMessages, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	bot, c, err := w.businessBot(call, canRead)
-	if err != nil {
-		return nil, err
-	}
-	p, err := w.businessChat(bot, c, in)
+	bot, c, p, err := w.businessChat(call, canRead, in)
 	if err != nil {
 		return nil, err
 	}
@@ -283,11 +276,7 @@ func (w *World) ReadBusinessHistory(call BusinessCall, in tg.InputPeerClass, max
 func (w *World) SetBusinessTyping(call BusinessCall, in tg.InputPeerClass, action tg.SendMessageActionClass) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	bot, c, err := w.businessBot(call, canReply)
-	if err != nil {
-		return err
-	}
-	p, err := w.businessChat(bot, c, in)
+	_, c, p, err := w.businessChat(call, canReply, in)
 	if err != nil {
 		return err
 	}
