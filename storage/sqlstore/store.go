@@ -166,12 +166,18 @@ func sessionID(ctx context.Context, db *sql.DB, d Dialect, name string) (int64, 
 			on conflict (session) do update set session = excluded.session returning sid`), name).Scan(&sid)
 	}
 	if err != nil {
-		if d.IsCorrupt != nil && d.IsCorrupt(err) {
-			return 0, fmt.Errorf("%w: %s database: %v", storage.ErrCorrupt, d.Name, err)
-		}
-		return 0, fmt.Errorf("%s storage: register session: %w", d.Name, err)
+		return 0, d.openError("register session", err)
 	}
 	return sid, nil
+}
+
+// openError wraps err, from step op of opening a store (before there is a Store to wrap it):
+// ErrCorrupt when the dialect says the database is damaged.
+func (d Dialect) openError(op string, err error) error {
+	if d.IsCorrupt != nil && d.IsCorrupt(err) {
+		return fmt.Errorf("%w: %s database: %v", storage.ErrCorrupt, d.Name, err)
+	}
+	return fmt.Errorf("%s storage: %s: %w", d.Name, op, err)
 }
 
 // Migrate brings the schema of db to SchemaVersion in one transaction (Open does it unless
@@ -186,12 +192,7 @@ func MigrateTo(ctx context.Context, db *sql.DB, d Dialect, version int) (err err
 	if version < 0 || version > SchemaVersion {
 		return fmt.Errorf("%s storage: migrate schema: no version %d (this build knows %d)", d.Name, version, SchemaVersion)
 	}
-	fail := func(err error) error {
-		if d.IsCorrupt != nil && d.IsCorrupt(err) {
-			return fmt.Errorf("%w: %s database: %v", storage.ErrCorrupt, d.Name, err)
-		}
-		return fmt.Errorf("%s storage: migrate schema: %w", d.Name, err)
-	}
+	fail := func(err error) error { return d.openError("migrate schema", err) }
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		return fail(err)
