@@ -14,7 +14,7 @@ func TestLastOf(t *testing.T) {
 	if len(got) != 2 || got[0].AccessHash != 2 || got[1].Key != b.Key {
 		t.Fatalf("lastPerKey = %+v, want a2 then b (invalid dropped)", got)
 	}
-	names, _ := indexes([]peers.Peer{a1, b}, []peerRow{{usernames: a1.Usernames}, {usernames: b.Usernames}})
+	names, _ := indexes([]peers.Peer{a1, b}, peerCols{usernames: [][]string{a1.Usernames, b.Usernames}})
 	want := map[string]peers.Key{"x": b.Key, "y": b.Key}
 	if len(names) != len(want) {
 		t.Fatalf("index entries %+v", names)

@@ -124,14 +124,14 @@ func (s *Store) SavePeers(ctx context.Context, ps []peers.Peer) error {
 		return s.check(ctx)
 	}
 	s.peersSaved.Store(true)
-	rows := make([]peerRow, len(batch))
+	rows := peerCols{data: make([][]byte, len(batch)), usernames: make([][]string, len(batch)), names: make([]string, len(batch))}
 	for i, p := range batch {
 		data, err := p.MarshalBinary()
 		if err != nil {
 			return fmt.Errorf("%s storage: save peers: %v: %w", s.d.Name, p.Key, err)
 		}
 		norm := normalizedNames(p)
-		rows[i] = peerRow{data: data, usernames: norm, names: namesColumn(norm)}
+		rows.data[i], rows.usernames[i], rows.names[i] = data, norm, namesColumn(norm)
 	}
 	part, save := max(s.d.MaxParams/peerColumns, 1), s.peerRows
 	if s.d.Arrays {
@@ -140,17 +140,23 @@ func (s *Store) SavePeers(ctx context.Context, ps []peers.Peer) error {
 	var stmts []Stmt
 	for start := 0; start < len(batch); start += part {
 		end := min(start+part, len(batch))
-		stmts = save(stmts, batch[start:end], rows[start:end])
+		stmts = save(stmts, batch[start:end], rows.part(start, end))
 	}
 	return s.write(ctx, "save peers", stmts)
 }
 
-// peerRow is what a peer's row stores beside its key and plain columns: its encoding and its
+// peerCols is what the rows of a batch's peers store beside their keys and plain columns, a
+// slice per column (peerArrays binds data and names as they are): their encodings and their
 // normalized usernames, as a JSON array in the names column.
-type peerRow struct {
-	data      []byte
-	usernames []string // normalized
-	names     string
+type peerCols struct {
+	data      [][]byte
+	usernames [][]string // normalized
+	names     []string
+}
+
+// part returns the columns of the peers start to end.
+func (c peerCols) part(start, end int) peerCols {
+	return peerCols{data: c.data[start:end], usernames: c.usernames[start:end], names: c.names[start:end]}
 }
 
 // namesColumn returns the names column of a peer with the normalized usernames names.
@@ -207,7 +213,7 @@ func normalizedNames(p peers.Peer) []string {
 
 // peerRows appends the statements saving ps with one row of parameters per peer or index
 // entry.
-func (s *Store) peerRows(stmts []Stmt, ps []peers.Peer, rows []peerRow) []Stmt {
+func (s *Store) peerRows(stmts []Stmt, ps []peers.Peer, rows peerCols) []Stmt {
 	// Forget the usernames and phones these peers had (through the per-peer indexes these
 	// dialects keep): the new ones follow.
 	byKind := map[peers.Kind][]any{}
@@ -231,7 +237,7 @@ func (s *Store) peerRows(stmts []Stmt, ps []peers.Peer, rows []peerRow) []Stmt {
 		if len(p.Usernames) > 0 {
 			first = p.Usernames[0]
 		}
-		args = append(args, s.sid, int(p.Kind), p.ID, p.AccessHash, first, p.Phone, unixNano(p.Seen), rows[i].data, rows[i].names)
+		args = append(args, s.sid, int(p.Kind), p.ID, p.AccessHash, first, p.Phone, unixNano(p.Seen), rows.data[i], rows.names[i])
 	}
 	q := `insert into mtgo_peers (sid, kind, id, access_hash, username, phone, seen, data, names) values ` + placeholders(len(ps), peerColumns) +
 		` on conflict (sid, kind, id) do update set access_hash = excluded.access_hash, username = excluded.username,
@@ -258,8 +264,8 @@ func (s *Store) peerRows(stmts []Stmt, ps []peers.Peer, rows []peerRow) []Stmt {
 // indexes lists the username and phone index entries of ps (rows hold their normalized
 // usernames): a name or phone given to several peers goes to the last one, as if the peers
 // were saved one by one.
-func indexes(ps []peers.Peer, rows []peerRow) (names, phones []indexEntry) {
-	return indexOf(ps, func(i int, _ peers.Peer) []string { return rows[i].usernames }), indexOf(ps, func(_ int, p peers.Peer) []string {
+func indexes(ps []peers.Peer, rows peerCols) (names, phones []indexEntry) {
+	return indexOf(ps, func(i int, _ peers.Peer) []string { return rows.usernames[i] }), indexOf(ps, func(_ int, p peers.Peer) []string {
 		if p.Phone == "" {
 			return nil
 		}
@@ -275,18 +281,17 @@ func indexes(ps []peers.Peer, rows []peerRow) (names, phones []indexEntry) {
 // an entry is deleted only when no peer of the batch has its value, and upserted only when
 // one has. The entries to delete are the ones the peers' old rows list (names and phone)
 // that still name them, found by primary key. The dialect must number its placeholders.
-func (s *Store) peerArrays(stmts []Stmt, ps []peers.Peer, rows []peerRow) []Stmt {
+func (s *Store) peerArrays(stmts []Stmt, ps []peers.Peer, rows peerCols) []Stmt {
 	n := len(ps)
 	kinds, ids, hashes, seen := make([]int16, n), make([]int64, n), make([]int64, n), make([]int64, n)
-	first, phone, data, names := make([]string, n), make([]string, n), make([][]byte, n), make([]string, n)
+	first, phone := make([]string, n), make([]string, n)
 	for i, p := range ps {
 		kinds[i], ids[i], hashes[i], seen[i], phone[i] = int16(p.Kind), p.ID, p.AccessHash, unixNano(p.Seen), p.Phone
-		data[i], names[i] = rows[i].data, rows[i].names
 		if len(p.Usernames) > 0 {
 			first[i] = p.Usernames[0]
 		}
 	}
-	args := []any{s.sid, kinds, ids, hashes, first, phone, seen, data, names}
+	args := []any{s.sid, kinds, ids, hashes, first, phone, seen, rows.data, rows.names}
 	un, ph := indexes(ps, rows)
 	for _, entries := range [][]indexEntry{un, ph} {
 		vals, ks, is := make([]string, len(entries)), make([]int16, len(entries)), make([]int64, len(entries))
