@@ -79,6 +79,16 @@ type cachedPeers interface {
 	Flush(ctx context.Context) error
 }
 
+// flushPeers writes the peer cache's pending changes to the storage; flushed is false for a
+// replaced PeerCache that cannot flush.
+func (c *Client) flushPeers(ctx context.Context) (flushed bool, err error) {
+	cp, ok := c.peers.(cachedPeers)
+	if !ok {
+		return false, nil
+	}
+	return true, cp.Flush(ctx)
+}
+
 // errNoPeer is the error of a peer lookup that found nothing: it matches ErrPeerNotFound and
 // storage.ErrNotFound.
 func errNoPeer(what string) error {
@@ -141,10 +151,11 @@ func (c *Client) SavePeer(ctx context.Context, p *storage.Peer) error {
 		return errors.New("mtgo: save peer: not a valid peer")
 	}
 	c.peers.Learn(learnable(p))
-	if cp, ok := c.peers.(cachedPeers); ok {
-		if err := cp.Flush(ctx); err != nil {
-			return fmt.Errorf("mtgo: save peer %v: %w", p.Key, err)
-		}
+	flushed, err := c.flushPeers(ctx)
+	if err != nil {
+		return fmt.Errorf("mtgo: save peer %v: %w", p.Key, err)
+	}
+	if flushed {
 		return nil
 	}
 	if err := c.store.SavePeers(ctx, []peers.Peer{*p}); err != nil {
@@ -280,10 +291,8 @@ func (c *Client) LoadPeers(ctx context.Context) ([]*storage.Peer, error) {
 	if !ok {
 		return nil, fmt.Errorf("mtgo: load peers: %w: the storage cannot list peers", errors.ErrUnsupported)
 	}
-	if cp, ok := c.peers.(cachedPeers); ok {
-		if err := cp.Flush(ctx); err != nil {
-			return nil, fmt.Errorf("mtgo: load peers: %w", err)
-		}
+	if _, err := c.flushPeers(ctx); err != nil {
+		return nil, fmt.Errorf("mtgo: load peers: %w", err)
 	}
 	ps, err := l.ListPeers(ctx)
 	if err != nil {
@@ -310,10 +319,8 @@ func (c *Client) DeletePeer(ctx context.Context, id int64) error {
 	if !ok {
 		return fmt.Errorf("mtgo: delete peer %v: %w: the storage cannot delete peers", k, errors.ErrUnsupported)
 	}
-	if cp, ok := c.peers.(cachedPeers); ok {
-		if err := cp.Flush(ctx); err != nil {
-			return fmt.Errorf("mtgo: delete peer %v: %w", k, err)
-		}
+	if _, err := c.flushPeers(ctx); err != nil {
+		return fmt.Errorf("mtgo: delete peer %v: %w", k, err)
 	}
 	if err := d.DeletePeer(ctx, k); err != nil {
 		return fmt.Errorf("mtgo: delete peer %v: %w", k, err)
