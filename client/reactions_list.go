@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/mtgo-labs/mtgo/client/types"
 	"github.com/mtgo-labs/mtgo/tl/tg"
@@ -43,8 +44,7 @@ const maxCustomEmojiIDs = 200
 // (messages.getCustomEmojiDocuments). No ids is no request.
 func (c *Client) GetCustomEmojiStickers(ctx context.Context, ids ...int64) ([]*types.Sticker, error) {
 	byID := make(map[int64]*types.Sticker, len(ids))
-	for start := 0; start < len(ids); start += maxCustomEmojiIDs {
-		chunk := ids[start:min(start+maxCustomEmojiIDs, len(ids))]
+	for chunk := range slices.Chunk(ids, maxCustomEmojiIDs) {
 		var res tg.DocumentClassVector
 		if err := c.invoker().Invoke(ctx, &tg.MessagesGetCustomEmojiDocumentsRequest{DocumentID: chunk}, &res); err != nil {
 			return nil, fmt.Errorf("mtgo: get custom emoji stickers: %w", err)
