@@ -526,9 +526,7 @@ func (m *secretChats) receiveLocked(ctx context.Context, s *secretChat, p pendin
 
 // applyLocked updates the chat from an in-order message and hands it to the handlers.
 func (m *secretChats) applyLocked(s *secretChat, p pendingSecret) {
-	if l := p.layer.Layer; l > 0 {
-		s.layer = min(l, secretchat.Layer)
-	}
+	s.noteLayer(p.layer.Layer)
 	sm := &types.SecretMessage{ChatID: s.id, Date: time.Unix(int64(p.date), 0), Layer: p.layer}
 	switch x := p.layer.Message.(type) {
 	case *e2e.DecryptedMessage:
@@ -545,14 +543,20 @@ func (m *secretChats) applyLocked(s *secretChat, p pendingSecret) {
 		case *e2e.DecryptedMessageActionSetMessageTTL:
 			s.ttl = max(a.TTLSeconds, 0)
 		case *e2e.DecryptedMessageActionNotifyLayer:
-			if a.Layer > 0 {
-				s.layer = min(a.Layer, secretchat.Layer)
-			}
+			s.noteLayer(a.Layer)
 		case *e2e.DecryptedMessageActionResend:
 			m.resendLocked(s, a.StartSeqNo, a.EndSeqNo)
 		}
 	}
 	m.emit(kindSecretMessage, sm)
+}
+
+// noteLayer records the layer the peer reports (a layer's own field or a notifyLayer
+// action), capped at the one this side speaks; zero or less says nothing.
+func (s *secretChat) noteLayer(l int32) {
+	if l > 0 {
+		s.layer = min(l, secretchat.Layer)
+	}
 }
 
 // askResendLocked asks the peer to send again its messages from the first one missing up to
