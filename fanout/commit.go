@@ -42,13 +42,8 @@ func (g *Gateway) Flush(ctx context.Context) error {
 			g.mu.Unlock()
 			break
 		}
-		g.roomWait = true
-		room := g.room
-		g.mu.Unlock()
-		select {
-		case <-room:
-		case <-ctx.Done():
-			return ctx.Err()
+		if err := g.awaitRoom(ctx); err != nil {
+			return err
 		}
 	}
 	return g.commits.flush(ctx)

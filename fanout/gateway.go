@@ -205,15 +205,10 @@ func (g *Gateway) enqueue(ctx context.Context, items []queued) (int, error) {
 		g.mu.Lock()
 		free := g.cfg.MaxPending - g.pending
 		if free <= 0 {
-			g.roomWait = true
-			room := g.room
-			g.mu.Unlock()
-			select {
-			case <-room:
-				continue
-			case <-ctx.Done():
-				return i, ctx.Err()
+			if err := g.awaitRoom(ctx); err != nil {
+				return i, err
 			}
+			continue
 		}
 		n := min(free, len(items)-i)
 		start = start[:0]
@@ -233,6 +228,20 @@ func (g *Gateway) enqueue(ctx context.Context, items []queued) (int, error) {
 		i += n
 	}
 	return len(items), nil
+}
+
+// awaitRoom waits until release lowers pending, or ctx ends. g.mu is held on entry and
+// released on return.
+func (g *Gateway) awaitRoom(ctx context.Context) error {
+	g.roomWait = true
+	room := g.room
+	g.mu.Unlock()
+	select {
+	case <-room:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // take returns the next updates of shard n for one message, or nil (and the shard's
