@@ -115,10 +115,7 @@ func (c *Client) OnUpdateReceived(hook UpdateReceivedHook) *Handler {
 
 // updateReceived runs the OnUpdateReceived hooks on u; it allocates nothing.
 func (c *Client) updateReceived(ctx context.Context, u tg.UpdatesClass) {
-	if c.msgs == nil {
-		return
-	}
-	for _, h := range c.msgs.reg.load().hooks[hookUpdateReceived] {
+	for _, h := range c.hooksOf(hookUpdateReceived) {
 		func() {
 			defer c.recoverHook()
 			h.onBatch(ctx, u)

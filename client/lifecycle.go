@@ -96,23 +96,30 @@ func (c *Client) linkChanged(lost error) {
 	}
 }
 
-// hasHooks reports whether a hook of the event is registered.
-func (c *Client) hasHooks(hook int) bool {
-	return c.msgs != nil && len(c.msgs.reg.load().hooks[hook]) > 0
+// hooksOf returns the hooks of the event registered now.
+func (c *Client) hooksOf(hook int) []*Handler {
+	if c.msgs == nil {
+		return nil
+	}
+	return c.msgs.reg.load().hooks[hook]
 }
+
+// hasHooks reports whether a hook of the event is registered.
+func (c *Client) hasHooks(hook int) bool { return len(c.hooksOf(hook)) > 0 }
 
 // runHooks runs the hooks of one event in registration order, with the Context's Reason
 // set to reason and ev (nil: nothing to tell) handed to each; a panic is logged and the next
 // hook runs.
 func (c *Client) runHooks(hook int, reason error, ev *hookEvent) {
-	if !c.hasHooks(hook) {
+	hooks := c.hooksOf(hook)
+	if len(hooks) == 0 {
 		return
 	}
 	if ev == nil {
 		ev = &hookEvent{}
 	}
 	ctx := &Context{Context: c.life, Client: c, Reason: reason}
-	for _, h := range c.msgs.reg.load().hooks[hook] {
+	for _, h := range hooks {
 		func() {
 			defer c.recoverHook()
 			h.onHook(ctx, ev)
