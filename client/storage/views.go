@@ -90,23 +90,31 @@ func (v updateStateView) SaveUpdateState(ctx context.Context, s *AccountUpdateSt
 }
 
 func (v updateStateView) LoadChannelUpdateState(ctx context.Context, channelID int64) (*ChannelUpdateState, error) {
-	all, err := v.LoadAllChannelUpdateStates(ctx)
+	saved, err := v.loadChannels(ctx)
 	if err != nil {
 		return nil, err
 	}
-	i, ok := slices.BinarySearchFunc(all, channelID, func(s *ChannelUpdateState, id int64) int {
-		return cmp.Compare(s.ChannelID, id)
-	})
-	if !ok {
-		return nil, fmt.Errorf("storage: channel %d update state: %w", channelID, ErrNotFound)
+	for _, c := range saved.Channels {
+		if c.ChannelID == channelID && !c.Removed {
+			return &ChannelUpdateState{ChannelID: c.ChannelID, Pts: c.Pts}, nil
+		}
 	}
-	return all[i], nil
+	return nil, fmt.Errorf("storage: channel %d update state: %w", channelID, ErrNotFound)
+}
+
+// loadChannels reads the stored update state for the channels' views.
+func (v updateStateView) loadChannels(ctx context.Context) (updates.Saved, error) {
+	saved, _, err := v.st.LoadUpdates(ctx)
+	if err != nil {
+		return updates.Saved{}, fmt.Errorf("storage: load channel update states: %w", err)
+	}
+	return saved, nil
 }
 
 func (v updateStateView) LoadAllChannelUpdateStates(ctx context.Context) ([]*ChannelUpdateState, error) {
-	saved, _, err := v.st.LoadUpdates(ctx)
+	saved, err := v.loadChannels(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("storage: load channel update states: %w", err)
+		return nil, err
 	}
 	out := make([]*ChannelUpdateState, 0, len(saved.Channels))
 	for _, c := range saved.Channels {
