@@ -177,11 +177,13 @@ func BenchmarkPeers(b *testing.B) {
 }
 
 // crashHolder terminates the backend holding the session lock of s: what a killed process
-// does to its connections.
+// does to its connections. It returns once the backend has exited (pg_terminate_backend with
+// a timeout, PostgreSQL 14 and later, waits for it), so its advisory locks are free:
+// without the wait a test that locks the session next raced the backend's exit.
 func crashHolder(t testing.TB, db *sql.DB, s storage.Storage) {
 	name := s.(*sqlstore.Store).Name()
 	var n int
-	err := db.QueryRowContext(t.Context(), `select count(pg_terminate_backend(l.pid))
+	err := db.QueryRowContext(t.Context(), `select count(*) filter (where pg_terminate_backend(l.pid, 10000))
 		from pg_locks l, (select hashtextextended($1, 0) as k) h
 		where l.locktype = 'advisory' and l.objsubid = 1
 		and l.classid::bigint = ((h.k >> 32) & 4294967295) and l.objid::bigint = (h.k & 4294967295)`,
