@@ -80,20 +80,18 @@ func (w *World) reactionCatalogue() (*reactionCatalogue, error) {
 	}
 	cat := &reactionCatalogue{}
 	h := fnv.New32a()
+	sticker := func(data, mime string, side int32, alt string) (*file, error) {
+		return w.newFile(0, []byte(data+alt), false, mime, []tg.DocumentAttributeClass{
+			&tg.DocumentAttributeImageSize{W: side, H: side},
+			&tg.DocumentAttributeSticker{Alt: alt, Stickerset: &tg.InputStickerSetEmpty{}},
+		})
+	}
 	for _, r := range catalogueReactions {
-		icon, err := w.newFile(0, []byte("RIFF\x00\x00\x00\x00WEBPVP8 "+r.emoticon), false, "image/webp",
-			[]tg.DocumentAttributeClass{
-				&tg.DocumentAttributeImageSize{W: 100, H: 100},
-				&tg.DocumentAttributeSticker{Alt: r.emoticon, Stickerset: &tg.InputStickerSetEmpty{}},
-			})
+		icon, err := sticker("RIFF\x00\x00\x00\x00WEBPVP8 ", "image/webp", 100, r.emoticon)
 		if err != nil {
 			return nil, err
 		}
-		anim, err := w.newFile(0, []byte("\x1f\x8btgs "+r.emoticon), false, "application/x-tgsticker",
-			[]tg.DocumentAttributeClass{
-				&tg.DocumentAttributeImageSize{W: 512, H: 512},
-				&tg.DocumentAttributeSticker{Alt: r.emoticon, Stickerset: &tg.InputStickerSetEmpty{}},
-			})
+		anim, err := sticker("\x1f\x8btgs ", "application/x-tgsticker", 512, r.emoticon)
 		if err != nil {
 			return nil, err
 		}
