@@ -584,19 +584,8 @@ func (f *File) SavePeers(ctx context.Context, ps []peers.Peer) error {
 			}
 			kb, _ := p.Key.AppendBinary(nil)
 			if old, ok, err := getPeer(tx, p.Key); err == nil && ok {
-				// Drop the index entries the peer no longer carries, if still ours.
-				for _, n := range old.Usernames {
-					n = peers.NormalizeUsername(n)
-					if !p.HasUsername(n) && bytes.Equal(names.Get([]byte(n)), kb) {
-						if err := names.Delete([]byte(n)); err != nil {
-							return err
-						}
-					}
-				}
-				if old.Phone != "" && old.Phone != p.Phone && bytes.Equal(phones.Get([]byte(old.Phone)), kb) {
-					if err := phones.Delete([]byte(old.Phone)); err != nil {
-						return err
-					}
+				if err := unindexPeer(tx, kb, old, p); err != nil {
+					return err
 				}
 			}
 			var err error

@@ -63,19 +63,28 @@ func (f *File) DeletePeer(ctx context.Context, k peers.Key) error {
 			return err
 		}
 		kb, _ := k.AppendBinary(nil)
-		names, phones := tx.Bucket(bucketNames), tx.Bucket(bucketPhones)
-		for _, n := range old.Usernames {
-			if n := []byte(peers.NormalizeUsername(n)); bytes.Equal(names.Get(n), kb) {
-				if err := names.Delete(n); err != nil {
-					return err
-				}
-			}
-		}
-		if old.Phone != "" && bytes.Equal(phones.Get([]byte(old.Phone)), kb) {
-			if err := phones.Delete([]byte(old.Phone)); err != nil {
-				return err
-			}
+		if err := unindexPeer(tx, kb, old, peers.Peer{}); err != nil {
+			return err
 		}
 		return tx.Bucket(bucketPeers).Delete(kb)
 	})
+}
+
+// unindexPeer drops the username and phone index entries of old (stored under kb) that next
+// no longer carries and that still point to kb: SavePeers passes the record replacing old,
+// DeletePeer none.
+func unindexPeer(tx *bolt.Tx, kb []byte, old, next peers.Peer) error {
+	names, phones := tx.Bucket(bucketNames), tx.Bucket(bucketPhones)
+	for _, n := range old.Usernames {
+		n = peers.NormalizeUsername(n)
+		if !next.HasUsername(n) && bytes.Equal(names.Get([]byte(n)), kb) {
+			if err := names.Delete([]byte(n)); err != nil {
+				return err
+			}
+		}
+	}
+	if old.Phone != "" && old.Phone != next.Phone && bytes.Equal(phones.Get([]byte(old.Phone)), kb) {
+		return phones.Delete([]byte(old.Phone))
+	}
+	return nil
 }
