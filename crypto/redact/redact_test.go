@@ -67,3 +67,13 @@ func TestCheck(t *testing.T) {
 		t.Errorf("Check's error leaks the secret: %v", err)
 	}
 }
+
+// TestRenderingsHaveNoTime: the slog renderings leave the time out, so a secret made of
+// digits is never found in a timestamp (Check failed now and then on a phone number).
+func TestRenderingsHaveNoTime(t *testing.T) {
+	for how, text := range Renderings(plain{}) {
+		if strings.Contains(text, "time=") || strings.Contains(text, `"time"`) {
+			t.Errorf("%s rendering has the time: %s", how, text)
+		}
+	}
+}
