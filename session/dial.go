@@ -17,6 +17,13 @@ type PacketConn interface {
 	Close() error
 }
 
+// ServeNotifier is implemented by a PacketConn that wants to know when the session starts
+// serving calls on it: the key exchange and the temporary key's binding are done, and Stats
+// reports StateConnected. A dialled connection that breaks before then is never told.
+type ServeNotifier interface {
+	Serving()
+}
+
 // Dialer opens a packet connection to a data center (consumer interface). dc is the data
 // center id (negative for media DCs, +10000 in test mode, as the obfuscation header wants it)
 // and addr its "host:port".

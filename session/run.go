@@ -278,6 +278,9 @@ func (l *loop) serve(ctx context.Context, pc PacketConn) (worked bool, err error
 		return false, err
 	}
 	l.c.setState(StateConnected)
+	if n, ok := pc.(ServeNotifier); ok {
+		n.Serving()
+	}
 	wake := l.c.box.signal
 	stopWake := context.AfterFunc(ctx, wake)
 	defer stopWake()

@@ -168,3 +168,54 @@ func TestProxyAuthFailureIsFinal(t *testing.T) {
 		t.Fatalf("Run = %v after %d dials, want a ReconnectError with proxy.ErrAuth after 1", err, dials)
 	}
 }
+
+// servedConn tells served the state Stats reports when the session starts serving on it.
+type servedConn struct {
+	session.PacketConn
+	conn   **session.Conn
+	ready  chan struct{} // closed once *conn is set
+	served chan session.ConnState
+}
+
+func (s servedConn) Serving() {
+	<-s.ready
+	s.served <- (*s.conn).Stats().State
+}
+
+// TestServeNotifier: a connection implementing ServeNotifier hears once per connection that
+// the session serves on it, after the key exchange, with Stats already connected.
+func TestServeNotifier(t *testing.T) {
+	srv := sessiontest.NewServer(t)
+	served := make(chan session.ConnState, 4)
+	var conn *session.Conn
+	ready := make(chan struct{})
+	h := start(t, srv, func(o *session.Options) {
+		d := o.Dialer
+		o.Dialer = session.DialerFunc(func(ctx context.Context, dc int, addr string) (session.PacketConn, error) {
+			pc, err := d.DialPacket(ctx, dc, addr)
+			if err != nil {
+				return nil, err
+			}
+			return servedConn{PacketConn: pc, conn: &conn, ready: ready, served: served}, nil
+		})
+		o.Session.AuthKey = nil // the first connection runs the key exchange before serving
+	})
+	conn = h.conn
+	close(ready)
+	if err := h.echo(h.ctx, 1); err != nil {
+		t.Fatal(err)
+	}
+	if st := <-served; st != session.StateConnected {
+		t.Fatalf("first connection served in state %v", st)
+	}
+	h.conn.Redial()
+	if err := h.echo(h.ctx, 2); err != nil {
+		t.Fatal(err)
+	}
+	if st := <-served; st != session.StateConnected {
+		t.Fatalf("redial served in state %v", st)
+	}
+	if n := len(served); n != 0 {
+		t.Fatalf("%d more notices, want one per connection", n)
+	}
+}

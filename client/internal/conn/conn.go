@@ -242,12 +242,13 @@ func (e *Migrated) Unwrap() error { return e.Err }
 // RedialNotifier is the Dialer of the home connection. It watches the connections it dials
 // and queues, in order, a LinkEvent when one breaks (its first read or write error, unless the
 // session closed it first: a Disconnect, a migration, a key renewal) and one for every
-// successful dial after the first (a reconnect of the session's run loop), signalled on the
+// connection after the first that the session starts serving on (a reconnect of the
+// session's run loop; see session.ServeNotifier), signalled on the
 // channel C returns: pushes sent while the connection was down are lost and only a
 // getDifference brings them back, and the client's OnDisconnect and OnConnect hooks run.
 type RedialNotifier struct {
 	session.Dialer
-	dials    atomic.Int64
+	served   atomic.Int64  // connections the session served on
 	redialed chan struct{} // capacity 1: signals coalesce
 
 	mu     sync.Mutex
@@ -300,9 +301,6 @@ func (d *RedialNotifier) DialPacket(ctx context.Context, dc int, addr string) (s
 	if err != nil {
 		return nil, err
 	}
-	if d.dials.Add(1) > 1 {
-		d.push(LinkEvent{})
-	}
 	return &watchedConn{PacketConn: pc, d: d}, nil
 }
 
@@ -327,6 +325,15 @@ func (w *watchedConn) WritePacket(p []byte) error {
 		w.broke(err)
 	}
 	return err
+}
+
+// Serving implements session.ServeNotifier: every connection served after the first is a
+// redial. Told when the session serves, not when the socket opens, so the redial's hooks see
+// a connected client, and a connection refused before then runs none.
+func (w *watchedConn) Serving() {
+	if w.d.served.Add(1) > 1 {
+		w.d.push(LinkEvent{})
+	}
 }
 
 func (w *watchedConn) Close() error {

@@ -7,18 +7,22 @@ import (
 	"github.com/mtgo-labs/mtgo/session"
 )
 
-// TestRedialNotifier checks that every dial after the first signals a redial (coalescing
-// while nobody takes the signal) and the first does not.
+// TestRedialNotifier checks that every connection served after the first signals a redial
+// (coalescing while nobody takes the signal), the first does not, and a dial the session
+// never served on does not either.
 func TestRedialNotifier(t *testing.T) {
 	d := NewRedialNotifier(session.DialerFunc(func(context.Context, int, string) (session.PacketConn, error) {
 		return nil, nil
 	}))
-	dial := func() {
+	open := func() session.PacketConn {
 		t.Helper()
-		if _, err := d.DialPacket(t.Context(), 2, "x"); err != nil {
+		pc, err := d.DialPacket(t.Context(), 2, "x")
+		if err != nil {
 			t.Fatal(err)
 		}
+		return pc
 	}
+	dial := func() { open().(session.ServeNotifier).Serving() }
 	signalled := func() bool {
 		select {
 		case <-d.C():
@@ -30,6 +34,10 @@ func TestRedialNotifier(t *testing.T) {
 	dial()
 	if signalled() {
 		t.Fatal("the first dial is not a redial")
+	}
+	open()
+	if signalled() {
+		t.Fatal("a dial the session never served on is not a redial")
 	}
 	for i := range 3 {
 		dial()

@@ -20,7 +20,8 @@ func (f failingConn) Close() error                { return nil }
 
 // TestRedialNotifierLinkEvents checks the order of the events: a connection's first error is
 // one loss (later errors of the same connection are not), a connection closed by the session
-// first is no loss, and every dial after the first is a redial.
+// first is no loss, every connection served after the first is a redial, and one that
+// breaks before the session serves on it is a loss without a redial.
 func TestRedialNotifierLinkEvents(t *testing.T) {
 	eof := errors.New("eof")
 	d := NewRedialNotifier(session.DialerFunc(func(context.Context, int, string) (session.PacketConn, error) {
@@ -32,6 +33,7 @@ func TestRedialNotifierLinkEvents(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		pc.(session.ServeNotifier).Serving()
 		return pc
 	}
 	pc := dial()
@@ -42,7 +44,12 @@ func TestRedialNotifierLinkEvents(t *testing.T) {
 	_, _ = pc.ReadPacket()
 	pc = dial()
 	_ = pc.WritePacket(nil)
-	want := []LinkEvent{{Lost: eof}, {}, {}, {Lost: eof}}
+	refused, err := d.DialPacket(t.Context(), 2, "x") // broken in the key exchange
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _ = refused.ReadPacket()
+	want := []LinkEvent{{Lost: eof}, {}, {}, {Lost: eof}, {Lost: eof}}
 	if diff := cmp.Diff(want, d.Events(), cmpopts.EquateErrors()); diff != "" {
 		t.Fatalf("events (-want +got):\n%s", diff)
 	}
