@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/mtgo-labs/mtgo/crypto"
+	"github.com/mtgo-labs/mtgo/tl/e2e"
 )
 
 // FuzzDecrypt feeds arbitrary payloads to Decrypt under the vectors' key: it returns the layer
@@ -73,6 +74,56 @@ func FuzzSeq(f *testing.F) {
 				}
 			case after != before:
 				t.Fatalf("%v, %v (%d, %d) changed state %+v -> %+v", st, err, in, out, before, after)
+			}
+		}
+	})
+}
+
+// FuzzRekey drives one party's Keys with an arbitrary sequence of calls and peer actions
+// (small exchange_ids so that they collide, valid and junk DH values, right and wrong
+// fingerprints): it never panics, and its state always survives State and RestoreKeys.
+func FuzzRekey(f *testing.F) {
+	key := testKey(f)
+	own, peer := newTestDH(f, 51), newTestDH(f, 52)
+	newKey, err := own.Key(peer.Public())
+	if err != nil {
+		f.Fatal(err)
+	}
+	fps := []int64{0, Fingerprint(&key), Fingerprint(&newKey)}
+	publics := [][]byte{nil, {2}, peer.Public(), own.Public()}
+	f.Add([]byte{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10})
+	f.Add([]byte{1, 0x20, 3, 0x21, 4, 0x22, 8, 9})
+	f.Fuzz(func(t *testing.T, ops []byte) {
+		k, _ := NewKeys(Role(len(ops)&1), key, t0)
+		for i := 0; i < len(ops); i++ {
+			op, arg := ops[i]&0x0f, int64(ops[i]>>4)
+			id := arg & 3
+			switch op {
+			case 0:
+				_, _ = k.Start(own, id)
+			case 1:
+				_, _ = k.Handle(&e2e.DecryptedMessageActionRequestKey{ExchangeID: id, GA: publics[arg&3]}, t0)
+			case 2:
+				_, _ = k.Accept(own)
+			case 3:
+				_, _ = k.Handle(&e2e.DecryptedMessageActionAcceptKey{ExchangeID: id, GB: publics[arg&3], KeyFingerprint: fps[arg%3]}, t0)
+			case 4:
+				_ = k.Commit(t0)
+			case 5:
+				_, _ = k.Handle(&e2e.DecryptedMessageActionCommitKey{ExchangeID: id, KeyFingerprint: fps[arg%3]}, t0)
+			case 6:
+				_, _ = k.Handle(&e2e.DecryptedMessageActionAbortKey{ExchangeID: id}, t0)
+			case 7:
+				k.Received(fps[arg%3], t0)
+			case 8:
+				k.Delivered(fps[arg%3])
+			case 9:
+				_ = k.Abort()
+			case 10:
+				_, _, _ = k.Open(nil, append(k.Key().ID[:], make([]byte, 40)...))
+			}
+			if _, _, err := RestoreKeys(k.role, k.State()); err != nil {
+				t.Fatalf("after op %d: %v", i, err)
 			}
 		}
 	})
