@@ -207,39 +207,49 @@ func (w *World) Difference(key KeyID, pts, date, qts, ptsTotalLimit int32) (tg.U
 			st.Qts = qevs[len(qevs)-1].pts
 		}
 	}
-	msgs, other, users, chats := w.splitEvents(a.id, append(qevs[:len(qevs):len(qevs)], evs...))
-	enc, other := splitEncrypted(other) // secret.go
+	d := w.splitEvents(a.id, append(qevs[:len(qevs):len(qevs)], evs...))
 	if slice {
 		return &tg.UpdatesDifferenceSlice{
-			NewMessages: msgs, NewEncryptedMessages: enc,
-			OtherUpdates: other, Chats: chats, Users: users, IntermediateState: st,
+			NewMessages: d.msgs, NewEncryptedMessages: d.enc,
+			OtherUpdates: d.other, Chats: d.chats, Users: d.users, IntermediateState: st,
 		}, nil
 	}
 	return &tg.UpdatesDifference{
-		NewMessages: msgs, NewEncryptedMessages: enc,
-		OtherUpdates: other, Chats: chats, Users: users, State: st,
+		NewMessages: d.msgs, NewEncryptedMessages: d.enc,
+		OtherUpdates: d.other, Chats: d.chats, Users: d.users, State: st,
 	}, nil
 }
 
-// splitEvents separates new messages from other updates, as differences list them, and
-// collects the peers they mention.
-func (w *World) splitEvents(viewer int64, evs []event) ([]tg.MessageClass, []tg.UpdateClass, []tg.UserClass, []tg.ChatClass) {
-	msgs := []tg.MessageClass{}
-	other := []tg.UpdateClass{}
+// diffParts are the lists of a difference: new messages, new encrypted messages, other
+// updates, and the peers they mention.
+type diffParts struct {
+	msgs  []tg.MessageClass
+	enc   []tg.EncryptedMessageClass
+	other []tg.UpdateClass
+	users []tg.UserClass
+	chats []tg.ChatClass
+}
+
+// splitEvents separates new messages (plain and encrypted) from other updates, as
+// differences list them, and collects the peers they mention.
+func (w *World) splitEvents(viewer int64, evs []event) diffParts {
+	d := diffParts{msgs: []tg.MessageClass{}, enc: []tg.EncryptedMessageClass{}, other: []tg.UpdateClass{}}
 	var r refs
 	for _, e := range evs {
 		switch u := w.eventUpdate(viewer, e).(type) {
 		case *tg.UpdateNewMessage:
-			msgs = append(msgs, u.Message)
+			d.msgs = append(d.msgs, u.Message)
 		case *tg.UpdateNewChannelMessage:
-			msgs = append(msgs, u.Message)
+			d.msgs = append(d.msgs, u.Message)
+		case *tg.UpdateNewEncryptedMessage:
+			d.enc = append(d.enc, u.Message)
 		default:
-			other = append(other, u)
+			d.other = append(d.other, u)
 		}
 		for _, p := range e.refs {
 			r.add(p)
 		}
 	}
-	users, chats := w.render(viewer, &r)
-	return msgs, other, users, chats
+	d.users, d.chats = w.render(viewer, &r)
+	return d
 }

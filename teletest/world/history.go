@@ -252,9 +252,9 @@ func (w *World) ChannelDifference(key KeyID, in tg.InputChannelClass, pts, limit
 	if !final {
 		evs = evs[:limit]
 	}
-	msgs, other, users, chats := w.splitEvents(a.id, evs)
+	d := w.splitEvents(a.id, evs) // a channel's log has no encrypted messages
 	return &tg.UpdatesChannelDifference{
 		Final: final, Pts: evs[len(evs)-1].pts, Timeout: timeout,
-		NewMessages: msgs, OtherUpdates: other, Chats: chats, Users: users,
+		NewMessages: d.msgs, OtherUpdates: d.other, Chats: d.chats, Users: d.users,
 	}, nil
 }

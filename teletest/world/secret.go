@@ -607,18 +607,3 @@ func encryptedRandomID(m tg.EncryptedMessageClass) int64 {
 	}
 	return 0
 }
-
-// splitEncrypted moves the updateNewEncryptedMessage events of a difference's other updates
-// into its new_encrypted_messages, as Telegram lists them.
-func splitEncrypted(other []tg.UpdateClass) ([]tg.EncryptedMessageClass, []tg.UpdateClass) {
-	enc := []tg.EncryptedMessageClass{}
-	rest := other[:0]
-	for _, u := range other {
-		if u, ok := u.(*tg.UpdateNewEncryptedMessage); ok {
-			enc = append(enc, u.Message)
-			continue
-		}
-		rest = append(rest, u)
-	}
-	return enc, rest
-}
