@@ -100,7 +100,7 @@ func (d *Dispatcher) registerBotPay() {
 	h[tg.AccountResolveBusinessChatLinkRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.AccountResolveBusinessChatLinkRequest) (tl.Encoder, error) {
 		return answer(w.ResolveChatLink(c.AuthKeyID, r.Slug))
 	})
-	// Replaces bots.go's: an inline message is edited on the data center its id names.
+	// An inline message is edited on the data center its id names.
 	h[tg.MessagesEditInlineBotMessageRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.MessagesEditInlineBotMessageRequest) (tl.Encoder, error) {
 		e := world.Edit{Entities: r.Entities, Media: r.Media, Markup: r.ReplyMarkup}
 		if r.Message.Set {

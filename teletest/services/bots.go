@@ -61,13 +61,6 @@ func (d *Dispatcher) registerBots() {
 			Gallery: r.Gallery, Private: r.Private, SwitchPM: r.SwitchPm,
 		}))
 	})
-	h[tg.MessagesEditInlineBotMessageRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.MessagesEditInlineBotMessageRequest) (tl.Encoder, error) {
-		e := world.Edit{Entities: r.Entities, Media: r.Media, Markup: r.ReplyMarkup}
-		if r.Message.Set {
-			e.Text = &r.Message.Value
-		}
-		return done(w.EditInline(c.AuthKeyID, r.ID, e))
-	})
 	h[tg.MessagesSendReactionRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.MessagesSendReactionRequest) (tl.Encoder, error) {
 		return answer(w.SendReaction(c.AuthKeyID, world.Reaction{Peer: r.Peer, MsgID: r.MsgID, Reactions: r.Reaction, Big: r.Big}))
 	})

@@ -56,11 +56,7 @@ func (d *Dispatcher) invokeWithBusinessConnection(ctx context.Context, c *Caller
 	case *tg.MessagesSendMultiMediaRequest:
 		return answer(w.SendBusinessAlbum(call, q.Peer, world.Draft{ReplyTo: replyTo(q.ReplyTo), Silent: q.Silent}, albumItems(q.MultiMedia)))
 	case *tg.MessagesEditMessageRequest:
-		e := world.Edit{Entities: q.Entities, Media: q.Media, Markup: q.ReplyMarkup}
-		if q.Message.Set {
-			e.Text = &q.Message.Value
-		}
-		return answer(w.EditBusinessMessage(call, q.Peer, q.ID, e))
+		return answer(w.EditBusinessMessage(call, q.Peer, q.ID, editOf(q)))
 	case *tg.MessagesDeleteMessagesRequest:
 		return answer(w.DeleteBusinessMessages(call, q.ID, q.Revoke))
 	case *tg.MessagesReadHistoryRequest:

@@ -56,7 +56,7 @@ func (d *Dispatcher) registerAll() {
 	d.registerCore()
 	d.registerMethods()
 	d.registerBots()
-	d.registerBotPay() // after registerBots: replaces its editInlineBotMessage
+	d.registerBotPay()
 	d.registerBusiness()
 	d.registerAccount()
 	d.registerSend() // after registerMethods: replaces its plain sendMessage and sendMedia

@@ -123,11 +123,7 @@ func (d *Dispatcher) registerMethods() {
 		return answer(w.Dialogs(c.AuthKeyID, world.DialogsQuery{OffsetDate: r.OffsetDate, OffsetID: r.OffsetID, Limit: r.Limit}))
 	})
 	h[tg.MessagesEditMessageRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.MessagesEditMessageRequest) (tl.Encoder, error) {
-		e := world.Edit{Entities: r.Entities, Media: r.Media, Markup: r.ReplyMarkup, ScheduleDate: r.ScheduleDate.Value}
-		if r.Message.Set {
-			e.Text = &r.Message.Value
-		}
-		return answer(w.EditMessage(c.AuthKeyID, r.Peer, r.ID, e))
+		return answer(w.EditMessage(c.AuthKeyID, r.Peer, r.ID, editOf(r)))
 	})
 	h[tg.MessagesDeleteMessagesRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.MessagesDeleteMessagesRequest) (tl.Encoder, error) {
 		return answer(w.DeleteMessages(c.AuthKeyID, r.ID, r.Revoke))
@@ -271,4 +267,13 @@ func replyTo(in tg.InputReplyToClass) int32 {
 		return r.ReplyToMsgID
 	}
 	return 0
+}
+
+// editOf is the change a messages.editMessage asks for (the text only when it is set).
+func editOf(r *tg.MessagesEditMessageRequest) world.Edit {
+	e := world.Edit{Entities: r.Entities, Media: r.Media, Markup: r.ReplyMarkup, ScheduleDate: r.ScheduleDate.Value}
+	if r.Message.Set {
+		e.Text = &r.Message.Value
+	}
+	return e
 }
