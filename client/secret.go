@@ -30,6 +30,9 @@ var (
 	// relayed (the key exchange was tampered with; the chat is discarded) or an encrypted
 	// file whose key does not match its fingerprint.
 	ErrSecretFingerprint = errors.New("mtgo: secret chat key fingerprint mismatch")
+	// ErrSecretRekeyBusy reports a re-keying start while an exchange, started by either
+	// side, is unfinished (or its old key is still kept for messages in flight).
+	ErrSecretRekeyBusy = errors.New("mtgo: secret chat re-keying already in flight")
 )
 
 // MaxSecretFileSize is the largest file SendSecretFile sends: the file is read into memory to
@@ -304,7 +307,8 @@ func (c *Client) DecryptSecretFile(ctx context.Context, f *types.SecretFile) ([]
 
 // SecretChatVisualization returns the key visualization of a ready chat that both users
 // compare: 36 bytes, the first 128 bits of SHA1(key) then the first 160 bits of SHA256(key)
-// (secretchat.Visual288; the chat is never re-keyed, so both keys are the initial key). Show
+// of the chat's first key (secretchat.Visual288; this client speaks layer 46 and later from
+// the start, so both are the initial key, and re-keying does not change the picture). Show
 // it as hex, or as the 16-byte prefix in the picture of older clients; no emoji table.
 func (c *Client) SecretChatVisualization(chatID int32) ([]byte, error) {
 	return c.secrets().visual(c.life, chatID)

@@ -40,8 +40,9 @@ type secretChat struct {
 	role        secretchat.Role
 	state       types.SecretChatState
 	layer, ttl  int32
-	fingerprint int64
-	key         crypto.AuthKey
+	fingerprint int64            // the key's fingerprint while there is no Keys (discarded)
+	keys        *secretchat.Keys // the key in use, the previous one, re-keying; nil unless ready
+	visual      [36]byte         // the visualization of the chat's first key (Visual288)
 	seq         *secretchat.Seq
 
 	dh      *secretchat.DH // the originator's half while waiting (never stored)
@@ -49,6 +50,10 @@ type secretChat struct {
 	pending map[int32]pendingSecret
 	sent    map[int32]*sentSecret // the last messages sent, by out_seq_no, for resend requests
 	askNext int32                 // the first out_seq_no no resend request asked for yet
+	// starting is set while a re-keying start (its DH half) is under way.
+	starting bool
+	// restoreAbort is the exchange a restart dropped, for the peer (sent on load).
+	restoreAbort *e2e.DecryptedMessageActionAbortKey
 }
 
 // sentSecret is a message this side sent, kept (in memory) to be sent again when the peer
@@ -65,6 +70,7 @@ type pendingSecret struct {
 	layer *e2e.DecryptedMessageLayer
 	date  int32
 	file  tg.EncryptedFileClass
+	fp    int64 // the fingerprint of the key that opened it
 }
 
 // view is the public snapshot of s.
@@ -72,9 +78,23 @@ func (s *secretChat) view() *types.SecretChat {
 	return &types.SecretChat{
 		ID: s.id, AccessHash: s.accessHash, UserID: s.userID,
 		Originator: s.role == secretchat.Originator, State: s.state, Layer: s.layer,
-		TTL: time.Duration(s.ttl) * time.Second, KeyFingerprint: s.fingerprint,
+		TTL: time.Duration(s.ttl) * time.Second, KeyFingerprint: s.keyFingerprint(),
 		Date: time.Unix(s.date, 0),
 	}
+}
+
+// keyFingerprint is the fingerprint of the key in use (of the last one in a discarded chat).
+func (s *secretChat) keyFingerprint() int64 {
+	if s.keys != nil {
+		return s.keys.Fingerprint()
+	}
+	return s.fingerprint
+}
+
+// setKey makes key, just made by the DH step, the chat's key.
+func (m *secretChats) setKey(s *secretChat, key crypto.AuthKey) {
+	s.keys, _ = secretchat.NewKeys(s.role, key, m.now())
+	s.fingerprint, s.visual = secretchat.Fingerprint(&key), secretchat.Visual288(&key, &key)
 }
 
 // secretChats keeps the secret chats of one client: the state in memory, ready and discarded
@@ -89,6 +109,9 @@ type secretChats struct {
 	// spawn runs a job that calls the network (resend requests and answers) off the update
 	// path, after the manager's lock is released.
 	spawn func(func(context.Context))
+	// now is the clock of the re-keying rule; policy the rule (secretchat.DefaultPolicy).
+	now    func() time.Time
+	policy secretchat.Policy
 
 	mu    sync.Mutex
 	chats map[int32]*secretChat
@@ -102,6 +125,7 @@ type secretChats struct {
 
 func newSecretChats(raw *tg.Client, store secretStore, log *Logger, rnd io.Reader, emit func(updateKind, any), spawn func(func(context.Context))) *secretChats {
 	return &secretChats{raw: raw, store: store, log: log, rnd: rnd, emit: emit, spawn: spawn,
+		now: time.Now, policy: secretchat.DefaultPolicy,
 		chats: map[int32]*secretChat{}, early: map[int32]*tg.EncryptedChat{}}
 }
 
@@ -125,6 +149,10 @@ func (m *secretChats) lookupLocked(ctx context.Context, id int32) (*secretChat, 
 		return nil, fmt.Errorf("%w: chat %d stored under %d", errSecretRecord, s.id, id)
 	}
 	m.chats[id] = s
+	if a := s.restoreAbort; a != nil { // an exchange the restart dropped: release the peer
+		s.restoreAbort = nil
+		m.postLocked(ctx, s, a)
+	}
 	return s, nil
 }
 
@@ -282,7 +310,8 @@ func (m *secretChats) accept(ctx context.Context, id int32) (*types.SecretChat, 
 			m.discardLocked(ctx, s)
 			return nil, fmt.Errorf("mtgo: secret chat %d: %w", id, ErrSecretFingerprint)
 		}
-		s.key, s.fingerprint, s.state, s.ga = key, fp, types.SecretChatReady, nil
+		m.setKey(s, key)
+		s.state, s.ga = types.SecretChatReady, nil
 		s.seq, _ = secretchat.NewSeq(secretchat.Responder, secretchat.SeqState{})
 		m.saveLocked(ctx, s)
 		return s.view(), nil
@@ -308,7 +337,8 @@ func (m *secretChats) discard(ctx context.Context, id int32, deleteHistory bool)
 
 // discardLocked forgets the key of s and stores it as discarded.
 func (m *secretChats) discardLocked(ctx context.Context, s *secretChat) {
-	s.state, s.key, s.dh, s.ga, s.pending = types.SecretChatDiscarded, crypto.AuthKey{}, nil, nil, nil
+	s.fingerprint = s.keyFingerprint()
+	s.state, s.keys, s.dh, s.ga, s.pending, s.sent = types.SecretChatDiscarded, nil, nil, nil, nil, nil
 	if s.seq == nil {
 		s.seq, _ = secretchat.NewSeq(s.role, secretchat.SeqState{})
 	}
@@ -324,6 +354,14 @@ func (m *secretChats) encrypt(ctx context.Context, id int32, rid int64, msg e2e.
 	if err != nil {
 		return tg.InputEncryptedChat{}, nil, 0, err
 	}
+	return m.sealLocked(ctx, s, rid, msg)
+}
+
+// sealLocked wraps msg in the next decryptedMessageLayer of s and encrypts it under the key
+// in use, keeps it for resend requests, saves the chat and starts re-keying when due. Keys
+// switch under the same lock, so a message's sequence number and its key always agree.
+func (m *secretChats) sealLocked(ctx context.Context, s *secretChat, rid int64, msg e2e.DecryptedMessageClass) (tg.InputEncryptedChat, []byte, int32, error) {
+	id := s.id
 	if s.state != types.SecretChatReady {
 		return tg.InputEncryptedChat{}, nil, 0, fmt.Errorf("mtgo: secret chat %d is %v: %w", id, s.state, ErrSecretChatState)
 	}
@@ -339,7 +377,7 @@ func (m *secretChats) encrypt(ctx context.Context, id int32, rid int64, msg e2e.
 	if err != nil {
 		return tg.InputEncryptedChat{}, nil, 0, fmt.Errorf("mtgo: secret message: %w", err)
 	}
-	data, err := secretchat.Encrypt(nil, &s.key, s.role, plain, m.rnd)
+	data, err := s.keys.Seal(nil, plain, m.rnd)
 	if err != nil {
 		return tg.InputEncryptedChat{}, nil, 0, fmt.Errorf("mtgo: secret message: %w", err)
 	}
@@ -349,6 +387,7 @@ func (m *secretChats) encrypt(ctx context.Context, id int32, rid int64, msg e2e.
 	delete(s.sent, out-2*maxSecretPending)
 	s.sent[out] = &sentSecret{rid: rid, layer: plain, service: isSecretService(msg)}
 	m.saveLocked(ctx, s)
+	m.maybeRekeyLocked(s)
 	return tg.InputEncryptedChat{ChatID: s.id, AccessHash: s.accessHash}, data, out, nil
 }
 
@@ -360,23 +399,26 @@ func (m *secretChats) decrypt(ctx context.Context, id int32, payload []byte) (*e
 	if err != nil {
 		return nil, err
 	}
-	return decryptLayer(s, payload)
+	layer, _, err := decryptLayer(s, payload)
+	return layer, err
 }
 
-// decryptLayer decrypts and decodes a payload the peer of s sent.
-func decryptLayer(s *secretChat, payload []byte) (*e2e.DecryptedMessageLayer, error) {
+// decryptLayer decrypts and decodes a payload the peer of s sent, with the key its
+// key_fingerprint names (the key in use, the previous one while kept, or the new key this
+// side accepted); it returns that key's fingerprint and changes nothing.
+func decryptLayer(s *secretChat, payload []byte) (*e2e.DecryptedMessageLayer, int64, error) {
 	if s.state != types.SecretChatReady {
-		return nil, fmt.Errorf("mtgo: secret chat %d is %v: %w", s.id, s.state, ErrSecretChatState)
+		return nil, 0, fmt.Errorf("mtgo: secret chat %d is %v: %w", s.id, s.state, ErrSecretChatState)
 	}
-	plain, err := secretchat.Decrypt(nil, &s.key, s.role.Other(), payload)
+	plain, fp, err := s.keys.Open(nil, payload)
 	if err != nil {
-		return nil, fmt.Errorf("mtgo: secret chat %d: %w", s.id, err)
+		return nil, 0, fmt.Errorf("mtgo: secret chat %d: %w", s.id, err)
 	}
 	layer, err := secretchat.DecodeLayer(plain)
 	if err != nil {
-		return nil, fmt.Errorf("mtgo: secret chat %d: %w", s.id, err)
+		return nil, 0, fmt.Errorf("mtgo: secret chat %d: %w", s.id, err)
 	}
-	return layer, nil
+	return layer, fp, nil
 }
 
 // visual returns the key visualization of a ready chat.
@@ -390,7 +432,7 @@ func (m *secretChats) visual(ctx context.Context, id int32) ([]byte, error) {
 	if s.state != types.SecretChatReady {
 		return nil, fmt.Errorf("mtgo: secret chat %d is %v: %w", id, s.state, ErrSecretChatState)
 	}
-	v := secretchat.Visual288(&s.key, &s.key) // no re-keying yet: the initial key is the key in use
+	v := s.visual // of the first key: re-keying does not change it
 	return v[:], nil
 }
 
@@ -453,7 +495,8 @@ func (m *secretChats) completeLocked(ctx context.Context, s *secretChat, c *tg.E
 		m.discardLocked(ctx, s)
 		return
 	}
-	s.key, s.fingerprint, s.state, s.dh, s.accessHash = key, c.KeyFingerprint, types.SecretChatReady, nil, c.AccessHash
+	m.setKey(s, key)
+	s.state, s.dh, s.accessHash = types.SecretChatReady, nil, c.AccessHash
 	s.seq, _ = secretchat.NewSeq(secretchat.Originator, secretchat.SeqState{})
 	m.saveLocked(ctx, s)
 }
@@ -480,12 +523,17 @@ func (m *secretChats) onMessage(ctx context.Context, msg tg.EncryptedMessageClas
 		m.log.Warn("secret message dropped", "chat", id, "err", err)
 		return
 	}
-	layer, err := decryptLayer(s, bytes)
+	layer, fp, err := decryptLayer(s, bytes)
 	if err != nil {
 		m.log.Warn("secret message dropped", "chat", id, "err", err)
 		return
 	}
-	m.receiveLocked(ctx, s, pendingSecret{layer: layer, date: date, file: file})
+	if s.keys.Received(fp, m.now()) {
+		// The peer committed the key this side accepted, and this message overtook the
+		// CommitKey: the new key is in use; a message under it lets the peer drop the old.
+		m.postLocked(ctx, s, &e2e.DecryptedMessageActionNoop{})
+	}
+	m.receiveLocked(ctx, s, pendingSecret{layer: layer, date: date, file: file, fp: fp})
 }
 
 // receiveLocked checks p's sequence numbers: the next message is delivered (with the ones
@@ -509,8 +557,8 @@ func (m *secretChats) receiveLocked(ctx context.Context, s *secretChat, p pendin
 		m.askResendLocked(s, p.layer.OutSeqNo-2)
 		return
 	}
-	m.applyLocked(s, p)
-	for len(s.pending) > 0 {
+	m.applyLocked(ctx, s, p)
+	for len(s.pending) > 0 && s.state == types.SecretChatReady {
 		next, ok := s.pending[s.seq.Expected()]
 		if !ok {
 			break
@@ -519,13 +567,21 @@ func (m *secretChats) receiveLocked(ctx context.Context, s *secretChat, p pendin
 		if st, err := s.seq.Receive(next.layer.InSeqNo, next.layer.OutSeqNo); err != nil || st != secretchat.StatusOK {
 			break
 		}
-		m.applyLocked(s, next)
+		m.applyLocked(ctx, s, next)
 	}
 	m.saveLocked(ctx, s)
+	if s.state == types.SecretChatReady {
+		m.maybeRekeyLocked(s)
+	}
 }
 
-// applyLocked updates the chat from an in-order message and hands it to the handlers.
-func (m *secretChats) applyLocked(s *secretChat, p pendingSecret) {
+// applyLocked updates the chat from an in-order message and hands it to the handlers;
+// re-keying service messages go to the key state instead.
+func (m *secretChats) applyLocked(ctx context.Context, s *secretChat, p pendingSecret) {
+	if s.state != types.SecretChatReady {
+		return // discarded by an earlier message of the same batch
+	}
+	s.keys.Delivered(p.fp)
 	s.noteLayer(p.layer.Layer)
 	sm := &types.SecretMessage{ChatID: s.id, Date: time.Unix(int64(p.date), 0), Layer: p.layer}
 	switch x := p.layer.Message.(type) {
@@ -539,6 +595,10 @@ func (m *secretChats) applyLocked(s *secretChat, p pendingSecret) {
 		}
 	case *e2e.DecryptedMessageService:
 		sm.RandomID, sm.Action = x.RandomID, x.Action
+		if secretchat.IsRekey(x.Action) {
+			m.rekeyActionLocked(ctx, s, x.Action)
+			return
+		}
 		switch a := x.Action.(type) {
 		case *e2e.DecryptedMessageActionSetMessageTTL:
 			s.ttl = max(a.TTLSeconds, 0)
@@ -582,23 +642,30 @@ func (m *secretChats) resendLocked(s *secretChat, start, end int32) {
 	if m.spawn == nil || end < start || end-start > 2*maxSecretPending {
 		return
 	}
-	var again []sentSecret // copies: the lock is not held when they are sent
+	// Sealed now, under the key in use (the peer may have dropped the one they were first
+	// sent under), and sent after the lock is released.
+	type resend struct {
+		x    sentSecret
+		data []byte
+	}
+	var again []resend
 	for n := start; n <= end; n++ {
 		if x, ok := s.sent[n]; ok {
-			again = append(again, *x)
+			data, err := s.keys.Seal(nil, x.layer, m.rnd)
+			if err != nil {
+				m.log.Warn("secret message not resent", "chat", s.id, "err", err)
+				return
+			}
+			again = append(again, resend{*x, data})
 		}
 	}
 	if len(again) == 0 {
 		return
 	}
-	id, key, role, peer := s.id, s.key, s.role, tg.InputEncryptedChat{ChatID: s.id, AccessHash: s.accessHash}
+	id, peer := s.id, tg.InputEncryptedChat{ChatID: s.id, AccessHash: s.accessHash}
 	m.spawn(func(ctx context.Context) {
-		for _, x := range again {
-			data, err := secretchat.Encrypt(nil, &key, role, x.layer, m.rnd)
-			if err == nil {
-				_, err = m.call(ctx, peer, x.rid, data, x.service, x.file)
-			}
-			if err != nil {
+		for _, r := range again {
+			if _, err := m.call(ctx, peer, r.x.rid, r.data, r.x.service, r.x.file); err != nil {
 				m.log.Warn("secret message not resent", "chat", id, "err", err)
 				return
 			}

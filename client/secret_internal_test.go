@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -520,7 +521,7 @@ func TestSecretBadPayloads(t *testing.T) {
 	}
 	// A valid payload whose layer carries the wrong parity of out_seq_no.
 	b.m.mu.Lock()
-	key := b.m.chats[id].key
+	key := *b.m.chats[id].keys.Key()
 	b.m.mu.Unlock()
 	plain, _ := secretchat.EncodeLayer(nil, &e2e.DecryptedMessageLayer{RandomBytes: make([]byte, 16), Layer: secretchat.Layer, InSeqNo: 0, OutSeqNo: 2, Message: &e2e.DecryptedMessage{RandomID: 3}})
 	parity, _ := secretchat.Encrypt(nil, &key, secretchat.Originator, plain, crand.Reader)
@@ -637,21 +638,32 @@ func TestSecretFileMessage(t *testing.T) {
 	}
 }
 
-func TestSecretRecord(t *testing.T) {
+// testSecretChat returns a ready chat with a random key and one message sent.
+func testSecretChat(t testing.TB) *secretChat {
 	var raw [256]byte
 	_, _ = crand.Read(raw[:])
 	key := crypto.NewAuthKey(raw)
 	seq, _ := secretchat.NewSeq(secretchat.Responder, secretchat.SeqState{})
 	_, _, _ = seq.Next()
-	s := &secretChat{id: 7, accessHash: -3, userID: 42, date: 1700000000, role: secretchat.Responder,
-		state: types.SecretChatReady, layer: 144, ttl: 10, fingerprint: secretchat.Fingerprint(&key), key: key, seq: seq}
+	keys, _ := secretchat.NewKeys(secretchat.Responder, key, time.Unix(1700000100, 0))
+	_, _ = keys.Seal(nil, make([]byte, 16), crand.Reader)
+	return &secretChat{id: 7, accessHash: -3, userID: 42, date: 1700000000, role: secretchat.Responder,
+		state: types.SecretChatReady, layer: 144, ttl: 10, fingerprint: secretchat.Fingerprint(&key), keys: keys,
+		visual: secretchat.Visual288(&key, &key), seq: seq}
+}
+
+func TestSecretRecord(t *testing.T) {
+	s := testSecretChat(t)
 	b := encodeSecretRecord(s)
 	got, err := decodeSecretRecord(b)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff(s.view(), got.view()); diff != "" || got.key != key || got.seq.State() != seq.State() {
+	if diff := cmp.Diff(s.view(), got.view()); diff != "" || got.seq.State() != s.seq.State() || got.visual != s.visual {
 		t.Fatalf("round trip (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(s.keys.State(), got.keys.State()); diff != "" {
+		t.Fatalf("keys (-want +got):\n%s", diff)
 	}
 	mutate := func(i int, v byte) []byte {
 		x := bytes.Clone(b)
@@ -665,13 +677,24 @@ func TestSecretRecord(t *testing.T) {
 		{"empty", nil},
 		{"short", b[:len(b)-1]},
 		{"long", append(bytes.Clone(b), 0)},
-		{"version", mutate(0, 2)},
+		{"version", mutate(0, 3)},
+		{"version 1 at version 2's size", mutate(0, 1)},
+		{"version 2 at version 1's size", b[:secretRecordSizeV1]},
 		{"role", mutate(1, 2)},
 		{"state waiting", mutate(2, byte(types.SecretChatWaiting))},
 		{"reserved", mutate(3, 1)},
 		{"negative layer", mutate(35, 0x80)},
 		{"seq peer in_seq_no", mutate(56, 1)},
 		{"key", mutate(100, b[100]^1)},
+		{"negative message count", mutate(363, 0x80)},
+		{"unknown flag", mutate(364, 0x80)},
+		{"reserved after phase", mutate(366, 1)},
+		{"previous key without its flag", mutate(400, 1)},
+		{"previous flag without a key", mutate(364, b[364]|secretFlagPrevious)},
+		{"next flag without a key", mutate(364, b[364]|secretFlagNext)},
+		{"next key bytes without their flag", mutate(700, 1)},
+		{"unknown phase", mutate(365, 99)},
+		{"committed without a previous key", mutate(365, byte(secretchat.PhaseCommitted))},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -682,11 +705,83 @@ func TestSecretRecord(t *testing.T) {
 	}
 }
 
+// A version 1 record (before re-keying) still loads: its key is the first key, used for
+// every message its sequence numbers count since the chat's date.
+func TestSecretRecordV1(t *testing.T) {
+	s := testSecretChat(t)
+	v1 := encodeSecretRecord(s)[:secretRecordSizeV1]
+	v1[0] = secretRecordV1
+	got, err := decodeSecretRecord(v1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(s.view(), got.view()); diff != "" || got.visual != s.visual {
+		t.Fatalf("v1 (-want +got):\n%s", diff)
+	}
+	want := secretchat.KeysState{Key: *s.keys.Key(), Usage: secretchat.Usage{Messages: 1, Encrypted: true, Since: time.Unix(s.date, 0)}}
+	if diff := cmp.Diff(want, got.keys.State()); diff != "" {
+		t.Fatalf("v1 keys (-want +got):\n%s", diff)
+	}
+	again, err := decodeSecretRecord(encodeSecretRecord(got))
+	if err != nil || again.keys.Fingerprint() != s.keys.Fingerprint() {
+		t.Fatalf("v1 saved as v2: %v", err)
+	}
+}
+
+// An exchange holding a DH exponent is stored by its id and aborted on load; one holding only
+// keys resumes.
+func TestSecretRecordRekey(t *testing.T) {
+	s := testSecretChat(t)
+	params := secretchat.DHParams{G: 3, P: crypto.KnownDHPrime.Bytes()}
+	rnd := make([]byte, secretchat.RandomSize)
+	_, _ = crand.Read(rnd)
+	dh, err := secretchat.NewDH(params, rnd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.keys.Start(dh, 99); err != nil {
+		t.Fatal(err)
+	}
+	got, err := decodeSecretRecord(encodeSecretRecord(s))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.restoreAbort == nil || got.restoreAbort.ExchangeID != 99 || got.keys.Phase() != secretchat.PhaseIdle {
+		t.Fatalf("requested exchange after load: abort %+v, phase %v", got.restoreAbort, got.keys.Phase())
+	}
+	// The peer's side: it accepted, holding the next key.
+	peer := testSecretChat(t)
+	peer.keys, _ = secretchat.NewKeys(secretchat.Originator, *s.keys.Key(), time.Unix(1, 0))
+	peer.role = secretchat.Originator
+	peer.seq, _ = secretchat.NewSeq(secretchat.Originator, secretchat.SeqState{})
+	req := &e2e.DecryptedMessageActionRequestKey{ExchangeID: 99, GA: dh.Public()}
+	if _, err := peer.keys.Handle(req, time.Unix(2, 0)); err != nil {
+		t.Fatal(err)
+	}
+	_, _ = crand.Read(rnd)
+	dh2, _ := secretchat.NewDH(params, rnd)
+	if _, err := peer.keys.Accept(dh2); err != nil {
+		t.Fatal(err)
+	}
+	got, err = decodeSecretRecord(encodeSecretRecord(peer))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.restoreAbort != nil || got.keys.Phase() != secretchat.PhaseAccepted {
+		t.Fatalf("accepted exchange after load: abort %+v, phase %v", got.restoreAbort, got.keys.Phase())
+	}
+	if diff := cmp.Diff(peer.keys.State(), got.keys.State()); diff != "" {
+		t.Fatalf("accepted keys (-want +got):\n%s", diff)
+	}
+}
+
 func FuzzSecretRecord(f *testing.F) {
-	var raw [256]byte
-	key := crypto.NewAuthKey(raw)
-	seq, _ := secretchat.NewSeq(secretchat.Originator, secretchat.SeqState{})
-	f.Add(encodeSecretRecord(&secretChat{id: 1, role: secretchat.Originator, state: types.SecretChatReady, fingerprint: secretchat.Fingerprint(&key), key: key, seq: seq}))
+	s := testSecretChat(f)
+	b := encodeSecretRecord(s)
+	f.Add(b)
+	v1 := bytes.Clone(b[:secretRecordSizeV1])
+	v1[0] = secretRecordV1
+	f.Add(v1)
 	f.Add(encodeSecretRecord(&secretChat{id: 2, role: secretchat.Responder, state: types.SecretChatDiscarded}))
 	f.Add([]byte{1})
 	f.Fuzz(func(t *testing.T, b []byte) {
@@ -694,9 +789,13 @@ func FuzzSecretRecord(f *testing.F) {
 		if err != nil {
 			return
 		}
-		// What decodes encodes back to the same bytes.
-		if again := encodeSecretRecord(s); !bytes.Equal(again, b) && s.state == types.SecretChatReady {
-			t.Fatalf("re-encoded record differs")
+		// What decodes saves and loads again as the same chat.
+		again, err := decodeSecretRecord(encodeSecretRecord(s))
+		if err != nil {
+			t.Fatalf("re-encoded record: %v", err)
+		}
+		if diff := cmp.Diff(s.view(), again.view()); diff != "" {
+			t.Fatalf("re-encoded record (-first +again):\n%s", diff)
 		}
 	})
 }

@@ -174,10 +174,14 @@ func (k *Keys) Phase() Phase { return k.phase }
 // Exchange returns the exchange_id of the exchange in flight.
 func (k *Keys) Exchange() int64 { return k.id }
 
-// Due reports whether this party should start re-keying now: no exchange is unfinished, no
-// previous key is kept, and p says the key is due.
+// Busy reports that Start would fail with ErrRekeyBusy: an exchange is unfinished, or the
+// previous key is still kept for the peer's messages in flight.
+func (k *Keys) Busy() bool { return k.phase != PhaseIdle || k.hasPrev }
+
+// Due reports whether this party should start re-keying now: it is not Busy and p says the
+// key is due.
 func (k *Keys) Due(p Policy, now time.Time) bool {
-	return k.phase == PhaseIdle && !k.hasPrev && p.Due(k.usage, now)
+	return !k.Busy() && p.Due(k.usage, now)
 }
 
 // Seal encrypts layer (decryptedMessageLayer TL bytes) sent by this party under the key in
@@ -252,7 +256,7 @@ func (k *Keys) Start(dh *DH, exchangeID int64) (*e2e.DecryptedMessageActionReque
 	if dh == nil {
 		return nil, fmt.Errorf("secretchat: start re-keying: %w: no DH", ErrRekeyState)
 	}
-	if k.phase != PhaseIdle || k.hasPrev {
+	if k.Busy() {
 		return nil, fmt.Errorf("secretchat: start re-keying: %w (%v)", ErrRekeyBusy, k.phase)
 	}
 	k.phase, k.id, k.dh = PhaseRequested, exchangeID, dh

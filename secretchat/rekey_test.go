@@ -172,7 +172,9 @@ func TestRekeyHandle(t *testing.T) {
 			_ = k.Commit(t0)
 		},
 	}
-	abort := func(id int64) e2e.DecryptedMessageActionClass { return &e2e.DecryptedMessageActionAbortKey{ExchangeID: id} }
+	abort := func(id int64) e2e.DecryptedMessageActionClass {
+		return &e2e.DecryptedMessageActionAbortKey{ExchangeID: id}
+	}
 	tests := []struct {
 		name   string
 		setup  string

@@ -1,0 +1,200 @@
+package mtgo
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/mtgo-labs/mtgo/client/types"
+	"github.com/mtgo-labs/mtgo/secretchat"
+	"github.com/mtgo-labs/mtgo/tl/e2e"
+	"github.com/mtgo-labs/mtgo/tl/tg"
+)
+
+// Re-keying of secret chats (core.telegram.org/api/end-to-end/pfs). The key state and the
+// protocol are secretchat.Keys; the manager feeds it the re-keying service messages in
+// sequence order (they never reach OnSecretMessage handlers), seals its answers under the
+// chat's lock, so that a key switch falls exactly between two sequence numbers, and sends
+// them off the update path. A new DH half needs messages.getDhConfig, so starting an
+// exchange and answering one run as jobs.
+
+// RekeySecretChat starts re-keying a ready chat by hand (a new DH half, then
+// decryptedMessageActionRequestKey); the exchange completes as the peer answers, and
+// GetSecretChat shows the new key's fingerprint once it is in use. The manager also starts
+// one by itself once a key has been used for more than 100 messages or for more than a week.
+// Errors: ErrSecretChatNotFound, ErrSecretChatState (the chat is not ready),
+// ErrSecretRekeyBusy (an exchange, started by either side, is unfinished).
+func (c *Client) RekeySecretChat(ctx context.Context, chatID int32) error {
+	return c.secrets().rekey(ctx, chatID)
+}
+
+// rekey starts an exchange: the chat must be ready and not busy; the DH half is made with
+// the lock released, and the state checked again before the request is sealed.
+func (m *secretChats) rekey(ctx context.Context, id int32) error {
+	m.mu.Lock()
+	s, err := m.chatLocked(ctx, id)
+	if err == nil {
+		err = rekeyableLocked(s)
+	}
+	if err == nil {
+		s.starting = true
+	}
+	m.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	return m.startRekey(ctx, s)
+}
+
+// rekeyableLocked reports why s cannot start an exchange now, nil when it can.
+func rekeyableLocked(s *secretChat) error {
+	switch {
+	case s.state != types.SecretChatReady:
+		return fmt.Errorf("mtgo: secret chat %d is %v: %w", s.id, s.state, ErrSecretChatState)
+	case s.starting || s.keys.Busy():
+		return fmt.Errorf("mtgo: secret chat %d: %w", s.id, ErrSecretRekeyBusy)
+	}
+	return nil
+}
+
+// startRekey makes the DH half and sends RequestKey; s.starting is set by the caller and
+// cleared here.
+func (m *secretChats) startRekey(ctx context.Context, s *secretChat) error {
+	dh, err := m.newDH(ctx)
+	var exchange [8]byte
+	if err == nil {
+		if _, err = io.ReadFull(m.rnd, exchange[:]); err != nil {
+			err = fmt.Errorf("mtgo: secret chat random: %w", err)
+		}
+	}
+	m.mu.Lock()
+	s.starting = false
+	if err != nil {
+		m.mu.Unlock()
+		return err
+	}
+	if err := rekeyableLocked(s); err != nil { // the peer started one meanwhile, or discarded
+		m.mu.Unlock()
+		return err
+	}
+	req, err := s.keys.Start(dh, int64(binary.LittleEndian.Uint64(exchange[:])))
+	if err != nil {
+		m.mu.Unlock()
+		return fmt.Errorf("mtgo: secret chat %d: %w", s.id, err)
+	}
+	rid := randomID()
+	peer, data, _, err := m.sealLocked(ctx, s, rid, &e2e.DecryptedMessageService{RandomID: rid, Action: req})
+	m.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	_, err = m.call(ctx, peer, rid, data, true, nil)
+	return err
+}
+
+// maybeRekeyLocked starts an exchange in a job when the key in use is due (m.policy).
+func (m *secretChats) maybeRekeyLocked(s *secretChat) {
+	if m.spawn == nil || s.state != types.SecretChatReady || s.starting || !s.keys.Due(m.policy, m.now()) {
+		return
+	}
+	s.starting = true
+	m.spawn(func(ctx context.Context) {
+		if err := m.startRekey(ctx, s); err != nil && !errors.Is(err, ErrSecretRekeyBusy) {
+			m.log.Warn("secret chat re-keying not started", "chat", s.id, "err", err)
+		}
+	})
+}
+
+// rekeyActionLocked applies a re-keying action the peer sent, delivered in order.
+func (m *secretChats) rekeyActionLocked(ctx context.Context, s *secretChat, a e2e.DecryptedMessageActionClass) {
+	now := m.now()
+	step, err := s.keys.Handle(a, now)
+	if step.Reply != nil {
+		m.postLocked(ctx, s, step.Reply) // CommitKey goes under the old key: sealed before Commit
+	}
+	if err != nil {
+		m.failRekeyLocked(ctx, s, err)
+		return
+	}
+	if step.Commit {
+		if err := s.keys.Commit(now); err != nil {
+			m.log.Warn("secret chat re-keying not committed", "chat", s.id, "err", err)
+		}
+		m.saveLocked(ctx, s)
+	}
+	if step.Switched {
+		m.postLocked(ctx, s, &e2e.DecryptedMessageActionNoop{})
+	}
+	if step.Accept {
+		m.acceptRekeyLocked(s)
+	}
+}
+
+// acceptRekeyLocked answers the peer's RequestKey in a job: a new DH half, then AcceptKey
+// (or AbortKey when the half cannot be made). The exchange may have been aborted meanwhile.
+func (m *secretChats) acceptRekeyLocked(s *secretChat) {
+	if m.spawn == nil {
+		return
+	}
+	exchange := s.keys.Exchange()
+	m.spawn(func(ctx context.Context) {
+		dh, err := m.newDH(ctx)
+		m.mu.Lock()
+		defer m.mu.Unlock()
+		if s.state != types.SecretChatReady || s.keys.Phase() != secretchat.PhaseAccepting || s.keys.Exchange() != exchange {
+			return
+		}
+		if err != nil {
+			m.log.Warn("secret chat re-keying aborted", "chat", s.id, "err", err)
+			m.postLocked(ctx, s, s.keys.Abort())
+			return
+		}
+		reply, err := s.keys.Accept(dh)
+		if reply != nil {
+			m.postLocked(ctx, s, reply)
+		}
+		if err != nil {
+			m.failRekeyLocked(ctx, s, err)
+			return
+		}
+		m.saveLocked(ctx, s)
+	})
+}
+
+// failRekeyLocked handles a re-keying error: the peer's values failed the security checks
+// (or the state is inconsistent), so, as the docs recommend, the chat is discarded on both
+// sides.
+func (m *secretChats) failRekeyLocked(ctx context.Context, s *secretChat, err error) {
+	m.log.Warn("secret chat re-keying failed; discarding the chat", "chat", s.id, "err", err)
+	m.discardLocked(ctx, s)
+	if m.spawn == nil {
+		return
+	}
+	id := s.id
+	m.spawn(func(ctx context.Context) {
+		if _, err := m.raw.MessagesDiscardEncryption(ctx, &tg.MessagesDiscardEncryptionRequest{ChatID: id}); err != nil {
+			m.log.Warn("secret chat not discarded", "chat", id, "err", err)
+		}
+	})
+}
+
+// postLocked seals a service message with action a now (its sequence number and key are
+// fixed under the lock) and sends it in a job.
+func (m *secretChats) postLocked(ctx context.Context, s *secretChat, a e2e.DecryptedMessageActionClass) {
+	rid := randomID()
+	peer, data, _, err := m.sealLocked(ctx, s, rid, &e2e.DecryptedMessageService{RandomID: rid, Action: a})
+	if err != nil {
+		m.log.Warn("secret service message not sent", "chat", s.id, "err", err)
+		return
+	}
+	if m.spawn == nil {
+		return
+	}
+	m.spawn(func(ctx context.Context) {
+		if _, err := m.call(ctx, peer, rid, data, true, nil); err != nil {
+			m.log.Warn("secret service message not sent", "chat", peer.ChatID, "err", err)
+		}
+	})
+}
