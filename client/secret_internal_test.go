@@ -36,6 +36,7 @@ type secretRelay struct {
 	// acceptEncryption answer; 1: the originator's update).
 	corruptFP map[int]bool
 	hold      bool
+	holdTo    map[int]bool // hold only the pushes to these parties
 	held      []heldPush
 	calls     []string
 	dhCalls   int
@@ -110,7 +111,7 @@ func (r *secretRelay) runJobs() {
 }
 
 func (r *secretRelay) push(to int, up tg.UpdateClass) {
-	if r.hold {
+	if r.hold || r.holdTo[to] {
 		r.held = append(r.held, heldPush{to, up})
 		return
 	}
