@@ -112,6 +112,10 @@ type secretChats struct {
 	// now is the clock of the re-keying rule; policy the rule (secretchat.DefaultPolicy).
 	now    func() time.Time
 	policy secretchat.Policy
+	// Test hooks (secret_export_test.go): gate runs before a re-keying message goes out;
+	// switched runs, under the lock, when a chat's key switches.
+	gate     func(ctx context.Context, chatID int32, a e2e.DecryptedMessageActionClass)
+	switched func(chatID int32, fingerprint int64)
 
 	mu    sync.Mutex
 	chats map[int32]*secretChat
@@ -531,6 +535,7 @@ func (m *secretChats) onMessage(ctx context.Context, msg tg.EncryptedMessageClas
 	if s.keys.Received(fp, m.now()) {
 		// The peer committed the key this side accepted, and this message overtook the
 		// CommitKey: the new key is in use; a message under it lets the peer drop the old.
+		m.switchedLocked(s)
 		m.postLocked(ctx, s, &e2e.DecryptedMessageActionNoop{})
 	}
 	m.receiveLocked(ctx, s, pendingSecret{layer: layer, date: date, file: file, fp: fp})

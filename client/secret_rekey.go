@@ -90,8 +90,27 @@ func (m *secretChats) startRekey(ctx context.Context, s *secretChat) error {
 	if err != nil {
 		return err
 	}
-	_, err = m.call(ctx, peer, rid, data, true, nil)
+	return m.sendService(ctx, peer, rid, data, req)
+}
+
+// sendService sends a sealed re-keying (or other service) message with action a.
+func (m *secretChats) sendService(ctx context.Context, peer tg.InputEncryptedChat, rid int64, data []byte, a e2e.DecryptedMessageActionClass) error {
+	m.mu.Lock()
+	gate := m.gate
+	m.mu.Unlock()
+	if gate != nil {
+		gate(ctx, peer.ChatID, a)
+	}
+	_, err := m.call(ctx, peer, rid, data, true, nil)
 	return err
+}
+
+// switchedLocked notes that the key of s switched.
+func (m *secretChats) switchedLocked(s *secretChat) {
+	m.log.Debug("secret chat key switched", "chat", s.id, "fingerprint", s.keys.Fingerprint())
+	if m.switched != nil {
+		m.switched(s.id, s.keys.Fingerprint())
+	}
 }
 
 // maybeRekeyLocked starts an exchange in a job when the key in use is due (m.policy).
@@ -121,10 +140,13 @@ func (m *secretChats) rekeyActionLocked(ctx context.Context, s *secretChat, a e2
 	if step.Commit {
 		if err := s.keys.Commit(now); err != nil {
 			m.log.Warn("secret chat re-keying not committed", "chat", s.id, "err", err)
+		} else {
+			m.switchedLocked(s)
 		}
 		m.saveLocked(ctx, s)
 	}
 	if step.Switched {
+		m.switchedLocked(s)
 		m.postLocked(ctx, s, &e2e.DecryptedMessageActionNoop{})
 	}
 	if step.Accept {
@@ -193,7 +215,7 @@ func (m *secretChats) postLocked(ctx context.Context, s *secretChat, a e2e.Decry
 		return
 	}
 	m.spawn(func(ctx context.Context) {
-		if _, err := m.call(ctx, peer, rid, data, true, nil); err != nil {
+		if err := m.sendService(ctx, peer, rid, data, a); err != nil {
 			m.log.Warn("secret service message not sent", "chat", peer.ChatID, "err", err)
 		}
 	})

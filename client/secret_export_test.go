@@ -1,0 +1,35 @@
+package mtgo
+
+import (
+	"context"
+
+	"github.com/mtgo-labs/mtgo/secretchat"
+	"github.com/mtgo-labs/mtgo/tl/e2e"
+)
+
+// SetSecretRekeyPolicy sets when c's secret chats re-key by themselves (Telegram's rule,
+// secretchat.DefaultPolicy, unless a test lowers it).
+func SetSecretRekeyPolicy(c *Client, p secretchat.Policy) {
+	m := c.secrets()
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.policy = p
+}
+
+// SetSecretSendGate makes c run gate before each secret service message it sends (after the
+// message is sealed): a test can hold one back.
+func SetSecretSendGate(c *Client, gate func(ctx context.Context, chatID int32, a e2e.DecryptedMessageActionClass)) {
+	m := c.secrets()
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.gate = gate
+}
+
+// OnSecretKeySwitch makes c call f (under its secret chat lock: f must not block or call c)
+// each time a secret chat's key switches.
+func OnSecretKeySwitch(c *Client, f func(chatID int32, fingerprint int64)) {
+	m := c.secrets()
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.switched = f
+}
