@@ -56,7 +56,8 @@ type SecretChat struct {
 	Layer int32
 	// TTL is the self-destruct timer the peer set (decryptedMessageActionSetMessageTTL).
 	TTL time.Duration
-	// KeyFingerprint is the key's 64-bit fingerprint (0 until the key exists).
+	// KeyFingerprint is the 64-bit fingerprint of the key in use (0 until the key exists);
+	// it changes when the chat re-keys.
 	KeyFingerprint int64
 	// Date is when the chat was created.
 	Date time.Time
