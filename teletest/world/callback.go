@@ -81,8 +81,10 @@ type Callback struct {
 // presses the button with c.Data of message c.MsgID in chat c.Peer (a private chat with the
 // bot, or any chat the bot's message reached). The bot that owns the keyboard receives
 // updateBotCallbackQuery (pushed, without pts or qts, like Telegram), or
-// updateInlineBotCallbackQuery for a message sent through it in inline mode. The caller waits
-// on the returned Query for the bot's messages.setBotCallbackAnswer.
+// updateInlineBotCallbackQuery for a message sent through it in inline mode, or
+// updateBusinessBotCallbackQuery for a message a business bot sent through its business
+// connection (business_callback.go; DATA_INVALID once that connection cannot take the press).
+// The caller waits on the returned Query for the bot's messages.setBotCallbackAnswer.
 //
 // A button with requires_password needs c.Password, the presser's 2FA password proved with
 // SRP: PASSWORD_MISSING when the person has none, PASSWORD_REQUIRED when it is not given,
@@ -107,6 +109,13 @@ func (w *World) AskCallback(key KeyID, c Callback) (*Query, error) {
 		return nil, err
 	}
 	bot := w.users[m.buttonsBot]
+	biz, err := w.businessPressOf(a, p, m) // a message a business bot sent: business_callback.go
+	if err != nil {
+		return nil, err
+	}
+	if biz != nil {
+		bot = w.users[biz.conn.bot]
+	}
 	found, needsPassword := hasButton(m.markup, c.Data, c.Game)
 	if bot == nil || !found {
 		return nil, ErrDataInvalid
@@ -133,7 +142,9 @@ func (w *World) AskCallback(key KeyID, c Callback) (*Query, error) {
 	var r refs
 	r.add(UserPeer(a.id))
 	var u tg.UpdateClass
-	if _, ok := w.inlineMsgs[m.inlineID]; ok && m.inlineID != 0 {
+	if biz != nil {
+		u = w.businessCallbackQuery(biz, q.id, a, p, data, &r)
+	} else if _, ok := w.inlineMsgs[m.inlineID]; ok && m.inlineID != 0 {
 		u = &tg.UpdateInlineBotCallbackQuery{
 			QueryID: q.id, UserID: a.id, MsgID: w.inlineMessageID(bot, m.inlineID),
 			ChatInstance: w.chatInstance(bot.id, a.id, p), Data: data, GameShortName: game,
