@@ -48,11 +48,17 @@ func (m *secretChats) rekey(ctx context.Context, id int32) error {
 	return m.startRekey(ctx, s)
 }
 
-// rekeyableLocked reports why s cannot start an exchange now, nil when it can.
+// secretRekeyLayer is the first secret layer with re-keying (layer 20).
+const secretRekeyLayer = 20
+
+// rekeyableLocked reports why s cannot start an exchange now, nil when it can. A peer that
+// announced a layer before 20 has no re-keying; one that announced none is assumed to.
 func rekeyableLocked(s *secretChat) error {
 	switch {
 	case s.state != types.SecretChatReady:
 		return fmt.Errorf("mtgo: secret chat %d is %v: %w", s.id, s.state, ErrSecretChatState)
+	case s.layer > 0 && s.layer < secretRekeyLayer:
+		return fmt.Errorf("mtgo: secret chat %d: peer's layer %d has no re-keying: %w", s.id, s.layer, ErrSecretChatState)
 	case s.starting || s.keys.Busy():
 		return fmt.Errorf("mtgo: secret chat %d: %w", s.id, ErrSecretRekeyBusy)
 	}
@@ -113,9 +119,10 @@ func (m *secretChats) switchedLocked(s *secretChat) {
 	}
 }
 
-// maybeRekeyLocked starts an exchange in a job when the key in use is due (m.policy).
+// maybeRekeyLocked starts an exchange in a job when the key in use is due (m.policy); it
+// runs after each message sealed or received, so the age rule fires with the next message.
 func (m *secretChats) maybeRekeyLocked(s *secretChat) {
-	if m.spawn == nil || s.state != types.SecretChatReady || s.starting || !s.keys.Due(m.policy, m.now()) {
+	if m.spawn == nil || rekeyableLocked(s) != nil || !s.keys.Due(m.policy, m.now()) {
 		return
 	}
 	s.starting = true

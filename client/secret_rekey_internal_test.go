@@ -114,6 +114,13 @@ func TestSecretRekeyErrors(t *testing.T) {
 	if err := a.m.rekey(ctx, w.ID); !errors.Is(err, ErrSecretChatState) {
 		t.Fatalf("waiting chat: %v", err)
 	}
+	id := r.open(t)
+	a.m.mu.Lock()
+	a.m.chats[id].layer = 17 // the peer announced a layer without re-keying
+	a.m.mu.Unlock()
+	if err := a.m.rekey(ctx, id); !errors.Is(err, ErrSecretChatState) {
+		t.Fatalf("peer on layer 17: %v", err)
+	}
 }
 
 // TestSecretRekeyOldKeyLate: a message B sealed under the old key (after its AcceptKey,
