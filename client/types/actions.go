@@ -72,20 +72,21 @@ func (m *Message) React(ctx context.Context, emoji ...string) error {
 }
 
 // EditCaption replaces the caption of the message's media; opts are the client's edit
-// options.
+// options (a business message's edit goes through its connection).
 func (m *Message) EditCaption(ctx context.Context, caption string, opts ...option.Edit) (*Message, error) {
 	api, peer, err := m.target()
 	if err != nil {
 		return nil, err
 	}
-	return api.EditCaption(ctx, peer, m.ID, caption, opts...)
+	return api.EditCaption(ctx, peer, m.ID, caption, m.businessEditOpts(opts)...)
 }
 
-// EditReplyMarkup replaces the message's reply markup (inline buttons); nil removes them.
+// EditReplyMarkup replaces the message's reply markup (inline buttons); nil removes them. A
+// business message's edit goes through its connection.
 func (m *Message) EditReplyMarkup(ctx context.Context, markup tg.ReplyMarkupClass, opts ...option.Edit) (*Message, error) {
 	api, peer, err := m.target()
 	if err != nil {
 		return nil, err
 	}
-	return api.EditReplyMarkup(ctx, peer, m.ID, markup, opts...)
+	return api.EditReplyMarkup(ctx, peer, m.ID, markup, m.businessEditOpts(opts)...)
 }

@@ -71,6 +71,13 @@ func NewBusinessMessage(api API, u tg.UpdateClass, e Entities) *Message {
 	default:
 		return nil
 	}
+	return newBusinessMessage(api, id, raw, reply, e)
+}
+
+// newBusinessMessage builds the business account's message raw seen through connection id,
+// with reply (the message it replies to, nil when not carried) in ReplyTo.Message; nil when
+// raw is not a message.
+func newBusinessMessage(api API, id string, raw, reply tg.MessageClass, e Entities) *Message {
 	m := NewMessage(api, raw, e)
 	if m == nil {
 		return nil

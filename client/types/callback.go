@@ -20,8 +20,14 @@ type CallbackQuery struct {
 	// Chat is the chat of the message with the button; nil for a button on an inline message.
 	Chat *Chat
 	// Message is the message with the button, nil for an inline message. The update names it
-	// by id only: Message holds ID and Chat, not the text (fetch it for more).
+	// by id only: Message holds ID and Chat, not the text (fetch it for more). For a business
+	// query the update carries the whole message, as the business account sees it, with
+	// BusinessConnectionID set (and in ReplyTo.Message the message it replies to, when
+	// carried), so Message.Edit, Reply, Delete and EditText go through the connection.
 	Message *Message
+	// BusinessConnectionID is the business connection the message with the button was sent
+	// through (updateBusinessBotCallbackQuery); empty for other queries.
+	BusinessConnectionID string
 	// InlineMessageID identifies a message sent through inline mode (in the Bot API's form,
 	// base64url of the TL value); empty for a chat message. Such a message can be edited
 	// only by this id, never by a numeric message id.
@@ -35,16 +41,16 @@ type CallbackQuery struct {
 	ChatInstance int64
 	// GameShortName is the game of a game button, empty otherwise.
 	GameShortName string
-	// Raw is the update the query was built from (*tg.UpdateBotCallbackQuery or
-	// *tg.UpdateInlineBotCallbackQuery).
+	// Raw is the update the query was built from (*tg.UpdateBotCallbackQuery,
+	// *tg.UpdateInlineBotCallbackQuery or *tg.UpdateBusinessBotCallbackQuery).
 	Raw tg.UpdateClass
 
 	api API
 }
 
-// NewCallbackQuery builds a CallbackQuery from updateBotCallbackQuery or
-// updateInlineBotCallbackQuery with the users and chats in e, bound to api (nil for an
-// unbound value). It returns nil for any other update.
+// NewCallbackQuery builds a CallbackQuery from updateBotCallbackQuery,
+// updateInlineBotCallbackQuery or updateBusinessBotCallbackQuery with the users and chats in
+// e, bound to api (nil for an unbound value). It returns nil for any other update.
 func NewCallbackQuery(api API, u tg.UpdateClass, e Entities) *CallbackQuery {
 	switch u := u.(type) {
 	case *tg.UpdateBotCallbackQuery:
@@ -70,6 +76,18 @@ func NewCallbackQuery(api API, u tg.UpdateClass, e Entities) *CallbackQuery {
 			Data: u.Data.Value, ChatInstance: u.ChatInstance, GameShortName: u.GameShortName.Value,
 			Raw: u, api: api,
 		}
+	case *tg.UpdateBusinessBotCallbackQuery:
+		if u == nil {
+			return nil
+		}
+		q := &CallbackQuery{
+			ID: u.QueryID, From: e.userOrID(u.UserID), BusinessConnectionID: u.ConnectionID,
+			Data: u.Data.Value, ChatInstance: u.ChatInstance, Raw: u, api: api,
+		}
+		if m := newBusinessMessage(api, u.ConnectionID, u.Message, u.ReplyToMessage, e); m != nil {
+			q.Message, q.Chat = m, m.Chat
+		}
+		return q
 	}
 	return nil
 }
