@@ -80,6 +80,14 @@ func businessSend(m *types.Message, opts []SendOption) []SendOption {
 	return append([]SendOption{WithBusinessConnection(m.BusinessConnectionID)}, opts...)
 }
 
+// businessEdit is businessSend for an edit.
+func businessEdit(m *types.Message, opts []EditOption) []EditOption {
+	if m == nil || m.BusinessConnectionID == "" {
+		return opts
+	}
+	return append([]EditOption{WithBusinessConnection(m.BusinessConnectionID)}, opts...)
+}
+
 // businessCall invokes req inside invokeWithBusinessConnection id (as itself, managed, when
 // id is empty), on the connection's data center (Telegram's rule: its dc_id, the business
 // account's), learned from updateBotBusinessConnect or, the first time, with

@@ -254,8 +254,9 @@ func (c *Context) Reply(text string, opts ...SendOption) (*types.Message, error)
 	return clientAPI{c: c.Client}.SendText(c, m.Chat.InputPeer(), text, m.ID, businessSend(m, opts)...)
 }
 
-// Answer sends text to the update's chat without replying. It fails with ErrContextNoClient
-// without a client and ErrContextNoChat when the update has no chat.
+// Answer sends text to the update's chat without replying (for a business message, or a
+// button on one, on the business account's behalf). It fails with ErrContextNoClient without
+// a client and ErrContextNoChat when the update has no chat.
 func (c *Context) Answer(text string, opts ...SendOption) (*types.Message, error) {
 	if c.Client == nil {
 		return nil, ErrContextNoClient
@@ -264,18 +265,19 @@ func (c *Context) Answer(text string, opts ...SendOption) (*types.Message, error
 	if chat == nil {
 		return nil, ErrContextNoChat
 	}
-	return clientAPI{c: c.Client}.SendText(c, chat.InputPeer(), text, 0, businessSend(c.Message, opts)...)
+	return clientAPI{c: c.Client}.SendText(c, chat.InputPeer(), text, 0, businessSend(c.message(), opts)...)
 }
 
 // EditText replaces the text of the update's message (or of the message with the pressed
-// button). Errors as for Reply, except that a button on an inline message is
-// ErrContextEditInline: such a message cannot be edited by a numeric id.
+// button; a business message through its connection). Errors as for Reply, except that a
+// button on an inline message is ErrContextEditInline: such a message cannot be edited by a
+// numeric id.
 func (c *Context) EditText(text string, opts ...EditOption) (*types.Message, error) {
 	m, err := c.target(true)
 	if err != nil {
 		return nil, err
 	}
-	return clientAPI{c: c.Client}.EditText(c, m.Chat.InputPeer(), m.ID, text, opts...)
+	return clientAPI{c: c.Client}.EditText(c, m.Chat.InputPeer(), m.ID, text, businessEdit(m, opts)...)
 }
 
 // EditInlineText replaces the text of the inline message of the update: the message with the
@@ -318,12 +320,16 @@ func (c *Context) inlineMessage() (tg.InputBotInlineMessageIDClass, error) {
 	return id, nil
 }
 
-// Delete deletes the update's message (or the message with the pressed button) for everyone.
-// Errors as for EditText.
+// Delete deletes the update's message (or the message with the pressed button) for everyone;
+// a business message through its connection (DeleteBusinessMessages). Errors as for
+// EditText.
 func (c *Context) Delete() error {
 	m, err := c.target(true)
 	if err != nil {
 		return err
+	}
+	if m.BusinessConnectionID != "" {
+		return c.Client.DeleteBusinessMessages(c, m.BusinessConnectionID, m.ID)
 	}
 	return clientAPI{c: c.Client}.DeleteMessages(c, m.Chat.InputPeer(), []int{m.ID})
 }

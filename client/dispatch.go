@@ -217,7 +217,7 @@ func classify(up tg.UpdateClass) (kind updateKind, msg tg.MessageClass, channel 
 		kind, m = kindEditedMessage, up.Message
 	case *tg.UpdateEditChannelMessage:
 		kind, m, channel = kindEditedMessage, up.Message, true
-	case *tg.UpdateBotCallbackQuery, *tg.UpdateInlineBotCallbackQuery:
+	case *tg.UpdateBotCallbackQuery, *tg.UpdateInlineBotCallbackQuery, *tg.UpdateBusinessBotCallbackQuery:
 		return kindCallbackQuery, nil, false
 	case *tg.UpdateBotInlineQuery:
 		return kindInlineQuery, nil, false

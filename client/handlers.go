@@ -167,8 +167,10 @@ func (c *Client) OnEditedMessage(cb func(*Context, *types.Message) error, fs ...
 	return c.register(cb != nil, NewEditedMessageHandler(cb, fs...))
 }
 
-// OnCallbackQuery registers cb in group 0 for presses of the bot's inline buttons, in chats
-// and on inline messages, that pass every filter in fs.
+// OnCallbackQuery registers cb in group 0 for presses of the bot's inline buttons, in chats,
+// on inline messages and on messages sent through a business connection
+// (updateBusinessBotCallbackQuery: CallbackQuery.BusinessConnectionID set, and the
+// message's edits go through the connection), that pass every filter in fs.
 func (c *Client) OnCallbackQuery(cb func(*Context, *types.CallbackQuery) error, fs ...Filter) *Handler {
 	return c.register(cb != nil, NewCallbackQueryHandler(cb, fs...))
 }
