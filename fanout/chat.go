@@ -24,6 +24,8 @@ func chatKey(u tg.UpdateClass) int64 {
 		return messageKey(u.Message)
 	case *tg.UpdateBotCallbackQuery:
 		return peerKey(u.Peer)
+	case *tg.UpdateBusinessBotCallbackQuery:
+		return messageKey(u.Message)
 	case *tg.UpdateBotChatInviteRequester:
 		return peerKey(u.Peer)
 	case *tg.UpdateBotMessageReaction:

@@ -29,6 +29,7 @@ func TestChatKey(t *testing.T) {
 		{"channel", &tg.UpdateNewChannelMessage{Message: &tg.Message{PeerID: &tg.PeerChannel{ChannelID: 7}}}, -1_000_000_000_007},
 		{"service", &tg.UpdateNewMessage{Message: &tg.MessageService{PeerID: &tg.PeerUser{UserID: 8}}}, 8},
 		{"callback", &tg.UpdateBotCallbackQuery{UserID: 1, Peer: &tg.PeerChat{ChatID: 9}}, -9},
+		{"business callback", &tg.UpdateBusinessBotCallbackQuery{UserID: 1, Message: &tg.Message{PeerID: &tg.PeerUser{UserID: 11}}}, 11},
 		{"inline", &tg.UpdateBotInlineQuery{UserID: 10}, 10},
 		{"no chat", &tg.UpdateConfig{}, 0},
 		{"empty message", &tg.UpdateNewMessage{Message: &tg.MessageEmpty{}}, 0},
