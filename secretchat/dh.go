@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"math/big"
 
 	"github.com/mtgo-labs/mtgo/crypto"
@@ -101,6 +102,9 @@ func (d *DH) String() string { return "secretchat.DH{[REDACTED]}" }
 
 // GoString hides the exponent from %#v.
 func (d *DH) GoString() string { return d.String() }
+
+// Format implements fmt.Formatter: every verb, %d and %x included, prints String.
+func (d *DH) Format(s fmt.State, _ rune) { _, _ = io.WriteString(s, d.String()) }
 
 // Fingerprint returns key_fingerprint: the last 8 bytes of SHA1(key) read as a little-endian
 // int64 (the same bytes as the key's auth_key_id).

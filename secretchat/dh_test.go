@@ -91,7 +91,7 @@ func TestDHRedacted(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, verb := range []string{"%v", "%+v", "%#v", "%s"} {
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%d", "%x", "%q"} {
 		if got := fmt.Sprintf(verb, d); got != "secretchat.DH{[REDACTED]}" {
 			t.Errorf("%s printed %q", verb, got)
 		}
