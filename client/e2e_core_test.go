@@ -455,7 +455,7 @@ func TestE2EHealthDuringFault(t *testing.T) {
 	// Cut the connection and refuse the redials: the loss shows.
 	cl.Faults().RefuseConnections(2, -429, 0)
 	cl.Faults().DropConnections(2)
-	<-lost
+	recv(t, lost, "OnDisconnect after the cut")
 	h = c.Health()
 	if h.Connected || h.LastError == nil {
 		t.Fatalf("health while cut: %+v", h)
@@ -468,7 +468,7 @@ func TestE2EHealthDuringFault(t *testing.T) {
 	// connect that holds: one OnConnect per attempt, no polling.
 	cl.Faults().ClearFaults()
 	for h = c.Health(); !h.Connected; h = c.Health() {
-		<-back
+		recv(t, back, "OnConnect after the faults cleared")
 	}
 	if !h.Connected || h.Reconnects < 1 {
 		t.Fatalf("health after recovery: %+v", h)
@@ -489,10 +489,10 @@ func TestE2ENotifyNetworkChange(t *testing.T) {
 	c.OnDisconnect(func(ctx *mtgo.Context) { lost <- ctx.Reason })
 	before := c.ConnectionSnapshot().Conns[0]
 	c.NotifyNetworkChange()
-	if err := <-lost; !errors.Is(err, mtgo.ErrNetworkChanged) {
+	if err := recv(t, lost, "OnDisconnect after the network change"); !errors.Is(err, mtgo.ErrNetworkChanged) {
 		t.Fatalf("OnDisconnect reason %v, want ErrNetworkChanged", err)
 	}
-	<-back // the redial ran OnConnect
+	recv(t, back, "OnConnect after the redial")
 	if _, err := c.Invoke(&tg.HelpGetNearestDCRequest{}, 0, 0); err != nil {
 		t.Fatal(err)
 	}
@@ -507,7 +507,7 @@ func TestE2ENotifyNetworkChange(t *testing.T) {
 	if err := c.Disconnect(); err != nil {
 		t.Fatal(err)
 	}
-	<-lost // Disconnect's own hook
+	recv(t, lost, "Disconnect's own OnDisconnect")
 	c.NotifyNetworkChange()
 	select {
 	case err := <-lost:
@@ -554,7 +554,7 @@ func TestE2ENetworkChangeKeepsCallInFlight(t *testing.T) {
 	}()
 	<-asked // the server holds the user's call until the bot answers
 	u.NotifyNetworkChange()
-	<-back
+	recv(t, back, "OnConnect after the network change")
 	close(release)
 	a := <-done
 	if a.err != nil || len(a.res.Results) != 1 {
