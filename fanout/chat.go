@@ -26,6 +26,12 @@ func chatKey(u tg.UpdateClass) int64 {
 		return peerKey(u.Peer)
 	case *tg.UpdateBusinessBotCallbackQuery:
 		return messageKey(u.Message)
+	case *tg.UpdateBotNewBusinessMessage:
+		return messageKey(u.Message)
+	case *tg.UpdateBotEditBusinessMessage:
+		return messageKey(u.Message)
+	case *tg.UpdateBotDeleteBusinessMessage:
+		return peerKey(u.Peer)
 	case *tg.UpdateBotChatInviteRequester:
 		return peerKey(u.Peer)
 	case *tg.UpdateBotMessageReaction:
