@@ -740,7 +740,7 @@ func TestSecretRecordRekey(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.keys.Start(dh, 99); err != nil {
+	if _, err := s.keys.Start(dh, 99, time.Unix(3, 0)); err != nil {
 		t.Fatal(err)
 	}
 	got, err := decodeSecretRecord(encodeSecretRecord(s))

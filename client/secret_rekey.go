@@ -85,7 +85,7 @@ func (m *secretChats) startRekey(ctx context.Context, s *secretChat) error {
 		m.mu.Unlock()
 		return err
 	}
-	req, err := s.keys.Start(dh, int64(binary.LittleEndian.Uint64(exchange[:])))
+	req, err := s.keys.Start(dh, int64(binary.LittleEndian.Uint64(exchange[:])), m.now())
 	if err != nil {
 		m.mu.Unlock()
 		return fmt.Errorf("mtgo: secret chat %d: %w", s.id, err)

@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"math/big"
 
 	"github.com/mtgo-labs/mtgo/crypto"
+	"github.com/mtgo-labs/mtgo/crypto/redact"
 )
 
 // RandomSize is the length of the random exponent and of messages.dhConfig's random.
@@ -18,6 +20,8 @@ var (
 	ErrRandom = errors.New("secretchat: random must be 256 bytes")
 	// ErrPublicSize reports a peer's g_a or g_b longer than 256 bytes or empty.
 	ErrPublicSize = errors.New("secretchat: DH public value must be 1..256 bytes")
+	// ErrCleared reports a DH whose exponent was cleared (DH.Clear).
+	ErrCleared = errors.New("secretchat: DH exponent cleared")
 )
 
 // DHParams are the fields of messages.dhConfig the key exchange needs.
@@ -36,6 +40,7 @@ type DHParams struct {
 // calls Key with the g_b it gets back; the responder calls Key with the g_a it received and
 // sends Public() as g_b in messages.acceptEncryption. A DH is used by one goroutine at a time.
 type DH struct {
+	g      int32
 	p      *big.Int
 	a      *big.Int
 	public [256]byte
@@ -62,7 +67,7 @@ func NewDH(params DHParams, random []byte) (*DH, error) {
 	for i := range params.Random {
 		exp[i] ^= params.Random[i]
 	}
-	d := &DH{p: p, a: new(big.Int).SetBytes(exp[:])}
+	d := &DH{g: params.G, p: p, a: new(big.Int).SetBytes(exp[:])}
 	clear(exp[:])
 	ga := new(big.Int).Exp(big.NewInt(int64(params.G)), d.a, p)
 	if err := crypto.CheckDHPublic(ga, p); err != nil {
@@ -83,6 +88,9 @@ func (d *DH) Public() []byte {
 // returns the chat key x^a mod p. Its fingerprint (Fingerprint) goes into
 // messages.acceptEncryption and must match the key_fingerprint of encryptedChat.
 func (d *DH) Key(peer []byte) (crypto.AuthKey, error) {
+	if d.a == nil {
+		return crypto.AuthKey{}, fmt.Errorf("secretchat: dh key: %w", ErrCleared)
+	}
 	if len(peer) == 0 || len(peer) > 256 {
 		return crypto.AuthKey{}, fmt.Errorf("secretchat: dh key: %w (got %d)", ErrPublicSize, len(peer))
 	}
@@ -96,6 +104,66 @@ func (d *DH) Key(peer []byte) (crypto.AuthKey, error) {
 	}
 	return key, nil
 }
+
+// Clear overwrites the exponent in memory (as far as Go allows: math/big may have copied it
+// during a computation) and leaves a DH that refuses to compute a key. Call it once the key
+// is made or the exchange is abandoned.
+func (d *DH) Clear() {
+	if d == nil || d.a == nil {
+		return
+	}
+	clear(d.a.Bits())
+	d.a = nil
+}
+
+// DHState is what a restart needs of a DH whose exchange is unfinished: the group and the
+// exponent. The exponent is as secret as the key it will make: store a DHState as secretly as
+// an auth key, Clear it after use. It prints with the exponent redacted under every verb.
+type DHState struct {
+	// G is the generator, P the 2048-bit prime (big-endian).
+	G int32
+	P [256]byte
+	// Exponent is a (or b), big-endian.
+	Exponent [RandomSize]byte
+}
+
+// State returns what to persist of d; the zero DHState for a cleared DH.
+func (d *DH) State() DHState {
+	var st DHState
+	if d == nil || d.a == nil {
+		return st
+	}
+	st.G = d.g
+	d.p.FillBytes(st.P[:])
+	d.a.FillBytes(st.Exponent[:])
+	return st
+}
+
+// RestoreDH makes the DH st describes, with every check NewDH runs (the group, and the public
+// value the exponent gives): a stored state is input like any other.
+func RestoreDH(st DHState) (*DH, error) {
+	d, err := NewDH(DHParams{G: st.G, P: st.P[:]}, st.Exponent[:])
+	if err != nil {
+		return nil, fmt.Errorf("secretchat: restore dh: %w", err)
+	}
+	return d, nil
+}
+
+// Clear overwrites the exponent.
+func (st *DHState) Clear() { clear(st.Exponent[:]) }
+
+func (st DHState) printable() redact.Fields {
+	return redact.Of("secretchat.DHState", slog.Int("G", int(st.G)), slog.String("Exponent", redact.Mark))
+}
+
+// String describes st without its exponent.
+func (st DHState) String() string { return st.printable().String() }
+
+// Format implements fmt.Formatter: every verb, %#v and %x included, prints String.
+func (st DHState) Format(s fmt.State, verb rune) { st.printable().Format(s, verb) }
+
+// LogValue implements slog.LogValuer without the exponent.
+func (st DHState) LogValue() slog.Value { return st.printable().LogValue() }
 
 // String hides the exponent: a DH prints as its type name only.
 func (d *DH) String() string { return "secretchat.DH{[REDACTED]}" }

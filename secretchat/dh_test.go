@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/mtgo-labs/mtgo/crypto"
+	"github.com/mtgo-labs/mtgo/crypto/redact"
 )
 
 func TestNewDHErrors(t *testing.T) {
@@ -95,5 +96,57 @@ func TestDHRedacted(t *testing.T) {
 		if got := fmt.Sprintf(verb, d); got != "secretchat.DH{[REDACTED]}" {
 			t.Errorf("%s printed %q", verb, got)
 		}
+	}
+}
+
+// TestDHState: a DH survives State and RestoreDH (same public value, same key), a damaged
+// state is refused, the exponent is redacted in every rendering, and Clear leaves a DH
+// that refuses to compute.
+func TestDHState(t *testing.T) {
+	d, err := NewDH(knownParams(), bytes.Repeat([]byte{0x5a}, RandomSize))
+	if err != nil {
+		t.Fatal(err)
+	}
+	peer := newTestDH(t, 3)
+	want, err := d.Key(peer.Public())
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := d.State()
+	back, err := RestoreDH(st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := back.Key(peer.Public())
+	if err != nil || !bytes.Equal(back.Public(), d.Public()) || got != want {
+		t.Fatalf("restored DH: %v, same public %v, same key %v", err, bytes.Equal(back.Public(), d.Public()), got == want)
+	}
+	if err := redact.Check(st, st.Exponent[:]); err != nil {
+		t.Fatal(err)
+	}
+	damaged := map[string]func(*DHState){
+		"zero exponent": func(s *DHState) { clear(s.Exponent[:]) },
+		"generator":     func(s *DHState) { s.G = 9 },
+		"prime":         func(s *DHState) { s.P[255] ^= 2 },
+		"short prime":   func(s *DHState) { s.P[0] = 0 },
+	}
+	for name, damage := range damaged {
+		x := st
+		damage(&x)
+		if _, err := RestoreDH(x); err == nil {
+			t.Errorf("%s: restored", name)
+		}
+	}
+	st.Clear()
+	if st.Exponent != [RandomSize]byte{} {
+		t.Fatal("DHState.Clear left exponent bytes")
+	}
+	d.Clear()
+	d.Clear() // twice is fine
+	if _, err := d.Key(peer.Public()); !errors.Is(err, ErrCleared) {
+		t.Fatalf("key after Clear: %v", err)
+	}
+	if d.State() != (DHState{}) {
+		t.Fatal("state of a cleared DH")
 	}
 }

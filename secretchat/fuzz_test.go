@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/mtgo-labs/mtgo/crypto"
 	"github.com/mtgo-labs/mtgo/tl/e2e"
@@ -93,6 +94,7 @@ func FuzzRekey(f *testing.F) {
 	publics := [][]byte{nil, {2}, peer.Public(), own.Public()}
 	f.Add([]byte{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10})
 	f.Add([]byte{1, 0x20, 3, 0x21, 4, 0x22, 8, 9})
+	f.Add([]byte{0, 0x0b, 0x2b, 0, 3})
 	f.Fuzz(func(t *testing.T, ops []byte) {
 		k, _ := NewKeys(Role(len(ops)&1), key, t0)
 		for i := 0; i < len(ops); i++ {
@@ -100,7 +102,7 @@ func FuzzRekey(f *testing.F) {
 			id := arg & 3
 			switch op {
 			case 0:
-				_, _ = k.Start(own, id)
+				_, _ = k.Start(own, id, t0)
 			case 1:
 				_, _ = k.Handle(&e2e.DecryptedMessageActionRequestKey{ExchangeID: id, GA: publics[arg&3]}, t0)
 			case 2:
@@ -121,6 +123,8 @@ func FuzzRekey(f *testing.F) {
 				_ = k.Abort()
 			case 10:
 				_, _, _ = k.Open(nil, append(k.Key().ID[:], make([]byte, 40)...))
+			case 11:
+				_ = k.Expire(Policy{Wait: time.Second}, t0.Add(time.Duration(arg)*time.Second))
 			}
 			if _, _, err := RestoreKeys(k.role, k.State()); err != nil {
 				t.Fatalf("after op %d: %v", i, err)

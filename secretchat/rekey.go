@@ -92,10 +92,16 @@ type Policy struct {
 	// Age: re-key once the key has been in use longer than this, provided it encrypted at
 	// least one message (0 turns the rule off).
 	Age time.Duration
+	// Wait: an exchange this party started whose AcceptKey has not come after this long is
+	// aborted (Keys.Expire), so that a peer that never answers does not keep the chat from
+	// re-keying again (0 turns the rule off).
+	Wait time.Duration
 }
 
-// DefaultPolicy is what official clients do: more than 100 messages or more than a week.
-var DefaultPolicy = Policy{Messages: 100, Age: 7 * 24 * time.Hour}
+// DefaultPolicy is what official clients do: more than 100 messages or more than a week;
+// an unanswered request is given up after a day (a peer offline for longer answers the
+// request, then the AbortKey that follows it, and the next exchange goes through).
+var DefaultPolicy = Policy{Messages: 100, Age: 7 * 24 * time.Hour, Wait: 24 * time.Hour}
 
 // Usage counts what a key has been used for.
 type Usage struct {
@@ -142,11 +148,12 @@ type Keys struct {
 	hasPrev bool
 	usage   Usage
 
-	phase Phase
-	id    int64          // exchange_id of the exchange in flight
-	dh    *DH            // PhaseRequested: this party's exponent
-	peer  []byte         // PhaseAccepting: the peer's g_a
-	next  crypto.AuthKey // PhaseAccepted, PhaseCommitting: the new key
+	phase   Phase
+	id      int64          // exchange_id of the exchange in flight
+	started time.Time      // PhaseRequested: when this party sent RequestKey
+	dh      *DH            // PhaseRequested: this party's exponent
+	peer    []byte         // PhaseAccepting: the peer's g_a
+	next    crypto.AuthKey // PhaseAccepted, PhaseCommitting: the new key
 }
 
 // NewKeys starts the key state of a chat whose key (made by the DH step) comes into use at
@@ -249,17 +256,17 @@ func (k *Keys) Delivered(fp int64) {
 	}
 }
 
-// Start begins an exchange with this party's half dh (NewDH) and a random exchange_id, and
-// returns the RequestKey to send. ErrRekeyBusy while an exchange is unfinished or the
-// previous key is still kept.
-func (k *Keys) Start(dh *DH, exchangeID int64) (*e2e.DecryptedMessageActionRequestKey, error) {
+// Start begins an exchange at now with this party's half dh (NewDH) and a random
+// exchange_id, and returns the RequestKey to send. ErrRekeyBusy while an exchange is
+// unfinished or the previous key is still kept.
+func (k *Keys) Start(dh *DH, exchangeID int64, now time.Time) (*e2e.DecryptedMessageActionRequestKey, error) {
 	if dh == nil {
 		return nil, fmt.Errorf("secretchat: start re-keying: %w: no DH", ErrRekeyState)
 	}
 	if k.Busy() {
 		return nil, fmt.Errorf("secretchat: start re-keying: %w (%v)", ErrRekeyBusy, k.phase)
 	}
-	k.phase, k.id, k.dh = PhaseRequested, exchangeID, dh
+	k.phase, k.id, k.dh, k.started = PhaseRequested, exchangeID, dh, now
 	return &e2e.DecryptedMessageActionRequestKey{ExchangeID: exchangeID, GA: dh.Public()}, nil
 }
 
@@ -299,6 +306,17 @@ func (k *Keys) Commit(now time.Time) error {
 // made).
 func (k *Keys) Abort() *e2e.DecryptedMessageActionAbortKey {
 	if k.phase != PhaseRequested && k.phase != PhaseAccepting {
+		return nil
+	}
+	return k.abort()
+}
+
+// Expire aborts this party's request when its AcceptKey has not come within p.Wait of the
+// start, at now, and returns the AbortKey to send; nil when there is nothing to give up (no
+// request of this party in flight, still within the limit, or p.Wait is 0). Call it when
+// messages are sent or received, as Due.
+func (k *Keys) Expire(p Policy, now time.Time) *e2e.DecryptedMessageActionAbortKey {
+	if k.phase != PhaseRequested || p.Wait <= 0 || now.Sub(k.started) <= p.Wait {
 		return nil
 	}
 	return k.abort()

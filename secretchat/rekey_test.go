@@ -69,11 +69,11 @@ func TestRekeyExchange(t *testing.T) {
 	for _, overtake := range []bool{false, true} {
 		a, b := pair(t)
 		old := a.Fingerprint()
-		req, err := a.Start(newTestDH(t, 1), 42)
+		req, err := a.Start(newTestDH(t, 1), 42, t0)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := a.Start(newTestDH(t, 2), 43); !errors.Is(err, ErrRekeyBusy) {
+		if _, err := a.Start(newTestDH(t, 2), 43, t0); !errors.Is(err, ErrRekeyBusy) {
 			t.Fatalf("second start: %v, want ErrRekeyBusy", err)
 		}
 		if st := handle(t, b, req); !st.Accept || b.Phase() != PhaseAccepting {
@@ -140,7 +140,7 @@ func TestRekeyExchange(t *testing.T) {
 		if u, want := a.Usage(), map[bool]int32{false: 1, true: 2}[overtake]; u.Messages != want {
 			t.Fatalf("A's usage %+v, want %d messages", u, want)
 		}
-		if _, err := a.Start(newTestDH(t, 7), 44); err != nil {
+		if _, err := a.Start(newTestDH(t, 7), 44, t0); err != nil {
 			t.Fatalf("start after completion: %v", err)
 		}
 	}
@@ -160,14 +160,14 @@ func TestRekeyHandle(t *testing.T) {
 	// setups bring a fresh Keys to a phase with exchange_id 5.
 	setups := map[string]func(k *Keys){
 		"idle":      func(*Keys) {},
-		"requested": func(k *Keys) { _, _ = k.Start(dh, 5) },
+		"requested": func(k *Keys) { _, _ = k.Start(dh, 5, t0) },
 		"accepting": func(k *Keys) { k.Handle(&e2e.DecryptedMessageActionRequestKey{ExchangeID: 5, GA: other.Public()}, t0) },
 		"accepted": func(k *Keys) {
 			k.Handle(&e2e.DecryptedMessageActionRequestKey{ExchangeID: 5, GA: other.Public()}, t0)
 			_, _ = k.Accept(dh)
 		},
 		"committed": func(k *Keys) {
-			_, _ = k.Start(dh, 5)
+			_, _ = k.Start(dh, 5, t0)
 			k.Handle(good(k), t0)
 			_ = k.Commit(t0)
 		},
@@ -229,8 +229,8 @@ func TestRekeyHandle(t *testing.T) {
 // end with one new key.
 func TestRekeySimultaneous(t *testing.T) {
 	a, b := pair(t)
-	reqA, _ := a.Start(newTestDH(t, 21), 100)
-	reqB, _ := b.Start(newTestDH(t, 22), 200)
+	reqA, _ := a.Start(newTestDH(t, 21), 100, t0)
+	reqB, _ := b.Start(newTestDH(t, 22), 200, t0)
 	if st := handle(t, a, reqB); !st.Accept {
 		t.Fatalf("A on B's larger request: %+v", st)
 	}
@@ -272,13 +272,13 @@ func TestRekeyAcceptErrors(t *testing.T) {
 	if err := k.Commit(t0); !errors.Is(err, ErrRekeyState) {
 		t.Fatalf("commit while idle: %v", err)
 	}
-	if _, err := k.Start(nil, 1); !errors.Is(err, ErrRekeyState) {
+	if _, err := k.Start(nil, 1, t0); !errors.Is(err, ErrRekeyState) {
 		t.Fatalf("start without DH: %v", err)
 	}
 	if a := k.Abort(); a != nil {
 		t.Fatalf("abort while idle: %+v", a)
 	}
-	_, _ = k.Start(newTestDH(t, 2), 9)
+	_, _ = k.Start(newTestDH(t, 2), 9, t0)
 	if a := k.Abort(); a == nil || a.ExchangeID != 9 || k.Phase() != PhaseIdle {
 		t.Fatalf("abort of own request: %+v, phase %v", a, k.Phase())
 	}
@@ -314,7 +314,7 @@ func TestPolicyDue(t *testing.T) {
 	if !k.Due(Policy{Messages: 3}, t0) {
 		t.Fatal("Keys.Due after 4 messages with a threshold of 3")
 	}
-	_, _ = k.Start(newTestDH(t, 1), 1)
+	_, _ = k.Start(newTestDH(t, 1), 1, t0)
 	if k.Due(Policy{Messages: 3}, t0) {
 		t.Fatal("due while an exchange is in flight")
 	}
@@ -323,7 +323,7 @@ func TestPolicyDue(t *testing.T) {
 // TestRestoreKeys: each phase survives State and RestoreKeys, or becomes an abort.
 func TestRestoreKeys(t *testing.T) {
 	a, b := pair(t)
-	req, _ := a.Start(newTestDH(t, 31), 7)
+	req, _ := a.Start(newTestDH(t, 31), 7, t0)
 	handle(t, b, req)
 	for _, tt := range []struct {
 		name  string
@@ -396,7 +396,7 @@ func TestRekeyAllocs(t *testing.T) {
 // No key (current, previous, next) shows when a Keys or its state is printed.
 func TestKeysRedacted(t *testing.T) {
 	a, b := pair(t)
-	req, _ := a.Start(newTestDH(t, 41), 1)
+	req, _ := a.Start(newTestDH(t, 41), 1, t0)
 	handle(t, b, req)
 	acc, _ := b.Accept(newTestDH(t, 42))
 	handle(t, a, acc)
@@ -409,5 +409,45 @@ func TestKeysRedacted(t *testing.T) {
 				t.Error(err)
 			}
 		}
+	}
+}
+
+// TestExpire: this party's unanswered request is given up after Policy.Wait, and only that.
+func TestExpire(t *testing.T) {
+	day := 24 * time.Hour
+	k, _ := NewKeys(Originator, testKey(t), t0)
+	if a := k.Expire(DefaultPolicy, t0.Add(100*day)); a != nil {
+		t.Fatalf("idle: %+v", a)
+	}
+	_, _ = k.Start(newTestDH(t, 61), 8, t0)
+	for _, tt := range []struct {
+		name string
+		p    Policy
+		now  time.Time
+	}{
+		{"within the limit", DefaultPolicy, t0.Add(day)},
+		{"rule off", Policy{Messages: 100}, t0.Add(100 * day)},
+	} {
+		if a := k.Expire(tt.p, tt.now); a != nil || k.Phase() != PhaseRequested {
+			t.Fatalf("%s: %+v, phase %v", tt.name, a, k.Phase())
+		}
+	}
+	a := k.Expire(DefaultPolicy, t0.Add(day+time.Second))
+	if a == nil || a.ExchangeID != 8 || k.Phase() != PhaseIdle || k.Busy() {
+		t.Fatalf("expired: %+v, phase %v", a, k.Phase())
+	}
+	// The peer's late AcceptKey is answered with AbortKey; a new exchange can start.
+	step, err := k.Handle(&e2e.DecryptedMessageActionAcceptKey{ExchangeID: 8, GB: newTestDH(t, 62).Public()}, t0)
+	if err != nil || step.Reply == nil {
+		t.Fatalf("late accept: %+v, %v", step, err)
+	}
+	if _, err := k.Start(newTestDH(t, 63), 9, t0.Add(2*day)); err != nil {
+		t.Fatal(err)
+	}
+	// A request of the peer (this party accepting) never expires here.
+	r, _ := NewKeys(Responder, testKey(t), t0)
+	handle(t, r, &e2e.DecryptedMessageActionRequestKey{ExchangeID: 5, GA: newTestDH(t, 64).Public()})
+	if a := r.Expire(DefaultPolicy, t0.Add(100*day)); a != nil || r.Phase() != PhaseAccepting {
+		t.Fatalf("peer's request: %+v, phase %v", a, r.Phase())
 	}
 }
