@@ -391,7 +391,7 @@ func (m *secretChats) sealLocked(ctx context.Context, s *secretChat, rid int64, 
 	delete(s.sent, out-2*maxSecretPending)
 	s.sent[out] = &sentSecret{rid: rid, layer: plain, service: isSecretService(msg)}
 	m.saveLocked(ctx, s)
-	m.maybeRekeyLocked(s)
+	m.maybeRekeyLocked(ctx, s)
 	return tg.InputEncryptedChat{ChatID: s.id, AccessHash: s.accessHash}, data, out, nil
 }
 
@@ -576,7 +576,7 @@ func (m *secretChats) receiveLocked(ctx context.Context, s *secretChat, p pendin
 	}
 	m.saveLocked(ctx, s)
 	if s.state == types.SecretChatReady {
-		m.maybeRekeyLocked(s)
+		m.maybeRekeyLocked(ctx, s)
 	}
 }
 

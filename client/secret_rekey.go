@@ -36,6 +36,7 @@ func (m *secretChats) rekey(ctx context.Context, id int32) error {
 	m.mu.Lock()
 	s, err := m.chatLocked(ctx, id)
 	if err == nil {
+		m.expireLocked(ctx, s)
 		err = rekeyableLocked(s)
 	}
 	if err == nil {
@@ -119,10 +120,11 @@ func (m *secretChats) switchedLocked(s *secretChat) {
 	}
 }
 
-// maybeRekeyLocked starts an exchange in a job when the key in use is due (m.policy); it
-// runs after each message sealed or received, so the age rule fires with the next message.
-func (m *secretChats) maybeRekeyLocked(s *secretChat) {
-	if m.spawn == nil || rekeyableLocked(s) != nil || !s.keys.Due(m.policy, m.now()) {
+// maybeRekeyLocked gives up this side's unanswered request (expireLocked) and starts an
+// exchange in a job when the key in use is due (m.policy); it runs after each message sealed
+// or received, so the age rules fire with the next message.
+func (m *secretChats) maybeRekeyLocked(ctx context.Context, s *secretChat) {
+	if m.spawn == nil || m.expireLocked(ctx, s) || rekeyableLocked(s) != nil || !s.keys.Due(m.policy, m.now()) {
 		return
 	}
 	s.starting = true
@@ -131,6 +133,22 @@ func (m *secretChats) maybeRekeyLocked(s *secretChat) {
 			m.log.Warn("secret chat re-keying not started", "chat", s.id, "err", err)
 		}
 	})
+}
+
+// expireLocked aborts the exchange this side started when its AcceptKey has not come within
+// m.policy.Wait, and sends the AbortKey (whose sealing runs maybeRekeyLocked again: a key
+// still due starts a new exchange). It reports whether it did.
+func (m *secretChats) expireLocked(ctx context.Context, s *secretChat) bool {
+	if s.state != types.SecretChatReady {
+		return false
+	}
+	a := s.keys.Expire(m.policy, m.now())
+	if a == nil {
+		return false
+	}
+	m.log.Info("secret chat re-keying unanswered; aborted", "chat", s.id, "after", m.policy.Wait)
+	m.postLocked(ctx, s, a)
+	return true
 }
 
 // rekeyActionLocked applies a re-keying action the peer sent, delivered in order.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -332,4 +333,59 @@ func TestSecretRekeyBadPeer(t *testing.T) {
 	if form, leaked := redact.Leak(a.log.String(), key.Value[:]); leaked {
 		t.Fatalf("key in the log (%s)", form)
 	}
+}
+
+// TestSecretRekeyUnanswered: A's request never reaches B; past Policy.Wait, the next message
+// A sends gives it up (AbortKey), and RekeySecretChat gives up the next one too before
+// starting a third. Once B gets everything in order, the last exchange completes.
+func TestSecretRekeyUnanswered(t *testing.T) {
+	ctx := context.Background()
+	r := newSecretRelay(t)
+	now := time.Unix(1_800_000_000, 0)
+	for _, p := range r.parties {
+		p.m.now = func() time.Time { return now }
+	}
+	id := r.open(t)
+	a := r.parties[0]
+	old := a.keyState(t, id).FP
+	r.holdTo = map[int]bool{1: true}
+	if err := a.m.rekey(ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	steps := []struct {
+		after time.Duration
+		phase secretchat.Phase
+	}{
+		{23 * time.Hour, secretchat.PhaseRequested}, // within the day: still waiting
+		{2 * time.Hour, secretchat.PhaseIdle},       // 25 hours: given up
+	}
+	for _, s := range steps {
+		now = now.Add(s.after)
+		if _, err := a.m.sendText(ctx, id, randomID(), "ping"); err != nil {
+			t.Fatal(err)
+		}
+		if st := a.keyState(t, id); st.Phase != s.phase || st.FP != old {
+			t.Fatalf("after %v more: %+v, want phase %v", s.after, st, s.phase)
+		}
+	}
+	if !strings.Contains(a.log.String(), "unanswered") {
+		t.Fatalf("abort not logged: %q", a.log.String())
+	}
+	if err := a.m.rekey(ctx, id); err != nil { // a new request goes out
+		t.Fatal(err)
+	}
+	now = now.Add(25 * time.Hour)
+	if err := a.m.rekey(ctx, id); err != nil { // gives up the second, starts a third
+		t.Fatalf("start after the limit: %v", err)
+	}
+	r.runJobs()
+	r.holdTo = nil
+	held := r.held
+	r.held = nil
+	for _, h := range held {
+		r.parties[h.to].m.handle(ctx, h.up)
+	}
+	r.runJobs()
+	r.settled(t, id, old)
+	r.exchangeTexts(t, id, "a", "b")
 }
