@@ -1,0 +1,96 @@
+package mtgo_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"log"
+	"time"
+
+	mtgo "github.com/mtgo-labs/mtgo/client"
+	"github.com/mtgo-labs/mtgo/client/types"
+	"github.com/mtgo-labs/mtgo/teletest/world"
+)
+
+// loginUser creates another person on the test server and logs a client in as them (the
+// login code is read from the test server, as exampleServer.userClient does).
+func (s *exampleServer) loginUser(spec world.UserSpec) *mtgo.Client {
+	u, err := s.cl.World().CreateUser(spec)
+	if err != nil {
+		log.Fatal(err)
+	}
+	cfg := s.config()
+	s.userConfig(&cfg)
+	cfg.PhoneNumber = u.Phone
+	return login(cfg)
+}
+
+// Alice asks Bob for a secret chat; Bob accepts it as the request arrives and greets her.
+// The greeting tells Alice that the key exchange is over, so she answers; both compare the
+// key visualizations (a real app shows them as a picture or hex for the two people to
+// compare).
+func ExampleClient_RequestSecretChat() {
+	srv := startExampleServer()
+	defer srv.Close()
+	alice := srv.loginUser(world.UserSpec{FirstName: "Alice", Phone: "15550201"})
+	defer alice.Stop()
+	bob := srv.loginUser(world.UserSpec{FirstName: "Bob", Username: "bob_example", Phone: "15550202"})
+	defer bob.Stop()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+
+	bobGot := make(chan *types.SecretMessage, 1)
+	bob.OnSecretChatRequest(func(ctx *mtgo.Context, sc *types.SecretChat) error {
+		if _, err := ctx.Client.AcceptSecretChat(ctx, sc.ID); err != nil {
+			return err
+		}
+		_, err := ctx.Client.SendSecretMessage(ctx, sc.ID, "hello Alice")
+		return err
+	})
+	bob.OnSecretMessage(func(_ *mtgo.Context, m *types.SecretMessage) error {
+		bobGot <- m
+		return nil
+	})
+	aliceGot := make(chan *types.SecretMessage, 1)
+	alice.OnSecretMessage(func(_ *mtgo.Context, m *types.SecretMessage) error {
+		aliceGot <- m
+		return nil
+	})
+
+	sc, err := alice.RequestSecretChat(ctx, "@bob_example")
+	if err != nil {
+		log.Fatal(err)
+	}
+	// sc is waiting for Bob, or ready if his answer came first.
+	fmt.Println("alice requested; originator:", sc.Originator)
+	select {
+	case m := <-aliceGot:
+		fmt.Println("alice got:", m.Text)
+	case <-ctx.Done():
+		log.Fatal("no greeting")
+	}
+	if _, err := alice.SendSecretMessage(ctx, sc.ID, "**hi** Bob", mtgo.WithParseMode(mtgo.ParseModeMarkdown)); err != nil {
+		log.Fatal(err)
+	}
+	select {
+	case m := <-bobGot:
+		fmt.Println("bob got:", m.Text, "with", len(m.Entities), "entity")
+	case <-ctx.Done():
+		log.Fatal("no message")
+	}
+
+	va, err := alice.SecretChatVisualization(sc.ID)
+	if err != nil {
+		log.Fatal(err)
+	}
+	vb, err := bob.SecretChatVisualization(sc.ID)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("visualizations match:", bytes.Equal(va, vb), "bytes:", len(va))
+	// Output:
+	// alice requested; originator: true
+	// alice got: hello Alice
+	// bob got: hi Bob with 1 entity
+	// visualizations match: true bytes: 36
+}
