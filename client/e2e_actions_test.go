@@ -79,7 +79,8 @@ func TestE2EContextActions(t *testing.T) {
 		if _, err := ctx.EditReplyMarkup(inlineKeyboard("two")); err != nil {
 			return err
 		}
-		if _, err := ctx.EditCaption("menu 2"); err != nil {
+		// The buttons go with the edit: a bot's edit without them removes them.
+		if _, err := ctx.EditCaption("menu 2", mtgo.WithReplyMarkup(inlineKeyboard("two"))); err != nil {
 			return err
 		}
 		return ctx.AnswerCallback("ok")

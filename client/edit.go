@@ -13,7 +13,9 @@ import (
 // EditMessageText replaces the text of message messageID in chat (anything ResolvePeer
 // accepts) and returns the edited message. The text is read like SendMessage's; the
 // EditOptions apply (parse mode, entities, reply markup, link preview, media position and,
-// for a scheduled message, its new time).
+// for a scheduled message, its new time). A bot's edit without a reply markup removes the
+// message's inline buttons, as Telegram does: pass them again (WithReplyMarkup,
+// WithKeyboard) to keep them.
 func (c *Client) EditMessageText(ctx context.Context, chat any, messageID int, text string, opts ...EditOption) (*types.Message, error) {
 	return c.editMessage(ctx, chat, messageID, &text, nil, nil, opts)
 }

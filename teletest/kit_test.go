@@ -36,8 +36,9 @@ func answerCallbacks(t *testing.T, bot *Actor, chat Peer) {
 				return
 			}
 			data := string(q.Data.Value)
+			// The keyboard goes with the edit: a bot's edit without one removes it.
 			_, _ = bot.API().MessagesEditMessage(ctx, &tg.MessagesEditMessageRequest{
-				Peer: bot.input(chat), ID: q.MsgID, Message: tl.Some("chose " + data),
+				Peer: bot.input(chat), ID: q.MsgID, Message: tl.Some("chose " + data), ReplyMarkup: kitKeyboard,
 			})
 			_, _ = bot.API().MessagesSetBotCallbackAnswer(ctx, &tg.MessagesSetBotCallbackAnswerRequest{
 				QueryID: q.QueryID, Message: tl.Some("pressed " + data),

@@ -15,7 +15,9 @@ type Edit struct {
 	Text     *string
 	Entities []tg.MessageEntityClass
 	Media    tg.InputMediaClass
-	// Markup replaces the keyboard (bots only; ignored for people, as on Telegram).
+	// Markup replaces the inline keyboard (bots only; ignored for people, as on Telegram).
+	// A bot's edit without one, or with an inline keyboard without buttons, removes the
+	// message's inline keyboard, as on Telegram.
 	Markup tg.ReplyMarkupClass
 	// ScheduleDate, when set, edits a scheduled message (id in the scheduled box) and moves
 	// it to that date (scheduled.go).
@@ -75,6 +77,10 @@ type preparedEdit struct {
 	ents   []tg.MessageEntityClass
 	media  *media
 	markup tg.ReplyMarkupClass
+	// byBot: the editor is a bot, so the edit sets the inline keyboard: to markup, or none
+	// when markup is nil or has no buttons (a bot's edit without reply_markup removes the
+	// keyboard on Telegram; the Bot API documents the same).
+	byBot bool
 	// closePoll stops the message's poll (an inputMediaPoll with closed set: how bots stop
 	// polls).
 	closePoll bool
@@ -103,8 +109,11 @@ func (w *World) prepareEdit(a *account, e Edit) (preparedEdit, error) {
 		if err := checkMarkup(e.Markup); err != nil {
 			return preparedEdit{}, err
 		}
-		pe.markup = e.Markup
+		if !emptyInlineMarkup(e.Markup) {
+			pe.markup = e.Markup
+		}
 	}
+	pe.byBot = a.bot
 	return pe, nil
 }
 
@@ -122,7 +131,7 @@ func (pe preparedEdit) check(m *message) error {
 		return ErrMediaInvalid
 	}
 	closes := pe.closePoll && !m.media.poll.closed
-	if (pe.text == nil || *pe.text == m.text) && pe.media == nil && pe.markup == nil && !closes {
+	if (pe.text == nil || *pe.text == m.text) && pe.media == nil && !pe.changesMarkup(m) && !closes {
 		return ErrMessageNotModified
 	}
 	return nil
@@ -139,13 +148,44 @@ func (pe preparedEdit) apply(m *message) {
 	if pe.closePoll {
 		m.media.poll.closed = true // shared by every copy
 	}
-	if pe.markup != nil {
+	switch {
+	case pe.markup != nil:
 		m.markup = pe.markup
 		if m.buttonsBot == 0 {
 			m.buttonsBot = pe.editor
 		}
+	case pe.byBot && hasInlineMarkup(m.markup):
+		m.markup = nil
 	}
 	m.editDate = pe.date
+}
+
+// changesMarkup reports whether applying pe changes m's keyboard: a new one, or a bot's
+// edit that removes the inline keyboard m has.
+func (pe preparedEdit) changesMarkup(m *message) bool {
+	return pe.markup != nil || pe.byBot && hasInlineMarkup(m.markup)
+}
+
+// hasInlineMarkup reports whether markup is an inline keyboard (a reply keyboard is the
+// chat's, not the message's, and edits leave it).
+func hasInlineMarkup(markup tg.ReplyMarkupClass) bool {
+	_, ok := markup.(*tg.ReplyInlineMarkup)
+	return ok
+}
+
+// emptyInlineMarkup reports whether markup is an inline keyboard without buttons: an edit
+// with it removes the keyboard.
+func emptyInlineMarkup(markup tg.ReplyMarkupClass) bool {
+	im, ok := markup.(*tg.ReplyInlineMarkup)
+	if !ok {
+		return false
+	}
+	for _, r := range im.Rows {
+		if len(r.Buttons) > 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // editChannelMessage applies pe to m, records the channel event and pushes
