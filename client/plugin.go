@@ -90,9 +90,10 @@ var errNilInvoker = errors.New("mtgo: invoke with middleware: nil base invoker")
 
 // InvokeWithMiddleware sends query through the invoker middleware installed with
 // UseInvokerMiddleware, with base making the call at the end of the chain instead of the
-// client's call policy: a Takeout, a per-DC session's invoker, a test double. The answer is
-// decoded as query's result type (as Invoke returns it) and, the call being base's, is not
-// fed to the peer cache or the update engine.
+// client's call policy: a per-DC session's invoker, a test double. The answer is decoded as
+// query's result type (as Invoke returns it) and, the call being base's, is not fed to the
+// peer cache or the update engine. A Takeout is not such a base: its calls already run
+// through the client's whole chain, middleware included (call it directly).
 func (c *Client) InvokeWithMiddleware(ctx context.Context, base tg.Invoker, query tg.TLObject) (tg.TLObject, error) {
 	switch {
 	case base == nil:

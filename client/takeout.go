@@ -49,7 +49,8 @@ func takeoutRequest(sc TakeoutScope) *tg.AccountInitTakeoutSessionRequest {
 // Telegram's largest file (4000 MiB).
 const maxTakeoutFile = 4000 << 20
 
-// Invoke implements tg.Invoker: the call runs inside invokeWithTakeout.
+// Invoke implements tg.Invoker: the call runs inside invokeWithTakeout, through the client's
+// call path (invoker middleware, call policy, peer cache and update engine), as any call.
 func (t *Takeout) Invoke(ctx context.Context, in tl.Encoder, out tl.Decoder) error {
 	return t.c.invoker().Invoke(ctx, &tg.InvokeWithTakeoutRequest{TakeoutID: t.ID, Query: in}, out)
 }
