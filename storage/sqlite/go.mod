@@ -4,6 +4,7 @@ go 1.26.8
 
 require (
 	github.com/mtgo-labs/mtgo/client v0.1.0
+	github.com/mtgo-labs/mtgo/session v0.1.0
 	github.com/mtgo-labs/mtgo/storage/sqlstore v0.1.0
 	modernc.org/sqlite v1.62.0
 )
@@ -17,7 +18,6 @@ require (
 	github.com/mattn/go-isatty v0.0.24 // indirect
 	github.com/mtgo-labs/mtgo/crypto v0.1.0 // indirect
 	github.com/mtgo-labs/mtgo/peers v0.1.0 // indirect
-	github.com/mtgo-labs/mtgo/session v0.1.0 // indirect
 	github.com/mtgo-labs/mtgo/tl v0.1.0 // indirect
 	github.com/mtgo-labs/mtgo/transport v0.1.0 // indirect
 	github.com/mtgo-labs/mtgo/updates v0.1.0 // indirect
