@@ -163,9 +163,10 @@ func (c *Client) OnSecretMessage(cb func(*Context, *types.SecretMessage) error, 
 
 // RequestSecretChat asks user (any form ResolvePeer takes) for a secret chat
 // (messages.getDhConfig, messages.requestEncryption). The chat is SecretChatWaiting until
-// the user accepts; the key is then completed and checked when the update arrives. A waiting
-// chat lives in memory only (its DH exponent is never stored): after a restart the request
-// must be made again.
+// the user accepts; the key is then completed and checked when the update arrives, also
+// after a restart: the waiting chat is stored with its DH exponent (as secret as the keys the
+// storage holds; wiped once the key is made). Unanswered requests are bounded (the newest
+// 100, none older than a week): older ones are discarded.
 func (c *Client) RequestSecretChat(ctx context.Context, user any) (*types.SecretChat, error) {
 	in, err := c.resolveUser(ctx, user)
 	if err != nil {
@@ -175,7 +176,9 @@ func (c *Client) RequestSecretChat(ctx context.Context, user any) (*types.Secret
 }
 
 // AcceptSecretChat accepts a chat another user requested (messages.getDhConfig,
-// messages.acceptEncryption) and returns it ready.
+// messages.acceptEncryption) and returns it ready. A request survives a restart (it is
+// stored when it arrives, and OnSecretChatRequest runs once for it); the newest 100
+// requests not accepted are kept, none older than a week.
 func (c *Client) AcceptSecretChat(ctx context.Context, chatID int32) (*types.SecretChat, error) {
 	return c.secrets().accept(ctx, chatID)
 }

@@ -1,6 +1,7 @@
 package mtgo
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
 	"errors"
@@ -29,6 +30,7 @@ const (
 type secretStore interface {
 	LoadRecord(ctx context.Context, ns, key string) ([]byte, bool, error)
 	SaveRecord(ctx context.Context, ns, key string, value []byte) error
+	DeleteRecord(ctx context.Context, ns, key string) error
 }
 
 // secretChat is the state of one chat. Only the manager touches it, under its lock.
@@ -45,7 +47,7 @@ type secretChat struct {
 	visual      [36]byte         // the visualization of the chat's first key (Visual288)
 	seq         *secretchat.Seq
 
-	dh      *secretchat.DH // the originator's half while waiting (never stored)
+	dh      *secretchat.DH // the originator's half while waiting (stored; cleared when done)
 	ga      []byte         // the originator's g_a while this side has not accepted
 	pending map[int32]pendingSecret
 	sent    map[int32]*sentSecret // the last messages sent, by out_seq_no, for resend requests
@@ -91,6 +93,13 @@ func (s *secretChat) keyFingerprint() int64 {
 	return s.fingerprint
 }
 
+// forgetExchange wipes the originator's exponent and drops the peer's g_a: the key exchange
+// is over (the key made, or the chat discarded).
+func (s *secretChat) forgetExchange() {
+	s.dh.Clear()
+	s.dh, s.ga = nil, nil
+}
+
 // setKey makes key, just made by the DH step, the chat's key.
 func (m *secretChats) setKey(s *secretChat, key crypto.AuthKey) {
 	s.keys, _ = secretchat.NewKeys(s.role, key, m.now())
@@ -120,7 +129,9 @@ type secretChats struct {
 	mu    sync.Mutex
 	chats map[int32]*secretChat
 	early map[int32]*tg.EncryptedChat // encryptedChat seen before requestEncryption's answer
-	dhCfg struct {
+	// unfinished lists the waiting and requested chats (secret_pending.go); nil until loaded.
+	unfinished map[int32]unfinishedChat
+	dhCfg      struct {
 		version int32
 		g       int32
 		p       []byte
@@ -146,6 +157,7 @@ func (m *secretChats) lookupLocked(ctx context.Context, id int32) (*secretChat, 
 		return nil, err
 	}
 	s, err := decodeSecretRecord(b)
+	clear(b) // a copy of the stored keys or exponent
 	if err != nil {
 		return nil, err
 	}
@@ -156,6 +168,10 @@ func (m *secretChats) lookupLocked(ctx context.Context, id int32) (*secretChat, 
 	if a := s.restoreAbort; a != nil { // an exchange the restart dropped: release the peer
 		s.restoreAbort = nil
 		m.postLocked(ctx, s, a)
+	}
+	if c, ok := m.early[id]; ok && s.state == types.SecretChatWaiting { // accepted meanwhile
+		delete(m.early, id)
+		m.completeLocked(ctx, s, c)
 	}
 	return s, nil
 }
@@ -172,10 +188,11 @@ func (m *secretChats) chatLocked(ctx context.Context, id int32) (*secretChat, er
 	return s, nil
 }
 
-// saveLocked persists a ready or discarded chat; a failure is logged (the chat goes on in
-// memory).
+// saveLocked persists a chat and keeps the index of unfinished ones in step; a failure is
+// logged (the chat goes on in memory).
 func (m *secretChats) saveLocked(ctx context.Context, s *secretChat) {
-	if m.store == nil || (s.state != types.SecretChatReady && s.state != types.SecretChatDiscarded) {
+	m.trackLocked(ctx, s)
+	if m.store == nil {
 		return
 	}
 	if err := m.store.SaveRecord(ctx, secretRecordNS, secretRecordKey(s.id), encodeSecretRecord(s)); err != nil {
@@ -270,6 +287,8 @@ func (m *secretChats) request(ctx context.Context, user tg.InputUserClass) (*typ
 	if c, ok := m.early[s.id]; ok { // the peer accepted before the answer was handled
 		delete(m.early, s.id)
 		m.completeLocked(ctx, s, c)
+	} else {
+		m.saveLocked(ctx, s) // with the exponent: the peer may accept after a restart
 	}
 	return s.view(), nil
 }
@@ -315,7 +334,8 @@ func (m *secretChats) accept(ctx context.Context, id int32) (*types.SecretChat, 
 			return nil, fmt.Errorf("mtgo: secret chat %d: %w", id, ErrSecretFingerprint)
 		}
 		m.setKey(s, key)
-		s.state, s.ga = types.SecretChatReady, nil
+		s.state = types.SecretChatReady
+		s.forgetExchange()
 		s.seq, _ = secretchat.NewSeq(secretchat.Responder, secretchat.SeqState{})
 		m.saveLocked(ctx, s)
 		return s.view(), nil
@@ -342,7 +362,8 @@ func (m *secretChats) discard(ctx context.Context, id int32, deleteHistory bool)
 // discardLocked forgets the key of s and stores it as discarded.
 func (m *secretChats) discardLocked(ctx context.Context, s *secretChat) {
 	s.fingerprint = s.keyFingerprint()
-	s.state, s.keys, s.dh, s.ga, s.pending, s.sent = types.SecretChatDiscarded, nil, nil, nil, nil, nil
+	s.forgetExchange()
+	s.state, s.keys, s.pending, s.sent = types.SecretChatDiscarded, nil, nil, nil
 	if s.seq == nil {
 		s.seq, _ = secretchat.NewSeq(s.role, secretchat.SeqState{})
 	}
@@ -461,15 +482,20 @@ func (m *secretChats) onChat(ctx context.Context, chat tg.EncryptedChatClass) {
 			return // seen before (the update came again)
 		}
 		s := &secretChat{id: c.ID, accessHash: c.AccessHash, userID: c.AdminID, date: int64(c.Date),
-			role: secretchat.Responder, state: types.SecretChatRequested, ga: c.GA}
+			role: secretchat.Responder, state: types.SecretChatRequested, ga: bytes.Clone(c.GA)}
 		m.chats[c.ID] = s
+		m.saveLocked(ctx, s) // AcceptSecretChat works after a restart; no second event
 		m.emit(kindSecretChatRequest, s.view())
 	case *tg.EncryptedChatWaiting:
-		if s := m.chats[c.ID]; s != nil && s.state == types.SecretChatWaiting {
+		if s, _ := m.lookupLocked(ctx, c.ID); s != nil && s.state == types.SecretChatWaiting && s.accessHash != c.AccessHash {
 			s.accessHash = c.AccessHash
+			m.saveLocked(ctx, s)
 		}
 	case *tg.EncryptedChat:
-		s := m.chats[c.ID]
+		s, err := m.lookupLocked(ctx, c.ID) // a waiting chat may be in the storage only
+		if err != nil {
+			m.log.Warn("secret chat not loaded", "chat", c.ID, "err", err)
+		}
 		if s == nil {
 			if len(m.early) < maxSecretPending {
 				m.early[c.ID] = c
@@ -500,7 +526,8 @@ func (m *secretChats) completeLocked(ctx context.Context, s *secretChat, c *tg.E
 		return
 	}
 	m.setKey(s, key)
-	s.state, s.dh, s.accessHash = types.SecretChatReady, nil, c.AccessHash
+	s.state, s.accessHash = types.SecretChatReady, c.AccessHash
+	s.forgetExchange()
 	s.seq, _ = secretchat.NewSeq(secretchat.Originator, secretchat.SeqState{})
 	m.saveLocked(ctx, s)
 }

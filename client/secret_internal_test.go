@@ -391,6 +391,7 @@ func TestSecretChatEarlyAccept(t *testing.T) {
 	a.m.mu.Lock()
 	s := a.m.chats[w.ID]
 	delete(a.m.chats, w.ID)
+	_ = a.store.DeleteRecord(ctx, secretRecordNS, secretRecordKey(w.ID))
 	a.m.mu.Unlock()
 	r.hold = false
 	for _, h := range r.held {
@@ -678,9 +679,12 @@ func TestSecretRecord(t *testing.T) {
 		{"empty", nil},
 		{"short", b[:len(b)-1]},
 		{"long", append(bytes.Clone(b), 0)},
-		{"version", mutate(0, 3)},
-		{"version 1 at version 2's size", mutate(0, 1)},
-		{"version 2 at version 1's size", b[:secretRecordSizeV1]},
+		{"version", mutate(0, 4)},
+		{"version 1 at version 3's size", mutate(0, 1)},
+		{"version 2 at version 3's size", mutate(0, 2)},
+		{"version 3 at version 1's size", b[:secretRecordSizeV1]},
+		{"version 3 at version 2's size", b[:secretRecordSizeV2]},
+		{"exchange bytes in a ready chat", mutate(1200, 1)},
 		{"role", mutate(1, 2)},
 		{"state waiting", mutate(2, byte(types.SecretChatWaiting))},
 		{"reserved", mutate(3, 1)},
@@ -784,6 +788,12 @@ func FuzzSecretRecord(f *testing.F) {
 	v1[0] = secretRecordV1
 	f.Add(v1)
 	f.Add(encodeSecretRecord(&secretChat{id: 2, role: secretchat.Responder, state: types.SecretChatDiscarded}))
+	waiting, requested := testUnfinishedChats(f)
+	f.Add(encodeSecretRecord(waiting))
+	f.Add(encodeSecretRecord(requested))
+	v2 := bytes.Clone(b[:secretRecordSizeV2])
+	v2[0] = secretRecordV2
+	f.Add(v2)
 	f.Add([]byte{1})
 	f.Fuzz(func(t *testing.T, b []byte) {
 		s, err := decodeSecretRecord(b)

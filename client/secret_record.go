@@ -1,6 +1,7 @@
 package mtgo
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -16,9 +17,9 @@ import (
 // secretRecordNS is the storage namespace of secret chats; the key is the chat id in decimal.
 const secretRecordNS = "mtgo.secretchat"
 
-// Record format, version 2, fixed size, little endian:
+// Record format, version 3, fixed size, little endian:
 //
-//	0   version (2)       1  role (0 originator, 1 responder)   2 state   3 zero
+//	0   version (3)       1  role (0 originator, 1 responder)   2 state   3 zero
 //	4   chat id int32     8  access hash int64                 16 peer user id int64
 //	24  date (unix) int64 32 layer int32                       36 ttl seconds int32
 //	40  key fingerprint int64
@@ -30,17 +31,29 @@ const secretRecordNS = "mtgo.secretchat"
 //	365 re-keying phase (secretchat.Phase)   366 zero (2 bytes)
 //	368 exchange_id int64
 //	376 previous key (256 bytes)         632 next key (256 bytes)
+//	888 waiting: the DH generator int32  892 waiting: the DH prime (256 bytes)
+//	1148 waiting: this side's exponent a; requested: the peer's g_a (256 bytes, big-endian)
 //
-// Version 1 is the first 316 bytes alone, written before re-keying existed: its key is the
-// chat's first key, used for every message counted in the sequence numbers since the chat's
-// date. An exchange that holds a DH exponent (requested, accepting) is stored by its phase and
-// exchange_id only and aborted on load (secretchat.RestoreKeys); exponents are never stored.
+// Ready and discarded chats leave 888.. zero; waiting and requested chats (the key exchange
+// unfinished) leave 40..888 zero. The exponent is as secret as the key in a ready record and
+// stored with the same care (the storage already holds the auth key); it is wiped from memory
+// once the key is made or the chat discarded. Version 2 is the first 888 bytes (ready and
+// discarded chats only); version 1 the first 316 bytes alone, written before re-keying
+// existed: its key is the chat's first key, used for every message counted in the sequence
+// numbers since the chat's date. A re-keying exchange that holds a DH exponent (requested,
+// accepting) is stored by its phase and exchange_id only and aborted on load
+// (secretchat.RestoreKeys).
 const (
 	secretRecordV1     = 1
 	secretRecordV2     = 2
+	secretRecordV3     = 3
 	secretRecordSizeV1 = 60 + 256
-	secretRecordSize   = 632 + 256
+	secretRecordSizeV2 = 632 + 256
+	secretRecordSize   = 1148 + 256
 )
+
+// secretRecordSizes is the size of each version's record.
+var secretRecordSizes = map[byte]int{secretRecordV1: secretRecordSizeV1, secretRecordV2: secretRecordSizeV2, secretRecordV3: secretRecordSize}
 
 const (
 	secretFlagEncrypted = 1 << iota
@@ -53,11 +66,16 @@ var errSecretRecord = errors.New("mtgo: damaged secret chat record")
 
 func secretRecordKey(id int32) string { return strconv.FormatInt(int64(id), 10) }
 
-// encodeSecretRecord returns the stored form of a ready or discarded chat.
+// unfinished reports a chat whose key exchange has not completed: waiting or requested.
+func (s *secretChat) unfinished() bool {
+	return s.state == types.SecretChatWaiting || s.state == types.SecretChatRequested
+}
+
+// encodeSecretRecord returns the stored form of a chat.
 func encodeSecretRecord(s *secretChat) []byte {
 	b := make([]byte, secretRecordSize)
 	le := binary.LittleEndian
-	b[0] = secretRecordV2
+	b[0] = secretRecordV3
 	b[1] = byte(s.role)
 	b[2] = byte(s.state)
 	le.PutUint32(b[4:], uint32(s.id))
@@ -66,6 +84,20 @@ func encodeSecretRecord(s *secretChat) []byte {
 	le.PutUint64(b[24:], uint64(s.date))
 	le.PutUint32(b[32:], uint32(s.layer))
 	le.PutUint32(b[36:], uint32(s.ttl))
+	switch s.state {
+	case types.SecretChatWaiting:
+		st := s.dh.State()
+		le.PutUint32(b[888:], uint32(st.G))
+		copy(b[892:], st.P[:])
+		copy(b[1148:], st.Exponent[:])
+		st.Clear()
+		return b
+	case types.SecretChatRequested:
+		if len(s.ga) <= 256 { // a longer g_a fails the DH checks anyway: stored as zero
+			copy(b[secretRecordSize-len(s.ga):], s.ga)
+		}
+		return b
+	}
 	le.PutUint64(b[40:], uint64(s.keyFingerprint()))
 	var st secretchat.SeqState
 	if s.seq != nil {
@@ -98,17 +130,21 @@ func encodeSecretRecord(s *secretChat) []byte {
 	return b
 }
 
-// decodeSecretRecord reads a record of either version back. The bytes come from storage,
-// which is untrusted: every field is checked (size, version, role, state, the key against
-// its fingerprint, the sequence numbers against the role, the re-keying state) and a failure
-// is errSecretRecord, never a panic. A re-keying exchange that cannot survive the restart
-// is left in restoreAbort.
+// decodeSecretRecord reads a record of any version back. The bytes come from storage, which
+// is untrusted: every field is checked (size, version, role, state, the key against its
+// fingerprint, the sequence numbers against the role, the re-keying state, a waiting chat's
+// DH group and exponent, the parts a state leaves zero) and a failure is errSecretRecord,
+// never a panic. A re-keying exchange that cannot survive the restart is left in
+// restoreAbort.
 func decodeSecretRecord(b []byte) (*secretChat, error) {
+	if len(b) == 0 {
+		return nil, fmt.Errorf("%w: empty", errSecretRecord)
+	}
+	size, ok := secretRecordSizes[b[0]]
 	switch {
-	case len(b) == secretRecordSizeV1 && b[0] == secretRecordV1, len(b) == secretRecordSize && b[0] == secretRecordV2:
-	case len(b) > 0 && b[0] != secretRecordV1 && b[0] != secretRecordV2:
+	case !ok:
 		return nil, fmt.Errorf("%w: version %d", errSecretRecord, b[0])
-	default:
+	case len(b) != size:
 		return nil, fmt.Errorf("%w: %d bytes", errSecretRecord, len(b))
 	}
 	role := secretchat.Role(b[1])
@@ -116,7 +152,7 @@ func decodeSecretRecord(b []byte) (*secretChat, error) {
 		return nil, fmt.Errorf("%w: role %d", errSecretRecord, b[1])
 	}
 	state := types.SecretChatState(b[2])
-	if (state != types.SecretChatReady && state != types.SecretChatDiscarded) || b[3] != 0 {
+	if state < types.SecretChatWaiting || state > types.SecretChatDiscarded || b[3] != 0 {
 		return nil, fmt.Errorf("%w: state %d", errSecretRecord, b[2])
 	}
 	le := binary.LittleEndian
@@ -134,6 +170,12 @@ func decodeSecretRecord(b []byte) (*secretChat, error) {
 	if s.layer < 0 || s.ttl < 0 {
 		return nil, fmt.Errorf("%w: negative layer or ttl", errSecretRecord)
 	}
+	if s.unfinished() {
+		return decodeUnfinished(s, b)
+	}
+	if len(b) == secretRecordSize && !allZero(b[secretRecordSizeV2:]) {
+		return nil, fmt.Errorf("%w: key exchange bytes in a %v chat", errSecretRecord, state)
+	}
 	st := secretchat.SeqState{Sent: int32(le.Uint32(b[48:])), Received: int32(le.Uint32(b[52:])), PeerIn: int32(le.Uint32(b[56:]))}
 	seq, err := secretchat.NewSeq(role, st)
 	if err != nil {
@@ -141,7 +183,7 @@ func decodeSecretRecord(b []byte) (*secretChat, error) {
 	}
 	s.seq = seq
 	if state != types.SecretChatReady {
-		if len(b) == secretRecordSize {
+		if len(b) != secretRecordSizeV1 {
 			s.visual = [36]byte(b[316:])
 		}
 		return s, nil
@@ -210,4 +252,45 @@ func secretV2Keys(key crypto.AuthKey, b []byte) (secretchat.KeysState, error) {
 		return ks, err
 	}
 	return ks, nil
+}
+
+// decodeUnfinished reads the rest of a waiting or requested chat's record (version 3): the
+// originator's DH half, with every check of a new one, or the peer's g_a.
+func decodeUnfinished(s *secretChat, b []byte) (*secretChat, error) {
+	want := secretchat.Originator
+	if s.state == types.SecretChatRequested {
+		want = secretchat.Responder
+	}
+	switch {
+	case len(b) != secretRecordSize:
+		return nil, fmt.Errorf("%w: %v chat in a version %d record", errSecretRecord, s.state, b[0])
+	case s.role != want:
+		return nil, fmt.Errorf("%w: %v chat of the %v", errSecretRecord, s.state, s.role)
+	case !allZero(b[40:secretRecordSizeV2]):
+		return nil, fmt.Errorf("%w: key bytes in a %v chat", errSecretRecord, s.state)
+	}
+	if s.state == types.SecretChatRequested {
+		if !allZero(b[secretRecordSizeV2:1148]) {
+			return nil, fmt.Errorf("%w: DH bytes in a requested chat", errSecretRecord)
+		}
+		s.ga = bytes.Clone(b[1148:])
+		return s, nil
+	}
+	st := secretchat.DHState{G: int32(binary.LittleEndian.Uint32(b[888:])), P: [256]byte(b[892:]), Exponent: [256]byte(b[1148:])}
+	dh, err := secretchat.RestoreDH(st)
+	st.Clear()
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", errSecretRecord, err)
+	}
+	s.dh = dh
+	return s, nil
+}
+
+func allZero(b []byte) bool {
+	for _, x := range b {
+		if x != 0 {
+			return false
+		}
+	}
+	return true
 }

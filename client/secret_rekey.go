@@ -216,10 +216,15 @@ func (m *secretChats) acceptRekeyLocked(s *secretChat) {
 func (m *secretChats) failRekeyLocked(ctx context.Context, s *secretChat, err error) {
 	m.log.Warn("secret chat re-keying failed; discarding the chat", "chat", s.id, "err", err)
 	m.discardLocked(ctx, s)
+	m.discardOnServer(s.id)
+}
+
+// discardOnServer discards chat id on the server (messages.discardEncryption) in a job, best
+// effort: a failure is logged.
+func (m *secretChats) discardOnServer(id int32) {
 	if m.spawn == nil {
 		return
 	}
-	id := s.id
 	m.spawn(func(ctx context.Context) {
 		if _, err := m.raw.MessagesDiscardEncryption(ctx, &tg.MessagesDiscardEncryptionRequest{ChatID: id}); err != nil {
 			m.log.Warn("secret chat not discarded", "chat", id, "err", err)
