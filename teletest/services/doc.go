@@ -58,6 +58,7 @@ func (d *Dispatcher) registerAll() {
 	d.registerBots()
 	d.registerBotPay()
 	d.registerBusiness()
+	d.registerBusinessAccount()
 	d.registerAccount()
 	d.registerSend() // after registerMethods: replaces its plain sendMessage and sendMedia
 	d.registerHistory()

@@ -41,6 +41,9 @@ type businessConn struct {
 	existingChats, newChats, contacts, nonContacts, excludeSelected bool
 	users, excludeUsers                                             map[int64]bool
 	existing                                                        map[int64]bool // peers with a dialog when connected
+
+	// paused: chats the account paused the bot in (account.toggleConnectedBotPaused).
+	paused map[int64]bool
 }
 
 // ConnectedBot is account.updateConnectedBot: the bot to connect (or, with Deleted, to
@@ -186,7 +189,8 @@ func (w *World) inputUserIDs(viewer *account, in []tg.InputUserClass) (map[int64
 	return out, nil
 }
 
-// serves reports whether the connection covers the private chat with user peer. The test
+// serves reports whether the connection covers the private chat with user peer (one the
+// account did not exclude, disable or pause the bot in). The test
 // world keeps no contact lists: every person counts as a non-contact. Chats with bots and
 // with the account itself are never served.
 func (c *businessConn) serves(w *World, peer int64) bool {
@@ -196,7 +200,7 @@ func (c *businessConn) serves(w *World, peer int64) bool {
 	if p := w.users[peer]; p == nil || p.bot {
 		return false
 	}
-	if c.excludeUsers[peer] {
+	if c.excludeUsers[peer] || c.paused[peer] {
 		return false
 	}
 	if c.users[peer] {
