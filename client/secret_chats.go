@@ -50,8 +50,9 @@ type secretChat struct {
 	dh      *secretchat.DH // the originator's half while waiting (stored; cleared when done)
 	ga      []byte         // the originator's g_a while this side has not accepted
 	pending map[int32]pendingSecret
-	sent    map[int32]*sentSecret // the last messages sent, by out_seq_no, for resend requests
-	askNext int32                 // the first out_seq_no no resend request asked for yet
+	sent    map[int32]*sentSecret      // the last messages sent, by out_seq_no, for resend requests
+	askNext int32                      // the first out_seq_no no resend request asked for yet
+	held    []tg.EncryptedMessageClass // messages that came while the chat was waiting
 	// starting is set while a re-keying start (its DH half) is under way.
 	starting bool
 	// restoreAbort is the exchange a restart dropped, for the peer (sent on load).
@@ -363,7 +364,7 @@ func (m *secretChats) discard(ctx context.Context, id int32, deleteHistory bool)
 func (m *secretChats) discardLocked(ctx context.Context, s *secretChat) {
 	s.fingerprint = s.keyFingerprint()
 	s.forgetExchange()
-	s.state, s.keys, s.pending, s.sent = types.SecretChatDiscarded, nil, nil, nil
+	s.state, s.keys, s.pending, s.sent, s.held = types.SecretChatDiscarded, nil, nil, nil, nil
 	if s.seq == nil {
 		s.seq, _ = secretchat.NewSeq(s.role, secretchat.SeqState{})
 	}
@@ -530,9 +531,23 @@ func (m *secretChats) completeLocked(ctx context.Context, s *secretChat, c *tg.E
 	s.forgetExchange()
 	s.seq, _ = secretchat.NewSeq(secretchat.Originator, secretchat.SeqState{})
 	m.saveLocked(ctx, s)
+	held := s.held
+	s.held = nil
+	for _, msg := range held {
+		m.messageLocked(ctx, msg)
+	}
 }
 
 func (m *secretChats) onMessage(ctx context.Context, msg tg.EncryptedMessageClass) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.messageLocked(ctx, msg)
+}
+
+// messageLocked decrypts and delivers one message. A message for a chat still waiting is
+// kept (up to maxSecretPending) until the acceptance is seen: after a restart,
+// updates.getDifference may hand it over before the updateEncryption that completes the key.
+func (m *secretChats) messageLocked(ctx context.Context, msg tg.EncryptedMessageClass) {
 	var (
 		id    int32
 		date  int32
@@ -547,11 +562,13 @@ func (m *secretChats) onMessage(ctx context.Context, msg tg.EncryptedMessageClas
 	default:
 		return
 	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
 	s, err := m.chatLocked(ctx, id)
 	if err != nil {
 		m.log.Warn("secret message dropped", "chat", id, "err", err)
+		return
+	}
+	if s.state == types.SecretChatWaiting && len(s.held) < maxSecretPending {
+		s.held = append(s.held, msg)
 		return
 	}
 	layer, fp, err := decryptLayer(s, bytes)

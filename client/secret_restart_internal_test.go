@@ -54,7 +54,8 @@ func (r *secretRelay) ready(t *testing.T, id int32) int64 {
 
 // TestSecretWaitingRestart: A restarts while its request waits; the peer's acceptance, coming
 // while the new process runs or while none does (delivered on its return, as getDifference
-// would), completes the key from the stored exponent, which is then wiped.
+// would, after B's first message), completes the key from the stored exponent, which is then
+// wiped; the message that came first is delivered then.
 func TestSecretWaitingRestart(t *testing.T) {
 	ctx := context.Background()
 	for _, down := range []bool{false, true} {
@@ -76,11 +77,18 @@ func TestSecretWaitingRestart(t *testing.T) {
 			}
 			a := r.parties[0]
 			if down {
-				a = r.restart(0)
-				for _, h := range r.held {
-					a.m.handle(ctx, h.up)
+				if _, err := r.parties[1].m.sendText(ctx, w.ID, 1, "early"); err != nil {
+					t.Fatal(err)
 				}
+				a = r.restart(0)
+				held := r.held
 				r.held, r.holdTo = nil, nil
+				for i := len(held) - 1; i >= 0; i-- { // the message first
+					a.m.handle(ctx, held[i].up)
+				}
+				if diff := cmp.Diff([]string{"early"}, secretTexts(a.events())); diff != "" {
+					t.Fatalf("message before the acceptance (-want +got):\n%s", diff)
+				}
 			}
 			a.m.mu.Lock()
 			dh := a.m.chats[w.ID].dh
