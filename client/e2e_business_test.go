@@ -3,7 +3,6 @@ package mtgo_test
 import (
 	"errors"
 	"testing"
-	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -47,17 +46,7 @@ func TestE2EBusiness(t *testing.T) {
 	got := make(chan *types.Message, 4)
 	carol.OnMessage(func(_ *mtgo.Context, m *types.Message) error { got <- m; return nil })
 
-	in, err := shop.ResolvePeer(ctxT(t), "@e2e_desk_bot")
-	if err != nil {
-		t.Fatal(err)
-	}
-	pu := in.(*tg.InputPeerUser)
-	connect := &tg.AccountUpdateConnectedBotRequest{
-		Bot:        &tg.InputUser{UserID: pu.UserID, AccessHash: pu.AccessHash},
-		Rights:     &tg.BusinessBotRights{Reply: true},
-		Recipients: tg.InputBusinessBotRecipients{NewChats: true, ExistingChats: true},
-	}
-	if _, err := shop.InvokeContext(ctxT(t), connect, 0, 10*time.Second); err != nil {
+	if _, err := shop.ConnectBusinessBot(ctxT(t), "@e2e_desk_bot", mtgo.WithBusinessBotRights(types.BusinessBotRights{Reply: true})); err != nil {
 		t.Fatal(err)
 	}
 	c := recv(t, conns, "business connection")
@@ -107,8 +96,7 @@ func TestE2EBusiness(t *testing.T) {
 		t.Fatalf("deleted %+v", d)
 	}
 
-	connect.Deleted = true
-	if _, err := shop.InvokeContext(ctxT(t), connect, 0, 10*time.Second); err != nil {
+	if err := shop.DisconnectBusinessBot(ctxT(t), "@e2e_desk_bot"); err != nil {
 		t.Fatal(err)
 	}
 	if off := recv(t, conns, "disconnection"); off.Enabled || off.ID != c.ID {
@@ -167,16 +155,8 @@ func TestE2EBusinessActs(t *testing.T) {
 		return nil
 	})
 
-	in, err := shop.ResolvePeer(ctxT(t), "@e2e_acts_bot")
-	if err != nil {
-		t.Fatal(err)
-	}
-	pu := in.(*tg.InputPeerUser)
-	if _, err := shop.InvokeContext(ctxT(t), &tg.AccountUpdateConnectedBotRequest{
-		Bot:        &tg.InputUser{UserID: pu.UserID, AccessHash: pu.AccessHash},
-		Rights:     &tg.BusinessBotRights{Reply: true, ReadMessages: true, DeleteSentMessages: true},
-		Recipients: tg.InputBusinessBotRecipients{NewChats: true, ExistingChats: true},
-	}, 0, 10*time.Second); err != nil {
+	rights := types.BusinessBotRights{Reply: true, ReadMessages: true, DeleteSentMessages: true}
+	if _, err := shop.ConnectBusinessBot(ctxT(t), "@e2e_acts_bot", mtgo.WithBusinessBotRights(rights)); err != nil {
 		t.Fatal(err)
 	}
 	conn := recv(t, conns, "business connection")

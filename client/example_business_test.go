@@ -9,7 +9,6 @@ import (
 	mtgo "github.com/mtgo-labs/mtgo/client"
 	"github.com/mtgo-labs/mtgo/client/types"
 	"github.com/mtgo-labs/mtgo/teletest/world"
-	"github.com/mtgo-labs/mtgo/tl/tg"
 )
 
 // A shop's Telegram Business account connects a bot, which then answers the shop's customers
@@ -39,20 +38,11 @@ func ExampleClient_OnBusinessMessage() {
 		return err
 	})
 
-	// The shop (a Premium account) connects the bot in its Telegram Business settings:
-	// account.updateConnectedBot, which has no method of its own.
+	// The shop (a Premium account) connects the bot in its Telegram Business settings,
+	// letting it answer in every private chat.
 	shop := srv.loginUser(world.UserSpec{FirstName: "Shop", Username: "shop_example", Phone: "15550301", Premium: true})
 	defer shop.Stop()
-	in, err := shop.ResolvePeer(ctx, "@desk_bot")
-	if err != nil {
-		log.Fatal(err)
-	}
-	pu := in.(*tg.InputPeerUser)
-	if _, err := shop.InvokeContext(ctx, &tg.AccountUpdateConnectedBotRequest{
-		Bot:        &tg.InputUser{UserID: pu.UserID, AccessHash: pu.AccessHash},
-		Rights:     &tg.BusinessBotRights{Reply: true},
-		Recipients: tg.InputBusinessBotRecipients{NewChats: true, ExistingChats: true},
-	}, 0, 10*time.Second); err != nil {
+	if _, err := shop.ConnectBusinessBot(ctx, "@desk_bot", mtgo.WithBusinessBotRights(types.BusinessBotRights{Reply: true})); err != nil {
 		log.Fatal(err)
 	}
 	select {
