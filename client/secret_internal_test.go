@@ -17,6 +17,7 @@ import (
 	"github.com/mtgo-labs/mtgo/client/storage"
 	"github.com/mtgo-labs/mtgo/client/types"
 	"github.com/mtgo-labs/mtgo/crypto"
+	"github.com/mtgo-labs/mtgo/crypto/redact"
 	"github.com/mtgo-labs/mtgo/secretchat"
 	"github.com/mtgo-labs/mtgo/tl"
 	"github.com/mtgo-labs/mtgo/tl/e2e"
@@ -173,14 +174,30 @@ func (s sideInvoker) Invoke(_ context.Context, in tl.Encoder, out tl.Decoder) er
 	return nil
 }
 
+// request makes party 0 ask party 1 for a chat and returns it, waiting.
+func (r *secretRelay) request(t *testing.T) *types.SecretChat {
+	t.Helper()
+	w, err := r.parties[0].m.request(context.Background(), &tg.InputUser{UserID: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return w
+}
+
+// release delivers the held pushes in order and stops holding.
+func (r *secretRelay) release(ctx context.Context) {
+	held := r.held
+	r.hold, r.holdTo, r.held = false, nil, nil
+	for _, h := range held {
+		r.parties[h.to].m.handle(ctx, h.up)
+	}
+}
+
 // open makes a ready chat between the two parties and returns its id.
 func (r *secretRelay) open(t *testing.T) int32 {
 	t.Helper()
 	ctx := context.Background()
-	w, err := r.parties[0].m.request(ctx, &tg.InputUser{UserID: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
+	w := r.request(t)
 	if w.State != types.SecretChatWaiting || !w.Originator {
 		t.Fatalf("requested chat %+v", w)
 	}
@@ -672,10 +689,7 @@ func TestSecretRecord(t *testing.T) {
 		x[i] = v
 		return x
 	}
-	tests := []struct {
-		name string
-		b    []byte
-	}{
+	tests := []damagedRecord{
 		{"empty", nil},
 		{"short", b[:len(b)-1]},
 		{"long", append(bytes.Clone(b), 0)},
@@ -701,22 +715,44 @@ func TestSecretRecord(t *testing.T) {
 		{"unknown phase", mutate(365, 99)},
 		{"committed without a previous key", mutate(365, byte(secretchat.PhaseCommitted))},
 	}
-	for _, tt := range tests {
+	wantDamaged(t, tests, nil)
+}
+
+// damagedRecord is a stored record some damage made unreadable.
+type damagedRecord struct {
+	name string
+	b    []byte
+}
+
+// wantDamaged checks that each record fails with errSecretRecord and that no error shows
+// secret.
+func wantDamaged(t *testing.T, rows []damagedRecord, secret []byte) {
+	t.Helper()
+	for _, tt := range rows {
 		t.Run(tt.name, func(t *testing.T) {
-			if _, err := decodeSecretRecord(tt.b); !errors.Is(err, errSecretRecord) {
+			_, err := decodeSecretRecord(tt.b)
+			if !errors.Is(err, errSecretRecord) {
 				t.Fatalf("err %v, want errSecretRecord", err)
+			}
+			if form, leaked := redact.Leak(err.Error(), secret); secret != nil && leaked {
+				t.Fatalf("the secret in the error, %s", form)
 			}
 		})
 	}
+}
+
+// asVersion returns c's record as an older version wrote it: cut to that version's size.
+func asVersion(c *secretChat, v byte) []byte {
+	b := encodeSecretRecord(c)[:secretRecordSizes[v]]
+	b[0] = v
+	return b
 }
 
 // A version 1 record (before re-keying) still loads: its key is the first key, used for
 // every message its sequence numbers count since the chat's date.
 func TestSecretRecordV1(t *testing.T) {
 	s := testSecretChat(t)
-	v1 := encodeSecretRecord(s)[:secretRecordSizeV1]
-	v1[0] = secretRecordV1
-	got, err := decodeSecretRecord(v1)
+	got, err := decodeSecretRecord(asVersion(s, secretRecordV1))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -784,16 +820,12 @@ func FuzzSecretRecord(f *testing.F) {
 	s := testSecretChat(f)
 	b := encodeSecretRecord(s)
 	f.Add(b)
-	v1 := bytes.Clone(b[:secretRecordSizeV1])
-	v1[0] = secretRecordV1
-	f.Add(v1)
+	f.Add(asVersion(s, secretRecordV1))
 	f.Add(encodeSecretRecord(&secretChat{id: 2, role: secretchat.Responder, state: types.SecretChatDiscarded}))
 	waiting, requested := testUnfinishedChats(f)
 	f.Add(encodeSecretRecord(waiting))
 	f.Add(encodeSecretRecord(requested))
-	v2 := bytes.Clone(b[:secretRecordSizeV2])
-	v2[0] = secretRecordV2
-	f.Add(v2)
+	f.Add(asVersion(s, secretRecordV2))
 	f.Add([]byte{1})
 	f.Fuzz(func(t *testing.T, b []byte) {
 		s, err := decodeSecretRecord(b)

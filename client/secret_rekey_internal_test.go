@@ -216,12 +216,7 @@ func TestSecretRekeySimultaneous(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	r.hold = false
-	held := r.held
-	r.held = nil
-	for _, h := range held {
-		r.parties[h.to].m.handle(ctx, h.up)
-	}
+	r.release(ctx)
 	r.runJobs()
 	r.settled(t, id, old)
 	r.exchangeTexts(t, id, "a", "b")
@@ -279,12 +274,7 @@ func TestSecretRekeyRestart(t *testing.T) {
 		t.Fatal("chat lost on restart")
 	}
 	r.runJobs()
-	r.hold = false
-	held := r.held
-	r.held = nil
-	for _, h := range held {
-		r.parties[h.to].m.handle(ctx, h.up)
-	}
+	r.release(ctx)
 	r.runJobs()
 	for i, p := range r.parties {
 		if st := p.keyState(t, id); st.FP != fp || st.Phase != secretchat.PhaseIdle {
@@ -379,12 +369,7 @@ func TestSecretRekeyUnanswered(t *testing.T) {
 		t.Fatalf("start after the limit: %v", err)
 	}
 	r.runJobs()
-	r.holdTo = nil
-	held := r.held
-	r.held = nil
-	for _, h := range held {
-		r.parties[h.to].m.handle(ctx, h.up)
-	}
+	r.release(ctx)
 	r.runJobs()
 	r.settled(t, id, old)
 	r.exchangeTexts(t, id, "a", "b")

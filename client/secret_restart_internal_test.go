@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -38,6 +39,15 @@ func (p *secretParty) stored(t *testing.T, id int32) *secretChat {
 	return s
 }
 
+// exchangeLeft reports that p's chat id still holds a part of the key exchange (the
+// exponent or the peer's g_a).
+func (p *secretParty) exchangeLeft(id int32) bool {
+	p.m.mu.Lock()
+	defer p.m.mu.Unlock()
+	s := p.m.chats[id]
+	return s.dh != nil || s.ga != nil
+}
+
 // ready checks that both parties hold chat id ready with one key and that text flows both
 // ways; it returns the key's fingerprint.
 func (r *secretRelay) ready(t *testing.T, id int32) int64 {
@@ -61,10 +71,7 @@ func TestSecretWaitingRestart(t *testing.T) {
 	for _, down := range []bool{false, true} {
 		t.Run(fmt.Sprint("acceptance while down: ", down), func(t *testing.T) {
 			r := newSecretRelay(t)
-			w, err := r.parties[0].m.request(ctx, &tg.InputUser{UserID: 2})
-			if err != nil {
-				t.Fatal(err)
-			}
+			w := r.request(t)
 			if st := r.parties[0].stored(t, w.ID); st == nil || st.state != types.SecretChatWaiting || st.dh == nil {
 				t.Fatalf("stored waiting chat %+v", st)
 			}
@@ -81,19 +88,13 @@ func TestSecretWaitingRestart(t *testing.T) {
 					t.Fatal(err)
 				}
 				a = r.restart(0)
-				held := r.held
-				r.held, r.holdTo = nil, nil
-				for i := len(held) - 1; i >= 0; i-- { // the message first
-					a.m.handle(ctx, held[i].up)
-				}
+				slices.Reverse(r.held) // the message first
+				r.release(ctx)
 				if diff := cmp.Diff([]string{"early"}, secretTexts(a.events())); diff != "" {
 					t.Fatalf("message before the acceptance (-want +got):\n%s", diff)
 				}
 			}
-			a.m.mu.Lock()
-			dh := a.m.chats[w.ID].dh
-			a.m.mu.Unlock()
-			if dh != nil {
+			if a.exchangeLeft(w.ID) {
 				t.Fatal("exponent kept after the key was made")
 			}
 			r.ready(t, w.ID)
@@ -112,10 +113,7 @@ func TestSecretWaitingRestart(t *testing.T) {
 func TestSecretRequestedRestart(t *testing.T) {
 	ctx := context.Background()
 	r := newSecretRelay(t)
-	w, err := r.parties[0].m.request(ctx, &tg.InputUser{UserID: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
+	w := r.request(t)
 	if n := len(r.parties[1].events()); n != 1 {
 		t.Fatalf("%d events before the restart, want the request", n)
 	}
@@ -131,10 +129,7 @@ func TestSecretRequestedRestart(t *testing.T) {
 	if _, err := b.m.accept(ctx, w.ID); err != nil {
 		t.Fatal(err)
 	}
-	b.m.mu.Lock()
-	ga := b.m.chats[w.ID].ga
-	b.m.mu.Unlock()
-	if ga != nil {
+	if b.exchangeLeft(w.ID) {
 		t.Fatal("g_a kept after accepting")
 	}
 	r.ready(t, w.ID)
@@ -145,10 +140,7 @@ func TestSecretRequestedRestart(t *testing.T) {
 func TestSecretUnfinishedDiscard(t *testing.T) {
 	ctx := context.Background()
 	r := newSecretRelay(t)
-	w, err := r.parties[0].m.request(ctx, &tg.InputUser{UserID: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
+	w := r.request(t)
 	a := r.restart(0)
 	if err := r.parties[1].m.discard(ctx, w.ID, false); err != nil {
 		t.Fatal(err)
@@ -295,10 +287,7 @@ func TestSecretRecordUnfinished(t *testing.T) {
 		x[i] = v
 		return x
 	}
-	tests := []struct {
-		name string
-		b    []byte
-	}{
+	tests := []damagedRecord{
 		{"waiting in a version 2 record", mutate(w[:secretRecordSizeV2], 0, secretRecordV2)},
 		{"waiting responder", mutate(w, 1, byte(secretchat.Responder))},
 		{"requested originator", mutate(q, 1, byte(secretchat.Originator))},
@@ -310,16 +299,7 @@ func TestSecretRecordUnfinished(t *testing.T) {
 		{"DH bytes in a requested chat", mutate(q, 900, 1)},
 		{"state", mutate(w, 2, 9)},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if _, err := decodeSecretRecord(tt.b); !errors.Is(err, errSecretRecord) {
-				t.Fatalf("err %v, want errSecretRecord", err)
-			}
-			if _, err := decodeSecretRecord(tt.b); err != nil && strings.Contains(fmt.Sprintf("%x", err.Error()), fmt.Sprintf("%x", exp[:8])) {
-				t.Fatal("exponent in the error")
-			}
-		})
-	}
+	wantDamaged(t, tests, exp[:])
 }
 
 // A version 2 record (before unfinished chats were stored) still loads, ready or discarded.
@@ -328,9 +308,7 @@ func TestSecretRecordV2(t *testing.T) {
 	gone := &secretChat{id: 2, role: secretchat.Responder, state: types.SecretChatDiscarded, fingerprint: 5, visual: [36]byte{1}}
 	gone.seq, _ = secretchat.NewSeq(secretchat.Responder, secretchat.SeqState{})
 	for _, c := range []*secretChat{s, gone} {
-		v2 := encodeSecretRecord(c)[:secretRecordSizeV2]
-		v2[0] = secretRecordV2
-		got, err := decodeSecretRecord(v2)
+		got, err := decodeSecretRecord(asVersion(c, secretRecordV2))
 		if err != nil {
 			t.Fatal(err)
 		}
