@@ -274,14 +274,21 @@ func (c *Client) inputRecipients(ctx context.Context, r types.BusinessRecipients
 		ExistingChats: r.ExistingChats, NewChats: r.NewChats, Contacts: r.Contacts, NonContacts: r.NonContacts,
 		ExcludeSelected: r.ExcludeSelected,
 	}
-	for _, id := range r.Users {
-		u, err := c.resolveUser(ctx, id)
-		if err != nil {
-			return out, err
-		}
-		out.Users = append(out.Users, u)
+	var err error
+	out.Users, err = c.resolveUserIDs(ctx, r.Users)
+	return out, err
+}
+
+// resolveUserIDs resolves each of ids; nil for none.
+func (c *Client) resolveUserIDs(ctx context.Context, ids []int64) ([]tg.InputUserClass, error) {
+	if len(ids) == 0 {
+		return nil, nil
 	}
-	return out, nil
+	list := make([]any, len(ids))
+	for i, id := range ids {
+		list[i] = id
+	}
+	return c.resolveUsers(ctx, list)
 }
 
 // SetBusinessGreeting turns on the automatic greeting (nil turns it off;

@@ -103,14 +103,8 @@ func (c *Client) inputBotRecipients(ctx context.Context, r types.BusinessBotReci
 		ExistingChats: common.ExistingChats, NewChats: common.NewChats, Contacts: common.Contacts, NonContacts: common.NonContacts,
 		ExcludeSelected: common.ExcludeSelected, Users: common.Users,
 	}
-	for _, id := range r.ExcludeUsers {
-		u, err := c.resolveUser(ctx, id)
-		if err != nil {
-			return out, err
-		}
-		out.ExcludeUsers = append(out.ExcludeUsers, u)
-	}
-	return out, nil
+	out.ExcludeUsers, err = c.resolveUserIDs(ctx, r.ExcludeUsers)
+	return out, err
 }
 
 // DisconnectBusinessBot disconnects bot (anything ResolvePeer accepts) from the account
