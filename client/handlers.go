@@ -60,6 +60,7 @@ const (
 	kindGuestQuery
 	kindManagedBot
 	kindSecretChatRequest // secret chats (secret.go): not walked by raw handlers
+	kindSecretChatReady
 	kindSecretMessage
 	kindError // not an update: the error handlers
 	// Lifecycle hooks, not updates either.

@@ -141,6 +141,11 @@ func NewSecretChatRequestHandler(cb func(*Context, *types.SecretChat) error, fs 
 	return secretHandler(kindSecretChatRequest, cb, fs)
 }
 
+// NewSecretChatReadyHandler builds a handler of secret chats becoming ready for AddHandler.
+func NewSecretChatReadyHandler(cb func(*Context, *types.SecretChat) error, fs ...Filter) *Handler {
+	return secretHandler(kindSecretChatReady, cb, fs)
+}
+
 // NewSecretMessageHandler builds a handler of secret messages for AddHandler.
 func NewSecretMessageHandler(cb func(*Context, *types.SecretMessage) error, fs ...Filter) *Handler {
 	return secretHandler(kindSecretMessage, cb, fs)
@@ -152,6 +157,15 @@ func NewSecretMessageHandler(cb func(*Context, *types.SecretMessage) error, fs .
 // update handlers see the updates as well.
 func (c *Client) OnSecretChatRequest(cb func(*Context, *types.SecretChat) error, fs ...Filter) *Handler {
 	return c.register(cb != nil, NewSecretChatRequestHandler(cb, fs...))
+}
+
+// OnSecretChatReady registers cb in group 0 for secret chats whose key is made, so that
+// messages can go both ways: on the requesting side when the other user accepted (the
+// acceptance may come while RequestSecretChat is still returning, or after a restart), on the
+// accepting side once AcceptSecretChat has the server's answer. It runs once per chat, before
+// the chat's first message reaches OnSecretMessage.
+func (c *Client) OnSecretChatReady(cb func(*Context, *types.SecretChat) error, fs ...Filter) *Handler {
+	return c.register(cb != nil, NewSecretChatReadyHandler(cb, fs...))
 }
 
 // OnSecretMessage registers cb in group 0 for decrypted messages of secret chats, in their
@@ -372,4 +386,6 @@ func isSecretService(msg e2e.DecryptedMessageClass) bool {
 
 // secret reports the kinds of the secret chat handlers, which raw update handlers do not take
 // (they saw the update itself).
-func (k updateKind) secret() bool { return k == kindSecretChatRequest || k == kindSecretMessage }
+func (k updateKind) secret() bool {
+	return k == kindSecretChatRequest || k == kindSecretChatReady || k == kindSecretMessage
+}

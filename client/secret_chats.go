@@ -339,6 +339,7 @@ func (m *secretChats) accept(ctx context.Context, id int32) (*types.SecretChat, 
 		s.forgetExchange()
 		s.seq, _ = secretchat.NewSeq(secretchat.Responder, secretchat.SeqState{})
 		m.saveLocked(ctx, s)
+		m.readyLocked(ctx, s)
 		return s.view(), nil
 	case *tg.EncryptedChatDiscarded:
 		m.discardLocked(ctx, s)
@@ -531,6 +532,18 @@ func (m *secretChats) completeLocked(ctx context.Context, s *secretChat, c *tg.E
 	s.forgetExchange()
 	s.seq, _ = secretchat.NewSeq(secretchat.Originator, secretchat.SeqState{})
 	m.saveLocked(ctx, s)
+	m.readyLocked(ctx, s)
+}
+
+// readyLocked tells the handlers the chat's key is made, then delivers the messages that came
+// before it.
+func (m *secretChats) readyLocked(ctx context.Context, s *secretChat) {
+	m.emit(kindSecretChatReady, s.view())
+	m.releaseHeldLocked(ctx, s)
+}
+
+// releaseHeldLocked delivers the messages that came before the chat's key was made.
+func (m *secretChats) releaseHeldLocked(ctx context.Context, s *secretChat) {
 	held := s.held
 	s.held = nil
 	for _, msg := range held {
@@ -544,9 +557,11 @@ func (m *secretChats) onMessage(ctx context.Context, msg tg.EncryptedMessageClas
 	m.messageLocked(ctx, msg)
 }
 
-// messageLocked decrypts and delivers one message. A message for a chat still waiting is
-// kept (up to maxSecretPending) until the acceptance is seen: after a restart,
-// updates.getDifference may hand it over before the updateEncryption that completes the key.
+// messageLocked decrypts and delivers one message. A message for a chat without its key yet
+// is kept (up to maxSecretPending) until the key is made: after a restart,
+// updates.getDifference may hand it over before the updateEncryption that completes a
+// waiting chat, and the originator may write as soon as it sees the acceptance, before the
+// responder has the answer of its own acceptEncryption.
 func (m *secretChats) messageLocked(ctx context.Context, msg tg.EncryptedMessageClass) {
 	var (
 		id    int32
@@ -567,7 +582,7 @@ func (m *secretChats) messageLocked(ctx context.Context, msg tg.EncryptedMessage
 		m.log.Warn("secret message dropped", "chat", id, "err", err)
 		return
 	}
-	if s.state == types.SecretChatWaiting && len(s.held) < maxSecretPending {
+	if (s.state == types.SecretChatWaiting || s.state == types.SecretChatRequested) && len(s.held) < maxSecretPending {
 		s.held = append(s.held, msg)
 		return
 	}

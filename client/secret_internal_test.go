@@ -38,9 +38,12 @@ type secretRelay struct {
 	corruptFP map[int]bool
 	hold      bool
 	holdTo    map[int]bool // hold only the pushes to these parties
-	held      []heldPush
-	calls     []string
-	dhCalls   int
+	// afterAccept runs when the relay has handled acceptEncryption and told the originator,
+	// before the responder has the answer.
+	afterAccept func()
+	held        []heldPush
+	calls       []string
+	dhCalls     int
 }
 
 type heldPush struct {
@@ -149,6 +152,9 @@ func (s sideInvoker) Invoke(_ context.Context, in tl.Encoder, out tl.Decoder) er
 		}
 		out.(*tg.EncryptedChatClassBox).EncryptedChat = &tg.EncryptedChat{ID: r.chatID, AccessHash: 6, Date: 100, AdminID: 1, ParticipantID: 2, GAOrB: r.ga, KeyFingerprint: answer}
 		r.push(other, &tg.UpdateEncryption{Chat: &tg.EncryptedChat{ID: r.chatID, AccessHash: 5, Date: 100, AdminID: 1, ParticipantID: 2, GAOrB: q.GB, KeyFingerprint: update}})
+		if r.afterAccept != nil {
+			r.afterAccept()
+		}
 	case *tg.MessagesSendEncryptedRequest:
 		out.(*tg.MessagesSentEncryptedMessageClassBox).MessagesSentEncryptedMessage = &tg.MessagesSentEncryptedMessage{Date: 200}
 		r.push(other, &tg.UpdateNewEncryptedMessage{Message: &tg.EncryptedMessage{RandomID: q.RandomID, ChatID: q.Peer.ChatID, Date: 200, Bytes: q.Data, File: &tg.EncryptedFileEmpty{}}})
@@ -430,6 +436,51 @@ func TestSecretChatEarlyAccept(t *testing.T) {
 	if c, _ := a.m.get(ctx, w.ID); c.State != types.SecretChatReady {
 		t.Fatalf("state %v", c.State)
 	}
+}
+
+// TestSecretMessageDuringAccept: the originator may write as soon as it sees the
+// acceptance, and its message may reach the responder before the responder has the answer
+// of its own acceptEncryption: the message waits for the key instead of being dropped.
+func TestSecretMessageDuringAccept(t *testing.T) {
+	ctx := context.Background()
+	r := newSecretRelay(t)
+	w := r.request(t)
+	r.afterAccept = func() {
+		if _, err := r.parties[0].m.sendText(ctx, w.ID, 1, "at once"); err != nil {
+			t.Errorf("originator's first message: %v", err)
+		}
+	}
+	if _, err := r.parties[1].m.accept(ctx, w.ID); err != nil {
+		t.Fatal(err)
+	}
+	r.afterAccept = nil
+	if _, err := r.parties[0].m.sendText(ctx, w.ID, 2, "then"); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"at once", "then"}, secretTexts(r.parties[1].events())); diff != "" {
+		t.Fatalf("responder's messages (-want +got):\n%s\nlog: %s", diff, r.parties[1].log)
+	}
+	// Each side hears once that the chat is ready; the responder before the first message.
+	if diff := cmp.Diff([]string{"ready"}, secretLifecycle(r.parties[0].events())); diff != "" {
+		t.Errorf("originator's chat events (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"requested", "ready", "at once", "then"}, secretLifecycle(r.parties[1].events())); diff != "" {
+		t.Errorf("responder's events (-want +got):\n%s", diff)
+	}
+}
+
+// secretLifecycle lists the chat states and message texts the handlers got, in order.
+func secretLifecycle(evs []any) []string {
+	var out []string
+	for _, e := range evs {
+		switch e := e.(type) {
+		case *types.SecretChat:
+			out = append(out, e.State.String())
+		case *types.SecretMessage:
+			out = append(out, e.Text)
+		}
+	}
+	return out
 }
 
 // TestSecretMessageOrder delivers the originator's messages out of order and twice: the
