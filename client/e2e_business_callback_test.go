@@ -2,7 +2,6 @@ package mtgo_test
 
 import (
 	"testing"
-	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -66,16 +65,9 @@ func TestE2EBusinessCallback(t *testing.T) {
 	carol.OnMessage(func(_ *mtgo.Context, m *types.Message) error { got <- m; return nil })
 	carol.OnEditedMessage(func(_ *mtgo.Context, m *types.Message) error { edited <- m; return nil })
 
-	in, err := shop.ResolvePeer(ctxT(t), "@e2e_cbdesk_bot")
-	if err != nil {
-		t.Fatal(err)
-	}
-	pu := in.(*tg.InputPeerUser)
-	if _, err := shop.InvokeContext(ctxT(t), &tg.AccountUpdateConnectedBotRequest{
-		Bot:        &tg.InputUser{UserID: pu.UserID, AccessHash: pu.AccessHash},
-		Rights:     &tg.BusinessBotRights{Reply: true},
-		Recipients: tg.InputBusinessBotRecipients{NewChats: true, ExistingChats: true},
-	}, 0, 10*time.Second); err != nil {
+	if _, err := shop.ConnectBusinessBot(ctxT(t), "@e2e_cbdesk_bot",
+		mtgo.WithBusinessBotRights(types.BusinessBotRights{Reply: true}),
+		mtgo.WithBusinessBotRecipients(types.BusinessBotRecipients{BusinessRecipients: types.BusinessRecipients{NewChats: true, ExistingChats: true}})); err != nil {
 		t.Fatal(err)
 	}
 	conn := recv(t, conns, "business connection")
