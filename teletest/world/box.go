@@ -1,6 +1,8 @@
 package world
 
 import (
+	"math"
+	"slices"
 	"sort"
 
 	"github.com/mtgo-labs/mtgo/tl/tg"
@@ -72,6 +74,7 @@ type accountBox struct {
 	msgs     map[int32]*message
 	log      eventLog // pts events
 	qlog     eventLog // qts events (bot updates), numbered in their pts field
+	dated    datedLog // updates without pts or qts that differences carry by date (dated.go)
 	dialogs  map[Peer]*dialog
 	randomID map[int64]int32 // random_id -> message id, for deduplication
 }
@@ -162,14 +165,16 @@ func (w *World) State(key KeyID) (*tg.UpdatesState, error) {
 		return nil, err
 	}
 	st := a.state()
-	st.Date = w.now()
+	st.Date = a.box.dated.stateDate(w.now())
 	return &st, nil
 }
 
 // Difference answers updates.getDifference. ptsTotalLimit (0: none) lowers the "too long"
 // threshold as the client asks. Events of both logs after pts and qts are returned, qts events
 // first; a difference longer than Config.DifferenceLimit comes as a slice whose intermediate
-// state covers exactly the events it carries.
+// state covers exactly the events it carries. The dated updates (dated.go) stamped at or
+// after date come first in other_updates, those a slice's intermediate date does not cover
+// waiting for the next request; the state of a whole difference is dated after them.
 func (w *World) Difference(key KeyID, pts, date, qts, ptsTotalLimit int32) (tg.UpdatesDifferenceClass, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -189,8 +194,9 @@ func (w *World) Difference(key KeyID, pts, date, qts, ptsTotalLimit int32) (tg.U
 	if !ok || !qok || a.pts-pts > tooLong {
 		return &tg.UpdatesDifferenceTooLong{Pts: a.pts}, nil
 	}
-	if len(evs) == 0 && len(qevs) == 0 {
-		return &tg.UpdatesDifferenceEmpty{Date: w.now(), Seq: a.seq}, nil
+	dated := a.box.dated.between(date, math.MaxInt32)
+	if len(evs) == 0 && len(qevs) == 0 && len(dated) == 0 {
+		return &tg.UpdatesDifferenceEmpty{Date: a.box.dated.stateDate(w.now()), Seq: a.seq}, nil
 	}
 	st := a.state()
 	limit := w.cfg.DifferenceLimit
@@ -206,8 +212,11 @@ func (w *World) Difference(key KeyID, pts, date, qts, ptsTotalLimit int32) (tg.U
 		if len(qevs) > 0 {
 			st.Qts = qevs[len(qevs)-1].pts
 		}
+		dated = a.box.dated.between(date, st.Date)
+	} else {
+		st.Date = a.box.dated.stateDate(st.Date)
 	}
-	d := w.splitEvents(a.id, append(qevs[:len(qevs):len(qevs)], evs...))
+	d := w.splitEvents(a.id, slices.Concat(dated, qevs, evs))
 	if slice {
 		return &tg.UpdatesDifferenceSlice{
 			NewMessages: d.msgs, NewEncryptedMessages: d.enc,

@@ -13,7 +13,9 @@ import (
 // it is given, keeps the encrypted bytes as they came and numbers each delivered message
 // with the receiver's qts (updateNewEncryptedMessage, replayed by updates.getDifference in
 // new_encrypted_messages). Unlike Telegram, a chat is not bound to the one device that
-// requested or accepted it: every session of each participant gets its updates.
+// requested or accepted it: every session of each participant gets its updates. The chat's
+// state changes (updateEncryption) are pushed live and replayed by updates.getDifference in
+// other_updates, by date (dated.go).
 
 const (
 	// DHConfigVersion is the version messages.getDhConfig answers with; a client that already
@@ -175,11 +177,14 @@ func (w *World) tgSecretChat(viewer int64, c *secretChat) tg.EncryptedChatClass 
 }
 
 // pushSecretChat tells user (all sessions but skip) the chat's new state, with the other
-// participant's user.
+// participant's user, and logs it for user's later differences (dated.go): a session that
+// was offline gets it in other_updates, as on Telegram.
 func (w *World) pushSecretChat(user int64, skip KeyID, c *secretChat, date int32) {
+	other := UserPeer(c.other(user))
 	var r refs
-	r.add(UserPeer(c.other(user)))
+	r.add(other)
 	u := &tg.UpdateEncryption{Chat: w.tgSecretChat(user, c), Date: date}
+	w.recordDated(w.users[user], u, date, []Peer{other})
 	w.push(user, skip, w.longUpdates(user, []tg.UpdateClass{u}, &r, date))
 }
 
