@@ -23,13 +23,9 @@ type secretPair struct {
 
 func newSecretPair(t *testing.T, cfg Config) *secretPair {
 	t.Helper()
-	now := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
-	cfg.Now = func() time.Time { return now }
-	cfg.Rand = crypto.NewDeterministicReader(7)
-	w, err := New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	w := newWorld(t, cfg)
+	now := w.Now()
+	w.cfg.Now = func() time.Time { return now } // moved by tick
 	a, _ := w.CreateUser(UserSpec{FirstName: "A", Phone: "70000000001", Username: "alice"})
 	b, _ := w.CreateUser(UserSpec{FirstName: "B", Phone: "70000000002", Username: "bobby"})
 	p := &secretPair{w: w, now: &now, kA: KeyID{1}, kB: KeyID{2}, alice: a.ID, bob: b.ID}
