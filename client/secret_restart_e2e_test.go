@@ -68,9 +68,8 @@ func talk(t *testing.T, id int32, a, b *testClient, aGot, bGot chan *types.Secre
 
 // TestE2ESecretChatWaitingRestart: Alice requests a chat and restarts on her session file
 // before Bob accepts; her new process completes the key from the stored exponent when the
-// acceptance comes, and text goes both ways. (An acceptance while no process runs reaches
-// the client through updates.getDifference on Telegram; the test world replays only
-// encrypted messages there, so that case is covered by TestSecretWaitingRestart.)
+// acceptance comes, and text goes both ways. (An acceptance while no process runs comes
+// through updates.getDifference: TestE2ESecretChatAcceptedOffline.)
 func TestE2ESecretChatWaitingRestart(t *testing.T) {
 	cl := cluster(t)
 	aliceCfg := fileSession(t, "alice")
