@@ -19,13 +19,14 @@ func (c *Context) ReplyMedia(kind types.MediaKind, media any, opts ...SendOption
 }
 
 // EditMedia replaces the media of the update's message (or of the message with the pressed
-// button); media is what EditMessageMedia takes. Errors as for EditText.
+// button; a business message through its connection); media is what EditMessageMedia
+// takes. Errors as for EditText.
 func (c *Context) EditMedia(media any, opts ...EditOption) (*types.Message, error) {
 	m, err := c.target(true)
 	if err != nil {
 		return nil, err
 	}
-	return c.Client.EditMessageMedia(c, m.Chat.InputPeer(), m.ID, media, opts...)
+	return c.Client.EditMessageMedia(c, m.Chat.InputPeer(), m.ID, media, businessEdit(m, opts)...)
 }
 
 // EditInlineMedia replaces the media of the update's inline message (the pressed button's or
