@@ -18,8 +18,9 @@ type PacketConn interface {
 }
 
 // ServeNotifier is implemented by a PacketConn that wants to know when the session starts
-// serving calls on it: the key exchange and the temporary key's binding are done, and Stats
-// reports StateConnected. A dialled connection that breaks before then is never told.
+// serving calls on it: the key exchange is done, the temporary key (Options.TempKeyTTL), if
+// any, is bound, and Stats reports StateConnected. A dialled connection that breaks, or whose
+// binding fails, before then is never told.
 type ServeNotifier interface {
 	Serving()
 }

@@ -278,9 +278,8 @@ func (l *loop) serve(ctx context.Context, pc PacketConn) (worked bool, err error
 		return false, err
 	}
 	l.c.setState(StateConnected)
-	if n, ok := pc.(ServeNotifier); ok {
-		n.Serving()
-	}
+	// Told once calls go out on pc: after the temporary key's binding is answered, if any.
+	notify, _ := pc.(ServeNotifier)
 	wake := l.c.box.signal
 	stopWake := context.AfterFunc(ctx, wake)
 	defer stopWake()
@@ -321,6 +320,10 @@ func (l *loop) serve(ctx context.Context, pc PacketConn) (worked bool, err error
 		if l.pfs.draining && (l.eng.Pending() == 0 || !now.Before(l.pfs.expires)) {
 			l.pfs.draining = false
 			return worked, errTempKeyRenewal
+		}
+		if notify != nil && !l.holding() {
+			notify.Serving()
+			notify = nil
 		}
 		select {
 		case <-l.c.box.notify:

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/mtgo-labs/mtgo/session"
 	"github.com/mtgo-labs/mtgo/session/sessiontest"
@@ -217,5 +218,40 @@ func TestServeNotifier(t *testing.T) {
 	}
 	if n := len(served); n != 0 {
 		t.Fatalf("%d more notices, want one per connection", n)
+	}
+}
+
+// bindCountingConn records, when the session starts serving on it, how many temporary keys
+// the server has bound by then.
+type bindCountingConn struct {
+	session.PacketConn
+	srv   *sessiontest.Server
+	binds chan int
+}
+
+func (b bindCountingConn) Serving() { b.binds <- b.srv.Binds() }
+
+// TestServeNotifierAfterBinding: with a temporary key, calls wait for its binding, so the
+// session serves a connection (and tells its ServeNotifier) only once the binding is
+// answered: a binding that then fails would otherwise count as a connection served.
+func TestServeNotifierAfterBinding(t *testing.T) {
+	srv := sessiontest.NewServer(t)
+	binds := make(chan int, 4)
+	h := start(t, srv, func(o *session.Options) {
+		o.TempKeyTTL = time.Hour
+		d := o.Dialer
+		o.Dialer = session.DialerFunc(func(ctx context.Context, dc int, addr string) (session.PacketConn, error) {
+			pc, err := d.DialPacket(ctx, dc, addr)
+			if err != nil {
+				return nil, err
+			}
+			return bindCountingConn{PacketConn: pc, srv: srv, binds: binds}, nil
+		})
+	})
+	if err := h.echo(h.ctx, 1); err != nil {
+		t.Fatal(err)
+	}
+	if n := <-binds; n != 1 {
+		t.Fatalf("served with %d temporary keys bound, want 1", n)
 	}
 }
