@@ -703,7 +703,9 @@ func (m *secretChats) askResendLocked(s *secretChat, end int32) {
 // resendLocked sends again the kept messages with out_seq_no start..end the peer asked for,
 // each with its original sequence numbers (a message no longer kept is skipped).
 func (m *secretChats) resendLocked(s *secretChat, start, end int32) {
-	if m.spawn == nil || end < start || end-start > 2*maxSecretPending {
+	// In int64: the peer's numbers may span int32, and an int32 loop up to MaxInt32 never ends.
+	first, last := int64(start), int64(end)
+	if m.spawn == nil || last < first || last-first > 2*maxSecretPending {
 		return
 	}
 	// Sealed now, under the key in use (the peer may have dropped the one they were first
@@ -713,8 +715,8 @@ func (m *secretChats) resendLocked(s *secretChat, start, end int32) {
 		data []byte
 	}
 	var again []resend
-	for n := start; n <= end; n++ {
-		if x, ok := s.sent[n]; ok {
+	for n := first; n <= last; n++ {
+		if x, ok := s.sent[int32(n)]; ok {
 			data, err := s.keys.Seal(nil, x.layer, m.rnd)
 			if err != nil {
 				m.log.Warn("secret message not resent", "chat", s.id, "err", err)

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"strings"
 	"sync"
 	"testing"
@@ -561,6 +562,36 @@ func TestSecretResend(t *testing.T) {
 			}
 			if resends == 0 {
 				t.Fatal("no resend request reached the sender")
+			}
+		})
+	}
+}
+
+// TestSecretResendRange: a resend request whose range reaches the end of int32, or spans it,
+// is answered (or refused) at once: the manager does not loop under its lock, and the chat
+// goes on.
+func TestSecretResendRange(t *testing.T) {
+	ctx := context.Background()
+	for _, tt := range []struct {
+		name       string
+		start, end int32
+	}{
+		{"up to the largest", math.MaxInt32 - 2, math.MaxInt32},
+		{"the whole range", math.MinInt32, math.MaxInt32},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			r := newSecretRelay(t)
+			id := r.open(t)
+			a, b := r.parties[0], r.parties[1]
+			ask := &e2e.DecryptedMessageService{RandomID: 4, Action: &e2e.DecryptedMessageActionResend{StartSeqNo: tt.start, EndSeqNo: tt.end}}
+			if _, err := b.m.send(ctx, id, ask.RandomID, ask, nil); err != nil {
+				t.Fatal(err)
+			}
+			r.runJobs()
+			r.exchangeTexts(t, id, "a", "b")
+			want := []string{"action *e2e.DecryptedMessageActionResend", "b"}
+			if diff := cmp.Diff(want, secretTexts(a.events())); diff != "" {
+				t.Fatalf("A's handlers (-want +got):\n%s", diff)
 			}
 		})
 	}
