@@ -242,13 +242,14 @@ func (e *Migrated) Unwrap() error { return e.Err }
 // RedialNotifier is the Dialer of the home connection. It watches the connections it dials
 // and queues, in order, a LinkEvent when one breaks (its first read or write error, unless the
 // session closed it first: a Disconnect, a migration, a key renewal) and one for every
-// connection after the first that the session starts serving on (a reconnect of the
-// session's run loop; see session.ServeNotifier), signalled on the
+// connection that the session starts serving on after the first, or after a loss (a
+// reconnect of the session's run loop; see session.ServeNotifier), signalled on the
 // channel C returns: pushes sent while the connection was down are lost and only a
 // getDifference brings them back, and the client's OnDisconnect and OnConnect hooks run.
 type RedialNotifier struct {
 	session.Dialer
 	served   atomic.Int64  // connections the session served on
+	lost     atomic.Bool   // a loss was reported
 	redialed chan struct{} // capacity 1: signals coalesce
 
 	mu     sync.Mutex
@@ -328,10 +329,11 @@ func (w *watchedConn) WritePacket(p []byte) error {
 }
 
 // Serving implements session.ServeNotifier: every connection served after the first is a
-// redial. Told when the session serves, not when the socket opens, so the redial's hooks see
-// a connected client, and a connection refused before then runs none.
+// redial, and so is the first after a loss (a first dial refused). Told when the session
+// serves, not when the socket opens, so the redial's hooks see a connected client, and a
+// connection refused before then runs none.
 func (w *watchedConn) Serving() {
-	if w.d.served.Add(1) > 1 {
+	if w.d.served.Add(1) > 1 || w.d.lost.Load() {
 		w.d.push(LinkEvent{})
 	}
 }
@@ -343,6 +345,7 @@ func (w *watchedConn) Close() error {
 
 func (w *watchedConn) broke(err error) {
 	if w.done.CompareAndSwap(false, true) {
+		w.d.lost.Store(true)
 		w.d.push(LinkEvent{Lost: err})
 	}
 }

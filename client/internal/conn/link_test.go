@@ -63,3 +63,28 @@ func TestRedialNotifierLinkEvents(t *testing.T) {
 		t.Fatalf("%d events queued, want the latest %d", len(ev), maxLinkEvents)
 	}
 }
+
+// TestRedialNotifierLossBeforeFirstServe: a connection that breaks before any was served (the
+// first dial of a home connection, as after a migration, refused in its key exchange) is a
+// loss, so the first connection served after it is the redial that ends it: without it the
+// client would stay down (OnDisconnect with no OnConnect, Health not connected).
+func TestRedialNotifierLossBeforeFirstServe(t *testing.T) {
+	eof := errors.New("eof")
+	d := NewRedialNotifier(session.DialerFunc(func(context.Context, int, string) (session.PacketConn, error) {
+		return failingConn{err: eof}, nil
+	}))
+	refused, err := d.DialPacket(t.Context(), 2, "x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _ = refused.ReadPacket()
+	served, err := d.DialPacket(t.Context(), 2, "x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	served.(session.ServeNotifier).Serving()
+	want := []LinkEvent{{Lost: eof}, {}}
+	if diff := cmp.Diff(want, d.Events(), cmpopts.EquateErrors()); diff != "" {
+		t.Fatalf("events (-want +got):\n%s", diff)
+	}
+}
