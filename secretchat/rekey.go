@@ -258,7 +258,8 @@ func (k *Keys) Delivered(fp int64) {
 
 // Start begins an exchange at now with this party's half dh (NewDH) and a random
 // exchange_id, and returns the RequestKey to send. ErrRekeyBusy while an exchange is
-// unfinished or the previous key is still kept.
+// unfinished or the previous key is still kept (dh is left as it is). Once started, k owns
+// dh and clears its exponent when the new key is made or the exchange ends.
 func (k *Keys) Start(dh *DH, exchangeID int64, now time.Time) (*e2e.DecryptedMessageActionRequestKey, error) {
 	if dh == nil {
 		return nil, fmt.Errorf("secretchat: start re-keying: %w: no DH", ErrRekeyState)
@@ -272,21 +273,24 @@ func (k *Keys) Start(dh *DH, exchangeID int64, now time.Time) (*e2e.DecryptedMes
 
 // Accept answers the peer's RequestKey (Step.Accept) with this party's half dh: it checks
 // g_a, computes the new key and returns the AcceptKey to send; the key is used once the peer
-// commits. ErrRekeyState when no request waits (it was aborted meanwhile). When g_a fails
-// the checks the exchange ends and Accept returns the AbortKey to send with an error
-// wrapping ErrRekeyPeer.
+// commits. ErrRekeyState when no request waits (it was aborted meanwhile; dh is left as it
+// is). When g_a fails the checks the exchange ends and Accept returns the AbortKey to send
+// with an error wrapping ErrRekeyPeer. Past the phase check dh is used up: its exponent is
+// cleared (DH.Clear) whatever the outcome.
 func (k *Keys) Accept(dh *DH) (e2e.DecryptedMessageActionClass, error) {
 	if k.phase != PhaseAccepting || dh == nil {
 		return nil, fmt.Errorf("secretchat: accept re-keying: %w (%v)", ErrRekeyState, k.phase)
 	}
 	key, err := dh.Key(k.peer)
+	gb := dh.Public()
+	dh.Clear()
 	k.peer = nil
 	if err != nil {
 		abort := k.abort()
 		return abort, fmt.Errorf("secretchat: accept re-keying: %w: %w", ErrRekeyPeer, err)
 	}
 	k.phase, k.next = PhaseAccepted, key
-	return &e2e.DecryptedMessageActionAcceptKey{ExchangeID: k.id, GB: dh.Public(), KeyFingerprint: Fingerprint(&key)}, nil
+	return &e2e.DecryptedMessageActionAcceptKey{ExchangeID: k.id, GB: gb, KeyFingerprint: Fingerprint(&key)}, nil
 }
 
 // Commit switches to the new key after the CommitKey of Step.Commit was sealed under the old
@@ -384,6 +388,7 @@ func (k *Keys) onAccept(a *e2e.DecryptedMessageActionAcceptKey) (Step, error) {
 	if err != nil {
 		return Step{Reply: k.abort()}, fmt.Errorf("secretchat: re-keying accept: %w: %w", ErrRekeyPeer, err)
 	}
+	k.dh.Clear()
 	k.dh, k.phase, k.next = nil, PhaseCommitting, key
 	return Step{Reply: &e2e.DecryptedMessageActionCommitKey{ExchangeID: k.id, KeyFingerprint: a.KeyFingerprint}, Commit: true}, nil
 }
@@ -421,8 +426,9 @@ func (k *Keys) abort() *e2e.DecryptedMessageActionAbortKey {
 	return a
 }
 
-// reset forgets the exchange in flight.
+// reset forgets the exchange in flight and clears this party's exponent.
 func (k *Keys) reset() {
+	k.dh.Clear()
 	k.phase, k.dh, k.peer, k.next = PhaseIdle, nil, nil, crypto.AuthKey{}
 }
 

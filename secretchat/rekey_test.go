@@ -157,17 +157,19 @@ func TestRekeyHandle(t *testing.T) {
 		}
 		return &e2e.DecryptedMessageActionAcceptKey{ExchangeID: 5, GB: other.Public(), KeyFingerprint: Fingerprint(&key)}
 	}
-	// setups bring a fresh Keys to a phase with exchange_id 5.
+	// setups bring a fresh Keys to a phase with exchange_id 5, each with its own copy of dh
+	// (a Keys clears the halves it uses).
+	half := func() *DH { return newTestDH(t, 11) }
 	setups := map[string]func(k *Keys){
 		"idle":      func(*Keys) {},
-		"requested": func(k *Keys) { _, _ = k.Start(dh, 5, t0) },
+		"requested": func(k *Keys) { _, _ = k.Start(half(), 5, t0) },
 		"accepting": func(k *Keys) { k.Handle(&e2e.DecryptedMessageActionRequestKey{ExchangeID: 5, GA: other.Public()}, t0) },
 		"accepted": func(k *Keys) {
 			k.Handle(&e2e.DecryptedMessageActionRequestKey{ExchangeID: 5, GA: other.Public()}, t0)
-			_, _ = k.Accept(dh)
+			_, _ = k.Accept(half())
 		},
 		"committed": func(k *Keys) {
-			_, _ = k.Start(dh, 5, t0)
+			_, _ = k.Start(half(), 5, t0)
 			k.Handle(good(k), t0)
 			_ = k.Commit(t0)
 		},
@@ -390,6 +392,83 @@ func TestRekeyAllocs(t *testing.T) {
 	open := testing.AllocsPerRun(100, func() { _, _, _ = b.Open(out[:0], payload) })
 	if seal != 0 || open != 0 {
 		t.Fatalf("allocations: seal %v, open %v", seal, open)
+	}
+}
+
+// TestKeysClearDH: a DH half a Keys took (Start) or was given (Accept) has its exponent
+// overwritten once the new key is made or the exchange ends: completed, aborted, expired,
+// dropped for a larger simultaneous request, or failed on the peer's values.
+func TestKeysClearDH(t *testing.T) {
+	peer := newTestDH(t, 70).Public()
+	tests := []struct {
+		name string
+		run  func(t *testing.T, a, b *Keys) []*DH
+	}{
+		{"completed", func(t *testing.T, a, b *Keys) []*DH {
+			da, db := newTestDH(t, 71), newTestDH(t, 72)
+			req, _ := a.Start(da, 1, t0)
+			handle(t, b, req)
+			acc, err := b.Accept(db)
+			if err != nil {
+				t.Fatal(err)
+			}
+			handle(t, a, acc)
+			return []*DH{da, db}
+		}},
+		{"aborted", func(t *testing.T, a, _ *Keys) []*DH {
+			da := newTestDH(t, 73)
+			_, _ = a.Start(da, 1, t0)
+			if a.Abort() == nil {
+				t.Fatal("nothing aborted")
+			}
+			return []*DH{da}
+		}},
+		{"expired", func(t *testing.T, a, _ *Keys) []*DH {
+			da := newTestDH(t, 74)
+			_, _ = a.Start(da, 1, t0)
+			if a.Expire(DefaultPolicy, t0.Add(48*time.Hour)) == nil {
+				t.Fatal("nothing expired")
+			}
+			return []*DH{da}
+		}},
+		{"peer's AbortKey", func(t *testing.T, a, _ *Keys) []*DH {
+			da := newTestDH(t, 75)
+			_, _ = a.Start(da, 1, t0)
+			handle(t, a, &e2e.DecryptedMessageActionAbortKey{ExchangeID: 1})
+			return []*DH{da}
+		}},
+		{"larger simultaneous request", func(t *testing.T, a, _ *Keys) []*DH {
+			da := newTestDH(t, 76)
+			_, _ = a.Start(da, 1, t0)
+			handle(t, a, &e2e.DecryptedMessageActionRequestKey{ExchangeID: 2, GA: peer})
+			return []*DH{da}
+		}},
+		{"bad g_b", func(t *testing.T, a, _ *Keys) []*DH {
+			da := newTestDH(t, 77)
+			_, _ = a.Start(da, 1, t0)
+			if _, err := a.Handle(&e2e.DecryptedMessageActionAcceptKey{ExchangeID: 1, GB: []byte{2}}, t0); err == nil {
+				t.Fatal("bad g_b accepted")
+			}
+			return []*DH{da}
+		}},
+		{"bad g_a", func(t *testing.T, _, b *Keys) []*DH {
+			db := newTestDH(t, 78)
+			handle(t, b, &e2e.DecryptedMessageActionRequestKey{ExchangeID: 1, GA: []byte{2}})
+			if _, err := b.Accept(db); err == nil {
+				t.Fatal("bad g_a accepted")
+			}
+			return []*DH{db}
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a, b := pair(t)
+			for i, d := range tt.run(t, a, b) {
+				if _, err := d.Key(peer); !errors.Is(err, ErrCleared) {
+					t.Errorf("DH %d still computes: %v", i, err)
+				}
+			}
+		})
 	}
 }
 
