@@ -274,10 +274,12 @@ func (m *secretChats) request(ctx context.Context, user tg.InputUserClass) (*typ
 		UserID: user, RandomID: int32(binary.LittleEndian.Uint32(rid[:])), GA: dh.Public(),
 	})
 	if err != nil {
+		dh.Clear()
 		return nil, fmt.Errorf("mtgo: messages.requestEncryption: %w", err)
 	}
 	w, ok := res.(*tg.EncryptedChatWaiting)
 	if !ok {
+		dh.Clear()
 		return nil, fmt.Errorf("mtgo: messages.requestEncryption: unexpected %T", res)
 	}
 	s := &secretChat{id: w.ID, accessHash: w.AccessHash, userID: w.ParticipantID, date: int64(w.Date),
@@ -314,6 +316,7 @@ func (m *secretChats) accept(ctx context.Context, id int32) (*types.SecretChat, 
 	if err != nil {
 		return nil, err
 	}
+	defer dh.Clear() // the responder's exponent is needed for the key only
 	key, err := dh.Key(ga)
 	if err != nil {
 		return nil, fmt.Errorf("mtgo: secret chat %d: peer's g_a: %w", id, err)

@@ -78,18 +78,19 @@ func (m *secretChats) startRekey(ctx context.Context, s *secretChat) error {
 	}
 	m.mu.Lock()
 	s.starting = false
+	if err == nil {
+		err = rekeyableLocked(s) // the peer started one meanwhile, or discarded
+	}
+	var req *e2e.DecryptedMessageActionRequestKey
+	if err == nil {
+		if req, err = s.keys.Start(dh, int64(binary.LittleEndian.Uint64(exchange[:])), m.now()); err != nil {
+			err = fmt.Errorf("mtgo: secret chat %d: %w", s.id, err)
+		}
+	}
 	if err != nil {
 		m.mu.Unlock()
+		dh.Clear() // not taken by the Keys (nil when newDH failed)
 		return err
-	}
-	if err := rekeyableLocked(s); err != nil { // the peer started one meanwhile, or discarded
-		m.mu.Unlock()
-		return err
-	}
-	req, err := s.keys.Start(dh, int64(binary.LittleEndian.Uint64(exchange[:])), m.now())
-	if err != nil {
-		m.mu.Unlock()
-		return fmt.Errorf("mtgo: secret chat %d: %w", s.id, err)
 	}
 	rid := randomID()
 	peer, data, _, err := m.sealLocked(ctx, s, rid, &e2e.DecryptedMessageService{RandomID: rid, Action: req})
@@ -191,6 +192,7 @@ func (m *secretChats) acceptRekeyLocked(s *secretChat) {
 		m.mu.Lock()
 		defer m.mu.Unlock()
 		if s.state != types.SecretChatReady || s.keys.Phase() != secretchat.PhaseAccepting || s.keys.Exchange() != exchange {
+			dh.Clear() // nil when newDH failed
 			return
 		}
 		if err != nil {
