@@ -86,6 +86,11 @@ func (s *secretChat) view() *types.SecretChat {
 	}
 }
 
+// stateError reports a call that s's state does not allow (ErrSecretChatState).
+func (s *secretChat) stateError() error {
+	return fmt.Errorf("mtgo: secret chat %d is %v: %w", s.id, s.state, ErrSecretChatState)
+}
+
 // keyFingerprint is the fingerprint of the key in use (of the last one in a discarded chat).
 func (s *secretChat) keyFingerprint() int64 {
 	if s.keys != nil {
@@ -304,7 +309,7 @@ func (m *secretChats) accept(ctx context.Context, id int32) (*types.SecretChat, 
 	var peer tg.InputEncryptedChat
 	if err == nil {
 		if s.state != types.SecretChatRequested {
-			err = fmt.Errorf("mtgo: secret chat %d is %v: %w", id, s.state, ErrSecretChatState)
+			err = s.stateError()
 		}
 		ga, peer = s.ga, tg.InputEncryptedChat{ChatID: s.id, AccessHash: s.accessHash}
 	}
@@ -329,7 +334,7 @@ func (m *secretChats) accept(ctx context.Context, id int32) (*types.SecretChat, 
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if s.state != types.SecretChatRequested { // discarded, or accepted by another call, meanwhile
-		return nil, fmt.Errorf("mtgo: secret chat %d is %v: %w", id, s.state, ErrSecretChatState)
+		return nil, s.stateError()
 	}
 	switch c := res.(type) {
 	case *tg.EncryptedChat:
@@ -393,7 +398,7 @@ func (m *secretChats) encrypt(ctx context.Context, id int32, rid int64, msg e2e.
 func (m *secretChats) sealLocked(ctx context.Context, s *secretChat, rid int64, msg e2e.DecryptedMessageClass) (tg.InputEncryptedChat, []byte, int32, error) {
 	id := s.id
 	if s.state != types.SecretChatReady {
-		return tg.InputEncryptedChat{}, nil, 0, fmt.Errorf("mtgo: secret chat %d is %v: %w", id, s.state, ErrSecretChatState)
+		return tg.InputEncryptedChat{}, nil, 0, s.stateError()
 	}
 	rb := make([]byte, secretRandomBytes)
 	if _, err := io.ReadFull(m.rnd, rb); err != nil {
@@ -438,7 +443,7 @@ func (m *secretChats) decrypt(ctx context.Context, id int32, payload []byte) (*e
 // side accepted); it returns that key's fingerprint and changes nothing.
 func decryptLayer(s *secretChat, payload []byte) (*e2e.DecryptedMessageLayer, int64, error) {
 	if s.state != types.SecretChatReady {
-		return nil, 0, fmt.Errorf("mtgo: secret chat %d is %v: %w", s.id, s.state, ErrSecretChatState)
+		return nil, 0, s.stateError()
 	}
 	plain, fp, err := s.keys.Open(nil, payload)
 	if err != nil {
@@ -460,7 +465,7 @@ func (m *secretChats) visual(ctx context.Context, id int32) ([]byte, error) {
 		return nil, err
 	}
 	if s.state != types.SecretChatReady {
-		return nil, fmt.Errorf("mtgo: secret chat %d is %v: %w", id, s.state, ErrSecretChatState)
+		return nil, s.stateError()
 	}
 	v := s.visual // of the first key: re-keying does not change it
 	return v[:], nil

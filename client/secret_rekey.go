@@ -57,7 +57,7 @@ const secretRekeyLayer = 20
 func rekeyableLocked(s *secretChat) error {
 	switch {
 	case s.state != types.SecretChatReady:
-		return fmt.Errorf("mtgo: secret chat %d is %v: %w", s.id, s.state, ErrSecretChatState)
+		return s.stateError()
 	case s.layer > 0 && s.layer < secretRekeyLayer:
 		return fmt.Errorf("mtgo: secret chat %d: peer's layer %d has no re-keying: %w", s.id, s.layer, ErrSecretChatState)
 	case s.starting || s.keys.Busy():
