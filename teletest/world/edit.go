@@ -1,6 +1,7 @@
 package world
 
 import (
+	"bytes"
 	"slices"
 	"unicode/utf8"
 
@@ -160,10 +161,26 @@ func (pe preparedEdit) apply(m *message) {
 	m.editDate = pe.date
 }
 
-// changesMarkup reports whether applying pe changes m's keyboard: a new one, or a bot's
-// edit that removes the inline keyboard m has.
+// changesMarkup reports whether applying pe changes m's keyboard: another one (the same
+// keyboard again is no change: MESSAGE_NOT_MODIFIED when nothing else changes, as on
+// Telegram), or a bot's edit that removes the inline keyboard m has.
 func (pe preparedEdit) changesMarkup(m *message) bool {
-	return pe.markup != nil || pe.byBot && hasInlineMarkup(m.markup)
+	if pe.markup != nil {
+		return !sameMarkup(pe.markup, m.markup)
+	}
+	return pe.byBot && hasInlineMarkup(m.markup)
+}
+
+// sameMarkup reports whether a and b encode the same (a nil keyboard is none).
+func sameMarkup(a, b tg.ReplyMarkupClass) bool {
+	if a == nil || b == nil {
+		return a == nil && b == nil
+	}
+	var ea, eb tl.Buffer
+	if a.Encode(&ea) != nil || b.Encode(&eb) != nil {
+		return false
+	}
+	return bytes.Equal(ea.Raw(), eb.Raw())
 }
 
 // hasInlineMarkup reports whether markup is an inline keyboard (a reply keyboard is the

@@ -10,13 +10,17 @@ import (
 
 // TestBotEditKeyboard: a bot's edit sets the message's inline keyboard: the one it carries,
 // none when it carries none or one without buttons (as on Telegram, where a bot's edit
-// without reply_markup removes the keyboard); a change of the keyboard alone is an edit.
+// without reply_markup removes the keyboard); a change of the keyboard alone is an edit, the
+// same keyboard with the same text is none.
 func TestBotEditKeyboard(t *testing.T) {
 	kb := &tg.ReplyInlineMarkup{Rows: []tg.KeyboardButtonRow{{Buttons: []tg.KeyboardButtonClass{
 		&tg.KeyboardButtonCallback{Text: "A", Data: []byte("a")},
 	}}}}
 	other := &tg.ReplyInlineMarkup{Rows: []tg.KeyboardButtonRow{{Buttons: []tg.KeyboardButtonClass{
 		&tg.KeyboardButtonCallback{Text: "B", Data: []byte("b")},
+	}}}}
+	sameKB := &tg.ReplyInlineMarkup{Rows: []tg.KeyboardButtonRow{{Buttons: []tg.KeyboardButtonClass{
+		&tg.KeyboardButtonCallback{Text: "A", Data: []byte("a")},
 	}}}}
 	text := func(s string) *string { return &s }
 	tests := []struct {
@@ -31,6 +35,8 @@ func TestBotEditKeyboard(t *testing.T) {
 		{"another keyboard", kb, Edit{Markup: other}, other, nil},
 		{"an empty keyboard removes it", kb, Edit{Markup: &tg.ReplyInlineMarkup{}}, nil, nil},
 		{"no change at all", nil, Edit{Text: text("pick")}, nil, ErrMessageNotModified},
+		// Telegram: "specified new message content and reply markup are exactly the same".
+		{"the same text and keyboard again", kb, Edit{Text: text("pick"), Markup: sameKB}, kb, ErrMessageNotModified},
 		{"an empty keyboard on none", nil, Edit{Markup: &tg.ReplyInlineMarkup{}}, nil, ErrMessageNotModified},
 	}
 	for _, tt := range tests {
