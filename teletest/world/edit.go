@@ -132,7 +132,8 @@ func (pe preparedEdit) check(m *message) error {
 		return ErrMediaInvalid
 	}
 	closes := pe.closePoll && !m.media.poll.closed
-	if (pe.text == nil || *pe.text == m.text) && pe.media == nil && !pe.changesMarkup(m) && !closes {
+	sameText := pe.text == nil || *pe.text == m.text && sameEncoding(pe.ents, m.entities)
+	if sameText && pe.media == nil && !pe.changesMarkup(m) && !closes {
 		return ErrMessageNotModified
 	}
 	return nil
@@ -176,9 +177,19 @@ func sameMarkup(a, b tg.ReplyMarkupClass) bool {
 	if a == nil || b == nil {
 		return a == nil && b == nil
 	}
-	var ea, eb tl.Buffer
-	if a.Encode(&ea) != nil || b.Encode(&eb) != nil {
+	return sameEncoding([]tg.ReplyMarkupClass{a}, []tg.ReplyMarkupClass{b})
+}
+
+// sameEncoding reports whether a and b encode to the same bytes, value by value.
+func sameEncoding[T tl.Encoder](a, b []T) bool {
+	if len(a) != len(b) {
 		return false
+	}
+	var ea, eb tl.Buffer
+	for i := range a {
+		if any(a[i]) == nil || any(b[i]) == nil || a[i].Encode(&ea) != nil || b[i].Encode(&eb) != nil {
+			return false
+		}
 	}
 	return bytes.Equal(ea.Raw(), eb.Raw())
 }

@@ -77,3 +77,33 @@ func TestBotEditKeyboard(t *testing.T) {
 		})
 	}
 }
+
+// TestEditFormattingOnly: an edit that keeps the text but changes its formatting is an edit
+// (Telegram compares the text with its entities); the same text and entities again is none.
+func TestEditFormattingOnly(t *testing.T) {
+	w := newWorld(t, Config{})
+	alice, _ := w.CreateUser(UserSpec{FirstName: "A", Phone: "70000000121"})
+	key := KeyID{3}
+	if err := w.Authorize(key, alice.ID); err != nil {
+		t.Fatal(err)
+	}
+	self := &tg.InputPeerSelf{}
+	if _, err := w.SendMessage(key, self, Draft{Text: "note"}); err != nil {
+		t.Fatal(err)
+	}
+	text := "note"
+	bold := []tg.MessageEntityClass{&tg.MessageEntityBold{Offset: 0, Length: 4}}
+	if _, err := w.EditMessage(key, self, 1, Edit{Text: &text, Entities: bold}); err != nil {
+		t.Fatalf("making the text bold: %v", err)
+	}
+	got, err := w.Messages(key, []tg.InputMessageClass{&tg.InputMessageID{ID: 1}})
+	if err != nil || len(got.Messages) != 1 {
+		t.Fatalf("the message: %v", err)
+	}
+	if m, _ := got.Messages[0].(*tg.Message); m == nil || len(m.Entities) != 1 {
+		t.Fatalf("after the edit: %+v", got.Messages[0])
+	}
+	if _, err := w.EditMessage(key, self, 1, Edit{Text: &text, Entities: bold}); !errors.Is(err, ErrMessageNotModified) {
+		t.Fatalf("the same text and entities again: %v, want MESSAGE_NOT_MODIFIED", err)
+	}
+}
