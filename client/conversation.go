@@ -29,14 +29,19 @@ type Conversation struct {
 	c    *Client
 	chat *types.Chat
 	user int64
+	// business is the business connection of the chat ("" for the account's own chats): a
+	// business chat has the Bot API id of the bot's own chat with the same person.
+	business string
 	// origin is the handler Context the conversation was started from, released when it
 	// waits whatever context the wait is given.
 	origin *Context
 }
 
 // Conversation returns the conversation with the update's chat and sender (the sender only
-// when known). It fails with ErrContextNoClient without a client and ErrContextNoChat when
-// the update has no chat.
+// when known). A business update's conversation takes only the updates of its business
+// connection, any other only the account's own: a business chat shares its Bot API id with
+// the bot's own chat with the same person. It fails with ErrContextNoClient without a client
+// and ErrContextNoChat when the update has no chat.
 func (c *Context) Conversation() (*Conversation, error) {
 	if c.Client == nil {
 		return nil, ErrContextNoClient
@@ -51,6 +56,7 @@ func (c *Context) Conversation() (*Conversation, error) {
 	}
 	cv := c.Client.Conversation(chat, user)
 	cv.origin = c
+	cv.business = c.businessID()
 	return cv, nil
 }
 
@@ -99,7 +105,7 @@ func (cv *Conversation) Ask(ctx context.Context, text string, opts ...SendOption
 // it runs in (see Conversation): the Context it was started from, or the handler Context ctx
 // is (derived from).
 func (cv *Conversation) listen(ctx context.Context, kind updateKind, fs []Filter) *waiter {
-	w := &waiter{chat: cv.chat.ID, user: cv.user, kind: kind, filters: fs, got: make(chan *Context, 1)}
+	w := &waiter{chat: cv.chat.ID, business: cv.business, user: cv.user, kind: kind, filters: fs, got: make(chan *Context, 1)}
 	cv.c.msgs.waits.add(w)
 	if cv.origin != nil {
 		cv.origin.release()
@@ -132,11 +138,12 @@ func (cv *Conversation) await(ctx context.Context, w *waiter) (*Context, error) 
 
 // waiter is one conversation waiting for an update.
 type waiter struct {
-	chat    int64 // Bot API id
-	user    int64 // 0: anyone
-	kind    updateKind
-	filters []Filter
-	got     chan *Context // buffered: offer never blocks
+	chat     int64  // Bot API id
+	business string // the chat's business connection, "" for none
+	user     int64  // 0: anyone
+	kind     updateKind
+	filters  []Filter
+	got      chan *Context // buffered: offer never blocks
 }
 
 // waitList holds the waiting conversations by chat.
@@ -198,7 +205,7 @@ func (l *waitList) offer(chat int64, ctx *Context) bool {
 
 // takes reports whether w waits for the update of ctx. A panicking filter does not take it.
 func (w *waiter) takes(ctx *Context) (ok bool) {
-	if w.kind != kindRaw && w.kind != ctx.kind {
+	if (w.kind != kindRaw && w.kind != ctx.kind) || w.business != ctx.businessID() {
 		return false
 	}
 	if w.user != 0 {
@@ -217,4 +224,20 @@ func (w *waiter) takes(ctx *Context) (ok bool) {
 		}
 	}
 	return true
+}
+
+// businessID returns the business connection the update came through, "" for the
+// account's own updates.
+func (c *Context) businessID() string {
+	switch {
+	case c.CallbackQuery != nil:
+		return c.CallbackQuery.BusinessConnectionID
+	case c.Message != nil:
+		return c.Message.BusinessConnectionID
+	case c.DeletedBusinessMessages != nil:
+		return c.DeletedBusinessMessages.ConnectionID
+	case c.BusinessConnection != nil:
+		return c.BusinessConnection.ID
+	}
+	return ""
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	mtgo "github.com/mtgo-labs/mtgo/client"
+	"github.com/mtgo-labs/mtgo/client/filters"
 	"github.com/mtgo-labs/mtgo/client/types"
 	"github.com/mtgo-labs/mtgo/tl"
 	"github.com/mtgo-labs/mtgo/tl/tg"
@@ -138,5 +139,56 @@ func TestConversationReleasesWithAnyContext(t *testing.T) {
 	}
 	if text := <-got; text != "answer" {
 		t.Fatalf("conversation got %q", text)
+	}
+}
+
+// TestConversationSkipsBusinessChat: a bot's conversation in its private chat with user 5
+// does not take a press in user 5's chat with a business account the bot serves (another
+// chat with the same Bot API id): that press goes to the handlers, the next press in the
+// bot's own chat to the conversation.
+func TestConversationSkipsBusinessChat(t *testing.T) {
+	c := offlineClient(t, 2)
+	events := make(chan string, 8)
+	users := []tg.UserClass{
+		&tg.User{ID: 5, FirstName: tl.Some("u"), AccessHash: tl.Some[int64](5)},
+		&tg.User{ID: 9, FirstName: tl.Some("shop"), AccessHash: tl.Some[int64](9)},
+	}
+	c.OnMessage(func(ctx *mtgo.Context, _ *types.Message) error {
+		conv, err := ctx.Conversation()
+		if err != nil {
+			return err
+		}
+		got, err := conv.Wait(ctx, filters.CallbackPrefix("plan:"))
+		if err != nil {
+			return err
+		}
+		events <- "conversation:" + got.CallbackQuery.BusinessConnectionID
+		return nil
+	})
+	c.OnCallbackQuery(func(_ *mtgo.Context, q *types.CallbackQuery) error {
+		events <- "handler:" + q.BusinessConnectionID
+		return nil
+	})
+	deliver := func(u tg.UpdateClass) {
+		t.Helper()
+		if err := mtgo.Deliver(context.Background(), c, &tg.Updates{Users: users, Updates: []tg.UpdateClass{u}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	deliver(&tg.UpdateNewMessage{Message: &tg.Message{ID: 1, PeerID: &tg.PeerUser{UserID: 5}, FromID: &tg.PeerUser{UserID: 5}, Message: "start", Date: 1}})
+	deliver(&tg.UpdateBusinessBotCallbackQuery{QueryID: 1, UserID: 5, ConnectionID: "c1", ChatInstance: 1, Data: tl.Some([]byte("plan:a")),
+		Message: &tg.Message{ID: 7, Out: true, PeerID: &tg.PeerUser{UserID: 5}, FromID: &tg.PeerUser{UserID: 9}, Message: "pick", Date: 1}})
+	deliver(&tg.UpdateBotCallbackQuery{QueryID: 2, UserID: 5, Peer: &tg.PeerUser{UserID: 5}, MsgID: 2, ChatInstance: 2, Data: tl.Some([]byte("plan:b"))})
+	var got []string
+	for range 2 {
+		select {
+		case e := <-events:
+			got = append(got, e)
+		case <-time.After(10 * time.Second):
+			t.Fatalf("events so far: %v", got)
+		}
+	}
+	if diff := cmp.Diff([]string{"conversation:", "handler:c1"}, got); diff != "" {
+		t.Fatalf("events (-want +got):\n%s", diff)
 	}
 }
