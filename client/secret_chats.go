@@ -74,6 +74,8 @@ type pendingSecret struct {
 	date  int32
 	file  tg.EncryptedFileClass
 	fp    int64 // the fingerprint of the key that opened it
+	// answered: a resend request already answered on arrival (resendOutOfOrderLocked).
+	answered bool
 }
 
 // view is the public snapshot of s.
@@ -622,6 +624,7 @@ func (m *secretChats) receiveLocked(ctx context.Context, s *secretChat, p pendin
 		if s.pending == nil {
 			s.pending = map[int32]pendingSecret{}
 		}
+		p.answered = m.resendOutOfOrderLocked(s, p.layer)
 		if len(s.pending) < maxSecretPending {
 			s.pending[p.layer.OutSeqNo] = p
 		}
@@ -677,7 +680,9 @@ func (m *secretChats) applyLocked(ctx context.Context, s *secretChat, p pendingS
 		case *e2e.DecryptedMessageActionNotifyLayer:
 			s.noteLayer(a.Layer)
 		case *e2e.DecryptedMessageActionResend:
-			m.resendLocked(s, a.StartSeqNo, a.EndSeqNo)
+			if !p.answered {
+				m.resendLocked(s, a.StartSeqNo, a.EndSeqNo)
+			}
 		}
 	}
 	m.emit(kindSecretMessage, sm)
@@ -691,10 +696,32 @@ func (s *secretChat) noteLayer(l int32) {
 	}
 }
 
+// resendOutOfOrderLocked answers a resend request that came after a gap at once, and
+// reports whether layer was one. The docs make it the one message not held for its turn
+// (core.telegram.org/api/end-to-end/seq_no, "avoiding concurrent gaps"): when both parties
+// miss a message of the other, each one's request sits behind the other's gap, and neither
+// would ever be answered.
+func (m *secretChats) resendOutOfOrderLocked(s *secretChat, layer *e2e.DecryptedMessageLayer) bool {
+	x, ok := layer.Message.(*e2e.DecryptedMessageService)
+	if !ok {
+		return false
+	}
+	a, ok := x.Action.(*e2e.DecryptedMessageActionResend)
+	if ok {
+		m.resendLocked(s, a.StartSeqNo, a.EndSeqNo)
+	}
+	return ok
+}
+
 // askResendLocked asks the peer to send again its messages from the first one missing up to
-// out_seq_no end (decryptedMessageActionResend), once per number.
+// out_seq_no end (decryptedMessageActionResend), once per number; the ones already kept are
+// not asked for (the request is itself a message, and asking for what is there would make
+// one request per request when both parties have a gap).
 func (m *secretChats) askResendLocked(s *secretChat, end int32) {
 	start := max(s.seq.Expected(), s.askNext)
+	for _, kept := s.pending[start]; kept && start <= end; _, kept = s.pending[start] {
+		start += 2
+	}
 	if end < start || m.spawn == nil {
 		return
 	}

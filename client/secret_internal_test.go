@@ -567,6 +567,48 @@ func TestSecretResend(t *testing.T) {
 	}
 }
 
+// TestSecretResendConcurrentGaps: both parties lose a message of the other, so each one's
+// resend request comes after a gap at the other. As the docs require (seq_no, "avoiding
+// concurrent gaps"), a resend request is answered as soon as it arrives, in order or not:
+// both gaps fill and every message is delivered once, in order.
+func TestSecretResendConcurrentGaps(t *testing.T) {
+	ctx := context.Background()
+	r := newSecretRelay(t)
+	id := r.open(t)
+	a, b := r.parties[0], r.parties[1]
+	r.hold = true
+	if _, err := a.m.sendText(ctx, id, randomID(), "a1"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.m.sendText(ctx, id, randomID(), "b1"); err != nil {
+		t.Fatal(err)
+	}
+	r.hold, r.held = false, nil // both lost
+	if _, err := a.m.sendText(ctx, id, randomID(), "a2"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.m.sendText(ctx, id, randomID(), "b2"); err != nil {
+		t.Fatal(err)
+	}
+	r.runJobs()
+	texts := func(p *secretParty) []string {
+		var out []string
+		for _, s := range secretTexts(p.events()) {
+			if !strings.HasPrefix(s, "action ") {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	if diff := cmp.Diff([]string{"b1", "b2"}, texts(a)); diff != "" {
+		t.Errorf("A's messages (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"a1", "a2"}, texts(b)); diff != "" {
+		t.Errorf("B's messages (-want +got):\n%s", diff)
+	}
+	r.exchangeTexts(t, id, "a3", "b3")
+}
+
 // TestSecretResendRange: a resend request whose range reaches the end of int32, or spans it,
 // is answered (or refused) at once: the manager does not loop under its lock, and the chat
 // goes on.
