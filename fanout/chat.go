@@ -25,7 +25,10 @@ func chatKey(u tg.UpdateClass) int64 {
 	case *tg.UpdateBotCallbackQuery:
 		return peerKey(u.Peer)
 	case *tg.UpdateBusinessBotCallbackQuery:
-		return messageKey(u.Message)
+		if k := messageKey(u.Message); k != 0 {
+			return k
+		}
+		return u.UserID // a message without its chat: by the presser, as the dispatcher queues it
 	case *tg.UpdateBotNewBusinessMessage:
 		return messageKey(u.Message)
 	case *tg.UpdateBotEditBusinessMessage:

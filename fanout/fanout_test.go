@@ -30,6 +30,7 @@ func TestChatKey(t *testing.T) {
 		{"service", &tg.UpdateNewMessage{Message: &tg.MessageService{PeerID: &tg.PeerUser{UserID: 8}}}, 8},
 		{"callback", &tg.UpdateBotCallbackQuery{UserID: 1, Peer: &tg.PeerChat{ChatID: 9}}, -9},
 		{"business callback", &tg.UpdateBusinessBotCallbackQuery{UserID: 1, Message: &tg.Message{PeerID: &tg.PeerUser{UserID: 11}}}, 11},
+		{"business callback, empty message", &tg.UpdateBusinessBotCallbackQuery{UserID: 13, Message: &tg.MessageEmpty{ID: 1}}, 13},
 		{"business message", &tg.UpdateBotNewBusinessMessage{Message: &tg.Message{PeerID: &tg.PeerUser{UserID: 12}}}, 12},
 		{"business edit", &tg.UpdateBotEditBusinessMessage{Message: &tg.Message{PeerID: &tg.PeerUser{UserID: 12}}}, 12},
 		{"business delete", &tg.UpdateBotDeleteBusinessMessage{Peer: &tg.PeerUser{UserID: 12}}, 12},
