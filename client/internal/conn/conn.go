@@ -331,8 +331,12 @@ func (w *watchedConn) WritePacket(p []byte) error {
 // Serving implements session.ServeNotifier: every connection served after the first is a
 // redial, and so is the first after a loss (a first dial refused). Told when the session
 // serves, not when the socket opens, so the redial's hooks see a connected client, and a
-// connection refused before then runs none.
+// connection refused before then runs none. A connection already broken (its reader runs
+// while the session waits for the key's binding) is a loss, not a redial.
 func (w *watchedConn) Serving() {
+	if w.done.Load() {
+		return
+	}
 	if w.d.served.Add(1) > 1 || w.d.lost.Load() {
 		w.d.push(LinkEvent{})
 	}

@@ -88,3 +88,25 @@ func TestRedialNotifierLossBeforeFirstServe(t *testing.T) {
 		t.Fatalf("events (-want +got):\n%s", diff)
 	}
 }
+
+// TestRedialNotifierServedAfterBreak: the session may be told it serves a connection whose
+// reader has already failed (the reader runs while the loop waits for the key's binding);
+// that connection is lost, not a redial.
+func TestRedialNotifierServedAfterBreak(t *testing.T) {
+	eof := errors.New("eof")
+	d := NewRedialNotifier(session.DialerFunc(func(context.Context, int, string) (session.PacketConn, error) {
+		return failingConn{err: eof}, nil
+	}))
+	for range 2 {
+		pc, err := d.DialPacket(t.Context(), 2, "x")
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, _ = pc.ReadPacket()
+		pc.(session.ServeNotifier).Serving()
+	}
+	want := []LinkEvent{{Lost: eof}, {Lost: eof}}
+	if diff := cmp.Diff(want, d.Events(), cmpopts.EquateErrors()); diff != "" {
+		t.Fatalf("events (-want +got):\n%s", diff)
+	}
+}
