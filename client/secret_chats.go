@@ -406,16 +406,20 @@ func (m *secretChats) sealLocked(ctx context.Context, s *secretChat, rid int64, 
 	if _, err := io.ReadFull(m.rnd, rb); err != nil {
 		return tg.InputEncryptedChat{}, nil, 0, fmt.Errorf("mtgo: secret chat random: %w", err)
 	}
+	before := s.seq.State()
 	in, out, err := s.seq.Next()
 	if err != nil {
 		return tg.InputEncryptedChat{}, nil, 0, fmt.Errorf("mtgo: secret chat %d: %w", id, err)
 	}
 	plain, err := secretchat.EncodeLayer(nil, &e2e.DecryptedMessageLayer{RandomBytes: rb, Layer: secretchat.Layer, InSeqNo: in, OutSeqNo: out, Message: msg})
-	if err != nil {
-		return tg.InputEncryptedChat{}, nil, 0, fmt.Errorf("mtgo: secret message: %w", err)
+	var data []byte
+	if err == nil {
+		data, err = s.keys.Seal(nil, plain, m.rnd)
 	}
-	data, err := s.keys.Seal(nil, plain, m.rnd)
 	if err != nil {
+		// The number goes back: a message never sent must not leave the peer a gap that
+		// no resend can fill.
+		s.seq, _ = secretchat.NewSeq(s.role, before)
 		return tg.InputEncryptedChat{}, nil, 0, fmt.Errorf("mtgo: secret message: %w", err)
 	}
 	if s.sent == nil {

@@ -609,6 +609,38 @@ func TestSecretResendConcurrentGaps(t *testing.T) {
 	r.exchangeTexts(t, id, "a3", "b3")
 }
 
+// failAfter reads from crand for n bytes, then fails.
+type failAfter struct{ n int }
+
+func (f *failAfter) Read(b []byte) (int, error) {
+	if f.n < len(b) {
+		return 0, errors.New("no randomness")
+	}
+	f.n -= len(b)
+	return crand.Read(b)
+}
+
+// TestSecretSealFailure: a message that fails to encrypt takes no sequence number: the next
+// one is delivered (before, the peer waited for the lost number forever).
+func TestSecretSealFailure(t *testing.T) {
+	ctx := context.Background()
+	r := newSecretRelay(t)
+	id := r.open(t)
+	a, b := r.parties[0], r.parties[1]
+	a.m.rnd = &failAfter{n: secretRandomBytes} // random_bytes, then not the padding
+	if _, err := a.m.sendText(ctx, id, randomID(), "lost"); err == nil {
+		t.Fatal("sent without randomness")
+	}
+	a.m.rnd = crand.Reader
+	if _, err := a.m.sendText(ctx, id, randomID(), "next"); err != nil {
+		t.Fatal(err)
+	}
+	r.runJobs()
+	if diff := cmp.Diff([]string{"next"}, secretTexts(b.events())); diff != "" {
+		t.Fatalf("B's messages (-want +got):\n%s", diff)
+	}
+}
+
 // TestSecretResendRange: a resend request whose range reaches the end of int32, or spans it,
 // is answered (or refused) at once: the manager does not loop under its lock, and the chat
 // goes on.
