@@ -352,11 +352,7 @@ func (m *secretChats) send(ctx context.Context, id int32, rid int64, msg e2e.Dec
 	}
 	if f, ok := res.(*tg.MessagesSentEncryptedFile); ok {
 		if ef, ok := f.File.(*tg.EncryptedFile); ok { // a resend names the uploaded file
-			m.mu.Lock()
-			if s := m.chats[id]; s != nil && s.sent[out] != nil {
-				s.sent[out].file = &tg.InputEncryptedFile{ID: ef.ID, AccessHash: ef.AccessHash}
-			}
-			m.mu.Unlock()
+			m.sentFile(ctx, id, out, &tg.InputEncryptedFile{ID: ef.ID, AccessHash: ef.AccessHash})
 		}
 	}
 	return res, nil

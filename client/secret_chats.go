@@ -136,7 +136,7 @@ type secretChats struct {
 
 	mu    sync.Mutex
 	chats map[int32]*secretChat
-	early map[int32]*tg.EncryptedChat // encryptedChat seen before requestEncryption's answer
+	early map[int32]earlyChat // encryptedChat seen before requestEncryption's answer (secret_sent.go)
 	// unfinished lists the waiting and requested chats (secret_pending.go); nil until loaded.
 	unfinished map[int32]unfinishedChat
 	dhCfg      struct {
@@ -149,7 +149,7 @@ type secretChats struct {
 func newSecretChats(raw *tg.Client, store secretStore, log *Logger, rnd io.Reader, emit func(updateKind, any), spawn func(func(context.Context))) *secretChats {
 	return &secretChats{raw: raw, store: store, log: log, rnd: rnd, emit: emit, spawn: spawn,
 		now: time.Now, policy: secretchat.DefaultPolicy,
-		chats: map[int32]*secretChat{}, early: map[int32]*tg.EncryptedChat{}}
+		chats: map[int32]*secretChat{}, early: map[int32]earlyChat{}}
 }
 
 // lookupLocked returns chat id from memory or the storage; nil when unknown.
@@ -177,9 +177,10 @@ func (m *secretChats) lookupLocked(ctx context.Context, id int32) (*secretChat, 
 		s.restoreAbort = nil
 		m.postLocked(ctx, s, a)
 	}
-	if c, ok := m.early[id]; ok && s.state == types.SecretChatWaiting { // accepted meanwhile
-		delete(m.early, id)
-		m.completeLocked(ctx, s, c)
+	if s.state == types.SecretChatWaiting { // accepted meanwhile?
+		if c := m.takeEarlyLocked(id); c != nil {
+			m.completeLocked(ctx, s, c)
+		}
 	}
 	return s, nil
 }
@@ -294,8 +295,7 @@ func (m *secretChats) request(ctx context.Context, user tg.InputUserClass) (*typ
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.chats[s.id] = s
-	if c, ok := m.early[s.id]; ok { // the peer accepted before the answer was handled
-		delete(m.early, s.id)
+	if c := m.takeEarlyLocked(s.id); c != nil { // the peer accepted before the answer was handled
 		m.completeLocked(ctx, s, c)
 	} else {
 		m.saveLocked(ctx, s) // with the exponent: the peer may accept after a restart
@@ -375,6 +375,9 @@ func (m *secretChats) discard(ctx context.Context, id int32, deleteHistory bool)
 func (m *secretChats) discardLocked(ctx context.Context, s *secretChat) {
 	s.fingerprint = s.keyFingerprint()
 	s.forgetExchange()
+	if s.state == types.SecretChatReady {
+		m.forgetSentLocked(ctx, s)
+	}
 	s.state, s.keys, s.pending, s.sent, s.held = types.SecretChatDiscarded, nil, nil, nil, nil
 	if s.seq == nil {
 		s.seq, _ = secretchat.NewSeq(s.role, secretchat.SeqState{})
@@ -422,11 +425,7 @@ func (m *secretChats) sealLocked(ctx context.Context, s *secretChat, rid int64, 
 		s.seq, _ = secretchat.NewSeq(s.role, before)
 		return tg.InputEncryptedChat{}, nil, 0, fmt.Errorf("mtgo: secret message: %w", err)
 	}
-	if s.sent == nil {
-		s.sent = map[int32]*sentSecret{}
-	}
-	delete(s.sent, out-2*maxSecretPending)
-	s.sent[out] = &sentSecret{rid: rid, layer: plain, service: isSecretService(msg)}
+	m.keepSentLocked(ctx, s, out, &sentSecret{rid: rid, layer: plain, service: isSecretService(msg)})
 	m.saveLocked(ctx, s)
 	m.maybeRekeyLocked(ctx, s)
 	return tg.InputEncryptedChat{ChatID: s.id, AccessHash: s.accessHash}, data, out, nil
@@ -513,9 +512,7 @@ func (m *secretChats) onChat(ctx context.Context, chat tg.EncryptedChatClass) {
 			m.log.Warn("secret chat not loaded", "chat", c.ID, "err", err)
 		}
 		if s == nil {
-			if len(m.early) < maxSecretPending {
-				m.early[c.ID] = c
-			}
+			m.keepEarlyLocked(c)
 			return
 		}
 		if s.state == types.SecretChatWaiting {
@@ -628,7 +625,7 @@ func (m *secretChats) receiveLocked(ctx context.Context, s *secretChat, p pendin
 		if s.pending == nil {
 			s.pending = map[int32]pendingSecret{}
 		}
-		p.answered = m.resendOutOfOrderLocked(s, p.layer)
+		p.answered = m.resendOutOfOrderLocked(ctx, s, p.layer)
 		if len(s.pending) < maxSecretPending {
 			s.pending[p.layer.OutSeqNo] = p
 		}
@@ -685,7 +682,7 @@ func (m *secretChats) applyLocked(ctx context.Context, s *secretChat, p pendingS
 			s.noteLayer(a.Layer)
 		case *e2e.DecryptedMessageActionResend:
 			if !p.answered {
-				m.resendLocked(s, a.StartSeqNo, a.EndSeqNo)
+				m.resendLocked(ctx, s, a.StartSeqNo, a.EndSeqNo)
 			}
 		}
 	}
@@ -705,14 +702,14 @@ func (s *secretChat) noteLayer(l int32) {
 // (core.telegram.org/api/end-to-end/seq_no, "avoiding concurrent gaps"): when both parties
 // miss a message of the other, each one's request sits behind the other's gap, and neither
 // would ever be answered.
-func (m *secretChats) resendOutOfOrderLocked(s *secretChat, layer *e2e.DecryptedMessageLayer) bool {
+func (m *secretChats) resendOutOfOrderLocked(ctx context.Context, s *secretChat, layer *e2e.DecryptedMessageLayer) bool {
 	x, ok := layer.Message.(*e2e.DecryptedMessageService)
 	if !ok {
 		return false
 	}
 	a, ok := x.Action.(*e2e.DecryptedMessageActionResend)
 	if ok {
-		m.resendLocked(s, a.StartSeqNo, a.EndSeqNo)
+		m.resendLocked(ctx, s, a.StartSeqNo, a.EndSeqNo)
 	}
 	return ok
 }
@@ -740,11 +737,12 @@ func (m *secretChats) askResendLocked(s *secretChat, end int32) {
 }
 
 // resendLocked sends again the kept messages with out_seq_no start..end the peer asked for,
-// each with its original sequence numbers (a message no longer kept is skipped).
-func (m *secretChats) resendLocked(s *secretChat, start, end int32) {
+// each with its original sequence numbers, from memory or, after a restart, the storage (a
+// message no longer kept is skipped).
+func (m *secretChats) resendLocked(ctx context.Context, s *secretChat, start, end int32) {
 	// In int64: the peer's numbers may span int32, and an int32 loop up to MaxInt32 never ends.
 	first, last := int64(start), int64(end)
-	if m.spawn == nil || last < first || last-first > 2*maxSecretPending {
+	if m.spawn == nil || last < first || last-first > 2*maxSecretSent {
 		return
 	}
 	// Sealed now, under the key in use (the peer may have dropped the one they were first
@@ -755,7 +753,7 @@ func (m *secretChats) resendLocked(s *secretChat, start, end int32) {
 	}
 	var again []resend
 	for n := first; n <= last; n++ {
-		if x, ok := s.sent[int32(n)]; ok {
+		if x := m.sentLocked(ctx, s, int32(n)); x != nil {
 			data, err := s.keys.Seal(nil, x.layer, m.rnd)
 			if err != nil {
 				m.log.Warn("secret message not resent", "chat", s.id, "err", err)

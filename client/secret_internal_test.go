@@ -429,8 +429,7 @@ func TestSecretChatEarlyAccept(t *testing.T) {
 		t.Fatalf("%d early chats, want 1", len(a.m.early))
 	}
 	a.m.chats[w.ID] = s
-	if c, ok := a.m.early[w.ID]; ok {
-		delete(a.m.early, w.ID)
+	if c := a.m.takeEarlyLocked(w.ID); c != nil {
 		a.m.completeLocked(ctx, s, c)
 	}
 	a.m.mu.Unlock()
