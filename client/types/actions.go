@@ -2,6 +2,7 @@ package types
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/mtgo-labs/mtgo/client/option"
 	"github.com/mtgo-labs/mtgo/tl/tg"
@@ -26,22 +27,50 @@ type ActionAPI interface {
 
 // ForwardTo forwards the message to chat (anything the client's ResolvePeer takes) with the
 // header naming its origin; opts are the client's send options. (Forward, the field, is the
-// origin header of a message that was itself forwarded.)
+// origin header of a message that was itself forwarded.) A business message cannot be
+// forwarded: ErrBusinessUnsupported.
 func (m *Message) ForwardTo(ctx context.Context, to any, opts ...option.Send) (*Message, error) {
 	api, peer, err := m.target()
 	if err != nil {
 		return nil, err
 	}
+	if err := m.businessRefused("forward"); err != nil {
+		return nil, err
+	}
 	return api.ForwardMessage(ctx, to, peer, m.ID, false, opts...)
 }
 
-// Copy sends a copy of the message (its text or media, no origin header) to chat.
+// Copy sends a copy of the message (its text or media, no origin header) to chat. A business
+// message is sent anew (BusinessCopier): through its connection into its own chat, as the
+// account elsewhere.
 func (m *Message) Copy(ctx context.Context, to any, opts ...option.Send) (*Message, error) {
 	api, peer, err := m.target()
 	if err != nil {
 		return nil, err
 	}
+	if m.BusinessConnectionID != "" {
+		bc, ok := api.(BusinessCopier)
+		if !ok {
+			return nil, fmt.Errorf("mtgo: copy business message: %w", ErrBusinessUnsupported)
+		}
+		return bc.CopyBusinessMessage(ctx, m, to, opts...)
+	}
 	return api.ForwardMessage(ctx, to, peer, m.ID, true, opts...)
+}
+
+// BusinessCopier is what an API offers to copy a business message (mtgo.Client): its text or
+// media sent anew to chat to, through its business connection when to is the message's chat.
+type BusinessCopier interface {
+	CopyBusinessMessage(ctx context.Context, m *Message, to any, opts ...option.Send) (*Message, error)
+}
+
+// businessRefused returns ErrBusinessUnsupported, naming what, for a business message; nil
+// for any other.
+func (m *Message) businessRefused(what string) error {
+	if m.BusinessConnectionID == "" {
+		return nil
+	}
+	return fmt.Errorf("mtgo: %s business message: %w", what, ErrBusinessUnsupported)
 }
 
 // Pin pins the message in its chat (mtgo.WithSilent, mtgo.WithPinOneSide).
@@ -63,9 +92,13 @@ func (m *Message) Unpin(ctx context.Context) error {
 }
 
 // React sets the account's reactions to the message (plain emoji, "👍"); none removes them.
+// A business message takes no reaction: ErrBusinessUnsupported.
 func (m *Message) React(ctx context.Context, emoji ...string) error {
 	api, peer, err := m.target()
 	if err != nil {
+		return err
+	}
+	if err := m.businessRefused("react to"); err != nil {
 		return err
 	}
 	return api.React(ctx, peer, m.ID, emoji...)

@@ -15,4 +15,9 @@ var (
 	// ErrContextEditInline reports an edit of an inline message by numeric id. Package mtgo
 	// re-exports it.
 	ErrContextEditInline = errors.New("mtgo: inline messages are edited by inline message id")
+	// ErrBusinessUnsupported reports an action on a business message that Telegram does not
+	// take through a business connection (invokeWithBusinessConnection wraps no
+	// messages.forwardMessages nor messages.sendReaction): done as the bot itself it would act
+	// on the bot's own message with the same id. Package mtgo re-exports it.
+	ErrBusinessUnsupported = errors.New("not possible through a business connection")
 )
