@@ -1,6 +1,7 @@
 package mtgo
 
 import (
+	"fmt"
 	"io"
 
 	"github.com/mtgo-labs/mtgo/client/types"
@@ -12,13 +13,17 @@ import (
 // (anything ResolvePeer accepts), with the header naming its origin; opts as for
 // ForwardMessages. It fails with ErrContextNoClient without a client, ErrContextNoMessage
 // when the update has no message (a button on an inline message has none) and
-// ErrContextNoChat when the message has no chat.
+// ErrContextNoChat when the message has no chat. A business message cannot be forwarded
+// (ErrBusinessUnsupported: Telegram takes no messages.forwardMessages through a business
+// connection, and as the bot it would forward the bot's own message with that id).
 func (c *Context) Forward(to any, opts ...SendOption) (*types.Message, error) {
 	return c.forward(to, false, opts)
 }
 
 // Copy sends a copy of the update's message to chat, with no origin header (CopyMessage).
-// Errors as for Forward.
+// A business message is sent anew: through its connection into its own chat, as the account
+// elsewhere (Telegram forwards nothing through a business connection). Errors as for
+// Forward.
 func (c *Context) Copy(to any, opts ...SendOption) (*types.Message, error) {
 	return c.forward(to, true, opts)
 }
@@ -27,6 +32,12 @@ func (c *Context) forward(to any, drop bool, opts []SendOption) (*types.Message,
 	m, err := c.target(false)
 	if err != nil {
 		return nil, err
+	}
+	if m.BusinessConnectionID != "" {
+		if drop {
+			return c.Client.copyBusiness(c, m, to, opts)
+		}
+		return nil, fmt.Errorf("mtgo: forward business message: %w", ErrBusinessUnsupported)
 	}
 	return clientAPI{c: c.Client}.ForwardMessage(c, to, m.Chat.InputPeer(), m.ID, drop, opts...)
 }
@@ -45,11 +56,15 @@ func (c *Context) Pin(opts ...PinOption) error {
 }
 
 // React sets the account's reactions to the update's message (plain emoji); none removes
-// them. Errors as for Forward.
+// them. Errors as for Forward; a business message takes no reaction through its connection
+// (ErrBusinessUnsupported).
 func (c *Context) React(emoji ...string) error {
 	m, err := c.target(false)
 	if err != nil {
 		return err
+	}
+	if m.BusinessConnectionID != "" {
+		return fmt.Errorf("mtgo: react to business message: %w", ErrBusinessUnsupported)
 	}
 	return c.Client.SendReaction(c, m.Chat.InputPeer(), m.ID, emoji...)
 }

@@ -91,6 +91,9 @@ var (
 	// ErrContextEditInline reports an edit of an inline message by numeric id
 	// (types.ErrContextEditInline).
 	ErrContextEditInline = types.ErrContextEditInline
+	// ErrBusinessUnsupported reports Forward or React of a business message: Telegram takes
+	// neither through a business connection (types.ErrBusinessUnsupported).
+	ErrBusinessUnsupported = types.ErrBusinessUnsupported
 )
 
 // Media and message errors.

@@ -170,6 +170,12 @@ func (c *Client) resend(ctx context.Context, to, from tg.InputPeerClass, id int,
 	if err != nil {
 		return nil, err
 	}
+	return c.sendAnew(ctx, to, m, p, opts)
+}
+
+// sendAnew sends the text, or the photo, document, location or contact, of m to to: a copy
+// without a header naming its origin.
+func (c *Client) sendAnew(ctx context.Context, to tg.InputPeerClass, m *tg.Message, p option.SendParams, opts []SendOption) (*types.Message, error) {
 	if _, page := m.Media.(*tg.MessageMediaWebPage); m.Media == nil || page {
 		return c.SendMessage(ctx, to, m.Message, append([]SendOption{WithEntities(m.Entities)}, opts...)...)
 	}
@@ -190,6 +196,31 @@ func (c *Client) resend(ctx context.Context, to, from tg.InputPeerClass, id int,
 	req := &tg.MessagesSendMediaRequest{Peer: to, Media: in, Message: caption, Entities: ents, RandomID: randomID()}
 	out.toMedia(req)
 	return c.postSend(ctx, "copy", out, req, req.RandomID, to, caption, ents)
+}
+
+// CopyBusinessMessage implements types.BusinessCopier.
+func (a clientAPI) CopyBusinessMessage(ctx context.Context, m *types.Message, to any, opts ...SendOption) (*types.Message, error) {
+	return a.c.copyBusiness(ctx, m, to, opts)
+}
+
+// copyBusiness copies business message m to to (anything ResolvePeer accepts). Telegram
+// forwards nothing through a business connection, and the bot cannot forward the business
+// account's messages as itself, so the copy is m's text or media sent anew
+// (messages.sendMessage or sendMedia): through m's connection when to is m's chat (an
+// explicit WithBusinessConnection in opts wins), as the account itself elsewhere.
+func (c *Client) copyBusiness(ctx context.Context, m *types.Message, to any, opts []SendOption) (*types.Message, error) {
+	raw, ok := m.Raw().(*tg.Message)
+	if !ok {
+		return nil, fmt.Errorf("mtgo: copy business message %d: %w", m.ID, ErrForwardOption)
+	}
+	peer, err := c.ResolvePeer(ctx, to)
+	if err != nil {
+		return nil, err
+	}
+	if m.Chat != nil && m.Chat.Type == types.ChatPrivate && inputPeerID(peer, c.selfID()) == m.Chat.ID {
+		opts = businessSend(m, opts)
+	}
+	return c.sendAnew(ctx, peer, raw, option.CollectSend(opts), opts)
 }
 
 // inputMediaOf returns the input media that sends media again: the same photo or document
