@@ -66,8 +66,20 @@ func (c *Client) Conversation(chat *types.Chat, user int64) *Conversation {
 	return &Conversation{c: c, chat: chat, user: user}
 }
 
+// BusinessConversation returns a conversation with chat, a private chat of the business
+// account connected to the bot through connectionID (with the messages of user only when user
+// is not zero): Ask sends through the connection, and the conversation takes the chat's
+// business updates of that connection only. An empty connectionID is Conversation.
+func (c *Client) BusinessConversation(connectionID string, chat *types.Chat, user int64) *Conversation {
+	return &Conversation{c: c, chat: chat, user: user, business: connectionID}
+}
+
 // Chat returns the conversation's chat.
 func (cv *Conversation) Chat() *types.Chat { return cv.chat }
+
+// BusinessConnectionID returns the business connection of the conversation's chat, "" for a
+// chat of the account's own.
+func (cv *Conversation) BusinessConnectionID() string { return cv.business }
 
 // Wait returns the Context of the conversation's next update (message, edit, button press,
 // ...) that passes every filter in fs. Outgoing messages are never taken.
@@ -76,7 +88,8 @@ func (cv *Conversation) Wait(ctx context.Context, fs ...Filter) (*Context, error
 	return cv.await(ctx, w)
 }
 
-// WaitMessage returns the conversation's next new message that passes every filter in fs.
+// WaitMessage returns the conversation's next new message that passes every filter in fs (in
+// a business chat, the next business message of its connection).
 func (cv *Conversation) WaitMessage(ctx context.Context, fs ...Filter) (*types.Message, error) {
 	got, err := cv.await(ctx, cv.listen(ctx, kindMessage, fs))
 	if err != nil {
@@ -85,11 +98,14 @@ func (cv *Conversation) WaitMessage(ctx context.Context, fs ...Filter) (*types.M
 	return got.Message, nil
 }
 
-// Ask sends text to the chat (opts as for SendMessage) and returns the next new message of
-// the conversation that passes every filter in fs. It listens before sending, so a quick
-// answer is not missed.
+// Ask sends text to the chat (opts as for SendMessage; in a business chat through its
+// connection, on the business account's behalf) and returns the next new message of the
+// conversation. It listens before sending, so a quick answer is not missed.
 func (cv *Conversation) Ask(ctx context.Context, text string, opts ...SendOption) (*types.Message, error) {
 	w := cv.listen(ctx, kindMessage, nil)
+	if cv.business != "" { // first, so an explicit connection in opts wins
+		opts = append([]SendOption{WithBusinessConnection(cv.business)}, opts...)
+	}
 	if _, err := cv.c.SendMessage(ctx, cv.chat.InputPeer(), text, opts...); err != nil {
 		cv.c.msgs.waits.remove(w)
 		return nil, err
@@ -205,7 +221,7 @@ func (l *waitList) offer(chat int64, ctx *Context) bool {
 
 // takes reports whether w waits for the update of ctx. A panicking filter does not take it.
 func (w *waiter) takes(ctx *Context) (ok bool) {
-	if (w.kind != kindRaw && w.kind != ctx.kind) || w.business != ctx.businessID() {
+	if (w.kind != kindRaw && w.kind != plainKind(ctx.kind)) || w.business != ctx.businessID() {
 		return false
 	}
 	if w.user != 0 {
@@ -224,6 +240,19 @@ func (w *waiter) takes(ctx *Context) (ok bool) {
 		}
 	}
 	return true
+}
+
+// plainKind returns the kind of the account's own update a business one stands for (a new or
+// edited message); k itself for any other. Waiters wait by the plain kinds and tell business
+// chats apart by their connection.
+func plainKind(k updateKind) updateKind {
+	switch k {
+	case kindBusinessMessage:
+		return kindMessage
+	case kindEditedBusinessMessage:
+		return kindEditedMessage
+	}
+	return k
 }
 
 // businessID returns the business connection the update came through, "" for the

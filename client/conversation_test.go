@@ -192,3 +192,68 @@ func TestConversationSkipsBusinessChat(t *testing.T) {
 		t.Fatalf("events (-want +got):\n%s", diff)
 	}
 }
+
+// TestConversationInBusinessChat: a conversation started from a business message takes the
+// next business message of the same connection and chat, not the person's message in the
+// bot's own chat nor one of another connection (those reach the handlers once it ends).
+// Forward and React of the business message are refused (ErrBusinessUnsupported) before
+// anything is sent.
+func TestConversationInBusinessChat(t *testing.T) {
+	c := offlineClient(t, 2)
+	events := make(chan string, 8)
+	users := []tg.UserClass{&tg.User{ID: 5, FirstName: tl.Some("u"), AccessHash: tl.Some[int64](5)}}
+	c.OnBusinessMessage(func(ctx *mtgo.Context, m *types.Message) error {
+		if m.Text != "start" {
+			events <- "business:" + m.BusinessConnectionID + ":" + m.Text
+			return nil
+		}
+		if _, err := ctx.Forward("me"); errors.Is(err, mtgo.ErrBusinessUnsupported) {
+			events <- "forward refused"
+		}
+		if err := ctx.React("👍"); errors.Is(err, mtgo.ErrBusinessUnsupported) {
+			events <- "react refused"
+		}
+		conv, err := ctx.Conversation()
+		if err != nil {
+			return err
+		}
+		got, err := conv.WaitMessage(ctx)
+		if err != nil {
+			return err
+		}
+		events <- "conversation:" + conv.BusinessConnectionID() + ":" + got.BusinessConnectionID + ":" + got.Text
+		return nil
+	})
+	c.OnMessage(func(_ *mtgo.Context, m *types.Message) error {
+		events <- "plain:" + m.Text
+		return nil
+	})
+	deliver := func(u tg.UpdateClass) {
+		t.Helper()
+		if err := mtgo.Deliver(context.Background(), c, &tg.Updates{Users: users, Updates: []tg.UpdateClass{u}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	business := func(conn string, id int32, text string) tg.UpdateClass {
+		return &tg.UpdateBotNewBusinessMessage{ConnectionID: conn, Message: &tg.Message{
+			ID: id, PeerID: &tg.PeerUser{UserID: 5}, FromID: &tg.PeerUser{UserID: 5}, Message: text, Date: 1,
+		}}
+	}
+	deliver(business("c1", 1, "start"))
+	deliver(&tg.UpdateNewMessage{Message: &tg.Message{ID: 2, PeerID: &tg.PeerUser{UserID: 5}, FromID: &tg.PeerUser{UserID: 5}, Message: "hi", Date: 1}})
+	deliver(business("c2", 3, "other"))
+	deliver(business("c1", 4, "answer"))
+	var got []string
+	for range 5 {
+		select {
+		case e := <-events:
+			got = append(got, e)
+		case <-time.After(10 * time.Second):
+			t.Fatalf("events so far: %v", got)
+		}
+	}
+	want := []string{"forward refused", "react refused", "conversation:c1:c1:answer", "plain:hi", "business:c2:other"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Fatalf("events (-want +got):\n%s", diff)
+	}
+}
