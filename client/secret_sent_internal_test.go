@@ -310,3 +310,33 @@ func TestSecretEarlyBound(t *testing.T) {
 		t.Fatalf("%d kept after the age, chat 6: %v", n, c)
 	}
 }
+
+// orderStore notes each record saved through it among the relay's calls.
+type orderStore struct {
+	secretStore
+	r *secretRelay
+}
+
+func (o *orderStore) SaveRecord(ctx context.Context, ns, key string, value []byte) error {
+	o.r.calls = append(o.r.calls, "save "+ns)
+	return o.secretStore.SaveRecord(ctx, ns, key, value)
+}
+
+// TestSecretSentWrittenFirst: a sealed message is stored before the chat record whose
+// counter counts it (a crash between the two leaves the number free, never a counted
+// message the storage lacks), and both before the send.
+func TestSecretSentWrittenFirst(t *testing.T) {
+	ctx := context.Background()
+	r := newSecretRelay(t)
+	id := r.open(t)
+	a := r.parties[0]
+	a.m.store = &orderStore{secretStore: a.store, r: r}
+	r.calls = nil
+	if _, err := a.m.sendText(ctx, id, 1, "1"); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"save " + secretSentNS, "save " + secretRecordNS, "0:*tg.MessagesSendEncryptedRequest"}
+	if diff := cmp.Diff(want, r.calls); diff != "" {
+		t.Fatalf("order (-want +got):\n%s", diff)
+	}
+}
