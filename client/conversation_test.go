@@ -15,6 +15,30 @@ import (
 	"github.com/mtgo-labs/mtgo/tl/tg"
 )
 
+// takeEvents returns the next n events, failing the test when they do not all come within
+// ten seconds.
+func takeEvents(t *testing.T, events <-chan string, n int) []string {
+	t.Helper()
+	var got []string
+	for range n {
+		select {
+		case e := <-events:
+			got = append(got, e)
+		case <-time.After(10 * time.Second):
+			t.Fatalf("events so far: %v", got)
+		}
+	}
+	return got
+}
+
+// deliverUpdate hands c the update u, with users, as the update engine would.
+func deliverUpdate(t *testing.T, c *mtgo.Client, users []tg.UserClass, u tg.UpdateClass) {
+	t.Helper()
+	if err := mtgo.Deliver(context.Background(), c, &tg.Updates{Users: users, Updates: []tg.UpdateClass{u}}); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // groupMessage is one new message in basic group 40 from user from.
 func groupMessage(from int64, id int32, text string) *tg.Updates {
 	return &tg.Updates{
@@ -57,15 +81,7 @@ func TestConversationWaitInHandler(t *testing.T) {
 	deliver(groupMessage(5, 3, "no"))   // the user, but the filter says no
 	deliver(groupMessage(5, 4, "yes"))  // taken by the conversation, no handler sees it
 	deliver(groupMessage(5, 5, "next")) // after the conversation
-	var got []string
-	for range 4 {
-		select {
-		case e := <-events:
-			got = append(got, e)
-		case <-time.After(10 * time.Second):
-			t.Fatalf("events so far: %v", got)
-		}
-	}
+	got := takeEvents(t, events, 4)
 	// The chat's updates that were not taken ran after the conversation, in order.
 	want := []string{"conversation:yes", "handler:yes", "handler:no", "handler:next"}
 	if diff := cmp.Diff(want, got); diff != "" {
@@ -169,25 +185,12 @@ func TestConversationSkipsBusinessChat(t *testing.T) {
 		events <- "handler:" + q.BusinessConnectionID
 		return nil
 	})
-	deliver := func(u tg.UpdateClass) {
-		t.Helper()
-		if err := mtgo.Deliver(context.Background(), c, &tg.Updates{Users: users, Updates: []tg.UpdateClass{u}}); err != nil {
-			t.Fatal(err)
-		}
-	}
+	deliver := func(u tg.UpdateClass) { t.Helper(); deliverUpdate(t, c, users, u) }
 	deliver(&tg.UpdateNewMessage{Message: &tg.Message{ID: 1, PeerID: &tg.PeerUser{UserID: 5}, FromID: &tg.PeerUser{UserID: 5}, Message: "start", Date: 1}})
 	deliver(&tg.UpdateBusinessBotCallbackQuery{QueryID: 1, UserID: 5, ConnectionID: "c1", ChatInstance: 1, Data: tl.Some([]byte("plan:a")),
 		Message: &tg.Message{ID: 7, Out: true, PeerID: &tg.PeerUser{UserID: 5}, FromID: &tg.PeerUser{UserID: 9}, Message: "pick", Date: 1}})
 	deliver(&tg.UpdateBotCallbackQuery{QueryID: 2, UserID: 5, Peer: &tg.PeerUser{UserID: 5}, MsgID: 2, ChatInstance: 2, Data: tl.Some([]byte("plan:b"))})
-	var got []string
-	for range 2 {
-		select {
-		case e := <-events:
-			got = append(got, e)
-		case <-time.After(10 * time.Second):
-			t.Fatalf("events so far: %v", got)
-		}
-	}
+	got := takeEvents(t, events, 2)
 	if diff := cmp.Diff([]string{"conversation:", "handler:c1"}, got); diff != "" {
 		t.Fatalf("events (-want +got):\n%s", diff)
 	}
@@ -228,12 +231,7 @@ func TestConversationInBusinessChat(t *testing.T) {
 		events <- "plain:" + m.Text
 		return nil
 	})
-	deliver := func(u tg.UpdateClass) {
-		t.Helper()
-		if err := mtgo.Deliver(context.Background(), c, &tg.Updates{Users: users, Updates: []tg.UpdateClass{u}}); err != nil {
-			t.Fatal(err)
-		}
-	}
+	deliver := func(u tg.UpdateClass) { t.Helper(); deliverUpdate(t, c, users, u) }
 	business := func(conn string, id int32, text string) tg.UpdateClass {
 		return &tg.UpdateBotNewBusinessMessage{ConnectionID: conn, Message: &tg.Message{
 			ID: id, PeerID: &tg.PeerUser{UserID: 5}, FromID: &tg.PeerUser{UserID: 5}, Message: text, Date: 1,
@@ -243,15 +241,7 @@ func TestConversationInBusinessChat(t *testing.T) {
 	deliver(&tg.UpdateNewMessage{Message: &tg.Message{ID: 2, PeerID: &tg.PeerUser{UserID: 5}, FromID: &tg.PeerUser{UserID: 5}, Message: "hi", Date: 1}})
 	deliver(business("c2", 3, "other"))
 	deliver(business("c1", 4, "answer"))
-	var got []string
-	for range 5 {
-		select {
-		case e := <-events:
-			got = append(got, e)
-		case <-time.After(10 * time.Second):
-			t.Fatalf("events so far: %v", got)
-		}
-	}
+	got := takeEvents(t, events, 5)
 	want := []string{"forward refused", "react refused", "conversation:c1:c1:answer", "plain:hi", "business:c2:other"}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Fatalf("events (-want +got):\n%s", diff)

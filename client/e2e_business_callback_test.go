@@ -8,7 +8,6 @@ import (
 	mtgo "github.com/mtgo-labs/mtgo/client"
 	"github.com/mtgo-labs/mtgo/client/filters"
 	"github.com/mtgo-labs/mtgo/client/types"
-	"github.com/mtgo-labs/mtgo/teletest/world"
 	"github.com/mtgo-labs/mtgo/tl/tg"
 )
 
@@ -26,53 +25,36 @@ type businessPress struct {
 // Carol, and its edits of the text (Context.EditText) and of the keyboard
 // (Message.EditReplyMarkup) go through the connection: Carol sees both.
 func TestE2EBusinessCallback(t *testing.T) {
-	cl := cluster(t)
-	botUser, err := cl.World().CreateBot(world.BotSpec{FirstName: "Desk", Username: "e2e_cbdesk_bot", Business: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	b := e2eClient(t, cl, func(cfg *mtgo.Config) { cfg.BotToken = botUser.Token })
-	conns := make(chan *types.BusinessConnection, 2)
 	sends := make(chan error, 2)
 	presses := make(chan businessPress, 2)
-	b.OnBusinessConnection(func(_ *mtgo.Context, c *types.BusinessConnection) error { conns <- c; return nil })
-	b.OnBusinessMessage(func(ctx *mtgo.Context, m *types.Message) error {
-		kb := types.NewInlineKeyboard().Row(types.CallbackButton("Plan A", "plan:a"))
-		_, err := ctx.Reply("pick a plan", mtgo.WithKeyboard(kb))
-		sends <- err
-		return nil
-	})
-	b.OnCallbackQuery(func(ctx *mtgo.Context, q *types.CallbackQuery) error {
-		p := businessPress{q: q}
-		p.answerErr = q.Answer(ctx, "noted "+string(q.Data))
-		_, p.editErr = ctx.EditText("plan A chosen")
-		next, err := types.NewInlineKeyboard().Row(types.CallbackButton("Change", "plan:change")).ToTL()
-		if err == nil {
-			_, err = q.Message.EditReplyMarkup(ctx, next)
-		}
-		p.markupErr = err
-		presses <- p
-		return nil
-	}, filters.CallbackPrefix("plan:"), filters.Private)
-	if err := b.Start0(t); err != nil {
-		t.Fatal(err)
-	}
-
-	shop, shopUser := e2eUser(t, cl, world.UserSpec{FirstName: "Shop", Username: "e2e_cb_shop", Phone: "15551290", Premium: true})
-	carol, _ := e2eUser(t, cl, world.UserSpec{FirstName: "Carol", Phone: "15551291"})
+	sc := newBusinessScene(t, "e2e_cb", "1555139", func(b *testClient) {
+		b.OnBusinessMessage(func(ctx *mtgo.Context, m *types.Message) error {
+			kb := types.NewInlineKeyboard().Row(types.CallbackButton("Plan A", "plan:a"))
+			_, err := ctx.Reply("pick a plan", mtgo.WithKeyboard(kb))
+			sends <- err
+			return nil
+		})
+		b.OnCallbackQuery(func(ctx *mtgo.Context, q *types.CallbackQuery) error {
+			p := businessPress{q: q}
+			p.answerErr = q.Answer(ctx, "noted "+string(q.Data))
+			_, p.editErr = ctx.EditText("plan A chosen")
+			next, err := types.NewInlineKeyboard().Row(types.CallbackButton("Change", "plan:change")).ToTL()
+			if err == nil {
+				_, err = q.Message.EditReplyMarkup(ctx, next)
+			}
+			p.markupErr = err
+			presses <- p
+			return nil
+		}, filters.CallbackPrefix("plan:"), filters.Private)
+	}, mtgo.WithBusinessBotRights(types.BusinessBotRights{Reply: true}),
+		mtgo.WithBusinessBotRecipients(types.BusinessBotRecipients{BusinessRecipients: types.BusinessRecipients{NewChats: true, ExistingChats: true}}))
+	carol, shopUser, conn := sc.carol, sc.shopUser, sc.conn
 	got := make(chan *types.Message, 2)
 	edited := make(chan *types.Message, 4)
 	carol.OnMessage(func(_ *mtgo.Context, m *types.Message) error { got <- m; return nil })
 	carol.OnEditedMessage(func(_ *mtgo.Context, m *types.Message) error { edited <- m; return nil })
 
-	if _, err := shop.ConnectBusinessBot(ctxT(t), "@e2e_cbdesk_bot",
-		mtgo.WithBusinessBotRights(types.BusinessBotRights{Reply: true}),
-		mtgo.WithBusinessBotRecipients(types.BusinessBotRecipients{BusinessRecipients: types.BusinessRecipients{NewChats: true, ExistingChats: true}})); err != nil {
-		t.Fatal(err)
-	}
-	conn := recv(t, conns, "business connection")
-
-	if _, err := carol.SendMessage(ctxT(t), "@e2e_cb_shop", "which plans?"); err != nil {
+	if _, err := carol.SendMessage(ctxT(t), sc.Shop, "which plans?"); err != nil {
 		t.Fatal(err)
 	}
 	if err := recv(t, sends, "keyboard send"); err != nil {
@@ -87,7 +69,7 @@ func TestE2EBusinessCallback(t *testing.T) {
 		t.Fatalf("keyboard (-want +got):\n%s", diff)
 	}
 
-	ans, err := carol.RequestCallbackAnswer(ctxT(t), "@e2e_cb_shop", m.ID, []byte("plan:a"))
+	ans, err := carol.RequestCallbackAnswer(ctxT(t), sc.Shop, m.ID, []byte("plan:a"))
 	if err != nil {
 		t.Fatal(err)
 	}

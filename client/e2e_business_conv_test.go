@@ -11,6 +11,42 @@ import (
 	"github.com/mtgo-labs/mtgo/teletest/world"
 )
 
+// businessScene is a started business bot, a Premium shop connected to it and Carol, who
+// writes to the shop (Shop is "@<name>_shop").
+type businessScene struct {
+	bot, shop, carol *testClient
+	shopUser         world.User
+	Shop             string
+	conn             *types.BusinessConnection
+}
+
+// newBusinessScene creates the business bot @<name>_bot, lets register add its handlers and
+// starts it; creates the Premium shop @<name>_shop (phone phone) and Carol (phone+"1"), and
+// connects the bot to the shop with opts. It returns once the bot saw the connection.
+func newBusinessScene(t *testing.T, name, phone string, register func(*testClient), opts ...mtgo.BusinessBotOption) businessScene {
+	t.Helper()
+	cl := cluster(t)
+	botUser, err := cl.World().CreateBot(world.BotSpec{FirstName: "Desk", Username: name + "_bot", Business: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := e2eClient(t, cl, func(cfg *mtgo.Config) { cfg.BotToken = botUser.Token })
+	conns := make(chan *types.BusinessConnection, 2)
+	b.OnBusinessConnection(func(_ *mtgo.Context, c *types.BusinessConnection) error { conns <- c; return nil })
+	register(b)
+	if err := b.Start0(t); err != nil {
+		t.Fatal(err)
+	}
+	sc := businessScene{bot: b, Shop: "@" + name + "_shop"}
+	sc.shop, sc.shopUser = e2eUser(t, cl, world.UserSpec{FirstName: "Shop", Username: name + "_shop", Phone: phone, Premium: true})
+	sc.carol, _ = e2eUser(t, cl, world.UserSpec{FirstName: "Carol", Phone: phone + "1"})
+	if _, err := sc.shop.ConnectBusinessBot(ctxT(t), "@"+name+"_bot", opts...); err != nil {
+		t.Fatal(err)
+	}
+	sc.conn = recv(t, conns, "business connection")
+	return sc
+}
+
 // businessTalk is what the bot's OnBusinessMessage handler did with Carol's order.
 type businessTalk struct {
 	forwardErr, reactErr, copyErr, askErr error
@@ -24,42 +60,26 @@ type businessTalk struct {
 // the copy and the question from the business account, and her answer reaches the
 // conversation as a business message of the same connection.
 func TestE2EBusinessConversation(t *testing.T) {
-	cl := cluster(t)
-	botUser, err := cl.World().CreateBot(world.BotSpec{FirstName: "Orders", Username: "e2e_conv_biz_bot", Business: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	b := e2eClient(t, cl, func(cfg *mtgo.Config) { cfg.BotToken = botUser.Token })
-	conns := make(chan *types.BusinessConnection, 2)
 	talks := make(chan businessTalk, 2)
-	b.OnBusinessConnection(func(_ *mtgo.Context, c *types.BusinessConnection) error { conns <- c; return nil })
-	b.OnBusinessMessage(func(ctx *mtgo.Context, m *types.Message) error {
-		var tk businessTalk
-		_, tk.forwardErr = ctx.Forward("me")
-		tk.reactErr = ctx.React("👍")
-		tk.copied, tk.copyErr = ctx.Copy(m.Chat)
-		conv, err := ctx.Conversation()
-		if err == nil {
-			tk.answer, err = conv.Ask(ctx, "How many?")
-		}
-		tk.askErr = err
-		talks <- tk
-		return nil
-	})
-	if err := b.Start0(t); err != nil {
-		t.Fatal(err)
-	}
-
-	shop, shopUser := e2eUser(t, cl, world.UserSpec{FirstName: "Shop", Username: "e2e_conv_shop", Phone: "15551290", Premium: true})
-	carol, _ := e2eUser(t, cl, world.UserSpec{FirstName: "Carol", Phone: "15551291"})
+	sc := newBusinessScene(t, "e2e_conv", "1555129", func(b *testClient) {
+		b.OnBusinessMessage(func(ctx *mtgo.Context, m *types.Message) error {
+			var tk businessTalk
+			_, tk.forwardErr = ctx.Forward("me")
+			tk.reactErr = ctx.React("👍")
+			tk.copied, tk.copyErr = ctx.Copy(m.Chat)
+			conv, err := ctx.Conversation()
+			if err == nil {
+				tk.answer, err = conv.Ask(ctx, "How many?")
+			}
+			tk.askErr = err
+			talks <- tk
+			return nil
+		})
+	}, mtgo.WithBusinessBotRights(types.BusinessBotRights{Reply: true}))
 	got := make(chan *types.Message, 4)
-	carol.OnMessage(func(_ *mtgo.Context, m *types.Message) error { got <- m; return nil })
-	if _, err := shop.ConnectBusinessBot(ctxT(t), "@e2e_conv_biz_bot", mtgo.WithBusinessBotRights(types.BusinessBotRights{Reply: true})); err != nil {
-		t.Fatal(err)
-	}
-	c := recv(t, conns, "business connection")
+	sc.carol.OnMessage(func(_ *mtgo.Context, m *types.Message) error { got <- m; return nil })
 
-	if _, err := carol.SendMessage(ctxT(t), "@e2e_conv_shop", "order"); err != nil {
+	if _, err := sc.carol.SendMessage(ctxT(t), sc.Shop, "order"); err != nil {
 		t.Fatal(err)
 	}
 	type seen struct {
@@ -71,10 +91,10 @@ func TestE2EBusinessConversation(t *testing.T) {
 		m := recv(t, got, "message from the shop")
 		carolSaw = append(carolSaw, seen{m.Text, m.From.ID})
 	}
-	if diff := cmp.Diff([]seen{{"order", shopUser.ID}, {"How many?", shopUser.ID}}, carolSaw); diff != "" {
+	if diff := cmp.Diff([]seen{{"order", sc.shopUser.ID}, {"How many?", sc.shopUser.ID}}, carolSaw); diff != "" {
 		t.Fatalf("Carol's messages (-want +got):\n%s", diff)
 	}
-	if _, err := carol.SendMessage(ctxT(t), "@e2e_conv_shop", "3"); err != nil {
+	if _, err := sc.carol.SendMessage(ctxT(t), sc.Shop, "3"); err != nil {
 		t.Fatal(err)
 	}
 	tk := recv(t, talks, "the handler's talk")
@@ -84,10 +104,10 @@ func TestE2EBusinessConversation(t *testing.T) {
 	if tk.copyErr != nil || tk.askErr != nil {
 		t.Fatalf("copy: %v, ask: %v", tk.copyErr, tk.askErr)
 	}
-	if tk.copied.BusinessConnectionID != c.ID || tk.copied.Text != "order" {
+	if tk.copied.BusinessConnectionID != sc.conn.ID || tk.copied.Text != "order" {
 		t.Fatalf("copy %+v", tk.copied)
 	}
-	if tk.answer.BusinessConnectionID != c.ID || tk.answer.Text != "3" || tk.answer.From == nil || tk.answer.From.ID != carol.Me().ID {
+	if tk.answer.BusinessConnectionID != sc.conn.ID || tk.answer.Text != "3" || tk.answer.From == nil || tk.answer.From.ID != sc.carol.Me().ID {
 		t.Fatalf("answer %+v", tk.answer)
 	}
 }
