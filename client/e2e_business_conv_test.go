@@ -7,6 +7,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	mtgo "github.com/mtgo-labs/mtgo/client"
+	"github.com/mtgo-labs/mtgo/client/filters"
 	"github.com/mtgo-labs/mtgo/client/types"
 	"github.com/mtgo-labs/mtgo/teletest/world"
 )
@@ -49,14 +50,15 @@ func newBusinessScene(t *testing.T, name, phone string, register func(*testClien
 
 // businessTalk is what the bot's OnBusinessMessage handler did with Carol's order.
 type businessTalk struct {
-	forwardErr, reactErr, copyErr, askErr error
-	copied, answer                        *types.Message
+	forwardErr, reactErr, copyErr, relayErr, askErr error
+	copied, relayed, answer                         *types.Message
 }
 
 // TestE2EBusinessConversation: Carol writes "order" to a business account; the bot, in
 // OnBusinessMessage, is refused Forward and React of the business message
 // (ErrBusinessUnsupported), copies it back into Carol's chat through the connection
-// (Context.Copy), then asks Carol a question there (Conversation.Ask) and waits: Carol sees
+// (Context.Copy) and, as the bot, into the shop owner's chat with the bot (Message.Copy),
+// then asks Carol a question there (Conversation.Ask) and waits: Carol sees
 // the copy and the question from the business account, and her answer reaches the
 // conversation as a business message of the same connection.
 func TestE2EBusinessConversation(t *testing.T) {
@@ -67,6 +69,7 @@ func TestE2EBusinessConversation(t *testing.T) {
 			_, tk.forwardErr = ctx.Forward("me")
 			tk.reactErr = ctx.React("👍")
 			tk.copied, tk.copyErr = ctx.Copy(m.Chat)
+			tk.relayed, tk.relayErr = m.Copy(ctx, "@e2e_conv_shop")
 			conv, err := ctx.Conversation()
 			if err == nil {
 				tk.answer, err = conv.Ask(ctx, "How many?")
@@ -78,6 +81,11 @@ func TestE2EBusinessConversation(t *testing.T) {
 	}, mtgo.WithBusinessBotRights(types.BusinessBotRights{Reply: true}))
 	got := make(chan *types.Message, 4)
 	sc.carol.OnMessage(func(_ *mtgo.Context, m *types.Message) error { got <- m; return nil })
+	relays := make(chan *types.Message, 2)
+	sc.shop.OnMessage(func(_ *mtgo.Context, m *types.Message) error { relays <- m; return nil }, filters.FromUsers(filters.Username("e2e_conv_bot")))
+	if _, err := sc.shop.SendMessage(ctxT(t), "@e2e_conv_bot", "/start"); err != nil {
+		t.Fatal(err)
+	}
 
 	if _, err := sc.carol.SendMessage(ctxT(t), sc.Shop, "order"); err != nil {
 		t.Fatal(err)
@@ -101,8 +109,14 @@ func TestE2EBusinessConversation(t *testing.T) {
 	if !errors.Is(tk.forwardErr, mtgo.ErrBusinessUnsupported) || !errors.Is(tk.reactErr, mtgo.ErrBusinessUnsupported) {
 		t.Fatalf("forward: %v, react: %v; want ErrBusinessUnsupported", tk.forwardErr, tk.reactErr)
 	}
-	if tk.copyErr != nil || tk.askErr != nil {
-		t.Fatalf("copy: %v, ask: %v", tk.copyErr, tk.askErr)
+	if tk.copyErr != nil || tk.relayErr != nil || tk.askErr != nil {
+		t.Fatalf("copy: %v, copy elsewhere: %v, ask: %v", tk.copyErr, tk.relayErr, tk.askErr)
+	}
+	if tk.relayed.BusinessConnectionID != "" || tk.relayed.Text != "order" {
+		t.Fatalf("copy elsewhere %+v", tk.relayed)
+	}
+	if r := recv(t, relays, "the copy in the shop's chat with the bot"); r.Text != "order" || r.From == nil || r.From.ID != sc.bot.Me().ID {
+		t.Fatalf("the shop got %q from %+v, want from %d", r.Text, r.From, sc.bot.Me().ID)
 	}
 	if tk.copied.BusinessConnectionID != sc.conn.ID || tk.copied.Text != "order" {
 		t.Fatalf("copy %+v", tk.copied)
