@@ -53,6 +53,15 @@ func TestContextActionSentinels(t *testing.T) {
 			name: "message without media", ctx: ctxOf(c, msg, nil), want: nil,
 			per: map[string]error{"download": mtgo.ErrContextNoMedia},
 		},
+		{
+			// Telegram forwards and reacts to nothing through a business connection; a copy
+			// is sent anew from the message as received, which a message built by hand lacks.
+			name: "business message built by hand", ctx: ctxOf(c, &types.Message{ID: 1, Chat: chat, BusinessConnectionID: "c1"}, nil),
+			per: map[string]error{
+				"forward": mtgo.ErrBusinessUnsupported, "react": mtgo.ErrBusinessUnsupported,
+				"copy": mtgo.ErrForwardOption, "download": mtgo.ErrContextNoMedia,
+			},
+		},
 	}
 	for _, tt := range tests {
 		for name, action := range actions {

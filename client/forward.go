@@ -211,7 +211,7 @@ func (a clientAPI) CopyBusinessMessage(ctx context.Context, m *types.Message, to
 func (c *Client) copyBusiness(ctx context.Context, m *types.Message, to any, opts []SendOption) (*types.Message, error) {
 	raw, ok := m.Raw().(*tg.Message)
 	if !ok {
-		return nil, fmt.Errorf("mtgo: copy business message %d: %w", m.ID, ErrForwardOption)
+		return nil, fmt.Errorf("mtgo: copy business message %d: %w: a service message, or one built by hand", m.ID, ErrForwardOption)
 	}
 	peer, err := c.ResolvePeer(ctx, to)
 	if err != nil {
