@@ -70,14 +70,8 @@ func (w *World) recipients(a *account, in tg.InputBusinessRecipients) (tg.Busine
 		NonContacts: in.NonContacts, ExcludeSelected: in.ExcludeSelected,
 	}
 	ids, err := w.inputUserIDs(a, in.Users)
-	if err != nil {
-		return out, err
-	}
-	for id := range ids {
-		out.Users = append(out.Users, id)
-	}
-	slices.Sort(out.Users)
-	return out, nil
+	out.Users = sortedIDs(ids)
+	return out, err
 }
 
 // UpdateGreeting answers account.updateBusinessGreetingMessage: sets the greeting message,
