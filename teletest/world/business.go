@@ -194,10 +194,7 @@ func (w *World) inputUserIDs(viewer *account, in []tg.InputUserClass) (map[int64
 // world keeps no contact lists: every person counts as a non-contact. Chats with bots and
 // with the account itself are never served.
 func (c *businessConn) serves(w *World, peer int64) bool {
-	if c.disabled || peer == c.user {
-		return false
-	}
-	if p := w.users[peer]; p == nil || p.bot {
+	if c.disabled || !w.personChat(c.user, peer) {
 		return false
 	}
 	if c.excludeUsers[peer] || c.paused[peer] {
@@ -210,6 +207,13 @@ func (c *businessConn) serves(w *World, peer int64) bool {
 		return c.existingChats || c.nonContacts
 	}
 	return c.newChats || c.nonContacts
+}
+
+// personChat reports whether the private chat of owner with user peer is one with another
+// person: the only chats a business bot may serve (not with a bot, nor owner's own).
+func (w *World) personChat(owner, peer int64) bool {
+	u := w.users[peer]
+	return peer != owner && u != nil && !u.bot
 }
 
 // businessMessage tells the bot connected to owner about the new (or edited) copy m in

@@ -86,7 +86,7 @@ func (w *World) businessPeer(key KeyID, in tg.InputPeerClass) (*businessConn, in
 	if err != nil {
 		return nil, 0, err
 	}
-	if u := w.users[p.ID]; p.Kind != PeerUser || p.ID == a.id || u == nil || u.bot {
+	if p.Kind != PeerUser || !w.personChat(a.id, p.ID) {
 		return nil, 0, ErrPeerIDInvalid
 	}
 	return c, p.ID, nil
