@@ -46,7 +46,7 @@ const (
 )
 
 func secretSentKey(chat int32, slot int) string {
-	return strconv.FormatInt(int64(chat), 10) + "." + strconv.Itoa(slot)
+	return secretRecordKey(chat) + "." + strconv.Itoa(slot)
 }
 
 // sentSlot returns the ring slot of this side's message out in a chat that has sent sent
@@ -120,12 +120,17 @@ func decodeSecretSent(b []byte, chat, out int32) (*sentSecret, error) {
 // counts it is saved and before it is sent. A failed write is logged: the message goes out,
 // and a restart could not answer a request for it.
 func (m *secretChats) keepSentLocked(ctx context.Context, s *secretChat, out int32, x *sentSecret) {
+	delete(s.sent, out-2*maxSecretSent)
+	s.rememberSent(out, x)
+	m.storeSentLocked(ctx, s, out, x)
+}
+
+// rememberSent keeps x, message out of s, in memory.
+func (s *secretChat) rememberSent(out int32, x *sentSecret) {
 	if s.sent == nil {
 		s.sent = map[int32]*sentSecret{}
 	}
-	delete(s.sent, out-2*maxSecretSent)
 	s.sent[out] = x
-	m.storeSentLocked(ctx, s, out, x)
 }
 
 // sentFile records the uploaded file message out of chat id was sent with, for a resend to
@@ -164,22 +169,18 @@ func (m *secretChats) sentLocked(ctx context.Context, s *secretChat, out int32) 
 		return nil
 	}
 	b, found, err := m.store.LoadRecord(ctx, secretSentNS, secretSentKey(s.id, slot))
-	if err != nil || !found {
-		if err != nil {
-			m.log.Warn("secret message not loaded for resend", "chat", s.id, "out_seq_no", out, "err", err)
-		}
-		return nil
+	var x *sentSecret
+	if err == nil && found {
+		x, err = decodeSecretSent(b, s.id, out)
+		clear(b) // a copy of the plaintext
 	}
-	x, err := decodeSecretSent(b, s.id, out)
-	clear(b) // a copy of the plaintext
 	if err != nil {
 		m.log.Warn("secret message not loaded for resend", "chat", s.id, "out_seq_no", out, "err", err)
 		return nil
 	}
-	if s.sent == nil {
-		s.sent = map[int32]*sentSecret{}
+	if x != nil {
+		s.rememberSent(out, x)
 	}
-	s.sent[out] = x
 	return x
 }
 
