@@ -71,21 +71,29 @@ func isBusiness(k updateKind) bool {
 	return k == kindBusinessMessage || k == kindEditedBusinessMessage
 }
 
-// businessSend returns opts sending through m's business connection when m is a business
-// message (the connection first, so an explicit WithBusinessConnection in opts wins).
-func businessSend(m *types.Message, opts []SendOption) []SendOption {
-	if m == nil || m.BusinessConnectionID == "" {
+// businessSend returns opts sending through business connection id when it is set (the
+// connection first, so an explicit WithBusinessConnection in opts wins).
+func businessSend(id string, opts []SendOption) []SendOption {
+	if id == "" {
 		return opts
 	}
-	return append([]SendOption{WithBusinessConnection(m.BusinessConnectionID)}, opts...)
+	return append([]SendOption{WithBusinessConnection(id)}, opts...)
 }
 
 // businessEdit is businessSend for an edit.
-func businessEdit(m *types.Message, opts []EditOption) []EditOption {
-	if m == nil || m.BusinessConnectionID == "" {
+func businessEdit(id string, opts []EditOption) []EditOption {
+	if id == "" {
 		return opts
 	}
-	return append([]EditOption{WithBusinessConnection(m.BusinessConnectionID)}, opts...)
+	return append([]EditOption{WithBusinessConnection(id)}, opts...)
+}
+
+// connectionOf returns the business connection of m, "" for none (or no message).
+func connectionOf(m *types.Message) string {
+	if m == nil {
+		return ""
+	}
+	return m.BusinessConnectionID
 }
 
 // businessCall invokes req inside invokeWithBusinessConnection id (as itself, managed, when

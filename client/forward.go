@@ -218,7 +218,7 @@ func (c *Client) copyBusiness(ctx context.Context, m *types.Message, to any, opt
 		return nil, err
 	}
 	if m.Chat != nil && m.Chat.Type == types.ChatPrivate && inputPeerID(peer, c.selfID()) == m.Chat.ID {
-		opts = businessSend(m, opts)
+		opts = businessSend(m.BusinessConnectionID, opts)
 	}
 	return c.sendAnew(ctx, peer, raw, option.CollectSend(opts), opts)
 }
