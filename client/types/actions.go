@@ -51,7 +51,7 @@ func (m *Message) Copy(ctx context.Context, to any, opts ...option.Send) (*Messa
 	if m.BusinessConnectionID != "" {
 		bc, ok := api.(BusinessCopier)
 		if !ok {
-			return nil, fmt.Errorf("mtgo: copy business message: %w", ErrBusinessUnsupported)
+			return nil, m.businessRefused("copy")
 		}
 		return bc.CopyBusinessMessage(ctx, m, to, opts...)
 	}
