@@ -43,7 +43,7 @@ func (w *World) businessPressOf(a *account, p Peer, m *message) (*businessPress,
 	if a.id == owner.id {
 		partner = p.ID
 	}
-	if c == nil || c.disabled || c.bot != m.viaBusinessBot || !c.serves(w, partner) {
+	if c == nil || c.bot != m.viaBusinessBot || !c.serves(w, partner) { // serves: not disabled
 		return nil, ErrDataInvalid
 	}
 	own := m
