@@ -74,8 +74,6 @@ type pendingSecret struct {
 	date  int32
 	file  tg.EncryptedFileClass
 	fp    int64 // the fingerprint of the key that opened it
-	// answered: a resend request already answered on arrival (resendOutOfOrderLocked).
-	answered bool
 }
 
 // view is the public snapshot of s.
@@ -621,11 +619,12 @@ func (m *secretChats) receiveLocked(ctx context.Context, s *secretChat, p pendin
 		return
 	case st == secretchat.StatusDuplicate:
 		return
-	case st == secretchat.StatusGap:
+	}
+	m.answerResendLocked(ctx, s, p.layer)
+	if st == secretchat.StatusGap {
 		if s.pending == nil {
 			s.pending = map[int32]pendingSecret{}
 		}
-		p.answered = m.resendOutOfOrderLocked(ctx, s, p.layer)
 		if len(s.pending) < maxSecretPending {
 			s.pending[p.layer.OutSeqNo] = p
 		}
@@ -680,10 +679,6 @@ func (m *secretChats) applyLocked(ctx context.Context, s *secretChat, p pendingS
 			s.ttl = max(a.TTLSeconds, 0)
 		case *e2e.DecryptedMessageActionNotifyLayer:
 			s.noteLayer(a.Layer)
-		case *e2e.DecryptedMessageActionResend:
-			if !p.answered {
-				m.resendLocked(ctx, s, a.StartSeqNo, a.EndSeqNo)
-			}
 		}
 	}
 	m.emit(kindSecretMessage, sm)
@@ -697,21 +692,17 @@ func (s *secretChat) noteLayer(l int32) {
 	}
 }
 
-// resendOutOfOrderLocked answers a resend request that came after a gap at once, and
-// reports whether layer was one. The docs make it the one message not held for its turn
-// (core.telegram.org/api/end-to-end/seq_no, "avoiding concurrent gaps"): when both parties
-// miss a message of the other, each one's request sits behind the other's gap, and neither
-// would ever be answered.
-func (m *secretChats) resendOutOfOrderLocked(ctx context.Context, s *secretChat, layer *e2e.DecryptedMessageLayer) bool {
-	x, ok := layer.Message.(*e2e.DecryptedMessageService)
-	if !ok {
-		return false
+// answerResendLocked answers layer if it is a resend request, on its arrival (in order or
+// after a gap; a duplicate is not answered again), never when its turn comes. The docs make
+// it the one message not held for its turn (core.telegram.org/api/end-to-end/seq_no,
+// "avoiding concurrent gaps"): when both parties miss a message of the other, each one's
+// request sits behind the other's gap, and neither would ever be answered.
+func (m *secretChats) answerResendLocked(ctx context.Context, s *secretChat, layer *e2e.DecryptedMessageLayer) {
+	if x, ok := layer.Message.(*e2e.DecryptedMessageService); ok {
+		if a, ok := x.Action.(*e2e.DecryptedMessageActionResend); ok {
+			m.resendLocked(ctx, s, a.StartSeqNo, a.EndSeqNo)
+		}
 	}
-	a, ok := x.Action.(*e2e.DecryptedMessageActionResend)
-	if ok {
-		m.resendLocked(ctx, s, a.StartSeqNo, a.EndSeqNo)
-	}
-	return ok
 }
 
 // askResendLocked asks the peer to send again its messages from the first one missing up to
