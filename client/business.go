@@ -153,11 +153,7 @@ func (c *Client) DeleteBusinessMessages(ctx context.Context, connectionID string
 	if err := needConnection(what, connectionID); err != nil {
 		return err
 	}
-	list := make([]int32, len(ids))
-	for i, id := range ids {
-		list[i] = int32(id)
-	}
-	req := &tg.MessagesDeleteMessagesRequest{Revoke: true, ID: list}
+	req := &tg.MessagesDeleteMessagesRequest{Revoke: true, ID: int32s(ids)}
 	if err := c.businessCall(ctx, connectionID, req, &tg.MessagesAffectedMessages{}); err != nil {
 		return fmt.Errorf("mtgo: %s: %w", what, err)
 	}
