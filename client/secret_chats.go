@@ -134,7 +134,7 @@ type secretChats struct {
 
 	mu    sync.Mutex
 	chats map[int32]*secretChat
-	early map[int32]earlyChat // encryptedChat seen before requestEncryption's answer (secret_sent.go)
+	early map[int32]earlyChat // encryptedChat seen before requestEncryption's answer (secret_pending.go)
 	// unfinished lists the waiting and requested chats (secret_pending.go); nil until loaded.
 	unfinished map[int32]unfinishedChat
 	dhCfg      struct {

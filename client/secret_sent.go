@@ -5,7 +5,6 @@ import (
 	"encoding/binary"
 	"fmt"
 	"strconv"
-	"time"
 
 	"github.com/mtgo-labs/mtgo/secretchat"
 	"github.com/mtgo-labs/mtgo/tl/e2e"
@@ -207,54 +206,4 @@ func secretRandomID(l *e2e.DecryptedMessageLayer) int64 {
 		return x.RandomID
 	}
 	return 0
-}
-
-// An encryptedChat update may come before the answer of the requestEncryption that made the
-// chat (the peer accepted at once); it is kept until the answer is handled. Updates for
-// chats no request of this process will name (another device's, or a request whose answer
-// never came) would stay for ever, so the kept ones are bounded: at most maxSecretEarly,
-// none older than secretEarlyAge, the oldest dropped when a new one comes to a full map.
-// secretEarlyAge is far longer than a requestEncryption call can take (a 60-second attempt,
-// a FLOOD_WAIT slept through, a few retries): an update kept longer has no call waiting.
-const (
-	maxSecretEarly = 100
-	secretEarlyAge = 10 * time.Minute
-)
-
-// earlyChat is an encryptedChat kept until its request's answer, and when it came.
-type earlyChat struct {
-	c  *tg.EncryptedChat
-	at time.Time
-}
-
-// keepEarlyLocked keeps c, dropping the entries past secretEarlyAge, then, if the map is
-// still full, the oldest.
-func (m *secretChats) keepEarlyLocked(c *tg.EncryptedChat) {
-	now := m.now()
-	var (
-		oldest int32
-		at     time.Time
-	)
-	for id, e := range m.early {
-		switch {
-		case now.Sub(e.at) > secretEarlyAge:
-			delete(m.early, id)
-		case at.IsZero() || e.at.Before(at):
-			oldest, at = id, e.at
-		}
-	}
-	if _, seen := m.early[c.ID]; !seen && len(m.early) >= maxSecretEarly {
-		delete(m.early, oldest)
-	}
-	m.early[c.ID] = earlyChat{c: c, at: now}
-}
-
-// takeEarlyLocked returns and forgets the encryptedChat kept for chat id, nil when none.
-func (m *secretChats) takeEarlyLocked(id int32) *tg.EncryptedChat {
-	e, ok := m.early[id]
-	if !ok {
-		return nil
-	}
-	delete(m.early, id)
-	return e.c
 }
