@@ -48,12 +48,7 @@ func (w *World) businessPressOf(a *account, p Peer, m *message) (*businessPress,
 	}
 	own := m
 	if a.id != owner.id {
-		own = nil
-		for _, cp := range w.copiesOf(a.id, m) {
-			if cp.user == owner.id {
-				own = owner.box.msgs[cp.id]
-			}
-		}
+		own = w.copyFor(a.id, m, owner)
 		if own == nil || own.peer != UserPeer(partner) {
 			return nil, ErrMessageIDInvalid
 		}

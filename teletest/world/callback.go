@@ -154,16 +154,11 @@ func (w *World) AskCallback(key KeyID, c Callback) (*Query, error) {
 		// basic groups, the shared one in channels.
 		botPeer, botMsg := p, m.id
 		if p.Kind != PeerChannel {
-			botMsg = 0
-			for _, cp := range w.copiesOf(a.id, m) {
-				if cp.user == bot.id {
-					botMsg = cp.id
-				}
-			}
-			if botMsg == 0 || bot.box.msgs[botMsg] == nil {
+			bm := w.copyFor(a.id, m, bot)
+			if bm == nil {
 				return nil, ErrMessageIDInvalid
 			}
-			botPeer = bot.box.msgs[botMsg].peer
+			botPeer, botMsg = bm.peer, bm.id
 		}
 		r.add(botPeer)
 		u = &tg.UpdateBotCallbackQuery{

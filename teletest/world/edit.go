@@ -269,6 +269,16 @@ func (w *World) copiesOf(owner int64, m *message) []copyRef {
 	return []copyRef{{user: owner, id: m.id}}
 }
 
+// copyFor returns holder's copy of the logical message m (owner's), nil when holder has none.
+func (w *World) copyFor(owner int64, m *message, holder *account) *message {
+	for _, cp := range w.copiesOf(owner, m) {
+		if cp.user == holder.id {
+			return holder.box.msgs[cp.id]
+		}
+	}
+	return nil
+}
+
 // DeleteMessages answers messages.deleteMessages (private chats and basic groups). With
 // revoke the copies of the other members go too (only the author may revoke in groups).
 func (w *World) DeleteMessages(key KeyID, ids []int32, revoke bool) (*tg.MessagesAffectedMessages, error) {
