@@ -23,7 +23,7 @@ type BusinessConnection struct {
 	// Date is when the connection was made.
 	Date time.Time
 	// Rights are what the bot may do on the account's behalf; CanReply is Rights.Reply.
-	Rights   tg.BusinessBotRights
+	Rights   BusinessBotRights
 	CanReply bool
 	// Enabled is false once the account disconnected the bot.
 	Enabled bool
@@ -44,7 +44,7 @@ func NewBusinessConnection(u tg.UpdateClass, e Entities) *BusinessConnection {
 		Enabled: !c.Disabled, Raw: up,
 	}
 	if c.Rights != nil {
-		bc.Rights = *c.Rights
+		bc.Rights = BusinessBotRightsFrom(*c.Rights)
 		bc.CanReply = c.Rights.Reply
 	}
 	return bc

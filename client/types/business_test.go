@@ -14,14 +14,15 @@ import (
 func TestBusinessConstructors(t *testing.T) {
 	e := NewEntities([]tg.UserClass{&tg.User{ID: 9, FirstName: tl.Some("Shop")}, &tg.User{ID: 5, FirstName: tl.Some("Carol")}}, nil)
 	tests := []struct {
-		name string
-		u    tg.UpdateClass
-		conn string // BusinessConnection: "id user enabled reply"
-		msg  string // business message: "connection text"
-		del  string // deleted: "connection chat ids"
+		name   string
+		u      tg.UpdateClass
+		conn   string // BusinessConnection: "id user enabled reply"
+		rights BusinessBotRights
+		msg    string // business message: "connection text"
+		del    string // deleted: "connection chat ids"
 	}{
-		{name: "connect", u: &tg.UpdateBotBusinessConnect{Connection: tg.BotBusinessConnection{ConnectionID: "a", UserID: 9, Rights: &tg.BusinessBotRights{Reply: true}}},
-			conn: "a 9 true true"},
+		{name: "connect", u: &tg.UpdateBotBusinessConnect{Connection: tg.BotBusinessConnection{ConnectionID: "a", UserID: 9, Rights: &tg.BusinessBotRights{Reply: true, EditBio: true}}},
+			conn: "a 9 true true", rights: BusinessBotRights{Reply: true, EditBio: true}},
 		{name: "disconnect, unknown user, no rights", u: &tg.UpdateBotBusinessConnect{Connection: tg.BotBusinessConnection{ConnectionID: "a", UserID: 7, Disabled: true}},
 			conn: "a 7 false false"},
 		{name: "new", u: &tg.UpdateBotNewBusinessMessage{ConnectionID: "a", Message: &tg.Message{ID: 1, PeerID: &tg.PeerUser{UserID: 5}, Message: "hi"}}, msg: "a hi"},
@@ -46,6 +47,9 @@ func TestBusinessConstructors(t *testing.T) {
 			var conn, msg, del string
 			if c := NewBusinessConnection(tt.u, e); c != nil {
 				conn = fmtAll(c.ID, c.User.ID, c.Enabled, c.CanReply)
+				if diff := cmp.Diff(tt.rights, c.Rights); diff != "" {
+					t.Errorf("Rights (-want +got):\n%s", diff)
+				}
 			}
 			if m := NewBusinessMessage(nil, tt.u, e); m != nil {
 				msg = fmtAll(m.BusinessConnectionID, m.Text)
