@@ -10,6 +10,8 @@
 //     NextDeadline tells the caller when to call OnTimer.
 //   - Manager is the loop: it owns a Box, keeps one timer set to Box.NextDeadline, makes the
 //     requests through an API, hands batches to a Handler and persists state through a Store.
+//     Its goroutine runs only while there is work: an idle Manager costs a timer, not a
+//     goroutine (Start; Run is Start and a wait).
 //
 // # Sequences
 //

@@ -73,10 +73,14 @@ func isInaccessible(err error) bool {
 	return false
 }
 
-// Manager is the update engine's loop. It owns a Box: Run keeps one timer at the Box's next
+// Manager is the update engine's loop. It owns a Box: it keeps one timer at the Box's next
 // deadline, makes the calls the Box asks for, hands batches to the Handler and, after the
 // Handler returned for a batch, saves the state the batch reached. Updates come in through
 // HandleUpdates (pushes from the session and results of calls) from any goroutine.
+//
+// The loop has no goroutine of its own while it is idle: one runs only while inputs, answers
+// or a passed deadline wait, and at most one at a time, so the Box always has a single owner.
+// Many idle clients in one process cost no goroutine for their update engines.
 //
 // Guarantee: inside a run every update with a pts or qts reaches the Handler exactly once, in
 // order per sequence. Across a crash it is at least once: the state is saved only after the
@@ -93,9 +97,23 @@ type Manager struct {
 	in      chan input
 	results chan result
 	done    chan struct{}
-	running atomic.Bool
-	local   []result // results the loop produced itself, applied before waiting again
-	saveCtx context.Context
+	running atomic.Bool // Start was called
+	// active is held by the goroutine running the loop. It starts held, so that input queued
+	// before Start waits for Start's goroutine, and stays held once the loop has stopped.
+	active atomic.Bool
+	fired  atomic.Bool // the timer passed the deadline it was armed for
+
+	// Set by Start; afterwards used only by the goroutine holding active.
+	ctx      context.Context
+	cancel   context.CancelFunc
+	saveCtx  context.Context
+	stopped  func(error)
+	unwatch  func() bool // stops the wake-up at the end of ctx
+	calls    sync.WaitGroup
+	timer    *time.Timer
+	armed    time.Time // the deadline the timer is set for; zero when stopped
+	catching bool      // the saved state is still to be loaded
+	local    []result  // results the loop produced itself, applied before waiting again
 }
 
 type inputKind uint8
@@ -137,7 +155,7 @@ func NewManager(opts Options) (*Manager, error) {
 	if opts.RequestTimeout <= 0 {
 		opts.RequestTimeout = DefaultRequestTimeout
 	}
-	return &Manager{
+	m := &Manager{
 		opts:    opts,
 		api:     opts.API,
 		handler: opts.Handler,
@@ -145,9 +163,11 @@ func NewManager(opts Options) (*Manager, error) {
 		log:     opts.Logger,
 		box:     NewBox(opts.Box),
 		in:      make(chan input, 64),
-		results: make(chan result),
+		results: make(chan result, 16),
 		done:    make(chan struct{}),
-	}, nil
+	}
+	m.active.Store(true)
+	return m, nil
 }
 
 // HandleUpdates queues an update container (a push from the session or the result of a call)
@@ -176,6 +196,7 @@ func (m *Manager) send(ctx context.Context, in input) error {
 	}
 	select {
 	case m.in <- in:
+		m.wake()
 		return nil
 	case <-ctx.Done():
 		return ctx.Err()
@@ -186,18 +207,111 @@ func (m *Manager) send(ctx context.Context, in input) error {
 
 // Run loads the saved state, catches up (unless NoCatchUp) and processes updates until ctx
 // ends or the Handler or Store fails. It returns after every call it started has returned.
-// A Manager runs once.
-func (m *Manager) Run(ctx context.Context) (err error) {
+// A Manager runs once. Run is Start and a wait for its end.
+func (m *Manager) Run(ctx context.Context) error {
+	errc := make(chan error, 1)
+	if err := m.Start(ctx, func(err error) { errc <- err }); err != nil {
+		return err
+	}
+	return <-errc
+}
+
+// Start is Run without the wait: it returns at once, and the Manager works on a goroutine that
+// exists only while there is work (loading the saved state, inputs, answers, deadlines). When
+// the Manager stops (ctx ended, or the Handler or Store failed) and every call it started has
+// returned, stopped, when not nil, is called once with the reason, from that goroutine. A
+// Manager starts once; a second Start returns ErrRunning.
+func (m *Manager) Start(ctx context.Context, stopped func(error)) error {
 	if !m.running.CompareAndSwap(false, true) {
 		return ErrRunning
 	}
-	defer close(m.done)
-	var wg sync.WaitGroup
-	defer wg.Wait()
 	m.saveCtx = context.WithoutCancel(ctx)
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
+	m.ctx, m.cancel = context.WithCancel(ctx)
+	m.stopped = stopped
+	m.catching = true
+	m.timer = time.AfterFunc(time.Hour, func() {
+		m.fired.Store(true)
+		m.wake()
+	})
+	m.timer.Stop()
+	m.unwatch = context.AfterFunc(m.ctx, m.wake)
+	go m.work() // active is still held from NewManager
+	return nil
+}
 
+// wake makes sure a goroutine runs the loop: it starts one unless one holds active.
+func (m *Manager) wake() {
+	if m.active.CompareAndSwap(false, true) {
+		go m.work()
+	}
+}
+
+// work runs the loop while there is work and gives up active when there is none. The check
+// after giving it up closes the window in which a wake could have seen it still held.
+func (m *Manager) work() {
+	for {
+		if err := m.drain(); err != nil {
+			m.finish(err)
+			return
+		}
+		m.active.Store(false)
+		if !m.waiting() || !m.active.CompareAndSwap(false, true) {
+			return
+		}
+	}
+}
+
+// waiting reports whether anything waits for the loop.
+func (m *Manager) waiting() bool {
+	return len(m.in) > 0 || len(m.results) > 0 || m.fired.Load() || m.ctx.Err() != nil
+}
+
+// drain handles everything waiting: the start, inputs, answers and passed deadlines, keeping
+// the timer at the Box's next deadline. It returns nil when nothing is left, an error when the
+// Manager must stop.
+func (m *Manager) drain() error {
+	ctx := m.ctx
+	if m.catching {
+		m.catching = false
+		if err := m.begin(ctx); err != nil {
+			return err
+		}
+	}
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		for len(m.local) > 0 {
+			r := m.local[0]
+			m.local = m.local[1:]
+			if err := m.handle(ctx, m.apply(ctx, r)); err != nil {
+				return err
+			}
+		}
+		var out Output
+		if m.fired.Swap(false) {
+			m.armed = time.Time{}
+			out = m.box.OnTimer(time.Now())
+		} else {
+			select {
+			case in := <-m.in:
+				out = m.input(ctx, in)
+			case r := <-m.results:
+				out = m.apply(ctx, r)
+			default:
+				m.arm()
+				return nil
+			}
+		}
+		if err := m.handle(ctx, out); err != nil {
+			return err
+		}
+		m.arm()
+	}
+}
+
+// begin loads the saved state and starts the Box from it.
+func (m *Manager) begin(ctx context.Context) error {
 	saved, ok, err := m.store.Load(ctx)
 	if err != nil {
 		return fmt.Errorf("updates: load state: %w", err)
@@ -217,46 +331,34 @@ func (m *Manager) Run(ctx context.Context) (err error) {
 			return fmt.Errorf("updates: forget saved channels: %w", err)
 		}
 	}
+	return m.handle(ctx, m.box.Start(time.Now(), start))
+}
 
-	timer := time.NewTimer(time.Hour)
-	defer timer.Stop()
-	if err := m.handle(ctx, &wg, m.box.Start(time.Now(), start)); err != nil {
-		return err
-	}
-	for {
-		for len(m.local) > 0 {
-			r := m.local[0]
-			m.local = m.local[1:]
-			if err := m.handle(ctx, &wg, m.apply(ctx, r)); err != nil {
-				return err
-			}
-		}
-		m.arm(timer)
-		var out Output
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case in := <-m.in:
-			out = m.input(ctx, in)
-		case r := <-m.results:
-			out = m.apply(ctx, r)
-		case <-timer.C:
-			out = m.box.OnTimer(time.Now())
-		}
-		if err := m.handle(ctx, &wg, out); err != nil {
-			return err
-		}
+// finish stops the Manager: it ends its calls, waits for them and reports why it stopped.
+// active stays held, so nothing starts the loop again.
+func (m *Manager) finish(err error) {
+	m.unwatch()
+	m.timer.Stop()
+	m.cancel()
+	m.calls.Wait()
+	close(m.done)
+	if m.stopped != nil {
+		m.stopped(err)
 	}
 }
 
-// arm sets the timer to the Box's next deadline.
-func (m *Manager) arm(timer *time.Timer) {
+// arm sets the timer to the Box's next deadline when that changed.
+func (m *Manager) arm() {
 	next := m.box.NextDeadline()
-	if next.IsZero() {
-		timer.Stop()
+	if next.Equal(m.armed) {
 		return
 	}
-	timer.Reset(max(time.Until(next), 0))
+	m.armed = next
+	if next.IsZero() {
+		m.timer.Stop()
+		return
+	}
+	m.timer.Reset(max(time.Until(next), 0))
 }
 
 func (m *Manager) input(ctx context.Context, in input) Output {
@@ -311,9 +413,9 @@ func (m *Manager) apply(ctx context.Context, r result) Output {
 
 // handle acts on an Output: starts its calls, reports its events, then delivers each batch and
 // saves its commit once the Handler returned.
-func (m *Manager) handle(ctx context.Context, wg *sync.WaitGroup, out Output) error {
+func (m *Manager) handle(ctx context.Context, out Output) error {
 	for _, r := range out.Requests {
-		m.call(ctx, wg, r)
+		m.call(ctx, r)
 	}
 	for _, e := range out.Events {
 		m.report(ctx, e)
@@ -357,8 +459,9 @@ func (m *Manager) report(ctx context.Context, e Event) {
 	m.log.LogAttrs(ctx, level, "updates: "+e.Kind.String(), slog.Any("event", e))
 }
 
-// call makes one request in its own goroutine; the answer comes back through m.results.
-func (m *Manager) call(ctx context.Context, wg *sync.WaitGroup, r Request) {
+// call makes one request in its own goroutine; the answer comes back through m.results and
+// wakes the loop.
+func (m *Manager) call(ctx context.Context, r Request) {
 	var hash int64
 	if r.Kind == RequestChannelDifference {
 		ok := false
@@ -373,9 +476,9 @@ func (m *Manager) call(ctx context.Context, wg *sync.WaitGroup, r Request) {
 			return
 		}
 	}
-	wg.Add(1)
+	m.calls.Add(1)
 	go func() {
-		defer wg.Done()
+		defer m.calls.Done()
 		cctx, cancel := context.WithTimeout(ctx, m.opts.RequestTimeout)
 		res := result{req: r}
 		switch r.Kind {
@@ -392,6 +495,7 @@ func (m *Manager) call(ctx context.Context, wg *sync.WaitGroup, r Request) {
 		}
 		select {
 		case m.results <- res:
+			m.wake()
 		case <-ctx.Done():
 		}
 	}()

@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"testing/synctest"
@@ -513,6 +515,129 @@ func TestManagerSavesHandledBatchOnShutdown(t *testing.T) {
 		saved, _, _ := store.Load(t.Context())
 		if want := srv.State().Pts; saved.State.Pts != want {
 			t.Errorf("saved pts %d, want %d", saved.State.Pts, want)
+		}
+	})
+}
+
+// loopGoroutines counts the goroutines running a Manager's loop.
+func loopGoroutines() int {
+	buf := make([]byte, 1<<20)
+	buf = buf[:runtime.Stack(buf, true)]
+	return strings.Count(string(buf), "updates.(*Manager).work(")
+}
+
+func TestManagerIdleKeepsNoGoroutine(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		srv := sim.New(3)
+		rec := &recorder{}
+		gate := make(chan struct{})
+		h := HandlerFunc(func(ctx context.Context, b Batch) error {
+			<-gate // closed after the first delivery
+			return rec.HandleUpdates(ctx, b)
+		})
+		m, err := NewManager(Options{API: srv, Handler: h})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Input queued before Start waits for it.
+		first := srv.Message()
+		if err := m.HandleUpdates(t.Context(), first); err != nil {
+			t.Fatal(err)
+		}
+		synctest.Wait()
+		if n := loopGoroutines(); n != 0 {
+			t.Fatalf("%d loop goroutines before Start", n)
+		}
+		ctx, cancel := context.WithCancel(t.Context())
+		stops := make(chan error, 2)
+		if err := m.Start(ctx, func(err error) { stops <- err }); err != nil {
+			t.Fatal(err)
+		}
+		synctest.Wait()
+		if n := loopGoroutines(); n != 1 {
+			t.Errorf("%d loop goroutines while the Handler works, want 1", n)
+		}
+		close(gate)
+		synctest.Wait()
+		if n := loopGoroutines(); n != 0 {
+			t.Errorf("%d loop goroutines once idle after the start", n)
+		}
+		for range 3 {
+			if err := m.HandleUpdates(t.Context(), srv.Message()); err != nil {
+				t.Fatal(err)
+			}
+			synctest.Wait()
+			if n := loopGoroutines(); n != 0 {
+				t.Errorf("%d loop goroutines once idle after an update", n)
+			}
+		}
+		if diff := cmp.Diff([]string{"m1", "m2", "m3", "m4"}, rec.seen()); diff != "" {
+			t.Errorf("delivered (-want +got):\n%s", diff)
+		}
+		// A gap is recovered by the timer alone, with no goroutine waiting for it.
+		_ = srv.Message() // lost
+		if err := m.HandleUpdates(t.Context(), srv.Message()); err != nil {
+			t.Fatal(err)
+		}
+		synctest.Wait()
+		if n := loopGoroutines(); n != 0 {
+			t.Errorf("%d loop goroutines while a gap waits", n)
+		}
+		time.Sleep(DefaultGapWait)
+		synctest.Wait()
+		if diff := cmp.Diff([]string{"m1", "m2", "m3", "m4", "m5", "m6"}, rec.seen()); diff != "" {
+			t.Errorf("after the gap (-want +got):\n%s", diff)
+		}
+		if err := m.Start(ctx, nil); !errors.Is(err, ErrRunning) {
+			t.Errorf("second Start: %v", err)
+		}
+		cancel()
+		synctest.Wait()
+		select {
+		case err := <-stops:
+			if !errors.Is(err, context.Canceled) {
+				t.Errorf("stopped with %v", err)
+			}
+		default:
+			t.Fatal("stopped was not called")
+		}
+		if len(stops) != 0 {
+			t.Error("stopped was called twice")
+		}
+		if err := m.HandleUpdates(t.Context(), first); !errors.Is(err, ErrStopped) {
+			t.Errorf("HandleUpdates after stop: %v", err)
+		}
+	})
+}
+
+func TestManagerStartStopsOnHandlerError(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		srv := sim.New(3)
+		boom := errors.New("boom")
+		rec := &recorder{fail: func(Batch) error { return boom }}
+		m, err := NewManager(Options{API: srv, Handler: rec})
+		if err != nil {
+			t.Fatal(err)
+		}
+		stops := make(chan error, 1)
+		if err := m.Start(t.Context(), func(err error) { stops <- err }); err != nil {
+			t.Fatal(err)
+		}
+		synctest.Wait()
+		if err := m.HandleUpdates(t.Context(), srv.Message()); err != nil {
+			t.Fatal(err)
+		}
+		synctest.Wait()
+		select {
+		case err := <-stops:
+			if !errors.Is(err, boom) {
+				t.Errorf("stopped with %v", err)
+			}
+		default:
+			t.Fatal("stopped was not called after the Handler failed")
+		}
+		if n := loopGoroutines(); n != 0 {
+			t.Errorf("%d loop goroutines after the stop", n)
 		}
 	})
 }
