@@ -65,10 +65,13 @@ type UpdateManager interface {
 	Reconnected(ctx context.Context) error
 	// Ready returns a channel closed once the running manager knows its starting state.
 	Ready() <-chan struct{}
-	// Run owns the manager's timers and recoveries until ctx is done, handing ordered
+	// Start runs the manager's timers and recoveries until ctx is done, handing ordered
 	// batches, with the users and chats that came with them, to deliver. A batch is handled
-	// when deliver returns nil; an error leaves it to be delivered again.
-	Run(ctx context.Context, deliver func(ctx context.Context, u tg.UpdatesClass) error) error
+	// when deliver returns nil; an error leaves it to be delivered again. Start returns at
+	// once (an idle manager should keep no goroutine: many clients share a process); stopped
+	// is called once when the manager has stopped and everything it started has ended, with
+	// the reason (ctx's error when ctx ended).
+	Start(ctx context.Context, deliver func(ctx context.Context, u tg.UpdatesClass) error, stopped func(error)) error
 }
 
 // clientAPI, the binding of the messages the client creates, must offer everything their

@@ -185,10 +185,10 @@ func (u *meteredUpdates) HandleSent(ctx context.Context, s updates.Sent, up tg.U
 	return u.UpdateManager.HandleSent(ctx, s, up)
 }
 
-func (u *meteredUpdates) Run(ctx context.Context, deliver func(ctx context.Context, u tg.UpdatesClass) error) error {
-	return u.UpdateManager.Run(ctx, func(ctx context.Context, up tg.UpdatesClass) error {
+func (u *meteredUpdates) Start(ctx context.Context, deliver func(ctx context.Context, u tg.UpdatesClass) error, stopped func(error)) error {
+	return u.UpdateManager.Start(ctx, func(ctx context.Context, up tg.UpdatesClass) error {
 		err := deliver(ctx, up)
 		u.m.delivered()
 		return err
-	})
+	}, stopped)
 }

@@ -183,13 +183,16 @@ func (c *Client) startUpdates() {
 	c.updCancel, c.updDone = cancel, done
 	c.wg.Add(1)
 	c.mu.Unlock()
-	go func() {
-		defer c.wg.Done()
-		defer close(done)
-		if err := c.updates.Run(ctx, c.deliver); err != nil && ctx.Err() == nil {
+	stopped := func(err error) {
+		if err != nil && ctx.Err() == nil {
 			c.Log.Error("update engine stopped", "err", err)
 		}
-	}()
+		close(done)
+		c.wg.Done()
+	}
+	if err := c.updates.Start(ctx, c.deliver, stopped); err != nil {
+		stopped(err)
+	}
 }
 
 // waitUpdates waits (bounded by ctx and Config.RequestTimeout) until the update engine knows

@@ -31,14 +31,14 @@ func (m *fakeManager) Reconnected(context.Context) error {
 	return nil
 }
 func (m *fakeManager) Ready() <-chan struct{} { return nil }
-func (m *fakeManager) Run(ctx context.Context, _ func(context.Context, tg.UpdatesClass) error) error {
-	<-ctx.Done()
+func (m *fakeManager) Start(ctx context.Context, _ func(context.Context, tg.UpdatesClass) error, stopped func(error)) error {
+	context.AfterFunc(ctx, func() { stopped(nil) })
 	return nil
 }
 
 // TestRedialReachesRunningManager checks that a redial of the home connection and a new
 // server session reach the update manager as Reconnected while it runs, and are dropped while
-// it does not (its next Run catches up from the saved state).
+// it does not (its next start catches up from the saved state).
 func TestRedialReachesRunningManager(t *testing.T) {
 	m := &fakeManager{}
 	c := &Client{Log: newLogger(LogConfig{}), updates: m}

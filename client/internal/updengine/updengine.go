@@ -13,11 +13,11 @@ import (
 	"github.com/mtgo-labs/mtgo/updates"
 )
 
-// errNoSink fails a delivery outside Run; the Manager keeps the batch uncommitted.
+// errNoSink fails a delivery outside a run; the Manager keeps the batch uncommitted.
 var errNoSink = errors.New("mtgo: update batch delivered while the update engine is not running")
 
-// Engine runs one updates.Manager per connected period: Run builds a fresh one unless updates
-// arrived first and built it already. Batches go to the deliver function of the running Run.
+// Engine runs one updates.Manager per connected period: Start builds a fresh one unless updates
+// arrived first and built it already. Batches go to the deliver function given to Start.
 type Engine struct {
 	opts updates.Options
 	log  *slog.Logger
@@ -37,7 +37,7 @@ func New(opts updates.Options, log *slog.Logger) *Engine {
 	return e
 }
 
-// handle passes a batch to the running Run's deliver function.
+// handle passes a batch to the deliver function of the running Manager.
 func (e *Engine) handle(ctx context.Context, b updates.Batch) error {
 	e.mu.Lock()
 	deliver := e.deliver
@@ -108,8 +108,10 @@ func (e *Engine) forget(m *updates.Manager) {
 	}
 }
 
-// Run runs the Manager of this period until ctx ends, handing its batches to deliver.
-func (e *Engine) Run(ctx context.Context, deliver func(context.Context, tg.UpdatesClass) error) error {
+// Start runs the Manager of this period until ctx ends, handing its batches to deliver. It
+// returns at once; the Manager works on a goroutine only while it has work, and stopped (when
+// not nil) is called once, after the Manager stopped, with the reason.
+func (e *Engine) Start(ctx context.Context, deliver func(context.Context, tg.UpdatesClass) error, stopped func(error)) error {
 	m, err := e.current()
 	if err != nil {
 		return err
@@ -117,17 +119,19 @@ func (e *Engine) Run(ctx context.Context, deliver func(context.Context, tg.Updat
 	e.mu.Lock()
 	e.deliver = deliver
 	e.mu.Unlock()
-	defer func() {
+	return m.Start(ctx, func(err error) {
 		e.forget(m)
 		e.mu.Lock()
 		e.deliver = nil
 		e.mu.Unlock()
-	}()
-	return m.Run(ctx)
+		if stopped != nil {
+			stopped(err)
+		}
+	})
 }
 
 // feed hands one input to the Manager of this period. A Manager that has just stopped (its
-// Run returned and Run has not yet forgotten it) refuses input with updates.ErrStopped; the
+// stopped and has not yet been forgotten) refuses input with updates.ErrStopped; the
 // input then goes to the Manager of the next period, which runs it once the client is
 // connected again, instead of being lost.
 func (e *Engine) feed(f func(*updates.Manager) error) error {
