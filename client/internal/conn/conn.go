@@ -240,20 +240,26 @@ func (e *Migrated) Error() string {
 func (e *Migrated) Unwrap() error { return e.Err }
 
 // RedialNotifier is the Dialer of the home connection. It watches the connections it dials
-// and queues, in order, a LinkEvent when one breaks (its first read or write error, unless the
+// and reports, in order, a LinkEvent when one breaks (its first read or write error, unless the
 // session closed it first: a Disconnect, a migration, a key renewal) and one for every
-// connection that the session starts serving on after the first, or after a loss (a
-// reconnect of the session's run loop; see session.ServeNotifier), signalled on the
-// channel C returns: pushes sent while the connection was down are lost and only a
-// getDifference brings them back, and the client's OnDisconnect and OnConnect hooks run.
+// connection that the session starts serving on after the first (a reconnect of the session's
+// run loop; see session.ServeNotifier): pushes sent while the connection was down are lost and
+// only a getDifference brings them back, and the client's OnDisconnect and OnConnect hooks run.
+//
+// The events go to the deliver function given to NewRedialNotifier, one at a time, on a
+// goroutine that runs only while events wait: the first event starts it through the Spawner,
+// and it ends as soon as it finds none left. The session's goroutine that reports an event
+// never waits for its delivery.
 type RedialNotifier struct {
 	session.Dialer
-	served   atomic.Int64  // connections the session served on
-	lost     atomic.Bool   // a loss was reported
-	redialed chan struct{} // capacity 1: signals coalesce
+	spawn   Spawner
+	deliver func(ctx context.Context, ev LinkEvent)
 
-	mu     sync.Mutex
-	events []LinkEvent // at most maxLinkEvents; the oldest are dropped
+	mu       sync.Mutex
+	served   int64       // connections the session served on
+	lost     bool        // a loss was reported
+	events   []LinkEvent // waiting for the drainer: at most maxLinkEvents, the oldest dropped
+	draining bool        // a drainer was started and has not found the queue empty yet
 }
 
 // LinkEvent is a change of the home connection: Lost is the error that broke it, nil for a
@@ -262,37 +268,57 @@ type LinkEvent struct {
 	Lost error
 }
 
-// maxLinkEvents bounds the queued events while nobody takes them; the latest are kept, so the
-// last one tells the connection's state.
+// maxLinkEvents bounds the events waiting for a delivery that is slow (a hook that blocks); the
+// latest are kept, so the last one tells the connection's state.
 const maxLinkEvents = 16
 
-// NewRedialNotifier wraps d.
-func NewRedialNotifier(d session.Dialer) *RedialNotifier {
-	return &RedialNotifier{Dialer: d, redialed: make(chan struct{}, 1)}
+// NewRedialNotifier wraps d. Events are handed to deliver, in order, on goroutines started
+// through spawn (with spawn's context); once spawn refuses, the events are dropped.
+func NewRedialNotifier(d session.Dialer, spawn Spawner, deliver func(ctx context.Context, ev LinkEvent)) *RedialNotifier {
+	return &RedialNotifier{Dialer: d, spawn: spawn, deliver: deliver}
 }
 
-// C receives a value when events are queued (several may coalesce into one signal).
-func (d *RedialNotifier) C() <-chan struct{} { return d.redialed }
-
-// Events returns the queued events in order and empties the queue.
-func (d *RedialNotifier) Events() []LinkEvent {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	ev := d.events
-	d.events = nil
-	return ev
-}
-
-func (d *RedialNotifier) push(ev LinkEvent) {
-	d.mu.Lock()
+// queueLocked queues ev and reports whether a drainer must be started; d.mu is held.
+func (d *RedialNotifier) queueLocked(ev LinkEvent) (start bool) {
 	if len(d.events) == maxLinkEvents {
 		d.events = append(d.events[:0], d.events[1:]...)
 	}
 	d.events = append(d.events, ev)
+	start = !d.draining
+	d.draining = true
+	return start
+}
+
+// startDrain runs a drainer through spawn; when spawn refuses (its owner is stopping), the
+// waiting events are dropped.
+func (d *RedialNotifier) startDrain() {
+	if d.spawn(d.drain) {
+		return
+	}
+	d.mu.Lock()
+	d.events, d.draining = nil, false
 	d.mu.Unlock()
-	select {
-	case d.redialed <- struct{}{}:
-	default:
+}
+
+// drain delivers the waiting events in order until none is left, or ctx ends (the rest are
+// dropped), then returns: the next event starts a new drainer.
+func (d *RedialNotifier) drain(ctx context.Context) {
+	for {
+		d.mu.Lock()
+		batch := d.events
+		d.events = nil
+		if len(batch) == 0 || ctx.Err() != nil {
+			d.draining = false
+			d.mu.Unlock()
+			return
+		}
+		d.mu.Unlock()
+		for _, ev := range batch {
+			if ctx.Err() != nil {
+				break
+			}
+			d.deliver(ctx, ev)
+		}
 	}
 }
 
@@ -329,16 +355,23 @@ func (w *watchedConn) WritePacket(p []byte) error {
 }
 
 // Serving implements session.ServeNotifier: every connection served after the first is a
-// redial, and so is the first after a loss (a first dial refused). Told when the session
-// serves, not when the socket opens, so the redial's hooks see a connected client, and a
-// connection refused before then runs none. A connection already broken (its reader runs
-// while the session waits for the key's binding) is a loss, not a redial.
+// redial, and so is the first after a loss (a first dial refused). Told when the session serves, not when the socket opens, so the redial's hooks see
+// a connected client, and a connection refused before then runs none. A connection already
+// broken (its reader runs while the session waits for the key's binding) is a loss, not a
+// redial.
 func (w *watchedConn) Serving() {
-	if w.done.Load() {
-		return
+	d := w.d
+	d.mu.Lock()
+	start := false
+	if !w.done.Load() {
+		d.served++
+		if d.served > 1 || d.lost {
+			start = d.queueLocked(LinkEvent{})
+		}
 	}
-	if w.d.served.Add(1) > 1 || w.d.lost.Load() {
-		w.d.push(LinkEvent{})
+	d.mu.Unlock()
+	if start {
+		d.startDrain()
 	}
 }
 
@@ -347,9 +380,17 @@ func (w *watchedConn) Close() error {
 	return w.PacketConn.Close()
 }
 
+// broke reports err as the loss of the link, once per connection.
 func (w *watchedConn) broke(err error) {
-	if w.done.CompareAndSwap(false, true) {
-		w.d.lost.Store(true)
-		w.d.push(LinkEvent{Lost: err})
+	if !w.done.CompareAndSwap(false, true) {
+		return
+	}
+	d := w.d
+	d.mu.Lock()
+	d.lost = true
+	start := d.queueLocked(LinkEvent{Lost: err})
+	d.mu.Unlock()
+	if start {
+		d.startDrain()
 	}
 }

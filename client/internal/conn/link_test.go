@@ -1,7 +1,6 @@
 package conn
 
 import (
-	"context"
 	"errors"
 	"testing"
 
@@ -24,18 +23,8 @@ func (f failingConn) Close() error                { return nil }
 // breaks before the session serves on it is a loss without a redial.
 func TestRedialNotifierLinkEvents(t *testing.T) {
 	eof := errors.New("eof")
-	d := NewRedialNotifier(session.DialerFunc(func(context.Context, int, string) (session.PacketConn, error) {
-		return failingConn{err: eof}, nil
-	}))
-	dial := func() session.PacketConn {
-		t.Helper()
-		pc, err := d.DialPacket(t.Context(), 2, "x")
-		if err != nil {
-			t.Fatal(err)
-		}
-		pc.(session.ServeNotifier).Serving()
-		return pc
-	}
+	d, h := newHeldNotifier(func() (session.PacketConn, error) { return failingConn{err: eof}, nil })
+	dial := func() session.PacketConn { return dialT(t, d, true) }
 	pc := dial()
 	_, _ = pc.ReadPacket()
 	_ = pc.WritePacket(nil)
@@ -44,23 +33,19 @@ func TestRedialNotifierLinkEvents(t *testing.T) {
 	_, _ = pc.ReadPacket()
 	pc = dial()
 	_ = pc.WritePacket(nil)
-	refused, err := d.DialPacket(t.Context(), 2, "x") // broken in the key exchange
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, _ = refused.ReadPacket()
+	_, _ = dialT(t, d, false).ReadPacket() // broken in the key exchange
 	want := []LinkEvent{{Lost: eof}, {}, {}, {Lost: eof}, {Lost: eof}}
-	if diff := cmp.Diff(want, d.Events(), cmpopts.EquateErrors()); diff != "" {
+	if diff := cmp.Diff(want, h.run(t.Context()), cmpopts.EquateErrors()); diff != "" {
 		t.Fatalf("events (-want +got):\n%s", diff)
 	}
-	if d.Events() != nil {
-		t.Fatal("Events does not empty the queue")
+	if h.started != 1 {
+		t.Fatalf("%d drainers for the events waiting together, want 1", h.started)
 	}
 	for range maxLinkEvents + 3 {
 		dial()
 	}
-	if ev := d.Events(); len(ev) != maxLinkEvents {
-		t.Fatalf("%d events queued, want the latest %d", len(ev), maxLinkEvents)
+	if ev := h.run(t.Context()); len(ev) != maxLinkEvents {
+		t.Fatalf("%d events delivered, want the latest %d", len(ev), maxLinkEvents)
 	}
 }
 
@@ -70,21 +55,11 @@ func TestRedialNotifierLinkEvents(t *testing.T) {
 // client would stay down (OnDisconnect with no OnConnect, Health not connected).
 func TestRedialNotifierLossBeforeFirstServe(t *testing.T) {
 	eof := errors.New("eof")
-	d := NewRedialNotifier(session.DialerFunc(func(context.Context, int, string) (session.PacketConn, error) {
-		return failingConn{err: eof}, nil
-	}))
-	refused, err := d.DialPacket(t.Context(), 2, "x")
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, _ = refused.ReadPacket()
-	served, err := d.DialPacket(t.Context(), 2, "x")
-	if err != nil {
-		t.Fatal(err)
-	}
-	served.(session.ServeNotifier).Serving()
+	d, h := newHeldNotifier(func() (session.PacketConn, error) { return failingConn{err: eof}, nil })
+	_, _ = dialT(t, d, false).ReadPacket() // refused
+	dialT(t, d, true)
 	want := []LinkEvent{{Lost: eof}, {}}
-	if diff := cmp.Diff(want, d.Events(), cmpopts.EquateErrors()); diff != "" {
+	if diff := cmp.Diff(want, h.run(t.Context()), cmpopts.EquateErrors()); diff != "" {
 		t.Fatalf("events (-want +got):\n%s", diff)
 	}
 }
@@ -94,19 +69,14 @@ func TestRedialNotifierLossBeforeFirstServe(t *testing.T) {
 // that connection is lost, not a redial.
 func TestRedialNotifierServedAfterBreak(t *testing.T) {
 	eof := errors.New("eof")
-	d := NewRedialNotifier(session.DialerFunc(func(context.Context, int, string) (session.PacketConn, error) {
-		return failingConn{err: eof}, nil
-	}))
+	d, h := newHeldNotifier(func() (session.PacketConn, error) { return failingConn{err: eof}, nil })
 	for range 2 {
-		pc, err := d.DialPacket(t.Context(), 2, "x")
-		if err != nil {
-			t.Fatal(err)
-		}
+		pc := dialT(t, d, false)
 		_, _ = pc.ReadPacket()
 		pc.(session.ServeNotifier).Serving()
 	}
 	want := []LinkEvent{{Lost: eof}, {Lost: eof}}
-	if diff := cmp.Diff(want, d.Events(), cmpopts.EquateErrors()); diff != "" {
+	if diff := cmp.Diff(want, h.run(t.Context()), cmpopts.EquateErrors()); diff != "" {
 		t.Fatalf("events (-want +got):\n%s", diff)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync/atomic"
 
 	"github.com/mtgo-labs/mtgo/crypto"
 	"github.com/mtgo-labs/mtgo/session"
@@ -13,8 +14,9 @@ import (
 )
 
 // dial starts a connection to dc. Its Run goroutine belongs to the engine and ends with it.
-// The home connection (neither media nor cdn) sends its pushes and redials to the Pushes
-// given to Connect.
+// The home connection (neither media nor cdn) sends its pushes, losses and redials to the
+// Pushes given to Connect; the losses and redials go through a conn.RedialNotifier, whose
+// goroutine exists only while one waits for delivery.
 func (e *Engine) dial(ctx context.Context, dc int, media, cdn bool) (*conn.Live, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -44,17 +46,18 @@ func (e *Engine) dial(ctx context.Context, dc int, media, cdn bool) (*conn.Live,
 		Reconnect:  e.o.Reconnect,
 		Logger:     e.log.With("dc", dc, "media", media),
 	}
-	var redial *conn.RedialNotifier
 	var push Pushes
 	if !media && !cdn {
 		e.mu.Lock()
 		push = e.push
 		e.mu.Unlock()
 	}
+	var live atomic.Pointer[conn.Live]
 	if push != nil {
 		cc.Updates = push
-		redial = conn.NewRedialNotifier(cc.Dialer)
-		cc.Dialer = redial
+		cc.Dialer = conn.NewRedialNotifier(cc.Dialer, e.spawn, func(ctx context.Context, ev conn.LinkEvent) {
+			linkEvent(ctx, live.Load(), push, ev)
+		})
 	}
 	c, err := e.o.NewConn(cc)
 	if err != nil {
@@ -64,31 +67,21 @@ func (e *Engine) dial(ctx context.Context, dc int, media, cdn bool) (*conn.Live,
 	if lc == nil {
 		return nil, ErrClosed
 	}
-	if redial != nil {
-		e.spawn(func(life context.Context) { e.redialLoop(life, lc, redial, push) })
-	}
+	live.Store(lc)
 	return lc, nil
 }
 
-// redialLoop tells push about every loss and redial of lc, in order, until lc or the engine
-// ends. It runs on its
-// own goroutine so the session's dial never waits for the update engine.
-func (e *Engine) redialLoop(life context.Context, lc *conn.Live, r *conn.RedialNotifier, push Pushes) {
-	for {
-		select {
-		case <-life.Done():
-			return
-		case <-lc.Ended():
-			return
-		case <-r.C():
-		}
-		for _, ev := range r.Events() {
-			if ev.Lost != nil {
-				push.Lost(life, ev.Lost)
-			} else {
-				push.Redialed(life)
-			}
-		}
+// linkEvent tells push about a loss or a redial of the home connection lc, on the notifier's
+// drainer goroutine (never the session's: the hooks it runs may call on the connection). An
+// event of a connection that ended (closed, or reconnection gave up) is dropped; lc is nil for
+// an event that came before dial had the connection, which is delivered.
+func linkEvent(ctx context.Context, lc *conn.Live, push Pushes, ev conn.LinkEvent) {
+	switch {
+	case lc != nil && lc.Done():
+	case ev.Lost != nil:
+		push.Lost(ctx, ev.Lost)
+	default:
+		push.Redialed(ctx)
 	}
 }
 
