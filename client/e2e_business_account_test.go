@@ -1,6 +1,7 @@
 package mtgo_test
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -16,7 +17,8 @@ import (
 // ConnectBusinessBot (the bot's OnBusinessConnection fires), lists it with
 // GetConnectedBusinessBots, pauses it in Carol's chat (the bot gets none of her messages
 // and cannot answer there until resumed), disables it in that chat and disconnects it (the
-// bot sees the connection disabled).
+// bot sees the connection disabled). GetPeerSettings shows the bot in the action bar of
+// Carol's chat, paused there or not, until it is disabled there.
 func TestE2EBusinessAccount(t *testing.T) {
 	cl := cluster(t)
 	botUser, err := cl.World().CreateBot(world.BotSpec{FirstName: "Desk", Username: "e2e_acct_bot", Business: true})
@@ -81,11 +83,31 @@ func TestE2EBusinessAccount(t *testing.T) {
 		t.Fatalf("business message %+v", first)
 	}
 
+	// The action bar of Carol's chat names the bot, paused there or not (GetPeerSettings).
+	bar := func(paused bool) *types.BusinessBotBar {
+		return &types.BusinessBotBar{
+			Bot:       &types.User{ID: botUser.ID, FirstName: "Desk", Username: "e2e_acct_bot", IsBot: true},
+			ManageURL: fmt.Sprintf("https://t.me/e2e_acct_bot?start=bizChat%d", carol.Me().ID), Paused: paused, CanReply: true,
+		}
+	}
+	checkBar := func(want *types.BusinessBotBar) {
+		t.Helper()
+		s, err := shop.GetPeerSettings(ctxT(t), "@e2e_acct_carol")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(want, s.BusinessBot, ignore); diff != "" {
+			t.Fatalf("GetPeerSettings BusinessBot (-want +got):\n%s", diff)
+		}
+	}
+	checkBar(bar(false))
+
 	// Paused in Carol's chat: the bot cannot answer there, and her message while paused never
 	// reaches it (the next one it gets is the one after resuming).
 	if err := shop.PauseBusinessBot(ctxT(t), "@e2e_acct_carol", true); err != nil {
 		t.Fatal(err)
 	}
+	checkBar(bar(true))
 	if _, err := b.SendMessage(ctxT(t), first.Chat.ID, "no", mtgo.WithBusinessConnection(c.ID)); !rpcerr.IsType(err, "PEER_ID_INVALID") {
 		t.Fatalf("answer in a paused chat: %v, want PEER_ID_INVALID", err)
 	}
@@ -107,6 +129,10 @@ func TestE2EBusinessAccount(t *testing.T) {
 	}
 	if err := shop.DisableBusinessBotInChat(ctxT(t), "@e2e_acct_carol"); !rpcerr.IsType(err, "BOT_ALREADY_DISABLED") {
 		t.Fatalf("disable twice: %v, want BOT_ALREADY_DISABLED", err)
+	}
+	checkBar(nil)
+	if _, err := b.GetPeerSettings(ctxT(t), carol.Me().ID); !rpcerr.IsType(err, "BOT_METHOD_INVALID") {
+		t.Fatalf("GetPeerSettings as a bot: %v, want BOT_METHOD_INVALID", err)
 	}
 	list, err = shop.GetConnectedBusinessBots(ctxT(t))
 	if err != nil {

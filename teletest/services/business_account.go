@@ -9,7 +9,8 @@ import (
 
 // The business account's side of a connected bot (people): account.getConnectedBots,
 // account.toggleConnectedBotPaused and account.disablePeerConnectedBot
-// (world/business_account.go).
+// (world/business_account.go); messages.getPeerSettings, whose action bar names the bot in the
+// chats it covers (world/business_peer.go).
 
 func (d *Dispatcher) registerBusinessAccount() {
 	h := d.handlers
@@ -22,5 +23,8 @@ func (d *Dispatcher) registerBusinessAccount() {
 	})
 	h[tg.AccountDisablePeerConnectedBotRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.AccountDisablePeerConnectedBotRequest) (tl.Encoder, error) {
 		return done(w.DisablePeerConnectedBot(c.AuthKeyID, r.Peer))
+	})
+	h[tg.MessagesGetPeerSettingsRequestTypeID] = typed(func(_ context.Context, c *Caller, r *tg.MessagesGetPeerSettingsRequest) (tl.Encoder, error) {
+		return answer(w.PeerSettings(c.AuthKeyID, r.Peer))
 	})
 }

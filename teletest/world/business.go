@@ -189,15 +189,18 @@ func (w *World) inputUserIDs(viewer *account, in []tg.InputUserClass) (map[int64
 	return out, nil
 }
 
-// serves reports whether the connection covers the private chat with user peer (one the
-// account did not exclude, disable or pause the bot in). The test
-// world keeps no contact lists: every person counts as a non-contact. Chats with bots and
-// with the account itself are never served.
+// serves reports whether the connection serves the private chat with user peer: covers it
+// and the account did not pause the bot there.
 func (c *businessConn) serves(w *World, peer int64) bool {
-	if c.disabled || !w.personChat(c.user, peer) {
-		return false
-	}
-	if c.excludeUsers[peer] || c.paused[peer] {
+	return !c.paused[peer] && c.covers(w, peer)
+}
+
+// covers reports whether the connection's recipients take in the private chat with user peer
+// (one the account did not exclude or disable the bot in; it may be paused there). The test
+// world keeps no contact lists: every person counts as a non-contact. Chats with bots and
+// with the account itself are never covered.
+func (c *businessConn) covers(w *World, peer int64) bool {
+	if c.disabled || !w.personChat(c.user, peer) || c.excludeUsers[peer] {
 		return false
 	}
 	if c.users[peer] {

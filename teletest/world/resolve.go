@@ -187,15 +187,15 @@ func (w *World) FullUser(key KeyID, in tg.InputUserClass) (*tg.UsersUserFull, er
 	if err != nil {
 		return nil, err
 	}
+	var r refs
+	r.add(UserPeer(a.id))
 	full := tg.UserFull{
 		ID:             a.id,
-		Settings:       tg.PeerSettings{},
+		Settings:       w.peerSettings(viewer, UserPeer(a.id), &r), // business_peer.go
 		NotifySettings: tg.PeerNotifySettings{},
 	}
 	w.fillFullUser(viewer, a, &full) // profile.go
 	w.fillBusiness(a, &full)         // business_profile.go
-	var r refs
-	r.add(UserPeer(a.id))
 	users, chats := w.render(viewer.id, &r)
 	return &tg.UsersUserFull{FullUser: full, Chats: chats, Users: users}, nil
 }
