@@ -11,6 +11,7 @@ import (
 	"go.uber.org/fx"
 
 	"github.com/mtgo-labs/mtgo/client/markup"
+	"github.com/mtgo-labs/mtgo/secretchat"
 )
 
 // Version is the library version announced to Telegram in initConnection when
@@ -189,6 +190,12 @@ type Config struct {
 	// connection are made before its calls fail with *ReconnectError (default 8; negative
 	// never gives up).
 	ReconnectAttempts int
+	// SecretRekey says when secret chats replace their key by themselves (re-keying, for
+	// perfect forward secrecy). A zero field takes secretchat.DefaultPolicy's value, which is
+	// Telegram's rule: more than 100 messages or more than a week of use; an unanswered
+	// request is given up after a day. A policy may be tighter, not looser: Messages 10 to
+	// 100, Age and Wait one minute to a week; other values are ErrInvalidConfig.
+	SecretRekey secretchat.Policy
 
 	// Proxy is a proxy URL: socks5://[user:pass@]host:port, socks4://host:port,
 	// socks4a://host:port or http://[user:pass@]host:port.
@@ -326,6 +333,9 @@ func (cfg *Config) validate() error {
 	}
 	if cfg.Takeout && cfg.BotToken != "" {
 		return fmt.Errorf("%w: Takeout exports a user account's data: bots have no takeout sessions", ErrInvalidConfig)
+	}
+	if err := validateSecretRekey(cfg.SecretRekey); err != nil {
+		return err
 	}
 	if cfg.DC < 0 {
 		return fmt.Errorf("%w: DC %d", ErrInvalidConfig, cfg.DC)

@@ -64,6 +64,7 @@ func (c *Client) secrets() *secretChats {
 			st = c.store
 		}
 		c.secret.m = newSecretChats(c.raw, st, c.Log, crand.Reader, c.emitSecret, func(job func(context.Context)) { go job(c.life) })
+		c.secret.m.policy = secretRekeyPolicy(c.cfg.SecretRekey)
 	})
 	return c.secret.m
 }

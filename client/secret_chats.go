@@ -124,7 +124,8 @@ type secretChats struct {
 	// spawn runs a job that calls the network (resend requests and answers) off the update
 	// path, after the manager's lock is released.
 	spawn func(func(context.Context))
-	// now is the clock of the re-keying rule; policy the rule (secretchat.DefaultPolicy).
+	// now is the clock of the re-keying rule; policy the rule (Config.SecretRekey with its
+	// defaults, secretRekeyPolicy; secretchat.DefaultPolicy until the client sets it).
 	now    func() time.Time
 	policy secretchat.Policy
 	// Test hooks (secret_export_test.go): gate runs before a re-keying message goes out;

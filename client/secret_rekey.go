@@ -23,7 +23,8 @@ import (
 // RekeySecretChat starts re-keying a ready chat by hand (a new DH half, then
 // decryptedMessageActionRequestKey); the exchange completes as the peer answers, and
 // GetSecretChat shows the new key's fingerprint once it is in use. The manager also starts
-// one by itself once a key has been used for more than 100 messages or for more than a week.
+// one by itself once a key is due by Config.SecretRekey (by default, once it has been used for
+// more than 100 messages or for more than a week).
 // Errors: ErrSecretChatNotFound, ErrSecretChatState (the chat is not ready),
 // ErrSecretRekeyBusy (an exchange, started by either side, is unfinished).
 func (c *Client) RekeySecretChat(ctx context.Context, chatID int32) error {

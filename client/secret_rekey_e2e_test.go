@@ -29,14 +29,14 @@ type secretPair struct {
 	cl               *teletest.Cluster
 }
 
-func newSecretPair(t *testing.T, phone string) *secretPair {
+func newSecretPair(t *testing.T, phone string, bobCfg ...func(*mtgo.Config)) *secretPair {
 	cl := cluster(t)
 	path := filepath.Join(t.TempDir(), "alice")
 	p := &secretPair{t: t, aliceCfg: func(cfg *mtgo.Config) { cfg.InMemory = false; cfg.SessionName = path },
 		aliceGot: make(chan *types.SecretMessage, 16), bobGot: make(chan *types.SecretMessage, 16),
 		aliceSw: make(chan int64, 8), bobSw: make(chan int64, 8), cl: cl}
 	p.alice, _ = e2eUser(t, cl, world.UserSpec{FirstName: "Alice", Phone: phone + "0"}, p.aliceCfg)
-	p.bob, _ = e2eUser(t, cl, world.UserSpec{FirstName: "Bob", Phone: phone + "1", Username: "rekey_bob" + phone})
+	p.bob, _ = e2eUser(t, cl, world.UserSpec{FirstName: "Bob", Phone: phone + "1", Username: "rekey_bob" + phone}, bobCfg...)
 	p.hook(p.alice, p.aliceGot, p.aliceSw)
 	p.hook(p.bob, p.bobGot, p.bobSw)
 	p.bob.OnSecretChatRequest(func(ctx *mtgo.Context, sc *types.SecretChat) error {
@@ -227,4 +227,18 @@ func TestE2ESecretRekeySimultaneous(t *testing.T) {
 	if p.fingerprint(p.alice) != fp {
 		t.Fatal("fingerprint moved")
 	}
+}
+
+// TestE2ESecretRekeyConfig: Bob's Config.SecretRekey lowers the message rule to 10; the
+// exchange starts by itself once his key has been used for more than 10 messages, both
+// switch to one new key, and the chat goes on.
+func TestE2ESecretRekeyConfig(t *testing.T) {
+	p := newSecretPair(t, "1555204", func(cfg *mtgo.Config) { cfg.SecretRekey = secretchat.Policy{Messages: 10} })
+	for i := range 6 {
+		p.say(p.alice, p.bobGot, fmt.Sprint("a", i))
+		p.say(p.bob, p.aliceGot, fmt.Sprint("b", i))
+	}
+	p.switched(p.aliceInit)
+	p.say(p.alice, p.bobGot, "on the new key")
+	p.say(p.bob, p.aliceGot, "likewise")
 }

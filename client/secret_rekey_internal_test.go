@@ -374,3 +374,18 @@ func TestSecretRekeyUnanswered(t *testing.T) {
 	r.settled(t, id, old)
 	r.exchangeTexts(t, id, "a", "b")
 }
+
+// TestSecretRekeyPolicyDefaults: each zero field of Config.SecretRekey takes
+// secretchat.DefaultPolicy's value; the others are kept.
+func TestSecretRekeyPolicyDefaults(t *testing.T) {
+	d := secretchat.DefaultPolicy
+	for _, tt := range []struct{ in, want secretchat.Policy }{
+		{secretchat.Policy{}, d},
+		{secretchat.Policy{Messages: 10}, secretchat.Policy{Messages: 10, Age: d.Age, Wait: d.Wait}},
+		{secretchat.Policy{Age: time.Hour, Wait: time.Minute}, secretchat.Policy{Messages: d.Messages, Age: time.Hour, Wait: time.Minute}},
+	} {
+		if got := secretRekeyPolicy(tt.in); got != tt.want {
+			t.Errorf("secretRekeyPolicy(%+v) = %+v, want %+v", tt.in, got, tt.want)
+		}
+	}
+}
