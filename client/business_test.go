@@ -3,6 +3,7 @@ package mtgo_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"testing"
 
@@ -192,6 +193,82 @@ func TestBusinessCallsWrap(t *testing.T) {
 		t.Run(tc.name+" without connection", func(t *testing.T) {
 			if err := tc.call(""); !errors.Is(err, mtgo.ErrEmptyField) {
 				t.Fatalf("empty connection id: %v", err)
+			}
+		})
+	}
+}
+
+// TestCopyBusinessMediaGroupArgs: CopyBusinessMediaGroup refuses, before any request, what
+// is not the distinct items of one business album; the items of one go out as one
+// messages.sendMultiMedia, in id order, with each caption as it was: through the connection
+// into the album's chat (after asking for the connection's data center), as the bot
+// elsewhere.
+func TestCopyBusinessMediaGroupArgs(t *testing.T) {
+	c := offlineClient(t, 1)
+	var mu sync.Mutex
+	sent := captureCalls(c, &mu)
+	e := types.NewEntities([]tg.UserClass{&tg.User{ID: 5, FirstName: tl.Some("Carol"), AccessHash: tl.Some(int64(35))}}, nil)
+	item := func(conn string, id int32, group int64, media tg.MessageMediaClass) *types.Message {
+		raw := &tg.Message{ID: id, PeerID: &tg.PeerUser{UserID: 5}, Message: "**c**", GroupedID: tl.Some(group), Media: media}
+		if conn == "" {
+			return types.NewMessage(nil, raw, e)
+		}
+		return types.NewBusinessMessage(nil, &tg.UpdateBotNewBusinessMessage{ConnectionID: conn, Message: raw}, e)
+	}
+	photo := func(id int64) tg.MessageMediaClass {
+		return &tg.MessageMediaPhoto{Photo: &tg.Photo{ID: id, AccessHash: id * 3, FileReference: []byte{1}}}
+	}
+	a, b := item("cx", 11, 77, photo(1)), item("cx", 12, 77, photo(2))
+	carol := &tg.InputPeerUser{UserID: 5, AccessHash: 35}
+	other := &tg.InputPeerUser{UserID: 6, AccessHash: 36}
+	tests := []struct {
+		name  string
+		to    tg.InputPeerClass
+		album []*types.Message
+		want  error
+	}{
+		{"one item", carol, []*types.Message{a}, mtgo.ErrAlbumSize},
+		{"a nil item", carol, []*types.Message{a, nil}, mtgo.ErrNotMediaGroup},
+		{"the same item twice", carol, []*types.Message{a, a}, mtgo.ErrNotMediaGroup},
+		{"another album", carol, []*types.Message{a, item("cx", 12, 78, photo(2))}, mtgo.ErrNotMediaGroup},
+		{"another connection", carol, []*types.Message{a, item("cy", 12, 77, photo(2))}, mtgo.ErrNotMediaGroup},
+		{"not a business message", carol, []*types.Message{a, item("", 12, 77, photo(2))}, mtgo.ErrNotMediaGroup},
+		{"an item without media", carol, []*types.Message{a, item("cx", 12, 77, nil)}, mtgo.ErrForwardOption},
+		{"into the album's chat", carol, []*types.Message{b, a}, errCaptured},
+		{"elsewhere", other, []*types.Message{b, a}, errCaptured},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			mu.Lock()
+			*sent = nil
+			mu.Unlock()
+			_, err := c.CopyBusinessMediaGroup(context.Background(), tt.to, tt.album, mtgo.WithParseMode(mtgo.ParseModeMarkdown))
+			if !errors.Is(err, tt.want) {
+				t.Fatalf("error %v, want %v", err, tt.want)
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			switch {
+			case tt.want != errCaptured:
+				if len(*sent) != 0 {
+					t.Fatalf("sent %+v before refusing", *sent)
+				}
+			case tt.to == carol:
+				if len(*sent) != 1 || !cmp.Equal((*sent)[0], tl.Encoder(&tg.AccountGetBotBusinessConnectionRequest{ConnectionID: "cx"})) {
+					t.Fatalf("sent %+v, want the connection asked for", *sent)
+				}
+			default:
+				req, ok := (*sent)[0].(*tg.MessagesSendMultiMediaRequest)
+				if len(*sent) != 1 || !ok {
+					t.Fatalf("sent %+v, want one messages.sendMultiMedia", *sent)
+				}
+				var got []string
+				for _, s := range req.MultiMedia {
+					got = append(got, fmt.Sprint(s.Media.(*tg.InputMediaPhoto).ID.(*tg.InputPhoto).ID, s.Message, len(s.Entities)))
+				}
+				if diff := cmp.Diff([]string{"1**c**0", "2**c**0"}, got); diff != "" {
+					t.Fatalf("items (-want +got):\n%s", diff)
+				}
 			}
 		})
 	}

@@ -116,7 +116,8 @@ func WithDropCaption() SendOption { return dropCaptions }
 // anything ResolvePeer accepts): every item, in order, as one new album without a header
 // naming its origin (messages.forwardMessages with drop_author), and returns the new
 // messages. WithCaption("") drops the captions; the options a forward cannot carry
-// (ErrForwardOption) are refused. ErrNotMediaGroup when the message is not in an album.
+// (ErrForwardOption) are refused. ErrNotMediaGroup when the message is not in an album. A
+// business album is copied with CopyBusinessMediaGroup.
 func (c *Client) CopyMediaGroup(ctx context.Context, toChat, fromChat any, id int, opts ...SendOption) ([]*types.Message, error) {
 	return c.forwardGroup(ctx, toChat, fromChat, id, true, opts)
 }
@@ -196,31 +197,6 @@ func (c *Client) sendAnew(ctx context.Context, to tg.InputPeerClass, m *tg.Messa
 	req := &tg.MessagesSendMediaRequest{Peer: to, Media: in, Message: caption, Entities: ents, RandomID: randomID()}
 	out.toMedia(req)
 	return c.postSend(ctx, "copy", out, req, req.RandomID, to, caption, ents)
-}
-
-// CopyBusinessMessage implements types.BusinessCopier.
-func (a clientAPI) CopyBusinessMessage(ctx context.Context, m *types.Message, to any, opts ...SendOption) (*types.Message, error) {
-	return a.c.copyBusiness(ctx, m, to, opts)
-}
-
-// copyBusiness copies business message m to to (anything ResolvePeer accepts). Telegram
-// forwards nothing through a business connection, and the bot cannot forward the business
-// account's messages as itself, so the copy is m's text or media sent anew
-// (messages.sendMessage or sendMedia): through m's connection when to is m's chat (an
-// explicit WithBusinessConnection in opts wins), as the account itself elsewhere.
-func (c *Client) copyBusiness(ctx context.Context, m *types.Message, to any, opts []SendOption) (*types.Message, error) {
-	raw, ok := m.Raw().(*tg.Message)
-	if !ok {
-		return nil, fmt.Errorf("mtgo: copy business message %d: %w: a service message, or one built by hand", m.ID, ErrForwardOption)
-	}
-	peer, err := c.ResolvePeer(ctx, to)
-	if err != nil {
-		return nil, err
-	}
-	if m.Chat != nil && m.Chat.Type == types.ChatPrivate && inputPeerID(peer, c.selfID()) == m.Chat.ID {
-		opts = businessSend(m.BusinessConnectionID, opts)
-	}
-	return c.sendAnew(ctx, peer, raw, option.CollectSend(opts), opts)
 }
 
 // inputMediaOf returns the input media that sends media again: the same photo or document
