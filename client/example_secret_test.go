@@ -28,7 +28,7 @@ func (s *exampleServer) loginUser(spec world.UserSpec) *mtgo.Client {
 // Alice asks Bob for a secret chat; Bob accepts it as the request arrives and greets her.
 // The greeting tells Alice that the key exchange is over, so she answers; both compare the
 // key visualizations (a real app shows them as a picture or hex for the two people to
-// compare).
+// compare), and each lists its secret chats.
 func ExampleClient_RequestSecretChat() {
 	srv := startExampleServer()
 	defer srv.Close()
@@ -88,9 +88,22 @@ func ExampleClient_RequestSecretChat() {
 		log.Fatal(err)
 	}
 	fmt.Println("visualizations match:", bytes.Equal(va, vb), "bytes:", len(va))
+
+	// Each side lists its chats (ready, waiting for the peer, or requested by the peer).
+	for _, c := range []*mtgo.Client{alice, bob} {
+		chats, err := c.GetSecretChats(ctx)
+		if err != nil {
+			log.Fatal(err)
+		}
+		for _, sc := range chats {
+			fmt.Println(c.Me().FirstName, "has a chat:", sc.State, "originator:", sc.Originator)
+		}
+	}
 	// Output:
 	// alice requested; originator: true
 	// alice got: hello Alice
 	// bob got: hi Bob with 1 entity
 	// visualizations match: true bytes: 36
+	// Alice has a chat: ready originator: true
+	// Bob has a chat: ready originator: false
 }

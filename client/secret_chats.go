@@ -138,7 +138,9 @@ type secretChats struct {
 	early map[int32]earlyChat // encryptedChat seen before requestEncryption's answer (secret_pending.go)
 	// unfinished lists the waiting and requested chats (secret_pending.go); nil until loaded.
 	unfinished map[int32]unfinishedChat
-	dhCfg      struct {
+	// ready lists the ready chats (secret_list.go); nil until loaded.
+	ready map[int32]struct{}
+	dhCfg struct {
 		version int32
 		g       int32
 		p       []byte
@@ -172,6 +174,8 @@ func (m *secretChats) lookupLocked(ctx context.Context, id int32) (*secretChat, 
 		return nil, fmt.Errorf("%w: chat %d stored under %d", errSecretRecord, s.id, id)
 	}
 	m.chats[id] = s
+	// A chat stored before the ready index existed joins it now.
+	m.trackReadyLocked(ctx, s)
 	if a := s.restoreAbort; a != nil { // an exchange the restart dropped: release the peer
 		s.restoreAbort = nil
 		m.postLocked(ctx, s, a)
@@ -196,10 +200,11 @@ func (m *secretChats) chatLocked(ctx context.Context, id int32) (*secretChat, er
 	return s, nil
 }
 
-// saveLocked persists a chat and keeps the index of unfinished ones in step; a failure is
-// logged (the chat goes on in memory).
+// saveLocked persists a chat and keeps the indexes of unfinished and ready ones in step; a
+// failure is logged (the chat goes on in memory).
 func (m *secretChats) saveLocked(ctx context.Context, s *secretChat) {
 	m.trackLocked(ctx, s)
+	m.trackReadyLocked(ctx, s)
 	if m.store == nil {
 		return
 	}
