@@ -71,23 +71,6 @@ func isBusiness(k updateKind) bool {
 	return k == kindBusinessMessage || k == kindEditedBusinessMessage
 }
 
-// businessSend returns opts sending through business connection id when it is set (the
-// connection first, so an explicit WithBusinessConnection in opts wins).
-func businessSend(id string, opts []SendOption) []SendOption {
-	if id == "" {
-		return opts
-	}
-	return append([]SendOption{WithBusinessConnection(id)}, opts...)
-}
-
-// businessEdit is businessSend for an edit.
-func businessEdit(id string, opts []EditOption) []EditOption {
-	if id == "" {
-		return opts
-	}
-	return append([]EditOption{WithBusinessConnection(id)}, opts...)
-}
-
 // connectionOf returns the business connection of m, "" for none (or no message).
 func connectionOf(m *types.Message) string {
 	if m == nil {

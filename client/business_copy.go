@@ -40,7 +40,7 @@ func (c *Client) copyBusiness(ctx context.Context, m *types.Message, to any, opt
 // connection when peer is m's private chat, as they are (the bot's own send) elsewhere.
 func (c *Client) businessCopyOpts(m *types.Message, peer tg.InputPeerClass, opts []SendOption) []SendOption {
 	if m.Chat != nil && m.Chat.Type == types.ChatPrivate && inputPeerID(peer, c.selfID()) == m.Chat.ID {
-		return businessSend(m.BusinessConnectionID, opts)
+		return types.BusinessSendOptions(m.BusinessConnectionID, opts)
 	}
 	return opts
 }

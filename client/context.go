@@ -251,7 +251,7 @@ func (c *Context) Reply(text string, opts ...SendOption) (*types.Message, error)
 	if err != nil {
 		return nil, err
 	}
-	return clientAPI{c: c.Client}.SendText(c, m.Chat.InputPeer(), text, m.ID, businessSend(m.BusinessConnectionID, opts)...)
+	return clientAPI{c: c.Client}.SendText(c, m.Chat.InputPeer(), text, m.ID, types.BusinessSendOptions(m.BusinessConnectionID, opts)...)
 }
 
 // Answer sends text to the update's chat without replying (for a business message, or a
@@ -265,7 +265,7 @@ func (c *Context) Answer(text string, opts ...SendOption) (*types.Message, error
 	if chat == nil {
 		return nil, ErrContextNoChat
 	}
-	return clientAPI{c: c.Client}.SendText(c, chat.InputPeer(), text, 0, businessSend(connectionOf(c.message()), opts)...)
+	return clientAPI{c: c.Client}.SendText(c, chat.InputPeer(), text, 0, types.BusinessSendOptions(connectionOf(c.message()), opts)...)
 }
 
 // EditText replaces the text of the update's message (or of the message with the pressed
@@ -277,7 +277,7 @@ func (c *Context) EditText(text string, opts ...EditOption) (*types.Message, err
 	if err != nil {
 		return nil, err
 	}
-	return clientAPI{c: c.Client}.EditText(c, m.Chat.InputPeer(), m.ID, text, businessEdit(m.BusinessConnectionID, opts)...)
+	return clientAPI{c: c.Client}.EditText(c, m.Chat.InputPeer(), m.ID, text, types.BusinessEditOptions(m.BusinessConnectionID, opts)...)
 }
 
 // EditInlineText replaces the text of the inline message of the update: the message with the
@@ -328,10 +328,7 @@ func (c *Context) Delete() error {
 	if err != nil {
 		return err
 	}
-	if m.BusinessConnectionID != "" {
-		return c.Client.DeleteBusinessMessages(c, m.BusinessConnectionID, m.ID)
-	}
-	return clientAPI{c: c.Client}.DeleteMessages(c, m.Chat.InputPeer(), []int{m.ID})
+	return m.DeleteThrough(c, clientAPI{c: c.Client})
 }
 
 // AnswerCallback answers the update's callback query (WithAlert, WithURL, WithCacheTime).

@@ -77,7 +77,7 @@ func (c *Context) EditCaption(caption string, opts ...EditOption) (*types.Messag
 	if err != nil {
 		return nil, err
 	}
-	return c.Client.EditMessageCaption(c, m.Chat.InputPeer(), m.ID, caption, businessEdit(m.BusinessConnectionID, opts)...)
+	return c.Client.EditMessageCaption(c, m.Chat.InputPeer(), m.ID, caption, types.BusinessEditOptions(m.BusinessConnectionID, opts)...)
 }
 
 // EditReplyMarkup replaces the reply markup (inline buttons) of the update's message, or of
@@ -87,7 +87,7 @@ func (c *Context) EditReplyMarkup(markup tg.ReplyMarkupClass, opts ...EditOption
 	if err != nil {
 		return nil, err
 	}
-	return c.Client.EditMessageReplyMarkup(c, m.Chat.InputPeer(), m.ID, markup, businessEdit(m.BusinessConnectionID, opts)...)
+	return c.Client.EditMessageReplyMarkup(c, m.Chat.InputPeer(), m.ID, markup, types.BusinessEditOptions(m.BusinessConnectionID, opts)...)
 }
 
 // Download writes the media of the update's message (or of the message with the pressed

@@ -14,7 +14,7 @@ func (c *Context) ReplyMedia(kind types.MediaKind, media any, opts ...SendOption
 	if err != nil {
 		return nil, err
 	}
-	opts = append([]SendOption{WithReplyTo(m.ID)}, businessSend(m.BusinessConnectionID, opts)...)
+	opts = append([]SendOption{WithReplyTo(m.ID)}, types.BusinessSendOptions(m.BusinessConnectionID, opts)...)
 	return c.Client.SendMedia(c, m.Chat.InputPeer(), kind, media, opts...)
 }
 
@@ -26,7 +26,7 @@ func (c *Context) EditMedia(media any, opts ...EditOption) (*types.Message, erro
 	if err != nil {
 		return nil, err
 	}
-	return c.Client.EditMessageMedia(c, m.Chat.InputPeer(), m.ID, media, businessEdit(m.BusinessConnectionID, opts)...)
+	return c.Client.EditMessageMedia(c, m.Chat.InputPeer(), m.ID, media, types.BusinessEditOptions(m.BusinessConnectionID, opts)...)
 }
 
 // EditInlineMedia replaces the media of the update's inline message (the pressed button's or

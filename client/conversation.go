@@ -103,7 +103,7 @@ func (cv *Conversation) WaitMessage(ctx context.Context, fs ...Filter) (*types.M
 // conversation. It listens before sending, so a quick answer is not missed.
 func (cv *Conversation) Ask(ctx context.Context, text string, opts ...SendOption) (*types.Message, error) {
 	w := cv.listen(ctx, kindMessage, nil)
-	if _, err := cv.c.SendMessage(ctx, cv.chat.InputPeer(), text, businessSend(cv.business, opts)...); err != nil {
+	if _, err := cv.c.SendMessage(ctx, cv.chat.InputPeer(), text, types.BusinessSendOptions(cv.business, opts)...); err != nil {
 		cv.c.msgs.waits.remove(w)
 		return nil, err
 	}

@@ -121,33 +121,68 @@ func NewDeletedBusinessMessages(u tg.UpdateClass, e Entities) *DeletedBusinessMe
 	return d
 }
 
-// businessOpts returns opts sending through m's business connection when m is a business
-// message (the connection first, so an explicit connection in opts wins).
-func (m *Message) businessOpts(opts []option.Send) []option.Send {
-	if m.BusinessConnectionID == "" {
+// BusinessSendOptions returns send options that go through business connection id: opts
+// led by option.Business(id), so that an explicit connection in opts wins; opts as they are
+// when id is "". Message's actions use it for a business message, and so do the client's
+// Context actions and conversations.
+func BusinessSendOptions(id string, opts []option.Send) []option.Send {
+	return businessFirst(id, opts, option.Send(option.Business(id)))
+}
+
+// BusinessEditOptions is BusinessSendOptions for an edit.
+func BusinessEditOptions(id string, opts []option.Edit) []option.Edit {
+	return businessFirst(id, opts, option.Edit(option.Business(id)))
+}
+
+// businessFirst returns opts led by conn, the option naming connection id; opts when id is
+// "".
+func businessFirst[O any](id string, opts []O, conn O) []O {
+	if id == "" {
 		return opts
 	}
-	return append([]option.Send{m.businessOpt()}, opts...)
+	return append([]O{conn}, opts...)
+}
+
+// businessOpts returns opts sending through m's business connection when m is a business
+// message.
+func (m *Message) businessOpts(opts []option.Send) []option.Send {
+	return BusinessSendOptions(m.BusinessConnectionID, opts)
 }
 
 // businessEditOpts is businessOpts for an edit.
 func (m *Message) businessEditOpts(opts []option.Edit) []option.Edit {
-	if m.BusinessConnectionID == "" {
-		return opts
-	}
-	return append([]option.Edit{m.businessOpt()}, opts...)
+	return BusinessEditOptions(m.BusinessConnectionID, opts)
 }
 
 // businessPinOpts is businessOpts for a pin.
 func (m *Message) businessPinOpts(opts []option.Pin) []option.Pin {
-	if m.BusinessConnectionID == "" {
-		return opts
-	}
-	return append([]option.Pin{m.businessOpt()}, opts...)
+	return businessFirst(m.BusinessConnectionID, opts, option.Pin(option.Business(m.BusinessConnectionID)))
 }
 
-// businessOpt is the option naming m's business connection.
-func (m *Message) businessOpt() option.Business { return option.Business(m.BusinessConnectionID) }
+// DeleteThrough deletes the message for everyone through api: a business message through
+// its connection (api must be a BusinessDeleter: ErrNoBusinessDelete otherwise), any other
+// in its chat (messages.deleteMessages, or channels.deleteMessages). Message.Delete calls it
+// with the API that built the message, mtgo.Context.Delete with its client's.
+// ErrContextNoMessage for a nil message, ErrContextNoClient for a nil api, ErrContextNoChat
+// for a message without a chat.
+func (m *Message) DeleteThrough(ctx context.Context, api API) error {
+	switch {
+	case m == nil:
+		return ErrContextNoMessage
+	case api == nil:
+		return ErrContextNoClient
+	case m.Chat == nil:
+		return ErrContextNoChat
+	}
+	if m.BusinessConnectionID != "" {
+		bd, ok := api.(BusinessDeleter)
+		if !ok {
+			return ErrNoBusinessDelete
+		}
+		return bd.DeleteBusinessMessages(ctx, m.BusinessConnectionID, m.ID)
+	}
+	return api.DeleteMessages(ctx, m.Chat.InputPeer(), []int{m.ID})
+}
 
 // BusinessDeleter is what an API offers to delete business messages
 // (mtgo.Client.DeleteBusinessMessages); Message.Delete uses it for a business message.

@@ -61,3 +61,63 @@ func TestBusinessMessageActions(t *testing.T) {
 		}
 	})
 }
+
+// deleteRecorder records the deletions asked of it; with business set it is a
+// BusinessDeleter too.
+type deleteRecorder struct {
+	types.API
+	calls []string
+}
+
+func (d *deleteRecorder) DeleteMessages(_ context.Context, peer tg.InputPeerClass, ids []int) error {
+	d.calls = append(d.calls, fmt.Sprintf("delete %v in %d", ids, peer.(*tg.InputPeerUser).UserID))
+	return nil
+}
+
+type businessDeleteRecorder struct{ *deleteRecorder }
+
+func (d businessDeleteRecorder) DeleteBusinessMessages(_ context.Context, conn string, ids ...int) error {
+	d.calls = append(d.calls, fmt.Sprintf("delete business %v of %s", ids, conn))
+	return nil
+}
+
+// TestDeleteThrough: a business message is deleted through its connection (an API that
+// cannot is ErrNoBusinessDelete), any other in its chat; what is missing is named.
+func TestDeleteThrough(t *testing.T) {
+	e := types.NewEntities(nil, nil)
+	plain := types.NewMessage(nil, &tg.Message{ID: 7, PeerID: &tg.PeerUser{UserID: 5}}, e)
+	biz := types.NewBusinessMessage(nil, &tg.UpdateBotNewBusinessMessage{ConnectionID: "c1", Message: &tg.Message{ID: 8, PeerID: &tg.PeerUser{UserID: 5}}}, e)
+	tests := []struct {
+		name     string
+		m        *types.Message
+		business bool // the API is a BusinessDeleter
+		noAPI    bool
+		calls    []string
+		err      error
+	}{
+		{name: "plain", m: plain, business: true, calls: []string{"delete [7] in 5"}},
+		{name: "business", m: biz, business: true, calls: []string{"delete business [8] of c1"}},
+		{name: "business without a deleter", m: biz, err: types.ErrNoBusinessDelete},
+		{name: "nil message", err: types.ErrContextNoMessage},
+		{name: "no API", m: plain, noAPI: true, err: types.ErrContextNoClient},
+		{name: "no chat", m: &types.Message{ID: 9}, business: true, err: types.ErrContextNoChat},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := &deleteRecorder{}
+			var api types.API = rec
+			switch {
+			case tt.noAPI:
+				api = nil
+			case tt.business:
+				api = businessDeleteRecorder{rec}
+			}
+			if err := tt.m.DeleteThrough(context.Background(), api); !errors.Is(err, tt.err) || (tt.err == nil && err != nil) {
+				t.Fatalf("err = %v, want %v", err, tt.err)
+			}
+			if diff := cmp.Diff(tt.calls, rec.calls); diff != "" {
+				t.Fatalf("calls (-want +got):\n%s", diff)
+			}
+		})
+	}
+}

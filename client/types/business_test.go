@@ -99,3 +99,21 @@ func TestBusinessOpts(t *testing.T) {
 		})
 	}
 }
+
+// TestBusinessOptions: the exported forms lead with the connection (an explicit one later
+// wins) and leave the options alone without one.
+func TestBusinessOptions(t *testing.T) {
+	silent := option.SendFunc(func(p *option.SendParams) { p.Silent = true })
+	if got := BusinessSendOptions("", []option.Send{silent}); len(got) != 1 {
+		t.Fatalf("no connection: %d options, want 1", len(got))
+	}
+	if p := option.CollectSend(BusinessSendOptions("c1", []option.Send{silent})); p.BusinessConnectionID != "c1" || !p.Silent {
+		t.Fatalf("send params %+v", p)
+	}
+	if p := option.CollectEdit(BusinessEditOptions("c1", []option.Edit{option.Business("mine")})); p.BusinessConnectionID != "mine" {
+		t.Fatalf("edit params %+v, want the explicit connection", p)
+	}
+	if p := option.CollectEdit(BusinessEditOptions("c1", nil)); p.BusinessConnectionID != "c1" {
+		t.Fatalf("edit params %+v", p)
+	}
+}

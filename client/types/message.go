@@ -584,18 +584,11 @@ func (m *Message) Edit(ctx context.Context, text string, opts ...option.Edit) (*
 
 // Delete deletes the message for everyone (a business message through its connection).
 func (m *Message) Delete(ctx context.Context) error {
-	api, peer, err := m.target()
+	api, _, err := m.target()
 	if err != nil {
 		return err
 	}
-	if m.BusinessConnectionID != "" {
-		bd, ok := api.(BusinessDeleter)
-		if !ok {
-			return ErrNoBusinessDelete
-		}
-		return bd.DeleteBusinessMessages(ctx, m.BusinessConnectionID, m.ID)
-	}
-	return api.DeleteMessages(ctx, peer, []int{m.ID})
+	return m.DeleteThrough(ctx, api)
 }
 
 // isChannelPost tells a broadcast channel's post: the server's post flag, or a chat known
