@@ -23,11 +23,7 @@ import (
 func (w *World) PeerSettings(key KeyID, in tg.InputPeerClass) (*tg.MessagesPeerSettings, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	a, err := w.authorizedUser(key)
-	if err != nil {
-		return nil, err
-	}
-	p, err := w.resolvePeer(a, in)
+	a, p, err := w.dialogPeer(key, in) // folders.go: a person and the chat it names
 	if err != nil {
 		return nil, err
 	}
