@@ -17,8 +17,8 @@ import (
 // ConnectBusinessBot (the bot's OnBusinessConnection fires), lists it with
 // GetConnectedBusinessBots, pauses it in Carol's chat (the bot gets none of her messages
 // and cannot answer there until resumed), disables it in that chat and disconnects it (the
-// bot sees the connection disabled). GetPeerSettings shows the bot in the action bar of
-// Carol's chat, paused there or not, until it is disabled there.
+// bot sees the connection disabled). GetPeerSettings (and GetFullUser's Settings) show the
+// bot in the action bar of Carol's chat, paused there or not, until it is disabled there.
 func TestE2EBusinessAccount(t *testing.T) {
 	cl := cluster(t)
 	botUser, err := cl.World().CreateBot(world.BotSpec{FirstName: "Desk", Username: "e2e_acct_bot", Business: true})
@@ -98,6 +98,13 @@ func TestE2EBusinessAccount(t *testing.T) {
 		}
 		if diff := cmp.Diff(want, s.BusinessBot, ignore); diff != "" {
 			t.Fatalf("GetPeerSettings BusinessBot (-want +got):\n%s", diff)
+		}
+		full, err := shop.GetFullUser(ctxT(t), "@e2e_acct_carol")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(want, full.Settings.BusinessBot, ignore); diff != "" {
+			t.Fatalf("GetFullUser Settings.BusinessBot (-want +got):\n%s", diff)
 		}
 	}
 	checkBar(bar(false))

@@ -25,6 +25,9 @@ type UserFull struct {
 	Business *BusinessInfo
 	// Bot holds what a bot configured about itself, nil for people.
 	Bot *BotInfo
+	// Settings is the action bar of the account's chat with the user (as
+	// Client.GetPeerSettings returns it).
+	Settings *PeerSettings
 	// Raw is the object the value was built from.
 	Raw *tg.UserFull
 }
@@ -98,6 +101,7 @@ func NewUserFull(res *tg.UsersUserFull) *UserFull {
 	out := &UserFull{
 		Bio: f.About.Value, CommonChatsCount: int(f.CommonChatsCount), Blocked: f.Blocked,
 		PersonalChannelID: f.PersonalChannelID.Value, Photo: NewProfilePhoto(f.ProfilePhoto), Raw: f,
+		Settings: NewPeerSettings(&f.Settings, NewEntities(res.Users, res.Chats)),
 	}
 	for _, u := range res.Users {
 		if v := NewUser(u); v != nil && v.ID == f.ID {
