@@ -349,6 +349,7 @@ func (c *Client) ConnectContext(ctx context.Context) error {
 	}
 	c.startUpdates()
 	c.waitUpdates(ctx)
+	c.watchSecretRekey(ctx) // secret_watch.go: the week rule of idle secret chats
 	c.linkDown.Store(false)
 	c.runHooks(hookConnect, nil, &hookEvent{conn: c.connectionInfo(false)})
 	return nil

@@ -140,7 +140,9 @@ type secretChats struct {
 	unfinished map[int32]unfinishedChat
 	// ready lists the ready chats (secret_list.go); nil until loaded.
 	ready map[int32]struct{}
-	dhCfg struct {
+	// watchOnce starts the client-wide re-keying timer (secret_watch.go).
+	watchOnce sync.Once
+	dhCfg     struct {
 		version int32
 		g       int32
 		p       []byte

@@ -2,6 +2,7 @@ package mtgo
 
 import (
 	"context"
+	"time"
 
 	"github.com/mtgo-labs/mtgo/secretchat"
 	"github.com/mtgo-labs/mtgo/tl/e2e"
@@ -32,4 +33,13 @@ func OnSecretKeySwitch(c *Client, f func(chatID int32, fingerprint int64)) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.switched = f
+}
+
+// SetSecretClock makes c's secret chats read the time from now (the re-keying rules); set it
+// before Start to move a restarted client into the future.
+func SetSecretClock(c *Client, now func() time.Time) {
+	m := c.secrets()
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.now = now
 }

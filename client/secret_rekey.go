@@ -124,7 +124,8 @@ func (m *secretChats) switchedLocked(s *secretChat) {
 
 // maybeRekeyLocked gives up this side's unanswered request (expireLocked) and starts an
 // exchange in a job when the key in use is due (m.policy); it runs after each message sealed
-// or received, so the age rules fire with the next message.
+// or received, and for every ready chat at Connect and on the client-wide timer
+// (secret_watch.go), so the age rules hold in idle chats too.
 func (m *secretChats) maybeRekeyLocked(ctx context.Context, s *secretChat) {
 	if m.spawn == nil || m.expireLocked(ctx, s) || rekeyableLocked(s) != nil || !s.keys.Due(m.policy, m.now()) {
 		return

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
+	"time"
 
 	mtgo "github.com/mtgo-labs/mtgo/client"
 	"github.com/mtgo-labs/mtgo/client/types"
@@ -241,4 +242,27 @@ func TestE2ESecretRekeyConfig(t *testing.T) {
 	p.switched(p.aliceInit)
 	p.say(p.alice, p.bobGot, "on the new key")
 	p.say(p.bob, p.aliceGot, "likewise")
+}
+
+// TestE2ESecretRekeyIdle: a chat nobody writes in for more than a week re-keys when the
+// client starts: Alice, whose key encrypted a message, restarts eight days later (her clock
+// moved) and starts an exchange without any message sent; both switch to one key and talk.
+func TestE2ESecretRekeyIdle(t *testing.T) {
+	p := newSecretPair(t, "1555205")
+	p.say(p.alice, p.bobGot, "before the week")
+	if p.fingerprint(p.alice) != p.aliceInit {
+		t.Fatal("re-keyed early")
+	}
+	p.alice.Stop()
+	alice2 := e2eClient(t, p.cl, p.aliceCfg)
+	p.alice = alice2
+	p.hook(alice2, p.aliceGot, p.aliceSw)
+	later := time.Now().Add(8 * 24 * time.Hour)
+	mtgo.SetSecretClock(alice2.Client, func() time.Time { return later })
+	if err := alice2.Start0(t); err != nil {
+		t.Fatal(err)
+	}
+	p.switched(p.aliceInit)
+	p.say(p.bob, p.aliceGot, "after the week")
+	p.say(p.alice, p.bobGot, "on the new key")
 }

@@ -318,7 +318,7 @@ func (k *Keys) Abort() *e2e.DecryptedMessageActionAbortKey {
 // Expire aborts this party's request when its AcceptKey has not come within p.Wait of the
 // start, at now, and returns the AbortKey to send; nil when there is nothing to give up (no
 // request of this party in flight, still within the limit, or p.Wait is 0). Call it when
-// messages are sent or received, as Due.
+// messages are sent or received, as Due, and now and then for an idle chat.
 func (k *Keys) Expire(p Policy, now time.Time) *e2e.DecryptedMessageActionAbortKey {
 	if k.phase != PhaseRequested || p.Wait <= 0 || now.Sub(k.started) <= p.Wait {
 		return nil

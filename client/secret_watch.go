@@ -1,0 +1,104 @@
+package mtgo
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/mtgo-labs/mtgo/client/types"
+	"github.com/mtgo-labs/mtgo/secretchat"
+)
+
+// The week rule of the re-keying policy for idle chats. Telegram's rule (a key is replaced
+// once it has been in use for more than a week, provided it encrypted a message) is about a
+// key's lifetime, not its traffic: an idle chat's key still opens every message it sealed, and
+// only re-keying lets the client forget it. tdlib, the official clients' library, applies the
+// rule whenever a chat's state is touched, its loading at start included; a chat nobody writes
+// in was re-keyed here only at its next message. So the rule now also runs:
+//   - at Connect of a logged-in user (watchSecretRekey, called by ConnectContext): every ready
+//     chat is loaded (the ready index, secret_list.go) and checked, so a restarted client
+//     re-keys its week-old keys, as official clients do, and releases the peers of exchanges
+//     a restart dropped;
+//   - on one client-wide timer, every secretRekeyCheck (shorter when Config.SecretRekey's Age
+//     or Wait is), for processes that run for weeks: no goroutine waits between checks
+//     (time.AfterFunc), none per chat, and nothing runs while the client is not connected.
+//
+// A check starts an exchange for a due key and gives up this side's request unanswered past
+// Policy.Wait (then starts the next one): a peer that never comes back costs a RequestKey and
+// an AbortKey per Wait (a day by default).
+
+// secretRekeyCheck is the longest time between two checks of the timer.
+const secretRekeyCheck = time.Hour
+
+// secretRekeyPeriod is the timer's period for policy p: secretRekeyCheck, or p's Age or Wait
+// when shorter.
+func secretRekeyPeriod(p secretchat.Policy) time.Duration {
+	d := secretRekeyCheck
+	for _, x := range []time.Duration{p.Age, p.Wait} {
+		if x > 0 && x < d {
+			d = x
+		}
+	}
+	return d
+}
+
+// watchSecretRekey applies the re-keying policy to every ready secret chat now and starts the
+// client-wide timer (once per client; it ends with the client). ConnectContext calls it; bots
+// have no secret chats, and a client without storage has nothing to load.
+func (c *Client) watchSecretRekey(ctx context.Context) {
+	if me := c.Me(); me == nil || me.IsBot || c.store == nil {
+		return
+	}
+	m := c.secrets()
+	m.checkRekey(ctx)
+	m.mu.Lock()
+	period := secretRekeyPeriod(m.policy)
+	m.mu.Unlock()
+	m.watchOnce.Do(func() { m.watchRekey(c.life, period, c.IsConnected) })
+}
+
+// checkRekey loads every ready chat and applies the policy to each (maybeRekeyLocked: an
+// unanswered request given up, a due key's exchange started in a job).
+func (m *secretChats) checkRekey(ctx context.Context) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	idx, err := m.readyIndexLocked(ctx)
+	if err != nil {
+		m.log.Warn("secret chats not checked for re-keying", "err", err)
+	}
+	for id := range idx {
+		if _, err := m.lookupLocked(ctx, id); err != nil {
+			m.log.Warn("secret chat not loaded", "chat", id, "err", err)
+		}
+	}
+	for _, s := range m.chats {
+		if s.state == types.SecretChatReady {
+			m.maybeRekeyLocked(ctx, s)
+		}
+	}
+}
+
+// watchRekey runs checkRekey every period, while up() holds, until ctx ends: one timer,
+// re-armed after each check, stopped when ctx ends.
+func (m *secretChats) watchRekey(ctx context.Context, period time.Duration, up func() bool) {
+	var mu sync.Mutex // t is set after AfterFunc returns; the callback may run before
+	var t *time.Timer
+	mu.Lock()
+	defer mu.Unlock()
+	t = time.AfterFunc(period, func() {
+		if ctx.Err() != nil {
+			return
+		}
+		if up() {
+			m.checkRekey(ctx)
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		t.Reset(period)
+	})
+	context.AfterFunc(ctx, func() {
+		mu.Lock()
+		defer mu.Unlock()
+		t.Stop()
+	})
+}

@@ -1,0 +1,105 @@
+package mtgo
+
+import (
+	"context"
+	"sync/atomic"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/mtgo-labs/mtgo/secretchat"
+)
+
+// TestSecretRekeyTimer: in an idle chat whose key encrypted a message, the client-wide timer
+// starts re-keying once the key is a week old, not before, and not while the client is not
+// connected; the exchange completes and the timer stops with its context.
+func TestSecretRekeyTimer(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ctx := context.Background()
+		r := newSecretRelay(t)
+		id := r.open(t)
+		a := r.parties[0]
+		if _, err := a.m.sendText(ctx, id, randomID(), "then silence"); err != nil {
+			t.Fatal(err)
+		}
+		r.runJobs()
+		old := a.keyState(t, id).FP
+		watch, stop := context.WithCancel(ctx)
+		var up atomic.Bool
+		up.Store(true)
+		a.m.watchRekey(watch, time.Hour, up.Load)
+		steps := []struct {
+			sleep time.Duration
+			up    bool
+		}{
+			{6 * 24 * time.Hour, true},  // within the week
+			{2 * 24 * time.Hour, false}, // past it, but not connected
+		}
+		for _, s := range steps {
+			up.Store(s.up)
+			time.Sleep(s.sleep)
+			synctest.Wait()
+			r.runJobs()
+			if st := a.keyState(t, id); st.FP != old || st.Phase != secretchat.PhaseIdle {
+				t.Fatalf("after %v (connected %v): %+v", s.sleep, s.up, st)
+			}
+		}
+		up.Store(true)
+		time.Sleep(time.Hour)
+		synctest.Wait()
+		r.runJobs()
+		fp := r.settled(t, id, old)
+		r.exchangeTexts(t, id, "a", "b")
+		stop()
+		synctest.Wait()
+		time.Sleep(8 * 24 * time.Hour) // stopped: the next week passes without a check
+		synctest.Wait()
+		r.runJobs()
+		if st := a.keyState(t, id); st.FP != fp {
+			t.Fatalf("re-keyed after the stop: %+v", st)
+		}
+	})
+}
+
+// TestSecretRekeyAtStart: a week after its key encrypted a message, a restarted client's
+// check (at Connect) loads the idle chat and re-keys it; a client whose key encrypted nothing
+// (B) does not.
+func TestSecretRekeyAtStart(t *testing.T) {
+	ctx := context.Background()
+	r := newSecretRelay(t)
+	id := r.open(t)
+	if _, err := r.parties[0].m.sendText(ctx, id, randomID(), "then silence"); err != nil {
+		t.Fatal(err)
+	}
+	r.runJobs()
+	old := r.parties[0].keyState(t, id).FP
+	later := func() time.Time { return time.Now().Add(8 * 24 * time.Hour) }
+	b := r.restart(1)
+	b.m.now = later
+	b.m.checkRekey(ctx)
+	r.runJobs()
+	if st := b.keyState(t, id); st.FP != old || st.Phase != secretchat.PhaseIdle {
+		t.Fatalf("B, which encrypted nothing: %+v", st)
+	}
+	a := r.restart(0)
+	a.m.now = later
+	a.m.checkRekey(ctx)
+	r.runJobs()
+	r.settled(t, id, old)
+}
+
+func TestSecretRekeyPeriod(t *testing.T) {
+	for _, tt := range []struct {
+		p    secretchat.Policy
+		want time.Duration
+	}{
+		{secretchat.DefaultPolicy, secretRekeyCheck},
+		{secretchat.Policy{Messages: 5}, secretRekeyCheck},
+		{secretchat.Policy{Age: 10 * time.Minute, Wait: 20 * time.Minute}, 10 * time.Minute},
+		{secretchat.Policy{Age: 48 * time.Hour, Wait: 5 * time.Minute}, 5 * time.Minute},
+	} {
+		if got := secretRekeyPeriod(tt.p); got != tt.want {
+			t.Errorf("secretRekeyPeriod(%+v) = %v, want %v", tt.p, got, tt.want)
+		}
+	}
+}
