@@ -141,6 +141,9 @@ func (m *secretChats) maybeRekeyLocked(ctx context.Context, s *secretChat) {
 // expireLocked aborts the exchange this side started when its AcceptKey has not come within
 // m.policy.Wait, and sends the AbortKey (whose sealing runs maybeRekeyLocked again: a key
 // still due starts a new exchange). It reports whether it did.
+// An exchange this side accepted is never given up here: after sending AcceptKey the protocol
+// forbids an abort (the initiator may already use the new key), so it waits for CommitKey, a
+// message under the new key or the initiator's AbortKey (secretchat.Keys.Expire).
 func (m *secretChats) expireLocked(ctx context.Context, s *secretChat) bool {
 	if s.state != types.SecretChatReady {
 		return false

@@ -43,7 +43,7 @@ const (
 	// PhaseAccepting: the peer sent RequestKey; this party makes its half (Keys.Accept).
 	PhaseAccepting
 	// PhaseAccepted: this party sent AcceptKey and waits for CommitKey or a message under
-	// the new key.
+	// the new key, without a time limit (see Keys.Expire).
 	PhaseAccepted
 	// PhaseCommitting: the peer's AcceptKey checked out; CommitKey is to be sealed under the
 	// old key, then Keys.Commit switches.
@@ -319,6 +319,16 @@ func (k *Keys) Abort() *e2e.DecryptedMessageActionAbortKey {
 // start, at now, and returns the AbortKey to send; nil when there is nothing to give up (no
 // request of this party in flight, still within the limit, or p.Wait is 0). Call it when
 // messages are sent or received, as Due, and now and then for an idle chat.
+//
+// Only the initiator's wait for AcceptKey ends this way. A responder that sent AcceptKey
+// (PhaseAccepted) waits without a limit, because the protocol lets a party abort an exchange
+// only until it has sent AcceptKey or CommitKey: the initiator switches to the new key as soon
+// as it has the AcceptKey, so an AbortKey from the responder after it would leave the two on
+// different keys. Nothing is lost while it waits: messages flow under the old key, and only
+// a new exchange is held off (Busy). The wait ends with the CommitKey (a lost one is asked
+// for again, like any message, when a later one shows the gap), with the first message under
+// the new key, or with the initiator's AbortKey, sent when its own Wait ran out before the
+// AcceptKey reached it or when a restart dropped its exchange.
 func (k *Keys) Expire(p Policy, now time.Time) *e2e.DecryptedMessageActionAbortKey {
 	if k.phase != PhaseRequested || p.Wait <= 0 || now.Sub(k.started) <= p.Wait {
 		return nil
