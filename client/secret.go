@@ -204,7 +204,8 @@ func (c *Client) DiscardSecretChat(ctx context.Context, chatID int32, deleteHist
 	return c.secrets().discard(ctx, chatID, deleteHistory)
 }
 
-// GetSecretChat returns the chat with chatID from memory or the storage.
+// GetSecretChat returns the chat with chatID from memory or the storage (GetSecretChats lists
+// them).
 func (c *Client) GetSecretChat(chatID int32) (*types.SecretChat, bool) {
 	return c.secrets().get(c.life, chatID)
 }
