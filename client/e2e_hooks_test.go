@@ -253,3 +253,39 @@ func TestE2EReactionsCustomEmojiAndDownloadFile(t *testing.T) {
 		t.Fatalf("DownloadFile(nil): %v", err)
 	}
 }
+
+// TestE2EConnectRefusedDialHooks refuses the first dial of the first Connect: the session
+// dials again and Connect succeeds, which runs OnConnect once, with no OnDisconnect, as
+// nothing the client announced was lost. A later loss then runs the usual OnDisconnect,
+// OnConnect, OnReconnect; as the link's hooks run in order, seeing its OnReconnect means
+// every hook before it has run.
+func TestE2EConnectRefusedDialHooks(t *testing.T) {
+	cl := cluster(t)
+	bot, err := cl.World().CreateBot(world.BotSpec{FirstName: "Refused", Username: "e2e_refused_bot"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := e2eClient(t, cl, func(cfg *mtgo.Config) { cfg.BotToken = bot.Token })
+	hooks := make(chan string, 16)
+	b.OnConnect(func(*mtgo.Context) { hooks <- "connect" })
+	b.OnDisconnect(func(*mtgo.Context) { hooks <- "disconnect" })
+	b.OnReconnect(func(*mtgo.Context, mtgo.ReconnectInfo) { hooks <- "reconnect" })
+	cl.Faults().RefuseConnections(2, -429, 1)
+	if err := b.Start0(t); err != nil {
+		t.Fatal(err)
+	}
+	if st := cl.Faults().Stats(); st.Refused != 1 {
+		t.Fatalf("%d connections refused, want 1", st.Refused)
+	}
+	if n := cl.Faults().DropConnections(b.DC()); n == 0 {
+		t.Fatal("no connection dropped")
+	}
+	var got []string
+	for h := ""; h != "reconnect"; {
+		h = recv(t, hooks, "the hooks of the Connect and of the loss")
+		got = append(got, h)
+	}
+	if diff := cmp.Diff([]string{"connect", "disconnect", "connect", "reconnect"}, got); diff != "" {
+		t.Fatalf("hooks (-want +got):\n%s", diff)
+	}
+}

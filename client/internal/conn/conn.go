@@ -240,8 +240,9 @@ func (e *Migrated) Error() string {
 func (e *Migrated) Unwrap() error { return e.Err }
 
 // RedialNotifier is the Dialer of the home connection. It watches the connections it dials
-// and reports, in order, a LinkEvent when one breaks (its first read or write error, unless the
-// session closed it first: a Disconnect, a migration, a key renewal) and one for every
+// and reports, in order, a LinkEvent when one breaks after the session served on a first one
+// (its first read or write error, unless the session closed it first: a Disconnect, a
+// migration, a key renewal) and one for every
 // connection that the session starts serving on after the first (a reconnect of the session's
 // run loop; see session.ServeNotifier): pushes sent while the connection was down are lost and
 // only a getDifference brings them back, and the client's OnDisconnect and OnConnect hooks run.
@@ -257,7 +258,6 @@ type RedialNotifier struct {
 
 	mu       sync.Mutex
 	served   int64       // connections the session served on
-	lost     bool        // a loss was reported
 	events   []LinkEvent // waiting for the drainer: at most maxLinkEvents, the oldest dropped
 	draining bool        // a drainer was started and has not found the queue empty yet
 }
@@ -355,7 +355,7 @@ func (w *watchedConn) WritePacket(p []byte) error {
 }
 
 // Serving implements session.ServeNotifier: every connection served after the first is a
-// redial, and so is the first after a loss (a first dial refused). Told when the session serves, not when the socket opens, so the redial's hooks see
+// redial. Told when the session serves, not when the socket opens, so the redial's hooks see
 // a connected client, and a connection refused before then runs none. A connection already
 // broken (its reader runs while the session waits for the key's binding) is a loss, not a
 // redial.
@@ -365,7 +365,7 @@ func (w *watchedConn) Serving() {
 	start := false
 	if !w.done.Load() {
 		d.served++
-		if d.served > 1 || d.lost {
+		if d.served > 1 {
 			start = d.queueLocked(LinkEvent{})
 		}
 	}
@@ -380,15 +380,21 @@ func (w *watchedConn) Close() error {
 	return w.PacketConn.Close()
 }
 
-// broke reports err as the loss of the link, once per connection.
+// broke reports err as the loss of the link, once per connection. A connection that breaks
+// before the session served any (a first dial refused) loses nothing the client announced:
+// Connect is still waiting, or a migration still has the old home connection. Its hooks would
+// come before Connect's OnConnect, and the served connection after it would be a second
+// OnConnect.
 func (w *watchedConn) broke(err error) {
 	if !w.done.CompareAndSwap(false, true) {
 		return
 	}
 	d := w.d
 	d.mu.Lock()
-	d.lost = true
-	start := d.queueLocked(LinkEvent{Lost: err})
+	start := false
+	if d.served > 0 {
+		start = d.queueLocked(LinkEvent{Lost: err})
+	}
 	d.mu.Unlock()
 	if start {
 		d.startDrain()

@@ -196,6 +196,8 @@ func TestRedialNotifierConcurrent(t *testing.T) {
 	d := NewRedialNotifier(session.DialerFunc(func(context.Context, int, string) (session.PacketConn, error) {
 		return failingConn{err: fmt.Errorf("conn %d", next.Add(1))}, nil
 	}), spawn, deliver)
+	dialT(t, d, true) // the first connection: losses after it count
+	next.Store(0)
 	var senders sync.WaitGroup
 	for range n {
 		senders.Add(1)

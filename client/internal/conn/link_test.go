@@ -20,7 +20,7 @@ func (f failingConn) Close() error                { return nil }
 // TestRedialNotifierLinkEvents checks the order of the events: a connection's first error is
 // one loss (later errors of the same connection are not), a connection closed by the session
 // first is no loss, every connection served after the first is a redial, and one that
-// breaks before the session serves on it is a loss without a redial.
+// breaks before the session serves on it (once one was served) is a loss without a redial.
 func TestRedialNotifierLinkEvents(t *testing.T) {
 	eof := errors.New("eof")
 	d, h := newHeldNotifier(func() (session.PacketConn, error) { return failingConn{err: eof}, nil })
@@ -49,14 +49,21 @@ func TestRedialNotifierLinkEvents(t *testing.T) {
 	}
 }
 
-// TestRedialNotifierLossBeforeFirstServe: a connection that breaks before any was served (the
-// first dial of a home connection, as after a migration, refused in its key exchange) is a
-// loss, so the first connection served after it is the redial that ends it: without it the
-// client would stay down (OnDisconnect with no OnConnect, Health not connected).
-func TestRedialNotifierLossBeforeFirstServe(t *testing.T) {
+// TestRedialNotifierRefusedBeforeFirstServe: connections that break before any was served
+// (the first dial of Connect, or of a migration, refused in its key exchange) lose nothing the
+// client announced, so they are no loss and the first connection served is no redial: the
+// client would run OnDisconnect before Connect's OnConnect, and OnConnect twice.
+func TestRedialNotifierRefusedBeforeFirstServe(t *testing.T) {
 	eof := errors.New("eof")
 	d, h := newHeldNotifier(func() (session.PacketConn, error) { return failingConn{err: eof}, nil })
-	_, _ = dialT(t, d, false).ReadPacket() // refused
+	for range 2 {
+		_, _ = dialT(t, d, false).ReadPacket() // refused
+	}
+	first := dialT(t, d, true)
+	if got := h.run(t.Context()); len(got) != 0 || h.started != 0 {
+		t.Fatalf("events %v (%d drainers): want none", got, h.started)
+	}
+	_, _ = first.ReadPacket() // served, then lost: the client knew it
 	dialT(t, d, true)
 	want := []LinkEvent{{Lost: eof}, {}}
 	if diff := cmp.Diff(want, h.run(t.Context()), cmpopts.EquateErrors()); diff != "" {
@@ -70,6 +77,7 @@ func TestRedialNotifierLossBeforeFirstServe(t *testing.T) {
 func TestRedialNotifierServedAfterBreak(t *testing.T) {
 	eof := errors.New("eof")
 	d, h := newHeldNotifier(func() (session.PacketConn, error) { return failingConn{err: eof}, nil })
+	dialT(t, d, true)
 	for range 2 {
 		pc := dialT(t, d, false)
 		_, _ = pc.ReadPacket()
