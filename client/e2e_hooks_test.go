@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
@@ -11,6 +12,7 @@ import (
 	mtgo "github.com/mtgo-labs/mtgo/client"
 	"github.com/mtgo-labs/mtgo/client/types"
 	"github.com/mtgo-labs/mtgo/media"
+	"github.com/mtgo-labs/mtgo/session"
 	"github.com/mtgo-labs/mtgo/teletest/world"
 	"github.com/mtgo-labs/mtgo/tl"
 	"github.com/mtgo-labs/mtgo/tl/tg"
@@ -287,5 +289,99 @@ func TestE2EConnectRefusedDialHooks(t *testing.T) {
 	}
 	if diff := cmp.Diff([]string{"connect", "disconnect", "connect", "reconnect"}, got); diff != "" {
 		t.Fatalf("hooks (-want +got):\n%s", diff)
+	}
+}
+
+// pfsFactory builds the session module's run loop with temporary keys of lifetime ttl
+// (perfect forward secrecy, which Config does not offer), and sends on served each time a
+// home connection is served.
+type pfsFactory struct {
+	ttl    time.Duration
+	served chan struct{}
+}
+
+func (f pfsFactory) NewConn(cc mtgo.ConnConfig) (mtgo.Conn, error) {
+	d := cc.Dialer
+	if !cc.Media && !cc.CDN {
+		d = session.DialerFunc(func(ctx context.Context, dc int, addr string) (session.PacketConn, error) {
+			pc, err := cc.Dialer.DialPacket(ctx, dc, addr)
+			if err != nil {
+				return nil, err
+			}
+			return servedConn{PacketConn: pc, served: f.served}, nil
+		})
+	}
+	c, err := session.New(session.Options{
+		Session:    session.Session{DC: cc.DC, Addr: cc.Addr, TestMode: cc.TestMode},
+		Store:      cc.Store,
+		Dialer:     d,
+		PublicKeys: cc.PublicKeys,
+		Init:       cc.Init,
+		Reconnect:  cc.Reconnect,
+		Updates:    cc.Updates,
+		Logger:     cc.Logger,
+		TempKeyTTL: f.ttl,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return pfsConn{c}, nil
+}
+
+// pfsConn adapts *session.Conn to mtgo.Conn.
+type pfsConn struct{ *session.Conn }
+
+func (c pfsConn) InvokeWith(ctx context.Context, in tl.Encoder, out tl.Decoder, repeatable bool) error {
+	if repeatable {
+		return c.Conn.InvokeWith(ctx, in, out, session.WithRepeatable())
+	}
+	return c.Conn.InvokeWith(ctx, in, out)
+}
+
+// servedConn passes Serving on to the client's connection, then signals it.
+type servedConn struct {
+	session.PacketConn
+	served chan<- struct{}
+}
+
+func (c servedConn) Serving() {
+	if n, ok := c.PacketConn.(session.ServeNotifier); ok {
+		n.Serving()
+	}
+	select {
+	case c.served <- struct{}{}:
+	default:
+	}
+}
+
+// TestE2EReconnectCountAfterLossOnly: the session replaces the home connection by itself to
+// renew its temporary key; that is no reconnection, so the first loss after it is reconnection
+// 1 in OnReconnect and in Health.
+func TestE2EReconnectCountAfterLossOnly(t *testing.T) {
+	cl := cluster(t)
+	bot, err := cl.World().CreateBot(world.BotSpec{FirstName: "Renewing", Username: "e2e_renew_bot"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := pfsFactory{ttl: 2 * time.Second, served: make(chan struct{}, 4)}
+	b := e2eClient(t, cl, func(cfg *mtgo.Config) {
+		cfg.BotToken = bot.Token
+		cfg.FxOptions = append(cfg.FxOptions, mtgo.ReplaceSessionFactory(f))
+	})
+	reconns := make(chan mtgo.ReconnectInfo, 4)
+	b.OnReconnect(func(_ *mtgo.Context, r mtgo.ReconnectInfo) { reconns <- r })
+	if err := b.Start0(t); err != nil {
+		t.Fatal(err)
+	}
+	recv(t, f.served, "the first connection served")
+	recv(t, f.served, "the connection of the renewed temporary key served")
+	if n := cl.Faults().DropConnections(b.DC()); n == 0 {
+		t.Fatal("no connection dropped")
+	}
+	if r := recv(t, reconns, "OnReconnect after the loss"); r.Count != 1 {
+		t.Fatalf("OnReconnect count %d after a renewal and a loss, want 1", r.Count)
+	}
+	if n := b.Health().Reconnects; n != 1 {
+		t.Fatalf("Health.Reconnects %d, want 1", n)
 	}
 }

@@ -27,8 +27,10 @@ type ConnectionInfo struct {
 type ReconnectInfo struct {
 	// DC is the home data center.
 	DC int
-	// Count is how many times the home connection has been dialed anew since the client was
-	// built (1 for the first reconnection), as Health's Reconnects.
+	// Count is how many times the home connection has come back after a loss (or a
+	// NotifyNetworkChange) since the client was built, 1 for the first, as Health's
+	// Reconnects. A connection the session replaces by itself (a temporary key's renewal)
+	// is no reconnection.
 	Count int64
 	// Downtime is the time from the loss being noticed to the connection being back. The
 	// failed dials in between are the session's and are not counted.

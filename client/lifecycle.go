@@ -84,8 +84,8 @@ func (c *Client) linkChanged(lost error) {
 		}
 		return
 	}
-	n := c.reconnects.Add(1)
 	if c.linkDown.CompareAndSwap(true, false) {
+		n := c.reconnects.Add(1)
 		ev := &hookEvent{conn: c.connectionInfo(true)}
 		ev.reconnect = ReconnectInfo{DC: ev.conn.DC, Count: n, Downtime: time.Since(time.Unix(0, c.linkLostAt.Load()))}
 		if e := c.linkErr.Load(); e != nil {
