@@ -3,6 +3,9 @@ package mtgo_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
 	"testing"
 	"time"
 
@@ -13,6 +16,7 @@ import (
 	"github.com/mtgo-labs/mtgo/client/types"
 	"github.com/mtgo-labs/mtgo/media"
 	"github.com/mtgo-labs/mtgo/session"
+	"github.com/mtgo-labs/mtgo/teletest"
 	"github.com/mtgo-labs/mtgo/teletest/world"
 	"github.com/mtgo-labs/mtgo/tl"
 	"github.com/mtgo-labs/mtgo/tl/tg"
@@ -383,5 +387,75 @@ func TestE2EReconnectCountAfterLossOnly(t *testing.T) {
 	}
 	if n := b.Health().Reconnects; n != 1 {
 		t.Fatalf("Health.Reconnects %d, want 1", n)
+	}
+}
+
+// warnings is a slog.Handler that sends each record at warn level or above to itself, as its
+// message and attributes (those of the logger's With are left out), dropping it when full.
+type warnings chan string
+
+func (w warnings) Enabled(_ context.Context, l slog.Level) bool { return l >= slog.LevelWarn }
+
+func (w warnings) Handle(_ context.Context, r slog.Record) error {
+	var b strings.Builder
+	b.WriteString(r.Message)
+	r.Attrs(func(a slog.Attr) bool {
+		fmt.Fprintf(&b, " %s=%v", a.Key, a.Value)
+		return true
+	})
+	select {
+	case w <- b.String():
+	default:
+	}
+	return nil
+}
+
+func (w warnings) WithAttrs([]slog.Attr) slog.Handler { return w }
+func (w warnings) WithGroup(string) slog.Handler      { return w }
+
+// TestE2ETempKeyBindingFailed refuses the binding of a renewed temporary key once: the client
+// logs it at warn level, naming the server's error; no hook runs, as no served connection was
+// lost (the session closed the renewed key's connection itself, and the next binding
+// succeeds), and a later loss runs the usual hooks, its reconnection the first counted.
+func TestE2ETempKeyBindingFailed(t *testing.T) {
+	cl := cluster(t)
+	bot, err := cl.World().CreateBot(world.BotSpec{FirstName: "Unbound", Username: "e2e_unbound_bot"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	warned := make(warnings, 16)
+	f := pfsFactory{ttl: 2 * time.Second, served: make(chan struct{}, 4)}
+	b := e2eClient(t, cl, func(cfg *mtgo.Config) {
+		cfg.BotToken = bot.Token
+		cfg.FxOptions = append(cfg.FxOptions, mtgo.ReplaceSessionFactory(f))
+		cfg.Log = mtgo.LogConfig{Handler: warned, Level: slog.LevelWarn}
+	})
+	hooks := make(chan string, 16)
+	b.OnConnect(func(*mtgo.Context) { hooks <- "connect" })
+	b.OnDisconnect(func(*mtgo.Context) { hooks <- "disconnect" })
+	b.OnReconnect(func(_ *mtgo.Context, r mtgo.ReconnectInfo) { hooks <- fmt.Sprint("reconnect ", r.Count) })
+	if err := b.Start0(t); err != nil {
+		t.Fatal(err)
+	}
+	recv(t, f.served, "the first connection served")
+	cl.Faults().RPCError(tg.AuthBindTempAuthKeyRequestTypeID, teletest.ErrEncryptedMessageInvalid, 1)
+	recv(t, f.served, "a connection served after the refused binding")
+	w := ""
+	for !strings.Contains(w, "binding") {
+		w = recv(t, warned, "a warning about the refused binding")
+	}
+	if !strings.Contains(w, "ENCRYPTED_MESSAGE_INVALID") || !strings.Contains(w, "dc=2") {
+		t.Fatalf("warning %q: want the server's error and the data center", w)
+	}
+	if n := cl.Faults().DropConnections(b.DC()); n == 0 {
+		t.Fatal("no connection dropped")
+	}
+	var got []string
+	for h := ""; !strings.HasPrefix(h, "reconnect"); {
+		h = recv(t, hooks, "the hooks of the Connect and of the loss")
+		got = append(got, h)
+	}
+	if diff := cmp.Diff([]string{"connect", "disconnect", "connect", "reconnect 1"}, got); diff != "" {
+		t.Fatalf("hooks (-want +got):\n%s", diff)
 	}
 }
