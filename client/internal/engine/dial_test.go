@@ -1,0 +1,51 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/mtgo-labs/mtgo/client/internal/conn"
+)
+
+// recordedPushes records the losses and redials it is told of.
+type recordedPushes struct {
+	Pushes
+	got []string
+}
+
+func (r *recordedPushes) Lost(_ context.Context, err error) {
+	r.got = append(r.got, "lost: "+err.Error())
+}
+func (r *recordedPushes) Redialed(context.Context) { r.got = append(r.got, "redialed") }
+
+// TestLinkEvent: a loss or redial reaches the pushes while the connection runs, and also
+// before dial has it (the session may report one while Start is still returning); an
+// ended connection's events are dropped.
+func TestLinkEvent(t *testing.T) {
+	running := conn.New(2, false, false, nil)
+	ended := conn.New(2, false, false, nil)
+	ended.Close()
+	eof := errors.New("eof")
+	for _, tc := range []struct {
+		name string
+		lc   *conn.Live
+		ev   conn.LinkEvent
+		want []string
+	}{
+		{"loss, running", running, conn.LinkEvent{Lost: eof}, []string{"lost: eof"}},
+		{"redial, running", running, conn.LinkEvent{}, []string{"redialed"}},
+		{"loss before dial has the connection", nil, conn.LinkEvent{Lost: eof}, []string{"lost: eof"}},
+		{"redial before dial has the connection", nil, conn.LinkEvent{}, []string{"redialed"}},
+		{"loss, ended", ended, conn.LinkEvent{Lost: eof}, nil},
+		{"redial, ended", ended, conn.LinkEvent{}, nil},
+	} {
+		p := &recordedPushes{}
+		linkEvent(t.Context(), tc.lc, p, tc.ev)
+		if diff := cmp.Diff(tc.want, p.got); diff != "" {
+			t.Errorf("%s (-want +got):\n%s", tc.name, diff)
+		}
+	}
+}
