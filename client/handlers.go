@@ -62,6 +62,7 @@ const (
 	kindSecretChatRequest // secret chats (secret.go): not walked by raw handlers
 	kindSecretChatReady
 	kindSecretMessage
+	kindSecretChatRead
 	kindError // not an update: the error handlers
 	// Lifecycle hooks, not updates either.
 	kindStart

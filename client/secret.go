@@ -70,7 +70,7 @@ func (c *Client) secrets() *secretChats {
 }
 
 // secretUpdates hands the secret chat updates of u (updateEncryption,
-// updateNewEncryptedMessage) to the manager; called by deliver and dispatch (updates.go)
+// updateNewEncryptedMessage, updateEncryptedMessagesRead) to the manager; called by deliver and dispatch (updates.go)
 // before the dispatcher. It makes no network call.
 func (c *Client) secretUpdates(ctx context.Context, u tg.UpdatesClass) {
 	var list []tg.UpdateClass
@@ -84,7 +84,7 @@ func (c *Client) secretUpdates(ctx context.Context, u tg.UpdatesClass) {
 	}
 	for _, up := range list {
 		switch up.(type) {
-		case *tg.UpdateEncryption, *tg.UpdateNewEncryptedMessage:
+		case *tg.UpdateEncryption, *tg.UpdateNewEncryptedMessage, *tg.UpdateEncryptedMessagesRead:
 			c.secrets().handle(ctx, up)
 		}
 	}
@@ -385,5 +385,9 @@ func isSecretService(msg e2e.DecryptedMessageClass) bool {
 // secret reports the kinds of the secret chat handlers, which raw update handlers do not take
 // (they saw the update itself).
 func (k updateKind) secret() bool {
-	return k == kindSecretChatRequest || k == kindSecretChatReady || k == kindSecretMessage
+	switch k {
+	case kindSecretChatRequest, kindSecretChatReady, kindSecretMessage, kindSecretChatRead:
+		return true
+	}
+	return false
 }

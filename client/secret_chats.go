@@ -46,6 +46,7 @@ type secretChat struct {
 	keys        *secretchat.Keys // the key in use, the previous one, re-keying; nil unless ready
 	visual      [36]byte         // the visualization of the chat's first key (Visual288)
 	seq         *secretchat.Seq
+	lastIn      int32 // the date of the newest message delivered (since the process started)
 
 	dh      *secretchat.DH // the originator's half while waiting (stored; cleared when done)
 	ga      []byte         // the originator's g_a while this side has not accepted
@@ -483,7 +484,7 @@ func (m *secretChats) visual(ctx context.Context, id int32) ([]byte, error) {
 }
 
 // handle applies one update: updateEncryption changes a chat's state, updateNewEncryptedMessage
-// delivers a message. Nothing here calls the network; nothing the peer or the server sends
+// delivers a message, updateEncryptedMessagesRead tells the peer read (secret_signal.go). Nothing here calls the network; nothing the peer or the server sends
 // can make it panic: a bad message is logged under "err" and dropped.
 func (m *secretChats) handle(ctx context.Context, up tg.UpdateClass) {
 	switch up := up.(type) {
@@ -491,6 +492,8 @@ func (m *secretChats) handle(ctx context.Context, up tg.UpdateClass) {
 		m.onChat(ctx, up.Chat)
 	case *tg.UpdateNewEncryptedMessage:
 		m.onMessage(ctx, up.Message)
+	case *tg.UpdateEncryptedMessagesRead:
+		m.onRead(ctx, up)
 	}
 }
 
@@ -666,6 +669,7 @@ func (m *secretChats) applyLocked(ctx context.Context, s *secretChat, p pendingS
 	}
 	s.keys.Delivered(p.fp)
 	s.noteLayer(p.layer.Layer)
+	s.lastIn = max(s.lastIn, p.date)
 	sm := &types.SecretMessage{ChatID: s.id, Date: time.Unix(int64(p.date), 0), Layer: p.layer}
 	switch x := p.layer.Message.(type) {
 	case *e2e.DecryptedMessage:

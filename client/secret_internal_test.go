@@ -172,6 +172,9 @@ func (s sideInvoker) Invoke(_ context.Context, in tl.Encoder, out tl.Decoder) er
 		}
 		out.(*tg.MessagesSentEncryptedMessageClassBox).MessagesSentEncryptedMessage = &tg.MessagesSentEncryptedFile{Date: 200, File: f}
 		r.push(other, &tg.UpdateNewEncryptedMessage{Message: &tg.EncryptedMessage{RandomID: q.RandomID, ChatID: q.Peer.ChatID, Date: 200, Bytes: q.Data, File: f}})
+	case *tg.MessagesReadEncryptedHistoryRequest:
+		out.(*tg.BoolBox).Bool = true
+		r.push(other, &tg.UpdateEncryptedMessagesRead{ChatID: q.Peer.ChatID, MaxDate: q.MaxDate, Date: 300})
 	case *tg.MessagesDiscardEncryptionRequest:
 		out.(*tg.BoolBox).Bool = true
 		r.push(other, &tg.UpdateEncryption{Chat: &tg.EncryptedChatDiscarded{ID: q.ChatID}})

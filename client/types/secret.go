@@ -155,3 +155,15 @@ func (m SecretMessage) Format(s fmt.State, verb rune) { m.printable().Format(s, 
 
 // LogValue implements slog.LogValuer as String does.
 func (m SecretMessage) LogValue() slog.Value { return m.printable().LogValue() }
+
+// SecretChatRead says the peer of a secret chat read this side's messages
+// (updateEncryptedMessagesRead).
+type SecretChatRead struct {
+	// ChatID is the secret chat.
+	ChatID int32
+	// MaxDate: the messages sent up to this date (the server's date of each, the Date the
+	// peer's SecretMessage shows) are read.
+	MaxDate time.Time
+	// Date is when the peer read them.
+	Date time.Time
+}

@@ -1,0 +1,52 @@
+package mtgo_test
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	mtgo "github.com/mtgo-labs/mtgo/client"
+	"github.com/mtgo-labs/mtgo/client/types"
+)
+
+// TestE2ESecretChatRead: Bob reads Alice's messages (messages.readEncryptedHistory), up to a
+// date he names and then up to the last one he received; Alice's OnSecretChatRead hears each
+// read with the chat and the date. A chat Bob does not know is ErrSecretChatNotFound.
+func TestE2ESecretChatRead(t *testing.T) {
+	p := newSecretPair(t, "1555206")
+	reads := make(chan *types.SecretChatRead, 4)
+	p.alice.OnSecretChatRead(func(_ *mtgo.Context, r *types.SecretChatRead) error { reads <- r; return nil })
+
+	if _, err := p.alice.SendSecretMessage(ctxT(t), p.id, "first"); err != nil {
+		t.Fatal(err)
+	}
+	first := recv(t, p.bobGot, "first")
+	if err := p.bob.ReadSecretChatHistory(ctxT(t), p.id, first.Date); err != nil {
+		t.Fatal(err)
+	}
+	r := recv(t, reads, "read up to the first message")
+	if r.ChatID != p.id || !r.MaxDate.Equal(first.Date) || r.Date.IsZero() {
+		t.Fatalf("read %+v, want chat %d up to %v", r, p.id, first.Date)
+	}
+
+	if _, err := p.alice.SendSecretMessage(ctxT(t), p.id, "second"); err != nil {
+		t.Fatal(err)
+	}
+	second := recv(t, p.bobGot, "second")
+	// A zero date reads everything received: up to the newest message's date.
+	if err := p.bob.ReadSecretChatHistory(ctxT(t), p.id, time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	if r := recv(t, reads, "read of everything"); r.ChatID != p.id || !r.MaxDate.Equal(second.Date) {
+		t.Fatalf("read %+v, want up to %v", r, second.Date)
+	}
+
+	if err := p.bob.ReadSecretChatHistory(ctxT(t), p.id+1000, time.Time{}); !errors.Is(err, mtgo.ErrSecretChatNotFound) {
+		t.Fatalf("read of an unknown chat: %v", err)
+	}
+	select {
+	case r := <-reads:
+		t.Fatalf("unexpected read %+v", r)
+	default:
+	}
+}

@@ -1,0 +1,84 @@
+package mtgo
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/mtgo-labs/mtgo/client/types"
+	"github.com/mtgo-labs/mtgo/tl/tg"
+)
+
+// secretClient is a Client around party p of r's relay: enough for the secret chat methods
+// that call the network themselves.
+func secretClient(r *secretRelay, side int) *Client {
+	c := &Client{raw: r.parties[side].m.raw}
+	c.secret.once.Do(func() { c.secret.m = r.parties[side].m })
+	return c
+}
+
+// TestSecretChatReadMarks: a read mark goes out with the date asked for, or the newest
+// message's; the peer's handlers get it for a known chat only; the chat must be ready.
+func TestSecretChatReadMarks(t *testing.T) {
+	ctx := context.Background()
+	r := newSecretRelay(t)
+	id := r.open(t)
+	a := r.parties[0]
+	alice, bob := secretClient(r, 0), secretClient(r, 1)
+	if _, err := a.m.sendText(ctx, id, 1, "hi"); err != nil { // relayed with date 200
+		t.Fatal(err)
+	}
+	if err := bob.ReadSecretChatHistory(ctx, id, time.Unix(150, 0)); err != nil {
+		t.Fatal(err)
+	}
+	if err := bob.ReadSecretChatHistory(ctx, id, time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	a.m.handle(ctx, &tg.UpdateEncryptedMessagesRead{ChatID: id + 1, MaxDate: 5, Date: 6}) // unknown: dropped
+	var got []*types.SecretChatRead
+	for _, ev := range a.events() {
+		if r, ok := ev.(*types.SecretChatRead); ok {
+			got = append(got, r)
+		}
+	}
+	want := []*types.SecretChatRead{
+		{ChatID: id, MaxDate: time.Unix(150, 0), Date: time.Unix(300, 0)},
+		{ChatID: id, MaxDate: time.Unix(200, 0), Date: time.Unix(300, 0)},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Fatalf("read marks (-want +got):\n%s", diff)
+	}
+
+	tests := []struct {
+		name string
+		c    *Client
+		id   int32
+		date time.Time
+		want error
+	}{
+		{"unknown chat", alice, id + 1, time.Time{}, ErrSecretChatNotFound},
+		{"date before 1970", alice, id, time.Unix(-1, 0), nil},
+		{"date past 2038", alice, id, time.Unix(1<<31, 0), nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := tt.c.ReadSecretChatHistory(ctx, tt.id, tt.date)
+			if err == nil || (tt.want != nil && !errors.Is(err, tt.want)) {
+				t.Fatalf("err %v, want %v", err, tt.want)
+			}
+		})
+	}
+	if err := bob.DiscardSecretChat(ctx, id, false); err != nil {
+		t.Fatal(err)
+	}
+	if err := alice.ReadSecretChatHistory(ctx, id, time.Time{}); !errors.Is(err, ErrSecretChatState) {
+		t.Fatalf("read of a discarded chat: %v", err)
+	}
+	w := r.request(t) // waiting
+	if err := alice.ReadSecretChatHistory(ctx, w.ID, time.Time{}); !errors.Is(err, ErrSecretChatState) {
+		t.Fatalf("read of a waiting chat: %v", err)
+	}
+}
