@@ -63,6 +63,7 @@ const (
 	kindSecretChatReady
 	kindSecretMessage
 	kindSecretChatRead
+	kindSecretChatTyping
 	kindError // not an update: the error handlers
 	// Lifecycle hooks, not updates either.
 	kindStart

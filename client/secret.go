@@ -70,7 +70,8 @@ func (c *Client) secrets() *secretChats {
 }
 
 // secretUpdates hands the secret chat updates of u (updateEncryption,
-// updateNewEncryptedMessage, updateEncryptedMessagesRead) to the manager; called by deliver and dispatch (updates.go)
+// updateNewEncryptedMessage, updateEncryptedMessagesRead, updateEncryptedChatTyping) to the
+// manager; called by deliver and dispatch (updates.go)
 // before the dispatcher. It makes no network call.
 func (c *Client) secretUpdates(ctx context.Context, u tg.UpdatesClass) {
 	var list []tg.UpdateClass
@@ -84,7 +85,7 @@ func (c *Client) secretUpdates(ctx context.Context, u tg.UpdatesClass) {
 	}
 	for _, up := range list {
 		switch up.(type) {
-		case *tg.UpdateEncryption, *tg.UpdateNewEncryptedMessage, *tg.UpdateEncryptedMessagesRead:
+		case *tg.UpdateEncryption, *tg.UpdateNewEncryptedMessage, *tg.UpdateEncryptedMessagesRead, *tg.UpdateEncryptedChatTyping:
 			c.secrets().handle(ctx, up)
 		}
 	}
@@ -386,7 +387,7 @@ func isSecretService(msg e2e.DecryptedMessageClass) bool {
 // (they saw the update itself).
 func (k updateKind) secret() bool {
 	switch k {
-	case kindSecretChatRequest, kindSecretChatReady, kindSecretMessage, kindSecretChatRead:
+	case kindSecretChatRequest, kindSecretChatReady, kindSecretMessage, kindSecretChatRead, kindSecretChatTyping:
 		return true
 	}
 	return false

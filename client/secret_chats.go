@@ -484,7 +484,8 @@ func (m *secretChats) visual(ctx context.Context, id int32) ([]byte, error) {
 }
 
 // handle applies one update: updateEncryption changes a chat's state, updateNewEncryptedMessage
-// delivers a message, updateEncryptedMessagesRead tells the peer read (secret_signal.go). Nothing here calls the network; nothing the peer or the server sends
+// delivers a message, updateEncryptedMessagesRead and updateEncryptedChatTyping tell the peer
+// read or types (secret_signal.go). Nothing here calls the network; nothing the peer or the server sends
 // can make it panic: a bad message is logged under "err" and dropped.
 func (m *secretChats) handle(ctx context.Context, up tg.UpdateClass) {
 	switch up := up.(type) {
@@ -494,6 +495,8 @@ func (m *secretChats) handle(ctx context.Context, up tg.UpdateClass) {
 		m.onMessage(ctx, up.Message)
 	case *tg.UpdateEncryptedMessagesRead:
 		m.onRead(ctx, up)
+	case *tg.UpdateEncryptedChatTyping:
+		m.onTyping(ctx, up)
 	}
 }
 

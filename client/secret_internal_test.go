@@ -175,6 +175,11 @@ func (s sideInvoker) Invoke(_ context.Context, in tl.Encoder, out tl.Decoder) er
 	case *tg.MessagesReadEncryptedHistoryRequest:
 		out.(*tg.BoolBox).Bool = true
 		r.push(other, &tg.UpdateEncryptedMessagesRead{ChatID: q.Peer.ChatID, MaxDate: q.MaxDate, Date: 300})
+	case *tg.MessagesSetEncryptedTypingRequest:
+		out.(*tg.BoolBox).Bool = true
+		if q.Typing {
+			r.push(other, &tg.UpdateEncryptedChatTyping{ChatID: q.Peer.ChatID})
+		}
 	case *tg.MessagesDiscardEncryptionRequest:
 		out.(*tg.BoolBox).Bool = true
 		r.push(other, &tg.UpdateEncryption{Chat: &tg.EncryptedChatDiscarded{ID: q.ChatID}})

@@ -50,3 +50,32 @@ func TestE2ESecretChatRead(t *testing.T) {
 	default:
 	}
 }
+
+// TestE2ESecretChatTyping: Alice tells Bob she is typing (messages.setEncryptedTyping); Bob's
+// OnSecretChatTyping hears the chat and who types. Stopping sends no update (as Telegram);
+// a chat Alice does not know is ErrSecretChatNotFound.
+func TestE2ESecretChatTyping(t *testing.T) {
+	p := newSecretPair(t, "1555207")
+	typing := make(chan *types.SecretChatTyping, 4)
+	p.bob.OnSecretChatTyping(func(_ *mtgo.Context, ty *types.SecretChatTyping) error { typing <- ty; return nil })
+	if err := p.alice.SendSecretChatAction(ctxT(t), p.id, true); err != nil {
+		t.Fatal(err)
+	}
+	sc, _ := p.bob.GetSecretChat(p.id)
+	if ty := recv(t, typing, "typing"); ty.ChatID != p.id || ty.UserID != sc.UserID || sc.UserID == 0 {
+		t.Fatalf("typing %+v, want chat %d user %d", ty, p.id, sc.UserID)
+	}
+	if err := p.alice.SendSecretChatAction(ctxT(t), p.id, false); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.alice.SendSecretChatAction(ctxT(t), p.id+1000, true); !errors.Is(err, mtgo.ErrSecretChatNotFound) {
+		t.Fatalf("typing in an unknown chat: %v", err)
+	}
+	// Handlers run in order: after the next message, a typing update would have come.
+	p.say(p.alice, p.bobGot, "done typing")
+	select {
+	case ty := <-typing:
+		t.Fatalf("unexpected typing %+v", ty)
+	default:
+	}
+}

@@ -82,3 +82,38 @@ func TestSecretChatReadMarks(t *testing.T) {
 		t.Fatalf("read of a waiting chat: %v", err)
 	}
 }
+
+// TestSecretChatTypingSignals: typing goes out for a ready chat only; the peer's handlers get
+// it with the user typing, for a known chat only.
+func TestSecretChatTypingSignals(t *testing.T) {
+	ctx := context.Background()
+	r := newSecretRelay(t)
+	id := r.open(t)
+	b := r.parties[1]
+	alice, bob := secretClient(r, 0), secretClient(r, 1)
+	for _, typing := range []bool{true, false, true} {
+		if err := alice.SendSecretChatAction(ctx, id, typing); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b.m.handle(ctx, &tg.UpdateEncryptedChatTyping{ChatID: id + 1}) // unknown: dropped
+	var got []*types.SecretChatTyping
+	for _, ev := range b.events() {
+		if ty, ok := ev.(*types.SecretChatTyping); ok {
+			got = append(got, ty)
+		}
+	}
+	want := []*types.SecretChatTyping{{ChatID: id, UserID: 1}, {ChatID: id, UserID: 1}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Fatalf("typing (-want +got):\n%s", diff)
+	}
+	if err := bob.SendSecretChatAction(ctx, id+1, true); !errors.Is(err, ErrSecretChatNotFound) {
+		t.Fatalf("typing in an unknown chat: %v", err)
+	}
+	if err := bob.DiscardSecretChat(ctx, id, false); err != nil {
+		t.Fatal(err)
+	}
+	if err := alice.SendSecretChatAction(ctx, id, true); !errors.Is(err, ErrSecretChatState) {
+		t.Fatalf("typing in a discarded chat: %v", err)
+	}
+}

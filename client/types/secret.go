@@ -167,3 +167,11 @@ type SecretChatRead struct {
 	// Date is when the peer read them.
 	Date time.Time
 }
+
+// SecretChatTyping says the peer of a secret chat is typing (updateEncryptedChatTyping).
+type SecretChatTyping struct {
+	// ChatID is the secret chat.
+	ChatID int32
+	// UserID is the user typing: the chat's other party.
+	UserID int64
+}
