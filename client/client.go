@@ -61,29 +61,26 @@ type Client struct {
 	invokeMW   atomic.Pointer[[]InvokerMiddleware] // around every call of the client's methods
 
 	life       context.Context // cancelled by Stop: the lifetime of every goroutine
-	linkDown   atomic.Bool     // the home connection was lost and is not back yet (lifecycle.go)
+	link       linkState       // the home connection's losses and the hooks told of them (lifecycle.go)
 	lifeCancel context.CancelFunc
 	wg         sync.WaitGroup
 	stopped    chan struct{}
 	stopOnce   sync.Once
 	stopErr    error // what Stop's shutdown failed at, for Close
 
-	reconnects atomic.Int64          // redials of the home connection (Health)
-	linkErr    atomic.Pointer[error] // why the home connection was last lost (Health)
-	counters   *invoke.Counters      // calls and flood waits of the call policy (LoadSnapshot)
-	load       loadMeter             // update engine lag and the previous LoadSnapshot
-	autoMu     sync.Mutex            // one AutoConnect at a time
-	takeoutMu  sync.Mutex            // one account.initTakeoutSession at a time
-	raw        *tg.Client            // Raw's typed client over the client's invoker
-	takeoutID  atomic.Int64          // the takeout session of Config.Takeout, 0 when none
-	probeSelf  atomic.Bool           // an imported session names no account: Connect asks who it is
-	storeViews storageViews          // durable queue and dedup keys (storage_passthrough.go)
-	secret     secretState           // secret chats (secret.go)
+	counters   *invoke.Counters // calls and flood waits of the call policy (LoadSnapshot)
+	load       loadMeter        // update engine lag and the previous LoadSnapshot
+	autoMu     sync.Mutex       // one AutoConnect at a time
+	takeoutMu  sync.Mutex       // one account.initTakeoutSession at a time
+	raw        *tg.Client       // Raw's typed client over the client's invoker
+	takeoutID  atomic.Int64     // the takeout session of Config.Takeout, 0 when none
+	probeSelf  atomic.Bool      // an imported session names no account: Connect asks who it is
+	storeViews storageViews     // durable queue and dedup keys (storage_passthrough.go)
+	secret     secretState      // secret chats (secret.go)
 
-	// hooks.go, plugin.go, reactions_list.go
-	linkLostAt atomic.Int64                       // when the home connection was lost (unix ns)
-	plugins    pluginSet                          // the names of the plugins installed by Use
-	reactions  atomic.Pointer[types.ReactionList] // GetAvailableReactions' last answer
+	// plugin.go, reactions_list.go
+	plugins   pluginSet                          // the names of the plugins installed by Use
+	reactions atomic.Pointer[types.ReactionList] // GetAvailableReactions' last answer
 
 	mu         sync.Mutex
 	closed     bool
@@ -335,6 +332,9 @@ func (c *Client) Connect(timeout time.Duration) error {
 // connection's error.
 func (c *Client) ConnectContext(ctx context.Context) error {
 	stored := c.storedSession(ctx) // hooks.go
+	if _, connected := c.eng.Home(); !connected {
+		c.link.reset() // the new connection's changes are held until it is announced
+	}
 	if err := c.eng.Connect(ctx, pushHandler{c}); err != nil {
 		return err
 	}
@@ -350,8 +350,7 @@ func (c *Client) ConnectContext(ctx context.Context) error {
 	c.startUpdates()
 	c.waitUpdates(ctx)
 	c.watchSecretRekey(ctx) // secret_watch.go: the week rule of idle secret chats
-	c.linkDown.Store(false)
-	c.runHooks(hookConnect, nil, &hookEvent{conn: c.connectionInfo(false)})
+	c.announce(ctx)         // lifecycle.go: OnConnect, then the link's changes
 	return nil
 }
 
@@ -492,6 +491,7 @@ func (c *Client) Disconnect() error {
 	if _, connected := c.eng.Home(); !connected {
 		return ErrNotConnected
 	}
+	c.link.hold() // the closed connection's last changes run no hook
 	c.stopUpdates()
 	if err := c.eng.Disconnect(); err != nil {
 		return err

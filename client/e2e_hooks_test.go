@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -297,17 +298,21 @@ func TestE2EConnectRefusedDialHooks(t *testing.T) {
 }
 
 // pfsFactory builds the session module's run loop with temporary keys of lifetime ttl
-// (perfect forward secrecy, which Config does not offer), and sends on served each time a
-// home connection is served.
+// (perfect forward secrecy, which Config does not offer; 0: none), sends on served each time a
+// home connection is served, and dials the home connection through gate, if set.
 type pfsFactory struct {
 	ttl    time.Duration
 	served chan struct{}
+	gate   *dialGate
 }
 
 func (f pfsFactory) NewConn(cc mtgo.ConnConfig) (mtgo.Conn, error) {
 	d := cc.Dialer
 	if !cc.Media && !cc.CDN {
 		d = session.DialerFunc(func(ctx context.Context, dc int, addr string) (session.PacketConn, error) {
+			if err := f.gate.pass(ctx); err != nil {
+				return nil, err
+			}
 			pc, err := cc.Dialer.DialPacket(ctx, dc, addr)
 			if err != nil {
 				return nil, err
@@ -330,6 +335,58 @@ func (f pfsFactory) NewConn(cc mtgo.ConnConfig) (mtgo.Conn, error) {
 		return nil, err
 	}
 	return pfsConn{c}, nil
+}
+
+// dialGate holds dials while closed: each one waiting sends on dialing (dropped when full)
+// and goes on once the gate opens.
+type dialGate struct {
+	mu      sync.Mutex
+	shut    chan struct{} // nil while open
+	dialing chan struct{}
+}
+
+func newDialGate() *dialGate { return &dialGate{dialing: make(chan struct{}, 4)} }
+
+// hold makes the next dials wait for open.
+func (g *dialGate) hold() {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.shut == nil {
+		g.shut = make(chan struct{})
+	}
+}
+
+// open lets the waiting dials and the next ones through.
+func (g *dialGate) open() {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.shut != nil {
+		close(g.shut)
+		g.shut = nil
+	}
+}
+
+// pass waits while the gate is closed (a nil gate is open).
+func (g *dialGate) pass(ctx context.Context) error {
+	if g == nil {
+		return nil
+	}
+	g.mu.Lock()
+	shut := g.shut
+	g.mu.Unlock()
+	if shut == nil {
+		return nil
+	}
+	select {
+	case g.dialing <- struct{}{}:
+	default:
+	}
+	select {
+	case <-shut:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // pfsConn adapts *session.Conn to mtgo.Conn.

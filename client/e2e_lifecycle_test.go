@@ -1,10 +1,16 @@
 package mtgo_test
 
 import (
+	"errors"
+	"fmt"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
 	mtgo "github.com/mtgo-labs/mtgo/client"
+	"github.com/mtgo-labs/mtgo/teletest"
 	"github.com/mtgo-labs/mtgo/tl/tg"
+	"github.com/mtgo-labs/mtgo/transport"
 )
 
 // TestE2EConnectionLostHooks drops the home connection on the server: OnDisconnect runs with
@@ -43,4 +49,114 @@ func TestE2EConnectionLostHooks(t *testing.T) {
 		t.Fatalf("a second OnDisconnect ran: %v", err)
 	default:
 	}
+}
+
+// linkHooks records the connection hooks of c, in the order they run: "connect" (Connect's),
+// "connect again" (a reconnection's), "disconnect" with the kind of its reason (see
+// reasonKind), and "reconnect" with its count.
+func linkHooks(c *testClient) chan string {
+	hooks := make(chan string, 32)
+	c.OnConnected(func(_ *mtgo.Context, info mtgo.ConnectionInfo) {
+		if info.Reconnected {
+			hooks <- "connect again"
+			return
+		}
+		hooks <- "connect"
+	})
+	c.OnDisconnect(func(ctx *mtgo.Context) { hooks <- "disconnect " + reasonKind(ctx.Reason) })
+	c.OnReconnect(func(_ *mtgo.Context, r mtgo.ReconnectInfo) { hooks <- fmt.Sprint("reconnect ", r.Count) })
+	return hooks
+}
+
+// reasonKind names an OnDisconnect reason: "by Disconnect" (nil), "for good" (the session
+// gave up), "refused" (a transport error code of the server) or "lost".
+func reasonKind(err error) string {
+	var pe *transport.ProtocolError
+	switch {
+	case err == nil:
+		return "by Disconnect"
+	case errors.Is(err, mtgo.ErrReconnectFailed):
+		return "for good"
+	case errors.As(err, &pe):
+		return "refused"
+	}
+	return "lost"
+}
+
+// hooksUntil receives hooks until one equals last, and returns them all.
+func hooksUntil(t *testing.T, hooks <-chan string, last string) []string {
+	t.Helper()
+	var got []string
+	for h := ""; h != last; {
+		h = recv(t, hooks, fmt.Sprintf("the hooks up to %q (have %q)", last, got))
+		got = append(got, h)
+	}
+	return got
+}
+
+// TestE2EConnectHoldsLinkHooks: a loss of the home connection while Connect runs, after its
+// first connection was served, tells the hooks nothing before Connect's OnConnect. A loss that
+// recovered meanwhile (during help.getConfig) is Connect's business: only OnConnect runs,
+// and a later loss is reconnection 1. A loss still down when Connect is done (dropped during
+// OnSessionLoaded, its redials refused) runs OnDisconnect after Connect's OnConnect, and its
+// reconnection the usual hooks.
+func TestE2EConnectHoldsLinkHooks(t *testing.T) {
+	t.Run("recovered during getConfig", func(t *testing.T) {
+		cl := cluster(t)
+		b, _ := e2eBot(t, cl, "e2e_held_config_bot")
+		if err := b.Disconnect(); err != nil {
+			t.Fatal(err)
+		}
+		hooks := linkHooks(b)
+		cl.Faults().TransportError(tg.HelpGetConfigRequestTypeID, teletest.CodeFlood, 1)
+		if err := b.ConnectContext(ctxT(t)); err != nil {
+			t.Fatal(err)
+		}
+		if st := cl.Faults().Stats(); st.TransportErrors != 1 {
+			t.Fatalf("%d connections broken while answering help.getConfig, want 1", st.TransportErrors)
+		}
+		if n := b.Health().Reconnects; n != 0 {
+			t.Fatalf("Health.Reconnects %d after Connect, want 0", n)
+		}
+		if n := cl.Faults().DropConnections(b.DC()); n == 0 {
+			t.Fatal("no connection dropped")
+		}
+		got := hooksUntil(t, hooks, "reconnect 1")
+		if diff := cmp.Diff([]string{"connect", "disconnect lost", "connect again", "reconnect 1"}, got); diff != "" {
+			t.Fatalf("hooks (-want +got):\n%s", diff)
+		}
+	})
+	t.Run("down when Connect is done", func(t *testing.T) {
+		cl := cluster(t)
+		gate := newDialGate()
+		c := e2eClient(t, cl, func(cfg *mtgo.Config) { // not logged in: Connect is done after OnSessionLoaded
+			cfg.FxOptions = append(cfg.FxOptions, mtgo.ReplaceSessionFactory(pfsFactory{served: make(chan struct{}, 8), gate: gate}))
+		})
+		hooks := linkHooks(c)
+		c.OnSessionLoaded(func(*mtgo.Context, mtgo.SessionInfo) {
+			gate.hold()
+			if n := cl.Faults().DropConnections(2); n == 0 {
+				t.Error("no connection dropped")
+			}
+			recv(t, gate.dialing, "the redial after the loss")
+		})
+		if err := c.ConnectContext(ctxT(t)); err != nil {
+			t.Fatal(err)
+		}
+		got := hooksUntil(t, hooks, "disconnect lost")
+		if diff := cmp.Diff([]string{"connect", "disconnect lost"}, got); diff != "" {
+			t.Fatalf("hooks of the Connect (-want +got):\n%s", diff)
+		}
+		if h := c.Health(); h.Connected || h.LastError == nil {
+			t.Fatalf("Health connected %v, last error %v while the connection is lost", h.Connected, h.LastError)
+		}
+		gate.open()
+		got = hooksUntil(t, hooks, "reconnect 1")
+		if diff := cmp.Diff([]string{"connect again", "reconnect 1"}, got); diff != "" {
+			t.Fatalf("hooks of the reconnection (-want +got):\n%s", diff)
+		}
+		if h := c.Health(); !h.Connected || h.Reconnects != 1 {
+			t.Fatalf("Health connected %v, reconnects %d after the reconnection, want true, 1", h.Connected, h.Reconnects)
+		}
+	})
 }

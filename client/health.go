@@ -51,8 +51,10 @@ func (c *Client) Health() HealthStatus {
 	h := HealthStatus{
 		Authorized: c.authorized(),
 		DC:         c.eng.HomeDC(),
-		Reconnects: c.reconnects.Load(),
 	}
+	c.link.mu.Lock()
+	h.Reconnects = c.link.reconnects
+	c.link.mu.Unlock()
 	conns := c.eng.Conns(nil)
 	for _, ci := range conns {
 		d := DCHealth{DC: ci.DC, Home: ci.Home, Media: ci.Media, CDN: ci.CDN, State: session.StateConnected}
@@ -72,13 +74,14 @@ func (c *Client) Health() HealthStatus {
 // homeLink corrects the home connection's state and last error with what the client knows:
 // a loss reaches the client (and its OnDisconnect hooks) before the session's own counters.
 func (c *Client) homeLink(st session.ConnState, lastErr error) (session.ConnState, error) {
-	if c.linkDown.Load() && st == session.StateConnected {
+	l := &c.link
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.down && st == session.StateConnected {
 		st = session.StateConnecting
 	}
 	if lastErr == nil {
-		if e := c.linkErr.Load(); e != nil {
-			lastErr = *e
-		}
+		lastErr = l.lastErr
 	}
 	return st, lastErr
 }

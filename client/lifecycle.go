@@ -1,8 +1,10 @@
 package mtgo
 
 import (
+	"context"
 	"fmt"
 	"runtime/debug"
+	"sync"
 	"time"
 )
 
@@ -66,33 +68,131 @@ func (c *Client) OnConnect(cb func(*Context)) *Handler {
 // engine's goroutine. A connection the client closes itself (a migration to another data
 // center, a key renewal) runs neither hook. As for OnConnect, a hook run by the engine must
 // not call Disconnect or Stop itself: start a goroutine for that.
+//
+// The hooks of losses start with Connect's OnConnect: a loss Connect got over before it (the
+// session redialed during help.getConfig or the account check) runs none, and a loss not
+// over yet runs OnDisconnect right after Connect's OnConnect hooks, on Connect's goroutine.
 func (c *Client) OnDisconnect(cb func(*Context)) *Handler {
 	return c.register(cb != nil, newHook(kindDisconnect, cb))
 }
 
-// linkChanged runs the hooks of a change of the home connection: lost (the reason) or back
-// (nil). Each loss runs OnDisconnect once and the reconnection after it OnConnect (and
-// OnConnected) once, then OnReconnect.
+// linkState is what the client knows of the home connection's link and what its hooks were
+// told. Changes reach it in order (from the engine, and from NotifyNetworkChange); hooks run
+// only once Connect has run its OnConnect (open), by one goroutine at a time (syncing), which
+// tells them the state until they agree with it: OnDisconnect and OnConnect alternate however
+// the changes are timed, and a loss Connect got over before its OnConnect tells them nothing.
+type linkState struct {
+	mu         sync.Mutex
+	open       bool      // Connect ran its OnConnect: changes run hooks
+	syncing    bool      // a goroutine runs the hooks of the changes
+	down       bool      // lost, not back yet
+	lossNew    bool      // lost after being up, since the hooks were last told a loss
+	lostErr    error     // what took the link down last
+	lostAt     time.Time // when it did
+	lastErr    error     // the latest loss (Health)
+	told       bool      // the hooks were told the link is down: OnDisconnect ran, no OnConnect since
+	toldErr    error     // the loss the hooks were told
+	toldAt     time.Time // when it happened
+	reconnects int64     // reconnections the hooks were told (Health, ReconnectInfo.Count)
+}
+
+// reset starts the state of a new home connection: nothing lost, nothing told, changes held
+// until Connect announces it.
+func (l *linkState) reset() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.open, l.down, l.lossNew, l.told = false, false, false, false
+}
+
+// hold stops changes from running hooks (Disconnect: the closed connection's are none of them).
+func (l *linkState) hold() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.open = false
+}
+
+// claimLocked reports whether the caller is to run the hooks of the changes; l.mu is held.
+func (l *linkState) claimLocked() bool {
+	if !l.open || l.syncing {
+		return false
+	}
+	l.syncing = true
+	return true
+}
+
+// linkChanged records a change of the home connection, lost (the reason) or back (nil), and
+// runs the hooks it calls for: OnDisconnect once per loss, then OnConnect (and OnConnected)
+// and OnReconnect once it is back.
 func (c *Client) linkChanged(lost error) {
+	l := &c.link
+	l.mu.Lock()
 	if lost != nil {
-		c.linkErr.Store(&lost) // before the hooks: Health in OnDisconnect shows it
-		if c.linkDown.CompareAndSwap(false, true) {
-			c.linkLostAt.Store(time.Now().UnixNano())
+		l.lastErr = lost // before the hooks: Health in OnDisconnect shows it
+		if !l.down {
+			l.down, l.lossNew, l.lostErr, l.lostAt = true, true, lost, time.Now()
 			dc, _ := c.eng.Home()
 			c.Log.Info("home connection lost", "dc", dc, "err", lost)
-			c.runHooks(hookDisconnect, fmt.Errorf("mtgo: connection to dc %d lost: %w", dc, lost), nil)
 		}
-		return
+	} else {
+		l.down = false
 	}
-	if c.linkDown.CompareAndSwap(true, false) {
-		n := c.reconnects.Add(1)
-		ev := &hookEvent{conn: c.connectionInfo(true)}
-		ev.reconnect = ReconnectInfo{DC: ev.conn.DC, Count: n, Downtime: time.Since(time.Unix(0, c.linkLostAt.Load()))}
-		if e := c.linkErr.Load(); e != nil {
-			ev.reconnect.Reason = *e
+	run := l.claimLocked()
+	l.mu.Unlock()
+	if run {
+		c.syncLink()
+	}
+}
+
+// announce runs Connect's OnConnect hooks, once every change of the link reported so far is
+// known, then opens the link's hooks: a loss the connection is back from is Connect's business
+// and tells nothing, one still down runs OnDisconnect after them.
+func (c *Client) announce(ctx context.Context) {
+	if err := c.eng.FlushLink(ctx); err != nil {
+		c.Log.Debug("link changes still on their way at Connect", "err", err)
+	}
+	l := &c.link
+	l.mu.Lock()
+	l.lossNew = l.lossNew && l.down
+	l.told = false
+	l.mu.Unlock()
+	c.runHooks(hookConnect, nil, &hookEvent{conn: c.connectionInfo(false)})
+	l.mu.Lock()
+	l.open = true
+	run := l.claimLocked()
+	l.mu.Unlock()
+	if run {
+		c.syncLink()
+	}
+}
+
+// syncLink tells the hooks the link's changes until they agree with its state, or the hooks
+// are held again. One goroutine at a time runs it (linkState.syncing).
+func (c *Client) syncLink() {
+	l := &c.link
+	for {
+		dc, _ := c.eng.Home()
+		l.mu.Lock()
+		switch {
+		case !l.open:
+		case !l.told && (l.down || l.lossNew):
+			l.told, l.lossNew, l.toldErr, l.toldAt = true, false, l.lostErr, l.lostAt
+			reason := fmt.Errorf("mtgo: connection to dc %d lost: %w", dc, l.lostErr)
+			l.mu.Unlock()
+			c.runHooks(hookDisconnect, reason, nil)
+			continue
+		case l.told && (!l.down || l.lossNew): // back (and maybe lost again since)
+			l.told = false
+			l.reconnects++
+			ev := &hookEvent{reconnect: ReconnectInfo{DC: dc, Count: l.reconnects, Downtime: time.Since(l.toldAt), Reason: l.toldErr}}
+			l.mu.Unlock()
+			ev.conn = c.connectionInfo(true)
+			c.runHooks(hookConnect, nil, ev)
+			c.runHooks(hookReconnect, nil, ev)
+			continue
 		}
-		c.runHooks(hookConnect, nil, ev)
-		c.runHooks(hookReconnect, nil, ev)
+		l.syncing = false
+		l.mu.Unlock()
+		return
 	}
 }
 

@@ -80,6 +80,10 @@ type Live struct {
 	done   chan struct{} // closed when Run returned
 	err    error         // Run's result, valid after done
 
+	// Link reports the losses and redials of a home connection (set by its dialer), nil for
+	// the others.
+	Link *RedialNotifier
+
 	closing    atomic.Bool  // Close was called: failures are the client's doing
 	migratedTo atomic.Int32 // the home DC moved here while this connection was home
 	active     atomic.Int32 // calls in flight
@@ -257,15 +261,31 @@ type RedialNotifier struct {
 	deliver func(ctx context.Context, ev LinkEvent)
 
 	mu       sync.Mutex
-	served   int64       // connections the session served on
-	events   []LinkEvent // waiting for the drainer: at most maxLinkEvents, the oldest dropped
-	draining bool        // a drainer was started and has not found the queue empty yet
+	served   int64      // connections the session served on
+	events   []linkItem // waiting for the drainer: at most maxLinkEvents, the oldest dropped
+	draining bool       // a drainer was started and has not found the queue empty yet
 }
 
 // LinkEvent is a change of the home connection: Lost is the error that broke it, nil for a
 // redial.
 type LinkEvent struct {
 	Lost error
+}
+
+// linkItem is an entry of the notifier's queue: an event, or a Flush mark (closed when the
+// drainer reaches it, or when it is dropped).
+type linkItem struct {
+	ev      LinkEvent
+	flushed chan struct{}
+}
+
+// release closes the Flush marks among items, which are dropped.
+func release(items []linkItem) {
+	for _, it := range items {
+		if it.flushed != nil {
+			close(it.flushed)
+		}
+	}
 }
 
 // maxLinkEvents bounds the events waiting for a delivery that is slow (a hook that blocks); the
@@ -278,12 +298,13 @@ func NewRedialNotifier(d session.Dialer, spawn Spawner, deliver func(ctx context
 	return &RedialNotifier{Dialer: d, spawn: spawn, deliver: deliver}
 }
 
-// queueLocked queues ev and reports whether a drainer must be started; d.mu is held.
-func (d *RedialNotifier) queueLocked(ev LinkEvent) (start bool) {
+// queueLocked queues it and reports whether a drainer must be started; d.mu is held.
+func (d *RedialNotifier) queueLocked(it linkItem) (start bool) {
 	if len(d.events) == maxLinkEvents {
+		release(d.events[:1])
 		d.events = append(d.events[:0], d.events[1:]...)
 	}
-	d.events = append(d.events, ev)
+	d.events = append(d.events, it)
 	start = !d.draining
 	d.draining = true
 	return start
@@ -296,8 +317,10 @@ func (d *RedialNotifier) startDrain() {
 		return
 	}
 	d.mu.Lock()
+	dropped := d.events
 	d.events, d.draining = nil, false
 	d.mu.Unlock()
+	release(dropped)
 }
 
 // drain delivers the waiting events in order until none is left, or ctx ends (the rest are
@@ -310,15 +333,40 @@ func (d *RedialNotifier) drain(ctx context.Context) {
 		if len(batch) == 0 || ctx.Err() != nil {
 			d.draining = false
 			d.mu.Unlock()
+			release(batch)
 			return
 		}
 		d.mu.Unlock()
-		for _, ev := range batch {
+		for i, it := range batch {
 			if ctx.Err() != nil {
+				release(batch[i:]) // the next round ends the drain
 				break
 			}
-			d.deliver(ctx, ev)
+			if it.flushed != nil {
+				close(it.flushed)
+				continue
+			}
+			d.deliver(ctx, it.ev)
 		}
+	}
+}
+
+// Flush waits until every event reported before it was delivered (or dropped), or ctx ends.
+// With no drainer running it returns at once: nothing waits.
+func (d *RedialNotifier) Flush(ctx context.Context) error {
+	d.mu.Lock()
+	if !d.draining {
+		d.mu.Unlock()
+		return nil
+	}
+	mark := make(chan struct{})
+	d.queueLocked(linkItem{flushed: mark}) // a drainer runs: it reaches the mark
+	d.mu.Unlock()
+	select {
+	case <-mark:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
 	}
 }
 
@@ -366,7 +414,7 @@ func (w *watchedConn) Serving() {
 	if !w.done.Load() {
 		d.served++
 		if d.served > 1 {
-			start = d.queueLocked(LinkEvent{})
+			start = d.queueLocked(linkItem{})
 		}
 	}
 	d.mu.Unlock()
@@ -393,7 +441,7 @@ func (w *watchedConn) broke(err error) {
 	d.mu.Lock()
 	start := false
 	if d.served > 0 {
-		start = d.queueLocked(LinkEvent{Lost: err})
+		start = d.queueLocked(linkItem{ev: LinkEvent{Lost: err}})
 	}
 	d.mu.Unlock()
 	if start {

@@ -1,8 +1,11 @@
 package conn
 
 import (
+	"context"
 	"errors"
+	"sync"
 	"testing"
+	"testing/synctest"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
@@ -87,4 +90,78 @@ func TestRedialNotifierServedAfterBreak(t *testing.T) {
 	if diff := cmp.Diff(want, h.run(t.Context()), cmpopts.EquateErrors()); diff != "" {
 		t.Fatalf("events (-want +got):\n%s", diff)
 	}
+}
+
+// TestRedialNotifierFlush: Flush returns at once with nothing waiting, after the events
+// reported before it were delivered otherwise, and when the drainer drops them (its owner
+// stopped) or the caller's context ends.
+func TestRedialNotifierFlush(t *testing.T) {
+	var (
+		mu    sync.Mutex
+		order []string
+		wg    sync.WaitGroup
+	)
+	note := func(s string) {
+		mu.Lock()
+		defer mu.Unlock()
+		order = append(order, s)
+	}
+	spawn := func(f func(context.Context)) bool {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			f(t.Context())
+		}()
+		return true
+	}
+	delivering, release := make(chan struct{}), make(chan struct{})
+	d := NewRedialNotifier(session.DialerFunc(func(context.Context, int, string) (session.PacketConn, error) {
+		return failingConn{err: errors.New("eof")}, nil
+	}), spawn, func(context.Context, LinkEvent) {
+		close(delivering)
+		<-release
+		note("delivered")
+	})
+	if err := d.Flush(t.Context()); err != nil {
+		t.Fatalf("Flush with nothing reported: %v", err)
+	}
+	dialT(t, d, true)
+	dialT(t, d, true) // a redial: its delivery blocks
+	<-delivering
+	cancelled, cancel := context.WithCancel(t.Context())
+	cancel()
+	if err := d.Flush(cancelled); !errors.Is(err, context.Canceled) {
+		t.Fatalf("Flush with a cancelled context = %v", err)
+	}
+	flushed := make(chan error)
+	go func() {
+		err := d.Flush(t.Context())
+		note("flushed")
+		flushed <- err
+	}()
+	close(release)
+	if err := <-flushed; err != nil {
+		t.Fatal(err)
+	}
+	wg.Wait()
+	if diff := cmp.Diff([]string{"delivered", "flushed"}, order); diff != "" {
+		t.Fatalf("order (-want +got):\n%s", diff)
+	}
+
+	synctest.Test(t, func(t *testing.T) {
+		held, h := newHeldNotifier(func() (session.PacketConn, error) { return nil, nil })
+		flushed := make(chan error)
+		dialT(t, held, true)
+		dialT(t, held, true) // waits for a drainer h holds
+		go func() { flushed <- held.Flush(t.Context()) }()
+		synctest.Wait() // the mark is queued
+		stopped, stop := context.WithCancel(t.Context())
+		stop()
+		if got := h.run(stopped); len(got) != 0 {
+			t.Fatalf("delivered %v after the owner stopped", got)
+		}
+		if err := <-flushed; err != nil {
+			t.Fatalf("Flush of dropped events = %v", err)
+		}
+	})
 }

@@ -53,11 +53,13 @@ func (e *Engine) dial(ctx context.Context, dc int, media, cdn bool) (*conn.Live,
 		e.mu.Unlock()
 	}
 	var live atomic.Pointer[conn.Live]
+	var link *conn.RedialNotifier
 	if push != nil {
 		cc.Updates = push
-		cc.Dialer = conn.NewRedialNotifier(cc.Dialer, e.spawn, func(ctx context.Context, ev conn.LinkEvent) {
+		link = conn.NewRedialNotifier(cc.Dialer, e.spawn, func(ctx context.Context, ev conn.LinkEvent) {
 			linkEvent(ctx, live.Load(), push, ev)
 		})
+		cc.Dialer = link
 	}
 	c, err := e.o.NewConn(cc)
 	if err != nil {
@@ -67,6 +69,7 @@ func (e *Engine) dial(ctx context.Context, dc int, media, cdn bool) (*conn.Live,
 	if lc == nil {
 		return nil, ErrClosed
 	}
+	lc.Link = link
 	live.Store(lc)
 	return lc, nil
 }
@@ -83,6 +86,19 @@ func linkEvent(ctx context.Context, lc *conn.Live, push Pushes, ev conn.LinkEven
 	default:
 		push.Redialed(ctx)
 	}
+}
+
+// FlushLink waits until the losses and redials of the home connection reported so far have
+// reached the Pushes (or were dropped), or ctx ends; without a home connection it returns at
+// once. Connect runs it before its OnConnect hooks, so that it knows the link's state.
+func (e *Engine) FlushLink(ctx context.Context) error {
+	e.mu.Lock()
+	home := e.home
+	e.mu.Unlock()
+	if home == nil || home.Link == nil {
+		return nil
+	}
+	return home.Link.Flush(ctx)
 }
 
 // cdnMemory returns the shared in-memory session of CDN data center dc, nil when cdn is false.
