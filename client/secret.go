@@ -30,6 +30,11 @@ var (
 	// relayed (the key exchange was tampered with; the chat is discarded) or an encrypted
 	// file whose key does not match its fingerprint.
 	ErrSecretFingerprint = errors.New("mtgo: secret chat key fingerprint mismatch")
+	// ErrSecretMedia reports SendSecretFile options that make no valid media (a photo
+	// without its size, a negative duration, a thumbnail too large, a kind the secret layer
+	// cannot send); a received media description failing the same checks is logged under
+	// err and leaves SecretMessage.File nil.
+	ErrSecretMedia = errors.New("mtgo: invalid secret media")
 	// ErrSecretRekeyBusy reports a re-keying start while an exchange, started by either
 	// side, is unfinished (or its old key is still kept for messages in flight).
 	ErrSecretRekeyBusy = errors.New("mtgo: secret chat re-keying already in flight")
@@ -251,18 +256,39 @@ func secretEntities(ents []tg.MessageEntityClass) []e2e.MessageEntityClass {
 
 // SecretFileOptions are the optional parts of SendSecretFile.
 type SecretFileOptions struct {
-	// MimeType of the document; application/octet-stream when empty.
+	// MimeType of the file; when empty, by Kind: image/jpeg, video/mp4, audio/mpeg,
+	// audio/ogg (voice), application/octet-stream (documents). A photo has none on the wire.
 	MimeType string
 	// Caption is the text under the file.
 	Caption string
 	// TTL is the message's self-destruct time (whole seconds).
 	TTL time.Duration
+	// Kind is how the file is sent: types.KindDocument (the default; KindNone too),
+	// KindPhoto (decryptedMessageMediaPhoto; Width and Height required), KindVideo,
+	// KindVideoNote, KindAnimation (documents with documentAttributeVideo, round for a video
+	// note, with documentAttributeAnimated for an animation), KindAudio or KindVoice (with
+	// documentAttributeAudio). Other kinds are ErrSecretMedia.
+	Kind types.MediaKind
+	// Width and Height are a photo's or video's size in pixels; for a document, an image's
+	// size (documentAttributeImageSize, when both are set).
+	Width, Height int
+	// Duration is a video's or audio's length (whole seconds).
+	Duration time.Duration
+	// Title and Performer describe music (KindAudio).
+	Title, Performer string
+	// Waveform is a voice message's volume curve (KindVoice; at most 1 KiB).
+	Waveform []byte
+	// Thumb is a small JPEG preview sent inside the message (at most MaxSecretThumbSize
+	// bytes, its width and height set; Telegram's clients make 90 pixels on the longer
+	// side); not for audio.
+	Thumb *types.SecretThumb
 }
 
 // SendSecretFile encrypts the file read from r (at most MaxSecretFileSize bytes) with a
-// fresh AES-256-IGE key, uploads the ciphertext and sends it as a document to a ready chat
-// (messages.sendEncryptedFile); the key and iv travel inside the encrypted message. It
-// returns the message's random_id.
+// fresh AES-256-IGE key, uploads the ciphertext and sends it to a ready chat
+// (messages.sendEncryptedFile) as the media opts.Kind names (a document by default); the
+// key and iv travel inside the encrypted message. Options that make no valid media are
+// ErrSecretMedia, before the upload. It returns the message's random_id.
 func (c *Client) SendSecretFile(ctx context.Context, chatID int32, r io.Reader, fileName string, opts *SecretFileOptions) (int64, error) {
 	if opts == nil {
 		opts = &SecretFileOptions{}
@@ -278,6 +304,10 @@ func (c *Client) SendSecretFile(ctx context.Context, chatID int32, r io.Reader, 
 	if err != nil {
 		return 0, err
 	}
+	md, err := opts.media(fileName, int64(len(data)), key, iv)
+	if err != nil {
+		return 0, err
+	}
 	up, err := c.Upload(ctx, bytes.NewReader(cipher), int64(len(cipher)), "secret")
 	if err != nil {
 		return 0, fmt.Errorf("mtgo: secret file upload: %w", err)
@@ -287,16 +317,8 @@ func (c *Client) SendSecretFile(ctx context.Context, chatID int32, r io.Reader, 
 	if err != nil {
 		return 0, err
 	}
-	mime := opts.MimeType
-	if mime == "" {
-		mime = "application/octet-stream"
-	}
-	doc := &e2e.DecryptedMessageMediaDocument{
-		Thumb: []byte{}, MimeType: mime, Size: int64(len(data)), Key: key, Iv: iv, Caption: opts.Caption,
-		Attributes: []e2e.DocumentAttributeClass{&e2e.DocumentAttributeFilename{FileName: fileName}},
-	}
 	rid := randomID()
-	msg := &e2e.DecryptedMessage{RandomID: rid, TTL: int32(opts.TTL / time.Second), Message: opts.Caption, Media: doc}
+	msg := &e2e.DecryptedMessage{RandomID: rid, TTL: int32(opts.TTL / time.Second), Message: opts.Caption, Media: md}
 	if _, err := c.secrets().send(ctx, chatID, rid, msg, in); err != nil {
 		return 0, err
 	}

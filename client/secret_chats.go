@@ -2,6 +2,7 @@ package mtgo
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/binary"
 	"errors"
@@ -677,12 +678,11 @@ func (m *secretChats) applyLocked(ctx context.Context, s *secretChat, p pendingS
 	switch x := p.layer.Message.(type) {
 	case *e2e.DecryptedMessage:
 		sm.RandomID, sm.TTL, sm.Text, sm.Entities, sm.Media = x.RandomID, time.Duration(x.TTL)*time.Second, x.Message, x.Entities, x.Media
-		sm.File = secretFileOf(x.Media, p.file)
-		if sm.File != nil && sm.Text == "" {
-			if d, ok := x.Media.(*e2e.DecryptedMessageMediaDocument); ok {
-				sm.Text = d.Caption
-			}
+		file, caption, err := secretFileOf(x.Media, p.file)
+		if err != nil {
+			m.log.Warn("secret media not described", "chat", s.id, "err", err)
 		}
+		sm.File, sm.Text = file, cmp.Or(sm.Text, caption)
 	case *e2e.DecryptedMessageService:
 		sm.RandomID, sm.Action = x.RandomID, x.Action
 		if secretchat.IsRekey(x.Action) {

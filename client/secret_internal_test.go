@@ -808,7 +808,7 @@ func TestSecretFileMessage(t *testing.T) {
 	}
 	evs := b.events()
 	m := evs[len(evs)-1].(*types.SecretMessage)
-	want := &types.SecretFile{ID: 9, AccessHash: 10, DCID: 2, Size: 32, KeyFingerprint: fp, Key: key, IV: iv, PlainSize: 20, MimeType: "text/plain", FileName: "a.txt"}
+	want := &types.SecretFile{ID: 9, AccessHash: 10, DCID: 2, Size: 32, KeyFingerprint: fp, Key: key, IV: iv, PlainSize: 20, MimeType: "text/plain", FileName: "a.txt", Kind: types.KindDocument}
 	if diff := cmp.Diff(want, m.File); diff != "" || m.Text != "cap" || m.RandomID != 8 {
 		t.Fatalf("file (-want +got):\n%s text %q", diff, m.Text)
 	}

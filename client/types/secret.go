@@ -78,9 +78,12 @@ type SecretMessage struct {
 	Text string
 	// Entities are the text's formatting entities as the secret layer sends them.
 	Entities []e2e.MessageEntityClass
-	// File is the attached encrypted file, nil without one; DecryptSecretFile fetches it.
+	// File is the attached encrypted file (a photo, video, audio or document, File.Kind
+	// says which), nil without one or when its description failed the checks (logged);
+	// DecryptSecretFile fetches it.
 	File *SecretFile
-	// Media is the raw media descriptor (nil without media), for kinds File does not cover.
+	// Media is the raw media descriptor (nil without media), for kinds File does not cover:
+	// geo points, venues, contacts, external documents, web pages.
 	Media e2e.DecryptedMessageMediaClass
 	// Action is the service action of a service message, nil for ordinary messages.
 	Action e2e.DecryptedMessageActionClass
@@ -104,9 +107,29 @@ type SecretFile struct {
 	Key, IV []byte
 	// PlainSize is the file's size before encryption.
 	PlainSize int64
-	// MimeType and FileName describe the document.
+	// MimeType and FileName describe the document (a photo is image/jpeg, without a name).
 	MimeType string
 	FileName string
+	// Kind is what the file is: KindPhoto, KindVideo, KindVideoNote, KindAnimation,
+	// KindAudio, KindVoice, KindSticker or KindDocument.
+	Kind MediaKind
+	// Width and Height are a photo's, video's or image's size in pixels (0: not given).
+	Width, Height int
+	// Duration is a video's or audio's length, in whole seconds.
+	Duration time.Duration
+	// Title and Performer describe music (KindAudio).
+	Title, Performer string
+	// Waveform is a voice message's volume curve (5-bit values, packed).
+	Waveform []byte
+	// Thumb is the small preview the message carries inline; nil without one.
+	Thumb *SecretThumb
+}
+
+// SecretThumb is the small inline preview of a secret chat's photo, video or document: a
+// JPEG (Telegram's clients make it at most 90 pixels on the longer side) and its size.
+type SecretThumb struct {
+	Data          []byte
+	Width, Height int
 }
 
 // The file key and iv open the file: a SecretFile prints, formats and logs without them, and
@@ -117,7 +140,18 @@ func (f SecretFile) printable() redact.Fields {
 		slog.Int64("ID", f.ID), slog.Int64("AccessHash", f.AccessHash), slog.Int("DCID", int(f.DCID)),
 		slog.Int64("Size", f.Size), slog.Int("KeyFingerprint", int(f.KeyFingerprint)),
 		slog.String("Key", redact.Bytes(f.Key)), slog.String("IV", redact.Bytes(f.IV)),
-		slog.Int64("PlainSize", f.PlainSize), slog.String("MimeType", f.MimeType), slog.String("FileName", f.FileName))
+		slog.Int64("PlainSize", f.PlainSize), slog.String("MimeType", f.MimeType), slog.String("FileName", f.FileName),
+		slog.String("Kind", f.Kind.String()), slog.Int("Width", f.Width), slog.Int("Height", f.Height),
+		slog.Duration("Duration", f.Duration), slog.String("Title", f.Title), slog.String("Performer", f.Performer),
+		slog.Int("Waveform", len(f.Waveform)), slog.Int("Thumb", thumbLen(f.Thumb)))
+}
+
+// thumbLen is the size of t's picture (0 without one): a file prints its thumbnail's size.
+func thumbLen(t *SecretThumb) int {
+	if t == nil {
+		return 0
+	}
+	return len(t.Data)
 }
 
 // String implements fmt.Stringer without the key and iv.

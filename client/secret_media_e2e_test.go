@@ -1,0 +1,100 @@
+package mtgo_test
+
+import (
+	"bytes"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
+	mtgo "github.com/mtgo-labs/mtgo/client"
+	"github.com/mtgo-labs/mtgo/client/types"
+)
+
+// TestE2ESecretMedia: Alice sends each media kind through SendSecretFile's options (a photo
+// with its thumbnail and size, videos, a video note, an animation, voice, music, a plain
+// document); Bob gets each as a typed SecretFile (kind, dimensions, duration, thumbnail,
+// audio details, MIME type) and decrypts the same bytes.
+func TestE2ESecretMedia(t *testing.T) {
+	p := newSecretPair(t, "1555208")
+	thumb := &types.SecretThumb{Data: []byte("\xff\xd8\xff tiny jpeg"), Width: 90, Height: 60}
+	tests := []struct {
+		name, fileName string
+		opts           *mtgo.SecretFileOptions
+		want           types.SecretFile
+	}{
+		{"photo", "sunset.jpg",
+			&mtgo.SecretFileOptions{Kind: types.KindPhoto, Width: 1280, Height: 853, Thumb: thumb, Caption: "sunset"},
+			types.SecretFile{Kind: types.KindPhoto, Width: 1280, Height: 853, Thumb: thumb, MimeType: "image/jpeg"}},
+		{"video", "clip.mp4",
+			&mtgo.SecretFileOptions{Kind: types.KindVideo, Width: 640, Height: 360, Duration: 12 * time.Second, Thumb: thumb, Caption: "clip"},
+			types.SecretFile{Kind: types.KindVideo, Width: 640, Height: 360, Duration: 12 * time.Second, Thumb: thumb, MimeType: "video/mp4", FileName: "clip.mp4"}},
+		{"video note", "round.mp4",
+			&mtgo.SecretFileOptions{Kind: types.KindVideoNote, Width: 240, Height: 240, Duration: 3 * time.Second},
+			types.SecretFile{Kind: types.KindVideoNote, Width: 240, Height: 240, Duration: 3 * time.Second, MimeType: "video/mp4", FileName: "round.mp4"}},
+		{"animation", "cat.mp4",
+			&mtgo.SecretFileOptions{Kind: types.KindAnimation, Width: 320, Height: 240, Duration: 2 * time.Second},
+			types.SecretFile{Kind: types.KindAnimation, Width: 320, Height: 240, Duration: 2 * time.Second, MimeType: "video/mp4", FileName: "cat.mp4"}},
+		{"voice", "voice.ogg",
+			&mtgo.SecretFileOptions{Kind: types.KindVoice, Duration: 4 * time.Second, Waveform: []byte{0, 8, 31, 4}},
+			types.SecretFile{Kind: types.KindVoice, Duration: 4 * time.Second, Waveform: []byte{0, 8, 31, 4}, MimeType: "audio/ogg", FileName: "voice.ogg"}},
+		{"audio", "song.flac",
+			&mtgo.SecretFileOptions{Kind: types.KindAudio, MimeType: "audio/flac", Duration: 200 * time.Second, Title: "Song", Performer: "Band"},
+			types.SecretFile{Kind: types.KindAudio, Duration: 200 * time.Second, Title: "Song", Performer: "Band", MimeType: "audio/flac", FileName: "song.flac"}},
+		{"document with a thumbnail", "report.pdf",
+			&mtgo.SecretFileOptions{MimeType: "application/pdf", Thumb: thumb},
+			types.SecretFile{Kind: types.KindDocument, Thumb: thumb, MimeType: "application/pdf", FileName: "report.pdf"}},
+	}
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			data := bytes.Repeat([]byte(tt.name), 100+i)
+			rid, err := p.alice.SendSecretFile(ctxT(t), p.id, bytes.NewReader(data), tt.fileName, tt.opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			m := recv(t, p.bobGot, tt.name)
+			if m.RandomID != rid || m.File == nil || m.Text != tt.opts.Caption {
+				t.Fatalf("message %+v, want random id %d and caption %q", m, rid, tt.opts.Caption)
+			}
+			want := tt.want
+			want.PlainSize = int64(len(data))
+			ignore := cmpopts.IgnoreFields(types.SecretFile{}, "ID", "AccessHash", "DCID", "Size", "KeyFingerprint", "Key", "IV")
+			if diff := cmp.Diff(want, *m.File, ignore); diff != "" {
+				t.Fatalf("file (-want +got):\n%s", diff)
+			}
+			got, err := p.bob.DecryptSecretFile(ctxT(t), m.File)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got, data) {
+				t.Fatalf("decrypted %d bytes, want %d", len(got), len(data))
+			}
+		})
+	}
+
+	// Options that cannot make valid media fail before anything is uploaded.
+	bad := []struct {
+		name string
+		opts *mtgo.SecretFileOptions
+	}{
+		{"photo without a size", &mtgo.SecretFileOptions{Kind: types.KindPhoto}},
+		{"negative width", &mtgo.SecretFileOptions{Kind: types.KindVideo, Width: -1, Height: 5}},
+		{"negative duration", &mtgo.SecretFileOptions{Kind: types.KindVoice, Duration: -time.Second}},
+		{"thumbnail too large", &mtgo.SecretFileOptions{Thumb: &types.SecretThumb{Data: make([]byte, mtgo.MaxSecretThumbSize+1), Width: 90, Height: 90}}},
+		{"thumbnail without a size", &mtgo.SecretFileOptions{Thumb: &types.SecretThumb{Data: []byte{1}}}},
+		{"waveform too long", &mtgo.SecretFileOptions{Kind: types.KindVoice, Waveform: make([]byte, 1<<12)}},
+		{"sticker", &mtgo.SecretFileOptions{Kind: types.KindSticker}},
+		{"contact", &mtgo.SecretFileOptions{Kind: types.KindContact}},
+	}
+	for _, tt := range bad {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := p.alice.SendSecretFile(ctxT(t), p.id, strings.NewReader("x"), "x", tt.opts)
+			if !errors.Is(err, mtgo.ErrSecretMedia) {
+				t.Fatalf("err %v, want ErrSecretMedia", err)
+			}
+		})
+	}
+}
