@@ -219,7 +219,8 @@ func (c *Client) GetSecretChat(chatID int32) (*types.SecretChat, bool) {
 // SendSecretMessage sends text to a ready chat (messages.sendEncrypted) and returns the
 // message's random_id. Of the send options it reads the parse mode and entities (the text is
 // parsed as SendMessage parses it; entity kinds the secret layer lacks, such as mention names,
-// are left out) and WithSilent; the others do not apply to secret chats.
+// are left out) and WithSilent; the others do not apply to secret chats. The message carries
+// the chat's self-destruct timer (SetSecretChatTTL).
 func (c *Client) SendSecretMessage(ctx context.Context, chatID int32, text string, opts ...SendOption) (int64, error) {
 	p := collectSend(opts)
 	text, ents, err := c.messageText(ctx, text, p.Text)
@@ -261,7 +262,8 @@ type SecretFileOptions struct {
 	MimeType string
 	// Caption is the text under the file.
 	Caption string
-	// TTL is the message's self-destruct time (whole seconds).
+	// TTL is the message's self-destruct time (whole seconds); the chat's (SetSecretChatTTL)
+	// when zero.
 	TTL time.Duration
 	// Kind is how the file is sent: types.KindDocument (the default; KindNone too),
 	// KindPhoto (decryptedMessageMediaPhoto; Width and Height required), KindVideo,
@@ -293,6 +295,10 @@ func (c *Client) SendSecretFile(ctx context.Context, chatID int32, r io.Reader, 
 	if opts == nil {
 		opts = &SecretFileOptions{}
 	}
+	ttl, err := secretTTL(opts.TTL)
+	if err != nil {
+		return 0, fmt.Errorf("mtgo: secret file: %w", err)
+	}
 	data, err := io.ReadAll(io.LimitReader(r, MaxSecretFileSize+1))
 	if err != nil {
 		return 0, fmt.Errorf("mtgo: secret file: %w", err)
@@ -318,7 +324,7 @@ func (c *Client) SendSecretFile(ctx context.Context, chatID int32, r io.Reader, 
 		return 0, err
 	}
 	rid := randomID()
-	msg := &e2e.DecryptedMessage{RandomID: rid, TTL: int32(opts.TTL / time.Second), Message: opts.Caption, Media: md}
+	msg := &e2e.DecryptedMessage{RandomID: rid, TTL: ttl, Message: opts.Caption, Media: md}
 	if _, err := c.secrets().send(ctx, chatID, rid, msg, in); err != nil {
 		return 0, err
 	}
@@ -359,9 +365,7 @@ func (c *Client) SecretChatVisualization(chatID int32) ([]byte, error) {
 // SendLayerNotification tells the peer of a ready chat the layer this client speaks
 // (decryptedMessageActionNotifyLayer, messages.sendEncryptedService).
 func (c *Client) SendLayerNotification(ctx context.Context, chatID int32) error {
-	msg := &e2e.DecryptedMessageService{RandomID: randomID(), Action: &e2e.DecryptedMessageActionNotifyLayer{Layer: secretchat.Layer}}
-	_, err := c.secrets().send(ctx, chatID, msg.RandomID, msg, nil)
-	return err
+	return c.sendSecretAction(ctx, chatID, &e2e.DecryptedMessageActionNotifyLayer{Layer: secretchat.Layer})
 }
 
 // send encrypts msg into chat id and sends it: with file as messages.sendEncryptedFile, a

@@ -417,6 +417,7 @@ func (m *secretChats) sealLocked(ctx context.Context, s *secretChat, rid int64, 
 	if _, err := io.ReadFull(m.rnd, rb); err != nil {
 		return tg.InputEncryptedChat{}, nil, 0, fmt.Errorf("mtgo: secret chat random: %w", err)
 	}
+	s.giveTTL(msg)
 	before := s.seq.State()
 	in, out, err := s.seq.Next()
 	if err != nil {
@@ -434,6 +435,7 @@ func (m *secretChats) sealLocked(ctx context.Context, s *secretChat, rid int64, 
 		return tg.InputEncryptedChat{}, nil, 0, fmt.Errorf("mtgo: secret message: %w", err)
 	}
 	m.keepSentLocked(ctx, s, out, &sentSecret{rid: rid, layer: plain, service: isSecretService(msg)})
+	s.takeTTL(msg)
 	m.saveLocked(ctx, s)
 	m.maybeRekeyLocked(ctx, s)
 	return tg.InputEncryptedChat{ChatID: s.id, AccessHash: s.accessHash}, data, out, nil
@@ -677,7 +679,7 @@ func (m *secretChats) applyLocked(ctx context.Context, s *secretChat, p pendingS
 	sm := &types.SecretMessage{ChatID: s.id, Date: time.Unix(int64(p.date), 0), Layer: p.layer}
 	switch x := p.layer.Message.(type) {
 	case *e2e.DecryptedMessage:
-		sm.RandomID, sm.TTL, sm.Text, sm.Entities, sm.Media = x.RandomID, time.Duration(x.TTL)*time.Second, x.Message, x.Entities, x.Media
+		sm.RandomID, sm.TTL, sm.Text, sm.Entities, sm.Media = x.RandomID, time.Duration(max(x.TTL, 0))*time.Second, x.Message, x.Entities, x.Media
 		file, caption, err := secretFileOf(x.Media, p.file)
 		if err != nil {
 			m.log.Warn("secret media not described", "chat", s.id, "err", err)
@@ -697,6 +699,23 @@ func (m *secretChats) applyLocked(ctx context.Context, s *secretChat, p pendingS
 		}
 	}
 	m.emit(kindSecretMessage, sm)
+}
+
+// giveTTL gives an outgoing message without a TTL of its own the chat's.
+func (s *secretChat) giveTTL(msg e2e.DecryptedMessageClass) {
+	if x, ok := msg.(*e2e.DecryptedMessage); ok && x.TTL == 0 {
+		x.TTL = s.ttl
+	}
+}
+
+// takeTTL takes the timer a sealed message of this side sets (the peer gets it, by a
+// resend if need be).
+func (s *secretChat) takeTTL(msg e2e.DecryptedMessageClass) {
+	if x, ok := msg.(*e2e.DecryptedMessageService); ok {
+		if a, ok := x.Action.(*e2e.DecryptedMessageActionSetMessageTTL); ok {
+			s.ttl = max(a.TTLSeconds, 0)
+		}
+	}
 }
 
 // noteLayer records the layer the peer reports (a layer's own field or a notifyLayer

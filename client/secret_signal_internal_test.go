@@ -2,6 +2,7 @@ package mtgo
 
 import (
 	"context"
+	crand "crypto/rand"
 	"errors"
 	"testing"
 	"time"
@@ -9,6 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/mtgo-labs/mtgo/client/types"
+	"github.com/mtgo-labs/mtgo/tl/e2e"
 	"github.com/mtgo-labs/mtgo/tl/tg"
 )
 
@@ -115,5 +117,41 @@ func TestSecretChatTypingSignals(t *testing.T) {
 	}
 	if err := alice.SendSecretChatAction(ctx, id, true); !errors.Is(err, ErrSecretChatState) {
 		t.Fatalf("typing in a discarded chat: %v", err)
+	}
+}
+
+// TestSecretTTLSealFailure: a timer whose message failed to seal is not taken; one sealed is,
+// and the messages after it carry it; a peer's negative TTL reads as none.
+func TestSecretTTLSealFailure(t *testing.T) {
+	ctx := context.Background()
+	r := newSecretRelay(t)
+	id := r.open(t)
+	a, b := r.parties[0], r.parties[1]
+	alice := secretClient(r, 0)
+	a.m.rnd = &failAfter{n: secretRandomBytes}
+	if err := alice.SetSecretChatTTL(ctx, id, time.Minute); err == nil {
+		t.Fatal("sealed without randomness")
+	}
+	a.m.rnd = crand.Reader
+	if sc, _ := a.m.get(ctx, id); sc.TTL != 0 {
+		t.Fatalf("TTL %v after a failed seal", sc.TTL)
+	}
+	if err := alice.SetSecretChatTTL(ctx, id, time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.m.sendText(ctx, id, 3, "x"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.m.send(ctx, id, 4, &e2e.DecryptedMessage{RandomID: 4, TTL: -5, Message: "y"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	r.runJobs()
+	evs := b.events()
+	if m := evs[len(evs)-1].(*types.SecretMessage); m.TTL != time.Minute || m.Text != "x" {
+		t.Fatalf("message %v", m)
+	}
+	evs = a.events()
+	if m := evs[len(evs)-1].(*types.SecretMessage); m.TTL != 0 || m.Text != "y" {
+		t.Fatalf("message with a negative TTL %v", m)
 	}
 }

@@ -54,7 +54,8 @@ type SecretChat struct {
 	State SecretChatState
 	// Layer is the secret chat layer the peer announced (0 until it did).
 	Layer int32
-	// TTL is the self-destruct timer the peer set (decryptedMessageActionSetMessageTTL).
+	// TTL is the chat's self-destruct timer, set by either side (SetSecretChatTTL,
+	// decryptedMessageActionSetMessageTTL); the messages sent carry it.
 	TTL time.Duration
 	// KeyFingerprint is the 64-bit fingerprint of the key in use (0 until the key exists);
 	// it changes when the chat re-keys.

@@ -1,0 +1,86 @@
+package mtgo
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/mtgo-labs/mtgo/tl/e2e"
+)
+
+// MaxSecretActionIDs is how many messages one DeleteSecretMessages,
+// ReadSecretMessageContents or SendSecretScreenshotNotification names at most (as
+// messages.deleteMessages takes 100).
+const MaxSecretActionIDs = 100
+
+// SetSecretChatTTL sets the self-destruct timer of a ready chat for both sides
+// (decryptedMessageActionSetMessageTTL; the peer's OnSecretMessage sees the action): the
+// chat's TTL shows it, and the messages either side sends afterwards carry it (a file's
+// SecretFileOptions.TTL, when set, instead). 0 turns it off. Deleting a message when its
+// time is up is the application's work (each side's): this client keeps no messages.
+func (c *Client) SetSecretChatTTL(ctx context.Context, chatID int32, ttl time.Duration) error {
+	secs, err := secretTTL(ttl)
+	if err != nil {
+		return fmt.Errorf("mtgo: secret chat %d: %w", chatID, err)
+	}
+	return c.sendSecretAction(ctx, chatID, &e2e.DecryptedMessageActionSetMessageTTL{TTLSeconds: secs})
+}
+
+// secretTTL is ttl in the wire's whole seconds: 0 to MaxInt32.
+func secretTTL(ttl time.Duration) (int32, error) {
+	secs := ttl / time.Second
+	if secs < 0 || secs > math.MaxInt32 {
+		return 0, fmt.Errorf("TTL %v out of range", ttl)
+	}
+	return int32(secs), nil
+}
+
+// DeleteSecretMessages asks the peer of a ready chat to delete the messages with randomIDs
+// (decryptedMessageActionDeleteMessages; 1 to MaxSecretActionIDs of them). This client
+// keeps no messages: the application deletes its own copies.
+func (c *Client) DeleteSecretMessages(ctx context.Context, chatID int32, randomIDs ...int64) error {
+	if err := checkSecretActionIDs(chatID, randomIDs); err != nil {
+		return err
+	}
+	return c.sendSecretAction(ctx, chatID, &e2e.DecryptedMessageActionDeleteMessages{RandomIDs: randomIDs})
+}
+
+// ReadSecretMessageContents tells the peer of a ready chat that this side opened the
+// messages with randomIDs (decryptedMessageActionReadMessages: self-destructing media
+// viewed, which starts their timers).
+func (c *Client) ReadSecretMessageContents(ctx context.Context, chatID int32, randomIDs ...int64) error {
+	if err := checkSecretActionIDs(chatID, randomIDs); err != nil {
+		return err
+	}
+	return c.sendSecretAction(ctx, chatID, &e2e.DecryptedMessageActionReadMessages{RandomIDs: randomIDs})
+}
+
+// SendSecretScreenshotNotification tells the peer of a ready chat that this side took a
+// screenshot showing the messages with randomIDs (decryptedMessageActionScreenshotMessages).
+func (c *Client) SendSecretScreenshotNotification(ctx context.Context, chatID int32, randomIDs ...int64) error {
+	if err := checkSecretActionIDs(chatID, randomIDs); err != nil {
+		return err
+	}
+	return c.sendSecretAction(ctx, chatID, &e2e.DecryptedMessageActionScreenshotMessages{RandomIDs: randomIDs})
+}
+
+// ClearSecretChatHistory asks the peer of a ready chat to delete the whole history
+// (decryptedMessageActionFlushHistory); the chat stays open.
+func (c *Client) ClearSecretChatHistory(ctx context.Context, chatID int32) error {
+	return c.sendSecretAction(ctx, chatID, &e2e.DecryptedMessageActionFlushHistory{})
+}
+
+// sendSecretAction sends a as a service message (messages.sendEncryptedService).
+func (c *Client) sendSecretAction(ctx context.Context, chatID int32, a e2e.DecryptedMessageActionClass) error {
+	msg := &e2e.DecryptedMessageService{RandomID: randomID(), Action: a}
+	_, err := c.secrets().send(ctx, chatID, msg.RandomID, msg, nil)
+	return err
+}
+
+func checkSecretActionIDs(chatID int32, ids []int64) error {
+	if len(ids) == 0 || len(ids) > MaxSecretActionIDs {
+		return fmt.Errorf("mtgo: secret chat %d: %d messages named, want 1 to %d", chatID, len(ids), MaxSecretActionIDs)
+	}
+	return nil
+}

@@ -1,0 +1,89 @@
+package mtgo_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	mtgo "github.com/mtgo-labs/mtgo/client"
+	"github.com/mtgo-labs/mtgo/tl/e2e"
+)
+
+// TestE2ESecretChatActions: Alice sets the chat's self-destruct timer (both chats show it,
+// and later messages of both sides carry it), then asks Bob to delete a message, tells him
+// she opened one, took a screenshot and cleared the history; Bob's handlers get each action.
+func TestE2ESecretChatActions(t *testing.T) {
+	p := newSecretPair(t, "1555209")
+	action := func(what string) e2e.DecryptedMessageActionClass {
+		t.Helper()
+		m := recv(t, p.bobGot, what)
+		if m.Action == nil {
+			t.Fatalf("%s: message %v", what, m)
+		}
+		return m.Action
+	}
+	if err := p.alice.SetSecretChatTTL(ctxT(t), p.id, 10*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if a, ok := action("TTL").(*e2e.DecryptedMessageActionSetMessageTTL); !ok || a.TTLSeconds != 10 {
+		t.Fatalf("TTL action %v", a)
+	}
+	for _, c := range []*testClient{p.alice, p.bob} {
+		if sc, _ := c.GetSecretChat(p.id); sc.TTL != 10*time.Second {
+			t.Fatalf("chat TTL %v", sc.TTL)
+		}
+	}
+	rid, err := p.alice.SendSecretMessage(ctxT(t), p.id, "gone in 10")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m := recv(t, p.bobGot, "message with the TTL"); m.TTL != 10*time.Second || m.RandomID != rid {
+		t.Fatalf("message %v", m)
+	}
+	if _, err := p.bob.SendSecretMessage(ctxT(t), p.id, "me too"); err != nil {
+		t.Fatal(err)
+	}
+	if m := recv(t, p.aliceGot, "Bob's message with the TTL"); m.TTL != 10*time.Second {
+		t.Fatalf("Bob's message %v", m)
+	}
+
+	ids := []int64{rid, rid + 1}
+	steps := []struct {
+		name string
+		send func() error
+		want e2e.DecryptedMessageActionClass
+	}{
+		{"delete", func() error { return p.alice.DeleteSecretMessages(ctxT(t), p.id, ids...) }, &e2e.DecryptedMessageActionDeleteMessages{RandomIDs: ids}},
+		{"read contents", func() error { return p.alice.ReadSecretMessageContents(ctxT(t), p.id, ids...) }, &e2e.DecryptedMessageActionReadMessages{RandomIDs: ids}},
+		{"screenshot", func() error { return p.alice.SendSecretScreenshotNotification(ctxT(t), p.id, ids...) }, &e2e.DecryptedMessageActionScreenshotMessages{RandomIDs: ids}},
+		{"clear history", func() error { return p.alice.ClearSecretChatHistory(ctxT(t), p.id) }, &e2e.DecryptedMessageActionFlushHistory{}},
+		{"TTL off", func() error { return p.alice.SetSecretChatTTL(ctxT(t), p.id, 0) }, &e2e.DecryptedMessageActionSetMessageTTL{}},
+	}
+	for _, s := range steps {
+		if err := s.send(); err != nil {
+			t.Fatalf("%s: %v", s.name, err)
+		}
+		if diff := cmp.Diff(s.want, action(s.name)); diff != "" {
+			t.Fatalf("%s (-want +got):\n%s", s.name, diff)
+		}
+	}
+	if sc, _ := p.bob.GetSecretChat(p.id); sc.TTL != 0 {
+		t.Fatalf("TTL after turning it off: %v", sc.TTL)
+	}
+
+	bad := []struct {
+		name string
+		err  error
+	}{
+		{"negative TTL", p.alice.SetSecretChatTTL(ctxT(t), p.id, -time.Second)},
+		{"TTL past int32 seconds", p.alice.SetSecretChatTTL(ctxT(t), p.id, (1<<31)*time.Second)},
+		{"no ids", p.alice.DeleteSecretMessages(ctxT(t), p.id)},
+		{"too many ids", p.alice.DeleteSecretMessages(ctxT(t), p.id, make([]int64, mtgo.MaxSecretActionIDs+1)...)},
+	}
+	for _, b := range bad {
+		if b.err == nil {
+			t.Errorf("%s: no error", b.name)
+		}
+	}
+}
