@@ -70,7 +70,8 @@ type UpdateManager interface {
 	// when deliver returns nil; an error leaves it to be delivered again. Start returns at
 	// once (an idle manager should keep no goroutine: many clients share a process); stopped
 	// is called once when the manager has stopped and everything it started has ended, with
-	// the reason (ctx's error when ctx ended).
+	// the reason (ctx's error when ctx ended). When Start returns an error, stopped is never
+	// called.
 	Start(ctx context.Context, deliver func(ctx context.Context, u tg.UpdatesClass) error, stopped func(error)) error
 }
 

@@ -45,9 +45,10 @@ type Options struct {
 
 // Errors of the Manager.
 var (
-	// ErrStopped is returned by calls on a Manager whose Run has returned.
+	// ErrStopped is returned by calls on a Manager that has stopped (Run returned, or Start's
+	// stopped was called).
 	ErrStopped = errors.New("updates: manager stopped")
-	// ErrRunning is returned by a second concurrent Run.
+	// ErrRunning is returned by a second Run or Start: a Manager runs once.
 	ErrRunning = errors.New("updates: manager already running")
 	// errNoAccessHash fails a channel difference whose access hash nobody knows.
 	errNoAccessHash = errors.New("no access hash for the channel")
@@ -138,7 +139,8 @@ type result struct {
 	err     error
 }
 
-// NewManager returns a Manager; call Run to start it.
+// NewManager returns a Manager; call Run or Start to start it. Input given to it before then
+// waits for the start.
 func NewManager(opts Options) (*Manager, error) {
 	if opts.API == nil {
 		return nil, errors.New("updates: Options.API is required")
@@ -220,7 +222,7 @@ func (m *Manager) Run(ctx context.Context) error {
 // exists only while there is work (loading the saved state, inputs, answers, deadlines). When
 // the Manager stops (ctx ended, or the Handler or Store failed) and every call it started has
 // returned, stopped, when not nil, is called once with the reason, from that goroutine. A
-// Manager starts once; a second Start returns ErrRunning.
+// Manager starts once; a second Start returns ErrRunning and never calls stopped.
 func (m *Manager) Start(ctx context.Context, stopped func(error)) error {
 	if !m.running.CompareAndSwap(false, true) {
 		return ErrRunning

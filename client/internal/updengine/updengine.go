@@ -110,7 +110,8 @@ func (e *Engine) forget(m *updates.Manager) {
 
 // Start runs the Manager of this period until ctx ends, handing its batches to deliver. It
 // returns at once; the Manager works on a goroutine only while it has work, and stopped (when
-// not nil) is called once, after the Manager stopped, with the reason.
+// not nil) is called once, after the Manager stopped, with the reason; never when Start
+// returns an error.
 func (e *Engine) Start(ctx context.Context, deliver func(context.Context, tg.UpdatesClass) error, stopped func(error)) error {
 	m, err := e.current()
 	if err != nil {
