@@ -332,7 +332,7 @@ func (c *Client) Connect(timeout time.Duration) error {
 // connection's error.
 func (c *Client) ConnectContext(ctx context.Context) error {
 	stored := c.storedSession(ctx) // hooks.go
-	if _, connected := c.eng.Home(); !connected {
+	if !c.eng.Connected() {        // none, or its session gave up: Connect makes a new one
 		c.link.reset() // the new connection's changes are held until it is announced
 	}
 	if err := c.eng.Connect(ctx, pushHandler{c}); err != nil {

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -343,7 +344,11 @@ type dialGate struct {
 	mu      sync.Mutex
 	shut    chan struct{} // nil while open
 	dialing chan struct{}
+	refuse  atomic.Bool // dials fail at once with errDialRefused
 }
+
+// errDialRefused fails the dials of a refusing dialGate.
+var errDialRefused = errors.New("test: dial refused")
 
 func newDialGate() *dialGate { return &dialGate{dialing: make(chan struct{}, 4)} }
 
@@ -370,6 +375,9 @@ func (g *dialGate) open() {
 func (g *dialGate) pass(ctx context.Context) error {
 	if g == nil {
 		return nil
+	}
+	if g.refuse.Load() {
+		return errDialRefused
 	}
 	g.mu.Lock()
 	shut := g.shut

@@ -4,11 +4,13 @@ import (
 	"errors"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
 	mtgo "github.com/mtgo-labs/mtgo/client"
 	"github.com/mtgo-labs/mtgo/teletest"
+	"github.com/mtgo-labs/mtgo/teletest/world"
 	"github.com/mtgo-labs/mtgo/tl/tg"
 	"github.com/mtgo-labs/mtgo/transport"
 )
@@ -88,7 +90,7 @@ func hooksUntil(t *testing.T, hooks <-chan string, last string) []string {
 	t.Helper()
 	var got []string
 	for h := ""; h != last; {
-		h = recv(t, hooks, fmt.Sprintf("the hooks up to %q (have %q)", last, got))
+		h = recv(t, hooks, fmt.Sprintf("hook up to %q (got %q)", last, got))
 		got = append(got, h)
 	}
 	return got
@@ -159,4 +161,72 @@ func TestE2EConnectHoldsLinkHooks(t *testing.T) {
 			t.Fatalf("Health connected %v, reconnects %d after the reconnection, want true, 1", h.Connected, h.Reconnects)
 		}
 	})
+}
+
+// TestE2ESessionGivesUpHooks: when the session gives up on the home connection (its redials
+// all failed, or a renewed temporary key could never be bound), a final OnDisconnect runs,
+// its Reason matching ErrReconnectFailed, after the loss's own if one was reported; Health
+// shows the connection down for that reason; Connect then connects again.
+func TestE2ESessionGivesUpHooks(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		ttl   time.Duration // of the temporary keys, 0: none
+		fail  func(cl *teletest.Cluster, gate *dialGate)
+		heal  func(cl *teletest.Cluster, gate *dialGate)
+		hooks []string
+	}{{
+		name: "redials failed",
+		fail: func(cl *teletest.Cluster, gate *dialGate) {
+			gate.refuse.Store(true)
+			cl.Faults().DropConnections(2)
+		},
+		heal:  func(_ *teletest.Cluster, gate *dialGate) { gate.refuse.Store(false) },
+		hooks: []string{"connect", "disconnect lost", "disconnect for good"},
+	}, {
+		name: "renewed key never bound",
+		ttl:  2 * time.Second,
+		fail: func(cl *teletest.Cluster, _ *dialGate) {
+			cl.Faults().RPCError(tg.AuthBindTempAuthKeyRequestTypeID, teletest.ErrEncryptedMessageInvalid, 0)
+		},
+		heal: func(cl *teletest.Cluster, _ *dialGate) {
+			cl.Faults().ClearRPCError(tg.AuthBindTempAuthKeyRequestTypeID)
+		},
+		hooks: []string{"connect", "disconnect for good"},
+	}} {
+		t.Run(tc.name, func(t *testing.T) {
+			cl := cluster(t)
+			bot, err := cl.World().CreateBot(world.BotSpec{FirstName: "Given up", Username: "e2e_given_up_bot"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			gate := newDialGate()
+			b := e2eClient(t, cl, func(cfg *mtgo.Config) {
+				cfg.BotToken = bot.Token
+				cfg.ReconnectAttempts = 2
+				cfg.FxOptions = append(cfg.FxOptions, mtgo.ReplaceSessionFactory(pfsFactory{ttl: tc.ttl, served: make(chan struct{}, 8), gate: gate}))
+			})
+			hooks := linkHooks(b)
+			if err := b.Start0(t); err != nil {
+				t.Fatal(err)
+			}
+			tc.fail(cl, gate)
+			got := hooksUntil(t, hooks, "disconnect for good")
+			if diff := cmp.Diff(tc.hooks, got); diff != "" {
+				t.Fatalf("hooks (-want +got):\n%s", diff)
+			}
+			if h := b.Health(); h.Connected || !errors.Is(h.LastError, mtgo.ErrReconnectFailed) {
+				t.Fatalf("Health connected %v, last error %v after the session gave up", h.Connected, h.LastError)
+			}
+			tc.heal(cl, gate)
+			if err := b.ConnectContext(ctxT(t)); err != nil {
+				t.Fatalf("Connect after the session gave up: %v", err)
+			}
+			if h := recv(t, hooks, "OnConnect of the new Connect"); h != "connect" {
+				t.Fatalf("hook %q, want connect", h)
+			}
+			if _, err := b.InvokeContext(ctxT(t), &tg.HelpGetNearestDCRequest{}, 0, 0); err != nil {
+				t.Fatalf("call after Connect: %v", err)
+			}
+		})
+	}
 }

@@ -11,7 +11,7 @@ import (
 // HealthStatus is the client's health at one moment (Health).
 type HealthStatus struct {
 	// Connected is true while the home connection is up: Connect succeeded, and the
-	// connection is not lost and waiting to be dialed again.
+	// connection is not lost and waiting to be dialed again, nor given up by the session.
 	Connected bool
 	// Authorized is true once an account is logged in.
 	Authorized bool
@@ -24,7 +24,9 @@ type HealthStatus struct {
 	// Reconnects counts the times the home connection was dialed again after it broke (or
 	// after NotifyNetworkChange) since the client was created.
 	Reconnects int64
-	// LastError is why the home connection last broke, nil if it never did.
+	// LastError is why the home connection last broke, nil if it never did; once the session
+	// gave up on it, what the session ended with (a *ReconnectError when its attempts ran
+	// out).
 	LastError error
 	// DCs is the state of every running connection, the home one first.
 	DCs []DCHealth
@@ -77,7 +79,10 @@ func (c *Client) homeLink(st session.ConnState, lastErr error) (session.ConnStat
 	l := &c.link
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.down && st == session.StateConnected {
+	switch {
+	case l.ended: // the session's counters show the last failed dial, not that it gave up
+		return session.StateClosed, l.lastErr
+	case l.down && st == session.StateConnected:
 		st = session.StateConnecting
 	}
 	if lastErr == nil {

@@ -69,6 +69,13 @@ func (c *Client) OnConnect(cb func(*Context)) *Handler {
 // center, a key renewal) runs neither hook. As for OnConnect, a hook run by the engine must
 // not call Disconnect or Stop itself: start a goroutine for that.
 //
+// When the session gives up on the home connection (Config.ReconnectAttempts connections in
+// a row failed, or a failure no redial mends), a final OnDisconnect runs, also after the one
+// of the loss the redials were for: its Reason matches ErrReconnectFailed when the attempts
+// ran out and wraps the session's last error. Calls fail from then on, Health shows the
+// connection down for that reason, and no OnConnect runs until Connect, which may be called
+// again (from a goroutine of the hook's own) to connect anew.
+//
 // The hooks of losses start with Connect's OnConnect: a loss Connect got over before it (the
 // session redialed during help.getConfig or the account check) runs none, and a loss not
 // over yet runs OnDisconnect right after Connect's OnConnect hooks, on Connect's goroutine.
@@ -90,6 +97,8 @@ type linkState struct {
 	lostErr    error     // what took the link down last
 	lostAt     time.Time // when it did
 	lastErr    error     // the latest loss (Health)
+	ended      bool      // the session gave up on the connection (lastErr is what it returned)
+	toldEnd    bool      // the hooks were told it did
 	told       bool      // the hooks were told the link is down: OnDisconnect ran, no OnConnect since
 	toldErr    error     // the loss the hooks were told
 	toldAt     time.Time // when it happened
@@ -101,7 +110,7 @@ type linkState struct {
 func (l *linkState) reset() {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.open, l.down, l.lossNew, l.told = false, false, false, false
+	l.open, l.down, l.lossNew, l.told, l.ended, l.toldEnd = false, false, false, false, false, false
 }
 
 // hold stops changes from running hooks (Disconnect: the closed connection's are none of them).
@@ -143,6 +152,23 @@ func (c *Client) linkChanged(lost error) {
 	}
 }
 
+// linkEnded records that the session gave up on the home connection with err, and runs the
+// final OnDisconnect: its Reason wraps err (a *ReconnectError when the redials failed), even
+// after the OnDisconnect of the loss the redials were for. No OnConnect follows until Connect.
+func (c *Client) linkEnded(err error) {
+	l := &c.link
+	l.mu.Lock()
+	l.lastErr, l.ended = err, true
+	if !l.down {
+		l.down, l.lostErr, l.lostAt = true, err, time.Now()
+	}
+	run := l.claimLocked()
+	l.mu.Unlock()
+	if run {
+		c.syncLink()
+	}
+}
+
 // announce runs Connect's OnConnect hooks, once every change of the link reported so far is
 // known, then opens the link's hooks: a loss the connection is back from is Connect's business
 // and tells nothing, one still down runs OnDisconnect after them.
@@ -173,7 +199,13 @@ func (c *Client) syncLink() {
 		dc, _ := c.eng.Home()
 		l.mu.Lock()
 		switch {
-		case !l.open:
+		case !l.open || l.toldEnd:
+		case l.ended:
+			l.told, l.toldEnd, l.lossNew = true, true, false
+			reason := fmt.Errorf("mtgo: connection to dc %d ended: %w", dc, l.lastErr)
+			l.mu.Unlock()
+			c.runHooks(hookDisconnect, reason, nil)
+			continue
 		case !l.told && (l.down || l.lossNew):
 			l.told, l.lossNew, l.toldErr, l.toldAt = true, false, l.lostErr, l.lostAt
 			reason := fmt.Errorf("mtgo: connection to dc %d lost: %w", dc, l.lostErr)

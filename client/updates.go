@@ -46,6 +46,9 @@ func (h pushHandler) Redialed(ctx context.Context) {
 // Lost reports that the home connection broke (OnDisconnect with the reason).
 func (h pushHandler) Lost(_ context.Context, err error) { h.c.linkChanged(err) }
 
+// Ended reports that the session gave up on the home connection (the final OnDisconnect).
+func (h pushHandler) Ended(_ context.Context, err error) { h.c.linkEnded(err) }
+
 func (c *Client) updatesRunning() bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()

@@ -57,3 +57,19 @@ func TestBindRefusedWarns(t *testing.T) {
 		t.Fatalf("the log shows the permanent key:\n%s", out)
 	}
 }
+
+// TestBindRefusedGivesUp: a binding refused on every connection ends Run after
+// Reconnect.MaxAttempts connections, like failed dials; the answers that carried the refusal
+// do not make the connections count as working, which would retry forever.
+func TestBindRefusedGivesUp(t *testing.T) {
+	srv := sessiontest.NewServer(t)
+	h := start(t, srv, func(o *session.Options) {
+		o.Session.AuthKey = bytes.Repeat([]byte{0x5a}, session.AuthKeySize)
+		o.TempKeyTTL = time.Hour
+		o.Reconnect.MaxAttempts = 3
+	})
+	var re *session.ReconnectError
+	if err := <-h.runErr; !errors.As(err, &re) || re.Attempts != 3 || !errors.Is(err, session.ErrBind) {
+		t.Fatalf("Run = %v, want a *ReconnectError after 3 refused bindings", err)
+	}
+}

@@ -120,7 +120,7 @@ func (l *loop) run(ctx context.Context) error {
 			continue
 		}
 		l.c.noteLost(err, l.now())
-		if worked {
+		if worked && !errors.Is(err, ErrBind) { // a connection whose key was refused served nothing
 			failures, unknownKey = 0, 0
 			b.Reset()
 		}

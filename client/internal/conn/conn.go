@@ -80,8 +80,7 @@ type Live struct {
 	done   chan struct{} // closed when Run returned
 	err    error         // Run's result, valid after done
 
-	// Link reports the losses and redials of a home connection (set by its dialer), nil for
-	// the others.
+	// Link reports the losses, redials and end of a home connection, nil for the others.
 	Link *RedialNotifier
 
 	closing    atomic.Bool  // Close was called: failures are the client's doing
@@ -97,19 +96,25 @@ type Live struct {
 type Spawner func(f func(ctx context.Context)) bool
 
 // Start runs c through spawn until the owner stops or Close is called. A Run that ends by
-// itself is logged on log. It returns nil when the owner is stopping.
-func Start(spawn Spawner, dc int, media, cdn bool, c Conn, log *slog.Logger) *Live {
+// itself (reconnection gave up) is logged on log and, for a home connection, reported on
+// link as its end. It returns nil when the owner is stopping.
+func Start(spawn Spawner, dc int, media, cdn bool, c Conn, link *RedialNotifier, log *slog.Logger) *Live {
 	lc := New(dc, media, cdn, c)
+	lc.Link = link
 	lc.running = true
 	started := make(chan struct{})
 	ok := spawn(func(ctx context.Context) {
 		runCtx, cancel := context.WithCancel(ctx)
 		lc.cancel = cancel
 		close(started)
-		defer close(lc.done)
 		lc.err = c.Run(runCtx)
-		if lc.err != nil && !lc.closing.Load() && runCtx.Err() == nil {
+		ended := lc.err != nil && !lc.closing.Load() && runCtx.Err() == nil
+		close(lc.done) // before the end is reported: its hooks may Disconnect, which waits for it
+		if ended {
 			log.Error("connection ended", "dc", dc, "err", lc.err)
+			if link != nil {
+				link.end(lc.err)
+			}
 		}
 	})
 	if !ok {
@@ -267,9 +272,11 @@ type RedialNotifier struct {
 }
 
 // LinkEvent is a change of the home connection: Lost is the error that broke it, nil for a
-// redial.
+// redial. Ended marks the last event of a connection whose Run gave up (Lost is what Run
+// returned): no redial follows.
 type LinkEvent struct {
-	Lost error
+	Lost  error
+	Ended bool
 }
 
 // linkItem is an entry of the notifier's queue: an event, or a Flush mark (closed when the
@@ -348,6 +355,16 @@ func (d *RedialNotifier) drain(ctx context.Context) {
 			}
 			d.deliver(ctx, it.ev)
 		}
+	}
+}
+
+// end reports that the connection's Run returned by itself with err: the last event.
+func (d *RedialNotifier) end(err error) {
+	d.mu.Lock()
+	start := d.queueLocked(linkItem{ev: LinkEvent{Lost: err, Ended: true}})
+	d.mu.Unlock()
+	if start {
+		d.startDrain()
 	}
 }
 

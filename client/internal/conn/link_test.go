@@ -3,6 +3,7 @@ package conn
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"sync"
 	"testing"
 	"testing/synctest"
@@ -164,4 +165,66 @@ func TestRedialNotifierFlush(t *testing.T) {
 			t.Fatalf("Flush of dropped events = %v", err)
 		}
 	})
+}
+
+// endingConn is a Conn whose Run returns err once stop is closed, or when ctx ends.
+type endingConn struct {
+	Conn
+	stop chan struct{}
+	err  error
+}
+
+func (c endingConn) Run(ctx context.Context) error {
+	select {
+	case <-c.stop:
+		return c.err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// TestStartReportsEnd: a home connection whose Run gives up reports its end as the last
+// event, after Done; one closed by the client reports none.
+func TestStartReportsEnd(t *testing.T) {
+	gaveUp := errors.New("reconnect failed")
+	for _, tc := range []struct {
+		name  string
+		close bool
+		want  []LinkEvent
+	}{
+		{"gave up", false, []LinkEvent{{Lost: gaveUp, Ended: true}}},
+		{"closed", true, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var wg sync.WaitGroup
+			spawn := func(f func(context.Context)) bool {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					f(t.Context())
+				}()
+				return true
+			}
+			var got []LinkEvent
+			var lc *Live
+			link := NewRedialNotifier(nil, spawn, func(_ context.Context, ev LinkEvent) {
+				if !lc.Done() {
+					t.Error("end reported before Done")
+				}
+				got = append(got, ev)
+			})
+			c := endingConn{stop: make(chan struct{}), err: gaveUp}
+			lc = Start(spawn, 2, false, false, c, link, slog.New(slog.DiscardHandler))
+			if tc.close {
+				lc.Close()
+			} else {
+				close(c.stop)
+			}
+			<-lc.Ended()
+			wg.Wait() // the Run goroutine and the drainer it started
+			if diff := cmp.Diff(tc.want, got, cmpopts.EquateErrors()); diff != "" {
+				t.Fatalf("events (-want +got):\n%s", diff)
+			}
+		})
+	}
 }

@@ -65,21 +65,23 @@ func (e *Engine) dial(ctx context.Context, dc int, media, cdn bool) (*conn.Live,
 	if err != nil {
 		return nil, fmt.Errorf("mtgo: new connection to dc %d: %w", dc, err)
 	}
-	lc := conn.Start(e.spawn, dc, media, cdn, c, e.log)
+	lc := conn.Start(e.spawn, dc, media, cdn, c, link, e.log)
 	if lc == nil {
 		return nil, ErrClosed
 	}
-	lc.Link = link
 	live.Store(lc)
 	return lc, nil
 }
 
-// linkEvent tells push about a loss or a redial of the home connection lc, on the notifier's
-// drainer goroutine (never the session's: the hooks it runs may call on the connection). An
-// event of a connection that ended (closed, or reconnection gave up) is dropped; lc is nil for
-// an event that came before dial had the connection, which is delivered.
+// linkEvent tells push about a loss, a redial or the end of the home connection lc, on the
+// notifier's drainer goroutine (never the session's: the hooks it runs may call on the
+// connection). Its end is delivered; any other event of a connection that ended (closed, or
+// reconnection gave up) is dropped; lc is nil for an event that came before dial had the
+// connection, which is delivered.
 func linkEvent(ctx context.Context, lc *conn.Live, push Pushes, ev conn.LinkEvent) {
 	switch {
+	case ev.Ended:
+		push.Ended(ctx, ev.Lost)
 	case lc != nil && lc.Done():
 	case ev.Lost != nil:
 		push.Lost(ctx, ev.Lost)

@@ -20,10 +20,13 @@ func (r *recordedPushes) Lost(_ context.Context, err error) {
 	r.got = append(r.got, "lost: "+err.Error())
 }
 func (r *recordedPushes) Redialed(context.Context) { r.got = append(r.got, "redialed") }
+func (r *recordedPushes) Ended(_ context.Context, err error) {
+	r.got = append(r.got, "ended: "+err.Error())
+}
 
 // TestLinkEvent: a loss or redial reaches the pushes while the connection runs, and also
 // before dial has it (the session may report one while Start is still returning); an
-// ended connection's events are dropped.
+// ended connection's events are dropped, but for its end.
 func TestLinkEvent(t *testing.T) {
 	running := conn.New(2, false, false, nil)
 	ended := conn.New(2, false, false, nil)
@@ -41,6 +44,7 @@ func TestLinkEvent(t *testing.T) {
 		{"redial before dial has the connection", nil, conn.LinkEvent{}, []string{"redialed"}},
 		{"loss, ended", ended, conn.LinkEvent{Lost: eof}, nil},
 		{"redial, ended", ended, conn.LinkEvent{}, nil},
+		{"end", ended, conn.LinkEvent{Lost: eof, Ended: true}, []string{"ended: eof"}},
 	} {
 		p := &recordedPushes{}
 		linkEvent(t.Context(), tc.lc, p, tc.ev)

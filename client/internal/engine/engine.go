@@ -44,12 +44,14 @@ type Storage interface {
 }
 
 // Pushes receives what the home connection pushes: updates, new server sessions, losses of
-// the connection (err the reason) and redials (after which pushes may have been lost).
+// the connection (err the reason), redials (after which pushes may have been lost), and its
+// end when the session gave up (err what its Run returned; Connect may be called again).
 type Pushes interface {
 	session.UpdateHandler
 	HandleNewSession(ctx context.Context) error
 	Lost(ctx context.Context, err error)
 	Redialed(ctx context.Context)
+	Ended(ctx context.Context, err error)
 }
 
 // Options configure an Engine.
@@ -219,21 +221,27 @@ func (e *Engine) HomeSession() (session.Session, bool) {
 }
 
 // Connect connects to the home data center with push receiving its pushes, and sends
-// help.getConfig (the first call, so it carries initConnection) to learn the data centers.
+// help.getConfig (the first call, so it carries initConnection) to learn the data centers. A
+// home connection whose session gave up is replaced.
 func (e *Engine) Connect(ctx context.Context, push Pushes) error {
 	e.mu.Lock()
 	switch {
 	case e.closed:
 		e.mu.Unlock()
 		return ErrClosed
-	case e.home != nil || e.connecting:
+	case e.home != nil && !e.home.Done() || e.connecting:
 		e.mu.Unlock()
 		return ErrAlreadyConnected
 	}
+	ended := e.home // its session gave up, if set
+	e.home = nil
 	e.connecting = true
 	e.push = push
 	dc := e.homeDC
 	e.mu.Unlock()
+	if ended != nil {
+		ended.Close() // releases its context; its Run has returned
+	}
 	defer func() {
 		e.mu.Lock()
 		e.connecting = false
