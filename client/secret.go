@@ -379,8 +379,12 @@ func (m *secretChats) send(ctx context.Context, id int32, rid int64, msg e2e.Dec
 	if err != nil {
 		return nil, err
 	}
-	if f, ok := res.(*tg.MessagesSentEncryptedFile); ok {
-		if ef, ok := f.File.(*tg.EncryptedFile); ok { // a resend names the uploaded file
+	switch r := res.(type) {
+	case *tg.MessagesSentEncryptedMessage:
+		m.noteSent(id, rid, r.Date, msg)
+	case *tg.MessagesSentEncryptedFile:
+		m.noteSent(id, rid, r.Date, msg)
+		if ef, ok := r.File.(*tg.EncryptedFile); ok { // a resend names the uploaded file
 			m.sentFile(ctx, id, out, &tg.InputEncryptedFile{ID: ef.ID, AccessHash: ef.AccessHash})
 		}
 	}

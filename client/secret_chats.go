@@ -47,7 +47,8 @@ type secretChat struct {
 	keys        *secretchat.Keys // the key in use, the previous one, re-keying; nil unless ready
 	visual      [36]byte         // the visualization of the chat's first key (Visual288)
 	seq         *secretchat.Seq
-	lastIn      int32 // the date of the newest message delivered (since the process started)
+	lastIn      int32      // the date of the newest message delivered (since the process started)
+	unread      []sentDate // messages sent, not yet covered by a read mark (secret_signal.go)
 
 	dh      *secretchat.DH // the originator's half while waiting (stored; cleared when done)
 	ga      []byte         // the originator's g_a while this side has not accepted
@@ -386,7 +387,7 @@ func (m *secretChats) discardLocked(ctx context.Context, s *secretChat) {
 	if s.state == types.SecretChatReady {
 		m.forgetSentLocked(ctx, s)
 	}
-	s.state, s.keys, s.pending, s.sent, s.held = types.SecretChatDiscarded, nil, nil, nil, nil
+	s.state, s.keys, s.pending, s.sent, s.held, s.unread = types.SecretChatDiscarded, nil, nil, nil, nil, nil
 	if s.seq == nil {
 		s.seq, _ = secretchat.NewSeq(s.role, secretchat.SeqState{})
 	}

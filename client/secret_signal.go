@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/mtgo-labs/mtgo/client/types"
+	"github.com/mtgo-labs/mtgo/tl/e2e"
 	"github.com/mtgo-labs/mtgo/tl/tg"
 )
 
@@ -95,15 +96,66 @@ func (m *secretChats) readyPeer(ctx context.Context, id int32) (tg.InputEncrypte
 	return tg.InputEncryptedChat{ChatID: s.id, AccessHash: s.accessHash}, s.lastIn, nil
 }
 
-// onRead hands the peer's read mark to the handlers.
+// maxSecretUnread is how many sent messages per chat wait for a read mark to name them; when
+// more are sent, the oldest leaves (a mark will not name it).
+const maxSecretUnread = 100
+
+// sentDate is a message this side sent and the server's date of it.
+type sentDate struct {
+	rid  int64
+	date int32
+}
+
+// noteSent remembers the date of message rid of chat id, an ordinary message (not a service
+// one), for the peer's read marks. A mark that comes before the send's answer does not name
+// it (the peer read it at once; the dates are whole seconds, so a later message of the same
+// second cannot be told from it): the next mark does.
+func (m *secretChats) noteSent(id int32, rid int64, date int32, msg e2e.DecryptedMessageClass) {
+	if isSecretService(msg) {
+		return
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	s := m.chats[id]
+	if s == nil || s.state != types.SecretChatReady {
+		return
+	}
+	if len(s.unread) == maxSecretUnread {
+		s.unread = append(s.unread[:0], s.unread[1:]...)
+	}
+	s.unread = append(s.unread, sentDate{rid, date})
+}
+
+// onRead hands the peer's read mark to the handlers, with the messages it newly covers.
 func (m *secretChats) onRead(ctx context.Context, up *tg.UpdateEncryptedMessagesRead) {
-	if _, ok := m.get(ctx, up.ChatID); !ok {
-		m.log.Debug("secret chat read mark dropped: unknown chat", "chat", up.ChatID)
+	m.mu.Lock()
+	s, err := m.lookupLocked(ctx, up.ChatID)
+	var ids []int64
+	if s != nil {
+		ids, s.unread = readUpTo(s.unread, up.MaxDate)
+	}
+	m.mu.Unlock()
+	if s == nil {
+		m.log.Debug("secret chat read mark dropped: unknown chat", "chat", up.ChatID, "err", err)
 		return
 	}
 	m.emit(kindSecretChatRead, &types.SecretChatRead{
-		ChatID: up.ChatID, MaxDate: time.Unix(int64(up.MaxDate), 0), Date: time.Unix(int64(up.Date), 0),
+		ChatID: up.ChatID, MaxDate: time.Unix(int64(up.MaxDate), 0), Date: time.Unix(int64(up.Date), 0), RandomIDs: ids,
 	})
+}
+
+// readUpTo splits the messages sent up to maxDate (their random ids, in the order sent) from
+// the rest (returned in place of sent).
+func readUpTo(sent []sentDate, maxDate int32) (read []int64, rest []sentDate) {
+	rest = sent[:0]
+	for _, x := range sent {
+		if x.date <= maxDate {
+			read = append(read, x.rid)
+		} else {
+			rest = append(rest, x)
+		}
+	}
+	return read, rest
 }
 
 // onTyping hands the peer's typing signal to the handlers, naming the peer.

@@ -2,6 +2,7 @@ package mtgo_test
 
 import (
 	"errors"
+	"slices"
 	"testing"
 	"time"
 
@@ -11,13 +12,14 @@ import (
 
 // TestE2ESecretChatRead: Bob reads Alice's messages (messages.readEncryptedHistory), up to a
 // date he names and then up to the last one he received; Alice's OnSecretChatRead hears each
-// read with the chat and the date. A chat Bob does not know is ErrSecretChatNotFound.
+// read with the chat, the date and the messages it newly covers. A chat Bob does not know is ErrSecretChatNotFound.
 func TestE2ESecretChatRead(t *testing.T) {
 	p := newSecretPair(t, "1555206")
 	reads := make(chan *types.SecretChatRead, 4)
 	p.alice.OnSecretChatRead(func(_ *mtgo.Context, r *types.SecretChatRead) error { reads <- r; return nil })
 
-	if _, err := p.alice.SendSecretMessage(ctxT(t), p.id, "first"); err != nil {
+	rid1, err := p.alice.SendSecretMessage(ctxT(t), p.id, "first")
+	if err != nil {
 		t.Fatal(err)
 	}
 	first := recv(t, p.bobGot, "first")
@@ -25,11 +27,12 @@ func TestE2ESecretChatRead(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := recv(t, reads, "read up to the first message")
-	if r.ChatID != p.id || !r.MaxDate.Equal(first.Date) || r.Date.IsZero() {
+	if r.ChatID != p.id || !r.MaxDate.Equal(first.Date) || r.Date.IsZero() || !slices.Equal(r.RandomIDs, []int64{rid1}) {
 		t.Fatalf("read %+v, want chat %d up to %v", r, p.id, first.Date)
 	}
 
-	if _, err := p.alice.SendSecretMessage(ctxT(t), p.id, "second"); err != nil {
+	rid2, err := p.alice.SendSecretMessage(ctxT(t), p.id, "second")
+	if err != nil {
 		t.Fatal(err)
 	}
 	second := recv(t, p.bobGot, "second")
@@ -37,7 +40,7 @@ func TestE2ESecretChatRead(t *testing.T) {
 	if err := p.bob.ReadSecretChatHistory(ctxT(t), p.id, time.Time{}); err != nil {
 		t.Fatal(err)
 	}
-	if r := recv(t, reads, "read of everything"); r.ChatID != p.id || !r.MaxDate.Equal(second.Date) {
+	if r := recv(t, reads, "read of everything"); r.ChatID != p.id || !r.MaxDate.Equal(second.Date) || !slices.Equal(r.RandomIDs, []int64{rid2}) {
 		t.Fatalf("read %+v, want up to %v", r, second.Date)
 	}
 

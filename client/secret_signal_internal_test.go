@@ -48,7 +48,7 @@ func TestSecretChatReadMarks(t *testing.T) {
 	}
 	want := []*types.SecretChatRead{
 		{ChatID: id, MaxDate: time.Unix(150, 0), Date: time.Unix(300, 0)},
-		{ChatID: id, MaxDate: time.Unix(200, 0), Date: time.Unix(300, 0)},
+		{ChatID: id, MaxDate: time.Unix(200, 0), Date: time.Unix(300, 0), RandomIDs: []int64{1}},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Fatalf("read marks (-want +got):\n%s", diff)
@@ -153,5 +153,37 @@ func TestSecretTTLSealFailure(t *testing.T) {
 	evs = a.events()
 	if m := evs[len(evs)-1].(*types.SecretMessage); m.TTL != 0 || m.Text != "y" {
 		t.Fatalf("message with a negative TTL %v", m)
+	}
+}
+
+// TestSecretReadCovers: a mark names the messages it newly covers, in the order sent, once;
+// at most maxSecretUnread wait (the oldest leave).
+func TestSecretReadCovers(t *testing.T) {
+	ctx := context.Background()
+	r := newSecretRelay(t)
+	id := r.open(t)
+	m := r.parties[0].m
+	msg := &e2e.DecryptedMessage{}
+	for i := range maxSecretUnread + 2 {
+		m.noteSent(id, int64(i), int32(1000+i), msg)
+	}
+	m.noteSent(id, -1, 5, &e2e.DecryptedMessageService{}) // not counted
+	read := func(maxDate int32) []int64 {
+		before := len(r.parties[0].events())
+		m.handle(ctx, &tg.UpdateEncryptedMessagesRead{ChatID: id, MaxDate: maxDate, Date: 9})
+		evs := r.parties[0].events()
+		if len(evs) != before+1 {
+			t.Fatalf("%d events for one mark", len(evs)-before)
+		}
+		return evs[before].(*types.SecretChatRead).RandomIDs
+	}
+	if got := read(1003); !cmp.Equal(got, []int64{2, 3}) { // 0 and 1 left the window
+		t.Fatalf("first mark named %v", got)
+	}
+	if got := read(1003); got != nil {
+		t.Fatalf("the same mark again named %v", got)
+	}
+	if got := read(1000 + maxSecretUnread + 1); len(got) != maxSecretUnread-2 || got[0] != 4 || got[len(got)-1] != maxSecretUnread+1 {
+		t.Fatalf("second mark named %d: %v", len(got), got)
 	}
 }

@@ -201,6 +201,10 @@ type SecretChatRead struct {
 	MaxDate time.Time
 	// Date is when the peer read them.
 	Date time.Time
+	// RandomIDs are the messages this side sent that the mark newly covers, in the order
+	// sent: of those sent since the client started, the last 100 not read before (service
+	// messages are not counted).
+	RandomIDs []int64
 }
 
 // SecretChatTyping says the peer of a secret chat is typing (updateEncryptedChatTyping).
