@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -455,28 +456,39 @@ func TestE2EReconnectCountAfterLossOnly(t *testing.T) {
 	}
 }
 
-// warnings is a slog.Handler that sends each record at warn level or above to itself, as its
-// message and attributes (those of the logger's With are left out), dropping it when full.
-type warnings chan string
+// records is a slog.Handler that sends each record at level or above to ch, as its message
+// and every attribute (the logger's With attributes first), dropping it when ch is full.
+type records struct {
+	ch    chan string
+	level slog.Level
+	attrs []slog.Attr
+}
 
-func (w warnings) Enabled(_ context.Context, l slog.Level) bool { return l >= slog.LevelWarn }
+func (r records) Enabled(_ context.Context, l slog.Level) bool { return l >= r.level }
 
-func (w warnings) Handle(_ context.Context, r slog.Record) error {
+func (r records) Handle(_ context.Context, rec slog.Record) error {
 	var b strings.Builder
-	b.WriteString(r.Message)
-	r.Attrs(func(a slog.Attr) bool {
+	b.WriteString(rec.Message)
+	for _, a := range r.attrs {
+		fmt.Fprintf(&b, " %s=%v", a.Key, a.Value)
+	}
+	rec.Attrs(func(a slog.Attr) bool {
 		fmt.Fprintf(&b, " %s=%v", a.Key, a.Value)
 		return true
 	})
 	select {
-	case w <- b.String():
+	case r.ch <- b.String():
 	default:
 	}
 	return nil
 }
 
-func (w warnings) WithAttrs([]slog.Attr) slog.Handler { return w }
-func (w warnings) WithGroup(string) slog.Handler      { return w }
+func (r records) WithAttrs(as []slog.Attr) slog.Handler {
+	r.attrs = append(slices.Clip(r.attrs), as...)
+	return r
+}
+
+func (r records) WithGroup(string) slog.Handler { return r }
 
 // TestE2ETempKeyBindingFailed refuses the binding of a renewed temporary key once: the client
 // logs it at warn level, naming the server's error; no hook runs, as no served connection was
@@ -488,7 +500,7 @@ func TestE2ETempKeyBindingFailed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	warned := make(warnings, 16)
+	warned := records{ch: make(chan string, 16), level: slog.LevelWarn}
 	f := pfsFactory{ttl: 2 * time.Second, served: make(chan struct{}, 4)}
 	b := e2eClient(t, cl, func(cfg *mtgo.Config) {
 		cfg.BotToken = bot.Token
@@ -507,7 +519,7 @@ func TestE2ETempKeyBindingFailed(t *testing.T) {
 	recv(t, f.served, "a connection served after the refused binding")
 	w := ""
 	for !strings.Contains(w, "binding") {
-		w = recv(t, warned, "a warning about the refused binding")
+		w = recv(t, warned.ch, "a warning about the refused binding")
 	}
 	if !strings.Contains(w, "ENCRYPTED_MESSAGE_INVALID") || !strings.Contains(w, "dc=2") {
 		t.Fatalf("warning %q: want the server's error and the data center", w)

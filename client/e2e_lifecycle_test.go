@@ -3,6 +3,8 @@ package mtgo_test
 import (
 	"errors"
 	"fmt"
+	"log/slog"
+	"strings"
 	"testing"
 	"time"
 
@@ -228,5 +230,26 @@ func TestE2ESessionGivesUpHooks(t *testing.T) {
 				t.Fatalf("call after Connect: %v", err)
 			}
 		})
+	}
+}
+
+// TestE2ESessionLogNamesDCOnce: the session's records that reach the client's logger name
+// the data center once (the session names it; the engine adds only what the session cannot
+// know).
+func TestE2ESessionLogNamesDCOnce(t *testing.T) {
+	cl := cluster(t)
+	logged := records{ch: make(chan string, 256), level: slog.LevelInfo}
+	b, _ := e2eBot(t, cl, "e2e_dc_once_bot", func(cfg *mtgo.Config) {
+		cfg.Log = mtgo.LogConfig{Handler: logged, Level: slog.LevelInfo}
+	})
+	if n := cl.Faults().DropConnections(b.DC()); n == 0 {
+		t.Fatal("no connection dropped")
+	}
+	r := ""
+	for !strings.HasPrefix(r, "session: connection lost") {
+		r = recv(t, logged.ch, "the session's record of the loss")
+	}
+	if n := strings.Count(r, " dc="); n != 1 || !strings.Contains(r, " dc=2") {
+		t.Fatalf("record %q names the data center %d times, want dc=2 once", r, n)
 	}
 }

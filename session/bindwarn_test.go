@@ -53,6 +53,11 @@ func TestBindRefusedWarns(t *testing.T) {
 	if !strings.Contains(out, "level=WARN") || !strings.Contains(out, "binding") || !strings.Contains(out, "PERM_AUTH_KEY_INVALID") {
 		t.Fatalf("no warning naming the refused binding:\n%s", out)
 	}
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		if n := strings.Count(line, " dc="); n != 1 {
+			t.Errorf("record names the data center %d times, want once: %s", n, line)
+		}
+	}
 	if strings.Contains(strings.ToLower(out), hex.EncodeToString(perm[:8])) {
 		t.Fatalf("the log shows the permanent key:\n%s", out)
 	}

@@ -79,7 +79,8 @@ type Options struct {
 	Media bool
 	// Engine, when set, adjusts the engine configuration (timeouts, batching) before use.
 	Engine func(*mtp.Config)
-	// Logger receives connection events; nil discards them.
+	// Logger receives connection events, each with the data center as "dc"; nil discards
+	// them.
 	Logger *slog.Logger
 	// Rand is the entropy source; nil means crypto/rand.
 	Rand io.Reader
@@ -134,6 +135,7 @@ func New(opts Options) (*Conn, error) {
 	if err := opts.Session.Validate(); err != nil {
 		return nil, err
 	}
+	log = log.With(slog.Int("dc", opts.Session.DC)) // every record names the data center, once
 	c := &Conn{
 		opts:   opts,
 		log:    log,

@@ -140,7 +140,7 @@ func (l *loop) run(ctx context.Context) error {
 		if errors.Is(err, ErrBind) { // the server refused the key: no network failure, and no loss is seen above
 			msg, level = "session: temporary key binding failed", slog.LevelWarn
 		}
-		l.log.Log(ctx, level, msg, slog.Int("dc", l.sess.DC), slog.Int("failures", failures), slog.Any("err", err))
+		l.log.Log(ctx, level, msg, slog.Int("failures", failures), slog.Any("err", err))
 		if (policy.MaxAttempts >= 0 && failures >= policy.MaxAttempts) || permanent(err) {
 			return &ReconnectError{Attempts: failures, Err: err}
 		}

@@ -66,7 +66,8 @@ type Config struct {
 	Reconnect session.ReconnectPolicy
 	// Updates receives what the server pushes; nil drops it.
 	Updates session.UpdateHandler
-	// Logger receives the connection's log records.
+	// Logger receives the connection's log records. It says whether the connection is for
+	// media; the Conn names the data center (the session's run loop does, in each record).
 	Logger *slog.Logger
 }
 

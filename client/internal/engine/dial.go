@@ -44,7 +44,7 @@ func (e *Engine) dial(ctx context.Context, dc int, media, cdn bool) (*conn.Live,
 		Dialer:     e.o.Dialer(media),
 		Init:       &init,
 		Reconnect:  e.o.Reconnect,
-		Logger:     e.log.With("dc", dc, "media", media),
+		Logger:     e.log.With("media", media), // the session names the data center
 	}
 	var push Pushes
 	if !media && !cdn {
