@@ -57,7 +57,8 @@ func (e *Engine) dial(ctx context.Context, dc int, media, cdn bool) (*conn.Live,
 	if push != nil {
 		cc.Updates = push
 		link = conn.NewRedialNotifier(cc.Dialer, e.spawn, func(ctx context.Context, ev conn.LinkEvent) {
-			linkEvent(ctx, live.Load(), push, ev)
+			lc := live.Load()
+			linkEvent(ctx, lc, e.isHome(lc), push, ev)
 		})
 		cc.Dialer = link
 	}
@@ -75,19 +76,28 @@ func (e *Engine) dial(ctx context.Context, dc int, media, cdn bool) (*conn.Live,
 
 // linkEvent tells push about a loss, a redial or the end of the home connection lc, on the
 // notifier's drainer goroutine (never the session's: the hooks it runs may call on the
-// connection). Its end is delivered; any other event of a connection that ended (closed, or
-// reconnection gave up) is dropped; lc is nil for an event that came before dial had the
-// connection, which is delivered.
-func linkEvent(ctx context.Context, lc *conn.Live, push Pushes, ev conn.LinkEvent) {
+// connection). Its end is delivered while lc is still home (not once a Connect replaced it);
+// any other event of a connection that ended (closed, or reconnection gave up) is dropped; lc
+// is nil for an event that came before dial had the connection, which is delivered.
+func linkEvent(ctx context.Context, lc *conn.Live, home bool, push Pushes, ev conn.LinkEvent) {
 	switch {
 	case ev.Ended:
-		push.Ended(ctx, ev.Lost)
+		if home {
+			push.Ended(ctx, ev.Lost)
+		}
 	case lc != nil && lc.Done():
 	case ev.Lost != nil:
 		push.Lost(ctx, ev.Lost)
 	default:
 		push.Redialed(ctx)
 	}
+}
+
+// isHome reports whether lc is the home connection.
+func (e *Engine) isHome(lc *conn.Live) bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return lc != nil && e.home == lc
 }
 
 // FlushLink waits until the losses and redials of the home connection reported so far have

@@ -26,7 +26,7 @@ func (r *recordedPushes) Ended(_ context.Context, err error) {
 
 // TestLinkEvent: a loss or redial reaches the pushes while the connection runs, and also
 // before dial has it (the session may report one while Start is still returning); an
-// ended connection's events are dropped, but for its end.
+// ended connection's events are dropped, but for its end while it is still home.
 func TestLinkEvent(t *testing.T) {
 	running := conn.New(2, false, false, nil)
 	ended := conn.New(2, false, false, nil)
@@ -35,19 +35,21 @@ func TestLinkEvent(t *testing.T) {
 	for _, tc := range []struct {
 		name string
 		lc   *conn.Live
+		home bool
 		ev   conn.LinkEvent
 		want []string
 	}{
-		{"loss, running", running, conn.LinkEvent{Lost: eof}, []string{"lost: eof"}},
-		{"redial, running", running, conn.LinkEvent{}, []string{"redialed"}},
-		{"loss before dial has the connection", nil, conn.LinkEvent{Lost: eof}, []string{"lost: eof"}},
-		{"redial before dial has the connection", nil, conn.LinkEvent{}, []string{"redialed"}},
-		{"loss, ended", ended, conn.LinkEvent{Lost: eof}, nil},
-		{"redial, ended", ended, conn.LinkEvent{}, nil},
-		{"end", ended, conn.LinkEvent{Lost: eof, Ended: true}, []string{"ended: eof"}},
+		{"loss, running", running, true, conn.LinkEvent{Lost: eof}, []string{"lost: eof"}},
+		{"redial, running", running, true, conn.LinkEvent{}, []string{"redialed"}},
+		{"loss before dial has the connection", nil, false, conn.LinkEvent{Lost: eof}, []string{"lost: eof"}},
+		{"redial before dial has the connection", nil, false, conn.LinkEvent{}, []string{"redialed"}},
+		{"loss, ended", ended, true, conn.LinkEvent{Lost: eof}, nil},
+		{"redial, ended", ended, true, conn.LinkEvent{}, nil},
+		{"end", ended, true, conn.LinkEvent{Lost: eof, Ended: true}, []string{"ended: eof"}},
+		{"end, replaced by a Connect", ended, false, conn.LinkEvent{Lost: eof, Ended: true}, nil},
 	} {
 		p := &recordedPushes{}
-		linkEvent(t.Context(), tc.lc, p, tc.ev)
+		linkEvent(t.Context(), tc.lc, tc.home, p, tc.ev)
 		if diff := cmp.Diff(tc.want, p.got); diff != "" {
 			t.Errorf("%s (-want +got):\n%s", tc.name, diff)
 		}
