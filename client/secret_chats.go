@@ -682,6 +682,9 @@ func (m *secretChats) applyLocked(ctx context.Context, s *secretChat, p pendingS
 	case *e2e.DecryptedMessage:
 		sm.RandomID, sm.TTL, sm.Text, sm.Entities, sm.Media = x.RandomID, time.Duration(max(x.TTL, 0))*time.Second, x.Message, x.Entities, x.Media
 		file, caption, err := secretFileOf(x.Media, p.file)
+		if err == nil {
+			err = secretPlaceOf(sm, x.Media)
+		}
 		if err != nil {
 			m.log.Warn("secret media not described", "chat", s.id, "err", err)
 		}

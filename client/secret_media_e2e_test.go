@@ -98,3 +98,54 @@ func TestE2ESecretMedia(t *testing.T) {
 		})
 	}
 }
+
+// TestE2ESecretPlaces: Alice sends a location, a venue and a contact; Bob gets each typed
+// (types.Location, types.Venue, types.Contact). Coordinates off the map and missing names
+// fail before anything is sent.
+func TestE2ESecretPlaces(t *testing.T) {
+	p := newSecretPair(t, "1555210")
+	steps := []struct {
+		name string
+		send func() (int64, error)
+		want *types.SecretMessage
+	}{
+		{"location", func() (int64, error) { return p.alice.SendSecretLocation(ctxT(t), p.id, 51.5, -0.12) },
+			&types.SecretMessage{Location: &types.Location{Latitude: 51.5, Longitude: -0.12}}},
+		{"venue", func() (int64, error) {
+			return p.alice.SendSecretVenue(ctxT(t), p.id, 48.85, 2.35, "Cafe", "1 Rue X")
+		}, &types.SecretMessage{Venue: &types.Venue{Location: types.Location{Latitude: 48.85, Longitude: 2.35}, Title: "Cafe", Address: "1 Rue X"}}},
+		{"contact", func() (int64, error) {
+			return p.alice.SendSecretContact(ctxT(t), p.id, "+15550000", "Carol", "Doe")
+		}, &types.SecretMessage{Contact: &types.Contact{PhoneNumber: "+15550000", FirstName: "Carol", LastName: "Doe"}}},
+	}
+	for _, s := range steps {
+		rid, err := s.send()
+		if err != nil {
+			t.Fatalf("%s: %v", s.name, err)
+		}
+		m := recv(t, p.bobGot, s.name)
+		if m.RandomID != rid {
+			t.Fatalf("%s: random id %d, want %d", s.name, m.RandomID, rid)
+		}
+		got := &types.SecretMessage{Location: m.Location, Venue: m.Venue, Contact: m.Contact}
+		if diff := cmp.Diff(s.want, got, cmpopts.IgnoreFields(types.SecretMessage{}, "Date")); diff != "" {
+			t.Fatalf("%s (-want +got):\n%s", s.name, diff)
+		}
+	}
+	bad := []struct {
+		name string
+		err  error
+		want error
+	}{
+		{"latitude off the map", second(p.alice.SendSecretLocation(ctxT(t), p.id, 91, 0)), mtgo.ErrLocation},
+		{"venue without a title", second(p.alice.SendSecretVenue(ctxT(t), p.id, 1, 1, "", "a")), mtgo.ErrEmptyField},
+		{"contact without a phone", second(p.alice.SendSecretContact(ctxT(t), p.id, "", "a", "")), mtgo.ErrEmptyField},
+	}
+	for _, b := range bad {
+		if !errors.Is(b.err, b.want) {
+			t.Errorf("%s: %v, want %v", b.name, b.err, b.want)
+		}
+	}
+}
+
+func second[T any](_ T, err error) error { return err }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -181,6 +182,9 @@ func FuzzSecretMedia(f *testing.F) {
 		f.Add(b.Raw())
 	}
 	legacy := []e2e.DecryptedMessageMediaClass{
+		&e2e.DecryptedMessageMediaGeoPoint{Lat: 1, Long: 2},
+		&e2e.DecryptedMessageMediaVenue{Lat: 1, Long: 2, Title: "t"},
+		&e2e.DecryptedMessageMediaContact{PhoneNumber: "1", UserID: -1},
 		&e2e.DecryptedMessageMediaVideo{Thumb: []byte{1}, ThumbW: 1, ThumbH: 1, Duration: 3, W: 4, H: 5, Size: 6},
 		&e2e.DecryptedMessageMediaAudio{Duration: 1, Size: 2},
 	}
@@ -195,6 +199,15 @@ func FuzzSecretMedia(f *testing.F) {
 		md, err := e2e.DecodeDecryptedMessageMediaClass(&tl.Buffer{Buf: data})
 		if err != nil {
 			return
+		}
+		var sm types.SecretMessage
+		if err := secretPlaceOf(&sm, md); err != nil && (!errors.Is(err, ErrLocation) || sm.Location != nil || sm.Venue != nil) {
+			t.Fatalf("%v with %v", err, sm)
+		}
+		for _, l := range []*types.Location{sm.Location, venueLocation(sm.Venue)} {
+			if l != nil && !(l.Latitude >= -90 && l.Latitude <= 90 && l.Longitude >= -180 && l.Longitude <= 180) {
+				t.Fatalf("off the map: %v", l)
+			}
 		}
 		sf, _, err := secretFileOf(md, &tg.EncryptedFile{ID: 1, Size: 16})
 		if err != nil {
@@ -214,4 +227,46 @@ func FuzzSecretMedia(f *testing.F) {
 			t.Fatalf("thumbnail out of bounds: %v", sf)
 		}
 	})
+}
+
+func venueLocation(v *types.Venue) *types.Location {
+	if v == nil {
+		return nil
+	}
+	return &v.Location
+}
+
+// TestSecretPlaceOf types the points, places and contacts a peer sends, and refuses
+// coordinates off the map.
+func TestSecretPlaceOf(t *testing.T) {
+	tests := []struct {
+		name string
+		md   e2e.DecryptedMessageMediaClass
+		want types.SecretMessage
+		err  bool
+	}{
+		{"point", &e2e.DecryptedMessageMediaGeoPoint{Lat: -90, Long: 180}, types.SecretMessage{Location: &types.Location{Latitude: -90, Longitude: 180}}, false},
+		{"venue", &e2e.DecryptedMessageMediaVenue{Lat: 1, Long: 2, Title: "t", Address: "a", Provider: "foursquare", VenueID: "v"},
+			types.SecretMessage{Venue: &types.Venue{Location: types.Location{Latitude: 1, Longitude: 2}, Title: "t", Address: "a", Provider: "foursquare", ID: "v"}}, false},
+		{"contact, negative user", &e2e.DecryptedMessageMediaContact{PhoneNumber: "1", FirstName: "f", UserID: -4},
+			types.SecretMessage{Contact: &types.Contact{PhoneNumber: "1", FirstName: "f"}}, false},
+		{"contact", &e2e.DecryptedMessageMediaContact{PhoneNumber: "1", FirstName: "f", UserID: 7},
+			types.SecretMessage{Contact: &types.Contact{PhoneNumber: "1", FirstName: "f", UserID: 7}}, false},
+		{"NaN", &e2e.DecryptedMessageMediaGeoPoint{Lat: math.NaN()}, types.SecretMessage{}, true},
+		{"infinite", &e2e.DecryptedMessageMediaVenue{Long: math.Inf(-1)}, types.SecretMessage{}, true},
+		{"latitude past the pole", &e2e.DecryptedMessageMediaGeoPoint{Lat: 90.5}, types.SecretMessage{}, true},
+		{"a file", &e2e.DecryptedMessageMediaPhoto{}, types.SecretMessage{}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got types.SecretMessage
+			err := secretPlaceOf(&got, tt.md)
+			if (err != nil) != tt.err || (err != nil && !errors.Is(err, ErrLocation)) {
+				t.Fatalf("err %v, want error %v", err, tt.err)
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Fatalf("(-want +got):\n%s", diff)
+			}
+		})
+	}
 }

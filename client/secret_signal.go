@@ -11,9 +11,9 @@ import (
 	"github.com/mtgo-labs/mtgo/tl/tg"
 )
 
-// The signals of a secret chat that are not messages: read marks and typing. The server
-// relays them between the two users outside the encrypted layer; they name the chat (and a
-// date) only.
+// The signals of a secret chat that are not messages: read marks and typing, which the
+// server relays between the two users outside the encrypted layer (they name the chat, and
+// a date, only), and spam reports.
 
 // NewSecretChatReadHandler builds a handler of secret chat read marks for AddHandler.
 func NewSecretChatReadHandler(cb func(*Context, *types.SecretChatRead) error, fs ...Filter) *Handler {
@@ -79,6 +79,31 @@ func (c *Client) ReadSecretChatHistory(ctx context.Context, chatID int32, maxDat
 		return fmt.Errorf("mtgo: read secret chat history: %w", err)
 	}
 	return nil
+}
+
+// ReportSecretChatSpam reports a secret chat the peer started as spam
+// (messages.reportEncryptedSpam); DiscardSecretChat ends it. The chat must be one this
+// client knows, in any state.
+func (c *Client) ReportSecretChatSpam(ctx context.Context, chatID int32) error {
+	peer, err := c.secrets().peer(ctx, chatID)
+	if err != nil {
+		return err
+	}
+	if _, err := c.raw.MessagesReportEncryptedSpam(ctx, &tg.MessagesReportEncryptedSpamRequest{Peer: peer}); err != nil {
+		return fmt.Errorf("mtgo: report secret chat spam: %w", err)
+	}
+	return nil
+}
+
+// peer returns the input of chat id, in any state.
+func (m *secretChats) peer(ctx context.Context, id int32) (tg.InputEncryptedChat, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	s, err := m.chatLocked(ctx, id)
+	if err != nil {
+		return tg.InputEncryptedChat{}, err
+	}
+	return tg.InputEncryptedChat{ChatID: s.id, AccessHash: s.accessHash}, nil
 }
 
 // readyPeer returns the input of ready chat id and the date of the newest message it

@@ -82,3 +82,18 @@ func TestE2ESecretChatTyping(t *testing.T) {
 	default:
 	}
 }
+
+// TestE2ESecretChatSpam: Bob reports Alice's chat as spam and discards it; an unknown chat
+// is ErrSecretChatNotFound.
+func TestE2ESecretChatSpam(t *testing.T) {
+	p := newSecretPair(t, "1555211")
+	if err := p.bob.ReportSecretChatSpam(ctxT(t), p.id); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.bob.DiscardSecretChat(ctxT(t), p.id, true); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.bob.ReportSecretChatSpam(ctxT(t), p.id+1000); !errors.Is(err, mtgo.ErrSecretChatNotFound) {
+		t.Fatalf("report of an unknown chat: %v", err)
+	}
+}

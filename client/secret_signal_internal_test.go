@@ -22,6 +22,17 @@ func secretClient(r *secretRelay, side int) *Client {
 	return c
 }
 
+// eventsOf returns the values of type T p's handlers got, in order.
+func eventsOf[T any](p *secretParty) []T {
+	var out []T
+	for _, ev := range p.events() {
+		if v, ok := ev.(T); ok {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
 // TestSecretChatReadMarks: a read mark goes out with the date asked for, or the newest
 // message's; the peer's handlers get it for a known chat only; the chat must be ready.
 func TestSecretChatReadMarks(t *testing.T) {
@@ -40,12 +51,7 @@ func TestSecretChatReadMarks(t *testing.T) {
 		t.Fatal(err)
 	}
 	a.m.handle(ctx, &tg.UpdateEncryptedMessagesRead{ChatID: id + 1, MaxDate: 5, Date: 6}) // unknown: dropped
-	var got []*types.SecretChatRead
-	for _, ev := range a.events() {
-		if r, ok := ev.(*types.SecretChatRead); ok {
-			got = append(got, r)
-		}
-	}
+	got := eventsOf[*types.SecretChatRead](a)
 	want := []*types.SecretChatRead{
 		{ChatID: id, MaxDate: time.Unix(150, 0), Date: time.Unix(300, 0)},
 		{ChatID: id, MaxDate: time.Unix(200, 0), Date: time.Unix(300, 0), RandomIDs: []int64{1}},
@@ -99,12 +105,7 @@ func TestSecretChatTypingSignals(t *testing.T) {
 		}
 	}
 	b.m.handle(ctx, &tg.UpdateEncryptedChatTyping{ChatID: id + 1}) // unknown: dropped
-	var got []*types.SecretChatTyping
-	for _, ev := range b.events() {
-		if ty, ok := ev.(*types.SecretChatTyping); ok {
-			got = append(got, ty)
-		}
-	}
+	got := eventsOf[*types.SecretChatTyping](b)
 	want := []*types.SecretChatTyping{{ChatID: id, UserID: 1}, {ChatID: id, UserID: 1}}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Fatalf("typing (-want +got):\n%s", diff)

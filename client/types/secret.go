@@ -83,8 +83,13 @@ type SecretMessage struct {
 	// says which), nil without one or when its description failed the checks (logged);
 	// DecryptSecretFile fetches it.
 	File *SecretFile
-	// Media is the raw media descriptor (nil without media), for kinds File does not cover:
-	// geo points, venues, contacts, external documents, web pages.
+	// Location, Venue and Contact are a shared point, place or phone contact (nil for other
+	// messages, and for coordinates off the map: logged).
+	Location *Location
+	Venue    *Venue
+	Contact  *Contact
+	// Media is the raw media descriptor (nil without media), for kinds the fields above do
+	// not cover: external documents (stickers and GIFs on Telegram's servers), web pages.
 	Media e2e.DecryptedMessageMediaClass
 	// Action is the service action of a service message, nil for ordinary messages.
 	Action e2e.DecryptedMessageActionClass
