@@ -26,9 +26,10 @@ func (s *exampleServer) loginUser(spec world.UserSpec) *mtgo.Client {
 }
 
 // Alice asks Bob for a secret chat; Bob accepts it as the request arrives and greets her.
-// The greeting tells Alice that the key exchange is over, so she answers; both compare the
-// key visualizations (a real app shows them as a picture or hex for the two people to
-// compare), and each lists its secret chats.
+// The greeting tells Alice that the key exchange is over, so she answers and Bob reads her
+// answer (a read mark naming her message reaches her); both compare the key visualizations
+// (a real app shows them as a picture or hex for the two people to compare), and each lists
+// its secret chats.
 func ExampleClient_RequestSecretChat() {
 	srv := startExampleServer()
 	defer srv.Close()
@@ -56,6 +57,11 @@ func ExampleClient_RequestSecretChat() {
 		aliceGot <- m
 		return nil
 	})
+	aliceRead := make(chan *types.SecretChatRead, 1)
+	alice.OnSecretChatRead(func(_ *mtgo.Context, r *types.SecretChatRead) error {
+		aliceRead <- r
+		return nil
+	})
 
 	sc, err := alice.RequestSecretChat(ctx, "@bob_example")
 	if err != nil {
@@ -69,14 +75,25 @@ func ExampleClient_RequestSecretChat() {
 	case <-ctx.Done():
 		log.Fatal("no greeting")
 	}
-	if _, err := alice.SendSecretMessage(ctx, sc.ID, "**hi** Bob", mtgo.WithParseMode(mtgo.ParseModeMarkdown)); err != nil {
+	rid, err := alice.SendSecretMessage(ctx, sc.ID, "**hi** Bob", mtgo.WithParseMode(mtgo.ParseModeMarkdown))
+	if err != nil {
 		log.Fatal(err)
 	}
 	select {
 	case m := <-bobGot:
 		fmt.Println("bob got:", m.Text, "with", len(m.Entities), "entity")
+		// Bob reads it: Alice's OnSecretChatRead names her message.
+		if err := bob.ReadSecretChatHistory(ctx, sc.ID, m.Date); err != nil {
+			log.Fatal(err)
+		}
 	case <-ctx.Done():
 		log.Fatal("no message")
+	}
+	select {
+	case r := <-aliceRead:
+		fmt.Println("bob read alice's message:", len(r.RandomIDs) == 1 && r.RandomIDs[0] == rid)
+	case <-ctx.Done():
+		log.Fatal("no read mark")
 	}
 
 	va, err := alice.SecretChatVisualization(sc.ID)
@@ -103,6 +120,7 @@ func ExampleClient_RequestSecretChat() {
 	// alice requested; originator: true
 	// alice got: hello Alice
 	// bob got: hi Bob with 1 entity
+	// bob read alice's message: true
 	// visualizations match: true bytes: 36
 	// Alice has a chat: ready originator: true
 	// Bob has a chat: ready originator: false
