@@ -6,6 +6,7 @@ import (
 	"math"
 	"time"
 
+	"github.com/mtgo-labs/mtgo/client/types"
 	"github.com/mtgo-labs/mtgo/tl/e2e"
 )
 
@@ -83,4 +84,23 @@ func checkSecretActionIDs(chatID int32, ids []int64) error {
 		return fmt.Errorf("mtgo: secret chat %d: %d messages named, want 1 to %d", chatID, len(ids), MaxSecretActionIDs)
 	}
 	return nil
+}
+
+// secretActionOf types a peer's service action.
+func secretActionOf(a e2e.DecryptedMessageActionClass) *types.SecretAction {
+	switch a := a.(type) {
+	case *e2e.DecryptedMessageActionSetMessageTTL:
+		return &types.SecretAction{Kind: types.SecretActionTTL, TTL: time.Duration(max(a.TTLSeconds, 0)) * time.Second}
+	case *e2e.DecryptedMessageActionDeleteMessages:
+		return &types.SecretAction{Kind: types.SecretActionDelete, RandomIDs: a.RandomIDs}
+	case *e2e.DecryptedMessageActionReadMessages:
+		return &types.SecretAction{Kind: types.SecretActionReadContents, RandomIDs: a.RandomIDs}
+	case *e2e.DecryptedMessageActionScreenshotMessages:
+		return &types.SecretAction{Kind: types.SecretActionScreenshot, RandomIDs: a.RandomIDs}
+	case *e2e.DecryptedMessageActionFlushHistory:
+		return &types.SecretAction{Kind: types.SecretActionClearHistory}
+	case *e2e.DecryptedMessageActionNotifyLayer:
+		return &types.SecretAction{Kind: types.SecretActionLayer, Layer: int(a.Layer)}
+	}
+	return &types.SecretAction{Kind: types.SecretActionOther}
 }

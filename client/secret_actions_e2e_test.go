@@ -7,6 +7,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	mtgo "github.com/mtgo-labs/mtgo/client"
+	"github.com/mtgo-labs/mtgo/client/types"
 	"github.com/mtgo-labs/mtgo/tl/e2e"
 )
 
@@ -15,19 +16,19 @@ import (
 // she opened one, took a screenshot and cleared the history; Bob's handlers get each action.
 func TestE2ESecretChatActions(t *testing.T) {
 	p := newSecretPair(t, "1555209")
-	action := func(what string) e2e.DecryptedMessageActionClass {
+	action := func(what string) *types.SecretMessage {
 		t.Helper()
 		m := recv(t, p.bobGot, what)
-		if m.Action == nil {
+		if m.Action == nil || m.Service == nil {
 			t.Fatalf("%s: message %v", what, m)
 		}
-		return m.Action
+		return m
 	}
 	if err := p.alice.SetSecretChatTTL(ctxT(t), p.id, 10*time.Second); err != nil {
 		t.Fatal(err)
 	}
-	if a, ok := action("TTL").(*e2e.DecryptedMessageActionSetMessageTTL); !ok || a.TTLSeconds != 10 {
-		t.Fatalf("TTL action %v", a)
+	if m := action("TTL"); m.Service.Kind != types.SecretActionTTL || m.Service.TTL != 10*time.Second {
+		t.Fatalf("TTL action %v", m.Service)
 	}
 	for _, c := range []*testClient{p.alice, p.bob} {
 		if sc, _ := c.GetSecretChat(p.id); sc.TTL != 10*time.Second {
@@ -50,22 +51,34 @@ func TestE2ESecretChatActions(t *testing.T) {
 
 	ids := []int64{rid, rid + 1}
 	steps := []struct {
-		name string
-		send func() error
-		want e2e.DecryptedMessageActionClass
+		name    string
+		send    func() error
+		want    e2e.DecryptedMessageActionClass
+		service types.SecretAction
 	}{
-		{"delete", func() error { return p.alice.DeleteSecretMessages(ctxT(t), p.id, ids...) }, &e2e.DecryptedMessageActionDeleteMessages{RandomIDs: ids}},
-		{"read contents", func() error { return p.alice.ReadSecretMessageContents(ctxT(t), p.id, ids...) }, &e2e.DecryptedMessageActionReadMessages{RandomIDs: ids}},
-		{"screenshot", func() error { return p.alice.SendSecretScreenshotNotification(ctxT(t), p.id, ids...) }, &e2e.DecryptedMessageActionScreenshotMessages{RandomIDs: ids}},
-		{"clear history", func() error { return p.alice.ClearSecretChatHistory(ctxT(t), p.id) }, &e2e.DecryptedMessageActionFlushHistory{}},
-		{"TTL off", func() error { return p.alice.SetSecretChatTTL(ctxT(t), p.id, 0) }, &e2e.DecryptedMessageActionSetMessageTTL{}},
+		{"delete", func() error { return p.alice.DeleteSecretMessages(ctxT(t), p.id, ids...) }, &e2e.DecryptedMessageActionDeleteMessages{RandomIDs: ids},
+			types.SecretAction{Kind: types.SecretActionDelete, RandomIDs: ids}},
+		{"read contents", func() error { return p.alice.ReadSecretMessageContents(ctxT(t), p.id, ids...) }, &e2e.DecryptedMessageActionReadMessages{RandomIDs: ids},
+			types.SecretAction{Kind: types.SecretActionReadContents, RandomIDs: ids}},
+		{"screenshot", func() error { return p.alice.SendSecretScreenshotNotification(ctxT(t), p.id, ids...) }, &e2e.DecryptedMessageActionScreenshotMessages{RandomIDs: ids},
+			types.SecretAction{Kind: types.SecretActionScreenshot, RandomIDs: ids}},
+		{"clear history", func() error { return p.alice.ClearSecretChatHistory(ctxT(t), p.id) }, &e2e.DecryptedMessageActionFlushHistory{},
+			types.SecretAction{Kind: types.SecretActionClearHistory}},
+		{"TTL off", func() error { return p.alice.SetSecretChatTTL(ctxT(t), p.id, 0) }, &e2e.DecryptedMessageActionSetMessageTTL{},
+			types.SecretAction{Kind: types.SecretActionTTL}},
+		{"layer", func() error { return p.alice.SendLayerNotification(ctxT(t), p.id) }, &e2e.DecryptedMessageActionNotifyLayer{Layer: 144},
+			types.SecretAction{Kind: types.SecretActionLayer, Layer: 144}},
 	}
 	for _, s := range steps {
 		if err := s.send(); err != nil {
 			t.Fatalf("%s: %v", s.name, err)
 		}
-		if diff := cmp.Diff(s.want, action(s.name)); diff != "" {
+		m := action(s.name)
+		if diff := cmp.Diff(s.want, m.Action); diff != "" {
 			t.Fatalf("%s (-want +got):\n%s", s.name, diff)
+		}
+		if diff := cmp.Diff(s.service, *m.Service); diff != "" {
+			t.Fatalf("%s service (-want +got):\n%s", s.name, diff)
 		}
 	}
 	if sc, _ := p.bob.GetSecretChat(p.id); sc.TTL != 0 {

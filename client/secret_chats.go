@@ -690,7 +690,7 @@ func (m *secretChats) applyLocked(ctx context.Context, s *secretChat, p pendingS
 		}
 		sm.File, sm.Text = file, cmp.Or(sm.Text, caption)
 	case *e2e.DecryptedMessageService:
-		sm.RandomID, sm.Action = x.RandomID, x.Action
+		sm.RandomID, sm.Action, sm.Service = x.RandomID, x.Action, secretActionOf(x.Action)
 		if secretchat.IsRekey(x.Action) {
 			m.rekeyActionLocked(ctx, s, x.Action)
 			return

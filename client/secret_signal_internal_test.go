@@ -188,3 +188,30 @@ func TestSecretReadCovers(t *testing.T) {
 		t.Fatalf("second mark named %d: %v", len(got), got)
 	}
 }
+
+// TestSecretActionOf types the service actions a peer sends.
+func TestSecretActionOf(t *testing.T) {
+	tests := []struct {
+		a    e2e.DecryptedMessageActionClass
+		want types.SecretAction
+	}{
+		{&e2e.DecryptedMessageActionSetMessageTTL{TTLSeconds: 30}, types.SecretAction{Kind: types.SecretActionTTL, TTL: 30 * time.Second}},
+		{&e2e.DecryptedMessageActionSetMessageTTL{TTLSeconds: -30}, types.SecretAction{Kind: types.SecretActionTTL}},
+		{&e2e.DecryptedMessageActionDeleteMessages{RandomIDs: []int64{1}}, types.SecretAction{Kind: types.SecretActionDelete, RandomIDs: []int64{1}}},
+		{&e2e.DecryptedMessageActionReadMessages{RandomIDs: []int64{2}}, types.SecretAction{Kind: types.SecretActionReadContents, RandomIDs: []int64{2}}},
+		{&e2e.DecryptedMessageActionScreenshotMessages{RandomIDs: []int64{3}}, types.SecretAction{Kind: types.SecretActionScreenshot, RandomIDs: []int64{3}}},
+		{&e2e.DecryptedMessageActionFlushHistory{}, types.SecretAction{Kind: types.SecretActionClearHistory}},
+		{&e2e.DecryptedMessageActionNotifyLayer{Layer: 101}, types.SecretAction{Kind: types.SecretActionLayer, Layer: 101}},
+		{&e2e.DecryptedMessageActionResend{StartSeqNo: 1, EndSeqNo: 3}, types.SecretAction{Kind: types.SecretActionOther}},
+		{&e2e.DecryptedMessageActionTyping{Action: &e2e.SendMessageTypingAction{}}, types.SecretAction{Kind: types.SecretActionOther}},
+	}
+	for _, tt := range tests {
+		got := secretActionOf(tt.a)
+		if diff := cmp.Diff(tt.want, *got); diff != "" {
+			t.Errorf("%T (-want +got):\n%s", tt.a, diff)
+		}
+		if got.Kind.String() == "unknown" {
+			t.Errorf("%T: kind without a name", tt.a)
+		}
+	}
+}

@@ -93,6 +93,9 @@ type SecretMessage struct {
 	Media e2e.DecryptedMessageMediaClass
 	// Action is the service action of a service message, nil for ordinary messages.
 	Action e2e.DecryptedMessageActionClass
+	// Service is Action typed (set with it; its Kind is SecretActionOther for actions it
+	// does not type).
+	Service *SecretAction
 	// Layer is the whole decrypted layer (sequence numbers included).
 	Layer *e2e.DecryptedMessageLayer
 }
@@ -176,14 +179,18 @@ func (m SecretMessage) printable() redact.Fields {
 		}
 		return fmt.Sprintf("%T", v)
 	}
-	file := ""
+	file, service := "", ""
 	if m.File != nil {
 		file = m.File.String()
+	}
+	if m.Service != nil {
+		service = m.Service.Kind.String()
 	}
 	return redact.Of("types.SecretMessage",
 		slog.Int("ChatID", int(m.ChatID)), slog.Int64("RandomID", m.RandomID), slog.Time("Date", m.Date),
 		slog.Duration("TTL", m.TTL), slog.String("Text", m.Text), slog.Int("Entities", len(m.Entities)),
-		slog.String("File", file), slog.String("Media", kind(m.Media)), slog.String("Action", kind(m.Action)))
+		slog.String("File", file), slog.String("Media", kind(m.Media)), slog.String("Action", kind(m.Action)),
+		slog.String("Service", service))
 }
 
 // String implements fmt.Stringer: the message without its file's key and iv (its media and
@@ -218,4 +225,51 @@ type SecretChatTyping struct {
 	ChatID int32
 	// UserID is the user typing: the chat's other party.
 	UserID int64
+}
+
+// SecretActionKind says what a secret chat's service message does.
+type SecretActionKind uint8
+
+const (
+	// SecretActionOther is an action not typed here (SecretMessage.Action has it): a resend
+	// request, a typing action, a no-op.
+	SecretActionOther SecretActionKind = iota
+	// SecretActionTTL: the chat's self-destruct timer is now TTL (0: off).
+	SecretActionTTL
+	// SecretActionDelete: the peer asks to delete the messages RandomIDs.
+	SecretActionDelete
+	// SecretActionReadContents: the peer opened the messages RandomIDs (self-destructing
+	// media viewed).
+	SecretActionReadContents
+	// SecretActionScreenshot: the peer took a screenshot showing the messages RandomIDs.
+	SecretActionScreenshot
+	// SecretActionClearHistory: the peer asks to delete the whole history.
+	SecretActionClearHistory
+	// SecretActionLayer: the peer speaks Layer.
+	SecretActionLayer
+)
+
+var secretActionNames = [...]string{
+	SecretActionOther: "other", SecretActionTTL: "ttl", SecretActionDelete: "delete",
+	SecretActionReadContents: "read contents", SecretActionScreenshot: "screenshot",
+	SecretActionClearHistory: "clear history", SecretActionLayer: "layer",
+}
+
+// String returns the kind's name.
+func (k SecretActionKind) String() string {
+	if int(k) < len(secretActionNames) {
+		return secretActionNames[k]
+	}
+	return "unknown"
+}
+
+// SecretAction is a secret chat's service action, typed.
+type SecretAction struct {
+	Kind SecretActionKind
+	// TTL is the timer of SecretActionTTL (a negative one reads as 0).
+	TTL time.Duration
+	// RandomIDs name the messages of SecretActionDelete, ReadContents and Screenshot.
+	RandomIDs []int64
+	// Layer is the layer of SecretActionLayer.
+	Layer int
 }
