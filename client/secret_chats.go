@@ -487,10 +487,11 @@ func (m *secretChats) visual(ctx context.Context, id int32) ([]byte, error) {
 	return v[:], nil
 }
 
-// handle applies one update: updateEncryption changes a chat's state, updateNewEncryptedMessage
-// delivers a message, updateEncryptedMessagesRead and updateEncryptedChatTyping tell the peer
-// read or types (secret_signal.go). Nothing here calls the network; nothing the peer or the server sends
-// can make it panic: a bad message is logged under "err" and dropped.
+// handle applies one update: updateEncryption changes a chat's state,
+// updateNewEncryptedMessage delivers a message, updateEncryptedMessagesRead and
+// updateEncryptedChatTyping tell the peer read or types (secret_signal.go). Nothing here
+// calls the network; nothing the peer or the server sends can make it panic: a bad message
+// is logged under "err" and dropped.
 func (m *secretChats) handle(ctx context.Context, up tg.UpdateClass) {
 	switch up := up.(type) {
 	case *tg.UpdateEncryption:

@@ -119,11 +119,11 @@ func describeSecretMedia(md e2e.DecryptedMessageMediaClass) (*types.SecretFile, 
 		sf = types.SecretFile{Kind: types.KindPhoto, MimeType: "image/jpeg", Key: d.Key, IV: d.Iv}
 		sh = secretMediaShape{size: int64(d.Size), w: int64(d.W), h: int64(d.H), thumb: d.Thumb, thumbW: d.ThumbW, thumbH: d.ThumbH}
 		caption = d.Caption
-	case *e2e.DecryptedMessageMediaVideo: // before layer 66; documents since
+	case *e2e.DecryptedMessageMediaVideo: // older clients' videos (documents now)
 		sf = types.SecretFile{Kind: types.KindVideo, MimeType: cmp.Or(d.MimeType, "video/mp4"), Key: d.Key, IV: d.Iv}
 		sh = secretMediaShape{size: int64(d.Size), w: int64(d.W), h: int64(d.H), duration: int64(d.Duration), thumb: d.Thumb, thumbW: d.ThumbW, thumbH: d.ThumbH}
 		caption = d.Caption
-	case *e2e.DecryptedMessageMediaAudio: // voice recordings before layer 46
+	case *e2e.DecryptedMessageMediaAudio: // older clients' voice recordings
 		sf = types.SecretFile{Kind: types.KindVoice, MimeType: cmp.Or(d.MimeType, "audio/ogg"), Key: d.Key, IV: d.Iv}
 		sh = secretMediaShape{size: int64(d.Size), duration: int64(d.Duration)}
 	case *e2e.DecryptedMessageMediaDocument:
