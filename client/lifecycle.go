@@ -135,18 +135,25 @@ func (l *linkState) claimLocked() bool {
 func (c *Client) linkChanged(lost error) {
 	l := &c.link
 	l.mu.Lock()
+	if l.ended { // the connection is gone: Connect makes the next one
+		l.mu.Unlock()
+		return
+	}
+	newLoss := lost != nil && !l.down
 	if lost != nil {
 		l.lastErr = lost // before the hooks: Health in OnDisconnect shows it
-		if !l.down {
+		if newLoss {
 			l.down, l.lossNew, l.lostErr, l.lostAt = true, true, lost, time.Now()
-			dc, _ := c.eng.Home()
-			c.Log.Info("home connection lost", "dc", dc, "err", lost)
 		}
 	} else {
 		l.down = false
 	}
 	run := l.claimLocked()
 	l.mu.Unlock()
+	if newLoss {
+		dc, _ := c.eng.Home()
+		c.Log.Info("home connection lost", "dc", dc, "err", lost)
+	}
 	if run {
 		c.syncLink()
 	}

@@ -1,0 +1,101 @@
+package mtgo
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// TestLinkHooks drives the home link's state through changes as the engine reports them
+// (on one goroutine; a hook may report more, as the engine would meanwhile) and checks the
+// hooks told: what Connect got over before its OnConnect tells nothing, a loss still down
+// then does, OnDisconnect and OnConnect alternate, and the end is told last.
+func TestLinkHooks(t *testing.T) {
+	errA, errB, errEnd := errors.New("a"), errors.New("b"), errors.New("end")
+	name := func(err error) string {
+		for _, e := range []error{errA, errB, errEnd} {
+			if errors.Is(err, e) {
+				return e.Error()
+			}
+		}
+		return fmt.Sprint(err)
+	}
+	type step func(c *Client)
+	var (
+		lost     = func(err error) step { return func(c *Client) { c.linkChanged(err) } }
+		back     = step(func(c *Client) { c.linkChanged(nil) })
+		ended    = step(func(c *Client) { c.linkEnded(errEnd) })
+		announce = step(func(c *Client) { c.announce(t.Context()) })
+		hold     = step(func(c *Client) { c.link.hold() })
+		reset    = step(func(c *Client) { c.link.reset() })
+	)
+	for _, tc := range []struct {
+		name  string
+		steps []step
+		// during runs once, in the first OnDisconnect: changes that come while hooks run
+		during []step
+		want   []string
+	}{
+		{"over before Connect", []step{lost(errA), back, announce}, nil, []string{"connect"}},
+		{"down at Connect", []step{lost(errA), back, lost(errB), announce, back}, nil,
+			[]string{"connect", "disconnect b", "connect again", "reconnect 1 b"}},
+		{"losses while down", []step{announce, lost(errA), lost(errB), back}, nil,
+			[]string{"connect", "disconnect a", "connect again", "reconnect 1 a"}},
+		{"back and lost again during OnDisconnect", []step{announce, lost(errA)}, []step{back, lost(errB)},
+			[]string{"connect", "disconnect a", "connect again", "reconnect 1 a", "disconnect b"}},
+		{"back and lost again, back, during OnDisconnect", []step{announce, lost(errA)}, []step{back, lost(errB), back},
+			[]string{"connect", "disconnect a", "connect again", "reconnect 1 a", "disconnect b", "connect again", "reconnect 2 b"}},
+		{"ended after a loss", []step{announce, lost(errA), ended, lost(errB), back}, nil,
+			[]string{"connect", "disconnect a", "disconnect ended end"}},
+		{"ended", []step{announce, ended}, nil, []string{"connect", "disconnect ended end"}},
+		{"ended during OnDisconnect", []step{announce, lost(errA)}, []step{back, ended},
+			[]string{"connect", "disconnect a", "disconnect ended end"}},
+		{"ended before Connect", []step{ended, announce}, nil, []string{"connect", "disconnect ended end"}},
+		{"held by Disconnect", []step{announce, hold, lost(errA), back}, nil, []string{"connect"}},
+		{"a new Connect after the end", []step{announce, ended, reset, announce, lost(errA)}, nil,
+			[]string{"connect", "disconnect ended end", "connect", "disconnect a"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := DefaultConfig
+			cfg.InMemory, cfg.NoUpdates = true, true
+			c, err := NewClient(1, "hash", &cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(c.Stop)
+			var got []string
+			during := tc.during
+			c.OnConnected(func(_ *Context, info ConnectionInfo) {
+				if info.Reconnected {
+					got = append(got, "connect again")
+					return
+				}
+				got = append(got, "connect")
+			})
+			c.OnDisconnect(func(ctx *Context) {
+				kind := ""
+				if strings.Contains(ctx.Reason.Error(), "ended") {
+					kind = "ended "
+				}
+				got = append(got, "disconnect "+kind+name(ctx.Reason))
+				steps := during
+				during = nil
+				for _, s := range steps {
+					s(c)
+				}
+			})
+			c.OnReconnect(func(_ *Context, r ReconnectInfo) {
+				got = append(got, fmt.Sprintf("reconnect %d %s", r.Count, name(r.Reason)))
+			})
+			for _, s := range tc.steps {
+				s(c)
+			}
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Fatalf("hooks (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
