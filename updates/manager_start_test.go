@@ -329,3 +329,39 @@ func TestManagerConcurrentInput(t *testing.T) {
 		t.Errorf("stopped with %v", err)
 	}
 }
+
+// TestManagerTimerRearmed fills a gap before its wait ends, then opens another: the first
+// deadline must not fetch a difference, the second must, on time.
+func TestManagerTimerRearmed(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		srv := sim.New(16)
+		api := &timedAPI{countingAPI: newCountingAPI(srv)}
+		rec := &recorder{}
+		r := start(t, Options{API: api, Handler: rec})
+		r.push(t, srv.Message())
+		late := srv.Message()
+		r.push(t, srv.Message()) // a gap: late is missing
+		time.Sleep(DefaultGapWait / 2)
+		r.push(t, late) // the gap is filled
+		synctest.Wait()
+		time.Sleep(DefaultGapWait)
+		synctest.Wait()
+		if n := api.count("getDifference"); n != 0 {
+			t.Fatalf("%d getDifference calls for a gap that was filled", n)
+		}
+		_ = srv.Message() // lost
+		gapSeen := time.Now()
+		r.push(t, srv.Message())
+		time.Sleep(2 * DefaultGapWait)
+		synctest.Wait()
+		if got := api.first(); !got.Equal(gapSeen.Add(DefaultGapWait)) {
+			t.Errorf("getDifference at +%v, want +%v", got.Sub(gapSeen), DefaultGapWait)
+		}
+		if diff := cmp.Diff([]string{"m1", "m2", "m3", "m4", "m5"}, rec.seen()); diff != "" {
+			t.Errorf("delivered (-want +got):\n%s", diff)
+		}
+		if err := r.stop(t); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
