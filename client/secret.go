@@ -222,13 +222,24 @@ func (c *Client) GetSecretChat(chatID int32) (*types.SecretChat, bool) {
 // are left out) and WithSilent; the others do not apply to secret chats. The message carries
 // the chat's self-destruct timer (SetSecretChatTTL).
 func (c *Client) SendSecretMessage(ctx context.Context, chatID int32, text string, opts ...SendOption) (int64, error) {
+	return c.sendSecretText(ctx, chatID, 0, text, opts)
+}
+
+// ReplySecretMessage is SendSecretMessage answering the message with replyTo, its random_id
+// (reply_to_random_id; SecretMessage.ReplyToRandomID on the peer's side).
+func (c *Client) ReplySecretMessage(ctx context.Context, chatID int32, replyTo int64, text string, opts ...SendOption) (int64, error) {
+	return c.sendSecretText(ctx, chatID, replyTo, text, opts)
+}
+
+// sendSecretText sends text, answering replyTo unless it is zero.
+func (c *Client) sendSecretText(ctx context.Context, chatID int32, replyTo int64, text string, opts []SendOption) (int64, error) {
 	p := collectSend(opts)
 	text, ents, err := c.messageText(ctx, text, p.Text)
 	if err != nil {
 		return 0, err
 	}
 	rid := randomID()
-	msg := &e2e.DecryptedMessage{RandomID: rid, Message: text, Entities: secretEntities(ents), Silent: p.Silent}
+	msg := &e2e.DecryptedMessage{RandomID: rid, Message: text, Entities: secretEntities(ents), Silent: p.Silent, ReplyToRandomID: secretReplyTo(replyTo)}
 	if _, err := c.secrets().send(ctx, chatID, rid, msg, nil); err != nil {
 		return 0, err
 	}
@@ -253,6 +264,14 @@ func secretEntities(ents []tg.MessageEntityClass) []e2e.MessageEntityClass {
 		}
 	}
 	return out
+}
+
+// secretReplyTo is the reply_to_random_id of an answer to randomID; none for zero.
+func secretReplyTo(randomID int64) tl.Opt[int64] {
+	if randomID == 0 {
+		return tl.Opt[int64]{}
+	}
+	return tl.Some(randomID)
 }
 
 // SecretFileOptions are the optional parts of SendSecretFile.
@@ -280,6 +299,8 @@ type SecretFileOptions struct {
 	Title, Performer string
 	// Waveform is a voice message's volume curve (KindVoice; at most 1 KiB).
 	Waveform []byte
+	// ReplyTo is the random_id of the message the file answers; zero for none.
+	ReplyTo int64
 	// Thumb is a small JPEG preview sent inside the message (at most MaxSecretThumbSize
 	// bytes, its width and height set; Telegram's clients make 90 pixels on the longer
 	// side); not for audio.
@@ -324,7 +345,7 @@ func (c *Client) SendSecretFile(ctx context.Context, chatID int32, r io.Reader, 
 		return 0, err
 	}
 	rid := randomID()
-	msg := &e2e.DecryptedMessage{RandomID: rid, TTL: ttl, Message: opts.Caption, Media: md}
+	msg := &e2e.DecryptedMessage{RandomID: rid, TTL: ttl, Message: opts.Caption, Media: md, ReplyToRandomID: secretReplyTo(opts.ReplyTo)}
 	if _, err := c.secrets().send(ctx, chatID, rid, msg, in); err != nil {
 		return 0, err
 	}

@@ -1,6 +1,7 @@
 package mtgo_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -98,5 +99,30 @@ func TestE2ESecretChatActions(t *testing.T) {
 		if b.err == nil {
 			t.Errorf("%s: no error", b.name)
 		}
+	}
+}
+
+// TestE2ESecretReply: Bob answers Alice's message with a text and with a file; Alice sees
+// which message each answers (reply_to_random_id).
+func TestE2ESecretReply(t *testing.T) {
+	p := newSecretPair(t, "1555212")
+	rid, err := p.alice.SendSecretMessage(ctxT(t), p.id, "question")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m := recv(t, p.bobGot, "question"); m.ReplyToRandomID != 0 {
+		t.Fatalf("question replies to %d", m.ReplyToRandomID)
+	}
+	if _, err := p.bob.ReplySecretMessage(ctxT(t), p.id, rid, "answer"); err != nil {
+		t.Fatal(err)
+	}
+	if m := recv(t, p.aliceGot, "answer"); m.Text != "answer" || m.ReplyToRandomID != rid {
+		t.Fatalf("answer %v replies to %d, want %d", m, m.ReplyToRandomID, rid)
+	}
+	if _, err := p.bob.SendSecretFile(ctxT(t), p.id, strings.NewReader("notes"), "notes.txt", &mtgo.SecretFileOptions{ReplyTo: rid}); err != nil {
+		t.Fatal(err)
+	}
+	if m := recv(t, p.aliceGot, "file answer"); m.File == nil || m.ReplyToRandomID != rid {
+		t.Fatalf("file answer %v replies to %d, want %d", m, m.ReplyToRandomID, rid)
 	}
 }

@@ -75,8 +75,14 @@ type SecretMessage struct {
 	Date time.Time
 	// TTL is the message's self-destruct time (0: none).
 	TTL time.Duration
-	// Text is the message text (a file's caption for documents).
+	// Text is the message text (a media's caption when the message has none).
 	Text string
+	// ReplyToRandomID is the random_id of the message this one answers; 0 for none.
+	ReplyToRandomID int64
+	// GroupedID groups the messages of an album (0: not in one).
+	GroupedID int64
+	// ViaBotName is the username of the inline bot the message was sent through ("": none).
+	ViaBotName string
 	// Entities are the text's formatting entities as the secret layer sends them.
 	Entities []e2e.MessageEntityClass
 	// File is the attached encrypted file (a photo, video, audio or document, File.Kind
