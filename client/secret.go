@@ -301,6 +301,9 @@ type SecretFileOptions struct {
 	Waveform []byte
 	// ReplyTo is the random_id of the message the file answers; zero for none.
 	ReplyTo int64
+	// GroupedID puts the file in an album: the files sent with the same non-zero id (up to
+	// 10, one after the other) show as one.
+	GroupedID int64
 	// Thumb is a small JPEG preview sent inside the message (at most MaxSecretThumbSize
 	// bytes, its width and height set; Telegram's clients make 90 pixels on the longer
 	// side); not for audio.
@@ -346,6 +349,9 @@ func (c *Client) SendSecretFile(ctx context.Context, chatID int32, r io.Reader, 
 	}
 	rid := randomID()
 	msg := &e2e.DecryptedMessage{RandomID: rid, TTL: ttl, Message: opts.Caption, Media: md, ReplyToRandomID: secretReplyTo(opts.ReplyTo)}
+	if opts.GroupedID != 0 {
+		msg.GroupedID = tl.Some(opts.GroupedID)
+	}
 	if _, err := c.secrets().send(ctx, chatID, rid, msg, in); err != nil {
 		return 0, err
 	}

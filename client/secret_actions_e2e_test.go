@@ -103,7 +103,7 @@ func TestE2ESecretChatActions(t *testing.T) {
 }
 
 // TestE2ESecretReply: Bob answers Alice's message with a text and with a file; Alice sees
-// which message each answers (reply_to_random_id).
+// which message each answers (reply_to_random_id). Then Bob sends her an album.
 func TestE2ESecretReply(t *testing.T) {
 	p := newSecretPair(t, "1555212")
 	rid, err := p.alice.SendSecretMessage(ctxT(t), p.id, "question")
@@ -124,5 +124,15 @@ func TestE2ESecretReply(t *testing.T) {
 	}
 	if m := recv(t, p.aliceGot, "file answer"); m.File == nil || m.ReplyToRandomID != rid {
 		t.Fatalf("file answer %v replies to %d, want %d", m, m.ReplyToRandomID, rid)
+	}
+	// An album: two photos with one grouped id.
+	for i := range 2 {
+		o := &mtgo.SecretFileOptions{Kind: types.KindPhoto, Width: 10, Height: 10, GroupedID: 4242}
+		if _, err := p.bob.SendSecretFile(ctxT(t), p.id, strings.NewReader("photo"), "p.jpg", o); err != nil {
+			t.Fatal(err)
+		}
+		if m := recv(t, p.aliceGot, "album photo"); m.GroupedID != 4242 || m.File == nil {
+			t.Fatalf("album photo %d: %v in group %d", i, m, m.GroupedID)
+		}
 	}
 }
