@@ -257,10 +257,6 @@ func (a *timedAPI) first() time.Time {
 func TestManagerConcurrentInput(t *testing.T) {
 	const pushers, total = 8, 400
 	srv := sim.New(15)
-	pushes := make([]tg.UpdatesClass, total)
-	for i := range pushes {
-		pushes[i] = srv.Message()
-	}
 	var inside atomic.Int32
 	rec := &recorder{}
 	all := make(chan struct{})
@@ -277,7 +273,14 @@ func TestManagerConcurrentInput(t *testing.T) {
 		}
 		return nil
 	})
-	m, err := NewManager(Options{API: srv, Handler: h, Box: Config{GapWait: time.Millisecond}})
+	ready := make(chan struct{})
+	var once sync.Once
+	hook := HookFunc(func(e Event) {
+		if e.Kind == EventRecoveryFinished && e.Sequence == SequenceAccount {
+			once.Do(func() { close(ready) })
+		}
+	})
+	m, err := NewManager(Options{API: srv, Handler: h, Hook: hook, Box: Config{GapWait: time.Millisecond}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -287,6 +290,11 @@ func TestManagerConcurrentInput(t *testing.T) {
 	log.at = func() { close(stopped) }
 	if err := m.Start(ctx, log.stopped); err != nil {
 		t.Fatal(err)
+	}
+	<-ready // the messages happen after the state the Manager starts from
+	pushes := make([]tg.UpdatesClass, total)
+	for i := range pushes {
+		pushes[i] = srv.Message()
 	}
 	var wg sync.WaitGroup
 	for p := range pushers {
