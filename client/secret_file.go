@@ -213,7 +213,7 @@ func (sh secretMediaShape) check() error {
 // and iv, and checks it as the peer will (describeSecretMedia).
 func (o *SecretFileOptions) media(fileName string, size int64, key, iv []byte) (e2e.DecryptedMessageMediaClass, error) {
 	thumb, tw, th := []byte{}, int32(0), int32(0)
-	if o.Thumb != nil {
+	if o.Thumb != nil && len(o.Thumb.Data) > 0 {
 		thumb, tw, th = o.Thumb.Data, wire32(int64(o.Thumb.Width)), wire32(int64(o.Thumb.Height))
 	}
 	w, h, dur := wire32(int64(o.Width)), wire32(int64(o.Height)), wire32(int64(o.Duration/time.Second))

@@ -85,7 +85,7 @@ func (c *Client) ReadSecretChatHistory(ctx context.Context, chatID int32, maxDat
 // (messages.reportEncryptedSpam); DiscardSecretChat ends it. The chat must be one this
 // client knows, in any state.
 func (c *Client) ReportSecretChatSpam(ctx context.Context, chatID int32) error {
-	peer, err := c.secrets().peer(ctx, chatID)
+	peer, _, err := c.secrets().peer(ctx, chatID, false)
 	if err != nil {
 		return err
 	}
@@ -95,27 +95,22 @@ func (c *Client) ReportSecretChatSpam(ctx context.Context, chatID int32) error {
 	return nil
 }
 
-// peer returns the input of chat id, in any state.
-func (m *secretChats) peer(ctx context.Context, id int32) (tg.InputEncryptedChat, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	s, err := m.chatLocked(ctx, id)
-	if err != nil {
-		return tg.InputEncryptedChat{}, err
-	}
-	return tg.InputEncryptedChat{ChatID: s.id, AccessHash: s.accessHash}, nil
-}
-
 // readyPeer returns the input of ready chat id and the date of the newest message it
 // delivered (0: none since the start).
 func (m *secretChats) readyPeer(ctx context.Context, id int32) (tg.InputEncryptedChat, int32, error) {
+	return m.peer(ctx, id, true)
+}
+
+// peer returns the input of chat id (ErrSecretChatState unless ready, if ready is set) and
+// the date of the newest message it delivered.
+func (m *secretChats) peer(ctx context.Context, id int32, ready bool) (tg.InputEncryptedChat, int32, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	s, err := m.chatLocked(ctx, id)
 	if err != nil {
 		return tg.InputEncryptedChat{}, 0, err
 	}
-	if s.state != types.SecretChatReady {
+	if ready && s.state != types.SecretChatReady {
 		return tg.InputEncryptedChat{}, 0, s.stateError()
 	}
 	return tg.InputEncryptedChat{ChatID: s.id, AccessHash: s.accessHash}, s.lastIn, nil
@@ -160,8 +155,11 @@ func (m *secretChats) onRead(ctx context.Context, up *tg.UpdateEncryptedMessages
 		ids, s.unread = readUpTo(s.unread, up.MaxDate)
 	}
 	m.mu.Unlock()
+	if err != nil {
+		m.log.Warn("secret chat not loaded", "chat", up.ChatID, "err", err)
+	}
 	if s == nil {
-		m.log.Debug("secret chat read mark dropped: unknown chat", "chat", up.ChatID, "err", err)
+		m.log.Debug("secret chat read mark dropped: unknown chat", "chat", up.ChatID)
 		return
 	}
 	m.emit(kindSecretChatRead, &types.SecretChatRead{
