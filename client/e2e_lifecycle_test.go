@@ -168,16 +168,19 @@ func TestE2EConnectHoldsLinkHooks(t *testing.T) {
 // TestE2ESessionGivesUpHooks: when the session gives up on the home connection (its redials
 // all failed, or a renewed temporary key could never be bound), a final OnDisconnect runs,
 // its Reason matching ErrReconnectFailed, after the loss's own if one was reported; Health
-// shows the connection down for that reason; Connect then connects again.
+// shows the connection down for that reason; Connect then connects again, as does a call
+// with AutoConnect.
 func TestE2ESessionGivesUpHooks(t *testing.T) {
 	for _, tc := range []struct {
 		name  string
+		auto  bool          // Config.AutoConnect: the call after the end connects
 		ttl   time.Duration // of the temporary keys, 0: none
 		fail  func(cl *teletest.Cluster, gate *dialGate)
 		heal  func(cl *teletest.Cluster, gate *dialGate)
 		hooks []string
 	}{{
 		name: "redials failed",
+		auto: true,
 		fail: func(cl *teletest.Cluster, gate *dialGate) {
 			gate.refuse.Store(true)
 			cl.Faults().DropConnections(2)
@@ -205,6 +208,7 @@ func TestE2ESessionGivesUpHooks(t *testing.T) {
 			b := e2eClient(t, cl, func(cfg *mtgo.Config) {
 				cfg.BotToken = bot.Token
 				cfg.ReconnectAttempts = 2
+				cfg.AutoConnect = tc.auto
 				cfg.FxOptions = append(cfg.FxOptions, mtgo.ReplaceSessionFactory(pfsFactory{ttl: tc.ttl, served: make(chan struct{}, 8), gate: gate}))
 			})
 			hooks := linkHooks(b)
@@ -220,14 +224,16 @@ func TestE2ESessionGivesUpHooks(t *testing.T) {
 				t.Fatalf("Health connected %v, last error %v after the session gave up", h.Connected, h.LastError)
 			}
 			tc.heal(cl, gate)
-			if err := b.ConnectContext(ctxT(t)); err != nil {
-				t.Fatalf("Connect after the session gave up: %v", err)
-			}
-			if h := recv(t, hooks, "OnConnect of the new Connect"); h != "connect" {
-				t.Fatalf("hook %q, want connect", h)
+			if !tc.auto {
+				if err := b.ConnectContext(ctxT(t)); err != nil {
+					t.Fatalf("Connect after the session gave up: %v", err)
+				}
 			}
 			if _, err := b.InvokeContext(ctxT(t), &tg.HelpGetNearestDCRequest{}, 0, 0); err != nil {
-				t.Fatalf("call after Connect: %v", err)
+				t.Fatalf("call after the new connection: %v", err)
+			}
+			if h := recv(t, hooks, "OnConnect of the new connection"); h != "connect" {
+				t.Fatalf("hook %q, want connect", h)
 			}
 		})
 	}

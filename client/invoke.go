@@ -130,14 +130,15 @@ func (c *Client) prepare(ctx context.Context, in tl.Encoder) (tl.Encoder, error)
 	return in, nil
 }
 
-// autoConnect connects a client that is not connected (Config.AutoConnect).
+// autoConnect connects a client that is not connected (Config.AutoConnect), or whose home
+// connection the session gave up on.
 func (c *Client) autoConnect(ctx context.Context) error {
-	if _, ok := c.eng.Home(); ok {
+	if c.eng.Connected() {
 		return nil
 	}
 	c.autoMu.Lock()
 	defer c.autoMu.Unlock()
-	if _, ok := c.eng.Home(); ok {
+	if c.eng.Connected() {
 		return nil
 	}
 	if err := c.ConnectContext(ctx); err != nil && !errors.Is(err, ErrAlreadyConnected) {
