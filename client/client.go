@@ -88,7 +88,7 @@ type Client struct {
 	botToken   string
 	dispatcher Dispatcher
 	login      loginState
-	updCancel  context.CancelFunc // stops the update manager's Run
+	updCancel  context.CancelFunc // stops the update manager (UpdateManager.Start)
 	updDone    chan struct{}
 }
 

@@ -102,6 +102,7 @@ type Manager struct {
 	// active is held by the goroutine running the loop. It starts held, so that input queued
 	// before Start waits for Start's goroutine, and stays held once the loop has stopped.
 	active atomic.Bool
+	kicked atomic.Bool // set by every wake before it tries to take active
 	fired  atomic.Bool // the timer passed the deadline it was armed for
 
 	// Set by Start; afterwards used only by the goroutine holding active.
@@ -242,30 +243,32 @@ func (m *Manager) Start(ctx context.Context, stopped func(error)) error {
 }
 
 // wake makes sure a goroutine runs the loop: it starts one unless one holds active.
+// Every input, answer, timer and the end of ctx make their work visible (a channel send, a
+// flag) before they call wake.
 func (m *Manager) wake() {
+	m.kicked.Store(true)
 	if m.active.CompareAndSwap(false, true) {
 		go m.work()
 	}
 }
 
-// work runs the loop while there is work and gives up active when there is none. The check
-// after giving it up closes the window in which a wake could have seen it still held.
+// work runs the loop while there is work and gives up active when there is none. A wake that
+// came while the loop held active set kicked: after giving active up the loop looks at kicked
+// and takes active back, so no wake is lost between its last look at the channels and giving
+// active up. Only atomics decide this (not the channels' lengths, which the memory model does
+// not order).
 func (m *Manager) work() {
 	for {
+		m.kicked.Store(false)
 		if err := m.drain(); err != nil {
 			m.finish(err)
 			return
 		}
 		m.active.Store(false)
-		if !m.waiting() || !m.active.CompareAndSwap(false, true) {
+		if !m.kicked.Load() || !m.active.CompareAndSwap(false, true) {
 			return
 		}
 	}
-}
-
-// waiting reports whether anything waits for the loop.
-func (m *Manager) waiting() bool {
-	return len(m.in) > 0 || len(m.results) > 0 || m.fired.Load() || m.ctx.Err() != nil
 }
 
 // drain handles everything waiting: the start, inputs, answers and passed deadlines, keeping
