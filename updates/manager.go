@@ -105,6 +105,15 @@ type Manager struct {
 	kicked atomic.Bool // set by every wake before it tries to take active
 	fired  atomic.Bool // the timer passed the deadline it was armed for
 
+	// admit is held for reading by each send and taken by the stop to close admission, so an
+	// input is either refused with ErrStopped or kept: processed, or left for the next Manager.
+	admit    sync.RWMutex
+	closed   bool          // admission closed; under admit
+	stopping chan struct{} // closed when the stop begins: wakes senders waiting for room
+	resumed  []input       // inputs of a stopped Manager, handed over by Resume; under admit
+	resume   atomic.Bool   // resumed is not empty
+	left     []input       // what the stopped Manager did not process; read after done
+
 	// Set by Start; afterwards used only by the goroutine holding active.
 	ctx      context.Context
 	cancel   context.CancelFunc
@@ -168,6 +177,8 @@ func NewManager(opts Options) (*Manager, error) {
 		in:      make(chan input, 64),
 		results: make(chan result, 16),
 		done:    make(chan struct{}),
+
+		stopping: make(chan struct{}),
 	}
 	m.active.Store(true)
 	return m, nil
@@ -192,10 +203,10 @@ func (m *Manager) Reconnected(ctx context.Context) error {
 }
 
 func (m *Manager) send(ctx context.Context, in input) error {
-	select {
-	case <-m.done:
+	m.admit.RLock()
+	defer m.admit.RUnlock()
+	if m.closed {
 		return ErrStopped
-	default:
 	}
 	select {
 	case m.in <- in:
@@ -203,9 +214,62 @@ func (m *Manager) send(ctx context.Context, in input) error {
 		return nil
 	case <-ctx.Done():
 		return ctx.Err()
-	case <-m.done:
+	case <-m.stopping:
 		return ErrStopped
 	}
+}
+
+// Leftover is an input (an updates container, a sent message's answer or a reconnect) that a
+// Manager accepted but had not processed when it stopped.
+type Leftover struct{ in input }
+
+// Leftovers returns, once the Manager has stopped (its stopped function was called or Run
+// returned), the inputs it accepted and did not process, in order. Updates without a pts or
+// qts (callback and inline queries, typing) would be lost with them: hand them to the next
+// Manager with Resume.
+func (m *Manager) Leftovers() []Leftover {
+	select {
+	case <-m.done:
+	default:
+		return nil
+	}
+	out := make([]Leftover, len(m.left))
+	for i, in := range m.left {
+		out[i] = Leftover{in}
+	}
+	return out
+}
+
+// Resume hands the leftovers of a stopped Manager to m. Before Start they are processed
+// first, after the saved state is loaded; on a running Manager, before its next input. A
+// stopped m keeps them as its own leftovers.
+func (m *Manager) Resume(l []Leftover) {
+	if len(l) == 0 {
+		return
+	}
+	m.admit.Lock()
+	for _, x := range l {
+		m.resumed = append(m.resumed, x.in)
+	}
+	closed := m.closed
+	m.resume.Store(true)
+	m.admit.Unlock()
+	if !closed {
+		m.wake()
+	}
+}
+
+// takeResumed returns the inputs handed over by Resume.
+func (m *Manager) takeResumed() []input {
+	if !m.resume.Load() {
+		return nil
+	}
+	m.admit.Lock()
+	defer m.admit.Unlock()
+	r := m.resumed
+	m.resumed = nil
+	m.resume.Store(false)
+	return r
 }
 
 // Run loads the saved state, catches up (unless NoCatchUp) and processes updates until ctx
@@ -286,6 +350,14 @@ func (m *Manager) drain() error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
+		if r := m.takeResumed(); r != nil {
+			for i, in := range r {
+				if err := m.handle(ctx, m.input(ctx, in)); err != nil {
+					m.left = append(m.left, r[i+1:]...)
+					return err
+				}
+			}
+		}
 		for len(m.local) > 0 {
 			r := m.local[0]
 			m.local = m.local[1:]
@@ -339,13 +411,28 @@ func (m *Manager) begin(ctx context.Context) error {
 	return m.handle(ctx, m.box.Start(time.Now(), start))
 }
 
-// finish stops the Manager: it ends its calls, waits for them and reports why it stopped.
-// active stays held, so nothing starts the loop again.
+// finish stops the Manager: it closes admission, ends its calls, waits for them, keeps the
+// inputs it did not process for Leftovers and reports why it stopped. active stays held, so
+// nothing starts the loop again.
 func (m *Manager) finish(err error) {
+	close(m.stopping)
+	m.admit.Lock()
+	m.closed = true
+	m.left = append(m.left, m.resumed...)
+	m.resumed = nil
+	m.admit.Unlock()
 	m.unwatch()
 	m.timer.Stop()
 	m.cancel()
 	m.calls.Wait()
+	for more := true; more; {
+		select {
+		case in := <-m.in:
+			m.left = append(m.left, in)
+		default:
+			more = false
+		}
+	}
 	close(m.done)
 	if m.stopped != nil {
 		m.stopped(err)

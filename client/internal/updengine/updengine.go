@@ -26,6 +26,7 @@ type Engine struct {
 	cur     *updates.Manager
 	ready   chan struct{} // closed when the current Manager has its starting state
 	deliver func(context.Context, tg.UpdatesClass) error
+	running *updates.Manager // the Manager deliver belongs to
 }
 
 // New returns an engine whose Managers are built from opts (its Handler and Hook are the
@@ -118,23 +119,33 @@ func (e *Engine) Start(ctx context.Context, deliver func(context.Context, tg.Upd
 		return err
 	}
 	e.mu.Lock()
-	e.deliver = deliver
+	e.deliver, e.running = deliver, m
 	e.mu.Unlock()
 	return m.Start(ctx, func(err error) {
 		e.forget(m)
 		e.mu.Lock()
-		e.deliver = nil
+		if e.running == m { // a next period may have started already
+			e.deliver, e.running = nil, nil
+		}
 		e.mu.Unlock()
+		// What m accepted and did not process goes to the next period's Manager: updates
+		// without a pts (callback queries, typing) would not come back with its catch-up.
+		if left := m.Leftovers(); len(left) > 0 {
+			if next, err := e.current(); err == nil {
+				next.Resume(left)
+			}
+		}
 		if stopped != nil {
 			stopped(err)
 		}
 	})
 }
 
-// feed hands one input to the Manager of this period. A Manager that has just stopped (its
-// stopped and has not yet been forgotten) refuses input with updates.ErrStopped; the
-// input then goes to the Manager of the next period, which runs it once the client is
-// connected again, instead of being lost.
+// feed hands one input to the Manager of this period. A Manager that has just stopped (and
+// has not yet been forgotten) refuses input with updates.ErrStopped; the input then goes to
+// the Manager of the next period, which runs it once the client is connected again, instead
+// of being lost. Input a stopping Manager accepted but did not process goes there too
+// (Leftovers, Resume).
 func (e *Engine) feed(f func(*updates.Manager) error) error {
 	m, err := e.current()
 	if err != nil {

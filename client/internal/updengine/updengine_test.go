@@ -161,3 +161,51 @@ func TestEnginePeriods(t *testing.T) {
 		}
 	})
 }
+
+// TestEngineHandsLeftoversOn stops a period while presses (updates without a pts, which no
+// catch-up brings back) wait behind a batch its deliver holds: the next period delivers them.
+func TestEngineHandsLeftoversOn(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		e := New(updates.Options{API: stateAPI{}, Store: updates.NewMemoryStore()}, slog.New(slog.DiscardHandler))
+		press := func(id int64) tg.UpdatesClass {
+			return &tg.UpdateShort{Update: &tg.UpdateBotCallbackQuery{QueryID: id, UserID: 1, Peer: &tg.PeerUser{UserID: 1}}}
+		}
+		var mu sync.Mutex
+		var got []int64
+		gate := make(chan struct{})
+		deliver := func(_ context.Context, u tg.UpdatesClass) error {
+			<-gate
+			mu.Lock()
+			defer mu.Unlock()
+			for _, up := range u.(*tg.Updates).Updates {
+				got = append(got, up.(*tg.UpdateBotCallbackQuery).QueryID)
+			}
+			return nil
+		}
+		ctx, cancel := context.WithCancel(t.Context())
+		if err := e.Start(ctx, deliver, nil); err != nil {
+			t.Fatal(err)
+		}
+		synctest.Wait()
+		for id := range int64(4) {
+			if err := e.HandleUpdates(t.Context(), press(id+1)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		synctest.Wait() // press 1 is held by deliver, 2-4 wait
+		cancel()
+		close(gate)
+		synctest.Wait()
+		ctx2, cancel2 := context.WithCancel(t.Context())
+		defer cancel2()
+		if err := e.Start(ctx2, deliver, nil); err != nil {
+			t.Fatal(err)
+		}
+		synctest.Wait()
+		mu.Lock()
+		defer mu.Unlock()
+		if !slices.Equal(got, []int64{1, 2, 3, 4}) {
+			t.Fatalf("presses delivered over the two periods: %v, want 1-4", got)
+		}
+	})
+}
