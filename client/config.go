@@ -163,7 +163,10 @@ type Config struct {
 	// WebSocket's handshake. Default 10 s.
 	DialTimeout time.Duration
 	// AutoConnect makes a call on a client that is not connected (and not stopped) connect
-	// first, as Connect would, instead of failing with ErrNotConnected.
+	// first, as Connect would, instead of failing with ErrNotConnected. That includes a client
+	// whose session gave up on its home connection after ReconnectAttempts failed redials
+	// (OnDisconnect ran with an error matching ErrReconnectFailed): the next call connects
+	// anew.
 	AutoConnect bool
 	// Takeout runs the client in takeout mode: once connected and authorized it opens a
 	// takeout session (account.initTakeoutSession, with TakeoutScope) and wraps every call of
