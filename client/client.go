@@ -329,7 +329,7 @@ func (c *Client) Connect(timeout time.Duration) error {
 // update engine. It does not log in: see Login and Start.
 //
 // It fails with ErrAlreadyConnected when connected, ErrClientClosed after Stop, or the
-// connection's error.
+// connection's error; a failed Connect leaves the client not connected.
 func (c *Client) ConnectContext(ctx context.Context) error {
 	stored := c.storedSession(ctx) // hooks.go
 	if !c.eng.Connected() {        // none, or its session gave up: Connect makes a new one
@@ -339,9 +339,15 @@ func (c *Client) ConnectContext(ctx context.Context) error {
 		return err
 	}
 	c.sessionLoaded(stored)
-	if c.authorized() || c.probeSelf.Swap(false) {
+	if probe := c.probeSelf.Swap(false); c.authorized() || probe {
 		if err := c.loadSelf(ctx); err != nil {
 			if !errors.Is(err, ErrNotAuthorized) {
+				// Not half connected: without OnConnect the link's hooks are held, and
+				// without the update engine nothing arrives; the next Connect starts over.
+				c.probeSelf.Store(probe)
+				if derr := c.eng.Disconnect(); derr != nil {
+					c.Log.Debug("close the connection of a failed Connect", "err", derr)
+				}
 				return err
 			}
 			c.Log.Warn("stored session is no longer authorized", "err", err)

@@ -1,0 +1,52 @@
+package mtgo_test
+
+import (
+	"testing"
+
+	mtgo "github.com/mtgo-labs/mtgo/client"
+	"github.com/mtgo-labs/mtgo/teletest/services"
+	"github.com/mtgo-labs/mtgo/teletest/world"
+	"github.com/mtgo-labs/mtgo/tl/tg"
+)
+
+// TestE2EConnectFailedAfterDial: a Connect that fails after its connection was made (the
+// account check refused) leaves the client not connected, so the next Connect connects and
+// runs OnConnect, and the link's hooks run from then on.
+func TestE2EConnectFailedAfterDial(t *testing.T) {
+	cl := cluster(t)
+	bot, err := cl.World().CreateBot(world.BotSpec{FirstName: "Half", Username: "e2e_half_connected_bot"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := e2eClient(t, cl, func(cfg *mtgo.Config) { cfg.BotToken = bot.Token })
+	hooks := linkHooks(b)
+	if err := b.Start0(t); err != nil {
+		t.Fatal(err)
+	}
+	if h := recv(t, hooks, "OnConnect of Start"); h != "connect" {
+		t.Fatalf("hook %q, want connect", h)
+	}
+	if err := b.Disconnect(); err != nil {
+		t.Fatal(err)
+	}
+	if h := recv(t, hooks, "OnDisconnect of Disconnect"); h != "disconnect by Disconnect" {
+		t.Fatalf("hook %q, want disconnect by Disconnect", h)
+	}
+	cl.Faults().RPCError(tg.UsersGetUsersRequestTypeID, &services.RPCError{Code: 400, Message: "USER_ID_INVALID"}, 1)
+	if err := b.ConnectContext(ctxT(t)); err == nil {
+		t.Fatal("Connect succeeded with the account check refused")
+	}
+	if b.IsConnected() {
+		t.Fatal("connected after a failed Connect")
+	}
+	if err := b.ConnectContext(ctxT(t)); err != nil {
+		t.Fatalf("Connect after a failed one: %v", err)
+	}
+	if h := recv(t, hooks, "OnConnect of the second Connect"); h != "connect" {
+		t.Fatalf("hook %q, want connect", h)
+	}
+	cl.Faults().DropConnections(2)
+	if h := recv(t, hooks, "OnDisconnect of the loss"); h != "disconnect lost" {
+		t.Fatalf("hook %q, want disconnect lost", h)
+	}
+}
