@@ -68,10 +68,26 @@ func (c *Client) secrets() *secretChats {
 		if c.store != nil {
 			st = c.store
 		}
-		c.secret.m = newSecretChats(c.raw, st, c.Log, crand.Reader, c.emitSecret, func(job func(context.Context)) { go job(c.life) })
+		c.secret.m = newSecretChats(c.raw, st, c.Log, crand.Reader, c.emitSecret, c.secretJob)
 		c.secret.m.policy = secretRekeyPolicy(c.cfg.SecretRekey)
 	})
 	return c.secret.m
+}
+
+// secretJob runs a job of the secret chat manager (network calls, then storage writes) on a
+// goroutine Stop waits for, with the client's lifetime; after Stop it runs nothing.
+func (c *Client) secretJob(job func(context.Context)) {
+	c.mu.Lock()
+	if c.closed {
+		c.mu.Unlock()
+		return
+	}
+	c.wg.Add(1)
+	c.mu.Unlock()
+	go func() {
+		defer c.wg.Done()
+		job(c.life)
+	}()
 }
 
 // secretUpdates hands the secret chat updates of u (updateEncryption,

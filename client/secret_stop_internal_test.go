@@ -1,0 +1,38 @@
+package mtgo
+
+import (
+	"context"
+	"sync/atomic"
+	"testing"
+	"testing/synctest"
+	"time"
+)
+
+// TestSecretJobsEndBeforeStop: Stop returns only once the secret chat jobs running (resends,
+// re-keying, the re-keying timer's checks) have ended, and runs none after it.
+func TestSecretJobsEndBeforeStop(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		cfg := DefaultConfig
+		cfg.InMemory, cfg.NoUpdates = true, true
+		c, err := NewClient(1, "hash", &cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ended, late atomic.Bool
+		c.secrets().spawn(func(ctx context.Context) {
+			<-ctx.Done()
+			time.Sleep(time.Second) // the job's last storage write, say
+			ended.Store(true)
+		})
+		synctest.Wait()
+		c.Stop()
+		if !ended.Load() {
+			t.Fatal("Stop returned before the secret chat job ended")
+		}
+		c.secrets().spawn(func(context.Context) { late.Store(true) })
+		synctest.Wait()
+		if late.Load() {
+			t.Fatal("a secret chat job ran after Stop")
+		}
+	})
+}
