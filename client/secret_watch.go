@@ -79,22 +79,31 @@ func (m *secretChats) checkRekey(ctx context.Context) {
 }
 
 // watchRekey runs checkRekey every period, while up() holds, until ctx ends: one timer,
-// re-armed after each check, stopped when ctx ends.
+// re-armed after each check, stopped when ctx ends. The check is a job (m.spawn), which the
+// client's Stop waits for; once spawn refuses (the client stopped), the timer stays down.
 func (m *secretChats) watchRekey(ctx context.Context, period time.Duration, up func() bool) {
 	var mu sync.Mutex // t is set after AfterFunc returns; the callback may run before
 	var t *time.Timer
+	rearm := func() {
+		mu.Lock()
+		defer mu.Unlock()
+		if ctx.Err() == nil {
+			t.Reset(period)
+		}
+	}
 	mu.Lock()
 	defer mu.Unlock()
 	t = time.AfterFunc(period, func() {
-		if ctx.Err() != nil {
-			return
+		switch {
+		case ctx.Err() != nil:
+		case up():
+			m.spawn(func(jobCtx context.Context) {
+				m.checkRekey(jobCtx)
+				rearm()
+			})
+		default:
+			rearm()
 		}
-		if up() {
-			m.checkRekey(ctx)
-		}
-		mu.Lock()
-		defer mu.Unlock()
-		t.Reset(period)
 	})
 	context.AfterFunc(ctx, func() {
 		mu.Lock()

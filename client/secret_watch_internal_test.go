@@ -103,3 +103,42 @@ func TestSecretRekeyPeriod(t *testing.T) {
 		}
 	}
 }
+
+// TestSecretRekeyTimerChecksAreJobs: the timer's check runs as a job of the manager's spawn
+// (which the client's Stop waits for), one per period; once spawn refuses (the client
+// stopped), the timer is not armed again.
+func TestSecretRekeyTimerChecksAreJobs(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		r := newSecretRelay(t)
+		r.open(t)
+		a := r.parties[0]
+		var calls, refuse atomic.Int32
+		run := a.m.spawn
+		a.m.spawn = func(job func(context.Context)) {
+			calls.Add(1)
+			if refuse.Load() == 0 {
+				run(job)
+			}
+		}
+		watch, stop := context.WithCancel(context.Background())
+		defer stop()
+		a.m.watchRekey(watch, time.Hour, func() bool { return true })
+		for i := int32(1); i <= 2; i++ {
+			time.Sleep(time.Hour)
+			synctest.Wait()
+			if n := calls.Load(); n != i {
+				t.Fatalf("%d jobs spawned after %d checks", n, i)
+			}
+			r.runJobs()
+		}
+		refuse.Store(1)
+		time.Sleep(time.Hour)
+		synctest.Wait()
+		r.runJobs()
+		time.Sleep(5 * time.Hour)
+		synctest.Wait()
+		if n := calls.Load(); n != 3 {
+			t.Fatalf("%d jobs spawned, want 3: the timer ran on after spawn refused", n)
+		}
+	})
+}
