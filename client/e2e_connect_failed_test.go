@@ -3,6 +3,8 @@ package mtgo_test
 import (
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
 	mtgo "github.com/mtgo-labs/mtgo/client"
 	"github.com/mtgo-labs/mtgo/teletest/services"
 	"github.com/mtgo-labs/mtgo/teletest/world"
@@ -48,5 +50,26 @@ func TestE2EConnectFailedAfterDial(t *testing.T) {
 	cl.Faults().DropConnections(2)
 	if h := recv(t, hooks, "OnDisconnect of the loss"); h != "disconnect lost" {
 		t.Fatalf("hook %q, want disconnect lost", h)
+	}
+}
+
+// TestNotifyNetworkChangeWithoutRedial: with connections that cannot redial (a replaced
+// SessionFactory's), NotifyNetworkChange still ends with the link up: its OnDisconnect is
+// followed by OnConnect, and Health shows the client connected.
+func TestNotifyNetworkChangeWithoutRedial(t *testing.T) {
+	h := newHarness(t)
+	bot := h.bot("no_redial_bot")
+	c := h.client(func(cfg *mtgo.Config) { cfg.BotToken = bot.Token })
+	hooks := linkHooks(c)
+	if err := c.Start0(t); err != nil {
+		t.Fatal(err)
+	}
+	c.NotifyNetworkChange()
+	got := hooksUntil(t, hooks, "reconnect 1")
+	if diff := cmp.Diff([]string{"connect", "disconnect lost", "connect again", "reconnect 1"}, got); diff != "" {
+		t.Fatalf("hooks (-want +got):\n%s", diff)
+	}
+	if h := c.Health(); !h.Connected {
+		t.Fatalf("Health after the network change: %+v", h)
 	}
 }

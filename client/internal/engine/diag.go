@@ -50,7 +50,8 @@ func (e *Engine) Conns(dst []ConnInfo) []ConnInfo {
 }
 
 // Redial makes every running connection drop its socket and dial again now. It returns
-// ErrNotConnected without a home connection.
+// ErrNotConnected without a home connection, and ErrNoRedial when the home connection cannot
+// redial (a Conn without a Redial method): no redial will be reported.
 func (e *Engine) Redial() error {
 	e.mu.Lock()
 	home := e.home
@@ -58,13 +59,18 @@ func (e *Engine) Redial() error {
 	if home == nil {
 		return ErrNotConnected
 	}
-	home.Redial()
 	var pooled [8]dcpool.Conn
 	for _, pc := range e.pool.Live(pooled[:0]) {
 		pc.Live.Redial()
 	}
+	if !home.Redial() {
+		return ErrNoRedial
+	}
 	return nil
 }
+
+// ErrNoRedial fails Redial when the home connection cannot drop its socket.
+var ErrNoRedial = errors.New("mtgo: the home connection cannot redial")
 
 // DropRPC drops the call in flight sent with msgID on whichever connection carries it.
 func (e *Engine) DropRPC(ctx context.Context, msgID int64) error {
