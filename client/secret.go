@@ -77,17 +77,24 @@ func (c *Client) secrets() *secretChats {
 // secretJob runs a job of the secret chat manager (network calls, then storage writes) on a
 // goroutine Stop waits for, with the client's lifetime; after Stop it runs nothing.
 func (c *Client) secretJob(job func(context.Context)) {
+	c.goTracked(func() { job(c.life) })
+}
+
+// goTracked runs f on a goroutine Stop waits for, and reports whether it did: after Stop it
+// runs nothing.
+func (c *Client) goTracked(f func()) bool {
 	c.mu.Lock()
 	if c.closed {
 		c.mu.Unlock()
-		return
+		return false
 	}
 	c.wg.Add(1)
 	c.mu.Unlock()
 	go func() {
 		defer c.wg.Done()
-		job(c.life)
+		f()
 	}()
+	return true
 }
 
 // secretUpdates hands the secret chat updates of u (updateEncryption,
@@ -124,8 +131,10 @@ func (c *Client) emitSecret(kind updateKind, v any) {
 	defer s.mu.Unlock()
 	s.events = append(s.events, secretEvent{kind, v})
 	if !s.running {
-		s.running = true
-		go c.runSecretHandlers()
+		s.running = c.goTracked(c.runSecretHandlers) // Stop waits for the handlers, as for the others
+		if !s.running {
+			s.events = nil
+		}
 	}
 }
 

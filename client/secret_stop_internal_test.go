@@ -6,6 +6,8 @@ import (
 	"testing"
 	"testing/synctest"
 	"time"
+
+	"github.com/mtgo-labs/mtgo/client/types"
 )
 
 // TestSecretJobsEndBeforeStop: Stop returns only once the secret chat jobs running (resends,
@@ -33,6 +35,32 @@ func TestSecretJobsEndBeforeStop(t *testing.T) {
 		synctest.Wait()
 		if late.Load() {
 			t.Fatal("a secret chat job ran after Stop")
+		}
+	})
+}
+
+// TestSecretHandlersEndBeforeStop: Stop returns only once a secret chat handler running has
+// returned, as it waits for the other handlers.
+func TestSecretHandlersEndBeforeStop(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		cfg := DefaultConfig
+		cfg.InMemory, cfg.NoUpdates = true, true
+		c, err := NewClient(1, "hash", &cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ended atomic.Bool
+		c.OnSecretChatTyping(func(ctx *Context, _ *types.SecretChatTyping) error {
+			<-ctx.Done()
+			time.Sleep(time.Second)
+			ended.Store(true)
+			return nil
+		})
+		c.emitSecret(kindSecretChatTyping, &types.SecretChatTyping{ChatID: 1})
+		synctest.Wait()
+		c.Stop()
+		if !ended.Load() {
+			t.Fatal("Stop returned before the secret chat handler did")
 		}
 	})
 }
