@@ -18,9 +18,13 @@ type PacketConn interface {
 }
 
 // ServeNotifier is implemented by a PacketConn that wants to know when the session starts
-// serving calls on it: the key exchange is done, the temporary key (Options.TempKeyTTL), if
-// any, is bound, and Stats reports StateConnected. A dialled connection that breaks, or whose
-// binding fails, before then is never told.
+// serving calls on it: the key exchange is done, the server has answered (a packet that
+// decrypts and authenticates under the key arrived), the temporary key (Options.TempKeyTTL),
+// if any, is bound, and Stats reports StateConnected. So that an idle session learns this
+// at once, every connection starts with a ping (or the binding) the server must answer;
+// with keepalive off (mtp.Config.PingInterval negative) the first answer to anything tells.
+// A dialled connection that breaks, is refused (a transport error such as -404 or -429
+// answering its first packet, a hang-up), or whose binding fails before then is never told.
 type ServeNotifier interface {
 	Serving()
 }

@@ -281,8 +281,15 @@ func (l *loop) serve(ctx context.Context, pc PacketConn) (worked bool, err error
 	if err := l.startBind(); err != nil {
 		return false, err
 	}
+	if l.pfs.binding == 0 {
+		// The server must answer something at once: the binding, or else a ping. A call in
+		// flight is no substitute, as its answer may take long.
+		l.eng.PingNow(l.now())
+	}
 	l.c.setState(StateConnected)
-	// Told once calls go out on pc: after the temporary key's binding is answered, if any.
+	// Told once the server answered on pc (a packet under the key arrived) and calls go out:
+	// after the temporary key's binding is answered, if any. A connection refused on its first
+	// packet (a transport error, a hang-up) is never served.
 	notify, _ := pc.(ServeNotifier)
 	wake := l.c.box.signal
 	stopWake := context.AfterFunc(ctx, wake)
@@ -325,7 +332,7 @@ func (l *loop) serve(ctx context.Context, pc PacketConn) (worked bool, err error
 			l.pfs.draining = false
 			return worked, errTempKeyRenewal
 		}
-		if notify != nil && !l.holding() {
+		if notify != nil && worked && !l.holding() {
 			notify.Serving()
 			notify = nil
 		}

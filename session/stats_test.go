@@ -191,13 +191,8 @@ func TestServeNotifier(t *testing.T) {
 	var conn *session.Conn
 	ready := make(chan struct{})
 	h := start(t, srv, func(o *session.Options) {
-		d := o.Dialer
-		o.Dialer = session.DialerFunc(func(ctx context.Context, dc int, addr string) (session.PacketConn, error) {
-			pc, err := d.DialPacket(ctx, dc, addr)
-			if err != nil {
-				return nil, err
-			}
-			return servedConn{PacketConn: pc, conn: &conn, ready: ready, served: served}, nil
+		wrapConns(o, func(pc session.PacketConn) session.PacketConn {
+			return servedConn{PacketConn: pc, conn: &conn, ready: ready, served: served}
 		})
 		o.Session.AuthKey = nil // the first connection runs the key exchange before serving
 	})
@@ -239,13 +234,8 @@ func TestServeNotifierAfterBinding(t *testing.T) {
 	binds := make(chan int, 4)
 	h := start(t, srv, func(o *session.Options) {
 		o.TempKeyTTL = time.Hour
-		d := o.Dialer
-		o.Dialer = session.DialerFunc(func(ctx context.Context, dc int, addr string) (session.PacketConn, error) {
-			pc, err := d.DialPacket(ctx, dc, addr)
-			if err != nil {
-				return nil, err
-			}
-			return bindCountingConn{PacketConn: pc, srv: srv, binds: binds}, nil
+		wrapConns(o, func(pc session.PacketConn) session.PacketConn {
+			return bindCountingConn{PacketConn: pc, srv: srv, binds: binds}
 		})
 	})
 	if err := h.echo(h.ctx, 1); err != nil {

@@ -53,6 +53,42 @@ func TestPingKeepalive(t *testing.T) {
 	}
 }
 
+// TestPingNow: a ping asked for at once goes out with the next Flush, one at a time, and its
+// pong schedules the next keepalive; with keepalive off nothing goes out.
+func TestPingNow(t *testing.T) {
+	tests := []struct {
+		name     string
+		interval time.Duration
+		want     int // packets the client flushes after PingNow
+	}{
+		{name: "keepalive on", interval: time.Minute, want: 1},
+		{name: "keepalive off", interval: -1, want: 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := newPair(t, func(c, _ *Config) { c.PingInterval = tt.interval })
+			p.c.PingNow(p.now)
+			p.c.PingNow(p.now) // one ping waits for its pong: no second one
+			if n := p.flushC(); n != tt.want {
+				t.Fatalf("client flushed %d packets after PingNow, want %d", n, tt.want)
+			}
+			if tt.want == 0 {
+				return
+			}
+			p.deliverS()
+			p.now = p.now.Add(time.Second)
+			p.flushS()
+			p.deliverC()
+			if got := p.c.LastPong(); !got.Equal(p.now) {
+				t.Fatalf("LastPong = %v, want the pong at %v", got, p.now)
+			}
+			if d := p.c.pingDue; !d.Equal(p.now.Add(tt.interval)) {
+				t.Errorf("next ping due in %v, want the ping interval after the pong", d.Sub(p.now))
+			}
+		})
+	}
+}
+
 func TestPingCallRoutedToCaller(t *testing.T) {
 	p := newPair(t, nil)
 	ping := le.AppendUint64(le.AppendUint32(nil, idPing), 42)

@@ -71,6 +71,18 @@ func (e *Engine) OnTimer(now time.Time) ([]Event, error) {
 	return e.events, nil
 }
 
+// PingNow queues a keepalive ping for the next Flush, unless one waits for its pong or
+// keepalive is off (Config.PingInterval negative); the next ping is due PingInterval after its
+// pong, and a missing pong fails the connection as usual. A client calls it after OnConnect
+// so the server answers a new connection at once: the answer, the first packet under the key,
+// tells the connection works before any call needs it.
+func (e *Engine) PingNow(now time.Time) {
+	if e.side == crypto.Server || e.cfg.PingInterval <= 0 || e.ping != nil {
+		return
+	}
+	e.sendPing(now)
+}
+
 // sendPing queues ping_delay_disconnect: the server closes the connection if the next ping
 // does not come within the delay, and the engine fails the connection if the pong does not
 // come within pongTimeout.

@@ -78,7 +78,7 @@ type Server struct {
 	salt   int64
 	conns  map[*serverConn]struct{}
 	faults map[int]transporttest.Fault
-	reject map[int]bool // connections answering -404 to the first encrypted packet
+	refuse map[int]int32 // connections refused: a transport error answering the first packet, or 0 to hang up at once
 	engCfg func(*mtp.Config)
 }
 
@@ -110,7 +110,7 @@ func NewServer(tb testing.TB) *Server {
 	s := &Server{
 		tb: tb, key: key, pub: pub, ctx: ctx, cancel: cancel,
 		keys: make(map[[8]byte]crypto.AuthKey), temp: make(map[[8]byte]bool), conns: make(map[*serverConn]struct{}),
-		faults: make(map[int]transporttest.Fault), reject: make(map[int]bool), salt: 0x5a17,
+		faults: make(map[int]transporttest.Fault), refuse: make(map[int]int32), salt: 0x5a17,
 	}
 	h := Handler(Echo)
 	s.handler.Store(&h)
@@ -158,9 +158,14 @@ func (s *Server) Fault(n int, f transporttest.Fault) {
 
 // RejectKey makes connection n (0 for the first) answer the client's first encrypted packet
 // with transport error -404, as a server that lost the key, or a forger on the path, would.
-func (s *Server) RejectKey(n int) {
+func (s *Server) RejectKey(n int) { s.Refuse(n, -404) }
+
+// Refuse makes connection n (0 for the first) refuse the client once the socket is accepted:
+// a non-zero code (-404, -429) answers the client's first encrypted packet, and the client is
+// left to close; code 0 closes the connection at once, before the client sends anything.
+func (s *Server) Refuse(n int, code int32) {
 	s.mu.Lock()
-	s.reject[n] = true
+	s.refuse[n] = code
 	s.mu.Unlock()
 }
 
@@ -276,7 +281,8 @@ func (s *Server) serve(n int, nc net.Conn) {
 	}
 	c := &serverConn{s: s, n: n, pc: pc, wake: make(chan struct{}, 1)}
 	s.mu.Lock()
-	if s.ctx.Err() != nil {
+	code, refused := s.refuse[n]
+	if s.ctx.Err() != nil || refused && code == 0 {
 		s.mu.Unlock()
 		_ = pc.Close()
 		return
@@ -341,11 +347,14 @@ func (c *serverConn) run() error {
 	}
 	s.mu.Lock()
 	key, ok := s.keys[[8]byte(first[:8])]
-	salt, reject := s.salt, s.reject[c.n]
+	salt, code := s.salt, s.refuse[c.n]
 	s.mu.Unlock()
-	if !ok || reject {
-		// Answer -404 and leave the closing to the client, so the frame is what it reads.
-		_ = c.writeError(-404)
+	if !ok || code != 0 {
+		// Answer the error and leave the closing to the client, so the frame is what it reads.
+		if !ok {
+			code = -404
+		}
+		_ = c.writeError(code)
 		for {
 			if _, err := c.pc.ReadPacket(); err != nil {
 				return nil
