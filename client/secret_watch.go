@@ -21,7 +21,9 @@ import (
 //     a restart dropped;
 //   - on one client-wide timer, every secretRekeyCheck (shorter when Config.SecretRekey's Age
 //     or Wait is), for processes that run for weeks: no goroutine waits between checks
-//     (time.AfterFunc), none per chat, and nothing runs while the client is not connected.
+//     (time.AfterFunc), none per chat, and nothing runs while the client is not connected or
+//     no user is logged in. It starts at the first Connect of a client that is not a bot, a
+//     login or not: a first run's login does not connect again.
 //
 // A check starts an exchange for a due key and gives up this side's request unanswered past
 // Policy.Wait (then starts the next one): a peer that never comes back costs a RequestKey and
@@ -42,19 +44,30 @@ func secretRekeyPeriod(p secretchat.Policy) time.Duration {
 	return d
 }
 
-// watchSecretRekey applies the re-keying policy to every ready secret chat now and starts the
-// client-wide timer (once per client; it ends with the client). ConnectContext calls it; bots
-// have no secret chats, and a client without storage has nothing to load.
+// watchSecretRekey applies the re-keying policy to every ready secret chat now (when logged
+// in) and starts the client-wide timer (once per client; it ends with the client), which
+// checks while a user is logged in and connected. ConnectContext calls it, also before a
+// login: a first run's phone login does not connect again. Bots have no secret chats, and a
+// client without storage has nothing to load.
 func (c *Client) watchSecretRekey(ctx context.Context) {
-	if me := c.Me(); me == nil || me.IsBot || c.store == nil {
+	if c.store == nil || c.IsBot() {
 		return
 	}
 	m := c.secrets()
-	m.checkRekey(ctx)
+	if c.Me() != nil {
+		m.checkRekey(ctx)
+	}
 	m.mu.Lock()
 	period := secretRekeyPeriod(m.policy)
 	m.mu.Unlock()
-	m.watchOnce.Do(func() { m.watchRekey(c.life, period, c.IsConnected) })
+	m.watchOnce.Do(func() { m.watchRekey(c.life, period, c.secretRekeyDue) })
+}
+
+// secretRekeyDue reports whether the timer's check is to run: a user is logged in and the
+// client is connected.
+func (c *Client) secretRekeyDue() bool {
+	me := c.Me()
+	return me != nil && !me.IsBot && c.IsConnected()
 }
 
 // checkRekey loads every ready chat and applies the policy to each (maybeRekeyLocked: an

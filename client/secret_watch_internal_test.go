@@ -142,3 +142,27 @@ func TestSecretRekeyTimerChecksAreJobs(t *testing.T) {
 		}
 	})
 }
+
+// TestSecretRekeyTimerBeforeLogin: a user client that connects before logging in (a first
+// run's phone login) starts the timer at that Connect, so chats it opens after the login
+// are re-keyed when idle too; a bot client starts none.
+func TestSecretRekeyTimerBeforeLogin(t *testing.T) {
+	for _, bot := range []bool{false, true} {
+		cfg := DefaultConfig
+		cfg.InMemory, cfg.NoUpdates = true, true
+		if bot {
+			cfg.BotToken = "1:token"
+		}
+		c, err := NewClient(1, "hash", &cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.watchSecretRekey(t.Context()) // ConnectContext's call, not logged in yet
+		started := true
+		c.secrets().watchOnce.Do(func() { started = false })
+		if started == bot {
+			t.Errorf("bot %v: timer started %v", bot, started)
+		}
+		c.Stop()
+	}
+}
