@@ -53,6 +53,10 @@ type secretState struct {
 	mu      sync.Mutex
 	events  []secretEvent
 	running bool
+
+	// receipts confirms the encrypted messages handled (secret_received.go).
+	receiptsOnce sync.Once
+	receipts     *secretReceipts
 }
 
 // secretEvent is one value for the secret chat handlers.
@@ -100,7 +104,8 @@ func (c *Client) goTracked(f func()) bool {
 // secretUpdates hands the secret chat updates of u (updateEncryption,
 // updateNewEncryptedMessage, updateEncryptedMessagesRead, updateEncryptedChatTyping) to the
 // manager; called by deliver and dispatch (updates.go)
-// before the dispatcher. It makes no network call.
+// before the dispatcher. It makes no network call; the messages handled are confirmed to the
+// server later (messages.receivedQueue, secret_received.go).
 func (c *Client) secretUpdates(ctx context.Context, u tg.UpdatesClass) {
 	var list []tg.UpdateClass
 	switch u := u.(type) {
@@ -112,9 +117,12 @@ func (c *Client) secretUpdates(ctx context.Context, u tg.UpdatesClass) {
 		list = []tg.UpdateClass{u.Update}
 	}
 	for _, up := range list {
-		switch up.(type) {
-		case *tg.UpdateEncryption, *tg.UpdateNewEncryptedMessage, *tg.UpdateEncryptedMessagesRead, *tg.UpdateEncryptedChatTyping:
+		switch x := up.(type) {
+		case *tg.UpdateEncryption, *tg.UpdateEncryptedMessagesRead, *tg.UpdateEncryptedChatTyping:
 			c.secrets().handle(ctx, up)
+		case *tg.UpdateNewEncryptedMessage:
+			c.secrets().handle(ctx, up)
+			c.noteSecretReceived(x) // secret_received.go: confirmed once handled
 		}
 	}
 }
