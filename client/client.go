@@ -71,6 +71,7 @@ type Client struct {
 	counters   *invoke.Counters // calls and flood waits of the call policy (LoadSnapshot)
 	load       loadMeter        // update engine lag and the previous LoadSnapshot
 	autoMu     sync.Mutex       // one AutoConnect at a time
+	connecting chan struct{}    // held while a Connect resets the link and dials (connectHome)
 	takeoutMu  sync.Mutex       // one account.initTakeoutSession at a time
 	raw        *tg.Client       // Raw's typed client over the client's invoker
 	takeoutID  atomic.Int64     // the takeout session of Config.Takeout, 0 when none
@@ -183,6 +184,7 @@ func newClient(d clientDeps) *Client {
 		life:       life,
 		lifeCancel: cancel,
 		stopped:    make(chan struct{}),
+		connecting: make(chan struct{}, 1),
 		botToken:   p.Config.BotToken,
 		results:    updengine.NewFeed(life, p.Logger.Slog()),
 	}
@@ -328,14 +330,12 @@ func (c *Client) Connect(timeout time.Duration) error {
 // the data center list, and, when the session is authorized, loads the account and starts the
 // update engine. It does not log in: see Login and Start.
 //
-// It fails with ErrAlreadyConnected when connected, ErrClientClosed after Stop, or the
-// connection's error; a failed Connect leaves the client not connected.
+// It fails with ErrAlreadyConnected when connected (a Connect under way is waited for
+// first), ErrClientClosed after Stop, or the connection's error; a failed Connect leaves the
+// client not connected.
 func (c *Client) ConnectContext(ctx context.Context) error {
 	stored := c.storedSession(ctx) // hooks.go
-	if !c.eng.Connected() {        // none, or its session gave up: Connect makes a new one
-		c.link.reset() // the new connection's changes are held until it is announced
-	}
-	if err := c.eng.Connect(ctx, pushHandler{c}); err != nil {
+	if err := c.connectHome(ctx); err != nil {
 		return err
 	}
 	c.sessionLoaded(stored)
@@ -358,6 +358,23 @@ func (c *Client) ConnectContext(ctx context.Context) error {
 	c.watchSecretRekey(ctx) // secret_watch.go: the week rule of idle secret chats
 	c.announce(ctx)         // lifecycle.go: OnConnect, then the link's changes
 	return nil
+}
+
+// connectHome connects the engine's home connection, one Connect at a time: a Connect (or an
+// AutoConnect call) that comes while another one dials waits for it, bounded by ctx, then
+// finds the client connected (or dials anew when that one failed), instead of failing with
+// ErrNotConnected and resetting the link state of the connection under way.
+func (c *Client) connectHome(ctx context.Context) error {
+	select {
+	case c.connecting <- struct{}{}:
+	case <-ctx.Done():
+		return fmt.Errorf("mtgo: connect: waiting for the Connect under way: %w", ctx.Err())
+	}
+	defer func() { <-c.connecting }()
+	if !c.eng.Connected() { // none, or its session gave up: Connect makes a new one
+		c.link.reset() // the new connection's changes are held until it is announced
+	}
+	return c.eng.Connect(ctx, pushHandler{c})
 }
 
 // loadSelf fetches the logged-in account; a 401 answer clears the stored identity and
