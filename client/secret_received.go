@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/mtgo-labs/mtgo/client/storage"
+	"github.com/mtgo-labs/mtgo/tl/rpcerr"
 	"github.com/mtgo-labs/mtgo/tl/tg"
 )
 
@@ -99,8 +100,13 @@ func (r *secretReceipts) run(ctx context.Context) {
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if err == nil {
+	switch {
+	case err == nil:
 		r.confirmed = max(r.confirmed, target)
+	case rpcerr.IsType(err, "MAX_QTS_INVALID"):
+		// Beyond the account's qts: the marks are of another account (a new login) or a
+		// state the server reset. Start again from what comes next.
+		r.handled, r.confirmed = 0, 0
 	}
 	more := r.handled > r.confirmed || r.fromState
 	r.fromState = r.fromState || stateMissed

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/mtgo-labs/mtgo/tl/rpcerr"
 )
 
 // fakeReceipts is a secretReceipts whose server and storage are the test's.
@@ -16,7 +18,7 @@ type fakeReceipts struct {
 	*secretReceipts
 	mu      sync.Mutex
 	calls   []int32         // max_qts of each messages.receivedQueue
-	fail    bool            // the next calls fail
+	fail    error           // the next calls fail with it
 	hold    chan struct{}   // when set, a call waits for it to close
 	stateQ  int32           // the saved account qts
 	stopped bool            // spawn refuses (the client stopped)
@@ -34,10 +36,7 @@ func newFakeReceipts(ctx context.Context) *fakeReceipts {
 			if hold != nil {
 				<-hold
 			}
-			if fail {
-				return errors.New("rpc error 500: INTERNAL")
-			}
-			return nil
+			return fail
 		},
 		stored: func(context.Context) (int32, error) {
 			f.mu.Lock()
@@ -69,6 +68,8 @@ func (f *fakeReceipts) took() []int32 {
 	defer f.mu.Unlock()
 	return append([]int32(nil), f.calls...)
 }
+
+var errInternal = errors.New("rpc error 500: INTERNAL")
 
 // settle lets every timer of the receipts fire and every job end.
 func settle() {
@@ -139,22 +140,30 @@ func TestSecretReceipts(t *testing.T) {
 			settle()
 		}, []int32{8}},
 		{"failure retried with the next message", func(f *fakeReceipts) {
-			f.set(func(f *fakeReceipts) { f.fail = true })
+			f.set(func(f *fakeReceipts) { f.fail = errInternal })
 			f.note(3)
 			settle()
 			settle() // no retry while idle
-			f.set(func(f *fakeReceipts) { f.fail = false })
+			f.set(func(f *fakeReceipts) { f.fail = nil })
 			f.note(4)
 			settle()
 		}, []int32{3, 4}},
 		{"failed difference retried with the next message", func(f *fakeReceipts) {
-			f.set(func(f *fakeReceipts) { f.fail, f.stateQ = true, 5 })
+			f.set(func(f *fakeReceipts) { f.fail, f.stateQ = errInternal, 5 })
 			f.note(0)
 			settle()
-			f.set(func(f *fakeReceipts) { f.fail = false })
+			f.set(func(f *fakeReceipts) { f.fail = nil })
 			f.note(2)
 			settle()
 		}, []int32{5, 5}},
+		{"marks of another account forgotten", func(f *fakeReceipts) {
+			f.set(func(f *fakeReceipts) { f.fail = rpcerr.New(400, "MAX_QTS_INVALID", 0) })
+			f.note(50)
+			settle()
+			f.set(func(f *fakeReceipts) { f.fail = nil })
+			f.note(2)
+			settle()
+		}, []int32{50, 2}},
 		{"stopped: nothing runs", func(f *fakeReceipts) {
 			f.set(func(f *fakeReceipts) { f.stopped = true })
 			f.note(3)
@@ -185,10 +194,10 @@ func TestSecretReceiptsReported(t *testing.T) {
 		f := newFakeReceipts(t.Context())
 		var got []int32
 		f.secretReceipts.sent = func(q int32) { got = append(got, q) }
-		f.set(func(f *fakeReceipts) { f.fail = true })
+		f.set(func(f *fakeReceipts) { f.fail = errInternal })
 		f.note(2)
 		settle()
-		f.set(func(f *fakeReceipts) { f.fail = false })
+		f.set(func(f *fakeReceipts) { f.fail = nil })
 		f.note(3)
 		settle()
 		if diff := cmp.Diff([]int32{3}, got); diff != "" {
