@@ -91,8 +91,10 @@ func (r *secretReceipts) run(ctx context.Context) {
 	var err error
 	if target > confirmed {
 		err = r.confirm(ctx, target)
-		if err != nil {
+		if err != nil && ctx.Err() == nil { // a stop is no failure to report
 			r.log.Warn("secret receipt failed; retried with the next message", "max_qts", target, "err", err)
+		}
+		if err != nil {
 			stateMissed = stateMissed || fromState
 		} else if sent != nil {
 			sent(target)
