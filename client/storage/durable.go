@@ -7,7 +7,9 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
+	"strconv"
 	"sync"
 	"time"
 )
@@ -23,16 +25,18 @@ const (
 	DedupNamespace = "mtgo.dedup"
 	// MaxDurableID is the longest id of a durable update, in bytes.
 	MaxDurableID = 64
+	// DefaultMaxDurableUpdates is how many updates a DurableQueue holds unless
+	// DurableQueue.SetMaxUpdates says otherwise.
+	DefaultMaxDurableUpdates = 1_000_000
 	// MaxDurableError is the longest LastError kept; longer ones are cut.
 	MaxDurableError = 1024
 	// DefaultDedupTTL is how long a dedup key lasts by default.
 	DefaultDedupTTL = 24 * time.Hour
 )
 
-// ErrDurableQueueFull reports an enqueue past the queue's index record (MaxRecordSize bytes:
-// some 1,900 updates with generated ids, about 1,000 with ids of MaxDurableID bytes). It
-// matches ErrRecordTooLarge.
-var ErrDurableQueueFull = fmt.Errorf("%w: durable update queue is full", ErrRecordTooLarge)
+// ErrDurableQueueFull reports an enqueue into a queue holding its limit of updates
+// (DefaultMaxDurableUpdates unless DurableQueue.SetMaxUpdates changed it).
+var ErrDurableQueueFull = errors.New("storage: durable update queue is full")
 
 // DurableUpdate is an update kept in a Storage until it is processed: a program enqueues what
 // it received before handling it and deletes it once handled, so after a crash it loads what
@@ -41,7 +45,7 @@ type DurableUpdate struct {
 	// ID names the update in the queue (1 to MaxDurableID bytes); Enqueue makes a random one
 	// when empty. Enqueuing an id already queued replaces that entry, keeping its place.
 	ID string
-	// Data is the update in the program's encoding; the record (Data, ID, LastError and 20
+	// Data is the update in the program's encoding; the record (Data, ID, LastError and 30
 	// bytes or so) is at most MaxRecordSize bytes.
 	Data []byte
 	// Attempts and LastError are what MarkFailed recorded.
@@ -52,27 +56,55 @@ type DurableUpdate struct {
 }
 
 // DurableQueue is a first-in first-out queue of DurableUpdates in the records of one Storage
-// (so one session: the queue belongs to the account's storage). An index record lists the ids
-// in order, one record per update holds it. Within the process one DurableQueue per Storage
-// must be used (the client's: Client.EnqueueDurableUpdate and the rest); it serializes its
-// writes, two over one Storage would lose index entries. A crash between the two writes of an
-// operation leaves an index entry without its update, which Load skips and drops; never an
-// update the index does not list.
+// (so one session: the queue belongs to the account's storage), holding up to
+// DefaultMaxDurableUpdates (SetMaxUpdates changes that). The order is kept in numbered entry
+// records, one per update, between a head and a tail kept in the index record; each update
+// record carries its entry's number. Enqueue writes 3 records (1 to replace), Delete 3, at
+// any length. Within the process one DurableQueue per Storage must be used (the client's:
+// Client.EnqueueDurableUpdate and the rest); it serializes its writes, two over one Storage
+// would lose entries. A crash between the writes of an operation leaves an entry without its
+// update, which Load skips and drops; never an update no entry lists. A queue written by an
+// older version (one index record listing every id) is converted on first use.
 type DurableQueue struct {
 	st  Storage
 	now func() time.Time
+	max int
 	mu  sync.Mutex
 }
 
 // NewDurableQueue returns the queue kept in st.
-func NewDurableQueue(st Storage) *DurableQueue { return &DurableQueue{st: st, now: time.Now} }
+func NewDurableQueue(st Storage) *DurableQueue {
+	return &DurableQueue{st: st, now: time.Now, max: DefaultMaxDurableUpdates}
+}
+
+// SetMaxUpdates sets how many updates the queue holds before Enqueue fails with
+// ErrDurableQueueFull (n <= 0: DefaultMaxDurableUpdates). Queues already longer keep their
+// updates.
+func (q *DurableQueue) SetMaxUpdates(n int) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if n <= 0 {
+		n = DefaultMaxDurableUpdates
+	}
+	q.max = n
+}
 
 const (
 	durableIndexKey = "index"
-	durableVersion  = 1
+	durableVersion  = 1 // update and dedup records; the index listing every id
+	durableQueueV2  = 2 // index as head and tail, entry records, updates with their entry
 )
 
 func durableKey(id string) string { return "u:" + id }
+
+func durableEntryKey(seq uint64) string { return "e:" + strconv.FormatUint(seq, 10) }
+
+// durableMeta is the index record: entries head to tail-1 (some deleted) list the queue,
+// count of them have their update (as last written: a crash may leave it one too high, until
+// a Load reads the whole queue).
+type durableMeta struct {
+	head, tail, count uint64
+}
 
 // Enqueue stores u at the end of the queue, or in its place when its id is already queued.
 // It fills u.ID and u.EnqueuedAt when empty.
@@ -91,60 +123,85 @@ func (q *DurableQueue) Enqueue(ctx context.Context, u *DurableUpdate) error {
 	if u.EnqueuedAt.IsZero() {
 		u.EnqueuedAt = q.now()
 	}
-	rec, err := appendDurableUpdate(nil, u)
-	if err != nil {
+	if _, err := appendDurableRecord(nil, &durableRecord{DurableUpdate: *u, hasSeq: true}); err != nil { // size check before any write
 		return fmt.Errorf("storage: enqueue durable update %q: %w", u.ID, err)
 	}
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	ids, err := q.index(ctx)
+	m, err := q.meta(ctx)
 	if err != nil {
 		return err
 	}
-	if !slices.Contains(ids, u.ID) {
-		// The index first: a crash before the update is written leaves an entry Load drops.
-		next := append(ids, u.ID)
-		idx := appendDurableIndex(nil, next)
-		if len(idx) > MaxRecordSize {
-			return fmt.Errorf("storage: enqueue durable update %q: %w (%d queued)", u.ID, ErrDurableQueueFull, len(ids))
-		}
-		if err := q.st.SaveRecord(ctx, DurableNamespace, durableIndexKey, idx); err != nil {
-			return fmt.Errorf("storage: enqueue durable update %q: save index: %w", u.ID, err)
-		}
+	old, err := q.load(ctx, u.ID)
+	if err != nil {
+		return err
 	}
-	if err := q.st.SaveRecord(ctx, DurableNamespace, durableKey(u.ID), rec); err != nil {
-		return fmt.Errorf("storage: enqueue durable update %q: %w", u.ID, err)
+	if old != nil && old.hasSeq && m.lists(old.seq) {
+		return q.saveUpdate(ctx, "enqueue durable update", &durableRecord{DurableUpdate: *u, seq: old.seq, hasSeq: true})
 	}
-	return nil
+	if m.count >= uint64(q.max) || m.tail-m.head >= maxDurableSpan {
+		return fmt.Errorf("storage: enqueue durable update %q: %w (%d queued)", u.ID, ErrDurableQueueFull, m.count)
+	}
+	// The entry, then the index naming it, then the update: a crash before the update is
+	// written leaves an entry Load drops.
+	seq := m.tail
+	if err := q.st.SaveRecord(ctx, DurableNamespace, durableEntryKey(seq), appendDurableEntry(nil, u.ID)); err != nil {
+		return fmt.Errorf("storage: enqueue durable update %q: save entry: %w", u.ID, err)
+	}
+	m.tail++
+	m.count++
+	if err := q.saveMeta(ctx, m); err != nil {
+		return err
+	}
+	return q.saveUpdate(ctx, "enqueue durable update", &durableRecord{DurableUpdate: *u, seq: seq, hasSeq: true})
 }
 
-// Load returns the first limit updates of the queue, oldest first (limit <= 0: all).
+// Load returns the first limit updates of the queue, oldest first (limit <= 0: all). Its
+// reads grow with the span from the oldest update to the last returned, entries of updates
+// deleted out of order included.
 func (q *DurableQueue) Load(ctx context.Context, limit int) ([]*DurableUpdate, error) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	ids, err := q.index(ctx)
+	m, err := q.meta(ctx)
 	if err != nil {
 		return nil, err
 	}
 	var out []*DurableUpdate
-	var dangling []string
-	for _, id := range ids {
-		if limit > 0 && len(out) == limit {
-			break
+	next, dropped := m, uint64(0)
+	seq := m.head
+	for ; seq < m.tail && (limit <= 0 || len(out) < limit); seq++ {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("storage: load durable queue: %w", err)
 		}
-		u, ok, err := q.load(ctx, id)
+		id, ok, err := q.entry(ctx, seq)
 		if err != nil {
 			return nil, err
 		}
-		if !ok {
-			dangling = append(dangling, id)
-			continue
+		if ok {
+			u, err := q.load(ctx, id)
+			if err != nil {
+				return nil, err
+			}
+			if u != nil && (u.seq == seq || !u.hasSeq) {
+				out = append(out, &u.DurableUpdate)
+				continue
+			}
+			// An entry without its update: what a crash inside Enqueue or Delete leaves.
+			if err := q.deleteEntry(ctx, seq); err != nil {
+				return nil, err
+			}
+			dropped++
 		}
-		out = append(out, u)
+		if len(out) == 0 {
+			next.head = seq + 1
+		}
 	}
-	if len(dangling) > 0 {
-		ids = slices.DeleteFunc(ids, func(id string) bool { return slices.Contains(dangling, id) })
-		if err := q.saveIndex(ctx, ids); err != nil {
+	next.count -= min(dropped, next.count)
+	if seq == m.tail { // the whole queue was read
+		next.count = uint64(len(out))
+	}
+	if next != m {
+		if err := q.saveMeta(ctx, next); err != nil {
 			return nil, err
 		}
 	}
@@ -158,18 +215,39 @@ func (q *DurableQueue) Delete(ctx context.Context, id string) error {
 	}
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	// The update first: a crash before the index is written leaves an entry Load drops.
-	if err := q.st.DeleteRecord(ctx, DurableNamespace, durableKey(id)); err != nil {
-		return fmt.Errorf("storage: delete durable update %q: %w", id, err)
-	}
-	ids, err := q.index(ctx)
+	m, err := q.meta(ctx)
 	if err != nil {
 		return err
 	}
-	if i := slices.Index(ids, id); i >= 0 {
-		return q.saveIndex(ctx, slices.Delete(ids, i, i+1))
+	u, loadErr := q.load(ctx, id)
+	if loadErr == nil && u == nil {
+		return nil
 	}
-	return nil
+	// The update first, then its entry: a crash in between leaves an entry Load drops. A
+	// damaged update is deleted all the same; its entry is left to Load.
+	if err := q.st.DeleteRecord(ctx, DurableNamespace, durableKey(id)); err != nil {
+		return fmt.Errorf("storage: delete durable update %q: %w", id, err)
+	}
+	if loadErr != nil || !u.hasSeq || !m.lists(u.seq) {
+		return nil
+	}
+	if err := q.deleteEntry(ctx, u.seq); err != nil {
+		return err
+	}
+	m.count -= min(1, m.count)
+	if u.seq == m.head {
+		// Past the entries of updates deleted before (each passed once).
+		for m.head++; m.head < m.tail; m.head++ {
+			_, ok, err := q.entry(ctx, m.head)
+			if err != nil {
+				return err
+			}
+			if ok {
+				break
+			}
+		}
+	}
+	return q.saveMeta(ctx, m)
 }
 
 // MarkFailed records a failed attempt at update id: attempts so far and the last error (cut
@@ -183,45 +261,79 @@ func (q *DurableQueue) MarkFailed(ctx context.Context, id string, attempts int, 
 	}
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	u, ok, err := q.load(ctx, id)
+	if _, err := q.meta(ctx); err != nil {
+		return err
+	}
+	u, err := q.load(ctx, id)
 	if err != nil {
 		return err
 	}
-	if !ok {
+	if u == nil {
 		return fmt.Errorf("storage: mark durable update %q failed: %w", id, ErrNotFound)
 	}
 	u.Attempts, u.LastError = attempts, lastErr
-	rec, err := appendDurableUpdate(nil, u)
-	if err != nil {
-		return fmt.Errorf("storage: mark durable update %q failed: %w", id, err)
-	}
-	if err := q.st.SaveRecord(ctx, DurableNamespace, durableKey(id), rec); err != nil {
-		return fmt.Errorf("storage: mark durable update %q failed: %w", id, err)
-	}
-	return nil
+	return q.saveUpdate(ctx, "mark durable update failed", u)
 }
 
-func (q *DurableQueue) index(ctx context.Context) ([]string, error) {
+func (m durableMeta) lists(seq uint64) bool { return m.head <= seq && seq < m.tail }
+
+// meta loads the index record, converting a queue of the first format (one index listing
+// every id) when it finds one.
+func (q *DurableQueue) meta(ctx context.Context) (durableMeta, error) {
 	rec, ok, err := q.st.LoadRecord(ctx, DurableNamespace, durableIndexKey)
 	if err != nil {
-		return nil, fmt.Errorf("storage: load durable queue index: %w", err)
+		return durableMeta{}, fmt.Errorf("storage: load durable queue index: %w", err)
 	}
 	if !ok {
-		return nil, nil
+		return durableMeta{}, nil
 	}
-	ids, err := DecodeDurableIndex(rec)
+	if len(rec) > 0 && rec[0] == durableVersion {
+		return q.convert(ctx, rec)
+	}
+	m, err := decodeDurableMeta(rec)
 	if err != nil {
-		return nil, fmt.Errorf("storage: load durable queue index: %w", err)
+		return durableMeta{}, fmt.Errorf("storage: load durable queue index: %w", err)
 	}
-	return ids, nil
+	return m, nil
 }
 
-func (q *DurableQueue) saveIndex(ctx context.Context, ids []string) error {
+// convert turns a first-format index into entries 0 to n-1, rewriting each update with its
+// entry, then the index: a crash before that last write leaves the old index in force (the
+// old format reads the new update records), to be converted again.
+func (q *DurableQueue) convert(ctx context.Context, rec []byte) (durableMeta, error) {
+	ids, err := DecodeDurableIndex(rec)
+	if err != nil {
+		return durableMeta{}, fmt.Errorf("storage: load durable queue index: %w", err)
+	}
+	var m durableMeta
+	for _, id := range ids {
+		u, err := q.load(ctx, id)
+		if err != nil {
+			return durableMeta{}, err
+		}
+		if u == nil {
+			continue // an entry without its update: dropped
+		}
+		if err := q.st.SaveRecord(ctx, DurableNamespace, durableEntryKey(m.tail), appendDurableEntry(nil, id)); err != nil {
+			return durableMeta{}, fmt.Errorf("storage: convert durable queue: save entry: %w", err)
+		}
+		u.seq, u.hasSeq = m.tail, true
+		if err := q.saveUpdate(ctx, "convert durable queue", u); err != nil {
+			return durableMeta{}, err
+		}
+		m.tail++
+	}
+	m.count = m.tail
+	return m, q.saveMeta(ctx, m)
+}
+
+func (q *DurableQueue) saveMeta(ctx context.Context, m durableMeta) error {
 	var err error
-	if len(ids) == 0 {
+	if m.head == m.tail {
+		// Empty: numbering starts again at 0 (no update names an entry any more).
 		err = q.st.DeleteRecord(ctx, DurableNamespace, durableIndexKey)
 	} else {
-		err = q.st.SaveRecord(ctx, DurableNamespace, durableIndexKey, appendDurableIndex(nil, ids))
+		err = q.st.SaveRecord(ctx, DurableNamespace, durableIndexKey, appendDurableMeta(nil, m))
 	}
 	if err != nil {
 		return fmt.Errorf("storage: save durable queue index: %w", err)
@@ -229,22 +341,64 @@ func (q *DurableQueue) saveIndex(ctx context.Context, ids []string) error {
 	return nil
 }
 
-func (q *DurableQueue) load(ctx context.Context, id string) (*DurableUpdate, bool, error) {
-	rec, ok, err := q.st.LoadRecord(ctx, DurableNamespace, durableKey(id))
+func (q *DurableQueue) entry(ctx context.Context, seq uint64) (string, bool, error) {
+	rec, ok, err := q.st.LoadRecord(ctx, DurableNamespace, durableEntryKey(seq))
 	if err != nil || !ok {
 		if err != nil {
-			err = fmt.Errorf("storage: load durable update %q: %w", id, err)
+			err = fmt.Errorf("storage: load durable queue entry %d: %w", seq, err)
 		}
-		return nil, false, err
+		return "", false, err
 	}
-	u, err := DecodeDurableUpdate(rec)
+	id, err := decodeDurableEntry(rec)
 	if err != nil {
-		return nil, false, fmt.Errorf("storage: load durable update %q: %w", id, err)
+		return "", false, fmt.Errorf("storage: load durable queue entry %d: %w", seq, err)
+	}
+	return id, true, nil
+}
+
+func (q *DurableQueue) deleteEntry(ctx context.Context, seq uint64) error {
+	if err := q.st.DeleteRecord(ctx, DurableNamespace, durableEntryKey(seq)); err != nil {
+		return fmt.Errorf("storage: delete durable queue entry %d: %w", seq, err)
+	}
+	return nil
+}
+
+// durableRecord is an update as stored: with the number of its entry, except in records of
+// the first format.
+type durableRecord struct {
+	DurableUpdate
+	seq    uint64
+	hasSeq bool
+}
+
+// load returns the update id, nil when there is none.
+func (q *DurableQueue) load(ctx context.Context, id string) (*durableRecord, error) {
+	rec, ok, err := q.st.LoadRecord(ctx, DurableNamespace, durableKey(id))
+	if err != nil {
+		return nil, fmt.Errorf("storage: load durable update %q: %w", id, err)
+	}
+	if !ok {
+		return nil, nil
+	}
+	u, err := decodeDurableRecord(rec)
+	if err != nil {
+		return nil, fmt.Errorf("storage: load durable update %q: %w", id, err)
 	}
 	if u.ID != id {
-		return nil, false, fmt.Errorf("storage: load durable update %q: %w: record names another id", id, ErrCorrupt)
+		return nil, fmt.Errorf("storage: load durable update %q: %w: record names another id", id, ErrCorrupt)
 	}
-	return u, true, nil
+	return u, nil
+}
+
+func (q *DurableQueue) saveUpdate(ctx context.Context, op string, u *durableRecord) error {
+	rec, err := appendDurableRecord(nil, u)
+	if err == nil {
+		err = q.st.SaveRecord(ctx, DurableNamespace, durableKey(u.ID), rec)
+	}
+	if err != nil {
+		return fmt.Errorf("storage: %s %q: %w", op, u.ID, err)
+	}
+	return nil
 }
 
 func checkDurableID(id string) error {
@@ -254,9 +408,27 @@ func checkDurableID(id string) error {
 	return nil
 }
 
-// The records. Index: version, count (uvarint), then each id as length (uvarint) and bytes.
-// Update: version, enqueued at (Unix nanoseconds, int64 big endian), attempts (uvarint),
-// last error and id (each length and bytes), then the data.
+// The records. Index: version 2, head, tail, count (uvarints; head <= tail, count <= tail -
+// head <= maxDurableSpan). Entry e:<number in decimal>: version 2, the id (length, bytes).
+// Update u:<id>: version 2, its entry's number (uvarint), then as in version 1: enqueued at
+// (Unix nanoseconds, int64 big endian), attempts (uvarint), last error and id (each length
+// and bytes), then the data. The first format's index (version 1): count (uvarint), then
+// each id (length and bytes); its update records lack the entry number.
+
+// maxDurableSpan bounds head to tail: numbers past it (a damaged index) are refused rather
+// than walked.
+const maxDurableSpan = 1 << 40
+
+func appendDurableMeta(b []byte, m durableMeta) []byte {
+	b = append(b, durableQueueV2)
+	b = binary.AppendUvarint(b, m.head)
+	b = binary.AppendUvarint(b, m.tail)
+	return binary.AppendUvarint(b, m.count)
+}
+
+func appendDurableEntry(b []byte, id string) []byte {
+	return appendBytes(append(b, durableQueueV2), id)
+}
 
 func appendDurableIndex(b []byte, ids []string) []byte {
 	b = append(b, durableVersion)
@@ -267,7 +439,18 @@ func appendDurableIndex(b []byte, ids []string) []byte {
 	return b
 }
 
+// appendDurableUpdate appends u in the first format.
 func appendDurableUpdate(b []byte, u *DurableUpdate) ([]byte, error) {
+	return appendDurableRecord(b, &durableRecord{DurableUpdate: *u})
+}
+
+// appendDurableRecord appends u with its entry's number (in the first format without one).
+func appendDurableRecord(b []byte, u *durableRecord) ([]byte, error) {
+	if u.hasSeq {
+		b = binary.AppendUvarint(append(b, durableQueueV2), u.seq)
+	} else {
+		b = append(b, durableVersion)
+	}
 	if u.Attempts < 0 {
 		return nil, fmt.Errorf("%d attempts", u.Attempts)
 	}
@@ -275,7 +458,6 @@ func appendDurableUpdate(b []byte, u *DurableUpdate) ([]byte, error) {
 	if len(lastErr) > MaxDurableError {
 		lastErr = lastErr[:MaxDurableError]
 	}
-	b = append(b, durableVersion)
 	b = binary.BigEndian.AppendUint64(b, uint64(u.EnqueuedAt.UnixNano()))
 	b = binary.AppendUvarint(b, uint64(u.Attempts))
 	b = appendBytes(b, lastErr)
@@ -345,15 +527,27 @@ func (r *recordReader) int64(what string) int64 {
 }
 
 func (r *recordReader) version(what string) {
-	if len(r.b) == 0 || r.b[0] != durableVersion {
+	r.versionOf(what, durableVersion)
+}
+
+func (r *recordReader) versionOf(what string, v byte) {
+	if len(r.b) == 0 || r.b[0] != v {
 		r.fail(what + " version")
 		return
 	}
 	r.b = r.b[1:]
 }
 
-// DecodeDurableIndex decodes the queue's index record: ids, each 1 to MaxDurableID bytes, no
-// two alike. Errors match ErrCorrupt; time and memory are linear in len(b).
+// end fails unless the record was read to its end.
+func (r *recordReader) end(what string) {
+	if r.err == nil && len(r.b) != 0 {
+		r.err = fmt.Errorf("%w: %d bytes after the %s", ErrCorrupt, len(r.b), what)
+	}
+}
+
+// DecodeDurableIndex decodes the index record of the first format: ids, each 1 to
+// MaxDurableID bytes, no two alike. Errors match ErrCorrupt; time and memory are linear in
+// len(b).
 func DecodeDurableIndex(b []byte) ([]string, error) {
 	if len(b) > MaxRecordSize {
 		return nil, fmt.Errorf("%w: durable index of %d bytes", ErrCorrupt, len(b))
@@ -367,12 +561,9 @@ func DecodeDurableIndex(b []byte) ([]string, error) {
 	ids := make([]string, 0, min(n, uint64(len(b))/2))
 	seen := make(map[string]struct{}, cap(ids))
 	for range n {
-		id := r.bytes("durable index id", MaxDurableID)
+		id := r.durableID("durable index id")
 		if r.err != nil {
 			return nil, r.err
-		}
-		if id == "" {
-			return nil, fmt.Errorf("%w: empty durable index id", ErrCorrupt)
 		}
 		if _, dup := seen[id]; dup {
 			return nil, fmt.Errorf("%w: durable index lists an id twice", ErrCorrupt)
@@ -380,34 +571,86 @@ func DecodeDurableIndex(b []byte) ([]string, error) {
 		seen[id] = struct{}{}
 		ids = append(ids, id)
 	}
-	if len(r.b) != 0 {
-		return nil, fmt.Errorf("%w: %d bytes after the durable index", ErrCorrupt, len(r.b))
+	r.end("durable index")
+	if r.err != nil {
+		return nil, r.err
 	}
 	return ids, nil
 }
 
-// DecodeDurableUpdate decodes an update record. Errors match ErrCorrupt.
+// durableID reads an id of 1 to MaxDurableID bytes.
+func (r *recordReader) durableID(what string) string {
+	id := r.bytes(what, MaxDurableID)
+	if r.err == nil && id == "" {
+		r.err = fmt.Errorf("%w: empty %s", ErrCorrupt, what)
+	}
+	return id
+}
+
+// decodeDurableMeta decodes the index record of the queue. Errors match ErrCorrupt.
+func decodeDurableMeta(b []byte) (durableMeta, error) {
+	r := recordReader{b: b}
+	r.versionOf("durable index", durableQueueV2)
+	m := durableMeta{
+		head:  r.uvarint("durable index head", math.MaxUint64-maxDurableSpan),
+		tail:  r.uvarint("durable index tail", math.MaxUint64),
+		count: r.uvarint("durable index count", maxDurableSpan),
+	}
+	r.end("durable index")
+	if r.err != nil {
+		return durableMeta{}, r.err
+	}
+	if m.tail < m.head || m.tail-m.head > maxDurableSpan || m.count > m.tail-m.head {
+		return durableMeta{}, fmt.Errorf("%w: durable index head %d, tail %d, count %d", ErrCorrupt, m.head, m.tail, m.count)
+	}
+	return m, nil
+}
+
+// decodeDurableEntry decodes an entry record: the id it lists. Errors match ErrCorrupt.
+func decodeDurableEntry(b []byte) (string, error) {
+	r := recordReader{b: b}
+	r.versionOf("durable entry", durableQueueV2)
+	id := r.durableID("durable entry id")
+	r.end("durable entry")
+	if r.err != nil {
+		return "", r.err
+	}
+	return id, nil
+}
+
+// DecodeDurableUpdate decodes an update record (either format). Errors match ErrCorrupt.
 func DecodeDurableUpdate(b []byte) (*DurableUpdate, error) {
+	u, err := decodeDurableRecord(b)
+	if err != nil {
+		return nil, err
+	}
+	return &u.DurableUpdate, nil
+}
+
+func decodeDurableRecord(b []byte) (*durableRecord, error) {
 	if len(b) > MaxRecordSize {
 		return nil, fmt.Errorf("%w: durable update of %d bytes", ErrCorrupt, len(b))
 	}
 	r := recordReader{b: b}
-	r.version("durable update")
+	var u durableRecord
+	if len(b) > 0 && b[0] == durableQueueV2 {
+		r.b = b[1:]
+		u.seq, u.hasSeq = r.uvarint("durable update entry", math.MaxUint64), true
+	} else {
+		r.version("durable update")
+	}
 	at := r.int64("durable update time")
 	attempts := r.uvarint("durable update attempts", 1<<31-1)
 	lastErr := r.bytes("durable update error", MaxDurableError)
-	id := r.bytes("durable update id", MaxDurableID)
+	id := r.durableID("durable update id")
 	if r.err != nil {
 		return nil, r.err
 	}
-	if id == "" {
-		return nil, fmt.Errorf("%w: empty durable update id", ErrCorrupt)
-	}
-	u := &DurableUpdate{ID: id, Attempts: int(attempts), LastError: lastErr, EnqueuedAt: time.Unix(0, at)}
+	u.DurableUpdate = DurableUpdate{ID: id, Attempts: int(attempts), LastError: lastErr, EnqueuedAt: time.Unix(0, at)}
 	if len(r.b) > 0 {
 		u.Data = slices.Clone(r.b)
 	}
-	return u, nil
+	return &u, nil
 }
 
 // DedupKeys remembers keys of handled updates for a while (DefaultDedupTTL unless set), as

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"testing"
 	"time"
 
@@ -145,29 +144,6 @@ func TestDurableQueue(t *testing.T) {
 
 // errAny stands for "some error" in the tables.
 var errAny = errors.New("any error")
-
-func TestDurableQueueFull(t *testing.T) {
-	ctx := context.Background()
-	q := storage.NewDurableQueue(storage.NewInMemory())
-	id := func(i int) string { return fmt.Sprintf("%064d", i) } // MaxDurableID bytes
-	var n int
-	for ; ; n++ {
-		err := q.Enqueue(ctx, &storage.DurableUpdate{ID: id(n)})
-		if errors.Is(err, storage.ErrDurableQueueFull) {
-			break
-		}
-		must(t, err)
-		if n > storage.MaxRecordSize {
-			t.Fatal("queue never filled")
-		}
-	}
-	if n < 900 {
-		t.Errorf("queue full after %d updates, want about 1,000", n)
-	}
-	// Room again after a delete.
-	must(t, q.Delete(ctx, id(0)))
-	must(t, q.Enqueue(ctx, &storage.DurableUpdate{ID: id(n)}))
-}
 
 func TestDedupKeys(t *testing.T) {
 	ctx := context.Background()
