@@ -262,8 +262,8 @@ func (c *Client) UpdateDedupKeyExists(ctx context.Context, key string) (bool, er
 }
 
 // EnqueueDurableUpdate adds u to the client's durable queue of updates to (re)process, kept
-// in its Storage (see storage.DurableQueue for the limits); u.ID and u.EnqueuedAt are filled
-// when empty.
+// in its Storage: up to storage.DefaultMaxDurableUpdates, then storage.ErrDurableQueueFull
+// (see storage.DurableQueue); u.ID and u.EnqueuedAt are filled when empty.
 func (c *Client) EnqueueDurableUpdate(ctx context.Context, u *storage.DurableUpdate) error {
 	return c.views().durable.Enqueue(ctx, u)
 }
