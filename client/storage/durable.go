@@ -238,6 +238,9 @@ func (q *DurableQueue) Delete(ctx context.Context, id string) error {
 	if u.seq == m.head {
 		// Past the entries of updates deleted before (each passed once).
 		for m.head++; m.head < m.tail; m.head++ {
+			if err := ctx.Err(); err != nil {
+				return fmt.Errorf("storage: delete durable update %q: %w", id, err)
+			}
 			_, ok, err := q.entry(ctx, m.head)
 			if err != nil {
 				return err
