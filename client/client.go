@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
+	"runtime"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -455,7 +458,7 @@ func (c *Client) StartContext(ctx context.Context) error {
 	case <-c.stopped:
 		return nil
 	case <-ctx.Done():
-		c.Stop()
+		c.stopAndWait()
 		return ctx.Err()
 	}
 }
@@ -469,8 +472,44 @@ func (c *Client) Done() <-chan struct{} { return c.stopped }
 // Stop shuts the client down: pending calls fail with ErrClientClosed, connections close,
 // handlers finish, the storage is saved and closed and every goroutine ends. Safe to call more
 // than once and from any goroutine.
+//
+// Stop waits for the handlers and hooks to finish, so one of them cannot wait for Stop: called
+// from inside a handler or hook (an admin's /shutdown command), Stop starts the shutdown and
+// returns at once, and Done is closed once the client has stopped.
 func (c *Client) Stop() {
-	c.stopOnce.Do(func() { c.stopErr = c.shutdown() })
+	if insideClient() {
+		go c.stopAndWait()
+		return
+	}
+	c.stopAndWait()
+}
+
+// stopAndWait is Stop's work, waiting for it; the client's own code calls it.
+func (c *Client) stopAndWait() { c.stopOnce.Do(func() { c.stopErr = c.shutdown() }) }
+
+// clientFuncs prefixes the functions of this package in a stack.
+var clientFuncs = reflect.TypeFor[Client]().PkgPath() + "."
+
+// insideClient reports whether the caller runs on one of the client's own goroutines (a
+// handler's worker, a hook, a job): some function of this package is on the stack below the
+// caller's caller. It looks at the stack, so it is for rare calls like Stop.
+func insideClient() bool {
+	pcs := make([]uintptr, 256)
+	n := runtime.Callers(3, pcs) // skip Callers, insideClient and Stop
+	for n == len(pcs) {          // deeper than the buffer: look at the whole stack
+		pcs = make([]uintptr, 2*len(pcs))
+		n = runtime.Callers(3, pcs)
+	}
+	frames := runtime.CallersFrames(pcs[:n])
+	for {
+		f, more := frames.Next()
+		if strings.HasPrefix(f.Function, clientFuncs) {
+			return true
+		}
+		if !more {
+			return false
+		}
+	}
 }
 
 // shutdown is Stop's work; it returns what failed while saving and closing the layers.

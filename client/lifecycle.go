@@ -53,8 +53,8 @@ func (c *Client) OnStop(cb func(*Context)) *Handler {
 // succeeded, on that call's goroutine, and again each time the session has dialed the home
 // connection anew after losing it (after the OnDisconnect that reported the loss), on the
 // engine's goroutine: keep cb short, as the reconnection's updates wait for it. A hook run by
-// the engine must not call Disconnect or Stop itself (they wait for the engine, which waits
-// for the hook): start a goroutine for that.
+// the engine must not call Disconnect itself (it waits for the engine, which waits for the
+// hook): start a goroutine for that. Stop may be called (it returns at once there).
 //
 // OnConnect is OnConnected for hooks that need no ConnectionInfo: the same event, the same
 // list of hooks.
@@ -67,7 +67,7 @@ func (c *Client) OnConnect(cb func(*Context)) *Handler {
 // the error that ended it; the session redials, and OnConnect runs once it is back), on the
 // engine's goroutine. A connection the client closes itself (a migration to another data
 // center, a key renewal) runs neither hook. As for OnConnect, a hook run by the engine must
-// not call Disconnect or Stop itself: start a goroutine for that.
+// not call Disconnect itself: start a goroutine for that.
 //
 // When the session gives up on the home connection (Config.ReconnectAttempts connections in
 // a row failed, or a failure no redial mends), a final OnDisconnect runs, also after the one
