@@ -474,8 +474,9 @@ func (c *Client) Done() <-chan struct{} { return c.stopped }
 // than once and from any goroutine.
 //
 // Stop waits for the handlers and hooks to finish, so one of them cannot wait for Stop: called
-// from inside a handler or hook (an admin's /shutdown command), Stop starts the shutdown and
-// returns at once, and Done is closed once the client has stopped.
+// on a goroutine the client started (a handler, as for an admin's /shutdown command, or a hook
+// run by the engine), Stop starts the shutdown and returns at once, and Done is closed once
+// the client has stopped.
 func (c *Client) Stop() {
 	if insideClient() {
 		go c.stopAndWait()
@@ -487,12 +488,13 @@ func (c *Client) Stop() {
 // stopAndWait is Stop's work, waiting for it; the client's own code calls it.
 func (c *Client) stopAndWait() { c.stopOnce.Do(func() { c.stopErr = c.shutdown() }) }
 
-// clientFuncs prefixes the functions of this package in a stack.
-var clientFuncs = reflect.TypeFor[Client]().PkgPath() + "."
+// clientModule prefixes the functions of the client module's packages in a stack.
+var clientModule = reflect.TypeFor[Client]().PkgPath()
 
-// insideClient reports whether the caller runs on one of the client's own goroutines (a
-// handler's worker, a hook, a job): some function of this package is on the stack below the
-// caller's caller. It looks at the stack, so it is for rare calls like Stop.
+// insideClient reports whether the caller runs on a goroutine the client started (a handler's
+// worker, a hook run by the engine, a job): the goroutine's first function belongs to this
+// package or one below it. A program's own goroutines, tests included, start elsewhere. It
+// walks the whole stack, so it is for rare calls like Stop.
 func insideClient() bool {
 	pcs := make([]uintptr, 256)
 	n := runtime.Callers(3, pcs) // skip Callers, insideClient and Stop
@@ -501,15 +503,18 @@ func insideClient() bool {
 		n = runtime.Callers(3, pcs)
 	}
 	frames := runtime.CallersFrames(pcs[:n])
+	root := ""
 	for {
 		f, more := frames.Next()
-		if strings.HasPrefix(f.Function, clientFuncs) {
-			return true
+		if !strings.HasPrefix(f.Function, "runtime.") {
+			root = f.Function
 		}
 		if !more {
-			return false
+			break
 		}
 	}
+	rest, ok := strings.CutPrefix(root, clientModule)
+	return ok && (strings.HasPrefix(rest, ".") || strings.HasPrefix(rest, "/"))
 }
 
 // shutdown is Stop's work; it returns what failed while saving and closing the layers.
