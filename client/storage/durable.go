@@ -30,6 +30,11 @@ const (
 	DefaultMaxDurableUpdates = 1_000_000
 	// MaxDurableError is the longest LastError kept; longer ones are cut.
 	MaxDurableError = 1024
+	// MaxDurableSpan bounds the numbers of a queue's entries from the oldest update to the
+	// newest (2^24): Enqueue fails with ErrDurableQueueFull past it, even under the limit of
+	// updates, and Load refuses an index spanning more as damaged, so Load and Delete read
+	// at most that many records.
+	MaxDurableSpan = 1 << 24
 	// DefaultDedupTTL is how long a dedup key lasts by default.
 	DefaultDedupTTL = 24 * time.Hour
 )
@@ -79,7 +84,9 @@ func NewDurableQueue(st Storage) *DurableQueue {
 
 // SetMaxUpdates sets how many updates the queue holds before Enqueue fails with
 // ErrDurableQueueFull (n <= 0: DefaultMaxDurableUpdates). Queues already longer keep their
-// updates.
+// updates. Whatever n, the entries from the oldest update to the newest span at most
+// MaxDurableSpan numbers: an update left at the head while MaxDurableSpan others pass fills
+// the queue.
 func (q *DurableQueue) SetMaxUpdates(n int) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
@@ -418,9 +425,9 @@ func checkDurableID(id string) error {
 // and bytes), then the data. The first format's index (version 1): count (uvarint), then
 // each id (length and bytes); its update records lack the entry number.
 
-// maxDurableSpan bounds head to tail: numbers past it (a damaged index) are refused rather
-// than walked.
-const maxDurableSpan = 1 << 40
+// maxDurableSpan bounds head to tail: a damaged index spanning more is refused (ErrCorrupt)
+// rather than walked, one record read per number, for hours.
+const maxDurableSpan = MaxDurableSpan
 
 func appendDurableMeta(b []byte, m durableMeta) []byte {
 	b = append(b, durableQueueV2)

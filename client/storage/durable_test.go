@@ -352,3 +352,30 @@ func FuzzDurableRecords(f *testing.F) {
 		}
 	})
 }
+
+// A damaged index naming a span of 2^40 entries (none there) is refused at once with
+// ErrCorrupt: walking it would read records for hours.
+func TestDurableQueueDamagedSpan(t *testing.T) {
+	for _, m := range []storage.DurableMeta{
+		{Tail: 1 << 40},
+		{Head: 1 << 50, Tail: 1<<50 + 1<<39, Count: 1},
+		{Tail: storage.MaxDurableSpan + 1},
+	} {
+		t.Run(fmt.Sprintf("%d-%d", m.Head, m.Tail), func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second) // a bound, not a wait
+			defer cancel()
+			st := storage.NewInMemory()
+			must(t, st.SaveRecord(ctx, storage.DurableNamespace, "index", storage.AppendDurableMeta(m)))
+			q := storage.NewDurableQueue(st)
+			if _, err := q.Load(ctx, 0); !errors.Is(err, storage.ErrCorrupt) {
+				t.Errorf("Load: %v, want ErrCorrupt", err)
+			}
+			if err := q.Enqueue(ctx, &storage.DurableUpdate{ID: "a"}); !errors.Is(err, storage.ErrCorrupt) {
+				t.Errorf("Enqueue: %v, want ErrCorrupt", err)
+			}
+		})
+	}
+	if _, err := storage.DecodeDurableMeta(storage.AppendDurableMeta(storage.DurableMeta{Head: 7, Tail: 7 + storage.MaxDurableSpan})); err != nil {
+		t.Errorf("index spanning MaxDurableSpan: %v", err)
+	}
+}
