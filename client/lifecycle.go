@@ -103,15 +103,24 @@ type linkState struct {
 	toldErr    error     // the loss the hooks were told
 	toldAt     time.Time // when it happened
 	reconnects int64     // reconnections the hooks were told (Health, ReconnectInfo.Count)
+	gen        uint64    // resets so far: the Connect whose connection the state is of
 }
 
 // reset starts the state of a new home connection: nothing lost, nothing told, changes held
-// until Connect announces it.
-func (l *linkState) reset() {
+// until Connect announces it. It returns the state's new generation (never 0), which the new
+// connection's events carry (homePushes): those of an older one are dropped from then on.
+func (l *linkState) reset() uint64 {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.open, l.down, l.lossNew, l.told, l.ended, l.toldEnd = false, false, false, false, false, false
+	l.gen++
+	return l.gen
 }
+
+// staleLocked reports whether an event of the connection of generation gen is to be dropped:
+// a newer Connect reset the state since (gen 0 is the current connection, whichever it is).
+// l.mu is held.
+func (l *linkState) staleLocked(gen uint64) bool { return gen != 0 && gen != l.gen }
 
 // hold stops changes from running hooks (Disconnect: the closed connection's are none of them).
 func (l *linkState) hold() {
@@ -129,13 +138,18 @@ func (l *linkState) claimLocked() bool {
 	return true
 }
 
-// linkChanged records a change of the home connection, lost (the reason) or back (nil), and
-// runs the hooks it calls for: OnDisconnect once per loss, then OnConnect (and OnConnected)
-// and OnReconnect once it is back.
-func (c *Client) linkChanged(lost error) {
+// linkChanged records a change of the current home connection, lost (the reason) or back
+// (nil): NotifyNetworkChange's. See linkChangedOf.
+func (c *Client) linkChanged(lost error) { c.linkChangedOf(0, lost) }
+
+// linkChangedOf records a change of the home connection of generation gen (0: the current
+// one), lost (the reason) or back (nil), and runs the hooks it calls for: OnDisconnect once
+// per loss, then OnConnect (and OnConnected) and OnReconnect once it is back. A change of a
+// connection a newer Connect replaced is dropped.
+func (c *Client) linkChangedOf(gen uint64, lost error) {
 	l := &c.link
 	l.mu.Lock()
-	if l.ended { // the connection is gone: Connect makes the next one
+	if l.ended || l.staleLocked(gen) { // the connection is gone: Connect makes the next one
 		l.mu.Unlock()
 		return
 	}
@@ -159,12 +173,18 @@ func (c *Client) linkChanged(lost error) {
 	}
 }
 
-// linkEnded records that the session gave up on the home connection with err, and runs the
-// final OnDisconnect: its Reason wraps err (a *ReconnectError when the redials failed), even
-// after the OnDisconnect of the loss the redials were for. No OnConnect follows until Connect.
-func (c *Client) linkEnded(err error) {
+// linkEnded records that the session gave up on the home connection of generation gen (0: the
+// current one) with err, and runs the final OnDisconnect: its Reason wraps err (a
+// *ReconnectError when the redials failed), even after the OnDisconnect of the loss the
+// redials were for. No OnConnect follows until Connect. The end of a connection a newer
+// Connect replaced is dropped: it would end the new one's hooks.
+func (c *Client) linkEnded(gen uint64, err error) {
 	l := &c.link
 	l.mu.Lock()
+	if l.staleLocked(gen) {
+		l.mu.Unlock()
+		return
+	}
 	l.lastErr, l.ended = err, true
 	if !l.down {
 		l.down, l.lostErr, l.lostAt = true, err, time.Now()

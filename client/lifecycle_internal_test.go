@@ -27,7 +27,7 @@ func TestLinkHooks(t *testing.T) {
 	var (
 		lost     = func(err error) step { return func(c *Client) { c.linkChanged(err) } }
 		back     = step(func(c *Client) { c.linkChanged(nil) })
-		ended    = step(func(c *Client) { c.linkEnded(errEnd) })
+		ended    = step(func(c *Client) { c.linkEnded(0, errEnd) })
 		announce = step(func(c *Client) { c.announce(t.Context()) })
 		hold     = step(func(c *Client) { c.link.hold() })
 		reset    = step(func(c *Client) { c.link.reset() })

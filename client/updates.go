@@ -11,20 +11,36 @@ import (
 	"github.com/mtgo-labs/mtgo/client/internal/engine"
 )
 
-// pushHandler receives what the home connection pushes (engine.Pushes).
+// pushHandler is what Connect gives the engine (engine.PushBinder): Bind starts the link
+// state of the new home connection and ties that connection's events to it.
 type pushHandler struct{ c *Client }
 
-var _ engine.Pushes = pushHandler{}
+var _ engine.PushBinder = pushHandler{}
+
+// Bind resets the link state for the connection the engine's Connect starts (connectHome did
+// already, unless the connection ended after its check) and returns the Pushes of that
+// connection, carrying the state's new generation.
+func (h pushHandler) Bind() engine.Pushes { return homePushes{c: h.c, gen: h.c.link.reset()} }
+
+// homePushes receives what the home connections of one Connect push. gen is the generation of
+// the link state that Connect started: a late loss, redial or end of a connection an older
+// Connect made is dropped under the state's mutex, so it cannot touch the new one's.
+type homePushes struct {
+	c   *Client
+	gen uint64
+}
+
+var _ engine.Pushes = homePushes{}
 
 // HandleUpdates implements session.UpdateHandler.
-func (h pushHandler) HandleUpdates(_ context.Context, body []byte) error {
+func (h homePushes) HandleUpdates(_ context.Context, body []byte) error {
 	h.c.onPush(body)
 	return nil
 }
 
 // HandleNewSession implements session.NewSessionHandler: updates may have been lost, so the
 // update engine fetches the difference when it runs.
-func (h pushHandler) HandleNewSession(ctx context.Context) error {
+func (h homePushes) HandleNewSession(ctx context.Context) error {
 	if h.c.updates != nil && h.c.updatesRunning() {
 		return h.c.updates.Reconnected(ctx)
 	}
@@ -34,20 +50,20 @@ func (h pushHandler) HandleNewSession(ctx context.Context) error {
 // Redialed tells the update engine about a reconnect of the home connection, and runs the
 // OnConnect hooks when the loss was reported. A reconnect while the update engine is not
 // running needs nothing there: its next Run catches up from the saved state.
-func (h pushHandler) Redialed(ctx context.Context) {
+func (h homePushes) Redialed(ctx context.Context) {
 	if h.c.updates != nil && h.c.updatesRunning() {
 		if err := h.c.updates.Reconnected(ctx); err != nil && ctx.Err() == nil {
 			h.c.Log.Debug("update engine rejected a reconnect", "err", err)
 		}
 	}
-	h.c.linkChanged(nil)
+	h.c.linkChangedOf(h.gen, nil)
 }
 
 // Lost reports that the home connection broke (OnDisconnect with the reason).
-func (h pushHandler) Lost(_ context.Context, err error) { h.c.linkChanged(err) }
+func (h homePushes) Lost(_ context.Context, err error) { h.c.linkChangedOf(h.gen, err) }
 
 // Ended reports that the session gave up on the home connection (the final OnDisconnect).
-func (h pushHandler) Ended(_ context.Context, err error) { h.c.linkEnded(err) }
+func (h homePushes) Ended(_ context.Context, err error) { h.c.linkEnded(h.gen, err) }
 
 func (c *Client) updatesRunning() bool {
 	c.mu.Lock()

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/mtgo-labs/mtgo/client/types"
 	"github.com/mtgo-labs/mtgo/tl"
 	"github.com/mtgo-labs/mtgo/tl/tg"
@@ -42,7 +44,7 @@ func (m *fakeManager) Start(ctx context.Context, _ func(context.Context, tg.Upda
 func TestRedialReachesRunningManager(t *testing.T) {
 	m := &fakeManager{}
 	c := &Client{Log: newLogger(LogConfig{}), updates: m}
-	h := pushHandler{c}
+	h := pushHandler{c}.Bind()
 	h.Redialed(t.Context())
 	if err := h.HandleNewSession(t.Context()); err != nil {
 		t.Fatal(err)
@@ -61,6 +63,53 @@ func TestRedialReachesRunningManager(t *testing.T) {
 	}
 	if n := m.reconnects.Load(); n != 4 {
 		t.Fatalf("Reconnected called %d times, want 4", n)
+	}
+}
+
+// TestLateEventsOfReplacedConnection: the events of a home connection carry the generation of
+// the Connect that made it; once a new Connect bound its own (reset the link state), a late
+// loss, redial or end of the old connection is dropped: no spurious OnDisconnect, and the new
+// connection's hooks still run (a late end used to silence them), and the state Health reads
+// is the new connection's.
+func TestLateEventsOfReplacedConnection(t *testing.T) {
+	errOld, errEnd, errNew := errors.New("old"), errors.New("end"), errors.New("new")
+	cfg := DefaultConfig
+	cfg.InMemory, cfg.NoUpdates = true, true
+	c, err := NewClient(1, "hash", &cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Stop)
+	var got []string
+	c.OnConnect(func(*Context) { got = append(got, "connect") })
+	c.OnDisconnect(func(ctx *Context) {
+		for _, e := range []error{errOld, errEnd, errNew} {
+			if errors.Is(ctx.Reason, e) {
+				got = append(got, "disconnect "+e.Error())
+			}
+		}
+	})
+
+	old := pushHandler{c}.Bind() // the first Connect
+	c.announce(t.Context())
+	old.Lost(t.Context(), errOld)
+	cur := pushHandler{c}.Bind() // a new Connect replaces the connection, which reports late:
+	old.Ended(t.Context(), errEnd)
+	old.Redialed(t.Context())
+	c.announce(t.Context())
+	old.Lost(t.Context(), errOld)
+	old.Ended(t.Context(), errEnd)
+	c.link.mu.Lock()
+	lastErr, ended := c.link.lastErr, c.link.ended
+	c.link.mu.Unlock()
+	if ended || errors.Is(lastErr, errEnd) {
+		t.Errorf("link state after late events of the old connection: ended %v, last error %v (Health's)", ended, lastErr)
+	}
+	cur.Lost(t.Context(), errNew)
+
+	want := []string{"connect", "disconnect old", "connect", "disconnect new"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Fatalf("hooks (-want +got):\n%s", diff)
 	}
 }
 

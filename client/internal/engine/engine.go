@@ -54,6 +54,15 @@ type Pushes interface {
 	Ended(ctx context.Context, err error)
 }
 
+// PushBinder makes the Pushes of the home connections one Connect makes. Connect calls Bind
+// once it starts a new home connection (not when it fails with ErrAlreadyConnected or
+// ErrClosed); that connection, and those a migration makes in its place, report to what Bind
+// returned until the next Connect binds anew. The consumer numbers its Binds to tell a late
+// event of a replaced connection from the current one's.
+type PushBinder interface {
+	Bind() Pushes
+}
+
 // Options configure an Engine.
 type Options struct {
 	// HomeDC is the data center to connect to first.
@@ -220,10 +229,10 @@ func (e *Engine) HomeSession() (session.Session, bool) {
 	return s, true
 }
 
-// Connect connects to the home data center with push receiving its pushes, and sends
-// help.getConfig (the first call, so it carries initConnection) to learn the data centers. A
-// home connection whose session gave up is replaced.
-func (e *Engine) Connect(ctx context.Context, push Pushes) error {
+// Connect connects to the home data center with what binder.Bind returns receiving its
+// pushes, and sends help.getConfig (the first call, so it carries initConnection) to learn the
+// data centers. A home connection whose session gave up is replaced.
+func (e *Engine) Connect(ctx context.Context, binder PushBinder) error {
 	e.mu.Lock()
 	switch {
 	case e.closed:
@@ -236,7 +245,7 @@ func (e *Engine) Connect(ctx context.Context, push Pushes) error {
 	ended := e.home // its session gave up, if set
 	e.home = nil
 	e.connecting = true
-	e.push = push
+	e.push = binder.Bind() // under e.mu: no event of this Connect's connection comes before
 	dc := e.homeDC
 	e.mu.Unlock()
 	if ended != nil {
