@@ -7,7 +7,10 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/mtgo-labs/mtgo/session"
+
 	"github.com/mtgo-labs/mtgo/client/internal/conn"
+	"github.com/mtgo-labs/mtgo/client/internal/dcs"
 )
 
 // recordedPushes records the losses and redials it is told of.
@@ -53,5 +56,38 @@ func TestLinkEvent(t *testing.T) {
 		if diff := cmp.Diff(tc.want, p.got); diff != "" {
 			t.Errorf("%s (-want +got):\n%s", tc.name, diff)
 		}
+	}
+}
+
+// countedBinder counts the Binds of Connect.
+type countedBinder struct{ binds int }
+
+func (b *countedBinder) Bind() Pushes {
+	b.binds++
+	return &recordedPushes{}
+}
+
+// TestConnectBinds: Connect binds the pushes once per home connection it starts (also one that
+// fails to dial), and not when it refuses to start one (ErrClosed).
+func TestConnectBinds(t *testing.T) {
+	errNoConn := errors.New("no connection")
+	e := New(Options{
+		HomeDC:  2,
+		Table:   dcs.New(false, false, nil),
+		Dialer:  func(bool) session.Dialer { return nil },
+		NewConn: func(conn.Config) (conn.Conn, error) { return nil, errNoConn },
+	})
+	b := &countedBinder{}
+	for range 2 {
+		if err := e.Connect(t.Context(), b); !errors.Is(err, errNoConn) {
+			t.Fatalf("Connect = %v, want %v", err, errNoConn)
+		}
+	}
+	e.Close()
+	if err := e.Connect(t.Context(), b); !errors.Is(err, ErrClosed) {
+		t.Fatalf("Connect after Close = %v, want ErrClosed", err)
+	}
+	if b.binds != 2 {
+		t.Fatalf("Bind called %d times, want 2 (one per connection started)", b.binds)
 	}
 }
