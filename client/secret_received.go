@@ -33,12 +33,16 @@ type secretReceipts struct {
 	spawn   func(job func(context.Context)) bool
 	after   func(d time.Duration, f func()) *time.Timer
 	log     *Logger
+	// life ends when the client stops: no timer is armed after that (nil: never ends).
+	life context.Context
 
 	mu        sync.Mutex
-	handled   int32 // the highest qts of a message handled
-	fromState bool  // a message without qts (getDifference) was handled: read the saved qts
-	confirmed int32 // the highest max_qts the server took
-	busy      bool  // a confirmation is scheduled or in flight
+	timer     *time.Timer // of the last confirmation scheduled
+	ended     bool        // stopped: no confirmation is scheduled any more
+	handled   int32       // the highest qts of a message handled
+	fromState bool        // a message without qts (getDifference) was handled: read the saved qts
+	confirmed int32       // the highest max_qts the server took
+	busy      bool        // a confirmation is scheduled or in flight
 
 	sent func(maxQts int32) // when set, told each max_qts the server took (tests)
 }
@@ -57,19 +61,31 @@ func (r *secretReceipts) note(qts int32) {
 	r.scheduleLocked()
 }
 
-// scheduleLocked arms the timer of the next confirmation unless one is pending.
+// scheduleLocked arms the timer of the next confirmation unless one is pending or the
+// receipts stopped.
 func (r *secretReceipts) scheduleLocked() {
-	if r.busy {
+	if r.busy || r.ended || r.life != nil && r.life.Err() != nil {
 		return
 	}
 	r.busy = true
-	r.after(secretReceiptDelay, func() {
+	r.timer = r.after(secretReceiptDelay, func() {
 		if !r.spawn(r.run) { // stopped: nothing runs any more
 			r.mu.Lock()
 			r.busy = false
 			r.mu.Unlock()
 		}
 	})
+}
+
+// stop disarms the timer of a confirmation not started yet, and any later one: the client
+// stopped (a confirmation in flight is a job Stop waits for).
+func (r *secretReceipts) stop() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.ended = true
+	if r.timer != nil && r.timer.Stop() {
+		r.busy = false
+	}
 }
 
 // run makes one confirmation up to everything handled so far; when more was handled while
@@ -119,9 +135,9 @@ func (r *secretReceipts) run(ctx context.Context) {
 }
 
 // secretReceiptsOf builds the receipts of c: confirmations through c's API with its
-// lifetime, the saved qts read from its update state.
+// lifetime, the saved qts read from its update state; Stop disarms its timer.
 func (c *Client) secretReceiptsOf() *secretReceipts {
-	return &secretReceipts{
+	r := &secretReceipts{
 		confirm: func(ctx context.Context, maxQts int32) error {
 			_, err := c.raw.MessagesReceivedQueue(ctx, &tg.MessagesReceivedQueueRequest{MaxQts: maxQts})
 			return err
@@ -142,7 +158,10 @@ func (c *Client) secretReceiptsOf() *secretReceipts {
 		spawn: func(job func(context.Context)) bool { return c.goTracked(func() { job(c.life) }) },
 		after: time.AfterFunc,
 		log:   c.Log,
+		life:  c.life,
 	}
+	c.stop.add(func(context.Context) error { r.stop(); return nil })
+	return r
 }
 
 // noteSecretReceived records that the manager applied up (an updateNewEncryptedMessage the

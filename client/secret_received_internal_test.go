@@ -205,3 +205,39 @@ func TestSecretReceiptsReported(t *testing.T) {
 		}
 	})
 }
+
+// TestSecretReceiptTimerStopped: Stop disarms the timer of a pending receipt; none is left
+// to fire after the client stopped.
+func TestSecretReceiptTimerStopped(t *testing.T) {
+	for _, late := range []bool{false, true} {
+		t.Run(map[bool]string{false: "armed before Stop", true: "noted after Stop"}[late], func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				cfg := DefaultConfig
+				cfg.InMemory, cfg.NoUpdates = true, true
+				c, err := NewClient(1, "hash", &cfg)
+				if err != nil {
+					t.Fatal(err)
+				}
+				r := c.secretReceipts()
+				var timers []*time.Timer
+				r.after = func(d time.Duration, f func()) *time.Timer {
+					tm := time.AfterFunc(d, f)
+					timers = append(timers, tm)
+					return tm
+				}
+				if !late {
+					r.note(5)
+				}
+				c.Stop()
+				if late {
+					r.note(5)
+				}
+				for _, tm := range timers {
+					if tm.Stop() {
+						t.Error("a receipt timer still armed after Stop")
+					}
+				}
+			})
+		})
+	}
+}
