@@ -476,7 +476,9 @@ func (c *Client) Done() <-chan struct{} { return c.stopped }
 // Stop waits for the handlers and hooks to finish, so one of them cannot wait for Stop: called
 // on a goroutine the client started (a handler, as for an admin's /shutdown command, or a hook
 // run by the engine), Stop starts the shutdown and returns at once, and Done is closed once
-// the client has stopped.
+// the client has stopped. It cannot tell clients apart: on a goroutine another client of the
+// process started, Stop returns at once as well; receive from Done to wait there. Close, which
+// waits, must not be called from a handler or hook.
 func (c *Client) Stop() {
 	if insideClient() {
 		go c.stopAndWait()
