@@ -189,7 +189,16 @@ func (q *DurableQueue) Load(ctx context.Context, limit int) ([]*DurableUpdate, e
 			if err != nil {
 				return nil, err
 			}
-			if u != nil && (u.seq == seq || !u.hasSeq) {
+			if u != nil && !u.hasSeq {
+				// An update of the first format under an entry (only a damaged queue has
+				// one: conversion numbers them all before the index): this entry takes it,
+				// so other entries naming it are dropped, not loaded as copies.
+				u.seq, u.hasSeq = seq, true
+				if err := q.saveUpdate(ctx, "load durable queue", u); err != nil {
+					return nil, err
+				}
+			}
+			if u != nil && u.seq == seq {
 				out = append(out, &u.DurableUpdate)
 				continue
 			}

@@ -379,3 +379,27 @@ func TestDurableQueueDamagedSpan(t *testing.T) {
 		t.Errorf("index spanning MaxDurableSpan: %v", err)
 	}
 }
+
+// A damaged queue whose entries all name one update of the first format (no entry number)
+// loads it once, not once per entry: n entries of a few bytes must not yield n copies of a
+// record of up to MaxRecordSize.
+func TestDurableQueueEntriesNamingOneOldUpdate(t *testing.T) {
+	ctx := context.Background()
+	st := storage.NewInMemory()
+	const n = 50
+	must(t, st.SaveRecord(ctx, storage.DurableNamespace, "index", storage.AppendDurableMeta(storage.DurableMeta{Tail: n, Count: n})))
+	for i := range n {
+		must(t, st.SaveRecord(ctx, storage.DurableNamespace, fmt.Sprintf("e:%d", i), storage.AppendDurableEntry("x")))
+	}
+	rec, err := storage.AppendDurableRecord(&storage.DurableUpdate{ID: "x", Data: make([]byte, 1000)}, 0, false)
+	must(t, err)
+	must(t, st.SaveRecord(ctx, storage.DurableNamespace, "u:x", rec))
+	q := storage.NewDurableQueue(st)
+	if diff := cmp.Diff([]string{"x"}, queueIDs(t, q, 0)); diff != "" {
+		t.Errorf("ids (-want +got):\n%s", diff)
+	}
+	must(t, q.Delete(ctx, "x"))
+	if diff := cmp.Diff([]string{}, queueIDs(t, q, 0)); diff != "" {
+		t.Errorf("ids after delete (-want +got):\n%s", diff)
+	}
+}
