@@ -476,9 +476,10 @@ func (c *Client) Done() <-chan struct{} { return c.stopped }
 // Stop waits for the handlers and hooks to finish, so one of them cannot wait for Stop: called
 // on a goroutine the client started (a handler, as for an admin's /shutdown command, or a hook
 // run by the engine), Stop starts the shutdown and returns at once, and Done is closed once
-// the client has stopped. It cannot tell clients apart: on a goroutine another client of the
-// process started, Stop returns at once as well; receive from Done to wait there. Close, which
-// waits, must not be called from a handler or hook.
+// the client has stopped; so does Stop called from an OnStop hook. It cannot tell clients
+// apart: on a goroutine another client of the process started, Stop returns at once as well;
+// receive from Done to wait there. Close, which waits, must not be called from a handler or
+// hook.
 func (c *Client) Stop() {
 	if insideClient() {
 		go c.stopAndWait()
@@ -493,10 +494,14 @@ func (c *Client) stopAndWait() { c.stopOnce.Do(func() { c.stopErr = c.shutdown()
 // clientModule prefixes the functions of the client module's packages in a stack.
 var clientModule = reflect.TypeFor[Client]().PkgPath()
 
+// shutdownFunc names Client.shutdown in a stack.
+var shutdownFunc = clientModule + ".(*Client).shutdown"
+
 // insideClient reports whether the caller runs on a goroutine the client started (a handler's
 // worker, a hook run by the engine, a job): the goroutine's first function belongs to this
-// package or one below it. A program's own goroutines, tests included, start elsewhere. It
-// walks the whole stack, so it is for rare calls like Stop.
+// package or one below it. A program's own goroutines, tests included, start elsewhere. So is
+// a caller inside the shutdown (an OnStop hook), on any goroutine. It walks the whole stack,
+// so it is for rare calls like Stop.
 func insideClient() bool {
 	pcs := make([]uintptr, 256)
 	n := runtime.Callers(3, pcs) // skip Callers, insideClient and Stop
@@ -508,6 +513,9 @@ func insideClient() bool {
 	root := ""
 	for {
 		f, more := frames.Next()
+		if f.Function == shutdownFunc {
+			return true // an OnStop hook, on whichever goroutine: the shutdown waits for it
+		}
 		if !strings.HasPrefix(f.Function, "runtime.") {
 			root = f.Function
 		}
