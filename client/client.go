@@ -478,8 +478,7 @@ func (c *Client) Done() <-chan struct{} { return c.stopped }
 // run by the engine), Stop starts the shutdown and returns at once, and Done is closed once
 // the client has stopped; so does Stop called from an OnStop hook. It cannot tell clients
 // apart: on a goroutine another client of the process started, Stop returns at once as well;
-// receive from Done to wait there. Close, which waits, must not be called from a handler or
-// hook.
+// receive from Done to wait there. Close does the same.
 func (c *Client) Stop() {
 	if insideClient() {
 		go c.stopAndWait()
@@ -497,9 +496,9 @@ var clientModule = reflect.TypeFor[Client]().PkgPath()
 // shutdownFunc names Client.shutdown in a stack.
 var shutdownFunc = clientModule + ".(*Client).shutdown"
 
-// insideClient reports whether the caller runs on a goroutine the client started (a handler's
-// worker, a hook run by the engine, a job): the goroutine's first function belongs to this
-// package or one below it. A program's own goroutines, tests included, start elsewhere. So is
+// insideClient reports whether its caller's caller (Stop, Close) runs on a goroutine the
+// client started (a handler's worker, a hook run by the engine, a job): the goroutine's first
+// function belongs to this package or one below it. A program's own goroutines, tests included, start elsewhere. So is
 // a caller inside the shutdown (an OnStop hook), on any goroutine. It walks the whole stack,
 // so it is for rare calls like Stop.
 func insideClient() bool {

@@ -64,3 +64,23 @@ func TestE2EStartContextWaitsForStop(t *testing.T) {
 		t.Fatal("StartContext returned before the client stopped")
 	}
 }
+
+// TestE2ECloseFromHandler: Close from a handler starts the shutdown instead of waiting for
+// the handler calling it.
+func TestE2ECloseFromHandler(t *testing.T) {
+	cl := cluster(t)
+	b, _ := e2eBot(t, cl, "e2e_close_bot")
+	returned := make(chan error, 1)
+	b.OnMessage(func(ctx *mtgo.Context, _ *types.Message) error {
+		returned <- b.Close()
+		return nil
+	})
+	u, _ := e2eUser(t, cl, world.UserSpec{FirstName: "Kim", Phone: "15551778"})
+	if _, err := u.SendMessage(ctxT(t), "@e2e_close_bot", "/close"); err != nil {
+		t.Fatal(err)
+	}
+	if err := recv(t, returned, "return of Close called from a handler"); err != nil {
+		t.Fatalf("Close from a handler = %v", err)
+	}
+	recv(t, b.Done(), "client closed from its handler")
+}

@@ -122,8 +122,14 @@ func (c *Client) RandomID() int64 { return randomID() }
 // Close ends the client for good, like Stop (pending calls fail with ErrClientClosed, the
 // storage is saved and closed, no goroutine is left), and reports what failed on the way:
 // saving or closing the storage and the layers. Unlike Disconnect the client cannot connect
-// again. Calling it again returns nil.
+// again. Calling it again returns nil. Like Stop, called on a goroutine the client started (a
+// handler or hook) it cannot wait for the shutdown: it starts it and returns nil, and what
+// fails on the way is logged.
 func (c *Client) Close() error {
+	if insideClient() {
+		go c.stopAndWait()
+		return nil
+	}
 	first := false
 	c.stopOnce.Do(func() {
 		first = true
