@@ -78,6 +78,7 @@ type conn struct {
 	log *slog.Logger
 
 	kicked   chan struct{}
+	ended    chan struct{} // closed once serveConn returned (the session released)
 	stopOnce sync.Once
 
 	x      keyExchange

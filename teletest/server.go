@@ -176,7 +176,8 @@ func (s *Server) serveWebSocket(w http.ResponseWriter, r *http.Request) {
 
 // serveConn detects the transport of a new connection and serves it.
 func (s *Server) serveConn(ctx context.Context, nc net.Conn) {
-	c := &conn{srv: s, nc: nc, kicked: make(chan struct{})}
+	c := &conn{srv: s, nc: nc, kicked: make(chan struct{}), ended: make(chan struct{})}
+	defer close(c.ended) // after unregister and the session's release
 	c.x.cfg = exchange.ServerConfig{
 		Key:      s.key,
 		KeyTaken: s.keys.taken,
@@ -246,6 +247,11 @@ func (s *Server) dropAll() int {
 	s.mu.Unlock()
 	for _, c := range list {
 		c.stop()
+	}
+	// Wait until each has let go of its session: an update the world sends after the drop is
+	// then queued for the client's next connection, never pushed on the closing one.
+	for _, c := range list {
+		<-c.ended
 	}
 	return len(list)
 }
