@@ -78,8 +78,9 @@ type Live struct {
 	Conn       Conn
 
 	cancel context.CancelFunc
-	done   chan struct{} // closed when Run returned
-	err    error         // Run's result, valid after done
+	runCtx context.Context // Run's context: ends with Close or when the owner stops
+	done   chan struct{}   // closed when Run returned
+	err    error           // Run's result, valid after done
 
 	// Link reports the losses, redials and end of a home connection, nil for the others.
 	Link *RedialNotifier
@@ -106,7 +107,7 @@ func Start(spawn Spawner, dc int, media, cdn bool, c Conn, link *RedialNotifier,
 	started := make(chan struct{})
 	ok := spawn(func(ctx context.Context) {
 		runCtx, cancel := context.WithCancel(ctx)
-		lc.cancel = cancel
+		lc.cancel, lc.runCtx = cancel, runCtx
 		close(started)
 		lc.err = c.Run(runCtx)
 		ended := lc.err != nil && !lc.closing.Load() && runCtx.Err() == nil
@@ -225,7 +226,10 @@ func (lc *Live) Call(ctx context.Context, in tl.Encoder, out tl.Decoder, noUpdat
 	if _, ok := rpcerr.As(err); ok {
 		return err
 	}
-	if lc.closing.Load() && ctx.Err() == nil {
+	// The client's doing: Close, or its owner stopping (Stop cancels the engine's life before
+	// the engine closes each connection, and the session fails its calls as soon as its
+	// context ends).
+	if (lc.closing.Load() || lc.runCtx != nil && lc.runCtx.Err() != nil) && ctx.Err() == nil {
 		if dc := lc.migratedTo.Load(); dc != 0 {
 			return &Migrated{DC: int(dc), Err: err}
 		}
