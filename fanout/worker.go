@@ -78,7 +78,12 @@ func (w *Worker) Run(ctx context.Context) error {
 		return err
 	}
 	var consumers []jetstream.ConsumeContext
+	// inflight counts the deliveries being handled. A delivery may still come after the
+	// consumers report they closed (the race detector saw one Add run beside the Wait), so
+	// admission closes under mu before the Wait and a late delivery is handed back.
 	var inflight sync.WaitGroup
+	var mu sync.Mutex
+	closed := false
 	defer func() {
 		// no new deliveries, then the handlers that run finish (or are handed back)
 		for _, cc := range consumers {
@@ -87,6 +92,9 @@ func (w *Worker) Run(ctx context.Context) error {
 		for _, cc := range consumers {
 			<-cc.Closed()
 		}
+		mu.Lock()
+		closed = true
+		mu.Unlock()
 		inflight.Wait()
 	}()
 	for n := range w.cfg.Shards {
@@ -95,7 +103,14 @@ func (w *Worker) Run(ctx context.Context) error {
 			return fmt.Errorf("fanout: consumer %s: %w", w.cfg.consumer(n), err)
 		}
 		cc, err := cons.Consume(func(m jetstream.Msg) {
+			mu.Lock()
+			if closed {
+				mu.Unlock()
+				_ = m.Nak() // for another worker
+				return
+			}
 			inflight.Add(1)
+			mu.Unlock()
 			defer inflight.Done()
 			w.handle(ctx, m)
 		}, jetstream.PullMaxMessages(pullBatch))
