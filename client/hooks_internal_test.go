@@ -10,13 +10,7 @@ import (
 // TestUpdateReceivedAllocs: the update path pays nothing for the hooks, registered or not
 // (beyond what a hook itself allocates).
 func TestUpdateReceivedAllocs(t *testing.T) {
-	cfg := DefaultConfig
-	cfg.InMemory, cfg.NoUpdates = true, true
-	c, err := NewClient(1, "hash", &cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(c.Stop)
+	c := newOfflineClient(t)
 	ctx := context.Background()
 	u := &tg.UpdateShort{Update: &tg.UpdateUserStatus{UserID: 1, Status: &tg.UserStatusEmpty{}}}
 	var n int

@@ -59,13 +59,7 @@ func TestLinkHooks(t *testing.T) {
 			[]string{"connect", "disconnect ended end", "connect", "disconnect a"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			cfg := DefaultConfig
-			cfg.InMemory, cfg.NoUpdates = true, true
-			c, err := NewClient(1, "hash", &cfg)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(c.Stop)
+			c := newOfflineClient(t)
 			var got []string
 			during := tc.during
 			c.OnConnected(func(_ *Context, info ConnectionInfo) {

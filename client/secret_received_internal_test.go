@@ -212,12 +212,7 @@ func TestSecretReceiptTimerStopped(t *testing.T) {
 	for _, late := range []bool{false, true} {
 		t.Run(map[bool]string{false: "armed before Stop", true: "noted after Stop"}[late], func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
-				cfg := DefaultConfig
-				cfg.InMemory, cfg.NoUpdates = true, true
-				c, err := NewClient(1, "hash", &cfg)
-				if err != nil {
-					t.Fatal(err)
-				}
+				c := newOfflineClient(t)
 				r := c.secretReceipts()
 				var timers []*time.Timer
 				r.after = func(d time.Duration, f func()) *time.Timer {

@@ -14,12 +14,7 @@ import (
 // re-keying, the re-keying timer's checks) have ended, and runs none after it.
 func TestSecretJobsEndBeforeStop(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		cfg := DefaultConfig
-		cfg.InMemory, cfg.NoUpdates = true, true
-		c, err := NewClient(1, "hash", &cfg)
-		if err != nil {
-			t.Fatal(err)
-		}
+		c := newOfflineClient(t)
 		var ended, late atomic.Bool
 		c.secrets().spawn(func(ctx context.Context) {
 			<-ctx.Done()
@@ -43,12 +38,7 @@ func TestSecretJobsEndBeforeStop(t *testing.T) {
 // returned, as it waits for the other handlers.
 func TestSecretHandlersEndBeforeStop(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		cfg := DefaultConfig
-		cfg.InMemory, cfg.NoUpdates = true, true
-		c, err := NewClient(1, "hash", &cfg)
-		if err != nil {
-			t.Fatal(err)
-		}
+		c := newOfflineClient(t)
 		var ended atomic.Bool
 		c.OnSecretChatTyping(func(ctx *Context, _ *types.SecretChatTyping) error {
 			<-ctx.Done()

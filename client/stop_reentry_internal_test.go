@@ -9,12 +9,7 @@ import (
 // inside the shutdown: Stop returns instead of waiting for the shutdown it is part of.
 func TestStopFromOnStop(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		cfg := DefaultConfig
-		cfg.InMemory, cfg.NoUpdates = true, true
-		c, err := NewClient(1, "hash", &cfg)
-		if err != nil {
-			t.Fatal(err)
-		}
+		c := newOfflineClient(t)
 		ran := false
 		c.OnStop(func(*Context) {
 			c.Stop()

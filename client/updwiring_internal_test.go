@@ -73,13 +73,7 @@ func TestRedialReachesRunningManager(t *testing.T) {
 // is the new connection's.
 func TestLateEventsOfReplacedConnection(t *testing.T) {
 	errOld, errEnd, errNew := errors.New("old"), errors.New("end"), errors.New("new")
-	cfg := DefaultConfig
-	cfg.InMemory, cfg.NoUpdates = true, true
-	c, err := NewClient(1, "hash", &cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(c.Stop)
+	c := newOfflineClient(t)
 	var got []string
 	c.OnConnect(func(*Context) { got = append(got, "connect") })
 	c.OnDisconnect(func(ctx *Context) {
@@ -146,12 +140,7 @@ func TestPushesGoThroughEngineWhileStopped(t *testing.T) {
 func TestDeliverAtStopGivesHandlersGrace(t *testing.T) {
 	defer func(g time.Duration) { handlerStopGrace = g }(handlerStopGrace)
 	handlerStopGrace = 100 * time.Millisecond
-	cfg := DefaultConfig
-	cfg.InMemory, cfg.NoUpdates = true, true
-	c, err := NewClient(1, "hash", &cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := newOfflineClient(t)
 	defer c.Stop()
 	release := make(chan struct{})
 	c.OnMessage(func(_ *Context, m *types.Message) error {
