@@ -110,9 +110,14 @@ type Manager struct {
 	admit    sync.RWMutex
 	closed   bool          // admission closed; under admit
 	stopping chan struct{} // closed when the stop begins: wakes senders waiting for room
-	resumed  []input       // inputs of a stopped Manager, handed over by Resume; under admit
-	resume   atomic.Bool   // resumed is not empty
-	left     []input       // what the stopped Manager did not process; read after done
+	// resumeMu guards what Resume hands over. It is not admit: a send waiting for room in a
+	// full queue holds admit for reading, and neither Resume (on a Manager not started yet)
+	// nor the loop taking the resumed inputs may wait for it.
+	resumeMu sync.Mutex
+	resumed  []input     // inputs of a stopped Manager, handed over by Resume; under resumeMu
+	gone     bool        // the stop took resumed into left; under resumeMu
+	resume   atomic.Bool // resumed is not empty
+	left     []input     // what the stopped Manager did not process; read after done
 
 	// Set by Start; afterwards used only by the goroutine holding active.
 	ctx      context.Context
@@ -240,23 +245,26 @@ func (m *Manager) Leftovers() []Leftover {
 	return out
 }
 
-// Resume hands the leftovers of a stopped Manager to m. Before Start they are processed
-// first, after the saved state is loaded; on a running Manager, before its next input. A
-// stopped m keeps them as its own leftovers.
-func (m *Manager) Resume(l []Leftover) {
+// Resume hands the leftovers of a stopped Manager to m and reports whether m took them.
+// Before Start they are processed first, after the saved state is loaded; on a running
+// Manager, before its next input. A Manager that has begun to stop refuses them (false): hand
+// them to the next one. Resume never waits for the Manager's queue to have room.
+func (m *Manager) Resume(l []Leftover) bool {
 	if len(l) == 0 {
-		return
+		return true
 	}
-	m.admit.Lock()
+	m.resumeMu.Lock()
+	if m.gone {
+		m.resumeMu.Unlock()
+		return false
+	}
 	for _, x := range l {
 		m.resumed = append(m.resumed, x.in)
 	}
-	closed := m.closed
 	m.resume.Store(true)
-	m.admit.Unlock()
-	if !closed {
-		m.wake()
-	}
+	m.resumeMu.Unlock()
+	m.wake()
+	return true
 }
 
 // takeResumed returns the inputs handed over by Resume.
@@ -264,8 +272,8 @@ func (m *Manager) takeResumed() []input {
 	if !m.resume.Load() {
 		return nil
 	}
-	m.admit.Lock()
-	defer m.admit.Unlock()
+	m.resumeMu.Lock()
+	defer m.resumeMu.Unlock()
 	r := m.resumed
 	m.resumed = nil
 	m.resume.Store(false)
@@ -418,9 +426,12 @@ func (m *Manager) finish(err error) {
 	close(m.stopping)
 	m.admit.Lock()
 	m.closed = true
+	m.admit.Unlock()
+	m.resumeMu.Lock()
+	m.gone = true
 	m.left = append(m.left, m.resumed...)
 	m.resumed = nil
-	m.admit.Unlock()
+	m.resumeMu.Unlock()
 	m.unwatch()
 	m.timer.Stop()
 	m.cancel()

@@ -3,9 +3,11 @@ package updates
 import (
 	"context"
 	"errors"
+	"runtime"
 	"sync"
 	"testing"
 	"testing/synctest"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/mtgo-labs/mtgo/tl/tg"
@@ -161,5 +163,73 @@ func TestManagerStopKeepsEveryAcceptedInput(t *testing.T) {
 		if len(got) != 0 {
 			t.Fatalf("presses never accepted came out: %v", got)
 		}
+	}
+}
+
+// TestManagerResumeBehindFullQueue hands leftovers to a Manager not started yet whose queue
+// is full, with one more sender waiting for room: Resume must not wait for that sender (it
+// waits for Start, and the engine starts the next period after the stopped function that
+// calls Resume returned). Then the Manager delivers the leftovers first, and every input.
+func TestManagerResumeBehindFullQueue(t *testing.T) {
+	srv := sim.New(5)
+	rec := &presses{}
+	var total int // set before Start
+	all := make(chan struct{})
+	h := HandlerFunc(func(ctx context.Context, b Batch) error {
+		err := rec.HandleUpdates(ctx, b)
+		if len(rec.seen()) == total {
+			close(all)
+		}
+		return err
+	})
+	m, err := NewManager(Options{API: srv, Handler: h})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []int64{1, 2} // the leftovers
+	for i := range cap(m.in) {
+		id := int64(i + 100)
+		if err := m.HandleUpdates(t.Context(), press(id)); err != nil {
+			t.Fatal(err)
+		}
+		want = append(want, id)
+	}
+	sent := make(chan error, 1)
+	go func() { sent <- m.HandleUpdates(t.Context(), press(999)) }()
+	want = append(want, 999)
+	for m.admit.TryLock() { // until the last sender holds admission, waiting for room
+		m.admit.Unlock()
+		runtime.Gosched()
+	}
+
+	left := []Leftover{{input{kind: inputUpdates, u: press(1)}}, {input{kind: inputUpdates, u: press(2)}}}
+	resumed := make(chan bool, 1)
+	go func() { resumed <- m.Resume(left) }()
+	select {
+	case ok := <-resumed:
+		if !ok {
+			t.Fatal("a Manager not started refused the leftovers")
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Resume waits for a sender that waits for Start")
+	}
+
+	total = len(want)
+	ctx, cancel := context.WithCancel(t.Context())
+	stopped := make(chan error, 1)
+	if err := m.Start(ctx, func(err error) { stopped <- err }); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-sent; err != nil {
+		t.Fatal(err)
+	}
+	<-all
+	cancel()
+	<-stopped
+	if diff := cmp.Diff(want, rec.seen()); diff != "" {
+		t.Errorf("presses delivered (-want +got):\n%s", diff)
+	}
+	if m.Resume(left) {
+		t.Error("a stopped Manager took leftovers")
 	}
 }

@@ -130,9 +130,14 @@ func (e *Engine) Start(ctx context.Context, deliver func(context.Context, tg.Upd
 		e.mu.Unlock()
 		// What m accepted and did not process goes to the next period's Manager: updates
 		// without a pts (callback queries, typing) would not come back with its catch-up.
+		// A next Manager that stopped meanwhile refuses them: forget it and build another.
 		if left := m.Leftovers(); len(left) > 0 {
-			if next, err := e.current(); err == nil {
-				next.Resume(left)
+			for {
+				next, err := e.current()
+				if err != nil || next.Resume(left) {
+					break
+				}
+				e.forget(next)
 			}
 		}
 		if stopped != nil {
