@@ -26,7 +26,10 @@
 //     (ErrHealthTimeout when a pong is missing);
 //   - on the server side: new_session_created, salt and msg_id checks answered with
 //     bad_server_salt and bad_msg_notification, pong, future_salts, rpc_drop_answer and
-//     msgs_state_req answered, everything else handed up as EventRequest.
+//     msgs_state_req answered, everything else handed up as EventRequest; the rpc_results and
+//     pushed messages it sent kept until the client acknowledges them (bounded by
+//     Config.RetainMessages and RetainBytes) and sent again under their msg_ids by OnConnect
+//     and on msg_resend_req, as Telegram resends what a broken connection may have lost.
 //
 // Byte slices in returned events alias the packet given to Receive (or a buffer the Engine
 // allocated for a gunzipped body): they stay valid as long as the caller keeps that packet

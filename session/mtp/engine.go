@@ -89,6 +89,13 @@ type Config struct {
 	// reconnect, so the server deduplicates it; older messages need a new msg_id (default 4 min,
 	// under the server's 5-minute window).
 	ResendMaxAge time.Duration
+	// RetainMessages and RetainBytes (server side) bound what the engine keeps of the
+	// rpc_result and pushed messages it sent until the client acknowledges them, to send them
+	// again on the session's next connection (OnConnect) and on msg_resend_req. Past either
+	// bound the oldest are forgotten, with a debug log record; a message larger than
+	// RetainBytes is not kept. Defaults DefaultRetainMessages (1024) and DefaultRetainBytes
+	// (4 MiB); negative keeps nothing.
+	RetainMessages, RetainBytes int
 }
 
 func (c *Config) setDefaults() {
@@ -112,6 +119,8 @@ func (c *Config) setDefaults() {
 	def(&c.ReplayWindow, 1024)
 	def(&c.FutureSalts, 32)
 	def(&c.MaxResends, 5)
+	def(&c.RetainMessages, DefaultRetainMessages)
+	def(&c.RetainBytes, DefaultRetainBytes)
 	defDur(&c.AckDelay, 100*time.Millisecond)
 	defDur(&c.PingInterval, time.Minute)
 	defDur(&c.MinPongTimeout, 5*time.Second)
@@ -168,6 +177,8 @@ type outMsg struct {
 	noInit     bool
 	answer     bool // server: msg_id 1 mod 4 (answers a client message)
 	content    bool
+	retain     bool  // server: kept after it is sent until the client acknowledges it
+	req        int64 // server: the request an rpc_result answers
 
 	queued    bool // in the send queue
 	cancelled bool // removed while queued
@@ -232,6 +243,7 @@ type Engine struct {
 	// server side
 	disconnectAt time.Time
 	running      map[int64]struct{} // requests handed up and not answered yet
+	kept         retainStore        // sent and not acknowledged (server_retain.go)
 
 	unpacked int // bytes gzip_packed values of the packet being received inflated to
 
@@ -445,6 +457,9 @@ func (e *Engine) OnConnect(now time.Time) []Event {
 			continue
 		}
 		e.resendNew(m, "reconnect")
+	}
+	if e.side == crypto.Server {
+		e.resendRetained(now)
 	}
 	// Keep the queue in msg_id order so re-sent messages keep their relative order.
 	sortQueue(e.queue)

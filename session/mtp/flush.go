@@ -208,6 +208,7 @@ func (e *Engine) stamp(m *outMsg, now, srv time.Time) {
 		m.reused = false
 		if m.msgID != 0 {
 			delete(e.sent, m.msgID)
+			e.kept.forget(m)
 			m.sends++
 		}
 		kind := int64(idClient)
@@ -225,6 +226,9 @@ func (e *Engine) stamp(m *outMsg, now, srv time.Time) {
 		m.seqNo = e.seq.next(m.content)
 	}
 	m.sentAt, m.alone, m.acked, m.container = now, false, false, 0
+	if m.retain && !m.reused {
+		e.retainSent(m)
+	}
 	if e.side == crypto.Client && m.content {
 		e.sent[m.msgID] = m
 		if m.kind == kindCall && e.stateDue.IsZero() && e.cfg.StateReqAfter > 0 {

@@ -117,6 +117,12 @@ func (e *Engine) accept(now time.Time, msgID int64, seqNo int32, body []byte) bo
 		e.drop("duplicate msg_id", msgID)
 		return false
 	case replayTooOld:
+		if e.side == crypto.Client && seqNo&1 == 1 {
+			// A server message below the window was handled long ago (the server resends
+			// what it kept, oldest first, before anything newer): acknowledge it again so the
+			// server stops resending it.
+			e.ack(now, msgID)
+		}
 		e.drop("msg_id below the replay window", msgID)
 		return false
 	}
@@ -347,6 +353,7 @@ func (e *Engine) onAck(body []byte) {
 }
 
 func (e *Engine) markAcked(id int64) {
+	e.kept.ack(id)
 	m := e.sent[id]
 	if m == nil {
 		return
@@ -400,6 +407,9 @@ func (e *Engine) onResendReq(body []byte) {
 		return
 	}
 	for _, id := range ids {
+		if e.resendAsked(id) {
+			continue
+		}
 		if m := e.sent[id]; m != nil && !m.queued {
 			m.keepID = true
 			e.push(m)

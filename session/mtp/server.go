@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 	"time"
+
+	"github.com/mtgo-labs/mtgo/crypto"
 )
 
 // serverDispatch handles what a client sends: service functions are answered here, everything
@@ -35,12 +37,16 @@ func (e *Engine) serverDispatch(now time.Time, msgID int64, body []byte) {
 			return
 		}
 		req := int64(le.Uint64(body[4:]))
-		answer := uint32(idRPCAnswerUnknown)
+		var out []byte
 		if _, ok := e.running[req]; ok {
 			delete(e.running, req)
-			answer = idRPCAnswerDroppedRunning
+			out = le.AppendUint32(nil, idRPCAnswerDroppedRunning)
+		} else if dropped, ok := e.dropKeptAnswer(req); ok {
+			out = dropped
+		} else {
+			out = le.AppendUint32(nil, idRPCAnswerUnknown)
 		}
-		e.pushService(rpcResult(msgID, le.AppendUint32(nil, answer)), true)
+		e.pushService(rpcResult(msgID, out), true)
 	case idDestroySession:
 		if len(body) < 12 {
 			e.drop("short destroy_session", msgID)
@@ -89,6 +95,7 @@ func (e *Engine) adoptSession(now time.Time, sid, firstMsgID int64) {
 	e.replay.reset()
 	e.seq = seqGen{}
 	clear(e.running)
+	e.kept.reset() // what the old session did not acknowledge is not this session's
 	var unique [8]byte
 	if _, err := io.ReadFull(e.cfg.Rand, unique[:]); err != nil {
 		e.log.Warn("mtp: new session: read random unique_id", "err", err)
@@ -132,7 +139,8 @@ func (e *Engine) Reply(req int64, result []byte) bool {
 		return false
 	}
 	delete(e.running, req)
-	e.pushService(rpcResult(req, e.pack(result)), true)
+	e.push(&outMsg{kind: kindService, body: rpcResult(req, e.pack(result)), content: true, answer: true,
+		retain: true, req: req})
 	return true
 }
 
@@ -149,6 +157,8 @@ func (e *Engine) Push(body []byte) error {
 	if len(body) < 4 || len(body)%4 != 0 {
 		return fmt.Errorf("mtp: push: %w: body of %d bytes", ErrBadCall, len(body))
 	}
-	e.push(&outMsg{kind: kindService, body: e.pack(body), content: contentRelated(body)})
+	content := contentRelated(body)
+	e.push(&outMsg{kind: kindService, body: e.pack(body), content: content,
+		retain: content && e.side == crypto.Server})
 	return nil
 }
