@@ -250,10 +250,11 @@ func (c *Client) GetSecretChat(chatID int32) (*types.SecretChat, bool) {
 }
 
 // SendSecretMessage sends text to a ready chat (messages.sendEncrypted) and returns the
-// message's random_id. Of the send options it reads the parse mode and entities (the text is
-// parsed as SendMessage parses it; entity kinds the secret layer lacks, such as mention names,
-// are left out) and WithSilent; the others do not apply to secret chats. The message carries
-// the chat's self-destruct timer (SetSecretChatTTL).
+// message's random_id. Of the send options it reads the parse mode and entities
+// (WithParseMode, WithEntities: the text is parsed as SendMessage parses it, and the entities
+// convert to the secret layer's; kinds it lacks, and mentions of user ids past 32 bits, are
+// left out) and WithSilent; the others do not apply to secret chats. The message carries the
+// chat's self-destruct timer (SetSecretChatTTL).
 func (c *Client) SendSecretMessage(ctx context.Context, chatID int32, text string, opts ...SendOption) (int64, error) {
 	return c.sendSecretText(ctx, chatID, 0, text, opts)
 }
@@ -277,26 +278,6 @@ func (c *Client) sendSecretText(ctx context.Context, chatID int32, replyTo int64
 		return 0, err
 	}
 	return rid, nil
-}
-
-// secretEntities converts message entities to the secret layer's: a constructor id names one
-// definition, so an entity whose id the secret schema has decodes there as the same value;
-// the others are left out.
-func secretEntities(ents []tg.MessageEntityClass) []e2e.MessageEntityClass {
-	var out []e2e.MessageEntityClass
-	var b tl.Buffer
-	for _, e := range ents {
-		b.Reset()
-		if e.Encode(&b) != nil {
-			continue
-		}
-		var r tl.Buffer
-		r.ResetTo(b.Raw())
-		if se, err := e2e.DecodeMessageEntityClass(&r); err == nil && len(r.Raw()) == 0 {
-			out = append(out, se)
-		}
-	}
-	return out
 }
 
 // secretReplyTo is the reply_to_random_id of an answer to randomID; none for zero.

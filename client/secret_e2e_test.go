@@ -63,12 +63,39 @@ func TestE2ESecretChat(t *testing.T) {
 	if m := recv(t, bobGot, "layer notification"); m.Action == nil {
 		t.Fatalf("layer notification %+v", m)
 	}
-	rid, err := alice.SendSecretMessage(ctxT(t), sc.ID, "**hi** bob", mtgo.WithParseMode(mtgo.ParseModeMarkdown))
-	if err != nil {
-		t.Fatal(err)
+	// The text options of SendMessage apply; Bob reads the entities as a Message's.
+	texts := []struct {
+		name, text   string
+		opt          mtgo.SendOption
+		md, html     string
+		entityKinds  []string
+		wantEntities int
+	}{
+		{"markdown", "**hi** bob", mtgo.WithParseMode(mtgo.ParseModeMarkdown), "**hi** bob", "<b>hi</b> bob", []string{"messageEntityBold"}, 1},
+		{"html", "<i>hi</i> <u>bob</u>", mtgo.WithParseMode(mtgo.ParseModeHTML), "", "<i>hi</i> <u>bob</u>", []string{"messageEntityItalic", "messageEntityUnderline"}, 2},
+		{"entities", "hi bob", mtgo.WithEntities([]tg.MessageEntityClass{&tg.MessageEntitySpoiler{Offset: 3, Length: 3}, &tg.MessageEntityBlockquote{Length: 6}}), "", "",
+			[]string{"messageEntitySpoiler", "messageEntityBlockquote"}, 2},
 	}
-	if m := recv(t, bobGot, "text"); m.Text != "hi bob" || m.RandomID != rid || len(m.Entities) != 1 {
-		t.Fatalf("text %+v (random id %d)", m, rid)
+	for _, tt := range texts {
+		rid, err := alice.SendSecretMessage(ctxT(t), sc.ID, tt.text, tt.opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := recv(t, bobGot, tt.name)
+		if m.Text != "hi bob" || m.RandomID != rid || len(m.Entities) != tt.wantEntities {
+			t.Fatalf("%s: text %+v (random id %d)", tt.name, m, rid)
+		}
+		for i, k := range tt.entityKinds {
+			if m.Entities[i].TypeName() != k {
+				t.Errorf("%s: entity %d is %s, want %s", tt.name, i, m.Entities[i].TypeName(), k)
+			}
+		}
+		if tt.md != "" && m.Markdown() != tt.md {
+			t.Errorf("%s: Markdown %q, want %q", tt.name, m.Markdown(), tt.md)
+		}
+		if tt.html != "" && m.HTML() != tt.html {
+			t.Errorf("%s: HTML %q, want %q", tt.name, m.HTML(), tt.html)
+		}
 	}
 
 	data := bytes.Repeat([]byte("secret file "), 1000)

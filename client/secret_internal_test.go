@@ -228,14 +228,50 @@ func (m *secretChats) sendText(ctx context.Context, id int32, rid int64, text st
 	return rid, err
 }
 
+// TestSecretEntities: every entity kind of the secret layer converts to its main API twin and
+// back to itself; main API kinds without a twin, and mentions of ids past 32 bits, are left
+// out; nothing panics on a value that does not encode.
 func TestSecretEntities(t *testing.T) {
+	secret := []e2e.MessageEntityClass{
+		&e2e.MessageEntityUnknown{Offset: 1, Length: 2}, &e2e.MessageEntityMention{Offset: 1, Length: 2},
+		&e2e.MessageEntityHashtag{Offset: 1, Length: 2}, &e2e.MessageEntityBotCommand{Offset: 1, Length: 2},
+		&e2e.MessageEntityURL{Offset: 1, Length: 2}, &e2e.MessageEntityEmail{Offset: 1, Length: 2},
+		&e2e.MessageEntityBold{Offset: 1, Length: 2}, &e2e.MessageEntityItalic{Offset: 1, Length: 2},
+		&e2e.MessageEntityCode{Offset: 1, Length: 2}, &e2e.MessageEntityPre{Offset: 1, Length: 2, Language: "go"},
+		&e2e.MessageEntityTextURL{Offset: 1, Length: 2, URL: "https://t.me"},
+		&e2e.MessageEntityMentionName{Offset: 1, Length: 2, UserID: 42},
+		&e2e.MessageEntityPhone{Offset: 1, Length: 2}, &e2e.MessageEntityCashtag{Offset: 1, Length: 2},
+		&e2e.MessageEntityBankCard{Offset: 1, Length: 2}, &e2e.MessageEntityUnderline{Offset: 1, Length: 2},
+		&e2e.MessageEntityStrike{Offset: 1, Length: 2}, &e2e.MessageEntityBlockquote{Offset: 1, Length: 2},
+		&e2e.MessageEntitySpoiler{Offset: 1, Length: 2}, &e2e.MessageEntityCustomEmoji{Offset: 1, Length: 2, DocumentID: 7},
+	}
+	plain := plainEntities(secret)
+	if len(plain) != len(secret) {
+		t.Fatalf("%d of %d entities converted: %v", len(plain), len(secret), plain)
+	}
+	for i, p := range plain {
+		if !strings.EqualFold(p.TypeName(), secret[i].TypeName()) {
+			t.Errorf("%s became %s", secret[i].TypeName(), p.TypeName())
+		}
+	}
+	if diff := cmp.Diff(secret, secretEntities(plain)); diff != "" {
+		t.Fatalf("round trip (-want +got):\n%s", diff)
+	}
+
 	in := []tg.MessageEntityClass{
 		&tg.MessageEntityBold{Offset: 0, Length: 2},
 		&tg.InputMessageEntityMentionName{Offset: 3, Length: 1, UserID: &tg.InputUserSelf{}},
+		&tg.InputMessageEntityMentionName{Offset: 3, Length: 1, UserID: &tg.InputUser{UserID: 9}},
+		&tg.MessageEntityMentionName{Offset: 3, Length: 1, UserID: 1 << 40},
+		&tg.MessageEntityBlockquote{Collapsed: true, Offset: 5, Length: 1},
 		&tg.MessageEntityTextURL{Offset: 4, Length: 3, URL: "https://t.me"},
+		&tg.MessageEntityFormattedDate{Offset: 1, Length: 1},
+		nil,
 	}
 	want := []e2e.MessageEntityClass{
 		&e2e.MessageEntityBold{Offset: 0, Length: 2},
+		&e2e.MessageEntityMentionName{Offset: 3, Length: 1, UserID: 9},
+		&e2e.MessageEntityBlockquote{Offset: 5, Length: 1},
 		&e2e.MessageEntityTextURL{Offset: 4, Length: 3, URL: "https://t.me"},
 	}
 	if diff := cmp.Diff(want, secretEntities(in)); diff != "" {
@@ -243,6 +279,9 @@ func TestSecretEntities(t *testing.T) {
 	}
 	if got := secretEntities(nil); got != nil {
 		t.Fatalf("no entities: %v", got)
+	}
+	if got := plainEntities([]e2e.MessageEntityClass{&e2e.MessageEntityMentionName{UserID: -1}, nil}); got != nil {
+		t.Fatalf("bad mentions: %v", got)
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 
 	"github.com/mtgo-labs/mtgo/crypto/redact"
 	"github.com/mtgo-labs/mtgo/tl/e2e"
+	"github.com/mtgo-labs/mtgo/tl/tg"
 )
 
 // SecretChatState is where a secret chat is in its life.
@@ -65,7 +66,9 @@ type SecretChat struct {
 }
 
 // SecretMessage is one decrypted message of a secret chat: an ordinary message (Text,
-// Entities, File) or a service message (Action set).
+// Entities, File and the other media fields) or a service message (Service set). The typed
+// fields cover what the secret layer carries; Media, Action and Layer are the raw decrypted
+// objects, an escape hatch (as Message.Raw) for what they do not.
 type SecretMessage struct {
 	// ChatID is the secret chat it came in.
 	ChatID int32
@@ -83,8 +86,9 @@ type SecretMessage struct {
 	GroupedID int64
 	// ViaBotName is the username of the inline bot the message was sent through ("": none).
 	ViaBotName string
-	// Entities are the text's formatting entities as the secret layer sends them.
-	Entities []e2e.MessageEntityClass
+	// Entities mark up Text, as Message.Entities (bold, links, mentions, ...): the secret
+	// layer's entities converted to the main API's twins (kinds without one are left out).
+	Entities []tg.MessageEntityClass
 	// File is the attached encrypted file (a photo, video, audio or document, File.Kind
 	// says which), nil without one or when its description failed the checks (logged);
 	// DecryptSecretFile fetches it.
@@ -94,17 +98,27 @@ type SecretMessage struct {
 	Location *Location
 	Venue    *Venue
 	Contact  *Contact
-	// Media is the raw media descriptor (nil without media), for kinds the fields above do
-	// not cover: external documents (stickers and GIFs on Telegram's servers), web pages.
-	Media e2e.DecryptedMessageMediaClass
-	// Action is the service action of a service message, nil for ordinary messages.
-	Action e2e.DecryptedMessageActionClass
-	// Service is Action typed (set with it; its Kind is SecretActionOther for actions it
-	// does not type).
+	// Service is the action of a service message, typed (nil for ordinary messages; its
+	// Kind is SecretActionOther for actions it does not type, which Action holds).
 	Service *SecretAction
-	// Layer is the whole decrypted layer (sequence numbers included).
+	// Media is the raw media descriptor (nil without media), an escape hatch: the fields
+	// above type every kind the secret layer has.
+	Media e2e.DecryptedMessageMediaClass
+	// Action is the raw service action (nil for ordinary messages), an escape hatch next to
+	// Service.
+	Action e2e.DecryptedMessageActionClass
+	// Layer is the whole decrypted layer (sequence numbers included), an escape hatch.
 	Layer *e2e.DecryptedMessageLayer
 }
+
+// Markdown returns Text with its Entities as Markdown: Message.Markdown's text.
+func (m *SecretMessage) Markdown() string { return m.text().Markdown() }
+
+// HTML returns Text with its Entities as HTML: Message.HTML's text.
+func (m *SecretMessage) HTML() string { return m.text().HTML() }
+
+// text is the message's text as a Message, for Message's formatting methods.
+func (m *SecretMessage) text() *Message { return &Message{Text: m.Text, Entities: m.Entities} }
 
 // SecretFile describes an encrypted file sent in a secret chat: where the server keeps the
 // ciphertext and the key and iv (from the decrypted message) that open it.
