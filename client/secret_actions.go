@@ -100,7 +100,7 @@ func secretActionOf(a e2e.DecryptedMessageActionClass) *types.SecretAction {
 	case *e2e.DecryptedMessageActionFlushHistory:
 		return &types.SecretAction{Kind: types.SecretActionClearHistory}
 	case *e2e.DecryptedMessageActionNotifyLayer:
-		return &types.SecretAction{Kind: types.SecretActionLayer, Layer: int(a.Layer)}
+		return &types.SecretAction{Kind: types.SecretActionLayer, Layer: int(max(a.Layer, 0))}
 	}
 	return &types.SecretAction{Kind: types.SecretActionOther}
 }

@@ -202,6 +202,8 @@ func TestSecretActionOf(t *testing.T) {
 		{&e2e.DecryptedMessageActionScreenshotMessages{RandomIDs: []int64{3}}, types.SecretAction{Kind: types.SecretActionScreenshot, RandomIDs: []int64{3}}},
 		{&e2e.DecryptedMessageActionFlushHistory{}, types.SecretAction{Kind: types.SecretActionClearHistory}},
 		{&e2e.DecryptedMessageActionNotifyLayer{Layer: 101}, types.SecretAction{Kind: types.SecretActionLayer, Layer: 101}},
+		{&e2e.DecryptedMessageActionNotifyLayer{Layer: 999}, types.SecretAction{Kind: types.SecretActionLayer, Layer: 999}},
+		{&e2e.DecryptedMessageActionNotifyLayer{Layer: -2}, types.SecretAction{Kind: types.SecretActionLayer}},
 		{&e2e.DecryptedMessageActionResend{StartSeqNo: 1, EndSeqNo: 3}, types.SecretAction{Kind: types.SecretActionOther}},
 		{&e2e.DecryptedMessageActionTyping{Action: &e2e.SendMessageTypingAction{}}, types.SecretAction{Kind: types.SecretActionOther}},
 	}

@@ -53,7 +53,8 @@ type SecretChat struct {
 	Originator bool
 	// State is where the chat is.
 	State SecretChatState
-	// Layer is the secret chat layer the peer announced (0 until it did).
+	// Layer is the secret chat layer the peer announced (0 until it did), capped at the one
+	// this client speaks (secretchat.Layer): the layer messages to the peer are written in.
 	Layer int32
 	// TTL is the chat's self-destruct timer, set by either side (SetSecretChatTTL,
 	// decryptedMessageActionSetMessageTTL); the messages sent carry it.
@@ -265,7 +266,8 @@ const (
 	SecretActionScreenshot
 	// SecretActionClearHistory: the peer asks to delete the whole history.
 	SecretActionClearHistory
-	// SecretActionLayer: the peer speaks Layer.
+	// SecretActionLayer: the peer announced the layer it speaks, Layer
+	// (decryptedMessageActionNotifyLayer).
 	SecretActionLayer
 )
 
@@ -290,6 +292,8 @@ type SecretAction struct {
 	TTL time.Duration
 	// RandomIDs name the messages of SecretActionDelete, ReadContents and Screenshot.
 	RandomIDs []int64
-	// Layer is the layer of SecretActionLayer.
+	// Layer is the secret chat layer the peer announced with SecretActionLayer (0 for a
+	// number below 1, which announces nothing). It may exceed the layer this client speaks:
+	// messages to the peer are written in the lower of the two (SecretChat.Layer).
 	Layer int
 }
