@@ -99,8 +99,9 @@ func (f *Faults) WaitNetwork(ctx context.Context, cond func(FaultStats) bool) er
 
 // DropConnections closes every open connection of data center dc (0: of every DC), as a
 // network failure would, and returns how many it closed once they have ended: what the world
-// sends afterwards waits for each client's next connection. Sessions and keys survive:
-// clients reconnect and go on.
+// sends afterwards waits for each client's next connection, and so do the answers and updates
+// already written that the client had not acknowledged (sent again under their msg_ids).
+// Sessions and keys survive: clients reconnect and go on.
 func (f *Faults) DropConnections(dc int) int {
 	n := 0
 	for _, s := range f.cl.all() {

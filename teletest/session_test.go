@@ -269,7 +269,7 @@ func TestSessionContainerAndGzip(t *testing.T) {
 
 // TestSessionSurvivesReconnect: a client reconnecting with the same session id continues
 // its session: no second new_session_created, and a message re-sent with its old msg_id is
-// not run again.
+// not run again. The first answer, never acknowledged, comes again under its own msg_id.
 func TestSessionSurvivesReconnect(t *testing.T) {
 	cl := startCluster(t, Config{DCs: 1})
 	r := rawDial(t, cl.Addr(1), transport.ClientOptions{})
@@ -277,26 +277,38 @@ func TestSessionSurvivesReconnect(t *testing.T) {
 	first := clientMsgID(0, 0)
 	call := r.sealRaw(r.salt, first, 1, encode(t, &tg.HelpGetNearestDCRequest{}))
 	r.write(call)
-	r.readRaw(2)
+	var answered int64
+	for _, m := range r.readRaw(2) {
+		if m.id() == idRPCResult {
+			answered = m.msgID
+		}
+	}
 	_ = r.nc.Close()
 
 	again := rawDial(t, cl.Addr(1), transport.ClientOptions{Codec: transport.Abridged})
 	again.useKey(r.key, r.salt, 0)
 	again.write(call) // re-sent after the reconnect with its msg_id: a duplicate
 	again.write(again.sealRaw(r.salt, clientMsgID(0, 1), 3, encode(t, &tg.HelpGetConfigRequest{})))
-	var results int
-	for results == 0 {
+	var results, resent int
+	for results == 0 || resent == 0 {
 		for _, m := range again.readRaw(1) {
 			switch m.id() {
 			case idNewSessionCreated:
 				t.Fatal("new_session_created for a known session")
 			case idRPCResult:
-				results++
-				if about := int64(binary.LittleEndian.Uint64(m.body[4:])); about == first {
-					t.Fatal("the duplicate was answered again")
+				if about := int64(binary.LittleEndian.Uint64(m.body[4:])); about != first {
+					results++
+					continue
 				}
+				if m.msgID != answered {
+					t.Fatalf("the duplicate was answered again (msg_id %#x, first answer %#x)", m.msgID, answered)
+				}
+				resent++
 			}
 		}
+	}
+	if resent != 1 {
+		t.Fatalf("the unacknowledged answer came %d times, want once", resent)
 	}
 	if n := cl.DC(1).Sessions(); n != 1 {
 		t.Fatalf("%d sessions, want 1", n)

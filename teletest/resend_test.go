@@ -1,0 +1,177 @@
+package teletest
+
+import (
+	"bytes"
+	"fmt"
+	"slices"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/mtgo-labs/mtgo/session/mtp"
+	"github.com/mtgo-labs/mtgo/teletest/world"
+	"github.com/mtgo-labs/mtgo/tl/mt"
+	"github.com/mtgo-labs/mtgo/tl/tg"
+)
+
+// resendFixture is one MTProto session, driven by hand (foreignClient), of a person bob on
+// data center 1, and a second key on which bob writes to himself from elsewhere: each such
+// message is pushed to the session as an update.
+type resendFixture struct {
+	t     *testing.T
+	cl    *Cluster
+	c     *foreignClient
+	other world.KeyID // bob's other device
+	n     int
+}
+
+func newResendFixture(t *testing.T, cfg Config) *resendFixture {
+	t.Helper()
+	cfg.DCs = 1
+	cl := startCluster(t, cfg)
+	bob, err := cl.World().CreateUser(world.UserSpec{FirstName: "bob", Phone: "9990000001", DC: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := newForeign(t, cl, 1)
+	f := &resendFixture{t: t, cl: cl, c: c, other: world.KeyID{0xb0, 0xb0}}
+	for _, k := range []world.KeyID{world.KeyID(c.key.ID), f.other} {
+		if err := cl.World().Authorize(k, bob.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// An ordinary call subscribes the session to bob's updates; everything it got so far is
+	// acknowledged, so only what the test sends later is unacknowledged.
+	c.call(withLayer(Layer, &tg.UpdatesGetStateRequest{}))
+	f.ackAll()
+	return f
+}
+
+// push has bob write text to himself from his other device and returns the update the
+// session receives, unacknowledged.
+func (f *resendFixture) push() foreignMsg {
+	f.t.Helper()
+	f.n++
+	text := fmt.Sprintf("push %d", f.n)
+	if _, err := f.cl.World().SendMessage(f.other, &tg.InputPeerSelf{}, world.Draft{RandomID: int64(f.n), Text: text}); err != nil {
+		f.t.Fatal(err)
+	}
+	for {
+		if m, ok := f.update(text); ok {
+			return m
+		}
+		f.c.read()
+	}
+}
+
+// update returns the received update carrying text.
+func (f *resendFixture) update(text string) (foreignMsg, bool) {
+	for _, m := range f.c.got {
+		if m.typeID() != idRPCResult && bytes.Contains(m.body, []byte(text)) {
+			return m, true
+		}
+	}
+	return foreignMsg{}, false
+}
+
+// ackAll acknowledges every content-related message received so far, then makes a call and
+// waits for its answer: the server reads a connection's packets in order, so the acks were
+// handled by then. The call's answer stays unacknowledged.
+func (f *resendFixture) ackAll() {
+	f.t.Helper()
+	var ids []int64
+	for _, m := range f.c.got {
+		if m.seq&1 == 1 {
+			ids = append(ids, m.id)
+		}
+	}
+	f.c.even(enc(f.t, &mt.MsgsAck{MsgIDs: ids}))
+	f.c.call(&tg.HelpGetNearestDCRequest{})
+}
+
+// reconnect breaks the session's connection on the server's side (DropConnections returns
+// once it ended), forgets what came on it and dials again; nothing is sent yet.
+func (f *resendFixture) reconnect() {
+	f.t.Helper()
+	if n := f.cl.Faults().DropConnections(1); n != 1 {
+		f.t.Fatalf("DropConnections closed %d connections, want 1", n)
+	}
+	f.c.dial()
+	f.c.got = nil
+}
+
+// sync makes a call on the new connection and returns the ids of the pushed updates (any
+// message but its answer and MTProto service messages) that came up to its answer.
+func (f *resendFixture) sync() []int64 {
+	f.t.Helper()
+	f.c.call(&tg.HelpGetNearestDCRequest{})
+	var ids []int64
+	for _, m := range f.c.got {
+		switch m.typeID() {
+		case idRPCResult, mt.MsgsAckTypeID, mt.NewSessionCreatedTypeID, mt.PongTypeID:
+			continue
+		}
+		ids = append(ids, m.id)
+	}
+	return ids
+}
+
+// TestResendAfterDrop: an update written into a connection that is dropped before the
+// client handled it is sent again, under the same msg_id, on the session's next connection;
+// once acknowledged it is not sent again, and neither is anything acknowledged before.
+func TestResendAfterDrop(t *testing.T) {
+	f := newResendFixture(t, Config{})
+	acked := f.c.got // acknowledged in the fixture, but for the last answer
+	lost := f.push()
+	f.reconnect()
+	if diff := cmp.Diff([]int64{lost.id}, f.sync()); diff != "" {
+		t.Fatalf("updates on the next connection (-want +got):\n%s", diff)
+	}
+	if m, ok := f.update("push 1"); !ok || !bytes.Equal(m.body, lost.body) {
+		t.Fatal("the update came again with another body")
+	}
+	for _, m := range f.c.got {
+		if slices.ContainsFunc(acked[:len(acked)-1], func(a foreignMsg) bool { return a.id == m.id }) {
+			t.Fatalf("%s %#x came again after its ack", tg.TypeName(m.typeID()), m.id)
+		}
+	}
+	if f.c.count(mt.NewSessionCreatedTypeID) != 0 {
+		t.Fatal("new_session_created on the next connection of a known session")
+	}
+
+	f.ackAll()
+	f.reconnect()
+	if got := f.sync(); len(got) != 0 {
+		t.Fatalf("acknowledged updates %#x sent again", got)
+	}
+	if st := f.cl.Faults().Stats(); st.Dropped != 2 {
+		t.Fatalf("%d connections dropped, want 2", st.Dropped)
+	}
+}
+
+// TestResendBound: a session keeps at most Engine.RetainMessages unacknowledged messages;
+// the next connection gets the newest of them.
+func TestResendBound(t *testing.T) {
+	f := newResendFixture(t, Config{Engine: func(c *mtp.Config) { c.RetainMessages = 2 }})
+	f.ackAll() // the fixture's last answer is not kept either
+	var ids []int64
+	for range 4 {
+		ids = append(ids, f.push().id)
+	}
+	f.reconnect()
+	if diff := cmp.Diff(ids[2:], f.sync()); diff != "" {
+		t.Fatalf("updates on the next connection (-want +got):\n%s", diff)
+	}
+}
+
+// TestResendRequested: msg_resend_req gets an unacknowledged update again, on the same
+// connection, under its msg_id.
+func TestResendRequested(t *testing.T) {
+	f := newResendFixture(t, Config{})
+	lost := f.push()
+	f.c.got = nil
+	f.c.content(enc(t, &mt.MsgResendReq{MsgIDs: []int64{lost.id}}))
+	if diff := cmp.Diff([]int64{lost.id}, f.sync()); diff != "" {
+		t.Fatalf("updates after msg_resend_req (-want +got):\n%s", diff)
+	}
+}
