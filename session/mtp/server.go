@@ -95,7 +95,7 @@ func (e *Engine) adoptSession(now time.Time, sid, firstMsgID int64) {
 	e.replay.reset()
 	e.seq = seqGen{}
 	clear(e.running)
-	e.kept.reset() // what the old session did not acknowledge is not this session's
+	e.forgetKept() // what the old session did not acknowledge is not this session's
 	var unique [8]byte
 	if _, err := io.ReadFull(e.cfg.Rand, unique[:]); err != nil {
 		e.log.Warn("mtp: new session: read random unique_id", "err", err)

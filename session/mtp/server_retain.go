@@ -118,7 +118,18 @@ func (r *retainStore) ack(id int64) {
 	}
 }
 
-// reset forgets everything, for a new session.
+// forgetKept forgets every kept message, for a new session: those queued for a resend are
+// taken out of the queue too, as they belong to the old session.
+func (e *Engine) forgetKept() {
+	for _, en := range e.kept.order[e.kept.head:] {
+		if e.kept.live(en) {
+			e.unqueue(en.m)
+		}
+	}
+	e.kept.reset()
+}
+
+// reset forgets everything.
 func (r *retainStore) reset() {
 	clear(r.byID)
 	clear(r.byReq)

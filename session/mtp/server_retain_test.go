@@ -299,12 +299,17 @@ func TestRetainedNewSession(t *testing.T) {
 	p.openSession()
 	p.pushUpdates(2)
 	p.toC = nil
+	p.s.OnConnect(p.serverNow()) // both queued again, then the client starts a new session
 	p.c.sessionID++
 	p.call(body(1, 0), CallOptions{})
 	p.flushC()
 	p.deliverS()
 	if n, _ := p.s.Retained(); n != 0 {
 		t.Fatalf("server keeps %d messages of the previous session", n)
+	}
+	p.flushS()
+	if ev := p.deliverC(); len(updateIDs(ev)) != 0 {
+		t.Fatalf("the new session got the old one's updates: %v", kinds(ev))
 	}
 }
 
