@@ -35,6 +35,12 @@ var (
 	// cannot send); a received media description failing the same checks is logged under
 	// err and leaves SecretMessage.File nil.
 	ErrSecretMedia = errors.New("mtgo: invalid secret media")
+	// ErrSecretLayer reports a message the peer's layer cannot carry: media that came in a
+	// later layer (documents, and so every SendSecretFile kind but photos, need layer 143), or
+	// any message to a peer whose layer is older than secretchat.MinLayer (73). Messages are
+	// written in the lower of the two parties' layers (SecretChat.Layer, once the peer
+	// announced its own); entities that layer lacks are left out without an error.
+	ErrSecretLayer = secretchat.ErrLayer
 	// ErrSecretRekeyBusy reports a re-keying start while an exchange, started by either
 	// side, is unfinished (or its old key is still kept for messages in flight).
 	ErrSecretRekeyBusy = errors.New("mtgo: secret chat re-keying already in flight")
@@ -328,14 +334,11 @@ type SecretFileOptions struct {
 // fresh AES-256-IGE key, uploads the ciphertext and sends it to a ready chat
 // (messages.sendEncryptedFile) as the media opts.Kind names (a document by default); the
 // key and iv travel inside the encrypted message. Options that make no valid media are
-// ErrSecretMedia, before the upload. It returns the message's random_id.
+// ErrSecretMedia, and media the peer's layer cannot carry ErrSecretLayer (a document needs
+// layer 143), both before the upload. It returns the message's random_id.
 func (c *Client) SendSecretFile(ctx context.Context, chatID int32, r io.Reader, fileName string, opts *SecretFileOptions) (int64, error) {
 	if opts == nil {
 		opts = &SecretFileOptions{}
-	}
-	ttl, err := secretTTL(opts.TTL)
-	if err != nil {
-		return 0, fmt.Errorf("mtgo: secret file: %w", err)
 	}
 	data, err := io.ReadAll(io.LimitReader(r, MaxSecretFileSize+1))
 	if err != nil {
@@ -352,24 +355,39 @@ func (c *Client) SendSecretFile(ctx context.Context, chatID int32, r io.Reader, 
 	if err != nil {
 		return 0, err
 	}
+	msg, err := opts.message(md)
+	if err != nil {
+		return 0, err
+	}
+	if err := c.secrets().fits(ctx, chatID, msg); err != nil { // before the upload
+		return 0, err
+	}
 	up, err := c.Upload(ctx, bytes.NewReader(cipher), int64(len(cipher)), "secret")
 	if err != nil {
 		return 0, fmt.Errorf("mtgo: secret file upload: %w", err)
 	}
-	fp := secretFileFingerprint(key, iv)
-	in, err := encryptedInputFile(up, fp)
+	in, err := encryptedInputFile(up, secretFileFingerprint(key, iv))
 	if err != nil {
 		return 0, err
 	}
-	rid := randomID()
-	msg := &e2e.DecryptedMessage{RandomID: rid, TTL: ttl, Message: opts.Caption, Media: md, ReplyToRandomID: secretReplyTo(opts.ReplyTo)}
-	if opts.GroupedID != 0 {
-		msg.GroupedID = tl.Some(opts.GroupedID)
-	}
-	if _, err := c.secrets().send(ctx, chatID, rid, msg, in); err != nil {
+	if _, err := c.secrets().send(ctx, chatID, msg.RandomID, msg, in); err != nil {
 		return 0, err
 	}
-	return rid, nil
+	return msg.RandomID, nil
+}
+
+// message is the message carrying md with the options' caption, TTL, reply and album, under
+// a fresh random_id.
+func (o *SecretFileOptions) message(md e2e.DecryptedMessageMediaClass) (*e2e.DecryptedMessage, error) {
+	ttl, err := secretTTL(o.TTL)
+	if err != nil {
+		return nil, fmt.Errorf("mtgo: secret file: %w", err)
+	}
+	msg := &e2e.DecryptedMessage{RandomID: randomID(), TTL: ttl, Message: o.Caption, Media: md, ReplyToRandomID: secretReplyTo(o.ReplyTo)}
+	if o.GroupedID != 0 {
+		msg.GroupedID = tl.Some(o.GroupedID)
+	}
+	return msg, nil
 }
 
 // DecryptSecretMessage decrypts a payload the peer of chatID sent (encryptedMessage.bytes)
@@ -406,7 +424,7 @@ func (c *Client) SecretChatVisualization(chatID int32) ([]byte, error) {
 // SendLayerNotification tells the peer of a ready chat the layer this client speaks
 // (decryptedMessageActionNotifyLayer, messages.sendEncryptedService).
 func (c *Client) SendLayerNotification(ctx context.Context, chatID int32) error {
-	return c.sendSecretAction(ctx, chatID, &e2e.DecryptedMessageActionNotifyLayer{Layer: secretchat.Layer})
+	return c.secrets().notifyLayer(ctx, chatID)
 }
 
 // send encrypts msg into chat id and sends it: with file as messages.sendEncryptedFile, a

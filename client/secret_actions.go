@@ -74,9 +74,19 @@ func (c *Client) ClearSecretChatHistory(ctx context.Context, chatID int32) error
 
 // sendSecretAction sends a as a service message (messages.sendEncryptedService).
 func (c *Client) sendSecretAction(ctx context.Context, chatID int32, a e2e.DecryptedMessageActionClass) error {
+	return c.secrets().action(ctx, chatID, a)
+}
+
+// action sends a to chat id as a service message.
+func (m *secretChats) action(ctx context.Context, id int32, a e2e.DecryptedMessageActionClass) error {
 	msg := &e2e.DecryptedMessageService{RandomID: randomID(), Action: a}
-	_, err := c.secrets().send(ctx, chatID, msg.RandomID, msg, nil)
+	_, err := m.send(ctx, id, msg.RandomID, msg, nil)
 	return err
+}
+
+// notifyLayer tells the peer of chat id the layer this side speaks.
+func (m *secretChats) notifyLayer(ctx context.Context, id int32) error {
+	return m.action(ctx, id, &e2e.DecryptedMessageActionNotifyLayer{Layer: m.layer})
 }
 
 func checkSecretActionIDs(chatID int32, ids []int64) error {

@@ -131,6 +131,9 @@ type secretChats struct {
 	// defaults, secretRekeyPolicy; secretchat.DefaultPolicy until the client sets it).
 	now    func() time.Time
 	policy secretchat.Policy
+	// layer is the layer this side speaks and announces: secretchat.Layer (tests lower it to
+	// play an older peer).
+	layer int32
 	// Test hooks (secret_export_test.go): gate runs before a re-keying message goes out;
 	// switched runs, under the lock, when a chat's key switches.
 	gate     func(ctx context.Context, chatID int32, a e2e.DecryptedMessageActionClass)
@@ -154,7 +157,7 @@ type secretChats struct {
 
 func newSecretChats(raw *tg.Client, store secretStore, log *Logger, rnd io.Reader, emit func(updateKind, any), spawn func(func(context.Context))) *secretChats {
 	return &secretChats{raw: raw, store: store, log: log, rnd: rnd, emit: emit, spawn: spawn,
-		now: time.Now, policy: secretchat.DefaultPolicy,
+		now: time.Now, policy: secretchat.DefaultPolicy, layer: secretchat.Layer,
 		chats: map[int32]*secretChat{}, early: map[int32]earlyChat{}}
 }
 
@@ -406,13 +409,18 @@ func (m *secretChats) encrypt(ctx context.Context, id int32, rid int64, msg e2e.
 	return m.sealLocked(ctx, s, rid, msg)
 }
 
-// sealLocked wraps msg in the next decryptedMessageLayer of s and encrypts it under the key
-// in use, keeps it for resend requests, saves the chat and starts re-keying when due. Keys
-// switch under the same lock, so a message's sequence number and its key always agree.
+// sealLocked wraps msg in the next decryptedMessageLayer of s, written in the lower of the
+// two parties' layers (fitLocked), and encrypts it under the key in use, keeps it for resend
+// requests, saves the chat and starts re-keying when due. Keys switch under the same lock, so
+// a message's sequence number and its key always agree.
 func (m *secretChats) sealLocked(ctx context.Context, s *secretChat, rid int64, msg e2e.DecryptedMessageClass) (tg.InputEncryptedChat, []byte, int32, error) {
 	id := s.id
 	if s.state != types.SecretChatReady {
 		return tg.InputEncryptedChat{}, nil, 0, s.stateError()
+	}
+	layer, err := m.fitLocked(s, msg)
+	if err != nil {
+		return tg.InputEncryptedChat{}, nil, 0, err
 	}
 	rb := make([]byte, secretRandomBytes)
 	if _, err := io.ReadFull(m.rnd, rb); err != nil {
@@ -424,7 +432,7 @@ func (m *secretChats) sealLocked(ctx context.Context, s *secretChat, rid int64, 
 	if err != nil {
 		return tg.InputEncryptedChat{}, nil, 0, fmt.Errorf("mtgo: secret chat %d: %w", id, err)
 	}
-	plain, err := secretchat.EncodeLayer(nil, &e2e.DecryptedMessageLayer{RandomBytes: rb, Layer: secretchat.Layer, InSeqNo: in, OutSeqNo: out, Message: msg})
+	plain, err := secretchat.EncodeLayer(nil, &e2e.DecryptedMessageLayer{RandomBytes: rb, Layer: layer, InSeqNo: in, OutSeqNo: out, Message: msg})
 	var data []byte
 	if err == nil {
 		data, err = s.keys.Seal(nil, plain, m.rnd)
@@ -440,6 +448,32 @@ func (m *secretChats) sealLocked(ctx context.Context, s *secretChat, rid int64, 
 	m.saveLocked(ctx, s)
 	m.maybeRekeyLocked(ctx, s)
 	return tg.InputEncryptedChat{ChatID: s.id, AccessHash: s.accessHash}, data, out, nil
+}
+
+// fitLocked returns the layer msg is written in for the peer of s, the lower of the two
+// parties' layers once the peer announced its own, and makes msg fit it (secretchat.Fit):
+// entities the layer lacks are left out, media it lacks is ErrSecretLayer.
+func (m *secretChats) fitLocked(s *secretChat, msg e2e.DecryptedMessageClass) (int32, error) {
+	layer := secretchat.SendLayer(m.layer, s.layer)
+	if err := secretchat.Fit(msg, layer); err != nil {
+		return 0, fmt.Errorf("mtgo: secret chat %d: %w", s.id, err)
+	}
+	return layer, nil
+}
+
+// fits checks, before a file is uploaded for it, that msg fits the layer of ready chat id.
+func (m *secretChats) fits(ctx context.Context, id int32, msg e2e.DecryptedMessageClass) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	s, err := m.chatLocked(ctx, id)
+	if err != nil {
+		return err
+	}
+	if s.state != types.SecretChatReady {
+		return s.stateError()
+	}
+	_, err = m.fitLocked(s, msg)
+	return err
 }
 
 // decrypt opens a payload the peer of chat id sent, without touching the sequence numbers.
@@ -676,7 +710,7 @@ func (m *secretChats) applyLocked(ctx context.Context, s *secretChat, p pendingS
 		return // discarded by an earlier message of the same batch
 	}
 	s.keys.Delivered(p.fp)
-	s.noteLayer(p.layer.Layer)
+	s.noteLayer(p.layer.Layer, m.layer)
 	s.lastIn = max(s.lastIn, p.date)
 	sm := &types.SecretMessage{ChatID: s.id, Date: time.Unix(int64(p.date), 0), Layer: p.layer}
 	switch x := p.layer.Message.(type) {
@@ -701,7 +735,7 @@ func (m *secretChats) applyLocked(ctx context.Context, s *secretChat, p pendingS
 		case *e2e.DecryptedMessageActionSetMessageTTL:
 			s.ttl = max(a.TTLSeconds, 0)
 		case *e2e.DecryptedMessageActionNotifyLayer:
-			s.noteLayer(a.Layer)
+			s.noteLayer(a.Layer, m.layer)
 		}
 	}
 	m.emit(kindSecretMessage, sm)
@@ -724,11 +758,14 @@ func (s *secretChat) takeTTL(msg e2e.DecryptedMessageClass) {
 	}
 }
 
-// noteLayer records the layer the peer reports (a layer's own field or a notifyLayer
-// action), capped at the one this side speaks; zero or less says nothing.
-func (s *secretChat) noteLayer(l int32) {
+// noteLayer records the layer the peer shows (a notifyLayer action, or the layer its message
+// is written in), capped at ours, the one this side speaks; zero or less says nothing. The
+// highest one shown is kept: a peer writes in the lower of its layer and what it knows of
+// ours, so its messages never show more than its layer, and the ones it wrote before it
+// knew ours may show less.
+func (s *secretChat) noteLayer(l, ours int32) {
 	if l > 0 {
-		s.layer = min(l, secretchat.Layer)
+		s.layer = max(s.layer, min(l, ours))
 	}
 }
 

@@ -1,0 +1,108 @@
+package mtgo
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/mtgo-labs/mtgo/client/types"
+	"github.com/mtgo-labs/mtgo/secretchat"
+	"github.com/mtgo-labs/mtgo/tl/e2e"
+	"github.com/mtgo-labs/mtgo/tl/tg"
+)
+
+// lastSecret is the last message p's handlers got.
+func (p *secretParty) lastSecret(t *testing.T) *types.SecretMessage {
+	t.Helper()
+	evs := p.events()
+	if len(evs) == 0 {
+		t.Fatal("no message")
+	}
+	m, ok := evs[len(evs)-1].(*types.SecretMessage)
+	if !ok {
+		t.Fatalf("last event %T", evs[len(evs)-1])
+	}
+	return m
+}
+
+// TestSecretPeerLayer: the peer speaks layer 101. Before it shows its layer, this side
+// writes in its own; once it did (its first message, its notifyLayer), in 101: entities 101
+// lacks are left out, a document (layer 143) fails with ErrSecretLayer and sends nothing,
+// a photo goes. A message written before the peer knew ours (at a lower layer) does not
+// lower it; a peer older than secretchat.MinLayer gets nothing.
+func TestSecretPeerLayer(t *testing.T) {
+	ctx := context.Background()
+	r := newSecretRelay(t)
+	a, b := r.parties[0], r.parties[1]
+	b.m.layer = 101
+	id := r.open(t)
+
+	if _, err := a.m.sendText(ctx, id, 1, "hello"); err != nil {
+		t.Fatal(err)
+	}
+	if got := b.lastSecret(t).Layer.Layer; got != secretchat.Layer {
+		t.Fatalf("first message written in layer %d, want %d", got, secretchat.Layer)
+	}
+	if err := b.m.notifyLayer(ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	if m := a.lastSecret(t); m.Layer.Layer != 101 || m.Service == nil || m.Service.Layer != 101 {
+		t.Fatalf("peer's notification %v in layer %d", m.Service, m.Layer.Layer)
+	}
+	if c, _ := a.m.get(ctx, id); c.Layer != 101 {
+		t.Fatalf("chat layer %d, want 101", c.Layer)
+	}
+
+	ents := []e2e.MessageEntityClass{&e2e.MessageEntityBold{Length: 1}, &e2e.MessageEntityUnderline{Length: 2}, &e2e.MessageEntitySpoiler{Length: 3}}
+	if _, err := a.m.send(ctx, id, 2, &e2e.DecryptedMessage{RandomID: 2, Message: "styled", Entities: ents}, nil); err != nil {
+		t.Fatal(err)
+	}
+	m := b.lastSecret(t)
+	want := []tg.MessageEntityClass{&tg.MessageEntityBold{Length: 1}, &tg.MessageEntityUnderline{Length: 2}}
+	if diff := cmp.Diff(want, m.Entities); diff != "" || m.Layer.Layer != 101 {
+		t.Fatalf("layer %d, entities (-want +got):\n%s", m.Layer.Layer, diff)
+	}
+
+	calls := len(r.calls)
+	doc := &e2e.DecryptedMessage{RandomID: 3, Media: &e2e.DecryptedMessageMediaDocument{MimeType: "text/plain", Key: make([]byte, 32), Iv: make([]byte, 32)}}
+	if err := a.m.fits(ctx, id, doc); !errors.Is(err, ErrSecretLayer) {
+		t.Fatalf("document check: %v, want ErrSecretLayer", err)
+	}
+	if _, err := a.m.send(ctx, id, 3, doc, &tg.InputEncryptedFileUploaded{ID: 1, Parts: 1}); !errors.Is(err, ErrSecretLayer) {
+		t.Fatalf("document: %v, want ErrSecretLayer", err)
+	}
+	if len(r.calls) != calls {
+		t.Fatalf("the refused document made calls: %v", r.calls[calls:])
+	}
+	photo := &e2e.DecryptedMessage{RandomID: 4, Media: &e2e.DecryptedMessageMediaPhoto{W: 1, H: 1, Size: 1, Key: make([]byte, 32), Iv: make([]byte, 32)}}
+	if _, err := a.m.send(ctx, id, 4, photo, &tg.InputEncryptedFileUploaded{ID: 1, Parts: 1}); err != nil {
+		t.Fatal(err)
+	}
+	if m := b.lastSecret(t); m.RandomID != 4 || m.File == nil || m.File.Kind != types.KindPhoto {
+		t.Fatalf("photo %v", m)
+	}
+
+	// A notification of a lower layer (a peer that wrote before it knew ours) keeps the
+	// highest one shown.
+	b.m.layer = 46
+	if err := b.m.notifyLayer(ctx, id); !errors.Is(err, ErrSecretLayer) {
+		t.Fatalf("a party at layer 46 wrote: %v", err)
+	}
+	b.m.layer = 101
+	if _, err := b.m.send(ctx, id, 5, &e2e.DecryptedMessageService{RandomID: 5, Action: &e2e.DecryptedMessageActionNotifyLayer{Layer: 80}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if c, _ := a.m.get(ctx, id); c.Layer != 101 {
+		t.Fatalf("chat layer %d after a lower notification, want 101", c.Layer)
+	}
+
+	// A peer older than MinLayer can read nothing this side writes.
+	a.m.mu.Lock()
+	a.m.chats[id].layer = 46
+	a.m.mu.Unlock()
+	if _, err := a.m.sendText(ctx, id, 6, "unreadable"); !errors.Is(err, ErrSecretLayer) {
+		t.Fatalf("text to layer 46: %v, want ErrSecretLayer", err)
+	}
+}

@@ -1,0 +1,87 @@
+package secretchat
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/mtgo-labs/mtgo/tl/e2e"
+)
+
+func TestSendLayer(t *testing.T) {
+	for _, tt := range []struct{ ours, peer, want int32 }{
+		{Layer, 0, Layer}, {Layer, -5, Layer}, {Layer, 46, 46}, {Layer, 101, 101}, {Layer, Layer, Layer},
+		{Layer, Layer + 50, Layer}, {101, Layer, 101}, {101, 0, 101},
+	} {
+		if got := SendLayer(tt.ours, tt.peer); got != tt.want {
+			t.Errorf("SendLayer(%d, %d) = %d, want %d", tt.ours, tt.peer, got, tt.want)
+		}
+	}
+}
+
+// TestFit: a message written in an older layer loses the entities that layer lacks, and
+// media it lacks is ErrLayer; services pass; a layer before MinLayer carries nothing.
+func TestFit(t *testing.T) {
+	ents := func() []e2e.MessageEntityClass {
+		return []e2e.MessageEntityClass{
+			&e2e.MessageEntityBold{Length: 1}, &e2e.MessageEntityUnderline{Length: 2},
+			&e2e.MessageEntitySpoiler{Length: 3}, nil, &e2e.MessageEntityCustomEmoji{Length: 4, DocumentID: 5},
+		}
+	}
+	tests := []struct {
+		name  string
+		msg   e2e.DecryptedMessageClass
+		layer int32
+		want  e2e.DecryptedMessageClass
+		err   bool
+	}{
+		{"current layer keeps all", &e2e.DecryptedMessage{Entities: ents()[:3]}, Layer,
+			&e2e.DecryptedMessage{Entities: ents()[:3]}, false},
+		{"layer 101 drops spoiler and custom emoji", &e2e.DecryptedMessage{Entities: ents()}, 101,
+			&e2e.DecryptedMessage{Entities: ents()[:2]}, false},
+		{"layer 73 keeps bold only", &e2e.DecryptedMessage{Entities: ents()}, MinLayer,
+			&e2e.DecryptedMessage{Entities: ents()[:1]}, false},
+		{"document at 143", &e2e.DecryptedMessage{Media: &e2e.DecryptedMessageMediaDocument{}}, 143,
+			&e2e.DecryptedMessage{Media: &e2e.DecryptedMessageMediaDocument{}}, false},
+		{"document at 142", &e2e.DecryptedMessage{Media: &e2e.DecryptedMessageMediaDocument{}}, 142, nil, true},
+		{"photo at 73", &e2e.DecryptedMessage{Media: &e2e.DecryptedMessageMediaPhoto{}}, MinLayer,
+			&e2e.DecryptedMessage{Media: &e2e.DecryptedMessageMediaPhoto{}}, false},
+		{"external document at 73", &e2e.DecryptedMessage{Media: &e2e.DecryptedMessageMediaExternalDocument{}}, MinLayer,
+			&e2e.DecryptedMessage{Media: &e2e.DecryptedMessageMediaExternalDocument{}}, false},
+		{"service", &e2e.DecryptedMessageService{Action: &e2e.DecryptedMessageActionNoop{}}, MinLayer,
+			&e2e.DecryptedMessageService{Action: &e2e.DecryptedMessageActionNoop{}}, false},
+		{"layer 46", &e2e.DecryptedMessage{Message: "hi"}, 46, nil, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := Fit(tt.msg, tt.layer)
+			if tt.err {
+				if !errors.Is(err, ErrLayer) {
+					t.Fatalf("err %v, want ErrLayer", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, tt.msg); diff != "" {
+				t.Fatalf("message (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestSince(t *testing.T) {
+	for _, tt := range []struct {
+		id   uint32
+		want int32
+	}{
+		{e2e.MessageEntityBoldTypeID, MinLayer}, {e2e.MessageEntityStrikeTypeID, 101},
+		{e2e.DecryptedMessageMediaDocumentTypeID, 143}, {e2e.MessageEntitySpoilerTypeID, 144},
+	} {
+		if got := Since(tt.id); got != tt.want || got > Layer {
+			t.Errorf("Since(%#x) = %d, want %d", tt.id, got, tt.want)
+		}
+	}
+}
