@@ -2,10 +2,13 @@ package storage_test
 
 import (
 	"context"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"math"
+	"os"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -52,14 +55,14 @@ func enqueueIDs(t *testing.T, q *storage.DurableQueue, ids ...string) {
 }
 
 // Past what the first format held (about 1,000 ids of MaxDurableID bytes; 5,000 in memory,
-// 300 in the file store, whose 2 to 3 ms transactions would make 5,000 take a minute), each
-// write count stays the same however long the queue is.
+// 200 in the file store, whose 2 to 3 ms transactions would make 5,000 take a minute), each
+// write count stays the same however long the queue is: Enqueue at most 4, Delete at most 5.
 func TestDurableQueueLong(t *testing.T) {
 	ctx := context.Background()
 	forEach(t, func(t *testing.T, s storage.Storage) {
 		n := 5000
 		if _, ok := s.(*storage.InMemory); !ok {
-			n = 300
+			n = 200
 		}
 		w := &writeCounter{Storage: s}
 		q := storage.NewDurableQueue(w)
@@ -67,8 +70,8 @@ func TestDurableQueueLong(t *testing.T) {
 		for i := range n {
 			before := w.writes
 			enqueueIDs(t, q, id(i))
-			if got := w.writes - before; got > 3 {
-				t.Fatalf("enqueue %d: %d writes, want at most 3", i, got)
+			if got := w.writes - before; got > 4 {
+				t.Fatalf("enqueue %d: %d writes, want at most 4", i, got)
 			}
 		}
 		// Re-enqueue in the middle (an update left by the deletes below): one write, same place.
@@ -78,12 +81,12 @@ func TestDurableQueueLong(t *testing.T) {
 		if got := w.writes - before; got != 1 {
 			t.Errorf("replace: %d writes, want 1", got)
 		}
-		// Delete every third, then the head: at most 3 writes each.
+		// Delete every third, the head among them: at most 5 writes each.
 		for i := 0; i < n; i += 3 {
 			before := w.writes
 			must(t, q.Delete(ctx, id(i)))
-			if got := w.writes - before; got > 3 {
-				t.Fatalf("delete %d: %d writes, want at most 3", i, got)
+			if got := w.writes - before; got > 5 {
+				t.Fatalf("delete %d: %d writes, want at most 5", i, got)
 			}
 		}
 		var want []string
@@ -153,7 +156,9 @@ func TestDurableQueueConvert(t *testing.T) {
 		}
 		rec, _, err := s.LoadRecord(ctx, storage.DurableNamespace, "index")
 		must(t, err)
-		if m, err := storage.DecodeDurableMeta(rec); err != nil || m != (storage.DurableMeta{Head: 0, Tail: 3, Count: 3}) {
+		want := storage.EmptyDurableMeta()
+		want.Head, want.Last, want.Tail, want.Count = 0, 2, 3, 3
+		if m, err := storage.DecodeDurableMeta(rec); err != nil || m != want {
 			t.Fatalf("index after conversion: %+v, %v", m, err)
 		}
 		enqueueIDs(t, q, "d")
@@ -176,55 +181,121 @@ func writeFirstFormat(t *testing.T, s storage.Storage, index []string, us []*sto
 	}
 }
 
-// Every operation cut short at each of its writes leaves a queue that loads as before or
-// after it, lists every update record left, counts right and works on.
+// Every operation cut short at each of its writes, then the Load after it cut short at each
+// of its own (finishing an unlink, dropping entries), leaves a queue that loads as before or
+// after the operation, lists every update record left, counts right and works on.
 func TestDurableQueueCrash(t *testing.T) {
 	ctx := context.Background()
 	abc := []string{"a", "b", "c"}
+	deleteIDs := func(ids ...string) func(t *testing.T, s storage.Storage) {
+		return func(t *testing.T, s storage.Storage) {
+			for _, id := range ids {
+				must(t, storage.NewDurableQueue(s).Delete(ctx, id))
+			}
+		}
+	}
+	// crashedEnqueue leaves the entry of id without its update, as a crash after the index
+	// write of Enqueue does.
+	crashedEnqueue := func(id string) func(t *testing.T, s storage.Storage) {
+		return func(t *testing.T, s storage.Storage) {
+			w := &writeCounter{Storage: s, failAt: 4}
+			if err := storage.NewDurableQueue(w).Enqueue(ctx, &storage.DurableUpdate{ID: id}); !errors.Is(err, errCrash) {
+				t.Fatalf("enqueue cut short at its 4th write: %v", err)
+			}
+		}
+	}
+	load := func(q *storage.DurableQueue) error { _, err := q.Load(ctx, 0); return err }
 	tests := []struct {
 		name  string
-		setup func(t *testing.T, s storage.Storage)
+		setup []func(t *testing.T, s storage.Storage)
 		op    func(q *storage.DurableQueue) error
 		want  [][]string // the ids Load may find after the crash
 	}{
 		{"enqueue", nil, func(q *storage.DurableQueue) error {
 			return q.Enqueue(ctx, &storage.DurableUpdate{ID: "d"})
 		}, [][]string{abc, {"a", "b", "c", "d"}}},
+		{"enqueue into empty", []func(*testing.T, storage.Storage){deleteIDs(abc...)}, func(q *storage.DurableQueue) error {
+			return q.Enqueue(ctx, &storage.DurableUpdate{ID: "d"})
+		}, [][]string{{}, {"d"}}},
 		{"replace", nil, func(q *storage.DurableQueue) error {
 			return q.Enqueue(ctx, &storage.DurableUpdate{ID: "b", Data: []byte("new")})
 		}, [][]string{abc}},
 		{"delete head", nil, func(q *storage.DurableQueue) error { return q.Delete(ctx, "a") }, [][]string{abc, {"b", "c"}}},
 		{"delete middle", nil, func(q *storage.DurableQueue) error { return q.Delete(ctx, "b") }, [][]string{abc, {"a", "c"}}},
-		{"delete after head deleted", func(t *testing.T, s storage.Storage) {
-			must(t, storage.NewDurableQueue(s).Delete(ctx, "b"))
-		}, func(q *storage.DurableQueue) error { return q.Delete(ctx, "a") }, [][]string{{"a", "c"}, {"c"}}},
+		{"delete last", nil, func(q *storage.DurableQueue) error { return q.Delete(ctx, "c") }, [][]string{abc, {"a", "b"}}},
+		{"delete after head deleted", []func(*testing.T, storage.Storage){deleteIDs("b")},
+			func(q *storage.DurableQueue) error { return q.Delete(ctx, "a") }, [][]string{{"a", "c"}, {"c"}}},
+		{"delete the only", []func(*testing.T, storage.Storage){deleteIDs("a", "b")},
+			func(q *storage.DurableQueue) error { return q.Delete(ctx, "c") }, [][]string{{"c"}, {}}},
 		{"mark failed", nil, func(q *storage.DurableQueue) error { return q.MarkFailed(ctx, "c", 1, "x") }, [][]string{abc}},
-		{"convert", func(t *testing.T, s storage.Storage) {
-			for _, id := range abc {
-				must(t, s.DeleteRecord(ctx, storage.DurableNamespace, "u:"+id))
-			}
+		{"load drops the last", []func(*testing.T, storage.Storage){crashedEnqueue("d")}, load, [][]string{abc}},
+		{"load drops in the middle", []func(*testing.T, storage.Storage){crashedEnqueue("d"), func(t *testing.T, s storage.Storage) {
+			enqueueIDs(t, storage.NewDurableQueue(s), "e")
+		}}, load, [][]string{{"a", "b", "c", "e"}}},
+		{"enqueue after a crashed enqueue", []func(*testing.T, storage.Storage){crashedEnqueue("d")}, func(q *storage.DurableQueue) error {
+			return q.Enqueue(ctx, &storage.DurableUpdate{ID: "d"})
+		}, [][]string{abc, {"a", "b", "c", "d"}}},
+		{"convert", []func(*testing.T, storage.Storage){deleteIDs(abc...), func(t *testing.T, s storage.Storage) {
 			writeFirstFormat(t, s, []string{"a", "ghost", "b", "c"}, []*storage.DurableUpdate{{ID: "a"}, {ID: "b"}, {ID: "c"}})
-		}, func(q *storage.DurableQueue) error { _, err := q.Load(ctx, 0); return err }, [][]string{abc}},
+		}}, load, [][]string{abc}},
+		{"convert second format", []func(*testing.T, storage.Storage){deleteIDs(abc...), func(t *testing.T, s storage.Storage) {
+			loadRecords(t, s, "testdata/durable_v2_queue.txt")
+		}}, load, [][]string{{"d", "e", "f", "h", "k"}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			// One run per write of the operation to fail at (then one with none failing), and
+			// per write of the Load after it (0: none failing).
 			for failAt := 1; ; failAt++ {
-				s := storage.NewInMemory()
-				enqueueIDs(t, storage.NewDurableQueue(s), abc...)
-				if tt.setup != nil {
-					tt.setup(t, s)
+				crashed := false
+				for loadFailAt := 0; ; loadFailAt++ {
+					s := storage.NewInMemory()
+					enqueueIDs(t, storage.NewDurableQueue(s), abc...)
+					for _, setup := range tt.setup {
+						setup(t, s)
+					}
+					w := &writeCounter{Storage: s, failAt: failAt}
+					err := tt.op(storage.NewDurableQueue(w))
+					if err != nil && !errors.Is(err, errCrash) {
+						t.Fatalf("write %d: %v", failAt, err)
+					}
+					crashed = err != nil
+					loadErr := error(nil)
+					if loadFailAt > 0 {
+						_, loadErr = storage.NewDurableQueue(&writeCounter{Storage: s, failAt: loadFailAt}).Load(ctx, 0)
+						if loadErr != nil && !errors.Is(loadErr, errCrash) {
+							t.Fatalf("write %d, then load cut at %d: %v", failAt, loadFailAt, loadErr)
+						}
+					}
+					checkAfterCrash(t, s, tt.want)
+					if loadFailAt > 0 && loadErr == nil {
+						break // the Load finished before its loadFailAt-th write
+					}
 				}
-				w := &writeCounter{Storage: s, failAt: failAt}
-				err := tt.op(storage.NewDurableQueue(w))
-				if err != nil && !errors.Is(err, errCrash) {
-					t.Fatalf("write %d: %v", failAt, err)
-				}
-				checkAfterCrash(t, s, tt.want)
-				if err == nil {
+				if !crashed {
 					break // the operation finished before the failAt-th write
 				}
 			}
 		})
+	}
+}
+
+// loadRecords stores the records of the durable queue listed in file (lines of key and value
+// in hex; # starts a comment).
+func loadRecords(t *testing.T, s storage.Storage, file string) {
+	t.Helper()
+	b, err := os.ReadFile(file)
+	must(t, err)
+	for line := range strings.Lines(string(b)) {
+		if strings.HasPrefix(line, "#") {
+			continue
+		}
+		key, v, ok := strings.Cut(strings.TrimSpace(line), " ")
+		rec, err := hex.DecodeString(v)
+		if !ok || err != nil {
+			t.Fatalf("%s: bad line %q", file, line)
+		}
+		must(t, s.SaveRecord(context.Background(), storage.DurableNamespace, key, rec))
 	}
 }
 
@@ -236,52 +307,93 @@ func checkAfterCrash(t *testing.T, s storage.Storage, want [][]string) {
 	if !slices.ContainsFunc(want, func(w []string) bool { return slices.Equal(w, got) }) {
 		t.Fatalf("ids after the crash %q, want one of %q", got, want)
 	}
-	for _, id := range []string{"a", "b", "c", "d", "ghost"} {
+	for _, id := range strings.Split("a b c d e f g h i j k ghost", " ") {
 		if _, ok, _ := s.LoadRecord(ctx, storage.DurableNamespace, "u:"+id); ok && !slices.Contains(got, id) {
 			t.Fatalf("update %q left unlisted (queue %q)", id, got)
 		}
 	}
 	// The count is right: the queue takes exactly one more under a limit of len+1.
 	q.SetMaxUpdates(len(got) + 1)
-	enqueueIDs(t, q, "e")
-	if err := q.Enqueue(ctx, &storage.DurableUpdate{ID: "f"}); !errors.Is(err, storage.ErrDurableQueueFull) {
+	enqueueIDs(t, q, "probe")
+	if err := q.Enqueue(ctx, &storage.DurableUpdate{ID: "probe2"}); !errors.Is(err, storage.ErrDurableQueueFull) {
 		t.Fatalf("queue of %d under a limit of %d: enqueue %v", len(got)+1, len(got)+1, err)
 	}
-	for _, id := range append(got, "e") {
+	for _, id := range append(got, "probe") {
 		must(t, q.Delete(ctx, id))
 	}
 	if ids := queueIDs(t, q, 0); len(ids) != 0 {
 		t.Fatalf("left after deleting all: %q", ids)
 	}
-	for _, key := range []string{"index", "e:0", "e:1", "e:2", "e:3", "e:4", "e:5"} {
-		if _, ok, _ := s.LoadRecord(ctx, storage.DurableNamespace, key); ok {
+	for i := range 16 {
+		if key := fmt.Sprintf("e:%d", i); hasRecord(t, s, key) {
 			t.Fatalf("record %q left in an empty queue", key)
 		}
 	}
+	if hasRecord(t, s, "index") {
+		t.Fatal("index left in an empty queue")
+	}
+}
+
+func hasRecord(t *testing.T, s storage.Storage, key string) bool {
+	t.Helper()
+	_, ok, err := s.LoadRecord(context.Background(), storage.DurableNamespace, key)
+	must(t, err)
+	return ok
 }
 
 func TestDurableRecordDecoders(t *testing.T) {
+	list := func(head, last, tail, count uint64) storage.DurableMeta {
+		m := storage.EmptyDurableMeta()
+		m.Head, m.Last, m.Tail, m.Count = head, last, tail, count
+		return m
+	}
+	unlinking := func(m storage.DurableMeta, seq, prev, next uint64) storage.DurableMeta {
+		m.Unlink, m.UnlinkPrev, m.UnlinkNext = seq, prev, next
+		return m
+	}
+	none := storage.NoDurableEntry
 	tests := []struct {
 		name    string
 		decode  func([]byte) error
 		rec     []byte
 		wantErr bool
 	}{
-		{"meta", meta, storage.AppendDurableMeta(storage.DurableMeta{Head: 5, Tail: 300, Count: 7}), false},
+		{"meta", meta, storage.AppendDurableMeta(list(5, 200, 300, 7)), false},
+		{"meta empty list", meta, storage.AppendDurableMeta(list(none, none, 300, 0)), false},
+		{"meta one entry", meta, storage.AppendDurableMeta(list(299, 299, 300, 1)), false},
+		{"meta unlinking", meta, storage.AppendDurableMeta(unlinking(list(5, 200, 300, 7), 7, 5, 9)), false},
+		{"meta unlinking the only", meta, storage.AppendDurableMeta(unlinking(list(none, none, 300, 0), 7, none, none)), false},
 		{"meta empty", meta, nil, true},
-		{"meta version 1", meta, []byte{1, 0, 0, 0}, true},
-		{"meta truncated", meta, []byte{2, 0, 0x80}, true},
-		{"meta trailing", meta, []byte{2, 0, 0, 0, 0}, true},
-		{"meta head past tail", meta, storage.AppendDurableMeta(storage.DurableMeta{Head: 5, Tail: 4}), true},
-		{"meta count past span", meta, storage.AppendDurableMeta(storage.DurableMeta{Head: 5, Tail: 6, Count: 2}), true},
-		{"meta span too long", meta, storage.AppendDurableMeta(storage.DurableMeta{Tail: 1<<40 + 1}), true},
-		{"meta tail at the top", meta, storage.AppendDurableMeta(storage.DurableMeta{Head: math.MaxUint64, Tail: math.MaxUint64}), true},
-		{"meta overlong uvarint", meta, []byte{2, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01, 0, 0}, true},
-		{"entry", entry, storage.AppendDurableEntry("id"), false},
-		{"entry empty id", entry, []byte{2, 0}, true},
-		{"entry id too long", entry, storage.AppendDurableEntry(string(make([]byte, storage.MaxDurableID+1))), true},
-		{"entry length past end", entry, []byte{2, 5, 'a'}, true},
-		{"entry trailing", entry, append(storage.AppendDurableEntry("id"), 0), true},
+		{"meta version 2", meta, storage.AppendDurableMetaV2(storage.DurableMetaV2{Head: 1, Tail: 2, Count: 1}), true},
+		{"meta truncated", meta, storage.AppendDurableMeta(list(5, 200, 300, 7))[:5], true},
+		{"meta trailing", meta, append(storage.AppendDurableMeta(list(5, 200, 300, 7)), 0), true},
+		{"meta unlink truncated", meta, storage.AppendDurableMeta(unlinking(list(5, 200, 300, 7), 7, 5, 9))[:9], true},
+		{"meta head past last", meta, storage.AppendDurableMeta(list(6, 5, 300, 1)), true},
+		{"meta last at tail", meta, storage.AppendDurableMeta(list(5, 300, 300, 1)), true},
+		{"meta empty list counted", meta, storage.AppendDurableMeta(list(none, none, 300, 1)), true},
+		{"meta head without last", meta, storage.AppendDurableMeta(list(5, none, 300, 1)), true},
+		{"meta list not counted", meta, storage.AppendDurableMeta(list(5, 7, 300, 0)), true},
+		{"meta count past span", meta, storage.AppendDurableMeta(list(5, 6, 300, 3)), true},
+		{"meta span too long", meta, storage.AppendDurableMeta(list(0, 5, storage.MaxDurableSpan+1, 1)), true},
+		{"meta tail at the top", meta, storage.AppendDurableMeta(list(math.MaxUint64-2, math.MaxUint64-2, math.MaxUint64, 1)), true},
+		{"meta unlink at tail", meta, storage.AppendDurableMeta(unlinking(list(5, 200, 300, 7), 300, 5, none)), true},
+		{"meta unlink after its next", meta, storage.AppendDurableMeta(unlinking(list(5, 200, 300, 7), 9, 5, 9)), true},
+		{"meta unlink before its previous", meta, storage.AppendDurableMeta(unlinking(list(5, 200, 300, 7), 5, 5, 9)), true},
+		{"meta unlink next past tail", meta, storage.AppendDurableMeta(unlinking(list(5, 200, 300, 7), 7, 5, 300)), true},
+		{"meta overlong uvarint", meta, []byte{3, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01, 0, 0, 0, 0}, true},
+		{"meta v2", metaV2, storage.AppendDurableMetaV2(storage.DurableMetaV2{Head: 5, Tail: 300, Count: 7}), false},
+		{"meta v2 head past tail", metaV2, storage.AppendDurableMetaV2(storage.DurableMetaV2{Head: 5, Tail: 4}), true},
+		{"meta v2 count past span", metaV2, storage.AppendDurableMetaV2(storage.DurableMetaV2{Head: 5, Tail: 6, Count: 2}), true},
+		{"meta v2 span too long", metaV2, storage.AppendDurableMetaV2(storage.DurableMetaV2{Tail: 1<<40 + 1}), true},
+		{"meta v2 trailing", metaV2, []byte{2, 0, 0, 0, 0}, true},
+		{"entry", entry, storage.AppendDurableEntry(storage.DurableEntry{ID: "id", Prev: 3, Next: none, Linked: true}), false},
+		{"entry v2", entry, storage.AppendDurableEntry(storage.DurableEntry{ID: "id"}), false},
+		{"entry empty id", entry, []byte{3, 0, 0, 0}, true},
+		{"entry id too long", entry, storage.AppendDurableEntry(storage.DurableEntry{ID: string(make([]byte, storage.MaxDurableID+1)), Linked: true}), true},
+		{"entry length past end", entry, []byte{3, 5, 'a'}, true},
+		{"entry links missing", entry, []byte{3, 1, 'a', 0}, true},
+		{"entry trailing", entry, append(storage.AppendDurableEntry(storage.DurableEntry{ID: "id", Linked: true}), 0), true},
+		{"entry v2 trailing", entry, append(storage.AppendDurableEntry(storage.DurableEntry{ID: "id"}), 0), true},
 		{"entry version 1", entry, []byte{1, 1, 'a'}, true},
 		{"update", update, mustRecord(t, &storage.DurableUpdate{ID: "id", Data: []byte("x")}, 9), false},
 		{"update seq truncated", update, []byte{2, 0x80}, true},
@@ -300,6 +412,7 @@ func TestDurableRecordDecoders(t *testing.T) {
 }
 
 func meta(b []byte) error   { _, err := storage.DecodeDurableMeta(b); return err }
+func metaV2(b []byte) error { _, err := storage.DecodeDurableMetaV2(b); return err }
 func entry(b []byte) error  { _, err := storage.DecodeDurableEntry(b); return err }
 func update(b []byte) error { _, _, _, err := storage.DecodeDurableRecord(b); return err }
 
@@ -310,31 +423,28 @@ func mustRecord(t *testing.T, u *storage.DurableUpdate, seq uint64) []byte {
 	return rec
 }
 
-// FuzzDurableRecords feeds the decoders of the queue's index, entry and update records
-// damaged records: they fail with ErrCorrupt or decode to values that encode to themselves.
+// FuzzDurableRecords feeds the decoders of the queue's index (both formats), entry (both
+// formats) and update records damaged records: they fail with ErrCorrupt or decode to values
+// that encode to themselves.
 func FuzzDurableRecords(f *testing.F) {
 	upd, _ := storage.AppendDurableRecord(&storage.DurableUpdate{ID: "id", Data: []byte("d"), Attempts: 2, LastError: "e", EnqueuedAt: time.Unix(5, 6)}, 300, true)
+	m := storage.EmptyDurableMeta()
+	m.Head, m.Last, m.Tail, m.Count = 3, 300, 400, 5
+	unlinking := m
+	unlinking.Unlink, unlinking.UnlinkPrev, unlinking.UnlinkNext = 7, 3, 9
 	for _, seed := range [][]byte{
-		storage.AppendDurableMeta(storage.DurableMeta{Head: 3, Tail: 400, Count: 5}),
-		storage.AppendDurableEntry("some id"), upd, {2}, {2, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01},
+		storage.AppendDurableMeta(m), storage.AppendDurableMeta(unlinking), storage.AppendDurableMeta(storage.EmptyDurableMeta()),
+		storage.AppendDurableMetaV2(storage.DurableMetaV2{Head: 3, Tail: 400, Count: 5}),
+		storage.AppendDurableEntry(storage.DurableEntry{ID: "some id", Prev: 4, Next: storage.NoDurableEntry, Linked: true}),
+		storage.AppendDurableEntry(storage.DurableEntry{ID: "some id"}),
+		upd, {2}, {3}, {2, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01},
 	} {
 		f.Add(seed)
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
-		if m, err := storage.DecodeDurableMeta(b); err != nil {
-			if !errors.Is(err, storage.ErrCorrupt) {
-				t.Fatalf("index error %v does not match ErrCorrupt", err)
-			}
-		} else if again, err := storage.DecodeDurableMeta(storage.AppendDurableMeta(m)); err != nil || again != m {
-			t.Fatalf("index %+v re-decodes to %+v, %v", m, again, err)
-		}
-		if id, err := storage.DecodeDurableEntry(b); err != nil {
-			if !errors.Is(err, storage.ErrCorrupt) {
-				t.Fatalf("entry error %v does not match ErrCorrupt", err)
-			}
-		} else if again, err := storage.DecodeDurableEntry(storage.AppendDurableEntry(id)); err != nil || again != id {
-			t.Fatalf("entry %q re-decodes to %q, %v", id, again, err)
-		}
+		roundTrip(t, "index", b, storage.DecodeDurableMeta, storage.AppendDurableMeta)
+		roundTrip(t, "second format index", b, storage.DecodeDurableMetaV2, storage.AppendDurableMetaV2)
+		roundTrip(t, "entry", b, storage.DecodeDurableEntry, storage.AppendDurableEntry)
 		u, seq, hasSeq, err := storage.DecodeDurableRecord(b)
 		if err != nil {
 			if !errors.Is(err, storage.ErrCorrupt) {
@@ -353,19 +463,45 @@ func FuzzDurableRecords(f *testing.F) {
 	})
 }
 
+// roundTrip checks b fails to decode with ErrCorrupt or decodes to a value that encodes to
+// bytes decoding to it again.
+func roundTrip[T comparable](t *testing.T, what string, b []byte, decode func([]byte) (T, error), encode func(T) []byte) {
+	t.Helper()
+	v, err := decode(b)
+	if err != nil {
+		if !errors.Is(err, storage.ErrCorrupt) {
+			t.Fatalf("%s error %v does not match ErrCorrupt", what, err)
+		}
+		return
+	}
+	if again, err := decode(encode(v)); err != nil || again != v {
+		t.Fatalf("%s %+v re-decodes to %+v, %v", what, v, again, err)
+	}
+}
+
 // A damaged index naming a span of 2^40 entries (none there) is refused at once with
 // ErrCorrupt: walking it would read records for hours.
 func TestDurableQueueDamagedSpan(t *testing.T) {
-	for _, m := range []storage.DurableMeta{
-		{Tail: 1 << 40},
-		{Head: 1 << 50, Tail: 1<<50 + 1<<39, Count: 1},
-		{Tail: storage.MaxDurableSpan + 1},
+	list := func(head, last, tail uint64) []byte {
+		m := storage.EmptyDurableMeta()
+		m.Head, m.Last, m.Tail, m.Count = head, last, tail, 1
+		return storage.AppendDurableMeta(m)
+	}
+	for _, tt := range []struct {
+		name  string
+		index []byte
+	}{
+		{"second format 2^40", storage.AppendDurableMetaV2(storage.DurableMetaV2{Tail: 1 << 40})},
+		{"second format far", storage.AppendDurableMetaV2(storage.DurableMetaV2{Head: 1 << 50, Tail: 1<<50 + 1<<39, Count: 1})},
+		{"second format one past", storage.AppendDurableMetaV2(storage.DurableMetaV2{Tail: storage.MaxDurableSpan + 1})},
+		{"list 2^40", list(0, 1<<40-1, 1<<40)},
+		{"list one past", list(0, 0, storage.MaxDurableSpan+1)},
 	} {
-		t.Run(fmt.Sprintf("%d-%d", m.Head, m.Tail), func(t *testing.T) {
+		t.Run(tt.name, func(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second) // a bound, not a wait
 			defer cancel()
 			st := storage.NewInMemory()
-			must(t, st.SaveRecord(ctx, storage.DurableNamespace, "index", storage.AppendDurableMeta(m)))
+			must(t, st.SaveRecord(ctx, storage.DurableNamespace, "index", tt.index))
 			q := storage.NewDurableQueue(st)
 			if _, err := q.Load(ctx, 0); !errors.Is(err, storage.ErrCorrupt) {
 				t.Errorf("Load: %v, want ErrCorrupt", err)
@@ -375,31 +511,50 @@ func TestDurableQueueDamagedSpan(t *testing.T) {
 			}
 		})
 	}
-	if _, err := storage.DecodeDurableMeta(storage.AppendDurableMeta(storage.DurableMeta{Head: 7, Tail: 7 + storage.MaxDurableSpan})); err != nil {
+	if _, err := storage.DecodeDurableMetaV2(storage.AppendDurableMetaV2(storage.DurableMetaV2{Head: 7, Tail: 7 + storage.MaxDurableSpan})); err != nil {
+		t.Errorf("second format index spanning MaxDurableSpan: %v", err)
+	}
+	if _, err := storage.DecodeDurableMeta(list(7, 7+storage.MaxDurableSpan-1, 7+storage.MaxDurableSpan)); err != nil {
 		t.Errorf("index spanning MaxDurableSpan: %v", err)
 	}
 }
 
 // A damaged queue whose entries all name one update of the first format (no entry number)
 // loads it once, not once per entry: n entries of a few bytes must not yield n copies of a
-// record of up to MaxRecordSize.
+// record of up to MaxRecordSize. In either format of the entries.
 func TestDurableQueueEntriesNamingOneOldUpdate(t *testing.T) {
 	ctx := context.Background()
-	st := storage.NewInMemory()
 	const n = 50
-	must(t, st.SaveRecord(ctx, storage.DurableNamespace, "index", storage.AppendDurableMeta(storage.DurableMeta{Tail: n, Count: n})))
-	for i := range n {
-		must(t, st.SaveRecord(ctx, storage.DurableNamespace, fmt.Sprintf("e:%d", i), storage.AppendDurableEntry("x")))
-	}
-	rec, err := storage.AppendDurableRecord(&storage.DurableUpdate{ID: "x", Data: make([]byte, 1000)}, 0, false)
-	must(t, err)
-	must(t, st.SaveRecord(ctx, storage.DurableNamespace, "u:x", rec))
-	q := storage.NewDurableQueue(st)
-	if diff := cmp.Diff([]string{"x"}, queueIDs(t, q, 0)); diff != "" {
-		t.Errorf("ids (-want +got):\n%s", diff)
-	}
-	must(t, q.Delete(ctx, "x"))
-	if diff := cmp.Diff([]string{}, queueIDs(t, q, 0)); diff != "" {
-		t.Errorf("ids after delete (-want +got):\n%s", diff)
+	for _, linked := range []bool{false, true} {
+		t.Run(fmt.Sprintf("linked=%v", linked), func(t *testing.T) {
+			st := storage.NewInMemory()
+			index := storage.AppendDurableMetaV2(storage.DurableMetaV2{Tail: n, Count: n})
+			if linked {
+				m := storage.EmptyDurableMeta()
+				m.Head, m.Last, m.Tail, m.Count = 0, n-1, n, n
+				index = storage.AppendDurableMeta(m)
+			}
+			must(t, st.SaveRecord(ctx, storage.DurableNamespace, "index", index))
+			for i := range uint64(n) {
+				e := storage.DurableEntry{ID: "x", Prev: i - 1, Next: i + 1, Linked: linked} // 0-1 is none
+				must(t, st.SaveRecord(ctx, storage.DurableNamespace, fmt.Sprintf("e:%d", i), storage.AppendDurableEntry(e)))
+			}
+			rec, err := storage.AppendDurableRecord(&storage.DurableUpdate{ID: "x", Data: make([]byte, 1000)}, 0, false)
+			must(t, err)
+			must(t, st.SaveRecord(ctx, storage.DurableNamespace, "u:x", rec))
+			q := storage.NewDurableQueue(st)
+			if diff := cmp.Diff([]string{"x"}, queueIDs(t, q, 0)); diff != "" {
+				t.Errorf("ids (-want +got):\n%s", diff)
+			}
+			must(t, q.Delete(ctx, "x"))
+			if diff := cmp.Diff([]string{}, queueIDs(t, q, 0)); diff != "" {
+				t.Errorf("ids after delete (-want +got):\n%s", diff)
+			}
+			for i := range n {
+				if key := fmt.Sprintf("e:%d", i); hasRecord(t, st, key) {
+					t.Errorf("record %q left in an empty queue", key)
+				}
+			}
+		})
 	}
 }
