@@ -83,16 +83,14 @@ func openFresh(t *testing.T, b Backend) (storage.Storage, string) {
 
 // Run runs the suite.
 func Run(t *testing.T, b Backend) {
-	for _, tc := range []struct {
-		name string
-		run  func(*testing.T, Backend)
-	}{
+	runSections(t, b, []section{
 		{"Sessions", testSessions},
 		{"Meta", testMeta},
 		{"Peers", testPeers},
 		{"PeerListDelete", testPeerListDelete},
 		{"Updates", testUpdates},
 		{"Records", testRecords},
+		{"DurableQueue", testDurable},
 		{"Reset", testReset},
 		{"Persistence", testPersistence},
 		{"ConcurrentWriters", testConcurrent},
@@ -102,7 +100,17 @@ func Run(t *testing.T, b Backend) {
 		{"Corrupt", testCorrupt},
 		{"Closed", testClosed},
 		{"Canceled", testCanceled},
-	} {
+	})
+}
+
+// section is a part of the suite, run as a subtest.
+type section struct {
+	name string
+	run  func(*testing.T, Backend)
+}
+
+func runSections(t *testing.T, b Backend, sections []section) {
+	for _, tc := range sections {
 		t.Run(tc.name, func(t *testing.T) { tc.run(t, b) })
 	}
 }
