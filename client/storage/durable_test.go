@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"os"
 	"slices"
 	"strings"
@@ -556,5 +557,109 @@ func TestDurableQueueEntriesNamingOneOldUpdate(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// A damaged list (an entry missing, links running backwards or disagreeing, an entry of the
+// second format in it, an unlink naming a missing neighbour) fails Load with ErrCorrupt.
+func TestDurableQueueDamagedList(t *testing.T) {
+	ctx := context.Background()
+	none := storage.NoDurableEntry
+	saveEntry := func(seq int, e storage.DurableEntry) func(s storage.Storage) error {
+		return func(s storage.Storage) error {
+			return s.SaveRecord(ctx, storage.DurableNamespace, fmt.Sprintf("e:%d", seq), storage.AppendDurableEntry(e))
+		}
+	}
+	tests := []struct {
+		name   string
+		damage func(s storage.Storage) error
+	}{
+		{"entry missing", func(s storage.Storage) error { return s.DeleteRecord(ctx, storage.DurableNamespace, "e:1") }},
+		{"link backwards", saveEntry(1, storage.DurableEntry{ID: "b", Prev: 0, Next: 0, Linked: true})},
+		{"link back to another", saveEntry(2, storage.DurableEntry{ID: "c", Prev: 0, Next: none, Linked: true})},
+		{"second format entry", saveEntry(1, storage.DurableEntry{ID: "b"})},
+		{"undecodable entry", func(s storage.Storage) error { return s.SaveRecord(ctx, storage.DurableNamespace, "e:2", []byte{3, 1}) }},
+		{"unlink next to a missing entry", func(s storage.Storage) error {
+			m := storage.EmptyDurableMeta()
+			m.Head, m.Last, m.Tail, m.Count = 0, 2, 3, 3
+			m.Unlink, m.UnlinkPrev, m.UnlinkNext = 1, 0, 2
+			return errors.Join(s.SaveRecord(ctx, storage.DurableNamespace, "index", storage.AppendDurableMeta(m)),
+				s.DeleteRecord(ctx, storage.DurableNamespace, "e:0"))
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := storage.NewInMemory()
+			enqueueIDs(t, storage.NewDurableQueue(s), "a", "b", "c")
+			must(t, tt.damage(s))
+			if _, err := storage.NewDurableQueue(s).Load(ctx, 0); !errors.Is(err, storage.ErrCorrupt) {
+				t.Errorf("Load: %v, want ErrCorrupt", err)
+			}
+		})
+	}
+}
+
+// Random enqueues, deletes and loads over a pool of ids, some cut short at a random write
+// (and a Load after them too), match the slices kept beside (each operation cut short may
+// have happened or not): every few operations the queue loads as one of them, and every
+// update record left is listed.
+func TestDurableQueueRandomCrashes(t *testing.T) {
+	ctx := context.Background()
+	rng := rand.New(rand.NewPCG(1, 2))
+	s := storage.NewInMemory()
+	models := [][]string{{}}
+	for i := range 4000 {
+		id := fmt.Sprintf("u%d", rng.IntN(40))
+		enqueue := rng.IntN(3) < 2
+		apply := func(m []string) []string {
+			m = slices.Clone(m)
+			switch {
+			case !enqueue:
+				return slices.DeleteFunc(m, func(x string) bool { return x == id })
+			case !slices.Contains(m, id):
+				return append(m, id)
+			}
+			return m
+		}
+		w := &writeCounter{Storage: s}
+		if rng.IntN(4) == 0 {
+			w.failAt = 1 + rng.IntN(5)
+		}
+		var err error
+		if q := storage.NewDurableQueue(w); enqueue {
+			err = q.Enqueue(ctx, &storage.DurableUpdate{ID: id})
+		} else {
+			err = q.Delete(ctx, id)
+		}
+		if err != nil && !errors.Is(err, errCrash) {
+			t.Fatalf("op %d: %v", i, err)
+		}
+		var next [][]string
+		for _, m := range models {
+			if err != nil {
+				next = append(next, m)
+			}
+			next = append(next, apply(m))
+		}
+		models = slices.CompactFunc(next, slices.Equal)
+		if err != nil && rng.IntN(2) == 0 {
+			w := &writeCounter{Storage: s, failAt: 1 + rng.IntN(4)}
+			if _, err := storage.NewDurableQueue(w).Load(ctx, 1+rng.IntN(3)); err != nil && !errors.Is(err, errCrash) {
+				t.Fatalf("op %d, load after: %v", i, err)
+			}
+		}
+		if len(models) < 16 && rng.IntN(8) != 0 {
+			continue
+		}
+		got := queueIDs(t, storage.NewDurableQueue(s), 0)
+		if !slices.ContainsFunc(models, func(m []string) bool { return slices.Equal(m, got) }) {
+			t.Fatalf("op %d: ids %q, want one of %q", i, got, models)
+		}
+		models = [][]string{got}
+		for n := range 40 {
+			if id := fmt.Sprintf("u%d", n); hasRecord(t, s, "u:"+id) && !slices.Contains(got, id) {
+				t.Fatalf("op %d: update %q left unlisted", i, id)
+			}
+		}
 	}
 }
