@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"iter"
 	"reflect"
 	"runtime"
 	"strings"
@@ -502,28 +503,48 @@ var shutdownFunc = clientModule + ".(*Client).shutdown"
 // a caller inside the shutdown (an OnStop hook), on any goroutine. It walks the whole stack,
 // so it is for rare calls like Stop.
 func insideClient() bool {
-	pcs := make([]uintptr, 256)
-	n := runtime.Callers(3, pcs) // skip Callers, insideClient and Stop
-	for n == len(pcs) {          // deeper than the buffer: look at the whole stack
-		pcs = make([]uintptr, 2*len(pcs))
-		n = runtime.Callers(3, pcs)
-	}
-	frames := runtime.CallersFrames(pcs[:n])
 	root := ""
-	for {
-		f, more := frames.Next()
-		if f.Function == shutdownFunc {
+	for f := range stackFuncs(4) { // skip Callers, stackFuncs' iterator, insideClient and Stop
+		if f == shutdownFunc {
 			return true // an OnStop hook, on whichever goroutine: the shutdown waits for it
 		}
-		if !strings.HasPrefix(f.Function, "runtime.") {
-			root = f.Function
-		}
-		if !more {
-			break
+		if !strings.HasPrefix(f, "runtime.") {
+			root = f
 		}
 	}
 	rest, ok := strings.CutPrefix(root, clientModule)
 	return ok && (strings.HasPrefix(rest, ".") || strings.HasPrefix(rest, "/"))
+}
+
+// onStack reports whether fn (a function's full name) is on the calling goroutine's stack.
+// It walks the whole stack, so it is for rare calls.
+func onStack(fn string) bool {
+	for f := range stackFuncs(3) {
+		if f == fn {
+			return true
+		}
+	}
+	return false
+}
+
+// stackFuncs yields the functions on the calling goroutine's stack, innermost first, after
+// the skip innermost frames (runtime.Callers' own counting).
+func stackFuncs(skip int) iter.Seq[string] {
+	return func(yield func(string) bool) {
+		pcs := make([]uintptr, 256)
+		n := runtime.Callers(skip, pcs)
+		for n == len(pcs) { // deeper than the buffer: look at the whole stack
+			pcs = make([]uintptr, 2*len(pcs))
+			n = runtime.Callers(skip, pcs)
+		}
+		frames := runtime.CallersFrames(pcs[:n])
+		for {
+			f, more := frames.Next()
+			if !yield(f.Function) || !more {
+				return
+			}
+		}
+	}
 }
 
 // shutdown is Stop's work; it returns what failed while saving and closing the layers.
@@ -556,7 +577,8 @@ func (c *Client) shutdown() error {
 
 // Disconnect closes the connections but keeps the client's state, handlers and storage, so
 // Connect can be called again. Calls pending on the closed connections fail with
-// ErrClientClosed. It fails with ErrNotConnected when not connected.
+// ErrClientClosed. It fails with ErrNotConnected when not connected. It runs the OnDisconnect
+// hooks (Reason nil) last, after the hooks of a reconnection already running have ended.
 func (c *Client) Disconnect() error {
 	c.mu.Lock()
 	closed := c.closed
@@ -576,6 +598,7 @@ func (c *Client) Disconnect() error {
 		return fmt.Errorf("mtgo: save storage: %w", err)
 	}
 	c.Log.Info("disconnected")
+	c.link.settle() // a reconnection's hooks still running end before this last one
 	c.runHooks(hookDisconnect, nil, nil)
 	return nil
 }

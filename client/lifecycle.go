@@ -79,6 +79,11 @@ func (c *Client) OnConnect(cb func(*Context)) *Handler {
 // The hooks of losses start with Connect's OnConnect: a loss Connect got over before it (the
 // session redialed during help.getConfig or the account check) runs none, and a loss not
 // over yet runs OnDisconnect right after Connect's OnConnect hooks, on Connect's goroutine.
+//
+// Disconnect's OnDisconnect is the last hook of the connection: hooks of a change already
+// running when Disconnect is called (a reconnection's OnConnect and OnReconnect) end first,
+// and later changes of the closed connection run none. It may follow the OnDisconnect of a
+// loss the session had not got over yet, with no OnConnect in between.
 func (c *Client) OnDisconnect(cb func(*Context)) *Handler {
 	return c.register(cb != nil, newHook(kindDisconnect, cb))
 }
@@ -90,20 +95,21 @@ func (c *Client) OnDisconnect(cb func(*Context)) *Handler {
 // the changes are timed, and a loss Connect got over before its OnConnect tells them nothing.
 type linkState struct {
 	mu         sync.Mutex
-	open       bool      // Connect ran its OnConnect: changes run hooks
-	syncing    bool      // a goroutine runs the hooks of the changes
-	down       bool      // lost, not back yet
-	lossNew    bool      // lost after being up, since the hooks were last told a loss
-	lostErr    error     // what took the link down last
-	lostAt     time.Time // when it did
-	lastErr    error     // the latest loss (Health)
-	ended      bool      // the session gave up on the connection (lastErr is what it returned)
-	toldEnd    bool      // the hooks were told it did
-	told       bool      // the hooks were told the link is down: OnDisconnect ran, no OnConnect since
-	toldErr    error     // the loss the hooks were told
-	toldAt     time.Time // when it happened
-	reconnects int64     // reconnections the hooks were told (Health, ReconnectInfo.Count)
-	gen        uint64    // resets so far: the Connect whose connection the state is of
+	open       bool          // Connect ran its OnConnect: changes run hooks
+	syncing    bool          // a goroutine runs the hooks of the changes
+	synced     chan struct{} // closed when that goroutine is done; made when it starts
+	down       bool          // lost, not back yet
+	lossNew    bool          // lost after being up, since the hooks were last told a loss
+	lostErr    error         // what took the link down last
+	lostAt     time.Time     // when it did
+	lastErr    error         // the latest loss (Health)
+	ended      bool          // the session gave up on the connection (lastErr is what it returned)
+	toldEnd    bool          // the hooks were told it did
+	told       bool          // the hooks were told the link is down: OnDisconnect ran, no OnConnect since
+	toldErr    error         // the loss the hooks were told
+	toldAt     time.Time     // when it happened
+	reconnects int64         // reconnections the hooks were told (Health, ReconnectInfo.Count)
+	gen        uint64        // resets so far: the Connect whose connection the state is of
 }
 
 // reset starts the state of a new home connection: nothing lost, nothing told, changes held
@@ -122,12 +128,32 @@ func (l *linkState) reset() uint64 {
 // l.mu is held.
 func (l *linkState) staleLocked(gen uint64) bool { return gen != 0 && gen != l.gen }
 
-// hold stops changes from running hooks (Disconnect: the closed connection's are none of them).
+// hold stops changes from running hooks (Disconnect: the closed connection's are none of
+// them). The hooks of a change already running may still be; settle waits for them.
 func (l *linkState) hold() {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.open = false
 }
+
+// settle waits, after hold, until no goroutine runs the hooks of the link's changes, so that
+// a hook run after it (Disconnect's OnDisconnect) is the last one: a reconnection's OnConnect
+// and OnReconnect running meanwhile end first. Called from such a hook (which must not call
+// Disconnect, but may), it cannot wait for itself and returns at once.
+func (l *linkState) settle() {
+	l.mu.Lock()
+	done := l.synced
+	if !l.syncing {
+		done = nil
+	}
+	l.mu.Unlock()
+	if done != nil && !onStack(syncLinkFunc) {
+		<-done
+	}
+}
+
+// syncLinkFunc names Client.syncLink in a stack.
+var syncLinkFunc = clientModule + ".(*Client).syncLink"
 
 // claimLocked reports whether the caller is to run the hooks of the changes; l.mu is held.
 func (l *linkState) claimLocked() bool {
@@ -135,6 +161,7 @@ func (l *linkState) claimLocked() bool {
 		return false
 	}
 	l.syncing = true
+	l.synced = make(chan struct{})
 	return true
 }
 
@@ -250,6 +277,7 @@ func (c *Client) syncLink() {
 			continue
 		}
 		l.syncing = false
+		close(l.synced)
 		l.mu.Unlock()
 		return
 	}

@@ -4,7 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
+	"testing/synctest"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -92,4 +94,66 @@ func TestLinkHooks(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestDisconnectWaitsForReconnectHooks: Disconnect's OnDisconnect is the last hook told, even
+// when a reconnection's OnConnect is still running as Disconnect holds the link (it settles:
+// waits for that goroutine's hooks, OnReconnect included). A hook calling settle itself does
+// not wait for itself.
+func TestDisconnectWaitsForReconnectHooks(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		c := newOfflineClient(t)
+		var mu sync.Mutex
+		var got []string
+		note := func(s string) {
+			mu.Lock()
+			defer mu.Unlock()
+			got = append(got, s)
+		}
+		gate, entered := make(chan struct{}), make(chan struct{})
+		c.OnConnected(func(_ *Context, info ConnectionInfo) {
+			if !info.Reconnected {
+				note("connect")
+				return
+			}
+			close(entered)
+			<-gate
+			c.link.settle() // inside the hooks: returns at once
+			note("connect again")
+		})
+		c.OnDisconnect(func(ctx *Context) {
+			if ctx.Reason == nil {
+				note("disconnect (Disconnect)")
+				return
+			}
+			note("disconnect lost")
+		})
+		c.OnReconnect(func(*Context, ReconnectInfo) { note("reconnect") })
+		c.announce(t.Context())
+		c.linkChanged(errors.New("a"))
+		go c.linkChanged(nil) // the engine's goroutine: the reconnection's hooks
+		<-entered
+
+		settled := make(chan struct{})
+		go func() { // Disconnect's part
+			c.link.hold()
+			c.link.settle()
+			c.runHooks(hookDisconnect, nil, nil)
+			close(settled)
+		}()
+		synctest.Wait()
+		select {
+		case <-settled:
+			t.Error("Disconnect's OnDisconnect ran while the reconnection's OnConnect ran")
+		default:
+		}
+		close(gate)
+		<-settled
+		want := []string{"connect", "disconnect lost", "connect again", "reconnect", "disconnect (Disconnect)"}
+		mu.Lock()
+		defer mu.Unlock()
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Fatalf("hooks (-want +got):\n%s", diff)
+		}
+	})
 }
