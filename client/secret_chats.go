@@ -721,6 +721,9 @@ func (m *secretChats) applyLocked(ctx context.Context, s *secretChat, p pendingS
 		if err == nil {
 			err = secretPlaceOf(sm, x.Media)
 		}
+		if err == nil {
+			err = secretLinkedOf(sm, x.Media)
+		}
 		if err != nil {
 			m.log.Warn("secret media not described", "chat", s.id, "err", err)
 		}

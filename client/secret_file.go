@@ -134,11 +134,8 @@ func describeSecretMedia(md e2e.DecryptedMessageMediaClass) (*types.SecretFile, 
 	default:
 		return nil, "", nil
 	}
-	if err := sh.check(); err != nil {
+	if err := sh.checkFile(&sf); err != nil {
 		return nil, caption, err
-	}
-	if len(sf.Waveform) > maxSecretWaveform {
-		return nil, caption, fmt.Errorf("%w: waveform of %d bytes", ErrSecretMedia, len(sf.Waveform))
 	}
 	sf.PlainSize, sf.Width, sf.Height, sf.Duration = sh.size, int(sh.w), int(sh.h), time.Duration(sh.duration)*time.Second
 	if len(sh.thumb) > 0 {
@@ -209,6 +206,17 @@ func (sh secretMediaShape) check() error {
 	return nil
 }
 
+// checkFile is check, and a waveform of sf at most maxSecretWaveform bytes.
+func (sh secretMediaShape) checkFile(sf *types.SecretFile) error {
+	if err := sh.check(); err != nil {
+		return err
+	}
+	if len(sf.Waveform) > maxSecretWaveform {
+		return fmt.Errorf("%w: waveform of %d bytes", ErrSecretMedia, len(sf.Waveform))
+	}
+	return nil
+}
+
 // media builds the media SendSecretFile sends for a file of size bytes encrypted with key
 // and iv, and checks it as the peer will (describeSecretMedia).
 func (o *SecretFileOptions) media(fileName string, size int64, key, iv []byte) (e2e.DecryptedMessageMediaClass, error) {
@@ -259,7 +267,7 @@ func (o *SecretFileOptions) media(fileName string, size int64, key, iv []byte) (
 			doc.Attributes = append(doc.Attributes, &e2e.DocumentAttributeImageSize{W: w, H: h})
 		}
 	default:
-		return nil, fmt.Errorf("%w: cannot send a %v", ErrSecretMedia, o.Kind)
+		return nil, fmt.Errorf("%w: cannot send a %v (a sticker goes by reference: SendSecretSticker)", ErrSecretMedia, o.Kind)
 	}
 	if _, _, err := describeSecretMedia(md); err != nil {
 		return nil, err

@@ -3,6 +3,7 @@ package mtgo_test
 import (
 	"bytes"
 	"errors"
+	"io"
 	"strings"
 	"testing"
 	"time"
@@ -149,3 +150,63 @@ func TestE2ESecretPlaces(t *testing.T) {
 }
 
 func second[T any](_ T, err error) error { return err }
+
+// TestE2ESecretSticker: Alice sends a sticker and a GIF Telegram already holds (sent to her
+// Saved Messages first) by reference (SendSecretSticker, decryptedMessageMediaExternalDocument);
+// Bob gets each as SecretMessage.External typed like the original (a *types.Sticker, a
+// *types.Animation with its size), the same file (a download needs a file reference, which
+// the layer does not carry), and can send it on.
+func TestE2ESecretSticker(t *testing.T) {
+	p := newSecretPair(t, "1555212")
+	webp, gif := []byte("RIFF....WEBPVP8 sticker"), []byte("\x00\x00\x00\x18ftypmp42 gif body")
+	sticker, err := p.alice.SendSticker(ctxT(t), "me", types.InputFile{Reader: bytes.NewReader(webp), Name: "s.webp", Size: int64(len(webp))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	anim, err := p.alice.SendAnimation(ctxT(t), "me", types.InputFile{Reader: bytes.NewReader(gif), Name: "cat.mp4", Size: int64(len(gif))},
+		mtgo.WithDimensions(320, 240), mtgo.WithDuration(2*time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name string
+		sent *types.Message
+		kind types.MediaKind
+	}{{"sticker", sticker, types.KindSticker}, {"gif", anim, types.KindAnimation}} {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.sent.Media == nil || tt.sent.Media.Kind() != tt.kind {
+				t.Fatalf("sent media %T", tt.sent.Media)
+			}
+			rid, err := p.alice.SendSecretSticker(ctxT(t), p.id, tt.sent.Media, &mtgo.SecretFileOptions{ReplyTo: 7})
+			if err != nil {
+				t.Fatal(err)
+			}
+			m := recv(t, p.bobGot, tt.name)
+			if m.RandomID != rid || m.ReplyToRandomID != 7 || m.External == nil || m.File != nil {
+				t.Fatalf("message %v", m)
+			}
+			ignore := cmpopts.IgnoreFields(types.Document{}, "File", "Raw")
+			if diff := cmp.Diff(tt.sent.Media, m.External, ignore); diff != "" {
+				t.Fatalf("external document (-sent +got):\n%s", diff)
+			}
+			got, want := types.DocumentOf(m.External), types.DocumentOf(tt.sent.Media)
+			if got.FileUniqueID() != want.FileUniqueID() || got.FileSize != want.FileSize {
+				t.Fatalf("file %s/%d, want %s/%d", got.FileUniqueID(), got.FileSize, want.FileUniqueID(), want.FileSize)
+			}
+			// The layer carries no file reference: a download needs a fresh one.
+			if _, err := p.bob.DownloadMedia(ctxT(t), m.External, io.Discard); err == nil || !strings.Contains(err.Error(), "FILE_REFERENCE") {
+				t.Fatalf("download without a file reference: %v", err)
+			}
+			// What Bob got goes on by reference as well.
+			if _, err := p.bob.SendSecretSticker(ctxT(t), p.id, m.External, nil); err != nil {
+				t.Fatal(err)
+			}
+			if back := recv(t, p.aliceGot, tt.name+" back"); types.DocumentOf(back.External).ID != want.ID {
+				t.Fatalf("sent back %v", back)
+			}
+		})
+	}
+	if _, err := p.alice.SendSecretSticker(ctxT(t), p.id, &types.Photo{}, nil); !errors.Is(err, mtgo.ErrSecretMedia) {
+		t.Fatalf("a photo: %v, want ErrSecretMedia", err)
+	}
+}

@@ -166,8 +166,9 @@ func secretOptionSeeds(thumb *types.SecretThumb) []SecretFileOptions {
 	}
 }
 
-// FuzzSecretMedia: any media description a peer can send is typed or refused with
-// ErrSecretMedia, never a panic, and what is typed keeps the bounds.
+// FuzzSecretMedia: any media description a peer can send (files, places, external documents,
+// web pages) is typed or refused with ErrSecretMedia, never a panic, and what is typed keeps
+// the bounds.
 func FuzzSecretMedia(f *testing.F) {
 	thumb := &types.SecretThumb{Data: []byte{1, 2, 3}, Width: 9, Height: 6}
 	for _, o := range secretOptionSeeds(thumb) {
@@ -187,6 +188,14 @@ func FuzzSecretMedia(f *testing.F) {
 		&e2e.DecryptedMessageMediaContact{PhoneNumber: "1", UserID: -1},
 		&e2e.DecryptedMessageMediaVideo{Thumb: []byte{1}, ThumbW: 1, ThumbH: 1, Duration: 3, W: 4, H: 5, Size: 6},
 		&e2e.DecryptedMessageMediaAudio{Duration: 1, Size: 2},
+		&e2e.DecryptedMessageMediaWebPage{URL: "https://t.me"},
+	}
+	for _, d := range secretExternalSeeds() {
+		md, err := secretExternal(&types.Document{Raw: d})
+		if err != nil {
+			f.Fatal(err)
+		}
+		legacy = append(legacy, md)
 	}
 	for _, md := range legacy {
 		var b tl.Buffer
@@ -208,6 +217,12 @@ func FuzzSecretMedia(f *testing.F) {
 			if l != nil && !(l.Latitude >= -90 && l.Latitude <= 90 && l.Longitude >= -180 && l.Longitude <= 180) {
 				t.Fatalf("off the map: %v", l)
 			}
+		}
+		if err := secretLinkedOf(&sm, md); err != nil && (!errors.Is(err, ErrSecretMedia) || sm.External != nil) {
+			t.Fatalf("%v with %v", err, sm)
+		}
+		if d := types.DocumentOf(sm.External); sm.External != nil && (d == nil || d.FileSize < 0 || d.DC() < 1) {
+			t.Fatalf("external document out of bounds: %v", sm.External)
 		}
 		sf, _, err := secretFileOf(md, &tg.EncryptedFile{ID: 1, Size: 16})
 		if err != nil {

@@ -99,6 +99,16 @@ type SecretMessage struct {
 	Location *Location
 	Venue    *Venue
 	Contact  *Contact
+	// External is a document on Telegram's servers the peer sent by reference
+	// (decryptedMessageMediaExternalDocument: stickers, GIFs), typed by its attributes as
+	// NewDocumentMedia types documents: a *Sticker, *Animation, *Video, ... or *Document, with
+	// its file id and unique id. The secret layer carries no file reference, so downloading it
+	// needs a fresh one (the server answers FILE_REFERENCE_EXPIRED otherwise: for a sticker,
+	// its set by SetName has one). Nil for other messages and when its description failed
+	// the checks (logged). Client.SendSecretSticker sends one, and sends it on.
+	External Media
+	// WebPage is the link preview the peer attached (decryptedMessageMediaWebPage: URL only).
+	WebPage *WebPage
 	// Service is the action of a service message, typed (nil for ordinary messages; its
 	// Kind is SecretActionOther for actions it does not type, which Action holds).
 	Service *SecretAction
@@ -120,6 +130,11 @@ func (m *SecretMessage) HTML() string { return m.text().HTML() }
 
 // text is the message's text as a Message, for Message's formatting methods.
 func (m *SecretMessage) text() *Message { return &Message{Text: m.Text, Entities: m.Entities} }
+
+// DocumentOf returns the Document part of a document kind (*Document, *Video, *Animation,
+// *Audio, *Voice, *VideoNote, *Sticker), what Client.SendSecretSticker sends by reference; nil
+// for other media.
+func DocumentOf(m Media) *Document { return documentOf(m) }
 
 // SecretFile describes an encrypted file sent in a secret chat: where the server keeps the
 // ciphertext and the key and iv (from the decrypted message) that open it.
@@ -210,7 +225,8 @@ func (m SecretMessage) printable() redact.Fields {
 	return redact.Of("types.SecretMessage",
 		slog.Int("ChatID", int(m.ChatID)), slog.Int64("RandomID", m.RandomID), slog.Time("Date", m.Date),
 		slog.Duration("TTL", m.TTL), slog.String("Text", m.Text), slog.Int("Entities", len(m.Entities)),
-		slog.String("File", file), slog.String("Media", kind(m.Media)), slog.String("Action", kind(m.Action)),
+		slog.String("File", file), slog.String("External", kind(m.External)),
+		slog.String("Media", kind(m.Media)), slog.String("Action", kind(m.Action)),
 		slog.String("Service", service))
 }
 
