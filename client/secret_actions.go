@@ -100,7 +100,7 @@ func checkSecretActionIDs(chatID int32, ids []int64) error {
 func secretActionOf(a e2e.DecryptedMessageActionClass) *types.SecretAction {
 	switch a := a.(type) {
 	case *e2e.DecryptedMessageActionSetMessageTTL:
-		return &types.SecretAction{Kind: types.SecretActionTTL, TTL: time.Duration(max(a.TTLSeconds, 0)) * time.Second}
+		return &types.SecretAction{Kind: types.SecretActionTTL, TTL: peerTTL(a.TTLSeconds)}
 	case *e2e.DecryptedMessageActionDeleteMessages:
 		return &types.SecretAction{Kind: types.SecretActionDelete, RandomIDs: a.RandomIDs}
 	case *e2e.DecryptedMessageActionReadMessages:

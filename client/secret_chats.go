@@ -84,7 +84,7 @@ func (s *secretChat) view() *types.SecretChat {
 	return &types.SecretChat{
 		ID: s.id, AccessHash: s.accessHash, UserID: s.userID,
 		Originator: s.role == secretchat.Originator, State: s.state, Layer: s.layer,
-		TTL: time.Duration(s.ttl) * time.Second, KeyFingerprint: s.keyFingerprint(),
+		TTL: peerTTL(s.ttl), KeyFingerprint: s.keyFingerprint(),
 		Date: time.Unix(s.date, 0),
 	}
 }
@@ -715,7 +715,7 @@ func (m *secretChats) applyLocked(ctx context.Context, s *secretChat, p pendingS
 	sm := &types.SecretMessage{ChatID: s.id, Date: time.Unix(int64(p.date), 0), Layer: p.layer}
 	switch x := p.layer.Message.(type) {
 	case *e2e.DecryptedMessage:
-		sm.RandomID, sm.TTL, sm.Text, sm.Entities, sm.Media = x.RandomID, time.Duration(max(x.TTL, 0))*time.Second, x.Message, plainEntities(x.Entities), x.Media
+		sm.RandomID, sm.TTL, sm.Text, sm.Entities, sm.Media = x.RandomID, peerTTL(x.TTL), x.Message, plainEntities(x.Entities), x.Media
 		sm.ReplyToRandomID, sm.GroupedID, sm.ViaBotName = x.ReplyToRandomID.Value, x.GroupedID.Value, x.ViaBotName.Value
 		file, caption, err := secretFileOf(x.Media, p.file)
 		if err == nil {
@@ -734,10 +734,8 @@ func (m *secretChats) applyLocked(ctx context.Context, s *secretChat, p pendingS
 			m.rekeyActionLocked(ctx, s, x.Action)
 			return
 		}
-		switch a := x.Action.(type) {
-		case *e2e.DecryptedMessageActionSetMessageTTL:
-			s.ttl = max(a.TTLSeconds, 0)
-		case *e2e.DecryptedMessageActionNotifyLayer:
+		s.takeTTL(x)
+		if a, ok := x.Action.(*e2e.DecryptedMessageActionNotifyLayer); ok {
 			s.noteLayer(a.Layer, m.layer)
 		}
 	}
@@ -751,8 +749,8 @@ func (s *secretChat) giveTTL(msg e2e.DecryptedMessageClass) {
 	}
 }
 
-// takeTTL takes the timer a sealed message of this side sets (the peer gets it, by a
-// resend if need be).
+// takeTTL takes the timer a service message sets: one this side sealed (the peer gets it,
+// by a resend if need be) or one of the peer's, delivered (a negative timer reads as none).
 func (s *secretChat) takeTTL(msg e2e.DecryptedMessageClass) {
 	if x, ok := msg.(*e2e.DecryptedMessageService); ok {
 		if a, ok := x.Action.(*e2e.DecryptedMessageActionSetMessageTTL); ok {
@@ -760,6 +758,10 @@ func (s *secretChat) takeTTL(msg e2e.DecryptedMessageClass) {
 		}
 	}
 }
+
+// peerTTL is a timer of the wire (whole seconds) as a duration; a negative one, which only
+// a peer can send, reads as none.
+func peerTTL(secs int32) time.Duration { return time.Duration(max(secs, 0)) * time.Second }
 
 // noteLayer records the layer the peer shows (a notifyLayer action, or the layer its message
 // is written in), capped at ours, the one this side speaks; zero or less says nothing. The
