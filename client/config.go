@@ -11,6 +11,7 @@ import (
 	"go.uber.org/fx"
 
 	"github.com/mtgo-labs/mtgo/client/markup"
+	"github.com/mtgo-labs/mtgo/client/storage"
 	"github.com/mtgo-labs/mtgo/secretchat"
 )
 
@@ -187,6 +188,10 @@ type Config struct {
 	MaxMessageCacheSize int
 	// PeerCacheSize bounds the peer cache (default 100000).
 	PeerCacheSize int
+	// MaxDurableUpdates bounds the durable update queue (EnqueueDurableUpdate fails with
+	// storage.ErrDurableQueueFull past it; default storage.DefaultMaxDurableUpdates). A queue
+	// already longer keeps its updates.
+	MaxDurableUpdates int
 	// SessionIdleTimeout is how long an unused per-DC session stays open (default 5 min).
 	SessionIdleTimeout time.Duration
 	// ReconnectAttempts is how many consecutive failed attempts to restore a broken
@@ -242,6 +247,7 @@ var DefaultConfig = Config{
 	MaxConcurrentTransmissions: DefaultMaxConcurrentTransmissions,
 	MaxMessageCacheSize:        DefaultMaxMessageCacheSize,
 	PeerCacheSize:              DefaultPeerCacheSize,
+	MaxDurableUpdates:          storage.DefaultMaxDurableUpdates,
 	SessionIdleTimeout:         DefaultSessionIdleTimeout,
 	DC:                         DefaultDC,
 	Device:                     defaultDevice(),
@@ -281,6 +287,7 @@ func (cfg Config) withDefaults() Config {
 	setInt(&cfg.MaxConcurrentTransmissions, DefaultMaxConcurrentTransmissions)
 	setInt(&cfg.MaxMessageCacheSize, DefaultMaxMessageCacheSize)
 	setInt(&cfg.PeerCacheSize, DefaultPeerCacheSize)
+	setInt(&cfg.MaxDurableUpdates, storage.DefaultMaxDurableUpdates)
 	setInt(&cfg.DC, DefaultDC)
 	setDur(&cfg.SleepThreshold, DefaultSleepThreshold)
 	setDur(&cfg.RequestTimeout, DefaultRequestTimeout)
@@ -317,7 +324,7 @@ func (cfg *Config) validate() error {
 	if cfg.Workers < 0 {
 		return fmt.Errorf("%w: Workers is %d", ErrInvalidConfig, cfg.Workers)
 	}
-	if cfg.MaxConcurrentTransmissions < 0 || cfg.MaxMessageCacheSize < 0 || cfg.PeerCacheSize < 0 || cfg.MaxTopicCacheSize < 0 {
+	if cfg.MaxConcurrentTransmissions < 0 || cfg.MaxMessageCacheSize < 0 || cfg.PeerCacheSize < 0 || cfg.MaxTopicCacheSize < 0 || cfg.MaxDurableUpdates < 0 {
 		return fmt.Errorf("%w: negative size limit", ErrInvalidConfig)
 	}
 	if cfg.RequestTimeout < 0 || cfg.SessionIdleTimeout < 0 || cfg.DialTimeout < 0 {

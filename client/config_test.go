@@ -41,6 +41,7 @@ func TestNewClientValidation(t *testing.T) {
 		{"zero config has no storage", 1, "hash", &mtgo.Config{}, mtgo.ErrNoStorage},
 		{"unknown parse mode", 1, "hash", mem(func(c *mtgo.Config) { c.ParseMode = 7 }), mtgo.ErrUnknownParseMode},
 		{"negative workers", 1, "hash", mem(func(c *mtgo.Config) { c.Workers = -2 }), mtgo.ErrInvalidConfig},
+		{"negative durable queue limit", 1, "hash", mem(func(c *mtgo.Config) { c.MaxDurableUpdates = -1 }), mtgo.ErrInvalidConfig},
 		{"bad proxy scheme", 1, "hash", mem(func(c *mtgo.Config) { c.Proxy = "ftp://h:1" }), mtgo.ErrInvalidProxy},
 		{"proxy without port", 1, "hash", mem(func(c *mtgo.Config) { c.Proxy = "socks5://host" }), mtgo.ErrProxyParamsRequired},
 		{"mtproxy without secret", 1, "hash", mem(func(c *mtgo.Config) { c.MTProxy = "tg://proxy?server=h&port=1" }), mtgo.ErrInvalidProxy},

@@ -35,6 +35,7 @@ func (c *Client) views() *storageViews {
 	v := &c.storeViews
 	v.once.Do(func() {
 		v.durable = storage.NewDurableQueue(c.store)
+		v.durable.SetMaxUpdates(c.cfg.MaxDurableUpdates)
 		v.dedup = storage.NewDedupKeys(c.store, 0)
 	})
 	return v

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"testing"
 	"time"
@@ -281,6 +282,24 @@ func TestStoragePassThroughQueueAndDedup(t *testing.T) {
 			t.Errorf("UpdateDedupKeyExists(unknown) = %v, %v", ok, err)
 		}
 	})
+}
+
+// Config.MaxDurableUpdates bounds the client's durable queue.
+func TestDurableQueueLimitFromConfig(t *testing.T) {
+	ctx := context.Background()
+	cfg := mtgo.DefaultConfig
+	cfg.InMemory, cfg.MaxDurableUpdates = true, 2
+	c, err := mtgo.NewClient(1, "hash", &cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Stop)
+	for i, want := range []error{nil, nil, storage.ErrDurableQueueFull} {
+		err := c.EnqueueDurableUpdate(ctx, &storage.DurableUpdate{ID: fmt.Sprint("u", i), Data: []byte{1}})
+		if !errors.Is(err, want) {
+			t.Fatalf("enqueue #%d: %v, want %v", i+1, err, want)
+		}
+	}
 }
 
 // opaqueStorage hides every optional interface of the storage it wraps.
