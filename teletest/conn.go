@@ -126,7 +126,7 @@ func (c *conn) newLoop() mtpserve.Loop {
 			}
 			return nil
 		},
-		OnWake:   func() error { c.flushAnswers(); c.pushUpdates(); return nil },
+		OnWake:   c.onWake,
 		Deadline: c.nextDelayed,
 		Timer:    c.onTimer,
 		Stop:     c.kicked,
@@ -455,15 +455,29 @@ func (c *conn) answer(msgID int64, body []byte, rpcErr *services.RPCError, delay
 	c.eng.Reply(msgID, body)
 }
 
-// pushUpdates sends the updates the world queued for the session's account.
-func (c *conn) pushUpdates() {
+// onWake sends the answers and updates that became ready off the connection's goroutine,
+// and breaks the connection after writing updates if a fault says so (BreakAfterUpdate).
+func (c *conn) onWake() error {
+	c.flushAnswers()
+	if c.pushUpdates() == 0 || !c.srv.cl.faults.breakAfterUpdate(c.srv.dc) {
+		return nil
+	}
+	if err := c.loop.Flush(); err != nil {
+		return err
+	}
+	return fmt.Errorf("%w: after writing updates", ErrFaultClosed)
+}
+
+// pushUpdates queues the updates the world queued for the session's account and returns how
+// many it queued.
+func (c *conn) pushUpdates() (pushed int) {
 	if c.eng == nil || c.sess.sub == nil {
-		return
+		return 0
 	}
 	layer := c.layer()
 	updates := c.sess.sub.Take()
 	if !served(layer) {
-		return // the client could not decode them
+		return 0 // the client could not decode them
 	}
 	for _, u := range updates {
 		body, err := c.encode(layer, u)
@@ -473,8 +487,11 @@ func (c *conn) pushUpdates() {
 		}
 		if err := c.eng.Push(bytes.Clone(body)); err != nil { // the engine keeps body
 			c.log.Error("push update", slog.Any("err", err))
+			continue
 		}
+		pushed++
 	}
+	return pushed
 }
 
 // onTimer runs the engine's timers and sends the delayed answers that are due.

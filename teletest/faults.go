@@ -22,7 +22,8 @@ type Faults struct {
 	cl *Cluster
 
 	methods fault.Queue[uint32, methodFault]
-	refused fault.Queue[int, int32] // transport error code by DC; 0 applies to every DC
+	refused fault.Queue[int, int32]    // transport error code by DC; 0 applies to every DC
+	breaks  fault.Queue[int, struct{}] // BreakAfterUpdate by DC; 0 applies to every DC
 
 	mu     sync.Mutex
 	delays map[int]time.Duration // packet write delay by DC; 0 applies to every DC
@@ -46,6 +47,7 @@ type FaultStats struct {
 	SaltsRotated    int // auth keys given a new salt (RotateSalt)
 	SessionsReset   int // MTProto sessions forgotten by SkewClock
 	RPCErrors       int // calls answered with an injected rpc_error (RPCError, FloodWait, Migrate)
+	UpdateBreaks    int // connections broken right after writing updates (BreakAfterUpdate)
 
 	// Updates held, released and dropped by Withhold, Release and DropUpdates.
 	world.DeliveryStats
@@ -111,6 +113,29 @@ func (f *Faults) DropConnections(dc int) int {
 	}
 	f.count(func(st *FaultStats) { st.Dropped += n })
 	return n
+}
+
+// BreakAfterUpdate breaks the next n connections of data center dc (0: of any DC; n <= 0:
+// every time until ClearFaults) that push updates, right after the packets carrying them are
+// written: the connection closes without a transport error code, as a network failure
+// would. The client may have read the packets or not; it has not acknowledged them. The
+// session keeps them and sends them again, under the same msg_ids, on the client's next
+// connection, so a client that did read them must drop the copies: a test of both halves of
+// Telegram's delivery guarantee.
+func (f *Faults) BreakAfterUpdate(dc, n int) {
+	f.breaks.Add(dc, struct{}{}, n)
+}
+
+// breakAfterUpdate reports whether a connection of dc that just wrote updates must break.
+func (f *Faults) breakAfterUpdate(dc int) bool {
+	_, ok := f.breaks.Take(dc)
+	if !ok {
+		_, ok = f.breaks.Take(0)
+	}
+	if ok {
+		f.count(func(st *FaultStats) { st.UpdateBreaks++ })
+	}
+	return ok
 }
 
 // DelayConnections delays every packet the server writes on data center dc (0: on every DC)
@@ -240,6 +265,7 @@ func (f *Faults) DropUpdates(user int64, n int) { f.cl.world.DropUpdates(user, n
 func (f *Faults) ClearFaults() {
 	f.methods.Reset()
 	f.refused.Reset()
+	f.breaks.Reset()
 	f.mu.Lock()
 	clear(f.delays)
 	f.mu.Unlock()

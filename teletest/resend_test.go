@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/mtgo-labs/mtgo/crypto"
 	"github.com/mtgo-labs/mtgo/session/mtp"
 	"github.com/mtgo-labs/mtgo/teletest/world"
 	"github.com/mtgo-labs/mtgo/tl/mt"
@@ -118,12 +119,32 @@ func (f *resendFixture) sync() []int64 {
 
 // TestResendAfterDrop: an update written into a connection that is dropped before the
 // client handled it is sent again, under the same msg_id, on the session's next connection;
-// once acknowledged it is not sent again, and neither is anything acknowledged before.
+// once acknowledged it is not sent again, and neither is anything acknowledged before. The
+// connection is lost to DropConnections after the client read the packet (without handling
+// it), or broken by the server right after writing it (BreakAfterUpdate).
 func TestResendAfterDrop(t *testing.T) {
+	for _, brk := range []bool{false, true} {
+		name := "DropConnections"
+		if brk {
+			name = "BreakAfterUpdate"
+		}
+		t.Run(name, func(t *testing.T) { testResendAfterDrop(t, brk) })
+	}
+}
+
+func testResendAfterDrop(t *testing.T, brk bool) {
 	f := newResendFixture(t, Config{})
 	acked := f.c.got // acknowledged in the fixture, but for the last answer
+	if brk {
+		f.cl.Faults().BreakAfterUpdate(1, 1)
+	}
 	lost := f.push()
-	f.reconnect()
+	if brk {
+		f.c.dial() // the server closed the connection after writing the update
+		f.c.got = nil
+	} else {
+		f.reconnect()
+	}
 	if diff := cmp.Diff([]int64{lost.id}, f.sync()); diff != "" {
 		t.Fatalf("updates on the next connection (-want +got):\n%s", diff)
 	}
@@ -144,8 +165,12 @@ func TestResendAfterDrop(t *testing.T) {
 	if got := f.sync(); len(got) != 0 {
 		t.Fatalf("acknowledged updates %#x sent again", got)
 	}
-	if st := f.cl.Faults().Stats(); st.Dropped != 2 {
-		t.Fatalf("%d connections dropped, want 2", st.Dropped)
+	want := FaultStats{Dropped: 2}
+	if brk {
+		want = FaultStats{Dropped: 1, UpdateBreaks: 1}
+	}
+	if diff := cmp.Diff(want, f.cl.Faults().Stats()); diff != "" {
+		t.Fatalf("fault counts (-want +got):\n%s", diff)
 	}
 }
 
@@ -173,5 +198,61 @@ func TestResendRequested(t *testing.T) {
 	f.c.content(enc(t, &mt.MsgResendReq{MsgIDs: []int64{lost.id}}))
 	if diff := cmp.Diff([]int64{lost.id}, f.sync()); diff != "" {
 		t.Fatalf("updates after msg_resend_req (-want +got):\n%s", diff)
+	}
+}
+
+// TestBreakAfterUpdate: MTGo's session client on a connection that breaks right after the
+// server wrote an update handles that update exactly once: it reconnects under the same
+// session, and whether it read the packet before the break or not, the copy the server sends
+// again is either the delivery or dropped as a duplicate.
+func TestBreakAfterUpdate(t *testing.T) {
+	cl := startCluster(t, Config{DCs: 1})
+	bob, err := cl.World().CreateUser(world.UserSpec{FirstName: "bob", Phone: "9990000002", DC: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := dialCluster(t, cl, 1, nil)
+	ctx := testCtx(t)
+	var dc tg.NearestDC
+	if err := c.Invoke(ctx, &tg.HelpGetNearestDCRequest{}, &dc); err != nil {
+		t.Fatal(err)
+	}
+	key := crypto.NewAuthKey([256]byte(c.Session().AuthKey))
+	other := world.KeyID{0xb0, 0xb1}
+	for _, k := range []world.KeyID{world.KeyID(key.ID), other} {
+		if err := cl.World().Authorize(k, bob.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var st tg.UpdatesState
+	if err := c.Invoke(ctx, &tg.UpdatesGetStateRequest{}, &st); err != nil {
+		t.Fatal(err)
+	}
+
+	cl.Faults().BreakAfterUpdate(1, 1)
+	got := map[string]int{}
+	for i, text := range []string{"before the break", "after the reconnect"} {
+		if _, err := cl.World().SendMessage(other, &tg.InputPeerSelf{}, world.Draft{RandomID: int64(i + 1), Text: text}); err != nil {
+			t.Fatal(err)
+		}
+		// Updates arrive in order: a second copy of the first would come before the second.
+		for got[text] == 0 {
+			select {
+			case body := <-c.updates:
+				for _, s := range []string{"before the break", "after the reconnect"} {
+					if bytes.Contains(body, []byte(s)) {
+						got[s]++
+					}
+				}
+			case <-ctx.Done():
+				t.Fatalf("%q never arrived; got %v", text, got)
+			}
+		}
+	}
+	if diff := cmp.Diff(map[string]int{"before the break": 1, "after the reconnect": 1}, got); diff != "" {
+		t.Fatalf("updates handled (-want +got):\n%s", diff)
+	}
+	if st := cl.Faults().Stats(); st.UpdateBreaks != 1 {
+		t.Fatalf("%d connections broken after an update, want 1", st.UpdateBreaks)
 	}
 }
