@@ -353,7 +353,7 @@ func (e *Engine) onAck(body []byte) {
 }
 
 func (e *Engine) markAcked(id int64) {
-	e.kept.ack(id)
+	e.ackKept(id)
 	m := e.sent[id]
 	if m == nil {
 		return

@@ -110,11 +110,13 @@ func (r *retainStore) compact() {
 	}
 }
 
-// ack forgets the message id names, if it is kept: the client has it.
-func (r *retainStore) ack(id int64) {
-	if m := r.byID[id]; m != nil {
-		r.forget(m)
-		r.compact()
+// ackKept forgets the message id names, if it is kept: the client has it. A copy queued for
+// a resend (the ack came in the first packet of a new connection) is not sent.
+func (e *Engine) ackKept(id int64) {
+	if m := e.kept.byID[id]; m != nil {
+		e.unqueue(m)
+		e.kept.forget(m)
+		e.kept.compact()
 	}
 }
 

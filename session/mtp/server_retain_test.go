@@ -348,3 +348,23 @@ func TestClientAcksCopyBelowWindow(t *testing.T) {
 		t.Fatal("server still keeps the copy the client acknowledged")
 	}
 }
+
+// TestRetainedAckedOnReconnect: acks that reach the server on the new connection, after
+// OnConnect queued the kept messages again, take them out of the queue.
+func TestRetainedAckedOnReconnect(t *testing.T) {
+	p := newPair(t, nil)
+	p.openSession()
+	p.pushUpdates(2)
+	p.deliverC() // the client has them; its acks wait
+	p.reconnect()
+	if n := p.s.Queued(); n != 2 {
+		t.Fatalf("%d messages queued on the new connection, want the 2 kept", n)
+	}
+	p.deliverAcks()
+	if n := p.s.Queued(); n != 0 {
+		t.Fatalf("%d messages still queued after their acks", n)
+	}
+	if n, _ := p.s.Retained(); n != 0 {
+		t.Fatalf("server keeps %d acknowledged messages", n)
+	}
+}
