@@ -207,6 +207,10 @@ func (q *DurableQueue) Load(ctx context.Context, limit int) ([]*DurableUpdate, e
 		}
 		seq = e.next
 	}
+	if seq == noEntry && prev != m.last {
+		// A link damaged to none (or past the tail) would hide the rest of the list.
+		return nil, fmt.Errorf("storage: load durable queue entry %d: %w: the list ends there, not at %d", int64(prev), ErrCorrupt, int64(m.last))
+	}
 	if seq == noEntry && m.count != uint64(len(out)) && len(out) > 0 {
 		// The whole list was read: its length is the count (a damaged index had another).
 		m.count, m.unlink = uint64(len(out)), noUnlink

@@ -560,8 +560,9 @@ func TestDurableQueueEntriesNamingOneOldUpdate(t *testing.T) {
 	}
 }
 
-// A damaged list (an entry missing, links running backwards or disagreeing, an entry of the
-// second format in it, an unlink naming a missing neighbour) fails Load with ErrCorrupt.
+// A damaged list (an entry missing, links running backwards or disagreeing, a list ending
+// before the last entry the index names, an entry of the second format in it, an unlink
+// naming a missing neighbour) fails Load with ErrCorrupt.
 func TestDurableQueueDamagedList(t *testing.T) {
 	ctx := context.Background()
 	none := storage.NoDurableEntry
@@ -577,6 +578,8 @@ func TestDurableQueueDamagedList(t *testing.T) {
 		{"entry missing", func(s storage.Storage) error { return s.DeleteRecord(ctx, storage.DurableNamespace, "e:1") }},
 		{"link backwards", saveEntry(1, storage.DurableEntry{ID: "b", Prev: 0, Next: 0, Linked: true})},
 		{"link back to another", saveEntry(2, storage.DurableEntry{ID: "c", Prev: 0, Next: none, Linked: true})},
+		{"list ends before the last", saveEntry(1, storage.DurableEntry{ID: "b", Prev: 0, Next: none, Linked: true})},
+		{"link past the tail before the last", saveEntry(1, storage.DurableEntry{ID: "b", Prev: 0, Next: 3, Linked: true})},
 		{"second format entry", saveEntry(1, storage.DurableEntry{ID: "b"})},
 		{"undecodable entry", func(s storage.Storage) error { return s.SaveRecord(ctx, storage.DurableNamespace, "e:2", []byte{3, 1}) }},
 		{"unlink next to a missing entry", func(s storage.Storage) error {
