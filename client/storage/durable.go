@@ -137,7 +137,14 @@ func (q *DurableQueue) Enqueue(ctx context.Context, u *DurableUpdate) error {
 		return err
 	}
 	if old != nil && old.hasSeq && m.holds(old.seq) {
-		return q.saveUpdate(ctx, "enqueue durable update", &durableRecord{DurableUpdate: *u, seq: old.seq, hasSeq: true})
+		// Replaced in its place when its entry lists it (a damaged record may name another's).
+		e, ok, err := q.entryRecord(ctx, old.seq)
+		if err != nil {
+			return err
+		}
+		if ok && e.id == u.ID {
+			return q.saveUpdate(ctx, "enqueue durable update", &durableRecord{DurableUpdate: *u, seq: old.seq, hasSeq: true})
+		}
 	}
 	if m.count >= uint64(q.max) || m.head != noEntry && m.tail-m.head >= maxDurableSpan || m.tail >= maxDurableTail {
 		return fmt.Errorf("storage: enqueue durable update %q: %w (%d queued)", u.ID, ErrDurableQueueFull, m.count)

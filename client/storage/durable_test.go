@@ -520,6 +520,25 @@ func TestDurableQueueDamagedSpan(t *testing.T) {
 	}
 }
 
+// Enqueue of an id whose record (left unlisted by damage) names an entry of the list that
+// lists another id writes a new entry: replacing the record in place would report the update
+// queued while no entry lists it.
+func TestDurableQueueEnqueueOverUnlistedUpdate(t *testing.T) {
+	ctx := context.Background()
+	for _, seq := range []uint64{1, 2} { // b's entry; c's, the last
+		t.Run(fmt.Sprint(seq), func(t *testing.T) {
+			s := storage.NewInMemory()
+			q := storage.NewDurableQueue(s)
+			enqueueIDs(t, q, "a", "b", "c")
+			must(t, s.SaveRecord(ctx, storage.DurableNamespace, "u:d", mustRecord(t, &storage.DurableUpdate{ID: "d"}, seq)))
+			enqueueIDs(t, q, "d")
+			if diff := cmp.Diff([]string{"a", "b", "c", "d"}, queueIDs(t, q, 0)); diff != "" {
+				t.Errorf("ids (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
 // A damaged queue whose entries all name one update of the first format (no entry number)
 // loads it once, not once per entry: n entries of a few bytes must not yield n copies of a
 // record of up to MaxRecordSize. In either format of the entries.
