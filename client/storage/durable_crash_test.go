@@ -218,3 +218,166 @@ func TestDurableQueueCrashSequences(t *testing.T) {
 		})
 	}
 }
+
+// fuzzKeys are the records a FuzzDurableQueueStore input can set: the index, entries 0 to 5,
+// updates a to d.
+var fuzzKeys = []string{"index", "e:0", "e:1", "e:2", "e:3", "e:4", "e:5", "u:a", "u:b", "u:c", "u:d"}
+
+// encodeFuzzStore writes the queue records of s as a FuzzDurableQueueStore input: per record,
+// its key's place in fuzzKeys, the value's length (a byte) and the value.
+func encodeFuzzStore(s *recordMap) []byte {
+	var b []byte
+	for i, k := range fuzzKeys {
+		if v, ok := s.recs[storage.DurableNamespace+"\x00"+k]; ok && len(v) < 256 {
+			b = append(append(b, byte(i), byte(len(v))), v...)
+		}
+	}
+	return b
+}
+
+func decodeFuzzStore(b []byte) *budgetStore {
+	s := &budgetStore{recordMap: newRecordMap()}
+	for len(b) >= 2 {
+		k, n := fuzzKeys[int(b[0])%len(fuzzKeys)], min(int(b[1]), len(b)-2)
+		s.recs[storage.DurableNamespace+"\x00"+k] = slices.Clone(b[2 : 2+n])
+		b = b[2+n:]
+	}
+	return s
+}
+
+var errBudget = errors.New("read budget spent")
+
+// budgetStore fails reads past budget.
+type budgetStore struct {
+	*recordMap
+	reads, budget int
+}
+
+func (s *budgetStore) LoadRecord(ctx context.Context, ns, key string) ([]byte, bool, error) {
+	if s.reads++; s.reads > s.budget {
+		return nil, false, errBudget
+	}
+	return s.recordMap.LoadRecord(ctx, ns, key)
+}
+
+// FuzzDurableQueueStore runs the queue over records from the fuzzer (any bytes under the
+// index, entries 0 to 5 and updates a to d): Load, Load(1), Enqueue, Delete and MarkFailed
+// never panic, fail only with ErrCorrupt (or ErrDurableQueueFull, ErrNotFound where those
+// apply), and read at most 8 records per stored record or byte of the index, plus 16 (a
+// queue of the second format may walk its span, up to MaxDurableSpan numbers: the read
+// budget cuts it). Once Load succeeds, the queue behaves: the same ids again, no id twice,
+// Load(1) its head, an Enqueue or Delete that succeeds shows in the next Load.
+func FuzzDurableQueueStore(f *testing.F) {
+	ctx := context.Background()
+	addSeed := func(s *recordMap) { f.Add(encodeFuzzStore(s)) }
+	must := func(_ testing.TB, err error) {
+		if err != nil {
+			f.Fatal(err)
+		}
+	}
+	base := func() *recordMap {
+		s := newRecordMap()
+		for _, id := range []string{"a", "b", "c"} {
+			must(f, storage.NewDurableQueue(s).Enqueue(ctx, &storage.DurableUpdate{ID: id, Data: []byte(id)}))
+		}
+		return s
+	}
+	addSeed(base())
+	for _, op := range crashOps("b", "d") {
+		for failAt := 1; failAt < 6; failAt++ {
+			s := base()
+			_ = op.run(storage.NewDurableQueue(&writeCounter{Storage: s, failAt: failAt}))
+			addSeed(s)
+		}
+	}
+	v1 := newRecordMap()
+	must(f, v1.SaveRecord(ctx, storage.DurableNamespace, "index", storage.AppendDurableIndex([]string{"a", "d", "b"})))
+	for _, u := range []*storage.DurableUpdate{{ID: "a"}, {ID: "b", Attempts: 2}} {
+		rec, err := storage.AppendDurableUpdate(u)
+		must(f, err)
+		must(f, v1.SaveRecord(ctx, storage.DurableNamespace, "u:"+u.ID, rec))
+	}
+	addSeed(v1)
+	v2 := newRecordMap()
+	must(f, v2.SaveRecord(ctx, storage.DurableNamespace, "index", storage.AppendDurableMetaV2(storage.DurableMetaV2{Head: 1, Tail: 4, Count: 2})))
+	for i, id := range []string{"a", "b", "c", "d"} {
+		must(f, v2.SaveRecord(ctx, storage.DurableNamespace, fmt.Sprintf("e:%d", i), storage.AppendDurableEntry(storage.DurableEntry{ID: id})))
+		rec, err := storage.AppendDurableRecord(&storage.DurableUpdate{ID: id}, uint64(i), true)
+		must(f, err)
+		must(f, v2.SaveRecord(ctx, storage.DurableNamespace, "u:"+id, rec))
+	}
+	addSeed(v2)
+	f.Fuzz(func(t *testing.T, b []byte) {
+		s := decodeFuzzStore(b)
+		limit := 16 + 8*len(s.recs)
+		if idx, ok := s.recs[storage.DurableNamespace+"\x00index"]; ok {
+			limit += 8 * len(idx)
+		}
+		q := storage.NewDurableQueue(s)
+		// run runs one operation under the read budget and checks its error.
+		run := func(what string, op func() error, allowed ...error) error {
+			t.Helper()
+			s.reads, s.budget = 0, limit
+			idx := s.recs[storage.DurableNamespace+"\x00index"]
+			secondFormat := len(idx) > 0 && idx[0] == 2 // converted by the operation
+			err := op()
+			if err == nil || errors.Is(err, storage.ErrCorrupt) || slices.ContainsFunc(allowed, func(e error) bool { return errors.Is(err, e) }) {
+				return err
+			}
+			if errors.Is(err, errBudget) {
+				if secondFormat {
+					return err // the walk of a queue of the second format
+				}
+				t.Fatalf("%s read over %d records (%d stored)", what, limit, len(s.recs))
+			}
+			t.Fatalf("%s: %v", what, err)
+			return err
+		}
+		var first []string
+		load := func(limit int) error {
+			us, err := q.Load(ctx, limit)
+			first = updateIDs(us)
+			return err
+		}
+		if run("Load", func() error { return load(0) }) != nil {
+			_ = run("Enqueue", func() error { return q.Enqueue(ctx, &storage.DurableUpdate{ID: "d"}) }, storage.ErrDurableQueueFull)
+			_ = run("Delete", func() error { return q.Delete(ctx, "b") })
+			_ = run("MarkFailed", func() error { return q.MarkFailed(ctx, "a", 1, "x") }, storage.ErrNotFound)
+			_ = run("Load(1)", func() error { return load(1) })
+			return
+		}
+		ids := first
+		if len(slices.Compact(slices.Sorted(slices.Values(ids)))) != len(ids) {
+			t.Fatalf("Load returned an id twice: %q", ids)
+		}
+		expect := func(what string, want []string) {
+			t.Helper()
+			if err := run(what+", then Load", func() error { return load(0) }); err != nil {
+				t.Fatalf("%s, then Load: %v (Load before succeeded)", what, err)
+			}
+			if !slices.Equal(first, want) {
+				t.Fatalf("%s: Load = %q, want %q", what, first, want)
+			}
+			ids = want
+		}
+		expect("Load again", ids)
+		if err := run("Load(1)", func() error { return load(1) }); err != nil || !slices.Equal(first, ids[:min(1, len(ids))]) {
+			t.Fatalf("Load(1) = %q, %v; Load = %q", first, err, ids)
+		}
+		if run("MarkFailed", func() error { return q.MarkFailed(ctx, "a", 1, "x") }, storage.ErrNotFound) == nil {
+			expect("MarkFailed", ids)
+		}
+		if run("Enqueue", func() error { return q.Enqueue(ctx, &storage.DurableUpdate{ID: "d"}) }, storage.ErrDurableQueueFull) == nil {
+			want := ids
+			if !slices.Contains(ids, "d") {
+				want = append(slices.Clone(ids), "d")
+			}
+			expect("Enqueue", want)
+		}
+		for _, id := range append([]string{"b"}, ids[:min(1, len(ids))]...) {
+			if run("Delete", func() error { return q.Delete(ctx, id) }) == nil {
+				expect("Delete "+id, slices.DeleteFunc(slices.Clone(ids), func(x string) bool { return x == id }))
+			}
+		}
+	})
+}
