@@ -105,7 +105,7 @@ func decodeDurableMetaV2(b []byte) (durableMetaV2, error) {
 	r.versionOf("durable index", durableQueueV2)
 	m := durableMetaV2{
 		head:  r.uvarint("durable index head", math.MaxUint64-maxDurableSpan),
-		tail:  r.uvarint("durable index tail", math.MaxUint64),
+		tail:  r.uvarint("durable index tail", maxDurableTail), // as the index it converts to
 		count: r.uvarint("durable index count", maxDurableSpan),
 	}
 	r.end("durable index")

@@ -520,6 +520,20 @@ func TestDurableQueueDamagedSpan(t *testing.T) {
 	}
 }
 
+// A damaged second-format index whose tail is the top number (its head as high as the span
+// allows) is refused, not converted into an index (same tail) that reads back as corrupt:
+// the queue would load once, then never again.
+func TestDurableQueueConvertTopTail(t *testing.T) {
+	old := storage.DurableMetaV2{Head: math.MaxUint64 - storage.MaxDurableSpan, Tail: math.MaxUint64, Count: 1}
+	if _, err := storage.DecodeDurableMetaV2(storage.AppendDurableMetaV2(old)); err == nil {
+		m := storage.EmptyDurableMeta()
+		m.Head, m.Last, m.Tail, m.Count = old.Tail-1, old.Tail-1, old.Tail, 1
+		if _, err := storage.DecodeDurableMeta(storage.AppendDurableMeta(m)); err != nil {
+			t.Fatalf("second-format index %+v accepted, converted to one that does not decode: %v", old, err)
+		}
+	}
+}
+
 // Enqueue of an id whose record (left unlisted by damage) names an entry of the list that
 // lists another id writes a new entry: replacing the record in place would report the update
 // queued while no entry lists it.
