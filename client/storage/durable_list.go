@@ -76,11 +76,20 @@ func (q *DurableQueue) meta(ctx context.Context) (durableMeta, error) {
 	}
 	if m.unlink.seq != noEntry {
 		// Finished unless its entry is still there (deleted last).
-		_, ok, err := q.entryRecord(ctx, m.unlink.seq)
+		e, ok, err := q.entryRecord(ctx, m.unlink.seq)
 		if err != nil {
 			return durableMeta{}, err
 		}
 		if ok {
+			// An unlink begins once the entry's update is gone or names another entry: a
+			// damaged index naming a live one would drop the update from the list.
+			u, err := q.load(ctx, e.id)
+			if err != nil {
+				return durableMeta{}, err
+			}
+			if u != nil && u.hasSeq && u.seq == m.unlink.seq {
+				return durableMeta{}, fmt.Errorf("storage: load durable queue index: %w: unlink of entry %d, whose update %q is queued", ErrCorrupt, m.unlink.seq, e.id)
+			}
 			ns, err := q.neighbours(ctx, m)
 			if err == nil {
 				err = q.splice(ctx, m, ns)

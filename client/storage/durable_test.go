@@ -595,7 +595,8 @@ func TestDurableQueueEntriesNamingOneOldUpdate(t *testing.T) {
 
 // A damaged list (an entry missing, links running backwards or disagreeing, a list ending
 // before the last entry the index names, an entry of the second format in it, an unlink
-// naming a missing neighbour) fails Load with ErrCorrupt.
+// naming an entry whose update is still queued or a missing neighbour) fails Load with
+// ErrCorrupt.
 func TestDurableQueueDamagedList(t *testing.T) {
 	ctx := context.Background()
 	none := storage.NoDurableEntry
@@ -615,6 +616,12 @@ func TestDurableQueueDamagedList(t *testing.T) {
 		{"link past the tail before the last", saveEntry(1, storage.DurableEntry{ID: "b", Prev: 0, Next: 3, Linked: true})},
 		{"second format entry", saveEntry(1, storage.DurableEntry{ID: "b"})},
 		{"undecodable entry", func(s storage.Storage) error { return s.SaveRecord(ctx, storage.DurableNamespace, "e:2", []byte{3, 1}) }},
+		{"unlink naming a live entry", func(s storage.Storage) error {
+			m := storage.EmptyDurableMeta()
+			m.Head, m.Last, m.Tail, m.Count = 0, 2, 3, 3
+			m.Unlink, m.UnlinkPrev, m.UnlinkNext = 1, 0, 2 // b's entry, b still queued
+			return s.SaveRecord(ctx, storage.DurableNamespace, "index", storage.AppendDurableMeta(m))
+		}},
 		{"unlink next to a missing entry", func(s storage.Storage) error {
 			m := storage.EmptyDurableMeta()
 			m.Head, m.Last, m.Tail, m.Count = 0, 2, 3, 3
