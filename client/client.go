@@ -93,7 +93,7 @@ type Client struct {
 	botToken   string
 	dispatcher Dispatcher
 	login      loginState
-	updCancel  context.CancelFunc // stops the update manager (UpdateManager.Start)
+	updCancel  context.CancelCauseFunc // stops the update manager (UpdateManager.Start)
 	updDone    chan struct{}
 }
 
@@ -494,8 +494,12 @@ func (c *Client) stopAndWait() { c.stopOnce.Do(func() { c.stopErr = c.shutdown()
 // clientModule prefixes the functions of the client module's packages in a stack.
 var clientModule = reflect.TypeFor[Client]().PkgPath()
 
-// shutdownFunc names Client.shutdown in a stack.
-var shutdownFunc = clientModule + ".(*Client).shutdown"
+// shutdownFunc names Client.shutdown in a stack, handlerRunFunc the dispatcher's run of
+// an update's handlers.
+var (
+	shutdownFunc   = clientModule + ".(*Client).shutdown"
+	handlerRunFunc = clientModule + ".(*messageDispatcher).run"
+)
 
 // insideClient reports whether its caller's caller (Stop, Close) runs on a goroutine the
 // client started (a handler's worker, a hook run by the engine, a job): the goroutine's first
@@ -579,6 +583,18 @@ func (c *Client) shutdown() error {
 // Connect can be called again. Calls pending on the closed connections fail with
 // ErrClientClosed. It fails with ErrNotConnected when not connected. It runs the OnDisconnect
 // hooks (Reason nil) last, after the hooks of a reconnection already running have ended.
+//
+// Disconnect stops the update engine, which waits (a few seconds at most) for the handlers
+// of the updates it delivered, so that those are delivered again after the next Connect
+// unless handled. Called from a handler (a /reconnect command), it does not wait for the
+// handlers, one of which is its caller: the updates they run or have queued count as
+// handled, and they run on to their end, but are not delivered again after the next Connect
+// (that handler would disconnect again). It still returns once the connections are closed
+// and OnDisconnect has run, so the handler may call Connect next: the update engine then
+// starts again and delivers what came meanwhile, those updates of the handler's chat once
+// the handler returns. Like Stop, Disconnect tells handlers apart by the stack only: called
+// from a handler of another client of the process, it does not wait for this client's
+// handlers either.
 func (c *Client) Disconnect() error {
 	c.mu.Lock()
 	closed := c.closed
@@ -589,8 +605,12 @@ func (c *Client) Disconnect() error {
 	if _, connected := c.eng.Home(); !connected {
 		return ErrNotConnected
 	}
+	var cause error
+	if onStack(handlerRunFunc) {
+		cause = errDisconnectInHandler
+	}
 	c.link.hold() // the closed connection's last changes run no hook
-	c.stopUpdates()
+	c.stopUpdatesBecause(cause)
 	if err := c.eng.Disconnect(); err != nil {
 		return err
 	}

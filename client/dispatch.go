@@ -103,7 +103,10 @@ var handlerStopGrace = 5 * time.Second // a variable for tests
 // The update engine's handler uses it, so the engine commits a batch only after it was
 // handled: a stop or crash before that delivers the batch again in the next run. When ctx
 // ends (the engine is stopping) it waits handlerStopGrace more and then fails, which leaves
-// the batch uncommitted: delivered again by the next run rather than lost.
+// the batch uncommitted: delivered again by the next run rather than lost. When a handler
+// stops the engine (Disconnect from a handler: errDisconnectInHandler is ctx's cause), it
+// returns nil at once: that handler waits for the stop, so the batch counts as handled (not
+// delivered again after the next Connect) and its handlers run on to their end.
 func (d *messageDispatcher) dispatchAndWait(ctx context.Context, u tg.UpdatesClass) error {
 	batch := newBatchWait()
 	d.dispatch(u, batch)
@@ -113,6 +116,9 @@ func (d *messageDispatcher) dispatchAndWait(ctx context.Context, u tg.UpdatesCla
 	case <-done:
 		return nil
 	case <-ctx.Done():
+	}
+	if errors.Is(context.Cause(ctx), errDisconnectInHandler) {
+		return nil
 	}
 	t := time.NewTimer(handlerStopGrace)
 	defer t.Stop()

@@ -2,6 +2,7 @@ package mtgo
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/mtgo-labs/mtgo/tl"
@@ -197,7 +198,7 @@ func (c *Client) startUpdates() {
 		c.mu.Unlock()
 		return
 	}
-	ctx, cancel := context.WithCancel(c.life)
+	ctx, cancel := context.WithCancelCause(c.life)
 	done := make(chan struct{})
 	c.updCancel, c.updDone = cancel, done
 	c.wg.Add(1)
@@ -231,13 +232,22 @@ func (c *Client) waitUpdates(ctx context.Context) {
 }
 
 // stopUpdates stops the update engine and waits for it.
-func (c *Client) stopUpdates() {
+func (c *Client) stopUpdates() { c.stopUpdatesBecause(nil) }
+
+// errDisconnectInHandler is why the update engine stops when a handler called Disconnect:
+// the engine's deliver then stops waiting for the handlers at once (dispatchAndWait), as one
+// of them waits for the engine to stop.
+var errDisconnectInHandler = errors.New("mtgo: Disconnect called from a handler")
+
+// stopUpdatesBecause stops the update engine for cause (nil: context.Canceled) and waits for
+// it.
+func (c *Client) stopUpdatesBecause(cause error) {
 	c.mu.Lock()
 	cancel, done := c.updCancel, c.updDone
 	c.updCancel, c.updDone = nil, nil
 	c.mu.Unlock()
 	if cancel != nil {
-		cancel()
+		cancel(cause)
 		<-done
 	}
 }

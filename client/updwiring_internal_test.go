@@ -52,8 +52,8 @@ func TestRedialReachesRunningManager(t *testing.T) {
 	if n := m.reconnects.Load(); n != 0 {
 		t.Fatalf("Reconnected called %d times while the manager was not running", n)
 	}
-	_, cancel := context.WithCancel(t.Context())
-	defer cancel()
+	_, cancel := context.WithCancelCause(t.Context())
+	defer cancel(nil)
 	c.updCancel = cancel // the manager counts as running
 	for range 3 {
 		h.Redialed(t.Context())
