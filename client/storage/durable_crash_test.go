@@ -8,7 +8,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/mtgo-labs/mtgo/client/storage"
 )
 
@@ -157,7 +159,7 @@ func checkCrashState(s *recordMap, ids []string) error {
 		return fmt.Errorf("Load = %q, want %q", got, ids)
 	}
 	for _, u := range us {
-		if string(u.Data) != "data "+u.ID {
+		if d := string(u.Data); d != "data "+u.ID && d != "new "+u.ID {
 			return fmt.Errorf("update %q holds %q", u.ID, u.Data)
 		}
 	}
@@ -380,4 +382,63 @@ func FuzzDurableQueueStore(f *testing.F) {
 			}
 		}
 	})
+}
+
+// Queues written by the code of the first and second formats (testdata, made by those
+// versions, crashed operations included) load with every update, in order, all fields
+// intact, on every backend; then every sequence of two operations cut short anywhere (the
+// conversion first) keeps them.
+func TestDurableQueueOlderFormatFiles(t *testing.T) {
+	ctx := context.Background()
+	upd := func(id, data string, sec int64, failed bool) *storage.DurableUpdate {
+		u := &storage.DurableUpdate{ID: id, Data: []byte(data), EnqueuedAt: time.Unix(1_700_000_000+sec, 0)}
+		if failed {
+			u.Attempts, u.LastError = 2, "flood wait"
+		}
+		return u
+	}
+	firstFormat := []*storage.DurableUpdate{upd("a", "data a", 1, false), upd("d", "data d", 4, true), upd("e", "new e", 7, false), upd("f", "data f", 6, false)}
+	tests := []struct {
+		file    string
+		want    []*storage.DurableUpdate
+		explore bool // data of the "data <id>" or "new <id>" form
+	}{
+		{"durable_v1_queue.txt", firstFormat, true},
+		{"durable_v1_queue_half_v2.txt", firstFormat, true},
+		{"durable_v2_crashed_deletes.txt", []*storage.DurableUpdate{
+			upd("b", "data b", 2, false), upd("d", "data d", 4, true), upd("e", "new e", 7, false), upd("f", "data f", 6, false),
+		}, true},
+		{"durable_v2_queue.txt", []*storage.DurableUpdate{
+			upd("d", "data d", 3, false), upd("e", "data e", 4, true), upd("f", "new f", 0, false), upd("h", "data h", 7, false),
+			{ID: "k", Data: []byte{0, 1, 2}, EnqueuedAt: time.Unix(1_700_000_000, 0)},
+		}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			forEach(t, func(t *testing.T, s storage.Storage) {
+				loadRecords(t, s, "testdata/"+tt.file)
+				q := storage.NewDurableQueue(s)
+				for range 2 { // converting, then converted
+					us, err := q.Load(ctx, 0)
+					must(t, err)
+					if diff := cmp.Diff(tt.want, us); diff != "" {
+						t.Fatalf("updates (-want +got):\n%s", diff)
+					}
+				}
+				enqueueIDs(t, q, "z")
+				must(t, q.Delete(ctx, tt.want[0].ID))
+				want := append(updateIDs(tt.want[1:]), "z")
+				if diff := cmp.Diff(want, queueIDs(t, storage.NewDurableQueue(s), 0)); diff != "" {
+					t.Errorf("after enqueue and delete (-want +got):\n%s", diff)
+				}
+			})
+			if !tt.explore {
+				return
+			}
+			s := newRecordMap()
+			loadRecords(t, s, "testdata/"+tt.file)
+			ids := updateIDs(tt.want)
+			exploreCrashes(t, s, ids, crashOps(ids[1], ids[0], "z"), 2, []string{tt.file})
+		})
+	}
 }
