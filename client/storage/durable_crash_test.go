@@ -7,6 +7,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -441,4 +442,81 @@ func TestDurableQueueOlderFormatFiles(t *testing.T) {
 			exploreCrashes(t, s, ids, crashOps(ids[1], ids[0], "z"), 2, []string{tt.file})
 		})
 	}
+}
+
+// One DurableQueue used by many goroutines at once (the client's is) serializes their
+// writes: producers enqueueing and deleting, a consumer loading and marking failed, the limit
+// changing; every update enqueued and not deleted is there once, each producer's in order.
+func TestDurableQueueConcurrent(t *testing.T) {
+	ctx := context.Background()
+	const producers, each = 4, 60
+	forEach(t, func(t *testing.T, s storage.Storage) {
+		n := each
+		if _, ok := s.(*storage.InMemory); !ok {
+			n = 8 // 2 to 3 ms a write in the file store
+		}
+		q := storage.NewDurableQueue(s)
+		done := make(chan struct{})
+		var consumer sync.WaitGroup
+		consumer.Go(func() {
+			for {
+				select {
+				case <-done:
+					return
+				default:
+				}
+				us, err := q.Load(ctx, 3)
+				if err != nil {
+					t.Errorf("Load: %v", err)
+					return
+				}
+				for _, u := range us {
+					if err := q.MarkFailed(ctx, u.ID, u.Attempts+1, "x"); err != nil && !errors.Is(err, storage.ErrNotFound) {
+						t.Errorf("MarkFailed: %v", err)
+						return
+					}
+				}
+				q.SetMaxUpdates(producers * n)
+			}
+		})
+		var wg sync.WaitGroup
+		for p := range producers {
+			wg.Go(func() {
+				for i := range n {
+					id := fmt.Sprintf("p%d-%03d", p, i)
+					if err := q.Enqueue(ctx, &storage.DurableUpdate{ID: id}); err != nil {
+						t.Errorf("Enqueue %s: %v", id, err)
+						return
+					}
+					if i%2 == 1 {
+						if err := q.Delete(ctx, fmt.Sprintf("p%d-%03d", p, i-1)); err != nil {
+							t.Errorf("Delete: %v", err)
+							return
+						}
+					}
+				}
+			})
+		}
+		wg.Wait()
+		close(done)
+		consumer.Wait()
+		got := queueIDs(t, storage.NewDurableQueue(s), 0)
+		for p := range producers {
+			var want, mine []string
+			for i := 1; i < n; i += 2 {
+				want = append(want, fmt.Sprintf("p%d-%03d", p, i))
+			}
+			for _, id := range got {
+				if strings.HasPrefix(id, fmt.Sprintf("p%d-", p)) {
+					mine = append(mine, id)
+				}
+			}
+			if diff := cmp.Diff(want, mine); diff != "" {
+				t.Errorf("producer %d's updates (-want +got):\n%s", p, diff)
+			}
+		}
+		if len(got) != producers*n/2 {
+			t.Errorf("%d updates, want %d", len(got), producers*n/2)
+		}
+	})
 }
