@@ -62,11 +62,14 @@ type DurableUpdate struct {
 // DefaultMaxDurableUpdates (SetMaxUpdates changes that). The order is kept in numbered entry
 // records, one per update, linked to the previous and next entry both ways, the index record
 // naming the first and last; each update record carries its entry's number. Enqueue writes 4
-// records (3 into an empty queue, 1 to replace), Delete 3 to 5 (4 for the first or last
-// update, 5 for one in between), at any length; Load reads 2 records per update it returns
-// and 1 or 2 more, however many were deleted in between. Within the process one DurableQueue
+// records (3 into an empty queue, 1 to replace), Delete 4 or 5 (5 for an update between two
+// others), at any length; Load reads 2 records per update it returns and 1 or 2 more,
+// however many were deleted in between (the first operation after a crash may write and
+// read a few more to finish what the crash cut short). Within the process one DurableQueue
 // per Storage must be used (the client's: Client.EnqueueDurableUpdate and the rest); it
-// serializes its writes, two over one Storage would lose entries. A crash between the writes
+// serializes its writes, two over one Storage would lose entries; the Storage's Reset must
+// not run during one of its operations either (an Enqueue cut in two by it leaves an index
+// naming deleted entries: ErrCorrupt until the next Reset). A crash between the writes
 // of an operation leaves an entry without its update, which Load skips and drops, or an
 // unlink the next operation finishes; never an update no entry lists. A queue written by an
 // older version (one index listing every id, or numbered entries without links) is converted
