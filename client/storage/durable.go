@@ -126,7 +126,8 @@ func (q *DurableQueue) Enqueue(ctx context.Context, u *DurableUpdate) error {
 	if u.EnqueuedAt.IsZero() {
 		u.EnqueuedAt = q.now()
 	}
-	if _, err := appendDurableRecord(nil, &durableRecord{DurableUpdate: *u, hasSeq: true}); err != nil { // size check before any write
+	// The size check before any write, with the longest entry number.
+	if _, err := appendDurableRecord(nil, &durableRecord{DurableUpdate: *u, seq: maxDurableTail, hasSeq: true}); err != nil {
 		return fmt.Errorf("storage: enqueue durable update %q: %w", u.ID, err)
 	}
 	q.mu.Lock()
@@ -190,6 +191,7 @@ func (q *DurableQueue) Load(ctx context.Context, limit int) ([]*DurableUpdate, e
 		return nil, err
 	}
 	var out []*DurableUpdate
+	given := map[string]struct{}{} // updates of the first format given an entry (claim)
 	prev, seq := noEntry, m.head
 	for seq != noEntry && (limit <= 0 || len(out) < limit) {
 		if err := ctx.Err(); err != nil {
@@ -202,7 +204,7 @@ func (q *DurableQueue) Load(ctx context.Context, limit int) ([]*DurableUpdate, e
 		if e.prev != prev {
 			return nil, fmt.Errorf("storage: load durable queue entry %d: %w: links back to %d, not %d", seq, ErrCorrupt, int64(e.prev), int64(prev))
 		}
-		u, err := q.claim(ctx, seq, e.id)
+		u, err := q.claim(ctx, seq, e.id, given)
 		if err != nil {
 			return nil, err
 		}

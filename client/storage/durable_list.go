@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -273,16 +274,21 @@ func (q *DurableQueue) deleteMeta(ctx context.Context) error {
 
 // claim returns the update entry seq names when that update names the entry back, nil when
 // there is none (the entry is left by a crash). An update of the first format (in a damaged
-// queue only: conversion numbers them all) is given this entry, so other entries naming it
-// are dropped, not loaded as copies.
-func (q *DurableQueue) claim(ctx context.Context, seq uint64, id string) (*durableRecord, error) {
+// queue, or one too large to take a number: see convertV1) is given this entry, the first of
+// the walk naming it (old holds the ids given so far), so other entries naming it are
+// dropped, not loaded as copies; it is rewritten with the number when that fits a record.
+func (q *DurableQueue) claim(ctx context.Context, seq uint64, id string, old map[string]struct{}) (*durableRecord, error) {
 	u, err := q.load(ctx, id)
 	if err != nil || u == nil {
 		return nil, err
 	}
 	if !u.hasSeq {
+		if _, taken := old[id]; taken {
+			return nil, nil
+		}
+		old[id] = struct{}{}
 		u.seq, u.hasSeq = seq, true
-		if err := q.saveUpdate(ctx, "load durable queue", u); err != nil {
+		if err := q.saveOld(ctx, "load durable queue", u); err != nil {
 			return nil, err
 		}
 	}
@@ -290,6 +296,16 @@ func (q *DurableQueue) claim(ctx context.Context, seq uint64, id string) (*durab
 		return nil, nil
 	}
 	return u, nil
+}
+
+// saveOld rewrites an update of the first format with its entry's number, unless that makes
+// it too large for a record (the first format allowed MaxRecordSize bytes without the
+// number): then it stays as it is, listed all the same.
+func (q *DurableQueue) saveOld(ctx context.Context, op string, u *durableRecord) error {
+	if err := q.saveUpdate(ctx, op, u); err != nil && !errors.Is(err, ErrRecordTooLarge) {
+		return err
+	}
+	return nil
 }
 
 // convertV1 turns an index of the first format into a list numbered from 0, rewriting each
@@ -310,7 +326,7 @@ func (q *DurableQueue) convertV1(ctx context.Context, rec []byte) (durableMeta, 
 			continue // an id without its update: dropped
 		}
 		u.seq, u.hasSeq = l.m.count, true
-		if err := q.saveUpdate(ctx, "convert durable queue", u); err != nil {
+		if err := q.saveOld(ctx, "convert durable queue", u); err != nil {
 			return durableMeta{}, err
 		}
 		if err := l.add(ctx, u.seq, id); err != nil {
@@ -330,6 +346,7 @@ func (q *DurableQueue) convertV2(ctx context.Context, rec []byte) (durableMeta, 
 		return durableMeta{}, fmt.Errorf("storage: load durable queue index: %w", err)
 	}
 	l := durableLinker{q: q, m: emptyDurableMeta()}
+	given := map[string]struct{}{}
 	for seq := old.head; seq < old.tail; seq++ {
 		if err := ctx.Err(); err != nil {
 			return durableMeta{}, fmt.Errorf("storage: convert durable queue: %w", err)
@@ -341,7 +358,7 @@ func (q *DurableQueue) convertV2(ctx context.Context, rec []byte) (durableMeta, 
 		if !ok {
 			continue
 		}
-		u, err := q.claim(ctx, seq, e.id)
+		u, err := q.claim(ctx, seq, e.id, given)
 		if err != nil {
 			return durableMeta{}, err
 		}

@@ -534,6 +534,65 @@ func TestDurableQueueConvertTopTail(t *testing.T) {
 	}
 }
 
+// An update of the first format as large as a record may be (MaxRecordSize, which its code
+// allowed) does not fit a record once its entry's number is added: it converts all the same,
+// kept in the first format, loading in its place once, and the queue works on.
+func TestDurableQueueConvertLargestUpdate(t *testing.T) {
+	ctx := context.Background()
+	at := time.Unix(1_700_000_000, 0)
+	big := &storage.DurableUpdate{ID: "big", EnqueuedAt: at}
+	rec, err := storage.AppendDurableUpdate(big)
+	must(t, err)
+	big.Data = make([]byte, storage.MaxRecordSize-len(rec))
+	for i := range big.Data {
+		big.Data[i] = byte(i)
+	}
+	forEach(t, func(t *testing.T, s storage.Storage) {
+		old := []*storage.DurableUpdate{{ID: "a", Data: []byte("1"), EnqueuedAt: at}, big, {ID: "b", Data: []byte("2"), EnqueuedAt: at}}
+		writeFirstFormat(t, s, []string{"a", "big", "b"}, old)
+		q := storage.NewDurableQueue(s)
+		for range 2 {
+			us, err := q.Load(ctx, 0)
+			must(t, err)
+			if diff := cmp.Diff(old, us); diff != "" {
+				t.Fatalf("updates (-want +got):\n%s", diff)
+			}
+		}
+		must(t, q.MarkFailed(ctx, "big", 1, "")) // a longer error would not fit
+		enqueueIDs(t, q, "c")
+		must(t, q.Delete(ctx, "a"))
+		if diff := cmp.Diff([]string{"big", "b", "c"}, queueIDs(t, storage.NewDurableQueue(s), 0)); diff != "" {
+			t.Errorf("ids (-want +got):\n%s", diff)
+		}
+		must(t, q.Delete(ctx, "big"))
+		if diff := cmp.Diff([]string{"b", "c"}, queueIDs(t, q, 0)); diff != "" {
+			t.Errorf("ids after deleting big (-want +got):\n%s", diff)
+		}
+	})
+}
+
+// Enqueue checks the size of the update record before any write, whatever its entry's number
+// (up to 10 bytes): an update that fits only under a low number is refused at once, not after
+// writing its entry and the index.
+func TestDurableQueueEnqueueSizeBeforeWrites(t *testing.T) {
+	ctx := context.Background()
+	s := storage.NewInMemory()
+	w := &writeCounter{Storage: s}
+	q := storage.NewDurableQueue(w)
+	for i := range 200 { // entry numbers past 127 take 2 bytes
+		enqueueIDs(t, q, fmt.Sprint(i))
+	}
+	u := &storage.DurableUpdate{ID: "big", EnqueuedAt: time.Unix(1, 0)}
+	rec, err := storage.AppendDurableRecord(u, 0, true)
+	must(t, err)
+	u.Data = make([]byte, storage.MaxRecordSize-len(rec))
+	before := w.writes
+	err = q.Enqueue(ctx, u)
+	if got := w.writes - before; err != nil && got != 0 {
+		t.Errorf("Enqueue: %v after %d writes, want the size refused before any", err, got)
+	}
+}
+
 // Enqueue of an id whose record (left unlisted by damage) names an entry of the list that
 // lists another id writes a new entry: replacing the record in place would report the update
 // queued while no entry lists it.
