@@ -671,6 +671,13 @@ func TestDurableQueueDamagedList(t *testing.T) {
 		{"entry missing", func(s storage.Storage) error { return s.DeleteRecord(ctx, storage.DurableNamespace, "e:1") }},
 		{"link backwards", saveEntry(1, storage.DurableEntry{ID: "b", Prev: 0, Next: 0, Linked: true})},
 		{"link back to another", saveEntry(2, storage.DurableEntry{ID: "c", Prev: 0, Next: none, Linked: true})},
+		{"link to itself", saveEntry(1, storage.DurableEntry{ID: "b", Prev: 0, Next: 1, Linked: true})},
+		{"link back to itself", saveEntry(1, storage.DurableEntry{ID: "b", Prev: 1, Next: 2, Linked: true})},
+		{"index naming entries far past", func(s storage.Storage) error {
+			m := storage.EmptyDurableMeta()
+			m.Head, m.Last, m.Tail, m.Count = math.MaxUint64-5, math.MaxUint64-3, math.MaxUint64-2, 3
+			return s.SaveRecord(ctx, storage.DurableNamespace, "index", storage.AppendDurableMeta(m))
+		}},
 		{"list ends before the last", saveEntry(1, storage.DurableEntry{ID: "b", Prev: 0, Next: none, Linked: true})},
 		{"link past the tail before the last", saveEntry(1, storage.DurableEntry{ID: "b", Prev: 0, Next: 3, Linked: true})},
 		{"second format entry", saveEntry(1, storage.DurableEntry{ID: "b"})},
