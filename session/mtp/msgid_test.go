@@ -82,12 +82,12 @@ func TestReplayWindow(t *testing.T) {
 	}
 	want := []replayVerdict{
 		replayNew, replayNew, replayDuplicate, replayNew, // 10 20 10 30
-		replayNew,    // 40 evicts 10 -> floor 10
-		replayTooOld, // 10
-		replayNew,    // 15 above floor, evicts 20 -> floor 20
-		replayTooOld, // 20
-		replayNew,    // 50 evicts 30 -> floor 30
-		replayNew,    // 35 evicts 40 -> floor 40
+		replayNew,       // 40 forgets the lowest, 10 -> floor 10
+		replayTooOld,    // 10
+		replayNew,       // 15 above floor, the lowest itself -> floor 15
+		replayDuplicate, // 20 still kept: only the lowest ids are forgotten
+		replayNew,       // 50 forgets 20 -> floor 20
+		replayNew,       // 35 forgets 30 -> floor 30
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("verdicts (-want +got):\n%s", diff)

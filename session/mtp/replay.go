@@ -1,16 +1,19 @@
 package mtp
 
-// replayWindow remembers the ids of recently received messages so duplicates are dropped. It
-// keeps the last size ids in a ring; an id at or below the largest evicted one is treated as
-// too old to check and dropped too. The ring and the set grow with use, so an idle
-// connection's window stays small.
+// replayWindow remembers the ids of recently received messages so duplicates are dropped. As
+// MTProto's security guidelines say, it keeps the size highest ids received: once it holds
+// more, the lowest is forgotten, and an id at or below the highest one forgotten so far is
+// treated as too old to check and dropped too. Forgetting the lowest rather than the one
+// received first matters when ids arrive out of order, as when a server resends kept messages
+// under their old ids inside containers with new, higher ones: the container ids must not lift
+// the floor above the resent messages still to come. The heap and the set grow with use, so an
+// idle connection's window stays small.
 type replayWindow struct {
 	seen  map[int64]struct{}
-	ring  []int64
+	ids   []int64 // the ids in seen, a min-heap
 	size  int
-	next  int   // ring slot the next id goes to once the ring is full
-	full  bool  // ring holds size ids
-	floor int64 // largest id evicted so far
+	full  bool  // ids holds size ids
+	floor int64 // largest id forgotten so far
 	max   int64 // largest id recorded
 }
 
@@ -38,20 +41,57 @@ func (w *replayWindow) check(id int64) replayVerdict {
 	return replayNew
 }
 
-// add records id as received; call it only after check returned replayNew.
+// add records id as received; call it only after check returned replayNew. O(log size).
 func (w *replayWindow) add(id int64) {
-	if w.full {
-		old := w.ring[w.next]
-		delete(w.seen, old)
-		w.floor = max(w.floor, old)
-		w.ring[w.next] = id
-		w.next = (w.next + 1) % len(w.ring)
-	} else {
-		w.ring = append(w.ring, id)
-		w.full = len(w.ring) == w.size
-	}
 	w.max = max(w.max, id)
+	if !w.full {
+		w.ids = append(w.ids, id)
+		w.full = len(w.ids) == w.size
+		w.up(len(w.ids) - 1)
+		w.seen[id] = struct{}{}
+		return
+	}
+	if id <= w.ids[0] {
+		w.floor = max(w.floor, id) // id is the lowest: forgotten at once
+		return
+	}
+	delete(w.seen, w.ids[0])
+	w.floor = max(w.floor, w.ids[0])
+	w.ids[0] = id
+	w.down(0)
 	w.seen[id] = struct{}{}
+}
+
+// up moves the heap entry at i towards the root until its parent is lower.
+func (w *replayWindow) up(i int) {
+	h := w.ids
+	for i > 0 {
+		p := (i - 1) / 2
+		if h[p] <= h[i] {
+			return
+		}
+		h[p], h[i] = h[i], h[p]
+		i = p
+	}
+}
+
+// down moves the heap entry at i towards the leaves until its children are higher.
+func (w *replayWindow) down(i int) {
+	h := w.ids
+	for {
+		low, l := i, 2*i+1
+		if l < len(h) && h[l] < h[low] {
+			low = l
+		}
+		if r := l + 1; r < len(h) && h[r] < h[low] {
+			low = r
+		}
+		if low == i {
+			return
+		}
+		h[i], h[low] = h[low], h[i]
+		i = low
+	}
 }
 
 // has reports whether id is in the window.
@@ -63,6 +103,6 @@ func (w *replayWindow) has(id int64) bool {
 // reset forgets everything, for a new session.
 func (w *replayWindow) reset() {
 	clear(w.seen)
-	w.ring = w.ring[:0]
-	w.next, w.full, w.floor, w.max = 0, false, 0, 0
+	w.ids = w.ids[:0]
+	w.full, w.floor, w.max = false, 0, 0
 }

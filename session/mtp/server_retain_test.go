@@ -368,3 +368,18 @@ func TestRetainedAckedOnReconnect(t *testing.T) {
 		t.Fatalf("server keeps %d acknowledged messages", n)
 	}
 }
+
+// TestRetainedFullStoreResent: every message of a full store, lost with its connection, reaches
+// the client on the next one. The resent messages keep their old msg_ids but travel in
+// containers under new, higher ones: the client's replay window must not let those lift its
+// floor above the resent messages still to come.
+func TestRetainedFullStoreResent(t *testing.T) {
+	p := newPair(t, nil)
+	p.openSession()
+	ids := p.pushUpdates(DefaultRetainMessages)
+	p.reconnect()
+	p.flushS()
+	if diff := cmp.Diff(ids, updateIDs(p.deliverC())); diff != "" {
+		t.Fatalf("updates after the reconnect (-want +got):\n%s", diff)
+	}
+}
