@@ -117,10 +117,17 @@ func (e *Engine) accept(now time.Time, msgID int64, seqNo int32, body []byte) bo
 		e.drop("duplicate msg_id", msgID)
 		return false
 	case replayTooOld:
+		if e.side == crypto.Client && e.answersPending(body) {
+			// An answer to a call still waiting cannot be a replay of anything handled (the
+			// call would be complete): take it rather than leave the call hanging.
+			break
+		}
 		if e.side == crypto.Client && seqNo&1 == 1 {
-			// A server message below the window was handled long ago (the server resends
-			// what it kept, oldest first, before anything newer): acknowledge it again so the
-			// server stops resending it.
+			// Anything else below the window cannot be told from a replay and is never
+			// handled, so the server's kept copy is of no use: acknowledge it so the server
+			// stops resending it. The window forgets the lowest ids first and the server
+			// resends what it kept oldest first, ahead of anything newer, so what lands here
+			// was handled long ago.
 			e.ack(now, msgID)
 		}
 		e.drop("msg_id below the replay window", msgID)

@@ -383,3 +383,31 @@ func TestRetainedFullStoreResent(t *testing.T) {
 		t.Fatalf("updates after the reconnect (-want +got):\n%s", diff)
 	}
 }
+
+// TestClientTakesAnswerBelowWindow: an answer to a call still waiting cannot be a replay of
+// anything the client handled, so it completes the call even when it arrives after the
+// client's replay window moved past its msg_id (rather than being dropped, acknowledged, and
+// forgotten by the server while the call hangs).
+func TestClientTakesAnswerBelowWindow(t *testing.T) {
+	p := newPair(t, func(c, _ *Config) { c.ReplayWindow = 4 })
+	p.openSession()
+	call := p.call(body(0xe1, 0), CallOptions{})
+	p.flushC()
+	req := only(p.deliverS(), EventRequest)[0].MsgID
+	p.s.Reply(req, body(0xe2, 1))
+	p.flushS()
+	late := p.toC
+	p.toC = nil
+	for range 5 {
+		p.pushUpdates(1)
+		p.deliverC()
+	}
+	p.toC = late
+	if res := only(p.deliverC(), EventResult); len(res) != 1 || res[0].Call != call {
+		t.Fatalf("results %+v for the late answer, want call %d's", res, call)
+	}
+	p.toC = late // a second copy is a replay now: dropped
+	if ev := p.deliverC(); len(ev) != 0 {
+		t.Fatalf("client events for a second copy: %v", kinds(ev))
+	}
+}
