@@ -258,9 +258,10 @@ func (c *Client) GetSecretChat(chatID int32) (*types.SecretChat, bool) {
 // SendSecretMessage sends text to a ready chat (messages.sendEncrypted) and returns the
 // message's random_id. Of the send options it reads the parse mode and entities
 // (WithParseMode, WithEntities: the text is parsed as SendMessage parses it, and the entities
-// convert to the secret layer's; kinds it lacks, and mentions of user ids past 32 bits, are
-// left out) and WithSilent; the others do not apply to secret chats. The message carries the
-// chat's self-destruct timer (SetSecretChatTTL).
+// convert to the secret layer's; kinds the peer's layer lacks are left out, as are mention
+// names, phone numbers, cashtags and bank cards, which no published layer has) and
+// WithSilent; the others do not apply to secret chats. The message carries the chat's
+// self-destruct timer (SetSecretChatTTL).
 func (c *Client) SendSecretMessage(ctx context.Context, chatID int32, text string, opts ...SendOption) (int64, error) {
 	return c.sendSecretText(ctx, chatID, 0, text, opts)
 }

@@ -3,6 +3,7 @@ package secretchat
 import (
 	"errors"
 	"fmt"
+	"math"
 
 	"github.com/mtgo-labs/mtgo/tl"
 	"github.com/mtgo-labs/mtgo/tl/e2e"
@@ -59,23 +60,32 @@ func SendLayer(ours, peer int32) int32 {
 	return min(peer, ours)
 }
 
+// unpublished is Since's answer for the constructors no layer of the published end-to-end
+// schema has: past every layer, so Fit always drops them.
+const unpublished = math.MaxInt32
+
 // since lists the constructors of tl/e2e that came after MinLayer, with the layer that brought
-// them (tdlib's SecretChatLayer: NewEntities 101, SupportBigFiles 143,
-// SpoilerAndCustomEmojiEntities 144); the others are in every layer from MinLayer on.
+// them (core.telegram.org/type/MessageEntity, its end-to-end schema: underline, strike and
+// blockquote 101, spoiler and custom emoji 144; tdlib's SecretChatLayer: SupportBigFiles 143),
+// and the ones no published layer has (unpublished): mention names, phone numbers, cashtags
+// and bank cards are in tl/e2e because tdlib's secret_api.tl copied them from the main API,
+// and a peer reading the published schema cannot decode a message holding one (tdlib itself
+// never sends them). The others are in every layer from MinLayer on.
 var since = map[uint32]int32{
-	e2e.MessageEntityPhoneTypeID:            101,
-	e2e.MessageEntityCashtagTypeID:          101,
-	e2e.MessageEntityBankCardTypeID:         101,
 	e2e.MessageEntityUnderlineTypeID:        101,
 	e2e.MessageEntityStrikeTypeID:           101,
 	e2e.MessageEntityBlockquoteTypeID:       101,
 	e2e.DecryptedMessageMediaDocumentTypeID: 143, // size:long; earlier layers' #7afe8ae2 is not generated
 	e2e.MessageEntitySpoilerTypeID:          144,
 	e2e.MessageEntityCustomEmojiTypeID:      144,
+	e2e.MessageEntityMentionNameTypeID:      unpublished,
+	e2e.MessageEntityPhoneTypeID:            unpublished,
+	e2e.MessageEntityCashtagTypeID:          unpublished,
+	e2e.MessageEntityBankCardTypeID:         unpublished,
 }
 
 // Since returns the layer that brought the tl/e2e constructor id: MinLayer for the ones every
-// layer this package writes has.
+// layer this package writes has, math.MaxInt32 for the ones no published layer has.
 func Since(id uint32) int32 {
 	if l, ok := since[id]; ok {
 		return l
