@@ -17,24 +17,30 @@ import (
 // handlers of the batch it delivered: the one calling Disconnect among them. Disconnect
 // returns once the connection is closed; the update that ran the handler counts as handled,
 // so the next Connect does not deliver it again (the handler would disconnect again, for
-// ever). With "then Connect" the handler connects again itself and the client goes on.
+// ever). With "then Connect" the handler connects again itself and the client goes on; with
+// "meanwhile" a message of the handler's chat comes while it is disconnected, and is handled
+// once the handler returns.
 func TestE2EDisconnectFromHandler(t *testing.T) {
-	for _, reconnect := range []bool{false, true} {
-		name := "Disconnect"
-		if reconnect {
-			name = "then Connect"
-		}
-		t.Run(name, func(t *testing.T) { testDisconnectFromHandler(t, reconnect) })
+	for _, tc := range []struct {
+		name               string
+		connect, meanwhile bool
+	}{
+		{"Disconnect", false, false},
+		{"then Connect", true, false},
+		{"then Connect, a message meanwhile", true, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) { testDisconnectFromHandler(t, tc.connect, tc.meanwhile) })
 	}
 }
 
-func testDisconnectFromHandler(t *testing.T, reconnect bool) {
+func testDisconnectFromHandler(t *testing.T, connect, meanwhile bool) {
 	cl := cluster(t)
 	b, _ := e2eBot(t, cl, "e2e_disc_handler_bot")
 	sender := newSoakSenders(t, cl, "e2e_disc_handler_bot", 1)[0]
 	type outcome struct{ disconnect, connect error }
 	returned := make(chan outcome, 1)
 	handled := make(chan string, 8)
+	disconnected, goOn := make(chan struct{}), make(chan struct{})
 	var first atomic.Bool
 	b.OnMessage(func(ctx *mtgo.Context, m *types.Message) error {
 		handled <- m.Text
@@ -43,7 +49,11 @@ func testDisconnectFromHandler(t *testing.T, reconnect bool) {
 		}
 		var o outcome
 		o.disconnect = b.Disconnect()
-		if reconnect {
+		if meanwhile {
+			close(disconnected)
+			<-goOn
+		}
+		if connect {
 			cctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 			defer cancel()
 			o.connect = b.ConnectContext(cctx)
@@ -52,19 +62,24 @@ func testDisconnectFromHandler(t *testing.T, reconnect bool) {
 		return nil
 	})
 
-	start := time.Now()
 	sender.send(t) // "1": the handler disconnects
 	if got := recv(t, handled, "the handler of the first message"); got != "1" {
 		t.Fatalf("handled %q first", got)
 	}
+	want := []string{"2"}
+	if meanwhile {
+		recv(t, disconnected, "return of Disconnect called from a handler")
+		sender.send(t) // "2", while the handler holds its chat
+		close(goOn)
+		want = []string{"2", "3"}
+	}
 	// Before the fix Disconnect returned only after the update engine gave up waiting for
 	// the handler (handlerStopGrace, 5 s), and left the update to be delivered again.
 	o := recv(t, returned, "return of Disconnect (and Connect) called from a handler")
-	t.Logf("Disconnect from the handler returned after %v", time.Since(start).Round(time.Millisecond))
 	if o.disconnect != nil || o.connect != nil {
 		t.Fatalf("from the handler: Disconnect = %v, Connect = %v", o.disconnect, o.connect)
 	}
-	if !reconnect {
+	if !connect {
 		if b.IsConnected() {
 			t.Fatal("connected after Disconnect from a handler")
 		}
@@ -75,13 +90,14 @@ func testDisconnectFromHandler(t *testing.T, reconnect bool) {
 	if !b.IsConnected() {
 		t.Fatal("not connected after Connect")
 	}
-	sender.send(t) // "2": delivered by the update engine of the new connection
+	sender.send(t) // delivered by the update engine of the new connection
+	last := want[len(want)-1]
 	var got []string
-	for text := ""; text != "2"; {
-		text = recv(t, handled, "the second message after the reconnection")
+	for text := ""; text != last; {
+		text = recv(t, handled, "the messages after the reconnection")
 		got = append(got, text)
 	}
-	if diff := cmp.Diff([]string{"2"}, got); diff != "" {
+	if diff := cmp.Diff(want, got); diff != "" {
 		t.Fatalf("handled after Disconnect (-want +got):\n%s", diff)
 	}
 }
