@@ -107,7 +107,8 @@ func (c *Client) OnSessionLoaded(hook SessionLoadedHook) *Handler {
 // the ordered batches the update engine hands over (pushed ones, the answers' updates and
 // what getDifference recovered), or with NoUpdates what HandleUpdates and HandleUpdatesWait
 // get. It runs on the update engine's goroutine, before the handlers of the batch: it must
-// not block, nor change u. Without such hooks the update path pays one atomic load.
+// not block, nor change u, nor call Disconnect (which waits for the update engine to stop:
+// start a goroutine for that). Without such hooks the update path pays one atomic load.
 func (c *Client) OnUpdateReceived(hook UpdateReceivedHook) *Handler {
 	if hook == nil {
 		return c.register(false, nil)
