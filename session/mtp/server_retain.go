@@ -1,7 +1,9 @@
 package mtp
 
 import (
+	"cmp"
 	"log/slog"
+	"slices"
 	"time"
 )
 
@@ -12,9 +14,9 @@ const (
 	DefaultRetainBytes    = 4 << 20
 )
 
-// retainEntry is one message in the order of the retained store: msgID is the id the message
-// was stamped with when it entered, so an entry whose message has since been stamped again
-// under a new id, acknowledged or dropped is recognised as stale.
+// retainEntry is one message in the retained store under the msg_id it was stamped with when
+// it entered; m is nil once the message was acknowledged, dropped or stamped again under a
+// new id (which enters it anew).
 type retainEntry struct {
 	id int64
 	m  *outMsg
@@ -23,20 +25,36 @@ type retainEntry struct {
 // retainStore is what a server engine keeps of the content messages it sent (rpc_result and
 // pushed updates) until the client acknowledges them, as Telegram does: they are sent again,
 // under their msg_ids, on the session's next connection and on msg_resend_req. It is bounded
-// in messages and bytes; past a bound the oldest messages are forgotten. Everything is
-// O(1) per message amortised: order is a queue whose stale entries are skipped and compacted
-// away.
+// in messages and bytes; past a bound the oldest messages are forgotten.
+//
+// The store is one queue in send order, which is msg_id order (a message enters when it is
+// stamped with a fresh id, and ids only grow), so a message is found by binary search; the
+// entries of forgotten messages are skipped and compacted away, keeping the queue within a
+// constant factor of what is kept. No map: an idle session's store is an empty slice, and a
+// session at rest (every message acknowledged before the next) allocates nothing.
 type retainStore struct {
-	byID  map[int64]*outMsg
-	byReq map[int64]*outMsg // rpc_result by the request it answers
-	order []retainEntry     // send order, oldest first, from head
+	order []retainEntry // oldest first, from head
 	head  int
-	bytes int // body bytes of the messages in byID
+	n     int // messages kept
+	bytes int // their body bytes
 }
 
-// live reports whether entry en still stands for a retained message.
-func (r *retainStore) live(en retainEntry) bool {
-	return en.m != nil && r.byID[en.id] == en.m && en.m.msgID == en.id
+// find returns the index in order of the kept message stamped id, -1 if none.
+func (r *retainStore) find(id int64) int {
+	q := r.order[r.head:]
+	i, ok := slices.BinarySearchFunc(q, id, func(en retainEntry, id int64) int { return cmp.Compare(en.id, id) })
+	if !ok || q[i].m == nil {
+		return -1
+	}
+	return r.head + i
+}
+
+// get returns the kept message stamped id, nil if none.
+func (r *retainStore) get(id int64) *outMsg {
+	if i := r.find(id); i >= 0 {
+		return r.order[i].m
+	}
+	return nil
 }
 
 // retainSent keeps m, just stamped with its msg_id, evicting the oldest messages past the bounds.
@@ -52,22 +70,16 @@ func (e *Engine) retainSent(m *outMsg) {
 			slog.Int64("msg_id", m.msgID), slog.Int("bytes", len(m.body)), slog.Int("limit", maxB))
 		return
 	}
-	if r.byID == nil {
-		r.byID = make(map[int64]*outMsg)
-		r.byReq = make(map[int64]*outMsg)
-	}
-	r.byID[m.msgID] = m
-	if m.req != 0 {
-		r.byReq[m.req] = m
-	}
-	r.bytes += len(m.body)
 	r.order = append(r.order, retainEntry{id: m.msgID, m: m})
-	for len(r.byID) > maxN || r.bytes > maxB {
+	r.n++
+	r.bytes += len(m.body)
+	for r.n > maxN || r.bytes > maxB {
 		en := r.order[r.head]
 		r.order[r.head] = retainEntry{}
 		r.head++
-		if r.live(en) {
-			r.forget(en.m)
+		if en.m != nil {
+			r.n--
+			r.bytes -= len(en.m.body)
 			e.log.Debug("mtp: unacknowledged message dropped: the session keeps too many",
 				slog.Int64("msg_id", en.id), slog.Int("limit_messages", maxN), slog.Int("limit_bytes", maxB))
 		}
@@ -75,33 +87,42 @@ func (e *Engine) retainSent(m *outMsg) {
 	r.compact()
 }
 
-// forget stops keeping m (stamped with its current msg_id).
+// forget stops keeping m (stamped with its current msg_id), if it is kept.
 func (r *retainStore) forget(m *outMsg) {
-	if r.byID[m.msgID] != m {
-		return
+	if i := r.find(m.msgID); i >= 0 && r.order[i].m == m {
+		r.remove(i)
 	}
-	delete(r.byID, m.msgID)
-	if m.req != 0 && r.byReq[m.req] == m {
-		delete(r.byReq, m.req)
-	}
-	r.bytes -= len(m.body)
 }
 
-// compact drops the stale head of the order queue and rewrites the queue once most of it is
-// stale, so its length stays within a constant factor of the retained messages.
+// remove forgets the kept message at order[i].
+func (r *retainStore) remove(i int) {
+	r.n--
+	r.bytes -= len(r.order[i].m.body)
+	r.order[i].m = nil
+	r.compact()
+}
+
+// maxIdleCap is the room the queue keeps once empty; a larger one (left by a burst) is freed.
+const maxIdleCap = 64
+
+// compact drops the forgotten head of the queue and rewrites the queue once most of it is
+// forgotten, so its length stays within a constant factor of the kept messages.
 func (r *retainStore) compact() {
-	for r.head < len(r.order) && !r.live(r.order[r.head]) {
+	for r.head < len(r.order) && r.order[r.head].m == nil {
 		r.order[r.head] = retainEntry{}
 		r.head++
 	}
 	if r.head == len(r.order) {
+		if cap(r.order) > maxIdleCap {
+			r.order = nil
+		}
 		r.order, r.head = r.order[:0], 0
 		return
 	}
-	if n := len(r.order) - r.head; n > 64 && n > 2*len(r.byID) {
+	if n := len(r.order) - r.head; n > maxIdleCap && n > 2*r.n {
 		kept := r.order[:0]
 		for _, en := range r.order[r.head:] {
-			if r.live(en) {
+			if en.m != nil {
 				kept = append(kept, en)
 			}
 		}
@@ -113,35 +134,28 @@ func (r *retainStore) compact() {
 // ackKept forgets the message id names, if it is kept: the client has it. A copy queued for
 // a resend (the ack came in the first packet of a new connection) is not sent.
 func (e *Engine) ackKept(id int64) {
-	if m := e.kept.byID[id]; m != nil {
-		e.unqueue(m)
-		e.kept.forget(m)
-		e.kept.compact()
+	if i := e.kept.find(id); i >= 0 {
+		e.unqueue(e.kept.order[i].m)
+		e.kept.remove(i)
 	}
 }
 
 // forgetKept forgets every kept message, for a new session: those queued for a resend are
 // taken out of the queue too, as they belong to the old session.
 func (e *Engine) forgetKept() {
-	for _, en := range e.kept.order[e.kept.head:] {
-		if e.kept.live(en) {
+	r := &e.kept
+	for _, en := range r.order[r.head:] {
+		if en.m != nil {
 			e.unqueue(en.m)
 		}
 	}
-	e.kept.reset()
-}
-
-// reset forgets everything.
-func (r *retainStore) reset() {
-	clear(r.byID)
-	clear(r.byReq)
 	clear(r.order)
-	r.order, r.head, r.bytes = r.order[:0], 0, 0
+	r.order, r.head, r.n, r.bytes = r.order[:0], 0, 0, 0
 }
 
 // Retained returns how many sent messages a server engine keeps until the client acknowledges
 // them, and their size in bytes.
-func (e *Engine) Retained() (messages, bytes int) { return len(e.kept.byID), e.kept.bytes }
+func (e *Engine) Retained() (messages, bytes int) { return e.kept.n, e.kept.bytes }
 
 // resendRetained queues every kept message that is not queued already, on a new connection:
 // the client may not have received it. A message whose msg_id is younger than
@@ -152,7 +166,7 @@ func (e *Engine) resendRetained(now time.Time) {
 	srv := e.serverTime(now)
 	for _, en := range e.kept.order[e.kept.head:] {
 		m := en.m
-		if !e.kept.live(en) || m.queued {
+		if m == nil || m.queued {
 			continue
 		}
 		m.keepID = srv.Sub(MsgIDTime(m.msgID)) < e.cfg.ResendMaxAge
@@ -163,7 +177,7 @@ func (e *Engine) resendRetained(now time.Time) {
 // resendAsked queues the kept message id again under its msg_id (msg_resend_req). It reports
 // false if the engine does not keep id.
 func (e *Engine) resendAsked(id int64) bool {
-	m := e.kept.byID[id]
+	m := e.kept.get(id)
 	if m == nil {
 		return false
 	}
@@ -175,15 +189,17 @@ func (e *Engine) resendAsked(id int64) bool {
 }
 
 // dropKeptAnswer forgets the kept answer to request req (rpc_drop_answer after it was sent)
-// and returns rpc_answer_dropped about it; ok is false when no answer to req is kept.
+// and returns rpc_answer_dropped about it; ok is false when no answer to req is kept. It
+// scans the store (rpc_drop_answer is rare; the store is bounded).
 func (e *Engine) dropKeptAnswer(req int64) (answer []byte, ok bool) {
-	m := e.kept.byReq[req]
-	if m == nil {
+	r := &e.kept
+	i := slices.IndexFunc(r.order[r.head:], func(en retainEntry) bool { return en.m != nil && en.m.req == req })
+	if i < 0 {
 		return nil, false
 	}
+	m := r.order[r.head+i].m
 	e.unqueue(m)
-	e.kept.forget(m)
-	e.kept.compact()
+	r.remove(r.head + i)
 	out := le.AppendUint32(make([]byte, 0, 20), idRPCAnswerDropped)
 	out = le.AppendUint64(out, uint64(m.msgID))
 	out = le.AppendUint32(out, uint32(m.seqNo))

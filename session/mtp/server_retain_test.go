@@ -216,7 +216,7 @@ func TestRetainedOrderStaysLinear(t *testing.T) {
 		p.deliverC()
 		p.deliverAcks()
 	}
-	if n, _ := p.s.Retained(); n != 1 || p.s.kept.byID[old[0]] == nil {
+	if n, _ := p.s.Retained(); n != 1 || p.s.kept.get(old[0]) == nil {
 		t.Fatalf("server keeps %d messages, want the lost one", n)
 	}
 	if q := len(p.s.kept.order) - p.s.kept.head; q > 130 {
@@ -344,7 +344,7 @@ func TestClientAcksCopyBelowWindow(t *testing.T) {
 		t.Fatalf("client events for a copy below its window: %v", kinds(ev))
 	}
 	p.deliverAcks()
-	if p.s.kept.byID[ids[0]] != nil {
+	if p.s.kept.get(ids[0]) != nil {
 		t.Fatal("server still keeps the copy the client acknowledged")
 	}
 }
