@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"math"
 	"sync"
 	"time"
 )
@@ -53,7 +54,8 @@ type DurableUpdate struct {
 	// Attempts and LastError are what MarkFailed recorded.
 	Attempts  int
 	LastError string
-	// EnqueuedAt is when Enqueue stored it; Enqueue sets it when zero.
+	// EnqueuedAt is when Enqueue stored it; Enqueue sets it when zero and refuses one Unix
+	// nanoseconds cannot hold (before 1678 or after 2262).
 	EnqueuedAt time.Time
 }
 
@@ -125,6 +127,9 @@ func (q *DurableQueue) Enqueue(ctx context.Context, u *DurableUpdate) error {
 	}
 	if u.EnqueuedAt.IsZero() {
 		u.EnqueuedAt = q.now()
+	}
+	if u.EnqueuedAt.Before(time.Unix(0, math.MinInt64)) || u.EnqueuedAt.After(time.Unix(0, math.MaxInt64)) {
+		return fmt.Errorf("storage: enqueue durable update %q: enqueued at %v, outside Unix nanoseconds (1678 to 2262)", u.ID, u.EnqueuedAt.UTC())
 	}
 	// The size check before any write, with the longest entry number.
 	if _, err := appendDurableRecord(nil, &durableRecord{DurableUpdate: *u, seq: maxDurableTail, hasSeq: true}); err != nil {

@@ -593,6 +593,28 @@ func TestDurableQueueEnqueueSizeBeforeWrites(t *testing.T) {
 	}
 }
 
+// EnqueuedAt is kept as Unix nanoseconds: a time outside what they hold (before 1678, after
+// 2262) is refused, not stored as another time.
+func TestDurableQueueEnqueuedAtRange(t *testing.T) {
+	ctx := context.Background()
+	q := storage.NewDurableQueue(storage.NewInMemory())
+	for _, at := range []time.Time{time.Date(3000, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(1600, 1, 1, 0, 0, 0, 0, time.UTC)} {
+		err := q.Enqueue(ctx, &storage.DurableUpdate{ID: "x", EnqueuedAt: at})
+		if err != nil {
+			continue
+		}
+		us, err := q.Load(ctx, 0)
+		must(t, err)
+		if !us[0].EnqueuedAt.Equal(at) {
+			t.Errorf("enqueued at %v, loads as %v", at, us[0].EnqueuedAt)
+		}
+	}
+	for _, at := range []time.Time{time.Unix(0, math.MaxInt64), time.Unix(0, math.MinInt64)} {
+		must(t, q.Enqueue(ctx, &storage.DurableUpdate{ID: "y", EnqueuedAt: at}))
+		must(t, q.Delete(ctx, "y"))
+	}
+}
+
 // Enqueue of an id whose record (left unlisted by damage) names an entry of the list that
 // lists another id writes a new entry: replacing the record in place would report the update
 // queued while no entry lists it.
