@@ -267,7 +267,7 @@ func (e *Engine) dispatch(now time.Time, msgID int64, body []byte, inContainer, 
 	case idMsgsStateReq:
 		e.onStateReq(msgID, body)
 	case idMsgResendReq:
-		e.onResendReq(body)
+		e.onResendReq(now, body)
 	case idMsgsAllInfo, idMsgCopy, idHTTPWait:
 		// Informational or unused by MTProto 2.0 clients.
 	default:
@@ -404,7 +404,7 @@ func (e *Engine) stateOf(id int64) byte {
 }
 
 // onResendReq sends again the messages the peer asks for, with their original ids.
-func (e *Engine) onResendReq(body []byte) {
+func (e *Engine) onResendReq(now time.Time, body []byte) {
 	var b tl.Buffer
 	b.ResetTo(body[4:])
 	ids, err := readLongVector(&b, e.scratch[:0])
@@ -414,7 +414,7 @@ func (e *Engine) onResendReq(body []byte) {
 		return
 	}
 	for _, id := range ids {
-		if e.resendAsked(id) {
+		if e.resendAsked(now, id) {
 			continue
 		}
 		if m := e.sent[id]; m != nil && !m.queued {

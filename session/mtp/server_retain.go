@@ -158,34 +158,37 @@ func (e *Engine) forgetKept() {
 func (e *Engine) Retained() (messages, bytes int) { return e.kept.n, e.kept.bytes }
 
 // resendRetained queues every kept message that is not queued already, on a new connection:
-// the client may not have received it. A message whose msg_id is younger than
-// Config.ResendMaxAge keeps it, so a client that did receive it drops the copy (and
-// acknowledges it again); an older one would fall outside the client's time window and is sent
-// under a new msg_id.
+// the client may not have received it.
 func (e *Engine) resendRetained(now time.Time) {
 	srv := e.serverTime(now)
 	for _, en := range e.kept.order[e.kept.head:] {
-		m := en.m
-		if m == nil || m.queued {
-			continue
+		if en.m != nil {
+			e.requeueKept(en.m, srv)
 		}
-		m.keepID = srv.Sub(MsgIDTime(m.msgID)) < e.cfg.ResendMaxAge
-		e.push(m)
 	}
 }
 
-// resendAsked queues the kept message id again under its msg_id (msg_resend_req). It reports
-// false if the engine does not keep id.
-func (e *Engine) resendAsked(id int64) bool {
+// resendAsked queues the kept message id again (msg_resend_req). It reports false if the
+// engine does not keep id.
+func (e *Engine) resendAsked(now time.Time, id int64) bool {
 	m := e.kept.get(id)
 	if m == nil {
 		return false
 	}
-	if !m.queued {
-		m.keepID = true
-		e.push(m)
-	}
+	e.requeueKept(m, e.serverTime(now))
 	return true
+}
+
+// requeueKept queues the kept m again unless it is queued. A message whose msg_id is younger
+// than Config.ResendMaxAge keeps it, so a client that did receive it drops the copy (and
+// acknowledges it again); an older one would fall outside the client's time window and is
+// sent under a new msg_id.
+func (e *Engine) requeueKept(m *outMsg, srv time.Time) {
+	if m.queued {
+		return
+	}
+	m.keepID = srv.Sub(MsgIDTime(m.msgID)) < e.cfg.ResendMaxAge
+	e.push(m)
 }
 
 // dropKeptAnswer forgets the kept answer to request req (rpc_drop_answer after it was sent)

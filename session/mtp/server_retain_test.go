@@ -411,3 +411,48 @@ func TestClientTakesAnswerBelowWindow(t *testing.T) {
 		t.Fatalf("client events for a second copy: %v", kinds(ev))
 	}
 }
+
+// TestRetainedLostTwice: a kept message whose resend is lost too comes again on the
+// connection after, still under its msg_id, and once: acks that came inside containers with
+// calls forget it.
+func TestRetainedLostTwice(t *testing.T) {
+	p := newPair(t, nil)
+	p.openSession()
+	ids := p.pushUpdates(3)
+	for range 2 {
+		p.reconnect()
+		if n := p.flushS(); n != 1 {
+			t.Fatalf("%d packets on the new connection, want the kept updates", n)
+		}
+	}
+	p.reconnect()
+	p.flushS()
+	if diff := cmp.Diff(ids, updateIDs(p.deliverC())); diff != "" {
+		t.Fatalf("updates after the third connection (-want +got):\n%s", diff)
+	}
+	p.call(body(1, 0), CallOptions{}) // the acks travel with it, in a container
+	p.flushC()
+	p.deliverS()
+	if n, _ := p.s.Retained(); n != 0 {
+		t.Fatalf("server keeps %d messages acknowledged in a container", n)
+	}
+}
+
+// TestRetainedResendReqOld: msg_resend_req about a kept message older than ResendMaxAge gets
+// it under a new msg_id, as a reconnect would: under the old one the client's time window
+// drops it.
+func TestRetainedResendReqOld(t *testing.T) {
+	p := newPair(t, nil)
+	p.openSession()
+	ids := p.pushUpdates(1)
+	p.toC = nil // lost
+	p.now = p.now.Add(6 * time.Minute)
+	p.c.pushService(appendLongVector(le.AppendUint32(nil, idMsgResendReq), ids), false)
+	p.flushC()
+	p.deliverS()
+	p.flushS()
+	got := updateIDs(p.deliverC())
+	if len(got) != 1 || got[0] == ids[0] {
+		t.Fatalf("updates %#x after msg_resend_req 6 minutes on, want one under a new msg_id (old %#x)", got, ids[0])
+	}
+}
