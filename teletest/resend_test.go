@@ -256,3 +256,49 @@ func TestBreakAfterUpdate(t *testing.T) {
 		t.Fatalf("%d connections broken after an update, want 1", st.UpdateBreaks)
 	}
 }
+
+// TestResendTakeover: a second connection of the session, opened while the first is still
+// up with updates written into it or still queued, gets every update the client has not
+// acknowledged exactly once, in order, whatever the first connection was doing when the
+// second took the session over.
+func TestResendTakeover(t *testing.T) {
+	f := newResendFixture(t, Config{})
+	const n = 40
+	text := func(i int) string { return fmt.Sprintf("takeover %03d", i) }
+	for i := range n {
+		if _, err := f.cl.World().SendMessage(f.other, &tg.InputPeerSelf{}, world.Draft{RandomID: int64(100 + i), Text: text(i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f.c.dial() // the first connection stays open; nothing read from it
+	f.c.got = nil
+	f.c.call(&tg.HelpGetNearestDCRequest{})
+	seen := func() (order []int, dup bool) {
+		count := map[int]int{}
+		for _, m := range f.c.got {
+			if m.typeID() == idRPCResult {
+				continue
+			}
+			for i := range n {
+				if bytes.Contains(m.body, []byte(text(i))) {
+					count[i]++
+					dup = dup || count[i] > 1
+					order = append(order, i)
+				}
+			}
+		}
+		return order, dup
+	}
+	for {
+		order, _ := seen()
+		if len(order) >= n {
+			break
+		}
+		f.c.read()
+	}
+	f.c.call(&tg.HelpGetNearestDCRequest{}) // anything sent twice would come before its answer
+	order, dup := seen()
+	if dup || !slices.IsSorted(order) || len(order) != n {
+		t.Fatalf("updates on the second connection in order %v, want each of %d once, in order", order, n)
+	}
+}
