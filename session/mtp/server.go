@@ -152,7 +152,8 @@ func (e *Engine) ReplyError(req int64, code int, message string) bool {
 }
 
 // Push queues a message the server sends on its own, such as updates. A client engine may use
-// it for service messages that expect no answer.
+// it for service messages that expect no answer. The engine keeps body, on a server until the
+// client acknowledges the message (it may be sent again): the caller must not modify it.
 func (e *Engine) Push(body []byte) error {
 	if len(body) < 4 || len(body)%4 != 0 {
 		return fmt.Errorf("mtp: push: %w: body of %d bytes", ErrBadCall, len(body))
