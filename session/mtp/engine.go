@@ -444,18 +444,25 @@ func (e *Engine) OnConnect(now time.Time) []Event {
 	clear(e.containers)
 	for id, m := range e.sent {
 		m.stateAsk = false
-		delete(e.sent, id)
 		if m.kind != kindCall && m.kind != kindDropAnswer {
+			delete(e.sent, id)
 			continue // the engine re-issues its own pings, salt and state requests
 		}
 		if m.queued {
+			if !m.keepID {
+				delete(e.sent, id)
+			}
 			continue
 		}
 		if now.Sub(m.sentAt) < e.cfg.ResendMaxAge {
+			// Queued again under its msg_id, it stays in sent: an answer the server sends
+			// again (it keeps what the client did not acknowledge) before the call is written
+			// again completes it.
 			m.keepID = true
 			e.push(m)
 			continue
 		}
+		delete(e.sent, id)
 		e.resendNew(m, "reconnect")
 	}
 	if e.side == crypto.Server {

@@ -456,3 +456,40 @@ func TestRetainedResendReqOld(t *testing.T) {
 		t.Fatalf("updates %#x after msg_resend_req 6 minutes on, want one under a new msg_id (old %#x)", got, ids[0])
 	}
 }
+
+// TestRetainedAnswerBeforeCallResent: after a reconnect the server sends its kept answers as
+// soon as it reads the client's first packet, possibly before the client wrote again the
+// calls they answer. Such an answer completes its call (which is then not sent again) rather
+// than being dropped as an answer nobody waits for, acknowledged, and forgotten by the
+// server while the call, sent again, is a duplicate the server never answers.
+func TestRetainedAnswerBeforeCallResent(t *testing.T) {
+	p := newPair(t, func(c, _ *Config) { c.MaxContainerMessages = 1 })
+	p.openSession()
+	a := p.call(body(0xa1, 0), CallOptions{})
+	b := p.call(body(0xb1, 0), CallOptions{})
+	p.flushC()
+	for _, ev := range only(p.deliverS(), EventRequest) {
+		p.s.Reply(ev.MsgID, body(0xe2, 1))
+	}
+	p.flushS()
+	p.reconnect() // both answers lost
+	pkt, _, err := p.c.Flush(p.now, nil) // call a again, alone; b still queued
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.toS = append(p.toS, pkt)
+	p.deliverS()
+	p.flushS()
+	p.deliverC()
+	p.roundTrip(nil)
+	got := map[CallID]int{}
+	for _, r := range only(p.cEv, EventResult) {
+		got[r.Call]++
+	}
+	if got[a] != 1 || got[b] != 1 {
+		t.Fatalf("results by call %v, want one for each of %d and %d", got, a, b)
+	}
+	if n := p.c.Pending(); n != 0 {
+		t.Fatalf("client holds %d calls after both answers", n)
+	}
+}
