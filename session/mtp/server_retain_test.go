@@ -473,7 +473,8 @@ func TestRetainedAnswerBeforeCallResent(t *testing.T) {
 	}
 	p.flushS()
 	p.reconnect() // both answers lost
-	pkt, _, err := p.c.Flush(p.now, nil) // call a again, alone; b still queued
+	// The client writes call a again, alone; b is still queued.
+	pkt, _, err := p.c.Flush(p.now, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
