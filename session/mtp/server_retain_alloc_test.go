@@ -87,3 +87,20 @@ func TestRetainedIdleSmall(t *testing.T) {
 		t.Fatalf("idle store keeps room for %d entries after the burst", c)
 	}
 }
+
+// TestRetainedNeverAcked: a client that never acknowledges holds the store at its bound: the
+// queue's room stays within a constant factor of the bound however much is sent.
+func TestRetainedNeverAcked(t *testing.T) {
+	p := newPair(t, func(_, s *Config) { s.RetainMessages = 16 })
+	p.openSession()
+	for range 500 {
+		p.pushUpdates(10)
+		p.toC = nil
+	}
+	if n, _ := p.s.Retained(); n != 16 {
+		t.Fatalf("server keeps %d messages, want its bound of 16", n)
+	}
+	if c := cap(p.s.kept.order); c > 4*maxIdleCap {
+		t.Fatalf("store queue has room for %d entries for 16 kept", c)
+	}
+}
