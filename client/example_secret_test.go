@@ -49,12 +49,16 @@ func ExampleClient_RequestSecretChat() {
 		return err
 	})
 	bob.OnSecretMessage(func(_ *mtgo.Context, m *types.SecretMessage) error {
-		bobGot <- m
+		if m.Service == nil { // not a service message, such as the layer each side tells first
+			bobGot <- m
+		}
 		return nil
 	})
 	aliceGot := make(chan *types.SecretMessage, 1)
 	alice.OnSecretMessage(func(_ *mtgo.Context, m *types.SecretMessage) error {
-		aliceGot <- m
+		if m.Service == nil {
+			aliceGot <- m
+		}
 		return nil
 	})
 	aliceRead := make(chan *types.SecretChatRead, 1)

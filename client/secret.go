@@ -38,8 +38,8 @@ var (
 	// ErrSecretLayer reports a message the peer's layer cannot carry: media that came in a
 	// later layer (documents, and so every SendSecretFile kind but photos, need layer 143), or
 	// any message to a peer whose layer is older than secretchat.MinLayer (73). Messages are
-	// written in the lower of the two parties' layers (SecretChat.Layer, once the peer
-	// announced its own); entities that layer lacks are left out without an error.
+	// written in the lower of the two parties' layers (SecretChat.Layer), in MinLayer until the
+	// peer shows its own; entities that layer lacks are left out without an error.
 	ErrSecretLayer = secretchat.ErrLayer
 	// ErrSecretRekeyBusy reports a re-keying start while an exchange, started by either
 	// side, is unfinished (or its old key is still kept for messages in flight).
@@ -423,18 +423,58 @@ func (c *Client) SecretChatVisualization(chatID int32) ([]byte, error) {
 }
 
 // SendLayerNotification tells the peer of a ready chat the layer this client speaks
-// (decryptedMessageActionNotifyLayer, messages.sendEncryptedService).
+// (decryptedMessageActionNotifyLayer, messages.sendEncryptedService). The client tells it by
+// itself as its first message in each chat (the responder on accepting, the originator once
+// the key is made, or before its first message if that is sooner); this sends it again.
 func (c *Client) SendLayerNotification(ctx context.Context, chatID int32) error {
 	return c.secrets().notifyLayer(ctx, chatID)
 }
 
 // send encrypts msg into chat id and sends it: with file as messages.sendEncryptedFile, a
-// service message as messages.sendEncryptedService, else messages.sendEncrypted.
+// service message as messages.sendEncryptedService, else messages.sendEncrypted. The first
+// message this side sends in a chat is preceded by its layer (announce).
 func (m *secretChats) send(ctx context.Context, id int32, rid int64, msg e2e.DecryptedMessageClass, file tg.InputEncryptedFileClass) (tg.MessagesSentEncryptedMessageClass, error) {
+	if !isLayerNotice(msg) {
+		if err := m.announce(ctx, id); err != nil {
+			return nil, err
+		}
+	}
 	peer, data, out, err := m.encrypt(ctx, id, rid, msg)
 	if err != nil {
 		return nil, err
 	}
+	return m.deliver(ctx, id, rid, msg, file, peer, data, out)
+}
+
+// announce tells the peer of chat id the layer this side speaks (notifyLayer) when this side
+// has sent nothing there yet: core.telegram.org/api/end-to-end ("Updating to new layers") has
+// each side tell it as soon as the key is made, and until told the peer writes in its oldest
+// layer. The responder announces when it accepts, the originator from a job the ready chat
+// starts, and send before the first message when that has not happened yet; a chat that is
+// not ready is left to the caller's own error.
+func (m *secretChats) announce(ctx context.Context, id int32) error {
+	msg := &e2e.DecryptedMessageService{RandomID: randomID(), Action: &e2e.DecryptedMessageActionNotifyLayer{Layer: m.layer}}
+	peer, data, out, err := m.encryptFirst(ctx, id, msg.RandomID, msg)
+	if err != nil || data == nil {
+		return err
+	}
+	_, err = m.deliver(ctx, id, msg.RandomID, msg, nil, peer, data, out)
+	return err
+}
+
+// isLayerNotice reports a notifyLayer service message.
+func isLayerNotice(msg e2e.DecryptedMessageClass) bool {
+	x, ok := msg.(*e2e.DecryptedMessageService)
+	if !ok {
+		return false
+	}
+	_, ok = x.Action.(*e2e.DecryptedMessageActionNotifyLayer)
+	return ok
+}
+
+// deliver sends a message encrypt sealed (under out_seq_no out) and notes what the answer
+// says.
+func (m *secretChats) deliver(ctx context.Context, id int32, rid int64, msg e2e.DecryptedMessageClass, file tg.InputEncryptedFileClass, peer tg.InputEncryptedChat, data []byte, out int32) (tg.MessagesSentEncryptedMessageClass, error) {
 	res, err := m.call(ctx, peer, rid, data, isSecretService(msg), file)
 	if err != nil {
 		return nil, err

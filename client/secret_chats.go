@@ -315,8 +315,22 @@ func (m *secretChats) request(ctx context.Context, user tg.InputUserClass) (*typ
 	return s.view(), nil
 }
 
-// accept accepts a requested chat (messages.acceptEncryption).
+// accept accepts a requested chat (messages.acceptEncryption) and tells the peer this side's
+// layer (announce; a failure there is logged: the chat is made, and the peer asks for the
+// message again when it misses it).
 func (m *secretChats) accept(ctx context.Context, id int32) (*types.SecretChat, error) {
+	c, err := m.acceptKey(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := m.announce(ctx, id); err != nil {
+		m.log.Warn("secret chat layer not announced", "chat", id, "err", err)
+	}
+	return c, nil
+}
+
+// acceptKey makes the responder's key of a requested chat (messages.acceptEncryption).
+func (m *secretChats) acceptKey(ctx context.Context, id int32) (*types.SecretChat, error) {
 	m.mu.Lock()
 	s, err := m.chatLocked(ctx, id)
 	var ga []byte
@@ -400,11 +414,27 @@ func (m *secretChats) discardLocked(ctx context.Context, s *secretChat) {
 // encrypt wraps msg in the next decryptedMessageLayer of chat id and encrypts it; the layer
 // is kept for resend requests under its out_seq_no (returned).
 func (m *secretChats) encrypt(ctx context.Context, id int32, rid int64, msg e2e.DecryptedMessageClass) (tg.InputEncryptedChat, []byte, int32, error) {
+	return m.encryptIf(ctx, id, rid, msg, false)
+}
+
+// encryptFirst is encrypt when msg is the first message this side sends in ready chat id,
+// and nothing (nil bytes, no error) otherwise.
+func (m *secretChats) encryptFirst(ctx context.Context, id int32, rid int64, msg e2e.DecryptedMessageClass) (tg.InputEncryptedChat, []byte, int32, error) {
+	return m.encryptIf(ctx, id, rid, msg, true)
+}
+
+func (m *secretChats) encryptIf(ctx context.Context, id int32, rid int64, msg e2e.DecryptedMessageClass, first bool) (tg.InputEncryptedChat, []byte, int32, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	s, err := m.chatLocked(ctx, id)
 	if err != nil {
+		if first {
+			err = nil
+		}
 		return tg.InputEncryptedChat{}, nil, 0, err
+	}
+	if first && (s.state != types.SecretChatReady || s.seq.State().Sent != 0) {
+		return tg.InputEncryptedChat{}, nil, 0, nil
 	}
 	return m.sealLocked(ctx, s, rid, msg)
 }
@@ -451,8 +481,8 @@ func (m *secretChats) sealLocked(ctx context.Context, s *secretChat, rid int64, 
 }
 
 // fitLocked returns the layer msg is written in for the peer of s, the lower of the two
-// parties' layers once the peer announced its own, and makes msg fit it (secretchat.Fit):
-// entities the layer lacks are left out, media it lacks is ErrSecretLayer.
+// parties' layers (secretchat.MinLayer until the peer shows its own), and makes msg fit it
+// (secretchat.Fit): entities the layer lacks are left out, media it lacks is ErrSecretLayer.
 func (m *secretChats) fitLocked(s *secretChat, msg e2e.DecryptedMessageClass) (int32, error) {
 	layer := secretchat.SendLayer(m.layer, s.layer)
 	if err := secretchat.Fit(msg, layer); err != nil {
@@ -595,6 +625,14 @@ func (m *secretChats) completeLocked(ctx context.Context, s *secretChat, c *tg.E
 	s.seq, _ = secretchat.NewSeq(secretchat.Originator, secretchat.SeqState{})
 	m.saveLocked(ctx, s)
 	m.readyLocked(ctx, s)
+	if m.spawn != nil { // off the update path: announce sends
+		id := s.id
+		m.spawn(func(ctx context.Context) {
+			if err := m.announce(ctx, id); err != nil {
+				m.log.Warn("secret chat layer not announced", "chat", id, "err", err)
+			}
+		})
+	}
 }
 
 // readyLocked tells the handlers the chat's key is made, then delivers the messages that came

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/mtgo-labs/mtgo/client/types"
 	"github.com/mtgo-labs/mtgo/secretchat"
 	"github.com/mtgo-labs/mtgo/tl/e2e"
 )
@@ -42,4 +43,11 @@ func SetSecretClock(c *Client, now func() time.Time) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.now = now
+}
+
+// OpeningNotice reports the notifyLayer a side sends as its first message in a chat (each
+// side does as soon as the key is made: secretChats.announce), which the tests' inboxes leave
+// out.
+func OpeningNotice(m *types.SecretMessage) bool {
+	return m.Service != nil && m.Service.Kind == types.SecretActionLayer && m.Layer != nil && m.Layer.OutSeqNo <= 1
 }

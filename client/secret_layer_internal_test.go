@@ -27,11 +27,11 @@ func (p *secretParty) lastSecret(t *testing.T) *types.SecretMessage {
 	return m
 }
 
-// TestSecretPeerLayer: the peer speaks layer 101. Before it shows its layer, this side
-// writes in its own; once it did (its first message, its notifyLayer), in 101: entities 101
-// lacks are left out, a document (layer 143) fails with ErrSecretLayer and sends nothing,
-// a photo goes. A message written before the peer knew ours (at a lower layer) does not
-// lower it; a peer older than secretchat.MinLayer gets nothing.
+// TestSecretPeerLayer: the peer speaks layer 101 and tells it on accepting; this side then
+// writes in 101 (and on its notifyLayer, or any message it writes, the same): entities 101
+// lacks are left out, a document (layer 143) fails with ErrSecretLayer and sends nothing, a
+// photo goes. A message written before the peer knew ours (at a lower layer) does not lower
+// it; a peer older than secretchat.MinLayer gets nothing.
 func TestSecretPeerLayer(t *testing.T) {
 	ctx := context.Background()
 	r := newSecretRelay(t)
@@ -39,11 +39,14 @@ func TestSecretPeerLayer(t *testing.T) {
 	b.m.layer = 101
 	id := r.open(t)
 
+	if c, _ := a.m.get(ctx, id); c.Layer != 101 {
+		t.Fatalf("chat layer %d after the peer's announcement, want 101", c.Layer)
+	}
 	if _, err := a.m.sendText(ctx, id, 1, "hello"); err != nil {
 		t.Fatal(err)
 	}
-	if got := b.lastSecret(t).Layer.Layer; got != secretchat.Layer {
-		t.Fatalf("first message written in layer %d, want %d", got, secretchat.Layer)
+	if got := b.lastSecret(t).Layer.Layer; got != 101 {
+		t.Fatalf("first message written in layer %d, want 101", got)
 	}
 	if err := b.m.notifyLayer(ctx, id); err != nil {
 		t.Fatal(err)
@@ -105,4 +108,79 @@ func TestSecretPeerLayer(t *testing.T) {
 	if _, err := a.m.sendText(ctx, id, 6, "unreadable"); !errors.Is(err, ErrSecretLayer) {
 		t.Fatalf("text to layer 46: %v, want ErrSecretLayer", err)
 	}
+}
+
+// TestSecretLayerAnnounce: each side tells its layer as soon as the key is made
+// (core.telegram.org/api/end-to-end, "Updating to new layers"): the responder when it accepts,
+// the originator from a job the ready chat starts, or before its first message when that job
+// has not run. Until a side knows the peer's layer it writes in secretchat.MinLayer, so a
+// spoiler is left out; once told, it writes in the lower of the two layers.
+func TestSecretLayerAnnounce(t *testing.T) {
+	ctx := context.Background()
+	spoiler := func(rid int64) *e2e.DecryptedMessage {
+		return &e2e.DecryptedMessage{RandomID: rid, Message: "psst", Entities: []e2e.MessageEntityClass{&e2e.MessageEntitySpoiler{Length: 4}}}
+	}
+	layerOf := func(p *secretParty, id int32) int32 {
+		t.Helper()
+		c, ok := p.m.get(ctx, id)
+		if !ok {
+			t.Fatalf("no chat %d", id)
+		}
+		return c.Layer
+	}
+
+	t.Run("ready job", func(t *testing.T) {
+		r := newSecretRelay(t)
+		a, b := r.parties[0], r.parties[1]
+		id := r.openQuiet(t)
+		if m := a.lastSecret(t); m.Service == nil || m.Service.Layer != secretchat.Layer || m.Layer.Layer != secretchat.MinLayer {
+			t.Fatalf("responder's announcement %+v in layer %d", m.Service, m.Layer.Layer)
+		}
+		if got := layerOf(a, id); got != secretchat.Layer {
+			t.Fatalf("originator knows layer %d, want %d", got, secretchat.Layer)
+		}
+		if got := layerOf(b, id); got != 0 {
+			t.Fatalf("responder knows layer %d before the originator said", got)
+		}
+		if _, err := b.m.send(ctx, id, 1, spoiler(1), nil); err != nil {
+			t.Fatal(err)
+		}
+		if m := a.lastSecret(t); m.Layer.Layer != secretchat.MinLayer || len(m.Entities) != 0 {
+			t.Fatalf("before the originator's layer: layer %d, entities %v", m.Layer.Layer, m.Entities)
+		}
+		r.runJobs()
+		if got := layerOf(b, id); got != secretchat.Layer {
+			t.Fatalf("after the ready job the responder knows layer %d", got)
+		}
+		if _, err := b.m.send(ctx, id, 2, spoiler(2), nil); err != nil {
+			t.Fatal(err)
+		}
+		if m := a.lastSecret(t); m.Layer.Layer != secretchat.Layer || len(m.Entities) != 1 {
+			t.Fatalf("after: layer %d, entities %v", m.Layer.Layer, m.Entities)
+		}
+	})
+
+	t.Run("first message", func(t *testing.T) {
+		r := newSecretRelay(t)
+		a, b := r.parties[0], r.parties[1]
+		id := r.openQuiet(t)
+		before := len(b.events())
+		if _, err := a.m.send(ctx, id, 1, spoiler(1), nil); err != nil {
+			t.Fatal(err)
+		}
+		evs := b.events()[before:]
+		if len(evs) != 2 {
+			t.Fatalf("responder got %d events, want the announcement and the message", len(evs))
+		}
+		if m := evs[0].(*types.SecretMessage); m.Service == nil || m.Service.Layer != secretchat.Layer {
+			t.Fatalf("first event %+v, want the originator's layer", m)
+		}
+		if m := evs[1].(*types.SecretMessage); m.RandomID != 1 || m.Layer.Layer != secretchat.Layer || len(m.Entities) != 1 {
+			t.Fatalf("message %d in layer %d, entities %v", m.RandomID, m.Layer.Layer, m.Entities)
+		}
+		r.runJobs() // the ready job finds the layer told: nothing more
+		if got := len(b.events()) - before; got != 2 {
+			t.Fatalf("responder got %d events after the ready job, want 2", got)
+		}
+	})
 }

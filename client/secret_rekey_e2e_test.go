@@ -65,7 +65,7 @@ func (p *secretPair) hook(c *testClient, got chan *types.SecretMessage, sw chan 
 		if m.Action != nil && secretchat.IsRekey(m.Action) {
 			p.t.Errorf("a handler got %T", m.Action)
 		}
-		got <- m
+		keepSecret(got, m)
 		return nil
 	})
 	mtgo.OnSecretKeySwitch(c.Client, func(_ int32, fp int64) { sw <- fp })

@@ -227,13 +227,13 @@ func TestSecretRekeySimultaneous(t *testing.T) {
 func TestSecretRekeyAuto(t *testing.T) {
 	r := newSecretRelay(t)
 	id := r.open(t)
-	r.parties[0].m.policy = secretchat.Policy{Messages: 3}
+	r.parties[0].m.policy = secretchat.Policy{Messages: 5}
 	old := r.parties[0].keyState(t, id).FP
-	r.exchangeTexts(t, id, "a1", "b1") // 2 messages under the key
+	r.exchangeTexts(t, id, "a1", "b1") // 4 messages under the key: the two layers told, two texts
 	if st := r.parties[0].keyState(t, id); st.FP != old {
 		t.Fatalf("re-keyed before the threshold: %+v", st)
 	}
-	r.exchangeTexts(t, id, "a2", "b2") // 4: over the line
+	r.exchangeTexts(t, id, "a2", "b2") // 6: over the line
 	fp := r.settled(t, id, old)
 	r.parties[0].m.mu.Lock()
 	u := r.parties[0].m.chats[id].keys.Usage()
@@ -243,6 +243,7 @@ func TestSecretRekeyAuto(t *testing.T) {
 	}
 	r.exchangeTexts(t, id, "a3", "b3")
 	r.exchangeTexts(t, id, "a4", "b4")
+	r.exchangeTexts(t, id, "a5", "b5")
 	r.settled(t, id, fp) // and again for the next key
 }
 

@@ -20,7 +20,7 @@ func fileSession(t *testing.T, name string) func(*mtgo.Config) {
 // secretInbox registers a handler that hands c's secret messages to the returned channel.
 func secretInbox(c *testClient) chan *types.SecretMessage {
 	ch := make(chan *types.SecretMessage, 8)
-	c.OnSecretMessage(func(_ *mtgo.Context, m *types.SecretMessage) error { ch <- m; return nil })
+	c.OnSecretMessage(func(_ *mtgo.Context, m *types.SecretMessage) error { keepSecret(ch, m); return nil })
 	return ch
 }
 

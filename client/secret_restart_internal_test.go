@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -88,7 +87,7 @@ func TestSecretWaitingRestart(t *testing.T) {
 					t.Fatal(err)
 				}
 				a = r.restart(0)
-				slices.Reverse(r.held) // the message first
+				r.held = append(r.held[1:], r.held[0]) // the messages first, in order; the acceptance last
 				r.release(ctx)
 				if diff := cmp.Diff([]string{"early"}, secretTexts(a.events())); diff != "" {
 					t.Fatalf("message before the acceptance (-want +got):\n%s", diff)

@@ -95,7 +95,7 @@ func TestSecretResendDamagedRecord(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			r := newSecretRelay(t)
 			id, a := lostSecond(t, r, "sent, lost on the way")
-			key := secretSentKey(id, sentSlotOf(3)) // A's second message: out_seq_no 3
+			key := secretSentKey(id, sentSlotOf(5)) // A's second message: out_seq_no 5, after its layer (1) and the first (3)
 			b, ok, err := a.store.LoadRecord(ctx, secretSentNS, key)
 			if err != nil || !ok {
 				t.Fatalf("no stored record: %v", err)
@@ -151,8 +151,9 @@ func TestSecretSentWindow(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	first, last := a.m.sentLocked(ctx, s, 1), a.m.sentLocked(ctx, s, 2*(n-1)+1)
-	beyond := a.m.sentLocked(ctx, s, 2*n+1)
+	// A's layer went first (out_seq_no 1), so message i+1 went as 2*i+3.
+	first, last := a.m.sentLocked(ctx, s, 3), a.m.sentLocked(ctx, s, 2*(n-1)+3)
+	beyond := a.m.sentLocked(ctx, s, 2*n+3)
 	a.m.mu.Unlock()
 	if first != nil || beyond != nil {
 		t.Fatalf("out of the window: first %v, next %v", first, beyond)

@@ -63,27 +63,26 @@ func TestSecretRekeyTimer(t *testing.T) {
 
 // TestSecretRekeyAtStart: a week after its key encrypted a message, a restarted client's
 // check (at Connect) loads the idle chat and re-keys it; a client whose key encrypted nothing
-// (B) does not.
+// (A, the originator, stopped before its ready job told its layer) does not.
 func TestSecretRekeyAtStart(t *testing.T) {
 	ctx := context.Background()
 	r := newSecretRelay(t)
-	id := r.open(t)
-	if _, err := r.parties[0].m.sendText(ctx, id, randomID(), "then silence"); err != nil {
+	id := r.openQuiet(t)
+	if _, err := r.parties[1].m.sendText(ctx, id, randomID(), "then silence"); err != nil {
 		t.Fatal(err)
 	}
-	r.runJobs()
 	old := r.parties[0].keyState(t, id).FP
 	later := func() time.Time { return time.Now().Add(8 * 24 * time.Hour) }
-	b := r.restart(1)
-	b.m.now = later
-	b.m.checkRekey(ctx)
-	r.runJobs()
-	if st := b.keyState(t, id); st.FP != old || st.Phase != secretchat.PhaseIdle {
-		t.Fatalf("B, which encrypted nothing: %+v", st)
-	}
 	a := r.restart(0)
 	a.m.now = later
 	a.m.checkRekey(ctx)
+	r.runJobs()
+	if st := a.keyState(t, id); st.FP != old || st.Phase != secretchat.PhaseIdle {
+		t.Fatalf("A, which encrypted nothing: %+v", st)
+	}
+	b := r.restart(1)
+	b.m.now = later
+	b.m.checkRekey(ctx)
 	r.runJobs()
 	r.settled(t, id, old)
 }

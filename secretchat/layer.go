@@ -51,11 +51,14 @@ const MinLayer = 73
 var ErrLayer = errors.New("secretchat: not in the peer's layer")
 
 // SendLayer is the layer to write messages in, for a party that speaks ours (at most Layer)
-// and a peer that announced peer: the lower of the two (core.telegram.org/api/end-to-end: "the
-// lower of the two layers"), ours while the peer has announced none (peer <= 0).
+// and a peer that has shown peer: the lower of the two, and MinLayer while the peer has shown
+// none (peer <= 0). core.telegram.org/api/end-to-end ("Updating to new layers") has a client
+// keep the highest layer the peer is known to support, starting at 46 when the chat is made;
+// MinLayer is the oldest this package writes (tdlib starts at 73 too), so a peer on an older
+// layer than ours is never sent what it cannot read before it told its own.
 func SendLayer(ours, peer int32) int32 {
 	if peer <= 0 {
-		return ours
+		return min(MinLayer, ours)
 	}
 	return min(peer, ours)
 }

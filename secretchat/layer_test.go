@@ -12,8 +12,8 @@ import (
 
 func TestSendLayer(t *testing.T) {
 	for _, tt := range []struct{ ours, peer, want int32 }{
-		{Layer, 0, Layer}, {Layer, -5, Layer}, {Layer, 46, 46}, {Layer, 101, 101}, {Layer, Layer, Layer},
-		{Layer, Layer + 50, Layer}, {101, Layer, 101}, {101, 0, 101},
+		{Layer, 0, MinLayer}, {Layer, -5, MinLayer}, {Layer, 46, 46}, {Layer, 101, 101}, {Layer, Layer, Layer},
+		{Layer, Layer + 50, Layer}, {101, Layer, 101}, {101, 0, MinLayer},
 	} {
 		if got := SendLayer(tt.ours, tt.peer); got != tt.want {
 			t.Errorf("SendLayer(%d, %d) = %d, want %d", tt.ours, tt.peer, got, tt.want)
