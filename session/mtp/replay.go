@@ -6,13 +6,18 @@ package mtp
 // treated as too old to check and dropped too. Forgetting the lowest rather than the one
 // received first matters when ids arrive out of order, as when a server resends kept messages
 // under their old ids inside containers with new, higher ones: the container ids must not lift
-// the floor above the resent messages still to come. The heap and the set grow with use, so an
-// idle connection's window stays small.
+// the floor above the resent messages still to come.
+//
+// The ids are kept in ascending order in a slice read from head: ids mostly arrive in order or
+// just below the last one (a container's items follow its id), so adding one appends or moves
+// a few entries, and forgetting the lowest moves head. The slice and the set grow with use, so
+// an idle connection's window stays small.
 type replayWindow struct {
 	seen  map[int64]struct{}
-	ids   []int64 // the ids in seen, a min-heap
+	ids   []int64 // the ids in seen, ascending, from head
+	head  int
 	size  int
-	full  bool  // ids holds size ids
+	full  bool  // an id has been forgotten
 	floor int64 // largest id forgotten so far
 	max   int64 // largest id recorded
 }
@@ -41,56 +46,33 @@ func (w *replayWindow) check(id int64) replayVerdict {
 	return replayNew
 }
 
-// add records id as received; call it only after check returned replayNew. O(log size).
+// add records id as received; call it only after check returned replayNew.
 func (w *replayWindow) add(id int64) {
 	w.max = max(w.max, id)
-	if !w.full {
-		w.ids = append(w.ids, id)
-		w.full = len(w.ids) == w.size
-		w.up(len(w.ids) - 1)
-		w.seen[id] = struct{}{}
+	live := w.ids[w.head:]
+	if len(live) == w.size && id < live[0] {
+		w.full, w.floor = true, max(w.floor, id) // id is the lowest: forgotten at once
 		return
 	}
-	if id <= w.ids[0] {
-		w.floor = max(w.floor, id) // id is the lowest: forgotten at once
-		return
+	if len(w.ids) == cap(w.ids) && w.head >= w.size/2 {
+		// Move the ids to the front of the array rather than grow it.
+		n := copy(w.ids, live)
+		w.ids, w.head = w.ids[:n], 0
 	}
-	delete(w.seen, w.ids[0])
-	w.floor = max(w.floor, w.ids[0])
-	w.ids[0] = id
-	w.down(0)
+	// Append, then move id down past the few higher ids received before it: at most the
+	// window's size, usually none or one (a container's id before its items).
+	j := len(w.ids)
+	w.ids = append(w.ids, id)
+	for ; j > w.head && w.ids[j-1] > id; j-- {
+		w.ids[j] = w.ids[j-1]
+	}
+	w.ids[j] = id
 	w.seen[id] = struct{}{}
-}
-
-// up moves the heap entry at i towards the root until its parent is lower.
-func (w *replayWindow) up(i int) {
-	h := w.ids
-	for i > 0 {
-		p := (i - 1) / 2
-		if h[p] <= h[i] {
-			return
-		}
-		h[p], h[i] = h[i], h[p]
-		i = p
-	}
-}
-
-// down moves the heap entry at i towards the leaves until its children are higher.
-func (w *replayWindow) down(i int) {
-	h := w.ids
-	for {
-		low, l := i, 2*i+1
-		if l < len(h) && h[l] < h[low] {
-			low = l
-		}
-		if r := l + 1; r < len(h) && h[r] < h[low] {
-			low = r
-		}
-		if low == i {
-			return
-		}
-		h[i], h[low] = h[low], h[i]
-		i = low
+	if len(w.ids)-w.head > w.size {
+		low := w.ids[w.head]
+		delete(w.seen, low)
+		w.head++
+		w.full, w.floor = true, max(w.floor, low)
 	}
 }
 
@@ -103,6 +85,6 @@ func (w *replayWindow) has(id int64) bool {
 // reset forgets everything, for a new session.
 func (w *replayWindow) reset() {
 	clear(w.seen)
-	w.ids = w.ids[:0]
+	w.ids, w.head = w.ids[:0], 0
 	w.full, w.floor, w.max = false, 0, 0
 }
