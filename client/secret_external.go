@@ -28,7 +28,7 @@ func (c *Client) SendSecretSticker(ctx context.Context, chatID int32, doc types.
 	if opts == nil {
 		opts = &SecretFileOptions{}
 	}
-	md, err := secretExternal(types.DocumentOf(doc))
+	md, err := secretExternal(doc)
 	if err != nil {
 		return 0, err
 	}
@@ -42,10 +42,15 @@ func (c *Client) SendSecretSticker(ctx context.Context, chatID int32, doc types.
 	return msg.RandomID, nil
 }
 
-// secretExternal describes doc as an external document, checked as the peer will check it.
-func secretExternal(doc *types.Document) (*e2e.DecryptedMessageMediaExternalDocument, error) {
-	if doc == nil {
-		return nil, fmt.Errorf("%w: not a document", ErrSecretMedia)
+// secretExternal describes the document m as an external document, checked as the peer will
+// check it; other media is ErrSecretMedia naming its type.
+func secretExternal(m types.Media) (*e2e.DecryptedMessageMediaExternalDocument, error) {
+	doc := types.DocumentOf(m)
+	switch {
+	case m == nil:
+		return nil, fmt.Errorf("%w: no media", ErrSecretMedia)
+	case doc == nil:
+		return nil, fmt.Errorf("%w: a %T is not a document (SendSecretFile sends photos, SendSecretLocation places)", ErrSecretMedia, m)
 	}
 	d := doc.Raw
 	if d == nil {
@@ -77,9 +82,14 @@ func secretExternal(doc *types.Document) (*e2e.DecryptedMessageMediaExternalDocu
 
 // plainDocument is the document a peer's external document names, in the main API's form (no
 // file reference: the secret layer has none). The peer wrote every field: a negative size, a
-// data center below 1, and the attributes' and thumbnail's numbers out of describeSecretMedia's
-// bounds are ErrSecretMedia.
+// data center below 1, and numbers out of describeSecretMedia's bounds in any attribute or the
+// thumbnail are ErrSecretMedia. Each attribute is checked on its own (checkAttributes), not
+// only the ones describeSecretMedia's summary keeps: the typed media reads the last of each
+// kind, and Raw keeps them all.
 func plainDocument(d *e2e.DecryptedMessageMediaExternalDocument) (*tg.Document, error) {
+	if err := checkAttributes(d.Attributes); err != nil {
+		return nil, err
+	}
 	var sf types.SecretFile
 	sh := secretMediaShape{size: int64(d.Size)}
 	documentAttributes(&sf, &sh, d.Attributes)
@@ -87,7 +97,10 @@ func plainDocument(d *e2e.DecryptedMessageMediaExternalDocument) (*tg.Document, 
 		Attributes: convertAll(d.Attributes, plainAttribute)}
 	switch t := d.Thumb.(type) {
 	case *e2e.PhotoSize:
-		doc.Thumbs = []tg.PhotoSizeClass{&tg.PhotoSize{Type: t.Type, W: t.W, H: t.H, Size: max(t.Size, 0)}}
+		if err := (secretMediaShape{size: int64(t.Size), w: int64(t.W), h: int64(t.H)}).check(); err != nil {
+			return nil, fmt.Errorf("thumbnail: %w", err)
+		}
+		doc.Thumbs = []tg.PhotoSizeClass{&tg.PhotoSize{Type: t.Type, W: t.W, H: t.H, Size: t.Size}}
 	case *e2e.PhotoCachedSize:
 		sh.thumb, sh.thumbW, sh.thumbH = t.Bytes, t.W, t.H
 		doc.Thumbs = []tg.PhotoSizeClass{&tg.PhotoCachedSize{Type: t.Type, W: t.W, H: t.H, Bytes: t.Bytes}}
@@ -99,6 +112,30 @@ func plainDocument(d *e2e.DecryptedMessageMediaExternalDocument) (*tg.Document, 
 		return nil, fmt.Errorf("%w: data center %d", ErrSecretMedia, d.DCID)
 	}
 	return doc, nil
+}
+
+// checkAttributes checks the numbers of each of a peer's document attributes on its own:
+// sizes and durations not negative, dimensions at most maxSecretDimension, a waveform at most
+// maxSecretWaveform bytes.
+func checkAttributes(attrs []e2e.DocumentAttributeClass) error {
+	for _, a := range attrs {
+		var (
+			sh       secretMediaShape
+			waveform []byte
+		)
+		switch a := a.(type) {
+		case *e2e.DocumentAttributeImageSize:
+			sh.w, sh.h = int64(a.W), int64(a.H)
+		case *e2e.DocumentAttributeVideo:
+			sh.w, sh.h, sh.duration = int64(a.W), int64(a.H), int64(a.Duration)
+		case *e2e.DocumentAttributeAudio:
+			sh.duration, waveform = int64(a.Duration), a.Waveform.Value
+		}
+		if err := sh.checkFile(&types.SecretFile{Waveform: waveform}); err != nil {
+			return fmt.Errorf("%s: %w", a.TypeName(), err)
+		}
+	}
+	return nil
 }
 
 // secretLinkedOf types the external document or web page a peer sent into sm (other media

@@ -42,7 +42,7 @@ func TestSecretExternal(t *testing.T) {
 	for _, d := range secretExternalSeeds() {
 		sent := types.NewDocumentMedia(d)
 		t.Run(sent.Kind().String(), func(t *testing.T) {
-			md, err := secretExternal(types.DocumentOf(sent))
+			md, err := secretExternal(sent)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -85,15 +85,17 @@ func TestSecretExternal(t *testing.T) {
 	for _, tt := range []struct {
 		name string
 		doc  types.Media
+		says string
 	}{
-		{"nil", nil},
-		{"a photo", &types.Photo{}},
-		{"no file", &types.Document{MimeType: "x"}},
-		{"over 2 GiB", &types.Document{Raw: &tg.Document{ID: 1, DCID: 1, Size: 1 << 31}}},
-		{"no data center", &types.Document{Raw: &tg.Document{ID: 1}}},
+		{"nil", nil, "no media"},
+		{"a photo", &types.Photo{}, "a *types.Photo is not a document"},
+		{"a location", &types.Location{}, "a *types.Location is not a document"},
+		{"no file", &types.Document{MimeType: "x"}, "no file"},
+		{"over 2 GiB", &types.Document{Raw: &tg.Document{ID: 1, DCID: 1, Size: 1 << 31}}, "32 bits"},
+		{"no data center", &types.Document{Raw: &tg.Document{ID: 1}}, "data center"},
 	} {
-		if _, err := secretExternal(types.DocumentOf(tt.doc)); !errors.Is(err, ErrSecretMedia) {
-			t.Errorf("%s: %v, want ErrSecretMedia", tt.name, err)
+		if _, err := secretExternal(tt.doc); !errors.Is(err, ErrSecretMedia) || !strings.Contains(err.Error(), tt.says) {
+			t.Errorf("%s: %v, want ErrSecretMedia saying %q", tt.name, err, tt.says)
 		}
 	}
 }
@@ -135,6 +137,26 @@ func TestSecretExternalReceived(t *testing.T) {
 		{"negative video duration", ext(func(d *e2e.DecryptedMessageMediaExternalDocument) {
 			d.Attributes = []e2e.DocumentAttributeClass{&e2e.DocumentAttributeVideo{Duration: -1}}
 		}), nil, true},
+		// The typed media reads each attribute kind's last one, whatever came after it: a
+		// voice note's duration behind a video attribute is checked all the same.
+		{"negative voice duration before a video", ext(func(d *e2e.DecryptedMessageMediaExternalDocument) {
+			d.Attributes = []e2e.DocumentAttributeClass{&e2e.DocumentAttributeAudio{Voice: true, Duration: -100}, &e2e.DocumentAttributeVideo{}}
+		}), nil, true},
+		{"negative image size after a video", ext(func(d *e2e.DecryptedMessageMediaExternalDocument) {
+			d.Attributes = []e2e.DocumentAttributeClass{&e2e.DocumentAttributeVideo{W: 1, H: 1}, &e2e.DocumentAttributeImageSize{W: -5, H: math.MinInt32}}
+		}), nil, true},
+		{"negative thumbnail", ext(func(d *e2e.DecryptedMessageMediaExternalDocument) {
+			d.Thumb = &e2e.PhotoSize{Type: "m", Location: &e2e.FileLocationUnavailable{}, W: -1, H: math.MinInt32, Size: 5}
+		}), nil, true},
+		{"thumbnail of a negative size", ext(func(d *e2e.DecryptedMessageMediaExternalDocument) {
+			d.Thumb = &e2e.PhotoSize{Type: "m", Location: &e2e.FileLocationUnavailable{}, W: 90, H: 90, Size: -5}
+		}), nil, true},
+		{"thumbnail by reference", ext(func(d *e2e.DecryptedMessageMediaExternalDocument) {
+			d.Thumb = &e2e.PhotoSize{Type: "m", Location: &e2e.FileLocationUnavailable{}, W: 90, H: 90, Size: 5}
+		}), func(m *types.SecretMessage) bool {
+			s, ok := m.External.(*types.Sticker)
+			return ok && len(s.Thumbs) == 1 && s.Thumbs[0].Width == 90
+		}, false},
 	}
 	for i, tt := range tests {
 		b.log.Reset()

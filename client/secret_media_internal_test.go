@@ -221,7 +221,7 @@ func FuzzSecretMedia(f *testing.F) {
 		if err := secretLinkedOf(&sm, md); err != nil && (!errors.Is(err, ErrSecretMedia) || sm.External != nil) {
 			t.Fatalf("%v with %v", err, sm)
 		}
-		if d := types.DocumentOf(sm.External); sm.External != nil && (d == nil || d.FileSize < 0 || d.DC() < 1) {
+		if d := types.DocumentOf(sm.External); sm.External != nil && (d == nil || d.FileSize < 0 || d.DC() < 1 || !externalInBounds(sm.External)) {
 			t.Fatalf("external document out of bounds: %v", sm.External)
 		}
 		sf, _, err := secretFileOf(md, &tg.EncryptedFile{ID: 1, Size: 16})
@@ -242,6 +242,38 @@ func FuzzSecretMedia(f *testing.F) {
 			t.Fatalf("thumbnail out of bounds: %v", sf)
 		}
 	})
+}
+
+// externalInBounds reports whether the numbers of a typed external document (its
+// dimensions, duration and thumbnails) are within describeSecretMedia's bounds.
+func externalInBounds(m types.Media) bool {
+	dim := func(v int) bool { return v >= 0 && v <= maxSecretDimension }
+	var w, h int
+	var d time.Duration
+	switch m := m.(type) {
+	case *types.Video:
+		w, h, d = m.Width, m.Height, m.Duration
+	case *types.Animation:
+		w, h, d = m.Width, m.Height, m.Duration
+	case *types.VideoNote:
+		w, h, d = m.Length, m.Length, m.Duration
+	case *types.Voice:
+		d = m.Duration
+		if len(m.Waveform) > maxSecretWaveform {
+			return false
+		}
+	case *types.Audio:
+		d = m.Duration
+	}
+	if !dim(w) || !dim(h) || d < 0 {
+		return false
+	}
+	for _, th := range types.DocumentOf(m).Thumbs {
+		if !dim(th.Width) || !dim(th.Height) || th.FileSize < 0 {
+			return false
+		}
+	}
+	return true
 }
 
 func venueLocation(v *types.Venue) *types.Location {
