@@ -753,7 +753,7 @@ func (m *secretChats) applyLocked(ctx context.Context, s *secretChat, p pendingS
 	sm := &types.SecretMessage{ChatID: s.id, Date: time.Unix(int64(p.date), 0), Layer: p.layer}
 	switch x := p.layer.Message.(type) {
 	case *e2e.DecryptedMessage:
-		sm.RandomID, sm.TTL, sm.Text, sm.Entities, sm.Media = x.RandomID, peerTTL(x.TTL), x.Message, plainEntities(x.Entities), x.Media
+		sm.RandomID, sm.TTL, sm.Text, sm.Entities, sm.Media = x.RandomID, peerTTL(x.TTL), x.Message, plainEntities(x.Message, x.Entities), x.Media
 		sm.ReplyToRandomID, sm.GroupedID, sm.ViaBotName = x.ReplyToRandomID.Value, x.GroupedID.Value, x.ViaBotName.Value
 		file, caption, err := secretFileOf(x.Media, p.file)
 		if err == nil {

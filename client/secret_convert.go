@@ -1,7 +1,9 @@
 package mtgo
 
 import (
+	"encoding/binary"
 	"math"
+	"unicode/utf16"
 
 	"github.com/mtgo-labs/mtgo/tl"
 	"github.com/mtgo-labs/mtgo/tl/e2e"
@@ -52,9 +54,34 @@ func secretEntities(ents []tg.MessageEntityClass) []e2e.MessageEntityClass {
 	return convertAll(ents, secretEntity)
 }
 
-// plainEntities converts a peer's secret layer entities to the main API's (plainEntity).
-func plainEntities(ents []e2e.MessageEntityClass) []tg.MessageEntityClass {
-	return convertAll(ents, plainEntity)
+// plainEntities converts a peer's secret layer entities of text to the main API's
+// (plainEntity), leaving out the ones that do not lie in text: a negative offset, a length
+// below 1, or an end past text's length in UTF-16 units. Its work is linear in the text and
+// the entities.
+func plainEntities(text string, ents []e2e.MessageEntityClass) []tg.MessageEntityClass {
+	var n16 int64
+	for _, r := range text {
+		n16 += int64(max(utf16.RuneLen(r), 1)) // an invalid rune is read as U+FFFD: one unit
+	}
+	return convertAll(ents, func(b *tl.Buffer, e e2e.MessageEntityClass) (tg.MessageEntityClass, bool) {
+		off, n := e2eSpan(b, e)
+		if off < 0 || n < 1 || int64(off)+int64(n) > n16 {
+			return nil, false
+		}
+		return plainEntity(b, e)
+	})
+}
+
+// e2eSpan returns the offset and length of a secret layer entity: every MessageEntity of the
+// end-to-end schema starts with offset:int length:int (tl/schema/secret.tl), read from its
+// bytes after the constructor id; a value that does not encode has length 0. b is scratch.
+func e2eSpan(b *tl.Buffer, e e2e.MessageEntityClass) (off, n int32) {
+	b.Reset()
+	if e == nil || e.Encode(b) != nil || b.Len() < 12 {
+		return 0, 0
+	}
+	raw := b.Raw()
+	return int32(binary.LittleEndian.Uint32(raw[4:])), int32(binary.LittleEndian.Uint32(raw[8:]))
 }
 
 // secretEntity is e in the secret layer. A mention of a user (by id, or by input user once

@@ -256,7 +256,13 @@ func TestSecretEntities(t *testing.T) {
 		&e2e.MessageEntityStrike{Offset: 1, Length: 2}, &e2e.MessageEntityBlockquote{Offset: 1, Length: 2},
 		&e2e.MessageEntitySpoiler{Offset: 1, Length: 2}, &e2e.MessageEntityCustomEmoji{Offset: 1, Length: 2, DocumentID: 7},
 	}
-	plain := plainEntities(secret)
+	var b tl.Buffer
+	for _, e := range secret { // every kind starts with offset and length (e2eSpan)
+		if off, n := e2eSpan(&b, e); off != 1 || n != 2 {
+			t.Errorf("%s spans %d+%d, want 1+2", e.TypeName(), off, n)
+		}
+	}
+	plain := plainEntities("abc", secret)
 	if len(plain) != len(secret) {
 		t.Fatalf("%d of %d entities converted: %v", len(plain), len(secret), plain)
 	}
@@ -291,7 +297,7 @@ func TestSecretEntities(t *testing.T) {
 	if got := secretEntities(nil); got != nil {
 		t.Fatalf("no entities: %v", got)
 	}
-	if got := plainEntities([]e2e.MessageEntityClass{&e2e.MessageEntityMentionName{UserID: -1}, nil}); got != nil {
+	if got := plainEntities("abc", []e2e.MessageEntityClass{&e2e.MessageEntityMentionName{UserID: -1}, nil}); got != nil {
 		t.Fatalf("bad mentions: %v", got)
 	}
 }

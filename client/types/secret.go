@@ -88,7 +88,9 @@ type SecretMessage struct {
 	// ViaBotName is the username of the inline bot the message was sent through ("": none).
 	ViaBotName string
 	// Entities mark up Text, as Message.Entities (bold, links, mentions, ...): the secret
-	// layer's entities converted to the main API's twins (kinds without one are left out).
+	// layer's entities converted to the main API's twins. Kinds without one, and entities
+	// that do not lie in Text (a negative offset, a length below 1, an end past Text's length
+	// in UTF-16 units), are left out; the others may nest or cross, as the peer wrote them.
 	Entities []tg.MessageEntityClass
 	// File is the attached encrypted file (a photo, video, audio or document, File.Kind
 	// says which), nil without one or when its description failed the checks (logged);
