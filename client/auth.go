@@ -340,7 +340,9 @@ func (c *Client) LogOutContext(ctx context.Context) error {
 	c.setAuthorized(ctx, nil)
 	c.eng.CloseSessions()
 	c.peers.Reset() // access hashes belong to the account
-	if err := c.store.Reset(ctx); err != nil {
+	// Under the durable queue's lock: a Reset between an Enqueue's writes would leave the
+	// queue naming deleted entries.
+	if err := c.views().durable.Exclusive(func() error { return c.store.Reset(ctx) }); err != nil {
 		return fmt.Errorf("mtgo: log out: clear storage: %w", err)
 	}
 	c.mu.Lock()

@@ -88,6 +88,16 @@ func NewDurableQueue(st Storage) *DurableQueue {
 	return &DurableQueue{st: st, now: time.Now, max: DefaultMaxDurableUpdates}
 }
 
+// Exclusive runs fn while no operation of the queue runs, and none starts until fn returns.
+// A Reset of the whole Storage (a log-out) goes through it: falling between the writes of an
+// Enqueue or Delete it would leave an index naming deleted entries, a queue that stays
+// ErrCorrupt until the next Reset.
+func (q *DurableQueue) Exclusive(fn func() error) error {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return fn()
+}
+
 // SetMaxUpdates sets how many updates the queue holds before Enqueue fails with
 // ErrDurableQueueFull (n <= 0: DefaultMaxDurableUpdates). Queues already longer keep their
 // updates. Whatever n, the entries from the oldest update to the newest span at most

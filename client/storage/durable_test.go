@@ -794,3 +794,51 @@ func TestDurableQueueRandomCrashes(t *testing.T) {
 		}
 	}
 }
+
+// gatedStorage holds its second record write until open is closed, telling held when it
+// waits: an Enqueue caught between its writes.
+type gatedStorage struct {
+	storage.Storage
+	writes     int
+	held, open chan struct{}
+}
+
+func (g *gatedStorage) SaveRecord(ctx context.Context, ns, key string, v []byte) error {
+	if g.writes++; g.writes == 2 {
+		close(g.held)
+		<-g.open
+	}
+	return g.Storage.SaveRecord(ctx, ns, key, v)
+}
+
+// A Reset through Exclusive waits for an Enqueue between its writes, so the queue is empty
+// and sound after it; without the wait the Reset lands between the writes and leaves an index
+// naming deleted entries.
+func TestDurableQueueExclusiveWaitsForWrites(t *testing.T) {
+	ctx := context.Background()
+	g := &gatedStorage{Storage: storage.NewInMemory(), held: make(chan struct{}), open: make(chan struct{})}
+	q := storage.NewDurableQueue(g)
+	enqueued := make(chan error, 1)
+	go func() { enqueued <- q.Enqueue(ctx, &storage.DurableUpdate{ID: "a", Data: []byte{1}}) }()
+	<-g.held
+	reset := make(chan error, 1)
+	go func() { reset <- q.Exclusive(func() error { return g.Reset(ctx) }) }()
+	select {
+	case err := <-reset:
+		close(g.open)
+		<-enqueued
+		t.Fatalf("Reset ran between Enqueue's writes (%v)", err)
+	case <-time.After(100 * time.Millisecond): // a negative check: the Reset must still wait
+	}
+	close(g.open)
+	must(t, <-enqueued)
+	must(t, <-reset)
+	us, err := q.Load(ctx, 0)
+	if err != nil || len(us) != 0 {
+		t.Fatalf("Load after the Reset: %d updates, %v; want an empty queue", len(us), err)
+	}
+	enqueueIDs(t, q, "b")
+	if diff := cmp.Diff([]string{"b"}, queueIDs(t, q, 0)); diff != "" {
+		t.Errorf("queue after the Reset (-want +got):\n%s", diff)
+	}
+}
