@@ -39,7 +39,9 @@ var (
 	// later layer (documents, and so every SendSecretFile kind but photos, need layer 143), or
 	// any message to a peer whose layer is older than secretchat.MinLayer (73). Messages are
 	// written in the lower of the two parties' layers (SecretChat.Layer), in MinLayer until the
-	// peer shows its own; entities that layer lacks are left out without an error.
+	// peer shows its own; entities that layer lacks are left out without an error. So a
+	// document sent before the peer's first message arrived (an OnSecretChatReady handler
+	// may run first) is ErrSecretLayer; it can go once SecretChat.Layer is 143 or more.
 	ErrSecretLayer = secretchat.ErrLayer
 	// ErrSecretRekeyBusy reports a re-keying start while an exchange, started by either
 	// side, is unfinished (or its old key is still kept for messages in flight).

@@ -53,8 +53,11 @@ type SecretChat struct {
 	Originator bool
 	// State is where the chat is.
 	State SecretChatState
-	// Layer is the secret chat layer the peer announced (0 until it did), capped at the one
-	// this client speaks (secretchat.Layer): the layer messages to the peer are written in.
+	// Layer is the highest secret chat layer the peer has shown, by announcing it or by the
+	// layer of its messages (0 until it did), capped at the one this client speaks
+	// (secretchat.Layer): the layer messages to the peer are written in, and
+	// secretchat.MinLayer (73) while it is 0. Both sides announce theirs as soon as the key
+	// is made, so it is set by the peer's first message.
 	Layer int32
 	// TTL is the chat's self-destruct timer, set by either side (SetSecretChatTTL,
 	// decryptedMessageActionSetMessageTTL); the messages sent carry it.
