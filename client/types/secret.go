@@ -94,6 +94,8 @@ type SecretMessage struct {
 	// layer's entities converted to the main API's twins. Kinds without one, and entities
 	// that do not lie in Text (a negative offset, a length below 1, an end past Text's length
 	// in UTF-16 units), are left out; the others may nest or cross, as the peer wrote them.
+	// No server checks a secret chat's links: a MessageEntityTextURL's URL is the peer's own
+	// (any scheme), to be checked before it is opened or rendered as a link.
 	Entities []tg.MessageEntityClass
 	// File is the attached encrypted file (a photo, video, audio or document, File.Kind
 	// says which), nil without one or when its description failed the checks (logged);
