@@ -318,6 +318,24 @@ func TestDecodeErr(t *testing.T) {
 	if NilFieldError("a", "b").Error() != "tl: encode a.b: tl: invalid value: required field is nil" {
 		t.Fatal(NilFieldError("a", "b"))
 	}
+	if err := NilFieldError("a", "b"); !errors.Is(err, ErrNilObject) || !errors.Is(err, ErrInvalid) {
+		t.Fatalf("NilFieldError does not match ErrNilObject and ErrInvalid: %v", err)
+	}
+	nilObj := NilObjectError("user")
+	if got := nilObj.Error(); got != "tl: encode: tl: invalid value: nil user" || !errors.Is(nilObj, ErrNilObject) {
+		t.Fatalf("NilObjectError: %q", got)
+	}
+	// The innermost field that holds the nil object names it; outer ones keep it.
+	if EncodeFieldErr("inner", "x", nilObj) != nilObj || EncodeFieldErr("outer", "y", nilObj) != nilObj {
+		t.Fatal("EncodeFieldErr replaced the error")
+	}
+	if got := nilObj.Error(); got != "tl: encode inner.x: tl: invalid value: nil user" {
+		t.Fatalf("located NilObjectError: %q", got)
+	}
+	flag := FlagGroupError("a", "b")
+	if EncodeFieldErr("outer", "y", flag).Error() != flag.Error() || errors.Is(flag, ErrNilObject) {
+		t.Fatalf("EncodeFieldErr relocated %v", flag)
+	}
 	if !errors.Is(FlagGroupError("a", "b"), ErrInvalid) {
 		t.Fatal("FlagGroupError does not wrap ErrInvalid")
 	}

@@ -18,6 +18,10 @@ var (
 	// ErrInvalid means a value is malformed (bad padding, inconsistent optional fields, nil
 	// required field).
 	ErrInvalid = errors.New("tl: invalid value")
+	// ErrNilObject means an encoder met a nil object: a nil interface in a required field or
+	// vector, or a nil pointer to a constructor (a typed nil such as (*tg.InputPeerUser)(nil)).
+	// Errors that match it also match ErrInvalid.
+	ErrNilObject = errors.New("tl: nil object")
 )
 
 // DecodeError describes where decoding failed: the TL type and field being read and the byte
@@ -66,15 +70,47 @@ type EncodeError struct {
 
 // Error implements error.
 func (e *EncodeError) Error() string {
+	switch {
+	case e.Type == "":
+		return fmt.Sprintf("tl: encode: %v", e.Err)
+	case e.Field == "":
+		return fmt.Sprintf("tl: encode %s: %v", e.Type, e.Err)
+	}
 	return fmt.Sprintf("tl: encode %s.%s: %v", e.Type, e.Field, e.Err)
 }
 
 // Unwrap returns the cause.
 func (e *EncodeError) Unwrap() error { return e.Err }
 
-// NilFieldError reports a required field left nil.
+// nilCause is the cause of an encode error for a missing object; it matches both ErrNilObject and
+// ErrInvalid.
+type nilCause string
+
+func (c nilCause) Error() string { return "tl: invalid value: " + string(c) }
+
+func (nilCause) Is(target error) bool { return target == ErrNilObject || target == ErrInvalid }
+
+// NilFieldError reports a required field (or vector element) left nil.
 func NilFieldError(typ, field string) error {
-	return &EncodeError{Type: typ, Field: field, Err: fmt.Errorf("%w: required field is nil", ErrInvalid)}
+	return &EncodeError{Type: typ, Field: field, Err: nilCause("required field is nil")}
+}
+
+// NilObjectError reports an Encode or EncodeBare call on a nil pointer to the constructor typ.
+// The type and field holding it are left empty for EncodeFieldErr to fill in.
+func NilObjectError(typ string) error {
+	return &EncodeError{Err: nilCause("nil " + typ)}
+}
+
+// EncodeFieldErr locates err, returned by the encoder of the value in field of typ: an error
+// from a nil object that no inner encoder has located yet gets typ and field, so the innermost
+// location wins. Other errors are returned unchanged. Generated code calls it only on the error
+// path.
+func EncodeFieldErr(typ, field string, err error) error {
+	var ee *EncodeError
+	if errors.As(err, &ee) && ee.Type == "" {
+		ee.Type, ee.Field = typ, field
+	}
+	return err
 }
 
 // FlagGroupError reports optional fields that share a flag bit but are not all set.

@@ -55,6 +55,9 @@ func (x *DecryptedMessageClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *DecryptedMessageClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("DecryptedMessage")
+	}
 	if x.DecryptedMessage == nil {
 		return tl.NilFieldError("DecryptedMessage", "")
 	}
@@ -143,6 +146,9 @@ func (x *DecryptedMessageActionClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *DecryptedMessageActionClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("DecryptedMessageAction")
+	}
 	if x.DecryptedMessageAction == nil {
 		return tl.NilFieldError("DecryptedMessageAction", "")
 	}
@@ -222,6 +228,9 @@ func (x *DecryptedMessageMediaClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *DecryptedMessageMediaClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("DecryptedMessageMedia")
+	}
 	if x.DecryptedMessageMedia == nil {
 		return tl.NilFieldError("DecryptedMessageMedia", "")
 	}
@@ -289,6 +298,9 @@ func (x *DocumentAttributeClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *DocumentAttributeClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("DocumentAttribute")
+	}
 	if x.DocumentAttribute == nil {
 		return tl.NilFieldError("DocumentAttribute", "")
 	}
@@ -344,6 +356,9 @@ func (x *FileLocationClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *FileLocationClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("FileLocation")
+	}
 	if x.FileLocation == nil {
 		return tl.NilFieldError("FileLocation", "")
 	}
@@ -399,6 +414,9 @@ func (x *InputStickerSetClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *InputStickerSetClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("InputStickerSet")
+	}
 	if x.InputStickerSet == nil {
 		return tl.NilFieldError("InputStickerSet", "")
 	}
@@ -508,6 +526,9 @@ func (x *MessageEntityClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *MessageEntityClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("MessageEntity")
+	}
 	if x.MessageEntity == nil {
 		return tl.NilFieldError("MessageEntity", "")
 	}
@@ -566,6 +587,9 @@ func (x *PhotoSizeClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *PhotoSizeClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("PhotoSize")
+	}
 	if x.PhotoSize == nil {
 		return tl.NilFieldError("PhotoSize", "")
 	}
@@ -651,6 +675,9 @@ func (x *SendMessageActionClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *SendMessageActionClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("SendMessageAction")
+	}
 	if x.SendMessageAction == nil {
 		return tl.NilFieldError("SendMessageAction", "")
 	}

@@ -21,6 +21,9 @@ func (x *BoolBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the value.
 func (x *BoolBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("Bool")
+	}
 	b.PutBool(x.Bool)
 	return b.WriteErr()
 }

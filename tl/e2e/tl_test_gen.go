@@ -27,6 +27,9 @@ func (m *TestDummyFunctionRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *TestDummyFunctionRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("test.dummyFunction")
+	}
 	return b.WriteErr()
 }
 

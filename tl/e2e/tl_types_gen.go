@@ -27,6 +27,9 @@ func (m *BoolFalse) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *BoolFalse) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("boolFalse")
+	}
 	return b.WriteErr()
 }
 
@@ -68,6 +71,9 @@ func (m *BoolTrue) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *BoolTrue) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("boolTrue")
+	}
 	return b.WriteErr()
 }
 
@@ -109,6 +115,9 @@ func (m *True) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *True) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("true")
+	}
 	return b.WriteErr()
 }
 
@@ -155,6 +164,9 @@ func (m *DecryptedMessageLayer) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *DecryptedMessageLayer) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("decryptedMessageLayer")
+	}
 	b.PutBytes(m.RandomBytes)
 	b.PutInt32(m.Layer)
 	b.PutInt32(m.InSeqNo)
@@ -163,7 +175,7 @@ func (m *DecryptedMessageLayer) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("decryptedMessageLayer", "message")
 	}
 	if err := m.Message.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("decryptedMessageLayer", "message", err)
 	}
 	return b.WriteErr()
 }
@@ -233,6 +245,9 @@ func (m *DecryptedMessage) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *DecryptedMessage) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("decryptedMessage")
+	}
 	var f0 uint32
 	if m.Silent {
 		f0 |= 1 << 5
@@ -258,7 +273,7 @@ func (m *DecryptedMessage) EncodeBare(b *tl.Buffer) error {
 	b.PutString(m.Message)
 	if m.Media != nil {
 		if err := m.Media.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("decryptedMessage", "media", err)
 		}
 	}
 	if m.Entities != nil {
@@ -268,7 +283,7 @@ func (m *DecryptedMessage) EncodeBare(b *tl.Buffer) error {
 				return tl.NilFieldError("decryptedMessage", "entities")
 			}
 			if err := m.Entities[i1].Encode(b); err != nil {
-				return err
+				return tl.EncodeFieldErr("decryptedMessage", "entities", err)
 			}
 		}
 	}
@@ -379,12 +394,15 @@ func (m *DecryptedMessageService) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *DecryptedMessageService) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("decryptedMessageService")
+	}
 	b.PutInt64(m.RandomID)
 	if m.Action == nil {
 		return tl.NilFieldError("decryptedMessageService", "action")
 	}
 	if err := m.Action.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("decryptedMessageService", "action", err)
 	}
 	return b.WriteErr()
 }
@@ -436,6 +454,9 @@ func (m *DecryptedMessageMediaEmpty) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *DecryptedMessageMediaEmpty) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("decryptedMessageMediaEmpty")
+	}
 	return b.WriteErr()
 }
 
@@ -488,6 +509,9 @@ func (m *DecryptedMessageMediaPhoto) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *DecryptedMessageMediaPhoto) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("decryptedMessageMediaPhoto")
+	}
 	b.PutBytes(m.Thumb)
 	b.PutInt32(m.ThumbW)
 	b.PutInt32(m.ThumbH)
@@ -579,6 +603,9 @@ func (m *DecryptedMessageMediaVideo) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *DecryptedMessageMediaVideo) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("decryptedMessageMediaVideo")
+	}
 	b.PutBytes(m.Thumb)
 	b.PutInt32(m.ThumbW)
 	b.PutInt32(m.ThumbH)
@@ -669,6 +696,9 @@ func (m *DecryptedMessageMediaGeoPoint) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *DecryptedMessageMediaGeoPoint) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("decryptedMessageMediaGeoPoint")
+	}
 	b.PutDouble(m.Lat)
 	b.PutDouble(m.Long)
 	return b.WriteErr()
@@ -725,6 +755,9 @@ func (m *DecryptedMessageMediaContact) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *DecryptedMessageMediaContact) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("decryptedMessageMediaContact")
+	}
 	b.PutString(m.PhoneNumber)
 	b.PutString(m.FirstName)
 	b.PutString(m.LastName)
@@ -794,6 +827,9 @@ func (m *DecryptedMessageMediaDocument) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *DecryptedMessageMediaDocument) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("decryptedMessageMediaDocument")
+	}
 	b.PutBytes(m.Thumb)
 	b.PutInt32(m.ThumbW)
 	b.PutInt32(m.ThumbH)
@@ -807,7 +843,7 @@ func (m *DecryptedMessageMediaDocument) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("decryptedMessageMediaDocument", "attributes")
 		}
 		if err := m.Attributes[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("decryptedMessageMediaDocument", "attributes", err)
 		}
 	}
 	b.PutString(m.Caption)
@@ -896,6 +932,9 @@ func (m *DecryptedMessageMediaAudio) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *DecryptedMessageMediaAudio) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("decryptedMessageMediaAudio")
+	}
 	b.PutInt32(m.Duration)
 	b.PutString(m.MimeType)
 	b.PutInt32(m.Size)
@@ -972,6 +1011,9 @@ func (m *DecryptedMessageMediaExternalDocument) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *DecryptedMessageMediaExternalDocument) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("decryptedMessageMediaExternalDocument")
+	}
 	b.PutInt64(m.ID)
 	b.PutInt64(m.AccessHash)
 	b.PutInt32(m.Date)
@@ -981,7 +1023,7 @@ func (m *DecryptedMessageMediaExternalDocument) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("decryptedMessageMediaExternalDocument", "thumb")
 	}
 	if err := m.Thumb.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("decryptedMessageMediaExternalDocument", "thumb", err)
 	}
 	b.PutInt32(m.DCID)
 	b.PutVectorHeader(len(m.Attributes))
@@ -990,7 +1032,7 @@ func (m *DecryptedMessageMediaExternalDocument) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("decryptedMessageMediaExternalDocument", "attributes")
 		}
 		if err := m.Attributes[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("decryptedMessageMediaExternalDocument", "attributes", err)
 		}
 	}
 	return b.WriteErr()
@@ -1076,6 +1118,9 @@ func (m *DecryptedMessageMediaVenue) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *DecryptedMessageMediaVenue) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("decryptedMessageMediaVenue")
+	}
 	b.PutDouble(m.Lat)
 	b.PutDouble(m.Long)
 	b.PutString(m.Title)
@@ -1145,6 +1190,9 @@ func (m *DecryptedMessageMediaWebPage) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *DecryptedMessageMediaWebPage) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("decryptedMessageMediaWebPage")
+	}
 	b.PutString(m.URL)
 	return b.WriteErr()
 }
@@ -1198,6 +1246,9 @@ func (m *DecryptedMessageActionSetMessageTTL) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *DecryptedMessageActionSetMessageTTL) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("decryptedMessageActionSetMessageTTL")
+	}
 	b.PutInt32(m.TTLSeconds)
 	return b.WriteErr()
 }
@@ -1251,6 +1302,9 @@ func (m *DecryptedMessageActionReadMessages) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *DecryptedMessageActionReadMessages) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("decryptedMessageActionReadMessages")
+	}
 	b.PutVectorHeader(len(m.RandomIDs))
 	for i0 := range m.RandomIDs {
 		b.PutInt64(m.RandomIDs[i0])
@@ -1316,6 +1370,9 @@ func (m *DecryptedMessageActionDeleteMessages) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *DecryptedMessageActionDeleteMessages) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("decryptedMessageActionDeleteMessages")
+	}
 	b.PutVectorHeader(len(m.RandomIDs))
 	for i0 := range m.RandomIDs {
 		b.PutInt64(m.RandomIDs[i0])
@@ -1381,6 +1438,9 @@ func (m *DecryptedMessageActionScreenshotMessages) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *DecryptedMessageActionScreenshotMessages) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("decryptedMessageActionScreenshotMessages")
+	}
 	b.PutVectorHeader(len(m.RandomIDs))
 	for i0 := range m.RandomIDs {
 		b.PutInt64(m.RandomIDs[i0])
@@ -1445,6 +1505,9 @@ func (m *DecryptedMessageActionFlushHistory) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *DecryptedMessageActionFlushHistory) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("decryptedMessageActionFlushHistory")
+	}
 	return b.WriteErr()
 }
 
@@ -1490,6 +1553,9 @@ func (m *DecryptedMessageActionResend) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *DecryptedMessageActionResend) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("decryptedMessageActionResend")
+	}
 	b.PutInt32(m.StartSeqNo)
 	b.PutInt32(m.EndSeqNo)
 	return b.WriteErr()
@@ -1547,6 +1613,9 @@ func (m *DecryptedMessageActionNotifyLayer) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *DecryptedMessageActionNotifyLayer) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("decryptedMessageActionNotifyLayer")
+	}
 	b.PutInt32(m.Layer)
 	return b.WriteErr()
 }
@@ -1596,11 +1665,14 @@ func (m *DecryptedMessageActionTyping) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *DecryptedMessageActionTyping) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("decryptedMessageActionTyping")
+	}
 	if m.Action == nil {
 		return tl.NilFieldError("decryptedMessageActionTyping", "action")
 	}
 	if err := m.Action.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("decryptedMessageActionTyping", "action", err)
 	}
 	return b.WriteErr()
 }
@@ -1653,6 +1725,9 @@ func (m *DecryptedMessageActionRequestKey) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *DecryptedMessageActionRequestKey) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("decryptedMessageActionRequestKey")
+	}
 	b.PutInt64(m.ExchangeID)
 	b.PutBytes(m.GA)
 	return b.WriteErr()
@@ -1708,6 +1783,9 @@ func (m *DecryptedMessageActionAcceptKey) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *DecryptedMessageActionAcceptKey) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("decryptedMessageActionAcceptKey")
+	}
 	b.PutInt64(m.ExchangeID)
 	b.PutBytes(m.GB)
 	b.PutInt64(m.KeyFingerprint)
@@ -1765,6 +1843,9 @@ func (m *DecryptedMessageActionAbortKey) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *DecryptedMessageActionAbortKey) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("decryptedMessageActionAbortKey")
+	}
 	b.PutInt64(m.ExchangeID)
 	return b.WriteErr()
 }
@@ -1815,6 +1896,9 @@ func (m *DecryptedMessageActionCommitKey) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *DecryptedMessageActionCommitKey) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("decryptedMessageActionCommitKey")
+	}
 	b.PutInt64(m.ExchangeID)
 	b.PutInt64(m.KeyFingerprint)
 	return b.WriteErr()
@@ -1867,6 +1951,9 @@ func (m *DecryptedMessageActionNoop) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *DecryptedMessageActionNoop) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("decryptedMessageActionNoop")
+	}
 	return b.WriteErr()
 }
 
@@ -1910,6 +1997,9 @@ func (m *SendMessageTypingAction) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *SendMessageTypingAction) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("sendMessageTypingAction")
+	}
 	return b.WriteErr()
 }
 
@@ -1953,6 +2043,9 @@ func (m *SendMessageCancelAction) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *SendMessageCancelAction) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("sendMessageCancelAction")
+	}
 	return b.WriteErr()
 }
 
@@ -1996,6 +2089,9 @@ func (m *SendMessageRecordVideoAction) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *SendMessageRecordVideoAction) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("sendMessageRecordVideoAction")
+	}
 	return b.WriteErr()
 }
 
@@ -2039,6 +2135,9 @@ func (m *SendMessageUploadVideoAction) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *SendMessageUploadVideoAction) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("sendMessageUploadVideoAction")
+	}
 	return b.WriteErr()
 }
 
@@ -2082,6 +2181,9 @@ func (m *SendMessageRecordAudioAction) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *SendMessageRecordAudioAction) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("sendMessageRecordAudioAction")
+	}
 	return b.WriteErr()
 }
 
@@ -2125,6 +2227,9 @@ func (m *SendMessageUploadAudioAction) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *SendMessageUploadAudioAction) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("sendMessageUploadAudioAction")
+	}
 	return b.WriteErr()
 }
 
@@ -2168,6 +2273,9 @@ func (m *SendMessageUploadPhotoAction) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *SendMessageUploadPhotoAction) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("sendMessageUploadPhotoAction")
+	}
 	return b.WriteErr()
 }
 
@@ -2211,6 +2319,9 @@ func (m *SendMessageUploadDocumentAction) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *SendMessageUploadDocumentAction) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("sendMessageUploadDocumentAction")
+	}
 	return b.WriteErr()
 }
 
@@ -2254,6 +2365,9 @@ func (m *SendMessageGeoLocationAction) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *SendMessageGeoLocationAction) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("sendMessageGeoLocationAction")
+	}
 	return b.WriteErr()
 }
 
@@ -2297,6 +2411,9 @@ func (m *SendMessageChooseContactAction) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *SendMessageChooseContactAction) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("sendMessageChooseContactAction")
+	}
 	return b.WriteErr()
 }
 
@@ -2340,6 +2457,9 @@ func (m *SendMessageRecordRoundAction) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *SendMessageRecordRoundAction) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("sendMessageRecordRoundAction")
+	}
 	return b.WriteErr()
 }
 
@@ -2383,6 +2503,9 @@ func (m *SendMessageUploadRoundAction) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *SendMessageUploadRoundAction) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("sendMessageUploadRoundAction")
+	}
 	return b.WriteErr()
 }
 
@@ -2428,6 +2551,9 @@ func (m *DocumentAttributeImageSize) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *DocumentAttributeImageSize) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("documentAttributeImageSize")
+	}
 	b.PutInt32(m.W)
 	b.PutInt32(m.H)
 	return b.WriteErr()
@@ -2480,6 +2606,9 @@ func (m *DocumentAttributeAnimated) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *DocumentAttributeAnimated) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("documentAttributeAnimated")
+	}
 	return b.WriteErr()
 }
 
@@ -2525,12 +2654,15 @@ func (m *DocumentAttributeSticker) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *DocumentAttributeSticker) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("documentAttributeSticker")
+	}
 	b.PutString(m.Alt)
 	if m.Stickerset == nil {
 		return tl.NilFieldError("documentAttributeSticker", "stickerset")
 	}
 	if err := m.Stickerset.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("documentAttributeSticker", "stickerset", err)
 	}
 	return b.WriteErr()
 }
@@ -2586,6 +2718,9 @@ func (m *DocumentAttributeVideo) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *DocumentAttributeVideo) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("documentAttributeVideo")
+	}
 	var f0 uint32
 	if m.RoundMessage {
 		f0 |= 1 << 0
@@ -2658,6 +2793,9 @@ func (m *DocumentAttributeAudio) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *DocumentAttributeAudio) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("documentAttributeAudio")
+	}
 	var f0 uint32
 	if m.Voice {
 		f0 |= 1 << 10
@@ -2754,6 +2892,9 @@ func (m *DocumentAttributeFilename) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *DocumentAttributeFilename) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("documentAttributeFilename")
+	}
 	b.PutString(m.FileName)
 	return b.WriteErr()
 }
@@ -2803,6 +2944,9 @@ func (m *InputStickerSetShortName) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputStickerSetShortName) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputStickerSetShortName")
+	}
 	b.PutString(m.ShortName)
 	return b.WriteErr()
 }
@@ -2851,6 +2995,9 @@ func (m *InputStickerSetEmpty) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputStickerSetEmpty) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputStickerSetEmpty")
+	}
 	return b.WriteErr()
 }
 
@@ -2895,6 +3042,9 @@ func (m *PhotoSizeEmpty) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PhotoSizeEmpty) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("photoSizeEmpty")
+	}
 	b.PutString(m.Type)
 	return b.WriteErr()
 }
@@ -2948,12 +3098,15 @@ func (m *PhotoSize) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PhotoSize) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("photoSize")
+	}
 	b.PutString(m.Type)
 	if m.Location == nil {
 		return tl.NilFieldError("photoSize", "location")
 	}
 	if err := m.Location.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("photoSize", "location", err)
 	}
 	b.PutInt32(m.W)
 	b.PutInt32(m.H)
@@ -3022,12 +3175,15 @@ func (m *PhotoCachedSize) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PhotoCachedSize) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("photoCachedSize")
+	}
 	b.PutString(m.Type)
 	if m.Location == nil {
 		return tl.NilFieldError("photoCachedSize", "location")
 	}
 	if err := m.Location.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("photoCachedSize", "location", err)
 	}
 	b.PutInt32(m.W)
 	b.PutInt32(m.H)
@@ -3094,6 +3250,9 @@ func (m *FileLocationUnavailable) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *FileLocationUnavailable) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("fileLocationUnavailable")
+	}
 	b.PutInt64(m.VolumeID)
 	b.PutInt32(m.LocalID)
 	b.PutInt64(m.Secret)
@@ -3154,6 +3313,9 @@ func (m *FileLocation) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *FileLocation) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("fileLocation")
+	}
 	b.PutInt32(m.DCID)
 	b.PutInt64(m.VolumeID)
 	b.PutInt32(m.LocalID)
@@ -3216,6 +3378,9 @@ func (m *MessageEntityUnknown) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageEntityUnknown) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageEntityUnknown")
+	}
 	b.PutInt32(m.Offset)
 	b.PutInt32(m.Length)
 	return b.WriteErr()
@@ -3270,6 +3435,9 @@ func (m *MessageEntityMention) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageEntityMention) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageEntityMention")
+	}
 	b.PutInt32(m.Offset)
 	b.PutInt32(m.Length)
 	return b.WriteErr()
@@ -3324,6 +3492,9 @@ func (m *MessageEntityHashtag) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageEntityHashtag) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageEntityHashtag")
+	}
 	b.PutInt32(m.Offset)
 	b.PutInt32(m.Length)
 	return b.WriteErr()
@@ -3378,6 +3549,9 @@ func (m *MessageEntityBotCommand) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageEntityBotCommand) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageEntityBotCommand")
+	}
 	b.PutInt32(m.Offset)
 	b.PutInt32(m.Length)
 	return b.WriteErr()
@@ -3432,6 +3606,9 @@ func (m *MessageEntityURL) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageEntityURL) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageEntityUrl")
+	}
 	b.PutInt32(m.Offset)
 	b.PutInt32(m.Length)
 	return b.WriteErr()
@@ -3486,6 +3663,9 @@ func (m *MessageEntityEmail) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageEntityEmail) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageEntityEmail")
+	}
 	b.PutInt32(m.Offset)
 	b.PutInt32(m.Length)
 	return b.WriteErr()
@@ -3540,6 +3720,9 @@ func (m *MessageEntityBold) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageEntityBold) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageEntityBold")
+	}
 	b.PutInt32(m.Offset)
 	b.PutInt32(m.Length)
 	return b.WriteErr()
@@ -3594,6 +3777,9 @@ func (m *MessageEntityItalic) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageEntityItalic) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageEntityItalic")
+	}
 	b.PutInt32(m.Offset)
 	b.PutInt32(m.Length)
 	return b.WriteErr()
@@ -3648,6 +3834,9 @@ func (m *MessageEntityCode) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageEntityCode) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageEntityCode")
+	}
 	b.PutInt32(m.Offset)
 	b.PutInt32(m.Length)
 	return b.WriteErr()
@@ -3703,6 +3892,9 @@ func (m *MessageEntityPre) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageEntityPre) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageEntityPre")
+	}
 	b.PutInt32(m.Offset)
 	b.PutInt32(m.Length)
 	b.PutString(m.Language)
@@ -3762,6 +3954,9 @@ func (m *MessageEntityTextURL) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageEntityTextURL) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageEntityTextUrl")
+	}
 	b.PutInt32(m.Offset)
 	b.PutInt32(m.Length)
 	b.PutString(m.URL)
@@ -3821,6 +4016,9 @@ func (m *MessageEntityMentionName) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageEntityMentionName) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageEntityMentionName")
+	}
 	b.PutInt32(m.Offset)
 	b.PutInt32(m.Length)
 	b.PutInt32(m.UserID)
@@ -3879,6 +4077,9 @@ func (m *MessageEntityPhone) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageEntityPhone) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageEntityPhone")
+	}
 	b.PutInt32(m.Offset)
 	b.PutInt32(m.Length)
 	return b.WriteErr()
@@ -3933,6 +4134,9 @@ func (m *MessageEntityCashtag) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageEntityCashtag) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageEntityCashtag")
+	}
 	b.PutInt32(m.Offset)
 	b.PutInt32(m.Length)
 	return b.WriteErr()
@@ -3987,6 +4191,9 @@ func (m *MessageEntityBankCard) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageEntityBankCard) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageEntityBankCard")
+	}
 	b.PutInt32(m.Offset)
 	b.PutInt32(m.Length)
 	return b.WriteErr()
@@ -4041,6 +4248,9 @@ func (m *MessageEntityUnderline) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageEntityUnderline) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageEntityUnderline")
+	}
 	b.PutInt32(m.Offset)
 	b.PutInt32(m.Length)
 	return b.WriteErr()
@@ -4095,6 +4305,9 @@ func (m *MessageEntityStrike) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageEntityStrike) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageEntityStrike")
+	}
 	b.PutInt32(m.Offset)
 	b.PutInt32(m.Length)
 	return b.WriteErr()
@@ -4149,6 +4362,9 @@ func (m *MessageEntityBlockquote) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageEntityBlockquote) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageEntityBlockquote")
+	}
 	b.PutInt32(m.Offset)
 	b.PutInt32(m.Length)
 	return b.WriteErr()
@@ -4203,6 +4419,9 @@ func (m *MessageEntitySpoiler) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageEntitySpoiler) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageEntitySpoiler")
+	}
 	b.PutInt32(m.Offset)
 	b.PutInt32(m.Length)
 	return b.WriteErr()
@@ -4258,6 +4477,9 @@ func (m *MessageEntityCustomEmoji) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageEntityCustomEmoji) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageEntityCustomEmoji")
+	}
 	b.PutInt32(m.Offset)
 	b.PutInt32(m.Length)
 	b.PutInt64(m.DocumentID)

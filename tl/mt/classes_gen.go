@@ -55,6 +55,9 @@ func (x *BadMsgNotificationClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *BadMsgNotificationClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("BadMsgNotification")
+	}
 	if x.BadMsgNotification == nil {
 		return tl.NilFieldError("BadMsgNotification", "")
 	}
@@ -113,6 +116,9 @@ func (x *DestroyAuthKeyResClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *DestroyAuthKeyResClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("DestroyAuthKeyRes")
+	}
 	if x.DestroyAuthKeyRes == nil {
 		return tl.NilFieldError("DestroyAuthKeyRes", "")
 	}
@@ -168,6 +174,9 @@ func (x *DestroySessionResClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *DestroySessionResClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("DestroySessionRes")
+	}
 	if x.DestroySessionRes == nil {
 		return tl.NilFieldError("DestroySessionRes", "")
 	}
@@ -223,6 +232,9 @@ func (x *IPPortClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *IPPortClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("IpPort")
+	}
 	if x.IPPort == nil {
 		return tl.NilFieldError("IpPort", "")
 	}
@@ -278,6 +290,9 @@ func (x *MsgDetailedInfoClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *MsgDetailedInfoClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("MsgDetailedInfo")
+	}
 	if x.MsgDetailedInfo == nil {
 		return tl.NilFieldError("MsgDetailedInfo", "")
 	}
@@ -339,6 +354,9 @@ func (x *PQInnerDataClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *PQInnerDataClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("P_Q_inner_data")
+	}
 	if x.PQInnerData == nil {
 		return tl.NilFieldError("P_Q_inner_data", "")
 	}
@@ -397,6 +415,9 @@ func (x *RpcDropAnswerClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *RpcDropAnswerClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("RpcDropAnswer")
+	}
 	if x.RpcDropAnswer == nil {
 		return tl.NilFieldError("RpcDropAnswer", "")
 	}
@@ -452,6 +473,9 @@ func (x *ServerDHParamsClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *ServerDHParamsClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("Server_DH_Params")
+	}
 	if x.ServerDHParams == nil {
 		return tl.NilFieldError("Server_DH_Params", "")
 	}
@@ -510,6 +534,9 @@ func (x *SetClientDHParamsAnswerClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *SetClientDHParamsAnswerClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("Set_client_DH_params_answer")
+	}
 	if x.SetClientDHParamsAnswer == nil {
 		return tl.NilFieldError("Set_client_DH_params_answer", "")
 	}

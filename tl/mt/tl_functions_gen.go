@@ -28,6 +28,9 @@ func (m *ReqPqRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ReqPqRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("req_pq")
+	}
 	b.PutInt128(m.Nonce)
 	return b.WriteErr()
 }
@@ -75,6 +78,9 @@ func (m *ReqPqMultiRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ReqPqMultiRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("req_pq_multi")
+	}
 	b.PutInt128(m.Nonce)
 	return b.WriteErr()
 }
@@ -127,6 +133,9 @@ func (m *ReqDHParamsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ReqDHParamsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("req_DH_params")
+	}
 	b.PutInt128(m.Nonce)
 	b.PutInt128(m.ServerNonce)
 	b.PutString(m.P)
@@ -196,6 +205,9 @@ func (m *SetClientDHParamsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *SetClientDHParamsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("set_client_DH_params")
+	}
 	b.PutInt128(m.Nonce)
 	b.PutInt128(m.ServerNonce)
 	b.PutString(m.EncryptedData)
@@ -250,6 +262,9 @@ func (m *DestroyAuthKeyRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *DestroyAuthKeyRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("destroy_auth_key")
+	}
 	return b.WriteErr()
 }
 
@@ -292,6 +307,9 @@ func (m *RpcDropAnswerRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *RpcDropAnswerRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("rpc_drop_answer")
+	}
 	b.PutInt64(m.ReqMsgID)
 	return b.WriteErr()
 }
@@ -339,6 +357,9 @@ func (m *GetFutureSaltsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *GetFutureSaltsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("get_future_salts")
+	}
 	b.PutInt32(m.Num)
 	return b.WriteErr()
 }
@@ -386,6 +407,9 @@ func (m *PingRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PingRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("ping")
+	}
 	b.PutInt64(m.PingID)
 	return b.WriteErr()
 }
@@ -434,6 +458,9 @@ func (m *PingDelayDisconnectRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PingDelayDisconnectRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("ping_delay_disconnect")
+	}
 	b.PutInt64(m.PingID)
 	b.PutInt32(m.DisconnectDelay)
 	return b.WriteErr()
@@ -485,6 +512,9 @@ func (m *DestroySessionRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *DestroySessionRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("destroy_session")
+	}
 	b.PutInt64(m.SessionID)
 	return b.WriteErr()
 }

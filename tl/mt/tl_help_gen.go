@@ -30,12 +30,15 @@ func (m *HelpConfigSimple) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *HelpConfigSimple) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("help.configSimple")
+	}
 	b.PutInt32(m.Date)
 	b.PutInt32(m.Expires)
 	b.PutBareVectorHeader(len(m.Rules))
 	for i0 := range m.Rules {
 		if err := m.Rules[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("help.configSimple", "rules", err)
 		}
 	}
 	return b.WriteErr()

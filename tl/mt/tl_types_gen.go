@@ -31,6 +31,9 @@ func (m *ResPQ) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ResPQ) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("resPQ")
+	}
 	b.PutInt128(m.Nonce)
 	b.PutInt128(m.ServerNonce)
 	b.PutString(m.Pq)
@@ -109,6 +112,9 @@ func (m *PQInnerData) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PQInnerData) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("p_q_inner_data")
+	}
 	b.PutString(m.Pq)
 	b.PutString(m.P)
 	b.PutString(m.Q)
@@ -184,6 +190,9 @@ func (m *PQInnerDataDC) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PQInnerDataDC) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("p_q_inner_data_dc")
+	}
 	b.PutString(m.Pq)
 	b.PutString(m.P)
 	b.PutString(m.Q)
@@ -263,6 +272,9 @@ func (m *PQInnerDataTemp) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PQInnerDataTemp) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("p_q_inner_data_temp")
+	}
 	b.PutString(m.Pq)
 	b.PutString(m.P)
 	b.PutString(m.Q)
@@ -343,6 +355,9 @@ func (m *PQInnerDataTempDC) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PQInnerDataTempDC) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("p_q_inner_data_temp_dc")
+	}
 	b.PutString(m.Pq)
 	b.PutString(m.P)
 	b.PutString(m.Q)
@@ -422,6 +437,9 @@ func (m *BindAuthKeyInner) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *BindAuthKeyInner) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("bind_auth_key_inner")
+	}
 	b.PutInt64(m.Nonce)
 	b.PutInt64(m.TempAuthKeyID)
 	b.PutInt64(m.PermAuthKeyID)
@@ -489,6 +507,9 @@ func (m *ServerDHParamsFail) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ServerDHParamsFail) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("server_DH_params_fail")
+	}
 	b.PutInt128(m.Nonce)
 	b.PutInt128(m.ServerNonce)
 	b.PutInt128(m.NewNonceHash)
@@ -548,6 +569,9 @@ func (m *ServerDHParamsOk) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ServerDHParamsOk) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("server_DH_params_ok")
+	}
 	b.PutInt128(m.Nonce)
 	b.PutInt128(m.ServerNonce)
 	b.PutString(m.EncryptedAnswer)
@@ -608,6 +632,9 @@ func (m *ServerDHInnerData) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ServerDHInnerData) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("server_DH_inner_data")
+	}
 	b.PutInt128(m.Nonce)
 	b.PutInt128(m.ServerNonce)
 	b.PutInt32(m.G)
@@ -678,6 +705,9 @@ func (m *ClientDHInnerData) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ClientDHInnerData) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("client_DH_inner_data")
+	}
 	b.PutInt128(m.Nonce)
 	b.PutInt128(m.ServerNonce)
 	b.PutInt64(m.RetryID)
@@ -741,6 +771,9 @@ func (m *DHGenOk) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *DHGenOk) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("dh_gen_ok")
+	}
 	b.PutInt128(m.Nonce)
 	b.PutInt128(m.ServerNonce)
 	b.PutInt128(m.NewNonceHash1)
@@ -800,6 +833,9 @@ func (m *DHGenRetry) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *DHGenRetry) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("dh_gen_retry")
+	}
 	b.PutInt128(m.Nonce)
 	b.PutInt128(m.ServerNonce)
 	b.PutInt128(m.NewNonceHash2)
@@ -859,6 +895,9 @@ func (m *DHGenFail) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *DHGenFail) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("dh_gen_fail")
+	}
 	b.PutInt128(m.Nonce)
 	b.PutInt128(m.ServerNonce)
 	b.PutInt128(m.NewNonceHash3)
@@ -915,6 +954,9 @@ func (m *DestroyAuthKeyOk) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *DestroyAuthKeyOk) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("destroy_auth_key_ok")
+	}
 	return b.WriteErr()
 }
 
@@ -958,6 +1000,9 @@ func (m *DestroyAuthKeyNone) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *DestroyAuthKeyNone) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("destroy_auth_key_none")
+	}
 	return b.WriteErr()
 }
 
@@ -1001,6 +1046,9 @@ func (m *DestroyAuthKeyFail) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *DestroyAuthKeyFail) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("destroy_auth_key_fail")
+	}
 	return b.WriteErr()
 }
 
@@ -1043,6 +1091,9 @@ func (m *MsgsAck) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MsgsAck) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("msgs_ack")
+	}
 	b.PutVectorHeader(len(m.MsgIDs))
 	for i0 := range m.MsgIDs {
 		b.PutInt64(m.MsgIDs[i0])
@@ -1106,6 +1157,9 @@ func (m *BadMsgNotification) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *BadMsgNotification) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("bad_msg_notification")
+	}
 	b.PutInt64(m.BadMsgID)
 	b.PutInt32(m.BadMsgSeqno)
 	b.PutInt32(m.ErrorCode)
@@ -1166,6 +1220,9 @@ func (m *BadServerSalt) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *BadServerSalt) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("bad_server_salt")
+	}
 	b.PutInt64(m.BadMsgID)
 	b.PutInt32(m.BadMsgSeqno)
 	b.PutInt32(m.ErrorCode)
@@ -1225,6 +1282,9 @@ func (m *MsgsStateReq) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MsgsStateReq) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("msgs_state_req")
+	}
 	b.PutVectorHeader(len(m.MsgIDs))
 	for i0 := range m.MsgIDs {
 		b.PutInt64(m.MsgIDs[i0])
@@ -1285,6 +1345,9 @@ func (m *MsgsStateInfo) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MsgsStateInfo) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("msgs_state_info")
+	}
 	b.PutInt64(m.ReqMsgID)
 	b.PutString(m.Info)
 	return b.WriteErr()
@@ -1337,6 +1400,9 @@ func (m *MsgsAllInfo) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MsgsAllInfo) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("msgs_all_info")
+	}
 	b.PutVectorHeader(len(m.MsgIDs))
 	for i0 := range m.MsgIDs {
 		b.PutInt64(m.MsgIDs[i0])
@@ -1405,6 +1471,9 @@ func (m *MsgDetailedInfo) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MsgDetailedInfo) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("msg_detailed_info")
+	}
 	b.PutInt64(m.MsgID)
 	b.PutInt64(m.AnswerMsgID)
 	b.PutInt32(m.Bytes)
@@ -1468,6 +1537,9 @@ func (m *MsgNewDetailedInfo) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MsgNewDetailedInfo) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("msg_new_detailed_info")
+	}
 	b.PutInt64(m.AnswerMsgID)
 	b.PutInt32(m.Bytes)
 	b.PutInt32(m.Status)
@@ -1523,6 +1595,9 @@ func (m *MsgResendReq) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MsgResendReq) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("msg_resend_req")
+	}
 	b.PutVectorHeader(len(m.MsgIDs))
 	for i0 := range m.MsgIDs {
 		b.PutInt64(m.MsgIDs[i0])
@@ -1583,6 +1658,9 @@ func (m *RpcError) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *RpcError) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("rpc_error")
+	}
 	b.PutInt32(m.ErrorCode)
 	b.PutString(m.ErrorMessage)
 	return b.WriteErr()
@@ -1635,6 +1713,9 @@ func (m *RpcAnswerUnknown) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *RpcAnswerUnknown) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("rpc_answer_unknown")
+	}
 	return b.WriteErr()
 }
 
@@ -1678,6 +1759,9 @@ func (m *RpcAnswerDroppedRunning) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *RpcAnswerDroppedRunning) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("rpc_answer_dropped_running")
+	}
 	return b.WriteErr()
 }
 
@@ -1724,6 +1808,9 @@ func (m *RpcAnswerDropped) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *RpcAnswerDropped) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("rpc_answer_dropped")
+	}
 	b.PutInt64(m.MsgID)
 	b.PutInt32(m.SeqNo)
 	b.PutInt32(m.Bytes)
@@ -1781,6 +1868,9 @@ func (m *FutureSalt) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *FutureSalt) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("future_salt")
+	}
 	b.PutInt32(m.ValidSince)
 	b.PutInt32(m.ValidUntil)
 	b.PutInt64(m.Salt)
@@ -1838,12 +1928,15 @@ func (m *FutureSalts) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *FutureSalts) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("future_salts")
+	}
 	b.PutInt64(m.ReqMsgID)
 	b.PutInt32(m.Now)
 	b.PutBareVectorHeader(len(m.Salts))
 	for i0 := range m.Salts {
 		if err := m.Salts[i0].EncodeBare(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("future_salts", "salts", err)
 		}
 	}
 	return b.WriteErr()
@@ -1911,6 +2004,9 @@ func (m *Pong) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *Pong) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("pong")
+	}
 	b.PutInt64(m.MsgID)
 	b.PutInt64(m.PingID)
 	return b.WriteErr()
@@ -1964,6 +2060,9 @@ func (m *DestroySessionOk) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *DestroySessionOk) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("destroy_session_ok")
+	}
 	b.PutInt64(m.SessionID)
 	return b.WriteErr()
 }
@@ -2013,6 +2112,9 @@ func (m *DestroySessionNone) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *DestroySessionNone) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("destroy_session_none")
+	}
 	b.PutInt64(m.SessionID)
 	return b.WriteErr()
 }
@@ -2062,6 +2164,9 @@ func (m *NewSessionCreated) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *NewSessionCreated) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("new_session_created")
+	}
 	b.PutInt64(m.FirstMsgID)
 	b.PutInt64(m.UniqueID)
 	b.PutInt64(m.ServerSalt)
@@ -2119,6 +2224,9 @@ func (m *HTTPWait) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *HTTPWait) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("http_wait")
+	}
 	b.PutInt32(m.MaxDelay)
 	b.PutInt32(m.WaitAfter)
 	b.PutInt32(m.MaxWait)
@@ -2177,6 +2285,9 @@ func (m *IPPort) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *IPPort) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("ipPort")
+	}
 	b.PutInt32(m.IPv4)
 	b.PutInt32(m.Port)
 	return b.WriteErr()
@@ -2232,6 +2343,9 @@ func (m *IPPortSecret) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *IPPortSecret) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("ipPortSecret")
+	}
 	b.PutInt32(m.IPv4)
 	b.PutInt32(m.Port)
 	b.PutBytes(m.Secret)
@@ -2289,6 +2403,9 @@ func (m *AccessPointRule) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccessPointRule) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("accessPointRule")
+	}
 	b.PutString(m.PhonePrefixRules)
 	b.PutInt32(m.DCID)
 	b.PutBareVectorHeader(len(m.Ips))
@@ -2297,7 +2414,7 @@ func (m *AccessPointRule) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("accessPointRule", "ips")
 		}
 		if err := m.Ips[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("accessPointRule", "ips", err)
 		}
 	}
 	return b.WriteErr()

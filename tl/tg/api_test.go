@@ -113,6 +113,35 @@ func TestEncodeErrors(t *testing.T) {
 	if !errors.Is(err, tl.ErrInvalid) {
 		t.Fatalf("nil vector element: %v", err)
 	}
+	// Typed nils: a nil pointer in an interface field, in a vector and in a pointer field, and a
+	// nil request; each fails with ErrNilObject naming the innermost type and field.
+	cases := []struct {
+		name        string
+		req         tl.Encoder
+		typ, field  string
+		wantMessage string
+	}{
+		{"typed nil field", &MessagesSendMessageRequest{Peer: (*InputPeerUser)(nil), Message: "x"},
+			"messages.sendMessage", "peer", "tl: encode messages.sendMessage.peer: tl: invalid value: nil inputPeerUser"},
+		{"typed nil element", &MessagesSendMessageRequest{Peer: &InputPeerSelf{}, Message: "x", Entities: []MessageEntityClass{&MessageEntityItalic{}, (*MessageEntityBold)(nil)}},
+			"messages.sendMessage", "entities", "tl: encode messages.sendMessage.entities: tl: invalid value: nil messageEntityBold"},
+		{"nil interface element", &MessagesSendMessageRequest{Peer: &InputPeerSelf{}, Message: "x", Entities: []MessageEntityClass{nil}},
+			"messages.sendMessage", "entities", "tl: encode messages.sendMessage.entities: tl: invalid value: required field is nil"},
+		{"nested typed nil", &MessagesSendMediaRequest{Peer: &InputPeerSelf{}, Media: &InputMediaUploadedPhoto{File: (*InputFile)(nil)}},
+			"inputMediaUploadedPhoto", "file", "tl: encode inputMediaUploadedPhoto.file: tl: invalid value: nil inputFile"},
+		{"nil request", (*MessagesSendMessageRequest)(nil),
+			"", "", "tl: encode: tl: invalid value: nil messages.sendMessage"},
+	}
+	for _, c := range cases {
+		b.Reset()
+		err := c.req.Encode(&b)
+		if !errors.Is(err, tl.ErrNilObject) || !errors.Is(err, tl.ErrInvalid) || !errors.As(err, &ee) {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if ee.Type != c.typ || ee.Field != c.field || err.Error() != c.wantMessage {
+			t.Errorf("%s: got %q (type %q, field %q)", c.name, err, ee.Type, ee.Field)
+		}
+	}
 	// live_photo shares flags.3 with video: set alone it would promise a field that is missing.
 	err = (&InputMediaUploadedPhoto{File: &InputFile{}, LivePhoto: true}).Encode(&b)
 	if !errors.As(err, &ee) || ee.Field != "live_photo" {

@@ -55,6 +55,9 @@ func (x *AiComposeToneClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *AiComposeToneClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("AiComposeTone")
+	}
 	if x.AiComposeTone == nil {
 		return tl.NilFieldError("AiComposeTone", "")
 	}
@@ -110,6 +113,9 @@ func (x *AttachMenuBotsClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *AttachMenuBotsClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("AttachMenuBots")
+	}
 	if x.AttachMenuBots == nil {
 		return tl.NilFieldError("AttachMenuBots", "")
 	}
@@ -174,6 +180,9 @@ func (x *AttachMenuPeerTypeClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *AttachMenuPeerTypeClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("AttachMenuPeerType")
+	}
 	if x.AttachMenuPeerType == nil {
 		return tl.NilFieldError("AttachMenuPeerType", "")
 	}
@@ -238,6 +247,9 @@ func (x *BaseThemeClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *BaseThemeClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("BaseTheme")
+	}
 	if x.BaseTheme == nil {
 		return tl.NilFieldError("BaseTheme", "")
 	}
@@ -293,6 +305,9 @@ func (x *BotAppClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *BotAppClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("BotApp")
+	}
 	if x.BotApp == nil {
 		return tl.NilFieldError("BotApp", "")
 	}
@@ -363,6 +378,9 @@ func (x *BotCommandScopeClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *BotCommandScopeClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("BotCommandScope")
+	}
 	if x.BotCommandScope == nil {
 		return tl.NilFieldError("BotCommandScope", "")
 	}
@@ -436,6 +454,9 @@ func (x *BotInlineMessageClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *BotInlineMessageClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("BotInlineMessage")
+	}
 	if x.BotInlineMessage == nil {
 		return tl.NilFieldError("BotInlineMessage", "")
 	}
@@ -491,6 +512,9 @@ func (x *BotInlineResultClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *BotInlineResultClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("BotInlineResult")
+	}
 	if x.BotInlineResult == nil {
 		return tl.NilFieldError("BotInlineResult", "")
 	}
@@ -549,6 +573,9 @@ func (x *BotMenuButtonClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *BotMenuButtonClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("BotMenuButton")
+	}
 	if x.BotMenuButton == nil {
 		return tl.NilFieldError("BotMenuButton", "")
 	}
@@ -607,6 +634,9 @@ func (x *BusinessAwayMessageScheduleClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *BusinessAwayMessageScheduleClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("BusinessAwayMessageSchedule")
+	}
 	if x.BusinessAwayMessageSchedule == nil {
 		return tl.NilFieldError("BusinessAwayMessageSchedule", "")
 	}
@@ -812,6 +842,9 @@ func (x *ChannelAdminLogEventActionClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *ChannelAdminLogEventActionClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("ChannelAdminLogEventAction")
+	}
 	if x.ChannelAdminLogEventAction == nil {
 		return tl.NilFieldError("ChannelAdminLogEventAction", "")
 	}
@@ -867,6 +900,9 @@ func (x *ChannelLocationClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *ChannelLocationClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("ChannelLocation")
+	}
 	if x.ChannelLocation == nil {
 		return tl.NilFieldError("ChannelLocation", "")
 	}
@@ -922,6 +958,9 @@ func (x *ChannelMessagesFilterClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *ChannelMessagesFilterClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("ChannelMessagesFilter")
+	}
 	if x.ChannelMessagesFilter == nil {
 		return tl.NilFieldError("ChannelMessagesFilter", "")
 	}
@@ -989,6 +1028,9 @@ func (x *ChannelParticipantClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *ChannelParticipantClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("ChannelParticipant")
+	}
 	if x.ChannelParticipant == nil {
 		return tl.NilFieldError("ChannelParticipant", "")
 	}
@@ -1062,6 +1104,9 @@ func (x *ChannelParticipantsFilterClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *ChannelParticipantsFilterClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("ChannelParticipantsFilter")
+	}
 	if x.ChannelParticipantsFilter == nil {
 		return tl.NilFieldError("ChannelParticipantsFilter", "")
 	}
@@ -1132,6 +1177,9 @@ func (x *ChatClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *ChatClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("Chat")
+	}
 	if x.Chat == nil {
 		return tl.NilFieldError("Chat", "")
 	}
@@ -1190,6 +1238,9 @@ func (x *ChatFullClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *ChatFullClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("ChatFull")
+	}
 	if x.ChatFull == nil {
 		return tl.NilFieldError("ChatFull", "")
 	}
@@ -1248,6 +1299,9 @@ func (x *ChatInviteClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *ChatInviteClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("ChatInvite")
+	}
 	if x.ChatInvite == nil {
 		return tl.NilFieldError("ChatInvite", "")
 	}
@@ -1306,6 +1360,9 @@ func (x *ChatParticipantClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *ChatParticipantClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("ChatParticipant")
+	}
 	if x.ChatParticipant == nil {
 		return tl.NilFieldError("ChatParticipant", "")
 	}
@@ -1361,6 +1418,9 @@ func (x *ChatParticipantsClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *ChatParticipantsClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("ChatParticipants")
+	}
 	if x.ChatParticipants == nil {
 		return tl.NilFieldError("ChatParticipants", "")
 	}
@@ -1416,6 +1476,9 @@ func (x *ChatPhotoClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *ChatPhotoClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("ChatPhoto")
+	}
 	if x.ChatPhoto == nil {
 		return tl.NilFieldError("ChatPhoto", "")
 	}
@@ -1474,6 +1537,9 @@ func (x *ChatReactionsClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *ChatReactionsClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("ChatReactions")
+	}
 	if x.ChatReactions == nil {
 		return tl.NilFieldError("ChatReactions", "")
 	}
@@ -1529,6 +1595,9 @@ func (x *ChatThemeClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *ChatThemeClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("ChatTheme")
+	}
 	if x.ChatTheme == nil {
 		return tl.NilFieldError("ChatTheme", "")
 	}
@@ -1587,6 +1656,9 @@ func (x *DialogClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *DialogClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("Dialog")
+	}
 	if x.Dialog == nil {
 		return tl.NilFieldError("Dialog", "")
 	}
@@ -1645,6 +1717,9 @@ func (x *DialogFilterClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *DialogFilterClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("DialogFilter")
+	}
 	if x.DialogFilter == nil {
 		return tl.NilFieldError("DialogFilter", "")
 	}
@@ -1703,6 +1778,9 @@ func (x *DialogPeerClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *DialogPeerClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("DialogPeer")
+	}
 	if x.DialogPeer == nil {
 		return tl.NilFieldError("DialogPeer", "")
 	}
@@ -1758,6 +1836,9 @@ func (x *DocumentClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *DocumentClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("Document")
+	}
 	if x.Document == nil {
 		return tl.NilFieldError("Document", "")
 	}
@@ -1831,6 +1912,9 @@ func (x *DocumentAttributeClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *DocumentAttributeClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("DocumentAttribute")
+	}
 	if x.DocumentAttribute == nil {
 		return tl.NilFieldError("DocumentAttribute", "")
 	}
@@ -1886,6 +1970,9 @@ func (x *DraftMessageClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *DraftMessageClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("DraftMessage")
+	}
 	if x.DraftMessage == nil {
 		return tl.NilFieldError("DraftMessage", "")
 	}
@@ -1944,6 +2031,9 @@ func (x *EmailVerificationClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *EmailVerificationClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("EmailVerification")
+	}
 	if x.EmailVerification == nil {
 		return tl.NilFieldError("EmailVerification", "")
 	}
@@ -2002,6 +2092,9 @@ func (x *EmailVerifyPurposeClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *EmailVerifyPurposeClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("EmailVerifyPurpose")
+	}
 	if x.EmailVerifyPurpose == nil {
 		return tl.NilFieldError("EmailVerifyPurpose", "")
 	}
@@ -2060,6 +2153,9 @@ func (x *EmojiGroupClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *EmojiGroupClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("EmojiGroup")
+	}
 	if x.EmojiGroup == nil {
 		return tl.NilFieldError("EmojiGroup", "")
 	}
@@ -2115,6 +2211,9 @@ func (x *EmojiKeywordClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *EmojiKeywordClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("EmojiKeyword")
+	}
 	if x.EmojiKeyword == nil {
 		return tl.NilFieldError("EmojiKeyword", "")
 	}
@@ -2170,6 +2269,9 @@ func (x *EmojiListClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *EmojiListClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("EmojiList")
+	}
 	if x.EmojiList == nil {
 		return tl.NilFieldError("EmojiList", "")
 	}
@@ -2231,6 +2333,9 @@ func (x *EmojiStatusClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *EmojiStatusClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("EmojiStatus")
+	}
 	if x.EmojiStatus == nil {
 		return tl.NilFieldError("EmojiStatus", "")
 	}
@@ -2295,6 +2400,9 @@ func (x *EncryptedChatClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *EncryptedChatClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("EncryptedChat")
+	}
 	if x.EncryptedChat == nil {
 		return tl.NilFieldError("EncryptedChat", "")
 	}
@@ -2350,6 +2458,9 @@ func (x *EncryptedFileClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *EncryptedFileClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("EncryptedFile")
+	}
 	if x.EncryptedFile == nil {
 		return tl.NilFieldError("EncryptedFile", "")
 	}
@@ -2405,6 +2516,9 @@ func (x *EncryptedMessageClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *EncryptedMessageClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("EncryptedMessage")
+	}
 	if x.EncryptedMessage == nil {
 		return tl.NilFieldError("EncryptedMessage", "")
 	}
@@ -2460,6 +2574,9 @@ func (x *ExportedChatInviteClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *ExportedChatInviteClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("ExportedChatInvite")
+	}
 	if x.ExportedChatInvite == nil {
 		return tl.NilFieldError("ExportedChatInvite", "")
 	}
@@ -2515,6 +2632,9 @@ func (x *ForumTopicClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *ForumTopicClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("ForumTopic")
+	}
 	if x.ForumTopic == nil {
 		return tl.NilFieldError("ForumTopic", "")
 	}
@@ -2570,6 +2690,9 @@ func (x *GeoPointClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *GeoPointClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("GeoPoint")
+	}
 	if x.GeoPoint == nil {
 		return tl.NilFieldError("GeoPoint", "")
 	}
@@ -2625,6 +2748,9 @@ func (x *GroupCallClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *GroupCallClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("GroupCall")
+	}
 	if x.GroupCall == nil {
 		return tl.NilFieldError("GroupCall", "")
 	}
@@ -2692,6 +2818,9 @@ func (x *InlineQueryPeerTypeClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *InlineQueryPeerTypeClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("InlineQueryPeerType")
+	}
 	if x.InlineQueryPeerType == nil {
 		return tl.NilFieldError("InlineQueryPeerType", "")
 	}
@@ -2753,6 +2882,9 @@ func (x *InputAiComposeToneClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *InputAiComposeToneClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("InputAiComposeTone")
+	}
 	if x.InputAiComposeTone == nil {
 		return tl.NilFieldError("InputAiComposeTone", "")
 	}
@@ -2808,6 +2940,9 @@ func (x *InputBotAppClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *InputBotAppClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("InputBotApp")
+	}
 	if x.InputBotApp == nil {
 		return tl.NilFieldError("InputBotApp", "")
 	}
@@ -2884,6 +3019,9 @@ func (x *InputBotInlineMessageClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *InputBotInlineMessageClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("InputBotInlineMessage")
+	}
 	if x.InputBotInlineMessage == nil {
 		return tl.NilFieldError("InputBotInlineMessage", "")
 	}
@@ -2939,6 +3077,9 @@ func (x *InputBotInlineMessageIDClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *InputBotInlineMessageIDClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("InputBotInlineMessageID")
+	}
 	if x.InputBotInlineMessageID == nil {
 		return tl.NilFieldError("InputBotInlineMessageID", "")
 	}
@@ -3000,6 +3141,9 @@ func (x *InputBotInlineResultClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *InputBotInlineResultClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("InputBotInlineResult")
+	}
 	if x.InputBotInlineResult == nil {
 		return tl.NilFieldError("InputBotInlineResult", "")
 	}
@@ -3058,6 +3202,9 @@ func (x *InputChannelClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *InputChannelClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("InputChannel")
+	}
 	if x.InputChannel == nil {
 		return tl.NilFieldError("InputChannel", "")
 	}
@@ -3116,6 +3263,9 @@ func (x *InputChatPhotoClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *InputChatPhotoClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("InputChatPhoto")
+	}
 	if x.InputChatPhoto == nil {
 		return tl.NilFieldError("InputChatPhoto", "")
 	}
@@ -3174,6 +3324,9 @@ func (x *InputChatThemeClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *InputChatThemeClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("InputChatTheme")
+	}
 	if x.InputChatTheme == nil {
 		return tl.NilFieldError("InputChatTheme", "")
 	}
@@ -3229,6 +3382,9 @@ func (x *InputCheckPasswordSRPClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *InputCheckPasswordSRPClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("InputCheckPasswordSRP")
+	}
 	if x.InputCheckPasswordSRP == nil {
 		return tl.NilFieldError("InputCheckPasswordSRP", "")
 	}
@@ -3284,6 +3440,9 @@ func (x *InputCollectibleClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *InputCollectibleClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("InputCollectible")
+	}
 	if x.InputCollectible == nil {
 		return tl.NilFieldError("InputCollectible", "")
 	}
@@ -3342,6 +3501,9 @@ func (x *InputDialogPeerClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *InputDialogPeerClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("InputDialogPeer")
+	}
 	if x.InputDialogPeer == nil {
 		return tl.NilFieldError("InputDialogPeer", "")
 	}
@@ -3397,6 +3559,9 @@ func (x *InputDocumentClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *InputDocumentClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("InputDocument")
+	}
 	if x.InputDocument == nil {
 		return tl.NilFieldError("InputDocument", "")
 	}
@@ -3458,6 +3623,9 @@ func (x *InputEncryptedFileClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *InputEncryptedFileClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("InputEncryptedFile")
+	}
 	if x.InputEncryptedFile == nil {
 		return tl.NilFieldError("InputEncryptedFile", "")
 	}
@@ -3516,6 +3684,9 @@ func (x *InputFileClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *InputFileClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("InputFile")
+	}
 	if x.InputFile == nil {
 		return tl.NilFieldError("InputFile", "")
 	}
@@ -3595,6 +3766,9 @@ func (x *InputFileLocationClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *InputFileLocationClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("InputFileLocation")
+	}
 	if x.InputFileLocation == nil {
 		return tl.NilFieldError("InputFileLocation", "")
 	}
@@ -3650,6 +3824,9 @@ func (x *InputGameClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *InputGameClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("InputGame")
+	}
 	if x.InputGame == nil {
 		return tl.NilFieldError("InputGame", "")
 	}
@@ -3705,6 +3882,9 @@ func (x *InputGeoPointClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *InputGeoPointClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("InputGeoPoint")
+	}
 	if x.InputGeoPoint == nil {
 		return tl.NilFieldError("InputGeoPoint", "")
 	}
@@ -3763,6 +3943,9 @@ func (x *InputGroupCallClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *InputGroupCallClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("InputGroupCall")
+	}
 	if x.InputGroupCall == nil {
 		return tl.NilFieldError("InputGroupCall", "")
 	}
@@ -3857,6 +4040,9 @@ func (x *InputInvoiceClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *InputInvoiceClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("InputInvoice")
+	}
 	if x.InputInvoice == nil {
 		return tl.NilFieldError("InputInvoice", "")
 	}
@@ -3966,6 +4152,9 @@ func (x *InputMediaClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *InputMediaClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("InputMedia")
+	}
 	if x.InputMedia == nil {
 		return tl.NilFieldError("InputMedia", "")
 	}
@@ -4027,6 +4216,9 @@ func (x *InputMessageClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *InputMessageClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("InputMessage")
+	}
 	if x.InputMessage == nil {
 		return tl.NilFieldError("InputMessage", "")
 	}
@@ -4094,6 +4286,9 @@ func (x *InputNotifyPeerClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *InputNotifyPeerClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("InputNotifyPeer")
+	}
 	if x.InputNotifyPeer == nil {
 		return tl.NilFieldError("InputNotifyPeer", "")
 	}
@@ -4149,6 +4344,9 @@ func (x *InputPasskeyCredentialClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *InputPasskeyCredentialClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("InputPasskeyCredential")
+	}
 	if x.InputPasskeyCredential == nil {
 		return tl.NilFieldError("InputPasskeyCredential", "")
 	}
@@ -4204,6 +4402,9 @@ func (x *InputPasskeyResponseClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *InputPasskeyResponseClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("InputPasskeyResponse")
+	}
 	if x.InputPasskeyResponse == nil {
 		return tl.NilFieldError("InputPasskeyResponse", "")
 	}
@@ -4265,6 +4466,9 @@ func (x *InputPaymentCredentialsClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *InputPaymentCredentialsClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("InputPaymentCredentials")
+	}
 	if x.InputPaymentCredentials == nil {
 		return tl.NilFieldError("InputPaymentCredentials", "")
 	}
@@ -4335,6 +4539,9 @@ func (x *InputPeerClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *InputPeerClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("InputPeer")
+	}
 	if x.InputPeer == nil {
 		return tl.NilFieldError("InputPeer", "")
 	}
@@ -4390,6 +4597,9 @@ func (x *InputPhotoClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *InputPhotoClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("InputPhoto")
+	}
 	if x.InputPhoto == nil {
 		return tl.NilFieldError("InputPhoto", "")
 	}
@@ -4481,6 +4691,9 @@ func (x *InputPrivacyKeyClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *InputPrivacyKeyClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("InputPrivacyKey")
+	}
 	if x.InputPrivacyKey == nil {
 		return tl.NilFieldError("InputPrivacyKey", "")
 	}
@@ -4566,6 +4779,9 @@ func (x *InputPrivacyRuleClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *InputPrivacyRuleClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("InputPrivacyRule")
+	}
 	if x.InputPrivacyRule == nil {
 		return tl.NilFieldError("InputPrivacyRule", "")
 	}
@@ -4621,6 +4837,9 @@ func (x *InputQuickReplyShortcutClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *InputQuickReplyShortcutClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("InputQuickReplyShortcut")
+	}
 	if x.InputQuickReplyShortcut == nil {
 		return tl.NilFieldError("InputQuickReplyShortcut", "")
 	}
@@ -4682,6 +4901,9 @@ func (x *InputReplyToClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *InputReplyToClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("InputReplyTo")
+	}
 	if x.InputReplyTo == nil {
 		return tl.NilFieldError("InputReplyTo", "")
 	}
@@ -4737,6 +4959,9 @@ func (x *InputRichFileClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *InputRichFileClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("InputRichFile")
+	}
 	if x.InputRichFile == nil {
 		return tl.NilFieldError("InputRichFile", "")
 	}
@@ -4795,6 +5020,9 @@ func (x *InputRichMessageClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *InputRichMessageClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("InputRichMessage")
+	}
 	if x.InputRichMessage == nil {
 		return tl.NilFieldError("InputRichMessage", "")
 	}
@@ -4853,6 +5081,9 @@ func (x *InputSavedStarGiftClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *InputSavedStarGiftClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("InputSavedStarGift")
+	}
 	if x.InputSavedStarGift == nil {
 		return tl.NilFieldError("InputSavedStarGift", "")
 	}
@@ -4908,6 +5139,9 @@ func (x *InputSecureFileClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *InputSecureFileClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("InputSecureFile")
+	}
 	if x.InputSecureFile == nil {
 		return tl.NilFieldError("InputSecureFile", "")
 	}
@@ -4963,6 +5197,9 @@ func (x *InputStarGiftAuctionClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *InputStarGiftAuctionClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("InputStarGiftAuction")
+	}
 	if x.InputStarGiftAuction == nil {
 		return tl.NilFieldError("InputStarGiftAuction", "")
 	}
@@ -5048,6 +5285,9 @@ func (x *InputStickerSetClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *InputStickerSetClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("InputStickerSet")
+	}
 	if x.InputStickerSet == nil {
 		return tl.NilFieldError("InputStickerSet", "")
 	}
@@ -5103,6 +5343,9 @@ func (x *InputStickeredMediaClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *InputStickeredMediaClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("InputStickeredMedia")
+	}
 	if x.InputStickeredMedia == nil {
 		return tl.NilFieldError("InputStickeredMedia", "")
 	}
@@ -5176,6 +5419,9 @@ func (x *InputStorePaymentPurposeClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *InputStorePaymentPurposeClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("InputStorePaymentPurpose")
+	}
 	if x.InputStorePaymentPurpose == nil {
 		return tl.NilFieldError("InputStorePaymentPurpose", "")
 	}
@@ -5231,6 +5477,9 @@ func (x *InputThemeClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *InputThemeClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("InputTheme")
+	}
 	if x.InputTheme == nil {
 		return tl.NilFieldError("InputTheme", "")
 	}
@@ -5292,6 +5541,9 @@ func (x *InputUserClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *InputUserClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("InputUser")
+	}
 	if x.InputUser == nil {
 		return tl.NilFieldError("InputUser", "")
 	}
@@ -5350,6 +5602,9 @@ func (x *InputWallPaperClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *InputWallPaperClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("InputWallPaper")
+	}
 	if x.InputWallPaper == nil {
 		return tl.NilFieldError("InputWallPaper", "")
 	}
@@ -5408,6 +5663,9 @@ func (x *InputWebFileLocationClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *InputWebFileLocationClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("InputWebFileLocation")
+	}
 	if x.InputWebFileLocation == nil {
 		return tl.NilFieldError("InputWebFileLocation", "")
 	}
@@ -5475,6 +5733,9 @@ func (x *JSONValueClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *JSONValueClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("JSONValue")
+	}
 	if x.JSONValue == nil {
 		return tl.NilFieldError("JSONValue", "")
 	}
@@ -5536,6 +5797,9 @@ func (x *JoinChatBotResultClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *JoinChatBotResultClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("JoinChatBotResult")
+	}
 	if x.JoinChatBotResult == nil {
 		return tl.NilFieldError("JoinChatBotResult", "")
 	}
@@ -5639,6 +5903,9 @@ func (x *KeyboardButtonClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *KeyboardButtonClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("KeyboardButton")
+	}
 	if x.KeyboardButton == nil {
 		return tl.NilFieldError("KeyboardButton", "")
 	}
@@ -5697,6 +5964,9 @@ func (x *LangPackStringClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *LangPackStringClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("LangPackString")
+	}
 	if x.LangPackString == nil {
 		return tl.NilFieldError("LangPackString", "")
 	}
@@ -5773,6 +6043,9 @@ func (x *MediaAreaClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *MediaAreaClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("MediaArea")
+	}
 	if x.MediaArea == nil {
 		return tl.NilFieldError("MediaArea", "")
 	}
@@ -5831,6 +6104,9 @@ func (x *MessageClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *MessageClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("Message")
+	}
 	if x.Message == nil {
 		return tl.NilFieldError("Message", "")
 	}
@@ -6084,6 +6360,9 @@ func (x *MessageActionClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *MessageActionClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("MessageAction")
+	}
 	if x.MessageAction == nil {
 		return tl.NilFieldError("MessageAction", "")
 	}
@@ -6208,6 +6487,9 @@ func (x *MessageEntityClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *MessageEntityClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("MessageEntity")
+	}
 	if x.MessageEntity == nil {
 		return tl.NilFieldError("MessageEntity", "")
 	}
@@ -6263,6 +6545,9 @@ func (x *MessageExtendedMediaClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *MessageExtendedMediaClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("MessageExtendedMedia")
+	}
 	if x.MessageExtendedMedia == nil {
 		return tl.NilFieldError("MessageExtendedMedia", "")
 	}
@@ -6369,6 +6654,9 @@ func (x *MessageMediaClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *MessageMediaClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("MessageMedia")
+	}
 	if x.MessageMedia == nil {
 		return tl.NilFieldError("MessageMedia", "")
 	}
@@ -6427,6 +6715,9 @@ func (x *MessagePeerVoteClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *MessagePeerVoteClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("MessagePeerVote")
+	}
 	if x.MessagePeerVote == nil {
 		return tl.NilFieldError("MessagePeerVote", "")
 	}
@@ -6482,6 +6773,9 @@ func (x *MessageReplyHeaderClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *MessageReplyHeaderClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("MessageReplyHeader")
+	}
 	if x.MessageReplyHeader == nil {
 		return tl.NilFieldError("MessageReplyHeader", "")
 	}
@@ -6585,6 +6879,9 @@ func (x *MessagesFilterClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *MessagesFilterClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("MessagesFilter")
+	}
 	if x.MessagesFilter == nil {
 		return tl.NilFieldError("MessagesFilter", "")
 	}
@@ -6646,6 +6943,9 @@ func (x *NotificationSoundClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *NotificationSoundClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("NotificationSound")
+	}
 	if x.NotificationSound == nil {
 		return tl.NilFieldError("NotificationSound", "")
 	}
@@ -6713,6 +7013,9 @@ func (x *NotifyPeerClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *NotifyPeerClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("NotifyPeer")
+	}
 	if x.NotifyPeer == nil {
 		return tl.NilFieldError("NotifyPeer", "")
 	}
@@ -6879,6 +7182,9 @@ func (x *PageBlockClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *PageBlockClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("PageBlock")
+	}
 	if x.PageBlock == nil {
 		return tl.NilFieldError("PageBlock", "")
 	}
@@ -6934,6 +7240,9 @@ func (x *PageListItemClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *PageListItemClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("PageListItem")
+	}
 	if x.PageListItem == nil {
 		return tl.NilFieldError("PageListItem", "")
 	}
@@ -6989,6 +7298,9 @@ func (x *PageListOrderedItemClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *PageListOrderedItemClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("PageListOrderedItem")
+	}
 	if x.PageListOrderedItem == nil {
 		return tl.NilFieldError("PageListOrderedItem", "")
 	}
@@ -7047,6 +7359,9 @@ func (x *PaidReactionPrivacyClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *PaidReactionPrivacyClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("PaidReactionPrivacy")
+	}
 	if x.PaidReactionPrivacy == nil {
 		return tl.NilFieldError("PaidReactionPrivacy", "")
 	}
@@ -7102,6 +7417,9 @@ func (x *PasswordKdfAlgoClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *PasswordKdfAlgoClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("PasswordKdfAlgo")
+	}
 	if x.PasswordKdfAlgo == nil {
 		return tl.NilFieldError("PasswordKdfAlgo", "")
 	}
@@ -7160,6 +7478,9 @@ func (x *PeerClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *PeerClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("Peer")
+	}
 	if x.Peer == nil {
 		return tl.NilFieldError("Peer", "")
 	}
@@ -7218,6 +7539,9 @@ func (x *PeerColorClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *PeerColorClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("PeerColor")
+	}
 	if x.PeerColor == nil {
 		return tl.NilFieldError("PeerColor", "")
 	}
@@ -7273,6 +7597,9 @@ func (x *PeerLocatedClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *PeerLocatedClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("PeerLocated")
+	}
 	if x.PeerLocated == nil {
 		return tl.NilFieldError("PeerLocated", "")
 	}
@@ -7340,6 +7667,9 @@ func (x *PhoneCallClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *PhoneCallClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("PhoneCall")
+	}
 	if x.PhoneCall == nil {
 		return tl.NilFieldError("PhoneCall", "")
 	}
@@ -7404,6 +7734,9 @@ func (x *PhoneCallDiscardReasonClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *PhoneCallDiscardReasonClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("PhoneCallDiscardReason")
+	}
 	if x.PhoneCallDiscardReason == nil {
 		return tl.NilFieldError("PhoneCallDiscardReason", "")
 	}
@@ -7459,6 +7792,9 @@ func (x *PhoneConnectionClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *PhoneConnectionClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("PhoneConnection")
+	}
 	if x.PhoneConnection == nil {
 		return tl.NilFieldError("PhoneConnection", "")
 	}
@@ -7514,6 +7850,9 @@ func (x *PhotoClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *PhotoClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("Photo")
+	}
 	if x.Photo == nil {
 		return tl.NilFieldError("Photo", "")
 	}
@@ -7581,6 +7920,9 @@ func (x *PhotoSizeClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *PhotoSizeClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("PhotoSize")
+	}
 	if x.PhotoSize == nil {
 		return tl.NilFieldError("PhotoSize", "")
 	}
@@ -7636,6 +7978,9 @@ func (x *PollAnswerClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *PollAnswerClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("PollAnswer")
+	}
 	if x.PollAnswer == nil {
 		return tl.NilFieldError("PollAnswer", "")
 	}
@@ -7691,6 +8036,9 @@ func (x *PostInteractionCountersClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *PostInteractionCountersClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("PostInteractionCounters")
+	}
 	if x.PostInteractionCounters == nil {
 		return tl.NilFieldError("PostInteractionCounters", "")
 	}
@@ -7746,6 +8094,9 @@ func (x *PrepaidGiveawayClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *PrepaidGiveawayClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("PrepaidGiveaway")
+	}
 	if x.PrepaidGiveaway == nil {
 		return tl.NilFieldError("PrepaidGiveaway", "")
 	}
@@ -7837,6 +8188,9 @@ func (x *PrivacyKeyClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *PrivacyKeyClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("PrivacyKey")
+	}
 	if x.PrivacyKey == nil {
 		return tl.NilFieldError("PrivacyKey", "")
 	}
@@ -7922,6 +8276,9 @@ func (x *PrivacyRuleClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *PrivacyRuleClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("PrivacyRule")
+	}
 	if x.PrivacyRule == nil {
 		return tl.NilFieldError("PrivacyRule", "")
 	}
@@ -7995,6 +8352,9 @@ func (x *ProfileTabClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *ProfileTabClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("ProfileTab")
+	}
 	if x.ProfileTab == nil {
 		return tl.NilFieldError("ProfileTab", "")
 	}
@@ -8050,6 +8410,9 @@ func (x *PublicForwardClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *PublicForwardClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("PublicForward")
+	}
 	if x.PublicForward == nil {
 		return tl.NilFieldError("PublicForward", "")
 	}
@@ -8111,6 +8474,9 @@ func (x *ReactionClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *ReactionClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("Reaction")
+	}
 	if x.Reaction == nil {
 		return tl.NilFieldError("Reaction", "")
 	}
@@ -8166,6 +8532,9 @@ func (x *ReactionNotificationsFromClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *ReactionNotificationsFromClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("ReactionNotificationsFrom")
+	}
 	if x.ReactionNotificationsFrom == nil {
 		return tl.NilFieldError("ReactionNotificationsFrom", "")
 	}
@@ -8230,6 +8599,9 @@ func (x *RecentMeURLClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *RecentMeURLClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("RecentMeUrl")
+	}
 	if x.RecentMeURL == nil {
 		return tl.NilFieldError("RecentMeUrl", "")
 	}
@@ -8291,6 +8663,9 @@ func (x *ReplyMarkupClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *ReplyMarkupClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("ReplyMarkup")
+	}
 	if x.ReplyMarkup == nil {
 		return tl.NilFieldError("ReplyMarkup", "")
 	}
@@ -8370,6 +8745,9 @@ func (x *ReportReasonClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *ReportReasonClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("ReportReason")
+	}
 	if x.ReportReason == nil {
 		return tl.NilFieldError("ReportReason", "")
 	}
@@ -8428,6 +8806,9 @@ func (x *ReportResultClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *ReportResultClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("ReportResult")
+	}
 	if x.ReportResult == nil {
 		return tl.NilFieldError("ReportResult", "")
 	}
@@ -8489,6 +8870,9 @@ func (x *RequestPeerTypeClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *RequestPeerTypeClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("RequestPeerType")
+	}
 	if x.RequestPeerType == nil {
 		return tl.NilFieldError("RequestPeerType", "")
 	}
@@ -8547,6 +8931,9 @@ func (x *RequestedPeerClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *RequestedPeerClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("RequestedPeer")
+	}
 	if x.RequestedPeer == nil {
 		return tl.NilFieldError("RequestedPeer", "")
 	}
@@ -8605,6 +8992,9 @@ func (x *RequirementToContactClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *RequirementToContactClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("RequirementToContact")
+	}
 	if x.RequirementToContact == nil {
 		return tl.NilFieldError("RequirementToContact", "")
 	}
@@ -8744,6 +9134,9 @@ func (x *RichTextClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *RichTextClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("RichText")
+	}
 	if x.RichText == nil {
 		return tl.NilFieldError("RichText", "")
 	}
@@ -8799,6 +9192,9 @@ func (x *SavedDialogClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *SavedDialogClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("SavedDialog")
+	}
 	if x.SavedDialog == nil {
 		return tl.NilFieldError("SavedDialog", "")
 	}
@@ -8854,6 +9250,9 @@ func (x *SecureFileClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *SecureFileClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("SecureFile")
+	}
 	if x.SecureFile == nil {
 		return tl.NilFieldError("SecureFile", "")
 	}
@@ -8912,6 +9311,9 @@ func (x *SecurePasswordKdfAlgoClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *SecurePasswordKdfAlgoClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("SecurePasswordKdfAlgo")
+	}
 	if x.SecurePasswordKdfAlgo == nil {
 		return tl.NilFieldError("SecurePasswordKdfAlgo", "")
 	}
@@ -8967,6 +9369,9 @@ func (x *SecurePlainDataClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *SecurePlainDataClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("SecurePlainData")
+	}
 	if x.SecurePlainData == nil {
 		return tl.NilFieldError("SecurePlainData", "")
 	}
@@ -9022,6 +9427,9 @@ func (x *SecureRequiredTypeClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *SecureRequiredTypeClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("SecureRequiredType")
+	}
 	if x.SecureRequiredType == nil {
 		return tl.NilFieldError("SecureRequiredType", "")
 	}
@@ -9098,6 +9506,9 @@ func (x *SecureValueErrorClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *SecureValueErrorClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("SecureValueError")
+	}
 	if x.SecureValueError == nil {
 		return tl.NilFieldError("SecureValueError", "")
 	}
@@ -9186,6 +9597,9 @@ func (x *SecureValueTypeClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *SecureValueTypeClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("SecureValueType")
+	}
 	if x.SecureValueType == nil {
 		return tl.NilFieldError("SecureValueType", "")
 	}
@@ -9298,6 +9712,9 @@ func (x *SendMessageActionClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *SendMessageActionClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("SendMessageAction")
+	}
 	if x.SendMessageAction == nil {
 		return tl.NilFieldError("SendMessageAction", "")
 	}
@@ -9353,6 +9770,9 @@ func (x *StarGiftClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *StarGiftClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("StarGift")
+	}
 	if x.StarGift == nil {
 		return tl.NilFieldError("StarGift", "")
 	}
@@ -9414,6 +9834,9 @@ func (x *StarGiftAttributeClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *StarGiftAttributeClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("StarGiftAttribute")
+	}
 	if x.StarGiftAttribute == nil {
 		return tl.NilFieldError("StarGiftAttribute", "")
 	}
@@ -9472,6 +9895,9 @@ func (x *StarGiftAttributeIDClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *StarGiftAttributeIDClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("StarGiftAttributeId")
+	}
 	if x.StarGiftAttributeID == nil {
 		return tl.NilFieldError("StarGiftAttributeId", "")
 	}
@@ -9536,6 +9962,9 @@ func (x *StarGiftAttributeRarityClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *StarGiftAttributeRarityClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("StarGiftAttributeRarity")
+	}
 	if x.StarGiftAttributeRarity == nil {
 		return tl.NilFieldError("StarGiftAttributeRarity", "")
 	}
@@ -9591,6 +10020,9 @@ func (x *StarGiftAuctionRoundClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *StarGiftAuctionRoundClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("StarGiftAuctionRound")
+	}
 	if x.StarGiftAuctionRound == nil {
 		return tl.NilFieldError("StarGiftAuctionRound", "")
 	}
@@ -9649,6 +10081,9 @@ func (x *StarGiftAuctionStateClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *StarGiftAuctionStateClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("StarGiftAuctionState")
+	}
 	if x.StarGiftAuctionState == nil {
 		return tl.NilFieldError("StarGiftAuctionState", "")
 	}
@@ -9704,6 +10139,9 @@ func (x *StarsAmountClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *StarsAmountClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("StarsAmount")
+	}
 	if x.StarsAmount == nil {
 		return tl.NilFieldError("StarsAmount", "")
 	}
@@ -9777,6 +10215,9 @@ func (x *StarsTransactionPeerClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *StarsTransactionPeerClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("StarsTransactionPeer")
+	}
 	if x.StarsTransactionPeer == nil {
 		return tl.NilFieldError("StarsTransactionPeer", "")
 	}
@@ -9835,6 +10276,9 @@ func (x *StatsGraphClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *StatsGraphClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("StatsGraph")
+	}
 	if x.StatsGraph == nil {
 		return tl.NilFieldError("StatsGraph", "")
 	}
@@ -9896,6 +10340,9 @@ func (x *StickerSetCoveredClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *StickerSetCoveredClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("StickerSetCovered")
+	}
 	if x.StickerSetCovered == nil {
 		return tl.NilFieldError("StickerSetCovered", "")
 	}
@@ -9954,6 +10401,9 @@ func (x *StoryItemClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *StoryItemClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("StoryItem")
+	}
 	if x.StoryItem == nil {
 		return tl.NilFieldError("StoryItem", "")
 	}
@@ -10012,6 +10462,9 @@ func (x *StoryReactionClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *StoryReactionClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("StoryReaction")
+	}
 	if x.StoryReaction == nil {
 		return tl.NilFieldError("StoryReaction", "")
 	}
@@ -10070,6 +10523,9 @@ func (x *StoryViewClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *StoryViewClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("StoryView")
+	}
 	if x.StoryView == nil {
 		return tl.NilFieldError("StoryView", "")
 	}
@@ -10149,6 +10605,9 @@ func (x *TopPeerCategoryClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *TopPeerCategoryClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("TopPeerCategory")
+	}
 	if x.TopPeerCategory == nil {
 		return tl.NilFieldError("TopPeerCategory", "")
 	}
@@ -10690,6 +11149,9 @@ func (x *UpdateClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *UpdateClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("Update")
+	}
 	if x.Update == nil {
 		return tl.NilFieldError("Update", "")
 	}
@@ -10760,6 +11222,9 @@ func (x *UpdatesClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *UpdatesClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("Updates")
+	}
 	if x.Updates == nil {
 		return tl.NilFieldError("Updates", "")
 	}
@@ -10818,6 +11283,9 @@ func (x *URLAuthResultClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *URLAuthResultClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("UrlAuthResult")
+	}
 	if x.URLAuthResult == nil {
 		return tl.NilFieldError("UrlAuthResult", "")
 	}
@@ -10873,6 +11341,9 @@ func (x *UserClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *UserClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("User")
+	}
 	if x.User == nil {
 		return tl.NilFieldError("User", "")
 	}
@@ -10928,6 +11399,9 @@ func (x *UserProfilePhotoClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *UserProfilePhotoClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("UserProfilePhoto")
+	}
 	if x.UserProfilePhoto == nil {
 		return tl.NilFieldError("UserProfilePhoto", "")
 	}
@@ -10995,6 +11469,9 @@ func (x *UserStatusClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *UserStatusClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("UserStatus")
+	}
 	if x.UserStatus == nil {
 		return tl.NilFieldError("UserStatus", "")
 	}
@@ -11053,6 +11530,9 @@ func (x *VideoSizeClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *VideoSizeClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("VideoSize")
+	}
 	if x.VideoSize == nil {
 		return tl.NilFieldError("VideoSize", "")
 	}
@@ -11108,6 +11588,9 @@ func (x *WallPaperClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *WallPaperClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("WallPaper")
+	}
 	if x.WallPaper == nil {
 		return tl.NilFieldError("WallPaper", "")
 	}
@@ -11163,6 +11646,9 @@ func (x *WebDocumentClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *WebDocumentClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("WebDocument")
+	}
 	if x.WebDocument == nil {
 		return tl.NilFieldError("WebDocument", "")
 	}
@@ -11224,6 +11710,9 @@ func (x *WebPageClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *WebPageClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("WebPage")
+	}
 	if x.WebPage == nil {
 		return tl.NilFieldError("WebPage", "")
 	}
@@ -11294,6 +11783,9 @@ func (x *WebPageAttributeClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *WebPageAttributeClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("WebPageAttribute")
+	}
 	if x.WebPageAttribute == nil {
 		return tl.NilFieldError("WebPageAttribute", "")
 	}
@@ -11349,6 +11841,9 @@ func (x *AccountChatThemesClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *AccountChatThemesClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("account.ChatThemes")
+	}
 	if x.AccountChatThemes == nil {
 		return tl.NilFieldError("account.ChatThemes", "")
 	}
@@ -11404,6 +11899,9 @@ func (x *AccountEmailVerifiedClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *AccountEmailVerifiedClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("account.EmailVerified")
+	}
 	if x.AccountEmailVerified == nil {
 		return tl.NilFieldError("account.EmailVerified", "")
 	}
@@ -11459,6 +11957,9 @@ func (x *AccountEmojiStatusesClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *AccountEmojiStatusesClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("account.EmojiStatuses")
+	}
 	if x.AccountEmojiStatuses == nil {
 		return tl.NilFieldError("account.EmojiStatuses", "")
 	}
@@ -11517,6 +12018,9 @@ func (x *AccountResetPasswordResultClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *AccountResetPasswordResultClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("account.ResetPasswordResult")
+	}
 	if x.AccountResetPasswordResult == nil {
 		return tl.NilFieldError("account.ResetPasswordResult", "")
 	}
@@ -11572,6 +12076,9 @@ func (x *AccountSavedMusicIDsClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *AccountSavedMusicIDsClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("account.SavedMusicIds")
+	}
 	if x.AccountSavedMusicIDs == nil {
 		return tl.NilFieldError("account.SavedMusicIds", "")
 	}
@@ -11627,6 +12134,9 @@ func (x *AccountSavedRingtoneClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *AccountSavedRingtoneClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("account.SavedRingtone")
+	}
 	if x.AccountSavedRingtone == nil {
 		return tl.NilFieldError("account.SavedRingtone", "")
 	}
@@ -11682,6 +12192,9 @@ func (x *AccountSavedRingtonesClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *AccountSavedRingtonesClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("account.SavedRingtones")
+	}
 	if x.AccountSavedRingtones == nil {
 		return tl.NilFieldError("account.SavedRingtones", "")
 	}
@@ -11737,6 +12250,9 @@ func (x *AccountThemesClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *AccountThemesClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("account.Themes")
+	}
 	if x.AccountThemes == nil {
 		return tl.NilFieldError("account.Themes", "")
 	}
@@ -11792,6 +12308,9 @@ func (x *AccountWallPapersClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *AccountWallPapersClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("account.WallPapers")
+	}
 	if x.AccountWallPapers == nil {
 		return tl.NilFieldError("account.WallPapers", "")
 	}
@@ -11847,6 +12366,9 @@ func (x *AccountWebBrowserSettingsClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *AccountWebBrowserSettingsClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("account.WebBrowserSettings")
+	}
 	if x.AccountWebBrowserSettings == nil {
 		return tl.NilFieldError("account.WebBrowserSettings", "")
 	}
@@ -11902,6 +12424,9 @@ func (x *AicomposeTonesClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *AicomposeTonesClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("aicompose.Tones")
+	}
 	if x.AicomposeTones == nil {
 		return tl.NilFieldError("aicompose.Tones", "")
 	}
@@ -11957,6 +12482,9 @@ func (x *AuthAuthorizationClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *AuthAuthorizationClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("auth.Authorization")
+	}
 	if x.AuthAuthorization == nil {
 		return tl.NilFieldError("auth.Authorization", "")
 	}
@@ -12021,6 +12549,9 @@ func (x *AuthCodeTypeClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *AuthCodeTypeClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("auth.CodeType")
+	}
 	if x.AuthCodeType == nil {
 		return tl.NilFieldError("auth.CodeType", "")
 	}
@@ -12079,6 +12610,9 @@ func (x *AuthLoginTokenClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *AuthLoginTokenClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("auth.LoginToken")
+	}
 	if x.AuthLoginToken == nil {
 		return tl.NilFieldError("auth.LoginToken", "")
 	}
@@ -12137,6 +12671,9 @@ func (x *AuthSentCodeClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *AuthSentCodeClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("auth.SentCode")
+	}
 	if x.AuthSentCode == nil {
 		return tl.NilFieldError("auth.SentCode", "")
 	}
@@ -12219,6 +12756,9 @@ func (x *AuthSentCodeTypeClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *AuthSentCodeTypeClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("auth.SentCodeType")
+	}
 	if x.AuthSentCodeType == nil {
 		return tl.NilFieldError("auth.SentCodeType", "")
 	}
@@ -12274,6 +12814,9 @@ func (x *ChannelsChannelParticipantsClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *ChannelsChannelParticipantsClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("channels.ChannelParticipants")
+	}
 	if x.ChannelsChannelParticipants == nil {
 		return tl.NilFieldError("channels.ChannelParticipants", "")
 	}
@@ -12332,6 +12875,9 @@ func (x *ChannelsSponsoredMessageReportResultClassBox) Decode(b *tl.Buffer) (err
 
 // Encode writes the held value.
 func (x *ChannelsSponsoredMessageReportResultClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("channels.SponsoredMessageReportResult")
+	}
 	if x.ChannelsSponsoredMessageReportResult == nil {
 		return tl.NilFieldError("channels.SponsoredMessageReportResult", "")
 	}
@@ -12387,6 +12933,9 @@ func (x *ChatlistsChatlistInviteClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *ChatlistsChatlistInviteClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("chatlists.ChatlistInvite")
+	}
 	if x.ChatlistsChatlistInvite == nil {
 		return tl.NilFieldError("chatlists.ChatlistInvite", "")
 	}
@@ -12442,6 +12991,9 @@ func (x *ContactsBlockedClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *ContactsBlockedClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("contacts.Blocked")
+	}
 	if x.ContactsBlocked == nil {
 		return tl.NilFieldError("contacts.Blocked", "")
 	}
@@ -12497,6 +13049,9 @@ func (x *ContactsContactsClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *ContactsContactsClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("contacts.Contacts")
+	}
 	if x.ContactsContacts == nil {
 		return tl.NilFieldError("contacts.Contacts", "")
 	}
@@ -12552,6 +13107,9 @@ func (x *ContactsSponsoredPeersClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *ContactsSponsoredPeersClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("contacts.SponsoredPeers")
+	}
 	if x.ContactsSponsoredPeers == nil {
 		return tl.NilFieldError("contacts.SponsoredPeers", "")
 	}
@@ -12610,6 +13168,9 @@ func (x *ContactsTopPeersClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *ContactsTopPeersClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("contacts.TopPeers")
+	}
 	if x.ContactsTopPeers == nil {
 		return tl.NilFieldError("contacts.TopPeers", "")
 	}
@@ -12665,6 +13226,9 @@ func (x *HelpAppConfigClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *HelpAppConfigClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("help.AppConfig")
+	}
 	if x.HelpAppConfig == nil {
 		return tl.NilFieldError("help.AppConfig", "")
 	}
@@ -12720,6 +13284,9 @@ func (x *HelpAppUpdateClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *HelpAppUpdateClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("help.AppUpdate")
+	}
 	if x.HelpAppUpdate == nil {
 		return tl.NilFieldError("help.AppUpdate", "")
 	}
@@ -12775,6 +13342,9 @@ func (x *HelpCountriesListClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *HelpCountriesListClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("help.CountriesList")
+	}
 	if x.HelpCountriesList == nil {
 		return tl.NilFieldError("help.CountriesList", "")
 	}
@@ -12830,6 +13400,9 @@ func (x *HelpDeepLinkInfoClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *HelpDeepLinkInfoClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("help.DeepLinkInfo")
+	}
 	if x.HelpDeepLinkInfo == nil {
 		return tl.NilFieldError("help.DeepLinkInfo", "")
 	}
@@ -12885,6 +13458,9 @@ func (x *HelpPassportConfigClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *HelpPassportConfigClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("help.PassportConfig")
+	}
 	if x.HelpPassportConfig == nil {
 		return tl.NilFieldError("help.PassportConfig", "")
 	}
@@ -12940,6 +13516,9 @@ func (x *HelpPeerColorSetClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *HelpPeerColorSetClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("help.PeerColorSet")
+	}
 	if x.HelpPeerColorSet == nil {
 		return tl.NilFieldError("help.PeerColorSet", "")
 	}
@@ -12995,6 +13574,9 @@ func (x *HelpPeerColorsClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *HelpPeerColorsClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("help.PeerColors")
+	}
 	if x.HelpPeerColors == nil {
 		return tl.NilFieldError("help.PeerColors", "")
 	}
@@ -13050,6 +13632,9 @@ func (x *HelpPromoDataClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *HelpPromoDataClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("help.PromoData")
+	}
 	if x.HelpPromoData == nil {
 		return tl.NilFieldError("help.PromoData", "")
 	}
@@ -13105,6 +13690,9 @@ func (x *HelpTermsOfServiceUpdateClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *HelpTermsOfServiceUpdateClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("help.TermsOfServiceUpdate")
+	}
 	if x.HelpTermsOfServiceUpdate == nil {
 		return tl.NilFieldError("help.TermsOfServiceUpdate", "")
 	}
@@ -13160,6 +13748,9 @@ func (x *HelpTimezonesListClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *HelpTimezonesListClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("help.TimezonesList")
+	}
 	if x.HelpTimezonesList == nil {
 		return tl.NilFieldError("help.TimezonesList", "")
 	}
@@ -13215,6 +13806,9 @@ func (x *HelpUserInfoClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *HelpUserInfoClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("help.UserInfo")
+	}
 	if x.HelpUserInfo == nil {
 		return tl.NilFieldError("help.UserInfo", "")
 	}
@@ -13270,6 +13864,9 @@ func (x *MessagesAllStickersClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *MessagesAllStickersClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("messages.AllStickers")
+	}
 	if x.MessagesAllStickers == nil {
 		return tl.NilFieldError("messages.AllStickers", "")
 	}
@@ -13325,6 +13922,9 @@ func (x *MessagesAvailableEffectsClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *MessagesAvailableEffectsClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("messages.AvailableEffects")
+	}
 	if x.MessagesAvailableEffects == nil {
 		return tl.NilFieldError("messages.AvailableEffects", "")
 	}
@@ -13380,6 +13980,9 @@ func (x *MessagesAvailableReactionsClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *MessagesAvailableReactionsClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("messages.AvailableReactions")
+	}
 	if x.MessagesAvailableReactions == nil {
 		return tl.NilFieldError("messages.AvailableReactions", "")
 	}
@@ -13435,6 +14038,9 @@ func (x *MessagesChatInviteJoinResultClassBox) Decode(b *tl.Buffer) (err error) 
 
 // Encode writes the held value.
 func (x *MessagesChatInviteJoinResultClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("messages.ChatInviteJoinResult")
+	}
 	if x.MessagesChatInviteJoinResult == nil {
 		return tl.NilFieldError("messages.ChatInviteJoinResult", "")
 	}
@@ -13490,6 +14096,9 @@ func (x *MessagesChatsClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *MessagesChatsClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("messages.Chats")
+	}
 	if x.MessagesChats == nil {
 		return tl.NilFieldError("messages.Chats", "")
 	}
@@ -13545,6 +14154,9 @@ func (x *MessagesDHConfigClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *MessagesDHConfigClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("messages.DhConfig")
+	}
 	if x.MessagesDHConfig == nil {
 		return tl.NilFieldError("messages.DhConfig", "")
 	}
@@ -13603,6 +14215,9 @@ func (x *MessagesDialogsClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *MessagesDialogsClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("messages.Dialogs")
+	}
 	if x.MessagesDialogs == nil {
 		return tl.NilFieldError("messages.Dialogs", "")
 	}
@@ -13658,6 +14273,9 @@ func (x *MessagesEmojiGameInfoClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *MessagesEmojiGameInfoClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("messages.EmojiGameInfo")
+	}
 	if x.MessagesEmojiGameInfo == nil {
 		return tl.NilFieldError("messages.EmojiGameInfo", "")
 	}
@@ -13713,6 +14331,9 @@ func (x *MessagesEmojiGroupsClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *MessagesEmojiGroupsClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("messages.EmojiGroups")
+	}
 	if x.MessagesEmojiGroups == nil {
 		return tl.NilFieldError("messages.EmojiGroups", "")
 	}
@@ -13768,6 +14389,9 @@ func (x *MessagesExportedChatInviteClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *MessagesExportedChatInviteClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("messages.ExportedChatInvite")
+	}
 	if x.MessagesExportedChatInvite == nil {
 		return tl.NilFieldError("messages.ExportedChatInvite", "")
 	}
@@ -13823,6 +14447,9 @@ func (x *MessagesFavedStickersClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *MessagesFavedStickersClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("messages.FavedStickers")
+	}
 	if x.MessagesFavedStickers == nil {
 		return tl.NilFieldError("messages.FavedStickers", "")
 	}
@@ -13878,6 +14505,9 @@ func (x *MessagesFeaturedStickersClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *MessagesFeaturedStickersClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("messages.FeaturedStickers")
+	}
 	if x.MessagesFeaturedStickers == nil {
 		return tl.NilFieldError("messages.FeaturedStickers", "")
 	}
@@ -13933,6 +14563,9 @@ func (x *MessagesFoundStickerSetsClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *MessagesFoundStickerSetsClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("messages.FoundStickerSets")
+	}
 	if x.MessagesFoundStickerSets == nil {
 		return tl.NilFieldError("messages.FoundStickerSets", "")
 	}
@@ -13988,6 +14621,9 @@ func (x *MessagesFoundStickersClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *MessagesFoundStickersClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("messages.FoundStickers")
+	}
 	if x.MessagesFoundStickers == nil {
 		return tl.NilFieldError("messages.FoundStickers", "")
 	}
@@ -14049,6 +14685,9 @@ func (x *MessagesMessagesClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *MessagesMessagesClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("messages.Messages")
+	}
 	if x.MessagesMessages == nil {
 		return tl.NilFieldError("messages.Messages", "")
 	}
@@ -14104,6 +14743,9 @@ func (x *MessagesQuickRepliesClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *MessagesQuickRepliesClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("messages.QuickReplies")
+	}
 	if x.MessagesQuickReplies == nil {
 		return tl.NilFieldError("messages.QuickReplies", "")
 	}
@@ -14159,6 +14801,9 @@ func (x *MessagesReactionsClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *MessagesReactionsClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("messages.Reactions")
+	}
 	if x.MessagesReactions == nil {
 		return tl.NilFieldError("messages.Reactions", "")
 	}
@@ -14214,6 +14859,9 @@ func (x *MessagesRecentStickersClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *MessagesRecentStickersClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("messages.RecentStickers")
+	}
 	if x.MessagesRecentStickers == nil {
 		return tl.NilFieldError("messages.RecentStickers", "")
 	}
@@ -14272,6 +14920,9 @@ func (x *MessagesSavedDialogsClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *MessagesSavedDialogsClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("messages.SavedDialogs")
+	}
 	if x.MessagesSavedDialogs == nil {
 		return tl.NilFieldError("messages.SavedDialogs", "")
 	}
@@ -14327,6 +14978,9 @@ func (x *MessagesSavedGifsClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *MessagesSavedGifsClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("messages.SavedGifs")
+	}
 	if x.MessagesSavedGifs == nil {
 		return tl.NilFieldError("messages.SavedGifs", "")
 	}
@@ -14382,6 +15036,9 @@ func (x *MessagesSavedReactionTagsClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *MessagesSavedReactionTagsClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("messages.SavedReactionTags")
+	}
 	if x.MessagesSavedReactionTags == nil {
 		return tl.NilFieldError("messages.SavedReactionTags", "")
 	}
@@ -14437,6 +15094,9 @@ func (x *MessagesSentEncryptedMessageClassBox) Decode(b *tl.Buffer) (err error) 
 
 // Encode writes the held value.
 func (x *MessagesSentEncryptedMessageClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("messages.SentEncryptedMessage")
+	}
 	if x.MessagesSentEncryptedMessage == nil {
 		return tl.NilFieldError("messages.SentEncryptedMessage", "")
 	}
@@ -14492,6 +15152,9 @@ func (x *MessagesSponsoredMessagesClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *MessagesSponsoredMessagesClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("messages.SponsoredMessages")
+	}
 	if x.MessagesSponsoredMessages == nil {
 		return tl.NilFieldError("messages.SponsoredMessages", "")
 	}
@@ -14547,6 +15210,9 @@ func (x *MessagesStickerSetClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *MessagesStickerSetClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("messages.StickerSet")
+	}
 	if x.MessagesStickerSet == nil {
 		return tl.NilFieldError("messages.StickerSet", "")
 	}
@@ -14602,6 +15268,9 @@ func (x *MessagesStickerSetInstallResultClassBox) Decode(b *tl.Buffer) (err erro
 
 // Encode writes the held value.
 func (x *MessagesStickerSetInstallResultClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("messages.StickerSetInstallResult")
+	}
 	if x.MessagesStickerSetInstallResult == nil {
 		return tl.NilFieldError("messages.StickerSetInstallResult", "")
 	}
@@ -14657,6 +15326,9 @@ func (x *MessagesStickersClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *MessagesStickersClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("messages.Stickers")
+	}
 	if x.MessagesStickers == nil {
 		return tl.NilFieldError("messages.Stickers", "")
 	}
@@ -14712,6 +15384,9 @@ func (x *PaymentsCheckCanSendGiftResultClassBox) Decode(b *tl.Buffer) (err error
 
 // Encode writes the held value.
 func (x *PaymentsCheckCanSendGiftResultClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("payments.CheckCanSendGiftResult")
+	}
 	if x.PaymentsCheckCanSendGiftResult == nil {
 		return tl.NilFieldError("payments.CheckCanSendGiftResult", "")
 	}
@@ -14767,6 +15442,9 @@ func (x *PaymentsGiveawayInfoClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *PaymentsGiveawayInfoClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("payments.GiveawayInfo")
+	}
 	if x.PaymentsGiveawayInfo == nil {
 		return tl.NilFieldError("payments.GiveawayInfo", "")
 	}
@@ -14825,6 +15503,9 @@ func (x *PaymentsPaymentFormClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *PaymentsPaymentFormClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("payments.PaymentForm")
+	}
 	if x.PaymentsPaymentForm == nil {
 		return tl.NilFieldError("payments.PaymentForm", "")
 	}
@@ -14880,6 +15561,9 @@ func (x *PaymentsPaymentReceiptClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *PaymentsPaymentReceiptClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("payments.PaymentReceipt")
+	}
 	if x.PaymentsPaymentReceipt == nil {
 		return tl.NilFieldError("payments.PaymentReceipt", "")
 	}
@@ -14935,6 +15619,9 @@ func (x *PaymentsPaymentResultClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *PaymentsPaymentResultClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("payments.PaymentResult")
+	}
 	if x.PaymentsPaymentResult == nil {
 		return tl.NilFieldError("payments.PaymentResult", "")
 	}
@@ -14990,6 +15677,9 @@ func (x *PaymentsStarGiftActiveAuctionsClassBox) Decode(b *tl.Buffer) (err error
 
 // Encode writes the held value.
 func (x *PaymentsStarGiftActiveAuctionsClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("payments.StarGiftActiveAuctions")
+	}
 	if x.PaymentsStarGiftActiveAuctions == nil {
 		return tl.NilFieldError("payments.StarGiftActiveAuctions", "")
 	}
@@ -15045,6 +15735,9 @@ func (x *PaymentsStarGiftCollectionsClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *PaymentsStarGiftCollectionsClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("payments.StarGiftCollections")
+	}
 	if x.PaymentsStarGiftCollections == nil {
 		return tl.NilFieldError("payments.StarGiftCollections", "")
 	}
@@ -15100,6 +15793,9 @@ func (x *PaymentsStarGiftsClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *PaymentsStarGiftsClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("payments.StarGifts")
+	}
 	if x.PaymentsStarGifts == nil {
 		return tl.NilFieldError("payments.StarGifts", "")
 	}
@@ -15155,6 +15851,9 @@ func (x *PhotosPhotosClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *PhotosPhotosClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("photos.Photos")
+	}
 	if x.PhotosPhotos == nil {
 		return tl.NilFieldError("photos.Photos", "")
 	}
@@ -15234,6 +15933,9 @@ func (x *StorageFileTypeClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *StorageFileTypeClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("storage.FileType")
+	}
 	if x.StorageFileType == nil {
 		return tl.NilFieldError("storage.FileType", "")
 	}
@@ -15289,6 +15991,9 @@ func (x *StoriesAlbumsClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *StoriesAlbumsClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("stories.Albums")
+	}
 	if x.StoriesAlbums == nil {
 		return tl.NilFieldError("stories.Albums", "")
 	}
@@ -15344,6 +16049,9 @@ func (x *StoriesAllStoriesClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *StoriesAllStoriesClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("stories.AllStories")
+	}
 	if x.StoriesAllStories == nil {
 		return tl.NilFieldError("stories.AllStories", "")
 	}
@@ -15402,6 +16110,9 @@ func (x *UpdatesChannelDifferenceClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *UpdatesChannelDifferenceClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("updates.ChannelDifference")
+	}
 	if x.UpdatesChannelDifference == nil {
 		return tl.NilFieldError("updates.ChannelDifference", "")
 	}
@@ -15463,6 +16174,9 @@ func (x *UpdatesDifferenceClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *UpdatesDifferenceClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("updates.Difference")
+	}
 	if x.UpdatesDifference == nil {
 		return tl.NilFieldError("updates.Difference", "")
 	}
@@ -15518,6 +16232,9 @@ func (x *UploadCdnFileClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *UploadCdnFileClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("upload.CdnFile")
+	}
 	if x.UploadCdnFile == nil {
 		return tl.NilFieldError("upload.CdnFile", "")
 	}
@@ -15573,6 +16290,9 @@ func (x *UploadFileClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *UploadFileClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("upload.File")
+	}
 	if x.UploadFile == nil {
 		return tl.NilFieldError("upload.File", "")
 	}
@@ -15628,6 +16348,9 @@ func (x *UsersSavedMusicClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *UsersSavedMusicClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("users.SavedMusic")
+	}
 	if x.UsersSavedMusic == nil {
 		return tl.NilFieldError("users.SavedMusic", "")
 	}
@@ -15683,6 +16406,9 @@ func (x *UsersUsersClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *UsersUsersClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("users.Users")
+	}
 	if x.UsersUsers == nil {
 		return tl.NilFieldError("users.Users", "")
 	}

@@ -42,10 +42,13 @@ func (x *BotCommandVector) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the vector.
 func (x *BotCommandVector) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("Vector")
+	}
 	b.PutVectorHeader(len(x.Elems))
 	for i0 := range x.Elems {
 		if err := x.Elems[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("Vector", "", err)
 		}
 	}
 	return b.WriteErr()
@@ -87,10 +90,13 @@ func (x *BotPreviewMediaVector) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the vector.
 func (x *BotPreviewMediaVector) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("Vector")
+	}
 	b.PutVectorHeader(len(x.Elems))
 	for i0 := range x.Elems {
 		if err := x.Elems[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("Vector", "", err)
 		}
 	}
 	return b.WriteErr()
@@ -132,10 +138,13 @@ func (x *ContactStatusVector) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the vector.
 func (x *ContactStatusVector) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("Vector")
+	}
 	b.PutVectorHeader(len(x.Elems))
 	for i0 := range x.Elems {
 		if err := x.Elems[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("Vector", "", err)
 		}
 	}
 	return b.WriteErr()
@@ -177,10 +186,13 @@ func (x *DialogFilterSuggestedVector) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the vector.
 func (x *DialogFilterSuggestedVector) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("Vector")
+	}
 	b.PutVectorHeader(len(x.Elems))
 	for i0 := range x.Elems {
 		if err := x.Elems[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("Vector", "", err)
 		}
 	}
 	return b.WriteErr()
@@ -216,13 +228,16 @@ func (x *DialogPeerClassVector) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the vector.
 func (x *DialogPeerClassVector) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("Vector")
+	}
 	b.PutVectorHeader(len(x.Elems))
 	for i0 := range x.Elems {
 		if x.Elems[i0] == nil {
 			return tl.NilFieldError("Vector", "")
 		}
 		if err := x.Elems[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("Vector", "", err)
 		}
 	}
 	return b.WriteErr()
@@ -258,13 +273,16 @@ func (x *DocumentClassVector) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the vector.
 func (x *DocumentClassVector) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("Vector")
+	}
 	b.PutVectorHeader(len(x.Elems))
 	for i0 := range x.Elems {
 		if x.Elems[i0] == nil {
 			return tl.NilFieldError("Vector", "")
 		}
 		if err := x.Elems[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("Vector", "", err)
 		}
 	}
 	return b.WriteErr()
@@ -306,10 +324,13 @@ func (x *EmojiLanguageVector) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the vector.
 func (x *EmojiLanguageVector) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("Vector")
+	}
 	b.PutVectorHeader(len(x.Elems))
 	for i0 := range x.Elems {
 		if err := x.Elems[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("Vector", "", err)
 		}
 	}
 	return b.WriteErr()
@@ -351,10 +372,13 @@ func (x *FactCheckVector) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the vector.
 func (x *FactCheckVector) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("Vector")
+	}
 	b.PutVectorHeader(len(x.Elems))
 	for i0 := range x.Elems {
 		if err := x.Elems[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("Vector", "", err)
 		}
 	}
 	return b.WriteErr()
@@ -396,10 +420,13 @@ func (x *FileHashVector) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the vector.
 func (x *FileHashVector) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("Vector")
+	}
 	b.PutVectorHeader(len(x.Elems))
 	for i0 := range x.Elems {
 		if err := x.Elems[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("Vector", "", err)
 		}
 	}
 	return b.WriteErr()
@@ -435,6 +462,9 @@ func (x *IntVector) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the vector.
 func (x *IntVector) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("Vector")
+	}
 	b.PutVectorHeader(len(x.Elems))
 	for i0 := range x.Elems {
 		b.PutInt32(x.Elems[i0])
@@ -478,10 +508,13 @@ func (x *LangPackLanguageVector) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the vector.
 func (x *LangPackLanguageVector) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("Vector")
+	}
 	b.PutVectorHeader(len(x.Elems))
 	for i0 := range x.Elems {
 		if err := x.Elems[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("Vector", "", err)
 		}
 	}
 	return b.WriteErr()
@@ -517,13 +550,16 @@ func (x *LangPackStringClassVector) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the vector.
 func (x *LangPackStringClassVector) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("Vector")
+	}
 	b.PutVectorHeader(len(x.Elems))
 	for i0 := range x.Elems {
 		if x.Elems[i0] == nil {
 			return tl.NilFieldError("Vector", "")
 		}
 		if err := x.Elems[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("Vector", "", err)
 		}
 	}
 	return b.WriteErr()
@@ -559,6 +595,9 @@ func (x *LongVector) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the vector.
 func (x *LongVector) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("Vector")
+	}
 	b.PutVectorHeader(len(x.Elems))
 	for i0 := range x.Elems {
 		b.PutInt64(x.Elems[i0])
@@ -602,10 +641,13 @@ func (x *MessageRangeVector) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the vector.
 func (x *MessageRangeVector) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("Vector")
+	}
 	b.PutVectorHeader(len(x.Elems))
 	for i0 := range x.Elems {
 		if err := x.Elems[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("Vector", "", err)
 		}
 	}
 	return b.WriteErr()
@@ -647,10 +689,13 @@ func (x *MessagesSearchCounterVector) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the vector.
 func (x *MessagesSearchCounterVector) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("Vector")
+	}
 	b.PutVectorHeader(len(x.Elems))
 	for i0 := range x.Elems {
 		if err := x.Elems[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("Vector", "", err)
 		}
 	}
 	return b.WriteErr()
@@ -686,13 +731,16 @@ func (x *PeerClassVector) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the vector.
 func (x *PeerClassVector) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("Vector")
+	}
 	b.PutVectorHeader(len(x.Elems))
 	for i0 := range x.Elems {
 		if x.Elems[i0] == nil {
 			return tl.NilFieldError("Vector", "")
 		}
 		if err := x.Elems[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("Vector", "", err)
 		}
 	}
 	return b.WriteErr()
@@ -734,10 +782,13 @@ func (x *PremiumGiftCodeOptionVector) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the vector.
 func (x *PremiumGiftCodeOptionVector) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("Vector")
+	}
 	b.PutVectorHeader(len(x.Elems))
 	for i0 := range x.Elems {
 		if err := x.Elems[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("Vector", "", err)
 		}
 	}
 	return b.WriteErr()
@@ -779,10 +830,13 @@ func (x *ReadParticipantDateVector) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the vector.
 func (x *ReadParticipantDateVector) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("Vector")
+	}
 	b.PutVectorHeader(len(x.Elems))
 	for i0 := range x.Elems {
 		if err := x.Elems[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("Vector", "", err)
 		}
 	}
 	return b.WriteErr()
@@ -824,10 +878,13 @@ func (x *ReceivedNotifyMessageVector) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the vector.
 func (x *ReceivedNotifyMessageVector) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("Vector")
+	}
 	b.PutVectorHeader(len(x.Elems))
 	for i0 := range x.Elems {
 		if err := x.Elems[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("Vector", "", err)
 		}
 	}
 	return b.WriteErr()
@@ -869,10 +926,13 @@ func (x *RecentStoryVector) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the vector.
 func (x *RecentStoryVector) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("Vector")
+	}
 	b.PutVectorHeader(len(x.Elems))
 	for i0 := range x.Elems {
 		if err := x.Elems[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("Vector", "", err)
 		}
 	}
 	return b.WriteErr()
@@ -908,13 +968,16 @@ func (x *RequirementToContactClassVector) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the vector.
 func (x *RequirementToContactClassVector) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("Vector")
+	}
 	b.PutVectorHeader(len(x.Elems))
 	for i0 := range x.Elems {
 		if x.Elems[i0] == nil {
 			return tl.NilFieldError("Vector", "")
 		}
 		if err := x.Elems[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("Vector", "", err)
 		}
 	}
 	return b.WriteErr()
@@ -956,10 +1019,13 @@ func (x *SavedPhoneContactVector) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the vector.
 func (x *SavedPhoneContactVector) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("Vector")
+	}
 	b.PutVectorHeader(len(x.Elems))
 	for i0 := range x.Elems {
 		if err := x.Elems[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("Vector", "", err)
 		}
 	}
 	return b.WriteErr()
@@ -1001,10 +1067,13 @@ func (x *SecureValueVector) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the vector.
 func (x *SecureValueVector) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("Vector")
+	}
 	b.PutVectorHeader(len(x.Elems))
 	for i0 := range x.Elems {
 		if err := x.Elems[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("Vector", "", err)
 		}
 	}
 	return b.WriteErr()
@@ -1046,10 +1115,13 @@ func (x *StarsGiftOptionVector) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the vector.
 func (x *StarsGiftOptionVector) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("Vector")
+	}
 	b.PutVectorHeader(len(x.Elems))
 	for i0 := range x.Elems {
 		if err := x.Elems[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("Vector", "", err)
 		}
 	}
 	return b.WriteErr()
@@ -1091,10 +1163,13 @@ func (x *StarsGiveawayOptionVector) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the vector.
 func (x *StarsGiveawayOptionVector) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("Vector")
+	}
 	b.PutVectorHeader(len(x.Elems))
 	for i0 := range x.Elems {
 		if err := x.Elems[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("Vector", "", err)
 		}
 	}
 	return b.WriteErr()
@@ -1136,10 +1211,13 @@ func (x *StarsTopupOptionVector) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the vector.
 func (x *StarsTopupOptionVector) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("Vector")
+	}
 	b.PutVectorHeader(len(x.Elems))
 	for i0 := range x.Elems {
 		if err := x.Elems[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("Vector", "", err)
 		}
 	}
 	return b.WriteErr()
@@ -1175,13 +1253,16 @@ func (x *StickerSetCoveredClassVector) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the vector.
 func (x *StickerSetCoveredClassVector) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("Vector")
+	}
 	b.PutVectorHeader(len(x.Elems))
 	for i0 := range x.Elems {
 		if x.Elems[i0] == nil {
 			return tl.NilFieldError("Vector", "")
 		}
 		if err := x.Elems[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("Vector", "", err)
 		}
 	}
 	return b.WriteErr()
@@ -1217,13 +1298,16 @@ func (x *UserClassVector) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the vector.
 func (x *UserClassVector) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("Vector")
+	}
 	b.PutVectorHeader(len(x.Elems))
 	for i0 := range x.Elems {
 		if x.Elems[i0] == nil {
 			return tl.NilFieldError("Vector", "")
 		}
 		if err := x.Elems[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("Vector", "", err)
 		}
 	}
 	return b.WriteErr()
@@ -1259,13 +1343,16 @@ func (x *WallPaperClassVector) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the vector.
 func (x *WallPaperClassVector) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("Vector")
+	}
 	b.PutVectorHeader(len(x.Elems))
 	for i0 := range x.Elems {
 		if x.Elems[i0] == nil {
 			return tl.NilFieldError("Vector", "")
 		}
 		if err := x.Elems[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("Vector", "", err)
 		}
 	}
 	return b.WriteErr()
@@ -1286,6 +1373,9 @@ func (x *BoolBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the value.
 func (x *BoolBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("Bool")
+	}
 	b.PutBool(x.Bool)
 	return b.WriteErr()
 }

@@ -30,13 +30,16 @@ func (m *AccountPrivacyRules) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountPrivacyRules) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.privacyRules")
+	}
 	b.PutVectorHeader(len(m.Rules))
 	for i0 := range m.Rules {
 		if m.Rules[i0] == nil {
 			return tl.NilFieldError("account.privacyRules", "rules")
 		}
 		if err := m.Rules[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("account.privacyRules", "rules", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Chats))
@@ -45,7 +48,7 @@ func (m *AccountPrivacyRules) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("account.privacyRules", "chats")
 		}
 		if err := m.Chats[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("account.privacyRules", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
@@ -54,7 +57,7 @@ func (m *AccountPrivacyRules) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("account.privacyRules", "users")
 		}
 		if err := m.Users[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("account.privacyRules", "users", err)
 		}
 	}
 	return b.WriteErr()
@@ -137,11 +140,14 @@ func (m *AccountAuthorizations) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountAuthorizations) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.authorizations")
+	}
 	b.PutInt32(m.AuthorizationTTLDays)
 	b.PutVectorHeader(len(m.Authorizations))
 	for i0 := range m.Authorizations {
 		if err := m.Authorizations[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("account.authorizations", "authorizations", err)
 		}
 	}
 	return b.WriteErr()
@@ -220,6 +226,9 @@ func (m *AccountPassword) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountPassword) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.password")
+	}
 	var f0 uint32
 	if m.HasRecovery {
 		f0 |= 1 << 0
@@ -260,7 +269,7 @@ func (m *AccountPassword) EncodeBare(b *tl.Buffer) error {
 	b.PutUint32(f0)
 	if m.CurrentAlgo != nil {
 		if err := m.CurrentAlgo.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("account.password", "current_algo", err)
 		}
 	}
 	if m.SRPB.Set {
@@ -279,13 +288,13 @@ func (m *AccountPassword) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("account.password", "new_algo")
 	}
 	if err := m.NewAlgo.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("account.password", "new_algo", err)
 	}
 	if m.NewSecureAlgo == nil {
 		return tl.NilFieldError("account.password", "new_secure_algo")
 	}
 	if err := m.NewSecureAlgo.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("account.password", "new_secure_algo", err)
 	}
 	b.PutBytes(m.SecureRandom)
 	if m.PendingResetDate.Set {
@@ -396,6 +405,9 @@ func (m *AccountPasswordSettings) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountPasswordSettings) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.passwordSettings")
+	}
 	var f0 uint32
 	if m.Email.Set {
 		f0 |= 1 << 0
@@ -409,7 +421,7 @@ func (m *AccountPasswordSettings) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.SecureSettings != nil {
 		if err := m.SecureSettings.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("account.passwordSettings", "secure_settings", err)
 		}
 	}
 	return b.WriteErr()
@@ -483,6 +495,9 @@ func (m *AccountPasswordInputSettings) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountPasswordInputSettings) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.passwordInputSettings")
+	}
 	var f0 uint32
 	if m.NewAlgo != nil {
 		f0 |= 1 << 0
@@ -508,7 +523,7 @@ func (m *AccountPasswordInputSettings) EncodeBare(b *tl.Buffer) error {
 	b.PutUint32(f0)
 	if m.NewAlgo != nil {
 		if err := m.NewAlgo.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("account.passwordInputSettings", "new_algo", err)
 		}
 	}
 	if m.NewPasswordHash.Set {
@@ -522,7 +537,7 @@ func (m *AccountPasswordInputSettings) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.NewSecureSettings != nil {
 		if err := m.NewSecureSettings.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("account.passwordInputSettings", "new_secure_settings", err)
 		}
 	}
 	return b.WriteErr()
@@ -610,6 +625,9 @@ func (m *AccountTmpPassword) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountTmpPassword) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.tmpPassword")
+	}
 	b.PutBytes(m.TmpPassword)
 	b.PutInt32(m.ValidUntil)
 	return b.WriteErr()
@@ -662,10 +680,13 @@ func (m *AccountWebAuthorizations) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountWebAuthorizations) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.webAuthorizations")
+	}
 	b.PutVectorHeader(len(m.Authorizations))
 	for i0 := range m.Authorizations {
 		if err := m.Authorizations[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("account.webAuthorizations", "authorizations", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
@@ -674,7 +695,7 @@ func (m *AccountWebAuthorizations) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("account.webAuthorizations", "users")
 		}
 		if err := m.Users[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("account.webAuthorizations", "users", err)
 		}
 	}
 	return b.WriteErr()
@@ -754,6 +775,9 @@ func (m *AccountAuthorizationForm) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountAuthorizationForm) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.authorizationForm")
+	}
 	var f0 uint32
 	if m.PrivacyPolicyURL.Set {
 		f0 |= 1 << 0
@@ -765,13 +789,13 @@ func (m *AccountAuthorizationForm) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("account.authorizationForm", "required_types")
 		}
 		if err := m.RequiredTypes[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("account.authorizationForm", "required_types", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Values))
 	for i0 := range m.Values {
 		if err := m.Values[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("account.authorizationForm", "values", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Errors))
@@ -780,7 +804,7 @@ func (m *AccountAuthorizationForm) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("account.authorizationForm", "errors")
 		}
 		if err := m.Errors[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("account.authorizationForm", "errors", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
@@ -789,7 +813,7 @@ func (m *AccountAuthorizationForm) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("account.authorizationForm", "users")
 		}
 		if err := m.Users[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("account.authorizationForm", "users", err)
 		}
 	}
 	if m.PrivacyPolicyURL.Set {
@@ -904,6 +928,9 @@ func (m *AccountSentEmailCode) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountSentEmailCode) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.sentEmailCode")
+	}
 	b.PutString(m.EmailPattern)
 	b.PutInt32(m.Length)
 	return b.WriteErr()
@@ -955,6 +982,9 @@ func (m *AccountTakeout) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountTakeout) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.takeout")
+	}
 	b.PutInt64(m.ID)
 	return b.WriteErr()
 }
@@ -1003,6 +1033,9 @@ func (m *AccountWallPapersNotModified) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountWallPapersNotModified) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.wallPapersNotModified")
+	}
 	return b.WriteErr()
 }
 
@@ -1048,6 +1081,9 @@ func (m *AccountWallPapers) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountWallPapers) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.wallPapers")
+	}
 	b.PutInt64(m.Hash)
 	b.PutVectorHeader(len(m.Wallpapers))
 	for i0 := range m.Wallpapers {
@@ -1055,7 +1091,7 @@ func (m *AccountWallPapers) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("account.wallPapers", "wallpapers")
 		}
 		if err := m.Wallpapers[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("account.wallPapers", "wallpapers", err)
 		}
 	}
 	return b.WriteErr()
@@ -1118,14 +1154,17 @@ func (m *AccountAutoDownloadSettings) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountAutoDownloadSettings) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.autoDownloadSettings")
+	}
 	if err := m.Low.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("account.autoDownloadSettings", "low", err)
 	}
 	if err := m.Medium.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("account.autoDownloadSettings", "medium", err)
 	}
 	if err := m.High.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("account.autoDownloadSettings", "high", err)
 	}
 	return b.WriteErr()
 }
@@ -1189,6 +1228,9 @@ func (m *AccountThemesNotModified) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountThemesNotModified) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.themesNotModified")
+	}
 	return b.WriteErr()
 }
 
@@ -1234,11 +1276,14 @@ func (m *AccountThemes) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountThemes) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.themes")
+	}
 	b.PutInt64(m.Hash)
 	b.PutVectorHeader(len(m.Themes))
 	for i0 := range m.Themes {
 		if err := m.Themes[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("account.themes", "themes", err)
 		}
 	}
 	return b.WriteErr()
@@ -1306,6 +1351,9 @@ func (m *AccountContentSettings) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountContentSettings) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.contentSettings")
+	}
 	var f0 uint32
 	if m.SensitiveEnabled {
 		f0 |= 1 << 0
@@ -1366,6 +1414,9 @@ func (m *AccountResetPasswordFailedWait) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountResetPasswordFailedWait) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.resetPasswordFailedWait")
+	}
 	b.PutInt32(m.RetryDate)
 	return b.WriteErr()
 }
@@ -1419,6 +1470,9 @@ func (m *AccountResetPasswordRequestedWait) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountResetPasswordRequestedWait) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.resetPasswordRequestedWait")
+	}
 	b.PutInt32(m.UntilDate)
 	return b.WriteErr()
 }
@@ -1467,6 +1521,9 @@ func (m *AccountResetPasswordOk) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountResetPasswordOk) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.resetPasswordOk")
+	}
 	return b.WriteErr()
 }
 
@@ -1510,6 +1567,9 @@ func (m *AccountChatThemesNotModified) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountChatThemesNotModified) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.chatThemesNotModified")
+	}
 	return b.WriteErr()
 }
 
@@ -1558,6 +1618,9 @@ func (m *AccountChatThemes) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountChatThemes) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.chatThemes")
+	}
 	var f0 uint32
 	if m.NextOffset.Set {
 		f0 |= 1 << 0
@@ -1570,7 +1633,7 @@ func (m *AccountChatThemes) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("account.chatThemes", "themes")
 		}
 		if err := m.Themes[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("account.chatThemes", "themes", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Chats))
@@ -1579,7 +1642,7 @@ func (m *AccountChatThemes) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("account.chatThemes", "chats")
 		}
 		if err := m.Chats[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("account.chatThemes", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
@@ -1588,7 +1651,7 @@ func (m *AccountChatThemes) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("account.chatThemes", "users")
 		}
 		if err := m.Users[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("account.chatThemes", "users", err)
 		}
 	}
 	if m.NextOffset.Set {
@@ -1692,6 +1755,9 @@ func (m *AccountSavedRingtonesNotModified) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountSavedRingtonesNotModified) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.savedRingtonesNotModified")
+	}
 	return b.WriteErr()
 }
 
@@ -1737,6 +1803,9 @@ func (m *AccountSavedRingtones) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountSavedRingtones) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.savedRingtones")
+	}
 	b.PutInt64(m.Hash)
 	b.PutVectorHeader(len(m.Ringtones))
 	for i0 := range m.Ringtones {
@@ -1744,7 +1813,7 @@ func (m *AccountSavedRingtones) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("account.savedRingtones", "ringtones")
 		}
 		if err := m.Ringtones[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("account.savedRingtones", "ringtones", err)
 		}
 	}
 	return b.WriteErr()
@@ -1806,6 +1875,9 @@ func (m *AccountSavedRingtone) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountSavedRingtone) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.savedRingtone")
+	}
 	return b.WriteErr()
 }
 
@@ -1850,11 +1922,14 @@ func (m *AccountSavedRingtoneConverted) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountSavedRingtoneConverted) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.savedRingtoneConverted")
+	}
 	if m.Document == nil {
 		return tl.NilFieldError("account.savedRingtoneConverted", "document")
 	}
 	if err := m.Document.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("account.savedRingtoneConverted", "document", err)
 	}
 	return b.WriteErr()
 }
@@ -1903,6 +1978,9 @@ func (m *AccountEmojiStatusesNotModified) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountEmojiStatusesNotModified) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.emojiStatusesNotModified")
+	}
 	return b.WriteErr()
 }
 
@@ -1948,6 +2026,9 @@ func (m *AccountEmojiStatuses) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountEmojiStatuses) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.emojiStatuses")
+	}
 	b.PutInt64(m.Hash)
 	b.PutVectorHeader(len(m.Statuses))
 	for i0 := range m.Statuses {
@@ -1955,7 +2036,7 @@ func (m *AccountEmojiStatuses) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("account.emojiStatuses", "statuses")
 		}
 		if err := m.Statuses[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("account.emojiStatuses", "statuses", err)
 		}
 	}
 	return b.WriteErr()
@@ -2018,6 +2099,9 @@ func (m *AccountEmailVerified) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountEmailVerified) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.emailVerified")
+	}
 	b.PutString(m.Email)
 	return b.WriteErr()
 }
@@ -2068,12 +2152,15 @@ func (m *AccountEmailVerifiedLogin) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountEmailVerifiedLogin) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.emailVerifiedLogin")
+	}
 	b.PutString(m.Email)
 	if m.SentCode == nil {
 		return tl.NilFieldError("account.emailVerifiedLogin", "sent_code")
 	}
 	if err := m.SentCode.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("account.emailVerifiedLogin", "sent_code", err)
 	}
 	return b.WriteErr()
 }
@@ -2129,19 +2216,22 @@ func (m *AccountAutoSaveSettings) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountAutoSaveSettings) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.autoSaveSettings")
+	}
 	if err := m.UsersSettings.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("account.autoSaveSettings", "users_settings", err)
 	}
 	if err := m.ChatsSettings.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("account.autoSaveSettings", "chats_settings", err)
 	}
 	if err := m.BroadcastsSettings.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("account.autoSaveSettings", "broadcasts_settings", err)
 	}
 	b.PutVectorHeader(len(m.Exceptions))
 	for i0 := range m.Exceptions {
 		if err := m.Exceptions[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("account.autoSaveSettings", "exceptions", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Chats))
@@ -2150,7 +2240,7 @@ func (m *AccountAutoSaveSettings) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("account.autoSaveSettings", "chats")
 		}
 		if err := m.Chats[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("account.autoSaveSettings", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
@@ -2159,7 +2249,7 @@ func (m *AccountAutoSaveSettings) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("account.autoSaveSettings", "users")
 		}
 		if err := m.Users[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("account.autoSaveSettings", "users", err)
 		}
 	}
 	return b.WriteErr()
@@ -2266,10 +2356,13 @@ func (m *AccountConnectedBots) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountConnectedBots) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.connectedBots")
+	}
 	b.PutVectorHeader(len(m.ConnectedBots))
 	for i0 := range m.ConnectedBots {
 		if err := m.ConnectedBots[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("account.connectedBots", "connected_bots", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
@@ -2278,7 +2371,7 @@ func (m *AccountConnectedBots) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("account.connectedBots", "users")
 		}
 		if err := m.Users[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("account.connectedBots", "users", err)
 		}
 	}
 	return b.WriteErr()
@@ -2356,10 +2449,13 @@ func (m *AccountBusinessChatLinks) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountBusinessChatLinks) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.businessChatLinks")
+	}
 	b.PutVectorHeader(len(m.Links))
 	for i0 := range m.Links {
 		if err := m.Links[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("account.businessChatLinks", "links", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Chats))
@@ -2368,7 +2464,7 @@ func (m *AccountBusinessChatLinks) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("account.businessChatLinks", "chats")
 		}
 		if err := m.Chats[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("account.businessChatLinks", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
@@ -2377,7 +2473,7 @@ func (m *AccountBusinessChatLinks) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("account.businessChatLinks", "users")
 		}
 		if err := m.Users[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("account.businessChatLinks", "users", err)
 		}
 	}
 	return b.WriteErr()
@@ -2473,6 +2569,9 @@ func (m *AccountResolvedBusinessChatLinks) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountResolvedBusinessChatLinks) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.resolvedBusinessChatLinks")
+	}
 	var f0 uint32
 	if m.Entities != nil {
 		f0 |= 1 << 0
@@ -2482,7 +2581,7 @@ func (m *AccountResolvedBusinessChatLinks) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("account.resolvedBusinessChatLinks", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("account.resolvedBusinessChatLinks", "peer", err)
 	}
 	b.PutString(m.Message)
 	if m.Entities != nil {
@@ -2492,7 +2591,7 @@ func (m *AccountResolvedBusinessChatLinks) EncodeBare(b *tl.Buffer) error {
 				return tl.NilFieldError("account.resolvedBusinessChatLinks", "entities")
 			}
 			if err := m.Entities[i1].Encode(b); err != nil {
-				return err
+				return tl.EncodeFieldErr("account.resolvedBusinessChatLinks", "entities", err)
 			}
 		}
 	}
@@ -2502,7 +2601,7 @@ func (m *AccountResolvedBusinessChatLinks) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("account.resolvedBusinessChatLinks", "chats")
 		}
 		if err := m.Chats[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("account.resolvedBusinessChatLinks", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
@@ -2511,7 +2610,7 @@ func (m *AccountResolvedBusinessChatLinks) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("account.resolvedBusinessChatLinks", "users")
 		}
 		if err := m.Users[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("account.resolvedBusinessChatLinks", "users", err)
 		}
 	}
 	return b.WriteErr()
@@ -2606,6 +2705,9 @@ func (m *AccountPaidMessagesRevenue) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountPaidMessagesRevenue) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.paidMessagesRevenue")
+	}
 	b.PutInt64(m.StarsAmount)
 	return b.WriteErr()
 }
@@ -2654,6 +2756,9 @@ func (m *AccountSavedMusicIDsNotModified) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountSavedMusicIDsNotModified) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.savedMusicIdsNotModified")
+	}
 	return b.WriteErr()
 }
 
@@ -2698,6 +2803,9 @@ func (m *AccountSavedMusicIDs) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountSavedMusicIDs) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.savedMusicIds")
+	}
 	b.PutVectorHeader(len(m.IDs))
 	for i0 := range m.IDs {
 		b.PutInt64(m.IDs[i0])
@@ -2757,10 +2865,13 @@ func (m *AccountPasskeys) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountPasskeys) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.passkeys")
+	}
 	b.PutVectorHeader(len(m.Passkeys))
 	for i0 := range m.Passkeys {
 		if err := m.Passkeys[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("account.passkeys", "passkeys", err)
 		}
 	}
 	return b.WriteErr()
@@ -2828,8 +2939,11 @@ func (m *AccountPasskeyRegistrationOptions) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountPasskeyRegistrationOptions) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.passkeyRegistrationOptions")
+	}
 	if err := m.Options.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("account.passkeyRegistrationOptions", "options", err)
 	}
 	return b.WriteErr()
 }
@@ -2885,6 +2999,9 @@ func (m *AccountWebBrowserSettingsNotModified) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountWebBrowserSettingsNotModified) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.webBrowserSettingsNotModified")
+	}
 	return b.WriteErr()
 }
 
@@ -2933,6 +3050,9 @@ func (m *AccountWebBrowserSettings) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountWebBrowserSettings) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.webBrowserSettings")
+	}
 	var f0 uint32
 	if m.OpenExternalBrowser {
 		f0 |= 1 << 0
@@ -2944,13 +3064,13 @@ func (m *AccountWebBrowserSettings) EncodeBare(b *tl.Buffer) error {
 	b.PutVectorHeader(len(m.ExternalExceptions))
 	for i0 := range m.ExternalExceptions {
 		if err := m.ExternalExceptions[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("account.webBrowserSettings", "external_exceptions", err)
 		}
 	}
 	b.PutVectorHeader(len(m.InappExceptions))
 	for i0 := range m.InappExceptions {
 		if err := m.InappExceptions[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("account.webBrowserSettings", "inapp_exceptions", err)
 		}
 	}
 	b.PutInt64(m.Hash)
@@ -3048,6 +3168,9 @@ func (m *AccountRegisterDeviceRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountRegisterDeviceRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.registerDevice")
+	}
 	var f0 uint32
 	if m.NoMuted {
 		f0 |= 1 << 0
@@ -3136,6 +3259,9 @@ func (m *AccountUnregisterDeviceRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountUnregisterDeviceRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.unregisterDevice")
+	}
 	b.PutInt32(m.TokenType)
 	b.PutString(m.Token)
 	b.PutVectorHeader(len(m.OtherUids))
@@ -3206,14 +3332,17 @@ func (m *AccountUpdateNotifySettingsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountUpdateNotifySettingsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.updateNotifySettings")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("account.updateNotifySettings", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("account.updateNotifySettings", "peer", err)
 	}
 	if err := m.Settings.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("account.updateNotifySettings", "settings", err)
 	}
 	return b.WriteErr()
 }
@@ -3267,11 +3396,14 @@ func (m *AccountGetNotifySettingsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountGetNotifySettingsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.getNotifySettings")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("account.getNotifySettings", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("account.getNotifySettings", "peer", err)
 	}
 	return b.WriteErr()
 }
@@ -3320,6 +3452,9 @@ func (m *AccountResetNotifySettingsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountResetNotifySettingsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.resetNotifySettings")
+	}
 	return b.WriteErr()
 }
 
@@ -3364,6 +3499,9 @@ func (m *AccountUpdateProfileRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountUpdateProfileRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.updateProfile")
+	}
 	var f0 uint32
 	if m.FirstName.Set {
 		f0 |= 1 << 0
@@ -3450,6 +3588,9 @@ func (m *AccountUpdateStatusRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountUpdateStatusRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.updateStatus")
+	}
 	b.PutBool(m.Offline)
 	return b.WriteErr()
 }
@@ -3497,6 +3638,9 @@ func (m *AccountGetWallPapersRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountGetWallPapersRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.getWallPapers")
+	}
 	b.PutInt64(m.Hash)
 	return b.WriteErr()
 }
@@ -3546,17 +3690,20 @@ func (m *AccountReportPeerRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountReportPeerRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.reportPeer")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("account.reportPeer", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("account.reportPeer", "peer", err)
 	}
 	if m.Reason == nil {
 		return tl.NilFieldError("account.reportPeer", "reason")
 	}
 	if err := m.Reason.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("account.reportPeer", "reason", err)
 	}
 	b.PutString(m.Message)
 	return b.WriteErr()
@@ -3611,6 +3758,9 @@ func (m *AccountCheckUsernameRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountCheckUsernameRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.checkUsername")
+	}
 	b.PutString(m.Username)
 	return b.WriteErr()
 }
@@ -3658,6 +3808,9 @@ func (m *AccountUpdateUsernameRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountUpdateUsernameRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.updateUsername")
+	}
 	b.PutString(m.Username)
 	return b.WriteErr()
 }
@@ -3705,11 +3858,14 @@ func (m *AccountGetPrivacyRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountGetPrivacyRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.getPrivacy")
+	}
 	if m.Key == nil {
 		return tl.NilFieldError("account.getPrivacy", "key")
 	}
 	if err := m.Key.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("account.getPrivacy", "key", err)
 	}
 	return b.WriteErr()
 }
@@ -3758,11 +3914,14 @@ func (m *AccountSetPrivacyRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountSetPrivacyRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.setPrivacy")
+	}
 	if m.Key == nil {
 		return tl.NilFieldError("account.setPrivacy", "key")
 	}
 	if err := m.Key.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("account.setPrivacy", "key", err)
 	}
 	b.PutVectorHeader(len(m.Rules))
 	for i0 := range m.Rules {
@@ -3770,7 +3929,7 @@ func (m *AccountSetPrivacyRequest) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("account.setPrivacy", "rules")
 		}
 		if err := m.Rules[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("account.setPrivacy", "rules", err)
 		}
 	}
 	return b.WriteErr()
@@ -3832,6 +3991,9 @@ func (m *AccountDeleteAccountRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountDeleteAccountRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.deleteAccount")
+	}
 	var f0 uint32
 	if m.Password != nil {
 		f0 |= 1 << 0
@@ -3840,7 +4002,7 @@ func (m *AccountDeleteAccountRequest) EncodeBare(b *tl.Buffer) error {
 	b.PutString(m.Reason)
 	if m.Password != nil {
 		if err := m.Password.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("account.deleteAccount", "password", err)
 		}
 	}
 	return b.WriteErr()
@@ -3898,6 +4060,9 @@ func (m *AccountGetAccountTTLRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountGetAccountTTLRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.getAccountTTL")
+	}
 	return b.WriteErr()
 }
 
@@ -3940,8 +4105,11 @@ func (m *AccountSetAccountTTLRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountSetAccountTTLRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.setAccountTTL")
+	}
 	if err := m.TTL.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("account.setAccountTTL", "ttl", err)
 	}
 	return b.WriteErr()
 }
@@ -3995,9 +4163,12 @@ func (m *AccountSendChangePhoneCodeRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountSendChangePhoneCodeRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.sendChangePhoneCode")
+	}
 	b.PutString(m.PhoneNumber)
 	if err := m.Settings.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("account.sendChangePhoneCode", "settings", err)
 	}
 	return b.WriteErr()
 }
@@ -4053,6 +4224,9 @@ func (m *AccountChangePhoneRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountChangePhoneRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.changePhone")
+	}
 	b.PutString(m.PhoneNumber)
 	b.PutString(m.PhoneCodeHash)
 	b.PutString(m.PhoneCode)
@@ -4110,6 +4284,9 @@ func (m *AccountUpdateDeviceLockedRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountUpdateDeviceLockedRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.updateDeviceLocked")
+	}
 	b.PutInt32(m.Period)
 	return b.WriteErr()
 }
@@ -4156,6 +4333,9 @@ func (m *AccountGetAuthorizationsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountGetAuthorizationsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.getAuthorizations")
+	}
 	return b.WriteErr()
 }
 
@@ -4200,6 +4380,9 @@ func (m *AccountResetAuthorizationRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountResetAuthorizationRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.resetAuthorization")
+	}
 	b.PutInt64(m.Hash)
 	return b.WriteErr()
 }
@@ -4246,6 +4429,9 @@ func (m *AccountGetPasswordRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountGetPasswordRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.getPassword")
+	}
 	return b.WriteErr()
 }
 
@@ -4290,11 +4476,14 @@ func (m *AccountGetPasswordSettingsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountGetPasswordSettingsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.getPasswordSettings")
+	}
 	if m.Password == nil {
 		return tl.NilFieldError("account.getPasswordSettings", "password")
 	}
 	if err := m.Password.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("account.getPasswordSettings", "password", err)
 	}
 	return b.WriteErr()
 }
@@ -4347,14 +4536,17 @@ func (m *AccountUpdatePasswordSettingsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountUpdatePasswordSettingsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.updatePasswordSettings")
+	}
 	if m.Password == nil {
 		return tl.NilFieldError("account.updatePasswordSettings", "password")
 	}
 	if err := m.Password.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("account.updatePasswordSettings", "password", err)
 	}
 	if err := m.NewSettings.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("account.updatePasswordSettings", "new_settings", err)
 	}
 	return b.WriteErr()
 }
@@ -4411,9 +4603,12 @@ func (m *AccountSendConfirmPhoneCodeRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountSendConfirmPhoneCodeRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.sendConfirmPhoneCode")
+	}
 	b.PutString(m.Hash)
 	if err := m.Settings.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("account.sendConfirmPhoneCode", "settings", err)
 	}
 	return b.WriteErr()
 }
@@ -4468,6 +4663,9 @@ func (m *AccountConfirmPhoneRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountConfirmPhoneRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.confirmPhone")
+	}
 	b.PutString(m.PhoneCodeHash)
 	b.PutString(m.PhoneCode)
 	return b.WriteErr()
@@ -4520,11 +4718,14 @@ func (m *AccountGetTmpPasswordRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountGetTmpPasswordRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.getTmpPassword")
+	}
 	if m.Password == nil {
 		return tl.NilFieldError("account.getTmpPassword", "password")
 	}
 	if err := m.Password.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("account.getTmpPassword", "password", err)
 	}
 	b.PutInt32(m.Period)
 	return b.WriteErr()
@@ -4577,6 +4778,9 @@ func (m *AccountGetWebAuthorizationsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountGetWebAuthorizationsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.getWebAuthorizations")
+	}
 	return b.WriteErr()
 }
 
@@ -4621,6 +4825,9 @@ func (m *AccountResetWebAuthorizationRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountResetWebAuthorizationRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.resetWebAuthorization")
+	}
 	b.PutInt64(m.Hash)
 	return b.WriteErr()
 }
@@ -4671,6 +4878,9 @@ func (m *AccountResetWebAuthorizationsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountResetWebAuthorizationsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.resetWebAuthorizations")
+	}
 	return b.WriteErr()
 }
 
@@ -4714,6 +4924,9 @@ func (m *AccountGetAllSecureValuesRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountGetAllSecureValuesRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.getAllSecureValues")
+	}
 	return b.WriteErr()
 }
 
@@ -4756,13 +4969,16 @@ func (m *AccountGetSecureValueRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountGetSecureValueRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.getSecureValue")
+	}
 	b.PutVectorHeader(len(m.Types))
 	for i0 := range m.Types {
 		if m.Types[i0] == nil {
 			return tl.NilFieldError("account.getSecureValue", "types")
 		}
 		if err := m.Types[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("account.getSecureValue", "types", err)
 		}
 	}
 	return b.WriteErr()
@@ -4821,8 +5037,11 @@ func (m *AccountSaveSecureValueRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountSaveSecureValueRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.saveSecureValue")
+	}
 	if err := m.Value.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("account.saveSecureValue", "value", err)
 	}
 	b.PutInt64(m.SecureSecretID)
 	return b.WriteErr()
@@ -4877,13 +5096,16 @@ func (m *AccountDeleteSecureValueRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountDeleteSecureValueRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.deleteSecureValue")
+	}
 	b.PutVectorHeader(len(m.Types))
 	for i0 := range m.Types {
 		if m.Types[i0] == nil {
 			return tl.NilFieldError("account.deleteSecureValue", "types")
 		}
 		if err := m.Types[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("account.deleteSecureValue", "types", err)
 		}
 	}
 	return b.WriteErr()
@@ -4945,6 +5167,9 @@ func (m *AccountGetAuthorizationFormRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountGetAuthorizationFormRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.getAuthorizationForm")
+	}
 	b.PutInt64(m.BotID)
 	b.PutString(m.Scope)
 	b.PutString(m.PublicKey)
@@ -5006,17 +5231,20 @@ func (m *AccountAcceptAuthorizationRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountAcceptAuthorizationRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.acceptAuthorization")
+	}
 	b.PutInt64(m.BotID)
 	b.PutString(m.Scope)
 	b.PutString(m.PublicKey)
 	b.PutVectorHeader(len(m.ValueHashes))
 	for i0 := range m.ValueHashes {
 		if err := m.ValueHashes[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("account.acceptAuthorization", "value_hashes", err)
 		}
 	}
 	if err := m.Credentials.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("account.acceptAuthorization", "credentials", err)
 	}
 	return b.WriteErr()
 }
@@ -5097,9 +5325,12 @@ func (m *AccountSendVerifyPhoneCodeRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountSendVerifyPhoneCodeRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.sendVerifyPhoneCode")
+	}
 	b.PutString(m.PhoneNumber)
 	if err := m.Settings.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("account.sendVerifyPhoneCode", "settings", err)
 	}
 	return b.WriteErr()
 }
@@ -5155,6 +5386,9 @@ func (m *AccountVerifyPhoneRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountVerifyPhoneRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.verifyPhone")
+	}
 	b.PutString(m.PhoneNumber)
 	b.PutString(m.PhoneCodeHash)
 	b.PutString(m.PhoneCode)
@@ -5213,11 +5447,14 @@ func (m *AccountSendVerifyEmailCodeRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountSendVerifyEmailCodeRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.sendVerifyEmailCode")
+	}
 	if m.Purpose == nil {
 		return tl.NilFieldError("account.sendVerifyEmailCode", "purpose")
 	}
 	if err := m.Purpose.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("account.sendVerifyEmailCode", "purpose", err)
 	}
 	b.PutString(m.Email)
 	return b.WriteErr()
@@ -5270,17 +5507,20 @@ func (m *AccountVerifyEmailRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountVerifyEmailRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.verifyEmail")
+	}
 	if m.Purpose == nil {
 		return tl.NilFieldError("account.verifyEmail", "purpose")
 	}
 	if err := m.Purpose.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("account.verifyEmail", "purpose", err)
 	}
 	if m.Verification == nil {
 		return tl.NilFieldError("account.verifyEmail", "verification")
 	}
 	if err := m.Verification.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("account.verifyEmail", "verification", err)
 	}
 	return b.WriteErr()
 }
@@ -5339,6 +5579,9 @@ func (m *AccountInitTakeoutSessionRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountInitTakeoutSessionRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.initTakeoutSession")
+	}
 	var f0 uint32
 	if m.Contacts {
 		f0 |= 1 << 0
@@ -5427,6 +5670,9 @@ func (m *AccountFinishTakeoutSessionRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountFinishTakeoutSessionRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.finishTakeoutSession")
+	}
 	var f0 uint32
 	if m.Success {
 		f0 |= 1 << 0
@@ -5483,6 +5729,9 @@ func (m *AccountConfirmPasswordEmailRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountConfirmPasswordEmailRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.confirmPasswordEmail")
+	}
 	b.PutString(m.Code)
 	return b.WriteErr()
 }
@@ -5531,6 +5780,9 @@ func (m *AccountResendPasswordEmailRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountResendPasswordEmailRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.resendPasswordEmail")
+	}
 	return b.WriteErr()
 }
 
@@ -5574,6 +5826,9 @@ func (m *AccountCancelPasswordEmailRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountCancelPasswordEmailRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.cancelPasswordEmail")
+	}
 	return b.WriteErr()
 }
 
@@ -5619,6 +5874,9 @@ func (m *AccountGetContactSignUpNotificationRequest) Encode(b *tl.Buffer) error 
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountGetContactSignUpNotificationRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.getContactSignUpNotification")
+	}
 	return b.WriteErr()
 }
 
@@ -5665,6 +5923,9 @@ func (m *AccountSetContactSignUpNotificationRequest) Encode(b *tl.Buffer) error 
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountSetContactSignUpNotificationRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.setContactSignUpNotification")
+	}
 	b.PutBool(m.Silent)
 	return b.WriteErr()
 }
@@ -5716,6 +5977,9 @@ func (m *AccountGetNotifyExceptionsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountGetNotifyExceptionsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.getNotifyExceptions")
+	}
 	var f0 uint32
 	if m.CompareSound {
 		f0 |= 1 << 1
@@ -5729,7 +5993,7 @@ func (m *AccountGetNotifyExceptionsRequest) EncodeBare(b *tl.Buffer) error {
 	b.PutUint32(f0)
 	if m.Peer != nil {
 		if err := m.Peer.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("account.getNotifyExceptions", "peer", err)
 		}
 	}
 	return b.WriteErr()
@@ -5787,11 +6051,14 @@ func (m *AccountGetWallPaperRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountGetWallPaperRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.getWallPaper")
+	}
 	if m.Wallpaper == nil {
 		return tl.NilFieldError("account.getWallPaper", "wallpaper")
 	}
 	if err := m.Wallpaper.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("account.getWallPaper", "wallpaper", err)
 	}
 	return b.WriteErr()
 }
@@ -5842,6 +6109,9 @@ func (m *AccountUploadWallPaperRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountUploadWallPaperRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.uploadWallPaper")
+	}
 	var f0 uint32
 	if m.ForChat {
 		f0 |= 1 << 0
@@ -5851,11 +6121,11 @@ func (m *AccountUploadWallPaperRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("account.uploadWallPaper", "file")
 	}
 	if err := m.File.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("account.uploadWallPaper", "file", err)
 	}
 	b.PutString(m.MimeType)
 	if err := m.Settings.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("account.uploadWallPaper", "settings", err)
 	}
 	return b.WriteErr()
 }
@@ -5920,15 +6190,18 @@ func (m *AccountSaveWallPaperRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountSaveWallPaperRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.saveWallPaper")
+	}
 	if m.Wallpaper == nil {
 		return tl.NilFieldError("account.saveWallPaper", "wallpaper")
 	}
 	if err := m.Wallpaper.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("account.saveWallPaper", "wallpaper", err)
 	}
 	b.PutBool(m.Unsave)
 	if err := m.Settings.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("account.saveWallPaper", "settings", err)
 	}
 	return b.WriteErr()
 }
@@ -5986,14 +6259,17 @@ func (m *AccountInstallWallPaperRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountInstallWallPaperRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.installWallPaper")
+	}
 	if m.Wallpaper == nil {
 		return tl.NilFieldError("account.installWallPaper", "wallpaper")
 	}
 	if err := m.Wallpaper.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("account.installWallPaper", "wallpaper", err)
 	}
 	if err := m.Settings.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("account.installWallPaper", "settings", err)
 	}
 	return b.WriteErr()
 }
@@ -6046,6 +6322,9 @@ func (m *AccountResetWallPapersRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountResetWallPapersRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.resetWallPapers")
+	}
 	return b.WriteErr()
 }
 
@@ -6091,6 +6370,9 @@ func (m *AccountGetAutoDownloadSettingsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountGetAutoDownloadSettingsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.getAutoDownloadSettings")
+	}
 	return b.WriteErr()
 }
 
@@ -6139,6 +6421,9 @@ func (m *AccountSaveAutoDownloadSettingsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountSaveAutoDownloadSettingsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.saveAutoDownloadSettings")
+	}
 	var f0 uint32
 	if m.Low {
 		f0 |= 1 << 0
@@ -6148,7 +6433,7 @@ func (m *AccountSaveAutoDownloadSettingsRequest) EncodeBare(b *tl.Buffer) error 
 	}
 	b.PutUint32(f0)
 	if err := m.Settings.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("account.saveAutoDownloadSettings", "settings", err)
 	}
 	return b.WriteErr()
 }
@@ -6209,6 +6494,9 @@ func (m *AccountUploadThemeRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountUploadThemeRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.uploadTheme")
+	}
 	var f0 uint32
 	if m.Thumb != nil {
 		f0 |= 1 << 0
@@ -6218,11 +6506,11 @@ func (m *AccountUploadThemeRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("account.uploadTheme", "file")
 	}
 	if err := m.File.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("account.uploadTheme", "file", err)
 	}
 	if m.Thumb != nil {
 		if err := m.Thumb.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("account.uploadTheme", "thumb", err)
 		}
 	}
 	b.PutString(m.FileName)
@@ -6292,6 +6580,9 @@ func (m *AccountCreateThemeRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountCreateThemeRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.createTheme")
+	}
 	var f0 uint32
 	if m.Document != nil {
 		f0 |= 1 << 2
@@ -6304,14 +6595,14 @@ func (m *AccountCreateThemeRequest) EncodeBare(b *tl.Buffer) error {
 	b.PutString(m.Title)
 	if m.Document != nil {
 		if err := m.Document.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("account.createTheme", "document", err)
 		}
 	}
 	if m.Settings != nil {
 		b.PutVectorHeader(len(m.Settings))
 		for i1 := range m.Settings {
 			if err := m.Settings[i1].Encode(b); err != nil {
-				return err
+				return tl.EncodeFieldErr("account.createTheme", "settings", err)
 			}
 		}
 	}
@@ -6399,6 +6690,9 @@ func (m *AccountUpdateThemeRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountUpdateThemeRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.updateTheme")
+	}
 	var f0 uint32
 	if m.Slug.Set {
 		f0 |= 1 << 0
@@ -6418,7 +6712,7 @@ func (m *AccountUpdateThemeRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("account.updateTheme", "theme")
 	}
 	if err := m.Theme.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("account.updateTheme", "theme", err)
 	}
 	if m.Slug.Set {
 		b.PutString(m.Slug.Value)
@@ -6428,14 +6722,14 @@ func (m *AccountUpdateThemeRequest) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.Document != nil {
 		if err := m.Document.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("account.updateTheme", "document", err)
 		}
 	}
 	if m.Settings != nil {
 		b.PutVectorHeader(len(m.Settings))
 		for i1 := range m.Settings {
 			if err := m.Settings[i1].Encode(b); err != nil {
-				return err
+				return tl.EncodeFieldErr("account.updateTheme", "settings", err)
 			}
 		}
 	}
@@ -6531,11 +6825,14 @@ func (m *AccountSaveThemeRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountSaveThemeRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.saveTheme")
+	}
 	if m.Theme == nil {
 		return tl.NilFieldError("account.saveTheme", "theme")
 	}
 	if err := m.Theme.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("account.saveTheme", "theme", err)
 	}
 	b.PutBool(m.Unsave)
 	return b.WriteErr()
@@ -6590,6 +6887,9 @@ func (m *AccountInstallThemeRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountInstallThemeRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.installTheme")
+	}
 	var f0 uint32
 	if m.Dark {
 		f0 |= 1 << 0
@@ -6606,7 +6906,7 @@ func (m *AccountInstallThemeRequest) EncodeBare(b *tl.Buffer) error {
 	b.PutUint32(f0)
 	if m.Theme != nil {
 		if err := m.Theme.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("account.installTheme", "theme", err)
 		}
 	}
 	if m.Format.Set {
@@ -6614,7 +6914,7 @@ func (m *AccountInstallThemeRequest) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.BaseTheme != nil {
 		if err := m.BaseTheme.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("account.installTheme", "base_theme", err)
 		}
 	}
 	return b.WriteErr()
@@ -6683,12 +6983,15 @@ func (m *AccountGetThemeRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountGetThemeRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.getTheme")
+	}
 	b.PutString(m.Format)
 	if m.Theme == nil {
 		return tl.NilFieldError("account.getTheme", "theme")
 	}
 	if err := m.Theme.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("account.getTheme", "theme", err)
 	}
 	return b.WriteErr()
 }
@@ -6740,6 +7043,9 @@ func (m *AccountGetThemesRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountGetThemesRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.getThemes")
+	}
 	b.PutString(m.Format)
 	b.PutInt64(m.Hash)
 	return b.WriteErr()
@@ -6793,6 +7099,9 @@ func (m *AccountSetContentSettingsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountSetContentSettingsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.setContentSettings")
+	}
 	var f0 uint32
 	if m.SensitiveEnabled {
 		f0 |= 1 << 0
@@ -6848,6 +7157,9 @@ func (m *AccountGetContentSettingsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountGetContentSettingsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.getContentSettings")
+	}
 	return b.WriteErr()
 }
 
@@ -6892,13 +7204,16 @@ func (m *AccountGetMultiWallPapersRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountGetMultiWallPapersRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.getMultiWallPapers")
+	}
 	b.PutVectorHeader(len(m.Wallpapers))
 	for i0 := range m.Wallpapers {
 		if m.Wallpapers[i0] == nil {
 			return tl.NilFieldError("account.getMultiWallPapers", "wallpapers")
 		}
 		if err := m.Wallpapers[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("account.getMultiWallPapers", "wallpapers", err)
 		}
 	}
 	return b.WriteErr()
@@ -6959,6 +7274,9 @@ func (m *AccountGetGlobalPrivacySettingsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountGetGlobalPrivacySettingsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.getGlobalPrivacySettings")
+	}
 	return b.WriteErr()
 }
 
@@ -7005,8 +7323,11 @@ func (m *AccountSetGlobalPrivacySettingsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountSetGlobalPrivacySettingsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.setGlobalPrivacySettings")
+	}
 	if err := m.Settings.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("account.setGlobalPrivacySettings", "settings", err)
 	}
 	return b.WriteErr()
 }
@@ -7062,23 +7383,26 @@ func (m *AccountReportProfilePhotoRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountReportProfilePhotoRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.reportProfilePhoto")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("account.reportProfilePhoto", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("account.reportProfilePhoto", "peer", err)
 	}
 	if m.PhotoID == nil {
 		return tl.NilFieldError("account.reportProfilePhoto", "photo_id")
 	}
 	if err := m.PhotoID.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("account.reportProfilePhoto", "photo_id", err)
 	}
 	if m.Reason == nil {
 		return tl.NilFieldError("account.reportProfilePhoto", "reason")
 	}
 	if err := m.Reason.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("account.reportProfilePhoto", "reason", err)
 	}
 	b.PutString(m.Message)
 	return b.WriteErr()
@@ -7135,6 +7459,9 @@ func (m *AccountResetPasswordRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountResetPasswordRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.resetPassword")
+	}
 	return b.WriteErr()
 }
 
@@ -7178,6 +7505,9 @@ func (m *AccountDeclinePasswordResetRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountDeclinePasswordResetRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.declinePasswordReset")
+	}
 	return b.WriteErr()
 }
 
@@ -7220,6 +7550,9 @@ func (m *AccountGetChatThemesRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountGetChatThemesRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.getChatThemes")
+	}
 	b.PutInt64(m.Hash)
 	return b.WriteErr()
 }
@@ -7269,6 +7602,9 @@ func (m *AccountSetAuthorizationTTLRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountSetAuthorizationTTLRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.setAuthorizationTTL")
+	}
 	b.PutInt32(m.AuthorizationTTLDays)
 	return b.WriteErr()
 }
@@ -7323,6 +7659,9 @@ func (m *AccountChangeAuthorizationSettingsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountChangeAuthorizationSettingsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.changeAuthorizationSettings")
+	}
 	var f0 uint32
 	if m.Confirmed {
 		f0 |= 1 << 3
@@ -7405,6 +7744,9 @@ func (m *AccountGetSavedRingtonesRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountGetSavedRingtonesRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.getSavedRingtones")
+	}
 	b.PutInt64(m.Hash)
 	return b.WriteErr()
 }
@@ -7453,11 +7795,14 @@ func (m *AccountSaveRingtoneRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountSaveRingtoneRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.saveRingtone")
+	}
 	if m.ID == nil {
 		return tl.NilFieldError("account.saveRingtone", "id")
 	}
 	if err := m.ID.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("account.saveRingtone", "id", err)
 	}
 	b.PutBool(m.Unsave)
 	return b.WriteErr()
@@ -7511,11 +7856,14 @@ func (m *AccountUploadRingtoneRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountUploadRingtoneRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.uploadRingtone")
+	}
 	if m.File == nil {
 		return tl.NilFieldError("account.uploadRingtone", "file")
 	}
 	if err := m.File.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("account.uploadRingtone", "file", err)
 	}
 	b.PutString(m.FileName)
 	b.PutString(m.MimeType)
@@ -7571,11 +7919,14 @@ func (m *AccountUpdateEmojiStatusRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountUpdateEmojiStatusRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.updateEmojiStatus")
+	}
 	if m.EmojiStatus == nil {
 		return tl.NilFieldError("account.updateEmojiStatus", "emoji_status")
 	}
 	if err := m.EmojiStatus.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("account.updateEmojiStatus", "emoji_status", err)
 	}
 	return b.WriteErr()
 }
@@ -7627,6 +7978,9 @@ func (m *AccountGetDefaultEmojiStatusesRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountGetDefaultEmojiStatusesRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.getDefaultEmojiStatuses")
+	}
 	b.PutInt64(m.Hash)
 	return b.WriteErr()
 }
@@ -7678,6 +8032,9 @@ func (m *AccountGetRecentEmojiStatusesRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountGetRecentEmojiStatusesRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.getRecentEmojiStatuses")
+	}
 	b.PutInt64(m.Hash)
 	return b.WriteErr()
 }
@@ -7728,6 +8085,9 @@ func (m *AccountClearRecentEmojiStatusesRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountClearRecentEmojiStatusesRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.clearRecentEmojiStatuses")
+	}
 	return b.WriteErr()
 }
 
@@ -7770,6 +8130,9 @@ func (m *AccountReorderUsernamesRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountReorderUsernamesRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.reorderUsernames")
+	}
 	b.PutVectorHeader(len(m.Order))
 	for i0 := range m.Order {
 		b.PutString(m.Order[i0])
@@ -7830,6 +8193,9 @@ func (m *AccountToggleUsernameRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountToggleUsernameRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.toggleUsername")
+	}
 	b.PutString(m.Username)
 	b.PutBool(m.Active)
 	return b.WriteErr()
@@ -7885,6 +8251,9 @@ func (m *AccountGetDefaultProfilePhotoEmojisRequest) Encode(b *tl.Buffer) error 
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountGetDefaultProfilePhotoEmojisRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.getDefaultProfilePhotoEmojis")
+	}
 	b.PutInt64(m.Hash)
 	return b.WriteErr()
 }
@@ -7936,6 +8305,9 @@ func (m *AccountGetDefaultGroupPhotoEmojisRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountGetDefaultGroupPhotoEmojisRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.getDefaultGroupPhotoEmojis")
+	}
 	b.PutInt64(m.Hash)
 	return b.WriteErr()
 }
@@ -7984,6 +8356,9 @@ func (m *AccountGetAutoSaveSettingsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountGetAutoSaveSettingsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.getAutoSaveSettings")
+	}
 	return b.WriteErr()
 }
 
@@ -8032,6 +8407,9 @@ func (m *AccountSaveAutoSaveSettingsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountSaveAutoSaveSettingsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.saveAutoSaveSettings")
+	}
 	var f0 uint32
 	if m.Users {
 		f0 |= 1 << 0
@@ -8048,11 +8426,11 @@ func (m *AccountSaveAutoSaveSettingsRequest) EncodeBare(b *tl.Buffer) error {
 	b.PutUint32(f0)
 	if m.Peer != nil {
 		if err := m.Peer.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("account.saveAutoSaveSettings", "peer", err)
 		}
 	}
 	if err := m.Settings.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("account.saveAutoSaveSettings", "settings", err)
 	}
 	return b.WriteErr()
 }
@@ -8119,6 +8497,9 @@ func (m *AccountDeleteAutoSaveExceptionsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountDeleteAutoSaveExceptionsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.deleteAutoSaveExceptions")
+	}
 	return b.WriteErr()
 }
 
@@ -8163,6 +8544,9 @@ func (m *AccountInvalidateSignInCodesRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountInvalidateSignInCodesRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.invalidateSignInCodes")
+	}
 	b.PutVectorHeader(len(m.Codes))
 	for i0 := range m.Codes {
 		b.PutString(m.Codes[i0])
@@ -8223,6 +8607,9 @@ func (m *AccountUpdateColorRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountUpdateColorRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.updateColor")
+	}
 	var f0 uint32
 	if m.ForProfile {
 		f0 |= 1 << 1
@@ -8233,7 +8620,7 @@ func (m *AccountUpdateColorRequest) EncodeBare(b *tl.Buffer) error {
 	b.PutUint32(f0)
 	if m.Color != nil {
 		if err := m.Color.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("account.updateColor", "color", err)
 		}
 	}
 	return b.WriteErr()
@@ -8294,6 +8681,9 @@ func (m *AccountGetDefaultBackgroundEmojisRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountGetDefaultBackgroundEmojisRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.getDefaultBackgroundEmojis")
+	}
 	b.PutInt64(m.Hash)
 	return b.WriteErr()
 }
@@ -8345,6 +8735,9 @@ func (m *AccountGetChannelDefaultEmojiStatusesRequest) Encode(b *tl.Buffer) erro
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountGetChannelDefaultEmojiStatusesRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.getChannelDefaultEmojiStatuses")
+	}
 	b.PutInt64(m.Hash)
 	return b.WriteErr()
 }
@@ -8396,6 +8789,9 @@ func (m *AccountGetChannelRestrictedStatusEmojisRequest) Encode(b *tl.Buffer) er
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountGetChannelRestrictedStatusEmojisRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.getChannelRestrictedStatusEmojis")
+	}
 	b.PutInt64(m.Hash)
 	return b.WriteErr()
 }
@@ -8447,6 +8843,9 @@ func (m *AccountUpdateBusinessWorkHoursRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountUpdateBusinessWorkHoursRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.updateBusinessWorkHours")
+	}
 	var f0 uint32
 	if m.BusinessWorkHours != nil {
 		f0 |= 1 << 0
@@ -8454,7 +8853,7 @@ func (m *AccountUpdateBusinessWorkHoursRequest) EncodeBare(b *tl.Buffer) error {
 	b.PutUint32(f0)
 	if m.BusinessWorkHours != nil {
 		if err := m.BusinessWorkHours.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("account.updateBusinessWorkHours", "business_work_hours", err)
 		}
 	}
 	return b.WriteErr()
@@ -8523,6 +8922,9 @@ func (m *AccountUpdateBusinessLocationRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountUpdateBusinessLocationRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.updateBusinessLocation")
+	}
 	var f0 uint32
 	if m.GeoPoint != nil {
 		f0 |= 1 << 1
@@ -8533,7 +8935,7 @@ func (m *AccountUpdateBusinessLocationRequest) EncodeBare(b *tl.Buffer) error {
 	b.PutUint32(f0)
 	if m.GeoPoint != nil {
 		if err := m.GeoPoint.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("account.updateBusinessLocation", "geo_point", err)
 		}
 	}
 	if m.Address.Set {
@@ -8602,6 +9004,9 @@ func (m *AccountUpdateBusinessGreetingMessageRequest) Encode(b *tl.Buffer) error
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountUpdateBusinessGreetingMessageRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.updateBusinessGreetingMessage")
+	}
 	var f0 uint32
 	if m.Message != nil {
 		f0 |= 1 << 0
@@ -8609,7 +9014,7 @@ func (m *AccountUpdateBusinessGreetingMessageRequest) EncodeBare(b *tl.Buffer) e
 	b.PutUint32(f0)
 	if m.Message != nil {
 		if err := m.Message.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("account.updateBusinessGreetingMessage", "message", err)
 		}
 	}
 	return b.WriteErr()
@@ -8677,6 +9082,9 @@ func (m *AccountUpdateBusinessAwayMessageRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountUpdateBusinessAwayMessageRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.updateBusinessAwayMessage")
+	}
 	var f0 uint32
 	if m.Message != nil {
 		f0 |= 1 << 0
@@ -8684,7 +9092,7 @@ func (m *AccountUpdateBusinessAwayMessageRequest) EncodeBare(b *tl.Buffer) error
 	b.PutUint32(f0)
 	if m.Message != nil {
 		if err := m.Message.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("account.updateBusinessAwayMessage", "message", err)
 		}
 	}
 	return b.WriteErr()
@@ -8753,6 +9161,9 @@ func (m *AccountUpdateConnectedBotRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountUpdateConnectedBotRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.updateConnectedBot")
+	}
 	var f0 uint32
 	if m.Deleted {
 		f0 |= 1 << 1
@@ -8763,17 +9174,17 @@ func (m *AccountUpdateConnectedBotRequest) EncodeBare(b *tl.Buffer) error {
 	b.PutUint32(f0)
 	if m.Rights != nil {
 		if err := m.Rights.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("account.updateConnectedBot", "rights", err)
 		}
 	}
 	if m.Bot == nil {
 		return tl.NilFieldError("account.updateConnectedBot", "bot")
 	}
 	if err := m.Bot.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("account.updateConnectedBot", "bot", err)
 	}
 	if err := m.Recipients.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("account.updateConnectedBot", "recipients", err)
 	}
 	return b.WriteErr()
 }
@@ -8845,6 +9256,9 @@ func (m *AccountGetConnectedBotsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountGetConnectedBotsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.getConnectedBots")
+	}
 	return b.WriteErr()
 }
 
@@ -8891,6 +9305,9 @@ func (m *AccountGetBotBusinessConnectionRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountGetBotBusinessConnectionRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.getBotBusinessConnection")
+	}
 	b.PutString(m.ConnectionID)
 	return b.WriteErr()
 }
@@ -8940,6 +9357,9 @@ func (m *AccountUpdateBusinessIntroRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountUpdateBusinessIntroRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.updateBusinessIntro")
+	}
 	var f0 uint32
 	if m.Intro != nil {
 		f0 |= 1 << 0
@@ -8947,7 +9367,7 @@ func (m *AccountUpdateBusinessIntroRequest) EncodeBare(b *tl.Buffer) error {
 	b.PutUint32(f0)
 	if m.Intro != nil {
 		if err := m.Intro.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("account.updateBusinessIntro", "intro", err)
 		}
 	}
 	return b.WriteErr()
@@ -9016,11 +9436,14 @@ func (m *AccountToggleConnectedBotPausedRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountToggleConnectedBotPausedRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.toggleConnectedBotPaused")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("account.toggleConnectedBotPaused", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("account.toggleConnectedBotPaused", "peer", err)
 	}
 	b.PutBool(m.Paused)
 	return b.WriteErr()
@@ -9076,11 +9499,14 @@ func (m *AccountDisablePeerConnectedBotRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountDisablePeerConnectedBotRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.disablePeerConnectedBot")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("account.disablePeerConnectedBot", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("account.disablePeerConnectedBot", "peer", err)
 	}
 	return b.WriteErr()
 }
@@ -9128,6 +9554,9 @@ func (m *AccountUpdateBirthdayRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountUpdateBirthdayRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.updateBirthday")
+	}
 	var f0 uint32
 	if m.Birthday != nil {
 		f0 |= 1 << 0
@@ -9135,7 +9564,7 @@ func (m *AccountUpdateBirthdayRequest) EncodeBare(b *tl.Buffer) error {
 	b.PutUint32(f0)
 	if m.Birthday != nil {
 		if err := m.Birthday.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("account.updateBirthday", "birthday", err)
 		}
 	}
 	return b.WriteErr()
@@ -9203,8 +9632,11 @@ func (m *AccountCreateBusinessChatLinkRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountCreateBusinessChatLinkRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.createBusinessChatLink")
+	}
 	if err := m.Link.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("account.createBusinessChatLink", "link", err)
 	}
 	return b.WriteErr()
 }
@@ -9258,9 +9690,12 @@ func (m *AccountEditBusinessChatLinkRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountEditBusinessChatLinkRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.editBusinessChatLink")
+	}
 	b.PutString(m.Slug)
 	if err := m.Link.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("account.editBusinessChatLink", "link", err)
 	}
 	return b.WriteErr()
 }
@@ -9318,6 +9753,9 @@ func (m *AccountDeleteBusinessChatLinkRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountDeleteBusinessChatLinkRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.deleteBusinessChatLink")
+	}
 	b.PutString(m.Slug)
 	return b.WriteErr()
 }
@@ -9366,6 +9804,9 @@ func (m *AccountGetBusinessChatLinksRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountGetBusinessChatLinksRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.getBusinessChatLinks")
+	}
 	return b.WriteErr()
 }
 
@@ -9412,6 +9853,9 @@ func (m *AccountResolveBusinessChatLinkRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountResolveBusinessChatLinkRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.resolveBusinessChatLink")
+	}
 	b.PutString(m.Slug)
 	return b.WriteErr()
 }
@@ -9461,11 +9905,14 @@ func (m *AccountUpdatePersonalChannelRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountUpdatePersonalChannelRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.updatePersonalChannel")
+	}
 	if m.Channel == nil {
 		return tl.NilFieldError("account.updatePersonalChannel", "channel")
 	}
 	if err := m.Channel.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("account.updatePersonalChannel", "channel", err)
 	}
 	return b.WriteErr()
 }
@@ -9517,6 +9964,9 @@ func (m *AccountToggleSponsoredMessagesRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountToggleSponsoredMessagesRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.toggleSponsoredMessages")
+	}
 	b.PutBool(m.Enabled)
 	return b.WriteErr()
 }
@@ -9567,6 +10017,9 @@ func (m *AccountGetReactionsNotifySettingsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountGetReactionsNotifySettingsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.getReactionsNotifySettings")
+	}
 	return b.WriteErr()
 }
 
@@ -9613,8 +10066,11 @@ func (m *AccountSetReactionsNotifySettingsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountSetReactionsNotifySettingsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.setReactionsNotifySettings")
+	}
 	if err := m.Settings.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("account.setReactionsNotifySettings", "settings", err)
 	}
 	return b.WriteErr()
 }
@@ -9669,6 +10125,9 @@ func (m *AccountGetCollectibleEmojiStatusesRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountGetCollectibleEmojiStatusesRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.getCollectibleEmojiStatuses")
+	}
 	b.PutInt64(m.Hash)
 	return b.WriteErr()
 }
@@ -9721,6 +10180,9 @@ func (m *AccountGetPaidMessagesRevenueRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountGetPaidMessagesRevenueRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.getPaidMessagesRevenue")
+	}
 	var f0 uint32
 	if m.ParentPeer != nil {
 		f0 |= 1 << 0
@@ -9728,14 +10190,14 @@ func (m *AccountGetPaidMessagesRevenueRequest) EncodeBare(b *tl.Buffer) error {
 	b.PutUint32(f0)
 	if m.ParentPeer != nil {
 		if err := m.ParentPeer.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("account.getPaidMessagesRevenue", "parent_peer", err)
 		}
 	}
 	if m.UserID == nil {
 		return tl.NilFieldError("account.getPaidMessagesRevenue", "user_id")
 	}
 	if err := m.UserID.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("account.getPaidMessagesRevenue", "user_id", err)
 	}
 	return b.WriteErr()
 }
@@ -9800,6 +10262,9 @@ func (m *AccountToggleNoPaidMessagesExceptionRequest) Encode(b *tl.Buffer) error
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountToggleNoPaidMessagesExceptionRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.toggleNoPaidMessagesException")
+	}
 	var f0 uint32
 	if m.RefundCharged {
 		f0 |= 1 << 0
@@ -9813,14 +10278,14 @@ func (m *AccountToggleNoPaidMessagesExceptionRequest) EncodeBare(b *tl.Buffer) e
 	b.PutUint32(f0)
 	if m.ParentPeer != nil {
 		if err := m.ParentPeer.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("account.toggleNoPaidMessagesException", "parent_peer", err)
 		}
 	}
 	if m.UserID == nil {
 		return tl.NilFieldError("account.toggleNoPaidMessagesException", "user_id")
 	}
 	if err := m.UserID.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("account.toggleNoPaidMessagesException", "user_id", err)
 	}
 	return b.WriteErr()
 }
@@ -9880,11 +10345,14 @@ func (m *AccountSetMainProfileTabRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountSetMainProfileTabRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.setMainProfileTab")
+	}
 	if m.Tab == nil {
 		return tl.NilFieldError("account.setMainProfileTab", "tab")
 	}
 	if err := m.Tab.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("account.setMainProfileTab", "tab", err)
 	}
 	return b.WriteErr()
 }
@@ -9934,6 +10402,9 @@ func (m *AccountSaveMusicRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountSaveMusicRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.saveMusic")
+	}
 	var f0 uint32
 	if m.Unsave {
 		f0 |= 1 << 0
@@ -9946,11 +10417,11 @@ func (m *AccountSaveMusicRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("account.saveMusic", "id")
 	}
 	if err := m.ID.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("account.saveMusic", "id", err)
 	}
 	if m.AfterID != nil {
 		if err := m.AfterID.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("account.saveMusic", "after_id", err)
 		}
 	}
 	return b.WriteErr()
@@ -10010,6 +10481,9 @@ func (m *AccountGetSavedMusicIDsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountGetSavedMusicIDsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.getSavedMusicIds")
+	}
 	b.PutInt64(m.Hash)
 	return b.WriteErr()
 }
@@ -10063,6 +10537,9 @@ func (m *AccountGetUniqueGiftChatThemesRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountGetUniqueGiftChatThemesRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.getUniqueGiftChatThemes")
+	}
 	b.PutString(m.Offset)
 	b.PutInt32(m.Limit)
 	b.PutInt64(m.Hash)
@@ -10121,6 +10598,9 @@ func (m *AccountInitPasskeyRegistrationRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountInitPasskeyRegistrationRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.initPasskeyRegistration")
+	}
 	return b.WriteErr()
 }
 
@@ -10163,11 +10643,14 @@ func (m *AccountRegisterPasskeyRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountRegisterPasskeyRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.registerPasskey")
+	}
 	if m.Credential == nil {
 		return tl.NilFieldError("account.registerPasskey", "credential")
 	}
 	if err := m.Credential.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("account.registerPasskey", "credential", err)
 	}
 	return b.WriteErr()
 }
@@ -10214,6 +10697,9 @@ func (m *AccountGetPasskeysRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountGetPasskeysRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.getPasskeys")
+	}
 	return b.WriteErr()
 }
 
@@ -10256,6 +10742,9 @@ func (m *AccountDeletePasskeyRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountDeletePasskeyRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.deletePasskey")
+	}
 	b.PutString(m.ID)
 	return b.WriteErr()
 }
@@ -10305,11 +10794,14 @@ func (m *AccountConfirmBotConnectionRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountConfirmBotConnectionRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.confirmBotConnection")
+	}
 	if m.BotID == nil {
 		return tl.NilFieldError("account.confirmBotConnection", "bot_id")
 	}
 	if err := m.BotID.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("account.confirmBotConnection", "bot_id", err)
 	}
 	return b.WriteErr()
 }
@@ -10359,6 +10851,9 @@ func (m *AccountGetWebBrowserSettingsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountGetWebBrowserSettingsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.getWebBrowserSettings")
+	}
 	b.PutInt64(m.Hash)
 	return b.WriteErr()
 }
@@ -10411,6 +10906,9 @@ func (m *AccountUpdateWebBrowserSettingsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountUpdateWebBrowserSettingsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.updateWebBrowserSettings")
+	}
 	var f0 uint32
 	if m.OpenExternalBrowser {
 		f0 |= 1 << 0
@@ -10475,6 +10973,9 @@ func (m *AccountToggleWebBrowserSettingsExceptionRequest) Encode(b *tl.Buffer) e
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountToggleWebBrowserSettingsExceptionRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.toggleWebBrowserSettingsException")
+	}
 	var f0 uint32
 	if m.Delete {
 		f0 |= 1 << 1
@@ -10548,6 +11049,9 @@ func (m *AccountDeleteWebBrowserSettingsExceptionsRequest) Encode(b *tl.Buffer) 
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountDeleteWebBrowserSettingsExceptionsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("account.deleteWebBrowserSettingsExceptions")
+	}
 	return b.WriteErr()
 }
 

@@ -29,6 +29,9 @@ func (m *AicomposeTonesNotModified) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AicomposeTonesNotModified) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("aicompose.tonesNotModified")
+	}
 	return b.WriteErr()
 }
 
@@ -75,6 +78,9 @@ func (m *AicomposeTones) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AicomposeTones) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("aicompose.tones")
+	}
 	b.PutInt64(m.Hash)
 	b.PutVectorHeader(len(m.Tones))
 	for i0 := range m.Tones {
@@ -82,7 +88,7 @@ func (m *AicomposeTones) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("aicompose.tones", "tones")
 		}
 		if err := m.Tones[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("aicompose.tones", "tones", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
@@ -91,7 +97,7 @@ func (m *AicomposeTones) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("aicompose.tones", "users")
 		}
 		if err := m.Users[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("aicompose.tones", "users", err)
 		}
 	}
 	return b.WriteErr()
@@ -167,6 +173,9 @@ func (m *AicomposeCreateToneRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AicomposeCreateToneRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("aicompose.createTone")
+	}
 	var f0 uint32
 	if m.DisplayAuthor {
 		f0 |= 1 << 0
@@ -237,6 +246,9 @@ func (m *AicomposeUpdateToneRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AicomposeUpdateToneRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("aicompose.updateTone")
+	}
 	var f0 uint32
 	if m.DisplayAuthor.Set {
 		f0 |= 1 << 0
@@ -255,7 +267,7 @@ func (m *AicomposeUpdateToneRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("aicompose.updateTone", "tone")
 	}
 	if err := m.Tone.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("aicompose.updateTone", "tone", err)
 	}
 	if m.DisplayAuthor.Set {
 		b.PutBool(m.DisplayAuthor.Value)
@@ -345,11 +357,14 @@ func (m *AicomposeSaveToneRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AicomposeSaveToneRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("aicompose.saveTone")
+	}
 	if m.Tone == nil {
 		return tl.NilFieldError("aicompose.saveTone", "tone")
 	}
 	if err := m.Tone.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("aicompose.saveTone", "tone", err)
 	}
 	b.PutBool(m.Unsave)
 	return b.WriteErr()
@@ -401,11 +416,14 @@ func (m *AicomposeDeleteToneRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AicomposeDeleteToneRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("aicompose.deleteTone")
+	}
 	if m.Tone == nil {
 		return tl.NilFieldError("aicompose.deleteTone", "tone")
 	}
 	if err := m.Tone.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("aicompose.deleteTone", "tone", err)
 	}
 	return b.WriteErr()
 }
@@ -453,11 +471,14 @@ func (m *AicomposeGetToneRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AicomposeGetToneRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("aicompose.getTone")
+	}
 	if m.Tone == nil {
 		return tl.NilFieldError("aicompose.getTone", "tone")
 	}
 	if err := m.Tone.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("aicompose.getTone", "tone", err)
 	}
 	return b.WriteErr()
 }
@@ -505,6 +526,9 @@ func (m *AicomposeGetTonesRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AicomposeGetTonesRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("aicompose.getTones")
+	}
 	b.PutInt64(m.Hash)
 	return b.WriteErr()
 }
@@ -553,11 +577,14 @@ func (m *AicomposeGetToneExampleRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AicomposeGetToneExampleRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("aicompose.getToneExample")
+	}
 	if m.Tone == nil {
 		return tl.NilFieldError("aicompose.getToneExample", "tone")
 	}
 	if err := m.Tone.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("aicompose.getToneExample", "tone", err)
 	}
 	b.PutInt32(m.Num)
 	return b.WriteErr()

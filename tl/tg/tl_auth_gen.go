@@ -33,6 +33,9 @@ func (m *AuthSentCode) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AuthSentCode) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("auth.sentCode")
+	}
 	var f0 uint32
 	if m.NextType != nil {
 		f0 |= 1 << 1
@@ -45,12 +48,12 @@ func (m *AuthSentCode) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("auth.sentCode", "type")
 	}
 	if err := m.Type.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("auth.sentCode", "type", err)
 	}
 	b.PutString(m.PhoneCodeHash)
 	if m.NextType != nil {
 		if err := m.NextType.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("auth.sentCode", "next_type", err)
 		}
 	}
 	if m.Timeout.Set {
@@ -123,11 +126,14 @@ func (m *AuthSentCodeSuccess) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AuthSentCodeSuccess) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("auth.sentCodeSuccess")
+	}
 	if m.Authorization == nil {
 		return tl.NilFieldError("auth.sentCodeSuccess", "authorization")
 	}
 	if err := m.Authorization.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("auth.sentCodeSuccess", "authorization", err)
 	}
 	return b.WriteErr()
 }
@@ -183,6 +189,9 @@ func (m *AuthSentCodePaymentRequired) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AuthSentCodePaymentRequired) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("auth.sentCodePaymentRequired")
+	}
 	b.PutString(m.StoreProduct)
 	b.PutString(m.PhoneCodeHash)
 	b.PutString(m.SupportEmailAddress)
@@ -260,6 +269,9 @@ func (m *AuthAuthorization) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AuthAuthorization) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("auth.authorization")
+	}
 	var f0 uint32
 	if m.OtherwiseReloginDays.Set {
 		f0 |= 1 << 1
@@ -287,7 +299,7 @@ func (m *AuthAuthorization) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("auth.authorization", "user")
 	}
 	if err := m.User.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("auth.authorization", "user", err)
 	}
 	return b.WriteErr()
 }
@@ -361,6 +373,9 @@ func (m *AuthAuthorizationSignUpRequired) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AuthAuthorizationSignUpRequired) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("auth.authorizationSignUpRequired")
+	}
 	var f0 uint32
 	if m.TermsOfService != nil {
 		f0 |= 1 << 0
@@ -368,7 +383,7 @@ func (m *AuthAuthorizationSignUpRequired) EncodeBare(b *tl.Buffer) error {
 	b.PutUint32(f0)
 	if m.TermsOfService != nil {
 		if err := m.TermsOfService.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("auth.authorizationSignUpRequired", "terms_of_service", err)
 		}
 	}
 	return b.WriteErr()
@@ -433,6 +448,9 @@ func (m *AuthExportedAuthorization) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AuthExportedAuthorization) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("auth.exportedAuthorization")
+	}
 	b.PutInt64(m.ID)
 	b.PutBytes(m.Bytes)
 	return b.WriteErr()
@@ -484,6 +502,9 @@ func (m *AuthPasswordRecovery) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AuthPasswordRecovery) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("auth.passwordRecovery")
+	}
 	b.PutString(m.EmailPattern)
 	return b.WriteErr()
 }
@@ -532,6 +553,9 @@ func (m *AuthCodeTypeSms) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AuthCodeTypeSms) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("auth.codeTypeSms")
+	}
 	return b.WriteErr()
 }
 
@@ -575,6 +599,9 @@ func (m *AuthCodeTypeCall) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AuthCodeTypeCall) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("auth.codeTypeCall")
+	}
 	return b.WriteErr()
 }
 
@@ -618,6 +645,9 @@ func (m *AuthCodeTypeFlashCall) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AuthCodeTypeFlashCall) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("auth.codeTypeFlashCall")
+	}
 	return b.WriteErr()
 }
 
@@ -661,6 +691,9 @@ func (m *AuthCodeTypeMissedCall) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AuthCodeTypeMissedCall) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("auth.codeTypeMissedCall")
+	}
 	return b.WriteErr()
 }
 
@@ -704,6 +737,9 @@ func (m *AuthCodeTypeFragmentSms) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AuthCodeTypeFragmentSms) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("auth.codeTypeFragmentSms")
+	}
 	return b.WriteErr()
 }
 
@@ -748,6 +784,9 @@ func (m *AuthSentCodeTypeApp) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AuthSentCodeTypeApp) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("auth.sentCodeTypeApp")
+	}
 	b.PutInt32(m.Length)
 	return b.WriteErr()
 }
@@ -797,6 +836,9 @@ func (m *AuthSentCodeTypeSms) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AuthSentCodeTypeSms) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("auth.sentCodeTypeSms")
+	}
 	b.PutInt32(m.Length)
 	return b.WriteErr()
 }
@@ -846,6 +888,9 @@ func (m *AuthSentCodeTypeCall) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AuthSentCodeTypeCall) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("auth.sentCodeTypeCall")
+	}
 	b.PutInt32(m.Length)
 	return b.WriteErr()
 }
@@ -895,6 +940,9 @@ func (m *AuthSentCodeTypeFlashCall) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AuthSentCodeTypeFlashCall) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("auth.sentCodeTypeFlashCall")
+	}
 	b.PutString(m.Pattern)
 	return b.WriteErr()
 }
@@ -945,6 +993,9 @@ func (m *AuthSentCodeTypeMissedCall) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AuthSentCodeTypeMissedCall) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("auth.sentCodeTypeMissedCall")
+	}
 	b.PutString(m.Prefix)
 	b.PutInt32(m.Length)
 	return b.WriteErr()
@@ -1003,6 +1054,9 @@ func (m *AuthSentCodeTypeEmailCode) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AuthSentCodeTypeEmailCode) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("auth.sentCodeTypeEmailCode")
+	}
 	var f0 uint32
 	if m.AppleSigninAllowed {
 		f0 |= 1 << 0
@@ -1100,6 +1154,9 @@ func (m *AuthSentCodeTypeSetUpEmailRequired) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AuthSentCodeTypeSetUpEmailRequired) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("auth.sentCodeTypeSetUpEmailRequired")
+	}
 	var f0 uint32
 	if m.AppleSigninAllowed {
 		f0 |= 1 << 0
@@ -1161,6 +1218,9 @@ func (m *AuthSentCodeTypeFragmentSms) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AuthSentCodeTypeFragmentSms) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("auth.sentCodeTypeFragmentSms")
+	}
 	b.PutString(m.URL)
 	b.PutInt32(m.Length)
 	return b.WriteErr()
@@ -1219,6 +1279,9 @@ func (m *AuthSentCodeTypeFirebaseSms) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AuthSentCodeTypeFirebaseSms) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("auth.sentCodeTypeFirebaseSms")
+	}
 	var f0 uint32
 	if m.Nonce.Set {
 		f0 |= 1 << 0
@@ -1341,6 +1404,9 @@ func (m *AuthSentCodeTypeSmsWord) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AuthSentCodeTypeSmsWord) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("auth.sentCodeTypeSmsWord")
+	}
 	var f0 uint32
 	if m.Beginning.Set {
 		f0 |= 1 << 0
@@ -1405,6 +1471,9 @@ func (m *AuthSentCodeTypeSmsPhrase) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AuthSentCodeTypeSmsPhrase) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("auth.sentCodeTypeSmsPhrase")
+	}
 	var f0 uint32
 	if m.Beginning.Set {
 		f0 |= 1 << 0
@@ -1470,6 +1539,9 @@ func (m *AuthLoginToken) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AuthLoginToken) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("auth.loginToken")
+	}
 	b.PutInt32(m.Expires)
 	b.PutBytes(m.Token)
 	return b.WriteErr()
@@ -1524,6 +1596,9 @@ func (m *AuthLoginTokenMigrateTo) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AuthLoginTokenMigrateTo) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("auth.loginTokenMigrateTo")
+	}
 	b.PutInt32(m.DCID)
 	b.PutBytes(m.Token)
 	return b.WriteErr()
@@ -1577,11 +1652,14 @@ func (m *AuthLoginTokenSuccess) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AuthLoginTokenSuccess) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("auth.loginTokenSuccess")
+	}
 	if m.Authorization == nil {
 		return tl.NilFieldError("auth.loginTokenSuccess", "authorization")
 	}
 	if err := m.Authorization.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("auth.loginTokenSuccess", "authorization", err)
 	}
 	return b.WriteErr()
 }
@@ -1629,6 +1707,9 @@ func (m *AuthLoggedOut) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AuthLoggedOut) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("auth.loggedOut")
+	}
 	var f0 uint32
 	if m.FutureAuthToken.Set {
 		f0 |= 1 << 0
@@ -1691,8 +1772,11 @@ func (m *AuthPasskeyLoginOptions) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AuthPasskeyLoginOptions) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("auth.passkeyLoginOptions")
+	}
 	if err := m.Options.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("auth.passkeyLoginOptions", "options", err)
 	}
 	return b.WriteErr()
 }
@@ -1746,11 +1830,14 @@ func (m *AuthSendCodeRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AuthSendCodeRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("auth.sendCode")
+	}
 	b.PutString(m.PhoneNumber)
 	b.PutInt32(m.APIID)
 	b.PutString(m.APIHash)
 	if err := m.Settings.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("auth.sendCode", "settings", err)
 	}
 	return b.WriteErr()
 }
@@ -1814,6 +1901,9 @@ func (m *AuthSignUpRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AuthSignUpRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("auth.signUp")
+	}
 	var f0 uint32
 	if m.NoJoinedNotifications {
 		f0 |= 1 << 0
@@ -1887,6 +1977,9 @@ func (m *AuthSignInRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AuthSignInRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("auth.signIn")
+	}
 	var f0 uint32
 	if m.PhoneCode.Set {
 		f0 |= 1 << 0
@@ -1902,7 +1995,7 @@ func (m *AuthSignInRequest) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.EmailVerification != nil {
 		if err := m.EmailVerification.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("auth.signIn", "email_verification", err)
 		}
 	}
 	return b.WriteErr()
@@ -1969,6 +2062,9 @@ func (m *AuthLogOutRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AuthLogOutRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("auth.logOut")
+	}
 	return b.WriteErr()
 }
 
@@ -2010,6 +2106,9 @@ func (m *AuthResetAuthorizationsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AuthResetAuthorizationsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("auth.resetAuthorizations")
+	}
 	return b.WriteErr()
 }
 
@@ -2052,6 +2151,9 @@ func (m *AuthExportAuthorizationRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AuthExportAuthorizationRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("auth.exportAuthorization")
+	}
 	b.PutInt32(m.DCID)
 	return b.WriteErr()
 }
@@ -2100,6 +2202,9 @@ func (m *AuthImportAuthorizationRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AuthImportAuthorizationRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("auth.importAuthorization")
+	}
 	b.PutInt64(m.ID)
 	b.PutBytes(m.Bytes)
 	return b.WriteErr()
@@ -2154,6 +2259,9 @@ func (m *AuthBindTempAuthKeyRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AuthBindTempAuthKeyRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("auth.bindTempAuthKey")
+	}
 	b.PutInt64(m.PermAuthKeyID)
 	b.PutInt64(m.Nonce)
 	b.PutInt32(m.ExpiresAt)
@@ -2218,6 +2326,9 @@ func (m *AuthImportBotAuthorizationRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AuthImportBotAuthorizationRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("auth.importBotAuthorization")
+	}
 	b.PutInt32(m.Flags)
 	b.PutInt32(m.APIID)
 	b.PutString(m.APIHash)
@@ -2277,11 +2388,14 @@ func (m *AuthCheckPasswordRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AuthCheckPasswordRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("auth.checkPassword")
+	}
 	if m.Password == nil {
 		return tl.NilFieldError("auth.checkPassword", "password")
 	}
 	if err := m.Password.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("auth.checkPassword", "password", err)
 	}
 	return b.WriteErr()
 }
@@ -2330,6 +2444,9 @@ func (m *AuthRequestPasswordRecoveryRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AuthRequestPasswordRecoveryRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("auth.requestPasswordRecovery")
+	}
 	return b.WriteErr()
 }
 
@@ -2373,6 +2490,9 @@ func (m *AuthRecoverPasswordRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AuthRecoverPasswordRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("auth.recoverPassword")
+	}
 	var f0 uint32
 	if m.NewSettings != nil {
 		f0 |= 1 << 0
@@ -2381,7 +2501,7 @@ func (m *AuthRecoverPasswordRequest) EncodeBare(b *tl.Buffer) error {
 	b.PutString(m.Code)
 	if m.NewSettings != nil {
 		if err := m.NewSettings.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("auth.recoverPassword", "new_settings", err)
 		}
 	}
 	return b.WriteErr()
@@ -2450,6 +2570,9 @@ func (m *AuthResendCodeRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AuthResendCodeRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("auth.resendCode")
+	}
 	var f0 uint32
 	if m.Reason.Set {
 		f0 |= 1 << 0
@@ -2521,6 +2644,9 @@ func (m *AuthCancelCodeRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AuthCancelCodeRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("auth.cancelCode")
+	}
 	b.PutString(m.PhoneNumber)
 	b.PutString(m.PhoneCodeHash)
 	return b.WriteErr()
@@ -2572,6 +2698,9 @@ func (m *AuthDropTempAuthKeysRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AuthDropTempAuthKeysRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("auth.dropTempAuthKeys")
+	}
 	b.PutVectorHeader(len(m.ExceptAuthKeys))
 	for i0 := range m.ExceptAuthKeys {
 		b.PutInt64(m.ExceptAuthKeys[i0])
@@ -2633,6 +2762,9 @@ func (m *AuthExportLoginTokenRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AuthExportLoginTokenRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("auth.exportLoginToken")
+	}
 	b.PutInt32(m.APIID)
 	b.PutString(m.APIHash)
 	b.PutVectorHeader(len(m.ExceptIDs))
@@ -2700,6 +2832,9 @@ func (m *AuthImportLoginTokenRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AuthImportLoginTokenRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("auth.importLoginToken")
+	}
 	b.PutBytes(m.Token)
 	return b.WriteErr()
 }
@@ -2747,6 +2882,9 @@ func (m *AuthAcceptLoginTokenRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AuthAcceptLoginTokenRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("auth.acceptLoginToken")
+	}
 	b.PutBytes(m.Token)
 	return b.WriteErr()
 }
@@ -2796,6 +2934,9 @@ func (m *AuthCheckRecoveryPasswordRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AuthCheckRecoveryPasswordRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("auth.checkRecoveryPassword")
+	}
 	b.PutString(m.Code)
 	return b.WriteErr()
 }
@@ -2849,6 +2990,9 @@ func (m *AuthImportWebTokenAuthorizationRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AuthImportWebTokenAuthorizationRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("auth.importWebTokenAuthorization")
+	}
 	b.PutInt32(m.APIID)
 	b.PutString(m.APIHash)
 	b.PutString(m.WebAuthToken)
@@ -2908,6 +3052,9 @@ func (m *AuthRequestFirebaseSmsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AuthRequestFirebaseSmsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("auth.requestFirebaseSms")
+	}
 	var f0 uint32
 	if m.SafetyNetToken.Set {
 		f0 |= 1 << 0
@@ -3003,6 +3150,9 @@ func (m *AuthResetLoginEmailRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AuthResetLoginEmailRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("auth.resetLoginEmail")
+	}
 	b.PutString(m.PhoneNumber)
 	b.PutString(m.PhoneCodeHash)
 	return b.WriteErr()
@@ -3056,6 +3206,9 @@ func (m *AuthReportMissingCodeRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AuthReportMissingCodeRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("auth.reportMissingCode")
+	}
 	b.PutString(m.PhoneNumber)
 	b.PutString(m.PhoneCodeHash)
 	b.PutString(m.Mnc)
@@ -3113,6 +3266,9 @@ func (m *AuthCheckPaidAuthRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AuthCheckPaidAuthRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("auth.checkPaidAuth")
+	}
 	b.PutString(m.PhoneNumber)
 	b.PutString(m.PhoneCodeHash)
 	b.PutInt64(m.FormID)
@@ -3169,6 +3325,9 @@ func (m *AuthInitPasskeyLoginRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AuthInitPasskeyLoginRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("auth.initPasskeyLogin")
+	}
 	b.PutInt32(m.APIID)
 	b.PutString(m.APIHash)
 	return b.WriteErr()
@@ -3222,6 +3381,9 @@ func (m *AuthFinishPasskeyLoginRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AuthFinishPasskeyLoginRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("auth.finishPasskeyLogin")
+	}
 	var f0 uint32
 	if m.FromDCID.Set {
 		f0 |= 1 << 0
@@ -3237,7 +3399,7 @@ func (m *AuthFinishPasskeyLoginRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("auth.finishPasskeyLogin", "credential")
 	}
 	if err := m.Credential.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("auth.finishPasskeyLogin", "credential", err)
 	}
 	if m.FromDCID.Set {
 		b.PutInt32(m.FromDCID.Value)

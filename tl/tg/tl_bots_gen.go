@@ -30,6 +30,9 @@ func (m *BotsBotInfo) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *BotsBotInfo) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("bots.botInfo")
+	}
 	b.PutString(m.Name)
 	b.PutString(m.About)
 	b.PutString(m.Description)
@@ -86,6 +89,9 @@ func (m *BotsPopularAppBots) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *BotsPopularAppBots) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("bots.popularAppBots")
+	}
 	var f0 uint32
 	if m.NextOffset.Set {
 		f0 |= 1 << 0
@@ -100,7 +106,7 @@ func (m *BotsPopularAppBots) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("bots.popularAppBots", "users")
 		}
 		if err := m.Users[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("bots.popularAppBots", "users", err)
 		}
 	}
 	return b.WriteErr()
@@ -170,10 +176,13 @@ func (m *BotsPreviewInfo) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *BotsPreviewInfo) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("bots.previewInfo")
+	}
 	b.PutVectorHeader(len(m.Media))
 	for i0 := range m.Media {
 		if err := m.Media[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("bots.previewInfo", "media", err)
 		}
 	}
 	b.PutVectorHeader(len(m.LangCodes))
@@ -253,6 +262,9 @@ func (m *BotsExportedBotToken) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *BotsExportedBotToken) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("bots.exportedBotToken")
+	}
 	b.PutString(m.Token)
 	return b.WriteErr()
 }
@@ -300,6 +312,9 @@ func (m *BotsRequestedButton) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *BotsRequestedButton) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("bots.requestedButton")
+	}
 	b.PutString(m.WebappReqID)
 	return b.WriteErr()
 }
@@ -348,6 +363,9 @@ func (m *BotsAccessSettings) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *BotsAccessSettings) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("bots.accessSettings")
+	}
 	var f0 uint32
 	if m.Restricted {
 		f0 |= 1 << 0
@@ -363,7 +381,7 @@ func (m *BotsAccessSettings) EncodeBare(b *tl.Buffer) error {
 				return tl.NilFieldError("bots.accessSettings", "add_users")
 			}
 			if err := m.AddUsers[i1].Encode(b); err != nil {
-				return err
+				return tl.EncodeFieldErr("bots.accessSettings", "add_users", err)
 			}
 		}
 	}
@@ -431,9 +449,12 @@ func (m *BotsSendCustomRequestRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *BotsSendCustomRequestRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("bots.sendCustomRequest")
+	}
 	b.PutString(m.CustomMethod)
 	if err := m.Params.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("bots.sendCustomRequest", "params", err)
 	}
 	return b.WriteErr()
 }
@@ -490,9 +511,12 @@ func (m *BotsAnswerWebhookJSONQueryRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *BotsAnswerWebhookJSONQueryRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("bots.answerWebhookJSONQuery")
+	}
 	b.PutInt64(m.QueryID)
 	if err := m.Data.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("bots.answerWebhookJSONQuery", "data", err)
 	}
 	return b.WriteErr()
 }
@@ -548,17 +572,20 @@ func (m *BotsSetBotCommandsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *BotsSetBotCommandsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("bots.setBotCommands")
+	}
 	if m.Scope == nil {
 		return tl.NilFieldError("bots.setBotCommands", "scope")
 	}
 	if err := m.Scope.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("bots.setBotCommands", "scope", err)
 	}
 	b.PutString(m.LangCode)
 	b.PutVectorHeader(len(m.Commands))
 	for i0 := range m.Commands {
 		if err := m.Commands[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("bots.setBotCommands", "commands", err)
 		}
 	}
 	return b.WriteErr()
@@ -629,11 +656,14 @@ func (m *BotsResetBotCommandsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *BotsResetBotCommandsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("bots.resetBotCommands")
+	}
 	if m.Scope == nil {
 		return tl.NilFieldError("bots.resetBotCommands", "scope")
 	}
 	if err := m.Scope.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("bots.resetBotCommands", "scope", err)
 	}
 	b.PutString(m.LangCode)
 	return b.WriteErr()
@@ -686,11 +716,14 @@ func (m *BotsGetBotCommandsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *BotsGetBotCommandsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("bots.getBotCommands")
+	}
 	if m.Scope == nil {
 		return tl.NilFieldError("bots.getBotCommands", "scope")
 	}
 	if err := m.Scope.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("bots.getBotCommands", "scope", err)
 	}
 	b.PutString(m.LangCode)
 	return b.WriteErr()
@@ -743,17 +776,20 @@ func (m *BotsSetBotMenuButtonRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *BotsSetBotMenuButtonRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("bots.setBotMenuButton")
+	}
 	if m.UserID == nil {
 		return tl.NilFieldError("bots.setBotMenuButton", "user_id")
 	}
 	if err := m.UserID.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("bots.setBotMenuButton", "user_id", err)
 	}
 	if m.Button == nil {
 		return tl.NilFieldError("bots.setBotMenuButton", "button")
 	}
 	if err := m.Button.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("bots.setBotMenuButton", "button", err)
 	}
 	return b.WriteErr()
 }
@@ -804,11 +840,14 @@ func (m *BotsGetBotMenuButtonRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *BotsGetBotMenuButtonRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("bots.getBotMenuButton")
+	}
 	if m.UserID == nil {
 		return tl.NilFieldError("bots.getBotMenuButton", "user_id")
 	}
 	if err := m.UserID.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("bots.getBotMenuButton", "user_id", err)
 	}
 	return b.WriteErr()
 }
@@ -860,8 +899,11 @@ func (m *BotsSetBotBroadcastDefaultAdminRightsRequest) Encode(b *tl.Buffer) erro
 
 // EncodeBare writes the fields without the constructor id.
 func (m *BotsSetBotBroadcastDefaultAdminRightsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("bots.setBotBroadcastDefaultAdminRights")
+	}
 	if err := m.AdminRights.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("bots.setBotBroadcastDefaultAdminRights", "admin_rights", err)
 	}
 	return b.WriteErr()
 }
@@ -916,8 +958,11 @@ func (m *BotsSetBotGroupDefaultAdminRightsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *BotsSetBotGroupDefaultAdminRightsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("bots.setBotGroupDefaultAdminRights")
+	}
 	if err := m.AdminRights.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("bots.setBotGroupDefaultAdminRights", "admin_rights", err)
 	}
 	return b.WriteErr()
 }
@@ -972,6 +1017,9 @@ func (m *BotsSetBotInfoRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *BotsSetBotInfoRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("bots.setBotInfo")
+	}
 	var f0 uint32
 	if m.Bot != nil {
 		f0 |= 1 << 2
@@ -988,7 +1036,7 @@ func (m *BotsSetBotInfoRequest) EncodeBare(b *tl.Buffer) error {
 	b.PutUint32(f0)
 	if m.Bot != nil {
 		if err := m.Bot.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("bots.setBotInfo", "bot", err)
 		}
 	}
 	b.PutString(m.LangCode)
@@ -1076,6 +1124,9 @@ func (m *BotsGetBotInfoRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *BotsGetBotInfoRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("bots.getBotInfo")
+	}
 	var f0 uint32
 	if m.Bot != nil {
 		f0 |= 1 << 0
@@ -1083,7 +1134,7 @@ func (m *BotsGetBotInfoRequest) EncodeBare(b *tl.Buffer) error {
 	b.PutUint32(f0)
 	if m.Bot != nil {
 		if err := m.Bot.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("bots.getBotInfo", "bot", err)
 		}
 	}
 	b.PutString(m.LangCode)
@@ -1144,11 +1195,14 @@ func (m *BotsReorderUsernamesRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *BotsReorderUsernamesRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("bots.reorderUsernames")
+	}
 	if m.Bot == nil {
 		return tl.NilFieldError("bots.reorderUsernames", "bot")
 	}
 	if err := m.Bot.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("bots.reorderUsernames", "bot", err)
 	}
 	b.PutVectorHeader(len(m.Order))
 	for i0 := range m.Order {
@@ -1214,11 +1268,14 @@ func (m *BotsToggleUsernameRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *BotsToggleUsernameRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("bots.toggleUsername")
+	}
 	if m.Bot == nil {
 		return tl.NilFieldError("bots.toggleUsername", "bot")
 	}
 	if err := m.Bot.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("bots.toggleUsername", "bot", err)
 	}
 	b.PutString(m.Username)
 	b.PutBool(m.Active)
@@ -1274,11 +1331,14 @@ func (m *BotsCanSendMessageRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *BotsCanSendMessageRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("bots.canSendMessage")
+	}
 	if m.Bot == nil {
 		return tl.NilFieldError("bots.canSendMessage", "bot")
 	}
 	if err := m.Bot.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("bots.canSendMessage", "bot", err)
 	}
 	return b.WriteErr()
 }
@@ -1326,11 +1386,14 @@ func (m *BotsAllowSendMessageRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *BotsAllowSendMessageRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("bots.allowSendMessage")
+	}
 	if m.Bot == nil {
 		return tl.NilFieldError("bots.allowSendMessage", "bot")
 	}
 	if err := m.Bot.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("bots.allowSendMessage", "bot", err)
 	}
 	return b.WriteErr()
 }
@@ -1384,15 +1447,18 @@ func (m *BotsInvokeWebViewCustomMethodRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *BotsInvokeWebViewCustomMethodRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("bots.invokeWebViewCustomMethod")
+	}
 	if m.Bot == nil {
 		return tl.NilFieldError("bots.invokeWebViewCustomMethod", "bot")
 	}
 	if err := m.Bot.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("bots.invokeWebViewCustomMethod", "bot", err)
 	}
 	b.PutString(m.CustomMethod)
 	if err := m.Params.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("bots.invokeWebViewCustomMethod", "params", err)
 	}
 	return b.WriteErr()
 }
@@ -1450,6 +1516,9 @@ func (m *BotsGetPopularAppBotsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *BotsGetPopularAppBotsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("bots.getPopularAppBots")
+	}
 	b.PutString(m.Offset)
 	b.PutInt32(m.Limit)
 	return b.WriteErr()
@@ -1503,18 +1572,21 @@ func (m *BotsAddPreviewMediaRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *BotsAddPreviewMediaRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("bots.addPreviewMedia")
+	}
 	if m.Bot == nil {
 		return tl.NilFieldError("bots.addPreviewMedia", "bot")
 	}
 	if err := m.Bot.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("bots.addPreviewMedia", "bot", err)
 	}
 	b.PutString(m.LangCode)
 	if m.Media == nil {
 		return tl.NilFieldError("bots.addPreviewMedia", "media")
 	}
 	if err := m.Media.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("bots.addPreviewMedia", "media", err)
 	}
 	return b.WriteErr()
 }
@@ -1571,24 +1643,27 @@ func (m *BotsEditPreviewMediaRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *BotsEditPreviewMediaRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("bots.editPreviewMedia")
+	}
 	if m.Bot == nil {
 		return tl.NilFieldError("bots.editPreviewMedia", "bot")
 	}
 	if err := m.Bot.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("bots.editPreviewMedia", "bot", err)
 	}
 	b.PutString(m.LangCode)
 	if m.Media == nil {
 		return tl.NilFieldError("bots.editPreviewMedia", "media")
 	}
 	if err := m.Media.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("bots.editPreviewMedia", "media", err)
 	}
 	if m.NewMedia == nil {
 		return tl.NilFieldError("bots.editPreviewMedia", "new_media")
 	}
 	if err := m.NewMedia.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("bots.editPreviewMedia", "new_media", err)
 	}
 	return b.WriteErr()
 }
@@ -1647,11 +1722,14 @@ func (m *BotsDeletePreviewMediaRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *BotsDeletePreviewMediaRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("bots.deletePreviewMedia")
+	}
 	if m.Bot == nil {
 		return tl.NilFieldError("bots.deletePreviewMedia", "bot")
 	}
 	if err := m.Bot.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("bots.deletePreviewMedia", "bot", err)
 	}
 	b.PutString(m.LangCode)
 	b.PutVectorHeader(len(m.Media))
@@ -1660,7 +1738,7 @@ func (m *BotsDeletePreviewMediaRequest) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("bots.deletePreviewMedia", "media")
 		}
 		if err := m.Media[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("bots.deletePreviewMedia", "media", err)
 		}
 	}
 	return b.WriteErr()
@@ -1726,11 +1804,14 @@ func (m *BotsReorderPreviewMediasRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *BotsReorderPreviewMediasRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("bots.reorderPreviewMedias")
+	}
 	if m.Bot == nil {
 		return tl.NilFieldError("bots.reorderPreviewMedias", "bot")
 	}
 	if err := m.Bot.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("bots.reorderPreviewMedias", "bot", err)
 	}
 	b.PutString(m.LangCode)
 	b.PutVectorHeader(len(m.Order))
@@ -1739,7 +1820,7 @@ func (m *BotsReorderPreviewMediasRequest) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("bots.reorderPreviewMedias", "order")
 		}
 		if err := m.Order[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("bots.reorderPreviewMedias", "order", err)
 		}
 	}
 	return b.WriteErr()
@@ -1804,11 +1885,14 @@ func (m *BotsGetPreviewInfoRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *BotsGetPreviewInfoRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("bots.getPreviewInfo")
+	}
 	if m.Bot == nil {
 		return tl.NilFieldError("bots.getPreviewInfo", "bot")
 	}
 	if err := m.Bot.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("bots.getPreviewInfo", "bot", err)
 	}
 	b.PutString(m.LangCode)
 	return b.WriteErr()
@@ -1860,11 +1944,14 @@ func (m *BotsGetPreviewMediasRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *BotsGetPreviewMediasRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("bots.getPreviewMedias")
+	}
 	if m.Bot == nil {
 		return tl.NilFieldError("bots.getPreviewMedias", "bot")
 	}
 	if err := m.Bot.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("bots.getPreviewMedias", "bot", err)
 	}
 	return b.WriteErr()
 }
@@ -1915,17 +2002,20 @@ func (m *BotsUpdateUserEmojiStatusRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *BotsUpdateUserEmojiStatusRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("bots.updateUserEmojiStatus")
+	}
 	if m.UserID == nil {
 		return tl.NilFieldError("bots.updateUserEmojiStatus", "user_id")
 	}
 	if err := m.UserID.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("bots.updateUserEmojiStatus", "user_id", err)
 	}
 	if m.EmojiStatus == nil {
 		return tl.NilFieldError("bots.updateUserEmojiStatus", "emoji_status")
 	}
 	if err := m.EmojiStatus.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("bots.updateUserEmojiStatus", "emoji_status", err)
 	}
 	return b.WriteErr()
 }
@@ -1981,11 +2071,14 @@ func (m *BotsToggleUserEmojiStatusPermissionRequest) Encode(b *tl.Buffer) error 
 
 // EncodeBare writes the fields without the constructor id.
 func (m *BotsToggleUserEmojiStatusPermissionRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("bots.toggleUserEmojiStatusPermission")
+	}
 	if m.Bot == nil {
 		return tl.NilFieldError("bots.toggleUserEmojiStatusPermission", "bot")
 	}
 	if err := m.Bot.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("bots.toggleUserEmojiStatusPermission", "bot", err)
 	}
 	b.PutBool(m.Enabled)
 	return b.WriteErr()
@@ -2041,11 +2134,14 @@ func (m *BotsCheckDownloadFileParamsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *BotsCheckDownloadFileParamsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("bots.checkDownloadFileParams")
+	}
 	if m.Bot == nil {
 		return tl.NilFieldError("bots.checkDownloadFileParams", "bot")
 	}
 	if err := m.Bot.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("bots.checkDownloadFileParams", "bot", err)
 	}
 	b.PutString(m.FileName)
 	b.PutString(m.URL)
@@ -2100,6 +2196,9 @@ func (m *BotsGetAdminedBotsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *BotsGetAdminedBotsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("bots.getAdminedBots")
+	}
 	return b.WriteErr()
 }
 
@@ -2144,6 +2243,9 @@ func (m *BotsUpdateStarRefProgramRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *BotsUpdateStarRefProgramRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("bots.updateStarRefProgram")
+	}
 	var f0 uint32
 	if m.DurationMonths.Set {
 		f0 |= 1 << 0
@@ -2153,7 +2255,7 @@ func (m *BotsUpdateStarRefProgramRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("bots.updateStarRefProgram", "bot")
 	}
 	if err := m.Bot.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("bots.updateStarRefProgram", "bot", err)
 	}
 	b.PutInt32(m.CommissionPermille)
 	if m.DurationMonths.Set {
@@ -2224,6 +2326,9 @@ func (m *BotsSetCustomVerificationRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *BotsSetCustomVerificationRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("bots.setCustomVerification")
+	}
 	var f0 uint32
 	if m.Enabled {
 		f0 |= 1 << 1
@@ -2237,14 +2342,14 @@ func (m *BotsSetCustomVerificationRequest) EncodeBare(b *tl.Buffer) error {
 	b.PutUint32(f0)
 	if m.Bot != nil {
 		if err := m.Bot.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("bots.setCustomVerification", "bot", err)
 		}
 	}
 	if m.Peer == nil {
 		return tl.NilFieldError("bots.setCustomVerification", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("bots.setCustomVerification", "peer", err)
 	}
 	if m.CustomDescription.Set {
 		b.PutString(m.CustomDescription.Value)
@@ -2314,11 +2419,14 @@ func (m *BotsGetBotRecommendationsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *BotsGetBotRecommendationsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("bots.getBotRecommendations")
+	}
 	if m.Bot == nil {
 		return tl.NilFieldError("bots.getBotRecommendations", "bot")
 	}
 	if err := m.Bot.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("bots.getBotRecommendations", "bot", err)
 	}
 	return b.WriteErr()
 }
@@ -2366,6 +2474,9 @@ func (m *BotsCheckUsernameRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *BotsCheckUsernameRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("bots.checkUsername")
+	}
 	b.PutString(m.Username)
 	return b.WriteErr()
 }
@@ -2416,6 +2527,9 @@ func (m *BotsCreateBotRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *BotsCreateBotRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("bots.createBot")
+	}
 	var f0 uint32
 	if m.ViaDeeplink {
 		f0 |= 1 << 0
@@ -2427,7 +2541,7 @@ func (m *BotsCreateBotRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("bots.createBot", "manager_id")
 	}
 	if err := m.ManagerID.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("bots.createBot", "manager_id", err)
 	}
 	return b.WriteErr()
 }
@@ -2488,11 +2602,14 @@ func (m *BotsExportBotTokenRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *BotsExportBotTokenRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("bots.exportBotToken")
+	}
 	if m.Bot == nil {
 		return tl.NilFieldError("bots.exportBotToken", "bot")
 	}
 	if err := m.Bot.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("bots.exportBotToken", "bot", err)
 	}
 	b.PutBool(m.Revoke)
 	return b.WriteErr()
@@ -2545,17 +2662,20 @@ func (m *BotsRequestWebViewButtonRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *BotsRequestWebViewButtonRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("bots.requestWebViewButton")
+	}
 	if m.UserID == nil {
 		return tl.NilFieldError("bots.requestWebViewButton", "user_id")
 	}
 	if err := m.UserID.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("bots.requestWebViewButton", "user_id", err)
 	}
 	if m.Button == nil {
 		return tl.NilFieldError("bots.requestWebViewButton", "button")
 	}
 	if err := m.Button.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("bots.requestWebViewButton", "button", err)
 	}
 	return b.WriteErr()
 }
@@ -2611,11 +2731,14 @@ func (m *BotsGetRequestedWebViewButtonRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *BotsGetRequestedWebViewButtonRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("bots.getRequestedWebViewButton")
+	}
 	if m.Bot == nil {
 		return tl.NilFieldError("bots.getRequestedWebViewButton", "bot")
 	}
 	if err := m.Bot.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("bots.getRequestedWebViewButton", "bot", err)
 	}
 	b.PutString(m.WebappReqID)
 	return b.WriteErr()
@@ -2667,11 +2790,14 @@ func (m *BotsGetAccessSettingsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *BotsGetAccessSettingsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("bots.getAccessSettings")
+	}
 	if m.Bot == nil {
 		return tl.NilFieldError("bots.getAccessSettings", "bot")
 	}
 	if err := m.Bot.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("bots.getAccessSettings", "bot", err)
 	}
 	return b.WriteErr()
 }
@@ -2721,6 +2847,9 @@ func (m *BotsEditAccessSettingsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *BotsEditAccessSettingsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("bots.editAccessSettings")
+	}
 	var f0 uint32
 	if m.Restricted {
 		f0 |= 1 << 0
@@ -2733,7 +2862,7 @@ func (m *BotsEditAccessSettingsRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("bots.editAccessSettings", "bot")
 	}
 	if err := m.Bot.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("bots.editAccessSettings", "bot", err)
 	}
 	if m.AddUsers != nil {
 		b.PutVectorHeader(len(m.AddUsers))
@@ -2742,7 +2871,7 @@ func (m *BotsEditAccessSettingsRequest) EncodeBare(b *tl.Buffer) error {
 				return tl.NilFieldError("bots.editAccessSettings", "add_users")
 			}
 			if err := m.AddUsers[i1].Encode(b); err != nil {
-				return err
+				return tl.EncodeFieldErr("bots.editAccessSettings", "add_users", err)
 			}
 		}
 	}
@@ -2813,12 +2942,15 @@ func (m *BotsSetJoinChatResultsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *BotsSetJoinChatResultsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("bots.setJoinChatResults")
+	}
 	b.PutInt64(m.QueryID)
 	if m.Result == nil {
 		return tl.NilFieldError("bots.setJoinChatResults", "result")
 	}
 	if err := m.Result.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("bots.setJoinChatResults", "result", err)
 	}
 	return b.WriteErr()
 }

@@ -33,6 +33,9 @@ func (m *ChannelsChannelParticipants) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelsChannelParticipants) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channels.channelParticipants")
+	}
 	b.PutInt32(m.Count)
 	b.PutVectorHeader(len(m.Participants))
 	for i0 := range m.Participants {
@@ -40,7 +43,7 @@ func (m *ChannelsChannelParticipants) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("channels.channelParticipants", "participants")
 		}
 		if err := m.Participants[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("channels.channelParticipants", "participants", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Chats))
@@ -49,7 +52,7 @@ func (m *ChannelsChannelParticipants) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("channels.channelParticipants", "chats")
 		}
 		if err := m.Chats[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("channels.channelParticipants", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
@@ -58,7 +61,7 @@ func (m *ChannelsChannelParticipants) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("channels.channelParticipants", "users")
 		}
 		if err := m.Users[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("channels.channelParticipants", "users", err)
 		}
 	}
 	return b.WriteErr()
@@ -148,6 +151,9 @@ func (m *ChannelsChannelParticipantsNotModified) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelsChannelParticipantsNotModified) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channels.channelParticipantsNotModified")
+	}
 	return b.WriteErr()
 }
 
@@ -192,11 +198,14 @@ func (m *ChannelsChannelParticipant) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelsChannelParticipant) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channels.channelParticipant")
+	}
 	if m.Participant == nil {
 		return tl.NilFieldError("channels.channelParticipant", "participant")
 	}
 	if err := m.Participant.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channels.channelParticipant", "participant", err)
 	}
 	b.PutVectorHeader(len(m.Chats))
 	for i0 := range m.Chats {
@@ -204,7 +213,7 @@ func (m *ChannelsChannelParticipant) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("channels.channelParticipant", "chats")
 		}
 		if err := m.Chats[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("channels.channelParticipant", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
@@ -213,7 +222,7 @@ func (m *ChannelsChannelParticipant) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("channels.channelParticipant", "users")
 		}
 		if err := m.Users[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("channels.channelParticipant", "users", err)
 		}
 	}
 	return b.WriteErr()
@@ -288,10 +297,13 @@ func (m *ChannelsAdminLogResults) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelsAdminLogResults) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channels.adminLogResults")
+	}
 	b.PutVectorHeader(len(m.Events))
 	for i0 := range m.Events {
 		if err := m.Events[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("channels.adminLogResults", "events", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Chats))
@@ -300,7 +312,7 @@ func (m *ChannelsAdminLogResults) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("channels.adminLogResults", "chats")
 		}
 		if err := m.Chats[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("channels.adminLogResults", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
@@ -309,7 +321,7 @@ func (m *ChannelsAdminLogResults) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("channels.adminLogResults", "users")
 		}
 		if err := m.Users[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("channels.adminLogResults", "users", err)
 		}
 	}
 	return b.WriteErr()
@@ -399,10 +411,13 @@ func (m *ChannelsSendAsPeers) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelsSendAsPeers) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channels.sendAsPeers")
+	}
 	b.PutVectorHeader(len(m.Peers))
 	for i0 := range m.Peers {
 		if err := m.Peers[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("channels.sendAsPeers", "peers", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Chats))
@@ -411,7 +426,7 @@ func (m *ChannelsSendAsPeers) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("channels.sendAsPeers", "chats")
 		}
 		if err := m.Chats[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("channels.sendAsPeers", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
@@ -420,7 +435,7 @@ func (m *ChannelsSendAsPeers) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("channels.sendAsPeers", "users")
 		}
 		if err := m.Users[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("channels.sendAsPeers", "users", err)
 		}
 	}
 	return b.WriteErr()
@@ -516,11 +531,14 @@ func (m *ChannelsSponsoredMessageReportResultChooseOption) Encode(b *tl.Buffer) 
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelsSponsoredMessageReportResultChooseOption) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channels.sponsoredMessageReportResultChooseOption")
+	}
 	b.PutString(m.Title)
 	b.PutVectorHeader(len(m.Options))
 	for i0 := range m.Options {
 		if err := m.Options[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("channels.sponsoredMessageReportResultChooseOption", "options", err)
 		}
 	}
 	return b.WriteErr()
@@ -592,6 +610,9 @@ func (m *ChannelsSponsoredMessageReportResultAdsHidden) Encode(b *tl.Buffer) err
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelsSponsoredMessageReportResultAdsHidden) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channels.sponsoredMessageReportResultAdsHidden")
+	}
 	return b.WriteErr()
 }
 
@@ -639,6 +660,9 @@ func (m *ChannelsSponsoredMessageReportResultReported) Encode(b *tl.Buffer) erro
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelsSponsoredMessageReportResultReported) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channels.sponsoredMessageReportResultReported")
+	}
 	return b.WriteErr()
 }
 
@@ -682,11 +706,14 @@ func (m *ChannelsReadHistoryRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelsReadHistoryRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channels.readHistory")
+	}
 	if m.Channel == nil {
 		return tl.NilFieldError("channels.readHistory", "channel")
 	}
 	if err := m.Channel.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channels.readHistory", "channel", err)
 	}
 	b.PutInt32(m.MaxID)
 	return b.WriteErr()
@@ -739,11 +766,14 @@ func (m *ChannelsDeleteMessagesRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelsDeleteMessagesRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channels.deleteMessages")
+	}
 	if m.Channel == nil {
 		return tl.NilFieldError("channels.deleteMessages", "channel")
 	}
 	if err := m.Channel.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channels.deleteMessages", "channel", err)
 	}
 	b.PutVectorHeader(len(m.ID))
 	for i0 := range m.ID {
@@ -809,17 +839,20 @@ func (m *ChannelsReportSpamRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelsReportSpamRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channels.reportSpam")
+	}
 	if m.Channel == nil {
 		return tl.NilFieldError("channels.reportSpam", "channel")
 	}
 	if err := m.Channel.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channels.reportSpam", "channel", err)
 	}
 	if m.Participant == nil {
 		return tl.NilFieldError("channels.reportSpam", "participant")
 	}
 	if err := m.Participant.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channels.reportSpam", "participant", err)
 	}
 	b.PutVectorHeader(len(m.ID))
 	for i0 := range m.ID {
@@ -887,11 +920,14 @@ func (m *ChannelsGetMessagesRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelsGetMessagesRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channels.getMessages")
+	}
 	if m.Channel == nil {
 		return tl.NilFieldError("channels.getMessages", "channel")
 	}
 	if err := m.Channel.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channels.getMessages", "channel", err)
 	}
 	b.PutVectorHeader(len(m.ID))
 	for i0 := range m.ID {
@@ -899,7 +935,7 @@ func (m *ChannelsGetMessagesRequest) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("channels.getMessages", "id")
 		}
 		if err := m.ID[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("channels.getMessages", "id", err)
 		}
 	}
 	return b.WriteErr()
@@ -964,17 +1000,20 @@ func (m *ChannelsGetParticipantsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelsGetParticipantsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channels.getParticipants")
+	}
 	if m.Channel == nil {
 		return tl.NilFieldError("channels.getParticipants", "channel")
 	}
 	if err := m.Channel.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channels.getParticipants", "channel", err)
 	}
 	if m.Filter == nil {
 		return tl.NilFieldError("channels.getParticipants", "filter")
 	}
 	if err := m.Filter.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channels.getParticipants", "filter", err)
 	}
 	b.PutInt32(m.Offset)
 	b.PutInt32(m.Limit)
@@ -1038,17 +1077,20 @@ func (m *ChannelsGetParticipantRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelsGetParticipantRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channels.getParticipant")
+	}
 	if m.Channel == nil {
 		return tl.NilFieldError("channels.getParticipant", "channel")
 	}
 	if err := m.Channel.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channels.getParticipant", "channel", err)
 	}
 	if m.Participant == nil {
 		return tl.NilFieldError("channels.getParticipant", "participant")
 	}
 	if err := m.Participant.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channels.getParticipant", "participant", err)
 	}
 	return b.WriteErr()
 }
@@ -1099,13 +1141,16 @@ func (m *ChannelsGetChannelsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelsGetChannelsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channels.getChannels")
+	}
 	b.PutVectorHeader(len(m.ID))
 	for i0 := range m.ID {
 		if m.ID[i0] == nil {
 			return tl.NilFieldError("channels.getChannels", "id")
 		}
 		if err := m.ID[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("channels.getChannels", "id", err)
 		}
 	}
 	return b.WriteErr()
@@ -1163,11 +1208,14 @@ func (m *ChannelsGetFullChannelRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelsGetFullChannelRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channels.getFullChannel")
+	}
 	if m.Channel == nil {
 		return tl.NilFieldError("channels.getFullChannel", "channel")
 	}
 	if err := m.Channel.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channels.getFullChannel", "channel", err)
 	}
 	return b.WriteErr()
 }
@@ -1223,6 +1271,9 @@ func (m *ChannelsCreateChannelRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelsCreateChannelRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channels.createChannel")
+	}
 	var f0 uint32
 	if m.Broadcast {
 		f0 |= 1 << 0
@@ -1253,7 +1304,7 @@ func (m *ChannelsCreateChannelRequest) EncodeBare(b *tl.Buffer) error {
 	b.PutString(m.About)
 	if m.GeoPoint != nil {
 		if err := m.GeoPoint.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("channels.createChannel", "geo_point", err)
 		}
 	}
 	if m.Address.Set {
@@ -1340,6 +1391,9 @@ func (m *ChannelsEditAdminRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelsEditAdminRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channels.editAdmin")
+	}
 	var f0 uint32
 	if m.Rank.Set {
 		f0 |= 1 << 0
@@ -1349,16 +1403,16 @@ func (m *ChannelsEditAdminRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("channels.editAdmin", "channel")
 	}
 	if err := m.Channel.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channels.editAdmin", "channel", err)
 	}
 	if m.UserID == nil {
 		return tl.NilFieldError("channels.editAdmin", "user_id")
 	}
 	if err := m.UserID.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channels.editAdmin", "user_id", err)
 	}
 	if err := m.AdminRights.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channels.editAdmin", "admin_rights", err)
 	}
 	if m.Rank.Set {
 		b.PutString(m.Rank.Value)
@@ -1430,11 +1484,14 @@ func (m *ChannelsEditTitleRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelsEditTitleRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channels.editTitle")
+	}
 	if m.Channel == nil {
 		return tl.NilFieldError("channels.editTitle", "channel")
 	}
 	if err := m.Channel.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channels.editTitle", "channel", err)
 	}
 	b.PutString(m.Title)
 	return b.WriteErr()
@@ -1487,17 +1544,20 @@ func (m *ChannelsEditPhotoRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelsEditPhotoRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channels.editPhoto")
+	}
 	if m.Channel == nil {
 		return tl.NilFieldError("channels.editPhoto", "channel")
 	}
 	if err := m.Channel.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channels.editPhoto", "channel", err)
 	}
 	if m.Photo == nil {
 		return tl.NilFieldError("channels.editPhoto", "photo")
 	}
 	if err := m.Photo.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channels.editPhoto", "photo", err)
 	}
 	return b.WriteErr()
 }
@@ -1549,11 +1609,14 @@ func (m *ChannelsCheckUsernameRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelsCheckUsernameRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channels.checkUsername")
+	}
 	if m.Channel == nil {
 		return tl.NilFieldError("channels.checkUsername", "channel")
 	}
 	if err := m.Channel.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channels.checkUsername", "channel", err)
 	}
 	b.PutString(m.Username)
 	return b.WriteErr()
@@ -1606,11 +1669,14 @@ func (m *ChannelsUpdateUsernameRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelsUpdateUsernameRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channels.updateUsername")
+	}
 	if m.Channel == nil {
 		return tl.NilFieldError("channels.updateUsername", "channel")
 	}
 	if err := m.Channel.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channels.updateUsername", "channel", err)
 	}
 	b.PutString(m.Username)
 	return b.WriteErr()
@@ -1662,11 +1728,14 @@ func (m *ChannelsJoinChannelRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelsJoinChannelRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channels.joinChannel")
+	}
 	if m.Channel == nil {
 		return tl.NilFieldError("channels.joinChannel", "channel")
 	}
 	if err := m.Channel.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channels.joinChannel", "channel", err)
 	}
 	return b.WriteErr()
 }
@@ -1714,11 +1783,14 @@ func (m *ChannelsLeaveChannelRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelsLeaveChannelRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channels.leaveChannel")
+	}
 	if m.Channel == nil {
 		return tl.NilFieldError("channels.leaveChannel", "channel")
 	}
 	if err := m.Channel.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channels.leaveChannel", "channel", err)
 	}
 	return b.WriteErr()
 }
@@ -1767,11 +1839,14 @@ func (m *ChannelsInviteToChannelRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelsInviteToChannelRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channels.inviteToChannel")
+	}
 	if m.Channel == nil {
 		return tl.NilFieldError("channels.inviteToChannel", "channel")
 	}
 	if err := m.Channel.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channels.inviteToChannel", "channel", err)
 	}
 	b.PutVectorHeader(len(m.Users))
 	for i0 := range m.Users {
@@ -1779,7 +1854,7 @@ func (m *ChannelsInviteToChannelRequest) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("channels.inviteToChannel", "users")
 		}
 		if err := m.Users[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("channels.inviteToChannel", "users", err)
 		}
 	}
 	return b.WriteErr()
@@ -1840,11 +1915,14 @@ func (m *ChannelsDeleteChannelRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelsDeleteChannelRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channels.deleteChannel")
+	}
 	if m.Channel == nil {
 		return tl.NilFieldError("channels.deleteChannel", "channel")
 	}
 	if err := m.Channel.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channels.deleteChannel", "channel", err)
 	}
 	return b.WriteErr()
 }
@@ -1897,6 +1975,9 @@ func (m *ChannelsExportMessageLinkRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelsExportMessageLinkRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channels.exportMessageLink")
+	}
 	var f0 uint32
 	if m.Grouped {
 		f0 |= 1 << 0
@@ -1909,7 +1990,7 @@ func (m *ChannelsExportMessageLinkRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("channels.exportMessageLink", "channel")
 	}
 	if err := m.Channel.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channels.exportMessageLink", "channel", err)
 	}
 	b.PutInt32(m.ID)
 	return b.WriteErr()
@@ -1970,6 +2051,9 @@ func (m *ChannelsToggleSignaturesRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelsToggleSignaturesRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channels.toggleSignatures")
+	}
 	var f0 uint32
 	if m.SignaturesEnabled {
 		f0 |= 1 << 0
@@ -1982,7 +2066,7 @@ func (m *ChannelsToggleSignaturesRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("channels.toggleSignatures", "channel")
 	}
 	if err := m.Channel.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channels.toggleSignatures", "channel", err)
 	}
 	return b.WriteErr()
 }
@@ -2044,6 +2128,9 @@ func (m *ChannelsGetAdminedPublicChannelsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelsGetAdminedPublicChannelsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channels.getAdminedPublicChannels")
+	}
 	var f0 uint32
 	if m.ByLocation {
 		f0 |= 1 << 0
@@ -2112,20 +2199,23 @@ func (m *ChannelsEditBannedRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelsEditBannedRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channels.editBanned")
+	}
 	if m.Channel == nil {
 		return tl.NilFieldError("channels.editBanned", "channel")
 	}
 	if err := m.Channel.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channels.editBanned", "channel", err)
 	}
 	if m.Participant == nil {
 		return tl.NilFieldError("channels.editBanned", "participant")
 	}
 	if err := m.Participant.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channels.editBanned", "participant", err)
 	}
 	if err := m.BannedRights.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channels.editBanned", "banned_rights", err)
 	}
 	return b.WriteErr()
 }
@@ -2188,6 +2278,9 @@ func (m *ChannelsGetAdminLogRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelsGetAdminLogRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channels.getAdminLog")
+	}
 	var f0 uint32
 	if m.EventsFilter != nil {
 		f0 |= 1 << 0
@@ -2200,12 +2293,12 @@ func (m *ChannelsGetAdminLogRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("channels.getAdminLog", "channel")
 	}
 	if err := m.Channel.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channels.getAdminLog", "channel", err)
 	}
 	b.PutString(m.Q)
 	if m.EventsFilter != nil {
 		if err := m.EventsFilter.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("channels.getAdminLog", "events_filter", err)
 		}
 	}
 	if m.Admins != nil {
@@ -2215,7 +2308,7 @@ func (m *ChannelsGetAdminLogRequest) EncodeBare(b *tl.Buffer) error {
 				return tl.NilFieldError("channels.getAdminLog", "admins")
 			}
 			if err := m.Admins[i1].Encode(b); err != nil {
-				return err
+				return tl.EncodeFieldErr("channels.getAdminLog", "admins", err)
 			}
 		}
 	}
@@ -2313,17 +2406,20 @@ func (m *ChannelsSetStickersRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelsSetStickersRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channels.setStickers")
+	}
 	if m.Channel == nil {
 		return tl.NilFieldError("channels.setStickers", "channel")
 	}
 	if err := m.Channel.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channels.setStickers", "channel", err)
 	}
 	if m.Stickerset == nil {
 		return tl.NilFieldError("channels.setStickers", "stickerset")
 	}
 	if err := m.Stickerset.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channels.setStickers", "stickerset", err)
 	}
 	return b.WriteErr()
 }
@@ -2377,11 +2473,14 @@ func (m *ChannelsReadMessageContentsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelsReadMessageContentsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channels.readMessageContents")
+	}
 	if m.Channel == nil {
 		return tl.NilFieldError("channels.readMessageContents", "channel")
 	}
 	if err := m.Channel.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channels.readMessageContents", "channel", err)
 	}
 	b.PutVectorHeader(len(m.ID))
 	for i0 := range m.ID {
@@ -2447,6 +2546,9 @@ func (m *ChannelsDeleteHistoryRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelsDeleteHistoryRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channels.deleteHistory")
+	}
 	var f0 uint32
 	if m.ForEveryone {
 		f0 |= 1 << 0
@@ -2456,7 +2558,7 @@ func (m *ChannelsDeleteHistoryRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("channels.deleteHistory", "channel")
 	}
 	if err := m.Channel.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channels.deleteHistory", "channel", err)
 	}
 	b.PutInt32(m.MaxID)
 	return b.WriteErr()
@@ -2519,11 +2621,14 @@ func (m *ChannelsTogglePreHistoryHiddenRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelsTogglePreHistoryHiddenRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channels.togglePreHistoryHidden")
+	}
 	if m.Channel == nil {
 		return tl.NilFieldError("channels.togglePreHistoryHidden", "channel")
 	}
 	if err := m.Channel.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channels.togglePreHistoryHidden", "channel", err)
 	}
 	b.PutBool(m.Enabled)
 	return b.WriteErr()
@@ -2575,6 +2680,9 @@ func (m *ChannelsGetLeftChannelsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelsGetLeftChannelsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channels.getLeftChannels")
+	}
 	b.PutInt32(m.Offset)
 	return b.WriteErr()
 }
@@ -2625,6 +2733,9 @@ func (m *ChannelsGetGroupsForDiscussionRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelsGetGroupsForDiscussionRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channels.getGroupsForDiscussion")
+	}
 	return b.WriteErr()
 }
 
@@ -2670,17 +2781,20 @@ func (m *ChannelsSetDiscussionGroupRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelsSetDiscussionGroupRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channels.setDiscussionGroup")
+	}
 	if m.Broadcast == nil {
 		return tl.NilFieldError("channels.setDiscussionGroup", "broadcast")
 	}
 	if err := m.Broadcast.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channels.setDiscussionGroup", "broadcast", err)
 	}
 	if m.Group == nil {
 		return tl.NilFieldError("channels.setDiscussionGroup", "group")
 	}
 	if err := m.Group.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channels.setDiscussionGroup", "group", err)
 	}
 	return b.WriteErr()
 }
@@ -2733,17 +2847,20 @@ func (m *ChannelsEditLocationRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelsEditLocationRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channels.editLocation")
+	}
 	if m.Channel == nil {
 		return tl.NilFieldError("channels.editLocation", "channel")
 	}
 	if err := m.Channel.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channels.editLocation", "channel", err)
 	}
 	if m.GeoPoint == nil {
 		return tl.NilFieldError("channels.editLocation", "geo_point")
 	}
 	if err := m.GeoPoint.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channels.editLocation", "geo_point", err)
 	}
 	b.PutString(m.Address)
 	return b.WriteErr()
@@ -2799,11 +2916,14 @@ func (m *ChannelsToggleSlowModeRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelsToggleSlowModeRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channels.toggleSlowMode")
+	}
 	if m.Channel == nil {
 		return tl.NilFieldError("channels.toggleSlowMode", "channel")
 	}
 	if err := m.Channel.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channels.toggleSlowMode", "channel", err)
 	}
 	b.PutInt32(m.Seconds)
 	return b.WriteErr()
@@ -2856,6 +2976,9 @@ func (m *ChannelsGetInactiveChannelsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelsGetInactiveChannelsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channels.getInactiveChannels")
+	}
 	return b.WriteErr()
 }
 
@@ -2900,11 +3023,14 @@ func (m *ChannelsConvertToGigagroupRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelsConvertToGigagroupRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channels.convertToGigagroup")
+	}
 	if m.Channel == nil {
 		return tl.NilFieldError("channels.convertToGigagroup", "channel")
 	}
 	if err := m.Channel.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channels.convertToGigagroup", "channel", err)
 	}
 	return b.WriteErr()
 }
@@ -2954,6 +3080,9 @@ func (m *ChannelsGetSendAsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelsGetSendAsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channels.getSendAs")
+	}
 	var f0 uint32
 	if m.ForPaidReactions {
 		f0 |= 1 << 0
@@ -2966,7 +3095,7 @@ func (m *ChannelsGetSendAsRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("channels.getSendAs", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channels.getSendAs", "peer", err)
 	}
 	return b.WriteErr()
 }
@@ -3026,17 +3155,20 @@ func (m *ChannelsDeleteParticipantHistoryRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelsDeleteParticipantHistoryRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channels.deleteParticipantHistory")
+	}
 	if m.Channel == nil {
 		return tl.NilFieldError("channels.deleteParticipantHistory", "channel")
 	}
 	if err := m.Channel.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channels.deleteParticipantHistory", "channel", err)
 	}
 	if m.Participant == nil {
 		return tl.NilFieldError("channels.deleteParticipantHistory", "participant")
 	}
 	if err := m.Participant.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channels.deleteParticipantHistory", "participant", err)
 	}
 	return b.WriteErr()
 }
@@ -3088,11 +3220,14 @@ func (m *ChannelsToggleJoinToSendRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelsToggleJoinToSendRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channels.toggleJoinToSend")
+	}
 	if m.Channel == nil {
 		return tl.NilFieldError("channels.toggleJoinToSend", "channel")
 	}
 	if err := m.Channel.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channels.toggleJoinToSend", "channel", err)
 	}
 	b.PutBool(m.Enabled)
 	return b.WriteErr()
@@ -3149,6 +3284,9 @@ func (m *ChannelsToggleJoinRequestRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelsToggleJoinRequestRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channels.toggleJoinRequest")
+	}
 	var f0 uint32
 	if m.ApplyToInvites {
 		f0 |= 1 << 1
@@ -3161,12 +3299,12 @@ func (m *ChannelsToggleJoinRequestRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("channels.toggleJoinRequest", "channel")
 	}
 	if err := m.Channel.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channels.toggleJoinRequest", "channel", err)
 	}
 	b.PutBool(m.Enabled)
 	if m.GuardBot != nil {
 		if err := m.GuardBot.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("channels.toggleJoinRequest", "guard_bot", err)
 		}
 	}
 	return b.WriteErr()
@@ -3230,11 +3368,14 @@ func (m *ChannelsReorderUsernamesRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelsReorderUsernamesRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channels.reorderUsernames")
+	}
 	if m.Channel == nil {
 		return tl.NilFieldError("channels.reorderUsernames", "channel")
 	}
 	if err := m.Channel.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channels.reorderUsernames", "channel", err)
 	}
 	b.PutVectorHeader(len(m.Order))
 	for i0 := range m.Order {
@@ -3300,11 +3441,14 @@ func (m *ChannelsToggleUsernameRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelsToggleUsernameRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channels.toggleUsername")
+	}
 	if m.Channel == nil {
 		return tl.NilFieldError("channels.toggleUsername", "channel")
 	}
 	if err := m.Channel.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channels.toggleUsername", "channel", err)
 	}
 	b.PutString(m.Username)
 	b.PutBool(m.Active)
@@ -3364,11 +3508,14 @@ func (m *ChannelsDeactivateAllUsernamesRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelsDeactivateAllUsernamesRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channels.deactivateAllUsernames")
+	}
 	if m.Channel == nil {
 		return tl.NilFieldError("channels.deactivateAllUsernames", "channel")
 	}
 	if err := m.Channel.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channels.deactivateAllUsernames", "channel", err)
 	}
 	return b.WriteErr()
 }
@@ -3418,11 +3565,14 @@ func (m *ChannelsToggleForumRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelsToggleForumRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channels.toggleForum")
+	}
 	if m.Channel == nil {
 		return tl.NilFieldError("channels.toggleForum", "channel")
 	}
 	if err := m.Channel.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channels.toggleForum", "channel", err)
 	}
 	b.PutBool(m.Enabled)
 	b.PutBool(m.Tabs)
@@ -3479,11 +3629,14 @@ func (m *ChannelsToggleAntiSpamRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelsToggleAntiSpamRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channels.toggleAntiSpam")
+	}
 	if m.Channel == nil {
 		return tl.NilFieldError("channels.toggleAntiSpam", "channel")
 	}
 	if err := m.Channel.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channels.toggleAntiSpam", "channel", err)
 	}
 	b.PutBool(m.Enabled)
 	return b.WriteErr()
@@ -3540,11 +3693,14 @@ func (m *ChannelsReportAntiSpamFalsePositiveRequest) Encode(b *tl.Buffer) error 
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelsReportAntiSpamFalsePositiveRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channels.reportAntiSpamFalsePositive")
+	}
 	if m.Channel == nil {
 		return tl.NilFieldError("channels.reportAntiSpamFalsePositive", "channel")
 	}
 	if err := m.Channel.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channels.reportAntiSpamFalsePositive", "channel", err)
 	}
 	b.PutInt32(m.MsgID)
 	return b.WriteErr()
@@ -3601,11 +3757,14 @@ func (m *ChannelsToggleParticipantsHiddenRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelsToggleParticipantsHiddenRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channels.toggleParticipantsHidden")
+	}
 	if m.Channel == nil {
 		return tl.NilFieldError("channels.toggleParticipantsHidden", "channel")
 	}
 	if err := m.Channel.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channels.toggleParticipantsHidden", "channel", err)
 	}
 	b.PutBool(m.Enabled)
 	return b.WriteErr()
@@ -3660,6 +3819,9 @@ func (m *ChannelsUpdateColorRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelsUpdateColorRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channels.updateColor")
+	}
 	var f0 uint32
 	if m.ForProfile {
 		f0 |= 1 << 1
@@ -3675,7 +3837,7 @@ func (m *ChannelsUpdateColorRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("channels.updateColor", "channel")
 	}
 	if err := m.Channel.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channels.updateColor", "channel", err)
 	}
 	if m.Color.Set {
 		b.PutInt32(m.Color.Value)
@@ -3752,11 +3914,14 @@ func (m *ChannelsToggleViewForumAsMessagesRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelsToggleViewForumAsMessagesRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channels.toggleViewForumAsMessages")
+	}
 	if m.Channel == nil {
 		return tl.NilFieldError("channels.toggleViewForumAsMessages", "channel")
 	}
 	if err := m.Channel.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channels.toggleViewForumAsMessages", "channel", err)
 	}
 	b.PutBool(m.Enabled)
 	return b.WriteErr()
@@ -3812,6 +3977,9 @@ func (m *ChannelsGetChannelRecommendationsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelsGetChannelRecommendationsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channels.getChannelRecommendations")
+	}
 	var f0 uint32
 	if m.Channel != nil {
 		f0 |= 1 << 0
@@ -3819,7 +3987,7 @@ func (m *ChannelsGetChannelRecommendationsRequest) EncodeBare(b *tl.Buffer) erro
 	b.PutUint32(f0)
 	if m.Channel != nil {
 		if err := m.Channel.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("channels.getChannelRecommendations", "channel", err)
 		}
 	}
 	return b.WriteErr()
@@ -3878,17 +4046,20 @@ func (m *ChannelsUpdateEmojiStatusRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelsUpdateEmojiStatusRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channels.updateEmojiStatus")
+	}
 	if m.Channel == nil {
 		return tl.NilFieldError("channels.updateEmojiStatus", "channel")
 	}
 	if err := m.Channel.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channels.updateEmojiStatus", "channel", err)
 	}
 	if m.EmojiStatus == nil {
 		return tl.NilFieldError("channels.updateEmojiStatus", "emoji_status")
 	}
 	if err := m.EmojiStatus.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channels.updateEmojiStatus", "emoji_status", err)
 	}
 	return b.WriteErr()
 }
@@ -3944,11 +4115,14 @@ func (m *ChannelsSetBoostsToUnblockRestrictionsRequest) Encode(b *tl.Buffer) err
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelsSetBoostsToUnblockRestrictionsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channels.setBoostsToUnblockRestrictions")
+	}
 	if m.Channel == nil {
 		return tl.NilFieldError("channels.setBoostsToUnblockRestrictions", "channel")
 	}
 	if err := m.Channel.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channels.setBoostsToUnblockRestrictions", "channel", err)
 	}
 	b.PutInt32(m.Boosts)
 	return b.WriteErr()
@@ -4001,17 +4175,20 @@ func (m *ChannelsSetEmojiStickersRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelsSetEmojiStickersRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channels.setEmojiStickers")
+	}
 	if m.Channel == nil {
 		return tl.NilFieldError("channels.setEmojiStickers", "channel")
 	}
 	if err := m.Channel.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channels.setEmojiStickers", "channel", err)
 	}
 	if m.Stickerset == nil {
 		return tl.NilFieldError("channels.setEmojiStickers", "stickerset")
 	}
 	if err := m.Stickerset.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channels.setEmojiStickers", "stickerset", err)
 	}
 	return b.WriteErr()
 }
@@ -4067,11 +4244,14 @@ func (m *ChannelsRestrictSponsoredMessagesRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelsRestrictSponsoredMessagesRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channels.restrictSponsoredMessages")
+	}
 	if m.Channel == nil {
 		return tl.NilFieldError("channels.restrictSponsoredMessages", "channel")
 	}
 	if err := m.Channel.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channels.restrictSponsoredMessages", "channel", err)
 	}
 	b.PutBool(m.Restricted)
 	return b.WriteErr()
@@ -4129,6 +4309,9 @@ func (m *ChannelsSearchPostsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelsSearchPostsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channels.searchPosts")
+	}
 	var f0 uint32
 	if m.Hashtag.Set {
 		f0 |= 1 << 0
@@ -4151,7 +4334,7 @@ func (m *ChannelsSearchPostsRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("channels.searchPosts", "offset_peer")
 	}
 	if err := m.OffsetPeer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channels.searchPosts", "offset_peer", err)
 	}
 	b.PutInt32(m.OffsetID)
 	b.PutInt32(m.Limit)
@@ -4242,6 +4425,9 @@ func (m *ChannelsUpdatePaidMessagesPriceRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelsUpdatePaidMessagesPriceRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channels.updatePaidMessagesPrice")
+	}
 	var f0 uint32
 	if m.BroadcastMessagesAllowed {
 		f0 |= 1 << 0
@@ -4251,7 +4437,7 @@ func (m *ChannelsUpdatePaidMessagesPriceRequest) EncodeBare(b *tl.Buffer) error 
 		return tl.NilFieldError("channels.updatePaidMessagesPrice", "channel")
 	}
 	if err := m.Channel.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channels.updatePaidMessagesPrice", "channel", err)
 	}
 	b.PutInt64(m.SendPaidMessagesStars)
 	return b.WriteErr()
@@ -4314,11 +4500,14 @@ func (m *ChannelsToggleAutotranslationRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelsToggleAutotranslationRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channels.toggleAutotranslation")
+	}
 	if m.Channel == nil {
 		return tl.NilFieldError("channels.toggleAutotranslation", "channel")
 	}
 	if err := m.Channel.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channels.toggleAutotranslation", "channel", err)
 	}
 	b.PutBool(m.Enabled)
 	return b.WriteErr()
@@ -4371,11 +4560,14 @@ func (m *ChannelsGetMessageAuthorRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelsGetMessageAuthorRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channels.getMessageAuthor")
+	}
 	if m.Channel == nil {
 		return tl.NilFieldError("channels.getMessageAuthor", "channel")
 	}
 	if err := m.Channel.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channels.getMessageAuthor", "channel", err)
 	}
 	b.PutInt32(m.ID)
 	return b.WriteErr()
@@ -4431,6 +4623,9 @@ func (m *ChannelsCheckSearchPostsFloodRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelsCheckSearchPostsFloodRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channels.checkSearchPostsFlood")
+	}
 	var f0 uint32
 	if m.Query.Set {
 		f0 |= 1 << 0
@@ -4496,17 +4691,20 @@ func (m *ChannelsSetMainProfileTabRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelsSetMainProfileTabRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channels.setMainProfileTab")
+	}
 	if m.Channel == nil {
 		return tl.NilFieldError("channels.setMainProfileTab", "channel")
 	}
 	if err := m.Channel.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channels.setMainProfileTab", "channel", err)
 	}
 	if m.Tab == nil {
 		return tl.NilFieldError("channels.setMainProfileTab", "tab")
 	}
 	if err := m.Tab.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channels.setMainProfileTab", "tab", err)
 	}
 	return b.WriteErr()
 }

@@ -29,14 +29,17 @@ func (m *ChatlistsExportedChatlistInvite) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChatlistsExportedChatlistInvite) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("chatlists.exportedChatlistInvite")
+	}
 	if m.Filter == nil {
 		return tl.NilFieldError("chatlists.exportedChatlistInvite", "filter")
 	}
 	if err := m.Filter.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("chatlists.exportedChatlistInvite", "filter", err)
 	}
 	if err := m.Invite.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("chatlists.exportedChatlistInvite", "invite", err)
 	}
 	return b.WriteErr()
 }
@@ -92,10 +95,13 @@ func (m *ChatlistsExportedInvites) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChatlistsExportedInvites) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("chatlists.exportedInvites")
+	}
 	b.PutVectorHeader(len(m.Invites))
 	for i0 := range m.Invites {
 		if err := m.Invites[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("chatlists.exportedInvites", "invites", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Chats))
@@ -104,7 +110,7 @@ func (m *ChatlistsExportedInvites) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("chatlists.exportedInvites", "chats")
 		}
 		if err := m.Chats[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("chatlists.exportedInvites", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
@@ -113,7 +119,7 @@ func (m *ChatlistsExportedInvites) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("chatlists.exportedInvites", "users")
 		}
 		if err := m.Users[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("chatlists.exportedInvites", "users", err)
 		}
 	}
 	return b.WriteErr()
@@ -207,6 +213,9 @@ func (m *ChatlistsChatlistInviteAlready) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChatlistsChatlistInviteAlready) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("chatlists.chatlistInviteAlready")
+	}
 	b.PutInt32(m.FilterID)
 	b.PutVectorHeader(len(m.MissingPeers))
 	for i0 := range m.MissingPeers {
@@ -214,7 +223,7 @@ func (m *ChatlistsChatlistInviteAlready) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("chatlists.chatlistInviteAlready", "missing_peers")
 		}
 		if err := m.MissingPeers[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("chatlists.chatlistInviteAlready", "missing_peers", err)
 		}
 	}
 	b.PutVectorHeader(len(m.AlreadyPeers))
@@ -223,7 +232,7 @@ func (m *ChatlistsChatlistInviteAlready) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("chatlists.chatlistInviteAlready", "already_peers")
 		}
 		if err := m.AlreadyPeers[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("chatlists.chatlistInviteAlready", "already_peers", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Chats))
@@ -232,7 +241,7 @@ func (m *ChatlistsChatlistInviteAlready) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("chatlists.chatlistInviteAlready", "chats")
 		}
 		if err := m.Chats[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("chatlists.chatlistInviteAlready", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
@@ -241,7 +250,7 @@ func (m *ChatlistsChatlistInviteAlready) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("chatlists.chatlistInviteAlready", "users")
 		}
 		if err := m.Users[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("chatlists.chatlistInviteAlready", "users", err)
 		}
 	}
 	return b.WriteErr()
@@ -345,6 +354,9 @@ func (m *ChatlistsChatlistInvite) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChatlistsChatlistInvite) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("chatlists.chatlistInvite")
+	}
 	var f0 uint32
 	if m.TitleNoanimate {
 		f0 |= 1 << 1
@@ -354,7 +366,7 @@ func (m *ChatlistsChatlistInvite) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutUint32(f0)
 	if err := m.Title.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("chatlists.chatlistInvite", "title", err)
 	}
 	if m.Emoticon.Set {
 		b.PutString(m.Emoticon.Value)
@@ -365,7 +377,7 @@ func (m *ChatlistsChatlistInvite) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("chatlists.chatlistInvite", "peers")
 		}
 		if err := m.Peers[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("chatlists.chatlistInvite", "peers", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Chats))
@@ -374,7 +386,7 @@ func (m *ChatlistsChatlistInvite) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("chatlists.chatlistInvite", "chats")
 		}
 		if err := m.Chats[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("chatlists.chatlistInvite", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
@@ -383,7 +395,7 @@ func (m *ChatlistsChatlistInvite) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("chatlists.chatlistInvite", "users")
 		}
 		if err := m.Users[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("chatlists.chatlistInvite", "users", err)
 		}
 	}
 	return b.WriteErr()
@@ -485,13 +497,16 @@ func (m *ChatlistsChatlistUpdates) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChatlistsChatlistUpdates) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("chatlists.chatlistUpdates")
+	}
 	b.PutVectorHeader(len(m.MissingPeers))
 	for i0 := range m.MissingPeers {
 		if m.MissingPeers[i0] == nil {
 			return tl.NilFieldError("chatlists.chatlistUpdates", "missing_peers")
 		}
 		if err := m.MissingPeers[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("chatlists.chatlistUpdates", "missing_peers", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Chats))
@@ -500,7 +515,7 @@ func (m *ChatlistsChatlistUpdates) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("chatlists.chatlistUpdates", "chats")
 		}
 		if err := m.Chats[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("chatlists.chatlistUpdates", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
@@ -509,7 +524,7 @@ func (m *ChatlistsChatlistUpdates) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("chatlists.chatlistUpdates", "users")
 		}
 		if err := m.Users[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("chatlists.chatlistUpdates", "users", err)
 		}
 	}
 	return b.WriteErr()
@@ -597,8 +612,11 @@ func (m *ChatlistsExportChatlistInviteRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChatlistsExportChatlistInviteRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("chatlists.exportChatlistInvite")
+	}
 	if err := m.Chatlist.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("chatlists.exportChatlistInvite", "chatlist", err)
 	}
 	b.PutString(m.Title)
 	b.PutVectorHeader(len(m.Peers))
@@ -607,7 +625,7 @@ func (m *ChatlistsExportChatlistInviteRequest) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("chatlists.exportChatlistInvite", "peers")
 		}
 		if err := m.Peers[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("chatlists.exportChatlistInvite", "peers", err)
 		}
 	}
 	return b.WriteErr()
@@ -679,8 +697,11 @@ func (m *ChatlistsDeleteExportedInviteRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChatlistsDeleteExportedInviteRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("chatlists.deleteExportedInvite")
+	}
 	if err := m.Chatlist.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("chatlists.deleteExportedInvite", "chatlist", err)
 	}
 	b.PutString(m.Slug)
 	return b.WriteErr()
@@ -740,6 +761,9 @@ func (m *ChatlistsEditExportedInviteRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChatlistsEditExportedInviteRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("chatlists.editExportedInvite")
+	}
 	var f0 uint32
 	if m.Title.Set {
 		f0 |= 1 << 1
@@ -749,7 +773,7 @@ func (m *ChatlistsEditExportedInviteRequest) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutUint32(f0)
 	if err := m.Chatlist.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("chatlists.editExportedInvite", "chatlist", err)
 	}
 	b.PutString(m.Slug)
 	if m.Title.Set {
@@ -762,7 +786,7 @@ func (m *ChatlistsEditExportedInviteRequest) EncodeBare(b *tl.Buffer) error {
 				return tl.NilFieldError("chatlists.editExportedInvite", "peers")
 			}
 			if err := m.Peers[i1].Encode(b); err != nil {
-				return err
+				return tl.EncodeFieldErr("chatlists.editExportedInvite", "peers", err)
 			}
 		}
 	}
@@ -845,8 +869,11 @@ func (m *ChatlistsGetExportedInvitesRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChatlistsGetExportedInvitesRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("chatlists.getExportedInvites")
+	}
 	if err := m.Chatlist.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("chatlists.getExportedInvites", "chatlist", err)
 	}
 	return b.WriteErr()
 }
@@ -899,6 +926,9 @@ func (m *ChatlistsCheckChatlistInviteRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChatlistsCheckChatlistInviteRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("chatlists.checkChatlistInvite")
+	}
 	b.PutString(m.Slug)
 	return b.WriteErr()
 }
@@ -949,6 +979,9 @@ func (m *ChatlistsJoinChatlistInviteRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChatlistsJoinChatlistInviteRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("chatlists.joinChatlistInvite")
+	}
 	b.PutString(m.Slug)
 	b.PutVectorHeader(len(m.Peers))
 	for i0 := range m.Peers {
@@ -956,7 +989,7 @@ func (m *ChatlistsJoinChatlistInviteRequest) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("chatlists.joinChatlistInvite", "peers")
 		}
 		if err := m.Peers[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("chatlists.joinChatlistInvite", "peers", err)
 		}
 	}
 	return b.WriteErr()
@@ -1019,8 +1052,11 @@ func (m *ChatlistsGetChatlistUpdatesRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChatlistsGetChatlistUpdatesRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("chatlists.getChatlistUpdates")
+	}
 	if err := m.Chatlist.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("chatlists.getChatlistUpdates", "chatlist", err)
 	}
 	return b.WriteErr()
 }
@@ -1074,8 +1110,11 @@ func (m *ChatlistsJoinChatlistUpdatesRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChatlistsJoinChatlistUpdatesRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("chatlists.joinChatlistUpdates")
+	}
 	if err := m.Chatlist.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("chatlists.joinChatlistUpdates", "chatlist", err)
 	}
 	b.PutVectorHeader(len(m.Peers))
 	for i0 := range m.Peers {
@@ -1083,7 +1122,7 @@ func (m *ChatlistsJoinChatlistUpdatesRequest) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("chatlists.joinChatlistUpdates", "peers")
 		}
 		if err := m.Peers[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("chatlists.joinChatlistUpdates", "peers", err)
 		}
 	}
 	return b.WriteErr()
@@ -1149,8 +1188,11 @@ func (m *ChatlistsHideChatlistUpdatesRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChatlistsHideChatlistUpdatesRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("chatlists.hideChatlistUpdates")
+	}
 	if err := m.Chatlist.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("chatlists.hideChatlistUpdates", "chatlist", err)
 	}
 	return b.WriteErr()
 }
@@ -1205,8 +1247,11 @@ func (m *ChatlistsGetLeaveChatlistSuggestionsRequest) Encode(b *tl.Buffer) error
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChatlistsGetLeaveChatlistSuggestionsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("chatlists.getLeaveChatlistSuggestions")
+	}
 	if err := m.Chatlist.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("chatlists.getLeaveChatlistSuggestions", "chatlist", err)
 	}
 	return b.WriteErr()
 }
@@ -1258,8 +1303,11 @@ func (m *ChatlistsLeaveChatlistRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChatlistsLeaveChatlistRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("chatlists.leaveChatlist")
+	}
 	if err := m.Chatlist.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("chatlists.leaveChatlist", "chatlist", err)
 	}
 	b.PutVectorHeader(len(m.Peers))
 	for i0 := range m.Peers {
@@ -1267,7 +1315,7 @@ func (m *ChatlistsLeaveChatlistRequest) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("chatlists.leaveChatlist", "peers")
 		}
 		if err := m.Peers[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("chatlists.leaveChatlist", "peers", err)
 		}
 	}
 	return b.WriteErr()

@@ -32,6 +32,9 @@ func (m *CommunitiesPeerLinkRequests) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *CommunitiesPeerLinkRequests) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("communities.peerLinkRequests")
+	}
 	var f0 uint32
 	if m.NextOffset.Set {
 		f0 |= 1 << 0
@@ -41,7 +44,7 @@ func (m *CommunitiesPeerLinkRequests) EncodeBare(b *tl.Buffer) error {
 	b.PutVectorHeader(len(m.Requests))
 	for i0 := range m.Requests {
 		if err := m.Requests[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("communities.peerLinkRequests", "requests", err)
 		}
 	}
 	if m.NextOffset.Set {
@@ -53,7 +56,7 @@ func (m *CommunitiesPeerLinkRequests) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("communities.peerLinkRequests", "chats")
 		}
 		if err := m.Chats[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("communities.peerLinkRequests", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
@@ -62,7 +65,7 @@ func (m *CommunitiesPeerLinkRequests) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("communities.peerLinkRequests", "users")
 		}
 		if err := m.Users[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("communities.peerLinkRequests", "users", err)
 		}
 	}
 	return b.WriteErr()
@@ -171,6 +174,9 @@ func (m *CommunitiesParticipantJoinedChats) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *CommunitiesParticipantJoinedChats) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("communities.participantJoinedChats")
+	}
 	b.PutVectorHeader(len(m.CreatorChatIDs))
 	for i0 := range m.CreatorChatIDs {
 		b.PutInt64(m.CreatorChatIDs[i0])
@@ -185,7 +191,7 @@ func (m *CommunitiesParticipantJoinedChats) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("communities.participantJoinedChats", "chats")
 		}
 		if err := m.Chats[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("communities.participantJoinedChats", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
@@ -194,7 +200,7 @@ func (m *CommunitiesParticipantJoinedChats) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("communities.participantJoinedChats", "users")
 		}
 		if err := m.Users[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("communities.participantJoinedChats", "users", err)
 		}
 	}
 	return b.WriteErr()
@@ -291,6 +297,9 @@ func (m *CommunitiesCreateRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *CommunitiesCreateRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("communities.create")
+	}
 	var f0 uint32
 	if m.Hidden {
 		f0 |= 1 << 1
@@ -307,7 +316,7 @@ func (m *CommunitiesCreateRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("communities.create", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("communities.create", "peer", err)
 	}
 	return b.WriteErr()
 }
@@ -376,6 +385,9 @@ func (m *CommunitiesTogglePeerLinkRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *CommunitiesTogglePeerLinkRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("communities.togglePeerLink")
+	}
 	var f0 uint32
 	if m.Visible {
 		f0 |= 1 << 0
@@ -391,13 +403,13 @@ func (m *CommunitiesTogglePeerLinkRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("communities.togglePeerLink", "community")
 	}
 	if err := m.Community.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("communities.togglePeerLink", "community", err)
 	}
 	if m.Peer == nil {
 		return tl.NilFieldError("communities.togglePeerLink", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("communities.togglePeerLink", "peer", err)
 	}
 	return b.WriteErr()
 }
@@ -459,6 +471,9 @@ func (m *CommunitiesGetJoinedCommunitiesRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *CommunitiesGetJoinedCommunitiesRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("communities.getJoinedCommunities")
+	}
 	return b.WriteErr()
 }
 
@@ -506,6 +521,9 @@ func (m *CommunitiesToggleCommunityCollapsedInDialogsRequest) Encode(b *tl.Buffe
 
 // EncodeBare writes the fields without the constructor id.
 func (m *CommunitiesToggleCommunityCollapsedInDialogsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("communities.toggleCommunityCollapsedInDialogs")
+	}
 	var f0 uint32
 	if m.Collapsed {
 		f0 |= 1 << 0
@@ -515,7 +533,7 @@ func (m *CommunitiesToggleCommunityCollapsedInDialogsRequest) EncodeBare(b *tl.B
 		return tl.NilFieldError("communities.toggleCommunityCollapsedInDialogs", "community")
 	}
 	if err := m.Community.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("communities.toggleCommunityCollapsedInDialogs", "community", err)
 	}
 	return b.WriteErr()
 }
@@ -575,11 +593,14 @@ func (m *CommunitiesGetPeerLinkRequestsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *CommunitiesGetPeerLinkRequestsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("communities.getPeerLinkRequests")
+	}
 	if m.Community == nil {
 		return tl.NilFieldError("communities.getPeerLinkRequests", "community")
 	}
 	if err := m.Community.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("communities.getPeerLinkRequests", "community", err)
 	}
 	b.PutString(m.Offset)
 	b.PutInt32(m.Limit)
@@ -641,6 +662,9 @@ func (m *CommunitiesTogglePeerLinkRequestApprovalRequest) Encode(b *tl.Buffer) e
 
 // EncodeBare writes the fields without the constructor id.
 func (m *CommunitiesTogglePeerLinkRequestApprovalRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("communities.togglePeerLinkRequestApproval")
+	}
 	var f0 uint32
 	if m.Reject {
 		f0 |= 1 << 0
@@ -650,13 +674,13 @@ func (m *CommunitiesTogglePeerLinkRequestApprovalRequest) EncodeBare(b *tl.Buffe
 		return tl.NilFieldError("communities.togglePeerLinkRequestApproval", "community")
 	}
 	if err := m.Community.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("communities.togglePeerLinkRequestApproval", "community", err)
 	}
 	if m.Peer == nil {
 		return tl.NilFieldError("communities.togglePeerLinkRequestApproval", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("communities.togglePeerLinkRequestApproval", "peer", err)
 	}
 	return b.WriteErr()
 }
@@ -718,6 +742,9 @@ func (m *CommunitiesToggleAllPeerLinkRequestApprovalRequest) Encode(b *tl.Buffer
 
 // EncodeBare writes the fields without the constructor id.
 func (m *CommunitiesToggleAllPeerLinkRequestApprovalRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("communities.toggleAllPeerLinkRequestApproval")
+	}
 	var f0 uint32
 	if m.Reject {
 		f0 |= 1 << 0
@@ -727,7 +754,7 @@ func (m *CommunitiesToggleAllPeerLinkRequestApprovalRequest) EncodeBare(b *tl.Bu
 		return tl.NilFieldError("communities.toggleAllPeerLinkRequestApproval", "community")
 	}
 	if err := m.Community.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("communities.toggleAllPeerLinkRequestApproval", "community", err)
 	}
 	return b.WriteErr()
 }
@@ -787,6 +814,9 @@ func (m *CommunitiesToggleParticipantBannedRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *CommunitiesToggleParticipantBannedRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("communities.toggleParticipantBanned")
+	}
 	var f0 uint32
 	if m.Unban {
 		f0 |= 1 << 0
@@ -796,13 +826,13 @@ func (m *CommunitiesToggleParticipantBannedRequest) EncodeBare(b *tl.Buffer) err
 		return tl.NilFieldError("communities.toggleParticipantBanned", "community")
 	}
 	if err := m.Community.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("communities.toggleParticipantBanned", "community", err)
 	}
 	if m.Participant == nil {
 		return tl.NilFieldError("communities.toggleParticipantBanned", "participant")
 	}
 	if err := m.Participant.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("communities.toggleParticipantBanned", "participant", err)
 	}
 	return b.WriteErr()
 }
@@ -864,17 +894,20 @@ func (m *CommunitiesGetParticipantJoinedChatsRequest) Encode(b *tl.Buffer) error
 
 // EncodeBare writes the fields without the constructor id.
 func (m *CommunitiesGetParticipantJoinedChatsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("communities.getParticipantJoinedChats")
+	}
 	if m.Community == nil {
 		return tl.NilFieldError("communities.getParticipantJoinedChats", "community")
 	}
 	if err := m.Community.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("communities.getParticipantJoinedChats", "community", err)
 	}
 	if m.Participant == nil {
 		return tl.NilFieldError("communities.getParticipantJoinedChats", "participant")
 	}
 	if err := m.Participant.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("communities.getParticipantJoinedChats", "participant", err)
 	}
 	return b.WriteErr()
 }

@@ -29,6 +29,9 @@ func (m *ContactsContactsNotModified) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ContactsContactsNotModified) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("contacts.contactsNotModified")
+	}
 	return b.WriteErr()
 }
 
@@ -75,10 +78,13 @@ func (m *ContactsContacts) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ContactsContacts) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("contacts.contacts")
+	}
 	b.PutVectorHeader(len(m.Contacts))
 	for i0 := range m.Contacts {
 		if err := m.Contacts[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("contacts.contacts", "contacts", err)
 		}
 	}
 	b.PutInt32(m.SavedCount)
@@ -88,7 +94,7 @@ func (m *ContactsContacts) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("contacts.contacts", "users")
 		}
 		if err := m.Users[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("contacts.contacts", "users", err)
 		}
 	}
 	return b.WriteErr()
@@ -170,16 +176,19 @@ func (m *ContactsImportedContacts) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ContactsImportedContacts) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("contacts.importedContacts")
+	}
 	b.PutVectorHeader(len(m.Imported))
 	for i0 := range m.Imported {
 		if err := m.Imported[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("contacts.importedContacts", "imported", err)
 		}
 	}
 	b.PutVectorHeader(len(m.PopularInvites))
 	for i0 := range m.PopularInvites {
 		if err := m.PopularInvites[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("contacts.importedContacts", "popular_invites", err)
 		}
 	}
 	b.PutVectorHeader(len(m.RetryContacts))
@@ -192,7 +201,7 @@ func (m *ContactsImportedContacts) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("contacts.importedContacts", "users")
 		}
 		if err := m.Users[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("contacts.importedContacts", "users", err)
 		}
 	}
 	return b.WriteErr()
@@ -302,10 +311,13 @@ func (m *ContactsBlocked) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ContactsBlocked) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("contacts.blocked")
+	}
 	b.PutVectorHeader(len(m.Blocked))
 	for i0 := range m.Blocked {
 		if err := m.Blocked[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("contacts.blocked", "blocked", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Chats))
@@ -314,7 +326,7 @@ func (m *ContactsBlocked) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("contacts.blocked", "chats")
 		}
 		if err := m.Chats[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("contacts.blocked", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
@@ -323,7 +335,7 @@ func (m *ContactsBlocked) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("contacts.blocked", "users")
 		}
 		if err := m.Users[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("contacts.blocked", "users", err)
 		}
 	}
 	return b.WriteErr()
@@ -416,11 +428,14 @@ func (m *ContactsBlockedSlice) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ContactsBlockedSlice) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("contacts.blockedSlice")
+	}
 	b.PutInt32(m.Count)
 	b.PutVectorHeader(len(m.Blocked))
 	for i0 := range m.Blocked {
 		if err := m.Blocked[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("contacts.blockedSlice", "blocked", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Chats))
@@ -429,7 +444,7 @@ func (m *ContactsBlockedSlice) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("contacts.blockedSlice", "chats")
 		}
 		if err := m.Chats[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("contacts.blockedSlice", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
@@ -438,7 +453,7 @@ func (m *ContactsBlockedSlice) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("contacts.blockedSlice", "users")
 		}
 		if err := m.Users[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("contacts.blockedSlice", "users", err)
 		}
 	}
 	return b.WriteErr()
@@ -532,13 +547,16 @@ func (m *ContactsFound) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ContactsFound) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("contacts.found")
+	}
 	b.PutVectorHeader(len(m.MyResults))
 	for i0 := range m.MyResults {
 		if m.MyResults[i0] == nil {
 			return tl.NilFieldError("contacts.found", "my_results")
 		}
 		if err := m.MyResults[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("contacts.found", "my_results", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Results))
@@ -547,7 +565,7 @@ func (m *ContactsFound) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("contacts.found", "results")
 		}
 		if err := m.Results[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("contacts.found", "results", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Chats))
@@ -556,7 +574,7 @@ func (m *ContactsFound) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("contacts.found", "chats")
 		}
 		if err := m.Chats[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("contacts.found", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
@@ -565,7 +583,7 @@ func (m *ContactsFound) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("contacts.found", "users")
 		}
 		if err := m.Users[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("contacts.found", "users", err)
 		}
 	}
 	return b.WriteErr()
@@ -661,11 +679,14 @@ func (m *ContactsResolvedPeer) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ContactsResolvedPeer) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("contacts.resolvedPeer")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("contacts.resolvedPeer", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("contacts.resolvedPeer", "peer", err)
 	}
 	b.PutVectorHeader(len(m.Chats))
 	for i0 := range m.Chats {
@@ -673,7 +694,7 @@ func (m *ContactsResolvedPeer) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("contacts.resolvedPeer", "chats")
 		}
 		if err := m.Chats[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("contacts.resolvedPeer", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
@@ -682,7 +703,7 @@ func (m *ContactsResolvedPeer) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("contacts.resolvedPeer", "users")
 		}
 		if err := m.Users[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("contacts.resolvedPeer", "users", err)
 		}
 	}
 	return b.WriteErr()
@@ -756,6 +777,9 @@ func (m *ContactsTopPeersNotModified) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ContactsTopPeersNotModified) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("contacts.topPeersNotModified")
+	}
 	return b.WriteErr()
 }
 
@@ -802,10 +826,13 @@ func (m *ContactsTopPeers) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ContactsTopPeers) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("contacts.topPeers")
+	}
 	b.PutVectorHeader(len(m.Categories))
 	for i0 := range m.Categories {
 		if err := m.Categories[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("contacts.topPeers", "categories", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Chats))
@@ -814,7 +841,7 @@ func (m *ContactsTopPeers) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("contacts.topPeers", "chats")
 		}
 		if err := m.Chats[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("contacts.topPeers", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
@@ -823,7 +850,7 @@ func (m *ContactsTopPeers) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("contacts.topPeers", "users")
 		}
 		if err := m.Users[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("contacts.topPeers", "users", err)
 		}
 	}
 	return b.WriteErr()
@@ -912,6 +939,9 @@ func (m *ContactsTopPeersDisabled) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ContactsTopPeersDisabled) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("contacts.topPeersDisabled")
+	}
 	return b.WriteErr()
 }
 
@@ -955,10 +985,13 @@ func (m *ContactsContactBirthdays) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ContactsContactBirthdays) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("contacts.contactBirthdays")
+	}
 	b.PutVectorHeader(len(m.Contacts))
 	for i0 := range m.Contacts {
 		if err := m.Contacts[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("contacts.contactBirthdays", "contacts", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
@@ -967,7 +1000,7 @@ func (m *ContactsContactBirthdays) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("contacts.contactBirthdays", "users")
 		}
 		if err := m.Users[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("contacts.contactBirthdays", "users", err)
 		}
 	}
 	return b.WriteErr()
@@ -1044,6 +1077,9 @@ func (m *ContactsSponsoredPeersEmpty) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ContactsSponsoredPeersEmpty) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("contacts.sponsoredPeersEmpty")
+	}
 	return b.WriteErr()
 }
 
@@ -1090,10 +1126,13 @@ func (m *ContactsSponsoredPeers) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ContactsSponsoredPeers) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("contacts.sponsoredPeers")
+	}
 	b.PutVectorHeader(len(m.Peers))
 	for i0 := range m.Peers {
 		if err := m.Peers[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("contacts.sponsoredPeers", "peers", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Chats))
@@ -1102,7 +1141,7 @@ func (m *ContactsSponsoredPeers) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("contacts.sponsoredPeers", "chats")
 		}
 		if err := m.Chats[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("contacts.sponsoredPeers", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
@@ -1111,7 +1150,7 @@ func (m *ContactsSponsoredPeers) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("contacts.sponsoredPeers", "users")
 		}
 		if err := m.Users[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("contacts.sponsoredPeers", "users", err)
 		}
 	}
 	return b.WriteErr()
@@ -1199,6 +1238,9 @@ func (m *ContactsGetContactIDsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ContactsGetContactIDsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("contacts.getContactIDs")
+	}
 	b.PutInt64(m.Hash)
 	return b.WriteErr()
 }
@@ -1245,6 +1287,9 @@ func (m *ContactsGetStatusesRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ContactsGetStatusesRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("contacts.getStatuses")
+	}
 	return b.WriteErr()
 }
 
@@ -1287,6 +1332,9 @@ func (m *ContactsGetContactsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ContactsGetContactsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("contacts.getContacts")
+	}
 	b.PutInt64(m.Hash)
 	return b.WriteErr()
 }
@@ -1334,10 +1382,13 @@ func (m *ContactsImportContactsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ContactsImportContactsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("contacts.importContacts")
+	}
 	b.PutVectorHeader(len(m.Contacts))
 	for i0 := range m.Contacts {
 		if err := m.Contacts[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("contacts.importContacts", "contacts", err)
 		}
 	}
 	return b.WriteErr()
@@ -1401,13 +1452,16 @@ func (m *ContactsDeleteContactsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ContactsDeleteContactsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("contacts.deleteContacts")
+	}
 	b.PutVectorHeader(len(m.ID))
 	for i0 := range m.ID {
 		if m.ID[i0] == nil {
 			return tl.NilFieldError("contacts.deleteContacts", "id")
 		}
 		if err := m.ID[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("contacts.deleteContacts", "id", err)
 		}
 	}
 	return b.WriteErr()
@@ -1465,6 +1519,9 @@ func (m *ContactsDeleteByPhonesRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ContactsDeleteByPhonesRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("contacts.deleteByPhones")
+	}
 	b.PutVectorHeader(len(m.Phones))
 	for i0 := range m.Phones {
 		b.PutString(m.Phones[i0])
@@ -1525,6 +1582,9 @@ func (m *ContactsBlockRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ContactsBlockRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("contacts.block")
+	}
 	var f0 uint32
 	if m.MyStoriesFrom {
 		f0 |= 1 << 0
@@ -1534,7 +1594,7 @@ func (m *ContactsBlockRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("contacts.block", "id")
 	}
 	if err := m.ID.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("contacts.block", "id", err)
 	}
 	return b.WriteErr()
 }
@@ -1589,6 +1649,9 @@ func (m *ContactsUnblockRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ContactsUnblockRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("contacts.unblock")
+	}
 	var f0 uint32
 	if m.MyStoriesFrom {
 		f0 |= 1 << 0
@@ -1598,7 +1661,7 @@ func (m *ContactsUnblockRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("contacts.unblock", "id")
 	}
 	if err := m.ID.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("contacts.unblock", "id", err)
 	}
 	return b.WriteErr()
 }
@@ -1654,6 +1717,9 @@ func (m *ContactsGetBlockedRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ContactsGetBlockedRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("contacts.getBlocked")
+	}
 	var f0 uint32
 	if m.MyStoriesFrom {
 		f0 |= 1 << 0
@@ -1719,6 +1785,9 @@ func (m *ContactsSearchRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ContactsSearchRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("contacts.search")
+	}
 	var f0 uint32
 	if m.Broadcasts {
 		f0 |= 1 << 0
@@ -1786,6 +1855,9 @@ func (m *ContactsResolveUsernameRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ContactsResolveUsernameRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("contacts.resolveUsername")
+	}
 	var f0 uint32
 	if m.Referer.Set {
 		f0 |= 1 << 0
@@ -1864,6 +1936,9 @@ func (m *ContactsGetTopPeersRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ContactsGetTopPeersRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("contacts.getTopPeers")
+	}
 	var f0 uint32
 	if m.Correspondents {
 		f0 |= 1 << 0
@@ -1969,17 +2044,20 @@ func (m *ContactsResetTopPeerRatingRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ContactsResetTopPeerRatingRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("contacts.resetTopPeerRating")
+	}
 	if m.Category == nil {
 		return tl.NilFieldError("contacts.resetTopPeerRating", "category")
 	}
 	if err := m.Category.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("contacts.resetTopPeerRating", "category", err)
 	}
 	if m.Peer == nil {
 		return tl.NilFieldError("contacts.resetTopPeerRating", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("contacts.resetTopPeerRating", "peer", err)
 	}
 	return b.WriteErr()
 }
@@ -2029,6 +2107,9 @@ func (m *ContactsResetSavedRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ContactsResetSavedRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("contacts.resetSaved")
+	}
 	return b.WriteErr()
 }
 
@@ -2070,6 +2151,9 @@ func (m *ContactsGetSavedRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ContactsGetSavedRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("contacts.getSaved")
+	}
 	return b.WriteErr()
 }
 
@@ -2112,6 +2196,9 @@ func (m *ContactsToggleTopPeersRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ContactsToggleTopPeersRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("contacts.toggleTopPeers")
+	}
 	b.PutBool(m.Enabled)
 	return b.WriteErr()
 }
@@ -2164,6 +2251,9 @@ func (m *ContactsAddContactRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ContactsAddContactRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("contacts.addContact")
+	}
 	var f0 uint32
 	if m.AddPhonePrivacyException {
 		f0 |= 1 << 0
@@ -2176,14 +2266,14 @@ func (m *ContactsAddContactRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("contacts.addContact", "id")
 	}
 	if err := m.ID.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("contacts.addContact", "id", err)
 	}
 	b.PutString(m.FirstName)
 	b.PutString(m.LastName)
 	b.PutString(m.Phone)
 	if m.Note != nil {
 		if err := m.Note.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("contacts.addContact", "note", err)
 		}
 	}
 	return b.WriteErr()
@@ -2260,11 +2350,14 @@ func (m *ContactsAcceptContactRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ContactsAcceptContactRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("contacts.acceptContact")
+	}
 	if m.ID == nil {
 		return tl.NilFieldError("contacts.acceptContact", "id")
 	}
 	if err := m.ID.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("contacts.acceptContact", "id", err)
 	}
 	return b.WriteErr()
 }
@@ -2314,6 +2407,9 @@ func (m *ContactsGetLocatedRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ContactsGetLocatedRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("contacts.getLocated")
+	}
 	var f0 uint32
 	if m.Background {
 		f0 |= 1 << 1
@@ -2326,7 +2422,7 @@ func (m *ContactsGetLocatedRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("contacts.getLocated", "geo_point")
 	}
 	if err := m.GeoPoint.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("contacts.getLocated", "geo_point", err)
 	}
 	if m.SelfExpires.Set {
 		b.PutInt32(m.SelfExpires.Value)
@@ -2392,6 +2488,9 @@ func (m *ContactsBlockFromRepliesRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ContactsBlockFromRepliesRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("contacts.blockFromReplies")
+	}
 	var f0 uint32
 	if m.DeleteMessage {
 		f0 |= 1 << 0
@@ -2458,6 +2557,9 @@ func (m *ContactsResolvePhoneRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ContactsResolvePhoneRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("contacts.resolvePhone")
+	}
 	b.PutString(m.Phone)
 	return b.WriteErr()
 }
@@ -2506,6 +2608,9 @@ func (m *ContactsExportContactTokenRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ContactsExportContactTokenRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("contacts.exportContactToken")
+	}
 	return b.WriteErr()
 }
 
@@ -2550,6 +2655,9 @@ func (m *ContactsImportContactTokenRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ContactsImportContactTokenRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("contacts.importContactToken")
+	}
 	b.PutString(m.Token)
 	return b.WriteErr()
 }
@@ -2597,6 +2705,9 @@ func (m *ContactsEditCloseFriendsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ContactsEditCloseFriendsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("contacts.editCloseFriends")
+	}
 	b.PutVectorHeader(len(m.ID))
 	for i0 := range m.ID {
 		b.PutInt64(m.ID[i0])
@@ -2658,6 +2769,9 @@ func (m *ContactsSetBlockedRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ContactsSetBlockedRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("contacts.setBlocked")
+	}
 	var f0 uint32
 	if m.MyStoriesFrom {
 		f0 |= 1 << 0
@@ -2669,7 +2783,7 @@ func (m *ContactsSetBlockedRequest) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("contacts.setBlocked", "id")
 		}
 		if err := m.ID[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("contacts.setBlocked", "id", err)
 		}
 	}
 	b.PutInt32(m.Limit)
@@ -2736,6 +2850,9 @@ func (m *ContactsGetBirthdaysRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ContactsGetBirthdaysRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("contacts.getBirthdays")
+	}
 	return b.WriteErr()
 }
 
@@ -2780,6 +2897,9 @@ func (m *ContactsGetSponsoredPeersRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ContactsGetSponsoredPeersRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("contacts.getSponsoredPeers")
+	}
 	b.PutString(m.Q)
 	return b.WriteErr()
 }
@@ -2830,14 +2950,17 @@ func (m *ContactsUpdateContactNoteRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ContactsUpdateContactNoteRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("contacts.updateContactNote")
+	}
 	if m.ID == nil {
 		return tl.NilFieldError("contacts.updateContactNote", "id")
 	}
 	if err := m.ID.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("contacts.updateContactNote", "id", err)
 	}
 	if err := m.Note.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("contacts.updateContactNote", "note", err)
 	}
 	return b.WriteErr()
 }

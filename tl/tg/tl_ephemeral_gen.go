@@ -37,6 +37,9 @@ func (m *EphemeralSendMessageRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *EphemeralSendMessageRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("ephemeral.sendMessage")
+	}
 	var f0 uint32
 	if m.QueryID.Set {
 		f0 |= 1 << 0
@@ -61,13 +64,13 @@ func (m *EphemeralSendMessageRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("ephemeral.sendMessage", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("ephemeral.sendMessage", "peer", err)
 	}
 	if m.ReceiverID == nil {
 		return tl.NilFieldError("ephemeral.sendMessage", "receiver_id")
 	}
 	if err := m.ReceiverID.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("ephemeral.sendMessage", "receiver_id", err)
 	}
 	if m.QueryID.Set {
 		b.PutInt64(m.QueryID.Value)
@@ -80,29 +83,29 @@ func (m *EphemeralSendMessageRequest) EncodeBare(b *tl.Buffer) error {
 				return tl.NilFieldError("ephemeral.sendMessage", "entities")
 			}
 			if err := m.Entities[i1].Encode(b); err != nil {
-				return err
+				return tl.EncodeFieldErr("ephemeral.sendMessage", "entities", err)
 			}
 		}
 	}
 	if m.Media != nil {
 		if err := m.Media.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("ephemeral.sendMessage", "media", err)
 		}
 	}
 	if m.ReplyMarkup != nil {
 		if err := m.ReplyMarkup.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("ephemeral.sendMessage", "reply_markup", err)
 		}
 	}
 	if m.RichMessage != nil {
 		if err := m.RichMessage.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("ephemeral.sendMessage", "rich_message", err)
 		}
 	}
 	b.PutInt64(m.RandomID)
 	if m.ReplyTo != nil {
 		if err := m.ReplyTo.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("ephemeral.sendMessage", "reply_to", err)
 		}
 	}
 	return b.WriteErr()
@@ -207,17 +210,20 @@ func (m *EphemeralDeleteMessageRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *EphemeralDeleteMessageRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("ephemeral.deleteMessage")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("ephemeral.deleteMessage", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("ephemeral.deleteMessage", "peer", err)
 	}
 	if m.ReceiverID == nil {
 		return tl.NilFieldError("ephemeral.deleteMessage", "receiver_id")
 	}
 	if err := m.ReceiverID.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("ephemeral.deleteMessage", "receiver_id", err)
 	}
 	b.PutInt32(m.ID)
 	return b.WriteErr()
@@ -275,11 +281,14 @@ func (m *EphemeralReportMessageRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *EphemeralReportMessageRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("ephemeral.reportMessage")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("ephemeral.reportMessage", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("ephemeral.reportMessage", "peer", err)
 	}
 	b.PutInt32(m.ID)
 	b.PutBytes(m.Option)
@@ -343,6 +352,9 @@ func (m *EphemeralGetCallbackAnswerRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *EphemeralGetCallbackAnswerRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("ephemeral.getCallbackAnswer")
+	}
 	var f0 uint32
 	if m.Data.Set {
 		f0 |= 1 << 1
@@ -352,7 +364,7 @@ func (m *EphemeralGetCallbackAnswerRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("ephemeral.getCallbackAnswer", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("ephemeral.getCallbackAnswer", "peer", err)
 	}
 	b.PutInt32(m.ID)
 	if m.Data.Set {

@@ -28,10 +28,13 @@ func (m *FoldersEditPeerFoldersRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *FoldersEditPeerFoldersRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("folders.editPeerFolders")
+	}
 	b.PutVectorHeader(len(m.FolderPeers))
 	for i0 := range m.FolderPeers {
 		if err := m.FolderPeers[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("folders.editPeerFolders", "folder_peers", err)
 		}
 	}
 	return b.WriteErr()

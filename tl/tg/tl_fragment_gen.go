@@ -33,6 +33,9 @@ func (m *FragmentCollectibleInfo) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *FragmentCollectibleInfo) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("fragment.collectibleInfo")
+	}
 	b.PutInt32(m.PurchaseDate)
 	b.PutString(m.Currency)
 	b.PutInt64(m.Amount)
@@ -102,11 +105,14 @@ func (m *FragmentGetCollectibleInfoRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *FragmentGetCollectibleInfoRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("fragment.getCollectibleInfo")
+	}
 	if m.Collectible == nil {
 		return tl.NilFieldError("fragment.getCollectibleInfo", "collectible")
 	}
 	if err := m.Collectible.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("fragment.getCollectibleInfo", "collectible", err)
 	}
 	return b.WriteErr()
 }

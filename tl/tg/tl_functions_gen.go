@@ -29,12 +29,15 @@ func (m *InvokeAfterMsgRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InvokeAfterMsgRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("invokeAfterMsg")
+	}
 	b.PutInt64(m.MsgID)
 	if m.Query == nil {
 		return tl.NilFieldError("invokeAfterMsg", "query")
 	}
 	if err := m.Query.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("invokeAfterMsg", "query", err)
 	}
 	return b.WriteErr()
 }
@@ -86,6 +89,9 @@ func (m *InvokeAfterMsgsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InvokeAfterMsgsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("invokeAfterMsgs")
+	}
 	b.PutVectorHeader(len(m.MsgIDs))
 	for i0 := range m.MsgIDs {
 		b.PutInt64(m.MsgIDs[i0])
@@ -94,7 +100,7 @@ func (m *InvokeAfterMsgsRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("invokeAfterMsgs", "query")
 	}
 	if err := m.Query.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("invokeAfterMsgs", "query", err)
 	}
 	return b.WriteErr()
 }
@@ -163,6 +169,9 @@ func (m *InitConnectionRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InitConnectionRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("initConnection")
+	}
 	var f0 uint32
 	if m.Proxy != nil {
 		f0 |= 1 << 0
@@ -180,19 +189,19 @@ func (m *InitConnectionRequest) EncodeBare(b *tl.Buffer) error {
 	b.PutString(m.LangCode)
 	if m.Proxy != nil {
 		if err := m.Proxy.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("initConnection", "proxy", err)
 		}
 	}
 	if m.Params != nil {
 		if err := m.Params.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("initConnection", "params", err)
 		}
 	}
 	if m.Query == nil {
 		return tl.NilFieldError("initConnection", "query")
 	}
 	if err := m.Query.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("initConnection", "query", err)
 	}
 	return b.WriteErr()
 }
@@ -285,12 +294,15 @@ func (m *InvokeWithLayerRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InvokeWithLayerRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("invokeWithLayer")
+	}
 	b.PutInt32(m.Layer)
 	if m.Query == nil {
 		return tl.NilFieldError("invokeWithLayer", "query")
 	}
 	if err := m.Query.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("invokeWithLayer", "query", err)
 	}
 	return b.WriteErr()
 }
@@ -341,11 +353,14 @@ func (m *InvokeWithoutUpdatesRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InvokeWithoutUpdatesRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("invokeWithoutUpdates")
+	}
 	if m.Query == nil {
 		return tl.NilFieldError("invokeWithoutUpdates", "query")
 	}
 	if err := m.Query.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("invokeWithoutUpdates", "query", err)
 	}
 	return b.WriteErr()
 }
@@ -394,14 +409,17 @@ func (m *InvokeWithMessagesRangeRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InvokeWithMessagesRangeRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("invokeWithMessagesRange")
+	}
 	if err := m.Range.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("invokeWithMessagesRange", "range", err)
 	}
 	if m.Query == nil {
 		return tl.NilFieldError("invokeWithMessagesRange", "query")
 	}
 	if err := m.Query.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("invokeWithMessagesRange", "query", err)
 	}
 	return b.WriteErr()
 }
@@ -456,12 +474,15 @@ func (m *InvokeWithTakeoutRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InvokeWithTakeoutRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("invokeWithTakeout")
+	}
 	b.PutInt64(m.TakeoutID)
 	if m.Query == nil {
 		return tl.NilFieldError("invokeWithTakeout", "query")
 	}
 	if err := m.Query.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("invokeWithTakeout", "query", err)
 	}
 	return b.WriteErr()
 }
@@ -515,12 +536,15 @@ func (m *InvokeWithBusinessConnectionRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InvokeWithBusinessConnectionRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("invokeWithBusinessConnection")
+	}
 	b.PutString(m.ConnectionID)
 	if m.Query == nil {
 		return tl.NilFieldError("invokeWithBusinessConnection", "query")
 	}
 	if err := m.Query.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("invokeWithBusinessConnection", "query", err)
 	}
 	return b.WriteErr()
 }
@@ -577,13 +601,16 @@ func (m *InvokeWithGooglePlayIntegrityRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InvokeWithGooglePlayIntegrityRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("invokeWithGooglePlayIntegrity")
+	}
 	b.PutString(m.Nonce)
 	b.PutString(m.Token)
 	if m.Query == nil {
 		return tl.NilFieldError("invokeWithGooglePlayIntegrity", "query")
 	}
 	if err := m.Query.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("invokeWithGooglePlayIntegrity", "query", err)
 	}
 	return b.WriteErr()
 }
@@ -639,13 +666,16 @@ func (m *InvokeWithApnsSecretRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InvokeWithApnsSecretRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("invokeWithApnsSecret")
+	}
 	b.PutString(m.Nonce)
 	b.PutString(m.Secret)
 	if m.Query == nil {
 		return tl.NilFieldError("invokeWithApnsSecret", "query")
 	}
 	if err := m.Query.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("invokeWithApnsSecret", "query", err)
 	}
 	return b.WriteErr()
 }
@@ -700,12 +730,15 @@ func (m *InvokeWithReCaptchaRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InvokeWithReCaptchaRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("invokeWithReCaptcha")
+	}
 	b.PutString(m.Token)
 	if m.Query == nil {
 		return tl.NilFieldError("invokeWithReCaptcha", "query")
 	}
 	if err := m.Query.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("invokeWithReCaptcha", "query", err)
 	}
 	return b.WriteErr()
 }

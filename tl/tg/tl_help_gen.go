@@ -37,6 +37,9 @@ func (m *HelpAppUpdate) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *HelpAppUpdate) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("help.appUpdate")
+	}
 	var f0 uint32
 	if m.CanNotSkip {
 		f0 |= 1 << 0
@@ -60,12 +63,12 @@ func (m *HelpAppUpdate) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("help.appUpdate", "entities")
 		}
 		if err := m.Entities[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("help.appUpdate", "entities", err)
 		}
 	}
 	if m.Document != nil {
 		if err := m.Document.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("help.appUpdate", "document", err)
 		}
 	}
 	if m.URL.Set {
@@ -73,7 +76,7 @@ func (m *HelpAppUpdate) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.Sticker != nil {
 		if err := m.Sticker.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("help.appUpdate", "sticker", err)
 		}
 	}
 	return b.WriteErr()
@@ -163,6 +166,9 @@ func (m *HelpNoAppUpdate) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *HelpNoAppUpdate) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("help.noAppUpdate")
+	}
 	return b.WriteErr()
 }
 
@@ -205,6 +211,9 @@ func (m *HelpInviteText) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *HelpInviteText) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("help.inviteText")
+	}
 	b.PutString(m.Message)
 	return b.WriteErr()
 }
@@ -253,12 +262,15 @@ func (m *HelpSupport) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *HelpSupport) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("help.support")
+	}
 	b.PutString(m.PhoneNumber)
 	if m.User == nil {
 		return tl.NilFieldError("help.support", "user")
 	}
 	if err := m.User.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("help.support", "user", err)
 	}
 	return b.WriteErr()
 }
@@ -313,6 +325,9 @@ func (m *HelpTermsOfService) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *HelpTermsOfService) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("help.termsOfService")
+	}
 	var f0 uint32
 	if m.Popup {
 		f0 |= 1 << 0
@@ -322,7 +337,7 @@ func (m *HelpTermsOfService) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutUint32(f0)
 	if err := m.ID.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("help.termsOfService", "id", err)
 	}
 	b.PutString(m.Text)
 	b.PutVectorHeader(len(m.Entities))
@@ -331,7 +346,7 @@ func (m *HelpTermsOfService) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("help.termsOfService", "entities")
 		}
 		if err := m.Entities[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("help.termsOfService", "entities", err)
 		}
 	}
 	if m.MinAgeConfirm.Set {
@@ -415,13 +430,16 @@ func (m *HelpRecentMeURLs) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *HelpRecentMeURLs) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("help.recentMeUrls")
+	}
 	b.PutVectorHeader(len(m.URLs))
 	for i0 := range m.URLs {
 		if m.URLs[i0] == nil {
 			return tl.NilFieldError("help.recentMeUrls", "urls")
 		}
 		if err := m.URLs[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("help.recentMeUrls", "urls", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Chats))
@@ -430,7 +448,7 @@ func (m *HelpRecentMeURLs) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("help.recentMeUrls", "chats")
 		}
 		if err := m.Chats[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("help.recentMeUrls", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
@@ -439,7 +457,7 @@ func (m *HelpRecentMeURLs) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("help.recentMeUrls", "users")
 		}
 		if err := m.Users[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("help.recentMeUrls", "users", err)
 		}
 	}
 	return b.WriteErr()
@@ -523,6 +541,9 @@ func (m *HelpTermsOfServiceUpdateEmpty) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *HelpTermsOfServiceUpdateEmpty) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("help.termsOfServiceUpdateEmpty")
+	}
 	b.PutInt32(m.Expires)
 	return b.WriteErr()
 }
@@ -573,9 +594,12 @@ func (m *HelpTermsOfServiceUpdate) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *HelpTermsOfServiceUpdate) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("help.termsOfServiceUpdate")
+	}
 	b.PutInt32(m.Expires)
 	if err := m.TermsOfService.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("help.termsOfServiceUpdate", "terms_of_service", err)
 	}
 	return b.WriteErr()
 }
@@ -630,6 +654,9 @@ func (m *HelpDeepLinkInfoEmpty) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *HelpDeepLinkInfoEmpty) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("help.deepLinkInfoEmpty")
+	}
 	return b.WriteErr()
 }
 
@@ -676,6 +703,9 @@ func (m *HelpDeepLinkInfo) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *HelpDeepLinkInfo) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("help.deepLinkInfo")
+	}
 	var f0 uint32
 	if m.UpdateApp {
 		f0 |= 1 << 0
@@ -692,7 +722,7 @@ func (m *HelpDeepLinkInfo) EncodeBare(b *tl.Buffer) error {
 				return tl.NilFieldError("help.deepLinkInfo", "entities")
 			}
 			if err := m.Entities[i1].Encode(b); err != nil {
-				return err
+				return tl.EncodeFieldErr("help.deepLinkInfo", "entities", err)
 			}
 		}
 	}
@@ -763,6 +793,9 @@ func (m *HelpPassportConfigNotModified) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *HelpPassportConfigNotModified) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("help.passportConfigNotModified")
+	}
 	return b.WriteErr()
 }
 
@@ -808,9 +841,12 @@ func (m *HelpPassportConfig) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *HelpPassportConfig) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("help.passportConfig")
+	}
 	b.PutInt32(m.Hash)
 	if err := m.CountriesLangs.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("help.passportConfig", "countries_langs", err)
 	}
 	return b.WriteErr()
 }
@@ -864,6 +900,9 @@ func (m *HelpSupportName) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *HelpSupportName) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("help.supportName")
+	}
 	b.PutString(m.Name)
 	return b.WriteErr()
 }
@@ -912,6 +951,9 @@ func (m *HelpUserInfoEmpty) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *HelpUserInfoEmpty) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("help.userInfoEmpty")
+	}
 	return b.WriteErr()
 }
 
@@ -959,6 +1001,9 @@ func (m *HelpUserInfo) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *HelpUserInfo) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("help.userInfo")
+	}
 	b.PutString(m.Message)
 	b.PutVectorHeader(len(m.Entities))
 	for i0 := range m.Entities {
@@ -966,7 +1011,7 @@ func (m *HelpUserInfo) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("help.userInfo", "entities")
 		}
 		if err := m.Entities[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("help.userInfo", "entities", err)
 		}
 	}
 	b.PutString(m.Author)
@@ -1037,6 +1082,9 @@ func (m *HelpPromoDataEmpty) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *HelpPromoDataEmpty) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("help.promoDataEmpty")
+	}
 	b.PutInt32(m.Expires)
 	return b.WriteErr()
 }
@@ -1095,6 +1143,9 @@ func (m *HelpPromoData) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *HelpPromoData) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("help.promoData")
+	}
 	var f0 uint32
 	if m.Proxy {
 		f0 |= 1 << 0
@@ -1115,7 +1166,7 @@ func (m *HelpPromoData) EncodeBare(b *tl.Buffer) error {
 	b.PutInt32(m.Expires)
 	if m.Peer != nil {
 		if err := m.Peer.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("help.promoData", "peer", err)
 		}
 	}
 	if m.PsaType.Set {
@@ -1134,7 +1185,7 @@ func (m *HelpPromoData) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.CustomPendingSuggestion != nil {
 		if err := m.CustomPendingSuggestion.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("help.promoData", "custom_pending_suggestion", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Chats))
@@ -1143,7 +1194,7 @@ func (m *HelpPromoData) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("help.promoData", "chats")
 		}
 		if err := m.Chats[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("help.promoData", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
@@ -1152,7 +1203,7 @@ func (m *HelpPromoData) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("help.promoData", "users")
 		}
 		if err := m.Users[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("help.promoData", "users", err)
 		}
 	}
 	return b.WriteErr()
@@ -1287,6 +1338,9 @@ func (m *HelpCountryCode) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *HelpCountryCode) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("help.countryCode")
+	}
 	var f0 uint32
 	if m.Prefixes != nil {
 		f0 |= 1 << 0
@@ -1391,6 +1445,9 @@ func (m *HelpCountry) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *HelpCountry) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("help.country")
+	}
 	var f0 uint32
 	if m.Hidden {
 		f0 |= 1 << 0
@@ -1407,7 +1464,7 @@ func (m *HelpCountry) EncodeBare(b *tl.Buffer) error {
 	b.PutVectorHeader(len(m.CountryCodes))
 	for i0 := range m.CountryCodes {
 		if err := m.CountryCodes[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("help.country", "country_codes", err)
 		}
 	}
 	return b.WriteErr()
@@ -1490,6 +1547,9 @@ func (m *HelpCountriesListNotModified) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *HelpCountriesListNotModified) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("help.countriesListNotModified")
+	}
 	return b.WriteErr()
 }
 
@@ -1535,10 +1595,13 @@ func (m *HelpCountriesList) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *HelpCountriesList) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("help.countriesList")
+	}
 	b.PutVectorHeader(len(m.Countries))
 	for i0 := range m.Countries {
 		if err := m.Countries[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("help.countriesList", "countries", err)
 		}
 	}
 	b.PutInt32(m.Hash)
@@ -1611,6 +1674,9 @@ func (m *HelpPremiumPromo) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *HelpPremiumPromo) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("help.premiumPromo")
+	}
 	b.PutString(m.StatusText)
 	b.PutVectorHeader(len(m.StatusEntities))
 	for i0 := range m.StatusEntities {
@@ -1618,7 +1684,7 @@ func (m *HelpPremiumPromo) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("help.premiumPromo", "status_entities")
 		}
 		if err := m.StatusEntities[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("help.premiumPromo", "status_entities", err)
 		}
 	}
 	b.PutVectorHeader(len(m.VideoSections))
@@ -1631,13 +1697,13 @@ func (m *HelpPremiumPromo) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("help.premiumPromo", "videos")
 		}
 		if err := m.Videos[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("help.premiumPromo", "videos", err)
 		}
 	}
 	b.PutVectorHeader(len(m.PeriodOptions))
 	for i0 := range m.PeriodOptions {
 		if err := m.PeriodOptions[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("help.premiumPromo", "period_options", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
@@ -1646,7 +1712,7 @@ func (m *HelpPremiumPromo) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("help.premiumPromo", "users")
 		}
 		if err := m.Users[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("help.premiumPromo", "users", err)
 		}
 	}
 	return b.WriteErr()
@@ -1762,6 +1828,9 @@ func (m *HelpAppConfigNotModified) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *HelpAppConfigNotModified) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("help.appConfigNotModified")
+	}
 	return b.WriteErr()
 }
 
@@ -1807,12 +1876,15 @@ func (m *HelpAppConfig) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *HelpAppConfig) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("help.appConfig")
+	}
 	b.PutInt32(m.Hash)
 	if m.Config == nil {
 		return tl.NilFieldError("help.appConfig", "config")
 	}
 	if err := m.Config.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("help.appConfig", "config", err)
 	}
 	return b.WriteErr()
 }
@@ -1865,6 +1937,9 @@ func (m *HelpPeerColorSet) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *HelpPeerColorSet) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("help.peerColorSet")
+	}
 	b.PutVectorHeader(len(m.Colors))
 	for i0 := range m.Colors {
 		b.PutInt32(m.Colors[i0])
@@ -1928,6 +2003,9 @@ func (m *HelpPeerColorProfileSet) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *HelpPeerColorProfileSet) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("help.peerColorProfileSet")
+	}
 	b.PutVectorHeader(len(m.PaletteColors))
 	for i0 := range m.PaletteColors {
 		b.PutInt32(m.PaletteColors[i0])
@@ -2024,6 +2102,9 @@ func (m *HelpPeerColorOption) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *HelpPeerColorOption) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("help.peerColorOption")
+	}
 	var f0 uint32
 	if m.Hidden {
 		f0 |= 1 << 0
@@ -2044,12 +2125,12 @@ func (m *HelpPeerColorOption) EncodeBare(b *tl.Buffer) error {
 	b.PutInt32(m.ColorID)
 	if m.Colors != nil {
 		if err := m.Colors.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("help.peerColorOption", "colors", err)
 		}
 	}
 	if m.DarkColors != nil {
 		if err := m.DarkColors.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("help.peerColorOption", "dark_colors", err)
 		}
 	}
 	if m.ChannelMinLevel.Set {
@@ -2133,6 +2214,9 @@ func (m *HelpPeerColorsNotModified) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *HelpPeerColorsNotModified) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("help.peerColorsNotModified")
+	}
 	return b.WriteErr()
 }
 
@@ -2178,11 +2262,14 @@ func (m *HelpPeerColors) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *HelpPeerColors) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("help.peerColors")
+	}
 	b.PutInt32(m.Hash)
 	b.PutVectorHeader(len(m.Colors))
 	for i0 := range m.Colors {
 		if err := m.Colors[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("help.peerColors", "colors", err)
 		}
 	}
 	return b.WriteErr()
@@ -2250,6 +2337,9 @@ func (m *HelpTimezonesListNotModified) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *HelpTimezonesListNotModified) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("help.timezonesListNotModified")
+	}
 	return b.WriteErr()
 }
 
@@ -2295,10 +2385,13 @@ func (m *HelpTimezonesList) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *HelpTimezonesList) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("help.timezonesList")
+	}
 	b.PutVectorHeader(len(m.Timezones))
 	for i0 := range m.Timezones {
 		if err := m.Timezones[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("help.timezonesList", "timezones", err)
 		}
 	}
 	b.PutInt32(m.Hash)
@@ -2365,6 +2458,9 @@ func (m *HelpGetConfigRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *HelpGetConfigRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("help.getConfig")
+	}
 	return b.WriteErr()
 }
 
@@ -2406,6 +2502,9 @@ func (m *HelpGetNearestDCRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *HelpGetNearestDCRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("help.getNearestDc")
+	}
 	return b.WriteErr()
 }
 
@@ -2448,6 +2547,9 @@ func (m *HelpGetAppUpdateRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *HelpGetAppUpdateRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("help.getAppUpdate")
+	}
 	b.PutString(m.Source)
 	return b.WriteErr()
 }
@@ -2494,6 +2596,9 @@ func (m *HelpGetInviteTextRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *HelpGetInviteTextRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("help.getInviteText")
+	}
 	return b.WriteErr()
 }
 
@@ -2535,6 +2640,9 @@ func (m *HelpGetSupportRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *HelpGetSupportRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("help.getSupport")
+	}
 	return b.WriteErr()
 }
 
@@ -2578,6 +2686,9 @@ func (m *HelpSetBotUpdatesStatusRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *HelpSetBotUpdatesStatusRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("help.setBotUpdatesStatus")
+	}
 	b.PutInt32(m.PendingUpdatesCount)
 	b.PutString(m.Message)
 	return b.WriteErr()
@@ -2628,6 +2739,9 @@ func (m *HelpGetCdnConfigRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *HelpGetCdnConfigRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("help.getCdnConfig")
+	}
 	return b.WriteErr()
 }
 
@@ -2670,6 +2784,9 @@ func (m *HelpGetRecentMeURLsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *HelpGetRecentMeURLsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("help.getRecentMeUrls")
+	}
 	b.PutString(m.Referer)
 	return b.WriteErr()
 }
@@ -2718,6 +2835,9 @@ func (m *HelpGetTermsOfServiceUpdateRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *HelpGetTermsOfServiceUpdateRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("help.getTermsOfServiceUpdate")
+	}
 	return b.WriteErr()
 }
 
@@ -2760,8 +2880,11 @@ func (m *HelpAcceptTermsOfServiceRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *HelpAcceptTermsOfServiceRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("help.acceptTermsOfService")
+	}
 	if err := m.ID.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("help.acceptTermsOfService", "id", err)
 	}
 	return b.WriteErr()
 }
@@ -2812,6 +2935,9 @@ func (m *HelpGetDeepLinkInfoRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *HelpGetDeepLinkInfoRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("help.getDeepLinkInfo")
+	}
 	b.PutString(m.Path)
 	return b.WriteErr()
 }
@@ -2859,6 +2985,9 @@ func (m *HelpGetAppConfigRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *HelpGetAppConfigRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("help.getAppConfig")
+	}
 	b.PutInt32(m.Hash)
 	return b.WriteErr()
 }
@@ -2906,10 +3035,13 @@ func (m *HelpSaveAppLogRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *HelpSaveAppLogRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("help.saveAppLog")
+	}
 	b.PutVectorHeader(len(m.Events))
 	for i0 := range m.Events {
 		if err := m.Events[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("help.saveAppLog", "events", err)
 		}
 	}
 	return b.WriteErr()
@@ -2973,6 +3105,9 @@ func (m *HelpGetPassportConfigRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *HelpGetPassportConfigRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("help.getPassportConfig")
+	}
 	b.PutInt32(m.Hash)
 	return b.WriteErr()
 }
@@ -3019,6 +3154,9 @@ func (m *HelpGetSupportNameRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *HelpGetSupportNameRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("help.getSupportName")
+	}
 	return b.WriteErr()
 }
 
@@ -3061,11 +3199,14 @@ func (m *HelpGetUserInfoRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *HelpGetUserInfoRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("help.getUserInfo")
+	}
 	if m.UserID == nil {
 		return tl.NilFieldError("help.getUserInfo", "user_id")
 	}
 	if err := m.UserID.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("help.getUserInfo", "user_id", err)
 	}
 	return b.WriteErr()
 }
@@ -3115,11 +3256,14 @@ func (m *HelpEditUserInfoRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *HelpEditUserInfoRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("help.editUserInfo")
+	}
 	if m.UserID == nil {
 		return tl.NilFieldError("help.editUserInfo", "user_id")
 	}
 	if err := m.UserID.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("help.editUserInfo", "user_id", err)
 	}
 	b.PutString(m.Message)
 	b.PutVectorHeader(len(m.Entities))
@@ -3128,7 +3272,7 @@ func (m *HelpEditUserInfoRequest) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("help.editUserInfo", "entities")
 		}
 		if err := m.Entities[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("help.editUserInfo", "entities", err)
 		}
 	}
 	return b.WriteErr()
@@ -3191,6 +3335,9 @@ func (m *HelpGetPromoDataRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *HelpGetPromoDataRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("help.getPromoData")
+	}
 	return b.WriteErr()
 }
 
@@ -3233,11 +3380,14 @@ func (m *HelpHidePromoDataRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *HelpHidePromoDataRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("help.hidePromoData")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("help.hidePromoData", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("help.hidePromoData", "peer", err)
 	}
 	return b.WriteErr()
 }
@@ -3286,11 +3436,14 @@ func (m *HelpDismissSuggestionRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *HelpDismissSuggestionRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("help.dismissSuggestion")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("help.dismissSuggestion", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("help.dismissSuggestion", "peer", err)
 	}
 	b.PutString(m.Suggestion)
 	return b.WriteErr()
@@ -3343,6 +3496,9 @@ func (m *HelpGetCountriesListRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *HelpGetCountriesListRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("help.getCountriesList")
+	}
 	b.PutString(m.LangCode)
 	b.PutInt32(m.Hash)
 	return b.WriteErr()
@@ -3393,6 +3549,9 @@ func (m *HelpGetPremiumPromoRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *HelpGetPremiumPromoRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("help.getPremiumPromo")
+	}
 	return b.WriteErr()
 }
 
@@ -3435,6 +3594,9 @@ func (m *HelpGetPeerColorsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *HelpGetPeerColorsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("help.getPeerColors")
+	}
 	b.PutInt32(m.Hash)
 	return b.WriteErr()
 }
@@ -3482,6 +3644,9 @@ func (m *HelpGetPeerProfileColorsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *HelpGetPeerProfileColorsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("help.getPeerProfileColors")
+	}
 	b.PutInt32(m.Hash)
 	return b.WriteErr()
 }
@@ -3529,6 +3694,9 @@ func (m *HelpGetTimezonesListRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *HelpGetTimezonesListRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("help.getTimezonesList")
+	}
 	b.PutInt32(m.Hash)
 	return b.WriteErr()
 }

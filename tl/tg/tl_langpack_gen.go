@@ -29,6 +29,9 @@ func (m *LangpackGetLangPackRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *LangpackGetLangPackRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("langpack.getLangPack")
+	}
 	b.PutString(m.LangPack)
 	b.PutString(m.LangCode)
 	return b.WriteErr()
@@ -82,6 +85,9 @@ func (m *LangpackGetStringsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *LangpackGetStringsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("langpack.getStrings")
+	}
 	b.PutString(m.LangPack)
 	b.PutString(m.LangCode)
 	b.PutVectorHeader(len(m.Keys))
@@ -151,6 +157,9 @@ func (m *LangpackGetDifferenceRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *LangpackGetDifferenceRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("langpack.getDifference")
+	}
 	b.PutString(m.LangPack)
 	b.PutString(m.LangCode)
 	b.PutInt32(m.FromVersion)
@@ -206,6 +215,9 @@ func (m *LangpackGetLanguagesRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *LangpackGetLanguagesRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("langpack.getLanguages")
+	}
 	b.PutString(m.LangPack)
 	return b.WriteErr()
 }
@@ -254,6 +266,9 @@ func (m *LangpackGetLanguageRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *LangpackGetLanguageRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("langpack.getLanguage")
+	}
 	b.PutString(m.LangPack)
 	b.PutString(m.LangCode)
 	return b.WriteErr()

@@ -33,13 +33,16 @@ func (m *MessagesDialogs) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesDialogs) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.dialogs")
+	}
 	b.PutVectorHeader(len(m.Dialogs))
 	for i0 := range m.Dialogs {
 		if m.Dialogs[i0] == nil {
 			return tl.NilFieldError("messages.dialogs", "dialogs")
 		}
 		if err := m.Dialogs[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.dialogs", "dialogs", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Messages))
@@ -48,7 +51,7 @@ func (m *MessagesDialogs) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("messages.dialogs", "messages")
 		}
 		if err := m.Messages[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.dialogs", "messages", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Chats))
@@ -57,7 +60,7 @@ func (m *MessagesDialogs) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("messages.dialogs", "chats")
 		}
 		if err := m.Chats[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.dialogs", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
@@ -66,7 +69,7 @@ func (m *MessagesDialogs) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("messages.dialogs", "users")
 		}
 		if err := m.Users[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.dialogs", "users", err)
 		}
 	}
 	return b.WriteErr()
@@ -166,6 +169,9 @@ func (m *MessagesDialogsSlice) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesDialogsSlice) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.dialogsSlice")
+	}
 	b.PutInt32(m.Count)
 	b.PutVectorHeader(len(m.Dialogs))
 	for i0 := range m.Dialogs {
@@ -173,7 +179,7 @@ func (m *MessagesDialogsSlice) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("messages.dialogsSlice", "dialogs")
 		}
 		if err := m.Dialogs[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.dialogsSlice", "dialogs", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Messages))
@@ -182,7 +188,7 @@ func (m *MessagesDialogsSlice) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("messages.dialogsSlice", "messages")
 		}
 		if err := m.Messages[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.dialogsSlice", "messages", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Chats))
@@ -191,7 +197,7 @@ func (m *MessagesDialogsSlice) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("messages.dialogsSlice", "chats")
 		}
 		if err := m.Chats[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.dialogsSlice", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
@@ -200,7 +206,7 @@ func (m *MessagesDialogsSlice) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("messages.dialogsSlice", "users")
 		}
 		if err := m.Users[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.dialogsSlice", "users", err)
 		}
 	}
 	return b.WriteErr()
@@ -299,6 +305,9 @@ func (m *MessagesDialogsNotModified) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesDialogsNotModified) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.dialogsNotModified")
+	}
 	b.PutInt32(m.Count)
 	return b.WriteErr()
 }
@@ -351,13 +360,16 @@ func (m *MessagesMessages) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesMessages) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.messages")
+	}
 	b.PutVectorHeader(len(m.Messages))
 	for i0 := range m.Messages {
 		if m.Messages[i0] == nil {
 			return tl.NilFieldError("messages.messages", "messages")
 		}
 		if err := m.Messages[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.messages", "messages", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Topics))
@@ -366,7 +378,7 @@ func (m *MessagesMessages) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("messages.messages", "topics")
 		}
 		if err := m.Topics[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.messages", "topics", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Chats))
@@ -375,7 +387,7 @@ func (m *MessagesMessages) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("messages.messages", "chats")
 		}
 		if err := m.Chats[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.messages", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
@@ -384,7 +396,7 @@ func (m *MessagesMessages) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("messages.messages", "users")
 		}
 		if err := m.Users[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.messages", "users", err)
 		}
 	}
 	return b.WriteErr()
@@ -488,6 +500,9 @@ func (m *MessagesMessagesSlice) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesMessagesSlice) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.messagesSlice")
+	}
 	var f0 uint32
 	if m.Inexact {
 		f0 |= 1 << 1
@@ -511,7 +526,7 @@ func (m *MessagesMessagesSlice) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.SearchFlood != nil {
 		if err := m.SearchFlood.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.messagesSlice", "search_flood", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Messages))
@@ -520,7 +535,7 @@ func (m *MessagesMessagesSlice) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("messages.messagesSlice", "messages")
 		}
 		if err := m.Messages[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.messagesSlice", "messages", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Topics))
@@ -529,7 +544,7 @@ func (m *MessagesMessagesSlice) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("messages.messagesSlice", "topics")
 		}
 		if err := m.Topics[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.messagesSlice", "topics", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Chats))
@@ -538,7 +553,7 @@ func (m *MessagesMessagesSlice) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("messages.messagesSlice", "chats")
 		}
 		if err := m.Chats[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.messagesSlice", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
@@ -547,7 +562,7 @@ func (m *MessagesMessagesSlice) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("messages.messagesSlice", "users")
 		}
 		if err := m.Users[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.messagesSlice", "users", err)
 		}
 	}
 	return b.WriteErr()
@@ -684,6 +699,9 @@ func (m *MessagesChannelMessages) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesChannelMessages) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.channelMessages")
+	}
 	var f0 uint32
 	if m.Inexact {
 		f0 |= 1 << 1
@@ -703,7 +721,7 @@ func (m *MessagesChannelMessages) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("messages.channelMessages", "messages")
 		}
 		if err := m.Messages[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.channelMessages", "messages", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Topics))
@@ -712,7 +730,7 @@ func (m *MessagesChannelMessages) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("messages.channelMessages", "topics")
 		}
 		if err := m.Topics[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.channelMessages", "topics", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Chats))
@@ -721,7 +739,7 @@ func (m *MessagesChannelMessages) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("messages.channelMessages", "chats")
 		}
 		if err := m.Chats[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.channelMessages", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
@@ -730,7 +748,7 @@ func (m *MessagesChannelMessages) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("messages.channelMessages", "users")
 		}
 		if err := m.Users[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.channelMessages", "users", err)
 		}
 	}
 	return b.WriteErr()
@@ -844,6 +862,9 @@ func (m *MessagesMessagesNotModified) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesMessagesNotModified) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.messagesNotModified")
+	}
 	b.PutInt32(m.Count)
 	return b.WriteErr()
 }
@@ -893,13 +914,16 @@ func (m *MessagesChats) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesChats) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.chats")
+	}
 	b.PutVectorHeader(len(m.Chats))
 	for i0 := range m.Chats {
 		if m.Chats[i0] == nil {
 			return tl.NilFieldError("messages.chats", "chats")
 		}
 		if err := m.Chats[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.chats", "chats", err)
 		}
 	}
 	return b.WriteErr()
@@ -960,6 +984,9 @@ func (m *MessagesChatsSlice) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesChatsSlice) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.chatsSlice")
+	}
 	b.PutInt32(m.Count)
 	b.PutVectorHeader(len(m.Chats))
 	for i0 := range m.Chats {
@@ -967,7 +994,7 @@ func (m *MessagesChatsSlice) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("messages.chatsSlice", "chats")
 		}
 		if err := m.Chats[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.chatsSlice", "chats", err)
 		}
 	}
 	return b.WriteErr()
@@ -1030,11 +1057,14 @@ func (m *MessagesChatFull) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesChatFull) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.chatFull")
+	}
 	if m.FullChat == nil {
 		return tl.NilFieldError("messages.chatFull", "full_chat")
 	}
 	if err := m.FullChat.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.chatFull", "full_chat", err)
 	}
 	b.PutVectorHeader(len(m.Chats))
 	for i0 := range m.Chats {
@@ -1042,7 +1072,7 @@ func (m *MessagesChatFull) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("messages.chatFull", "chats")
 		}
 		if err := m.Chats[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.chatFull", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
@@ -1051,7 +1081,7 @@ func (m *MessagesChatFull) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("messages.chatFull", "users")
 		}
 		if err := m.Users[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.chatFull", "users", err)
 		}
 	}
 	return b.WriteErr()
@@ -1126,6 +1156,9 @@ func (m *MessagesAffectedHistory) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesAffectedHistory) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.affectedHistory")
+	}
 	b.PutInt32(m.Pts)
 	b.PutInt32(m.PtsCount)
 	b.PutInt32(m.Offset)
@@ -1183,6 +1216,9 @@ func (m *MessagesDHConfigNotModified) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesDHConfigNotModified) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.dhConfigNotModified")
+	}
 	b.PutBytes(m.Random)
 	return b.WriteErr()
 }
@@ -1235,6 +1271,9 @@ func (m *MessagesDHConfig) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesDHConfig) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.dhConfig")
+	}
 	b.PutInt32(m.G)
 	b.PutBytes(m.P)
 	b.PutInt32(m.Version)
@@ -1296,6 +1335,9 @@ func (m *MessagesSentEncryptedMessage) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesSentEncryptedMessage) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.sentEncryptedMessage")
+	}
 	b.PutInt32(m.Date)
 	return b.WriteErr()
 }
@@ -1346,12 +1388,15 @@ func (m *MessagesSentEncryptedFile) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesSentEncryptedFile) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.sentEncryptedFile")
+	}
 	b.PutInt32(m.Date)
 	if m.File == nil {
 		return tl.NilFieldError("messages.sentEncryptedFile", "file")
 	}
 	if err := m.File.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.sentEncryptedFile", "file", err)
 	}
 	return b.WriteErr()
 }
@@ -1403,6 +1448,9 @@ func (m *MessagesStickersNotModified) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesStickersNotModified) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.stickersNotModified")
+	}
 	return b.WriteErr()
 }
 
@@ -1448,6 +1496,9 @@ func (m *MessagesStickers) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesStickers) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.stickers")
+	}
 	b.PutInt64(m.Hash)
 	b.PutVectorHeader(len(m.Stickers))
 	for i0 := range m.Stickers {
@@ -1455,7 +1506,7 @@ func (m *MessagesStickers) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("messages.stickers", "stickers")
 		}
 		if err := m.Stickers[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.stickers", "stickers", err)
 		}
 	}
 	return b.WriteErr()
@@ -1517,6 +1568,9 @@ func (m *MessagesAllStickersNotModified) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesAllStickersNotModified) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.allStickersNotModified")
+	}
 	return b.WriteErr()
 }
 
@@ -1562,11 +1616,14 @@ func (m *MessagesAllStickers) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesAllStickers) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.allStickers")
+	}
 	b.PutInt64(m.Hash)
 	b.PutVectorHeader(len(m.Sets))
 	for i0 := range m.Sets {
 		if err := m.Sets[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.allStickers", "sets", err)
 		}
 	}
 	return b.WriteErr()
@@ -1634,6 +1691,9 @@ func (m *MessagesAffectedMessages) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesAffectedMessages) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.affectedMessages")
+	}
 	b.PutInt32(m.Pts)
 	b.PutInt32(m.PtsCount)
 	return b.WriteErr()
@@ -1690,19 +1750,22 @@ func (m *MessagesStickerSet) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesStickerSet) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.stickerSet")
+	}
 	if err := m.Set.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.stickerSet", "set", err)
 	}
 	b.PutVectorHeader(len(m.Packs))
 	for i0 := range m.Packs {
 		if err := m.Packs[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.stickerSet", "packs", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Keywords))
 	for i0 := range m.Keywords {
 		if err := m.Keywords[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.stickerSet", "keywords", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Documents))
@@ -1711,7 +1774,7 @@ func (m *MessagesStickerSet) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("messages.stickerSet", "documents")
 		}
 		if err := m.Documents[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.stickerSet", "documents", err)
 		}
 	}
 	return b.WriteErr()
@@ -1812,6 +1875,9 @@ func (m *MessagesStickerSetNotModified) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesStickerSetNotModified) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.stickerSetNotModified")
+	}
 	return b.WriteErr()
 }
 
@@ -1855,6 +1921,9 @@ func (m *MessagesSavedGifsNotModified) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesSavedGifsNotModified) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.savedGifsNotModified")
+	}
 	return b.WriteErr()
 }
 
@@ -1900,6 +1969,9 @@ func (m *MessagesSavedGifs) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesSavedGifs) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.savedGifs")
+	}
 	b.PutInt64(m.Hash)
 	b.PutVectorHeader(len(m.Gifs))
 	for i0 := range m.Gifs {
@@ -1907,7 +1979,7 @@ func (m *MessagesSavedGifs) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("messages.savedGifs", "gifs")
 		}
 		if err := m.Gifs[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.savedGifs", "gifs", err)
 		}
 	}
 	return b.WriteErr()
@@ -1975,6 +2047,9 @@ func (m *MessagesBotResults) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesBotResults) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.botResults")
+	}
 	var f0 uint32
 	if m.Gallery {
 		f0 |= 1 << 0
@@ -1995,12 +2070,12 @@ func (m *MessagesBotResults) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.SwitchPm != nil {
 		if err := m.SwitchPm.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.botResults", "switch_pm", err)
 		}
 	}
 	if m.SwitchWebview != nil {
 		if err := m.SwitchWebview.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.botResults", "switch_webview", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Results))
@@ -2009,7 +2084,7 @@ func (m *MessagesBotResults) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("messages.botResults", "results")
 		}
 		if err := m.Results[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.botResults", "results", err)
 		}
 	}
 	b.PutInt32(m.CacheTime)
@@ -2019,7 +2094,7 @@ func (m *MessagesBotResults) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("messages.botResults", "users")
 		}
 		if err := m.Users[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.botResults", "users", err)
 		}
 	}
 	return b.WriteErr()
@@ -2138,6 +2213,9 @@ func (m *MessagesBotCallbackAnswer) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesBotCallbackAnswer) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.botCallbackAnswer")
+	}
 	var f0 uint32
 	if m.Alert {
 		f0 |= 1 << 1
@@ -2228,6 +2306,9 @@ func (m *MessagesMessageEditData) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesMessageEditData) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.messageEditData")
+	}
 	var f0 uint32
 	if m.Caption {
 		f0 |= 1 << 0
@@ -2286,13 +2367,16 @@ func (m *MessagesPeerDialogs) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesPeerDialogs) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.peerDialogs")
+	}
 	b.PutVectorHeader(len(m.Dialogs))
 	for i0 := range m.Dialogs {
 		if m.Dialogs[i0] == nil {
 			return tl.NilFieldError("messages.peerDialogs", "dialogs")
 		}
 		if err := m.Dialogs[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.peerDialogs", "dialogs", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Messages))
@@ -2301,7 +2385,7 @@ func (m *MessagesPeerDialogs) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("messages.peerDialogs", "messages")
 		}
 		if err := m.Messages[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.peerDialogs", "messages", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Chats))
@@ -2310,7 +2394,7 @@ func (m *MessagesPeerDialogs) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("messages.peerDialogs", "chats")
 		}
 		if err := m.Chats[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.peerDialogs", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
@@ -2319,11 +2403,11 @@ func (m *MessagesPeerDialogs) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("messages.peerDialogs", "users")
 		}
 		if err := m.Users[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.peerDialogs", "users", err)
 		}
 	}
 	if err := m.State.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.peerDialogs", "state", err)
 	}
 	return b.WriteErr()
 }
@@ -2428,6 +2512,9 @@ func (m *MessagesFeaturedStickersNotModified) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesFeaturedStickersNotModified) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.featuredStickersNotModified")
+	}
 	b.PutInt32(m.Count)
 	return b.WriteErr()
 }
@@ -2481,6 +2568,9 @@ func (m *MessagesFeaturedStickers) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesFeaturedStickers) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.featuredStickers")
+	}
 	var f0 uint32
 	if m.Premium {
 		f0 |= 1 << 0
@@ -2494,7 +2584,7 @@ func (m *MessagesFeaturedStickers) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("messages.featuredStickers", "sets")
 		}
 		if err := m.Sets[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.featuredStickers", "sets", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Unread))
@@ -2585,6 +2675,9 @@ func (m *MessagesRecentStickersNotModified) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesRecentStickersNotModified) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.recentStickersNotModified")
+	}
 	return b.WriteErr()
 }
 
@@ -2632,11 +2725,14 @@ func (m *MessagesRecentStickers) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesRecentStickers) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.recentStickers")
+	}
 	b.PutInt64(m.Hash)
 	b.PutVectorHeader(len(m.Packs))
 	for i0 := range m.Packs {
 		if err := m.Packs[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.recentStickers", "packs", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Stickers))
@@ -2645,7 +2741,7 @@ func (m *MessagesRecentStickers) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("messages.recentStickers", "stickers")
 		}
 		if err := m.Stickers[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.recentStickers", "stickers", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Dates))
@@ -2741,6 +2837,9 @@ func (m *MessagesArchivedStickers) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesArchivedStickers) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.archivedStickers")
+	}
 	b.PutInt32(m.Count)
 	b.PutVectorHeader(len(m.Sets))
 	for i0 := range m.Sets {
@@ -2748,7 +2847,7 @@ func (m *MessagesArchivedStickers) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("messages.archivedStickers", "sets")
 		}
 		if err := m.Sets[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.archivedStickers", "sets", err)
 		}
 	}
 	return b.WriteErr()
@@ -2814,6 +2913,9 @@ func (m *MessagesStickerSetInstallResultSuccess) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesStickerSetInstallResultSuccess) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.stickerSetInstallResultSuccess")
+	}
 	return b.WriteErr()
 }
 
@@ -2862,13 +2964,16 @@ func (m *MessagesStickerSetInstallResultArchive) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesStickerSetInstallResultArchive) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.stickerSetInstallResultArchive")
+	}
 	b.PutVectorHeader(len(m.Sets))
 	for i0 := range m.Sets {
 		if m.Sets[i0] == nil {
 			return tl.NilFieldError("messages.stickerSetInstallResultArchive", "sets")
 		}
 		if err := m.Sets[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.stickerSetInstallResultArchive", "sets", err)
 		}
 	}
 	return b.WriteErr()
@@ -2927,10 +3032,13 @@ func (m *MessagesHighScores) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesHighScores) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.highScores")
+	}
 	b.PutVectorHeader(len(m.Scores))
 	for i0 := range m.Scores {
 		if err := m.Scores[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.highScores", "scores", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
@@ -2939,7 +3047,7 @@ func (m *MessagesHighScores) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("messages.highScores", "users")
 		}
 		if err := m.Users[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.highScores", "users", err)
 		}
 	}
 	return b.WriteErr()
@@ -3020,6 +3128,9 @@ func (m *MessagesFavedStickersNotModified) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesFavedStickersNotModified) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.favedStickersNotModified")
+	}
 	return b.WriteErr()
 }
 
@@ -3066,11 +3177,14 @@ func (m *MessagesFavedStickers) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesFavedStickers) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.favedStickers")
+	}
 	b.PutInt64(m.Hash)
 	b.PutVectorHeader(len(m.Packs))
 	for i0 := range m.Packs {
 		if err := m.Packs[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.favedStickers", "packs", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Stickers))
@@ -3079,7 +3193,7 @@ func (m *MessagesFavedStickers) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("messages.favedStickers", "stickers")
 		}
 		if err := m.Stickers[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.favedStickers", "stickers", err)
 		}
 	}
 	return b.WriteErr()
@@ -3163,6 +3277,9 @@ func (m *MessagesFoundStickerSetsNotModified) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesFoundStickerSetsNotModified) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.foundStickerSetsNotModified")
+	}
 	return b.WriteErr()
 }
 
@@ -3208,6 +3325,9 @@ func (m *MessagesFoundStickerSets) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesFoundStickerSets) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.foundStickerSets")
+	}
 	b.PutInt64(m.Hash)
 	b.PutVectorHeader(len(m.Sets))
 	for i0 := range m.Sets {
@@ -3215,7 +3335,7 @@ func (m *MessagesFoundStickerSets) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("messages.foundStickerSets", "sets")
 		}
 		if err := m.Sets[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.foundStickerSets", "sets", err)
 		}
 	}
 	return b.WriteErr()
@@ -3278,6 +3398,9 @@ func (m *MessagesSearchCounter) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesSearchCounter) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.searchCounter")
+	}
 	var f0 uint32
 	if m.Inexact {
 		f0 |= 1 << 1
@@ -3287,7 +3410,7 @@ func (m *MessagesSearchCounter) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("messages.searchCounter", "filter")
 	}
 	if err := m.Filter.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.searchCounter", "filter", err)
 	}
 	b.PutInt32(m.Count)
 	return b.WriteErr()
@@ -3347,6 +3470,9 @@ func (m *MessagesInactiveChats) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesInactiveChats) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.inactiveChats")
+	}
 	b.PutVectorHeader(len(m.Dates))
 	for i0 := range m.Dates {
 		b.PutInt32(m.Dates[i0])
@@ -3357,7 +3483,7 @@ func (m *MessagesInactiveChats) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("messages.inactiveChats", "chats")
 		}
 		if err := m.Chats[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.inactiveChats", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
@@ -3366,7 +3492,7 @@ func (m *MessagesInactiveChats) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("messages.inactiveChats", "users")
 		}
 		if err := m.Users[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.inactiveChats", "users", err)
 		}
 	}
 	return b.WriteErr()
@@ -3452,6 +3578,9 @@ func (m *MessagesVotesList) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesVotesList) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.votesList")
+	}
 	var f0 uint32
 	if m.NextOffset.Set {
 		f0 |= 1 << 0
@@ -3464,7 +3593,7 @@ func (m *MessagesVotesList) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("messages.votesList", "votes")
 		}
 		if err := m.Votes[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.votesList", "votes", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Chats))
@@ -3473,7 +3602,7 @@ func (m *MessagesVotesList) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("messages.votesList", "chats")
 		}
 		if err := m.Chats[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.votesList", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
@@ -3482,7 +3611,7 @@ func (m *MessagesVotesList) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("messages.votesList", "users")
 		}
 		if err := m.Users[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.votesList", "users", err)
 		}
 	}
 	if m.NextOffset.Set {
@@ -3583,10 +3712,13 @@ func (m *MessagesMessageViews) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesMessageViews) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.messageViews")
+	}
 	b.PutVectorHeader(len(m.Views))
 	for i0 := range m.Views {
 		if err := m.Views[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.messageViews", "views", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Chats))
@@ -3595,7 +3727,7 @@ func (m *MessagesMessageViews) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("messages.messageViews", "chats")
 		}
 		if err := m.Chats[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.messageViews", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
@@ -3604,7 +3736,7 @@ func (m *MessagesMessageViews) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("messages.messageViews", "users")
 		}
 		if err := m.Users[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.messageViews", "users", err)
 		}
 	}
 	return b.WriteErr()
@@ -3698,6 +3830,9 @@ func (m *MessagesDiscussionMessage) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesDiscussionMessage) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.discussionMessage")
+	}
 	var f0 uint32
 	if m.MaxID.Set {
 		f0 |= 1 << 0
@@ -3715,7 +3850,7 @@ func (m *MessagesDiscussionMessage) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("messages.discussionMessage", "messages")
 		}
 		if err := m.Messages[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.discussionMessage", "messages", err)
 		}
 	}
 	if m.MaxID.Set {
@@ -3734,7 +3869,7 @@ func (m *MessagesDiscussionMessage) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("messages.discussionMessage", "chats")
 		}
 		if err := m.Chats[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.discussionMessage", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
@@ -3743,7 +3878,7 @@ func (m *MessagesDiscussionMessage) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("messages.discussionMessage", "users")
 		}
 		if err := m.Users[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.discussionMessage", "users", err)
 		}
 	}
 	return b.WriteErr()
@@ -3851,6 +3986,9 @@ func (m *MessagesHistoryImport) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesHistoryImport) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.historyImport")
+	}
 	b.PutInt64(m.ID)
 	return b.WriteErr()
 }
@@ -3900,6 +4038,9 @@ func (m *MessagesHistoryImportParsed) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesHistoryImportParsed) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.historyImportParsed")
+	}
 	var f0 uint32
 	if m.Pm {
 		f0 |= 1 << 0
@@ -3973,6 +4114,9 @@ func (m *MessagesAffectedFoundMessages) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesAffectedFoundMessages) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.affectedFoundMessages")
+	}
 	b.PutInt32(m.Pts)
 	b.PutInt32(m.PtsCount)
 	b.PutInt32(m.Offset)
@@ -4046,6 +4190,9 @@ func (m *MessagesExportedChatInvites) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesExportedChatInvites) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.exportedChatInvites")
+	}
 	b.PutInt32(m.Count)
 	b.PutVectorHeader(len(m.Invites))
 	for i0 := range m.Invites {
@@ -4053,7 +4200,7 @@ func (m *MessagesExportedChatInvites) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("messages.exportedChatInvites", "invites")
 		}
 		if err := m.Invites[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.exportedChatInvites", "invites", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
@@ -4062,7 +4209,7 @@ func (m *MessagesExportedChatInvites) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("messages.exportedChatInvites", "users")
 		}
 		if err := m.Users[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.exportedChatInvites", "users", err)
 		}
 	}
 	return b.WriteErr()
@@ -4138,11 +4285,14 @@ func (m *MessagesExportedChatInvite) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesExportedChatInvite) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.exportedChatInvite")
+	}
 	if m.Invite == nil {
 		return tl.NilFieldError("messages.exportedChatInvite", "invite")
 	}
 	if err := m.Invite.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.exportedChatInvite", "invite", err)
 	}
 	b.PutVectorHeader(len(m.Users))
 	for i0 := range m.Users {
@@ -4150,7 +4300,7 @@ func (m *MessagesExportedChatInvite) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("messages.exportedChatInvite", "users")
 		}
 		if err := m.Users[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.exportedChatInvite", "users", err)
 		}
 	}
 	return b.WriteErr()
@@ -4219,17 +4369,20 @@ func (m *MessagesExportedChatInviteReplaced) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesExportedChatInviteReplaced) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.exportedChatInviteReplaced")
+	}
 	if m.Invite == nil {
 		return tl.NilFieldError("messages.exportedChatInviteReplaced", "invite")
 	}
 	if err := m.Invite.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.exportedChatInviteReplaced", "invite", err)
 	}
 	if m.NewInvite == nil {
 		return tl.NilFieldError("messages.exportedChatInviteReplaced", "new_invite")
 	}
 	if err := m.NewInvite.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.exportedChatInviteReplaced", "new_invite", err)
 	}
 	b.PutVectorHeader(len(m.Users))
 	for i0 := range m.Users {
@@ -4237,7 +4390,7 @@ func (m *MessagesExportedChatInviteReplaced) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("messages.exportedChatInviteReplaced", "users")
 		}
 		if err := m.Users[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.exportedChatInviteReplaced", "users", err)
 		}
 	}
 	return b.WriteErr()
@@ -4303,11 +4456,14 @@ func (m *MessagesChatInviteImporters) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesChatInviteImporters) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.chatInviteImporters")
+	}
 	b.PutInt32(m.Count)
 	b.PutVectorHeader(len(m.Importers))
 	for i0 := range m.Importers {
 		if err := m.Importers[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.chatInviteImporters", "importers", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
@@ -4316,7 +4472,7 @@ func (m *MessagesChatInviteImporters) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("messages.chatInviteImporters", "users")
 		}
 		if err := m.Users[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.chatInviteImporters", "users", err)
 		}
 	}
 	return b.WriteErr()
@@ -4396,10 +4552,13 @@ func (m *MessagesChatAdminsWithInvites) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesChatAdminsWithInvites) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.chatAdminsWithInvites")
+	}
 	b.PutVectorHeader(len(m.Admins))
 	for i0 := range m.Admins {
 		if err := m.Admins[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.chatAdminsWithInvites", "admins", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
@@ -4408,7 +4567,7 @@ func (m *MessagesChatAdminsWithInvites) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("messages.chatAdminsWithInvites", "users")
 		}
 		if err := m.Users[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.chatAdminsWithInvites", "users", err)
 		}
 	}
 	return b.WriteErr()
@@ -4488,6 +4647,9 @@ func (m *MessagesCheckedHistoryImportPeer) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesCheckedHistoryImportPeer) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.checkedHistoryImportPeer")
+	}
 	b.PutString(m.ConfirmText)
 	return b.WriteErr()
 }
@@ -4542,6 +4704,9 @@ func (m *MessagesSponsoredMessages) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesSponsoredMessages) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.sponsoredMessages")
+	}
 	var f0 uint32
 	if m.PostsBetween.Set {
 		f0 |= 1 << 0
@@ -4565,7 +4730,7 @@ func (m *MessagesSponsoredMessages) EncodeBare(b *tl.Buffer) error {
 	b.PutVectorHeader(len(m.Messages))
 	for i0 := range m.Messages {
 		if err := m.Messages[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.sponsoredMessages", "messages", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Chats))
@@ -4574,7 +4739,7 @@ func (m *MessagesSponsoredMessages) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("messages.sponsoredMessages", "chats")
 		}
 		if err := m.Chats[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.sponsoredMessages", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
@@ -4583,7 +4748,7 @@ func (m *MessagesSponsoredMessages) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("messages.sponsoredMessages", "users")
 		}
 		if err := m.Users[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.sponsoredMessages", "users", err)
 		}
 	}
 	return b.WriteErr()
@@ -4695,6 +4860,9 @@ func (m *MessagesSponsoredMessagesEmpty) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesSponsoredMessagesEmpty) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.sponsoredMessagesEmpty")
+	}
 	return b.WriteErr()
 }
 
@@ -4745,6 +4913,9 @@ func (m *MessagesSearchResultsCalendar) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesSearchResultsCalendar) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.searchResultsCalendar")
+	}
 	var f0 uint32
 	if m.Inexact {
 		f0 |= 1 << 0
@@ -4762,7 +4933,7 @@ func (m *MessagesSearchResultsCalendar) EncodeBare(b *tl.Buffer) error {
 	b.PutVectorHeader(len(m.Periods))
 	for i0 := range m.Periods {
 		if err := m.Periods[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.searchResultsCalendar", "periods", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Messages))
@@ -4771,7 +4942,7 @@ func (m *MessagesSearchResultsCalendar) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("messages.searchResultsCalendar", "messages")
 		}
 		if err := m.Messages[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.searchResultsCalendar", "messages", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Chats))
@@ -4780,7 +4951,7 @@ func (m *MessagesSearchResultsCalendar) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("messages.searchResultsCalendar", "chats")
 		}
 		if err := m.Chats[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.searchResultsCalendar", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
@@ -4789,7 +4960,7 @@ func (m *MessagesSearchResultsCalendar) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("messages.searchResultsCalendar", "users")
 		}
 		if err := m.Users[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.searchResultsCalendar", "users", err)
 		}
 	}
 	return b.WriteErr()
@@ -4911,11 +5082,14 @@ func (m *MessagesSearchResultsPositions) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesSearchResultsPositions) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.searchResultsPositions")
+	}
 	b.PutInt32(m.Count)
 	b.PutVectorHeader(len(m.Positions))
 	for i0 := range m.Positions {
 		if err := m.Positions[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.searchResultsPositions", "positions", err)
 		}
 	}
 	return b.WriteErr()
@@ -4984,8 +5158,11 @@ func (m *MessagesPeerSettings) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesPeerSettings) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.peerSettings")
+	}
 	if err := m.Settings.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.peerSettings", "settings", err)
 	}
 	b.PutVectorHeader(len(m.Chats))
 	for i0 := range m.Chats {
@@ -4993,7 +5170,7 @@ func (m *MessagesPeerSettings) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("messages.peerSettings", "chats")
 		}
 		if err := m.Chats[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.peerSettings", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
@@ -5002,7 +5179,7 @@ func (m *MessagesPeerSettings) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("messages.peerSettings", "users")
 		}
 		if err := m.Users[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.peerSettings", "users", err)
 		}
 	}
 	return b.WriteErr()
@@ -5082,6 +5259,9 @@ func (m *MessagesMessageReactionsList) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesMessageReactionsList) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.messageReactionsList")
+	}
 	var f0 uint32
 	if m.NextOffset.Set {
 		f0 |= 1 << 0
@@ -5091,7 +5271,7 @@ func (m *MessagesMessageReactionsList) EncodeBare(b *tl.Buffer) error {
 	b.PutVectorHeader(len(m.Reactions))
 	for i0 := range m.Reactions {
 		if err := m.Reactions[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.messageReactionsList", "reactions", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Chats))
@@ -5100,7 +5280,7 @@ func (m *MessagesMessageReactionsList) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("messages.messageReactionsList", "chats")
 		}
 		if err := m.Chats[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.messageReactionsList", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
@@ -5109,7 +5289,7 @@ func (m *MessagesMessageReactionsList) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("messages.messageReactionsList", "users")
 		}
 		if err := m.Users[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.messageReactionsList", "users", err)
 		}
 	}
 	if m.NextOffset.Set {
@@ -5219,6 +5399,9 @@ func (m *MessagesAvailableReactionsNotModified) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesAvailableReactionsNotModified) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.availableReactionsNotModified")
+	}
 	return b.WriteErr()
 }
 
@@ -5264,11 +5447,14 @@ func (m *MessagesAvailableReactions) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesAvailableReactions) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.availableReactions")
+	}
 	b.PutInt32(m.Hash)
 	b.PutVectorHeader(len(m.Reactions))
 	for i0 := range m.Reactions {
 		if err := m.Reactions[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.availableReactions", "reactions", err)
 		}
 	}
 	return b.WriteErr()
@@ -5339,6 +5525,9 @@ func (m *MessagesTranscribedAudio) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesTranscribedAudio) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.transcribedAudio")
+	}
 	var f0 uint32
 	if m.Pending {
 		f0 |= 1 << 0
@@ -5429,6 +5618,9 @@ func (m *MessagesReactionsNotModified) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesReactionsNotModified) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.reactionsNotModified")
+	}
 	return b.WriteErr()
 }
 
@@ -5474,6 +5666,9 @@ func (m *MessagesReactions) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesReactions) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.reactions")
+	}
 	b.PutInt64(m.Hash)
 	b.PutVectorHeader(len(m.Reactions))
 	for i0 := range m.Reactions {
@@ -5481,7 +5676,7 @@ func (m *MessagesReactions) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("messages.reactions", "reactions")
 		}
 		if err := m.Reactions[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.reactions", "reactions", err)
 		}
 	}
 	return b.WriteErr()
@@ -5548,6 +5743,9 @@ func (m *MessagesForumTopics) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesForumTopics) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.forumTopics")
+	}
 	var f0 uint32
 	if m.OrderByCreateDate {
 		f0 |= 1 << 0
@@ -5560,7 +5758,7 @@ func (m *MessagesForumTopics) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("messages.forumTopics", "topics")
 		}
 		if err := m.Topics[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.forumTopics", "topics", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Messages))
@@ -5569,7 +5767,7 @@ func (m *MessagesForumTopics) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("messages.forumTopics", "messages")
 		}
 		if err := m.Messages[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.forumTopics", "messages", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Chats))
@@ -5578,7 +5776,7 @@ func (m *MessagesForumTopics) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("messages.forumTopics", "chats")
 		}
 		if err := m.Chats[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.forumTopics", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
@@ -5587,7 +5785,7 @@ func (m *MessagesForumTopics) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("messages.forumTopics", "users")
 		}
 		if err := m.Users[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.forumTopics", "users", err)
 		}
 	}
 	b.PutInt32(m.Pts)
@@ -5695,6 +5893,9 @@ func (m *MessagesEmojiGroupsNotModified) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesEmojiGroupsNotModified) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.emojiGroupsNotModified")
+	}
 	return b.WriteErr()
 }
 
@@ -5740,6 +5941,9 @@ func (m *MessagesEmojiGroups) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesEmojiGroups) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.emojiGroups")
+	}
 	b.PutInt32(m.Hash)
 	b.PutVectorHeader(len(m.Groups))
 	for i0 := range m.Groups {
@@ -5747,7 +5951,7 @@ func (m *MessagesEmojiGroups) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("messages.emojiGroups", "groups")
 		}
 		if err := m.Groups[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.emojiGroups", "groups", err)
 		}
 	}
 	return b.WriteErr()
@@ -5808,10 +6012,13 @@ func (m *MessagesTranslateResult) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesTranslateResult) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.translateResult")
+	}
 	b.PutVectorHeader(len(m.Result))
 	for i0 := range m.Result {
 		if err := m.Result[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.translateResult", "result", err)
 		}
 	}
 	return b.WriteErr()
@@ -5878,6 +6085,9 @@ func (m *MessagesBotApp) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesBotApp) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.botApp")
+	}
 	var f0 uint32
 	if m.Inactive {
 		f0 |= 1 << 0
@@ -5893,7 +6103,7 @@ func (m *MessagesBotApp) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("messages.botApp", "app")
 	}
 	if err := m.App.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.botApp", "app", err)
 	}
 	return b.WriteErr()
 }
@@ -5951,11 +6161,14 @@ func (m *MessagesWebPage) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesWebPage) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.webPage")
+	}
 	if m.Webpage == nil {
 		return tl.NilFieldError("messages.webPage", "webpage")
 	}
 	if err := m.Webpage.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.webPage", "webpage", err)
 	}
 	b.PutVectorHeader(len(m.Chats))
 	for i0 := range m.Chats {
@@ -5963,7 +6176,7 @@ func (m *MessagesWebPage) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("messages.webPage", "chats")
 		}
 		if err := m.Chats[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.webPage", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
@@ -5972,7 +6185,7 @@ func (m *MessagesWebPage) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("messages.webPage", "users")
 		}
 		if err := m.Users[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.webPage", "users", err)
 		}
 	}
 	return b.WriteErr()
@@ -6050,13 +6263,16 @@ func (m *MessagesSavedDialogs) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesSavedDialogs) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.savedDialogs")
+	}
 	b.PutVectorHeader(len(m.Dialogs))
 	for i0 := range m.Dialogs {
 		if m.Dialogs[i0] == nil {
 			return tl.NilFieldError("messages.savedDialogs", "dialogs")
 		}
 		if err := m.Dialogs[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.savedDialogs", "dialogs", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Messages))
@@ -6065,7 +6281,7 @@ func (m *MessagesSavedDialogs) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("messages.savedDialogs", "messages")
 		}
 		if err := m.Messages[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.savedDialogs", "messages", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Chats))
@@ -6074,7 +6290,7 @@ func (m *MessagesSavedDialogs) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("messages.savedDialogs", "chats")
 		}
 		if err := m.Chats[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.savedDialogs", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
@@ -6083,7 +6299,7 @@ func (m *MessagesSavedDialogs) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("messages.savedDialogs", "users")
 		}
 		if err := m.Users[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.savedDialogs", "users", err)
 		}
 	}
 	return b.WriteErr()
@@ -6183,6 +6399,9 @@ func (m *MessagesSavedDialogsSlice) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesSavedDialogsSlice) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.savedDialogsSlice")
+	}
 	b.PutInt32(m.Count)
 	b.PutVectorHeader(len(m.Dialogs))
 	for i0 := range m.Dialogs {
@@ -6190,7 +6409,7 @@ func (m *MessagesSavedDialogsSlice) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("messages.savedDialogsSlice", "dialogs")
 		}
 		if err := m.Dialogs[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.savedDialogsSlice", "dialogs", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Messages))
@@ -6199,7 +6418,7 @@ func (m *MessagesSavedDialogsSlice) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("messages.savedDialogsSlice", "messages")
 		}
 		if err := m.Messages[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.savedDialogsSlice", "messages", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Chats))
@@ -6208,7 +6427,7 @@ func (m *MessagesSavedDialogsSlice) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("messages.savedDialogsSlice", "chats")
 		}
 		if err := m.Chats[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.savedDialogsSlice", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
@@ -6217,7 +6436,7 @@ func (m *MessagesSavedDialogsSlice) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("messages.savedDialogsSlice", "users")
 		}
 		if err := m.Users[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.savedDialogsSlice", "users", err)
 		}
 	}
 	return b.WriteErr()
@@ -6316,6 +6535,9 @@ func (m *MessagesSavedDialogsNotModified) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesSavedDialogsNotModified) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.savedDialogsNotModified")
+	}
 	b.PutInt32(m.Count)
 	return b.WriteErr()
 }
@@ -6368,6 +6590,9 @@ func (m *MessagesSavedReactionTagsNotModified) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesSavedReactionTagsNotModified) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.savedReactionTagsNotModified")
+	}
 	return b.WriteErr()
 }
 
@@ -6413,10 +6638,13 @@ func (m *MessagesSavedReactionTags) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesSavedReactionTags) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.savedReactionTags")
+	}
 	b.PutVectorHeader(len(m.Tags))
 	for i0 := range m.Tags {
 		if err := m.Tags[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.savedReactionTags", "tags", err)
 		}
 	}
 	b.PutInt64(m.Hash)
@@ -6489,10 +6717,13 @@ func (m *MessagesQuickReplies) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesQuickReplies) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.quickReplies")
+	}
 	b.PutVectorHeader(len(m.QuickReplies))
 	for i0 := range m.QuickReplies {
 		if err := m.QuickReplies[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.quickReplies", "quick_replies", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Messages))
@@ -6501,7 +6732,7 @@ func (m *MessagesQuickReplies) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("messages.quickReplies", "messages")
 		}
 		if err := m.Messages[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.quickReplies", "messages", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Chats))
@@ -6510,7 +6741,7 @@ func (m *MessagesQuickReplies) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("messages.quickReplies", "chats")
 		}
 		if err := m.Chats[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.quickReplies", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
@@ -6519,7 +6750,7 @@ func (m *MessagesQuickReplies) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("messages.quickReplies", "users")
 		}
 		if err := m.Users[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.quickReplies", "users", err)
 		}
 	}
 	return b.WriteErr()
@@ -6620,6 +6851,9 @@ func (m *MessagesQuickRepliesNotModified) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesQuickRepliesNotModified) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.quickRepliesNotModified")
+	}
 	return b.WriteErr()
 }
 
@@ -6663,6 +6897,9 @@ func (m *MessagesDialogFilters) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesDialogFilters) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.dialogFilters")
+	}
 	var f0 uint32
 	if m.TagsEnabled {
 		f0 |= 1 << 0
@@ -6674,7 +6911,7 @@ func (m *MessagesDialogFilters) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("messages.dialogFilters", "filters")
 		}
 		if err := m.Filters[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.dialogFilters", "filters", err)
 		}
 	}
 	return b.WriteErr()
@@ -6739,6 +6976,9 @@ func (m *MessagesMyStickers) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesMyStickers) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.myStickers")
+	}
 	b.PutInt32(m.Count)
 	b.PutVectorHeader(len(m.Sets))
 	for i0 := range m.Sets {
@@ -6746,7 +6986,7 @@ func (m *MessagesMyStickers) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("messages.myStickers", "sets")
 		}
 		if err := m.Sets[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.myStickers", "sets", err)
 		}
 	}
 	return b.WriteErr()
@@ -6808,16 +7048,19 @@ func (m *MessagesInvitedUsers) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesInvitedUsers) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.invitedUsers")
+	}
 	if m.Updates == nil {
 		return tl.NilFieldError("messages.invitedUsers", "updates")
 	}
 	if err := m.Updates.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.invitedUsers", "updates", err)
 	}
 	b.PutVectorHeader(len(m.MissingInvitees))
 	for i0 := range m.MissingInvitees {
 		if err := m.MissingInvitees[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.invitedUsers", "missing_invitees", err)
 		}
 	}
 	return b.WriteErr()
@@ -6889,6 +7132,9 @@ func (m *MessagesAvailableEffectsNotModified) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesAvailableEffectsNotModified) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.availableEffectsNotModified")
+	}
 	return b.WriteErr()
 }
 
@@ -6935,11 +7181,14 @@ func (m *MessagesAvailableEffects) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesAvailableEffects) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.availableEffects")
+	}
 	b.PutInt32(m.Hash)
 	b.PutVectorHeader(len(m.Effects))
 	for i0 := range m.Effects {
 		if err := m.Effects[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.availableEffects", "effects", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Documents))
@@ -6948,7 +7197,7 @@ func (m *MessagesAvailableEffects) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("messages.availableEffects", "documents")
 		}
 		if err := m.Documents[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.availableEffects", "documents", err)
 		}
 	}
 	return b.WriteErr()
@@ -7032,6 +7281,9 @@ func (m *MessagesBotPreparedInlineMessage) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesBotPreparedInlineMessage) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.botPreparedInlineMessage")
+	}
 	b.PutString(m.ID)
 	b.PutInt32(m.ExpireDate)
 	return b.WriteErr()
@@ -7087,12 +7339,15 @@ func (m *MessagesPreparedInlineMessage) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesPreparedInlineMessage) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.preparedInlineMessage")
+	}
 	b.PutInt64(m.QueryID)
 	if m.Result == nil {
 		return tl.NilFieldError("messages.preparedInlineMessage", "result")
 	}
 	if err := m.Result.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.preparedInlineMessage", "result", err)
 	}
 	b.PutVectorHeader(len(m.PeerTypes))
 	for i0 := range m.PeerTypes {
@@ -7100,7 +7355,7 @@ func (m *MessagesPreparedInlineMessage) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("messages.preparedInlineMessage", "peer_types")
 		}
 		if err := m.PeerTypes[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.preparedInlineMessage", "peer_types", err)
 		}
 	}
 	b.PutInt32(m.CacheTime)
@@ -7110,7 +7365,7 @@ func (m *MessagesPreparedInlineMessage) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("messages.preparedInlineMessage", "users")
 		}
 		if err := m.Users[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.preparedInlineMessage", "users", err)
 		}
 	}
 	return b.WriteErr()
@@ -7195,6 +7450,9 @@ func (m *MessagesFoundStickersNotModified) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesFoundStickersNotModified) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.foundStickersNotModified")
+	}
 	var f0 uint32
 	if m.NextOffset.Set {
 		f0 |= 1 << 0
@@ -7261,6 +7519,9 @@ func (m *MessagesFoundStickers) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesFoundStickers) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.foundStickers")
+	}
 	var f0 uint32
 	if m.NextOffset.Set {
 		f0 |= 1 << 0
@@ -7276,7 +7537,7 @@ func (m *MessagesFoundStickers) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("messages.foundStickers", "stickers")
 		}
 		if err := m.Stickers[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.foundStickers", "stickers", err)
 		}
 	}
 	return b.WriteErr()
@@ -7350,11 +7611,14 @@ func (m *MessagesWebPagePreview) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesWebPagePreview) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.webPagePreview")
+	}
 	if m.Media == nil {
 		return tl.NilFieldError("messages.webPagePreview", "media")
 	}
 	if err := m.Media.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.webPagePreview", "media", err)
 	}
 	b.PutVectorHeader(len(m.Chats))
 	for i0 := range m.Chats {
@@ -7362,7 +7626,7 @@ func (m *MessagesWebPagePreview) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("messages.webPagePreview", "chats")
 		}
 		if err := m.Chats[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.webPagePreview", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
@@ -7371,7 +7635,7 @@ func (m *MessagesWebPagePreview) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("messages.webPagePreview", "users")
 		}
 		if err := m.Users[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.webPagePreview", "users", err)
 		}
 	}
 	return b.WriteErr()
@@ -7446,6 +7710,9 @@ func (m *MessagesEmojiGameOutcome) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesEmojiGameOutcome) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.emojiGameOutcome")
+	}
 	b.PutBytes(m.Seed)
 	b.PutInt64(m.StakeTonAmount)
 	b.PutInt64(m.TonAmount)
@@ -7502,6 +7769,9 @@ func (m *MessagesEmojiGameUnavailable) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesEmojiGameUnavailable) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.emojiGameUnavailable")
+	}
 	return b.WriteErr()
 }
 
@@ -7550,6 +7820,9 @@ func (m *MessagesEmojiGameDiceInfo) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesEmojiGameDiceInfo) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.emojiGameDiceInfo")
+	}
 	var f0 uint32
 	if m.PlaysLeft.Set {
 		f0 |= 1 << 0
@@ -7641,17 +7914,20 @@ func (m *MessagesComposedMessageWithAI) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesComposedMessageWithAI) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.composedMessageWithAI")
+	}
 	var f0 uint32
 	if m.DiffText != nil {
 		f0 |= 1 << 0
 	}
 	b.PutUint32(f0)
 	if err := m.ResultText.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.composedMessageWithAI", "result_text", err)
 	}
 	if m.DiffText != nil {
 		if err := m.DiffText.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.composedMessageWithAI", "diff_text", err)
 		}
 	}
 	return b.WriteErr()
@@ -7723,11 +7999,14 @@ func (m *MessagesChatInviteJoinResultOk) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesChatInviteJoinResultOk) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.chatInviteJoinResultOk")
+	}
 	if m.Updates == nil {
 		return tl.NilFieldError("messages.chatInviteJoinResultOk", "updates")
 	}
 	if err := m.Updates.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.chatInviteJoinResultOk", "updates", err)
 	}
 	return b.WriteErr()
 }
@@ -7783,6 +8062,9 @@ func (m *MessagesChatInviteJoinResultWebView) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesChatInviteJoinResultWebView) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.chatInviteJoinResultWebView")
+	}
 	b.PutInt64(m.BotID)
 	b.PutInt64(m.QueryID)
 	b.PutVectorHeader(len(m.Users))
@@ -7791,7 +8073,7 @@ func (m *MessagesChatInviteJoinResultWebView) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("messages.chatInviteJoinResultWebView", "users")
 		}
 		if err := m.Users[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.chatInviteJoinResultWebView", "users", err)
 		}
 	}
 	return b.WriteErr()
@@ -7855,10 +8137,13 @@ func (m *MessagesTranslatedRichMessage) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesTranslatedRichMessage) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.translatedRichMessage")
+	}
 	b.PutVectorHeader(len(m.Result))
 	for i0 := range m.Result {
 		if err := m.Result[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.translatedRichMessage", "result", err)
 		}
 	}
 	return b.WriteErr()
@@ -7926,8 +8211,11 @@ func (m *MessagesComposedRichMessageWithAI) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesComposedRichMessageWithAI) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.composedRichMessageWithAI")
+	}
 	if err := m.Result.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.composedRichMessageWithAI", "result", err)
 	}
 	return b.WriteErr()
 }
@@ -7978,13 +8266,16 @@ func (m *MessagesGetMessagesRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetMessagesRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.getMessages")
+	}
 	b.PutVectorHeader(len(m.ID))
 	for i0 := range m.ID {
 		if m.ID[i0] == nil {
 			return tl.NilFieldError("messages.getMessages", "id")
 		}
 		if err := m.ID[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.getMessages", "id", err)
 		}
 	}
 	return b.WriteErr()
@@ -8048,6 +8339,9 @@ func (m *MessagesGetDialogsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetDialogsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.getDialogs")
+	}
 	var f0 uint32
 	if m.ExcludePinned {
 		f0 |= 1 << 0
@@ -8065,7 +8359,7 @@ func (m *MessagesGetDialogsRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("messages.getDialogs", "offset_peer")
 	}
 	if err := m.OffsetPeer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.getDialogs", "offset_peer", err)
 	}
 	b.PutInt32(m.Limit)
 	b.PutInt64(m.Hash)
@@ -8146,11 +8440,14 @@ func (m *MessagesGetHistoryRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetHistoryRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.getHistory")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.getHistory", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.getHistory", "peer", err)
 	}
 	b.PutInt32(m.OffsetID)
 	b.PutInt32(m.OffsetDate)
@@ -8240,6 +8537,9 @@ func (m *MessagesSearchRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesSearchRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.search")
+	}
 	var f0 uint32
 	if m.FromID != nil {
 		f0 |= 1 << 0
@@ -8258,17 +8558,17 @@ func (m *MessagesSearchRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("messages.search", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.search", "peer", err)
 	}
 	b.PutString(m.Q)
 	if m.FromID != nil {
 		if err := m.FromID.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.search", "from_id", err)
 		}
 	}
 	if m.SavedPeerID != nil {
 		if err := m.SavedPeerID.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.search", "saved_peer_id", err)
 		}
 	}
 	if m.SavedReaction != nil {
@@ -8278,7 +8578,7 @@ func (m *MessagesSearchRequest) EncodeBare(b *tl.Buffer) error {
 				return tl.NilFieldError("messages.search", "saved_reaction")
 			}
 			if err := m.SavedReaction[i1].Encode(b); err != nil {
-				return err
+				return tl.EncodeFieldErr("messages.search", "saved_reaction", err)
 			}
 		}
 	}
@@ -8289,7 +8589,7 @@ func (m *MessagesSearchRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("messages.search", "filter")
 	}
 	if err := m.Filter.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.search", "filter", err)
 	}
 	b.PutInt32(m.MinDate)
 	b.PutInt32(m.MaxDate)
@@ -8411,11 +8711,14 @@ func (m *MessagesReadHistoryRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesReadHistoryRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.readHistory")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.readHistory", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.readHistory", "peer", err)
 	}
 	b.PutInt32(m.MaxID)
 	return b.WriteErr()
@@ -8472,6 +8775,9 @@ func (m *MessagesDeleteHistoryRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesDeleteHistoryRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.deleteHistory")
+	}
 	var f0 uint32
 	if m.JustClear {
 		f0 |= 1 << 0
@@ -8490,7 +8796,7 @@ func (m *MessagesDeleteHistoryRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("messages.deleteHistory", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.deleteHistory", "peer", err)
 	}
 	b.PutInt32(m.MaxID)
 	if m.MinDate.Set {
@@ -8568,6 +8874,9 @@ func (m *MessagesDeleteMessagesRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesDeleteMessagesRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.deleteMessages")
+	}
 	var f0 uint32
 	if m.Revoke {
 		f0 |= 1 << 0
@@ -8638,6 +8947,9 @@ func (m *MessagesReceivedMessagesRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesReceivedMessagesRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.receivedMessages")
+	}
 	b.PutInt32(m.MaxID)
 	return b.WriteErr()
 }
@@ -8687,6 +8999,9 @@ func (m *MessagesSetTypingRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesSetTypingRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.setTyping")
+	}
 	var f0 uint32
 	if m.TopMsgID.Set {
 		f0 |= 1 << 0
@@ -8696,7 +9011,7 @@ func (m *MessagesSetTypingRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("messages.setTyping", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.setTyping", "peer", err)
 	}
 	if m.TopMsgID.Set {
 		b.PutInt32(m.TopMsgID.Value)
@@ -8705,7 +9020,7 @@ func (m *MessagesSetTypingRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("messages.setTyping", "action")
 	}
 	if err := m.Action.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.setTyping", "action", err)
 	}
 	return b.WriteErr()
 }
@@ -8788,6 +9103,9 @@ func (m *MessagesSendMessageRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesSendMessageRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.sendMessage")
+	}
 	var f0 uint32
 	if m.NoWebpage {
 		f0 |= 1 << 1
@@ -8851,18 +9169,18 @@ func (m *MessagesSendMessageRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("messages.sendMessage", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.sendMessage", "peer", err)
 	}
 	if m.ReplyTo != nil {
 		if err := m.ReplyTo.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.sendMessage", "reply_to", err)
 		}
 	}
 	b.PutString(m.Message)
 	b.PutInt64(m.RandomID)
 	if m.ReplyMarkup != nil {
 		if err := m.ReplyMarkup.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.sendMessage", "reply_markup", err)
 		}
 	}
 	if m.Entities != nil {
@@ -8872,7 +9190,7 @@ func (m *MessagesSendMessageRequest) EncodeBare(b *tl.Buffer) error {
 				return tl.NilFieldError("messages.sendMessage", "entities")
 			}
 			if err := m.Entities[i1].Encode(b); err != nil {
-				return err
+				return tl.EncodeFieldErr("messages.sendMessage", "entities", err)
 			}
 		}
 	}
@@ -8884,12 +9202,12 @@ func (m *MessagesSendMessageRequest) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.SendAs != nil {
 		if err := m.SendAs.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.sendMessage", "send_as", err)
 		}
 	}
 	if m.QuickReplyShortcut != nil {
 		if err := m.QuickReplyShortcut.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.sendMessage", "quick_reply_shortcut", err)
 		}
 	}
 	if m.Effect.Set {
@@ -8900,12 +9218,12 @@ func (m *MessagesSendMessageRequest) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.SuggestedPost != nil {
 		if err := m.SuggestedPost.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.sendMessage", "suggested_post", err)
 		}
 	}
 	if m.RichMessage != nil {
 		if err := m.RichMessage.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.sendMessage", "rich_message", err)
 		}
 	}
 	return b.WriteErr()
@@ -9069,6 +9387,9 @@ func (m *MessagesSendMediaRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesSendMediaRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.sendMedia")
+	}
 	var f0 uint32
 	if m.Silent {
 		f0 |= 1 << 5
@@ -9126,24 +9447,24 @@ func (m *MessagesSendMediaRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("messages.sendMedia", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.sendMedia", "peer", err)
 	}
 	if m.ReplyTo != nil {
 		if err := m.ReplyTo.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.sendMedia", "reply_to", err)
 		}
 	}
 	if m.Media == nil {
 		return tl.NilFieldError("messages.sendMedia", "media")
 	}
 	if err := m.Media.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.sendMedia", "media", err)
 	}
 	b.PutString(m.Message)
 	b.PutInt64(m.RandomID)
 	if m.ReplyMarkup != nil {
 		if err := m.ReplyMarkup.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.sendMedia", "reply_markup", err)
 		}
 	}
 	if m.Entities != nil {
@@ -9153,7 +9474,7 @@ func (m *MessagesSendMediaRequest) EncodeBare(b *tl.Buffer) error {
 				return tl.NilFieldError("messages.sendMedia", "entities")
 			}
 			if err := m.Entities[i1].Encode(b); err != nil {
-				return err
+				return tl.EncodeFieldErr("messages.sendMedia", "entities", err)
 			}
 		}
 	}
@@ -9165,12 +9486,12 @@ func (m *MessagesSendMediaRequest) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.SendAs != nil {
 		if err := m.SendAs.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.sendMedia", "send_as", err)
 		}
 	}
 	if m.QuickReplyShortcut != nil {
 		if err := m.QuickReplyShortcut.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.sendMedia", "quick_reply_shortcut", err)
 		}
 	}
 	if m.Effect.Set {
@@ -9181,7 +9502,7 @@ func (m *MessagesSendMediaRequest) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.SuggestedPost != nil {
 		if err := m.SuggestedPost.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.sendMedia", "suggested_post", err)
 		}
 	}
 	return b.WriteErr()
@@ -9342,6 +9663,9 @@ func (m *MessagesForwardMessagesRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesForwardMessagesRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.forwardMessages")
+	}
 	var f0 uint32
 	if m.Silent {
 		f0 |= 1 << 5
@@ -9399,7 +9723,7 @@ func (m *MessagesForwardMessagesRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("messages.forwardMessages", "from_peer")
 	}
 	if err := m.FromPeer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.forwardMessages", "from_peer", err)
 	}
 	b.PutVectorHeader(len(m.ID))
 	for i0 := range m.ID {
@@ -9413,14 +9737,14 @@ func (m *MessagesForwardMessagesRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("messages.forwardMessages", "to_peer")
 	}
 	if err := m.ToPeer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.forwardMessages", "to_peer", err)
 	}
 	if m.TopMsgID.Set {
 		b.PutInt32(m.TopMsgID.Value)
 	}
 	if m.ReplyTo != nil {
 		if err := m.ReplyTo.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.forwardMessages", "reply_to", err)
 		}
 	}
 	if m.ScheduleDate.Set {
@@ -9431,12 +9755,12 @@ func (m *MessagesForwardMessagesRequest) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.SendAs != nil {
 		if err := m.SendAs.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.forwardMessages", "send_as", err)
 		}
 	}
 	if m.QuickReplyShortcut != nil {
 		if err := m.QuickReplyShortcut.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.forwardMessages", "quick_reply_shortcut", err)
 		}
 	}
 	if m.Effect.Set {
@@ -9450,7 +9774,7 @@ func (m *MessagesForwardMessagesRequest) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.SuggestedPost != nil {
 		if err := m.SuggestedPost.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.forwardMessages", "suggested_post", err)
 		}
 	}
 	return b.WriteErr()
@@ -9602,11 +9926,14 @@ func (m *MessagesReportSpamRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesReportSpamRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.reportSpam")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.reportSpam", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.reportSpam", "peer", err)
 	}
 	return b.WriteErr()
 }
@@ -9654,11 +9981,14 @@ func (m *MessagesGetPeerSettingsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetPeerSettingsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.getPeerSettings")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.getPeerSettings", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.getPeerSettings", "peer", err)
 	}
 	return b.WriteErr()
 }
@@ -9709,11 +10039,14 @@ func (m *MessagesReportRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesReportRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.report")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.report", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.report", "peer", err)
 	}
 	b.PutVectorHeader(len(m.ID))
 	for i0 := range m.ID {
@@ -9785,6 +10118,9 @@ func (m *MessagesGetChatsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetChatsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.getChats")
+	}
 	b.PutVectorHeader(len(m.ID))
 	for i0 := range m.ID {
 		b.PutInt64(m.ID[i0])
@@ -9844,6 +10180,9 @@ func (m *MessagesGetFullChatRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetFullChatRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.getFullChat")
+	}
 	b.PutInt64(m.ChatID)
 	return b.WriteErr()
 }
@@ -9892,6 +10231,9 @@ func (m *MessagesEditChatTitleRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesEditChatTitleRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.editChatTitle")
+	}
 	b.PutInt64(m.ChatID)
 	b.PutString(m.Title)
 	return b.WriteErr()
@@ -9944,12 +10286,15 @@ func (m *MessagesEditChatPhotoRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesEditChatPhotoRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.editChatPhoto")
+	}
 	b.PutInt64(m.ChatID)
 	if m.Photo == nil {
 		return tl.NilFieldError("messages.editChatPhoto", "photo")
 	}
 	if err := m.Photo.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.editChatPhoto", "photo", err)
 	}
 	return b.WriteErr()
 }
@@ -10002,12 +10347,15 @@ func (m *MessagesAddChatUserRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesAddChatUserRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.addChatUser")
+	}
 	b.PutInt64(m.ChatID)
 	if m.UserID == nil {
 		return tl.NilFieldError("messages.addChatUser", "user_id")
 	}
 	if err := m.UserID.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.addChatUser", "user_id", err)
 	}
 	b.PutInt32(m.FwdLimit)
 	return b.WriteErr()
@@ -10064,6 +10412,9 @@ func (m *MessagesDeleteChatUserRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesDeleteChatUserRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.deleteChatUser")
+	}
 	var f0 uint32
 	if m.RevokeHistory {
 		f0 |= 1 << 0
@@ -10074,7 +10425,7 @@ func (m *MessagesDeleteChatUserRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("messages.deleteChatUser", "user_id")
 	}
 	if err := m.UserID.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.deleteChatUser", "user_id", err)
 	}
 	return b.WriteErr()
 }
@@ -10133,6 +10484,9 @@ func (m *MessagesCreateChatRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesCreateChatRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.createChat")
+	}
 	var f0 uint32
 	if m.TTLPeriod.Set {
 		f0 |= 1 << 0
@@ -10144,7 +10498,7 @@ func (m *MessagesCreateChatRequest) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("messages.createChat", "users")
 		}
 		if err := m.Users[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.createChat", "users", err)
 		}
 	}
 	b.PutString(m.Title)
@@ -10221,6 +10575,9 @@ func (m *MessagesGetDHConfigRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetDHConfigRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.getDhConfig")
+	}
 	b.PutInt32(m.Version)
 	b.PutInt32(m.RandomLength)
 	return b.WriteErr()
@@ -10276,11 +10633,14 @@ func (m *MessagesRequestEncryptionRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesRequestEncryptionRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.requestEncryption")
+	}
 	if m.UserID == nil {
 		return tl.NilFieldError("messages.requestEncryption", "user_id")
 	}
 	if err := m.UserID.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.requestEncryption", "user_id", err)
 	}
 	b.PutInt32(m.RandomID)
 	b.PutBytes(m.GA)
@@ -10338,8 +10698,11 @@ func (m *MessagesAcceptEncryptionRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesAcceptEncryptionRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.acceptEncryption")
+	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.acceptEncryption", "peer", err)
 	}
 	b.PutBytes(m.GB)
 	b.PutInt64(m.KeyFingerprint)
@@ -10401,6 +10764,9 @@ func (m *MessagesDiscardEncryptionRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesDiscardEncryptionRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.discardEncryption")
+	}
 	var f0 uint32
 	if m.DeleteHistory {
 		f0 |= 1 << 0
@@ -10462,8 +10828,11 @@ func (m *MessagesSetEncryptedTypingRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesSetEncryptedTypingRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.setEncryptedTyping")
+	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.setEncryptedTyping", "peer", err)
 	}
 	b.PutBool(m.Typing)
 	return b.WriteErr()
@@ -10521,8 +10890,11 @@ func (m *MessagesReadEncryptedHistoryRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesReadEncryptedHistoryRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.readEncryptedHistory")
+	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.readEncryptedHistory", "peer", err)
 	}
 	b.PutInt32(m.MaxDate)
 	return b.WriteErr()
@@ -10580,13 +10952,16 @@ func (m *MessagesSendEncryptedRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesSendEncryptedRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.sendEncrypted")
+	}
 	var f0 uint32
 	if m.Silent {
 		f0 |= 1 << 0
 	}
 	b.PutUint32(f0)
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.sendEncrypted", "peer", err)
 	}
 	b.PutInt64(m.RandomID)
 	b.PutBytes(m.Data)
@@ -10657,13 +11032,16 @@ func (m *MessagesSendEncryptedFileRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesSendEncryptedFileRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.sendEncryptedFile")
+	}
 	var f0 uint32
 	if m.Silent {
 		f0 |= 1 << 0
 	}
 	b.PutUint32(f0)
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.sendEncryptedFile", "peer", err)
 	}
 	b.PutInt64(m.RandomID)
 	b.PutBytes(m.Data)
@@ -10671,7 +11049,7 @@ func (m *MessagesSendEncryptedFileRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("messages.sendEncryptedFile", "file")
 	}
 	if err := m.File.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.sendEncryptedFile", "file", err)
 	}
 	return b.WriteErr()
 }
@@ -10741,8 +11119,11 @@ func (m *MessagesSendEncryptedServiceRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesSendEncryptedServiceRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.sendEncryptedService")
+	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.sendEncryptedService", "peer", err)
 	}
 	b.PutInt64(m.RandomID)
 	b.PutBytes(m.Data)
@@ -10801,6 +11182,9 @@ func (m *MessagesReceivedQueueRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesReceivedQueueRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.receivedQueue")
+	}
 	b.PutInt32(m.MaxQts)
 	return b.WriteErr()
 }
@@ -10850,8 +11234,11 @@ func (m *MessagesReportEncryptedSpamRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesReportEncryptedSpamRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.reportEncryptedSpam")
+	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.reportEncryptedSpam", "peer", err)
 	}
 	return b.WriteErr()
 }
@@ -10904,6 +11291,9 @@ func (m *MessagesReadMessageContentsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesReadMessageContentsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.readMessageContents")
+	}
 	b.PutVectorHeader(len(m.ID))
 	for i0 := range m.ID {
 		b.PutInt32(m.ID[i0])
@@ -10964,6 +11354,9 @@ func (m *MessagesGetStickersRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetStickersRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.getStickers")
+	}
 	b.PutString(m.Emoticon)
 	b.PutInt64(m.Hash)
 	return b.WriteErr()
@@ -11015,6 +11408,9 @@ func (m *MessagesGetAllStickersRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetAllStickersRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.getAllStickers")
+	}
 	b.PutInt64(m.Hash)
 	return b.WriteErr()
 }
@@ -11065,6 +11461,9 @@ func (m *MessagesGetWebPagePreviewRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetWebPagePreviewRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.getWebPagePreview")
+	}
 	var f0 uint32
 	if m.Entities != nil {
 		f0 |= 1 << 3
@@ -11078,7 +11477,7 @@ func (m *MessagesGetWebPagePreviewRequest) EncodeBare(b *tl.Buffer) error {
 				return tl.NilFieldError("messages.getWebPagePreview", "entities")
 			}
 			if err := m.Entities[i1].Encode(b); err != nil {
-				return err
+				return tl.EncodeFieldErr("messages.getWebPagePreview", "entities", err)
 			}
 		}
 	}
@@ -11153,6 +11552,9 @@ func (m *MessagesExportChatInviteRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesExportChatInviteRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.exportChatInvite")
+	}
 	var f0 uint32
 	if m.LegacyRevokePermanent {
 		f0 |= 1 << 2
@@ -11177,7 +11579,7 @@ func (m *MessagesExportChatInviteRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("messages.exportChatInvite", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.exportChatInvite", "peer", err)
 	}
 	if m.ExpireDate.Set {
 		b.PutInt32(m.ExpireDate.Value)
@@ -11190,7 +11592,7 @@ func (m *MessagesExportChatInviteRequest) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.SubscriptionPricing != nil {
 		if err := m.SubscriptionPricing.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.exportChatInvite", "subscription_pricing", err)
 		}
 	}
 	return b.WriteErr()
@@ -11277,6 +11679,9 @@ func (m *MessagesCheckChatInviteRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesCheckChatInviteRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.checkChatInvite")
+	}
 	b.PutString(m.Hash)
 	return b.WriteErr()
 }
@@ -11324,6 +11729,9 @@ func (m *MessagesImportChatInviteRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesImportChatInviteRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.importChatInvite")
+	}
 	b.PutString(m.Hash)
 	return b.WriteErr()
 }
@@ -11372,11 +11780,14 @@ func (m *MessagesGetStickerSetRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetStickerSetRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.getStickerSet")
+	}
 	if m.Stickerset == nil {
 		return tl.NilFieldError("messages.getStickerSet", "stickerset")
 	}
 	if err := m.Stickerset.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.getStickerSet", "stickerset", err)
 	}
 	b.PutInt32(m.Hash)
 	return b.WriteErr()
@@ -11431,11 +11842,14 @@ func (m *MessagesInstallStickerSetRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesInstallStickerSetRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.installStickerSet")
+	}
 	if m.Stickerset == nil {
 		return tl.NilFieldError("messages.installStickerSet", "stickerset")
 	}
 	if err := m.Stickerset.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.installStickerSet", "stickerset", err)
 	}
 	b.PutBool(m.Archived)
 	return b.WriteErr()
@@ -11489,11 +11903,14 @@ func (m *MessagesUninstallStickerSetRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesUninstallStickerSetRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.uninstallStickerSet")
+	}
 	if m.Stickerset == nil {
 		return tl.NilFieldError("messages.uninstallStickerSet", "stickerset")
 	}
 	if err := m.Stickerset.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.uninstallStickerSet", "stickerset", err)
 	}
 	return b.WriteErr()
 }
@@ -11544,17 +11961,20 @@ func (m *MessagesStartBotRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesStartBotRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.startBot")
+	}
 	if m.Bot == nil {
 		return tl.NilFieldError("messages.startBot", "bot")
 	}
 	if err := m.Bot.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.startBot", "bot", err)
 	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.startBot", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.startBot", "peer", err)
 	}
 	b.PutInt64(m.RandomID)
 	b.PutString(m.StartParam)
@@ -11615,11 +12035,14 @@ func (m *MessagesGetMessagesViewsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetMessagesViewsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.getMessagesViews")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.getMessagesViews", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.getMessagesViews", "peer", err)
 	}
 	b.PutVectorHeader(len(m.ID))
 	for i0 := range m.ID {
@@ -11689,12 +12112,15 @@ func (m *MessagesEditChatAdminRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesEditChatAdminRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.editChatAdmin")
+	}
 	b.PutInt64(m.ChatID)
 	if m.UserID == nil {
 		return tl.NilFieldError("messages.editChatAdmin", "user_id")
 	}
 	if err := m.UserID.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.editChatAdmin", "user_id", err)
 	}
 	b.PutBool(m.IsAdmin)
 	return b.WriteErr()
@@ -11749,6 +12175,9 @@ func (m *MessagesMigrateChatRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesMigrateChatRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.migrateChat")
+	}
 	b.PutInt64(m.ChatID)
 	return b.WriteErr()
 }
@@ -11808,6 +12237,9 @@ func (m *MessagesSearchGlobalRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesSearchGlobalRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.searchGlobal")
+	}
 	var f0 uint32
 	if m.BroadcastsOnly {
 		f0 |= 1 << 1
@@ -11830,7 +12262,7 @@ func (m *MessagesSearchGlobalRequest) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.Community != nil {
 		if err := m.Community.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.searchGlobal", "community", err)
 		}
 	}
 	b.PutString(m.Q)
@@ -11838,7 +12270,7 @@ func (m *MessagesSearchGlobalRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("messages.searchGlobal", "filter")
 	}
 	if err := m.Filter.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.searchGlobal", "filter", err)
 	}
 	b.PutInt32(m.MinDate)
 	b.PutInt32(m.MaxDate)
@@ -11847,7 +12279,7 @@ func (m *MessagesSearchGlobalRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("messages.searchGlobal", "offset_peer")
 	}
 	if err := m.OffsetPeer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.searchGlobal", "offset_peer", err)
 	}
 	b.PutInt32(m.OffsetID)
 	b.PutInt32(m.Limit)
@@ -11941,6 +12373,9 @@ func (m *MessagesReorderStickerSetsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesReorderStickerSetsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.reorderStickerSets")
+	}
 	var f0 uint32
 	if m.Masks {
 		f0 |= 1 << 0
@@ -12019,6 +12454,9 @@ func (m *MessagesGetDocumentByHashRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetDocumentByHashRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.getDocumentByHash")
+	}
 	b.PutBytes(m.SHA256)
 	b.PutInt64(m.Size)
 	b.PutString(m.MimeType)
@@ -12074,6 +12512,9 @@ func (m *MessagesGetSavedGifsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetSavedGifsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.getSavedGifs")
+	}
 	b.PutInt64(m.Hash)
 	return b.WriteErr()
 }
@@ -12122,11 +12563,14 @@ func (m *MessagesSaveGifRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesSaveGifRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.saveGif")
+	}
 	if m.ID == nil {
 		return tl.NilFieldError("messages.saveGif", "id")
 	}
 	if err := m.ID.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.saveGif", "id", err)
 	}
 	b.PutBool(m.Unsave)
 	return b.WriteErr()
@@ -12184,6 +12628,9 @@ func (m *MessagesGetInlineBotResultsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetInlineBotResultsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.getInlineBotResults")
+	}
 	var f0 uint32
 	if m.GeoPoint != nil {
 		f0 |= 1 << 0
@@ -12193,17 +12640,17 @@ func (m *MessagesGetInlineBotResultsRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("messages.getInlineBotResults", "bot")
 	}
 	if err := m.Bot.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.getInlineBotResults", "bot", err)
 	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.getInlineBotResults", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.getInlineBotResults", "peer", err)
 	}
 	if m.GeoPoint != nil {
 		if err := m.GeoPoint.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.getInlineBotResults", "geo_point", err)
 		}
 	}
 	b.PutString(m.Query)
@@ -12282,6 +12729,9 @@ func (m *MessagesSetInlineBotResultsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesSetInlineBotResultsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.setInlineBotResults")
+	}
 	var f0 uint32
 	if m.Gallery {
 		f0 |= 1 << 0
@@ -12306,7 +12756,7 @@ func (m *MessagesSetInlineBotResultsRequest) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("messages.setInlineBotResults", "results")
 		}
 		if err := m.Results[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.setInlineBotResults", "results", err)
 		}
 	}
 	b.PutInt32(m.CacheTime)
@@ -12315,12 +12765,12 @@ func (m *MessagesSetInlineBotResultsRequest) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.SwitchPm != nil {
 		if err := m.SwitchPm.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.setInlineBotResults", "switch_pm", err)
 		}
 	}
 	if m.SwitchWebview != nil {
 		if err := m.SwitchWebview.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.setInlineBotResults", "switch_webview", err)
 		}
 	}
 	return b.WriteErr()
@@ -12437,6 +12887,9 @@ func (m *MessagesSendInlineBotResultRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesSendInlineBotResultRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.sendInlineBotResult")
+	}
 	var f0 uint32
 	if m.Silent {
 		f0 |= 1 << 5
@@ -12470,11 +12923,11 @@ func (m *MessagesSendInlineBotResultRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("messages.sendInlineBotResult", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.sendInlineBotResult", "peer", err)
 	}
 	if m.ReplyTo != nil {
 		if err := m.ReplyTo.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.sendInlineBotResult", "reply_to", err)
 		}
 	}
 	b.PutInt64(m.RandomID)
@@ -12485,12 +12938,12 @@ func (m *MessagesSendInlineBotResultRequest) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.SendAs != nil {
 		if err := m.SendAs.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.sendInlineBotResult", "send_as", err)
 		}
 	}
 	if m.QuickReplyShortcut != nil {
 		if err := m.QuickReplyShortcut.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.sendInlineBotResult", "quick_reply_shortcut", err)
 		}
 	}
 	if m.AllowPaidStars.Set {
@@ -12590,11 +13043,14 @@ func (m *MessagesGetMessageEditDataRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetMessageEditDataRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.getMessageEditData")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.getMessageEditData", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.getMessageEditData", "peer", err)
 	}
 	b.PutInt32(m.ID)
 	return b.WriteErr()
@@ -12657,6 +13113,9 @@ func (m *MessagesEditMessageRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesEditMessageRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.editMessage")
+	}
 	var f0 uint32
 	if m.NoWebpage {
 		f0 |= 1 << 1
@@ -12693,7 +13152,7 @@ func (m *MessagesEditMessageRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("messages.editMessage", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.editMessage", "peer", err)
 	}
 	b.PutInt32(m.ID)
 	if m.Message.Set {
@@ -12701,12 +13160,12 @@ func (m *MessagesEditMessageRequest) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.Media != nil {
 		if err := m.Media.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.editMessage", "media", err)
 		}
 	}
 	if m.ReplyMarkup != nil {
 		if err := m.ReplyMarkup.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.editMessage", "reply_markup", err)
 		}
 	}
 	if m.Entities != nil {
@@ -12716,7 +13175,7 @@ func (m *MessagesEditMessageRequest) EncodeBare(b *tl.Buffer) error {
 				return tl.NilFieldError("messages.editMessage", "entities")
 			}
 			if err := m.Entities[i1].Encode(b); err != nil {
-				return err
+				return tl.EncodeFieldErr("messages.editMessage", "entities", err)
 			}
 		}
 	}
@@ -12731,7 +13190,7 @@ func (m *MessagesEditMessageRequest) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.RichMessage != nil {
 		if err := m.RichMessage.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.editMessage", "rich_message", err)
 		}
 	}
 	return b.WriteErr()
@@ -12852,6 +13311,9 @@ func (m *MessagesEditInlineBotMessageRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesEditInlineBotMessageRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.editInlineBotMessage")
+	}
 	var f0 uint32
 	if m.NoWebpage {
 		f0 |= 1 << 1
@@ -12879,19 +13341,19 @@ func (m *MessagesEditInlineBotMessageRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("messages.editInlineBotMessage", "id")
 	}
 	if err := m.ID.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.editInlineBotMessage", "id", err)
 	}
 	if m.Message.Set {
 		b.PutString(m.Message.Value)
 	}
 	if m.Media != nil {
 		if err := m.Media.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.editInlineBotMessage", "media", err)
 		}
 	}
 	if m.ReplyMarkup != nil {
 		if err := m.ReplyMarkup.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.editInlineBotMessage", "reply_markup", err)
 		}
 	}
 	if m.Entities != nil {
@@ -12901,13 +13363,13 @@ func (m *MessagesEditInlineBotMessageRequest) EncodeBare(b *tl.Buffer) error {
 				return tl.NilFieldError("messages.editInlineBotMessage", "entities")
 			}
 			if err := m.Entities[i1].Encode(b); err != nil {
-				return err
+				return tl.EncodeFieldErr("messages.editInlineBotMessage", "entities", err)
 			}
 		}
 	}
 	if m.RichMessage != nil {
 		if err := m.RichMessage.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.editInlineBotMessage", "rich_message", err)
 		}
 	}
 	return b.WriteErr()
@@ -13004,6 +13466,9 @@ func (m *MessagesGetBotCallbackAnswerRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetBotCallbackAnswerRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.getBotCallbackAnswer")
+	}
 	var f0 uint32
 	if m.Game {
 		f0 |= 1 << 1
@@ -13019,7 +13484,7 @@ func (m *MessagesGetBotCallbackAnswerRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("messages.getBotCallbackAnswer", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.getBotCallbackAnswer", "peer", err)
 	}
 	b.PutInt32(m.MsgID)
 	if m.Data.Set {
@@ -13027,7 +13492,7 @@ func (m *MessagesGetBotCallbackAnswerRequest) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.Password != nil {
 		if err := m.Password.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.getBotCallbackAnswer", "password", err)
 		}
 	}
 	return b.WriteErr()
@@ -13102,6 +13567,9 @@ func (m *MessagesSetBotCallbackAnswerRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesSetBotCallbackAnswerRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.setBotCallbackAnswer")
+	}
 	var f0 uint32
 	if m.Alert {
 		f0 |= 1 << 1
@@ -13188,13 +13656,16 @@ func (m *MessagesGetPeerDialogsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetPeerDialogsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.getPeerDialogs")
+	}
 	b.PutVectorHeader(len(m.Peers))
 	for i0 := range m.Peers {
 		if m.Peers[i0] == nil {
 			return tl.NilFieldError("messages.getPeerDialogs", "peers")
 		}
 		if err := m.Peers[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.getPeerDialogs", "peers", err)
 		}
 	}
 	return b.WriteErr()
@@ -13261,6 +13732,9 @@ func (m *MessagesSaveDraftRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesSaveDraftRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.saveDraft")
+	}
 	var f0 uint32
 	if m.NoWebpage {
 		f0 |= 1 << 1
@@ -13289,14 +13763,14 @@ func (m *MessagesSaveDraftRequest) EncodeBare(b *tl.Buffer) error {
 	b.PutUint32(f0)
 	if m.ReplyTo != nil {
 		if err := m.ReplyTo.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.saveDraft", "reply_to", err)
 		}
 	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.saveDraft", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.saveDraft", "peer", err)
 	}
 	b.PutString(m.Message)
 	if m.Entities != nil {
@@ -13306,13 +13780,13 @@ func (m *MessagesSaveDraftRequest) EncodeBare(b *tl.Buffer) error {
 				return tl.NilFieldError("messages.saveDraft", "entities")
 			}
 			if err := m.Entities[i1].Encode(b); err != nil {
-				return err
+				return tl.EncodeFieldErr("messages.saveDraft", "entities", err)
 			}
 		}
 	}
 	if m.Media != nil {
 		if err := m.Media.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.saveDraft", "media", err)
 		}
 	}
 	if m.Effect.Set {
@@ -13320,12 +13794,12 @@ func (m *MessagesSaveDraftRequest) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.SuggestedPost != nil {
 		if err := m.SuggestedPost.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.saveDraft", "suggested_post", err)
 		}
 	}
 	if m.RichMessage != nil {
 		if err := m.RichMessage.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.saveDraft", "rich_message", err)
 		}
 	}
 	return b.WriteErr()
@@ -13431,6 +13905,9 @@ func (m *MessagesGetAllDraftsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetAllDraftsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.getAllDrafts")
+	}
 	return b.WriteErr()
 }
 
@@ -13475,6 +13952,9 @@ func (m *MessagesGetFeaturedStickersRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetFeaturedStickersRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.getFeaturedStickers")
+	}
 	b.PutInt64(m.Hash)
 	return b.WriteErr()
 }
@@ -13524,6 +14004,9 @@ func (m *MessagesReadFeaturedStickersRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesReadFeaturedStickersRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.readFeaturedStickers")
+	}
 	b.PutVectorHeader(len(m.ID))
 	for i0 := range m.ID {
 		b.PutInt64(m.ID[i0])
@@ -13586,6 +14069,9 @@ func (m *MessagesGetRecentStickersRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetRecentStickersRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.getRecentStickers")
+	}
 	var f0 uint32
 	if m.Attached {
 		f0 |= 1 << 0
@@ -13648,6 +14134,9 @@ func (m *MessagesSaveRecentStickerRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesSaveRecentStickerRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.saveRecentSticker")
+	}
 	var f0 uint32
 	if m.Attached {
 		f0 |= 1 << 0
@@ -13657,7 +14146,7 @@ func (m *MessagesSaveRecentStickerRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("messages.saveRecentSticker", "id")
 	}
 	if err := m.ID.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.saveRecentSticker", "id", err)
 	}
 	b.PutBool(m.Unsave)
 	return b.WriteErr()
@@ -13717,6 +14206,9 @@ func (m *MessagesClearRecentStickersRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesClearRecentStickersRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.clearRecentStickers")
+	}
 	var f0 uint32
 	if m.Attached {
 		f0 |= 1 << 0
@@ -13776,6 +14268,9 @@ func (m *MessagesGetArchivedStickersRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetArchivedStickersRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.getArchivedStickers")
+	}
 	var f0 uint32
 	if m.Masks {
 		f0 |= 1 << 0
@@ -13842,6 +14337,9 @@ func (m *MessagesGetMaskStickersRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetMaskStickersRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.getMaskStickers")
+	}
 	b.PutInt64(m.Hash)
 	return b.WriteErr()
 }
@@ -13891,11 +14389,14 @@ func (m *MessagesGetAttachedStickersRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetAttachedStickersRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.getAttachedStickers")
+	}
 	if m.Media == nil {
 		return tl.NilFieldError("messages.getAttachedStickers", "media")
 	}
 	if err := m.Media.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.getAttachedStickers", "media", err)
 	}
 	return b.WriteErr()
 }
@@ -13948,6 +14449,9 @@ func (m *MessagesSetGameScoreRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesSetGameScoreRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.setGameScore")
+	}
 	var f0 uint32
 	if m.EditMessage {
 		f0 |= 1 << 0
@@ -13960,14 +14464,14 @@ func (m *MessagesSetGameScoreRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("messages.setGameScore", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.setGameScore", "peer", err)
 	}
 	b.PutInt32(m.ID)
 	if m.UserID == nil {
 		return tl.NilFieldError("messages.setGameScore", "user_id")
 	}
 	if err := m.UserID.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.setGameScore", "user_id", err)
 	}
 	b.PutInt32(m.Score)
 	return b.WriteErr()
@@ -14038,6 +14542,9 @@ func (m *MessagesSetInlineGameScoreRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesSetInlineGameScoreRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.setInlineGameScore")
+	}
 	var f0 uint32
 	if m.EditMessage {
 		f0 |= 1 << 0
@@ -14050,13 +14557,13 @@ func (m *MessagesSetInlineGameScoreRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("messages.setInlineGameScore", "id")
 	}
 	if err := m.ID.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.setInlineGameScore", "id", err)
 	}
 	if m.UserID == nil {
 		return tl.NilFieldError("messages.setInlineGameScore", "user_id")
 	}
 	if err := m.UserID.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.setInlineGameScore", "user_id", err)
 	}
 	b.PutInt32(m.Score)
 	return b.WriteErr()
@@ -14122,18 +14629,21 @@ func (m *MessagesGetGameHighScoresRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetGameHighScoresRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.getGameHighScores")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.getGameHighScores", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.getGameHighScores", "peer", err)
 	}
 	b.PutInt32(m.ID)
 	if m.UserID == nil {
 		return tl.NilFieldError("messages.getGameHighScores", "user_id")
 	}
 	if err := m.UserID.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.getGameHighScores", "user_id", err)
 	}
 	return b.WriteErr()
 }
@@ -14192,17 +14702,20 @@ func (m *MessagesGetInlineGameHighScoresRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetInlineGameHighScoresRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.getInlineGameHighScores")
+	}
 	if m.ID == nil {
 		return tl.NilFieldError("messages.getInlineGameHighScores", "id")
 	}
 	if err := m.ID.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.getInlineGameHighScores", "id", err)
 	}
 	if m.UserID == nil {
 		return tl.NilFieldError("messages.getInlineGameHighScores", "user_id")
 	}
 	if err := m.UserID.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.getInlineGameHighScores", "user_id", err)
 	}
 	return b.WriteErr()
 }
@@ -14255,11 +14768,14 @@ func (m *MessagesGetCommonChatsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetCommonChatsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.getCommonChats")
+	}
 	if m.UserID == nil {
 		return tl.NilFieldError("messages.getCommonChats", "user_id")
 	}
 	if err := m.UserID.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.getCommonChats", "user_id", err)
 	}
 	b.PutInt64(m.MaxID)
 	b.PutInt32(m.Limit)
@@ -14316,6 +14832,9 @@ func (m *MessagesGetWebPageRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetWebPageRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.getWebPage")
+	}
 	b.PutString(m.URL)
 	b.PutInt32(m.Hash)
 	return b.WriteErr()
@@ -14368,6 +14887,9 @@ func (m *MessagesToggleDialogPinRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesToggleDialogPinRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.toggleDialogPin")
+	}
 	var f0 uint32
 	if m.Pinned {
 		f0 |= 1 << 0
@@ -14377,7 +14899,7 @@ func (m *MessagesToggleDialogPinRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("messages.toggleDialogPin", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.toggleDialogPin", "peer", err)
 	}
 	return b.WriteErr()
 }
@@ -14435,6 +14957,9 @@ func (m *MessagesReorderPinnedDialogsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesReorderPinnedDialogsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.reorderPinnedDialogs")
+	}
 	var f0 uint32
 	if m.Force {
 		f0 |= 1 << 0
@@ -14447,7 +14972,7 @@ func (m *MessagesReorderPinnedDialogsRequest) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("messages.reorderPinnedDialogs", "order")
 		}
 		if err := m.Order[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.reorderPinnedDialogs", "order", err)
 		}
 	}
 	return b.WriteErr()
@@ -14514,6 +15039,9 @@ func (m *MessagesGetPinnedDialogsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetPinnedDialogsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.getPinnedDialogs")
+	}
 	b.PutInt32(m.FolderID)
 	return b.WriteErr()
 }
@@ -14567,6 +15095,9 @@ func (m *MessagesSetBotShippingResultsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesSetBotShippingResultsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.setBotShippingResults")
+	}
 	var f0 uint32
 	if m.Error.Set {
 		f0 |= 1 << 0
@@ -14583,7 +15114,7 @@ func (m *MessagesSetBotShippingResultsRequest) EncodeBare(b *tl.Buffer) error {
 		b.PutVectorHeader(len(m.ShippingOptions))
 		for i1 := range m.ShippingOptions {
 			if err := m.ShippingOptions[i1].Encode(b); err != nil {
-				return err
+				return tl.EncodeFieldErr("messages.setBotShippingResults", "shipping_options", err)
 			}
 		}
 	}
@@ -14670,6 +15201,9 @@ func (m *MessagesSetBotPrecheckoutResultsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesSetBotPrecheckoutResultsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.setBotPrecheckoutResults")
+	}
 	var f0 uint32
 	if m.Success {
 		f0 |= 1 << 1
@@ -14742,6 +15276,9 @@ func (m *MessagesUploadMediaRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesUploadMediaRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.uploadMedia")
+	}
 	var f0 uint32
 	if m.BusinessConnectionID.Set {
 		f0 |= 1 << 0
@@ -14754,13 +15291,13 @@ func (m *MessagesUploadMediaRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("messages.uploadMedia", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.uploadMedia", "peer", err)
 	}
 	if m.Media == nil {
 		return tl.NilFieldError("messages.uploadMedia", "media")
 	}
 	if err := m.Media.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.uploadMedia", "media", err)
 	}
 	return b.WriteErr()
 }
@@ -14828,17 +15365,20 @@ func (m *MessagesSendScreenshotNotificationRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesSendScreenshotNotificationRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.sendScreenshotNotification")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.sendScreenshotNotification", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.sendScreenshotNotification", "peer", err)
 	}
 	if m.ReplyTo == nil {
 		return tl.NilFieldError("messages.sendScreenshotNotification", "reply_to")
 	}
 	if err := m.ReplyTo.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.sendScreenshotNotification", "reply_to", err)
 	}
 	b.PutInt64(m.RandomID)
 	return b.WriteErr()
@@ -14893,6 +15433,9 @@ func (m *MessagesGetFavedStickersRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetFavedStickersRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.getFavedStickers")
+	}
 	b.PutInt64(m.Hash)
 	return b.WriteErr()
 }
@@ -14941,11 +15484,14 @@ func (m *MessagesFaveStickerRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesFaveStickerRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.faveSticker")
+	}
 	if m.ID == nil {
 		return tl.NilFieldError("messages.faveSticker", "id")
 	}
 	if err := m.ID.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.faveSticker", "id", err)
 	}
 	b.PutBool(m.Unfave)
 	return b.WriteErr()
@@ -15005,6 +15551,9 @@ func (m *MessagesGetUnreadMentionsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetUnreadMentionsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.getUnreadMentions")
+	}
 	var f0 uint32
 	if m.TopMsgID.Set {
 		f0 |= 1 << 0
@@ -15014,7 +15563,7 @@ func (m *MessagesGetUnreadMentionsRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("messages.getUnreadMentions", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.getUnreadMentions", "peer", err)
 	}
 	if m.TopMsgID.Set {
 		b.PutInt32(m.TopMsgID.Value)
@@ -15097,6 +15646,9 @@ func (m *MessagesReadMentionsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesReadMentionsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.readMentions")
+	}
 	var f0 uint32
 	if m.TopMsgID.Set {
 		f0 |= 1 << 0
@@ -15106,7 +15658,7 @@ func (m *MessagesReadMentionsRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("messages.readMentions", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.readMentions", "peer", err)
 	}
 	if m.TopMsgID.Set {
 		b.PutInt32(m.TopMsgID.Value)
@@ -15172,11 +15724,14 @@ func (m *MessagesGetRecentLocationsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetRecentLocationsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.getRecentLocations")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.getRecentLocations", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.getRecentLocations", "peer", err)
 	}
 	b.PutInt32(m.Limit)
 	b.PutInt64(m.Hash)
@@ -15246,6 +15801,9 @@ func (m *MessagesSendMultiMediaRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesSendMultiMediaRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.sendMultiMedia")
+	}
 	var f0 uint32
 	if m.Silent {
 		f0 |= 1 << 5
@@ -15291,17 +15849,17 @@ func (m *MessagesSendMultiMediaRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("messages.sendMultiMedia", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.sendMultiMedia", "peer", err)
 	}
 	if m.ReplyTo != nil {
 		if err := m.ReplyTo.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.sendMultiMedia", "reply_to", err)
 		}
 	}
 	b.PutVectorHeader(len(m.MultiMedia))
 	for i0 := range m.MultiMedia {
 		if err := m.MultiMedia[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.sendMultiMedia", "multi_media", err)
 		}
 	}
 	if m.ScheduleDate.Set {
@@ -15309,12 +15867,12 @@ func (m *MessagesSendMultiMediaRequest) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.SendAs != nil {
 		if err := m.SendAs.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.sendMultiMedia", "send_as", err)
 		}
 	}
 	if m.QuickReplyShortcut != nil {
 		if err := m.QuickReplyShortcut.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.sendMultiMedia", "quick_reply_shortcut", err)
 		}
 	}
 	if m.Effect.Set {
@@ -15435,14 +15993,17 @@ func (m *MessagesUploadEncryptedFileRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesUploadEncryptedFileRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.uploadEncryptedFile")
+	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.uploadEncryptedFile", "peer", err)
 	}
 	if m.File == nil {
 		return tl.NilFieldError("messages.uploadEncryptedFile", "file")
 	}
 	if err := m.File.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.uploadEncryptedFile", "file", err)
 	}
 	return b.WriteErr()
 }
@@ -15500,6 +16061,9 @@ func (m *MessagesSearchStickerSetsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesSearchStickerSetsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.searchStickerSets")
+	}
 	var f0 uint32
 	if m.ExcludeFeatured {
 		f0 |= 1 << 0
@@ -15561,6 +16125,9 @@ func (m *MessagesGetSplitRangesRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetSplitRangesRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.getSplitRanges")
+	}
 	return b.WriteErr()
 }
 
@@ -15605,6 +16172,9 @@ func (m *MessagesMarkDialogUnreadRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesMarkDialogUnreadRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.markDialogUnread")
+	}
 	var f0 uint32
 	if m.Unread {
 		f0 |= 1 << 0
@@ -15615,14 +16185,14 @@ func (m *MessagesMarkDialogUnreadRequest) EncodeBare(b *tl.Buffer) error {
 	b.PutUint32(f0)
 	if m.ParentPeer != nil {
 		if err := m.ParentPeer.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.markDialogUnread", "parent_peer", err)
 		}
 	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.markDialogUnread", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.markDialogUnread", "peer", err)
 	}
 	return b.WriteErr()
 }
@@ -15683,6 +16253,9 @@ func (m *MessagesGetDialogUnreadMarksRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetDialogUnreadMarksRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.getDialogUnreadMarks")
+	}
 	var f0 uint32
 	if m.ParentPeer != nil {
 		f0 |= 1 << 0
@@ -15690,7 +16263,7 @@ func (m *MessagesGetDialogUnreadMarksRequest) EncodeBare(b *tl.Buffer) error {
 	b.PutUint32(f0)
 	if m.ParentPeer != nil {
 		if err := m.ParentPeer.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.getDialogUnreadMarks", "parent_peer", err)
 		}
 	}
 	return b.WriteErr()
@@ -15745,6 +16318,9 @@ func (m *MessagesClearAllDraftsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesClearAllDraftsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.clearAllDrafts")
+	}
 	return b.WriteErr()
 }
 
@@ -15793,6 +16369,9 @@ func (m *MessagesUpdatePinnedMessageRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesUpdatePinnedMessageRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.updatePinnedMessage")
+	}
 	var f0 uint32
 	if m.Silent {
 		f0 |= 1 << 0
@@ -15808,7 +16387,7 @@ func (m *MessagesUpdatePinnedMessageRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("messages.updatePinnedMessage", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.updatePinnedMessage", "peer", err)
 	}
 	b.PutInt32(m.ID)
 	return b.WriteErr()
@@ -15870,11 +16449,14 @@ func (m *MessagesSendVoteRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesSendVoteRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.sendVote")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.sendVote", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.sendVote", "peer", err)
 	}
 	b.PutInt32(m.MsgID)
 	b.PutVectorHeader(len(m.Options))
@@ -15944,11 +16526,14 @@ func (m *MessagesGetPollResultsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetPollResultsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.getPollResults")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.getPollResults", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.getPollResults", "peer", err)
 	}
 	b.PutInt32(m.MsgID)
 	b.PutInt64(m.PollHash)
@@ -16004,11 +16589,14 @@ func (m *MessagesGetOnlinesRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetOnlinesRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.getOnlines")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.getOnlines", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.getOnlines", "peer", err)
 	}
 	return b.WriteErr()
 }
@@ -16057,11 +16645,14 @@ func (m *MessagesEditChatAboutRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesEditChatAboutRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.editChatAbout")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.editChatAbout", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.editChatAbout", "peer", err)
 	}
 	b.PutString(m.About)
 	return b.WriteErr()
@@ -16118,14 +16709,17 @@ func (m *MessagesEditChatDefaultBannedRightsRequest) Encode(b *tl.Buffer) error 
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesEditChatDefaultBannedRightsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.editChatDefaultBannedRights")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.editChatDefaultBannedRights", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.editChatDefaultBannedRights", "peer", err)
 	}
 	if err := m.BannedRights.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.editChatDefaultBannedRights", "banned_rights", err)
 	}
 	return b.WriteErr()
 }
@@ -16179,6 +16773,9 @@ func (m *MessagesGetEmojiKeywordsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetEmojiKeywordsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.getEmojiKeywords")
+	}
 	b.PutString(m.LangCode)
 	return b.WriteErr()
 }
@@ -16231,6 +16828,9 @@ func (m *MessagesGetEmojiKeywordsDifferenceRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetEmojiKeywordsDifferenceRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.getEmojiKeywordsDifference")
+	}
 	b.PutString(m.LangCode)
 	b.PutInt32(m.FromVersion)
 	return b.WriteErr()
@@ -16286,6 +16886,9 @@ func (m *MessagesGetEmojiKeywordsLanguagesRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetEmojiKeywordsLanguagesRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.getEmojiKeywordsLanguages")
+	}
 	b.PutVectorHeader(len(m.LangCodes))
 	for i0 := range m.LangCodes {
 		b.PutString(m.LangCodes[i0])
@@ -16345,6 +16948,9 @@ func (m *MessagesGetEmojiURLRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetEmojiURLRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.getEmojiURL")
+	}
 	b.PutString(m.LangCode)
 	return b.WriteErr()
 }
@@ -16397,6 +17003,9 @@ func (m *MessagesGetSearchCountersRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetSearchCountersRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.getSearchCounters")
+	}
 	var f0 uint32
 	if m.SavedPeerID != nil {
 		f0 |= 1 << 2
@@ -16409,11 +17018,11 @@ func (m *MessagesGetSearchCountersRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("messages.getSearchCounters", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.getSearchCounters", "peer", err)
 	}
 	if m.SavedPeerID != nil {
 		if err := m.SavedPeerID.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.getSearchCounters", "saved_peer_id", err)
 		}
 	}
 	if m.TopMsgID.Set {
@@ -16425,7 +17034,7 @@ func (m *MessagesGetSearchCountersRequest) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("messages.getSearchCounters", "filters")
 		}
 		if err := m.Filters[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.getSearchCounters", "filters", err)
 		}
 	}
 	return b.WriteErr()
@@ -16506,6 +17115,9 @@ func (m *MessagesRequestURLAuthRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesRequestURLAuthRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.requestUrlAuth")
+	}
 	var f0 uint32
 	if m.Peer != nil {
 		f0 |= 1 << 1
@@ -16531,7 +17143,7 @@ func (m *MessagesRequestURLAuthRequest) EncodeBare(b *tl.Buffer) error {
 	b.PutUint32(f0)
 	if m.Peer != nil {
 		if err := m.Peer.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.requestUrlAuth", "peer", err)
 		}
 	}
 	if m.MsgID.Set {
@@ -16629,6 +17241,9 @@ func (m *MessagesAcceptURLAuthRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesAcceptURLAuthRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.acceptUrlAuth")
+	}
 	var f0 uint32
 	if m.WriteAllowed {
 		f0 |= 1 << 0
@@ -16660,7 +17275,7 @@ func (m *MessagesAcceptURLAuthRequest) EncodeBare(b *tl.Buffer) error {
 	b.PutUint32(f0)
 	if m.Peer != nil {
 		if err := m.Peer.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.acceptUrlAuth", "peer", err)
 		}
 	}
 	if m.MsgID.Set {
@@ -16756,11 +17371,14 @@ func (m *MessagesHidePeerSettingsBarRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesHidePeerSettingsBarRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.hidePeerSettingsBar")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.hidePeerSettingsBar", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.hidePeerSettingsBar", "peer", err)
 	}
 	return b.WriteErr()
 }
@@ -16811,11 +17429,14 @@ func (m *MessagesGetScheduledHistoryRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetScheduledHistoryRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.getScheduledHistory")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.getScheduledHistory", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.getScheduledHistory", "peer", err)
 	}
 	b.PutInt64(m.Hash)
 	return b.WriteErr()
@@ -16870,11 +17491,14 @@ func (m *MessagesGetScheduledMessagesRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetScheduledMessagesRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.getScheduledMessages")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.getScheduledMessages", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.getScheduledMessages", "peer", err)
 	}
 	b.PutVectorHeader(len(m.ID))
 	for i0 := range m.ID {
@@ -16943,11 +17567,14 @@ func (m *MessagesSendScheduledMessagesRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesSendScheduledMessagesRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.sendScheduledMessages")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.sendScheduledMessages", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.sendScheduledMessages", "peer", err)
 	}
 	b.PutVectorHeader(len(m.ID))
 	for i0 := range m.ID {
@@ -17016,11 +17643,14 @@ func (m *MessagesDeleteScheduledMessagesRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesDeleteScheduledMessagesRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.deleteScheduledMessages")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.deleteScheduledMessages", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.deleteScheduledMessages", "peer", err)
 	}
 	b.PutVectorHeader(len(m.ID))
 	for i0 := range m.ID {
@@ -17088,6 +17718,9 @@ func (m *MessagesGetPollVotesRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetPollVotesRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.getPollVotes")
+	}
 	var f0 uint32
 	if m.Option.Set {
 		f0 |= 1 << 0
@@ -17100,7 +17733,7 @@ func (m *MessagesGetPollVotesRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("messages.getPollVotes", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.getPollVotes", "peer", err)
 	}
 	b.PutInt32(m.ID)
 	if m.Option.Set {
@@ -17184,6 +17817,9 @@ func (m *MessagesToggleStickerSetsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesToggleStickerSetsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.toggleStickerSets")
+	}
 	var f0 uint32
 	if m.Uninstall {
 		f0 |= 1 << 0
@@ -17201,7 +17837,7 @@ func (m *MessagesToggleStickerSetsRequest) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("messages.toggleStickerSets", "stickersets")
 		}
 		if err := m.Stickersets[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.toggleStickerSets", "stickersets", err)
 		}
 	}
 	return b.WriteErr()
@@ -17266,6 +17902,9 @@ func (m *MessagesGetDialogFiltersRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetDialogFiltersRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.getDialogFilters")
+	}
 	return b.WriteErr()
 }
 
@@ -17311,6 +17950,9 @@ func (m *MessagesGetSuggestedDialogFiltersRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetSuggestedDialogFiltersRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.getSuggestedDialogFilters")
+	}
 	return b.WriteErr()
 }
 
@@ -17356,6 +17998,9 @@ func (m *MessagesUpdateDialogFilterRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesUpdateDialogFilterRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.updateDialogFilter")
+	}
 	var f0 uint32
 	if m.Filter != nil {
 		f0 |= 1 << 0
@@ -17364,7 +18009,7 @@ func (m *MessagesUpdateDialogFilterRequest) EncodeBare(b *tl.Buffer) error {
 	b.PutInt32(m.ID)
 	if m.Filter != nil {
 		if err := m.Filter.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.updateDialogFilter", "filter", err)
 		}
 	}
 	return b.WriteErr()
@@ -17427,6 +18072,9 @@ func (m *MessagesUpdateDialogFiltersOrderRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesUpdateDialogFiltersOrderRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.updateDialogFiltersOrder")
+	}
 	b.PutVectorHeader(len(m.Order))
 	for i0 := range m.Order {
 		b.PutInt32(m.Order[i0])
@@ -17492,6 +18140,9 @@ func (m *MessagesGetOldFeaturedStickersRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetOldFeaturedStickersRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.getOldFeaturedStickers")
+	}
 	b.PutInt32(m.Offset)
 	b.PutInt32(m.Limit)
 	b.PutInt64(m.Hash)
@@ -17555,11 +18206,14 @@ func (m *MessagesGetRepliesRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetRepliesRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.getReplies")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.getReplies", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.getReplies", "peer", err)
 	}
 	b.PutInt32(m.MsgID)
 	b.PutInt32(m.OffsetID)
@@ -17642,11 +18296,14 @@ func (m *MessagesGetDiscussionMessageRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetDiscussionMessageRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.getDiscussionMessage")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.getDiscussionMessage", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.getDiscussionMessage", "peer", err)
 	}
 	b.PutInt32(m.MsgID)
 	return b.WriteErr()
@@ -17700,11 +18357,14 @@ func (m *MessagesReadDiscussionRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesReadDiscussionRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.readDiscussion")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.readDiscussion", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.readDiscussion", "peer", err)
 	}
 	b.PutInt32(m.MsgID)
 	b.PutInt32(m.ReadMaxID)
@@ -17762,6 +18422,9 @@ func (m *MessagesUnpinAllMessagesRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesUnpinAllMessagesRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.unpinAllMessages")
+	}
 	var f0 uint32
 	if m.TopMsgID.Set {
 		f0 |= 1 << 0
@@ -17774,14 +18437,14 @@ func (m *MessagesUnpinAllMessagesRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("messages.unpinAllMessages", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.unpinAllMessages", "peer", err)
 	}
 	if m.TopMsgID.Set {
 		b.PutInt32(m.TopMsgID.Value)
 	}
 	if m.SavedPeerID != nil {
 		if err := m.SavedPeerID.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.unpinAllMessages", "saved_peer_id", err)
 		}
 	}
 	return b.WriteErr()
@@ -17846,6 +18509,9 @@ func (m *MessagesDeleteChatRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesDeleteChatRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.deleteChat")
+	}
 	b.PutInt64(m.ChatID)
 	return b.WriteErr()
 }
@@ -17897,6 +18563,9 @@ func (m *MessagesDeletePhoneCallHistoryRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesDeletePhoneCallHistoryRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.deletePhoneCallHistory")
+	}
 	var f0 uint32
 	if m.Revoke {
 		f0 |= 1 << 0
@@ -17953,6 +18622,9 @@ func (m *MessagesCheckHistoryImportRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesCheckHistoryImportRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.checkHistoryImport")
+	}
 	b.PutString(m.ImportHead)
 	return b.WriteErr()
 }
@@ -18004,17 +18676,20 @@ func (m *MessagesInitHistoryImportRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesInitHistoryImportRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.initHistoryImport")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.initHistoryImport", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.initHistoryImport", "peer", err)
 	}
 	if m.File == nil {
 		return tl.NilFieldError("messages.initHistoryImport", "file")
 	}
 	if err := m.File.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.initHistoryImport", "file", err)
 	}
 	b.PutInt32(m.MediaCount)
 	return b.WriteErr()
@@ -18074,11 +18749,14 @@ func (m *MessagesUploadImportedMediaRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesUploadImportedMediaRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.uploadImportedMedia")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.uploadImportedMedia", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.uploadImportedMedia", "peer", err)
 	}
 	b.PutInt64(m.ImportID)
 	b.PutString(m.FileName)
@@ -18086,7 +18764,7 @@ func (m *MessagesUploadImportedMediaRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("messages.uploadImportedMedia", "media")
 	}
 	if err := m.Media.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.uploadImportedMedia", "media", err)
 	}
 	return b.WriteErr()
 }
@@ -18146,11 +18824,14 @@ func (m *MessagesStartHistoryImportRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesStartHistoryImportRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.startHistoryImport")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.startHistoryImport", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.startHistoryImport", "peer", err)
 	}
 	b.PutInt64(m.ImportID)
 	return b.WriteErr()
@@ -18211,6 +18892,9 @@ func (m *MessagesGetExportedChatInvitesRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetExportedChatInvitesRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.getExportedChatInvites")
+	}
 	var f0 uint32
 	if m.Revoked {
 		f0 |= 1 << 3
@@ -18229,13 +18913,13 @@ func (m *MessagesGetExportedChatInvitesRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("messages.getExportedChatInvites", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.getExportedChatInvites", "peer", err)
 	}
 	if m.AdminID == nil {
 		return tl.NilFieldError("messages.getExportedChatInvites", "admin_id")
 	}
 	if err := m.AdminID.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.getExportedChatInvites", "admin_id", err)
 	}
 	if m.OffsetDate.Set {
 		b.PutInt32(m.OffsetDate.Value)
@@ -18319,11 +19003,14 @@ func (m *MessagesGetExportedChatInviteRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetExportedChatInviteRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.getExportedChatInvite")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.getExportedChatInvite", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.getExportedChatInvite", "peer", err)
 	}
 	b.PutString(m.Link)
 	return b.WriteErr()
@@ -18385,6 +19072,9 @@ func (m *MessagesEditExportedChatInviteRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesEditExportedChatInviteRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.editExportedChatInvite")
+	}
 	var f0 uint32
 	if m.Revoked {
 		f0 |= 1 << 2
@@ -18406,7 +19096,7 @@ func (m *MessagesEditExportedChatInviteRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("messages.editExportedChatInvite", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.editExportedChatInvite", "peer", err)
 	}
 	b.PutString(m.Link)
 	if m.ExpireDate.Set {
@@ -18505,17 +19195,20 @@ func (m *MessagesDeleteRevokedExportedChatInvitesRequest) Encode(b *tl.Buffer) e
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesDeleteRevokedExportedChatInvitesRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.deleteRevokedExportedChatInvites")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.deleteRevokedExportedChatInvites", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.deleteRevokedExportedChatInvites", "peer", err)
 	}
 	if m.AdminID == nil {
 		return tl.NilFieldError("messages.deleteRevokedExportedChatInvites", "admin_id")
 	}
 	if err := m.AdminID.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.deleteRevokedExportedChatInvites", "admin_id", err)
 	}
 	return b.WriteErr()
 }
@@ -18571,11 +19264,14 @@ func (m *MessagesDeleteExportedChatInviteRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesDeleteExportedChatInviteRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.deleteExportedChatInvite")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.deleteExportedChatInvite", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.deleteExportedChatInvite", "peer", err)
 	}
 	b.PutString(m.Link)
 	return b.WriteErr()
@@ -18629,11 +19325,14 @@ func (m *MessagesGetAdminsWithInvitesRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetAdminsWithInvitesRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.getAdminsWithInvites")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.getAdminsWithInvites", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.getAdminsWithInvites", "peer", err)
 	}
 	return b.WriteErr()
 }
@@ -18692,6 +19391,9 @@ func (m *MessagesGetChatInviteImportersRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetChatInviteImportersRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.getChatInviteImporters")
+	}
 	var f0 uint32
 	if m.Requested {
 		f0 |= 1 << 0
@@ -18710,7 +19412,7 @@ func (m *MessagesGetChatInviteImportersRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("messages.getChatInviteImporters", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.getChatInviteImporters", "peer", err)
 	}
 	if m.Link.Set {
 		b.PutString(m.Link.Value)
@@ -18723,7 +19425,7 @@ func (m *MessagesGetChatInviteImportersRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("messages.getChatInviteImporters", "offset_user")
 	}
 	if err := m.OffsetUser.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.getChatInviteImporters", "offset_user", err)
 	}
 	b.PutInt32(m.Limit)
 	return b.WriteErr()
@@ -18801,11 +19503,14 @@ func (m *MessagesSetHistoryTTLRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesSetHistoryTTLRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.setHistoryTTL")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.setHistoryTTL", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.setHistoryTTL", "peer", err)
 	}
 	b.PutInt32(m.Period)
 	return b.WriteErr()
@@ -18861,11 +19566,14 @@ func (m *MessagesCheckHistoryImportPeerRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesCheckHistoryImportPeerRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.checkHistoryImportPeer")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.checkHistoryImportPeer", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.checkHistoryImportPeer", "peer", err)
 	}
 	return b.WriteErr()
 }
@@ -18914,17 +19622,20 @@ func (m *MessagesSetChatThemeRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesSetChatThemeRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.setChatTheme")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.setChatTheme", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.setChatTheme", "peer", err)
 	}
 	if m.Theme == nil {
 		return tl.NilFieldError("messages.setChatTheme", "theme")
 	}
 	if err := m.Theme.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.setChatTheme", "theme", err)
 	}
 	return b.WriteErr()
 }
@@ -18980,11 +19691,14 @@ func (m *MessagesGetMessageReadParticipantsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetMessageReadParticipantsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.getMessageReadParticipants")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.getMessageReadParticipants", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.getMessageReadParticipants", "peer", err)
 	}
 	b.PutInt32(m.MsgID)
 	return b.WriteErr()
@@ -19044,6 +19758,9 @@ func (m *MessagesGetSearchResultsCalendarRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetSearchResultsCalendarRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.getSearchResultsCalendar")
+	}
 	var f0 uint32
 	if m.SavedPeerID != nil {
 		f0 |= 1 << 2
@@ -19053,18 +19770,18 @@ func (m *MessagesGetSearchResultsCalendarRequest) EncodeBare(b *tl.Buffer) error
 		return tl.NilFieldError("messages.getSearchResultsCalendar", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.getSearchResultsCalendar", "peer", err)
 	}
 	if m.SavedPeerID != nil {
 		if err := m.SavedPeerID.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.getSearchResultsCalendar", "saved_peer_id", err)
 		}
 	}
 	if m.Filter == nil {
 		return tl.NilFieldError("messages.getSearchResultsCalendar", "filter")
 	}
 	if err := m.Filter.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.getSearchResultsCalendar", "filter", err)
 	}
 	b.PutInt32(m.OffsetID)
 	b.PutInt32(m.OffsetDate)
@@ -19141,6 +19858,9 @@ func (m *MessagesGetSearchResultsPositionsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetSearchResultsPositionsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.getSearchResultsPositions")
+	}
 	var f0 uint32
 	if m.SavedPeerID != nil {
 		f0 |= 1 << 2
@@ -19150,18 +19870,18 @@ func (m *MessagesGetSearchResultsPositionsRequest) EncodeBare(b *tl.Buffer) erro
 		return tl.NilFieldError("messages.getSearchResultsPositions", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.getSearchResultsPositions", "peer", err)
 	}
 	if m.SavedPeerID != nil {
 		if err := m.SavedPeerID.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.getSearchResultsPositions", "saved_peer_id", err)
 		}
 	}
 	if m.Filter == nil {
 		return tl.NilFieldError("messages.getSearchResultsPositions", "filter")
 	}
 	if err := m.Filter.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.getSearchResultsPositions", "filter", err)
 	}
 	b.PutInt32(m.OffsetID)
 	b.PutInt32(m.Limit)
@@ -19234,6 +19954,9 @@ func (m *MessagesHideChatJoinRequestRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesHideChatJoinRequestRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.hideChatJoinRequest")
+	}
 	var f0 uint32
 	if m.Approved {
 		f0 |= 1 << 0
@@ -19243,13 +19966,13 @@ func (m *MessagesHideChatJoinRequestRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("messages.hideChatJoinRequest", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.hideChatJoinRequest", "peer", err)
 	}
 	if m.UserID == nil {
 		return tl.NilFieldError("messages.hideChatJoinRequest", "user_id")
 	}
 	if err := m.UserID.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.hideChatJoinRequest", "user_id", err)
 	}
 	return b.WriteErr()
 }
@@ -19312,6 +20035,9 @@ func (m *MessagesHideAllChatJoinRequestsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesHideAllChatJoinRequestsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.hideAllChatJoinRequests")
+	}
 	var f0 uint32
 	if m.Approved {
 		f0 |= 1 << 0
@@ -19324,7 +20050,7 @@ func (m *MessagesHideAllChatJoinRequestsRequest) EncodeBare(b *tl.Buffer) error 
 		return tl.NilFieldError("messages.hideAllChatJoinRequests", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.hideAllChatJoinRequests", "peer", err)
 	}
 	if m.Link.Set {
 		b.PutString(m.Link.Value)
@@ -19389,6 +20115,9 @@ func (m *MessagesToggleNoForwardsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesToggleNoForwardsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.toggleNoForwards")
+	}
 	var f0 uint32
 	if m.RequestMsgID.Set {
 		f0 |= 1 << 0
@@ -19398,7 +20127,7 @@ func (m *MessagesToggleNoForwardsRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("messages.toggleNoForwards", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.toggleNoForwards", "peer", err)
 	}
 	b.PutBool(m.Enabled)
 	if m.RequestMsgID.Set {
@@ -19467,17 +20196,20 @@ func (m *MessagesSaveDefaultSendAsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesSaveDefaultSendAsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.saveDefaultSendAs")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.saveDefaultSendAs", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.saveDefaultSendAs", "peer", err)
 	}
 	if m.SendAs == nil {
 		return tl.NilFieldError("messages.saveDefaultSendAs", "send_as")
 	}
 	if err := m.SendAs.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.saveDefaultSendAs", "send_as", err)
 	}
 	return b.WriteErr()
 }
@@ -19532,6 +20264,9 @@ func (m *MessagesSendReactionRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesSendReactionRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.sendReaction")
+	}
 	var f0 uint32
 	if m.Big {
 		f0 |= 1 << 1
@@ -19547,7 +20282,7 @@ func (m *MessagesSendReactionRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("messages.sendReaction", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.sendReaction", "peer", err)
 	}
 	b.PutInt32(m.MsgID)
 	if m.Reaction != nil {
@@ -19557,7 +20292,7 @@ func (m *MessagesSendReactionRequest) EncodeBare(b *tl.Buffer) error {
 				return tl.NilFieldError("messages.sendReaction", "reaction")
 			}
 			if err := m.Reaction[i1].Encode(b); err != nil {
-				return err
+				return tl.EncodeFieldErr("messages.sendReaction", "reaction", err)
 			}
 		}
 	}
@@ -19634,11 +20369,14 @@ func (m *MessagesGetMessagesReactionsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetMessagesReactionsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.getMessagesReactions")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.getMessagesReactions", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.getMessagesReactions", "peer", err)
 	}
 	b.PutVectorHeader(len(m.ID))
 	for i0 := range m.ID {
@@ -19710,6 +20448,9 @@ func (m *MessagesGetMessageReactionsListRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetMessageReactionsListRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.getMessageReactionsList")
+	}
 	var f0 uint32
 	if m.Reaction != nil {
 		f0 |= 1 << 0
@@ -19722,12 +20463,12 @@ func (m *MessagesGetMessageReactionsListRequest) EncodeBare(b *tl.Buffer) error 
 		return tl.NilFieldError("messages.getMessageReactionsList", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.getMessageReactionsList", "peer", err)
 	}
 	b.PutInt32(m.ID)
 	if m.Reaction != nil {
 		if err := m.Reaction.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.getMessageReactionsList", "reaction", err)
 		}
 	}
 	if m.Offset.Set {
@@ -19809,6 +20550,9 @@ func (m *MessagesSetChatAvailableReactionsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesSetChatAvailableReactionsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.setChatAvailableReactions")
+	}
 	var f0 uint32
 	if m.ReactionsLimit.Set {
 		f0 |= 1 << 0
@@ -19821,13 +20565,13 @@ func (m *MessagesSetChatAvailableReactionsRequest) EncodeBare(b *tl.Buffer) erro
 		return tl.NilFieldError("messages.setChatAvailableReactions", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.setChatAvailableReactions", "peer", err)
 	}
 	if m.AvailableReactions == nil {
 		return tl.NilFieldError("messages.setChatAvailableReactions", "available_reactions")
 	}
 	if err := m.AvailableReactions.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.setChatAvailableReactions", "available_reactions", err)
 	}
 	if m.ReactionsLimit.Set {
 		b.PutInt32(m.ReactionsLimit.Value)
@@ -19905,6 +20649,9 @@ func (m *MessagesGetAvailableReactionsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetAvailableReactionsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.getAvailableReactions")
+	}
 	b.PutInt32(m.Hash)
 	return b.WriteErr()
 }
@@ -19954,11 +20701,14 @@ func (m *MessagesSetDefaultReactionRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesSetDefaultReactionRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.setDefaultReaction")
+	}
 	if m.Reaction == nil {
 		return tl.NilFieldError("messages.setDefaultReaction", "reaction")
 	}
 	if err := m.Reaction.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.setDefaultReaction", "reaction", err)
 	}
 	return b.WriteErr()
 }
@@ -20010,6 +20760,9 @@ func (m *MessagesTranslateTextRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesTranslateTextRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.translateText")
+	}
 	var f0 uint32
 	if m.Peer != nil {
 		f0 |= 1 << 0
@@ -20029,7 +20782,7 @@ func (m *MessagesTranslateTextRequest) EncodeBare(b *tl.Buffer) error {
 	b.PutUint32(f0)
 	if m.Peer != nil {
 		if err := m.Peer.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.translateText", "peer", err)
 		}
 	}
 	if m.ID != nil {
@@ -20042,7 +20795,7 @@ func (m *MessagesTranslateTextRequest) EncodeBare(b *tl.Buffer) error {
 		b.PutVectorHeader(len(m.Text))
 		for i1 := range m.Text {
 			if err := m.Text[i1].Encode(b); err != nil {
-				return err
+				return tl.EncodeFieldErr("messages.translateText", "text", err)
 			}
 		}
 	}
@@ -20155,6 +20908,9 @@ func (m *MessagesGetUnreadReactionsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetUnreadReactionsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.getUnreadReactions")
+	}
 	var f0 uint32
 	if m.TopMsgID.Set {
 		f0 |= 1 << 0
@@ -20167,14 +20923,14 @@ func (m *MessagesGetUnreadReactionsRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("messages.getUnreadReactions", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.getUnreadReactions", "peer", err)
 	}
 	if m.TopMsgID.Set {
 		b.PutInt32(m.TopMsgID.Value)
 	}
 	if m.SavedPeerID != nil {
 		if err := m.SavedPeerID.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.getUnreadReactions", "saved_peer_id", err)
 		}
 	}
 	b.PutInt32(m.OffsetID)
@@ -20261,6 +21017,9 @@ func (m *MessagesReadReactionsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesReadReactionsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.readReactions")
+	}
 	var f0 uint32
 	if m.TopMsgID.Set {
 		f0 |= 1 << 0
@@ -20273,14 +21032,14 @@ func (m *MessagesReadReactionsRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("messages.readReactions", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.readReactions", "peer", err)
 	}
 	if m.TopMsgID.Set {
 		b.PutInt32(m.TopMsgID.Value)
 	}
 	if m.SavedPeerID != nil {
 		if err := m.SavedPeerID.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.readReactions", "saved_peer_id", err)
 		}
 	}
 	return b.WriteErr()
@@ -20347,12 +21106,15 @@ func (m *MessagesSearchSentMediaRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesSearchSentMediaRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.searchSentMedia")
+	}
 	b.PutString(m.Q)
 	if m.Filter == nil {
 		return tl.NilFieldError("messages.searchSentMedia", "filter")
 	}
 	if err := m.Filter.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.searchSentMedia", "filter", err)
 	}
 	b.PutInt32(m.Limit)
 	return b.WriteErr()
@@ -20409,6 +21171,9 @@ func (m *MessagesGetAttachMenuBotsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetAttachMenuBotsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.getAttachMenuBots")
+	}
 	b.PutInt64(m.Hash)
 	return b.WriteErr()
 }
@@ -20456,11 +21221,14 @@ func (m *MessagesGetAttachMenuBotRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetAttachMenuBotRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.getAttachMenuBot")
+	}
 	if m.Bot == nil {
 		return tl.NilFieldError("messages.getAttachMenuBot", "bot")
 	}
 	if err := m.Bot.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.getAttachMenuBot", "bot", err)
 	}
 	return b.WriteErr()
 }
@@ -20514,6 +21282,9 @@ func (m *MessagesToggleBotInAttachMenuRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesToggleBotInAttachMenuRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.toggleBotInAttachMenu")
+	}
 	var f0 uint32
 	if m.WriteAllowed {
 		f0 |= 1 << 0
@@ -20523,7 +21294,7 @@ func (m *MessagesToggleBotInAttachMenuRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("messages.toggleBotInAttachMenu", "bot")
 	}
 	if err := m.Bot.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.toggleBotInAttachMenu", "bot", err)
 	}
 	b.PutBool(m.Enabled)
 	return b.WriteErr()
@@ -20592,6 +21363,9 @@ func (m *MessagesRequestWebViewRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesRequestWebViewRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.requestWebView")
+	}
 	var f0 uint32
 	if m.FromBotMenu {
 		f0 |= 1 << 4
@@ -20625,13 +21399,13 @@ func (m *MessagesRequestWebViewRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("messages.requestWebView", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.requestWebView", "peer", err)
 	}
 	if m.Bot == nil {
 		return tl.NilFieldError("messages.requestWebView", "bot")
 	}
 	if err := m.Bot.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.requestWebView", "bot", err)
 	}
 	if m.URL.Set {
 		b.PutString(m.URL.Value)
@@ -20641,18 +21415,18 @@ func (m *MessagesRequestWebViewRequest) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.ThemeParams != nil {
 		if err := m.ThemeParams.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.requestWebView", "theme_params", err)
 		}
 	}
 	b.PutString(m.Platform)
 	if m.ReplyTo != nil {
 		if err := m.ReplyTo.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.requestWebView", "reply_to", err)
 		}
 	}
 	if m.SendAs != nil {
 		if err := m.SendAs.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.requestWebView", "send_as", err)
 		}
 	}
 	return b.WriteErr()
@@ -20756,6 +21530,9 @@ func (m *MessagesProlongWebViewRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesProlongWebViewRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.prolongWebView")
+	}
 	var f0 uint32
 	if m.Silent {
 		f0 |= 1 << 5
@@ -20771,23 +21548,23 @@ func (m *MessagesProlongWebViewRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("messages.prolongWebView", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.prolongWebView", "peer", err)
 	}
 	if m.Bot == nil {
 		return tl.NilFieldError("messages.prolongWebView", "bot")
 	}
 	if err := m.Bot.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.prolongWebView", "bot", err)
 	}
 	b.PutInt64(m.QueryID)
 	if m.ReplyTo != nil {
 		if err := m.ReplyTo.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.prolongWebView", "reply_to", err)
 		}
 	}
 	if m.SendAs != nil {
 		if err := m.SendAs.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.prolongWebView", "send_as", err)
 		}
 	}
 	return b.WriteErr()
@@ -20868,6 +21645,9 @@ func (m *MessagesRequestSimpleWebViewRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesRequestSimpleWebViewRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.requestSimpleWebView")
+	}
 	var f0 uint32
 	if m.FromSwitchWebview {
 		f0 |= 1 << 1
@@ -20895,7 +21675,7 @@ func (m *MessagesRequestSimpleWebViewRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("messages.requestSimpleWebView", "bot")
 	}
 	if err := m.Bot.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.requestSimpleWebView", "bot", err)
 	}
 	if m.URL.Set {
 		b.PutString(m.URL.Value)
@@ -20905,7 +21685,7 @@ func (m *MessagesRequestSimpleWebViewRequest) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.ThemeParams != nil {
 		if err := m.ThemeParams.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.requestSimpleWebView", "theme_params", err)
 		}
 	}
 	b.PutString(m.Platform)
@@ -20997,12 +21777,15 @@ func (m *MessagesSendWebViewResultMessageRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesSendWebViewResultMessageRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.sendWebViewResultMessage")
+	}
 	b.PutString(m.BotQueryID)
 	if m.Result == nil {
 		return tl.NilFieldError("messages.sendWebViewResultMessage", "result")
 	}
 	if err := m.Result.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.sendWebViewResultMessage", "result", err)
 	}
 	return b.WriteErr()
 }
@@ -21056,11 +21839,14 @@ func (m *MessagesSendWebViewDataRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesSendWebViewDataRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.sendWebViewData")
+	}
 	if m.Bot == nil {
 		return tl.NilFieldError("messages.sendWebViewData", "bot")
 	}
 	if err := m.Bot.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.sendWebViewData", "bot", err)
 	}
 	b.PutInt64(m.RandomID)
 	b.PutString(m.ButtonText)
@@ -21121,11 +21907,14 @@ func (m *MessagesTranscribeAudioRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesTranscribeAudioRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.transcribeAudio")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.transcribeAudio", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.transcribeAudio", "peer", err)
 	}
 	b.PutInt32(m.MsgID)
 	return b.WriteErr()
@@ -21182,11 +21971,14 @@ func (m *MessagesRateTranscribedAudioRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesRateTranscribedAudioRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.rateTranscribedAudio")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.rateTranscribedAudio", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.rateTranscribedAudio", "peer", err)
 	}
 	b.PutInt32(m.MsgID)
 	b.PutInt64(m.TranscriptionID)
@@ -21250,6 +22042,9 @@ func (m *MessagesGetCustomEmojiDocumentsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetCustomEmojiDocumentsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.getCustomEmojiDocuments")
+	}
 	b.PutVectorHeader(len(m.DocumentID))
 	for i0 := range m.DocumentID {
 		b.PutInt64(m.DocumentID[i0])
@@ -21309,6 +22104,9 @@ func (m *MessagesGetEmojiStickersRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetEmojiStickersRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.getEmojiStickers")
+	}
 	b.PutInt64(m.Hash)
 	return b.WriteErr()
 }
@@ -21360,6 +22158,9 @@ func (m *MessagesGetFeaturedEmojiStickersRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetFeaturedEmojiStickersRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.getFeaturedEmojiStickers")
+	}
 	b.PutInt64(m.Hash)
 	return b.WriteErr()
 }
@@ -21409,18 +22210,21 @@ func (m *MessagesReportReactionRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesReportReactionRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.reportReaction")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.reportReaction", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.reportReaction", "peer", err)
 	}
 	b.PutInt32(m.ID)
 	if m.ReactionPeer == nil {
 		return tl.NilFieldError("messages.reportReaction", "reaction_peer")
 	}
 	if err := m.ReactionPeer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.reportReaction", "reaction_peer", err)
 	}
 	return b.WriteErr()
 }
@@ -21475,6 +22279,9 @@ func (m *MessagesGetTopReactionsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetTopReactionsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.getTopReactions")
+	}
 	b.PutInt32(m.Limit)
 	b.PutInt64(m.Hash)
 	return b.WriteErr()
@@ -21529,6 +22336,9 @@ func (m *MessagesGetRecentReactionsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetRecentReactionsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.getRecentReactions")
+	}
 	b.PutInt32(m.Limit)
 	b.PutInt64(m.Hash)
 	return b.WriteErr()
@@ -21581,6 +22391,9 @@ func (m *MessagesClearRecentReactionsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesClearRecentReactionsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.clearRecentReactions")
+	}
 	return b.WriteErr()
 }
 
@@ -21624,11 +22437,14 @@ func (m *MessagesGetExtendedMediaRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetExtendedMediaRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.getExtendedMedia")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.getExtendedMedia", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.getExtendedMedia", "peer", err)
 	}
 	b.PutVectorHeader(len(m.ID))
 	for i0 := range m.ID {
@@ -21694,6 +22510,9 @@ func (m *MessagesSetDefaultHistoryTTLRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesSetDefaultHistoryTTLRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.setDefaultHistoryTTL")
+	}
 	b.PutInt32(m.Period)
 	return b.WriteErr()
 }
@@ -21742,6 +22561,9 @@ func (m *MessagesGetDefaultHistoryTTLRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetDefaultHistoryTTLRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.getDefaultHistoryTTL")
+	}
 	return b.WriteErr()
 }
 
@@ -21790,6 +22612,9 @@ func (m *MessagesSendBotRequestedPeerRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesSendBotRequestedPeerRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.sendBotRequestedPeer")
+	}
 	var f0 uint32
 	if m.MsgID.Set {
 		f0 |= 1 << 0
@@ -21802,7 +22627,7 @@ func (m *MessagesSendBotRequestedPeerRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("messages.sendBotRequestedPeer", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.sendBotRequestedPeer", "peer", err)
 	}
 	if m.MsgID.Set {
 		b.PutInt32(m.MsgID.Value)
@@ -21817,7 +22642,7 @@ func (m *MessagesSendBotRequestedPeerRequest) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("messages.sendBotRequestedPeer", "requested_peers")
 		}
 		if err := m.RequestedPeers[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.sendBotRequestedPeer", "requested_peers", err)
 		}
 	}
 	return b.WriteErr()
@@ -21898,6 +22723,9 @@ func (m *MessagesGetEmojiGroupsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetEmojiGroupsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.getEmojiGroups")
+	}
 	b.PutInt32(m.Hash)
 	return b.WriteErr()
 }
@@ -21947,6 +22775,9 @@ func (m *MessagesGetEmojiStatusGroupsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetEmojiStatusGroupsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.getEmojiStatusGroups")
+	}
 	b.PutInt32(m.Hash)
 	return b.WriteErr()
 }
@@ -21998,6 +22829,9 @@ func (m *MessagesGetEmojiProfilePhotoGroupsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetEmojiProfilePhotoGroupsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.getEmojiProfilePhotoGroups")
+	}
 	b.PutInt32(m.Hash)
 	return b.WriteErr()
 }
@@ -22048,6 +22882,9 @@ func (m *MessagesSearchCustomEmojiRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesSearchCustomEmojiRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.searchCustomEmoji")
+	}
 	b.PutString(m.Emoticon)
 	b.PutInt64(m.Hash)
 	return b.WriteErr()
@@ -22104,6 +22941,9 @@ func (m *MessagesTogglePeerTranslationsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesTogglePeerTranslationsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.togglePeerTranslations")
+	}
 	var f0 uint32
 	if m.Disabled {
 		f0 |= 1 << 0
@@ -22113,7 +22953,7 @@ func (m *MessagesTogglePeerTranslationsRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("messages.togglePeerTranslations", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.togglePeerTranslations", "peer", err)
 	}
 	return b.WriteErr()
 }
@@ -22168,11 +23008,14 @@ func (m *MessagesGetBotAppRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetBotAppRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.getBotApp")
+	}
 	if m.App == nil {
 		return tl.NilFieldError("messages.getBotApp", "app")
 	}
 	if err := m.App.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.getBotApp", "app", err)
 	}
 	b.PutInt64(m.Hash)
 	return b.WriteErr()
@@ -22233,6 +23076,9 @@ func (m *MessagesRequestAppWebViewRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesRequestAppWebViewRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.requestAppWebView")
+	}
 	var f0 uint32
 	if m.WriteAllowed {
 		f0 |= 1 << 0
@@ -22254,20 +23100,20 @@ func (m *MessagesRequestAppWebViewRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("messages.requestAppWebView", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.requestAppWebView", "peer", err)
 	}
 	if m.App == nil {
 		return tl.NilFieldError("messages.requestAppWebView", "app")
 	}
 	if err := m.App.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.requestAppWebView", "app", err)
 	}
 	if m.StartParam.Set {
 		b.PutString(m.StartParam.Value)
 	}
 	if m.ThemeParams != nil {
 		if err := m.ThemeParams.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.requestAppWebView", "theme_params", err)
 		}
 	}
 	b.PutString(m.Platform)
@@ -22355,6 +23201,9 @@ func (m *MessagesSetChatWallPaperRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesSetChatWallPaperRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.setChatWallPaper")
+	}
 	var f0 uint32
 	if m.ForBoth {
 		f0 |= 1 << 3
@@ -22376,16 +23225,16 @@ func (m *MessagesSetChatWallPaperRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("messages.setChatWallPaper", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.setChatWallPaper", "peer", err)
 	}
 	if m.Wallpaper != nil {
 		if err := m.Wallpaper.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.setChatWallPaper", "wallpaper", err)
 		}
 	}
 	if m.Settings != nil {
 		if err := m.Settings.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.setChatWallPaper", "settings", err)
 		}
 	}
 	if m.ID.Set {
@@ -22474,6 +23323,9 @@ func (m *MessagesSearchEmojiStickerSetsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesSearchEmojiStickerSetsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.searchEmojiStickerSets")
+	}
 	var f0 uint32
 	if m.ExcludeFeatured {
 		f0 |= 1 << 0
@@ -22542,6 +23394,9 @@ func (m *MessagesGetSavedDialogsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetSavedDialogsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.getSavedDialogs")
+	}
 	var f0 uint32
 	if m.ExcludePinned {
 		f0 |= 1 << 0
@@ -22552,7 +23407,7 @@ func (m *MessagesGetSavedDialogsRequest) EncodeBare(b *tl.Buffer) error {
 	b.PutUint32(f0)
 	if m.ParentPeer != nil {
 		if err := m.ParentPeer.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.getSavedDialogs", "parent_peer", err)
 		}
 	}
 	b.PutInt32(m.OffsetDate)
@@ -22561,7 +23416,7 @@ func (m *MessagesGetSavedDialogsRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("messages.getSavedDialogs", "offset_peer")
 	}
 	if err := m.OffsetPeer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.getSavedDialogs", "offset_peer", err)
 	}
 	b.PutInt32(m.Limit)
 	b.PutInt64(m.Hash)
@@ -22642,6 +23497,9 @@ func (m *MessagesGetSavedHistoryRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetSavedHistoryRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.getSavedHistory")
+	}
 	var f0 uint32
 	if m.ParentPeer != nil {
 		f0 |= 1 << 0
@@ -22649,14 +23507,14 @@ func (m *MessagesGetSavedHistoryRequest) EncodeBare(b *tl.Buffer) error {
 	b.PutUint32(f0)
 	if m.ParentPeer != nil {
 		if err := m.ParentPeer.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.getSavedHistory", "parent_peer", err)
 		}
 	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.getSavedHistory", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.getSavedHistory", "peer", err)
 	}
 	b.PutInt32(m.OffsetID)
 	b.PutInt32(m.OffsetDate)
@@ -22748,6 +23606,9 @@ func (m *MessagesDeleteSavedHistoryRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesDeleteSavedHistoryRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.deleteSavedHistory")
+	}
 	var f0 uint32
 	if m.ParentPeer != nil {
 		f0 |= 1 << 0
@@ -22761,14 +23622,14 @@ func (m *MessagesDeleteSavedHistoryRequest) EncodeBare(b *tl.Buffer) error {
 	b.PutUint32(f0)
 	if m.ParentPeer != nil {
 		if err := m.ParentPeer.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.deleteSavedHistory", "parent_peer", err)
 		}
 	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.deleteSavedHistory", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.deleteSavedHistory", "peer", err)
 	}
 	b.PutInt32(m.MaxID)
 	if m.MinDate.Set {
@@ -22851,6 +23712,9 @@ func (m *MessagesGetPinnedSavedDialogsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetPinnedSavedDialogsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.getPinnedSavedDialogs")
+	}
 	return b.WriteErr()
 }
 
@@ -22896,6 +23760,9 @@ func (m *MessagesToggleSavedDialogPinRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesToggleSavedDialogPinRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.toggleSavedDialogPin")
+	}
 	var f0 uint32
 	if m.Pinned {
 		f0 |= 1 << 0
@@ -22905,7 +23772,7 @@ func (m *MessagesToggleSavedDialogPinRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("messages.toggleSavedDialogPin", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.toggleSavedDialogPin", "peer", err)
 	}
 	return b.WriteErr()
 }
@@ -22964,6 +23831,9 @@ func (m *MessagesReorderPinnedSavedDialogsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesReorderPinnedSavedDialogsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.reorderPinnedSavedDialogs")
+	}
 	var f0 uint32
 	if m.Force {
 		f0 |= 1 << 0
@@ -22975,7 +23845,7 @@ func (m *MessagesReorderPinnedSavedDialogsRequest) EncodeBare(b *tl.Buffer) erro
 			return tl.NilFieldError("messages.reorderPinnedSavedDialogs", "order")
 		}
 		if err := m.Order[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.reorderPinnedSavedDialogs", "order", err)
 		}
 	}
 	return b.WriteErr()
@@ -23042,6 +23912,9 @@ func (m *MessagesGetSavedReactionTagsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetSavedReactionTagsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.getSavedReactionTags")
+	}
 	var f0 uint32
 	if m.Peer != nil {
 		f0 |= 1 << 0
@@ -23049,7 +23922,7 @@ func (m *MessagesGetSavedReactionTagsRequest) EncodeBare(b *tl.Buffer) error {
 	b.PutUint32(f0)
 	if m.Peer != nil {
 		if err := m.Peer.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.getSavedReactionTags", "peer", err)
 		}
 	}
 	b.PutInt64(m.Hash)
@@ -23114,6 +23987,9 @@ func (m *MessagesUpdateSavedReactionTagRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesUpdateSavedReactionTagRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.updateSavedReactionTag")
+	}
 	var f0 uint32
 	if m.Title.Set {
 		f0 |= 1 << 0
@@ -23123,7 +23999,7 @@ func (m *MessagesUpdateSavedReactionTagRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("messages.updateSavedReactionTag", "reaction")
 	}
 	if err := m.Reaction.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.updateSavedReactionTag", "reaction", err)
 	}
 	if m.Title.Set {
 		b.PutString(m.Title.Value)
@@ -23189,6 +24065,9 @@ func (m *MessagesGetDefaultTagReactionsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetDefaultTagReactionsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.getDefaultTagReactions")
+	}
 	b.PutInt64(m.Hash)
 	return b.WriteErr()
 }
@@ -23239,11 +24118,14 @@ func (m *MessagesGetOutboxReadDateRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetOutboxReadDateRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.getOutboxReadDate")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.getOutboxReadDate", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.getOutboxReadDate", "peer", err)
 	}
 	b.PutInt32(m.MsgID)
 	return b.WriteErr()
@@ -23295,6 +24177,9 @@ func (m *MessagesGetQuickRepliesRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetQuickRepliesRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.getQuickReplies")
+	}
 	b.PutInt64(m.Hash)
 	return b.WriteErr()
 }
@@ -23344,6 +24229,9 @@ func (m *MessagesReorderQuickRepliesRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesReorderQuickRepliesRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.reorderQuickReplies")
+	}
 	b.PutVectorHeader(len(m.Order))
 	for i0 := range m.Order {
 		b.PutInt32(m.Order[i0])
@@ -23407,6 +24295,9 @@ func (m *MessagesCheckQuickReplyShortcutRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesCheckQuickReplyShortcutRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.checkQuickReplyShortcut")
+	}
 	b.PutString(m.Shortcut)
 	return b.WriteErr()
 }
@@ -23459,6 +24350,9 @@ func (m *MessagesEditQuickReplyShortcutRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesEditQuickReplyShortcutRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.editQuickReplyShortcut")
+	}
 	b.PutInt32(m.ShortcutID)
 	b.PutString(m.Shortcut)
 	return b.WriteErr()
@@ -23514,6 +24408,9 @@ func (m *MessagesDeleteQuickReplyShortcutRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesDeleteQuickReplyShortcutRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.deleteQuickReplyShortcut")
+	}
 	b.PutInt32(m.ShortcutID)
 	return b.WriteErr()
 }
@@ -23567,6 +24464,9 @@ func (m *MessagesGetQuickReplyMessagesRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetQuickReplyMessagesRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.getQuickReplyMessages")
+	}
 	var f0 uint32
 	if m.ID != nil {
 		f0 |= 1 << 0
@@ -23655,11 +24555,14 @@ func (m *MessagesSendQuickReplyMessagesRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesSendQuickReplyMessagesRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.sendQuickReplyMessages")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.sendQuickReplyMessages", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.sendQuickReplyMessages", "peer", err)
 	}
 	b.PutInt32(m.ShortcutID)
 	b.PutVectorHeader(len(m.ID))
@@ -23748,6 +24651,9 @@ func (m *MessagesDeleteQuickReplyMessagesRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesDeleteQuickReplyMessagesRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.deleteQuickReplyMessages")
+	}
 	b.PutInt32(m.ShortcutID)
 	b.PutVectorHeader(len(m.ID))
 	for i0 := range m.ID {
@@ -23815,6 +24721,9 @@ func (m *MessagesToggleDialogFilterTagsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesToggleDialogFilterTagsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.toggleDialogFilterTags")
+	}
 	b.PutBool(m.Enabled)
 	return b.WriteErr()
 }
@@ -23863,6 +24772,9 @@ func (m *MessagesGetMyStickersRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetMyStickersRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.getMyStickers")
+	}
 	b.PutInt64(m.OffsetID)
 	b.PutInt32(m.Limit)
 	return b.WriteErr()
@@ -23918,6 +24830,9 @@ func (m *MessagesGetEmojiStickerGroupsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetEmojiStickerGroupsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.getEmojiStickerGroups")
+	}
 	b.PutInt32(m.Hash)
 	return b.WriteErr()
 }
@@ -23967,6 +24882,9 @@ func (m *MessagesGetAvailableEffectsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetAvailableEffectsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.getAvailableEffects")
+	}
 	b.PutInt32(m.Hash)
 	return b.WriteErr()
 }
@@ -24016,15 +24934,18 @@ func (m *MessagesEditFactCheckRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesEditFactCheckRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.editFactCheck")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.editFactCheck", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.editFactCheck", "peer", err)
 	}
 	b.PutInt32(m.MsgID)
 	if err := m.Text.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.editFactCheck", "text", err)
 	}
 	return b.WriteErr()
 }
@@ -24082,11 +25003,14 @@ func (m *MessagesDeleteFactCheckRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesDeleteFactCheckRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.deleteFactCheck")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.deleteFactCheck", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.deleteFactCheck", "peer", err)
 	}
 	b.PutInt32(m.MsgID)
 	return b.WriteErr()
@@ -24139,11 +25063,14 @@ func (m *MessagesGetFactCheckRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetFactCheckRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.getFactCheck")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.getFactCheck", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.getFactCheck", "peer", err)
 	}
 	b.PutVectorHeader(len(m.MsgID))
 	for i0 := range m.MsgID {
@@ -24215,6 +25142,9 @@ func (m *MessagesRequestMainWebViewRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesRequestMainWebViewRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.requestMainWebView")
+	}
 	var f0 uint32
 	if m.Compact {
 		f0 |= 1 << 7
@@ -24233,20 +25163,20 @@ func (m *MessagesRequestMainWebViewRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("messages.requestMainWebView", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.requestMainWebView", "peer", err)
 	}
 	if m.Bot == nil {
 		return tl.NilFieldError("messages.requestMainWebView", "bot")
 	}
 	if err := m.Bot.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.requestMainWebView", "bot", err)
 	}
 	if m.StartParam.Set {
 		b.PutString(m.StartParam.Value)
 	}
 	if m.ThemeParams != nil {
 		if err := m.ThemeParams.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.requestMainWebView", "theme_params", err)
 		}
 	}
 	b.PutString(m.Platform)
@@ -24332,6 +25262,9 @@ func (m *MessagesSendPaidReactionRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesSendPaidReactionRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.sendPaidReaction")
+	}
 	var f0 uint32
 	if m.Private != nil {
 		f0 |= 1 << 0
@@ -24341,14 +25274,14 @@ func (m *MessagesSendPaidReactionRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("messages.sendPaidReaction", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.sendPaidReaction", "peer", err)
 	}
 	b.PutInt32(m.MsgID)
 	b.PutInt32(m.Count)
 	b.PutInt64(m.RandomID)
 	if m.Private != nil {
 		if err := m.Private.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.sendPaidReaction", "private", err)
 		}
 	}
 	return b.WriteErr()
@@ -24422,18 +25355,21 @@ func (m *MessagesTogglePaidReactionPrivacyRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesTogglePaidReactionPrivacyRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.togglePaidReactionPrivacy")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.togglePaidReactionPrivacy", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.togglePaidReactionPrivacy", "peer", err)
 	}
 	b.PutInt32(m.MsgID)
 	if m.Private == nil {
 		return tl.NilFieldError("messages.togglePaidReactionPrivacy", "private")
 	}
 	if err := m.Private.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.togglePaidReactionPrivacy", "private", err)
 	}
 	return b.WriteErr()
 }
@@ -24490,6 +25426,9 @@ func (m *MessagesGetPaidReactionPrivacyRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetPaidReactionPrivacyRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.getPaidReactionPrivacy")
+	}
 	return b.WriteErr()
 }
 
@@ -24534,6 +25473,9 @@ func (m *MessagesViewSponsoredMessageRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesViewSponsoredMessageRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.viewSponsoredMessage")
+	}
 	b.PutBytes(m.RandomID)
 	return b.WriteErr()
 }
@@ -24587,6 +25529,9 @@ func (m *MessagesClickSponsoredMessageRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesClickSponsoredMessageRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.clickSponsoredMessage")
+	}
 	var f0 uint32
 	if m.Media {
 		f0 |= 1 << 0
@@ -24654,6 +25599,9 @@ func (m *MessagesReportSponsoredMessageRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesReportSponsoredMessageRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.reportSponsoredMessage")
+	}
 	b.PutBytes(m.RandomID)
 	b.PutBytes(m.Option)
 	return b.WriteErr()
@@ -24708,6 +25656,9 @@ func (m *MessagesGetSponsoredMessagesRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetSponsoredMessagesRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.getSponsoredMessages")
+	}
 	var f0 uint32
 	if m.MsgID.Set {
 		f0 |= 1 << 0
@@ -24717,7 +25668,7 @@ func (m *MessagesGetSponsoredMessagesRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("messages.getSponsoredMessages", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.getSponsoredMessages", "peer", err)
 	}
 	if m.MsgID.Set {
 		b.PutInt32(m.MsgID.Value)
@@ -24785,6 +25736,9 @@ func (m *MessagesSavePreparedInlineMessageRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesSavePreparedInlineMessageRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.savePreparedInlineMessage")
+	}
 	var f0 uint32
 	if m.PeerTypes != nil {
 		f0 |= 1 << 0
@@ -24794,13 +25748,13 @@ func (m *MessagesSavePreparedInlineMessageRequest) EncodeBare(b *tl.Buffer) erro
 		return tl.NilFieldError("messages.savePreparedInlineMessage", "result")
 	}
 	if err := m.Result.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.savePreparedInlineMessage", "result", err)
 	}
 	if m.UserID == nil {
 		return tl.NilFieldError("messages.savePreparedInlineMessage", "user_id")
 	}
 	if err := m.UserID.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.savePreparedInlineMessage", "user_id", err)
 	}
 	if m.PeerTypes != nil {
 		b.PutVectorHeader(len(m.PeerTypes))
@@ -24809,7 +25763,7 @@ func (m *MessagesSavePreparedInlineMessageRequest) EncodeBare(b *tl.Buffer) erro
 				return tl.NilFieldError("messages.savePreparedInlineMessage", "peer_types")
 			}
 			if err := m.PeerTypes[i1].Encode(b); err != nil {
-				return err
+				return tl.EncodeFieldErr("messages.savePreparedInlineMessage", "peer_types", err)
 			}
 		}
 	}
@@ -24886,11 +25840,14 @@ func (m *MessagesGetPreparedInlineMessageRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetPreparedInlineMessageRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.getPreparedInlineMessage")
+	}
 	if m.Bot == nil {
 		return tl.NilFieldError("messages.getPreparedInlineMessage", "bot")
 	}
 	if err := m.Bot.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.getPreparedInlineMessage", "bot", err)
 	}
 	b.PutString(m.ID)
 	return b.WriteErr()
@@ -24948,6 +25905,9 @@ func (m *MessagesSearchStickersRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesSearchStickersRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.searchStickers")
+	}
 	var f0 uint32
 	if m.Emojis {
 		f0 |= 1 << 0
@@ -25044,6 +26004,9 @@ func (m *MessagesReportMessagesDeliveryRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesReportMessagesDeliveryRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.reportMessagesDelivery")
+	}
 	var f0 uint32
 	if m.Push {
 		f0 |= 1 << 0
@@ -25053,7 +26016,7 @@ func (m *MessagesReportMessagesDeliveryRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("messages.reportMessagesDelivery", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.reportMessagesDelivery", "peer", err)
 	}
 	b.PutVectorHeader(len(m.ID))
 	for i0 := range m.ID {
@@ -25126,6 +26089,9 @@ func (m *MessagesGetSavedDialogsByIDRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetSavedDialogsByIDRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.getSavedDialogsByID")
+	}
 	var f0 uint32
 	if m.ParentPeer != nil {
 		f0 |= 1 << 1
@@ -25133,7 +26099,7 @@ func (m *MessagesGetSavedDialogsByIDRequest) EncodeBare(b *tl.Buffer) error {
 	b.PutUint32(f0)
 	if m.ParentPeer != nil {
 		if err := m.ParentPeer.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.getSavedDialogsByID", "parent_peer", err)
 		}
 	}
 	b.PutVectorHeader(len(m.IDs))
@@ -25142,7 +26108,7 @@ func (m *MessagesGetSavedDialogsByIDRequest) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("messages.getSavedDialogsByID", "ids")
 		}
 		if err := m.IDs[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.getSavedDialogsByID", "ids", err)
 		}
 	}
 	return b.WriteErr()
@@ -25212,17 +26178,20 @@ func (m *MessagesReadSavedHistoryRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesReadSavedHistoryRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.readSavedHistory")
+	}
 	if m.ParentPeer == nil {
 		return tl.NilFieldError("messages.readSavedHistory", "parent_peer")
 	}
 	if err := m.ParentPeer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.readSavedHistory", "parent_peer", err)
 	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.readSavedHistory", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.readSavedHistory", "peer", err)
 	}
 	b.PutInt32(m.MaxID)
 	return b.WriteErr()
@@ -25282,11 +26251,14 @@ func (m *MessagesToggleTodoCompletedRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesToggleTodoCompletedRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.toggleTodoCompleted")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.toggleTodoCompleted", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.toggleTodoCompleted", "peer", err)
 	}
 	b.PutInt32(m.MsgID)
 	b.PutVectorHeader(len(m.Completed))
@@ -25372,17 +26344,20 @@ func (m *MessagesAppendTodoListRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesAppendTodoListRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.appendTodoList")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.appendTodoList", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.appendTodoList", "peer", err)
 	}
 	b.PutInt32(m.MsgID)
 	b.PutVectorHeader(len(m.List))
 	for i0 := range m.List {
 		if err := m.List[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.appendTodoList", "list", err)
 		}
 	}
 	return b.WriteErr()
@@ -25460,6 +26435,9 @@ func (m *MessagesToggleSuggestedPostApprovalRequest) Encode(b *tl.Buffer) error 
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesToggleSuggestedPostApprovalRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.toggleSuggestedPostApproval")
+	}
 	var f0 uint32
 	if m.Reject {
 		f0 |= 1 << 1
@@ -25475,7 +26453,7 @@ func (m *MessagesToggleSuggestedPostApprovalRequest) EncodeBare(b *tl.Buffer) er
 		return tl.NilFieldError("messages.toggleSuggestedPostApproval", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.toggleSuggestedPostApproval", "peer", err)
 	}
 	b.PutInt32(m.MsgID)
 	if m.ScheduleDate.Set {
@@ -25556,6 +26534,9 @@ func (m *MessagesGetForumTopicsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetForumTopicsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.getForumTopics")
+	}
 	var f0 uint32
 	if m.Q.Set {
 		f0 |= 1 << 0
@@ -25565,7 +26546,7 @@ func (m *MessagesGetForumTopicsRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("messages.getForumTopics", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.getForumTopics", "peer", err)
 	}
 	if m.Q.Set {
 		b.PutString(m.Q.Value)
@@ -25646,11 +26627,14 @@ func (m *MessagesGetForumTopicsByIDRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetForumTopicsByIDRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.getForumTopicsByID")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.getForumTopicsByID", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.getForumTopicsByID", "peer", err)
 	}
 	b.PutVectorHeader(len(m.Topics))
 	for i0 := range m.Topics {
@@ -25719,6 +26703,9 @@ func (m *MessagesEditForumTopicRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesEditForumTopicRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.editForumTopic")
+	}
 	var f0 uint32
 	if m.Title.Set {
 		f0 |= 1 << 0
@@ -25737,7 +26724,7 @@ func (m *MessagesEditForumTopicRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("messages.editForumTopic", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.editForumTopic", "peer", err)
 	}
 	b.PutInt32(m.TopicID)
 	if m.Title.Set {
@@ -25836,11 +26823,14 @@ func (m *MessagesUpdatePinnedForumTopicRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesUpdatePinnedForumTopicRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.updatePinnedForumTopic")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.updatePinnedForumTopic", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.updatePinnedForumTopic", "peer", err)
 	}
 	b.PutInt32(m.TopicID)
 	b.PutBool(m.Pinned)
@@ -25902,6 +26892,9 @@ func (m *MessagesReorderPinnedForumTopicsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesReorderPinnedForumTopicsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.reorderPinnedForumTopics")
+	}
 	var f0 uint32
 	if m.Force {
 		f0 |= 1 << 0
@@ -25911,7 +26904,7 @@ func (m *MessagesReorderPinnedForumTopicsRequest) EncodeBare(b *tl.Buffer) error
 		return tl.NilFieldError("messages.reorderPinnedForumTopics", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.reorderPinnedForumTopics", "peer", err)
 	}
 	b.PutVectorHeader(len(m.Order))
 	for i0 := range m.Order {
@@ -25987,6 +26980,9 @@ func (m *MessagesCreateForumTopicRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesCreateForumTopicRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.createForumTopic")
+	}
 	var f0 uint32
 	if m.TitleMissing {
 		f0 |= 1 << 4
@@ -26005,7 +27001,7 @@ func (m *MessagesCreateForumTopicRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("messages.createForumTopic", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.createForumTopic", "peer", err)
 	}
 	b.PutString(m.Title)
 	if m.IconColor.Set {
@@ -26017,7 +27013,7 @@ func (m *MessagesCreateForumTopicRequest) EncodeBare(b *tl.Buffer) error {
 	b.PutInt64(m.RandomID)
 	if m.SendAs != nil {
 		if err := m.SendAs.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.createForumTopic", "send_as", err)
 		}
 	}
 	return b.WriteErr()
@@ -26098,11 +27094,14 @@ func (m *MessagesDeleteTopicHistoryRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesDeleteTopicHistoryRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.deleteTopicHistory")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.deleteTopicHistory", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.deleteTopicHistory", "peer", err)
 	}
 	b.PutInt32(m.TopMsgID)
 	return b.WriteErr()
@@ -26153,6 +27152,9 @@ func (m *MessagesGetEmojiGameInfoRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetEmojiGameInfoRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.getEmojiGameInfo")
+	}
 	return b.WriteErr()
 }
 
@@ -26198,6 +27200,9 @@ func (m *MessagesSummarizeTextRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesSummarizeTextRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.summarizeText")
+	}
 	var f0 uint32
 	if m.ToLang.Set {
 		f0 |= 1 << 0
@@ -26210,7 +27215,7 @@ func (m *MessagesSummarizeTextRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("messages.summarizeText", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.summarizeText", "peer", err)
 	}
 	b.PutInt32(m.ID)
 	if m.ToLang.Set {
@@ -26287,23 +27292,26 @@ func (m *MessagesEditChatCreatorRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesEditChatCreatorRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.editChatCreator")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.editChatCreator", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.editChatCreator", "peer", err)
 	}
 	if m.UserID == nil {
 		return tl.NilFieldError("messages.editChatCreator", "user_id")
 	}
 	if err := m.UserID.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.editChatCreator", "user_id", err)
 	}
 	if m.Password == nil {
 		return tl.NilFieldError("messages.editChatCreator", "password")
 	}
 	if err := m.Password.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.editChatCreator", "password", err)
 	}
 	return b.WriteErr()
 }
@@ -26361,11 +27369,14 @@ func (m *MessagesGetFutureChatCreatorAfterLeaveRequest) Encode(b *tl.Buffer) err
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetFutureChatCreatorAfterLeaveRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.getFutureChatCreatorAfterLeave")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.getFutureChatCreatorAfterLeave", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.getFutureChatCreatorAfterLeave", "peer", err)
 	}
 	return b.WriteErr()
 }
@@ -26419,17 +27430,20 @@ func (m *MessagesEditChatParticipantRankRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesEditChatParticipantRankRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.editChatParticipantRank")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.editChatParticipantRank", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.editChatParticipantRank", "peer", err)
 	}
 	if m.Participant == nil {
 		return tl.NilFieldError("messages.editChatParticipantRank", "participant")
 	}
 	if err := m.Participant.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.editChatParticipantRank", "participant", err)
 	}
 	b.PutString(m.Rank)
 	return b.WriteErr()
@@ -26484,6 +27498,9 @@ func (m *MessagesDeclineURLAuthRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesDeclineURLAuthRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.declineUrlAuth")
+	}
 	b.PutString(m.URL)
 	return b.WriteErr()
 }
@@ -26536,6 +27553,9 @@ func (m *MessagesCheckURLAuthMatchCodeRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesCheckURLAuthMatchCodeRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.checkUrlAuthMatchCode")
+	}
 	b.PutString(m.URL)
 	b.PutString(m.MatchCode)
 	return b.WriteErr()
@@ -26593,6 +27613,9 @@ func (m *MessagesComposeMessageWithAIRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesComposeMessageWithAIRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.composeMessageWithAI")
+	}
 	var f0 uint32
 	if m.Proofread {
 		f0 |= 1 << 0
@@ -26608,14 +27631,14 @@ func (m *MessagesComposeMessageWithAIRequest) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutUint32(f0)
 	if err := m.Text.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.composeMessageWithAI", "text", err)
 	}
 	if m.TranslateToLang.Set {
 		b.PutString(m.TranslateToLang.Value)
 	}
 	if m.Tone != nil {
 		if err := m.Tone.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.composeMessageWithAI", "tone", err)
 		}
 	}
 	return b.WriteErr()
@@ -26688,16 +27711,19 @@ func (m *MessagesReportReadMetricsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesReportReadMetricsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.reportReadMetrics")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.reportReadMetrics", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.reportReadMetrics", "peer", err)
 	}
 	b.PutVectorHeader(len(m.Metrics))
 	for i0 := range m.Metrics {
 		if err := m.Metrics[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.reportReadMetrics", "metrics", err)
 		}
 	}
 	return b.WriteErr()
@@ -26767,11 +27793,14 @@ func (m *MessagesReportMusicListenRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesReportMusicListenRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.reportMusicListen")
+	}
 	if m.ID == nil {
 		return tl.NilFieldError("messages.reportMusicListen", "id")
 	}
 	if err := m.ID.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.reportMusicListen", "id", err)
 	}
 	b.PutInt32(m.ListenedDuration)
 	return b.WriteErr()
@@ -26825,18 +27854,21 @@ func (m *MessagesAddPollAnswerRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesAddPollAnswerRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.addPollAnswer")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.addPollAnswer", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.addPollAnswer", "peer", err)
 	}
 	b.PutInt32(m.MsgID)
 	if m.Answer == nil {
 		return tl.NilFieldError("messages.addPollAnswer", "answer")
 	}
 	if err := m.Answer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.addPollAnswer", "answer", err)
 	}
 	return b.WriteErr()
 }
@@ -26892,11 +27924,14 @@ func (m *MessagesDeletePollAnswerRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesDeletePollAnswerRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.deletePollAnswer")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.deletePollAnswer", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.deletePollAnswer", "peer", err)
 	}
 	b.PutInt32(m.MsgID)
 	b.PutBytes(m.Option)
@@ -26960,6 +27995,9 @@ func (m *MessagesGetUnreadPollVotesRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetUnreadPollVotesRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.getUnreadPollVotes")
+	}
 	var f0 uint32
 	if m.TopMsgID.Set {
 		f0 |= 1 << 0
@@ -26969,7 +28007,7 @@ func (m *MessagesGetUnreadPollVotesRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("messages.getUnreadPollVotes", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.getUnreadPollVotes", "peer", err)
 	}
 	if m.TopMsgID.Set {
 		b.PutInt32(m.TopMsgID.Value)
@@ -27052,6 +28090,9 @@ func (m *MessagesReadPollVotesRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesReadPollVotesRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.readPollVotes")
+	}
 	var f0 uint32
 	if m.TopMsgID.Set {
 		f0 |= 1 << 0
@@ -27061,7 +28102,7 @@ func (m *MessagesReadPollVotesRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("messages.readPollVotes", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.readPollVotes", "peer", err)
 	}
 	if m.TopMsgID.Set {
 		b.PutInt32(m.TopMsgID.Value)
@@ -27128,12 +28169,15 @@ func (m *MessagesSetBotGuestChatResultRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesSetBotGuestChatResultRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.setBotGuestChatResult")
+	}
 	b.PutInt64(m.QueryID)
 	if m.Result == nil {
 		return tl.NilFieldError("messages.setBotGuestChatResult", "result")
 	}
 	if err := m.Result.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.setBotGuestChatResult", "result", err)
 	}
 	return b.WriteErr()
 }
@@ -27189,17 +28233,20 @@ func (m *MessagesDeleteParticipantReactionsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesDeleteParticipantReactionsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.deleteParticipantReactions")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.deleteParticipantReactions", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.deleteParticipantReactions", "peer", err)
 	}
 	if m.Participant == nil {
 		return tl.NilFieldError("messages.deleteParticipantReactions", "participant")
 	}
 	if err := m.Participant.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.deleteParticipantReactions", "participant", err)
 	}
 	return b.WriteErr()
 }
@@ -27256,18 +28303,21 @@ func (m *MessagesDeleteParticipantReactionRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesDeleteParticipantReactionRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.deleteParticipantReaction")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.deleteParticipantReaction", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.deleteParticipantReaction", "peer", err)
 	}
 	b.PutInt32(m.MsgID)
 	if m.Participant == nil {
 		return tl.NilFieldError("messages.deleteParticipantReaction", "participant")
 	}
 	if err := m.Participant.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.deleteParticipantReaction", "participant", err)
 	}
 	return b.WriteErr()
 }
@@ -27329,11 +28379,14 @@ func (m *MessagesGetPersonalChannelHistoryRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetPersonalChannelHistoryRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.getPersonalChannelHistory")
+	}
 	if m.UserID == nil {
 		return tl.NilFieldError("messages.getPersonalChannelHistory", "user_id")
 	}
 	if err := m.UserID.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.getPersonalChannelHistory", "user_id", err)
 	}
 	b.PutInt32(m.Limit)
 	b.PutInt32(m.MaxID)
@@ -27398,11 +28451,14 @@ func (m *MessagesGetRichMessageRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesGetRichMessageRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.getRichMessage")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messages.getRichMessage", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messages.getRichMessage", "peer", err)
 	}
 	b.PutInt32(m.ID)
 	return b.WriteErr()
@@ -27460,6 +28516,9 @@ func (m *MessagesTranslateRichMessageRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesTranslateRichMessageRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.translateRichMessage")
+	}
 	var f0 uint32
 	if m.Peer != nil {
 		f0 |= 1 << 0
@@ -27479,7 +28538,7 @@ func (m *MessagesTranslateRichMessageRequest) EncodeBare(b *tl.Buffer) error {
 	b.PutUint32(f0)
 	if m.Peer != nil {
 		if err := m.Peer.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.translateRichMessage", "peer", err)
 		}
 	}
 	if m.ID != nil {
@@ -27495,7 +28554,7 @@ func (m *MessagesTranslateRichMessageRequest) EncodeBare(b *tl.Buffer) error {
 				return tl.NilFieldError("messages.translateRichMessage", "text")
 			}
 			if err := m.Text[i1].Encode(b); err != nil {
-				return err
+				return tl.EncodeFieldErr("messages.translateRichMessage", "text", err)
 			}
 		}
 	}
@@ -27601,6 +28660,9 @@ func (m *MessagesComposeRichMessageWithAIRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesComposeRichMessageWithAIRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.composeRichMessageWithAI")
+	}
 	var f0 uint32
 	if m.Proofread {
 		f0 |= 1 << 0
@@ -27620,7 +28682,7 @@ func (m *MessagesComposeRichMessageWithAIRequest) EncodeBare(b *tl.Buffer) error
 	b.PutUint32(f0)
 	if m.Text != nil {
 		if err := m.Text.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.composeRichMessageWithAI", "text", err)
 		}
 	}
 	if m.TranslateToLang.Set {
@@ -27628,7 +28690,7 @@ func (m *MessagesComposeRichMessageWithAIRequest) EncodeBare(b *tl.Buffer) error
 	}
 	if m.Tone != nil {
 		if err := m.Tone.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.composeRichMessageWithAI", "tone", err)
 		}
 	}
 	return b.WriteErr()
@@ -27703,6 +28765,9 @@ func (m *MessagesRequestChatJoinWebViewRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagesRequestChatJoinWebViewRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messages.requestChatJoinWebView")
+	}
 	var f0 uint32
 	if m.ThemeParams != nil {
 		f0 |= 1 << 0
@@ -27711,7 +28776,7 @@ func (m *MessagesRequestChatJoinWebViewRequest) EncodeBare(b *tl.Buffer) error {
 	b.PutInt64(m.QueryID)
 	if m.ThemeParams != nil {
 		if err := m.ThemeParams.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messages.requestChatJoinWebView", "theme_params", err)
 		}
 	}
 	b.PutString(m.Platform)

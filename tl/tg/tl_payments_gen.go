@@ -45,6 +45,9 @@ func (m *PaymentsPaymentForm) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsPaymentForm) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("payments.paymentForm")
+	}
 	var f0 uint32
 	if m.CanSaveCredentials {
 		f0 |= 1 << 2
@@ -80,11 +83,11 @@ func (m *PaymentsPaymentForm) EncodeBare(b *tl.Buffer) error {
 	b.PutString(m.Description)
 	if m.Photo != nil {
 		if err := m.Photo.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("payments.paymentForm", "photo", err)
 		}
 	}
 	if err := m.Invoice.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("payments.paymentForm", "invoice", err)
 	}
 	b.PutInt64(m.ProviderID)
 	b.PutString(m.URL)
@@ -93,27 +96,27 @@ func (m *PaymentsPaymentForm) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.NativeParams != nil {
 		if err := m.NativeParams.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("payments.paymentForm", "native_params", err)
 		}
 	}
 	if m.AdditionalMethods != nil {
 		b.PutVectorHeader(len(m.AdditionalMethods))
 		for i1 := range m.AdditionalMethods {
 			if err := m.AdditionalMethods[i1].Encode(b); err != nil {
-				return err
+				return tl.EncodeFieldErr("payments.paymentForm", "additional_methods", err)
 			}
 		}
 	}
 	if m.SavedInfo != nil {
 		if err := m.SavedInfo.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("payments.paymentForm", "saved_info", err)
 		}
 	}
 	if m.SavedCredentials != nil {
 		b.PutVectorHeader(len(m.SavedCredentials))
 		for i1 := range m.SavedCredentials {
 			if err := m.SavedCredentials[i1].Encode(b); err != nil {
-				return err
+				return tl.EncodeFieldErr("payments.paymentForm", "saved_credentials", err)
 			}
 		}
 	}
@@ -123,7 +126,7 @@ func (m *PaymentsPaymentForm) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("payments.paymentForm", "users")
 		}
 		if err := m.Users[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("payments.paymentForm", "users", err)
 		}
 	}
 	return b.WriteErr()
@@ -297,6 +300,9 @@ func (m *PaymentsPaymentFormStars) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsPaymentFormStars) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("payments.paymentFormStars")
+	}
 	var f0 uint32
 	if m.Photo != nil {
 		f0 |= 1 << 5
@@ -308,11 +314,11 @@ func (m *PaymentsPaymentFormStars) EncodeBare(b *tl.Buffer) error {
 	b.PutString(m.Description)
 	if m.Photo != nil {
 		if err := m.Photo.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("payments.paymentFormStars", "photo", err)
 		}
 	}
 	if err := m.Invoice.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("payments.paymentFormStars", "invoice", err)
 	}
 	b.PutVectorHeader(len(m.Users))
 	for i0 := range m.Users {
@@ -320,7 +326,7 @@ func (m *PaymentsPaymentFormStars) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("payments.paymentFormStars", "users")
 		}
 		if err := m.Users[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("payments.paymentFormStars", "users", err)
 		}
 	}
 	return b.WriteErr()
@@ -409,9 +415,12 @@ func (m *PaymentsPaymentFormStarGift) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsPaymentFormStarGift) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("payments.paymentFormStarGift")
+	}
 	b.PutInt64(m.FormID)
 	if err := m.Invoice.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("payments.paymentFormStarGift", "invoice", err)
 	}
 	return b.WriteErr()
 }
@@ -466,6 +475,9 @@ func (m *PaymentsValidatedRequestedInfo) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsValidatedRequestedInfo) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("payments.validatedRequestedInfo")
+	}
 	var f0 uint32
 	if m.ID.Set {
 		f0 |= 1 << 0
@@ -481,7 +493,7 @@ func (m *PaymentsValidatedRequestedInfo) EncodeBare(b *tl.Buffer) error {
 		b.PutVectorHeader(len(m.ShippingOptions))
 		for i1 := range m.ShippingOptions {
 			if err := m.ShippingOptions[i1].Encode(b); err != nil {
-				return err
+				return tl.EncodeFieldErr("payments.validatedRequestedInfo", "shipping_options", err)
 			}
 		}
 	}
@@ -561,11 +573,14 @@ func (m *PaymentsPaymentResult) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsPaymentResult) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("payments.paymentResult")
+	}
 	if m.Updates == nil {
 		return tl.NilFieldError("payments.paymentResult", "updates")
 	}
 	if err := m.Updates.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("payments.paymentResult", "updates", err)
 	}
 	return b.WriteErr()
 }
@@ -619,6 +634,9 @@ func (m *PaymentsPaymentVerificationNeeded) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsPaymentVerificationNeeded) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("payments.paymentVerificationNeeded")
+	}
 	b.PutString(m.URL)
 	return b.WriteErr()
 }
@@ -681,6 +699,9 @@ func (m *PaymentsPaymentReceipt) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsPaymentReceipt) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("payments.paymentReceipt")
+	}
 	var f0 uint32
 	if m.Photo != nil {
 		f0 |= 1 << 2
@@ -702,20 +723,20 @@ func (m *PaymentsPaymentReceipt) EncodeBare(b *tl.Buffer) error {
 	b.PutString(m.Description)
 	if m.Photo != nil {
 		if err := m.Photo.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("payments.paymentReceipt", "photo", err)
 		}
 	}
 	if err := m.Invoice.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("payments.paymentReceipt", "invoice", err)
 	}
 	if m.Info != nil {
 		if err := m.Info.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("payments.paymentReceipt", "info", err)
 		}
 	}
 	if m.Shipping != nil {
 		if err := m.Shipping.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("payments.paymentReceipt", "shipping", err)
 		}
 	}
 	if m.TipAmount.Set {
@@ -730,7 +751,7 @@ func (m *PaymentsPaymentReceipt) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("payments.paymentReceipt", "users")
 		}
 		if err := m.Users[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("payments.paymentReceipt", "users", err)
 		}
 	}
 	return b.WriteErr()
@@ -871,6 +892,9 @@ func (m *PaymentsPaymentReceiptStars) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsPaymentReceiptStars) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("payments.paymentReceiptStars")
+	}
 	var f0 uint32
 	if m.Photo != nil {
 		f0 |= 1 << 2
@@ -882,11 +906,11 @@ func (m *PaymentsPaymentReceiptStars) EncodeBare(b *tl.Buffer) error {
 	b.PutString(m.Description)
 	if m.Photo != nil {
 		if err := m.Photo.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("payments.paymentReceiptStars", "photo", err)
 		}
 	}
 	if err := m.Invoice.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("payments.paymentReceiptStars", "invoice", err)
 	}
 	b.PutString(m.Currency)
 	b.PutInt64(m.TotalAmount)
@@ -897,7 +921,7 @@ func (m *PaymentsPaymentReceiptStars) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("payments.paymentReceiptStars", "users")
 		}
 		if err := m.Users[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("payments.paymentReceiptStars", "users", err)
 		}
 	}
 	return b.WriteErr()
@@ -993,6 +1017,9 @@ func (m *PaymentsSavedInfo) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsSavedInfo) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("payments.savedInfo")
+	}
 	var f0 uint32
 	if m.HasSavedCredentials {
 		f0 |= 1 << 1
@@ -1003,7 +1030,7 @@ func (m *PaymentsSavedInfo) EncodeBare(b *tl.Buffer) error {
 	b.PutUint32(f0)
 	if m.SavedInfo != nil {
 		if err := m.SavedInfo.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("payments.savedInfo", "saved_info", err)
 		}
 	}
 	return b.WriteErr()
@@ -1069,11 +1096,14 @@ func (m *PaymentsBankCardData) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsBankCardData) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("payments.bankCardData")
+	}
 	b.PutString(m.Title)
 	b.PutVectorHeader(len(m.OpenURLs))
 	for i0 := range m.OpenURLs {
 		if err := m.OpenURLs[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("payments.bankCardData", "open_urls", err)
 		}
 	}
 	return b.WriteErr()
@@ -1140,6 +1170,9 @@ func (m *PaymentsExportedInvoice) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsExportedInvoice) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("payments.exportedInvoice")
+	}
 	b.PutString(m.URL)
 	return b.WriteErr()
 }
@@ -1195,6 +1228,9 @@ func (m *PaymentsCheckedGiftCode) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsCheckedGiftCode) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("payments.checkedGiftCode")
+	}
 	var f0 uint32
 	if m.ViaGiveaway {
 		f0 |= 1 << 2
@@ -1214,7 +1250,7 @@ func (m *PaymentsCheckedGiftCode) EncodeBare(b *tl.Buffer) error {
 	b.PutUint32(f0)
 	if m.FromID != nil {
 		if err := m.FromID.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("payments.checkedGiftCode", "from_id", err)
 		}
 	}
 	if m.GiveawayMsgID.Set {
@@ -1234,7 +1270,7 @@ func (m *PaymentsCheckedGiftCode) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("payments.checkedGiftCode", "chats")
 		}
 		if err := m.Chats[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("payments.checkedGiftCode", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
@@ -1243,7 +1279,7 @@ func (m *PaymentsCheckedGiftCode) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("payments.checkedGiftCode", "users")
 		}
 		if err := m.Users[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("payments.checkedGiftCode", "users", err)
 		}
 	}
 	return b.WriteErr()
@@ -1355,6 +1391,9 @@ func (m *PaymentsGiveawayInfo) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsGiveawayInfo) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("payments.giveawayInfo")
+	}
 	var f0 uint32
 	if m.Participating {
 		f0 |= 1 << 0
@@ -1462,6 +1501,9 @@ func (m *PaymentsGiveawayInfoResults) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsGiveawayInfoResults) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("payments.giveawayInfoResults")
+	}
 	var f0 uint32
 	if m.Winner {
 		f0 |= 1 << 0
@@ -1575,6 +1617,9 @@ func (m *PaymentsStarsStatus) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsStarsStatus) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("payments.starsStatus")
+	}
 	var f0 uint32
 	if m.Subscriptions != nil {
 		f0 |= 1 << 1
@@ -1596,13 +1641,13 @@ func (m *PaymentsStarsStatus) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("payments.starsStatus", "balance")
 	}
 	if err := m.Balance.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("payments.starsStatus", "balance", err)
 	}
 	if m.Subscriptions != nil {
 		b.PutVectorHeader(len(m.Subscriptions))
 		for i1 := range m.Subscriptions {
 			if err := m.Subscriptions[i1].Encode(b); err != nil {
-				return err
+				return tl.EncodeFieldErr("payments.starsStatus", "subscriptions", err)
 			}
 		}
 	}
@@ -1616,7 +1661,7 @@ func (m *PaymentsStarsStatus) EncodeBare(b *tl.Buffer) error {
 		b.PutVectorHeader(len(m.History))
 		for i1 := range m.History {
 			if err := m.History[i1].Encode(b); err != nil {
-				return err
+				return tl.EncodeFieldErr("payments.starsStatus", "history", err)
 			}
 		}
 	}
@@ -1629,7 +1674,7 @@ func (m *PaymentsStarsStatus) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("payments.starsStatus", "chats")
 		}
 		if err := m.Chats[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("payments.starsStatus", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
@@ -1638,7 +1683,7 @@ func (m *PaymentsStarsStatus) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("payments.starsStatus", "users")
 		}
 		if err := m.Users[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("payments.starsStatus", "users", err)
 		}
 	}
 	return b.WriteErr()
@@ -1777,6 +1822,9 @@ func (m *PaymentsStarsRevenueStats) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsStarsRevenueStats) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("payments.starsRevenueStats")
+	}
 	var f0 uint32
 	if m.TopHoursGraph != nil {
 		f0 |= 1 << 0
@@ -1784,17 +1832,17 @@ func (m *PaymentsStarsRevenueStats) EncodeBare(b *tl.Buffer) error {
 	b.PutUint32(f0)
 	if m.TopHoursGraph != nil {
 		if err := m.TopHoursGraph.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("payments.starsRevenueStats", "top_hours_graph", err)
 		}
 	}
 	if m.RevenueGraph == nil {
 		return tl.NilFieldError("payments.starsRevenueStats", "revenue_graph")
 	}
 	if err := m.RevenueGraph.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("payments.starsRevenueStats", "revenue_graph", err)
 	}
 	if err := m.Status.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("payments.starsRevenueStats", "status", err)
 	}
 	b.PutDouble(m.UsdRate)
 	return b.WriteErr()
@@ -1866,6 +1914,9 @@ func (m *PaymentsStarsRevenueWithdrawalURL) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsStarsRevenueWithdrawalURL) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("payments.starsRevenueWithdrawalUrl")
+	}
 	b.PutString(m.URL)
 	return b.WriteErr()
 }
@@ -1917,6 +1968,9 @@ func (m *PaymentsStarsRevenueAdsAccountURL) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsStarsRevenueAdsAccountURL) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("payments.starsRevenueAdsAccountUrl")
+	}
 	b.PutString(m.URL)
 	return b.WriteErr()
 }
@@ -1965,6 +2019,9 @@ func (m *PaymentsStarGiftsNotModified) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsStarGiftsNotModified) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("payments.starGiftsNotModified")
+	}
 	return b.WriteErr()
 }
 
@@ -2012,6 +2069,9 @@ func (m *PaymentsStarGifts) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsStarGifts) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("payments.starGifts")
+	}
 	b.PutInt32(m.Hash)
 	b.PutVectorHeader(len(m.Gifts))
 	for i0 := range m.Gifts {
@@ -2019,7 +2079,7 @@ func (m *PaymentsStarGifts) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("payments.starGifts", "gifts")
 		}
 		if err := m.Gifts[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("payments.starGifts", "gifts", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Chats))
@@ -2028,7 +2088,7 @@ func (m *PaymentsStarGifts) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("payments.starGifts", "chats")
 		}
 		if err := m.Chats[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("payments.starGifts", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
@@ -2037,7 +2097,7 @@ func (m *PaymentsStarGifts) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("payments.starGifts", "users")
 		}
 		if err := m.Users[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("payments.starGifts", "users", err)
 		}
 	}
 	return b.WriteErr()
@@ -2124,11 +2184,14 @@ func (m *PaymentsConnectedStarRefBots) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsConnectedStarRefBots) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("payments.connectedStarRefBots")
+	}
 	b.PutInt32(m.Count)
 	b.PutVectorHeader(len(m.ConnectedBots))
 	for i0 := range m.ConnectedBots {
 		if err := m.ConnectedBots[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("payments.connectedStarRefBots", "connected_bots", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
@@ -2137,7 +2200,7 @@ func (m *PaymentsConnectedStarRefBots) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("payments.connectedStarRefBots", "users")
 		}
 		if err := m.Users[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("payments.connectedStarRefBots", "users", err)
 		}
 	}
 	return b.WriteErr()
@@ -2219,6 +2282,9 @@ func (m *PaymentsSuggestedStarRefBots) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsSuggestedStarRefBots) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("payments.suggestedStarRefBots")
+	}
 	var f0 uint32
 	if m.NextOffset.Set {
 		f0 |= 1 << 0
@@ -2228,7 +2294,7 @@ func (m *PaymentsSuggestedStarRefBots) EncodeBare(b *tl.Buffer) error {
 	b.PutVectorHeader(len(m.SuggestedBots))
 	for i0 := range m.SuggestedBots {
 		if err := m.SuggestedBots[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("payments.suggestedStarRefBots", "suggested_bots", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
@@ -2237,7 +2303,7 @@ func (m *PaymentsSuggestedStarRefBots) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("payments.suggestedStarRefBots", "users")
 		}
 		if err := m.Users[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("payments.suggestedStarRefBots", "users", err)
 		}
 	}
 	if m.NextOffset.Set {
@@ -2332,25 +2398,28 @@ func (m *PaymentsStarGiftUpgradePreview) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsStarGiftUpgradePreview) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("payments.starGiftUpgradePreview")
+	}
 	b.PutVectorHeader(len(m.SampleAttributes))
 	for i0 := range m.SampleAttributes {
 		if m.SampleAttributes[i0] == nil {
 			return tl.NilFieldError("payments.starGiftUpgradePreview", "sample_attributes")
 		}
 		if err := m.SampleAttributes[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("payments.starGiftUpgradePreview", "sample_attributes", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Prices))
 	for i0 := range m.Prices {
 		if err := m.Prices[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("payments.starGiftUpgradePreview", "prices", err)
 		}
 	}
 	b.PutVectorHeader(len(m.NextPrices))
 	for i0 := range m.NextPrices {
 		if err := m.NextPrices[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("payments.starGiftUpgradePreview", "next_prices", err)
 		}
 	}
 	return b.WriteErr()
@@ -2446,11 +2515,14 @@ func (m *PaymentsUniqueStarGift) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsUniqueStarGift) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("payments.uniqueStarGift")
+	}
 	if m.Gift == nil {
 		return tl.NilFieldError("payments.uniqueStarGift", "gift")
 	}
 	if err := m.Gift.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("payments.uniqueStarGift", "gift", err)
 	}
 	b.PutVectorHeader(len(m.Chats))
 	for i0 := range m.Chats {
@@ -2458,7 +2530,7 @@ func (m *PaymentsUniqueStarGift) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("payments.uniqueStarGift", "chats")
 		}
 		if err := m.Chats[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("payments.uniqueStarGift", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
@@ -2467,7 +2539,7 @@ func (m *PaymentsUniqueStarGift) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("payments.uniqueStarGift", "users")
 		}
 		if err := m.Users[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("payments.uniqueStarGift", "users", err)
 		}
 	}
 	return b.WriteErr()
@@ -2545,6 +2617,9 @@ func (m *PaymentsSavedStarGifts) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsSavedStarGifts) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("payments.savedStarGifts")
+	}
 	var f0 uint32
 	if m.ChatNotificationsEnabled.Set {
 		f0 |= 1 << 1
@@ -2560,7 +2635,7 @@ func (m *PaymentsSavedStarGifts) EncodeBare(b *tl.Buffer) error {
 	b.PutVectorHeader(len(m.Gifts))
 	for i0 := range m.Gifts {
 		if err := m.Gifts[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("payments.savedStarGifts", "gifts", err)
 		}
 	}
 	if m.NextOffset.Set {
@@ -2572,7 +2647,7 @@ func (m *PaymentsSavedStarGifts) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("payments.savedStarGifts", "chats")
 		}
 		if err := m.Chats[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("payments.savedStarGifts", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
@@ -2581,7 +2656,7 @@ func (m *PaymentsSavedStarGifts) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("payments.savedStarGifts", "users")
 		}
 		if err := m.Users[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("payments.savedStarGifts", "users", err)
 		}
 	}
 	return b.WriteErr()
@@ -2689,6 +2764,9 @@ func (m *PaymentsStarGiftWithdrawalURL) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsStarGiftWithdrawalURL) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("payments.starGiftWithdrawalUrl")
+	}
 	b.PutString(m.URL)
 	return b.WriteErr()
 }
@@ -2743,6 +2821,9 @@ func (m *PaymentsResaleStarGifts) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsResaleStarGifts) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("payments.resaleStarGifts")
+	}
 	var f0 uint32
 	if m.NextOffset.Set {
 		f0 |= 1 << 0
@@ -2767,7 +2848,7 @@ func (m *PaymentsResaleStarGifts) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("payments.resaleStarGifts", "gifts")
 		}
 		if err := m.Gifts[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("payments.resaleStarGifts", "gifts", err)
 		}
 	}
 	if m.NextOffset.Set {
@@ -2780,7 +2861,7 @@ func (m *PaymentsResaleStarGifts) EncodeBare(b *tl.Buffer) error {
 				return tl.NilFieldError("payments.resaleStarGifts", "attributes")
 			}
 			if err := m.Attributes[i1].Encode(b); err != nil {
-				return err
+				return tl.EncodeFieldErr("payments.resaleStarGifts", "attributes", err)
 			}
 		}
 	}
@@ -2793,14 +2874,14 @@ func (m *PaymentsResaleStarGifts) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("payments.resaleStarGifts", "chats")
 		}
 		if err := m.Chats[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("payments.resaleStarGifts", "chats", err)
 		}
 	}
 	if m.Counters != nil {
 		b.PutVectorHeader(len(m.Counters))
 		for i1 := range m.Counters {
 			if err := m.Counters[i1].Encode(b); err != nil {
-				return err
+				return tl.EncodeFieldErr("payments.resaleStarGifts", "counters", err)
 			}
 		}
 	}
@@ -2810,7 +2891,7 @@ func (m *PaymentsResaleStarGifts) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("payments.resaleStarGifts", "users")
 		}
 		if err := m.Users[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("payments.resaleStarGifts", "users", err)
 		}
 	}
 	return b.WriteErr()
@@ -2951,6 +3032,9 @@ func (m *PaymentsStarGiftCollectionsNotModified) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsStarGiftCollectionsNotModified) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("payments.starGiftCollectionsNotModified")
+	}
 	return b.WriteErr()
 }
 
@@ -2995,10 +3079,13 @@ func (m *PaymentsStarGiftCollections) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsStarGiftCollections) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("payments.starGiftCollections")
+	}
 	b.PutVectorHeader(len(m.Collections))
 	for i0 := range m.Collections {
 		if err := m.Collections[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("payments.starGiftCollections", "collections", err)
 		}
 	}
 	return b.WriteErr()
@@ -3075,6 +3162,9 @@ func (m *PaymentsUniqueStarGiftValueInfo) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsUniqueStarGiftValueInfo) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("payments.uniqueStarGiftValueInfo")
+	}
 	var f0 uint32
 	if m.LastSaleOnFragment {
 		f0 |= 1 << 1
@@ -3248,6 +3338,9 @@ func (m *PaymentsCheckCanSendGiftResultOk) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsCheckCanSendGiftResultOk) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("payments.checkCanSendGiftResultOk")
+	}
 	return b.WriteErr()
 }
 
@@ -3296,8 +3389,11 @@ func (m *PaymentsCheckCanSendGiftResultFail) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsCheckCanSendGiftResultFail) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("payments.checkCanSendGiftResultFail")
+	}
 	if err := m.Reason.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("payments.checkCanSendGiftResultFail", "reason", err)
 	}
 	return b.WriteErr()
 }
@@ -3353,20 +3449,23 @@ func (m *PaymentsStarGiftAuctionState) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsStarGiftAuctionState) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("payments.starGiftAuctionState")
+	}
 	if m.Gift == nil {
 		return tl.NilFieldError("payments.starGiftAuctionState", "gift")
 	}
 	if err := m.Gift.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("payments.starGiftAuctionState", "gift", err)
 	}
 	if m.State == nil {
 		return tl.NilFieldError("payments.starGiftAuctionState", "state")
 	}
 	if err := m.State.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("payments.starGiftAuctionState", "state", err)
 	}
 	if err := m.UserState.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("payments.starGiftAuctionState", "user_state", err)
 	}
 	b.PutInt32(m.Timeout)
 	b.PutVectorHeader(len(m.Users))
@@ -3375,7 +3474,7 @@ func (m *PaymentsStarGiftAuctionState) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("payments.starGiftAuctionState", "users")
 		}
 		if err := m.Users[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("payments.starGiftAuctionState", "users", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Chats))
@@ -3384,7 +3483,7 @@ func (m *PaymentsStarGiftAuctionState) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("payments.starGiftAuctionState", "chats")
 		}
 		if err := m.Chats[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("payments.starGiftAuctionState", "chats", err)
 		}
 	}
 	return b.WriteErr()
@@ -3475,10 +3574,13 @@ func (m *PaymentsStarGiftAuctionAcquiredGifts) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsStarGiftAuctionAcquiredGifts) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("payments.starGiftAuctionAcquiredGifts")
+	}
 	b.PutVectorHeader(len(m.Gifts))
 	for i0 := range m.Gifts {
 		if err := m.Gifts[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("payments.starGiftAuctionAcquiredGifts", "gifts", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
@@ -3487,7 +3589,7 @@ func (m *PaymentsStarGiftAuctionAcquiredGifts) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("payments.starGiftAuctionAcquiredGifts", "users")
 		}
 		if err := m.Users[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("payments.starGiftAuctionAcquiredGifts", "users", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Chats))
@@ -3496,7 +3598,7 @@ func (m *PaymentsStarGiftAuctionAcquiredGifts) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("payments.starGiftAuctionAcquiredGifts", "chats")
 		}
 		if err := m.Chats[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("payments.starGiftAuctionAcquiredGifts", "chats", err)
 		}
 	}
 	return b.WriteErr()
@@ -3589,6 +3691,9 @@ func (m *PaymentsStarGiftActiveAuctionsNotModified) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsStarGiftActiveAuctionsNotModified) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("payments.starGiftActiveAuctionsNotModified")
+	}
 	return b.WriteErr()
 }
 
@@ -3635,10 +3740,13 @@ func (m *PaymentsStarGiftActiveAuctions) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsStarGiftActiveAuctions) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("payments.starGiftActiveAuctions")
+	}
 	b.PutVectorHeader(len(m.Auctions))
 	for i0 := range m.Auctions {
 		if err := m.Auctions[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("payments.starGiftActiveAuctions", "auctions", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
@@ -3647,7 +3755,7 @@ func (m *PaymentsStarGiftActiveAuctions) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("payments.starGiftActiveAuctions", "users")
 		}
 		if err := m.Users[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("payments.starGiftActiveAuctions", "users", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Chats))
@@ -3656,7 +3764,7 @@ func (m *PaymentsStarGiftActiveAuctions) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("payments.starGiftActiveAuctions", "chats")
 		}
 		if err := m.Chats[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("payments.starGiftActiveAuctions", "chats", err)
 		}
 	}
 	return b.WriteErr()
@@ -3748,13 +3856,16 @@ func (m *PaymentsStarGiftUpgradeAttributes) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsStarGiftUpgradeAttributes) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("payments.starGiftUpgradeAttributes")
+	}
 	b.PutVectorHeader(len(m.Attributes))
 	for i0 := range m.Attributes {
 		if m.Attributes[i0] == nil {
 			return tl.NilFieldError("payments.starGiftUpgradeAttributes", "attributes")
 		}
 		if err := m.Attributes[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("payments.starGiftUpgradeAttributes", "attributes", err)
 		}
 	}
 	return b.WriteErr()
@@ -3813,6 +3924,9 @@ func (m *PaymentsGetPaymentFormRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsGetPaymentFormRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("payments.getPaymentForm")
+	}
 	var f0 uint32
 	if m.ThemeParams != nil {
 		f0 |= 1 << 0
@@ -3822,11 +3936,11 @@ func (m *PaymentsGetPaymentFormRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("payments.getPaymentForm", "invoice")
 	}
 	if err := m.Invoice.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("payments.getPaymentForm", "invoice", err)
 	}
 	if m.ThemeParams != nil {
 		if err := m.ThemeParams.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("payments.getPaymentForm", "theme_params", err)
 		}
 	}
 	return b.WriteErr()
@@ -3896,11 +4010,14 @@ func (m *PaymentsGetPaymentReceiptRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsGetPaymentReceiptRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("payments.getPaymentReceipt")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("payments.getPaymentReceipt", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("payments.getPaymentReceipt", "peer", err)
 	}
 	b.PutInt32(m.MsgID)
 	return b.WriteErr()
@@ -3958,6 +4075,9 @@ func (m *PaymentsValidateRequestedInfoRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsValidateRequestedInfoRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("payments.validateRequestedInfo")
+	}
 	var f0 uint32
 	if m.Save {
 		f0 |= 1 << 0
@@ -3967,10 +4087,10 @@ func (m *PaymentsValidateRequestedInfoRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("payments.validateRequestedInfo", "invoice")
 	}
 	if err := m.Invoice.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("payments.validateRequestedInfo", "invoice", err)
 	}
 	if err := m.Info.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("payments.validateRequestedInfo", "info", err)
 	}
 	return b.WriteErr()
 }
@@ -4035,6 +4155,9 @@ func (m *PaymentsSendPaymentFormRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsSendPaymentFormRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("payments.sendPaymentForm")
+	}
 	var f0 uint32
 	if m.RequestedInfoID.Set {
 		f0 |= 1 << 0
@@ -4051,7 +4174,7 @@ func (m *PaymentsSendPaymentFormRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("payments.sendPaymentForm", "invoice")
 	}
 	if err := m.Invoice.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("payments.sendPaymentForm", "invoice", err)
 	}
 	if m.RequestedInfoID.Set {
 		b.PutString(m.RequestedInfoID.Value)
@@ -4063,7 +4186,7 @@ func (m *PaymentsSendPaymentFormRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("payments.sendPaymentForm", "credentials")
 	}
 	if err := m.Credentials.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("payments.sendPaymentForm", "credentials", err)
 	}
 	if m.TipAmount.Set {
 		b.PutInt64(m.TipAmount.Value)
@@ -4142,6 +4265,9 @@ func (m *PaymentsGetSavedInfoRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsGetSavedInfoRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("payments.getSavedInfo")
+	}
 	return b.WriteErr()
 }
 
@@ -4185,6 +4311,9 @@ func (m *PaymentsClearSavedInfoRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsClearSavedInfoRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("payments.clearSavedInfo")
+	}
 	var f0 uint32
 	if m.Credentials {
 		f0 |= 1 << 0
@@ -4243,6 +4372,9 @@ func (m *PaymentsGetBankCardDataRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsGetBankCardDataRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("payments.getBankCardData")
+	}
 	b.PutString(m.Number)
 	return b.WriteErr()
 }
@@ -4290,11 +4422,14 @@ func (m *PaymentsExportInvoiceRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsExportInvoiceRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("payments.exportInvoice")
+	}
 	if m.InvoiceMedia == nil {
 		return tl.NilFieldError("payments.exportInvoice", "invoice_media")
 	}
 	if err := m.InvoiceMedia.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("payments.exportInvoice", "invoice_media", err)
 	}
 	return b.WriteErr()
 }
@@ -4347,12 +4482,15 @@ func (m *PaymentsAssignAppStoreTransactionRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsAssignAppStoreTransactionRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("payments.assignAppStoreTransaction")
+	}
 	b.PutBytes(m.Receipt)
 	if m.Purpose == nil {
 		return tl.NilFieldError("payments.assignAppStoreTransaction", "purpose")
 	}
 	if err := m.Purpose.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("payments.assignAppStoreTransaction", "purpose", err)
 	}
 	return b.WriteErr()
 }
@@ -4408,14 +4546,17 @@ func (m *PaymentsAssignPlayMarketTransactionRequest) Encode(b *tl.Buffer) error 
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsAssignPlayMarketTransactionRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("payments.assignPlayMarketTransaction")
+	}
 	if err := m.Receipt.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("payments.assignPlayMarketTransaction", "receipt", err)
 	}
 	if m.Purpose == nil {
 		return tl.NilFieldError("payments.assignPlayMarketTransaction", "purpose")
 	}
 	if err := m.Purpose.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("payments.assignPlayMarketTransaction", "purpose", err)
 	}
 	return b.WriteErr()
 }
@@ -4473,6 +4614,9 @@ func (m *PaymentsGetPremiumGiftCodeOptionsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsGetPremiumGiftCodeOptionsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("payments.getPremiumGiftCodeOptions")
+	}
 	var f0 uint32
 	if m.BoostPeer != nil {
 		f0 |= 1 << 0
@@ -4480,7 +4624,7 @@ func (m *PaymentsGetPremiumGiftCodeOptionsRequest) EncodeBare(b *tl.Buffer) erro
 	b.PutUint32(f0)
 	if m.BoostPeer != nil {
 		if err := m.BoostPeer.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("payments.getPremiumGiftCodeOptions", "boost_peer", err)
 		}
 	}
 	return b.WriteErr()
@@ -4536,6 +4680,9 @@ func (m *PaymentsCheckGiftCodeRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsCheckGiftCodeRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("payments.checkGiftCode")
+	}
 	b.PutString(m.Slug)
 	return b.WriteErr()
 }
@@ -4583,6 +4730,9 @@ func (m *PaymentsApplyGiftCodeRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsApplyGiftCodeRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("payments.applyGiftCode")
+	}
 	b.PutString(m.Slug)
 	return b.WriteErr()
 }
@@ -4631,11 +4781,14 @@ func (m *PaymentsGetGiveawayInfoRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsGetGiveawayInfoRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("payments.getGiveawayInfo")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("payments.getGiveawayInfo", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("payments.getGiveawayInfo", "peer", err)
 	}
 	b.PutInt32(m.MsgID)
 	return b.WriteErr()
@@ -4693,18 +4846,21 @@ func (m *PaymentsLaunchPrepaidGiveawayRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsLaunchPrepaidGiveawayRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("payments.launchPrepaidGiveaway")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("payments.launchPrepaidGiveaway", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("payments.launchPrepaidGiveaway", "peer", err)
 	}
 	b.PutInt64(m.GiveawayID)
 	if m.Purpose == nil {
 		return tl.NilFieldError("payments.launchPrepaidGiveaway", "purpose")
 	}
 	if err := m.Purpose.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("payments.launchPrepaidGiveaway", "purpose", err)
 	}
 	return b.WriteErr()
 }
@@ -4759,6 +4915,9 @@ func (m *PaymentsGetStarsTopupOptionsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsGetStarsTopupOptionsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("payments.getStarsTopupOptions")
+	}
 	return b.WriteErr()
 }
 
@@ -4802,6 +4961,9 @@ func (m *PaymentsGetStarsStatusRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsGetStarsStatusRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("payments.getStarsStatus")
+	}
 	var f0 uint32
 	if m.Ton {
 		f0 |= 1 << 0
@@ -4811,7 +4973,7 @@ func (m *PaymentsGetStarsStatusRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("payments.getStarsStatus", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("payments.getStarsStatus", "peer", err)
 	}
 	return b.WriteErr()
 }
@@ -4874,6 +5036,9 @@ func (m *PaymentsGetStarsTransactionsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsGetStarsTransactionsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("payments.getStarsTransactions")
+	}
 	var f0 uint32
 	if m.Inbound {
 		f0 |= 1 << 0
@@ -4898,7 +5063,7 @@ func (m *PaymentsGetStarsTransactionsRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("payments.getStarsTransactions", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("payments.getStarsTransactions", "peer", err)
 	}
 	b.PutString(m.Offset)
 	b.PutInt32(m.Limit)
@@ -4970,12 +5135,15 @@ func (m *PaymentsSendStarsFormRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsSendStarsFormRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("payments.sendStarsForm")
+	}
 	b.PutInt64(m.FormID)
 	if m.Invoice == nil {
 		return tl.NilFieldError("payments.sendStarsForm", "invoice")
 	}
 	if err := m.Invoice.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("payments.sendStarsForm", "invoice", err)
 	}
 	return b.WriteErr()
 }
@@ -5029,11 +5197,14 @@ func (m *PaymentsRefundStarsChargeRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsRefundStarsChargeRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("payments.refundStarsCharge")
+	}
 	if m.UserID == nil {
 		return tl.NilFieldError("payments.refundStarsCharge", "user_id")
 	}
 	if err := m.UserID.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("payments.refundStarsCharge", "user_id", err)
 	}
 	b.PutString(m.ChargeID)
 	return b.WriteErr()
@@ -5089,6 +5260,9 @@ func (m *PaymentsGetStarsRevenueStatsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsGetStarsRevenueStatsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("payments.getStarsRevenueStats")
+	}
 	var f0 uint32
 	if m.Dark {
 		f0 |= 1 << 0
@@ -5101,7 +5275,7 @@ func (m *PaymentsGetStarsRevenueStatsRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("payments.getStarsRevenueStats", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("payments.getStarsRevenueStats", "peer", err)
 	}
 	return b.WriteErr()
 }
@@ -5163,6 +5337,9 @@ func (m *PaymentsGetStarsRevenueWithdrawalURLRequest) Encode(b *tl.Buffer) error
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsGetStarsRevenueWithdrawalURLRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("payments.getStarsRevenueWithdrawalUrl")
+	}
 	var f0 uint32
 	if m.Ton {
 		f0 |= 1 << 0
@@ -5175,7 +5352,7 @@ func (m *PaymentsGetStarsRevenueWithdrawalURLRequest) EncodeBare(b *tl.Buffer) e
 		return tl.NilFieldError("payments.getStarsRevenueWithdrawalUrl", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("payments.getStarsRevenueWithdrawalUrl", "peer", err)
 	}
 	if m.Amount.Set {
 		b.PutInt64(m.Amount.Value)
@@ -5184,7 +5361,7 @@ func (m *PaymentsGetStarsRevenueWithdrawalURLRequest) EncodeBare(b *tl.Buffer) e
 		return tl.NilFieldError("payments.getStarsRevenueWithdrawalUrl", "password")
 	}
 	if err := m.Password.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("payments.getStarsRevenueWithdrawalUrl", "password", err)
 	}
 	return b.WriteErr()
 }
@@ -5251,11 +5428,14 @@ func (m *PaymentsGetStarsRevenueAdsAccountURLRequest) Encode(b *tl.Buffer) error
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsGetStarsRevenueAdsAccountURLRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("payments.getStarsRevenueAdsAccountUrl")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("payments.getStarsRevenueAdsAccountUrl", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("payments.getStarsRevenueAdsAccountUrl", "peer", err)
 	}
 	return b.WriteErr()
 }
@@ -5309,6 +5489,9 @@ func (m *PaymentsGetStarsTransactionsByIDRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsGetStarsTransactionsByIDRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("payments.getStarsTransactionsByID")
+	}
 	var f0 uint32
 	if m.Ton {
 		f0 |= 1 << 0
@@ -5318,12 +5501,12 @@ func (m *PaymentsGetStarsTransactionsByIDRequest) EncodeBare(b *tl.Buffer) error
 		return tl.NilFieldError("payments.getStarsTransactionsByID", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("payments.getStarsTransactionsByID", "peer", err)
 	}
 	b.PutVectorHeader(len(m.ID))
 	for i0 := range m.ID {
 		if err := m.ID[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("payments.getStarsTransactionsByID", "id", err)
 		}
 	}
 	return b.WriteErr()
@@ -5398,6 +5581,9 @@ func (m *PaymentsGetStarsGiftOptionsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsGetStarsGiftOptionsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("payments.getStarsGiftOptions")
+	}
 	var f0 uint32
 	if m.UserID != nil {
 		f0 |= 1 << 0
@@ -5405,7 +5591,7 @@ func (m *PaymentsGetStarsGiftOptionsRequest) EncodeBare(b *tl.Buffer) error {
 	b.PutUint32(f0)
 	if m.UserID != nil {
 		if err := m.UserID.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("payments.getStarsGiftOptions", "user_id", err)
 		}
 	}
 	return b.WriteErr()
@@ -5467,6 +5653,9 @@ func (m *PaymentsGetStarsSubscriptionsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsGetStarsSubscriptionsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("payments.getStarsSubscriptions")
+	}
 	var f0 uint32
 	if m.MissingBalance {
 		f0 |= 1 << 0
@@ -5476,7 +5665,7 @@ func (m *PaymentsGetStarsSubscriptionsRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("payments.getStarsSubscriptions", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("payments.getStarsSubscriptions", "peer", err)
 	}
 	b.PutString(m.Offset)
 	return b.WriteErr()
@@ -5540,6 +5729,9 @@ func (m *PaymentsChangeStarsSubscriptionRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsChangeStarsSubscriptionRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("payments.changeStarsSubscription")
+	}
 	var f0 uint32
 	if m.Canceled.Set {
 		f0 |= 1 << 0
@@ -5549,7 +5741,7 @@ func (m *PaymentsChangeStarsSubscriptionRequest) EncodeBare(b *tl.Buffer) error 
 		return tl.NilFieldError("payments.changeStarsSubscription", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("payments.changeStarsSubscription", "peer", err)
 	}
 	b.PutString(m.SubscriptionID)
 	if m.Canceled.Set {
@@ -5620,11 +5812,14 @@ func (m *PaymentsFulfillStarsSubscriptionRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsFulfillStarsSubscriptionRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("payments.fulfillStarsSubscription")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("payments.fulfillStarsSubscription", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("payments.fulfillStarsSubscription", "peer", err)
 	}
 	b.PutString(m.SubscriptionID)
 	return b.WriteErr()
@@ -5679,6 +5874,9 @@ func (m *PaymentsGetStarsGiveawayOptionsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsGetStarsGiveawayOptionsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("payments.getStarsGiveawayOptions")
+	}
 	return b.WriteErr()
 }
 
@@ -5721,6 +5919,9 @@ func (m *PaymentsGetStarGiftsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsGetStarGiftsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("payments.getStarGifts")
+	}
 	b.PutInt32(m.Hash)
 	return b.WriteErr()
 }
@@ -5769,6 +5970,9 @@ func (m *PaymentsSaveStarGiftRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsSaveStarGiftRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("payments.saveStarGift")
+	}
 	var f0 uint32
 	if m.Unsave {
 		f0 |= 1 << 0
@@ -5778,7 +5982,7 @@ func (m *PaymentsSaveStarGiftRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("payments.saveStarGift", "stargift")
 	}
 	if err := m.Stargift.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("payments.saveStarGift", "stargift", err)
 	}
 	return b.WriteErr()
 }
@@ -5832,11 +6036,14 @@ func (m *PaymentsConvertStarGiftRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsConvertStarGiftRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("payments.convertStarGift")
+	}
 	if m.Stargift == nil {
 		return tl.NilFieldError("payments.convertStarGift", "stargift")
 	}
 	if err := m.Stargift.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("payments.convertStarGift", "stargift", err)
 	}
 	return b.WriteErr()
 }
@@ -5890,6 +6097,9 @@ func (m *PaymentsBotCancelStarsSubscriptionRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsBotCancelStarsSubscriptionRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("payments.botCancelStarsSubscription")
+	}
 	var f0 uint32
 	if m.Restore {
 		f0 |= 1 << 0
@@ -5899,7 +6109,7 @@ func (m *PaymentsBotCancelStarsSubscriptionRequest) EncodeBare(b *tl.Buffer) err
 		return tl.NilFieldError("payments.botCancelStarsSubscription", "user_id")
 	}
 	if err := m.UserID.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("payments.botCancelStarsSubscription", "user_id", err)
 	}
 	b.PutString(m.ChargeID)
 	return b.WriteErr()
@@ -5964,6 +6174,9 @@ func (m *PaymentsGetConnectedStarRefBotsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsGetConnectedStarRefBotsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("payments.getConnectedStarRefBots")
+	}
 	var f0 uint32
 	if m.OffsetDate.Set {
 		f0 |= 1 << 2
@@ -5979,7 +6192,7 @@ func (m *PaymentsGetConnectedStarRefBotsRequest) EncodeBare(b *tl.Buffer) error 
 		return tl.NilFieldError("payments.getConnectedStarRefBots", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("payments.getConnectedStarRefBots", "peer", err)
 	}
 	if m.OffsetDate.Set {
 		b.PutInt32(m.OffsetDate.Value)
@@ -6059,17 +6272,20 @@ func (m *PaymentsGetConnectedStarRefBotRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsGetConnectedStarRefBotRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("payments.getConnectedStarRefBot")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("payments.getConnectedStarRefBot", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("payments.getConnectedStarRefBot", "peer", err)
 	}
 	if m.Bot == nil {
 		return tl.NilFieldError("payments.getConnectedStarRefBot", "bot")
 	}
 	if err := m.Bot.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("payments.getConnectedStarRefBot", "bot", err)
 	}
 	return b.WriteErr()
 }
@@ -6128,6 +6344,9 @@ func (m *PaymentsGetSuggestedStarRefBotsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsGetSuggestedStarRefBotsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("payments.getSuggestedStarRefBots")
+	}
 	var f0 uint32
 	if m.OrderByRevenue {
 		f0 |= 1 << 0
@@ -6140,7 +6359,7 @@ func (m *PaymentsGetSuggestedStarRefBotsRequest) EncodeBare(b *tl.Buffer) error 
 		return tl.NilFieldError("payments.getSuggestedStarRefBots", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("payments.getSuggestedStarRefBots", "peer", err)
 	}
 	b.PutString(m.Offset)
 	b.PutInt32(m.Limit)
@@ -6206,17 +6425,20 @@ func (m *PaymentsConnectStarRefBotRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsConnectStarRefBotRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("payments.connectStarRefBot")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("payments.connectStarRefBot", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("payments.connectStarRefBot", "peer", err)
 	}
 	if m.Bot == nil {
 		return tl.NilFieldError("payments.connectStarRefBot", "bot")
 	}
 	if err := m.Bot.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("payments.connectStarRefBot", "bot", err)
 	}
 	return b.WriteErr()
 }
@@ -6273,6 +6495,9 @@ func (m *PaymentsEditConnectedStarRefBotRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsEditConnectedStarRefBotRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("payments.editConnectedStarRefBot")
+	}
 	var f0 uint32
 	if m.Revoked {
 		f0 |= 1 << 0
@@ -6282,7 +6507,7 @@ func (m *PaymentsEditConnectedStarRefBotRequest) EncodeBare(b *tl.Buffer) error 
 		return tl.NilFieldError("payments.editConnectedStarRefBot", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("payments.editConnectedStarRefBot", "peer", err)
 	}
 	b.PutString(m.Link)
 	return b.WriteErr()
@@ -6344,6 +6569,9 @@ func (m *PaymentsGetStarGiftUpgradePreviewRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsGetStarGiftUpgradePreviewRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("payments.getStarGiftUpgradePreview")
+	}
 	b.PutInt64(m.GiftID)
 	return b.WriteErr()
 }
@@ -6392,6 +6620,9 @@ func (m *PaymentsUpgradeStarGiftRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsUpgradeStarGiftRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("payments.upgradeStarGift")
+	}
 	var f0 uint32
 	if m.KeepOriginalDetails {
 		f0 |= 1 << 0
@@ -6401,7 +6632,7 @@ func (m *PaymentsUpgradeStarGiftRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("payments.upgradeStarGift", "stargift")
 	}
 	if err := m.Stargift.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("payments.upgradeStarGift", "stargift", err)
 	}
 	return b.WriteErr()
 }
@@ -6456,17 +6687,20 @@ func (m *PaymentsTransferStarGiftRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsTransferStarGiftRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("payments.transferStarGift")
+	}
 	if m.Stargift == nil {
 		return tl.NilFieldError("payments.transferStarGift", "stargift")
 	}
 	if err := m.Stargift.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("payments.transferStarGift", "stargift", err)
 	}
 	if m.ToID == nil {
 		return tl.NilFieldError("payments.transferStarGift", "to_id")
 	}
 	if err := m.ToID.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("payments.transferStarGift", "to_id", err)
 	}
 	return b.WriteErr()
 }
@@ -6519,6 +6753,9 @@ func (m *PaymentsGetUniqueStarGiftRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsGetUniqueStarGiftRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("payments.getUniqueStarGift")
+	}
 	b.PutString(m.Slug)
 	return b.WriteErr()
 }
@@ -6580,6 +6817,9 @@ func (m *PaymentsGetSavedStarGiftsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsGetSavedStarGiftsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("payments.getSavedStarGifts")
+	}
 	var f0 uint32
 	if m.ExcludeUnsaved {
 		f0 |= 1 << 0
@@ -6616,7 +6856,7 @@ func (m *PaymentsGetSavedStarGiftsRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("payments.getSavedStarGifts", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("payments.getSavedStarGifts", "peer", err)
 	}
 	if m.CollectionID.Set {
 		b.PutInt32(m.CollectionID.Value)
@@ -6695,13 +6935,16 @@ func (m *PaymentsGetSavedStarGiftRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsGetSavedStarGiftRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("payments.getSavedStarGift")
+	}
 	b.PutVectorHeader(len(m.Stargift))
 	for i0 := range m.Stargift {
 		if m.Stargift[i0] == nil {
 			return tl.NilFieldError("payments.getSavedStarGift", "stargift")
 		}
 		if err := m.Stargift[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("payments.getSavedStarGift", "stargift", err)
 		}
 	}
 	return b.WriteErr()
@@ -6764,17 +7007,20 @@ func (m *PaymentsGetStarGiftWithdrawalURLRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsGetStarGiftWithdrawalURLRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("payments.getStarGiftWithdrawalUrl")
+	}
 	if m.Stargift == nil {
 		return tl.NilFieldError("payments.getStarGiftWithdrawalUrl", "stargift")
 	}
 	if err := m.Stargift.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("payments.getStarGiftWithdrawalUrl", "stargift", err)
 	}
 	if m.Password == nil {
 		return tl.NilFieldError("payments.getStarGiftWithdrawalUrl", "password")
 	}
 	if err := m.Password.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("payments.getStarGiftWithdrawalUrl", "password", err)
 	}
 	return b.WriteErr()
 }
@@ -6830,6 +7076,9 @@ func (m *PaymentsToggleChatStarGiftNotificationsRequest) Encode(b *tl.Buffer) er
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsToggleChatStarGiftNotificationsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("payments.toggleChatStarGiftNotifications")
+	}
 	var f0 uint32
 	if m.Enabled {
 		f0 |= 1 << 0
@@ -6839,7 +7088,7 @@ func (m *PaymentsToggleChatStarGiftNotificationsRequest) EncodeBare(b *tl.Buffer
 		return tl.NilFieldError("payments.toggleChatStarGiftNotifications", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("payments.toggleChatStarGiftNotifications", "peer", err)
 	}
 	return b.WriteErr()
 }
@@ -6898,11 +7147,14 @@ func (m *PaymentsToggleStarGiftsPinnedToTopRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsToggleStarGiftsPinnedToTopRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("payments.toggleStarGiftsPinnedToTop")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("payments.toggleStarGiftsPinnedToTop", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("payments.toggleStarGiftsPinnedToTop", "peer", err)
 	}
 	b.PutVectorHeader(len(m.Stargift))
 	for i0 := range m.Stargift {
@@ -6910,7 +7162,7 @@ func (m *PaymentsToggleStarGiftsPinnedToTopRequest) EncodeBare(b *tl.Buffer) err
 			return tl.NilFieldError("payments.toggleStarGiftsPinnedToTop", "stargift")
 		}
 		if err := m.Stargift[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("payments.toggleStarGiftsPinnedToTop", "stargift", err)
 		}
 	}
 	return b.WriteErr()
@@ -6971,11 +7223,14 @@ func (m *PaymentsCanPurchaseStoreRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsCanPurchaseStoreRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("payments.canPurchaseStore")
+	}
 	if m.Purpose == nil {
 		return tl.NilFieldError("payments.canPurchaseStore", "purpose")
 	}
 	if err := m.Purpose.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("payments.canPurchaseStore", "purpose", err)
 	}
 	return b.WriteErr()
 }
@@ -7033,6 +7288,9 @@ func (m *PaymentsGetResaleStarGiftsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsGetResaleStarGiftsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("payments.getResaleStarGifts")
+	}
 	var f0 uint32
 	if m.SortByPrice {
 		f0 |= 1 << 1
@@ -7064,7 +7322,7 @@ func (m *PaymentsGetResaleStarGiftsRequest) EncodeBare(b *tl.Buffer) error {
 				return tl.NilFieldError("payments.getResaleStarGifts", "attributes")
 			}
 			if err := m.Attributes[i1].Encode(b); err != nil {
-				return err
+				return tl.EncodeFieldErr("payments.getResaleStarGifts", "attributes", err)
 			}
 		}
 	}
@@ -7154,17 +7412,20 @@ func (m *PaymentsUpdateStarGiftPriceRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsUpdateStarGiftPriceRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("payments.updateStarGiftPrice")
+	}
 	if m.Stargift == nil {
 		return tl.NilFieldError("payments.updateStarGiftPrice", "stargift")
 	}
 	if err := m.Stargift.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("payments.updateStarGiftPrice", "stargift", err)
 	}
 	if m.ResellAmount == nil {
 		return tl.NilFieldError("payments.updateStarGiftPrice", "resell_amount")
 	}
 	if err := m.ResellAmount.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("payments.updateStarGiftPrice", "resell_amount", err)
 	}
 	return b.WriteErr()
 }
@@ -7221,11 +7482,14 @@ func (m *PaymentsCreateStarGiftCollectionRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsCreateStarGiftCollectionRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("payments.createStarGiftCollection")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("payments.createStarGiftCollection", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("payments.createStarGiftCollection", "peer", err)
 	}
 	b.PutString(m.Title)
 	b.PutVectorHeader(len(m.Stargift))
@@ -7234,7 +7498,7 @@ func (m *PaymentsCreateStarGiftCollectionRequest) EncodeBare(b *tl.Buffer) error
 			return tl.NilFieldError("payments.createStarGiftCollection", "stargift")
 		}
 		if err := m.Stargift[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("payments.createStarGiftCollection", "stargift", err)
 		}
 	}
 	return b.WriteErr()
@@ -7307,6 +7571,9 @@ func (m *PaymentsUpdateStarGiftCollectionRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsUpdateStarGiftCollectionRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("payments.updateStarGiftCollection")
+	}
 	var f0 uint32
 	if m.Title.Set {
 		f0 |= 1 << 0
@@ -7325,7 +7592,7 @@ func (m *PaymentsUpdateStarGiftCollectionRequest) EncodeBare(b *tl.Buffer) error
 		return tl.NilFieldError("payments.updateStarGiftCollection", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("payments.updateStarGiftCollection", "peer", err)
 	}
 	b.PutInt32(m.CollectionID)
 	if m.Title.Set {
@@ -7338,7 +7605,7 @@ func (m *PaymentsUpdateStarGiftCollectionRequest) EncodeBare(b *tl.Buffer) error
 				return tl.NilFieldError("payments.updateStarGiftCollection", "delete_stargift")
 			}
 			if err := m.DeleteStargift[i1].Encode(b); err != nil {
-				return err
+				return tl.EncodeFieldErr("payments.updateStarGiftCollection", "delete_stargift", err)
 			}
 		}
 	}
@@ -7349,7 +7616,7 @@ func (m *PaymentsUpdateStarGiftCollectionRequest) EncodeBare(b *tl.Buffer) error
 				return tl.NilFieldError("payments.updateStarGiftCollection", "add_stargift")
 			}
 			if err := m.AddStargift[i1].Encode(b); err != nil {
-				return err
+				return tl.EncodeFieldErr("payments.updateStarGiftCollection", "add_stargift", err)
 			}
 		}
 	}
@@ -7360,7 +7627,7 @@ func (m *PaymentsUpdateStarGiftCollectionRequest) EncodeBare(b *tl.Buffer) error
 				return tl.NilFieldError("payments.updateStarGiftCollection", "order")
 			}
 			if err := m.Order[i1].Encode(b); err != nil {
-				return err
+				return tl.EncodeFieldErr("payments.updateStarGiftCollection", "order", err)
 			}
 		}
 	}
@@ -7471,11 +7738,14 @@ func (m *PaymentsReorderStarGiftCollectionsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsReorderStarGiftCollectionsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("payments.reorderStarGiftCollections")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("payments.reorderStarGiftCollections", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("payments.reorderStarGiftCollections", "peer", err)
 	}
 	b.PutVectorHeader(len(m.Order))
 	for i0 := range m.Order {
@@ -7544,11 +7814,14 @@ func (m *PaymentsDeleteStarGiftCollectionRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsDeleteStarGiftCollectionRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("payments.deleteStarGiftCollection")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("payments.deleteStarGiftCollection", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("payments.deleteStarGiftCollection", "peer", err)
 	}
 	b.PutInt32(m.CollectionID)
 	return b.WriteErr()
@@ -7605,11 +7878,14 @@ func (m *PaymentsGetStarGiftCollectionsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsGetStarGiftCollectionsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("payments.getStarGiftCollections")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("payments.getStarGiftCollections", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("payments.getStarGiftCollections", "peer", err)
 	}
 	b.PutInt64(m.Hash)
 	return b.WriteErr()
@@ -7665,6 +7941,9 @@ func (m *PaymentsGetUniqueStarGiftValueInfoRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsGetUniqueStarGiftValueInfoRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("payments.getUniqueStarGiftValueInfo")
+	}
 	b.PutString(m.Slug)
 	return b.WriteErr()
 }
@@ -7712,6 +7991,9 @@ func (m *PaymentsCheckCanSendGiftRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsCheckCanSendGiftRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("payments.checkCanSendGift")
+	}
 	b.PutInt64(m.GiftID)
 	return b.WriteErr()
 }
@@ -7764,11 +8046,14 @@ func (m *PaymentsGetStarGiftAuctionStateRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsGetStarGiftAuctionStateRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("payments.getStarGiftAuctionState")
+	}
 	if m.Auction == nil {
 		return tl.NilFieldError("payments.getStarGiftAuctionState", "auction")
 	}
 	if err := m.Auction.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("payments.getStarGiftAuctionState", "auction", err)
 	}
 	b.PutInt32(m.Version)
 	return b.WriteErr()
@@ -7824,6 +8109,9 @@ func (m *PaymentsGetStarGiftAuctionAcquiredGiftsRequest) Encode(b *tl.Buffer) er
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsGetStarGiftAuctionAcquiredGiftsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("payments.getStarGiftAuctionAcquiredGifts")
+	}
 	b.PutInt64(m.GiftID)
 	return b.WriteErr()
 }
@@ -7875,6 +8163,9 @@ func (m *PaymentsGetStarGiftActiveAuctionsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsGetStarGiftActiveAuctionsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("payments.getStarGiftActiveAuctions")
+	}
 	b.PutInt64(m.Hash)
 	return b.WriteErr()
 }
@@ -7925,6 +8216,9 @@ func (m *PaymentsResolveStarGiftOfferRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsResolveStarGiftOfferRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("payments.resolveStarGiftOffer")
+	}
 	var f0 uint32
 	if m.Decline {
 		f0 |= 1 << 0
@@ -7990,6 +8284,9 @@ func (m *PaymentsSendStarGiftOfferRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsSendStarGiftOfferRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("payments.sendStarGiftOffer")
+	}
 	var f0 uint32
 	if m.AllowPaidStars.Set {
 		f0 |= 1 << 0
@@ -7999,14 +8296,14 @@ func (m *PaymentsSendStarGiftOfferRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("payments.sendStarGiftOffer", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("payments.sendStarGiftOffer", "peer", err)
 	}
 	b.PutString(m.Slug)
 	if m.Price == nil {
 		return tl.NilFieldError("payments.sendStarGiftOffer", "price")
 	}
 	if err := m.Price.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("payments.sendStarGiftOffer", "price", err)
 	}
 	b.PutInt32(m.Duration)
 	b.PutInt64(m.RandomID)
@@ -8086,6 +8383,9 @@ func (m *PaymentsGetStarGiftUpgradeAttributesRequest) Encode(b *tl.Buffer) error
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsGetStarGiftUpgradeAttributesRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("payments.getStarGiftUpgradeAttributes")
+	}
 	b.PutInt64(m.GiftID)
 	return b.WriteErr()
 }
@@ -8137,6 +8437,9 @@ func (m *PaymentsGetCraftStarGiftsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsGetCraftStarGiftsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("payments.getCraftStarGifts")
+	}
 	b.PutInt64(m.GiftID)
 	b.PutString(m.Offset)
 	b.PutInt32(m.Limit)
@@ -8192,13 +8495,16 @@ func (m *PaymentsCraftStarGiftRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentsCraftStarGiftRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("payments.craftStarGift")
+	}
 	b.PutVectorHeader(len(m.Stargift))
 	for i0 := range m.Stargift {
 		if m.Stargift[i0] == nil {
 			return tl.NilFieldError("payments.craftStarGift", "stargift")
 		}
 		if err := m.Stargift[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("payments.craftStarGift", "stargift", err)
 		}
 	}
 	return b.WriteErr()

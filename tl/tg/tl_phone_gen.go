@@ -29,11 +29,14 @@ func (m *PhonePhoneCall) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PhonePhoneCall) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("phone.phoneCall")
+	}
 	if m.PhoneCall == nil {
 		return tl.NilFieldError("phone.phoneCall", "phone_call")
 	}
 	if err := m.PhoneCall.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("phone.phoneCall", "phone_call", err)
 	}
 	b.PutVectorHeader(len(m.Users))
 	for i0 := range m.Users {
@@ -41,7 +44,7 @@ func (m *PhonePhoneCall) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("phone.phoneCall", "users")
 		}
 		if err := m.Users[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("phone.phoneCall", "users", err)
 		}
 	}
 	return b.WriteErr()
@@ -106,16 +109,19 @@ func (m *PhoneGroupCall) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PhoneGroupCall) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("phone.groupCall")
+	}
 	if m.Call == nil {
 		return tl.NilFieldError("phone.groupCall", "call")
 	}
 	if err := m.Call.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("phone.groupCall", "call", err)
 	}
 	b.PutVectorHeader(len(m.Participants))
 	for i0 := range m.Participants {
 		if err := m.Participants[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("phone.groupCall", "participants", err)
 		}
 	}
 	b.PutString(m.ParticipantsNextOffset)
@@ -125,7 +131,7 @@ func (m *PhoneGroupCall) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("phone.groupCall", "chats")
 		}
 		if err := m.Chats[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("phone.groupCall", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
@@ -134,7 +140,7 @@ func (m *PhoneGroupCall) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("phone.groupCall", "users")
 		}
 		if err := m.Users[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("phone.groupCall", "users", err)
 		}
 	}
 	return b.WriteErr()
@@ -233,11 +239,14 @@ func (m *PhoneGroupParticipants) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PhoneGroupParticipants) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("phone.groupParticipants")
+	}
 	b.PutInt32(m.Count)
 	b.PutVectorHeader(len(m.Participants))
 	for i0 := range m.Participants {
 		if err := m.Participants[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("phone.groupParticipants", "participants", err)
 		}
 	}
 	b.PutString(m.NextOffset)
@@ -247,7 +256,7 @@ func (m *PhoneGroupParticipants) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("phone.groupParticipants", "chats")
 		}
 		if err := m.Chats[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("phone.groupParticipants", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
@@ -256,7 +265,7 @@ func (m *PhoneGroupParticipants) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("phone.groupParticipants", "users")
 		}
 		if err := m.Users[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("phone.groupParticipants", "users", err)
 		}
 	}
 	b.PutInt32(m.Version)
@@ -356,13 +365,16 @@ func (m *PhoneJoinAsPeers) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PhoneJoinAsPeers) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("phone.joinAsPeers")
+	}
 	b.PutVectorHeader(len(m.Peers))
 	for i0 := range m.Peers {
 		if m.Peers[i0] == nil {
 			return tl.NilFieldError("phone.joinAsPeers", "peers")
 		}
 		if err := m.Peers[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("phone.joinAsPeers", "peers", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Chats))
@@ -371,7 +383,7 @@ func (m *PhoneJoinAsPeers) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("phone.joinAsPeers", "chats")
 		}
 		if err := m.Chats[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("phone.joinAsPeers", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
@@ -380,7 +392,7 @@ func (m *PhoneJoinAsPeers) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("phone.joinAsPeers", "users")
 		}
 		if err := m.Users[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("phone.joinAsPeers", "users", err)
 		}
 	}
 	return b.WriteErr()
@@ -462,6 +474,9 @@ func (m *PhoneExportedGroupCallInvite) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PhoneExportedGroupCallInvite) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("phone.exportedGroupCallInvite")
+	}
 	b.PutString(m.Link)
 	return b.WriteErr()
 }
@@ -509,10 +524,13 @@ func (m *PhoneGroupCallStreamChannels) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PhoneGroupCallStreamChannels) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("phone.groupCallStreamChannels")
+	}
 	b.PutVectorHeader(len(m.Channels))
 	for i0 := range m.Channels {
 		if err := m.Channels[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("phone.groupCallStreamChannels", "channels", err)
 		}
 	}
 	return b.WriteErr()
@@ -577,6 +595,9 @@ func (m *PhoneGroupCallStreamRTMPURL) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PhoneGroupCallStreamRTMPURL) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("phone.groupCallStreamRtmpUrl")
+	}
 	b.PutString(m.URL)
 	b.PutString(m.Key)
 	return b.WriteErr()
@@ -631,11 +652,14 @@ func (m *PhoneGroupCallStars) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PhoneGroupCallStars) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("phone.groupCallStars")
+	}
 	b.PutInt64(m.TotalStars)
 	b.PutVectorHeader(len(m.TopDonors))
 	for i0 := range m.TopDonors {
 		if err := m.TopDonors[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("phone.groupCallStars", "top_donors", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Chats))
@@ -644,7 +668,7 @@ func (m *PhoneGroupCallStars) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("phone.groupCallStars", "chats")
 		}
 		if err := m.Chats[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("phone.groupCallStars", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
@@ -653,7 +677,7 @@ func (m *PhoneGroupCallStars) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("phone.groupCallStars", "users")
 		}
 		if err := m.Users[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("phone.groupCallStars", "users", err)
 		}
 	}
 	return b.WriteErr()
@@ -743,6 +767,9 @@ func (m *PhoneGetCallConfigRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PhoneGetCallConfigRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("phone.getCallConfig")
+	}
 	return b.WriteErr()
 }
 
@@ -789,6 +816,9 @@ func (m *PhoneRequestCallRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PhoneRequestCallRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("phone.requestCall")
+	}
 	var f0 uint32
 	if m.Video {
 		f0 |= 1 << 0
@@ -798,12 +828,12 @@ func (m *PhoneRequestCallRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("phone.requestCall", "user_id")
 	}
 	if err := m.UserID.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("phone.requestCall", "user_id", err)
 	}
 	b.PutInt32(m.RandomID)
 	b.PutBytes(m.GAHash)
 	if err := m.Protocol.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("phone.requestCall", "protocol", err)
 	}
 	return b.WriteErr()
 }
@@ -871,12 +901,15 @@ func (m *PhoneAcceptCallRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PhoneAcceptCallRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("phone.acceptCall")
+	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("phone.acceptCall", "peer", err)
 	}
 	b.PutBytes(m.GB)
 	if err := m.Protocol.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("phone.acceptCall", "protocol", err)
 	}
 	return b.WriteErr()
 }
@@ -939,13 +972,16 @@ func (m *PhoneConfirmCallRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PhoneConfirmCallRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("phone.confirmCall")
+	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("phone.confirmCall", "peer", err)
 	}
 	b.PutBytes(m.GA)
 	b.PutInt64(m.KeyFingerprint)
 	if err := m.Protocol.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("phone.confirmCall", "protocol", err)
 	}
 	return b.WriteErr()
 }
@@ -1008,8 +1044,11 @@ func (m *PhoneReceivedCallRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PhoneReceivedCallRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("phone.receivedCall")
+	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("phone.receivedCall", "peer", err)
 	}
 	return b.WriteErr()
 }
@@ -1064,20 +1103,23 @@ func (m *PhoneDiscardCallRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PhoneDiscardCallRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("phone.discardCall")
+	}
 	var f0 uint32
 	if m.Video {
 		f0 |= 1 << 0
 	}
 	b.PutUint32(f0)
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("phone.discardCall", "peer", err)
 	}
 	b.PutInt32(m.Duration)
 	if m.Reason == nil {
 		return tl.NilFieldError("phone.discardCall", "reason")
 	}
 	if err := m.Reason.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("phone.discardCall", "reason", err)
 	}
 	b.PutInt64(m.ConnectionID)
 	return b.WriteErr()
@@ -1147,13 +1189,16 @@ func (m *PhoneSetCallRatingRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PhoneSetCallRatingRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("phone.setCallRating")
+	}
 	var f0 uint32
 	if m.UserInitiative {
 		f0 |= 1 << 0
 	}
 	b.PutUint32(f0)
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("phone.setCallRating", "peer", err)
 	}
 	b.PutInt32(m.Rating)
 	b.PutString(m.Comment)
@@ -1219,11 +1264,14 @@ func (m *PhoneSaveCallDebugRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PhoneSaveCallDebugRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("phone.saveCallDebug")
+	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("phone.saveCallDebug", "peer", err)
 	}
 	if err := m.Debug.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("phone.saveCallDebug", "debug", err)
 	}
 	return b.WriteErr()
 }
@@ -1281,8 +1329,11 @@ func (m *PhoneSendSignalingDataRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PhoneSendSignalingDataRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("phone.sendSignalingData")
+	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("phone.sendSignalingData", "peer", err)
 	}
 	b.PutBytes(m.Data)
 	return b.WriteErr()
@@ -1341,6 +1392,9 @@ func (m *PhoneCreateGroupCallRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PhoneCreateGroupCallRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("phone.createGroupCall")
+	}
 	var f0 uint32
 	if m.RTMPStream {
 		f0 |= 1 << 2
@@ -1356,7 +1410,7 @@ func (m *PhoneCreateGroupCallRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("phone.createGroupCall", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("phone.createGroupCall", "peer", err)
 	}
 	b.PutInt32(m.RandomID)
 	if m.Title.Set {
@@ -1439,6 +1493,9 @@ func (m *PhoneJoinGroupCallRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PhoneJoinGroupCallRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("phone.joinGroupCall")
+	}
 	var f0 uint32
 	if m.Muted {
 		f0 |= 1 << 0
@@ -1463,13 +1520,13 @@ func (m *PhoneJoinGroupCallRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("phone.joinGroupCall", "call")
 	}
 	if err := m.Call.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("phone.joinGroupCall", "call", err)
 	}
 	if m.JoinAs == nil {
 		return tl.NilFieldError("phone.joinGroupCall", "join_as")
 	}
 	if err := m.JoinAs.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("phone.joinGroupCall", "join_as", err)
 	}
 	if m.InviteHash.Set {
 		b.PutString(m.InviteHash.Value)
@@ -1481,7 +1538,7 @@ func (m *PhoneJoinGroupCallRequest) EncodeBare(b *tl.Buffer) error {
 		b.PutBytes(m.Block.Value)
 	}
 	if err := m.Params.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("phone.joinGroupCall", "params", err)
 	}
 	return b.WriteErr()
 }
@@ -1564,11 +1621,14 @@ func (m *PhoneLeaveGroupCallRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PhoneLeaveGroupCallRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("phone.leaveGroupCall")
+	}
 	if m.Call == nil {
 		return tl.NilFieldError("phone.leaveGroupCall", "call")
 	}
 	if err := m.Call.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("phone.leaveGroupCall", "call", err)
 	}
 	b.PutInt32(m.Source)
 	return b.WriteErr()
@@ -1621,11 +1681,14 @@ func (m *PhoneInviteToGroupCallRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PhoneInviteToGroupCallRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("phone.inviteToGroupCall")
+	}
 	if m.Call == nil {
 		return tl.NilFieldError("phone.inviteToGroupCall", "call")
 	}
 	if err := m.Call.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("phone.inviteToGroupCall", "call", err)
 	}
 	b.PutVectorHeader(len(m.Users))
 	for i0 := range m.Users {
@@ -1633,7 +1696,7 @@ func (m *PhoneInviteToGroupCallRequest) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("phone.inviteToGroupCall", "users")
 		}
 		if err := m.Users[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("phone.inviteToGroupCall", "users", err)
 		}
 	}
 	return b.WriteErr()
@@ -1694,11 +1757,14 @@ func (m *PhoneDiscardGroupCallRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PhoneDiscardGroupCallRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("phone.discardGroupCall")
+	}
 	if m.Call == nil {
 		return tl.NilFieldError("phone.discardGroupCall", "call")
 	}
 	if err := m.Call.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("phone.discardGroupCall", "call", err)
 	}
 	return b.WriteErr()
 }
@@ -1752,6 +1818,9 @@ func (m *PhoneToggleGroupCallSettingsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PhoneToggleGroupCallSettingsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("phone.toggleGroupCallSettings")
+	}
 	var f0 uint32
 	if m.ResetInviteHash {
 		f0 |= 1 << 1
@@ -1770,7 +1839,7 @@ func (m *PhoneToggleGroupCallSettingsRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("phone.toggleGroupCallSettings", "call")
 	}
 	if err := m.Call.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("phone.toggleGroupCallSettings", "call", err)
 	}
 	if m.JoinMuted.Set {
 		b.PutBool(m.JoinMuted.Value)
@@ -1852,11 +1921,14 @@ func (m *PhoneGetGroupCallRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PhoneGetGroupCallRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("phone.getGroupCall")
+	}
 	if m.Call == nil {
 		return tl.NilFieldError("phone.getGroupCall", "call")
 	}
 	if err := m.Call.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("phone.getGroupCall", "call", err)
 	}
 	b.PutInt32(m.Limit)
 	return b.WriteErr()
@@ -1914,11 +1986,14 @@ func (m *PhoneGetGroupParticipantsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PhoneGetGroupParticipantsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("phone.getGroupParticipants")
+	}
 	if m.Call == nil {
 		return tl.NilFieldError("phone.getGroupParticipants", "call")
 	}
 	if err := m.Call.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("phone.getGroupParticipants", "call", err)
 	}
 	b.PutVectorHeader(len(m.IDs))
 	for i0 := range m.IDs {
@@ -1926,7 +2001,7 @@ func (m *PhoneGetGroupParticipantsRequest) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("phone.getGroupParticipants", "ids")
 		}
 		if err := m.IDs[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("phone.getGroupParticipants", "ids", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Sources))
@@ -2012,11 +2087,14 @@ func (m *PhoneCheckGroupCallRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PhoneCheckGroupCallRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("phone.checkGroupCall")
+	}
 	if m.Call == nil {
 		return tl.NilFieldError("phone.checkGroupCall", "call")
 	}
 	if err := m.Call.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("phone.checkGroupCall", "call", err)
 	}
 	b.PutVectorHeader(len(m.Sources))
 	for i0 := range m.Sources {
@@ -2086,6 +2164,9 @@ func (m *PhoneToggleGroupCallRecordRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PhoneToggleGroupCallRecordRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("phone.toggleGroupCallRecord")
+	}
 	var f0 uint32
 	if m.Start {
 		f0 |= 1 << 0
@@ -2104,7 +2185,7 @@ func (m *PhoneToggleGroupCallRecordRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("phone.toggleGroupCallRecord", "call")
 	}
 	if err := m.Call.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("phone.toggleGroupCallRecord", "call", err)
 	}
 	if m.Title.Set {
 		b.PutString(m.Title.Value)
@@ -2188,6 +2269,9 @@ func (m *PhoneEditGroupCallParticipantRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PhoneEditGroupCallParticipantRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("phone.editGroupCallParticipant")
+	}
 	var f0 uint32
 	if m.Muted.Set {
 		f0 |= 1 << 0
@@ -2212,13 +2296,13 @@ func (m *PhoneEditGroupCallParticipantRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("phone.editGroupCallParticipant", "call")
 	}
 	if err := m.Call.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("phone.editGroupCallParticipant", "call", err)
 	}
 	if m.Participant == nil {
 		return tl.NilFieldError("phone.editGroupCallParticipant", "participant")
 	}
 	if err := m.Participant.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("phone.editGroupCallParticipant", "participant", err)
 	}
 	if m.Muted.Set {
 		b.PutBool(m.Muted.Value)
@@ -2329,11 +2413,14 @@ func (m *PhoneEditGroupCallTitleRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PhoneEditGroupCallTitleRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("phone.editGroupCallTitle")
+	}
 	if m.Call == nil {
 		return tl.NilFieldError("phone.editGroupCallTitle", "call")
 	}
 	if err := m.Call.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("phone.editGroupCallTitle", "call", err)
 	}
 	b.PutString(m.Title)
 	return b.WriteErr()
@@ -2385,11 +2472,14 @@ func (m *PhoneGetGroupCallJoinAsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PhoneGetGroupCallJoinAsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("phone.getGroupCallJoinAs")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("phone.getGroupCallJoinAs", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("phone.getGroupCallJoinAs", "peer", err)
 	}
 	return b.WriteErr()
 }
@@ -2440,6 +2530,9 @@ func (m *PhoneExportGroupCallInviteRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PhoneExportGroupCallInviteRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("phone.exportGroupCallInvite")
+	}
 	var f0 uint32
 	if m.CanSelfUnmute {
 		f0 |= 1 << 0
@@ -2449,7 +2542,7 @@ func (m *PhoneExportGroupCallInviteRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("phone.exportGroupCallInvite", "call")
 	}
 	if err := m.Call.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("phone.exportGroupCallInvite", "call", err)
 	}
 	return b.WriteErr()
 }
@@ -2508,11 +2601,14 @@ func (m *PhoneToggleGroupCallStartSubscriptionRequest) Encode(b *tl.Buffer) erro
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PhoneToggleGroupCallStartSubscriptionRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("phone.toggleGroupCallStartSubscription")
+	}
 	if m.Call == nil {
 		return tl.NilFieldError("phone.toggleGroupCallStartSubscription", "call")
 	}
 	if err := m.Call.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("phone.toggleGroupCallStartSubscription", "call", err)
 	}
 	b.PutBool(m.Subscribed)
 	return b.WriteErr()
@@ -2566,11 +2662,14 @@ func (m *PhoneStartScheduledGroupCallRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PhoneStartScheduledGroupCallRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("phone.startScheduledGroupCall")
+	}
 	if m.Call == nil {
 		return tl.NilFieldError("phone.startScheduledGroupCall", "call")
 	}
 	if err := m.Call.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("phone.startScheduledGroupCall", "call", err)
 	}
 	return b.WriteErr()
 }
@@ -2623,17 +2722,20 @@ func (m *PhoneSaveDefaultGroupCallJoinAsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PhoneSaveDefaultGroupCallJoinAsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("phone.saveDefaultGroupCallJoinAs")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("phone.saveDefaultGroupCallJoinAs", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("phone.saveDefaultGroupCallJoinAs", "peer", err)
 	}
 	if m.JoinAs == nil {
 		return tl.NilFieldError("phone.saveDefaultGroupCallJoinAs", "join_as")
 	}
 	if err := m.JoinAs.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("phone.saveDefaultGroupCallJoinAs", "join_as", err)
 	}
 	return b.WriteErr()
 }
@@ -2689,14 +2791,17 @@ func (m *PhoneJoinGroupCallPresentationRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PhoneJoinGroupCallPresentationRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("phone.joinGroupCallPresentation")
+	}
 	if m.Call == nil {
 		return tl.NilFieldError("phone.joinGroupCallPresentation", "call")
 	}
 	if err := m.Call.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("phone.joinGroupCallPresentation", "call", err)
 	}
 	if err := m.Params.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("phone.joinGroupCallPresentation", "params", err)
 	}
 	return b.WriteErr()
 }
@@ -2754,11 +2859,14 @@ func (m *PhoneLeaveGroupCallPresentationRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PhoneLeaveGroupCallPresentationRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("phone.leaveGroupCallPresentation")
+	}
 	if m.Call == nil {
 		return tl.NilFieldError("phone.leaveGroupCallPresentation", "call")
 	}
 	if err := m.Call.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("phone.leaveGroupCallPresentation", "call", err)
 	}
 	return b.WriteErr()
 }
@@ -2810,11 +2918,14 @@ func (m *PhoneGetGroupCallStreamChannelsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PhoneGetGroupCallStreamChannelsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("phone.getGroupCallStreamChannels")
+	}
 	if m.Call == nil {
 		return tl.NilFieldError("phone.getGroupCallStreamChannels", "call")
 	}
 	if err := m.Call.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("phone.getGroupCallStreamChannels", "call", err)
 	}
 	return b.WriteErr()
 }
@@ -2868,6 +2979,9 @@ func (m *PhoneGetGroupCallStreamRTMPURLRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PhoneGetGroupCallStreamRTMPURLRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("phone.getGroupCallStreamRtmpUrl")
+	}
 	var f0 uint32
 	if m.LiveStory {
 		f0 |= 1 << 0
@@ -2877,7 +2991,7 @@ func (m *PhoneGetGroupCallStreamRTMPURLRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("phone.getGroupCallStreamRtmpUrl", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("phone.getGroupCallStreamRtmpUrl", "peer", err)
 	}
 	b.PutBool(m.Revoke)
 	return b.WriteErr()
@@ -2936,14 +3050,17 @@ func (m *PhoneSaveCallLogRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PhoneSaveCallLogRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("phone.saveCallLog")
+	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("phone.saveCallLog", "peer", err)
 	}
 	if m.File == nil {
 		return tl.NilFieldError("phone.saveCallLog", "file")
 	}
 	if err := m.File.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("phone.saveCallLog", "file", err)
 	}
 	return b.WriteErr()
 }
@@ -3005,6 +3122,9 @@ func (m *PhoneCreateConferenceCallRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PhoneCreateConferenceCallRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("phone.createConferenceCall")
+	}
 	var f0 uint32
 	if m.Muted {
 		f0 |= 1 << 0
@@ -3040,7 +3160,7 @@ func (m *PhoneCreateConferenceCallRequest) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.Params != nil {
 		if err := m.Params.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("phone.createConferenceCall", "params", err)
 		}
 	}
 	return b.WriteErr()
@@ -3130,6 +3250,9 @@ func (m *PhoneDeleteConferenceCallParticipantsRequest) Encode(b *tl.Buffer) erro
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PhoneDeleteConferenceCallParticipantsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("phone.deleteConferenceCallParticipants")
+	}
 	var f0 uint32
 	if m.OnlyLeft {
 		f0 |= 1 << 0
@@ -3142,7 +3265,7 @@ func (m *PhoneDeleteConferenceCallParticipantsRequest) EncodeBare(b *tl.Buffer) 
 		return tl.NilFieldError("phone.deleteConferenceCallParticipants", "call")
 	}
 	if err := m.Call.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("phone.deleteConferenceCallParticipants", "call", err)
 	}
 	b.PutVectorHeader(len(m.IDs))
 	for i0 := range m.IDs {
@@ -3222,11 +3345,14 @@ func (m *PhoneSendConferenceCallBroadcastRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PhoneSendConferenceCallBroadcastRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("phone.sendConferenceCallBroadcast")
+	}
 	if m.Call == nil {
 		return tl.NilFieldError("phone.sendConferenceCallBroadcast", "call")
 	}
 	if err := m.Call.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("phone.sendConferenceCallBroadcast", "call", err)
 	}
 	b.PutBytes(m.Block)
 	return b.WriteErr()
@@ -3284,6 +3410,9 @@ func (m *PhoneInviteConferenceCallParticipantRequest) Encode(b *tl.Buffer) error
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PhoneInviteConferenceCallParticipantRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("phone.inviteConferenceCallParticipant")
+	}
 	var f0 uint32
 	if m.Video {
 		f0 |= 1 << 0
@@ -3293,13 +3422,13 @@ func (m *PhoneInviteConferenceCallParticipantRequest) EncodeBare(b *tl.Buffer) e
 		return tl.NilFieldError("phone.inviteConferenceCallParticipant", "call")
 	}
 	if err := m.Call.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("phone.inviteConferenceCallParticipant", "call", err)
 	}
 	if m.UserID == nil {
 		return tl.NilFieldError("phone.inviteConferenceCallParticipant", "user_id")
 	}
 	if err := m.UserID.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("phone.inviteConferenceCallParticipant", "user_id", err)
 	}
 	return b.WriteErr()
 }
@@ -3360,6 +3489,9 @@ func (m *PhoneDeclineConferenceCallInviteRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PhoneDeclineConferenceCallInviteRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("phone.declineConferenceCallInvite")
+	}
 	b.PutInt32(m.MsgID)
 	return b.WriteErr()
 }
@@ -3412,11 +3544,14 @@ func (m *PhoneGetGroupCallChainBlocksRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PhoneGetGroupCallChainBlocksRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("phone.getGroupCallChainBlocks")
+	}
 	if m.Call == nil {
 		return tl.NilFieldError("phone.getGroupCallChainBlocks", "call")
 	}
 	if err := m.Call.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("phone.getGroupCallChainBlocks", "call", err)
 	}
 	b.PutInt32(m.SubChainID)
 	b.PutInt32(m.Offset)
@@ -3482,6 +3617,9 @@ func (m *PhoneSendGroupCallMessageRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PhoneSendGroupCallMessageRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("phone.sendGroupCallMessage")
+	}
 	var f0 uint32
 	if m.AllowPaidStars.Set {
 		f0 |= 1 << 0
@@ -3494,18 +3632,18 @@ func (m *PhoneSendGroupCallMessageRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("phone.sendGroupCallMessage", "call")
 	}
 	if err := m.Call.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("phone.sendGroupCallMessage", "call", err)
 	}
 	b.PutInt64(m.RandomID)
 	if err := m.Message.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("phone.sendGroupCallMessage", "message", err)
 	}
 	if m.AllowPaidStars.Set {
 		b.PutInt64(m.AllowPaidStars.Value)
 	}
 	if m.SendAs != nil {
 		if err := m.SendAs.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("phone.sendGroupCallMessage", "send_as", err)
 		}
 	}
 	return b.WriteErr()
@@ -3584,11 +3722,14 @@ func (m *PhoneSendGroupCallEncryptedMessageRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PhoneSendGroupCallEncryptedMessageRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("phone.sendGroupCallEncryptedMessage")
+	}
 	if m.Call == nil {
 		return tl.NilFieldError("phone.sendGroupCallEncryptedMessage", "call")
 	}
 	if err := m.Call.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("phone.sendGroupCallEncryptedMessage", "call", err)
 	}
 	b.PutBytes(m.EncryptedMessage)
 	return b.WriteErr()
@@ -3644,6 +3785,9 @@ func (m *PhoneDeleteGroupCallMessagesRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PhoneDeleteGroupCallMessagesRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("phone.deleteGroupCallMessages")
+	}
 	var f0 uint32
 	if m.ReportSpam {
 		f0 |= 1 << 0
@@ -3653,7 +3797,7 @@ func (m *PhoneDeleteGroupCallMessagesRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("phone.deleteGroupCallMessages", "call")
 	}
 	if err := m.Call.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("phone.deleteGroupCallMessages", "call", err)
 	}
 	b.PutVectorHeader(len(m.Messages))
 	for i0 := range m.Messages {
@@ -3729,6 +3873,9 @@ func (m *PhoneDeleteGroupCallParticipantMessagesRequest) Encode(b *tl.Buffer) er
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PhoneDeleteGroupCallParticipantMessagesRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("phone.deleteGroupCallParticipantMessages")
+	}
 	var f0 uint32
 	if m.ReportSpam {
 		f0 |= 1 << 0
@@ -3738,13 +3885,13 @@ func (m *PhoneDeleteGroupCallParticipantMessagesRequest) EncodeBare(b *tl.Buffer
 		return tl.NilFieldError("phone.deleteGroupCallParticipantMessages", "call")
 	}
 	if err := m.Call.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("phone.deleteGroupCallParticipantMessages", "call", err)
 	}
 	if m.Participant == nil {
 		return tl.NilFieldError("phone.deleteGroupCallParticipantMessages", "participant")
 	}
 	if err := m.Participant.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("phone.deleteGroupCallParticipantMessages", "participant", err)
 	}
 	return b.WriteErr()
 }
@@ -3801,11 +3948,14 @@ func (m *PhoneGetGroupCallStarsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PhoneGetGroupCallStarsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("phone.getGroupCallStars")
+	}
 	if m.Call == nil {
 		return tl.NilFieldError("phone.getGroupCallStars", "call")
 	}
 	if err := m.Call.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("phone.getGroupCallStars", "call", err)
 	}
 	return b.WriteErr()
 }
@@ -3854,17 +4004,20 @@ func (m *PhoneSaveDefaultSendAsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PhoneSaveDefaultSendAsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("phone.saveDefaultSendAs")
+	}
 	if m.Call == nil {
 		return tl.NilFieldError("phone.saveDefaultSendAs", "call")
 	}
 	if err := m.Call.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("phone.saveDefaultSendAs", "call", err)
 	}
 	if m.SendAs == nil {
 		return tl.NilFieldError("phone.saveDefaultSendAs", "send_as")
 	}
 	if err := m.SendAs.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("phone.saveDefaultSendAs", "send_as", err)
 	}
 	return b.WriteErr()
 }

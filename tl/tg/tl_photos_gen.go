@@ -31,13 +31,16 @@ func (m *PhotosPhotos) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PhotosPhotos) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("photos.photos")
+	}
 	b.PutVectorHeader(len(m.Photos))
 	for i0 := range m.Photos {
 		if m.Photos[i0] == nil {
 			return tl.NilFieldError("photos.photos", "photos")
 		}
 		if err := m.Photos[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("photos.photos", "photos", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
@@ -46,7 +49,7 @@ func (m *PhotosPhotos) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("photos.photos", "users")
 		}
 		if err := m.Users[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("photos.photos", "users", err)
 		}
 	}
 	return b.WriteErr()
@@ -120,6 +123,9 @@ func (m *PhotosPhotosSlice) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PhotosPhotosSlice) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("photos.photosSlice")
+	}
 	b.PutInt32(m.Count)
 	b.PutVectorHeader(len(m.Photos))
 	for i0 := range m.Photos {
@@ -127,7 +133,7 @@ func (m *PhotosPhotosSlice) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("photos.photosSlice", "photos")
 		}
 		if err := m.Photos[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("photos.photosSlice", "photos", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
@@ -136,7 +142,7 @@ func (m *PhotosPhotosSlice) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("photos.photosSlice", "users")
 		}
 		if err := m.Users[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("photos.photosSlice", "users", err)
 		}
 	}
 	return b.WriteErr()
@@ -210,11 +216,14 @@ func (m *PhotosPhoto) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PhotosPhoto) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("photos.photo")
+	}
 	if m.Photo == nil {
 		return tl.NilFieldError("photos.photo", "photo")
 	}
 	if err := m.Photo.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("photos.photo", "photo", err)
 	}
 	b.PutVectorHeader(len(m.Users))
 	for i0 := range m.Users {
@@ -222,7 +231,7 @@ func (m *PhotosPhoto) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("photos.photo", "users")
 		}
 		if err := m.Users[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("photos.photo", "users", err)
 		}
 	}
 	return b.WriteErr()
@@ -285,6 +294,9 @@ func (m *PhotosUpdateProfilePhotoRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PhotosUpdateProfilePhotoRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("photos.updateProfilePhoto")
+	}
 	var f0 uint32
 	if m.Fallback {
 		f0 |= 1 << 0
@@ -295,14 +307,14 @@ func (m *PhotosUpdateProfilePhotoRequest) EncodeBare(b *tl.Buffer) error {
 	b.PutUint32(f0)
 	if m.Bot != nil {
 		if err := m.Bot.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("photos.updateProfilePhoto", "bot", err)
 		}
 	}
 	if m.ID == nil {
 		return tl.NilFieldError("photos.updateProfilePhoto", "id")
 	}
 	if err := m.ID.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("photos.updateProfilePhoto", "id", err)
 	}
 	return b.WriteErr()
 }
@@ -366,6 +378,9 @@ func (m *PhotosUploadProfilePhotoRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PhotosUploadProfilePhotoRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("photos.uploadProfilePhoto")
+	}
 	var f0 uint32
 	if m.Fallback {
 		f0 |= 1 << 3
@@ -388,17 +403,17 @@ func (m *PhotosUploadProfilePhotoRequest) EncodeBare(b *tl.Buffer) error {
 	b.PutUint32(f0)
 	if m.Bot != nil {
 		if err := m.Bot.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("photos.uploadProfilePhoto", "bot", err)
 		}
 	}
 	if m.File != nil {
 		if err := m.File.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("photos.uploadProfilePhoto", "file", err)
 		}
 	}
 	if m.Video != nil {
 		if err := m.Video.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("photos.uploadProfilePhoto", "video", err)
 		}
 	}
 	if m.VideoStartTs.Set {
@@ -406,7 +421,7 @@ func (m *PhotosUploadProfilePhotoRequest) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.VideoEmojiMarkup != nil {
 		if err := m.VideoEmojiMarkup.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("photos.uploadProfilePhoto", "video_emoji_markup", err)
 		}
 	}
 	return b.WriteErr()
@@ -484,13 +499,16 @@ func (m *PhotosDeletePhotosRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PhotosDeletePhotosRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("photos.deletePhotos")
+	}
 	b.PutVectorHeader(len(m.ID))
 	for i0 := range m.ID {
 		if m.ID[i0] == nil {
 			return tl.NilFieldError("photos.deletePhotos", "id")
 		}
 		if err := m.ID[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("photos.deletePhotos", "id", err)
 		}
 	}
 	return b.WriteErr()
@@ -551,11 +569,14 @@ func (m *PhotosGetUserPhotosRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PhotosGetUserPhotosRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("photos.getUserPhotos")
+	}
 	if m.UserID == nil {
 		return tl.NilFieldError("photos.getUserPhotos", "user_id")
 	}
 	if err := m.UserID.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("photos.getUserPhotos", "user_id", err)
 	}
 	b.PutInt32(m.Offset)
 	b.PutInt64(m.MaxID)
@@ -625,6 +646,9 @@ func (m *PhotosUploadContactProfilePhotoRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PhotosUploadContactProfilePhotoRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("photos.uploadContactProfilePhoto")
+	}
 	var f0 uint32
 	if m.Suggest {
 		f0 |= 1 << 3
@@ -649,16 +673,16 @@ func (m *PhotosUploadContactProfilePhotoRequest) EncodeBare(b *tl.Buffer) error 
 		return tl.NilFieldError("photos.uploadContactProfilePhoto", "user_id")
 	}
 	if err := m.UserID.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("photos.uploadContactProfilePhoto", "user_id", err)
 	}
 	if m.File != nil {
 		if err := m.File.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("photos.uploadContactProfilePhoto", "file", err)
 		}
 	}
 	if m.Video != nil {
 		if err := m.Video.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("photos.uploadContactProfilePhoto", "video", err)
 		}
 	}
 	if m.VideoStartTs.Set {
@@ -666,7 +690,7 @@ func (m *PhotosUploadContactProfilePhotoRequest) EncodeBare(b *tl.Buffer) error 
 	}
 	if m.VideoEmojiMarkup != nil {
 		if err := m.VideoEmojiMarkup.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("photos.uploadContactProfilePhoto", "video_emoji_markup", err)
 		}
 	}
 	return b.WriteErr()

@@ -31,6 +31,9 @@ func (m *PremiumBoostsList) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PremiumBoostsList) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("premium.boostsList")
+	}
 	var f0 uint32
 	if m.NextOffset.Set {
 		f0 |= 1 << 0
@@ -40,7 +43,7 @@ func (m *PremiumBoostsList) EncodeBare(b *tl.Buffer) error {
 	b.PutVectorHeader(len(m.Boosts))
 	for i0 := range m.Boosts {
 		if err := m.Boosts[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("premium.boostsList", "boosts", err)
 		}
 	}
 	if m.NextOffset.Set {
@@ -52,7 +55,7 @@ func (m *PremiumBoostsList) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("premium.boostsList", "users")
 		}
 		if err := m.Users[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("premium.boostsList", "users", err)
 		}
 	}
 	return b.WriteErr()
@@ -144,10 +147,13 @@ func (m *PremiumMyBoosts) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PremiumMyBoosts) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("premium.myBoosts")
+	}
 	b.PutVectorHeader(len(m.MyBoosts))
 	for i0 := range m.MyBoosts {
 		if err := m.MyBoosts[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("premium.myBoosts", "my_boosts", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Chats))
@@ -156,7 +162,7 @@ func (m *PremiumMyBoosts) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("premium.myBoosts", "chats")
 		}
 		if err := m.Chats[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("premium.myBoosts", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
@@ -165,7 +171,7 @@ func (m *PremiumMyBoosts) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("premium.myBoosts", "users")
 		}
 		if err := m.Users[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("premium.myBoosts", "users", err)
 		}
 	}
 	return b.WriteErr()
@@ -262,6 +268,9 @@ func (m *PremiumBoostsStatus) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PremiumBoostsStatus) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("premium.boostsStatus")
+	}
 	var f0 uint32
 	if m.MyBoostSlots != nil {
 		f0 |= 1 << 2
@@ -293,7 +302,7 @@ func (m *PremiumBoostsStatus) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.PremiumAudience != nil {
 		if err := m.PremiumAudience.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("premium.boostsStatus", "premium_audience", err)
 		}
 	}
 	b.PutString(m.BoostURL)
@@ -304,7 +313,7 @@ func (m *PremiumBoostsStatus) EncodeBare(b *tl.Buffer) error {
 				return tl.NilFieldError("premium.boostsStatus", "prepaid_giveaways")
 			}
 			if err := m.PrepaidGiveaways[i1].Encode(b); err != nil {
-				return err
+				return tl.EncodeFieldErr("premium.boostsStatus", "prepaid_giveaways", err)
 			}
 		}
 	}
@@ -431,6 +440,9 @@ func (m *PremiumGetBoostsListRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PremiumGetBoostsListRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("premium.getBoostsList")
+	}
 	var f0 uint32
 	if m.Gifts {
 		f0 |= 1 << 0
@@ -440,7 +452,7 @@ func (m *PremiumGetBoostsListRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("premium.getBoostsList", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("premium.getBoostsList", "peer", err)
 	}
 	b.PutString(m.Offset)
 	b.PutInt32(m.Limit)
@@ -501,6 +513,9 @@ func (m *PremiumGetMyBoostsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PremiumGetMyBoostsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("premium.getMyBoosts")
+	}
 	return b.WriteErr()
 }
 
@@ -544,6 +559,9 @@ func (m *PremiumApplyBoostRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PremiumApplyBoostRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("premium.applyBoost")
+	}
 	var f0 uint32
 	if m.Slots != nil {
 		f0 |= 1 << 0
@@ -559,7 +577,7 @@ func (m *PremiumApplyBoostRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("premium.applyBoost", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("premium.applyBoost", "peer", err)
 	}
 	return b.WriteErr()
 }
@@ -626,11 +644,14 @@ func (m *PremiumGetBoostsStatusRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PremiumGetBoostsStatusRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("premium.getBoostsStatus")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("premium.getBoostsStatus", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("premium.getBoostsStatus", "peer", err)
 	}
 	return b.WriteErr()
 }
@@ -679,17 +700,20 @@ func (m *PremiumGetUserBoostsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PremiumGetUserBoostsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("premium.getUserBoosts")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("premium.getUserBoosts", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("premium.getUserBoosts", "peer", err)
 	}
 	if m.UserID == nil {
 		return tl.NilFieldError("premium.getUserBoosts", "user_id")
 	}
 	if err := m.UserID.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("premium.getUserBoosts", "user_id", err)
 	}
 	return b.WriteErr()
 }

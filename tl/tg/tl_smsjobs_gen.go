@@ -29,6 +29,9 @@ func (m *SmsjobsEligibleToJoin) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *SmsjobsEligibleToJoin) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("smsjobs.eligibleToJoin")
+	}
 	b.PutString(m.TermsURL)
 	b.PutInt32(m.MonthlySentSms)
 	return b.WriteErr()
@@ -87,6 +90,9 @@ func (m *SmsjobsStatus) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *SmsjobsStatus) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("smsjobs.status")
+	}
 	var f0 uint32
 	if m.AllowInternational {
 		f0 |= 1 << 0
@@ -176,6 +182,9 @@ func (m *SmsjobsIsEligibleToJoinRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *SmsjobsIsEligibleToJoinRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("smsjobs.isEligibleToJoin")
+	}
 	return b.WriteErr()
 }
 
@@ -217,6 +226,9 @@ func (m *SmsjobsJoinRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *SmsjobsJoinRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("smsjobs.join")
+	}
 	return b.WriteErr()
 }
 
@@ -258,6 +270,9 @@ func (m *SmsjobsLeaveRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *SmsjobsLeaveRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("smsjobs.leave")
+	}
 	return b.WriteErr()
 }
 
@@ -300,6 +315,9 @@ func (m *SmsjobsUpdateSettingsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *SmsjobsUpdateSettingsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("smsjobs.updateSettings")
+	}
 	var f0 uint32
 	if m.AllowInternational {
 		f0 |= 1 << 0
@@ -353,6 +371,9 @@ func (m *SmsjobsGetStatusRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *SmsjobsGetStatusRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("smsjobs.getStatus")
+	}
 	return b.WriteErr()
 }
 
@@ -395,6 +416,9 @@ func (m *SmsjobsGetSmsJobRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *SmsjobsGetSmsJobRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("smsjobs.getSmsJob")
+	}
 	b.PutString(m.JobID)
 	return b.WriteErr()
 }
@@ -443,6 +467,9 @@ func (m *SmsjobsFinishJobRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *SmsjobsFinishJobRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("smsjobs.finishJob")
+	}
 	var f0 uint32
 	if m.Error.Set {
 		f0 |= 1 << 0

@@ -49,104 +49,107 @@ func (m *StatsBroadcastStats) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StatsBroadcastStats) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("stats.broadcastStats")
+	}
 	if err := m.Period.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("stats.broadcastStats", "period", err)
 	}
 	if err := m.Followers.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("stats.broadcastStats", "followers", err)
 	}
 	if err := m.ViewsPerPost.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("stats.broadcastStats", "views_per_post", err)
 	}
 	if err := m.SharesPerPost.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("stats.broadcastStats", "shares_per_post", err)
 	}
 	if err := m.ReactionsPerPost.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("stats.broadcastStats", "reactions_per_post", err)
 	}
 	if err := m.ViewsPerStory.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("stats.broadcastStats", "views_per_story", err)
 	}
 	if err := m.SharesPerStory.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("stats.broadcastStats", "shares_per_story", err)
 	}
 	if err := m.ReactionsPerStory.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("stats.broadcastStats", "reactions_per_story", err)
 	}
 	if err := m.EnabledNotifications.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("stats.broadcastStats", "enabled_notifications", err)
 	}
 	if m.GrowthGraph == nil {
 		return tl.NilFieldError("stats.broadcastStats", "growth_graph")
 	}
 	if err := m.GrowthGraph.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("stats.broadcastStats", "growth_graph", err)
 	}
 	if m.FollowersGraph == nil {
 		return tl.NilFieldError("stats.broadcastStats", "followers_graph")
 	}
 	if err := m.FollowersGraph.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("stats.broadcastStats", "followers_graph", err)
 	}
 	if m.MuteGraph == nil {
 		return tl.NilFieldError("stats.broadcastStats", "mute_graph")
 	}
 	if err := m.MuteGraph.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("stats.broadcastStats", "mute_graph", err)
 	}
 	if m.TopHoursGraph == nil {
 		return tl.NilFieldError("stats.broadcastStats", "top_hours_graph")
 	}
 	if err := m.TopHoursGraph.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("stats.broadcastStats", "top_hours_graph", err)
 	}
 	if m.InteractionsGraph == nil {
 		return tl.NilFieldError("stats.broadcastStats", "interactions_graph")
 	}
 	if err := m.InteractionsGraph.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("stats.broadcastStats", "interactions_graph", err)
 	}
 	if m.IvInteractionsGraph == nil {
 		return tl.NilFieldError("stats.broadcastStats", "iv_interactions_graph")
 	}
 	if err := m.IvInteractionsGraph.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("stats.broadcastStats", "iv_interactions_graph", err)
 	}
 	if m.ViewsBySourceGraph == nil {
 		return tl.NilFieldError("stats.broadcastStats", "views_by_source_graph")
 	}
 	if err := m.ViewsBySourceGraph.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("stats.broadcastStats", "views_by_source_graph", err)
 	}
 	if m.NewFollowersBySourceGraph == nil {
 		return tl.NilFieldError("stats.broadcastStats", "new_followers_by_source_graph")
 	}
 	if err := m.NewFollowersBySourceGraph.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("stats.broadcastStats", "new_followers_by_source_graph", err)
 	}
 	if m.LanguagesGraph == nil {
 		return tl.NilFieldError("stats.broadcastStats", "languages_graph")
 	}
 	if err := m.LanguagesGraph.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("stats.broadcastStats", "languages_graph", err)
 	}
 	if m.ReactionsByEmotionGraph == nil {
 		return tl.NilFieldError("stats.broadcastStats", "reactions_by_emotion_graph")
 	}
 	if err := m.ReactionsByEmotionGraph.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("stats.broadcastStats", "reactions_by_emotion_graph", err)
 	}
 	if m.StoryInteractionsGraph == nil {
 		return tl.NilFieldError("stats.broadcastStats", "story_interactions_graph")
 	}
 	if err := m.StoryInteractionsGraph.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("stats.broadcastStats", "story_interactions_graph", err)
 	}
 	if m.StoryReactionsByEmotionGraph == nil {
 		return tl.NilFieldError("stats.broadcastStats", "story_reactions_by_emotion_graph")
 	}
 	if err := m.StoryReactionsByEmotionGraph.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("stats.broadcastStats", "story_reactions_by_emotion_graph", err)
 	}
 	b.PutVectorHeader(len(m.RecentPostsInteractions))
 	for i0 := range m.RecentPostsInteractions {
@@ -154,7 +157,7 @@ func (m *StatsBroadcastStats) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("stats.broadcastStats", "recent_posts_interactions")
 		}
 		if err := m.RecentPostsInteractions[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("stats.broadcastStats", "recent_posts_interactions", err)
 		}
 	}
 	return b.WriteErr()
@@ -318,85 +321,88 @@ func (m *StatsMegagroupStats) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StatsMegagroupStats) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("stats.megagroupStats")
+	}
 	if err := m.Period.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("stats.megagroupStats", "period", err)
 	}
 	if err := m.Members.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("stats.megagroupStats", "members", err)
 	}
 	if err := m.Messages.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("stats.megagroupStats", "messages", err)
 	}
 	if err := m.Viewers.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("stats.megagroupStats", "viewers", err)
 	}
 	if err := m.Posters.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("stats.megagroupStats", "posters", err)
 	}
 	if m.GrowthGraph == nil {
 		return tl.NilFieldError("stats.megagroupStats", "growth_graph")
 	}
 	if err := m.GrowthGraph.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("stats.megagroupStats", "growth_graph", err)
 	}
 	if m.MembersGraph == nil {
 		return tl.NilFieldError("stats.megagroupStats", "members_graph")
 	}
 	if err := m.MembersGraph.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("stats.megagroupStats", "members_graph", err)
 	}
 	if m.NewMembersBySourceGraph == nil {
 		return tl.NilFieldError("stats.megagroupStats", "new_members_by_source_graph")
 	}
 	if err := m.NewMembersBySourceGraph.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("stats.megagroupStats", "new_members_by_source_graph", err)
 	}
 	if m.LanguagesGraph == nil {
 		return tl.NilFieldError("stats.megagroupStats", "languages_graph")
 	}
 	if err := m.LanguagesGraph.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("stats.megagroupStats", "languages_graph", err)
 	}
 	if m.MessagesGraph == nil {
 		return tl.NilFieldError("stats.megagroupStats", "messages_graph")
 	}
 	if err := m.MessagesGraph.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("stats.megagroupStats", "messages_graph", err)
 	}
 	if m.ActionsGraph == nil {
 		return tl.NilFieldError("stats.megagroupStats", "actions_graph")
 	}
 	if err := m.ActionsGraph.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("stats.megagroupStats", "actions_graph", err)
 	}
 	if m.TopHoursGraph == nil {
 		return tl.NilFieldError("stats.megagroupStats", "top_hours_graph")
 	}
 	if err := m.TopHoursGraph.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("stats.megagroupStats", "top_hours_graph", err)
 	}
 	if m.WeekdaysGraph == nil {
 		return tl.NilFieldError("stats.megagroupStats", "weekdays_graph")
 	}
 	if err := m.WeekdaysGraph.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("stats.megagroupStats", "weekdays_graph", err)
 	}
 	b.PutVectorHeader(len(m.TopPosters))
 	for i0 := range m.TopPosters {
 		if err := m.TopPosters[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("stats.megagroupStats", "top_posters", err)
 		}
 	}
 	b.PutVectorHeader(len(m.TopAdmins))
 	for i0 := range m.TopAdmins {
 		if err := m.TopAdmins[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("stats.megagroupStats", "top_admins", err)
 		}
 	}
 	b.PutVectorHeader(len(m.TopInviters))
 	for i0 := range m.TopInviters {
 		if err := m.TopInviters[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("stats.megagroupStats", "top_inviters", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
@@ -405,7 +411,7 @@ func (m *StatsMegagroupStats) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("stats.megagroupStats", "users")
 		}
 		if err := m.Users[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("stats.megagroupStats", "users", err)
 		}
 	}
 	return b.WriteErr()
@@ -572,17 +578,20 @@ func (m *StatsMessageStats) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StatsMessageStats) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("stats.messageStats")
+	}
 	if m.ViewsGraph == nil {
 		return tl.NilFieldError("stats.messageStats", "views_graph")
 	}
 	if err := m.ViewsGraph.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("stats.messageStats", "views_graph", err)
 	}
 	if m.ReactionsByEmotionGraph == nil {
 		return tl.NilFieldError("stats.messageStats", "reactions_by_emotion_graph")
 	}
 	if err := m.ReactionsByEmotionGraph.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("stats.messageStats", "reactions_by_emotion_graph", err)
 	}
 	return b.WriteErr()
 }
@@ -634,17 +643,20 @@ func (m *StatsStoryStats) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StatsStoryStats) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("stats.storyStats")
+	}
 	if m.ViewsGraph == nil {
 		return tl.NilFieldError("stats.storyStats", "views_graph")
 	}
 	if err := m.ViewsGraph.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("stats.storyStats", "views_graph", err)
 	}
 	if m.ReactionsByEmotionGraph == nil {
 		return tl.NilFieldError("stats.storyStats", "reactions_by_emotion_graph")
 	}
 	if err := m.ReactionsByEmotionGraph.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("stats.storyStats", "reactions_by_emotion_graph", err)
 	}
 	return b.WriteErr()
 }
@@ -699,6 +711,9 @@ func (m *StatsPublicForwards) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StatsPublicForwards) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("stats.publicForwards")
+	}
 	var f0 uint32
 	if m.NextOffset.Set {
 		f0 |= 1 << 0
@@ -711,7 +726,7 @@ func (m *StatsPublicForwards) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("stats.publicForwards", "forwards")
 		}
 		if err := m.Forwards[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("stats.publicForwards", "forwards", err)
 		}
 	}
 	if m.NextOffset.Set {
@@ -723,7 +738,7 @@ func (m *StatsPublicForwards) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("stats.publicForwards", "chats")
 		}
 		if err := m.Chats[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("stats.publicForwards", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
@@ -732,7 +747,7 @@ func (m *StatsPublicForwards) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("stats.publicForwards", "users")
 		}
 		if err := m.Users[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("stats.publicForwards", "users", err)
 		}
 	}
 	return b.WriteErr()
@@ -828,11 +843,14 @@ func (m *StatsPollStats) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StatsPollStats) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("stats.pollStats")
+	}
 	if m.VotesGraph == nil {
 		return tl.NilFieldError("stats.pollStats", "votes_graph")
 	}
 	if err := m.VotesGraph.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("stats.pollStats", "votes_graph", err)
 	}
 	return b.WriteErr()
 }
@@ -881,6 +899,9 @@ func (m *StatsGetBroadcastStatsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StatsGetBroadcastStatsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("stats.getBroadcastStats")
+	}
 	var f0 uint32
 	if m.Dark {
 		f0 |= 1 << 0
@@ -890,7 +911,7 @@ func (m *StatsGetBroadcastStatsRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("stats.getBroadcastStats", "channel")
 	}
 	if err := m.Channel.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("stats.getBroadcastStats", "channel", err)
 	}
 	return b.WriteErr()
 }
@@ -945,6 +966,9 @@ func (m *StatsLoadAsyncGraphRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StatsLoadAsyncGraphRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("stats.loadAsyncGraph")
+	}
 	var f0 uint32
 	if m.X.Set {
 		f0 |= 1 << 0
@@ -1012,6 +1036,9 @@ func (m *StatsGetMegagroupStatsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StatsGetMegagroupStatsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("stats.getMegagroupStats")
+	}
 	var f0 uint32
 	if m.Dark {
 		f0 |= 1 << 0
@@ -1021,7 +1048,7 @@ func (m *StatsGetMegagroupStatsRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("stats.getMegagroupStats", "channel")
 	}
 	if err := m.Channel.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("stats.getMegagroupStats", "channel", err)
 	}
 	return b.WriteErr()
 }
@@ -1082,11 +1109,14 @@ func (m *StatsGetMessagePublicForwardsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StatsGetMessagePublicForwardsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("stats.getMessagePublicForwards")
+	}
 	if m.Channel == nil {
 		return tl.NilFieldError("stats.getMessagePublicForwards", "channel")
 	}
 	if err := m.Channel.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("stats.getMessagePublicForwards", "channel", err)
 	}
 	b.PutInt32(m.MsgID)
 	b.PutString(m.Offset)
@@ -1148,6 +1178,9 @@ func (m *StatsGetMessageStatsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StatsGetMessageStatsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("stats.getMessageStats")
+	}
 	var f0 uint32
 	if m.Dark {
 		f0 |= 1 << 0
@@ -1157,7 +1190,7 @@ func (m *StatsGetMessageStatsRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("stats.getMessageStats", "channel")
 	}
 	if err := m.Channel.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("stats.getMessageStats", "channel", err)
 	}
 	b.PutInt32(m.MsgID)
 	return b.WriteErr()
@@ -1217,6 +1250,9 @@ func (m *StatsGetStoryStatsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StatsGetStoryStatsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("stats.getStoryStats")
+	}
 	var f0 uint32
 	if m.Dark {
 		f0 |= 1 << 0
@@ -1226,7 +1262,7 @@ func (m *StatsGetStoryStatsRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("stats.getStoryStats", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("stats.getStoryStats", "peer", err)
 	}
 	b.PutInt32(m.ID)
 	return b.WriteErr()
@@ -1289,11 +1325,14 @@ func (m *StatsGetStoryPublicForwardsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StatsGetStoryPublicForwardsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("stats.getStoryPublicForwards")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("stats.getStoryPublicForwards", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("stats.getStoryPublicForwards", "peer", err)
 	}
 	b.PutInt32(m.ID)
 	b.PutString(m.Offset)
@@ -1355,6 +1394,9 @@ func (m *StatsGetPollStatsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StatsGetPollStatsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("stats.getPollStats")
+	}
 	var f0 uint32
 	if m.Dark {
 		f0 |= 1 << 0
@@ -1364,7 +1406,7 @@ func (m *StatsGetPollStatsRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("stats.getPollStats", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("stats.getPollStats", "peer", err)
 	}
 	b.PutInt32(m.MsgID)
 	return b.WriteErr()

@@ -28,6 +28,9 @@ func (m *StickersSuggestedShortName) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StickersSuggestedShortName) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("stickers.suggestedShortName")
+	}
 	b.PutString(m.ShortName)
 	return b.WriteErr()
 }
@@ -83,6 +86,9 @@ func (m *StickersCreateStickerSetRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StickersCreateStickerSetRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("stickers.createStickerSet")
+	}
 	var f0 uint32
 	if m.Masks {
 		f0 |= 1 << 0
@@ -104,19 +110,19 @@ func (m *StickersCreateStickerSetRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("stickers.createStickerSet", "user_id")
 	}
 	if err := m.UserID.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("stickers.createStickerSet", "user_id", err)
 	}
 	b.PutString(m.Title)
 	b.PutString(m.ShortName)
 	if m.Thumb != nil {
 		if err := m.Thumb.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("stickers.createStickerSet", "thumb", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Stickers))
 	for i0 := range m.Stickers {
 		if err := m.Stickers[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("stickers.createStickerSet", "stickers", err)
 		}
 	}
 	if m.Software.Set {
@@ -213,11 +219,14 @@ func (m *StickersRemoveStickerFromSetRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StickersRemoveStickerFromSetRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("stickers.removeStickerFromSet")
+	}
 	if m.Sticker == nil {
 		return tl.NilFieldError("stickers.removeStickerFromSet", "sticker")
 	}
 	if err := m.Sticker.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("stickers.removeStickerFromSet", "sticker", err)
 	}
 	return b.WriteErr()
 }
@@ -270,11 +279,14 @@ func (m *StickersChangeStickerPositionRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StickersChangeStickerPositionRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("stickers.changeStickerPosition")
+	}
 	if m.Sticker == nil {
 		return tl.NilFieldError("stickers.changeStickerPosition", "sticker")
 	}
 	if err := m.Sticker.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("stickers.changeStickerPosition", "sticker", err)
 	}
 	b.PutInt32(m.Position)
 	return b.WriteErr()
@@ -327,14 +339,17 @@ func (m *StickersAddStickerToSetRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StickersAddStickerToSetRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("stickers.addStickerToSet")
+	}
 	if m.Stickerset == nil {
 		return tl.NilFieldError("stickers.addStickerToSet", "stickerset")
 	}
 	if err := m.Stickerset.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("stickers.addStickerToSet", "stickerset", err)
 	}
 	if err := m.Sticker.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("stickers.addStickerToSet", "sticker", err)
 	}
 	return b.WriteErr()
 }
@@ -392,6 +407,9 @@ func (m *StickersSetStickerSetThumbRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StickersSetStickerSetThumbRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("stickers.setStickerSetThumb")
+	}
 	var f0 uint32
 	if m.Thumb != nil {
 		f0 |= 1 << 0
@@ -404,11 +422,11 @@ func (m *StickersSetStickerSetThumbRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("stickers.setStickerSetThumb", "stickerset")
 	}
 	if err := m.Stickerset.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("stickers.setStickerSetThumb", "stickerset", err)
 	}
 	if m.Thumb != nil {
 		if err := m.Thumb.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("stickers.setStickerSetThumb", "thumb", err)
 		}
 	}
 	if m.ThumbDocumentID.Set {
@@ -476,6 +494,9 @@ func (m *StickersCheckShortNameRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StickersCheckShortNameRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("stickers.checkShortName")
+	}
 	b.PutString(m.ShortName)
 	return b.WriteErr()
 }
@@ -523,6 +544,9 @@ func (m *StickersSuggestShortNameRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StickersSuggestShortNameRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("stickers.suggestShortName")
+	}
 	b.PutString(m.Title)
 	return b.WriteErr()
 }
@@ -573,6 +597,9 @@ func (m *StickersChangeStickerRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StickersChangeStickerRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("stickers.changeSticker")
+	}
 	var f0 uint32
 	if m.Emoji.Set {
 		f0 |= 1 << 0
@@ -588,14 +615,14 @@ func (m *StickersChangeStickerRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("stickers.changeSticker", "sticker")
 	}
 	if err := m.Sticker.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("stickers.changeSticker", "sticker", err)
 	}
 	if m.Emoji.Set {
 		b.PutString(m.Emoji.Value)
 	}
 	if m.MaskCoords != nil {
 		if err := m.MaskCoords.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("stickers.changeSticker", "mask_coords", err)
 		}
 	}
 	if m.Keywords.Set {
@@ -678,11 +705,14 @@ func (m *StickersRenameStickerSetRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StickersRenameStickerSetRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("stickers.renameStickerSet")
+	}
 	if m.Stickerset == nil {
 		return tl.NilFieldError("stickers.renameStickerSet", "stickerset")
 	}
 	if err := m.Stickerset.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("stickers.renameStickerSet", "stickerset", err)
 	}
 	b.PutString(m.Title)
 	return b.WriteErr()
@@ -734,11 +764,14 @@ func (m *StickersDeleteStickerSetRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StickersDeleteStickerSetRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("stickers.deleteStickerSet")
+	}
 	if m.Stickerset == nil {
 		return tl.NilFieldError("stickers.deleteStickerSet", "stickerset")
 	}
 	if err := m.Stickerset.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("stickers.deleteStickerSet", "stickerset", err)
 	}
 	return b.WriteErr()
 }
@@ -787,14 +820,17 @@ func (m *StickersReplaceStickerRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StickersReplaceStickerRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("stickers.replaceSticker")
+	}
 	if m.Sticker == nil {
 		return tl.NilFieldError("stickers.replaceSticker", "sticker")
 	}
 	if err := m.Sticker.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("stickers.replaceSticker", "sticker", err)
 	}
 	if err := m.NewSticker.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("stickers.replaceSticker", "new_sticker", err)
 	}
 	return b.WriteErr()
 }

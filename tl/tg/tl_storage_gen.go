@@ -29,6 +29,9 @@ func (m *StorageFileUnknown) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StorageFileUnknown) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("storage.fileUnknown")
+	}
 	return b.WriteErr()
 }
 
@@ -72,6 +75,9 @@ func (m *StorageFilePartial) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StorageFilePartial) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("storage.filePartial")
+	}
 	return b.WriteErr()
 }
 
@@ -115,6 +121,9 @@ func (m *StorageFileJpeg) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StorageFileJpeg) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("storage.fileJpeg")
+	}
 	return b.WriteErr()
 }
 
@@ -158,6 +167,9 @@ func (m *StorageFileGif) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StorageFileGif) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("storage.fileGif")
+	}
 	return b.WriteErr()
 }
 
@@ -201,6 +213,9 @@ func (m *StorageFilePng) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StorageFilePng) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("storage.filePng")
+	}
 	return b.WriteErr()
 }
 
@@ -244,6 +259,9 @@ func (m *StorageFilePdf) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StorageFilePdf) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("storage.filePdf")
+	}
 	return b.WriteErr()
 }
 
@@ -287,6 +305,9 @@ func (m *StorageFileMp3) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StorageFileMp3) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("storage.fileMp3")
+	}
 	return b.WriteErr()
 }
 
@@ -330,6 +351,9 @@ func (m *StorageFileMov) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StorageFileMov) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("storage.fileMov")
+	}
 	return b.WriteErr()
 }
 
@@ -373,6 +397,9 @@ func (m *StorageFileMp4) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StorageFileMp4) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("storage.fileMp4")
+	}
 	return b.WriteErr()
 }
 
@@ -416,6 +443,9 @@ func (m *StorageFileWebp) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StorageFileWebp) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("storage.fileWebp")
+	}
 	return b.WriteErr()
 }
 

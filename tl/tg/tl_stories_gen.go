@@ -31,11 +31,14 @@ func (m *StoriesAllStoriesNotModified) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StoriesAllStoriesNotModified) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("stories.allStoriesNotModified")
+	}
 	var f0 uint32
 	b.PutUint32(f0)
 	b.PutString(m.State)
 	if err := m.StealthMode.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("stories.allStoriesNotModified", "stealth_mode", err)
 	}
 	return b.WriteErr()
 }
@@ -100,6 +103,9 @@ func (m *StoriesAllStories) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StoriesAllStories) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("stories.allStories")
+	}
 	var f0 uint32
 	if m.HasMore {
 		f0 |= 1 << 0
@@ -110,7 +116,7 @@ func (m *StoriesAllStories) EncodeBare(b *tl.Buffer) error {
 	b.PutVectorHeader(len(m.PeerStories))
 	for i0 := range m.PeerStories {
 		if err := m.PeerStories[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("stories.allStories", "peer_stories", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Chats))
@@ -119,7 +125,7 @@ func (m *StoriesAllStories) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("stories.allStories", "chats")
 		}
 		if err := m.Chats[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("stories.allStories", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
@@ -128,11 +134,11 @@ func (m *StoriesAllStories) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("stories.allStories", "users")
 		}
 		if err := m.Users[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("stories.allStories", "users", err)
 		}
 	}
 	if err := m.StealthMode.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("stories.allStories", "stealth_mode", err)
 	}
 	return b.WriteErr()
 }
@@ -241,6 +247,9 @@ func (m *StoriesStories) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StoriesStories) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("stories.stories")
+	}
 	var f0 uint32
 	if m.PinnedToTop != nil {
 		f0 |= 1 << 0
@@ -253,7 +262,7 @@ func (m *StoriesStories) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("stories.stories", "stories")
 		}
 		if err := m.Stories[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("stories.stories", "stories", err)
 		}
 	}
 	if m.PinnedToTop != nil {
@@ -268,7 +277,7 @@ func (m *StoriesStories) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("stories.stories", "chats")
 		}
 		if err := m.Chats[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("stories.stories", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
@@ -277,7 +286,7 @@ func (m *StoriesStories) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("stories.stories", "users")
 		}
 		if err := m.Users[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("stories.stories", "users", err)
 		}
 	}
 	return b.WriteErr()
@@ -388,6 +397,9 @@ func (m *StoriesStoryViewsList) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StoriesStoryViewsList) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("stories.storyViewsList")
+	}
 	var f0 uint32
 	if m.NextOffset.Set {
 		f0 |= 1 << 0
@@ -403,7 +415,7 @@ func (m *StoriesStoryViewsList) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("stories.storyViewsList", "views")
 		}
 		if err := m.Views[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("stories.storyViewsList", "views", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Chats))
@@ -412,7 +424,7 @@ func (m *StoriesStoryViewsList) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("stories.storyViewsList", "chats")
 		}
 		if err := m.Chats[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("stories.storyViewsList", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
@@ -421,7 +433,7 @@ func (m *StoriesStoryViewsList) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("stories.storyViewsList", "users")
 		}
 		if err := m.Users[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("stories.storyViewsList", "users", err)
 		}
 	}
 	if m.NextOffset.Set {
@@ -530,10 +542,13 @@ func (m *StoriesStoryViews) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StoriesStoryViews) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("stories.storyViews")
+	}
 	b.PutVectorHeader(len(m.Views))
 	for i0 := range m.Views {
 		if err := m.Views[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("stories.storyViews", "views", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
@@ -542,7 +557,7 @@ func (m *StoriesStoryViews) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("stories.storyViews", "users")
 		}
 		if err := m.Users[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("stories.storyViews", "users", err)
 		}
 	}
 	return b.WriteErr()
@@ -620,8 +635,11 @@ func (m *StoriesPeerStories) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StoriesPeerStories) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("stories.peerStories")
+	}
 	if err := m.Stories.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("stories.peerStories", "stories", err)
 	}
 	b.PutVectorHeader(len(m.Chats))
 	for i0 := range m.Chats {
@@ -629,7 +647,7 @@ func (m *StoriesPeerStories) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("stories.peerStories", "chats")
 		}
 		if err := m.Chats[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("stories.peerStories", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
@@ -638,7 +656,7 @@ func (m *StoriesPeerStories) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("stories.peerStories", "users")
 		}
 		if err := m.Users[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("stories.peerStories", "users", err)
 		}
 	}
 	return b.WriteErr()
@@ -718,6 +736,9 @@ func (m *StoriesStoryReactionsList) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StoriesStoryReactionsList) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("stories.storyReactionsList")
+	}
 	var f0 uint32
 	if m.NextOffset.Set {
 		f0 |= 1 << 0
@@ -730,7 +751,7 @@ func (m *StoriesStoryReactionsList) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("stories.storyReactionsList", "reactions")
 		}
 		if err := m.Reactions[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("stories.storyReactionsList", "reactions", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Chats))
@@ -739,7 +760,7 @@ func (m *StoriesStoryReactionsList) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("stories.storyReactionsList", "chats")
 		}
 		if err := m.Chats[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("stories.storyReactionsList", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
@@ -748,7 +769,7 @@ func (m *StoriesStoryReactionsList) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("stories.storyReactionsList", "users")
 		}
 		if err := m.Users[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("stories.storyReactionsList", "users", err)
 		}
 	}
 	if m.NextOffset.Set {
@@ -851,6 +872,9 @@ func (m *StoriesFoundStories) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StoriesFoundStories) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("stories.foundStories")
+	}
 	var f0 uint32
 	if m.NextOffset.Set {
 		f0 |= 1 << 0
@@ -860,7 +884,7 @@ func (m *StoriesFoundStories) EncodeBare(b *tl.Buffer) error {
 	b.PutVectorHeader(len(m.Stories))
 	for i0 := range m.Stories {
 		if err := m.Stories[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("stories.foundStories", "stories", err)
 		}
 	}
 	if m.NextOffset.Set {
@@ -872,7 +896,7 @@ func (m *StoriesFoundStories) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("stories.foundStories", "chats")
 		}
 		if err := m.Chats[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("stories.foundStories", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
@@ -881,7 +905,7 @@ func (m *StoriesFoundStories) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("stories.foundStories", "users")
 		}
 		if err := m.Users[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("stories.foundStories", "users", err)
 		}
 	}
 	return b.WriteErr()
@@ -983,6 +1007,9 @@ func (m *StoriesCanSendStoryCount) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StoriesCanSendStoryCount) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("stories.canSendStoryCount")
+	}
 	b.PutInt32(m.CountRemains)
 	return b.WriteErr()
 }
@@ -1031,6 +1058,9 @@ func (m *StoriesAlbumsNotModified) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StoriesAlbumsNotModified) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("stories.albumsNotModified")
+	}
 	return b.WriteErr()
 }
 
@@ -1076,11 +1106,14 @@ func (m *StoriesAlbums) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StoriesAlbums) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("stories.albums")
+	}
 	b.PutInt64(m.Hash)
 	b.PutVectorHeader(len(m.Albums))
 	for i0 := range m.Albums {
 		if err := m.Albums[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("stories.albums", "albums", err)
 		}
 	}
 	return b.WriteErr()
@@ -1147,11 +1180,14 @@ func (m *StoriesCanSendStoryRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StoriesCanSendStoryRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("stories.canSendStory")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("stories.canSendStory", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("stories.canSendStory", "peer", err)
 	}
 	return b.WriteErr()
 }
@@ -1213,6 +1249,9 @@ func (m *StoriesSendStoryRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StoriesSendStoryRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("stories.sendStory")
+	}
 	var f0 uint32
 	if m.Pinned {
 		f0 |= 1 << 2
@@ -1255,13 +1294,13 @@ func (m *StoriesSendStoryRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("stories.sendStory", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("stories.sendStory", "peer", err)
 	}
 	if m.Media == nil {
 		return tl.NilFieldError("stories.sendStory", "media")
 	}
 	if err := m.Media.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("stories.sendStory", "media", err)
 	}
 	if m.MediaAreas != nil {
 		b.PutVectorHeader(len(m.MediaAreas))
@@ -1270,7 +1309,7 @@ func (m *StoriesSendStoryRequest) EncodeBare(b *tl.Buffer) error {
 				return tl.NilFieldError("stories.sendStory", "media_areas")
 			}
 			if err := m.MediaAreas[i1].Encode(b); err != nil {
-				return err
+				return tl.EncodeFieldErr("stories.sendStory", "media_areas", err)
 			}
 		}
 	}
@@ -1284,7 +1323,7 @@ func (m *StoriesSendStoryRequest) EncodeBare(b *tl.Buffer) error {
 				return tl.NilFieldError("stories.sendStory", "entities")
 			}
 			if err := m.Entities[i1].Encode(b); err != nil {
-				return err
+				return tl.EncodeFieldErr("stories.sendStory", "entities", err)
 			}
 		}
 	}
@@ -1294,7 +1333,7 @@ func (m *StoriesSendStoryRequest) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("stories.sendStory", "privacy_rules")
 		}
 		if err := m.PrivacyRules[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("stories.sendStory", "privacy_rules", err)
 		}
 	}
 	b.PutInt64(m.RandomID)
@@ -1303,7 +1342,7 @@ func (m *StoriesSendStoryRequest) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.FwdFromID != nil {
 		if err := m.FwdFromID.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("stories.sendStory", "fwd_from_id", err)
 		}
 	}
 	if m.FwdFromStory.Set {
@@ -1317,7 +1356,7 @@ func (m *StoriesSendStoryRequest) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.Music != nil {
 		if err := m.Music.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("stories.sendStory", "music", err)
 		}
 	}
 	return b.WriteErr()
@@ -1469,6 +1508,9 @@ func (m *StoriesEditStoryRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StoriesEditStoryRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("stories.editStory")
+	}
 	var f0 uint32
 	if m.Media != nil {
 		f0 |= 1 << 0
@@ -1496,12 +1538,12 @@ func (m *StoriesEditStoryRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("stories.editStory", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("stories.editStory", "peer", err)
 	}
 	b.PutInt32(m.ID)
 	if m.Media != nil {
 		if err := m.Media.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("stories.editStory", "media", err)
 		}
 	}
 	if m.MediaAreas != nil {
@@ -1511,7 +1553,7 @@ func (m *StoriesEditStoryRequest) EncodeBare(b *tl.Buffer) error {
 				return tl.NilFieldError("stories.editStory", "media_areas")
 			}
 			if err := m.MediaAreas[i1].Encode(b); err != nil {
-				return err
+				return tl.EncodeFieldErr("stories.editStory", "media_areas", err)
 			}
 		}
 	}
@@ -1525,7 +1567,7 @@ func (m *StoriesEditStoryRequest) EncodeBare(b *tl.Buffer) error {
 				return tl.NilFieldError("stories.editStory", "entities")
 			}
 			if err := m.Entities[i1].Encode(b); err != nil {
-				return err
+				return tl.EncodeFieldErr("stories.editStory", "entities", err)
 			}
 		}
 	}
@@ -1536,13 +1578,13 @@ func (m *StoriesEditStoryRequest) EncodeBare(b *tl.Buffer) error {
 				return tl.NilFieldError("stories.editStory", "privacy_rules")
 			}
 			if err := m.PrivacyRules[i1].Encode(b); err != nil {
-				return err
+				return tl.EncodeFieldErr("stories.editStory", "privacy_rules", err)
 			}
 		}
 	}
 	if m.Music != nil {
 		if err := m.Music.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("stories.editStory", "music", err)
 		}
 	}
 	return b.WriteErr()
@@ -1658,11 +1700,14 @@ func (m *StoriesDeleteStoriesRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StoriesDeleteStoriesRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("stories.deleteStories")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("stories.deleteStories", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("stories.deleteStories", "peer", err)
 	}
 	b.PutVectorHeader(len(m.ID))
 	for i0 := range m.ID {
@@ -1728,11 +1773,14 @@ func (m *StoriesTogglePinnedRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StoriesTogglePinnedRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("stories.togglePinned")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("stories.togglePinned", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("stories.togglePinned", "peer", err)
 	}
 	b.PutVectorHeader(len(m.ID))
 	for i0 := range m.ID {
@@ -1802,6 +1850,9 @@ func (m *StoriesGetAllStoriesRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StoriesGetAllStoriesRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("stories.getAllStories")
+	}
 	var f0 uint32
 	if m.Next {
 		f0 |= 1 << 1
@@ -1874,11 +1925,14 @@ func (m *StoriesGetPinnedStoriesRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StoriesGetPinnedStoriesRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("stories.getPinnedStories")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("stories.getPinnedStories", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("stories.getPinnedStories", "peer", err)
 	}
 	b.PutInt32(m.OffsetID)
 	b.PutInt32(m.Limit)
@@ -1936,11 +1990,14 @@ func (m *StoriesGetStoriesArchiveRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StoriesGetStoriesArchiveRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("stories.getStoriesArchive")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("stories.getStoriesArchive", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("stories.getStoriesArchive", "peer", err)
 	}
 	b.PutInt32(m.OffsetID)
 	b.PutInt32(m.Limit)
@@ -1997,11 +2054,14 @@ func (m *StoriesGetStoriesByIDRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StoriesGetStoriesByIDRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("stories.getStoriesByID")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("stories.getStoriesByID", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("stories.getStoriesByID", "peer", err)
 	}
 	b.PutVectorHeader(len(m.ID))
 	for i0 := range m.ID {
@@ -2069,6 +2129,9 @@ func (m *StoriesToggleAllStoriesHiddenRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StoriesToggleAllStoriesHiddenRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("stories.toggleAllStoriesHidden")
+	}
 	b.PutBool(m.Hidden)
 	return b.WriteErr()
 }
@@ -2117,11 +2180,14 @@ func (m *StoriesReadStoriesRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StoriesReadStoriesRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("stories.readStories")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("stories.readStories", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("stories.readStories", "peer", err)
 	}
 	b.PutInt32(m.MaxID)
 	return b.WriteErr()
@@ -2176,11 +2242,14 @@ func (m *StoriesIncrementStoryViewsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StoriesIncrementStoryViewsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("stories.incrementStoryViews")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("stories.incrementStoryViews", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("stories.incrementStoryViews", "peer", err)
 	}
 	b.PutVectorHeader(len(m.ID))
 	for i0 := range m.ID {
@@ -2251,6 +2320,9 @@ func (m *StoriesGetStoryViewsListRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StoriesGetStoryViewsListRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("stories.getStoryViewsList")
+	}
 	var f0 uint32
 	if m.JustContacts {
 		f0 |= 1 << 0
@@ -2269,7 +2341,7 @@ func (m *StoriesGetStoryViewsListRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("stories.getStoryViewsList", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("stories.getStoryViewsList", "peer", err)
 	}
 	if m.Q.Set {
 		b.PutString(m.Q.Value)
@@ -2347,11 +2419,14 @@ func (m *StoriesGetStoriesViewsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StoriesGetStoriesViewsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("stories.getStoriesViews")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("stories.getStoriesViews", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("stories.getStoriesViews", "peer", err)
 	}
 	b.PutVectorHeader(len(m.ID))
 	for i0 := range m.ID {
@@ -2416,11 +2491,14 @@ func (m *StoriesExportStoryLinkRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StoriesExportStoryLinkRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("stories.exportStoryLink")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("stories.exportStoryLink", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("stories.exportStoryLink", "peer", err)
 	}
 	b.PutInt32(m.ID)
 	return b.WriteErr()
@@ -2475,11 +2553,14 @@ func (m *StoriesReportRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StoriesReportRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("stories.report")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("stories.report", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("stories.report", "peer", err)
 	}
 	b.PutVectorHeader(len(m.ID))
 	for i0 := range m.ID {
@@ -2554,6 +2635,9 @@ func (m *StoriesActivateStealthModeRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StoriesActivateStealthModeRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("stories.activateStealthMode")
+	}
 	var f0 uint32
 	if m.Past {
 		f0 |= 1 << 0
@@ -2615,6 +2699,9 @@ func (m *StoriesSendReactionRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StoriesSendReactionRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("stories.sendReaction")
+	}
 	var f0 uint32
 	if m.AddToRecent {
 		f0 |= 1 << 0
@@ -2624,14 +2711,14 @@ func (m *StoriesSendReactionRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("stories.sendReaction", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("stories.sendReaction", "peer", err)
 	}
 	b.PutInt32(m.StoryID)
 	if m.Reaction == nil {
 		return tl.NilFieldError("stories.sendReaction", "reaction")
 	}
 	if err := m.Reaction.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("stories.sendReaction", "reaction", err)
 	}
 	return b.WriteErr()
 }
@@ -2691,11 +2778,14 @@ func (m *StoriesGetPeerStoriesRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StoriesGetPeerStoriesRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("stories.getPeerStories")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("stories.getPeerStories", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("stories.getPeerStories", "peer", err)
 	}
 	return b.WriteErr()
 }
@@ -2744,6 +2834,9 @@ func (m *StoriesGetAllReadPeerStoriesRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StoriesGetAllReadPeerStoriesRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("stories.getAllReadPeerStories")
+	}
 	return b.WriteErr()
 }
 
@@ -2786,13 +2879,16 @@ func (m *StoriesGetPeerMaxIDsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StoriesGetPeerMaxIDsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("stories.getPeerMaxIDs")
+	}
 	b.PutVectorHeader(len(m.ID))
 	for i0 := range m.ID {
 		if m.ID[i0] == nil {
 			return tl.NilFieldError("stories.getPeerMaxIDs", "id")
 		}
 		if err := m.ID[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("stories.getPeerMaxIDs", "id", err)
 		}
 	}
 	return b.WriteErr()
@@ -2849,6 +2945,9 @@ func (m *StoriesGetChatsToSendRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StoriesGetChatsToSendRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("stories.getChatsToSend")
+	}
 	return b.WriteErr()
 }
 
@@ -2896,11 +2995,14 @@ func (m *StoriesTogglePeerStoriesHiddenRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StoriesTogglePeerStoriesHiddenRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("stories.togglePeerStoriesHidden")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("stories.togglePeerStoriesHidden", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("stories.togglePeerStoriesHidden", "peer", err)
 	}
 	b.PutBool(m.Hidden)
 	return b.WriteErr()
@@ -2959,6 +3061,9 @@ func (m *StoriesGetStoryReactionsListRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StoriesGetStoryReactionsListRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("stories.getStoryReactionsList")
+	}
 	var f0 uint32
 	if m.ForwardsFirst {
 		f0 |= 1 << 2
@@ -2974,12 +3079,12 @@ func (m *StoriesGetStoryReactionsListRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("stories.getStoryReactionsList", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("stories.getStoryReactionsList", "peer", err)
 	}
 	b.PutInt32(m.ID)
 	if m.Reaction != nil {
 		if err := m.Reaction.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("stories.getStoryReactionsList", "reaction", err)
 		}
 	}
 	if m.Offset.Set {
@@ -3056,11 +3161,14 @@ func (m *StoriesTogglePinnedToTopRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StoriesTogglePinnedToTopRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("stories.togglePinnedToTop")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("stories.togglePinnedToTop", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("stories.togglePinnedToTop", "peer", err)
 	}
 	b.PutVectorHeader(len(m.ID))
 	for i0 := range m.ID {
@@ -3128,6 +3236,9 @@ func (m *StoriesSearchPostsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StoriesSearchPostsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("stories.searchPosts")
+	}
 	var f0 uint32
 	if m.Hashtag.Set {
 		f0 |= 1 << 0
@@ -3144,12 +3255,12 @@ func (m *StoriesSearchPostsRequest) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.Area != nil {
 		if err := m.Area.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("stories.searchPosts", "area", err)
 		}
 	}
 	if m.Peer != nil {
 		if err := m.Peer.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("stories.searchPosts", "peer", err)
 		}
 	}
 	b.PutString(m.Offset)
@@ -3226,11 +3337,14 @@ func (m *StoriesCreateAlbumRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StoriesCreateAlbumRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("stories.createAlbum")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("stories.createAlbum", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("stories.createAlbum", "peer", err)
 	}
 	b.PutString(m.Title)
 	b.PutVectorHeader(len(m.Stories))
@@ -3303,6 +3417,9 @@ func (m *StoriesUpdateAlbumRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StoriesUpdateAlbumRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("stories.updateAlbum")
+	}
 	var f0 uint32
 	if m.Title.Set {
 		f0 |= 1 << 0
@@ -3321,7 +3438,7 @@ func (m *StoriesUpdateAlbumRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("stories.updateAlbum", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("stories.updateAlbum", "peer", err)
 	}
 	b.PutInt32(m.AlbumID)
 	if m.Title.Set {
@@ -3448,11 +3565,14 @@ func (m *StoriesReorderAlbumsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StoriesReorderAlbumsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("stories.reorderAlbums")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("stories.reorderAlbums", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("stories.reorderAlbums", "peer", err)
 	}
 	b.PutVectorHeader(len(m.Order))
 	for i0 := range m.Order {
@@ -3517,11 +3637,14 @@ func (m *StoriesDeleteAlbumRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StoriesDeleteAlbumRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("stories.deleteAlbum")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("stories.deleteAlbum", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("stories.deleteAlbum", "peer", err)
 	}
 	b.PutInt32(m.AlbumID)
 	return b.WriteErr()
@@ -3574,11 +3697,14 @@ func (m *StoriesGetAlbumsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StoriesGetAlbumsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("stories.getAlbums")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("stories.getAlbums", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("stories.getAlbums", "peer", err)
 	}
 	b.PutInt64(m.Hash)
 	return b.WriteErr()
@@ -3633,11 +3759,14 @@ func (m *StoriesGetAlbumStoriesRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StoriesGetAlbumStoriesRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("stories.getAlbumStories")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("stories.getAlbumStories", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("stories.getAlbumStories", "peer", err)
 	}
 	b.PutInt32(m.AlbumID)
 	b.PutInt32(m.Offset)
@@ -3706,6 +3835,9 @@ func (m *StoriesStartLiveRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StoriesStartLiveRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("stories.startLive")
+	}
 	var f0 uint32
 	if m.Pinned {
 		f0 |= 1 << 2
@@ -3733,7 +3865,7 @@ func (m *StoriesStartLiveRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("stories.startLive", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("stories.startLive", "peer", err)
 	}
 	if m.Caption.Set {
 		b.PutString(m.Caption.Value)
@@ -3745,7 +3877,7 @@ func (m *StoriesStartLiveRequest) EncodeBare(b *tl.Buffer) error {
 				return tl.NilFieldError("stories.startLive", "entities")
 			}
 			if err := m.Entities[i1].Encode(b); err != nil {
-				return err
+				return tl.EncodeFieldErr("stories.startLive", "entities", err)
 			}
 		}
 	}
@@ -3755,7 +3887,7 @@ func (m *StoriesStartLiveRequest) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("stories.startLive", "privacy_rules")
 		}
 		if err := m.PrivacyRules[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("stories.startLive", "privacy_rules", err)
 		}
 	}
 	b.PutInt64(m.RandomID)

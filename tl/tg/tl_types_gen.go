@@ -27,6 +27,9 @@ func (m *BoolFalse) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *BoolFalse) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("boolFalse")
+	}
 	return b.WriteErr()
 }
 
@@ -68,6 +71,9 @@ func (m *BoolTrue) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *BoolTrue) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("boolTrue")
+	}
 	return b.WriteErr()
 }
 
@@ -109,6 +115,9 @@ func (m *True) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *True) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("true")
+	}
 	return b.WriteErr()
 }
 
@@ -152,6 +161,9 @@ func (m *Error) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *Error) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("error")
+	}
 	b.PutInt32(m.Code)
 	b.PutString(m.Text)
 	return b.WriteErr()
@@ -202,6 +214,9 @@ func (m *Null) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *Null) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("null")
+	}
 	return b.WriteErr()
 }
 
@@ -245,6 +260,9 @@ func (m *InputPeerEmpty) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputPeerEmpty) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputPeerEmpty")
+	}
 	return b.WriteErr()
 }
 
@@ -288,6 +306,9 @@ func (m *InputPeerSelf) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputPeerSelf) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputPeerSelf")
+	}
 	return b.WriteErr()
 }
 
@@ -332,6 +353,9 @@ func (m *InputPeerChat) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputPeerChat) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputPeerChat")
+	}
 	b.PutInt64(m.ChatID)
 	return b.WriteErr()
 }
@@ -382,6 +406,9 @@ func (m *InputPeerUser) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputPeerUser) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputPeerUser")
+	}
 	b.PutInt64(m.UserID)
 	b.PutInt64(m.AccessHash)
 	return b.WriteErr()
@@ -436,6 +463,9 @@ func (m *InputPeerChannel) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputPeerChannel) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputPeerChannel")
+	}
 	b.PutInt64(m.ChannelID)
 	b.PutInt64(m.AccessHash)
 	return b.WriteErr()
@@ -491,11 +521,14 @@ func (m *InputPeerUserFromMessage) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputPeerUserFromMessage) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputPeerUserFromMessage")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("inputPeerUserFromMessage", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("inputPeerUserFromMessage", "peer", err)
 	}
 	b.PutInt32(m.MsgID)
 	b.PutInt64(m.UserID)
@@ -555,11 +588,14 @@ func (m *InputPeerChannelFromMessage) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputPeerChannelFromMessage) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputPeerChannelFromMessage")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("inputPeerChannelFromMessage", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("inputPeerChannelFromMessage", "peer", err)
 	}
 	b.PutInt32(m.MsgID)
 	b.PutInt64(m.ChannelID)
@@ -616,6 +652,9 @@ func (m *InputUserEmpty) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputUserEmpty) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputUserEmpty")
+	}
 	return b.WriteErr()
 }
 
@@ -659,6 +698,9 @@ func (m *InputUserSelf) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputUserSelf) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputUserSelf")
+	}
 	return b.WriteErr()
 }
 
@@ -704,6 +746,9 @@ func (m *InputUser) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputUser) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputUser")
+	}
 	b.PutInt64(m.UserID)
 	b.PutInt64(m.AccessHash)
 	return b.WriteErr()
@@ -759,11 +804,14 @@ func (m *InputUserFromMessage) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputUserFromMessage) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputUserFromMessage")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("inputUserFromMessage", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("inputUserFromMessage", "peer", err)
 	}
 	b.PutInt32(m.MsgID)
 	b.PutInt64(m.UserID)
@@ -823,6 +871,9 @@ func (m *InputPhoneContact) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputPhoneContact) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputPhoneContact")
+	}
 	var f0 uint32
 	if m.Note != nil {
 		f0 |= 1 << 0
@@ -834,7 +885,7 @@ func (m *InputPhoneContact) EncodeBare(b *tl.Buffer) error {
 	b.PutString(m.LastName)
 	if m.Note != nil {
 		if err := m.Note.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("inputPhoneContact", "note", err)
 		}
 	}
 	return b.WriteErr()
@@ -915,6 +966,9 @@ func (m *InputFile) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputFile) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputFile")
+	}
 	b.PutInt64(m.ID)
 	b.PutInt32(m.Parts)
 	b.PutString(m.Name)
@@ -978,6 +1032,9 @@ func (m *InputFileBig) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputFileBig) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputFileBig")
+	}
 	b.PutInt64(m.ID)
 	b.PutInt32(m.Parts)
 	b.PutString(m.Name)
@@ -1035,11 +1092,14 @@ func (m *InputFileStoryDocument) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputFileStoryDocument) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputFileStoryDocument")
+	}
 	if m.ID == nil {
 		return tl.NilFieldError("inputFileStoryDocument", "id")
 	}
 	if err := m.ID.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("inputFileStoryDocument", "id", err)
 	}
 	return b.WriteErr()
 }
@@ -1088,6 +1148,9 @@ func (m *InputMediaEmpty) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputMediaEmpty) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputMediaEmpty")
+	}
 	return b.WriteErr()
 }
 
@@ -1137,6 +1200,9 @@ func (m *InputMediaUploadedPhoto) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputMediaUploadedPhoto) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputMediaUploadedPhoto")
+	}
 	var f0 uint32
 	if m.Spoiler {
 		f0 |= 1 << 2
@@ -1158,7 +1224,7 @@ func (m *InputMediaUploadedPhoto) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("inputMediaUploadedPhoto", "file")
 	}
 	if err := m.File.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("inputMediaUploadedPhoto", "file", err)
 	}
 	if m.Stickers != nil {
 		b.PutVectorHeader(len(m.Stickers))
@@ -1167,7 +1233,7 @@ func (m *InputMediaUploadedPhoto) EncodeBare(b *tl.Buffer) error {
 				return tl.NilFieldError("inputMediaUploadedPhoto", "stickers")
 			}
 			if err := m.Stickers[i1].Encode(b); err != nil {
-				return err
+				return tl.EncodeFieldErr("inputMediaUploadedPhoto", "stickers", err)
 			}
 		}
 	}
@@ -1176,7 +1242,7 @@ func (m *InputMediaUploadedPhoto) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.Video != nil {
 		if err := m.Video.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("inputMediaUploadedPhoto", "video", err)
 		}
 	}
 	return b.WriteErr()
@@ -1263,6 +1329,9 @@ func (m *InputMediaPhoto) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputMediaPhoto) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputMediaPhoto")
+	}
 	var f0 uint32
 	if m.Spoiler {
 		f0 |= 1 << 1
@@ -1281,14 +1350,14 @@ func (m *InputMediaPhoto) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("inputMediaPhoto", "id")
 	}
 	if err := m.ID.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("inputMediaPhoto", "id", err)
 	}
 	if m.TTLSeconds.Set {
 		b.PutInt32(m.TTLSeconds.Value)
 	}
 	if m.Video != nil {
 		if err := m.Video.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("inputMediaPhoto", "video", err)
 		}
 	}
 	return b.WriteErr()
@@ -1357,11 +1426,14 @@ func (m *InputMediaGeoPoint) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputMediaGeoPoint) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputMediaGeoPoint")
+	}
 	if m.GeoPoint == nil {
 		return tl.NilFieldError("inputMediaGeoPoint", "geo_point")
 	}
 	if err := m.GeoPoint.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("inputMediaGeoPoint", "geo_point", err)
 	}
 	return b.WriteErr()
 }
@@ -1414,6 +1486,9 @@ func (m *InputMediaContact) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputMediaContact) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputMediaContact")
+	}
 	b.PutString(m.PhoneNumber)
 	b.PutString(m.FirstName)
 	b.PutString(m.LastName)
@@ -1485,6 +1560,9 @@ func (m *InputMediaUploadedDocument) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputMediaUploadedDocument) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputMediaUploadedDocument")
+	}
 	var f0 uint32
 	if m.NosoundVideo {
 		f0 |= 1 << 3
@@ -1515,11 +1593,11 @@ func (m *InputMediaUploadedDocument) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("inputMediaUploadedDocument", "file")
 	}
 	if err := m.File.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("inputMediaUploadedDocument", "file", err)
 	}
 	if m.Thumb != nil {
 		if err := m.Thumb.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("inputMediaUploadedDocument", "thumb", err)
 		}
 	}
 	b.PutString(m.MimeType)
@@ -1529,7 +1607,7 @@ func (m *InputMediaUploadedDocument) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("inputMediaUploadedDocument", "attributes")
 		}
 		if err := m.Attributes[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("inputMediaUploadedDocument", "attributes", err)
 		}
 	}
 	if m.Stickers != nil {
@@ -1539,13 +1617,13 @@ func (m *InputMediaUploadedDocument) EncodeBare(b *tl.Buffer) error {
 				return tl.NilFieldError("inputMediaUploadedDocument", "stickers")
 			}
 			if err := m.Stickers[i1].Encode(b); err != nil {
-				return err
+				return tl.EncodeFieldErr("inputMediaUploadedDocument", "stickers", err)
 			}
 		}
 	}
 	if m.VideoCover != nil {
 		if err := m.VideoCover.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("inputMediaUploadedDocument", "video_cover", err)
 		}
 	}
 	if m.VideoTimestamp.Set {
@@ -1666,6 +1744,9 @@ func (m *InputMediaDocument) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputMediaDocument) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputMediaDocument")
+	}
 	var f0 uint32
 	if m.Spoiler {
 		f0 |= 1 << 2
@@ -1687,11 +1768,11 @@ func (m *InputMediaDocument) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("inputMediaDocument", "id")
 	}
 	if err := m.ID.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("inputMediaDocument", "id", err)
 	}
 	if m.VideoCover != nil {
 		if err := m.VideoCover.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("inputMediaDocument", "video_cover", err)
 		}
 	}
 	if m.VideoTimestamp.Set {
@@ -1785,11 +1866,14 @@ func (m *InputMediaVenue) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputMediaVenue) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputMediaVenue")
+	}
 	if m.GeoPoint == nil {
 		return tl.NilFieldError("inputMediaVenue", "geo_point")
 	}
 	if err := m.GeoPoint.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("inputMediaVenue", "geo_point", err)
 	}
 	b.PutString(m.Title)
 	b.PutString(m.Address)
@@ -1861,6 +1945,9 @@ func (m *InputMediaPhotoExternal) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputMediaPhotoExternal) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputMediaPhotoExternal")
+	}
 	var f0 uint32
 	if m.Spoiler {
 		f0 |= 1 << 1
@@ -1937,6 +2024,9 @@ func (m *InputMediaDocumentExternal) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputMediaDocumentExternal) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputMediaDocumentExternal")
+	}
 	var f0 uint32
 	if m.Spoiler {
 		f0 |= 1 << 1
@@ -1957,7 +2047,7 @@ func (m *InputMediaDocumentExternal) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.VideoCover != nil {
 		if err := m.VideoCover.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("inputMediaDocumentExternal", "video_cover", err)
 		}
 	}
 	if m.VideoTimestamp.Set {
@@ -2034,11 +2124,14 @@ func (m *InputMediaGame) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputMediaGame) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputMediaGame")
+	}
 	if m.ID == nil {
 		return tl.NilFieldError("inputMediaGame", "id")
 	}
 	if err := m.ID.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("inputMediaGame", "id", err)
 	}
 	return b.WriteErr()
 }
@@ -2096,6 +2189,9 @@ func (m *InputMediaInvoice) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputMediaInvoice) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputMediaInvoice")
+	}
 	var f0 uint32
 	if m.Photo != nil {
 		f0 |= 1 << 0
@@ -2114,25 +2210,25 @@ func (m *InputMediaInvoice) EncodeBare(b *tl.Buffer) error {
 	b.PutString(m.Description)
 	if m.Photo != nil {
 		if err := m.Photo.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("inputMediaInvoice", "photo", err)
 		}
 	}
 	if err := m.Invoice.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("inputMediaInvoice", "invoice", err)
 	}
 	b.PutBytes(m.Payload)
 	if m.Provider.Set {
 		b.PutString(m.Provider.Value)
 	}
 	if err := m.ProviderData.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("inputMediaInvoice", "provider_data", err)
 	}
 	if m.StartParam.Set {
 		b.PutString(m.StartParam.Value)
 	}
 	if m.ExtendedMedia != nil {
 		if err := m.ExtendedMedia.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("inputMediaInvoice", "extended_media", err)
 		}
 	}
 	return b.WriteErr()
@@ -2240,6 +2336,9 @@ func (m *InputMediaGeoLive) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputMediaGeoLive) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputMediaGeoLive")
+	}
 	var f0 uint32
 	if m.Stopped {
 		f0 |= 1 << 0
@@ -2258,7 +2357,7 @@ func (m *InputMediaGeoLive) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("inputMediaGeoLive", "geo_point")
 	}
 	if err := m.GeoPoint.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("inputMediaGeoLive", "geo_point", err)
 	}
 	if m.Heading.Set {
 		b.PutInt32(m.Heading.Value)
@@ -2346,6 +2445,9 @@ func (m *InputMediaPoll) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputMediaPoll) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputMediaPoll")
+	}
 	var f0 uint32
 	if m.CorrectAnswers != nil {
 		f0 |= 1 << 0
@@ -2367,7 +2469,7 @@ func (m *InputMediaPoll) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutUint32(f0)
 	if err := m.Poll.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("inputMediaPoll", "poll", err)
 	}
 	if m.CorrectAnswers != nil {
 		b.PutVectorHeader(len(m.CorrectAnswers))
@@ -2377,7 +2479,7 @@ func (m *InputMediaPoll) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.AttachedMedia != nil {
 		if err := m.AttachedMedia.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("inputMediaPoll", "attached_media", err)
 		}
 	}
 	if m.Solution.Set {
@@ -2390,13 +2492,13 @@ func (m *InputMediaPoll) EncodeBare(b *tl.Buffer) error {
 				return tl.NilFieldError("inputMediaPoll", "solution_entities")
 			}
 			if err := m.SolutionEntities[i1].Encode(b); err != nil {
-				return err
+				return tl.EncodeFieldErr("inputMediaPoll", "solution_entities", err)
 			}
 		}
 	}
 	if m.SolutionMedia != nil {
 		if err := m.SolutionMedia.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("inputMediaPoll", "solution_media", err)
 		}
 	}
 	return b.WriteErr()
@@ -2499,6 +2601,9 @@ func (m *InputMediaDice) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputMediaDice) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputMediaDice")
+	}
 	b.PutString(m.Emoticon)
 	return b.WriteErr()
 }
@@ -2549,11 +2654,14 @@ func (m *InputMediaStory) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputMediaStory) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputMediaStory")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("inputMediaStory", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("inputMediaStory", "peer", err)
 	}
 	b.PutInt32(m.ID)
 	return b.WriteErr()
@@ -2610,6 +2718,9 @@ func (m *InputMediaWebPage) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputMediaWebPage) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputMediaWebPage")
+	}
 	var f0 uint32
 	if m.ForceLargeMedia {
 		f0 |= 1 << 0
@@ -2680,6 +2791,9 @@ func (m *InputMediaPaidMedia) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputMediaPaidMedia) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputMediaPaidMedia")
+	}
 	var f0 uint32
 	if m.Payload.Set {
 		f0 |= 1 << 0
@@ -2692,7 +2806,7 @@ func (m *InputMediaPaidMedia) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("inputMediaPaidMedia", "extended_media")
 		}
 		if err := m.ExtendedMedia[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("inputMediaPaidMedia", "extended_media", err)
 		}
 	}
 	if m.Payload.Set {
@@ -2769,8 +2883,11 @@ func (m *InputMediaTodo) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputMediaTodo) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputMediaTodo")
+	}
 	if err := m.Todo.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("inputMediaTodo", "todo", err)
 	}
 	return b.WriteErr()
 }
@@ -2825,6 +2942,9 @@ func (m *InputMediaStakeDice) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputMediaStakeDice) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputMediaStakeDice")
+	}
 	b.PutString(m.GameHash)
 	b.PutInt64(m.TonAmount)
 	b.PutBytes(m.ClientSeed)
@@ -2881,6 +3001,9 @@ func (m *InputChatPhotoEmpty) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputChatPhotoEmpty) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputChatPhotoEmpty")
+	}
 	return b.WriteErr()
 }
 
@@ -2928,6 +3051,9 @@ func (m *InputChatUploadedPhoto) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputChatUploadedPhoto) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputChatUploadedPhoto")
+	}
 	var f0 uint32
 	if m.File != nil {
 		f0 |= 1 << 0
@@ -2944,12 +3070,12 @@ func (m *InputChatUploadedPhoto) EncodeBare(b *tl.Buffer) error {
 	b.PutUint32(f0)
 	if m.File != nil {
 		if err := m.File.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("inputChatUploadedPhoto", "file", err)
 		}
 	}
 	if m.Video != nil {
 		if err := m.Video.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("inputChatUploadedPhoto", "video", err)
 		}
 	}
 	if m.VideoStartTs.Set {
@@ -2957,7 +3083,7 @@ func (m *InputChatUploadedPhoto) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.VideoEmojiMarkup != nil {
 		if err := m.VideoEmojiMarkup.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("inputChatUploadedPhoto", "video_emoji_markup", err)
 		}
 	}
 	return b.WriteErr()
@@ -3031,11 +3157,14 @@ func (m *InputChatPhoto) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputChatPhoto) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputChatPhoto")
+	}
 	if m.ID == nil {
 		return tl.NilFieldError("inputChatPhoto", "id")
 	}
 	if err := m.ID.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("inputChatPhoto", "id", err)
 	}
 	return b.WriteErr()
 }
@@ -3084,6 +3213,9 @@ func (m *InputGeoPointEmpty) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputGeoPointEmpty) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputGeoPointEmpty")
+	}
 	return b.WriteErr()
 }
 
@@ -3130,6 +3262,9 @@ func (m *InputGeoPoint) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputGeoPoint) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputGeoPoint")
+	}
 	var f0 uint32
 	if m.AccuracyRadius.Set {
 		f0 |= 1 << 0
@@ -3201,6 +3336,9 @@ func (m *InputPhotoEmpty) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputPhotoEmpty) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputPhotoEmpty")
+	}
 	return b.WriteErr()
 }
 
@@ -3247,6 +3385,9 @@ func (m *InputPhoto) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputPhoto) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputPhoto")
+	}
 	b.PutInt64(m.ID)
 	b.PutInt64(m.AccessHash)
 	b.PutBytes(m.FileReference)
@@ -3307,6 +3448,9 @@ func (m *InputFileLocation) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputFileLocation) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputFileLocation")
+	}
 	b.PutInt64(m.VolumeID)
 	b.PutInt32(m.LocalID)
 	b.PutInt64(m.Secret)
@@ -3369,6 +3513,9 @@ func (m *InputEncryptedFileLocation) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputEncryptedFileLocation) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputEncryptedFileLocation")
+	}
 	b.PutInt64(m.ID)
 	b.PutInt64(m.AccessHash)
 	return b.WriteErr()
@@ -3425,6 +3572,9 @@ func (m *InputDocumentFileLocation) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputDocumentFileLocation) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputDocumentFileLocation")
+	}
 	b.PutInt64(m.ID)
 	b.PutInt64(m.AccessHash)
 	b.PutBytes(m.FileReference)
@@ -3487,6 +3637,9 @@ func (m *InputSecureFileLocation) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputSecureFileLocation) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputSecureFileLocation")
+	}
 	b.PutInt64(m.ID)
 	b.PutInt64(m.AccessHash)
 	return b.WriteErr()
@@ -3539,6 +3692,9 @@ func (m *InputTakeoutFileLocation) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputTakeoutFileLocation) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputTakeoutFileLocation")
+	}
 	return b.WriteErr()
 }
 
@@ -3586,6 +3742,9 @@ func (m *InputPhotoFileLocation) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputPhotoFileLocation) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputPhotoFileLocation")
+	}
 	b.PutInt64(m.ID)
 	b.PutInt64(m.AccessHash)
 	b.PutBytes(m.FileReference)
@@ -3652,6 +3811,9 @@ func (m *InputPhotoLegacyFileLocation) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputPhotoLegacyFileLocation) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputPhotoLegacyFileLocation")
+	}
 	b.PutInt64(m.ID)
 	b.PutInt64(m.AccessHash)
 	b.PutBytes(m.FileReference)
@@ -3723,6 +3885,9 @@ func (m *InputPeerPhotoFileLocation) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputPeerPhotoFileLocation) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputPeerPhotoFileLocation")
+	}
 	var f0 uint32
 	if m.Big {
 		f0 |= 1 << 0
@@ -3732,7 +3897,7 @@ func (m *InputPeerPhotoFileLocation) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("inputPeerPhotoFileLocation", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("inputPeerPhotoFileLocation", "peer", err)
 	}
 	b.PutInt64(m.PhotoID)
 	return b.WriteErr()
@@ -3793,11 +3958,14 @@ func (m *InputStickerSetThumb) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputStickerSetThumb) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputStickerSetThumb")
+	}
 	if m.Stickerset == nil {
 		return tl.NilFieldError("inputStickerSetThumb", "stickerset")
 	}
 	if err := m.Stickerset.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("inputStickerSetThumb", "stickerset", err)
 	}
 	b.PutInt32(m.ThumbVersion)
 	return b.WriteErr()
@@ -3855,6 +4023,9 @@ func (m *InputGroupCallStream) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputGroupCallStream) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputGroupCallStream")
+	}
 	var f0 uint32
 	if m.VideoChannel.Set {
 		f0 |= 1 << 0
@@ -3870,7 +4041,7 @@ func (m *InputGroupCallStream) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("inputGroupCallStream", "call")
 	}
 	if err := m.Call.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("inputGroupCallStream", "call", err)
 	}
 	b.PutInt64(m.TimeMs)
 	b.PutInt32(m.Scale)
@@ -3951,6 +4122,9 @@ func (m *PeerUser) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PeerUser) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("peerUser")
+	}
 	b.PutInt64(m.UserID)
 	return b.WriteErr()
 }
@@ -4000,6 +4174,9 @@ func (m *PeerChat) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PeerChat) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("peerChat")
+	}
 	b.PutInt64(m.ChatID)
 	return b.WriteErr()
 }
@@ -4049,6 +4226,9 @@ func (m *PeerChannel) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PeerChannel) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("peerChannel")
+	}
 	b.PutInt64(m.ChannelID)
 	return b.WriteErr()
 }
@@ -4098,6 +4278,9 @@ func (m *UserEmpty) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UserEmpty) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("userEmpty")
+	}
 	b.PutInt64(m.ID)
 	return b.WriteErr()
 }
@@ -4197,6 +4380,9 @@ func (m *User) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *User) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("user")
+	}
 	var f0, f1 uint32
 	if m.Self {
 		f0 |= 1 << 10
@@ -4368,12 +4554,12 @@ func (m *User) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.Photo != nil {
 		if err := m.Photo.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("user", "photo", err)
 		}
 	}
 	if m.Status != nil {
 		if err := m.Status.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("user", "status", err)
 		}
 	}
 	if m.BotInfoVersion.Set {
@@ -4383,7 +4569,7 @@ func (m *User) EncodeBare(b *tl.Buffer) error {
 		b.PutVectorHeader(len(m.RestrictionReason))
 		for i1 := range m.RestrictionReason {
 			if err := m.RestrictionReason[i1].Encode(b); err != nil {
-				return err
+				return tl.EncodeFieldErr("user", "restriction_reason", err)
 			}
 		}
 	}
@@ -4395,30 +4581,30 @@ func (m *User) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.EmojiStatus != nil {
 		if err := m.EmojiStatus.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("user", "emoji_status", err)
 		}
 	}
 	if m.Usernames != nil {
 		b.PutVectorHeader(len(m.Usernames))
 		for i1 := range m.Usernames {
 			if err := m.Usernames[i1].Encode(b); err != nil {
-				return err
+				return tl.EncodeFieldErr("user", "usernames", err)
 			}
 		}
 	}
 	if m.StoriesMaxID != nil {
 		if err := m.StoriesMaxID.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("user", "stories_max_id", err)
 		}
 	}
 	if m.Color != nil {
 		if err := m.Color.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("user", "color", err)
 		}
 	}
 	if m.ProfileColor != nil {
 		if err := m.ProfileColor.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("user", "profile_color", err)
 		}
 	}
 	if m.BotActiveUsers.Set {
@@ -4668,6 +4854,9 @@ func (m *UserProfilePhotoEmpty) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UserProfilePhotoEmpty) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("userProfilePhotoEmpty")
+	}
 	return b.WriteErr()
 }
 
@@ -4716,6 +4905,9 @@ func (m *UserProfilePhoto) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UserProfilePhoto) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("userProfilePhoto")
+	}
 	var f0 uint32
 	if m.HasVideo {
 		f0 |= 1 << 0
@@ -4795,6 +4987,9 @@ func (m *UserStatusEmpty) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UserStatusEmpty) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("userStatusEmpty")
+	}
 	return b.WriteErr()
 }
 
@@ -4839,6 +5034,9 @@ func (m *UserStatusOnline) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UserStatusOnline) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("userStatusOnline")
+	}
 	b.PutInt32(m.Expires)
 	return b.WriteErr()
 }
@@ -4888,6 +5086,9 @@ func (m *UserStatusOffline) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UserStatusOffline) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("userStatusOffline")
+	}
 	b.PutInt32(m.WasOnline)
 	return b.WriteErr()
 }
@@ -4937,6 +5138,9 @@ func (m *UserStatusRecently) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UserStatusRecently) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("userStatusRecently")
+	}
 	var f0 uint32
 	if m.ByMe {
 		f0 |= 1 << 0
@@ -4993,6 +5197,9 @@ func (m *UserStatusLastWeek) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UserStatusLastWeek) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("userStatusLastWeek")
+	}
 	var f0 uint32
 	if m.ByMe {
 		f0 |= 1 << 0
@@ -5049,6 +5256,9 @@ func (m *UserStatusLastMonth) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UserStatusLastMonth) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("userStatusLastMonth")
+	}
 	var f0 uint32
 	if m.ByMe {
 		f0 |= 1 << 0
@@ -5105,6 +5315,9 @@ func (m *ChatEmpty) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChatEmpty) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("chatEmpty")
+	}
 	b.PutInt64(m.ID)
 	return b.WriteErr()
 }
@@ -5168,6 +5381,9 @@ func (m *Chat) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *Chat) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("chat")
+	}
 	var f0 uint32
 	if m.Creator {
 		f0 |= 1 << 0
@@ -5203,24 +5419,24 @@ func (m *Chat) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("chat", "photo")
 	}
 	if err := m.Photo.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("chat", "photo", err)
 	}
 	b.PutInt32(m.ParticipantsCount)
 	b.PutInt32(m.Date)
 	b.PutInt32(m.Version)
 	if m.MigratedTo != nil {
 		if err := m.MigratedTo.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("chat", "migrated_to", err)
 		}
 	}
 	if m.AdminRights != nil {
 		if err := m.AdminRights.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("chat", "admin_rights", err)
 		}
 	}
 	if m.DefaultBannedRights != nil {
 		if err := m.DefaultBannedRights.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("chat", "default_banned_rights", err)
 		}
 	}
 	return b.WriteErr()
@@ -5329,6 +5545,9 @@ func (m *ChatForbidden) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChatForbidden) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("chatForbidden")
+	}
 	b.PutInt64(m.ID)
 	b.PutString(m.Title)
 	return b.WriteErr()
@@ -5431,6 +5650,9 @@ func (m *Channel) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *Channel) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channel")
+	}
 	var f0, f1 uint32
 	if m.Creator {
 		f0 |= 1 << 0
@@ -5584,30 +5806,30 @@ func (m *Channel) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("channel", "photo")
 	}
 	if err := m.Photo.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channel", "photo", err)
 	}
 	b.PutInt32(m.Date)
 	if m.RestrictionReason != nil {
 		b.PutVectorHeader(len(m.RestrictionReason))
 		for i1 := range m.RestrictionReason {
 			if err := m.RestrictionReason[i1].Encode(b); err != nil {
-				return err
+				return tl.EncodeFieldErr("channel", "restriction_reason", err)
 			}
 		}
 	}
 	if m.AdminRights != nil {
 		if err := m.AdminRights.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("channel", "admin_rights", err)
 		}
 	}
 	if m.BannedRights != nil {
 		if err := m.BannedRights.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("channel", "banned_rights", err)
 		}
 	}
 	if m.DefaultBannedRights != nil {
 		if err := m.DefaultBannedRights.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("channel", "default_banned_rights", err)
 		}
 	}
 	if m.ParticipantsCount.Set {
@@ -5617,28 +5839,28 @@ func (m *Channel) EncodeBare(b *tl.Buffer) error {
 		b.PutVectorHeader(len(m.Usernames))
 		for i1 := range m.Usernames {
 			if err := m.Usernames[i1].Encode(b); err != nil {
-				return err
+				return tl.EncodeFieldErr("channel", "usernames", err)
 			}
 		}
 	}
 	if m.StoriesMaxID != nil {
 		if err := m.StoriesMaxID.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("channel", "stories_max_id", err)
 		}
 	}
 	if m.Color != nil {
 		if err := m.Color.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("channel", "color", err)
 		}
 	}
 	if m.ProfileColor != nil {
 		if err := m.ProfileColor.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("channel", "profile_color", err)
 		}
 	}
 	if m.EmojiStatus != nil {
 		if err := m.EmojiStatus.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("channel", "emoji_status", err)
 		}
 	}
 	if m.Level.Set {
@@ -5919,6 +6141,9 @@ func (m *ChannelForbidden) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelForbidden) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channelForbidden")
+	}
 	var f0 uint32
 	if m.Broadcast {
 		f0 |= 1 << 5
@@ -6009,6 +6234,9 @@ func (m *CommunityForbidden) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *CommunityForbidden) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("communityForbidden")
+	}
 	var f0 uint32
 	if m.AccessHash.Set {
 		f0 |= 1 << 13
@@ -6091,6 +6319,9 @@ func (m *Community) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *Community) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("community")
+	}
 	var f0, f1 uint32
 	if m.Creator {
 		f0 |= 1 << 0
@@ -6124,17 +6355,17 @@ func (m *Community) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("community", "photo")
 	}
 	if err := m.Photo.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("community", "photo", err)
 	}
 	b.PutInt32(m.Date)
 	if m.AdminRights != nil {
 		if err := m.AdminRights.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("community", "admin_rights", err)
 		}
 	}
 	if m.DefaultBannedRights != nil {
 		if err := m.DefaultBannedRights.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("community", "default_banned_rights", err)
 		}
 	}
 	return b.WriteErr()
@@ -6257,6 +6488,9 @@ func (m *ChatFull) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChatFull) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("chatFull")
+	}
 	var f0 uint32
 	if m.CanSetUsername {
 		f0 |= 1 << 7
@@ -6316,26 +6550,26 @@ func (m *ChatFull) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("chatFull", "participants")
 	}
 	if err := m.Participants.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("chatFull", "participants", err)
 	}
 	if m.ChatPhoto != nil {
 		if err := m.ChatPhoto.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("chatFull", "chat_photo", err)
 		}
 	}
 	if err := m.NotifySettings.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("chatFull", "notify_settings", err)
 	}
 	if m.ExportedInvite != nil {
 		if err := m.ExportedInvite.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("chatFull", "exported_invite", err)
 		}
 	}
 	if m.BotInfo != nil {
 		b.PutVectorHeader(len(m.BotInfo))
 		for i1 := range m.BotInfo {
 			if err := m.BotInfo[i1].Encode(b); err != nil {
-				return err
+				return tl.EncodeFieldErr("chatFull", "bot_info", err)
 			}
 		}
 	}
@@ -6347,7 +6581,7 @@ func (m *ChatFull) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.Call != nil {
 		if err := m.Call.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("chatFull", "call", err)
 		}
 	}
 	if m.TTLPeriod.Set {
@@ -6355,7 +6589,7 @@ func (m *ChatFull) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.GroupcallDefaultJoinAs != nil {
 		if err := m.GroupcallDefaultJoinAs.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("chatFull", "groupcall_default_join_as", err)
 		}
 	}
 	if m.ThemeEmoticon.Set {
@@ -6372,7 +6606,7 @@ func (m *ChatFull) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.AvailableReactions != nil {
 		if err := m.AvailableReactions.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("chatFull", "available_reactions", err)
 		}
 	}
 	if m.ReactionsLimit.Set {
@@ -6607,6 +6841,9 @@ func (m *ChannelFull) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelFull) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channelFull")
+	}
 	var f0, f1 uint32
 	if m.CanViewParticipants {
 		f0 |= 1 << 3
@@ -6817,20 +7054,20 @@ func (m *ChannelFull) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("channelFull", "chat_photo")
 	}
 	if err := m.ChatPhoto.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channelFull", "chat_photo", err)
 	}
 	if err := m.NotifySettings.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channelFull", "notify_settings", err)
 	}
 	if m.ExportedInvite != nil {
 		if err := m.ExportedInvite.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("channelFull", "exported_invite", err)
 		}
 	}
 	b.PutVectorHeader(len(m.BotInfo))
 	for i0 := range m.BotInfo {
 		if err := m.BotInfo[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("channelFull", "bot_info", err)
 		}
 	}
 	if m.MigratedFromChatID.Set {
@@ -6844,7 +7081,7 @@ func (m *ChannelFull) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.Stickerset != nil {
 		if err := m.Stickerset.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("channelFull", "stickerset", err)
 		}
 	}
 	if m.AvailableMinID.Set {
@@ -6858,7 +7095,7 @@ func (m *ChannelFull) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.Location != nil {
 		if err := m.Location.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("channelFull", "location", err)
 		}
 	}
 	if m.SlowmodeSeconds.Set {
@@ -6873,7 +7110,7 @@ func (m *ChannelFull) EncodeBare(b *tl.Buffer) error {
 	b.PutInt32(m.Pts)
 	if m.Call != nil {
 		if err := m.Call.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("channelFull", "call", err)
 		}
 	}
 	if m.TTLPeriod.Set {
@@ -6887,7 +7124,7 @@ func (m *ChannelFull) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.GroupcallDefaultJoinAs != nil {
 		if err := m.GroupcallDefaultJoinAs.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("channelFull", "groupcall_default_join_as", err)
 		}
 	}
 	if m.ThemeEmoticon.Set {
@@ -6904,12 +7141,12 @@ func (m *ChannelFull) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.DefaultSendAs != nil {
 		if err := m.DefaultSendAs.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("channelFull", "default_send_as", err)
 		}
 	}
 	if m.AvailableReactions != nil {
 		if err := m.AvailableReactions.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("channelFull", "available_reactions", err)
 		}
 	}
 	if m.ReactionsLimit.Set {
@@ -6917,12 +7154,12 @@ func (m *ChannelFull) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.Stories != nil {
 		if err := m.Stories.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("channelFull", "stories", err)
 		}
 	}
 	if m.Wallpaper != nil {
 		if err := m.Wallpaper.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("channelFull", "wallpaper", err)
 		}
 	}
 	if m.BoostsApplied.Set {
@@ -6933,12 +7170,12 @@ func (m *ChannelFull) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.Emojiset != nil {
 		if err := m.Emojiset.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("channelFull", "emojiset", err)
 		}
 	}
 	if m.BotVerification != nil {
 		if err := m.BotVerification.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("channelFull", "bot_verification", err)
 		}
 	}
 	if m.StargiftsCount.Set {
@@ -6949,7 +7186,7 @@ func (m *ChannelFull) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.MainTab != nil {
 		if err := m.MainTab.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("channelFull", "main_tab", err)
 		}
 	}
 	if m.GuardBotID.Set {
@@ -7338,6 +7575,9 @@ func (m *CommunityFull) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *CommunityFull) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("communityFull")
+	}
 	var f0 uint32
 	if m.AdminsCount.Set {
 		f0 |= 1 << 1
@@ -7355,12 +7595,12 @@ func (m *CommunityFull) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("communityFull", "chat_photo")
 	}
 	if err := m.ChatPhoto.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("communityFull", "chat_photo", err)
 	}
 	b.PutVectorHeader(len(m.LinkedPeers))
 	for i0 := range m.LinkedPeers {
 		if err := m.LinkedPeers[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("communityFull", "linked_peers", err)
 		}
 	}
 	if m.AdminsCount.Set {
@@ -7470,6 +7710,9 @@ func (m *ChatParticipant) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChatParticipant) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("chatParticipant")
+	}
 	var f0 uint32
 	if m.Rank.Set {
 		f0 |= 1 << 0
@@ -7547,6 +7790,9 @@ func (m *ChatParticipantCreator) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChatParticipantCreator) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("chatParticipantCreator")
+	}
 	var f0 uint32
 	if m.Rank.Set {
 		f0 |= 1 << 0
@@ -7618,6 +7864,9 @@ func (m *ChatParticipantAdmin) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChatParticipantAdmin) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("chatParticipantAdmin")
+	}
 	var f0 uint32
 	if m.Rank.Set {
 		f0 |= 1 << 0
@@ -7695,6 +7944,9 @@ func (m *ChatParticipantsForbidden) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChatParticipantsForbidden) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("chatParticipantsForbidden")
+	}
 	var f0 uint32
 	if m.SelfParticipant != nil {
 		f0 |= 1 << 0
@@ -7703,7 +7955,7 @@ func (m *ChatParticipantsForbidden) EncodeBare(b *tl.Buffer) error {
 	b.PutInt64(m.ChatID)
 	if m.SelfParticipant != nil {
 		if err := m.SelfParticipant.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("chatParticipantsForbidden", "self_participant", err)
 		}
 	}
 	return b.WriteErr()
@@ -7766,6 +8018,9 @@ func (m *ChatParticipants) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChatParticipants) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("chatParticipants")
+	}
 	b.PutInt64(m.ChatID)
 	b.PutVectorHeader(len(m.Participants))
 	for i0 := range m.Participants {
@@ -7773,7 +8028,7 @@ func (m *ChatParticipants) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("chatParticipants", "participants")
 		}
 		if err := m.Participants[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("chatParticipants", "participants", err)
 		}
 	}
 	b.PutInt32(m.Version)
@@ -7839,6 +8094,9 @@ func (m *ChatPhotoEmpty) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChatPhotoEmpty) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("chatPhotoEmpty")
+	}
 	return b.WriteErr()
 }
 
@@ -7886,6 +8144,9 @@ func (m *ChatPhoto) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChatPhoto) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("chatPhoto")
+	}
 	var f0 uint32
 	if m.HasVideo {
 		f0 |= 1 << 0
@@ -7963,6 +8224,9 @@ func (m *MessageEmpty) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageEmpty) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageEmpty")
+	}
 	var f0 uint32
 	if m.PeerID != nil {
 		f0 |= 1 << 0
@@ -7971,7 +8235,7 @@ func (m *MessageEmpty) EncodeBare(b *tl.Buffer) error {
 	b.PutInt32(m.ID)
 	if m.PeerID != nil {
 		if err := m.PeerID.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messageEmpty", "peer_id", err)
 		}
 	}
 	return b.WriteErr()
@@ -8080,6 +8344,9 @@ func (m *Message) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *Message) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("message")
+	}
 	var f0, f1 uint32
 	if m.Out {
 		f0 |= 1 << 1
@@ -8224,7 +8491,7 @@ func (m *Message) EncodeBare(b *tl.Buffer) error {
 	b.PutInt32(m.ID)
 	if m.FromID != nil {
 		if err := m.FromID.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("message", "from_id", err)
 		}
 	}
 	if m.FromBoostsApplied.Set {
@@ -8237,16 +8504,16 @@ func (m *Message) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("message", "peer_id")
 	}
 	if err := m.PeerID.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("message", "peer_id", err)
 	}
 	if m.SavedPeerID != nil {
 		if err := m.SavedPeerID.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("message", "saved_peer_id", err)
 		}
 	}
 	if m.FwdFrom != nil {
 		if err := m.FwdFrom.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("message", "fwd_from", err)
 		}
 	}
 	if m.ViaBotID.Set {
@@ -8257,24 +8524,24 @@ func (m *Message) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.GuestchatViaFrom != nil {
 		if err := m.GuestchatViaFrom.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("message", "guestchat_via_from", err)
 		}
 	}
 	if m.ReplyTo != nil {
 		if err := m.ReplyTo.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("message", "reply_to", err)
 		}
 	}
 	b.PutInt32(m.Date)
 	b.PutString(m.Message)
 	if m.Media != nil {
 		if err := m.Media.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("message", "media", err)
 		}
 	}
 	if m.ReplyMarkup != nil {
 		if err := m.ReplyMarkup.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("message", "reply_markup", err)
 		}
 	}
 	if m.Entities != nil {
@@ -8284,7 +8551,7 @@ func (m *Message) EncodeBare(b *tl.Buffer) error {
 				return tl.NilFieldError("message", "entities")
 			}
 			if err := m.Entities[i1].Encode(b); err != nil {
-				return err
+				return tl.EncodeFieldErr("message", "entities", err)
 			}
 		}
 	}
@@ -8296,7 +8563,7 @@ func (m *Message) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.Replies != nil {
 		if err := m.Replies.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("message", "replies", err)
 		}
 	}
 	if m.EditDate.Set {
@@ -8310,14 +8577,14 @@ func (m *Message) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.Reactions != nil {
 		if err := m.Reactions.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("message", "reactions", err)
 		}
 	}
 	if m.RestrictionReason != nil {
 		b.PutVectorHeader(len(m.RestrictionReason))
 		for i1 := range m.RestrictionReason {
 			if err := m.RestrictionReason[i1].Encode(b); err != nil {
-				return err
+				return tl.EncodeFieldErr("message", "restriction_reason", err)
 			}
 		}
 	}
@@ -8332,7 +8599,7 @@ func (m *Message) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.Factcheck != nil {
 		if err := m.Factcheck.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("message", "factcheck", err)
 		}
 	}
 	if m.ReportDeliveryUntilDate.Set {
@@ -8343,7 +8610,7 @@ func (m *Message) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.SuggestedPost != nil {
 		if err := m.SuggestedPost.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("message", "suggested_post", err)
 		}
 	}
 	if m.ScheduleRepeatPeriod.Set {
@@ -8354,7 +8621,7 @@ func (m *Message) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.RichMessage != nil {
 		if err := m.RichMessage.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("message", "rich_message", err)
 		}
 	}
 	return b.WriteErr()
@@ -8690,6 +8957,9 @@ func (m *MessageService) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageService) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageService")
+	}
 	var f0 uint32
 	if m.Out {
 		f0 |= 1 << 1
@@ -8731,23 +9001,23 @@ func (m *MessageService) EncodeBare(b *tl.Buffer) error {
 	b.PutInt32(m.ID)
 	if m.FromID != nil {
 		if err := m.FromID.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messageService", "from_id", err)
 		}
 	}
 	if m.PeerID == nil {
 		return tl.NilFieldError("messageService", "peer_id")
 	}
 	if err := m.PeerID.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messageService", "peer_id", err)
 	}
 	if m.SavedPeerID != nil {
 		if err := m.SavedPeerID.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messageService", "saved_peer_id", err)
 		}
 	}
 	if m.ReplyTo != nil {
 		if err := m.ReplyTo.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messageService", "reply_to", err)
 		}
 	}
 	b.PutInt32(m.Date)
@@ -8755,11 +9025,11 @@ func (m *MessageService) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("messageService", "action")
 	}
 	if err := m.Action.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messageService", "action", err)
 	}
 	if m.Reactions != nil {
 		if err := m.Reactions.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messageService", "reactions", err)
 		}
 	}
 	if m.TTLPeriod.Set {
@@ -8867,6 +9137,9 @@ func (m *MessageMediaEmpty) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageMediaEmpty) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageMediaEmpty")
+	}
 	return b.WriteErr()
 }
 
@@ -8915,6 +9188,9 @@ func (m *MessageMediaPhoto) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageMediaPhoto) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageMediaPhoto")
+	}
 	var f0 uint32
 	if m.Spoiler {
 		f0 |= 1 << 3
@@ -8934,7 +9210,7 @@ func (m *MessageMediaPhoto) EncodeBare(b *tl.Buffer) error {
 	b.PutUint32(f0)
 	if m.Photo != nil {
 		if err := m.Photo.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messageMediaPhoto", "photo", err)
 		}
 	}
 	if m.TTLSeconds.Set {
@@ -8942,7 +9218,7 @@ func (m *MessageMediaPhoto) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.Video != nil {
 		if err := m.Video.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messageMediaPhoto", "video", err)
 		}
 	}
 	return b.WriteErr()
@@ -9013,11 +9289,14 @@ func (m *MessageMediaGeo) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageMediaGeo) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageMediaGeo")
+	}
 	if m.Geo == nil {
 		return tl.NilFieldError("messageMediaGeo", "geo")
 	}
 	if err := m.Geo.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messageMediaGeo", "geo", err)
 	}
 	return b.WriteErr()
 }
@@ -9071,6 +9350,9 @@ func (m *MessageMediaContact) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageMediaContact) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageMediaContact")
+	}
 	b.PutString(m.PhoneNumber)
 	b.PutString(m.FirstName)
 	b.PutString(m.LastName)
@@ -9135,6 +9417,9 @@ func (m *MessageMediaUnsupported) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageMediaUnsupported) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageMediaUnsupported")
+	}
 	return b.WriteErr()
 }
 
@@ -9188,6 +9473,9 @@ func (m *MessageMediaDocument) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageMediaDocument) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageMediaDocument")
+	}
 	var f0 uint32
 	if m.Nopremium {
 		f0 |= 1 << 3
@@ -9222,7 +9510,7 @@ func (m *MessageMediaDocument) EncodeBare(b *tl.Buffer) error {
 	b.PutUint32(f0)
 	if m.Document != nil {
 		if err := m.Document.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messageMediaDocument", "document", err)
 		}
 	}
 	if m.AltDocuments != nil {
@@ -9232,13 +9520,13 @@ func (m *MessageMediaDocument) EncodeBare(b *tl.Buffer) error {
 				return tl.NilFieldError("messageMediaDocument", "alt_documents")
 			}
 			if err := m.AltDocuments[i1].Encode(b); err != nil {
-				return err
+				return tl.EncodeFieldErr("messageMediaDocument", "alt_documents", err)
 			}
 		}
 	}
 	if m.VideoCover != nil {
 		if err := m.VideoCover.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messageMediaDocument", "video_cover", err)
 		}
 	}
 	if m.VideoTimestamp.Set {
@@ -9342,6 +9630,9 @@ func (m *MessageMediaWebPage) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageMediaWebPage) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageMediaWebPage")
+	}
 	var f0 uint32
 	if m.ForceLargeMedia {
 		f0 |= 1 << 0
@@ -9360,7 +9651,7 @@ func (m *MessageMediaWebPage) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("messageMediaWebPage", "webpage")
 	}
 	if err := m.Webpage.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messageMediaWebPage", "webpage", err)
 	}
 	return b.WriteErr()
 }
@@ -9424,11 +9715,14 @@ func (m *MessageMediaVenue) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageMediaVenue) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageMediaVenue")
+	}
 	if m.Geo == nil {
 		return tl.NilFieldError("messageMediaVenue", "geo")
 	}
 	if err := m.Geo.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messageMediaVenue", "geo", err)
 	}
 	b.PutString(m.Title)
 	b.PutString(m.Address)
@@ -9498,8 +9792,11 @@ func (m *MessageMediaGame) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageMediaGame) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageMediaGame")
+	}
 	if err := m.Game.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messageMediaGame", "game", err)
 	}
 	return b.WriteErr()
 }
@@ -9561,6 +9858,9 @@ func (m *MessageMediaInvoice) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageMediaInvoice) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageMediaInvoice")
+	}
 	var f0 uint32
 	if m.ShippingAddressRequested {
 		f0 |= 1 << 1
@@ -9582,7 +9882,7 @@ func (m *MessageMediaInvoice) EncodeBare(b *tl.Buffer) error {
 	b.PutString(m.Description)
 	if m.Photo != nil {
 		if err := m.Photo.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messageMediaInvoice", "photo", err)
 		}
 	}
 	if m.ReceiptMsgID.Set {
@@ -9593,7 +9893,7 @@ func (m *MessageMediaInvoice) EncodeBare(b *tl.Buffer) error {
 	b.PutString(m.StartParam)
 	if m.ExtendedMedia != nil {
 		if err := m.ExtendedMedia.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messageMediaInvoice", "extended_media", err)
 		}
 	}
 	return b.WriteErr()
@@ -9682,6 +9982,9 @@ func (m *MessageMediaGeoLive) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageMediaGeoLive) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageMediaGeoLive")
+	}
 	var f0 uint32
 	if m.Heading.Set {
 		f0 |= 1 << 0
@@ -9694,7 +9997,7 @@ func (m *MessageMediaGeoLive) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("messageMediaGeoLive", "geo")
 	}
 	if err := m.Geo.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messageMediaGeoLive", "geo", err)
 	}
 	if m.Heading.Set {
 		b.PutInt32(m.Heading.Value)
@@ -9773,20 +10076,23 @@ func (m *MessageMediaPoll) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageMediaPoll) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageMediaPoll")
+	}
 	var f0 uint32
 	if m.AttachedMedia != nil {
 		f0 |= 1 << 0
 	}
 	b.PutUint32(f0)
 	if err := m.Poll.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messageMediaPoll", "poll", err)
 	}
 	if err := m.Results.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messageMediaPoll", "results", err)
 	}
 	if m.AttachedMedia != nil {
 		if err := m.AttachedMedia.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messageMediaPoll", "attached_media", err)
 		}
 	}
 	return b.WriteErr()
@@ -9858,6 +10164,9 @@ func (m *MessageMediaDice) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageMediaDice) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageMediaDice")
+	}
 	var f0 uint32
 	if m.GameOutcome != nil {
 		f0 |= 1 << 0
@@ -9867,7 +10176,7 @@ func (m *MessageMediaDice) EncodeBare(b *tl.Buffer) error {
 	b.PutString(m.Emoticon)
 	if m.GameOutcome != nil {
 		if err := m.GameOutcome.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messageMediaDice", "game_outcome", err)
 		}
 	}
 	return b.WriteErr()
@@ -9942,6 +10251,9 @@ func (m *MessageMediaStory) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageMediaStory) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageMediaStory")
+	}
 	var f0 uint32
 	if m.ViaMention {
 		f0 |= 1 << 1
@@ -9954,12 +10266,12 @@ func (m *MessageMediaStory) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("messageMediaStory", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messageMediaStory", "peer", err)
 	}
 	b.PutInt32(m.ID)
 	if m.Story != nil {
 		if err := m.Story.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messageMediaStory", "story", err)
 		}
 	}
 	return b.WriteErr()
@@ -10032,6 +10344,9 @@ func (m *MessageMediaGiveaway) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageMediaGiveaway) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageMediaGiveaway")
+	}
 	var f0 uint32
 	if m.OnlyNewSubscribers {
 		f0 |= 1 << 0
@@ -10186,6 +10501,9 @@ func (m *MessageMediaGiveawayResults) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageMediaGiveawayResults) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageMediaGiveawayResults")
+	}
 	var f0 uint32
 	if m.OnlyNewSubscribers {
 		f0 |= 1 << 0
@@ -10331,6 +10649,9 @@ func (m *MessageMediaPaidMedia) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageMediaPaidMedia) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageMediaPaidMedia")
+	}
 	b.PutInt64(m.StarsAmount)
 	b.PutVectorHeader(len(m.ExtendedMedia))
 	for i0 := range m.ExtendedMedia {
@@ -10338,7 +10659,7 @@ func (m *MessageMediaPaidMedia) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("messageMediaPaidMedia", "extended_media")
 		}
 		if err := m.ExtendedMedia[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messageMediaPaidMedia", "extended_media", err)
 		}
 	}
 	return b.WriteErr()
@@ -10402,19 +10723,22 @@ func (m *MessageMediaToDo) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageMediaToDo) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageMediaToDo")
+	}
 	var f0 uint32
 	if m.Completions != nil {
 		f0 |= 1 << 0
 	}
 	b.PutUint32(f0)
 	if err := m.Todo.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messageMediaToDo", "todo", err)
 	}
 	if m.Completions != nil {
 		b.PutVectorHeader(len(m.Completions))
 		for i1 := range m.Completions {
 			if err := m.Completions[i1].Encode(b); err != nil {
-				return err
+				return tl.EncodeFieldErr("messageMediaToDo", "completions", err)
 			}
 		}
 	}
@@ -10495,6 +10819,9 @@ func (m *MessageMediaVideoStream) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageMediaVideoStream) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageMediaVideoStream")
+	}
 	var f0 uint32
 	if m.RTMPStream {
 		f0 |= 1 << 0
@@ -10504,7 +10831,7 @@ func (m *MessageMediaVideoStream) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("messageMediaVideoStream", "call")
 	}
 	if err := m.Call.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messageMediaVideoStream", "call", err)
 	}
 	return b.WriteErr()
 }
@@ -10559,6 +10886,9 @@ func (m *MessageActionEmpty) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageActionEmpty) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageActionEmpty")
+	}
 	return b.WriteErr()
 }
 
@@ -10604,6 +10934,9 @@ func (m *MessageActionChatCreate) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageActionChatCreate) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageActionChatCreate")
+	}
 	b.PutString(m.Title)
 	b.PutVectorHeader(len(m.Users))
 	for i0 := range m.Users {
@@ -10669,6 +11002,9 @@ func (m *MessageActionChatEditTitle) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageActionChatEditTitle) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageActionChatEditTitle")
+	}
 	b.PutString(m.Title)
 	return b.WriteErr()
 }
@@ -10718,11 +11054,14 @@ func (m *MessageActionChatEditPhoto) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageActionChatEditPhoto) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageActionChatEditPhoto")
+	}
 	if m.Photo == nil {
 		return tl.NilFieldError("messageActionChatEditPhoto", "photo")
 	}
 	if err := m.Photo.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messageActionChatEditPhoto", "photo", err)
 	}
 	return b.WriteErr()
 }
@@ -10771,6 +11110,9 @@ func (m *MessageActionChatDeletePhoto) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageActionChatDeletePhoto) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageActionChatDeletePhoto")
+	}
 	return b.WriteErr()
 }
 
@@ -10815,6 +11157,9 @@ func (m *MessageActionChatAddUser) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageActionChatAddUser) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageActionChatAddUser")
+	}
 	b.PutVectorHeader(len(m.Users))
 	for i0 := range m.Users {
 		b.PutInt64(m.Users[i0])
@@ -10876,6 +11221,9 @@ func (m *MessageActionChatDeleteUser) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageActionChatDeleteUser) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageActionChatDeleteUser")
+	}
 	b.PutInt64(m.UserID)
 	return b.WriteErr()
 }
@@ -10925,6 +11273,9 @@ func (m *MessageActionChatJoinedByLink) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageActionChatJoinedByLink) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageActionChatJoinedByLink")
+	}
 	b.PutInt64(m.InviterID)
 	return b.WriteErr()
 }
@@ -10974,6 +11325,9 @@ func (m *MessageActionChannelCreate) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageActionChannelCreate) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageActionChannelCreate")
+	}
 	b.PutString(m.Title)
 	return b.WriteErr()
 }
@@ -11023,6 +11377,9 @@ func (m *MessageActionChatMigrateTo) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageActionChatMigrateTo) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageActionChatMigrateTo")
+	}
 	b.PutInt64(m.ChannelID)
 	return b.WriteErr()
 }
@@ -11073,6 +11430,9 @@ func (m *MessageActionChannelMigrateFrom) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageActionChannelMigrateFrom) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageActionChannelMigrateFrom")
+	}
 	b.PutString(m.Title)
 	b.PutInt64(m.ChatID)
 	return b.WriteErr()
@@ -11125,6 +11485,9 @@ func (m *MessageActionPinMessage) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageActionPinMessage) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageActionPinMessage")
+	}
 	return b.WriteErr()
 }
 
@@ -11168,6 +11531,9 @@ func (m *MessageActionHistoryClear) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageActionHistoryClear) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageActionHistoryClear")
+	}
 	return b.WriteErr()
 }
 
@@ -11213,6 +11579,9 @@ func (m *MessageActionGameScore) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageActionGameScore) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageActionGameScore")
+	}
 	b.PutInt64(m.GameID)
 	b.PutInt32(m.Score)
 	return b.WriteErr()
@@ -11274,6 +11643,9 @@ func (m *MessageActionPaymentSentMe) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageActionPaymentSentMe) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageActionPaymentSentMe")
+	}
 	var f0 uint32
 	if m.RecurringInit {
 		f0 |= 1 << 2
@@ -11296,14 +11668,14 @@ func (m *MessageActionPaymentSentMe) EncodeBare(b *tl.Buffer) error {
 	b.PutBytes(m.Payload)
 	if m.Info != nil {
 		if err := m.Info.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messageActionPaymentSentMe", "info", err)
 		}
 	}
 	if m.ShippingOptionID.Set {
 		b.PutString(m.ShippingOptionID.Value)
 	}
 	if err := m.Charge.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messageActionPaymentSentMe", "charge", err)
 	}
 	if m.SubscriptionUntilDate.Set {
 		b.PutInt32(m.SubscriptionUntilDate.Value)
@@ -11405,6 +11777,9 @@ func (m *MessageActionPaymentSent) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageActionPaymentSent) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageActionPaymentSent")
+	}
 	var f0 uint32
 	if m.RecurringInit {
 		f0 |= 1 << 2
@@ -11500,6 +11875,9 @@ func (m *MessageActionPhoneCall) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageActionPhoneCall) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageActionPhoneCall")
+	}
 	var f0 uint32
 	if m.Video {
 		f0 |= 1 << 2
@@ -11514,7 +11892,7 @@ func (m *MessageActionPhoneCall) EncodeBare(b *tl.Buffer) error {
 	b.PutInt64(m.CallID)
 	if m.Reason != nil {
 		if err := m.Reason.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messageActionPhoneCall", "reason", err)
 		}
 	}
 	if m.Duration.Set {
@@ -11584,6 +11962,9 @@ func (m *MessageActionScreenshotTaken) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageActionScreenshotTaken) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageActionScreenshotTaken")
+	}
 	return b.WriteErr()
 }
 
@@ -11628,6 +12009,9 @@ func (m *MessageActionCustomAction) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageActionCustomAction) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageActionCustomAction")
+	}
 	b.PutString(m.Message)
 	return b.WriteErr()
 }
@@ -11680,6 +12064,9 @@ func (m *MessageActionBotAllowed) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageActionBotAllowed) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageActionBotAllowed")
+	}
 	var f0 uint32
 	if m.AttachMenu {
 		f0 |= 1 << 1
@@ -11699,7 +12086,7 @@ func (m *MessageActionBotAllowed) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.App != nil {
 		if err := m.App.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messageActionBotAllowed", "app", err)
 		}
 	}
 	return b.WriteErr()
@@ -11766,14 +12153,17 @@ func (m *MessageActionSecureValuesSentMe) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageActionSecureValuesSentMe) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageActionSecureValuesSentMe")
+	}
 	b.PutVectorHeader(len(m.Values))
 	for i0 := range m.Values {
 		if err := m.Values[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messageActionSecureValuesSentMe", "values", err)
 		}
 	}
 	if err := m.Credentials.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messageActionSecureValuesSentMe", "credentials", err)
 	}
 	return b.WriteErr()
 }
@@ -11844,13 +12234,16 @@ func (m *MessageActionSecureValuesSent) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageActionSecureValuesSent) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageActionSecureValuesSent")
+	}
 	b.PutVectorHeader(len(m.Types))
 	for i0 := range m.Types {
 		if m.Types[i0] == nil {
 			return tl.NilFieldError("messageActionSecureValuesSent", "types")
 		}
 		if err := m.Types[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messageActionSecureValuesSent", "types", err)
 		}
 	}
 	return b.WriteErr()
@@ -11909,6 +12302,9 @@ func (m *MessageActionContactSignUp) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageActionContactSignUp) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageActionContactSignUp")
+	}
 	return b.WriteErr()
 }
 
@@ -11957,17 +12353,20 @@ func (m *MessageActionGeoProximityReached) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageActionGeoProximityReached) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageActionGeoProximityReached")
+	}
 	if m.FromID == nil {
 		return tl.NilFieldError("messageActionGeoProximityReached", "from_id")
 	}
 	if err := m.FromID.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messageActionGeoProximityReached", "from_id", err)
 	}
 	if m.ToID == nil {
 		return tl.NilFieldError("messageActionGeoProximityReached", "to_id")
 	}
 	if err := m.ToID.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messageActionGeoProximityReached", "to_id", err)
 	}
 	b.PutInt32(m.Distance)
 	return b.WriteErr()
@@ -12025,6 +12424,9 @@ func (m *MessageActionGroupCall) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageActionGroupCall) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageActionGroupCall")
+	}
 	var f0 uint32
 	if m.Duration.Set {
 		f0 |= 1 << 0
@@ -12034,7 +12436,7 @@ func (m *MessageActionGroupCall) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("messageActionGroupCall", "call")
 	}
 	if err := m.Call.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messageActionGroupCall", "call", err)
 	}
 	if m.Duration.Set {
 		b.PutInt32(m.Duration.Value)
@@ -12099,11 +12501,14 @@ func (m *MessageActionInviteToGroupCall) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageActionInviteToGroupCall) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageActionInviteToGroupCall")
+	}
 	if m.Call == nil {
 		return tl.NilFieldError("messageActionInviteToGroupCall", "call")
 	}
 	if err := m.Call.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messageActionInviteToGroupCall", "call", err)
 	}
 	b.PutVectorHeader(len(m.Users))
 	for i0 := range m.Users {
@@ -12170,6 +12575,9 @@ func (m *MessageActionSetMessagesTTL) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageActionSetMessagesTTL) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageActionSetMessagesTTL")
+	}
 	var f0 uint32
 	if m.AutoSettingFrom.Set {
 		f0 |= 1 << 0
@@ -12239,11 +12647,14 @@ func (m *MessageActionGroupCallScheduled) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageActionGroupCallScheduled) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageActionGroupCallScheduled")
+	}
 	if m.Call == nil {
 		return tl.NilFieldError("messageActionGroupCallScheduled", "call")
 	}
 	if err := m.Call.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messageActionGroupCallScheduled", "call", err)
 	}
 	b.PutInt32(m.ScheduleDate)
 	return b.WriteErr()
@@ -12297,11 +12708,14 @@ func (m *MessageActionSetChatTheme) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageActionSetChatTheme) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageActionSetChatTheme")
+	}
 	if m.Theme == nil {
 		return tl.NilFieldError("messageActionSetChatTheme", "theme")
 	}
 	if err := m.Theme.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messageActionSetChatTheme", "theme", err)
 	}
 	return b.WriteErr()
 }
@@ -12352,6 +12766,9 @@ func (m *MessageActionChatJoinedByRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageActionChatJoinedByRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageActionChatJoinedByRequest")
+	}
 	return b.WriteErr()
 }
 
@@ -12397,6 +12814,9 @@ func (m *MessageActionWebViewDataSentMe) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageActionWebViewDataSentMe) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageActionWebViewDataSentMe")
+	}
 	b.PutString(m.Text)
 	b.PutString(m.Data)
 	return b.WriteErr()
@@ -12450,6 +12870,9 @@ func (m *MessageActionWebViewDataSent) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageActionWebViewDataSent) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageActionWebViewDataSent")
+	}
 	b.PutString(m.Text)
 	return b.WriteErr()
 }
@@ -12504,6 +12927,9 @@ func (m *MessageActionGiftPremium) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageActionGiftPremium) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageActionGiftPremium")
+	}
 	var f0 uint32
 	if m.CryptoCurrency.Set {
 		f0 |= 1 << 0
@@ -12529,7 +12955,7 @@ func (m *MessageActionGiftPremium) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.Message != nil {
 		if err := m.Message.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messageActionGiftPremium", "message", err)
 		}
 	}
 	return b.WriteErr()
@@ -12619,6 +13045,9 @@ func (m *MessageActionTopicCreate) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageActionTopicCreate) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageActionTopicCreate")
+	}
 	var f0 uint32
 	if m.TitleMissing {
 		f0 |= 1 << 1
@@ -12698,6 +13127,9 @@ func (m *MessageActionTopicEdit) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageActionTopicEdit) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageActionTopicEdit")
+	}
 	var f0 uint32
 	if m.Title.Set {
 		f0 |= 1 << 0
@@ -12800,11 +13232,14 @@ func (m *MessageActionSuggestProfilePhoto) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageActionSuggestProfilePhoto) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageActionSuggestProfilePhoto")
+	}
 	if m.Photo == nil {
 		return tl.NilFieldError("messageActionSuggestProfilePhoto", "photo")
 	}
 	if err := m.Photo.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messageActionSuggestProfilePhoto", "photo", err)
 	}
 	return b.WriteErr()
 }
@@ -12855,6 +13290,9 @@ func (m *MessageActionRequestedPeer) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageActionRequestedPeer) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageActionRequestedPeer")
+	}
 	b.PutInt32(m.ButtonID)
 	b.PutVectorHeader(len(m.Peers))
 	for i0 := range m.Peers {
@@ -12862,7 +13300,7 @@ func (m *MessageActionRequestedPeer) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("messageActionRequestedPeer", "peers")
 		}
 		if err := m.Peers[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messageActionRequestedPeer", "peers", err)
 		}
 	}
 	return b.WriteErr()
@@ -12927,6 +13365,9 @@ func (m *MessageActionSetChatWallPaper) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageActionSetChatWallPaper) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageActionSetChatWallPaper")
+	}
 	var f0 uint32
 	if m.Same {
 		f0 |= 1 << 0
@@ -12939,7 +13380,7 @@ func (m *MessageActionSetChatWallPaper) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("messageActionSetChatWallPaper", "wallpaper")
 	}
 	if err := m.Wallpaper.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messageActionSetChatWallPaper", "wallpaper", err)
 	}
 	return b.WriteErr()
 }
@@ -13005,6 +13446,9 @@ func (m *MessageActionGiftCode) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageActionGiftCode) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageActionGiftCode")
+	}
 	var f0 uint32
 	if m.ViaGiveaway {
 		f0 |= 1 << 0
@@ -13039,7 +13483,7 @@ func (m *MessageActionGiftCode) EncodeBare(b *tl.Buffer) error {
 	b.PutUint32(f0)
 	if m.BoostPeer != nil {
 		if err := m.BoostPeer.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messageActionGiftCode", "boost_peer", err)
 		}
 	}
 	b.PutInt32(m.Days)
@@ -13058,7 +13502,7 @@ func (m *MessageActionGiftCode) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.Message != nil {
 		if err := m.Message.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messageActionGiftCode", "message", err)
 		}
 	}
 	return b.WriteErr()
@@ -13161,6 +13605,9 @@ func (m *MessageActionGiveawayLaunch) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageActionGiveawayLaunch) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageActionGiveawayLaunch")
+	}
 	var f0 uint32
 	if m.Stars.Set {
 		f0 |= 1 << 0
@@ -13227,6 +13674,9 @@ func (m *MessageActionGiveawayResults) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageActionGiveawayResults) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageActionGiveawayResults")
+	}
 	var f0 uint32
 	if m.Stars {
 		f0 |= 1 << 0
@@ -13291,6 +13741,9 @@ func (m *MessageActionBoostApply) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageActionBoostApply) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageActionBoostApply")
+	}
 	b.PutInt32(m.Boosts)
 	return b.WriteErr()
 }
@@ -13343,6 +13796,9 @@ func (m *MessageActionRequestedPeerSentMe) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageActionRequestedPeerSentMe) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageActionRequestedPeerSentMe")
+	}
 	b.PutInt32(m.ButtonID)
 	b.PutVectorHeader(len(m.Peers))
 	for i0 := range m.Peers {
@@ -13350,7 +13806,7 @@ func (m *MessageActionRequestedPeerSentMe) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("messageActionRequestedPeerSentMe", "peers")
 		}
 		if err := m.Peers[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messageActionRequestedPeerSentMe", "peers", err)
 		}
 	}
 	return b.WriteErr()
@@ -13417,6 +13873,9 @@ func (m *MessageActionPaymentRefunded) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageActionPaymentRefunded) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageActionPaymentRefunded")
+	}
 	var f0 uint32
 	if m.Payload.Set {
 		f0 |= 1 << 0
@@ -13426,7 +13885,7 @@ func (m *MessageActionPaymentRefunded) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("messageActionPaymentRefunded", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messageActionPaymentRefunded", "peer", err)
 	}
 	b.PutString(m.Currency)
 	b.PutInt64(m.TotalAmount)
@@ -13434,7 +13893,7 @@ func (m *MessageActionPaymentRefunded) EncodeBare(b *tl.Buffer) error {
 		b.PutBytes(m.Payload.Value)
 	}
 	if err := m.Charge.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messageActionPaymentRefunded", "charge", err)
 	}
 	return b.WriteErr()
 }
@@ -13512,6 +13971,9 @@ func (m *MessageActionGiftStars) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageActionGiftStars) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageActionGiftStars")
+	}
 	var f0 uint32
 	if m.CryptoCurrency.Set {
 		f0 |= 1 << 0
@@ -13619,6 +14081,9 @@ func (m *MessageActionPrizeStars) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageActionPrizeStars) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageActionPrizeStars")
+	}
 	var f0 uint32
 	if m.Unclaimed {
 		f0 |= 1 << 0
@@ -13630,7 +14095,7 @@ func (m *MessageActionPrizeStars) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("messageActionPrizeStars", "boost_peer")
 	}
 	if err := m.BoostPeer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messageActionPrizeStars", "boost_peer", err)
 	}
 	b.PutInt32(m.GiveawayMsgID)
 	return b.WriteErr()
@@ -13716,6 +14181,9 @@ func (m *MessageActionStarGift) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageActionStarGift) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageActionStarGift")
+	}
 	var f0 uint32
 	if m.NameHidden {
 		f0 |= 1 << 0
@@ -13785,11 +14253,11 @@ func (m *MessageActionStarGift) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("messageActionStarGift", "gift")
 	}
 	if err := m.Gift.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messageActionStarGift", "gift", err)
 	}
 	if m.Message != nil {
 		if err := m.Message.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messageActionStarGift", "message", err)
 		}
 	}
 	if m.ConvertStars.Set {
@@ -13803,12 +14271,12 @@ func (m *MessageActionStarGift) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.FromID != nil {
 		if err := m.FromID.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messageActionStarGift", "from_id", err)
 		}
 	}
 	if m.Peer != nil {
 		if err := m.Peer.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messageActionStarGift", "peer", err)
 		}
 	}
 	if m.SavedID.Set {
@@ -13822,7 +14290,7 @@ func (m *MessageActionStarGift) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.ToID != nil {
 		if err := m.ToID.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messageActionStarGift", "to_id", err)
 		}
 	}
 	if m.GiftNum.Set {
@@ -13978,6 +14446,9 @@ func (m *MessageActionStarGiftUnique) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageActionStarGiftUnique) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageActionStarGiftUnique")
+	}
 	var f0 uint32
 	if m.Upgrade {
 		f0 |= 1 << 0
@@ -14041,7 +14512,7 @@ func (m *MessageActionStarGiftUnique) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("messageActionStarGiftUnique", "gift")
 	}
 	if err := m.Gift.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messageActionStarGiftUnique", "gift", err)
 	}
 	if m.CanExportAt.Set {
 		b.PutInt32(m.CanExportAt.Value)
@@ -14051,12 +14522,12 @@ func (m *MessageActionStarGiftUnique) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.FromID != nil {
 		if err := m.FromID.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messageActionStarGiftUnique", "from_id", err)
 		}
 	}
 	if m.Peer != nil {
 		if err := m.Peer.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messageActionStarGiftUnique", "peer", err)
 		}
 	}
 	if m.SavedID.Set {
@@ -14064,7 +14535,7 @@ func (m *MessageActionStarGiftUnique) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.ResaleAmount != nil {
 		if err := m.ResaleAmount.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messageActionStarGiftUnique", "resale_amount", err)
 		}
 	}
 	if m.CanTransferAt.Set {
@@ -14202,6 +14673,9 @@ func (m *MessageActionPaidMessagesRefunded) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageActionPaidMessagesRefunded) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageActionPaidMessagesRefunded")
+	}
 	b.PutInt32(m.Count)
 	b.PutInt64(m.Stars)
 	return b.WriteErr()
@@ -14256,6 +14730,9 @@ func (m *MessageActionPaidMessagesPrice) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageActionPaidMessagesPrice) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageActionPaidMessagesPrice")
+	}
 	var f0 uint32
 	if m.BroadcastMessagesAllowed {
 		f0 |= 1 << 0
@@ -14321,6 +14798,9 @@ func (m *MessageActionConferenceCall) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageActionConferenceCall) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageActionConferenceCall")
+	}
 	var f0 uint32
 	if m.Missed {
 		f0 |= 1 << 0
@@ -14349,7 +14829,7 @@ func (m *MessageActionConferenceCall) EncodeBare(b *tl.Buffer) error {
 				return tl.NilFieldError("messageActionConferenceCall", "other_participants")
 			}
 			if err := m.OtherParticipants[i1].Encode(b); err != nil {
-				return err
+				return tl.EncodeFieldErr("messageActionConferenceCall", "other_participants", err)
 			}
 		}
 	}
@@ -14430,6 +14910,9 @@ func (m *MessageActionTodoCompletions) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageActionTodoCompletions) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageActionTodoCompletions")
+	}
 	b.PutVectorHeader(len(m.Completed))
 	for i0 := range m.Completed {
 		b.PutInt32(m.Completed[i0])
@@ -14507,10 +14990,13 @@ func (m *MessageActionTodoAppendTasks) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageActionTodoAppendTasks) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageActionTodoAppendTasks")
+	}
 	b.PutVectorHeader(len(m.List))
 	for i0 := range m.List {
 		if err := m.List[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messageActionTodoAppendTasks", "list", err)
 		}
 	}
 	return b.WriteErr()
@@ -14584,6 +15070,9 @@ func (m *MessageActionSuggestedPostApproval) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageActionSuggestedPostApproval) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageActionSuggestedPostApproval")
+	}
 	var f0 uint32
 	if m.Rejected {
 		f0 |= 1 << 0
@@ -14609,7 +15098,7 @@ func (m *MessageActionSuggestedPostApproval) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.Price != nil {
 		if err := m.Price.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messageActionSuggestedPostApproval", "price", err)
 		}
 	}
 	return b.WriteErr()
@@ -14685,11 +15174,14 @@ func (m *MessageActionSuggestedPostSuccess) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageActionSuggestedPostSuccess) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageActionSuggestedPostSuccess")
+	}
 	if m.Price == nil {
 		return tl.NilFieldError("messageActionSuggestedPostSuccess", "price")
 	}
 	if err := m.Price.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messageActionSuggestedPostSuccess", "price", err)
 	}
 	return b.WriteErr()
 }
@@ -14741,6 +15233,9 @@ func (m *MessageActionSuggestedPostRefund) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageActionSuggestedPostRefund) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageActionSuggestedPostRefund")
+	}
 	var f0 uint32
 	if m.PayerInitiated {
 		f0 |= 1 << 0
@@ -14801,6 +15296,9 @@ func (m *MessageActionGiftTon) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageActionGiftTon) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageActionGiftTon")
+	}
 	var f0 uint32
 	if m.TransactionID.Set {
 		f0 |= 1 << 0
@@ -14881,8 +15379,11 @@ func (m *MessageActionSuggestBirthday) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageActionSuggestBirthday) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageActionSuggestBirthday")
+	}
 	if err := m.Birthday.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messageActionSuggestBirthday", "birthday", err)
 	}
 	return b.WriteErr()
 }
@@ -14943,6 +15444,9 @@ func (m *MessageActionStarGiftPurchaseOffer) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageActionStarGiftPurchaseOffer) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageActionStarGiftPurchaseOffer")
+	}
 	var f0 uint32
 	if m.Accepted {
 		f0 |= 1 << 0
@@ -14955,13 +15459,13 @@ func (m *MessageActionStarGiftPurchaseOffer) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("messageActionStarGiftPurchaseOffer", "gift")
 	}
 	if err := m.Gift.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messageActionStarGiftPurchaseOffer", "gift", err)
 	}
 	if m.Price == nil {
 		return tl.NilFieldError("messageActionStarGiftPurchaseOffer", "price")
 	}
 	if err := m.Price.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messageActionStarGiftPurchaseOffer", "price", err)
 	}
 	b.PutInt32(m.ExpiresAt)
 	return b.WriteErr()
@@ -15031,6 +15535,9 @@ func (m *MessageActionStarGiftPurchaseOfferDeclined) Encode(b *tl.Buffer) error 
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageActionStarGiftPurchaseOfferDeclined) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageActionStarGiftPurchaseOfferDeclined")
+	}
 	var f0 uint32
 	if m.Expired {
 		f0 |= 1 << 0
@@ -15040,13 +15547,13 @@ func (m *MessageActionStarGiftPurchaseOfferDeclined) EncodeBare(b *tl.Buffer) er
 		return tl.NilFieldError("messageActionStarGiftPurchaseOfferDeclined", "gift")
 	}
 	if err := m.Gift.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messageActionStarGiftPurchaseOfferDeclined", "gift", err)
 	}
 	if m.Price == nil {
 		return tl.NilFieldError("messageActionStarGiftPurchaseOfferDeclined", "price")
 	}
 	if err := m.Price.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messageActionStarGiftPurchaseOfferDeclined", "price", err)
 	}
 	return b.WriteErr()
 }
@@ -15105,6 +15612,9 @@ func (m *MessageActionNewCreatorPending) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageActionNewCreatorPending) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageActionNewCreatorPending")
+	}
 	b.PutInt64(m.NewCreatorID)
 	return b.WriteErr()
 }
@@ -15154,6 +15664,9 @@ func (m *MessageActionChangeCreator) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageActionChangeCreator) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageActionChangeCreator")
+	}
 	b.PutInt64(m.NewCreatorID)
 	return b.WriteErr()
 }
@@ -15204,6 +15717,9 @@ func (m *MessageActionNoForwardsToggle) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageActionNoForwardsToggle) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageActionNoForwardsToggle")
+	}
 	b.PutBool(m.PrevValue)
 	b.PutBool(m.NewValue)
 	return b.WriteErr()
@@ -15259,6 +15775,9 @@ func (m *MessageActionNoForwardsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageActionNoForwardsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageActionNoForwardsRequest")
+	}
 	var f0 uint32
 	if m.Expired {
 		f0 |= 1 << 0
@@ -15323,11 +15842,14 @@ func (m *MessageActionPollAppendAnswer) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageActionPollAppendAnswer) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageActionPollAppendAnswer")
+	}
 	if m.Answer == nil {
 		return tl.NilFieldError("messageActionPollAppendAnswer", "answer")
 	}
 	if err := m.Answer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messageActionPollAppendAnswer", "answer", err)
 	}
 	return b.WriteErr()
 }
@@ -15377,11 +15899,14 @@ func (m *MessageActionPollDeleteAnswer) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageActionPollDeleteAnswer) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageActionPollDeleteAnswer")
+	}
 	if m.Answer == nil {
 		return tl.NilFieldError("messageActionPollDeleteAnswer", "answer")
 	}
 	if err := m.Answer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messageActionPollDeleteAnswer", "answer", err)
 	}
 	return b.WriteErr()
 }
@@ -15431,6 +15956,9 @@ func (m *MessageActionManagedBotCreated) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageActionManagedBotCreated) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageActionManagedBotCreated")
+	}
 	b.PutInt64(m.BotID)
 	return b.WriteErr()
 }
@@ -15480,6 +16008,9 @@ func (m *MessageActionChangeCommunity) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageActionChangeCommunity) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageActionChangeCommunity")
+	}
 	var f0 uint32
 	if m.CommunityID.Set {
 		f0 |= 1 << 0
@@ -15559,6 +16090,9 @@ func (m *Dialog) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *Dialog) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("dialog")
+	}
 	var f0 uint32
 	if m.Pinned {
 		f0 |= 1 << 2
@@ -15586,7 +16120,7 @@ func (m *Dialog) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("dialog", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("dialog", "peer", err)
 	}
 	b.PutInt32(m.TopMessage)
 	b.PutInt32(m.ReadInboxMaxID)
@@ -15596,14 +16130,14 @@ func (m *Dialog) EncodeBare(b *tl.Buffer) error {
 	b.PutInt32(m.UnreadReactionsCount)
 	b.PutInt32(m.UnreadPollVotesCount)
 	if err := m.NotifySettings.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("dialog", "notify_settings", err)
 	}
 	if m.Pts.Set {
 		b.PutInt32(m.Pts.Value)
 	}
 	if m.Draft != nil {
 		if err := m.Draft.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("dialog", "draft", err)
 		}
 	}
 	if m.FolderID.Set {
@@ -15725,19 +16259,22 @@ func (m *DialogFolder) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *DialogFolder) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("dialogFolder")
+	}
 	var f0 uint32
 	if m.Pinned {
 		f0 |= 1 << 2
 	}
 	b.PutUint32(f0)
 	if err := m.Folder.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("dialogFolder", "folder", err)
 	}
 	if m.Peer == nil {
 		return tl.NilFieldError("dialogFolder", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("dialogFolder", "peer", err)
 	}
 	b.PutInt32(m.TopMessage)
 	b.PutInt32(m.UnreadMutedPeersCount)
@@ -15821,6 +16358,9 @@ func (m *DialogCommunity) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *DialogCommunity) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("dialogCommunity")
+	}
 	var f0 uint32
 	if m.Pinned {
 		f0 |= 1 << 2
@@ -15828,7 +16368,7 @@ func (m *DialogCommunity) EncodeBare(b *tl.Buffer) error {
 	b.PutUint32(f0)
 	b.PutInt64(m.CommunityID)
 	if err := m.NotifySettings.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("dialogCommunity", "notify_settings", err)
 	}
 	return b.WriteErr()
 }
@@ -15890,6 +16430,9 @@ func (m *PhotoEmpty) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PhotoEmpty) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("photoEmpty")
+	}
 	b.PutInt64(m.ID)
 	return b.WriteErr()
 }
@@ -15946,6 +16489,9 @@ func (m *Photo) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *Photo) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("photo")
+	}
 	var f0 uint32
 	if m.HasStickers {
 		f0 |= 1 << 0
@@ -15964,7 +16510,7 @@ func (m *Photo) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("photo", "sizes")
 		}
 		if err := m.Sizes[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("photo", "sizes", err)
 		}
 	}
 	if m.VideoSizes != nil {
@@ -15974,7 +16520,7 @@ func (m *Photo) EncodeBare(b *tl.Buffer) error {
 				return tl.NilFieldError("photo", "video_sizes")
 			}
 			if err := m.VideoSizes[i1].Encode(b); err != nil {
-				return err
+				return tl.EncodeFieldErr("photo", "video_sizes", err)
 			}
 		}
 	}
@@ -16071,6 +16617,9 @@ func (m *PhotoSizeEmpty) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PhotoSizeEmpty) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("photoSizeEmpty")
+	}
 	b.PutString(m.Type)
 	return b.WriteErr()
 }
@@ -16123,6 +16672,9 @@ func (m *PhotoSize) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PhotoSize) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("photoSize")
+	}
 	b.PutString(m.Type)
 	b.PutInt32(m.W)
 	b.PutInt32(m.H)
@@ -16187,6 +16739,9 @@ func (m *PhotoCachedSize) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PhotoCachedSize) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("photoCachedSize")
+	}
 	b.PutString(m.Type)
 	b.PutInt32(m.W)
 	b.PutInt32(m.H)
@@ -16249,6 +16804,9 @@ func (m *PhotoStrippedSize) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PhotoStrippedSize) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("photoStrippedSize")
+	}
 	b.PutString(m.Type)
 	b.PutBytes(m.Bytes)
 	return b.WriteErr()
@@ -16305,6 +16863,9 @@ func (m *PhotoSizeProgressive) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PhotoSizeProgressive) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("photoSizeProgressive")
+	}
 	b.PutString(m.Type)
 	b.PutInt32(m.W)
 	b.PutInt32(m.H)
@@ -16379,6 +16940,9 @@ func (m *PhotoPathSize) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PhotoPathSize) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("photoPathSize")
+	}
 	b.PutString(m.Type)
 	b.PutBytes(m.Bytes)
 	return b.WriteErr()
@@ -16431,6 +16995,9 @@ func (m *GeoPointEmpty) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *GeoPointEmpty) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("geoPointEmpty")
+	}
 	return b.WriteErr()
 }
 
@@ -16478,6 +17045,9 @@ func (m *GeoPoint) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *GeoPoint) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("geoPoint")
+	}
 	var f0 uint32
 	if m.AccuracyRadius.Set {
 		f0 |= 1 << 0
@@ -16554,11 +17124,14 @@ func (m *InputNotifyPeer) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputNotifyPeer) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputNotifyPeer")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("inputNotifyPeer", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("inputNotifyPeer", "peer", err)
 	}
 	return b.WriteErr()
 }
@@ -16607,6 +17180,9 @@ func (m *InputNotifyUsers) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputNotifyUsers) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputNotifyUsers")
+	}
 	return b.WriteErr()
 }
 
@@ -16650,6 +17226,9 @@ func (m *InputNotifyChats) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputNotifyChats) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputNotifyChats")
+	}
 	return b.WriteErr()
 }
 
@@ -16693,6 +17272,9 @@ func (m *InputNotifyBroadcasts) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputNotifyBroadcasts) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputNotifyBroadcasts")
+	}
 	return b.WriteErr()
 }
 
@@ -16738,11 +17320,14 @@ func (m *InputNotifyForumTopic) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputNotifyForumTopic) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputNotifyForumTopic")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("inputNotifyForumTopic", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("inputNotifyForumTopic", "peer", err)
 	}
 	b.PutInt32(m.TopMsgID)
 	return b.WriteErr()
@@ -16796,11 +17381,14 @@ func (m *InputNotifyCommunity) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputNotifyCommunity) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputNotifyCommunity")
+	}
 	if m.Community == nil {
 		return tl.NilFieldError("inputNotifyCommunity", "community")
 	}
 	if err := m.Community.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("inputNotifyCommunity", "community", err)
 	}
 	return b.WriteErr()
 }
@@ -16854,6 +17442,9 @@ func (m *InputPeerNotifySettings) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputPeerNotifySettings) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputPeerNotifySettings")
+	}
 	var f0 uint32
 	if m.ShowPreviews.Set {
 		f0 |= 1 << 0
@@ -16888,7 +17479,7 @@ func (m *InputPeerNotifySettings) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.Sound != nil {
 		if err := m.Sound.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("inputPeerNotifySettings", "sound", err)
 		}
 	}
 	if m.StoriesMuted.Set {
@@ -16899,7 +17490,7 @@ func (m *InputPeerNotifySettings) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.StoriesSound != nil {
 		if err := m.StoriesSound.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("inputPeerNotifySettings", "stories_sound", err)
 		}
 	}
 	return b.WriteErr()
@@ -17000,6 +17591,9 @@ func (m *PeerNotifySettings) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PeerNotifySettings) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("peerNotifySettings")
+	}
 	var f0 uint32
 	if m.ShowPreviews.Set {
 		f0 |= 1 << 0
@@ -17046,17 +17640,17 @@ func (m *PeerNotifySettings) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.IosSound != nil {
 		if err := m.IosSound.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("peerNotifySettings", "ios_sound", err)
 		}
 	}
 	if m.AndroidSound != nil {
 		if err := m.AndroidSound.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("peerNotifySettings", "android_sound", err)
 		}
 	}
 	if m.OtherSound != nil {
 		if err := m.OtherSound.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("peerNotifySettings", "other_sound", err)
 		}
 	}
 	if m.StoriesMuted.Set {
@@ -17067,17 +17661,17 @@ func (m *PeerNotifySettings) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.StoriesIosSound != nil {
 		if err := m.StoriesIosSound.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("peerNotifySettings", "stories_ios_sound", err)
 		}
 	}
 	if m.StoriesAndroidSound != nil {
 		if err := m.StoriesAndroidSound.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("peerNotifySettings", "stories_android_sound", err)
 		}
 	}
 	if m.StoriesOtherSound != nil {
 		if err := m.StoriesOtherSound.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("peerNotifySettings", "stories_other_sound", err)
 		}
 	}
 	return b.WriteErr()
@@ -17208,6 +17802,9 @@ func (m *PeerSettings) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PeerSettings) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("peerSettings")
+	}
 	var f0 uint32
 	if m.ReportSpam {
 		f0 |= 1 << 0
@@ -17438,6 +18035,9 @@ func (m *WallPaper) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *WallPaper) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("wallPaper")
+	}
 	var f0 uint32
 	if m.Creator {
 		f0 |= 1 << 0
@@ -17462,11 +18062,11 @@ func (m *WallPaper) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("wallPaper", "document")
 	}
 	if err := m.Document.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("wallPaper", "document", err)
 	}
 	if m.Settings != nil {
 		if err := m.Settings.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("wallPaper", "settings", err)
 		}
 	}
 	return b.WriteErr()
@@ -17551,6 +18151,9 @@ func (m *WallPaperNoFile) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *WallPaperNoFile) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("wallPaperNoFile")
+	}
 	var f0 uint32
 	if m.Default {
 		f0 |= 1 << 1
@@ -17565,7 +18168,7 @@ func (m *WallPaperNoFile) EncodeBare(b *tl.Buffer) error {
 	b.PutUint32(f0)
 	if m.Settings != nil {
 		if err := m.Settings.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("wallPaperNoFile", "settings", err)
 		}
 	}
 	return b.WriteErr()
@@ -17635,6 +18238,9 @@ func (m *InputReportReasonSpam) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputReportReasonSpam) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputReportReasonSpam")
+	}
 	return b.WriteErr()
 }
 
@@ -17678,6 +18284,9 @@ func (m *InputReportReasonViolence) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputReportReasonViolence) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputReportReasonViolence")
+	}
 	return b.WriteErr()
 }
 
@@ -17721,6 +18330,9 @@ func (m *InputReportReasonPornography) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputReportReasonPornography) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputReportReasonPornography")
+	}
 	return b.WriteErr()
 }
 
@@ -17764,6 +18376,9 @@ func (m *InputReportReasonChildAbuse) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputReportReasonChildAbuse) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputReportReasonChildAbuse")
+	}
 	return b.WriteErr()
 }
 
@@ -17807,6 +18422,9 @@ func (m *InputReportReasonOther) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputReportReasonOther) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputReportReasonOther")
+	}
 	return b.WriteErr()
 }
 
@@ -17850,6 +18468,9 @@ func (m *InputReportReasonCopyright) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputReportReasonCopyright) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputReportReasonCopyright")
+	}
 	return b.WriteErr()
 }
 
@@ -17893,6 +18514,9 @@ func (m *InputReportReasonGeoIrrelevant) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputReportReasonGeoIrrelevant) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputReportReasonGeoIrrelevant")
+	}
 	return b.WriteErr()
 }
 
@@ -17936,6 +18560,9 @@ func (m *InputReportReasonFake) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputReportReasonFake) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputReportReasonFake")
+	}
 	return b.WriteErr()
 }
 
@@ -17979,6 +18606,9 @@ func (m *InputReportReasonIllegalDrugs) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputReportReasonIllegalDrugs) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputReportReasonIllegalDrugs")
+	}
 	return b.WriteErr()
 }
 
@@ -18024,6 +18654,9 @@ func (m *InputReportReasonPersonalDetails) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputReportReasonPersonalDetails) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputReportReasonPersonalDetails")
+	}
 	return b.WriteErr()
 }
 
@@ -18123,6 +18756,9 @@ func (m *UserFull) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UserFull) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("userFull")
+	}
 	var f0, f1 uint32
 	if m.Blocked {
 		f0 |= 1 << 0
@@ -18299,29 +18935,29 @@ func (m *UserFull) EncodeBare(b *tl.Buffer) error {
 		b.PutString(m.About.Value)
 	}
 	if err := m.Settings.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("userFull", "settings", err)
 	}
 	if m.PersonalPhoto != nil {
 		if err := m.PersonalPhoto.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("userFull", "personal_photo", err)
 		}
 	}
 	if m.ProfilePhoto != nil {
 		if err := m.ProfilePhoto.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("userFull", "profile_photo", err)
 		}
 	}
 	if m.FallbackPhoto != nil {
 		if err := m.FallbackPhoto.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("userFull", "fallback_photo", err)
 		}
 	}
 	if err := m.NotifySettings.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("userFull", "notify_settings", err)
 	}
 	if m.BotInfo != nil {
 		if err := m.BotInfo.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("userFull", "bot_info", err)
 		}
 	}
 	if m.PinnedMsgID.Set {
@@ -18336,7 +18972,7 @@ func (m *UserFull) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.Theme != nil {
 		if err := m.Theme.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("userFull", "theme", err)
 		}
 	}
 	if m.PrivateForwardName.Set {
@@ -18344,52 +18980,52 @@ func (m *UserFull) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.BotGroupAdminRights != nil {
 		if err := m.BotGroupAdminRights.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("userFull", "bot_group_admin_rights", err)
 		}
 	}
 	if m.BotBroadcastAdminRights != nil {
 		if err := m.BotBroadcastAdminRights.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("userFull", "bot_broadcast_admin_rights", err)
 		}
 	}
 	if m.Wallpaper != nil {
 		if err := m.Wallpaper.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("userFull", "wallpaper", err)
 		}
 	}
 	if m.Stories != nil {
 		if err := m.Stories.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("userFull", "stories", err)
 		}
 	}
 	if m.BusinessWorkHours != nil {
 		if err := m.BusinessWorkHours.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("userFull", "business_work_hours", err)
 		}
 	}
 	if m.BusinessLocation != nil {
 		if err := m.BusinessLocation.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("userFull", "business_location", err)
 		}
 	}
 	if m.BusinessGreetingMessage != nil {
 		if err := m.BusinessGreetingMessage.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("userFull", "business_greeting_message", err)
 		}
 	}
 	if m.BusinessAwayMessage != nil {
 		if err := m.BusinessAwayMessage.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("userFull", "business_away_message", err)
 		}
 	}
 	if m.BusinessIntro != nil {
 		if err := m.BusinessIntro.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("userFull", "business_intro", err)
 		}
 	}
 	if m.Birthday != nil {
 		if err := m.Birthday.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("userFull", "birthday", err)
 		}
 	}
 	if m.PersonalChannelID.Set {
@@ -18403,12 +19039,12 @@ func (m *UserFull) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.StarrefProgram != nil {
 		if err := m.StarrefProgram.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("userFull", "starref_program", err)
 		}
 	}
 	if m.BotVerification != nil {
 		if err := m.BotVerification.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("userFull", "bot_verification", err)
 		}
 	}
 	if m.SendPaidMessagesStars.Set {
@@ -18416,17 +19052,17 @@ func (m *UserFull) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.DisallowedGifts != nil {
 		if err := m.DisallowedGifts.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("userFull", "disallowed_gifts", err)
 		}
 	}
 	if m.StarsRating != nil {
 		if err := m.StarsRating.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("userFull", "stars_rating", err)
 		}
 	}
 	if m.StarsMyPendingRating != nil {
 		if err := m.StarsMyPendingRating.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("userFull", "stars_my_pending_rating", err)
 		}
 	}
 	if m.StarsMyPendingRatingDate.Set {
@@ -18434,17 +19070,17 @@ func (m *UserFull) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.MainTab != nil {
 		if err := m.MainTab.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("userFull", "main_tab", err)
 		}
 	}
 	if m.SavedMusic != nil {
 		if err := m.SavedMusic.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("userFull", "saved_music", err)
 		}
 	}
 	if m.Note != nil {
 		if err := m.Note.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("userFull", "note", err)
 		}
 	}
 	if m.BotManagerID.Set {
@@ -18849,6 +19485,9 @@ func (m *Contact) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *Contact) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("contact")
+	}
 	b.PutInt64(m.UserID)
 	b.PutBool(m.Mutual)
 	return b.WriteErr()
@@ -18901,6 +19540,9 @@ func (m *ImportedContact) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ImportedContact) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("importedContact")
+	}
 	b.PutInt64(m.UserID)
 	b.PutInt64(m.ClientID)
 	return b.WriteErr()
@@ -18953,12 +19595,15 @@ func (m *ContactStatus) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ContactStatus) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("contactStatus")
+	}
 	b.PutInt64(m.UserID)
 	if m.Status == nil {
 		return tl.NilFieldError("contactStatus", "status")
 	}
 	if err := m.Status.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("contactStatus", "status", err)
 	}
 	return b.WriteErr()
 }
@@ -19010,6 +19655,9 @@ func (m *InputMessagesFilterEmpty) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputMessagesFilterEmpty) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputMessagesFilterEmpty")
+	}
 	return b.WriteErr()
 }
 
@@ -19053,6 +19701,9 @@ func (m *InputMessagesFilterPhotos) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputMessagesFilterPhotos) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputMessagesFilterPhotos")
+	}
 	return b.WriteErr()
 }
 
@@ -19096,6 +19747,9 @@ func (m *InputMessagesFilterVideo) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputMessagesFilterVideo) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputMessagesFilterVideo")
+	}
 	return b.WriteErr()
 }
 
@@ -19139,6 +19793,9 @@ func (m *InputMessagesFilterPhotoVideo) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputMessagesFilterPhotoVideo) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputMessagesFilterPhotoVideo")
+	}
 	return b.WriteErr()
 }
 
@@ -19182,6 +19839,9 @@ func (m *InputMessagesFilterDocument) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputMessagesFilterDocument) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputMessagesFilterDocument")
+	}
 	return b.WriteErr()
 }
 
@@ -19225,6 +19885,9 @@ func (m *InputMessagesFilterURL) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputMessagesFilterURL) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputMessagesFilterUrl")
+	}
 	return b.WriteErr()
 }
 
@@ -19268,6 +19931,9 @@ func (m *InputMessagesFilterGif) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputMessagesFilterGif) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputMessagesFilterGif")
+	}
 	return b.WriteErr()
 }
 
@@ -19311,6 +19977,9 @@ func (m *InputMessagesFilterVoice) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputMessagesFilterVoice) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputMessagesFilterVoice")
+	}
 	return b.WriteErr()
 }
 
@@ -19354,6 +20023,9 @@ func (m *InputMessagesFilterMusic) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputMessagesFilterMusic) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputMessagesFilterMusic")
+	}
 	return b.WriteErr()
 }
 
@@ -19397,6 +20069,9 @@ func (m *InputMessagesFilterChatPhotos) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputMessagesFilterChatPhotos) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputMessagesFilterChatPhotos")
+	}
 	return b.WriteErr()
 }
 
@@ -19441,6 +20116,9 @@ func (m *InputMessagesFilterPhoneCalls) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputMessagesFilterPhoneCalls) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputMessagesFilterPhoneCalls")
+	}
 	var f0 uint32
 	if m.Missed {
 		f0 |= 1 << 0
@@ -19496,6 +20174,9 @@ func (m *InputMessagesFilterRoundVoice) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputMessagesFilterRoundVoice) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputMessagesFilterRoundVoice")
+	}
 	return b.WriteErr()
 }
 
@@ -19539,6 +20220,9 @@ func (m *InputMessagesFilterRoundVideo) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputMessagesFilterRoundVideo) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputMessagesFilterRoundVideo")
+	}
 	return b.WriteErr()
 }
 
@@ -19582,6 +20266,9 @@ func (m *InputMessagesFilterMyMentions) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputMessagesFilterMyMentions) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputMessagesFilterMyMentions")
+	}
 	return b.WriteErr()
 }
 
@@ -19625,6 +20312,9 @@ func (m *InputMessagesFilterGeo) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputMessagesFilterGeo) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputMessagesFilterGeo")
+	}
 	return b.WriteErr()
 }
 
@@ -19668,6 +20358,9 @@ func (m *InputMessagesFilterContacts) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputMessagesFilterContacts) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputMessagesFilterContacts")
+	}
 	return b.WriteErr()
 }
 
@@ -19711,6 +20404,9 @@ func (m *InputMessagesFilterPinned) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputMessagesFilterPinned) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputMessagesFilterPinned")
+	}
 	return b.WriteErr()
 }
 
@@ -19754,6 +20450,9 @@ func (m *InputMessagesFilterPoll) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputMessagesFilterPoll) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputMessagesFilterPoll")
+	}
 	return b.WriteErr()
 }
 
@@ -19800,11 +20499,14 @@ func (m *UpdateNewMessage) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateNewMessage) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateNewMessage")
+	}
 	if m.Message == nil {
 		return tl.NilFieldError("updateNewMessage", "message")
 	}
 	if err := m.Message.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("updateNewMessage", "message", err)
 	}
 	b.PutInt32(m.Pts)
 	b.PutInt32(m.PtsCount)
@@ -19863,6 +20565,9 @@ func (m *UpdateMessageID) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateMessageID) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateMessageID")
+	}
 	b.PutInt32(m.ID)
 	b.PutInt64(m.RandomID)
 	return b.WriteErr()
@@ -19918,6 +20623,9 @@ func (m *UpdateDeleteMessages) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateDeleteMessages) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateDeleteMessages")
+	}
 	b.PutVectorHeader(len(m.Messages))
 	for i0 := range m.Messages {
 		b.PutInt32(m.Messages[i0])
@@ -19989,6 +20697,9 @@ func (m *UpdateUserTyping) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateUserTyping) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateUserTyping")
+	}
 	var f0 uint32
 	if m.TopMsgID.Set {
 		f0 |= 1 << 0
@@ -20002,7 +20713,7 @@ func (m *UpdateUserTyping) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("updateUserTyping", "action")
 	}
 	if err := m.Action.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("updateUserTyping", "action", err)
 	}
 	return b.WriteErr()
 }
@@ -20068,18 +20779,21 @@ func (m *UpdateChatUserTyping) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateChatUserTyping) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateChatUserTyping")
+	}
 	b.PutInt64(m.ChatID)
 	if m.FromID == nil {
 		return tl.NilFieldError("updateChatUserTyping", "from_id")
 	}
 	if err := m.FromID.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("updateChatUserTyping", "from_id", err)
 	}
 	if m.Action == nil {
 		return tl.NilFieldError("updateChatUserTyping", "action")
 	}
 	if err := m.Action.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("updateChatUserTyping", "action", err)
 	}
 	return b.WriteErr()
 }
@@ -20135,11 +20849,14 @@ func (m *UpdateChatParticipants) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateChatParticipants) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateChatParticipants")
+	}
 	if m.Participants == nil {
 		return tl.NilFieldError("updateChatParticipants", "participants")
 	}
 	if err := m.Participants.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("updateChatParticipants", "participants", err)
 	}
 	return b.WriteErr()
 }
@@ -20190,12 +20907,15 @@ func (m *UpdateUserStatus) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateUserStatus) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateUserStatus")
+	}
 	b.PutInt64(m.UserID)
 	if m.Status == nil {
 		return tl.NilFieldError("updateUserStatus", "status")
 	}
 	if err := m.Status.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("updateUserStatus", "status", err)
 	}
 	return b.WriteErr()
 }
@@ -20251,13 +20971,16 @@ func (m *UpdateUserName) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateUserName) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateUserName")
+	}
 	b.PutInt64(m.UserID)
 	b.PutString(m.FirstName)
 	b.PutString(m.LastName)
 	b.PutVectorHeader(len(m.Usernames))
 	for i0 := range m.Usernames {
 		if err := m.Usernames[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("updateUserName", "usernames", err)
 		}
 	}
 	return b.WriteErr()
@@ -20336,6 +21059,9 @@ func (m *UpdateNewAuthorization) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateNewAuthorization) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateNewAuthorization")
+	}
 	var f0 uint32
 	if m.Date.Set {
 		f0 |= 1 << 0
@@ -20439,11 +21165,14 @@ func (m *UpdateNewEncryptedMessage) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateNewEncryptedMessage) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateNewEncryptedMessage")
+	}
 	if m.Message == nil {
 		return tl.NilFieldError("updateNewEncryptedMessage", "message")
 	}
 	if err := m.Message.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("updateNewEncryptedMessage", "message", err)
 	}
 	b.PutInt32(m.Qts)
 	return b.WriteErr()
@@ -20497,6 +21226,9 @@ func (m *UpdateEncryptedChatTyping) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateEncryptedChatTyping) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateEncryptedChatTyping")
+	}
 	b.PutInt32(m.ChatID)
 	return b.WriteErr()
 }
@@ -20547,11 +21279,14 @@ func (m *UpdateEncryption) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateEncryption) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateEncryption")
+	}
 	if m.Chat == nil {
 		return tl.NilFieldError("updateEncryption", "chat")
 	}
 	if err := m.Chat.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("updateEncryption", "chat", err)
 	}
 	b.PutInt32(m.Date)
 	return b.WriteErr()
@@ -20607,6 +21342,9 @@ func (m *UpdateEncryptedMessagesRead) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateEncryptedMessagesRead) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateEncryptedMessagesRead")
+	}
 	b.PutInt32(m.ChatID)
 	b.PutInt32(m.MaxDate)
 	b.PutInt32(m.Date)
@@ -20668,6 +21406,9 @@ func (m *UpdateChatParticipantAdd) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateChatParticipantAdd) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateChatParticipantAdd")
+	}
 	b.PutInt64(m.ChatID)
 	b.PutInt64(m.UserID)
 	b.PutInt64(m.InviterID)
@@ -20735,6 +21476,9 @@ func (m *UpdateChatParticipantDelete) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateChatParticipantDelete) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateChatParticipantDelete")
+	}
 	b.PutInt64(m.ChatID)
 	b.PutInt64(m.UserID)
 	b.PutInt32(m.Version)
@@ -20792,10 +21536,13 @@ func (m *UpdateDCOptions) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateDCOptions) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateDcOptions")
+	}
 	b.PutVectorHeader(len(m.DCOptions))
 	for i0 := range m.DCOptions {
 		if err := m.DCOptions[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("updateDcOptions", "dc_options", err)
 		}
 	}
 	return b.WriteErr()
@@ -20862,14 +21609,17 @@ func (m *UpdateNotifySettings) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateNotifySettings) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateNotifySettings")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("updateNotifySettings", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("updateNotifySettings", "peer", err)
 	}
 	if err := m.NotifySettings.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("updateNotifySettings", "notify_settings", err)
 	}
 	return b.WriteErr()
 }
@@ -20931,6 +21681,9 @@ func (m *UpdateServiceNotification) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateServiceNotification) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateServiceNotification")
+	}
 	var f0 uint32
 	if m.Popup {
 		f0 |= 1 << 0
@@ -20951,7 +21704,7 @@ func (m *UpdateServiceNotification) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("updateServiceNotification", "media")
 	}
 	if err := m.Media.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("updateServiceNotification", "media", err)
 	}
 	b.PutVectorHeader(len(m.Entities))
 	for i0 := range m.Entities {
@@ -20959,7 +21712,7 @@ func (m *UpdateServiceNotification) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("updateServiceNotification", "entities")
 		}
 		if err := m.Entities[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("updateServiceNotification", "entities", err)
 		}
 	}
 	return b.WriteErr()
@@ -21042,11 +21795,14 @@ func (m *UpdatePrivacy) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdatePrivacy) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updatePrivacy")
+	}
 	if m.Key == nil {
 		return tl.NilFieldError("updatePrivacy", "key")
 	}
 	if err := m.Key.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("updatePrivacy", "key", err)
 	}
 	b.PutVectorHeader(len(m.Rules))
 	for i0 := range m.Rules {
@@ -21054,7 +21810,7 @@ func (m *UpdatePrivacy) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("updatePrivacy", "rules")
 		}
 		if err := m.Rules[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("updatePrivacy", "rules", err)
 		}
 	}
 	return b.WriteErr()
@@ -21118,6 +21874,9 @@ func (m *UpdateUserPhone) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateUserPhone) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateUserPhone")
+	}
 	b.PutInt64(m.UserID)
 	b.PutString(m.Phone)
 	return b.WriteErr()
@@ -21177,6 +21936,9 @@ func (m *UpdateReadHistoryInbox) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateReadHistoryInbox) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateReadHistoryInbox")
+	}
 	var f0 uint32
 	if m.FolderID.Set {
 		f0 |= 1 << 0
@@ -21192,7 +21954,7 @@ func (m *UpdateReadHistoryInbox) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("updateReadHistoryInbox", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("updateReadHistoryInbox", "peer", err)
 	}
 	if m.TopMsgID.Set {
 		b.PutInt32(m.TopMsgID.Value)
@@ -21281,11 +22043,14 @@ func (m *UpdateReadHistoryOutbox) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateReadHistoryOutbox) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateReadHistoryOutbox")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("updateReadHistoryOutbox", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("updateReadHistoryOutbox", "peer", err)
 	}
 	b.PutInt32(m.MaxID)
 	b.PutInt32(m.Pts)
@@ -21349,11 +22114,14 @@ func (m *UpdateWebPage) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateWebPage) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateWebPage")
+	}
 	if m.Webpage == nil {
 		return tl.NilFieldError("updateWebPage", "webpage")
 	}
 	if err := m.Webpage.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("updateWebPage", "webpage", err)
 	}
 	b.PutInt32(m.Pts)
 	b.PutInt32(m.PtsCount)
@@ -21414,6 +22182,9 @@ func (m *UpdateReadMessagesContents) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateReadMessagesContents) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateReadMessagesContents")
+	}
 	var f0 uint32
 	if m.Date.Set {
 		f0 |= 1 << 0
@@ -21503,6 +22274,9 @@ func (m *UpdateChannelTooLong) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateChannelTooLong) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateChannelTooLong")
+	}
 	var f0 uint32
 	if m.Pts.Set {
 		f0 |= 1 << 0
@@ -21571,6 +22345,9 @@ func (m *UpdateChannel) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateChannel) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateChannel")
+	}
 	b.PutInt64(m.ChannelID)
 	return b.WriteErr()
 }
@@ -21622,11 +22399,14 @@ func (m *UpdateNewChannelMessage) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateNewChannelMessage) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateNewChannelMessage")
+	}
 	if m.Message == nil {
 		return tl.NilFieldError("updateNewChannelMessage", "message")
 	}
 	if err := m.Message.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("updateNewChannelMessage", "message", err)
 	}
 	b.PutInt32(m.Pts)
 	b.PutInt32(m.PtsCount)
@@ -21688,6 +22468,9 @@ func (m *UpdateReadChannelInbox) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateReadChannelInbox) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateReadChannelInbox")
+	}
 	var f0 uint32
 	if m.FolderID.Set {
 		f0 |= 1 << 0
@@ -21771,6 +22554,9 @@ func (m *UpdateDeleteChannelMessages) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateDeleteChannelMessages) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateDeleteChannelMessages")
+	}
 	b.PutInt64(m.ChannelID)
 	b.PutVectorHeader(len(m.Messages))
 	for i0 := range m.Messages {
@@ -21846,6 +22632,9 @@ func (m *UpdateChannelMessageViews) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateChannelMessageViews) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateChannelMessageViews")
+	}
 	b.PutInt64(m.ChannelID)
 	b.PutInt32(m.ID)
 	b.PutInt32(m.Views)
@@ -21906,6 +22695,9 @@ func (m *UpdateChatParticipantAdmin) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateChatParticipantAdmin) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateChatParticipantAdmin")
+	}
 	b.PutInt64(m.ChatID)
 	b.PutInt64(m.UserID)
 	b.PutBool(m.IsAdmin)
@@ -21967,11 +22759,14 @@ func (m *UpdateNewStickerSet) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateNewStickerSet) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateNewStickerSet")
+	}
 	if m.Stickerset == nil {
 		return tl.NilFieldError("updateNewStickerSet", "stickerset")
 	}
 	if err := m.Stickerset.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("updateNewStickerSet", "stickerset", err)
 	}
 	return b.WriteErr()
 }
@@ -22023,6 +22818,9 @@ func (m *UpdateStickerSetsOrder) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateStickerSetsOrder) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateStickerSetsOrder")
+	}
 	var f0 uint32
 	if m.Masks {
 		f0 |= 1 << 0
@@ -22100,6 +22898,9 @@ func (m *UpdateStickerSets) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateStickerSets) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateStickerSets")
+	}
 	var f0 uint32
 	if m.Masks {
 		f0 |= 1 << 0
@@ -22159,6 +22960,9 @@ func (m *UpdateSavedGifs) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateSavedGifs) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateSavedGifs")
+	}
 	return b.WriteErr()
 }
 
@@ -22208,6 +23012,9 @@ func (m *UpdateBotInlineQuery) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateBotInlineQuery) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateBotInlineQuery")
+	}
 	var f0 uint32
 	if m.Geo != nil {
 		f0 |= 1 << 0
@@ -22221,12 +23028,12 @@ func (m *UpdateBotInlineQuery) EncodeBare(b *tl.Buffer) error {
 	b.PutString(m.Query)
 	if m.Geo != nil {
 		if err := m.Geo.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("updateBotInlineQuery", "geo", err)
 		}
 	}
 	if m.PeerType != nil {
 		if err := m.PeerType.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("updateBotInlineQuery", "peer_type", err)
 		}
 	}
 	b.PutString(m.Offset)
@@ -22306,6 +23113,9 @@ func (m *UpdateBotInlineSend) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateBotInlineSend) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateBotInlineSend")
+	}
 	var f0 uint32
 	if m.Geo != nil {
 		f0 |= 1 << 0
@@ -22318,13 +23128,13 @@ func (m *UpdateBotInlineSend) EncodeBare(b *tl.Buffer) error {
 	b.PutString(m.Query)
 	if m.Geo != nil {
 		if err := m.Geo.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("updateBotInlineSend", "geo", err)
 		}
 	}
 	b.PutString(m.ID)
 	if m.MsgID != nil {
 		if err := m.MsgID.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("updateBotInlineSend", "msg_id", err)
 		}
 	}
 	return b.WriteErr()
@@ -22398,11 +23208,14 @@ func (m *UpdateEditChannelMessage) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateEditChannelMessage) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateEditChannelMessage")
+	}
 	if m.Message == nil {
 		return tl.NilFieldError("updateEditChannelMessage", "message")
 	}
 	if err := m.Message.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("updateEditChannelMessage", "message", err)
 	}
 	b.PutInt32(m.Pts)
 	b.PutInt32(m.PtsCount)
@@ -22466,6 +23279,9 @@ func (m *UpdateBotCallbackQuery) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateBotCallbackQuery) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateBotCallbackQuery")
+	}
 	var f0 uint32
 	if m.Data.Set {
 		f0 |= 1 << 0
@@ -22480,7 +23296,7 @@ func (m *UpdateBotCallbackQuery) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("updateBotCallbackQuery", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("updateBotCallbackQuery", "peer", err)
 	}
 	b.PutInt32(m.MsgID)
 	b.PutInt64(m.ChatInstance)
@@ -22569,11 +23385,14 @@ func (m *UpdateEditMessage) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateEditMessage) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateEditMessage")
+	}
 	if m.Message == nil {
 		return tl.NilFieldError("updateEditMessage", "message")
 	}
 	if err := m.Message.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("updateEditMessage", "message", err)
 	}
 	b.PutInt32(m.Pts)
 	b.PutInt32(m.PtsCount)
@@ -22636,6 +23455,9 @@ func (m *UpdateInlineBotCallbackQuery) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateInlineBotCallbackQuery) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateInlineBotCallbackQuery")
+	}
 	var f0 uint32
 	if m.Data.Set {
 		f0 |= 1 << 0
@@ -22650,7 +23472,7 @@ func (m *UpdateInlineBotCallbackQuery) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("updateInlineBotCallbackQuery", "msg_id")
 	}
 	if err := m.MsgID.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("updateInlineBotCallbackQuery", "msg_id", err)
 	}
 	b.PutInt64(m.ChatInstance)
 	if m.Data.Set {
@@ -22734,6 +23556,9 @@ func (m *UpdateReadChannelOutbox) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateReadChannelOutbox) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateReadChannelOutbox")
+	}
 	b.PutInt64(m.ChannelID)
 	b.PutInt32(m.MaxID)
 	return b.WriteErr()
@@ -22790,6 +23615,9 @@ func (m *UpdateDraftMessage) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateDraftMessage) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateDraftMessage")
+	}
 	var f0 uint32
 	if m.TopMsgID.Set {
 		f0 |= 1 << 0
@@ -22802,21 +23630,21 @@ func (m *UpdateDraftMessage) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("updateDraftMessage", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("updateDraftMessage", "peer", err)
 	}
 	if m.TopMsgID.Set {
 		b.PutInt32(m.TopMsgID.Value)
 	}
 	if m.SavedPeerID != nil {
 		if err := m.SavedPeerID.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("updateDraftMessage", "saved_peer_id", err)
 		}
 	}
 	if m.Draft == nil {
 		return tl.NilFieldError("updateDraftMessage", "draft")
 	}
 	if err := m.Draft.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("updateDraftMessage", "draft", err)
 	}
 	return b.WriteErr()
 }
@@ -22884,6 +23712,9 @@ func (m *UpdateReadFeaturedStickers) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateReadFeaturedStickers) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateReadFeaturedStickers")
+	}
 	return b.WriteErr()
 }
 
@@ -22927,6 +23758,9 @@ func (m *UpdateRecentStickers) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateRecentStickers) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateRecentStickers")
+	}
 	return b.WriteErr()
 }
 
@@ -22970,6 +23804,9 @@ func (m *UpdateConfig) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateConfig) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateConfig")
+	}
 	return b.WriteErr()
 }
 
@@ -23013,6 +23850,9 @@ func (m *UpdatePtsChanged) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdatePtsChanged) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updatePtsChanged")
+	}
 	return b.WriteErr()
 }
 
@@ -23060,12 +23900,15 @@ func (m *UpdateChannelWebPage) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateChannelWebPage) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateChannelWebPage")
+	}
 	b.PutInt64(m.ChannelID)
 	if m.Webpage == nil {
 		return tl.NilFieldError("updateChannelWebPage", "webpage")
 	}
 	if err := m.Webpage.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("updateChannelWebPage", "webpage", err)
 	}
 	b.PutInt32(m.Pts)
 	b.PutInt32(m.PtsCount)
@@ -23128,6 +23971,9 @@ func (m *UpdateDialogPinned) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateDialogPinned) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateDialogPinned")
+	}
 	var f0 uint32
 	if m.Pinned {
 		f0 |= 1 << 0
@@ -23143,7 +23989,7 @@ func (m *UpdateDialogPinned) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("updateDialogPinned", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("updateDialogPinned", "peer", err)
 	}
 	return b.WriteErr()
 }
@@ -23206,6 +24052,9 @@ func (m *UpdatePinnedDialogs) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdatePinnedDialogs) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updatePinnedDialogs")
+	}
 	var f0 uint32
 	if m.FolderID.Set {
 		f0 |= 1 << 1
@@ -23224,7 +24073,7 @@ func (m *UpdatePinnedDialogs) EncodeBare(b *tl.Buffer) error {
 				return tl.NilFieldError("updatePinnedDialogs", "order")
 			}
 			if err := m.Order[i1].Encode(b); err != nil {
-				return err
+				return tl.EncodeFieldErr("updatePinnedDialogs", "order", err)
 			}
 		}
 	}
@@ -23298,8 +24147,11 @@ func (m *UpdateBotWebhookJSON) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateBotWebhookJSON) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateBotWebhookJSON")
+	}
 	if err := m.Data.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("updateBotWebhookJSON", "data", err)
 	}
 	return b.WriteErr()
 }
@@ -23354,9 +24206,12 @@ func (m *UpdateBotWebhookJSONQuery) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateBotWebhookJSONQuery) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateBotWebhookJSONQuery")
+	}
 	b.PutInt64(m.QueryID)
 	if err := m.Data.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("updateBotWebhookJSONQuery", "data", err)
 	}
 	b.PutInt32(m.Timeout)
 	return b.WriteErr()
@@ -23419,11 +24274,14 @@ func (m *UpdateBotShippingQuery) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateBotShippingQuery) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateBotShippingQuery")
+	}
 	b.PutInt64(m.QueryID)
 	b.PutInt64(m.UserID)
 	b.PutBytes(m.Payload)
 	if err := m.ShippingAddress.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("updateBotShippingQuery", "shipping_address", err)
 	}
 	return b.WriteErr()
 }
@@ -23491,6 +24349,9 @@ func (m *UpdateBotPrecheckoutQuery) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateBotPrecheckoutQuery) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateBotPrecheckoutQuery")
+	}
 	var f0 uint32
 	if m.Info != nil {
 		f0 |= 1 << 0
@@ -23504,7 +24365,7 @@ func (m *UpdateBotPrecheckoutQuery) EncodeBare(b *tl.Buffer) error {
 	b.PutBytes(m.Payload)
 	if m.Info != nil {
 		if err := m.Info.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("updateBotPrecheckoutQuery", "info", err)
 		}
 	}
 	if m.ShippingOptionID.Set {
@@ -23596,11 +24457,14 @@ func (m *UpdatePhoneCall) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdatePhoneCall) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updatePhoneCall")
+	}
 	if m.PhoneCall == nil {
 		return tl.NilFieldError("updatePhoneCall", "phone_call")
 	}
 	if err := m.PhoneCall.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("updatePhoneCall", "phone_call", err)
 	}
 	return b.WriteErr()
 }
@@ -23650,6 +24514,9 @@ func (m *UpdateLangPackTooLong) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateLangPackTooLong) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateLangPackTooLong")
+	}
 	b.PutString(m.LangCode)
 	return b.WriteErr()
 }
@@ -23699,8 +24566,11 @@ func (m *UpdateLangPack) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateLangPack) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateLangPack")
+	}
 	if err := m.Difference.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("updateLangPack", "difference", err)
 	}
 	return b.WriteErr()
 }
@@ -23752,6 +24622,9 @@ func (m *UpdateFavedStickers) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateFavedStickers) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateFavedStickers")
+	}
 	return b.WriteErr()
 }
 
@@ -23803,6 +24676,9 @@ func (m *UpdateChannelReadMessagesContents) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateChannelReadMessagesContents) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateChannelReadMessagesContents")
+	}
 	var f0 uint32
 	if m.TopMsgID.Set {
 		f0 |= 1 << 0
@@ -23817,7 +24693,7 @@ func (m *UpdateChannelReadMessagesContents) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.SavedPeerID != nil {
 		if err := m.SavedPeerID.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("updateChannelReadMessagesContents", "saved_peer_id", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Messages))
@@ -23899,6 +24775,9 @@ func (m *UpdateContactsReset) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateContactsReset) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateContactsReset")
+	}
 	return b.WriteErr()
 }
 
@@ -23944,6 +24823,9 @@ func (m *UpdateChannelAvailableMessages) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateChannelAvailableMessages) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateChannelAvailableMessages")
+	}
 	b.PutInt64(m.ChannelID)
 	b.PutInt32(m.AvailableMinID)
 	return b.WriteErr()
@@ -23999,6 +24881,9 @@ func (m *UpdateDialogUnreadMark) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateDialogUnreadMark) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateDialogUnreadMark")
+	}
 	var f0 uint32
 	if m.Unread {
 		f0 |= 1 << 0
@@ -24011,11 +24896,11 @@ func (m *UpdateDialogUnreadMark) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("updateDialogUnreadMark", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("updateDialogUnreadMark", "peer", err)
 	}
 	if m.SavedPeerID != nil {
 		if err := m.SavedPeerID.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("updateDialogUnreadMark", "saved_peer_id", err)
 		}
 	}
 	return b.WriteErr()
@@ -24082,6 +24967,9 @@ func (m *UpdateMessagePoll) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateMessagePoll) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateMessagePoll")
+	}
 	var f0 uint32
 	if m.Peer != nil {
 		f0 |= 1 << 1
@@ -24101,7 +24989,7 @@ func (m *UpdateMessagePoll) EncodeBare(b *tl.Buffer) error {
 	b.PutUint32(f0)
 	if m.Peer != nil {
 		if err := m.Peer.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("updateMessagePoll", "peer", err)
 		}
 	}
 	if m.MsgID.Set {
@@ -24113,11 +25001,11 @@ func (m *UpdateMessagePoll) EncodeBare(b *tl.Buffer) error {
 	b.PutInt64(m.PollID)
 	if m.Poll != nil {
 		if err := m.Poll.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("updateMessagePoll", "poll", err)
 		}
 	}
 	if err := m.Results.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("updateMessagePoll", "results", err)
 	}
 	return b.WriteErr()
 }
@@ -24210,14 +25098,17 @@ func (m *UpdateChatDefaultBannedRights) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateChatDefaultBannedRights) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateChatDefaultBannedRights")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("updateChatDefaultBannedRights", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("updateChatDefaultBannedRights", "peer", err)
 	}
 	if err := m.DefaultBannedRights.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("updateChatDefaultBannedRights", "default_banned_rights", err)
 	}
 	b.PutInt32(m.Version)
 	return b.WriteErr()
@@ -24279,10 +25170,13 @@ func (m *UpdateFolderPeers) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateFolderPeers) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateFolderPeers")
+	}
 	b.PutVectorHeader(len(m.FolderPeers))
 	for i0 := range m.FolderPeers {
 		if err := m.FolderPeers[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("updateFolderPeers", "folder_peers", err)
 		}
 	}
 	b.PutInt32(m.Pts)
@@ -24357,14 +25251,17 @@ func (m *UpdatePeerSettings) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdatePeerSettings) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updatePeerSettings")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("updatePeerSettings", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("updatePeerSettings", "peer", err)
 	}
 	if err := m.Settings.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("updatePeerSettings", "settings", err)
 	}
 	return b.WriteErr()
 }
@@ -24420,13 +25317,16 @@ func (m *UpdatePeerLocated) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdatePeerLocated) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updatePeerLocated")
+	}
 	b.PutVectorHeader(len(m.Peers))
 	for i0 := range m.Peers {
 		if m.Peers[i0] == nil {
 			return tl.NilFieldError("updatePeerLocated", "peers")
 		}
 		if err := m.Peers[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("updatePeerLocated", "peers", err)
 		}
 	}
 	return b.WriteErr()
@@ -24486,11 +25386,14 @@ func (m *UpdateNewScheduledMessage) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateNewScheduledMessage) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateNewScheduledMessage")
+	}
 	if m.Message == nil {
 		return tl.NilFieldError("updateNewScheduledMessage", "message")
 	}
 	if err := m.Message.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("updateNewScheduledMessage", "message", err)
 	}
 	return b.WriteErr()
 }
@@ -24542,6 +25445,9 @@ func (m *UpdateDeleteScheduledMessages) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateDeleteScheduledMessages) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateDeleteScheduledMessages")
+	}
 	var f0 uint32
 	if m.SentMessages != nil {
 		f0 |= 1 << 0
@@ -24551,7 +25457,7 @@ func (m *UpdateDeleteScheduledMessages) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("updateDeleteScheduledMessages", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("updateDeleteScheduledMessages", "peer", err)
 	}
 	b.PutVectorHeader(len(m.Messages))
 	for i0 := range m.Messages {
@@ -24642,8 +25548,11 @@ func (m *UpdateTheme) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateTheme) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateTheme")
+	}
 	if err := m.Theme.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("updateTheme", "theme", err)
 	}
 	return b.WriteErr()
 }
@@ -24697,11 +25606,14 @@ func (m *UpdateGeoLiveViewed) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateGeoLiveViewed) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateGeoLiveViewed")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("updateGeoLiveViewed", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("updateGeoLiveViewed", "peer", err)
 	}
 	b.PutInt32(m.MsgID)
 	return b.WriteErr()
@@ -24754,6 +25666,9 @@ func (m *UpdateLoginToken) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateLoginToken) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateLoginToken")
+	}
 	return b.WriteErr()
 }
 
@@ -24802,12 +25717,15 @@ func (m *UpdateMessagePollVote) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateMessagePollVote) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateMessagePollVote")
+	}
 	b.PutInt64(m.PollID)
 	if m.Peer == nil {
 		return tl.NilFieldError("updateMessagePollVote", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("updateMessagePollVote", "peer", err)
 	}
 	b.PutVectorHeader(len(m.Options))
 	for i0 := range m.Options {
@@ -24897,6 +25815,9 @@ func (m *UpdateDialogFilter) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateDialogFilter) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateDialogFilter")
+	}
 	var f0 uint32
 	if m.Filter != nil {
 		f0 |= 1 << 0
@@ -24905,7 +25826,7 @@ func (m *UpdateDialogFilter) EncodeBare(b *tl.Buffer) error {
 	b.PutInt32(m.ID)
 	if m.Filter != nil {
 		if err := m.Filter.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("updateDialogFilter", "filter", err)
 		}
 	}
 	return b.WriteErr()
@@ -24966,6 +25887,9 @@ func (m *UpdateDialogFilterOrder) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateDialogFilterOrder) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateDialogFilterOrder")
+	}
 	b.PutVectorHeader(len(m.Order))
 	for i0 := range m.Order {
 		b.PutInt32(m.Order[i0])
@@ -25026,6 +25950,9 @@ func (m *UpdateDialogFilters) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateDialogFilters) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateDialogFilters")
+	}
 	return b.WriteErr()
 }
 
@@ -25071,6 +25998,9 @@ func (m *UpdatePhoneCallSignalingData) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdatePhoneCallSignalingData) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updatePhoneCallSignalingData")
+	}
 	b.PutInt64(m.PhoneCallID)
 	b.PutBytes(m.Data)
 	return b.WriteErr()
@@ -25126,6 +26056,9 @@ func (m *UpdateChannelMessageForwards) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateChannelMessageForwards) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateChannelMessageForwards")
+	}
 	b.PutInt64(m.ChannelID)
 	b.PutInt32(m.ID)
 	b.PutInt32(m.Forwards)
@@ -25189,6 +26122,9 @@ func (m *UpdateReadChannelDiscussionInbox) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateReadChannelDiscussionInbox) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateReadChannelDiscussionInbox")
+	}
 	var f0 uint32
 	if m.BroadcastID.Set {
 		f0 |= 1 << 0
@@ -25286,6 +26222,9 @@ func (m *UpdateReadChannelDiscussionOutbox) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateReadChannelDiscussionOutbox) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateReadChannelDiscussionOutbox")
+	}
 	b.PutInt64(m.ChannelID)
 	b.PutInt32(m.TopMsgID)
 	b.PutInt32(m.ReadMaxID)
@@ -25345,6 +26284,9 @@ func (m *UpdatePeerBlocked) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdatePeerBlocked) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updatePeerBlocked")
+	}
 	var f0 uint32
 	if m.Blocked {
 		f0 |= 1 << 0
@@ -25357,7 +26299,7 @@ func (m *UpdatePeerBlocked) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("updatePeerBlocked", "peer_id")
 	}
 	if err := m.PeerID.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("updatePeerBlocked", "peer_id", err)
 	}
 	return b.WriteErr()
 }
@@ -25417,6 +26359,9 @@ func (m *UpdateChannelUserTyping) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateChannelUserTyping) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateChannelUserTyping")
+	}
 	var f0 uint32
 	if m.TopMsgID.Set {
 		f0 |= 1 << 0
@@ -25430,13 +26375,13 @@ func (m *UpdateChannelUserTyping) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("updateChannelUserTyping", "from_id")
 	}
 	if err := m.FromID.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("updateChannelUserTyping", "from_id", err)
 	}
 	if m.Action == nil {
 		return tl.NilFieldError("updateChannelUserTyping", "action")
 	}
 	if err := m.Action.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("updateChannelUserTyping", "action", err)
 	}
 	return b.WriteErr()
 }
@@ -25507,6 +26452,9 @@ func (m *UpdatePinnedMessages) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdatePinnedMessages) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updatePinnedMessages")
+	}
 	var f0 uint32
 	if m.Pinned {
 		f0 |= 1 << 0
@@ -25516,7 +26464,7 @@ func (m *UpdatePinnedMessages) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("updatePinnedMessages", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("updatePinnedMessages", "peer", err)
 	}
 	b.PutVectorHeader(len(m.Messages))
 	for i0 := range m.Messages {
@@ -25600,6 +26548,9 @@ func (m *UpdatePinnedChannelMessages) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdatePinnedChannelMessages) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updatePinnedChannelMessages")
+	}
 	var f0 uint32
 	if m.Pinned {
 		f0 |= 1 << 0
@@ -25684,6 +26635,9 @@ func (m *UpdateChat) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateChat) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateChat")
+	}
 	b.PutInt64(m.ChatID)
 	return b.WriteErr()
 }
@@ -25735,16 +26689,19 @@ func (m *UpdateGroupCallParticipants) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateGroupCallParticipants) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateGroupCallParticipants")
+	}
 	if m.Call == nil {
 		return tl.NilFieldError("updateGroupCallParticipants", "call")
 	}
 	if err := m.Call.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("updateGroupCallParticipants", "call", err)
 	}
 	b.PutVectorHeader(len(m.Participants))
 	for i0 := range m.Participants {
 		if err := m.Participants[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("updateGroupCallParticipants", "participants", err)
 		}
 	}
 	b.PutInt32(m.Version)
@@ -25819,6 +26776,9 @@ func (m *UpdateGroupCall) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateGroupCall) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateGroupCall")
+	}
 	var f0 uint32
 	if m.LiveStory {
 		f0 |= 1 << 2
@@ -25829,14 +26789,14 @@ func (m *UpdateGroupCall) EncodeBare(b *tl.Buffer) error {
 	b.PutUint32(f0)
 	if m.Peer != nil {
 		if err := m.Peer.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("updateGroupCall", "peer", err)
 		}
 	}
 	if m.Call == nil {
 		return tl.NilFieldError("updateGroupCall", "call")
 	}
 	if err := m.Call.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("updateGroupCall", "call", err)
 	}
 	return b.WriteErr()
 }
@@ -25898,6 +26858,9 @@ func (m *UpdatePeerHistoryTTL) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdatePeerHistoryTTL) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updatePeerHistoryTTL")
+	}
 	var f0 uint32
 	if m.TTLPeriod.Set {
 		f0 |= 1 << 0
@@ -25907,7 +26870,7 @@ func (m *UpdatePeerHistoryTTL) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("updatePeerHistoryTTL", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("updatePeerHistoryTTL", "peer", err)
 	}
 	if m.TTLPeriod.Set {
 		b.PutInt32(m.TTLPeriod.Value)
@@ -25978,6 +26941,9 @@ func (m *UpdateChatParticipant) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateChatParticipant) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateChatParticipant")
+	}
 	var f0 uint32
 	if m.PrevParticipant != nil {
 		f0 |= 1 << 0
@@ -25995,17 +26961,17 @@ func (m *UpdateChatParticipant) EncodeBare(b *tl.Buffer) error {
 	b.PutInt64(m.UserID)
 	if m.PrevParticipant != nil {
 		if err := m.PrevParticipant.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("updateChatParticipant", "prev_participant", err)
 		}
 	}
 	if m.NewParticipant != nil {
 		if err := m.NewParticipant.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("updateChatParticipant", "new_participant", err)
 		}
 	}
 	if m.Invite != nil {
 		if err := m.Invite.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("updateChatParticipant", "invite", err)
 		}
 	}
 	b.PutInt32(m.Qts)
@@ -26097,6 +27063,9 @@ func (m *UpdateChannelParticipant) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateChannelParticipant) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateChannelParticipant")
+	}
 	var f0 uint32
 	if m.ViaChatlist {
 		f0 |= 1 << 3
@@ -26117,17 +27086,17 @@ func (m *UpdateChannelParticipant) EncodeBare(b *tl.Buffer) error {
 	b.PutInt64(m.UserID)
 	if m.PrevParticipant != nil {
 		if err := m.PrevParticipant.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("updateChannelParticipant", "prev_participant", err)
 		}
 	}
 	if m.NewParticipant != nil {
 		if err := m.NewParticipant.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("updateChannelParticipant", "new_participant", err)
 		}
 	}
 	if m.Invite != nil {
 		if err := m.Invite.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("updateChannelParticipant", "invite", err)
 		}
 	}
 	b.PutInt32(m.Qts)
@@ -26215,6 +27184,9 @@ func (m *UpdateBotStopped) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateBotStopped) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateBotStopped")
+	}
 	b.PutInt64(m.UserID)
 	b.PutInt32(m.Date)
 	b.PutBool(m.Stopped)
@@ -26277,13 +27249,16 @@ func (m *UpdateGroupCallConnection) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateGroupCallConnection) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateGroupCallConnection")
+	}
 	var f0 uint32
 	if m.Presentation {
 		f0 |= 1 << 0
 	}
 	b.PutUint32(f0)
 	if err := m.Params.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("updateGroupCallConnection", "params", err)
 	}
 	return b.WriteErr()
 }
@@ -26344,17 +27319,20 @@ func (m *UpdateBotCommands) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateBotCommands) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateBotCommands")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("updateBotCommands", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("updateBotCommands", "peer", err)
 	}
 	b.PutInt64(m.BotID)
 	b.PutVectorHeader(len(m.Commands))
 	for i0 := range m.Commands {
 		if err := m.Commands[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("updateBotCommands", "commands", err)
 		}
 	}
 	return b.WriteErr()
@@ -26428,11 +27406,14 @@ func (m *UpdatePendingJoinRequests) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdatePendingJoinRequests) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updatePendingJoinRequests")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("updatePendingJoinRequests", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("updatePendingJoinRequests", "peer", err)
 	}
 	b.PutInt32(m.RequestsPending)
 	b.PutVectorHeader(len(m.RecentRequesters))
@@ -26508,6 +27489,9 @@ func (m *UpdateBotChatInviteRequester) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateBotChatInviteRequester) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateBotChatInviteRequester")
+	}
 	var f0 uint32
 	if m.QueryID.Set {
 		f0 |= 1 << 0
@@ -26517,7 +27501,7 @@ func (m *UpdateBotChatInviteRequester) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("updateBotChatInviteRequester", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("updateBotChatInviteRequester", "peer", err)
 	}
 	b.PutInt32(m.Date)
 	b.PutInt64(m.UserID)
@@ -26526,7 +27510,7 @@ func (m *UpdateBotChatInviteRequester) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("updateBotChatInviteRequester", "invite")
 	}
 	if err := m.Invite.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("updateBotChatInviteRequester", "invite", err)
 	}
 	b.PutInt32(m.Qts)
 	if m.QueryID.Set {
@@ -26610,6 +27594,9 @@ func (m *UpdateMessageReactions) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateMessageReactions) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateMessageReactions")
+	}
 	var f0 uint32
 	if m.TopMsgID.Set {
 		f0 |= 1 << 0
@@ -26622,7 +27609,7 @@ func (m *UpdateMessageReactions) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("updateMessageReactions", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("updateMessageReactions", "peer", err)
 	}
 	b.PutInt32(m.MsgID)
 	if m.TopMsgID.Set {
@@ -26630,11 +27617,11 @@ func (m *UpdateMessageReactions) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.SavedPeerID != nil {
 		if err := m.SavedPeerID.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("updateMessageReactions", "saved_peer_id", err)
 		}
 	}
 	if err := m.Reactions.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("updateMessageReactions", "reactions", err)
 	}
 	return b.WriteErr()
 }
@@ -26708,6 +27695,9 @@ func (m *UpdateAttachMenuBots) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateAttachMenuBots) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateAttachMenuBots")
+	}
 	return b.WriteErr()
 }
 
@@ -26752,6 +27742,9 @@ func (m *UpdateWebViewResultSent) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateWebViewResultSent) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateWebViewResultSent")
+	}
 	b.PutInt64(m.QueryID)
 	return b.WriteErr()
 }
@@ -26802,12 +27795,15 @@ func (m *UpdateBotMenuButton) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateBotMenuButton) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateBotMenuButton")
+	}
 	b.PutInt64(m.BotID)
 	if m.Button == nil {
 		return tl.NilFieldError("updateBotMenuButton", "button")
 	}
 	if err := m.Button.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("updateBotMenuButton", "button", err)
 	}
 	return b.WriteErr()
 }
@@ -26859,6 +27855,9 @@ func (m *UpdateSavedRingtones) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateSavedRingtones) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateSavedRingtones")
+	}
 	return b.WriteErr()
 }
 
@@ -26907,6 +27906,9 @@ func (m *UpdateTranscribedAudio) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateTranscribedAudio) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateTranscribedAudio")
+	}
 	var f0 uint32
 	if m.Pending {
 		f0 |= 1 << 0
@@ -26916,7 +27918,7 @@ func (m *UpdateTranscribedAudio) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("updateTranscribedAudio", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("updateTranscribedAudio", "peer", err)
 	}
 	b.PutInt32(m.MsgID)
 	b.PutInt64(m.TranscriptionID)
@@ -26983,6 +27985,9 @@ func (m *UpdateReadFeaturedEmojiStickers) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateReadFeaturedEmojiStickers) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateReadFeaturedEmojiStickers")
+	}
 	return b.WriteErr()
 }
 
@@ -27028,12 +28033,15 @@ func (m *UpdateUserEmojiStatus) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateUserEmojiStatus) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateUserEmojiStatus")
+	}
 	b.PutInt64(m.UserID)
 	if m.EmojiStatus == nil {
 		return tl.NilFieldError("updateUserEmojiStatus", "emoji_status")
 	}
 	if err := m.EmojiStatus.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("updateUserEmojiStatus", "emoji_status", err)
 	}
 	return b.WriteErr()
 }
@@ -27085,6 +28093,9 @@ func (m *UpdateRecentEmojiStatuses) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateRecentEmojiStatuses) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateRecentEmojiStatuses")
+	}
 	return b.WriteErr()
 }
 
@@ -27128,6 +28139,9 @@ func (m *UpdateRecentReactions) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateRecentReactions) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateRecentReactions")
+	}
 	return b.WriteErr()
 }
 
@@ -27174,6 +28188,9 @@ func (m *UpdateMoveStickerSetToTop) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateMoveStickerSetToTop) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateMoveStickerSetToTop")
+	}
 	var f0 uint32
 	if m.Masks {
 		f0 |= 1 << 0
@@ -27240,11 +28257,14 @@ func (m *UpdateMessageExtendedMedia) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateMessageExtendedMedia) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateMessageExtendedMedia")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("updateMessageExtendedMedia", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("updateMessageExtendedMedia", "peer", err)
 	}
 	b.PutInt32(m.MsgID)
 	b.PutVectorHeader(len(m.ExtendedMedia))
@@ -27253,7 +28273,7 @@ func (m *UpdateMessageExtendedMedia) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("updateMessageExtendedMedia", "extended_media")
 		}
 		if err := m.ExtendedMedia[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("updateMessageExtendedMedia", "extended_media", err)
 		}
 	}
 	return b.WriteErr()
@@ -27319,6 +28339,9 @@ func (m *UpdateUser) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateUser) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateUser")
+	}
 	b.PutInt64(m.UserID)
 	return b.WriteErr()
 }
@@ -27367,6 +28390,9 @@ func (m *UpdateAutoSaveSettings) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateAutoSaveSettings) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateAutoSaveSettings")
+	}
 	return b.WriteErr()
 }
 
@@ -27412,17 +28438,20 @@ func (m *UpdateStory) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateStory) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateStory")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("updateStory", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("updateStory", "peer", err)
 	}
 	if m.Story == nil {
 		return tl.NilFieldError("updateStory", "story")
 	}
 	if err := m.Story.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("updateStory", "story", err)
 	}
 	return b.WriteErr()
 }
@@ -27476,11 +28505,14 @@ func (m *UpdateReadStories) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateReadStories) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateReadStories")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("updateReadStories", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("updateReadStories", "peer", err)
 	}
 	b.PutInt32(m.MaxID)
 	return b.WriteErr()
@@ -27535,6 +28567,9 @@ func (m *UpdateStoryID) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateStoryID) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateStoryID")
+	}
 	b.PutInt32(m.ID)
 	b.PutInt64(m.RandomID)
 	return b.WriteErr()
@@ -27588,8 +28623,11 @@ func (m *UpdateStoriesStealthMode) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateStoriesStealthMode) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateStoriesStealthMode")
+	}
 	if err := m.StealthMode.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("updateStoriesStealthMode", "stealth_mode", err)
 	}
 	return b.WriteErr()
 }
@@ -27644,18 +28682,21 @@ func (m *UpdateSentStoryReaction) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateSentStoryReaction) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateSentStoryReaction")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("updateSentStoryReaction", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("updateSentStoryReaction", "peer", err)
 	}
 	b.PutInt32(m.StoryID)
 	if m.Reaction == nil {
 		return tl.NilFieldError("updateSentStoryReaction", "reaction")
 	}
 	if err := m.Reaction.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("updateSentStoryReaction", "reaction", err)
 	}
 	return b.WriteErr()
 }
@@ -27713,14 +28754,17 @@ func (m *UpdateBotChatBoost) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateBotChatBoost) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateBotChatBoost")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("updateBotChatBoost", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("updateBotChatBoost", "peer", err)
 	}
 	if err := m.Boost.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("updateBotChatBoost", "boost", err)
 	}
 	b.PutInt32(m.Qts)
 	return b.WriteErr()
@@ -27783,6 +28827,9 @@ func (m *UpdateChannelViewForumAsMessages) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateChannelViewForumAsMessages) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateChannelViewForumAsMessages")
+	}
 	b.PutInt64(m.ChannelID)
 	b.PutBool(m.Enabled)
 	return b.WriteErr()
@@ -27838,6 +28885,9 @@ func (m *UpdatePeerWallpaper) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdatePeerWallpaper) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updatePeerWallpaper")
+	}
 	var f0 uint32
 	if m.WallpaperOverridden {
 		f0 |= 1 << 1
@@ -27850,11 +28900,11 @@ func (m *UpdatePeerWallpaper) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("updatePeerWallpaper", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("updatePeerWallpaper", "peer", err)
 	}
 	if m.Wallpaper != nil {
 		if err := m.Wallpaper.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("updatePeerWallpaper", "wallpaper", err)
 		}
 	}
 	return b.WriteErr()
@@ -27922,11 +28972,14 @@ func (m *UpdateBotMessageReaction) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateBotMessageReaction) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateBotMessageReaction")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("updateBotMessageReaction", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("updateBotMessageReaction", "peer", err)
 	}
 	b.PutInt32(m.MsgID)
 	b.PutInt32(m.Date)
@@ -27934,7 +28987,7 @@ func (m *UpdateBotMessageReaction) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("updateBotMessageReaction", "actor")
 	}
 	if err := m.Actor.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("updateBotMessageReaction", "actor", err)
 	}
 	b.PutVectorHeader(len(m.OldReactions))
 	for i0 := range m.OldReactions {
@@ -27942,7 +28995,7 @@ func (m *UpdateBotMessageReaction) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("updateBotMessageReaction", "old_reactions")
 		}
 		if err := m.OldReactions[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("updateBotMessageReaction", "old_reactions", err)
 		}
 	}
 	b.PutVectorHeader(len(m.NewReactions))
@@ -27951,7 +29004,7 @@ func (m *UpdateBotMessageReaction) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("updateBotMessageReaction", "new_reactions")
 		}
 		if err := m.NewReactions[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("updateBotMessageReaction", "new_reactions", err)
 		}
 	}
 	b.PutInt32(m.Qts)
@@ -28043,18 +29096,21 @@ func (m *UpdateBotMessageReactions) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateBotMessageReactions) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateBotMessageReactions")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("updateBotMessageReactions", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("updateBotMessageReactions", "peer", err)
 	}
 	b.PutInt32(m.MsgID)
 	b.PutInt32(m.Date)
 	b.PutVectorHeader(len(m.Reactions))
 	for i0 := range m.Reactions {
 		if err := m.Reactions[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("updateBotMessageReactions", "reactions", err)
 		}
 	}
 	b.PutInt32(m.Qts)
@@ -28134,6 +29190,9 @@ func (m *UpdateSavedDialogPinned) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateSavedDialogPinned) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateSavedDialogPinned")
+	}
 	var f0 uint32
 	if m.Pinned {
 		f0 |= 1 << 0
@@ -28143,7 +29202,7 @@ func (m *UpdateSavedDialogPinned) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("updateSavedDialogPinned", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("updateSavedDialogPinned", "peer", err)
 	}
 	return b.WriteErr()
 }
@@ -28199,6 +29258,9 @@ func (m *UpdatePinnedSavedDialogs) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdatePinnedSavedDialogs) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updatePinnedSavedDialogs")
+	}
 	var f0 uint32
 	if m.Order != nil {
 		f0 |= 1 << 0
@@ -28211,7 +29273,7 @@ func (m *UpdatePinnedSavedDialogs) EncodeBare(b *tl.Buffer) error {
 				return tl.NilFieldError("updatePinnedSavedDialogs", "order")
 			}
 			if err := m.Order[i1].Encode(b); err != nil {
-				return err
+				return tl.EncodeFieldErr("updatePinnedSavedDialogs", "order", err)
 			}
 		}
 	}
@@ -28278,6 +29340,9 @@ func (m *UpdateSavedReactionTags) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateSavedReactionTags) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateSavedReactionTags")
+	}
 	return b.WriteErr()
 }
 
@@ -28322,6 +29387,9 @@ func (m *UpdateSmsJob) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateSmsJob) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateSmsJob")
+	}
 	b.PutString(m.JobID)
 	return b.WriteErr()
 }
@@ -28371,10 +29439,13 @@ func (m *UpdateQuickReplies) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateQuickReplies) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateQuickReplies")
+	}
 	b.PutVectorHeader(len(m.QuickReplies))
 	for i0 := range m.QuickReplies {
 		if err := m.QuickReplies[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("updateQuickReplies", "quick_replies", err)
 		}
 	}
 	return b.WriteErr()
@@ -28440,8 +29511,11 @@ func (m *UpdateNewQuickReply) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateNewQuickReply) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateNewQuickReply")
+	}
 	if err := m.QuickReply.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("updateNewQuickReply", "quick_reply", err)
 	}
 	return b.WriteErr()
 }
@@ -28494,6 +29568,9 @@ func (m *UpdateDeleteQuickReply) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateDeleteQuickReply) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateDeleteQuickReply")
+	}
 	b.PutInt32(m.ShortcutID)
 	return b.WriteErr()
 }
@@ -28543,11 +29620,14 @@ func (m *UpdateQuickReplyMessage) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateQuickReplyMessage) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateQuickReplyMessage")
+	}
 	if m.Message == nil {
 		return tl.NilFieldError("updateQuickReplyMessage", "message")
 	}
 	if err := m.Message.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("updateQuickReplyMessage", "message", err)
 	}
 	return b.WriteErr()
 }
@@ -28598,6 +29678,9 @@ func (m *UpdateDeleteQuickReplyMessages) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateDeleteQuickReplyMessages) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateDeleteQuickReplyMessages")
+	}
 	b.PutInt32(m.ShortcutID)
 	b.PutVectorHeader(len(m.Messages))
 	for i0 := range m.Messages {
@@ -28664,8 +29747,11 @@ func (m *UpdateBotBusinessConnect) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateBotBusinessConnect) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateBotBusinessConnect")
+	}
 	if err := m.Connection.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("updateBotBusinessConnect", "connection", err)
 	}
 	b.PutInt32(m.Qts)
 	return b.WriteErr()
@@ -28725,6 +29811,9 @@ func (m *UpdateBotNewBusinessMessage) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateBotNewBusinessMessage) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateBotNewBusinessMessage")
+	}
 	var f0 uint32
 	if m.ReplyToMessage != nil {
 		f0 |= 1 << 0
@@ -28735,11 +29824,11 @@ func (m *UpdateBotNewBusinessMessage) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("updateBotNewBusinessMessage", "message")
 	}
 	if err := m.Message.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("updateBotNewBusinessMessage", "message", err)
 	}
 	if m.ReplyToMessage != nil {
 		if err := m.ReplyToMessage.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("updateBotNewBusinessMessage", "reply_to_message", err)
 		}
 	}
 	b.PutInt32(m.Qts)
@@ -28810,6 +29899,9 @@ func (m *UpdateBotEditBusinessMessage) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateBotEditBusinessMessage) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateBotEditBusinessMessage")
+	}
 	var f0 uint32
 	if m.ReplyToMessage != nil {
 		f0 |= 1 << 0
@@ -28820,11 +29912,11 @@ func (m *UpdateBotEditBusinessMessage) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("updateBotEditBusinessMessage", "message")
 	}
 	if err := m.Message.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("updateBotEditBusinessMessage", "message", err)
 	}
 	if m.ReplyToMessage != nil {
 		if err := m.ReplyToMessage.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("updateBotEditBusinessMessage", "reply_to_message", err)
 		}
 	}
 	b.PutInt32(m.Qts)
@@ -28895,12 +29987,15 @@ func (m *UpdateBotDeleteBusinessMessage) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateBotDeleteBusinessMessage) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateBotDeleteBusinessMessage")
+	}
 	b.PutString(m.ConnectionID)
 	if m.Peer == nil {
 		return tl.NilFieldError("updateBotDeleteBusinessMessage", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("updateBotDeleteBusinessMessage", "peer", err)
 	}
 	b.PutVectorHeader(len(m.Messages))
 	for i0 := range m.Messages {
@@ -28975,18 +30070,21 @@ func (m *UpdateNewStoryReaction) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateNewStoryReaction) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateNewStoryReaction")
+	}
 	b.PutInt32(m.StoryID)
 	if m.Peer == nil {
 		return tl.NilFieldError("updateNewStoryReaction", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("updateNewStoryReaction", "peer", err)
 	}
 	if m.Reaction == nil {
 		return tl.NilFieldError("updateNewStoryReaction", "reaction")
 	}
 	if err := m.Reaction.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("updateNewStoryReaction", "reaction", err)
 	}
 	return b.WriteErr()
 }
@@ -29042,11 +30140,14 @@ func (m *UpdateStarsBalance) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateStarsBalance) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateStarsBalance")
+	}
 	if m.Balance == nil {
 		return tl.NilFieldError("updateStarsBalance", "balance")
 	}
 	if err := m.Balance.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("updateStarsBalance", "balance", err)
 	}
 	return b.WriteErr()
 }
@@ -29102,6 +30203,9 @@ func (m *UpdateBusinessBotCallbackQuery) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateBusinessBotCallbackQuery) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateBusinessBotCallbackQuery")
+	}
 	var f0 uint32
 	if m.ReplyToMessage != nil {
 		f0 |= 1 << 2
@@ -29117,11 +30221,11 @@ func (m *UpdateBusinessBotCallbackQuery) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("updateBusinessBotCallbackQuery", "message")
 	}
 	if err := m.Message.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("updateBusinessBotCallbackQuery", "message", err)
 	}
 	if m.ReplyToMessage != nil {
 		if err := m.ReplyToMessage.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("updateBusinessBotCallbackQuery", "reply_to_message", err)
 		}
 	}
 	b.PutInt64(m.ChatInstance)
@@ -29205,14 +30309,17 @@ func (m *UpdateStarsRevenueStatus) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateStarsRevenueStatus) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateStarsRevenueStatus")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("updateStarsRevenueStatus", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("updateStarsRevenueStatus", "peer", err)
 	}
 	if err := m.Status.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("updateStarsRevenueStatus", "status", err)
 	}
 	return b.WriteErr()
 }
@@ -29270,6 +30377,9 @@ func (m *UpdateBotPurchasedPaidMedia) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateBotPurchasedPaidMedia) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateBotPurchasedPaidMedia")
+	}
 	b.PutInt64(m.UserID)
 	b.PutString(m.Payload)
 	b.PutInt32(m.Qts)
@@ -29327,11 +30437,14 @@ func (m *UpdatePaidReactionPrivacy) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdatePaidReactionPrivacy) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updatePaidReactionPrivacy")
+	}
 	if m.Private == nil {
 		return tl.NilFieldError("updatePaidReactionPrivacy", "private")
 	}
 	if err := m.Private.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("updatePaidReactionPrivacy", "private", err)
 	}
 	return b.WriteErr()
 }
@@ -29381,11 +30494,14 @@ func (m *UpdateSentPhoneCode) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateSentPhoneCode) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateSentPhoneCode")
+	}
 	if m.SentCode == nil {
 		return tl.NilFieldError("updateSentPhoneCode", "sent_code")
 	}
 	if err := m.SentCode.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("updateSentPhoneCode", "sent_code", err)
 	}
 	return b.WriteErr()
 }
@@ -29438,11 +30554,14 @@ func (m *UpdateGroupCallChainBlocks) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateGroupCallChainBlocks) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateGroupCallChainBlocks")
+	}
 	if m.Call == nil {
 		return tl.NilFieldError("updateGroupCallChainBlocks", "call")
 	}
 	if err := m.Call.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("updateGroupCallChainBlocks", "call", err)
 	}
 	b.PutInt32(m.SubChainID)
 	b.PutVectorHeader(len(m.Blocks))
@@ -29518,12 +30637,15 @@ func (m *UpdateReadMonoForumInbox) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateReadMonoForumInbox) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateReadMonoForumInbox")
+	}
 	b.PutInt64(m.ChannelID)
 	if m.SavedPeerID == nil {
 		return tl.NilFieldError("updateReadMonoForumInbox", "saved_peer_id")
 	}
 	if err := m.SavedPeerID.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("updateReadMonoForumInbox", "saved_peer_id", err)
 	}
 	b.PutInt32(m.ReadMaxID)
 	return b.WriteErr()
@@ -29582,12 +30704,15 @@ func (m *UpdateReadMonoForumOutbox) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateReadMonoForumOutbox) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateReadMonoForumOutbox")
+	}
 	b.PutInt64(m.ChannelID)
 	if m.SavedPeerID == nil {
 		return tl.NilFieldError("updateReadMonoForumOutbox", "saved_peer_id")
 	}
 	if err := m.SavedPeerID.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("updateReadMonoForumOutbox", "saved_peer_id", err)
 	}
 	b.PutInt32(m.ReadMaxID)
 	return b.WriteErr()
@@ -29646,6 +30771,9 @@ func (m *UpdateMonoForumNoPaidException) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateMonoForumNoPaidException) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateMonoForumNoPaidException")
+	}
 	var f0 uint32
 	if m.Exception {
 		f0 |= 1 << 0
@@ -29656,7 +30784,7 @@ func (m *UpdateMonoForumNoPaidException) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("updateMonoForumNoPaidException", "saved_peer_id")
 	}
 	if err := m.SavedPeerID.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("updateMonoForumNoPaidException", "saved_peer_id", err)
 	}
 	return b.WriteErr()
 }
@@ -29716,14 +30844,17 @@ func (m *UpdateGroupCallMessage) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateGroupCallMessage) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateGroupCallMessage")
+	}
 	if m.Call == nil {
 		return tl.NilFieldError("updateGroupCallMessage", "call")
 	}
 	if err := m.Call.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("updateGroupCallMessage", "call", err)
 	}
 	if err := m.Message.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("updateGroupCallMessage", "message", err)
 	}
 	return b.WriteErr()
 }
@@ -29781,17 +30912,20 @@ func (m *UpdateGroupCallEncryptedMessage) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateGroupCallEncryptedMessage) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateGroupCallEncryptedMessage")
+	}
 	if m.Call == nil {
 		return tl.NilFieldError("updateGroupCallEncryptedMessage", "call")
 	}
 	if err := m.Call.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("updateGroupCallEncryptedMessage", "call", err)
 	}
 	if m.FromID == nil {
 		return tl.NilFieldError("updateGroupCallEncryptedMessage", "from_id")
 	}
 	if err := m.FromID.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("updateGroupCallEncryptedMessage", "from_id", err)
 	}
 	b.PutBytes(m.EncryptedMessage)
 	return b.WriteErr()
@@ -29850,6 +30984,9 @@ func (m *UpdatePinnedForumTopic) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdatePinnedForumTopic) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updatePinnedForumTopic")
+	}
 	var f0 uint32
 	if m.Pinned {
 		f0 |= 1 << 0
@@ -29859,7 +30996,7 @@ func (m *UpdatePinnedForumTopic) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("updatePinnedForumTopic", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("updatePinnedForumTopic", "peer", err)
 	}
 	b.PutInt32(m.TopicID)
 	return b.WriteErr()
@@ -29920,6 +31057,9 @@ func (m *UpdatePinnedForumTopics) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdatePinnedForumTopics) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updatePinnedForumTopics")
+	}
 	var f0 uint32
 	if m.Order != nil {
 		f0 |= 1 << 0
@@ -29929,7 +31069,7 @@ func (m *UpdatePinnedForumTopics) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("updatePinnedForumTopics", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("updatePinnedForumTopics", "peer", err)
 	}
 	if m.Order != nil {
 		b.PutVectorHeader(len(m.Order))
@@ -30005,11 +31145,14 @@ func (m *UpdateDeleteGroupCallMessages) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateDeleteGroupCallMessages) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateDeleteGroupCallMessages")
+	}
 	if m.Call == nil {
 		return tl.NilFieldError("updateDeleteGroupCallMessages", "call")
 	}
 	if err := m.Call.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("updateDeleteGroupCallMessages", "call", err)
 	}
 	b.PutVectorHeader(len(m.Messages))
 	for i0 := range m.Messages {
@@ -30076,12 +31219,15 @@ func (m *UpdateStarGiftAuctionState) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateStarGiftAuctionState) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateStarGiftAuctionState")
+	}
 	b.PutInt64(m.GiftID)
 	if m.State == nil {
 		return tl.NilFieldError("updateStarGiftAuctionState", "state")
 	}
 	if err := m.State.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("updateStarGiftAuctionState", "state", err)
 	}
 	return b.WriteErr()
 }
@@ -30135,9 +31281,12 @@ func (m *UpdateStarGiftAuctionUserState) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateStarGiftAuctionUserState) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateStarGiftAuctionUserState")
+	}
 	b.PutInt64(m.GiftID)
 	if err := m.UserState.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("updateStarGiftAuctionUserState", "user_state", err)
 	}
 	return b.WriteErr()
 }
@@ -30193,11 +31342,14 @@ func (m *UpdateEmojiGameInfo) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateEmojiGameInfo) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateEmojiGameInfo")
+	}
 	if m.Info == nil {
 		return tl.NilFieldError("updateEmojiGameInfo", "info")
 	}
 	if err := m.Info.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("updateEmojiGameInfo", "info", err)
 	}
 	return b.WriteErr()
 }
@@ -30246,6 +31398,9 @@ func (m *UpdateStarGiftCraftFail) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateStarGiftCraftFail) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateStarGiftCraftFail")
+	}
 	return b.WriteErr()
 }
 
@@ -30293,6 +31448,9 @@ func (m *UpdateChatParticipantRank) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateChatParticipantRank) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateChatParticipantRank")
+	}
 	b.PutInt64(m.ChatID)
 	b.PutInt64(m.UserID)
 	b.PutString(m.Rank)
@@ -30356,6 +31514,9 @@ func (m *UpdateManagedBot) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateManagedBot) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateManagedBot")
+	}
 	b.PutInt64(m.UserID)
 	b.PutInt64(m.BotID)
 	b.PutInt32(m.Qts)
@@ -30416,6 +31577,9 @@ func (m *UpdateBotGuestChatQuery) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateBotGuestChatQuery) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateBotGuestChatQuery")
+	}
 	var f0 uint32
 	if m.ReferenceMessages != nil {
 		f0 |= 1 << 0
@@ -30426,7 +31590,7 @@ func (m *UpdateBotGuestChatQuery) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("updateBotGuestChatQuery", "message")
 	}
 	if err := m.Message.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("updateBotGuestChatQuery", "message", err)
 	}
 	if m.ReferenceMessages != nil {
 		b.PutVectorHeader(len(m.ReferenceMessages))
@@ -30435,7 +31599,7 @@ func (m *UpdateBotGuestChatQuery) EncodeBare(b *tl.Buffer) error {
 				return tl.NilFieldError("updateBotGuestChatQuery", "reference_messages")
 			}
 			if err := m.ReferenceMessages[i1].Encode(b); err != nil {
-				return err
+				return tl.EncodeFieldErr("updateBotGuestChatQuery", "reference_messages", err)
 			}
 		}
 	}
@@ -30512,6 +31676,9 @@ func (m *UpdateAiComposeTones) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateAiComposeTones) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateAiComposeTones")
+	}
 	return b.WriteErr()
 }
 
@@ -30558,18 +31725,21 @@ func (m *UpdateJoinChatWebViewDecision) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateJoinChatWebViewDecision) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateJoinChatWebViewDecision")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("updateJoinChatWebViewDecision", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("updateJoinChatWebViewDecision", "peer", err)
 	}
 	b.PutInt64(m.QueryID)
 	if m.Result == nil {
 		return tl.NilFieldError("updateJoinChatWebViewDecision", "result")
 	}
 	if err := m.Result.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("updateJoinChatWebViewDecision", "result", err)
 	}
 	return b.WriteErr()
 }
@@ -30629,6 +31799,9 @@ func (m *UpdateNewBotConnection) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateNewBotConnection) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateNewBotConnection")
+	}
 	var f0 uint32
 	if m.Confirmed {
 		f0 |= 1 << 0
@@ -30732,6 +31905,9 @@ func (m *UpdateWebBrowserSettings) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateWebBrowserSettings) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateWebBrowserSettings")
+	}
 	var f0 uint32
 	if m.OpenExternalBrowser {
 		f0 |= 1 << 0
@@ -30794,6 +31970,9 @@ func (m *UpdateWebBrowserException) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateWebBrowserException) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateWebBrowserException")
+	}
 	var f0 uint32
 	if m.Delete {
 		f0 |= 1 << 1
@@ -30806,7 +31985,7 @@ func (m *UpdateWebBrowserException) EncodeBare(b *tl.Buffer) error {
 		b.PutBool(m.OpenExternalBrowser.Value)
 	}
 	if err := m.Exception.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("updateWebBrowserException", "exception", err)
 	}
 	return b.WriteErr()
 }
@@ -30871,8 +32050,11 @@ func (m *UpdateNewEphemeralMessage) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateNewEphemeralMessage) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateNewEphemeralMessage")
+	}
 	if err := m.Message.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("updateNewEphemeralMessage", "message", err)
 	}
 	return b.WriteErr()
 }
@@ -30926,11 +32108,14 @@ func (m *UpdateDeleteEphemeralMessages) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateDeleteEphemeralMessages) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateDeleteEphemeralMessages")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("updateDeleteEphemeralMessages", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("updateDeleteEphemeralMessages", "peer", err)
 	}
 	b.PutVectorHeader(len(m.IDs))
 	for i0 := range m.IDs {
@@ -30996,8 +32181,11 @@ func (m *UpdateEditEphemeralMessage) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateEditEphemeralMessage) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateEditEphemeralMessage")
+	}
 	if err := m.Message.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("updateEditEphemeralMessage", "message", err)
 	}
 	return b.WriteErr()
 }
@@ -31055,6 +32243,9 @@ func (m *UpdateBotStarsSubscription) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateBotStarsSubscription) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateBotStarsSubscription")
+	}
 	var f0 uint32
 	if m.Canceled {
 		f0 |= 1 << 0
@@ -31130,6 +32321,9 @@ func (m *UpdatesTooLong) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdatesTooLong) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updatesTooLong")
+	}
 	return b.WriteErr()
 }
 
@@ -31188,6 +32382,9 @@ func (m *UpdateShortMessage) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateShortMessage) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateShortMessage")
+	}
 	var f0 uint32
 	if m.Out {
 		f0 |= 1 << 1
@@ -31225,7 +32422,7 @@ func (m *UpdateShortMessage) EncodeBare(b *tl.Buffer) error {
 	b.PutInt32(m.Date)
 	if m.FwdFrom != nil {
 		if err := m.FwdFrom.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("updateShortMessage", "fwd_from", err)
 		}
 	}
 	if m.ViaBotID.Set {
@@ -31233,7 +32430,7 @@ func (m *UpdateShortMessage) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.ReplyTo != nil {
 		if err := m.ReplyTo.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("updateShortMessage", "reply_to", err)
 		}
 	}
 	if m.Entities != nil {
@@ -31243,7 +32440,7 @@ func (m *UpdateShortMessage) EncodeBare(b *tl.Buffer) error {
 				return tl.NilFieldError("updateShortMessage", "entities")
 			}
 			if err := m.Entities[i1].Encode(b); err != nil {
-				return err
+				return tl.EncodeFieldErr("updateShortMessage", "entities", err)
 			}
 		}
 	}
@@ -31381,6 +32578,9 @@ func (m *UpdateShortChatMessage) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateShortChatMessage) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateShortChatMessage")
+	}
 	var f0 uint32
 	if m.Out {
 		f0 |= 1 << 1
@@ -31419,7 +32619,7 @@ func (m *UpdateShortChatMessage) EncodeBare(b *tl.Buffer) error {
 	b.PutInt32(m.Date)
 	if m.FwdFrom != nil {
 		if err := m.FwdFrom.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("updateShortChatMessage", "fwd_from", err)
 		}
 	}
 	if m.ViaBotID.Set {
@@ -31427,7 +32627,7 @@ func (m *UpdateShortChatMessage) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.ReplyTo != nil {
 		if err := m.ReplyTo.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("updateShortChatMessage", "reply_to", err)
 		}
 	}
 	if m.Entities != nil {
@@ -31437,7 +32637,7 @@ func (m *UpdateShortChatMessage) EncodeBare(b *tl.Buffer) error {
 				return tl.NilFieldError("updateShortChatMessage", "entities")
 			}
 			if err := m.Entities[i1].Encode(b); err != nil {
-				return err
+				return tl.EncodeFieldErr("updateShortChatMessage", "entities", err)
 			}
 		}
 	}
@@ -31564,11 +32764,14 @@ func (m *UpdateShort) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateShort) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateShort")
+	}
 	if m.Update == nil {
 		return tl.NilFieldError("updateShort", "update")
 	}
 	if err := m.Update.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("updateShort", "update", err)
 	}
 	b.PutInt32(m.Date)
 	return b.WriteErr()
@@ -31627,13 +32830,16 @@ func (m *UpdatesCombined) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdatesCombined) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updatesCombined")
+	}
 	b.PutVectorHeader(len(m.Updates))
 	for i0 := range m.Updates {
 		if m.Updates[i0] == nil {
 			return tl.NilFieldError("updatesCombined", "updates")
 		}
 		if err := m.Updates[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("updatesCombined", "updates", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
@@ -31642,7 +32848,7 @@ func (m *UpdatesCombined) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("updatesCombined", "users")
 		}
 		if err := m.Users[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("updatesCombined", "users", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Chats))
@@ -31651,7 +32857,7 @@ func (m *UpdatesCombined) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("updatesCombined", "chats")
 		}
 		if err := m.Chats[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("updatesCombined", "chats", err)
 		}
 	}
 	b.PutInt32(m.Date)
@@ -31751,13 +32957,16 @@ func (m *Updates) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *Updates) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updates")
+	}
 	b.PutVectorHeader(len(m.Updates))
 	for i0 := range m.Updates {
 		if m.Updates[i0] == nil {
 			return tl.NilFieldError("updates", "updates")
 		}
 		if err := m.Updates[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("updates", "updates", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
@@ -31766,7 +32975,7 @@ func (m *Updates) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("updates", "users")
 		}
 		if err := m.Users[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("updates", "users", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Chats))
@@ -31775,7 +32984,7 @@ func (m *Updates) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("updates", "chats")
 		}
 		if err := m.Chats[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("updates", "chats", err)
 		}
 	}
 	b.PutInt32(m.Date)
@@ -31874,6 +33083,9 @@ func (m *UpdateShortSentMessage) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdateShortSentMessage) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updateShortSentMessage")
+	}
 	var f0 uint32
 	if m.Out {
 		f0 |= 1 << 1
@@ -31894,7 +33106,7 @@ func (m *UpdateShortSentMessage) EncodeBare(b *tl.Buffer) error {
 	b.PutInt32(m.Date)
 	if m.Media != nil {
 		if err := m.Media.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("updateShortSentMessage", "media", err)
 		}
 	}
 	if m.Entities != nil {
@@ -31904,7 +33116,7 @@ func (m *UpdateShortSentMessage) EncodeBare(b *tl.Buffer) error {
 				return tl.NilFieldError("updateShortSentMessage", "entities")
 			}
 			if err := m.Entities[i1].Encode(b); err != nil {
-				return err
+				return tl.EncodeFieldErr("updateShortSentMessage", "entities", err)
 			}
 		}
 	}
@@ -32006,6 +33218,9 @@ func (m *DCOption) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *DCOption) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("dcOption")
+	}
 	var f0 uint32
 	if m.IPv6 {
 		f0 |= 1 << 0
@@ -32150,6 +33365,9 @@ func (m *Config) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *Config) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("config")
+	}
 	var f0 uint32
 	if m.DefaultP2pContacts {
 		f0 |= 1 << 3
@@ -32213,7 +33431,7 @@ func (m *Config) EncodeBare(b *tl.Buffer) error {
 	b.PutVectorHeader(len(m.DCOptions))
 	for i0 := range m.DCOptions {
 		if err := m.DCOptions[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("config", "dc_options", err)
 		}
 	}
 	b.PutString(m.DCTxtDomainName)
@@ -32271,7 +33489,7 @@ func (m *Config) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.ReactionsDefault != nil {
 		if err := m.ReactionsDefault.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("config", "reactions_default", err)
 		}
 	}
 	if m.AutologinToken.Set {
@@ -32505,6 +33723,9 @@ func (m *NearestDC) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *NearestDC) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("nearestDc")
+	}
 	b.PutString(m.Country)
 	b.PutInt32(m.ThisDC)
 	b.PutInt32(m.NearestDC)
@@ -32562,6 +33783,9 @@ func (m *EncryptedChatEmpty) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *EncryptedChatEmpty) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("encryptedChatEmpty")
+	}
 	b.PutInt32(m.ID)
 	return b.WriteErr()
 }
@@ -32615,6 +33839,9 @@ func (m *EncryptedChatWaiting) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *EncryptedChatWaiting) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("encryptedChatWaiting")
+	}
 	b.PutInt32(m.ID)
 	b.PutInt64(m.AccessHash)
 	b.PutInt32(m.Date)
@@ -32686,6 +33913,9 @@ func (m *EncryptedChatRequested) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *EncryptedChatRequested) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("encryptedChatRequested")
+	}
 	var f0 uint32
 	if m.FolderID.Set {
 		f0 |= 1 << 0
@@ -32780,6 +34010,9 @@ func (m *EncryptedChat) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *EncryptedChat) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("encryptedChat")
+	}
 	b.PutInt32(m.ID)
 	b.PutInt64(m.AccessHash)
 	b.PutInt32(m.Date)
@@ -32854,6 +34087,9 @@ func (m *EncryptedChatDiscarded) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *EncryptedChatDiscarded) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("encryptedChatDiscarded")
+	}
 	var f0 uint32
 	if m.HistoryDeleted {
 		f0 |= 1 << 0
@@ -32913,6 +34149,9 @@ func (m *InputEncryptedChat) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputEncryptedChat) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputEncryptedChat")
+	}
 	b.PutInt32(m.ChatID)
 	b.PutInt64(m.AccessHash)
 	return b.WriteErr()
@@ -32965,6 +34204,9 @@ func (m *EncryptedFileEmpty) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *EncryptedFileEmpty) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("encryptedFileEmpty")
+	}
 	return b.WriteErr()
 }
 
@@ -33013,6 +34255,9 @@ func (m *EncryptedFile) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *EncryptedFile) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("encryptedFile")
+	}
 	b.PutInt64(m.ID)
 	b.PutInt64(m.AccessHash)
 	b.PutInt64(m.Size)
@@ -33077,6 +34322,9 @@ func (m *InputEncryptedFileEmpty) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputEncryptedFileEmpty) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputEncryptedFileEmpty")
+	}
 	return b.WriteErr()
 }
 
@@ -33124,6 +34372,9 @@ func (m *InputEncryptedFileUploaded) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputEncryptedFileUploaded) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputEncryptedFileUploaded")
+	}
 	b.PutInt64(m.ID)
 	b.PutInt32(m.Parts)
 	b.PutString(m.MD5Checksum)
@@ -33186,6 +34437,9 @@ func (m *InputEncryptedFile) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputEncryptedFile) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputEncryptedFile")
+	}
 	b.PutInt64(m.ID)
 	b.PutInt64(m.AccessHash)
 	return b.WriteErr()
@@ -33241,6 +34495,9 @@ func (m *InputEncryptedFileBigUploaded) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputEncryptedFileBigUploaded) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputEncryptedFileBigUploaded")
+	}
 	b.PutInt64(m.ID)
 	b.PutInt32(m.Parts)
 	b.PutInt32(m.KeyFingerprint)
@@ -33302,6 +34559,9 @@ func (m *EncryptedMessage) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *EncryptedMessage) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("encryptedMessage")
+	}
 	b.PutInt64(m.RandomID)
 	b.PutInt32(m.ChatID)
 	b.PutInt32(m.Date)
@@ -33310,7 +34570,7 @@ func (m *EncryptedMessage) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("encryptedMessage", "file")
 	}
 	if err := m.File.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("encryptedMessage", "file", err)
 	}
 	return b.WriteErr()
 }
@@ -33375,6 +34635,9 @@ func (m *EncryptedMessageService) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *EncryptedMessageService) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("encryptedMessageService")
+	}
 	b.PutInt64(m.RandomID)
 	b.PutInt32(m.ChatID)
 	b.PutInt32(m.Date)
@@ -33435,6 +34698,9 @@ func (m *InputDocumentEmpty) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputDocumentEmpty) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputDocumentEmpty")
+	}
 	return b.WriteErr()
 }
 
@@ -33481,6 +34747,9 @@ func (m *InputDocument) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputDocument) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputDocument")
+	}
 	b.PutInt64(m.ID)
 	b.PutInt64(m.AccessHash)
 	b.PutBytes(m.FileReference)
@@ -33538,6 +34807,9 @@ func (m *DocumentEmpty) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *DocumentEmpty) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("documentEmpty")
+	}
 	b.PutInt64(m.ID)
 	return b.WriteErr()
 }
@@ -33596,6 +34868,9 @@ func (m *Document) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *Document) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("document")
+	}
 	var f0 uint32
 	if m.Thumbs != nil {
 		f0 |= 1 << 0
@@ -33617,7 +34892,7 @@ func (m *Document) EncodeBare(b *tl.Buffer) error {
 				return tl.NilFieldError("document", "thumbs")
 			}
 			if err := m.Thumbs[i1].Encode(b); err != nil {
-				return err
+				return tl.EncodeFieldErr("document", "thumbs", err)
 			}
 		}
 	}
@@ -33628,7 +34903,7 @@ func (m *Document) EncodeBare(b *tl.Buffer) error {
 				return tl.NilFieldError("document", "video_thumbs")
 			}
 			if err := m.VideoThumbs[i1].Encode(b); err != nil {
-				return err
+				return tl.EncodeFieldErr("document", "video_thumbs", err)
 			}
 		}
 	}
@@ -33639,7 +34914,7 @@ func (m *Document) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("document", "attributes")
 		}
 		if err := m.Attributes[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("document", "attributes", err)
 		}
 	}
 	return b.WriteErr()
@@ -33753,11 +35028,14 @@ func (m *NotifyPeer) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *NotifyPeer) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("notifyPeer")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("notifyPeer", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("notifyPeer", "peer", err)
 	}
 	return b.WriteErr()
 }
@@ -33806,6 +35084,9 @@ func (m *NotifyUsers) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *NotifyUsers) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("notifyUsers")
+	}
 	return b.WriteErr()
 }
 
@@ -33849,6 +35130,9 @@ func (m *NotifyChats) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *NotifyChats) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("notifyChats")
+	}
 	return b.WriteErr()
 }
 
@@ -33892,6 +35176,9 @@ func (m *NotifyBroadcasts) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *NotifyBroadcasts) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("notifyBroadcasts")
+	}
 	return b.WriteErr()
 }
 
@@ -33937,11 +35224,14 @@ func (m *NotifyForumTopic) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *NotifyForumTopic) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("notifyForumTopic")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("notifyForumTopic", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("notifyForumTopic", "peer", err)
 	}
 	b.PutInt32(m.TopMsgID)
 	return b.WriteErr()
@@ -33995,6 +35285,9 @@ func (m *NotifyCommunity) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *NotifyCommunity) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("notifyCommunity")
+	}
 	b.PutInt64(m.CommunityID)
 	return b.WriteErr()
 }
@@ -34043,6 +35336,9 @@ func (m *SendMessageTypingAction) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *SendMessageTypingAction) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("sendMessageTypingAction")
+	}
 	return b.WriteErr()
 }
 
@@ -34086,6 +35382,9 @@ func (m *SendMessageCancelAction) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *SendMessageCancelAction) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("sendMessageCancelAction")
+	}
 	return b.WriteErr()
 }
 
@@ -34129,6 +35428,9 @@ func (m *SendMessageRecordVideoAction) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *SendMessageRecordVideoAction) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("sendMessageRecordVideoAction")
+	}
 	return b.WriteErr()
 }
 
@@ -34173,6 +35475,9 @@ func (m *SendMessageUploadVideoAction) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *SendMessageUploadVideoAction) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("sendMessageUploadVideoAction")
+	}
 	b.PutInt32(m.Progress)
 	return b.WriteErr()
 }
@@ -34221,6 +35526,9 @@ func (m *SendMessageRecordAudioAction) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *SendMessageRecordAudioAction) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("sendMessageRecordAudioAction")
+	}
 	return b.WriteErr()
 }
 
@@ -34265,6 +35573,9 @@ func (m *SendMessageUploadAudioAction) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *SendMessageUploadAudioAction) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("sendMessageUploadAudioAction")
+	}
 	b.PutInt32(m.Progress)
 	return b.WriteErr()
 }
@@ -34314,6 +35625,9 @@ func (m *SendMessageUploadPhotoAction) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *SendMessageUploadPhotoAction) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("sendMessageUploadPhotoAction")
+	}
 	b.PutInt32(m.Progress)
 	return b.WriteErr()
 }
@@ -34363,6 +35677,9 @@ func (m *SendMessageUploadDocumentAction) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *SendMessageUploadDocumentAction) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("sendMessageUploadDocumentAction")
+	}
 	b.PutInt32(m.Progress)
 	return b.WriteErr()
 }
@@ -34411,6 +35728,9 @@ func (m *SendMessageGeoLocationAction) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *SendMessageGeoLocationAction) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("sendMessageGeoLocationAction")
+	}
 	return b.WriteErr()
 }
 
@@ -34454,6 +35774,9 @@ func (m *SendMessageChooseContactAction) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *SendMessageChooseContactAction) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("sendMessageChooseContactAction")
+	}
 	return b.WriteErr()
 }
 
@@ -34497,6 +35820,9 @@ func (m *SendMessageGamePlayAction) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *SendMessageGamePlayAction) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("sendMessageGamePlayAction")
+	}
 	return b.WriteErr()
 }
 
@@ -34540,6 +35866,9 @@ func (m *SendMessageRecordRoundAction) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *SendMessageRecordRoundAction) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("sendMessageRecordRoundAction")
+	}
 	return b.WriteErr()
 }
 
@@ -34584,6 +35913,9 @@ func (m *SendMessageUploadRoundAction) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *SendMessageUploadRoundAction) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("sendMessageUploadRoundAction")
+	}
 	b.PutInt32(m.Progress)
 	return b.WriteErr()
 }
@@ -34632,6 +35964,9 @@ func (m *SpeakingInGroupCallAction) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *SpeakingInGroupCallAction) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("speakingInGroupCallAction")
+	}
 	return b.WriteErr()
 }
 
@@ -34676,6 +36011,9 @@ func (m *SendMessageHistoryImportAction) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *SendMessageHistoryImportAction) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("sendMessageHistoryImportAction")
+	}
 	b.PutInt32(m.Progress)
 	return b.WriteErr()
 }
@@ -34724,6 +36062,9 @@ func (m *SendMessageChooseStickerAction) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *SendMessageChooseStickerAction) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("sendMessageChooseStickerAction")
+	}
 	return b.WriteErr()
 }
 
@@ -34770,10 +36111,13 @@ func (m *SendMessageEmojiInteraction) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *SendMessageEmojiInteraction) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("sendMessageEmojiInteraction")
+	}
 	b.PutString(m.Emoticon)
 	b.PutInt32(m.MsgID)
 	if err := m.Interaction.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("sendMessageEmojiInteraction", "interaction", err)
 	}
 	return b.WriteErr()
 }
@@ -34832,6 +36176,9 @@ func (m *SendMessageEmojiInteractionSeen) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *SendMessageEmojiInteractionSeen) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("sendMessageEmojiInteractionSeen")
+	}
 	b.PutString(m.Emoticon)
 	return b.WriteErr()
 }
@@ -34882,9 +36229,12 @@ func (m *SendMessageTextDraftAction) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *SendMessageTextDraftAction) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("sendMessageTextDraftAction")
+	}
 	b.PutInt64(m.RandomID)
 	if err := m.Text.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("sendMessageTextDraftAction", "text", err)
 	}
 	return b.WriteErr()
 }
@@ -34945,12 +36295,15 @@ func (m *InputSendMessageRichMessageDraftAction) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputSendMessageRichMessageDraftAction) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputSendMessageRichMessageDraftAction")
+	}
 	b.PutInt64(m.RandomID)
 	if m.RichMessage == nil {
 		return tl.NilFieldError("inputSendMessageRichMessageDraftAction", "rich_message")
 	}
 	if err := m.RichMessage.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("inputSendMessageRichMessageDraftAction", "rich_message", err)
 	}
 	return b.WriteErr()
 }
@@ -35008,9 +36361,12 @@ func (m *SendMessageRichMessageDraftAction) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *SendMessageRichMessageDraftAction) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("sendMessageRichMessageDraftAction")
+	}
 	b.PutInt64(m.RandomID)
 	if err := m.RichMessage.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("sendMessageRichMessageDraftAction", "rich_message", err)
 	}
 	return b.WriteErr()
 }
@@ -35065,6 +36421,9 @@ func (m *InputPrivacyKeyStatusTimestamp) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputPrivacyKeyStatusTimestamp) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputPrivacyKeyStatusTimestamp")
+	}
 	return b.WriteErr()
 }
 
@@ -35108,6 +36467,9 @@ func (m *InputPrivacyKeyChatInvite) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputPrivacyKeyChatInvite) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputPrivacyKeyChatInvite")
+	}
 	return b.WriteErr()
 }
 
@@ -35151,6 +36513,9 @@ func (m *InputPrivacyKeyPhoneCall) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputPrivacyKeyPhoneCall) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputPrivacyKeyPhoneCall")
+	}
 	return b.WriteErr()
 }
 
@@ -35194,6 +36559,9 @@ func (m *InputPrivacyKeyPhoneP2P) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputPrivacyKeyPhoneP2P) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputPrivacyKeyPhoneP2P")
+	}
 	return b.WriteErr()
 }
 
@@ -35237,6 +36605,9 @@ func (m *InputPrivacyKeyForwards) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputPrivacyKeyForwards) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputPrivacyKeyForwards")
+	}
 	return b.WriteErr()
 }
 
@@ -35280,6 +36651,9 @@ func (m *InputPrivacyKeyProfilePhoto) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputPrivacyKeyProfilePhoto) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputPrivacyKeyProfilePhoto")
+	}
 	return b.WriteErr()
 }
 
@@ -35323,6 +36697,9 @@ func (m *InputPrivacyKeyPhoneNumber) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputPrivacyKeyPhoneNumber) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputPrivacyKeyPhoneNumber")
+	}
 	return b.WriteErr()
 }
 
@@ -35366,6 +36743,9 @@ func (m *InputPrivacyKeyAddedByPhone) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputPrivacyKeyAddedByPhone) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputPrivacyKeyAddedByPhone")
+	}
 	return b.WriteErr()
 }
 
@@ -35409,6 +36789,9 @@ func (m *InputPrivacyKeyVoiceMessages) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputPrivacyKeyVoiceMessages) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputPrivacyKeyVoiceMessages")
+	}
 	return b.WriteErr()
 }
 
@@ -35452,6 +36835,9 @@ func (m *InputPrivacyKeyAbout) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputPrivacyKeyAbout) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputPrivacyKeyAbout")
+	}
 	return b.WriteErr()
 }
 
@@ -35495,6 +36881,9 @@ func (m *InputPrivacyKeyBirthday) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputPrivacyKeyBirthday) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputPrivacyKeyBirthday")
+	}
 	return b.WriteErr()
 }
 
@@ -35540,6 +36929,9 @@ func (m *InputPrivacyKeyStarGiftsAutoSave) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputPrivacyKeyStarGiftsAutoSave) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputPrivacyKeyStarGiftsAutoSave")
+	}
 	return b.WriteErr()
 }
 
@@ -35583,6 +36975,9 @@ func (m *InputPrivacyKeyNoPaidMessages) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputPrivacyKeyNoPaidMessages) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputPrivacyKeyNoPaidMessages")
+	}
 	return b.WriteErr()
 }
 
@@ -35626,6 +37021,9 @@ func (m *InputPrivacyKeySavedMusic) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputPrivacyKeySavedMusic) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputPrivacyKeySavedMusic")
+	}
 	return b.WriteErr()
 }
 
@@ -35669,6 +37067,9 @@ func (m *PrivacyKeyStatusTimestamp) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PrivacyKeyStatusTimestamp) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("privacyKeyStatusTimestamp")
+	}
 	return b.WriteErr()
 }
 
@@ -35712,6 +37113,9 @@ func (m *PrivacyKeyChatInvite) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PrivacyKeyChatInvite) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("privacyKeyChatInvite")
+	}
 	return b.WriteErr()
 }
 
@@ -35755,6 +37159,9 @@ func (m *PrivacyKeyPhoneCall) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PrivacyKeyPhoneCall) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("privacyKeyPhoneCall")
+	}
 	return b.WriteErr()
 }
 
@@ -35798,6 +37205,9 @@ func (m *PrivacyKeyPhoneP2P) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PrivacyKeyPhoneP2P) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("privacyKeyPhoneP2P")
+	}
 	return b.WriteErr()
 }
 
@@ -35841,6 +37251,9 @@ func (m *PrivacyKeyForwards) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PrivacyKeyForwards) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("privacyKeyForwards")
+	}
 	return b.WriteErr()
 }
 
@@ -35884,6 +37297,9 @@ func (m *PrivacyKeyProfilePhoto) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PrivacyKeyProfilePhoto) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("privacyKeyProfilePhoto")
+	}
 	return b.WriteErr()
 }
 
@@ -35927,6 +37343,9 @@ func (m *PrivacyKeyPhoneNumber) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PrivacyKeyPhoneNumber) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("privacyKeyPhoneNumber")
+	}
 	return b.WriteErr()
 }
 
@@ -35970,6 +37389,9 @@ func (m *PrivacyKeyAddedByPhone) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PrivacyKeyAddedByPhone) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("privacyKeyAddedByPhone")
+	}
 	return b.WriteErr()
 }
 
@@ -36013,6 +37435,9 @@ func (m *PrivacyKeyVoiceMessages) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PrivacyKeyVoiceMessages) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("privacyKeyVoiceMessages")
+	}
 	return b.WriteErr()
 }
 
@@ -36056,6 +37481,9 @@ func (m *PrivacyKeyAbout) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PrivacyKeyAbout) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("privacyKeyAbout")
+	}
 	return b.WriteErr()
 }
 
@@ -36099,6 +37527,9 @@ func (m *PrivacyKeyBirthday) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PrivacyKeyBirthday) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("privacyKeyBirthday")
+	}
 	return b.WriteErr()
 }
 
@@ -36142,6 +37573,9 @@ func (m *PrivacyKeyStarGiftsAutoSave) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PrivacyKeyStarGiftsAutoSave) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("privacyKeyStarGiftsAutoSave")
+	}
 	return b.WriteErr()
 }
 
@@ -36185,6 +37619,9 @@ func (m *PrivacyKeyNoPaidMessages) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PrivacyKeyNoPaidMessages) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("privacyKeyNoPaidMessages")
+	}
 	return b.WriteErr()
 }
 
@@ -36228,6 +37665,9 @@ func (m *PrivacyKeySavedMusic) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PrivacyKeySavedMusic) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("privacyKeySavedMusic")
+	}
 	return b.WriteErr()
 }
 
@@ -36271,6 +37711,9 @@ func (m *InputPrivacyValueAllowContacts) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputPrivacyValueAllowContacts) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputPrivacyValueAllowContacts")
+	}
 	return b.WriteErr()
 }
 
@@ -36314,6 +37757,9 @@ func (m *InputPrivacyValueAllowAll) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputPrivacyValueAllowAll) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputPrivacyValueAllowAll")
+	}
 	return b.WriteErr()
 }
 
@@ -36358,13 +37804,16 @@ func (m *InputPrivacyValueAllowUsers) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputPrivacyValueAllowUsers) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputPrivacyValueAllowUsers")
+	}
 	b.PutVectorHeader(len(m.Users))
 	for i0 := range m.Users {
 		if m.Users[i0] == nil {
 			return tl.NilFieldError("inputPrivacyValueAllowUsers", "users")
 		}
 		if err := m.Users[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("inputPrivacyValueAllowUsers", "users", err)
 		}
 	}
 	return b.WriteErr()
@@ -36427,6 +37876,9 @@ func (m *InputPrivacyValueDisallowContacts) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputPrivacyValueDisallowContacts) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputPrivacyValueDisallowContacts")
+	}
 	return b.WriteErr()
 }
 
@@ -36470,6 +37922,9 @@ func (m *InputPrivacyValueDisallowAll) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputPrivacyValueDisallowAll) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputPrivacyValueDisallowAll")
+	}
 	return b.WriteErr()
 }
 
@@ -36514,13 +37969,16 @@ func (m *InputPrivacyValueDisallowUsers) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputPrivacyValueDisallowUsers) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputPrivacyValueDisallowUsers")
+	}
 	b.PutVectorHeader(len(m.Users))
 	for i0 := range m.Users {
 		if m.Users[i0] == nil {
 			return tl.NilFieldError("inputPrivacyValueDisallowUsers", "users")
 		}
 		if err := m.Users[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("inputPrivacyValueDisallowUsers", "users", err)
 		}
 	}
 	return b.WriteErr()
@@ -36584,6 +38042,9 @@ func (m *InputPrivacyValueAllowChatParticipants) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputPrivacyValueAllowChatParticipants) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputPrivacyValueAllowChatParticipants")
+	}
 	b.PutVectorHeader(len(m.Chats))
 	for i0 := range m.Chats {
 		b.PutInt64(m.Chats[i0])
@@ -36649,6 +38110,9 @@ func (m *InputPrivacyValueDisallowChatParticipants) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputPrivacyValueDisallowChatParticipants) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputPrivacyValueDisallowChatParticipants")
+	}
 	b.PutVectorHeader(len(m.Chats))
 	for i0 := range m.Chats {
 		b.PutInt64(m.Chats[i0])
@@ -36713,6 +38177,9 @@ func (m *InputPrivacyValueAllowCloseFriends) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputPrivacyValueAllowCloseFriends) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputPrivacyValueAllowCloseFriends")
+	}
 	return b.WriteErr()
 }
 
@@ -36756,6 +38223,9 @@ func (m *InputPrivacyValueAllowPremium) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputPrivacyValueAllowPremium) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputPrivacyValueAllowPremium")
+	}
 	return b.WriteErr()
 }
 
@@ -36799,6 +38269,9 @@ func (m *InputPrivacyValueAllowBots) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputPrivacyValueAllowBots) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputPrivacyValueAllowBots")
+	}
 	return b.WriteErr()
 }
 
@@ -36842,6 +38315,9 @@ func (m *InputPrivacyValueDisallowBots) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputPrivacyValueDisallowBots) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputPrivacyValueDisallowBots")
+	}
 	return b.WriteErr()
 }
 
@@ -36885,6 +38361,9 @@ func (m *PrivacyValueAllowContacts) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PrivacyValueAllowContacts) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("privacyValueAllowContacts")
+	}
 	return b.WriteErr()
 }
 
@@ -36928,6 +38407,9 @@ func (m *PrivacyValueAllowAll) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PrivacyValueAllowAll) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("privacyValueAllowAll")
+	}
 	return b.WriteErr()
 }
 
@@ -36972,6 +38454,9 @@ func (m *PrivacyValueAllowUsers) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PrivacyValueAllowUsers) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("privacyValueAllowUsers")
+	}
 	b.PutVectorHeader(len(m.Users))
 	for i0 := range m.Users {
 		b.PutInt64(m.Users[i0])
@@ -37032,6 +38517,9 @@ func (m *PrivacyValueDisallowContacts) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PrivacyValueDisallowContacts) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("privacyValueDisallowContacts")
+	}
 	return b.WriteErr()
 }
 
@@ -37075,6 +38563,9 @@ func (m *PrivacyValueDisallowAll) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PrivacyValueDisallowAll) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("privacyValueDisallowAll")
+	}
 	return b.WriteErr()
 }
 
@@ -37119,6 +38610,9 @@ func (m *PrivacyValueDisallowUsers) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PrivacyValueDisallowUsers) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("privacyValueDisallowUsers")
+	}
 	b.PutVectorHeader(len(m.Users))
 	for i0 := range m.Users {
 		b.PutInt64(m.Users[i0])
@@ -37184,6 +38678,9 @@ func (m *PrivacyValueAllowChatParticipants) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PrivacyValueAllowChatParticipants) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("privacyValueAllowChatParticipants")
+	}
 	b.PutVectorHeader(len(m.Chats))
 	for i0 := range m.Chats {
 		b.PutInt64(m.Chats[i0])
@@ -37249,6 +38746,9 @@ func (m *PrivacyValueDisallowChatParticipants) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PrivacyValueDisallowChatParticipants) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("privacyValueDisallowChatParticipants")
+	}
 	b.PutVectorHeader(len(m.Chats))
 	for i0 := range m.Chats {
 		b.PutInt64(m.Chats[i0])
@@ -37309,6 +38809,9 @@ func (m *PrivacyValueAllowCloseFriends) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PrivacyValueAllowCloseFriends) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("privacyValueAllowCloseFriends")
+	}
 	return b.WriteErr()
 }
 
@@ -37352,6 +38855,9 @@ func (m *PrivacyValueAllowPremium) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PrivacyValueAllowPremium) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("privacyValueAllowPremium")
+	}
 	return b.WriteErr()
 }
 
@@ -37395,6 +38901,9 @@ func (m *PrivacyValueAllowBots) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PrivacyValueAllowBots) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("privacyValueAllowBots")
+	}
 	return b.WriteErr()
 }
 
@@ -37438,6 +38947,9 @@ func (m *PrivacyValueDisallowBots) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PrivacyValueDisallowBots) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("privacyValueDisallowBots")
+	}
 	return b.WriteErr()
 }
 
@@ -37480,6 +38992,9 @@ func (m *AccountDaysTTL) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AccountDaysTTL) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("accountDaysTTL")
+	}
 	b.PutInt32(m.Days)
 	return b.WriteErr()
 }
@@ -37530,6 +39045,9 @@ func (m *DocumentAttributeImageSize) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *DocumentAttributeImageSize) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("documentAttributeImageSize")
+	}
 	b.PutInt32(m.W)
 	b.PutInt32(m.H)
 	return b.WriteErr()
@@ -37582,6 +39100,9 @@ func (m *DocumentAttributeAnimated) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *DocumentAttributeAnimated) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("documentAttributeAnimated")
+	}
 	return b.WriteErr()
 }
 
@@ -37629,6 +39150,9 @@ func (m *DocumentAttributeSticker) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *DocumentAttributeSticker) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("documentAttributeSticker")
+	}
 	var f0 uint32
 	if m.Mask {
 		f0 |= 1 << 1
@@ -37642,11 +39166,11 @@ func (m *DocumentAttributeSticker) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("documentAttributeSticker", "stickerset")
 	}
 	if err := m.Stickerset.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("documentAttributeSticker", "stickerset", err)
 	}
 	if m.MaskCoords != nil {
 		if err := m.MaskCoords.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("documentAttributeSticker", "mask_coords", err)
 		}
 	}
 	return b.WriteErr()
@@ -37727,6 +39251,9 @@ func (m *DocumentAttributeVideo) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *DocumentAttributeVideo) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("documentAttributeVideo")
+	}
 	var f0 uint32
 	if m.RoundMessage {
 		f0 |= 1 << 0
@@ -37843,6 +39370,9 @@ func (m *DocumentAttributeAudio) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *DocumentAttributeAudio) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("documentAttributeAudio")
+	}
 	var f0 uint32
 	if m.Voice {
 		f0 |= 1 << 10
@@ -37939,6 +39469,9 @@ func (m *DocumentAttributeFilename) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *DocumentAttributeFilename) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("documentAttributeFilename")
+	}
 	b.PutString(m.FileName)
 	return b.WriteErr()
 }
@@ -37987,6 +39520,9 @@ func (m *DocumentAttributeHasStickers) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *DocumentAttributeHasStickers) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("documentAttributeHasStickers")
+	}
 	return b.WriteErr()
 }
 
@@ -38034,6 +39570,9 @@ func (m *DocumentAttributeCustomEmoji) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *DocumentAttributeCustomEmoji) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("documentAttributeCustomEmoji")
+	}
 	var f0 uint32
 	if m.Free {
 		f0 |= 1 << 0
@@ -38047,7 +39586,7 @@ func (m *DocumentAttributeCustomEmoji) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("documentAttributeCustomEmoji", "stickerset")
 	}
 	if err := m.Stickerset.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("documentAttributeCustomEmoji", "stickerset", err)
 	}
 	return b.WriteErr()
 }
@@ -38106,6 +39645,9 @@ func (m *StickerPack) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StickerPack) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("stickerPack")
+	}
 	b.PutString(m.Emoticon)
 	b.PutVectorHeader(len(m.Documents))
 	for i0 := range m.Documents {
@@ -38172,6 +39714,9 @@ func (m *WebPageEmpty) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *WebPageEmpty) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("webPageEmpty")
+	}
 	var f0 uint32
 	if m.URL.Set {
 		f0 |= 1 << 0
@@ -38242,6 +39787,9 @@ func (m *WebPagePending) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *WebPagePending) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("webPagePending")
+	}
 	var f0 uint32
 	if m.URL.Set {
 		f0 |= 1 << 0
@@ -38333,6 +39881,9 @@ func (m *WebPage) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *WebPage) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("webPage")
+	}
 	var f0 uint32
 	if m.HasLargeMedia {
 		f0 |= 1 << 13
@@ -38407,7 +39958,7 @@ func (m *WebPage) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.Photo != nil {
 		if err := m.Photo.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("webPage", "photo", err)
 		}
 	}
 	if m.EmbedURL.Set {
@@ -38430,12 +39981,12 @@ func (m *WebPage) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.Document != nil {
 		if err := m.Document.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("webPage", "document", err)
 		}
 	}
 	if m.CachedPage != nil {
 		if err := m.CachedPage.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("webPage", "cached_page", err)
 		}
 	}
 	if m.Attributes != nil {
@@ -38445,7 +39996,7 @@ func (m *WebPage) EncodeBare(b *tl.Buffer) error {
 				return tl.NilFieldError("webPage", "attributes")
 			}
 			if err := m.Attributes[i1].Encode(b); err != nil {
-				return err
+				return tl.EncodeFieldErr("webPage", "attributes", err)
 			}
 		}
 	}
@@ -38610,6 +40161,9 @@ func (m *WebPageNotModified) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *WebPageNotModified) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("webPageNotModified")
+	}
 	var f0 uint32
 	if m.CachedPageViews.Set {
 		f0 |= 1 << 0
@@ -38689,6 +40243,9 @@ func (m *Authorization) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *Authorization) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("authorization")
+	}
 	var f0 uint32
 	if m.Current {
 		f0 |= 1 << 0
@@ -38812,6 +40369,9 @@ func (m *ReceivedNotifyMessage) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ReceivedNotifyMessage) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("receivedNotifyMessage")
+	}
 	b.PutInt32(m.ID)
 	b.PutInt32(m.Flags)
 	return b.WriteErr()
@@ -38878,6 +40438,9 @@ func (m *ChatInviteExported) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChatInviteExported) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("chatInviteExported")
+	}
 	var f0 uint32
 	if m.Revoked {
 		f0 |= 1 << 0
@@ -38939,7 +40502,7 @@ func (m *ChatInviteExported) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.SubscriptionPricing != nil {
 		if err := m.SubscriptionPricing.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("chatInviteExported", "subscription_pricing", err)
 		}
 	}
 	return b.WriteErr()
@@ -39058,6 +40621,9 @@ func (m *ChatInvitePublicJoinRequests) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChatInvitePublicJoinRequests) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("chatInvitePublicJoinRequests")
+	}
 	return b.WriteErr()
 }
 
@@ -39102,11 +40668,14 @@ func (m *ChatInviteAlready) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChatInviteAlready) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("chatInviteAlready")
+	}
 	if m.Chat == nil {
 		return tl.NilFieldError("chatInviteAlready", "chat")
 	}
 	if err := m.Chat.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("chatInviteAlready", "chat", err)
 	}
 	return b.WriteErr()
 }
@@ -39173,6 +40742,9 @@ func (m *ChatInvite) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChatInvite) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("chatInvite")
+	}
 	var f0 uint32
 	if m.Channel {
 		f0 |= 1 << 0
@@ -39225,7 +40797,7 @@ func (m *ChatInvite) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("chatInvite", "photo")
 	}
 	if err := m.Photo.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("chatInvite", "photo", err)
 	}
 	b.PutInt32(m.ParticipantsCount)
 	if m.Participants != nil {
@@ -39235,14 +40807,14 @@ func (m *ChatInvite) EncodeBare(b *tl.Buffer) error {
 				return tl.NilFieldError("chatInvite", "participants")
 			}
 			if err := m.Participants[i1].Encode(b); err != nil {
-				return err
+				return tl.EncodeFieldErr("chatInvite", "participants", err)
 			}
 		}
 	}
 	b.PutInt32(m.Color)
 	if m.SubscriptionPricing != nil {
 		if err := m.SubscriptionPricing.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("chatInvite", "subscription_pricing", err)
 		}
 	}
 	if m.SubscriptionFormID.Set {
@@ -39250,7 +40822,7 @@ func (m *ChatInvite) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.BotVerification != nil {
 		if err := m.BotVerification.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("chatInvite", "bot_verification", err)
 		}
 	}
 	return b.WriteErr()
@@ -39377,11 +40949,14 @@ func (m *ChatInvitePeek) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChatInvitePeek) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("chatInvitePeek")
+	}
 	if m.Chat == nil {
 		return tl.NilFieldError("chatInvitePeek", "chat")
 	}
 	if err := m.Chat.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("chatInvitePeek", "chat", err)
 	}
 	b.PutInt32(m.Expires)
 	return b.WriteErr()
@@ -39434,6 +41009,9 @@ func (m *InputStickerSetEmpty) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputStickerSetEmpty) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputStickerSetEmpty")
+	}
 	return b.WriteErr()
 }
 
@@ -39479,6 +41057,9 @@ func (m *InputStickerSetID) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputStickerSetID) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputStickerSetID")
+	}
 	b.PutInt64(m.ID)
 	b.PutInt64(m.AccessHash)
 	return b.WriteErr()
@@ -39532,6 +41113,9 @@ func (m *InputStickerSetShortName) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputStickerSetShortName) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputStickerSetShortName")
+	}
 	b.PutString(m.ShortName)
 	return b.WriteErr()
 }
@@ -39580,6 +41164,9 @@ func (m *InputStickerSetAnimatedEmoji) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputStickerSetAnimatedEmoji) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputStickerSetAnimatedEmoji")
+	}
 	return b.WriteErr()
 }
 
@@ -39624,6 +41211,9 @@ func (m *InputStickerSetDice) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputStickerSetDice) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputStickerSetDice")
+	}
 	b.PutString(m.Emoticon)
 	return b.WriteErr()
 }
@@ -39676,6 +41266,9 @@ func (m *InputStickerSetAnimatedEmojiAnimations) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputStickerSetAnimatedEmojiAnimations) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputStickerSetAnimatedEmojiAnimations")
+	}
 	return b.WriteErr()
 }
 
@@ -39719,6 +41312,9 @@ func (m *InputStickerSetPremiumGifts) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputStickerSetPremiumGifts) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputStickerSetPremiumGifts")
+	}
 	return b.WriteErr()
 }
 
@@ -39766,6 +41362,9 @@ func (m *InputStickerSetEmojiGenericAnimations) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputStickerSetEmojiGenericAnimations) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputStickerSetEmojiGenericAnimations")
+	}
 	return b.WriteErr()
 }
 
@@ -39813,6 +41412,9 @@ func (m *InputStickerSetEmojiDefaultStatuses) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputStickerSetEmojiDefaultStatuses) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputStickerSetEmojiDefaultStatuses")
+	}
 	return b.WriteErr()
 }
 
@@ -39860,6 +41462,9 @@ func (m *InputStickerSetEmojiDefaultTopicIcons) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputStickerSetEmojiDefaultTopicIcons) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputStickerSetEmojiDefaultTopicIcons")
+	}
 	return b.WriteErr()
 }
 
@@ -39907,6 +41512,9 @@ func (m *InputStickerSetEmojiChannelDefaultStatuses) Encode(b *tl.Buffer) error 
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputStickerSetEmojiChannelDefaultStatuses) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputStickerSetEmojiChannelDefaultStatuses")
+	}
 	return b.WriteErr()
 }
 
@@ -39950,6 +41558,9 @@ func (m *InputStickerSetTonGifts) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputStickerSetTonGifts) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputStickerSetTonGifts")
+	}
 	return b.WriteErr()
 }
 
@@ -40009,6 +41620,9 @@ func (m *StickerSet) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StickerSet) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("stickerSet")
+	}
 	var f0 uint32
 	if m.Archived {
 		f0 |= 1 << 1
@@ -40067,7 +41681,7 @@ func (m *StickerSet) EncodeBare(b *tl.Buffer) error {
 				return tl.NilFieldError("stickerSet", "thumbs")
 			}
 			if err := m.Thumbs[i1].Encode(b); err != nil {
-				return err
+				return tl.EncodeFieldErr("stickerSet", "thumbs", err)
 			}
 		}
 	}
@@ -40195,6 +41809,9 @@ func (m *BotCommand) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *BotCommand) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("botCommand")
+	}
 	var f0 uint32
 	if m.Ephemeral {
 		f0 |= 1 << 0
@@ -40266,6 +41883,9 @@ func (m *BotInfo) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *BotInfo) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("botInfo")
+	}
 	var f0 uint32
 	if m.HasPreviewMedias {
 		f0 |= 1 << 6
@@ -40306,25 +41926,25 @@ func (m *BotInfo) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.DescriptionPhoto != nil {
 		if err := m.DescriptionPhoto.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("botInfo", "description_photo", err)
 		}
 	}
 	if m.DescriptionDocument != nil {
 		if err := m.DescriptionDocument.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("botInfo", "description_document", err)
 		}
 	}
 	if m.Commands != nil {
 		b.PutVectorHeader(len(m.Commands))
 		for i1 := range m.Commands {
 			if err := m.Commands[i1].Encode(b); err != nil {
-				return err
+				return tl.EncodeFieldErr("botInfo", "commands", err)
 			}
 		}
 	}
 	if m.MenuButton != nil {
 		if err := m.MenuButton.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("botInfo", "menu_button", err)
 		}
 	}
 	if m.PrivacyPolicyURL.Set {
@@ -40332,12 +41952,12 @@ func (m *BotInfo) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.AppSettings != nil {
 		if err := m.AppSettings.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("botInfo", "app_settings", err)
 		}
 	}
 	if m.VerifierSettings != nil {
 		if err := m.VerifierSettings.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("botInfo", "verifier_settings", err)
 		}
 	}
 	return b.WriteErr()
@@ -40471,6 +42091,9 @@ func (m *KeyboardButton) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *KeyboardButton) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("keyboardButton")
+	}
 	var f0 uint32
 	if m.Style != nil {
 		f0 |= 1 << 10
@@ -40478,7 +42101,7 @@ func (m *KeyboardButton) EncodeBare(b *tl.Buffer) error {
 	b.PutUint32(f0)
 	if m.Style != nil {
 		if err := m.Style.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("keyboardButton", "style", err)
 		}
 	}
 	b.PutString(m.Text)
@@ -40550,6 +42173,9 @@ func (m *KeyboardButtonURL) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *KeyboardButtonURL) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("keyboardButtonUrl")
+	}
 	var f0 uint32
 	if m.Style != nil {
 		f0 |= 1 << 10
@@ -40557,7 +42183,7 @@ func (m *KeyboardButtonURL) EncodeBare(b *tl.Buffer) error {
 	b.PutUint32(f0)
 	if m.Style != nil {
 		if err := m.Style.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("keyboardButtonUrl", "style", err)
 		}
 	}
 	b.PutString(m.Text)
@@ -40634,6 +42260,9 @@ func (m *KeyboardButtonCallback) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *KeyboardButtonCallback) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("keyboardButtonCallback")
+	}
 	var f0 uint32
 	if m.RequiresPassword {
 		f0 |= 1 << 0
@@ -40644,7 +42273,7 @@ func (m *KeyboardButtonCallback) EncodeBare(b *tl.Buffer) error {
 	b.PutUint32(f0)
 	if m.Style != nil {
 		if err := m.Style.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("keyboardButtonCallback", "style", err)
 		}
 	}
 	b.PutString(m.Text)
@@ -40720,6 +42349,9 @@ func (m *KeyboardButtonRequestPhone) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *KeyboardButtonRequestPhone) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("keyboardButtonRequestPhone")
+	}
 	var f0 uint32
 	if m.Style != nil {
 		f0 |= 1 << 10
@@ -40727,7 +42359,7 @@ func (m *KeyboardButtonRequestPhone) EncodeBare(b *tl.Buffer) error {
 	b.PutUint32(f0)
 	if m.Style != nil {
 		if err := m.Style.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("keyboardButtonRequestPhone", "style", err)
 		}
 	}
 	b.PutString(m.Text)
@@ -40800,6 +42432,9 @@ func (m *KeyboardButtonRequestGeoLocation) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *KeyboardButtonRequestGeoLocation) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("keyboardButtonRequestGeoLocation")
+	}
 	var f0 uint32
 	if m.Style != nil {
 		f0 |= 1 << 10
@@ -40807,7 +42442,7 @@ func (m *KeyboardButtonRequestGeoLocation) EncodeBare(b *tl.Buffer) error {
 	b.PutUint32(f0)
 	if m.Style != nil {
 		if err := m.Style.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("keyboardButtonRequestGeoLocation", "style", err)
 		}
 	}
 	b.PutString(m.Text)
@@ -40881,6 +42516,9 @@ func (m *KeyboardButtonSwitchInline) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *KeyboardButtonSwitchInline) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("keyboardButtonSwitchInline")
+	}
 	var f0 uint32
 	if m.SamePeer {
 		f0 |= 1 << 0
@@ -40894,7 +42532,7 @@ func (m *KeyboardButtonSwitchInline) EncodeBare(b *tl.Buffer) error {
 	b.PutUint32(f0)
 	if m.Style != nil {
 		if err := m.Style.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("keyboardButtonSwitchInline", "style", err)
 		}
 	}
 	b.PutString(m.Text)
@@ -40906,7 +42544,7 @@ func (m *KeyboardButtonSwitchInline) EncodeBare(b *tl.Buffer) error {
 				return tl.NilFieldError("keyboardButtonSwitchInline", "peer_types")
 			}
 			if err := m.PeerTypes[i1].Encode(b); err != nil {
-				return err
+				return tl.EncodeFieldErr("keyboardButtonSwitchInline", "peer_types", err)
 			}
 		}
 	}
@@ -40995,6 +42633,9 @@ func (m *KeyboardButtonGame) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *KeyboardButtonGame) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("keyboardButtonGame")
+	}
 	var f0 uint32
 	if m.Style != nil {
 		f0 |= 1 << 10
@@ -41002,7 +42643,7 @@ func (m *KeyboardButtonGame) EncodeBare(b *tl.Buffer) error {
 	b.PutUint32(f0)
 	if m.Style != nil {
 		if err := m.Style.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("keyboardButtonGame", "style", err)
 		}
 	}
 	b.PutString(m.Text)
@@ -41073,6 +42714,9 @@ func (m *KeyboardButtonBuy) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *KeyboardButtonBuy) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("keyboardButtonBuy")
+	}
 	var f0 uint32
 	if m.Style != nil {
 		f0 |= 1 << 10
@@ -41080,7 +42724,7 @@ func (m *KeyboardButtonBuy) EncodeBare(b *tl.Buffer) error {
 	b.PutUint32(f0)
 	if m.Style != nil {
 		if err := m.Style.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("keyboardButtonBuy", "style", err)
 		}
 	}
 	b.PutString(m.Text)
@@ -41154,6 +42798,9 @@ func (m *KeyboardButtonURLAuth) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *KeyboardButtonURLAuth) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("keyboardButtonUrlAuth")
+	}
 	var f0 uint32
 	if m.Style != nil {
 		f0 |= 1 << 10
@@ -41164,7 +42811,7 @@ func (m *KeyboardButtonURLAuth) EncodeBare(b *tl.Buffer) error {
 	b.PutUint32(f0)
 	if m.Style != nil {
 		if err := m.Style.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("keyboardButtonUrlAuth", "style", err)
 		}
 	}
 	b.PutString(m.Text)
@@ -41256,6 +42903,9 @@ func (m *InputKeyboardButtonURLAuth) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputKeyboardButtonURLAuth) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputKeyboardButtonUrlAuth")
+	}
 	var f0 uint32
 	if m.RequestWriteAccess {
 		f0 |= 1 << 0
@@ -41269,7 +42919,7 @@ func (m *InputKeyboardButtonURLAuth) EncodeBare(b *tl.Buffer) error {
 	b.PutUint32(f0)
 	if m.Style != nil {
 		if err := m.Style.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("inputKeyboardButtonUrlAuth", "style", err)
 		}
 	}
 	b.PutString(m.Text)
@@ -41281,7 +42931,7 @@ func (m *InputKeyboardButtonURLAuth) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("inputKeyboardButtonUrlAuth", "bot")
 	}
 	if err := m.Bot.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("inputKeyboardButtonUrlAuth", "bot", err)
 	}
 	return b.WriteErr()
 }
@@ -41364,6 +43014,9 @@ func (m *KeyboardButtonRequestPoll) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *KeyboardButtonRequestPoll) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("keyboardButtonRequestPoll")
+	}
 	var f0 uint32
 	if m.Style != nil {
 		f0 |= 1 << 10
@@ -41374,7 +43027,7 @@ func (m *KeyboardButtonRequestPoll) EncodeBare(b *tl.Buffer) error {
 	b.PutUint32(f0)
 	if m.Style != nil {
 		if err := m.Style.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("keyboardButtonRequestPoll", "style", err)
 		}
 	}
 	if m.Quiz.Set {
@@ -41455,6 +43108,9 @@ func (m *InputKeyboardButtonUserProfile) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputKeyboardButtonUserProfile) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputKeyboardButtonUserProfile")
+	}
 	var f0 uint32
 	if m.Style != nil {
 		f0 |= 1 << 10
@@ -41462,7 +43118,7 @@ func (m *InputKeyboardButtonUserProfile) EncodeBare(b *tl.Buffer) error {
 	b.PutUint32(f0)
 	if m.Style != nil {
 		if err := m.Style.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("inputKeyboardButtonUserProfile", "style", err)
 		}
 	}
 	b.PutString(m.Text)
@@ -41470,7 +43126,7 @@ func (m *InputKeyboardButtonUserProfile) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("inputKeyboardButtonUserProfile", "user_id")
 	}
 	if err := m.UserID.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("inputKeyboardButtonUserProfile", "user_id", err)
 	}
 	return b.WriteErr()
 }
@@ -41543,6 +43199,9 @@ func (m *KeyboardButtonUserProfile) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *KeyboardButtonUserProfile) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("keyboardButtonUserProfile")
+	}
 	var f0 uint32
 	if m.Style != nil {
 		f0 |= 1 << 10
@@ -41550,7 +43209,7 @@ func (m *KeyboardButtonUserProfile) EncodeBare(b *tl.Buffer) error {
 	b.PutUint32(f0)
 	if m.Style != nil {
 		if err := m.Style.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("keyboardButtonUserProfile", "style", err)
 		}
 	}
 	b.PutString(m.Text)
@@ -41626,6 +43285,9 @@ func (m *KeyboardButtonWebView) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *KeyboardButtonWebView) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("keyboardButtonWebView")
+	}
 	var f0 uint32
 	if m.Style != nil {
 		f0 |= 1 << 10
@@ -41633,7 +43295,7 @@ func (m *KeyboardButtonWebView) EncodeBare(b *tl.Buffer) error {
 	b.PutUint32(f0)
 	if m.Style != nil {
 		if err := m.Style.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("keyboardButtonWebView", "style", err)
 		}
 	}
 	b.PutString(m.Text)
@@ -41709,6 +43371,9 @@ func (m *KeyboardButtonSimpleWebView) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *KeyboardButtonSimpleWebView) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("keyboardButtonSimpleWebView")
+	}
 	var f0 uint32
 	if m.Style != nil {
 		f0 |= 1 << 10
@@ -41716,7 +43381,7 @@ func (m *KeyboardButtonSimpleWebView) EncodeBare(b *tl.Buffer) error {
 	b.PutUint32(f0)
 	if m.Style != nil {
 		if err := m.Style.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("keyboardButtonSimpleWebView", "style", err)
 		}
 	}
 	b.PutString(m.Text)
@@ -41794,6 +43459,9 @@ func (m *KeyboardButtonRequestPeer) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *KeyboardButtonRequestPeer) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("keyboardButtonRequestPeer")
+	}
 	var f0 uint32
 	if m.Style != nil {
 		f0 |= 1 << 10
@@ -41801,7 +43469,7 @@ func (m *KeyboardButtonRequestPeer) EncodeBare(b *tl.Buffer) error {
 	b.PutUint32(f0)
 	if m.Style != nil {
 		if err := m.Style.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("keyboardButtonRequestPeer", "style", err)
 		}
 	}
 	b.PutString(m.Text)
@@ -41810,7 +43478,7 @@ func (m *KeyboardButtonRequestPeer) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("keyboardButtonRequestPeer", "peer_type")
 	}
 	if err := m.PeerType.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("keyboardButtonRequestPeer", "peer_type", err)
 	}
 	b.PutInt32(m.MaxQuantity)
 	return b.WriteErr()
@@ -41895,6 +43563,9 @@ func (m *InputKeyboardButtonRequestPeer) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputKeyboardButtonRequestPeer) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputKeyboardButtonRequestPeer")
+	}
 	var f0 uint32
 	if m.NameRequested {
 		f0 |= 1 << 0
@@ -41911,7 +43582,7 @@ func (m *InputKeyboardButtonRequestPeer) EncodeBare(b *tl.Buffer) error {
 	b.PutUint32(f0)
 	if m.Style != nil {
 		if err := m.Style.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("inputKeyboardButtonRequestPeer", "style", err)
 		}
 	}
 	b.PutString(m.Text)
@@ -41920,7 +43591,7 @@ func (m *InputKeyboardButtonRequestPeer) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("inputKeyboardButtonRequestPeer", "peer_type")
 	}
 	if err := m.PeerType.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("inputKeyboardButtonRequestPeer", "peer_type", err)
 	}
 	b.PutInt32(m.MaxQuantity)
 	return b.WriteErr()
@@ -42003,6 +43674,9 @@ func (m *KeyboardButtonCopy) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *KeyboardButtonCopy) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("keyboardButtonCopy")
+	}
 	var f0 uint32
 	if m.Style != nil {
 		f0 |= 1 << 10
@@ -42010,7 +43684,7 @@ func (m *KeyboardButtonCopy) EncodeBare(b *tl.Buffer) error {
 	b.PutUint32(f0)
 	if m.Style != nil {
 		if err := m.Style.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("keyboardButtonCopy", "style", err)
 		}
 	}
 	b.PutString(m.Text)
@@ -42082,13 +43756,16 @@ func (m *KeyboardButtonRow) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *KeyboardButtonRow) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("keyboardButtonRow")
+	}
 	b.PutVectorHeader(len(m.Buttons))
 	for i0 := range m.Buttons {
 		if m.Buttons[i0] == nil {
 			return tl.NilFieldError("keyboardButtonRow", "buttons")
 		}
 		if err := m.Buttons[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("keyboardButtonRow", "buttons", err)
 		}
 	}
 	return b.WriteErr()
@@ -42148,6 +43825,9 @@ func (m *ReplyKeyboardHide) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ReplyKeyboardHide) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("replyKeyboardHide")
+	}
 	var f0 uint32
 	if m.Selective {
 		f0 |= 1 << 2
@@ -42206,6 +43886,9 @@ func (m *ReplyKeyboardForceReply) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ReplyKeyboardForceReply) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("replyKeyboardForceReply")
+	}
 	var f0 uint32
 	if m.SingleUse {
 		f0 |= 1 << 1
@@ -42283,6 +43966,9 @@ func (m *ReplyKeyboardMarkup) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ReplyKeyboardMarkup) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("replyKeyboardMarkup")
+	}
 	var f0 uint32
 	if m.Resize {
 		f0 |= 1 << 0
@@ -42303,7 +43989,7 @@ func (m *ReplyKeyboardMarkup) EncodeBare(b *tl.Buffer) error {
 	b.PutVectorHeader(len(m.Rows))
 	for i0 := range m.Rows {
 		if err := m.Rows[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("replyKeyboardMarkup", "rows", err)
 		}
 	}
 	if m.Placeholder.Set {
@@ -42387,10 +44073,13 @@ func (m *ReplyInlineMarkup) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ReplyInlineMarkup) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("replyInlineMarkup")
+	}
 	b.PutVectorHeader(len(m.Rows))
 	for i0 := range m.Rows {
 		if err := m.Rows[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("replyInlineMarkup", "rows", err)
 		}
 	}
 	return b.WriteErr()
@@ -42457,6 +44146,9 @@ func (m *MessageEntityUnknown) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageEntityUnknown) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageEntityUnknown")
+	}
 	b.PutInt32(m.Offset)
 	b.PutInt32(m.Length)
 	return b.WriteErr()
@@ -42511,6 +44203,9 @@ func (m *MessageEntityMention) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageEntityMention) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageEntityMention")
+	}
 	b.PutInt32(m.Offset)
 	b.PutInt32(m.Length)
 	return b.WriteErr()
@@ -42565,6 +44260,9 @@ func (m *MessageEntityHashtag) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageEntityHashtag) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageEntityHashtag")
+	}
 	b.PutInt32(m.Offset)
 	b.PutInt32(m.Length)
 	return b.WriteErr()
@@ -42619,6 +44317,9 @@ func (m *MessageEntityBotCommand) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageEntityBotCommand) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageEntityBotCommand")
+	}
 	b.PutInt32(m.Offset)
 	b.PutInt32(m.Length)
 	return b.WriteErr()
@@ -42673,6 +44374,9 @@ func (m *MessageEntityURL) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageEntityURL) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageEntityUrl")
+	}
 	b.PutInt32(m.Offset)
 	b.PutInt32(m.Length)
 	return b.WriteErr()
@@ -42727,6 +44431,9 @@ func (m *MessageEntityEmail) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageEntityEmail) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageEntityEmail")
+	}
 	b.PutInt32(m.Offset)
 	b.PutInt32(m.Length)
 	return b.WriteErr()
@@ -42781,6 +44488,9 @@ func (m *MessageEntityBold) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageEntityBold) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageEntityBold")
+	}
 	b.PutInt32(m.Offset)
 	b.PutInt32(m.Length)
 	return b.WriteErr()
@@ -42835,6 +44545,9 @@ func (m *MessageEntityItalic) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageEntityItalic) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageEntityItalic")
+	}
 	b.PutInt32(m.Offset)
 	b.PutInt32(m.Length)
 	return b.WriteErr()
@@ -42889,6 +44602,9 @@ func (m *MessageEntityCode) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageEntityCode) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageEntityCode")
+	}
 	b.PutInt32(m.Offset)
 	b.PutInt32(m.Length)
 	return b.WriteErr()
@@ -42944,6 +44660,9 @@ func (m *MessageEntityPre) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageEntityPre) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageEntityPre")
+	}
 	b.PutInt32(m.Offset)
 	b.PutInt32(m.Length)
 	b.PutString(m.Language)
@@ -43003,6 +44722,9 @@ func (m *MessageEntityTextURL) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageEntityTextURL) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageEntityTextUrl")
+	}
 	b.PutInt32(m.Offset)
 	b.PutInt32(m.Length)
 	b.PutString(m.URL)
@@ -43062,6 +44784,9 @@ func (m *MessageEntityMentionName) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageEntityMentionName) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageEntityMentionName")
+	}
 	b.PutInt32(m.Offset)
 	b.PutInt32(m.Length)
 	b.PutInt64(m.UserID)
@@ -43121,13 +44846,16 @@ func (m *InputMessageEntityMentionName) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputMessageEntityMentionName) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputMessageEntityMentionName")
+	}
 	b.PutInt32(m.Offset)
 	b.PutInt32(m.Length)
 	if m.UserID == nil {
 		return tl.NilFieldError("inputMessageEntityMentionName", "user_id")
 	}
 	if err := m.UserID.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("inputMessageEntityMentionName", "user_id", err)
 	}
 	return b.WriteErr()
 }
@@ -43184,6 +44912,9 @@ func (m *MessageEntityPhone) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageEntityPhone) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageEntityPhone")
+	}
 	b.PutInt32(m.Offset)
 	b.PutInt32(m.Length)
 	return b.WriteErr()
@@ -43238,6 +44969,9 @@ func (m *MessageEntityCashtag) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageEntityCashtag) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageEntityCashtag")
+	}
 	b.PutInt32(m.Offset)
 	b.PutInt32(m.Length)
 	return b.WriteErr()
@@ -43292,6 +45026,9 @@ func (m *MessageEntityUnderline) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageEntityUnderline) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageEntityUnderline")
+	}
 	b.PutInt32(m.Offset)
 	b.PutInt32(m.Length)
 	return b.WriteErr()
@@ -43346,6 +45083,9 @@ func (m *MessageEntityStrike) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageEntityStrike) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageEntityStrike")
+	}
 	b.PutInt32(m.Offset)
 	b.PutInt32(m.Length)
 	return b.WriteErr()
@@ -43400,6 +45140,9 @@ func (m *MessageEntityBankCard) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageEntityBankCard) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageEntityBankCard")
+	}
 	b.PutInt32(m.Offset)
 	b.PutInt32(m.Length)
 	return b.WriteErr()
@@ -43454,6 +45197,9 @@ func (m *MessageEntitySpoiler) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageEntitySpoiler) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageEntitySpoiler")
+	}
 	b.PutInt32(m.Offset)
 	b.PutInt32(m.Length)
 	return b.WriteErr()
@@ -43509,6 +45255,9 @@ func (m *MessageEntityCustomEmoji) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageEntityCustomEmoji) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageEntityCustomEmoji")
+	}
 	b.PutInt32(m.Offset)
 	b.PutInt32(m.Length)
 	b.PutInt64(m.DocumentID)
@@ -43568,6 +45317,9 @@ func (m *MessageEntityBlockquote) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageEntityBlockquote) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageEntityBlockquote")
+	}
 	var f0 uint32
 	if m.Collapsed {
 		f0 |= 1 << 0
@@ -43640,6 +45392,9 @@ func (m *MessageEntityFormattedDate) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageEntityFormattedDate) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageEntityFormattedDate")
+	}
 	var f0 uint32
 	if m.Relative {
 		f0 |= 1 << 0
@@ -43729,6 +45484,9 @@ func (m *MessageEntityDiffInsert) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageEntityDiffInsert) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageEntityDiffInsert")
+	}
 	b.PutInt32(m.Offset)
 	b.PutInt32(m.Length)
 	return b.WriteErr()
@@ -43784,6 +45542,9 @@ func (m *MessageEntityDiffReplace) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageEntityDiffReplace) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageEntityDiffReplace")
+	}
 	b.PutInt32(m.Offset)
 	b.PutInt32(m.Length)
 	b.PutString(m.OldText)
@@ -43842,6 +45603,9 @@ func (m *MessageEntityDiffDelete) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageEntityDiffDelete) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageEntityDiffDelete")
+	}
 	b.PutInt32(m.Offset)
 	b.PutInt32(m.Length)
 	return b.WriteErr()
@@ -43894,6 +45658,9 @@ func (m *InputChannelEmpty) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputChannelEmpty) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputChannelEmpty")
+	}
 	return b.WriteErr()
 }
 
@@ -43939,6 +45706,9 @@ func (m *InputChannel) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputChannel) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputChannel")
+	}
 	b.PutInt64(m.ChannelID)
 	b.PutInt64(m.AccessHash)
 	return b.WriteErr()
@@ -43994,11 +45764,14 @@ func (m *InputChannelFromMessage) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputChannelFromMessage) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputChannelFromMessage")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("inputChannelFromMessage", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("inputChannelFromMessage", "peer", err)
 	}
 	b.PutInt32(m.MsgID)
 	b.PutInt64(m.ChannelID)
@@ -44055,6 +45828,9 @@ func (m *MessageRange) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageRange) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageRange")
+	}
 	b.PutInt32(m.MinID)
 	b.PutInt32(m.MaxID)
 	return b.WriteErr()
@@ -44107,6 +45883,9 @@ func (m *ChannelMessagesFilterEmpty) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelMessagesFilterEmpty) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channelMessagesFilterEmpty")
+	}
 	return b.WriteErr()
 }
 
@@ -44152,6 +45931,9 @@ func (m *ChannelMessagesFilter) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelMessagesFilter) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channelMessagesFilter")
+	}
 	var f0 uint32
 	if m.ExcludeNewMessages {
 		f0 |= 1 << 1
@@ -44160,7 +45942,7 @@ func (m *ChannelMessagesFilter) EncodeBare(b *tl.Buffer) error {
 	b.PutVectorHeader(len(m.Ranges))
 	for i0 := range m.Ranges {
 		if err := m.Ranges[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("channelMessagesFilter", "ranges", err)
 		}
 	}
 	return b.WriteErr()
@@ -44235,6 +46017,9 @@ func (m *ChannelParticipant) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelParticipant) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channelParticipant")
+	}
 	var f0 uint32
 	if m.SubscriptionUntilDate.Set {
 		f0 |= 1 << 0
@@ -44324,6 +46109,9 @@ func (m *ChannelParticipantSelf) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelParticipantSelf) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channelParticipantSelf")
+	}
 	var f0 uint32
 	if m.ViaRequest {
 		f0 |= 1 << 0
@@ -44418,6 +46206,9 @@ func (m *ChannelParticipantCreator) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelParticipantCreator) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channelParticipantCreator")
+	}
 	var f0 uint32
 	if m.Rank.Set {
 		f0 |= 1 << 0
@@ -44425,7 +46216,7 @@ func (m *ChannelParticipantCreator) EncodeBare(b *tl.Buffer) error {
 	b.PutUint32(f0)
 	b.PutInt64(m.UserID)
 	if err := m.AdminRights.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channelParticipantCreator", "admin_rights", err)
 	}
 	if m.Rank.Set {
 		b.PutString(m.Rank.Value)
@@ -44502,6 +46293,9 @@ func (m *ChannelParticipantAdmin) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelParticipantAdmin) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channelParticipantAdmin")
+	}
 	var f0 uint32
 	if m.CanEdit {
 		f0 |= 1 << 0
@@ -44523,7 +46317,7 @@ func (m *ChannelParticipantAdmin) EncodeBare(b *tl.Buffer) error {
 	b.PutInt64(m.PromotedBy)
 	b.PutInt32(m.Date)
 	if err := m.AdminRights.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channelParticipantAdmin", "admin_rights", err)
 	}
 	if m.Rank.Set {
 		b.PutString(m.Rank.Value)
@@ -44612,6 +46406,9 @@ func (m *ChannelParticipantBanned) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelParticipantBanned) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channelParticipantBanned")
+	}
 	var f0 uint32
 	if m.Left {
 		f0 |= 1 << 0
@@ -44624,12 +46421,12 @@ func (m *ChannelParticipantBanned) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("channelParticipantBanned", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channelParticipantBanned", "peer", err)
 	}
 	b.PutInt64(m.KickedBy)
 	b.PutInt32(m.Date)
 	if err := m.BannedRights.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channelParticipantBanned", "banned_rights", err)
 	}
 	if m.Rank.Set {
 		b.PutString(m.Rank.Value)
@@ -44706,11 +46503,14 @@ func (m *ChannelParticipantLeft) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelParticipantLeft) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channelParticipantLeft")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("channelParticipantLeft", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channelParticipantLeft", "peer", err)
 	}
 	return b.WriteErr()
 }
@@ -44759,6 +46559,9 @@ func (m *ChannelParticipantsRecent) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelParticipantsRecent) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channelParticipantsRecent")
+	}
 	return b.WriteErr()
 }
 
@@ -44802,6 +46605,9 @@ func (m *ChannelParticipantsAdmins) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelParticipantsAdmins) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channelParticipantsAdmins")
+	}
 	return b.WriteErr()
 }
 
@@ -44846,6 +46652,9 @@ func (m *ChannelParticipantsKicked) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelParticipantsKicked) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channelParticipantsKicked")
+	}
 	b.PutString(m.Q)
 	return b.WriteErr()
 }
@@ -44894,6 +46703,9 @@ func (m *ChannelParticipantsBots) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelParticipantsBots) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channelParticipantsBots")
+	}
 	return b.WriteErr()
 }
 
@@ -44938,6 +46750,9 @@ func (m *ChannelParticipantsBanned) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelParticipantsBanned) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channelParticipantsBanned")
+	}
 	b.PutString(m.Q)
 	return b.WriteErr()
 }
@@ -44987,6 +46802,9 @@ func (m *ChannelParticipantsSearch) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelParticipantsSearch) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channelParticipantsSearch")
+	}
 	b.PutString(m.Q)
 	return b.WriteErr()
 }
@@ -45036,6 +46854,9 @@ func (m *ChannelParticipantsContacts) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelParticipantsContacts) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channelParticipantsContacts")
+	}
 	b.PutString(m.Q)
 	return b.WriteErr()
 }
@@ -45086,6 +46907,9 @@ func (m *ChannelParticipantsMentions) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelParticipantsMentions) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channelParticipantsMentions")
+	}
 	var f0 uint32
 	if m.Q.Set {
 		f0 |= 1 << 0
@@ -45165,6 +46989,9 @@ func (m *InputBotInlineMessageMediaAuto) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputBotInlineMessageMediaAuto) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputBotInlineMessageMediaAuto")
+	}
 	var f0 uint32
 	if m.InvertMedia {
 		f0 |= 1 << 3
@@ -45184,13 +47011,13 @@ func (m *InputBotInlineMessageMediaAuto) EncodeBare(b *tl.Buffer) error {
 				return tl.NilFieldError("inputBotInlineMessageMediaAuto", "entities")
 			}
 			if err := m.Entities[i1].Encode(b); err != nil {
-				return err
+				return tl.EncodeFieldErr("inputBotInlineMessageMediaAuto", "entities", err)
 			}
 		}
 	}
 	if m.ReplyMarkup != nil {
 		if err := m.ReplyMarkup.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("inputBotInlineMessageMediaAuto", "reply_markup", err)
 		}
 	}
 	return b.WriteErr()
@@ -45270,6 +47097,9 @@ func (m *InputBotInlineMessageText) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputBotInlineMessageText) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputBotInlineMessageText")
+	}
 	var f0 uint32
 	if m.NoWebpage {
 		f0 |= 1 << 0
@@ -45292,13 +47122,13 @@ func (m *InputBotInlineMessageText) EncodeBare(b *tl.Buffer) error {
 				return tl.NilFieldError("inputBotInlineMessageText", "entities")
 			}
 			if err := m.Entities[i1].Encode(b); err != nil {
-				return err
+				return tl.EncodeFieldErr("inputBotInlineMessageText", "entities", err)
 			}
 		}
 	}
 	if m.ReplyMarkup != nil {
 		if err := m.ReplyMarkup.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("inputBotInlineMessageText", "reply_markup", err)
 		}
 	}
 	return b.WriteErr()
@@ -45379,6 +47209,9 @@ func (m *InputBotInlineMessageMediaGeo) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputBotInlineMessageMediaGeo) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputBotInlineMessageMediaGeo")
+	}
 	var f0 uint32
 	if m.Heading.Set {
 		f0 |= 1 << 0
@@ -45397,7 +47230,7 @@ func (m *InputBotInlineMessageMediaGeo) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("inputBotInlineMessageMediaGeo", "geo_point")
 	}
 	if err := m.GeoPoint.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("inputBotInlineMessageMediaGeo", "geo_point", err)
 	}
 	if m.Heading.Set {
 		b.PutInt32(m.Heading.Value)
@@ -45410,7 +47243,7 @@ func (m *InputBotInlineMessageMediaGeo) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.ReplyMarkup != nil {
 		if err := m.ReplyMarkup.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("inputBotInlineMessageMediaGeo", "reply_markup", err)
 		}
 	}
 	return b.WriteErr()
@@ -45495,6 +47328,9 @@ func (m *InputBotInlineMessageMediaVenue) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputBotInlineMessageMediaVenue) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputBotInlineMessageMediaVenue")
+	}
 	var f0 uint32
 	if m.ReplyMarkup != nil {
 		f0 |= 1 << 2
@@ -45504,7 +47340,7 @@ func (m *InputBotInlineMessageMediaVenue) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("inputBotInlineMessageMediaVenue", "geo_point")
 	}
 	if err := m.GeoPoint.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("inputBotInlineMessageMediaVenue", "geo_point", err)
 	}
 	b.PutString(m.Title)
 	b.PutString(m.Address)
@@ -45513,7 +47349,7 @@ func (m *InputBotInlineMessageMediaVenue) EncodeBare(b *tl.Buffer) error {
 	b.PutString(m.VenueType)
 	if m.ReplyMarkup != nil {
 		if err := m.ReplyMarkup.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("inputBotInlineMessageMediaVenue", "reply_markup", err)
 		}
 	}
 	return b.WriteErr()
@@ -45597,6 +47433,9 @@ func (m *InputBotInlineMessageMediaContact) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputBotInlineMessageMediaContact) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputBotInlineMessageMediaContact")
+	}
 	var f0 uint32
 	if m.ReplyMarkup != nil {
 		f0 |= 1 << 2
@@ -45608,7 +47447,7 @@ func (m *InputBotInlineMessageMediaContact) EncodeBare(b *tl.Buffer) error {
 	b.PutString(m.Vcard)
 	if m.ReplyMarkup != nil {
 		if err := m.ReplyMarkup.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("inputBotInlineMessageMediaContact", "reply_markup", err)
 		}
 	}
 	return b.WriteErr()
@@ -45678,6 +47517,9 @@ func (m *InputBotInlineMessageGame) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputBotInlineMessageGame) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputBotInlineMessageGame")
+	}
 	var f0 uint32
 	if m.ReplyMarkup != nil {
 		f0 |= 1 << 2
@@ -45685,7 +47527,7 @@ func (m *InputBotInlineMessageGame) EncodeBare(b *tl.Buffer) error {
 	b.PutUint32(f0)
 	if m.ReplyMarkup != nil {
 		if err := m.ReplyMarkup.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("inputBotInlineMessageGame", "reply_markup", err)
 		}
 	}
 	return b.WriteErr()
@@ -45754,6 +47596,9 @@ func (m *InputBotInlineMessageMediaInvoice) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputBotInlineMessageMediaInvoice) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputBotInlineMessageMediaInvoice")
+	}
 	var f0 uint32
 	if m.Photo != nil {
 		f0 |= 1 << 0
@@ -45766,20 +47611,20 @@ func (m *InputBotInlineMessageMediaInvoice) EncodeBare(b *tl.Buffer) error {
 	b.PutString(m.Description)
 	if m.Photo != nil {
 		if err := m.Photo.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("inputBotInlineMessageMediaInvoice", "photo", err)
 		}
 	}
 	if err := m.Invoice.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("inputBotInlineMessageMediaInvoice", "invoice", err)
 	}
 	b.PutBytes(m.Payload)
 	b.PutString(m.Provider)
 	if err := m.ProviderData.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("inputBotInlineMessageMediaInvoice", "provider_data", err)
 	}
 	if m.ReplyMarkup != nil {
 		if err := m.ReplyMarkup.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("inputBotInlineMessageMediaInvoice", "reply_markup", err)
 		}
 	}
 	return b.WriteErr()
@@ -45885,6 +47730,9 @@ func (m *InputBotInlineMessageMediaWebPage) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputBotInlineMessageMediaWebPage) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputBotInlineMessageMediaWebPage")
+	}
 	var f0 uint32
 	if m.InvertMedia {
 		f0 |= 1 << 3
@@ -45913,14 +47761,14 @@ func (m *InputBotInlineMessageMediaWebPage) EncodeBare(b *tl.Buffer) error {
 				return tl.NilFieldError("inputBotInlineMessageMediaWebPage", "entities")
 			}
 			if err := m.Entities[i1].Encode(b); err != nil {
-				return err
+				return tl.EncodeFieldErr("inputBotInlineMessageMediaWebPage", "entities", err)
 			}
 		}
 	}
 	b.PutString(m.URL)
 	if m.ReplyMarkup != nil {
 		if err := m.ReplyMarkup.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("inputBotInlineMessageMediaWebPage", "reply_markup", err)
 		}
 	}
 	return b.WriteErr()
@@ -46005,6 +47853,9 @@ func (m *InputBotInlineMessageRichMessage) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputBotInlineMessageRichMessage) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputBotInlineMessageRichMessage")
+	}
 	var f0 uint32
 	if m.ReplyMarkup != nil {
 		f0 |= 1 << 2
@@ -46012,14 +47863,14 @@ func (m *InputBotInlineMessageRichMessage) EncodeBare(b *tl.Buffer) error {
 	b.PutUint32(f0)
 	if m.ReplyMarkup != nil {
 		if err := m.ReplyMarkup.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("inputBotInlineMessageRichMessage", "reply_markup", err)
 		}
 	}
 	if m.RichMessage == nil {
 		return tl.NilFieldError("inputBotInlineMessageRichMessage", "rich_message")
 	}
 	if err := m.RichMessage.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("inputBotInlineMessageRichMessage", "rich_message", err)
 	}
 	return b.WriteErr()
 }
@@ -46086,6 +47937,9 @@ func (m *InputBotInlineResult) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputBotInlineResult) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputBotInlineResult")
+	}
 	var f0 uint32
 	if m.Title.Set {
 		f0 |= 1 << 1
@@ -46116,19 +47970,19 @@ func (m *InputBotInlineResult) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.Thumb != nil {
 		if err := m.Thumb.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("inputBotInlineResult", "thumb", err)
 		}
 	}
 	if m.Content != nil {
 		if err := m.Content.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("inputBotInlineResult", "content", err)
 		}
 	}
 	if m.SendMessage == nil {
 		return tl.NilFieldError("inputBotInlineResult", "send_message")
 	}
 	if err := m.SendMessage.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("inputBotInlineResult", "send_message", err)
 	}
 	return b.WriteErr()
 }
@@ -46236,19 +48090,22 @@ func (m *InputBotInlineResultPhoto) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputBotInlineResultPhoto) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputBotInlineResultPhoto")
+	}
 	b.PutString(m.ID)
 	b.PutString(m.Type)
 	if m.Photo == nil {
 		return tl.NilFieldError("inputBotInlineResultPhoto", "photo")
 	}
 	if err := m.Photo.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("inputBotInlineResultPhoto", "photo", err)
 	}
 	if m.SendMessage == nil {
 		return tl.NilFieldError("inputBotInlineResultPhoto", "send_message")
 	}
 	if err := m.SendMessage.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("inputBotInlineResultPhoto", "send_message", err)
 	}
 	return b.WriteErr()
 }
@@ -46312,6 +48169,9 @@ func (m *InputBotInlineResultDocument) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputBotInlineResultDocument) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputBotInlineResultDocument")
+	}
 	var f0 uint32
 	if m.Title.Set {
 		f0 |= 1 << 1
@@ -46332,13 +48192,13 @@ func (m *InputBotInlineResultDocument) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("inputBotInlineResultDocument", "document")
 	}
 	if err := m.Document.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("inputBotInlineResultDocument", "document", err)
 	}
 	if m.SendMessage == nil {
 		return tl.NilFieldError("inputBotInlineResultDocument", "send_message")
 	}
 	if err := m.SendMessage.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("inputBotInlineResultDocument", "send_message", err)
 	}
 	return b.WriteErr()
 }
@@ -46416,13 +48276,16 @@ func (m *InputBotInlineResultGame) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputBotInlineResultGame) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputBotInlineResultGame")
+	}
 	b.PutString(m.ID)
 	b.PutString(m.ShortName)
 	if m.SendMessage == nil {
 		return tl.NilFieldError("inputBotInlineResultGame", "send_message")
 	}
 	if err := m.SendMessage.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("inputBotInlineResultGame", "send_message", err)
 	}
 	return b.WriteErr()
 }
@@ -46481,6 +48344,9 @@ func (m *BotInlineMessageMediaAuto) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *BotInlineMessageMediaAuto) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("botInlineMessageMediaAuto")
+	}
 	var f0 uint32
 	if m.InvertMedia {
 		f0 |= 1 << 3
@@ -46500,13 +48366,13 @@ func (m *BotInlineMessageMediaAuto) EncodeBare(b *tl.Buffer) error {
 				return tl.NilFieldError("botInlineMessageMediaAuto", "entities")
 			}
 			if err := m.Entities[i1].Encode(b); err != nil {
-				return err
+				return tl.EncodeFieldErr("botInlineMessageMediaAuto", "entities", err)
 			}
 		}
 	}
 	if m.ReplyMarkup != nil {
 		if err := m.ReplyMarkup.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("botInlineMessageMediaAuto", "reply_markup", err)
 		}
 	}
 	return b.WriteErr()
@@ -46586,6 +48452,9 @@ func (m *BotInlineMessageText) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *BotInlineMessageText) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("botInlineMessageText")
+	}
 	var f0 uint32
 	if m.NoWebpage {
 		f0 |= 1 << 0
@@ -46608,13 +48477,13 @@ func (m *BotInlineMessageText) EncodeBare(b *tl.Buffer) error {
 				return tl.NilFieldError("botInlineMessageText", "entities")
 			}
 			if err := m.Entities[i1].Encode(b); err != nil {
-				return err
+				return tl.EncodeFieldErr("botInlineMessageText", "entities", err)
 			}
 		}
 	}
 	if m.ReplyMarkup != nil {
 		if err := m.ReplyMarkup.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("botInlineMessageText", "reply_markup", err)
 		}
 	}
 	return b.WriteErr()
@@ -46695,6 +48564,9 @@ func (m *BotInlineMessageMediaGeo) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *BotInlineMessageMediaGeo) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("botInlineMessageMediaGeo")
+	}
 	var f0 uint32
 	if m.Heading.Set {
 		f0 |= 1 << 0
@@ -46713,7 +48585,7 @@ func (m *BotInlineMessageMediaGeo) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("botInlineMessageMediaGeo", "geo")
 	}
 	if err := m.Geo.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("botInlineMessageMediaGeo", "geo", err)
 	}
 	if m.Heading.Set {
 		b.PutInt32(m.Heading.Value)
@@ -46726,7 +48598,7 @@ func (m *BotInlineMessageMediaGeo) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.ReplyMarkup != nil {
 		if err := m.ReplyMarkup.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("botInlineMessageMediaGeo", "reply_markup", err)
 		}
 	}
 	return b.WriteErr()
@@ -46811,6 +48683,9 @@ func (m *BotInlineMessageMediaVenue) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *BotInlineMessageMediaVenue) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("botInlineMessageMediaVenue")
+	}
 	var f0 uint32
 	if m.ReplyMarkup != nil {
 		f0 |= 1 << 2
@@ -46820,7 +48695,7 @@ func (m *BotInlineMessageMediaVenue) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("botInlineMessageMediaVenue", "geo")
 	}
 	if err := m.Geo.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("botInlineMessageMediaVenue", "geo", err)
 	}
 	b.PutString(m.Title)
 	b.PutString(m.Address)
@@ -46829,7 +48704,7 @@ func (m *BotInlineMessageMediaVenue) EncodeBare(b *tl.Buffer) error {
 	b.PutString(m.VenueType)
 	if m.ReplyMarkup != nil {
 		if err := m.ReplyMarkup.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("botInlineMessageMediaVenue", "reply_markup", err)
 		}
 	}
 	return b.WriteErr()
@@ -46909,6 +48784,9 @@ func (m *BotInlineMessageMediaContact) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *BotInlineMessageMediaContact) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("botInlineMessageMediaContact")
+	}
 	var f0 uint32
 	if m.ReplyMarkup != nil {
 		f0 |= 1 << 2
@@ -46920,7 +48798,7 @@ func (m *BotInlineMessageMediaContact) EncodeBare(b *tl.Buffer) error {
 	b.PutString(m.Vcard)
 	if m.ReplyMarkup != nil {
 		if err := m.ReplyMarkup.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("botInlineMessageMediaContact", "reply_markup", err)
 		}
 	}
 	return b.WriteErr()
@@ -46997,6 +48875,9 @@ func (m *BotInlineMessageMediaInvoice) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *BotInlineMessageMediaInvoice) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("botInlineMessageMediaInvoice")
+	}
 	var f0 uint32
 	if m.ShippingAddressRequested {
 		f0 |= 1 << 1
@@ -47015,14 +48896,14 @@ func (m *BotInlineMessageMediaInvoice) EncodeBare(b *tl.Buffer) error {
 	b.PutString(m.Description)
 	if m.Photo != nil {
 		if err := m.Photo.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("botInlineMessageMediaInvoice", "photo", err)
 		}
 	}
 	b.PutString(m.Currency)
 	b.PutInt64(m.TotalAmount)
 	if m.ReplyMarkup != nil {
 		if err := m.ReplyMarkup.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("botInlineMessageMediaInvoice", "reply_markup", err)
 		}
 	}
 	return b.WriteErr()
@@ -47107,6 +48988,9 @@ func (m *BotInlineMessageMediaWebPage) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *BotInlineMessageMediaWebPage) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("botInlineMessageMediaWebPage")
+	}
 	var f0 uint32
 	if m.InvertMedia {
 		f0 |= 1 << 3
@@ -47138,14 +49022,14 @@ func (m *BotInlineMessageMediaWebPage) EncodeBare(b *tl.Buffer) error {
 				return tl.NilFieldError("botInlineMessageMediaWebPage", "entities")
 			}
 			if err := m.Entities[i1].Encode(b); err != nil {
-				return err
+				return tl.EncodeFieldErr("botInlineMessageMediaWebPage", "entities", err)
 			}
 		}
 	}
 	b.PutString(m.URL)
 	if m.ReplyMarkup != nil {
 		if err := m.ReplyMarkup.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("botInlineMessageMediaWebPage", "reply_markup", err)
 		}
 	}
 	return b.WriteErr()
@@ -47229,6 +49113,9 @@ func (m *BotInlineMessageRichMessage) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *BotInlineMessageRichMessage) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("botInlineMessageRichMessage")
+	}
 	var f0 uint32
 	if m.ReplyMarkup != nil {
 		f0 |= 1 << 2
@@ -47236,11 +49123,11 @@ func (m *BotInlineMessageRichMessage) EncodeBare(b *tl.Buffer) error {
 	b.PutUint32(f0)
 	if m.ReplyMarkup != nil {
 		if err := m.ReplyMarkup.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("botInlineMessageRichMessage", "reply_markup", err)
 		}
 	}
 	if err := m.RichMessage.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("botInlineMessageRichMessage", "rich_message", err)
 	}
 	return b.WriteErr()
 }
@@ -47310,6 +49197,9 @@ func (m *BotInlineResult) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *BotInlineResult) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("botInlineResult")
+	}
 	var f0 uint32
 	if m.Title.Set {
 		f0 |= 1 << 1
@@ -47340,19 +49230,19 @@ func (m *BotInlineResult) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.Thumb != nil {
 		if err := m.Thumb.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("botInlineResult", "thumb", err)
 		}
 	}
 	if m.Content != nil {
 		if err := m.Content.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("botInlineResult", "content", err)
 		}
 	}
 	if m.SendMessage == nil {
 		return tl.NilFieldError("botInlineResult", "send_message")
 	}
 	if err := m.SendMessage.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("botInlineResult", "send_message", err)
 	}
 	return b.WriteErr()
 }
@@ -47447,6 +49337,9 @@ func (m *BotInlineMediaResult) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *BotInlineMediaResult) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("botInlineMediaResult")
+	}
 	var f0 uint32
 	if m.Photo != nil {
 		f0 |= 1 << 0
@@ -47465,12 +49358,12 @@ func (m *BotInlineMediaResult) EncodeBare(b *tl.Buffer) error {
 	b.PutString(m.Type)
 	if m.Photo != nil {
 		if err := m.Photo.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("botInlineMediaResult", "photo", err)
 		}
 	}
 	if m.Document != nil {
 		if err := m.Document.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("botInlineMediaResult", "document", err)
 		}
 	}
 	if m.Title.Set {
@@ -47483,7 +49376,7 @@ func (m *BotInlineMediaResult) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("botInlineMediaResult", "send_message")
 	}
 	if err := m.SendMessage.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("botInlineMediaResult", "send_message", err)
 	}
 	return b.WriteErr()
 }
@@ -47565,6 +49458,9 @@ func (m *ExportedMessageLink) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ExportedMessageLink) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("exportedMessageLink")
+	}
 	b.PutString(m.Link)
 	b.PutString(m.Html)
 	return b.WriteErr()
@@ -47628,6 +49524,9 @@ func (m *MessageFwdHeader) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageFwdHeader) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageFwdHeader")
+	}
 	var f0 uint32
 	if m.Imported {
 		f0 |= 1 << 7
@@ -47671,7 +49570,7 @@ func (m *MessageFwdHeader) EncodeBare(b *tl.Buffer) error {
 	b.PutUint32(f0)
 	if m.FromID != nil {
 		if err := m.FromID.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messageFwdHeader", "from_id", err)
 		}
 	}
 	if m.FromName.Set {
@@ -47686,7 +49585,7 @@ func (m *MessageFwdHeader) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.SavedFromPeer != nil {
 		if err := m.SavedFromPeer.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messageFwdHeader", "saved_from_peer", err)
 		}
 	}
 	if m.SavedFromMsgID.Set {
@@ -47694,7 +49593,7 @@ func (m *MessageFwdHeader) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.SavedFromID != nil {
 		if err := m.SavedFromID.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messageFwdHeader", "saved_from_id", err)
 		}
 	}
 	if m.SavedFromName.Set {
@@ -47820,6 +49719,9 @@ func (m *InputBotInlineMessageID) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputBotInlineMessageID) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputBotInlineMessageID")
+	}
 	b.PutInt32(m.DCID)
 	b.PutInt64(m.ID)
 	b.PutInt64(m.AccessHash)
@@ -47880,6 +49782,9 @@ func (m *InputBotInlineMessageID64) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputBotInlineMessageID64) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputBotInlineMessageID64")
+	}
 	b.PutInt32(m.DCID)
 	b.PutInt64(m.OwnerID)
 	b.PutInt32(m.ID)
@@ -47940,6 +49845,9 @@ func (m *InlineBotSwitchPM) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InlineBotSwitchPM) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inlineBotSwitchPM")
+	}
 	b.PutString(m.Text)
 	b.PutString(m.StartParam)
 	return b.WriteErr()
@@ -47992,11 +49900,14 @@ func (m *TopPeer) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *TopPeer) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("topPeer")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("topPeer", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("topPeer", "peer", err)
 	}
 	b.PutDouble(m.Rating)
 	return b.WriteErr()
@@ -48049,6 +49960,9 @@ func (m *TopPeerCategoryBotsPM) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *TopPeerCategoryBotsPM) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("topPeerCategoryBotsPM")
+	}
 	return b.WriteErr()
 }
 
@@ -48092,6 +50006,9 @@ func (m *TopPeerCategoryBotsInline) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *TopPeerCategoryBotsInline) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("topPeerCategoryBotsInline")
+	}
 	return b.WriteErr()
 }
 
@@ -48135,6 +50052,9 @@ func (m *TopPeerCategoryCorrespondents) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *TopPeerCategoryCorrespondents) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("topPeerCategoryCorrespondents")
+	}
 	return b.WriteErr()
 }
 
@@ -48178,6 +50098,9 @@ func (m *TopPeerCategoryGroups) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *TopPeerCategoryGroups) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("topPeerCategoryGroups")
+	}
 	return b.WriteErr()
 }
 
@@ -48221,6 +50144,9 @@ func (m *TopPeerCategoryChannels) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *TopPeerCategoryChannels) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("topPeerCategoryChannels")
+	}
 	return b.WriteErr()
 }
 
@@ -48264,6 +50190,9 @@ func (m *TopPeerCategoryPhoneCalls) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *TopPeerCategoryPhoneCalls) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("topPeerCategoryPhoneCalls")
+	}
 	return b.WriteErr()
 }
 
@@ -48307,6 +50236,9 @@ func (m *TopPeerCategoryForwardUsers) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *TopPeerCategoryForwardUsers) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("topPeerCategoryForwardUsers")
+	}
 	return b.WriteErr()
 }
 
@@ -48350,6 +50282,9 @@ func (m *TopPeerCategoryForwardChats) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *TopPeerCategoryForwardChats) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("topPeerCategoryForwardChats")
+	}
 	return b.WriteErr()
 }
 
@@ -48393,6 +50328,9 @@ func (m *TopPeerCategoryBotsApp) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *TopPeerCategoryBotsApp) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("topPeerCategoryBotsApp")
+	}
 	return b.WriteErr()
 }
 
@@ -48436,6 +50374,9 @@ func (m *TopPeerCategoryBotsGuestChat) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *TopPeerCategoryBotsGuestChat) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("topPeerCategoryBotsGuestChat")
+	}
 	return b.WriteErr()
 }
 
@@ -48480,17 +50421,20 @@ func (m *TopPeerCategoryPeers) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *TopPeerCategoryPeers) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("topPeerCategoryPeers")
+	}
 	if m.Category == nil {
 		return tl.NilFieldError("topPeerCategoryPeers", "category")
 	}
 	if err := m.Category.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("topPeerCategoryPeers", "category", err)
 	}
 	b.PutInt32(m.Count)
 	b.PutVectorHeader(len(m.Peers))
 	for i0 := range m.Peers {
 		if err := m.Peers[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("topPeerCategoryPeers", "peers", err)
 		}
 	}
 	return b.WriteErr()
@@ -48562,6 +50506,9 @@ func (m *DraftMessageEmpty) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *DraftMessageEmpty) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("draftMessageEmpty")
+	}
 	var f0 uint32
 	if m.Date.Set {
 		f0 |= 1 << 0
@@ -48635,6 +50582,9 @@ func (m *DraftMessage) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *DraftMessage) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("draftMessage")
+	}
 	var f0 uint32
 	if m.NoWebpage {
 		f0 |= 1 << 1
@@ -48663,7 +50613,7 @@ func (m *DraftMessage) EncodeBare(b *tl.Buffer) error {
 	b.PutUint32(f0)
 	if m.ReplyTo != nil {
 		if err := m.ReplyTo.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("draftMessage", "reply_to", err)
 		}
 	}
 	b.PutString(m.Message)
@@ -48674,13 +50624,13 @@ func (m *DraftMessage) EncodeBare(b *tl.Buffer) error {
 				return tl.NilFieldError("draftMessage", "entities")
 			}
 			if err := m.Entities[i1].Encode(b); err != nil {
-				return err
+				return tl.EncodeFieldErr("draftMessage", "entities", err)
 			}
 		}
 	}
 	if m.Media != nil {
 		if err := m.Media.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("draftMessage", "media", err)
 		}
 	}
 	b.PutInt32(m.Date)
@@ -48689,12 +50639,12 @@ func (m *DraftMessage) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.SuggestedPost != nil {
 		if err := m.SuggestedPost.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("draftMessage", "suggested_post", err)
 		}
 	}
 	if m.RichMessage != nil {
 		if err := m.RichMessage.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("draftMessage", "rich_message", err)
 		}
 	}
 	return b.WriteErr()
@@ -48812,14 +50762,17 @@ func (m *StickerSetCovered) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StickerSetCovered) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("stickerSetCovered")
+	}
 	if err := m.Set.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("stickerSetCovered", "set", err)
 	}
 	if m.Cover == nil {
 		return tl.NilFieldError("stickerSetCovered", "cover")
 	}
 	if err := m.Cover.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("stickerSetCovered", "cover", err)
 	}
 	return b.WriteErr()
 }
@@ -48876,8 +50829,11 @@ func (m *StickerSetMultiCovered) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StickerSetMultiCovered) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("stickerSetMultiCovered")
+	}
 	if err := m.Set.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("stickerSetMultiCovered", "set", err)
 	}
 	b.PutVectorHeader(len(m.Covers))
 	for i0 := range m.Covers {
@@ -48885,7 +50841,7 @@ func (m *StickerSetMultiCovered) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("stickerSetMultiCovered", "covers")
 		}
 		if err := m.Covers[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("stickerSetMultiCovered", "covers", err)
 		}
 	}
 	return b.WriteErr()
@@ -48954,19 +50910,22 @@ func (m *StickerSetFullCovered) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StickerSetFullCovered) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("stickerSetFullCovered")
+	}
 	if err := m.Set.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("stickerSetFullCovered", "set", err)
 	}
 	b.PutVectorHeader(len(m.Packs))
 	for i0 := range m.Packs {
 		if err := m.Packs[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("stickerSetFullCovered", "packs", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Keywords))
 	for i0 := range m.Keywords {
 		if err := m.Keywords[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("stickerSetFullCovered", "keywords", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Documents))
@@ -48975,7 +50934,7 @@ func (m *StickerSetFullCovered) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("stickerSetFullCovered", "documents")
 		}
 		if err := m.Documents[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("stickerSetFullCovered", "documents", err)
 		}
 	}
 	return b.WriteErr()
@@ -49077,8 +51036,11 @@ func (m *StickerSetNoCovered) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StickerSetNoCovered) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("stickerSetNoCovered")
+	}
 	if err := m.Set.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("stickerSetNoCovered", "set", err)
 	}
 	return b.WriteErr()
 }
@@ -49132,6 +51094,9 @@ func (m *MaskCoords) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MaskCoords) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("maskCoords")
+	}
 	b.PutInt32(m.N)
 	b.PutDouble(m.X)
 	b.PutDouble(m.Y)
@@ -49193,11 +51158,14 @@ func (m *InputStickeredMediaPhoto) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputStickeredMediaPhoto) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputStickeredMediaPhoto")
+	}
 	if m.ID == nil {
 		return tl.NilFieldError("inputStickeredMediaPhoto", "id")
 	}
 	if err := m.ID.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("inputStickeredMediaPhoto", "id", err)
 	}
 	return b.WriteErr()
 }
@@ -49247,11 +51215,14 @@ func (m *InputStickeredMediaDocument) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputStickeredMediaDocument) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputStickeredMediaDocument")
+	}
 	if m.ID == nil {
 		return tl.NilFieldError("inputStickeredMediaDocument", "id")
 	}
 	if err := m.ID.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("inputStickeredMediaDocument", "id", err)
 	}
 	return b.WriteErr()
 }
@@ -49305,6 +51276,9 @@ func (m *Game) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *Game) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("game")
+	}
 	var f0 uint32
 	if m.Document != nil {
 		f0 |= 1 << 0
@@ -49319,11 +51293,11 @@ func (m *Game) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("game", "photo")
 	}
 	if err := m.Photo.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("game", "photo", err)
 	}
 	if m.Document != nil {
 		if err := m.Document.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("game", "document", err)
 		}
 	}
 	return b.WriteErr()
@@ -49400,6 +51374,9 @@ func (m *InputGameID) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputGameID) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputGameID")
+	}
 	b.PutInt64(m.ID)
 	b.PutInt64(m.AccessHash)
 	return b.WriteErr()
@@ -49454,11 +51431,14 @@ func (m *InputGameShortName) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputGameShortName) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputGameShortName")
+	}
 	if m.BotID == nil {
 		return tl.NilFieldError("inputGameShortName", "bot_id")
 	}
 	if err := m.BotID.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("inputGameShortName", "bot_id", err)
 	}
 	b.PutString(m.ShortName)
 	return b.WriteErr()
@@ -49512,6 +51492,9 @@ func (m *HighScore) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *HighScore) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("highScore")
+	}
 	b.PutInt32(m.Pos)
 	b.PutInt64(m.UserID)
 	b.PutInt32(m.Score)
@@ -49568,6 +51551,9 @@ func (m *TextEmpty) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *TextEmpty) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("textEmpty")
+	}
 	return b.WriteErr()
 }
 
@@ -49612,6 +51598,9 @@ func (m *TextPlain) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *TextPlain) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("textPlain")
+	}
 	b.PutString(m.Text)
 	return b.WriteErr()
 }
@@ -49661,11 +51650,14 @@ func (m *TextBold) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *TextBold) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("textBold")
+	}
 	if m.Text == nil {
 		return tl.NilFieldError("textBold", "text")
 	}
 	if err := m.Text.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("textBold", "text", err)
 	}
 	return b.WriteErr()
 }
@@ -49715,11 +51707,14 @@ func (m *TextItalic) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *TextItalic) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("textItalic")
+	}
 	if m.Text == nil {
 		return tl.NilFieldError("textItalic", "text")
 	}
 	if err := m.Text.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("textItalic", "text", err)
 	}
 	return b.WriteErr()
 }
@@ -49769,11 +51764,14 @@ func (m *TextUnderline) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *TextUnderline) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("textUnderline")
+	}
 	if m.Text == nil {
 		return tl.NilFieldError("textUnderline", "text")
 	}
 	if err := m.Text.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("textUnderline", "text", err)
 	}
 	return b.WriteErr()
 }
@@ -49823,11 +51821,14 @@ func (m *TextStrike) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *TextStrike) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("textStrike")
+	}
 	if m.Text == nil {
 		return tl.NilFieldError("textStrike", "text")
 	}
 	if err := m.Text.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("textStrike", "text", err)
 	}
 	return b.WriteErr()
 }
@@ -49877,11 +51878,14 @@ func (m *TextFixed) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *TextFixed) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("textFixed")
+	}
 	if m.Text == nil {
 		return tl.NilFieldError("textFixed", "text")
 	}
 	if err := m.Text.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("textFixed", "text", err)
 	}
 	return b.WriteErr()
 }
@@ -49933,11 +51937,14 @@ func (m *TextURL) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *TextURL) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("textUrl")
+	}
 	if m.Text == nil {
 		return tl.NilFieldError("textUrl", "text")
 	}
 	if err := m.Text.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("textUrl", "text", err)
 	}
 	b.PutString(m.URL)
 	b.PutInt64(m.WebpageID)
@@ -49996,11 +52003,14 @@ func (m *TextEmail) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *TextEmail) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("textEmail")
+	}
 	if m.Text == nil {
 		return tl.NilFieldError("textEmail", "text")
 	}
 	if err := m.Text.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("textEmail", "text", err)
 	}
 	b.PutString(m.Email)
 	return b.WriteErr()
@@ -50054,13 +52064,16 @@ func (m *TextConcat) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *TextConcat) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("textConcat")
+	}
 	b.PutVectorHeader(len(m.Texts))
 	for i0 := range m.Texts {
 		if m.Texts[i0] == nil {
 			return tl.NilFieldError("textConcat", "texts")
 		}
 		if err := m.Texts[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("textConcat", "texts", err)
 		}
 	}
 	return b.WriteErr()
@@ -50120,11 +52133,14 @@ func (m *TextSubscript) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *TextSubscript) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("textSubscript")
+	}
 	if m.Text == nil {
 		return tl.NilFieldError("textSubscript", "text")
 	}
 	if err := m.Text.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("textSubscript", "text", err)
 	}
 	return b.WriteErr()
 }
@@ -50174,11 +52190,14 @@ func (m *TextSuperscript) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *TextSuperscript) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("textSuperscript")
+	}
 	if m.Text == nil {
 		return tl.NilFieldError("textSuperscript", "text")
 	}
 	if err := m.Text.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("textSuperscript", "text", err)
 	}
 	return b.WriteErr()
 }
@@ -50228,11 +52247,14 @@ func (m *TextMarked) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *TextMarked) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("textMarked")
+	}
 	if m.Text == nil {
 		return tl.NilFieldError("textMarked", "text")
 	}
 	if err := m.Text.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("textMarked", "text", err)
 	}
 	return b.WriteErr()
 }
@@ -50283,11 +52305,14 @@ func (m *TextPhone) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *TextPhone) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("textPhone")
+	}
 	if m.Text == nil {
 		return tl.NilFieldError("textPhone", "text")
 	}
 	if err := m.Text.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("textPhone", "text", err)
 	}
 	b.PutString(m.Phone)
 	return b.WriteErr()
@@ -50343,6 +52368,9 @@ func (m *TextImage) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *TextImage) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("textImage")
+	}
 	b.PutInt64(m.DocumentID)
 	b.PutInt32(m.W)
 	b.PutInt32(m.H)
@@ -50401,11 +52429,14 @@ func (m *TextAnchor) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *TextAnchor) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("textAnchor")
+	}
 	if m.Text == nil {
 		return tl.NilFieldError("textAnchor", "text")
 	}
 	if err := m.Text.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("textAnchor", "text", err)
 	}
 	b.PutString(m.Name)
 	return b.WriteErr()
@@ -50459,6 +52490,9 @@ func (m *TextMath) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *TextMath) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("textMath")
+	}
 	b.PutString(m.Source)
 	return b.WriteErr()
 }
@@ -50509,6 +52543,9 @@ func (m *TextCustomEmoji) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *TextCustomEmoji) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("textCustomEmoji")
+	}
 	b.PutInt64(m.DocumentID)
 	b.PutString(m.Alt)
 	return b.WriteErr()
@@ -50562,11 +52599,14 @@ func (m *TextSpoiler) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *TextSpoiler) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("textSpoiler")
+	}
 	if m.Text == nil {
 		return tl.NilFieldError("textSpoiler", "text")
 	}
 	if err := m.Text.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("textSpoiler", "text", err)
 	}
 	return b.WriteErr()
 }
@@ -50616,11 +52656,14 @@ func (m *TextMention) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *TextMention) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("textMention")
+	}
 	if m.Text == nil {
 		return tl.NilFieldError("textMention", "text")
 	}
 	if err := m.Text.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("textMention", "text", err)
 	}
 	return b.WriteErr()
 }
@@ -50670,11 +52713,14 @@ func (m *TextHashtag) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *TextHashtag) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("textHashtag")
+	}
 	if m.Text == nil {
 		return tl.NilFieldError("textHashtag", "text")
 	}
 	if err := m.Text.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("textHashtag", "text", err)
 	}
 	return b.WriteErr()
 }
@@ -50724,11 +52770,14 @@ func (m *TextBotCommand) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *TextBotCommand) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("textBotCommand")
+	}
 	if m.Text == nil {
 		return tl.NilFieldError("textBotCommand", "text")
 	}
 	if err := m.Text.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("textBotCommand", "text", err)
 	}
 	return b.WriteErr()
 }
@@ -50778,11 +52827,14 @@ func (m *TextCashtag) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *TextCashtag) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("textCashtag")
+	}
 	if m.Text == nil {
 		return tl.NilFieldError("textCashtag", "text")
 	}
 	if err := m.Text.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("textCashtag", "text", err)
 	}
 	return b.WriteErr()
 }
@@ -50832,11 +52884,14 @@ func (m *TextAutoURL) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *TextAutoURL) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("textAutoUrl")
+	}
 	if m.Text == nil {
 		return tl.NilFieldError("textAutoUrl", "text")
 	}
 	if err := m.Text.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("textAutoUrl", "text", err)
 	}
 	return b.WriteErr()
 }
@@ -50886,11 +52941,14 @@ func (m *TextAutoEmail) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *TextAutoEmail) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("textAutoEmail")
+	}
 	if m.Text == nil {
 		return tl.NilFieldError("textAutoEmail", "text")
 	}
 	if err := m.Text.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("textAutoEmail", "text", err)
 	}
 	return b.WriteErr()
 }
@@ -50940,11 +52998,14 @@ func (m *TextAutoPhone) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *TextAutoPhone) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("textAutoPhone")
+	}
 	if m.Text == nil {
 		return tl.NilFieldError("textAutoPhone", "text")
 	}
 	if err := m.Text.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("textAutoPhone", "text", err)
 	}
 	return b.WriteErr()
 }
@@ -50994,11 +53055,14 @@ func (m *TextBankCard) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *TextBankCard) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("textBankCard")
+	}
 	if m.Text == nil {
 		return tl.NilFieldError("textBankCard", "text")
 	}
 	if err := m.Text.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("textBankCard", "text", err)
 	}
 	return b.WriteErr()
 }
@@ -51049,11 +53113,14 @@ func (m *TextMentionName) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *TextMentionName) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("textMentionName")
+	}
 	if m.Text == nil {
 		return tl.NilFieldError("textMentionName", "text")
 	}
 	if err := m.Text.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("textMentionName", "text", err)
 	}
 	b.PutInt64(m.UserID)
 	return b.WriteErr()
@@ -51114,6 +53181,9 @@ func (m *TextDate) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *TextDate) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("textDate")
+	}
 	var f0 uint32
 	if m.Relative {
 		f0 |= 1 << 0
@@ -51138,7 +53208,7 @@ func (m *TextDate) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("textDate", "text")
 	}
 	if err := m.Text.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("textDate", "text", err)
 	}
 	b.PutInt32(m.Date)
 	return b.WriteErr()
@@ -51204,17 +53274,20 @@ func (m *TextDiff) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *TextDiff) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("textDiff")
+	}
 	if m.Text == nil {
 		return tl.NilFieldError("textDiff", "text")
 	}
 	if err := m.Text.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("textDiff", "text", err)
 	}
 	if m.OldText == nil {
 		return tl.NilFieldError("textDiff", "old_text")
 	}
 	if err := m.OldText.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("textDiff", "old_text", err)
 	}
 	return b.WriteErr()
 }
@@ -51266,6 +53339,9 @@ func (m *PageBlockUnsupported) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PageBlockUnsupported) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("pageBlockUnsupported")
+	}
 	return b.WriteErr()
 }
 
@@ -51310,11 +53386,14 @@ func (m *PageBlockTitle) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PageBlockTitle) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("pageBlockTitle")
+	}
 	if m.Text == nil {
 		return tl.NilFieldError("pageBlockTitle", "text")
 	}
 	if err := m.Text.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("pageBlockTitle", "text", err)
 	}
 	return b.WriteErr()
 }
@@ -51364,11 +53443,14 @@ func (m *PageBlockSubtitle) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PageBlockSubtitle) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("pageBlockSubtitle")
+	}
 	if m.Text == nil {
 		return tl.NilFieldError("pageBlockSubtitle", "text")
 	}
 	if err := m.Text.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("pageBlockSubtitle", "text", err)
 	}
 	return b.WriteErr()
 }
@@ -51419,11 +53501,14 @@ func (m *PageBlockAuthorDate) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PageBlockAuthorDate) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("pageBlockAuthorDate")
+	}
 	if m.Author == nil {
 		return tl.NilFieldError("pageBlockAuthorDate", "author")
 	}
 	if err := m.Author.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("pageBlockAuthorDate", "author", err)
 	}
 	b.PutInt32(m.PublishedDate)
 	return b.WriteErr()
@@ -51477,11 +53562,14 @@ func (m *PageBlockHeader) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PageBlockHeader) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("pageBlockHeader")
+	}
 	if m.Text == nil {
 		return tl.NilFieldError("pageBlockHeader", "text")
 	}
 	if err := m.Text.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("pageBlockHeader", "text", err)
 	}
 	return b.WriteErr()
 }
@@ -51531,11 +53619,14 @@ func (m *PageBlockSubheader) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PageBlockSubheader) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("pageBlockSubheader")
+	}
 	if m.Text == nil {
 		return tl.NilFieldError("pageBlockSubheader", "text")
 	}
 	if err := m.Text.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("pageBlockSubheader", "text", err)
 	}
 	return b.WriteErr()
 }
@@ -51585,11 +53676,14 @@ func (m *PageBlockParagraph) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PageBlockParagraph) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("pageBlockParagraph")
+	}
 	if m.Text == nil {
 		return tl.NilFieldError("pageBlockParagraph", "text")
 	}
 	if err := m.Text.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("pageBlockParagraph", "text", err)
 	}
 	return b.WriteErr()
 }
@@ -51640,11 +53734,14 @@ func (m *PageBlockPreformatted) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PageBlockPreformatted) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("pageBlockPreformatted")
+	}
 	if m.Text == nil {
 		return tl.NilFieldError("pageBlockPreformatted", "text")
 	}
 	if err := m.Text.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("pageBlockPreformatted", "text", err)
 	}
 	b.PutString(m.Language)
 	return b.WriteErr()
@@ -51698,11 +53795,14 @@ func (m *PageBlockFooter) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PageBlockFooter) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("pageBlockFooter")
+	}
 	if m.Text == nil {
 		return tl.NilFieldError("pageBlockFooter", "text")
 	}
 	if err := m.Text.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("pageBlockFooter", "text", err)
 	}
 	return b.WriteErr()
 }
@@ -51751,6 +53851,9 @@ func (m *PageBlockDivider) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PageBlockDivider) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("pageBlockDivider")
+	}
 	return b.WriteErr()
 }
 
@@ -51795,6 +53898,9 @@ func (m *PageBlockAnchor) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PageBlockAnchor) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("pageBlockAnchor")
+	}
 	b.PutString(m.Name)
 	return b.WriteErr()
 }
@@ -51844,13 +53950,16 @@ func (m *PageBlockList) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PageBlockList) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("pageBlockList")
+	}
 	b.PutVectorHeader(len(m.Items))
 	for i0 := range m.Items {
 		if m.Items[i0] == nil {
 			return tl.NilFieldError("pageBlockList", "items")
 		}
 		if err := m.Items[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("pageBlockList", "items", err)
 		}
 	}
 	return b.WriteErr()
@@ -51911,17 +54020,20 @@ func (m *PageBlockBlockquote) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PageBlockBlockquote) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("pageBlockBlockquote")
+	}
 	if m.Text == nil {
 		return tl.NilFieldError("pageBlockBlockquote", "text")
 	}
 	if err := m.Text.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("pageBlockBlockquote", "text", err)
 	}
 	if m.Caption == nil {
 		return tl.NilFieldError("pageBlockBlockquote", "caption")
 	}
 	if err := m.Caption.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("pageBlockBlockquote", "caption", err)
 	}
 	return b.WriteErr()
 }
@@ -51975,17 +54087,20 @@ func (m *PageBlockPullquote) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PageBlockPullquote) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("pageBlockPullquote")
+	}
 	if m.Text == nil {
 		return tl.NilFieldError("pageBlockPullquote", "text")
 	}
 	if err := m.Text.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("pageBlockPullquote", "text", err)
 	}
 	if m.Caption == nil {
 		return tl.NilFieldError("pageBlockPullquote", "caption")
 	}
 	if err := m.Caption.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("pageBlockPullquote", "caption", err)
 	}
 	return b.WriteErr()
 }
@@ -52042,6 +54157,9 @@ func (m *PageBlockPhoto) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PageBlockPhoto) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("pageBlockPhoto")
+	}
 	var f0 uint32
 	if m.Spoiler {
 		f0 |= 1 << 1
@@ -52058,7 +54176,7 @@ func (m *PageBlockPhoto) EncodeBare(b *tl.Buffer) error {
 	b.PutUint32(f0)
 	b.PutInt64(m.PhotoID)
 	if err := m.Caption.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("pageBlockPhoto", "caption", err)
 	}
 	if m.URL.Set {
 		b.PutString(m.URL.Value)
@@ -52142,6 +54260,9 @@ func (m *PageBlockVideo) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PageBlockVideo) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("pageBlockVideo")
+	}
 	var f0 uint32
 	if m.Autoplay {
 		f0 |= 1 << 0
@@ -52155,7 +54276,7 @@ func (m *PageBlockVideo) EncodeBare(b *tl.Buffer) error {
 	b.PutUint32(f0)
 	b.PutInt64(m.VideoID)
 	if err := m.Caption.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("pageBlockVideo", "caption", err)
 	}
 	return b.WriteErr()
 }
@@ -52219,11 +54340,14 @@ func (m *PageBlockCover) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PageBlockCover) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("pageBlockCover")
+	}
 	if m.Cover == nil {
 		return tl.NilFieldError("pageBlockCover", "cover")
 	}
 	if err := m.Cover.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("pageBlockCover", "cover", err)
 	}
 	return b.WriteErr()
 }
@@ -52280,6 +54404,9 @@ func (m *PageBlockEmbed) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PageBlockEmbed) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("pageBlockEmbed")
+	}
 	var f0 uint32
 	if m.FullWidth {
 		f0 |= 1 << 0
@@ -52322,7 +54449,7 @@ func (m *PageBlockEmbed) EncodeBare(b *tl.Buffer) error {
 		b.PutInt32(m.H.Value)
 	}
 	if err := m.Caption.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("pageBlockEmbed", "caption", err)
 	}
 	return b.WriteErr()
 }
@@ -52418,6 +54545,9 @@ func (m *PageBlockEmbedPost) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PageBlockEmbedPost) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("pageBlockEmbedPost")
+	}
 	b.PutString(m.URL)
 	b.PutInt64(m.WebpageID)
 	b.PutInt64(m.AuthorPhotoID)
@@ -52429,11 +54559,11 @@ func (m *PageBlockEmbedPost) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("pageBlockEmbedPost", "blocks")
 		}
 		if err := m.Blocks[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("pageBlockEmbedPost", "blocks", err)
 		}
 	}
 	if err := m.Caption.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("pageBlockEmbedPost", "caption", err)
 	}
 	return b.WriteErr()
 }
@@ -52514,17 +54644,20 @@ func (m *PageBlockCollage) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PageBlockCollage) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("pageBlockCollage")
+	}
 	b.PutVectorHeader(len(m.Items))
 	for i0 := range m.Items {
 		if m.Items[i0] == nil {
 			return tl.NilFieldError("pageBlockCollage", "items")
 		}
 		if err := m.Items[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("pageBlockCollage", "items", err)
 		}
 	}
 	if err := m.Caption.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("pageBlockCollage", "caption", err)
 	}
 	return b.WriteErr()
 }
@@ -52590,17 +54723,20 @@ func (m *PageBlockSlideshow) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PageBlockSlideshow) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("pageBlockSlideshow")
+	}
 	b.PutVectorHeader(len(m.Items))
 	for i0 := range m.Items {
 		if m.Items[i0] == nil {
 			return tl.NilFieldError("pageBlockSlideshow", "items")
 		}
 		if err := m.Items[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("pageBlockSlideshow", "items", err)
 		}
 	}
 	if err := m.Caption.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("pageBlockSlideshow", "caption", err)
 	}
 	return b.WriteErr()
 }
@@ -52665,11 +54801,14 @@ func (m *PageBlockChannel) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PageBlockChannel) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("pageBlockChannel")
+	}
 	if m.Channel == nil {
 		return tl.NilFieldError("pageBlockChannel", "channel")
 	}
 	if err := m.Channel.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("pageBlockChannel", "channel", err)
 	}
 	return b.WriteErr()
 }
@@ -52720,9 +54859,12 @@ func (m *PageBlockAudio) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PageBlockAudio) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("pageBlockAudio")
+	}
 	b.PutInt64(m.AudioID)
 	if err := m.Caption.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("pageBlockAudio", "caption", err)
 	}
 	return b.WriteErr()
 }
@@ -52778,11 +54920,14 @@ func (m *PageBlockKicker) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PageBlockKicker) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("pageBlockKicker")
+	}
 	if m.Text == nil {
 		return tl.NilFieldError("pageBlockKicker", "text")
 	}
 	if err := m.Text.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("pageBlockKicker", "text", err)
 	}
 	return b.WriteErr()
 }
@@ -52835,6 +54980,9 @@ func (m *PageBlockTable) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PageBlockTable) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("pageBlockTable")
+	}
 	var f0 uint32
 	if m.Bordered {
 		f0 |= 1 << 0
@@ -52847,12 +54995,12 @@ func (m *PageBlockTable) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("pageBlockTable", "title")
 	}
 	if err := m.Title.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("pageBlockTable", "title", err)
 	}
 	b.PutVectorHeader(len(m.Rows))
 	for i0 := range m.Rows {
 		if err := m.Rows[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("pageBlockTable", "rows", err)
 		}
 	}
 	return b.WriteErr()
@@ -52931,6 +55079,9 @@ func (m *PageBlockOrderedList) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PageBlockOrderedList) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("pageBlockOrderedList")
+	}
 	var f0 uint32
 	if m.Reversed {
 		f0 |= 1 << 2
@@ -52948,7 +55099,7 @@ func (m *PageBlockOrderedList) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("pageBlockOrderedList", "items")
 		}
 		if err := m.Items[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("pageBlockOrderedList", "items", err)
 		}
 	}
 	if m.Start.Set {
@@ -53034,6 +55185,9 @@ func (m *PageBlockDetails) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PageBlockDetails) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("pageBlockDetails")
+	}
 	var f0 uint32
 	if m.Open {
 		f0 |= 1 << 0
@@ -53045,14 +55199,14 @@ func (m *PageBlockDetails) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("pageBlockDetails", "blocks")
 		}
 		if err := m.Blocks[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("pageBlockDetails", "blocks", err)
 		}
 	}
 	if m.Title == nil {
 		return tl.NilFieldError("pageBlockDetails", "title")
 	}
 	if err := m.Title.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("pageBlockDetails", "title", err)
 	}
 	return b.WriteErr()
 }
@@ -53121,16 +55275,19 @@ func (m *PageBlockRelatedArticles) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PageBlockRelatedArticles) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("pageBlockRelatedArticles")
+	}
 	if m.Title == nil {
 		return tl.NilFieldError("pageBlockRelatedArticles", "title")
 	}
 	if err := m.Title.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("pageBlockRelatedArticles", "title", err)
 	}
 	b.PutVectorHeader(len(m.Articles))
 	for i0 := range m.Articles {
 		if err := m.Articles[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("pageBlockRelatedArticles", "articles", err)
 		}
 	}
 	return b.WriteErr()
@@ -53203,17 +55360,20 @@ func (m *PageBlockMap) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PageBlockMap) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("pageBlockMap")
+	}
 	if m.Geo == nil {
 		return tl.NilFieldError("pageBlockMap", "geo")
 	}
 	if err := m.Geo.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("pageBlockMap", "geo", err)
 	}
 	b.PutInt32(m.Zoom)
 	b.PutInt32(m.W)
 	b.PutInt32(m.H)
 	if err := m.Caption.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("pageBlockMap", "caption", err)
 	}
 	return b.WriteErr()
 }
@@ -53278,11 +55438,14 @@ func (m *PageBlockHeading1) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PageBlockHeading1) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("pageBlockHeading1")
+	}
 	if m.Text == nil {
 		return tl.NilFieldError("pageBlockHeading1", "text")
 	}
 	if err := m.Text.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("pageBlockHeading1", "text", err)
 	}
 	return b.WriteErr()
 }
@@ -53332,11 +55495,14 @@ func (m *PageBlockHeading2) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PageBlockHeading2) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("pageBlockHeading2")
+	}
 	if m.Text == nil {
 		return tl.NilFieldError("pageBlockHeading2", "text")
 	}
 	if err := m.Text.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("pageBlockHeading2", "text", err)
 	}
 	return b.WriteErr()
 }
@@ -53386,11 +55552,14 @@ func (m *PageBlockHeading3) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PageBlockHeading3) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("pageBlockHeading3")
+	}
 	if m.Text == nil {
 		return tl.NilFieldError("pageBlockHeading3", "text")
 	}
 	if err := m.Text.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("pageBlockHeading3", "text", err)
 	}
 	return b.WriteErr()
 }
@@ -53440,11 +55609,14 @@ func (m *PageBlockHeading4) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PageBlockHeading4) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("pageBlockHeading4")
+	}
 	if m.Text == nil {
 		return tl.NilFieldError("pageBlockHeading4", "text")
 	}
 	if err := m.Text.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("pageBlockHeading4", "text", err)
 	}
 	return b.WriteErr()
 }
@@ -53494,11 +55666,14 @@ func (m *PageBlockHeading5) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PageBlockHeading5) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("pageBlockHeading5")
+	}
 	if m.Text == nil {
 		return tl.NilFieldError("pageBlockHeading5", "text")
 	}
 	if err := m.Text.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("pageBlockHeading5", "text", err)
 	}
 	return b.WriteErr()
 }
@@ -53548,11 +55723,14 @@ func (m *PageBlockHeading6) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PageBlockHeading6) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("pageBlockHeading6")
+	}
 	if m.Text == nil {
 		return tl.NilFieldError("pageBlockHeading6", "text")
 	}
 	if err := m.Text.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("pageBlockHeading6", "text", err)
 	}
 	return b.WriteErr()
 }
@@ -53602,6 +55780,9 @@ func (m *PageBlockMath) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PageBlockMath) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("pageBlockMath")
+	}
 	b.PutString(m.Source)
 	return b.WriteErr()
 }
@@ -53651,11 +55832,14 @@ func (m *PageBlockThinking) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PageBlockThinking) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("pageBlockThinking")
+	}
 	if m.Text == nil {
 		return tl.NilFieldError("pageBlockThinking", "text")
 	}
 	if err := m.Text.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("pageBlockThinking", "text", err)
 	}
 	return b.WriteErr()
 }
@@ -53709,17 +55893,20 @@ func (m *InputPageBlockMap) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputPageBlockMap) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputPageBlockMap")
+	}
 	if m.Geo == nil {
 		return tl.NilFieldError("inputPageBlockMap", "geo")
 	}
 	if err := m.Geo.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("inputPageBlockMap", "geo", err)
 	}
 	b.PutInt32(m.Zoom)
 	b.PutInt32(m.W)
 	b.PutInt32(m.H)
 	if err := m.Caption.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("inputPageBlockMap", "caption", err)
 	}
 	return b.WriteErr()
 }
@@ -53785,20 +55972,23 @@ func (m *PageBlockBlockquoteBlocks) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PageBlockBlockquoteBlocks) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("pageBlockBlockquoteBlocks")
+	}
 	b.PutVectorHeader(len(m.Blocks))
 	for i0 := range m.Blocks {
 		if m.Blocks[i0] == nil {
 			return tl.NilFieldError("pageBlockBlockquoteBlocks", "blocks")
 		}
 		if err := m.Blocks[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("pageBlockBlockquoteBlocks", "blocks", err)
 		}
 	}
 	if m.Caption == nil {
 		return tl.NilFieldError("pageBlockBlockquoteBlocks", "caption")
 	}
 	if err := m.Caption.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("pageBlockBlockquoteBlocks", "caption", err)
 	}
 	return b.WriteErr()
 }
@@ -53859,6 +56049,9 @@ func (m *PhoneCallDiscardReasonMissed) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PhoneCallDiscardReasonMissed) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("phoneCallDiscardReasonMissed")
+	}
 	return b.WriteErr()
 }
 
@@ -53904,6 +56097,9 @@ func (m *PhoneCallDiscardReasonDisconnect) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PhoneCallDiscardReasonDisconnect) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("phoneCallDiscardReasonDisconnect")
+	}
 	return b.WriteErr()
 }
 
@@ -53947,6 +56143,9 @@ func (m *PhoneCallDiscardReasonHangup) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PhoneCallDiscardReasonHangup) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("phoneCallDiscardReasonHangup")
+	}
 	return b.WriteErr()
 }
 
@@ -53990,6 +56189,9 @@ func (m *PhoneCallDiscardReasonBusy) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PhoneCallDiscardReasonBusy) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("phoneCallDiscardReasonBusy")
+	}
 	return b.WriteErr()
 }
 
@@ -54038,6 +56240,9 @@ func (m *PhoneCallDiscardReasonMigrateConferenceCall) Encode(b *tl.Buffer) error
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PhoneCallDiscardReasonMigrateConferenceCall) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("phoneCallDiscardReasonMigrateConferenceCall")
+	}
 	b.PutString(m.Slug)
 	return b.WriteErr()
 }
@@ -54085,6 +56290,9 @@ func (m *DataJSON) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *DataJSON) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("dataJSON")
+	}
 	b.PutString(m.Data)
 	return b.WriteErr()
 }
@@ -54133,6 +56341,9 @@ func (m *LabeledPrice) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *LabeledPrice) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("labeledPrice")
+	}
 	b.PutString(m.Label)
 	b.PutInt64(m.Amount)
 	return b.WriteErr()
@@ -54198,6 +56409,9 @@ func (m *Invoice) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *Invoice) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("invoice")
+	}
 	var f0 uint32
 	if m.Test {
 		f0 |= 1 << 0
@@ -54246,7 +56460,7 @@ func (m *Invoice) EncodeBare(b *tl.Buffer) error {
 	b.PutVectorHeader(len(m.Prices))
 	for i0 := range m.Prices {
 		if err := m.Prices[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("invoice", "prices", err)
 		}
 	}
 	if m.MaxTipAmount.Set {
@@ -54375,6 +56589,9 @@ func (m *PaymentCharge) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentCharge) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("paymentCharge")
+	}
 	b.PutString(m.ID)
 	b.PutString(m.ProviderChargeID)
 	return b.WriteErr()
@@ -54431,6 +56648,9 @@ func (m *PostAddress) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PostAddress) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("postAddress")
+	}
 	b.PutString(m.StreetLine1)
 	b.PutString(m.StreetLine2)
 	b.PutString(m.City)
@@ -54501,6 +56721,9 @@ func (m *PaymentRequestedInfo) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentRequestedInfo) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("paymentRequestedInfo")
+	}
 	var f0 uint32
 	if m.Name.Set {
 		f0 |= 1 << 0
@@ -54526,7 +56749,7 @@ func (m *PaymentRequestedInfo) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.ShippingAddress != nil {
 		if err := m.ShippingAddress.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("paymentRequestedInfo", "shipping_address", err)
 		}
 	}
 	return b.WriteErr()
@@ -54609,6 +56832,9 @@ func (m *PaymentSavedCredentialsCard) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentSavedCredentialsCard) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("paymentSavedCredentialsCard")
+	}
 	b.PutString(m.ID)
 	b.PutString(m.Title)
 	return b.WriteErr()
@@ -54666,6 +56892,9 @@ func (m *WebDocument) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *WebDocument) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("webDocument")
+	}
 	b.PutString(m.URL)
 	b.PutInt64(m.AccessHash)
 	b.PutInt32(m.Size)
@@ -54676,7 +56905,7 @@ func (m *WebDocument) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("webDocument", "attributes")
 		}
 		if err := m.Attributes[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("webDocument", "attributes", err)
 		}
 	}
 	return b.WriteErr()
@@ -54751,6 +56980,9 @@ func (m *WebDocumentNoProxy) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *WebDocumentNoProxy) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("webDocumentNoProxy")
+	}
 	b.PutString(m.URL)
 	b.PutInt32(m.Size)
 	b.PutString(m.MimeType)
@@ -54760,7 +56992,7 @@ func (m *WebDocumentNoProxy) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("webDocumentNoProxy", "attributes")
 		}
 		if err := m.Attributes[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("webDocumentNoProxy", "attributes", err)
 		}
 	}
 	return b.WriteErr()
@@ -54830,6 +57062,9 @@ func (m *InputWebDocument) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputWebDocument) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputWebDocument")
+	}
 	b.PutString(m.URL)
 	b.PutInt32(m.Size)
 	b.PutString(m.MimeType)
@@ -54839,7 +57074,7 @@ func (m *InputWebDocument) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("inputWebDocument", "attributes")
 		}
 		if err := m.Attributes[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("inputWebDocument", "attributes", err)
 		}
 	}
 	return b.WriteErr()
@@ -54909,6 +57144,9 @@ func (m *InputWebFileLocation) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputWebFileLocation) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputWebFileLocation")
+	}
 	b.PutString(m.URL)
 	b.PutInt64(m.AccessHash)
 	return b.WriteErr()
@@ -54967,11 +57205,14 @@ func (m *InputWebFileGeoPointLocation) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputWebFileGeoPointLocation) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputWebFileGeoPointLocation")
+	}
 	if m.GeoPoint == nil {
 		return tl.NilFieldError("inputWebFileGeoPointLocation", "geo_point")
 	}
 	if err := m.GeoPoint.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("inputWebFileGeoPointLocation", "geo_point", err)
 	}
 	b.PutInt64(m.AccessHash)
 	b.PutInt32(m.W)
@@ -55048,6 +57289,9 @@ func (m *InputWebFileAudioAlbumThumbLocation) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputWebFileAudioAlbumThumbLocation) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputWebFileAudioAlbumThumbLocation")
+	}
 	var f0 uint32
 	if m.Small {
 		f0 |= 1 << 2
@@ -55067,7 +57311,7 @@ func (m *InputWebFileAudioAlbumThumbLocation) EncodeBare(b *tl.Buffer) error {
 	b.PutUint32(f0)
 	if m.Document != nil {
 		if err := m.Document.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("inputWebFileAudioAlbumThumbLocation", "document", err)
 		}
 	}
 	if m.Title.Set {
@@ -55145,6 +57389,9 @@ func (m *InputPaymentCredentialsSaved) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputPaymentCredentialsSaved) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputPaymentCredentialsSaved")
+	}
 	b.PutString(m.ID)
 	b.PutBytes(m.TmpPassword)
 	return b.WriteErr()
@@ -55199,13 +57446,16 @@ func (m *InputPaymentCredentials) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputPaymentCredentials) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputPaymentCredentials")
+	}
 	var f0 uint32
 	if m.Save {
 		f0 |= 1 << 0
 	}
 	b.PutUint32(f0)
 	if err := m.Data.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("inputPaymentCredentials", "data", err)
 	}
 	return b.WriteErr()
 }
@@ -55264,8 +57514,11 @@ func (m *InputPaymentCredentialsApplePay) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputPaymentCredentialsApplePay) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputPaymentCredentialsApplePay")
+	}
 	if err := m.PaymentData.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("inputPaymentCredentialsApplePay", "payment_data", err)
 	}
 	return b.WriteErr()
 }
@@ -55320,8 +57573,11 @@ func (m *InputPaymentCredentialsGooglePay) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputPaymentCredentialsGooglePay) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputPaymentCredentialsGooglePay")
+	}
 	if err := m.PaymentToken.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("inputPaymentCredentialsGooglePay", "payment_token", err)
 	}
 	return b.WriteErr()
 }
@@ -55374,12 +57630,15 @@ func (m *ShippingOption) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ShippingOption) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("shippingOption")
+	}
 	b.PutString(m.ID)
 	b.PutString(m.Title)
 	b.PutVectorHeader(len(m.Prices))
 	for i0 := range m.Prices {
 		if err := m.Prices[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("shippingOption", "prices", err)
 		}
 	}
 	return b.WriteErr()
@@ -55452,6 +57711,9 @@ func (m *InputStickerSetItem) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputStickerSetItem) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputStickerSetItem")
+	}
 	var f0 uint32
 	if m.MaskCoords != nil {
 		f0 |= 1 << 0
@@ -55464,12 +57726,12 @@ func (m *InputStickerSetItem) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("inputStickerSetItem", "document")
 	}
 	if err := m.Document.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("inputStickerSetItem", "document", err)
 	}
 	b.PutString(m.Emoji)
 	if m.MaskCoords != nil {
 		if err := m.MaskCoords.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("inputStickerSetItem", "mask_coords", err)
 		}
 	}
 	if m.Keywords.Set {
@@ -55549,6 +57811,9 @@ func (m *InputPhoneCall) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputPhoneCall) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputPhoneCall")
+	}
 	b.PutInt64(m.ID)
 	b.PutInt64(m.AccessHash)
 	return b.WriteErr()
@@ -55602,6 +57867,9 @@ func (m *PhoneCallEmpty) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PhoneCallEmpty) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("phoneCallEmpty")
+	}
 	b.PutInt64(m.ID)
 	return b.WriteErr()
 }
@@ -55658,6 +57926,9 @@ func (m *PhoneCallWaiting) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PhoneCallWaiting) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("phoneCallWaiting")
+	}
 	var f0 uint32
 	if m.Video {
 		f0 |= 1 << 6
@@ -55672,7 +57943,7 @@ func (m *PhoneCallWaiting) EncodeBare(b *tl.Buffer) error {
 	b.PutInt64(m.AdminID)
 	b.PutInt64(m.ParticipantID)
 	if err := m.Protocol.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("phoneCallWaiting", "protocol", err)
 	}
 	if m.ReceiveDate.Set {
 		b.PutInt32(m.ReceiveDate.Value)
@@ -55762,6 +58033,9 @@ func (m *PhoneCallRequested) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PhoneCallRequested) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("phoneCallRequested")
+	}
 	var f0 uint32
 	if m.Video {
 		f0 |= 1 << 6
@@ -55774,7 +58048,7 @@ func (m *PhoneCallRequested) EncodeBare(b *tl.Buffer) error {
 	b.PutInt64(m.ParticipantID)
 	b.PutBytes(m.GAHash)
 	if err := m.Protocol.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("phoneCallRequested", "protocol", err)
 	}
 	return b.WriteErr()
 }
@@ -55858,6 +58132,9 @@ func (m *PhoneCallAccepted) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PhoneCallAccepted) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("phoneCallAccepted")
+	}
 	var f0 uint32
 	if m.Video {
 		f0 |= 1 << 6
@@ -55870,7 +58147,7 @@ func (m *PhoneCallAccepted) EncodeBare(b *tl.Buffer) error {
 	b.PutInt64(m.ParticipantID)
 	b.PutBytes(m.GB)
 	if err := m.Protocol.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("phoneCallAccepted", "protocol", err)
 	}
 	return b.WriteErr()
 }
@@ -55960,6 +58237,9 @@ func (m *PhoneCall) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PhoneCall) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("phoneCall")
+	}
 	var f0 uint32
 	if m.P2pAllowed {
 		f0 |= 1 << 5
@@ -55982,7 +58262,7 @@ func (m *PhoneCall) EncodeBare(b *tl.Buffer) error {
 	b.PutBytes(m.GAOrB)
 	b.PutInt64(m.KeyFingerprint)
 	if err := m.Protocol.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("phoneCall", "protocol", err)
 	}
 	b.PutVectorHeader(len(m.Connections))
 	for i0 := range m.Connections {
@@ -55990,13 +58270,13 @@ func (m *PhoneCall) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("phoneCall", "connections")
 		}
 		if err := m.Connections[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("phoneCall", "connections", err)
 		}
 	}
 	b.PutInt32(m.StartDate)
 	if m.CustomParameters != nil {
 		if err := m.CustomParameters.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("phoneCall", "custom_parameters", err)
 		}
 	}
 	return b.WriteErr()
@@ -56112,6 +58392,9 @@ func (m *PhoneCallDiscarded) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PhoneCallDiscarded) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("phoneCallDiscarded")
+	}
 	var f0 uint32
 	if m.NeedRating {
 		f0 |= 1 << 2
@@ -56132,7 +58415,7 @@ func (m *PhoneCallDiscarded) EncodeBare(b *tl.Buffer) error {
 	b.PutInt64(m.ID)
 	if m.Reason != nil {
 		if err := m.Reason.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("phoneCallDiscarded", "reason", err)
 		}
 	}
 	if m.Duration.Set {
@@ -56210,6 +58493,9 @@ func (m *PhoneConnection) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PhoneConnection) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("phoneConnection")
+	}
 	var f0 uint32
 	if m.TCP {
 		f0 |= 1 << 0
@@ -56293,6 +58579,9 @@ func (m *PhoneConnectionWebrtc) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PhoneConnectionWebrtc) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("phoneConnectionWebrtc")
+	}
 	var f0 uint32
 	if m.Turn {
 		f0 |= 1 << 0
@@ -56379,6 +58668,9 @@ func (m *PhoneCallProtocol) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PhoneCallProtocol) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("phoneCallProtocol")
+	}
 	var f0 uint32
 	if m.UDPP2p {
 		f0 |= 1 << 0
@@ -56462,6 +58754,9 @@ func (m *CdnPublicKey) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *CdnPublicKey) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("cdnPublicKey")
+	}
 	b.PutInt32(m.DCID)
 	b.PutString(m.PublicKey)
 	return b.WriteErr()
@@ -56513,10 +58808,13 @@ func (m *CdnConfig) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *CdnConfig) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("cdnConfig")
+	}
 	b.PutVectorHeader(len(m.PublicKeys))
 	for i0 := range m.PublicKeys {
 		if err := m.PublicKeys[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("cdnConfig", "public_keys", err)
 		}
 	}
 	return b.WriteErr()
@@ -56583,6 +58881,9 @@ func (m *LangPackString) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *LangPackString) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("langPackString")
+	}
 	b.PutString(m.Key)
 	b.PutString(m.Value)
 	return b.WriteErr()
@@ -56642,6 +58943,9 @@ func (m *LangPackStringPluralized) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *LangPackStringPluralized) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("langPackStringPluralized")
+	}
 	var f0 uint32
 	if m.ZeroValue.Set {
 		f0 |= 1 << 0
@@ -56762,6 +59066,9 @@ func (m *LangPackStringDeleted) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *LangPackStringDeleted) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("langPackStringDeleted")
+	}
 	b.PutString(m.Key)
 	return b.WriteErr()
 }
@@ -56812,6 +59119,9 @@ func (m *LangPackDifference) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *LangPackDifference) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("langPackDifference")
+	}
 	b.PutString(m.LangCode)
 	b.PutInt32(m.FromVersion)
 	b.PutInt32(m.Version)
@@ -56821,7 +59131,7 @@ func (m *LangPackDifference) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("langPackDifference", "strings")
 		}
 		if err := m.Strings[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("langPackDifference", "strings", err)
 		}
 	}
 	return b.WriteErr()
@@ -56898,6 +59208,9 @@ func (m *LangPackLanguage) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *LangPackLanguage) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("langPackLanguage")
+	}
 	var f0 uint32
 	if m.Official {
 		f0 |= 1 << 0
@@ -57007,6 +59320,9 @@ func (m *ChannelAdminLogEventActionChangeTitle) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelAdminLogEventActionChangeTitle) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channelAdminLogEventActionChangeTitle")
+	}
 	b.PutString(m.PrevValue)
 	b.PutString(m.NewValue)
 	return b.WriteErr()
@@ -57065,6 +59381,9 @@ func (m *ChannelAdminLogEventActionChangeAbout) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelAdminLogEventActionChangeAbout) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channelAdminLogEventActionChangeAbout")
+	}
 	b.PutString(m.PrevValue)
 	b.PutString(m.NewValue)
 	return b.WriteErr()
@@ -57123,6 +59442,9 @@ func (m *ChannelAdminLogEventActionChangeUsername) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelAdminLogEventActionChangeUsername) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channelAdminLogEventActionChangeUsername")
+	}
 	b.PutString(m.PrevValue)
 	b.PutString(m.NewValue)
 	return b.WriteErr()
@@ -57181,17 +59503,20 @@ func (m *ChannelAdminLogEventActionChangePhoto) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelAdminLogEventActionChangePhoto) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channelAdminLogEventActionChangePhoto")
+	}
 	if m.PrevPhoto == nil {
 		return tl.NilFieldError("channelAdminLogEventActionChangePhoto", "prev_photo")
 	}
 	if err := m.PrevPhoto.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channelAdminLogEventActionChangePhoto", "prev_photo", err)
 	}
 	if m.NewPhoto == nil {
 		return tl.NilFieldError("channelAdminLogEventActionChangePhoto", "new_photo")
 	}
 	if err := m.NewPhoto.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channelAdminLogEventActionChangePhoto", "new_photo", err)
 	}
 	return b.WriteErr()
 }
@@ -57248,6 +59573,9 @@ func (m *ChannelAdminLogEventActionToggleInvites) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelAdminLogEventActionToggleInvites) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channelAdminLogEventActionToggleInvites")
+	}
 	b.PutBool(m.NewValue)
 	return b.WriteErr()
 }
@@ -57301,6 +59629,9 @@ func (m *ChannelAdminLogEventActionToggleSignatures) Encode(b *tl.Buffer) error 
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelAdminLogEventActionToggleSignatures) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channelAdminLogEventActionToggleSignatures")
+	}
 	b.PutBool(m.NewValue)
 	return b.WriteErr()
 }
@@ -57354,11 +59685,14 @@ func (m *ChannelAdminLogEventActionUpdatePinned) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelAdminLogEventActionUpdatePinned) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channelAdminLogEventActionUpdatePinned")
+	}
 	if m.Message == nil {
 		return tl.NilFieldError("channelAdminLogEventActionUpdatePinned", "message")
 	}
 	if err := m.Message.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channelAdminLogEventActionUpdatePinned", "message", err)
 	}
 	return b.WriteErr()
 }
@@ -57413,17 +59747,20 @@ func (m *ChannelAdminLogEventActionEditMessage) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelAdminLogEventActionEditMessage) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channelAdminLogEventActionEditMessage")
+	}
 	if m.PrevMessage == nil {
 		return tl.NilFieldError("channelAdminLogEventActionEditMessage", "prev_message")
 	}
 	if err := m.PrevMessage.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channelAdminLogEventActionEditMessage", "prev_message", err)
 	}
 	if m.NewMessage == nil {
 		return tl.NilFieldError("channelAdminLogEventActionEditMessage", "new_message")
 	}
 	if err := m.NewMessage.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channelAdminLogEventActionEditMessage", "new_message", err)
 	}
 	return b.WriteErr()
 }
@@ -57480,11 +59817,14 @@ func (m *ChannelAdminLogEventActionDeleteMessage) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelAdminLogEventActionDeleteMessage) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channelAdminLogEventActionDeleteMessage")
+	}
 	if m.Message == nil {
 		return tl.NilFieldError("channelAdminLogEventActionDeleteMessage", "message")
 	}
 	if err := m.Message.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channelAdminLogEventActionDeleteMessage", "message", err)
 	}
 	return b.WriteErr()
 }
@@ -57537,6 +59877,9 @@ func (m *ChannelAdminLogEventActionParticipantJoin) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelAdminLogEventActionParticipantJoin) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channelAdminLogEventActionParticipantJoin")
+	}
 	return b.WriteErr()
 }
 
@@ -57584,6 +59927,9 @@ func (m *ChannelAdminLogEventActionParticipantLeave) Encode(b *tl.Buffer) error 
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelAdminLogEventActionParticipantLeave) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channelAdminLogEventActionParticipantLeave")
+	}
 	return b.WriteErr()
 }
 
@@ -57632,11 +59978,14 @@ func (m *ChannelAdminLogEventActionParticipantInvite) Encode(b *tl.Buffer) error
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelAdminLogEventActionParticipantInvite) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channelAdminLogEventActionParticipantInvite")
+	}
 	if m.Participant == nil {
 		return tl.NilFieldError("channelAdminLogEventActionParticipantInvite", "participant")
 	}
 	if err := m.Participant.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channelAdminLogEventActionParticipantInvite", "participant", err)
 	}
 	return b.WriteErr()
 }
@@ -57691,17 +60040,20 @@ func (m *ChannelAdminLogEventActionParticipantToggleBan) Encode(b *tl.Buffer) er
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelAdminLogEventActionParticipantToggleBan) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channelAdminLogEventActionParticipantToggleBan")
+	}
 	if m.PrevParticipant == nil {
 		return tl.NilFieldError("channelAdminLogEventActionParticipantToggleBan", "prev_participant")
 	}
 	if err := m.PrevParticipant.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channelAdminLogEventActionParticipantToggleBan", "prev_participant", err)
 	}
 	if m.NewParticipant == nil {
 		return tl.NilFieldError("channelAdminLogEventActionParticipantToggleBan", "new_participant")
 	}
 	if err := m.NewParticipant.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channelAdminLogEventActionParticipantToggleBan", "new_participant", err)
 	}
 	return b.WriteErr()
 }
@@ -57759,17 +60111,20 @@ func (m *ChannelAdminLogEventActionParticipantToggleAdmin) Encode(b *tl.Buffer) 
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelAdminLogEventActionParticipantToggleAdmin) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channelAdminLogEventActionParticipantToggleAdmin")
+	}
 	if m.PrevParticipant == nil {
 		return tl.NilFieldError("channelAdminLogEventActionParticipantToggleAdmin", "prev_participant")
 	}
 	if err := m.PrevParticipant.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channelAdminLogEventActionParticipantToggleAdmin", "prev_participant", err)
 	}
 	if m.NewParticipant == nil {
 		return tl.NilFieldError("channelAdminLogEventActionParticipantToggleAdmin", "new_participant")
 	}
 	if err := m.NewParticipant.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channelAdminLogEventActionParticipantToggleAdmin", "new_participant", err)
 	}
 	return b.WriteErr()
 }
@@ -57827,17 +60182,20 @@ func (m *ChannelAdminLogEventActionChangeStickerSet) Encode(b *tl.Buffer) error 
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelAdminLogEventActionChangeStickerSet) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channelAdminLogEventActionChangeStickerSet")
+	}
 	if m.PrevStickerset == nil {
 		return tl.NilFieldError("channelAdminLogEventActionChangeStickerSet", "prev_stickerset")
 	}
 	if err := m.PrevStickerset.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channelAdminLogEventActionChangeStickerSet", "prev_stickerset", err)
 	}
 	if m.NewStickerset == nil {
 		return tl.NilFieldError("channelAdminLogEventActionChangeStickerSet", "new_stickerset")
 	}
 	if err := m.NewStickerset.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channelAdminLogEventActionChangeStickerSet", "new_stickerset", err)
 	}
 	return b.WriteErr()
 }
@@ -57894,6 +60252,9 @@ func (m *ChannelAdminLogEventActionTogglePreHistoryHidden) Encode(b *tl.Buffer) 
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelAdminLogEventActionTogglePreHistoryHidden) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channelAdminLogEventActionTogglePreHistoryHidden")
+	}
 	b.PutBool(m.NewValue)
 	return b.WriteErr()
 }
@@ -57948,11 +60309,14 @@ func (m *ChannelAdminLogEventActionDefaultBannedRights) Encode(b *tl.Buffer) err
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelAdminLogEventActionDefaultBannedRights) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channelAdminLogEventActionDefaultBannedRights")
+	}
 	if err := m.PrevBannedRights.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channelAdminLogEventActionDefaultBannedRights", "prev_banned_rights", err)
 	}
 	if err := m.NewBannedRights.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channelAdminLogEventActionDefaultBannedRights", "new_banned_rights", err)
 	}
 	return b.WriteErr()
 }
@@ -58015,11 +60379,14 @@ func (m *ChannelAdminLogEventActionStopPoll) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelAdminLogEventActionStopPoll) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channelAdminLogEventActionStopPoll")
+	}
 	if m.Message == nil {
 		return tl.NilFieldError("channelAdminLogEventActionStopPoll", "message")
 	}
 	if err := m.Message.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channelAdminLogEventActionStopPoll", "message", err)
 	}
 	return b.WriteErr()
 }
@@ -58074,6 +60441,9 @@ func (m *ChannelAdminLogEventActionChangeLinkedChat) Encode(b *tl.Buffer) error 
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelAdminLogEventActionChangeLinkedChat) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channelAdminLogEventActionChangeLinkedChat")
+	}
 	b.PutInt64(m.PrevValue)
 	b.PutInt64(m.NewValue)
 	return b.WriteErr()
@@ -58132,17 +60502,20 @@ func (m *ChannelAdminLogEventActionChangeLocation) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelAdminLogEventActionChangeLocation) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channelAdminLogEventActionChangeLocation")
+	}
 	if m.PrevValue == nil {
 		return tl.NilFieldError("channelAdminLogEventActionChangeLocation", "prev_value")
 	}
 	if err := m.PrevValue.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channelAdminLogEventActionChangeLocation", "prev_value", err)
 	}
 	if m.NewValue == nil {
 		return tl.NilFieldError("channelAdminLogEventActionChangeLocation", "new_value")
 	}
 	if err := m.NewValue.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channelAdminLogEventActionChangeLocation", "new_value", err)
 	}
 	return b.WriteErr()
 }
@@ -58200,6 +60573,9 @@ func (m *ChannelAdminLogEventActionToggleSlowMode) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelAdminLogEventActionToggleSlowMode) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channelAdminLogEventActionToggleSlowMode")
+	}
 	b.PutInt32(m.PrevValue)
 	b.PutInt32(m.NewValue)
 	return b.WriteErr()
@@ -58257,11 +60633,14 @@ func (m *ChannelAdminLogEventActionStartGroupCall) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelAdminLogEventActionStartGroupCall) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channelAdminLogEventActionStartGroupCall")
+	}
 	if m.Call == nil {
 		return tl.NilFieldError("channelAdminLogEventActionStartGroupCall", "call")
 	}
 	if err := m.Call.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channelAdminLogEventActionStartGroupCall", "call", err)
 	}
 	return b.WriteErr()
 }
@@ -58315,11 +60694,14 @@ func (m *ChannelAdminLogEventActionDiscardGroupCall) Encode(b *tl.Buffer) error 
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelAdminLogEventActionDiscardGroupCall) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channelAdminLogEventActionDiscardGroupCall")
+	}
 	if m.Call == nil {
 		return tl.NilFieldError("channelAdminLogEventActionDiscardGroupCall", "call")
 	}
 	if err := m.Call.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channelAdminLogEventActionDiscardGroupCall", "call", err)
 	}
 	return b.WriteErr()
 }
@@ -58373,8 +60755,11 @@ func (m *ChannelAdminLogEventActionParticipantMute) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelAdminLogEventActionParticipantMute) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channelAdminLogEventActionParticipantMute")
+	}
 	if err := m.Participant.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channelAdminLogEventActionParticipantMute", "participant", err)
 	}
 	return b.WriteErr()
 }
@@ -58431,8 +60816,11 @@ func (m *ChannelAdminLogEventActionParticipantUnmute) Encode(b *tl.Buffer) error
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelAdminLogEventActionParticipantUnmute) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channelAdminLogEventActionParticipantUnmute")
+	}
 	if err := m.Participant.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channelAdminLogEventActionParticipantUnmute", "participant", err)
 	}
 	return b.WriteErr()
 }
@@ -58489,6 +60877,9 @@ func (m *ChannelAdminLogEventActionToggleGroupCallSetting) Encode(b *tl.Buffer) 
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelAdminLogEventActionToggleGroupCallSetting) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channelAdminLogEventActionToggleGroupCallSetting")
+	}
 	b.PutBool(m.JoinMuted)
 	return b.WriteErr()
 }
@@ -58543,6 +60934,9 @@ func (m *ChannelAdminLogEventActionParticipantJoinByInvite) Encode(b *tl.Buffer)
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelAdminLogEventActionParticipantJoinByInvite) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channelAdminLogEventActionParticipantJoinByInvite")
+	}
 	var f0 uint32
 	if m.ViaChatlist {
 		f0 |= 1 << 0
@@ -58552,7 +60946,7 @@ func (m *ChannelAdminLogEventActionParticipantJoinByInvite) EncodeBare(b *tl.Buf
 		return tl.NilFieldError("channelAdminLogEventActionParticipantJoinByInvite", "invite")
 	}
 	if err := m.Invite.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channelAdminLogEventActionParticipantJoinByInvite", "invite", err)
 	}
 	return b.WriteErr()
 }
@@ -58612,11 +61006,14 @@ func (m *ChannelAdminLogEventActionExportedInviteDelete) Encode(b *tl.Buffer) er
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelAdminLogEventActionExportedInviteDelete) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channelAdminLogEventActionExportedInviteDelete")
+	}
 	if m.Invite == nil {
 		return tl.NilFieldError("channelAdminLogEventActionExportedInviteDelete", "invite")
 	}
 	if err := m.Invite.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channelAdminLogEventActionExportedInviteDelete", "invite", err)
 	}
 	return b.WriteErr()
 }
@@ -58670,11 +61067,14 @@ func (m *ChannelAdminLogEventActionExportedInviteRevoke) Encode(b *tl.Buffer) er
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelAdminLogEventActionExportedInviteRevoke) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channelAdminLogEventActionExportedInviteRevoke")
+	}
 	if m.Invite == nil {
 		return tl.NilFieldError("channelAdminLogEventActionExportedInviteRevoke", "invite")
 	}
 	if err := m.Invite.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channelAdminLogEventActionExportedInviteRevoke", "invite", err)
 	}
 	return b.WriteErr()
 }
@@ -58729,17 +61129,20 @@ func (m *ChannelAdminLogEventActionExportedInviteEdit) Encode(b *tl.Buffer) erro
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelAdminLogEventActionExportedInviteEdit) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channelAdminLogEventActionExportedInviteEdit")
+	}
 	if m.PrevInvite == nil {
 		return tl.NilFieldError("channelAdminLogEventActionExportedInviteEdit", "prev_invite")
 	}
 	if err := m.PrevInvite.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channelAdminLogEventActionExportedInviteEdit", "prev_invite", err)
 	}
 	if m.NewInvite == nil {
 		return tl.NilFieldError("channelAdminLogEventActionExportedInviteEdit", "new_invite")
 	}
 	if err := m.NewInvite.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channelAdminLogEventActionExportedInviteEdit", "new_invite", err)
 	}
 	return b.WriteErr()
 }
@@ -58796,8 +61199,11 @@ func (m *ChannelAdminLogEventActionParticipantVolume) Encode(b *tl.Buffer) error
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelAdminLogEventActionParticipantVolume) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channelAdminLogEventActionParticipantVolume")
+	}
 	if err := m.Participant.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channelAdminLogEventActionParticipantVolume", "participant", err)
 	}
 	return b.WriteErr()
 }
@@ -58855,6 +61261,9 @@ func (m *ChannelAdminLogEventActionChangeHistoryTTL) Encode(b *tl.Buffer) error 
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelAdminLogEventActionChangeHistoryTTL) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channelAdminLogEventActionChangeHistoryTTL")
+	}
 	b.PutInt32(m.PrevValue)
 	b.PutInt32(m.NewValue)
 	return b.WriteErr()
@@ -58913,11 +61322,14 @@ func (m *ChannelAdminLogEventActionParticipantJoinByRequest) Encode(b *tl.Buffer
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelAdminLogEventActionParticipantJoinByRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channelAdminLogEventActionParticipantJoinByRequest")
+	}
 	if m.Invite == nil {
 		return tl.NilFieldError("channelAdminLogEventActionParticipantJoinByRequest", "invite")
 	}
 	if err := m.Invite.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channelAdminLogEventActionParticipantJoinByRequest", "invite", err)
 	}
 	b.PutInt64(m.ApprovedBy)
 	return b.WriteErr()
@@ -58975,6 +61387,9 @@ func (m *ChannelAdminLogEventActionToggleNoForwards) Encode(b *tl.Buffer) error 
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelAdminLogEventActionToggleNoForwards) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channelAdminLogEventActionToggleNoForwards")
+	}
 	b.PutBool(m.NewValue)
 	return b.WriteErr()
 }
@@ -59028,11 +61443,14 @@ func (m *ChannelAdminLogEventActionSendMessage) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelAdminLogEventActionSendMessage) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channelAdminLogEventActionSendMessage")
+	}
 	if m.Message == nil {
 		return tl.NilFieldError("channelAdminLogEventActionSendMessage", "message")
 	}
 	if err := m.Message.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channelAdminLogEventActionSendMessage", "message", err)
 	}
 	return b.WriteErr()
 }
@@ -59087,17 +61505,20 @@ func (m *ChannelAdminLogEventActionChangeAvailableReactions) Encode(b *tl.Buffer
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelAdminLogEventActionChangeAvailableReactions) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channelAdminLogEventActionChangeAvailableReactions")
+	}
 	if m.PrevValue == nil {
 		return tl.NilFieldError("channelAdminLogEventActionChangeAvailableReactions", "prev_value")
 	}
 	if err := m.PrevValue.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channelAdminLogEventActionChangeAvailableReactions", "prev_value", err)
 	}
 	if m.NewValue == nil {
 		return tl.NilFieldError("channelAdminLogEventActionChangeAvailableReactions", "new_value")
 	}
 	if err := m.NewValue.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channelAdminLogEventActionChangeAvailableReactions", "new_value", err)
 	}
 	return b.WriteErr()
 }
@@ -59155,6 +61576,9 @@ func (m *ChannelAdminLogEventActionChangeUsernames) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelAdminLogEventActionChangeUsernames) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channelAdminLogEventActionChangeUsernames")
+	}
 	b.PutVectorHeader(len(m.PrevValue))
 	for i0 := range m.PrevValue {
 		b.PutString(m.PrevValue[i0])
@@ -59236,6 +61660,9 @@ func (m *ChannelAdminLogEventActionToggleForum) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelAdminLogEventActionToggleForum) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channelAdminLogEventActionToggleForum")
+	}
 	b.PutBool(m.NewValue)
 	return b.WriteErr()
 }
@@ -59289,11 +61716,14 @@ func (m *ChannelAdminLogEventActionCreateTopic) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelAdminLogEventActionCreateTopic) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channelAdminLogEventActionCreateTopic")
+	}
 	if m.Topic == nil {
 		return tl.NilFieldError("channelAdminLogEventActionCreateTopic", "topic")
 	}
 	if err := m.Topic.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channelAdminLogEventActionCreateTopic", "topic", err)
 	}
 	return b.WriteErr()
 }
@@ -59348,17 +61778,20 @@ func (m *ChannelAdminLogEventActionEditTopic) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelAdminLogEventActionEditTopic) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channelAdminLogEventActionEditTopic")
+	}
 	if m.PrevTopic == nil {
 		return tl.NilFieldError("channelAdminLogEventActionEditTopic", "prev_topic")
 	}
 	if err := m.PrevTopic.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channelAdminLogEventActionEditTopic", "prev_topic", err)
 	}
 	if m.NewTopic == nil {
 		return tl.NilFieldError("channelAdminLogEventActionEditTopic", "new_topic")
 	}
 	if err := m.NewTopic.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channelAdminLogEventActionEditTopic", "new_topic", err)
 	}
 	return b.WriteErr()
 }
@@ -59415,11 +61848,14 @@ func (m *ChannelAdminLogEventActionDeleteTopic) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelAdminLogEventActionDeleteTopic) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channelAdminLogEventActionDeleteTopic")
+	}
 	if m.Topic == nil {
 		return tl.NilFieldError("channelAdminLogEventActionDeleteTopic", "topic")
 	}
 	if err := m.Topic.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channelAdminLogEventActionDeleteTopic", "topic", err)
 	}
 	return b.WriteErr()
 }
@@ -59474,6 +61910,9 @@ func (m *ChannelAdminLogEventActionPinTopic) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelAdminLogEventActionPinTopic) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channelAdminLogEventActionPinTopic")
+	}
 	var f0 uint32
 	if m.PrevTopic != nil {
 		f0 |= 1 << 0
@@ -59484,12 +61923,12 @@ func (m *ChannelAdminLogEventActionPinTopic) EncodeBare(b *tl.Buffer) error {
 	b.PutUint32(f0)
 	if m.PrevTopic != nil {
 		if err := m.PrevTopic.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("channelAdminLogEventActionPinTopic", "prev_topic", err)
 		}
 	}
 	if m.NewTopic != nil {
 		if err := m.NewTopic.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("channelAdminLogEventActionPinTopic", "new_topic", err)
 		}
 	}
 	return b.WriteErr()
@@ -59556,6 +61995,9 @@ func (m *ChannelAdminLogEventActionToggleAntiSpam) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelAdminLogEventActionToggleAntiSpam) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channelAdminLogEventActionToggleAntiSpam")
+	}
 	b.PutBool(m.NewValue)
 	return b.WriteErr()
 }
@@ -59610,17 +62052,20 @@ func (m *ChannelAdminLogEventActionChangePeerColor) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelAdminLogEventActionChangePeerColor) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channelAdminLogEventActionChangePeerColor")
+	}
 	if m.PrevValue == nil {
 		return tl.NilFieldError("channelAdminLogEventActionChangePeerColor", "prev_value")
 	}
 	if err := m.PrevValue.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channelAdminLogEventActionChangePeerColor", "prev_value", err)
 	}
 	if m.NewValue == nil {
 		return tl.NilFieldError("channelAdminLogEventActionChangePeerColor", "new_value")
 	}
 	if err := m.NewValue.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channelAdminLogEventActionChangePeerColor", "new_value", err)
 	}
 	return b.WriteErr()
 }
@@ -59678,17 +62123,20 @@ func (m *ChannelAdminLogEventActionChangeProfilePeerColor) Encode(b *tl.Buffer) 
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelAdminLogEventActionChangeProfilePeerColor) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channelAdminLogEventActionChangeProfilePeerColor")
+	}
 	if m.PrevValue == nil {
 		return tl.NilFieldError("channelAdminLogEventActionChangeProfilePeerColor", "prev_value")
 	}
 	if err := m.PrevValue.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channelAdminLogEventActionChangeProfilePeerColor", "prev_value", err)
 	}
 	if m.NewValue == nil {
 		return tl.NilFieldError("channelAdminLogEventActionChangeProfilePeerColor", "new_value")
 	}
 	if err := m.NewValue.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channelAdminLogEventActionChangeProfilePeerColor", "new_value", err)
 	}
 	return b.WriteErr()
 }
@@ -59746,17 +62194,20 @@ func (m *ChannelAdminLogEventActionChangeWallpaper) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelAdminLogEventActionChangeWallpaper) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channelAdminLogEventActionChangeWallpaper")
+	}
 	if m.PrevValue == nil {
 		return tl.NilFieldError("channelAdminLogEventActionChangeWallpaper", "prev_value")
 	}
 	if err := m.PrevValue.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channelAdminLogEventActionChangeWallpaper", "prev_value", err)
 	}
 	if m.NewValue == nil {
 		return tl.NilFieldError("channelAdminLogEventActionChangeWallpaper", "new_value")
 	}
 	if err := m.NewValue.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channelAdminLogEventActionChangeWallpaper", "new_value", err)
 	}
 	return b.WriteErr()
 }
@@ -59814,17 +62265,20 @@ func (m *ChannelAdminLogEventActionChangeEmojiStatus) Encode(b *tl.Buffer) error
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelAdminLogEventActionChangeEmojiStatus) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channelAdminLogEventActionChangeEmojiStatus")
+	}
 	if m.PrevValue == nil {
 		return tl.NilFieldError("channelAdminLogEventActionChangeEmojiStatus", "prev_value")
 	}
 	if err := m.PrevValue.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channelAdminLogEventActionChangeEmojiStatus", "prev_value", err)
 	}
 	if m.NewValue == nil {
 		return tl.NilFieldError("channelAdminLogEventActionChangeEmojiStatus", "new_value")
 	}
 	if err := m.NewValue.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channelAdminLogEventActionChangeEmojiStatus", "new_value", err)
 	}
 	return b.WriteErr()
 }
@@ -59882,17 +62336,20 @@ func (m *ChannelAdminLogEventActionChangeEmojiStickerSet) Encode(b *tl.Buffer) e
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelAdminLogEventActionChangeEmojiStickerSet) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channelAdminLogEventActionChangeEmojiStickerSet")
+	}
 	if m.PrevStickerset == nil {
 		return tl.NilFieldError("channelAdminLogEventActionChangeEmojiStickerSet", "prev_stickerset")
 	}
 	if err := m.PrevStickerset.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channelAdminLogEventActionChangeEmojiStickerSet", "prev_stickerset", err)
 	}
 	if m.NewStickerset == nil {
 		return tl.NilFieldError("channelAdminLogEventActionChangeEmojiStickerSet", "new_stickerset")
 	}
 	if err := m.NewStickerset.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channelAdminLogEventActionChangeEmojiStickerSet", "new_stickerset", err)
 	}
 	return b.WriteErr()
 }
@@ -59949,6 +62406,9 @@ func (m *ChannelAdminLogEventActionToggleSignatureProfiles) Encode(b *tl.Buffer)
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelAdminLogEventActionToggleSignatureProfiles) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channelAdminLogEventActionToggleSignatureProfiles")
+	}
 	b.PutBool(m.NewValue)
 	return b.WriteErr()
 }
@@ -60003,17 +62463,20 @@ func (m *ChannelAdminLogEventActionParticipantSubExtend) Encode(b *tl.Buffer) er
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelAdminLogEventActionParticipantSubExtend) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channelAdminLogEventActionParticipantSubExtend")
+	}
 	if m.PrevParticipant == nil {
 		return tl.NilFieldError("channelAdminLogEventActionParticipantSubExtend", "prev_participant")
 	}
 	if err := m.PrevParticipant.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channelAdminLogEventActionParticipantSubExtend", "prev_participant", err)
 	}
 	if m.NewParticipant == nil {
 		return tl.NilFieldError("channelAdminLogEventActionParticipantSubExtend", "new_participant")
 	}
 	if err := m.NewParticipant.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channelAdminLogEventActionParticipantSubExtend", "new_participant", err)
 	}
 	return b.WriteErr()
 }
@@ -60070,6 +62533,9 @@ func (m *ChannelAdminLogEventActionToggleAutotranslation) Encode(b *tl.Buffer) e
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelAdminLogEventActionToggleAutotranslation) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channelAdminLogEventActionToggleAutotranslation")
+	}
 	b.PutBool(m.NewValue)
 	return b.WriteErr()
 }
@@ -60125,6 +62591,9 @@ func (m *ChannelAdminLogEventActionParticipantEditRank) Encode(b *tl.Buffer) err
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelAdminLogEventActionParticipantEditRank) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channelAdminLogEventActionParticipantEditRank")
+	}
 	b.PutInt64(m.UserID)
 	b.PutString(m.PrevRank)
 	b.PutString(m.NewRank)
@@ -60183,6 +62652,9 @@ func (m *ChannelAdminLogEvent) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelAdminLogEvent) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channelAdminLogEvent")
+	}
 	b.PutInt64(m.ID)
 	b.PutInt32(m.Date)
 	b.PutInt64(m.UserID)
@@ -60190,7 +62662,7 @@ func (m *ChannelAdminLogEvent) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("channelAdminLogEvent", "action")
 	}
 	if err := m.Action.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channelAdminLogEvent", "action", err)
 	}
 	return b.WriteErr()
 }
@@ -60266,6 +62738,9 @@ func (m *ChannelAdminLogEventsFilter) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelAdminLogEventsFilter) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channelAdminLogEventsFilter")
+	}
 	var f0 uint32
 	if m.Join {
 		f0 |= 1 << 0
@@ -60397,6 +62872,9 @@ func (m *PopularContact) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PopularContact) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("popularContact")
+	}
 	b.PutInt64(m.ClientID)
 	b.PutInt32(m.Importers)
 	return b.WriteErr()
@@ -60450,6 +62928,9 @@ func (m *RecentMeURLUnknown) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *RecentMeURLUnknown) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("recentMeUrlUnknown")
+	}
 	b.PutString(m.URL)
 	return b.WriteErr()
 }
@@ -60500,6 +62981,9 @@ func (m *RecentMeURLUser) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *RecentMeURLUser) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("recentMeUrlUser")
+	}
 	b.PutString(m.URL)
 	b.PutInt64(m.UserID)
 	return b.WriteErr()
@@ -60554,6 +63038,9 @@ func (m *RecentMeURLChat) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *RecentMeURLChat) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("recentMeUrlChat")
+	}
 	b.PutString(m.URL)
 	b.PutInt64(m.ChatID)
 	return b.WriteErr()
@@ -60608,12 +63095,15 @@ func (m *RecentMeURLChatInvite) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *RecentMeURLChatInvite) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("recentMeUrlChatInvite")
+	}
 	b.PutString(m.URL)
 	if m.ChatInvite == nil {
 		return tl.NilFieldError("recentMeUrlChatInvite", "chat_invite")
 	}
 	if err := m.ChatInvite.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("recentMeUrlChatInvite", "chat_invite", err)
 	}
 	return b.WriteErr()
 }
@@ -60667,12 +63157,15 @@ func (m *RecentMeURLStickerSet) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *RecentMeURLStickerSet) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("recentMeUrlStickerSet")
+	}
 	b.PutString(m.URL)
 	if m.Set == nil {
 		return tl.NilFieldError("recentMeUrlStickerSet", "set")
 	}
 	if err := m.Set.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("recentMeUrlStickerSet", "set", err)
 	}
 	return b.WriteErr()
 }
@@ -60726,6 +63219,9 @@ func (m *InputSingleMedia) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputSingleMedia) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputSingleMedia")
+	}
 	var f0 uint32
 	if m.Entities != nil {
 		f0 |= 1 << 0
@@ -60735,7 +63231,7 @@ func (m *InputSingleMedia) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("inputSingleMedia", "media")
 	}
 	if err := m.Media.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("inputSingleMedia", "media", err)
 	}
 	b.PutInt64(m.RandomID)
 	b.PutString(m.Message)
@@ -60746,7 +63242,7 @@ func (m *InputSingleMedia) EncodeBare(b *tl.Buffer) error {
 				return tl.NilFieldError("inputSingleMedia", "entities")
 			}
 			if err := m.Entities[i1].Encode(b); err != nil {
-				return err
+				return tl.EncodeFieldErr("inputSingleMedia", "entities", err)
 			}
 		}
 	}
@@ -60829,6 +63325,9 @@ func (m *WebAuthorization) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *WebAuthorization) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("webAuthorization")
+	}
 	b.PutInt64(m.Hash)
 	b.PutInt64(m.BotID)
 	b.PutString(m.Domain)
@@ -60910,6 +63409,9 @@ func (m *InputMessageID) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputMessageID) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputMessageID")
+	}
 	b.PutInt32(m.ID)
 	return b.WriteErr()
 }
@@ -60959,6 +63461,9 @@ func (m *InputMessageReplyTo) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputMessageReplyTo) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputMessageReplyTo")
+	}
 	b.PutInt32(m.ID)
 	return b.WriteErr()
 }
@@ -61007,6 +63512,9 @@ func (m *InputMessagePinned) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputMessagePinned) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputMessagePinned")
+	}
 	return b.WriteErr()
 }
 
@@ -61052,6 +63560,9 @@ func (m *InputMessageCallbackQuery) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputMessageCallbackQuery) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputMessageCallbackQuery")
+	}
 	b.PutInt32(m.ID)
 	b.PutInt64(m.QueryID)
 	return b.WriteErr()
@@ -61105,11 +63616,14 @@ func (m *InputDialogPeer) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputDialogPeer) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputDialogPeer")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("inputDialogPeer", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("inputDialogPeer", "peer", err)
 	}
 	return b.WriteErr()
 }
@@ -61159,6 +63673,9 @@ func (m *InputDialogPeerFolder) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputDialogPeerFolder) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputDialogPeerFolder")
+	}
 	b.PutInt32(m.FolderID)
 	return b.WriteErr()
 }
@@ -61208,11 +63725,14 @@ func (m *InputDialogPeerCommunity) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputDialogPeerCommunity) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputDialogPeerCommunity")
+	}
 	if m.Community == nil {
 		return tl.NilFieldError("inputDialogPeerCommunity", "community")
 	}
 	if err := m.Community.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("inputDialogPeerCommunity", "community", err)
 	}
 	return b.WriteErr()
 }
@@ -61262,11 +63782,14 @@ func (m *DialogPeer) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *DialogPeer) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("dialogPeer")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("dialogPeer", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("dialogPeer", "peer", err)
 	}
 	return b.WriteErr()
 }
@@ -61316,6 +63839,9 @@ func (m *DialogPeerFolder) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *DialogPeerFolder) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("dialogPeerFolder")
+	}
 	b.PutInt32(m.FolderID)
 	return b.WriteErr()
 }
@@ -61365,6 +63891,9 @@ func (m *DialogPeerCommunity) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *DialogPeerCommunity) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("dialogPeerCommunity")
+	}
 	b.PutInt64(m.CommunityID)
 	return b.WriteErr()
 }
@@ -61414,6 +63943,9 @@ func (m *FileHash) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *FileHash) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("fileHash")
+	}
 	b.PutInt64(m.Offset)
 	b.PutInt32(m.Limit)
 	b.PutBytes(m.Hash)
@@ -61470,6 +64002,9 @@ func (m *InputClientProxy) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputClientProxy) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputClientProxy")
+	}
 	b.PutString(m.Address)
 	b.PutInt32(m.Port)
 	return b.WriteErr()
@@ -61527,6 +64062,9 @@ func (m *InputSecureFileUploaded) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputSecureFileUploaded) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputSecureFileUploaded")
+	}
 	b.PutInt64(m.ID)
 	b.PutInt32(m.Parts)
 	b.PutString(m.MD5Checksum)
@@ -61593,6 +64131,9 @@ func (m *InputSecureFile) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputSecureFile) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputSecureFile")
+	}
 	b.PutInt64(m.ID)
 	b.PutInt64(m.AccessHash)
 	return b.WriteErr()
@@ -61645,6 +64186,9 @@ func (m *SecureFileEmpty) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *SecureFileEmpty) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("secureFileEmpty")
+	}
 	return b.WriteErr()
 }
 
@@ -61695,6 +64239,9 @@ func (m *SecureFile) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *SecureFile) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("secureFile")
+	}
 	b.PutInt64(m.ID)
 	b.PutInt64(m.AccessHash)
 	b.PutInt64(m.Size)
@@ -61768,6 +64315,9 @@ func (m *SecureData) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *SecureData) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("secureData")
+	}
 	b.PutBytes(m.Data)
 	b.PutBytes(m.DataHash)
 	b.PutBytes(m.Secret)
@@ -61825,6 +64375,9 @@ func (m *SecurePlainPhone) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *SecurePlainPhone) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("securePlainPhone")
+	}
 	b.PutString(m.Phone)
 	return b.WriteErr()
 }
@@ -61874,6 +64427,9 @@ func (m *SecurePlainEmail) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *SecurePlainEmail) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("securePlainEmail")
+	}
 	b.PutString(m.Email)
 	return b.WriteErr()
 }
@@ -61922,6 +64478,9 @@ func (m *SecureValueTypePersonalDetails) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *SecureValueTypePersonalDetails) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("secureValueTypePersonalDetails")
+	}
 	return b.WriteErr()
 }
 
@@ -61965,6 +64524,9 @@ func (m *SecureValueTypePassport) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *SecureValueTypePassport) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("secureValueTypePassport")
+	}
 	return b.WriteErr()
 }
 
@@ -62008,6 +64570,9 @@ func (m *SecureValueTypeDriverLicense) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *SecureValueTypeDriverLicense) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("secureValueTypeDriverLicense")
+	}
 	return b.WriteErr()
 }
 
@@ -62051,6 +64616,9 @@ func (m *SecureValueTypeIdentityCard) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *SecureValueTypeIdentityCard) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("secureValueTypeIdentityCard")
+	}
 	return b.WriteErr()
 }
 
@@ -62094,6 +64662,9 @@ func (m *SecureValueTypeInternalPassport) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *SecureValueTypeInternalPassport) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("secureValueTypeInternalPassport")
+	}
 	return b.WriteErr()
 }
 
@@ -62137,6 +64708,9 @@ func (m *SecureValueTypeAddress) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *SecureValueTypeAddress) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("secureValueTypeAddress")
+	}
 	return b.WriteErr()
 }
 
@@ -62180,6 +64754,9 @@ func (m *SecureValueTypeUtilityBill) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *SecureValueTypeUtilityBill) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("secureValueTypeUtilityBill")
+	}
 	return b.WriteErr()
 }
 
@@ -62223,6 +64800,9 @@ func (m *SecureValueTypeBankStatement) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *SecureValueTypeBankStatement) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("secureValueTypeBankStatement")
+	}
 	return b.WriteErr()
 }
 
@@ -62266,6 +64846,9 @@ func (m *SecureValueTypeRentalAgreement) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *SecureValueTypeRentalAgreement) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("secureValueTypeRentalAgreement")
+	}
 	return b.WriteErr()
 }
 
@@ -62313,6 +64896,9 @@ func (m *SecureValueTypePassportRegistration) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *SecureValueTypePassportRegistration) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("secureValueTypePassportRegistration")
+	}
 	return b.WriteErr()
 }
 
@@ -62360,6 +64946,9 @@ func (m *SecureValueTypeTemporaryRegistration) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *SecureValueTypeTemporaryRegistration) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("secureValueTypeTemporaryRegistration")
+	}
 	return b.WriteErr()
 }
 
@@ -62403,6 +64992,9 @@ func (m *SecureValueTypePhone) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *SecureValueTypePhone) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("secureValueTypePhone")
+	}
 	return b.WriteErr()
 }
 
@@ -62446,6 +65038,9 @@ func (m *SecureValueTypeEmail) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *SecureValueTypeEmail) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("secureValueTypeEmail")
+	}
 	return b.WriteErr()
 }
 
@@ -62496,6 +65091,9 @@ func (m *SecureValue) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *SecureValue) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("secureValue")
+	}
 	var f0 uint32
 	if m.Data != nil {
 		f0 |= 1 << 0
@@ -62523,26 +65121,26 @@ func (m *SecureValue) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("secureValue", "type")
 	}
 	if err := m.Type.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("secureValue", "type", err)
 	}
 	if m.Data != nil {
 		if err := m.Data.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("secureValue", "data", err)
 		}
 	}
 	if m.FrontSide != nil {
 		if err := m.FrontSide.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("secureValue", "front_side", err)
 		}
 	}
 	if m.ReverseSide != nil {
 		if err := m.ReverseSide.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("secureValue", "reverse_side", err)
 		}
 	}
 	if m.Selfie != nil {
 		if err := m.Selfie.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("secureValue", "selfie", err)
 		}
 	}
 	if m.Translation != nil {
@@ -62552,7 +65150,7 @@ func (m *SecureValue) EncodeBare(b *tl.Buffer) error {
 				return tl.NilFieldError("secureValue", "translation")
 			}
 			if err := m.Translation[i1].Encode(b); err != nil {
-				return err
+				return tl.EncodeFieldErr("secureValue", "translation", err)
 			}
 		}
 	}
@@ -62563,13 +65161,13 @@ func (m *SecureValue) EncodeBare(b *tl.Buffer) error {
 				return tl.NilFieldError("secureValue", "files")
 			}
 			if err := m.Files[i1].Encode(b); err != nil {
-				return err
+				return tl.EncodeFieldErr("secureValue", "files", err)
 			}
 		}
 	}
 	if m.PlainData != nil {
 		if err := m.PlainData.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("secureValue", "plain_data", err)
 		}
 	}
 	b.PutBytes(m.Hash)
@@ -62695,6 +65293,9 @@ func (m *InputSecureValue) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputSecureValue) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputSecureValue")
+	}
 	var f0 uint32
 	if m.Data != nil {
 		f0 |= 1 << 0
@@ -62722,26 +65323,26 @@ func (m *InputSecureValue) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("inputSecureValue", "type")
 	}
 	if err := m.Type.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("inputSecureValue", "type", err)
 	}
 	if m.Data != nil {
 		if err := m.Data.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("inputSecureValue", "data", err)
 		}
 	}
 	if m.FrontSide != nil {
 		if err := m.FrontSide.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("inputSecureValue", "front_side", err)
 		}
 	}
 	if m.ReverseSide != nil {
 		if err := m.ReverseSide.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("inputSecureValue", "reverse_side", err)
 		}
 	}
 	if m.Selfie != nil {
 		if err := m.Selfie.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("inputSecureValue", "selfie", err)
 		}
 	}
 	if m.Translation != nil {
@@ -62751,7 +65352,7 @@ func (m *InputSecureValue) EncodeBare(b *tl.Buffer) error {
 				return tl.NilFieldError("inputSecureValue", "translation")
 			}
 			if err := m.Translation[i1].Encode(b); err != nil {
-				return err
+				return tl.EncodeFieldErr("inputSecureValue", "translation", err)
 			}
 		}
 	}
@@ -62762,13 +65363,13 @@ func (m *InputSecureValue) EncodeBare(b *tl.Buffer) error {
 				return tl.NilFieldError("inputSecureValue", "files")
 			}
 			if err := m.Files[i1].Encode(b); err != nil {
-				return err
+				return tl.EncodeFieldErr("inputSecureValue", "files", err)
 			}
 		}
 	}
 	if m.PlainData != nil {
 		if err := m.PlainData.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("inputSecureValue", "plain_data", err)
 		}
 	}
 	return b.WriteErr()
@@ -62884,11 +65485,14 @@ func (m *SecureValueHash) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *SecureValueHash) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("secureValueHash")
+	}
 	if m.Type == nil {
 		return tl.NilFieldError("secureValueHash", "type")
 	}
 	if err := m.Type.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("secureValueHash", "type", err)
 	}
 	b.PutBytes(m.Hash)
 	return b.WriteErr()
@@ -62945,11 +65549,14 @@ func (m *SecureValueErrorData) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *SecureValueErrorData) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("secureValueErrorData")
+	}
 	if m.Type == nil {
 		return tl.NilFieldError("secureValueErrorData", "type")
 	}
 	if err := m.Type.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("secureValueErrorData", "type", err)
 	}
 	b.PutBytes(m.DataHash)
 	b.PutString(m.Field)
@@ -63013,11 +65620,14 @@ func (m *SecureValueErrorFrontSide) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *SecureValueErrorFrontSide) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("secureValueErrorFrontSide")
+	}
 	if m.Type == nil {
 		return tl.NilFieldError("secureValueErrorFrontSide", "type")
 	}
 	if err := m.Type.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("secureValueErrorFrontSide", "type", err)
 	}
 	b.PutBytes(m.FileHash)
 	b.PutString(m.Text)
@@ -63077,11 +65687,14 @@ func (m *SecureValueErrorReverseSide) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *SecureValueErrorReverseSide) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("secureValueErrorReverseSide")
+	}
 	if m.Type == nil {
 		return tl.NilFieldError("secureValueErrorReverseSide", "type")
 	}
 	if err := m.Type.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("secureValueErrorReverseSide", "type", err)
 	}
 	b.PutBytes(m.FileHash)
 	b.PutString(m.Text)
@@ -63141,11 +65754,14 @@ func (m *SecureValueErrorSelfie) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *SecureValueErrorSelfie) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("secureValueErrorSelfie")
+	}
 	if m.Type == nil {
 		return tl.NilFieldError("secureValueErrorSelfie", "type")
 	}
 	if err := m.Type.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("secureValueErrorSelfie", "type", err)
 	}
 	b.PutBytes(m.FileHash)
 	b.PutString(m.Text)
@@ -63205,11 +65821,14 @@ func (m *SecureValueErrorFile) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *SecureValueErrorFile) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("secureValueErrorFile")
+	}
 	if m.Type == nil {
 		return tl.NilFieldError("secureValueErrorFile", "type")
 	}
 	if err := m.Type.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("secureValueErrorFile", "type", err)
 	}
 	b.PutBytes(m.FileHash)
 	b.PutString(m.Text)
@@ -63269,11 +65888,14 @@ func (m *SecureValueErrorFiles) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *SecureValueErrorFiles) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("secureValueErrorFiles")
+	}
 	if m.Type == nil {
 		return tl.NilFieldError("secureValueErrorFiles", "type")
 	}
 	if err := m.Type.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("secureValueErrorFiles", "type", err)
 	}
 	b.PutVectorHeader(len(m.FileHash))
 	for i0 := range m.FileHash {
@@ -63345,11 +65967,14 @@ func (m *SecureValueError) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *SecureValueError) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("secureValueError")
+	}
 	if m.Type == nil {
 		return tl.NilFieldError("secureValueError", "type")
 	}
 	if err := m.Type.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("secureValueError", "type", err)
 	}
 	b.PutBytes(m.Hash)
 	b.PutString(m.Text)
@@ -63409,11 +66034,14 @@ func (m *SecureValueErrorTranslationFile) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *SecureValueErrorTranslationFile) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("secureValueErrorTranslationFile")
+	}
 	if m.Type == nil {
 		return tl.NilFieldError("secureValueErrorTranslationFile", "type")
 	}
 	if err := m.Type.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("secureValueErrorTranslationFile", "type", err)
 	}
 	b.PutBytes(m.FileHash)
 	b.PutString(m.Text)
@@ -63475,11 +66103,14 @@ func (m *SecureValueErrorTranslationFiles) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *SecureValueErrorTranslationFiles) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("secureValueErrorTranslationFiles")
+	}
 	if m.Type == nil {
 		return tl.NilFieldError("secureValueErrorTranslationFiles", "type")
 	}
 	if err := m.Type.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("secureValueErrorTranslationFiles", "type", err)
 	}
 	b.PutVectorHeader(len(m.FileHash))
 	for i0 := range m.FileHash {
@@ -63549,6 +66180,9 @@ func (m *SecureCredentialsEncrypted) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *SecureCredentialsEncrypted) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("secureCredentialsEncrypted")
+	}
 	b.PutBytes(m.Data)
 	b.PutBytes(m.Hash)
 	b.PutBytes(m.Secret)
@@ -63607,6 +66241,9 @@ func (m *SavedPhoneContact) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *SavedPhoneContact) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("savedPhoneContact")
+	}
 	b.PutString(m.Phone)
 	b.PutString(m.FirstName)
 	b.PutString(m.LastName)
@@ -63667,6 +66304,9 @@ func (m *PasswordKdfAlgoUnknown) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PasswordKdfAlgoUnknown) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("passwordKdfAlgoUnknown")
+	}
 	return b.WriteErr()
 }
 
@@ -63718,6 +66358,9 @@ func (m *PasswordKdfAlgoSHA256SHA256PBKDF2HMACSHA512iter100000SHA256ModPow) Enco
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PasswordKdfAlgoSHA256SHA256PBKDF2HMACSHA512iter100000SHA256ModPow) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("passwordKdfAlgoSHA256SHA256PBKDF2HMACSHA512iter100000SHA256ModPow")
+	}
 	b.PutBytes(m.Salt1)
 	b.PutBytes(m.Salt2)
 	b.PutInt32(m.G)
@@ -63778,6 +66421,9 @@ func (m *SecurePasswordKdfAlgoUnknown) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *SecurePasswordKdfAlgoUnknown) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("securePasswordKdfAlgoUnknown")
+	}
 	return b.WriteErr()
 }
 
@@ -63826,6 +66472,9 @@ func (m *SecurePasswordKdfAlgoPBKDF2HMACSHA512iter100000) Encode(b *tl.Buffer) e
 
 // EncodeBare writes the fields without the constructor id.
 func (m *SecurePasswordKdfAlgoPBKDF2HMACSHA512iter100000) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("securePasswordKdfAlgoPBKDF2HMACSHA512iter100000")
+	}
 	b.PutBytes(m.Salt)
 	return b.WriteErr()
 }
@@ -63875,6 +66524,9 @@ func (m *SecurePasswordKdfAlgoSHA512) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *SecurePasswordKdfAlgoSHA512) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("securePasswordKdfAlgoSHA512")
+	}
 	b.PutBytes(m.Salt)
 	return b.WriteErr()
 }
@@ -63924,11 +66576,14 @@ func (m *SecureSecretSettings) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *SecureSecretSettings) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("secureSecretSettings")
+	}
 	if m.SecureAlgo == nil {
 		return tl.NilFieldError("secureSecretSettings", "secure_algo")
 	}
 	if err := m.SecureAlgo.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("secureSecretSettings", "secure_algo", err)
 	}
 	b.PutBytes(m.SecureSecret)
 	b.PutInt64(m.SecureSecretID)
@@ -63985,6 +66640,9 @@ func (m *InputCheckPasswordEmpty) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputCheckPasswordEmpty) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputCheckPasswordEmpty")
+	}
 	return b.WriteErr()
 }
 
@@ -64031,6 +66689,9 @@ func (m *InputCheckPasswordSRP) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputCheckPasswordSRP) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputCheckPasswordSRP")
+	}
 	b.PutInt64(m.SRPID)
 	b.PutBytes(m.A)
 	b.PutBytes(m.M1)
@@ -64091,6 +66752,9 @@ func (m *SecureRequiredType) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *SecureRequiredType) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("secureRequiredType")
+	}
 	var f0 uint32
 	if m.NativeNames {
 		f0 |= 1 << 0
@@ -64106,7 +66770,7 @@ func (m *SecureRequiredType) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("secureRequiredType", "type")
 	}
 	if err := m.Type.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("secureRequiredType", "type", err)
 	}
 	return b.WriteErr()
 }
@@ -64164,13 +66828,16 @@ func (m *SecureRequiredTypeOneOf) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *SecureRequiredTypeOneOf) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("secureRequiredTypeOneOf")
+	}
 	b.PutVectorHeader(len(m.Types))
 	for i0 := range m.Types {
 		if m.Types[i0] == nil {
 			return tl.NilFieldError("secureRequiredTypeOneOf", "types")
 		}
 		if err := m.Types[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("secureRequiredTypeOneOf", "types", err)
 		}
 	}
 	return b.WriteErr()
@@ -64231,6 +66898,9 @@ func (m *InputAppEvent) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputAppEvent) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputAppEvent")
+	}
 	b.PutDouble(m.Time)
 	b.PutString(m.Type)
 	b.PutInt64(m.Peer)
@@ -64238,7 +66908,7 @@ func (m *InputAppEvent) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("inputAppEvent", "data")
 	}
 	if err := m.Data.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("inputAppEvent", "data", err)
 	}
 	return b.WriteErr()
 }
@@ -64296,12 +66966,15 @@ func (m *JSONObjectValue) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *JSONObjectValue) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("jsonObjectValue")
+	}
 	b.PutString(m.Key)
 	if m.Value == nil {
 		return tl.NilFieldError("jsonObjectValue", "value")
 	}
 	if err := m.Value.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("jsonObjectValue", "value", err)
 	}
 	return b.WriteErr()
 }
@@ -64353,6 +67026,9 @@ func (m *JSONNull) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *JSONNull) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("jsonNull")
+	}
 	return b.WriteErr()
 }
 
@@ -64397,6 +67073,9 @@ func (m *JSONBool) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *JSONBool) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("jsonBool")
+	}
 	b.PutBool(m.Value)
 	return b.WriteErr()
 }
@@ -64446,6 +67125,9 @@ func (m *JSONNumber) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *JSONNumber) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("jsonNumber")
+	}
 	b.PutDouble(m.Value)
 	return b.WriteErr()
 }
@@ -64495,6 +67177,9 @@ func (m *JSONString) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *JSONString) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("jsonString")
+	}
 	b.PutString(m.Value)
 	return b.WriteErr()
 }
@@ -64544,13 +67229,16 @@ func (m *JSONArray) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *JSONArray) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("jsonArray")
+	}
 	b.PutVectorHeader(len(m.Value))
 	for i0 := range m.Value {
 		if m.Value[i0] == nil {
 			return tl.NilFieldError("jsonArray", "value")
 		}
 		if err := m.Value[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("jsonArray", "value", err)
 		}
 	}
 	return b.WriteErr()
@@ -64610,10 +67298,13 @@ func (m *JSONObject) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *JSONObject) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("jsonObject")
+	}
 	b.PutVectorHeader(len(m.Value))
 	for i0 := range m.Value {
 		if err := m.Value[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("jsonObject", "value", err)
 		}
 	}
 	return b.WriteErr()
@@ -64684,6 +67375,9 @@ func (m *PageTableCell) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PageTableCell) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("pageTableCell")
+	}
 	var f0 uint32
 	if m.Header {
 		f0 |= 1 << 0
@@ -64712,7 +67406,7 @@ func (m *PageTableCell) EncodeBare(b *tl.Buffer) error {
 	b.PutUint32(f0)
 	if m.Text != nil {
 		if err := m.Text.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("pageTableCell", "text", err)
 		}
 	}
 	if m.Colspan.Set {
@@ -64791,10 +67485,13 @@ func (m *PageTableRow) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PageTableRow) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("pageTableRow")
+	}
 	b.PutVectorHeader(len(m.Cells))
 	for i0 := range m.Cells {
 		if err := m.Cells[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("pageTableRow", "cells", err)
 		}
 	}
 	return b.WriteErr()
@@ -64859,17 +67556,20 @@ func (m *PageCaption) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PageCaption) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("pageCaption")
+	}
 	if m.Text == nil {
 		return tl.NilFieldError("pageCaption", "text")
 	}
 	if err := m.Text.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("pageCaption", "text", err)
 	}
 	if m.Credit == nil {
 		return tl.NilFieldError("pageCaption", "credit")
 	}
 	if err := m.Credit.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("pageCaption", "credit", err)
 	}
 	return b.WriteErr()
 }
@@ -64924,6 +67624,9 @@ func (m *PageListItemText) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PageListItemText) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("pageListItemText")
+	}
 	var f0 uint32
 	if m.Checkbox {
 		f0 |= 1 << 0
@@ -64936,7 +67639,7 @@ func (m *PageListItemText) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("pageListItemText", "text")
 	}
 	if err := m.Text.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("pageListItemText", "text", err)
 	}
 	return b.WriteErr()
 }
@@ -64995,6 +67698,9 @@ func (m *PageListItemBlocks) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PageListItemBlocks) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("pageListItemBlocks")
+	}
 	var f0 uint32
 	if m.Checkbox {
 		f0 |= 1 << 0
@@ -65009,7 +67715,7 @@ func (m *PageListItemBlocks) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("pageListItemBlocks", "blocks")
 		}
 		if err := m.Blocks[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("pageListItemBlocks", "blocks", err)
 		}
 	}
 	return b.WriteErr()
@@ -65081,6 +67787,9 @@ func (m *PageListOrderedItemText) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PageListOrderedItemText) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("pageListOrderedItemText")
+	}
 	var f0 uint32
 	if m.Checkbox {
 		f0 |= 1 << 0
@@ -65105,7 +67814,7 @@ func (m *PageListOrderedItemText) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("pageListOrderedItemText", "text")
 	}
 	if err := m.Text.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("pageListOrderedItemText", "text", err)
 	}
 	if m.Value.Set {
 		b.PutInt32(m.Value.Value)
@@ -65191,6 +67900,9 @@ func (m *PageListOrderedItemBlocks) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PageListOrderedItemBlocks) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("pageListOrderedItemBlocks")
+	}
 	var f0 uint32
 	if m.Checkbox {
 		f0 |= 1 << 0
@@ -65217,7 +67929,7 @@ func (m *PageListOrderedItemBlocks) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("pageListOrderedItemBlocks", "blocks")
 		}
 		if err := m.Blocks[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("pageListOrderedItemBlocks", "blocks", err)
 		}
 	}
 	if m.Value.Set {
@@ -65312,6 +68024,9 @@ func (m *PageRelatedArticle) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PageRelatedArticle) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("pageRelatedArticle")
+	}
 	var f0 uint32
 	if m.Title.Set {
 		f0 |= 1 << 0
@@ -65437,6 +68152,9 @@ func (m *Page) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *Page) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("page")
+	}
 	var f0 uint32
 	if m.Part {
 		f0 |= 1 << 0
@@ -65458,7 +68176,7 @@ func (m *Page) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("page", "blocks")
 		}
 		if err := m.Blocks[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("page", "blocks", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Photos))
@@ -65467,7 +68185,7 @@ func (m *Page) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("page", "photos")
 		}
 		if err := m.Photos[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("page", "photos", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Documents))
@@ -65476,7 +68194,7 @@ func (m *Page) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("page", "documents")
 		}
 		if err := m.Documents[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("page", "documents", err)
 		}
 	}
 	if m.Views.Set {
@@ -65584,6 +68302,9 @@ func (m *PollAnswer) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PollAnswer) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("pollAnswer")
+	}
 	var f0 uint32
 	if m.Media != nil {
 		f0 |= 1 << 0
@@ -65599,17 +68320,17 @@ func (m *PollAnswer) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutUint32(f0)
 	if err := m.Text.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("pollAnswer", "text", err)
 	}
 	b.PutBytes(m.Option)
 	if m.Media != nil {
 		if err := m.Media.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("pollAnswer", "media", err)
 		}
 	}
 	if m.AddedBy != nil {
 		if err := m.AddedBy.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("pollAnswer", "added_by", err)
 		}
 	}
 	if m.Date.Set {
@@ -65691,17 +68412,20 @@ func (m *InputPollAnswer) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputPollAnswer) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputPollAnswer")
+	}
 	var f0 uint32
 	if m.Media != nil {
 		f0 |= 1 << 0
 	}
 	b.PutUint32(f0)
 	if err := m.Text.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("inputPollAnswer", "text", err)
 	}
 	if m.Media != nil {
 		if err := m.Media.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("inputPollAnswer", "media", err)
 		}
 	}
 	return b.WriteErr()
@@ -65779,6 +68503,9 @@ func (m *Poll) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *Poll) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("poll")
+	}
 	var f0 uint32
 	if m.Closed {
 		f0 |= 1 << 0
@@ -65822,7 +68549,7 @@ func (m *Poll) EncodeBare(b *tl.Buffer) error {
 	b.PutInt64(m.ID)
 	b.PutUint32(f0)
 	if err := m.Question.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("poll", "question", err)
 	}
 	b.PutVectorHeader(len(m.Answers))
 	for i0 := range m.Answers {
@@ -65830,7 +68557,7 @@ func (m *Poll) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("poll", "answers")
 		}
 		if err := m.Answers[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("poll", "answers", err)
 		}
 	}
 	if m.ClosePeriod.Set {
@@ -65958,6 +68685,9 @@ func (m *PollAnswerVoters) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PollAnswerVoters) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("pollAnswerVoters")
+	}
 	var f0 uint32
 	if m.Chosen {
 		f0 |= 1 << 0
@@ -65986,7 +68716,7 @@ func (m *PollAnswerVoters) EncodeBare(b *tl.Buffer) error {
 				return tl.NilFieldError("pollAnswerVoters", "recent_voters")
 			}
 			if err := m.RecentVoters[i1].Encode(b); err != nil {
-				return err
+				return tl.EncodeFieldErr("pollAnswerVoters", "recent_voters", err)
 			}
 		}
 	}
@@ -66071,6 +68801,9 @@ func (m *PollResults) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PollResults) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("pollResults")
+	}
 	var f0 uint32
 	if m.Min {
 		f0 |= 1 << 0
@@ -66107,7 +68840,7 @@ func (m *PollResults) EncodeBare(b *tl.Buffer) error {
 		b.PutVectorHeader(len(m.Results))
 		for i1 := range m.Results {
 			if err := m.Results[i1].Encode(b); err != nil {
-				return err
+				return tl.EncodeFieldErr("pollResults", "results", err)
 			}
 		}
 	}
@@ -66121,7 +68854,7 @@ func (m *PollResults) EncodeBare(b *tl.Buffer) error {
 				return tl.NilFieldError("pollResults", "recent_voters")
 			}
 			if err := m.RecentVoters[i1].Encode(b); err != nil {
-				return err
+				return tl.EncodeFieldErr("pollResults", "recent_voters", err)
 			}
 		}
 	}
@@ -66135,13 +68868,13 @@ func (m *PollResults) EncodeBare(b *tl.Buffer) error {
 				return tl.NilFieldError("pollResults", "solution_entities")
 			}
 			if err := m.SolutionEntities[i1].Encode(b); err != nil {
-				return err
+				return tl.EncodeFieldErr("pollResults", "solution_entities", err)
 			}
 		}
 	}
 	if m.SolutionMedia != nil {
 		if err := m.SolutionMedia.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("pollResults", "solution_media", err)
 		}
 	}
 	return b.WriteErr()
@@ -66260,6 +68993,9 @@ func (m *ChatOnlines) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChatOnlines) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("chatOnlines")
+	}
 	b.PutInt32(m.Onlines)
 	return b.WriteErr()
 }
@@ -66307,6 +69043,9 @@ func (m *StatsURL) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StatsURL) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("statsURL")
+	}
 	b.PutString(m.URL)
 	return b.WriteErr()
 }
@@ -66371,6 +69110,9 @@ func (m *ChatAdminRights) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChatAdminRights) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("chatAdminRights")
+	}
 	var f0 uint32
 	if m.ChangeInfo {
 		f0 |= 1 << 0
@@ -66516,6 +69258,9 @@ func (m *ChatBannedRights) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChatBannedRights) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("chatBannedRights")
+	}
 	var f0 uint32
 	if m.ViewMessages {
 		f0 |= 1 << 0
@@ -66665,6 +69410,9 @@ func (m *InputWallPaper) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputWallPaper) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputWallPaper")
+	}
 	b.PutInt64(m.ID)
 	b.PutInt64(m.AccessHash)
 	return b.WriteErr()
@@ -66718,6 +69466,9 @@ func (m *InputWallPaperSlug) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputWallPaperSlug) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputWallPaperSlug")
+	}
 	b.PutString(m.Slug)
 	return b.WriteErr()
 }
@@ -66767,6 +69518,9 @@ func (m *InputWallPaperNoFile) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputWallPaperNoFile) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputWallPaperNoFile")
+	}
 	b.PutInt64(m.ID)
 	return b.WriteErr()
 }
@@ -66822,6 +69576,9 @@ func (m *CodeSettings) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *CodeSettings) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("codeSettings")
+	}
 	var f0 uint32
 	if m.AllowFlashcall {
 		f0 |= 1 << 0
@@ -66954,6 +69711,9 @@ func (m *WallPaperSettings) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *WallPaperSettings) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("wallPaperSettings")
+	}
 	var f0 uint32
 	if m.Blur {
 		f0 |= 1 << 1
@@ -67109,6 +69869,9 @@ func (m *AutoDownloadSettings) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AutoDownloadSettings) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("autoDownloadSettings")
+	}
 	var f0 uint32
 	if m.Disabled {
 		f0 |= 1 << 0
@@ -67206,6 +69969,9 @@ func (m *EmojiKeyword) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *EmojiKeyword) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("emojiKeyword")
+	}
 	b.PutString(m.Keyword)
 	b.PutVectorHeader(len(m.Emoticons))
 	for i0 := range m.Emoticons {
@@ -67272,6 +70038,9 @@ func (m *EmojiKeywordDeleted) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *EmojiKeywordDeleted) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("emojiKeywordDeleted")
+	}
 	b.PutString(m.Keyword)
 	b.PutVectorHeader(len(m.Emoticons))
 	for i0 := range m.Emoticons {
@@ -67338,6 +70107,9 @@ func (m *EmojiKeywordsDifference) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *EmojiKeywordsDifference) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("emojiKeywordsDifference")
+	}
 	b.PutString(m.LangCode)
 	b.PutInt32(m.FromVersion)
 	b.PutInt32(m.Version)
@@ -67347,7 +70119,7 @@ func (m *EmojiKeywordsDifference) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("emojiKeywordsDifference", "keywords")
 		}
 		if err := m.Keywords[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("emojiKeywordsDifference", "keywords", err)
 		}
 	}
 	return b.WriteErr()
@@ -67414,6 +70186,9 @@ func (m *EmojiURL) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *EmojiURL) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("emojiURL")
+	}
 	b.PutString(m.URL)
 	return b.WriteErr()
 }
@@ -67461,6 +70236,9 @@ func (m *EmojiLanguage) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *EmojiLanguage) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("emojiLanguage")
+	}
 	b.PutString(m.LangCode)
 	return b.WriteErr()
 }
@@ -67513,6 +70291,9 @@ func (m *Folder) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *Folder) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("folder")
+	}
 	var f0 uint32
 	if m.AutofillNewBroadcasts {
 		f0 |= 1 << 0
@@ -67531,7 +70312,7 @@ func (m *Folder) EncodeBare(b *tl.Buffer) error {
 	b.PutString(m.Title)
 	if m.Photo != nil {
 		if err := m.Photo.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("folder", "photo", err)
 		}
 	}
 	return b.WriteErr()
@@ -67597,11 +70378,14 @@ func (m *InputFolderPeer) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputFolderPeer) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputFolderPeer")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("inputFolderPeer", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("inputFolderPeer", "peer", err)
 	}
 	b.PutInt32(m.FolderID)
 	return b.WriteErr()
@@ -67654,11 +70438,14 @@ func (m *FolderPeer) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *FolderPeer) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("folderPeer")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("folderPeer", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("folderPeer", "peer", err)
 	}
 	b.PutInt32(m.FolderID)
 	return b.WriteErr()
@@ -67724,6 +70511,9 @@ func (m *URLAuthResultRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *URLAuthResultRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("urlAuthResultRequest")
+	}
 	var f0 uint32
 	if m.RequestWriteAccess {
 		f0 |= 1 << 0
@@ -67772,7 +70562,7 @@ func (m *URLAuthResultRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("urlAuthResultRequest", "bot")
 	}
 	if err := m.Bot.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("urlAuthResultRequest", "bot", err)
 	}
 	b.PutString(m.Domain)
 	if m.Browser.Set {
@@ -67909,6 +70699,9 @@ func (m *URLAuthResultAccepted) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *URLAuthResultAccepted) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("urlAuthResultAccepted")
+	}
 	var f0 uint32
 	if m.URL.Set {
 		f0 |= 1 << 0
@@ -67972,6 +70765,9 @@ func (m *URLAuthResultDefault) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *URLAuthResultDefault) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("urlAuthResultDefault")
+	}
 	return b.WriteErr()
 }
 
@@ -68015,6 +70811,9 @@ func (m *ChannelLocationEmpty) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelLocationEmpty) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channelLocationEmpty")
+	}
 	return b.WriteErr()
 }
 
@@ -68060,11 +70859,14 @@ func (m *ChannelLocation) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChannelLocation) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("channelLocation")
+	}
 	if m.GeoPoint == nil {
 		return tl.NilFieldError("channelLocation", "geo_point")
 	}
 	if err := m.GeoPoint.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("channelLocation", "geo_point", err)
 	}
 	b.PutString(m.Address)
 	return b.WriteErr()
@@ -68120,11 +70922,14 @@ func (m *PeerLocated) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PeerLocated) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("peerLocated")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("peerLocated", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("peerLocated", "peer", err)
 	}
 	b.PutInt32(m.Expires)
 	b.PutInt32(m.Distance)
@@ -68182,6 +70987,9 @@ func (m *PeerSelfLocated) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PeerSelfLocated) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("peerSelfLocated")
+	}
 	b.PutInt32(m.Expires)
 	return b.WriteErr()
 }
@@ -68231,6 +71039,9 @@ func (m *RestrictionReason) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *RestrictionReason) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("restrictionReason")
+	}
 	b.PutString(m.Platform)
 	b.PutString(m.Reason)
 	b.PutString(m.Text)
@@ -68289,6 +71100,9 @@ func (m *InputTheme) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputTheme) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputTheme")
+	}
 	b.PutInt64(m.ID)
 	b.PutInt64(m.AccessHash)
 	return b.WriteErr()
@@ -68342,6 +71156,9 @@ func (m *InputThemeSlug) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputThemeSlug) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputThemeSlug")
+	}
 	b.PutString(m.Slug)
 	return b.WriteErr()
 }
@@ -68399,6 +71216,9 @@ func (m *Theme) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *Theme) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("theme")
+	}
 	var f0 uint32
 	if m.Creator {
 		f0 |= 1 << 0
@@ -68428,14 +71248,14 @@ func (m *Theme) EncodeBare(b *tl.Buffer) error {
 	b.PutString(m.Title)
 	if m.Document != nil {
 		if err := m.Document.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("theme", "document", err)
 		}
 	}
 	if m.Settings != nil {
 		b.PutVectorHeader(len(m.Settings))
 		for i1 := range m.Settings {
 			if err := m.Settings[i1].Encode(b); err != nil {
-				return err
+				return tl.EncodeFieldErr("theme", "settings", err)
 			}
 		}
 	}
@@ -68546,6 +71366,9 @@ func (m *BaseThemeClassic) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *BaseThemeClassic) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("baseThemeClassic")
+	}
 	return b.WriteErr()
 }
 
@@ -68589,6 +71412,9 @@ func (m *BaseThemeDay) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *BaseThemeDay) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("baseThemeDay")
+	}
 	return b.WriteErr()
 }
 
@@ -68632,6 +71458,9 @@ func (m *BaseThemeNight) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *BaseThemeNight) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("baseThemeNight")
+	}
 	return b.WriteErr()
 }
 
@@ -68675,6 +71504,9 @@ func (m *BaseThemeTinted) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *BaseThemeTinted) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("baseThemeTinted")
+	}
 	return b.WriteErr()
 }
 
@@ -68718,6 +71550,9 @@ func (m *BaseThemeArctic) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *BaseThemeArctic) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("baseThemeArctic")
+	}
 	return b.WriteErr()
 }
 
@@ -68766,6 +71601,9 @@ func (m *InputThemeSettings) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputThemeSettings) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputThemeSettings")
+	}
 	var f0 uint32
 	if m.MessageColorsAnimated {
 		f0 |= 1 << 2
@@ -68790,7 +71628,7 @@ func (m *InputThemeSettings) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("inputThemeSettings", "base_theme")
 	}
 	if err := m.BaseTheme.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("inputThemeSettings", "base_theme", err)
 	}
 	b.PutInt32(m.AccentColor)
 	if m.OutboxAccentColor.Set {
@@ -68804,12 +71642,12 @@ func (m *InputThemeSettings) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.Wallpaper != nil {
 		if err := m.Wallpaper.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("inputThemeSettings", "wallpaper", err)
 		}
 	}
 	if m.WallpaperSettings != nil {
 		if err := m.WallpaperSettings.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("inputThemeSettings", "wallpaper_settings", err)
 		}
 	}
 	return b.WriteErr()
@@ -68910,6 +71748,9 @@ func (m *ThemeSettings) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ThemeSettings) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("themeSettings")
+	}
 	var f0 uint32
 	if m.MessageColorsAnimated {
 		f0 |= 1 << 2
@@ -68928,7 +71769,7 @@ func (m *ThemeSettings) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("themeSettings", "base_theme")
 	}
 	if err := m.BaseTheme.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("themeSettings", "base_theme", err)
 	}
 	b.PutInt32(m.AccentColor)
 	if m.OutboxAccentColor.Set {
@@ -68942,7 +71783,7 @@ func (m *ThemeSettings) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.Wallpaper != nil {
 		if err := m.Wallpaper.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("themeSettings", "wallpaper", err)
 		}
 	}
 	return b.WriteErr()
@@ -69028,6 +71869,9 @@ func (m *WebPageAttributeTheme) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *WebPageAttributeTheme) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("webPageAttributeTheme")
+	}
 	var f0 uint32
 	if m.Documents != nil {
 		f0 |= 1 << 0
@@ -69043,13 +71887,13 @@ func (m *WebPageAttributeTheme) EncodeBare(b *tl.Buffer) error {
 				return tl.NilFieldError("webPageAttributeTheme", "documents")
 			}
 			if err := m.Documents[i1].Encode(b); err != nil {
-				return err
+				return tl.EncodeFieldErr("webPageAttributeTheme", "documents", err)
 			}
 		}
 	}
 	if m.Settings != nil {
 		if err := m.Settings.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("webPageAttributeTheme", "settings", err)
 		}
 	}
 	return b.WriteErr()
@@ -69131,6 +71975,9 @@ func (m *WebPageAttributeStory) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *WebPageAttributeStory) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("webPageAttributeStory")
+	}
 	var f0 uint32
 	if m.Story != nil {
 		f0 |= 1 << 0
@@ -69140,12 +71987,12 @@ func (m *WebPageAttributeStory) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("webPageAttributeStory", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("webPageAttributeStory", "peer", err)
 	}
 	b.PutInt32(m.ID)
 	if m.Story != nil {
 		if err := m.Story.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("webPageAttributeStory", "story", err)
 		}
 	}
 	return b.WriteErr()
@@ -69211,6 +72058,9 @@ func (m *WebPageAttributeStickerSet) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *WebPageAttributeStickerSet) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("webPageAttributeStickerSet")
+	}
 	var f0 uint32
 	if m.Emojis {
 		f0 |= 1 << 0
@@ -69225,7 +72075,7 @@ func (m *WebPageAttributeStickerSet) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("webPageAttributeStickerSet", "stickers")
 		}
 		if err := m.Stickers[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("webPageAttributeStickerSet", "stickers", err)
 		}
 	}
 	return b.WriteErr()
@@ -69292,11 +72142,14 @@ func (m *WebPageAttributeUniqueStarGift) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *WebPageAttributeUniqueStarGift) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("webPageAttributeUniqueStarGift")
+	}
 	if m.Gift == nil {
 		return tl.NilFieldError("webPageAttributeUniqueStarGift", "gift")
 	}
 	if err := m.Gift.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("webPageAttributeUniqueStarGift", "gift", err)
 	}
 	return b.WriteErr()
 }
@@ -69350,13 +72203,16 @@ func (m *WebPageAttributeStarGiftCollection) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *WebPageAttributeStarGiftCollection) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("webPageAttributeStarGiftCollection")
+	}
 	b.PutVectorHeader(len(m.Icons))
 	for i0 := range m.Icons {
 		if m.Icons[i0] == nil {
 			return tl.NilFieldError("webPageAttributeStarGiftCollection", "icons")
 		}
 		if err := m.Icons[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("webPageAttributeStarGiftCollection", "icons", err)
 		}
 	}
 	return b.WriteErr()
@@ -69417,11 +72273,14 @@ func (m *WebPageAttributeStarGiftAuction) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *WebPageAttributeStarGiftAuction) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("webPageAttributeStarGiftAuction")
+	}
 	if m.Gift == nil {
 		return tl.NilFieldError("webPageAttributeStarGiftAuction", "gift")
 	}
 	if err := m.Gift.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("webPageAttributeStarGiftAuction", "gift", err)
 	}
 	b.PutInt32(m.EndDate)
 	return b.WriteErr()
@@ -69475,6 +72334,9 @@ func (m *WebPageAttributeAiComposeTone) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *WebPageAttributeAiComposeTone) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("webPageAttributeAiComposeTone")
+	}
 	b.PutInt64(m.EmojiID)
 	return b.WriteErr()
 }
@@ -69523,6 +72385,9 @@ func (m *BankCardOpenURL) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *BankCardOpenURL) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("bankCardOpenUrl")
+	}
 	b.PutString(m.URL)
 	b.PutString(m.Name)
 	return b.WriteErr()
@@ -69591,6 +72456,9 @@ func (m *DialogFilter) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *DialogFilter) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("dialogFilter")
+	}
 	var f0 uint32
 	if m.Contacts {
 		f0 |= 1 << 0
@@ -69628,7 +72496,7 @@ func (m *DialogFilter) EncodeBare(b *tl.Buffer) error {
 	b.PutUint32(f0)
 	b.PutInt32(m.ID)
 	if err := m.Title.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("dialogFilter", "title", err)
 	}
 	if m.Emoticon.Set {
 		b.PutString(m.Emoticon.Value)
@@ -69642,7 +72510,7 @@ func (m *DialogFilter) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("dialogFilter", "pinned_peers")
 		}
 		if err := m.PinnedPeers[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("dialogFilter", "pinned_peers", err)
 		}
 	}
 	b.PutVectorHeader(len(m.IncludePeers))
@@ -69651,7 +72519,7 @@ func (m *DialogFilter) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("dialogFilter", "include_peers")
 		}
 		if err := m.IncludePeers[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("dialogFilter", "include_peers", err)
 		}
 	}
 	b.PutVectorHeader(len(m.ExcludePeers))
@@ -69660,7 +72528,7 @@ func (m *DialogFilter) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("dialogFilter", "exclude_peers")
 		}
 		if err := m.ExcludePeers[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("dialogFilter", "exclude_peers", err)
 		}
 	}
 	return b.WriteErr()
@@ -69778,6 +72646,9 @@ func (m *DialogFilterDefault) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *DialogFilterDefault) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("dialogFilterDefault")
+	}
 	return b.WriteErr()
 }
 
@@ -69829,6 +72700,9 @@ func (m *DialogFilterChatlist) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *DialogFilterChatlist) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("dialogFilterChatlist")
+	}
 	var f0 uint32
 	if m.HasMyInvites {
 		f0 |= 1 << 26
@@ -69845,7 +72719,7 @@ func (m *DialogFilterChatlist) EncodeBare(b *tl.Buffer) error {
 	b.PutUint32(f0)
 	b.PutInt32(m.ID)
 	if err := m.Title.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("dialogFilterChatlist", "title", err)
 	}
 	if m.Emoticon.Set {
 		b.PutString(m.Emoticon.Value)
@@ -69859,7 +72733,7 @@ func (m *DialogFilterChatlist) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("dialogFilterChatlist", "pinned_peers")
 		}
 		if err := m.PinnedPeers[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("dialogFilterChatlist", "pinned_peers", err)
 		}
 	}
 	b.PutVectorHeader(len(m.IncludePeers))
@@ -69868,7 +72742,7 @@ func (m *DialogFilterChatlist) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("dialogFilterChatlist", "include_peers")
 		}
 		if err := m.IncludePeers[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("dialogFilterChatlist", "include_peers", err)
 		}
 	}
 	return b.WriteErr()
@@ -69967,11 +72841,14 @@ func (m *DialogFilterSuggested) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *DialogFilterSuggested) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("dialogFilterSuggested")
+	}
 	if m.Filter == nil {
 		return tl.NilFieldError("dialogFilterSuggested", "filter")
 	}
 	if err := m.Filter.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("dialogFilterSuggested", "filter", err)
 	}
 	b.PutString(m.Description)
 	return b.WriteErr()
@@ -70024,6 +72901,9 @@ func (m *StatsDateRangeDays) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StatsDateRangeDays) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("statsDateRangeDays")
+	}
 	b.PutInt32(m.MinDate)
 	b.PutInt32(m.MaxDate)
 	return b.WriteErr()
@@ -70076,6 +72956,9 @@ func (m *StatsAbsValueAndPrev) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StatsAbsValueAndPrev) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("statsAbsValueAndPrev")
+	}
 	b.PutDouble(m.Current)
 	b.PutDouble(m.Previous)
 	return b.WriteErr()
@@ -70128,6 +73011,9 @@ func (m *StatsPercentValue) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StatsPercentValue) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("statsPercentValue")
+	}
 	b.PutDouble(m.Part)
 	b.PutDouble(m.Total)
 	return b.WriteErr()
@@ -70181,6 +73067,9 @@ func (m *StatsGraphAsync) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StatsGraphAsync) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("statsGraphAsync")
+	}
 	b.PutString(m.Token)
 	return b.WriteErr()
 }
@@ -70230,6 +73119,9 @@ func (m *StatsGraphError) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StatsGraphError) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("statsGraphError")
+	}
 	b.PutString(m.Error)
 	return b.WriteErr()
 }
@@ -70280,13 +73172,16 @@ func (m *StatsGraph) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StatsGraph) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("statsGraph")
+	}
 	var f0 uint32
 	if m.ZoomToken.Set {
 		f0 |= 1 << 0
 	}
 	b.PutUint32(f0)
 	if err := m.JSON.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("statsGraph", "json", err)
 	}
 	if m.ZoomToken.Set {
 		b.PutString(m.ZoomToken.Value)
@@ -70357,6 +73252,9 @@ func (m *VideoSize) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *VideoSize) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("videoSize")
+	}
 	var f0 uint32
 	if m.VideoStartTs.Set {
 		f0 |= 1 << 0
@@ -70438,6 +73336,9 @@ func (m *VideoSizeEmojiMarkup) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *VideoSizeEmojiMarkup) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("videoSizeEmojiMarkup")
+	}
 	b.PutInt64(m.EmojiID)
 	b.PutVectorHeader(len(m.BackgroundColors))
 	for i0 := range m.BackgroundColors {
@@ -70505,11 +73406,14 @@ func (m *VideoSizeStickerMarkup) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *VideoSizeStickerMarkup) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("videoSizeStickerMarkup")
+	}
 	if m.Stickerset == nil {
 		return tl.NilFieldError("videoSizeStickerMarkup", "stickerset")
 	}
 	if err := m.Stickerset.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("videoSizeStickerMarkup", "stickerset", err)
 	}
 	b.PutInt64(m.StickerID)
 	b.PutVectorHeader(len(m.BackgroundColors))
@@ -70579,6 +73483,9 @@ func (m *StatsGroupTopPoster) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StatsGroupTopPoster) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("statsGroupTopPoster")
+	}
 	b.PutInt64(m.UserID)
 	b.PutInt32(m.Messages)
 	b.PutInt32(m.AvgChars)
@@ -70637,6 +73544,9 @@ func (m *StatsGroupTopAdmin) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StatsGroupTopAdmin) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("statsGroupTopAdmin")
+	}
 	b.PutInt64(m.UserID)
 	b.PutInt32(m.Deleted)
 	b.PutInt32(m.Kicked)
@@ -70697,6 +73607,9 @@ func (m *StatsGroupTopInviter) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StatsGroupTopInviter) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("statsGroupTopInviter")
+	}
 	b.PutInt64(m.UserID)
 	b.PutInt32(m.Invitations)
 	return b.WriteErr()
@@ -70755,6 +73668,9 @@ func (m *GlobalPrivacySettings) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *GlobalPrivacySettings) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("globalPrivacySettings")
+	}
 	var f0 uint32
 	if m.ArchiveAndMuteNewNoncontactPeers {
 		f0 |= 1 << 0
@@ -70786,7 +73702,7 @@ func (m *GlobalPrivacySettings) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.DisallowedGifts != nil {
 		if err := m.DisallowedGifts.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("globalPrivacySettings", "disallowed_gifts", err)
 		}
 	}
 	return b.WriteErr()
@@ -70864,6 +73780,9 @@ func (m *MessageViews) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageViews) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageViews")
+	}
 	var f0 uint32
 	if m.Views.Set {
 		f0 |= 1 << 0
@@ -70883,7 +73802,7 @@ func (m *MessageViews) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.Replies != nil {
 		if err := m.Replies.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messageViews", "replies", err)
 		}
 	}
 	return b.WriteErr()
@@ -70974,6 +73893,9 @@ func (m *MessageReplyHeader) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageReplyHeader) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageReplyHeader")
+	}
 	var f0 uint32
 	if m.ReplyToScheduled {
 		f0 |= 1 << 2
@@ -71023,17 +73945,17 @@ func (m *MessageReplyHeader) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.ReplyToPeerID != nil {
 		if err := m.ReplyToPeerID.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messageReplyHeader", "reply_to_peer_id", err)
 		}
 	}
 	if m.ReplyFrom != nil {
 		if err := m.ReplyFrom.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messageReplyHeader", "reply_from", err)
 		}
 	}
 	if m.ReplyMedia != nil {
 		if err := m.ReplyMedia.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messageReplyHeader", "reply_media", err)
 		}
 	}
 	if m.ReplyToTopID.Set {
@@ -71049,7 +73971,7 @@ func (m *MessageReplyHeader) EncodeBare(b *tl.Buffer) error {
 				return tl.NilFieldError("messageReplyHeader", "quote_entities")
 			}
 			if err := m.QuoteEntities[i1].Encode(b); err != nil {
-				return err
+				return tl.EncodeFieldErr("messageReplyHeader", "quote_entities", err)
 			}
 		}
 	}
@@ -71190,11 +74112,14 @@ func (m *MessageReplyStoryHeader) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageReplyStoryHeader) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageReplyStoryHeader")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messageReplyStoryHeader", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messageReplyStoryHeader", "peer", err)
 	}
 	b.PutInt32(m.StoryID)
 	return b.WriteErr()
@@ -71252,6 +74177,9 @@ func (m *MessageReplies) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageReplies) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageReplies")
+	}
 	var f0 uint32
 	if m.ChannelID.Set {
 		f0 |= 1 << 0
@@ -71278,7 +74206,7 @@ func (m *MessageReplies) EncodeBare(b *tl.Buffer) error {
 				return tl.NilFieldError("messageReplies", "recent_repliers")
 			}
 			if err := m.RecentRepliers[i1].Encode(b); err != nil {
-				return err
+				return tl.EncodeFieldErr("messageReplies", "recent_repliers", err)
 			}
 		}
 	}
@@ -71379,11 +74307,14 @@ func (m *PeerBlocked) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PeerBlocked) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("peerBlocked")
+	}
 	if m.PeerID == nil {
 		return tl.NilFieldError("peerBlocked", "peer_id")
 	}
 	if err := m.PeerID.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("peerBlocked", "peer_id", err)
 	}
 	b.PutInt32(m.Date)
 	return b.WriteErr()
@@ -71439,6 +74370,9 @@ func (m *GroupCallDiscarded) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *GroupCallDiscarded) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("groupCallDiscarded")
+	}
 	b.PutInt64(m.ID)
 	b.PutInt64(m.AccessHash)
 	b.PutInt32(m.Duration)
@@ -71521,6 +74455,9 @@ func (m *GroupCall) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *GroupCall) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("groupCall")
+	}
 	var f0 uint32
 	if m.JoinMuted {
 		f0 |= 1 << 1
@@ -71614,7 +74551,7 @@ func (m *GroupCall) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.DefaultSendAs != nil {
 		if err := m.DefaultSendAs.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("groupCall", "default_send_as", err)
 		}
 	}
 	return b.WriteErr()
@@ -71743,6 +74680,9 @@ func (m *InputGroupCall) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputGroupCall) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputGroupCall")
+	}
 	b.PutInt64(m.ID)
 	b.PutInt64(m.AccessHash)
 	return b.WriteErr()
@@ -71796,6 +74736,9 @@ func (m *InputGroupCallSlug) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputGroupCallSlug) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputGroupCallSlug")
+	}
 	b.PutString(m.Slug)
 	return b.WriteErr()
 }
@@ -71845,6 +74788,9 @@ func (m *InputGroupCallInviteMessage) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputGroupCallInviteMessage) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputGroupCallInviteMessage")
+	}
 	b.PutInt32(m.MsgID)
 	return b.WriteErr()
 }
@@ -71911,6 +74857,9 @@ func (m *GroupCallParticipant) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *GroupCallParticipant) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("groupCallParticipant")
+	}
 	var f0 uint32
 	if m.Muted {
 		f0 |= 1 << 0
@@ -71968,7 +74917,7 @@ func (m *GroupCallParticipant) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("groupCallParticipant", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("groupCallParticipant", "peer", err)
 	}
 	b.PutInt32(m.Date)
 	if m.ActiveDate.Set {
@@ -71986,12 +74935,12 @@ func (m *GroupCallParticipant) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.Video != nil {
 		if err := m.Video.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("groupCallParticipant", "video", err)
 		}
 	}
 	if m.Presentation != nil {
 		if err := m.Presentation.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("groupCallParticipant", "presentation", err)
 		}
 	}
 	if m.PaidStarsTotal.Set {
@@ -72121,6 +75070,9 @@ func (m *InlineQueryPeerTypeSameBotPM) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InlineQueryPeerTypeSameBotPM) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inlineQueryPeerTypeSameBotPM")
+	}
 	return b.WriteErr()
 }
 
@@ -72164,6 +75116,9 @@ func (m *InlineQueryPeerTypePM) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InlineQueryPeerTypePM) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inlineQueryPeerTypePM")
+	}
 	return b.WriteErr()
 }
 
@@ -72207,6 +75162,9 @@ func (m *InlineQueryPeerTypeChat) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InlineQueryPeerTypeChat) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inlineQueryPeerTypeChat")
+	}
 	return b.WriteErr()
 }
 
@@ -72250,6 +75208,9 @@ func (m *InlineQueryPeerTypeMegagroup) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InlineQueryPeerTypeMegagroup) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inlineQueryPeerTypeMegagroup")
+	}
 	return b.WriteErr()
 }
 
@@ -72293,6 +75254,9 @@ func (m *InlineQueryPeerTypeBroadcast) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InlineQueryPeerTypeBroadcast) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inlineQueryPeerTypeBroadcast")
+	}
 	return b.WriteErr()
 }
 
@@ -72336,6 +75300,9 @@ func (m *InlineQueryPeerTypeBotPM) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InlineQueryPeerTypeBotPM) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inlineQueryPeerTypeBotPM")
+	}
 	return b.WriteErr()
 }
 
@@ -72383,6 +75350,9 @@ func (m *ChatInviteImporter) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChatInviteImporter) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("chatInviteImporter")
+	}
 	var f0 uint32
 	if m.Requested {
 		f0 |= 1 << 0
@@ -72475,6 +75445,9 @@ func (m *ChatAdminWithInvites) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChatAdminWithInvites) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("chatAdminWithInvites")
+	}
 	b.PutInt64(m.AdminID)
 	b.PutInt32(m.InvitesCount)
 	b.PutInt32(m.RevokedInvitesCount)
@@ -72535,6 +75508,9 @@ func (m *GroupCallParticipantVideoSourceGroup) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *GroupCallParticipantVideoSourceGroup) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("groupCallParticipantVideoSourceGroup")
+	}
 	b.PutString(m.Semantics)
 	b.PutVectorHeader(len(m.Sources))
 	for i0 := range m.Sources {
@@ -72601,6 +75577,9 @@ func (m *GroupCallParticipantVideo) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *GroupCallParticipantVideo) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("groupCallParticipantVideo")
+	}
 	var f0 uint32
 	if m.Paused {
 		f0 |= 1 << 0
@@ -72613,7 +75592,7 @@ func (m *GroupCallParticipantVideo) EncodeBare(b *tl.Buffer) error {
 	b.PutVectorHeader(len(m.SourceGroups))
 	for i0 := range m.SourceGroups {
 		if err := m.SourceGroups[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("groupCallParticipantVideo", "source_groups", err)
 		}
 	}
 	if m.AudioSource.Set {
@@ -72696,6 +75675,9 @@ func (m *BotCommandScopeDefault) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *BotCommandScopeDefault) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("botCommandScopeDefault")
+	}
 	return b.WriteErr()
 }
 
@@ -72739,6 +75721,9 @@ func (m *BotCommandScopeUsers) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *BotCommandScopeUsers) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("botCommandScopeUsers")
+	}
 	return b.WriteErr()
 }
 
@@ -72782,6 +75767,9 @@ func (m *BotCommandScopeChats) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *BotCommandScopeChats) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("botCommandScopeChats")
+	}
 	return b.WriteErr()
 }
 
@@ -72825,6 +75813,9 @@ func (m *BotCommandScopeChatAdmins) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *BotCommandScopeChatAdmins) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("botCommandScopeChatAdmins")
+	}
 	return b.WriteErr()
 }
 
@@ -72869,11 +75860,14 @@ func (m *BotCommandScopePeer) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *BotCommandScopePeer) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("botCommandScopePeer")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("botCommandScopePeer", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("botCommandScopePeer", "peer", err)
 	}
 	return b.WriteErr()
 }
@@ -72923,11 +75917,14 @@ func (m *BotCommandScopePeerAdmins) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *BotCommandScopePeerAdmins) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("botCommandScopePeerAdmins")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("botCommandScopePeerAdmins", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("botCommandScopePeerAdmins", "peer", err)
 	}
 	return b.WriteErr()
 }
@@ -72978,17 +75975,20 @@ func (m *BotCommandScopePeerUser) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *BotCommandScopePeerUser) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("botCommandScopePeerUser")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("botCommandScopePeerUser", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("botCommandScopePeerUser", "peer", err)
 	}
 	if m.UserID == nil {
 		return tl.NilFieldError("botCommandScopePeerUser", "user_id")
 	}
 	if err := m.UserID.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("botCommandScopePeerUser", "user_id", err)
 	}
 	return b.WriteErr()
 }
@@ -73041,6 +76041,9 @@ func (m *ChatTheme) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChatTheme) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("chatTheme")
+	}
 	b.PutString(m.Emoticon)
 	return b.WriteErr()
 }
@@ -73091,16 +76094,19 @@ func (m *ChatThemeUniqueGift) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChatThemeUniqueGift) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("chatThemeUniqueGift")
+	}
 	if m.Gift == nil {
 		return tl.NilFieldError("chatThemeUniqueGift", "gift")
 	}
 	if err := m.Gift.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("chatThemeUniqueGift", "gift", err)
 	}
 	b.PutVectorHeader(len(m.ThemeSettings))
 	for i0 := range m.ThemeSettings {
 		if err := m.ThemeSettings[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("chatThemeUniqueGift", "theme_settings", err)
 		}
 	}
 	return b.WriteErr()
@@ -73181,6 +76187,9 @@ func (m *SponsoredMessage) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *SponsoredMessage) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("sponsoredMessage")
+	}
 	var f0 uint32
 	if m.Recommended {
 		f0 |= 1 << 5
@@ -73227,23 +76236,23 @@ func (m *SponsoredMessage) EncodeBare(b *tl.Buffer) error {
 				return tl.NilFieldError("sponsoredMessage", "entities")
 			}
 			if err := m.Entities[i1].Encode(b); err != nil {
-				return err
+				return tl.EncodeFieldErr("sponsoredMessage", "entities", err)
 			}
 		}
 	}
 	if m.Photo != nil {
 		if err := m.Photo.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("sponsoredMessage", "photo", err)
 		}
 	}
 	if m.Media != nil {
 		if err := m.Media.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("sponsoredMessage", "media", err)
 		}
 	}
 	if m.Color != nil {
 		if err := m.Color.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("sponsoredMessage", "color", err)
 		}
 	}
 	b.PutString(m.ButtonText)
@@ -73380,6 +76389,9 @@ func (m *SearchResultsCalendarPeriod) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *SearchResultsCalendarPeriod) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("searchResultsCalendarPeriod")
+	}
 	b.PutInt32(m.Date)
 	b.PutInt32(m.MinMsgID)
 	b.PutInt32(m.MaxMsgID)
@@ -73441,6 +76453,9 @@ func (m *SearchResultPosition) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *SearchResultPosition) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("searchResultPosition")
+	}
 	b.PutInt32(m.MsgID)
 	b.PutInt32(m.Date)
 	b.PutInt32(m.Offset)
@@ -73498,6 +76513,9 @@ func (m *ReactionCount) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ReactionCount) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("reactionCount")
+	}
 	var f0 uint32
 	if m.ChosenOrder.Set {
 		f0 |= 1 << 0
@@ -73510,7 +76528,7 @@ func (m *ReactionCount) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("reactionCount", "reaction")
 	}
 	if err := m.Reaction.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("reactionCount", "reaction", err)
 	}
 	b.PutInt32(m.Count)
 	return b.WriteErr()
@@ -73578,6 +76596,9 @@ func (m *MessageReactions) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageReactions) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageReactions")
+	}
 	var f0 uint32
 	if m.Min {
 		f0 |= 1 << 0
@@ -73598,14 +76619,14 @@ func (m *MessageReactions) EncodeBare(b *tl.Buffer) error {
 	b.PutVectorHeader(len(m.Results))
 	for i0 := range m.Results {
 		if err := m.Results[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messageReactions", "results", err)
 		}
 	}
 	if m.RecentReactions != nil {
 		b.PutVectorHeader(len(m.RecentReactions))
 		for i1 := range m.RecentReactions {
 			if err := m.RecentReactions[i1].Encode(b); err != nil {
-				return err
+				return tl.EncodeFieldErr("messageReactions", "recent_reactions", err)
 			}
 		}
 	}
@@ -73613,7 +76634,7 @@ func (m *MessageReactions) EncodeBare(b *tl.Buffer) error {
 		b.PutVectorHeader(len(m.TopReactors))
 		for i1 := range m.TopReactors {
 			if err := m.TopReactors[i1].Encode(b); err != nil {
-				return err
+				return tl.EncodeFieldErr("messageReactions", "top_reactors", err)
 			}
 		}
 	}
@@ -73736,6 +76757,9 @@ func (m *AvailableReaction) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AvailableReaction) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("availableReaction")
+	}
 	var f0 uint32
 	if m.Inactive {
 		f0 |= 1 << 0
@@ -73759,40 +76783,40 @@ func (m *AvailableReaction) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("availableReaction", "static_icon")
 	}
 	if err := m.StaticIcon.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("availableReaction", "static_icon", err)
 	}
 	if m.AppearAnimation == nil {
 		return tl.NilFieldError("availableReaction", "appear_animation")
 	}
 	if err := m.AppearAnimation.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("availableReaction", "appear_animation", err)
 	}
 	if m.SelectAnimation == nil {
 		return tl.NilFieldError("availableReaction", "select_animation")
 	}
 	if err := m.SelectAnimation.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("availableReaction", "select_animation", err)
 	}
 	if m.ActivateAnimation == nil {
 		return tl.NilFieldError("availableReaction", "activate_animation")
 	}
 	if err := m.ActivateAnimation.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("availableReaction", "activate_animation", err)
 	}
 	if m.EffectAnimation == nil {
 		return tl.NilFieldError("availableReaction", "effect_animation")
 	}
 	if err := m.EffectAnimation.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("availableReaction", "effect_animation", err)
 	}
 	if m.AroundAnimation != nil {
 		if err := m.AroundAnimation.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("availableReaction", "around_animation", err)
 		}
 	}
 	if m.CenterIcon != nil {
 		if err := m.CenterIcon.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("availableReaction", "center_icon", err)
 		}
 	}
 	return b.WriteErr()
@@ -73881,6 +76905,9 @@ func (m *MessagePeerReaction) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagePeerReaction) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messagePeerReaction")
+	}
 	var f0 uint32
 	if m.Big {
 		f0 |= 1 << 0
@@ -73896,14 +76923,14 @@ func (m *MessagePeerReaction) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("messagePeerReaction", "peer_id")
 	}
 	if err := m.PeerID.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messagePeerReaction", "peer_id", err)
 	}
 	b.PutInt32(m.Date)
 	if m.Reaction == nil {
 		return tl.NilFieldError("messagePeerReaction", "reaction")
 	}
 	if err := m.Reaction.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messagePeerReaction", "reaction", err)
 	}
 	return b.WriteErr()
 }
@@ -73967,6 +76994,9 @@ func (m *GroupCallStreamChannel) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *GroupCallStreamChannel) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("groupCallStreamChannel")
+	}
 	b.PutInt32(m.Channel)
 	b.PutInt32(m.Scale)
 	b.PutInt64(m.LastTimestampMs)
@@ -74023,6 +77053,9 @@ func (m *AttachMenuBotIconColor) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AttachMenuBotIconColor) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("attachMenuBotIconColor")
+	}
 	b.PutString(m.Name)
 	b.PutInt32(m.Color)
 	return b.WriteErr()
@@ -74076,6 +77109,9 @@ func (m *AttachMenuBotIcon) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AttachMenuBotIcon) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("attachMenuBotIcon")
+	}
 	var f0 uint32
 	if m.Colors != nil {
 		f0 |= 1 << 0
@@ -74086,13 +77122,13 @@ func (m *AttachMenuBotIcon) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("attachMenuBotIcon", "icon")
 	}
 	if err := m.Icon.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("attachMenuBotIcon", "icon", err)
 	}
 	if m.Colors != nil {
 		b.PutVectorHeader(len(m.Colors))
 		for i1 := range m.Colors {
 			if err := m.Colors[i1].Encode(b); err != nil {
-				return err
+				return tl.EncodeFieldErr("attachMenuBotIcon", "colors", err)
 			}
 		}
 	}
@@ -74179,6 +77215,9 @@ func (m *AttachMenuBot) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AttachMenuBot) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("attachMenuBot")
+	}
 	var f0 uint32
 	if m.Inactive {
 		f0 |= 1 << 0
@@ -74211,14 +77250,14 @@ func (m *AttachMenuBot) EncodeBare(b *tl.Buffer) error {
 				return tl.NilFieldError("attachMenuBot", "peer_types")
 			}
 			if err := m.PeerTypes[i1].Encode(b); err != nil {
-				return err
+				return tl.EncodeFieldErr("attachMenuBot", "peer_types", err)
 			}
 		}
 	}
 	b.PutVectorHeader(len(m.Icons))
 	for i0 := range m.Icons {
 		if err := m.Icons[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("attachMenuBot", "icons", err)
 		}
 	}
 	return b.WriteErr()
@@ -74314,6 +77353,9 @@ func (m *AttachMenuBotsNotModified) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AttachMenuBotsNotModified) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("attachMenuBotsNotModified")
+	}
 	return b.WriteErr()
 }
 
@@ -74360,11 +77402,14 @@ func (m *AttachMenuBots) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AttachMenuBots) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("attachMenuBots")
+	}
 	b.PutInt64(m.Hash)
 	b.PutVectorHeader(len(m.Bots))
 	for i0 := range m.Bots {
 		if err := m.Bots[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("attachMenuBots", "bots", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
@@ -74373,7 +77418,7 @@ func (m *AttachMenuBots) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("attachMenuBots", "users")
 		}
 		if err := m.Users[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("attachMenuBots", "users", err)
 		}
 	}
 	return b.WriteErr()
@@ -74453,8 +77498,11 @@ func (m *AttachMenuBotsBot) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AttachMenuBotsBot) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("attachMenuBotsBot")
+	}
 	if err := m.Bot.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("attachMenuBotsBot", "bot", err)
 	}
 	b.PutVectorHeader(len(m.Users))
 	for i0 := range m.Users {
@@ -74462,7 +77510,7 @@ func (m *AttachMenuBotsBot) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("attachMenuBotsBot", "users")
 		}
 		if err := m.Users[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("attachMenuBotsBot", "users", err)
 		}
 	}
 	return b.WriteErr()
@@ -74530,6 +77578,9 @@ func (m *WebViewResultURL) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *WebViewResultURL) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("webViewResultUrl")
+	}
 	var f0 uint32
 	if m.Fullsize {
 		f0 |= 1 << 1
@@ -74608,6 +77659,9 @@ func (m *WebViewMessageSent) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *WebViewMessageSent) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("webViewMessageSent")
+	}
 	var f0 uint32
 	if m.MsgID != nil {
 		f0 |= 1 << 0
@@ -74615,7 +77669,7 @@ func (m *WebViewMessageSent) EncodeBare(b *tl.Buffer) error {
 	b.PutUint32(f0)
 	if m.MsgID != nil {
 		if err := m.MsgID.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("webViewMessageSent", "msg_id", err)
 		}
 	}
 	return b.WriteErr()
@@ -74672,6 +77726,9 @@ func (m *BotMenuButtonDefault) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *BotMenuButtonDefault) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("botMenuButtonDefault")
+	}
 	return b.WriteErr()
 }
 
@@ -74715,6 +77772,9 @@ func (m *BotMenuButtonCommands) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *BotMenuButtonCommands) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("botMenuButtonCommands")
+	}
 	return b.WriteErr()
 }
 
@@ -74760,6 +77820,9 @@ func (m *BotMenuButton) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *BotMenuButton) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("botMenuButton")
+	}
 	b.PutString(m.Text)
 	b.PutString(m.URL)
 	return b.WriteErr()
@@ -74812,6 +77875,9 @@ func (m *NotificationSoundDefault) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *NotificationSoundDefault) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("notificationSoundDefault")
+	}
 	return b.WriteErr()
 }
 
@@ -74855,6 +77921,9 @@ func (m *NotificationSoundNone) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *NotificationSoundNone) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("notificationSoundNone")
+	}
 	return b.WriteErr()
 }
 
@@ -74900,6 +77969,9 @@ func (m *NotificationSoundLocal) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *NotificationSoundLocal) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("notificationSoundLocal")
+	}
 	b.PutString(m.Title)
 	b.PutString(m.Data)
 	return b.WriteErr()
@@ -74953,6 +78025,9 @@ func (m *NotificationSoundRingtone) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *NotificationSoundRingtone) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("notificationSoundRingtone")
+	}
 	b.PutInt64(m.ID)
 	return b.WriteErr()
 }
@@ -75001,6 +78076,9 @@ func (m *AttachMenuPeerTypeSameBotPM) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AttachMenuPeerTypeSameBotPM) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("attachMenuPeerTypeSameBotPM")
+	}
 	return b.WriteErr()
 }
 
@@ -75044,6 +78122,9 @@ func (m *AttachMenuPeerTypeBotPM) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AttachMenuPeerTypeBotPM) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("attachMenuPeerTypeBotPM")
+	}
 	return b.WriteErr()
 }
 
@@ -75087,6 +78168,9 @@ func (m *AttachMenuPeerTypePM) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AttachMenuPeerTypePM) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("attachMenuPeerTypePM")
+	}
 	return b.WriteErr()
 }
 
@@ -75130,6 +78214,9 @@ func (m *AttachMenuPeerTypeChat) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AttachMenuPeerTypeChat) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("attachMenuPeerTypeChat")
+	}
 	return b.WriteErr()
 }
 
@@ -75173,6 +78260,9 @@ func (m *AttachMenuPeerTypeBroadcast) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AttachMenuPeerTypeBroadcast) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("attachMenuPeerTypeBroadcast")
+	}
 	return b.WriteErr()
 }
 
@@ -75218,11 +78308,14 @@ func (m *InputInvoiceMessage) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputInvoiceMessage) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputInvoiceMessage")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("inputInvoiceMessage", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("inputInvoiceMessage", "peer", err)
 	}
 	b.PutInt32(m.MsgID)
 	return b.WriteErr()
@@ -75276,6 +78369,9 @@ func (m *InputInvoiceSlug) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputInvoiceSlug) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputInvoiceSlug")
+	}
 	b.PutString(m.Slug)
 	return b.WriteErr()
 }
@@ -75326,14 +78422,17 @@ func (m *InputInvoicePremiumGiftCode) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputInvoicePremiumGiftCode) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputInvoicePremiumGiftCode")
+	}
 	if m.Purpose == nil {
 		return tl.NilFieldError("inputInvoicePremiumGiftCode", "purpose")
 	}
 	if err := m.Purpose.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("inputInvoicePremiumGiftCode", "purpose", err)
 	}
 	if err := m.Option.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("inputInvoicePremiumGiftCode", "option", err)
 	}
 	return b.WriteErr()
 }
@@ -75389,11 +78488,14 @@ func (m *InputInvoiceStars) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputInvoiceStars) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputInvoiceStars")
+	}
 	if m.Purpose == nil {
 		return tl.NilFieldError("inputInvoiceStars", "purpose")
 	}
 	if err := m.Purpose.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("inputInvoiceStars", "purpose", err)
 	}
 	return b.WriteErr()
 }
@@ -75447,6 +78549,9 @@ func (m *InputInvoiceChatInviteSubscription) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputInvoiceChatInviteSubscription) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputInvoiceChatInviteSubscription")
+	}
 	b.PutString(m.Hash)
 	return b.WriteErr()
 }
@@ -75500,6 +78605,9 @@ func (m *InputInvoiceStarGift) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputInvoiceStarGift) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputInvoiceStarGift")
+	}
 	var f0 uint32
 	if m.HideName {
 		f0 |= 1 << 0
@@ -75515,12 +78623,12 @@ func (m *InputInvoiceStarGift) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("inputInvoiceStarGift", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("inputInvoiceStarGift", "peer", err)
 	}
 	b.PutInt64(m.GiftID)
 	if m.Message != nil {
 		if err := m.Message.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("inputInvoiceStarGift", "message", err)
 		}
 	}
 	return b.WriteErr()
@@ -75595,6 +78703,9 @@ func (m *InputInvoiceStarGiftUpgrade) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputInvoiceStarGiftUpgrade) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputInvoiceStarGiftUpgrade")
+	}
 	var f0 uint32
 	if m.KeepOriginalDetails {
 		f0 |= 1 << 0
@@ -75604,7 +78715,7 @@ func (m *InputInvoiceStarGiftUpgrade) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("inputInvoiceStarGiftUpgrade", "stargift")
 	}
 	if err := m.Stargift.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("inputInvoiceStarGiftUpgrade", "stargift", err)
 	}
 	return b.WriteErr()
 }
@@ -75661,17 +78772,20 @@ func (m *InputInvoiceStarGiftTransfer) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputInvoiceStarGiftTransfer) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputInvoiceStarGiftTransfer")
+	}
 	if m.Stargift == nil {
 		return tl.NilFieldError("inputInvoiceStarGiftTransfer", "stargift")
 	}
 	if err := m.Stargift.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("inputInvoiceStarGiftTransfer", "stargift", err)
 	}
 	if m.ToID == nil {
 		return tl.NilFieldError("inputInvoiceStarGiftTransfer", "to_id")
 	}
 	if err := m.ToID.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("inputInvoiceStarGiftTransfer", "to_id", err)
 	}
 	return b.WriteErr()
 }
@@ -75726,6 +78840,9 @@ func (m *InputInvoicePremiumGiftStars) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputInvoicePremiumGiftStars) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputInvoicePremiumGiftStars")
+	}
 	var f0 uint32
 	if m.Message != nil {
 		f0 |= 1 << 0
@@ -75735,12 +78852,12 @@ func (m *InputInvoicePremiumGiftStars) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("inputInvoicePremiumGiftStars", "user_id")
 	}
 	if err := m.UserID.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("inputInvoicePremiumGiftStars", "user_id", err)
 	}
 	b.PutInt32(m.Months)
 	if m.Message != nil {
 		if err := m.Message.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("inputInvoicePremiumGiftStars", "message", err)
 		}
 	}
 	return b.WriteErr()
@@ -75817,11 +78934,14 @@ func (m *InputInvoiceBusinessBotTransferStars) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputInvoiceBusinessBotTransferStars) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputInvoiceBusinessBotTransferStars")
+	}
 	if m.Bot == nil {
 		return tl.NilFieldError("inputInvoiceBusinessBotTransferStars", "bot")
 	}
 	if err := m.Bot.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("inputInvoiceBusinessBotTransferStars", "bot", err)
 	}
 	b.PutInt64(m.Stars)
 	return b.WriteErr()
@@ -75877,6 +78997,9 @@ func (m *InputInvoiceStarGiftResale) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputInvoiceStarGiftResale) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputInvoiceStarGiftResale")
+	}
 	var f0 uint32
 	if m.Ton {
 		f0 |= 1 << 0
@@ -75887,7 +79010,7 @@ func (m *InputInvoiceStarGiftResale) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("inputInvoiceStarGiftResale", "to_id")
 	}
 	if err := m.ToID.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("inputInvoiceStarGiftResale", "to_id", err)
 	}
 	return b.WriteErr()
 }
@@ -75951,11 +79074,14 @@ func (m *InputInvoiceStarGiftPrepaidUpgrade) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputInvoiceStarGiftPrepaidUpgrade) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputInvoiceStarGiftPrepaidUpgrade")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("inputInvoiceStarGiftPrepaidUpgrade", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("inputInvoiceStarGiftPrepaidUpgrade", "peer", err)
 	}
 	b.PutString(m.Hash)
 	return b.WriteErr()
@@ -76009,11 +79135,14 @@ func (m *InputInvoicePremiumAuthCode) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputInvoicePremiumAuthCode) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputInvoicePremiumAuthCode")
+	}
 	if m.Purpose == nil {
 		return tl.NilFieldError("inputInvoicePremiumAuthCode", "purpose")
 	}
 	if err := m.Purpose.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("inputInvoicePremiumAuthCode", "purpose", err)
 	}
 	return b.WriteErr()
 }
@@ -76067,11 +79196,14 @@ func (m *InputInvoiceStarGiftDropOriginalDetails) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputInvoiceStarGiftDropOriginalDetails) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputInvoiceStarGiftDropOriginalDetails")
+	}
 	if m.Stargift == nil {
 		return tl.NilFieldError("inputInvoiceStarGiftDropOriginalDetails", "stargift")
 	}
 	if err := m.Stargift.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("inputInvoiceStarGiftDropOriginalDetails", "stargift", err)
 	}
 	return b.WriteErr()
 }
@@ -76126,6 +79258,9 @@ func (m *InputInvoiceStarGiftAuctionBid) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputInvoiceStarGiftAuctionBid) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputInvoiceStarGiftAuctionBid")
+	}
 	var f0 uint32
 	if m.HideName {
 		f0 |= 1 << 0
@@ -76142,14 +79277,14 @@ func (m *InputInvoiceStarGiftAuctionBid) EncodeBare(b *tl.Buffer) error {
 	b.PutUint32(f0)
 	if m.Peer != nil {
 		if err := m.Peer.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("inputInvoiceStarGiftAuctionBid", "peer", err)
 		}
 	}
 	b.PutInt64(m.GiftID)
 	b.PutInt64(m.BidAmount)
 	if m.Message != nil {
 		if err := m.Message.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("inputInvoiceStarGiftAuctionBid", "message", err)
 		}
 	}
 	return b.WriteErr()
@@ -76233,6 +79368,9 @@ func (m *InputStorePaymentPremiumSubscription) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputStorePaymentPremiumSubscription) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputStorePaymentPremiumSubscription")
+	}
 	var f0 uint32
 	if m.Restore {
 		f0 |= 1 << 0
@@ -76295,11 +79433,14 @@ func (m *InputStorePaymentGiftPremium) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputStorePaymentGiftPremium) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputStorePaymentGiftPremium")
+	}
 	if m.UserID == nil {
 		return tl.NilFieldError("inputStorePaymentGiftPremium", "user_id")
 	}
 	if err := m.UserID.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("inputStorePaymentGiftPremium", "user_id", err)
 	}
 	b.PutString(m.Currency)
 	b.PutInt64(m.Amount)
@@ -76363,6 +79504,9 @@ func (m *InputStorePaymentPremiumGiftCode) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputStorePaymentPremiumGiftCode) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputStorePaymentPremiumGiftCode")
+	}
 	var f0 uint32
 	if m.BoostPeer != nil {
 		f0 |= 1 << 0
@@ -76377,19 +79521,19 @@ func (m *InputStorePaymentPremiumGiftCode) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("inputStorePaymentPremiumGiftCode", "users")
 		}
 		if err := m.Users[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("inputStorePaymentPremiumGiftCode", "users", err)
 		}
 	}
 	if m.BoostPeer != nil {
 		if err := m.BoostPeer.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("inputStorePaymentPremiumGiftCode", "boost_peer", err)
 		}
 	}
 	b.PutString(m.Currency)
 	b.PutInt64(m.Amount)
 	if m.Message != nil {
 		if err := m.Message.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("inputStorePaymentPremiumGiftCode", "message", err)
 		}
 	}
 	return b.WriteErr()
@@ -76489,6 +79633,9 @@ func (m *InputStorePaymentPremiumGiveaway) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputStorePaymentPremiumGiveaway) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputStorePaymentPremiumGiveaway")
+	}
 	var f0 uint32
 	if m.OnlyNewSubscribers {
 		f0 |= 1 << 0
@@ -76510,7 +79657,7 @@ func (m *InputStorePaymentPremiumGiveaway) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("inputStorePaymentPremiumGiveaway", "boost_peer")
 	}
 	if err := m.BoostPeer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("inputStorePaymentPremiumGiveaway", "boost_peer", err)
 	}
 	if m.AdditionalPeers != nil {
 		b.PutVectorHeader(len(m.AdditionalPeers))
@@ -76519,7 +79666,7 @@ func (m *InputStorePaymentPremiumGiveaway) EncodeBare(b *tl.Buffer) error {
 				return tl.NilFieldError("inputStorePaymentPremiumGiveaway", "additional_peers")
 			}
 			if err := m.AdditionalPeers[i1].Encode(b); err != nil {
-				return err
+				return tl.EncodeFieldErr("inputStorePaymentPremiumGiveaway", "additional_peers", err)
 			}
 		}
 	}
@@ -76640,6 +79787,9 @@ func (m *InputStorePaymentStarsTopup) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputStorePaymentStarsTopup) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputStorePaymentStarsTopup")
+	}
 	var f0 uint32
 	if m.SpendPurposePeer != nil {
 		f0 |= 1 << 0
@@ -76650,7 +79800,7 @@ func (m *InputStorePaymentStarsTopup) EncodeBare(b *tl.Buffer) error {
 	b.PutInt64(m.Amount)
 	if m.SpendPurposePeer != nil {
 		if err := m.SpendPurposePeer.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("inputStorePaymentStarsTopup", "spend_purpose_peer", err)
 		}
 	}
 	return b.WriteErr()
@@ -76720,11 +79870,14 @@ func (m *InputStorePaymentStarsGift) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputStorePaymentStarsGift) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputStorePaymentStarsGift")
+	}
 	if m.UserID == nil {
 		return tl.NilFieldError("inputStorePaymentStarsGift", "user_id")
 	}
 	if err := m.UserID.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("inputStorePaymentStarsGift", "user_id", err)
 	}
 	b.PutInt64(m.Stars)
 	b.PutString(m.Currency)
@@ -76797,6 +79950,9 @@ func (m *InputStorePaymentStarsGiveaway) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputStorePaymentStarsGiveaway) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputStorePaymentStarsGiveaway")
+	}
 	var f0 uint32
 	if m.OnlyNewSubscribers {
 		f0 |= 1 << 0
@@ -76819,7 +79975,7 @@ func (m *InputStorePaymentStarsGiveaway) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("inputStorePaymentStarsGiveaway", "boost_peer")
 	}
 	if err := m.BoostPeer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("inputStorePaymentStarsGiveaway", "boost_peer", err)
 	}
 	if m.AdditionalPeers != nil {
 		b.PutVectorHeader(len(m.AdditionalPeers))
@@ -76828,7 +79984,7 @@ func (m *InputStorePaymentStarsGiveaway) EncodeBare(b *tl.Buffer) error {
 				return tl.NilFieldError("inputStorePaymentStarsGiveaway", "additional_peers")
 			}
 			if err := m.AdditionalPeers[i1].Encode(b); err != nil {
-				return err
+				return tl.EncodeFieldErr("inputStorePaymentStarsGiveaway", "additional_peers", err)
 			}
 		}
 	}
@@ -76958,6 +80114,9 @@ func (m *InputStorePaymentAuthCode) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputStorePaymentAuthCode) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputStorePaymentAuthCode")
+	}
 	var f0 uint32
 	if m.Restore {
 		f0 |= 1 << 0
@@ -77033,6 +80192,9 @@ func (m *PaymentFormMethod) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaymentFormMethod) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("paymentFormMethod")
+	}
 	b.PutString(m.URL)
 	b.PutString(m.Title)
 	return b.WriteErr()
@@ -77085,6 +80247,9 @@ func (m *EmojiStatusEmpty) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *EmojiStatusEmpty) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("emojiStatusEmpty")
+	}
 	return b.WriteErr()
 }
 
@@ -77130,6 +80295,9 @@ func (m *EmojiStatus) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *EmojiStatus) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("emojiStatus")
+	}
 	var f0 uint32
 	if m.Until.Set {
 		f0 |= 1 << 0
@@ -77207,6 +80375,9 @@ func (m *EmojiStatusCollectible) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *EmojiStatusCollectible) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("emojiStatusCollectible")
+	}
 	var f0 uint32
 	if m.Until.Set {
 		f0 |= 1 << 0
@@ -77308,6 +80479,9 @@ func (m *InputEmojiStatusCollectible) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputEmojiStatusCollectible) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputEmojiStatusCollectible")
+	}
 	var f0 uint32
 	if m.Until.Set {
 		f0 |= 1 << 0
@@ -77375,6 +80549,9 @@ func (m *ReactionEmpty) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ReactionEmpty) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("reactionEmpty")
+	}
 	return b.WriteErr()
 }
 
@@ -77419,6 +80596,9 @@ func (m *ReactionEmoji) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ReactionEmoji) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("reactionEmoji")
+	}
 	b.PutString(m.Emoticon)
 	return b.WriteErr()
 }
@@ -77468,6 +80648,9 @@ func (m *ReactionCustomEmoji) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ReactionCustomEmoji) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("reactionCustomEmoji")
+	}
 	b.PutInt64(m.DocumentID)
 	return b.WriteErr()
 }
@@ -77516,6 +80699,9 @@ func (m *ReactionPaid) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ReactionPaid) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("reactionPaid")
+	}
 	return b.WriteErr()
 }
 
@@ -77559,6 +80745,9 @@ func (m *ChatReactionsNone) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChatReactionsNone) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("chatReactionsNone")
+	}
 	return b.WriteErr()
 }
 
@@ -77603,6 +80792,9 @@ func (m *ChatReactionsAll) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChatReactionsAll) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("chatReactionsAll")
+	}
 	var f0 uint32
 	if m.AllowCustom {
 		f0 |= 1 << 0
@@ -77659,13 +80851,16 @@ func (m *ChatReactionsSome) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ChatReactionsSome) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("chatReactionsSome")
+	}
 	b.PutVectorHeader(len(m.Reactions))
 	for i0 := range m.Reactions {
 		if m.Reactions[i0] == nil {
 			return tl.NilFieldError("chatReactionsSome", "reactions")
 		}
 		if err := m.Reactions[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("chatReactionsSome", "reactions", err)
 		}
 	}
 	return b.WriteErr()
@@ -77726,6 +80921,9 @@ func (m *EmailVerifyPurposeLoginSetup) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *EmailVerifyPurposeLoginSetup) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("emailVerifyPurposeLoginSetup")
+	}
 	b.PutString(m.PhoneNumber)
 	b.PutString(m.PhoneCodeHash)
 	return b.WriteErr()
@@ -77778,6 +80976,9 @@ func (m *EmailVerifyPurposeLoginChange) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *EmailVerifyPurposeLoginChange) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("emailVerifyPurposeLoginChange")
+	}
 	return b.WriteErr()
 }
 
@@ -77821,6 +81022,9 @@ func (m *EmailVerifyPurposePassport) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *EmailVerifyPurposePassport) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("emailVerifyPurposePassport")
+	}
 	return b.WriteErr()
 }
 
@@ -77865,6 +81069,9 @@ func (m *EmailVerificationCode) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *EmailVerificationCode) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("emailVerificationCode")
+	}
 	b.PutString(m.Code)
 	return b.WriteErr()
 }
@@ -77914,6 +81121,9 @@ func (m *EmailVerificationGoogle) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *EmailVerificationGoogle) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("emailVerificationGoogle")
+	}
 	b.PutString(m.Token)
 	return b.WriteErr()
 }
@@ -77963,6 +81173,9 @@ func (m *EmailVerificationApple) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *EmailVerificationApple) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("emailVerificationApple")
+	}
 	b.PutString(m.Token)
 	return b.WriteErr()
 }
@@ -78017,6 +81230,9 @@ func (m *PremiumSubscriptionOption) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PremiumSubscriptionOption) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("premiumSubscriptionOption")
+	}
 	var f0 uint32
 	if m.Current {
 		f0 |= 1 << 1
@@ -78116,6 +81332,9 @@ func (m *SendAsPeer) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *SendAsPeer) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("sendAsPeer")
+	}
 	var f0 uint32
 	if m.PremiumRequired {
 		f0 |= 1 << 0
@@ -78125,7 +81344,7 @@ func (m *SendAsPeer) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("sendAsPeer", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("sendAsPeer", "peer", err)
 	}
 	return b.WriteErr()
 }
@@ -78184,6 +81403,9 @@ func (m *MessageExtendedMediaPreview) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageExtendedMediaPreview) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageExtendedMediaPreview")
+	}
 	var f0 uint32
 	if m.W.Set {
 		f0 |= 1 << 0
@@ -78209,7 +81431,7 @@ func (m *MessageExtendedMediaPreview) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.Thumb != nil {
 		if err := m.Thumb.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messageExtendedMediaPreview", "thumb", err)
 		}
 	}
 	if m.VideoDuration.Set {
@@ -78288,11 +81510,14 @@ func (m *MessageExtendedMedia) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageExtendedMedia) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageExtendedMedia")
+	}
 	if m.Media == nil {
 		return tl.NilFieldError("messageExtendedMedia", "media")
 	}
 	if err := m.Media.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messageExtendedMedia", "media", err)
 	}
 	return b.WriteErr()
 }
@@ -78341,6 +81566,9 @@ func (m *StickerKeyword) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StickerKeyword) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("stickerKeyword")
+	}
 	b.PutInt64(m.DocumentID)
 	b.PutVectorHeader(len(m.Keyword))
 	for i0 := range m.Keyword {
@@ -78406,6 +81634,9 @@ func (m *Username) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *Username) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("username")
+	}
 	var f0 uint32
 	if m.Editable {
 		f0 |= 1 << 0
@@ -78470,6 +81701,9 @@ func (m *ForumTopicDeleted) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ForumTopicDeleted) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("forumTopicDeleted")
+	}
 	b.PutInt32(m.ID)
 	return b.WriteErr()
 }
@@ -78540,6 +81774,9 @@ func (m *ForumTopic) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ForumTopic) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("forumTopic")
+	}
 	var f0 uint32
 	if m.My {
 		f0 |= 1 << 1
@@ -78572,7 +81809,7 @@ func (m *ForumTopic) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("forumTopic", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("forumTopic", "peer", err)
 	}
 	b.PutString(m.Title)
 	b.PutInt32(m.IconColor)
@@ -78590,14 +81827,14 @@ func (m *ForumTopic) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("forumTopic", "from_id")
 	}
 	if err := m.FromID.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("forumTopic", "from_id", err)
 	}
 	if err := m.NotifySettings.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("forumTopic", "notify_settings", err)
 	}
 	if m.Draft != nil {
 		if err := m.Draft.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("forumTopic", "draft", err)
 		}
 	}
 	return b.WriteErr()
@@ -78710,6 +81947,9 @@ func (m *DefaultHistoryTTL) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *DefaultHistoryTTL) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("defaultHistoryTTL")
+	}
 	b.PutInt32(m.Period)
 	return b.WriteErr()
 }
@@ -78758,6 +81998,9 @@ func (m *ExportedContactToken) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ExportedContactToken) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("exportedContactToken")
+	}
 	b.PutString(m.URL)
 	b.PutInt32(m.Expires)
 	return b.WriteErr()
@@ -78812,6 +82055,9 @@ func (m *RequestPeerTypeUser) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *RequestPeerTypeUser) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("requestPeerTypeUser")
+	}
 	var f0 uint32
 	if m.Bot.Set {
 		f0 |= 1 << 0
@@ -78893,6 +82139,9 @@ func (m *RequestPeerTypeChat) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *RequestPeerTypeChat) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("requestPeerTypeChat")
+	}
 	var f0 uint32
 	if m.Creator {
 		f0 |= 1 << 0
@@ -78921,12 +82170,12 @@ func (m *RequestPeerTypeChat) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.UserAdminRights != nil {
 		if err := m.UserAdminRights.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("requestPeerTypeChat", "user_admin_rights", err)
 		}
 	}
 	if m.BotAdminRights != nil {
 		if err := m.BotAdminRights.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("requestPeerTypeChat", "bot_admin_rights", err)
 		}
 	}
 	return b.WriteErr()
@@ -79022,6 +82271,9 @@ func (m *RequestPeerTypeBroadcast) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *RequestPeerTypeBroadcast) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("requestPeerTypeBroadcast")
+	}
 	var f0 uint32
 	if m.Creator {
 		f0 |= 1 << 0
@@ -79041,12 +82293,12 @@ func (m *RequestPeerTypeBroadcast) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.UserAdminRights != nil {
 		if err := m.UserAdminRights.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("requestPeerTypeBroadcast", "user_admin_rights", err)
 		}
 	}
 	if m.BotAdminRights != nil {
 		if err := m.BotAdminRights.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("requestPeerTypeBroadcast", "bot_admin_rights", err)
 		}
 	}
 	return b.WriteErr()
@@ -79134,6 +82386,9 @@ func (m *RequestPeerTypeCreateBot) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *RequestPeerTypeCreateBot) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("requestPeerTypeCreateBot")
+	}
 	var f0 uint32
 	if m.BotManaged {
 		f0 |= 1 << 0
@@ -79213,6 +82468,9 @@ func (m *EmojiListNotModified) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *EmojiListNotModified) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("emojiListNotModified")
+	}
 	return b.WriteErr()
 }
 
@@ -79258,6 +82516,9 @@ func (m *EmojiList) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *EmojiList) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("emojiList")
+	}
 	b.PutInt64(m.Hash)
 	b.PutVectorHeader(len(m.DocumentID))
 	for i0 := range m.DocumentID {
@@ -79325,6 +82586,9 @@ func (m *EmojiGroup) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *EmojiGroup) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("emojiGroup")
+	}
 	b.PutString(m.Title)
 	b.PutInt64(m.IconEmojiID)
 	b.PutVectorHeader(len(m.Emoticons))
@@ -79396,6 +82660,9 @@ func (m *EmojiGroupGreeting) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *EmojiGroupGreeting) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("emojiGroupGreeting")
+	}
 	b.PutString(m.Title)
 	b.PutInt64(m.IconEmojiID)
 	b.PutVectorHeader(len(m.Emoticons))
@@ -79466,6 +82733,9 @@ func (m *EmojiGroupPremium) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *EmojiGroupPremium) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("emojiGroupPremium")
+	}
 	b.PutString(m.Title)
 	b.PutInt64(m.IconEmojiID)
 	return b.WriteErr()
@@ -79518,6 +82788,9 @@ func (m *TextWithEntities) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *TextWithEntities) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("textWithEntities")
+	}
 	b.PutString(m.Text)
 	b.PutVectorHeader(len(m.Entities))
 	for i0 := range m.Entities {
@@ -79525,7 +82798,7 @@ func (m *TextWithEntities) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("textWithEntities", "entities")
 		}
 		if err := m.Entities[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("textWithEntities", "entities", err)
 		}
 	}
 	return b.WriteErr()
@@ -79588,6 +82861,9 @@ func (m *AutoSaveSettings) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AutoSaveSettings) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("autoSaveSettings")
+	}
 	var f0 uint32
 	if m.Photos {
 		f0 |= 1 << 0
@@ -79659,14 +82935,17 @@ func (m *AutoSaveException) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AutoSaveException) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("autoSaveException")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("autoSaveException", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("autoSaveException", "peer", err)
 	}
 	if err := m.Settings.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("autoSaveException", "settings", err)
 	}
 	return b.WriteErr()
 }
@@ -79723,6 +83002,9 @@ func (m *InputBotAppID) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputBotAppID) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputBotAppID")
+	}
 	b.PutInt64(m.ID)
 	b.PutInt64(m.AccessHash)
 	return b.WriteErr()
@@ -79777,11 +83059,14 @@ func (m *InputBotAppShortName) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputBotAppShortName) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputBotAppShortName")
+	}
 	if m.BotID == nil {
 		return tl.NilFieldError("inputBotAppShortName", "bot_id")
 	}
 	if err := m.BotID.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("inputBotAppShortName", "bot_id", err)
 	}
 	b.PutString(m.ShortName)
 	return b.WriteErr()
@@ -79834,6 +83119,9 @@ func (m *BotAppNotModified) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *BotAppNotModified) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("botAppNotModified")
+	}
 	return b.WriteErr()
 }
 
@@ -79885,6 +83173,9 @@ func (m *BotApp) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *BotApp) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("botApp")
+	}
 	var f0 uint32
 	if m.Document != nil {
 		f0 |= 1 << 0
@@ -79899,11 +83190,11 @@ func (m *BotApp) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("botApp", "photo")
 	}
 	if err := m.Photo.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("botApp", "photo", err)
 	}
 	if m.Document != nil {
 		if err := m.Document.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("botApp", "document", err)
 		}
 	}
 	b.PutInt64(m.Hash)
@@ -79982,6 +83273,9 @@ func (m *InlineBotWebView) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InlineBotWebView) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inlineBotWebView")
+	}
 	b.PutString(m.Text)
 	b.PutString(m.URL)
 	return b.WriteErr()
@@ -80034,6 +83328,9 @@ func (m *ReadParticipantDate) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ReadParticipantDate) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("readParticipantDate")
+	}
 	b.PutInt64(m.UserID)
 	b.PutInt32(m.Date)
 	return b.WriteErr()
@@ -80085,6 +83382,9 @@ func (m *InputChatlistDialogFilter) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputChatlistDialogFilter) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputChatlistDialogFilter")
+	}
 	b.PutInt32(m.FilterID)
 	return b.WriteErr()
 }
@@ -80134,6 +83434,9 @@ func (m *ExportedChatlistInvite) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ExportedChatlistInvite) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("exportedChatlistInvite")
+	}
 	var f0 uint32
 	b.PutUint32(f0)
 	b.PutString(m.Title)
@@ -80144,7 +83447,7 @@ func (m *ExportedChatlistInvite) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("exportedChatlistInvite", "peers")
 		}
 		if err := m.Peers[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("exportedChatlistInvite", "peers", err)
 		}
 	}
 	return b.WriteErr()
@@ -80215,11 +83518,14 @@ func (m *MessagePeerVote) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagePeerVote) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messagePeerVote")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messagePeerVote", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messagePeerVote", "peer", err)
 	}
 	b.PutBytes(m.Option)
 	b.PutInt32(m.Date)
@@ -80278,11 +83584,14 @@ func (m *MessagePeerVoteInputOption) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagePeerVoteInputOption) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messagePeerVoteInputOption")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messagePeerVoteInputOption", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messagePeerVoteInputOption", "peer", err)
 	}
 	b.PutInt32(m.Date)
 	return b.WriteErr()
@@ -80338,11 +83647,14 @@ func (m *MessagePeerVoteMultiple) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessagePeerVoteMultiple) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messagePeerVoteMultiple")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("messagePeerVoteMultiple", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("messagePeerVoteMultiple", "peer", err)
 	}
 	b.PutVectorHeader(len(m.Options))
 	for i0 := range m.Options {
@@ -80415,6 +83727,9 @@ func (m *StoryViews) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StoryViews) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("storyViews")
+	}
 	var f0 uint32
 	if m.HasViewers {
 		f0 |= 1 << 1
@@ -80440,7 +83755,7 @@ func (m *StoryViews) EncodeBare(b *tl.Buffer) error {
 		b.PutVectorHeader(len(m.Reactions))
 		for i1 := range m.Reactions {
 			if err := m.Reactions[i1].Encode(b); err != nil {
-				return err
+				return tl.EncodeFieldErr("storyViews", "reactions", err)
 			}
 		}
 	}
@@ -80553,6 +83868,9 @@ func (m *StoryItemDeleted) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StoryItemDeleted) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("storyItemDeleted")
+	}
 	b.PutInt32(m.ID)
 	return b.WriteErr()
 }
@@ -80606,6 +83924,9 @@ func (m *StoryItemSkipped) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StoryItemSkipped) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("storyItemSkipped")
+	}
 	var f0 uint32
 	if m.CloseFriends {
 		f0 |= 1 << 8
@@ -80700,6 +84021,9 @@ func (m *StoryItem) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StoryItem) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("storyItem")
+	}
 	var f0 uint32
 	if m.Pinned {
 		f0 |= 1 << 5
@@ -80763,12 +84087,12 @@ func (m *StoryItem) EncodeBare(b *tl.Buffer) error {
 	b.PutInt32(m.Date)
 	if m.FromID != nil {
 		if err := m.FromID.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("storyItem", "from_id", err)
 		}
 	}
 	if m.FwdFrom != nil {
 		if err := m.FwdFrom.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("storyItem", "fwd_from", err)
 		}
 	}
 	b.PutInt32(m.ExpireDate)
@@ -80782,7 +84106,7 @@ func (m *StoryItem) EncodeBare(b *tl.Buffer) error {
 				return tl.NilFieldError("storyItem", "entities")
 			}
 			if err := m.Entities[i1].Encode(b); err != nil {
-				return err
+				return tl.EncodeFieldErr("storyItem", "entities", err)
 			}
 		}
 	}
@@ -80790,7 +84114,7 @@ func (m *StoryItem) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("storyItem", "media")
 	}
 	if err := m.Media.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("storyItem", "media", err)
 	}
 	if m.MediaAreas != nil {
 		b.PutVectorHeader(len(m.MediaAreas))
@@ -80799,7 +84123,7 @@ func (m *StoryItem) EncodeBare(b *tl.Buffer) error {
 				return tl.NilFieldError("storyItem", "media_areas")
 			}
 			if err := m.MediaAreas[i1].Encode(b); err != nil {
-				return err
+				return tl.EncodeFieldErr("storyItem", "media_areas", err)
 			}
 		}
 	}
@@ -80810,18 +84134,18 @@ func (m *StoryItem) EncodeBare(b *tl.Buffer) error {
 				return tl.NilFieldError("storyItem", "privacy")
 			}
 			if err := m.Privacy[i1].Encode(b); err != nil {
-				return err
+				return tl.EncodeFieldErr("storyItem", "privacy", err)
 			}
 		}
 	}
 	if m.Views != nil {
 		if err := m.Views.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("storyItem", "views", err)
 		}
 	}
 	if m.SentReaction != nil {
 		if err := m.SentReaction.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("storyItem", "sent_reaction", err)
 		}
 	}
 	if m.Albums != nil {
@@ -80832,7 +84156,7 @@ func (m *StoryItem) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.Music != nil {
 		if err := m.Music.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("storyItem", "music", err)
 		}
 	}
 	return b.WriteErr()
@@ -81013,6 +84337,9 @@ func (m *StoryView) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StoryView) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("storyView")
+	}
 	var f0 uint32
 	if m.Blocked {
 		f0 |= 1 << 0
@@ -81028,7 +84355,7 @@ func (m *StoryView) EncodeBare(b *tl.Buffer) error {
 	b.PutInt32(m.Date)
 	if m.Reaction != nil {
 		if err := m.Reaction.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("storyView", "reaction", err)
 		}
 	}
 	return b.WriteErr()
@@ -81096,6 +84423,9 @@ func (m *StoryViewPublicForward) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StoryViewPublicForward) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("storyViewPublicForward")
+	}
 	var f0 uint32
 	if m.Blocked {
 		f0 |= 1 << 0
@@ -81108,7 +84438,7 @@ func (m *StoryViewPublicForward) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("storyViewPublicForward", "message")
 	}
 	if err := m.Message.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("storyViewPublicForward", "message", err)
 	}
 	return b.WriteErr()
 }
@@ -81168,6 +84498,9 @@ func (m *StoryViewPublicRepost) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StoryViewPublicRepost) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("storyViewPublicRepost")
+	}
 	var f0 uint32
 	if m.Blocked {
 		f0 |= 1 << 0
@@ -81180,13 +84513,13 @@ func (m *StoryViewPublicRepost) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("storyViewPublicRepost", "peer_id")
 	}
 	if err := m.PeerID.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("storyViewPublicRepost", "peer_id", err)
 	}
 	if m.Story == nil {
 		return tl.NilFieldError("storyViewPublicRepost", "story")
 	}
 	if err := m.Story.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("storyViewPublicRepost", "story", err)
 	}
 	return b.WriteErr()
 }
@@ -81254,6 +84587,9 @@ func (m *InputReplyToMessage) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputReplyToMessage) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputReplyToMessage")
+	}
 	var f0 uint32
 	if m.TopMsgID.Set {
 		f0 |= 1 << 0
@@ -81286,7 +84622,7 @@ func (m *InputReplyToMessage) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.ReplyToPeerID != nil {
 		if err := m.ReplyToPeerID.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("inputReplyToMessage", "reply_to_peer_id", err)
 		}
 	}
 	if m.QuoteText.Set {
@@ -81299,7 +84635,7 @@ func (m *InputReplyToMessage) EncodeBare(b *tl.Buffer) error {
 				return tl.NilFieldError("inputReplyToMessage", "quote_entities")
 			}
 			if err := m.QuoteEntities[i1].Encode(b); err != nil {
-				return err
+				return tl.EncodeFieldErr("inputReplyToMessage", "quote_entities", err)
 			}
 		}
 	}
@@ -81308,7 +84644,7 @@ func (m *InputReplyToMessage) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.MonoforumPeerID != nil {
 		if err := m.MonoforumPeerID.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("inputReplyToMessage", "monoforum_peer_id", err)
 		}
 	}
 	if m.TodoItemID.Set {
@@ -81425,11 +84761,14 @@ func (m *InputReplyToStory) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputReplyToStory) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputReplyToStory")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("inputReplyToStory", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("inputReplyToStory", "peer", err)
 	}
 	b.PutInt32(m.StoryID)
 	return b.WriteErr()
@@ -81483,11 +84822,14 @@ func (m *InputReplyToMonoForum) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputReplyToMonoForum) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputReplyToMonoForum")
+	}
 	if m.MonoforumPeerID == nil {
 		return tl.NilFieldError("inputReplyToMonoForum", "monoforum_peer_id")
 	}
 	if err := m.MonoforumPeerID.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("inputReplyToMonoForum", "monoforum_peer_id", err)
 	}
 	return b.WriteErr()
 }
@@ -81537,6 +84879,9 @@ func (m *InputReplyToEphemeralMessage) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputReplyToEphemeralMessage) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputReplyToEphemeralMessage")
+	}
 	b.PutInt32(m.ID)
 	return b.WriteErr()
 }
@@ -81584,6 +84929,9 @@ func (m *ExportedStoryLink) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ExportedStoryLink) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("exportedStoryLink")
+	}
 	b.PutString(m.Link)
 	return b.WriteErr()
 }
@@ -81632,6 +84980,9 @@ func (m *StoriesStealthMode) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StoriesStealthMode) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("storiesStealthMode")
+	}
 	var f0 uint32
 	if m.ActiveUntilDate.Set {
 		f0 |= 1 << 0
@@ -81711,6 +85062,9 @@ func (m *MediaAreaCoordinates) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MediaAreaCoordinates) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("mediaAreaCoordinates")
+	}
 	var f0 uint32
 	if m.Radius.Set {
 		f0 |= 1 << 0
@@ -81801,14 +85155,17 @@ func (m *MediaAreaVenue) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MediaAreaVenue) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("mediaAreaVenue")
+	}
 	if err := m.Coordinates.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("mediaAreaVenue", "coordinates", err)
 	}
 	if m.Geo == nil {
 		return tl.NilFieldError("mediaAreaVenue", "geo")
 	}
 	if err := m.Geo.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("mediaAreaVenue", "geo", err)
 	}
 	b.PutString(m.Title)
 	b.PutString(m.Address)
@@ -81886,8 +85243,11 @@ func (m *InputMediaAreaVenue) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputMediaAreaVenue) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputMediaAreaVenue")
+	}
 	if err := m.Coordinates.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("inputMediaAreaVenue", "coordinates", err)
 	}
 	b.PutInt64(m.QueryID)
 	b.PutString(m.ResultID)
@@ -81950,23 +85310,26 @@ func (m *MediaAreaGeoPoint) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MediaAreaGeoPoint) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("mediaAreaGeoPoint")
+	}
 	var f0 uint32
 	if m.Address != nil {
 		f0 |= 1 << 0
 	}
 	b.PutUint32(f0)
 	if err := m.Coordinates.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("mediaAreaGeoPoint", "coordinates", err)
 	}
 	if m.Geo == nil {
 		return tl.NilFieldError("mediaAreaGeoPoint", "geo")
 	}
 	if err := m.Geo.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("mediaAreaGeoPoint", "geo", err)
 	}
 	if m.Address != nil {
 		if err := m.Address.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("mediaAreaGeoPoint", "address", err)
 		}
 	}
 	return b.WriteErr()
@@ -82044,6 +85407,9 @@ func (m *MediaAreaSuggestedReaction) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MediaAreaSuggestedReaction) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("mediaAreaSuggestedReaction")
+	}
 	var f0 uint32
 	if m.Dark {
 		f0 |= 1 << 0
@@ -82053,13 +85419,13 @@ func (m *MediaAreaSuggestedReaction) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutUint32(f0)
 	if err := m.Coordinates.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("mediaAreaSuggestedReaction", "coordinates", err)
 	}
 	if m.Reaction == nil {
 		return tl.NilFieldError("mediaAreaSuggestedReaction", "reaction")
 	}
 	if err := m.Reaction.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("mediaAreaSuggestedReaction", "reaction", err)
 	}
 	return b.WriteErr()
 }
@@ -82124,8 +85490,11 @@ func (m *MediaAreaChannelPost) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MediaAreaChannelPost) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("mediaAreaChannelPost")
+	}
 	if err := m.Coordinates.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("mediaAreaChannelPost", "coordinates", err)
 	}
 	b.PutInt64(m.ChannelID)
 	b.PutInt32(m.MsgID)
@@ -82188,14 +85557,17 @@ func (m *InputMediaAreaChannelPost) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputMediaAreaChannelPost) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputMediaAreaChannelPost")
+	}
 	if err := m.Coordinates.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("inputMediaAreaChannelPost", "coordinates", err)
 	}
 	if m.Channel == nil {
 		return tl.NilFieldError("inputMediaAreaChannelPost", "channel")
 	}
 	if err := m.Channel.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("inputMediaAreaChannelPost", "channel", err)
 	}
 	b.PutInt32(m.MsgID)
 	return b.WriteErr()
@@ -82256,8 +85628,11 @@ func (m *MediaAreaURL) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MediaAreaURL) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("mediaAreaUrl")
+	}
 	if err := m.Coordinates.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("mediaAreaUrl", "coordinates", err)
 	}
 	b.PutString(m.URL)
 	return b.WriteErr()
@@ -82317,8 +85692,11 @@ func (m *MediaAreaWeather) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MediaAreaWeather) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("mediaAreaWeather")
+	}
 	if err := m.Coordinates.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("mediaAreaWeather", "coordinates", err)
 	}
 	b.PutString(m.Emoji)
 	b.PutDouble(m.TemperatureC)
@@ -82384,8 +85762,11 @@ func (m *MediaAreaStarGift) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MediaAreaStarGift) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("mediaAreaStarGift")
+	}
 	if err := m.Coordinates.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("mediaAreaStarGift", "coordinates", err)
 	}
 	b.PutString(m.Slug)
 	return b.WriteErr()
@@ -82442,6 +85823,9 @@ func (m *PeerStories) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PeerStories) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("peerStories")
+	}
 	var f0 uint32
 	if m.MaxReadID.Set {
 		f0 |= 1 << 0
@@ -82451,7 +85835,7 @@ func (m *PeerStories) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("peerStories", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("peerStories", "peer", err)
 	}
 	if m.MaxReadID.Set {
 		b.PutInt32(m.MaxReadID.Value)
@@ -82462,7 +85846,7 @@ func (m *PeerStories) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("peerStories", "stories")
 		}
 		if err := m.Stories[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("peerStories", "stories", err)
 		}
 	}
 	return b.WriteErr()
@@ -82539,6 +85923,9 @@ func (m *PremiumGiftCodeOption) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PremiumGiftCodeOption) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("premiumGiftCodeOption")
+	}
 	var f0 uint32
 	if m.StoreProduct.Set {
 		f0 |= 1 << 0
@@ -82634,6 +86021,9 @@ func (m *PrepaidGiveaway) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PrepaidGiveaway) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("prepaidGiveaway")
+	}
 	b.PutInt64(m.ID)
 	b.PutInt32(m.Months)
 	b.PutInt32(m.Quantity)
@@ -82699,6 +86089,9 @@ func (m *PrepaidStarsGiveaway) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PrepaidStarsGiveaway) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("prepaidStarsGiveaway")
+	}
 	b.PutInt64(m.ID)
 	b.PutInt64(m.Stars)
 	b.PutInt32(m.Quantity)
@@ -82772,6 +86165,9 @@ func (m *Boost) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *Boost) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("boost")
+	}
 	var f0 uint32
 	if m.Gift {
 		f0 |= 1 << 1
@@ -82910,6 +86306,9 @@ func (m *MyBoost) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MyBoost) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("myBoost")
+	}
 	var f0 uint32
 	if m.Peer != nil {
 		f0 |= 1 << 0
@@ -82921,7 +86320,7 @@ func (m *MyBoost) EncodeBare(b *tl.Buffer) error {
 	b.PutInt32(m.Slot)
 	if m.Peer != nil {
 		if err := m.Peer.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("myBoost", "peer", err)
 		}
 	}
 	b.PutInt32(m.Date)
@@ -83000,6 +86399,9 @@ func (m *StoryFwdHeader) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StoryFwdHeader) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("storyFwdHeader")
+	}
 	var f0 uint32
 	if m.Modified {
 		f0 |= 1 << 3
@@ -83016,7 +86418,7 @@ func (m *StoryFwdHeader) EncodeBare(b *tl.Buffer) error {
 	b.PutUint32(f0)
 	if m.From != nil {
 		if err := m.From.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("storyFwdHeader", "from", err)
 		}
 	}
 	if m.FromName.Set {
@@ -83096,6 +86498,9 @@ func (m *PostInteractionCountersMessage) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PostInteractionCountersMessage) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("postInteractionCountersMessage")
+	}
 	b.PutInt32(m.MsgID)
 	b.PutInt32(m.Views)
 	b.PutInt32(m.Forwards)
@@ -83160,6 +86565,9 @@ func (m *PostInteractionCountersStory) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PostInteractionCountersStory) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("postInteractionCountersStory")
+	}
 	b.PutInt32(m.StoryID)
 	b.PutInt32(m.Views)
 	b.PutInt32(m.Forwards)
@@ -83221,11 +86629,14 @@ func (m *PublicForwardMessage) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PublicForwardMessage) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("publicForwardMessage")
+	}
 	if m.Message == nil {
 		return tl.NilFieldError("publicForwardMessage", "message")
 	}
 	if err := m.Message.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("publicForwardMessage", "message", err)
 	}
 	return b.WriteErr()
 }
@@ -83276,17 +86687,20 @@ func (m *PublicForwardStory) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PublicForwardStory) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("publicForwardStory")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("publicForwardStory", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("publicForwardStory", "peer", err)
 	}
 	if m.Story == nil {
 		return tl.NilFieldError("publicForwardStory", "story")
 	}
 	if err := m.Story.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("publicForwardStory", "story", err)
 	}
 	return b.WriteErr()
 }
@@ -83340,6 +86754,9 @@ func (m *PeerColor) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PeerColor) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("peerColor")
+	}
 	var f0 uint32
 	if m.Color.Set {
 		f0 |= 1 << 0
@@ -83422,6 +86839,9 @@ func (m *PeerColorCollectible) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PeerColorCollectible) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("peerColorCollectible")
+	}
 	var f0 uint32
 	if m.DarkAccentColor.Set {
 		f0 |= 1 << 0
@@ -83541,6 +86961,9 @@ func (m *InputPeerColorCollectible) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputPeerColorCollectible) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputPeerColorCollectible")
+	}
 	b.PutInt64(m.CollectibleID)
 	return b.WriteErr()
 }
@@ -83592,18 +87015,21 @@ func (m *StoryReaction) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StoryReaction) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("storyReaction")
+	}
 	if m.PeerID == nil {
 		return tl.NilFieldError("storyReaction", "peer_id")
 	}
 	if err := m.PeerID.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("storyReaction", "peer_id", err)
 	}
 	b.PutInt32(m.Date)
 	if m.Reaction == nil {
 		return tl.NilFieldError("storyReaction", "reaction")
 	}
 	if err := m.Reaction.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("storyReaction", "reaction", err)
 	}
 	return b.WriteErr()
 }
@@ -83659,11 +87085,14 @@ func (m *StoryReactionPublicForward) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StoryReactionPublicForward) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("storyReactionPublicForward")
+	}
 	if m.Message == nil {
 		return tl.NilFieldError("storyReactionPublicForward", "message")
 	}
 	if err := m.Message.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("storyReactionPublicForward", "message", err)
 	}
 	return b.WriteErr()
 }
@@ -83714,17 +87143,20 @@ func (m *StoryReactionPublicRepost) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StoryReactionPublicRepost) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("storyReactionPublicRepost")
+	}
 	if m.PeerID == nil {
 		return tl.NilFieldError("storyReactionPublicRepost", "peer_id")
 	}
 	if err := m.PeerID.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("storyReactionPublicRepost", "peer_id", err)
 	}
 	if m.Story == nil {
 		return tl.NilFieldError("storyReactionPublicRepost", "story")
 	}
 	if err := m.Story.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("storyReactionPublicRepost", "story", err)
 	}
 	return b.WriteErr()
 }
@@ -83779,6 +87211,9 @@ func (m *SavedDialog) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *SavedDialog) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("savedDialog")
+	}
 	var f0 uint32
 	if m.Pinned {
 		f0 |= 1 << 2
@@ -83788,7 +87223,7 @@ func (m *SavedDialog) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("savedDialog", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("savedDialog", "peer", err)
 	}
 	b.PutInt32(m.TopMessage)
 	return b.WriteErr()
@@ -83856,6 +87291,9 @@ func (m *MonoForumDialog) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MonoForumDialog) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("monoForumDialog")
+	}
 	var f0 uint32
 	if m.UnreadMark {
 		f0 |= 1 << 3
@@ -83871,7 +87309,7 @@ func (m *MonoForumDialog) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("monoForumDialog", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("monoForumDialog", "peer", err)
 	}
 	b.PutInt32(m.TopMessage)
 	b.PutInt32(m.ReadInboxMaxID)
@@ -83880,7 +87318,7 @@ func (m *MonoForumDialog) EncodeBare(b *tl.Buffer) error {
 	b.PutInt32(m.UnreadReactionsCount)
 	if m.Draft != nil {
 		if err := m.Draft.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("monoForumDialog", "draft", err)
 		}
 	}
 	return b.WriteErr()
@@ -83958,6 +87396,9 @@ func (m *SavedReactionTag) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *SavedReactionTag) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("savedReactionTag")
+	}
 	var f0 uint32
 	if m.Title.Set {
 		f0 |= 1 << 0
@@ -83967,7 +87408,7 @@ func (m *SavedReactionTag) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("savedReactionTag", "reaction")
 	}
 	if err := m.Reaction.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("savedReactionTag", "reaction", err)
 	}
 	if m.Title.Set {
 		b.PutString(m.Title.Value)
@@ -84033,6 +87474,9 @@ func (m *OutboxReadDate) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *OutboxReadDate) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("outboxReadDate")
+	}
 	b.PutInt32(m.Date)
 	return b.WriteErr()
 }
@@ -84082,6 +87526,9 @@ func (m *SmsJob) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *SmsJob) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("smsJob")
+	}
 	b.PutString(m.JobID)
 	b.PutString(m.PhoneNumber)
 	b.PutString(m.Text)
@@ -84138,6 +87585,9 @@ func (m *BusinessWeeklyOpen) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *BusinessWeeklyOpen) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("businessWeeklyOpen")
+	}
 	b.PutInt32(m.StartMinute)
 	b.PutInt32(m.EndMinute)
 	return b.WriteErr()
@@ -84191,6 +87641,9 @@ func (m *BusinessWorkHours) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *BusinessWorkHours) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("businessWorkHours")
+	}
 	var f0 uint32
 	if m.OpenNow {
 		f0 |= 1 << 0
@@ -84200,7 +87653,7 @@ func (m *BusinessWorkHours) EncodeBare(b *tl.Buffer) error {
 	b.PutVectorHeader(len(m.WeeklyOpen))
 	for i0 := range m.WeeklyOpen {
 		if err := m.WeeklyOpen[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("businessWorkHours", "weekly_open", err)
 		}
 	}
 	return b.WriteErr()
@@ -84274,6 +87727,9 @@ func (m *BusinessLocation) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *BusinessLocation) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("businessLocation")
+	}
 	var f0 uint32
 	if m.GeoPoint != nil {
 		f0 |= 1 << 0
@@ -84281,7 +87737,7 @@ func (m *BusinessLocation) EncodeBare(b *tl.Buffer) error {
 	b.PutUint32(f0)
 	if m.GeoPoint != nil {
 		if err := m.GeoPoint.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("businessLocation", "geo_point", err)
 		}
 	}
 	b.PutString(m.Address)
@@ -84346,6 +87802,9 @@ func (m *InputBusinessRecipients) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputBusinessRecipients) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputBusinessRecipients")
+	}
 	var f0 uint32
 	if m.ExistingChats {
 		f0 |= 1 << 0
@@ -84373,7 +87832,7 @@ func (m *InputBusinessRecipients) EncodeBare(b *tl.Buffer) error {
 				return tl.NilFieldError("inputBusinessRecipients", "users")
 			}
 			if err := m.Users[i1].Encode(b); err != nil {
-				return err
+				return tl.EncodeFieldErr("inputBusinessRecipients", "users", err)
 			}
 		}
 	}
@@ -84449,6 +87908,9 @@ func (m *BusinessRecipients) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *BusinessRecipients) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("businessRecipients")
+	}
 	var f0 uint32
 	if m.ExistingChats {
 		f0 |= 1 << 0
@@ -84547,6 +88009,9 @@ func (m *BusinessAwayMessageScheduleAlways) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *BusinessAwayMessageScheduleAlways) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("businessAwayMessageScheduleAlways")
+	}
 	return b.WriteErr()
 }
 
@@ -84594,6 +88059,9 @@ func (m *BusinessAwayMessageScheduleOutsideWorkHours) Encode(b *tl.Buffer) error
 
 // EncodeBare writes the fields without the constructor id.
 func (m *BusinessAwayMessageScheduleOutsideWorkHours) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("businessAwayMessageScheduleOutsideWorkHours")
+	}
 	return b.WriteErr()
 }
 
@@ -84643,6 +88111,9 @@ func (m *BusinessAwayMessageScheduleCustom) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *BusinessAwayMessageScheduleCustom) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("businessAwayMessageScheduleCustom")
+	}
 	b.PutInt32(m.StartDate)
 	b.PutInt32(m.EndDate)
 	return b.WriteErr()
@@ -84696,9 +88167,12 @@ func (m *InputBusinessGreetingMessage) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputBusinessGreetingMessage) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputBusinessGreetingMessage")
+	}
 	b.PutInt32(m.ShortcutID)
 	if err := m.Recipients.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("inputBusinessGreetingMessage", "recipients", err)
 	}
 	b.PutInt32(m.NoActivityDays)
 	return b.WriteErr()
@@ -84758,9 +88232,12 @@ func (m *BusinessGreetingMessage) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *BusinessGreetingMessage) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("businessGreetingMessage")
+	}
 	b.PutInt32(m.ShortcutID)
 	if err := m.Recipients.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("businessGreetingMessage", "recipients", err)
 	}
 	b.PutInt32(m.NoActivityDays)
 	return b.WriteErr()
@@ -84821,6 +88298,9 @@ func (m *InputBusinessAwayMessage) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputBusinessAwayMessage) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputBusinessAwayMessage")
+	}
 	var f0 uint32
 	if m.OfflineOnly {
 		f0 |= 1 << 0
@@ -84831,10 +88311,10 @@ func (m *InputBusinessAwayMessage) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("inputBusinessAwayMessage", "schedule")
 	}
 	if err := m.Schedule.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("inputBusinessAwayMessage", "schedule", err)
 	}
 	if err := m.Recipients.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("inputBusinessAwayMessage", "recipients", err)
 	}
 	return b.WriteErr()
 }
@@ -84900,6 +88380,9 @@ func (m *BusinessAwayMessage) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *BusinessAwayMessage) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("businessAwayMessage")
+	}
 	var f0 uint32
 	if m.OfflineOnly {
 		f0 |= 1 << 0
@@ -84910,10 +88393,10 @@ func (m *BusinessAwayMessage) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("businessAwayMessage", "schedule")
 	}
 	if err := m.Schedule.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("businessAwayMessage", "schedule", err)
 	}
 	if err := m.Recipients.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("businessAwayMessage", "recipients", err)
 	}
 	return b.WriteErr()
 }
@@ -84978,6 +88461,9 @@ func (m *Timezone) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *Timezone) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("timezone")
+	}
 	b.PutString(m.ID)
 	b.PutString(m.Name)
 	b.PutInt32(m.UtcOffset)
@@ -85036,6 +88522,9 @@ func (m *QuickReply) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *QuickReply) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("quickReply")
+	}
 	b.PutInt32(m.ShortcutID)
 	b.PutString(m.Shortcut)
 	b.PutInt32(m.TopMessage)
@@ -85097,6 +88586,9 @@ func (m *InputQuickReplyShortcut) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputQuickReplyShortcut) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputQuickReplyShortcut")
+	}
 	b.PutString(m.Shortcut)
 	return b.WriteErr()
 }
@@ -85146,6 +88638,9 @@ func (m *InputQuickReplyShortcutID) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputQuickReplyShortcutID) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputQuickReplyShortcutId")
+	}
 	b.PutInt32(m.ShortcutID)
 	return b.WriteErr()
 }
@@ -85198,6 +88693,9 @@ func (m *ConnectedBot) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ConnectedBot) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("connectedBot")
+	}
 	var f0 uint32
 	if m.Device.Set {
 		f0 |= 1 << 0
@@ -85211,10 +88709,10 @@ func (m *ConnectedBot) EncodeBare(b *tl.Buffer) error {
 	b.PutUint32(f0)
 	b.PutInt64(m.BotID)
 	if err := m.Recipients.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("connectedBot", "recipients", err)
 	}
 	if err := m.Rights.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("connectedBot", "rights", err)
 	}
 	if m.Device.Set {
 		b.PutString(m.Device.Value)
@@ -85308,6 +88806,9 @@ func (m *Birthday) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *Birthday) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("birthday")
+	}
 	var f0 uint32
 	if m.Year.Set {
 		f0 |= 1 << 0
@@ -85383,6 +88884,9 @@ func (m *BotBusinessConnection) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *BotBusinessConnection) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("botBusinessConnection")
+	}
 	var f0 uint32
 	if m.Disabled {
 		f0 |= 1 << 1
@@ -85397,7 +88901,7 @@ func (m *BotBusinessConnection) EncodeBare(b *tl.Buffer) error {
 	b.PutInt32(m.Date)
 	if m.Rights != nil {
 		if err := m.Rights.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("botBusinessConnection", "rights", err)
 		}
 	}
 	return b.WriteErr()
@@ -85476,6 +88980,9 @@ func (m *InputBusinessIntro) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputBusinessIntro) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputBusinessIntro")
+	}
 	var f0 uint32
 	if m.Sticker != nil {
 		f0 |= 1 << 0
@@ -85485,7 +88992,7 @@ func (m *InputBusinessIntro) EncodeBare(b *tl.Buffer) error {
 	b.PutString(m.Description)
 	if m.Sticker != nil {
 		if err := m.Sticker.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("inputBusinessIntro", "sticker", err)
 		}
 	}
 	return b.WriteErr()
@@ -85549,6 +89056,9 @@ func (m *BusinessIntro) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *BusinessIntro) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("businessIntro")
+	}
 	var f0 uint32
 	if m.Sticker != nil {
 		f0 |= 1 << 0
@@ -85558,7 +89068,7 @@ func (m *BusinessIntro) EncodeBare(b *tl.Buffer) error {
 	b.PutString(m.Description)
 	if m.Sticker != nil {
 		if err := m.Sticker.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("businessIntro", "sticker", err)
 		}
 	}
 	return b.WriteErr()
@@ -85622,6 +89132,9 @@ func (m *InputCollectibleUsername) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputCollectibleUsername) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputCollectibleUsername")
+	}
 	b.PutString(m.Username)
 	return b.WriteErr()
 }
@@ -85671,6 +89184,9 @@ func (m *InputCollectiblePhone) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputCollectiblePhone) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputCollectiblePhone")
+	}
 	b.PutString(m.Phone)
 	return b.WriteErr()
 }
@@ -85724,6 +89240,9 @@ func (m *InputBusinessBotRecipients) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputBusinessBotRecipients) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputBusinessBotRecipients")
+	}
 	var f0 uint32
 	if m.ExistingChats {
 		f0 |= 1 << 0
@@ -85754,7 +89273,7 @@ func (m *InputBusinessBotRecipients) EncodeBare(b *tl.Buffer) error {
 				return tl.NilFieldError("inputBusinessBotRecipients", "users")
 			}
 			if err := m.Users[i1].Encode(b); err != nil {
-				return err
+				return tl.EncodeFieldErr("inputBusinessBotRecipients", "users", err)
 			}
 		}
 	}
@@ -85765,7 +89284,7 @@ func (m *InputBusinessBotRecipients) EncodeBare(b *tl.Buffer) error {
 				return tl.NilFieldError("inputBusinessBotRecipients", "exclude_users")
 			}
 			if err := m.ExcludeUsers[i1].Encode(b); err != nil {
-				return err
+				return tl.EncodeFieldErr("inputBusinessBotRecipients", "exclude_users", err)
 			}
 		}
 	}
@@ -85856,6 +89375,9 @@ func (m *BusinessBotRecipients) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *BusinessBotRecipients) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("businessBotRecipients")
+	}
 	var f0 uint32
 	if m.ExistingChats {
 		f0 |= 1 << 0
@@ -85973,9 +89495,12 @@ func (m *ContactBirthday) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ContactBirthday) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("contactBirthday")
+	}
 	b.PutInt64(m.ContactID)
 	if err := m.Birthday.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("contactBirthday", "birthday", err)
 	}
 	return b.WriteErr()
 }
@@ -86031,6 +89556,9 @@ func (m *MissingInvitee) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MissingInvitee) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("missingInvitee")
+	}
 	var f0 uint32
 	if m.PremiumWouldAllowInvite {
 		f0 |= 1 << 0
@@ -86095,6 +89623,9 @@ func (m *InputBusinessChatLink) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputBusinessChatLink) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputBusinessChatLink")
+	}
 	var f0 uint32
 	if m.Entities != nil {
 		f0 |= 1 << 0
@@ -86111,7 +89642,7 @@ func (m *InputBusinessChatLink) EncodeBare(b *tl.Buffer) error {
 				return tl.NilFieldError("inputBusinessChatLink", "entities")
 			}
 			if err := m.Entities[i1].Encode(b); err != nil {
-				return err
+				return tl.EncodeFieldErr("inputBusinessChatLink", "entities", err)
 			}
 		}
 	}
@@ -86193,6 +89724,9 @@ func (m *BusinessChatLink) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *BusinessChatLink) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("businessChatLink")
+	}
 	var f0 uint32
 	if m.Entities != nil {
 		f0 |= 1 << 0
@@ -86210,7 +89744,7 @@ func (m *BusinessChatLink) EncodeBare(b *tl.Buffer) error {
 				return tl.NilFieldError("businessChatLink", "entities")
 			}
 			if err := m.Entities[i1].Encode(b); err != nil {
-				return err
+				return tl.EncodeFieldErr("businessChatLink", "entities", err)
 			}
 		}
 	}
@@ -86301,6 +89835,9 @@ func (m *RequestedPeerUser) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *RequestedPeerUser) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("requestedPeerUser")
+	}
 	var f0 uint32
 	if m.FirstName.Set {
 		f0 |= 1 << 0
@@ -86330,7 +89867,7 @@ func (m *RequestedPeerUser) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.Photo != nil {
 		if err := m.Photo.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("requestedPeerUser", "photo", err)
 		}
 	}
 	return b.WriteErr()
@@ -86411,6 +89948,9 @@ func (m *RequestedPeerChat) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *RequestedPeerChat) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("requestedPeerChat")
+	}
 	var f0 uint32
 	if m.Title.Set {
 		f0 |= 1 << 0
@@ -86425,7 +89965,7 @@ func (m *RequestedPeerChat) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.Photo != nil {
 		if err := m.Photo.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("requestedPeerChat", "photo", err)
 		}
 	}
 	return b.WriteErr()
@@ -86495,6 +90035,9 @@ func (m *RequestedPeerChannel) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *RequestedPeerChannel) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("requestedPeerChannel")
+	}
 	var f0 uint32
 	if m.Title.Set {
 		f0 |= 1 << 0
@@ -86515,7 +90058,7 @@ func (m *RequestedPeerChannel) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.Photo != nil {
 		if err := m.Photo.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("requestedPeerChannel", "photo", err)
 		}
 	}
 	return b.WriteErr()
@@ -86587,6 +90130,9 @@ func (m *SponsoredMessageReportOption) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *SponsoredMessageReportOption) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("sponsoredMessageReportOption")
+	}
 	b.PutString(m.Text)
 	b.PutBytes(m.Option)
 	return b.WriteErr()
@@ -86643,6 +90189,9 @@ func (m *ReactionNotificationsFromContacts) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ReactionNotificationsFromContacts) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("reactionNotificationsFromContacts")
+	}
 	return b.WriteErr()
 }
 
@@ -86686,6 +90235,9 @@ func (m *ReactionNotificationsFromAll) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ReactionNotificationsFromAll) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("reactionNotificationsFromAll")
+	}
 	return b.WriteErr()
 }
 
@@ -86732,6 +90284,9 @@ func (m *ReactionsNotifySettings) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ReactionsNotifySettings) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("reactionsNotifySettings")
+	}
 	var f0 uint32
 	if m.MessagesNotifyFrom != nil {
 		f0 |= 1 << 0
@@ -86745,24 +90300,24 @@ func (m *ReactionsNotifySettings) EncodeBare(b *tl.Buffer) error {
 	b.PutUint32(f0)
 	if m.MessagesNotifyFrom != nil {
 		if err := m.MessagesNotifyFrom.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("reactionsNotifySettings", "messages_notify_from", err)
 		}
 	}
 	if m.StoriesNotifyFrom != nil {
 		if err := m.StoriesNotifyFrom.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("reactionsNotifySettings", "stories_notify_from", err)
 		}
 	}
 	if m.PollVotesNotifyFrom != nil {
 		if err := m.PollVotesNotifyFrom.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("reactionsNotifySettings", "poll_votes_notify_from", err)
 		}
 	}
 	if m.Sound == nil {
 		return tl.NilFieldError("reactionsNotifySettings", "sound")
 	}
 	if err := m.Sound.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("reactionsNotifySettings", "sound", err)
 	}
 	b.PutBool(m.ShowPreviews)
 	return b.WriteErr()
@@ -86839,6 +90394,9 @@ func (m *AvailableEffect) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AvailableEffect) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("availableEffect")
+	}
 	var f0 uint32
 	if m.PremiumRequired {
 		f0 |= 1 << 2
@@ -86932,6 +90490,9 @@ func (m *FactCheck) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *FactCheck) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("factCheck")
+	}
 	var f0 uint32
 	if m.NeedCheck {
 		f0 |= 1 << 0
@@ -86951,7 +90512,7 @@ func (m *FactCheck) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.Text != nil {
 		if err := m.Text.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("factCheck", "text", err)
 		}
 	}
 	b.PutInt64(m.Hash)
@@ -87027,6 +90588,9 @@ func (m *StarsTransactionPeerUnsupported) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StarsTransactionPeerUnsupported) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("starsTransactionPeerUnsupported")
+	}
 	return b.WriteErr()
 }
 
@@ -87070,6 +90634,9 @@ func (m *StarsTransactionPeerAppStore) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StarsTransactionPeerAppStore) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("starsTransactionPeerAppStore")
+	}
 	return b.WriteErr()
 }
 
@@ -87113,6 +90680,9 @@ func (m *StarsTransactionPeerPlayMarket) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StarsTransactionPeerPlayMarket) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("starsTransactionPeerPlayMarket")
+	}
 	return b.WriteErr()
 }
 
@@ -87156,6 +90726,9 @@ func (m *StarsTransactionPeerPremiumBot) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StarsTransactionPeerPremiumBot) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("starsTransactionPeerPremiumBot")
+	}
 	return b.WriteErr()
 }
 
@@ -87199,6 +90772,9 @@ func (m *StarsTransactionPeerFragment) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StarsTransactionPeerFragment) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("starsTransactionPeerFragment")
+	}
 	return b.WriteErr()
 }
 
@@ -87243,11 +90819,14 @@ func (m *StarsTransactionPeer) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StarsTransactionPeer) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("starsTransactionPeer")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("starsTransactionPeer", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("starsTransactionPeer", "peer", err)
 	}
 	return b.WriteErr()
 }
@@ -87296,6 +90875,9 @@ func (m *StarsTransactionPeerAds) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StarsTransactionPeerAds) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("starsTransactionPeerAds")
+	}
 	return b.WriteErr()
 }
 
@@ -87339,6 +90921,9 @@ func (m *StarsTransactionPeerAPI) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StarsTransactionPeerAPI) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("starsTransactionPeerAPI")
+	}
 	return b.WriteErr()
 }
 
@@ -87385,6 +90970,9 @@ func (m *StarsTopupOption) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StarsTopupOption) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("starsTopupOption")
+	}
 	var f0 uint32
 	if m.Extended {
 		f0 |= 1 << 1
@@ -87499,6 +91087,9 @@ func (m *StarsTransaction) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StarsTransaction) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("starsTransaction")
+	}
 	var f0 uint32
 	if m.Refund {
 		f0 |= 1 << 3
@@ -87614,14 +91205,14 @@ func (m *StarsTransaction) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("starsTransaction", "amount")
 	}
 	if err := m.Amount.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("starsTransaction", "amount", err)
 	}
 	b.PutInt32(m.Date)
 	if m.Peer == nil {
 		return tl.NilFieldError("starsTransaction", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("starsTransaction", "peer", err)
 	}
 	if m.Title.Set {
 		b.PutString(m.Title.Value)
@@ -87631,7 +91222,7 @@ func (m *StarsTransaction) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.Photo != nil {
 		if err := m.Photo.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("starsTransaction", "photo", err)
 		}
 	}
 	if m.TransactionDate.Set {
@@ -87653,7 +91244,7 @@ func (m *StarsTransaction) EncodeBare(b *tl.Buffer) error {
 				return tl.NilFieldError("starsTransaction", "extended_media")
 			}
 			if err := m.ExtendedMedia[i1].Encode(b); err != nil {
-				return err
+				return tl.EncodeFieldErr("starsTransaction", "extended_media", err)
 			}
 		}
 	}
@@ -87665,7 +91256,7 @@ func (m *StarsTransaction) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.Stargift != nil {
 		if err := m.Stargift.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("starsTransaction", "stargift", err)
 		}
 	}
 	if m.FloodskipNumber.Set {
@@ -87676,12 +91267,12 @@ func (m *StarsTransaction) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.StarrefPeer != nil {
 		if err := m.StarrefPeer.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("starsTransaction", "starref_peer", err)
 		}
 	}
 	if m.StarrefAmount != nil {
 		if err := m.StarrefAmount.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("starsTransaction", "starref_amount", err)
 		}
 	}
 	if m.PaidMessages.Set {
@@ -87889,17 +91480,20 @@ func (m *FoundStory) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *FoundStory) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("foundStory")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("foundStory", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("foundStory", "peer", err)
 	}
 	if m.Story == nil {
 		return tl.NilFieldError("foundStory", "story")
 	}
 	if err := m.Story.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("foundStory", "story", err)
 	}
 	return b.WriteErr()
 }
@@ -87953,6 +91547,9 @@ func (m *GeoPointAddress) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *GeoPointAddress) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("geoPointAddress")
+	}
 	var f0 uint32
 	if m.State.Set {
 		f0 |= 1 << 0
@@ -88047,6 +91644,9 @@ func (m *StarsRevenueStatus) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StarsRevenueStatus) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("starsRevenueStatus")
+	}
 	var f0 uint32
 	if m.WithdrawalEnabled {
 		f0 |= 1 << 0
@@ -88059,19 +91659,19 @@ func (m *StarsRevenueStatus) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("starsRevenueStatus", "current_balance")
 	}
 	if err := m.CurrentBalance.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("starsRevenueStatus", "current_balance", err)
 	}
 	if m.AvailableBalance == nil {
 		return tl.NilFieldError("starsRevenueStatus", "available_balance")
 	}
 	if err := m.AvailableBalance.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("starsRevenueStatus", "available_balance", err)
 	}
 	if m.OverallRevenue == nil {
 		return tl.NilFieldError("starsRevenueStatus", "overall_revenue")
 	}
 	if err := m.OverallRevenue.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("starsRevenueStatus", "overall_revenue", err)
 	}
 	if m.NextWithdrawalAt.Set {
 		b.PutInt32(m.NextWithdrawalAt.Value)
@@ -88141,6 +91741,9 @@ func (m *InputStarsTransaction) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputStarsTransaction) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputStarsTransaction")
+	}
 	var f0 uint32
 	if m.Refund {
 		f0 |= 1 << 0
@@ -88203,6 +91806,9 @@ func (m *StarsGiftOption) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StarsGiftOption) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("starsGiftOption")
+	}
 	var f0 uint32
 	if m.Extended {
 		f0 |= 1 << 1
@@ -88282,12 +91888,15 @@ func (m *BotPreviewMedia) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *BotPreviewMedia) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("botPreviewMedia")
+	}
 	b.PutInt32(m.Date)
 	if m.Media == nil {
 		return tl.NilFieldError("botPreviewMedia", "media")
 	}
 	if err := m.Media.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("botPreviewMedia", "media", err)
 	}
 	return b.WriteErr()
 }
@@ -88339,6 +91948,9 @@ func (m *StarsSubscriptionPricing) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StarsSubscriptionPricing) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("starsSubscriptionPricing")
+	}
 	b.PutInt32(m.Period)
 	b.PutInt64(m.Amount)
 	return b.WriteErr()
@@ -88401,6 +92013,9 @@ func (m *StarsSubscription) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StarsSubscription) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("starsSubscription")
+	}
 	var f0 uint32
 	if m.Canceled {
 		f0 |= 1 << 0
@@ -88432,11 +92047,11 @@ func (m *StarsSubscription) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("starsSubscription", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("starsSubscription", "peer", err)
 	}
 	b.PutInt32(m.UntilDate)
 	if err := m.Pricing.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("starsSubscription", "pricing", err)
 	}
 	if m.ChatInviteHash.Set {
 		b.PutString(m.ChatInviteHash.Value)
@@ -88446,7 +92061,7 @@ func (m *StarsSubscription) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.Photo != nil {
 		if err := m.Photo.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("starsSubscription", "photo", err)
 		}
 	}
 	if m.InvoiceSlug.Set {
@@ -88546,6 +92161,9 @@ func (m *MessageReactor) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageReactor) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageReactor")
+	}
 	var f0 uint32
 	if m.Top {
 		f0 |= 1 << 0
@@ -88562,7 +92180,7 @@ func (m *MessageReactor) EncodeBare(b *tl.Buffer) error {
 	b.PutUint32(f0)
 	if m.PeerID != nil {
 		if err := m.PeerID.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("messageReactor", "peer_id", err)
 		}
 	}
 	b.PutInt32(m.Count)
@@ -88632,6 +92250,9 @@ func (m *StarsGiveawayOption) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StarsGiveawayOption) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("starsGiveawayOption")
+	}
 	var f0 uint32
 	if m.Extended {
 		f0 |= 1 << 0
@@ -88653,7 +92274,7 @@ func (m *StarsGiveawayOption) EncodeBare(b *tl.Buffer) error {
 	b.PutVectorHeader(len(m.Winners))
 	for i0 := range m.Winners {
 		if err := m.Winners[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("starsGiveawayOption", "winners", err)
 		}
 	}
 	return b.WriteErr()
@@ -88744,6 +92365,9 @@ func (m *StarsGiveawayWinnersOption) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StarsGiveawayWinnersOption) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("starsGiveawayWinnersOption")
+	}
 	var f0 uint32
 	if m.Default {
 		f0 |= 1 << 0
@@ -88835,6 +92459,9 @@ func (m *StarGift) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StarGift) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("starGift")
+	}
 	var f0 uint32
 	if m.AvailabilityRemains.Set {
 		f0 |= 1 << 0
@@ -88932,7 +92559,7 @@ func (m *StarGift) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("starGift", "sticker")
 	}
 	if err := m.Sticker.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("starGift", "sticker", err)
 	}
 	b.PutInt64(m.Stars)
 	if m.AvailabilityRemains.Set {
@@ -88962,7 +92589,7 @@ func (m *StarGift) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.ReleasedBy != nil {
 		if err := m.ReleasedBy.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("starGift", "released_by", err)
 		}
 	}
 	if m.PerUserTotal.Set {
@@ -88988,7 +92615,7 @@ func (m *StarGift) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.Background != nil {
 		if err := m.Background.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("starGift", "background", err)
 		}
 	}
 	return b.WriteErr()
@@ -89194,6 +92821,9 @@ func (m *StarGiftUnique) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StarGiftUnique) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("starGiftUnique")
+	}
 	var f0 uint32
 	if m.RequirePremium {
 		f0 |= 1 << 6
@@ -89266,7 +92896,7 @@ func (m *StarGiftUnique) EncodeBare(b *tl.Buffer) error {
 	b.PutInt32(m.Num)
 	if m.OwnerID != nil {
 		if err := m.OwnerID.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("starGiftUnique", "owner_id", err)
 		}
 	}
 	if m.OwnerName.Set {
@@ -89281,7 +92911,7 @@ func (m *StarGiftUnique) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("starGiftUnique", "attributes")
 		}
 		if err := m.Attributes[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("starGiftUnique", "attributes", err)
 		}
 	}
 	b.PutInt32(m.AvailabilityIssued)
@@ -89296,13 +92926,13 @@ func (m *StarGiftUnique) EncodeBare(b *tl.Buffer) error {
 				return tl.NilFieldError("starGiftUnique", "resell_amount")
 			}
 			if err := m.ResellAmount[i1].Encode(b); err != nil {
-				return err
+				return tl.EncodeFieldErr("starGiftUnique", "resell_amount", err)
 			}
 		}
 	}
 	if m.ReleasedBy != nil {
 		if err := m.ReleasedBy.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("starGiftUnique", "released_by", err)
 		}
 	}
 	if m.ValueAmount.Set {
@@ -89316,17 +92946,17 @@ func (m *StarGiftUnique) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.ThemePeer != nil {
 		if err := m.ThemePeer.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("starGiftUnique", "theme_peer", err)
 		}
 	}
 	if m.PeerColor != nil {
 		if err := m.PeerColor.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("starGiftUnique", "peer_color", err)
 		}
 	}
 	if m.HostID != nil {
 		if err := m.HostID.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("starGiftUnique", "host_id", err)
 		}
 	}
 	if m.OfferMinStars.Set {
@@ -89509,6 +93139,9 @@ func (m *MessageReportOption) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *MessageReportOption) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("messageReportOption")
+	}
 	b.PutString(m.Text)
 	b.PutBytes(m.Option)
 	return b.WriteErr()
@@ -89563,11 +93196,14 @@ func (m *ReportResultChooseOption) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ReportResultChooseOption) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("reportResultChooseOption")
+	}
 	b.PutString(m.Title)
 	b.PutVectorHeader(len(m.Options))
 	for i0 := range m.Options {
 		if err := m.Options[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("reportResultChooseOption", "options", err)
 		}
 	}
 	return b.WriteErr()
@@ -89637,6 +93273,9 @@ func (m *ReportResultAddComment) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ReportResultAddComment) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("reportResultAddComment")
+	}
 	var f0 uint32
 	if m.Optional {
 		f0 |= 1 << 0
@@ -89696,6 +93335,9 @@ func (m *ReportResultReported) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ReportResultReported) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("reportResultReported")
+	}
 	return b.WriteErr()
 }
 
@@ -89742,6 +93384,9 @@ func (m *BotAppSettings) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *BotAppSettings) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("botAppSettings")
+	}
 	var f0 uint32
 	if m.PlaceholderPath.Set {
 		f0 |= 1 << 0
@@ -89856,6 +93501,9 @@ func (m *StarRefProgram) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StarRefProgram) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("starRefProgram")
+	}
 	var f0 uint32
 	if m.DurationMonths.Set {
 		f0 |= 1 << 0
@@ -89877,7 +93525,7 @@ func (m *StarRefProgram) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.DailyRevenuePerUser != nil {
 		if err := m.DailyRevenuePerUser.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("starRefProgram", "daily_revenue_per_user", err)
 		}
 	}
 	return b.WriteErr()
@@ -89958,6 +93606,9 @@ func (m *ConnectedBotStarRef) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ConnectedBotStarRef) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("connectedBotStarRef")
+	}
 	var f0 uint32
 	if m.Revoked {
 		f0 |= 1 << 1
@@ -90051,6 +93702,9 @@ func (m *StarsAmount) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StarsAmount) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("starsAmount")
+	}
 	b.PutInt64(m.Amount)
 	b.PutInt32(m.Nanos)
 	return b.WriteErr()
@@ -90104,6 +93758,9 @@ func (m *StarsTonAmount) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StarsTonAmount) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("starsTonAmount")
+	}
 	b.PutInt64(m.Amount)
 	return b.WriteErr()
 }
@@ -90154,6 +93811,9 @@ func (m *BotVerifierSettings) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *BotVerifierSettings) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("botVerifierSettings")
+	}
 	var f0 uint32
 	if m.CanModifyCustomDescription {
 		f0 |= 1 << 1
@@ -90230,6 +93890,9 @@ func (m *BotVerification) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *BotVerification) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("botVerification")
+	}
 	b.PutInt64(m.BotID)
 	b.PutInt64(m.Icon)
 	b.PutString(m.Description)
@@ -90290,6 +93953,9 @@ func (m *StarGiftAttributeModel) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StarGiftAttributeModel) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("starGiftAttributeModel")
+	}
 	var f0 uint32
 	if m.Crafted {
 		f0 |= 1 << 0
@@ -90300,13 +93966,13 @@ func (m *StarGiftAttributeModel) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("starGiftAttributeModel", "document")
 	}
 	if err := m.Document.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("starGiftAttributeModel", "document", err)
 	}
 	if m.Rarity == nil {
 		return tl.NilFieldError("starGiftAttributeModel", "rarity")
 	}
 	if err := m.Rarity.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("starGiftAttributeModel", "rarity", err)
 	}
 	return b.WriteErr()
 }
@@ -90370,18 +94036,21 @@ func (m *StarGiftAttributePattern) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StarGiftAttributePattern) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("starGiftAttributePattern")
+	}
 	b.PutString(m.Name)
 	if m.Document == nil {
 		return tl.NilFieldError("starGiftAttributePattern", "document")
 	}
 	if err := m.Document.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("starGiftAttributePattern", "document", err)
 	}
 	if m.Rarity == nil {
 		return tl.NilFieldError("starGiftAttributePattern", "rarity")
 	}
 	if err := m.Rarity.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("starGiftAttributePattern", "rarity", err)
 	}
 	return b.WriteErr()
 }
@@ -90443,6 +94112,9 @@ func (m *StarGiftAttributeBackdrop) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StarGiftAttributeBackdrop) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("starGiftAttributeBackdrop")
+	}
 	b.PutString(m.Name)
 	b.PutInt32(m.BackdropID)
 	b.PutInt32(m.CenterColor)
@@ -90453,7 +94125,7 @@ func (m *StarGiftAttributeBackdrop) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("starGiftAttributeBackdrop", "rarity")
 	}
 	if err := m.Rarity.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("starGiftAttributeBackdrop", "rarity", err)
 	}
 	return b.WriteErr()
 }
@@ -90526,6 +94198,9 @@ func (m *StarGiftAttributeOriginalDetails) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StarGiftAttributeOriginalDetails) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("starGiftAttributeOriginalDetails")
+	}
 	var f0 uint32
 	if m.SenderID != nil {
 		f0 |= 1 << 0
@@ -90536,19 +94211,19 @@ func (m *StarGiftAttributeOriginalDetails) EncodeBare(b *tl.Buffer) error {
 	b.PutUint32(f0)
 	if m.SenderID != nil {
 		if err := m.SenderID.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("starGiftAttributeOriginalDetails", "sender_id", err)
 		}
 	}
 	if m.RecipientID == nil {
 		return tl.NilFieldError("starGiftAttributeOriginalDetails", "recipient_id")
 	}
 	if err := m.RecipientID.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("starGiftAttributeOriginalDetails", "recipient_id", err)
 	}
 	b.PutInt32(m.Date)
 	if m.Message != nil {
 		if err := m.Message.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("starGiftAttributeOriginalDetails", "message", err)
 		}
 	}
 	return b.WriteErr()
@@ -90645,6 +94320,9 @@ func (m *SavedStarGift) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *SavedStarGift) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("savedStarGift")
+	}
 	var f0 uint32
 	if m.NameHidden {
 		f0 |= 1 << 0
@@ -90712,7 +94390,7 @@ func (m *SavedStarGift) EncodeBare(b *tl.Buffer) error {
 	b.PutUint32(f0)
 	if m.FromID != nil {
 		if err := m.FromID.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("savedStarGift", "from_id", err)
 		}
 	}
 	b.PutInt32(m.Date)
@@ -90720,11 +94398,11 @@ func (m *SavedStarGift) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("savedStarGift", "gift")
 	}
 	if err := m.Gift.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("savedStarGift", "gift", err)
 	}
 	if m.Message != nil {
 		if err := m.Message.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("savedStarGift", "message", err)
 		}
 	}
 	if m.MsgID.Set {
@@ -90935,6 +94613,9 @@ func (m *InputSavedStarGiftUser) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputSavedStarGiftUser) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputSavedStarGiftUser")
+	}
 	b.PutInt32(m.MsgID)
 	return b.WriteErr()
 }
@@ -90985,11 +94666,14 @@ func (m *InputSavedStarGiftChat) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputSavedStarGiftChat) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputSavedStarGiftChat")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("inputSavedStarGiftChat", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("inputSavedStarGiftChat", "peer", err)
 	}
 	b.PutInt64(m.SavedID)
 	return b.WriteErr()
@@ -91043,6 +94727,9 @@ func (m *InputSavedStarGiftSlug) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputSavedStarGiftSlug) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputSavedStarGiftSlug")
+	}
 	b.PutString(m.Slug)
 	return b.WriteErr()
 }
@@ -91091,6 +94778,9 @@ func (m *PaidReactionPrivacyDefault) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaidReactionPrivacyDefault) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("paidReactionPrivacyDefault")
+	}
 	return b.WriteErr()
 }
 
@@ -91134,6 +94824,9 @@ func (m *PaidReactionPrivacyAnonymous) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaidReactionPrivacyAnonymous) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("paidReactionPrivacyAnonymous")
+	}
 	return b.WriteErr()
 }
 
@@ -91178,11 +94871,14 @@ func (m *PaidReactionPrivacyPeer) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PaidReactionPrivacyPeer) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("paidReactionPrivacyPeer")
+	}
 	if m.Peer == nil {
 		return tl.NilFieldError("paidReactionPrivacyPeer", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("paidReactionPrivacyPeer", "peer", err)
 	}
 	return b.WriteErr()
 }
@@ -91231,6 +94927,9 @@ func (m *RequirementToContactEmpty) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *RequirementToContactEmpty) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("requirementToContactEmpty")
+	}
 	return b.WriteErr()
 }
 
@@ -91274,6 +94973,9 @@ func (m *RequirementToContactPremium) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *RequirementToContactPremium) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("requirementToContactPremium")
+	}
 	return b.WriteErr()
 }
 
@@ -91320,6 +95022,9 @@ func (m *RequirementToContactPaidMessages) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *RequirementToContactPaidMessages) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("requirementToContactPaidMessages")
+	}
 	b.PutInt64(m.StarsAmount)
 	return b.WriteErr()
 }
@@ -91380,6 +95085,9 @@ func (m *BusinessBotRights) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *BusinessBotRights) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("businessBotRights")
+	}
 	var f0 uint32
 	if m.Reply {
 		f0 |= 1 << 0
@@ -91490,6 +95198,9 @@ func (m *DisallowedGiftsSettings) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *DisallowedGiftsSettings) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("disallowedGiftsSettings")
+	}
 	var f0 uint32
 	if m.DisallowUnlimitedStargifts {
 		f0 |= 1 << 0
@@ -91563,6 +95274,9 @@ func (m *SponsoredPeer) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *SponsoredPeer) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("sponsoredPeer")
+	}
 	var f0 uint32
 	if m.SponsorInfo.Set {
 		f0 |= 1 << 0
@@ -91576,7 +95290,7 @@ func (m *SponsoredPeer) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("sponsoredPeer", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("sponsoredPeer", "peer", err)
 	}
 	if m.SponsorInfo.Set {
 		b.PutString(m.SponsorInfo.Value)
@@ -91652,6 +95366,9 @@ func (m *StarGiftAttributeIDModel) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StarGiftAttributeIDModel) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("starGiftAttributeIdModel")
+	}
 	b.PutInt64(m.DocumentID)
 	return b.WriteErr()
 }
@@ -91701,6 +95418,9 @@ func (m *StarGiftAttributeIDPattern) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StarGiftAttributeIDPattern) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("starGiftAttributeIdPattern")
+	}
 	b.PutInt64(m.DocumentID)
 	return b.WriteErr()
 }
@@ -91750,6 +95470,9 @@ func (m *StarGiftAttributeIDBackdrop) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StarGiftAttributeIDBackdrop) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("starGiftAttributeIdBackdrop")
+	}
 	b.PutInt32(m.BackdropID)
 	return b.WriteErr()
 }
@@ -91798,11 +95521,14 @@ func (m *StarGiftAttributeCounter) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StarGiftAttributeCounter) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("starGiftAttributeCounter")
+	}
 	if m.Attribute == nil {
 		return tl.NilFieldError("starGiftAttributeCounter", "attribute")
 	}
 	if err := m.Attribute.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("starGiftAttributeCounter", "attribute", err)
 	}
 	b.PutInt32(m.Count)
 	return b.WriteErr()
@@ -91857,12 +95583,15 @@ func (m *PendingSuggestion) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *PendingSuggestion) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("pendingSuggestion")
+	}
 	b.PutString(m.Suggestion)
 	if err := m.Title.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("pendingSuggestion", "title", err)
 	}
 	if err := m.Description.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("pendingSuggestion", "description", err)
 	}
 	b.PutString(m.URL)
 	return b.WriteErr()
@@ -91927,9 +95656,12 @@ func (m *TodoItem) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *TodoItem) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("todoItem")
+	}
 	b.PutInt32(m.ID)
 	if err := m.Title.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("todoItem", "title", err)
 	}
 	return b.WriteErr()
 }
@@ -91986,6 +95718,9 @@ func (m *TodoList) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *TodoList) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("todoList")
+	}
 	var f0 uint32
 	if m.OthersCanAppend {
 		f0 |= 1 << 0
@@ -91995,12 +95730,12 @@ func (m *TodoList) EncodeBare(b *tl.Buffer) error {
 	}
 	b.PutUint32(f0)
 	if err := m.Title.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("todoList", "title", err)
 	}
 	b.PutVectorHeader(len(m.List))
 	for i0 := range m.List {
 		if err := m.List[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("todoList", "list", err)
 		}
 	}
 	return b.WriteErr()
@@ -92079,12 +95814,15 @@ func (m *TodoCompletion) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *TodoCompletion) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("todoCompletion")
+	}
 	b.PutInt32(m.ID)
 	if m.CompletedBy == nil {
 		return tl.NilFieldError("todoCompletion", "completed_by")
 	}
 	if err := m.CompletedBy.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("todoCompletion", "completed_by", err)
 	}
 	b.PutInt32(m.Date)
 	return b.WriteErr()
@@ -92142,6 +95880,9 @@ func (m *SuggestedPost) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *SuggestedPost) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("suggestedPost")
+	}
 	var f0 uint32
 	if m.Accepted {
 		f0 |= 1 << 1
@@ -92158,7 +95899,7 @@ func (m *SuggestedPost) EncodeBare(b *tl.Buffer) error {
 	b.PutUint32(f0)
 	if m.Price != nil {
 		if err := m.Price.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("suggestedPost", "price", err)
 		}
 	}
 	if m.ScheduleDate.Set {
@@ -92228,6 +95969,9 @@ func (m *StarsRating) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StarsRating) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("starsRating")
+	}
 	var f0 uint32
 	if m.NextLevelStars.Set {
 		f0 |= 1 << 0
@@ -92306,6 +96050,9 @@ func (m *StarGiftCollection) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StarGiftCollection) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("starGiftCollection")
+	}
 	var f0 uint32
 	if m.Icon != nil {
 		f0 |= 1 << 0
@@ -92315,7 +96062,7 @@ func (m *StarGiftCollection) EncodeBare(b *tl.Buffer) error {
 	b.PutString(m.Title)
 	if m.Icon != nil {
 		if err := m.Icon.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("starGiftCollection", "icon", err)
 		}
 	}
 	b.PutInt32(m.GiftsCount)
@@ -92388,6 +96135,9 @@ func (m *StoryAlbum) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StoryAlbum) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("storyAlbum")
+	}
 	var f0 uint32
 	if m.IconPhoto != nil {
 		f0 |= 1 << 0
@@ -92400,12 +96150,12 @@ func (m *StoryAlbum) EncodeBare(b *tl.Buffer) error {
 	b.PutString(m.Title)
 	if m.IconPhoto != nil {
 		if err := m.IconPhoto.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("storyAlbum", "icon_photo", err)
 		}
 	}
 	if m.IconVideo != nil {
 		if err := m.IconVideo.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("storyAlbum", "icon_video", err)
 		}
 	}
 	return b.WriteErr()
@@ -92476,6 +96226,9 @@ func (m *SearchPostsFlood) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *SearchPostsFlood) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("searchPostsFlood")
+	}
 	var f0 uint32
 	if m.QueryIsFree {
 		f0 |= 1 << 0
@@ -92555,6 +96308,9 @@ func (m *ProfileTabPosts) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ProfileTabPosts) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("profileTabPosts")
+	}
 	return b.WriteErr()
 }
 
@@ -92598,6 +96354,9 @@ func (m *ProfileTabGifts) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ProfileTabGifts) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("profileTabGifts")
+	}
 	return b.WriteErr()
 }
 
@@ -92641,6 +96400,9 @@ func (m *ProfileTabMedia) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ProfileTabMedia) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("profileTabMedia")
+	}
 	return b.WriteErr()
 }
 
@@ -92684,6 +96446,9 @@ func (m *ProfileTabFiles) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ProfileTabFiles) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("profileTabFiles")
+	}
 	return b.WriteErr()
 }
 
@@ -92727,6 +96492,9 @@ func (m *ProfileTabMusic) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ProfileTabMusic) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("profileTabMusic")
+	}
 	return b.WriteErr()
 }
 
@@ -92770,6 +96538,9 @@ func (m *ProfileTabVoice) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ProfileTabVoice) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("profileTabVoice")
+	}
 	return b.WriteErr()
 }
 
@@ -92813,6 +96584,9 @@ func (m *ProfileTabLinks) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ProfileTabLinks) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("profileTabLinks")
+	}
 	return b.WriteErr()
 }
 
@@ -92856,6 +96630,9 @@ func (m *ProfileTabGifs) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ProfileTabGifs) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("profileTabGifs")
+	}
 	return b.WriteErr()
 }
 
@@ -92899,6 +96676,9 @@ func (m *InputChatThemeEmpty) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputChatThemeEmpty) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputChatThemeEmpty")
+	}
 	return b.WriteErr()
 }
 
@@ -92943,6 +96723,9 @@ func (m *InputChatTheme) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputChatTheme) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputChatTheme")
+	}
 	b.PutString(m.Emoticon)
 	return b.WriteErr()
 }
@@ -92992,6 +96775,9 @@ func (m *InputChatThemeUniqueGift) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputChatThemeUniqueGift) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputChatThemeUniqueGift")
+	}
 	b.PutString(m.Slug)
 	return b.WriteErr()
 }
@@ -93040,6 +96826,9 @@ func (m *StarGiftUpgradePrice) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StarGiftUpgradePrice) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("starGiftUpgradePrice")
+	}
 	b.PutInt32(m.Date)
 	b.PutInt64(m.UpgradeStars)
 	return b.WriteErr()
@@ -93096,6 +96885,9 @@ func (m *GroupCallMessage) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *GroupCallMessage) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("groupCallMessage")
+	}
 	var f0 uint32
 	if m.FromAdmin {
 		f0 |= 1 << 1
@@ -93109,11 +96901,11 @@ func (m *GroupCallMessage) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("groupCallMessage", "from_id")
 	}
 	if err := m.FromID.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("groupCallMessage", "from_id", err)
 	}
 	b.PutInt32(m.Date)
 	if err := m.Message.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("groupCallMessage", "message", err)
 	}
 	if m.PaidMessageStars.Set {
 		b.PutInt64(m.PaidMessageStars.Value)
@@ -93191,6 +96983,9 @@ func (m *GroupCallDonor) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *GroupCallDonor) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("groupCallDonor")
+	}
 	var f0 uint32
 	if m.Top {
 		f0 |= 1 << 0
@@ -93204,7 +96999,7 @@ func (m *GroupCallDonor) EncodeBare(b *tl.Buffer) error {
 	b.PutUint32(f0)
 	if m.PeerID != nil {
 		if err := m.PeerID.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("groupCallDonor", "peer_id", err)
 		}
 	}
 	b.PutInt64(m.Stars)
@@ -93267,6 +97062,9 @@ func (m *RecentStory) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *RecentStory) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("recentStory")
+	}
 	var f0 uint32
 	if m.Live {
 		f0 |= 1 << 0
@@ -93335,6 +97133,9 @@ func (m *AuctionBidLevel) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AuctionBidLevel) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("auctionBidLevel")
+	}
 	b.PutInt32(m.Pos)
 	b.PutInt64(m.Amount)
 	b.PutInt32(m.Date)
@@ -93391,6 +97192,9 @@ func (m *StarGiftAuctionStateNotModified) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StarGiftAuctionStateNotModified) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("starGiftAuctionStateNotModified")
+	}
 	return b.WriteErr()
 }
 
@@ -93446,6 +97250,9 @@ func (m *StarGiftAuctionState) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StarGiftAuctionState) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("starGiftAuctionState")
+	}
 	b.PutInt32(m.Version)
 	b.PutInt32(m.StartDate)
 	b.PutInt32(m.EndDate)
@@ -93453,7 +97260,7 @@ func (m *StarGiftAuctionState) EncodeBare(b *tl.Buffer) error {
 	b.PutVectorHeader(len(m.BidLevels))
 	for i0 := range m.BidLevels {
 		if err := m.BidLevels[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("starGiftAuctionState", "bid_levels", err)
 		}
 	}
 	b.PutVectorHeader(len(m.TopBidders))
@@ -93471,7 +97278,7 @@ func (m *StarGiftAuctionState) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("starGiftAuctionState", "rounds")
 		}
 		if err := m.Rounds[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("starGiftAuctionState", "rounds", err)
 		}
 	}
 	return b.WriteErr()
@@ -93593,6 +97400,9 @@ func (m *StarGiftAuctionStateFinished) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StarGiftAuctionStateFinished) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("starGiftAuctionStateFinished")
+	}
 	var f0 uint32
 	if m.ListedCount.Set {
 		f0 |= 1 << 0
@@ -93699,6 +97509,9 @@ func (m *StarGiftAuctionUserState) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StarGiftAuctionUserState) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("starGiftAuctionUserState")
+	}
 	var f0 uint32
 	if m.Returned {
 		f0 |= 1 << 1
@@ -93736,7 +97549,7 @@ func (m *StarGiftAuctionUserState) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.BidPeer != nil {
 		if err := m.BidPeer.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("starGiftAuctionUserState", "bid_peer", err)
 		}
 	}
 	b.PutInt32(m.AcquiredCount)
@@ -93822,6 +97635,9 @@ func (m *StarGiftAuctionAcquiredGift) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StarGiftAuctionAcquiredGift) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("starGiftAuctionAcquiredGift")
+	}
 	var f0 uint32
 	if m.NameHidden {
 		f0 |= 1 << 0
@@ -93837,7 +97653,7 @@ func (m *StarGiftAuctionAcquiredGift) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("starGiftAuctionAcquiredGift", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("starGiftAuctionAcquiredGift", "peer", err)
 	}
 	b.PutInt32(m.Date)
 	b.PutInt64(m.BidAmount)
@@ -93845,7 +97661,7 @@ func (m *StarGiftAuctionAcquiredGift) EncodeBare(b *tl.Buffer) error {
 	b.PutInt32(m.Pos)
 	if m.Message != nil {
 		if err := m.Message.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("starGiftAuctionAcquiredGift", "message", err)
 		}
 	}
 	if m.GiftNum.Set {
@@ -93936,20 +97752,23 @@ func (m *StarGiftActiveAuctionState) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StarGiftActiveAuctionState) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("starGiftActiveAuctionState")
+	}
 	if m.Gift == nil {
 		return tl.NilFieldError("starGiftActiveAuctionState", "gift")
 	}
 	if err := m.Gift.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("starGiftActiveAuctionState", "gift", err)
 	}
 	if m.State == nil {
 		return tl.NilFieldError("starGiftActiveAuctionState", "state")
 	}
 	if err := m.State.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("starGiftActiveAuctionState", "state", err)
 	}
 	if err := m.UserState.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("starGiftActiveAuctionState", "user_state", err)
 	}
 	return b.WriteErr()
 }
@@ -94008,6 +97827,9 @@ func (m *InputStarGiftAuction) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputStarGiftAuction) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputStarGiftAuction")
+	}
 	b.PutInt64(m.GiftID)
 	return b.WriteErr()
 }
@@ -94057,6 +97879,9 @@ func (m *InputStarGiftAuctionSlug) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputStarGiftAuctionSlug) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputStarGiftAuctionSlug")
+	}
 	b.PutString(m.Slug)
 	return b.WriteErr()
 }
@@ -94108,6 +97933,9 @@ func (m *Passkey) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *Passkey) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("passkey")
+	}
 	var f0 uint32
 	if m.SoftwareEmojiID.Set {
 		f0 |= 1 << 0
@@ -94197,8 +98025,11 @@ func (m *InputPasskeyResponseRegister) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputPasskeyResponseRegister) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputPasskeyResponseRegister")
+	}
 	if err := m.ClientData.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("inputPasskeyResponseRegister", "client_data", err)
 	}
 	b.PutBytes(m.AttestationData)
 	return b.WriteErr()
@@ -94258,8 +98089,11 @@ func (m *InputPasskeyResponseLogin) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputPasskeyResponseLogin) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputPasskeyResponseLogin")
+	}
 	if err := m.ClientData.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("inputPasskeyResponseLogin", "client_data", err)
 	}
 	b.PutBytes(m.AuthenticatorData)
 	b.PutBytes(m.Signature)
@@ -94326,13 +98160,16 @@ func (m *InputPasskeyCredentialPublicKey) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputPasskeyCredentialPublicKey) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputPasskeyCredentialPublicKey")
+	}
 	b.PutString(m.ID)
 	b.PutString(m.RawID)
 	if m.Response == nil {
 		return tl.NilFieldError("inputPasskeyCredentialPublicKey", "response")
 	}
 	if err := m.Response.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("inputPasskeyCredentialPublicKey", "response", err)
 	}
 	return b.WriteErr()
 }
@@ -94392,6 +98229,9 @@ func (m *InputPasskeyCredentialFirebasePNV) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputPasskeyCredentialFirebasePNV) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputPasskeyCredentialFirebasePNV")
+	}
 	b.PutString(m.PnvToken)
 	return b.WriteErr()
 }
@@ -94441,6 +98281,9 @@ func (m *StarGiftBackground) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StarGiftBackground) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("starGiftBackground")
+	}
 	b.PutInt32(m.CenterColor)
 	b.PutInt32(m.EdgeColor)
 	b.PutInt32(m.TextColor)
@@ -94499,6 +98342,9 @@ func (m *StarGiftAuctionRound) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StarGiftAuctionRound) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("starGiftAuctionRound")
+	}
 	b.PutInt32(m.Num)
 	b.PutInt32(m.Duration)
 	return b.WriteErr()
@@ -94555,6 +98401,9 @@ func (m *StarGiftAuctionRoundExtendable) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StarGiftAuctionRoundExtendable) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("starGiftAuctionRoundExtendable")
+	}
 	b.PutInt32(m.Num)
 	b.PutInt32(m.Duration)
 	b.PutInt32(m.ExtendTop)
@@ -94616,6 +98465,9 @@ func (m *StarGiftAttributeRarity) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StarGiftAttributeRarity) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("starGiftAttributeRarity")
+	}
 	b.PutInt32(m.Permille)
 	return b.WriteErr()
 }
@@ -94664,6 +98516,9 @@ func (m *StarGiftAttributeRarityUncommon) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StarGiftAttributeRarityUncommon) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("starGiftAttributeRarityUncommon")
+	}
 	return b.WriteErr()
 }
 
@@ -94707,6 +98562,9 @@ func (m *StarGiftAttributeRarityRare) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StarGiftAttributeRarityRare) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("starGiftAttributeRarityRare")
+	}
 	return b.WriteErr()
 }
 
@@ -94750,6 +98608,9 @@ func (m *StarGiftAttributeRarityEpic) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StarGiftAttributeRarityEpic) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("starGiftAttributeRarityEpic")
+	}
 	return b.WriteErr()
 }
 
@@ -94795,6 +98656,9 @@ func (m *StarGiftAttributeRarityLegendary) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StarGiftAttributeRarityLegendary) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("starGiftAttributeRarityLegendary")
+	}
 	return b.WriteErr()
 }
 
@@ -94840,6 +98704,9 @@ func (m *KeyboardButtonStyle) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *KeyboardButtonStyle) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("keyboardButtonStyle")
+	}
 	var f0 uint32
 	if m.BgPrimary {
 		f0 |= 1 << 0
@@ -94919,6 +98786,9 @@ func (m *InputMessageReadMetric) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputMessageReadMetric) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputMessageReadMetric")
+	}
 	b.PutInt32(m.MsgID)
 	b.PutInt64(m.ViewID)
 	b.PutInt32(m.TimeInViewMs)
@@ -94988,6 +98858,9 @@ func (m *InputAiComposeToneDefault) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputAiComposeToneDefault) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputAiComposeToneDefault")
+	}
 	b.PutString(m.Tone)
 	return b.WriteErr()
 }
@@ -95038,6 +98911,9 @@ func (m *InputAiComposeToneID) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputAiComposeToneID) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputAiComposeToneID")
+	}
 	b.PutInt64(m.ID)
 	b.PutInt64(m.AccessHash)
 	return b.WriteErr()
@@ -95091,6 +98967,9 @@ func (m *InputAiComposeToneSlug) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputAiComposeToneSlug) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputAiComposeToneSlug")
+	}
 	b.PutString(m.Slug)
 	return b.WriteErr()
 }
@@ -95140,6 +99019,9 @@ func (m *InputAiComposeToneSingleUse) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputAiComposeToneSingleUse) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputAiComposeToneSingleUse")
+	}
 	b.PutString(m.CustomPrompt)
 	return b.WriteErr()
 }
@@ -95198,6 +99080,9 @@ func (m *AiComposeTone) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AiComposeTone) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("aiComposeTone")
+	}
 	var f0 uint32
 	if m.Creator {
 		f0 |= 1 << 0
@@ -95236,7 +99121,7 @@ func (m *AiComposeTone) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.ExampleEnglish != nil {
 		if err := m.ExampleEnglish.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("aiComposeTone", "example_english", err)
 		}
 	}
 	return b.WriteErr()
@@ -95341,6 +99226,9 @@ func (m *AiComposeToneDefault) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AiComposeToneDefault) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("aiComposeToneDefault")
+	}
 	b.PutString(m.Tone)
 	b.PutInt64(m.EmojiID)
 	b.PutString(m.Title)
@@ -95397,11 +99285,14 @@ func (m *AiComposeToneExample) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *AiComposeToneExample) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("aiComposeToneExample")
+	}
 	if err := m.From.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("aiComposeToneExample", "from", err)
 	}
 	if err := m.To.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("aiComposeToneExample", "to", err)
 	}
 	return b.WriteErr()
 }
@@ -95459,6 +99350,9 @@ func (m *JoinChatBotResultApproved) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *JoinChatBotResultApproved) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("joinChatBotResultApproved")
+	}
 	return b.WriteErr()
 }
 
@@ -95502,6 +99396,9 @@ func (m *JoinChatBotResultDeclined) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *JoinChatBotResultDeclined) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("joinChatBotResultDeclined")
+	}
 	return b.WriteErr()
 }
 
@@ -95545,6 +99442,9 @@ func (m *JoinChatBotResultQueued) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *JoinChatBotResultQueued) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("joinChatBotResultQueued")
+	}
 	return b.WriteErr()
 }
 
@@ -95589,6 +99489,9 @@ func (m *JoinChatBotResultWebView) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *JoinChatBotResultWebView) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("joinChatBotResultWebView")
+	}
 	b.PutString(m.URL)
 	return b.WriteErr()
 }
@@ -95639,6 +99542,9 @@ func (m *WebDomainException) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *WebDomainException) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("webDomainException")
+	}
 	var f0 uint32
 	if m.Favicon.Set {
 		f0 |= 1 << 0
@@ -95716,12 +99622,15 @@ func (m *InputRichFilePhoto) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputRichFilePhoto) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputRichFilePhoto")
+	}
 	b.PutString(m.ID)
 	if m.Photo == nil {
 		return tl.NilFieldError("inputRichFilePhoto", "photo")
 	}
 	if err := m.Photo.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("inputRichFilePhoto", "photo", err)
 	}
 	return b.WriteErr()
 }
@@ -95775,12 +99684,15 @@ func (m *InputRichFileDocument) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputRichFileDocument) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputRichFileDocument")
+	}
 	b.PutString(m.ID)
 	if m.Document == nil {
 		return tl.NilFieldError("inputRichFileDocument", "document")
 	}
 	if err := m.Document.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("inputRichFileDocument", "document", err)
 	}
 	return b.WriteErr()
 }
@@ -95838,6 +99750,9 @@ func (m *InputRichMessage) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputRichMessage) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputRichMessage")
+	}
 	var f0 uint32
 	if m.Rtl {
 		f0 |= 1 << 0
@@ -95861,7 +99776,7 @@ func (m *InputRichMessage) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("inputRichMessage", "blocks")
 		}
 		if err := m.Blocks[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("inputRichMessage", "blocks", err)
 		}
 	}
 	if m.Photos != nil {
@@ -95871,7 +99786,7 @@ func (m *InputRichMessage) EncodeBare(b *tl.Buffer) error {
 				return tl.NilFieldError("inputRichMessage", "photos")
 			}
 			if err := m.Photos[i1].Encode(b); err != nil {
-				return err
+				return tl.EncodeFieldErr("inputRichMessage", "photos", err)
 			}
 		}
 	}
@@ -95882,7 +99797,7 @@ func (m *InputRichMessage) EncodeBare(b *tl.Buffer) error {
 				return tl.NilFieldError("inputRichMessage", "documents")
 			}
 			if err := m.Documents[i1].Encode(b); err != nil {
-				return err
+				return tl.EncodeFieldErr("inputRichMessage", "documents", err)
 			}
 		}
 	}
@@ -95893,7 +99808,7 @@ func (m *InputRichMessage) EncodeBare(b *tl.Buffer) error {
 				return tl.NilFieldError("inputRichMessage", "users")
 			}
 			if err := m.Users[i1].Encode(b); err != nil {
-				return err
+				return tl.EncodeFieldErr("inputRichMessage", "users", err)
 			}
 		}
 	}
@@ -96006,6 +99921,9 @@ func (m *InputRichMessageHTML) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputRichMessageHTML) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputRichMessageHTML")
+	}
 	var f0 uint32
 	if m.Rtl {
 		f0 |= 1 << 0
@@ -96025,7 +99943,7 @@ func (m *InputRichMessageHTML) EncodeBare(b *tl.Buffer) error {
 				return tl.NilFieldError("inputRichMessageHTML", "files")
 			}
 			if err := m.Files[i1].Encode(b); err != nil {
-				return err
+				return tl.EncodeFieldErr("inputRichMessageHTML", "files", err)
 			}
 		}
 	}
@@ -96101,6 +100019,9 @@ func (m *InputRichMessageMarkdown) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InputRichMessageMarkdown) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("inputRichMessageMarkdown")
+	}
 	var f0 uint32
 	if m.Rtl {
 		f0 |= 1 << 0
@@ -96120,7 +100041,7 @@ func (m *InputRichMessageMarkdown) EncodeBare(b *tl.Buffer) error {
 				return tl.NilFieldError("inputRichMessageMarkdown", "files")
 			}
 			if err := m.Files[i1].Encode(b); err != nil {
-				return err
+				return tl.EncodeFieldErr("inputRichMessageMarkdown", "files", err)
 			}
 		}
 	}
@@ -96195,6 +100116,9 @@ func (m *RichMessage) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *RichMessage) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("richMessage")
+	}
 	var f0 uint32
 	if m.Rtl {
 		f0 |= 1 << 0
@@ -96209,7 +100133,7 @@ func (m *RichMessage) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("richMessage", "blocks")
 		}
 		if err := m.Blocks[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("richMessage", "blocks", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Photos))
@@ -96218,7 +100142,7 @@ func (m *RichMessage) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("richMessage", "photos")
 		}
 		if err := m.Photos[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("richMessage", "photos", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Documents))
@@ -96227,7 +100151,7 @@ func (m *RichMessage) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("richMessage", "documents")
 		}
 		if err := m.Documents[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("richMessage", "documents", err)
 		}
 	}
 	return b.WriteErr()
@@ -96318,6 +100242,9 @@ func (m *CommunityPeer) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *CommunityPeer) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("communityPeer")
+	}
 	var f0 uint32
 	if m.CanViewHistory {
 		f0 |= 1 << 2
@@ -96333,7 +100260,7 @@ func (m *CommunityPeer) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("communityPeer", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("communityPeer", "peer", err)
 	}
 	return b.WriteErr()
 }
@@ -96396,6 +100323,9 @@ func (m *CommunityPeerRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *CommunityPeerRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("communityPeerRequest")
+	}
 	var f0 uint32
 	if m.Visible {
 		f0 |= 1 << 0
@@ -96405,7 +100335,7 @@ func (m *CommunityPeerRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("communityPeerRequest", "peer")
 	}
 	if err := m.Peer.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("communityPeerRequest", "peer", err)
 	}
 	b.PutInt64(m.RequestedBy)
 	b.PutInt32(m.Date)
@@ -96478,6 +100408,9 @@ func (m *EphemeralMessage) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *EphemeralMessage) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("ephemeralMessage")
+	}
 	var f0 uint32
 	if m.Out {
 		f0 |= 1 << 0
@@ -96503,13 +100436,13 @@ func (m *EphemeralMessage) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("ephemeralMessage", "from_id")
 	}
 	if err := m.FromID.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("ephemeralMessage", "from_id", err)
 	}
 	if m.PeerID == nil {
 		return tl.NilFieldError("ephemeralMessage", "peer_id")
 	}
 	if err := m.PeerID.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("ephemeralMessage", "peer_id", err)
 	}
 	b.PutInt64(m.ReceiverID)
 	if m.TopMsgID.Set {
@@ -96524,23 +100457,23 @@ func (m *EphemeralMessage) EncodeBare(b *tl.Buffer) error {
 				return tl.NilFieldError("ephemeralMessage", "entities")
 			}
 			if err := m.Entities[i1].Encode(b); err != nil {
-				return err
+				return tl.EncodeFieldErr("ephemeralMessage", "entities", err)
 			}
 		}
 	}
 	if m.Media != nil {
 		if err := m.Media.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("ephemeralMessage", "media", err)
 		}
 	}
 	if m.ReplyMarkup != nil {
 		if err := m.ReplyMarkup.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("ephemeralMessage", "reply_markup", err)
 		}
 	}
 	if m.ReplyTo != nil {
 		if err := m.ReplyTo.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("ephemeralMessage", "reply_to", err)
 		}
 	}
 	return b.WriteErr()

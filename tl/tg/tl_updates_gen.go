@@ -32,6 +32,9 @@ func (m *UpdatesState) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdatesState) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updates.state")
+	}
 	b.PutInt32(m.Pts)
 	b.PutInt32(m.Qts)
 	b.PutInt32(m.Date)
@@ -98,6 +101,9 @@ func (m *UpdatesDifferenceEmpty) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdatesDifferenceEmpty) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updates.differenceEmpty")
+	}
 	b.PutInt32(m.Date)
 	b.PutInt32(m.Seq)
 	return b.WriteErr()
@@ -156,13 +162,16 @@ func (m *UpdatesDifference) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdatesDifference) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updates.difference")
+	}
 	b.PutVectorHeader(len(m.NewMessages))
 	for i0 := range m.NewMessages {
 		if m.NewMessages[i0] == nil {
 			return tl.NilFieldError("updates.difference", "new_messages")
 		}
 		if err := m.NewMessages[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("updates.difference", "new_messages", err)
 		}
 	}
 	b.PutVectorHeader(len(m.NewEncryptedMessages))
@@ -171,7 +180,7 @@ func (m *UpdatesDifference) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("updates.difference", "new_encrypted_messages")
 		}
 		if err := m.NewEncryptedMessages[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("updates.difference", "new_encrypted_messages", err)
 		}
 	}
 	b.PutVectorHeader(len(m.OtherUpdates))
@@ -180,7 +189,7 @@ func (m *UpdatesDifference) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("updates.difference", "other_updates")
 		}
 		if err := m.OtherUpdates[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("updates.difference", "other_updates", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Chats))
@@ -189,7 +198,7 @@ func (m *UpdatesDifference) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("updates.difference", "chats")
 		}
 		if err := m.Chats[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("updates.difference", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
@@ -198,11 +207,11 @@ func (m *UpdatesDifference) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("updates.difference", "users")
 		}
 		if err := m.Users[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("updates.difference", "users", err)
 		}
 	}
 	if err := m.State.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("updates.difference", "state", err)
 	}
 	return b.WriteErr()
 }
@@ -320,13 +329,16 @@ func (m *UpdatesDifferenceSlice) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdatesDifferenceSlice) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updates.differenceSlice")
+	}
 	b.PutVectorHeader(len(m.NewMessages))
 	for i0 := range m.NewMessages {
 		if m.NewMessages[i0] == nil {
 			return tl.NilFieldError("updates.differenceSlice", "new_messages")
 		}
 		if err := m.NewMessages[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("updates.differenceSlice", "new_messages", err)
 		}
 	}
 	b.PutVectorHeader(len(m.NewEncryptedMessages))
@@ -335,7 +347,7 @@ func (m *UpdatesDifferenceSlice) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("updates.differenceSlice", "new_encrypted_messages")
 		}
 		if err := m.NewEncryptedMessages[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("updates.differenceSlice", "new_encrypted_messages", err)
 		}
 	}
 	b.PutVectorHeader(len(m.OtherUpdates))
@@ -344,7 +356,7 @@ func (m *UpdatesDifferenceSlice) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("updates.differenceSlice", "other_updates")
 		}
 		if err := m.OtherUpdates[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("updates.differenceSlice", "other_updates", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Chats))
@@ -353,7 +365,7 @@ func (m *UpdatesDifferenceSlice) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("updates.differenceSlice", "chats")
 		}
 		if err := m.Chats[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("updates.differenceSlice", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
@@ -362,11 +374,11 @@ func (m *UpdatesDifferenceSlice) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("updates.differenceSlice", "users")
 		}
 		if err := m.Users[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("updates.differenceSlice", "users", err)
 		}
 	}
 	if err := m.IntermediateState.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("updates.differenceSlice", "intermediate_state", err)
 	}
 	return b.WriteErr()
 }
@@ -479,6 +491,9 @@ func (m *UpdatesDifferenceTooLong) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdatesDifferenceTooLong) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updates.differenceTooLong")
+	}
 	b.PutInt32(m.Pts)
 	return b.WriteErr()
 }
@@ -530,6 +545,9 @@ func (m *UpdatesChannelDifferenceEmpty) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdatesChannelDifferenceEmpty) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updates.channelDifferenceEmpty")
+	}
 	var f0 uint32
 	if m.Final {
 		f0 |= 1 << 0
@@ -607,6 +625,9 @@ func (m *UpdatesChannelDifferenceTooLong) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdatesChannelDifferenceTooLong) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updates.channelDifferenceTooLong")
+	}
 	var f0 uint32
 	if m.Final {
 		f0 |= 1 << 0
@@ -622,7 +643,7 @@ func (m *UpdatesChannelDifferenceTooLong) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("updates.channelDifferenceTooLong", "dialog")
 	}
 	if err := m.Dialog.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("updates.channelDifferenceTooLong", "dialog", err)
 	}
 	b.PutVectorHeader(len(m.Messages))
 	for i0 := range m.Messages {
@@ -630,7 +651,7 @@ func (m *UpdatesChannelDifferenceTooLong) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("updates.channelDifferenceTooLong", "messages")
 		}
 		if err := m.Messages[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("updates.channelDifferenceTooLong", "messages", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Chats))
@@ -639,7 +660,7 @@ func (m *UpdatesChannelDifferenceTooLong) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("updates.channelDifferenceTooLong", "chats")
 		}
 		if err := m.Chats[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("updates.channelDifferenceTooLong", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
@@ -648,7 +669,7 @@ func (m *UpdatesChannelDifferenceTooLong) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("updates.channelDifferenceTooLong", "users")
 		}
 		if err := m.Users[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("updates.channelDifferenceTooLong", "users", err)
 		}
 	}
 	return b.WriteErr()
@@ -753,6 +774,9 @@ func (m *UpdatesChannelDifference) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdatesChannelDifference) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updates.channelDifference")
+	}
 	var f0 uint32
 	if m.Final {
 		f0 |= 1 << 0
@@ -771,7 +795,7 @@ func (m *UpdatesChannelDifference) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("updates.channelDifference", "new_messages")
 		}
 		if err := m.NewMessages[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("updates.channelDifference", "new_messages", err)
 		}
 	}
 	b.PutVectorHeader(len(m.OtherUpdates))
@@ -780,7 +804,7 @@ func (m *UpdatesChannelDifference) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("updates.channelDifference", "other_updates")
 		}
 		if err := m.OtherUpdates[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("updates.channelDifference", "other_updates", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Chats))
@@ -789,7 +813,7 @@ func (m *UpdatesChannelDifference) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("updates.channelDifference", "chats")
 		}
 		if err := m.Chats[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("updates.channelDifference", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
@@ -798,7 +822,7 @@ func (m *UpdatesChannelDifference) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("updates.channelDifference", "users")
 		}
 		if err := m.Users[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("updates.channelDifference", "users", err)
 		}
 	}
 	return b.WriteErr()
@@ -906,6 +930,9 @@ func (m *UpdatesGetStateRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdatesGetStateRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updates.getState")
+	}
 	return b.WriteErr()
 }
 
@@ -953,6 +980,9 @@ func (m *UpdatesGetDifferenceRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdatesGetDifferenceRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updates.getDifference")
+	}
 	var f0 uint32
 	if m.PtsLimit.Set {
 		f0 |= 1 << 1
@@ -1057,6 +1087,9 @@ func (m *UpdatesGetChannelDifferenceRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UpdatesGetChannelDifferenceRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("updates.getChannelDifference")
+	}
 	var f0 uint32
 	if m.Force {
 		f0 |= 1 << 0
@@ -1066,13 +1099,13 @@ func (m *UpdatesGetChannelDifferenceRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("updates.getChannelDifference", "channel")
 	}
 	if err := m.Channel.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("updates.getChannelDifference", "channel", err)
 	}
 	if m.Filter == nil {
 		return tl.NilFieldError("updates.getChannelDifference", "filter")
 	}
 	if err := m.Filter.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("updates.getChannelDifference", "filter", err)
 	}
 	b.PutInt32(m.Pts)
 	b.PutInt32(m.Limit)

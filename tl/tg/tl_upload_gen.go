@@ -32,11 +32,14 @@ func (m *UploadFile) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UploadFile) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("upload.file")
+	}
 	if m.Type == nil {
 		return tl.NilFieldError("upload.file", "type")
 	}
 	if err := m.Type.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("upload.file", "type", err)
 	}
 	b.PutInt32(m.Mtime)
 	b.PutBytes(m.Bytes)
@@ -98,6 +101,9 @@ func (m *UploadFileCdnRedirect) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UploadFileCdnRedirect) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("upload.fileCdnRedirect")
+	}
 	b.PutInt32(m.DCID)
 	b.PutBytes(m.FileToken)
 	b.PutBytes(m.EncryptionKey)
@@ -105,7 +111,7 @@ func (m *UploadFileCdnRedirect) EncodeBare(b *tl.Buffer) error {
 	b.PutVectorHeader(len(m.FileHashes))
 	for i0 := range m.FileHashes {
 		if err := m.FileHashes[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("upload.fileCdnRedirect", "file_hashes", err)
 		}
 	}
 	return b.WriteErr()
@@ -185,13 +191,16 @@ func (m *UploadWebFile) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UploadWebFile) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("upload.webFile")
+	}
 	b.PutInt32(m.Size)
 	b.PutString(m.MimeType)
 	if m.FileType == nil {
 		return tl.NilFieldError("upload.webFile", "file_type")
 	}
 	if err := m.FileType.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("upload.webFile", "file_type", err)
 	}
 	b.PutInt32(m.Mtime)
 	b.PutBytes(m.Bytes)
@@ -255,6 +264,9 @@ func (m *UploadCdnFileReuploadNeeded) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UploadCdnFileReuploadNeeded) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("upload.cdnFileReuploadNeeded")
+	}
 	b.PutBytes(m.RequestToken)
 	return b.WriteErr()
 }
@@ -304,6 +316,9 @@ func (m *UploadCdnFile) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UploadCdnFile) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("upload.cdnFile")
+	}
 	b.PutBytes(m.Bytes)
 	return b.WriteErr()
 }
@@ -353,6 +368,9 @@ func (m *UploadSaveFilePartRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UploadSaveFilePartRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("upload.saveFilePart")
+	}
 	b.PutInt64(m.FileID)
 	b.PutInt32(m.FilePart)
 	b.PutBytes(m.Bytes)
@@ -412,6 +430,9 @@ func (m *UploadGetFileRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UploadGetFileRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("upload.getFile")
+	}
 	var f0 uint32
 	if m.Precise {
 		f0 |= 1 << 0
@@ -424,7 +445,7 @@ func (m *UploadGetFileRequest) EncodeBare(b *tl.Buffer) error {
 		return tl.NilFieldError("upload.getFile", "location")
 	}
 	if err := m.Location.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("upload.getFile", "location", err)
 	}
 	b.PutInt64(m.Offset)
 	b.PutInt32(m.Limit)
@@ -490,6 +511,9 @@ func (m *UploadSaveBigFilePartRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UploadSaveBigFilePartRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("upload.saveBigFilePart")
+	}
 	b.PutInt64(m.FileID)
 	b.PutInt32(m.FilePart)
 	b.PutInt32(m.FileTotalParts)
@@ -551,11 +575,14 @@ func (m *UploadGetWebFileRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UploadGetWebFileRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("upload.getWebFile")
+	}
 	if m.Location == nil {
 		return tl.NilFieldError("upload.getWebFile", "location")
 	}
 	if err := m.Location.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("upload.getWebFile", "location", err)
 	}
 	b.PutInt32(m.Offset)
 	b.PutInt32(m.Limit)
@@ -613,6 +640,9 @@ func (m *UploadGetCdnFileRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UploadGetCdnFileRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("upload.getCdnFile")
+	}
 	b.PutBytes(m.FileToken)
 	b.PutInt64(m.Offset)
 	b.PutInt32(m.Limit)
@@ -669,6 +699,9 @@ func (m *UploadReuploadCdnFileRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UploadReuploadCdnFileRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("upload.reuploadCdnFile")
+	}
 	b.PutBytes(m.FileToken)
 	b.PutBytes(m.RequestToken)
 	return b.WriteErr()
@@ -721,6 +754,9 @@ func (m *UploadGetCdnFileHashesRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UploadGetCdnFileHashesRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("upload.getCdnFileHashes")
+	}
 	b.PutBytes(m.FileToken)
 	b.PutInt64(m.Offset)
 	return b.WriteErr()
@@ -773,11 +809,14 @@ func (m *UploadGetFileHashesRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UploadGetFileHashesRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("upload.getFileHashes")
+	}
 	if m.Location == nil {
 		return tl.NilFieldError("upload.getFileHashes", "location")
 	}
 	if err := m.Location.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("upload.getFileHashes", "location", err)
 	}
 	b.PutInt64(m.Offset)
 	return b.WriteErr()

@@ -30,8 +30,11 @@ func (m *UsersUserFull) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UsersUserFull) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("users.userFull")
+	}
 	if err := m.FullUser.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("users.userFull", "full_user", err)
 	}
 	b.PutVectorHeader(len(m.Chats))
 	for i0 := range m.Chats {
@@ -39,7 +42,7 @@ func (m *UsersUserFull) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("users.userFull", "chats")
 		}
 		if err := m.Chats[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("users.userFull", "chats", err)
 		}
 	}
 	b.PutVectorHeader(len(m.Users))
@@ -48,7 +51,7 @@ func (m *UsersUserFull) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("users.userFull", "users")
 		}
 		if err := m.Users[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("users.userFull", "users", err)
 		}
 	}
 	return b.WriteErr()
@@ -126,13 +129,16 @@ func (m *UsersUsers) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UsersUsers) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("users.users")
+	}
 	b.PutVectorHeader(len(m.Users))
 	for i0 := range m.Users {
 		if m.Users[i0] == nil {
 			return tl.NilFieldError("users.users", "users")
 		}
 		if err := m.Users[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("users.users", "users", err)
 		}
 	}
 	return b.WriteErr()
@@ -193,6 +199,9 @@ func (m *UsersUsersSlice) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UsersUsersSlice) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("users.usersSlice")
+	}
 	b.PutInt32(m.Count)
 	b.PutVectorHeader(len(m.Users))
 	for i0 := range m.Users {
@@ -200,7 +209,7 @@ func (m *UsersUsersSlice) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("users.usersSlice", "users")
 		}
 		if err := m.Users[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("users.usersSlice", "users", err)
 		}
 	}
 	return b.WriteErr()
@@ -263,6 +272,9 @@ func (m *UsersSavedMusicNotModified) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UsersSavedMusicNotModified) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("users.savedMusicNotModified")
+	}
 	b.PutInt32(m.Count)
 	return b.WriteErr()
 }
@@ -313,6 +325,9 @@ func (m *UsersSavedMusic) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UsersSavedMusic) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("users.savedMusic")
+	}
 	b.PutInt32(m.Count)
 	b.PutVectorHeader(len(m.Documents))
 	for i0 := range m.Documents {
@@ -320,7 +335,7 @@ func (m *UsersSavedMusic) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("users.savedMusic", "documents")
 		}
 		if err := m.Documents[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("users.savedMusic", "documents", err)
 		}
 	}
 	return b.WriteErr()
@@ -381,13 +396,16 @@ func (m *UsersGetUsersRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UsersGetUsersRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("users.getUsers")
+	}
 	b.PutVectorHeader(len(m.ID))
 	for i0 := range m.ID {
 		if m.ID[i0] == nil {
 			return tl.NilFieldError("users.getUsers", "id")
 		}
 		if err := m.ID[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("users.getUsers", "id", err)
 		}
 	}
 	return b.WriteErr()
@@ -445,11 +463,14 @@ func (m *UsersGetFullUserRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UsersGetFullUserRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("users.getFullUser")
+	}
 	if m.ID == nil {
 		return tl.NilFieldError("users.getFullUser", "id")
 	}
 	if err := m.ID.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("users.getFullUser", "id", err)
 	}
 	return b.WriteErr()
 }
@@ -500,11 +521,14 @@ func (m *UsersSetSecureValueErrorsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UsersSetSecureValueErrorsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("users.setSecureValueErrors")
+	}
 	if m.ID == nil {
 		return tl.NilFieldError("users.setSecureValueErrors", "id")
 	}
 	if err := m.ID.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("users.setSecureValueErrors", "id", err)
 	}
 	b.PutVectorHeader(len(m.Errors))
 	for i0 := range m.Errors {
@@ -512,7 +536,7 @@ func (m *UsersSetSecureValueErrorsRequest) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("users.setSecureValueErrors", "errors")
 		}
 		if err := m.Errors[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("users.setSecureValueErrors", "errors", err)
 		}
 	}
 	return b.WriteErr()
@@ -577,13 +601,16 @@ func (m *UsersGetRequirementsToContactRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UsersGetRequirementsToContactRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("users.getRequirementsToContact")
+	}
 	b.PutVectorHeader(len(m.ID))
 	for i0 := range m.ID {
 		if m.ID[i0] == nil {
 			return tl.NilFieldError("users.getRequirementsToContact", "id")
 		}
 		if err := m.ID[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("users.getRequirementsToContact", "id", err)
 		}
 	}
 	return b.WriteErr()
@@ -644,11 +671,14 @@ func (m *UsersGetSavedMusicRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UsersGetSavedMusicRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("users.getSavedMusic")
+	}
 	if m.ID == nil {
 		return tl.NilFieldError("users.getSavedMusic", "id")
 	}
 	if err := m.ID.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("users.getSavedMusic", "id", err)
 	}
 	b.PutInt32(m.Offset)
 	b.PutInt32(m.Limit)
@@ -709,11 +739,14 @@ func (m *UsersGetSavedMusicByIDRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UsersGetSavedMusicByIDRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("users.getSavedMusicByID")
+	}
 	if m.ID == nil {
 		return tl.NilFieldError("users.getSavedMusicByID", "id")
 	}
 	if err := m.ID.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("users.getSavedMusicByID", "id", err)
 	}
 	b.PutVectorHeader(len(m.Documents))
 	for i0 := range m.Documents {
@@ -721,7 +754,7 @@ func (m *UsersGetSavedMusicByIDRequest) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("users.getSavedMusicByID", "documents")
 		}
 		if err := m.Documents[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("users.getSavedMusicByID", "documents", err)
 		}
 	}
 	return b.WriteErr()
@@ -783,14 +816,17 @@ func (m *UsersSuggestBirthdayRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *UsersSuggestBirthdayRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("users.suggestBirthday")
+	}
 	if m.ID == nil {
 		return tl.NilFieldError("users.suggestBirthday", "id")
 	}
 	if err := m.ID.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("users.suggestBirthday", "id", err)
 	}
 	if err := m.Birthday.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("users.suggestBirthday", "birthday", err)
 	}
 	return b.WriteErr()
 }

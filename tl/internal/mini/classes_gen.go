@@ -58,6 +58,9 @@ func (x *ShapeClassBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the held value.
 func (x *ShapeClassBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("Shape")
+	}
 	if x.Shape == nil {
 		return tl.NilFieldError("Shape", "")
 	}

@@ -95,6 +95,9 @@ func (x *AnyObject) Decode(b *tl.Buffer) error {
 
 // Encode writes the held object.
 func (x *AnyObject) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("Object")
+	}
 	if x.Object == nil {
 		return tl.NilFieldError("Object", "")
 	}
@@ -131,13 +134,16 @@ func (x *AnyVector) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the vector.
 func (x *AnyVector) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("Vector")
+	}
 	b.PutVectorHeader(len(x.Elems))
 	for i0 := range x.Elems {
 		if x.Elems[i0] == nil {
 			return tl.NilFieldError("Vector", "")
 		}
 		if err := x.Elems[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("Vector", "", err)
 		}
 	}
 	return b.WriteErr()

@@ -36,6 +36,9 @@ func (x *LongVector) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the vector.
 func (x *LongVector) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("Vector")
+	}
 	b.PutVectorHeader(len(x.Elems))
 	for i0 := range x.Elems {
 		b.PutInt64(x.Elems[i0])
@@ -73,13 +76,16 @@ func (x *ShapeClassVector) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the vector.
 func (x *ShapeClassVector) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("Vector")
+	}
 	b.PutVectorHeader(len(x.Elems))
 	for i0 := range x.Elems {
 		if x.Elems[i0] == nil {
 			return tl.NilFieldError("Vector", "")
 		}
 		if err := x.Elems[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("Vector", "", err)
 		}
 	}
 	return b.WriteErr()
@@ -100,6 +106,9 @@ func (x *BoolBox) Decode(b *tl.Buffer) (err error) {
 
 // Encode writes the value.
 func (x *BoolBox) Encode(b *tl.Buffer) error {
+	if x == nil {
+		return tl.NilObjectError("Bool")
+	}
 	b.PutBool(x.Bool)
 	return b.WriteErr()
 }

@@ -28,6 +28,9 @@ func (m *GetItemRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *GetItemRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("getItem")
+	}
 	b.PutInt64(m.ID)
 	return b.WriteErr()
 }
@@ -75,6 +78,9 @@ func (m *GetShapesRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *GetShapesRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("getShapes")
+	}
 	b.PutVectorHeader(len(m.IDs))
 	for i0 := range m.IDs {
 		b.PutInt32(m.IDs[i0])
@@ -133,6 +139,9 @@ func (m *GetIDsRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *GetIDsRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("getIDs")
+	}
 	return b.WriteErr()
 }
 
@@ -175,8 +184,11 @@ func (m *SetPointRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *SetPointRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("setPoint")
+	}
 	if err := m.Point.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("setPoint", "point", err)
 	}
 	return b.WriteErr()
 }
@@ -228,12 +240,15 @@ func (m *InvokeWithTagRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *InvokeWithTagRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("invokeWithTag")
+	}
 	b.PutString(m.Tag)
 	if m.Query == nil {
 		return tl.NilFieldError("invokeWithTag", "query")
 	}
 	if err := m.Query.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("invokeWithTag", "query", err)
 	}
 	return b.WriteErr()
 }

@@ -29,6 +29,9 @@ func (m *StoreNode) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StoreNode) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("store.node")
+	}
 	var f0 uint32
 	if m.Next != nil {
 		f0 |= 1 << 0
@@ -37,7 +40,7 @@ func (m *StoreNode) EncodeBare(b *tl.Buffer) error {
 	b.PutInt32(m.Value)
 	if m.Next != nil {
 		if err := m.Next.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("store.node", "next", err)
 		}
 	}
 	return b.WriteErr()
@@ -104,6 +107,9 @@ func (m *StoreGetNodeRequest) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *StoreGetNodeRequest) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("store.getNode")
+	}
 	b.PutInt32(m.Value)
 	return b.WriteErr()
 }

@@ -27,6 +27,9 @@ func (m *BoolFalse) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *BoolFalse) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("boolFalse")
+	}
 	return b.WriteErr()
 }
 
@@ -68,6 +71,9 @@ func (m *BoolTrue) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *BoolTrue) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("boolTrue")
+	}
 	return b.WriteErr()
 }
 
@@ -109,6 +115,9 @@ func (m *True) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *True) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("true")
+	}
 	return b.WriteErr()
 }
 
@@ -152,6 +161,9 @@ func (m *Point) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *Point) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("point")
+	}
 	b.PutDouble(m.X)
 	b.PutDouble(m.Y)
 	return b.WriteErr()
@@ -204,6 +216,9 @@ func (m *Pair) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *Pair) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("pair")
+	}
 	b.PutString(m.Key)
 	b.PutBytes(m.Value)
 	return b.WriteErr()
@@ -256,6 +271,9 @@ func (m *ShapeEmpty) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ShapeEmpty) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("shapeEmpty")
+	}
 	return b.WriteErr()
 }
 
@@ -301,8 +319,11 @@ func (m *ShapeCircle) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ShapeCircle) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("shapeCircle")
+	}
 	if err := m.Center.Encode(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("shapeCircle", "center", err)
 	}
 	b.PutDouble(m.Radius)
 	return b.WriteErr()
@@ -361,6 +382,9 @@ func (m *ShapeGroup) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *ShapeGroup) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("shapeGroup")
+	}
 	var f0 uint32
 	if m.Hidden {
 		f0 |= 1 << 0
@@ -378,7 +402,7 @@ func (m *ShapeGroup) EncodeBare(b *tl.Buffer) error {
 			return tl.NilFieldError("shapeGroup", "children")
 		}
 		if err := m.Children[i0].Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("shapeGroup", "children", err)
 		}
 	}
 	return b.WriteErr()
@@ -461,6 +485,9 @@ func (m *Item) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *Item) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("item")
+	}
 	var f0, f1 uint32
 	if m.Pinned {
 		f0 |= 1 << 0
@@ -529,12 +556,12 @@ func (m *Item) EncodeBare(b *tl.Buffer) error {
 	}
 	if m.Shape != nil {
 		if err := m.Shape.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("item", "shape", err)
 		}
 	}
 	if m.Where != nil {
 		if err := m.Where.Encode(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("item", "where", err)
 		}
 	}
 	if m.Tags != nil {
@@ -686,14 +713,17 @@ func (m *Listing) Encode(b *tl.Buffer) error {
 
 // EncodeBare writes the fields without the constructor id.
 func (m *Listing) EncodeBare(b *tl.Buffer) error {
+	if m == nil {
+		return tl.NilObjectError("listing")
+	}
 	b.PutBareVectorHeader(len(m.Items))
 	for i0 := range m.Items {
 		if err := m.Items[i0].EncodeBare(b); err != nil {
-			return err
+			return tl.EncodeFieldErr("listing", "items", err)
 		}
 	}
 	if err := m.First.EncodeBare(b); err != nil {
-		return err
+		return tl.EncodeFieldErr("listing", "first", err)
 	}
 	b.PutVectorHeader(len(m.Nums))
 	for i0 := range m.Nums {

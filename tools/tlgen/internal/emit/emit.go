@@ -289,6 +289,7 @@ func (e *emitter) structDecl(f *file, st *model.Struct) {
 func (e *emitter) encodeBare(f *file, st *model.Struct) {
 	f.p("// EncodeBare writes the fields without the constructor id.")
 	f.p("func (m *%s) EncodeBare(b *tl.Buffer) error {", st.GoName)
+	nilGuard(f, "m", st.TLName)
 	var words []*model.Field
 	for _, fl := range st.Params {
 		if fl.FlagsWord {
@@ -369,6 +370,12 @@ func (e *emitter) encodeBare(f *file, st *model.Struct) {
 	f.p("}\n")
 }
 
+// nilGuard prints the check that makes an encoder called on a nil pointer recv return an error
+// naming typ instead of dereferencing it: one pointer compare on the success path.
+func nilGuard(f *file, recv, typ string) {
+	f.p("\tif %s == nil {\n\t\treturn tl.NilObjectError(%q)\n\t}", recv, typ)
+}
+
 // encodeValue prints the statements that encode expression v of type t.
 func (e *emitter) encodeValue(f *file, st *model.Struct, fl *model.Field, t *model.Type, v string, depth int) {
 	ind := strings.Repeat("\t", depth+1)
@@ -390,19 +397,20 @@ func (e *emitter) encodeValue(f *file, st *model.Struct, fl *model.Field, t *mod
 	case model.KBool:
 		f.p("%sb.PutBool(%s)", ind, v)
 	case model.KStruct:
-		if t.Ptr && !fl.Optional() || t.Ptr && depth > 1 {
-			f.p("%sif %s == nil {\n%s\treturn tl.NilFieldError(%q, %q)\n%s}", ind, v, ind, st.TLName, fl.TLName, ind)
-		}
+		// A nil pointer needs no check here: its EncodeBare reports it, and EncodeFieldErr
+		// names this field.
 		m := "Encode"
 		if t.Bare {
 			m = "EncodeBare"
 		}
-		f.p("%sif err := %s.%s(b); err != nil {\n%s\treturn err\n%s}", ind, v, m, ind, ind)
+		f.p("%sif err := %s.%s(b); err != nil {\n%s\treturn tl.EncodeFieldErr(%q, %q, err)\n%s}", ind, v, m, ind, st.TLName, fl.TLName, ind)
 	case model.KClass, model.KQuery, model.KObject:
+		// A nil interface has no method to call; a typed nil inside one is reported by its
+		// EncodeBare like a nil pointer field.
 		if !fl.Optional() || depth > 1 {
 			f.p("%sif %s == nil {\n%s\treturn tl.NilFieldError(%q, %q)\n%s}", ind, v, ind, st.TLName, fl.TLName, ind)
 		}
-		f.p("%sif err := %s.Encode(b); err != nil {\n%s\treturn err\n%s}", ind, v, ind, ind)
+		f.p("%sif err := %s.Encode(b); err != nil {\n%s\treturn tl.EncodeFieldErr(%q, %q, err)\n%s}", ind, v, ind, st.TLName, fl.TLName, ind)
 	case model.KVector:
 		if t.Bare {
 			f.p("%sb.PutBareVectorHeader(len(%s))", ind, v)
