@@ -59,6 +59,9 @@ func downgrade(layer int32, v tl.Encoder) tl.Encoder {
 type user170 struct{ u *tg.User }
 
 func (w user170) Encode(b *tl.Buffer) error {
+	if w.u == nil {
+		return tl.NilObjectError("user")
+	}
 	u := *w.u
 	u.ContactRequirePremium, u.BotBusiness, u.BotHasMainApp = false, false, false
 	u.BotForumView, u.BotForumCanManageTopics, u.BotCanManageBots = false, false, false
@@ -113,6 +116,9 @@ type authorization170 struct{ a *tg.AuthAuthorization }
 
 func (w authorization170) Encode(b *tl.Buffer) error {
 	a := w.a
+	if a == nil {
+		return tl.NilObjectError("auth.authorization")
+	}
 	var flags uint32
 	if a.TmpSessions.Set {
 		flags |= 1 << 0
@@ -144,6 +150,9 @@ func (w authorization170) Encode(b *tl.Buffer) error {
 type resolvedPeer170 struct{ r *tg.ContactsResolvedPeer }
 
 func (w resolvedPeer170) Encode(b *tl.Buffer) error {
+	if w.r == nil {
+		return tl.NilObjectError("contacts.resolvedPeer")
+	}
 	b.PutID(tg.ContactsResolvedPeerTypeID)
 	if w.r.Peer == nil {
 		return tl.NilFieldError("contacts.resolvedPeer", "peer")
@@ -161,6 +170,9 @@ func (w resolvedPeer170) Encode(b *tl.Buffer) error {
 type updates170 struct{ u *tg.Updates }
 
 func (w updates170) Encode(b *tl.Buffer) error {
+	if w.u == nil {
+		return tl.NilObjectError("updates")
+	}
 	b.PutID(tg.UpdatesTypeID)
 	if err := encodeVector(b, w.u.Updates); err != nil {
 		return err
