@@ -218,7 +218,8 @@ func (c *Client) OnSecretChatReady(cb func(*Context, *types.SecretChat) error, f
 
 // OnSecretMessage registers cb in group 0 for decrypted messages of secret chats, in their
 // sequence order (messages that came after a gap wait for the missing ones; duplicates are
-// dropped; messages that fail to decrypt are logged and dropped).
+// dropped; messages that fail to decrypt are logged and dropped). Service messages come too
+// (Service set), the peer's layer notice that opens each chat among them; re-keying's do not.
 func (c *Client) OnSecretMessage(cb func(*Context, *types.SecretMessage) error, fs ...Filter) *Handler {
 	return c.register(cb != nil, NewSecretMessageHandler(cb, fs...))
 }
