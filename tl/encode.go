@@ -3,6 +3,7 @@ package tl
 import (
 	"encoding/binary"
 	"math"
+	"slices"
 )
 
 // Wire constants shared by every schema.
@@ -42,6 +43,16 @@ func (b *Buffer) PutInt128(v Int128) { b.Buf = append(b.Buf, v[:]...) }
 // PutInt256 appends a TL int256 in wire order.
 func (b *Buffer) PutInt256(v Int256) { b.Buf = append(b.Buf, v[:]...) }
 
+// Flag returns 1<<bit when set and 0 otherwise: one bit of a flags word. Generated encoders OR
+// these together, so each bit is computed on its own rather than in one dependent chain.
+func Flag(set bool, bit uint) uint32 {
+	var v uint32
+	if set {
+		v = 1 // compiled as a zero extension of set, not a branch or a conditional move
+	}
+	return v << bit
+}
+
 // PutBool appends boolTrue or boolFalse.
 func (b *Buffer) PutBool(v bool) {
 	if v {
@@ -55,60 +66,75 @@ func (b *Buffer) PutBool(v bool) {
 // Strings longer than MaxStringLen cannot be represented; PutString then writes an empty string
 // and records ErrTooLarge, which WriteErr reports.
 func (b *Buffer) PutString(s string) {
-	n := len(s)
-	if n > MaxStringLen {
+	if len(s) > MaxStringLen {
 		b.werr = ErrTooLarge
-		n, s = 0, ""
+		s = ""
 	}
-	if n < 254 {
-		b.Buf = append(b.Buf, byte(n))
-		b.Buf = append(b.Buf, s...)
-		n++
-	} else {
-		b.Buf = append(b.Buf, 254, byte(n), byte(n>>8), byte(n>>16))
-		b.Buf = append(b.Buf, s...)
-		n += 4
-	}
-	for ; n&3 != 0; n++ {
-		b.Buf = append(b.Buf, 0)
-	}
+	copy(b.putBlob(len(s)), s)
 }
 
 // PutBytes appends a TL bytes value; the encoding is the same as PutString.
 func (b *Buffer) PutBytes(p []byte) {
-	n := len(p)
-	if n > MaxStringLen {
+	if len(p) > MaxStringLen {
 		b.werr = ErrTooLarge
-		n, p = 0, nil
+		p = nil
 	}
-	if n < 254 {
-		b.Buf = append(b.Buf, byte(n))
-		b.Buf = append(b.Buf, p...)
-		n++
-	} else {
+	if n := len(p); n >= 254 && b.borrow != nil {
 		b.Buf = append(b.Buf, 254, byte(n), byte(n>>8), byte(n>>16))
-		if !b.borrows(p) {
-			b.Buf = append(b.Buf, p...)
+		if b.borrows(p) {
+			b.Buf = append(b.Buf, make([]byte, -n&3)...)
+			return
 		}
-		n += 4
+		b.Buf = b.Buf[:len(b.Buf)-4]
 	}
-	for ; n&3 != 0; n++ {
-		b.Buf = append(b.Buf, 0)
-	}
+	copy(b.putBlob(len(p)), p)
 }
+
+// putBlob extends Buf by one whole TL string of n bytes (n <= MaxStringLen): it writes the
+// length prefix and the zero padding and returns the n bytes in between for the caller to fill.
+// Growing once and writing the padding as one word keeps string encoding off the per-byte path.
+func (b *Buffer) putBlob(n int) []byte {
+	hdr := 1
+	if n >= 254 {
+		hdr = 4
+	}
+	total := (hdr + n + 3) &^ 3
+	l := len(b.Buf)
+	if cap(b.Buf)-l < total {
+		b.grow(total)
+	}
+	p := b.Buf[l : l+total]
+	b.Buf = b.Buf[:l+total]
+	// The padding first: for short strings it shares a word with the prefix.
+	binary.LittleEndian.PutUint32(p[total-4:], 0)
+	if hdr == 1 {
+		p[0] = byte(n)
+	} else {
+		binary.LittleEndian.PutUint32(p, uint32(n)<<8|254)
+	}
+	return p[hdr : hdr+n]
+}
+
+// grow makes room for n more bytes in Buf. It is kept out of line so that the common path of
+// putBlob stays small.
+//
+//go:noinline
+func (b *Buffer) grow(n int) { b.Buf = slices.Grow(b.Buf, n) }
 
 // PutVectorHeader appends the header of a boxed Vector: the vector constructor id and the
 // element count.
 func (b *Buffer) PutVectorHeader(n int) {
-	b.PutID(VectorID)
-	b.PutInt32(int32(n))
+	// One 8-byte append: the id in the low half, the count in the high half.
+	b.Buf = binary.LittleEndian.AppendUint64(b.Buf, VectorID|uint64(uint32(n))<<32)
 }
 
 // PutBareVectorHeader appends the header of a bare vector: only the element count.
 func (b *Buffer) PutBareVectorHeader(n int) { b.PutInt32(int32(n)) }
 
 // WriteErr reports a value that could not be represented since the last Reset (for example a
-// string longer than MaxStringLen). Generated encoders return it.
+// string longer than MaxStringLen). Generated encoders of values with a string or bytes field
+// of their own return it; the others return nil, and an enclosing value reports the error of
+// the nested one that hit it.
 func (b *Buffer) WriteErr() error {
 	if b.werr != nil {
 		return &EncodeError{Type: "string", Field: "", Err: b.werr}
